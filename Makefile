@@ -1,0 +1,107 @@
+# dm - Makefile: the only build file
+.SUFFIXES:
+
+VERSION   = 0.1.0
+PREFIX    = /usr/local
+BINDIR    = $(PREFIX)/bin
+SHAREDIR  = $(PREFIX)/share/dm
+MANPREFIX = $(PREFIX)/share/man
+BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
+
+CC       = cc
+PKGS     = jansson libarchive libpcre2-8 libutf8proc
+CFLAGS   = -std=c11 -O2 -g -Wall -Wextra
+PKG_CFLAGS = `pkg-config --cflags $(PKGS)`
+PKG_LIBS   = `pkg-config --libs $(PKGS)`
+DM_CFLAGS  = -D_GNU_SOURCE -DDM_PREFIX='"$(PREFIX)"' -Isrc
+# -rdynamic: plugins on DM_OPS_PATH call back into libdm
+LDFLAGS  = -rdynamic
+LDLIBS   = -ldl -lm
+
+# Debian packages needed to build, test and benchmark (see README.md).
+DEBS = build-essential pkg-config libjansson-dev libarchive-dev libpcre2-dev \
+	libutf8proc-dev bats mandoc jq miller gzip bzip2 xz-utils zstd
+
+TOOLS   = dm dm-map
+BIN     = $(TOOLS:%=bin/%)
+LIBSRC  = $(filter-out src/dm.c src/dm-%.c,$(wildcard src/*.c)) $(wildcard ops/*.c)
+OBJDIR  = bin/obj
+LIBOBJ  = $(LIBSRC:%.c=$(OBJDIR)/%.o)
+HDR     = src/dm.h
+
+all: $(BIN)
+
+$(OBJDIR)/%.o: %.c $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DM_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(OBJDIR)/libdm.a: $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+bin/%: $(OBJDIR)/src/%.o $(OBJDIR)/libdm.a
+	$(CC) $(LDFLAGS) -o $@ $< $(OBJDIR)/libdm.a $(PKG_LIBS) $(LDLIBS)
+
+# The tests run against the binaries in DM_BINDIR (bin/ by default).
+check: deps all
+	DM_BINDIR=$(CURDIR)/bin bats tests
+
+# The same tests against binaries built with AddressSanitizer and UBSan.
+check-asan: deps
+	$(MAKE) OBJDIR=bin/asan/obj BIN_DIR=bin/asan \
+		CFLAGS='-std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined' \
+		LDFLAGS='-rdynamic -fsanitize=address,undefined' asan-bins
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		DM_BINDIR=$(CURDIR)/bin/asan bats tests
+
+asan-bins: $(TOOLS:%=bin/asan/%)
+bin/asan/%: $(OBJDIR)/src/%.o $(OBJDIR)/libdm.a
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(OBJDIR)/libdm.a $(PKG_LIBS) $(LDLIBS)
+
+demo: deps all
+	@sh share/dm/demo.sh
+
+bench: deps all
+	@sh tests/bench/run.sh
+
+# Man pages must pass mandoc's linter; the code must build without warnings.
+lint: deps
+	mandoc -T lint -W warning man/*.[17]
+	$(MAKE) -B OBJDIR=bin/lint/obj CFLAGS='-std=c11 -O2 -Wall -Wextra -Werror' bin/lint/obj/libdm.a \
+		bin/lint/obj/src/dm-map.o bin/lint/obj/src/dm.o
+
+# Installs the missing Debian packages; does nothing when all are present.
+deps:
+	@missing=; for p in $(DEBS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		sudo=; [ "`id -u`" = 0 ] || sudo=sudo; \
+		echo "installing:$$missing"; \
+		$$sudo apt-get install -y --no-install-recommends $$missing || \
+		{ $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$missing; }; \
+	fi
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(MANPREFIX)/man1 \
+		$(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	cp -f $(BIN) $(DESTDIR)$(BINDIR)/
+	cp -Rf share/dm/. $(DESTDIR)$(SHAREDIR)/
+	cp -f man/*.1 $(DESTDIR)$(MANPREFIX)/man1/
+	cp -f man/*.7 $(DESTDIR)$(MANPREFIX)/man7/
+	for t in $(TOOLS); do cp -f completions/dm.bash $(DESTDIR)$(BASHCOMPDIR)/$$t; done
+	cp -f completions/_dm $(DESTDIR)$(ZSHCOMPDIR)/_dm
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(BASHCOMPDIR)/$$t; done
+	rm -rf $(DESTDIR)$(SHAREDIR)
+	cd man && for m in *.1; do rm -f $(DESTDIR)$(MANPREFIX)/man1/$$m; done
+	cd man && for m in *.7; do rm -f $(DESTDIR)$(MANPREFIX)/man7/$$m; done
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_dm
+
+clean:
+	rm -rf bin tests/bench/data
+
+.PHONY: all check check-asan asan-bins demo bench lint deps install uninstall clean

@@ -1,0 +1,49 @@
+/* drop.c - remove fields from the sample */
+#include <stdlib.h>
+
+#include "dm.h"
+
+static const struct dm_param params[] = {
+	{ "fields", DM_P_LIST, NULL, "fields to remove (dotted paths)", 0, 0,
+	    NULL },
+	{ NULL, 0, NULL, NULL, 0, 0, NULL }
+};
+
+static int
+init(void **state, const struct dm_args *a, struct dm_buf *err)
+{
+	(void)err;
+	*state = (void *)dm_arg(a, "fields");
+	return 0;
+}
+
+static int
+run(void *state, struct dm_sample *s, const char *key, struct dm_buf *err)
+{
+	const struct dm_arg *fields = state;
+	struct dm_field f;
+	json_t *v;
+	size_t i;
+
+	(void)key;
+	for (i = 0; i < fields->nlist; i++) {
+		/* Absent fields leave the sample untouched, byte for byte. */
+		dm_sample_get(s, fields->list[i], &f);
+		if (f.type == DM_MISSING)
+			continue;
+		if ((v = dm_sample_detach(s, fields->list[i], err)) != NULL)
+			json_decref(v);
+		else if (err->len)
+			return -1;
+	}
+	return 0;
+}
+
+const struct dm_opdef dm_op_drop = {
+	.name = "drop",
+	.kind = DM_OP_MAP,
+	.summary = "remove fields from the sample",
+	.params = params,
+	.init = init,
+	.sample = run,
+};

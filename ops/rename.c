@@ -1,0 +1,56 @@
+/* rename.c - move a field to another name or path */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm.h"
+
+static const struct dm_param params[] = {
+	{ "from", DM_P_STR, NULL, "field to move (dotted path)", 0, 0, NULL },
+	{ "to", DM_P_STR, NULL, "its new name (dotted path)", 0, 0, NULL },
+	{ NULL, 0, NULL, NULL, 0, 0, NULL }
+};
+
+struct rename {
+	const char *from, *to;
+};
+
+static int
+init(void **state, const struct dm_args *a, struct dm_buf *err)
+{
+	struct rename *st = dm_xmalloc(sizeof *st);
+
+	st->from = dm_arg_str(a, "from");
+	st->to = dm_arg_str(a, "to");
+	if (*st->from == '\0' || *st->to == '\0') {
+		dm_buf_adds(err, "field names must not be empty");
+		free(st);
+		return -1;
+	}
+	*state = st;
+	return 0;
+}
+
+static int
+run(void *state, struct dm_sample *s, const char *key, struct dm_buf *err)
+{
+	struct rename *st = state;
+
+	(void)key;
+	return dm_sample_rename(s, st->from, st->to, err);
+}
+
+static void
+fini(void *state)
+{
+	free(state);
+}
+
+const struct dm_opdef dm_op_rename = {
+	.name = "rename",
+	.kind = DM_OP_MAP,
+	.summary = "move a field to another name or path",
+	.params = params,
+	.init = init,
+	.sample = run,
+	.fini = fini,
+};

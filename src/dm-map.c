@@ -1,0 +1,156 @@
+/* dm-map.c - run a chain of mapper operators on every sample */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dm.h"
+
+static const char usage[] =
+    "usage: dm-map [-hV] [-e SCRIPT]... [-f FILE]... [-k FIELD] "
+    "[--on-error=stop|skip]\n"
+    "              [--rejects FILE] [--list-ops [--json]] [SCRIPT] [FILE...]";
+
+static const char help[] =
+    "Run a chain of mapper operators on each JSONL sample.\n"
+    "\n"
+    "  -e, --expression SCRIPT  operators to run (repeatable); then every\n"
+    "                           operand is a file\n"
+    "  -f, --file FILE          read operators from FILE (repeatable; # comments)\n"
+    "  -h, --help               show this help and exit\n"
+    "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
+    "      --json               with --list-ops: list as JSON\n"
+    "      --list-ops           list the operators and exit\n"
+    "      --on-error=POLICY    stop (default) or skip bad samples\n"
+    "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
+    "  -V, --version            show the version and exit\n"
+    "\n"
+    "SCRIPT is 'op key=value ...; op ...', e.g. 'lower; truncate max=100'.\n"
+    "Quote it for the shell. See dm-map(1), dm-ops(7) and 'dm ops'.\n";
+
+enum { OPT_JSON = DM_OPT_TOOL_BASE, OPT_LIST_OPS };
+
+static const struct option longopts[] = {
+	{ "expression", required_argument, NULL, 'e' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "list-ops", no_argument, NULL, OPT_LIST_OPS },
+	DM_IO_LONGOPTS,
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* Reads a whole script file; dies with the file's name on failure. */
+static char *
+slurp(const char *path)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	char tmp[8192];
+	ssize_t n;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		fd = 0;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		dm_warnx_errno("%s", path);
+		exit(DM_EXIT_ERROR);
+	}
+	while ((n = read(fd, tmp, sizeof tmp)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			dm_warnx_errno("%s", path);
+			exit(DM_EXIT_ERROR);
+		}
+		dm_buf_add(&b, tmp, (size_t)n);
+	}
+	if (fd > 0)
+		close(fd);
+	return dm_buf_detach(&b, NULL);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct dm_io io;
+	struct dm_chain *chain;
+	struct dm_sample *s;
+	struct dm_buf err = DM_BUF_INIT;
+	char *text;
+	int c, scripts = 0, list = 0, json = 0, bad = 0;
+
+	dm_init(argv[0]);
+	dm_io_init(&io);
+	chain = dm_chain_new();
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:e:f:hk:V", longopts, NULL)) != -1) {
+		if (dm_io_option(&io, c, optarg, usage))
+			continue;
+		switch (c) {
+		case 'e':
+			scripts++;
+			if (dm_chain_parse(chain, optarg, "script", 1) < 0)
+				bad = 1;
+			break;
+		case 'f':
+			scripts++;
+			text = slurp(optarg);
+			if (dm_chain_parse(chain, text, optarg, 1) < 0)
+				bad = 1;
+			free(text);
+			break;
+		case 'h':
+			printf("%s\n\n%s", usage, help);
+			return dm_exit(DM_EXIT_OK);
+		case OPT_JSON:
+			json = 1;
+			break;
+		case OPT_LIST_OPS:
+			list = 1;
+			break;
+		case 'V':
+			printf("dm-map (dm) %s\n", DM_VERSION);
+			return dm_exit(DM_EXIT_OK);
+		case ':':
+			dm_usage_die(usage, "option '%s' needs a value",
+			    argv[optind - 1]);
+		default:
+			dm_usage_die(usage, "unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (list)
+		return dm_exit(dm_ops_print(NULL, json) < 0 ? DM_EXIT_ERROR :
+		    DM_EXIT_OK);
+	if (scripts == 0) {
+		if (argc == 0)
+			dm_usage_die(usage, "missing SCRIPT");
+		if (dm_chain_parse(chain, argv[0], "script", 1) < 0)
+			bad = 1;
+		argc--;
+		argv++;
+	}
+	if (bad || dm_chain_init(chain) < 0)
+		return dm_exit(DM_EXIT_ERROR);
+
+	dm_io_open(&io, argc, argv);
+	while ((s = dm_io_next(&io)) != NULL) {
+		dm_buf_reset(&err);
+		if (dm_chain_run(chain, s, io.key, &err) < 0) {
+			if (dm_io_reject(&io, "%s", err.buf) < 0)
+				break;
+			continue;
+		}
+		dm_io_emit(&io, s);
+	}
+	c = dm_io_close(&io);
+	dm_chain_free(chain);
+	dm_buf_free(&err);
+	return dm_exit(c);
+}

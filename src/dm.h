@@ -1,0 +1,477 @@
+/* dm.h - the dm library: buffers, messages, samples, reader, writer, operators */
+#ifndef DM_H
+#define DM_H
+
+/*
+ * Ownership, stated once for the whole library:
+ *  - getters borrow: a returned pointer stays valid until the object it came
+ *    from is changed or freed, and the caller never frees it;
+ *  - a function whose name ends in _new takes ownership of its argument (as
+ *    jansson's json_object_set_new does);
+ *  - a function whose name ends in _detach hands its memory to the caller;
+ *  - allocation failure never returns: the program dies with status 2.
+ *
+ * A problem is reported once, where it is found. A library function that
+ * reported (or filled an error buffer) returns -1, and its caller does not
+ * report again.
+ */
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <jansson.h>
+
+#define DM_VERSION	"0.1.0"
+#define DM_OP_ABI	"dm-op-abi-1"
+
+#if defined(__GNUC__)
+#define DM_PRINTF(f, a)	__attribute__((format(printf, f, a)))
+#define DM_NORETURN	__attribute__((noreturn))
+#else
+#define DM_PRINTF(f, a)
+#define DM_NORETURN
+#endif
+
+/* Exit statuses shared by every tool (see dm.7). */
+enum {
+	DM_EXIT_OK = 0,		/* every sample processed */
+	DM_EXIT_REJECTS = 1,	/* finished, some samples rejected */
+	DM_EXIT_ERROR = 2	/* usage, I/O, bad input under --on-error=stop */
+};
+
+/* ---- buf.c: growable byte buffers ---- */
+
+/*
+ * buf is never NULL and always NUL-terminated (at buf[len]), so it can be
+ * handed to functions that want a C string. DM_BUF_INIT needs no allocation.
+ */
+struct dm_buf {
+	char	*buf;
+	size_t	 len;
+	size_t	 cap;
+};
+extern char dm_buf_empty[];
+#define DM_BUF_INIT	{ dm_buf_empty, 0, 0 }
+
+void	 dm_buf_init(struct dm_buf *);
+void	 dm_buf_grow(struct dm_buf *, size_t extra);	/* room for extra more bytes */
+void	 dm_buf_add(struct dm_buf *, const void *, size_t);
+void	 dm_buf_addc(struct dm_buf *, int);
+void	 dm_buf_adds(struct dm_buf *, const char *);
+void	 dm_buf_addf(struct dm_buf *, const char *, ...) DM_PRINTF(2, 3);
+void	 dm_buf_setlen(struct dm_buf *, size_t);	/* len <= cap */
+void	 dm_buf_reset(struct dm_buf *);			/* empties, keeps memory */
+void	 dm_buf_free(struct dm_buf *);			/* back to DM_BUF_INIT */
+void	 dm_buf_swap(struct dm_buf *, struct dm_buf *);
+char	*dm_buf_detach(struct dm_buf *, size_t *len);	/* buffer becomes empty */
+/* Appends a printable form of bytes for messages: controls and invalid
+ * UTF-8 become \n, \t, \xNN; at most max bytes of input, then "...". */
+void	 dm_buf_addquoted(struct dm_buf *, const char *, size_t, size_t max);
+
+/* ---- err.c: messages, allocation, signals, exit ---- */
+
+extern const char *dm_prog;		/* "dm-map", set by dm_init */
+extern volatile sig_atomic_t dm_interrupted;	/* signal number, or 0 */
+
+/* Sets dm_prog from argv[0], installs SIGINT/SIGTERM handlers that only set
+ * dm_interrupted, restores SIGPIPE's default action. */
+void	 dm_init(const char *argv0);
+void	 dm_warn(const char *, ...) DM_PRINTF(1, 2);	/* "prog: msg\n" */
+void	 dm_warnx_errno(const char *, ...) DM_PRINTF(1, 2); /* "prog: msg: strerror" */
+DM_NORETURN void dm_die(const char *, ...) DM_PRINTF(1, 2);	/* warn, exit 2 */
+/* Usage errors: the message, then the usage line, exit 2. */
+DM_NORETURN void dm_usage_die(const char *usage, const char *, ...) DM_PRINTF(2, 3);
+void	*dm_xmalloc(size_t);
+void	*dm_xcalloc(size_t, size_t);
+void	*dm_xrealloc(void *, size_t);
+void	*dm_xreallocarray(void *, size_t, size_t);
+char	*dm_xstrdup(const char *);
+char	*dm_xstrndup(const char *, size_t);
+/* Flushes stdout; a write error there is reported ("write error") and turns
+ * status into 2. A pending interrupt turns it into 128 + signal. */
+int	 dm_exit(int status);
+/* Numbers from options: the whole string must parse and lie in [min, max];
+ * otherwise a usage error naming the option. */
+long long dm_strtonum(const char *s, long long min, long long max,
+	    const char *option, const char *usage);
+/* Sizes with K, M, G suffixes (powers of 1024). */
+long long dm_strtosize(const char *s, const char *option, const char *usage);
+/* The closest of names to s by edit distance, or NULL when none is close. */
+const char *dm_suggest(const char *s, const char *const *names, size_t n);
+
+/* ---- utf8.c: UTF-8 and Unicode helpers (utf8proc underneath) ---- */
+
+/* Decodes one code point; returns its byte length, or -1 for an invalid
+ * sequence (overlong, surrogate, > U+10FFFF, truncated). */
+int	 dm_utf8_decode(const char *s, size_t n, int32_t *cp);
+size_t	 dm_utf8_encode(int32_t cp, char out[4]);
+void	 dm_buf_addcp(struct dm_buf *, int32_t cp);
+/* Offset of the first invalid byte, or n when all of s is valid UTF-8. */
+size_t	 dm_utf8_check(const char *s, size_t n);
+size_t	 dm_utf8_count(const char *s, size_t n);	/* code points */
+/* Byte offset of code point number i (n when i is past the end). */
+size_t	 dm_utf8_offset(const char *s, size_t n, size_t i);
+/* Python's str.isspace(), str.isalnum(), str.isalpha(), str.isdigit(). */
+int	 dm_uni_isspace(int32_t);
+int	 dm_uni_isalnum(int32_t);
+int	 dm_uni_isalpha(int32_t);
+int	 dm_uni_isdigit(int32_t);
+int	 dm_uni_isupper(int32_t);
+/* Python's str.lower() / str.upper() of a whole string, full case mapping
+ * (ß -> SS, final sigma); returns 1 and fills out when the text changed,
+ * 0 when it did not (out untouched). */
+int	 dm_uni_lower(const char *s, size_t n, struct dm_buf *out);
+int	 dm_uni_upper(const char *s, size_t n, struct dm_buf *out);
+
+/* ---- json.c: a validating scanner over raw JSON, and a compact writer ---- */
+
+enum dm_type {
+	DM_MISSING, DM_NULL, DM_FALSE, DM_TRUE, DM_NUMBER, DM_STRING,
+	DM_ARRAY, DM_OBJECT
+};
+const char *dm_type_name(enum dm_type);		/* "string", "a number"... */
+
+/* A syntax problem: column (1-based byte offset) and what was wrong. */
+struct dm_jerr {
+	size_t		 col;
+	const char	*msg;	/* static string */
+};
+
+/* Checks that s[0..n) is exactly one JSON value with only white space around
+ * it and valid UTF-8 in its strings. Returns 0, or -1 and fills e. */
+int	 dm_json_check(const char *s, size_t n, struct dm_jerr *e);
+/* Decodes a JSON string token (with its quotes) into out; returns 0, or -1
+ * on a bad token. Strings without escapes are not copied: *p and *len point
+ * into the token and out is untouched. */
+int	 dm_json_string(const char *tok, size_t toklen, struct dm_buf *out,
+	    const char **p, size_t *len);
+/* Appends s as a JSON string token (quotes, escapes; UTF-8 kept as is). */
+void	 dm_json_addstr(struct dm_buf *, const char *s, size_t n);
+/* Appends v compactly, object keys in their order, reals in the shortest
+ * form that reads back the same. */
+void	 dm_json_addval(struct dm_buf *, const json_t *v);
+/* Appends raw JSON with the white space between tokens removed. */
+void	 dm_json_addcompact(struct dm_buf *, const char *raw, size_t n);
+/* Parses raw JSON (already checked) into a jansson value; integers too large
+ * for json_int_t become reals. NULL with a message in err on failure. */
+json_t	*dm_json_parse(const char *raw, size_t n, struct dm_buf *err);
+
+/* ---- sample.c: one JSON object, kept as raw bytes until changed ---- */
+
+/*
+ * A top-level member of a sample. Untouched, its value is a span of the line
+ * (raw). A text set at the top level is kept as an encoded JSON string in own
+ * (raw then points there); any other change holds a jansson value in val
+ * (raw == NULL). A removed member has deleted set.
+ */
+struct dm_member {
+	const char	*key;	/* decoded key: in the line, or in keys/owned */
+	size_t		 key_len;
+	char		*key_owned;	/* key's storage when the member is new */
+	const char	*raw;
+	size_t		 raw_len;
+	json_t		*val;
+	struct dm_buf	 own;
+	int		 deleted;
+};
+
+struct dm_sample {
+	const char	*line;	/* the raw line, no newline; borrowed */
+	size_t		 len;
+	const char	*file;	/* "<stdin>" or the operand, for messages */
+	unsigned long	 lineno;
+	int		 changed;	/* written from members, not line */
+	struct dm_member *m;
+	size_t		 nm, mcap;
+	struct dm_buf	 keys;		/* keys that had escapes, decoded */
+	struct dm_buf	*pool;		/* decoded strings handed out */
+	size_t		 npool, pool_used;
+	struct dm_buf	 out;		/* serialized form of a changed sample */
+};
+#define DM_SAMPLE_INIT	{ NULL, 0, NULL, 0, 0, NULL, 0, 0, DM_BUF_INIT, \
+	NULL, 0, 0, DM_BUF_INIT }
+
+/* A field read from a sample. str/len are set for strings (decoded, valid
+ * until the sample is changed or loaded again); num for numbers; raw/raw_len
+ * are the value's bytes when it is still raw; json when it was changed. */
+struct dm_field {
+	enum dm_type	 type;
+	const char	*str;
+	size_t		 len;
+	double		 num;
+	const char	*raw;
+	size_t		 raw_len;
+	const json_t	*json;
+};
+
+/* Loads a line into s: checks it is one JSON object with valid UTF-8 and no
+ * NUL byte, and indexes its top-level members. Returns 0, or -1 with the
+ * reason in err ("invalid JSON: ...") and the 1-based column in *col. */
+int	 dm_sample_load(struct dm_sample *, const char *line, size_t len,
+	    const char *file, unsigned long lineno, struct dm_buf *err, size_t *col);
+void	 dm_sample_free(struct dm_sample *);
+/* Reads a field by dotted path ("meta.lang"); a path that does not exist
+ * gives DM_MISSING. Never fails. */
+void	 dm_sample_get(struct dm_sample *, const char *path, struct dm_field *);
+/* The text field: 0 with *s, *n set, or -1 with "field 'text' is missing"
+ * or "field 'text' is not a string" in err. */
+int	 dm_sample_text(struct dm_sample *, const char *key, const char **s,
+	    size_t *n, struct dm_buf *err);
+/* Sets a field (creating missing objects along the path); takes v. Returns
+ * 0, or -1 with a message when a path element is not an object. */
+int	 dm_sample_set_new(struct dm_sample *, const char *path, json_t *v,
+	    struct dm_buf *err);
+int	 dm_sample_set_text(struct dm_sample *, const char *path, const char *s,
+	    size_t n, struct dm_buf *err);
+/* Removes a field and hands its value over (NULL when it did not exist). */
+json_t	*dm_sample_detach(struct dm_sample *, const char *path, struct dm_buf *err);
+/* Moves a field; a top-level field renamed at the top level keeps its
+ * place. A missing field leaves the sample unchanged. 0 or -1 with err. */
+int	 dm_sample_rename(struct dm_sample *, const char *from, const char *to,
+	    struct dm_buf *err);
+/* Keeps only the fields named by paths (a dotted path keeps that nested
+ * value and the objects around it); removes the rest. 0 or -1 with err. */
+int	 dm_sample_keep(struct dm_sample *, char *const *paths, size_t n,
+	    struct dm_buf *err);
+/* The whole sample as a new jansson object (caller owns it). */
+json_t	*dm_sample_tree(struct dm_sample *, struct dm_buf *err);
+/* The bytes to write (no newline): the line itself when unchanged, else a
+ * compact serialization, keys in their original order. */
+void	 dm_sample_bytes(struct dm_sample *, const char **p, size_t *n);
+
+/* ---- reader.c: lines from files, stdin and compressed streams ---- */
+
+struct dm_reader {
+	char		**paths;	/* operands; "-" is stdin */
+	int		 npaths;
+	int		 next;		/* index of the next operand to open */
+	const char	*name;		/* current input for messages */
+	unsigned long	 lineno;	/* physical line number of the last line */
+	int		 fd;		/* -1 when no input is open */
+	void		*ar;		/* struct archive * for compressed input */
+	char		*buf;
+	size_t		 cap, start, end;
+	int		 eof;
+	int		 nerrors;	/* inputs that could not be read */
+	unsigned long long nbytes;	/* bytes of (decompressed) input */
+};
+
+/* No operand means standard input. Nothing is opened yet. */
+void	 dm_reader_init(struct dm_reader *, int argc, char **argv);
+/* Next non-blank line (without its newline or CR): 1 and *line, *len set,
+ * valid until the next call; 0 at the end of all inputs or on interrupt. An
+ * input that cannot be opened or read is reported, counted in nerrors, and
+ * skipped. Lines may be of any length. */
+int	 dm_reader_next(struct dm_reader *, const char **line, size_t *len);
+void	 dm_reader_free(struct dm_reader *);
+
+/* ---- writer.c: whole lines to a file descriptor ---- */
+
+/* Lines are buffered and written whole: a buffer is flushed only at line
+ * boundaries. A write error dies: "prog: NAME: write error: strerror"
+ * (standard output's name is omitted); EPIPE ends the program quietly. */
+struct dm_writer {
+	int		 fd;
+	const char	*name;		/* NULL for standard output */
+	char		*buf;
+	size_t		 len, cap;
+	unsigned long long nlines;
+};
+void	 dm_writer_init(struct dm_writer *, int fd, const char *name);
+void	 dm_writer_line(struct dm_writer *, const char *, size_t); /* adds '\n' */
+void	 dm_writer_flush(struct dm_writer *);
+void	 dm_writer_free(struct dm_writer *);	/* flushes, does not close fd */
+
+/* ---- io.c: the sample loop every tool shares ---- */
+
+enum dm_on_error { DM_ON_ERROR_STOP, DM_ON_ERROR_SKIP };
+
+/* Long options every sample tool accepts; give these values to getopt_long
+ * and hand the matching cases to dm_io_option. */
+enum {
+	DM_OPT_ON_ERROR = 0x100,
+	DM_OPT_REJECTS,
+	DM_OPT_TOOL_BASE = 0x120	/* a tool's own long-only options */
+};
+#define DM_IO_LONGOPTS \
+	{ "key", required_argument, NULL, 'k' }, \
+	{ "on-error", required_argument, NULL, DM_OPT_ON_ERROR }, \
+	{ "rejects", required_argument, NULL, DM_OPT_REJECTS }
+
+struct dm_io {
+	struct dm_reader in;
+	struct dm_writer out;
+	struct dm_writer rej;		/* fd -1 without --rejects */
+	const char	*rejects_path;
+	const char	*key;		/* text field: -k, DM_TEXT_KEY, "text" */
+	enum dm_on_error on_error;
+	struct dm_sample s;
+	struct dm_buf	 err;		/* scratch for messages */
+	unsigned long long nin, nout, nrejected;
+	int		 stopped;	/* a bad sample under --on-error=stop */
+};
+
+void	 dm_io_init(struct dm_io *);
+/* Handles -k, --on-error, --rejects; returns 1 when c was one of them. */
+int	 dm_io_option(struct dm_io *, int c, const char *arg, const char *usage);
+/* Opens --rejects and the operands. */
+void	 dm_io_open(struct dm_io *, int argc, char **argv);
+/* The next valid sample, or NULL at the end, on interrupt, or when a bad
+ * line stopped the run. Bad lines are rejected through dm_io_reject. */
+struct dm_sample *dm_io_next(struct dm_io *);
+/* Rejects the current sample: reports "prog: file:line: reason", saves the
+ * line with the reason under --rejects. Returns 0 to go on (skip), -1 when
+ * the run must stop. The reason is a printf format. */
+int	 dm_io_reject(struct dm_io *, const char *, ...) DM_PRINTF(2, 3);
+/* Same, with a column: "prog: file:line:col: reason". */
+int	 dm_io_reject_at(struct dm_io *, size_t col, const char *, ...) DM_PRINTF(3, 4);
+void	 dm_io_emit(struct dm_io *, struct dm_sample *);
+/* Flushes and frees; returns the exit status: 2 after a stop, an unreadable
+ * input or an interrupt (128 + signal), 1 after rejects, else 0. */
+int	 dm_io_close(struct dm_io *);
+
+/* ---- re.c: PCRE2, wrapped ---- */
+
+struct dm_re;
+/* Compiles with UTF and Unicode properties (as Python's re on str), JIT when
+ * available. flags: letters i m s x u (u is accepted and always on). NULL
+ * and a message "...at offset N" in err on failure; *erroff gets the offset. */
+struct dm_re *dm_re_new(const char *pattern, const char *flags,
+	    struct dm_buf *err, size_t *erroff);
+/* 1 match (ovector[0..1] start/end bytes), 0 none, -1 error in err. */
+int	 dm_re_match(struct dm_re *, const char *s, size_t n, size_t start,
+	    size_t ov[2], struct dm_buf *err);
+/* Replaces every match with repl ($1, ${name}, $$); returns 1 and fills out
+ * when something was replaced, 0 when nothing matched, -1 with err. */
+int	 dm_re_replace(struct dm_re *, const char *s, size_t n, const char *repl,
+	    struct dm_buf *out, struct dm_buf *err);
+void	 dm_re_free(struct dm_re *);
+
+/* ---- hash.c ---- */
+
+void	 dm_md5(const void *, size_t, unsigned char out[16]);
+void	 dm_sha256(const void *, size_t, unsigned char out[32]);
+uint64_t dm_hash64(const void *, size_t);	/* fast, non-cryptographic */
+void	 dm_hex(struct dm_buf *, const unsigned char *, size_t);
+
+/* ---- share.c: read-only data ---- */
+
+/* The share directory: $DM_SHAREDIR, else the one installed beside the
+ * binary (../share/dm), else the build tree's, else PREFIX/share/dm. */
+const char *dm_sharedir(void);
+
+/* ---- ops.c, op.c: operators ---- */
+
+enum dm_opkind { DM_OP_MAP, DM_OP_FILTER, DM_OP_STAT, DM_OP_SLICE };
+enum dm_ptype {
+	DM_P_STR,	/* any string */
+	DM_P_INT,	/* integer in [min, max] */
+	DM_P_FLOAT,	/* number in [min, max] */
+	DM_P_BOOL,	/* true/false/1/0/yes/no */
+	DM_P_ENUM,	/* one of choices ("NFC,NFKC,NFD,NFKD") */
+	DM_P_REGEX,	/* a PCRE2 pattern, checked when the script is read */
+	DM_P_LIST	/* comma-separated strings */
+};
+
+struct dm_param {
+	const char	*name;
+	enum dm_ptype	 type;
+	const char	*def;		/* default as text; NULL: required */
+	const char	*help;
+	double		 min, max;	/* bounds for INT and FLOAT when min < max */
+	const char	*choices;	/* for ENUM */
+};
+
+/* A parameter's value, parsed from its text per the parameter's type. */
+struct dm_arg {
+	const struct dm_param *p;
+	const char	*str;		/* the text (the default when not given) */
+	int		 given;
+	long long	 i;		/* INT, BOOL, ENUM (index in choices) */
+	double		 f;		/* FLOAT */
+	char		**list;		/* LIST, NULL-terminated */
+	size_t		 nlist;
+};
+
+/* The arguments of one operator in a script. For operators with
+ * DM_OPF_FREEFORM, every key=value pair is kept in order in extra. */
+struct dm_args {
+	const char	*op;
+	struct dm_arg	*v;
+	size_t		 n;
+	char		**extra_keys, **extra_vals;
+	size_t		 nextra;
+};
+/* Getters by parameter name; a name the operator does not declare is a bug
+ * and aborts. */
+const char *dm_arg_str(const struct dm_args *, const char *name);
+long long dm_arg_int(const struct dm_args *, const char *name);
+double	 dm_arg_float(const struct dm_args *, const char *name);
+int	 dm_arg_bool(const struct dm_args *, const char *name);
+const struct dm_arg *dm_arg(const struct dm_args *, const char *name);
+
+enum {
+	DM_OPF_FREEFORM = 1	/* arbitrary key=value pairs (set, rename) */
+};
+
+/*
+ * An operator. Exactly one of text, sample, stat, filter is set, by kind:
+ *  - DM_OP_MAP over the text: text() reads in[0..n) and either writes the
+ *    new text to out (empty on entry) and returns 1, or returns 0 when the
+ *    text is unchanged, or -1 with a message in err;
+ *  - DM_OP_MAP over the whole sample: sample() changes s in place, 0 or -1;
+ *  - DM_OP_STAT: stat() returns a number for the text;
+ *  - DM_OP_FILTER: filter() returns 1 keep, 0 drop, -1 error.
+ * init() gets the checked arguments and sets *state (may stay NULL); it
+ * returns 0, or -1 with a message. Operators never exit and never write to
+ * standard output; their state is used by one thread.
+ */
+struct dm_opdef {
+	const char	*name;		/* kebab-case */
+	enum dm_opkind	 kind;
+	const char	*summary;	/* one line, lower-case, no full stop */
+	const struct dm_param *params;	/* terminated by { NULL } */
+	int		 flags;
+	int		(*init)(void **state, const struct dm_args *, struct dm_buf *err);
+	int		(*text)(void *state, const char *in, size_t n,
+			    struct dm_buf *out, struct dm_buf *err);
+	int		(*sample)(void *state, struct dm_sample *s, const char *key,
+			    struct dm_buf *err);
+	double		(*stat)(void *state, const char *in, size_t n);
+	int		(*filter)(void *state, struct dm_sample *s, const char *in,
+			    size_t n, struct dm_buf *err);
+	void		(*fini)(void *state);
+};
+
+/* A shared object on DM_OPS_PATH exports these two symbols. */
+#define DM_PLUGIN_ABI_SYMBOL	"dm_plugin_abi"
+#define DM_PLUGIN_OPS_SYMBOL	"dm_plugin_ops"	/* NULL-terminated array */
+
+/* The registry: built-in operators (sorted) and plugins from DM_OPS_PATH,
+ * loaded on first use. A plugin that fails to load is a fatal error. */
+const struct dm_opdef *dm_ops_find(const char *name);
+const struct dm_opdef *const *dm_ops_all(size_t *n);	/* sorted by name */
+const char *dm_opkind_name(enum dm_opkind);
+const char *dm_ptype_name(enum dm_ptype);
+/* Prints the operator list (or one operator) for `dm ops`; json for --json.
+ * Returns 0, or -1 when name is unknown (reported). */
+int	 dm_ops_print(const char *name, int json);
+
+/* A parsed chain of operators (dm-map's script). */
+struct dm_chain;
+struct dm_chain *dm_chain_new(void);
+/* Adds the operators of script; origin names it in messages ("script",
+ * or a file name), firstline is the line number of its first line. Errors
+ * are reported with origin:line:col and a caret; returns -1 after that. */
+int	 dm_chain_parse(struct dm_chain *, const char *script, const char *origin,
+	    unsigned long firstline);
+/* Initializes every operator; -1 after reporting. */
+int	 dm_chain_init(struct dm_chain *);
+size_t	 dm_chain_len(const struct dm_chain *);
+/* Runs the chain on one sample. 0, or -1 with the reason in err (which
+ * names the operator). */
+int	 dm_chain_run(struct dm_chain *, struct dm_sample *, const char *key,
+	    struct dm_buf *err);
+void	 dm_chain_free(struct dm_chain *);
+
+#endif /* DM_H */

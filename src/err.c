@@ -1,0 +1,227 @@
+/* err.c - messages, allocation that never fails, signals, exit status */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm.h"
+
+const char *dm_prog = "dm";
+volatile sig_atomic_t dm_interrupted;
+
+static void
+on_signal(int sig)
+{
+	dm_interrupted = sig;
+}
+
+void
+dm_init(const char *argv0)
+{
+	struct sigaction sa;
+	const char *p;
+
+	if (argv0 && *argv0) {
+		p = strrchr(argv0, '/');
+		dm_prog = p ? p + 1 : argv0;
+	}
+	/* No SA_RESTART: a blocked read returns EINTR, so the sample loop
+	 * sees the flag, finishes the line it is writing, and stops. */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* Quiet death under `| head`, even when started with SIGPIPE ignored. */
+	signal(SIGPIPE, SIG_DFL);
+}
+
+static void
+vwarn(const char *fmt, va_list ap, int errnum)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	va_list cp;
+	int n;
+
+	dm_buf_adds(&b, dm_prog);
+	dm_buf_adds(&b, ": ");
+	va_copy(cp, ap);
+	n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n > 0) {
+		dm_buf_grow(&b, (size_t)n);
+		vsnprintf(b.buf + b.len, (size_t)n + 1, fmt, ap);
+		b.len += (size_t)n;
+	}
+	if (errnum)
+		dm_buf_addf(&b, ": %s", strerror(errnum));
+	dm_buf_addc(&b, '\n');
+	/* One write, so messages of parallel jobs do not interleave. */
+	fflush(stdout);
+	fwrite(b.buf, 1, b.len, stderr);
+	fflush(stderr);
+	dm_buf_free(&b);
+}
+
+void
+dm_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap, 0);
+	va_end(ap);
+}
+
+void
+dm_warnx_errno(const char *fmt, ...)
+{
+	va_list ap;
+	int e = errno;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap, e);
+	va_end(ap);
+}
+
+void
+dm_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap, 0);
+	va_end(ap);
+	exit(DM_EXIT_ERROR);
+}
+
+void
+dm_usage_die(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn(fmt, ap, 0);
+	va_end(ap);
+	fprintf(stderr, "%s\n", usage);
+	exit(DM_EXIT_ERROR);
+}
+
+void *
+dm_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		dm_die("out of memory");
+	return p;
+}
+
+void *
+dm_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		dm_die("out of memory");
+	return p;
+}
+
+void *
+dm_xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL)
+		dm_die("out of memory");
+	return p;
+}
+
+void *
+dm_xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		dm_die("out of memory");
+	return dm_xrealloc(p, n * size);
+}
+
+char *
+dm_xstrdup(const char *s)
+{
+	return dm_xstrndup(s, strlen(s));
+}
+
+char *
+dm_xstrndup(const char *s, size_t n)
+{
+	char *p = dm_xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+int
+dm_exit(int status)
+{
+	int sig;
+
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (errno != EPIPE)
+			dm_warnx_errno("write error");
+		status = DM_EXIT_ERROR;
+	}
+	sig = dm_interrupted;
+	if (sig) {
+		/* Die of the same signal, so a parent (a shell, dm-run) sees
+		 * how we ended. */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return 128 + sig;
+	}
+	return status;
+}
+
+long long
+dm_strtonum(const char *s, long long min, long long max, const char *option,
+    const char *usage)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (*s == '\0' || *end != '\0')
+		dm_usage_die(usage, "%s: '%s' is not a number", option, s);
+	if (errno == ERANGE || v < min || v > max)
+		dm_usage_die(usage, "%s: '%s' is out of range [%lld, %lld]",
+		    option, s, min, max);
+	return v;
+}
+
+long long
+dm_strtosize(const char *s, const char *option, const char *usage)
+{
+	char *end;
+	long long v, mul = 1;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || v < 0)
+		dm_usage_die(usage, "%s: '%s' is not a size", option, s);
+	switch (*end) {
+	case 'k': case 'K': mul = 1LL << 10; end++; break;
+	case 'm': case 'M': mul = 1LL << 20; end++; break;
+	case 'g': case 'G': mul = 1LL << 30; end++; break;
+	case 't': case 'T': mul = 1LL << 40; end++; break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end != '\0')
+		dm_usage_die(usage, "%s: '%s' is not a size", option, s);
+	if (errno == ERANGE || v > LLONG_MAX / mul)
+		dm_usage_die(usage, "%s: '%s' is too large", option, s);
+	return v * mul;
+}

@@ -1,0 +1,689 @@
+/* json.c - a validating scanner over raw JSON, and a compact writer */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm.h"
+
+/* Deeper nesting is refused rather than risking the stack. */
+#define MAXDEPTH 512
+
+struct scan {
+	const char	*s, *p, *end;
+	struct dm_jerr	*e;
+	int		 depth;
+};
+
+static const char *value(struct scan *);
+
+static const char *
+fail(struct scan *sc, const char *at, const char *msg)
+{
+	if (sc->e) {
+		sc->e->col = (size_t)(at - sc->s) + 1;
+		sc->e->msg = msg;
+	}
+	return NULL;
+}
+
+static const char *
+ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static long
+hex4(const char *p, const char *end)
+{
+	long v = 0;
+	int i, h;
+
+	if (end - p < 4)
+		return -1;
+	for (i = 0; i < 4; i++) {
+		if ((h = hexval((unsigned char)p[i])) < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+/* 8 bytes at a time: does the word hold a quote, a backslash, a control
+ * character or a non-ASCII byte? Those are the only bytes that need a look. */
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+static inline int
+special8(uint64_t v)
+{
+	uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
+
+	return (((q - ONES) & ~q) | ((b - ONES) & ~b) |
+	    ((v - ONES * 0x20) & ~v) | v) & HIGHS ? 1 : 0;
+}
+
+/* The same test for the writer: non-ASCII bytes need no escape. */
+static inline int
+needesc8(uint64_t v)
+{
+	uint64_t q = v ^ (ONES * '"'), b = v ^ (ONES * '\\');
+
+	return (((q - ONES) & ~q) | ((b - ONES) & ~b) |
+	    ((v - ONES * 0x20) & ~v)) & HIGHS ? 1 : 0;
+}
+
+/* p is at the opening quote; returns the position after the closing one. */
+static const char *
+string(struct scan *sc, const char *p)
+{
+	const char *end = sc->end;
+	long u, lo;
+	int32_t cp;
+	int k;
+
+	p++;
+	for (;;) {
+		uint64_t w;
+
+		while (end - p >= 8) {
+			memcpy(&w, p, 8);
+			if (special8(w))
+				break;
+			p += 8;
+		}
+		if (p >= end)
+			return fail(sc, p, "invalid JSON: unterminated string");
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
+			return p + 1;
+		if (c == '\\') {
+			if (p + 1 >= end)
+				return fail(sc, p, "invalid JSON: unterminated string");
+			switch (p[1]) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				p += 2;
+				continue;
+			case 'u':
+				break;
+			default:
+				return fail(sc, p, "invalid JSON: invalid escape");
+			}
+			if ((u = hex4(p + 2, end)) < 0)
+				return fail(sc, p, "invalid JSON: invalid \\u escape");
+			if (u >= 0xdc00 && u <= 0xdfff)
+				return fail(sc, p, "invalid JSON: lone surrogate in \\u escape");
+			if (u >= 0xd800 && u <= 0xdbff) {
+				if (end - p < 12 || p[6] != '\\' || p[7] != 'u' ||
+				    (lo = hex4(p + 8, end)) < 0xdc00 || lo > 0xdfff)
+					return fail(sc, p, "invalid JSON: lone surrogate in \\u escape");
+				p += 12;
+			} else
+				p += 6;
+			continue;
+		}
+		if (c < 0x20)
+			return fail(sc, p, "invalid JSON: control character in string");
+		if (c < 0x80) {
+			p++;
+			continue;
+		}
+		if ((k = dm_utf8_decode(p, (size_t)(end - p), &cp)) < 0)
+			return fail(sc, p, "invalid UTF-8 in string");
+		p += k;
+	}
+}
+
+static const char *
+number(struct scan *sc, const char *p)
+{
+	const char *end = sc->end, *q = p;
+
+	if (q < end && *q == '-')
+		q++;
+	if (q >= end || *q < '0' || *q > '9')
+		return fail(sc, p, "invalid JSON: invalid number");
+	if (*q == '0')
+		q++;
+	else
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+	if (q < end && *q == '.') {
+		q++;
+		if (q >= end || *q < '0' || *q > '9')
+			return fail(sc, p, "invalid JSON: invalid number");
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	if (q < end && (*q == 'e' || *q == 'E')) {
+		q++;
+		if (q < end && (*q == '+' || *q == '-'))
+			q++;
+		if (q >= end || *q < '0' || *q > '9')
+			return fail(sc, p, "invalid JSON: invalid number");
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+	}
+	return q;
+}
+
+static const char *
+literal(struct scan *sc, const char *p, const char *word, size_t n)
+{
+	if ((size_t)(sc->end - p) < n || memcmp(p, word, n) != 0)
+		return fail(sc, p, "invalid JSON: expected a value");
+	return p + n;
+}
+
+static const char *
+container(struct scan *sc, const char *p, int obj)
+{
+	const char *end = sc->end;
+	char close = obj ? '}' : ']';
+
+	if (++sc->depth > MAXDEPTH)
+		return fail(sc, p, "invalid JSON: nesting too deep");
+	p = ws(p + 1, end);
+	if (p < end && *p == close) {
+		sc->depth--;
+		return p + 1;
+	}
+	for (;;) {
+		if (obj) {
+			if (p >= end)
+				return fail(sc, p, "invalid JSON: unexpected end of line");
+			if (*p != '"')
+				return fail(sc, p, "invalid JSON: expected a string key");
+			if ((p = string(sc, p)) == NULL)
+				return NULL;
+			p = ws(p, end);
+			if (p >= end || *p != ':')
+				return fail(sc, p, p >= end ?
+				    "invalid JSON: unexpected end of line" :
+				    "invalid JSON: expected ':'");
+			p = ws(p + 1, end);
+		}
+		sc->p = p;
+		if ((p = value(sc)) == NULL)
+			return NULL;
+		p = ws(p, end);
+		if (p >= end)
+			return fail(sc, p, "invalid JSON: unexpected end of line");
+		if (*p == close) {
+			sc->depth--;
+			return p + 1;
+		}
+		if (*p != ',')
+			return fail(sc, p, obj ? "invalid JSON: expected ',' or '}'" :
+			    "invalid JSON: expected ',' or ']'");
+		p = ws(p + 1, end);
+	}
+}
+
+/* Scans the value at sc->p; returns the position after it. */
+static const char *
+value(struct scan *sc)
+{
+	const char *p = sc->p;
+
+	if (p >= sc->end)
+		return fail(sc, p, "invalid JSON: unexpected end of line");
+	switch (*p) {
+	case '{':
+		return container(sc, p, 1);
+	case '[':
+		return container(sc, p, 0);
+	case '"':
+		return string(sc, p);
+	case 't':
+		return literal(sc, p, "true", 4);
+	case 'f':
+		return literal(sc, p, "false", 5);
+	case 'n':
+		return literal(sc, p, "null", 4);
+	default:
+		if (*p == '-' || (*p >= '0' && *p <= '9'))
+			return number(sc, p);
+		return fail(sc, p, "invalid JSON: expected a value");
+	}
+}
+
+int
+dm_json_check(const char *s, size_t n, struct dm_jerr *e)
+{
+	struct scan sc = { s, s, s + n, e, 0 };
+	const char *p;
+
+	sc.p = ws(s, s + n);
+	if ((p = value(&sc)) == NULL)
+		return -1;
+	p = ws(p, s + n);
+	if (p != s + n) {
+		fail(&sc, p, "invalid JSON: unexpected characters after the value");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * For sample.c: walks a top-level object, calling fn for each member with
+ * the key token and the value's span. Returns 0, or -1 with e filled.
+ */
+int dm_json_members(const char *s, size_t n, struct dm_jerr *e,
+    void (*fn)(void *, const char *, size_t, const char *, size_t), void *arg);
+
+int
+dm_json_members(const char *s, size_t n, struct dm_jerr *e,
+    void (*fn)(void *, const char *, size_t, const char *, size_t), void *arg)
+{
+	struct scan sc = { s, s, s + n, e, 1 };
+	const char *p, *end = s + n, *k, *v;
+	size_t klen;
+
+	p = ws(s, end);
+	if (p >= end || *p != '{') {
+		if (dm_json_check(s, n, e) == 0) {
+			e->col = 0;
+			e->msg = "not a JSON object";
+		}
+		return -1;
+	}
+	p = ws(p + 1, end);
+	if (p < end && *p == '}')
+		goto tail;
+	for (;;) {
+		if (p >= end) {
+			fail(&sc, p, "invalid JSON: unexpected end of line");
+			return -1;
+		}
+		if (*p != '"') {
+			fail(&sc, p, "invalid JSON: expected a string key");
+			return -1;
+		}
+		k = p;
+		if ((p = string(&sc, p)) == NULL)
+			return -1;
+		klen = (size_t)(p - k);
+		p = ws(p, end);
+		if (p >= end || *p != ':') {
+			fail(&sc, p, p >= end ? "invalid JSON: unexpected end of line" :
+			    "invalid JSON: expected ':'");
+			return -1;
+		}
+		v = sc.p = ws(p + 1, end);
+		if ((p = value(&sc)) == NULL)
+			return -1;
+		fn(arg, k, klen, v, (size_t)(p - v));
+		p = ws(p, end);
+		if (p >= end) {
+			fail(&sc, p, "invalid JSON: unexpected end of line");
+			return -1;
+		}
+		if (*p == '}')
+			break;
+		if (*p != ',') {
+			fail(&sc, p, "invalid JSON: expected ',' or '}'");
+			return -1;
+		}
+		p = ws(p + 1, end);
+	}
+tail:
+	p = ws(p + 1, end);
+	if (p != end) {
+		fail(&sc, p, "invalid JSON: unexpected characters after the object");
+		return -1;
+	}
+	return 0;
+}
+
+int
+dm_json_string(const char *tok, size_t toklen, struct dm_buf *out,
+    const char **sp, size_t *lenp)
+{
+	const char *p, *end, *q;
+	long u, lo;
+
+	if (toklen < 2 || tok[0] != '"' || tok[toklen - 1] != '"')
+		return -1;
+	p = tok + 1;
+	end = tok + toklen - 1;
+	q = memchr(p, '\\', (size_t)(end - p));
+	if (q == NULL) {
+		*sp = p;
+		*lenp = (size_t)(end - p);
+		return 0;
+	}
+	dm_buf_reset(out);
+	dm_buf_grow(out, (size_t)(end - p));
+	while (p < end) {
+		if (q == NULL)
+			q = end;
+		dm_buf_add(out, p, (size_t)(q - p));
+		p = q;
+		if (p >= end)
+			break;
+		/* p at a backslash */
+		switch (p[1]) {
+		case 'b': dm_buf_addc(out, '\b'); break;
+		case 'f': dm_buf_addc(out, '\f'); break;
+		case 'n': dm_buf_addc(out, '\n'); break;
+		case 'r': dm_buf_addc(out, '\r'); break;
+		case 't': dm_buf_addc(out, '\t'); break;
+		case 'u':
+			if ((u = hex4(p + 2, end)) < 0)
+				return -1;
+			if (u >= 0xd800 && u <= 0xdbff) {
+				if (end - p < 12 || (lo = hex4(p + 8, end)) < 0xdc00 ||
+				    lo > 0xdfff)
+					return -1;
+				u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
+				p += 6;
+			} else if (u >= 0xdc00 && u <= 0xdfff)
+				return -1;
+			dm_buf_addcp(out, (int32_t)u);
+			p += 4;
+			break;
+		default:
+			dm_buf_addc(out, p[1]);
+			break;
+		}
+		p += 2;
+		q = memchr(p, '\\', (size_t)(end - p));
+	}
+	*sp = out->buf;
+	*lenp = out->len;
+	return 0;
+}
+
+/* Bytes that must be escaped in a JSON string: 1 for a short escape
+ * letter, 'u' for \u00XX. */
+static const char esc[256] = {
+	['\b'] = 'b', ['\f'] = 'f', ['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
+	['"'] = '"', ['\\'] = '\\',
+	[0] = 'u', [1] = 'u', [2] = 'u', [3] = 'u', [4] = 'u', [5] = 'u',
+	[6] = 'u', [7] = 'u', [11] = 'u', [14] = 'u', [15] = 'u', [16] = 'u',
+	[17] = 'u', [18] = 'u', [19] = 'u', [20] = 'u', [21] = 'u', [22] = 'u',
+	[23] = 'u', [24] = 'u', [25] = 'u', [26] = 'u', [27] = 'u', [28] = 'u',
+	[29] = 'u', [30] = 'u', [31] = 'u',
+};
+
+void
+dm_json_addstr(struct dm_buf *b, const char *s, size_t n)
+{
+	const char *p = s, *end = s + n, *run;
+	char *o;
+
+	/* Worst case 6 bytes a byte; grow once for the common case. */
+	dm_buf_grow(b, n + n / 8 + 2);
+	dm_buf_addc(b, '"');
+	while (p < end) {
+		run = p;
+		while (end - p >= 8) {
+			uint64_t w;
+
+			memcpy(&w, p, 8);
+			if (needesc8(w))
+				break;
+			p += 8;
+		}
+		while (p < end && !esc[(unsigned char)*p])
+			p++;
+		dm_buf_add(b, run, (size_t)(p - run));
+		if (p >= end)
+			break;
+		dm_buf_grow(b, 6);
+		o = b->buf + b->len;
+		if (esc[(unsigned char)*p] == 'u') {
+			snprintf(o, 7, "\\u%04x", (unsigned char)*p);
+			b->len += 6;
+		} else {
+			o[0] = '\\';
+			o[1] = esc[(unsigned char)*p];
+			o[2] = '\0';
+			b->len += 2;
+		}
+		p++;
+	}
+	dm_buf_addc(b, '"');
+}
+
+static void
+addreal(struct dm_buf *b, double d)
+{
+	char tmp[40];
+	int prec;
+
+	if (!isfinite(d)) {
+		dm_buf_adds(b, "null");
+		return;
+	}
+	for (prec = 1; prec <= 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+		if (strtod(tmp, NULL) == d)
+			break;
+	}
+	dm_buf_adds(b, tmp);
+	if (strpbrk(tmp, ".eEn") == NULL)
+		dm_buf_adds(b, ".0");
+}
+
+void
+dm_json_addval(struct dm_buf *b, const json_t *v)
+{
+	const char *key;
+	json_t *x;
+	size_t i;
+	void *it;
+	int first;
+
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		dm_buf_addc(b, '{');
+		first = 1;
+		for (it = json_object_iter((json_t *)v); it;
+		    it = json_object_iter_next((json_t *)v, it)) {
+			if (!first)
+				dm_buf_addc(b, ',');
+			first = 0;
+			key = json_object_iter_key(it);
+			dm_json_addstr(b, key, json_object_iter_key_len(it));
+			dm_buf_addc(b, ':');
+			dm_json_addval(b, json_object_iter_value(it));
+		}
+		dm_buf_addc(b, '}');
+		break;
+	case JSON_ARRAY:
+		dm_buf_addc(b, '[');
+		json_array_foreach(v, i, x) {
+			if (i)
+				dm_buf_addc(b, ',');
+			dm_json_addval(b, x);
+		}
+		dm_buf_addc(b, ']');
+		break;
+	case JSON_STRING:
+		dm_json_addstr(b, json_string_value(v), json_string_length(v));
+		break;
+	case JSON_INTEGER:
+		dm_buf_addf(b, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		break;
+	case JSON_REAL:
+		addreal(b, json_real_value(v));
+		break;
+	case JSON_TRUE:
+		dm_buf_adds(b, "true");
+		break;
+	case JSON_FALSE:
+		dm_buf_adds(b, "false");
+		break;
+	case JSON_NULL:
+		dm_buf_adds(b, "null");
+		break;
+	}
+}
+
+void
+dm_json_addcompact(struct dm_buf *b, const char *raw, size_t n)
+{
+	const char *p = raw, *end = raw + n, *run;
+
+	dm_buf_grow(b, n);
+	while (p < end) {
+		run = p;
+		while (p < end && *p != '"' && *p != ' ' && *p != '\t' &&
+		    *p != '\n' && *p != '\r')
+			p++;
+		if (p < end && *p == '"') {
+			/* copy the whole string token */
+			p++;
+			for (;;) {
+				const char *q = memchr(p, '"', (size_t)(end - p));
+				const char *bs;
+				size_t nb = 0;
+
+				if (q == NULL) {
+					p = end;
+					break;
+				}
+				for (bs = q; bs > p && bs[-1] == '\\'; bs--)
+					nb++;
+				p = q + 1;
+				if (nb % 2 == 0)
+					break;
+			}
+			dm_buf_add(b, run, (size_t)(p - run));
+			continue;
+		}
+		dm_buf_add(b, run, (size_t)(p - run));
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+		    *p == '\r'))
+			p++;
+	}
+}
+
+/* Builds jansson values from checked raw JSON. */
+static json_t *
+build(const char **pp, const char *end, struct dm_buf *tmp, struct dm_buf *err)
+{
+	const char *p = ws(*pp, end), *q, *s;
+	struct scan sc = { p, p, end, NULL, 0 };
+	json_t *v, *x;
+	size_t n;
+
+	switch (*p) {
+	case '{':
+	case '[':
+		v = *p == '{' ? json_object() : json_array();
+		p = ws(p + 1, end);
+		while (*p != '}' && *p != ']') {
+			if (json_is_object(v)) {
+				q = string(&sc, p);
+				if (dm_json_string(p, (size_t)(q - p), tmp, &s, &n) < 0)
+					goto bad;
+				char *key = dm_xstrndup(s, n);
+				p = ws(ws(q, end) + 1, end);
+				if ((x = build(&p, end, tmp, err)) == NULL) {
+					free(key);
+					json_decref(v);
+					return NULL;
+				}
+				json_object_setn_new_nocheck(v, key, n, x);
+				free(key);
+			} else {
+				if ((x = build(&p, end, tmp, err)) == NULL) {
+					json_decref(v);
+					return NULL;
+				}
+				json_array_append_new(v, x);
+			}
+			p = ws(p, end);
+			if (*p == ',')
+				p = ws(p + 1, end);
+		}
+		*pp = p + 1;
+		return v;
+	case '"':
+		q = string(&sc, p);
+		if (dm_json_string(p, (size_t)(q - p), tmp, &s, &n) < 0)
+			goto bad;
+		*pp = q;
+		return json_stringn_nocheck(s, n);
+	case 't':
+		*pp = p + 4;
+		return json_true();
+	case 'f':
+		*pp = p + 5;
+		return json_false();
+	case 'n':
+		*pp = p + 4;
+		return json_null();
+	default:
+		q = number(&sc, p);
+		{
+			char *t = dm_xstrndup(p, (size_t)(q - p));
+			char *e;
+			long long iv;
+
+			*pp = q;
+			if (strpbrk(t, ".eE") == NULL) {
+				errno = 0;
+				iv = strtoll(t, &e, 10);
+				if (errno == 0) {
+					free(t);
+					return json_integer((json_int_t)iv);
+				}
+			}
+			v = json_real(strtod(t, NULL));
+			free(t);
+			if (v == NULL)
+				dm_buf_adds(err, "number out of range");
+			return v;
+		}
+	}
+bad:
+	dm_buf_adds(err, "invalid JSON string");
+	return NULL;
+}
+
+json_t *
+dm_json_parse(const char *raw, size_t n, struct dm_buf *err)
+{
+	struct dm_buf tmp = DM_BUF_INIT;
+	struct dm_jerr e;
+	const char *p = raw;
+	json_t *v;
+
+	if (dm_json_check(raw, n, &e) < 0) {
+		dm_buf_adds(err, e.msg);
+		return NULL;
+	}
+	v = build(&p, raw + n, &tmp, err);
+	dm_buf_free(&tmp);
+	return v;
+}
+
+const char *
+dm_type_name(enum dm_type t)
+{
+	static const char *const names[] = {
+		"missing", "null", "a boolean", "a boolean", "a number",
+		"a string", "an array", "an object"
+	};
+
+	return names[t];
+}

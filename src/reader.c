@@ -1,0 +1,294 @@
+/* reader.c - lines from files, standard input and compressed streams */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <archive.h>
+
+#include "dm.h"
+
+#define CHUNK	(256 * 1024)
+
+/* Feeds libarchive: first the bytes already read to sniff the format, then
+ * the rest of the file descriptor. */
+struct feed {
+	int	 fd;
+	char	*pre;
+	size_t	 npre;
+	int	 predone;
+	char	 blk[CHUNK];
+};
+
+static la_ssize_t
+feed_read(struct archive *a, void *arg, const void **buf)
+{
+	struct feed *f = arg;
+	ssize_t n;
+
+	if (!f->predone) {
+		f->predone = 1;
+		if (f->npre) {
+			*buf = f->pre;
+			return (la_ssize_t)f->npre;
+		}
+	}
+	for (;;) {
+		n = read(f->fd, f->blk, sizeof f->blk);
+		if (n >= 0)
+			break;
+		if (errno != EINTR || dm_interrupted) {
+			archive_set_error(a, errno, "%s", strerror(errno));
+			return -1;
+		}
+	}
+	*buf = f->blk;
+	return n;
+}
+
+static int
+feed_close(struct archive *a, void *arg)
+{
+	struct feed *f = arg;
+
+	(void)a;
+	free(f->pre);
+	free(f);
+	return ARCHIVE_OK;
+}
+
+void
+dm_reader_init(struct dm_reader *r, int argc, char **argv)
+{
+	static char *stdin_only[] = { "-", NULL };
+
+	memset(r, 0, sizeof *r);
+	r->fd = -1;
+	if (argc == 0) {
+		r->paths = stdin_only;
+		r->npaths = 1;
+	} else {
+		r->paths = argv;
+		r->npaths = argc;
+	}
+	r->cap = CHUNK;
+	r->buf = dm_xmalloc(r->cap);
+}
+
+static void
+closecur(struct dm_reader *r)
+{
+	if (r->ar) {
+		archive_read_free(r->ar);
+		r->ar = NULL;
+	}
+	if (r->fd > 0)
+		close(r->fd);
+	r->fd = -1;
+	r->start = r->end = 0;
+	r->eof = 0;
+}
+
+static int
+compressed(const unsigned char *p, size_t n)
+{
+	return (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) ||
+	    (n >= 3 && memcmp(p, "BZh", 3) == 0) ||
+	    (n >= 6 && memcmp(p, "\xfd" "7zXZ\0", 6) == 0) ||
+	    (n >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0) ||
+	    (n >= 4 && memcmp(p, "\x04\x22\x4d\x18", 4) == 0) ||
+	    (n >= 3 && memcmp(p, "\x5d\x00\x00", 3) == 0);
+}
+
+/* Reads up to want bytes into buf at end; -1 on error (reported). */
+static ssize_t
+fill(struct dm_reader *r, size_t want)
+{
+	ssize_t n;
+
+	for (;;) {
+		if (r->ar)
+			n = archive_read_data(r->ar, r->buf + r->end, want);
+		else
+			n = read(r->fd, r->buf + r->end, want);
+		if (n >= 0)
+			return n;
+		if (r->ar) {
+			if (!dm_interrupted)
+				dm_warn("%s: %s", r->name,
+				    archive_error_string(r->ar));
+			return -1;
+		}
+		if (errno == EINTR && !dm_interrupted)
+			continue;
+		if (!dm_interrupted)
+			dm_warnx_errno("%s", r->name);
+		return -1;
+	}
+}
+
+/* Opens the next operand; 0 when one is open, -1 when there are none left. */
+static int
+opennext(struct dm_reader *r)
+{
+	struct archive_entry *ent;
+	struct feed *f;
+	const char *path;
+	ssize_t n;
+	size_t got;
+
+	while (r->next < r->npaths) {
+		path = r->paths[r->next++];
+		r->lineno = 0;
+		if (strcmp(path, "-") == 0) {
+			r->name = "<stdin>";
+			r->fd = 0;
+		} else {
+			r->name = path;
+			if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+				dm_warnx_errno("%s", path);
+				r->nerrors++;
+				continue;
+			}
+		}
+		/* Sniff the first bytes: compressed input goes through
+		 * libarchive's raw format, everything else is read directly. */
+		got = 0;
+		while (got < 6) {
+			r->end = got;
+			if ((n = fill(r, 6 - got)) < 0)
+				break;
+			if (n == 0)
+				break;
+			got += (size_t)n;
+		}
+		r->end = got;
+		if (n < 0) {
+			if (!dm_interrupted)
+				r->nerrors++;
+			closecur(r);
+			continue;
+		}
+		if (n == 0 && got < 6)
+			r->eof = 1;
+		if (!compressed((unsigned char *)r->buf, got))
+			return 0;
+		f = dm_xmalloc(sizeof *f);
+		f->fd = r->fd;
+		f->pre = dm_xstrndup(r->buf, got);
+		f->npre = got;
+		f->predone = 0;
+		r->start = r->end = 0;
+		r->eof = 0;
+		r->ar = archive_read_new();
+		archive_read_support_filter_all(r->ar);
+		archive_read_support_format_raw(r->ar);
+		if (archive_read_open(r->ar, f, NULL, feed_read, feed_close) !=
+		    ARCHIVE_OK) {
+			dm_warn("%s: %s", r->name, archive_error_string(r->ar));
+			r->nerrors++;
+			closecur(r);
+			continue;
+		}
+		switch (archive_read_next_header(r->ar, &ent)) {
+		case ARCHIVE_OK:
+		case ARCHIVE_WARN:
+			return 0;
+		case ARCHIVE_EOF:
+			r->eof = 1;
+			return 0;
+		default:
+			dm_warn("%s: %s", r->name, archive_error_string(r->ar));
+			r->nerrors++;
+			closecur(r);
+			continue;
+		}
+	}
+	return -1;
+}
+
+static int
+blank(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+int
+dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
+{
+	size_t scan, n;
+	ssize_t got;
+	char *nl;
+
+	for (;;) {
+		if (dm_interrupted)
+			return 0;
+		if (r->fd < 0 && opennext(r) < 0)
+			return 0;
+		scan = r->start;
+		for (;;) {
+			nl = memchr(r->buf + scan, '\n', r->end - scan);
+			if (nl || r->eof)
+				break;
+			/* No complete line: make room and read more. */
+			if (r->start > 0) {
+				memmove(r->buf, r->buf + r->start, r->end - r->start);
+				r->end -= r->start;
+				scan -= r->start;
+				r->start = 0;
+			}
+			scan = r->end;
+			if (r->cap - r->end < CHUNK) {
+				r->cap *= 2;
+				r->buf = dm_xrealloc(r->buf, r->cap);
+			}
+			got = fill(r, r->cap - r->end);
+			if (got < 0) {
+				if (!dm_interrupted)
+					r->nerrors++;
+				closecur(r);
+				if (dm_interrupted)
+					return 0;
+				break;
+			}
+			if (got == 0)
+				r->eof = 1;
+			r->end += (size_t)got;
+			r->nbytes += (size_t)got;
+		}
+		if (r->fd < 0)
+			continue;
+		if (nl == NULL) {
+			if (r->start == r->end) {
+				closecur(r);
+				continue;
+			}
+			/* A last line without a newline is a line. */
+			nl = r->buf + r->end;
+		}
+		*line = r->buf + r->start;
+		n = (size_t)(nl - *line);
+		r->start = nl < r->buf + r->end ? (size_t)(nl - r->buf) + 1 : r->end;
+		r->lineno++;
+		if (n > 0 && (*line)[n - 1] == '\r')
+			n--;
+		if (n == 0 || ((*line)[0] <= ' ' && blank(*line, n)))
+			continue;
+		*len = n;
+		return 1;
+	}
+}
+
+void
+dm_reader_free(struct dm_reader *r)
+{
+	closecur(r);
+	free(r->buf);
+	r->buf = NULL;
+}

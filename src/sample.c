@@ -1,0 +1,611 @@
+/* sample.c - one JSON object, kept as raw bytes until it is changed */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm.h"
+
+int dm_json_members(const char *, size_t, struct dm_jerr *,
+    void (*)(void *, const char *, size_t, const char *, size_t), void *);
+
+static struct dm_buf *
+pool_take(struct dm_sample *s)
+{
+	if (s->pool_used == s->npool) {
+		s->pool = dm_xreallocarray(s->pool, s->npool + 1, sizeof *s->pool);
+		dm_buf_init(&s->pool[s->npool++]);
+	}
+	return &s->pool[s->pool_used++];
+}
+
+static void
+member_clear(struct dm_member *m)
+{
+	free(m->key_owned);
+	m->key_owned = NULL;
+	if (m->val)
+		json_decref(m->val);
+	m->val = NULL;
+	dm_buf_reset(&m->own);
+}
+
+struct loadctx {
+	struct dm_sample *s;
+	int		  bad;
+};
+
+static void
+add_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	struct loadctx *lc = arg;
+	struct dm_sample *s = lc->s;
+	struct dm_member *m;
+	const char *key;
+	size_t keylen;
+
+	if (s->nm == s->mcap) {
+		size_t cap = s->mcap ? s->mcap * 2 : 16;
+
+		s->m = dm_xreallocarray(s->m, cap, sizeof *s->m);
+		memset(s->m + s->mcap, 0, (cap - s->mcap) * sizeof *s->m);
+		for (size_t i = s->mcap; i < cap; i++)
+			dm_buf_init(&s->m[i].own);
+		s->mcap = cap;
+	}
+	m = &s->m[s->nm++];
+	if (memchr(k, '\\', klen)) {
+		struct dm_buf *tmp = pool_take(s);
+
+		if (dm_json_string(k, klen, tmp, &key, &keylen) < 0)
+			lc->bad = 1;
+		/* keys: offsets now, pointers once the line is indexed */
+		m->key = (const char *)(uintptr_t)(s->keys.len + 1);
+		m->key_len = keylen;
+		dm_buf_add(&s->keys, key, keylen);
+		dm_buf_addc(&s->keys, '\0');
+	} else {
+		m->key = k + 1;
+		m->key_len = klen - 2;
+	}
+	m->key_owned = NULL;
+	m->raw = v;
+	m->raw_len = vlen;
+	m->val = NULL;
+	m->deleted = 0;
+}
+
+static void
+reset(struct dm_sample *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nm; i++)
+		member_clear(&s->m[i]);
+	s->nm = 0;
+	s->changed = 0;
+	s->pool_used = 0;
+	if (s->keys.cap)
+		dm_buf_reset(&s->keys);
+}
+
+int
+dm_sample_load(struct dm_sample *s, const char *line, size_t len,
+    const char *file, unsigned long lineno, struct dm_buf *err, size_t *col)
+{
+	struct loadctx lc = { s, 0 };
+	struct dm_jerr e;
+	const char *nul;
+	size_t i;
+
+	reset(s);
+	s->line = line;
+	s->len = len;
+	s->file = file;
+	s->lineno = lineno;
+	*col = 0;
+	if ((nul = memchr(line, '\0', len)) != NULL) {
+		*col = (size_t)(nul - line) + 1;
+		dm_buf_adds(err, "NUL byte in line");
+		return -1;
+	}
+	if (dm_json_members(line, len, &e, add_member, &lc) < 0) {
+		*col = e.col;
+		dm_buf_adds(err, e.msg);
+		reset(s);
+		return -1;
+	}
+	for (i = 0; i < s->nm; i++) {
+		struct dm_member *m = &s->m[i];
+
+		if (m->key < line || m->key >= line + len)
+			m->key = s->keys.buf + ((uintptr_t)m->key - 1);
+	}
+	return 0;
+}
+
+void
+dm_sample_free(struct dm_sample *s)
+{
+	size_t i;
+
+	reset(s);
+	for (i = 0; i < s->mcap; i++)
+		dm_buf_free(&s->m[i].own);
+	free(s->m);
+	for (i = 0; i < s->npool; i++)
+		dm_buf_free(&s->pool[i]);
+	free(s->pool);
+	dm_buf_free(&s->keys);
+	dm_buf_free(&s->out);
+	memset(s, 0, sizeof *s);
+	dm_buf_init(&s->keys);
+	dm_buf_init(&s->out);
+}
+
+/* The last live member named key (JSON parsers let the last one win). */
+static struct dm_member *
+find(struct dm_sample *s, const char *key, size_t n)
+{
+	size_t i;
+
+	for (i = s->nm; i-- > 0;) {
+		struct dm_member *m = &s->m[i];
+
+		if (!m->deleted && m->key_len == n && memcmp(m->key, key, n) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+struct lookup {
+	struct dm_sample *s;
+	const char	*key;
+	size_t		 n;
+	const char	*v;
+	size_t		 vlen;
+};
+
+static void
+lookup_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	struct lookup *lk = arg;
+	const char *key;
+	size_t keylen;
+
+	if (dm_json_string(k, klen, pool_take(lk->s), &key, &keylen) < 0)
+		return;
+	if (keylen == lk->n && memcmp(key, lk->key, keylen) == 0) {
+		lk->v = v;
+		lk->vlen = vlen;
+	}
+}
+
+static void
+field_from_raw(struct dm_sample *s, const char *raw, size_t n, struct dm_field *f)
+{
+	f->raw = raw;
+	f->raw_len = n;
+	switch (raw[0]) {
+	case '"':
+		f->type = DM_STRING;
+		if (dm_json_string(raw, n, pool_take(s), &f->str, &f->len) < 0)
+			f->type = DM_MISSING;
+		break;
+	case '{': f->type = DM_OBJECT; break;
+	case '[': f->type = DM_ARRAY; break;
+	case 't': f->type = DM_TRUE; break;
+	case 'f': f->type = DM_FALSE; break;
+	case 'n': f->type = DM_NULL; break;
+	default:
+		/* A checked number is followed by a delimiter in the line. */
+		f->type = DM_NUMBER;
+		f->num = strtod(raw, NULL);
+		break;
+	}
+}
+
+static void
+field_from_json(const json_t *v, struct dm_field *f)
+{
+	f->json = v;
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: f->type = DM_OBJECT; break;
+	case JSON_ARRAY: f->type = DM_ARRAY; break;
+	case JSON_STRING:
+		f->type = DM_STRING;
+		f->str = json_string_value(v);
+		f->len = json_string_length(v);
+		break;
+	case JSON_INTEGER:
+	case JSON_REAL:
+		f->type = DM_NUMBER;
+		f->num = json_number_value(v);
+		break;
+	case JSON_TRUE: f->type = DM_TRUE; break;
+	case JSON_FALSE: f->type = DM_FALSE; break;
+	case JSON_NULL: f->type = DM_NULL; break;
+	}
+}
+
+void
+dm_sample_get(struct dm_sample *s, const char *path, struct dm_field *f)
+{
+	const char *seg = path, *dot;
+	struct dm_member *m;
+	const json_t *v;
+	size_t n;
+
+	memset(f, 0, sizeof *f);
+	f->type = DM_MISSING;
+	dot = strchr(seg, '.');
+	n = dot ? (size_t)(dot - seg) : strlen(seg);
+	if ((m = find(s, seg, n)) == NULL)
+		return;
+	if (m->raw) {
+		const char *raw = m->raw;
+		size_t rawlen = m->raw_len;
+
+		while (dot) {
+			struct lookup lk = { s, NULL, 0, NULL, 0 };
+			struct dm_jerr e;
+
+			if (raw[0] != '{')
+				return;
+			lk.key = seg = dot + 1;
+			dot = strchr(seg, '.');
+			lk.n = dot ? (size_t)(dot - seg) : strlen(seg);
+			if (dm_json_members(raw, rawlen, &e, lookup_member, &lk) < 0 ||
+			    lk.v == NULL)
+				return;
+			raw = lk.v;
+			rawlen = lk.vlen;
+		}
+		field_from_raw(s, raw, rawlen, f);
+		return;
+	}
+	v = m->val;
+	while (dot) {
+		if (!json_is_object(v))
+			return;
+		seg = dot + 1;
+		dot = strchr(seg, '.');
+		n = dot ? (size_t)(dot - seg) : strlen(seg);
+		if ((v = json_object_getn(v, seg, n)) == NULL)
+			return;
+	}
+	field_from_json(v, f);
+}
+
+int
+dm_sample_text(struct dm_sample *s, const char *key, const char **str,
+    size_t *n, struct dm_buf *err)
+{
+	struct dm_field f;
+
+	dm_sample_get(s, key, &f);
+	if (f.type == DM_STRING) {
+		*str = f.str;
+		*n = f.len;
+		return 0;
+	}
+	dm_buf_addf(err, f.type == DM_MISSING ? "field '%s' is missing" :
+	    "field '%s' is not a string", key);
+	return -1;
+}
+
+static struct dm_member *
+append(struct dm_sample *s, const char *key, size_t n)
+{
+	struct loadctx lc = { s, 0 };
+	struct dm_member *m;
+
+	/* reuse add_member's growth, then make the key owned */
+	add_member(&lc, "\"\"", 2, NULL, 0);
+	m = &s->m[s->nm - 1];
+	m->key_owned = dm_xstrndup(key, n);
+	m->key = m->key_owned;
+	m->key_len = n;
+	m->raw = NULL;
+	return m;
+}
+
+/* The member's value as a jansson value it owns (parsed from raw if needed). */
+static json_t *
+member_json(struct dm_member *m, struct dm_buf *err)
+{
+	if (m->raw) {
+		json_t *v = dm_json_parse(m->raw, m->raw_len, err);
+
+		if (v == NULL)
+			return NULL;
+		m->val = v;
+		m->raw = NULL;
+		dm_buf_reset(&m->own);
+	}
+	return m->val;
+}
+
+static void
+errpath(struct dm_buf *err, const char *path, size_t n)
+{
+	dm_buf_adds(err, "field '");
+	dm_buf_add(err, path, n);
+	dm_buf_adds(err, "' is not an object");
+}
+
+int
+dm_sample_set_new(struct dm_sample *s, const char *path, json_t *v,
+    struct dm_buf *err)
+{
+	const char *dot = strchr(path, '.'), *seg;
+	struct dm_member *m;
+	json_t *o, *x;
+	size_t n = dot ? (size_t)(dot - path) : strlen(path);
+
+	s->changed = 1;
+	if ((m = find(s, path, n)) == NULL)
+		m = append(s, path, n);
+	if (dot == NULL) {
+		if (m->val)
+			json_decref(m->val);
+		dm_buf_reset(&m->own);
+		m->raw = NULL;
+		m->val = v;
+		return 0;
+	}
+	if (m->raw == NULL && m->val == NULL)
+		m->val = json_object();
+	if ((o = member_json(m, err)) == NULL) {
+		json_decref(v);
+		return -1;
+	}
+	for (;;) {
+		if (!json_is_object(o)) {
+			errpath(err, path, (size_t)(dot - path));
+			json_decref(v);
+			return -1;
+		}
+		seg = dot + 1;
+		dot = strchr(seg, '.');
+		n = dot ? (size_t)(dot - seg) : strlen(seg);
+		if (dot == NULL)
+			break;
+		if ((x = json_object_getn(o, seg, n)) == NULL) {
+			x = json_object();
+			json_object_setn_new_nocheck(o, seg, n, x);
+		}
+		o = x;
+	}
+	json_object_setn_new_nocheck(o, seg, n, v);
+	return 0;
+}
+
+int
+dm_sample_set_text(struct dm_sample *s, const char *path, const char *str,
+    size_t n, struct dm_buf *err)
+{
+	struct dm_member *m;
+	size_t bad;
+
+	if ((bad = dm_utf8_check(str, n)) != n) {
+		dm_buf_addf(err, "invalid UTF-8 at byte %zu of the new value of '%s'",
+		    bad, path);
+		return -1;
+	}
+	if (strchr(path, '.'))
+		return dm_sample_set_new(s, path, json_stringn_nocheck(str, n), err);
+	/* The hot path: the encoded string goes straight into the member. */
+	s->changed = 1;
+	if ((m = find(s, path, strlen(path))) == NULL)
+		m = append(s, path, strlen(path));
+	if (m->val) {
+		json_decref(m->val);
+		m->val = NULL;
+	}
+	dm_buf_reset(&m->own);
+	dm_json_addstr(&m->own, str, n);
+	m->raw = m->own.buf;
+	m->raw_len = m->own.len;
+	return 0;
+}
+
+json_t *
+dm_sample_detach(struct dm_sample *s, const char *path, struct dm_buf *err)
+{
+	const char *dot = strchr(path, '.'), *seg;
+	struct dm_member *m;
+	json_t *o, *v;
+	size_t n = dot ? (size_t)(dot - path) : strlen(path);
+
+	if ((m = find(s, path, n)) == NULL)
+		return NULL;
+	if (dot == NULL) {
+		if ((v = member_json(m, err)) == NULL)
+			return NULL;
+		m->val = NULL;
+		m->deleted = 1;
+		s->changed = 1;
+		return v;
+	}
+	if (m->raw && m->raw[0] != '{')
+		return NULL;
+	if ((o = member_json(m, err)) == NULL)
+		return NULL;
+	for (;;) {
+		if (!json_is_object(o))
+			return NULL;
+		seg = dot + 1;
+		dot = strchr(seg, '.');
+		n = dot ? (size_t)(dot - seg) : strlen(seg);
+		if (dot == NULL)
+			break;
+		if ((o = json_object_getn(o, seg, n)) == NULL)
+			return NULL;
+	}
+	if ((v = json_object_getn(o, seg, n)) == NULL)
+		return NULL;
+	json_incref(v);
+	json_object_deln(o, seg, n);
+	s->changed = 1;
+	return v;
+}
+
+json_t *
+dm_sample_tree(struct dm_sample *s, struct dm_buf *err)
+{
+	json_t *o = json_object(), *v;
+	size_t i;
+
+	for (i = 0; i < s->nm; i++) {
+		struct dm_member *m = &s->m[i];
+
+		if (m->deleted)
+			continue;
+		if (m->raw) {
+			if ((v = dm_json_parse(m->raw, m->raw_len, err)) == NULL) {
+				json_decref(o);
+				return NULL;
+			}
+		} else
+			v = json_incref(m->val);
+		json_object_setn_new_nocheck(o, m->key, m->key_len, v);
+	}
+	return o;
+}
+
+void
+dm_sample_bytes(struct dm_sample *s, const char **p, size_t *n)
+{
+	struct dm_buf *b = &s->out;
+	size_t i;
+	int first = 1;
+
+	if (!s->changed) {
+		*p = s->line;
+		*n = s->len;
+		return;
+	}
+	dm_buf_reset(b);
+	dm_buf_grow(b, s->len + 16);
+	dm_buf_addc(b, '{');
+	for (i = 0; i < s->nm; i++) {
+		struct dm_member *m = &s->m[i];
+
+		if (m->deleted)
+			continue;
+		if (!first)
+			dm_buf_addc(b, ',');
+		first = 0;
+		dm_json_addstr(b, m->key, m->key_len);
+		dm_buf_addc(b, ':');
+		if (m->raw == m->own.buf && m->own.len)
+			dm_buf_add(b, m->raw, m->raw_len);
+		else if (m->raw)
+			dm_json_addcompact(b, m->raw, m->raw_len);
+		else
+			dm_json_addval(b, m->val);
+	}
+	dm_buf_addc(b, '}');
+	*p = b->buf;
+	*n = b->len;
+}
+
+int
+dm_sample_rename(struct dm_sample *s, const char *from, const char *to,
+    struct dm_buf *err)
+{
+	struct dm_member *m, *t;
+	struct dm_field f;
+	json_t *v;
+
+	if (strcmp(from, to) == 0)
+		return 0;
+	dm_sample_get(s, from, &f);
+	if (f.type == DM_MISSING)
+		return 0;
+	if (strchr(from, '.') == NULL && strchr(to, '.') == NULL) {
+		m = find(s, from, strlen(from));
+		if ((t = find(s, to, strlen(to))) != NULL)
+			t->deleted = 1;
+		free(m->key_owned);
+		m->key_owned = dm_xstrdup(to);
+		m->key = m->key_owned;
+		m->key_len = strlen(to);
+		s->changed = 1;
+		return 0;
+	}
+	if ((v = dm_sample_detach(s, from, err)) == NULL)
+		return err->len ? -1 : 0;
+	return dm_sample_set_new(s, to, v, err);
+}
+
+/* Copies the value at the dotted path rest of src into dst, creating the
+ * objects around it. */
+static void
+copypath(json_t *dst, json_t *src, const char *rest)
+{
+	const char *dot = strchr(rest, '.');
+	size_t n = dot ? (size_t)(dot - rest) : strlen(rest);
+	json_t *v, *d;
+
+	if (!json_is_object(src) || (v = json_object_getn(src, rest, n)) == NULL)
+		return;
+	if (dot == NULL) {
+		json_object_setn_nocheck(dst, rest, n, v);
+		return;
+	}
+	if (!json_is_object(v))
+		return;
+	if ((d = json_object_getn(dst, rest, n)) == NULL) {
+		d = json_object();
+		json_object_setn_new_nocheck(dst, rest, n, d);
+	}
+	copypath(d, v, dot + 1);
+}
+
+int
+dm_sample_keep(struct dm_sample *s, char *const *paths, size_t n,
+    struct dm_buf *err)
+{
+	size_t i, j, kl;
+	int whole, part;
+	json_t *v, *nv;
+
+	for (i = 0; i < s->nm; i++) {
+		struct dm_member *m = &s->m[i];
+
+		if (m->deleted)
+			continue;
+		whole = part = 0;
+		for (j = 0; j < n; j++) {
+			kl = strlen(paths[j]);
+			if (kl == m->key_len && memcmp(paths[j], m->key, kl) == 0)
+				whole = 1;
+			else if (kl > m->key_len && paths[j][m->key_len] == '.' &&
+			    memcmp(paths[j], m->key, m->key_len) == 0)
+				part = 1;
+		}
+		if (whole)
+			continue;
+		s->changed = 1;
+		if (!part) {
+			m->deleted = 1;
+			continue;
+		}
+		if (m->raw && m->raw[0] != '{') {
+			m->deleted = 1;
+			continue;
+		}
+		if ((v = member_json(m, err)) == NULL)
+			return -1;
+		nv = json_object();
+		for (j = 0; j < n; j++) {
+			kl = strlen(paths[j]);
+			if (kl > m->key_len && paths[j][m->key_len] == '.' &&
+			    memcmp(paths[j], m->key, m->key_len) == 0)
+				copypath(nv, v, paths[j] + m->key_len + 1);
+		}
+		json_decref(m->val);
+		m->val = nv;
+	}
+	return 0;
+}
