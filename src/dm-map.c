@@ -87,7 +87,7 @@ main(int argc, char *argv[])
 	dm_io_init(&io);
 	chain = dm_chain_new();
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:e:f:hk:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":e:f:hk:V", longopts, NULL)) != -1) {
 		if (dm_io_option(&io, c, optarg, usage))
 			continue;
 		switch (c) {

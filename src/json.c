@@ -462,24 +462,57 @@ dm_json_addstr(struct dm_buf *b, const char *s, size_t n)
 	dm_buf_addc(b, '"');
 }
 
+/* Reals as Python's repr writes them: the shortest digits that read back
+ * the same, positional notation for exponents from -4 to 15. */
 static void
 addreal(struct dm_buf *b, double d)
 {
-	char tmp[40];
-	int prec;
+	char tmp[48], digits[24];
+	int prec, exp, nd, i, neg;
+	char *e;
 
 	if (!isfinite(d)) {
 		dm_buf_adds(b, "null");
 		return;
 	}
-	for (prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof tmp, "%.*g", prec, d);
+	for (prec = 0; prec < 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*e", prec, d);
 		if (strtod(tmp, NULL) == d)
 			break;
 	}
-	dm_buf_adds(b, tmp);
-	if (strpbrk(tmp, ".eEn") == NULL)
-		dm_buf_adds(b, ".0");
+	/* tmp is [-]D[.DDD]e[+-]XX */
+	neg = tmp[0] == '-';
+	e = strchr(tmp, 'e');
+	exp = atoi(e + 1);
+	nd = 0;
+	for (i = neg; tmp + i < e; i++)
+		if (tmp[i] != '.')
+			digits[nd++] = tmp[i];
+	while (nd > 1 && digits[nd - 1] == '0')
+		nd--;
+	if (neg)
+		dm_buf_addc(b, '-');
+	if (exp < -4 || exp >= 16) {
+		dm_buf_addc(b, digits[0]);
+		if (nd > 1) {
+			dm_buf_addc(b, '.');
+			dm_buf_add(b, digits + 1, (size_t)nd - 1);
+		}
+		dm_buf_addf(b, "e%c%02d", exp < 0 ? '-' : '+', exp < 0 ? -exp : exp);
+	} else if (exp < 0) {
+		dm_buf_adds(b, "0.");
+		for (i = 0; i < -exp - 1; i++)
+			dm_buf_addc(b, '0');
+		dm_buf_add(b, digits, (size_t)nd);
+	} else {
+		for (i = 0; i <= exp; i++)
+			dm_buf_addc(b, i < nd ? digits[i] : '0');
+		dm_buf_addc(b, '.');
+		if (nd > exp + 1)
+			dm_buf_add(b, digits + exp + 1, (size_t)(nd - exp - 1));
+		else
+			dm_buf_addc(b, '0');
+	}
 }
 
 void

@@ -184,6 +184,8 @@ opennext(struct dm_reader *r)
 		r->ar = archive_read_new();
 		archive_read_support_filter_all(r->ar);
 		archive_read_support_format_raw(r->ar);
+		/* so that an empty compressed stream is an empty input */
+		archive_read_support_format_empty(r->ar);
 		if (archive_read_open(r->ar, f, NULL, feed_read, feed_close) !=
 		    ARCHIVE_OK) {
 			dm_warn("%s: %s", r->name, archive_error_string(r->ar));
