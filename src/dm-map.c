@@ -105,6 +105,7 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			printf("%s\n\n%s", usage, help);
+			dm_chain_free(chain);
 			return dm_exit(DM_EXIT_OK);
 		case OPT_JSON:
 			json = 1;
@@ -114,20 +115,20 @@ main(int argc, char *argv[])
 			break;
 		case 'V':
 			printf("dm-map (dm) %s\n", DM_VERSION);
+			dm_chain_free(chain);
 			return dm_exit(DM_EXIT_OK);
-		case ':':
-			dm_usage_die(usage, "option '%s' needs a value",
-			    argv[optind - 1]);
 		default:
-			dm_usage_die(usage, "unknown option '%s'", argv[optind - 1]);
+			dm_badopt(usage, c, argv);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 
-	if (list)
+	if (list) {
+		dm_chain_free(chain);
 		return dm_exit(dm_ops_print(NULL, json) < 0 ? DM_EXIT_ERROR :
 		    DM_EXIT_OK);
+	}
 	if (scripts == 0) {
 		if (argc == 0)
 			dm_usage_die(usage, "missing SCRIPT");
@@ -136,8 +137,10 @@ main(int argc, char *argv[])
 		argc--;
 		argv++;
 	}
-	if (bad || dm_chain_init(chain) < 0)
+	if (bad || dm_chain_init(chain) < 0) {
+		dm_chain_free(chain);
 		return dm_exit(DM_EXIT_ERROR);
+	}
 
 	dm_io_open(&io, argc, argv);
 	while ((s = dm_io_next(&io)) != NULL) {

@@ -81,6 +81,9 @@ void	 dm_warnx_errno(const char *, ...) DM_PRINTF(1, 2); /* "prog: msg: strerror
 DM_NORETURN void dm_die(const char *, ...) DM_PRINTF(1, 2);	/* warn, exit 2 */
 /* Usage errors: the message, then the usage line, exit 2. */
 DM_NORETURN void dm_usage_die(const char *usage, const char *, ...) DM_PRINTF(2, 3);
+/* After getopt_long (with opterr = 0 and a leading ':' in the option
+ * string) returned '?' or ':': names the option and dies with the usage. */
+DM_NORETURN void dm_badopt(const char *usage, int c, char **argv);
 void	*dm_xmalloc(size_t);
 void	*dm_xcalloc(size_t, size_t);
 void	*dm_xrealloc(void *, size_t);
@@ -184,7 +187,8 @@ struct dm_sample {
 	struct dm_member *m;
 	size_t		 nm, mcap;
 	struct dm_buf	 keys;		/* keys that had escapes, decoded */
-	struct dm_buf	*pool;		/* decoded strings handed out */
+	struct dm_buf	**pool;		/* decoded strings handed out; each
+					   buffer stays put as the pool grows */
 	size_t		 npool, pool_used;
 	struct dm_buf	 out;		/* serialized form of a changed sample */
 };
@@ -245,7 +249,10 @@ struct dm_reader {
 	char		**paths;	/* operands; "-" is stdin */
 	int		 npaths;
 	int		 next;		/* index of the next operand to open */
-	const char	*name;		/* current input for messages */
+	const char	*name;		/* current input for messages (escaped) */
+	char		*dname;		/* storage of name */
+	const char	*path;		/* current input as given, "<stdin>" for - */
+	int		 broken;	/* a read error ended the current input */
 	unsigned long	 lineno;	/* physical line number of the last line */
 	int		 fd;		/* -1 when no input is open */
 	void		*ar;		/* struct archive * for compressed input */
@@ -378,7 +385,8 @@ struct dm_param {
 	enum dm_ptype	 type;
 	const char	*def;		/* default as text; NULL: required */
 	const char	*help;
-	double		 min, max;	/* bounds for INT and FLOAT when min < max */
+	double		 min, max;	/* bounds for INT and FLOAT when min < max;
+					   max HUGE_VAL: no upper bound */
 	const char	*choices;	/* for ENUM */
 };
 

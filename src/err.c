@@ -1,5 +1,6 @@
 /* err.c - messages, allocation that never fails, signals, exit status */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -108,6 +109,17 @@ dm_usage_die(const char *usage, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "%s\n", usage);
 	exit(DM_EXIT_ERROR);
+}
+
+void
+dm_badopt(const char *usage, int c, char **argv)
+{
+	char shortopt[3] = { '-', (char)optopt, '\0' };
+	const char *opt = optopt ? shortopt : argv[optind - 1];
+
+	if (c == ':')
+		dm_usage_die(usage, "option '%s' needs a value", opt);
+	dm_usage_die(usage, "unknown option '%s'", opt);
 }
 
 void *

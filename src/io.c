@@ -8,13 +8,26 @@
 
 #include "dm.h"
 
+/* A dotted path with no empty element. */
+static int
+validkey(const char *k)
+{
+	return *k != '\0' && k[0] != '.' && k[strlen(k) - 1] != '.' &&
+	    strstr(k, "..") == NULL;
+}
+
 void
 dm_io_init(struct dm_io *io)
 {
 	const char *k = getenv("DM_TEXT_KEY");
 
 	memset(io, 0, sizeof *io);
-	io->key = k && *k ? k : "text";
+	io->key = "text";
+	if (k && *k) {
+		if (!validkey(k))
+			dm_die("DM_TEXT_KEY: '%s' is not a field name", k);
+		io->key = k;
+	}
 	io->on_error = DM_ON_ERROR_STOP;
 	io->rej.fd = -1;
 	dm_buf_init(&io->err);
@@ -27,8 +40,7 @@ dm_io_option(struct dm_io *io, int c, const char *arg, const char *usage)
 {
 	switch (c) {
 	case 'k':
-		if (*arg == '\0' || arg[0] == '.' || arg[strlen(arg) - 1] == '.' ||
-		    strstr(arg, ".."))
+		if (!validkey(arg))
 			dm_usage_die(usage, "-k: '%s' is not a field name", arg);
 		io->key = arg;
 		return 1;
@@ -117,7 +129,7 @@ vreject(struct dm_io *io, size_t col, const char *fmt, va_list ap)
 	io->nrejected++;
 	if (io->rej.fd >= 0) {
 		dm_buf_adds(&rec, "{\"file\":");
-		dm_json_addstr(&rec, s->file, strlen(s->file));
+		dm_json_addstr(&rec, io->in.path, strlen(io->in.path));
 		dm_buf_addf(&rec, ",\"line\":%lu,\"reason\":", s->lineno);
 		dm_json_addstr(&rec, reason.buf, reason.len);
 		/* The line verbatim, so it can be fixed and replayed; bytes

@@ -88,6 +88,28 @@ closecur(struct dm_reader *r)
 	r->fd = -1;
 	r->start = r->end = 0;
 	r->eof = 0;
+	r->broken = 0;
+}
+
+/* libarchive leaves the message empty for some truncated streams. */
+static const char *
+arerr(struct archive *a)
+{
+	const char *s = archive_error_string(a);
+
+	return s ? s : "truncated or corrupt compressed input";
+}
+
+/* The name used in messages: control characters and bad UTF-8 escaped. */
+static const char *
+display(struct dm_reader *r, const char *path)
+{
+	free(r->dname);
+	struct dm_buf b = DM_BUF_INIT;
+
+	dm_buf_addquoted(&b, path, strlen(path), SIZE_MAX);
+	r->dname = dm_buf_detach(&b, NULL);
+	return r->dname;
 }
 
 static int
@@ -117,7 +139,7 @@ fill(struct dm_reader *r, size_t want)
 		if (r->ar) {
 			if (!dm_interrupted)
 				dm_warn("%s: %s", r->name,
-				    archive_error_string(r->ar));
+				    arerr(r->ar));
 			return -1;
 		}
 		if (errno == EINTR && !dm_interrupted)
@@ -142,12 +164,13 @@ opennext(struct dm_reader *r)
 		path = r->paths[r->next++];
 		r->lineno = 0;
 		if (strcmp(path, "-") == 0) {
-			r->name = "<stdin>";
+			r->name = r->path = "<stdin>";
 			r->fd = 0;
 		} else {
-			r->name = path;
+			r->name = display(r, path);
+			r->path = path;
 			if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-				dm_warnx_errno("%s", path);
+				dm_warnx_errno("%s", r->name);
 				r->nerrors++;
 				continue;
 			}
@@ -188,7 +211,7 @@ opennext(struct dm_reader *r)
 		archive_read_support_format_empty(r->ar);
 		if (archive_read_open(r->ar, f, NULL, feed_read, feed_close) !=
 		    ARCHIVE_OK) {
-			dm_warn("%s: %s", r->name, archive_error_string(r->ar));
+			dm_warn("%s: %s", r->name, arerr(r->ar));
 			r->nerrors++;
 			closecur(r);
 			continue;
@@ -201,7 +224,7 @@ opennext(struct dm_reader *r)
 			r->eof = 1;
 			return 0;
 		default:
-			dm_warn("%s: %s", r->name, archive_error_string(r->ar));
+			dm_warn("%s: %s", r->name, arerr(r->ar));
 			r->nerrors++;
 			closecur(r);
 			continue;
@@ -252,11 +275,15 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 			}
 			got = fill(r, r->cap - r->end);
 			if (got < 0) {
-				if (!dm_interrupted)
-					r->nerrors++;
-				closecur(r);
-				if (dm_interrupted)
+				if (dm_interrupted) {
+					closecur(r);
 					return 0;
+				}
+				/* The complete lines read so far still count;
+				 * the cut one after them does not. */
+				r->nerrors++;
+				r->broken = 1;
+				r->eof = 1;
 				break;
 			}
 			if (got == 0)
@@ -267,7 +294,7 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 		if (r->fd < 0)
 			continue;
 		if (nl == NULL) {
-			if (r->start == r->end) {
+			if (r->start == r->end || r->broken) {
 				closecur(r);
 				continue;
 			}
@@ -293,4 +320,6 @@ dm_reader_free(struct dm_reader *r)
 	closecur(r);
 	free(r->buf);
 	r->buf = NULL;
+	free(r->dname);
+	r->dname = NULL;
 }

@@ -12,9 +12,10 @@ pool_take(struct dm_sample *s)
 {
 	if (s->pool_used == s->npool) {
 		s->pool = dm_xreallocarray(s->pool, s->npool + 1, sizeof *s->pool);
-		dm_buf_init(&s->pool[s->npool++]);
+		s->pool[s->npool] = dm_xmalloc(sizeof **s->pool);
+		dm_buf_init(s->pool[s->npool++]);
 	}
-	return &s->pool[s->pool_used++];
+	return s->pool[s->pool_used++];
 }
 
 static void
@@ -131,8 +132,10 @@ dm_sample_free(struct dm_sample *s)
 	for (i = 0; i < s->mcap; i++)
 		dm_buf_free(&s->m[i].own);
 	free(s->m);
-	for (i = 0; i < s->npool; i++)
-		dm_buf_free(&s->pool[i]);
+	for (i = 0; i < s->npool; i++) {
+		dm_buf_free(s->pool[i]);
+		free(s->pool[i]);
+	}
 	free(s->pool);
 	dm_buf_free(&s->keys);
 	dm_buf_free(&s->out);
@@ -308,22 +311,6 @@ append(struct dm_sample *s, const char *key, size_t n)
 	return m;
 }
 
-/* The member's value as a jansson value it owns (parsed from raw if needed). */
-static json_t *
-member_json(struct dm_member *m, struct dm_buf *err)
-{
-	if (m->raw) {
-		json_t *v = dm_json_parse(m->raw, m->raw_len, err);
-
-		if (v == NULL)
-			return NULL;
-		m->val = v;
-		m->raw = NULL;
-		dm_buf_reset(&m->own);
-	}
-	return m->val;
-}
-
 static void
 errpath(struct dm_buf *err, const char *path, size_t n)
 {
@@ -332,51 +319,212 @@ errpath(struct dm_buf *err, const char *path, size_t n)
 	dm_buf_adds(err, "' is not an object");
 }
 
+/* Spans of an object's members, for splicing. */
+struct spans {
+	struct dm_sample *s;
+	const char	*key;
+	size_t		 n;
+	size_t		 count;
+	int		 hit;		/* index of the last match, or -1 */
+	const char	*hk, *hv, *hvend;	/* the match */
+	const char	*prevend;	/* end of the member before the match */
+	const char	*nextkey;	/* key of the member after the match */
+	const char	*lastend;
+};
+
+static void
+span_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	struct spans *sp = arg;
+	const char *key;
+	size_t keylen;
+
+	if (sp->hit >= 0 && sp->nextkey == NULL && sp->hk != NULL &&
+	    (size_t)sp->hit == sp->count - 1)
+		sp->nextkey = k;
+	if (dm_json_string(k, klen, pool_take(sp->s), &key, &keylen) == 0 &&
+	    keylen == sp->n && memcmp(key, sp->key, keylen) == 0) {
+		sp->hit = (int)sp->count;
+		sp->prevend = sp->count ? sp->lastend : NULL;
+		sp->hk = k;
+		sp->hv = v;
+		sp->hvend = v + vlen;
+		sp->nextkey = NULL;
+	}
+	sp->lastend = v + vlen;
+	sp->count++;
+}
+
+/* Appends "key":val, with the path's remaining segments as nested objects. */
+static void
+addnest(struct dm_buf *out, const char *path, const char *val, size_t vlen)
+{
+	const char *dot = strchr(path, '.');
+	size_t n = dot ? (size_t)(dot - path) : strlen(path);
+
+	dm_json_addstr(out, path, n);
+	dm_buf_addc(out, ':');
+	if (dot == NULL) {
+		dm_buf_add(out, val, vlen);
+		return;
+	}
+	dm_buf_addc(out, '{');
+	addnest(out, dot + 1, val, vlen);
+	dm_buf_addc(out, '}');
+}
+
+/*
+ * Writes to out the object raw[0..n) with the value at path replaced by
+ * val (or removed when val is NULL), every other byte kept: numbers and
+ * escapes elsewhere in the object survive exactly. Returns 1 when out was
+ * written, 0 when there was nothing to remove, -1 when a path element is not
+ * an object (the message in err names full, the whole path).
+ */
+static int
+splice(struct dm_sample *s, const char *raw, size_t n, const char *path,
+    const char *val, size_t vlen, struct dm_buf *out, const char *full,
+    struct dm_buf *err)
+{
+	struct spans sp = { s, path, 0, 0, -1, NULL, NULL, NULL, NULL, NULL, NULL };
+	const char *dot = strchr(path, '.');
+	struct dm_buf *sub;
+	struct dm_jerr e;
+	int r;
+
+	if (raw[0] != '{') {
+		errpath(err, full, (size_t)(path - full) - 1);
+		return -1;
+	}
+	sp.n = dot ? (size_t)(dot - path) : strlen(path);
+	if (dm_json_members(raw, n, &e, span_member, &sp) < 0) {
+		dm_buf_adds(err, e.msg);
+		return -1;
+	}
+	if (sp.hit < 0) {
+		if (val == NULL)
+			return 0;
+		/* insert before the closing brace */
+		const char *close = raw + n - 1;
+
+		while (*close != '}')
+			close--;
+		dm_buf_add(out, raw, (size_t)(close - raw));
+		if (sp.count)
+			dm_buf_addc(out, ',');
+		addnest(out, path, val, vlen);
+		dm_buf_add(out, close, (size_t)(raw + n - close));
+		return 1;
+	}
+	if (dot) {
+		sub = pool_take(s);
+		dm_buf_reset(sub);
+		r = splice(s, sp.hv, (size_t)(sp.hvend - sp.hv), dot + 1, val,
+		    vlen, sub, full, err);
+		if (r <= 0)
+			return r;
+		dm_buf_add(out, raw, (size_t)(sp.hv - raw));
+		dm_buf_add(out, sub->buf, sub->len);
+		dm_buf_add(out, sp.hvend, (size_t)(raw + n - sp.hvend));
+		return 1;
+	}
+	if (val) {
+		dm_buf_add(out, raw, (size_t)(sp.hv - raw));
+		dm_buf_add(out, val, vlen);
+		dm_buf_add(out, sp.hvend, (size_t)(raw + n - sp.hvend));
+	} else if (sp.nextkey) {
+		/* drop from this key to the next one */
+		dm_buf_add(out, raw, (size_t)(sp.hk - raw));
+		dm_buf_add(out, sp.nextkey, (size_t)(raw + n - sp.nextkey));
+	} else if (sp.prevend) {
+		/* the last member: drop from the end of the one before */
+		dm_buf_add(out, raw, (size_t)(sp.prevend - raw));
+		dm_buf_add(out, sp.hvend, (size_t)(raw + n - sp.hvend));
+	} else
+		dm_buf_adds(out, "{}");
+	return 1;
+}
+
+/* Stores encoded JSON as the member's value, compacted. */
+static void
+member_setraw(struct dm_member *m, const char *val, size_t vlen)
+{
+	if (m->val) {
+		json_decref(m->val);
+		m->val = NULL;
+	}
+	dm_buf_reset(&m->own);
+	dm_json_addcompact(&m->own, val, vlen);
+	m->raw = m->own.buf;
+	m->raw_len = m->own.len;
+}
+
+/* Sets the value at path to the encoded JSON val (NULL: removes it). */
+static int
+edit(struct dm_sample *s, const char *path, const char *val, size_t vlen,
+    struct dm_buf *err)
+{
+	const char *dot = strchr(path, '.');
+	struct dm_member *m;
+	struct dm_buf *out;
+	size_t n = dot ? (size_t)(dot - path) : strlen(path);
+	int r;
+
+	if ((m = find(s, path, n)) == NULL) {
+		if (val == NULL)
+			return 0;
+		m = append(s, path, n);
+		if (dot) {
+			out = pool_take(s);
+			dm_buf_reset(out);
+			dm_buf_addc(out, '{');
+			addnest(out, dot + 1, val, vlen);
+			dm_buf_addc(out, '}');
+			val = out->buf;
+			vlen = out->len;
+		}
+		member_setraw(m, val, vlen);
+		s->changed = 1;
+		return 0;
+	}
+	if (dot == NULL) {
+		if (val)
+			member_setraw(m, val, vlen);
+		else
+			m->deleted = 1;
+		s->changed = 1;
+		return 0;
+	}
+	if (m->raw == NULL) {
+		/* a jansson value (from keep): encode it, then splice */
+		out = pool_take(s);
+		dm_buf_reset(out);
+		dm_json_addval(out, m->val);
+		member_setraw(m, out->buf, out->len);
+	}
+	out = pool_take(s);
+	dm_buf_reset(out);
+	r = splice(s, m->raw, m->raw_len, dot + 1, val, vlen, out, path, err);
+	if (r < 0)
+		return -1;
+	if (r > 0) {
+		member_setraw(m, out->buf, out->len);
+		s->changed = 1;
+	}
+	return 0;
+}
+
 int
 dm_sample_set_new(struct dm_sample *s, const char *path, json_t *v,
     struct dm_buf *err)
 {
-	const char *dot = strchr(path, '.'), *seg;
-	struct dm_member *m;
-	json_t *o, *x;
-	size_t n = dot ? (size_t)(dot - path) : strlen(path);
+	struct dm_buf *enc = pool_take(s);
+	int r;
 
-	s->changed = 1;
-	if ((m = find(s, path, n)) == NULL)
-		m = append(s, path, n);
-	if (dot == NULL) {
-		if (m->val)
-			json_decref(m->val);
-		dm_buf_reset(&m->own);
-		m->raw = NULL;
-		m->val = v;
-		return 0;
-	}
-	if (m->raw == NULL && m->val == NULL)
-		m->val = json_object();
-	if ((o = member_json(m, err)) == NULL) {
-		json_decref(v);
-		return -1;
-	}
-	for (;;) {
-		if (!json_is_object(o)) {
-			errpath(err, path, (size_t)(dot - path));
-			json_decref(v);
-			return -1;
-		}
-		seg = dot + 1;
-		dot = strchr(seg, '.');
-		n = dot ? (size_t)(dot - seg) : strlen(seg);
-		if (dot == NULL)
-			break;
-		if ((x = json_object_getn(o, seg, n)) == NULL) {
-			x = json_object();
-			json_object_setn_new_nocheck(o, seg, n, x);
-		}
-		o = x;
-	}
-	json_object_setn_new_nocheck(o, seg, n, v);
-	return 0;
+	dm_buf_reset(enc);
+	dm_json_addval(enc, v);
+	json_decref(v);
+	r = edit(s, path, enc->buf, enc->len, err);
+	return r;
 }
 
 int
@@ -384,6 +532,7 @@ dm_sample_set_text(struct dm_sample *s, const char *path, const char *str,
     size_t n, struct dm_buf *err)
 {
 	struct dm_member *m;
+	struct dm_buf *enc;
 	size_t bad;
 
 	if ((bad = dm_utf8_check(str, n)) != n) {
@@ -391,8 +540,12 @@ dm_sample_set_text(struct dm_sample *s, const char *path, const char *str,
 		    bad, path);
 		return -1;
 	}
-	if (strchr(path, '.'))
-		return dm_sample_set_new(s, path, json_stringn_nocheck(str, n), err);
+	if (strchr(path, '.')) {
+		enc = pool_take(s);
+		dm_buf_reset(enc);
+		dm_json_addstr(enc, str, n);
+		return edit(s, path, enc->buf, enc->len, err);
+	}
 	/* The hot path: the encoded string goes straight into the member. */
 	s->changed = 1;
 	if ((m = find(s, path, strlen(path))) == NULL)
@@ -408,44 +561,40 @@ dm_sample_set_text(struct dm_sample *s, const char *path, const char *str,
 	return 0;
 }
 
+/* The encoded bytes of the value at path, copied to a pool buffer (they
+ * may live in a member that the next edit rewrites). NULL when missing. */
+static struct dm_buf *
+encoded(struct dm_sample *s, const char *path)
+{
+	struct dm_field f;
+	struct dm_buf *b;
+
+	dm_sample_get(s, path, &f);
+	if (f.type == DM_MISSING)
+		return NULL;
+	b = pool_take(s);
+	dm_buf_reset(b);
+	if (f.raw)
+		dm_buf_add(b, f.raw, f.raw_len);
+	else
+		dm_json_addval(b, f.json);
+	return b;
+}
+
 json_t *
 dm_sample_detach(struct dm_sample *s, const char *path, struct dm_buf *err)
 {
-	const char *dot = strchr(path, '.'), *seg;
-	struct dm_member *m;
-	json_t *o, *v;
-	size_t n = dot ? (size_t)(dot - path) : strlen(path);
+	struct dm_buf *b = encoded(s, path);
+	json_t *v;
 
-	if ((m = find(s, path, n)) == NULL)
+	if (b == NULL)
 		return NULL;
-	if (dot == NULL) {
-		if ((v = member_json(m, err)) == NULL)
-			return NULL;
-		m->val = NULL;
-		m->deleted = 1;
-		s->changed = 1;
-		return v;
+	if ((v = dm_json_parse(b->buf, b->len, err)) == NULL)
+		return NULL;
+	if (edit(s, path, NULL, 0, err) < 0) {
+		json_decref(v);
+		return NULL;
 	}
-	if (m->raw && m->raw[0] != '{')
-		return NULL;
-	if ((o = member_json(m, err)) == NULL)
-		return NULL;
-	for (;;) {
-		if (!json_is_object(o))
-			return NULL;
-		seg = dot + 1;
-		dot = strchr(seg, '.');
-		n = dot ? (size_t)(dot - seg) : strlen(seg);
-		if (dot == NULL)
-			break;
-		if ((o = json_object_getn(o, seg, n)) == NULL)
-			return NULL;
-	}
-	if ((v = json_object_getn(o, seg, n)) == NULL)
-		return NULL;
-	json_incref(v);
-	json_object_deln(o, seg, n);
-	s->changed = 1;
 	return v;
 }
 
@@ -514,13 +663,9 @@ dm_sample_rename(struct dm_sample *s, const char *from, const char *to,
     struct dm_buf *err)
 {
 	struct dm_member *m, *t;
-	struct dm_field f;
-	json_t *v;
+	struct dm_buf *b;
 
-	if (strcmp(from, to) == 0)
-		return 0;
-	dm_sample_get(s, from, &f);
-	if (f.type == DM_MISSING)
+	if (strcmp(from, to) == 0 || (b = encoded(s, from)) == NULL)
 		return 0;
 	if (strchr(from, '.') == NULL && strchr(to, '.') == NULL) {
 		m = find(s, from, strlen(from));
@@ -533,42 +678,19 @@ dm_sample_rename(struct dm_sample *s, const char *from, const char *to,
 		s->changed = 1;
 		return 0;
 	}
-	if ((v = dm_sample_detach(s, from, err)) == NULL)
-		return err->len ? -1 : 0;
-	return dm_sample_set_new(s, to, v, err);
-}
-
-/* Copies the value at the dotted path rest of src into dst, creating the
- * objects around it. */
-static void
-copypath(json_t *dst, json_t *src, const char *rest)
-{
-	const char *dot = strchr(rest, '.');
-	size_t n = dot ? (size_t)(dot - rest) : strlen(rest);
-	json_t *v, *d;
-
-	if (!json_is_object(src) || (v = json_object_getn(src, rest, n)) == NULL)
-		return;
-	if (dot == NULL) {
-		json_object_setn_nocheck(dst, rest, n, v);
-		return;
-	}
-	if (!json_is_object(v))
-		return;
-	if ((d = json_object_getn(dst, rest, n)) == NULL) {
-		d = json_object();
-		json_object_setn_new_nocheck(dst, rest, n, d);
-	}
-	copypath(d, v, dot + 1);
+	/* Moved as bytes, so big integers and number formats survive. */
+	if (edit(s, from, NULL, 0, err) < 0)
+		return -1;
+	return edit(s, to, b->buf, b->len, err);
 }
 
 int
 dm_sample_keep(struct dm_sample *s, char *const *paths, size_t n,
     struct dm_buf *err)
 {
+	struct dm_buf *cur, *nxt, *b;
 	size_t i, j, kl;
-	int whole, part;
-	json_t *v, *nv;
+	int whole, part, r;
 
 	for (i = 0; i < s->nm; i++) {
 		struct dm_member *m = &s->m[i];
@@ -595,17 +717,27 @@ dm_sample_keep(struct dm_sample *s, char *const *paths, size_t n,
 			m->deleted = 1;
 			continue;
 		}
-		if ((v = member_json(m, err)) == NULL)
-			return -1;
-		nv = json_object();
+		/* Rebuilt from the kept values' bytes, so nothing in them
+		 * is reformatted. */
+		cur = pool_take(s);
+		dm_buf_reset(cur);
+		dm_buf_adds(cur, "{}");
 		for (j = 0; j < n; j++) {
 			kl = strlen(paths[j]);
-			if (kl > m->key_len && paths[j][m->key_len] == '.' &&
-			    memcmp(paths[j], m->key, m->key_len) == 0)
-				copypath(nv, v, paths[j] + m->key_len + 1);
+			if (kl <= m->key_len || paths[j][m->key_len] != '.' ||
+			    memcmp(paths[j], m->key, m->key_len) != 0 ||
+			    (b = encoded(s, paths[j])) == NULL)
+				continue;
+			nxt = pool_take(s);
+			dm_buf_reset(nxt);
+			r = splice(s, cur->buf, cur->len, paths[j] + m->key_len + 1,
+			    b->buf, b->len, nxt, paths[j], err);
+			if (r < 0)
+				return -1;
+			if (r > 0)
+				cur = nxt;
 		}
-		json_decref(m->val);
-		m->val = nv;
+		member_setraw(m, cur->buf, cur->len);
 	}
 	return 0;
 }

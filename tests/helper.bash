@@ -67,3 +67,76 @@ assert_stderr() {
 map_line() {
 	printf '%s\n' "$1" | dm-map "$2"
 }
+
+# ---- byte-exact runs, signals, usage (common.bats, dm-map.bats) ----
+
+# run_out FILE CMD...: runs CMD with its stdout in FILE, byte for byte (no
+# trailing newline stripped), stderr in $stderr, its status in $status.
+run_out() {
+	local out=$1 errf=$BATS_TEST_TMPDIR/.stderr
+	shift
+	"$@" >"$out" 2>"$errf" && status=0 || status=$?
+	stderr=$(cat "$errf")
+}
+
+# assert_bytes FILE FORMAT [ARG...]: FILE holds exactly the bytes that
+# printf makes of FORMAT and ARGs.
+assert_bytes() {
+	local file=$1 want=$BATS_TEST_TMPDIR/.want
+	shift
+	# shellcheck disable=SC2059
+	printf "$@" >"$want"
+	if ! cmp -s "$want" "$file"; then
+		printf 'expected bytes of %s:\n' "$file" >&2
+		od -c "$want" | head -n 20 >&2
+		printf 'actual:\n' >&2
+		od -c "$file" | head -n 20 >&2
+		return 1
+	fi
+}
+
+# assert_same GOT WANT: two files with the same bytes (for large files: the
+# difference is shown by cmp, never printed whole).
+assert_same() {
+	if ! cmp "$1" "$2" >&2; then
+		printf '%s: %s bytes, %s: %s bytes\n' "$1" "$(wc -c <"$1")" \
+		    "$2" "$(wc -c <"$2")" >&2
+		return 1
+	fi
+}
+
+# usage_of TOOL: the usage lines that open TOOL --help (up to the first
+# blank line); a usage error repeats them on stderr.
+usage_of() {
+	"$1" --help | sed '/^$/,$d'
+}
+
+# wait_for_size FILE BYTES: waits up to 10 s until FILE holds BYTES or more.
+wait_for_size() {
+	local i
+	for i in $(seq 200); do
+		[ -f "$1" ] && [ "$(wc -c <"$1")" -ge "$2" ] && return 0
+		sleep 0.05
+	done
+	printf '%s did not reach %s bytes in 10 s\n' "$1" "$2" >&2
+	return 1
+}
+
+# signal_and_wait PID SIG: sends SIG to PID (a background job of this
+# shell), gives it 10 s to end (then kills it and fails); its status, as
+# bash reports it (128 + N when a signal killed it), goes to $status.
+signal_and_wait() {
+	local i
+	kill -"$2" "$1"
+	for i in $(seq 200); do
+		kill -0 "$1" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$1" 2>/dev/null; then
+		kill -KILL "$1"
+		wait "$1" || true
+		printf 'process %s still ran 10 s after SIG%s\n' "$1" "$2" >&2
+		return 1
+	fi
+	wait "$1" && status=0 || status=$?
+}

@@ -1,0 +1,230 @@
+# dm.bash - bash completion for dm and its tools (dm-map, and later dm-*)
+#
+# Nothing here lists operators or options: they are asked from the binaries
+# at completion time (`dm-TOOL --help`, `dm-map --list-ops`, `dm ops NAME`),
+# so the completion never goes stale. A new tool gets completion by being
+# added to the `complete` line at the end.
+
+# _dm_tool_path TOOL: the program that runs for TOOL, as dm finds it: beside
+# the dm being completed first, then on PATH.
+_dm_tool_path()
+{
+	local dm=$1 tool=$2 dir
+	if [[ $dm == */* ]]; then
+		dir=${dm%/*}
+		if [[ -x $dir/$tool ]]; then
+			printf '%s\n' "$dir/$tool"
+			return
+		fi
+	fi
+	type -P -- "$tool"
+}
+
+# _dm_tools DM: the tool names that `dm TOOL` can run (dm-map gives map).
+_dm_tools()
+{
+	local dm=$1 f
+	{
+		if [[ $dm == */* ]]; then
+			for f in "${dm%/*}"/dm-*; do
+				[[ -x $f ]] && printf '%s\n' "${f##*/}"
+			done
+		fi
+		compgen -c -- dm-
+	} 2>/dev/null | sed -n 's/^dm-\([A-Za-z0-9_][-A-Za-z0-9_]*\)$/\1/p' | sort -u
+}
+
+# _dm_topics DM: what `dm help` offers help on: the first word of each
+# indented line of its overview (tools, commands and topics).
+_dm_topics()
+{
+	"$1" help 2>/dev/null | awk '/^  [^ ]/ { print $1 }' | sort -u
+}
+
+# _dm_ops PROG: the operator names, from `PROG --list-ops` (a tool) or
+# `PROG ops` (the front end); the first column of each line.
+_dm_ops()
+{
+	local prog=$1
+	if [[ ${prog##*/} == dm ]]; then
+		"$prog" ops 2>/dev/null
+	else
+		"$prog" --list-ops 2>/dev/null
+	fi | awk 'NF { print $1 }'
+}
+
+# _dm_params PROG OP: the parameter names of operator OP, from the table
+# that `dm ops OP` prints (the rows after the PARAMETER heading).
+_dm_params()
+{
+	local prog=$1 op=$2 dm
+	if [[ ${prog##*/} == dm ]]; then
+		dm=$prog
+	elif [[ $prog == */* && -x ${prog%/*}/dm ]]; then
+		dm=${prog%/*}/dm
+	else
+		dm=dm
+	fi
+	"$dm" ops "$op" 2>/dev/null | awk '
+		$1 == "PARAMETER" { t = 1; next }
+		t && NF { print $1 }'
+}
+
+# _dm_options PROG: the options that `PROG --help` mentions. A long option
+# shown as --name=VALUE is completed with its '='.
+_dm_options()
+{
+	"$1" --help 2>/dev/null |
+	    grep -oE -- '(^|[[:space:],[])(--[A-Za-z][-A-Za-z0-9]*=?|-[A-Za-z])([],[:space:]]|$)' |
+	    sed 's/^[[:space:],[]*//; s/[],[:space:]]*$//' | sort -u
+}
+
+# _dm_script PROG CUR: completes inside a script operand such as
+# 'lower; replace pat': an operator name after ';' or at the start, a
+# parameter name (with '=') after an operator name.
+_dm_script()
+{
+	local prog=$1 cur=$2 head last op word
+	# The part of the word after the last ';' or newline is the operator
+	# being written; everything before it is kept as it is.
+	last=${cur##*[;$'\n']}
+	head=${cur:0:${#cur}-${#last}}
+	# A quote that opens the script belongs to the head.
+	if [[ -z $head && $last == [\'\"]* ]]; then
+		head=${last:0:1}
+		last=${last:1}
+	fi
+	# Leading blanks too.
+	word=${last#"${last%%[![:blank:]]*}"}
+	head=$head${last:0:${#last}-${#word}}
+	last=$word
+	local IFS=$'\n'
+	if [[ $last != *[[:blank:]]* ]]; then
+		COMPREPLY=($(compgen -P "$head" -W "$(_dm_ops "$prog")" -- "$last"))
+	else
+		op=${last%%[[:blank:]]*}
+		word=${last##*[[:blank:]]}
+		head=$head${last:0:${#last}-${#word}}
+		[[ $word == *=* ]] && return
+		COMPREPLY=($(compgen -P "$head" -S = -W "$(_dm_params "$prog" "$op")" -- "$word"))
+		# Readline closes the shell's quote after a single match, which
+		# would end the script at 'name='. A second match that opens a
+		# quoted value keeps it open: the common part is inserted.
+		if [[ ${#COMPREPLY[@]} -eq 1 && $cur == [\'\"]* ]]; then
+			if [[ $cur == \'* ]]; then
+				COMPREPLY+=("${COMPREPLY[0]}\"")
+			else
+				COMPREPLY+=("${COMPREPLY[0]}'")
+			fi
+		fi
+	fi
+	[[ ${#COMPREPLY[@]} -gt 0 ]] && compopt -o nospace 2>/dev/null
+}
+
+# _dm_complete_tool PROG WORD...: completes the arguments of a dm tool;
+# the words start with the tool's name, the last one is being completed.
+_dm_complete_tool()
+{
+	local prog=$1
+	shift
+	local -a words=("$@")
+	local cword=$((${#words[@]} - 1)) cur prev i w script_given=0 operands=0
+	local IFS=$'\n' lists_ops=0 opts
+	cur=${words[cword]}
+	prev=${words[cword - 1]}
+	opts=$(_dm_options "$prog")
+	[[ $opts == *--list-ops* ]] && lists_ops=1
+
+	# Which words before the current one are options, option values,
+	# scripts and operands.
+	for ((i = 1; i < cword; i++)); do
+		w=${words[i]}
+		case $w in
+		--) break ;;
+		-e | -f | --expression | --file) script_given=1; ((i++)) ;;
+		--expression=* | --file=* | -e?* | -f?*) script_given=1 ;;
+		-k | --key | --rejects) ((i++)) ;;
+		-*) ;;
+		*) ((operands++)) ;;
+		esac
+	done
+
+	case $prev in
+	-e | --expression)
+		((lists_ops)) && _dm_script "$prog" "$cur"
+		return ;;
+	-f | --file | --rejects)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		compopt -o filenames 2>/dev/null
+		return ;;
+	-k | --key)
+		return ;;
+	esac
+
+	case $cur in
+	--on-error=*)
+		COMPREPLY=($(compgen -W 'stop skip' -- "${cur#*=}"))
+		return ;;
+	--*=*)
+		return ;;
+	-*)
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
+		return ;;
+	esac
+
+	if ((lists_ops && !script_given && operands == 0)); then
+		_dm_script "$prog" "$cur"
+		return
+	fi
+	COMPREPLY=($(compgen -f -- "$cur"))
+	compopt -o filenames 2>/dev/null
+}
+
+_dm()
+{
+	local cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[0]} i tool
+	local IFS=$'\n'
+	COMPREPLY=()
+
+	# dm-TOOL itself.
+	if [[ ${cmd##*/} != dm ]]; then
+		_dm_complete_tool "$cmd" "${COMP_WORDS[@]:0:COMP_CWORD+1}"
+		return
+	fi
+
+	# dm [-hV] TOOL ARG...: find TOOL, the first word that is no option.
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		[[ ${COMP_WORDS[i]} != -* ]] && break
+	done
+	if ((i == COMP_CWORD)); then
+		if [[ $cur == -* ]]; then
+			# The options of the usage line; every dm program also has
+			# --help and --version.
+			COMPREPLY=($(compgen -W "$("$cmd" --help 2>/dev/null | head -n 1 |
+			    grep -oE -- '\[-[A-Za-z]+\]' | grep -oE '[A-Za-z]' |
+			    sed 's/^/-/')"$'\n'"--help"$'\n'"--version" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "ops"$'\n'"help"$'\n'"$(_dm_tools "$cmd")" -- "$cur"))
+		fi
+		return
+	fi
+	tool=${COMP_WORDS[i]}
+	case $tool in
+	ops)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W '--json' -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(_dm_ops "$cmd")" -- "$cur"))
+		fi ;;
+	help)
+		((COMP_CWORD == i + 1)) &&
+		    COMPREPLY=($(compgen -W "$(_dm_topics "$cmd")"$'\n'"$(_dm_ops "$cmd")" -- "$cur")) ;;
+	*)
+		local prog
+		prog=$(_dm_tool_path "$cmd" "dm-$tool") || return
+		_dm_complete_tool "$prog" "${COMP_WORDS[@]:i:COMP_CWORD-i+1}" ;;
+	esac
+}
+
+complete -F _dm dm dm-map

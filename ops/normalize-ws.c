@@ -1,0 +1,105 @@
+/* normalize-ws.c - normalize-ws: strip, then odd white space becomes ' ' */
+#include <stddef.h>
+
+#include "dm.h"
+
+/*
+ * Data-Juicer's whitespace_normalization_mapper: str.strip(), then every
+ * character of its VARIOUS_WHITESPACES set becomes U+0020. The set is
+ * U+0009, 0020, 0084, 00A0, 2000-200D, 202F, 205F, 2060, 3000 and FFFC;
+ * it holds zero-width characters and U+0084 that are not white space to
+ * Python, so a leading U+200B survives the strip and turns into a space,
+ * as it does in Data-Juicer. Newlines are left alone.
+ */
+
+static const struct dm_param params[] = {
+	{ NULL }
+};
+
+static int
+various_ws(int32_t c)
+{
+	switch (c) {
+	case 0x09:
+	case 0x84:
+	case 0xA0:
+	case 0x202F:
+	case 0x205F:
+	case 0x2060:
+	case 0x3000:
+	case 0xFFFC:
+		return 1;
+	}
+	return c >= 0x2000 && c <= 0x200D;
+}
+
+/* Python's str.strip() span; see strip.c. */
+static void
+strip_span(const char *s, size_t n, size_t *b, size_t *e)
+{
+	size_t i = 0, j = n, k;
+	int32_t cp;
+	int len;
+
+	while (i < n) {
+		if ((len = dm_utf8_decode(s + i, n - i, &cp)) < 0 ||
+		    !dm_uni_isspace(cp))
+			break;
+		i += (size_t)len;
+	}
+	while (j > i) {
+		k = j - 1;
+		while (k > i && j - k < 4 &&
+		    ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+		if (dm_utf8_decode(s + k, j - k, &cp) != (int)(j - k) ||
+		    !dm_uni_isspace(cp))
+			break;
+		j = k;
+	}
+	*b = i;
+	*e = j;
+}
+
+static int
+normalize_ws_text(void *state, const char *in, size_t n, struct dm_buf *out,
+    struct dm_buf *err)
+{
+	const unsigned char *u = (const unsigned char *)in;
+	size_t b, e, i, done;
+	int32_t cp;
+	int len, changed;
+
+	(void)state;
+	(void)err;
+	strip_span(in, n, &b, &e);
+	changed = b != 0 || e != n;
+	/* Only a tab or these lead bytes can start a character of the set;
+	 * everything else is copied in runs. */
+	for (i = done = b; i < e; i++) {
+		if (u[i] != 0x09 && u[i] != 0xC2 && u[i] != 0xE2 &&
+		    u[i] != 0xE3 && u[i] != 0xEF)
+			continue;
+		if ((len = dm_utf8_decode(in + i, e - i, &cp)) < 0 ||
+		    !various_ws(cp))
+			continue;
+		dm_buf_add(out, in + done, i - done);
+		dm_buf_addc(out, ' ');
+		done = i + (size_t)len;
+		i = done - 1;
+		changed = 1;
+	}
+	if (!changed)
+		return 0;
+	dm_buf_add(out, in + done, e - done);
+	return 1;
+}
+
+const struct dm_opdef dm_op_normalize_ws = {
+	.name = "normalize-ws",
+	.kind = DM_OP_MAP,
+	.summary = "strip, then turn tabs and Unicode spaces into plain "
+	    "spaces (Data-Juicer whitespace_normalization_mapper)",
+	.params = params,
+	.text = normalize_ws_text,
+};

@@ -1,0 +1,306 @@
+/* dm.c - the front end: dm TOOL runs dm-TOOL; dm ops; dm help */
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dm.h"
+
+static const char usage[] =
+    "usage: dm [-hV] TOOL [ARG...]\n"
+    "       dm ops [--json] [NAME]\n"
+    "       dm help [TOPIC]";
+
+/* The tools dm knows of; `dm help` lists those that are installed. */
+static const struct {
+	const char *name, *what;
+} tools[] = {
+	{ "dedup", "remove exact and near duplicates" },
+	{ "filter", "keep the samples for which an expression holds" },
+	{ "llm", "ask an OpenAI-compatible server about each sample" },
+	{ "map", "run a chain of map operators over each sample" },
+	{ "run", "run a command over blocks of input, locally or on hosts" },
+	{ "scan", "turn folders and archives into samples" },
+	{ "slice", "split the text of each sample into chunks" },
+	{ "stats", "summarize a stream of samples" },
+};
+
+/* Help topics that are not tools: a manual page of section 7 each. */
+static const struct {
+	const char *name, *page, *what;
+} topics[] = {
+	{ "ops", "dm-ops", "every operator and its parameters" },
+	{ "samples", "dm", "the sample format, exit status, diagnostics, "
+	    "environment" },
+};
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The directory of the running binary, without a trailing slash; "" when
+ * it cannot be known. */
+static const char *
+selfdir(void)
+{
+	static char dir[PATH_MAX];
+	static int done;
+	ssize_t n;
+	char *s;
+
+	if (done)
+		return dir;
+	done = 1;
+	n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+	if (n < 0)
+		n = 0;
+	dir[n] = '\0';
+	if ((s = strrchr(dir, '/')) != NULL)
+		*s = '\0';
+	else
+		dir[0] = '\0';
+	return dir;
+}
+
+static int
+executable(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    access(path, X_OK) == 0;
+}
+
+/*
+ * Finds dm-NAME: beside this dm first, so that a build tree or an install
+ * prefix uses its own tools, then on PATH. Fills b and returns 0, or -1.
+ */
+static int
+find_tool(const char *name, struct dm_buf *b)
+{
+	const char *path, *p, *q;
+
+	if (*name == '\0' || strchr(name, '/') != NULL)
+		return -1;
+	if (*selfdir()) {
+		dm_buf_reset(b);
+		dm_buf_addf(b, "%s/dm-%s", selfdir(), name);
+		if (executable(b->buf))
+			return 0;
+	}
+	if ((path = getenv("PATH")) == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; ; p = q + 1) {
+		if ((q = strchr(p, ':')) == NULL)
+			q = p + strlen(p);
+		dm_buf_reset(b);
+		if (q == p)
+			dm_buf_adds(b, ".");
+		else
+			dm_buf_add(b, p, (size_t)(q - p));
+		dm_buf_addf(b, "/dm-%s", name);
+		if (executable(b->buf))
+			return 0;
+		if (*q == '\0')
+			return -1;
+	}
+}
+
+/* Runs argv with its output thrown away; returns its exit status, or -1
+ * when it could not be run. */
+static int
+quiet_run(char *const argv[])
+{
+	pid_t pid;
+	int st, fd;
+
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/*
+ * Shows manual page PAGE(SECTION): the build tree's (../man beside this dm)
+ * when there is one, else the installed one. Returns only when neither can
+ * be shown.
+ */
+static void
+man(const char *page, const char *section)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	char *probe[] = { "man", "-w", (char *)section, (char *)page, NULL };
+
+	if (*selfdir()) {
+		dm_buf_addf(&b, "%s/../man/%s.%s", selfdir(), page, section);
+		if (access(b.buf, R_OK) == 0) {
+			fflush(stdout);
+			execlp("man", "man", "-l", b.buf, (char *)NULL);
+		}
+	}
+	dm_buf_free(&b);
+	if (quiet_run(probe) == 0) {
+		fflush(stdout);
+		execlp("man", "man", section, page, (char *)NULL);
+	}
+}
+
+static void
+overview(FILE *fp)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	size_t i;
+
+	fprintf(fp, "%s\n\ntools:\n", usage);
+	for (i = 0; i < NELEM(tools); i++)
+		if (find_tool(tools[i].name, &b) == 0)
+			fprintf(fp, "  %-8s %s\n", tools[i].name,
+			    tools[i].what);
+	fprintf(fp, "\ncommands:\n"
+	    "  %-8s %s\n  %-8s %s\n", "ops", "list the operators, or show one",
+	    "help", "show the manual of a tool, an operator or a topic");
+	fprintf(fp, "\ntopics (dm help TOPIC):\n");
+	for (i = 0; i < NELEM(topics); i++)
+		fprintf(fp, "  %-8s %s\n", topics[i].name, topics[i].what);
+	dm_buf_free(&b);
+}
+
+static int
+cmd_help(int argc, char **argv)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	const char *topic;
+	size_t i;
+
+	if (argc < 2 || strcmp(argv[1], "help") == 0) {
+		overview(stdout);
+		return dm_exit(DM_EXIT_OK);
+	}
+	if (argc > 2)
+		dm_usage_die(usage, "help: too many operands");
+	topic = argv[1];
+	for (i = 0; i < NELEM(topics); i++) {
+		if (strcmp(topic, topics[i].name) != 0)
+			continue;
+		man(topics[i].page, "7");
+		/* Without man, the operator list is the next best thing. */
+		if (strcmp(topic, "ops") == 0)
+			return dm_exit(dm_ops_print(NULL, 0) < 0 ?
+			    DM_EXIT_ERROR : DM_EXIT_OK);
+		dm_die("no manual page for '%s(7)'", topics[i].page);
+	}
+	if (find_tool(topic, &b) < 0) {
+		/* An operator is described as `dm ops NAME` does. */
+		if (dm_ops_find(topic) != NULL) {
+			dm_buf_free(&b);
+			return dm_exit(dm_ops_print(topic, 0) < 0 ?
+			    DM_EXIT_ERROR : DM_EXIT_OK);
+		}
+		dm_buf_reset(&b);
+		dm_buf_addquoted(&b, topic, strlen(topic), 64);
+		dm_die("no help on '%s'; see 'dm help'", b.buf);
+	}
+	dm_buf_reset(&b);
+	dm_buf_addf(&b, "dm-%s", topic);
+	man(b.buf, "1");
+	find_tool(topic, &b);
+	fflush(stdout);
+	execl(b.buf, b.buf, "--help", (char *)NULL);
+	dm_warnx_errno("%s", b.buf);
+	dm_buf_free(&b);
+	return DM_EXIT_ERROR;
+}
+
+static int
+cmd_ops(int argc, char **argv)
+{
+	static const char ops_usage[] = "usage: dm ops [--json] [NAME]";
+	const char *name = NULL;
+	int i, json = 0;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			printf("%s\n", ops_usage);
+			return dm_exit(DM_EXIT_OK);
+		} else if (argv[i][0] == '-' && argv[i][1] != '\0')
+			dm_usage_die(ops_usage, "unknown option '%s'", argv[i]);
+		else if (name != NULL)
+			dm_usage_die(ops_usage, "too many operands");
+		else
+			name = argv[i];
+	}
+	if (dm_ops_print(name, json) < 0)
+		return dm_exit(DM_EXIT_ERROR);
+	return dm_exit(DM_EXIT_OK);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct dm_buf path = DM_BUF_INIT;
+	int c;
+
+	dm_init(argv[0]);
+	opterr = 0;
+	/* '+': options after TOOL belong to the tool. */
+	while ((c = getopt_long(argc, argv, "+hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			overview(stdout);
+			return dm_exit(DM_EXIT_OK);
+		case 'V':
+			printf("dm %s\n", DM_VERSION);
+			return dm_exit(DM_EXIT_OK);
+		default:
+			if (optopt)
+				dm_usage_die(usage, "unknown option '-%c'",
+				    optopt);
+			dm_usage_die(usage, "unknown option '%s'",
+			    argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		fprintf(stderr, "%s\n", usage);
+		return DM_EXIT_ERROR;
+	}
+	if (strcmp(argv[0], "ops") == 0)
+		return cmd_ops(argc, argv);
+	if (strcmp(argv[0], "help") == 0)
+		return cmd_help(argc, argv);
+	if (find_tool(argv[0], &path) < 0) {
+		struct dm_buf q = DM_BUF_INIT;
+
+		dm_buf_addquoted(&q, argv[0], strlen(argv[0]), 64);
+		dm_die("'%s' is not a dm tool; see 'dm help'", q.buf);
+	}
+	argv[0] = path.buf;
+	fflush(stdout);
+	execv(path.buf, argv);
+	dm_warnx_errno("%s", path.buf);
+	dm_buf_free(&path);
+	return DM_EXIT_ERROR;
+}

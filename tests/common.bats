@@ -1,0 +1,732 @@
+#!/usr/bin/env bats
+# common.bats - the rules every dm tool follows (DESIGN.md, STYLE.md, dm.7):
+# options, input forms, bad input, error policies, output and signals.
+#
+# Each test runs over TOOLS. A new tool joins by adding its name to TOOLS
+# and a case to tool_cmd, text_cmd and change_cmd.
+
+load helper
+
+TOOLS=(dm-map)
+
+# tool_cmd TOOL: sets cmd to TOOL's smallest invocation that reads samples
+# (from the operands that follow, or stdin) and writes every sample back
+# untouched.
+tool_cmd() {
+	case $1 in
+	dm-map) cmd=(dm-map 'drop nosuch') ;;
+	*) printf 'tool_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
+	esac
+	printf 'tool: %s\n' "$1"	# shown when a test fails
+}
+
+# text_cmd TOOL: sets cmd to an invocation of TOOL that reads the text
+# field and leaves a sample whose text is "ABC" unchanged.
+text_cmd() {
+	case $1 in
+	dm-map) cmd=(dm-map upper) ;;
+	*) printf 'text_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
+	esac
+	printf 'tool: %s\n' "$1"
+}
+
+# change_cmd TOOL: sets cmd to an invocation of TOOL that changes every
+# sample that has a field "x" (by removing it); returns 1 for a tool that
+# never changes a sample.
+change_cmd() {
+	case $1 in
+	dm-map) cmd=(dm-map 'drop x') ;;
+	*) printf 'change_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
+	esac
+	printf 'tool: %s\n' "$1"
+}
+
+# numbered N: N lines {"n":1,"text":...}, {"n":2,...}, ... (large inputs).
+numbered() {
+	seq 1 "$1" | sed 's/.*/{"n":&,"text":"some words of text"}/'
+}
+
+# ---- options ----
+
+@test "--help and -h write the usage and help to stdout and exit 0" {
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		for opt in --help -h; do
+			run_split "$t" "$opt"
+			assert_success
+			assert_stderr ''
+			[[ ${output%%$'\n'*} == "usage: $t "* ]]
+			# usage, a blank line, then the help proper
+			[ "$(printf '%s\n' "$output" | wc -l)" -gt 4 ]
+			[[ $output == *$'\n\n'* ]]
+		done
+	done
+}
+
+@test "-V and --version print the tool, the package and the version" {
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		for opt in -V --version; do
+			run_split "$t" "$opt"
+			assert_success
+			assert_output "$t (dm) 0.1.0"
+			assert_stderr ''
+		done
+	done
+}
+
+@test "an unknown option exits 2 naming it, then the usage line on stderr" {
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		usage=$(usage_of "$t")
+		[[ $usage == "usage: $t "* ]]
+		run_split "${cmd[@]}" --bogus </dev/null
+		assert_status 2
+		assert_output ''
+		assert_stderr "$t: unknown option '--bogus'"$'\n'"$usage"
+		run_split "$t" -Z </dev/null
+		assert_status 2
+		assert_stderr "$t: unknown option '-Z'"$'\n'"$usage"
+	done
+}
+
+@test "an unknown short option bundled with others is named itself" {
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		usage=$(usage_of "$t")
+		run_split "$t" -Zq </dev/null
+		assert_status 2
+		assert_output ''
+		assert_stderr "$t: unknown option '-Z'"$'\n'"$usage"
+	done
+}
+
+# ---- input forms ----
+
+@test "empty input gives empty output and status 0" {
+	: >empty.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_out out "${cmd[@]}" </dev/null
+		assert_success
+		assert_stderr ''
+		assert_bytes out ''
+		run_out out "${cmd[@]}" empty.jsonl
+		assert_success
+		assert_stderr ''
+		assert_bytes out ''
+	done
+}
+
+@test "blank and whitespace-only lines are skipped" {
+	printf '\n  \n\t\n{"a":1}\n \t \r\n\n{"b":2}\n\n' >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_out out "${cmd[@]}" in.jsonl
+		assert_success
+		assert_stderr ''
+		assert_bytes out '{"a":1}\n{"b":2}\n'
+	done
+}
+
+@test "blank lines still count in the line numbers of messages" {
+	printf '\n\n{"a":1}\n   \n[1]\n' >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" in.jsonl
+		assert_status 2
+		assert_output '{"a":1}'
+		assert_stderr "$t: in.jsonl:5: not a JSON object"
+	done
+}
+
+@test "CRLF line endings are accepted and not written back" {
+	printf '{"a":1}\r\n{"b": 2}\r\n{"c":3}\r' >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_out out "${cmd[@]}" in.jsonl
+		assert_success
+		assert_stderr ''
+		assert_bytes out '{"a":1}\n{"b": 2}\n{"c":3}\n'
+	done
+}
+
+@test "a last line without a newline is a sample, written with one" {
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		printf '{"a":1}\n{"b":2}' >in.jsonl
+		run_out out "${cmd[@]}" <in.jsonl
+		assert_success
+		assert_stderr ''
+		assert_bytes out '{"a":1}\n{"b":2}\n'
+		printf '{}' >in.jsonl
+		run_out out "${cmd[@]}" <in.jsonl
+		assert_success
+		assert_bytes out '{}\n'
+	done
+}
+
+@test "- among the operands reads standard input in its place" {
+	printf '{"f":1}\n' >one.jsonl
+	printf '{"f":3}\n' >three.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" one.jsonl - three.jsonl <<<'{"f":2}'
+		assert_success
+		assert_stderr ''
+		assert_output $'{"f":1}\n{"f":2}\n{"f":3}'
+	done
+}
+
+@test "line numbers restart at 1 for each operand" {
+	printf '{"a":1}\n{"a":2}\n' >first.jsonl
+	printf '{"b":1}\n[2]\n' >second.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" first.jsonl second.jsonl
+		assert_status 2
+		assert_output $'{"a":1}\n{"a":2}\n{"b":1}'
+		assert_stderr "$t: second.jsonl:2: not a JSON object"
+	done
+}
+
+@test "an unreadable operand is reported, the others are still read, status 2" {
+	printf '{"a":1}\n' >a.jsonl
+	printf '{"b":1}\n' >b.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" a.jsonl nosuch.jsonl b.jsonl
+		assert_status 2
+		assert_output $'{"a":1}\n{"b":1}'
+		assert_stderr "$t: nosuch.jsonl: No such file or directory"
+		# under --on-error=skip too: an input error is not a reject
+		run_split "${cmd[@]}" --on-error=skip nosuch.jsonl b.jsonl
+		assert_status 2
+		assert_output '{"b":1}'
+		assert_stderr "$t: nosuch.jsonl: No such file or directory"
+	done
+}
+
+@test "control characters in a file name are escaped in messages" {
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" $'no\nsuch\e[31m.jsonl'
+		assert_status 2
+		assert_stderr "$t: no\\nsuch\\x1b[31m.jsonl: No such file or directory"
+	done
+}
+
+@test "compressed operands (.gz .bz2 .xz .zst) are read transparently" {
+	numbered 3000 >plain.jsonl
+	gzip -c plain.jsonl >in.jsonl.gz
+	bzip2 -c plain.jsonl >in.jsonl.bz2
+	xz -c plain.jsonl >in.jsonl.xz
+	zstd -q -c plain.jsonl >in.jsonl.zst
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		for ext in gz bz2 xz zst; do
+			run_out out "${cmd[@]}" "in.jsonl.$ext"
+			assert_success
+			assert_stderr ''
+			assert_same out plain.jsonl
+		done
+		# mixed with plain operands, and with their own line numbers
+		printf '{"x":1}\n[2]\n' | gzip -c >bad.jsonl.gz
+		run_split "${cmd[@]}" in.jsonl.zst plain.jsonl bad.jsonl.gz
+		assert_status 2
+		[ "$(printf '%s\n' "$output" | wc -l)" -eq 6001 ]
+		[ "${output##*$'\n'}" = '{"x":1}' ]
+		assert_stderr "$t: bad.jsonl.gz:2: not a JSON object"
+	done
+}
+
+@test "compressed standard input is read transparently" {
+	printf '{"a":1}\n{"b":"\\u00e9"}\n' >plain.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		for z in gzip bzip2 xz zstd; do
+			$z -q -c plain.jsonl >in.z
+			run_out out "${cmd[@]}" <in.z
+			assert_success
+			assert_stderr ''
+			assert_same out plain.jsonl
+			run_out out "${cmd[@]}" - <in.z
+			assert_success
+			assert_same out plain.jsonl
+		done
+	done
+}
+
+@test "an empty compressed operand is an empty input" {
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		for z in "gzip gz" "bzip2 bz2" "xz xz" "zstd zst"; do
+			set -- $z
+			$1 -q -c </dev/null >"empty.jsonl.$2"
+			run_out out "${cmd[@]}" "empty.jsonl.$2"
+			assert_success
+			assert_stderr ''
+			assert_bytes out ''
+		done
+	done
+}
+
+@test "a truncated .gz is an error naming the file, after the whole lines before it" {
+	numbered 300000 >plain.jsonl
+	gzip -c plain.jsonl >full.jsonl.gz
+	head -c $(($(wc -c <full.jsonl.gz) / 2)) full.jsonl.gz >trunc.jsonl.gz
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_out out "${cmd[@]}" trunc.jsonl.gz
+		assert_status 2
+		assert_stderr "$t: trunc.jsonl.gz: truncated gzip input"
+		# what came out is a prefix of the input, in whole lines
+		[ -s out ]
+		[ "$(tail -c 1 out | od -An -c | tr -d ' ')" = '\n' ]
+		head -c "$(wc -c <out)" plain.jsonl >prefix
+		assert_same out prefix
+	done
+}
+
+@test "a .gz cut inside its trailer is an error saying what is wrong" {
+	printf '{"a":1}\n' | gzip -c >full.jsonl.gz
+	head -c $(($(wc -c <full.jsonl.gz) - 4)) full.jsonl.gz >trunc.jsonl.gz
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" trunc.jsonl.gz
+		assert_status 2
+		assert_stderr "$t: trunc.jsonl.gz: truncated or corrupt compressed input"
+	done
+}
+
+@test "a 50 MB line passes through intact" {
+	{
+		printf '{"id":7,"text":"'
+		head -c 50000000 /dev/zero | tr '\0' 'a'
+		printf '"}\n'
+	} >huge.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_out out "${cmd[@]}" huge.jsonl
+		assert_success
+		assert_stderr ''
+		[ "$(md5sum <out)" = "$(md5sum <huge.jsonl)" ]
+	done
+}
+
+@test "a changed 50 MB line is written whole" {
+	big() {
+		printf '{%s"text":"' "$1"
+		head -c 50000000 /dev/zero | tr '\0' 'a'
+		printf '"}\n'
+	}
+	big '"x":1,' >huge.jsonl
+	big '' >want.jsonl
+	for t in "${TOOLS[@]}"; do
+		change_cmd "$t" || continue
+		run_out out "${cmd[@]}" huge.jsonl
+		assert_success
+		assert_stderr ''
+		[ "$(md5sum <out)" = "$(md5sum <want.jsonl)" ]
+	done
+}
+
+@test "untouched samples are written byte for byte" {
+	# spacing, key order, 1.50, 1e5, -0.0, big integers, \u escapes of
+	# BMP and astral characters, duplicate keys, a tab before a line
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_out out "${cmd[@]}" "$FIXTURES/untouched-formats.jsonl"
+		assert_success
+		assert_stderr ''
+		assert_same out "$FIXTURES/untouched-formats.jsonl"
+		run_out out "${cmd[@]}" <"$FIXTURES/untouched-formats.jsonl"
+		assert_success
+		assert_same out "$FIXTURES/untouched-formats.jsonl"
+	done
+}
+
+@test "a changed sample is written compactly, keys in their original order" {
+	printf '%s\n' '{ "z" : 1 , "x" : 0 , "s" : "a  b , c \" d" , "a" : { "k" : [ 1 , "v v" , { } ] } , "m" : null }' >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		change_cmd "$t" || continue
+		run_out out "${cmd[@]}" in.jsonl
+		assert_success
+		assert_stderr ''
+		assert_bytes out '%s\n' '{"z":1,"s":"a  b , c \" d","a":{"k":[1,"v v",{}]},"m":null}'
+	done
+}
+
+# ---- bad input and the error policies ----
+
+@test "invalid JSON is reported with file, line and column" {
+	printf '{"a":1}\n{"b":2}\n{"a":\n{"c":3}\n' >bad.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" <bad.jsonl
+		assert_status 2
+		assert_output $'{"a":1}\n{"b":2}'
+		assert_stderr "$t: <stdin>:3:6: invalid JSON: unexpected end of line"
+		run_split "${cmd[@]}" bad.jsonl
+		assert_status 2
+		assert_output $'{"a":1}\n{"b":2}'
+		assert_stderr "$t: bad.jsonl:3:6: invalid JSON: unexpected end of line"
+	done
+}
+
+@test "a line that is not a JSON object is reported with file and line" {
+	printf '{"a":1}\n[1]\n' >arr.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" arr.jsonl
+		assert_status 2
+		assert_output '{"a":1}'
+		assert_stderr "$t: arr.jsonl:2: not a JSON object"
+		for v in '"text"' 42 null; do
+			run_split "${cmd[@]}" <<<"$v"
+			assert_status 2
+			assert_stderr "$t: <stdin>:1: not a JSON object"
+		done
+	done
+}
+
+@test "invalid UTF-8 in a string is reported at its column" {
+	printf '{"a":1}\n{"b":2}\n{"c":3}\n{"t":"\xff\xfe"}\n' >utf.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" utf.jsonl
+		assert_status 2
+		assert_output $'{"a":1}\n{"b":2}\n{"c":3}'
+		assert_stderr "$t: utf.jsonl:4:7: invalid UTF-8 in string"
+		# a truncated sequence, and one in a key
+		printf '{"ok":"\xc3("}\n' >utf2.jsonl
+		run_split "${cmd[@]}" <utf2.jsonl
+		assert_status 2
+		assert_stderr "$t: <stdin>:1:8: invalid UTF-8 in string"
+		printf '{"k\xe9y":1}\n' >utf3.jsonl
+		run_split "${cmd[@]}" <utf3.jsonl
+		assert_status 2
+		assert_stderr "$t: <stdin>:1:4: invalid UTF-8 in string"
+	done
+}
+
+@test "a NUL byte is reported at its column" {
+	printf '{"a":1}\n{"t":"a\0b"}\n' >nul.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" nul.jsonl
+		assert_status 2
+		assert_output '{"a":1}'
+		assert_stderr "$t: nul.jsonl:2:8: NUL byte in line"
+	done
+}
+
+@test "by default the first bad sample stops the run with status 2 after the samples before it" {
+	printf '{"a":1}\n{"b":2}\n[3]\n{"c":4}\n{"d":\n' >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		for policy in '' --on-error=stop; do
+			run_split "${cmd[@]}" $policy in.jsonl
+			assert_status 2
+			assert_output $'{"a":1}\n{"b":2}'
+			assert_stderr "$t: in.jsonl:3: not a JSON object"
+		done
+	done
+}
+
+@test "--on-error=skip reports each bad sample, goes on, and exits 1 with a count" {
+	printf '{"a":1}\n[2]\n\n{"b":3}\n{"c":\n{"t":"\xff"}\n{"d":5}\n' >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" --on-error=skip in.jsonl
+		assert_status 1
+		assert_output $'{"a":1}\n{"b":3}\n{"d":5}'
+		assert_stderr <<-EOF
+		$t: in.jsonl:2: not a JSON object
+		$t: in.jsonl:5:6: invalid JSON: unexpected end of line
+		$t: in.jsonl:6:7: invalid UTF-8 in string
+		$t: 3 of 6 samples rejected
+		EOF
+		# nothing rejected: status 0 and no count
+		printf '{"a":1}\n' >good.jsonl
+		run_split "${cmd[@]}" --on-error=skip good.jsonl
+		assert_success
+		assert_stderr ''
+	done
+}
+
+@test "--on-error takes only stop or skip" {
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" --on-error=maybe </dev/null
+		assert_status 2
+		assert_output ''
+		assert_stderr "$t: --on-error: 'maybe' is not one of stop, skip"$'\n'"$(usage_of "$t")"
+	done
+}
+
+@test "--rejects saves each rejected line verbatim with file, line and reason" {
+	printf '{"a":1}\n[1]\n{"t":"\xff"}\n{"q":"x\\"y",\n{"b":2}\n' >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" --on-error=skip --rejects rej.jsonl <in.jsonl
+		assert_status 1
+		assert_output $'{"a":1}\n{"b":2}'
+		assert_stderr <<-EOF
+		$t: <stdin>:2: not a JSON object
+		$t: <stdin>:3:7: invalid UTF-8 in string
+		$t: <stdin>:4:13: invalid JSON: unexpected end of line
+		$t: 3 of 5 samples rejected
+		EOF
+		assert_bytes rej.jsonl '%s\n' \
+		    '{"file":"<stdin>","line":2,"reason":"not a JSON object","raw":"[1]"}' \
+		    '{"file":"<stdin>","line":3,"reason":"invalid UTF-8 in string","raw_base64":"eyJ0Ijoi/yJ9"}' \
+		    '{"file":"<stdin>","line":4,"reason":"invalid JSON: unexpected end of line","raw":"{\"q\":\"x\\\"y\","}'
+		# the raw line can be replayed: jq gives back the very bytes
+		sed -n 4p in.jsonl >line4
+		jq -j '.raw + "\n"' <(sed -n 3p rej.jsonl) >raw4
+		assert_same raw4 line4
+		# a file operand is named by its name
+		run_split "${cmd[@]}" --on-error=skip --rejects rej.jsonl in.jsonl
+		assert_status 1
+		assert_bytes rej.jsonl '%s\n' \
+		    '{"file":"in.jsonl","line":2,"reason":"not a JSON object","raw":"[1]"}' \
+		    '{"file":"in.jsonl","line":3,"reason":"invalid UTF-8 in string","raw_base64":"eyJ0Ijoi/yJ9"}' \
+		    '{"file":"in.jsonl","line":4,"reason":"invalid JSON: unexpected end of line","raw":"{\"q\":\"x\\\"y\","}'
+	done
+}
+
+@test "--rejects names a file by its real name, control characters and all" {
+	printf '[1]\n' >"$(printf 'a\tb.jsonl')"
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" --on-error=skip --rejects rej.jsonl $'a\tb.jsonl'
+		assert_status 1
+		assert_stderr <<-EOF
+		$t: a\\tb.jsonl:1: not a JSON object
+		$t: 1 of 1 samples rejected
+		EOF
+		assert_bytes rej.jsonl '%s\n' \
+		    '{"file":"a\tb.jsonl","line":1,"reason":"not a JSON object","raw":"[1]"}'
+	done
+}
+
+@test "--rejects under the default policy saves the line that stopped the run" {
+	printf '{"a":1}\n[1]\n[2]\n' >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" --rejects rej.jsonl in.jsonl
+		assert_status 2
+		assert_output '{"a":1}'
+		assert_stderr "$t: in.jsonl:2: not a JSON object"
+		assert_bytes rej.jsonl '%s\n' \
+		    '{"file":"in.jsonl","line":2,"reason":"not a JSON object","raw":"[1]"}'
+	done
+}
+
+@test "--rejects with nothing rejected leaves an empty file" {
+	printf '{"a":1}\n' >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		printf 'old\n' >rej.jsonl
+		run_split "${cmd[@]}" --rejects rej.jsonl in.jsonl
+		assert_success
+		assert_output '{"a":1}'
+		assert_stderr ''
+		assert_bytes rej.jsonl ''
+	done
+}
+
+# ---- output ----
+
+@test "ends quietly when the reader goes away (| head -n1)" {
+	numbered 300000 >big.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		"${cmd[@]}" big.jsonl 2>err | head -n1 >out
+		st=("${PIPESTATUS[@]}")
+		[ "${st[0]}" -eq 141 ]
+		assert_bytes err ''
+		assert_bytes out '%s\n' '{"n":1,"text":"some words of text"}'
+		# the same from stdin, and with SIGPIPE ignored by the parent
+		(trap '' PIPE; "${cmd[@]}" <big.jsonl 2>err | head -n1 >out;
+		    echo "${PIPESTATUS[0]}" >st)
+		assert_bytes err ''
+		assert_bytes out '%s\n' '{"n":1,"text":"some words of text"}'
+		assert_bytes st '141\n'
+	done
+}
+
+@test "a write error (/dev/full) exits 2 with 'write error'" {
+	printf '{"a":1}\n' >small.jsonl
+	numbered 100000 >big.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		for in in small.jsonl big.jsonl; do
+			"${cmd[@]}" "$in" >/dev/full 2>err && status=0 || status=$?
+			[ "$status" -eq 2 ]
+			assert_bytes err '%s\n' "$t: write error: No space left on device"
+		done
+	done
+}
+
+@test "a write error on the rejects file exits 2 naming it" {
+	printf '[1]\n{"a":1}\n' >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_split "${cmd[@]}" --on-error=skip --rejects /dev/full in.jsonl
+		assert_status 2
+		assert_output '{"a":1}'
+		assert_stderr <<-EOF
+		$t: in.jsonl:1: not a JSON object
+		$t: /dev/full: write error: No space left on device
+		EOF
+	done
+}
+
+# run_until SIG: runs the tool on an endless stream (yes), sends SIG once
+# output has started, and leaves the output in out, stderr in err, and the
+# status in $status.
+run_until() {
+	rm -f out err
+	yes '{"text":"hello","n":1.50}' 3>&- | "${cmd[@]}" >out 2>err 3>&- &
+	local pid=$!
+	wait_for_size out 1000000
+	signal_and_wait "$pid" "$1"
+}
+
+# Every line of out is a whole sample.
+assert_whole_lines() {
+	[ -s out ]
+	[ "$(tail -c 1 out | od -An -c | tr -d ' ')" = '\n' ]
+	jq -c . out >/dev/null
+	[ "$(grep -cvx '{"text":"hello","n":1.50}' out)" -eq 0 ]
+}
+
+@test "SIGINT during a long run leaves no half-written line and exits 130" {
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_until INT
+		[ "$status" -eq 130 ]
+		assert_whole_lines
+		assert_bytes err ''
+	done
+}
+
+@test "SIGTERM during a long run leaves no half-written line and exits 143" {
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		run_until TERM
+		[ "$status" -eq 143 ]
+		assert_whole_lines
+		assert_bytes err ''
+	done
+}
+
+@test "SIGINT while waiting for input ends the run with every line read so far" {
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t"
+		rm -f fifo out err
+		mkfifo fifo
+		"${cmd[@]}" <fifo >out 2>err 3>&- &
+		pid=$!
+		exec 4>fifo
+		printf '{"a":1}\n{"b":2}\n' >&4
+		sleep 0.5	# both lines read; blocked on the next read
+		signal_and_wait "$pid" INT
+		exec 4>&-
+		[ "$status" -eq 130 ]
+		assert_bytes out '{"a":1}\n{"b":2}\n'
+		assert_bytes err ''
+	done
+}
+
+# ---- the text field ----
+
+@test "-k FIELD chooses the text field" {
+	for t in "${TOOLS[@]}"; do
+		text_cmd "$t"
+		run_split "${cmd[@]}" -k body <<<'{"text":1,"body":"ABC"}'
+		assert_success
+		assert_stderr ''
+		assert_output '{"text":1,"body":"ABC"}'
+		run_split "${cmd[@]}" --key body <<<'{"text":"ABC"}'
+		assert_status 2
+		assert_stderr "$t: <stdin>:1: field 'body' is missing"
+	done
+}
+
+@test "DM_TEXT_KEY chooses the text field, and -k overrides it" {
+	for t in "${TOOLS[@]}"; do
+		text_cmd "$t"
+		DM_TEXT_KEY=body run_split "${cmd[@]}" <<<'{"text":1,"body":"ABC"}'
+		assert_success
+		assert_stderr ''
+		assert_output '{"text":1,"body":"ABC"}'
+		DM_TEXT_KEY=body run_split "${cmd[@]}" -k text <<<'{"text":"ABC","body":1}'
+		assert_success
+		assert_output '{"text":"ABC","body":1}'
+		DM_TEXT_KEY=body run_split "${cmd[@]}" <<<'{"text":"ABC"}'
+		assert_status 2
+		assert_stderr "$t: <stdin>:1: field 'body' is missing"
+	done
+}
+
+@test "a dotted text field reaches a nested object" {
+	for t in "${TOOLS[@]}"; do
+		text_cmd "$t"
+		run_split "${cmd[@]}" -k meta.body <<<'{"text":1,"meta":{"body":"ABC"}}'
+		assert_success
+		assert_stderr ''
+		assert_output '{"text":1,"meta":{"body":"ABC"}}'
+		run_split "${cmd[@]}" -k meta.body <<<'{"text":"ABC","meta":{"body":2}}'
+		assert_status 2
+		assert_stderr "$t: <stdin>:1: field 'meta.body' is not a string"
+		run_split "${cmd[@]}" -k meta.body <<<'{"text":"ABC","meta":"body"}'
+		assert_status 2
+		assert_stderr "$t: <stdin>:1: field 'meta.body' is missing"
+	done
+}
+
+@test "a missing text field is reported with file and line" {
+	printf '{"text":"ABC"}\n{"body":"ABC"}\n' >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		text_cmd "$t"
+		run_split "${cmd[@]}" <<<'{"body":"ABC"}'
+		assert_status 2
+		assert_output ''
+		assert_stderr "$t: <stdin>:1: field 'text' is missing"
+		run_split "${cmd[@]}" in.jsonl
+		assert_status 2
+		assert_output '{"text":"ABC"}'
+		assert_stderr "$t: in.jsonl:2: field 'text' is missing"
+	done
+}
+
+@test "a text field that is not a string is reported with file and line" {
+	for t in "${TOOLS[@]}"; do
+		text_cmd "$t"
+		for v in 1 null true '["ABC"]' '{"a":"ABC"}'; do
+			run_split "${cmd[@]}" <<<"{\"text\":$v}"
+			assert_status 2
+			assert_output ''
+			assert_stderr "$t: <stdin>:1: field 'text' is not a string"
+		done
+	done
+}
+
+@test "a bad text field under --on-error=skip is a reject, saved with its reason" {
+	printf '{"text":"ABC"}\n{"text":7}\n{"text":"ABC","n":1}\n' >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		text_cmd "$t"
+		run_split "${cmd[@]}" --on-error=skip --rejects rej.jsonl in.jsonl
+		assert_status 1
+		assert_output $'{"text":"ABC"}\n{"text":"ABC","n":1}'
+		assert_stderr <<-EOF
+		$t: in.jsonl:2: field 'text' is not a string
+		$t: 1 of 3 samples rejected
+		EOF
+		assert_bytes rej.jsonl '%s\n' \
+		    '{"file":"in.jsonl","line":2,"reason":"field '\''text'\'' is not a string","raw":"{\"text\":7}"}'
+	done
+}

@@ -1,0 +1,239 @@
+#!/usr/bin/env bats
+# dm.bats - the front end: dispatch to dm-TOOL, dm ops, dm help, version
+
+load helper
+
+USAGE='usage: dm [-hV] TOOL [ARG...]
+       dm ops [--json] [NAME]
+       dm help [TOPIC]'
+
+# fake_tool NAME: a dm-NAME on PATH (in $TMP/fakebin) that prints its
+# arguments, or its help for --help, and exits 3.
+fake_tool() {
+	mkdir -p "$TMP/fakebin"
+	cat >"$TMP/fakebin/dm-$1" <<-'EOF'
+	#!/bin/sh
+	if [ "$1" = --help ]; then echo "usage: $(basename "$0") [ARG...]"; exit 0; fi
+	printf '%s|' "$(basename "$0")" "$@"; echo
+	exit 3
+	EOF
+	chmod +x "$TMP/fakebin/dm-$1"
+	PATH=$TMP/fakebin:$PATH
+}
+
+@test "dm TOOL runs dm-TOOL with the arguments" {
+	run dm map -e strip -e upper <<<'{"text":"  hi  "}'
+	assert_success
+	assert_output '{"text":"HI"}'
+}
+
+@test "dm TOOL prefers the tool beside dm to one on PATH" {
+	mkdir -p "$TMP/fakebin"
+	printf '#!/bin/sh\necho impostor\n' >"$TMP/fakebin/dm-map"
+	chmod +x "$TMP/fakebin/dm-map"
+	PATH=$TMP/fakebin:$PATH run dm map lower <<<'{"text":"A"}'
+	assert_success
+	assert_output '{"text":"a"}'
+}
+
+@test "dm TOOL finds a tool on PATH and passes its exit status on" {
+	fake_tool hello
+	run dm hello a 'b c' --opt
+	assert_status 3
+	assert_output 'dm-hello|a|b c|--opt|'
+}
+
+@test "an unknown tool is an error" {
+	run_split dm foo
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm: 'foo' is not a dm tool; see 'dm help'"
+	run_split dm ../bin/dm-map
+	assert_status 2
+	assert_stderr "dm: '../bin/dm-map' is not a dm tool; see 'dm help'"
+}
+
+@test "dm without a tool prints the usage and fails" {
+	run_split dm
+	assert_status 2
+	assert_output ''
+	assert_stderr "$USAGE"
+}
+
+@test "a bad option is a usage error" {
+	run_split dm --bogus
+	assert_status 2
+	assert_stderr "dm: unknown option '--bogus'
+$USAGE"
+	run_split dm -x map
+	assert_status 2
+	assert_stderr "dm: unknown option '-x'
+$USAGE"
+}
+
+@test "dm -V and --version print the version" {
+	run dm -V
+	assert_success
+	assert_output 'dm 0.1.0'
+	run dm --version
+	assert_success
+	assert_output 'dm 0.1.0'
+}
+
+@test "dm -h prints the usage and the tools to standard output" {
+	run_split dm -h
+	assert_success
+	assert_stderr ''
+	[[ $output == "$USAGE"$'\n\ntools:\n  map '* ]]
+	run dm --help
+	assert_success
+	[[ $output == "$USAGE"* ]]
+}
+
+@test "options after the tool belong to the tool" {
+	run dm map -V
+	assert_success
+	assert_output 'dm-map (dm) 0.1.0'
+}
+
+@test "dm ops lists every operator with kind and summary, aligned" {
+	run dm ops
+	assert_success
+	[ "${#lines[@]}" -eq "$(dm ops --json | jq length)" ]
+	[[ ${lines[0]} == 'collapse-ws    map  '?* ]]
+	[[ $output == *$'\ntruncate       map  keep the first max characters of the text\n'* ]]
+	# every kind starts in the same column
+	run bash -c "dm ops | awk '{ print index(\$0, \"  map  \") }' | sort -u"
+	assert_output 14
+}
+
+@test "dm ops NAME shows the operator and its parameters" {
+	run dm ops truncate
+	assert_success
+	assert_output 'truncate  map  keep the first max characters of the text
+
+  PARAMETER  TYPE  DEFAULT   VALUES  HELP
+  max        int   required  0..     number of characters to keep'
+}
+
+@test "dm ops NAME shows defaults, empty defaults and choices" {
+	run dm ops hash
+	assert_success
+	[[ ${lines[1]} == '  PARAMETER  TYPE    DEFAULT  VALUES            HELP' ]]
+	[[ ${lines[3]} == '  algo       enum    md5      md5|sha256|xxh64  '?* ]]
+	run dm ops replace
+	assert_success
+	[[ $output == *$'\n  repl       string  ""        -       '* ]]
+}
+
+@test "dm ops NAME for an operator without parameters says so" {
+	run dm ops lower
+	assert_success
+	assert_output "lower  map  $(dm ops --json lower | jq -r .summary)
+
+  no parameters"
+}
+
+@test "dm ops --json is a JSON array of every operator" {
+	run bash -c 'dm ops --json | jq -r ".[].name"'
+	assert_success
+	assert_output "$(dm ops | awk '{ print $1 }')"
+	run bash -c 'dm ops --json | jq -c ".[] | select(.name == \"truncate\") | .params"'
+	assert_output '[{"name":"max","type":"int","default":null,"help":"number of characters to keep","min":0,"max":null,"choices":null}]'
+	# bounds of an int parameter are JSON integers; no upper bound is null
+	run bash -c 'dm ops --json truncate | grep -c "\"min\": 0,"'
+	assert_output 1
+}
+
+@test "dm ops --json NAME is one object" {
+	run bash -c 'dm ops --json hash | jq -c "[.name, .kind, .params[1]]"'
+	assert_success
+	assert_output '["hash","map",{"name":"algo","type":"enum","default":"md5","help":"digest of the text'"'"'s UTF-8 bytes","min":null,"max":null,"choices":["md5","sha256","xxh64"]}]'
+	run bash -c 'dm ops replace --json | jq -r ".params[0].default"'
+	assert_output null
+}
+
+@test "dm ops with an unknown name suggests the closest" {
+	run_split dm ops lowr
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm: unknown operator 'lowr'; did you mean 'lower'?"
+	run_split dm ops --json zzzzzz
+	assert_status 2
+	assert_stderr "dm: unknown operator 'zzzzzz'"
+}
+
+@test "dm ops rejects a bad option and a second name" {
+	run_split dm ops --bogus
+	assert_status 2
+	assert_stderr "dm: unknown option '--bogus'
+usage: dm ops [--json] [NAME]"
+	run_split dm ops lower upper
+	assert_status 2
+	assert_stderr "dm: too many operands
+usage: dm ops [--json] [NAME]"
+}
+
+@test "dm-map --list-ops prints what dm ops prints" {
+	run dm-map --list-ops
+	assert_success
+	assert_output "$(dm ops)"
+	run dm-map --list-ops --json
+	assert_success
+	assert_output "$(dm ops --json)"
+}
+
+@test "dm help lists the tools, commands and topics" {
+	run_split dm help
+	assert_success
+	assert_stderr ''
+	[[ $output == "$USAGE"$'\n\ntools:\n  map      '* ]]
+	[[ $output == *$'\ncommands:\n  ops      '* ]]
+	[[ $output == *$'\n  ops      every operator and its parameters'* ]]
+}
+
+@test "dm help lists only the tools that are installed" {
+	run dm help
+	[[ $output != *'  dedup '* ]]
+	fake_tool dedup
+	run dm help
+	[[ $output == *$'\n  dedup    remove exact and near duplicates\n'* ]]
+}
+
+@test "dm help TOOL shows the tool's manual" {
+	run dm help map
+	assert_success
+	[[ $output == *dm-map* ]]
+}
+
+@test "dm help TOOL falls back to the tool's --help without a manual page" {
+	fake_tool hello
+	run dm help hello
+	assert_success
+	assert_output 'usage: dm-hello [ARG...]'
+}
+
+@test "dm help ops shows the operators' manual" {
+	run dm help ops
+	assert_success
+	[[ $output == *truncate* ]]
+}
+
+@test "dm help OPERATOR describes the operator" {
+	run dm help truncate
+	assert_success
+	assert_output "$(dm ops truncate)"
+}
+
+@test "dm help with an unknown topic is an error" {
+	run_split dm help nosuch
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm: no help on 'nosuch'; see 'dm help'"
+}
+
+@test "a write error is status 2 with 'write error'" {
+	run_split bash -c 'dm ops >/dev/full'
+	assert_status 2
+	assert_stderr 'dm: write error: No space left on device'
+}
