@@ -26,34 +26,6 @@ static const struct dm_param params[] = {
 	{ NULL }
 };
 
-/* Python's str.strip() span; see strip.c. */
-static void
-strip_span(const char *s, size_t n, size_t *b, size_t *e)
-{
-	size_t i = 0, j = n, k;
-	int32_t cp;
-	int len;
-
-	while (i < n) {
-		if ((len = dm_utf8_decode(s + i, n - i, &cp)) < 0 ||
-		    !dm_uni_isspace(cp))
-			break;
-		i += (size_t)len;
-	}
-	while (j > i) {
-		k = j - 1;
-		while (k > i && j - k < 4 &&
-		    ((unsigned char)s[k] & 0xC0) == 0x80)
-			k--;
-		if (dm_utf8_decode(s + k, j - k, &cp) != (int)(j - k) ||
-		    !dm_uni_isspace(cp))
-			break;
-		j = k;
-	}
-	*b = i;
-	*e = j;
-}
-
 /* Byte length of the space at s, or 0: U+0020 or a Unicode space above
  * (all of which are Python white space from U+00A0 up). */
 static size_t
@@ -127,7 +99,7 @@ collapse_ws_text(void *state, const char *in, size_t n, struct dm_buf *out,
 	for (ls = 0; ls <= n; ls = le + 1) {
 		nl = memchr(in + ls, '\n', n - ls);
 		le = nl != NULL ? (size_t)(nl - in) : n;
-		strip_span(in + ls, le - ls, &b, &e);
+		dm_uni_strip(in + ls, le - ls, &b, &e);
 		if (b < e) {
 			b += ls;
 			e += ls;

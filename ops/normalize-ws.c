@@ -33,34 +33,6 @@ various_ws(int32_t c)
 	return c >= 0x2000 && c <= 0x200D;
 }
 
-/* Python's str.strip() span; see strip.c. */
-static void
-strip_span(const char *s, size_t n, size_t *b, size_t *e)
-{
-	size_t i = 0, j = n, k;
-	int32_t cp;
-	int len;
-
-	while (i < n) {
-		if ((len = dm_utf8_decode(s + i, n - i, &cp)) < 0 ||
-		    !dm_uni_isspace(cp))
-			break;
-		i += (size_t)len;
-	}
-	while (j > i) {
-		k = j - 1;
-		while (k > i && j - k < 4 &&
-		    ((unsigned char)s[k] & 0xC0) == 0x80)
-			k--;
-		if (dm_utf8_decode(s + k, j - k, &cp) != (int)(j - k) ||
-		    !dm_uni_isspace(cp))
-			break;
-		j = k;
-	}
-	*b = i;
-	*e = j;
-}
-
 static int
 normalize_ws_text(void *state, const char *in, size_t n, struct dm_buf *out,
     struct dm_buf *err)
@@ -72,7 +44,7 @@ normalize_ws_text(void *state, const char *in, size_t n, struct dm_buf *out,
 
 	(void)state;
 	(void)err;
-	strip_span(in, n, &b, &e);
+	dm_uni_strip(in, n, &b, &e);
 	changed = b != 0 || e != n;
 	/* Only a tab or these lead bytes can start a character of the set;
 	 * everything else is copied in runs. */

@@ -120,6 +120,8 @@ int	 dm_uni_isalnum(int32_t);
 int	 dm_uni_isalpha(int32_t);
 int	 dm_uni_isdigit(int32_t);
 int	 dm_uni_isupper(int32_t);
+/* The span [*b, *e) of s left by Python's str.strip(). */
+void	 dm_uni_strip(const char *s, size_t n, size_t *b, size_t *e);
 /* Python's str.lower() / str.upper() of a whole string, full case mapping
  * (ß -> SS, final sigma); returns 1 and fills out when the text changed,
  * 0 when it did not (out untouched). */

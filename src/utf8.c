@@ -708,3 +708,35 @@ dm_uni_upper(const char *s, size_t n, struct dm_buf *out)
 {
 	return casemap(&to_upper, s, n, out);
 }
+
+/*
+ * The span of s left once leading and trailing white space (Python's
+ * isspace) is removed. Walking back from the end steps over continuation
+ * bytes to the start of the last character.
+ */
+void
+dm_uni_strip(const char *s, size_t n, size_t *b, size_t *e)
+{
+	size_t i = 0, j = n, k;
+	int32_t cp;
+	int len;
+
+	while (i < n) {
+		if ((len = dm_utf8_decode(s + i, n - i, &cp)) < 0 ||
+		    !dm_uni_isspace(cp))
+			break;
+		i += (size_t)len;
+	}
+	while (j > i) {
+		k = j - 1;
+		while (k > i && j - k < 4 &&
+		    ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+		if (dm_utf8_decode(s + k, j - k, &cp) != (int)(j - k) ||
+		    !dm_uni_isspace(cp))
+			break;
+		j = k;
+	}
+	*b = i;
+	*e = j;
+}
