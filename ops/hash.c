@@ -1,6 +1,7 @@
 /* hash.c - hash: a digest of the text in a field, for ids and exact dedup */
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "dm.h"
 
@@ -45,6 +46,7 @@ hash_sample(void *state, struct dm_sample *s, const char *key,
     struct dm_buf *err)
 {
 	struct hash *h = state;
+	struct dm_field f;
 	unsigned char d[32];
 	const char *text;
 	size_t n;
@@ -71,6 +73,11 @@ hash_sample(void *state, struct dm_sample *s, const char *key,
 		dm_hex(&h->hex, d, 8);
 		break;
 	}
+	/* Hashing again leaves the sample as it came, bytes and all. */
+	dm_sample_get(s, h->field, &f);
+	if (f.type == DM_STRING && f.len == h->hex.len &&
+	    memcmp(f.str, h->hex.buf, f.len) == 0)
+		return 0;
 	return dm_sample_set_text(s, h->field, h->hex.buf, h->hex.len, err);
 }
 

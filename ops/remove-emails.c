@@ -43,7 +43,7 @@ emails_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
 	struct emails *e;
 	struct dm_buf probe = DM_BUF_INIT;
-	size_t off;
+	size_t off, mark;
 	int rc;
 
 	e = dm_xcalloc(1, sizeof(*e));
@@ -54,12 +54,15 @@ emails_init(void **state, const struct dm_args *args, struct dm_buf *err)
 		return -1;
 	}
 	/* Checks repl now rather than at the first address. */
+	mark = err->len;
+	dm_buf_adds(err, "'repl': ");
 	rc = dm_re_replace(e->re, "", 0, e->repl, &probe, err);
 	dm_buf_free(&probe);
 	if (rc == -1) {
 		emails_fini(e);
 		return -1;
 	}
+	dm_buf_setlen(err, mark);
 	*state = e;
 	return 0;
 }

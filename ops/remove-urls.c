@@ -77,7 +77,7 @@ urls_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
 	struct urls *u;
 	struct dm_buf probe = DM_BUF_INIT;
-	size_t off;
+	size_t off, mark;
 	int rc;
 
 	u = dm_xcalloc(1, sizeof(*u));
@@ -88,12 +88,15 @@ urls_init(void **state, const struct dm_args *args, struct dm_buf *err)
 		return -1;
 	}
 	/* Checks repl now rather than at the first link. */
+	mark = err->len;
+	dm_buf_adds(err, "'repl': ");
 	rc = dm_re_replace(u->re, "", 0, u->repl, &probe, err);
 	dm_buf_free(&probe);
 	if (rc == -1) {
 		urls_fini(u);
 		return -1;
 	}
+	dm_buf_setlen(err, mark);
 	*state = u;
 	return 0;
 }

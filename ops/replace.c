@@ -39,7 +39,7 @@ replace_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	struct dm_buf probe = DM_BUF_INIT, pat = DM_BUF_INIT,
 	    flags = DM_BUF_INIT;
 	const char *p;
-	size_t len, off;
+	size_t len, off, mark;
 	int rc;
 
 	/*
@@ -61,6 +61,10 @@ replace_init(void **state, const struct dm_args *args, struct dm_buf *err)
 
 	r = dm_xcalloc(1, sizeof(*r));
 	r->repl = dm_xstrdup(dm_arg_str(args, "repl"));
+	/* The script's parser checked the pattern as written; this is the
+	 * pattern without r'', which may be worse. */
+	mark = err->len;
+	dm_buf_adds(err, "'pattern': ");
 	r->re = dm_re_new(pat.buf, flags.buf, err, &off);
 	dm_buf_free(&pat);
 	dm_buf_free(&flags);
@@ -69,12 +73,15 @@ replace_init(void **state, const struct dm_args *args, struct dm_buf *err)
 		return -1;
 	}
 	/* An empty subject: only the check of repl can fail here. */
+	dm_buf_setlen(err, mark);
+	dm_buf_adds(err, "'repl': ");
 	rc = dm_re_replace(r->re, "", 0, r->repl, &probe, err);
 	dm_buf_free(&probe);
 	if (rc == -1) {
 		replace_fini(r);
 		return -1;
 	}
+	dm_buf_setlen(err, mark);
 	*state = r;
 	return 0;
 }

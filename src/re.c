@@ -190,10 +190,10 @@ static int
 checkrepl(struct dm_re *re, const char *repl, struct dm_buf *err)
 {
 	char name[NAME_MAX_LEN + 1];
-	const char *p, *dollar, *num;
-	size_t len;
+	const char *p, *dollar, *ref;
+	size_t len, reflen;
 	unsigned long group;
-	int brace, star, rc;
+	int brace, star, known;
 
 	if (re->checked != NULL && strcmp(re->checked, repl) == 0)
 		return 0;
@@ -212,21 +212,15 @@ checkrepl(struct dm_re *re, const char *repl, struct dm_buf *err)
 			star = 1;
 			p++;
 		}
+		ref = p;
 		if (!star && *p >= '0' && *p <= '9') {
-			num = p;
-			group = 0;
-			for (; *p >= '0' && *p <= '9'; p++) {
-				group = group * 10 + (unsigned long)(*p - '0');
-				if (group > re->ncap)
-					break;
-			}
-			if (group > re->ncap) {
-				dm_buf_addf(err, "unknown group '%.*s' in "
-				    "replacement string at offset %zu",
-				    (int)strspn(num, "0123456789"), num,
-				    (size_t)(dollar - repl));
-				return -1;
-			}
+			/* Past the number of groups, the value no longer
+			 * matters (and must not overflow). */
+			for (group = 0; *p >= '0' && *p <= '9'; p++)
+				if (group <= re->ncap)
+					group = group * 10 +
+					    (unsigned long)(*p - '0');
+			known = group <= re->ncap;
 		} else {
 			for (len = 0; isword((unsigned char)*p); p++) {
 				if (len == NAME_MAX_LEN)
@@ -235,31 +229,25 @@ checkrepl(struct dm_re *re, const char *repl, struct dm_buf *err)
 					    (size_t)(dollar - repl));
 				name[len++] = *p;
 			}
-			if (len == 0)
+			name[len] = '\0';
+			if (len == 0 || (star && strcmp(name, "MARK") != 0))
 				return badrepl(err, PCRE2_ERROR_BADREPLACEMENT,
 				    (size_t)(dollar - repl));
-			name[len] = '\0';
-			if (star) {
-				if (strcmp(name, "MARK") != 0)
-					return badrepl(err,
-					    PCRE2_ERROR_BADREPLACEMENT,
-					    (size_t)(dollar - repl));
-			} else {
-				rc = pcre2_substring_number_from_name(re->code,
-				    (PCRE2_SPTR)name);
-				if (rc == PCRE2_ERROR_NOSUBSTRING) {
-					dm_buf_addf(err, "unknown group '%s' in "
-					    "replacement string at offset %zu",
-					    name, (size_t)(dollar - repl));
-					return -1;
-				}
-			}
+			known = star || pcre2_substring_number_from_name(
+			    re->code, (PCRE2_SPTR)name) !=
+			    PCRE2_ERROR_NOSUBSTRING;
 		}
-		if (brace) {
-			if (*p != '}')
-				return badrepl(err, PCRE2_ERROR_REPMISSINGBRACE,
-				    (size_t)(p - repl));
-		} else
+		reflen = (size_t)(p - ref);
+		if (brace && *p != '}')
+			return badrepl(err, PCRE2_ERROR_REPMISSINGBRACE,
+			    (size_t)(p - repl));
+		if (!known) {
+			dm_buf_addf(err, "unknown group '%.*s' in replacement "
+			    "string at offset %zu", (int)reflen, ref,
+			    (size_t)(dollar - repl));
+			return -1;
+		}
+		if (!brace)
 			p--;	/* the loop steps past the last character */
 	}
 	free(re->checked);

@@ -1,0 +1,30 @@
+#!/usr/bin/env bats
+# install.bats - make install and make uninstall with PREFIX and DESTDIR
+
+load helper
+
+@test "make install puts binaries, share data, man pages and completions under DESTDIR" {
+	run make -s -C "$DM_REPO" install DESTDIR="$TMP/root" PREFIX=/opt/dm
+	assert_success
+	for f in bin/dm bin/dm-map share/dm/demo.sh share/dm/corpus/corpus.jsonl \
+	    share/man/man1/dm.1 share/man/man1/dm-map.1 share/man/man7/dm.7 \
+	    share/man/man7/dm-ops.7 share/bash-completion/completions/dm \
+	    share/bash-completion/completions/dm-map share/zsh/site-functions/_dm; do
+		[ -f "$TMP/root/opt/dm/$f" ] || { echo "missing $f" >&2; return 1; }
+	done
+}
+
+@test "installed binaries run and find each other" {
+	make -s -C "$DM_REPO" install DESTDIR="$TMP/root" PREFIX=/opt/dm
+	run "$TMP/root/opt/dm/bin/dm" map upper <<<'{"text":"a"}'
+	assert_success
+	assert_output '{"text":"A"}'
+}
+
+@test "make uninstall removes every installed file" {
+	make -s -C "$DM_REPO" install DESTDIR="$TMP/root" PREFIX=/opt/dm
+	run make -s -C "$DM_REPO" uninstall DESTDIR="$TMP/root" PREFIX=/opt/dm
+	assert_success
+	run find "$TMP/root" -type f
+	assert_output ''
+}

@@ -1,0 +1,258 @@
+#!/usr/bin/env bats
+# op-replace.bats - the replace operator: global PCRE2 substitution
+#
+# Expected texts are what Data-Juicer's replace_content_mapper gives
+# (Python's re.sub with re.DOTALL, \1 written $1 here).
+
+load helper
+
+@test "replaces every match of the pattern" {
+	run dm-map 'replace pattern="\d{3}-\d{4}" repl="<tel>"' <<< '{"text":"call 555-1234 or 555-9876"}'
+	assert_success
+	assert_output '{"text":"call <tel> or <tel>"}'
+}
+
+@test "inserts numbered groups with \$1 and \$2" {
+	run dm-map 'replace pattern="(\w+)@(\w+)" repl="$2 at $1"' <<< '{"text":"bob@home, al@work"}'
+	assert_success
+	assert_output '{"text":"home at bob, work at al"}'
+}
+
+@test "inserts named groups with \${name} and a dollar with \$\$" {
+	run dm-map 'replace pattern="(?<user>\w+)@" repl="${user} costs $$"' <<< '{"text":"bob@x"}'
+	assert_success
+	assert_output '{"text":"bob costs $x"}'
+}
+
+@test "inserts nothing for a group that did not take part in the match" {
+	run dm-map 'replace pattern="(a)|b" repl="[$1]"' <<< '{"text":"ab"}'
+	assert_success
+	assert_output '{"text":"[a][]"}'
+}
+
+@test "inserts the whole match with \$0" {
+	run dm-map 'replace pattern="\d+" repl="<$0>"' <<< '{"text":"a1b22"}'
+	assert_success
+	assert_output '{"text":"a<1>b<22>"}'
+}
+
+@test "folds accented capitals with flags=i" {
+	run dm-map 'replace pattern="é" repl="e" flags=i' <<< '{"text":"Été, ÉTÉ, été"}'
+	assert_success
+	assert_output '{"text":"ete, eTe, ete"}'
+}
+
+@test "matches case-insensitively with flags=i" {
+	run dm-map 'replace pattern="hello" repl="bye" flags=i' <<< '{"text":"Hello HELLO hello"}'
+	assert_success
+	assert_output '{"text":"bye bye bye"}'
+}
+
+@test "counts accented, CJK and Arabic-Indic letters and digits as word characters" {
+	run dm-map 'replace pattern="\w+" repl="W"' <<< '{"text":"naïve 日本語 😀 x_1 ٣٤"}'
+	assert_success
+	assert_output '{"text":"W W 😀 W W"}'
+}
+
+@test "matches Unicode decimal digits with \\d but not superscripts" {
+	run dm-map 'replace pattern="\d" repl="#"' <<< '{"text":"a1 ٣ ۴ ５ ²"}'
+	assert_success
+	assert_output '{"text":"a# # # # ²"}'
+}
+
+@test "sees no word boundary between a letter and an accented letter" {
+	run dm-map 'replace pattern="\bcat\b" repl="dog"' <<< '{"text":"cat catégorie concat cat"}'
+	assert_success
+	assert_output '{"text":"dog catégorie concat dog"}'
+}
+
+@test "matches Unicode white space with \\s" {
+	run dm-map 'replace pattern="\s+" repl=" "' <<< '{"text":"a \t\n b\u3000c\u00a0d"}'
+	assert_success
+	assert_output '{"text":"a b c d"}'
+}
+
+@test "replaces emoji as whole characters" {
+	run dm-map 'replace pattern="😀+" repl=":)"' <<< '{"text":"hi 😀😀! 👍🏽"}'
+	assert_success
+	assert_output '{"text":"hi :)! 👍🏽"}'
+}
+
+@test "steps over whole characters after an empty match" {
+	run dm-map 'replace pattern="" repl="|"' <<< '{"text":"héllo😀"}'
+	assert_success
+	assert_output '{"text":"|h|é|l|l|o|😀|"}'
+}
+
+@test "allows an empty match right after a non-empty one" {
+	run dm-map 'replace pattern="x*" repl="-"' <<< '{"text":"abxd"}'
+	assert_success
+	assert_output '{"text":"-a-b--d-"}'
+}
+
+@test "replaces the empty match of an empty text" {
+	run dm-map 'replace pattern="x*" repl="-"' <<< '{"text":""}'
+	assert_success
+	assert_output '{"text":"-"}'
+}
+
+@test "leaves an empty text alone when nothing matches it" {
+	run dm-map 'replace pattern="x+" repl="-"' <<< '{"text": ""}'
+	assert_success
+	assert_output '{"text": ""}'
+}
+
+@test "lets a dot match a newline, as Data-Juicer does" {
+	run dm-map 'replace pattern="a.b" repl="X"' <<< '{"text":"a\nb"}'
+	assert_success
+	assert_output '{"text":"X"}'
+}
+
+@test "stops a dot matching a newline with (?-s)" {
+	run dm-map 'replace pattern="(?-s)a.b" repl="X"' <<< '{"text":"a\nb"}'
+	assert_success
+	assert_output '{"text":"a\nb"}'
+}
+
+@test "anchors at every line with flags=m" {
+	run dm-map 'replace pattern="^" repl="> " flags=m' <<< '{"text":"a\nb"}'
+	assert_success
+	assert_output '{"text":"> a\n> b"}'
+}
+
+@test "ignores white space and comments in the pattern with flags=x" {
+	run dm-map 'replace pattern=" \d + # digits" repl="#" flags=x' <<< '{"text":"a1b22"}'
+	assert_success
+	assert_output '{"text":"a#b#"}'
+}
+
+@test "reads a pattern written as a Python raw string as Data-Juicer does" {
+	run dm-map "replace pattern=\"r'\\d+'\" repl=\"#\"" <<< '{"text":"a1b22"}'
+	assert_success
+	assert_output '{"text":"a#b#"}'
+}
+
+@test "writes an unchanged sample back byte for byte" {
+	run dm-map 'replace pattern="x" repl="y"' <<< '{"text": "abc",  "n": 1.50}'
+	assert_success
+	assert_output '{"text": "abc",  "n": 1.50}'
+}
+
+@test "writes a sample back byte for byte when the replacement equals the match" {
+	run dm-map 'replace pattern="(b)" repl="$1"' <<< '{"text": "abc",  "n": 1.50}'
+	assert_success
+	assert_output '{"text": "abc",  "n": 1.50}'
+}
+
+@test "keeps the other fields and their order when the text changes" {
+	run dm-map 'replace pattern="b" repl="B"' <<< '{"id":7,"text":"abc","meta":{"a":[1,2]}}'
+	assert_success
+	assert_output '{"id":7,"text":"aBc","meta":{"a":[1,2]}}'
+}
+
+@test "works on the field named by -k" {
+	run dm-map -k body 'replace pattern="b" repl="B"' <<< '{"text":"abc","body":"bbb"}'
+	assert_success
+	assert_output '{"text":"abc","body":"BBB"}'
+}
+
+@test "processes every sample of a stream" {
+	run dm-map 'replace pattern="o" repl="0"' <<< $'{"text":"foo"}\n{"text":"bar"}\n{"text":"solo"}'
+	assert_success
+	assert_output $'{"text":"f00"}\n{"text":"bar"}\n{"text":"s0l0"}'
+}
+
+@test "rejects a pattern that does not compile, naming the operator and offset" {
+	run_split dm-map 'replace pattern="(ab" repl=x' <<< '{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<'EOF'
+dm-map: script:1:17: replace: 'pattern': missing closing parenthesis at offset 3
+  replace pattern="(ab" repl=x
+                  ^
+EOF
+}
+
+@test "gives the offset of a bad pattern in bytes" {
+	run_split dm-map 'replace pattern="é[a"' <<< '{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<'EOF'
+dm-map: script:1:17: replace: 'pattern': missing terminating ] for character class at offset 4
+  replace pattern="é[a"
+                  ^
+EOF
+}
+
+@test "rejects an unknown flag" {
+	run_split dm-map 'replace pattern="a" flags=iq' <<< '{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<'EOF'
+dm-map: script:1:27: replace: 'flags': unknown regex flag 'q' (expected i, m, s, x or u)
+  replace pattern="a" flags=iq
+                            ^
+EOF
+}
+
+@test "requires a pattern" {
+	run_split dm-map 'replace repl=x' <<< '{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<'EOF'
+dm-map: script:1:1: replace: missing required parameter 'pattern'
+  replace repl=x
+  ^
+EOF
+}
+
+@test "rejects a replacement naming a group the pattern lacks before reading input" {
+	run_split dm-map 'replace pattern="(a)" repl="$2"' <<< '{"text":"xyz"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-map: script:1:1: replace: 'repl': unknown group '2' in replacement string at offset 0"
+}
+
+@test "rejects a replacement naming an unknown group by name" {
+	run_split dm-map 'replace pattern="(?<a>x)" repl="<${b}>"' <<< '{"text":"xyz"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: replace: 'repl': unknown group 'b' in replacement string at offset 1"
+}
+
+@test "rejects a lone dollar in the replacement" {
+	run_split dm-map 'replace pattern="a" repl="5 $ each"' <<< '{"text":"a"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: replace: 'repl': invalid replacement string at offset 2"
+}
+
+@test "rejects an unclosed brace in the replacement" {
+	run_split dm-map 'replace pattern="(a)" repl="${1"' <<< '{"text":"a"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: replace: 'repl': expected closing curly bracket in replacement string at offset 3"
+}
+
+@test "reports a runaway match as an error of that sample" {
+	run_split dm-map 'replace pattern="(a+)+$" repl=x' <<< '{"text":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-map: <stdin>:1: replace: match limit exceeded"
+}
+
+@test "goes on after a runaway match with --on-error=skip" {
+	run_split dm-map --on-error=skip 'replace pattern="(a+)+$" repl=x' <<< $'{"text":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"}\n{"text":"ba"}'
+	assert_status 1
+	assert_output '{"text":"bx"}'
+	assert_stderr <<'EOF'
+dm-map: <stdin>:1: replace: match limit exceeded
+dm-map: 1 of 2 samples rejected
+EOF
+}
+
+@test "handles a long text with many matches" {
+	local text
+	text=$(printf 'ab%.0s' $(seq 50000))
+	printf '{"text":"%s"}\n' "$text" > in.jsonl
+	run dm-map 'replace pattern="b" repl="xyz"' in.jsonl
+	assert_success
+	[ "$output" = "{\"text\":\"$(printf 'axyz%.0s' $(seq 50000))\"}" ]
+}
