@@ -34,8 +34,8 @@
  * then whole "run, group" blocks (tried from the most), each followed by
  * the last closing character of the run after it, or by nothing; else
  * the last closing character of the first run. Inside a group the parse
- * is unique, so it is possessive. Group 1 is still the whole link; the
- * inner groups of the original are gone.
+ * is unique, so it is possessive. The original's inner groups are gone;
+ * nothing can refer to them, as repl is literal.
  */
 #define W	"\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}"
 #define AZ	"a-z\\x{130}"
@@ -56,9 +56,23 @@ struct urls {
 
 static const struct dm_param params[] = {
 	{ .name = "repl", .type = DM_P_STR, .def = "",
-	  .help = "what each link becomes ($0 is the link, $$ a dollar)" },
+	  .help = "what each link becomes, taken literally" },
 	{ .name = NULL }
 };
+
+/* repl is plain text here: each $ is doubled for dm_re_replace. */
+static char *
+literal(const char *repl)
+{
+	struct dm_buf b = DM_BUF_INIT;
+
+	for (; *repl != '\0'; repl++) {
+		if (*repl == '$')
+			dm_buf_addc(&b, '$');
+		dm_buf_addc(&b, *repl);
+	}
+	return dm_buf_detach(&b, NULL);
+}
 
 static void
 urls_fini(void *state)
@@ -76,27 +90,15 @@ static int
 urls_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
 	struct urls *u;
-	struct dm_buf probe = DM_BUF_INIT;
-	size_t off, mark;
-	int rc;
+	size_t off;
 
 	u = dm_xcalloc(1, sizeof(*u));
-	u->repl = dm_xstrdup(dm_arg_str(args, "repl"));
+	u->repl = literal(dm_arg_str(args, "repl"));
 	u->re = dm_re_new(URL_PATTERN, "s", err, &off);
 	if (u->re == NULL) {
 		urls_fini(u);
 		return -1;
 	}
-	/* Checks repl now rather than at the first link. */
-	mark = err->len;
-	dm_buf_adds(err, "'repl': ");
-	rc = dm_re_replace(u->re, "", 0, u->repl, &probe, err);
-	dm_buf_free(&probe);
-	if (rc == -1) {
-		urls_fini(u);
-		return -1;
-	}
-	dm_buf_setlen(err, mark);
 	*state = u;
 	return 0;
 }

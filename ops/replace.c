@@ -12,9 +12,9 @@ struct replace {
 
 static const struct dm_param params[] = {
 	{ .name = "pattern", .type = DM_P_REGEX, .def = NULL,
-	  .help = "PCRE2 pattern; . matches newlines, as in Data-Juicer" },
+	  .help = "PCRE2 pattern" },
 	{ .name = "repl", .type = DM_P_STR, .def = "",
-	  .help = "replacement: $0 or $1 or ${name} insert groups, $$ a dollar" },
+	  .help = "replacement: $1, ${name} insert groups, $0 the match" },
 	{ .name = "flags", .type = DM_P_STR, .def = "",
 	  .help = "pattern flags: i m s x u" },
 	{ .name = NULL }
@@ -36,8 +36,7 @@ static int
 replace_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
 	struct replace *r;
-	struct dm_buf probe = DM_BUF_INIT, pat = DM_BUF_INIT,
-	    flags = DM_BUF_INIT;
+	struct dm_buf probe = DM_BUF_INIT, pat = DM_BUF_INIT;
 	const char *p;
 	size_t len, off, mark;
 	int rc;
@@ -55,19 +54,14 @@ replace_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	else
 		dm_buf_add(&pat, p, len);
 
-	/* Data-Juicer compiles with re.DOTALL; (?-s) turns it off. */
-	dm_buf_addc(&flags, 's');
-	dm_buf_adds(&flags, dm_arg_str(args, "flags"));
-
 	r = dm_xcalloc(1, sizeof(*r));
 	r->repl = dm_xstrdup(dm_arg_str(args, "repl"));
 	/* The script's parser checked the pattern as written; this is the
 	 * pattern without r'', which may be worse. */
 	mark = err->len;
 	dm_buf_adds(err, "'pattern': ");
-	r->re = dm_re_new(pat.buf, flags.buf, err, &off);
+	r->re = dm_re_new(pat.buf, dm_arg_str(args, "flags"), err, &off);
 	dm_buf_free(&pat);
-	dm_buf_free(&flags);
 	if (r->re == NULL) {
 		replace_fini(r);
 		return -1;

@@ -9,10 +9,10 @@
 #include "dm.h"
 
 /*
- * JIT code runs on its own stack. PCRE2's default of 32 KiB fails on long
- * texts with patterns that backtrack over alternations (the URL pattern of
- * remove-urls is one); the stack is reserved, not committed, so a generous
- * maximum costs address space only.
+ * JIT code runs on its own stack. PCRE2's default of 32 KiB is soon used
+ * up by a repeated group over a long text ((?:a|b)*$ over two million
+ * characters needs tens of MiB); the stack is mapped, and pages are only
+ * used when touched, so a generous maximum costs address space only.
  */
 #define JIT_STACK_START	(32 * 1024)
 #define JIT_STACK_MAX	(64 * 1024 * 1024)
@@ -26,7 +26,7 @@ struct dm_re {
 	pcre2_match_context	*mctx;
 	pcre2_jit_stack		*jstack;	/* NULL when not JIT-compiled */
 	uint32_t		 ncap;		/* capture groups */
-	char			*checked;	/* last replacement found valid */
+	char			*checked;	/* last repl found valid */
 };
 
 static void *
@@ -62,13 +62,14 @@ dm_re_new(const char *pattern, const char *flags, struct dm_buf *err,
 
 	/*
 	 * UTF and UCP make \w \d \s \b and case folding Unicode-aware, as in
-	 * Python's re on str. MATCH_INVALID_UTF spares pcre2_match a check of
-	 * the whole subject on every call (which makes a scan with a moving
-	 * start offset quadratic); \C could split a character and leave
-	 * invalid UTF-8 in a sample, so it is refused.
+	 * Python's re on str; ALT_CIRCUMFLEX lets ^ under m match after a
+	 * final newline, as there too. MATCH_INVALID_UTF spares pcre2_match
+	 * a check of the whole subject on every call (which makes a scan with
+	 * a moving start offset quadratic); \C could split a character and
+	 * leave invalid UTF-8 in a sample, so it is refused.
 	 */
-	opts = PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF |
-	    PCRE2_NEVER_BACKSLASH_C;
+	opts = PCRE2_UTF | PCRE2_UCP | PCRE2_ALT_CIRCUMFLEX |
+	    PCRE2_MATCH_INVALID_UTF | PCRE2_NEVER_BACKSLASH_C;
 	for (f = flags != NULL ? flags : ""; *f != '\0'; f++) {
 		switch (*f) {
 		case 'i':

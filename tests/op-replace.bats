@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # op-replace.bats - the replace operator: global PCRE2 substitution
 #
-# Expected texts are what Data-Juicer's replace_content_mapper gives
-# (Python's re.sub with re.DOTALL, \1 written $1 here).
+# Expected texts are what Python's re.sub gives, as in Data-Juicer's
+# replace_content_mapper (\1 written $1 here; its re.DOTALL is flags=s).
 
 load helper
 
@@ -102,22 +102,28 @@ load helper
 	assert_output '{"text": ""}'
 }
 
-@test "lets a dot match a newline, as Data-Juicer does" {
+@test "does not let a dot match a newline by default" {
 	run dm-map 'replace pattern="a.b" repl="X"' <<< '{"text":"a\nb"}'
 	assert_success
-	assert_output '{"text":"X"}'
+	assert_output '{"text":"a\nb"}'
 }
 
-@test "stops a dot matching a newline with (?-s)" {
-	run dm-map 'replace pattern="(?-s)a.b" repl="X"' <<< '{"text":"a\nb"}'
+@test "lets a dot match a newline with flags=s, Data-Juicer's DOTALL" {
+	run dm-map 'replace pattern="a.b" repl="X" flags=s' <<< '{"text":"a\nb"}'
 	assert_success
-	assert_output '{"text":"a\nb"}'
+	assert_output '{"text":"X"}'
 }
 
 @test "anchors at every line with flags=m" {
 	run dm-map 'replace pattern="^" repl="> " flags=m' <<< '{"text":"a\nb"}'
 	assert_success
 	assert_output '{"text":"> a\n> b"}'
+}
+
+@test "anchors after a final newline with flags=m, as Python does" {
+	run dm-map 'replace pattern="^" repl="> " flags=m' <<< '{"text":"a\nb\n"}'
+	assert_success
+	assert_output '{"text":"> a\n> b\n> "}'
 }
 
 @test "ignores white space and comments in the pattern with flags=x" {

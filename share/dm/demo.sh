@@ -1,86 +1,110 @@
 #!/bin/sh
-# demo.sh - what `make demo` runs: a real dm pipeline on the bundled corpus
+# demo.sh - what `make demo` runs: real dm pipelines on the bundled corpus
 #
-# Run from the top of the source tree once `make` has built bin/.
-# Exits non-zero when a step fails.
+# Run from the top of the source tree once `make` has built bin/ (DM_BINDIR
+# names another directory of binaries). Exits non-zero when a step fails.
 set -eu
 
 BIN=${DM_BINDIR:-bin}
 CORPUS=share/dm/corpus/corpus.jsonl
-SCRIPT='remove-urls; remove-emails; normalize-ws; collapse-ws; truncate 200'
+SCRIPT='remove-urls; remove-emails; normalize-ws; collapse-ws'
 
 die() { echo "demo: $*" >&2; exit 2; }
-[ -x "$BIN/dm-map" ] || die "$BIN/dm-map is missing: run make first"
+[ -x "$BIN/dm-map" ] && [ -x "$BIN/dm" ] || die "no binaries in $BIN/: run make first"
 [ -r "$CORPUS" ] || die "$CORPUS is missing"
+BIN=$(cd "$BIN" && pwd)
 has_jq=; command -v jq >/dev/null 2>&1 && has_jq=1
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dm-demo.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-[ -t 1 ] || say() { printf '\n== %s\n' "$*"; }
+if [ -t 1 ]; then
+	say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+	say() { printf '\n== %s\n' "$*"; }
+fi
+indent() { sed 's/^/    /'; }
 
-# The text of the sample whose id is $2 in file $1, cut to $3 characters.
-show() {
+# lines FILE ID JQ-FILTER: the lines of the text of sample ID that the
+# filter (applied to the array of lines) selects; raw JSON without jq.
+lines() {
 	if [ -n "$has_jq" ]; then
-		jq -r --arg id "$2" --argjson n "$3" \
-			'select(.id == $id) | .text[0:$n]' "$1"
+		jq -r --arg id "$2" "select(.id == \$id) | .text | split(\"\\n\") | $3 | .[]" "$1"
 	else
-		grep -F "\"id\":\"$2\"" "$1" | cut -c "1-$3"
-	fi | sed 's/^/    | /'
+		grep -F "\"id\":\"$2\"" "$1" | cut -c 1-300
+	fi | indent
 }
 
-say "The corpus: Debian documentation, licences in share/dm/corpus/LICENSES"
+say "The corpus: 32 files of Debian's documentation (licences in share/dm/corpus/LICENSES)"
 n=$(wc -l <"$CORPUS")
 bytes=$(wc -c <"$CORPUS")
-echo "$CORPUS: $n samples, $bytes bytes"
+echo "$CORPUS: $n samples, $bytes bytes; the first three:"
 if [ -n "$has_jq" ]; then
-	jq -r '"  \(.id)\t\(.text | length) characters"' "$CORPUS" | head -n 8
-	echo "  ..."
+	jq -r '"  \(.id)  (\(.text | length) characters)"' "$CORPUS" | head -n 3
+else
+	cut -c 1-100 "$CORPUS" | head -n 3
 fi
 
-say "The operators dm-map knows (bin/dm ops)"
+say "The operators (bin/dm ops)"
 "$BIN/dm" ops
 
 say "The pipeline"
 echo "  bin/dm-map '$SCRIPT' \\"
 echo "      $CORPUS > out.jsonl"
-start=$(date +%s)
-"$BIN/dm-map" "$SCRIPT" "$CORPUS" >"$tmp/out.jsonl" ||
-	die "dm-map failed with status $?"
-end=$(date +%s)
+status=0
+"$BIN/dm-map" "$SCRIPT" "$CORPUS" >"$tmp/out.jsonl" || status=$?
+[ "$status" -eq 0 ] || die "dm-map failed with status $status"
 out=$(wc -l <"$tmp/out.jsonl")
 obytes=$(wc -c <"$tmp/out.jsonl")
 [ "$out" -eq "$n" ] || die "expected $n samples out, got $out"
-echo "  $n samples in ($bytes bytes), $out out ($obytes bytes), $((end - start)) s"
+changed=$(awk 'NR == FNR { a[FNR] = $0; next } a[FNR] != $0 { c++ } END { print c + 0 }' \
+	"$CORPUS" "$tmp/out.jsonl")
+links_in=$(grep -o 'https\{0,1\}://' "$CORPUS" | wc -l)
+links_out=$(grep -o 'https\{0,1\}://' "$tmp/out.jsonl" | wc -l)
+echo "  $n samples in ($bytes bytes), $out out ($obytes bytes), $changed changed"
+echo "  http(s) links: $links_in before, $links_out after"
 
-say "Before and after: a list of contributors (e-mail addresses removed)"
-show "$CORPUS" grep-THANKS.txt 400
-echo "    becomes"
-show "$tmp/out.jsonl" grep-THANKS.txt 200
+say "Before and after: a list of contributors"
+lines "$CORPUS" grep-THANKS.txt '.[6:10]'
+echo "  becomes"
+lines "$tmp/out.jsonl" grep-THANKS.txt '.[5:9]'
 
-say "Before and after: a README (links removed, white space collapsed)"
-show "$CORPUS" jq-README.md 420
-echo "    becomes"
-show "$tmp/out.jsonl" jq-README.md 200
+say "Before and after: a README"
+lines "$CORPUS" jq-README.md '.[0:7]'
+echo "  becomes"
+lines "$tmp/out.jsonl" jq-README.md '.[0:6]'
 
-say "Non-ASCII text goes through whole (truncation counts characters)"
-show "$tmp/out.jsonl" publicsuffix-test_psl.txt 200
+say "Non-ASCII text is handled as characters"
+lines "$tmp/out.jsonl" man-db-THANKS.txt '.[-3:]'
+echo "  bin/dm map 'upper' (full Unicode case mapping):"
+grep -F '"id":"man-db-THANKS.txt"' "$tmp/out.jsonl" | "$BIN/dm" map 'upper' >"$tmp/one.jsonl" ||
+	die "dm map failed"
+lines "$tmp/one.jsonl" man-db-THANKS.txt '.[-3:]'
+
+say "More operators: an id from the content, then only the fields wanted"
+echo "  bin/dm map 'hash field=digest algo=xxh64; truncate 30; keep fields=id,digest,text'"
+"$BIN/dm" map 'hash field=digest algo=xxh64; truncate 30; keep fields=id,digest,text' \
+	"$tmp/out.jsonl" >"$tmp/ids.jsonl" || die "dm map failed"
+head -n 3 "$tmp/ids.jsonl" | indent
 
 say "Bad input never vanishes"
-{ head -n 2 "$CORPUS"; echo '{"id":"broken","text":'; echo '{"id":"n","text":42}'; } >"$tmp/bad.jsonl"
-echo "  two good samples, a cut-off line and a text that is a number:"
+{
+	head -n 1 "$tmp/ids.jsonl"
+	echo '{"id":"broken","text":'
+	echo '{"id":"number","text":42}'
+	sed -n 2p "$tmp/ids.jsonl"
+} >"$tmp/bad.jsonl"
+echo "  a good sample, a cut-off line, a text that is a number, a good sample:"
+echo "  bin/dm-map --on-error=skip --rejects rejects.jsonl strip bad.jsonl"
 status=0
-"$BIN/dm-map" --on-error=skip --rejects "$tmp/rejects.jsonl" 'strip' \
-	"$tmp/bad.jsonl" >/dev/null 2>"$tmp/err" || status=$?
-sed 's/^/    /' "$tmp/err"
-echo "  exit status $status; the rejects file keeps each line and its reason:"
-if [ -n "$has_jq" ]; then
-	jq -c '{line, reason, raw}' "$tmp/rejects.jsonl" | sed 's/^/    /'
-else
-	sed 's/^/    /' "$tmp/rejects.jsonl"
-fi
+(cd "$tmp" && "$BIN/dm-map" --on-error=skip --rejects rejects.jsonl strip \
+	bad.jsonl >good.jsonl 2>err) || status=$?
+indent <"$tmp/err"
+echo "  exit status $status, $(wc -l <"$tmp/good.jsonl") samples out; rejects.jsonl keeps each line:"
+indent <"$tmp/rejects.jsonl"
 [ "$status" -eq 1 ] || die "expected exit status 1 for rejected samples, got $status"
 
 say "Done"
-echo "  Try: bin/dm-map --help, bin/dm ops replace, man -l man/dm-map.1"
+echo "  Next: bin/dm help, bin/dm ops replace, man -l man/dm-map.1, make check"
