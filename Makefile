@@ -1,5 +1,7 @@
 # dm - Makefile: the only build file
 .SUFFIXES:
+# keep the objects of the tools between builds
+.SECONDARY:
 
 VERSION   = 0.1.0
 PREFIX    = /usr/local
