@@ -177,6 +177,12 @@ target() {
 	}'
 }
 
+# The 1-minute load average, printed before and after the timings: on a
+# machine that was busy with other work the figures are low, not wrong.
+load() {
+	cut -d' ' -f1 /proc/loadavg 2>/dev/null || uptime | sed 's/.*: //; s/,.*//'
+}
+
 version() {
 	if command -v "$1" >/dev/null 2>&1; then
 		"$@" 2>&1 | sed -n 1p
@@ -188,9 +194,10 @@ version() {
 cpu=$(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo 2>/dev/null | sed -n 1p)
 printf 'dm bench: %s, %s bytes, %s lines; best of %s runs\n' \
     "$data" "$bytes" "$lines" "$runs"
-printf 'machine: %s, %s CPUs%s; %s; %s\n' "$(uname -m)" \
+printf 'machine: %s, %s CPUs%s, load %s; %s; %s\n' "$(uname -m)" \
     "$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo '?')" \
-    "${cpu:+ ($cpu)}" "$(version jq --version)" "$(version mlr --version)"
+    "${cpu:+ ($cpu)}" "$(load)" "$(version jq --version)" \
+    "$(version mlr --version)"
 echo
 row command seconds MB/s ratio runs
 row ------- ------- ---- ----- ----
@@ -249,6 +256,9 @@ if command -v bin/dm-map >/dev/null 2>&1 && command -v jq >/dev/null 2>&1; then
 		echo 'dm-map lower and jq: not compared, one of them failed'
 	fi
 fi
+
+echo
+echo "load after the timings: $(load)"
 
 if [ "$failed" -ne 0 ]; then
 	echo 'bench: a command failed; its row has no timing' >&2
