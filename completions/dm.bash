@@ -100,13 +100,13 @@ _dm_script()
 	last=$word
 	local IFS=$'\n'
 	if [[ $last != *[[:blank:]]* ]]; then
-		COMPREPLY=($(compgen -P "$head" -W "$(_dm_ops "$prog")" -- "$last"))
+		mapfile -t COMPREPLY < <(compgen -P "$head" -W "$(_dm_ops "$prog")" -- "$last")
 	else
 		op=${last%%[[:blank:]]*}
 		word=${last##*[[:blank:]]}
 		head=$head${last:0:${#last}-${#word}}
 		[[ $word == *=* ]] && return
-		COMPREPLY=($(compgen -P "$head" -S = -W "$(_dm_params "$prog" "$op")" -- "$word"))
+		mapfile -t COMPREPLY < <(compgen -P "$head" -S = -W "$(_dm_params "$prog" "$op")" -- "$word")
 		# Readline closes the shell's quote after a single match, which
 		# would end the script at 'name='. A second match that opens a
 		# quoted value keeps it open: the common part is inserted.
@@ -127,9 +127,25 @@ _dm_complete_tool()
 {
 	local prog=$1
 	shift
-	local -a words=("$@")
-	local cword=$((${#words[@]} - 1)) cur prev i w script_given=0 operands=0
+	local -a words=()
+	local cword cur prev i w script_given=0 operands=0
 	local IFS=$'\n' lists_ops=0 opts
+	# Readline breaks words at '=' (COMP_WORDBREAKS): join --name = value
+	# back into one word. Completions of a value then replace only the
+	# part after the '=', which is what readline holds as the word.
+	for ((i = 1; i <= $#; i++)); do
+		w=${!i}
+		if [[ $w == = && ${#words[@]} -gt 0 && ${words[-1]} == --* ]]; then
+			words[-1]+='='
+			if ((i < $#)); then
+				((i++))
+				words[-1]+=${!i}
+			fi
+		else
+			words+=("$w")
+		fi
+	done
+	cword=$((${#words[@]} - 1))
 	cur=${words[cword]}
 	prev=${words[cword - 1]}
 	opts=$(_dm_options "$prog")
@@ -154,7 +170,7 @@ _dm_complete_tool()
 		((lists_ops)) && _dm_script "$prog" "$cur"
 		return ;;
 	-f | --file | --rejects)
-		COMPREPLY=($(compgen -f -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		compopt -o filenames 2>/dev/null
 		return ;;
 	-k | --key)
@@ -163,12 +179,16 @@ _dm_complete_tool()
 
 	case $cur in
 	--on-error=*)
-		COMPREPLY=($(compgen -W 'stop skip' -- "${cur#*=}"))
+		mapfile -t COMPREPLY < <(compgen -W $'stop\nskip' -- "${cur#*=}")
+		return ;;
+	--file=* | --rejects=*)
+		mapfile -t COMPREPLY < <(compgen -f -- "${cur#*=}")
+		compopt -o filenames 2>/dev/null
 		return ;;
 	--*=*)
 		return ;;
 	-*)
-		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 		[[ ${COMPREPLY[0]} == *= ]] && compopt -o nospace 2>/dev/null
 		return ;;
 	esac
@@ -177,7 +197,7 @@ _dm_complete_tool()
 		_dm_script "$prog" "$cur"
 		return
 	fi
-	COMPREPLY=($(compgen -f -- "$cur"))
+	mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 	compopt -o filenames 2>/dev/null
 }
 
@@ -201,11 +221,11 @@ _dm()
 		if [[ $cur == -* ]]; then
 			# The options of the usage line; every dm program also has
 			# --help and --version.
-			COMPREPLY=($(compgen -W "$("$cmd" --help 2>/dev/null | head -n 1 |
+			mapfile -t COMPREPLY < <(compgen -W "$("$cmd" --help 2>/dev/null | head -n 1 |
 			    grep -oE -- '\[-[A-Za-z]+\]' | grep -oE '[A-Za-z]' |
-			    sed 's/^/-/')"$'\n'"--help"$'\n'"--version" -- "$cur"))
+			    sed 's/^/-/')"$'\n'"--help"$'\n'"--version" -- "$cur")
 		else
-			COMPREPLY=($(compgen -W "ops"$'\n'"help"$'\n'"$(_dm_tools "$cmd")" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "ops"$'\n'"help"$'\n'"$(_dm_tools "$cmd")" -- "$cur")
 		fi
 		return
 	fi
@@ -213,13 +233,13 @@ _dm()
 	case $tool in
 	ops)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W '--json' -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W '--json' -- "$cur")
 		else
-			COMPREPLY=($(compgen -W "$(_dm_ops "$cmd")" -- "$cur"))
+			mapfile -t COMPREPLY < <(compgen -W "$(_dm_ops "$cmd")" -- "$cur")
 		fi ;;
 	help)
 		((COMP_CWORD == i + 1)) &&
-		    COMPREPLY=($(compgen -W "$(_dm_topics "$cmd")"$'\n'"$(_dm_ops "$cmd")" -- "$cur")) ;;
+		    mapfile -t COMPREPLY < <(compgen -W "$(_dm_topics "$cmd")"$'\n'"$(_dm_ops "$cmd")" -- "$cur") ;;
 	*)
 		local prog
 		prog=$(_dm_tool_path "$cmd" "dm-$tool") || return

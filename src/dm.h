@@ -106,7 +106,7 @@ const char *dm_suggest(const char *s, const char *const *names, size_t n);
 
 /* Decodes one code point; returns its byte length, or -1 for an invalid
  * sequence (overlong, surrogate, > U+10FFFF, truncated). */
-int	 dm_utf8_decode(const char *s, size_t n, int32_t *cp);
+static inline int dm_utf8_decode(const char *s, size_t n, int32_t *cp);
 size_t	 dm_utf8_encode(int32_t cp, char out[4]);
 void	 dm_buf_addcp(struct dm_buf *, int32_t cp);
 /* Offset of the first invalid byte, or n when all of s is valid UTF-8. */
@@ -483,5 +483,53 @@ size_t	 dm_chain_len(const struct dm_chain *);
 int	 dm_chain_run(struct dm_chain *, struct dm_sample *, const char *key,
 	    struct dm_buf *err);
 void	 dm_chain_free(struct dm_chain *);
+
+/* Inline, because the JSON scanner and every text operator call it per
+ * character. */
+static inline int
+dm_utf8_decode(const char *s, size_t n, int32_t *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	uint32_t c;
+
+	if (n == 0)
+		return -1;
+	c = p[0];
+	if (c < 0x80) {
+		*cp = (int32_t)c;
+		return 1;
+	}
+	/* 0x80-0xBF continue a sequence; 0xC0 and 0xC1 start only overlongs */
+	if (c < 0xC2)
+		return -1;
+	if (c < 0xE0) {
+		if (n < 2 || (p[1] & 0xC0) != 0x80)
+			return -1;
+		*cp = (int32_t)((c & 0x1F) << 6 | (p[1] & 0x3F));
+		return 2;
+	}
+	if (c < 0xF0) {
+		if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
+			return -1;
+		c = (c & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 |
+		    (p[2] & 0x3F);
+		if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
+			return -1;
+		*cp = (int32_t)c;
+		return 3;
+	}
+	if (c < 0xF5) {
+		if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
+		    (p[3] & 0xC0) != 0x80)
+			return -1;
+		c = (c & 0x07) << 18 | (uint32_t)(p[1] & 0x3F) << 12 |
+		    (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+		if (c < 0x10000 || c > 0x10FFFF)
+			return -1;
+		*cp = (int32_t)c;
+		return 4;
+	}
+	return -1;
+}
 
 #endif /* DM_H */

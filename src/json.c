@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "dm.h"
 
 /* Deeper nesting is refused rather than risking the stack. */
@@ -100,6 +104,24 @@ string(struct scan *sc, const char *p)
 	for (;;) {
 		uint64_t w;
 
+#ifdef __SSE2__
+		/* 16 bytes at a time: a signed compare below 0x20 catches
+		 * control characters and every non-ASCII byte at once. */
+		while (end - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			__m128i m = _mm_or_si128(_mm_or_si128(
+			    _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+			    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+			    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)));
+			int bits = _mm_movemask_epi8(m);
+
+			if (bits) {
+				p += __builtin_ctz((unsigned)bits);
+				break;
+			}
+			p += 16;
+		}
+#endif
 		while (end - p >= 8) {
 			memcpy(&w, p, 8);
 			if (special8(w))
@@ -433,6 +455,21 @@ dm_json_addstr(struct dm_buf *b, const char *s, size_t n)
 	dm_buf_addc(b, '"');
 	while (p < end) {
 		run = p;
+#ifdef __SSE2__
+		while (end - p >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+			__m128i ctl = _mm_and_si128(
+			    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+			    _mm_cmpgt_epi8(v, _mm_set1_epi8(-1)));
+			__m128i m = _mm_or_si128(_mm_or_si128(
+			    _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+			    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))), ctl);
+
+			if (_mm_movemask_epi8(m))
+				break;
+			p += 16;
+		}
+#endif
 		while (end - p >= 8) {
 			uint64_t w;
 

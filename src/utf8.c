@@ -27,51 +27,6 @@ load64(const char *p)
 	return w;
 }
 
-int
-dm_utf8_decode(const char *s, size_t n, int32_t *cp)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	uint32_t c;
-
-	if (n == 0)
-		return -1;
-	c = p[0];
-	if (c < 0x80) {
-		*cp = (int32_t)c;
-		return 1;
-	}
-	/* 0x80-0xBF continue a sequence; 0xC0 and 0xC1 start only overlongs */
-	if (c < 0xC2)
-		return -1;
-	if (c < 0xE0) {
-		if (n < 2 || (p[1] & 0xC0) != 0x80)
-			return -1;
-		*cp = (int32_t)((c & 0x1F) << 6 | (p[1] & 0x3F));
-		return 2;
-	}
-	if (c < 0xF0) {
-		if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80)
-			return -1;
-		c = (c & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 |
-		    (p[2] & 0x3F);
-		if (c < 0x800 || (c >= 0xD800 && c <= 0xDFFF))
-			return -1;
-		*cp = (int32_t)c;
-		return 3;
-	}
-	if (c < 0xF5) {
-		if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 ||
-		    (p[3] & 0xC0) != 0x80)
-			return -1;
-		c = (c & 0x07) << 18 | (uint32_t)(p[1] & 0x3F) << 12 |
-		    (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
-		if (c < 0x10000 || c > 0x10FFFF)
-			return -1;
-		*cp = (int32_t)c;
-		return 4;
-	}
-	return -1;
-}
 
 /* A value that is not a Unicode scalar value is written as U+FFFD, so the
  * output is always valid UTF-8. */
@@ -718,7 +673,7 @@ void
 dm_uni_strip(const char *s, size_t n, size_t *b, size_t *e)
 {
 	size_t i = 0, j = n, k;
-	int32_t cp;
+	int32_t cp = 0;
 	int len;
 
 	while (i < n) {

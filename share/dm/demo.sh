@@ -10,7 +10,9 @@ CORPUS=share/dm/corpus/corpus.jsonl
 SCRIPT='remove-urls; remove-emails; normalize-ws; collapse-ws'
 
 die() { echo "demo: $*" >&2; exit 2; }
-[ -x "$BIN/dm-map" ] && [ -x "$BIN/dm" ] || die "no binaries in $BIN/: run make first"
+if [ ! -x "$BIN/dm-map" ] || [ ! -x "$BIN/dm" ]; then
+	die "no binaries in $BIN/: run make first"
+fi
 [ -r "$CORPUS" ] || die "$CORPUS is missing"
 BIN=$(cd "$BIN" && pwd)
 has_jq=; command -v jq >/dev/null 2>&1 && has_jq=1

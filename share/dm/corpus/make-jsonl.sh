@@ -13,12 +13,11 @@ command -v jq >/dev/null 2>&1 || { echo "make-jsonl.sh: jq is required" >&2; exi
 
 tmp=corpus.jsonl.tmp
 trap 'rm -f "$tmp"' EXIT
-: >"$tmp"
 for f in html/* text/*; do
 	[ -f "$f" ] || continue
 	jq -c -Rs --arg id "${f##*/}" --arg path "$f" \
-		'{id: $id, path: $path, text: .}' <"$f" >>"$tmp"
-done
+		'{id: $id, path: $path, text: .}' "$f"
+done >"$tmp"
 mv "$tmp" corpus.jsonl
 trap - EXIT
 echo "corpus.jsonl: $(wc -l <corpus.jsonl) samples"
