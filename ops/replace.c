@@ -16,7 +16,7 @@ static const struct dm_param params[] = {
 	{ .name = "repl", .type = DM_P_STR, .def = "",
 	  .help = "replacement: $1, ${name} insert groups, $0 the match" },
 	{ .name = "flags", .type = DM_P_STR, .def = "",
-	  .help = "pattern flags: i m s x u" },
+	  .help = "pattern flags: i m s x u (s is always on, as in Data-Juicer)" },
 	{ .name = NULL }
 };
 
@@ -36,7 +36,7 @@ static int
 replace_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
 	struct replace *r;
-	struct dm_buf probe = DM_BUF_INIT, pat = DM_BUF_INIT;
+	struct dm_buf probe = DM_BUF_INIT, pat = DM_BUF_INIT, flags = DM_BUF_INIT;
 	const char *p;
 	size_t len, off, mark;
 	int rc;
@@ -60,8 +60,12 @@ replace_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	 * pattern without r'', which may be worse. */
 	mark = err->len;
 	dm_buf_adds(err, "'pattern': ");
-	r->re = dm_re_new(pat.buf, dm_arg_str(args, "flags"), err, &off);
+	/* Data-Juicer compiles every pattern with DOTALL; (?-s) undoes it. */
+	dm_buf_adds(&flags, "s");
+	dm_buf_adds(&flags, dm_arg_str(args, "flags"));
+	r->re = dm_re_new(pat.buf, flags.buf, err, &off);
 	dm_buf_free(&pat);
+	dm_buf_free(&flags);
 	if (r->re == NULL) {
 		replace_fini(r);
 		return -1;

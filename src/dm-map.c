@@ -81,7 +81,7 @@ main(int argc, char *argv[])
 	struct dm_sample *s;
 	struct dm_buf err = DM_BUF_INIT;
 	char *text;
-	int c, scripts = 0, list = 0, json = 0, bad = 0;
+	int c, scripts = 0, list = 0, json = 0, bad = 0, script_stdin = 0, i;
 
 	dm_init(argv[0]);
 	dm_io_init(&io);
@@ -98,6 +98,8 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			scripts++;
+			if (strcmp(optarg, "-") == 0)
+				script_stdin = 1;
 			text = slurp(optarg);
 			if (dm_chain_parse(chain, text, optarg, 1) < 0)
 				bad = 1;
@@ -137,6 +139,11 @@ main(int argc, char *argv[])
 		argc--;
 		argv++;
 	}
+	/* Standard input cannot hold both the script and the samples. */
+	for (i = 0; script_stdin && i <= argc; i++)
+		if (i == argc ? argc == 0 : strcmp(argv[i], "-") == 0)
+			dm_usage_die(usage, "-f -: the script is read from standard "
+			    "input, so the samples must come from files");
 	if (bad || dm_chain_init(chain) < 0) {
 		dm_chain_free(chain);
 		return dm_exit(DM_EXIT_ERROR);

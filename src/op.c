@@ -179,8 +179,8 @@ parse_value(const char *op, struct dm_arg *a, struct dm_buf *msg)
 			addq(msg, s);
 			return -1;
 		}
-		if (p->min < p->max && (errno == ERANGE ||
-		    (double)a->i < p->min || (double)a->i > p->max))
+		if (errno != ERANGE && p->min < p->max &&
+		    ((double)a->i < p->min || (double)a->i > p->max))
 			return out_of_bounds(op, p, s, msg);
 		if (errno == ERANGE) {
 			dm_buf_addf(msg, "%s: '%s' is out of range, not ", op,

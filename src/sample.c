@@ -690,7 +690,7 @@ dm_sample_keep(struct dm_sample *s, char *const *paths, size_t n,
 {
 	struct dm_buf *cur, *nxt, *b;
 	size_t i, j, kl;
-	int whole, part, r;
+	int whole, part, found, r;
 
 	for (i = 0; i < s->nm; i++) {
 		struct dm_member *m = &s->m[i];
@@ -722,6 +722,7 @@ dm_sample_keep(struct dm_sample *s, char *const *paths, size_t n,
 		cur = pool_take(s);
 		dm_buf_reset(cur);
 		dm_buf_adds(cur, "{}");
+		found = 0;
 		for (j = 0; j < n; j++) {
 			kl = strlen(paths[j]);
 			if (kl <= m->key_len || paths[j][m->key_len] != '.' ||
@@ -736,8 +737,13 @@ dm_sample_keep(struct dm_sample *s, char *const *paths, size_t n,
 				return -1;
 			if (r > 0)
 				cur = nxt;
+			found = 1;
 		}
-		member_setraw(m, cur->buf, cur->len);
+		/* Nothing named under it was there: the field goes too. */
+		if (found)
+			member_setraw(m, cur->buf, cur->len);
+		else
+			m->deleted = 1;
 	}
 	return 0;
 }

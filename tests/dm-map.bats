@@ -273,6 +273,12 @@ abc() {
 	assert_output '{}'
 }
 
+@test "keep drops an object none of whose listed members exist" {
+	run_split dm-map 'keep fields=id,meta.nosuch' <<<'{"id":1,"meta":{"x":2}}'
+	assert_success
+	assert_output '{"id":1}'
+}
+
 @test "keep with a dotted path keeps that value and the objects around it" {
 	run_split dm-map 'keep text,meta.lang' \
 	    <<<'{"id":1,"text":"t","meta":{"src":"w","lang":"en","n":{"x":1}}}'
@@ -347,4 +353,15 @@ abc() {
 	run_split dm-map upper <<<"$in"
 	assert_success
 	assert_output '{"text":"ABC","body":"déf","meta":{"t":"ghi","n":1}}'
+}
+
+@test "a script read from standard input needs the samples from files" {
+	run_split dm-map -f - <<<'upper'
+	assert_status 2
+	assert_stderr "dm-map: -f -: the script is read from standard input, so the samples must come from files
+$(usage_of dm-map)"
+	printf '{"text":"a"}\n' > a.jsonl
+	run_split dm-map -f - a.jsonl <<<'upper'
+	assert_success
+	assert_output '{"text":"A"}'
 }

@@ -102,16 +102,16 @@ load helper
 	assert_output '{"text": ""}'
 }
 
-@test "does not let a dot match a newline by default" {
+@test "lets a dot match a newline, as Data-Juicer's DOTALL does" {
 	run dm-map 'replace pattern="a.b" repl="X"' <<< '{"text":"a\nb"}'
 	assert_success
-	assert_output '{"text":"a\nb"}'
+	assert_output '{"text":"X"}'
 }
 
-@test "lets a dot match a newline with flags=s, Data-Juicer's DOTALL" {
-	run dm-map 'replace pattern="a.b" repl="X" flags=s' <<< '{"text":"a\nb"}'
+@test "keeps a dot off newlines when the pattern starts with (?-s)" {
+	run dm-map 'replace pattern="(?-s)a.b" repl="X"' <<< '{"text":"a\nb"}'
 	assert_success
-	assert_output '{"text":"X"}'
+	assert_output '{"text":"a\nb"}'
 }
 
 @test "anchors at every line with flags=m" {

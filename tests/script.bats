@@ -241,6 +241,13 @@ err() {
                ^"
 }
 
+@test "an integer beyond 64 bits is out of range, not below a bound" {
+	err 'truncate 99999999999999999999'
+	assert_stderr "dm-map: script:1:10: truncate: 'max' is out of range, not '99999999999999999999'
+  truncate 99999999999999999999
+           ^"
+}
+
 @test "an enum value outside its choices is an error" {
 	err 'hash algo=crc32'
 	assert_stderr "dm-map: script:1:11: hash: 'algo' must be one of md5, sha256, xxh64, not 'crc32'
