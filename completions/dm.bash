@@ -74,8 +74,9 @@ _dm_params()
 # shown as --name=VALUE is completed with its '='.
 _dm_options()
 {
+	# long options may go on with =VALUE; a short one stands alone
 	"$1" --help 2>/dev/null |
-	    grep -oE -- '(^|[[:space:],[])(--[A-Za-z][-A-Za-z0-9]*=?|-[A-Za-z])([],[:space:]]|$)' |
+	    grep -oE -- '(^|[[:space:],[])(--[A-Za-z][-A-Za-z0-9]*=?|-[A-Za-z]([],[:space:]]|$))' |
 	    sed 's/^[[:space:],[]*//; s/[],[:space:]]*$//' | sort -u
 }
 
