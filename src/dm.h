@@ -157,6 +157,10 @@ void	 dm_json_addstr(struct dm_buf *, const char *s, size_t n);
 void	 dm_json_addval(struct dm_buf *, const json_t *v);
 /* Appends raw JSON with the white space between tokens removed. */
 void	 dm_json_addcompact(struct dm_buf *, const char *raw, size_t n);
+/* The element idx of the raw (checked) array: 0 with its span, or -1 when
+ * raw is not an array or has no such element. */
+int	 dm_json_index(const char *raw, size_t n, size_t idx, const char **v,
+	    size_t *vlen);
 /* Parses raw JSON (already checked) into a jansson value; integers too large
  * for json_int_t become reals. NULL with a message in err on failure. */
 json_t	*dm_json_parse(const char *raw, size_t n, struct dm_buf *err);
@@ -219,6 +223,16 @@ void	 dm_sample_free(struct dm_sample *);
 /* Reads a field by dotted path ("meta.lang"); a path that does not exist
  * gives DM_MISSING. Never fails. */
 void	 dm_sample_get(struct dm_sample *, const char *path, struct dm_field *);
+/* One element of a field path: an object key, or an array index when key
+ * is NULL. */
+struct dm_pathseg {
+	const char	*key;
+	size_t		 len;
+	size_t		 index;
+};
+/* Reads a field by a path of segments, as dm_sample_get. */
+void	 dm_sample_getpath(struct dm_sample *, const struct dm_pathseg *,
+	    size_t n, struct dm_field *);
 /* The text field: 0 with *s, *n set, or -1 with "field 'text' is missing"
  * or "field 'text' is not a string" in err. */
 int	 dm_sample_text(struct dm_sample *, const char *key, const char **s,
@@ -369,6 +383,66 @@ void	 dm_hex(struct dm_buf *, const unsigned char *, size_t);
  * binary (../share/dm), else the build tree's, else PREFIX/share/dm. */
 const char *dm_sharedir(void);
 
+/* ---- stats.c: text statistics (OPS.md), computed once per text ---- */
+
+/*
+ * Statistics are named (len, words, char_rep, stopword_ratio, ...) and take
+ * at most one argument: an integer (char_rep(10)) or a string
+ * (stopword_ratio("en")). A struct dm_textstats caches every value computed
+ * for the current text, so a statistic used twice in an expression, or by
+ * several predicates, is computed once; intermediate results (the code
+ * points, the words, the lines) are shared between statistics too.
+ */
+enum dm_statarg { DM_STATARG_NONE, DM_STATARG_INT, DM_STATARG_STR };
+
+struct dm_statdef {
+	const char	*name;
+	enum dm_statarg	 arg;
+	const char	*argdef;	/* default argument as text, or NULL */
+	int		 isint;		/* the value is always an integer */
+	const char	*summary;
+};
+
+struct dm_textstats;
+/* The statistics, sorted by name; *n gets their number. */
+const struct dm_statdef *dm_stats_all(size_t *n);
+const struct dm_statdef *dm_stat_find(const char *name);
+/* Checks an argument before any sample is read (n >= 1 for n-grams; a word
+ * list that exists for a language): 0, or -1 with a message in err. NULL
+ * means the default. */
+int	 dm_stat_check(const struct dm_statdef *, const char *arg,
+	    struct dm_buf *err);
+struct dm_textstats *dm_textstats_new(void);
+/* Starts over on a new text; s must stay valid until the next reset. */
+void	 dm_textstats_reset(struct dm_textstats *, const char *s, size_t n);
+/* The value of a statistic for the current text; arg NULL means the
+ * default. 0, or -1 with a message in err. */
+int	 dm_textstats_get(struct dm_textstats *, const struct dm_statdef *,
+	    const char *arg, double *out, struct dm_buf *err);
+void	 dm_textstats_free(struct dm_textstats *);
+/* The words of a word list of share/dm/wordlists ("stopwords", "en"):
+ * loaded once, then a hash set. NULL with a message when it is missing. */
+struct dm_wordset;
+const struct dm_wordset *dm_wordset_get(const char *kind, const char *lang,
+	    struct dm_buf *err);
+int	 dm_wordset_has(const struct dm_wordset *, const char *w, size_t n);
+
+/* ---- expr.c: the expression language of dm-filter and set ---- */
+
+struct dm_expr;
+/* Parses an expression. Errors are reported as "origin:line:col: message"
+ * with the line and a caret, and NULL is returned. */
+struct dm_expr *dm_expr_parse(const char *src, const char *origin,
+	    unsigned long firstline);
+/* Evaluates on a sample, the text in field key. The result as JSON (a new
+ * reference) in *out when out is not NULL; its truth in *truth when truth
+ * is not NULL. When a predicate decided a false result, *why (if not NULL)
+ * gets "gopher: short_doc" style text, valid until the next call.
+ * 0, or -1 with the reason in err (a missing text field). */
+int	 dm_expr_eval(struct dm_expr *, struct dm_sample *, const char *key,
+	    json_t **out, int *truth, const char **why, struct dm_buf *err);
+void	 dm_expr_free(struct dm_expr *);
+
 /* ---- ops.c, op.c: operators ---- */
 
 enum dm_opkind { DM_OP_MAP, DM_OP_FILTER, DM_OP_STAT, DM_OP_SLICE };
@@ -431,9 +505,14 @@ enum {
  *    text is unchanged, or -1 with a message in err;
  *  - DM_OP_MAP over the whole sample: sample() changes s in place, 0 or -1;
  *  - DM_OP_STAT: stat() returns a number for the text;
- *  - DM_OP_FILTER: filter() returns 1 keep, 0 drop, -1 error.
+ *  - DM_OP_FILTER: filter() returns 1 keep, 0 drop, -1 error; on 0 it
+ *    writes to err the name of the rule that failed ("short_doc"), which
+ *    dm-filter --mark reports as "gopher: short_doc". filter() gets the
+ *    text, and a struct dm_textstats already reset on it in ts, so that
+ *    statistics shared with the expression are computed once.
  * init() gets the checked arguments and sets *state (may stay NULL); it
- * returns 0, or -1 with a message. Operators never exit and never write to
+ * returns 0, or -1 with a message (or with err left empty when it reported
+ * the problem itself, as set does for a bad expression). Operators never exit and never write to
  * standard output; their state is used by one thread.
  */
 struct dm_opdef {
@@ -449,7 +528,7 @@ struct dm_opdef {
 			    struct dm_buf *err);
 	double		(*stat)(void *state, const char *in, size_t n);
 	int		(*filter)(void *state, struct dm_sample *s, const char *in,
-			    size_t n, struct dm_buf *err);
+			    size_t n, struct dm_textstats *ts, struct dm_buf *err);
 	void		(*fini)(void *state);
 };
 
@@ -466,6 +545,15 @@ const char *dm_ptype_name(enum dm_ptype);
 /* Prints the operator list (or one operator) for `dm ops`; json for --json.
  * Returns 0, or -1 when name is unknown (reported). */
 int	 dm_ops_print(const char *name, int json);
+
+/* Builds and checks the arguments of d from n key=value pairs (keys[i]
+ * NULL for a bare value, which fills the next parameter in order), as a
+ * script would. 0, or -1 with the message in err and *bad set to the index
+ * of the pair at fault (n for a missing required parameter). */
+int	 dm_args_build(const struct dm_opdef *d, char *const *keys,
+	    char *const *vals, size_t n, struct dm_args *a, struct dm_buf *err,
+	    size_t *bad);
+void	 dm_args_free(struct dm_args *);
 
 /* A parsed chain of operators (dm-map's script). */
 struct dm_chain;

@@ -757,3 +757,32 @@ dm_type_name(enum dm_type t)
 
 	return names[t];
 }
+
+int
+dm_json_index(const char *raw, size_t n, size_t idx, const char **v,
+    size_t *vlen)
+{
+	struct scan sc = { raw, raw, raw + n, NULL, 0 };
+	const char *p = ws(raw, raw + n), *end = raw + n, *q;
+	size_t i = 0;
+
+	if (p >= end || *p != '[')
+		return -1;
+	p = ws(p + 1, end);
+	if (p < end && *p == ']')
+		return -1;
+	for (;;) {
+		sc.p = p;
+		if ((q = value(&sc)) == NULL)
+			return -1;
+		if (i++ == idx) {
+			*v = p;
+			*vlen = (size_t)(q - p);
+			return 0;
+		}
+		p = ws(q, end);
+		if (p >= end || *p != ',')
+			return -1;
+		p = ws(p + 1, end);
+	}
+}

@@ -747,9 +747,10 @@ dm_chain_init(struct dm_chain *c)
 		if (l->def->init) {
 			dm_buf_reset(&err);
 			if (l->def->init(&l->state, &l->args, &err) < 0) {
-				dm_warn("%s:%lu:%zu: %s: %s", l->origin,
-				    l->line, l->col, l->def->name,
-				    err.len ? err.buf : "cannot start");
+				/* an empty message: the operator reported */
+				if (err.len)
+					dm_warn("%s:%lu:%zu: %s: %s", l->origin,
+					    l->line, l->col, l->def->name, err.buf);
 				dm_buf_free(&err);
 				return -1;
 			}
@@ -848,4 +849,89 @@ dm_chain_free(struct dm_chain *c)
 	dm_buf_free(&c->tb[0]);
 	dm_buf_free(&c->tb[1]);
 	free(c);
+}
+
+/* ---- arguments given as pairs (expression calls) ---- */
+
+int
+dm_args_build(const struct dm_opdef *d, char *const *keys, char *const *vals,
+    size_t n, struct dm_args *a, struct dm_buf *err, size_t *bad)
+{
+	size_t np, i, k, next = 0, *from;
+	const char *s;
+
+	memset(a, 0, sizeof *a);
+	for (np = 0; d->params && d->params[np].name; np++)
+		;
+	a->op = d->name;
+	a->n = np;
+	a->v = dm_xcalloc(np ? np : 1, sizeof *a->v);
+	from = dm_xcalloc(np ? np : 1, sizeof *from);
+	for (i = 0; i < np; i++)
+		a->v[i].p = &d->params[i];
+	for (k = 0; k < n; k++) {
+		*bad = k;
+		if (keys[k] == NULL) {
+			while (next < np && a->v[next].given)
+				next++;
+			if (next == np) {
+				dm_buf_addf(err, "%s: too many values", d->name);
+				goto fail;
+			}
+			i = next;
+		} else {
+			for (i = 0; i < np; i++)
+				if (strcmp(d->params[i].name, keys[k]) == 0)
+					break;
+			if (i == np) {
+				dm_buf_addf(err, "operator '%s' has no parameter ",
+				    d->name);
+				addq(err, keys[k]);
+				if ((s = suggest_param(d, keys[k])) != NULL)
+					dm_buf_addf(err, "; did you mean '%s'?", s);
+				goto fail;
+			}
+			if (a->v[i].given) {
+				dm_buf_addf(err, "%s: '%s' is given twice", d->name,
+				    d->params[i].name);
+				goto fail;
+			}
+		}
+		a->v[i].given = 1;
+		a->v[i].str = dm_xstrdup(vals[k]);
+		from[i] = k;
+	}
+	for (i = 0; i < np; i++) {
+		*bad = a->v[i].given ? from[i] : n;
+		if (!a->v[i].given) {
+			if (d->params[i].def == NULL) {
+				dm_buf_addf(err, "%s: missing required parameter "
+				    "'%s'", d->name, d->params[i].name);
+				goto fail;
+			}
+			a->v[i].str = dm_xstrdup(d->params[i].def);
+		}
+		if (parse_value(d->name, &a->v[i], err) < 0)
+			goto fail;
+	}
+	for (i = 0; i < np; i++) {
+		if (d->params[i].type != DM_P_REGEX)
+			continue;
+		if (check_regex(a, i, err, &k) < 0) {
+			*bad = a->v[k].given ? from[k] : n;
+			goto fail;
+		}
+	}
+	free(from);
+	return 0;
+fail:
+	free(from);
+	free_args(a);
+	return -1;
+}
+
+void
+dm_args_free(struct dm_args *a)
+{
+	free_args(a);
 }

@@ -278,6 +278,51 @@ dm_sample_get(struct dm_sample *s, const char *path, struct dm_field *f)
 	field_from_json(v, f);
 }
 
+void
+dm_sample_getpath(struct dm_sample *s, const struct dm_pathseg *seg, size_t n,
+    struct dm_field *f)
+{
+	struct dm_member *m;
+	const char *raw;
+	const json_t *v;
+	size_t rawlen, i;
+
+	memset(f, 0, sizeof *f);
+	f->type = DM_MISSING;
+	if (n == 0 || seg[0].key == NULL ||
+	    (m = find(s, seg[0].key, seg[0].len)) == NULL)
+		return;
+	if (m->raw == NULL) {
+		v = m->val;
+		for (i = 1; i < n && v; i++)
+			v = seg[i].key ? (json_is_object(v) ?
+			    json_object_getn(v, seg[i].key, seg[i].len) : NULL) :
+			    json_array_get(v, seg[i].index);
+		if (v)
+			field_from_json(v, f);
+		return;
+	}
+	raw = m->raw;
+	rawlen = m->raw_len;
+	for (i = 1; i < n; i++) {
+		if (seg[i].key == NULL) {
+			if (dm_json_index(raw, rawlen, seg[i].index, &raw,
+			    &rawlen) < 0)
+				return;
+		} else {
+			struct lookup lk = { s, seg[i].key, seg[i].len, NULL, 0 };
+			struct dm_jerr e;
+
+			if (raw[0] != '{' || dm_json_members(raw, rawlen, &e,
+			    lookup_member, &lk) < 0 || lk.v == NULL)
+				return;
+			raw = lk.v;
+			rawlen = lk.vlen;
+		}
+	}
+	field_from_raw(s, raw, rawlen, f);
+}
+
 int
 dm_sample_text(struct dm_sample *s, const char *key, const char **str,
     size_t *n, struct dm_buf *err)

@@ -1,0 +1,93 @@
+/* set.c - assign the value of an expression to a field */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm.h"
+
+static const struct dm_param params[] = {
+	{ NULL, 0, NULL, NULL, 0, 0, NULL }
+};
+
+struct assign {
+	char		*field;
+	struct dm_expr	*expr;
+};
+
+struct set {
+	struct assign	*v;
+	size_t		 n;
+};
+
+static void
+fini(void *state)
+{
+	struct set *st = state;
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < st->n; i++) {
+		free(st->v[i].field);
+		dm_expr_free(st->v[i].expr);
+	}
+	free(st->v);
+	free(st);
+}
+
+static int
+init(void **state, const struct dm_args *a, struct dm_buf *err)
+{
+	struct set *st;
+	struct dm_buf origin = DM_BUF_INIT;
+	size_t i;
+
+	if (a->nextra == 0) {
+		dm_buf_adds(err, "needs FIELD=EXPR");
+		return -1;
+	}
+	st = dm_xcalloc(1, sizeof *st);
+	st->v = dm_xcalloc(a->nextra, sizeof *st->v);
+	for (i = 0; i < a->nextra; i++) {
+		st->v[i].field = dm_xstrdup(a->extra_keys[i]);
+		dm_buf_reset(&origin);
+		/* messages name the assignment: "set score:1:7: ..." */
+		dm_buf_addf(&origin, "set %s", a->extra_keys[i]);
+		st->v[i].expr = dm_expr_parse(a->extra_vals[i], origin.buf, 1);
+		st->n++;
+		if (st->v[i].expr == NULL) {
+			dm_buf_free(&origin);
+			fini(st);
+			return -1;	/* reported by the parser */
+		}
+	}
+	dm_buf_free(&origin);
+	*state = st;
+	return 0;
+}
+
+static int
+run(void *state, struct dm_sample *s, const char *key, struct dm_buf *err)
+{
+	struct set *st = state;
+	json_t *v;
+	size_t i;
+
+	for (i = 0; i < st->n; i++) {
+		if (dm_expr_eval(st->v[i].expr, s, key, &v, NULL, NULL, err) < 0)
+			return -1;
+		if (dm_sample_set_new(s, st->v[i].field, v, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+const struct dm_opdef dm_op_set = {
+	.name = "set",
+	.kind = DM_OP_MAP,
+	.summary = "assign the value of an expression to a field",
+	.params = params,
+	.flags = DM_OPF_FREEFORM,
+	.init = init,
+	.sample = run,
+	.fini = fini,
+};

@@ -1,0 +1,170 @@
+/* dm-filter.c - keep the samples for which an expression holds */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dm.h"
+
+static const char usage[] =
+    "usage: dm-filter [-hVv] [-f FILE] [-k FIELD] [--mark FIELD] [--count]\n"
+    "                 [--on-error=stop|skip] [--rejects FILE] [EXPR] [FILE...]";
+
+static const char help[] =
+    "Keep the JSONL samples for which an expression holds.\n"
+    "\n"
+    "      --count              print how many samples were kept, at the end\n"
+    "  -f, --file FILE          read the expression from FILE (# comments)\n"
+    "  -h, --help               show this help and exit\n"
+    "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
+    "      --mark FIELD         keep every sample; set FIELD to true, false,\n"
+    "                           or the reason a predicate gave\n"
+    "      --on-error=POLICY    stop (default) or skip bad samples\n"
+    "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
+    "  -V, --version            show the version and exit\n"
+    "  -v, --invert             keep the samples for which EXPR does not hold\n"
+    "\n"
+    "EXPR is e.g. 'words >= 50 && alnum_ratio >= 0.25 && !(meta.lang == \"zh\")'.\n"
+    "Quote it for the shell. See dm-filter(1) for the language.\n";
+
+enum { OPT_COUNT = DM_OPT_TOOL_BASE, OPT_MARK };
+
+static const struct option longopts[] = {
+	{ "count", no_argument, NULL, OPT_COUNT },
+	{ "file", required_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "invert", no_argument, NULL, 'v' },
+	DM_IO_LONGOPTS,
+	{ "mark", required_argument, NULL, OPT_MARK },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* The expression file, whole; dies with its name on failure. */
+static char *
+slurp(const char *path)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	char tmp[8192];
+	ssize_t n;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		fd = 0;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		dm_warnx_errno("%s", path);
+		exit(DM_EXIT_ERROR);
+	}
+	while ((n = read(fd, tmp, sizeof tmp)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			dm_warnx_errno("%s", path);
+			exit(DM_EXIT_ERROR);
+		}
+		dm_buf_add(&b, tmp, (size_t)n);
+	}
+	if (fd > 0)
+		close(fd);
+	return dm_buf_detach(&b, NULL);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct dm_io io;
+	struct dm_expr *expr;
+	struct dm_sample *s;
+	struct dm_buf err = DM_BUF_INIT;
+	const char *file = NULL, *mark = NULL, *why;
+	unsigned long long kept = 0, seen = 0;
+	char *src;
+	int c, invert = 0, count = 0, truth, keep, status;
+
+	dm_init(argv[0]);
+	dm_io_init(&io);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":f:hk:Vv", longopts, NULL)) != -1) {
+		if (dm_io_option(&io, c, optarg, usage))
+			continue;
+		switch (c) {
+		case OPT_COUNT:
+			count = 1;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'h':
+			printf("%s\n\n%s", usage, help);
+			return dm_exit(DM_EXIT_OK);
+		case OPT_MARK:
+			if (*optarg == '\0')
+				dm_usage_die(usage, "--mark: the field name is empty");
+			mark = optarg;
+			break;
+		case 'V':
+			printf("dm-filter (dm) %s\n", DM_VERSION);
+			return dm_exit(DM_EXIT_OK);
+		case 'v':
+			invert = 1;
+			break;
+		default:
+			dm_badopt(usage, c, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (file) {
+		for (c = 0; strcmp(file, "-") == 0 && c <= argc; c++)
+			if (c == argc ? argc == 0 : strcmp(argv[c], "-") == 0)
+				dm_usage_die(usage, "-f -: the expression is read "
+				    "from standard input, so the samples must come "
+				    "from files");
+		src = slurp(file);
+		expr = dm_expr_parse(src, strcmp(file, "-") ? file : "<stdin>", 1);
+		free(src);
+	} else {
+		if (argc == 0)
+			dm_usage_die(usage, "missing EXPR");
+		expr = dm_expr_parse(argv[0], "expression", 1);
+		argc--;
+		argv++;
+	}
+	if (expr == NULL)
+		return dm_exit(DM_EXIT_ERROR);
+
+	dm_io_open(&io, argc, argv);
+	while ((s = dm_io_next(&io)) != NULL) {
+		dm_buf_reset(&err);
+		if (dm_expr_eval(expr, s, io.key, NULL, &truth, &why, &err) < 0) {
+			if (dm_io_reject(&io, "%s", err.buf) < 0)
+				break;
+			continue;
+		}
+		seen++;
+		keep = truth != invert;
+		kept += keep;
+		if (mark) {
+			json_t *v = keep ? json_true() : why && !invert ?
+			    json_string(why) : json_false();
+
+			if (dm_sample_set_new(s, mark, v, &err) < 0) {
+				if (dm_io_reject(&io, "%s", err.buf) < 0)
+					break;
+				continue;
+			}
+			dm_io_emit(&io, s);
+		} else if (keep)
+			dm_io_emit(&io, s);
+	}
+	status = dm_io_close(&io);
+	if (count)
+		dm_warn("kept %llu of %llu samples", kept, seen);
+	dm_expr_free(expr);
+	dm_buf_free(&err);
+	return dm_exit(status);
+}

@@ -1,0 +1,1718 @@
+/* expr.c - the expression language of dm-filter and of dm-map's set */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm.h"
+
+/* ---- values ---- */
+
+enum vt { V_NULL, V_BOOL, V_NUM, V_STR, V_RAW, V_LIST };
+
+/* A value while evaluating. Strings point into the sample, the expression
+ * or the evaluation arena; V_RAW is an array or object still in the line;
+ * V_LIST is an array literal. */
+struct val {
+	enum vt		 t;
+	int		 b;
+	int		 isint;
+	double		 num;
+	const char	*s;
+	size_t		 n;
+	struct node	*list;		/* V_LIST: the array literal's node */
+};
+
+/* ---- the tree ---- */
+
+enum nk {
+	N_LIT, N_FIELD, N_STAT, N_PRED, N_FUNC, N_NOT, N_NEG, N_AND, N_OR,
+	N_BIN, N_MATCH, N_ARRAY
+};
+
+enum fn { F_HAS, F_LEN, F_LOWER, F_STARTSWITH, F_ENDSWITH, F_CONTAINS, F_NUM,
+	F_STR };
+
+static const struct {
+	const char	*name;
+	enum fn		 fn;
+	int		 nargs;		/* with the text as an implicit first
+					   argument when one fewer is given */
+} funcs[] = {
+	{ "contains", F_CONTAINS, 2 },
+	{ "endswith", F_ENDSWITH, 2 },
+	{ "has", F_HAS, 1 },
+	{ "len", F_LEN, 1 },
+	{ "lower", F_LOWER, 1 },
+	{ "num", F_NUM, 1 },
+	{ "startswith", F_STARTSWITH, 2 },
+	{ "str", F_STR, 1 },
+};
+
+struct node {
+	enum nk		 k;
+	int		 op;		/* N_BIN: token; N_MATCH: 1 for !~ */
+	size_t		 col;		/* offset in the source, for messages */
+	struct node	**kid;
+	size_t		 nkid;
+	struct val	 lit;		/* N_LIT */
+	char		*str;		/* owned storage of a literal string */
+	struct dm_pathseg *path;	/* N_FIELD */
+	size_t		 npath;
+	const struct dm_statdef *stat;	/* N_STAT */
+	char		*statarg;
+	int		 slot;		/* N_STAT: cache slot */
+	enum fn		 fn;		/* N_FUNC */
+	const struct dm_opdef *def;	/* N_PRED */
+	struct dm_args	 args;
+	void		*state;
+	int		 inited;
+	struct dm_re	*re;		/* N_MATCH */
+	int		 typeerr;	/* reported once */
+};
+
+struct dm_expr {
+	struct node	*root;
+	char		*src;
+	char		*origin;
+	unsigned long	 firstline;
+	struct dm_textstats *ts;
+	/* per sample */
+	struct dm_sample *s;
+	const char	*key;
+	const char	*text;
+	size_t		 textlen;
+	int		 havetext;
+	struct dm_buf	 why;
+	int		 whyset;
+	struct dm_buf	**arena;
+	size_t		 narena, arena_used;
+	struct dm_buf	 err2;
+};
+
+/* ---- the lexer ---- */
+
+enum tok {
+	T_END, T_NUM, T_STR, T_NAME, T_LP, T_RP, T_LB, T_RB, T_COMMA, T_DOT,
+	T_ASSIGN, T_EQ, T_NE, T_LT, T_LE, T_GT, T_GE, T_AND, T_OR, T_NOT,
+	T_PLUS, T_MINUS, T_MUL, T_DIV, T_MOD, T_MATCH, T_NMATCH, T_IN,
+	T_TRUE, T_FALSE, T_NULL, T_REGEX, T_ERR
+};
+
+struct parser {
+	struct dm_expr	*e;
+	const char	*src;
+	const char	*p;		/* next character */
+	enum tok	 t;		/* current token */
+	const char	*tstart, *tend;
+	struct dm_buf	 sval;		/* T_STR, T_REGEX pattern */
+	struct dm_buf	 flags;		/* T_REGEX flags */
+	double		 num;
+	int		 isint;
+	const char	*errmsg;	/* a lexer error */
+	int		 failed;
+};
+
+static int
+isnamec(int c, int first)
+{
+	return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (!first && c >= '0' && c <= '9');
+}
+
+static int
+hexv(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void
+lexstring(struct parser *ps)
+{
+	const char *p = ps->p;
+	char q = *p++;
+	long u;
+	int i, h;
+
+	dm_buf_reset(&ps->sval);
+	for (;;) {
+		if (*p == '\0') {
+			ps->t = T_ERR;
+			ps->errmsg = "unterminated string";
+			return;
+		}
+		if (*p == q)
+			break;
+		if (*p != '\\') {
+			dm_buf_addc(&ps->sval, *p++);
+			continue;
+		}
+		p++;
+		switch (*p) {
+		case 'n': dm_buf_addc(&ps->sval, '\n'); break;
+		case 't': dm_buf_addc(&ps->sval, '\t'); break;
+		case 'r': dm_buf_addc(&ps->sval, '\r'); break;
+		case 'b': dm_buf_addc(&ps->sval, '\b'); break;
+		case 'f': dm_buf_addc(&ps->sval, '\f'); break;
+		case '/': case '\\': case '"': case '\'':
+			dm_buf_addc(&ps->sval, *p);
+			break;
+		case 'u':
+			for (u = 0, i = 1; i <= 4; i++) {
+				if ((h = hexv((unsigned char)p[i])) < 0) {
+					ps->t = T_ERR;
+					ps->tstart = p - 1;
+					ps->errmsg = "invalid \\u escape";
+					return;
+				}
+				u = u * 16 + h;
+			}
+			if (u >= 0xd800 && u <= 0xdfff) {
+				ps->t = T_ERR;
+				ps->tstart = p - 1;
+				ps->errmsg = "invalid \\u escape";
+				return;
+			}
+			dm_buf_addcp(&ps->sval, (int32_t)u);
+			p += 4;
+			break;
+		default:
+			ps->t = T_ERR;
+			ps->tstart = p - 1;
+			ps->errmsg = "invalid escape in string";
+			return;
+		}
+		p++;
+	}
+	ps->t = T_STR;
+	ps->p = p + 1;
+}
+
+/* A regular expression literal /.../flags, after =~ or !~. */
+static void
+lexregex(struct parser *ps)
+{
+	const char *p;
+
+	while (*ps->p == ' ' || *ps->p == '\t' || *ps->p == '\n' ||
+	    *ps->p == '\r')
+		ps->p++;
+	ps->tstart = ps->p;
+	if (*ps->p != '/') {
+		ps->t = T_ERR;
+		ps->errmsg = "expected a regular expression /.../ here";
+		return;
+	}
+	dm_buf_reset(&ps->sval);
+	dm_buf_reset(&ps->flags);
+	for (p = ps->p + 1; *p != '/'; p++) {
+		if (*p == '\0' || *p == '\n') {
+			ps->t = T_ERR;
+			ps->errmsg = "unterminated regular expression";
+			return;
+		}
+		/* \/ is a slash; every other escape is the pattern's */
+		if (*p == '\\' && p[1] == '/') {
+			dm_buf_addc(&ps->sval, '/');
+			p++;
+			continue;
+		}
+		if (*p == '\\' && p[1] != '\0')
+			dm_buf_addc(&ps->sval, *p++);
+		dm_buf_addc(&ps->sval, *p);
+	}
+	for (p++; isnamec((unsigned char)*p, 0); p++)
+		dm_buf_addc(&ps->flags, *p);
+	ps->t = T_REGEX;
+	ps->p = p;
+	ps->tend = p;
+}
+
+static void
+next(struct parser *ps)
+{
+	const char *p = ps->p;
+	char *end;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (*p != '#')
+			break;
+		while (*p && *p != '\n')
+			p++;
+	}
+	ps->tstart = p;
+	ps->p = p;
+	if (*p == '\0') {
+		ps->t = T_END;
+		ps->tend = p;
+		return;
+	}
+	if ((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9')) {
+		errno = 0;
+		ps->num = strtod(p, &end);
+		ps->isint = 1;
+		for (const char *q = p; q < end; q++)
+			if (*q == '.' || *q == 'e' || *q == 'E')
+				ps->isint = 0;
+		if (ps->isint && fabs(ps->num) > 9007199254740992.0)
+			ps->isint = 0;
+		ps->t = T_NUM;
+		ps->p = end;
+		ps->tend = end;
+		return;
+	}
+	if (isnamec((unsigned char)*p, 1)) {
+		while (isnamec((unsigned char)*p, 0))
+			p++;
+		ps->p = ps->tend = p;
+		ps->t = T_NAME;
+#define KW(w, tk) if ((size_t)(p - ps->tstart) == sizeof w - 1 && \
+		    memcmp(ps->tstart, w, sizeof w - 1) == 0) ps->t = tk
+		KW("true", T_TRUE);
+		KW("false", T_FALSE);
+		KW("null", T_NULL);
+		KW("in", T_IN);
+#undef KW
+		return;
+	}
+	if (*p == '"' || *p == '\'') {
+		lexstring(ps);
+		ps->tend = ps->p;
+		return;
+	}
+#define TWO(a, b, tk) if (p[0] == a && p[1] == b) { ps->t = tk; ps->p = \
+	    ps->tend = p + 2; return; }
+	TWO('=', '=', T_EQ);
+	TWO('!', '=', T_NE);
+	TWO('<', '=', T_LE);
+	TWO('>', '=', T_GE);
+	TWO('&', '&', T_AND);
+	TWO('|', '|', T_OR);
+	TWO('=', '~', T_MATCH);
+	TWO('!', '~', T_NMATCH);
+#undef TWO
+	ps->p = ps->tend = p + 1;
+	switch (*p) {
+	case '(': ps->t = T_LP; return;
+	case ')': ps->t = T_RP; return;
+	case '[': ps->t = T_LB; return;
+	case ']': ps->t = T_RB; return;
+	case ',': ps->t = T_COMMA; return;
+	case '.': ps->t = T_DOT; return;
+	case '=': ps->t = T_ASSIGN; return;
+	case '<': ps->t = T_LT; return;
+	case '>': ps->t = T_GT; return;
+	case '!': ps->t = T_NOT; return;
+	case '+': ps->t = T_PLUS; return;
+	case '-': ps->t = T_MINUS; return;
+	case '*': ps->t = T_MUL; return;
+	case '/': ps->t = T_DIV; return;
+	case '%': ps->t = T_MOD; return;
+	}
+	ps->t = T_ERR;
+	ps->errmsg = NULL;
+}
+
+/* ---- messages ---- */
+
+/* "origin:line:col: msg", then the source line and a caret under col. */
+static void
+report_at(const char *src, const char *origin, unsigned long firstline,
+    size_t off, const char *prefix, const char *msg)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	const char *ls = src, *le, *s;
+	unsigned long line = firstline;
+	size_t col;
+
+	for (s = src; s < src + off; s++)
+		if (*s == '\n') {
+			line++;
+			ls = s + 1;
+		}
+	le = strchr(ls, '\n');
+	if (le == NULL)
+		le = ls + strlen(ls);
+	col = (size_t)(src + off - ls) + 1;
+	dm_buf_addf(&b, "%s%s:%lu:%zu: %s\n  ", prefix ? prefix : "", origin,
+	    line, col, msg);
+	for (s = ls; s < le; s++)
+		dm_buf_addc(&b, (unsigned char)*s < 0x20 && *s != '\t' ? '?' : *s);
+	dm_buf_adds(&b, "\n  ");
+	for (s = ls; s < src + off && s < le; s++)
+		if (*s == '\t')
+			dm_buf_addc(&b, '\t');
+		else if (((unsigned char)*s & 0xc0) != 0x80)
+			dm_buf_addc(&b, ' ');
+	dm_buf_addc(&b, '^');
+	dm_warn("%s", b.buf);
+	dm_buf_free(&b);
+}
+
+static void
+perr(struct parser *ps, const char *at, const char *fmt, ...)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	va_list ap;
+	char tmp[512];
+
+	if (ps->failed)
+		return;
+	ps->failed = 1;
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	dm_buf_adds(&b, tmp);
+	report_at(ps->src, ps->e->origin, ps->e->firstline,
+	    (size_t)(at - ps->src), NULL, b.buf);
+	dm_buf_free(&b);
+}
+
+/* The current token as text for messages. */
+static const char *
+toktext(struct parser *ps, char *buf, size_t size)
+{
+	size_t n;
+
+	if (ps->t == T_END)
+		return "the end";
+	n = (size_t)(ps->tend - ps->tstart);
+	if (n == 0)
+		n = 1;
+	if (n > size - 3)
+		n = size - 3;
+	buf[0] = '\'';
+	memcpy(buf + 1, ps->tstart, n);
+	buf[n + 1] = '\'';
+	buf[n + 2] = '\0';
+	return buf;
+}
+
+static void
+unexpected(struct parser *ps)
+{
+	char t[64];
+
+	if (ps->t == T_ERR && ps->errmsg)
+		perr(ps, ps->tstart, "%s", ps->errmsg);
+	else
+		perr(ps, ps->tstart, "unexpected %s", toktext(ps, t, sizeof t));
+}
+
+/* ---- the parser ---- */
+
+static struct node *
+mknode(enum nk k, size_t col)
+{
+	struct node *n = dm_xcalloc(1, sizeof *n);
+
+	n->k = k;
+	n->col = col;
+	return n;
+}
+
+static void
+addkid(struct node *n, struct node *kid)
+{
+	n->kid = dm_xreallocarray(n->kid, n->nkid + 1, sizeof *n->kid);
+	n->kid[n->nkid++] = kid;
+}
+
+static void
+freenode(struct node *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < n->nkid; i++)
+		freenode(n->kid[i]);
+	free(n->kid);
+	free(n->str);
+	for (i = 0; i < n->npath; i++)
+		free((char *)n->path[i].key);
+	free(n->path);
+	free(n->statarg);
+	if (n->inited && n->def->fini)
+		n->def->fini(n->state);
+	if (n->def)
+		dm_args_free(&n->args);
+	if (n->re)
+		dm_re_free(n->re);
+	free(n);
+}
+
+static struct node *parse_expr(struct parser *);
+
+static void
+addseg(struct node *n, const char *key, size_t len, size_t index)
+{
+	n->path = dm_xreallocarray(n->path, n->npath + 1, sizeof *n->path);
+	n->path[n->npath].key = key ? dm_xstrndup(key, len) : NULL;
+	n->path[n->npath].len = len;
+	n->path[n->npath].index = index;
+	n->npath++;
+}
+
+/* After a first segment: .name, [N], ["key"], .["key"] */
+static int
+parse_path_rest(struct parser *ps, struct node *n)
+{
+	for (;;) {
+		if (ps->t == T_DOT) {
+			next(ps);
+			if (ps->t == T_LB)
+				continue;
+			if (ps->t != T_NAME && ps->t != T_IN && ps->t != T_TRUE &&
+			    ps->t != T_FALSE && ps->t != T_NULL) {
+				perr(ps, ps->tstart, "expected a field name after '.'");
+				return -1;
+			}
+			addseg(n, ps->tstart, (size_t)(ps->tend - ps->tstart), 0);
+			next(ps);
+			continue;
+		}
+		if (ps->t != T_LB)
+			return 0;
+		next(ps);
+		if (ps->t == T_STR) {
+			addseg(n, ps->sval.buf, ps->sval.len, 0);
+		} else if (ps->t == T_NUM && ps->isint && ps->num >= 0) {
+			addseg(n, NULL, 0, (size_t)ps->num);
+		} else {
+			perr(ps, ps->tstart, "expected an index or a quoted key "
+			    "inside '[ ]'");
+			return -1;
+		}
+		next(ps);
+		if (ps->t != T_RB) {
+			perr(ps, ps->tstart, "expected ']'");
+			return -1;
+		}
+		next(ps);
+	}
+}
+
+/* A literal value as the text an operator parameter takes. */
+static int
+littext(struct node *n, struct dm_buf *b)
+{
+	if (n->k == N_NEG && n->nkid == 1 && n->kid[0]->k == N_LIT &&
+	    n->kid[0]->lit.t == V_NUM) {
+		dm_buf_addc(b, '-');
+		n = n->kid[0];
+	}
+	if (n->k != N_LIT)
+		return -1;
+	switch (n->lit.t) {
+	case V_NUM:
+		if (n->lit.isint)
+			dm_buf_addf(b, "%.0f", n->lit.num);
+		else
+			dm_buf_addf(b, "%.17g", n->lit.num);
+		return 0;
+	case V_STR:
+		dm_buf_add(b, n->lit.s, n->lit.n);
+		return 0;
+	case V_BOOL:
+		dm_buf_adds(b, n->lit.b ? "true" : "false");
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* name( ... ): a function, a statistic with its argument, or a predicate. */
+static struct node *
+parse_call(struct parser *ps, const char *name, size_t len, const char *at)
+{
+	char fname[64], opname[64];
+	char **keys = NULL, **vals = NULL;
+	const char **where = NULL;
+	const struct dm_statdef *sd;
+	const struct dm_opdef *d;
+	struct node *n, *arg;
+	struct dm_buf b = DM_BUF_INIT, err = DM_BUF_INIT;
+	size_t i, nargs = 0, bad;
+	const char *kat;
+
+	if (len >= sizeof fname) {
+		perr(ps, at, "unknown function '%.*s'", (int)len, name);
+		return NULL;
+	}
+	memcpy(fname, name, len);
+	fname[len] = '\0';
+	n = mknode(N_FUNC, (size_t)(at - ps->src));
+	next(ps);	/* past ( */
+	while (ps->t != T_RP) {
+		kat = ps->tstart;
+		if (nargs) {
+			if (ps->t != T_COMMA) {
+				perr(ps, ps->tstart, "expected ',' or ')'");
+				goto fail;
+			}
+			next(ps);
+			kat = ps->tstart;
+		}
+		keys = dm_xreallocarray(keys, nargs + 1, sizeof *keys);
+		vals = dm_xreallocarray(vals, nargs + 1, sizeof *vals);
+		where = dm_xreallocarray(where, nargs + 1, sizeof *where);
+		keys[nargs] = vals[nargs] = NULL;
+		where[nargs] = kat;
+		nargs++;
+		/* name=value: a named parameter of a predicate */
+		if (ps->t == T_NAME) {
+			const char *q = ps->p;
+
+			while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+				q++;
+			if (q[0] == '=' && q[1] != '=' && q[1] != '~') {
+				keys[nargs - 1] = dm_xstrndup(ps->tstart,
+				    (size_t)(ps->tend - ps->tstart));
+				ps->p = q + 1;
+				next(ps);
+				where[nargs - 1] = ps->tstart;
+			}
+		}
+		if ((arg = parse_expr(ps)) == NULL)
+			goto fail;
+		addkid(n, arg);
+	}
+	next(ps);	/* past ) */
+
+	for (i = 0; i < sizeof funcs / sizeof funcs[0]; i++) {
+		if (strcmp(funcs[i].name, fname) != 0)
+			continue;
+		if (funcs[i].fn == F_LEN && nargs == 0)
+			break;	/* len() is the statistic */
+		for (size_t k = 0; k < nargs; k++)
+			if (keys[k]) {
+				perr(ps, where[k], "%s() takes no named arguments",
+				    fname);
+				goto fail;
+			}
+		if ((int)nargs != funcs[i].nargs &&
+		    (int)nargs != funcs[i].nargs - 1) {
+			perr(ps, at, "%s() takes %d argument%s", fname,
+			    funcs[i].nargs, funcs[i].nargs > 1 ? "s" : "");
+			goto fail;
+		}
+		if (funcs[i].fn == F_HAS && (nargs != 1 ||
+		    n->kid[0]->k != N_FIELD)) {
+			perr(ps, at, "has() takes a field path");
+			goto fail;
+		}
+		n->fn = funcs[i].fn;
+		goto done;
+	}
+	if ((sd = dm_stat_find(fname)) != NULL) {
+		n->k = N_STAT;
+		n->stat = sd;
+		if (nargs > 1 || (nargs == 1 && (sd->arg == DM_STATARG_NONE ||
+		    keys[0]))) {
+			perr(ps, at, "%s takes %s", fname, sd->arg ==
+			    DM_STATARG_NONE ? "no argument" : "one argument");
+			goto fail;
+		}
+		if (nargs == 1) {
+			if (littext(n->kid[0], &b) < 0 || (sd->arg ==
+			    DM_STATARG_INT && !(n->kid[0]->k == N_LIT &&
+			    n->kid[0]->lit.t == V_NUM && n->kid[0]->lit.isint))) {
+				perr(ps, where[0], "%s needs %s literal", fname,
+				    sd->arg == DM_STATARG_INT ? "an integer" :
+				    "a string");
+				goto fail;
+			}
+			n->statarg = dm_buf_detach(&b, NULL);
+		}
+		if (dm_stat_check(sd, n->statarg, &err) < 0) {
+			perr(ps, nargs ? where[0] : at, "%s", err.buf);
+			goto fail;
+		}
+		goto done;
+	}
+	/* a predicate: gopher_rep() is the operator gopher-rep */
+	for (i = 0; i < len && i < sizeof opname - 1; i++)
+		opname[i] = name[i] == '_' ? '-' : name[i];
+	opname[i] = '\0';
+	d = dm_ops_find(opname);
+	if (d == NULL || d->kind != DM_OP_FILTER) {
+		const char *cands[64];
+		size_t nc = 0, nops, nst;
+		const struct dm_opdef *const *all = dm_ops_all(&nops);
+		const struct dm_statdef *st = dm_stats_all(&nst);
+		const char *sug;
+
+		for (i = 0; i < sizeof funcs / sizeof funcs[0] && nc < 64; i++)
+			cands[nc++] = funcs[i].name;
+		for (i = 0; i < nst && nc < 64; i++)
+			cands[nc++] = st[i].name;
+		for (i = 0; i < nops && nc < 64; i++)
+			if (all[i]->kind == DM_OP_FILTER)
+				cands[nc++] = all[i]->name;
+		sug = dm_suggest(fname, cands, nc);
+		if (d)
+			perr(ps, at, "'%s' is a %s operator, not a predicate",
+			    opname, dm_opkind_name(d->kind));
+		else if (sug)
+			perr(ps, at, "unknown function '%s'; did you mean '%s'?",
+			    fname, sug);
+		else
+			perr(ps, at, "unknown function '%s'", fname);
+		goto fail;
+	}
+	for (i = 0; i < nargs; i++) {
+		if (littext(n->kid[i], &b) < 0) {
+			perr(ps, where[i], "%s: parameters take literal values",
+			    opname);
+			goto fail;
+		}
+		vals[i] = dm_buf_detach(&b, NULL);
+	}
+	n->k = N_PRED;
+	n->def = d;
+	if (dm_args_build(d, keys, vals, nargs, &n->args, &err, &bad) < 0) {
+		perr(ps, bad < nargs ? where[bad] : at, "%s", err.buf);
+		n->def = NULL;
+		goto fail;
+	}
+	if (d->init && d->init(&n->state, &n->args, &err) < 0) {
+		perr(ps, at, "%s: %s", d->name, err.buf);
+		goto fail;
+	}
+	n->inited = 1;
+done:
+	for (i = 0; i < nargs; i++) {
+		free(keys[i]);
+		free(vals[i]);
+	}
+	free(keys);
+	free(vals);
+	free(where);
+	dm_buf_free(&b);
+	dm_buf_free(&err);
+	return n;
+fail:
+	for (i = 0; i < nargs; i++) {
+		free(keys[i]);
+		free(vals[i]);
+	}
+	free(keys);
+	free(vals);
+	free(where);
+	dm_buf_free(&b);
+	dm_buf_free(&err);
+	freenode(n);
+	return NULL;
+}
+
+static const struct dm_statdef *
+statname(const char *s, size_t n)
+{
+	char name[64];
+
+	if (n >= sizeof name)
+		return NULL;
+	memcpy(name, s, n);
+	name[n] = '\0';
+	return dm_stat_find(name);
+}
+
+static struct node *
+parse_primary(struct parser *ps, const char *after)
+{
+	struct node *n;
+	const struct dm_statdef *sd;
+	const char *at = ps->tstart;
+	char t[64];
+
+	switch (ps->t) {
+	case T_NUM:
+		n = mknode(N_LIT, (size_t)(at - ps->src));
+		n->lit.t = V_NUM;
+		n->lit.num = ps->num;
+		n->lit.isint = ps->isint;
+		next(ps);
+		return n;
+	case T_STR:
+		n = mknode(N_LIT, (size_t)(at - ps->src));
+		n->lit.t = V_STR;
+		n->str = dm_xstrndup(ps->sval.buf, ps->sval.len);
+		n->lit.s = n->str;
+		n->lit.n = ps->sval.len;
+		next(ps);
+		return n;
+	case T_TRUE:
+	case T_FALSE:
+		n = mknode(N_LIT, (size_t)(at - ps->src));
+		n->lit.t = V_BOOL;
+		n->lit.b = ps->t == T_TRUE;
+		next(ps);
+		return n;
+	case T_NULL:
+		n = mknode(N_LIT, (size_t)(at - ps->src));
+		n->lit.t = V_NULL;
+		next(ps);
+		return n;
+	case T_LP:
+		next(ps);
+		if ((n = parse_expr(ps)) == NULL)
+			return NULL;
+		if (ps->t != T_RP) {
+			perr(ps, ps->tstart, "expected ')' to close the '(' at "
+			    "column %zu", (size_t)(at - ps->src) + 1);
+			freenode(n);
+			return NULL;
+		}
+		next(ps);
+		return n;
+	case T_LB:
+		n = mknode(N_ARRAY, (size_t)(at - ps->src));
+		next(ps);
+		while (ps->t != T_RB) {
+			struct node *k;
+
+			if (n->nkid) {
+				if (ps->t != T_COMMA) {
+					perr(ps, ps->tstart, "expected ',' or ']'");
+					freenode(n);
+					return NULL;
+				}
+				next(ps);
+			}
+			if ((k = parse_expr(ps)) == NULL) {
+				freenode(n);
+				return NULL;
+			}
+			addkid(n, k);
+		}
+		next(ps);
+		return n;
+	case T_DOT:
+		/* .name or .["key"]: always a field */
+		n = mknode(N_FIELD, (size_t)(at - ps->src));
+		if (parse_path_rest(ps, n) < 0 || n->npath == 0) {
+			if (n->npath == 0)
+				perr(ps, at, "expected a field name after '.'");
+			freenode(n);
+			return NULL;
+		}
+		return n;
+	case T_NAME:
+		if (*ps->p == '(') {
+			const char *name = ps->tstart;
+			size_t len = (size_t)(ps->tend - ps->tstart);
+
+			next(ps);	/* at ( */
+			return parse_call(ps, name, len, at);
+		}
+		sd = statname(ps->tstart, (size_t)(ps->tend - ps->tstart));
+		if (sd) {
+			struct dm_buf err = DM_BUF_INIT;
+
+			n = mknode(N_STAT, (size_t)(at - ps->src));
+			n->stat = sd;
+			if (dm_stat_check(sd, NULL, &err) < 0) {
+				perr(ps, at, "%s", err.buf);
+				dm_buf_free(&err);
+				freenode(n);
+				return NULL;
+			}
+			dm_buf_free(&err);
+			next(ps);
+			return n;
+		}
+		n = mknode(N_FIELD, (size_t)(at - ps->src));
+		addseg(n, ps->tstart, (size_t)(ps->tend - ps->tstart), 0);
+		next(ps);
+		if (parse_path_rest(ps, n) < 0) {
+			freenode(n);
+			return NULL;
+		}
+		return n;
+	default:
+		if (ps->t == T_ERR && ps->errmsg)
+			perr(ps, ps->tstart, "%s", ps->errmsg);
+		else if (after)
+			perr(ps, ps->tstart, "expected a value after '%s'", after);
+		else if (ps->t == T_END)
+			perr(ps, ps->tstart, "expected a value");
+		else
+			perr(ps, ps->tstart, "expected a value, not %s",
+			    toktext(ps, t, sizeof t));
+		return NULL;
+	}
+}
+
+static const char *
+tokname(enum tok t)
+{
+	switch (t) {
+	case T_EQ: return "==";
+	case T_NE: return "!=";
+	case T_LT: return "<";
+	case T_LE: return "<=";
+	case T_GT: return ">";
+	case T_GE: return ">=";
+	case T_AND: return "&&";
+	case T_OR: return "||";
+	case T_NOT: return "!";
+	case T_PLUS: return "+";
+	case T_MINUS: return "-";
+	case T_MUL: return "*";
+	case T_DIV: return "/";
+	case T_MOD: return "%";
+	case T_IN: return "in";
+	case T_MATCH: return "=~";
+	case T_NMATCH: return "!~";
+	default: return "?";
+	}
+}
+
+static struct node *
+parse_unary(struct parser *ps, const char *after)
+{
+	struct node *n, *k;
+	const char *at = ps->tstart;
+
+	if (ps->t == T_MINUS) {
+		next(ps);
+		if ((k = parse_unary(ps, "-")) == NULL)
+			return NULL;
+		n = mknode(N_NEG, (size_t)(at - ps->src));
+		addkid(n, k);
+		return n;
+	}
+	return parse_primary(ps, after);
+}
+
+static struct node *
+binary(enum nk k, int op, size_t col, struct node *l, struct node *r)
+{
+	struct node *n = mknode(k, col);
+
+	n->op = op;
+	addkid(n, l);
+	addkid(n, r);
+	return n;
+}
+
+static struct node *
+parse_mul(struct parser *ps, const char *after)
+{
+	struct node *l, *r;
+
+	if ((l = parse_unary(ps, after)) == NULL)
+		return NULL;
+	while (ps->t == T_MUL || ps->t == T_DIV || ps->t == T_MOD) {
+		enum tok op = ps->t;
+		size_t col = (size_t)(ps->tstart - ps->src);
+
+		next(ps);
+		if ((r = parse_unary(ps, tokname(op))) == NULL) {
+			freenode(l);
+			return NULL;
+		}
+		l = binary(N_BIN, op, col, l, r);
+	}
+	return l;
+}
+
+static struct node *
+parse_add(struct parser *ps, const char *after)
+{
+	struct node *l, *r;
+
+	if ((l = parse_mul(ps, after)) == NULL)
+		return NULL;
+	while (ps->t == T_PLUS || ps->t == T_MINUS) {
+		enum tok op = ps->t;
+		size_t col = (size_t)(ps->tstart - ps->src);
+
+		next(ps);
+		if ((r = parse_mul(ps, tokname(op))) == NULL) {
+			freenode(l);
+			return NULL;
+		}
+		l = binary(N_BIN, op, col, l, r);
+	}
+	return l;
+}
+
+static struct node *
+parse_cmp(struct parser *ps, const char *after)
+{
+	struct node *l, *r, *n;
+	struct dm_buf err = DM_BUF_INIT;
+	size_t off;
+	enum tok op;
+
+	if ((l = parse_add(ps, after)) == NULL)
+		return NULL;
+	op = ps->t;
+	if (op == T_MATCH || op == T_NMATCH) {
+		n = mknode(N_MATCH, (size_t)(ps->tstart - ps->src));
+		n->op = op == T_NMATCH;
+		addkid(n, l);
+		lexregex(ps);
+		if (ps->t != T_REGEX) {
+			perr(ps, ps->tstart, "%s", ps->errmsg);
+			freenode(n);
+			return NULL;
+		}
+		n->re = dm_re_new(ps->sval.buf, ps->flags.buf, &err, &off);
+		if (n->re == NULL) {
+			perr(ps, ps->tstart, "%s", err.buf);
+			dm_buf_free(&err);
+			freenode(n);
+			return NULL;
+		}
+		dm_buf_free(&err);
+		next(ps);
+		l = n;
+	} else if (op == T_EQ || op == T_NE || op == T_LT || op == T_LE ||
+	    op == T_GT || op == T_GE || op == T_IN) {
+		size_t col = (size_t)(ps->tstart - ps->src);
+
+		next(ps);
+		if ((r = parse_add(ps, tokname(op))) == NULL) {
+			freenode(l);
+			return NULL;
+		}
+		l = binary(N_BIN, op, col, l, r);
+	} else
+		return l;
+	op = ps->t;
+	if (op == T_EQ || op == T_NE || op == T_LT || op == T_LE ||
+	    op == T_GT || op == T_GE || op == T_IN || op == T_MATCH ||
+	    op == T_NMATCH) {
+		perr(ps, ps->tstart, "comparisons do not chain; use && or "
+		    "parentheses");
+		freenode(l);
+		return NULL;
+	}
+	return l;
+}
+
+static struct node *
+parse_not(struct parser *ps, const char *after)
+{
+	struct node *n, *k;
+	const char *at = ps->tstart;
+
+	if (ps->t == T_NOT) {
+		next(ps);
+		if ((k = parse_not(ps, "!")) == NULL)
+			return NULL;
+		n = mknode(N_NOT, (size_t)(at - ps->src));
+		addkid(n, k);
+		return n;
+	}
+	return parse_cmp(ps, after);
+}
+
+static struct node *
+parse_and(struct parser *ps, const char *after)
+{
+	struct node *l, *r;
+
+	if ((l = parse_not(ps, after)) == NULL)
+		return NULL;
+	while (ps->t == T_AND) {
+		size_t col = (size_t)(ps->tstart - ps->src);
+
+		next(ps);
+		if ((r = parse_not(ps, "&&")) == NULL) {
+			freenode(l);
+			return NULL;
+		}
+		l = binary(N_AND, T_AND, col, l, r);
+	}
+	return l;
+}
+
+static struct node *
+parse_expr(struct parser *ps)
+{
+	struct node *l, *r;
+
+	if ((l = parse_and(ps, NULL)) == NULL)
+		return NULL;
+	while (ps->t == T_OR) {
+		size_t col = (size_t)(ps->tstart - ps->src);
+
+		next(ps);
+		if ((r = parse_and(ps, "||")) == NULL) {
+			freenode(l);
+			return NULL;
+		}
+		l = binary(N_OR, T_OR, col, l, r);
+	}
+	return l;
+}
+
+struct dm_expr *
+dm_expr_parse(const char *src, const char *origin, unsigned long firstline)
+{
+	struct dm_expr *e = dm_xcalloc(1, sizeof *e);
+	struct parser ps;
+
+	memset(&ps, 0, sizeof ps);
+	e->src = dm_xstrdup(src);
+	e->origin = dm_xstrdup(origin);
+	e->firstline = firstline;
+	dm_buf_init(&e->why);
+	dm_buf_init(&e->err2);
+	ps.e = e;
+	ps.src = e->src;
+	ps.p = e->src;
+	dm_buf_init(&ps.sval);
+	dm_buf_init(&ps.flags);
+	next(&ps);
+	if (ps.t == T_END)
+		perr(&ps, ps.tstart, "empty expression");
+	else if ((e->root = parse_expr(&ps)) != NULL && ps.t != T_END)
+		unexpected(&ps);
+	dm_buf_free(&ps.sval);
+	dm_buf_free(&ps.flags);
+	if (ps.failed) {
+		dm_expr_free(e);
+		return NULL;
+	}
+	e->ts = dm_textstats_new();
+	return e;
+}
+
+void
+dm_expr_free(struct dm_expr *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	freenode(e->root);
+	free(e->src);
+	free(e->origin);
+	if (e->ts)
+		dm_textstats_free(e->ts);
+	dm_buf_free(&e->why);
+	dm_buf_free(&e->err2);
+	for (i = 0; i < e->narena; i++) {
+		dm_buf_free(e->arena[i]);
+		free(e->arena[i]);
+	}
+	free(e->arena);
+	free(e);
+}
+
+/* ---- evaluation ---- */
+
+static struct dm_buf *
+arena(struct dm_expr *e)
+{
+	if (e->arena_used == e->narena) {
+		e->arena = dm_xreallocarray(e->arena, e->narena + 1,
+		    sizeof *e->arena);
+		e->arena[e->narena] = dm_xmalloc(sizeof **e->arena);
+		dm_buf_init(e->arena[e->narena++]);
+	}
+	dm_buf_reset(e->arena[e->arena_used]);
+	return e->arena[e->arena_used++];
+}
+
+static int
+gettext(struct dm_expr *e, struct dm_buf *err)
+{
+	if (e->havetext)
+		return 0;
+	if (dm_sample_text(e->s, e->key, &e->text, &e->textlen, err) < 0)
+		return -1;
+	dm_textstats_reset(e->ts, e->text, e->textlen);
+	e->havetext = 1;
+	return 0;
+}
+
+static void
+fromfield(const struct dm_field *f, struct val *v)
+{
+	memset(v, 0, sizeof *v);
+	switch (f->type) {
+	case DM_MISSING:
+	case DM_NULL:
+		v->t = V_NULL;
+		break;
+	case DM_TRUE:
+	case DM_FALSE:
+		v->t = V_BOOL;
+		v->b = f->type == DM_TRUE;
+		break;
+	case DM_NUMBER:
+		v->t = V_NUM;
+		v->num = f->num;
+		v->isint = 1;
+		if (f->raw) {
+			for (size_t i = 0; i < f->raw_len; i++)
+				if (f->raw[i] == '.' || f->raw[i] == 'e' ||
+				    f->raw[i] == 'E')
+					v->isint = 0;
+		} else if (f->json && json_is_real(f->json))
+			v->isint = 0;
+		if (fabs(v->num) > 9007199254740992.0)
+			v->isint = 0;
+		break;
+	case DM_STRING:
+		v->t = V_STR;
+		v->s = f->str;
+		v->n = f->len;
+		break;
+	case DM_ARRAY:
+	case DM_OBJECT:
+		v->t = V_RAW;
+		if (f->raw) {
+			v->s = f->raw;
+			v->n = f->raw_len;
+		} else {
+			/* a changed value: never from the line, rare */
+			v->t = V_NULL;
+		}
+		break;
+	}
+}
+
+static int
+truth(const struct val *v)
+{
+	switch (v->t) {
+	case V_NULL: return 0;
+	case V_BOOL: return v->b;
+	case V_NUM: return v->num != 0 && !isnan(v->num);
+	case V_STR: return v->n > 0;
+	default: return 1;
+	}
+}
+
+static int eval(struct dm_expr *, struct node *, struct val *, struct dm_buf *);
+
+static void
+typeerror(struct dm_expr *e, struct node *n, const char *what)
+{
+	struct dm_buf pre = DM_BUF_INIT;
+
+	if (n->typeerr)
+		return;
+	n->typeerr = 1;
+	dm_buf_addf(&pre, "%s:%lu: ", e->s->file, e->s->lineno);
+	report_at(e->src, e->origin, e->firstline, n->col, pre.buf, what);
+	dm_buf_free(&pre);
+}
+
+static int
+equal(const struct val *a, const struct val *b)
+{
+	if (a->t != b->t)
+		return 0;
+	switch (a->t) {
+	case V_NULL: return 1;
+	case V_BOOL: return a->b == b->b;
+	case V_NUM: return a->num == b->num;
+	case V_STR:
+	case V_RAW:
+		return a->n == b->n && memcmp(a->s, b->s, a->n) == 0;
+	default:
+		return 0;
+	}
+}
+
+/* Membership: x in [list] or x in array field, or substring in string. */
+static int
+member(struct dm_expr *e, const struct val *x, const struct val *in,
+    struct dm_buf *err)
+{
+	struct val el;
+	size_t i;
+
+	if (in->t == V_STR)
+		return x->t == V_STR && (x->n == 0 ||
+		    memmem(in->s, in->n, x->s, x->n) != NULL);
+	if (in->t == V_LIST) {
+		for (i = 0; i < in->list->nkid; i++) {
+			if (eval(e, in->list->kid[i], &el, err) < 0)
+				return -1;
+			if (equal(x, &el))
+				return 1;
+		}
+		return 0;
+	}
+	if (in->t == V_RAW && in->s[0] == '[') {
+		const char *raw;
+		size_t rawlen;
+		struct dm_field f;
+		struct dm_sample tmp;
+
+		for (i = 0; dm_json_index(in->s, in->n, i, &raw, &rawlen) == 0;
+		    i++) {
+			/* decode the element as a field would be */
+			memset(&tmp, 0, sizeof tmp);
+			if (raw[0] == '"') {
+				struct dm_buf *b = arena(e);
+				const char *s;
+				size_t n;
+
+				if (dm_json_string(raw, rawlen, b, &s, &n) < 0)
+					continue;
+				el.t = V_STR;
+				el.s = s;
+				el.n = n;
+			} else {
+				memset(&f, 0, sizeof f);
+				f.raw = raw;
+				f.raw_len = rawlen;
+				switch (raw[0]) {
+				case 't': f.type = DM_TRUE; break;
+				case 'f': f.type = DM_FALSE; break;
+				case 'n': f.type = DM_NULL; break;
+				case '[': f.type = DM_ARRAY; break;
+				case '{': f.type = DM_OBJECT; break;
+				default:
+					f.type = DM_NUMBER;
+					f.num = strtod(raw, NULL);
+				}
+				fromfield(&f, &el);
+			}
+			if (equal(x, &el))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static void
+setnum(struct val *v, double d, int isint)
+{
+	memset(v, 0, sizeof *v);
+	v->t = V_NUM;
+	v->num = d;
+	v->isint = isint && fabs(d) <= 9007199254740992.0;
+}
+
+static void
+setbool(struct val *v, int b)
+{
+	memset(v, 0, sizeof *v);
+	v->t = V_BOOL;
+	v->b = b ? 1 : 0;
+}
+
+static int
+evalbin(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
+{
+	struct val a, b;
+	int c;
+
+	if (eval(e, n->kid[0], &a, err) < 0 || eval(e, n->kid[1], &b, err) < 0)
+		return -1;
+	switch (n->op) {
+	case T_EQ:
+		setbool(v, equal(&a, &b));
+		return 0;
+	case T_NE:
+		setbool(v, !equal(&a, &b));
+		return 0;
+	case T_IN:
+		if ((c = member(e, &a, &b, err)) < 0)
+			return -1;
+		setbool(v, c);
+		return 0;
+	case T_LT: case T_LE: case T_GT: case T_GE:
+		if (a.t == V_NUM && b.t == V_NUM) {
+			c = a.num < b.num ? -1 : a.num > b.num ? 1 : 0;
+			if (isnan(a.num) || isnan(b.num)) {
+				setbool(v, 0);
+				return 0;
+			}
+		} else if (a.t == V_STR && b.t == V_STR) {
+			size_t m = a.n < b.n ? a.n : b.n;
+
+			c = memcmp(a.s, b.s, m);
+			if (c == 0)
+				c = a.n < b.n ? -1 : a.n > b.n;
+		} else {
+			if ((a.t == V_STR && b.t == V_NUM) ||
+			    (a.t == V_NUM && b.t == V_STR))
+				typeerror(e, n, "cannot compare a string with a "
+				    "number");
+			setbool(v, 0);
+			return 0;
+		}
+		setbool(v, n->op == T_LT ? c < 0 : n->op == T_LE ? c <= 0 :
+		    n->op == T_GT ? c > 0 : c >= 0);
+		return 0;
+	case T_PLUS:
+		if (a.t == V_STR && b.t == V_STR) {
+			struct dm_buf *buf = arena(e);
+
+			dm_buf_add(buf, a.s, a.n);
+			dm_buf_add(buf, b.s, b.n);
+			memset(v, 0, sizeof *v);
+			v->t = V_STR;
+			v->s = buf->buf;
+			v->n = buf->len;
+			return 0;
+		}
+		/* FALLTHROUGH */
+	case T_MINUS: case T_MUL: case T_DIV: case T_MOD:
+		if (a.t != V_NUM || b.t != V_NUM) {
+			if ((a.t == V_STR && b.t == V_NUM) ||
+			    (a.t == V_NUM && b.t == V_STR))
+				typeerror(e, n, "arithmetic on a string and a "
+				    "number");
+			memset(v, 0, sizeof *v);
+			v->t = V_NULL;
+			return 0;
+		}
+		switch (n->op) {
+		case T_PLUS:
+			setnum(v, a.num + b.num, a.isint && b.isint);
+			break;
+		case T_MINUS:
+			setnum(v, a.num - b.num, a.isint && b.isint);
+			break;
+		case T_MUL:
+			setnum(v, a.num * b.num, a.isint && b.isint);
+			break;
+		case T_DIV:
+			if (b.num == 0) {
+				memset(v, 0, sizeof *v);
+				v->t = V_NULL;
+			} else
+				setnum(v, a.num / b.num, 0);
+			break;
+		case T_MOD:
+			if (b.num == 0) {
+				memset(v, 0, sizeof *v);
+				v->t = V_NULL;
+			} else {
+				/* Python's %: the sign of the divisor */
+				double r = fmod(a.num, b.num);
+
+				if (r != 0 && ((r < 0) != (b.num < 0)))
+					r += b.num;
+				setnum(v, r, a.isint && b.isint);
+			}
+			break;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+static int
+evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
+{
+	struct val a[2];
+	struct dm_field f;
+	size_t i, k = 0;
+	struct dm_buf *b;
+
+	if (n->fn == F_HAS) {
+		dm_sample_getpath(e->s, n->kid[0]->path, n->kid[0]->npath, &f);
+		setbool(v, f.type != DM_MISSING);
+		return 0;
+	}
+	/* one argument fewer: the text is the first */
+	if ((n->fn == F_CONTAINS || n->fn == F_STARTSWITH ||
+	    n->fn == F_ENDSWITH) ? n->nkid == 1 : n->nkid == 0) {
+		if (gettext(e, err) < 0)
+			return -1;
+		memset(&a[0], 0, sizeof a[0]);
+		a[0].t = V_STR;
+		a[0].s = e->text;
+		a[0].n = e->textlen;
+		k = 1;
+	}
+	for (i = 0; i < n->nkid; i++)
+		if (eval(e, n->kid[i], &a[k + i], err) < 0)
+			return -1;
+	memset(v, 0, sizeof *v);
+	switch (n->fn) {
+	case F_LEN:
+		if (a[0].t == V_STR)
+			setnum(v, (double)dm_utf8_count(a[0].s, a[0].n), 1);
+		else if (a[0].t == V_RAW || a[0].t == V_LIST) {
+			size_t cnt = 0;
+			const char *r;
+			size_t rl;
+
+			if (a[0].t == V_LIST)
+				cnt = a[0].list->nkid;
+			else if (a[0].s[0] == '[')
+				while (dm_json_index(a[0].s, a[0].n, cnt, &r,
+				    &rl) == 0)
+					cnt++;
+			else
+				return (v->t = V_NULL), 0;
+			setnum(v, (double)cnt, 1);
+		} else
+			v->t = V_NULL;
+		return 0;
+	case F_LOWER:
+		if (a[0].t != V_STR) {
+			v->t = V_NULL;
+			return 0;
+		}
+		b = arena(e);
+		v->t = V_STR;
+		if (dm_uni_lower(a[0].s, a[0].n, b)) {
+			v->s = b->buf;
+			v->n = b->len;
+		} else {
+			v->s = a[0].s;
+			v->n = a[0].n;
+		}
+		return 0;
+	case F_STARTSWITH:
+	case F_ENDSWITH:
+	case F_CONTAINS:
+		if (a[0].t != V_STR || a[1].t != V_STR || a[1].n > a[0].n) {
+			setbool(v, 0);
+			return 0;
+		}
+		if (n->fn == F_STARTSWITH)
+			setbool(v, memcmp(a[0].s, a[1].s, a[1].n) == 0);
+		else if (n->fn == F_ENDSWITH)
+			setbool(v, memcmp(a[0].s + a[0].n - a[1].n, a[1].s,
+			    a[1].n) == 0);
+		else
+			setbool(v, a[1].n == 0 ||
+			    memmem(a[0].s, a[0].n, a[1].s, a[1].n) != NULL);
+		return 0;
+	case F_NUM:
+		if (a[0].t == V_NUM)
+			*v = a[0];
+		else if (a[0].t == V_BOOL)
+			setnum(v, a[0].b, 1);
+		else if (a[0].t == V_STR) {
+			char *tmp = dm_xstrndup(a[0].s, a[0].n), *end, *p = tmp;
+			double d;
+
+			while (*p == ' ' || *p == '\t' || *p == '\n')
+				p++;
+			errno = 0;
+			d = strtod(p, &end);
+			while (*end == ' ' || *end == '\t' || *end == '\n')
+				end++;
+			if (end == p || *end != '\0' || isnan(d) || isinf(d))
+				v->t = V_NULL;
+			else
+				setnum(v, d, strpbrk(p, ".eEnN") == NULL);
+			free(tmp);
+		} else
+			v->t = V_NULL;
+		return 0;
+	case F_STR:
+		b = arena(e);
+		switch (a[0].t) {
+		case V_STR:
+			*v = a[0];
+			return 0;
+		case V_NUM:
+			if (a[0].isint)
+				dm_buf_addf(b, "%.0f", a[0].num);
+			else {
+				json_t *j = json_real(a[0].num);
+
+				dm_json_addval(b, j);
+				json_decref(j);
+			}
+			break;
+		case V_BOOL:
+			dm_buf_adds(b, a[0].b ? "true" : "false");
+			break;
+		case V_NULL:
+			dm_buf_adds(b, "null");
+			break;
+		case V_RAW:
+			dm_json_addcompact(b, a[0].s, a[0].n);
+			break;
+		case V_LIST:
+			dm_buf_adds(b, "[...]");
+			break;
+		}
+		v->t = V_STR;
+		v->s = b->buf;
+		v->n = b->len;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int
+eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
+{
+	struct dm_field f;
+	struct val a;
+	size_t ov[2];
+	double d;
+	int r;
+
+	switch (n->k) {
+	case N_LIT:
+		*v = n->lit;
+		return 0;
+	case N_FIELD:
+		dm_sample_getpath(e->s, n->path, n->npath, &f);
+		fromfield(&f, v);
+		return 0;
+	case N_STAT:
+		if (gettext(e, err) < 0)
+			return -1;
+		if (dm_textstats_get(e->ts, n->stat, n->statarg, &d, err) < 0)
+			return -1;
+		setnum(v, d, n->stat->isint);
+		return 0;
+	case N_PRED:
+		if (gettext(e, err) < 0)
+			return -1;
+		dm_buf_reset(&e->err2);
+		r = n->def->filter(n->state, e->s, e->text, e->textlen, e->ts,
+		    &e->err2);
+		if (r < 0) {
+			dm_buf_addf(err, "%s: %s", n->def->name, e->err2.buf);
+			return -1;
+		}
+		if (r == 0) {
+			dm_buf_reset(&e->why);
+			dm_buf_addf(&e->why, "%s: %s", n->def->name,
+			    e->err2.len ? e->err2.buf : "failed");
+			e->whyset = 1;
+		}
+		setbool(v, r);
+		return 0;
+	case N_FUNC:
+		return evalfunc(e, n, v, err);
+	case N_NOT:
+		if (eval(e, n->kid[0], &a, err) < 0)
+			return -1;
+		setbool(v, !truth(&a));
+		return 0;
+	case N_NEG:
+		if (eval(e, n->kid[0], &a, err) < 0)
+			return -1;
+		if (a.t != V_NUM) {
+			memset(v, 0, sizeof *v);
+			v->t = V_NULL;
+			return 0;
+		}
+		setnum(v, -a.num, a.isint);
+		return 0;
+	case N_AND:
+		if (eval(e, n->kid[0], &a, err) < 0)
+			return -1;
+		if (!truth(&a)) {
+			setbool(v, 0);
+			return 0;
+		}
+		if (eval(e, n->kid[1], &a, err) < 0)
+			return -1;
+		setbool(v, truth(&a));
+		return 0;
+	case N_OR:
+		if (eval(e, n->kid[0], &a, err) < 0)
+			return -1;
+		if (truth(&a)) {
+			setbool(v, 1);
+			return 0;
+		}
+		if (eval(e, n->kid[1], &a, err) < 0)
+			return -1;
+		setbool(v, truth(&a));
+		return 0;
+	case N_BIN:
+		return evalbin(e, n, v, err);
+	case N_MATCH:
+		if (eval(e, n->kid[0], &a, err) < 0)
+			return -1;
+		if (a.t != V_STR) {
+			setbool(v, n->op);
+			return 0;
+		}
+		if ((r = dm_re_match(n->re, a.s, a.n, 0, ov, err)) < 0)
+			return -1;
+		setbool(v, n->op ? !r : r);
+		return 0;
+	case N_ARRAY:
+		memset(v, 0, sizeof *v);
+		v->t = V_LIST;
+		v->list = n;
+		return 0;
+	}
+	return -1;
+}
+
+static json_t *
+tojson(struct dm_expr *e, const struct val *v, struct dm_buf *err)
+{
+	json_t *a, *x;
+	struct val el;
+	size_t i;
+
+	switch (v->t) {
+	case V_NULL:
+		return json_null();
+	case V_BOOL:
+		return json_boolean(v->b);
+	case V_NUM:
+		if (v->isint)
+			return json_integer((json_int_t)v->num);
+		return isfinite(v->num) ? json_real(v->num) : json_null();
+	case V_STR:
+		return json_stringn_nocheck(v->s, v->n);
+	case V_RAW:
+		return dm_json_parse(v->s, v->n, err);
+	case V_LIST:
+		a = json_array();
+		for (i = 0; i < v->list->nkid; i++) {
+			if (eval(e, v->list->kid[i], &el, err) < 0 ||
+			    (x = tojson(e, &el, err)) == NULL) {
+				json_decref(a);
+				return NULL;
+			}
+			json_array_append_new(a, x);
+		}
+		return a;
+	}
+	return NULL;
+}
+
+int
+dm_expr_eval(struct dm_expr *e, struct dm_sample *s, const char *key,
+    json_t **out, int *truthp, const char **why, struct dm_buf *err)
+{
+	struct val v;
+
+	e->s = s;
+	e->key = key;
+	e->havetext = 0;
+	e->whyset = 0;
+	e->arena_used = 0;
+	if (eval(e, e->root, &v, err) < 0)
+		return -1;
+	if (truthp)
+		*truthp = truth(&v);
+	if (why)
+		*why = e->whyset && !truth(&v) ? e->why.buf : NULL;
+	if (out && (*out = tojson(e, &v, err)) == NULL)
+		return -1;
+	return 0;
+}
