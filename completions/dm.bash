@@ -1,9 +1,9 @@
-# dm.bash - bash completion for dm and its tools (dm-map, and later dm-*)
+# dm.bash - bash completion for dm and its tools (dm-map, dm-filter, ...)
 #
-# Nothing here lists operators or options: they are asked from the binaries
-# at completion time (`dm-TOOL --help`, `dm-map --list-ops`, `dm ops NAME`),
-# so the completion never goes stale. A new tool gets completion by being
-# added to the `complete` line at the end.
+# Nothing here lists operators, statistics or options: they are asked from
+# the binaries at completion time (`dm-TOOL --help`, `dm-map --list-ops`,
+# `dm ops`, `dm ops NAME`), so the completion never goes stale. A new tool
+# gets completion by being added to the `complete` line at the end.
 
 # _dm_tool_path TOOL: the program that runs for TOOL, as dm finds it: beside
 # the dm being completed first, then on PATH.
@@ -41,16 +41,17 @@ _dm_topics()
 	"$1" help 2>/dev/null | awk '/^  [^ ]/ { print $1 }' | sort -u
 }
 
-# _dm_ops PROG: the operator names, from `PROG --list-ops` (a tool) or
-# `PROG ops` (the front end); the first column of each line.
+# _dm_ops PROG [KIND]: the operator names, from `PROG --list-ops` (a tool)
+# or `PROG ops` (the front end); the first column of each line, of the
+# lines whose second column, the kind, is KIND when it is given.
 _dm_ops()
 {
-	local prog=$1
+	local prog=$1 kind=${2-}
 	if [[ ${prog##*/} == dm ]]; then
 		"$prog" ops 2>/dev/null
 	else
 		"$prog" --list-ops 2>/dev/null
-	fi | awk 'NF { print $1 }'
+	fi | awk -v kind="$kind" 'NF && (kind == "" || $2 == kind) { print $1 }'
 }
 
 # _dm_params PROG OP: the parameter names of operator OP, from the table
@@ -70,6 +71,90 @@ _dm_params()
 		t && NF { print $1 }'
 }
 
+# _dm_front PROG: the dm front end beside PROG, or dm on PATH.
+_dm_front()
+{
+	local prog=$1
+	if [[ ${prog##*/} == dm ]]; then
+		printf '%s\n' "$prog"
+	elif [[ $prog == */* && -x ${prog%/*}/dm ]]; then
+		printf '%s\n' "${prog%/*}/dm"
+	else
+		printf 'dm\n'
+	fi
+}
+
+# _dm_stat_names DM: the statistics that `DM ops stats` shows: those
+# listed after "statistics:", and the default of its names parameter.
+_dm_stat_names()
+{
+	"$1" ops stats 2>/dev/null | awk '
+		/statistics:/ { sub(/.*statistics:/, ""); print }
+		$1 == "names" { print $3 }' |
+	    tr ', ' '\n\n' | sed -n 's/^\([a-z_][a-z_0-9]*\).*/\1/p' | sort -u
+}
+
+# _dm_expr_names PROG: the names an expression of dm-filter can call: the
+# operators of kind filter from `dm ops`, as predicates (gopher-rep is
+# gopher_rep(...)), the statistics, then the functions and words of the
+# language, which are fixed.
+_dm_expr_names()
+{
+	local dm
+	dm=$(_dm_front "$1")
+	"$dm" ops 2>/dev/null | awk '$2 == "filter" { gsub(/-/, "_", $1); print $1 "(" }'
+	_dm_stat_names "$dm"
+	printf '%s\n' 'contains(' 'endswith(' 'has(' 'lower(' 'num(' \
+	    'startswith(' 'str(' true false null in
+}
+
+# _dm_expr PROG CUR: completes inside an expression operand such as
+# 'words >= 50 && alnum': a predicate, statistic or function name where a
+# name is being written, a parameter name (with '=') inside the
+# parentheses of a predicate, nothing inside a string, a field path or a
+# regular expression.
+_dm_expr()
+{
+	local prog=$1 cur=$2 head last fn params
+	last=${cur##*[!A-Za-z0-9_]}
+	head=${cur:0:${#cur}-${#last}}
+	# not in a field path (meta.la) or a number
+	[[ $head == *. || $last == [0-9]* ]] && return
+	# nor inside a string: an odd number of quotes of one kind, after the
+	# shell's own opening quote
+	local q=${head#[\'\"]}
+	q=${q//[!\"]/}
+	((${#q} % 2)) && return
+	q=${head#[\'\"]}
+	q=${q//[!\']/}
+	((${#q} % 2)) && return
+	# nor inside a regular expression: an odd number of unescaped
+	# slashes after the last =~ or !~
+	if [[ $head == *[=!]~* ]]; then
+		q=${head##*[=!]~}
+		q=${q//\\\//}
+		q=${q//[!\/]/}
+		((${#q} % 2)) && return
+	fi
+	local IFS=$'\n'
+	if [[ $head =~ ([A-Za-z_][A-Za-z0-9_]*)\(([^()]*,)?[[:blank:]]*$ ]]; then
+		fn=${BASH_REMATCH[1]}
+		params=$(_dm_params "$prog" "${fn//_/-}")
+	fi
+	if [[ -n $params ]]; then
+		mapfile -t COMPREPLY < <(compgen -P "$head" -S = -W "$params" -- "$last")
+	else
+		mapfile -t COMPREPLY < <(compgen -P "$head" -W "$(_dm_expr_names "$prog")" -- "$last")
+	fi
+	# Readline closes the shell's quote after a single match, which would
+	# end the expression there; a second match, the same followed by a
+	# space, keeps it open: the common part is inserted.
+	if [[ ${#COMPREPLY[@]} -eq 1 && $cur == [\'\"]* ]]; then
+		COMPREPLY+=("${COMPREPLY[0]} ")
+	fi
+	[[ ${#COMPREPLY[@]} -gt 0 ]] && compopt -o nospace 2>/dev/null
+}
+
 # _dm_options PROG: the options that `PROG --help` mentions. A long option
 # shown as --name=VALUE is completed with its '='.
 _dm_options()
@@ -81,8 +166,8 @@ _dm_options()
 }
 
 # _dm_script PROG CUR: completes inside a script operand such as
-# 'lower; replace pat': an operator name after ';' or at the start, a
-# parameter name (with '=') after an operator name.
+# 'lower; replace pat': an operator name (of kind map) after ';' or at the
+# start, a parameter name (with '=') after an operator name.
 _dm_script()
 {
 	local prog=$1 cur=$2 head last op word
@@ -101,7 +186,7 @@ _dm_script()
 	last=$word
 	local IFS=$'\n'
 	if [[ $last != *[[:blank:]]* ]]; then
-		mapfile -t COMPREPLY < <(compgen -P "$head" -W "$(_dm_ops "$prog")" -- "$last")
+		mapfile -t COMPREPLY < <(compgen -P "$head" -W "$(_dm_ops "$prog" map)" -- "$last")
 	else
 		op=${last%%[[:blank:]]*}
 		word=${last##*[[:blank:]]}
@@ -130,7 +215,7 @@ _dm_complete_tool()
 	shift
 	local -a words=()
 	local cword cur prev i w script_given=0 operands=0
-	local IFS=$'\n' lists_ops=0 opts
+	local IFS=$'\n' lists_ops=0 takes_expr=0 opts
 	# Readline breaks words at '=' (COMP_WORDBREAKS): join --name = value
 	# back into one word. Completions of a value then replace only the
 	# part after the '=', which is what readline holds as the word.
@@ -151,6 +236,8 @@ _dm_complete_tool()
 	prev=${words[cword - 1]}
 	opts=$(_dm_options "$prog")
 	[[ $opts == *--list-ops* ]] && lists_ops=1
+	# dm-filter: an EXPR operand in the usage line
+	[[ $("$prog" --help 2>/dev/null | sed '/^$/,$d') == *EXPR* ]] && takes_expr=1
 
 	# Which words before the current one are options, option values,
 	# scripts and operands.
@@ -160,7 +247,7 @@ _dm_complete_tool()
 		--) break ;;
 		-e | -f | --expression | --file) script_given=1; ((i++)) ;;
 		--expression=* | --file=* | -e?* | -f?*) script_given=1 ;;
-		-k | --key | --rejects) ((i++)) ;;
+		-k | --key | --mark | --rejects) ((i++)) ;;
 		-*) ;;
 		*) ((operands++)) ;;
 		esac
@@ -174,7 +261,7 @@ _dm_complete_tool()
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		compopt -o filenames 2>/dev/null
 		return ;;
-	-k | --key)
+	-k | --key | --mark)
 		return ;;
 	esac
 
@@ -196,6 +283,10 @@ _dm_complete_tool()
 
 	if ((lists_ops && !script_given && operands == 0)); then
 		_dm_script "$prog" "$cur"
+		return
+	fi
+	if ((takes_expr && !script_given && operands == 0)); then
+		_dm_expr "$prog" "$cur"
 		return
 	fi
 	mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -248,4 +339,4 @@ _dm()
 	esac
 }
 
-complete -F _dm dm dm-map
+complete -F _dm dm dm-filter dm-map

@@ -20,6 +20,7 @@ extern const struct dm_opdef dm_op_remove_urls;
 extern const struct dm_opdef dm_op_rename;
 extern const struct dm_opdef dm_op_replace;
 extern const struct dm_opdef dm_op_set;
+extern const struct dm_opdef dm_op_stats;
 extern const struct dm_opdef dm_op_strip;
 extern const struct dm_opdef dm_op_truncate;
 extern const struct dm_opdef dm_op_upper;
@@ -37,6 +38,7 @@ static const struct dm_opdef *const builtin[] = {
 	&dm_op_rename,
 	&dm_op_replace,
 	&dm_op_set,
+	&dm_op_stats,
 	&dm_op_strip,
 	&dm_op_truncate,
 	&dm_op_upper,

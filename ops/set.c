@@ -16,6 +16,7 @@ struct assign {
 struct set {
 	struct assign	*v;
 	size_t		 n;
+	struct dm_buf	 json;		/* the value being assigned */
 };
 
 static void
@@ -31,6 +32,7 @@ fini(void *state)
 		dm_expr_free(st->v[i].expr);
 	}
 	free(st->v);
+	dm_buf_free(&st->json);
 	free(st);
 }
 
@@ -46,6 +48,7 @@ init(void **state, const struct dm_args *a, struct dm_buf *err)
 		return -1;
 	}
 	st = dm_xcalloc(1, sizeof *st);
+	dm_buf_init(&st->json);
 	st->v = dm_xcalloc(a->nextra, sizeof *st->v);
 	for (i = 0; i < a->nextra; i++) {
 		st->v[i].field = dm_xstrdup(a->extra_keys[i]);
@@ -69,13 +72,15 @@ static int
 run(void *state, struct dm_sample *s, const char *key, struct dm_buf *err)
 {
 	struct set *st = state;
-	json_t *v;
 	size_t i;
 
 	for (i = 0; i < st->n; i++) {
-		if (dm_expr_eval(st->v[i].expr, s, key, &v, NULL, NULL, err) < 0)
+		if (dm_expr_eval(st->v[i].expr, s, key, &st->json, NULL, NULL,
+		    err) < 0)
 			return -1;
-		if (dm_sample_set_new(s, st->v[i].field, v, err) < 0)
+		/* as bytes, so a copied field keeps its exact form */
+		if (dm_sample_set_raw(s, st->v[i].field, st->json.buf,
+		    st->json.len, err) < 0)
 			return -1;
 	}
 	return 0;

@@ -80,7 +80,7 @@ main(int argc, char *argv[])
 	struct dm_sample *s;
 	struct dm_buf err = DM_BUF_INIT;
 	const char *file = NULL, *mark = NULL, *why;
-	unsigned long long kept = 0, seen = 0;
+	unsigned long long kept = 0, nin;
 	char *src;
 	int c, invert = 0, count = 0, truth, keep, status;
 
@@ -145,7 +145,6 @@ main(int argc, char *argv[])
 				break;
 			continue;
 		}
-		seen++;
 		keep = truth != invert;
 		kept += keep;
 		if (mark) {
@@ -161,9 +160,10 @@ main(int argc, char *argv[])
 		} else if (keep)
 			dm_io_emit(&io, s);
 	}
+	nin = io.nin;
 	status = dm_io_close(&io);
 	if (count)
-		dm_warn("kept %llu of %llu samples", kept, seen);
+		dm_warn("kept %llu of %llu samples", kept, nin);
 	dm_expr_free(expr);
 	dm_buf_free(&err);
 	return dm_exit(status);

@@ -243,6 +243,9 @@ int	 dm_sample_set_new(struct dm_sample *, const char *path, json_t *v,
 	    struct dm_buf *err);
 int	 dm_sample_set_text(struct dm_sample *, const char *path, const char *s,
 	    size_t n, struct dm_buf *err);
+/* Sets a field to encoded JSON (checked by the caller), kept as bytes. */
+int	 dm_sample_set_raw(struct dm_sample *, const char *path, const char *json,
+	    size_t n, struct dm_buf *err);
 /* Removes a field and hands its value over (NULL when it did not exist). */
 json_t	*dm_sample_detach(struct dm_sample *, const char *path, struct dm_buf *err);
 /* Moves a field; a top-level field renamed at the top level keeps its
@@ -434,13 +437,14 @@ struct dm_expr;
  * with the line and a caret, and NULL is returned. */
 struct dm_expr *dm_expr_parse(const char *src, const char *origin,
 	    unsigned long firstline);
-/* Evaluates on a sample, the text in field key. The result as JSON (a new
- * reference) in *out when out is not NULL; its truth in *truth when truth
- * is not NULL. When a predicate decided a false result, *why (if not NULL)
- * gets "gopher: short_doc" style text, valid until the next call.
- * 0, or -1 with the reason in err (a missing text field). */
+/* Evaluates on a sample, the text in field key. The result, encoded as
+ * compact JSON, replaces the contents of json when json is not NULL (a
+ * value taken from a field keeps its bytes: 1.50 stays 1.50); its truth goes
+ * to *truth when truth is not NULL. When a predicate decided a false result,
+ * *why (if not NULL) gets "gopher: short_doc" style text, valid until the
+ * next call. 0, or -1 with the reason in err (a missing text field). */
 int	 dm_expr_eval(struct dm_expr *, struct dm_sample *, const char *key,
-	    json_t **out, int *truth, const char **why, struct dm_buf *err);
+	    struct dm_buf *json, int *truth, const char **why, struct dm_buf *err);
 void	 dm_expr_free(struct dm_expr *);
 
 /* ---- ops.c, op.c: operators ---- */

@@ -23,6 +23,8 @@ struct val {
 	const char	*s;
 	size_t		 n;
 	struct node	*list;		/* V_LIST: the array literal's node */
+	const char	*raw;		/* V_NUM read from a field: its bytes */
+	size_t		 rawn;
 };
 
 /* ---- the tree ---- */
@@ -175,10 +177,25 @@ lexstring(struct parser *ps)
 				}
 				u = u * 16 + h;
 			}
+			if (u >= 0xd800 && u <= 0xdbff && p[5] == '\\' &&
+			    p[6] == 'u') {
+				long lo = 0;
+
+				for (i = 7; i <= 10; i++) {
+					if ((h = hexv((unsigned char)p[i])) < 0)
+						break;
+					lo = lo * 16 + h;
+				}
+				if (i == 11 && lo >= 0xdc00 && lo <= 0xdfff) {
+					u = 0x10000 + ((u - 0xd800) << 10) +
+					    (lo - 0xdc00);
+					p += 6;
+				}
+			}
 			if (u >= 0xd800 && u <= 0xdfff) {
 				ps->t = T_ERR;
 				ps->tstart = p - 1;
-				ps->errmsg = "invalid \\u escape";
+				ps->errmsg = "lone surrogate in \\u escape";
 				return;
 			}
 			dm_buf_addcp(&ps->sval, (int32_t)u);
@@ -378,30 +395,36 @@ perr(struct parser *ps, const char *at, const char *fmt, ...)
 	dm_buf_free(&b);
 }
 
-/* The current token as text for messages. */
+/* The current token as text for messages: whole characters, quoted,
+ * non-printing bytes escaped. */
 static const char *
 toktext(struct parser *ps, char *buf, size_t size)
 {
+	struct dm_buf b = DM_BUF_INIT;
+	int32_t cp;
 	size_t n;
+	int k;
 
 	if (ps->t == T_END)
 		return "the end";
 	n = (size_t)(ps->tend - ps->tstart);
 	if (n == 0)
 		n = 1;
-	if (n > size - 3)
-		n = size - 3;
-	buf[0] = '\'';
-	memcpy(buf + 1, ps->tstart, n);
-	buf[n + 1] = '\'';
-	buf[n + 2] = '\0';
+	if ((unsigned char)ps->tstart[0] >= 0x80 && n == 1 &&
+	    (k = dm_utf8_decode(ps->tstart, strlen(ps->tstart), &cp)) > 0)
+		n = (size_t)k;
+	dm_buf_addc(&b, '\'');
+	dm_buf_addquoted(&b, ps->tstart, n, 40);
+	dm_buf_addc(&b, '\'');
+	snprintf(buf, size, "%s", b.buf);
+	dm_buf_free(&b);
 	return buf;
 }
 
 static void
 unexpected(struct parser *ps)
 {
-	char t[64];
+	char t[256];
 
 	if (ps->t == T_ERR && ps->errmsg)
 		perr(ps, ps->tstart, "%s", ps->errmsg);
@@ -734,7 +757,7 @@ parse_primary(struct parser *ps, const char *after)
 	struct node *n;
 	const struct dm_statdef *sd;
 	const char *at = ps->tstart;
-	char t[64];
+	char t[256];
 
 	switch (ps->t) {
 	case T_NUM:
@@ -1160,6 +1183,8 @@ fromfield(const struct dm_field *f, struct val *v)
 		v->t = V_NUM;
 		v->num = f->num;
 		v->isint = 1;
+		v->raw = f->raw;
+		v->rawn = f->raw_len;
 		if (f->raw) {
 			for (size_t i = 0; i < f->raw_len; i++)
 				if (f->raw[i] == '.' || f->raw[i] == 'e' ||
@@ -1216,9 +1241,45 @@ typeerror(struct dm_expr *e, struct node *n, const char *what)
 	dm_buf_free(&pre);
 }
 
+static int encode(struct dm_expr *, const struct val *, struct dm_buf *,
+    struct dm_buf *);
+
+/* Arrays and objects are equal by value: compact bytes first, then
+ * jansson's comparison (key order does not matter). */
 static int
-equal(const struct val *a, const struct val *b)
+equal_struct(struct dm_expr *e, const struct val *a, const struct val *b,
+    struct dm_buf *err)
 {
+	struct dm_buf *x = arena(e), *y = arena(e);
+	json_t *ja, *jb;
+	int r;
+
+	if (encode(e, a, x, err) < 0 || encode(e, b, y, err) < 0)
+		return -1;
+	if (x->len == y->len && memcmp(x->buf, y->buf, x->len) == 0)
+		return 1;
+	if ((ja = dm_json_parse(x->buf, x->len, err)) == NULL)
+		return -1;
+	if ((jb = dm_json_parse(y->buf, y->len, err)) == NULL) {
+		json_decref(ja);
+		return -1;
+	}
+	r = json_equal(ja, jb);
+	json_decref(ja);
+	json_decref(jb);
+	return r;
+}
+
+/* 1 equal, 0 not, -1 error in err. */
+static int
+equal(struct dm_expr *e, const struct val *a, const struct val *b,
+    struct dm_buf *err)
+{
+	int sa = a->t == V_RAW || a->t == V_LIST;
+	int sb = b->t == V_RAW || b->t == V_LIST;
+
+	if (sa && sb)
+		return equal_struct(e, a, b, err);
 	if (a->t != b->t)
 		return 0;
 	switch (a->t) {
@@ -1226,7 +1287,6 @@ equal(const struct val *a, const struct val *b)
 	case V_BOOL: return a->b == b->b;
 	case V_NUM: return a->num == b->num;
 	case V_STR:
-	case V_RAW:
 		return a->n == b->n && memcmp(a->s, b->s, a->n) == 0;
 	default:
 		return 0;
@@ -1240,6 +1300,7 @@ member(struct dm_expr *e, const struct val *x, const struct val *in,
 {
 	struct val el;
 	size_t i;
+	int r;
 
 	if (in->t == V_STR)
 		return x->t == V_STR && (x->n == 0 ||
@@ -1248,8 +1309,8 @@ member(struct dm_expr *e, const struct val *x, const struct val *in,
 		for (i = 0; i < in->list->nkid; i++) {
 			if (eval(e, in->list->kid[i], &el, err) < 0)
 				return -1;
-			if (equal(x, &el))
-				return 1;
+			if ((r = equal(e, x, &el, err)) != 0)
+				return r;
 		}
 		return 0;
 	}
@@ -1257,12 +1318,10 @@ member(struct dm_expr *e, const struct val *x, const struct val *in,
 		const char *raw;
 		size_t rawlen;
 		struct dm_field f;
-		struct dm_sample tmp;
 
 		for (i = 0; dm_json_index(in->s, in->n, i, &raw, &rawlen) == 0;
 		    i++) {
 			/* decode the element as a field would be */
-			memset(&tmp, 0, sizeof tmp);
 			if (raw[0] == '"') {
 				struct dm_buf *b = arena(e);
 				const char *s;
@@ -1289,8 +1348,8 @@ member(struct dm_expr *e, const struct val *x, const struct val *in,
 				}
 				fromfield(&f, &el);
 			}
-			if (equal(x, &el))
-				return 1;
+			if ((r = equal(e, x, &el, err)) != 0)
+				return r;
 		}
 	}
 	return 0;
@@ -1323,10 +1382,10 @@ evalbin(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 		return -1;
 	switch (n->op) {
 	case T_EQ:
-		setbool(v, equal(&a, &b));
-		return 0;
 	case T_NE:
-		setbool(v, !equal(&a, &b));
+		if ((c = equal(e, &a, &b, err)) < 0)
+			return -1;
+		setbool(v, n->op == T_EQ ? c : !c);
 		return 0;
 	case T_IN:
 		if ((c = member(e, &a, &b, err)) < 0)
@@ -1526,14 +1585,8 @@ evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 			*v = a[0];
 			return 0;
 		case V_NUM:
-			if (a[0].isint)
-				dm_buf_addf(b, "%.0f", a[0].num);
-			else {
-				json_t *j = json_real(a[0].num);
-
-				dm_json_addval(b, j);
-				json_decref(j);
-			}
+			if (encode(e, &a[0], b, err) < 0)
+				return -1;
 			break;
 		case V_BOOL:
 			dm_buf_adds(b, a[0].b ? "true" : "false");
@@ -1542,10 +1595,9 @@ evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 			dm_buf_adds(b, "null");
 			break;
 		case V_RAW:
-			dm_json_addcompact(b, a[0].s, a[0].n);
-			break;
 		case V_LIST:
-			dm_buf_adds(b, "[...]");
+			if (encode(e, &a[0], b, err) < 0)
+				return -1;
 			break;
 		}
 		v->t = V_STR;
@@ -1660,44 +1712,59 @@ eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 	return -1;
 }
 
-static json_t *
-tojson(struct dm_expr *e, const struct val *v, struct dm_buf *err)
+/* Appends v as compact JSON; values read from the sample keep their bytes. */
+static int
+encode(struct dm_expr *e, const struct val *v, struct dm_buf *b,
+    struct dm_buf *err)
 {
-	json_t *a, *x;
 	struct val el;
+	json_t *j;
 	size_t i;
 
 	switch (v->t) {
 	case V_NULL:
-		return json_null();
+		dm_buf_adds(b, "null");
+		return 0;
 	case V_BOOL:
-		return json_boolean(v->b);
+		dm_buf_adds(b, v->b ? "true" : "false");
+		return 0;
 	case V_NUM:
-		if (v->isint)
-			return json_integer((json_int_t)v->num);
-		return isfinite(v->num) ? json_real(v->num) : json_null();
-	case V_STR:
-		return json_stringn_nocheck(v->s, v->n);
-	case V_RAW:
-		return dm_json_parse(v->s, v->n, err);
-	case V_LIST:
-		a = json_array();
-		for (i = 0; i < v->list->nkid; i++) {
-			if (eval(e, v->list->kid[i], &el, err) < 0 ||
-			    (x = tojson(e, &el, err)) == NULL) {
-				json_decref(a);
-				return NULL;
-			}
-			json_array_append_new(a, x);
+		if (v->raw)
+			dm_buf_add(b, v->raw, v->rawn);
+		else if (v->isint)
+			dm_buf_addf(b, "%.0f", v->num);
+		else if (!isfinite(v->num))
+			dm_buf_adds(b, "null");
+		else {
+			j = json_real(v->num);
+			dm_json_addval(b, j);
+			json_decref(j);
 		}
-		return a;
+		return 0;
+	case V_STR:
+		dm_json_addstr(b, v->s, v->n);
+		return 0;
+	case V_RAW:
+		dm_json_addcompact(b, v->s, v->n);
+		return 0;
+	case V_LIST:
+		dm_buf_addc(b, '[');
+		for (i = 0; i < v->list->nkid; i++) {
+			if (i)
+				dm_buf_addc(b, ',');
+			if (eval(e, v->list->kid[i], &el, err) < 0 ||
+			    encode(e, &el, b, err) < 0)
+				return -1;
+		}
+		dm_buf_addc(b, ']');
+		return 0;
 	}
-	return NULL;
+	return -1;
 }
 
 int
 dm_expr_eval(struct dm_expr *e, struct dm_sample *s, const char *key,
-    json_t **out, int *truthp, const char **why, struct dm_buf *err)
+    struct dm_buf *json, int *truthp, const char **why, struct dm_buf *err)
 {
 	struct val v;
 
@@ -1712,7 +1779,10 @@ dm_expr_eval(struct dm_expr *e, struct dm_sample *s, const char *key,
 		*truthp = truth(&v);
 	if (why)
 		*why = e->whyset && !truth(&v) ? e->why.buf : NULL;
-	if (out && (*out = tojson(e, &v, err)) == NULL)
-		return -1;
+	if (json) {
+		dm_buf_reset(json);
+		if (encode(e, &v, json, err) < 0)
+			return -1;
+	}
 	return 0;
 }

@@ -573,6 +573,13 @@ dm_sample_set_new(struct dm_sample *s, const char *path, json_t *v,
 }
 
 int
+dm_sample_set_raw(struct dm_sample *s, const char *path, const char *json,
+    size_t n, struct dm_buf *err)
+{
+	return edit(s, path, json, n, err);
+}
+
+int
 dm_sample_set_text(struct dm_sample *s, const char *path, const char *str,
     size_t n, struct dm_buf *err)
 {

@@ -7,7 +7,7 @@
 
 load helper
 
-TOOLS=(dm-map)
+TOOLS=(dm-map dm-filter)
 
 # tool_cmd TOOL: sets cmd to TOOL's smallest invocation that reads samples
 # (from the operands that follow, or stdin) and writes every sample back
@@ -15,6 +15,7 @@ TOOLS=(dm-map)
 tool_cmd() {
 	case $1 in
 	dm-map) cmd=(dm-map 'drop nosuch') ;;
+	dm-filter) cmd=(dm-filter true) ;;
 	*) printf 'tool_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
 	esac
 	printf 'tool: %s\n' "$1"	# shown when a test fails
@@ -25,6 +26,7 @@ tool_cmd() {
 text_cmd() {
 	case $1 in
 	dm-map) cmd=(dm-map upper) ;;
+	dm-filter) cmd=(dm-filter 'len >= 0') ;;
 	*) printf 'text_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
 	esac
 	printf 'tool: %s\n' "$1"
@@ -36,6 +38,9 @@ text_cmd() {
 change_cmd() {
 	case $1 in
 	dm-map) cmd=(dm-map 'drop x') ;;
+	# dm-filter changes a sample only by adding a field (--mark), never by
+	# removing one: dm-filter.bats checks how a marked sample is written.
+	dm-filter) return 1 ;;
 	*) printf 'change_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
 	esac
 	printf 'tool: %s\n' "$1"

@@ -66,7 +66,112 @@ stop'
 	assert_output rot13
 }
 
-@test "the zsh completion names dm and dm-map" {
+@test "dm-map completes only mapper operators in a script" {
+	run bash -c "dm ops | awk '\$2 != \"map\" { print \$1 }'"
+	for op in $output; do
+		run complete_words dm-map "$op"
+		assert_success
+		assert_output ''
+	done
+}
+
+@test "dm completes filter among the tools" {
+	run complete_words dm fi
+	assert_success
+	assert_output filter
+}
+
+@test "dm-filter completes its options from --help" {
+	run complete_words dm-filter --co
+	assert_success
+	assert_output '--count'
+	run complete_words dm-filter --in
+	assert_output '--invert'
+	run complete_words dm-filter --on-error=
+	assert_output 'skip
+stop'
+}
+
+@test "dm-filter completes a file after -f, and only files after -f FILE" {
+	touch rules.dmf
+	run complete_words dm-filter -f ru
+	assert_success
+	assert_output rules.dmf
+	run complete_words dm-filter --file=ru
+	assert_output rules.dmf
+	run complete_words dm-filter -f rules.dmf ru
+	assert_output rules.dmf
+}
+
+@test "dm-filter completes no value after --mark and -k" {
+	touch marked
+	run complete_words dm-filter --mark ma
+	assert_success
+	assert_output ''
+	run complete_words dm-filter -k ma
+	assert_output ''
+}
+
+@test "dm-filter completes function and statistic names in the expression" {
+	run complete_words dm-filter 'words >= 50 && start'
+	assert_success
+	assert_output 'words >= 50 && startswith('
+	run complete_words dm-filter 'alnum_r'
+	assert_output 'alnum_ratio'
+	run complete_words dm filter 'has(meta.x) || !contains(tex'
+	assert_output ''
+	run complete_words dm filter 'has(meta.x) || !cont'
+	assert_output 'has(meta.x) || !contains('
+}
+
+@test "dm-filter completes files once the expression is given" {
+	touch data.jsonl
+	run complete_words dm-filter 'len > 10' da
+	assert_success
+	assert_output data.jsonl
+}
+
+@test "dm-filter offers nothing inside a string, a regex or a field path" {
+	run complete_words dm-filter 'meta.lang == "st'
+	assert_success
+	assert_output ''
+	run complete_words dm-filter 'text =~ /st'
+	assert_output ''
+	run complete_words dm-filter 'text =~ /a\/st'
+	assert_output ''
+	run complete_words dm-filter 'meta.st'
+	assert_output ''
+	run complete_words dm-filter 'text =~ /a/i && start'
+	assert_output 'text =~ /a/i && startswith('
+}
+
+@test "dm-filter keeps a quoted expression open after a single match" {
+	# readline would close the quote after one match: a second one, with a
+	# space, makes it insert the common part and leave the quote open
+	run complete_words dm-filter "'len > 10 && startsw"
+	assert_success
+	assert_output "'len > 10 && startswith(
+'len > 10 && startswith( "
+}
+
+@test "dm-filter completes predicates and their parameters from dm ops" {
+	run bash -c "dm ops | awk '\$2 == \"filter\" { print \$1 }'"
+	[ -n "$output" ] || skip "no operator of kind filter"
+	op=$(printf '%s\n' "$output" | head -n 1)
+	fn=${op//-/_}
+	run complete_words dm-filter "len > 1 && $fn"
+	assert_success
+	printf '%s\n' "$output" | grep -qxF "len > 1 && $fn("
+	param=$(dm ops --json "$op" | jq -r '.params[0].name')
+	[ "$param" != null ] || skip "$op has no parameter"
+	run complete_words dm-filter "$fn($param"
+	assert_success
+	printf '%s\n' "$output" | grep -qxF "$fn($param="
+	run complete_words dm-filter "$fn(x=1, $param"
+	printf '%s\n' "$output" | grep -qxF "$fn(x=1, $param="
+}
+
+@test "the zsh completion names dm and its tools" {
 	run head -n 1 "$DM_REPO/completions/_dm"
-	assert_output '#compdef dm dm-map'
+	assert_output '#compdef dm dm-filter dm-map'
 }

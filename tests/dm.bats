@@ -84,7 +84,8 @@ $USAGE"
 	run_split dm -h
 	assert_success
 	assert_stderr ''
-	[[ $output == "$USAGE"$'\n\ntools:\n  map '* ]]
+	[[ $output == "$USAGE"$'\n\ntools:\n  filter '* ]]
+	[[ $output == *$'\n  map '* ]]
 	run dm --help
 	assert_success
 	[[ $output == "$USAGE"* ]]
@@ -187,7 +188,7 @@ usage: dm ops [--json] [NAME]"
 	run_split dm help
 	assert_success
 	assert_stderr ''
-	[[ $output == "$USAGE"$'\n\ntools:\n  map      '* ]]
+	[[ $output == "$USAGE"$'\n\ntools:\n  filter   keep the samples for which an expression holds\n  map      '* ]]
 	[[ $output == *$'\ncommands:\n  ops      '* ]]
 	[[ $output == *$'\n  ops      every operator and its parameters'* ]]
 }

@@ -10,7 +10,7 @@ CORPUS=share/dm/corpus/corpus.jsonl
 SCRIPT='remove-urls; remove-emails; normalize-ws; collapse-ws'
 
 die() { echo "demo: $*" >&2; exit 2; }
-if [ ! -x "$BIN/dm-map" ] || [ ! -x "$BIN/dm" ]; then
+if [ ! -x "$BIN/dm-map" ] || [ ! -x "$BIN/dm-filter" ] || [ ! -x "$BIN/dm" ]; then
 	die "no binaries in $BIN/: run make first"
 fi
 [ -r "$CORPUS" ] || die "$CORPUS is missing"
@@ -91,6 +91,27 @@ echo "  bin/dm map 'hash field=digest algo=xxh64; truncate 30; keep fields=id,di
 	"$tmp/out.jsonl" >"$tmp/ids.jsonl" || die "dm map failed"
 head -n 3 "$tmp/ids.jsonl" | indent
 
+say "Keep the prose: dm-filter with text statistics"
+RULE='words >= 50 && alnum_ratio >= 0.25 && stopword_ratio("en") >= 0.3'
+echo "  bin/dm-filter --count '$RULE' out.jsonl"
+status=0
+"$BIN/dm-filter" --count "$RULE" "$tmp/out.jsonl" >"$tmp/prose.jsonl" 2>"$tmp/err" ||
+	status=$?
+[ "$status" -eq 0 ] || die "dm-filter failed with status $status"
+indent <"$tmp/err"
+kept=$(wc -l <"$tmp/prose.jsonl")
+[ "$kept" -gt 0 ] && [ "$kept" -lt "$out" ] || die "expected some samples kept, not all: $kept"
+echo "  kept lines are written as they came in: $(grep -c -F -x -f "$tmp/prose.jsonl" "$tmp/out.jsonl") of $kept found verbatim in out.jsonl"
+echo
+echo "  --mark keeps every sample and records the verdict; the statistics of the"
+echo "  samples that fail, written by dm-map's stats operator:"
+echo "  bin/dm-filter --mark prose '...' out.jsonl |"
+echo "      bin/dm-map 'stats names=words,alnum_ratio,stopword_ratio; keep fields=id,prose,stats'"
+"$BIN/dm-filter" --mark prose "$RULE" "$tmp/out.jsonl" |
+	"$BIN/dm-map" 'stats names=words,alnum_ratio,stopword_ratio; keep fields=id,prose,stats' \
+	>"$tmp/marked.jsonl" || die "dm-filter --mark | dm-map failed"
+grep -F '"prose":false' "$tmp/marked.jsonl" | indent
+
 say "Bad input never vanishes"
 {
 	head -n 1 "$tmp/ids.jsonl"
@@ -109,4 +130,4 @@ indent <"$tmp/rejects.jsonl"
 [ "$status" -eq 1 ] || die "expected exit status 1 for rejected samples, got $status"
 
 say "Done"
-echo "  Next: bin/dm help, bin/dm ops replace, man -l man/dm-map.1, make check"
+echo "  Next: bin/dm help, bin/dm ops replace, man -l man/dm-map.1, man -l man/dm-filter.1, make check"

@@ -213,6 +213,13 @@ bench jq_lower "jq -c '.text |= ascii_downcase'"
 bench jq_pass 'jq -c .'
 # Miller 6 reads JSON Lines with --ijsonl; --ojsonl keeps one record a line.
 bench mlr_lower "mlr --ijsonl --ojsonl put '\$text = tolower(\$text)'"
+# The simplest filter on the text: jq and Miller count characters too
+# (jq's length and Miller's strlen are code points, as dm's len).
+bench dm_filter "bin/dm-filter 'len > 10'"
+bench jq_filter "jq -c 'select((.text|length) > 10)'"
+bench mlr_filter "mlr --ijsonl --ojsonl filter 'strlen(\$text) > 10'"
+# Whole quality filters: every word and line of every text is looked at.
+bench dm_quality "bin/dm-filter 'gopher() && c4()'"
 
 echo
 echo 'ratio: speed relative to cat, the most a pipe stage can move'
@@ -223,6 +230,9 @@ ratio 'dm-map lower / jq -c .' dm_lower jq_pass
 ratio 'dm-map lower / mlr' dm_lower mlr_lower
 target 'passthrough' dm_pass 300
 ratio 'passthrough / cat' dm_pass cat
+ratio 'dm-filter len / jq' dm_filter jq_filter 10
+ratio 'dm-filter len / mlr' dm_filter mlr_filter
+ratio 'dm-filter len / cat' dm_filter cat
 
 # jq's ascii_downcase lowers only A-Z while dm's lower is Unicode-aware,
 # so the two can only agree on lines that are pure ASCII (no byte above
@@ -255,6 +265,31 @@ if command -v bin/dm-map >/dev/null 2>&1 && command -v jq >/dev/null 2>&1; then
 		echo
 		echo 'dm-map lower and jq: not compared, one of them failed'
 	fi
+fi
+
+# dm-filter's len and jq's length both count code points, so the two must
+# keep the same lines.  Checked on the first 20000 lines, which is enough
+# to hold every kind of document gen.c writes and costs jq a second; the
+# kept lines are compared by their ids, since jq rewrites the lines.
+if command -v bin/dm-filter >/dev/null 2>&1 && command -v jq >/dev/null 2>&1; then
+	head -n 20000 "$data" >"$tmp/head"
+	for n in 10 1000; do
+		if bin/dm-filter "len > $n" <"$tmp/head" | jq -r .id >"$tmp/dm" 2>/dev/null &&
+		    jq -r "select((.text|length) > $n) | .id" <"$tmp/head" >"$tmp/jq" 2>/dev/null; then
+			if cmp -s "$tmp/dm" "$tmp/jq"; then
+				printf "dm-filter 'len > %s' and jq keep the same %s of %s lines\n" \
+				    "$n" "$(wc -l <"$tmp/dm" | tr -d ' ')" \
+				    "$(wc -l <"$tmp/head" | tr -d ' ')"
+			else
+				printf "dm-filter 'len > %s' and jq DIFFER: %s and %s of %s lines kept\n" \
+				    "$n" "$(wc -l <"$tmp/dm" | tr -d ' ')" \
+				    "$(wc -l <"$tmp/jq" | tr -d ' ')" \
+				    "$(wc -l <"$tmp/head" | tr -d ' ')"
+			fi
+		else
+			echo "dm-filter and jq: not compared, one of them failed"
+		fi
+	done
 fi
 
 echo

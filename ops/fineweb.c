@@ -1,0 +1,170 @@
+/* fineweb.c - fineweb: the line rules of FineWeb, as datatrove's FineWebQualityFilter */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm.h"
+#include "quality.h"
+
+/*
+ * Lines are the text split at "\n" (not splitlines: a "\r" stays in its
+ * line), those of only white space left out. Words are datatrove's
+ * split_into_words for English (see quality.h).
+ */
+
+static const struct dm_param params[] = {
+	{ "line_punct_thr", DM_P_FLOAT, "0.12",
+	  "least share of lines ending in stop_chars", 0, HUGE_VAL, NULL },
+	{ "line_punct_exclude_zero", DM_P_BOOL, "false",
+	  "keep texts where no line ends in stop_chars", 0, 0, NULL },
+	{ "stop_chars", DM_P_STR, "",
+	  "characters that end a line (empty: datatrove's "
+	  "TERMINAL_PUNCTUATION)", 0, 0, NULL },
+	{ "short_line_thr", DM_P_FLOAT, "0.67",
+	  "most share of short lines", 0, HUGE_VAL, NULL },
+	{ "short_line_length", DM_P_INT, "30",
+	  "characters a short line has at most", 0, HUGE_VAL, NULL },
+	{ "char_duplicates_ratio", DM_P_FLOAT, "0.01",
+	  "most characters in duplicate lines, newlines not counted", 0,
+	  HUGE_VAL, NULL },
+	{ "new_line_ratio", DM_P_FLOAT, "0.3",
+	  "most newlines per word", 0, HUGE_VAL, NULL },
+	{ NULL }
+};
+
+struct fineweb {
+	double		 punct, shortthr, dupratio, nlratio;
+	long long	 shortlen;
+	int		 exclude_zero;
+	int32_t		*stop;		/* NULL: TERMINAL_PUNCTUATION */
+	size_t		 nstop;
+	struct dm_q_spans lines;
+	struct dm_q_set	 set;
+	struct dm_q_words w;
+};
+
+static int
+fineweb_init(void **state, const struct dm_args *args, struct dm_buf *err)
+{
+	struct fineweb *f;
+	const char *sc;
+	size_t n, i;
+
+	(void)err;
+	f = dm_xcalloc(1, sizeof *f);
+	f->punct = dm_arg_float(args, "line_punct_thr");
+	f->exclude_zero = dm_arg_bool(args, "line_punct_exclude_zero");
+	f->shortthr = dm_arg_float(args, "short_line_thr");
+	f->shortlen = dm_arg_int(args, "short_line_length");
+	f->dupratio = dm_arg_float(args, "char_duplicates_ratio");
+	f->nlratio = dm_arg_float(args, "new_line_ratio");
+	sc = dm_arg_str(args, "stop_chars");
+	if ((n = strlen(sc)) > 0) {
+		f->stop = dm_xcalloc(n, sizeof *f->stop);
+		for (i = 0; i < n; i += dm_q_cp(sc, n, i, &f->stop[f->nstop]),
+		    f->nstop++)
+			;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+fail(struct dm_buf *err, const char *why)
+{
+	dm_buf_adds(err, why);
+	return 0;
+}
+
+/* line.endswith(stop_chars) */
+static int
+ends(const struct fineweb *f, const char *s, size_t b, size_t e)
+{
+	int32_t c;
+	size_t i;
+
+	/* the last character: step back over continuation bytes */
+	for (i = e - 1; i > b && ((unsigned char)s[i] & 0xC0) == 0x80; i--)
+		;
+	dm_q_cp(s, e, i, &c);
+	if (f->stop == NULL)
+		return dm_q_isterminal(c);
+	for (i = 0; i < f->nstop; i++)
+		if (f->stop[i] == c)
+			return 1;
+	return 0;
+}
+
+static int
+fineweb_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
+    struct dm_textstats *ts, struct dm_buf *err)
+{
+	struct fineweb *f = state;
+	struct dm_q_span *l;
+	size_t i, b, e, start = 0, punct = 0, shorts = 0, ndup, nchars, nl;
+	const char *p;
+	double r;
+
+	(void)smp;
+	(void)ts;
+	f->lines.n = 0;
+	for (i = 0; i <= n; i++) {
+		if (i < n) {
+			if ((p = memchr(s + i, '\n', n - i)) == NULL)
+				i = n;
+			else
+				i = (size_t)(p - s);
+		}
+		b = start;
+		e = i;
+		dm_q_strip(s, &b, &e);
+		if (b < e)
+			dm_q_spans_add(&f->lines, start, i);
+		start = i + 1;
+	}
+	if (f->lines.n == 0)
+		return fail(err, "empty");
+	for (i = 0; i < f->lines.n; i++) {
+		l = &f->lines.v[i];
+		punct += ends(f, s, l->b, l->e);
+		if ((long long)dm_utf8_count(s + l->b, l->e - l->b) <=
+		    f->shortlen)
+			shorts++;
+	}
+	r = (double)punct / f->lines.n;
+	if (r < f->punct && !(r == 0 && f->exclude_zero))
+		return fail(err, "line_punct_ratio");
+	if ((double)shorts / f->lines.n > f->shortthr)
+		return fail(err, "short_line_ratio");
+	dm_q_dups(&f->set, s, f->lines.v, f->lines.n, &ndup, &nchars);
+	nl = dm_q_count(s, n, "\n", 1);
+	/* a line that is not blank holds a character other than "\n" */
+	if ((double)nchars / (dm_utf8_count(s, n) - nl) > f->dupratio)
+		return fail(err, "char_dup_ratio");
+	dm_q_words_split(&f->w, s, n);
+	if (f->w.n > 0 && (double)nl / f->w.n > f->nlratio)
+		return fail(err, "list_ratio");
+	return 1;
+}
+
+static void
+fineweb_fini(void *state)
+{
+	struct fineweb *f = state;
+
+	free(f->stop);
+	dm_q_spans_free(&f->lines);
+	dm_q_set_free(&f->set);
+	dm_q_words_free(&f->w);
+	free(f);
+}
+
+const struct dm_opdef dm_op_fineweb = {
+	.name = "fineweb",
+	.kind = DM_OP_FILTER,
+	.summary = "line rules of FineWeb (datatrove FineWebQualityFilter)",
+	.params = params,
+	.init = fineweb_init,
+	.filter = fineweb_filter,
+	.fini = fineweb_fini,
+};

@@ -1,0 +1,219 @@
+/* gopher.c - gopher: the document rules of Gopher, as datatrove's GopherQualityFilter */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm.h"
+#include "quality.h"
+
+/*
+ * Words are datatrove's split_into_words for English (NLTK's
+ * word_tokenize, see quality.h). A threshold of 0 turns its rule off, as
+ * None or 0 do in datatrove. Where datatrove would divide by zero (no
+ * words, no lines) a ratio with a positive numerator counts as infinite
+ * and 0/0 compares false, so the rule passes.
+ */
+
+static const struct dm_param params[] = {
+	{ "min_doc_words", DM_P_INT, "50",
+	  "fewest words that are not all punctuation", 0, HUGE_VAL, NULL },
+	{ "max_doc_words", DM_P_INT, "100000",
+	  "most words that are not all punctuation", 0, HUGE_VAL, NULL },
+	{ "min_avg_word_length", DM_P_FLOAT, "3",
+	  "smallest mean length of those words", 0, HUGE_VAL, NULL },
+	{ "max_avg_word_length", DM_P_FLOAT, "10",
+	  "largest mean length of those words", 0, HUGE_VAL, NULL },
+	{ "max_symbol_word_ratio", DM_P_FLOAT, "0.1",
+	  "most '#' per word, and most '...' and U+2026 per word", 0,
+	  HUGE_VAL, NULL },
+	{ "max_bullet_lines_ratio", DM_P_FLOAT, "0.9",
+	  "most lines starting with U+2022 or '-'", 0, HUGE_VAL, NULL },
+	{ "max_ellipsis_lines_ratio", DM_P_FLOAT, "0.3",
+	  "most lines ending with '...' or U+2026", 0, HUGE_VAL, NULL },
+	{ "max_non_alpha_words_ratio", DM_P_FLOAT, "0.8",
+	  "least share of words holding a letter", 0, HUGE_VAL, NULL },
+	{ "min_stop_words", DM_P_INT, "2",
+	  "fewest distinct stop words present", 0, HUGE_VAL, NULL },
+	{ "stop_words", DM_P_LIST, "the,be,to,of,and,that,have,with",
+	  "the stop words (case matters)", 0, 0, NULL },
+	{ NULL }
+};
+
+struct gopher {
+	long long	 min_words, max_words, min_stop;
+	double		 min_avg, max_avg, max_sym, max_bullet, max_ell;
+	double		 min_alpha;
+	char		**stop;
+	size_t		*stoplen;
+	size_t		 nstop;
+	unsigned char	*seen;
+	struct dm_q_words w;
+};
+
+static int
+gopher_init(void **state, const struct dm_args *args, struct dm_buf *err)
+{
+	const struct dm_arg *a;
+	struct gopher *g;
+	size_t i;
+
+	(void)err;
+	g = dm_xcalloc(1, sizeof *g);
+	g->min_words = dm_arg_int(args, "min_doc_words");
+	g->max_words = dm_arg_int(args, "max_doc_words");
+	g->min_avg = dm_arg_float(args, "min_avg_word_length");
+	g->max_avg = dm_arg_float(args, "max_avg_word_length");
+	g->max_sym = dm_arg_float(args, "max_symbol_word_ratio");
+	g->max_bullet = dm_arg_float(args, "max_bullet_lines_ratio");
+	g->max_ell = dm_arg_float(args, "max_ellipsis_lines_ratio");
+	g->min_alpha = dm_arg_float(args, "max_non_alpha_words_ratio");
+	g->min_stop = dm_arg_int(args, "min_stop_words");
+	a = dm_arg(args, "stop_words");
+	g->nstop = a->nlist;
+	g->stop = dm_xcalloc(g->nstop + 1, sizeof *g->stop);
+	g->stoplen = dm_xcalloc(g->nstop + 1, sizeof *g->stoplen);
+	g->seen = dm_xcalloc(g->nstop + 1, 1);
+	for (i = 0; i < g->nstop; i++) {
+		g->stop[i] = dm_xstrdup(a->list[i]);
+		g->stoplen[i] = strlen(a->list[i]);
+	}
+	*state = g;
+	return 0;
+}
+
+/* a / b as Python would have it, but defined for b == 0 (see above). */
+static double
+ratio(double a, double b)
+{
+	if (b == 0)
+		return a > 0 ? HUGE_VAL : NAN;
+	return a / b;
+}
+
+static int
+fail(struct dm_buf *err, const char *why)
+{
+	dm_buf_adds(err, why);
+	return 0;
+}
+
+/* Distinct stop words among the tokens, counting up to want. */
+static long long
+stopwords(struct gopher *g, long long want)
+{
+	const struct dm_q_words *w = &g->w;
+	long long found = 0;
+	size_t i, j, len;
+
+	memset(g->seen, 0, g->nstop);
+	for (i = 0; i < w->n && found < want; i++) {
+		len = w->off[i + 1] - w->off[i];
+		for (j = 0; j < g->nstop; j++)
+			if (!g->seen[j] && g->stoplen[j] == len &&
+			    memcmp(g->stop[j], w->tok.buf + w->off[i], len) == 0) {
+				g->seen[j] = 1;
+				found++;
+			}
+	}
+	return found;
+}
+
+static int
+gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
+    struct dm_textstats *ts, struct dm_buf *err)
+{
+	struct gopher *g = state;
+	struct dm_q_words *w = &g->w;
+	struct dm_q_span line;
+	size_t i, j, l, nonsym = 0, chars = 0, alpha = 0, nlines = 0;
+	size_t bullets = 0, ells = 0, pos = 0;
+	const char *t;
+	int32_t c;
+	int punct, letter;
+
+	(void)s;
+	(void)ts;
+	dm_q_words_split(w, in, n);
+	for (i = 0; i < w->n; i++) {
+		t = w->tok.buf + w->off[i];
+		l = w->off[i + 1] - w->off[i];
+		punct = 1;
+		letter = 0;
+		for (j = 0; j < l; j += dm_q_cp(t, l, j, &c)) {
+			dm_q_cp(t, l, j, &c);
+			if (punct && !dm_q_ispunct(c))
+				punct = 0;
+			if (!letter && dm_uni_isalpha(c))
+				letter = 1;
+		}
+		if (!punct) {
+			nonsym++;
+			chars += w->len[i];
+		}
+		alpha += letter;
+	}
+	if (g->min_words && (long long)nonsym < g->min_words)
+		return fail(err, "gopher_short_doc");
+	if (g->max_words && (long long)nonsym > g->max_words)
+		return fail(err, "gopher_long_doc");
+	/* numpy's mean of no words is nan, which no comparison fails */
+	if (nonsym > 0) {
+		if (g->min_avg && (double)chars / nonsym < g->min_avg)
+			return fail(err, "gopher_below_avg_threshold");
+		if (g->max_avg && (double)chars / nonsym > g->max_avg)
+			return fail(err, "gopher_above_avg_threshold");
+	}
+	if (g->max_sym && ratio(dm_q_count(in, n, "#", 1), w->n) > g->max_sym)
+		return fail(err, "gopher_too_many_hashes");
+	if (g->max_sym && ratio(dm_q_count(in, n, "...", 3) +
+	    dm_q_count(in, n, "\xe2\x80\xa6", 3), w->n) > g->max_sym)
+		return fail(err, "gopher_too_many_ellipsis");
+	while (dm_q_line(in, n, &pos, &line)) {
+		nlines++;
+		dm_q_strip(in, &line.b, &line.e);
+		if (line.b == line.e)
+			continue;
+		t = in + line.b;
+		l = line.e - line.b;
+		if (t[0] == '-' || (l >= 3 && memcmp(t, "\xe2\x80\xa2", 3) == 0))
+			bullets++;
+		if (l >= 3 && (memcmp(t + l - 3, "...", 3) == 0 ||
+		    memcmp(t + l - 3, "\xe2\x80\xa6", 3) == 0))
+			ells++;
+	}
+	if (g->max_bullet && ratio(bullets, nlines) > g->max_bullet)
+		return fail(err, "gopher_too_many_bullets");
+	if (g->max_ell && ratio(ells, nlines) > g->max_ell)
+		return fail(err, "gopher_too_many_end_ellipsis");
+	if (g->min_alpha && ratio(alpha, w->n) < g->min_alpha)
+		return fail(err, "gopher_below_alpha_threshold");
+	if (g->min_stop && stopwords(g, g->min_stop) < g->min_stop)
+		return fail(err, "gopher_enough_stop_words");
+	return 1;
+}
+
+static void
+gopher_fini(void *state)
+{
+	struct gopher *g = state;
+	size_t i;
+
+	for (i = 0; i < g->nstop; i++)
+		free(g->stop[i]);
+	free(g->stop);
+	free(g->stoplen);
+	free(g->seen);
+	dm_q_words_free(&g->w);
+	free(g);
+}
+
+const struct dm_opdef dm_op_gopher = {
+	.name = "gopher",
+	.kind = DM_OP_FILTER,
+	.summary = "document quality rules of Gopher (datatrove "
+	    "GopherQualityFilter)",
+	.params = params,
+	.init = gopher_init,
+	.filter = gopher_filter,
+	.fini = gopher_fini,
+};

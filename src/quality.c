@@ -1,0 +1,1479 @@
+/* quality.c - words, sentences, lines and duplicates as datatrove sees them */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm.h"
+#include "quality.h"
+
+/* ---- small things ---- */
+
+void
+dm_q_spans_add(struct dm_q_spans *v, size_t b, size_t e)
+{
+	if (v->n == v->cap) {
+		v->cap = v->cap ? 2 * v->cap : 64;
+		v->v = dm_xreallocarray(v->v, v->cap, sizeof *v->v);
+	}
+	v->v[v->n].b = b;
+	v->v[v->n].e = e;
+	v->n++;
+}
+
+void
+dm_q_spans_free(struct dm_q_spans *v)
+{
+	free(v->v);
+	memset(v, 0, sizeof *v);
+}
+
+size_t
+dm_q_cp(const char *s, size_t n, size_t i, int32_t *cp)
+{
+	int l;
+
+	if ((unsigned char)s[i] < 0x80) {
+		*cp = (unsigned char)s[i];
+		return 1;
+	}
+	if ((l = dm_utf8_decode(s + i, n - i, cp)) < 0) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	return (size_t)l;
+}
+
+#define cpat	dm_q_cp
+
+/* The start of the code point that ends at s[i - 1] (i > 0). */
+static size_t
+cpstart(const char *s, size_t i)
+{
+	size_t j = i - 1;
+
+	while (j > 0 && ((unsigned char)s[j] & 0xC0) == 0x80 && i - j < 4)
+		j--;
+	return j;
+}
+
+static int
+isspacecp(int32_t c)
+{
+	return dm_uni_isspace(c);
+}
+
+/* Python's \w on str: str.isalnum() or '_'. */
+static int
+isword(int32_t c)
+{
+	if (c < 0x80)
+		return (c >= '0' && c <= '9') || c == '_' ||
+		    ((unsigned)c | 0x20) - 'a' < 26;
+	return dm_uni_isalnum(c);
+}
+
+/* The digits dm_uni_isdigit (str.isdigit) knows beyond category Nd. */
+static const int32_t notdecimal[][2] = {
+	{ 0x00B2, 0x00B3 }, { 0x00B9, 0x00B9 }, { 0x1369, 0x1371 },
+	{ 0x19DA, 0x19DA }, { 0x2070, 0x2070 }, { 0x2074, 0x2079 },
+	{ 0x2080, 0x2089 }, { 0x2460, 0x2468 }, { 0x2474, 0x247C },
+	{ 0x2488, 0x2490 }, { 0x24EA, 0x24EA }, { 0x24F5, 0x24FD },
+	{ 0x24FF, 0x24FF }, { 0x2776, 0x277E }, { 0x2780, 0x2788 },
+	{ 0x278A, 0x2792 }, { 0x10A40, 0x10A43 }, { 0x10E60, 0x10E68 },
+	{ 0x11052, 0x1105A }, { 0x1F100, 0x1F10A },
+};
+
+static int inranges(int32_t, const int32_t (*)[2], size_t);
+
+/* Python's \d on str: category Nd (str.isdecimal), not str.isdigit. */
+static int
+isdigitcp(int32_t c)
+{
+	if (c < 0x80)
+		return c >= '0' && c <= '9';
+	return dm_uni_isdigit(c) && !inranges(c, notdecimal,
+	    sizeof notdecimal / sizeof notdecimal[0]);
+}
+
+static int
+lowerascii(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+size_t
+dm_q_count(const char *s, size_t n, const char *pat, size_t plen)
+{
+	const char *p, *e = s + n;
+	size_t k = 0;
+
+	while ((p = memmem(s, (size_t)(e - s), pat, plen)) != NULL) {
+		k++;
+		s = p + plen;
+	}
+	return k;
+}
+
+void
+dm_q_strip(const char *s, size_t *b, size_t *e)
+{
+	size_t x, y;
+
+	dm_uni_strip(s + *b, *e - *b, &x, &y);
+	*e = *b + y;
+	*b += x;
+}
+
+int
+dm_q_line(const char *s, size_t n, size_t *pos, struct dm_q_span *line)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = *pos;
+
+	if (i >= n)
+		return 0;
+	line->b = i;
+	for (; i < n; i++) {
+		if (u[i] >= 0x20 && u[i] < 0x80)
+			continue;
+		if (u[i] == '\n' || u[i] == 0x0B || u[i] == 0x0C ||
+		    (u[i] >= 0x1C && u[i] <= 0x1E)) {
+			line->e = i;
+			*pos = i + 1;
+			return 1;
+		}
+		if (u[i] == '\r') {
+			line->e = i;
+			*pos = i + 1 < n && u[i + 1] == '\n' ? i + 2 : i + 1;
+			return 1;
+		}
+		/* U+0085 is C2 85; U+2028 and U+2029 are E2 80 A8/A9 */
+		if (u[i] == 0xC2 && i + 1 < n && u[i + 1] == 0x85) {
+			line->e = i;
+			*pos = i + 2;
+			return 1;
+		}
+		if (u[i] == 0xE2 && i + 2 < n && u[i + 1] == 0x80 &&
+		    (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)) {
+			line->e = i;
+			*pos = i + 3;
+			return 1;
+		}
+	}
+	line->e = n;
+	*pos = n;
+	return 1;
+}
+
+/* ---- datatrove's punctuation sets ---- */
+
+/* TERMINAL_PUNCTUATION: sentence-final marks of many scripts. */
+static const int32_t term[][2] = {
+	{ 0x0021, 0x0021 }, { 0x002E, 0x002E }, { 0x003F, 0x003F },
+	{ 0x0589, 0x0589 }, { 0x061D, 0x061F }, { 0x06D4, 0x06D4 },
+	{ 0x0700, 0x0702 }, { 0x07F9, 0x07F9 }, { 0x0837, 0x0837 },
+	{ 0x0839, 0x0839 }, { 0x083D, 0x083E }, { 0x0964, 0x0965 },
+	{ 0x104A, 0x104B }, { 0x1362, 0x1362 }, { 0x1367, 0x1368 },
+	{ 0x166E, 0x166E }, { 0x1735, 0x1736 }, { 0x17D4, 0x17D6 },
+	{ 0x17D9, 0x17DA }, { 0x1803, 0x1803 }, { 0x1809, 0x1809 },
+	{ 0x1944, 0x1945 }, { 0x1AA8, 0x1AAB }, { 0x1B5A, 0x1B5B },
+	{ 0x1B5E, 0x1B5F }, { 0x1B7D, 0x1B7E }, { 0x1C3B, 0x1C3C },
+	{ 0x1C7E, 0x1C7F }, { 0x203C, 0x203D }, { 0x2047, 0x2049 },
+	{ 0x2E2E, 0x2E2E }, { 0x2E3C, 0x2E3C }, { 0x2E53, 0x2E54 },
+	{ 0x3002, 0x3002 }, { 0xA4FF, 0xA4FF }, { 0xA60E, 0xA60F },
+	{ 0xA6F3, 0xA6F3 }, { 0xA6F7, 0xA6F7 }, { 0xA876, 0xA877 },
+	{ 0xA8CE, 0xA8CF }, { 0xA92F, 0xA92F }, { 0xA9C8, 0xA9C9 },
+	{ 0xAA5D, 0xAA5F }, { 0xAAF0, 0xAAF1 }, { 0xABEB, 0xABEB },
+	{ 0xFE52, 0xFE52 }, { 0xFE56, 0xFE57 }, { 0xFF01, 0xFF01 },
+	{ 0xFF0E, 0xFF0E }, { 0xFF1F, 0xFF1F }, { 0xFF61, 0xFF61 },
+	{ 0x10A56, 0x10A57 }, { 0x10F55, 0x10F59 }, { 0x10F86, 0x10F89 },
+	{ 0x11047, 0x11048 }, { 0x110BE, 0x110C1 }, { 0x11141, 0x11143 },
+	{ 0x111C5, 0x111C6 }, { 0x111CD, 0x111CD }, { 0x111DE, 0x111DF },
+	{ 0x11238, 0x11239 }, { 0x1123B, 0x1123C }, { 0x112A9, 0x112A9 },
+	{ 0x1144B, 0x1144C }, { 0x115C2, 0x115C3 }, { 0x115C9, 0x115D7 },
+	{ 0x11641, 0x11642 }, { 0x1173C, 0x1173E }, { 0x11944, 0x11944 },
+	{ 0x11946, 0x11946 }, { 0x11A42, 0x11A43 }, { 0x11A9B, 0x11A9C },
+	{ 0x11C41, 0x11C42 }, { 0x11EF7, 0x11EF8 }, { 0x11F43, 0x11F44 },
+	{ 0x16A6E, 0x16A6F }, { 0x16AF5, 0x16AF5 }, { 0x16B37, 0x16B38 },
+	{ 0x16B44, 0x16B44 }, { 0x16E98, 0x16E98 }, { 0x1BC9F, 0x1BC9F },
+	{ 0x1DA88, 0x1DA88 },
+};
+
+/* PUNCTUATION beyond ASCII and the C1 controls, merged with term above:
+ * all ASCII but letters, digits, tab, newline and space is punctuation
+ * there, and so are the controls 0x7F-0x9F. */
+static const int32_t punct[][2] = {
+	{ 0x00AB, 0x00AB }, { 0x00B4, 0x00B4 }, { 0x00BB, 0x00BB },
+	{ 0x0589, 0x0589 }, { 0x061D, 0x061F }, { 0x06D4, 0x06D4 },
+	{ 0x0700, 0x0702 }, { 0x07F9, 0x07F9 }, { 0x0837, 0x0837 },
+	{ 0x0839, 0x0839 }, { 0x083D, 0x083E }, { 0x0964, 0x0965 },
+	{ 0x104A, 0x104B }, { 0x1362, 0x1362 }, { 0x1367, 0x1368 },
+	{ 0x166E, 0x166E }, { 0x1735, 0x1736 }, { 0x17D4, 0x17D6 },
+	{ 0x17D9, 0x17DA }, { 0x1803, 0x1803 }, { 0x1809, 0x1809 },
+	{ 0x1944, 0x1945 }, { 0x1AA8, 0x1AAB }, { 0x1B5A, 0x1B5B },
+	{ 0x1B5E, 0x1B5F }, { 0x1B7D, 0x1B7E }, { 0x1C3B, 0x1C3C },
+	{ 0x1C7E, 0x1C7F }, { 0x2013, 0x2014 }, { 0x2019, 0x2019 },
+	{ 0x201C, 0x201E }, { 0x2026, 0x2026 }, { 0x203C, 0x203D },
+	{ 0x2047, 0x2049 }, { 0x2236, 0x2236 }, { 0x2501, 0x2501 },
+	{ 0x25BA, 0x25BA }, { 0x2E2E, 0x2E2E }, { 0x2E3C, 0x2E3C },
+	{ 0x2E53, 0x2E54 }, { 0x3001, 0x3002 }, { 0x3008, 0x300D },
+	{ 0x3010, 0x3011 }, { 0xA4FF, 0xA4FF }, { 0xA60E, 0xA60F },
+	{ 0xA6F3, 0xA6F3 }, { 0xA6F7, 0xA6F7 }, { 0xA876, 0xA877 },
+	{ 0xA8CE, 0xA8CF }, { 0xA92F, 0xA92F }, { 0xA9C8, 0xA9C9 },
+	{ 0xAA5D, 0xAA5F }, { 0xAAF0, 0xAAF1 }, { 0xABEB, 0xABEB },
+	{ 0xFE52, 0xFE52 }, { 0xFE56, 0xFE57 }, { 0xFF01, 0xFF01 },
+	{ 0xFF05, 0xFF05 }, { 0xFF08, 0xFF09 }, { 0xFF0C, 0xFF0C },
+	{ 0xFF0E, 0xFF0E }, { 0xFF11, 0xFF11 }, { 0xFF1A, 0xFF1B },
+	{ 0xFF1F, 0xFF1F }, { 0xFF5E, 0xFF5E }, { 0xFF61, 0xFF61 },
+	{ 0x10A56, 0x10A57 }, { 0x10F55, 0x10F59 }, { 0x10F86, 0x10F89 },
+	{ 0x11047, 0x11048 }, { 0x110BE, 0x110C1 }, { 0x11141, 0x11143 },
+	{ 0x111C5, 0x111C6 }, { 0x111CD, 0x111CD }, { 0x111DE, 0x111DF },
+	{ 0x11238, 0x11239 }, { 0x1123B, 0x1123C }, { 0x112A9, 0x112A9 },
+	{ 0x1144B, 0x1144C }, { 0x115C2, 0x115C3 }, { 0x115C9, 0x115D7 },
+	{ 0x11641, 0x11642 }, { 0x1173C, 0x1173E }, { 0x11944, 0x11944 },
+	{ 0x11946, 0x11946 }, { 0x11A42, 0x11A43 }, { 0x11A9B, 0x11A9C },
+	{ 0x11C41, 0x11C42 }, { 0x11EF7, 0x11EF8 }, { 0x11F43, 0x11F44 },
+	{ 0x16A6E, 0x16A6F }, { 0x16AF5, 0x16AF5 }, { 0x16B37, 0x16B38 },
+	{ 0x16B44, 0x16B44 }, { 0x16E98, 0x16E98 }, { 0x1BC9F, 0x1BC9F },
+	{ 0x1DA88, 0x1DA88 },
+};
+
+static int
+inranges(int32_t c, const int32_t (*r)[2], size_t n)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c < r[mid][0])
+			hi = mid;
+		else if (c > r[mid][1])
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+int
+dm_q_isterminal(int32_t c)
+{
+	if (c < 0x80)
+		return c == '.' || c == '!' || c == '?';
+	return inranges(c, term, sizeof term / sizeof term[0]);
+}
+
+int
+dm_q_ispunct(int32_t c)
+{
+	if (c < 0x80)
+		return c != '\t' && c != '\n' && c != ' ' && !isword(c) ?
+		    1 : c == '_';
+	if (c <= 0x9F)
+		return 1;
+	return inranges(c, punct, sizeof punct / sizeof punct[0]);
+}
+
+/* ---- hash sets and duplicates ---- */
+
+void
+dm_q_set_clear(struct dm_q_set *t, size_t n)
+{
+	size_t cap = 16;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	if (cap > t->cap) {
+		free(t->h);
+		free(t->v);
+		t->h = dm_xreallocarray(NULL, cap, sizeof *t->h);
+		t->v = dm_xreallocarray(NULL, cap, sizeof *t->v);
+		t->cap = cap;
+	}
+	/* a smaller table than the one we have keeps lookups short */
+	t->cap = cap;
+	memset(t->v, 0, cap * sizeof *t->v);
+}
+
+size_t
+dm_q_set_add(struct dm_q_set *t, uint64_t h, size_t item, dm_q_eq eq,
+    const void *ctx)
+{
+	size_t mask = t->cap - 1, i;
+
+	for (i = (size_t)(h ^ h >> 29) & mask; t->v[i] != 0;
+	    i = (i + 1) & mask)
+		if (t->h[i] == h && eq(ctx, t->v[i] - 1, item))
+			return t->v[i] - 1;
+	t->h[i] = h;
+	t->v[i] = item + 1;
+	return item;
+}
+
+void
+dm_q_set_free(struct dm_q_set *t)
+{
+	free(t->h);
+	free(t->v);
+	memset(t, 0, sizeof *t);
+}
+
+struct spanctx {
+	const char		*s;
+	const struct dm_q_span	*v;
+};
+
+static int
+span_eq(const void *ctx, size_t a, size_t b)
+{
+	const struct spanctx *c = ctx;
+	size_t la = c->v[a].e - c->v[a].b, lb = c->v[b].e - c->v[b].b;
+
+	return la == lb && memcmp(c->s + c->v[a].b, c->s + c->v[b].b, la) == 0;
+}
+
+void
+dm_q_dups(struct dm_q_set *t, const char *s, const struct dm_q_span *v,
+    size_t n, size_t *ndup, size_t *nchars)
+{
+	struct spanctx c = { s, v };
+	size_t i;
+
+	*ndup = *nchars = 0;
+	dm_q_set_clear(t, n);
+	for (i = 0; i < n; i++)
+		if (dm_q_set_add(t, dm_hash64(s + v[i].b, v[i].e - v[i].b), i,
+		    span_eq, &c) != i) {
+			++*ndup;
+			*nchars += dm_utf8_count(s + v[i].b, v[i].e - v[i].b);
+		}
+}
+
+/* ---- sentences: NLTK's punkt, English, without its trained model ---- */
+
+/*
+ * Stand-ins for the trained English parameters: words that take a period
+ * without ending a sentence, and words that often begin one. Both are
+ * lower case, sorted by strcmp for bsearch.
+ */
+static const char *const abbrevs[] = {
+	"a.d", "a.m", "adm", "al", "ala", "apr", "ariz", "ark", "assn",
+	"assoc", "atty", "aug", "ave", "b.a", "b.c", "blvd", "bros", "calif",
+	"capt", "cf", "cie", "cmdr", "co", "col", "colo", "conn", "corp",
+	"cos", "cpl", "d.c", "dec", "dept", "dr", "e.g", "esq", "etc", "feb",
+	"fla", "fr", "ft", "gen", "gov", "hon", "i.e", "inc", "intl", "jan",
+	"jr", "jul", "jun", "kan", "ky", "l.a", "lt", "ltd", "m.a", "m.d",
+	"maj", "mar", "messrs", "mfg", "mich", "minn", "mlle", "mme", "mr",
+	"mrs", "ms", "mt", "n.j", "n.y", "natl", "neb", "nev", "no", "nos",
+	"nov", "oct", "okla", "p.m", "ph.d", "pp", "prof", "pty", "rep",
+	"rev", "sen", "sept", "sgt", "sr", "st", "supt", "tenn", "tex", "u.k",
+	"u.n", "u.s", "u.s.a", "univ", "va", "vol", "vols", "vs", "wis", "wyo",
+};
+
+static const char *const starters[] = {
+	"a", "according", "after", "also", "although", "an", "and", "as",
+	"at", "because", "before", "both", "but", "by", "during", "each",
+	"even", "for", "from", "he", "her", "here", "his", "however", "i",
+	"if", "in", "instead", "it", "its", "many", "meanwhile", "more",
+	"moreover", "most", "my", "nevertheless", "no", "not", "now", "of",
+	"on", "once", "one", "only", "other", "our", "she", "since", "so",
+	"some", "still", "such", "that", "the", "their", "then", "there",
+	"therefore", "these", "they", "this", "those", "though", "thus", "to",
+	"today", "under", "unlike", "until", "we", "what", "when", "where",
+	"whether", "which", "while", "who", "why", "with", "yet", "you",
+	"your",
+};
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Is the lower-cased s[0..n) in list? Only ASCII words can be. */
+static int
+inlist(const char *const *list, size_t nlist, const char *s, size_t n)
+{
+	char w[16];
+	const char *p = w;
+	size_t i;
+
+	if (n == 0 || n >= sizeof w)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+		w[i] = (char)lowerascii(s[i]);
+	}
+	w[n] = '\0';
+	return bsearch(&p, list, nlist, sizeof *list, cmpstr) != NULL;
+}
+
+#define NABBREV		(sizeof abbrevs / sizeof abbrevs[0])
+#define NSTARTER	(sizeof starters / sizeof starters[0])
+
+enum { PK_BREAK = 1, PK_ABBR = 2, PK_ELLIPSIS = 4 };
+
+static int
+pk_nonword(int c)
+{
+	return c != '\0' && strchr(")\";}]*:@'({[!?", c) != NULL;
+}
+
+static int
+pk_nostart(int c)
+{
+	return c != '\0' && strchr("(\"`{[:;&#*@)}]-,", c) != NULL;
+}
+
+/* punkt's MultiChar at s[i]: --+, ..+ or ". . ." (periods each followed
+ * by one white space character, then a period); its length or 0. */
+static size_t
+pk_multi(const char *s, size_t n, size_t i)
+{
+	size_t j, reps = 0, last = 0, l;
+	int32_t c;
+
+	if (i + 1 < n && s[i] == '-' && s[i + 1] == '-') {
+		for (j = i + 2; j < n && s[j] == '-'; j++)
+			;
+		return j - i;
+	}
+	if (s[i] != '.')
+		return 0;
+	if (i + 1 < n && s[i + 1] == '.') {
+		for (j = i + 2; j < n && s[j] == '.'; j++)
+			;
+		return j - i;
+	}
+	for (j = i; j + 1 < n && s[j] == '.'; j += 1 + l) {
+		l = cpat(s, n, j + 1, &c);
+		if (!isspacecp(c))
+			break;
+		last = j;
+		reps++;
+	}
+	if (reps >= 2 && j < n && s[j] == '.')
+		return j + 1 - i;
+	/* greedy repetition gives one back when no period follows */
+	if (reps >= 3)
+		return last + 1 - i;
+	return 0;
+}
+
+/* Tokens of one line of a context, by punkt's word regex. */
+static void
+pk_words(struct dm_q_sents *ss, const char *s, size_t b, size_t n)
+{
+	size_t i = b, j, l, m, l2;
+	int32_t c, d;
+
+	while (i < n) {
+		l = cpat(s, n, i, &c);
+		if (isspacecp(c)) {
+			i += l;
+			continue;
+		}
+		if ((m = pk_multi(s, n, i)) > 0) {
+			dm_q_spans_add(&ss->tok, i, i + m);
+			i += m;
+			continue;
+		}
+		if (c < 0x80 && pk_nostart(c)) {
+			dm_q_spans_add(&ss->tok, i, i + 1);
+			i++;
+			continue;
+		}
+		for (j = i + l; j < n; j += l) {
+			l = cpat(s, n, j, &d);
+			if (isspacecp(d) || pk_nonword(s[j]) || pk_multi(s, n, j))
+				break;
+			if (s[j] == ',') {
+				if (j + 1 >= n)
+					break;
+				l2 = cpat(s, n, j + 1, &d);
+				(void)l2;
+				if (isspacecp(d) || pk_nonword(s[j + 1]) ||
+				    pk_multi(s, n, j + 1))
+					break;
+			}
+		}
+		dm_q_spans_add(&ss->tok, i, j);
+		i = j;
+	}
+}
+
+/* punkt's _RE_NUMERIC: -?[.,]?\d[\d,.-]*\.? */
+static int
+pk_isnumber(const char *s, size_t n)
+{
+	size_t i = 0, l;
+	int32_t c;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && (s[i] == '.' || s[i] == ','))
+		i++;
+	if (i >= n)
+		return 0;
+	l = cpat(s, n, i, &c);
+	if (!isdigitcp(c))
+		return 0;
+	for (i += l; i < n; i += l) {
+		l = cpat(s, n, i, &c);
+		if (!isdigitcp(c) && c != ',' && c != '.' && c != '-')
+			return 0;
+	}
+	return 1;
+}
+
+/* [^\W\d]\.: a letter (or _, or a numeral like ²) and a period: "J." */
+static int
+pk_isinitial(const char *s, size_t n)
+{
+	int32_t c;
+	size_t l;
+
+	if (n < 2 || s[n - 1] != '.')
+		return 0;
+	l = cpat(s, n, 0, &c);
+	return l == n - 1 && isword(c) && !isdigitcp(c);
+}
+
+static int
+pk_firstupper(const char *s, size_t n)
+{
+	int32_t c;
+
+	cpat(s, n, 0, &c);
+	return dm_uni_isupper(c);
+}
+
+/* str.islower() of the first character, for the cased scripts. */
+static int
+pk_firstlower(const char *s, size_t n)
+{
+	int32_t c;
+
+	cpat(s, n, 0, &c);
+	if (c < 0x80)
+		return c >= 'a' && c <= 'z';
+	return (c < 0x0590 || (c >= 0x1E00 && c < 0x2000)) &&
+	    dm_uni_isalpha(c) && !dm_uni_isupper(c);
+}
+
+enum { PK_FALSE, PK_UNKNOWN };
+
+/*
+ * punkt's orthographic heuristic asks the trained model how a word was
+ * seen; without it: punctuation and lower-case words do not start a
+ * sentence, anything else is unknown.
+ */
+static int
+pk_ortho(const char *s, size_t n)
+{
+	if (n == 1 && strchr(";:,.!?", s[0]) != NULL)
+		return PK_FALSE;
+	if (pk_firstlower(s, n))
+		return PK_FALSE;
+	return PK_UNKNOWN;
+}
+
+static void
+pk_first(const char *s, size_t n, unsigned char *f)
+{
+	size_t i, dash;
+
+	*f = 0;
+	if (n == 1 && (s[0] == '.' || s[0] == '?' || s[0] == '!')) {
+		*f = PK_BREAK;
+		return;
+	}
+	if (n >= 2 && s[0] == '.' && s[1] == '.') {
+		for (i = 2; i < n && s[i] == '.'; i++)
+			;
+		if (i == n) {
+			*f = PK_ELLIPSIS;
+			return;
+		}
+	}
+	if (s[n - 1] != '.' || (n >= 2 && s[n - 2] == '.'))
+		return;
+	for (dash = n - 1; dash > 0 && s[dash - 1] != '-'; dash--)
+		;
+	if (inlist(abbrevs, NABBREV, s, n - 1) ||
+	    inlist(abbrevs, NABBREV, s + dash, n - 1 - dash))
+		*f = PK_ABBR;
+	else
+		*f = PK_BREAK;
+}
+
+/* The second token's type as a starter: lower-cased, its period gone
+ * when it breaks a sentence itself; numbers never are starters. */
+static int
+pk_starter(const char *s, size_t n, unsigned char f)
+{
+	if (pk_isnumber(s, n))
+		return 0;
+	if ((f & PK_BREAK) && n > 1 && s[n - 1] == '.')
+		n--;
+	return inlist(starters, NSTARTER, s, n);
+}
+
+static void
+pk_second(const char *s, const struct dm_q_span *t1, unsigned char *f1,
+    const struct dm_q_span *t2, unsigned char f2)
+{
+	const char *a = s + t1->b, *b = s + t2->b;
+	size_t na = t1->e - t1->b, nb = t2->e - t2->b;
+	int initial, number;
+
+	if (a[na - 1] != '.')
+		return;
+	initial = pk_isinitial(a, na);
+	number = pk_isnumber(a, na);
+	if ((*f1 & (PK_ABBR | PK_ELLIPSIS)) && !initial &&
+	    pk_firstupper(b, nb) && pk_starter(b, nb, f2)) {
+		*f1 |= PK_BREAK;
+		return;
+	}
+	if (initial || number) {
+		if (pk_ortho(b, nb) == PK_FALSE) {
+			*f1 = (unsigned char)((*f1 & ~PK_BREAK) | PK_ABBR);
+			return;
+		}
+		/* J. Bach: a name is never seen in lower case */
+		if (initial && pk_firstupper(b, nb) && !pk_starter(b, nb, f2))
+			*f1 = (unsigned char)((*f1 & ~PK_BREAK) | PK_ABBR);
+	}
+}
+
+/* punkt's text_contains_sentbreak: a token before the last one ends a
+ * sentence. */
+static int
+pk_contains_break(struct dm_q_sents *ss, const char *s, size_t b, size_t e)
+{
+	size_t i, j, k;
+
+	ss->tok.n = 0;
+	for (i = b; i < e; i = j + 1) {
+		j = i;
+		while (j < e && s[j] != '\n')
+			j++;
+		pk_words(ss, s, i, j);
+	}
+	if (ss->tok.n > ss->nflag) {
+		ss->nflag = ss->tok.cap;
+		ss->flag = dm_xreallocarray(ss->flag, ss->nflag, 1);
+	}
+	for (k = 0; k < ss->tok.n; k++)
+		pk_first(s + ss->tok.v[k].b, ss->tok.v[k].e - ss->tok.v[k].b,
+		    &ss->flag[k]);
+	for (k = 0; k + 1 < ss->tok.n; k++) {
+		pk_second(s, &ss->tok.v[k], &ss->flag[k], &ss->tok.v[k + 1],
+		    ss->flag[k + 1]);
+		if (ss->flag[k] & PK_BREAK)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+asciispace(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* re_boundary_realignment at the start of t: closing quotes and brackets
+ * then white space, "--" or the end; the closers' length and the match's
+ * end, or 0. */
+static size_t
+pk_realign(const char *t, size_t n, size_t *end)
+{
+	size_t k = 0, l;
+	int32_t c;
+
+	while (k < n && strchr("\"')]}", t[k]) != NULL && t[k] != '\0')
+		k++;
+	if (k == 0)
+		return 0;
+	/* \s+ is tried first; $ before a newline never gets its turn */
+	if (k == n || (k + 1 < n && t[k] == '-' && t[k + 1] == '-')) {
+		*end = k;
+		return k;
+	}
+	l = cpat(t, n, k, &c);
+	if (!isspacecp(c))
+		return 0;
+	for (*end = k; *end < n; *end += l) {
+		l = cpat(t, n, *end, &c);
+		if (!isspacecp(c))
+			break;
+	}
+	return k;
+}
+
+void
+dm_q_sents_split(struct dm_q_sents *ss, const char *s, size_t n)
+{
+	size_t p, q, l, i, last = 0, pstart = 0, pstop = 0, wstart;
+	size_t cp = 0, cend = 0, cnext = 0, realign, b, e, end, k, rb, re;
+	int have = 0, hasnext = 0, nexttok;
+	int32_t c;
+
+	ss->s.n = ss->raw.n = 0;
+	for (p = 0; p < n; p++) {
+		if (s[p] != '.' && s[p] != '?' && s[p] != '!')
+			continue;
+		if (p + 1 >= n)
+			break;
+		/* a candidate: punctuation, or white space and a token */
+		if (pk_nonword(s[p + 1])) {
+			nexttok = 0;
+			e = p + 2;
+			q = 0;
+		} else {
+			for (q = p + 1; q < n; q += l) {
+				l = cpat(s, n, q, &c);
+				if (!isspacecp(c))
+					break;
+			}
+			if (q == p + 1 || q >= n)
+				continue;
+			for (e = q; e < n; e += l) {
+				l = cpat(s, n, e, &c);
+				if (isspacecp(c))
+					break;
+			}
+			nexttok = 1;
+		}
+		/* the word before it starts after the last white space since
+		 * the previous candidate, else where that one's word did */
+		for (i = p; i > pstop && !asciispace(s[i - 1]); i--)
+			;
+		wstart = i > pstop + 1 ? i : pstart;
+		if (have && pstop <= wstart &&
+		    pk_contains_break(ss, s, pstart, cend)) {
+			dm_q_spans_add(&ss->raw, last, cp + 1);
+			last = hasnext ? cnext : cp + 1;
+		}
+		have = 1;
+		cp = p;
+		cend = e;
+		cnext = q;
+		hasnext = nexttok;
+		pstart = wstart;
+		pstop = p;
+	}
+	if (have && pk_contains_break(ss, s, pstart, cend)) {
+		dm_q_spans_add(&ss->raw, last, cp + 1);
+		last = hasnext ? cnext : cp + 1;
+	}
+	b = 0;
+	e = n;
+	dm_q_strip(s, &b, &e);
+	/* rstrip only: a text of white space ends where it starts */
+	if (b == e)
+		e = 0;
+	dm_q_spans_add(&ss->raw, last, e);
+
+	realign = 0;
+	for (k = 0; k < ss->raw.n; k++) {
+		rb = ss->raw.v[k].b + realign;
+		re = ss->raw.v[k].e;
+		if (k + 1 == ss->raw.n) {
+			if (rb < re)
+				dm_q_spans_add(&ss->s, rb, re);
+			break;
+		}
+		b = ss->raw.v[k + 1].b;
+		e = ss->raw.v[k + 1].e;
+		if (b < e && (l = pk_realign(s + b, e - b, &end)) > 0) {
+			dm_q_spans_add(&ss->s, rb, b + l);
+			realign = end;
+		} else {
+			realign = 0;
+			if (rb < re)
+				dm_q_spans_add(&ss->s, rb, re);
+		}
+	}
+}
+
+void
+dm_q_sents_free(struct dm_q_sents *ss)
+{
+	dm_q_spans_free(&ss->s);
+	dm_q_spans_free(&ss->raw);
+	dm_q_spans_free(&ss->tok);
+	free(ss->flag);
+	memset(ss, 0, sizeof *ss);
+}
+
+/* ---- words: NLTK's NLTKWordTokenizer on each sentence ---- */
+
+/*
+ * Each pass below is one substitution (or a run of substitutions that
+ * commute) of NLTKWordTokenizer.tokenize, in its order. A pass writes the
+ * rewritten text to o and returns 1, or returns 0 when nothing matched
+ * (o is then garbage): most sentences skip most passes.
+ */
+
+static void
+pad(struct dm_buf *o, const char *p, size_t l)
+{
+	dm_buf_addc(o, ' ');
+	dm_buf_add(o, p, l);
+	dm_buf_addc(o, ' ');
+}
+
+/* STARTING_QUOTES: ([«“‘„]|`+) -> " \1 " */
+static int
+tb_open(const char *s, size_t n, struct dm_buf *o)
+{
+	size_t i, j, k = 0, l;
+	int32_t c;
+
+	for (i = 0; i < n; i += l) {
+		l = 1;
+		if (s[i] == '`') {
+			for (j = i; j < n && s[j] == '`'; j++)
+				;
+			dm_buf_add(o, s + k, i - k);
+			pad(o, s + i, j - i);
+			k = j;
+			l = j - i;
+		} else if ((unsigned char)s[i] >= 0x80) {
+			l = cpat(s, n, i, &c);
+			if (c == 0xAB || c == 0x201C || c == 0x2018 ||
+			    c == 0x201E) {
+				dm_buf_add(o, s + k, i - k);
+				pad(o, s + i, l);
+				k = i + l;
+			}
+		}
+	}
+	if (k == 0)
+		return 0;
+	dm_buf_add(o, s + k, n - k);
+	return 1;
+}
+
+/* ^" -> `` */
+static int
+tb_startquote(const char *s, size_t n, struct dm_buf *o)
+{
+	if (n == 0 || s[0] != '"')
+		return 0;
+	dm_buf_adds(o, "``");
+	dm_buf_add(o, s + 1, n - 1);
+	return 1;
+}
+
+/* (``) -> " \1 " */
+static int
+tb_backticks(const char *s, size_t n, struct dm_buf *o)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i + 1 < n; i++)
+		if (s[i] == '`' && s[i + 1] == '`') {
+			dm_buf_add(o, s + k, i - k);
+			dm_buf_adds(o, " `` ");
+			k = i + 2;
+			i++;
+		}
+	if (k == 0)
+		return 0;
+	dm_buf_add(o, s + k, n - k);
+	return 1;
+}
+
+/* ([ ([{<])("|'') -> "\1 `` " */
+static int
+tb_openquote(const char *s, size_t n, struct dm_buf *o)
+{
+	size_t i, k = 0, m;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (strchr(" ([{<", s[i]) == NULL || s[i] == '\0')
+			continue;
+		if (s[i + 1] == '"')
+			m = 2;
+		else if (s[i + 1] == '\'' && i + 2 < n && s[i + 2] == '\'')
+			m = 3;
+		else
+			continue;
+		dm_buf_add(o, s + k, i + 1 - k);
+		dm_buf_adds(o, " `` ");
+		k = i + m;
+		i = k - 1;
+	}
+	if (k == 0)
+		return 0;
+	dm_buf_add(o, s + k, n - k);
+	return 1;
+}
+
+/* (?i)(')(?!re|ve|ll|m|t|s|d|n)(\w)\b -> "\1 \2": a quote before a
+ * one-letter word other than the clitics */
+static int
+tb_quoteletter(const char *s, size_t n, struct dm_buf *o)
+{
+	size_t i, j, k = 0, l;
+	int32_t c, d;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (s[i] != '\'')
+			continue;
+		l = cpat(s, n, i + 1, &c);
+		/* (?i) lets the long s stand for s */
+		if (!isword(c) || c == 0x17F || (c < 0x80 && c != '\0' &&
+		    strchr("mtsdnMTSDN", c) != NULL))
+			continue;
+		j = i + 1 + l;
+		if (j < n) {
+			cpat(s, n, j, &d);
+			if (isword(d))
+				continue;
+		}
+		dm_buf_add(o, s + k, i + 1 - k);
+		dm_buf_addc(o, ' ');
+		dm_buf_add(o, s + i + 1, l);
+		k = j;
+		i = j - 1;
+	}
+	if (k == 0)
+		return 0;
+	dm_buf_add(o, s + k, n - k);
+	return 1;
+}
+
+/* The closers of the final-period rule: ] ) } > " ' » ” ’ and space. */
+static size_t
+closer(const char *s, size_t n, size_t i)
+{
+	int32_t c;
+	size_t l;
+
+	if (strchr("])}>\"' ", s[i]) != NULL && s[i] != '\0')
+		return 1;
+	if ((unsigned char)s[i] < 0x80)
+		return 0;
+	l = cpat(s, n, i, &c);
+	return c == 0xBB || c == 0x201D || c == 0x2019 ? l : 0;
+}
+
+/* ([^.])(\.)([]})>"'»”’ ]*)\s*$ -> "\1 \2 \3 ": the final period */
+static int
+tb_final(const char *s, size_t n, struct dm_buf *o)
+{
+	const char *dot;
+	size_t p, i, cl, l;
+	int32_t c;
+
+	if ((dot = memrchr(s, '.', n)) == NULL)
+		return 0;
+	p = (size_t)(dot - s);
+	if (p == 0 || s[p - 1] == '.')
+		return 0;
+	for (i = p + 1; i < n && (l = closer(s, n, i)) > 0; i += l)
+		;
+	cl = i;
+	for (; i < n; i += l) {
+		l = cpat(s, n, i, &c);
+		if (!isspacecp(c))
+			return 0;
+	}
+	dm_buf_add(o, s, p);
+	dm_buf_adds(o, " . ");
+	dm_buf_add(o, s + p + 1, cl - p - 1);
+	dm_buf_addc(o, ' ');
+	return 1;
+}
+
+/* ([:,])([^\d]) -> " \1 \2", then ([:,])$ -> " \1 " */
+static int
+tb_comma(const char *s, size_t n, struct dm_buf *o)
+{
+	size_t i, k = 0, l, m;
+	int32_t c;
+	char last;
+
+	for (i = 0; i + 1 < n; i++) {
+		if (s[i] != ':' && s[i] != ',')
+			continue;
+		l = cpat(s, n, i + 1, &c);
+		if (isdigitcp(c))
+			continue;
+		dm_buf_add(o, s + k, i - k);
+		dm_buf_addc(o, ' ');
+		dm_buf_addc(o, s[i]);
+		dm_buf_addc(o, ' ');
+		dm_buf_add(o, s + i + 1, l);
+		k = i + 1 + l;
+		i = k - 1;
+	}
+	if (k == 0) {
+		if (n == 0 || (s[n - 1] != ':' && s[n - 1] != ','))
+			return 0;
+		dm_buf_add(o, s, n - 1);
+		pad(o, s + n - 1, 1);
+		return 1;
+	}
+	dm_buf_add(o, s + k, n - k);
+	/* $ matches at the end and before a final newline */
+	m = o->len;
+	if (m > 0 && o->buf[m - 1] == '\n')
+		m--;
+	if (m > 0 && (o->buf[m - 1] == ':' || o->buf[m - 1] == ',')) {
+		last = o->buf[m - 1];
+		dm_buf_grow(o, 2);
+		memmove(o->buf + m + 2, o->buf + m, o->len - m);
+		o->buf[m - 1] = ' ';
+		o->buf[m] = last;
+		o->buf[m + 1] = ' ';
+		dm_buf_setlen(o, o->len + 2);
+	}
+	return 1;
+}
+
+/* \.{2,}, [;@#$%&] and [?!] padded: these commute */
+static int
+tb_pads1(const char *s, size_t n, struct dm_buf *o)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			for (j = i + 1; j < n && s[j] == '.'; j++)
+				;
+			if (j - i >= 2) {
+				dm_buf_add(o, s + k, i - k);
+				pad(o, s + i, j - i);
+				k = j;
+			}
+			i = j - 1;
+		} else if (strchr(";@#$%&?!", s[i]) != NULL && s[i] != '\0') {
+			dm_buf_add(o, s + k, i - k);
+			pad(o, s + i, 1);
+			k = i + 1;
+		}
+	}
+	if (k == 0)
+		return 0;
+	dm_buf_add(o, s + k, n - k);
+	return 1;
+}
+
+/* ([^'])' -> "\1 ' " (a quote before a space) */
+static int
+tb_quotespace(const char *s, size_t n, struct dm_buf *o)
+{
+	const char *p;
+	size_t q, c, k = 0;
+
+	for (q = 1; q + 1 < n; q++) {
+		if ((p = memchr(s + q, '\'', n - 1 - q)) == NULL)
+			break;
+		q = (size_t)(p - s);
+		if (s[q + 1] != ' ' || s[q - 1] == '\'')
+			continue;
+		c = cpstart(s, q);
+		if (c < k)
+			continue;
+		dm_buf_add(o, s + k, q - k);
+		dm_buf_adds(o, " ' ");
+		k = q + 2;
+		q++;
+	}
+	if (k == 0)
+		return 0;
+	dm_buf_add(o, s + k, n - k);
+	return 1;
+}
+
+/* [*], brackets and -- padded: these commute */
+static int
+tb_pads2(const char *s, size_t n, struct dm_buf *o)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '-' && i + 1 < n && s[i + 1] == '-') {
+			dm_buf_add(o, s + k, i - k);
+			pad(o, s + i, 2);
+			k = i + 2;
+			i++;
+		} else if (strchr("*[](){}<>", s[i]) != NULL && s[i] != '\0') {
+			dm_buf_add(o, s + k, i - k);
+			pad(o, s + i, 1);
+			k = i + 1;
+		}
+	}
+	if (k == 0)
+		return 0;
+	dm_buf_add(o, s + k, n - k);
+	return 1;
+}
+
+/* " " + text + " ", then ENDING_QUOTES: [»”’] padded, '' -> " '' ",
+ * " -> " '' " */
+static int
+tb_close(const char *s, size_t n, struct dm_buf *o)
+{
+	size_t i, k = 0, l;
+	int32_t c;
+
+	dm_buf_addc(o, ' ');
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"' || (s[i] == '\'' && i + 1 < n &&
+		    s[i + 1] == '\'')) {
+			dm_buf_add(o, s + k, i - k);
+			dm_buf_adds(o, " '' ");
+			if (s[i] == '\'')
+				i++;
+			k = i + 1;
+		} else if ((unsigned char)s[i] >= 0x80) {
+			l = cpat(s, n, i, &c);
+			if (c == 0xBB || c == 0x201D || c == 0x2019) {
+				dm_buf_add(o, s + k, i - k);
+				pad(o, s + i, l);
+				k = i + l;
+			}
+			i += l - 1;
+		}
+	}
+	dm_buf_add(o, s + k, n - k);
+	dm_buf_addc(o, ' ');
+	return 1;
+}
+
+/* The character before s[q] for the clitic rules: [^' ], not consumed
+ * by the previous match (which ended at k); its start, or -1. */
+static long
+clitic_head(const char *s, size_t q, size_t k)
+{
+	size_t c;
+
+	if (q == 0 || s[q - 1] == '\'' || s[q - 1] == ' ')
+		return -1;
+	c = cpstart(s, q);
+	return c < k ? -1 : (long)c;
+}
+
+/* ([^' ])('[sS]|'[mM]|'[dD]|') -> "\1 \2 " */
+static int
+tb_clitic1(const char *s, size_t n, struct dm_buf *o)
+{
+	const char *p;
+	size_t q, k = 0, g;
+
+	for (q = 0; q + 1 < n; q++) {
+		if ((p = memchr(s + q, '\'', n - 1 - q)) == NULL)
+			break;
+		q = (size_t)(p - s);
+		if (q + 2 < n && strchr("sSmMdD", s[q + 1]) != NULL &&
+		    s[q + 1] != '\0' && s[q + 2] == ' ')
+			g = 2;
+		else if (s[q + 1] == ' ')
+			g = 1;
+		else
+			continue;
+		if (clitic_head(s, q, k) < 0)
+			continue;
+		dm_buf_add(o, s + k, q - k);
+		dm_buf_addc(o, ' ');
+		dm_buf_add(o, s + q, g);
+		dm_buf_addc(o, ' ');
+		k = q + g + 1;
+		q = k - 1;
+	}
+	if (k == 0)
+		return 0;
+	dm_buf_add(o, s + k, n - k);
+	return 1;
+}
+
+/* ([^' ])('ll|'LL|'re|'RE|'ve|'VE|n't|N'T) -> "\1 \2 " */
+static int
+tb_clitic2(const char *s, size_t n, struct dm_buf *o)
+{
+	static const char *const two[] = { "ll", "LL", "re", "RE", "ve",
+	    "VE" };
+	const char *p;
+	size_t q, k = 0, g, i;
+
+	/* g, where the clitic starts, is never 0: a head precedes it */
+	for (q = 0; q + 2 < n; q++) {
+		if ((p = memchr(s + q, '\'', n - 2 - q)) == NULL)
+			break;
+		q = (size_t)(p - s);
+		g = 0;
+		if (q > 0 && ((s[q - 1] == 'n' && s[q + 1] == 't') ||
+		    (s[q - 1] == 'N' && s[q + 1] == 'T')) && s[q + 2] == ' ')
+			g = q - 1;
+		else if (q + 3 < n)
+			for (i = 0; i < 6; i++)
+				if (s[q + 1] == two[i][0] &&
+				    s[q + 2] == two[i][1] && s[q + 3] == ' ')
+					g = q;
+		if (g == 0 || clitic_head(s, g, k) < 0)
+			continue;
+		dm_buf_add(o, s + k, g - k);
+		dm_buf_addc(o, ' ');
+		dm_buf_add(o, s + g, 3);
+		dm_buf_addc(o, ' ');
+		k = g + 4;
+		q = k - 1;
+	}
+	if (k == 0)
+		return 0;
+	dm_buf_add(o, s + k, n - k);
+	return 1;
+}
+
+/* Case-insensitive ASCII prefix test. */
+static int
+iprefix(const char *s, size_t n, const char *w)
+{
+	size_t i;
+
+	for (i = 0; w[i]; i++)
+		if (i >= n || lowerascii((unsigned char)s[i]) != w[i])
+			return 0;
+	return 1;
+}
+
+static int
+wordafter(const char *s, size_t n, size_t j)
+{
+	int32_t c;
+
+	if (j >= n)
+		return 0;
+	cpat(s, n, j, &c);
+	return isword(c);
+}
+
+static int
+wordbefore(const char *s, size_t i)
+{
+	int32_t c;
+	size_t j;
+
+	if (i == 0)
+		return 0;
+	j = cpstart(s, i);
+	cpat(s, i, j, &c);
+	return isword(c);
+}
+
+/* CONTRACTIONS2: (?i)\bcannot\b -> " can not ", ... */
+static int
+tb_contractions(const char *s, size_t n, struct dm_buf *o)
+{
+	static const struct {
+		const char	*w;
+		size_t		 cut;
+		int		 space;	/* (?=\s) rather than \b after */
+	} c2[] = {
+		{ "cannot", 3, 0 }, { "d'ye", 1, 0 }, { "gimme", 3, 0 },
+		{ "gonna", 3, 0 }, { "gotta", 3, 0 }, { "lemme", 3, 0 },
+		{ "more'n", 4, 0 }, { "wanna", 3, 1 },
+	};
+	size_t i, j, k = 0, len = 0, cut = 0;
+	int32_t c;
+	int m;
+
+	for (i = 0; i < n; i++) {
+		if (strchr("cdglmwCDGLMW", s[i]) == NULL || s[i] == '\0' ||
+		    wordbefore(s, i))
+			continue;
+		m = 0;
+		for (j = 0; j < sizeof c2 / sizeof c2[0]; j++) {
+			if (!iprefix(s + i, n - i, c2[j].w))
+				continue;
+			len = strlen(c2[j].w);
+			if (c2[j].space) {
+				if (i + len >= n)
+					continue;
+				cpat(s, n, i + len, &c);
+				if (!isspacecp(c))
+					continue;
+			} else if (wordafter(s, n, i + len))
+				continue;
+			m = 1;
+			cut = c2[j].cut;
+			break;
+		}
+		if (!m)
+			continue;
+		dm_buf_add(o, s + k, i - k);
+		dm_buf_addc(o, ' ');
+		dm_buf_add(o, s + i, cut);
+		dm_buf_addc(o, ' ');
+		dm_buf_add(o, s + i + cut, len - cut);
+		dm_buf_addc(o, ' ');
+		k = i + len;
+		i = k - 1;
+	}
+	if (k == 0)
+		return 0;
+	dm_buf_add(o, s + k, n - k);
+	return 1;
+}
+
+/* CONTRACTIONS3: (?i) ('t)(is|was)\b -> " \1 \2 " */
+static int
+tb_tis(const char *s, size_t n, struct dm_buf *o)
+{
+	size_t i, j, k = 0;
+
+	for (i = 0; i + 3 < n; i++) {
+		if (s[i] != ' ' || s[i + 1] != '\'' ||
+		    (s[i + 2] != 't' && s[i + 2] != 'T'))
+			continue;
+		j = iprefix(s + i + 3, n - i - 3, "is") ? i + 5 :
+		    iprefix(s + i + 3, n - i - 3, "was") ? i + 6 : 0;
+		if (j == 0 || wordafter(s, n, j))
+			continue;
+		dm_buf_add(o, s + k, i + 1 - k);
+		dm_buf_add(o, s + i + 1, 2);
+		dm_buf_addc(o, ' ');
+		dm_buf_add(o, s + i + 3, j - i - 3);
+		dm_buf_addc(o, ' ');
+		k = j;
+		i = j - 1;
+	}
+	if (k == 0)
+		return 0;
+	dm_buf_add(o, s + k, n - k);
+	return 1;
+}
+
+static void
+addtoken(struct dm_q_words *w, const char *s, size_t n, size_t nchars)
+{
+	if (w->n + 2 > w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 256;
+		w->off = dm_xreallocarray(w->off, w->cap, sizeof *w->off);
+		w->len = dm_xreallocarray(w->len, w->cap, sizeof *w->len);
+	}
+	dm_buf_add(&w->tok, s, n);
+	w->len[w->n] = nchars;
+	w->off[++w->n] = w->tok.len;
+}
+
+/* str.split(): runs of white space separate the tokens. */
+static void
+tb_split(struct dm_q_words *w, const char *s, size_t n)
+{
+	size_t i = 0, b, l, nch;
+	int32_t c;
+
+	while (i < n) {
+		l = cpat(s, n, i, &c);
+		if (isspacecp(c)) {
+			i += l;
+			continue;
+		}
+		b = i;
+		nch = 0;
+		do {
+			i += l;
+			nch++;
+			if (i >= n)
+				break;
+			l = cpat(s, n, i, &c);
+		} while (!isspacecp(c));
+		addtoken(w, s + b, i - b, nch);
+	}
+}
+
+static void
+tb_sentence(struct dm_q_words *w, const char *s, size_t n)
+{
+	struct dm_buf *in = &w->a, *out = &w->b, *t;
+	unsigned char seen[256];
+	size_t i;
+	int high = 0, bt;
+
+	memset(seen, 0, sizeof seen);
+	for (i = 0; i < n; i++)
+		seen[(unsigned char)s[i]] = 1;
+	for (i = 0x80; i < 0x100; i++)
+		high |= seen[i];
+	dm_buf_reset(in);
+	dm_buf_add(in, s, n);
+#define PASS(f)	do {							\
+		dm_buf_reset(out);					\
+		if (f(in->buf, in->len, out)) {				\
+			t = in;						\
+			in = out;					\
+			out = t;					\
+		}							\
+	} while (0)
+	if (seen['`'] || high)
+		PASS(tb_open);
+	bt = seen['`'] || (in->len > 0 && in->buf[0] == '"');
+	if (seen['"'])
+		PASS(tb_startquote);
+	if (bt)
+		PASS(tb_backticks);
+	if (seen['"'] || seen['\''])
+		PASS(tb_openquote);
+	if (seen['\''])
+		PASS(tb_quoteletter);
+	if (seen['.'])
+		PASS(tb_final);
+	if (seen[':'] || seen[','])
+		PASS(tb_comma);
+	if (seen['.'] || seen[';'] || seen['@'] || seen['#'] || seen['$'] ||
+	    seen['%'] || seen['&'] || seen['?'] || seen['!'])
+		PASS(tb_pads1);
+	if (seen['\''])
+		PASS(tb_quotespace);
+	if (seen['*'] || seen['['] || seen[']'] || seen['('] || seen[')'] ||
+	    seen['{'] || seen['}'] || seen['<'] || seen['>'] || seen['-'])
+		PASS(tb_pads2);
+	PASS(tb_close);
+	if (seen['\'']) {
+		PASS(tb_clitic1);
+		PASS(tb_clitic2);
+	}
+	PASS(tb_contractions);
+	if (seen['\''])
+		PASS(tb_tis);
+#undef PASS
+	tb_split(w, in->buf, in->len);
+}
+
+void
+dm_q_words_split(struct dm_q_words *w, const char *s, size_t n)
+{
+	size_t i;
+
+	w->n = 0;
+	dm_buf_reset(&w->tok);
+	if (w->cap == 0) {
+		w->cap = 256;
+		w->off = dm_xreallocarray(NULL, w->cap, sizeof *w->off);
+		w->len = dm_xreallocarray(NULL, w->cap, sizeof *w->len);
+	}
+	w->off[0] = 0;
+	dm_q_sents_split(&w->sents, s, n);
+	for (i = 0; i < w->sents.s.n; i++)
+		tb_sentence(w, s + w->sents.s.v[i].b,
+		    w->sents.s.v[i].e - w->sents.s.v[i].b);
+}
+
+void
+dm_q_words_free(struct dm_q_words *w)
+{
+	dm_buf_free(&w->tok);
+	dm_buf_free(&w->a);
+	dm_buf_free(&w->b);
+	free(w->off);
+	free(w->len);
+	dm_q_sents_free(&w->sents);
+	memset(w, 0, sizeof *w);
+}

@@ -1,0 +1,108 @@
+/* quality.h - words, sentences, lines and duplicates as datatrove sees them */
+#ifndef DM_QUALITY_H
+#define DM_QUALITY_H
+
+/*
+ * Shared by the quality predicates gopher, gopher-rep, c4 and fineweb.
+ * Every structure here starts zeroed ({ 0 } or calloc), keeps its memory
+ * from one text to the next (no allocation per sample once warm) and is
+ * released by its _free function. Offsets are bytes, lengths that the
+ * predicates compare are characters (code points, as Python's len).
+ */
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dm.h"
+
+struct dm_q_span {
+	size_t	b, e;		/* bytes [b, e) of some text */
+};
+
+struct dm_q_spans {
+	struct dm_q_span *v;
+	size_t		 n, cap;
+};
+void	 dm_q_spans_add(struct dm_q_spans *, size_t b, size_t e);
+void	 dm_q_spans_free(struct dm_q_spans *);
+
+/* The code point at s[i] (i < n) and its length in bytes; a byte that
+ * starts no valid sequence is one character, U+FFFD. */
+size_t	 dm_q_cp(const char *s, size_t n, size_t i, int32_t *cp);
+
+/* Python's str.splitlines(): the next line of s[0..n) from *pos, without
+ * its end (\n, \r\n, \r, \v, \f, \x1c-\x1e, \x85, U+2028, U+2029); 1 and
+ * *line set, or 0 when there is none (no empty line after a final end). */
+int	 dm_q_line(const char *s, size_t n, size_t *pos, struct dm_q_span *line);
+
+/* datatrove's PUNCTUATION_SET (which includes TERMINAL_PUNCTUATION) and
+ * TERMINAL_PUNCTUATION (utils/text.py). */
+int	 dm_q_ispunct(int32_t);
+int	 dm_q_isterminal(int32_t);
+
+/* Number of non-overlapping occurrences of pat, as str.count. */
+size_t	 dm_q_count(const char *s, size_t n, const char *pat, size_t plen);
+
+/*
+ * Sentences as NLTK's English punkt tokenizer cuts them (sent_tokenize,
+ * span_tokenize): candidate ends are '.', '?' and '!' followed by
+ * punctuation or by white space and a token; the decision follows punkt's
+ * annotation with a built-in abbreviation and sentence-starter list in place
+ * of the trained English model; closing quotes and brackets move to the
+ * sentence they close. Spans never hold the white space between sentences;
+ * the last ends before trailing white space.
+ */
+struct dm_q_sents {
+	struct dm_q_spans s;	/* the sentences */
+	struct dm_q_spans raw;	/* before realignment */
+	struct dm_q_spans tok;	/* punkt word tokens of one context */
+	unsigned char	*flag;	/* per token: sentbreak, abbr, ellipsis */
+	size_t		 nflag;
+};
+void	 dm_q_sents_split(struct dm_q_sents *, const char *s, size_t n);
+void	 dm_q_sents_free(struct dm_q_sents *);
+
+/*
+ * Words as datatrove's split_into_words for English: NLTK's word_tokenize,
+ * i.e. the sentences above, each cut by the substitutions of NLTK's
+ * NLTKWordTokenizer in their order (quotes become `` and '', punctuation
+ * and clitics such as n't 's 'll split off, the final period of a sentence
+ * split off, cannot -> can not ...), then split at white space.
+ */
+struct dm_q_words {
+	struct dm_buf	 tok;	/* the tokens back to back, no separator */
+	size_t		*off;	/* token i is tok.buf[off[i] .. off[i + 1]) */
+	size_t		*len;	/* its length in characters */
+	size_t		 n, cap;
+	struct dm_buf	 a, b;	/* the sentence being rewritten */
+	struct dm_q_sents sents;
+};
+void	 dm_q_words_split(struct dm_q_words *, const char *s, size_t n);
+void	 dm_q_words_free(struct dm_q_words *);
+
+/*
+ * An open-addressing hash set of item numbers. The caller hashes an item
+ * and says when two items are equal; dm_q_set_add returns the number of
+ * the equal item already present, or inserts item and returns it.
+ */
+typedef int (*dm_q_eq)(const void *ctx, size_t a, size_t b);
+struct dm_q_set {
+	uint64_t	*h;
+	size_t		*v;	/* item + 1; 0 marks an empty slot */
+	size_t		 cap;
+};
+void	 dm_q_set_clear(struct dm_q_set *, size_t n);	/* room for n */
+size_t	 dm_q_set_add(struct dm_q_set *, uint64_t h, size_t item, dm_q_eq eq,
+	    const void *ctx);
+void	 dm_q_set_free(struct dm_q_set *);
+
+/* datatrove's find_duplicates over the strings v[i] of s: every
+ * occurrence after the first of an equal string is a duplicate; *ndup
+ * gets their number and *nchars their characters. */
+void	 dm_q_dups(struct dm_q_set *, const char *s, const struct dm_q_span *v,
+	    size_t n, size_t *ndup, size_t *nchars);
+
+/* Python's str.strip() of s[b..e), in place. */
+void	 dm_q_strip(const char *s, size_t *b, size_t *e);
+
+#endif /* DM_QUALITY_H */

@@ -1,0 +1,1162 @@
+/* stats.c - text statistics of OPS.md, computed once per text */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm.h"
+#include "special.h"
+
+/*
+ * Every statistic means what Data-Juicer's filter of the same purpose
+ * computes (OPS.md names it), because recipes come from there:
+ *  - a character is a code point, as Python's len() counts;
+ *  - lines are str.splitlines(): \n, \r\n, \r, \v, \f, \x1c-\x1e, U+0085,
+ *    U+2028, U+2029 end a line, and no empty line follows the last one;
+ *  - words are split on ' ', '\n' and '\t' only (DJ's
+ *    split_on_whitespace), empty ones dropped, then stripped of SPECIAL
+ *    characters at both ends and dropped again when nothing is left;
+ *    "refined" words are lower-cased (str.lower) before the stripping.
+ * A ratio of an empty text, or over no words, lines or n-grams, is 0.
+ *
+ * The work is shared: one pass classifies the characters for all the
+ * ratios, one finds the lines, one makes the refined words, and each
+ * (statistic, argument) is kept until the next text. len and bytes need
+ * no pass at all.
+ */
+
+enum {
+	S_ALNUM_RATIO, S_AVG_LINE_LEN, S_BYTES, S_CHAR_REP, S_DIGIT_RATIO,
+	S_FLAGGED_RATIO, S_LEN, S_LINES, S_MAX_LINE_LEN, S_SPACE_RATIO,
+	S_SPECIAL_RATIO, S_STOPWORD_RATIO, S_UPPER_RATIO, S_WORD_REP, S_WORDS,
+	NSTAT
+};
+
+/* Sorted by name: dm_stat_find searches by halves. */
+static const struct dm_statdef stats[NSTAT] = {
+	{ "alnum_ratio", DM_STATARG_NONE, NULL, 0,
+	  "alphanumeric characters / characters" },
+	{ "avg_line_len", DM_STATARG_NONE, NULL, 0,
+	  "characters / lines" },
+	{ "bytes", DM_STATARG_NONE, NULL, 1,
+	  "length in UTF-8 bytes" },
+	{ "char_rep", DM_STATARG_INT, "10", 0,
+	  "share of character n-grams in the most repeated ones" },
+	{ "digit_ratio", DM_STATARG_NONE, NULL, 0,
+	  "digits / characters" },
+	{ "flagged_ratio", DM_STATARG_STR, "en", 0,
+	  "refined words in the flagged-word list / words" },
+	{ "len", DM_STATARG_NONE, NULL, 1,
+	  "length in characters" },
+	{ "lines", DM_STATARG_NONE, NULL, 1,
+	  "number of lines" },
+	{ "max_line_len", DM_STATARG_NONE, NULL, 1,
+	  "characters of the longest line" },
+	{ "space_ratio", DM_STATARG_NONE, NULL, 0,
+	  "white-space characters / characters" },
+	{ "special_ratio", DM_STATARG_NONE, NULL, 0,
+	  "SPECIAL characters / characters" },
+	{ "stopword_ratio", DM_STATARG_STR, "en", 0,
+	  "refined words in the stop-word list / words" },
+	{ "upper_ratio", DM_STATARG_NONE, NULL, 0,
+	  "upper-case characters / characters" },
+	{ "word_rep", DM_STATARG_INT, "10", 0,
+	  "share of word n-grams that occur more than once" },
+	{ "words", DM_STATARG_NONE, NULL, 1,
+	  "words stripped of SPECIAL characters at both ends" },
+};
+
+/* What the passes over a text have made so far (bits of have). */
+enum {
+	H_CLASSES = 1 << 0,	/* nalnum ... nspecial, nchars */
+	H_LINES = 1 << 1,	/* nlines, maxline */
+	H_LEN = 1 << 2,		/* nchars */
+	H_WORDS = 1 << 3,	/* nwords */
+	H_CP = 1 << 4,		/* cp[] */
+	H_REFINED = 1 << 5,	/* w[] over low */
+	H_WIDS = 1 << 6		/* wid[] */
+};
+
+struct span {
+	size_t	off, len;
+};
+
+/* A statistic with an argument, kept from text to text: the argument is
+ * parsed and its word list found once; v is valid while gen matches. */
+struct argval {
+	int		 stat;
+	char		*arg;
+	long long	 num;
+	const struct dm_wordset *ws;
+	unsigned long	 gen;
+	double		 v;
+};
+
+/*
+ * One n-gram (or interned word) in an open-addressing table: 32 bits of
+ * its hash, and its number among the distinct ones from 1 (0: the slot is
+ * free). Eight bytes, so that the table of a long text stays in cache.
+ */
+struct slot {
+	uint32_t	tag;
+	uint32_t	id;
+};
+
+struct dm_textstats {
+	const char	*s;
+	size_t		 n;
+	unsigned long	 gen;
+	unsigned	 have;
+	double		 val[NSTAT];
+	unsigned long	 vgen[NSTAT];
+	struct argval	*av;
+	size_t		 nav;
+	size_t		 nchars, nalnum, ndigit, nupper, nspace, nspecial;
+	size_t		 nlines, maxline;
+	size_t		 nwords;
+	int32_t		*cp;		/* the code points */
+	size_t		 ncp, cpcap;
+	struct dm_buf	 low;		/* the lower-cased text, when it differs */
+	const char	*ls;		/* low.buf or s */
+	struct span	*w;		/* refined words, in ls */
+	size_t		 nw, wcap;
+	int32_t		*wid;		/* refined words as interned ids */
+	size_t		 widcap;
+	struct slot	*tab;		/* hash table for n-grams and ids */
+	size_t		 tabcap;
+	uint32_t	*freq;		/* count of each distinct n-gram */
+	uint32_t	*first;		/* where each one first occurs */
+	size_t		 freqcap;
+};
+
+/* ---- the SPECIAL set ---- */
+
+/*
+ * Every SPECIAL code point lies below U+20000, so a 16 KiB bitmap, made
+ * from special.h at first use, answers with one load; ASCII has its own
+ * two words.
+ */
+#define SPECIAL_LIMIT	0x20000
+static uint64_t special_bits[SPECIAL_LIMIT / 64];
+static int special_ready;
+
+static void
+special_init(void)
+{
+	size_t i;
+	int32_t c;
+
+	special_bits[0] = special_ascii[0];
+	special_bits[1] = special_ascii[1];
+	for (i = 0; i < sizeof special_ranges / sizeof special_ranges[0]; i++)
+		for (c = special_ranges[i][0]; c <= special_ranges[i][1]; c++)
+			special_bits[c >> 6] |= 1ULL << (c & 63);
+	special_ready = 1;
+}
+
+static inline int
+isspecial(int32_t c)
+{
+	return c >= 0 && c < SPECIAL_LIMIT &&
+	    (special_bits[c >> 6] >> (c & 63) & 1);
+}
+
+static inline int
+isspecial_ascii(unsigned char c)
+{
+	return special_ascii[c >> 6] >> (c & 63) & 1;
+}
+
+/* ---- the table of statistics ---- */
+
+const struct dm_statdef *
+dm_stats_all(size_t *n)
+{
+	*n = NSTAT;
+	return stats;
+}
+
+const struct dm_statdef *
+dm_stat_find(const char *name)
+{
+	size_t lo = 0, hi = NSTAT, mid;
+	int c;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(name, stats[mid].name);
+		if (c == 0)
+			return &stats[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+static int
+statindex(const struct dm_statdef *d)
+{
+	if (d < stats || d >= stats + NSTAT)
+		return -1;
+	return (int)(d - stats);
+}
+
+/* n-gram lengths: a decimal integer in [1, 1000000]. */
+static int
+parse_n(const struct dm_statdef *d, const char *arg, long long *n,
+    struct dm_buf *err)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(arg, &end, 10);
+	if (*arg == '\0' || *end != '\0' || errno != 0 || v < 1 ||
+	    v > 1000000) {
+		dm_buf_addf(err, "%s: the n-gram length must be an integer "
+		    "from 1 to 1000000, not '", d->name);
+		dm_buf_addquoted(err, arg, strlen(arg), 64);
+		dm_buf_addc(err, '\'');
+		return -1;
+	}
+	*n = v;
+	return 0;
+}
+
+static const char *
+listkind(int k)
+{
+	return k == S_STOPWORD_RATIO ? "stopwords" : "flagged";
+}
+
+int
+dm_stat_check(const struct dm_statdef *d, const char *arg, struct dm_buf *err)
+{
+	long long n;
+	int k;
+
+	if ((k = statindex(d)) < 0) {
+		dm_buf_adds(err, "unknown statistic");
+		return -1;
+	}
+	if (arg == NULL)
+		arg = d->argdef;
+	switch (d->arg) {
+	case DM_STATARG_NONE:
+		if (arg != NULL) {
+			dm_buf_addf(err, "%s takes no argument", d->name);
+			return -1;
+		}
+		return 0;
+	case DM_STATARG_INT:
+		return parse_n(d, arg, &n, err);
+	case DM_STATARG_STR:
+		return dm_wordset_get(listkind(k), arg, err) ? 0 : -1;
+	}
+	return 0;
+}
+
+/* ---- the text ---- */
+
+struct dm_textstats *
+dm_textstats_new(void)
+{
+	struct dm_textstats *ts;
+
+	if (!special_ready)
+		special_init();
+	ts = dm_xcalloc(1, sizeof *ts);
+	dm_buf_init(&ts->low);
+	ts->s = "";
+	ts->gen = 1;
+	return ts;
+}
+
+void
+dm_textstats_reset(struct dm_textstats *ts, const char *s, size_t n)
+{
+	ts->s = s ? s : "";
+	ts->n = s ? n : 0;
+	ts->gen++;
+	ts->have = 0;
+}
+
+void
+dm_textstats_free(struct dm_textstats *ts)
+{
+	size_t i;
+
+	if (ts == NULL)
+		return;
+	for (i = 0; i < ts->nav; i++)
+		free(ts->av[i].arg);
+	free(ts->av);
+	free(ts->cp);
+	dm_buf_free(&ts->low);
+	free(ts->w);
+	free(ts->wid);
+	free(ts->tab);
+	free(ts->freq);
+	free(ts->first);
+	free(ts);
+}
+
+/* Decodes one code point of s[i..n); an invalid byte is -1, length 1. */
+static inline int32_t
+next_cp(const char *s, size_t n, size_t *i)
+{
+	int32_t c;
+	int l;
+
+	if ((unsigned char)s[*i] < 0x80)
+		return (unsigned char)s[(*i)++];
+	if ((l = dm_utf8_decode(s + *i, n - *i, &c)) < 0) {
+		(*i)++;
+		return -1;
+	}
+	*i += (size_t)l;
+	return c;
+}
+
+/* The code point that ends at s[j] (exclusive), at or after lo; its start
+ * goes to *start. */
+static inline int32_t
+prev_cp(const char *s, size_t lo, size_t j, size_t *start)
+{
+	size_t k = j - 1;
+	int32_t c = -1;
+
+	if ((unsigned char)s[k] < 0x80) {
+		*start = k;
+		return (unsigned char)s[k];
+	}
+	while (k > lo && j - k < 4 && ((unsigned char)s[k] & 0xC0) == 0x80)
+		k--;
+	if (dm_utf8_decode(s + k, j - k, &c) != (int)(j - k)) {
+		*start = j - 1;
+		return -1;
+	}
+	*start = k;
+	return c;
+}
+
+/* ---- characters ---- */
+
+static size_t
+nchars(struct dm_textstats *ts)
+{
+	if (!(ts->have & (H_LEN | H_CLASSES))) {
+		ts->nchars = dm_utf8_count(ts->s, ts->n);
+		ts->have |= H_LEN;
+	}
+	return ts->nchars;
+}
+
+enum { C_ALNUM = 1, C_DIGIT = 2, C_UPPER = 4, C_SPACE = 8, C_SPECIAL = 16 };
+
+static unsigned
+classify(int32_t c)
+{
+	unsigned f = 0;
+
+	if (c < 0)
+		return 0;
+	if (dm_uni_isalnum(c))
+		f |= C_ALNUM;
+	if (dm_uni_isdigit(c))
+		f |= C_DIGIT;
+	if (dm_uni_isupper(c))
+		f |= C_UPPER;
+	if (dm_uni_isspace(c))
+		f |= C_SPACE;
+	if (isspecial(c))
+		f |= C_SPECIAL;
+	return f;
+}
+
+/*
+ * The classes of the Basic Multilingual Plane, filled 256 code points at
+ * a time as text needs them: every script's letters then cost one load
+ * instead of five property lookups.
+ */
+static unsigned char bmp_class[0x10000];
+static unsigned char bmp_ready[0x100];
+
+static inline unsigned
+class_of(int32_t c)
+{
+	int32_t b, k;
+
+	if (c < 0 || c > 0xFFFF)
+		return classify(c);
+	b = c >> 8;
+	if (!bmp_ready[b]) {
+		for (k = 0; k < 0x100; k++)
+			bmp_class[b << 8 | k] = (unsigned char)classify(b << 8 | k);
+		bmp_ready[b] = 1;
+	}
+	return bmp_class[c];
+}
+
+/*
+ * One pass for all the character ratios. ASCII bytes only go into a
+ * histogram, classified once at the end; other characters are decoded and
+ * looked up as they come.
+ */
+static void
+classes(struct dm_textstats *ts)
+{
+	const unsigned char *u = (const unsigned char *)ts->s;
+	size_t hist[128] = { 0 }, i = 0, n = ts->n, nc = 0;
+	size_t na = 0, nd = 0, nu = 0, ns = 0, nx = 0;
+	unsigned f;
+	int k;
+
+	while (i < n) {
+		if (u[i] < 0x80) {
+			hist[u[i++]]++;
+			continue;
+		}
+		nc++;
+		f = class_of(next_cp(ts->s, n, &i));
+		na += f & C_ALNUM;
+		nd += (f & C_DIGIT) >> 1;
+		nu += (f & C_UPPER) >> 2;
+		ns += (f & C_SPACE) >> 3;
+		nx += (f & C_SPECIAL) >> 4;
+	}
+	for (k = 0; k < 128; k++) {
+		if (hist[k] == 0)
+			continue;
+		nc += hist[k];
+		f = classify(k);
+		na += f & C_ALNUM ? hist[k] : 0;
+		nd += f & C_DIGIT ? hist[k] : 0;
+		nu += f & C_UPPER ? hist[k] : 0;
+		ns += f & C_SPACE ? hist[k] : 0;
+		nx += f & C_SPECIAL ? hist[k] : 0;
+	}
+	ts->nchars = nc;
+	ts->nalnum = na;
+	ts->ndigit = nd;
+	ts->nupper = nu;
+	ts->nspace = ns;
+	ts->nspecial = nx;
+	ts->have |= H_CLASSES | H_LEN;
+}
+
+static double
+ratio(size_t a, size_t b)
+{
+	return b == 0 ? 0.0 : (double)a / (double)b;
+}
+
+/* ---- lines ---- */
+
+/*
+ * str.splitlines(). A line's length counts the bytes that start a code
+ * point; a separator of two or three bytes is recognized at its lead byte.
+ */
+static void
+lines(struct dm_textstats *ts)
+{
+	const unsigned char *u = (const unsigned char *)ts->s;
+	size_t i = 0, n = ts->n, nl = 0, max = 0, len = 0;
+	unsigned char c;
+	int sep;
+
+	while (i < n) {
+		c = u[i];
+		sep = 0;
+		if (c == '\n' || c == '\v' || c == '\f' ||
+		    (c >= 0x1C && c <= 0x1E))
+			sep = 1;
+		else if (c == '\r')
+			sep = i + 1 < n && u[i + 1] == '\n' ? 2 : 1;
+		else if (c == 0xC2 && i + 1 < n && u[i + 1] == 0x85)
+			sep = 2;
+		else if (c == 0xE2 && i + 2 < n && u[i + 1] == 0x80 &&
+		    (u[i + 2] == 0xA8 || u[i + 2] == 0xA9))
+			sep = 3;
+		if (sep) {
+			if (len > max)
+				max = len;
+			nl++;
+			len = 0;
+			i += (size_t)sep;
+			continue;
+		}
+		len += (c & 0xC0) != 0x80;
+		i++;
+	}
+	if (len > 0) {
+		nl++;
+		if (len > max)
+			max = len;
+	}
+	ts->nlines = nl;
+	ts->maxline = max;
+	ts->have |= H_LINES;
+}
+
+/* ---- words ---- */
+
+static inline int
+wordsep(unsigned char c)
+{
+	return c == ' ' || c == '\n' || c == '\t';
+}
+
+/* Narrows s[*b, *e) by the SPECIAL characters at both ends. */
+static void
+strip_special(const char *s, size_t *b, size_t *e)
+{
+	size_t i = *b, j = *e, k;
+	int32_t c;
+
+	while (i < j) {
+		if ((unsigned char)s[i] < 0x80) {
+			if (!isspecial_ascii((unsigned char)s[i]))
+				break;
+			i++;
+			continue;
+		}
+		k = i;
+		c = next_cp(s, j, &k);
+		if (!isspecial(c))
+			break;
+		i = k;
+	}
+	while (j > i) {
+		c = prev_cp(s, i, j, &k);
+		if (!isspecial(c))
+			break;
+		j = k;
+	}
+	*b = i;
+	*e = j;
+}
+
+/* Calls fn on each word of s[0..n), stripped, that is not empty; returns
+ * how many there were. */
+static size_t
+split_words(const char *s, size_t n,
+    void (*fn)(struct dm_textstats *, size_t, size_t), struct dm_textstats *ts)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, b, e, count = 0;
+
+	for (;;) {
+		while (i < n && wordsep(u[i]))
+			i++;
+		if (i == n)
+			break;
+		b = i;
+		while (i < n && !wordsep(u[i]))
+			i++;
+		e = i;
+		strip_special(s, &b, &e);
+		if (b < e) {
+			count++;
+			if (fn)
+				fn(ts, b, e - b);
+		}
+	}
+	return count;
+}
+
+static size_t
+nwords(struct dm_textstats *ts)
+{
+	if (!(ts->have & H_WORDS)) {
+		ts->nwords = split_words(ts->s, ts->n, NULL, ts);
+		ts->have |= H_WORDS;
+	}
+	return ts->nwords;
+}
+
+static void
+add_word(struct dm_textstats *ts, size_t off, size_t len)
+{
+	if (ts->nw == ts->wcap) {
+		ts->wcap = ts->wcap ? 2 * ts->wcap : 64;
+		ts->w = dm_xreallocarray(ts->w, ts->wcap, sizeof *ts->w);
+	}
+	ts->w[ts->nw].off = off;
+	ts->w[ts->nw].len = len;
+	ts->nw++;
+}
+
+/*
+ * DJ lower-cases each word, then strips it. Lower-casing the whole text
+ * first gives the same words: the separators are neither cased nor
+ * case-ignorable, so they end the context Python's final-sigma rule looks
+ * at, and no lower-case mapping makes or removes a separator.
+ */
+static void
+refined(struct dm_textstats *ts)
+{
+	size_t n = ts->n;
+
+	if (ts->have & H_REFINED)
+		return;
+	dm_buf_reset(&ts->low);
+	if (dm_uni_lower(ts->s, ts->n, &ts->low)) {
+		ts->ls = ts->low.buf;
+		n = ts->low.len;
+	} else
+		ts->ls = ts->s;
+	ts->nw = 0;
+	split_words(ts->ls, n, add_word, ts);
+	ts->have |= H_REFINED;
+}
+
+/* ---- n-grams ---- */
+
+static inline uint64_t
+mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xFF51AFD7ED558CCDULL;
+	h ^= h >> 33;
+	return h;
+}
+
+/* Empties the table, made at least 2 * n slots long; returns its mask. */
+static size_t
+tab_clear(struct dm_textstats *ts, size_t n)
+{
+	size_t cap = 64;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	if (cap > ts->tabcap) {
+		free(ts->tab);
+		ts->tab = dm_xreallocarray(NULL, cap, sizeof *ts->tab);
+		ts->tabcap = cap;
+	}
+	memset(ts->tab, 0, cap * sizeof *ts->tab);
+	return cap - 1;
+}
+
+/* Room for n distinct entries in freq and first. */
+static void
+distinct_room(struct dm_textstats *ts, size_t n)
+{
+	if (n <= ts->freqcap)
+		return;
+	free(ts->freq);
+	free(ts->first);
+	ts->freq = dm_xreallocarray(NULL, n, sizeof *ts->freq);
+	ts->first = dm_xreallocarray(NULL, n, sizeof *ts->first);
+	ts->freqcap = n;
+}
+
+/*
+ * Counts the n-grams of v[0..len) (len >= n): a rolling polynomial hash
+ * finds the candidates, equal sequences are confirmed element by element.
+ * The count of each distinct n-gram goes to ts->freq; returns how many
+ * are distinct.
+ */
+static size_t
+count_ngrams(struct dm_textstats *ts, const int32_t *v, size_t len, size_t n)
+{
+	const uint64_t B = 0x100000001B3ULL;
+	size_t total = len - n + 1, mask, i, j, d = 0;
+	uint64_t h = 0, top = 1, x;
+	uint32_t tag, id;
+	struct slot *t;
+
+	mask = tab_clear(ts, total);
+	t = ts->tab;
+	distinct_room(ts, total);
+	for (j = 0; j + 1 < n; j++)
+		top *= B;
+	for (j = 0; j < n; j++)
+		h = h * B + (uint32_t)v[j];
+	for (i = 0;; i++) {
+		x = mix(h);
+		tag = (uint32_t)(x >> 32);
+		for (j = x & mask;; j = (j + 1) & mask) {
+			if ((id = t[j].id) == 0) {
+				t[j].tag = tag;
+				t[j].id = (uint32_t)++d;
+				ts->freq[d - 1] = 1;
+				ts->first[d - 1] = (uint32_t)i;
+				break;
+			}
+			if (t[j].tag == tag && memcmp(v + ts->first[id - 1],
+			    v + i, n * sizeof *v) == 0) {
+				ts->freq[id - 1]++;
+				break;
+			}
+		}
+		if (i + 1 == total)
+			break;
+		h = (h - (uint32_t)v[i] * top) * B + (uint32_t)v[i + n];
+	}
+	return d;
+}
+
+static int
+cmp_desc(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x < y) - (x > y);
+}
+
+static void
+codepoints(struct dm_textstats *ts)
+{
+	size_t i = 0, k = 0;
+
+	if (ts->have & H_CP)
+		return;
+	if (ts->n > ts->cpcap) {
+		free(ts->cp);
+		ts->cpcap = ts->n;
+		ts->cp = dm_xreallocarray(NULL, ts->cpcap, sizeof *ts->cp);
+	}
+	while (i < ts->n)
+		ts->cp[k++] = next_cp(ts->s, ts->n, &i);
+	ts->ncp = k;
+	ts->have |= H_CP;
+}
+
+/*
+ * DJ character_repetition_filter: the frequencies of the character
+ * n-grams sorted in descending order; k = min(floor(sqrt(distinct)),
+ * n-grams seen more than once); the top k frequencies over all n-grams.
+ */
+static double
+char_rep(struct dm_textstats *ts, size_t n)
+{
+	size_t d, k, rep = 0, i, total;
+	unsigned long long sum = 0;
+
+	codepoints(ts);
+	if (ts->ncp < n)
+		return 0.0;
+	total = ts->ncp - n + 1;
+	if (ts->ncp > UINT32_MAX)
+		return 0.0;	/* positions are 32 bits; no text is that long */
+	d = count_ngrams(ts, ts->cp, ts->ncp, n);
+	/* only the repeated ones can be among the top k */
+	for (i = 0; i < d; i++)
+		if (ts->freq[i] > 1)
+			ts->freq[rep++] = ts->freq[i];
+	k = (size_t)sqrt((double)d);	/* int(np.sqrt(...)) */
+	if (k > rep)
+		k = rep;
+	if (k == 0)
+		return 0.0;
+	qsort(ts->freq, rep, sizeof *ts->freq, cmp_desc);
+	for (i = 0; i < k; i++)
+		sum += ts->freq[i];
+	return (double)sum / (double)total;
+}
+
+/* Interns the refined words: equal words get equal ids. */
+static void
+word_ids(struct dm_textstats *ts)
+{
+	size_t mask, i, j, d = 0;
+	const struct span *w, *o;
+	struct slot *t;
+	uint32_t tag, id;
+	uint64_t x;
+
+	if (ts->have & H_WIDS)
+		return;
+	refined(ts);
+	if (ts->nw > ts->widcap) {
+		free(ts->wid);
+		ts->widcap = ts->nw;
+		ts->wid = dm_xreallocarray(NULL, ts->widcap, sizeof *ts->wid);
+	}
+	mask = tab_clear(ts, ts->nw);
+	t = ts->tab;
+	distinct_room(ts, ts->nw);
+	for (i = 0; i < ts->nw; i++) {
+		w = &ts->w[i];
+		x = dm_hash64(ts->ls + w->off, w->len);
+		tag = (uint32_t)(x >> 32);
+		for (j = x & mask;; j = (j + 1) & mask) {
+			if ((id = t[j].id) == 0) {
+				t[j].tag = tag;
+				t[j].id = id = (uint32_t)++d;
+				ts->first[d - 1] = (uint32_t)i;
+				break;
+			}
+			o = &ts->w[ts->first[id - 1]];
+			if (t[j].tag == tag && o->len == w->len &&
+			    memcmp(ts->ls + o->off, ts->ls + w->off,
+			    w->len) == 0)
+				break;
+		}
+		ts->wid[i] = (int32_t)id;
+	}
+	ts->have |= H_WIDS;
+}
+
+/*
+ * DJ word_repetition_filter: n-grams of refined words (joined by a space,
+ * which no refined word holds, so equal n-grams are equal word
+ * sequences); the n-grams seen more than once, counted with their
+ * repeats, over all n-grams.
+ */
+static double
+word_rep(struct dm_textstats *ts, size_t n)
+{
+	size_t d, i, total;
+	unsigned long long sum = 0;
+
+	word_ids(ts);
+	if (ts->nw < n || ts->nw > UINT32_MAX)
+		return 0.0;
+	total = ts->nw - n + 1;
+	d = count_ngrams(ts, ts->wid, ts->nw, n);
+	for (i = 0; i < d; i++)
+		if (ts->freq[i] > 1)
+			sum += ts->freq[i];
+	return (double)sum / (double)total;
+}
+
+/* ---- word lists ---- */
+
+struct dm_wordset {
+	char		*kind, *lang;
+	char		*data;		/* the file, NUL at each line end */
+	struct {
+		uint64_t	h;
+		const char	*w;
+		size_t		len;
+	}		*slot;
+	size_t		 mask;
+	size_t		 nwords;
+	size_t		 maxcp;		/* longest word, in code points */
+	int		 segment;	/* a language written without spaces */
+};
+
+static struct dm_wordset **sets;
+static size_t nsets;
+
+static int
+valid_lang(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 32)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
+			return 0;
+	return 1;
+}
+
+static void
+wordset_add(struct dm_wordset *ws, const char *w, size_t len)
+{
+	uint64_t x = dm_hash64(w, len) | 1;
+	size_t j, ncp;
+
+	for (j = x & ws->mask; ws->slot[j].h; j = (j + 1) & ws->mask)
+		if (ws->slot[j].h == x && ws->slot[j].len == len &&
+		    memcmp(ws->slot[j].w, w, len) == 0)
+			return;
+	ws->slot[j].h = x;
+	ws->slot[j].w = w;
+	ws->slot[j].len = len;
+	ws->nwords++;
+	ncp = dm_utf8_count(w, len);
+	if (ncp > ws->maxcp)
+		ws->maxcp = ncp;
+}
+
+static struct dm_wordset *
+wordset_load(const char *kind, const char *lang, struct dm_buf *err)
+{
+	struct dm_buf path = DM_BUF_INIT, data = DM_BUF_INIT;
+	struct dm_wordset *ws;
+	char chunk[65536], *p, *e, *end;
+	size_t r, lines = 0, cap = 16, len;
+	FILE *fp;
+
+	dm_buf_addf(&path, "%s/wordlists/%s/%s.txt", dm_sharedir(), kind,
+	    lang);
+	if ((fp = fopen(path.buf, "rb")) == NULL) {
+		dm_buf_addf(err, "no %s list for language '%s': '%s': %s",
+		    strcmp(kind, "stopwords") == 0 ? "stop-word" :
+		    "flagged-word", lang, path.buf, strerror(errno));
+		dm_buf_free(&path);
+		return NULL;
+	}
+	while ((r = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		dm_buf_add(&data, chunk, r);
+	if (ferror(fp)) {
+		dm_buf_addf(err, "'%s': %s", path.buf, strerror(errno));
+		fclose(fp);
+		dm_buf_free(&path);
+		dm_buf_free(&data);
+		return NULL;
+	}
+	fclose(fp);
+	dm_buf_free(&path);
+	ws = dm_xcalloc(1, sizeof *ws);
+	ws->kind = dm_xstrdup(kind);
+	ws->lang = dm_xstrdup(lang);
+	len = data.len;
+	ws->data = dm_buf_detach(&data, &len);
+	for (r = 0; r < len; r++)
+		lines += ws->data[r] == '\n';
+	while (cap < 2 * (lines + 1))
+		cap *= 2;
+	ws->slot = dm_xcalloc(cap, sizeof *ws->slot);
+	ws->mask = cap - 1;
+	end = ws->data + len;
+	for (p = ws->data; p < end; p = e + 1) {
+		if ((e = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			e = end;
+		*e = '\0';
+		r = (size_t)(e - p);
+		if (r > 0 && p[r - 1] == '\r')
+			p[--r] = '\0';
+		if (r > 0)
+			wordset_add(ws, p, r);
+	}
+	ws->segment = strcmp(lang, "zh") == 0 || strcmp(lang, "ja") == 0 ||
+	    strncmp(lang, "zh-", 3) == 0 || strncmp(lang, "ja-", 3) == 0 ||
+	    strncmp(lang, "zh_", 3) == 0 || strncmp(lang, "ja_", 3) == 0;
+	return ws;
+}
+
+const struct dm_wordset *
+dm_wordset_get(const char *kind, const char *lang, struct dm_buf *err)
+{
+	struct dm_wordset *ws;
+	size_t i;
+
+	for (i = 0; i < nsets; i++)
+		if (strcmp(sets[i]->kind, kind) == 0 &&
+		    strcmp(sets[i]->lang, lang) == 0)
+			return sets[i];
+	if (!valid_lang(lang)) {
+		dm_buf_adds(err, "not a language code: '");
+		dm_buf_addquoted(err, lang, strlen(lang), 64);
+		dm_buf_addc(err, '\'');
+		return NULL;
+	}
+	/* the words are compared once refined, which needs the set */
+	if (!special_ready)
+		special_init();
+	if ((ws = wordset_load(kind, lang, err)) == NULL)
+		return NULL;
+	sets = dm_xreallocarray(sets, nsets + 1, sizeof *sets);
+	sets[nsets++] = ws;
+	return ws;
+}
+
+int
+dm_wordset_has(const struct dm_wordset *ws, const char *w, size_t n)
+{
+	uint64_t x = dm_hash64(w, n) | 1;
+	size_t j;
+
+	for (j = x & ws->mask; ws->slot[j].h; j = (j + 1) & ws->mask)
+		if (ws->slot[j].h == x && ws->slot[j].len == n &&
+		    memcmp(ws->slot[j].w, w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* Han ideographs, kana: the scripts of zh and ja, written without spaces. */
+static int
+iscjk(int32_t c)
+{
+	return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x31F0 && c <= 0x31FF) ||
+	    (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) ||
+	    (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF66 && c <= 0xFF9F) ||
+	    (c >= 0x20000 && c <= 0x3FFFF);
+}
+
+/*
+ * Chinese and Japanese put no spaces between words, so a space-split
+ * "word" is mostly a whole clause. For their lists a refined word is cut
+ * further: inside a run of Han or kana the longest list entry that starts
+ * at a character is one token, else the character alone; a run of other
+ * characters is one token. *ntok gets the tokens, the result those in ws.
+ */
+static size_t
+segment_word(const struct dm_wordset *ws, const char *s, size_t n,
+    size_t *ntok)
+{
+	size_t i = 0, j, k, best, hits = 0, toks = 0, m;
+	int32_t c;
+
+	while (i < n) {
+		j = i;
+		c = next_cp(s, n, &j);
+		if (!iscjk(c)) {
+			while (j < n) {
+				k = j;
+				if (iscjk(next_cp(s, n, &k)))
+					break;
+				j = k;
+			}
+			toks++;
+			hits += dm_wordset_has(ws, s + i, j - i);
+			i = j;
+			continue;
+		}
+		/* the longest entry made of the run's next characters */
+		best = 0;
+		k = i;
+		for (m = 0; m < ws->maxcp && k < n; m++) {
+			j = k;
+			if (!iscjk(next_cp(s, n, &j)))
+				break;
+			k = j;
+			if (dm_wordset_has(ws, s + i, k - i))
+				best = k;
+		}
+		toks++;
+		if (best) {
+			hits++;
+			i = best;
+		} else
+			next_cp(s, n, &i);
+	}
+	*ntok = toks;
+	return hits;
+}
+
+/* DJ stopwords_filter and flagged_words_filter: refined words in the
+ * list over refined words, at most 1. */
+static double
+list_ratio(struct dm_textstats *ts, const struct dm_wordset *ws)
+{
+	size_t i, hits = 0, total = 0, t;
+	const struct span *w;
+
+	refined(ts);
+	for (i = 0; i < ts->nw; i++) {
+		w = &ts->w[i];
+		if (ws->segment) {
+			hits += segment_word(ws, ts->ls + w->off, w->len, &t);
+			total += t;
+		} else {
+			hits += dm_wordset_has(ws, ts->ls + w->off, w->len);
+			total++;
+		}
+	}
+	return hits > total ? 1.0 : ratio(hits, total);
+}
+
+/* ---- values ---- */
+
+static double
+compute(struct dm_textstats *ts, int k)
+{
+	switch (k) {
+	case S_BYTES:
+		return (double)ts->n;
+	case S_LEN:
+		return (double)nchars(ts);
+	case S_WORDS:
+		return (double)nwords(ts);
+	}
+	if (k == S_LINES || k == S_MAX_LINE_LEN || k == S_AVG_LINE_LEN) {
+		if (!(ts->have & H_LINES))
+			lines(ts);
+		if (k == S_LINES)
+			return (double)ts->nlines;
+		if (k == S_MAX_LINE_LEN)
+			return (double)ts->maxline;
+		return ratio(nchars(ts), ts->nlines);
+	}
+	if (!(ts->have & H_CLASSES))
+		classes(ts);
+	switch (k) {
+	case S_ALNUM_RATIO:
+		return ratio(ts->nalnum, ts->nchars);
+	case S_DIGIT_RATIO:
+		return ratio(ts->ndigit, ts->nchars);
+	case S_SPACE_RATIO:
+		return ratio(ts->nspace, ts->nchars);
+	case S_SPECIAL_RATIO:
+		return ratio(ts->nspecial, ts->nchars);
+	case S_UPPER_RATIO:
+		return ratio(ts->nupper, ts->nchars);
+	}
+	return 0.0;
+}
+
+/* The kept (statistic, argument), made and checked on first use. */
+static struct argval *
+argval(struct dm_textstats *ts, int k, const char *arg, struct dm_buf *err)
+{
+	struct argval a;
+	size_t i;
+
+	for (i = 0; i < ts->nav; i++)
+		if (ts->av[i].stat == k && strcmp(ts->av[i].arg, arg) == 0)
+			return &ts->av[i];
+	memset(&a, 0, sizeof a);
+	a.stat = k;
+	if (stats[k].arg == DM_STATARG_INT) {
+		if (parse_n(&stats[k], arg, &a.num, err) < 0)
+			return NULL;
+	} else if ((a.ws = dm_wordset_get(listkind(k), arg, err)) == NULL)
+		return NULL;
+	a.arg = dm_xstrdup(arg);
+	ts->av = dm_xreallocarray(ts->av, ts->nav + 1, sizeof *ts->av);
+	ts->av[ts->nav] = a;
+	return &ts->av[ts->nav++];
+}
+
+int
+dm_textstats_get(struct dm_textstats *ts, const struct dm_statdef *d,
+    const char *arg, double *out, struct dm_buf *err)
+{
+	struct argval *a;
+	int k;
+
+	if ((k = statindex(d)) < 0) {
+		dm_buf_adds(err, "unknown statistic");
+		return -1;
+	}
+	if (d->arg == DM_STATARG_NONE) {
+		if (arg != NULL) {
+			dm_buf_addf(err, "%s takes no argument", d->name);
+			return -1;
+		}
+		if (ts->vgen[k] != ts->gen) {
+			ts->val[k] = compute(ts, k);
+			ts->vgen[k] = ts->gen;
+		}
+		*out = ts->val[k];
+		return 0;
+	}
+	if ((a = argval(ts, k, arg ? arg : d->argdef, err)) == NULL)
+		return -1;
+	if (a->gen != ts->gen) {
+		switch (k) {
+		case S_CHAR_REP:
+			a->v = char_rep(ts, (size_t)a->num);
+			break;
+		case S_WORD_REP:
+			a->v = word_rep(ts, (size_t)a->num);
+			break;
+		default:
+			a->v = list_ratio(ts, a->ws);
+			break;
+		}
+		a->gen = ts->gen;
+	}
+	*out = a->v;
+	return 0;
+}

@@ -1,0 +1,1348 @@
+#!/usr/bin/env bats
+# dm-filter.bats - dm-filter's options and the expression language it shares
+# with dm-map's set: literals, field paths, operators and their precedence,
+# null and type semantics, regular expressions, functions, arithmetic, and
+# the messages of a bad expression. The rules shared by every tool are in
+# common.bats; the statistics and the quality predicates have their own
+# tests (the language is tested here with len and bytes only: code points
+# and bytes of the text).
+
+load helper
+
+# truth EXPR [SAMPLE]: runs dm-filter EXPR on one sample (default
+# {"text":"héllo"}) and sets output to true when it was kept, false when it
+# was dropped; fails on any other outcome or on a message.
+truth() {
+	local sample=$2
+	[ -n "$sample" ] || sample='{"text":"héllo"}'
+	printf 'expression: %s\n' "$1" >&2	# shown when a test fails
+	run_split dm-filter "$1" <<<"$sample"
+	if [ "$status" -ne 0 ] || [ -n "$stderr" ] ||
+	    { [ -n "$output" ] && [ "$output" != "$sample" ]; }; then
+		printf 'dm-filter %s on %s: status %s\nstdout: %s\nstderr: %s\n' \
+		    "$1" "$sample" "$status" "$output" "$stderr" >&2
+		return 1
+	fi
+	if [ -n "$output" ]; then output=true; else output=false; fi
+}
+
+# value EXPR [SAMPLE]: sets output to the JSON that dm-map's set gives EXPR
+# on one sample (default {"text":"héllo"}) that has no field v; fails on a
+# message.
+value() {
+	local sample=$2 e
+	[ -n "$sample" ] || sample='{"text":"héllo"}'
+	# the expression as one double-quoted word of a dm-map script
+	e=${1//\\/\\\\}
+	e=${e//\"/\\\"}
+	printf 'expression: %s\n' "$1" >&2	# shown when a test fails
+	run_split dm-map "set v=\"$e\"" <<<"$sample"
+	if [ "$status" -ne 0 ] || [ -n "$stderr" ] ||
+	    [[ $output != '{'*',"v":'*'}' ]]; then
+		printf 'set v=%s on %s: status %s\nstdout: %s\nstderr: %s\n' \
+		    "$1" "$sample" "$status" "$output" "$stderr" >&2
+		return 1
+	fi
+	output=${output#*,\"v\":}
+	output=${output%\}}
+}
+
+# ---- selection and the options ----
+
+@test "kept samples are written byte for byte, dropped ones not at all" {
+	printf '%s\n' '{ "text" : "long enough" ,  "n":1.50, "a":"\u00e9" }' \
+	    '{"z":1,"text":"short","n":2}' \
+	    '{"n":1E2,"text":"long \"enough\"","id":12345678901234567890}' >in.jsonl
+	run_out out dm-filter 'len > 5' in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_bytes out '%s\n' '{ "text" : "long enough" ,  "n":1.50, "a":"\u00e9" }' \
+	    '{"n":1E2,"text":"long \"enough\"","id":12345678901234567890}'
+}
+
+@test "keeping none of the samples is success with empty output" {
+	printf '{"text":"a"}\n{"text":"b"}\n' >in.jsonl
+	run_out out dm-filter 'len > 5' in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_bytes out ''
+}
+
+@test "-v and --invert keep the samples for which the expression does not hold" {
+	printf '%s\n' '{"text":"long enough"}' '{"text":"short", "n":1.50}' >in.jsonl
+	for opt in -v --invert; do
+		run_split dm-filter "$opt" 'len > 5' in.jsonl
+		assert_success
+		assert_stderr ''
+		assert_output '{"text":"short", "n":1.50}'
+	done
+}
+
+@test "-f FILE reads the expression from a file, with comments and newlines" {
+	printf '%s\n' '# long English texts' 'len > 3   # at least four' \
+	    '  && meta.lang == "en"  # "#" in a comment' '' >rules.dmf
+	printf '%s\n' '{"text":"abcdef","meta":{"lang":"en"}}' \
+	    '{"text":"ab","meta":{"lang":"en"}}' \
+	    '{"text":"abcdef","meta":{"lang":"fr"}}' >in.jsonl
+	run_split dm-filter -f rules.dmf in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"abcdef","meta":{"lang":"en"}}'
+	run_split dm-filter --file=rules.dmf -v in.jsonl
+	assert_success
+	assert_output $'{"text":"ab","meta":{"lang":"en"}}\n{"text":"abcdef","meta":{"lang":"fr"}}'
+}
+
+@test "a # inside a string or a regular expression does not start a comment" {
+	truth 'meta.tag == "#1" && meta.tag =~ /^#\d/' '{"text":"x","meta":{"tag":"#1"}}'
+	assert_output true
+}
+
+@test "-f - reads the expression from standard input and the samples from files" {
+	printf '{"text":"abcdef"}\n{"text":"ab"}\n' >in.jsonl
+	run_split dm-filter -f - in.jsonl <<<'len > 3 # four or more'
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"abcdef"}'
+}
+
+@test "-f - without a file operand, or with -, is a usage error" {
+	usage=$(usage_of dm-filter)
+	for ops in '' '-' 'in.jsonl -'; do
+		printf '{"text":"abcdef"}\n' >in.jsonl
+		run_split dm-filter -f - $ops <<<'len > 3'
+		assert_status 2
+		assert_output ''
+		assert_stderr "dm-filter: -f -: the expression is read from standard input, so the samples must come from files"$'\n'"$usage"
+	done
+}
+
+@test "a missing EXPR is a usage error" {
+	usage=$(usage_of dm-filter)
+	for args in '' '-v --count'; do
+		run_split dm-filter $args </dev/null
+		assert_status 2
+		assert_output ''
+		assert_stderr "dm-filter: missing EXPR"$'\n'"$usage"
+	done
+}
+
+@test "-- ends the options, so an expression may start with a minus" {
+	printf '{"text":"abc"}\n{"text":"a"}\n' >in.jsonl
+	run_split dm-filter -- '-len < -2' in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"abc"}'
+}
+
+@test "with -f the first operand is a file, not an expression" {
+	printf 'true\n' >all.dmf
+	printf '{"text":"a"}\n' >in.jsonl
+	run_split dm-filter -f all.dmf 'len > 3' in.jsonl
+	assert_status 2
+	assert_output '{"text":"a"}'
+	assert_stderr "dm-filter: len > 3: No such file or directory"
+}
+
+@test "-f with an unreadable file exits 2 naming it, before reading input" {
+	run_split dm-filter -f nosuch.dmf <<<'{"text":"a"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-filter: nosuch.dmf: No such file or directory'
+}
+
+@test "an error in an expression file points at its name, line and column" {
+	printf '%s\n' '# rules' 'len > 3' '  && meta.lang = "en"' >bad.dmf
+	run_split dm-filter -f bad.dmf <<<'{"text":"abcdef"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: bad.dmf:3:16: unexpected '='
+	    && meta.lang = "en"
+	                 ^
+	EOF
+	printf '{"text":"abcdef"}\n' >in.jsonl
+	run_split dm-filter -f - in.jsonl <bad.dmf
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: <stdin>:3:16: unexpected '='
+	    && meta.lang = "en"
+	                 ^
+	EOF
+}
+
+@test "an empty expression, or one of only comments, is an error" {
+	printf '# nothing\n\n' >empty.dmf
+	run_split dm-filter -f empty.dmf <<<'{"text":"a"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: empty.dmf:3:1: empty expression
+	  
+	  ^
+	EOF
+	run_split dm-filter '' <<<'{"text":"a"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:1: empty expression
+	  
+	  ^
+	EOF
+}
+
+@test "--count reports the samples kept and seen on stderr at the end" {
+	printf '%s\n' '{"text":"abcdef"}' '{"text":"ab"}' '{"text":"abcd"}' >in.jsonl
+	run_split dm-filter --count 'len > 3' in.jsonl
+	assert_success
+	assert_output $'{"text":"abcdef"}\n{"text":"abcd"}'
+	assert_stderr 'dm-filter: kept 2 of 3 samples'
+	run_split dm-filter --count -v 'len > 3' in.jsonl
+	assert_success
+	assert_output '{"text":"ab"}'
+	assert_stderr 'dm-filter: kept 1 of 3 samples'
+	run_split dm-filter --count 'len > 3' </dev/null
+	assert_success
+	assert_stderr 'dm-filter: kept 0 of 0 samples'
+}
+
+@test "--mark keeps every sample and sets the field to true or false" {
+	printf '%s\n' '{ "text" : "abcdef" , "n" : 1.50, "a":"\u00e9" }' '{"text":"ab"}' >in.jsonl
+	run_split dm-filter --mark keep 'len > 3' in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output $'{"text":"abcdef","n":1.50,"a":"\\u00e9","keep":true}\n{"text":"ab","keep":false}'
+	run_split dm-filter --count --mark keep 'len > 3' in.jsonl
+	assert_success
+	assert_stderr 'dm-filter: kept 1 of 2 samples'
+}
+
+@test "--mark with -v records the inverted verdict" {
+	printf '%s\n' '{"text":"abcdef"}' '{"text":"ab"}' >in.jsonl
+	run_split dm-filter -v --mark keep 'len > 3' in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output $'{"text":"abcdef","keep":false}\n{"text":"ab","keep":true}'
+}
+
+@test "--mark with a dotted path sets a nested field, creating the objects" {
+	printf '%s\n' '{"text":"abcdef","meta":{"a":1}}' '{"text":"ab"}' >in.jsonl
+	run_split dm-filter --mark meta.ok 'len > 3' in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output $'{"text":"abcdef","meta":{"a":1,"ok":true}}\n{"text":"ab","meta":{"ok":false}}'
+	run_split dm-filter --mark meta.q.ok 'len > 3' in.jsonl
+	assert_success
+	assert_output $'{"text":"abcdef","meta":{"a":1,"q":{"ok":true}}}\n{"text":"ab","meta":{"q":{"ok":false}}}'
+}
+
+@test "--mark replaces a field that exists, in its place" {
+	run_split dm-filter --mark n 'len > 3' <<<'{"n":7,"text":"abcdef","z":0}'
+	assert_success
+	assert_stderr ''
+	assert_output '{"n":true,"text":"abcdef","z":0}'
+}
+
+@test "--mark into a field that is not an object rejects the sample" {
+	printf '%s\n' '{"text":"abcdef","m":{}}' '{"text":"ab","m":3}' '{"text":"abc"}' >in.jsonl
+	run_split dm-filter --mark m.ok 'len > 3' in.jsonl
+	assert_status 2
+	assert_output '{"text":"abcdef","m":{"ok":true}}'
+	assert_stderr "dm-filter: in.jsonl:2: field 'm' is not an object"
+	run_split dm-filter --on-error=skip --mark m.ok 'len > 3' in.jsonl
+	assert_status 1
+	assert_output $'{"text":"abcdef","m":{"ok":true}}\n{"text":"abc","m":{"ok":false}}'
+	assert_stderr <<-'EOF'
+	dm-filter: in.jsonl:2: field 'm' is not an object
+	dm-filter: 1 of 3 samples rejected
+	EOF
+}
+
+@test "--mark with an empty field name is a usage error" {
+	run_split dm-filter --mark '' true </dev/null
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-filter: --mark: the field name is empty"$'\n'"$(usage_of dm-filter)"
+}
+
+@test "a marked sample is written compactly, keys in their original order" {
+	printf '%s\n' '{ "z" : 1 , "x" : 0 , "s" : "a  b , c \" d" , "a" : { "k" : [ 1 , "v v" , { } ] } , "m" : null }' >in.jsonl
+	run_out out dm-filter --mark ok true in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_bytes out '%s\n' '{"z":1,"x":0,"s":"a  b , c \" d","a":{"k":[1,"v v",{}]},"m":null,"ok":true}'
+}
+
+@test "a marked 50 MB line is written whole" {
+	big() {
+		printf '{"text":"'
+		head -c 50000000 /dev/zero | tr '\0' 'a'
+		printf '"%s}\n' "$1"
+	}
+	big '' >huge.jsonl
+	big ',"ok":true' >want.jsonl
+	run_out out dm-filter --mark ok 'len > 1' huge.jsonl
+	assert_success
+	assert_stderr ''
+	[ "$(md5sum <out)" = "$(md5sum <want.jsonl)" ]
+}
+
+@test "-k chooses the text field that the statistics measure" {
+	printf '%s\n' '{"text":"abcdef","body":"ab"}' '{"text":"ab","body":"abcdef"}' >in.jsonl
+	for opt in -k --key; do
+		run_split dm-filter "$opt" body 'len > 3' in.jsonl
+		assert_success
+		assert_stderr ''
+		assert_output '{"text":"ab","body":"abcdef"}'
+	done
+	run_split dm-filter -k meta.body 'len > 3' <<<'{"text":"abcdef","meta":{"body":"abcdef"}}'
+	assert_success
+	assert_output '{"text":"abcdef","meta":{"body":"abcdef"}}'
+}
+
+@test "compressed operands and standard input are read transparently" {
+	printf '%s\n' '{"text":"abcdef", "n":1.50}' '{"text":"ab"}' >plain.jsonl
+	gzip -c plain.jsonl >in.jsonl.gz
+	zstd -q -c plain.jsonl >in.jsonl.zst
+	for f in in.jsonl.gz in.jsonl.zst; do
+		run_split dm-filter 'len > 3' "$f"
+		assert_success
+		assert_stderr ''
+		assert_output '{"text":"abcdef", "n":1.50}'
+		run_split dm-filter 'len > 3' <"$f"
+		assert_success
+		assert_output '{"text":"abcdef", "n":1.50}'
+	done
+}
+
+# ---- the text field ----
+
+@test "a statistic on a sample without the text field rejects it" {
+	printf '%s\n' '{"text":"abcdef"}' '{"body":"abcdef"}' '{"text":"abcd"}' >in.jsonl
+	run_split dm-filter 'len > 3' in.jsonl
+	assert_status 2
+	assert_output '{"text":"abcdef"}'
+	assert_stderr "dm-filter: in.jsonl:2: field 'text' is missing"
+	run_split dm-filter --on-error=skip --rejects rej.jsonl 'len > 3' in.jsonl
+	assert_status 1
+	assert_output $'{"text":"abcdef"}\n{"text":"abcd"}'
+	assert_stderr <<-'EOF'
+	dm-filter: in.jsonl:2: field 'text' is missing
+	dm-filter: 1 of 3 samples rejected
+	EOF
+	assert_bytes rej.jsonl '%s\n' \
+	    '{"file":"in.jsonl","line":2,"reason":"field '\''text'\'' is missing","raw":"{\"body\":\"abcdef\"}"}'
+}
+
+@test "a text field that is not a string is rejected when a statistic needs it" {
+	run_split dm-filter 'bytes > 0' <<<'{"text":["abc"]}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-filter: <stdin>:1: field 'text' is not a string"
+}
+
+@test "the functions that default to the text need it too" {
+	for e in 'contains("b")' 'startswith("a")' 'endswith("c")' 'lower() == "abc"'; do
+		run_split dm-filter "$e" <<<'{"body":"abc"}'
+		assert_status 2
+		assert_output ''
+		assert_stderr "dm-filter: <stdin>:1: field 'text' is missing"
+	done
+}
+
+@test "an expression that never reaches the text does not need it" {
+	printf '%s\n' '{"body":"abc"}' '{"text":"abcdef"}' '{"text":"ab"}' >in.jsonl
+	run_split dm-filter 'has(body) || len > 3' in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output $'{"body":"abc"}\n{"text":"abcdef"}'
+	run_split dm-filter 'has(text) && len > 3' in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"abcdef"}'
+	run_split dm-filter 'len(body) == 3' in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output '{"body":"abc"}'
+}
+
+# ---- precedence ----
+
+@test "! binds more loosely than a comparison" {
+	truth '!meta.lang == "zh"' '{"text":"x","meta":{"lang":"en"}}'
+	assert_output true
+	truth '!meta.lang == "zh"' '{"text":"x","meta":{"lang":"zh"}}'
+	assert_output false
+	truth '!len > 3'
+	assert_output false
+	truth '!text =~ /z/'
+	assert_output true
+}
+
+@test "! binds more tightly than && and ||" {
+	truth '!false && false'
+	assert_output false
+	truth '!true || true'
+	assert_output true
+	truth '!!true'
+	assert_output true
+}
+
+@test "&& binds more tightly than ||" {
+	truth 'true || false && false'
+	assert_output true
+	truth 'false && false || true'
+	assert_output true
+	truth 'false && (false || true)'
+	assert_output false
+}
+
+@test "* / % bind more tightly than + and -, and both associate to the left" {
+	value '1 + 2 * 3'
+	assert_output 7
+	value '(1 + 2) * 3'
+	assert_output 9
+	value '10 - 2 - 3'
+	assert_output 5
+	value '2 * 3 % 4'
+	assert_output 2
+	value '8 / 4 / 2'
+	assert_output 1.0
+	value '1 + 6 / 4'
+	assert_output 2.5
+}
+
+@test "unary minus binds more tightly than * and %" {
+	value '-1 % 3'
+	assert_output 2
+	value '-2 * 3'
+	assert_output -6
+	value '2 - -1'
+	assert_output 3
+	value '- -2'
+	assert_output 2
+	value '-len'
+	assert_output -5
+	value '-(1 + 2) * 2'
+	assert_output -6
+}
+
+@test "arithmetic binds more tightly than comparisons and in" {
+	truth '1 + 1 == 2'
+	assert_output true
+	truth '2 * 3 > 5 && 10 - 4 < 7'
+	assert_output true
+	truth '1 + 1 in [2]'
+	assert_output true
+	truth '0 > -1 * 2'
+	assert_output true
+}
+
+# ---- literals ----
+
+@test "integer and real literals" {
+	value '42'
+	assert_output 42
+	value '0'
+	assert_output 0
+	value '1.5'
+	assert_output 1.5
+	value '2.50'
+	assert_output 2.5
+	value '.5'
+	assert_output 0.5
+	value '1.0'
+	assert_output 1.0
+	value '1e3'
+	assert_output 1000.0
+	value '2.5E-1'
+	assert_output 0.25
+}
+
+@test "strings in either quote, with escapes" {
+	value '"say \"hi\""'
+	assert_output '"say \"hi\""'
+	value "'it\\'s'"
+	assert_output '"it'\''s"'
+	value "'a \"b\"'"
+	assert_output '"a \"b\""'
+	value '"a\nb\tc\\d\/e"'
+	assert_output '"a\nb\tc\\d/e"'
+	value '"caf\u00e9"'
+	assert_output '"café"'
+	value "'\\u00C9t\\u00e9'"
+	assert_output '"Été"'
+	truth '"\u00e9" == "é"'
+	assert_output true
+}
+
+@test "a surrogate pair escape is one character" {
+	value '"\ud83d\ude00"'
+	assert_output '"😀"'
+}
+
+@test "true, false and null" {
+	value 'true'
+	assert_output true
+	value 'false'
+	assert_output false
+	value 'null'
+	assert_output null
+	truth 'true'
+	assert_output true
+	truth 'false'
+	assert_output false
+	truth 'null'
+	assert_output false
+}
+
+@test "array literals" {
+	value '[1, 2.5, "s", true, null, [3, []]]'
+	assert_output '[1,2.5,"s",true,null,[3,[]]]'
+	value '[]'
+	assert_output '[]'
+	value '[len, len + 1, "x" + "y"]'
+	assert_output '[5,6,"xy"]'
+}
+
+@test "a value is true when it is true, a non-zero number, a non-empty string, an array or an object" {
+	s='{"text":"x","t":true,"f":false,"one":1,"zero":0,"r":0.0,"s":"a","e":"","a":[],"o":{},"n":null}'
+	for e in t one s a o; do
+		truth "$e" "$s"
+		assert_output true
+	done
+	for e in f zero r e n nosuch; do
+		truth "$e" "$s"
+		assert_output false
+	done
+}
+
+# ---- field paths ----
+
+@test "dotted paths reach nested fields" {
+	s='{"text":"x","meta":{"lang":"en","src":{"host":"a.org"}}}'
+	truth 'meta.lang == "en" && meta.src.host == "a.org"' "$s"
+	assert_output true
+	value 'meta.src' "$s"
+	assert_output '{"host":"a.org"}'
+	value 'meta.src.host' "$s"
+	assert_output '"a.org"'
+}
+
+@test "a key with spaces, dots or quotes is written .[\"key\"]" {
+	s='{"text":"x","key with spaces":{"z":3},"a.b":1,"a":{"b":2},"q\"k":4}'
+	value '.["key with spaces"]' "$s"
+	assert_output '{"z":3}'
+	value '.["key with spaces"].z' "$s"
+	assert_output 3
+	value '.["a.b"]' "$s"
+	assert_output 1
+	value 'a.b' "$s"
+	assert_output 2
+	value 'a["b"]' "$s"
+	assert_output 2
+	value ".['q\"k']" "$s"
+	assert_output 4
+}
+
+@test "array elements are reached by index, nested ones too" {
+	s='{"text":"x","tags":["a","b"],"m":{"t":[[1,2],[3,{"k":"v"}]]}}'
+	value 'tags[0]' "$s"
+	assert_output '"a"'
+	value 'tags[1]' "$s"
+	assert_output '"b"'
+	value 'tags[2]' "$s"
+	assert_output null
+	value 'm.t[1][0]' "$s"
+	assert_output 3
+	value 'm.t[1][1].k' "$s"
+	assert_output '"v"'
+	value 'm.t[0]' "$s"
+	assert_output '[1,2]'
+	value 'm[0]' "$s"
+	assert_output null
+}
+
+@test "a leading dot names a field even where a statistic has the name" {
+	s='{"text":"héllo","len":3,"bytes":"b"}'
+	value '.len' "$s"
+	assert_output 3
+	value 'len' "$s"
+	assert_output 5
+	value '.bytes' "$s"
+	assert_output '"b"'
+	value 'bytes' "$s"
+	assert_output 6
+}
+
+@test "a field after a dot may be named like a keyword" {
+	s='{"text":"x","m":{"in":1,"true":2,"null":3}}'
+	value 'm.in + m.true + m.null' "$s"
+	assert_output 6
+}
+
+# ---- null and types ----
+
+@test "a missing field is null" {
+	truth 'nosuch == null && meta.nosuch == null && tags[9] == null' '{"text":"x","meta":{},"tags":[]}'
+	assert_output true
+	value 'nosuch'
+	assert_output null
+	value 'nosuch.deeper[3]'
+	assert_output null
+}
+
+@test "null equals null and nothing else" {
+	truth 'null == null'
+	assert_output true
+	truth 'n == null' '{"text":"x","n":null}'
+	assert_output true
+	for e in 'null == false' 'null == 0' 'null == ""' 'null == []'; do
+		truth "$e"
+		assert_output false
+	done
+	truth 'null != 1'
+	assert_output true
+	truth 'nosuch != "en"'
+	assert_output true
+}
+
+@test "ordering with null is false, never an error" {
+	for e in 'null < 1' 'null > 1' 'null <= 1' 'null >= 1' '1 < null' 'nosuch >= 0' 'null <= null' 'null < "a"'; do
+		truth "$e"
+		assert_output false
+	done
+	truth '!(nosuch < 1)'
+	assert_output true
+}
+
+@test "== across types is false, without a message" {
+	for e in '1 == "1"' 'true == 1' '0 == false' '"" == false' '"true" == true' '[1] == 1'; do
+		truth "$e"
+		assert_output false
+	done
+	truth '1 != "1"'
+	assert_output true
+}
+
+@test "numbers are equal by value, whatever their form" {
+	s='{"text":"x","a":1.50,"b":1E0,"c":100}'
+	truth 'a == 1.5 && b == 1 && c == 1e2 && 1 == 1.0' "$s"
+	assert_output true
+}
+
+@test "strings are equal by their characters, escaped or not" {
+	s='{"text":"x","g":"é","h":"\u00e9"}'
+	truth 'g == h && h == "é" && g == "\u00e9"' "$s"
+	assert_output true
+}
+
+@test "arrays and objects are equal by value, whatever their spacing" {
+	s='{"text":"x","a":[1,2],"b":[1, 2],"c":{"k":1},"d":{ "k" : 1 }}'
+	for e in 'a == a' 'a == [1,2]' '[1,2] == a' 'a == b' 'c == d' '[1, "x"] == [1, "x"]'; do
+		truth "$e" "$s"
+		assert_output true
+	done
+	truth 'a == [2,1]' "$s"
+	assert_output false
+}
+
+@test "strings order by their bytes" {
+	for e in '"a" < "b"' '"ab" > "a"' '"B" < "a"' '"é" > "z"' '"a" <= "a"'; do
+		truth "$e"
+		assert_output true
+	done
+}
+
+@test "comparing a string with a number is false, reported once with its place" {
+	printf '%s\n' '{"text":"a","n":"5"}' '{"text":"b","n":3}' '{"text":"c","n":"7"}' >in.jsonl
+	run_split dm-filter 'n < 4' in.jsonl
+	assert_success
+	assert_output '{"text":"b","n":3}'
+	assert_stderr <<-'EOF'
+	dm-filter: in.jsonl:1: expression:1:3: cannot compare a string with a number
+	  n < 4
+	    ^
+	EOF
+	run_split dm-filter 'len > 0 && 4 >= n' <in.jsonl
+	assert_success
+	assert_output '{"text":"b","n":3}'
+	assert_stderr <<-'EOF'
+	dm-filter: <stdin>:1: expression:1:14: cannot compare a string with a number
+	  len > 0 && 4 >= n
+	               ^
+	EOF
+}
+
+@test "a type error in an expression file gives the file's line" {
+	printf '# rules\nlen > 0 &&\n\tn < 4\n' >r.dmf
+	printf '%s\n' '{"text":"a","n":3}' '{"text":"b","n":"5"}' >in.jsonl
+	run_split dm-filter -f r.dmf in.jsonl
+	assert_success
+	assert_output '{"text":"a","n":3}'
+	assert_stderr "$(printf '%s\n' 'dm-filter: in.jsonl:2: r.dmf:3:4: cannot compare a string with a number' $'  \tn < 4' $'  \t  ^')"
+}
+
+@test "arithmetic on a string and a number is null, reported once" {
+	printf '%s\n' '{"text":"a","n":"5"}' '{"text":"b","n":3}' '{"text":"c","n":"7"}' >in.jsonl
+	run_split dm-filter 'n + 1 == null' in.jsonl
+	assert_success
+	assert_output $'{"text":"a","n":"5"}\n{"text":"c","n":"7"}'
+	assert_stderr <<-'EOF'
+	dm-filter: in.jsonl:1: expression:1:3: arithmetic on a string and a number
+	  n + 1 == null
+	    ^
+	EOF
+}
+
+# ---- in ----
+
+@test "in finds a value in an array literal" {
+	truth 'meta.lang in ["en", "de"]' '{"text":"x","meta":{"lang":"de"}}'
+	assert_output true
+	truth 'meta.lang in ["en", "de"]' '{"text":"x","meta":{"lang":"fr"}}'
+	assert_output false
+	truth 'nosuch in ["en", null]'
+	assert_output true
+	truth '2 in [1, 1 + 1]'
+	assert_output true
+	truth '"2" in [1, 2]'
+	assert_output false
+	truth '1 in []'
+	assert_output false
+}
+
+@test "in finds a value in an array field" {
+	s='{"text":"x","tags":["a", "\u00e9", 3, null, true, 1.50, [1]],"e":[]}'
+	for e in '"a" in tags' '"é" in tags' '3 in tags' '1.5 in tags' 'null in tags' 'true in tags'; do
+		truth "$e" "$s"
+		assert_output true
+	done
+	for e in '"3" in tags' 'false in tags' '"b" in tags' '"a" in e' '"a" in nosuch'; do
+		truth "$e" "$s"
+		assert_output false
+	done
+}
+
+@test "in finds a substring in a string" {
+	s='{"text":"Hello World","w":"World"}'
+	for e in '"World" in text' 'w in text' '"" in text' '"lo W" in "Hello World"'; do
+		truth "$e" "$s"
+		assert_output true
+	done
+	for e in '"world" in text' '1 in "a1"' '"Hello World!" in text'; do
+		truth "$e" "$s"
+		assert_output false
+	done
+}
+
+# ---- regular expressions ----
+
+@test "=~ matches a regular expression and !~ its negation" {
+	s='{"text":"Hello World","meta":{"lang":"en-GB"}}'
+	truth 'text =~ /o W/' "$s"
+	assert_output true
+	truth 'text =~ /^World/' "$s"
+	assert_output false
+	truth 'text !~ /^World/' "$s"
+	assert_output true
+	truth 'meta.lang =~ /^en(-|$)/ && meta.lang !~ /US/' "$s"
+	assert_output true
+	truth 'lower(text) =~ /^hello/' "$s"
+	assert_output true
+}
+
+@test "regex flag i ignores case, Unicode case too" {
+	s='{"text":"Hello ÉTÉ"}'
+	truth 'text =~ /hello/' "$s"
+	assert_output false
+	truth 'text =~ /hello été/i' "$s"
+	assert_output true
+	truth 'text =~ /HELLO été/iu' "$s"
+	assert_output true
+}
+
+@test "regex flag m lets ^ and \$ match at line ends" {
+	s='{"text":"first\nsecond line"}'
+	truth 'text =~ /^second/' "$s"
+	assert_output false
+	truth 'text =~ /^second/m && text =~ /first$/m' "$s"
+	assert_output true
+}
+
+@test "regex flag s lets . match a newline" {
+	s='{"text":"first\nsecond"}'
+	truth 'text =~ /first.second/' "$s"
+	assert_output false
+	truth 'text =~ /first.second/s' "$s"
+	assert_output true
+}
+
+@test "regex flag x ignores white space in the pattern" {
+	s='{"text":"Hello World"}'
+	truth 'text =~ /H e l l o \  W/' "$s"
+	assert_output false
+	truth 'text =~ /H e l l o \  W/x' "$s"
+	assert_output true
+	truth 'text =~ /^hello\sworld$/ix' "$s"
+	assert_output true
+}
+
+@test "\\/ in a regular expression is a slash" {
+	s='{"text":"see a/b c"}'
+	truth 'text =~ /a\/b/' "$s"
+	assert_output true
+	truth 'text !~ /a\/b/' "$s"
+	assert_output false
+	truth 'text =~ /^\S+\s\w\/\w/' "$s"
+	assert_output true
+}
+
+@test "=~ on a value that is not a string is false, and !~ true" {
+	s='{"text":"x","n":5,"a":["5"],"b":true}'
+	for e in 'n =~ /5/' 'a =~ /5/' 'b =~ /true/' 'nosuch =~ /^/'; do
+		truth "$e" "$s"
+		assert_output false
+	done
+	for e in 'n !~ /5/' 'nosuch !~ /x/'; do
+		truth "$e" "$s"
+		assert_output true
+	done
+}
+
+@test "a regular expression that does not compile is an error with PCRE2's message" {
+	run_split dm-filter 'text =~ /a(b/' <<<'{"text":"ab"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:9: missing closing parenthesis at offset 3
+	  text =~ /a(b/
+	          ^
+	EOF
+}
+
+@test "an unknown regex flag is an error" {
+	run_split dm-filter 'text =~ /a/iq' <<<'{"text":"ab"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:9: unknown regex flag 'q' (expected i, m, s, x or u)
+	  text =~ /a/iq
+	          ^
+	EOF
+}
+
+@test "=~ needs a /regex/ after it, closed on its line" {
+	run_split dm-filter 'text =~ "a"' <<<'{"text":"ab"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:9: expected a regular expression /.../ here
+	  text =~ "a"
+	          ^
+	EOF
+	run_split dm-filter 'text !~ /ab' <<<'{"text":"ab"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:9: unterminated regular expression
+	  text !~ /ab
+	          ^
+	EOF
+}
+
+# ---- functions ----
+
+@test "has tells a field that exists, even as null, from a missing one" {
+	s='{"text":"x","meta":{"lang":"en","n":null},"tags":["a"]}'
+	for e in 'has(meta)' 'has(meta.lang)' 'has(meta.n)' 'has(tags[0])' 'has(.["text"])'; do
+		truth "$e" "$s"
+		assert_output true
+	done
+	for e in 'has(nosuch)' 'has(meta.nosuch)' 'has(tags[1])' 'has(meta.lang.x)'; do
+		truth "$e" "$s"
+		assert_output false
+	done
+}
+
+@test "len(path) counts the characters of a string field" {
+	s='{"text":"x","title":"Ünïcödé wörld","d":"e\u0301","cjk":"日本語😀"}'
+	value 'len(title)' "$s"
+	assert_output 13
+	value 'len(d)' "$s"
+	assert_output 2
+	value 'len(cjk)' "$s"
+	assert_output 4
+	value 'len(text)' "$s"
+	assert_output 1
+	value 'len("héllo")' "$s"
+	assert_output 5
+}
+
+@test "len(path) counts the elements of an array" {
+	s='{"text":"x","tags":["a", "b",[1,2]],"e":[ ]}'
+	value 'len(tags)' "$s"
+	assert_output 3
+	value 'len(e)' "$s"
+	assert_output 0
+	value 'len([1, 2])' "$s"
+	assert_output 2
+}
+
+@test "len(path) of a number, an object or a missing field is null" {
+	s='{"text":"x","n":12,"o":{"a":1}}'
+	for e in 'len(n)' 'len(o)' 'len(nosuch)'; do
+		value "$e" "$s"
+		assert_output null
+	done
+}
+
+@test "len and bytes alone measure the text in characters and bytes" {
+	s='{"text":"héllo 日本"}'
+	value 'len' "$s"
+	assert_output 8
+	value 'bytes' "$s"
+	assert_output 13
+	value 'len()' "$s"
+	assert_output 8
+}
+
+@test "lower lowercases a string, accents too, and the text without an argument" {
+	s='{"text":"ÉTÉ Grec","t":"HÉllo"}'
+	value 'lower(t)' "$s"
+	assert_output '"héllo"'
+	value 'lower()' "$s"
+	assert_output '"été grec"'
+	value 'lower(3)' "$s"
+	assert_output null
+}
+
+@test "startswith, endswith and contains take a string, or default to the text" {
+	s='{"text":"Hello World","title":"Ünï wörld"}'
+	for e in 'startswith(title, "Ünï")' 'endswith(title, "wörld")' 'contains(title, "ï w")' \
+	    'startswith("Hel")' 'endswith("rld")' 'contains("lo W")' \
+	    'startswith(title, "")' 'contains("")' 'endswith(title, title)'; do
+		truth "$e" "$s"
+		assert_output true
+	done
+	for e in 'startswith(title, "ünï")' 'endswith(title, "Ünï")' 'contains(title, "x")' \
+	    'startswith("World")' 'endswith("Hello")' 'contains("world")' \
+	    'startswith(title, "Ünï wörld!")' 'contains(nosuch, "a")' 'startswith(3, "3")'; do
+		truth "$e" "$s"
+		assert_output false
+	done
+}
+
+@test "num reads a number from a string, null when there is none" {
+	s='{"text":"x","a":"12","b":" 4.5 ","c":"12abc"}'
+	value 'num(" 42 ")' "$s"
+	assert_output 42
+	value 'num(a) + 1' "$s"
+	assert_output 13
+	value 'num(b)' "$s"
+	assert_output 4.5
+	value 'num("-1e3")' "$s"
+	assert_output -1000.0
+	value 'num(7)' "$s"
+	assert_output 7
+	value 'num(true)' "$s"
+	assert_output 1
+	for e in 'num(c)' 'num("")' 'num("  ")' 'num("abc")' 'num("nan")' 'num("inf")' 'num(null)' 'num(nosuch)'; do
+		value "$e" "$s"
+		assert_output null
+	done
+}
+
+@test "str writes a value as a string" {
+	s='{"text":"x","o":{ "k" : [1, 2.50] },"a":[ "x" ]}'
+	value 'str(15)' "$s"
+	assert_output '"15"'
+	value 'str(1.5)' "$s"
+	assert_output '"1.5"'
+	value 'str(6 / 2)' "$s"
+	assert_output '"3.0"'
+	value 'str("s")' "$s"
+	assert_output '"s"'
+	value 'str(true)' "$s"
+	assert_output '"true"'
+	value 'str(null)' "$s"
+	assert_output '"null"'
+	value 'str(o)' "$s"
+	assert_output '"{\"k\":[1,2.50]}"'
+	value 'str(a)' "$s"
+	assert_output '"[\"x\"]"'
+	value 'str(len) + "/" + str(bytes)' "$s"
+	assert_output '"1/1"'
+}
+
+@test "str writes an array literal as JSON" {
+	value 'str([1, "x", null])'
+	assert_output '"[1,\"x\",null]"'
+}
+
+# ---- arithmetic ----
+
+@test "arithmetic on integers gives integers" {
+	value '2 + 3'
+	assert_output 5
+	value 'len + 1'
+	assert_output 6
+	value '7 - 10'
+	assert_output -3
+	value '2 * 3'
+	assert_output 6
+	value 'n * 2' '{"text":"x","n":21}'
+	assert_output 42
+}
+
+@test "arithmetic with a real gives a real" {
+	value '1.5 + 1'
+	assert_output 2.5
+	value '1.0 + 1'
+	assert_output 2.0
+	value 'n * 2' '{"text":"x","n":1.50}'
+	assert_output 3.0
+	value '0.1 + 0.2'
+	assert_output 0.30000000000000004
+}
+
+@test "/ always gives a real" {
+	value '6 / 2'
+	assert_output 3.0
+	value '7 / 2'
+	assert_output 3.5
+	value 'bytes / len'
+	assert_output 1.2
+	value '-1 / 4'
+	assert_output -0.25
+}
+
+@test "% takes the sign of the divisor, as in Python" {
+	value '7 % 3'
+	assert_output 1
+	value '-7 % 3'
+	assert_output 2
+	value '7 % -3'
+	assert_output -2
+	value '-7 % -3'
+	assert_output -1
+	value '6 % 3'
+	assert_output 0
+	value '7.5 % 2'
+	assert_output 1.5
+	value '-7.5 % 2'
+	assert_output 0.5
+}
+
+@test "division and remainder by zero are null" {
+	for e in '1 / 0' '0 / 0' '1 % 0' '1.5 / 0.0' 'len / (len - len)'; do
+		value "$e"
+		assert_output null
+	done
+	truth '1 / 0 > 0 || 1 / 0 <= 0'
+	assert_output false
+}
+
+@test "arithmetic with null or a boolean is null" {
+	for e in 'nosuch + 1' '1 - null' 'true * 2' '-nosuch' '-"a"'; do
+		value "$e"
+		assert_output null
+	done
+}
+
+@test "+ joins strings" {
+	value '"ab" + "cd"'
+	assert_output '"abcd"'
+	value 'meta.lang + "-" + lower("X")' '{"text":"x","meta":{"lang":"en"}}'
+	assert_output '"en-x"'
+	value '"é" + ""'
+	assert_output '"é"'
+	truth 'text + "!" == "héllo!"'
+	assert_output true
+}
+
+# ---- expressions that do not parse ----
+
+@test "a value missing after an operator points at its column" {
+	run_split dm-filter 'len > && words' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:7: expected a value after '>'
+	  len > && words
+	        ^
+	EOF
+	run_split dm-filter 'len > 1 &&' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:11: expected a value after '&&'
+	  len > 1 &&
+	            ^
+	EOF
+	run_split dm-filter '!' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:2: expected a value after '!'
+	  !
+	   ^
+	EOF
+}
+
+@test "an unterminated string is an error at its opening quote" {
+	run_split dm-filter 'meta.lang == "en' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:14: unterminated string
+	  meta.lang == "en
+	               ^
+	EOF
+}
+
+@test "a bad escape in a string is an error at the backslash" {
+	run_split dm-filter 'text == "a\qb"' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:11: invalid escape in string
+	  text == "a\qb"
+	            ^
+	EOF
+	run_split dm-filter 'text == "\u00g9"' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:10: invalid \u escape
+	  text == "\u00g9"
+	           ^
+	EOF
+}
+
+@test "unbalanced parentheses are errors" {
+	run_split dm-filter 'words > 1 && (len > 2' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:22: expected ')' to close the '(' at column 14
+	  words > 1 && (len > 2
+	                       ^
+	EOF
+	run_split dm-filter 'len > 1)' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:8: unexpected ')'
+	  len > 1)
+	         ^
+	EOF
+}
+
+@test "an unknown function is an error, with a suggestion when one is close" {
+	run_split dm-filter 'lenn(text) > 1' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:1: unknown function 'lenn'; did you mean 'len'?
+	  lenn(text) > 1
+	  ^
+	EOF
+	run_split dm-filter 'len > 1 && lowr(text) == "a"' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:12: unknown function 'lowr'; did you mean 'lower'?
+	  len > 1 && lowr(text) == "a"
+	             ^
+	EOF
+}
+
+@test "a predicate that does not exist is an error" {
+	run_split dm-filter 'zzyzx()' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:1: unknown function 'zzyzx'
+	  zzyzx()
+	  ^
+	EOF
+}
+
+@test "an operator that is not a filter is no predicate" {
+	run_split dm-filter 'len > 1 && upper()' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:12: 'upper' is a map operator, not a predicate
+	  len > 1 && upper()
+	             ^
+	EOF
+}
+
+@test "comparisons do not chain" {
+	run_split dm-filter '1 < 2 < 3' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:7: comparisons do not chain; use && or parentheses
+	  1 < 2 < 3
+	        ^
+	EOF
+	run_split dm-filter 'a == b != c' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:8: comparisons do not chain; use && or parentheses
+	  a == b != c
+	         ^
+	EOF
+	truth '(1 < 2) == true'
+	assert_output true
+}
+
+@test "a dot alone, or a dot with no name after it, is an error" {
+	run_split dm-filter '.' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:2: expected a field name after '.'
+	  .
+	   ^
+	EOF
+	run_split dm-filter 'meta. == 1' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:7: expected a field name after '.'
+	  meta. == 1
+	        ^
+	EOF
+}
+
+@test "a bad index is an error" {
+	run_split dm-filter 'tags[x] == 1' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:6: expected an index or a quoted key inside '[ ]'
+	  tags[x] == 1
+	       ^
+	EOF
+	run_split dm-filter 'tags[1 == 1' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:8: expected ']'
+	  tags[1 == 1
+	         ^
+	EOF
+}
+
+@test "a stray token is an error naming it" {
+	run_split dm-filter 'len > 1 words' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:9: unexpected 'words'
+	  len > 1 words
+	          ^
+	EOF
+	run_split dm-filter 'len @ 3' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:5: unexpected '@'
+	  len @ 3
+	      ^
+	EOF
+}
+
+@test "a non-ASCII character where a value belongs is named whole" {
+	run_split dm-filter 'é > 1' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:1: expected a value, not 'é'
+	  é > 1
+	  ^
+	EOF
+}
+
+@test "the column counts bytes, as every dm message does; the caret characters" {
+	run_split dm-filter 'meta.t == "été" &&' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:21: expected a value after '&&'
+	  meta.t == "été" &&
+	                    ^
+	EOF
+}
+
+@test "a function called with the wrong arguments is an error" {
+	run_split dm-filter 'has(1)' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:1: has() takes a field path
+	  has(1)
+	  ^
+	EOF
+	run_split dm-filter 'len(a, b) > 1' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:1: len() takes 1 argument
+	  len(a, b) > 1
+	  ^
+	EOF
+	run_split dm-filter 'startswith()' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:1: startswith() takes 2 arguments
+	  startswith()
+	  ^
+	EOF
+	run_split dm-filter 'lower(x=1) == "a"' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:9: lower() takes no named arguments
+	  lower(x=1) == "a"
+	          ^
+	EOF
+}
+
+@test "a statistic called with the wrong argument is an error" {
+	run_split dm-filter 'bytes(1) > 1' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:1: bytes takes no argument
+	  bytes(1) > 1
+	  ^
+	EOF
+	run_split dm-filter 'char_rep("x") > 1' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:10: char_rep needs an integer literal
+	  char_rep("x") > 1
+	           ^
+	EOF
+	run_split dm-filter 'char_rep(1, 2) > 1' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:1: char_rep takes one argument
+	  char_rep(1, 2) > 1
+	  ^
+	EOF
+}
+
+@test "a statistic argument out of range is an error at the argument" {
+	run_split dm-filter 'len > 1 && char_rep(0) < 0.5' <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:21: char_rep: the n-gram length must be an integer from 1 to 1000000, not '0'
+	  len > 1 && char_rep(0) < 0.5
+	                      ^
+	EOF
+}
+
+@test "an expression error is reported before any input is read" {
+	run_split dm-filter 'len >' nosuch.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:6: expected a value after '>'
+	  len >
+	       ^
+	EOF
+}

@@ -1,0 +1,416 @@
+#!/usr/bin/env bats
+# op-stats.bats - stats: text statistics written into an object field
+#
+# Every expected value below was worked out by hand from the definitions
+# (Data-Juicer's filters, see OPS.md); the working is in the comment above
+# each test. Reals are written as Python's repr writes them. Most tests
+# drop the text so that only the statistics are compared.
+
+load helper
+
+# st NAMES: runs 'stats names=NAMES; drop text' on standard input.
+st() {
+	dm-map "stats names=$1; drop text"
+}
+
+# len: code points (Python's len), not bytes.
+#   "hello world" 11 ASCII characters, 11 bytes
+#   "héllo wörld" 11 characters; é and ö take 2 bytes: 13 bytes
+#   "中文字符" 4 characters of 3 bytes: 12 bytes
+#   "😀👍🏽" U+1F600, U+1F44D, U+1F3FD (skin tone): 3 characters of 4 bytes
+#   "" 0 and 0
+@test "len counts code points and bytes counts UTF-8 bytes" {
+	run st len,bytes <<'EOF'
+{"text":"hello world"}
+{"text":"héllo wörld"}
+{"text":"中文字符"}
+{"text":"😀👍🏽"}
+{"text":""}
+EOF
+	assert_success
+	assert_output <<'EOF'
+{"stats":{"len":11,"bytes":11}}
+{"stats":{"len":11,"bytes":13}}
+{"stats":{"len":4,"bytes":12}}
+{"stats":{"len":3,"bytes":12}}
+{"stats":{"len":0,"bytes":0}}
+EOF
+}
+
+# len of escaped text is taken once decoded: "\u00e9\n\u4e2d" is é, a
+# newline and 中: 3 characters, 2 + 1 + 3 = 6 bytes.
+@test "counts escaped characters once decoded" {
+	run st len,bytes <<< '{"text":"\u00e9\n\u4e2d"}'
+	assert_success
+	assert_output '{"stats":{"len":3,"bytes":6}}'
+}
+
+# The empty text: no characters, no lines (splitlines of "" is []), no
+# words, no n-grams; every ratio is 0 (never a division by zero), and so
+# is avg_line_len, as Data-Juicer's 0.0 for a text without lines.
+@test "gives 0 for every statistic of an empty text" {
+	run st len,bytes,words,lines,alnum_ratio,avg_line_len,max_line_len,special_ratio,digit_ratio,upper_ratio,space_ratio,char_rep,word_rep,stopword_ratio,flagged_ratio <<< '{"text":""}'
+	assert_success
+	assert_output '{"stats":{"len":0,"bytes":0,"words":0,"lines":0,"alnum_ratio":0.0,"avg_line_len":0.0,"max_line_len":0,"special_ratio":0.0,"digit_ratio":0.0,"upper_ratio":0.0,"space_ratio":0.0,"char_rep":0.0,"word_rep":0.0,"stopword_ratio":0.0,"flagged_ratio":0.0}}'
+}
+
+# "  \n  ": 5 characters; splitlines gives ["  ", "  "]: 2 lines, the
+# longest 2, 5 / 2 = 2.5; no word survives; all 5 are white space, and
+# white space is SPECIAL; nothing is alphanumeric.
+@test "counts a text of white space only" {
+	run st len,words,lines,avg_line_len,max_line_len,space_ratio,special_ratio,alnum_ratio <<< '{"text":"  \n  "}'
+	assert_success
+	assert_output '{"stats":{"len":5,"words":0,"lines":2,"avg_line_len":2.5,"max_line_len":2,"space_ratio":1.0,"special_ratio":1.0,"alnum_ratio":0.0}}'
+}
+
+# words: split on space, \n and \t, strip SPECIAL at both ends, drop empty.
+#   "Hello, World! 123 ..."  Hello, World; "123" and "..." are all SPECIAL: 2
+#   "«Ça va?» — très bien."  Ça, va, très, bien; the dash alone goes: 4
+#   "中文，测试。"  one word (no space); 。 stripped, ， inside stays: 1
+#   "😀 hi 👍🏽"  the emoji are SPECIAL: only hi: 1
+@test "words strips SPECIAL characters at both ends and drops empty words" {
+	run st words <<'EOF'
+{"text":"Hello, World! 123 ..."}
+{"text":"«Ça va?» — très bien."}
+{"text":"中文，测试。"}
+{"text":"😀 hi 👍🏽"}
+EOF
+	assert_success
+	assert_output <<'EOF'
+{"stats":{"words":2}}
+{"stats":{"words":4}}
+{"stats":{"words":1}}
+{"stats":{"words":1}}
+EOF
+}
+
+# Only space, \n and \t split: "a\u00a0b c\rd x\r\ny\tz" is a<NBSP>b,
+# c<CR>d, x<CR> (stripped to x), y, z: 5 words.
+@test "words splits on space, newline and tab only" {
+	run st words <<< '{"text":"a\u00a0b c\rd x\r\ny\tz"}'
+	assert_success
+	assert_output '{"stats":{"words":5}}'
+}
+
+# words does not lower-case: Г (U+0413) is in Data-Juicer's symbol list,
+# so "Г" strips to nothing: 0 words. Refined words are lower-cased first,
+# and г is not SPECIAL: stopword_ratio sees one word, г, which the Russian
+# list holds: 1 / 1.
+@test "words keeps case while refined words are lower-cased before stripping" {
+	run st words,stopword_ratio:ru <<< '{"text":"Г"}'
+	assert_success
+	assert_output '{"stats":{"words":0,"stopword_ratio_ru":1.0}}'
+}
+
+# lines are splitlines():
+#   "a\nb\r\nc\rd"  a, b, c, d: 4 lines of 1; 8 characters / 4 = 2.0
+#   "one\n\ntwo\n"  one, "", two (no line after the last \n): 3, longest
+#                   3, 9 characters / 3 = 3.0
+#   "a" U+2028 "b" U+0085 "c" \v "d" \f "e" \x1c "f" \x1d "g" \x1e "h":
+#                   8 lines of 1; 15 characters / 8 = 1.875
+#   "a\u001fb"      \x1f ends no line: 1 line of 3, 3.0
+#   "\n"            [""]: 1 line of 0 characters, 1 / 1 = 1.0
+#   "中文\n字"      中文, 字: 2 lines, longest 2, 4 / 2 = 2.0
+@test "lines are Python's splitlines with every line boundary it knows" {
+	run st lines,max_line_len,len,avg_line_len <<'EOF'
+{"text":"a\nb\r\nc\rd"}
+{"text":"one\n\ntwo\n"}
+{"text":"a\u2028b\u0085c\u000bd\u000ce\u001cf\u001dg\u001eh"}
+{"text":"a\u001fb"}
+{"text":"\n"}
+{"text":"中文\n字"}
+EOF
+	assert_success
+	assert_output <<'EOF'
+{"stats":{"lines":4,"max_line_len":1,"len":8,"avg_line_len":2.0}}
+{"stats":{"lines":3,"max_line_len":3,"len":9,"avg_line_len":3.0}}
+{"stats":{"lines":8,"max_line_len":1,"len":15,"avg_line_len":1.875}}
+{"stats":{"lines":1,"max_line_len":3,"len":3,"avg_line_len":3.0}}
+{"stats":{"lines":1,"max_line_len":0,"len":1,"avg_line_len":1.0}}
+{"stats":{"lines":2,"max_line_len":2,"len":4,"avg_line_len":2.0}}
+EOF
+}
+
+# alnum_ratio: str.isalnum() per character / characters.
+#   "ab12!?"  4 of 6
+#   "é1 !"    é and 1: 2 of 4
+#   "中文，"  the ideographs: 2 of 3
+#   "😀a"     a: 1 of 2
+#   "x²"      ² is a number (No), isalnum() holds: 2 of 2
+@test "alnum_ratio counts letters and digits of every script" {
+	run st alnum_ratio <<'EOF'
+{"text":"ab12!?"}
+{"text":"é1 !"}
+{"text":"中文，"}
+{"text":"😀a"}
+{"text":"x²"}
+EOF
+	assert_success
+	assert_output <<'EOF'
+{"stats":{"alnum_ratio":0.6666666666666666}}
+{"stats":{"alnum_ratio":0.5}}
+{"stats":{"alnum_ratio":0.6666666666666666}}
+{"stats":{"alnum_ratio":0.5}}
+{"stats":{"alnum_ratio":1.0}}
+EOF
+}
+
+# special_ratio: characters in SPECIAL / characters.
+#   "a, b!"  comma, space, !: 3 of 5
+#   "x•y€"   • and € are in Data-Juicer's list: 2 of 4
+#   "😀😀ab" emoji are SPECIAL: 2 of 4
+#   "一二"   一 is in the list, 二 is not: 1 of 2
+#   "é ü"    the space: 1 of 3
+@test "special_ratio counts punctuation, digits, white space, symbols and emoji" {
+	run st special_ratio <<'EOF'
+{"text":"a, b!"}
+{"text":"x•y€"}
+{"text":"😀😀ab"}
+{"text":"一二"}
+{"text":"é ü"}
+EOF
+	assert_success
+	assert_output <<'EOF'
+{"stats":{"special_ratio":0.6}}
+{"stats":{"special_ratio":0.5}}
+{"stats":{"special_ratio":0.5}}
+{"stats":{"special_ratio":0.5}}
+{"stats":{"special_ratio":0.3333333333333333}}
+EOF
+}
+
+# str.isdigit(), str.isupper(), str.isspace() per character.
+#   "a1²٣"        1, ², and the Arabic-Indic ٣ are digits: 3 of 4
+#   "ABc"         2 of 3 upper
+#   "ÉÀé"         2 of 3 upper
+#   "Ⅳ"           the Roman numeral is upper case, but no digit: 1 upper
+#   "a b\u00a0c\u3000"  space, no-break space, ideographic space: 3 of 6
+@test "digit_ratio, upper_ratio and space_ratio follow Python's predicates" {
+	run st digit_ratio,upper_ratio,space_ratio <<'EOF'
+{"text":"a1²٣"}
+{"text":"ABc"}
+{"text":"ÉÀé"}
+{"text":"Ⅳ"}
+{"text":"a b\u00a0c\u3000"}
+EOF
+	assert_success
+	assert_output <<'EOF'
+{"stats":{"digit_ratio":0.75,"upper_ratio":0.0,"space_ratio":0.0}}
+{"stats":{"digit_ratio":0.0,"upper_ratio":0.6666666666666666,"space_ratio":0.0}}
+{"stats":{"digit_ratio":0.0,"upper_ratio":0.6666666666666666,"space_ratio":0.0}}
+{"stats":{"digit_ratio":0.0,"upper_ratio":1.0,"space_ratio":0.0}}
+{"stats":{"digit_ratio":0.0,"upper_ratio":0.0,"space_ratio":0.5}}
+EOF
+}
+
+# char_rep(n): frequencies of the character n-grams, sorted descending;
+# k = min(floor(sqrt(distinct)), n-grams seen more than once); the top k
+# frequencies / all n-grams.
+# With n = 3, 2 and 1:
+#   "abcabcabc"     abc 3, bca 2, cab 2 (7): sqrt 3 -> 1: 3/7
+#                   ab 3, bc 3, ca 2 (8): 3/8;  a, b, c 3 each (9): 3/9
+#   "abababababab"  aba 5, bab 5 (10): 5/10;  ab 6, ba 5 (11): 6/11;
+#                   a 6, b 6 (12): 6/12
+#   "中文中文中"    中文中 2, 文中文 1 (3): k = min(1, 1): 2/3;
+#                   中文 2, 文中 2 (4): 2/4;  中 3, 文 2 (5): 3/5
+#   "😀😀😀😀"      one n-gram repeated: 2/2, 3/3, 4/4
+#   "aabbccddee"    no trigram or bigram repeats: 0, 0;
+#                   five letters twice each (10): sqrt 5 -> 2: 4/10
+#   "aaab"          aaa, aab: 0;  aa 2, ab 1 (3): 2/3;  a 3, b 1 (4): 3/4
+@test "char_rep sums the top k n-gram frequencies" {
+	run dm-map 'stats names=char_rep:3,char_rep:2,char_rep:1; drop text' <<'EOF'
+{"text":"abcabcabc"}
+{"text":"abababababab"}
+{"text":"中文中文中"}
+{"text":"😀😀😀😀"}
+{"text":"aabbccddee"}
+{"text":"aaab"}
+EOF
+	assert_success
+	assert_output <<'EOF'
+{"stats":{"char_rep_3":0.42857142857142855,"char_rep_2":0.375,"char_rep_1":0.3333333333333333}}
+{"stats":{"char_rep_3":0.5,"char_rep_2":0.5454545454545454,"char_rep_1":0.5}}
+{"stats":{"char_rep_3":0.6666666666666666,"char_rep_2":0.5,"char_rep_1":0.6}}
+{"stats":{"char_rep_3":1.0,"char_rep_2":1.0,"char_rep_1":1.0}}
+{"stats":{"char_rep_3":0.0,"char_rep_2":0.0,"char_rep_1":0.4}}
+{"stats":{"char_rep_3":0.0,"char_rep_2":0.6666666666666666,"char_rep_1":0.75}}
+EOF
+}
+
+# char_rep's default n is 10: "abcdefghij" has one 10-gram, seen once, so
+# k = 0; "short" has none. Both 0.
+@test "char_rep is 0 when no n-gram repeats or the text is shorter than n" {
+	run st char_rep <<< $'{"text":"abcdefghij"}\n{"text":"short"}'
+	assert_success
+	assert_output $'{"stats":{"char_rep":0.0}}\n{"stats":{"char_rep":0.0}}'
+}
+
+# word_rep(n): n-grams of refined (lower-cased, stripped) words; the
+# n-grams seen more than once, with their repeats, / all n-grams.
+# With n = 2, 1 and 10 (the default):
+#   "the cat the cat the dog"  the cat 2, cat the 2, the dog 1: 4/5;
+#                              the 3, cat 2, dog 1: 5/6;  no 10-gram: 0
+#   "The cat. THE CAT!"        the cat, cat the, the cat: 2/3;
+#                              the 2, cat 2: 4/4;  0
+#   "Ça ça ÇA va"              ça ça 2, ça va 1: 2/3;  ça 3, va 1: 3/4;  0
+#   "a b c"                    a b, b c: 0;  a, b, c: 0;  0
+@test "word_rep counts repeated word n-grams of refined words" {
+	run dm-map 'stats names=word_rep:2,word_rep:1,word_rep; drop text' <<'EOF'
+{"text":"the cat the cat the dog"}
+{"text":"The cat. THE CAT!"}
+{"text":"Ça ça ÇA va"}
+{"text":"a b c"}
+EOF
+	assert_success
+	assert_output <<'EOF'
+{"stats":{"word_rep_2":0.8,"word_rep_1":0.8333333333333334,"word_rep":0.0}}
+{"stats":{"word_rep_2":0.6666666666666666,"word_rep_1":1.0,"word_rep":0.0}}
+{"stats":{"word_rep_2":0.6666666666666666,"word_rep_1":0.75,"word_rep":0.0}}
+{"stats":{"word_rep_2":0.0,"word_rep_1":0.0,"word_rep":0.0}}
+EOF
+}
+
+# stopword_ratio: refined words in the list / refined words.
+#   "The zebra and the giraffe."  en: the, and, the: 3 of 5; de: none
+#   "Der Hund und die Katze"      en: none; de: der, und, die: 3 of 5
+@test "stopword_ratio uses the language's stop-word list" {
+	run st stopword_ratio,stopword_ratio:de <<'EOF'
+{"text":"The zebra and the giraffe."}
+{"text":"Der Hund und die Katze"}
+EOF
+	assert_success
+	assert_output <<'EOF'
+{"stats":{"stopword_ratio":0.6,"stopword_ratio_de":0.0}}
+{"stats":{"stopword_ratio":0.0,"stopword_ratio_de":0.6}}
+EOF
+}
+
+# Chinese and Japanese have no spaces between words: each run of Han or
+# kana is cut into the longest list entries, other characters one by one.
+#   zh "我们是猫":  我们 (listed), 是 (listed), 猫: 2 of 3
+#   ja "これは猫です":  これ, は, 猫, です: 3 of 4
+@test "stopword_ratio segments Chinese and Japanese runs by the list" {
+	run st stopword_ratio:zh,stopword_ratio:ja <<'EOF'
+{"text":"我们是猫"}
+{"text":"これは猫です"}
+EOF
+	assert_success
+	assert_output <<'EOF'
+{"stats":{"stopword_ratio_zh":0.6666666666666666,"stopword_ratio_ja":0.0}}
+{"stats":{"stopword_ratio_zh":0.0,"stopword_ratio_ja":0.75}}
+EOF
+}
+
+# flagged_ratio: "You are a bastard!" refines to you, are, a, bastard; the
+# English list holds bastard: 1 of 4.
+@test "flagged_ratio uses the language's flagged-word list" {
+	run st flagged_ratio <<< '{"text":"You are a bastard!"}'
+	assert_success
+	assert_output '{"stats":{"flagged_ratio":0.25}}'
+}
+
+# One line of 100000 a: 1 line, 1 word, all alphanumeric; every 10-gram
+# is the same one, seen 99991 times: k = 1, 99991 / 99991.
+@test "handles one very long line" {
+	printf '{"text":"%s"}\n' "$(head -c 100000 /dev/zero | tr '\0' a)" >long.jsonl
+	run dm-map 'stats names=len,lines,max_line_len,avg_line_len,words,alnum_ratio,char_rep,word_rep; drop text' long.jsonl
+	assert_success
+	assert_output '{"stats":{"len":100000,"lines":1,"max_line_len":100000,"avg_line_len":100000.0,"words":1,"alnum_ratio":1.0,"char_rep":1.0,"word_rep":0.0}}'
+}
+
+# "hello world": 11 characters, 2 words, 1 line of 11; 10 of 11
+# alphanumeric, the space the one SPECIAL character.
+@test "writes the default statistics into the field stats" {
+	run dm-map stats <<< '{"text":"hello world","id":7}'
+	assert_success
+	assert_output '{"text":"hello world","id":7,"stats":{"len":11,"words":2,"lines":1,"alnum_ratio":0.9090909090909091,"avg_line_len":11.0,"max_line_len":11,"special_ratio":0.09090909090909091}}'
+}
+
+@test "writes into a nested field, keeping the object around it" {
+	run dm-map 'stats names=len field=meta.stats' <<< '{"meta":{"a":1},"text":"ab"}'
+	assert_success
+	assert_output '{"meta":{"a":1,"stats":{"len":2}},"text":"ab"}'
+}
+
+@test "replaces statistics written before" {
+	run dm-map 'stats names=len' <<< '{"text":"abc","stats":{"len":99,"x":1}}'
+	assert_success
+	assert_output '{"text":"abc","stats":{"len":3}}'
+}
+
+@test "reads the text from the field named by -k" {
+	run dm-map -k body 'stats names=len' <<< '{"body":"abc"}'
+	assert_success
+	assert_output '{"body":"abc","stats":{"len":3}}'
+}
+
+# "x": one character, no n-gram; the German list holds the letter x.
+@test "names a key after its argument and writes a repeated name once" {
+	run st char_rep:3,stopword_ratio:de,char_rep,len,len <<< '{"text":"x"}'
+	assert_success
+	assert_output '{"stats":{"char_rep_3":0.0,"stopword_ratio_de":1.0,"char_rep":0.0,"len":1}}'
+}
+
+# A list of one's own: DM_SHAREDIR points at it. "Foo, bar baz qux"
+# refines to foo, bar, baz, qux; the list holds foo and bar: 2 of 4.
+@test "loads word lists from DM_SHAREDIR" {
+	mkdir -p share/wordlists/stopwords
+	printf 'bar\nfoo\n' >share/wordlists/stopwords/xx.txt
+	DM_SHAREDIR=$TMP/share run st stopword_ratio:xx <<< '{"text":"Foo, bar baz qux"}'
+	assert_success
+	assert_output '{"stats":{"stopword_ratio_xx":0.5}}'
+}
+
+@test "suggests the closest name for an unknown statistic" {
+	run_split dm-map 'stats names=len,wrods' <<< '{"text":"x"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-map: script:1:1: stats: unknown statistic 'wrods'; did you mean 'words'?"
+}
+
+@test "rejects an argument to a statistic that takes none" {
+	run_split dm-map 'stats names=len:5' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: stats: statistic 'len' takes no argument"
+}
+
+@test "rejects an n-gram length below 1" {
+	run_split dm-map 'stats names=char_rep:0' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: stats: char_rep: the n-gram length must be an integer from 1 to 1000000, not '0'"
+}
+
+@test "rejects a language without a word list before reading input" {
+	run_split dm-map 'stats names=flagged_ratio:xx' <<< '{"text":"x"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-map: script:1:1: stats: no flagged-word list for language 'xx': '$DM_SHAREDIR/wordlists/flagged/xx.txt': No such file or directory"
+}
+
+@test "rejects a language code that is not one" {
+	run_split dm-map 'stats names=stopword_ratio:../en' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: stats: not a language code: '../en'"
+}
+
+@test "rejects a sample without text" {
+	run_split dm-map 'stats names=len' <<< '{"body":"x"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-map: <stdin>:1: stats: field 'text' is missing"
+}
+
+@test "ships stop-word and flagged-word lists for ten languages" {
+	for lang in en de fr es it pt nl ru zh ja; do
+		[ -s "$DM_SHAREDIR/wordlists/stopwords/$lang.txt" ]
+		[ -s "$DM_SHAREDIR/wordlists/flagged/$lang.txt" ]
+		LC_ALL=C sort -c -u "$DM_SHAREDIR/wordlists/stopwords/$lang.txt"
+		LC_ALL=C sort -c -u "$DM_SHAREDIR/wordlists/flagged/$lang.txt"
+	done
+}
+
+@test "the compiled SPECIAL table is the one made from the shipped list" {
+	run sh "$DM_REPO/src/mkspecial.sh" "$DM_SHAREDIR/special-characters.txt"
+	assert_success
+	[ "$output" = "$(cat "$DM_REPO/src/special.h")" ]
+}
