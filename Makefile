@@ -38,6 +38,9 @@ $(OBJDIR)/%.o: %.c $(HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DM_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
+# the SPECIAL set is generated from share/dm/special-characters.txt
+$(OBJDIR)/src/stats.o: src/special.h
+
 $(OBJDIR)/libdm.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)

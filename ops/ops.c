@@ -9,8 +9,12 @@
 
 #include "dm.h"
 
+extern const struct dm_opdef dm_op_c4;
 extern const struct dm_opdef dm_op_collapse_ws;
 extern const struct dm_opdef dm_op_drop;
+extern const struct dm_opdef dm_op_fineweb;
+extern const struct dm_opdef dm_op_gopher;
+extern const struct dm_opdef dm_op_gopher_rep;
 extern const struct dm_opdef dm_op_hash;
 extern const struct dm_opdef dm_op_keep;
 extern const struct dm_opdef dm_op_lower;
@@ -27,8 +31,12 @@ extern const struct dm_opdef dm_op_upper;
 
 /* Sorted by name (strcmp): dm_ops_find searches it by halves. */
 static const struct dm_opdef *const builtin[] = {
+	&dm_op_c4,
 	&dm_op_collapse_ws,
 	&dm_op_drop,
+	&dm_op_fineweb,
+	&dm_op_gopher,
+	&dm_op_gopher_rep,
 	&dm_op_hash,
 	&dm_op_keep,
 	&dm_op_lower,

@@ -84,15 +84,16 @@ static const int32_t notdecimal[][2] = {
 
 static int inranges(int32_t, const int32_t (*)[2], size_t);
 
-/* Python's \d on str: category Nd (str.isdecimal), not str.isdigit. */
-static int
-isdigitcp(int32_t c)
+int
+dm_q_isdecimal(int32_t c)
 {
 	if (c < 0x80)
 		return c >= '0' && c <= '9';
 	return dm_uni_isdigit(c) && !inranges(c, notdecimal,
 	    sizeof notdecimal / sizeof notdecimal[0]);
 }
+
+#define isdigitcp	dm_q_isdecimal
 
 static int
 lowerascii(int c)

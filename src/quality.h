@@ -40,6 +40,9 @@ int	 dm_q_line(const char *s, size_t n, size_t *pos, struct dm_q_span *line);
 int	 dm_q_ispunct(int32_t);
 int	 dm_q_isterminal(int32_t);
 
+/* Python's \d on str: category Nd (str.isdecimal), not str.isdigit. */
+int	 dm_q_isdecimal(int32_t);
+
 /* Number of non-overlapping occurrences of pat, as str.count. */
 size_t	 dm_q_count(const char *s, size_t n, const char *pat, size_t plen);
 
