@@ -137,7 +137,9 @@ abc() {
 	want=$(cd "$DM_REPO/ops" && ls ./*.c | sed 's|^\./||; s|\.c$||' |
 	    grep -vx ops | LC_ALL=C sort)
 	[ "$(printf '%s\n' "$output" | awk '{ print $1 }')" = "$want" ]
-	[ "$(printf '%s\n' "$output" | awk '$2 != "map"')" = '' ]
+	# the kinds: map operators and predicates (filter), nothing else
+	[ "$(printf '%s\n' "$output" | awk '$2 != "map" && $2 != "filter"')" = '' ]
+	[ "$(printf '%s\n' "$output" | awk '$2 == "filter" { print $1 }' | tr '\n' ' ')" = 'c4 fineweb gopher gopher-rep ' ]
 	squeezed=$(printf '%s\n' "$output" | tr -s ' ')
 	[[ $'\n'$squeezed$'\n' == *$'\ndrop map remove fields from the sample\n'* ]]
 	[[ $'\n'$squeezed$'\n' == *$'\nkeep map keep only the named fields, remove the others\n'* ]]

@@ -101,11 +101,13 @@ $USAGE"
 	run dm ops
 	assert_success
 	[ "${#lines[@]}" -eq "$(dm ops --json | jq length)" ]
-	[[ ${lines[0]} == 'collapse-ws    map  '?* ]]
-	[[ $output == *$'\ntruncate       map  keep the first max characters of the text\n'* ]]
-	# every kind starts in the same column
-	run bash -c "dm ops | awk '{ print index(\$0, \"  map  \") }' | sort -u"
+	[[ ${lines[0]} == 'c4             filter  '?* ]]
+	[[ $output == *$'\ntruncate       map     keep the first max characters of the text\n'* ]]
+	# every kind starts in the same column, every summary too
+	run bash -c "dm ops | awk '{ print index(\$0, \"  \" \$2 \"  \") }' | sort -u"
 	assert_output 14
+	run bash -c "dm ops | awk '{ print substr(\$0, 22, 2) == \"  \" && substr(\$0, 24, 1) != \" \" }' | sort -u"
+	assert_output 1
 }
 
 @test "dm ops NAME shows the operator and its parameters" {
