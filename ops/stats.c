@@ -17,7 +17,10 @@ static const struct dm_param params[] = {
 	{ .name = "names", .type = DM_P_LIST,
 	  .def = "len,words,lines,alnum_ratio,avg_line_len,max_line_len,"
 	    "special_ratio",
-	  .help = "statistics to write; NAME:ARG gives an argument" },
+	  .help = "statistics to write, of: alnum_ratio avg_line_len bytes "
+	    "char_rep digit_ratio flagged_ratio len lines max_line_len "
+	    "space_ratio special_ratio stopword_ratio upper_ratio word_rep "
+	    "words; NAME:ARG gives an argument" },
 	{ .name = "field", .type = DM_P_STR, .def = "stats",
 	  .help = "object field that receives them" },
 	{ .name = NULL }

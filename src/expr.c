@@ -114,6 +114,7 @@ struct parser {
 	double		 num;
 	int		 isint;
 	const char	*errmsg;	/* a lexer error */
+	const char	*prevend;	/* end of the token before this one */
 	int		 failed;
 };
 
@@ -259,6 +260,7 @@ next(struct parser *ps)
 	const char *p = ps->p;
 	char *end;
 
+	ps->prevend = ps->tend ? ps->tend : ps->src;
 	for (;;) {
 		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
 			p++;
@@ -604,7 +606,6 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 				    (size_t)(ps->tend - ps->tstart));
 				ps->p = q + 1;
 				next(ps);
-				where[nargs - 1] = ps->tstart;
 			}
 		}
 		if ((arg = parse_expr(ps)) == NULL)
@@ -867,7 +868,10 @@ parse_primary(struct parser *ps, const char *after)
 		if (ps->t == T_ERR && ps->errmsg)
 			perr(ps, ps->tstart, "%s", ps->errmsg);
 		else if (after)
-			perr(ps, ps->tstart, "expected a value after '%s'", after);
+			/* at the end, point just after the operator rather
+			 * than at a line of its own */
+			perr(ps, ps->t == T_END ? ps->prevend : ps->tstart,
+			    "expected a value after '%s'", after);
 		else if (ps->t == T_END)
 			perr(ps, ps->tstart, "expected a value");
 		else
@@ -1570,7 +1574,9 @@ evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 			d = strtod(p, &end);
 			while (*end == ' ' || *end == '\t' || *end == '\n')
 				end++;
-			if (end == p || *end != '\0' || isnan(d) || isinf(d))
+			/* decimal only: strtod also takes hex, inf and nan */
+			if (end == p || *end != '\0' || isnan(d) || isinf(d) ||
+			    strpbrk(p, "xXiInN") != NULL)
 				v->t = V_NULL;
 			else
 				setnum(v, d, strpbrk(p, ".eEnN") == NULL);
@@ -1644,9 +1650,17 @@ eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 			return -1;
 		}
 		if (r == 0) {
+			const char *rs = e->err2.len ? e->err2.buf : "failed";
+			size_t nl = strlen(n->def->name), i;
+
+			/* "gopher: short_doc", not "gopher: gopher_short_doc" */
+			for (i = 0; i < nl && rs[i] && (rs[i] == n->def->name[i] ||
+			    (rs[i] == '_' && n->def->name[i] == '-')); i++)
+				;
+			if (i == nl && rs[i] == '_' && rs[i + 1])
+				rs += nl + 1;
 			dm_buf_reset(&e->why);
-			dm_buf_addf(&e->why, "%s: %s", n->def->name,
-			    e->err2.len ? e->err2.buf : "failed");
+			dm_buf_addf(&e->why, "%s: %s", n->def->name, rs);
 			e->whyset = 1;
 		}
 		setbool(v, r);

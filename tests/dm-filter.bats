@@ -1294,9 +1294,9 @@ value() {
 	run_split dm-filter 'lower(x=1) == "a"' <<<'{"text":"abc"}'
 	assert_status 2
 	assert_stderr <<-'EOF'
-	dm-filter: expression:1:9: lower() takes no named arguments
+	dm-filter: expression:1:7: lower() takes no named arguments
 	  lower(x=1) == "a"
-	          ^
+	        ^
 	EOF
 }
 
