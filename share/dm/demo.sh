@@ -112,6 +112,15 @@ echo "      bin/dm-map 'stats names=words,alnum_ratio,stopword_ratio; keep field
 	>"$tmp/marked.jsonl" || die "dm-filter --mark | dm-map failed"
 grep -F '"prose":false' "$tmp/marked.jsonl" | indent
 
+say "Whole quality filters: datatrove's Gopher, C4 and FineWeb rules"
+QUALITY='gopher() && gopher_rep() && c4() && fineweb()'
+echo "  bin/dm-filter --mark quality '$QUALITY' out.jsonl"
+echo "  (the verdicts, counted; a failure names the predicate and its rule)"
+"$BIN/dm-filter" --mark quality "$QUALITY" "$tmp/out.jsonl" >"$tmp/quality.jsonl" ||
+	die "dm-filter --mark failed"
+grep -o '"quality":[^,}]*' "$tmp/quality.jsonl" | sed 's/^"quality"://' |
+	sort | uniq -c | sort -rn | indent
+
 say "Bad input never vanishes"
 {
 	head -n 1 "$tmp/ids.jsonl"
