@@ -113,6 +113,15 @@ uncite(const char *s, size_t n, struct dm_buf *out)
 	return 1;
 }
 
+static int
+isspacecp(int32_t c)
+{
+	if (c < 0x80)
+		return c == ' ' || (c >= '\t' && c <= '\r') ||
+		    (c >= 0x1C && c <= 0x1F);
+	return dm_uni_isspace(c);
+}
+
 /* line.split(): the number of words, and whether one is longer than max
  * characters (max -1: never). */
 static size_t
@@ -125,14 +134,14 @@ words(const char *s, size_t n, long long max, int *toolong)
 	*toolong = 0;
 	while (i < n) {
 		l = dm_q_cp(s, n, i, &c);
-		if (dm_uni_isspace(c)) {
+		if (isspacecp(c)) {
 			i += l;
 			continue;
 		}
 		nw++;
 		for (len = 0; i < n; i += l, len++) {
 			l = dm_q_cp(s, n, i, &c);
-			if (dm_uni_isspace(c))
+			if (isspacecp(c))
 				break;
 		}
 		if (max != -1 && len > max)
@@ -216,17 +225,24 @@ c4_line(struct c4 *c, const char *s, size_t b, size_t e, long long *nsent,
 		dm_buf_adds(err, "curly_bracket");
 		return -1;
 	}
-	if (c->pol)
-		for (i = 0; i < sizeof policy / sizeof policy[0]; i++)
-			if (memmem(lo, nlo, policy[i], strlen(policy[i])))
-				return 0;
+	/* the cookie phrases are only looked for where "cookie" is */
+	if (c->pol) {
+		if (memmem(lo, nlo, "terms of use", 12) ||
+		    memmem(lo, nlo, "privacy policy", 14))
+			return 0;
+		if (memmem(lo, nlo, "cookie", 6))
+			for (i = 0; i < sizeof policy / sizeof policy[0]; i++)
+				if (memmem(lo, nlo, policy[i],
+				    strlen(policy[i])))
+					return 0;
+	}
 	/* once there are enough, more sentences change nothing */
 	if (c->min_sentences != -1 && *nsent < c->min_sentences) {
 		if (c->paragraph) {
 			/* split_into_sentences gives one piece for none */
 			dm_q_sents_split(&c->linesents, t, n);
-			*nsent += c->linesents.s.n ? (long long)c->linesents.s.n :
-			    1;
+			*nsent += c->linesents.s.n ?
+			    (long long)c->linesents.s.n : 1;
 		} else
 			++*nsent;
 	}

@@ -1,4 +1,4 @@
-/* fineweb.c - fineweb: the line rules of FineWeb, as datatrove's FineWebQualityFilter */
+/* fineweb.c - fineweb: FineWeb's line rules (datatrove FineWebQualityFilter) */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +36,7 @@ struct fineweb {
 	double		 punct, shortthr, dupratio, nlratio;
 	long long	 shortlen;
 	int		 exclude_zero;
-	int32_t		*stop;		/* NULL: TERMINAL_PUNCTUATION */
+	int32_t		*stop;	/* NULL: TERMINAL_PUNCTUATION */
 	size_t		 nstop;
 	struct dm_q_spans lines;
 	struct dm_q_set	 set;

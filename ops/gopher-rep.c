@@ -1,4 +1,4 @@
-/* gopher-rep.c - gopher-rep: Gopher's repetition rules, as datatrove's GopherRepetitionFilter */
+/* gopher-rep.c - gopher-rep: Gopher's repetition rules (datatrove) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,7 +56,7 @@ struct rep {
 	uint64_t	*th, *tp;	/* per token: hash, multiplier */
 	size_t		*cnt;
 	size_t		 cap;
-	size_t		 n;		/* the n of the n-grams compared */
+	size_t		 n;		/* of the n-grams compared */
 };
 
 #define HASHB	0x100000001b3ULL	/* odd: powers never vanish */
@@ -196,7 +196,8 @@ top_gram(struct rep *r, size_t n)
 	memset(r->cnt, 0, g * sizeof *r->cnt);
 	for (i = 0; i < g; i++) {
 		for (h = 0, k = i; k < i + n; k++)
-			h = h * HASHB + (r->th[k] ^ (w->off[k + 1] - w->off[k]));
+			h = h * HASHB +
+			    (r->th[k] ^ (w->off[k + 1] - w->off[k]));
 		r->cnt[dm_q_set_add(&r->set, mix(h), i, gram_eq_joined, r)]++;
 	}
 	for (i = 0; i < g; i++)

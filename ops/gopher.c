@@ -1,4 +1,4 @@
-/* gopher.c - gopher: the document rules of Gopher, as datatrove's GopherQualityFilter */
+/* gopher.c - gopher: Gopher's document rules (datatrove GopherQualityFilter) */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +110,8 @@ stopwords(struct gopher *g, long long want)
 		len = w->off[i + 1] - w->off[i];
 		for (j = 0; j < g->nstop; j++)
 			if (!g->seen[j] && g->stoplen[j] == len &&
-			    memcmp(g->stop[j], w->tok.buf + w->off[i], len) == 0) {
+			    memcmp(g->stop[j], w->tok.buf + w->off[i],
+			    len) == 0) {
 				g->seen[j] = 1;
 				found++;
 			}
@@ -125,7 +126,7 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	struct gopher *g = state;
 	struct dm_q_words *w = &g->w;
 	struct dm_q_span line;
-	size_t i, j, l, nonsym = 0, chars = 0, alpha = 0, nlines = 0;
+	size_t i, j, l, cl, nonsym = 0, chars = 0, alpha = 0, nlines = 0;
 	size_t bullets = 0, ells = 0, pos = 0;
 	const char *t;
 	int32_t c;
@@ -139,8 +140,19 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 		l = w->off[i + 1] - w->off[i];
 		punct = 1;
 		letter = 0;
-		for (j = 0; j < l; j += dm_q_cp(t, l, j, &c)) {
-			dm_q_cp(t, l, j, &c);
+		for (j = 0; j < l && (punct || !letter); j += cl) {
+			cl = dm_q_cp(t, l, j, &c);
+			if (c < 0x80) {
+				/* ASCII: letters, digits, tab, newline and
+				 * space are all that is not punctuation */
+				if (((unsigned)c | 0x20) - 'a' < 26) {
+					punct = 0;
+					letter = 1;
+				} else if ((c >= '0' && c <= '9') ||
+				    c == '\t' || c == '\n' || c == ' ')
+					punct = 0;
+				continue;
+			}
 			if (punct && !dm_q_ispunct(c))
 				punct = 0;
 			if (!letter && dm_uni_isalpha(c))
@@ -175,7 +187,9 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 			continue;
 		t = in + line.b;
 		l = line.e - line.b;
-		if (t[0] == '-' || (l >= 3 && memcmp(t, "\xe2\x80\xa2", 3) == 0))
+		/* "-" or U+2022 BULLET */
+		if (t[0] == '-' ||
+		    (l >= 3 && memcmp(t, "\xe2\x80\xa2", 3) == 0))
 			bullets++;
 		if (l >= 3 && (memcmp(t + l - 3, "...", 3) == 0 ||
 		    memcmp(t + l - 3, "\xe2\x80\xa6", 3) == 0))

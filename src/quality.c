@@ -7,6 +7,48 @@
 
 /* ---- small things ---- */
 
+/* Classes of ASCII bytes, so that the passes below test a byte with one
+ * load instead of a strchr. */
+enum {
+	B_PAD1 = 1 << 0,	/* ; @ # $ % & ? ! padded by one pass */
+	B_PAD2 = 1 << 1,	/* * and brackets, padded by another */
+	B_OPEN = 1 << 2,	/* space ( [ { < before an opening quote */
+	B_CONTR = 1 << 3,	/* first letters of the contractions */
+	B_NONWORD = 1 << 4,	/* punkt: cannot appear inside a word */
+	B_NOSTART = 1 << 5,	/* punkt: cannot start a word */
+	B_CLOSE = 1 << 6,	/* closers after a final period */
+	B_SPACE = 1 << 7	/* str.isspace() */
+};
+
+static const unsigned char bcls[256] = {
+	[';'] = B_PAD1 | B_NONWORD | B_NOSTART,
+	['@'] = B_PAD1 | B_NONWORD | B_NOSTART,
+	['#'] = B_PAD1 | B_NOSTART, ['$'] = B_PAD1, ['%'] = B_PAD1,
+	['&'] = B_PAD1 | B_NOSTART,
+	['?'] = B_PAD1 | B_NONWORD, ['!'] = B_PAD1 | B_NONWORD,
+	['*'] = B_PAD2 | B_NONWORD | B_NOSTART,
+	['['] = B_PAD2 | B_OPEN | B_NONWORD | B_NOSTART,
+	[']'] = B_PAD2 | B_NONWORD | B_NOSTART | B_CLOSE,
+	['('] = B_PAD2 | B_OPEN | B_NONWORD | B_NOSTART,
+	[')'] = B_PAD2 | B_NONWORD | B_NOSTART | B_CLOSE,
+	['{'] = B_PAD2 | B_OPEN | B_NONWORD | B_NOSTART,
+	['}'] = B_PAD2 | B_NONWORD | B_NOSTART | B_CLOSE,
+	['<'] = B_PAD2 | B_OPEN, ['>'] = B_PAD2 | B_CLOSE,
+	[' '] = B_OPEN | B_CLOSE | B_SPACE,
+	['\t'] = B_SPACE, ['\n'] = B_SPACE, ['\v'] = B_SPACE,
+	['\f'] = B_SPACE, ['\r'] = B_SPACE, [0x1C] = B_SPACE,
+	[0x1D] = B_SPACE, [0x1E] = B_SPACE, [0x1F] = B_SPACE,
+	['"'] = B_NONWORD | B_NOSTART | B_CLOSE,
+	['\''] = B_NONWORD | B_CLOSE,
+	[':'] = B_NONWORD | B_NOSTART, ['`'] = B_NOSTART,
+	['-'] = B_NOSTART, [','] = B_NOSTART,
+	['c'] = B_CONTR, ['C'] = B_CONTR, ['d'] = B_CONTR, ['D'] = B_CONTR,
+	['g'] = B_CONTR, ['G'] = B_CONTR, ['l'] = B_CONTR, ['L'] = B_CONTR,
+	['m'] = B_CONTR, ['M'] = B_CONTR, ['w'] = B_CONTR, ['W'] = B_CONTR,
+};
+
+#define BCLS(c, f)	(bcls[(unsigned char)(c)] & (f))
+
 void
 dm_q_spans_add(struct dm_q_spans *v, size_t b, size_t e)
 {
@@ -26,24 +68,6 @@ dm_q_spans_free(struct dm_q_spans *v)
 	memset(v, 0, sizeof *v);
 }
 
-size_t
-dm_q_cp(const char *s, size_t n, size_t i, int32_t *cp)
-{
-	int l;
-
-	if ((unsigned char)s[i] < 0x80) {
-		*cp = (unsigned char)s[i];
-		return 1;
-	}
-	if ((l = dm_utf8_decode(s + i, n - i, cp)) < 0) {
-		*cp = 0xFFFD;
-		return 1;
-	}
-	return (size_t)l;
-}
-
-#define cpat	dm_q_cp
-
 /* The start of the code point that ends at s[i - 1] (i > 0). */
 static size_t
 cpstart(const char *s, size_t i)
@@ -58,6 +82,8 @@ cpstart(const char *s, size_t i)
 static int
 isspacecp(int32_t c)
 {
+	if (c < 0x80)
+		return BCLS(c, B_SPACE) != 0;
 	return dm_uni_isspace(c);
 }
 
@@ -71,6 +97,23 @@ isword(int32_t c)
 	return dm_uni_isalnum(c);
 }
 
+static int
+inranges(int32_t c, const int32_t (*r)[2], size_t n)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (c < r[mid][0])
+			hi = mid;
+		else if (c > r[mid][1])
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
 /* The digits dm_uni_isdigit (str.isdigit) knows beyond category Nd. */
 static const int32_t notdecimal[][2] = {
 	{ 0x00B2, 0x00B3 }, { 0x00B9, 0x00B9 }, { 0x1369, 0x1371 },
@@ -82,8 +125,6 @@ static const int32_t notdecimal[][2] = {
 	{ 0x11052, 0x1105A }, { 0x1F100, 0x1F10A },
 };
 
-static int inranges(int32_t, const int32_t (*)[2], size_t);
-
 int
 dm_q_isdecimal(int32_t c)
 {
@@ -92,8 +133,6 @@ dm_q_isdecimal(int32_t c)
 	return dm_uni_isdigit(c) && !inranges(c, notdecimal,
 	    sizeof notdecimal / sizeof notdecimal[0]);
 }
-
-#define isdigitcp	dm_q_isdecimal
 
 static int
 lowerascii(int c)
@@ -107,6 +146,13 @@ dm_q_count(const char *s, size_t n, const char *pat, size_t plen)
 	const char *p, *e = s + n;
 	size_t k = 0;
 
+	if (plen == 1) {
+		while ((p = memchr(s, pat[0], (size_t)(e - s))) != NULL) {
+			k++;
+			s = p + 1;
+		}
+		return k;
+	}
 	while ((p = memmem(s, (size_t)(e - s), pat, plen)) != NULL) {
 		k++;
 		s = p + plen;
@@ -238,23 +284,6 @@ static const int32_t punct[][2] = {
 	{ 0x1DA88, 0x1DA88 },
 };
 
-static int
-inranges(int32_t c, const int32_t (*r)[2], size_t n)
-{
-	size_t lo = 0, hi = n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (c < r[mid][0])
-			hi = mid;
-		else if (c > r[mid][1])
-			lo = mid + 1;
-		else
-			return 1;
-	}
-	return 0;
-}
-
 int
 dm_q_isterminal(int32_t c)
 {
@@ -266,9 +295,10 @@ dm_q_isterminal(int32_t c)
 int
 dm_q_ispunct(int32_t c)
 {
+	/* ASCII but letters, digits, tab, newline and space; '_' too */
 	if (c < 0x80)
-		return c != '\t' && c != '\n' && c != ' ' && !isword(c) ?
-		    1 : c == '_';
+		return c == '_' ||
+		    !(isword(c) || c == '\t' || c == '\n' || c == ' ');
 	if (c <= 0x9F)
 		return 1;
 	return inranges(c, punct, sizeof punct / sizeof punct[0]);
@@ -283,14 +313,15 @@ dm_q_set_clear(struct dm_q_set *t, size_t n)
 
 	while (cap < 2 * n)
 		cap *= 2;
-	if (cap > t->cap) {
+	if (cap > t->alloc) {
 		free(t->h);
 		free(t->v);
 		t->h = dm_xreallocarray(NULL, cap, sizeof *t->h);
 		t->v = dm_xreallocarray(NULL, cap, sizeof *t->v);
-		t->cap = cap;
+		t->alloc = cap;
 	}
-	/* a smaller table than the one we have keeps lookups short */
+	/* a table sized to n, not to the largest text seen, keeps the
+	 * clearing short */
 	t->cap = cap;
 	memset(t->v, 0, cap * sizeof *t->v);
 }
@@ -417,13 +448,13 @@ enum { PK_BREAK = 1, PK_ABBR = 2, PK_ELLIPSIS = 4 };
 static int
 pk_nonword(int c)
 {
-	return c != '\0' && strchr(")\";}]*:@'({[!?", c) != NULL;
+	return BCLS(c, B_NONWORD) != 0;
 }
 
 static int
 pk_nostart(int c)
 {
-	return c != '\0' && strchr("(\"`{[:;&#*@)}]-,", c) != NULL;
+	return BCLS(c, B_NOSTART) != 0;
 }
 
 /* punkt's MultiChar at s[i]: --+, ..+ or ". . ." (periods each followed
@@ -447,7 +478,7 @@ pk_multi(const char *s, size_t n, size_t i)
 		return j - i;
 	}
 	for (j = i; j + 1 < n && s[j] == '.'; j += 1 + l) {
-		l = cpat(s, n, j + 1, &c);
+		l = dm_q_cp(s, n, j + 1, &c);
 		if (!isspacecp(c))
 			break;
 		last = j;
@@ -465,11 +496,11 @@ pk_multi(const char *s, size_t n, size_t i)
 static void
 pk_words(struct dm_q_sents *ss, const char *s, size_t b, size_t n)
 {
-	size_t i = b, j, l, m, l2;
+	size_t i = b, j, l, m;
 	int32_t c, d;
 
 	while (i < n) {
-		l = cpat(s, n, i, &c);
+		l = dm_q_cp(s, n, i, &c);
 		if (isspacecp(c)) {
 			i += l;
 			continue;
@@ -485,14 +516,14 @@ pk_words(struct dm_q_sents *ss, const char *s, size_t b, size_t n)
 			continue;
 		}
 		for (j = i + l; j < n; j += l) {
-			l = cpat(s, n, j, &d);
-			if (isspacecp(d) || pk_nonword(s[j]) || pk_multi(s, n, j))
+			l = dm_q_cp(s, n, j, &d);
+			if (isspacecp(d) || pk_nonword(s[j]) ||
+			    pk_multi(s, n, j))
 				break;
 			if (s[j] == ',') {
 				if (j + 1 >= n)
 					break;
-				l2 = cpat(s, n, j + 1, &d);
-				(void)l2;
+				dm_q_cp(s, n, j + 1, &d);
 				if (isspacecp(d) || pk_nonword(s[j + 1]) ||
 				    pk_multi(s, n, j + 1))
 					break;
@@ -516,12 +547,12 @@ pk_isnumber(const char *s, size_t n)
 		i++;
 	if (i >= n)
 		return 0;
-	l = cpat(s, n, i, &c);
-	if (!isdigitcp(c))
+	l = dm_q_cp(s, n, i, &c);
+	if (!dm_q_isdecimal(c))
 		return 0;
 	for (i += l; i < n; i += l) {
-		l = cpat(s, n, i, &c);
-		if (!isdigitcp(c) && c != ',' && c != '.' && c != '-')
+		l = dm_q_cp(s, n, i, &c);
+		if (!dm_q_isdecimal(c) && c != ',' && c != '.' && c != '-')
 			return 0;
 	}
 	return 1;
@@ -536,8 +567,8 @@ pk_isinitial(const char *s, size_t n)
 
 	if (n < 2 || s[n - 1] != '.')
 		return 0;
-	l = cpat(s, n, 0, &c);
-	return l == n - 1 && isword(c) && !isdigitcp(c);
+	l = dm_q_cp(s, n, 0, &c);
+	return l == n - 1 && isword(c) && !dm_q_isdecimal(c);
 }
 
 static int
@@ -545,7 +576,7 @@ pk_firstupper(const char *s, size_t n)
 {
 	int32_t c;
 
-	cpat(s, n, 0, &c);
+	dm_q_cp(s, n, 0, &c);
 	return dm_uni_isupper(c);
 }
 
@@ -555,7 +586,7 @@ pk_firstlower(const char *s, size_t n)
 {
 	int32_t c;
 
-	cpat(s, n, 0, &c);
+	dm_q_cp(s, n, 0, &c);
 	if (c < 0x80)
 		return c >= 'a' && c <= 'z';
 	return (c < 0x0590 || (c >= 0x1E00 && c < 0x2000)) &&
@@ -702,16 +733,20 @@ pk_realign(const char *t, size_t n, size_t *end)
 		*end = k;
 		return k;
 	}
-	l = cpat(t, n, k, &c);
+	l = dm_q_cp(t, n, k, &c);
 	if (!isspacecp(c))
 		return 0;
 	for (*end = k; *end < n; *end += l) {
-		l = cpat(t, n, *end, &c);
+		l = dm_q_cp(t, n, *end, &c);
 		if (!isspacecp(c))
 			break;
 	}
 	return k;
 }
+
+static const unsigned char tbits_end[256] = {
+	['.'] = 1, ['?'] = 1, ['!'] = 1
+};
 
 void
 dm_q_sents_split(struct dm_q_sents *ss, const char *s, size_t n)
@@ -723,7 +758,7 @@ dm_q_sents_split(struct dm_q_sents *ss, const char *s, size_t n)
 
 	ss->s.n = ss->raw.n = 0;
 	for (p = 0; p < n; p++) {
-		if (s[p] != '.' && s[p] != '?' && s[p] != '!')
+		if (!tbits_end[(unsigned char)s[p]])
 			continue;
 		if (p + 1 >= n)
 			break;
@@ -734,14 +769,14 @@ dm_q_sents_split(struct dm_q_sents *ss, const char *s, size_t n)
 			q = 0;
 		} else {
 			for (q = p + 1; q < n; q += l) {
-				l = cpat(s, n, q, &c);
+				l = dm_q_cp(s, n, q, &c);
 				if (!isspacecp(c))
 					break;
 			}
 			if (q == p + 1 || q >= n)
 				continue;
 			for (e = q; e < n; e += l) {
-				l = cpat(s, n, e, &c);
+				l = dm_q_cp(s, n, e, &c);
 				if (isspacecp(c))
 					break;
 			}
@@ -843,7 +878,7 @@ tb_open(const char *s, size_t n, struct dm_buf *o)
 			k = j;
 			l = j - i;
 		} else if ((unsigned char)s[i] >= 0x80) {
-			l = cpat(s, n, i, &c);
+			l = dm_q_cp(s, n, i, &c);
 			if (c == 0xAB || c == 0x201C || c == 0x2018 ||
 			    c == 0x201E) {
 				dm_buf_add(o, s + k, i - k);
@@ -895,7 +930,7 @@ tb_openquote(const char *s, size_t n, struct dm_buf *o)
 	size_t i, k = 0, m;
 
 	for (i = 0; i + 1 < n; i++) {
-		if (strchr(" ([{<", s[i]) == NULL || s[i] == '\0')
+		if (!BCLS(s[i], B_OPEN))
 			continue;
 		if (s[i + 1] == '"')
 			m = 2;
@@ -925,14 +960,14 @@ tb_quoteletter(const char *s, size_t n, struct dm_buf *o)
 	for (i = 0; i + 1 < n; i++) {
 		if (s[i] != '\'')
 			continue;
-		l = cpat(s, n, i + 1, &c);
+		l = dm_q_cp(s, n, i + 1, &c);
 		/* (?i) lets the long s stand for s */
 		if (!isword(c) || c == 0x17F || (c < 0x80 && c != '\0' &&
 		    strchr("mtsdnMTSDN", c) != NULL))
 			continue;
 		j = i + 1 + l;
 		if (j < n) {
-			cpat(s, n, j, &d);
+			dm_q_cp(s, n, j, &d);
 			if (isword(d))
 				continue;
 		}
@@ -955,11 +990,11 @@ closer(const char *s, size_t n, size_t i)
 	int32_t c;
 	size_t l;
 
-	if (strchr("])}>\"' ", s[i]) != NULL && s[i] != '\0')
+	if (BCLS(s[i], B_CLOSE))
 		return 1;
 	if ((unsigned char)s[i] < 0x80)
 		return 0;
-	l = cpat(s, n, i, &c);
+	l = dm_q_cp(s, n, i, &c);
 	return c == 0xBB || c == 0x201D || c == 0x2019 ? l : 0;
 }
 
@@ -980,7 +1015,7 @@ tb_final(const char *s, size_t n, struct dm_buf *o)
 		;
 	cl = i;
 	for (; i < n; i += l) {
-		l = cpat(s, n, i, &c);
+		l = dm_q_cp(s, n, i, &c);
 		if (!isspacecp(c))
 			return 0;
 	}
@@ -1002,8 +1037,8 @@ tb_comma(const char *s, size_t n, struct dm_buf *o)
 	for (i = 0; i + 1 < n; i++) {
 		if (s[i] != ':' && s[i] != ',')
 			continue;
-		l = cpat(s, n, i + 1, &c);
-		if (isdigitcp(c))
+		l = dm_q_cp(s, n, i + 1, &c);
+		if (dm_q_isdecimal(c))
 			continue;
 		dm_buf_add(o, s + k, i - k);
 		dm_buf_addc(o, ' ');
@@ -1053,7 +1088,7 @@ tb_pads1(const char *s, size_t n, struct dm_buf *o)
 				k = j;
 			}
 			i = j - 1;
-		} else if (strchr(";@#$%&?!", s[i]) != NULL && s[i] != '\0') {
+		} else if (BCLS(s[i], B_PAD1)) {
 			dm_buf_add(o, s + k, i - k);
 			pad(o, s + i, 1);
 			k = i + 1;
@@ -1104,7 +1139,7 @@ tb_pads2(const char *s, size_t n, struct dm_buf *o)
 			pad(o, s + i, 2);
 			k = i + 2;
 			i++;
-		} else if (strchr("*[](){}<>", s[i]) != NULL && s[i] != '\0') {
+		} else if (BCLS(s[i], B_PAD2)) {
 			dm_buf_add(o, s + k, i - k);
 			pad(o, s + i, 1);
 			k = i + 1;
@@ -1125,6 +1160,15 @@ tb_close(const char *s, size_t n, struct dm_buf *o)
 	int32_t c;
 
 	dm_buf_addc(o, ' ');
+	if (!memchr(s, '"', n) && !memchr(s, '\'', n)) {
+		for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+			;
+		if (i == n) {
+			dm_buf_add(o, s, n);
+			dm_buf_addc(o, ' ');
+			return 1;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		if (s[i] == '"' || (s[i] == '\'' && i + 1 < n &&
 		    s[i + 1] == '\'')) {
@@ -1134,7 +1178,7 @@ tb_close(const char *s, size_t n, struct dm_buf *o)
 				i++;
 			k = i + 1;
 		} else if ((unsigned char)s[i] >= 0x80) {
-			l = cpat(s, n, i, &c);
+			l = dm_q_cp(s, n, i, &c);
 			if (c == 0xBB || c == 0x201D || c == 0x2019) {
 				dm_buf_add(o, s + k, i - k);
 				pad(o, s + i, l);
@@ -1251,7 +1295,7 @@ wordafter(const char *s, size_t n, size_t j)
 
 	if (j >= n)
 		return 0;
-	cpat(s, n, j, &c);
+	dm_q_cp(s, n, j, &c);
 	return isword(c);
 }
 
@@ -1264,8 +1308,29 @@ wordbefore(const char *s, size_t i)
 	if (i == 0)
 		return 0;
 	j = cpstart(s, i);
-	cpat(s, i, j, &c);
+	dm_q_cp(s, i, j, &c);
 	return isword(c);
+}
+
+/* The first two letters of a contraction below: most words fail here. */
+static int
+contrpair(int a, int b)
+{
+	b = lowerascii((unsigned char)b);
+	switch (lowerascii((unsigned char)a)) {
+	case 'c':
+	case 'w':
+		return b == 'a';
+	case 'd':
+		return b == '\'';
+	case 'g':
+		return b == 'i' || b == 'o';
+	case 'l':
+		return b == 'e';
+	case 'm':
+		return b == 'o';
+	}
+	return 0;
 }
 
 /* CONTRACTIONS2: (?i)\bcannot\b -> " can not ", ... */
@@ -1275,7 +1340,7 @@ tb_contractions(const char *s, size_t n, struct dm_buf *o)
 	static const struct {
 		const char	*w;
 		size_t		 cut;
-		int		 space;	/* (?=\s) rather than \b after */
+		int		 space;	/* (?=\s) after, not \b */
 	} c2[] = {
 		{ "cannot", 3, 0 }, { "d'ye", 1, 0 }, { "gimme", 3, 0 },
 		{ "gonna", 3, 0 }, { "gotta", 3, 0 }, { "lemme", 3, 0 },
@@ -1285,19 +1350,18 @@ tb_contractions(const char *s, size_t n, struct dm_buf *o)
 	int32_t c;
 	int m;
 
-	for (i = 0; i < n; i++) {
-		if (strchr("cdglmwCDGLMW", s[i]) == NULL || s[i] == '\0' ||
-		    wordbefore(s, i))
+	for (i = 0; i + 3 < n; i++) {
+		if (!BCLS(s[i], B_CONTR) || !contrpair(s[i], s[i + 1]))
 			continue;
 		m = 0;
 		for (j = 0; j < sizeof c2 / sizeof c2[0]; j++) {
-			if (!iprefix(s + i, n - i, c2[j].w))
+			if (!iprefix(s + i, n - i, c2[j].w) || wordbefore(s, i))
 				continue;
 			len = strlen(c2[j].w);
 			if (c2[j].space) {
 				if (i + len >= n)
 					continue;
-				cpat(s, n, i + len, &c);
+				dm_q_cp(s, n, i + len, &c);
 				if (!isspacecp(c))
 					continue;
 			} else if (wordafter(s, n, i + len))
@@ -1372,80 +1436,111 @@ tb_split(struct dm_q_words *w, const char *s, size_t n)
 	int32_t c;
 
 	while (i < n) {
-		l = cpat(s, n, i, &c);
-		if (isspacecp(c)) {
+		if ((unsigned char)s[i] < 0x80) {
+			if (BCLS(s[i], B_SPACE)) {
+				i++;
+				continue;
+			}
+		} else if (isspacecp((int32_t)(l = dm_q_cp(s, n, i, &c),
+		    c))) {
 			i += l;
 			continue;
 		}
 		b = i;
 		nch = 0;
-		do {
-			i += l;
+		while (i < n) {
+			if ((unsigned char)s[i] < 0x80) {
+				if (BCLS(s[i], B_SPACE))
+					break;
+				i++;
+			} else {
+				l = dm_q_cp(s, n, i, &c);
+				if (isspacecp(c))
+					break;
+				i += l;
+			}
 			nch++;
-			if (i >= n)
-				break;
-			l = cpat(s, n, i, &c);
-		} while (!isspacecp(c));
+		}
 		addtoken(w, s + b, i - b, nch);
 	}
 }
 
+/* Which characters a sentence holds, for skipping the passes that
+ * could not match: one bit per group of trigger bytes. */
+enum {
+	T_TICK = 1 << 0, T_DQUOTE = 1 << 1, T_QUOTE = 1 << 2, T_DOT = 1 << 3,
+	T_COMMA = 1 << 4, T_PAD1 = 1 << 5, T_PAD2 = 1 << 6, T_HIGH = 1 << 7
+};
+
+static unsigned char tbits[256] = {
+	['`'] = T_TICK, ['"'] = T_DQUOTE, ['\''] = T_QUOTE, ['.'] = T_DOT,
+	[':'] = T_COMMA, [','] = T_COMMA,
+	[';'] = T_PAD1, ['@'] = T_PAD1, ['#'] = T_PAD1, ['$'] = T_PAD1,
+	['%'] = T_PAD1, ['&'] = T_PAD1, ['?'] = T_PAD1, ['!'] = T_PAD1,
+	['*'] = T_PAD2, ['['] = T_PAD2, [']'] = T_PAD2, ['('] = T_PAD2,
+	[')'] = T_PAD2, ['{'] = T_PAD2, ['}'] = T_PAD2, ['<'] = T_PAD2,
+	['>'] = T_PAD2, ['-'] = T_PAD2,
+};
+
 static void
 tb_sentence(struct dm_q_words *w, const char *s, size_t n)
 {
-	struct dm_buf *in = &w->a, *out = &w->b, *t;
-	unsigned char seen[256];
-	size_t i;
-	int high = 0, bt;
+	struct dm_buf *o = &w->a, *spare = &w->b, *t;
+	const char *cur = s;
+	size_t i, cn = n;
+	unsigned m = 0, high = 0;
 
-	memset(seen, 0, sizeof seen);
-	for (i = 0; i < n; i++)
-		seen[(unsigned char)s[i]] = 1;
-	for (i = 0x80; i < 0x100; i++)
-		high |= seen[i];
-	dm_buf_reset(in);
-	dm_buf_add(in, s, n);
-#define PASS(f)	do {							\
-		dm_buf_reset(out);					\
-		if (f(in->buf, in->len, out)) {				\
-			t = in;						\
-			in = out;					\
-			out = t;					\
-		}							\
+	for (i = 0; i < n; i++) {
+		m |= tbits[(unsigned char)s[i]];
+		high |= (unsigned char)s[i];
+	}
+	if (high & 0x80)
+		m |= T_HIGH;
+	/* cur is the text so far: the sentence, or the buffer a pass
+	 * wrote; o receives the next pass */
+#define PASS(f)	do {						\
+		dm_buf_reset(o);				\
+		if (f(cur, cn, o)) {				\
+			cur = o->buf;				\
+			cn = o->len;				\
+			t = o;					\
+			o = spare;				\
+			spare = t;				\
+		}						\
 	} while (0)
-	if (seen['`'] || high)
+	if (m & (T_TICK | T_HIGH))
 		PASS(tb_open);
-	bt = seen['`'] || (in->len > 0 && in->buf[0] == '"');
-	if (seen['"'])
+	if (cn > 0 && cur[0] == '"')
+		m |= T_TICK;
+	if (m & T_DQUOTE)
 		PASS(tb_startquote);
-	if (bt)
+	if (m & T_TICK)
 		PASS(tb_backticks);
-	if (seen['"'] || seen['\''])
+	if (m & (T_DQUOTE | T_QUOTE))
 		PASS(tb_openquote);
-	if (seen['\''])
+	if (m & T_QUOTE)
 		PASS(tb_quoteletter);
-	if (seen['.'])
+	if (m & T_DOT)
 		PASS(tb_final);
-	if (seen[':'] || seen[','])
+	if (m & T_COMMA)
 		PASS(tb_comma);
-	if (seen['.'] || seen[';'] || seen['@'] || seen['#'] || seen['$'] ||
-	    seen['%'] || seen['&'] || seen['?'] || seen['!'])
+	/* single periods are the rule; only runs of them are padded */
+	if ((m & T_PAD1) || ((m & T_DOT) && memmem(cur, cn, "..", 2)))
 		PASS(tb_pads1);
-	if (seen['\''])
+	if (m & T_QUOTE)
 		PASS(tb_quotespace);
-	if (seen['*'] || seen['['] || seen[']'] || seen['('] || seen[')'] ||
-	    seen['{'] || seen['}'] || seen['<'] || seen['>'] || seen['-'])
+	if (m & T_PAD2)
 		PASS(tb_pads2);
 	PASS(tb_close);
-	if (seen['\'']) {
+	if (m & T_QUOTE) {
 		PASS(tb_clitic1);
 		PASS(tb_clitic2);
 	}
 	PASS(tb_contractions);
-	if (seen['\''])
+	if (m & T_QUOTE)
 		PASS(tb_tis);
 #undef PASS
-	tb_split(w, in->buf, in->len);
+	tb_split(w, cur, cn);
 }
 
 void

@@ -27,13 +27,29 @@ void	 dm_q_spans_add(struct dm_q_spans *, size_t b, size_t e);
 void	 dm_q_spans_free(struct dm_q_spans *);
 
 /* The code point at s[i] (i < n) and its length in bytes; a byte that
- * starts no valid sequence is one character, U+FFFD. */
-size_t	 dm_q_cp(const char *s, size_t n, size_t i, int32_t *cp);
+ * starts no valid sequence is one character, U+FFFD. Inline: every pass
+ * over a text calls it per character. */
+static inline size_t
+dm_q_cp(const char *s, size_t n, size_t i, int32_t *cp)
+{
+	int l;
+
+	if ((unsigned char)s[i] < 0x80) {
+		*cp = (unsigned char)s[i];
+		return 1;
+	}
+	if ((l = dm_utf8_decode(s + i, n - i, cp)) < 0) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	return (size_t)l;
+}
 
 /* Python's str.splitlines(): the next line of s[0..n) from *pos, without
  * its end (\n, \r\n, \r, \v, \f, \x1c-\x1e, \x85, U+2028, U+2029); 1 and
  * *line set, or 0 when there is none (no empty line after a final end). */
-int	 dm_q_line(const char *s, size_t n, size_t *pos, struct dm_q_span *line);
+int	 dm_q_line(const char *s, size_t n, size_t *pos,
+	    struct dm_q_span *line);
 
 /* datatrove's PUNCTUATION_SET (which includes TERMINAL_PUNCTUATION) and
  * TERMINAL_PUNCTUATION (utils/text.py). */
@@ -44,7 +60,8 @@ int	 dm_q_isterminal(int32_t);
 int	 dm_q_isdecimal(int32_t);
 
 /* Number of non-overlapping occurrences of pat, as str.count. */
-size_t	 dm_q_count(const char *s, size_t n, const char *pat, size_t plen);
+size_t	 dm_q_count(const char *s, size_t n, const char *pat,
+	    size_t plen);
 
 /*
  * Sentences as NLTK's English punkt tokenizer cuts them (sent_tokenize,
@@ -59,7 +76,7 @@ struct dm_q_sents {
 	struct dm_q_spans s;	/* the sentences */
 	struct dm_q_spans raw;	/* before realignment */
 	struct dm_q_spans tok;	/* punkt word tokens of one context */
-	unsigned char	*flag;	/* per token: sentbreak, abbr, ellipsis */
+	unsigned char	*flag;	/* per token: PK_BREAK... */
 	size_t		 nflag;
 };
 void	 dm_q_sents_split(struct dm_q_sents *, const char *s, size_t n);
@@ -73,8 +90,8 @@ void	 dm_q_sents_free(struct dm_q_sents *);
  * split off, cannot -> can not ...), then split at white space.
  */
 struct dm_q_words {
-	struct dm_buf	 tok;	/* the tokens back to back, no separator */
-	size_t		*off;	/* token i is tok.buf[off[i] .. off[i + 1]) */
+	struct dm_buf	 tok;	/* the tokens back to back */
+	size_t		*off;	/* token i ends at off[i + 1] */
 	size_t		*len;	/* its length in characters */
 	size_t		 n, cap;
 	struct dm_buf	 a, b;	/* the sentence being rewritten */
@@ -92,18 +109,20 @@ typedef int (*dm_q_eq)(const void *ctx, size_t a, size_t b);
 struct dm_q_set {
 	uint64_t	*h;
 	size_t		*v;	/* item + 1; 0 marks an empty slot */
-	size_t		 cap;
+	size_t		 cap;	/* slots in use, a power of 2 */
+	size_t		 alloc;	/* slots allocated */
 };
-void	 dm_q_set_clear(struct dm_q_set *, size_t n);	/* room for n */
-size_t	 dm_q_set_add(struct dm_q_set *, uint64_t h, size_t item, dm_q_eq eq,
-	    const void *ctx);
+/* Empties the set and makes room for n items. */
+void	 dm_q_set_clear(struct dm_q_set *, size_t n);
+size_t	 dm_q_set_add(struct dm_q_set *, uint64_t h, size_t item,
+	    dm_q_eq eq, const void *ctx);
 void	 dm_q_set_free(struct dm_q_set *);
 
 /* datatrove's find_duplicates over the strings v[i] of s: every
  * occurrence after the first of an equal string is a duplicate; *ndup
  * gets their number and *nchars their characters. */
-void	 dm_q_dups(struct dm_q_set *, const char *s, const struct dm_q_span *v,
-	    size_t n, size_t *ndup, size_t *nchars);
+void	 dm_q_dups(struct dm_q_set *, const char *s,
+	    const struct dm_q_span *v, size_t n, size_t *ndup, size_t *nchars);
 
 /* Python's str.strip() of s[b..e), in place. */
 void	 dm_q_strip(const char *s, size_t *b, size_t *e);

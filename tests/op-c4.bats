@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# op-c4.bats - c4: C4's line rules (datatrove C4QualityFilter)
+
+load helper
+
+# q TEXT EXPR: the value dm-filter --mark q gives one sample whose text is
+# the JSON string body TEXT (escapes such as \n work): true, or the reason.
+q() {
+	local out
+	out=$(printf '{"text":"%s"}\n' "$1" | dm-filter --mark q "$2") ||
+	    return
+	out=${out##*,\"q\":}
+	printf '%s\n' "${out%\}}"
+}
+
+# Four lines of one sentence each, ending in a period, of 5 or 6 words:
+# every line rule keeps them. A fifth line T makes 5 sentences (true)
+# when it is kept, and leaves 4 (too_few_sentences) when it is dropped,
+# so with4 TEXT shows what c4 does with the line TEXT.
+G='The cat sat on the mat.\nA dog slept by the door.\nBirds sang in the old tree.\nWe walked home after dinner.'
+with4() {
+	printf '%s\\n%s' "$G" "$1"
+}
+
+@test "keeps five sentences on lines that pass every rule" {
+	run q "$(with4 'Rain fell softly all night.')" 'c4()'
+	assert_output true
+}
+
+@test "drops fewer than five sentences as too_few_sentences" {
+	run q "$G" 'c4()'
+	assert_output '"c4: too_few_sentences"'
+	run q '' 'c4()'
+	assert_output '"c4: too_few_sentences"'
+}
+
+@test "min_num_sentences sets the bound, -1 turns it off" {
+	run q "$G" 'c4(min_num_sentences=4)'
+	assert_output true
+	run q '' 'c4(min_num_sentences=-1)'
+	assert_output true
+}
+
+@test "counts the sentences of each kept line" {
+	# one line of three sentences and two of one: 5
+	run q 'The cat sat on the mat. A dog slept by the door. Birds sang.\nWe walked home after dinner.\nRain fell softly all night.' 'c4()'
+	assert_output true
+}
+
+@test "does not end a sentence at an abbreviation" {
+	local g3='The cat sat on the mat.\nA dog slept by the door.\nBirds sang in the old tree.'
+	# Dr. Mr. and p.m. end no sentence: 3 + 1 = 4
+	run q "$g3\nDr. Smith met Mr. Jones at 5 p.m. on Monday." 'c4()'
+	assert_output '"c4: too_few_sentences"'
+	# Jones. They: two sentences, 3 + 2 = 5
+	run q "$g3\nDr. Smith met Mr. Jones. They left at noon." 'c4()'
+	assert_output true
+}
+
+@test "drops a line with a word over 1000 characters" {
+	local w
+	w=$(printf 'x%.0s' $(seq 1001))
+	run q "$(with4 "This has $w inside.")" 'c4()'
+	assert_output '"c4: too_few_sentences"'
+	run q "$(with4 "This has ${w%x} inside.")" 'c4()'
+	assert_output true
+}
+
+@test "max_word_length sets the longest word, in characters" {
+	# Extraordinary: 13 characters; Éxtraordinary too, in 14 bytes
+	run q "$(with4 'Extraordinary things happen here.')" 'c4(max_word_length=12)'
+	assert_output '"c4: too_few_sentences"'
+	run q "$(with4 'Éxtraordinary things happen here.')" 'c4(max_word_length=13)'
+	assert_output true
+}
+
+@test "removes citations before looking for terminal punctuation" {
+	# "It rained all day.[1]" ends in a period once [1] is gone
+	run q "$(with4 'It rained all day.[1]')" 'c4()'
+	assert_output true
+	run q "$(with4 'It rained all day.[edit][citation needed]')" 'c4()'
+	assert_output true
+	run q "$(with4 'It rained all day.[1]')" 'c4(remove_citations=false)'
+	assert_output '"c4: too_few_sentences"'
+	# [12a] is no citation
+	run q "$(with4 'It rained all day.[12a]')" 'c4()'
+	assert_output '"c4: too_few_sentences"'
+}
+
+@test "drops a line without terminal punctuation" {
+	run q "$(with4 'It rained all day')" 'c4()'
+	assert_output '"c4: too_few_sentences"'
+	run q "$(with4 'It rained all day!')" 'c4()'
+	assert_output true
+	run q "$(with4 'He said \"stop now.\"')" 'c4()'
+	assert_output true
+	# trailing blanks are stripped first
+	run q "$(with4 'It rained all day?   ')" 'c4()'
+	assert_output true
+}
+
+@test "drops a line ending in an ellipsis" {
+	run q "$(with4 'It rained all day...')" 'c4()'
+	assert_output '"c4: too_few_sentences"'
+}
+
+@test "filter_no_terminal_punct=false keeps lines without it" {
+	run q "$(with4 'It rained all day')" 'c4(filter_no_terminal_punct=false)'
+	assert_output true
+}
+
+@test "drops a line of fewer than 3 words" {
+	run q "$(with4 'Stop it.')" 'c4()'
+	assert_output '"c4: too_few_sentences"'
+	run q "$(with4 'Stop it.')" 'c4(min_words_per_line=2)'
+	assert_output true
+}
+
+@test "drops the text for lorem ipsum in a kept line as lorem_ipsum" {
+	run q "$(with4 'Lorem ipsum dolor sit amet.')" 'c4()'
+	assert_output '"c4: lorem_ipsum"'
+	# a line the earlier rules drop is never looked at
+	run q "$(with4 'Lorem ipsum dolor sit amet')" 'c4()'
+	assert_output '"c4: too_few_sentences"'
+	run q "$(with4 'Lorem ipsum dolor sit amet.')" 'c4(filter_lorem_ipsum=false)'
+	assert_output true
+}
+
+@test "drops a line mentioning javascript, in any case" {
+	run q "$(with4 'Please enable JAVASCRIPT to continue.')" 'c4()'
+	assert_output '"c4: too_few_sentences"'
+	run q "$(with4 'Please enable JavaScript to continue.')" 'c4(filter_javascript=false)'
+	assert_output true
+}
+
+@test "drops the text for a curly bracket as curly_bracket" {
+	run q "$(with4 'Use {braces} with care.')" 'c4()'
+	assert_output '"c4: curly_bracket"'
+	run q "$(with4 'Use {braces} with care.')" 'c4(filter_curly_bracket=false)'
+	assert_output true
+}
+
+@test "drops a line with a policy phrase" {
+	run q "$(with4 'Read our Privacy Policy before use.')" 'c4()'
+	assert_output '"c4: too_few_sentences"'
+	run q "$(with4 'This site uses cookies for analytics.')" 'c4()'
+	assert_output '"c4: too_few_sentences"'
+	# lower-cased as Python does, beyond ASCII too
+	run q "$(with4 'Résumé of our COOKIE POLICY here.')" 'c4()'
+	assert_output '"c4: too_few_sentences"'
+	run q "$(with4 'Read our Privacy Policy before use.')" 'c4(filter_policy=false)'
+	assert_output true
+}
+
+@test "split_paragraph=false takes sentences for lines" {
+	# one line: 13 words, 5 sentences (Go. Go now. and three more)
+	local t='Go. Go now. The cat sat on the mat. A dog slept by the door. Birds sang in the old tree.'
+	run q "$t" 'c4()'
+	assert_output true
+	# as sentences: Go. (1 word) and Go now. (2) are dropped; 3 remain
+	run q "$t" 'c4(split_paragraph=false)'
+	assert_output '"c4: too_few_sentences"'
+}
+
+@test "splits lines as str.splitlines does" {
+	# CRLF, CR and U+2028 end lines too
+	run q 'The cat sat on the mat.\r\nA dog slept by the door.\rBirds sang in the old tree.\u2028We walked home after dinner.\nRain fell softly all night.' 'c4()'
+	assert_output true
+}

@@ -1,0 +1,113 @@
+#!/usr/bin/env bats
+# op-fineweb.bats - fineweb: FineWeb's line rules (datatrove FineWebQualityFilter)
+
+load helper
+
+# q TEXT EXPR: the value dm-filter --mark q gives one sample whose text is
+# the JSON string body TEXT (escapes such as \n work): true, or the reason.
+q() {
+	local out
+	out=$(printf '{"text":"%s"}\n' "$1" | dm-filter --mark q "$2") ||
+	    return
+	out=${out##*,\"q\":}
+	printf '%s\n' "${out%\}}"
+}
+
+# Three lines of 47, 48 and 52 characters, each ending in a period: 33
+# tokens for 2 newlines.
+L1='The cat sat on the warm mat all afternoon long.'
+L2='A dog slept by the open door until evening came.'
+L3='Birds sang in the old oak tree as the sun went down.'
+
+@test "keeps lines that pass every rule" {
+	run q "$L1\n$L2\n$L3" 'fineweb()'
+	assert_output true
+}
+
+@test "drops a text without a line that is not blank as empty" {
+	run q '' 'fineweb()'
+	assert_output '"fineweb: empty"'
+	run q '  \n\t\n\r\n' 'fineweb()'
+	assert_output '"fineweb: empty"'
+}
+
+@test "drops under 12% of lines ending in terminal punctuation as line_punct_ratio" {
+	# 8 lines without, 1 with: 1 / 9 = 0.111 < 0.12; 1 / 8 = 0.125 passes
+	local n='a line of the document that has no end mark'
+	run q "$n one\n$n two\n$n three\n$n four\n$n five\n$n six\n$n seven\n$n eight\n$L1" 'fineweb()'
+	assert_output '"fineweb: line_punct_ratio"'
+	run q "$n one\n$n two\n$n three\n$n four\n$n five\n$n six\n$n seven\n$L1" 'fineweb()'
+	assert_output true
+}
+
+@test "line_punct_exclude_zero keeps texts where no line ends in punctuation" {
+	local n='a line of the document that has no end mark'
+	run q "$n one\n$n two" 'fineweb()'
+	assert_output '"fineweb: line_punct_ratio"'
+	run q "$n one\n$n two" 'fineweb(line_punct_exclude_zero=true)'
+	assert_output true
+}
+
+@test "looks at the last character of the line as it is" {
+	# a blank or a CR after the period hides it: 0 of 3
+	run q "$L1 \n$L2 \n$L3 " 'fineweb()'
+	assert_output '"fineweb: line_punct_ratio"'
+	run q "$L1\r\n$L2\r\n$L3\r\n" 'fineweb()'
+	assert_output '"fineweb: line_punct_ratio"'
+}
+
+@test "counts the terminal punctuation of other scripts" {
+	# 。 and ！ end lines (of 27 and 29 characters: 2 short lines of 3,
+	# 0.667, not over 0.67)
+	run q '这是一个很长的句子，它有很多的字，而且还在继续说下去。\n那是另外一个很长很长的句子，它也有很多很多的字，真的很长！\n'"$L1" 'fineweb()'
+	assert_output true
+}
+
+@test "stop_chars replaces the terminal punctuation" {
+	run q "$L1\n$L2\n$L3" 'fineweb(stop_chars=";")'
+	assert_output '"fineweb: line_punct_ratio"'
+	run q "${L1%.};\n$L2\n$L3" 'fineweb(stop_chars=";!", line_punct_thr=0.3)'
+	assert_output true
+}
+
+@test "drops over 67% of lines of 30 characters or less as short_line_ratio" {
+	# 3 of 4 lines are short: 0.75 > 0.67
+	run q "Short line one.\nShort line two.\nShort line three.\n$L1" 'fineweb()'
+	assert_output '"fineweb: short_line_ratio"'
+	# 2 of 3: 0.667 is not over 0.67
+	run q "Short line one.\nShort line two.\n$L1" 'fineweb()'
+	assert_output true
+}
+
+@test "a short line has at most short_line_length characters" {
+	# three lines of 30 characters and L1: 3 of 4 short
+	run q "Line one is thirty chars long.\nLine two is thirty chars long.\nLine six is thirty chars long.\n$L1" 'fineweb()'
+	assert_output '"fineweb: short_line_ratio"'
+	# 31 characters (the last line in 34 bytes) are not short
+	run q "Line one is thirty chars long!!\nLine two is thirty chars long!!\nLine twó is thirty chārs lóng!!\n$L1" 'fineweb()'
+	assert_output true
+	run q "Line one is thirty chars long!!\nLine two is thirty chars long!!\nLine twó is thirty chārs lóng!!\n$L1" 'fineweb(short_line_length=31)'
+	assert_output '"fineweb: short_line_ratio"'
+}
+
+@test "drops over 1% of characters in duplicate lines as char_dup_ratio" {
+	# L1 again: 47 of 194 characters (newlines not counted) = 0.24
+	run q "$L1\n$L2\n$L3\n$L1" 'fineweb()'
+	assert_output '"fineweb: char_dup_ratio"'
+	run q "$L1\n$L2\n$L3\n$L1" 'fineweb(char_duplicates_ratio=0.25)'
+	assert_output true
+}
+
+@test "blank lines are never duplicates" {
+	run q "$L1\n\n$L2\n\n\n$L3\n  \n" 'fineweb()'
+	assert_output true
+}
+
+@test "drops over 0.3 newlines per word as list_ratio" {
+	# 3 lines of one word and a period: 2 newlines / 6 tokens = 0.33
+	local t='Pneumonoultramicroscopicsilicovolcanoconiosis.\nSupercalifragilisticexpialidocious.\nHippopotomonstrosesquippedaliophobia.'
+	run q "$t" 'fineweb()'
+	assert_output '"fineweb: list_ratio"'
+	run q "$t" 'fineweb(new_line_ratio=0.4)'
+	assert_output true
+}

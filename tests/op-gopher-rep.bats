@@ -1,0 +1,165 @@
+#!/usr/bin/env bats
+# op-gopher-rep.bats - gopher-rep: Gopher's repetition rules (datatrove GopherRepetitionFilter)
+
+load helper
+
+# q TEXT EXPR: the value dm-filter --mark q gives one sample whose text is
+# the JSON string body TEXT (escapes such as \n work): true, or the reason.
+q() {
+	local out
+	out=$(printf '{"text":"%s"}\n' "$1" | dm-filter --mark q "$2") ||
+	    return
+	out=${out##*,\"q\":}
+	printf '%s\n' "${out%\}}"
+}
+
+# B: 20 distinct words and a period on one line, 108 characters.
+B='Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon.'
+# A: 10 words and a period, 57 characters.
+A='Alpha beta gamma delta epsilon zeta eta theta iota kappa.'
+X=antidisestablishmentarianism		# 28 characters
+
+@test "keeps a text without repetition" {
+	# 191 characters, two paragraphs, 40 tokens, nothing repeated: the
+	# commonest n-grams are the first ones, seen once: "Alpha beta" 10,
+	# "Alpha beta gamma" 16, "Alpha beta gamma delta" 22 / 191 = 0.115
+	run q "$B\n\nPhi chi psi omega are the last letters, and the first ones open every list we know." 'gopher_rep()'
+	assert_output true
+}
+
+@test "drops over 30% duplicate paragraphs as dup_para_frac" {
+	# paragraphs: P, Q, P, P -- 2 duplicates of 4 = 0.5 > 0.3
+	run q 'One two three.\n\nFour five.\n\nOne two three.\n\nOne two three.' 'gopher_rep()'
+	assert_output '"gopher-rep: dup_para_frac"'
+}
+
+@test "drops over 20% of characters in duplicate paragraphs as dup_para_char_frac" {
+	# A, One., Two., Three., A: 1 duplicate of 5 = 0.2 (not over 0.3),
+	# but its 57 characters are 57 / 136 = 0.42 of the text
+	run q "$A\n\nOne.\n\nTwo.\n\nThree.\n\n$A" 'gopher_rep()'
+	assert_output '"gopher-rep: dup_para_char_frac"'
+}
+
+@test "drops over 30% duplicate lines as dup_line_frac" {
+	# one paragraph; lines P, Q, P, P: 2 of 4 = 0.5
+	run q 'One two three.\nFour five.\nOne two three.\nOne two three.' 'gopher_rep()'
+	assert_output '"gopher-rep: dup_line_frac"'
+}
+
+@test "drops over 20% of characters in duplicate lines as dup_line_char_frac" {
+	# lines A, One., Two., Three., A: 1 of 5, 57 / 132 = 0.43
+	run q "$A\nOne.\nTwo.\nThree.\n$A" 'gopher_rep()'
+	assert_output '"gopher-rep: dup_line_char_frac"'
+}
+
+@test "counts the empty pieces a split on newlines leaves at the ends" {
+	# re.split("\n+", "\nx\n") is "", "x", "": 1 duplicate of 3 = 0.33
+	run q '\nx\n' 'gopher_rep()'
+	assert_output '"gopher-rep: dup_line_frac"'
+}
+
+@test "drops a 2-gram over 20% of the text as top_2_gram" {
+	# "extraordinary circumstances" (27 characters) twice: 54 / 185 =
+	# 0.29; every 3-gram and 4-gram is seen once
+	run q "$B Such extraordinary circumstances arise, then extraordinary circumstances pass." 'gopher_rep()'
+	assert_output '"gopher-rep: top_2_gram"'
+}
+
+@test "drops a 3-gram over 18% of the text as top_3_gram" {
+	# "to be unquestionably" (20) twice: 40 / 173 = 0.23; the top 2-gram
+	# "to be" (5) twice is 10 / 173
+	run q "$B We want to be unquestionably right, and to be unquestionably kind." 'gopher_rep()'
+	assert_output '"gopher-rep: top_3_gram"'
+}
+
+@test "drops a 4-gram over 16% of the text as top_4_gram" {
+	# "to be so unquestionably" (23) twice: 46 / 179 = 0.26; "to be so"
+	# twice is 16 / 179
+	run q "$B We want to be so unquestionably right, and to be so unquestionably kind." 'gopher_rep()'
+	assert_output '"gopher-rep: top_4_gram"'
+}
+
+@test "takes the first of equally common n-grams, as Counter.most_common" {
+	# "ab cd" and "$X floccinaucinihilipilification" both twice: the
+	# first seen counts, 5 x 2 = 10 / 154 = 0.06; the long one would be
+	# 58 x 2 / 154 = 0.75
+	local y=floccinaucinihilipilification
+	run q "ab cd one two $X $y three ab cd four $X $y five." 'gopher_rep()'
+	assert_output true
+	run q "$X $y one two ab cd three $X $y four ab cd five." 'gopher_rep()'
+	assert_output '"gopher-rep: top_2_gram"'
+}
+
+@test "drops repeated 5-grams over 15% of the text as duplicated_5_n_grams" {
+	# "to be so very $X" twice: the second adds to be so very X = 38
+	# characters (joined without spaces) / 217 = 0.175; the top 4-gram
+	# "to be so very" (13) twice is 26 / 217 = 0.12
+	run q "$B They are to be so very $X, we were to be so very $X again." 'gopher_rep()'
+	assert_output '"gopher-rep: duplicated_5_n_grams"'
+}
+
+@test "drops repeated 6-grams over 14% of the text as duplicated_6_n_grams" {
+	# block of 6: 5-grams find to be so very much (14 / 227), 6-grams
+	# the whole block, 14 + 28 = 42 / 227 = 0.185
+	run q "$B They are to be so very much $X, we were to be so very much $X again." 'gopher_rep()'
+	assert_output '"gopher-rep: duplicated_6_n_grams"'
+}
+
+@test "drops repeated 7-grams over 13% of the text as duplicated_7_n_grams" {
+	# 5: 14, 6: 18, 7: 18 + 28 = 46 / 237 = 0.194
+	run q "$B They are to be so very much more $X, we were to be so very much more $X again." 'gopher_rep()'
+	assert_output '"gopher-rep: duplicated_7_n_grams"'
+}
+
+@test "drops repeated 8-grams over 12% of the text as duplicated_8_n_grams" {
+	# 5: 14, 6: 18, 7: 20, 8: 20 + 28 = 48 / 243 = 0.198
+	run q "$B They are to be so very much more of $X, we were to be so very much more of $X again." 'gopher_rep()'
+	assert_output '"gopher-rep: duplicated_8_n_grams"'
+}
+
+@test "drops repeated 9-grams over 11% of the text as duplicated_9_n_grams" {
+	# 5: 14 ... 8: 22, 9: 22 + 28 = 50 / 249 = 0.201
+	run q "$B They are to be so very much more of an $X, we were to be so very much more of an $X again." 'gopher_rep()'
+	assert_output '"gopher-rep: duplicated_9_n_grams"'
+}
+
+@test "drops repeated 10-grams over 10% of the text as duplicated_10_n_grams" {
+	# a block of 10 words: 5-grams find both of its halves (the walk
+	# skips 5 words after a repeat and the second half repeats too): 53
+	# characters, as for 10-grams; 53 / 401 = 0.132 passes 0.15 but not
+	# 0.10. Shorter, the 5-gram rule goes first (53 / 257 = 0.21).
+	local s="They are to be so very much more of an odd $X, we were to be so very much more of an odd $X again."
+	run q "$B Phi chi psi omega are the last letters, and the first ones open every list we know. Numbers like seven, eleven and thirteen stay prime forever. $s" 'gopher_rep()'
+	assert_output '"gopher-rep: duplicated_10_n_grams"'
+	run q "$B $s" 'gopher_rep()'
+	assert_output '"gopher-rep: duplicated_5_n_grams"'
+}
+
+@test "each threshold is a parameter" {
+	# 42 / 227 = 0.185 <= 0.2
+	run q "$B They are to be so very much $X, we were to be so very much $X again." 'gopher_rep(dup_6_gram=0.2)'
+	assert_output true
+	run q 'One two three.\nFour five.\nOne two three.\nOne two three.' 'gopher_rep(dup_line_frac=0.5)'
+	assert_output '"gopher-rep: dup_line_char_frac"'
+}
+
+@test "a threshold of 0 turns its rule off" {
+	# without the 2-gram rule: the top 3-gram and 4-gram are seen once
+	run q "$B Such extraordinary circumstances arise, then extraordinary circumstances pass." 'gopher_rep(top_2_gram=0)'
+	assert_output true
+}
+
+@test "counts characters, not bytes" {
+	# paragraphs E, F, G, H, E with E nine é: 1 duplicate of 5; its 9
+	# characters are 9 / 50 = 0.18 of the text, which passes (in bytes,
+	# 18 / 59 = 0.31 would not); the short text then fails the top
+	# 2-gram, "E F" 18 / 50
+	local e=ééééééééé
+	run q "$e\n\nabcdefgh\n\nijklmnop\n\nqrstuvwx\n\n$e" 'gopher_rep()'
+	assert_output '"gopher-rep: top_2_gram"'
+}
+
+@test "an empty text passes" {
+	run q '' 'gopher_rep()'
+	assert_output true
+}
