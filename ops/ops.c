@@ -10,16 +10,26 @@
 #include "dm.h"
 
 extern const struct dm_opdef dm_op_c4;
+extern const struct dm_opdef dm_op_clean_html;
 extern const struct dm_opdef dm_op_collapse_ws;
 extern const struct dm_opdef dm_op_drop;
 extern const struct dm_opdef dm_op_fineweb;
+extern const struct dm_opdef dm_op_fullwidth;
 extern const struct dm_opdef dm_op_gopher;
 extern const struct dm_opdef dm_op_gopher_rep;
 extern const struct dm_opdef dm_op_hash;
 extern const struct dm_opdef dm_op_keep;
 extern const struct dm_opdef dm_op_lower;
+extern const struct dm_opdef dm_op_normalize_punct;
 extern const struct dm_opdef dm_op_normalize_ws;
+extern const struct dm_opdef dm_op_remove_chars;
+extern const struct dm_opdef dm_op_remove_copyright;
 extern const struct dm_opdef dm_op_remove_emails;
+extern const struct dm_opdef dm_op_remove_invisible;
+extern const struct dm_opdef dm_op_remove_ips;
+extern const struct dm_opdef dm_op_remove_long_words;
+extern const struct dm_opdef dm_op_remove_repeat_sentences;
+extern const struct dm_opdef dm_op_remove_table_text;
 extern const struct dm_opdef dm_op_remove_urls;
 extern const struct dm_opdef dm_op_rename;
 extern const struct dm_opdef dm_op_replace;
@@ -27,21 +37,32 @@ extern const struct dm_opdef dm_op_set;
 extern const struct dm_opdef dm_op_stats;
 extern const struct dm_opdef dm_op_strip;
 extern const struct dm_opdef dm_op_truncate;
+extern const struct dm_opdef dm_op_unicode;
 extern const struct dm_opdef dm_op_upper;
 
 /* Sorted by name (strcmp): dm_ops_find searches it by halves. */
 static const struct dm_opdef *const builtin[] = {
 	&dm_op_c4,
+	&dm_op_clean_html,
 	&dm_op_collapse_ws,
 	&dm_op_drop,
 	&dm_op_fineweb,
+	&dm_op_fullwidth,
 	&dm_op_gopher,
 	&dm_op_gopher_rep,
 	&dm_op_hash,
 	&dm_op_keep,
 	&dm_op_lower,
+	&dm_op_normalize_punct,
 	&dm_op_normalize_ws,
+	&dm_op_remove_chars,
+	&dm_op_remove_copyright,
 	&dm_op_remove_emails,
+	&dm_op_remove_invisible,
+	&dm_op_remove_ips,
+	&dm_op_remove_long_words,
+	&dm_op_remove_repeat_sentences,
+	&dm_op_remove_table_text,
 	&dm_op_remove_urls,
 	&dm_op_rename,
 	&dm_op_replace,
@@ -49,6 +70,7 @@ static const struct dm_opdef *const builtin[] = {
 	&dm_op_stats,
 	&dm_op_strip,
 	&dm_op_truncate,
+	&dm_op_unicode,
 	&dm_op_upper,
 };
 #define NBUILTIN	(sizeof builtin / sizeof builtin[0])

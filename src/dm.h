@@ -423,6 +423,9 @@ void	 dm_textstats_reset(struct dm_textstats *, const char *s, size_t n);
 int	 dm_textstats_get(struct dm_textstats *, const struct dm_statdef *,
 	    const char *arg, double *out, struct dm_buf *err);
 void	 dm_textstats_free(struct dm_textstats *);
+/* The span [*b, *e) of s left by stripping SPECIAL characters (OPS.md)
+ * at both ends, as Data-Juicer's strip(word, SPECIAL_CHARACTERS). */
+void	 dm_special_strip(const char *s, size_t n, size_t *b, size_t *e);
 /* The words of a word list of share/dm/wordlists ("stopwords", "en"):
  * loaded once, then a hash set. NULL with a message when it is missing. */
 struct dm_wordset;

@@ -541,6 +541,18 @@ strip_special(const char *s, size_t *b, size_t *e)
 	*e = j;
 }
 
+/* Exported for operators that strip words as Data-Juicer does
+ * (remove-long-words); the bitmap is built on first use. */
+void
+dm_special_strip(const char *s, size_t n, size_t *b, size_t *e)
+{
+	if (!special_ready)
+		special_init();
+	*b = 0;
+	*e = n;
+	strip_special(s, b, e);
+}
+
 /* Calls fn on each word of s[0..n), stripped, that is not empty; returns
  * how many there were. */
 static size_t

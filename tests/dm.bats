@@ -101,12 +101,14 @@ $USAGE"
 	run dm ops
 	assert_success
 	[ "${#lines[@]}" -eq "$(dm ops --json | jq length)" ]
-	[[ ${lines[0]} == 'c4             filter  '?* ]]
-	[[ $output == *$'\ntruncate       map     keep the first max characters of the text\n'* ]]
+	# names padded to the longest, two spaces, kinds padded to "filter"
+	w=$(dm ops --json | jq '[.[].name | length] | max')
+	[[ ${lines[0]} == "c4$(printf '%*s' $((w - 2 + 2)) '')filter  "?* ]]
+	[[ $output == *$'\n'"truncate$(printf '%*s' $((w - 8 + 2)) '')map     keep the first max characters of the text"$'\n'* ]]
 	# every kind starts in the same column, every summary too
 	run bash -c "dm ops | awk '{ print index(\$0, \"  \" \$2 \"  \") }' | sort -u"
-	assert_output 14
-	run bash -c "dm ops | awk '{ print substr(\$0, 22, 2) == \"  \" && substr(\$0, 24, 1) != \" \" }' | sort -u"
+	assert_output "$((w + 1))"
+	run bash -c "dm ops | awk -v c=$((w + 11)) '{ print substr(\$0, c - 2, 2) == \"  \" && substr(\$0, c, 1) != \" \" }' | sort -u"
 	assert_output 1
 }
 

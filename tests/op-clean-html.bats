@@ -1,0 +1,153 @@
+#!/usr/bin/env bats
+# op-clean-html.bats - the clean-html operator: Data-Juicer's clean_html_mapper
+#
+# Expected texts are those of Data-Juicer's own tests (selectolax's text()
+# after its "<li>"/"<ol>" replacements) where they apply; entity decoding is
+# checked against Python's html.unescape, which follows HTML5 as the parser
+# does.
+
+load helper
+
+@test "removes tags and keeps their text" {
+	run dm-map clean-html <<< '{"text":"<p>This is a <b>test</b></p><div></div>"}'
+	assert_success
+	assert_output '{"text":"This is a test"}'
+}
+
+@test "turns li and ol into a new line and a star, as Data-Juicer does" {
+	run dm-map clean-html <<< '{"text":"<ul><li><a href=\"#\">Home</a></li><li>About</li></ul><ol>One</ol>"}'
+	assert_success
+	assert_output '{"text":"\n*Home\n*About\n*One"}'
+}
+
+@test "drops the new line of a leading li with the leading white space" {
+	run dm-map clean-html <<< '{"text":"<li>苹果</li>"}'
+	assert_success
+	assert_output '{"text":"*苹果"}'
+}
+
+@test "treats li with attributes or in capitals as an ordinary tag" {
+	run dm-map clean-html <<< '{"text":"<p>a<LI>b<li class=\"x\">c"}'
+	assert_success
+	assert_output '{"text":"abc"}'
+}
+
+@test "passes Data-Juicer's whole-page test" {
+	run dm-map clean-html <<< '{"text":"<header><nav><ul><tile>测试</title><li><a href=\"#\">Home</a></li><li><a href=\"#\">About</a></li></ul></nav></header><main><h1>Welcome</h1><p>Lorem ipsum.<button>Learn More</button></main><footer><p>&copy; 2021 My Website.</p></footer>"}'
+	assert_success
+	assert_output '{"text":"测试\n*Home\n*AboutWelcomeLorem ipsum.Learn More© 2021 My Website."}'
+}
+
+@test "drops the contents of script and style, in any case" {
+	run dm-map clean-html <<< '{"text":"a<script>var s = \"<p>x</p>\";</script>b<STYLE type=\"text/css\">p { color: red }</StYlE >c"}'
+	assert_success
+	assert_output '{"text":"abc"}'
+}
+
+@test "drops a script that never ends" {
+	run dm-map clean-html <<< '{"text":"kept<script>var a = 1;"}'
+	assert_success
+	assert_output '{"text":"kept"}'
+}
+
+@test "keeps the text of title and textarea, tags in it literal" {
+	run dm-map clean-html <<< '{"text":"<title>A &amp; <b>B</b></title>t"}'
+	assert_success
+	assert_output '{"text":"A & <b>B</b>t"}'
+}
+
+@test "removes comments, empty ones and unclosed ones" {
+	run dm-map clean-html <<< '{"text":"x<!-- <b>hidden</b> -->y<!---->z<!-->w<!-- to the end"}'
+	assert_success
+	assert_output '{"text":"xyzw"}'
+}
+
+@test "removes doctypes, processing instructions and bogus end tags" {
+	run dm-map clean-html <<< '{"text":"<!DOCTYPE html><?xml version=\"1.0\"?>ok</ >x</>y"}'
+	assert_success
+	assert_output '{"text":"okxy"}'
+}
+
+@test "keeps a < that opens no tag" {
+	run dm-map clean-html <<< '{"text":"a < b, 3<4 and <测试>文本</测试>"}'
+	assert_success
+	assert_output '{"text":"a < b, 3<4 and <测试>文本"}'
+}
+
+@test "drops a tag cut off by the end of the text, as HTML5 does" {
+	run dm-map clean-html <<< '{"text":"<p>这是个测试 <b"}'
+	assert_success
+	assert_output '{"text":"这是个测试 "}'
+}
+
+@test "reads a > inside a quoted attribute as part of the tag" {
+	run dm-map clean-html <<< "{\"text\":\"a<img src='x>y' alt=\\\"1>2\\\">b<abc=\\\"https://e.com/f?n=T\\\">测试\"}"
+	assert_success
+	assert_output '{"text":"ab测试"}'
+}
+
+@test "decodes named entities, with and without the semicolon where HTML5 does" {
+	run dm-map clean-html <<< '{"text":"caf&eacute; &lt;b&gt; &quot;q&quot; &apos;a&apos; &nbsp;&hellip;&mdash;&rsquo; &copy2021 &notit; &euro;&trade;"}'
+	assert_success
+	assert_output '{"text":"café <b> \"q\" '"'a'"' '$'\u00a0''…—’ ©2021 ¬it; €™"}'
+}
+
+@test "decodes numeric references, decimal and hex, semicolon optional" {
+	run dm-map clean-html <<< '{"text":"&#72;&#x49;&#X4a; &#169 &#x1F600;&#128512; &#128;"}'
+	assert_success
+	assert_output '{"text":"HIJ © 😀😀 €"}'
+}
+
+@test "turns out-of-range references into U+FFFD" {
+	run dm-map clean-html <<< '{"text":"x&#0;&#xD800;&#1114112;&#99999999999999999999;"}'
+	assert_success
+	assert_output '{"text":"x����"}'
+}
+
+@test "keeps malformed references and unknown names literally" {
+	run dm-map clean-html <<< '{"text":"<p>&#; &#x; &#xZZ; &bogus; &Amp; AT&T & co</p>"}'
+	assert_success
+	assert_output '{"text":"&#; &#x; &#xZZ; &bogus; &Amp; AT&T & co"}'
+}
+
+@test "keeps emoji and CJK text around tags" {
+	run dm-map clean-html <<< '{"text":"😀<b>emoji</b>😀 中文<i>字</i>"}'
+	assert_success
+	assert_output '{"text":"😀emoji😀 中文字"}'
+}
+
+@test "drops white space before the first tag or character, keeps it after" {
+	run dm-map clean-html <<< '{"text":"  \n<!-- c -->\n<p>  x  </p>  "}'
+	assert_success
+	assert_output '{"text":"  x    "}'
+}
+
+@test "makes a text of white space empty" {
+	run dm-map clean-html <<< '{"text":"    "}'
+	assert_success
+	assert_output '{"text":""}'
+}
+
+@test "turns CR LF and CR into LF" {
+	run dm-map clean-html <<< '{"text":"a\r\nb\rc"}'
+	assert_success
+	assert_output '{"text":"a\nb\nc"}'
+}
+
+@test "writes an unchanged sample back byte for byte" {
+	run dm-map clean-html <<< '{"text": "plain text, café 中文 😀",  "n": 1.50}'
+	assert_success
+	assert_output '{"text": "plain text, café 中文 😀",  "n": 1.50}'
+}
+
+@test "writes back a text whose markup-like bytes change nothing" {
+	run dm-map clean-html <<< '{"text": "a < b & c",  "n": 1.50}'
+	assert_success
+	assert_output '{"text": "a < b & c",  "n": 1.50}'
+}
+
+@test "leaves an empty text alone" {
+	run dm-map clean-html <<< '{"text": ""}'
+	assert_success
+	assert_output '{"text": ""}'
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bats
+# op-remove-table-text.bats - remove-table-text: Data-Juicer's remove_table_text_mapper
+
+load helper
+
+@test "removes the smallest table, two rows of two columns" {
+	run dm-map remove-table-text <<< '{"text":"This is a table:\n编号 分行\n① 北京分行\nThe end of the table."}'
+	assert_success
+	assert_output '{"text":"This is a table:\nThe end of the table."}'
+}
+
+@test "removes a table of seven columns with its trailing newline" {
+	run dm-map remove-table-text <<< '{"text":"This is a table:\n编号 分行 营运资金1 营运资金2 营运资金3 营运资金4 营运资金5\n① 北京分行 495,000,000.00 200,000,000.00 295,000,000.00 - 495,000,000.00\n② 大连分行 440,000,000.00 100,000,000.00 340,000,000.00 - 440,000,000.00\nThe end of the table."}'
+	assert_success
+	assert_output '{"text":"This is a table:\nThe end of the table."}'
+}
+
+@test "takes | as a separator, and the blank lines after a table" {
+	run dm-map remove-table-text <<< '{"text":"Intro\nname|age|city\nJosé|33|Zürich\nAnn|7|Oslo\n\n\nafter"}'
+	assert_success
+	assert_output '{"text":"Intro\nafter"}'
+}
+
+@test "takes a tab as a separator" {
+	run dm-map remove-table-text <<< '{"text":"x\na\tb\nc\td\n"}'
+	assert_success
+	assert_output '{"text":"x\n"}'
+}
+
+@test "needs two rows of the same number of columns" {
+	run dm-map remove-table-text <<< '{"text":"Intro\na b c\nd e\nf g h\ni j k\nend"}'
+	assert_success
+	assert_output '{"text":"Intro\na b c\nd e\nend"}'
+}
+
+@test "min_col and max_col bound the columns removed" {
+	run dm-map 'remove-table-text min_col=3 max_col=3' <<< '{"text":"Intro\na b\nc d\ne f g\nh i j\nend"}'
+	assert_success
+	assert_output '{"text":"Intro\na b\nc d\nend"}'
+}
+
+@test "removes rows of emoji cells" {
+	run dm-map remove-table-text <<< '{"text":"Intro\n😀 🎉\n👍 ✨\nend"}'
+	assert_success
+	assert_output '{"text":"Intro\nend"}'
+}
+
+@test "never removes the first line of the text" {
+	run dm-map remove-table-text <<< '{"text":"a b\nc d\ne f\n"}'
+	assert_success
+	assert_output '{"text":"a b\n"}'
+}
+
+@test "does not split cells on an ideographic space" {
+	run dm-map remove-table-text <<< '{"text": "x\na\u3000b c\nd\u3000e f\nend"}'
+	assert_success
+	assert_output '{"text": "x\na\u3000b c\nd\u3000e f\nend"}'
+}
+
+@test "leaves text of one column unchanged" {
+	run dm-map remove-table-text <<< '{"text":"This is a table:\n编号\n①\n②\n③\nThe end of the table."}'
+	assert_success
+	assert_output '{"text":"This is a table:\n编号\n①\n②\n③\nThe end of the table."}'
+}
+
+@test "leaves empty text unchanged" {
+	run dm-map remove-table-text <<< '{"text": "" }'
+	assert_success
+	assert_output '{"text": "" }'
+}
+
+@test "writes an unchanged sample back byte for byte" {
+	run dm-map remove-table-text <<< '{"text": "plain text\nwith lines\nand more \u00e9 中文 😀\n",  "n": 1.50}'
+	assert_success
+	assert_output '{"text": "plain text\nwith lines\nand more \u00e9 中文 😀\n",  "n": 1.50}'
+}
+
+@test "rejects a column bound outside 2 to 20" {
+	run dm-map 'remove-table-text max_col=21' <<< '{"text":"a"}'
+	assert_status 2
+	run dm-map 'remove-table-text min_col=1' <<< '{"text":"a"}'
+	assert_status 2
+}
