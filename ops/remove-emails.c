@@ -1,8 +1,5 @@
 /* remove-emails.c - delete e-mail addresses [DJ clean_email_mapper] */
 
-#include <stdlib.h>
-#include <string.h>
-
 #include "dm.h"
 
 /*
@@ -15,73 +12,30 @@
  */
 #define EMAIL_PATTERN	"[A-Za-z0-9.\\-+_]+@[a-z0-9.\\-+_]+\\.[a-z]+"
 
-struct emails {
-	struct dm_re	*re;
-	char		*repl;
-};
-
 static const struct dm_param params[] = {
 	{ .name = "repl", .type = DM_P_STR, .def = "",
 	  .help = "what each address becomes, taken literally" },
 	{ .name = NULL }
 };
 
-/* repl is plain text here: each $ is doubled for dm_re_replace. */
-static char *
-literal(const char *repl)
-{
-	struct dm_buf b = DM_BUF_INIT;
-
-	for (; *repl != '\0'; repl++) {
-		if (*repl == '$')
-			dm_buf_addc(&b, '$');
-		dm_buf_addc(&b, *repl);
-	}
-	return dm_buf_detach(&b, NULL);
-}
-
-static void
-emails_fini(void *state)
-{
-	struct emails *e = state;
-
-	if (e == NULL)
-		return;
-	dm_re_free(e->re);
-	free(e->repl);
-	free(e);
-}
-
 static int
 emails_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
-	struct emails *e;
-	size_t off;
-
-	e = dm_xcalloc(1, sizeof(*e));
-	e->repl = literal(dm_arg_str(args, "repl"));
-	e->re = dm_re_new(EMAIL_PATTERN, "s", err, &off);
-	if (e->re == NULL) {
-		emails_fini(e);
-		return -1;
-	}
-	*state = e;
-	return 0;
+	*state = dm_resub_new(EMAIL_PATTERN, "s", dm_arg_str(args, "repl"), err);
+	return *state ? 0 : -1;
 }
 
 static int
 emails_text(void *state, const char *in, size_t n, struct dm_buf *out,
     struct dm_buf *err)
 {
-	struct emails *e = state;
-	int rc;
+	return dm_resub_run(state, in, n, out, err);
+}
 
-	rc = dm_re_replace(e->re, in, n, e->repl, out, err);
-	if (rc == 1 && out->len == n && memcmp(out->buf, in, n) == 0) {
-		dm_buf_reset(out);
-		return 0;
-	}
-	return rc;
+static void
+emails_fini(void *state)
+{
+	dm_resub_free(state);
 }
 
 const struct dm_opdef dm_op_remove_emails = {

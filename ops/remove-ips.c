@@ -1,8 +1,5 @@
 /* remove-ips.c - delete IPv4 and IPv6 addresses [DJ clean_ip_mapper] */
 
-#include <stdlib.h>
-#include <string.h>
-
 #include "dm.h"
 
 /*
@@ -29,73 +26,30 @@
 #define IP_PATTERN \
 	OCTET_DOT "{3}" OCTET "|(?:" HEX4 ":){7}" HEX4
 
-struct ips {
-	struct dm_re	*re;
-	char		*repl;
-};
-
 static const struct dm_param params[] = {
 	{ .name = "repl", .type = DM_P_STR, .def = "",
 	  .help = "what each address becomes, taken literally" },
 	{ .name = NULL }
 };
 
-/* repl is plain text here: each $ is doubled for dm_re_replace. */
-static char *
-literal(const char *repl)
-{
-	struct dm_buf b = DM_BUF_INIT;
-
-	for (; *repl != '\0'; repl++) {
-		if (*repl == '$')
-			dm_buf_addc(&b, '$');
-		dm_buf_addc(&b, *repl);
-	}
-	return dm_buf_detach(&b, NULL);
-}
-
-static void
-ips_fini(void *state)
-{
-	struct ips *p = state;
-
-	if (p == NULL)
-		return;
-	dm_re_free(p->re);
-	free(p->repl);
-	free(p);
-}
-
 static int
 ips_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
-	struct ips *p;
-	size_t off;
-
-	p = dm_xcalloc(1, sizeof(*p));
-	p->repl = literal(dm_arg_str(args, "repl"));
-	p->re = dm_re_new(IP_PATTERN, "s", err, &off);
-	if (p->re == NULL) {
-		ips_fini(p);
-		return -1;
-	}
-	*state = p;
-	return 0;
+	*state = dm_resub_new(IP_PATTERN, "s", dm_arg_str(args, "repl"), err);
+	return *state ? 0 : -1;
 }
 
 static int
 ips_text(void *state, const char *in, size_t n, struct dm_buf *out,
     struct dm_buf *err)
 {
-	struct ips *p = state;
-	int rc;
+	return dm_resub_run(state, in, n, out, err);
+}
 
-	rc = dm_re_replace(p->re, in, n, p->repl, out, err);
-	if (rc == 1 && out->len == n && memcmp(out->buf, in, n) == 0) {
-		dm_buf_reset(out);
-		return 0;
-	}
-	return rc;
+static void
+ips_fini(void *state)
+{
+	dm_resub_free(state);
 }
 
 const struct dm_opdef dm_op_remove_ips = {

@@ -1,8 +1,5 @@
 /* remove-urls.c - delete links [DJ clean_links_mapper] */
 
-#include <stdlib.h>
-#include <string.h>
-
 #include "dm.h"
 
 /*
@@ -49,73 +46,30 @@
 	"(?:" NS "|" PAREN ")" \
 	"(?:(?:" NS "*+" PAREN ")+(?:" NS "*" FC ")?|" NS "*" FC "))"
 
-struct urls {
-	struct dm_re	*re;
-	char		*repl;
-};
-
 static const struct dm_param params[] = {
 	{ .name = "repl", .type = DM_P_STR, .def = "",
 	  .help = "what each link becomes, taken literally" },
 	{ .name = NULL }
 };
 
-/* repl is plain text here: each $ is doubled for dm_re_replace. */
-static char *
-literal(const char *repl)
-{
-	struct dm_buf b = DM_BUF_INIT;
-
-	for (; *repl != '\0'; repl++) {
-		if (*repl == '$')
-			dm_buf_addc(&b, '$');
-		dm_buf_addc(&b, *repl);
-	}
-	return dm_buf_detach(&b, NULL);
-}
-
-static void
-urls_fini(void *state)
-{
-	struct urls *u = state;
-
-	if (u == NULL)
-		return;
-	dm_re_free(u->re);
-	free(u->repl);
-	free(u);
-}
-
 static int
 urls_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
-	struct urls *u;
-	size_t off;
-
-	u = dm_xcalloc(1, sizeof(*u));
-	u->repl = literal(dm_arg_str(args, "repl"));
-	u->re = dm_re_new(URL_PATTERN, "s", err, &off);
-	if (u->re == NULL) {
-		urls_fini(u);
-		return -1;
-	}
-	*state = u;
-	return 0;
+	*state = dm_resub_new(URL_PATTERN, "s", dm_arg_str(args, "repl"), err);
+	return *state ? 0 : -1;
 }
 
 static int
 urls_text(void *state, const char *in, size_t n, struct dm_buf *out,
     struct dm_buf *err)
 {
-	struct urls *u = state;
-	int rc;
+	return dm_resub_run(state, in, n, out, err);
+}
 
-	rc = dm_re_replace(u->re, in, n, u->repl, out, err);
-	if (rc == 1 && out->len == n && memcmp(out->buf, in, n) == 0) {
-		dm_buf_reset(out);
-		return 0;
-	}
-	return rc;
+static void
+urls_fini(void *state)
+{
+	dm_resub_free(state);
 }
 
 const struct dm_opdef dm_op_remove_urls = {

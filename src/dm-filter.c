@@ -1,11 +1,8 @@
 /* dm-filter.c - keep the samples for which an expression holds */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dm.h"
 
@@ -42,35 +39,6 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
-
-/* The expression file, whole; dies with its name on failure. */
-static char *
-slurp(const char *path)
-{
-	struct dm_buf b = DM_BUF_INIT;
-	char tmp[8192];
-	ssize_t n;
-	int fd;
-
-	if (strcmp(path, "-") == 0)
-		fd = 0;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		dm_warnx_errno("%s", path);
-		exit(DM_EXIT_ERROR);
-	}
-	while ((n = read(fd, tmp, sizeof tmp)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			dm_warnx_errno("%s", path);
-			exit(DM_EXIT_ERROR);
-		}
-		dm_buf_add(&b, tmp, (size_t)n);
-	}
-	if (fd > 0)
-		close(fd);
-	return dm_buf_detach(&b, NULL);
-}
 
 int
 main(int argc, char *argv[])
@@ -124,7 +92,7 @@ main(int argc, char *argv[])
 				dm_usage_die(usage, "-f -: the expression is read "
 				    "from standard input, so the samples must come "
 				    "from files");
-		src = slurp(file);
+		src = dm_slurp(file);
 		expr = dm_expr_parse(src, strcmp(file, "-") ? file : "<stdin>", 1);
 		free(src);
 	} else {

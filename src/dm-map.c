@@ -1,11 +1,8 @@
 /* dm-map.c - run a chain of mapper operators on every sample */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "dm.h"
 
@@ -44,35 +41,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* Reads a whole script file; dies with the file's name on failure. */
-static char *
-slurp(const char *path)
-{
-	struct dm_buf b = DM_BUF_INIT;
-	char tmp[8192];
-	ssize_t n;
-	int fd;
-
-	if (strcmp(path, "-") == 0)
-		fd = 0;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		dm_warnx_errno("%s", path);
-		exit(DM_EXIT_ERROR);
-	}
-	while ((n = read(fd, tmp, sizeof tmp)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			dm_warnx_errno("%s", path);
-			exit(DM_EXIT_ERROR);
-		}
-		dm_buf_add(&b, tmp, (size_t)n);
-	}
-	if (fd > 0)
-		close(fd);
-	return dm_buf_detach(&b, NULL);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -100,7 +68,7 @@ main(int argc, char *argv[])
 			scripts++;
 			if (strcmp(optarg, "-") == 0)
 				script_stdin = 1;
-			text = slurp(optarg);
+			text = dm_slurp(optarg);
 			if (dm_chain_parse(chain, text, optarg, 1) < 0)
 				bad = 1;
 			free(text);

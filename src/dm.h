@@ -340,6 +340,9 @@ struct dm_io {
 void	 dm_io_init(struct dm_io *);
 /* Handles -k, --on-error, --rejects; returns 1 when c was one of them. */
 int	 dm_io_option(struct dm_io *, int c, const char *arg, const char *usage);
+/* A whole file (a script, an expression), "-" for standard input; dies
+ * with the file's name when it cannot be read. */
+char	*dm_slurp(const char *path);
 /* Opens --rejects and the operands. */
 void	 dm_io_open(struct dm_io *, int argc, char **argv);
 /* The next valid sample, or NULL at the end, on interrupt, or when a bad
@@ -372,6 +375,16 @@ int	 dm_re_match(struct dm_re *, const char *s, size_t n, size_t start,
 int	 dm_re_replace(struct dm_re *, const char *s, size_t n, const char *repl,
 	    struct dm_buf *out, struct dm_buf *err);
 void	 dm_re_free(struct dm_re *);
+/* A fixed pattern whose matches become a literal text (no $ references):
+ * the shape of remove-urls, remove-emails and remove-ips. dm_resub_run
+ * returns 1 with out filled, 0 when the text is unchanged (a replacement
+ * equal to what it replaced included), -1 with err. */
+struct dm_resub;
+struct dm_resub *dm_resub_new(const char *pattern, const char *flags,
+	    const char *literal, struct dm_buf *err);
+int	 dm_resub_run(struct dm_resub *, const char *in, size_t n,
+	    struct dm_buf *out, struct dm_buf *err);
+void	 dm_resub_free(struct dm_resub *);
 
 /* ---- hash.c ---- */
 
@@ -506,7 +519,8 @@ enum {
 };
 
 /*
- * An operator. Exactly one of text, sample, stat, filter is set, by kind:
+ * An operator. Its kind sets its main function, one of text, sample, stat,
+ * filter:
  *  - DM_OP_MAP over the text: text() reads in[0..n) and either writes the
  *    new text to out (empty on entry) and returns 1, or returns 0 when the
  *    text is unchanged, or -1 with a message in err;
@@ -517,6 +531,9 @@ enum {
  *    dm-filter --mark reports as "gopher: short_doc". filter() gets the
  *    text, and a struct dm_textstats already reset on it in ts, so that
  *    statistics shared with the expression are computed once.
+ * An operator of another kind may set text (or sample) as well: dm-map runs
+ * every operator that has either, and refuses the others (c4 is a filter
+ * that also rewrites the text to its kept lines).
  * init() gets the checked arguments and sets *state (may stay NULL); it
  * returns 0, or -1 with a message (or with err left empty when it reported
  * the problem itself, as set does for a bad expression). Operators never exit and never write to

@@ -1,4 +1,5 @@
 /* io.c - the sample loop every tool shares: read, check, reject, write */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -232,4 +233,32 @@ dm_io_close(struct dm_io *io)
 	dm_sample_free(&io->s);
 	dm_buf_free(&io->err);
 	return status;
+}
+
+char *
+dm_slurp(const char *path)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	char tmp[8192];
+	ssize_t n;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		fd = 0;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		dm_warnx_errno("%s", path);
+		exit(DM_EXIT_ERROR);
+	}
+	while ((n = read(fd, tmp, sizeof tmp)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			dm_warnx_errno("%s", path);
+			exit(DM_EXIT_ERROR);
+		}
+		dm_buf_add(&b, tmp, (size_t)n);
+	}
+	if (fd > 0)
+		close(fd);
+	return dm_buf_detach(&b, NULL);
 }

@@ -331,3 +331,54 @@ dm_re_free(struct dm_re *re)
 	free(re->checked);
 	free(re);
 }
+
+struct dm_resub {
+	struct dm_re	*re;
+	char		*repl;		/* the literal with each $ doubled */
+};
+
+struct dm_resub *
+dm_resub_new(const char *pattern, const char *flags, const char *literal,
+    struct dm_buf *err)
+{
+	struct dm_resub *r = dm_xcalloc(1, sizeof *r);
+	struct dm_buf b = DM_BUF_INIT;
+	size_t off;
+
+	for (; *literal != '\0'; literal++) {
+		if (*literal == '$')
+			dm_buf_addc(&b, '$');
+		dm_buf_addc(&b, *literal);
+	}
+	r->repl = dm_buf_detach(&b, NULL);
+	if ((r->re = dm_re_new(pattern, flags, err, &off)) == NULL) {
+		dm_resub_free(r);
+		return NULL;
+	}
+	return r;
+}
+
+int
+dm_resub_run(struct dm_resub *r, const char *in, size_t n, struct dm_buf *out,
+    struct dm_buf *err)
+{
+	int rc = dm_re_replace(r->re, in, n, r->repl, out, err);
+
+	/* a replacement equal to what it replaced leaves the sample as it
+	 * came, bytes and all */
+	if (rc == 1 && out->len == n && memcmp(out->buf, in, n) == 0) {
+		dm_buf_reset(out);
+		return 0;
+	}
+	return rc;
+}
+
+void
+dm_resub_free(struct dm_resub *r)
+{
+	if (r == NULL)
+		return;
+	dm_re_free(r->re);
+	free(r->repl);
+	free(r);
+}
