@@ -9,6 +9,7 @@
 
 #include "dm.h"
 
+extern const struct dm_opdef dm_op_anonymize;
 extern const struct dm_opdef dm_op_c4;
 extern const struct dm_opdef dm_op_clean_html;
 extern const struct dm_opdef dm_op_collapse_ws;
@@ -42,6 +43,7 @@ extern const struct dm_opdef dm_op_upper;
 
 /* Sorted by name (strcmp): dm_ops_find searches it by halves. */
 static const struct dm_opdef *const builtin[] = {
+	&dm_op_anonymize,
 	&dm_op_c4,
 	&dm_op_clean_html,
 	&dm_op_collapse_ws,

@@ -103,7 +103,8 @@ $USAGE"
 	[ "${#lines[@]}" -eq "$(dm ops --json | jq length)" ]
 	# names padded to the longest, two spaces, kinds padded to "filter"
 	w=$(dm ops --json | jq '[.[].name | length] | max')
-	[[ ${lines[0]} == "c4$(printf '%*s' $((w - 2 + 2)) '')filter  "?* ]]
+	[[ ${lines[0]} == "anonymize$(printf '%*s' $((w - 9 + 2)) '')map     "?* ]]
+	[[ $output == *$'\n'"c4$(printf '%*s' $((w - 2 + 2)) '')filter  "* ]]
 	[[ $output == *$'\n'"truncate$(printf '%*s' $((w - 8 + 2)) '')map     keep the first max characters of the text"$'\n'* ]]
 	# every kind starts in the same column, every summary too
 	run bash -c "dm ops | awk '{ print index(\$0, \"  \" \$2 \"  \") }' | sort -u"

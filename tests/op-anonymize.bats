@@ -1,0 +1,88 @@
+#!/usr/bin/env bats
+# op-anonymize.bats - the anonymize operator: DataMate's Anonymized* cleaners
+#
+# Card numbers were checked with the Luhn sum and ID numbers with ISO 7064
+# MOD 11-2 in python3: 4111111111111111, 5500000000000004, 378282246310005
+# pass, 4111111111111112 does not; 11010519491231002X and
+# 110105200002291235 pass, 110105194912310021 does not.
+
+load helper
+
+@test "replaces an ID number whose checksum holds" {
+	run dm-map anonymize <<< '{"text":"身份证11010519491231002X，闰日110105200002291235。"}'
+	assert_success
+	assert_output '{"text":"身份证<id>，闰日<id>。"}'
+}
+
+@test "keeps an ID number with a wrong check character or an impossible date" {
+	run dm-map anonymize <<< '{"text":"错号110105194912310021，日期110105199002291230"}'
+	assert_success
+	assert_output '{"text":"错号110105194912310021，日期110105199002291230"}'
+}
+
+@test "replaces card numbers that pass the Luhn check and keeps the others" {
+	run dm-map anonymize <<< '{"text":"卡 4111 1111 1111 1111 与 4111111111111112；万事达5500-0000-0000-0004，运通 378282246310005。"}'
+	assert_success
+	assert_output '{"text":"卡 <credit_card_number> 与 4111111111111112；万事达<credit_card_number>，运通 <credit_card_number>。"}'
+}
+
+@test "replaces mobile numbers with and without a country prefix" {
+	run dm-map anonymize <<< '{"text":"手机13812345678、+86 138-1234-5678、(0086)13912345678。"}'
+	assert_success
+	assert_output '{"text":"手机<tel>、<tel>、<tel>。"}'
+}
+
+@test "replaces landline numbers with area codes" {
+	run dm-map anonymize <<< '{"text":"座机010-62345678，（0755）2345678，电话 0571 87654321"}'
+	assert_success
+	assert_output '{"text":"座机<tel>，<tel>，电话 <tel>"}'
+}
+
+@test "keeps a number run longer than a phone number" {
+	run dm-map anonymize <<< '{"text":"订单 1381234567890"}'
+	assert_success
+	assert_output '{"text":"订单 1381234567890"}'
+}
+
+@test "replaces IPv4 addresses and leaves versions and bad octets" {
+	run dm-map anonymize <<< '{"text":"ip 192.168.1.100, 256.1.1.1, 1.2.3, 1.2.3.4.5."}'
+	assert_success
+	assert_output '{"text":"ip <ip>, 256.1.1.1, 1.2.3, 1.2.3.4.5."}'
+}
+
+@test "replaces IPv6 addresses in full and shorthand forms" {
+	run dm-map anonymize <<< '{"text":"::1 and fe80::1 and 2001:0db8:85a3:0000:0000:8a2e:0370:7334, std::vector a::b"}'
+	assert_success
+	assert_output '{"text":"<ip> and <ip> and <ip>, std::vector a::b"}'
+}
+
+@test "replaces e-mail addresses and links" {
+	run dm-map anonymize <<< '{"text":"mail bob.smith@example.com or see https://example.com/a?b=1 now"}'
+	assert_success
+	assert_output '{"text":"mail <email> or see <url> now"}'
+}
+
+@test "replaces only the kinds asked for" {
+	run dm-map 'anonymize kinds=phone,ip' <<< '{"text":"a@b.com 13812345678 10.0.0.1 4111111111111111"}'
+	assert_success
+	assert_output '{"text":"a@b.com <tel> <ip> 4111111111111111"}'
+}
+
+@test "writes an unchanged sample back byte for byte" {
+	run dm-map anonymize <<< '{"text": "nothing here",  "n": 1.50}'
+	assert_success
+	assert_output '{"text": "nothing here",  "n": 1.50}'
+}
+
+@test "leaves an empty text alone" {
+	run dm-map anonymize <<< '{"text": ""}'
+	assert_success
+	assert_output '{"text": ""}'
+}
+
+@test "rejects an unknown kind" {
+	run_split dm-map 'anonymize kinds=email,foo' <<< '{"text":"a"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-map: script:1:1: anonymize: 'kinds' must list email, url, ip, phone, card or idcard, not 'foo'"
+}
