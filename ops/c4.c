@@ -13,8 +13,10 @@
  * for fewer than min_words_per_line words, for "javascript" or a policy
  * phrase; "lorem ipsum" or "{" in a line drops the whole text; so do fewer
  * than min_num_sentences sentences in the lines kept. Sentences are NLTK's
- * English punkt sentences (see quality.h). This is the predicate: it does
- * not rewrite the text to the kept lines.
+ * English punkt sentences (see quality.h). The predicate decides; the
+ * mapper (dm-map) rewrites the text to the kept lines, and since it cannot
+ * drop a text it leaves the three rules on the whole text to the predicate.
+ * Both walk the lines with the same code, so they keep the same lines.
  */
 
 static const struct dm_param params[] = {
@@ -185,10 +187,12 @@ lower(struct c4 *c, const char **s, size_t *n)
 }
 
 /* What one line does: 1 kept, 0 dropped, -1 the text is dropped (the
- * reason in err); *sentences grows by the sentences it holds. */
+ * reason in err). A kept line, citations removed, is left in *kt, *kn,
+ * valid until the next call. With doc 0 (the mapper) the rules on the
+ * whole text are not applied and sentences are not counted. */
 static int
-c4_line(struct c4 *c, const char *s, size_t b, size_t e, long long *nsent,
-    struct dm_buf *err)
+c4_line(struct c4 *c, int doc, const char *s, size_t b, size_t e,
+    const char **kt, size_t *kn, long long *nsent, struct dm_buf *err)
 {
 	const char *t, *lo;
 	size_t n, nw, nlo, i;
@@ -213,15 +217,15 @@ c4_line(struct c4 *c, const char *s, size_t b, size_t e, long long *nsent,
 		return 0;
 	lo = t;
 	nlo = n;
-	if (c->lorem || c->js || c->pol)
+	if ((doc && c->lorem) || c->js || c->pol)
 		lower(c, &lo, &nlo);
-	if (c->lorem && memmem(lo, nlo, "lorem ipsum", 11) != NULL) {
+	if (doc && c->lorem && memmem(lo, nlo, "lorem ipsum", 11) != NULL) {
 		dm_buf_adds(err, "lorem_ipsum");
 		return -1;
 	}
 	if (c->js && memmem(lo, nlo, "javascript", 10) != NULL)
 		return 0;
-	if (c->curly && memchr(t, '{', n) != NULL) {
+	if (doc && c->curly && memchr(t, '{', n) != NULL) {
 		dm_buf_adds(err, "curly_bracket");
 		return -1;
 	}
@@ -236,8 +240,10 @@ c4_line(struct c4 *c, const char *s, size_t b, size_t e, long long *nsent,
 				    strlen(policy[i])))
 					return 0;
 	}
+	*kt = t;
+	*kn = n;
 	/* once there are enough, more sentences change nothing */
-	if (c->min_sentences != -1 && *nsent < c->min_sentences) {
+	if (doc && c->min_sentences != -1 && *nsent < c->min_sentences) {
 		if (c->paragraph) {
 			/* split_into_sentences gives one piece for none */
 			dm_q_sents_split(&c->linesents, t, n);
@@ -249,38 +255,92 @@ c4_line(struct c4 *c, const char *s, size_t b, size_t e, long long *nsent,
 	return 1;
 }
 
+/*
+ * One line (s[b..e)) through c4_line; a kept line goes to out when there
+ * is one, after a newline (a space between sentences, as datatrove joins
+ * them) when out already holds a line. -1 when the line drops the text.
+ */
 static int
-c4_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
-    struct dm_textstats *ts, struct dm_buf *err)
+c4_take(struct c4 *c, const char *s, size_t b, size_t e, long long *nsent,
+    struct dm_buf *out, size_t *nkept, struct dm_buf *err)
 {
-	struct c4 *c = state;
+	const char *t;
+	size_t n;
+	int r;
+
+	r = c4_line(c, out == NULL, s, b, e, &t, &n, nsent, err);
+	if (r <= 0 || out == NULL)
+		return r;
+	if ((*nkept)++ > 0)
+		dm_buf_addc(out, c->paragraph ? '\n' : ' ');
+	dm_buf_add(out, t, n);
+	return 1;
+}
+
+/*
+ * The line walk of both the predicate (out NULL) and the mapper: 1 when
+ * the text is kept, 0 when a rule on the whole text drops it (the reason
+ * in err). The mapper gets the kept lines in out and always 1.
+ */
+static int
+c4_walk(struct c4 *c, const char *s, size_t n, struct dm_buf *out,
+    struct dm_buf *err)
+{
 	struct dm_q_span line;
 	long long nsent = 0;
-	size_t pos = 0, i, start;
+	size_t pos = 0, i, start, nkept = 0;
 
-	(void)smp;
-	(void)ts;
 	if (c->paragraph) {
 		while (dm_q_line(s, n, &pos, &line))
-			if (c4_line(c, s, line.b, line.e, &nsent, err) < 0)
+			if (c4_take(c, s, line.b, line.e, &nsent, out, &nkept,
+			    err) < 0)
 				return 0;
 	} else {
 		/* split_into_sentences: the text cut at each sentence's end,
 		 * the last piece running to the end of the text */
 		dm_q_sents_split(&c->sents, s, n);
 		for (i = 0, start = 0; i + 1 < c->sents.s.n; i++) {
-			if (c4_line(c, s, start, c->sents.s.v[i].e, &nsent,
-			    err) < 0)
+			if (c4_take(c, s, start, c->sents.s.v[i].e, &nsent,
+			    out, &nkept, err) < 0)
 				return 0;
 			start = c->sents.s.v[i].e;
 		}
-		if (c4_line(c, s, start, n, &nsent, err) < 0)
+		if (c4_take(c, s, start, n, &nsent, out, &nkept, err) < 0)
 			return 0;
 	}
-	if (nsent < c->min_sentences) {
+	if (out == NULL && nsent < c->min_sentences) {
 		dm_buf_adds(err, "too_few_sentences");
 		return 0;
 	}
+	return 1;
+}
+
+static int
+c4_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
+    struct dm_textstats *ts, struct dm_buf *err)
+{
+	(void)smp;
+	(void)ts;
+	return c4_walk(state, s, n, NULL, err);
+}
+
+/* The kept lines, stripped as a whole as datatrove strips the joined
+ * text (a citation at either end leaves a blank behind). */
+static int
+c4_text(void *state, const char *s, size_t n, struct dm_buf *out,
+    struct dm_buf *err)
+{
+	size_t b, e;
+
+	c4_walk(state, s, n, out, err);
+	b = 0;
+	e = out->len;
+	dm_q_strip(out->buf, &b, &e);
+	if (b > 0)
+		memmove(out->buf, out->buf + b, e - b);
+	dm_buf_setlen(out, e - b);
+	if (out->len == n && memcmp(out->buf, s, n) == 0)
+		return 0;
 	return 1;
 }
 
@@ -302,6 +362,7 @@ const struct dm_opdef dm_op_c4 = {
 	.summary = "line rules of C4 (datatrove C4QualityFilter)",
 	.params = params,
 	.init = c4_init,
+	.text = c4_text,
 	.filter = c4_filter,
 	.fini = c4_fini,
 };

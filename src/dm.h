@@ -536,8 +536,9 @@ enum {
  * that also rewrites the text to its kept lines).
  * init() gets the checked arguments and sets *state (may stay NULL); it
  * returns 0, or -1 with a message (or with err left empty when it reported
- * the problem itself, as set does for a bad expression). Operators never exit and never write to
- * standard output; their state is used by one thread.
+ * the problem itself, as set does for a bad expression). Operators never
+ * exit and never write to standard output; their state is used by one
+ * thread.
  */
 struct dm_opdef {
 	const char	*name;		/* kebab-case */

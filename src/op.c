@@ -675,7 +675,8 @@ parse_one(struct parser *ps, struct dm_chain *c)
 		return reportf(ps, w->start, "unknown operator '%s'",
 		    w->val.buf);
 	}
-	if (d->kind != DM_OP_MAP || (d->text == NULL && d->sample == NULL))
+	/* a filter with a text function (c4) maps too */
+	if (d->text == NULL && d->sample == NULL)
 		return reportf(ps, w->start, "operator '%s' is a %s, not a map",
 		    d->name, dm_opkind_name(d->kind));
 	if (c->n == c->cap) {

@@ -167,3 +167,88 @@ with4() {
 	run q 'The cat sat on the mat.\r\nA dog slept by the door.\rBirds sang in the old tree.\u2028We walked home after dinner.\nRain fell softly all night.' 'c4()'
 	assert_output true
 }
+
+# m TEXT SCRIPT: the output line of dm-map SCRIPT on one sample whose text
+# is the JSON string body TEXT.
+m() {
+	printf '{"text":"%s"}\n' "$1" | dm-map "$2"
+}
+
+@test "dm-map c4 rewrites the text to the kept lines, citations removed" {
+	run m 'The cat sat on the mat.[1]\nA dog slept by the door.[edit]\nBirds sang.[citation needed] Then it rained.' c4
+	assert_success
+	assert_output '{"text":"The cat sat on the mat.\nA dog slept by the door.\nBirds sang. Then it rained."}'
+}
+
+@test "dm-map c4 drops short lines and lines without terminal punctuation" {
+	run m 'The cat sat on the mat.\nStop it.\nIt rained all day\nIt rained all day...\n\n   \nA dog slept by the door!\n\t He said \"stop now.\"  ' c4
+	assert_output '{"text":"The cat sat on the mat.\nA dog slept by the door!\nHe said \"stop now.\""}'
+}
+
+@test "dm-map c4 drops javascript and policy lines, in any case" {
+	run m 'Please enable JAVASCRIPT to continue.\nThe cat sat on the mat.\nRead our Privacy Policy before use.\nThis site uses cookies for analytics.\nRésumé of our COOKIE POLICY here.\nA dog slept by the door.' c4
+	assert_output '{"text":"The cat sat on the mat.\nA dog slept by the door."}'
+}
+
+@test "dm-map c4 keeps accented and CJK lines by the same rules" {
+	run m 'Le café était très bon.\n猫が座った。\n東京 は 大きい 都市 です.\nÉté brûlant à Zürich!' c4
+	assert_output '{"text":"Le café était très bon.\n東京 は 大きい 都市 です.\nÉté brûlant à Zürich!"}'
+}
+
+@test "dm-map c4 leaves the rules on the whole text to dm-filter" {
+	# lorem ipsum and '{' are kept lines, and a single line is not too
+	# few sentences: only the predicate rejects the text
+	run m 'Lorem ipsum dolor sit amet.\nUse {braces} with care.\nNo end here' c4
+	assert_output '{"text":"Lorem ipsum dolor sit amet.\nUse {braces} with care."}'
+	run q 'Lorem ipsum dolor sit amet.\nUse {braces} with care.\nNo end here' 'c4()'
+	assert_output '"c4: lorem_ipsum"'
+}
+
+@test "dm-map c4 empties a text with no kept line, and keeps an empty one" {
+	run m 'no\nnothing here' c4
+	assert_output '{"text":""}'
+	run m '' c4
+	assert_output '{"text":""}'
+}
+
+@test "dm-map c4 strips the joined text as datatrove does" {
+	# the citation leaves a blank at the start of the first line
+	run m '[1] The cat sat on the mat.\nA dog slept by the door.' c4
+	assert_output '{"text":"The cat sat on the mat.\nA dog slept by the door."}'
+}
+
+@test "dm-map c4 writes an unchanged text back byte for byte" {
+	printf '{"id": 7, "text" : "The cat sat on the mat.\\nA dog slept by the door."}\n' >in.jsonl
+	run_out out.jsonl dm-map c4 in.jsonl
+	assert_status 0
+	assert_same out.jsonl in.jsonl
+	printf '{ "text":"" }\n' >in.jsonl
+	run_out out.jsonl dm-map c4 in.jsonl
+	assert_same out.jsonl in.jsonl
+}
+
+@test "dm-map c4 takes the predicate's parameters" {
+	run m 'Stop.\nHi there.\nNo' 'c4 min_words_per_line=1'
+	assert_output '{"text":"Stop.\nHi there."}'
+	run m 'It rained all day\nStop it.' 'c4 filter_no_terminal_punct=false min_words_per_line=2'
+	assert_output '{"text":"It rained all day\nStop it."}'
+	run m 'It rained all day.[1]' 'c4 remove_citations=false filter_no_terminal_punct=false'
+	assert_output '{"text":"It rained all day.[1]"}'
+	run m 'Please enable JavaScript to continue.' 'c4 filter_javascript=false'
+	assert_output '{"text":"Please enable JavaScript to continue."}'
+}
+
+@test "dm-map c4 with split_paragraph=false joins the kept sentences with spaces" {
+	run m 'Go. Go now. The cat sat on the mat.\nA dog slept.' 'c4 split_paragraph=false'
+	assert_output '{"text":"The cat sat on the mat. A dog slept."}'
+}
+
+@test "dm-map refuses a filter that only decides" {
+	run_split dm-map gopher </dev/null
+	assert_status 2
+	assert_stderr <<'EOS'
+dm-map: script:1:1: operator 'gopher' is a filter, not a map
+  gopher
+  ^
+EOS
+}
