@@ -112,6 +112,8 @@ void	 dm_buf_addcp(struct dm_buf *, int32_t cp);
 /* Offset of the first invalid byte, or n when all of s is valid UTF-8. */
 size_t	 dm_utf8_check(const char *s, size_t n);
 size_t	 dm_utf8_count(const char *s, size_t n);	/* code points */
+/* Whether c lies in one of n sorted, disjoint [lo, hi] ranges. */
+int	 dm_inranges(int32_t c, const int32_t (*ranges)[2], size_t n);
 /* Byte offset of code point number i (n when i is past the end). */
 size_t	 dm_utf8_offset(const char *s, size_t n, size_t i);
 /* Python's str.isspace(), str.isalnum(), str.isalpha(), str.isdigit(). */

@@ -97,23 +97,6 @@ isword(int32_t c)
 	return dm_uni_isalnum(c);
 }
 
-static int
-inranges(int32_t c, const int32_t (*r)[2], size_t n)
-{
-	size_t lo = 0, hi = n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (c < r[mid][0])
-			hi = mid;
-		else if (c > r[mid][1])
-			lo = mid + 1;
-		else
-			return 1;
-	}
-	return 0;
-}
-
 /* The digits dm_uni_isdigit (str.isdigit) knows beyond category Nd. */
 static const int32_t notdecimal[][2] = {
 	{ 0x00B2, 0x00B3 }, { 0x00B9, 0x00B9 }, { 0x1369, 0x1371 },
@@ -130,7 +113,7 @@ dm_q_isdecimal(int32_t c)
 {
 	if (c < 0x80)
 		return c >= '0' && c <= '9';
-	return dm_uni_isdigit(c) && !inranges(c, notdecimal,
+	return dm_uni_isdigit(c) && !dm_inranges(c, notdecimal,
 	    sizeof notdecimal / sizeof notdecimal[0]);
 }
 
@@ -289,7 +272,7 @@ dm_q_isterminal(int32_t c)
 {
 	if (c < 0x80)
 		return c == '.' || c == '!' || c == '?';
-	return inranges(c, term, sizeof term / sizeof term[0]);
+	return dm_inranges(c, term, sizeof term / sizeof term[0]);
 }
 
 int
@@ -301,7 +284,7 @@ dm_q_ispunct(int32_t c)
 		    !(isword(c) || c == '\t' || c == '\n' || c == ' ');
 	if (c <= 0x9F)
 		return 1;
-	return inranges(c, punct, sizeof punct / sizeof punct[0]);
+	return dm_inranges(c, punct, sizeof punct / sizeof punct[0]);
 }
 
 /* ---- hash sets and duplicates ---- */

@@ -195,8 +195,8 @@ static const int32_t digit_extra[][2] = {
 	{ 0x11052, 0x1105A }, { 0x1F100, 0x1F10A },
 };
 
-static int
-inranges(int32_t c, const int32_t (*r)[2], size_t n)
+int
+dm_inranges(int32_t c, const int32_t (*r)[2], size_t n)
 {
 	size_t lo = 0, hi = n, mid;
 
@@ -221,7 +221,7 @@ dm_uni_isdigit(int32_t c)
 		return (unsigned)c - '0' < 10;
 	if (utf8proc_category(c) == UTF8PROC_CATEGORY_ND)
 		return 1;
-	return inranges(c, digit_extra, NELEM(digit_extra));
+	return dm_inranges(c, digit_extra, NELEM(digit_extra));
 }
 
 /* isalnum() is isalpha() or isdecimal(), isdigit(), isnumeric(); together
@@ -262,7 +262,7 @@ dm_uni_isupper(int32_t c)
 		return (unsigned)c - 'A' < 26;
 	if (utf8proc_category(c) == UTF8PROC_CATEGORY_LU)
 		return 1;
-	return inranges(c, upper_extra, NELEM(upper_extra));
+	return dm_inranges(c, upper_extra, NELEM(upper_extra));
 }
 
 /* ---- case mapping ---- */
@@ -315,7 +315,7 @@ cased(int32_t c)
 	case UTF8PROC_CATEGORY_LT:
 		return 1;
 	default:
-		return inranges(c, cased_extra, NELEM(cased_extra));
+		return dm_inranges(c, cased_extra, NELEM(cased_extra));
 	}
 }
 
