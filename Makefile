@@ -25,7 +25,7 @@ LDLIBS   = -ldl -lm
 DEBS = build-essential pkg-config libjansson-dev libarchive-dev libpcre2-dev \
 	libutf8proc-dev bats mandoc jq miller gzip bzip2 xz-utils zstd
 
-TOOLS   = dm dm-filter dm-map
+TOOLS   = dm dm-filter dm-map dm-slice
 BIN     = $(TOOLS:%=bin/%)
 LIBSRC  = $(filter-out src/dm.c src/dm-%.c,$(wildcard src/*.c)) $(wildcard ops/*.c)
 OBJDIR  = bin/obj
@@ -75,7 +75,8 @@ bench: deps all
 lint: deps
 	mandoc -T lint -W warning man/*.[17]
 	$(MAKE) -B OBJDIR=bin/lint/obj CFLAGS='-std=c11 -O2 -Wall -Wextra -Werror' bin/lint/obj/libdm.a \
-		bin/lint/obj/src/dm-filter.o bin/lint/obj/src/dm-map.o bin/lint/obj/src/dm.o
+		bin/lint/obj/src/dm-filter.o bin/lint/obj/src/dm-map.o bin/lint/obj/src/dm-slice.o \
+		bin/lint/obj/src/dm.o
 
 # Installs the missing Debian packages; does nothing when all are present.
 deps:

@@ -247,7 +247,8 @@ _dm_complete_tool()
 		--) break ;;
 		-e | -f | --expression | --file) script_given=1; ((i++)) ;;
 		--expression=* | --file=* | -e?* | -f?*) script_given=1 ;;
-		-k | --key | --mark | --rejects) ((i++)) ;;
+		-k | --key | --mark | --rejects | --size | --overlap | --unit | --by | \
+		--separators | --min-size | --max-chunks) ((i++)) ;;
 		-*) ;;
 		*) ((operands++)) ;;
 		esac
@@ -263,11 +264,27 @@ _dm_complete_tool()
 		return ;;
 	-k | --key | --mark)
 		return ;;
+	# dm-slice: values to complete, numbers and lists to type
+	--unit)
+		mapfile -t COMPREPLY < <(compgen -W $'chars\nwords' -- "$cur")
+		return ;;
+	--by)
+		mapfile -t COMPREPLY < <(compgen -W $'paragraph\nline\nsentence\nregex:' -- "$cur")
+		[[ ${COMPREPLY[0]} == regex: ]] && compopt -o nospace 2>/dev/null
+		return ;;
+	--size | --overlap | --min-size | --max-chunks | --separators)
+		return ;;
 	esac
 
 	case $cur in
 	--on-error=*)
 		mapfile -t COMPREPLY < <(compgen -W $'stop\nskip' -- "${cur#*=}")
+		return ;;
+	--unit=*)
+		mapfile -t COMPREPLY < <(compgen -W $'chars\nwords' -- "${cur#*=}")
+		return ;;
+	--by=*)
+		mapfile -t COMPREPLY < <(compgen -W $'paragraph\nline\nsentence\nregex:' -- "${cur#*=}")
 		return ;;
 	--file=* | --rejects=*)
 		mapfile -t COMPREPLY < <(compgen -f -- "${cur#*=}")
@@ -339,4 +356,4 @@ _dm()
 	esac
 }
 
-complete -F _dm dm dm-filter dm-map
+complete -F _dm dm dm-filter dm-map dm-slice

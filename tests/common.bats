@@ -7,7 +7,7 @@
 
 load helper
 
-TOOLS=(dm-map dm-filter)
+TOOLS=(dm-map dm-filter dm-slice)
 
 # tool_cmd TOOL: sets cmd to TOOL's smallest invocation that reads samples
 # (from the operands that follow, or stdin) and writes every sample back
@@ -16,6 +16,10 @@ tool_cmd() {
 	case $1 in
 	dm-map) cmd=(dm-map 'drop nosuch') ;;
 	dm-filter) cmd=(dm-filter true) ;;
+	# dm-slice writes chunks, never a sample as it came: cmd is set for
+	# the tests of options and empty input, the others skip it
+	# (dm-slice.bats checks its output, errors and text field).
+	dm-slice) cmd=(dm-slice); return 1 ;;
 	*) printf 'tool_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
 	esac
 	printf 'tool: %s\n' "$1"	# shown when a test fails
@@ -27,6 +31,7 @@ text_cmd() {
 	case $1 in
 	dm-map) cmd=(dm-map upper) ;;
 	dm-filter) cmd=(dm-filter 'len >= 0') ;;
+	dm-slice) return 1 ;;
 	*) printf 'text_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
 	esac
 	printf 'tool: %s\n' "$1"
@@ -41,6 +46,7 @@ change_cmd() {
 	# dm-filter changes a sample only by adding a field (--mark), never by
 	# removing one: dm-filter.bats checks how a marked sample is written.
 	dm-filter) return 1 ;;
+	dm-slice) return 1 ;;
 	*) printf 'change_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
 	esac
 	printf 'tool: %s\n' "$1"
@@ -55,7 +61,7 @@ numbered() {
 
 @test "--help and -h write the usage and help to stdout and exit 0" {
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || :
 		for opt in --help -h; do
 			run_split "$t" "$opt"
 			assert_success
@@ -70,7 +76,7 @@ numbered() {
 
 @test "-V and --version print the tool, the package and the version" {
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || :
 		for opt in -V --version; do
 			run_split "$t" "$opt"
 			assert_success
@@ -82,7 +88,7 @@ numbered() {
 
 @test "an unknown option exits 2 naming it, then the usage line on stderr" {
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || :
 		usage=$(usage_of "$t")
 		[[ $usage == "usage: $t "* ]]
 		run_split "${cmd[@]}" --bogus </dev/null
@@ -97,7 +103,7 @@ numbered() {
 
 @test "an unknown short option bundled with others is named itself" {
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || :
 		usage=$(usage_of "$t")
 		run_split "$t" -Zq </dev/null
 		assert_status 2
@@ -111,7 +117,7 @@ numbered() {
 @test "empty input gives empty output and status 0" {
 	: >empty.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || :
 		run_out out "${cmd[@]}" </dev/null
 		assert_success
 		assert_stderr ''
@@ -126,7 +132,7 @@ numbered() {
 @test "blank and whitespace-only lines are skipped" {
 	printf '\n  \n\t\n{"a":1}\n \t \r\n\n{"b":2}\n\n' >in.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_out out "${cmd[@]}" in.jsonl
 		assert_success
 		assert_stderr ''
@@ -137,7 +143,7 @@ numbered() {
 @test "blank lines still count in the line numbers of messages" {
 	printf '\n\n{"a":1}\n   \n[1]\n' >in.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" in.jsonl
 		assert_status 2
 		assert_output '{"a":1}'
@@ -148,7 +154,7 @@ numbered() {
 @test "CRLF line endings are accepted and not written back" {
 	printf '{"a":1}\r\n{"b": 2}\r\n{"c":3}\r' >in.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_out out "${cmd[@]}" in.jsonl
 		assert_success
 		assert_stderr ''
@@ -158,7 +164,7 @@ numbered() {
 
 @test "a last line without a newline is a sample, written with one" {
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		printf '{"a":1}\n{"b":2}' >in.jsonl
 		run_out out "${cmd[@]}" <in.jsonl
 		assert_success
@@ -175,7 +181,7 @@ numbered() {
 	printf '{"f":1}\n' >one.jsonl
 	printf '{"f":3}\n' >three.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" one.jsonl - three.jsonl <<<'{"f":2}'
 		assert_success
 		assert_stderr ''
@@ -187,7 +193,7 @@ numbered() {
 	printf '{"a":1}\n{"a":2}\n' >first.jsonl
 	printf '{"b":1}\n[2]\n' >second.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" first.jsonl second.jsonl
 		assert_status 2
 		assert_output $'{"a":1}\n{"a":2}\n{"b":1}'
@@ -199,7 +205,7 @@ numbered() {
 	printf '{"a":1}\n' >a.jsonl
 	printf '{"b":1}\n' >b.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" a.jsonl nosuch.jsonl b.jsonl
 		assert_status 2
 		assert_output $'{"a":1}\n{"b":1}'
@@ -214,7 +220,7 @@ numbered() {
 
 @test "control characters in a file name are escaped in messages" {
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" $'no\nsuch\e[31m.jsonl'
 		assert_status 2
 		assert_stderr "$t: no\\nsuch\\x1b[31m.jsonl: No such file or directory"
@@ -228,7 +234,7 @@ numbered() {
 	xz -c plain.jsonl >in.jsonl.xz
 	zstd -q -c plain.jsonl >in.jsonl.zst
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		for ext in gz bz2 xz zst; do
 			run_out out "${cmd[@]}" "in.jsonl.$ext"
 			assert_success
@@ -248,7 +254,7 @@ numbered() {
 @test "compressed standard input is read transparently" {
 	printf '{"a":1}\n{"b":"\\u00e9"}\n' >plain.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		for z in gzip bzip2 xz zstd; do
 			$z -q -c plain.jsonl >in.z
 			run_out out "${cmd[@]}" <in.z
@@ -264,7 +270,7 @@ numbered() {
 
 @test "an empty compressed operand is an empty input" {
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		for z in "gzip gz" "bzip2 bz2" "xz xz" "zstd zst"; do
 			set -- $z
 			$1 -q -c </dev/null >"empty.jsonl.$2"
@@ -281,7 +287,7 @@ numbered() {
 	gzip -c plain.jsonl >full.jsonl.gz
 	head -c $(($(wc -c <full.jsonl.gz) / 2)) full.jsonl.gz >trunc.jsonl.gz
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_out out "${cmd[@]}" trunc.jsonl.gz
 		assert_status 2
 		assert_stderr "$t: trunc.jsonl.gz: truncated gzip input"
@@ -297,7 +303,7 @@ numbered() {
 	printf '{"a":1}\n' | gzip -c >full.jsonl.gz
 	head -c $(($(wc -c <full.jsonl.gz) - 4)) full.jsonl.gz >trunc.jsonl.gz
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" trunc.jsonl.gz
 		assert_status 2
 		assert_stderr "$t: trunc.jsonl.gz: truncated or corrupt compressed input"
@@ -311,7 +317,7 @@ numbered() {
 		printf '"}\n'
 	} >huge.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_out out "${cmd[@]}" huge.jsonl
 		assert_success
 		assert_stderr ''
@@ -340,7 +346,7 @@ numbered() {
 	# spacing, key order, 1.50, 1e5, -0.0, big integers, \u escapes of
 	# BMP and astral characters, duplicate keys, a tab before a line
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_out out "${cmd[@]}" "$FIXTURES/untouched-formats.jsonl"
 		assert_success
 		assert_stderr ''
@@ -367,7 +373,7 @@ numbered() {
 @test "invalid JSON is reported with file, line and column" {
 	printf '{"a":1}\n{"b":2}\n{"a":\n{"c":3}\n' >bad.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" <bad.jsonl
 		assert_status 2
 		assert_output $'{"a":1}\n{"b":2}'
@@ -382,7 +388,7 @@ numbered() {
 @test "a line that is not a JSON object is reported with file and line" {
 	printf '{"a":1}\n[1]\n' >arr.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" arr.jsonl
 		assert_status 2
 		assert_output '{"a":1}'
@@ -398,7 +404,7 @@ numbered() {
 @test "invalid UTF-8 in a string is reported at its column" {
 	printf '{"a":1}\n{"b":2}\n{"c":3}\n{"t":"\xff\xfe"}\n' >utf.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" utf.jsonl
 		assert_status 2
 		assert_output $'{"a":1}\n{"b":2}\n{"c":3}'
@@ -418,7 +424,7 @@ numbered() {
 @test "a NUL byte is reported at its column" {
 	printf '{"a":1}\n{"t":"a\0b"}\n' >nul.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" nul.jsonl
 		assert_status 2
 		assert_output '{"a":1}'
@@ -429,7 +435,7 @@ numbered() {
 @test "by default the first bad sample stops the run with status 2 after the samples before it" {
 	printf '{"a":1}\n{"b":2}\n[3]\n{"c":4}\n{"d":\n' >in.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		for policy in '' --on-error=stop; do
 			run_split "${cmd[@]}" $policy in.jsonl
 			assert_status 2
@@ -442,7 +448,7 @@ numbered() {
 @test "--on-error=skip reports each bad sample, goes on, and exits 1 with a count" {
 	printf '{"a":1}\n[2]\n\n{"b":3}\n{"c":\n{"t":"\xff"}\n{"d":5}\n' >in.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" --on-error=skip in.jsonl
 		assert_status 1
 		assert_output $'{"a":1}\n{"b":3}\n{"d":5}'
@@ -462,7 +468,7 @@ numbered() {
 
 @test "--on-error takes only stop or skip" {
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || :
 		run_split "${cmd[@]}" --on-error=maybe </dev/null
 		assert_status 2
 		assert_output ''
@@ -473,7 +479,7 @@ numbered() {
 @test "--rejects saves each rejected line verbatim with file, line and reason" {
 	printf '{"a":1}\n[1]\n{"t":"\xff"}\n{"q":"x\\"y",\n{"b":2}\n' >in.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" --on-error=skip --rejects rej.jsonl <in.jsonl
 		assert_status 1
 		assert_output $'{"a":1}\n{"b":2}'
@@ -504,7 +510,7 @@ numbered() {
 @test "--rejects names a file by its real name, control characters and all" {
 	printf '[1]\n' >"$(printf 'a\tb.jsonl')"
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" --on-error=skip --rejects rej.jsonl $'a\tb.jsonl'
 		assert_status 1
 		assert_stderr <<-EOF
@@ -519,7 +525,7 @@ numbered() {
 @test "--rejects under the default policy saves the line that stopped the run" {
 	printf '{"a":1}\n[1]\n[2]\n' >in.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" --rejects rej.jsonl in.jsonl
 		assert_status 2
 		assert_output '{"a":1}'
@@ -532,7 +538,7 @@ numbered() {
 @test "--rejects with nothing rejected leaves an empty file" {
 	printf '{"a":1}\n' >in.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		printf 'old\n' >rej.jsonl
 		run_split "${cmd[@]}" --rejects rej.jsonl in.jsonl
 		assert_success
@@ -547,7 +553,7 @@ numbered() {
 @test "ends quietly when the reader goes away (| head -n1)" {
 	numbered 300000 >big.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		"${cmd[@]}" big.jsonl 2>err | head -n1 >out
 		st=("${PIPESTATUS[@]}")
 		[ "${st[0]}" -eq 141 ]
@@ -566,7 +572,7 @@ numbered() {
 	printf '{"a":1}\n' >small.jsonl
 	numbered 100000 >big.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		for in in small.jsonl big.jsonl; do
 			"${cmd[@]}" "$in" >/dev/full 2>err && status=0 || status=$?
 			[ "$status" -eq 2 ]
@@ -578,7 +584,7 @@ numbered() {
 @test "a write error on the rejects file exits 2 naming it" {
 	printf '[1]\n{"a":1}\n' >in.jsonl
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" --on-error=skip --rejects /dev/full in.jsonl
 		assert_status 2
 		assert_output '{"a":1}'
@@ -610,7 +616,7 @@ assert_whole_lines() {
 
 @test "SIGINT during a long run leaves no half-written line and exits 130" {
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_until INT
 		[ "$status" -eq 130 ]
 		assert_whole_lines
@@ -620,7 +626,7 @@ assert_whole_lines() {
 
 @test "SIGTERM during a long run leaves no half-written line and exits 143" {
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		run_until TERM
 		[ "$status" -eq 143 ]
 		assert_whole_lines
@@ -630,7 +636,7 @@ assert_whole_lines() {
 
 @test "SIGINT while waiting for input ends the run with every line read so far" {
 	for t in "${TOOLS[@]}"; do
-		tool_cmd "$t"
+		tool_cmd "$t" || continue
 		rm -f fifo out err
 		mkfifo fifo
 		"${cmd[@]}" <fifo >out 2>err 3>&- &
@@ -650,7 +656,7 @@ assert_whole_lines() {
 
 @test "-k FIELD chooses the text field" {
 	for t in "${TOOLS[@]}"; do
-		text_cmd "$t"
+		text_cmd "$t" || continue
 		run_split "${cmd[@]}" -k body <<<'{"text":1,"body":"ABC"}'
 		assert_success
 		assert_stderr ''
@@ -663,7 +669,7 @@ assert_whole_lines() {
 
 @test "DM_TEXT_KEY chooses the text field, and -k overrides it" {
 	for t in "${TOOLS[@]}"; do
-		text_cmd "$t"
+		text_cmd "$t" || continue
 		DM_TEXT_KEY=body run_split "${cmd[@]}" <<<'{"text":1,"body":"ABC"}'
 		assert_success
 		assert_stderr ''
@@ -679,7 +685,7 @@ assert_whole_lines() {
 
 @test "a dotted text field reaches a nested object" {
 	for t in "${TOOLS[@]}"; do
-		text_cmd "$t"
+		text_cmd "$t" || continue
 		run_split "${cmd[@]}" -k meta.body <<<'{"text":1,"meta":{"body":"ABC"}}'
 		assert_success
 		assert_stderr ''
@@ -696,7 +702,7 @@ assert_whole_lines() {
 @test "a missing text field is reported with file and line" {
 	printf '{"text":"ABC"}\n{"body":"ABC"}\n' >in.jsonl
 	for t in "${TOOLS[@]}"; do
-		text_cmd "$t"
+		text_cmd "$t" || continue
 		run_split "${cmd[@]}" <<<'{"body":"ABC"}'
 		assert_status 2
 		assert_output ''
@@ -710,7 +716,7 @@ assert_whole_lines() {
 
 @test "a text field that is not a string is reported with file and line" {
 	for t in "${TOOLS[@]}"; do
-		text_cmd "$t"
+		text_cmd "$t" || continue
 		for v in 1 null true '["ABC"]' '{"a":"ABC"}'; do
 			run_split "${cmd[@]}" <<<"{\"text\":$v}"
 			assert_status 2
@@ -723,7 +729,7 @@ assert_whole_lines() {
 @test "a bad text field under --on-error=skip is a reject, saved with its reason" {
 	printf '{"text":"ABC"}\n{"text":7}\n{"text":"ABC","n":1}\n' >in.jsonl
 	for t in "${TOOLS[@]}"; do
-		text_cmd "$t"
+		text_cmd "$t" || continue
 		run_split "${cmd[@]}" --on-error=skip --rejects rej.jsonl in.jsonl
 		assert_status 1
 		assert_output $'{"text":"ABC"}\n{"text":"ABC","n":1}'

@@ -172,5 +172,21 @@ stop'
 
 @test "the zsh completion names dm and its tools" {
 	run head -n 1 "$DM_REPO/completions/_dm"
-	assert_output '#compdef dm dm-filter dm-map'
+	assert_output '#compdef dm dm-filter dm-map dm-slice'
+}
+
+@test "dm-slice completes its options from --help, and the values of --unit and --by" {
+	run complete_words dm-slice --ov
+	assert_success
+	assert_output '--overlap'
+	run complete_words dm-slice --unit w
+	assert_output words
+	run complete_words dm-slice --by s
+	assert_output sentence
+	run complete_words dm slice --by re
+	assert_output 'regex:'
+	run complete_words dm-slice --size ''
+	assert_output ''
+	run complete_words dm slice sl
+	assert_output ''
 }

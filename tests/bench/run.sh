@@ -226,6 +226,25 @@ bench dm_quality "bin/dm-filter 'gopher() && c4()'"
 # e-mail addresses): jq's gsub is far from the same work, and slower still.
 bench dm_clean "bin/dm-map 'clean-html; remove-invisible; normalize-ws; normalize-punct; remove-urls; remove-emails'"
 bench jq_clean "jq -c -f $bench_dir/clean.jq"
+# Chunking for RAG: LangChain's recursive splitter, its JavaScript package
+# installed from npm into the data folder on first use (node resolves it
+# from the script's folder). JavaScript counts UTF-16 units where dm and
+# LangChain's Python count code points, so texts with emoji can differ.
+lc_dir=$data_dir/langchain
+if command -v npm >/dev/null 2>&1 &&
+    [ ! -d "$lc_dir/node_modules/@langchain/textsplitters" ]; then
+	mkdir -p "$lc_dir"
+	(cd "$lc_dir" && npm install --silent --no-audit --no-fund \
+	    @langchain/textsplitters >/dev/null 2>&1) ||
+	    echo "dm bench: npm could not install @langchain/textsplitters" >&2
+fi
+cp "$bench_dir/langchain-split.mjs" "$lc_dir/" 2>/dev/null || :
+bench dm_slice "bin/dm-slice --recursive --size 1000 --overlap 200"
+if [ -d "$lc_dir/node_modules/@langchain/textsplitters" ]; then
+	bench lc_slice "node $lc_dir/langchain-split.mjs 1000 200"
+else
+	row "node langchain-split.mjs 1000 200" "not installed"
+fi
 
 echo
 echo 'ratio: speed relative to cat, the most a pipe stage can move'
@@ -240,6 +259,7 @@ ratio 'dm-filter len / jq' dm_filter jq_filter 10
 ratio 'dm-filter len / mlr' dm_filter mlr_filter
 ratio 'dm-filter len / cat' dm_filter cat
 ratio 'cleaning chain / jq' dm_clean jq_clean
+ratio 'dm-slice / langchain.js' dm_slice lc_slice
 
 # jq's ascii_downcase lowers only A-Z while dm's lower is Unicode-aware,
 # so the two can only agree on lines that are pure ASCII (no byte above

@@ -1,0 +1,302 @@
+#!/usr/bin/env bats
+# dm-slice.bats - chunks by size, by boundaries and recursively, their
+# fields, and the usage errors. Expected --recursive chunks come from the
+# Python source of LangChain's RecursiveCharacterTextSplitter.
+
+load helper
+
+# chunks: each output sample as [text, chunk, chunks, offset, parent].
+chunks() {
+	jq -c '[.text, .chunk, .chunks, .offset, .parent]'
+}
+
+@test "--size and --overlap make windows sharing the overlap, the last ending at the text's end" {
+	run_split dm-slice --size 4 --overlap 1 <<<'{"id":"d1","text":"abcdefghij"}'
+	assert_success
+	assert_stderr ''
+	assert_output <<-'EOF'
+	{"id":"d1","text":"abcd","chunk":0,"chunks":3,"offset":0,"parent":"d1"}
+	{"id":"d1","text":"defg","chunk":1,"chunks":3,"offset":3,"parent":"d1"}
+	{"id":"d1","text":"ghij","chunk":2,"chunks":3,"offset":6,"parent":"d1"}
+	EOF
+	# one unit past a window: the last window is the rest, overlap included
+	output=$(dm-slice --size 4 --overlap 2 <<<'{"text":"abcde"}' | chunks)
+	assert_output $'["abcd",0,2,0,1]\n["cde",1,2,2,1]'
+	output=$(dm-slice --size 3 <<<'{"text":"abcdef"}' | chunks)
+	assert_output $'["abc",0,2,0,1]\n["def",1,2,3,1]'
+}
+
+@test "a text shorter than the size is one chunk" {
+	run_split dm-slice --size 100 --overlap 10 <<<'{"text":"short text","n":1}'
+	assert_success
+	assert_output '{"text":"short text","n":1,"chunk":0,"chunks":1,"offset":0,"parent":1}'
+}
+
+@test "the default size is 1000 characters" {
+	python3 -c 'print("{\"text\":\"" + "a" * 2500 + "\"}")' >in.jsonl
+	output=$(dm-slice in.jsonl | jq -c '[(.text | length), .offset]')
+	assert_output $'[1000,0]\n[1000,1000]\n[500,2000]'
+}
+
+@test "sizes count code points and never cut inside a UTF-8 sequence" {
+	output=$(dm-slice --size 5 --overlap 2 <<<'{"text":"héllo wörld 日本語 🙂!"}' | chunks)
+	assert_output <<-'EOF'
+	["héllo",0,6,0,1]
+	["lo wö",1,6,3,1]
+	["wörld",2,6,6,1]
+	["ld 日本",3,6,9,1]
+	["日本語 🙂",4,6,12,1]
+	[" 🙂!",5,6,15,1]
+	EOF
+}
+
+@test "a text of one huge word is cut into windows" {
+	output=$(dm-slice --size 10 --overlap 3 <<<'{"text":"xxxxxxxxxxxxxxxxxxxxxxxxx"}' | chunks)
+	assert_output <<-'EOF'
+	["xxxxxxxxxx",0,4,0,1]
+	["xxxxxxxxxx",1,4,7,1]
+	["xxxxxxxxxx",2,4,14,1]
+	["xxxx",3,4,21,1]
+	EOF
+	output=$(dm-slice --unit words --size 2 <<<'{"text":"Donaudampfschifffahrt"}' | chunks)
+	assert_output '["Donaudampfschifffahrt",0,1,0,1]'
+}
+
+@test "--unit words counts runs separated by space, newline and tab" {
+	output=$(dm-slice --unit words --size 2 --overlap 1 <<<'{"text":"one two  three\nfour\tfive six"}' | chunks)
+	assert_output <<-'EOF'
+	["one two",0,5,0,1]
+	["two  three",1,5,4,1]
+	["three\nfour",2,5,9,1]
+	["four\tfive",3,5,15,1]
+	["five six",4,5,20,1]
+	EOF
+	# white space only: no word, no chunk
+	run_split dm-slice --unit words <<<'{"text":" \n\t "}'
+	assert_success
+	assert_output ''
+}
+
+@test "an empty text gives no chunk" {
+	run_split dm-slice <<<'{"text":"","id":1}'
+	assert_success
+	assert_stderr ''
+	assert_output ''
+}
+
+@test "--by paragraph splits at blank lines and packs paragraphs up to the size" {
+	in='{"text":"Para one.\n\nPara two is here.\n  \nPara three."}'
+	output=$(dm-slice --by paragraph --size 20 <<<"$in" | chunks)
+	assert_output <<-'EOF'
+	["Para one.",0,3,0,1]
+	["Para two is here.",1,3,11,1]
+	["Para three.",2,3,32,1]
+	EOF
+	output=$(dm-slice --by paragraph --size 30 <<<"$in" | chunks)
+	assert_output <<-'EOF'
+	["Para one.\n\nPara two is here.",0,2,0,1]
+	["Para three.",1,2,32,1]
+	EOF
+}
+
+@test "--by paragraph with an overlap repeats the last paragraphs that fit" {
+	output=$(dm-slice --by paragraph --size 8 --overlap 3 <<<'{"text":"aa\n\nbb\n\ncc\n\ndd"}' | chunks)
+	assert_output <<-'EOF'
+	["aa\n\nbb",0,3,0,1]
+	["bb\n\ncc",1,3,4,1]
+	["cc\n\ndd",2,3,8,1]
+	EOF
+}
+
+@test "--by line splits at line ends (CR, LF, CRLF); a long line is cut" {
+	output=$(dm-slice --by line --size 5 <<<'{"text":"l1\nl2\r\nl3\n\nl4\rlonger line"}' | chunks)
+	assert_output <<-'EOF'
+	["l1\nl2",0,6,0,1]
+	["l3",1,6,7,1]
+	["l4",2,6,11,1]
+	["longe",3,6,14,1]
+	["r lin",4,6,19,1]
+	["e",5,6,24,1]
+	EOF
+}
+
+@test "--by sentence ends sentences at .!? with closing quotes and brackets, and at 。！？" {
+	in='{"text":"Hi there. \"Quoted!\" And (this?) ok. 你好。世界！end"}'
+	output=$(dm-slice --by sentence --size 12 <<<"$in" | chunks)
+	assert_output <<-'EOF'
+	["Hi there.",0,5,0,1]
+	["\"Quoted!\"",1,5,10,1]
+	["And (this?)",2,5,20,1]
+	["ok. 你好。世界！",3,5,32,1]
+	["end",4,5,42,1]
+	EOF
+	# no white space after the dot: no sentence end (3.14, e.g.)
+	output=$(dm-slice --by sentence --size 4 <<<'{"text":"Pi is 3.14 ok."}' | chunks)
+	assert_output $'["Pi i",0,4,0,1]\n["s 3.",1,4,4,1]\n["14 o",2,4,8,1]\n["k.",3,4,12,1]'
+}
+
+@test "--by sentence with --unit words packs sentences by word count" {
+	output=$(dm-slice --by sentence --unit words --size 5 <<<'{"text":"a b c d e. f g h. i j"}' | chunks)
+	assert_output $'["a b c d e.",0,2,0,1]\n["f g h. i j",1,2,11,1]'
+}
+
+@test "--by regex:RE splits before each match, multiline (markdown sections)" {
+	in='{"text":"# A\ntext a\n## B\ntext b\n### C\nc"}'
+	output=$(dm-slice --by 'regex:^#{1,3} ' --size 14 <<<"$in" | chunks)
+	assert_output <<-'EOF'
+	["# A\ntext a",0,3,0,1]
+	["## B\ntext b",1,3,11,1]
+	["### C\nc",2,3,23,1]
+	EOF
+	# an empty match does not loop
+	output=$(dm-slice --by 'regex:^' --size 3 <<<'{"text":"ab\ncd"}' | chunks)
+	assert_output $'["ab",0,2,0,1]\n["cd",1,2,3,1]'
+}
+
+@test "--recursive gives the chunks of LangChain's Python splitter" {
+	in='{"text":"Hello world.\n\nThis is a test of the recursive splitter.\nIt has lines.\n\nÉté à Paris, 日本語のテキスト 🙂 done."}'
+	output=$(dm-slice --recursive --size 20 --overlap 5 <<<"$in" | chunks)
+	assert_output <<-'EOF'
+	["Hello world.",0,7,0,1]
+	["This is a test of",1,7,14,1]
+	["of the recursive",2,7,29,1]
+	["splitter.",3,7,46,1]
+	["It has lines.",4,7,56,1]
+	["Été à Paris,",5,7,71,1]
+	["日本語のテキスト 🙂 done.",6,7,84,1]
+	EOF
+}
+
+@test "--recursive --separators: without '' an oversized piece stays whole and unstripped" {
+	in='{"text":"Hello world.\n\nThis is a test of the recursive splitter.\nIt has lines.\n\nÉté à Paris, 日本語のテキスト 🙂 done."}'
+	output=$(dm-slice --recursive --size 12 --separators '. , ' <<<"$in" | jq -c '[.text, .offset]')
+	assert_output <<-'EOF'
+	["Hello",0]
+	[" world.\n\nThis",5]
+	["is a test",19]
+	["of the",29]
+	["recursive",36]
+	[" splitter.\nIt",45]
+	["has",59]
+	[" lines.\n\nÉté",62]
+	["à Paris,",75]
+	["日本語のテキスト 🙂",84]
+	["done.",95]
+	EOF
+}
+
+@test "--recursive cuts one huge word character by character, as LangChain" {
+	output=$(dm-slice --recursive --size 10 --overlap 3 <<<'{"text":"xxxxxxxxxxxxxxxxxxxxxxxxx"}' | chunks)
+	assert_output <<-'EOF'
+	["xxxxxxxxxx",0,4,0,1]
+	["xxxxxxxxxx",1,4,7,1]
+	["xxxxxxxxxx",2,4,14,1]
+	["xxxx",3,4,21,1]
+	EOF
+}
+
+@test "--separators understands \\n, \\t, \\, and \\\\" {
+	output=$(dm-slice --recursive --size 4 --separators '\n,\,' <<<'{"text":"ab,cd\nef,gh"}' | chunks)
+	assert_output $'["ab",0,4,0,1]\n[",cd",1,4,2,1]\n["ef",2,4,6,1]\n[",gh",3,4,8,1]'
+}
+
+@test "parent is the id field when there is one, else the line number" {
+	printf '%s\n' '{"id":{"k":[1, 2]},"text":"ab"}' '' '{"text":"cd"}' '{"id":7,"text":"ef"}' >in.jsonl
+	output=$(dm-slice in.jsonl | jq -c '.parent')
+	assert_output $'{"k":[1,2]}\n3\n7'
+}
+
+@test "chunk fields already in the sample are overwritten in place" {
+	run_split dm-slice --size 2 <<<'{"chunk":"x","text":"abc","parent":null}'
+	assert_success
+	assert_output <<-'EOF'
+	{"chunk":0,"text":"ab","parent":1,"chunks":2,"offset":0}
+	{"chunk":1,"text":"c","parent":1,"chunks":2,"offset":2}
+	EOF
+}
+
+@test "-k slices another field, nested ones too" {
+	output=$(dm-slice -k m.body --size 2 <<<'{"text":"keep","m":{"body":"abc"}}')
+	assert_output <<-'EOF'
+	{"text":"keep","m":{"body":"ab"},"chunk":0,"chunks":2,"offset":0,"parent":1}
+	{"text":"keep","m":{"body":"c"},"chunk":1,"chunks":2,"offset":2,"parent":1}
+	EOF
+}
+
+@test "--min-size drops short chunks before --max-chunks caps them" {
+	output=$(dm-slice --by paragraph --size 5 --min-size 3 <<<'{"text":"a\n\nbbb\n\ncc\n\ndddd\n\neeeee"}' | chunks)
+	assert_output $'["bbb",0,3,3,1]\n["dddd",1,3,12,1]\n["eeeee",2,3,18,1]'
+	output=$(dm-slice --by paragraph --size 5 --min-size 3 --max-chunks 2 <<<'{"text":"a\n\nbbb\n\ncc\n\ndddd\n\neeeee"}' | chunks)
+	assert_output $'["bbb",0,2,3,1]\n["dddd",1,2,12,1]'
+	output=$(dm-slice --unit words --size 1 --min-size 2 <<<'{"text":"a b"}')
+	assert_output ''
+}
+
+@test "a sample without the text field follows --on-error" {
+	printf '%s\n' '{"text":"ab"}' '{"body":"x"}' '{"text":"cd"}' >in.jsonl
+	run_split dm-slice in.jsonl
+	assert_status 2
+	assert_output '{"text":"ab","chunk":0,"chunks":1,"offset":0,"parent":1}'
+	assert_stderr "dm-slice: in.jsonl:2: field 'text' is missing"
+	run_split dm-slice --on-error=skip in.jsonl
+	assert_status 1
+	assert_output $'{"text":"ab","chunk":0,"chunks":1,"offset":0,"parent":1}\n{"text":"cd","chunk":0,"chunks":1,"offset":0,"parent":3}'
+	assert_stderr $'dm-slice: in.jsonl:2: field \'text\' is missing\ndm-slice: 1 of 3 samples rejected'
+}
+
+@test "a 50 MB text is sliced whole" {
+	{
+		printf '{"text":"'
+		head -c 50000000 /dev/zero | tr '\0' 'a'
+		printf '"}\n'
+	} >huge.jsonl
+	output=$(dm-slice --size 1000000 huge.jsonl | jq -c '[(.text | length), .offset]' | sed -n '1p;50p;51p')
+	assert_output $'[1000000,0]\n[1000000,49000000]'
+}
+
+@test "usage errors name the option and exit 2 with the usage" {
+	usage=$(usage_of dm-slice)
+	run_split dm-slice --size 10 --overlap 10 </dev/null
+	assert_status 2
+	assert_stderr "dm-slice: --overlap '10' is not smaller than --size '10'"$'\n'"$usage"
+	run_split dm-slice --overlap 1000
+	assert_stderr "dm-slice: --overlap '1000' is not smaller than --size '1000'"$'\n'"$usage"
+	run_split dm-slice --size 0
+	assert_stderr "dm-slice: --size: '0' is out of range [1, 9223372036854775807]"$'\n'"$usage"
+	run_split dm-slice --max-chunks x
+	assert_stderr "dm-slice: --max-chunks: 'x' is not a number"$'\n'"$usage"
+	run_split dm-slice --unit bytes
+	assert_stderr "dm-slice: --unit: 'bytes' is not one of chars, words"$'\n'"$usage"
+	run_split dm-slice --by page
+	assert_stderr "dm-slice: --by: 'page' is not one of paragraph, line, sentence, regex:RE"$'\n'"$usage"
+	run_split dm-slice --by 'regex:('
+	assert_status 2
+	[[ ${stderr%%$'\n'*} == "dm-slice: --by: missing closing parenthesis at offset 1" ]]
+	run_split dm-slice --by regex:
+	assert_stderr "dm-slice: --by: the regex is empty"$'\n'"$usage"
+	run_split dm-slice --recursive --by line
+	assert_stderr "dm-slice: --recursive and --by 'line' exclude each other"$'\n'"$usage"
+	run_split dm-slice --recursive --unit words
+	assert_stderr "dm-slice: --recursive counts characters, not words"$'\n'"$usage"
+	run_split dm-slice --separators ' '
+	assert_stderr "dm-slice: --separators needs --recursive"$'\n'"$usage"
+	run_split dm-slice --recursive --separators '\q'
+	assert_stderr "dm-slice: --separators: '\\q' is not one of \\n, \\t, \\r, \\, and \\\\"$'\n'"$usage"
+	assert_output ''
+}
+
+@test "a write error (/dev/full) exits 2 with 'write error'" {
+	printf '{"text":"abc"}\n' >in.jsonl
+	dm-slice in.jsonl >/dev/full 2>err && status=0 || status=$?
+	[ "$status" -eq 2 ]
+	assert_bytes err '%s\n' "dm-slice: write error: No space left on device"
+}
+
+@test "ends quietly when the reader goes away (| head -n1)" {
+	seq 1 200000 | sed 's/.*/{"text":"some words of text"}/' >big.jsonl
+	dm-slice --size 5 big.jsonl 2>err | head -n1 >out
+	st=("${PIPESTATUS[@]}")
+	[ "${st[0]}" -eq 141 ]
+	assert_bytes err ''
+	assert_bytes out '%s\n' '{"text":"some ","chunk":0,"chunks":4,"offset":0,"parent":1}'
+}
