@@ -7,7 +7,7 @@ set -eu
 
 BIN=${DM_BINDIR:-bin}
 CORPUS=share/dm/corpus/corpus.jsonl
-SCRIPT='remove-urls; remove-emails; normalize-ws; collapse-ws'
+SCRIPT='clean-html; remove-urls; remove-emails; normalize-ws; collapse-ws'
 
 die() { echo "demo: $*" >&2; exit 2; }
 if [ ! -x "$BIN/dm-map" ] || [ ! -x "$BIN/dm-filter" ] || [ ! -x "$BIN/dm" ]; then
@@ -121,6 +121,16 @@ echo "  (the verdicts, counted; a failure names the predicate and its rule)"
 grep -o '"quality":[^,}]*' "$tmp/quality.jsonl" | sed 's/^"quality"://' |
 	sort | uniq -c | sort -rn | indent
 
+say "Chunks for a retrieval index: dm-slice"
+echo "  bin/dm-slice --recursive --size 400 --overlap 50 prose.jsonl"
+echo "  (LangChain's recursive splitter; each chunk keeps its parent's fields)"
+"$BIN/dm-slice" --recursive --size 400 --overlap 50 "$tmp/prose.jsonl" \
+	>"$tmp/chunks.jsonl" || die "dm-slice failed"
+nchunks=$(wc -l <"$tmp/chunks.jsonl")
+[ "$nchunks" -gt "$kept" ] || die "expected more chunks than samples: $nchunks"
+echo "  $kept samples became $nchunks chunks; the first two:"
+head -n 2 "$tmp/chunks.jsonl" | cut -c 1-160 | indent
+
 say "Bad input never vanishes"
 {
 	head -n 1 "$tmp/ids.jsonl"
@@ -139,4 +149,4 @@ indent <"$tmp/rejects.jsonl"
 [ "$status" -eq 1 ] || die "expected exit status 1 for rejected samples, got $status"
 
 say "Done"
-echo "  Next: bin/dm help, bin/dm ops replace, man -l man/dm-map.1, man -l man/dm-filter.1, make check"
+echo "  Next: bin/dm help, bin/dm ops replace, man -l man/dm-map.1, man -l man/dm-filter.1, man -l man/dm-slice.1, make check"
