@@ -294,7 +294,16 @@ main(int argc, char **argv)
 	if (find_tool(argv[0], &path) < 0) {
 		struct dm_buf q = DM_BUF_INIT;
 
+		const char *names[sizeof tools / sizeof tools[0]], *s;
+		size_t i, n = 0;
+
+		/* suggest only tools that are there to run */
+		for (i = 0; i < sizeof tools / sizeof tools[0]; i++)
+			if (find_tool(tools[i].name, &path) == 0)
+				names[n++] = tools[i].name;
 		dm_buf_addquoted(&q, argv[0], strlen(argv[0]), 64);
+		if ((s = dm_suggest(argv[0], names, n)) != NULL)
+			dm_die("'%s' is not a dm tool; did you mean '%s'?", q.buf, s);
 		dm_die("'%s' is not a dm tool; see 'dm help'", q.buf);
 	}
 	argv[0] = path.buf;

@@ -53,6 +53,14 @@ fake_tool() {
 	assert_stderr "dm: '../bin/dm-map' is not a dm tool; see 'dm help'"
 }
 
+@test "a misspelt tool gets the closest tool that is there" {
+	run_split dm mpa
+	assert_status 2
+	assert_stderr "dm: 'mpa' is not a dm tool; did you mean 'map'?"
+	run_split dm fliter
+	assert_stderr "dm: 'fliter' is not a dm tool; did you mean 'filter'?"
+}
+
 @test "dm without a tool prints the usage and fails" {
 	run_split dm
 	assert_status 2
