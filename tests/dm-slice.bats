@@ -300,3 +300,23 @@ chunks() {
 	assert_bytes err ''
 	assert_bytes out '%s\n' '{"text":"some ","chunk":0,"chunks":4,"offset":0,"parent":1}'
 }
+
+@test "SIGINT or SIGTERM during a long run leaves only whole chunks and exits 130 or 143" {
+	for sig in INT TERM; do
+		rm -f out err
+		yes '{"text":"hello world"}' 3>&- |
+		    dm-slice --size 5 >out 2>err 3>&- &
+		pid=$!
+		wait_for_size out 1000000
+		signal_and_wait "$pid" "$sig"
+		[ "$status" -eq "$([ $sig = INT ] && echo 130 || echo 143)" ]
+		[ "$(tail -c 1 out | od -An -c | tr -d ' ')" = '\n' ]
+		# every line is one of the three chunks of the sample, whole
+		[ "$(grep -cvx \
+		    -e '{"text":"hello","chunk":0,"chunks":3,"offset":0,"parent":[0-9]*}' \
+		    -e '{"text":" worl","chunk":1,"chunks":3,"offset":5,"parent":[0-9]*}' \
+		    -e '{"text":"d","chunk":2,"chunks":3,"offset":10,"parent":[0-9]*}' \
+		    out)" -eq 0 ]
+		assert_bytes err ''
+	done
+}
