@@ -23,9 +23,11 @@ LDLIBS   = -ldl -lm
 
 # Debian packages needed to build, test and benchmark (see README.md).
 DEBS = build-essential pkg-config libjansson-dev libarchive-dev libpcre2-dev \
-	libutf8proc-dev bats mandoc jq miller gzip bzip2 xz-utils zstd
+	libutf8proc-dev libcurl4-openssl-dev bats mandoc jq miller gzip bzip2 \
+	xz-utils zstd lz4 zip unzip cpio libarchive-tools openssh-server \
+	openssh-client python3
 
-TOOLS   = dm dm-filter dm-map dm-slice
+TOOLS   = dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice
 BIN     = $(TOOLS:%=bin/%)
 LIBSRC  = $(filter-out src/dm.c src/dm-%.c,$(wildcard src/*.c)) $(wildcard ops/*.c)
 OBJDIR  = bin/obj
@@ -47,6 +49,9 @@ $(OBJDIR)/libdm.a: $(LIBOBJ)
 
 bin/%: $(OBJDIR)/src/%.o $(OBJDIR)/libdm.a
 	$(CC) $(LDFLAGS) -o $@ $< $(OBJDIR)/libdm.a $(PKG_LIBS) $(LDLIBS)
+
+# only dm-llm speaks HTTP
+bin/dm-llm bin/asan/dm-llm: LDLIBS += `pkg-config --libs libcurl`
 
 # The tests run against the binaries in DM_BINDIR (bin/ by default).
 check: deps all
@@ -76,6 +81,7 @@ lint: deps
 	mandoc -T lint -W warning man/*.[17]
 	$(MAKE) -B OBJDIR=bin/lint/obj CFLAGS='-std=c11 -O2 -Wall -Wextra -Werror' bin/lint/obj/libdm.a \
 		bin/lint/obj/src/dm-filter.o bin/lint/obj/src/dm-map.o bin/lint/obj/src/dm-slice.o \
+		bin/lint/obj/src/dm-llm.o bin/lint/obj/src/dm-run.o bin/lint/obj/src/dm-scan.o \
 		bin/lint/obj/src/dm.o
 
 # Installs the missing Debian packages; does nothing when all are present.

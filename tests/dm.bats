@@ -201,7 +201,8 @@ usage: dm ops [--json] [NAME]"
 	run_split dm help
 	assert_success
 	assert_stderr ''
-	[[ $output == "$USAGE"$'\n\ntools:\n  filter   keep the samples for which an expression holds\n  map      '* ]]
+	[[ $output == "$USAGE"$'\n\ntools:\n  filter   keep the samples for which an expression holds\n  llm      '* ]]
+	[[ $output == *$'\n  map      run a chain of map operators over each sample\n  run      '* ]]
 	[[ $output == *$'\ncommands:\n  ops      '* ]]
 	[[ $output == *$'\n  ops      every operator and its parameters'* ]]
 }

@@ -319,6 +319,13 @@ if command -v bin/dm-filter >/dev/null 2>&1 && command -v jq >/dev/null 2>&1; th
 	done
 fi
 
+# The tools that are not text filters bring their own data, peers and
+# rows: one file each, sourced here so that they share bench, ratio and
+# the budget.  Each prints a heading, its rows and its ratios.
+for part in scan run llm; do
+	. "$bench_dir/part-$part.sh"
+done
+
 echo
 echo "load after the timings: $(load)"
 

@@ -1,0 +1,1 @@
+# part-scan.sh - the dm-scan rows of make bench, sourced by run.sh
