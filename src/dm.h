@@ -401,6 +401,36 @@ void	 dm_hex(struct dm_buf *, const unsigned char *, size_t);
  * binary (../share/dm), else the build tree's, else PREFIX/share/dm. */
 const char *dm_sharedir(void);
 
+/* ---- hosts.c: the hosts of dm-run ---- */
+
+#define DM_HOST_MAXSLOTS	10000
+
+/* One entry of a hosts file or of -S: [N/][user@]host[:port], or ':' for
+ * this machine (name NULL). */
+struct dm_host {
+	char	*spec;		/* the entry as written, for messages */
+	char	*user;		/* NULL: ssh's default */
+	char	*name;		/* NULL: this machine; IPv6 without brackets */
+	int	 port;		/* 0: ssh's default */
+	int	 slots;		/* 0: as many as the host has cores */
+};
+struct dm_hosts {
+	struct dm_host	*v;
+	size_t		 n, cap;
+};
+#define DM_HOSTS_INIT	{ NULL, 0, 0 }
+
+/* Parses one entry of n bytes (no comment, no surrounding space). -1 with
+ * the reason in err (and *h empty) when it is malformed. */
+int	 dm_host_parse(struct dm_host *, const char *, size_t, struct dm_buf *err);
+void	 dm_host_free(struct dm_host *);
+/* Adds the entries of a hosts file ('#' comments, blank lines); -1 with
+ * "FILE:LINE: bad host '...': reason" in err. Dies if FILE is unreadable. */
+int	 dm_hosts_load(struct dm_hosts *, const char *file, struct dm_buf *err);
+/* Adds the comma-separated entries of -S; -1 with the reason in err. */
+int	 dm_hosts_list(struct dm_hosts *, const char *list, struct dm_buf *err);
+void	 dm_hosts_free(struct dm_hosts *);
+
 /* ---- stats.c: text statistics (OPS.md), computed once per text ---- */
 
 /*
