@@ -165,6 +165,28 @@ _dm_options()
 	    sed 's/^[[:space:],[]*//; s/[],[:space:]]*$//' | sort -u
 }
 
+# _dm_argopts PROG: the options of `PROG --help` that take a value, one
+# "OPTION VALUE" a line, VALUE the name the help gives the value
+# (-k, --key FIELD gives "-k FIELD" and "--key FIELD").
+_dm_argopts()
+{
+	"$1" --help 2>/dev/null | awk '/^ +-/ {
+		line = $0
+		sub(/^ +/, "", line)
+		split(line, col, /  +/)
+		n = split(col[1], opt, /, /)
+		value = ""
+		for (i = 1; i <= n; i++)
+			if (match(opt[i], /[ =][A-Z][A-Z_]*$/)) {
+				value = substr(opt[i], RSTART + 1)
+				opt[i] = substr(opt[i], 1, RSTART - 1)
+			}
+		if (value != "")
+			for (i = 1; i <= n; i++)
+				print opt[i], value
+	}'
+}
+
 # _dm_script PROG CUR: completes inside a script operand such as
 # 'lower; replace pat': an operator name (of kind map) after ';' or at the
 # start, a parameter name (with '=') after an operator name.
@@ -215,7 +237,8 @@ _dm_complete_tool()
 	shift
 	local -a words=()
 	local cword cur prev i w script_given=0 operands=0
-	local IFS=$'\n' lists_ops=0 takes_expr=0 opts
+	local IFS=$'\n' lists_ops=0 takes_expr=0 opts line
+	local -A argval=()
 	# Readline breaks words at '=' (COMP_WORDBREAKS): join --name = value
 	# back into one word. Completions of a value then replace only the
 	# part after the '=', which is what readline holds as the word.
@@ -235,6 +258,9 @@ _dm_complete_tool()
 	cur=${words[cword]}
 	prev=${words[cword - 1]}
 	opts=$(_dm_options "$prog")
+	while IFS=' ' read -r w line; do
+		[[ -n $w ]] && argval[$w]=$line
+	done < <(_dm_argopts "$prog")
 	[[ $opts == *--list-ops* ]] && lists_ops=1
 	# dm-filter: an EXPR operand in the usage line
 	[[ $("$prog" --help 2>/dev/null | sed '/^$/,$d') == *EXPR* ]] && takes_expr=1
@@ -247,9 +273,7 @@ _dm_complete_tool()
 		--) break ;;
 		-e | -f | --expression | --file) script_given=1; ((i++)) ;;
 		--expression=* | --file=* | -e?* | -f?*) script_given=1 ;;
-		-k | --key | --mark | --rejects | --size | --overlap | --unit | --by | \
-		--separators | --min-size | --max-chunks) ((i++)) ;;
-		-*) ;;
+		-*) [[ -n ${argval[$w]-} ]] && ((i++)) ;;
 		*) ((operands++)) ;;
 		esac
 	done
@@ -257,12 +281,6 @@ _dm_complete_tool()
 	case $prev in
 	-e | --expression)
 		((lists_ops)) && _dm_script "$prog" "$cur"
-		return ;;
-	-f | --file | --rejects)
-		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
-		compopt -o filenames 2>/dev/null
-		return ;;
-	-k | --key | --mark)
 		return ;;
 	# dm-slice: values to complete, numbers and lists to type
 	--unit)
@@ -272,7 +290,19 @@ _dm_complete_tool()
 		mapfile -t COMPREPLY < <(compgen -W $'paragraph\nline\nsentence\nregex:' -- "$cur")
 		[[ ${COMPREPLY[0]} == regex: ]] && compopt -o nospace 2>/dev/null
 		return ;;
-	--size | --overlap | --min-size | --max-chunks | --separators)
+	esac
+	# any other option's value: a file or a folder by the name the help
+	# gives it, else something to type
+	case ${argval[$prev]-} in
+	FILE | PATH)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		compopt -o filenames 2>/dev/null
+		return ;;
+	DIR)
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+		compopt -o filenames 2>/dev/null
+		return ;;
+	?*)
 		return ;;
 	esac
 
@@ -286,11 +316,15 @@ _dm_complete_tool()
 	--by=*)
 		mapfile -t COMPREPLY < <(compgen -W $'paragraph\nline\nsentence\nregex:' -- "${cur#*=}")
 		return ;;
-	--file=* | --rejects=*)
-		mapfile -t COMPREPLY < <(compgen -f -- "${cur#*=}")
-		compopt -o filenames 2>/dev/null
-		return ;;
 	--*=*)
+		case ${argval[${cur%%=*}]-} in
+		FILE | PATH)
+			mapfile -t COMPREPLY < <(compgen -f -- "${cur#*=}")
+			compopt -o filenames 2>/dev/null ;;
+		DIR)
+			mapfile -t COMPREPLY < <(compgen -d -- "${cur#*=}")
+			compopt -o filenames 2>/dev/null ;;
+		esac
 		return ;;
 	-*)
 		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")

@@ -431,6 +431,72 @@ int	 dm_hosts_load(struct dm_hosts *, const char *file, struct dm_buf *err);
 int	 dm_hosts_list(struct dm_hosts *, const char *list, struct dm_buf *err);
 void	 dm_hosts_free(struct dm_hosts *);
 
+/* ---- remote.c: commands on ssh hosts ---- */
+
+/* Appends s quoted for a POSIX shell: in single quotes, each ' as '\''. */
+void	 dm_buf_addshell(struct dm_buf *, const char *s);
+/* Frees a NULL-terminated vector of strings (NULL is fine). */
+void	 dm_argv_free(char **);
+
+/* How hosts are reached: the ssh command and its options (from --ssh, else
+ * $DM_SSH, else "ssh", split at white space), batch mode and a shared
+ * connection a host, with the sockets in a private directory; token names
+ * this run on the hosts (its jobs' pid files). */
+struct dm_ssh {
+	char	**cmd;
+	size_t	  ncmd;
+	char	 *ctldir;
+	char	 *token;
+};
+/* -1 with the reason in err when cmd is empty or the directory cannot be
+ * made. */
+int	 dm_ssh_init(struct dm_ssh *, const char *cmd, struct dm_buf *err);
+/* The argv of ssh running the command line remote (none: NULL) on h, with
+ * the extra ssh options first; the caller frees it with dm_argv_free. */
+char	**dm_ssh_argv(const struct dm_ssh *, const struct dm_host *,
+	    const char *remote, const char *const *extra);
+/* Ends the shared connections of the hosts, removes the socket directory. */
+void	 dm_ssh_close(struct dm_ssh *, const struct dm_hosts *);
+/* The command line that runs one attempt of a job on a host: DM_JOB,
+ * DM_SLOT and the NAME=VALUE pairs of env (NULL-terminated) exported,
+ * $HOME/shipdir/bin first on PATH when shipdir is not NULL, and command run
+ * by sh -c in a process group that dm_remote_kill can stop and that stops
+ * when the connection is lost. */
+void	 dm_remote_job(struct dm_buf *, const struct dm_ssh *,
+	    const char *command, unsigned long job, unsigned attempt, int slot,
+	    char *const *env, const char *shipdir);
+/* The command line that stops job's running attempts on a host (every job
+ * of this run when job < 0). */
+void	 dm_remote_kill(struct dm_buf *, const struct dm_ssh *, long job);
+
+/* Runs argv with in[0..inlen) on its stdin (/dev/null when in is NULL),
+ * appending its stdout and stderr to out and err (either may be NULL);
+ * killed after timeout_ms (0: never) or on a signal to this process. The
+ * status as waitpid gives it; -1 when it could not be started. */
+int	 dm_spawn_capture(char *const argv[], const char *in, size_t inlen,
+	    struct dm_buf *out, struct dm_buf *err, int timeout_ms);
+
+/* What a host has: see dm_remote_probe. */
+struct dm_probe {
+	char	 machine[64];	/* uname -m */
+	int	 cores;
+	int	 has_sh;
+	char	 version[64];	/* `dm --version` on PATH, "" when missing */
+	char	 shipped[64];	/* the same for the shipped dm */
+};
+/* The machine this dm was built for, as uname -m says it. */
+const char *dm_local_machine(void);
+/* The command line of the probe, and the parse of what it printed (-1 when
+ * it is not the probe's output). */
+void	 dm_remote_probe(struct dm_buf *, const char *shipdir);
+int	 dm_remote_parse_probe(const char *, struct dm_probe *);
+/* A tar stream of this dm (the dm and dm-* binaries beside the running one
+ * as bin/, the share directory as share/dm/); -1 with the reason in err. */
+int	 dm_ship_tar(struct dm_buf *out, struct dm_buf *err);
+/* The command line that unpacks that stream into $HOME/shipdir, replacing
+ * what was there at once, and prints the new dm's version. */
+void	 dm_remote_unpack(struct dm_buf *, const char *shipdir);
+
 /* ---- stats.c: text statistics (OPS.md), computed once per text ---- */
 
 /*
