@@ -1,10 +1,285 @@
-/* dm-scan.c - placeholder until the tool is written */
+/* dm-scan.c - turn folders, files and archives into JSONL samples */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "dm.h"
+
+static const char usage[] =
+    "usage: dm-scan [-hV] [-k FIELD] [--depth N]\n"
+    "               [--encoding-errors=replace|skip|latin1] [--exclude GLOB]\n"
+    "               [--follow] [--from FILE] [--from0 FILE] [--hidden]\n"
+    "               [--include GLOB] [--jsonl] [--max-size SIZE]\n"
+    "               [--max-total SIZE] [--min-size SIZE] [--no-archives]\n"
+    "               [--no-text] [--on-error=stop|skip] [--progress]\n"
+    "               [--rejects FILE] [--type LIST] [PATH ...]";
+
+static const char help[] =
+    "Turn folders, files and archives into JSONL samples, one per text file.\n"
+    "\n"
+    "      --depth N            open nested archives N levels deep (default 4)\n"
+    "      --encoding-errors=E  text that is not UTF-8: replace (default,\n"
+    "                           with U+FFFD), skip, or latin1\n"
+    "      --exclude GLOB       leave out files and folders matching GLOB\n"
+    "      --follow             follow symbolic links (loops are detected)\n"
+    "      --from FILE          read more paths from FILE, one a line (- stdin)\n"
+    "      --from0 FILE         the same, paths separated by NUL bytes\n"
+    "  -h, --help               show this help and exit\n"
+    "      --hidden             include files and folders whose name starts with .\n"
+    "      --include GLOB       only files matching GLOB (or a --type)\n"
+    "      --jsonl              pass the lines of .jsonl files through as samples\n"
+    "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
+    "      --max-size SIZE      skip larger files and members (default 64M)\n"
+    "      --max-total SIZE     stop when an operand's archives give out more\n"
+    "      --min-size SIZE      skip smaller files\n"
+    "      --no-archives        treat archives and compressed files as files\n"
+    "      --no-text            metadata only; dm-map's load reads the text later\n"
+    "      --on-error=POLICY    invalid lines of --jsonl files: stop or skip\n"
+    "      --progress           report files, bytes and rate on stderr\n"
+    "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
+    "      --type LIST          only files of these types: txt,md,html\n"
+    "  -V, --version            show the version and exit\n"
+    "\n"
+    "Each sample has path, id, size, mtime, type, encoding and the text.\n"
+    "Inside archives the path is ARCHIVE!/MEMBER. See dm-scan(1).\n";
+
+enum {
+	OPT_DEPTH = DM_OPT_TOOL_BASE, OPT_ENCERR, OPT_EXCLUDE, OPT_FOLLOW,
+	OPT_FROM, OPT_FROM0, OPT_HIDDEN, OPT_INCLUDE, OPT_JSONL, OPT_MAXSIZE,
+	OPT_MAXTOTAL, OPT_MINSIZE, OPT_NOARCH, OPT_NOTEXT, OPT_PROGRESS,
+	OPT_TYPE
+};
+
+static const struct option longopts[] = {
+	{ "depth", required_argument, NULL, OPT_DEPTH },
+	{ "encoding-errors", required_argument, NULL, OPT_ENCERR },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "follow", no_argument, NULL, OPT_FOLLOW },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "from0", required_argument, NULL, OPT_FROM0 },
+	{ "help", no_argument, NULL, 'h' },
+	{ "hidden", no_argument, NULL, OPT_HIDDEN },
+	{ "include", required_argument, NULL, OPT_INCLUDE },
+	{ "jsonl", no_argument, NULL, OPT_JSONL },
+	DM_IO_LONGOPTS,
+	{ "max-size", required_argument, NULL, OPT_MAXSIZE },
+	{ "max-total", required_argument, NULL, OPT_MAXTOTAL },
+	{ "min-size", required_argument, NULL, OPT_MINSIZE },
+	{ "no-archives", no_argument, NULL, OPT_NOARCH },
+	{ "no-text", no_argument, NULL, OPT_NOTEXT },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "type", required_argument, NULL, OPT_TYPE },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct list {
+	char	**v;
+	size_t	 n;
+};
+
+static void
+addlist(struct list *l, const char *s)
+{
+	l->v = dm_xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = (char *)s;
+}
+
+/* A name for messages: control characters and bad UTF-8 escaped. */
+static const char *
+shown(struct dm_buf *b, const char *s)
+{
+	dm_buf_reset(b);
+	dm_buf_addquoted(b, s, strlen(s), SIZE_MAX);
+	return b->buf;
+}
+
+/* Operands from a file, one a line (or NUL-separated); the file's text
+ * is kept in *keep, which the operands point into. */
+static void
+from(const char *file, int sep, struct list *ops, char **keep)
+{
+	struct dm_buf b = DM_BUF_INIT, name = DM_BUF_INIT;
+	char blk[64 * 1024], *p, *e, *end;
+	ssize_t n;
+	int fd = 0;
+
+	if (strcmp(file, "-") != 0 &&
+	    (fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+		dm_warnx_errno("%s", shown(&name, file));
+		exit(DM_EXIT_ERROR);
+	}
+	while ((n = read(fd, blk, sizeof blk)) != 0) {
+		if (n < 0 && errno == EINTR && !dm_interrupted)
+			continue;
+		if (n < 0) {
+			dm_warnx_errno("%s", shown(&name, file));
+			exit(DM_EXIT_ERROR);
+		}
+		dm_buf_add(&b, blk, (size_t)n);
+	}
+	if (fd > 0)
+		close(fd);
+	end = b.buf + b.len;
+	for (p = b.buf; p < end; p = e + 1) {
+		if ((e = memchr(p, sep, (size_t)(end - p))) == NULL)
+			e = end;
+		*e = '\0';
+		if (sep == '\n' && e > p && e[-1] == '\r')
+			e[-1] = '\0';
+		if (*p)
+			addlist(ops, p);
+	}
+	*keep = dm_buf_detach(&b, NULL);
+}
+
+static unsigned long long
+size_opt(const char *arg, const char *name)
+{
+	return (unsigned long long)dm_strtosize(arg, name, usage);
+}
+
+/* Adds the globs or names to the scan's list. */
+static void
+addto(char ***v, size_t *n, char *s)
+{
+	*v = dm_xreallocarray(*v, *n + 1, sizeof **v);
+	(*v)[(*n)++] = s;
+}
 
 int
 main(int argc, char *argv[])
 {
-	(void)argc;
+	static const char *const taken[] = { "path", "path_base64", "id",
+	    "size", "mtime", "type", "encoding" };
+	struct dm_io io;
+	struct dm_scan sc;
+	struct list ops = { NULL, 0 }, owned = { NULL, 0 };
+	size_t i, klen;
+	char *s, *p;
+	int c, status, nfrom = 0;
+
 	dm_init(argv[0]);
-	dm_die("not built yet");
+	dm_io_init(&io);
+	dm_scan_init(&sc, &io);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hk:V", longopts, NULL)) != -1) {
+		if (dm_io_option(&io, c, optarg, usage))
+			continue;
+		switch (c) {
+		case OPT_DEPTH:
+			sc.depth = (int)dm_strtonum(optarg, 0, DM_SCAN_MAXDEPTH,
+			    "--depth", usage);
+			break;
+		case OPT_ENCERR:
+			if (strcmp(optarg, "replace") == 0)
+				sc.encerr = DM_ENCERR_REPLACE;
+			else if (strcmp(optarg, "skip") == 0)
+				sc.encerr = DM_ENCERR_SKIP;
+			else if (strcmp(optarg, "latin1") == 0)
+				sc.encerr = DM_ENCERR_LATIN1;
+			else
+				dm_usage_die(usage, "--encoding-errors: '%s' is "
+				    "not one of replace, skip, latin1", optarg);
+			break;
+		case OPT_EXCLUDE:
+			addto(&sc.excl, &sc.nexcl, optarg);
+			break;
+		case OPT_FOLLOW:
+			sc.follow = 1;
+			break;
+		case OPT_FROM:
+		case OPT_FROM0:
+			from(optarg, c == OPT_FROM ? '\n' : '\0', &ops, &s);
+			addlist(&owned, s);
+			nfrom++;
+			break;
+		case 'h':
+			printf("%s\n\n%s", usage, help);
+			dm_scan_free(&sc);
+			return dm_exit(DM_EXIT_OK);
+		case OPT_HIDDEN:
+			sc.hidden = 1;
+			break;
+		case OPT_INCLUDE:
+			addto(&sc.incl, &sc.nincl, optarg);
+			break;
+		case OPT_JSONL:
+			sc.jsonl = 1;
+			break;
+		case OPT_MAXSIZE:
+			sc.maxsize = size_opt(optarg, "--max-size");
+			break;
+		case OPT_MAXTOTAL:
+			sc.maxtotal = size_opt(optarg, "--max-total");
+			sc.maxtotal_arg = optarg;
+			break;
+		case OPT_MINSIZE:
+			sc.minsize = size_opt(optarg, "--min-size");
+			break;
+		case OPT_NOARCH:
+			sc.noarch = 1;
+			break;
+		case OPT_NOTEXT:
+			sc.notext = 1;
+			break;
+		case OPT_PROGRESS:
+			sc.progress = 1;
+			break;
+		case OPT_TYPE:
+			s = dm_xstrdup(optarg);
+			addlist(&owned, s);
+			for (p = strtok(s, ","); p; p = strtok(NULL, ","))
+				addto(&sc.types, &sc.ntypes, p);
+			break;
+		case 'V':
+			printf("dm-scan (dm) %s\n", DM_VERSION);
+			dm_scan_free(&sc);
+			return dm_exit(DM_EXIT_OK);
+		default:
+			dm_badopt(usage, c, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (argc == 0 && nfrom == 0)
+		dm_usage_die(usage, "missing PATH");
+	if (sc.notext && sc.jsonl)
+		dm_usage_die(usage, "--no-text and --jsonl do not go together");
+	/* The text field's first element must not be one of ours. */
+	klen = strcspn(io.key, ".");
+	for (i = 0; i < sizeof taken / sizeof taken[0]; i++)
+		if (strlen(taken[i]) == klen &&
+		    memcmp(taken[i], io.key, klen) == 0)
+			dm_usage_die(usage, "-k: '%s' is a field of dm-scan's "
+			    "own", io.key);
+
+	dm_io_open(&io, 0, NULL);
+	/* operands of the command line first, then those of --from */
+	for (i = 0; i < (size_t)argc && !sc.stop && !dm_interrupted; i++)
+		dm_scan_path(&sc, argv[i]);
+	for (i = 0; i < ops.n && !sc.stop && !dm_interrupted; i++)
+		dm_scan_path(&sc, ops.v[i]);
+	dm_scan_progress(&sc, 1);
+	if (!dm_interrupted)
+		dm_scan_summary(&sc);
+	status = dm_io_close(&io);
+	if (sc.nerrors && status < DM_EXIT_REJECTS)
+		status = DM_EXIT_REJECTS;
+	if (sc.bomb)
+		status = DM_EXIT_ERROR;
+	for (i = 0; i < owned.n; i++)
+		free(owned.v[i]);
+	free(owned.v);
+	free(ops.v);
+	free(sc.incl);
+	free(sc.excl);
+	free(sc.types);
+	dm_scan_free(&sc);
+	return dm_exit(status);
 }

@@ -1,0 +1,610 @@
+/* scan.c - text detection and decoding, archive formats, member names */
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "dm.h"
+
+#define SNIFF	8192		/* bytes looked at for binary detection */
+
+/* Bytes of s that are not part of a valid UTF-8 sequence. */
+static size_t
+badbytes(const char *s, size_t n)
+{
+	size_t i = 0, bad = 0;
+	int32_t cp;
+	int k;
+
+	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((k = dm_utf8_decode(s + i, n - i, &cp)) < 0) {
+			bad++;
+			i++;
+		} else
+			i += (size_t)k;
+	}
+	return bad;
+}
+
+static void
+utf16(const unsigned char *p, size_t n, int be, struct dm_buf *out)
+{
+	size_t i;
+	uint32_t u, l;
+
+	dm_buf_grow(out, n + n / 2);
+	for (i = 0; i + 1 < n; i += 2) {
+		u = be ? (uint32_t)p[i] << 8 | p[i + 1] :
+		    (uint32_t)p[i + 1] << 8 | p[i];
+		if (u >= 0xD800 && u <= 0xDBFF && i + 3 < n) {
+			l = be ? (uint32_t)p[i + 2] << 8 | p[i + 3] :
+			    (uint32_t)p[i + 3] << 8 | p[i + 2];
+			if (l >= 0xDC00 && l <= 0xDFFF) {
+				dm_buf_addcp(out, (int32_t)(0x10000 +
+				    ((u - 0xD800) << 10) + (l - 0xDC00)));
+				i += 2;
+				continue;
+			}
+		}
+		if (u >= 0xD800 && u <= 0xDFFF)
+			u = 0xFFFD;
+		dm_buf_addcp(out, (int32_t)u);
+	}
+	if (i < n)		/* an odd last byte */
+		dm_buf_addcp(out, 0xFFFD);
+}
+
+int
+dm_text_binary(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t head = n < SNIFF ? n : SNIFF;
+
+	if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
+	    (p[0] == 0xFE && p[1] == 0xFF)))
+		return 0;
+	if (memchr(s, '\0', head) != NULL)
+		return 1;
+	/* (a sequence cut by the end of the window costs a few bytes) */
+	return badbytes(s, head) * 10 > head * 3;
+}
+
+int
+dm_text_decode(const char *s, size_t n, enum dm_encerr mode,
+    struct dm_buf *out, const char **text, size_t *len, const char **enc)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i;
+	int32_t cp;
+	int k, bom;
+
+	if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) ||
+	    (p[0] == 0xFE && p[1] == 0xFF))) {
+		utf16(p + 2, n - 2, p[0] == 0xFE, out);
+		*enc = p[0] == 0xFE ? "utf-16be" : "utf-16le";
+		*text = out->buf;
+		*len = out->len;
+		return DM_TEXT_OK;
+	}
+	if (dm_text_binary(s, n))
+		return DM_TEXT_BINARY;
+	bom = n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0;
+	if (bom) {
+		s += 3;
+		n -= 3;
+	}
+	if (dm_utf8_check(s, n) == n) {
+		*text = s;
+		*len = n;
+		*enc = bom ? "utf-8-bom" : "utf-8";
+		return DM_TEXT_OK;
+	}
+	switch (mode) {
+	case DM_ENCERR_SKIP:
+		return DM_TEXT_NOTUTF8;
+	case DM_ENCERR_LATIN1:
+		dm_buf_grow(out, n + n / 4);
+		for (i = 0; i < n; i++)
+			dm_buf_addcp(out, (unsigned char)s[i]);
+		*enc = "latin1";
+		break;
+	case DM_ENCERR_REPLACE:
+		dm_buf_grow(out, n + n / 8);
+		for (i = 0; i < n; ) {
+			if ((k = dm_utf8_decode(s + i, n - i, &cp)) < 0) {
+				dm_buf_adds(out, "\xEF\xBF\xBD");
+				i++;
+			} else {
+				dm_buf_add(out, s + i, (size_t)k);
+				i += (size_t)k;
+			}
+		}
+		*enc = "utf-8-replaced";
+		break;
+	}
+	*text = out->buf;
+	*len = out->len;
+	return DM_TEXT_OK;
+}
+
+void
+dm_utf8_fix(struct dm_buf *b, const char *s, size_t n)
+{
+	size_t i, k;
+
+	while (n > 0) {
+		k = dm_utf8_check(s, n);
+		dm_buf_add(b, s, k);
+		if (k == n)
+			break;
+		dm_buf_adds(b, "\xEF\xBF\xBD");
+		i = k + 1;
+		s += i;
+		n -= i;
+	}
+}
+
+int
+dm_archive_sniff(const void *head, size_t n)
+{
+	const unsigned char *p = head;
+
+	if ((n >= 2 && p[0] == 0x1F && p[1] == 0x8B) ||
+	    (n >= 4 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' && p[3] <= '9') ||
+	    (n >= 6 && memcmp(p, "\xFD" "7zXZ\0", 6) == 0) ||
+	    (n >= 4 && memcmp(p, "\x28\xB5\x2F\xFD", 4) == 0) ||
+	    (n >= 4 && memcmp(p, "\x04\x22\x4D\x18", 4) == 0))
+		return DM_SNIFF_COMPRESSED;
+	if ((n >= 4 && (memcmp(p, "PK\3\4", 4) == 0 ||
+	    memcmp(p, "PK\5\6", 4) == 0 || memcmp(p, "PK\7\10", 4) == 0)) ||
+	    (n >= 6 && memcmp(p, "7z\xBC\xAF\x27\x1C", 6) == 0) ||
+	    (n >= 8 && memcmp(p, "!<arch>\n", 8) == 0) ||
+	    (n >= 262 && memcmp(p + 257, "ustar", 5) == 0) ||
+	    (n >= 32774 && memcmp(p + 32769, "CD001", 5) == 0))
+		return DM_SNIFF_ARCHIVE;
+	/* cpio's magic numbers are also plain digits: libarchive decides */
+	if ((n >= 6 && (memcmp(p, "070707", 6) == 0 ||
+	    memcmp(p, "070701", 6) == 0 || memcmp(p, "070702", 6) == 0)) ||
+	    (n >= 2 && ((p[0] == 0xC7 && p[1] == 0x71) ||
+	    (p[0] == 0x71 && p[1] == 0xC7))))
+		return DM_SNIFF_MAYBE;
+	return DM_SNIFF_NONE;
+}
+
+struct archive *
+dm_archive_new(void)
+{
+	static int locale_set;
+	struct archive *a;
+
+	/* libarchive converts names stored as UTF-16 (7z, iso9660 Joliet)
+	 * or flagged UTF-8 (zip) to the locale's charset, and gives nothing
+	 * in the C locale's ASCII: names are UTF-8 here, as in samples.
+	 * Only character classes change, and dm uses none of <ctype.h>'s
+	 * above ASCII. */
+	if (!locale_set) {
+		locale_set = 1;
+		if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+			setlocale(LC_CTYPE, "en_US.UTF-8");
+	}
+	if ((a = archive_read_new()) == NULL)
+		dm_die("out of memory");
+	/* Only libraries: no filter that would run an external program. */
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_lzma(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_filter_lz4(a);
+	archive_read_support_filter_compress(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_format_7zip(a);
+	archive_read_support_format_cpio(a);
+	archive_read_support_format_ar(a);
+	archive_read_support_format_iso9660(a);
+	/* a single compressed file, and what turns out to be no archive */
+	archive_read_support_format_raw(a);
+	return a;
+}
+
+int
+dm_archive_kind(struct archive *a)
+{
+	if (archive_format(a) != ARCHIVE_FORMAT_RAW)
+		return DM_SNIFF_ARCHIVE;
+	if (archive_filter_count(a) > 1 &&
+	    archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE)
+		return DM_SNIFF_COMPRESSED;
+	return DM_SNIFF_NONE;
+}
+
+int
+dm_archive_isfile(struct archive *a, struct archive_entry *e)
+{
+	/* ar headers carry permissions without the file type bits */
+	return archive_entry_filetype(e) == AE_IFREG ||
+	    (archive_entry_filetype(e) == 0 &&
+	    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_AR);
+}
+
+void
+dm_archive_error(struct dm_buf *b, struct archive *a)
+{
+	const char *s = archive_error_string(a);
+	size_t n;
+
+	if (s == NULL || *s == '\0')
+		s = "truncated or corrupt archive";
+	n = b->len;
+	dm_buf_addquoted(b, s, strlen(s), 200);
+	/* libarchive's messages start with a capital, dm's do not */
+	if (b->buf[n] >= 'A' && b->buf[n] <= 'Z' &&
+	    !(b->buf[n + 1] >= 'A' && b->buf[n + 1] <= 'Z'))
+		b->buf[n] += 'a' - 'A';
+	while (b->len > n && (b->buf[b->len - 1] == '.' ||
+	    b->buf[b->len - 1] == ' '))
+		b->buf[--b->len] = '\0';
+}
+
+int
+dm_member_name(const char *name, struct dm_buf *out)
+{
+	const char *p = name, *e;
+	int unsafe = 0;
+
+	while (*p == '/') {
+		p++;
+		unsafe = 1;
+	}
+	while (*p) {
+		e = strchr(p, '/');
+		if (e == NULL)
+			e = p + strlen(p);
+		if (e - p == 2 && p[0] == '.' && p[1] == '.') {
+			unsafe = 1;
+		} else if (e > p) {
+			if (out->len > 0 && out->buf[out->len - 1] != '/')
+				dm_buf_addc(out, '/');
+			dm_buf_add(out, p, (size_t)(e - p));
+		}
+		p = *e ? e + 1 : e;
+		while (unsafe && *p == '/')
+			p++;
+	}
+	if (!unsafe) {
+		dm_buf_reset(out);
+		dm_buf_adds(out, name);
+	}
+	return unsafe;
+}
+
+int
+dm_glob(const char *p, const char *s)
+{
+	const char *q;
+	int neg, ok, c;
+
+	for (; *p; p++, s++) {
+		if (p[0] == '*' && p[1] == '*') {
+			p += 2;
+			if (*p == '/') {
+				/* any number of whole directories, none too */
+				p++;
+				for (;;) {
+					if (dm_glob(p, s))
+						return 1;
+					if ((s = strchr(s, '/')) == NULL)
+						return 0;
+					s++;
+				}
+			}
+			for (;; s++) {
+				if (dm_glob(p, s))
+					return 1;
+				if (*s == '\0')
+					return 0;
+			}
+		}
+		if (*p == '*') {
+			p++;
+			for (;; s++) {
+				if (dm_glob(p, s))
+					return 1;
+				if (*s == '\0' || *s == '/')
+					return 0;
+			}
+		}
+		if (*s == '\0')
+			return 0;
+		if (*p == '?') {
+			if (*s == '/')
+				return 0;
+			continue;
+		}
+		if (*p == '[' && (q = strchr(p + 2, ']')) != NULL) {
+			p++;
+			neg = *p == '!' || *p == '^';
+			p += neg;
+			ok = 0;
+			c = (unsigned char)*s;
+			for (; p < q; p++) {
+				if (p + 2 < q && p[1] == '-') {
+					if (c >= (unsigned char)p[0] &&
+					    c <= (unsigned char)p[2])
+						ok = 1;
+					p += 2;
+				} else if (c == (unsigned char)*p)
+					ok = 1;
+			}
+			if (ok == neg || *s == '/')
+				return 0;
+			continue;
+		}
+		if (*p == '\\' && p[1])
+			p++;
+		if (*p != *s)
+			return 0;
+	}
+	return *s == '\0';
+}
+
+/* ---- reading a file or member named by a path, for load ---- */
+
+/* Reads from fd, or the current entry of a, to the end, into b (which may
+ * hold a head already); more than max bytes in all is an error. */
+static int
+slurp(int fd, struct archive *a, struct dm_buf *b, size_t max,
+    const char *name, struct dm_buf *err)
+{
+	ssize_t n;
+
+	for (;;) {
+		if (b->len > max) {
+			dm_buf_addf(err, "%s: larger than %zu bytes", name, max);
+			return -1;
+		}
+		dm_buf_grow(b, 256 * 1024);
+		if (a)
+			n = archive_read_data(a, b->buf + b->len,
+			    b->cap - b->len - 1);
+		else
+			n = read(fd, b->buf + b->len, b->cap - b->len - 1);
+		if (n == 0)
+			return 0;
+		if (n < 0) {
+			if (!a && errno == EINTR && !dm_interrupted)
+				continue;
+			dm_buf_addf(err, "%s: ", name);
+			if (a)
+				dm_archive_error(err, a);
+			else
+				dm_buf_adds(err, strerror(errno));
+			return -1;
+		}
+		b->len += (size_t)n;
+		b->buf[b->len] = '\0';
+	}
+}
+
+/* data holds a whole file or member: decompresses it when it is a single
+ * compressed stream, then decodes it. */
+static int
+leaf(struct dm_buf *data, const char *name, const struct dm_loadopt *o,
+    struct dm_buf *text, const char **enc, struct dm_buf *err)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	struct dm_buf raw = DM_BUF_INIT;
+	const char *t;
+	size_t n;
+	int r;
+
+	if (dm_archive_sniff(data->buf, data->len) == DM_SNIFF_COMPRESSED) {
+		a = dm_archive_new();
+		if (archive_read_open_memory(a, data->buf, data->len) !=
+		    ARCHIVE_OK || archive_read_next_header(a, &e) < ARCHIVE_WARN) {
+			dm_buf_addf(err, "%s: ", name);
+			dm_archive_error(err, a);
+			archive_read_free(a);
+			return -1;
+		}
+		if (dm_archive_kind(a) == DM_SNIFF_COMPRESSED) {
+			r = slurp(-1, a, &raw, o->maxsize, name, err);
+			archive_read_free(a);
+			if (r < 0) {
+				dm_buf_free(&raw);
+				return -1;
+			}
+			dm_buf_swap(&raw, data);
+		} else
+			archive_read_free(a);
+	}
+	dm_buf_free(&raw);
+	switch (dm_text_decode(data->buf, data->len, o->encerr, text, &t, &n,
+	    enc)) {
+	case DM_TEXT_BINARY:
+		dm_buf_addf(err, "%s: binary file", name);
+		return -1;
+	case DM_TEXT_NOTUTF8:
+		dm_buf_addf(err, "%s: not UTF-8", name);
+		return -1;
+	}
+	if (t != text->buf) {
+		dm_buf_reset(text);
+		dm_buf_add(text, t, n);
+	}
+	return 0;
+}
+
+/* Finds member path[0..] (up to the next "!/") in a, then goes on. */
+static int
+member(struct archive *a, const char *path, const char *name,
+    const struct dm_loadopt *o, struct dm_buf *text, const char **enc,
+    struct dm_buf *err)
+{
+	struct archive_entry *e;
+	struct archive *in;
+	struct dm_buf want = DM_BUF_INIT, got = DM_BUF_INIT, data = DM_BUF_INIT;
+	const char *rest, *mn;
+	int r;
+
+	rest = strstr(path, "!/");
+	dm_buf_add(&want, path, rest ? (size_t)(rest - path) : strlen(path));
+	for (;;) {
+		r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF) {
+			dm_buf_addf(err, "%s: no member '%s'", name, want.buf);
+			r = -1;
+			break;
+		}
+		if (r < ARCHIVE_WARN) {
+			dm_buf_addf(err, "%s: ", name);
+			dm_archive_error(err, a);
+			r = -1;
+			break;
+		}
+		if (!dm_archive_isfile(a, e) ||
+		    (mn = archive_entry_pathname(e)) == NULL)
+			continue;
+		dm_buf_reset(&got);
+		dm_member_name(mn, &got);
+		if (strcmp(got.buf, want.buf) != 0)
+			continue;
+		r = slurp(-1, a, &data, o->maxsize, name, err);
+		if (r < 0)
+			break;
+		if (rest == NULL) {
+			r = leaf(&data, name, o, text, enc, err);
+			break;
+		}
+		in = dm_archive_new();
+		if (archive_read_open_memory(in, data.buf, data.len) !=
+		    ARCHIVE_OK) {
+			dm_buf_addf(err, "%s: ", name);
+			dm_archive_error(err, in);
+			r = -1;
+		} else
+			r = member(in, rest + 2, name, o, text, enc, err);
+		archive_read_free(in);
+		break;
+	}
+	dm_buf_free(&want);
+	dm_buf_free(&got);
+	dm_buf_free(&data);
+	return r;
+}
+
+int
+dm_scan_load(const char *path, const struct dm_loadopt *o, struct dm_buf *text,
+    const char **enc, struct dm_buf *err)
+{
+	struct dm_buf disk = DM_BUF_INIT, data = DM_BUF_INIT, name = DM_BUF_INIT;
+	struct archive *a;
+	struct stat st;
+	const char *rest = NULL, *p;
+	int fd, r;
+
+	dm_buf_addquoted(&name, path, strlen(path), 200);
+	dm_buf_adds(&disk, path);
+	/* The file on disk: the whole path when it is a file, else the
+	 * first prefix before a "!/" that is one. */
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		for (p = path; (p = strstr(p, "!/")) != NULL; p += 2) {
+			dm_buf_reset(&disk);
+			dm_buf_add(&disk, path, (size_t)(p - path));
+			if (stat(disk.buf, &st) == 0 && S_ISREG(st.st_mode)) {
+				rest = p + 2;
+				break;
+			}
+		}
+		if (p == NULL) {
+			dm_buf_reset(&disk);
+			dm_buf_adds(&disk, path);
+		}
+	}
+	r = -1;
+	if ((fd = open(disk.buf, O_RDONLY | O_CLOEXEC)) < 0) {
+		dm_buf_addf(err, "%s: %s", name.buf, strerror(errno));
+		goto out;
+	}
+	if (rest == NULL) {
+		if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode))
+			dm_buf_addf(err, "%s: not a regular file", name.buf);
+		else if (slurp(fd, NULL, &data, o->maxsize, name.buf, err) == 0)
+			r = leaf(&data, name.buf, o, text, enc, err);
+	} else {
+		a = dm_archive_new();
+		if (archive_read_open_fd(a, fd, 256 * 1024) != ARCHIVE_OK) {
+			dm_buf_addf(err, "%s: ", name.buf);
+			dm_archive_error(err, a);
+		} else
+			r = member(a, rest, name.buf, o, text, enc, err);
+		archive_read_free(a);
+	}
+	close(fd);
+out:
+	dm_buf_free(&disk);
+	dm_buf_free(&data);
+	dm_buf_free(&name);
+	return r;
+}
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void
+dm_base64_add(struct dm_buf *b, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i + 2 < n; i += 3) {
+		dm_buf_addc(b, b64[p[i] >> 2]);
+		dm_buf_addc(b, b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)]);
+		dm_buf_addc(b, b64[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)]);
+		dm_buf_addc(b, b64[p[i + 2] & 63]);
+	}
+	if (n - i == 1) {
+		dm_buf_addc(b, b64[p[i] >> 2]);
+		dm_buf_addc(b, b64[(p[i] & 3) << 4]);
+		dm_buf_adds(b, "==");
+	} else if (n - i == 2) {
+		dm_buf_addc(b, b64[p[i] >> 2]);
+		dm_buf_addc(b, b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)]);
+		dm_buf_addc(b, b64[(p[i + 1] & 15) << 2]);
+		dm_buf_addc(b, '=');
+	}
+}
+
+int
+dm_base64_decode(struct dm_buf *b, const char *s, size_t n)
+{
+	const char *c;
+	uint32_t acc = 0;
+	size_t i;
+	int bits = 0;
+
+	while (n > 0 && s[n - 1] == '=')
+		n--;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\0' || (c = strchr(b64, s[i])) == NULL)
+			return -1;
+		acc = acc << 6 | (uint32_t)(c - b64);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			dm_buf_addc(b, (int)(acc >> bits & 0xFF));
+		}
+	}
+	return 0;
+}

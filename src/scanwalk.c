@@ -1,0 +1,929 @@
+/* scanwalk.c - dm-scan's walk over folders, files and archives */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "dm.h"
+
+/* Bytes read before deciding what a file is. */
+#define HEAD		(64 * 1024)
+#define BLOCK		(1024 * 1024)
+
+/* The working state of a scan. */
+struct dm_scanwork {
+	struct dm_buf	 data, dec, line, tmp;
+	int		 tty;	/* stderr is a terminal; -1: not known yet */
+	int		 progress_auto, progress_shown;
+	struct timespec	 t_start, t_last;
+	/* Open archives of the current operand, for --max-total. */
+	struct {
+		struct archive		*a;
+		unsigned long long	 got;
+	} stk[DM_SCAN_MAXDEPTH + 1];
+	int		 nstk;
+	struct dm_buf	 toppath;	/* the file they are in */
+};
+
+/* A source of bytes: a file, or the current member of an archive. */
+struct src {
+	int		 fd;
+	struct archive	*a;
+	const char	*path;	/* for messages */
+	int		 eof, err;
+};
+
+/* Directories being walked, for loops under --follow. */
+struct up {
+	dev_t		 dev;
+	ino_t		 ino;
+	struct up	*up;
+};
+
+/* The path as printed in messages. */
+static const char *
+shown(struct dm_scan *sc, const char *s, size_t n)
+{
+	struct dm_scanwork *w = sc->w;
+
+	dm_buf_reset(&w->tmp);
+	dm_buf_addquoted(&w->tmp, s, n, SIZE_MAX);
+	return w->tmp.buf;
+}
+
+static double
+elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+void
+dm_scan_progress(struct dm_scan *sc, int last)
+{
+	struct dm_scanwork *w = sc->w;
+	struct timespec now;
+	double t;
+
+	if (w->tty < 0) {
+		w->tty = isatty(2);
+		w->progress_auto = !sc->progress && w->tty;
+	}
+	if (!sc->progress && !w->progress_auto)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!last && elapsed(&w->t_last, &now) < 1.0)
+		return;
+	t = elapsed(&w->t_start, &now);
+	if (!sc->progress && (t < 2.0 || (last && !w->progress_shown)))
+		return;
+	w->t_last = now;
+	fprintf(stderr, "%s%s: %llu files, %.1f MB, %.1f MB/s%s",
+	    w->tty ? "\r" : "",
+	    dm_prog, sc->nread, (double)sc->nbytes / 1e6,
+	    t > 0 ? (double)sc->nbytes / 1e6 / t : 0.0,
+	    w->tty && !last ? "\033[K" : "\n");
+	w->progress_shown = 1;
+}
+
+static void
+report(struct dm_scan *sc, const char *path, size_t n, const char *what)
+{
+	dm_warn("%s: %s", shown(sc, path, n), what);
+	sc->nerrors++;
+}
+
+/* ---- filters ---- */
+
+/* A pattern without a slash is matched against the last element. */
+static int
+match(const char *pat, const char *rel)
+{
+	const char *base;
+
+	if (strchr(pat, '/') == NULL) {
+		base = strrchr(rel, '/');
+		return dm_glob(pat, base ? base + 1 : rel);
+	}
+	return dm_glob(pat, rel);
+}
+
+static int
+excluded(struct dm_scan *sc, const char *rel, int isdir)
+{
+	struct dm_buf d = DM_BUF_INIT;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < sc->nexcl && !r; i++) {
+		if (match(sc->excl[i], rel))
+			r = 1;
+		else if (isdir && strchr(sc->excl[i], '/')) {
+			/* "dir/" then ** excludes the folder itself */
+			dm_buf_reset(&d);
+			dm_buf_adds(&d, rel);
+			dm_buf_addc(&d, '/');
+			r = dm_glob(sc->excl[i], d.buf);
+		}
+	}
+	dm_buf_free(&d);
+	return r;
+}
+
+/* A member is excluded with any folder above it. */
+static int
+excluded_member(struct dm_scan *sc, const char *rel)
+{
+	const char *p;
+	char *dir;
+	int r = 0;
+
+	if (sc->nexcl == 0)
+		return 0;
+	for (p = rel; !r && (p = strchr(p, '/')) != NULL; p++) {
+		dir = dm_xstrndup(rel, (size_t)(p - rel));
+		r = *dir && excluded(sc, dir, 1);
+		free(dir);
+	}
+	return r || excluded(sc, rel, 0);
+}
+
+static int
+included(struct dm_scan *sc, const char *rel, const char *type)
+{
+	size_t i;
+
+	if (sc->nincl == 0 && sc->ntypes == 0)
+		return 1;
+	for (i = 0; i < sc->nincl; i++)
+		if (match(sc->incl[i], rel))
+			return 1;
+	for (i = 0; i < sc->ntypes; i++)
+		if (strcmp(sc->types[i], type) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+ishidden(const char *rel)
+{
+	const char *p = rel;
+
+	for (;;) {
+		if (p[0] == '.' && p[1] != '/' && p[1] != '\0' &&
+		    !(p[1] == '.' && (p[2] == '/' || p[2] == '\0')))
+			return 1;
+		if ((p = strchr(p, '/')) == NULL)
+			return 0;
+		p++;
+	}
+}
+
+/* The type of a file: its extension, lower case, without the dot; for a
+ * single compressed file, the one before the compression's. */
+static void
+typeof_name(const char *path, size_t n, int compressed, struct dm_buf *out)
+{
+	static const char *const zext[] = {
+		"gz", "bz2", "xz", "zst", "lz4", "lzma", "z"
+	};
+	const char *base = path, *dot = NULL, *p;
+	size_t i, len;
+
+	for (p = path; p < path + n; p++)
+		if (*p == '/')
+			base = p + 1;
+	len = (size_t)(path + n - base);
+	for (;;) {
+		dot = NULL;
+		for (p = base + 1; p < base + len; p++)
+			if (*p == '.')
+				dot = p;
+		if (!compressed || dot == NULL)
+			break;
+		compressed = 0;
+		for (i = 0; i < sizeof zext / sizeof zext[0]; i++)
+			if (strlen(zext[i]) == (size_t)(base + len - dot - 1) &&
+			    strncasecmp(dot + 1, zext[i], strlen(zext[i])) == 0)
+				break;
+		if (i == sizeof zext / sizeof zext[0])
+			break;
+		len = (size_t)(dot - base);
+	}
+	dm_buf_reset(out);
+	if (dot == NULL)
+		return;
+	for (p = dot + 1; p < base + len; p++)
+		dm_buf_addc(out, *p >= 'A' && *p <= 'Z' ? *p + 'a' - 'A' : *p);
+}
+
+/* ---- reading ---- */
+
+static int
+overtotal(struct dm_scan *sc)
+{
+	struct dm_scanwork *w = sc->w;
+	unsigned long long sum = 0, f;
+	int i;
+
+	if (sc->maxtotal == 0)
+		return 0;
+	for (i = 0; i < w->nstk; i++) {
+		f = archive_filter_count(w->stk[i].a) > 1 ?
+		    (unsigned long long)archive_filter_bytes(w->stk[i].a, 0) :
+		    0;
+		sum += f > w->stk[i].got ? f : w->stk[i].got;
+	}
+	if (sum <= sc->maxtotal)
+		return 0;
+	if (!sc->bomb)
+		dm_warn("%s: more than --max-total '%s' decompressed, stopped",
+		    shown(sc, w->toppath.buf, w->toppath.len),
+		    sc->maxtotal_arg);
+	sc->bomb = sc->stop = 1;
+	return 1;
+}
+
+/* Reads up to n bytes; 0 at the end; -1 on an error (reported). */
+static ssize_t
+srcread(struct dm_scan *sc, struct src *s, char *buf, size_t n)
+{
+	struct dm_scanwork *w = sc->w;
+	ssize_t r;
+
+	if (s->eof || s->err)
+		return s->err ? -1 : 0;
+	for (;;) {
+		if (s->a)
+			r = archive_read_data(s->a, buf, n);
+		else
+			r = read(s->fd, buf, n);
+		if (r >= 0)
+			break;
+		if (!s->a && errno == EINTR && !dm_interrupted)
+			continue;
+		s->err = 1;
+		if (dm_interrupted)
+			return -1;
+		if (s->a) {
+			dm_buf_reset(&w->dec);
+			dm_archive_error(&w->dec, s->a);
+			report(sc, s->path, strlen(s->path), w->dec.buf);
+		} else {
+			dm_warnx_errno("%s",
+			    shown(sc, s->path, strlen(s->path)));
+			sc->nerrors++;
+		}
+		return -1;
+	}
+	if (r == 0)
+		s->eof = 1;
+	if (s->a && w->nstk > 0) {
+		w->stk[w->nstk - 1].got += (unsigned long long)r;
+		if (overtotal(sc)) {
+			s->err = 1;
+			return -1;
+		}
+	}
+	sc->nbytes += (unsigned long long)r;
+	return r;
+}
+
+/* Adds to b until it holds want bytes (or more) or the source ends. */
+static int
+fill(struct dm_scan *sc, struct src *s, struct dm_buf *b, size_t want)
+{
+	ssize_t r;
+
+	size_t room;
+
+	while (b->len < want) {
+		dm_buf_grow(b, want - b->len < BLOCK ? want - b->len : BLOCK);
+		room = b->cap - b->len - 1;
+		r = srcread(sc, s, b->buf + b->len,
+		    room < want - b->len ? room : want - b->len);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		b->len += (size_t)r;
+	}
+	b->buf[b->len] = '\0';
+	return 0;
+}
+
+/* Counts the rest of a source, for a size that was not known. */
+static int
+drain(struct dm_scan *sc, struct src *s, unsigned long long *size)
+{
+	char blk[64 * 1024];
+	ssize_t r;
+
+	while ((r = srcread(sc, s, blk, sizeof blk)) > 0)
+		*size += (unsigned long long)r;
+	return r < 0 ? -1 : 0;
+}
+
+/* ---- writing ---- */
+
+static void
+addtime(struct dm_buf *b, time_t t)
+{
+	struct tm tm;
+	char s[64];
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		strcpy(s, "1970-01-01T00:00:00Z");
+	dm_buf_adds(b, s);
+}
+
+static void
+emit(struct dm_scan *sc, const char *path, size_t plen,
+    unsigned long long size, time_t mtime,
+    const char *type, const char *enc, const char *text, size_t tlen)
+{
+	struct dm_scanwork *w = sc->w;
+	const char *k, *dot;
+	int depth_k = 0;
+
+	dm_buf_reset(&w->line);
+	dm_buf_adds(&w->line, "{\"path\":");
+	if (dm_utf8_check(path, plen) == plen)
+		dm_json_addstr(&w->line, path, plen);
+	else {
+		dm_buf_reset(&w->tmp);
+		dm_utf8_fix(&w->tmp, path, plen);
+		dm_json_addstr(&w->line, w->tmp.buf, w->tmp.len);
+		dm_buf_adds(&w->line, ",\"path_base64\":\"");
+		dm_base64_add(&w->line, path, plen);
+		dm_buf_addc(&w->line, '"');
+	}
+	dm_buf_addf(&w->line, ",\"id\":\"%016llx\",\"size\":%llu,\"mtime\":\"",
+	    (unsigned long long)dm_hash64(path, plen), size);
+	addtime(&w->line, mtime);
+	dm_buf_adds(&w->line, "\",\"type\":");
+	dm_buf_reset(&w->tmp);
+	dm_utf8_fix(&w->tmp, type, strlen(type));
+	dm_json_addstr(&w->line, w->tmp.buf, w->tmp.len);
+	if (!sc->notext) {
+		dm_buf_addf(&w->line, ",\"encoding\":\"%s\",", enc);
+		/* a dotted key is a path: {"a":{"b":TEXT}} */
+		for (k = sc->io->key; (dot = strchr(k, '.')) != NULL;
+		    k = dot + 1) {
+			dm_json_addstr(&w->line, k, (size_t)(dot - k));
+			dm_buf_adds(&w->line, ":{");
+			depth_k++;
+		}
+		dm_json_addstr(&w->line, k, strlen(k));
+		dm_buf_addc(&w->line, ':');
+		dm_json_addstr(&w->line, text, tlen);
+		while (depth_k-- > 0)
+			dm_buf_addc(&w->line, '}');
+	}
+	dm_buf_addc(&w->line, '}');
+	dm_writer_line(&sc->io->out, w->line.buf, w->line.len);
+	sc->nread++;
+}
+
+static int
+blank(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* The lines of a JSONL file, checked, written as they are. data holds
+ * the first bytes already. */
+static void
+jsonl_lines(struct dm_scan *sc, struct src *s, const char *path, size_t plen)
+{
+	struct dm_scanwork *w = sc->w;
+	struct dm_buf name = DM_BUF_INIT, err = DM_BUF_INIT;
+	unsigned long lineno = 0;
+	size_t start = 0, n, col;
+	char *nl, *l;
+
+	dm_buf_addquoted(&name, path, plen, SIZE_MAX);
+	sc->io->in.path = path;
+	for (;;) {
+		nl = memchr(w->data.buf + start, '\n', w->data.len - start);
+		if (nl == NULL && !s->eof && !s->err) {
+			memmove(w->data.buf, w->data.buf + start,
+			    w->data.len - start);
+			w->data.len -= start;
+			start = 0;
+			if (fill(sc, s, &w->data, w->data.len + BLOCK) < 0)
+				break;
+			continue;
+		}
+		if (nl == NULL && start == w->data.len)
+			break;
+		if (nl == NULL) {
+			if (s->err)
+				break;	/* a cut line is not a line */
+			nl = w->data.buf + w->data.len;
+		}
+		l = w->data.buf + start;
+		n = (size_t)(nl - l);
+		start = nl < w->data.buf + w->data.len ? n + start + 1 :
+		    w->data.len;
+		lineno++;
+		if (n > 0 && l[n - 1] == '\r')
+			n--;
+		if (blank(l, n))
+			continue;
+		sc->io->nin++;
+		dm_buf_reset(&err);
+		if (dm_sample_load(&sc->io->s, l, n, name.buf, lineno, &err,
+		    &col) == 0)
+			dm_writer_line(&sc->io->out, l, n);
+		else if (dm_io_reject_at(sc->io, col, "%s", err.buf) < 0) {
+			sc->stop = 1;
+			break;
+		}
+		dm_scan_progress(sc, 0);
+	}
+	sc->nread++;
+	dm_buf_free(&name);
+	dm_buf_free(&err);
+}
+
+/*
+ * A file or member that is not (or is not opened as) an archive: data
+ * holds its first bytes, s gives the rest. size is -1 when not known.
+ */
+static void
+leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
+    const char *rel,
+    long long size, time_t mtime, int compressed)
+{
+	struct dm_scanwork *w = sc->w;
+	struct dm_buf type = DM_BUF_INIT;
+	unsigned long long sz;
+	const char *text, *enc;
+	size_t tlen;
+
+	typeof_name(path, plen, compressed, &type);
+	if (!included(sc, rel, type.buf))
+		goto out;
+	if (sc->jsonl && strcmp(type.buf, "jsonl") == 0) {
+		jsonl_lines(sc, s, path, plen);
+		goto out;
+	}
+	if (size >= 0 && (unsigned long long)size < sc->minsize)
+		goto out;
+	if (size >= 0 && (unsigned long long)size > sc->maxsize)
+		goto large;
+	if (dm_text_binary(w->data.buf, w->data.len)) {
+		sc->nbinary++;
+		goto out;
+	}
+	if (sc->notext) {
+		sz = w->data.len;
+		if (size < 0 && drain(sc, s, &sz) < 0)
+			goto out;
+		if (size >= 0)
+			sz = (unsigned long long)size;
+		if (sz < sc->minsize)
+			goto out;
+		if (sz > sc->maxsize)
+			goto large;
+		emit(sc, path, plen, sz, mtime, type.buf, NULL, NULL, 0);
+		goto out;
+	}
+	if (fill(sc, s, &w->data, size >= 0 ? (size_t)size + 1 :
+	    (size_t)sc->maxsize + 1) < 0)
+		goto out;
+	if (w->data.len > sc->maxsize)
+		goto large;
+	if (w->data.len < sc->minsize)
+		goto out;
+	dm_buf_reset(&w->dec);
+	switch (dm_text_decode(w->data.buf, w->data.len, sc->encerr, &w->dec,
+	    &text, &tlen,
+	    &enc)) {
+	case DM_TEXT_BINARY:
+		sc->nbinary++;
+		break;
+	case DM_TEXT_NOTUTF8:
+		sc->nnotutf8++;
+		break;
+	default:
+		emit(sc, path, plen, w->data.len, mtime, type.buf, enc, text,
+		    tlen);
+	}
+	goto out;
+large:
+	sc->nlarge++;
+	dm_warn("%s: larger than --max-size, skipped", shown(sc, path, plen));
+out:
+	dm_buf_free(&type);
+	dm_scan_progress(sc, 0);
+}
+
+static int archive(struct dm_scan *, struct archive *, struct dm_buf *,
+    const char *, int, int,
+    time_t);
+
+/* A member of an archive at level; the name is appended to path. */
+static int
+member(struct dm_scan *sc, struct archive *a, struct archive_entry *e,
+    struct dm_buf *path,
+    int level, time_t outer)
+{
+	struct dm_scanwork *w = sc->w;
+	struct dm_buf nm = DM_BUF_INIT, mem = DM_BUF_INIT;
+	struct src s = { -1, a, NULL, 0, 0 };
+	struct archive *in;
+	const char *name, *rel;
+	size_t keep = path->len;
+	long long size;
+	time_t mtime;
+	int k;
+
+	if ((name = archive_entry_pathname(e)) == NULL &&
+	    (name = archive_entry_pathname_utf8(e)) == NULL)
+		return 0;
+	if (dm_member_name(name, &nm)) {
+		dm_buf_addquoted(&mem, name, strlen(name), 200);
+		dm_buf_adds(&mem, "' has an unsafe name, shown as '");
+		dm_buf_addquoted(&mem, nm.buf, nm.len, 200);
+		dm_warn("%s: member '%s'", shown(sc, path->buf, path->len),
+		    mem.buf);
+		dm_buf_reset(&mem);
+	}
+	for (rel = nm.buf; rel[0] == '.' && rel[1] == '/'; rel += 2)
+		while (rel[2] == '/')
+			rel++;
+	if ((!sc->hidden && ishidden(rel)) || excluded_member(sc, rel))
+		goto out;
+	dm_buf_add(path, "!/", 2);
+	dm_buf_add(path, nm.buf, nm.len);
+	s.path = path->buf;
+	size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+	mtime = archive_entry_mtime_is_set(e) ? archive_entry_mtime(e) : outer;
+	dm_buf_reset(&w->data);
+	if (fill(sc, &s, &w->data, HEAD) < 0)
+		goto out;
+	k = dm_archive_sniff(w->data.buf, w->data.len);
+	if (k != DM_SNIFF_NONE && !sc->noarch && level < sc->depth) {
+		/* Nested archives are read from memory, never from disk. */
+		if ((size >= 0 && (unsigned long long)size > sc->maxsize) ||
+		    fill(sc, &s, &w->data, sc->maxsize + 1) < 0 ||
+		    w->data.len > sc->maxsize) {
+			if (!s.err) {
+				sc->nlarge++;
+				dm_warn("%s: larger than --max-size, skipped",
+				    shown(sc, path->buf, path->len));
+			}
+			goto out;
+		}
+		dm_buf_swap(&mem, &w->data);
+		in = dm_archive_new();
+		if (archive_read_open_memory(in, mem.buf, mem.len) ==
+		    ARCHIVE_OK && archive(sc, in, path, rel, level + 1,
+		    k != DM_SNIFF_MAYBE, mtime)) {
+			archive_read_free(in);
+			goto out;
+		}
+		archive_read_free(in);
+		dm_buf_swap(&mem, &w->data);
+		s.eof = 1;
+	}
+	s.path = path->buf;	/* nested members may have moved it */
+	leaf(sc, &s, path->buf, path->len, rel, size, mtime, 0);
+out:
+	path->len = keep;
+	path->buf[keep] = '\0';
+	dm_buf_free(&nm);
+	dm_buf_free(&mem);
+	return s.err ? -1 : 0;
+}
+
+/*
+ * Reads an opened archive (or single compressed file) named path. Returns
+ * 0 when it turned out not to be one (nothing read yet, and not strong:
+ * the caller reads it as a file), 1 when it was handled.
+ */
+static int
+archive(struct dm_scan *sc, struct archive *a, struct dm_buf *path,
+    const char *rel, int level,
+    int strong, time_t mtime)
+{
+	struct dm_scanwork *w = sc->w;
+	struct archive_entry *e;
+	struct src s = { -1, a, NULL, 0, 0 };
+	int r, kind, handled = 1;
+
+	if (w->nstk > DM_SCAN_MAXDEPTH)
+		return 0;
+	w->stk[w->nstk].a = a;
+	w->stk[w->nstk].got = 0;
+	w->nstk++;
+	r = archive_read_next_header(a, &e);
+	if (r == ARCHIVE_EOF)		/* an empty archive */
+		goto out;
+	if (r < ARCHIVE_WARN) {
+		if (!strong) {
+			handled = 0;	/* text that starts like cpio */
+			goto out;
+		}
+		dm_buf_reset(&w->dec);
+		dm_archive_error(&w->dec, a);
+		report(sc, path->buf, path->len, w->dec.buf);
+		goto out;
+	}
+	kind = dm_archive_kind(a);
+	if (kind == DM_SNIFF_NONE) {
+		if (strong)
+			report(sc, path->buf, path->len,
+			    "not a readable archive");
+		else
+			handled = 0;
+		goto out;
+	}
+	if (kind == DM_SNIFF_COMPRESSED) {
+		s.path = path->buf;
+		dm_buf_reset(&w->data);
+		if (fill(sc, &s, &w->data, HEAD) == 0)
+			leaf(sc, &s, path->buf, path->len, rel, -1, mtime, 1);
+		goto out;
+	}
+	for (;;) {
+		if (r < ARCHIVE_WARN) {
+			if (!sc->bomb && !dm_interrupted) {
+				dm_buf_reset(&w->dec);
+				dm_archive_error(&w->dec, a);
+				report(sc, path->buf, path->len, w->dec.buf);
+			}
+			break;
+		}
+		/* a member whose data could not be read was reported, and
+		 * the archive is no good after it */
+		if (dm_archive_isfile(a, e) &&
+		    member(sc, a, e, path, level, mtime) < 0)
+			break;
+		if (sc->stop || dm_interrupted || overtotal(sc))
+			break;
+		r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF)
+			break;
+	}
+out:
+	w->nstk--;
+	return handled;
+}
+
+/* ---- folders and files ---- */
+
+/* rel is the offset in path of the path below the operand. */
+static void
+file(struct dm_scan *sc, struct dm_buf *path, size_t rel, const struct stat *st)
+{
+	struct dm_scanwork *w = sc->w;
+	struct src s = { -1, NULL, NULL, 0, 0 };
+	struct archive *a;
+	int k, fd;
+
+	if (excluded(sc, path->buf + rel, 0))
+		return;
+	if ((fd = open(path->buf, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
+		sc->nerrors++;
+		return;
+	}
+	s.fd = fd;
+	s.path = path->buf;
+	dm_buf_reset(&w->data);
+	if (fill(sc, &s, &w->data, HEAD) < 0)
+		goto out;
+	k = dm_archive_sniff(w->data.buf, w->data.len);
+	if (k != DM_SNIFF_NONE && !sc->noarch && sc->depth > 0) {
+		if (lseek(fd, 0, SEEK_SET) < 0) {
+			dm_warnx_errno("%s", shown(sc, path->buf, path->len));
+			sc->nerrors++;
+			goto out;
+		}
+		/* the file is read again from the start */
+		sc->nbytes -= w->data.len;
+		a = dm_archive_new();
+		w->nstk = 0;
+		if (archive_read_open_fd(a, fd, BLOCK) != ARCHIVE_OK) {
+			dm_buf_reset(&w->dec);
+			dm_archive_error(&w->dec, a);
+			report(sc, path->buf, path->len, w->dec.buf);
+			archive_read_free(a);
+			goto out;
+		}
+		dm_buf_reset(&w->toppath);
+		dm_buf_add(&w->toppath, path->buf, path->len);
+		k = archive(sc, a, path, path->buf + rel, 1,
+		    k != DM_SNIFF_MAYBE, st->st_mtime);
+		archive_read_free(a);
+		if (k)
+			goto out;
+		s.eof = 0;
+		dm_buf_reset(&w->data);
+		if (lseek(fd, 0, SEEK_SET) < 0 ||
+		    fill(sc, &s, &w->data, HEAD) < 0)
+			goto out;
+	}
+	s.path = path->buf;
+	leaf(sc, &s, path->buf, path->len, path->buf + rel, st->st_size,
+	    st->st_mtime, 0);
+out:
+	close(fd);
+}
+
+static int
+cmpname(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void entry(struct dm_scan *, struct dm_buf *, size_t, struct up *);
+
+static void
+walk(struct dm_scan *sc, struct dm_buf *path, size_t rel, struct up *up)
+{
+	struct dirent *d;
+	char **names = NULL;
+	size_t n = 0, i, keep = path->len;
+	DIR *dp;
+
+	if ((dp = opendir(path->buf)) == NULL) {
+		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
+		sc->nerrors++;
+		return;
+	}
+	while ((d = readdir(dp)) != NULL) {
+		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+			continue;
+		if (!sc->hidden && d->d_name[0] == '.')
+			continue;
+		names = dm_xreallocarray(names, n + 1, sizeof *names);
+		names[n++] = dm_xstrdup(d->d_name);
+	}
+	closedir(dp);
+	qsort(names, n, sizeof *names, cmpname);
+	for (i = 0; i < n; i++) {
+		if (!sc->stop && !dm_interrupted) {
+			if (keep > 0 && path->buf[keep - 1] != '/')
+				dm_buf_addc(path, '/');
+			dm_buf_adds(path, names[i]);
+			entry(sc, path, rel, up);
+			path->len = keep;
+			path->buf[keep] = '\0';
+		}
+		free(names[i]);
+	}
+	free(names);
+}
+
+/* path names a folder entry; path->buf + rel is its path below the
+ * operand. */
+static void
+entry(struct dm_scan *sc, struct dm_buf *path, size_t rel, struct up *up)
+{
+	struct stat st;
+	struct up me, *p;
+
+	if ((sc->follow ? stat(path->buf, &st) : lstat(path->buf, &st)) < 0) {
+		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
+		sc->nerrors++;
+		return;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		if (excluded(sc, path->buf + rel, 1))
+			return;
+		for (p = up; p; p = p->up)
+			if (p->dev == st.st_dev && p->ino == st.st_ino) {
+				dm_warn("%s: symbolic link loop, not followed",
+				    shown(sc, path->buf, path->len));
+				sc->nloops++;
+				return;
+			}
+		me.dev = st.st_dev;
+		me.ino = st.st_ino;
+		me.up = up;
+		walk(sc, path, rel, &me);
+	} else if (S_ISREG(st.st_mode))
+		file(sc, path, rel, &st);
+	else if (!S_ISLNK(st.st_mode))
+		sc->nspecial++;
+}
+
+void
+dm_scan_path(struct dm_scan *sc, const char *arg)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	struct stat st;
+	struct up me;
+	size_t rel;
+
+	if (sc->stop || dm_interrupted)
+		return;
+	dm_buf_adds(&path, arg);
+	/* An operand is followed when it is a link, as find -H does. */
+	if (stat(arg, &st) < 0) {
+		dm_warnx_errno("%s", shown(sc, arg, strlen(arg)));
+		sc->nerrors++;
+	} else if (S_ISDIR(st.st_mode)) {
+		me.dev = st.st_dev;
+		me.ino = st.st_ino;
+		me.up = NULL;
+		walk(sc, &path, path.len + (path.len > 0 &&
+		    path.buf[path.len - 1] != '/'), &me);
+	} else if (S_ISREG(st.st_mode)) {
+		for (rel = 0; arg[rel] == '.' && arg[rel + 1] == '/'; rel += 2)
+			;
+		file(sc, &path, rel, &st);
+	} else
+		sc->nspecial++;
+	dm_buf_free(&path);
+}
+
+void
+dm_scan_summary(struct dm_scan *sc)
+{
+	struct dm_buf b = DM_BUF_INIT;
+
+	if (!(sc->nbinary || sc->nlarge || sc->nnotutf8 || sc->nspecial ||
+	    sc->nerrors || sc->nloops))
+		return;
+	dm_buf_addf(&b, "%llu file%s read", sc->nread,
+	    sc->nread == 1 ? "" : "s");
+	if (sc->nbinary)
+		dm_buf_addf(&b, ", %llu binary file%s skipped", sc->nbinary,
+		    sc->nbinary == 1 ? "" : "s");
+	if (sc->nlarge)
+		dm_buf_addf(&b, ", %llu file%s too large", sc->nlarge,
+		    sc->nlarge == 1 ? "" : "s");
+	if (sc->nnotutf8)
+		dm_buf_addf(&b, ", %llu file%s not UTF-8 skipped", sc->nnotutf8,
+		    sc->nnotutf8 == 1 ? "" : "s");
+	if (sc->nspecial)
+		dm_buf_addf(&b, ", %llu special file%s skipped", sc->nspecial,
+		    sc->nspecial == 1 ? "" : "s");
+	if (sc->nloops)
+		dm_buf_addf(&b, ", %llu link loop%s", sc->nloops,
+		    sc->nloops == 1 ? "" : "s");
+	if (sc->nerrors)
+		dm_buf_addf(&b, ", %llu error%s", sc->nerrors,
+		    sc->nerrors == 1 ? "" : "s");
+	dm_warn("%s", b.buf);
+	dm_buf_free(&b);
+}
+
+
+void
+dm_scan_init(struct dm_scan *sc, struct dm_io *io)
+{
+	struct dm_scanwork *w;
+
+	memset(sc, 0, sizeof *sc);
+	sc->io = io;
+	sc->depth = 4;
+	sc->maxsize = 64ULL << 20;
+	sc->encerr = DM_ENCERR_REPLACE;
+	sc->w = w = dm_xcalloc(1, sizeof *sc->w);
+	dm_buf_init(&w->data);
+	dm_buf_init(&w->dec);
+	dm_buf_init(&w->line);
+	dm_buf_init(&w->tmp);
+	dm_buf_init(&w->toppath);
+	w->tty = -1;
+	clock_gettime(CLOCK_MONOTONIC, &w->t_start);
+	w->t_last = w->t_start;
+}
+
+void
+dm_scan_free(struct dm_scan *sc)
+{
+	struct dm_scanwork *w = sc->w;
+
+	if (w == NULL)
+		return;
+	dm_buf_free(&w->data);
+	dm_buf_free(&w->dec);
+	dm_buf_free(&w->line);
+	dm_buf_free(&w->tmp);
+	dm_buf_free(&w->toppath);
+	free(w);
+	sc->w = NULL;
+}

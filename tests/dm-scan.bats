@@ -1,0 +1,610 @@
+#!/usr/bin/env bats
+# dm-scan.bats - folders, files and archives into samples: fields, order,
+# text detection, archive formats and nesting, limits, filters, errors
+
+load helper
+
+T='2024-01-02 03:04:05Z'	# every fixture's mtime
+M='"mtime":"2024-01-02T03:04:05Z"'
+
+# stamp FILE...: sets the fixtures' mtime, so that it can be expected exactly.
+stamp() {
+	touch -h -d "$T" "$@"
+}
+
+# The small tree most tests scan: sorted names, a folder, a hidden file.
+corpus() {
+	mkdir -p corpus/sub corpus/.git
+	printf 'hello\n' >corpus/b.txt
+	printf '# Title\n' >corpus/a.MD
+	printf 'deep\n' >corpus/sub/c.html
+	printf 'secret\n' >corpus/.hidden.txt
+	printf 'ref: x\n' >corpus/.git/HEAD
+	stamp corpus/b.txt corpus/a.MD corpus/sub/c.html corpus/.hidden.txt \
+	    corpus/.git/HEAD
+}
+
+# The member tree the archive tests put into every format.
+members() {
+	mkdir -p m/dir
+	printf 'one\n' >m/dir/one.txt
+	printf 'two\n' >m/two.md
+	stamp m/dir/one.txt m/two.md m/dir
+}
+
+# noid CMD...: CMD's samples without their id, for tests about the rest.
+noid() {
+	local st
+	"$@" >"$TMP/.noid" && st=0 || st=$?
+	dm-map 'drop fields=id' "$TMP/.noid"
+	return "$st"
+}
+
+# ---- the sample ----
+
+@test "writes one sample per text file, folders walked in sorted order" {
+	corpus
+	run_split dm-scan corpus
+	assert_success
+	assert_stderr ''
+	assert_output <<EOF
+{"path":"corpus/a.MD","id":"f8f5b13f1050354b","size":8,$M,"type":"md","encoding":"utf-8","text":"# Title\n"}
+{"path":"corpus/b.txt","id":"4792747ffe04f966","size":6,$M,"type":"txt","encoding":"utf-8","text":"hello\n"}
+{"path":"corpus/sub/c.html","id":"d81652ffed00cf47","size":5,$M,"type":"html","encoding":"utf-8","text":"deep\n"}
+EOF
+}
+
+@test "the path is the operand as given joined with the path below it" {
+	corpus
+	run_split dm-scan corpus/ ./corpus/sub corpus/b.txt
+	assert_success
+	assert_stderr ''
+	assert_output <<EOF
+{"path":"corpus/a.MD","id":"f8f5b13f1050354b","size":8,$M,"type":"md","encoding":"utf-8","text":"# Title\n"}
+{"path":"corpus/b.txt","id":"4792747ffe04f966","size":6,$M,"type":"txt","encoding":"utf-8","text":"hello\n"}
+{"path":"corpus/sub/c.html","id":"d81652ffed00cf47","size":5,$M,"type":"html","encoding":"utf-8","text":"deep\n"}
+{"path":"./corpus/sub/c.html","id":"e1c7e7ddaad76242","size":5,$M,"type":"html","encoding":"utf-8","text":"deep\n"}
+{"path":"corpus/b.txt","id":"4792747ffe04f966","size":6,$M,"type":"txt","encoding":"utf-8","text":"hello\n"}
+EOF
+}
+
+@test "the id is the xxh64 of the path, the same on every scan" {
+	corpus
+	dm-scan corpus >first
+	touch corpus/b.txt
+	dm-scan corpus >second
+	[ "$(jq -r .id first)" = "$(jq -r .id second)" ]
+	# xxh64("corpus/b.txt"), as xxh64sum prints it
+	[ "$(jq -r 'select(.path == "corpus/b.txt") | .id' first)" = 4792747ffe04f966 ]
+}
+
+@test "hidden files and folders are skipped unless --hidden" {
+	corpus
+	run_split dm-scan --hidden corpus
+	assert_success
+	assert_stderr ''
+	assert_output <<EOF
+{"path":"corpus/.git/HEAD","id":"9b452feef5eefd3f","size":7,$M,"type":"","encoding":"utf-8","text":"ref: x\n"}
+{"path":"corpus/.hidden.txt","id":"76e4799aafe57fa3","size":7,$M,"type":"txt","encoding":"utf-8","text":"secret\n"}
+{"path":"corpus/a.MD","id":"f8f5b13f1050354b","size":8,$M,"type":"md","encoding":"utf-8","text":"# Title\n"}
+{"path":"corpus/b.txt","id":"4792747ffe04f966","size":6,$M,"type":"txt","encoding":"utf-8","text":"hello\n"}
+{"path":"corpus/sub/c.html","id":"d81652ffed00cf47","size":5,$M,"type":"html","encoding":"utf-8","text":"deep\n"}
+EOF
+}
+
+@test "-k names the text field; a dotted name nests it" {
+	corpus
+	run_split dm-scan -k body corpus/b.txt
+	assert_success
+	assert_output "{\"path\":\"corpus/b.txt\",\"id\":\"4792747ffe04f966\",\"size\":6,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"body\":\"hello\n\"}"
+	DM_TEXT_KEY=doc.content run_split dm-scan corpus/b.txt
+	assert_success
+	assert_output "{\"path\":\"corpus/b.txt\",\"id\":\"4792747ffe04f966\",\"size\":6,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"doc\":{\"content\":\"hello\n\"}}"
+	run_split dm-scan -k size corpus
+	assert_status 2
+	assert_stderr "dm-scan: -k: 'size' is a field of dm-scan's own"$'\n'"$(usage_of dm-scan)"
+}
+
+# ---- text detection ----
+
+@test "binary files are skipped and counted; encodings are detected and converted" {
+	mkdir t
+	printf 'plain ascii\n' >t/a.txt
+	printf '\xef\xbb\xbfbom\n' >t/bom.txt
+	printf 'caf\xe9 cr\xe8me\n' >t/latin1.txt
+	printf 'h\xc3\xa9 ok' | iconv -f UTF-8 -t UTF-16 >t/u16le.txt
+	printf '\xfe\xff\x00h\x00\xe9\xd8\x3d\xde\x00' >t/u16be.txt
+	printf 'ELF\x00\x01\x02' >t/prog.bin
+	printf '\x80\x81\x82abc' >t/mostly-invalid.txt
+	: >t/empty.txt
+	stamp t/*
+	run_split dm-scan t
+	assert_success
+	assert_stderr 'dm-scan: 6 files read, 2 binary files skipped'
+	assert_output <<EOF
+{"path":"t/a.txt","id":"4d4508148ebc191b","size":12,$M,"type":"txt","encoding":"utf-8","text":"plain ascii\n"}
+{"path":"t/bom.txt","id":"8234777c17c2b0ed","size":7,$M,"type":"txt","encoding":"utf-8-bom","text":"bom\n"}
+{"path":"t/empty.txt","id":"67cba74dad8d5671","size":0,$M,"type":"txt","encoding":"utf-8","text":""}
+{"path":"t/latin1.txt","id":"ce8a21feb5995c58","size":11,$M,"type":"txt","encoding":"utf-8-replaced","text":"caf� cr�me\n"}
+{"path":"t/u16be.txt","id":"7170ebb142f72a0e","size":10,$M,"type":"txt","encoding":"utf-16be","text":"hé😀"}
+{"path":"t/u16le.txt","id":"de720ad9405baa04","size":12,$M,"type":"txt","encoding":"utf-16le","text":"hé ok"}
+EOF
+}
+
+@test "--encoding-errors=latin1 reads latin-1, =skip skips the file" {
+	mkdir t
+	printf 'caf\xe9 cr\xe8me\n' >t/latin1.txt
+	printf 'plain ascii\n' >t/a.txt
+	stamp t/*
+	run_split dm-scan --encoding-errors=latin1 t/latin1.txt
+	assert_success
+	assert_stderr ''
+	assert_output "{\"path\":\"t/latin1.txt\",\"id\":\"ce8a21feb5995c58\",\"size\":11,$M,\"type\":\"txt\",\"encoding\":\"latin1\",\"text\":\"café crème\n\"}"
+	run_split dm-scan --encoding-errors=skip t/latin1.txt t/a.txt
+	assert_success
+	assert_stderr 'dm-scan: 1 file read, 1 file not UTF-8 skipped'
+	assert_output "{\"path\":\"t/a.txt\",\"id\":\"4d4508148ebc191b\",\"size\":12,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"plain ascii\n\"}"
+	run_split dm-scan --encoding-errors=ascii t
+	assert_status 2
+	assert_stderr "dm-scan: --encoding-errors: 'ascii' is not one of replace, skip, latin1"$'\n'"$(usage_of dm-scan)"
+}
+
+@test "a file name with a newline and invalid UTF-8 is escaped, its bytes kept in path_base64" {
+	mkdir nm
+	printf 'x\n' >"nm/$(printf 'new\nline\xff.txt')"
+	stamp nm/*
+	run_split dm-scan nm
+	assert_success
+	assert_stderr ''
+	assert_output "{\"path\":\"nm/new\\nline�.txt\",\"path_base64\":\"bm0vbmV3CmxpbmX/LnR4dA==\",\"id\":\"bc649e29983345cc\",\"size\":2,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"x\n\"}"
+	# valid JSON that jq reads, and the bytes come back
+	[ "$(jq -r .path_base64 <<<"$output" | base64 -d | od -An -c | tr -d ' \n')" = 'nm/new\nline377.txt' ]
+}
+
+# ---- links and special files ----
+
+@test "symbolic links are not followed, special files are skipped and counted" {
+	mkdir -p l/d
+	printf 'f\n' >l/d/f.txt
+	ln -s .. l/d/up
+	ln -s d/f.txt l/link.txt
+	mkfifo l/fifo
+	stamp l/d/f.txt
+	run_split dm-scan l
+	assert_success
+	assert_stderr 'dm-scan: 1 file read, 1 special file skipped'
+	assert_output "{\"path\":\"l/d/f.txt\",\"id\":\"22f7bd2134ea4c03\",\"size\":2,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"f\n\"}"
+}
+
+@test "--follow follows links, reports a loop once and goes on" {
+	mkdir -p l/d
+	printf 'f\n' >l/d/f.txt
+	ln -s .. l/d/up
+	ln -s d/f.txt l/link.txt
+	stamp l/d/f.txt
+	run_split dm-scan --follow l
+	assert_success
+	assert_stderr <<EOF
+dm-scan: l/d/up: symbolic link loop, not followed
+dm-scan: 2 files read, 1 link loop
+EOF
+	assert_output <<EOF
+{"path":"l/d/f.txt","id":"22f7bd2134ea4c03","size":2,$M,"type":"txt","encoding":"utf-8","text":"f\n"}
+{"path":"l/link.txt","id":"960c9e4c1068cd50","size":2,$M,"type":"txt","encoding":"utf-8","text":"f\n"}
+EOF
+}
+
+# ---- archives ----
+
+@test "reads tar (gz, bz2, xz, zst, lz4), zip, 7z, cpio, ar and iso9660 archives" {
+	members
+	tar -cf a.tar -C m dir two.md
+	gzip -k a.tar
+	bzip2 -k a.tar
+	xz -k a.tar
+	zstd -q -k a.tar
+	lz4 -q a.tar a.tar.lz4
+	(cd m && zip -q -r ../a.zip dir two.md)
+	bsdtar --format 7zip -cf a.7z -C m dir two.md
+	(cd m && find dir two.md | cpio -o -H newc --quiet >../a.cpio)
+	bsdtar --format iso9660 -cf a.iso -C m dir two.md
+	for f in a.tar a.tar.gz a.tar.bz2 a.tar.xz a.tar.zst a.tar.lz4 a.zip a.7z a.cpio a.iso; do
+		run_split noid dm-scan "$f"
+		assert_success
+		assert_stderr ''
+		assert_output <<EOF
+{"path":"$f!/dir/one.txt","size":4,$M,"type":"txt","encoding":"utf-8","text":"one\n"}
+{"path":"$f!/two.md","size":4,$M,"type":"md","encoding":"utf-8","text":"two\n"}
+EOF
+	done
+	run_split dm-scan a.tar.gz
+	assert_output <<EOF
+{"path":"a.tar.gz!/dir/one.txt","id":"966bd553e5569277","size":4,$M,"type":"txt","encoding":"utf-8","text":"one\n"}
+{"path":"a.tar.gz!/two.md","id":"0f00ef24cceb7ad3","size":4,$M,"type":"md","encoding":"utf-8","text":"two\n"}
+EOF
+}
+
+@test "reads ar archives, and so .deb packages with their tarballs" {
+	members
+	(cd m && ar rcD ../a.a two.md dir/one.txt)
+	run_split dm-scan a.a
+	assert_success
+	assert_stderr ''
+	assert_output <<EOF
+{"path":"a.a!/two.md","id":"b374a82202c5cec5","size":4,"mtime":"1970-01-01T00:00:00Z","type":"md","encoding":"utf-8","text":"two\n"}
+{"path":"a.a!/one.txt","id":"1fe9e850e57adc83","size":4,"mtime":"1970-01-01T00:00:00Z","type":"txt","encoding":"utf-8","text":"one\n"}
+EOF
+	mkdir -p deb/c deb/d/usr/share/doc/p
+	printf '2.0\n' >deb/debian-binary
+	printf 'Package: p\n' >deb/c/control
+	printf 'readme\n' >deb/d/usr/share/doc/p/README
+	stamp deb/c/control deb/d/usr/share/doc/p/README
+	tar -czf deb/control.tar.gz -C deb/c ./control
+	tar -cJf deb/data.tar.xz -C deb/d ./usr
+	(cd deb && ar rcD ../p.deb debian-binary control.tar.gz data.tar.xz)
+	run_split noid dm-scan p.deb
+	assert_success
+	assert_stderr ''
+	assert_output <<EOF
+{"path":"p.deb!/debian-binary","size":4,"mtime":"1970-01-01T00:00:00Z","type":"","encoding":"utf-8","text":"2.0\n"}
+{"path":"p.deb!/control.tar.gz!/./control","size":11,$M,"type":"","encoding":"utf-8","text":"Package: p\n"}
+{"path":"p.deb!/data.tar.xz!/./usr/share/doc/p/README","size":7,$M,"type":"","encoding":"utf-8","text":"readme\n"}
+EOF
+}
+
+# outer.zip holds inner.tar.gz (holding x.md) and notes.txt.gz.
+nested() {
+	mkdir -p n/in
+	printf '# x\n' >n/in/x.md
+	printf 'note\n' >n/notes.txt
+	stamp n/in/x.md n/notes.txt
+	tar -czf n/inner.tar.gz -C n/in x.md
+	gzip -k n/notes.txt
+	stamp n/inner.tar.gz n/notes.txt.gz
+	(cd n && zip -q ../outer.zip inner.tar.gz notes.txt.gz)
+}
+
+@test "nested archives are opened, their paths joined with !/" {
+	nested
+	run_split dm-scan outer.zip
+	assert_success
+	assert_stderr ''
+	assert_output <<EOF
+{"path":"outer.zip!/inner.tar.gz!/x.md","id":"b0dfb7fdbd9ab3fd","size":4,$M,"type":"md","encoding":"utf-8","text":"# x\n"}
+{"path":"outer.zip!/notes.txt.gz","id":"e49a8cf1afcffcea","size":5,$M,"type":"txt","encoding":"utf-8","text":"note\n"}
+EOF
+}
+
+@test "--depth limits the nesting, --no-archives treats archives as files" {
+	nested
+	run_split dm-scan --depth 1 outer.zip
+	assert_success
+	assert_output ''
+	assert_stderr 'dm-scan: 0 files read, 2 binary files skipped'
+	run_split dm-scan --no-archives outer.zip
+	assert_success
+	assert_output ''
+	assert_stderr 'dm-scan: 0 files read, 1 binary file skipped'
+	run_split dm-scan --depth 0 outer.zip
+	assert_success
+	assert_stderr 'dm-scan: 0 files read, 1 binary file skipped'
+	run_split dm-scan --depth 33 outer.zip
+	assert_status 2
+}
+
+@test "a single compressed file is one sample, typed by the name inside" {
+	printf 'note\n' >notes.txt
+	gzip -k notes.txt
+	bzip2 -k notes.txt
+	xz -k notes.txt
+	zstd -q -k notes.txt
+	stamp notes.txt.*
+	run_split dm-scan notes.txt.gz notes.txt.bz2 notes.txt.xz notes.txt.zst
+	assert_success
+	assert_stderr ''
+	assert_output <<EOF
+{"path":"notes.txt.gz","id":"0cbcac88b08846d5","size":5,$M,"type":"txt","encoding":"utf-8","text":"note\n"}
+{"path":"notes.txt.bz2","id":"96bed6799dc9251d","size":5,$M,"type":"txt","encoding":"utf-8","text":"note\n"}
+{"path":"notes.txt.xz","id":"832ad9557a7f9f7e","size":5,$M,"type":"txt","encoding":"utf-8","text":"note\n"}
+{"path":"notes.txt.zst","id":"0415de181d1ff4e9","size":5,$M,"type":"txt","encoding":"utf-8","text":"note\n"}
+EOF
+}
+
+@test "archives are found by content, and text that looks like cpio stays text" {
+	members
+	tar -czf archive.dat -C m two.md
+	printf '070707 is a number\n' >digits.txt
+	printf 'not a tar' >fake.tar
+	stamp digits.txt fake.tar
+	run_split noid dm-scan archive.dat digits.txt fake.tar
+	assert_success
+	assert_stderr ''
+	assert_output <<EOF
+{"path":"archive.dat!/two.md","size":4,$M,"type":"md","encoding":"utf-8","text":"two\n"}
+{"path":"digits.txt","size":19,$M,"type":"txt","encoding":"utf-8","text":"070707 is a number\n"}
+{"path":"fake.tar","size":9,$M,"type":"tar","encoding":"utf-8","text":"not a tar"}
+EOF
+}
+
+@test "a path traversal name is shown relative and reported; nothing is written" {
+	printf 'evil\n' >x
+	printf 'abs\n' >y
+	stamp x y
+	tar -cPf evil.tar --transform 's,^x$,../../etc/x,;s,^y$,/abs,' x y
+	rm x y
+	mkdir -p w/a/b
+	find "$TMP" ! -name .stderr ! -name before ! -name after | sort >"$TMP/before"
+	cd w/a/b
+	run_split dm-scan ../../../evil.tar
+	assert_success
+	assert_stderr <<EOF
+dm-scan: ../../../evil.tar: member '../../etc/x' has an unsafe name, shown as 'etc/x'
+dm-scan: ../../../evil.tar: member '/abs' has an unsafe name, shown as 'abs'
+EOF
+	assert_output <<EOF
+{"path":"../../../evil.tar!/etc/x","id":"ab17911e66908337","size":5,$M,"type":"","encoding":"utf-8","text":"evil\n"}
+{"path":"../../../evil.tar!/abs","id":"28de02231116a81e","size":4,$M,"type":"","encoding":"utf-8","text":"abs\n"}
+EOF
+	# the tree is as it was: no etc/x above, nothing anywhere
+	find "$TMP" ! -name .stderr ! -name before ! -name after | sort >"$TMP/after"
+	assert_same "$TMP/after" "$TMP/before"
+}
+
+@test "a corrupt or truncated archive is reported, what came before is kept, status 1" {
+	mkdir c
+	printf 'first\n' >c/a.txt
+	seq 1 1000000 >c/b.txt
+	stamp c/*
+	tar -czf c.tar.gz -C c a.txt b.txt
+	head -c 500000 c.tar.gz >cut.tar.gz
+	(cd c && zip -q ../c.zip a.txt b.txt)
+	head -c 500000 c.zip >cut.zip
+	printf 'PK\003\004garbage' >junk.zip
+	printf 'last\n' >last.txt
+	stamp last.txt
+	run_split noid dm-scan cut.tar.gz cut.zip junk.zip last.txt
+	assert_status 1
+	assert_stderr <<EOF
+dm-scan: cut.tar.gz!/b.txt: truncated gzip input
+dm-scan: cut.zip!/b.txt: ZIP decompression failed (-5)
+dm-scan: junk.zip: truncated ZIP file header
+dm-scan: 3 files read, 3 errors
+EOF
+	assert_output <<EOF
+{"path":"cut.tar.gz!/a.txt","size":6,$M,"type":"txt","encoding":"utf-8","text":"first\n"}
+{"path":"cut.zip!/a.txt","size":6,$M,"type":"txt","encoding":"utf-8","text":"first\n"}
+{"path":"last.txt","size":5,$M,"type":"txt","encoding":"utf-8","text":"last\n"}
+EOF
+}
+
+@test "an unreadable operand is reported, the others are read, status 1" {
+	corpus
+	run_split dm-scan nosuch corpus/b.txt
+	assert_status 1
+	assert_stderr <<EOF
+dm-scan: nosuch: No such file or directory
+dm-scan: 1 file read, 1 error
+EOF
+	assert_output "{\"path\":\"corpus/b.txt\",\"id\":\"4792747ffe04f966\",\"size\":6,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"hello\n\"}"
+}
+
+# ---- limits ----
+
+@test "--max-size skips and reports larger files and members, --min-size smaller ones" {
+	mkdir s
+	head -c 2000 /dev/zero | tr '\0' a >s/big.txt
+	printf 'small\n' >s/small.txt
+	printf 'mid-size text\n' >s/mid.txt
+	stamp s/*
+	tar -cf s.tar -C s big.txt mid.txt
+	run_split noid dm-scan --max-size 1K --min-size 7 s s.tar
+	assert_success
+	assert_stderr <<EOF
+dm-scan: s/big.txt: larger than --max-size, skipped
+dm-scan: s.tar!/big.txt: larger than --max-size, skipped
+dm-scan: 2 files read, 2 files too large
+EOF
+	assert_output <<EOF
+{"path":"s/mid.txt","size":14,$M,"type":"txt","encoding":"utf-8","text":"mid-size text\n"}
+{"path":"s.tar!/mid.txt","size":14,$M,"type":"txt","encoding":"utf-8","text":"mid-size text\n"}
+EOF
+	run_split dm-scan --max-size 1X s
+	assert_status 2
+}
+
+@test "a decompression bomb is stopped by --max-total with status 2, or skipped as too large" {
+	# 200 MB of text in 200 KB
+	yes | head -c 200M | gzip >bomb.txt.gz
+	run_split dm-scan bomb.txt.gz
+	assert_success
+	assert_output ''
+	assert_stderr <<EOF
+dm-scan: bomb.txt.gz: larger than --max-size, skipped
+dm-scan: 0 files read, 1 file too large
+EOF
+	run_split dm-scan --max-total 10M bomb.txt.gz
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-scan: bomb.txt.gz: more than --max-total '10M' decompressed, stopped"
+	# many members, each under --max-size
+	mkdir z
+	for i in 1 2 3 4 5; do yes "$i" | head -c 20M >z/$i.txt; done
+	tar -czf bomb.tar.gz -C z 1.txt 2.txt 3.txt 4.txt 5.txt
+	rm -r z
+	run_split dm-scan --max-total 50M bomb.tar.gz
+	assert_status 2
+	[ "$(printf '%s\n' "$output" | jq -r .path)" = "$(printf 'bomb.tar.gz!/1.txt\nbomb.tar.gz!/2.txt')" ]
+	assert_stderr "dm-scan: bomb.tar.gz: more than --max-total '50M' decompressed, stopped"
+}
+
+# ---- filters ----
+
+@test "--include and --exclude globs with **, --type, also inside archives" {
+	mkdir -p repo/node_modules/x repo/docs/deep repo/src
+	printf 'a\n' >repo/node_modules/x/a.md
+	printf 'b\n' >repo/docs/b.md
+	printf 'c\n' >repo/docs/deep/c.md
+	printf 'd\n' >repo/src/d.c
+	printf 'e\n' >repo/e.txt
+	printf 'f\n' >repo/f.html
+	tar -cf repo.tar repo
+	paths() { printf '%s\n' "$output" | jq -r .path | tr '\n' ' '; }
+	run_split dm-scan --include '*.md' --include '*.txt' --exclude 'node_modules/**' repo/
+	assert_success
+	[ "$(paths)" = 'repo/docs/b.md repo/docs/deep/c.md repo/e.txt ' ]
+	run_split dm-scan --exclude node_modules --type html,c repo
+	assert_success
+	[ "$(paths)" = 'repo/f.html repo/src/d.c ' ]
+	# ** matches no folder or several
+	run_split dm-scan --exclude 'docs/**/c.md' --include '*.md' repo
+	[ "$(paths)" = 'repo/docs/b.md repo/node_modules/x/a.md ' ]
+	run_split dm-scan --exclude '**/b.md' --exclude 'x' --include '*.md' repo
+	[ "$(paths)" = 'repo/docs/deep/c.md ' ]
+	run_split dm-scan --include 'docs/**' repo
+	[ "$(paths)" = 'repo/docs/b.md repo/docs/deep/c.md ' ]
+	run_split dm-scan --include 'repo/docs/*.md' --exclude node_modules repo.tar
+	assert_success
+	[ "$(paths)" = 'repo.tar!/repo/docs/b.md ' ]
+	run_split dm-scan --exclude '[n]ode_*' --type md repo.tar
+	[ "$(paths)" = 'repo.tar!/repo/docs/b.md repo.tar!/repo/docs/deep/c.md ' ]
+}
+
+@test "--from reads paths from a file or standard input, --from0 NUL-separated" {
+	corpus
+	printf 'corpus/b.txt\n\ncorpus/sub\r\n' >list
+	run_split noid dm-scan --from list
+	assert_success
+	assert_output <<EOF
+{"path":"corpus/b.txt","size":6,$M,"type":"txt","encoding":"utf-8","text":"hello\n"}
+{"path":"corpus/sub/c.html","size":5,$M,"type":"html","encoding":"utf-8","text":"deep\n"}
+EOF
+	run_split noid dm-scan --from - corpus/a.MD <list
+	assert_success
+	[ "$(printf '%s\n' "$output" | jq -r .path | tr '\n' ' ')" = 'corpus/a.MD corpus/b.txt corpus/sub/c.html ' ]
+	find corpus -name 'b*' -print0 | dm-scan --from0 - >out
+	[ "$(jq -r .path out)" = corpus/b.txt ]
+	run_split dm-scan --from nosuch
+	assert_status 2
+	assert_stderr 'dm-scan: nosuch: No such file or directory'
+}
+
+# ---- --no-text, --jsonl ----
+
+@test "--no-text writes the metadata only; dm-map load then gives the same samples" {
+	corpus
+	nested
+	mkdir nm
+	printf 'x\n' >"nm/$(printf 'new\nline\xff.txt')"
+	printf 'caf\xe9\n' >nm/latin1.txt
+	stamp nm/*
+	run_split dm-scan --no-text corpus/sub outer.zip
+	assert_success
+	assert_stderr ''
+	assert_output <<EOF
+{"path":"corpus/sub/c.html","id":"d81652ffed00cf47","size":5,$M,"type":"html"}
+{"path":"outer.zip!/inner.tar.gz!/x.md","id":"b0dfb7fdbd9ab3fd","size":4,$M,"type":"md"}
+{"path":"outer.zip!/notes.txt.gz","id":"e49a8cf1afcffcea","size":5,$M,"type":"txt"}
+EOF
+	dm-scan corpus outer.zip nm >full
+	dm-scan --no-text corpus outer.zip nm | dm-map load >loaded
+	assert_same loaded full
+}
+
+@test "--jsonl passes the lines of JSONL files through, checked" {
+	mkdir js
+	printf '{"a":1}\n \t\n{"b":2}\r\n' >js/d.jsonl
+	printf '{"c":3}\n[1]\n{"d":4}\n' | gzip >js/e.jsonl.gz
+	tar -cf js.tar js/d.jsonl js/e.jsonl.gz
+	run_split dm-scan --jsonl js
+	assert_status 2
+	assert_output $'{"a":1}\n{"b":2}\n{"c":3}'
+	assert_stderr 'dm-scan: js/e.jsonl.gz:2: not a JSON object'
+	run_split dm-scan --jsonl --on-error=skip --rejects rej js.tar
+	assert_status 1
+	assert_output $'{"a":1}\n{"b":2}\n{"c":3}\n{"d":4}'
+	assert_stderr <<EOF
+dm-scan: js.tar!/js/e.jsonl.gz:2: not a JSON object
+dm-scan: 1 of 5 samples rejected
+EOF
+	assert_file rej '{"file":"js.tar!/js/e.jsonl.gz","line":2,"reason":"not a JSON object","raw":"[1]"}'
+}
+
+# ---- the tool ----
+
+@test "--progress reports files, bytes and rate on stderr" {
+	corpus
+	run_split dm-scan --progress corpus
+	assert_success
+	[[ $stderr =~ ^dm-scan:\ 3\ files,\ 0\.0\ MB,\ [0-9.]+\ MB/s$ ]]
+}
+
+@test "options, usage and version" {
+	run_split dm-scan --version
+	assert_success
+	assert_output 'dm-scan (dm) 0.1.0'
+	run_split dm-scan --help
+	assert_success
+	[[ $output == 'usage: dm-scan '* ]]
+	run_split dm-scan
+	assert_status 2
+	assert_stderr "dm-scan: missing PATH"$'\n'"$(usage_of dm-scan)"
+	run_split dm-scan --bogus x
+	assert_status 2
+	assert_stderr "dm-scan: unknown option '--bogus'"$'\n'"$(usage_of dm-scan)"
+}
+
+@test "a write error (/dev/full) exits 2 with 'write error'" {
+	corpus
+	dm-scan corpus >/dev/full 2>err && status=0 || status=$?
+	[ "$status" -eq 2 ]
+	assert_bytes err '%s\n' "dm-scan: write error: No space left on device"
+}
+
+@test "ends quietly when the reader goes away (| head -n1)" {
+	mkdir big
+	for i in $(seq 1 300); do seq 1 2000 >big/$i.txt; done
+	dm-scan big 2>err | head -n1 >out
+	st=("${PIPESTATUS[@]}")
+	[ "${st[0]}" -eq 141 ]
+	assert_bytes err ''
+	[ "$(jq -r .path out)" = big/1.txt ]
+}
+
+@test "archives nested three deep with long names keep their paths" {
+	long=$(printf 'n%.0s' $(seq 1 150))
+	mkdir -p "l1/$long"
+	printf 'deep\n' >"l1/$long/x.txt"
+	stamp "l1/$long/x.txt"
+	tar -czf l2.tar.gz -C l1 "$long"
+	tar -cf "mid$long.tar" l2.tar.gz
+	zip -q -0 "outer$long.zip" "mid$long.tar"
+	run_split noid dm-scan "outer$long.zip"
+	assert_success
+	assert_stderr ''
+	assert_output "{\"path\":\"outer$long.zip!/mid$long.tar!/l2.tar.gz!/$long/x.txt\",\"size\":5,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"deep\n\"}"
+	dm-scan --no-text "outer$long.zip" | dm-map load >loaded
+	dm-scan "outer$long.zip" >full
+	assert_same loaded full
+}
+
+@test "SIGINT or SIGTERM during a long run leaves only whole samples and exits 130 or 143" {
+	mkdir big
+	for i in $(seq 100 399); do seq 1 2000 >big/$i.txt; done
+	mkfifo slow
+	for sig in INT TERM; do
+		rm -f out err
+		dm-scan big >slow 2>err &
+		pid=$!
+		# a reader that pauses: dm-scan waits on its output meanwhile
+		{ head -c 1000; sleep 1; cat; } <slow >out &
+		reader=$!
+		sleep 0.3
+		signal_and_wait "$pid" "$sig"
+		[ "$status" -eq "$([ $sig = INT ] && echo 130 || echo 143)" ]
+		wait "$reader"
+		[ "$(wc -l <out)" -lt 300 ]
+		[ "$(tail -c 1 out | od -An -c | tr -d ' ')" = '\n' ]
+		[ "$(jq -r .type out | sort -u)" = txt ]
+		assert_bytes err ''
+	done
+}
