@@ -7,7 +7,7 @@
 
 load helper
 
-TOOLS=(dm-map dm-filter dm-slice)
+TOOLS=(dm-map dm-filter dm-slice dm-llm)
 
 # tool_cmd TOOL: sets cmd to TOOL's smallest invocation that reads samples
 # (from the operands that follow, or stdin) and writes every sample back
@@ -20,6 +20,17 @@ tool_cmd() {
 	# the tests of options and empty input, the others skip it
 	# (dm-slice.bats checks its output, errors and text field).
 	dm-slice) cmd=(dm-slice); return 1 ;;
+	# every sample asks the same question, answered from a cache made
+	# here (no server); --keep '' keeps every sample untouched
+	dm-llm)
+		local c=$BATS_TEST_TMPDIR/llm-cache h
+		h=$(printf '%s\n%s\n%s' http://127.0.0.1:9/v1 none \
+		    '{"model":"none","messages":[{"role":"user","content":"x"}]}' |
+		    sha256sum | cut -c1-64)
+		mkdir -p "$c/${h:0:2}"
+		echo '{"choices":[{"message":{"content":"ok"}}]}' >"$c/${h:0:2}/$h"
+		cmd=(dm-llm -p x -m none --base-url http://127.0.0.1:9/v1
+		    --keep '' --cache "$c") ;;
 	*) printf 'tool_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
 	esac
 	printf 'tool: %s\n' "$1"	# shown when a test fails
@@ -32,6 +43,9 @@ text_cmd() {
 	dm-map) cmd=(dm-map upper) ;;
 	dm-filter) cmd=(dm-filter 'len >= 0') ;;
 	dm-slice) return 1 ;;
+	# dm-llm reads the text field only to send it to a server
+	# (dm-llm.bats checks -k and the text field's errors)
+	dm-llm) return 1 ;;
 	*) printf 'text_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
 	esac
 	printf 'tool: %s\n' "$1"
@@ -47,6 +61,8 @@ change_cmd() {
 	# removing one: dm-filter.bats checks how a marked sample is written.
 	dm-filter) return 1 ;;
 	dm-slice) return 1 ;;
+	# dm-llm changes a sample only by adding the answer (dm-llm.bats)
+	dm-llm) return 1 ;;
 	*) printf 'change_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
 	esac
 	printf 'tool: %s\n' "$1"

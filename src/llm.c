@@ -1,0 +1,483 @@
+/* llm.c - prompt templates and chat-completions answers for dm-llm */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dm.h"
+
+struct seg {
+	char	*s;		/* literal text, or a field path */
+	size_t	 n;
+	int	 field;
+};
+
+struct dm_tmpl {
+	struct seg	*v;
+	size_t		 n;
+};
+
+static void
+addseg(struct dm_tmpl *t, const char *s, size_t n, int field)
+{
+	struct seg *g;
+
+	if (n == 0 && !field)
+		return;
+	/* adjacent literals (around an escaped brace) become one */
+	if (!field && t->n && !t->v[t->n - 1].field) {
+		g = &t->v[t->n - 1];
+		g->s = dm_xrealloc(g->s, g->n + n + 1);
+		memcpy(g->s + g->n, s, n);
+		g->n += n;
+		g->s[g->n] = '\0';
+		return;
+	}
+	t->v = dm_xreallocarray(t->v, t->n + 1, sizeof *t->v);
+	g = &t->v[t->n++];
+	g->s = dm_xstrndup(s, n);
+	g->n = n;
+	g->field = field;
+}
+
+struct dm_tmpl *
+dm_tmpl_new(const char *src, struct dm_buf *err, size_t *off)
+{
+	struct dm_tmpl *t = dm_xcalloc(1, sizeof *t);
+	const char *p = src, *lit = src, *close;
+
+	while (*p) {
+		if (*p == '{' && p[1] == '{') {
+			addseg(t, lit, (size_t)(p - lit) + 1, 0);
+			p += 2;
+			lit = p;
+		} else if (*p == '}' && p[1] == '}') {
+			addseg(t, lit, (size_t)(p - lit) + 1, 0);
+			p += 2;
+			lit = p;
+		} else if (*p == '{') {
+			addseg(t, lit, (size_t)(p - lit), 0);
+			close = p + 1 + strcspn(p + 1, "{}\n");
+			if (*close != '}') {
+				*off = (size_t)(p - src);
+				dm_buf_adds(err, "unclosed '{' (write '{{' for a brace)");
+				goto fail;
+			}
+			if (close == p + 1) {
+				*off = (size_t)(p - src);
+				dm_buf_adds(err, "empty placeholder '{}'");
+				goto fail;
+			}
+			addseg(t, p + 1, (size_t)(close - p - 1), 1);
+			p = close + 1;
+			lit = p;
+		} else if (*p == '}') {
+			*off = (size_t)(p - src);
+			dm_buf_adds(err, "single '}' (write '}}' for a brace)");
+			goto fail;
+		} else
+			p++;
+	}
+	addseg(t, lit, (size_t)(p - lit), 0);
+	return t;
+fail:
+	dm_tmpl_free(t);
+	return NULL;
+}
+
+int
+dm_tmpl_fill(const struct dm_tmpl *t, struct dm_sample *s, const char *key,
+    struct dm_buf *out, struct dm_buf *err)
+{
+	struct dm_field f;
+	const char *path, *str;
+	size_t i, n;
+
+	for (i = 0; i < t->n; i++) {
+		if (!t->v[i].field) {
+			dm_buf_add(out, t->v[i].s, t->v[i].n);
+			continue;
+		}
+		if (strcmp(t->v[i].s, "text") == 0) {
+			/* the text field, as every tool reads it */
+			if (dm_sample_text(s, key, &str, &n, err) < 0)
+				return -1;
+			dm_buf_add(out, str, n);
+			continue;
+		}
+		path = t->v[i].s;
+		dm_sample_get(s, path, &f);
+		if (f.type == DM_MISSING) {
+			dm_buf_addf(err, "field '%s' is missing", path);
+			return -1;
+		}
+		if (f.type == DM_STRING)
+			dm_buf_add(out, f.str, f.len);
+		else if (f.raw)
+			dm_json_addcompact(out, f.raw, f.raw_len);
+		else if (f.json)
+			dm_json_addval(out, f.json);
+	}
+	return 0;
+}
+
+int
+dm_tmpl_uses(const struct dm_tmpl *t, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->v[i].field && strcmp(t->v[i].s, path) == 0)
+			return 1;
+	return 0;
+}
+
+void
+dm_tmpl_free(struct dm_tmpl *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++)
+		free(t->v[i].s);
+	free(t->v);
+	free(t);
+}
+
+static int
+isspc(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static const char *
+find(const char *s, const char *end, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; (size_t)(end - s) >= n; s++)
+		if (*s == *w && memcmp(s, w, n) == 0)
+			return s;
+	return NULL;
+}
+
+void
+dm_llm_strip_think(const char *s, size_t n, struct dm_buf *out)
+{
+	const char *end = s + n, *open, *close;
+	size_t start = out->len, b, e;
+	int cut = 0;
+
+	/* A chat template may put the opening tag in the prompt, so that the
+	 * answer starts inside the reasoning and holds only the closing tag. */
+	close = find(s, end, "</think>");
+	open = find(s, end, "<think>");
+	if (close && (open == NULL || close < open)) {
+		s = close + 8;
+		cut = 1;
+	}
+	while ((open = find(s, end, "<think>")) != NULL) {
+		dm_buf_add(out, s, (size_t)(open - s));
+		cut = 1;
+		if ((close = find(open, end, "</think>")) == NULL) {
+			s = end;
+			break;
+		}
+		s = close + 8;
+	}
+	dm_buf_add(out, s, (size_t)(end - s));
+	if (!cut)
+		return;
+	for (b = start; b < out->len && isspc(out->buf[b]); b++)
+		;
+	for (e = out->len; e > b && isspc(out->buf[e - 1]); e--)
+		;
+	memmove(out->buf + start, out->buf + b, e - b);
+	dm_buf_setlen(out, start + (e - b));
+}
+
+static long long
+intof(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+}
+
+int
+dm_llm_answer(const char *body, size_t n, int keep_reasoning,
+    struct dm_llm_answer *a, struct dm_buf *err)
+{
+	json_t *root, *choice, *msg, *content, *reasoning, *fin, *usage;
+	json_error_t je;
+	const char *r;
+
+	dm_buf_reset(&a->text);
+	a->finish[0] = '\0';
+	a->prompt_tokens = a->completion_tokens = -1;
+	if ((root = json_loadb(body, n, 0, &je)) == NULL) {
+		dm_buf_addf(err, "the server's answer is not JSON: %s", je.text);
+		return -1;
+	}
+	if (json_object_get(root, "error") != NULL) {
+		dm_buf_adds(err, "the server answered with an error: ");
+		dm_llm_error(body, n, err);
+		goto fail;
+	}
+	choice = json_array_get(json_object_get(root, "choices"), 0);
+	msg = json_object_get(choice, "message");
+	if (!json_is_object(msg)) {
+		dm_buf_adds(err, "the server's answer has no choices[0].message");
+		goto fail;
+	}
+	content = json_object_get(msg, "content");
+	reasoning = json_object_get(msg, "reasoning_content");
+	if (!json_is_string(reasoning))
+		reasoning = json_object_get(msg, "reasoning");
+	if (!json_is_string(reasoning))
+		reasoning = NULL;
+	if (json_is_string(content)) {
+		if (keep_reasoning && reasoning) {
+			dm_buf_adds(&a->text, "<think>");
+			dm_buf_add(&a->text, json_string_value(reasoning),
+			    json_string_length(reasoning));
+			dm_buf_adds(&a->text, "</think>");
+		}
+		if (keep_reasoning)
+			dm_buf_add(&a->text, json_string_value(content),
+			    json_string_length(content));
+		else
+			dm_llm_strip_think(json_string_value(content),
+			    json_string_length(content), &a->text);
+	} else if ((content == NULL || json_is_null(content)) && reasoning) {
+		/* everything went to the reasoning (a reasoning parser that
+		 * found no end of thinking): that is the answer */
+		r = json_string_value(reasoning);
+		if (keep_reasoning)
+			dm_buf_add(&a->text, r, json_string_length(reasoning));
+		else
+			dm_llm_strip_think(r, json_string_length(reasoning),
+			    &a->text);
+	} else {
+		dm_buf_adds(err, "the server's answer has no content");
+		goto fail;
+	}
+	if (dm_utf8_check(a->text.buf, a->text.len) != a->text.len ||
+	    memchr(a->text.buf, '\0', a->text.len) != NULL) {
+		dm_buf_adds(err, "the server's answer holds a NUL byte");
+		goto fail;
+	}
+	fin = json_object_get(choice, "finish_reason");
+	if (json_is_string(fin))
+		snprintf(a->finish, sizeof a->finish, "%s", json_string_value(fin));
+	usage = json_object_get(root, "usage");
+	if (json_is_object(usage)) {
+		a->prompt_tokens = intof(usage, "prompt_tokens");
+		a->completion_tokens = intof(usage, "completion_tokens");
+	}
+	json_decref(root);
+	return 0;
+fail:
+	json_decref(root);
+	return -1;
+}
+
+static const char *
+strof(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+int
+dm_llm_error(const char *body, size_t n, struct dm_buf *msg)
+{
+	json_t *root, *e, *where;
+	const char *m = NULL, *code, *type;
+	int quota = 0;
+	size_t i;
+
+	root = json_loadb(body, n, 0, NULL);
+	if (json_is_object(root)) {
+		e = json_object_get(root, "error");
+		/* OpenAI's {"error":{...}}, or the flat {"object":"error",
+		 * "message":...} of older vLLM, or {"error":"..."} */
+		where = json_is_object(e) ? e : root;
+		m = strof(where, "message");
+		if (m == NULL && json_is_string(e))
+			m = json_string_value(e);
+		if (m == NULL)
+			m = strof(root, "detail");
+		code = strof(where, "code");
+		type = strof(where, "type");
+		quota = (code && strcmp(code, "insufficient_quota") == 0) ||
+		    (type && strcmp(type, "insufficient_quota") == 0);
+	}
+	if (m) {
+		for (i = 0; m[i] && i < 1000; i++)
+			dm_buf_addc(msg, m[i] == '\n' ? ' ' : m[i]);
+		if (m[i])
+			dm_buf_adds(msg, "...");
+	} else if (n) {
+		dm_buf_addquoted(msg, body, n, 200);
+	}
+	json_decref(root);
+	return quota;
+}
+
+json_t *
+dm_llm_json(const char *s, size_t n, struct dm_buf *err)
+{
+	const char *end = s + n, *nl;
+	json_error_t je;
+	json_t *v;
+
+	while (s < end && isspc(*s))
+		s++;
+	while (end > s && isspc(end[-1]))
+		end--;
+	/* models like to fence JSON as Markdown: ```json ... ``` */
+	if (end - s >= 6 && memcmp(s, "```", 3) == 0 &&
+	    memcmp(end - 3, "```", 3) == 0 &&
+	    (nl = memchr(s, '\n', (size_t)(end - s))) != NULL && nl < end - 3) {
+		s = nl + 1;
+		end -= 3;
+	}
+	if ((v = json_loadb(s, (size_t)(end - s), JSON_DECODE_ANY, &je)) == NULL)
+		dm_buf_addf(err, "the answer is not JSON: %s", je.text);
+	return v;
+}
+
+double
+dm_duration(const char *s)
+{
+	double total = 0, v;
+	char *end;
+
+	if (*s == '\0')
+		return -1;
+	while (*s) {
+		errno = 0;
+		v = strtod(s, &end);
+		if (end == s || errno || v < 0 || !isfinite(v))
+			return -1;
+		s = end;
+		if (strncmp(s, "ms", 2) == 0) {
+			v /= 1000;
+			s += 2;
+		} else if (*s == 's')
+			s++;
+		else if (*s == 'm')
+			v *= 60, s++;
+		else if (*s == 'h')
+			v *= 3600, s++;
+		else if (*s != '\0')
+			return -1;
+		total += v;
+	}
+	return total;
+}
+
+double
+dm_llm_retry_after(const char *ra, const char *ms)
+{
+	struct tm tm;
+	char *end;
+	double d;
+
+	if (ms) {
+		d = strtod(ms, &end);
+		if (end != ms && d >= 0 && isfinite(d))
+			return d / 1000;
+	}
+	if (ra) {
+		d = strtod(ra, &end);
+		if (end != ra && *end == '\0' && d >= 0 && isfinite(d))
+			return d;
+		memset(&tm, 0, sizeof tm);
+		if (strptime(ra, "%a, %d %b %Y %H:%M:%S GMT", &tm) != NULL) {
+			d = difftime(timegm(&tm), time(NULL));
+			return d > 0 ? d : 0;
+		}
+	}
+	return -1;
+}
+
+void
+dm_llm_cache_path(struct dm_buf *p, const char *dir, const char *base,
+    const char *model, const char *body, size_t n)
+{
+	struct dm_buf k = DM_BUF_INIT, hex = DM_BUF_INIT;
+	unsigned char h[32];
+
+	dm_buf_addf(&k, "%s\n%s\n", base, model);
+	dm_buf_add(&k, body, n);
+	dm_sha256(k.buf, k.len, h);
+	dm_hex(&hex, h, 32);
+	dm_buf_reset(p);
+	dm_buf_addf(p, "%s/%.2s/%s", dir, hex.buf, hex.buf);
+	dm_buf_free(&k);
+	dm_buf_free(&hex);
+}
+
+int
+dm_llm_cache_get(const char *path, struct dm_buf *body)
+{
+	char tmp[65536];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	dm_buf_reset(body);
+	while ((n = read(fd, tmp, sizeof tmp)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		dm_buf_add(body, tmp, (size_t)n);
+	}
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+int
+dm_llm_cache_put(const char *path, const char *body, size_t n)
+{
+	struct dm_buf dir = DM_BUF_INIT, tmp = DM_BUF_INIT;
+	static unsigned long seq;
+	const char *slash = strrchr(path, '/');
+	int fd, r = -1, e;
+
+	dm_buf_add(&dir, path, (size_t)(slash - path));
+	if (mkdir(dir.buf, 0777) < 0 && errno != EEXIST)
+		goto out;
+	/* written aside, then renamed: a reader, or another process storing
+	 * the same answer, sees the whole file or none */
+	dm_buf_addf(&tmp, "%s/.%ld.%lu.tmp", dir.buf, (long)getpid(), seq++);
+	if ((fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0666)) < 0)
+		goto out;
+	if (write(fd, body, n) != (ssize_t)n) {
+		e = errno;
+		close(fd);
+		errno = e ? e : ENOSPC;
+	} else if (close(fd) == 0 && rename(tmp.buf, path) == 0)
+		r = 0;
+	if (r < 0) {
+		e = errno;
+		unlink(tmp.buf);
+		errno = e;
+	}
+out:
+	dm_buf_free(&dir);
+	dm_buf_free(&tmp);
+	return r;
+}

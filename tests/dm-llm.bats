@@ -1,0 +1,494 @@
+#!/usr/bin/env bats
+# dm-llm.bats - dm-llm against tests/llm-server.py on a loopback port
+
+load helper
+load llm
+
+teardown() {
+	llm_stop
+}
+
+# llm ARGS...: dm-llm with fast retries, stdout in $output, stderr in $stderr.
+llm() {
+	run_split dm-llm --retry-base 10ms "$@"
+}
+
+# body N: the request body of the server's Nth request, as compact JSON.
+body() {
+	sed -n "${1}p" "$TMP/llm.log" | jq -c .body
+}
+
+# ---- templates ----
+
+@test "fills fields, nested fields and escaped braces into the prompt" {
+	llm_start
+	llm -p 'T={text} L={meta.lang} N={n} O={meta} {{x}} }}' \
+	    <<<'{"text":"hi","meta":{"lang":"fr"},"n":1.50}'
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"hi","meta":{"lang":"fr"},"n":1.50,"llm":"echo: T=hi L=fr N=1.50 O={\"lang\":\"fr\"} {x} }"}'
+}
+
+@test "writes the answer into -o FIELD, nested paths too" {
+	llm_start
+	llm -p '{text}' -o meta.summary <<<'{"text":"a\"b","meta":{"k":1}}'
+	assert_success
+	assert_output '{"text":"a\"b","meta":{"k":1,"summary":"echo: a\"b"}}'
+	llm -p '{text}' -o sum <<<'{"text":"x"}'
+	assert_output '{"text":"x","sum":"echo: x"}'
+}
+
+@test "{text} is the field -k names and must be a string" {
+	llm_start
+	llm -k body -p '{text}' <<<'{"text":1,"body":"B"}'
+	assert_success
+	assert_output '{"text":1,"body":"B","llm":"echo: B"}'
+	DM_TEXT_KEY=body llm -p '{text}' <<<'{"body":"C"}'
+	assert_output '{"body":"C","llm":"echo: C"}'
+	llm -p '{text}' <<<'{"text":1}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-llm: <stdin>:1: field 'text' is not a string"
+	[ "$(llm_requests)" -eq 2 ]
+}
+
+@test "a missing field rejects the sample under the --on-error policy" {
+	llm_start
+	printf '%s\n' '{"text":"a","t":"1"}' '{"text":"b"}' '{"text":"c","t":"3"}' >in.jsonl
+	llm -p '{t}: {text}' in.jsonl
+	assert_status 2
+	assert_output '{"text":"a","t":"1","llm":"echo: 1: a"}'
+	assert_stderr "dm-llm: in.jsonl:2: field 't' is missing"
+	llm -p '{t}: {text}' --on-error=skip --rejects rej.jsonl in.jsonl
+	assert_status 1
+	assert_output $'{"text":"a","t":"1","llm":"echo: 1: a"}\n{"text":"c","t":"3","llm":"echo: 3: c"}'
+	assert_stderr <<-'EOF'
+	dm-llm: in.jsonl:2: field 't' is missing
+	dm-llm: 1 of 3 samples rejected
+	EOF
+	assert_file rej.jsonl '{"file":"in.jsonl","line":2,"reason":"field '"'t'"' is missing","raw":"{\"text\":\"b\"}"}'
+}
+
+@test "a malformed template is a usage error with its line and column" {
+	run_split dm-llm -m m -p 'a {text' </dev/null
+	assert_status 2
+	assert_stderr "dm-llm: prompt:1:3: unclosed '{' (write '{{' for a brace)"
+	run_split dm-llm -m m -p 'ab}' </dev/null
+	assert_status 2
+	assert_stderr "dm-llm: prompt:1:3: single '}' (write '}}' for a brace)"
+	printf 'line one\nx {}\n' >p.txt
+	run_split dm-llm -m m -p @p.txt </dev/null
+	assert_status 2
+	assert_stderr "dm-llm: p.txt:2:3: empty placeholder '{}'"
+	run_split dm-llm -m m -p x --system '{' </dev/null
+	assert_status 2
+	assert_stderr "dm-llm: system:1:1: unclosed '{' (write '{{' for a brace)"
+}
+
+@test "-p @FILE reads a file, then a bare name among the shared prompts" {
+	printf 'From a file: {text}\n' >mine.txt
+	run_split dm-llm -m m --base-url http://127.0.0.1:9/v1 --dry-run -p @mine.txt <<<'{"text":"x"}'
+	assert_success
+	assert_output '{"url":"http://127.0.0.1:9/v1/chat/completions","model":"m","messages":[{"role":"user","content":"From a file: x"}]}'
+	for name in summary summary.txt; do
+		run_split dm-llm -m m --dry-run -p @$name <<<'{"text":"x"}'
+		assert_success
+		want=$(sed 's/{text}/x/' "$DM_SHAREDIR/prompts/summary.txt")
+		[ "$(printf '%s' "$output" | jq -r '.messages[0].content')" = "$want" ]
+	done
+	run_split dm-llm -m m --dry-run -p @nosuch <<<'{"text":"x"}'
+	assert_status 2
+	assert_stderr 'dm-llm: nosuch: No such file or directory'
+}
+
+@test "every shared prompt is a valid template documented in the README" {
+	for f in "$DM_SHAREDIR"/prompts/*.txt; do
+		name=$(basename "$f")
+		grep -q "^$name" "$DM_SHAREDIR/prompts/README"
+		run_split dm-llm -m m --dry-run -p "@$f" \
+		    <<<'{"text":"x","meta":{"target_lang":"French"}}'
+		assert_success
+	done
+	[ "$(ls "$DM_SHAREDIR"/prompts/*.txt | wc -l)" -eq 5 ]
+}
+
+@test "the system message is a template too" {
+	llm_start
+	llm -p 'U {text}' --system 'S {meta.lang}' <<<'{"text":"t","meta":{"lang":"de"}}'
+	assert_success
+	assert_output '{"text":"t","meta":{"lang":"de"},"llm":"echo: S de | U t"}'
+	[ "$(body 1)" = '{"model":"test-model","messages":[{"role":"system","content":"S de"},{"role":"user","content":"U t"}]}' ]
+}
+
+# ---- protocol ----
+
+@test "sends the sampling options, response_format and --param in the body" {
+	llm_start
+	llm -p '{text}' --temperature .2 --max-tokens 50 --seed 7 --stop END \
+	    --stop '"x"' --param top_p=0.9 --param user=abc --param 'extra={"a":[1]}' \
+	    <<<'{"text":"q"}'
+	assert_success
+	[ "$(body 1)" = '{"model":"test-model","messages":[{"role":"user","content":"q"}],"temperature":0.2,"max_tokens":50,"seed":7,"top_p":0.9,"user":"abc","extra":{"a":[1]},"stop":["END","\"x\""]}' ]
+	run jq -r '.path + " " + .method + " " + .auth + " " + .headers["content-type"]' "$TMP/llm.log"
+	assert_output "/v1/chat/completions POST ok application/json"
+}
+
+@test "--json asks for a JSON object and merges it into the sample" {
+	llm_start
+	llm -p '{text}' --json <<<'{"text":"two words"}'
+	assert_success
+	assert_output '{"text":"two words","echo":"two words","words":2}'
+	[ "$(body 1 | jq -c .response_format)" = '{"type":"json_object"}' ]
+	llm -p '{text}' --json --json-into -o ans <<<'{"text":"w"}'
+	assert_output '{"text":"w","ans":{"echo":"w","words":1}}'
+}
+
+@test "--schema sends a json_schema response format" {
+	llm_start
+	printf '{"type":"object","properties":{"echo":{"type":"string"}}}\n' >s.json
+	llm -p '{text}' --schema s.json <<<'{"text":"w"}'
+	assert_success
+	assert_output '{"text":"w","echo":"w","words":1}'
+	[ "$(body 1 | jq -c .response_format)" = '{"type":"json_schema","json_schema":{"name":"answer","strict":true,"schema":{"type":"object","properties":{"echo":{"type":"string"}}}}}' ]
+}
+
+@test "an answer that is not JSON is asked for again, then fails the sample" {
+	llm_start
+	llm -p '{text}' --json <<<'{"text":"[[badjson:x2]]"}'
+	assert_success
+	assert_output '{"text":"[[badjson:x2]]","echo":"[[badjson:x2]]","words":1}'
+	[ "$(llm_requests)" -eq 3 ]
+	llm -p '{text}' --json --parse-retries 1 <<<'{"text":"[[badjson:x9]] b"}'
+	assert_status 1
+	[ "$(jq -c 'del(.llm_error)' <<<"$output")" = '{"text":"[[badjson:x9]] b"}' ]
+	run jq -r '.llm_error | "\(.status) \(.message)"' <<<"$output"
+	assert_output "200 the answer is not JSON: invalid token near 'Sure'"
+	[ "$(llm_requests)" -eq 5 ]
+}
+
+@test "reasoning: content null, <think> blocks stripped or kept" {
+	llm_start
+	llm -p '{text}' <<<'{"text":"[[reasoning]]"}'
+	assert_success
+	assert_output '{"text":"[[reasoning]]","llm":"echo: [[reasoning]]"}'
+	llm -p '{text}' <<<'{"text":"[[think]]"}'
+	assert_output '{"text":"[[think]]","llm":"echo: [[think]]"}'
+	llm -p '{text}' --keep-reasoning <<<'{"text":"[[think]]"}'
+	assert_output '{"text":"[[think]]","llm":"<think>hmm</think>\n\necho: [[think]]"}'
+}
+
+@test "--usage adds the token counts" {
+	llm_start
+	llm -p '{text}' --usage <<<'{"text":"a b c"}'
+	assert_success
+	assert_output '{"text":"a b c","llm":"echo: a b c","llm_usage":{"prompt_tokens":3,"completion_tokens":4,"total_tokens":7}}'
+}
+
+@test "--keep makes dm-llm a filter of untouched samples" {
+	llm_start
+	printf '%s\n' '{"text":"yes it is"}' '{"text":"no"}' '{"text":"yes"}' >in.jsonl
+	llm -p '{text}' --keep '^echo: yes' in.jsonl
+	assert_success
+	assert_output $'{"text":"yes it is"}\n{"text":"yes"}'
+	llm -p '{text}' --filter 'no$' -o a in.jsonl
+	assert_output '{"text":"no","a":"echo: no"}'
+}
+
+# ---- errors and retries ----
+
+@test "an OpenAI error and vLLM's flat error are reported with the server's message" {
+	llm_start
+	llm -p '{text}' <<<'{"text":"[[fail:400]]"}'
+	assert_status 1
+	assert_output '{"text":"[[fail:400]]","llm_error":{"status":400,"message":"This model'"'"'s maximum context length is 8 tokens"}}'
+	[ "$(sed -n 1,2p <<<"$stderr")" = "dm-llm: <stdin>:1: HTTP 400: This model's maximum context length is 8 tokens
+dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
+	llm -p '{text}' <<<'{"text":"[[fail:400:flat]]"}'
+	assert_status 1
+	assert_output '{"text":"[[fail:400:flat]]","llm_error":{"status":400,"message":"This model'"'"'s maximum context length is 8 tokens"}}'
+	[ "$(llm_requests)" -eq 2 ]
+}
+
+@test "500 502 503 504 408 409 and 429 are retried" {
+	llm_start
+	for c in 500 502 503 504 408 409 429; do
+		printf '{"text":"[[fail:%sx2]] %s"}\n' "$c" "$c"
+	done >in.jsonl
+	llm -p '{text}' in.jsonl
+	assert_success
+	[ "$(printf '%s\n' "$output" | jq -r .llm | tr '\n' ,)" = \
+	    'echo: [[fail:500x2]] 500,echo: [[fail:502x2]] 502,echo: [[fail:503x2]] 503,echo: [[fail:504x2]] 504,echo: [[fail:408x2]] 408,echo: [[fail:409x2]] 409,echo: [[fail:429x2]] 429,' ]
+	[ "$(llm_requests)" -eq 21 ]
+	line=$(sed -n 2p <<<"$stderr")
+	[[ $line == 'dm-llm: 21 requests in '*'/s), 14 retries (408: 2, 409: 2, 429: 2, 500: 2, 502: 2, 503: 2, 504: 2)' ]]
+}
+
+@test "401, 404 and insufficient_quota are not retried" {
+	llm_start
+	printf '%s\n' '{"text":"[[fail:401]]"}' '{"text":"[[fail:404]]"}' '{"text":"[[fail:429:quota]]"}' >in.jsonl
+	llm -p '{text}' in.jsonl
+	assert_status 1
+	run jq -c .llm_error <<<"$output"
+	assert_output <<-'EOF'
+	{"status":401,"message":"scripted 401 (request 1)"}
+	{"status":404,"message":"scripted 404 (request 1)"}
+	{"status":429,"message":"You exceeded your current quota"}
+	EOF
+	[ "$(llm_requests)" -eq 3 ]
+}
+
+@test "a dropped connection and a malformed body are retried" {
+	llm_start
+	printf '%s\n' '{"text":"[[drop:x2]]"}' '{"text":"[[malformed:x1]]"}' >in.jsonl
+	llm -p '{text}' in.jsonl
+	assert_success
+	assert_output $'{"text":"[[drop:x2]]","llm":"echo: [[drop:x2]]"}\n{"text":"[[malformed:x1]]","llm":"echo: [[malformed:x1]]"}'
+	[ "$(llm_requests)" -eq 5 ]
+	# libcurl itself retries a request once on a reused connection that
+	# died, so dm-llm may see one connection error of the two
+	[[ $stderr == *" retries (connection: "[12]", bad answer: 1)"* ]]
+}
+
+@test "gives up after --retries with llm_error, or into --rejects" {
+	llm_start
+	printf '%s\n' '{"text":"ok"}' '{"text":"[[fail:503]]"}' '{"text":"ok2"}' >in.jsonl
+	llm -p '{text}' --retries 2 in.jsonl
+	assert_status 1
+	assert_output <<-'EOF'
+	{"text":"ok","llm":"echo: ok"}
+	{"text":"[[fail:503]]","llm_error":{"status":503,"message":"scripted 503 (request 3) (gave up after 3 attempts)"}}
+	{"text":"ok2","llm":"echo: ok2"}
+	EOF
+	[ "$(sed -n 1p <<<"$stderr")" = 'dm-llm: in.jsonl:2: HTTP 503: scripted 503 (request 3) (gave up after 3 attempts)' ]
+	[ "$(llm_requests)" -eq 5 ]
+	llm -p '{text}' --retries 0 --rejects rej.jsonl in.jsonl
+	assert_status 1
+	assert_output $'{"text":"ok","llm":"echo: ok"}\n{"text":"ok2","llm":"echo: ok2"}'
+	assert_file rej.jsonl '{"file":"in.jsonl","line":2,"reason":"HTTP 503: scripted 503 (request 4) (gave up after 1 attempts)","raw":"{\"text\":\"[[fail:503]]\"}"}'
+	[ "$(sed -n 1p <<<"$stderr")" = 'dm-llm: in.jsonl:2: HTTP 503: scripted 503 (request 4) (gave up after 1 attempts)' ]
+}
+
+@test "honours Retry-After in seconds and as a date, and retry-after-ms" {
+	llm_start
+	llm -p '{text}' <<<'{"text":"[[fail:429x1:retry-after=1]]"}'
+	assert_success
+	run jq -r .t "$TMP/llm.log"
+	awk 'NR == 1 { a = $1 } NR == 2 { exit !($1 - a >= 0.95) }' <<<"$output"
+	llm -p '{text}' --retry-base 30s <<<'{"text":"[[fail:503x1:retry-after-ms=50]]"}'
+	assert_success
+	[ "$(llm_requests)" -eq 4 ]
+	run jq -r .t "$TMP/llm.log"
+	awk 'NR == 3 { a = $1 } NR == 4 { d = $1 - a; exit !(d >= 0.045 && d < 5) }' <<<"$output"
+	llm -p '{text}' --retry-base 30s <<<'{"text":"[[fail:503x1:retry-after-date]]"}'
+	assert_success
+	[ "$(llm_requests)" -eq 6 ]
+	run jq -r .t "$TMP/llm.log"
+	awk 'NR == 5 { a = $1 } NR == 6 { d = $1 - a; exit !(d < 5) }' <<<"$output"
+}
+
+@test "a request that times out is retried, then fails with status 0" {
+	llm_start
+	llm -p '{text}' --timeout 200ms --retries 1 <<<'{"text":"[[slow:3000]]"}'
+	assert_status 1
+	[ "$(llm_requests)" -eq 2 ]
+	run jq -r '.llm_error | "\(.status) \(.message)"' <<<"$output"
+	[[ $output == "0 Operation timed out after "*" (gave up after 2 attempts)" ]]
+	llm -p '{text}' <<<'{"text":"[[slow:300]]"}'
+	assert_success
+	assert_output '{"text":"[[slow:300]]","llm":"echo: [[slow:300]]"}'
+}
+
+@test "a server that is not there fails each sample with status 0" {
+	llm_start
+	llm_stop
+	llm -p '{text}' --retries 1 <<<'{"text":"a"}'
+	assert_status 1
+	run jq -r '.llm_error | "\(.status) \(.message)"' <<<"$output"
+	[[ $output == "0 Failed to connect to 127.0.0.1 port $LLM_PORT"*"(gave up after 2 attempts)" ]]
+}
+
+# ---- order, throughput, limits ----
+
+@test "output order is input order under random latencies" {
+	llm_start --jitter 60
+	seq 300 | sed 's/.*/{"id":&,"text":"s&"}/' >in.jsonl
+	llm -p '{text}' -j 32 in.jsonl
+	assert_success
+	assert_stderr ''
+	seq 300 | sed 's/.*/{"id":&,"text":"s&","llm":"echo: s&"}/' >want.jsonl
+	printf '%s\n' "$output" >out.jsonl
+	assert_same out.jsonl want.jsonl
+}
+
+@test "10000 samples at -j 64 against 20 ms latency are all answered" {
+	llm_start --latency 20
+	seq 10000 | sed 's/.*/{"id":&,"text":"s&"}/' >in.jsonl
+	run_out out.jsonl dm-llm -p '{text}' -j 64 in.jsonl
+	assert_success
+	assert_stderr ''
+	seq 10000 | sed 's/.*/{"id":&,"text":"s&","llm":"echo: s&"}/' >want.jsonl
+	assert_same out.jsonl want.jsonl
+	[ "$(llm_requests)" -eq 10000 ]
+}
+
+@test "--rpm spaces the requests" {
+	llm_start
+	seq 15 | sed 's/.*/{"text":"r&"}/' >in.jsonl
+	llm -p '{text}' --rpm 600 in.jsonl
+	assert_success
+	[ "$(llm_requests)" -eq 15 ]
+	# a burst of 10 (one second's worth), then 10 a second
+	run jq -r .t "$TMP/llm.log"
+	awk 'NR == 1 { a = $1 } END { exit !($1 - a >= 0.45) }' <<<"$output"
+}
+
+@test "--tpm spaces the requests by their tokens" {
+	llm_start
+	seq 6 | sed 's/.*/{"text":"w&"}/' >in.jsonl
+	llm -p '{text}' --tpm 600 -j 1 in.jsonl
+	assert_success
+	[ "$(llm_requests)" -eq 6 ]
+	# 18 tokens (1 + 2 a request) against a bucket of 10 filled at 10 a
+	# second: the last requests wait for it
+	run jq -r .t "$TMP/llm.log"
+	awk 'NR == 1 { a = $1 } END { exit !($1 - a >= 0.3) }' <<<"$output"
+}
+
+@test "x-ratelimit-remaining-requests 0 holds the next request until the reset" {
+	llm_start
+	printf '%s\n' '{"text":"[[ratelimit:400]]"}' '{"text":"b"}' >in.jsonl
+	llm -p '{text}' -j 1 in.jsonl
+	assert_success
+	run jq -r .t "$TMP/llm.log"
+	awk 'NR == 1 { a = $1 } NR == 2 { exit !($1 - a >= 0.38) }' <<<"$output"
+}
+
+# ---- cache, skip, dry run ----
+
+@test "--cache answers a rerun without a request" {
+	llm_start
+	printf '%s\n' '{"text":"a"}' '{"text":"[[fail:400]]"}' '{"text":"b"}' >in.jsonl
+	llm -p '{text}' --cache c in.jsonl
+	assert_status 1
+	printf '%s\n' "$output" >first.jsonl
+	[ "$(llm_requests)" -eq 3 ]
+	[ "$(find c -type f | wc -l)" -eq 2 ]
+	find c -type f | grep -Eq '^c/([0-9a-f]{2})/\1[0-9a-f]{62}$'
+	llm -p '{text}' --cache c --stats in.jsonl
+	assert_status 1
+	printf '%s\n' "$output" >second.jsonl
+	assert_same second.jsonl first.jsonl
+	# only the failed sample is asked again
+	[ "$(llm_requests)" -eq 4 ]
+	[ "$(sed -n 2p <<<"$stderr")" = 'dm-llm: 3 samples: 2 answered (2 from the cache), 0 skipped, 1 failed' ]
+	# another model is another key
+	DM_LLM_MODEL=other llm -p '{text}' --cache c <<<'{"text":"a"}'
+	[ "$(llm_requests)" -eq 5 ]
+}
+
+@test "two runs can share a cache at the same time" {
+	llm_start --jitter 20
+	seq 200 | sed 's/.*/{"text":"c&"}/' >in.jsonl
+	dm-llm -p '{text}' -j 8 --cache c in.jsonl >a.jsonl 2>a.err &
+	dm-llm -p '{text}' -j 8 --cache c in.jsonl >b.jsonl 2>b.err
+	wait $!
+	assert_same a.jsonl b.jsonl
+	[ "$(find c -type f | wc -l)" -eq 200 ]
+	[ ! -s a.err ] && [ ! -s b.err ]
+	n=$(llm_requests)
+	llm -p '{text}' --cache c in.jsonl
+	assert_success
+	[ "$(llm_requests)" -eq "$n" ]
+	printf '%s\n' "$output" >c.jsonl
+	assert_same c.jsonl a.jsonl
+}
+
+@test "--skip-existing passes samples that have the field through" {
+	llm_start
+	printf '%s\n' '{"text":"a","llm":"done"}' '{"text":"b"}' '{ "text" : "c", "llm" : null }' >in.jsonl
+	llm -p '{text}' --skip-existing in.jsonl
+	assert_success
+	assert_output $'{"text":"a","llm":"done"}\n{"text":"b","llm":"echo: b"}\n{ "text" : "c", "llm" : null }'
+	[ "$(llm_requests)" -eq 1 ]
+}
+
+@test "--dry-run prints the requests and sends nothing" {
+	llm_start
+	printf '%s\n' '{"text":"a"}' '{"text":"b","llm":"x"}' >in.jsonl
+	llm -p 'Q: {text}' --max-tokens 5 --dry-run --skip-existing in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output "{\"url\":\"$DM_LLM_BASE_URL/chat/completions\",\"model\":\"test-model\",\"messages\":[{\"role\":\"user\",\"content\":\"Q: a\"}],\"max_tokens\":5}"
+	[ "$(llm_requests)" -eq 0 ]
+	# what the cache answers is not asked for
+	printf '%s\n' '{"text":"c"}' >>in.jsonl
+	llm -p 'Q: {text}' --cache c <<<'{"text":"c"}'
+	[ "$(llm_requests)" -eq 1 ]
+	llm -p 'Q: {text}' --dry-run --cache c in.jsonl
+	assert_success
+	[ "$(jq -r '.messages[0].content' <<<"$output" | tr '\n' ,)" = 'Q: a,Q: b,' ]
+}
+
+# ---- the key ----
+
+@test "the API key is sent, and never written anywhere" {
+	llm_start
+	printf '%s\n' '{"text":"a"}' '{"text":"[[fail:401:echo-key]]"}' '{"text":"[[fail:503]]"}' >in.jsonl
+	llm -p '{text}' --cache c --retries 1 --stats --progress in.jsonl
+	assert_status 1
+	printf '%s\n%s\n' "$output" "$stderr" >all.txt
+	grep -c 'Incorrect API key provided: \*\*\*' all.txt
+	llm -p '{text}' --cache c --retries 0 --rejects rej.jsonl in.jsonl
+	printf '%s\n%s\n' "$output" "$stderr" >>all.txt
+	llm -p '{text}' --dry-run in.jsonl
+	printf '%s\n%s\n' "$output" "$stderr" >>all.txt
+	[ "$(jq -r .auth "$TMP/llm.log" | sort -u)" = ok ]
+	! grep -r -F "$LLM_KEY" all.txt rej.jsonl c "$TMP/llm.log"
+	! grep -r -F "${LLM_KEY#sk-}" all.txt rej.jsonl c
+}
+
+@test "the key comes from --api-key-file or OPENAI_API_KEY, never the command line" {
+	llm_start
+	printf '%s\n' "$LLM_KEY" >key
+	unset DM_LLM_API_KEY
+	llm -p '{text}' <<<'{"text":"a"}'
+	OPENAI_API_KEY=$LLM_KEY llm -p '{text}' <<<'{"text":"a"}'
+	llm -p '{text}' --api-key-file key <<<'{"text":"a"}'
+	assert_success
+	[ "$(jq -r .auth "$TMP/llm.log" | tr '\n' ' ')" = 'absent ok ok ' ]
+	llm -p '{text}' --api-key=sk-visible <<<'{"text":"a"}'
+	assert_status 2
+	[[ $stderr != *sk-visible* ]]
+	[ "$(sed -n 1p <<<"$stderr")" = 'dm-llm: --api-key: the key is never taken from the command line; use --api-key-file FILE or DM_LLM_API_KEY' ]
+}
+
+# ---- options and messages ----
+
+@test "without a model dm-llm is a usage error" {
+	unset DM_LLM_MODEL
+	run_split dm-llm -p x </dev/null
+	assert_status 2
+	[ "$(sed -n 1p <<<"$stderr")" = 'dm-llm: no model: give -m MODEL or set DM_LLM_MODEL' ]
+	run_split dm-llm -m m </dev/null
+	assert_status 2
+	[ "$(sed -n 1p <<<"$stderr")" = 'dm-llm: missing -p TEXT|@FILE' ]
+	run_split dm-llm -m m -p x --timeout 5x </dev/null
+	assert_status 2
+	[ "$(sed -n 1p <<<"$stderr")" = "dm-llm: --timeout: '5x' is not a time" ]
+}
+
+@test "a clean run is quiet; --stats and --progress report" {
+	llm_start
+	printf '%s\n' '{"text":"a b"}' '{"text":"c"}' >in.jsonl
+	llm -p '{text}' in.jsonl
+	assert_success
+	assert_stderr ''
+	llm -p '{text}' --stats in.jsonl
+	assert_success
+	[ "$(sed -n 1p <<<"$stderr")" = 'dm-llm: 2 samples: 2 answered, 0 skipped, 0 failed' ]
+	[[ "$(sed -n 2p <<<"$stderr")" == 'dm-llm: 2 requests in '*', 0 retries' ]]
+	[ "$(sed -n 3p <<<"$stderr")" = 'dm-llm: tokens: 3 prompt, 5 completion' ]
+	[[ "$(sed -n 4p <<<"$stderr")" == 'dm-llm: latency: p50 '*' s, p95 '*' s, p99 '*' s' ]]
+	llm -p '{text}' --progress in.jsonl
+	[[ "$(sed -n 1p <<<"$stderr")" == 'dm-llm: 2 done, 0 in flight, 0 retries, '*' req/s, '*' tokens/s'* ]]
+}
