@@ -167,7 +167,8 @@ _dm_options()
 
 # _dm_argopts PROG: the options of `PROG --help` that take a value, one
 # "OPTION VALUE" a line, VALUE the name the help gives the value
-# (-k, --key FIELD gives "-k FIELD" and "--key FIELD").
+# (-k, --key FIELD gives "-k FIELD" and "--key FIELD"; -p, --prompt
+# TEXT|@FILE gives "-p TEXT|@FILE"; --param KEY=VALUE "--param KEY=VALUE").
 _dm_argopts()
 {
 	"$1" --help 2>/dev/null | awk '/^ +-/ {
@@ -177,7 +178,7 @@ _dm_argopts()
 		n = split(col[1], opt, /, /)
 		value = ""
 		for (i = 1; i <= n; i++)
-			if (match(opt[i], /[ =][A-Z][A-Z_]*$/)) {
+			if (match(opt[i], /[ =]@?[A-Z][A-Z_]*([|=]@?[A-Z][A-Z_]*)*$/)) {
 				value = substr(opt[i], RSTART + 1)
 				opt[i] = substr(opt[i], 1, RSTART - 1)
 			}
@@ -185,6 +186,79 @@ _dm_argopts()
 			for (i = 1; i <= n; i++)
 				print opt[i], value
 	}'
+}
+
+# _dm_choices PROG: the options whose values the usage lines of
+# `PROG --help` spell out as --name=a|b, one "OPTION a b" a line
+# (--encoding-errors=replace|skip|latin1).
+_dm_choices()
+{
+	"$1" --help 2>/dev/null | sed '/^$/,$d' |
+	    grep -oE -- '--[A-Za-z][-A-Za-z0-9]*=[A-Za-z0-9_:-]+(\|[A-Za-z0-9_:-]+)+' |
+	    tr '=|' '  '
+}
+
+# _dm_sharedir PROG: the share directory that PROG reads, found as the
+# tools find it: $DM_SHAREDIR, else share/dm beside the directory of the
+# binary, symbolic links resolved (../share/dm, or ../../share/dm for
+# bin/asan/).
+_dm_sharedir()
+{
+	local prog=$1 dir d
+	if [[ -n ${DM_SHAREDIR-} ]]; then
+		printf '%s\n' "$DM_SHAREDIR"
+		return
+	fi
+	[[ $prog == */* ]] || prog=$(type -P -- "$prog") || return
+	prog=$(readlink -f -- "$prog") || return
+	dir=${prog%/*}
+	for d in "$dir/../share/dm" "$dir/../../share/dm"; do
+		if [[ -d $d ]]; then
+			printf '%s\n' "$d"
+			return
+		fi
+	done
+	return 1
+}
+
+# _dm_prompts PROG: the prompt templates of the share directory, by the
+# name that @NAME takes (prompts/NAME.txt).
+_dm_prompts()
+{
+	local dir f
+	dir=$(_dm_sharedir "$1") || return
+	for f in "$dir"/prompts/*.txt; do
+		[[ -f $f ]] || continue
+		f=${f##*/}
+		printf '%s\n' "${f%.txt}"
+	done
+}
+
+# _dm_template PROG CUR: completes the value of a TEXT|@FILE option
+# (dm-llm's -p and --system): after '@', the prompt templates of the share
+# directory and the files (a folder with its '/'); nothing for a template
+# being typed.
+_dm_template()
+{
+	local prog=$1 cur=$2 f
+	local IFS=$'\n'
+	local -a found
+	[[ $cur == @* ]] || return
+	cur=${cur#@}
+	mapfile -t found < <({
+		compgen -W "$(_dm_prompts "$prog")" -- "$cur"
+		compgen -f -- "$cur"
+	} | sort -u)
+	COMPREPLY=()
+	for f in "${found[@]}"; do
+		[[ -d $f ]] && f+=/
+		COMPREPLY+=("@$f")
+	done
+	# readline quotes what the shell would split (a space in a name)
+	compopt -o filenames 2>/dev/null
+	[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]] &&
+	    compopt -o nospace 2>/dev/null
+	return 0
 }
 
 # _dm_script PROG CUR: completes inside a script operand such as
@@ -238,7 +312,7 @@ _dm_complete_tool()
 	local -a words=()
 	local cword cur prev i w script_given=0 operands=0
 	local IFS=$'\n' lists_ops=0 takes_expr=0 opts line
-	local -A argval=()
+	local -A argval=() choice=()
 	# Readline breaks words at '=' (COMP_WORDBREAKS): join --name = value
 	# back into one word. Completions of a value then replace only the
 	# part after the '=', which is what readline holds as the word.
@@ -261,6 +335,9 @@ _dm_complete_tool()
 	while IFS=' ' read -r w line; do
 		[[ -n $w ]] && argval[$w]=$line
 	done < <(_dm_argopts "$prog")
+	while IFS=' ' read -r w line; do
+		[[ -n $w ]] && choice[$w]=$line
+	done < <(_dm_choices "$prog")
 	[[ $opts == *--list-ops* ]] && lists_ops=1
 	# dm-filter: an EXPR operand in the usage line
 	[[ $("$prog" --help 2>/dev/null | sed '/^$/,$d') == *EXPR* ]] && takes_expr=1
@@ -291,12 +368,20 @@ _dm_complete_tool()
 		[[ ${COMPREPLY[0]} == regex: ]] && compopt -o nospace 2>/dev/null
 		return ;;
 	esac
+	# a value the usage line spells out (--encoding-errors=replace|skip)
+	if [[ -n ${choice[$prev]-} ]]; then
+		mapfile -t COMPREPLY < <(compgen -W "${choice[$prev]// /$'\n'}" -- "$cur")
+		return
+	fi
 	# any other option's value: a file or a folder by the name the help
-	# gives it, else something to type
+	# gives it, a template or @FILE, else something to type
 	case ${argval[$prev]-} in
 	FILE | PATH)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		compopt -o filenames 2>/dev/null
+		return ;;
+	*@FILE)
+		_dm_template "$prog" "$cur"
 		return ;;
 	DIR)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
@@ -317,7 +402,13 @@ _dm_complete_tool()
 		mapfile -t COMPREPLY < <(compgen -W $'paragraph\nline\nsentence\nregex:' -- "${cur#*=}")
 		return ;;
 	--*=*)
+		if [[ -n ${choice[${cur%%=*}]-} ]]; then
+			mapfile -t COMPREPLY < <(compgen -W "${choice[${cur%%=*}]// /$'\n'}" -- "${cur#*=}")
+			return
+		fi
 		case ${argval[${cur%%=*}]-} in
+		*@FILE)
+			_dm_template "$prog" "${cur#*=}" ;;
 		FILE | PATH)
 			mapfile -t COMPREPLY < <(compgen -f -- "${cur#*=}")
 			compopt -o filenames 2>/dev/null ;;
@@ -390,4 +481,4 @@ _dm()
 	esac
 }
 
-complete -F _dm dm dm-filter dm-map dm-slice
+complete -F _dm dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice

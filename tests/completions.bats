@@ -172,7 +172,89 @@ stop'
 
 @test "the zsh completion names dm and its tools" {
 	run head -n 1 "$DM_REPO/completions/_dm"
-	assert_output '#compdef dm dm-filter dm-map dm-slice'
+	assert_output '#compdef dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice'
+}
+
+@test "the bash completion is registered for dm and every tool" {
+	run bash -c 'source "$1/completions/dm.bash" && complete -p | sort' x "$DM_REPO"
+	assert_success
+	assert_output 'complete -F _dm dm
+complete -F _dm dm-filter
+complete -F _dm dm-llm
+complete -F _dm dm-map
+complete -F _dm dm-run
+complete -F _dm dm-scan
+complete -F _dm dm-slice'
+}
+
+@test "dm-scan completes the values of --encoding-errors from its usage" {
+	run complete_words dm-scan --encoding-errors ''
+	assert_success
+	assert_output 'latin1
+replace
+skip'
+	run complete_words dm-scan --encoding-errors=l
+	assert_output latin1
+	run complete_words dm scan --encoding-errors = s
+	assert_output skip
+	run complete_words dm-scan --on-error ''
+	assert_output 'skip
+stop'
+}
+
+@test "dm-scan completes files and folders as operands and after --from" {
+	mkdir corpus
+	touch corpus.tar.gz list.txt
+	run complete_words dm-scan cor
+	assert_success
+	assert_output 'corpus
+corpus.tar.gz'
+	run complete_words dm-scan --no-text corpus cor
+	assert_output 'corpus
+corpus.tar.gz'
+	run complete_words dm-scan --from li
+	assert_output list.txt
+	run complete_words dm-scan --include ''
+	assert_output ''
+}
+
+@test "dm-llm completes the shipped prompt templates and files after @" {
+	touch summary.md
+	mkdir prompts-mine
+	run complete_words dm-llm -p @su
+	assert_success
+	assert_output '@summary
+@summary.md'
+	run complete_words dm-llm --system @q
+	assert_output '@qa
+@quality'
+	run complete_words dm-llm --prompt=@t
+	assert_output '@tag
+@translate'
+	run complete_words dm llm -o s -p @tr
+	assert_output '@translate'
+	run complete_words dm-llm -p @prompts
+	assert_output '@prompts-mine/'
+	# a template being typed, and the words after it
+	run complete_words dm-llm -p 'Summarize: {te'
+	assert_output ''
+	run complete_words dm-llm -p @summary summ
+	assert_output summary.md
+}
+
+@test "dm-llm finds the prompt templates in DM_SHAREDIR, else beside its binary" {
+	mkdir -p share/prompts bin
+	touch share/prompts/mine.txt share/prompts/README
+	DM_SHAREDIR=$TMP/share run complete_words dm-llm -p @
+	assert_success
+	assert_output '@bin/
+@home/
+@mine
+@share/'
+	# a link to the binary: the tools resolve it, so does the completion
+	ln -s "$DM_BINDIR/dm-llm" bin/dm-llm
+	DM_SHAREDIR= run complete_words "$TMP/bin/dm-llm" -p @qu
+	assert_output '@quality'
 }
 
 @test "dm-slice completes its options from --help, and the values of --unit and --by" {
