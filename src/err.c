@@ -115,8 +115,18 @@ void
 dm_badopt(const char *usage, int c, char **argv)
 {
 	char shortopt[3] = { '-', (char)optopt, '\0' };
-	const char *opt = optopt ? shortopt : argv[optind - 1];
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	const char *opt = shortopt;
+	int n;
 
+	/* A long option is named as typed, without its value: optopt holds
+	 * its code then, which is no character for a long-only option. */
+	if (strncmp(arg, "--", 2) == 0 || !optopt) {
+		n = (int)strcspn(arg, "=");
+		if (c == ':')
+			dm_usage_die(usage, "option '%.*s' needs a value", n, arg);
+		dm_usage_die(usage, "unknown option '%.*s'", n, arg);
+	}
 	if (c == ':')
 		dm_usage_die(usage, "option '%s' needs a value", opt);
 	dm_usage_die(usage, "unknown option '%s'", opt);

@@ -117,6 +117,23 @@ numbered() {
 	done
 }
 
+@test "an option without its value is named as typed, long or short" {
+	for t in "${TOOLS[@]}"; do
+		usage=$(usage_of "$t")
+		run_split "$t" --rejects </dev/null
+		assert_status 2
+		assert_stderr "$t: option '--rejects' needs a value"$'\n'"$usage"
+		run_split "$t" -k </dev/null
+		assert_status 2
+		assert_stderr "$t: option '-k' needs a value"$'\n'"$usage"
+	done
+	# a long option that has no short form
+	usage=$(usage_of dm-scan)
+	run_split dm-scan --encoding-errors </dev/null
+	assert_status 2
+	assert_stderr "dm-scan: option '--encoding-errors' needs a value"$'\n'"$usage"
+}
+
 @test "an unknown short option bundled with others is named itself" {
 	for t in "${TOOLS[@]}"; do
 		tool_cmd "$t" || :
