@@ -162,7 +162,11 @@ dm_archive_sniff(const void *head, size_t n)
 	    (n >= 4 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' && p[3] <= '9') ||
 	    (n >= 6 && memcmp(p, "\xFD" "7zXZ\0", 6) == 0) ||
 	    (n >= 4 && memcmp(p, "\x28\xB5\x2F\xFD", 4) == 0) ||
-	    (n >= 4 && memcmp(p, "\x04\x22\x4D\x18", 4) == 0))
+	    (n >= 4 && memcmp(p, "\x04\x22\x4D\x18", 4) == 0) ||
+	    /* lzma's "alone" format with the usual properties byte, and
+	     * compress(1); neither can begin a text file */
+	    (n >= 13 && p[0] == 0x5D && p[1] == 0 && p[2] == 0) ||
+	    (n >= 3 && p[0] == 0x1F && p[1] == 0x9D))
 		return DM_SNIFF_COMPRESSED;
 	if ((n >= 4 && (memcmp(p, "PK\3\4", 4) == 0 ||
 	    memcmp(p, "PK\5\6", 4) == 0 || memcmp(p, "PK\7\10", 4) == 0)) ||

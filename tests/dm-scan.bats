@@ -196,19 +196,20 @@ EOF
 
 # ---- archives ----
 
-@test "reads tar (gz, bz2, xz, zst, lz4), zip, 7z, cpio, ar and iso9660 archives" {
+@test "reads tar (gz, bz2, xz, lzma, zst, lz4), zip, 7z, cpio, ar and iso9660 archives" {
 	members
 	tar -cf a.tar -C m dir two.md
 	gzip -k a.tar
 	bzip2 -k a.tar
 	xz -k a.tar
+	xz --format=lzma -k a.tar
 	zstd -q -k a.tar
 	lz4 -q a.tar a.tar.lz4
 	(cd m && zip -q -r ../a.zip dir two.md)
 	bsdtar --format 7zip -cf a.7z -C m dir two.md
 	(cd m && find dir two.md | cpio -o -H newc --quiet >../a.cpio)
 	bsdtar --format iso9660 -cf a.iso -C m dir two.md
-	for f in a.tar a.tar.gz a.tar.bz2 a.tar.xz a.tar.zst a.tar.lz4 a.zip a.7z a.cpio a.iso; do
+	for f in a.tar a.tar.gz a.tar.bz2 a.tar.xz a.tar.lzma a.tar.zst a.tar.lz4 a.zip a.7z a.cpio a.iso; do
 		run_split noid dm-scan "$f"
 		assert_success
 		assert_stderr ''
