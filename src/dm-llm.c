@@ -244,6 +244,8 @@ textarg(const char *arg)
 	if (arg[0] != '@')
 		return dm_xstrdup(arg);
 	arg++;
+	if (*arg == '\0')
+		dm_die("'@' without a file or prompt name after it");
 	if (access(arg, F_OK) != 0 && strchr(arg, '/') == NULL) {
 		dm_buf_addf(&path, "%s/prompts/%s", dm_sharedir(), arg);
 		if (access(path.buf, F_OK) != 0)

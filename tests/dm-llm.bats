@@ -99,6 +99,9 @@ body() {
 	run_split dm-llm -m m --dry-run -p @nosuch <<<'{"text":"x"}'
 	assert_status 2
 	assert_stderr 'dm-llm: nosuch: No such file or directory'
+	run_split dm-llm -m m --dry-run -p @ <<<'{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-llm: '@' without a file or prompt name after it"
 }
 
 @test "every shared prompt is a valid template documented in the README" {
