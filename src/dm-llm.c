@@ -614,7 +614,7 @@ ratelimits(const struct dm_http_resp *r, struct dm_buf *tmp)
 		snprintf(name, sizeof name, "x-ratelimit-reset-%s", kind[i]);
 		v = dm_http_header(r, name, tmp);
 		d = v ? dm_duration(v) : -1;
-		if (d < 0)
+		if (d < 0 || d > DM_LLM_MAXWAIT)
 			d = 1;
 		if (now() + d > hold)
 			hold = now() + d;

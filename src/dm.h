@@ -760,7 +760,8 @@ int	 dm_tmpl_uses(const struct dm_tmpl *, const char *path);
 void	 dm_tmpl_free(struct dm_tmpl *);
 
 /* The answer of a chat completion. Token counts are -1 when the server
- * did not report them. */
+ * did not report them (or reported a count above DM_LLM_MAXTOKENS). */
+#define DM_LLM_MAXTOKENS	1000000000000LL
 struct dm_llm_answer {
 	struct dm_buf	 text;
 	char		 finish[32];	/* finish_reason, "" when absent */
@@ -783,9 +784,12 @@ json_t	*dm_llm_json(const char *s, size_t n, struct dm_buf *err);
 /* "1.5s", "250ms", "2m", "1h", "6m0s" or a number of seconds: the
  * seconds, or -1 when s is not a time. */
 double	 dm_duration(const char *s);
+/* The longest wait a server may ask for, in seconds: a longer one is
+ * garbage, taken as no wait given. */
+#define DM_LLM_MAXWAIT		86400.0
 /* The wait asked for by the Retry-After value ra (seconds or an HTTP
  * date) or retry-after-ms value ms (either NULL when absent), in seconds;
- * -1 when there is none. */
+ * -1 when there is none, or it is longer than DM_LLM_MAXWAIT. */
 double	 dm_llm_retry_after(const char *ra, const char *ms);
 /* The cache file of a request: DIR/ab/abcdef..., the SHA-256 of base URL,
  * model and body. */

@@ -207,7 +207,12 @@ intof(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
 
-	return json_is_integer(v) ? (long long)json_integer_value(v) : -1;
+	/* a count past any real request is no count, and its sums would
+	 * overflow */
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > DM_LLM_MAXTOKENS)
+		return -1;
+	return (long long)json_integer_value(v);
 }
 
 int
@@ -225,7 +230,8 @@ dm_llm_answer(const char *body, size_t n, int keep_reasoning,
 		dm_buf_addf(err, "the server's answer is not JSON: %s", je.text);
 		return -1;
 	}
-	if (json_object_get(root, "error") != NULL) {
+	if (json_object_get(root, "error") != NULL &&
+	    !json_is_null(json_object_get(root, "error"))) {
 		dm_buf_adds(err, "the server answered with an error: ");
 		dm_llm_error(body, n, err);
 		goto fail;
@@ -394,17 +400,18 @@ dm_llm_retry_after(const char *ra, const char *ms)
 
 	if (ms) {
 		d = strtod(ms, &end);
-		if (end != ms && d >= 0 && isfinite(d))
+		if (end != ms && d >= 0 && d / 1000 <= DM_LLM_MAXWAIT)
 			return d / 1000;
 	}
 	if (ra) {
 		d = strtod(ra, &end);
-		if (end != ra && *end == '\0' && d >= 0 && isfinite(d))
+		if (end != ra && *end == '\0' && d >= 0 && d <= DM_LLM_MAXWAIT)
 			return d;
 		memset(&tm, 0, sizeof tm);
 		if (strptime(ra, "%a, %d %b %Y %H:%M:%S GMT", &tm) != NULL) {
 			d = difftime(timegm(&tm), time(NULL));
-			return d > 0 ? d : 0;
+			if (d <= DM_LLM_MAXWAIT)
+				return d > 0 ? d : 0;
 		}
 	}
 	return -1;

@@ -450,7 +450,9 @@ leaf(struct dm_buf *data, const char *name, const struct dm_loadopt *o,
 	return 0;
 }
 
-/* Finds member path[0..] (up to the next "!/") in a, then goes on. */
+/* Finds in a the member that path names, the whole of it or up to a "!/"
+ * (a member's name may hold "!/" too: the first that fits is taken), then
+ * goes on into it. */
 static int
 member(struct archive *a, const char *path, const char *name,
     const struct dm_loadopt *o, struct dm_buf *text, const char **enc,
@@ -482,7 +484,12 @@ member(struct archive *a, const char *path, const char *name,
 			continue;
 		dm_buf_reset(&got);
 		dm_member_name(mn, &got);
-		if (strcmp(got.buf, want.buf) != 0)
+		if (strcmp(got.buf, path) == 0)
+			rest = NULL;
+		else if (strncmp(got.buf, path, got.len) == 0 &&
+		    strncmp(path + got.len, "!/", 2) == 0)
+			rest = path + got.len;
+		else
 			continue;
 		r = slurp(-1, a, &data, o->maxsize, name, err);
 		if (r < 0)

@@ -780,7 +780,8 @@ walk(struct dm_scan *sc, struct dm_buf *path, size_t rel, struct up *up)
 		names[n++] = dm_xstrdup(d->d_name);
 	}
 	closedir(dp);
-	qsort(names, n, sizeof *names, cmpname);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmpname);
 	for (i = 0; i < n; i++) {
 		if (!sc->stop && !dm_interrupted) {
 			if (keep > 0 && path->buf[keep - 1] != '/')

@@ -289,6 +289,33 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	awk 'NR == 5 { a = $1 } NR == 6 { d = $1 - a; exit !(d < 5) }' <<<"$output"
 }
 
+@test "a Retry-After or rate limit reset longer than a day is ignored, not waited for" {
+	llm_start
+	printf '%s\n' '{"text":"[[fail:503x1:retry-after=99999999999]]"}' \
+	    '{"text":"[[fail:429x1:retry-after-ms=1e300]]"}' \
+	    '{"text":"[[ratelimit:1e300]]"}' '{"text":"after"}' >in.jsonl
+	run_split timeout 20 dm-llm --retry-base 10ms -j 1 -p '{text}' in.jsonl
+	assert_success
+	assert_output <<-'EOF'
+	{"text":"[[fail:503x1:retry-after=99999999999]]","llm":"echo: [[fail:503x1:retry-after=99999999999]]"}
+	{"text":"[[fail:429x1:retry-after-ms=1e300]]","llm":"echo: [[fail:429x1:retry-after-ms=1e300]]"}
+	{"text":"[[ratelimit:1e300]]","llm":"echo: [[ratelimit:1e300]]"}
+	{"text":"after","llm":"echo: after"}
+	EOF
+}
+
+@test "an answer with \"error\": null is an answer; absurd token counts are no counts" {
+	llm_start
+	printf '%s\n' '{"text":"[[errornull]]"}' '{"text":"[[usage:9223372036854775807]]"}' >in.jsonl
+	llm -p '{text}' --usage in.jsonl
+	assert_success
+	assert_output <<-'EOF'
+	{"text":"[[errornull]]","llm":"echo: [[errornull]]","llm_usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}
+	{"text":"[[usage:9223372036854775807]]","llm":"echo: [[usage:9223372036854775807]]","llm_usage":null}
+	EOF
+	[ "$(llm_requests)" -eq 2 ]
+}
+
 @test "a request that times out is retried, then fails with status 0" {
 	llm_start
 	llm -p '{text}' --timeout 200ms --retries 1 <<<'{"text":"[[slow:3000]]"}'

@@ -176,6 +176,14 @@ EOF
 	assert_output "{\"path\":\"l/d/f.txt\",\"id\":\"22f7bd2134ea4c03\",\"size\":2,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"f\n\"}"
 }
 
+@test "an empty folder, alone or inside another, gives nothing and status 0" {
+	mkdir -p e/sub
+	run_split dm-scan e e/sub
+	assert_success
+	assert_stderr ''
+	assert_output ''
+}
+
 @test "--follow follows links, reports a loop once and goes on" {
 	mkdir -p l/d
 	printf 'f\n' >l/d/f.txt

@@ -34,6 +34,9 @@ the request is answered as usual:
   [[think]]                       content "<think>hmm</think>\\n\\n" + answer
   [[ratelimit:MS]]                x-ratelimit-remaining-requests: 0 and
                                   x-ratelimit-reset-requests: MSms
+  [[usage:N]]                     prompt_tokens, completion_tokens and
+                                  total_tokens N
+  [[errornull]]                   the answer also has "error": null
 --latency adds MS to every answer, --jitter a further 0..MS derived from a
 hash of the message (deterministic). --key KEY is the expected API key.
 
@@ -228,14 +231,21 @@ class Server:
         if "ratelimit" in trig:
             extra = [("x-ratelimit-remaining-requests", "0"),
                      ("x-ratelimit-reset-requests", trig["ratelimit"] + "ms")]
+        if "usage" in trig:
+            ptok = ctok = int(trig["usage"])
         slow = int(trig["slow"]) if "slow" in trig else 0
-        await self.send(writer, 200, {
+        obj = {
             "id": "chatcmpl-%d" % count, "object": "chat.completion",
             "created": 0, "model": req.get("model"),
             "choices": [{"index": 0, "message": message,
                          "finish_reason": "stop"}],
             "usage": {"prompt_tokens": ptok, "completion_tokens": ctok,
-                      "total_tokens": ptok + ctok}}, extra, slow=slow)
+                      "total_tokens": ptok + ctok}}
+        if "usage" in trig:
+            obj["usage"]["total_tokens"] = ptok
+        if "errornull" in trig:
+            obj["error"] = None
+        await self.send(writer, 200, obj, extra, slow=slow)
         return True
 
 

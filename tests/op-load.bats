@@ -42,6 +42,21 @@ OUT
 	[ "$(wc -l <full)" -eq 10 ]
 }
 
+@test "a member whose name holds '!/' is found, nested too" {
+	mkdir -p 'src/x!' n
+	printf 'inner\n' >'src/x!/b.txt'
+	tar -cf 'n/y!.tar' -C src 'x!/b.txt'
+	tar -cf n.tar -C n 'y!.tar'
+	printf '%s\n' '{"path":"n/y!.tar!/x!/b.txt"}' '{"path":"n.tar!/y!.tar!/x!/b.txt"}' >in.jsonl
+	run_split dm-map load in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output <<'OUT'
+{"path":"n/y!.tar!/x!/b.txt","encoding":"utf-8","text":"inner\n"}
+{"path":"n.tar!/y!.tar!/x!/b.txt","encoding":"utf-8","text":"inner\n"}
+OUT
+}
+
 @test "a path that is not UTF-8 is read from path_base64" {
 	printf 'x\n' >"$(printf 'bad\xff.txt')"
 	run_split dm-map load <<<'{"path":"bad\ufffd.txt","path_base64":"YmFk/y50eHQ="}'
