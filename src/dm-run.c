@@ -1,10 +1,243 @@
-/* dm-run.c - placeholder until the tool is written */
+/* dm-run.c - run a command on blocks of the input in parallel, merge outputs */
+#include <sys/file.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "dm.h"
+
+static const char usage[] =
+    "usage: dm-run [-hV] [-j N] [--block SIZE | --lines N | --files] [--unordered]\n"
+    "              [--retries N] [--timeout DURATION] [--halt MODE]\n"
+    "              [--joblog FILE] [--output-dir DIR [--resume]] [--buffer SIZE]\n"
+    "              [--progress] [--lock FILE [--lock-wait]] [--] COMMAND [FILE...]";
+
+static const char help[] =
+    "Cut the input into blocks of whole lines, run COMMAND (with /bin/sh -c)\n"
+    "on each block in parallel, and merge the outputs in input order.\n"
+    "\n"
+    "      --block SIZE         bytes a block, suffixes K M G (default: 8M)\n"
+    "      --buffer SIZE        memory for outputs held for their turn, beyond\n"
+    "                           which they go to temporary files (default: 64M)\n"
+    "      --files              run COMMAND once per input line, {} replaced by\n"
+    "                           the line, shell-quoted; its stdin is /dev/null\n"
+    "      --halt MODE          never (default), first-failure, now-failure,\n"
+    "                           first-success\n"
+    "  -h, --help               show this help and exit\n"
+    "  -j, --jobs N             jobs at a time (default: the number of CPUs)\n"
+    "      --joblog FILE        append a line per attempt to FILE\n"
+    "      --lines N            N lines a block instead of --block\n"
+    "      --lock FILE          exit 2 when another run holds FILE's lock\n"
+    "      --lock-wait          wait for the lock instead\n"
+    "      --output-dir DIR     write each block's output to DIR/part-NNNNNN.jsonl\n"
+    "      --progress           show jobs, MB/s and ETA on stderr\n"
+    "      --resume             with --output-dir: skip the blocks already done\n"
+    "      --retries N          run a failed job again up to N times (default: 2)\n"
+    "      --timeout DURATION   kill a job running longer (30, 30s, 500ms, 5m, 1h)\n"
+    "      --unordered          write outputs as jobs finish\n"
+    "  -V, --version            show the version and exit\n"
+    "\n"
+    "A job that exits 0 or 1 succeeded (1: it rejected samples); 2 or more, or a\n"
+    "signal, is a failure. Each job has DM_JOB and DM_SLOT in its environment.\n";
+
+enum {
+	OPT_BLOCK = DM_OPT_TOOL_BASE, OPT_BUFFER, OPT_FILES, OPT_HALT,
+	OPT_JOBLOG, OPT_LINES, OPT_LOCK, OPT_LOCK_WAIT, OPT_OUTPUT_DIR,
+	OPT_PROGRESS, OPT_RESUME, OPT_RETRIES, OPT_TIMEOUT, OPT_UNORDERED
+};
+
+static const struct option longopts[] = {
+	{ "block", required_argument, NULL, OPT_BLOCK },
+	{ "buffer", required_argument, NULL, OPT_BUFFER },
+	{ "files", no_argument, NULL, OPT_FILES },
+	{ "halt", required_argument, NULL, OPT_HALT },
+	{ "help", no_argument, NULL, 'h' },
+	{ "joblog", required_argument, NULL, OPT_JOBLOG },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "lines", required_argument, NULL, OPT_LINES },
+	{ "lock", required_argument, NULL, OPT_LOCK },
+	{ "lock-wait", no_argument, NULL, OPT_LOCK_WAIT },
+	{ "output-dir", required_argument, NULL, OPT_OUTPUT_DIR },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "resume", no_argument, NULL, OPT_RESUME },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "unordered", no_argument, NULL, OPT_UNORDERED },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* 30, 30s, 500ms, 5m, 1h: seconds. */
+static double
+duration(const char *s)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno || !(v > 0) || isinf(v))
+		goto bad;
+	if (strcmp(end, "ms") == 0)
+		v /= 1000;
+	else if (strcmp(end, "m") == 0)
+		v *= 60;
+	else if (strcmp(end, "h") == 0)
+		v *= 3600;
+	else if (*end != '\0' && strcmp(end, "s") != 0)
+		goto bad;
+	return v;
+bad:
+	dm_usage_die(usage, "--timeout: '%s' is not a duration", s);
+}
+
+static enum dm_halt
+haltmode(const char *s)
+{
+	static const char *const names[] = { "never", "first-failure",
+	    "now-failure", "first-success" };
+	const char *near;
+	size_t i;
+
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(s, names[i]) == 0)
+			return (enum dm_halt)i;
+	near = dm_suggest(s, names, sizeof names / sizeof names[0]);
+	if (near)
+		dm_usage_die(usage, "--halt: unknown mode '%s' (did you mean "
+		    "'%s'?)", s, near);
+	dm_usage_die(usage, "--halt: unknown mode '%s'", s);
+}
+
+/* Two runs of one cron job never overlap: the second gives up (or waits). */
+static void
+lock(const char *path, int wait)
+{
+	int fd;
+
+	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666)) < 0)
+		dm_die("%s: %s", path, strerror(errno));
+	while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+		if (errno == EWOULDBLOCK)
+			dm_die("%s: locked by another run", path);
+		if (errno != EINTR)
+			dm_die("%s: %s", path, strerror(errno));
+		if (dm_interrupted)
+			exit(dm_exit(DM_EXIT_ERROR));
+	}
+	/* held until exit; the descriptor is not passed to the jobs */
+}
 
 int
 main(int argc, char *argv[])
 {
-	(void)argc;
+	struct dm_runopts o;
+	const char *lockfile = NULL;
+	long cpus;
+	int c, lockwait = 0, blockset = 0, fd;
+
 	dm_init(argv[0]);
-	dm_die("not built yet");
+	/* The jobs' pipes must never land on 0, 1 or 2. */
+	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
+		;
+	if (fd > 2)
+		close(fd);
+	memset(&o, 0, sizeof o);
+	cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	o.jobs = cpus > 0 ? (int)cpus : 1;
+	o.block = 8 * 1024 * 1024;
+	o.retries = 2;
+	o.buffer = 64 * 1024 * 1024;
+	opterr = 0;
+	/* "+": options end at COMMAND, so its own options stay its own. */
+	while ((c = getopt_long(argc, argv, "+:hj:V", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_BLOCK:
+			o.block = (size_t)dm_strtosize(optarg, "--block", usage);
+			if (o.block == 0)
+				dm_usage_die(usage, "--block: '%s' is too small",
+				    optarg);
+			blockset = 1;
+			break;
+		case OPT_BUFFER:
+			o.buffer = (size_t)dm_strtosize(optarg, "--buffer", usage);
+			break;
+		case OPT_FILES:
+			o.files = 1;
+			break;
+		case OPT_HALT:
+			o.halt = haltmode(optarg);
+			break;
+		case 'h':
+			printf("%s\n\n%s", usage, help);
+			return dm_exit(DM_EXIT_OK);
+		case 'j':
+			o.jobs = (int)dm_strtonum(optarg, 1, 4096, "-j", usage);
+			break;
+		case OPT_JOBLOG:
+			o.joblog = optarg;
+			break;
+		case OPT_LINES:
+			o.lines = (unsigned long long)dm_strtonum(optarg, 1,
+			    1000000000000LL, "--lines", usage);
+			break;
+		case OPT_LOCK:
+			lockfile = optarg;
+			break;
+		case OPT_LOCK_WAIT:
+			lockwait = 1;
+			break;
+		case OPT_OUTPUT_DIR:
+			o.outdir = optarg;
+			break;
+		case OPT_PROGRESS:
+			o.progress = 1;
+			break;
+		case OPT_RESUME:
+			o.resume = 1;
+			break;
+		case OPT_RETRIES:
+			o.retries = (int)dm_strtonum(optarg, 0, 1000000,
+			    "--retries", usage);
+			break;
+		case OPT_TIMEOUT:
+			o.timeout = duration(optarg);
+			break;
+		case OPT_UNORDERED:
+			o.unordered = 1;
+			break;
+		case 'V':
+			printf("dm-run (dm) %s\n", DM_VERSION);
+			return dm_exit(DM_EXIT_OK);
+		default:
+			dm_badopt(usage, c, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (argc == 0)
+		dm_usage_die(usage, "missing COMMAND");
+	if (*argv[0] == '\0')
+		dm_usage_die(usage, "COMMAND is empty");
+	o.command = argv[0];
+	argc--;
+	argv++;
+	if (blockset + (o.lines > 0) + o.files > 1)
+		dm_usage_die(usage, "--block, --lines and --files exclude "
+		    "each other");
+	if (o.resume && o.outdir == NULL)
+		dm_usage_die(usage, "--resume needs --output-dir");
+	if (lockwait && lockfile == NULL)
+		dm_usage_die(usage, "--lock-wait needs --lock");
+
+	if (lockfile)
+		lock(lockfile, lockwait);
+	return dm_exit(dm_run(&o, argc, argv));
 }

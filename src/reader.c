@@ -314,6 +314,54 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 	}
 }
 
+/* dm-run's blocks must be the input's exact bytes (blank lines, CRs and
+ * a last line without a newline included), so it reads them here: the bytes
+ * sniffed by opennext first, then straight into the caller's buffer. */
+size_t
+dm_reader_read(struct dm_reader *r, char *buf, size_t n)
+{
+	ssize_t got;
+	size_t k;
+
+	for (;;) {
+		if (dm_interrupted || n == 0)
+			return 0;
+		if (r->fd < 0 && opennext(r) < 0)
+			return 0;
+		if (r->start < r->end) {
+			k = r->end - r->start < n ? r->end - r->start : n;
+			memcpy(buf, r->buf + r->start, k);
+			r->start += k;
+			r->nbytes += k;
+			return k;
+		}
+		if (r->eof) {
+			closecur(r);
+			continue;
+		}
+		for (;;) {
+			if (r->ar)
+				got = archive_read_data(r->ar, buf, n);
+			else
+				got = read(r->fd, buf, n);
+			if (got >= 0 || r->ar || errno != EINTR || dm_interrupted)
+				break;
+		}
+		if (got > 0) {
+			r->nbytes += (size_t)got;
+			return (size_t)got;
+		}
+		if (got < 0 && !dm_interrupted) {
+			if (r->ar)
+				dm_warn("%s: %s", r->name, arerr(r->ar));
+			else
+				dm_warnx_errno("%s", r->name);
+			r->nerrors++;
+		}
+		closecur(r);
+	}
+}
+
 void
 dm_reader_free(struct dm_reader *r)
 {

@@ -1,0 +1,1138 @@
+/* run.c - dm-run's scheduler: blocks as jobs on slots, one event loop */
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dm.h"
+
+extern char **environ;
+
+#define GRACE		2.0	/* seconds between SIGTERM and SIGKILL */
+#define TAILN		5	/* stderr lines kept for the failure message */
+#define TAILMAX		400	/* bytes kept of each of them */
+
+/*
+ * A host runs jobs on its slots. Here there is only this machine (":");
+ * an ssh host adds its name, user, port and connection, and its slots run
+ * the same jobs through the same event loop: only attempt_argv and
+ * classify know what kind of host a slot belongs to.
+ */
+struct host {
+	const char	*name;
+	int		 nslots;
+};
+
+struct slot {
+	struct host	*host;
+	int		 id;		/* 1-based: DM_SLOT */
+	struct job	*job;		/* the attempt running here, or NULL */
+};
+
+enum jstate {
+	J_QUEUED,	/* waiting for a slot (new, or to be retried) */
+	J_RUNNING,
+	J_DONE,		/* succeeded; output held until its turn */
+	J_DROPPED	/* failed for good, or cancelled by a halt */
+};
+
+/* What an attempt came to (classify). An ssh host adds "host failure",
+ * which moves the job elsewhere without using up a retry. */
+enum outcome { O_OK, O_REJECTS, O_FAILED };
+
+struct job {
+	unsigned long long seq;		/* 1-based: DM_JOB, part number */
+	unsigned long long off, len;	/* input byte range */
+	uint64_t	 hash;		/* of the input bytes, for --output-dir */
+	char		*in;		/* the block; files mode: the line */
+	size_t		 inlen;
+	char		*cmd;		/* the command it runs */
+	int		 tries;		/* attempts started */
+	enum jstate	 state;
+	struct job	*prev, *next;	/* live jobs in input order */
+	/* the running attempt */
+	struct slot	*slot;
+	pid_t		 pid;
+	int		 fin, fout, ferr;
+	size_t		 sent;
+	int		 reaped, wstatus, timedout, killed;
+	double		 t0, wall0, deadline, killat;
+	struct dm_held	 out;
+	struct dm_buf	 errpart;	/* stderr after its last newline */
+	struct dm_buf	 tail[TAILN];	/* its last stderr lines */
+	int		 ntail;
+};
+
+struct run {
+	const struct dm_runopts *o;
+	struct host	 local;
+	struct slot	*slots;
+	int		 nslots;
+	struct dm_reader rd;
+	struct dm_cutter cut;
+	struct dm_ckpt	*ckpt;
+	struct job	*head, *tail;	/* live jobs, in input order */
+	int		 nlive, window, nrunning;
+	unsigned long long nseq;	/* blocks cut so far */
+	unsigned long long ndone, nfailed, nskipped;
+	unsigned long long bytesdone, total;
+	int		 halting;	/* stop reading and launching */
+	int		 found;		/* --halt first-success succeeded */
+	int		 rejects, failed, fatal;
+	int		 joblog;
+	char		**envp;
+	size_t		 nenv;
+	double		 start, nextprog;
+	struct pollfd	*pfd;
+	struct job	**pjob;
+	int		*pkind;
+};
+
+static int selfpipe[2] = { -1, -1 };
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double
+wallclock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+wake(void)
+{
+	int e = errno;
+	ssize_t r;
+
+	r = write(selfpipe[1], "", 1);
+	(void)r;
+	errno = e;
+}
+
+static void
+on_child(int sig)
+{
+	(void)sig;
+	wake();
+}
+
+/* As dm_init's handler (a flag, no SA_RESTART), and wakes the loop. */
+static void
+on_stop(int sig)
+{
+	dm_interrupted = sig;
+	wake();
+}
+
+static void
+nonblock(int fd)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+static void
+closefd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* ---- the job log ---- */
+
+static void
+joblog_open(struct run *R, const char *path)
+{
+	static const char hdr[] = "Seq\tHost\tSlot\tStarttime\tJobRuntime\t"
+	    "Send\tReceive\tExitval\tSignal\tCommand\n";
+	struct stat st;
+
+	R->joblog = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
+	if (R->joblog < 0 || fstat(R->joblog, &st) < 0)
+		dm_die("%s: %s", path, strerror(errno));
+	if (st.st_size == 0 && write(R->joblog, hdr, sizeof hdr - 1) < 0)
+		dm_die("%s: write error: %s", path, strerror(errno));
+}
+
+static void
+joblog_line(struct run *R, struct job *j, double runtime)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	const char *p;
+	int code = 0, sig = 0;
+
+	if (WIFEXITED(j->wstatus))
+		code = WEXITSTATUS(j->wstatus);
+	else if (WIFSIGNALED(j->wstatus))
+		sig = WTERMSIG(j->wstatus);
+	dm_buf_addf(&b, "%llu\t%s\t%d\t%.3f\t%.3f\t%zu\t%llu\t%d\t%d\t", j->seq,
+	    j->slot->host->name, j->slot->id, j->wall0, runtime, j->sent,
+	    j->out.len, code, sig);
+	for (p = j->cmd; *p; p++) {
+		if (*p == '\t')
+			dm_buf_adds(&b, "\\t");
+		else if (*p == '\n')
+			dm_buf_adds(&b, "\\n");
+		else
+			dm_buf_addc(&b, *p);
+	}
+	dm_buf_addc(&b, '\n');
+	if (write(R->joblog, b.buf, b.len) != (ssize_t)b.len) {
+		dm_warnx_errno("%s: write error", R->o->joblog);
+		R->fatal = 1;
+	}
+	dm_buf_free(&b);
+}
+
+/* ---- jobs ---- */
+
+/* Files mode: {} replaced by the line, shell-quoted; without {}, the quoted
+ * line goes after a space, as GNU parallel does. */
+static char *
+filescmd(const char *cmd, const char *line, size_t n)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	const char *p, *q;
+	char *arg = dm_xstrndup(line, n);
+	int any = 0;
+
+	for (p = cmd; (q = strstr(p, "{}")) != NULL; p = q + 2) {
+		dm_buf_add(&b, p, (size_t)(q - p));
+		dm_buf_addshell(&b, arg);
+		any = 1;
+	}
+	dm_buf_adds(&b, p);
+	if (!any) {
+		dm_buf_addc(&b, ' ');
+		dm_buf_addshell(&b, arg);
+	}
+	free(arg);
+	return dm_buf_detach(&b, NULL);
+}
+
+static void
+job_free(struct job *j)
+{
+	int i;
+
+	free(j->in);
+	free(j->cmd);
+	dm_held_clear(&j->out);
+	dm_buf_free(&j->errpart);
+	for (i = 0; i < TAILN; i++)
+		dm_buf_free(&j->tail[i]);
+	free(j);
+}
+
+static void
+unlink_job(struct run *R, struct job *j)
+{
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		R->head = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	else
+		R->tail = j->prev;
+	R->nlive--;
+	job_free(j);
+}
+
+/* Whether outputs wait for their turn in input order. */
+static int
+ordered(const struct run *R)
+{
+	return !R->o->unordered && R->ckpt == NULL &&
+	    R->o->halt != DM_HALT_FIRST_SUCCESS;
+}
+
+/* A finished or cancelled job leaves at once, unless it holds its place
+ * in the output order. */
+static void
+drop(struct run *R, struct job *j)
+{
+	j->state = J_DROPPED;
+	if (!ordered(R))
+		unlink_job(R, j);
+}
+
+/* Turns a block into a job, or skips it when --resume finds its part. */
+static void
+newjob(struct run *R, struct dm_block *b)
+{
+	const struct dm_runopts *o = R->o;
+	struct job *j;
+	size_t n = b->len;
+	int done, i;
+
+	if (o->files) {
+		while (n > 0 && (b->buf[n - 1] == '\n' || b->buf[n - 1] == '\r'))
+			n--;
+		if (n == 0) {
+			free(b->buf);
+			return;
+		}
+	}
+	j = dm_xcalloc(1, sizeof *j);
+	j->seq = ++R->nseq;
+	j->off = b->off;
+	j->len = b->len;
+	j->in = b->buf;
+	j->inlen = n;
+	j->fin = j->fout = j->ferr = -1;
+	j->out = (struct dm_held)DM_HELD_INIT;
+	dm_buf_init(&j->errpart);
+	for (i = 0; i < TAILN; i++)
+		dm_buf_init(&j->tail[i]);
+	if (R->ckpt) {
+		j->hash = dm_hash64(j->in, j->inlen);
+		done = dm_ckpt_done(R->ckpt, j->seq, j->off, j->len, j->hash);
+		if (done != 0) {
+			if (done < 0)
+				R->fatal = 1;
+			R->nskipped++;
+			R->bytesdone += j->len;
+			job_free(j);
+			return;
+		}
+	}
+	if (o->files) {
+		j->cmd = filescmd(o->command, j->in, j->inlen);
+	} else
+		j->cmd = dm_xstrdup(o->command);
+	j->state = J_QUEUED;
+	j->prev = R->tail;
+	if (R->tail)
+		R->tail->next = j;
+	else
+		R->head = j;
+	R->tail = j;
+	R->nlive++;
+}
+
+/* ---- attempts ---- */
+
+/*
+ * The argv that runs job j on slot s. On this machine: /bin/sh -c COMMAND.
+ * An ssh host builds ssh ... host 'sh -c ...' here, and nothing else in the
+ * loop changes.
+ */
+static void
+attempt_argv(const struct slot *s, const struct job *j, char *argv[4])
+{
+	(void)s;
+	argv[0] = "/bin/sh";
+	argv[1] = "-c";
+	argv[2] = j->cmd;
+	argv[3] = NULL;
+}
+
+/* What an attempt came to, from how its process ended. */
+static enum outcome
+classify(const struct slot *s, const struct job *j)
+{
+	(void)s;
+	if (j->timedout || j->killed || !WIFEXITED(j->wstatus))
+		return O_FAILED;
+	switch (WEXITSTATUS(j->wstatus)) {
+	case 0:
+		return O_OK;
+	case 1:
+		return O_REJECTS;
+	default:
+		return O_FAILED;
+	}
+}
+
+static void
+setenvp(struct run *R, const struct job *j, const struct slot *s,
+    char *jobvar, char *slotvar)
+{
+	snprintf(jobvar, 32, "DM_JOB=%llu", j->seq);
+	snprintf(slotvar, 32, "DM_SLOT=%d", s->id);
+	R->envp[R->nenv] = jobvar;
+	R->envp[R->nenv + 1] = slotvar;
+	R->envp[R->nenv + 2] = NULL;
+}
+
+static void
+pipesize(int fd)
+{
+#ifdef F_SETPIPE_SZ
+	/* Fewer, larger reads and writes; a refusal costs nothing. */
+	fcntl(fd, F_SETPIPE_SZ, 1024 * 1024);
+#else
+	(void)fd;
+#endif
+}
+
+/* Starts an attempt of j on s: its stdin the block (or /dev/null in files
+ * mode), stdout and stderr pipes to the loop, in a process group of its own
+ * so that it can be stopped whole. */
+static void
+launch(struct run *R, struct slot *s, struct job *j)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t def, none;
+	char *argv[4], jobvar[32], slotvar[32];
+	int in[2] = { -1, -1 }, out[2], err[2], e;
+
+	if ((!R->o->files && pipe2(in, O_CLOEXEC) < 0) ||
+	    pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+		dm_die("pipe: %s", strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	if (R->o->files)
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	else
+		posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+	posix_spawnattr_init(&at);
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	sigaddset(&def, SIGINT);
+	sigaddset(&def, SIGTERM);
+	sigaddset(&def, SIGCHLD);
+	sigemptyset(&none);
+	posix_spawnattr_setsigdefault(&at, &def);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	attempt_argv(s, j, argv);
+	setenvp(R, j, s, jobvar, slotvar);
+	e = posix_spawn(&j->pid, argv[0], &fa, &at, argv, R->envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (in[0] >= 0)
+		close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	if (e != 0)
+		dm_die("%s: %s", argv[0], strerror(e));
+	j->fin = in[1];
+	j->fout = out[0];
+	j->ferr = err[0];
+	if (j->fin >= 0) {
+		pipesize(j->fin);
+		nonblock(j->fin);
+	}
+	pipesize(j->fout);
+	nonblock(j->fout);
+	nonblock(j->ferr);
+	j->slot = s;
+	s->job = j;
+	j->state = J_RUNNING;
+	j->tries++;
+	j->sent = 0;
+	j->reaped = j->timedout = j->killed = 0;
+	j->ntail = 0;
+	dm_buf_reset(&j->errpart);
+	j->t0 = now();
+	j->wall0 = wallclock();
+	j->deadline = R->o->timeout > 0 ? j->t0 + R->o->timeout : 0;
+	j->killat = 0;
+	R->nrunning++;
+}
+
+/* Stops an attempt: SIGTERM to its process group, SIGKILL after GRACE. */
+static void
+stop(struct job *j, int killed)
+{
+	if (j->state != J_RUNNING || j->reaped)
+		return;
+	if (killed)
+		j->killed = 1;
+	if (j->killat == 0) {
+		kill(-j->pid, SIGTERM);
+		j->killat = now() + GRACE;
+	}
+	closefd(&j->fin);
+}
+
+static void
+stopall(struct run *R)
+{
+	struct job *j;
+
+	for (j = R->head; j; j = j->next)
+		stop(j, 1);
+}
+
+/* ---- stderr of the jobs ---- */
+
+static void
+keeptail(struct job *j, const char *p, size_t n)
+{
+	struct dm_buf *t;
+	int i;
+
+	if (j->ntail == TAILN) {
+		/* oldest first: rotate */
+		struct dm_buf first = j->tail[0];
+
+		for (i = 1; i < TAILN; i++)
+			j->tail[i - 1] = j->tail[i];
+		j->tail[TAILN - 1] = first;
+		t = &j->tail[TAILN - 1];
+	} else
+		t = &j->tail[j->ntail++];
+	dm_buf_reset(t);
+	dm_buf_addquoted(t, p, n, TAILMAX);
+}
+
+/* Passes whole lines of a job's stderr through, one write for all of
+ * them, so that lines of parallel jobs never mix. */
+static void
+errlines(struct job *j, const char *p, size_t n, int eof)
+{
+	const char *q, *nl, *end;
+	struct dm_buf *b = &j->errpart;
+	ssize_t r;
+
+	dm_buf_add(b, p, n);
+	if (eof && b->len > 0 && b->buf[b->len - 1] != '\n')
+		dm_buf_addc(b, '\n');
+	end = b->buf + b->len;
+	for (q = b->buf; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL;
+	    q = nl + 1)
+		keeptail(j, q, (size_t)(nl - q));
+	if (q > b->buf) {
+		r = write(2, b->buf, (size_t)(q - b->buf));
+		(void)r;
+		memmove(b->buf, q, (size_t)(end - q));
+		dm_buf_setlen(b, (size_t)(end - q));
+	}
+}
+
+/* ---- output ---- */
+
+static void
+kill_and_reap(struct run *R)
+{
+	struct job *j;
+	double until = now() + GRACE;
+	int left;
+
+	stopall(R);
+	for (;;) {
+		left = 0;
+		for (j = R->head; j; j = j->next) {
+			if (j->state != J_RUNNING || j->reaped)
+				continue;
+			if (waitpid(j->pid, &j->wstatus, WNOHANG) == j->pid)
+				j->reaped = 1;
+			else
+				left++;
+		}
+		if (left == 0)
+			return;
+		if (now() > until) {
+			for (j = R->head; j; j = j->next)
+				if (j->state == J_RUNNING && !j->reaped) {
+					kill(-j->pid, SIGKILL);
+					waitpid(j->pid, &j->wstatus, 0);
+					j->reaped = 1;
+				}
+			return;
+		}
+		usleep(10000);
+	}
+}
+
+static void
+emit(struct run *R, struct job *j)
+{
+	if (dm_held_write(&j->out, 1) == 0)
+		return;
+	if (errno == EPIPE) {
+		/* The reader went away (| head): end quietly. */
+		kill_and_reap(R);
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+		_exit(DM_EXIT_ERROR);
+	}
+	dm_warnx_errno("write error");
+	R->fatal = 1;
+}
+
+/* In input order, every job at the head that has finished. */
+static void
+emit_ordered(struct run *R)
+{
+	while (R->head && (R->head->state == J_DONE ||
+	    R->head->state == J_DROPPED)) {
+		if (R->head->state == J_DONE && !R->fatal)
+			emit(R, R->head);
+		unlink_job(R, R->head);
+	}
+}
+
+/* ---- an attempt ends ---- */
+
+static const char *
+plural(int n)
+{
+	return n == 1 ? "time" : "times";
+}
+
+/* "job 7 (input bytes 0-99)", and how its last attempt ended, in b. */
+static void
+describe(struct run *R, struct job *j, struct dm_buf *b, int failed)
+{
+	dm_buf_addf(b, "job %llu (", j->seq);
+	if (R->o->files) {
+		dm_buf_addc(b, '\'');
+		dm_buf_addquoted(b, j->in, j->inlen, 200);
+		dm_buf_addc(b, '\'');
+	} else if (j->len == 0)
+		dm_buf_adds(b, "no input bytes");
+	else
+		dm_buf_addf(b, "input bytes %llu-%llu", j->off,
+		    j->off + j->len - 1);
+	if (failed)
+		dm_buf_addf(b, ") failed %d %s: ", j->tries, plural(j->tries));
+	else
+		dm_buf_adds(b, "): ");
+	if (j->timedout)
+		dm_buf_addf(b, "timed out after %gs", R->o->timeout);
+	else if (WIFEXITED(j->wstatus))
+		dm_buf_addf(b, "exit status %d", WEXITSTATUS(j->wstatus));
+	else
+		dm_buf_addf(b, "killed by signal %d (%s)", WTERMSIG(j->wstatus),
+		    strsignal(WTERMSIG(j->wstatus)));
+}
+
+static void
+report_retry(struct run *R, struct job *j)
+{
+	struct dm_buf b = DM_BUF_INIT;
+
+	describe(R, j, &b, 0);
+	dm_warn("%s; trying again (%d of %d)", b.buf, j->tries + 1,
+	    R->o->retries + 1);
+	dm_buf_free(&b);
+}
+
+static void
+report_failure(struct run *R, struct job *j)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	int i;
+
+	describe(R, j, &b, 1);
+	dm_warn("%s", b.buf);
+	for (i = 0; i < j->ntail; i++)
+		dm_warn("job %llu: %s", j->seq, j->tail[i].buf);
+	dm_buf_free(&b);
+}
+
+static void
+finish(struct run *R, struct job *j)
+{
+	const struct dm_runopts *o = R->o;
+	enum outcome oc;
+	double t = now();
+
+	errlines(j, "", 0, 1);
+	closefd(&j->fin);
+	oc = classify(j->slot, j);
+	if (R->joblog >= 0)
+		joblog_line(R, j, t - j->t0);
+	j->slot->job = NULL;
+	j->slot = NULL;
+	R->nrunning--;
+	if (j->killed) {
+		/* stopped by a halt or a signal: neither success nor failure */
+		drop(R, j);
+		return;
+	}
+	if (oc == O_FAILED) {
+		dm_held_clear(&j->out);
+		if (j->tries <= o->retries && !R->halting) {
+			report_retry(R, j);
+			j->state = J_QUEUED;
+			return;
+		}
+		report_failure(R, j);
+		R->failed = 1;
+		R->nfailed++;
+		drop(R, j);
+		if (o->halt == DM_HALT_FIRST_FAILURE)
+			R->halting = 1;
+		else if (o->halt == DM_HALT_NOW_FAILURE) {
+			R->halting = 1;
+			stopall(R);
+		}
+		return;
+	}
+	R->ndone++;
+	R->bytesdone += j->len;
+	if (oc == O_REJECTS)
+		R->rejects = 1;
+	free(j->in);
+	j->in = NULL;
+	j->state = J_DONE;
+	if (o->halt == DM_HALT_FIRST_SUCCESS) {
+		if (j->out.len > 0 && !R->found) {
+			emit(R, j);
+			R->found = 1;
+			R->halting = 1;
+			stopall(R);
+		}
+		drop(R, j);
+	} else if (R->ckpt) {
+		if (dm_ckpt_commit(R->ckpt, j->seq, j->off, j->len, j->hash,
+		    &j->out) < 0)
+			R->fatal = 1;
+		drop(R, j);
+	} else if (o->unordered) {
+		emit(R, j);
+		drop(R, j);
+	}
+}
+
+/* Drops the queued jobs when a halt stops launching. */
+static void
+drop_queued(struct run *R)
+{
+	struct job *j, *next;
+
+	for (j = R->head; j; j = next) {
+		next = j->next;
+		if (j->state == J_QUEUED)
+			drop(R, j);
+	}
+}
+
+static void
+reap(struct run *R)
+{
+	struct job *j;
+
+	pid_t p;
+
+	for (j = R->head; j; j = j->next) {
+		if (j->state != J_RUNNING || j->reaped)
+			continue;
+		p = waitpid(j->pid, &j->wstatus, WNOHANG);
+		if (p == j->pid)
+			j->reaped = 1;
+		else if (p < 0 && errno == ECHILD) {
+			/* lost (never ours to wait for): a failed attempt */
+			j->wstatus = 127 << 8;
+			j->reaped = 1;
+		}
+	}
+}
+
+/* ---- progress ---- */
+
+static void
+progress(struct run *R, int last)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	double el = now() - R->start, mbs, eta;
+	int tty = isatty(2);
+	ssize_t r;
+
+	mbs = el > 0 ? R->bytesdone / 1e6 / el : 0;
+	if (tty)
+		dm_buf_adds(&b, "\r\033[K");
+	dm_buf_addf(&b, "%s: %llu done, %d running, %llu failed; %.1f MB, "
+	    "%.1f MB/s", dm_prog, R->ndone + R->nskipped, R->nrunning,
+	    R->nfailed, R->bytesdone / 1e6, mbs);
+	if (R->total > 0 && mbs > 0 && !last) {
+		eta = R->total > R->bytesdone ?
+		    (R->total - R->bytesdone) / 1e6 / mbs : 0;
+		dm_buf_addf(&b, ", ETA %d:%02d:%02d", (int)eta / 3600,
+		    (int)eta / 60 % 60, (int)eta % 60);
+	}
+	if (!tty || last)
+		dm_buf_addc(&b, '\n');
+	r = write(2, b.buf, b.len);
+	(void)r;
+	dm_buf_free(&b);
+	R->nextprog = now() + (tty ? 0.5 : 10);
+}
+
+/* The input's size when it is known: regular, uncompressed files. */
+static unsigned long long
+inputsize(int argc, char **argv)
+{
+	static const char *const ext[] = { ".gz", ".bz2", ".xz", ".zst",
+	    ".lz4", ".lzma" };
+	unsigned long long total = 0;
+	struct stat st;
+	size_t k, n;
+	int i;
+
+	if (argc == 0)
+		return fstat(0, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size > 0 ? (unsigned long long)st.st_size : 0;
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) < 0 ||
+		    !S_ISREG(st.st_mode))
+			return 0;
+		n = strlen(argv[i]);
+		for (k = 0; k < sizeof ext / sizeof ext[0]; k++)
+			if (n > strlen(ext[k]) &&
+			    strcmp(argv[i] + n - strlen(ext[k]), ext[k]) == 0)
+				return 0;
+		total += (unsigned long long)st.st_size;
+	}
+	return total;
+}
+
+/* ---- the loop ---- */
+
+static void
+setup(struct run *R, const struct dm_runopts *o, int argc, char **argv)
+{
+	struct sigaction sa;
+	struct dm_buf set = DM_BUF_INIT;
+	size_t n, i;
+	int k;
+
+	memset(R, 0, sizeof *R);
+	R->o = o;
+	R->joblog = -1;
+	R->local.name = ":";
+	R->local.nslots = o->jobs;
+	R->nslots = o->jobs;
+	R->slots = dm_xcalloc((size_t)R->nslots, sizeof *R->slots);
+	for (k = 0; k < R->nslots; k++) {
+		R->slots[k].host = &R->local;
+		R->slots[k].id = k + 1;
+	}
+	/* Room for the live jobs: those running, those whose output waits
+	 * for its turn, and a couple read ahead. */
+	R->window = 2 * o->jobs + 2;
+	n = 2 + 3 * (size_t)o->jobs;
+	R->pfd = dm_xcalloc(n, sizeof *R->pfd);
+	R->pjob = dm_xcalloc(n, sizeof *R->pjob);
+	R->pkind = dm_xcalloc(n, sizeof *R->pkind);
+	dm_held_budget(o->buffer);
+
+	/* The children's environment: ours without DM_JOB and DM_SLOT, which
+	 * each launch sets. */
+	for (n = 0; environ[n]; n++)
+		;
+	R->envp = dm_xcalloc(n + 3, sizeof *R->envp);
+	for (i = 0; i < n; i++)
+		if (strncmp(environ[i], "DM_JOB=", 7) != 0 &&
+		    strncmp(environ[i], "DM_SLOT=", 8) != 0)
+			R->envp[R->nenv++] = environ[i];
+
+	if (pipe2(selfpipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		dm_die("pipe: %s", strerror(errno));
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_stop;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_child;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+	/* A job that leaves its block unread makes our write fail with EPIPE;
+	 * the children get SIGPIPE back (launch). */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (o->joblog)
+		joblog_open(R, o->joblog);
+	if (o->outdir) {
+		if (o->files)
+			dm_buf_adds(&set, "files");
+		else if (o->lines)
+			dm_buf_addf(&set, "lines %llu", o->lines);
+		else
+			dm_buf_addf(&set, "block %zu", o->block);
+		R->ckpt = dm_ckpt_open(o->outdir, o->resume, set.buf, o->command);
+		dm_buf_free(&set);
+		if (R->ckpt == NULL)
+			exit(DM_EXIT_ERROR);
+	}
+	dm_reader_init(&R->rd, argc, argv);
+	dm_cutter_init(&R->cut, &R->rd, o->block, o->files ? 1 : o->lines);
+	R->total = o->progress ? inputsize(argc, argv) : 0;
+	R->start = now();
+	R->nextprog = R->start + 0.5;
+}
+
+/* Cuts blocks into jobs while there is room; reads without waiting only
+ * when no pipe has to be waited on. 1 when the input wants polling. */
+static int
+feed(struct run *R)
+{
+	struct dm_block b;
+	struct job *j;
+	int queued = 0, n;
+
+	/* Blocks waiting for a slot: one for each free slot, and one more
+	 * ready for the next slot that frees. */
+	for (j = R->head; j; j = j->next)
+		queued += j->state == J_QUEUED;
+	while (!R->halting && !R->fatal && !dm_interrupted &&
+	    R->nlive < R->window && queued <= R->nslots - R->nrunning &&
+	    !dm_cutter_done(&R->cut)) {
+		if (dm_cutter_next(&R->cut, &b)) {
+			n = R->nlive;
+			newjob(R, &b);
+			queued += R->nlive - n;
+			continue;
+		}
+		if (R->cut.eof)
+			break;
+		if (dm_cutter_fd(&R->cut) >= 0)
+			return 1;
+		dm_cutter_read(&R->cut);
+	}
+	return 0;
+}
+
+static void
+launch_queued(struct run *R)
+{
+	struct job *j = R->head;
+	int k;
+
+	for (k = 0; k < R->nslots && !R->halting && !R->fatal; k++) {
+		if (R->slots[k].job)
+			continue;
+		while (j && j->state != J_QUEUED)
+			j = j->next;
+		if (j == NULL)
+			return;
+		launch(R, &R->slots[k], j);
+	}
+}
+
+static void
+addpfd(struct run *R, int *n, int fd, short ev, struct job *j, int kind)
+{
+	R->pfd[*n].fd = fd;
+	R->pfd[*n].events = ev;
+	R->pfd[*n].revents = 0;
+	R->pjob[*n] = j;
+	R->pkind[*n] = kind;
+	(*n)++;
+}
+
+enum { K_SELF, K_INPUT, K_IN, K_OUT, K_ERR };
+
+static void
+io(struct run *R, struct job *j, int kind)
+{
+	char buf[65536];
+	ssize_t n;
+	long got;
+	int i;
+
+	switch (kind) {
+	case K_IN:
+		n = write(j->fin, j->in + j->sent, j->inlen - j->sent);
+		if (n > 0)
+			j->sent += (size_t)n;
+		/* EPIPE: the job did not read all of its block, which is
+		 * its right. */
+		if ((n < 0 && errno != EAGAIN && errno != EINTR) ||
+		    j->sent == j->inlen)
+			closefd(&j->fin);
+		break;
+	case K_OUT:
+		for (i = 0; i < 8; i++) {
+			got = dm_held_fill(&j->out, j->fout);
+			if (got == -2) {
+				R->fatal = 1;
+				return;
+			}
+			if (got == 0 || (got < 0 && errno != EAGAIN &&
+			    errno != EINTR)) {
+				closefd(&j->fout);
+				break;
+			}
+			if (got < 0)
+				break;
+		}
+		break;
+	case K_ERR:
+		n = read(j->ferr, buf, sizeof buf);
+		if (n > 0)
+			errlines(j, buf, (size_t)n, 0);
+		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			closefd(&j->ferr);
+		break;
+	}
+}
+
+static void
+timers(struct run *R, double t)
+{
+	struct job *j;
+
+	for (j = R->head; j; j = j->next) {
+		if (j->state != J_RUNNING || j->reaped)
+			continue;
+		if (j->deadline > 0 && t >= j->deadline && !j->timedout) {
+			j->timedout = 1;
+			stop(j, 0);
+		}
+		if (j->killat > 0 && t >= j->killat) {
+			kill(-j->pid, SIGKILL);
+			j->killat = t + 3600;
+		}
+	}
+}
+
+static int
+polltimeout(struct run *R, double t)
+{
+	struct job *j;
+	double next = -1, d;
+
+	for (j = R->head; j; j = j->next) {
+		if (j->state != J_RUNNING || j->reaped)
+			continue;
+		/* Its pipes closed before it became a zombie: SIGCHLD will
+		 * wake the loop, but a short timeout costs nothing here. */
+		if (j->fout < 0 && j->ferr < 0 && j->fin < 0)
+			return 10;
+		d = j->killat > 0 ? j->killat :
+		    j->deadline > 0 && !j->timedout ? j->deadline : -1;
+		if (d >= 0 && (next < 0 || d < next))
+			next = d;
+	}
+	if (R->o->progress && (next < 0 || R->nextprog < next))
+		next = R->nextprog;
+	if (next < 0)
+		return -1;
+	return next <= t ? 0 : (int)((next - t) * 1000) + 1;
+}
+
+int
+dm_run(const struct dm_runopts *o, int argc, char **argv)
+{
+	struct run R;
+	struct job *j, *next;
+	char drain[256];
+	int np, i, wantin, status;
+	double t;
+
+	setup(&R, o, argc, argv);
+	for (;;) {
+		if (dm_interrupted || R.fatal)
+			break;
+		wantin = feed(&R);
+		launch_queued(&R);
+		if (R.halting)
+			drop_queued(&R);
+		if (ordered(&R))
+			emit_ordered(&R);
+		if (R.fatal)
+			break;
+		if (R.nlive == 0 && (R.halting || dm_cutter_done(&R.cut)))
+			break;
+
+		np = 0;
+		addpfd(&R, &np, selfpipe[0], POLLIN, NULL, K_SELF);
+		if (wantin)
+			addpfd(&R, &np, dm_cutter_fd(&R.cut), POLLIN, NULL,
+			    K_INPUT);
+		for (j = R.head; j; j = j->next) {
+			if (j->state != J_RUNNING)
+				continue;
+			if (j->fin >= 0)
+				addpfd(&R, &np, j->fin, POLLOUT, j, K_IN);
+			if (j->fout >= 0)
+				addpfd(&R, &np, j->fout, POLLIN, j, K_OUT);
+			if (j->ferr >= 0)
+				addpfd(&R, &np, j->ferr, POLLIN, j, K_ERR);
+		}
+		if (poll(R.pfd, (nfds_t)np, polltimeout(&R, now())) < 0 &&
+		    errno != EINTR)
+			dm_die("poll: %s", strerror(errno));
+		for (i = 0; i < np && !R.fatal; i++) {
+			if (R.pfd[i].revents == 0)
+				continue;
+			switch (R.pkind[i]) {
+			case K_SELF:
+				while (read(selfpipe[0], drain, sizeof drain) > 0)
+					;
+				break;
+			case K_INPUT:
+				dm_cutter_read(&R.cut);
+				break;
+			default:
+				io(&R, R.pjob[i], R.pkind[i]);
+			}
+		}
+		reap(&R);
+		t = now();
+		timers(&R, t);
+		for (j = R.head; j; j = next) {
+			next = j->next;
+			if (j->state == J_RUNNING && j->reaped && j->fout < 0 &&
+			    j->ferr < 0)
+				finish(&R, j);
+		}
+		if (o->progress && t >= R.nextprog)
+			progress(&R, 0);
+	}
+
+	if (dm_interrupted || R.fatal)
+		kill_and_reap(&R);
+	if (o->progress)
+		progress(&R, 1);
+	if (R.rd.nerrors)
+		R.failed = 1;
+	if (R.ckpt && !R.failed && !R.fatal && !R.halting && !dm_interrupted &&
+	    dm_ckpt_finish(R.ckpt, R.nseq) < 0)
+		R.fatal = 1;
+
+	if (dm_interrupted)
+		status = 128 + dm_interrupted;
+	else if (R.fatal || (R.failed && !R.found))
+		status = DM_EXIT_ERROR;
+	else if (R.found)
+		status = DM_EXIT_OK;
+	else
+		status = R.rejects ? DM_EXIT_REJECTS : DM_EXIT_OK;
+
+	while ((j = R.head) != NULL) {
+		R.head = j->next;
+		job_free(j);
+	}
+	dm_cutter_free(&R.cut);
+	dm_reader_free(&R.rd);
+	dm_ckpt_free(R.ckpt);
+	if (R.joblog >= 0)
+		close(R.joblog);
+	free(R.slots);
+	free(R.envp);
+	free(R.pfd);
+	free(R.pjob);
+	free(R.pkind);
+	return status;
+}

@@ -1,0 +1,553 @@
+/* runout.c - dm-run's held job output and --output-dir checkpoints */
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dm.h"
+
+#define CHUNKSZ	(256 * 1024)
+#define COPYSZ	(1024 * 1024)
+
+struct dm_chunk {
+	struct dm_chunk	*next;
+	size_t		 len;
+	char		 data[CHUNKSZ];
+};
+
+static size_t budget = 64 * 1024 * 1024;
+static size_t inmem;		/* chunk bytes allocated by all held outputs */
+static char *scratch;		/* COPYSZ bytes, for spilled output */
+
+void
+dm_held_budget(size_t n)
+{
+	budget = n;
+}
+
+static const char *
+tmpdir(void)
+{
+	const char *d = getenv("TMPDIR");
+
+	return d && *d ? d : "/tmp";
+}
+
+static int
+writeall(int fd, const char *p, size_t n)
+{
+	ssize_t k;
+
+	while (n > 0) {
+		if ((k = write(fd, p, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += k;
+		n -= (size_t)k;
+	}
+	return 0;
+}
+
+/* Moves h's chunks into a new unlinked file: O_TMPFILE never has a name,
+ * and the mkstemp fallback loses it at once, so a killed dm-run leaves
+ * nothing behind. */
+static int
+spill(struct dm_held *h)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	struct dm_chunk *c;
+	int fd;
+
+	fd = open(tmpdir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		dm_buf_addf(&path, "%s/dm-run.XXXXXX", tmpdir());
+		if ((fd = mkostemp(path.buf, O_CLOEXEC)) >= 0)
+			unlink(path.buf);
+		dm_buf_free(&path);
+	}
+	if (fd < 0) {
+		dm_warnx_errno("%s: cannot make a temporary file", tmpdir());
+		return -1;
+	}
+	while ((c = h->head) != NULL) {
+		if (writeall(fd, c->data, c->len) < 0) {
+			dm_warnx_errno("%s: write error", tmpdir());
+			close(fd);
+			return -1;
+		}
+		h->head = c->next;
+		free(c);
+		inmem -= CHUNKSZ;
+	}
+	h->tail = NULL;
+	h->fd = fd;
+	return 0;
+}
+
+long
+dm_held_fill(struct dm_held *h, int fd)
+{
+	struct dm_chunk *c;
+	ssize_t n;
+
+	if (h->fd < 0 && (h->tail == NULL || h->tail->len == CHUNKSZ) &&
+	    inmem + CHUNKSZ > budget && spill(h) < 0)
+		return -2;
+	if (h->fd >= 0) {
+		if (scratch == NULL)
+			scratch = dm_xmalloc(COPYSZ);
+		if ((n = read(fd, scratch, COPYSZ)) <= 0)
+			return (long)n;
+		if (writeall(h->fd, scratch, (size_t)n) < 0) {
+			dm_warnx_errno("%s: write error", tmpdir());
+			return -2;
+		}
+		h->len += (unsigned long long)n;
+		return (long)n;
+	}
+	if (h->tail == NULL || h->tail->len == CHUNKSZ) {
+		c = dm_xmalloc(sizeof *c);
+		c->next = NULL;
+		c->len = 0;
+		if (h->tail)
+			h->tail->next = c;
+		else
+			h->head = c;
+		h->tail = c;
+		inmem += CHUNKSZ;
+	}
+	c = h->tail;
+	if ((n = read(fd, c->data + c->len, CHUNKSZ - c->len)) <= 0)
+		return (long)n;
+	c->len += (size_t)n;
+	h->len += (unsigned long long)n;
+	return (long)n;
+}
+
+int
+dm_held_write(struct dm_held *h, int fd)
+{
+	struct iovec iov[64];
+	struct dm_chunk *c = h->head;
+	size_t coff = 0, n;
+	ssize_t k;
+	off_t pos = 0;
+	int i;
+
+	if (h->fd >= 0) {
+		while ((unsigned long long)pos < h->len) {
+			k = sendfile(fd, h->fd, &pos, h->len - (unsigned long long)pos);
+			if (k > 0)
+				continue;
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0 && (errno == EINVAL || errno == ENOSYS))
+				break;
+			return -1;
+		}
+		/* sendfile cannot write to every kind of file: copy the rest */
+		while ((unsigned long long)pos < h->len) {
+			if (scratch == NULL)
+				scratch = dm_xmalloc(COPYSZ);
+			k = pread(h->fd, scratch, COPYSZ, pos);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				return -1;
+			if (writeall(fd, scratch, (size_t)k) < 0)
+				return -1;
+			pos += k;
+		}
+		return 0;
+	}
+	while (c != NULL) {
+		struct dm_chunk *p = c;
+		size_t poff = coff;
+
+		for (i = 0; p != NULL && i < 64; p = p->next, poff = 0) {
+			if (p->len > poff) {
+				iov[i].iov_base = p->data + poff;
+				iov[i].iov_len = p->len - poff;
+				i++;
+			}
+		}
+		if (i == 0)
+			break;
+		if ((k = writev(fd, iov, i)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (n = (size_t)k; c != NULL && n >= c->len - coff; c = c->next) {
+			n -= c->len - coff;
+			coff = 0;
+		}
+		coff += n;
+	}
+	return 0;
+}
+
+void
+dm_held_clear(struct dm_held *h)
+{
+	struct dm_chunk *c;
+
+	while ((c = h->head) != NULL) {
+		h->head = c->next;
+		free(c);
+		inmem -= CHUNKSZ;
+	}
+	if (h->fd >= 0)
+		close(h->fd);
+	h->tail = NULL;
+	h->len = 0;
+	h->fd = -1;
+}
+
+/* ---- --output-dir ---- */
+
+struct rec {
+	unsigned long long off, len;
+	uint64_t	 hash;
+	int		 set;
+};
+
+struct dm_ckpt {
+	char		*dir;
+	int		 dirfd;
+	int		 mfd;		/* _MANIFEST, appended to */
+	struct rec	*recs;		/* by sequence number */
+	unsigned long long nrecs, maxrec;
+};
+
+#define MANIFEST	"_MANIFEST"
+#define MAGIC		"dm-run manifest 1\n"
+
+static int
+ispart(const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(name, "part-", 5) == 0 && n > 11 &&
+	    strcmp(name + n - 6, ".jsonl") == 0;
+}
+
+static int
+istmp(const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(name, ".part-", 6) == 0 && n > 10 &&
+	    strcmp(name + n - 4, ".tmp") == 0;
+}
+
+/* The manifest's header: settings and command, one line each (a newline or
+ * backslash in the command escaped). */
+static void
+header(struct dm_buf *b, const char *settings, const char *command)
+{
+	const char *p;
+
+	dm_buf_adds(b, MAGIC);
+	dm_buf_addf(b, "settings %s\ncommand ", settings);
+	for (p = command; *p; p++) {
+		if (*p == '\n')
+			dm_buf_adds(b, "\\n");
+		else if (*p == '\\')
+			dm_buf_adds(b, "\\\\");
+		else
+			dm_buf_addc(b, *p);
+	}
+	dm_buf_addc(b, '\n');
+}
+
+static void
+setrec(struct dm_ckpt *k, unsigned long long seq, unsigned long long off,
+    unsigned long long len, uint64_t hash)
+{
+	unsigned long long n;
+
+	if (seq >= k->nrecs) {
+		n = k->nrecs ? k->nrecs : 1024;
+		while (n <= seq)
+			n *= 2;
+		k->recs = dm_xreallocarray(k->recs, n, sizeof *k->recs);
+		memset(k->recs + k->nrecs, 0, (n - k->nrecs) * sizeof *k->recs);
+		k->nrecs = n;
+	}
+	k->recs[seq].off = off;
+	k->recs[seq].len = len;
+	k->recs[seq].hash = hash;
+	k->recs[seq].set = 1;
+	if (seq > k->maxrec)
+		k->maxrec = seq;
+}
+
+/* Reads the manifest of the run being resumed; a last line cut short by a
+ * crash is dropped (and cut from the file, so that appends stay whole). */
+static int
+readmanifest(struct dm_ckpt *k, const char *want)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	unsigned long long seq, off, len;
+	uint64_t hash;
+	char *p, *nl, *end;
+	ssize_t n;
+	size_t hl;
+
+	dm_buf_grow(&b, 65536);
+	for (;;) {
+		n = read(k->mfd, b.buf + b.len, b.cap - b.len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			dm_warnx_errno("%s: %s", k->dir, MANIFEST);
+			goto bad;
+		}
+		if (n == 0)
+			break;
+		b.len += (size_t)n;
+		dm_buf_grow(&b, 65536);
+	}
+	hl = strlen(want);
+	if (b.len < hl || memcmp(b.buf, want, hl) != 0) {
+		p = b.buf + strlen(MAGIC);
+		if (b.len < strlen(MAGIC) || memcmp(b.buf, MAGIC, strlen(MAGIC)) != 0)
+			dm_warn("%s: %s is not a dm-run manifest", k->dir, MANIFEST);
+		else if (strncmp(p, want + strlen(MAGIC),
+		    (size_t)(strchr(want + strlen(MAGIC), '\n') - want) -
+		    strlen(MAGIC)) != 0)
+			dm_warn("%s: the run being resumed cut its input "
+			    "otherwise (its %s says '%.*s')", k->dir, MANIFEST,
+			    (int)strcspn(p, "\n"), p);
+		else
+			dm_warn("%s: the run being resumed ran another command",
+			    k->dir);
+		goto bad;
+	}
+	end = b.buf + b.len;
+	for (p = b.buf + hl; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			if (ftruncate(k->mfd, (off_t)(p - b.buf)) < 0) {
+				dm_warnx_errno("%s: %s", k->dir, MANIFEST);
+				goto bad;
+			}
+			break;
+		}
+		*nl = '\0';
+		if (sscanf(p, "part %llu %llu %llu %" SCNx64, &seq, &off, &len,
+		    &hash) != 4) {
+			dm_warn("%s: %s: bad line '%s'", k->dir, MANIFEST, p);
+			goto bad;
+		}
+		setrec(k, seq, off, len, hash);
+	}
+	dm_buf_free(&b);
+	return 0;
+bad:
+	dm_buf_free(&b);
+	return -1;
+}
+
+struct dm_ckpt *
+dm_ckpt_open(const char *dir, int resume, const char *settings,
+    const char *command)
+{
+	struct dm_ckpt *k = dm_xcalloc(1, sizeof *k);
+	struct dm_buf want = DM_BUF_INIT;
+	struct dirent *e;
+	DIR *d;
+	int fd, parts = 0, manifest = 0;
+
+	k->dir = dm_xstrdup(dir);
+	k->dirfd = k->mfd = -1;
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+		dm_warnx_errno("%s", dir);
+		goto bad;
+	}
+	if ((k->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		dm_warnx_errno("%s", dir);
+		goto bad;
+	}
+	if ((fd = dup(k->dirfd)) < 0 || (d = fdopendir(fd)) == NULL) {
+		dm_warnx_errno("%s", dir);
+		goto bad;
+	}
+	while ((e = readdir(d)) != NULL) {
+		if (ispart(e->d_name))
+			parts++;
+		else if (strcmp(e->d_name, MANIFEST) == 0)
+			manifest = 1;
+		else if (istmp(e->d_name))
+			unlinkat(k->dirfd, e->d_name, 0);
+	}
+	closedir(d);
+	if (!resume && (parts || manifest)) {
+		dm_warn("%s: holds the output of another run (resume it with "
+		    "--resume, or remove it)", dir);
+		goto bad;
+	}
+	if (parts && !manifest) {
+		dm_warn("%s: holds parts but no %s: they cannot be checked",
+		    dir, MANIFEST);
+		goto bad;
+	}
+	if (unlinkat(k->dirfd, "_SUCCESS", 0) < 0 && errno != ENOENT) {
+		dm_warnx_errno("%s/_SUCCESS", dir);
+		goto bad;
+	}
+	header(&want, settings, command);
+	if (manifest) {
+		k->mfd = openat(k->dirfd, MANIFEST, O_RDWR | O_APPEND | O_CLOEXEC);
+		if (k->mfd < 0) {
+			dm_warnx_errno("%s/%s", dir, MANIFEST);
+			goto bad;
+		}
+		if (readmanifest(k, want.buf) < 0)
+			goto bad;
+	} else {
+		/* Written aside and renamed: a manifest is whole or absent. */
+		fd = openat(k->dirfd, "." MANIFEST ".tmp",
+		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (fd < 0 || writeall(fd, want.buf, want.len) < 0 ||
+		    fsync(fd) < 0 || close(fd) < 0 ||
+		    renameat(k->dirfd, "." MANIFEST ".tmp", k->dirfd,
+		    MANIFEST) < 0) {
+			dm_warnx_errno("%s/%s", dir, MANIFEST);
+			goto bad;
+		}
+		k->mfd = openat(k->dirfd, MANIFEST, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (k->mfd < 0 || fsync(k->dirfd) < 0) {
+			dm_warnx_errno("%s/%s", dir, MANIFEST);
+			goto bad;
+		}
+	}
+	dm_buf_free(&want);
+	return k;
+bad:
+	dm_buf_free(&want);
+	dm_ckpt_free(k);
+	return NULL;
+}
+
+static void
+partname(struct dm_buf *b, const char *prefix, unsigned long long seq,
+    const char *suffix)
+{
+	dm_buf_reset(b);
+	dm_buf_addf(b, "%spart-%06llu.jsonl%s", prefix, seq, suffix);
+}
+
+int
+dm_ckpt_done(struct dm_ckpt *k, unsigned long long seq, unsigned long long off,
+    unsigned long long len, uint64_t hash)
+{
+	struct dm_buf name = DM_BUF_INIT;
+	struct rec *r;
+	int done;
+
+	if (seq >= k->nrecs || !k->recs[seq].set)
+		return 0;
+	r = &k->recs[seq];
+	if (r->off != off || r->len != len || r->hash != hash) {
+		dm_warn("%s: block %llu of the input differs from the run being "
+		    "resumed", k->dir, seq);
+		return -1;
+	}
+	partname(&name, "", seq, "");
+	done = faccessat(k->dirfd, name.buf, F_OK, 0) == 0;
+	dm_buf_free(&name);
+	return done;
+}
+
+int
+dm_ckpt_commit(struct dm_ckpt *k, unsigned long long seq,
+    unsigned long long off, unsigned long long len, uint64_t hash,
+    struct dm_held *h)
+{
+	struct dm_buf tmp = DM_BUF_INIT, name = DM_BUF_INIT, line = DM_BUF_INIT;
+	int fd, rc = -1;
+
+	partname(&tmp, ".", seq, ".tmp");
+	partname(&name, "", seq, "");
+	fd = openat(k->dirfd, tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0666);
+	if (fd < 0) {
+		dm_warnx_errno("%s/%s", k->dir, tmp.buf);
+		goto out;
+	}
+	if (dm_held_write(h, fd) < 0 || fsync(fd) < 0) {
+		dm_warnx_errno("%s/%s: write error", k->dir, tmp.buf);
+		close(fd);
+		unlinkat(k->dirfd, tmp.buf, 0);
+		goto out;
+	}
+	if (close(fd) < 0) {
+		dm_warnx_errno("%s/%s: write error", k->dir, tmp.buf);
+		unlinkat(k->dirfd, tmp.buf, 0);
+		goto out;
+	}
+	/* Recorded before it is renamed: a part that exists is recorded. */
+	dm_buf_addf(&line, "part %llu %llu %llu %016" PRIx64 "\n", seq, off, len,
+	    hash);
+	if (writeall(k->mfd, line.buf, line.len) < 0 || fsync(k->mfd) < 0) {
+		dm_warnx_errno("%s/%s: write error", k->dir, MANIFEST);
+		unlinkat(k->dirfd, tmp.buf, 0);
+		goto out;
+	}
+	if (renameat(k->dirfd, tmp.buf, k->dirfd, name.buf) < 0) {
+		dm_warnx_errno("%s/%s", k->dir, name.buf);
+		unlinkat(k->dirfd, tmp.buf, 0);
+		goto out;
+	}
+	rc = 0;
+out:
+	dm_buf_free(&tmp);
+	dm_buf_free(&name);
+	dm_buf_free(&line);
+	return rc;
+}
+
+int
+dm_ckpt_finish(struct dm_ckpt *k, unsigned long long nblocks)
+{
+	int fd;
+
+	if (k->maxrec > nblocks) {
+		dm_warn("%s: the input has %llu blocks, the run being resumed "
+		    "had %llu or more", k->dir, nblocks, k->maxrec);
+		return -1;
+	}
+	if (fsync(k->dirfd) < 0 ||
+	    (fd = openat(k->dirfd, "_SUCCESS", O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0666)) < 0 || fsync(fd) < 0 || close(fd) < 0 ||
+	    fsync(k->dirfd) < 0) {
+		dm_warnx_errno("%s/_SUCCESS", k->dir);
+		return -1;
+	}
+	return 0;
+}
+
+void
+dm_ckpt_free(struct dm_ckpt *k)
+{
+	if (k == NULL)
+		return;
+	if (k->mfd >= 0)
+		close(k->mfd);
+	if (k->dirfd >= 0)
+		close(k->dirfd);
+	free(k->recs);
+	free(k->dir);
+	free(k);
+}

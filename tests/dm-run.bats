@@ -1,0 +1,485 @@
+#!/usr/bin/env bats
+# dm-run.bats - the scheduler on local processes: blocks, merge, retries,
+# halts, checkpoints, files mode, signals, lock, memory.
+#
+# dm-run passes bytes through without reading them as samples (no JSON
+# check, blank lines kept), so most of common.bats does not apply: the
+# rules that do (options, empty input, EPIPE, write error, signals) are
+# tested here.
+
+load helper
+
+# sample_input FILE: JSONL of varied line lengths, with a blank line, a
+# CRLF line and no newline at the end, which a serial run sees as they are.
+sample_input() {
+	{
+		for i in $(seq 1 60); do
+			printf '{"id":%d,"text":"%s"}\n' "$i" "$(head -c $((i * 7 % 50 + 1)) /dev/zero | tr '\0' 'w')"
+		done
+		printf '\n{"id":61,"text":"crlf"}\r\n'
+		printf '{"id":62,"text":"a long line %s"}\n' "$(head -c 3000 /dev/zero | tr '\0' 'L')"
+		printf '{"id":63,"text":"last"}'
+	} >"$1"
+}
+
+@test "--help and -h write the usage and help; -V and --version the version" {
+	for opt in --help -h; do
+		run_split dm-run "$opt"
+		assert_success
+		assert_stderr ''
+		[[ ${output%%$'\n'*} == "usage: dm-run "* ]]
+		[[ $output == *$'\n\n'* ]]
+	done
+	for opt in -V --version; do
+		run_split dm-run "$opt"
+		assert_success
+		assert_output 'dm-run (dm) 0.1.0'
+	done
+}
+
+@test "bad options and operands are usage errors with status 2" {
+	usage=$(usage_of dm-run)
+	run_split dm-run --bogus -- cat </dev/null
+	assert_status 2
+	assert_stderr "dm-run: unknown option '--bogus'"$'\n'"$usage"
+	run_split dm-run -Zq cat </dev/null
+	assert_status 2
+	assert_stderr "dm-run: unknown option '-Z'"$'\n'"$usage"
+	run_split dm-run </dev/null
+	assert_status 2
+	assert_stderr "dm-run: missing COMMAND"$'\n'"$usage"
+	run_split dm-run -j 0 cat </dev/null
+	assert_stderr "dm-run: -j: '0' is out of range [1, 4096]"$'\n'"$usage"
+	run_split dm-run --block 0 cat </dev/null
+	assert_stderr "dm-run: --block: '0' is too small"$'\n'"$usage"
+	run_split dm-run --block 1M --lines 3 cat </dev/null
+	assert_stderr "dm-run: --block, --lines and --files exclude each other"$'\n'"$usage"
+	run_split dm-run --resume cat </dev/null
+	assert_stderr "dm-run: --resume needs --output-dir"$'\n'"$usage"
+	run_split dm-run --halt first-fail cat </dev/null
+	assert_stderr "dm-run: --halt: unknown mode 'first-fail' (did you mean 'first-failure'?)"$'\n'"$usage"
+	run_split dm-run --timeout 5x cat </dev/null
+	assert_status 2
+	assert_stderr "dm-run: --timeout: '5x' is not a duration"$'\n'"$usage"
+}
+
+@test "options end at COMMAND: the operands after it are input files" {
+	printf 'a\nb\n' >in
+	run_split dm-run -j 2 'cat -n' in
+	assert_success
+	assert_output $'     1\ta\n     2\tb'
+	run_split dm-run cat --lines in
+	assert_status 2
+	assert_output $'a\nb'
+	assert_stderr 'dm-run: --lines: No such file or directory'
+}
+
+@test "empty input runs no job, writes nothing and exits 0" {
+	run_out out dm-run -- 'echo ran' </dev/null
+	assert_success
+	assert_stderr ''
+	assert_bytes out ''
+	: >empty
+	run_out out dm-run --lines 1 -- 'echo ran' empty
+	assert_success
+	assert_bytes out ''
+}
+
+@test "output equals a serial run for every block size and job count" {
+	sample_input in.jsonl
+	cmd="sed 's/w/W/g; s/^/[/'"
+	sh -c "$cmd" <in.jsonl >want
+	for j in 1 2 3 4; do
+		for b in 1 7 100 1K 64K 8M; do
+			run_out out dm-run -j "$j" --block "$b" -- "$cmd" <in.jsonl
+			assert_success
+			assert_stderr ''
+			assert_same out want || { echo "-j $j --block $b" >&2; return 1; }
+		done
+		for n in 1 3 1000; do
+			run_out out dm-run -j "$j" --lines "$n" -- "$cmd" <in.jsonl
+			assert_success
+			assert_same out want || { echo "-j $j --lines $n" >&2; return 1; }
+		done
+	done
+}
+
+@test "a dm pipeline gives the output of a serial run" {
+	sample_input in.jsonl
+	dm-filter 'len > 20' <in.jsonl | dm-map upper >want || :
+	[ -s want ]
+	for b in 100 1K; do
+		run_out out dm-run -j 3 --block "$b" -- "dm-filter 'len > 20' | dm-map upper" <in.jsonl
+		assert_same out want
+	done
+}
+
+@test "--unordered writes every output once, in completion order" {
+	seq 1 2000 >in
+	run_out out dm-run -j 4 --lines 100 --unordered -- \
+	    'if [ $((DM_JOB % 2)) = 1 ]; then sleep 0.1; fi; cat' <in
+	assert_success
+	sort -n out >sorted
+	assert_same sorted in
+	# a fast even block came before the slow first one
+	[ "$(head -n 1 out)" != 1 ]
+}
+
+@test "blocks are whole lines; a line longer than a block is a block by itself" {
+	printf 'aaa\nbbb\n%s\nccc\n' "$(head -c 30 /dev/zero | tr '\0' 'x')" >in
+	run_split dm-run -j 2 --block 8 -- 'printf "%s:%s\n" "$DM_JOB" "$(wc -c)"' <in
+	assert_success
+	assert_output $'1:8\n2:31\n3:4'
+}
+
+@test "each job has DM_JOB and DM_SLOT in its environment" {
+	seq 1 6 >in
+	DM_JOB=x DM_SLOT=y run_split dm-run -j 1 --lines 2 -- 'echo $DM_JOB $DM_SLOT' <in
+	assert_success
+	assert_output $'1 1\n2 1\n3 1'
+	run_split dm-run -j 3 --lines 1 --unordered -- 'echo $DM_SLOT' <in
+	assert_success
+	[ "$(sort -u <<<"$output")" = $'1\n2\n3' ]
+}
+
+@test "file operands are read in turn, compressed ones decompressed" {
+	printf 'a\nb\n' >one
+	printf 'c\nd\n' | gzip >two.gz
+	run_split dm-run -j 2 --lines 1 -- cat one two.gz
+	assert_success
+	assert_output $'a\nb\nc\nd'
+}
+
+@test "a job that exits 1 succeeded: its output is kept and dm-run exits 1" {
+	seq 1 9 >in
+	run_split dm-run -j 2 --lines 3 -- 'cat; [ $DM_JOB != 2 ]' <in
+	assert_status 1
+	assert_output "$(seq 1 9)"
+}
+
+@test "jobs failing at random are retried: the output is complete, nothing twice" {
+	seq 1 3000 >in
+	# the first attempt of every third job writes half its block and fails
+	run_out out dm-run -j 3 --lines 100 -- \
+	    'if [ $((DM_JOB % 3)) = 0 ] && mkdir "tried$DM_JOB" 2>/dev/null; then
+		head -n 50; exit 2; fi; cat' <in
+	assert_success
+	assert_same out in
+	[ "$(grep -c 'trying again (2 of 3)' <<<"$stderr")" = 10 ]
+	[[ $stderr == *"dm-run: job 3 (input bytes 692-1091): exit status 2; trying again (2 of 3)"* ]]
+}
+
+@test "a job that always fails ends the run with status 2, naming the job and its stderr" {
+	seq 1 9 >in
+	run_out out dm-run -j 2 --lines 3 -- \
+	    'cat; if [ $DM_JOB = 2 ]; then for i in 1 2 3 4 5 6 7; do echo "warning $i" >&2; done; exit 3; fi' <in
+	assert_status 2
+	assert_bytes out '1\n2\n3\n7\n8\n9\n'
+	want="dm-run: job 2 (input bytes 6-11) failed 3 times: exit status 3"
+	for i in 3 4 5 6 7; do
+		want+=$'\n'"dm-run: job 2: warning $i"
+	done
+	[ "$(grep -v '^warning' <<<"$stderr" | grep -v 'trying again')" = "$want" ]
+	# every attempt's stderr went through as it came
+	[ "$(grep -c '^warning 1$' <<<"$stderr")" = 3 ]
+	run_out out dm-run -j 1 --retries 0 --lines 3 -- 'kill -9 $$' <in
+	assert_status 2
+	[[ $stderr == "dm-run: job 1 (input bytes 0-5) failed 1 time: killed by signal 9 (Killed)"* ]]
+}
+
+@test "a job may ignore its stdin or stop reading it early" {
+	seq 1 400000 >in
+	run_split dm-run -j 2 --block 1M -- 'echo ignored' <in
+	assert_success
+	assert_output $'ignored\nignored\nignored'
+	run_split dm-run -j 2 --block 1M -- 'head -n 1' <in
+	assert_success
+	assert_output $'1\n165669\n315465'
+}
+
+@test "--timeout kills a hanging job, TERM then KILL, and counts it failed" {
+	seq 1 4 >in
+	start=$(date +%s)
+	run_out out dm-run -j 2 --lines 2 --retries 1 --timeout 200ms -- \
+	    'if [ $DM_JOB = 2 ]; then sleep 30; fi; cat' <in
+	assert_status 2
+	assert_bytes out '1\n2\n'
+	assert_stderr <<-'EOF'
+	dm-run: job 2 (input bytes 4-7): timed out after 0.2s; trying again (2 of 2)
+	dm-run: job 2 (input bytes 4-7) failed 2 times: timed out after 0.2s
+	EOF
+	# a job that ignores SIGTERM gets SIGKILL
+	run_out out dm-run --lines 4 --retries 0 --timeout 0.1s -- 'trap "" TERM; sleep 30' <in
+	assert_status 2
+	assert_stderr 'dm-run: job 1 (input bytes 0-7) failed 1 time: timed out after 0.1s'
+	[ $(($(date +%s) - start)) -lt 10 ]
+}
+
+@test "--halt first-failure stops launching; running jobs finish and are written" {
+	seq 1 6 >in
+	run_out out dm-run -j 1 --lines 1 --retries 0 --halt first-failure -- \
+	    'if [ $DM_JOB = 3 ]; then exit 2; fi; cat' <in
+	assert_status 2
+	assert_bytes out '1\n2\n'
+	assert_stderr 'dm-run: job 3 (input bytes 4-5) failed 1 time: exit status 2'
+	run_out out dm-run -j 2 --lines 1 --retries 0 --halt first-failure -- \
+	    'if [ $DM_JOB = 2 ]; then exit 2; fi; sleep 0.3; cat' <in
+	assert_status 2
+	assert_bytes out '1\n'
+}
+
+@test "--halt now-failure kills the running jobs" {
+	seq 1 6 >in
+	start=$(date +%s)
+	run_out out dm-run -j 2 --lines 1 --retries 0 --halt now-failure -- \
+	    'if [ $DM_JOB = 2 ]; then exit 2; fi; sleep 30; cat' <in
+	assert_status 2
+	assert_bytes out ''
+	assert_stderr 'dm-run: job 2 (input bytes 2-3) failed 1 time: exit status 2'
+	[ $(($(date +%s) - start)) -lt 10 ]
+}
+
+@test "--halt first-success writes the first job with output and kills the rest" {
+	seq 1 8 >in
+	start=$(date +%s)
+	run_out out dm-run -j 4 --lines 1 --halt first-success -- \
+	    'case $DM_JOB in 3) cat ;; 1|2) ;; *) sleep 30 ;; esac' <in
+	assert_success
+	assert_bytes out '3\n'
+	[ $(($(date +%s) - start)) -lt 10 ]
+}
+
+@test "--joblog appends a header and one tab-separated line per attempt" {
+	seq 1 6 >in
+	run_out out dm-run -j 1 --lines 3 --joblog log -- \
+	    'if [ $DM_JOB = 2 ] && mkdir once 2>/dev/null; then exit 4; fi; cat' <in
+	assert_success
+	assert_same out in
+	[ "$(sed -n 1p log)" = "$(printf 'Seq\tHost\tSlot\tStarttime\tJobRuntime\tSend\tReceive\tExitval\tSignal\tCommand')" ]
+	[ "$(wc -l <log)" = 4 ]
+	cut -f 1-3,6-9 log >fields
+	assert_file fields <<-EOF
+	$(printf 'Seq\tHost\tSlot\tSend\tReceive\tExitval\tSignal')
+	$(printf '1\t:\t1\t6\t6\t0\t0')
+	$(printf '2\t:\t1\t6\t0\t4\t0')
+	$(printf '2\t:\t1\t6\t6\t0\t0')
+	EOF
+	awk -F '\t' 'NR > 1 && ($4 !~ /^[0-9]+\.[0-9][0-9][0-9]$/ || $5 !~ /^[0-9]+\.[0-9][0-9][0-9]$/ || NF != 10) { exit 1 }' log
+	dm-run --lines 6 --joblog log -- cat <in >/dev/null
+	[ "$(wc -l <log)" = 5 ]
+}
+
+@test "--files runs the command once per line with {} shell-quoted" {
+	printf 'plain\nit'"'"'s here\n\n$(touch pwned)\n' >list
+	run_split dm-run --files -j 2 -- 'printf "<%s>\n" {} x{}' <list
+	assert_success
+	assert_output <<-'EOF'
+	<plain>
+	<xplain>
+	<it's here>
+	<xit's here>
+	<$(touch pwned)>
+	<x$(touch pwned)>
+	EOF
+	[ ! -e pwned ]
+	# without {}, the line goes at the end; stdin is /dev/null
+	run_split dm-run --files -- 'wc -c; echo' <list
+	assert_success
+	assert_output $'0\nplain\n0\nit\'s here\n0\n$(touch pwned)'
+}
+
+@test "--files names the line of a job that failed" {
+	printf 'good\nbad one\n' >list
+	run_split dm-run --files --retries 0 -- 'test "$1" = good || exit 2; echo' <list
+	assert_status 2
+	assert_output ''
+	run_split dm-run --files --retries 0 -- 'case {} in bad*) exit 2;; esac; echo {}' <list
+	assert_status 2
+	assert_output 'good'
+	assert_stderr "dm-run: job 2 ('bad one') failed 1 time: exit status 2"
+}
+
+@test "--output-dir writes one part per block, a manifest and _SUCCESS" {
+	seq 1 10 >in
+	run_out stdout dm-run -j 2 --lines 4 --output-dir out -- cat <in
+	assert_success
+	assert_bytes stdout ''
+	[ "$(cd out && ls -A | tr '\n' ' ')" = '_MANIFEST _SUCCESS part-000001.jsonl part-000002.jsonl part-000003.jsonl ' ]
+	cat out/part-*.jsonl >all
+	assert_same all in
+	assert_file out/part-000003.jsonl $'9\n10'
+	# a directory holding a run is never mixed with another
+	run_split dm-run --lines 4 --output-dir out -- cat <in
+	assert_status 2
+	assert_stderr 'dm-run: out: holds the output of another run (resume it with --resume, or remove it)'
+}
+
+@test "--resume skips the parts that exist and refuses another input or command" {
+	seq 1 10 >in
+	dm-run -j 2 --lines 4 --output-dir out -- cat <in
+	rm out/part-000002.jsonl out/_SUCCESS
+	run_split dm-run -j 2 --lines 4 --output-dir out --resume -- cat <in
+	assert_success
+	[ -e out/_SUCCESS ]
+	cat out/part-*.jsonl >all
+	assert_same all in
+	[ "$(grep -c '^part 2 ' out/_MANIFEST)" = 2 ]
+	sed 's/^6$/six/' in >other
+	run_split dm-run --lines 4 --output-dir out --resume -- cat <other
+	assert_status 2
+	assert_stderr 'dm-run: out: block 2 of the input differs from the run being resumed'
+	run_split dm-run --lines 5 --output-dir out --resume -- cat <in
+	assert_status 2
+	assert_stderr "dm-run: out: the run being resumed cut its input otherwise (its _MANIFEST says 'settings lines 4')"
+	run_split dm-run --lines 4 --output-dir out --resume -- 'cat -n' <in
+	assert_status 2
+	assert_stderr 'dm-run: out: the run being resumed ran another command'
+	head -n 4 in >short
+	run_split dm-run --lines 4 --output-dir out --resume -- cat <short
+	assert_status 2
+	assert_stderr 'dm-run: out: the input has 1 blocks, the run being resumed had 3 or more'
+	# a resumed run that starts from nothing is a plain run (cron-safe)
+	run_split dm-run --lines 4 --output-dir fresh --resume -- cat <in
+	assert_success
+	[ -e fresh/_SUCCESS ]
+}
+
+@test "SIGKILL mid-run, then --resume, gives the bytes of one uninterrupted run" {
+	seq 1 20000 >in
+	cmd='sleep 0.02; sed s/0/zero/g'
+	sh -c "$cmd" <in >want
+	dm-run -j 2 --lines 100 --output-dir out -- "$cmd" <in &
+	pid=$!
+	for i in $(seq 200); do
+		[ "$(ls out 2>/dev/null | grep -c '^part-')" -ge 20 ] && break
+		sleep 0.05
+	done
+	kill -KILL "$pid"
+	wait "$pid" || :
+	n=$(ls out | grep -c '^part-')
+	[ "$n" -ge 20 ] && [ "$n" -lt 200 ]
+	[ ! -e out/_SUCCESS ]
+	run_split dm-run -j 3 --lines 100 --output-dir out --resume -- "$cmd" <in
+	assert_success
+	[ -e out/_SUCCESS ]
+	cat out/part-*.jsonl >got
+	assert_same got want
+	[ -z "$(ls -A out | grep -v -e '^part-' -e '^_MANIFEST$' -e '^_SUCCESS$')" ]
+}
+
+@test "a killed run resumed with a recorded but missing part redoes it" {
+	seq 1 12 >in
+	dm-run --lines 4 --output-dir out -- cat <in
+	# as if killed after the manifest line and before the rename
+	mv out/part-000002.jsonl out/.part-000002.jsonl.tmp
+	rm out/_SUCCESS
+	printf 'part 3 19 8 0' >>out/_MANIFEST
+	run_split dm-run --lines 4 --output-dir out --resume -- cat <in
+	assert_success
+	[ ! -e out/.part-000002.jsonl.tmp ]
+	cat out/part-*.jsonl >all
+	assert_same all in
+}
+
+@test "--lock makes a second run exit 2; --lock-wait waits its turn" {
+	seq 1 3 >in
+	dm-run --lock run.lock -- 'sleep 1; cat' <in >first &
+	pid=$!
+	wait_for_size run.lock 0
+	sleep 0.2
+	run_split dm-run --lock run.lock -- cat <in
+	assert_status 2
+	assert_stderr 'dm-run: run.lock: locked by another run'
+	run_split dm-run --lock run.lock --lock-wait -- 'cat' <in
+	assert_success
+	assert_output "$(seq 1 3)"
+	wait "$pid"
+	assert_file first "$(seq 1 3)"
+}
+
+@test "SIGINT and SIGTERM stop every job and exit 130 and 143" {
+	seq 1 100 >in
+	for sig in INT TERM; do
+		rm -f pids
+		dm-run -j 2 --lines 10 -- 'echo $$ >>pids; sleep 30; cat' <in >out 2>err &
+		pid=$!
+		wait_for_size pids 4
+		sleep 0.2
+		signal_and_wait "$pid" "$sig"
+		[ "$sig" = INT ] && assert_status 130
+		[ "$sig" = TERM ] && assert_status 143
+		sleep 0.2
+		while read -r p; do
+			! kill -0 "$p" 2>/dev/null
+		done <pids
+		[ ! -s out ]
+	done
+}
+
+@test "ends quietly when the reader goes away (| head -n1)" {
+	seq 1 3000000 >in
+	dm-run -j 2 --block 1M -- cat <in 2>err | head -n 1 >out
+	assert_file out 1
+	assert_file err ''
+}
+
+@test "a write error (/dev/full) exits 2 with 'write error'" {
+	seq 1 1000 >in
+	dm-run -j 2 -- cat <in >/dev/full 2>err && status=0 || status=$?
+	assert_status 2
+	assert_file err 'dm-run: write error: No space left on device'
+}
+
+@test "a job's stderr passes through as whole lines" {
+	seq 1 4 >in
+	run_out out dm-run -j 2 --lines 2 -- 'printf "part of "; sleep 0.1; printf "a line\nno newline" >&2; cat >/dev/null' <in
+	assert_success
+	assert_bytes out 'part of part of '
+	# lines of the two jobs never mix; a last line gets its newline
+	[ "$(sort <<<"$stderr")" = $'a line\na line\nno newline\nno newline' ]
+}
+
+@test "dm-run nests: a job may itself run dm-run" {
+	seq 1 5000 >in
+	run_out out dm-run -j 2 --lines 1000 -- 'dm-run -j 2 --lines 100 -- cat' <in
+	assert_success
+	assert_same out in
+}
+
+@test "output held beyond --buffer spills to temporary files, then cleaned up" {
+	seq 1 300000 >in
+	mkdir tmp
+	TMPDIR=$TMP/tmp run_out out dm-run -j 3 --block 256K --buffer 256K -- \
+	    'if [ $DM_JOB = 1 ]; then sleep 0.5; fi; cat' <in
+	assert_success
+	assert_same out in
+	[ -z "$(ls -A tmp)" ]
+}
+
+@test "memory stays bounded on a 10-million-line input" {
+	seq 1 10000000 >in
+	block=$((1024 * 1024))
+	# The bound: ten blocks and 32 MB for the program itself. ASan's
+	# shadow memory and quarantine (256 MB by default) come on top in the
+	# sanitizer build.
+	bound=$((10 * block / 1024 + 32 * 1024))
+	[[ $DM_BINDIR == */asan ]] && bound=$((bound * 3 + 300 * 1024))
+	peak=$(python3 - "$block" <<-'EOF'
+	import resource, subprocess, sys
+	with open("in", "rb") as i, open("out", "wb") as o:
+	    subprocess.run(["dm-run", "-j", "2", "--block", sys.argv[1], "--", "cat"],
+	                   stdin=i, stdout=o, check=True)
+	print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+	EOF
+	)
+	assert_same out in
+	echo "peak $peak KB, bound $bound KB" >&2
+	[ "$peak" -lt "$bound" ]
+}
+
+@test "--progress reports jobs and bytes on stderr" {
+	seq 1 1000 >in
+	run_split dm-run --progress -j 2 --lines 100 -- cat <in
+	assert_success
+	[[ $stderr == "dm-run: 10 done, 0 running, 0 failed; 0.0 MB, "*" MB/s" ]]
+}
