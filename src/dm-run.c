@@ -16,7 +16,10 @@ static const char usage[] =
     "usage: dm-run [-hV] [-j N] [--block SIZE | --lines N | --files] [--unordered]\n"
     "              [--retries N] [--timeout DURATION] [--halt MODE]\n"
     "              [--joblog FILE] [--output-dir DIR [--resume]] [--buffer SIZE]\n"
-    "              [--progress] [--lock FILE [--lock-wait]] [--] COMMAND [FILE...]";
+    "              [--progress] [--lock FILE [--lock-wait]] [--hosts FILE]\n"
+    "              [-S HOSTS] [--ssh CMD] [--ship] [--env NAME] [--compress]\n"
+    "              [--host-retry DURATION] [--] COMMAND [FILE...]\n"
+    "       dm-run --check [--hosts FILE] [-S HOSTS] [--ssh CMD] [--ship]";
 
 static const char help[] =
     "Cut the input into blocks of whole lines, run COMMAND (with /bin/sh -c)\n"
@@ -25,11 +28,18 @@ static const char help[] =
     "      --block SIZE         bytes a block, suffixes K M G (default: 8M)\n"
     "      --buffer SIZE        memory for outputs held for their turn, beyond\n"
     "                           which they go to temporary files (default: 64M)\n"
+    "      --check              show whether each host can run dm, and exit\n"
+    "      --compress           compress the data on the ssh connections\n"
+    "      --env NAME           pass variable NAME to the jobs on ssh hosts\n"
     "      --files              run COMMAND once per input line, {} replaced by\n"
     "                           the line, shell-quoted; its stdin is /dev/null\n"
     "      --halt MODE          never (default), first-failure, now-failure,\n"
     "                           first-success\n"
     "  -h, --help               show this help and exit\n"
+    "      --host-retry DURATION  try a host that is down again after\n"
+    "                           DURATION (default: 30s)\n"
+    "      --hosts FILE         run jobs on the hosts of FILE, lines of\n"
+    "                           [N/][user@]host[:port], ':' for this machine\n"
     "  -j, --jobs N             jobs at a time (default: the number of CPUs)\n"
     "      --joblog FILE        append a line per attempt to FILE\n"
     "      --lines N            N lines a block instead of --block\n"
@@ -39,25 +49,37 @@ static const char help[] =
     "      --progress           show jobs, MB/s and ETA on stderr\n"
     "      --resume             with --output-dir: skip the blocks already done\n"
     "      --retries N          run a failed job again up to N times (default: 2)\n"
+    "  -S, --sshlogin HOSTS     hosts as in --hosts, separated by commas\n"
+    "      --ship               copy this dm to the hosts (~/.cache/dm/VERSION)\n"
+    "      --ssh CMD            the ssh command and its options (default:\n"
+    "                           $DM_SSH or ssh)\n"
     "      --timeout DURATION   kill a job running longer (30, 30s, 500ms, 5m, 1h)\n"
     "      --unordered          write outputs as jobs finish\n"
     "  -V, --version            show the version and exit\n"
     "\n"
     "A job that exits 0 or 1 succeeded (1: it rejected samples); 2 or more, or a\n"
-    "signal, is a failure. Each job has DM_JOB and DM_SLOT in its environment.\n";
+    "signal, is a failure; on an ssh host, ssh's 255 is the host's failure and\n"
+    "the job moves to another host. Each job has DM_JOB, DM_SLOT and DM_ATTEMPT\n"
+    "in its environment.\n";
 
 enum {
-	OPT_BLOCK = DM_OPT_TOOL_BASE, OPT_BUFFER, OPT_FILES, OPT_HALT,
-	OPT_JOBLOG, OPT_LINES, OPT_LOCK, OPT_LOCK_WAIT, OPT_OUTPUT_DIR,
-	OPT_PROGRESS, OPT_RESUME, OPT_RETRIES, OPT_TIMEOUT, OPT_UNORDERED
+	OPT_BLOCK = DM_OPT_TOOL_BASE, OPT_BUFFER, OPT_CHECK, OPT_COMPRESS,
+	OPT_ENV, OPT_FILES, OPT_HALT, OPT_HOST_RETRY, OPT_HOSTS, OPT_JOBLOG,
+	OPT_LINES, OPT_LOCK, OPT_LOCK_WAIT, OPT_OUTPUT_DIR, OPT_PROGRESS,
+	OPT_RESUME, OPT_RETRIES, OPT_SHIP, OPT_SSH, OPT_TIMEOUT, OPT_UNORDERED
 };
 
 static const struct option longopts[] = {
 	{ "block", required_argument, NULL, OPT_BLOCK },
 	{ "buffer", required_argument, NULL, OPT_BUFFER },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "compress", no_argument, NULL, OPT_COMPRESS },
+	{ "env", required_argument, NULL, OPT_ENV },
 	{ "files", no_argument, NULL, OPT_FILES },
 	{ "halt", required_argument, NULL, OPT_HALT },
 	{ "help", no_argument, NULL, 'h' },
+	{ "host-retry", required_argument, NULL, OPT_HOST_RETRY },
+	{ "hosts", required_argument, NULL, OPT_HOSTS },
 	{ "joblog", required_argument, NULL, OPT_JOBLOG },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "lines", required_argument, NULL, OPT_LINES },
@@ -67,6 +89,9 @@ static const struct option longopts[] = {
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "resume", no_argument, NULL, OPT_RESUME },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "ship", no_argument, NULL, OPT_SHIP },
+	{ "ssh", required_argument, NULL, OPT_SSH },
+	{ "sshlogin", required_argument, NULL, 'S' },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "unordered", no_argument, NULL, OPT_UNORDERED },
 	{ "version", no_argument, NULL, 'V' },
@@ -75,7 +100,7 @@ static const struct option longopts[] = {
 
 /* 30, 30s, 500ms, 5m, 1h: seconds. */
 static double
-duration(const char *s)
+duration(const char *s, const char *opt)
 {
 	char *end;
 	double v;
@@ -94,7 +119,7 @@ duration(const char *s)
 		goto bad;
 	return v;
 bad:
-	dm_usage_die(usage, "--timeout: '%s' is not a duration", s);
+	dm_usage_die(usage, "%s: '%s' is not a duration", opt, s);
 }
 
 static enum dm_halt
@@ -138,9 +163,13 @@ int
 main(int argc, char *argv[])
 {
 	struct dm_runopts o;
+	struct dm_hosts hosts = DM_HOSTS_INIT;
+	struct dm_buf err = DM_BUF_INIT;
 	const char *lockfile = NULL;
+	char **env = NULL;
+	size_t nenv = 0;
 	long cpus;
-	int c, lockwait = 0, blockset = 0, fd;
+	int c, lockwait = 0, blockset = 0, fd, check = 0, nhostopts = 0;
 
 	dm_init(argv[0]);
 	/* The jobs' pipes must never land on 0, 1 or 2. */
@@ -154,9 +183,10 @@ main(int argc, char *argv[])
 	o.block = 8 * 1024 * 1024;
 	o.retries = 2;
 	o.buffer = 64 * 1024 * 1024;
+	o.hostretry = 30;
 	opterr = 0;
 	/* "+": options end at COMMAND, so its own options stay its own. */
-	while ((c = getopt_long(argc, argv, "+:hj:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:hj:S:V", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_BLOCK:
 			o.block = (size_t)dm_strtosize(optarg, "--block", usage);
@@ -168,8 +198,41 @@ main(int argc, char *argv[])
 		case OPT_BUFFER:
 			o.buffer = (size_t)dm_strtosize(optarg, "--buffer", usage);
 			break;
+		case OPT_CHECK:
+			check = 1;
+			break;
+		case OPT_COMPRESS:
+			o.compress = 1;
+			break;
+		case OPT_ENV:
+			if (!dm_envname(optarg))
+				dm_usage_die(usage, "--env: '%s' is not a "
+				    "variable name", optarg);
+			env = dm_xreallocarray(env, nenv + 2, sizeof *env);
+			env[nenv++] = optarg;
+			env[nenv] = NULL;
+			break;
 		case OPT_FILES:
 			o.files = 1;
+			break;
+		case OPT_HOST_RETRY:
+			o.hostretry = duration(optarg, "--host-retry");
+			break;
+		case OPT_HOSTS:
+			if (dm_hosts_load(&hosts, optarg, &err) < 0)
+				dm_usage_die(usage, "%s", err.buf);
+			nhostopts++;
+			break;
+		case 'S':
+			if (dm_hosts_list(&hosts, optarg, &err) < 0)
+				dm_usage_die(usage, "%s", err.buf);
+			nhostopts++;
+			break;
+		case OPT_SHIP:
+			o.ship = 1;
+			break;
+		case OPT_SSH:
+			o.ssh = optarg;
 			break;
 		case OPT_HALT:
 			o.halt = haltmode(optarg);
@@ -207,7 +270,7 @@ main(int argc, char *argv[])
 			    "--retries", usage);
 			break;
 		case OPT_TIMEOUT:
-			o.timeout = duration(optarg);
+			o.timeout = duration(optarg, "--timeout");
 			break;
 		case OPT_UNORDERED:
 			o.unordered = 1;
@@ -221,6 +284,18 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (nhostopts > 0 && hosts.n == 0)
+		dm_usage_die(usage, "no host in --hosts or -S");
+	if (nhostopts > 0)
+		o.hosts = &hosts;
+	o.env = env;
+	if (check) {
+		if (o.hosts == NULL)
+			dm_usage_die(usage, "--check needs --hosts or -S");
+		if (argc > 0)
+			dm_usage_die(usage, "--check takes no COMMAND");
+		return dm_exit(dm_run_check(&o));
+	}
 
 	if (argc == 0)
 		dm_usage_die(usage, "missing COMMAND");
@@ -239,5 +314,9 @@ main(int argc, char *argv[])
 
 	if (lockfile)
 		lock(lockfile, lockwait);
-	return dm_exit(dm_run(&o, argc, argv));
+	c = dm_run(&o, argc, argv);
+	dm_hosts_free(&hosts);
+	free(env);
+	dm_buf_free(&err);
+	return dm_exit(c);
 }

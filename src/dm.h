@@ -440,6 +440,8 @@ void	 dm_hosts_free(struct dm_hosts *);
 
 /* Appends s quoted for a POSIX shell: in single quotes, each ' as '\''. */
 void	 dm_buf_addshell(struct dm_buf *, const char *s);
+/* Whether s is a portable environment variable name ([A-Za-z_][A-Za-z0-9_]*). */
+int	 dm_envname(const char *s);
 /* Frees a NULL-terminated vector of strings (NULL is fine). */
 void	 dm_argv_free(char **);
 
@@ -1081,6 +1083,13 @@ struct dm_runopts {
 	int		 resume;
 	size_t		 buffer;	/* memory for held output */
 	int		 progress;
+	/* ssh hosts: NULL runs jobs slots on this machine */
+	const struct dm_hosts *hosts;
+	const char	*ssh;		/* --ssh, or NULL: $DM_SSH or ssh */
+	char		**env;		/* --env names, NULL-terminated, or NULL */
+	int		 ship;		/* copy dm to the hosts, use that copy */
+	int		 compress;	/* compression on the ssh connections */
+	double		 hostretry;	/* seconds before a down host is probed */
 };
 
 /* Runs the command over the inputs (argc operands, none for standard
@@ -1088,5 +1097,8 @@ struct dm_runopts {
  * job failed for good or an input could not be read, 128 + N after signal
  * N (the caller passes it to dm_exit). */
 int	 dm_run(const struct dm_runopts *, int argc, char **argv);
+/* --check: probes every host of o->hosts (shipping dm first with o->ship)
+ * and prints a table; 0 when every host can run dm, 1 when one cannot. */
+int	 dm_run_check(const struct dm_runopts *);
 
 #endif /* DM_H */

@@ -31,6 +31,20 @@ dm_buf_addshell(struct dm_buf *b, const char *s)
 	dm_buf_addc(b, '\'');
 }
 
+int
+dm_envname(const char *s)
+{
+	const char *p;
+
+	if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || *s == '_'))
+		return 0;
+	for (p = s + 1; *p; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	return 1;
+}
+
 static void
 vec_add(struct dm_ssh *ssh, char ***v, size_t *n, size_t *cap, const char *s)
 {
@@ -397,10 +411,6 @@ dm_spawn_capture(char *const argv[], const char *in, size_t inlen,
 				close(perr[0]);
 				perr[0] = -1;
 			}
-		}
-		if (dm_interrupted && !killed) {
-			kill(-pid, SIGTERM);
-			killed = 1;
 		}
 	}
 	if (pout[0] >= 0)

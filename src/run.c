@@ -22,15 +22,25 @@ extern char **environ;
 #define TAILN		5	/* stderr lines kept for the failure message */
 #define TAILMAX		400	/* bytes kept of each of them */
 
+#define PROBE_MS	20000	/* a probe or a remote kill gives up after */
+#define SHIPDIR		".cache/dm/" DM_VERSION
+
 /*
- * A host runs jobs on its slots. Here there is only this machine (":");
- * an ssh host adds its name, user, port and connection, and its slots run
- * the same jobs through the same event loop: only attempt_argv and
- * classify know what kind of host a slot belongs to.
+ * A host runs jobs on its slots: this machine (":"), or an ssh host (h set,
+ * h->name not NULL), whose slots run the same jobs through the same event
+ * loop: only attempt_argv, classify and stop know what kind of host a slot
+ * belongs to. A host that fails twice in a row (ssh's 255) is down: no job
+ * is launched there until a probe, --host-retry later, finds it up again.
  */
 struct host {
-	const char	*name;
+	const char	*name;		/* as written, without N/: messages, log */
+	const struct dm_host *h;	/* NULL, or h->name NULL: this machine */
 	int		 nslots;
+	int		 down;
+	int		 refused;	/* never usable (cannot ship there) */
+	int		 fails;		/* host failures in a row */
+	double		 retryat;
+	unsigned long long ndone;	/* jobs that succeeded here */
 };
 
 struct slot {
@@ -46,9 +56,9 @@ enum jstate {
 	J_DROPPED	/* failed for good, or cancelled by a halt */
 };
 
-/* What an attempt came to (classify). An ssh host adds "host failure",
- * which moves the job elsewhere without using up a retry. */
-enum outcome { O_OK, O_REJECTS, O_FAILED };
+/* What an attempt came to (classify). A host failure (ssh's 255 on an ssh
+ * host) moves the job elsewhere without using up a retry. */
+enum outcome { O_OK, O_REJECTS, O_FAILED, O_HOSTFAIL };
 
 struct job {
 	unsigned long long seq;		/* 1-based: DM_JOB, part number */
@@ -58,6 +68,9 @@ struct job {
 	size_t		 inlen;
 	char		*cmd;		/* the command it runs */
 	int		 tries;		/* attempts started */
+	int		 hostfails;	/* attempts lost with their host */
+	struct host	*avoid;		/* where the last attempt failed */
+	struct host	*moved;		/* lost with this host: say where it goes */
 	enum jstate	 state;
 	struct job	*prev, *next;	/* live jobs in input order */
 	/* the running attempt */
@@ -76,6 +89,12 @@ struct job {
 struct run {
 	const struct dm_runopts *o;
 	struct host	 local;
+	struct host	*hosts;		/* --hosts: one per entry; else &local */
+	int		 nhosts;
+	struct dm_ssh	 ssh;
+	int		 usessh;
+	char		**envpairs;	/* --env NAME=VALUE for ssh hosts */
+	struct dm_buf	 tar;		/* --ship: this dm as a tar stream */
 	struct slot	*slots;
 	int		 nslots;
 	struct dm_reader rd;
@@ -99,6 +118,9 @@ struct run {
 };
 
 static int selfpipe[2] = { -1, -1 };
+
+static int	anyup(const struct run *);
+static void	closehosts(struct run *);
 
 static double
 now(void)
@@ -338,23 +360,46 @@ newjob(struct run *R, struct dm_block *b)
  * An ssh host builds ssh ... host 'sh -c ...' here, and nothing else in the
  * loop changes.
  */
-static void
-attempt_argv(const struct slot *s, const struct job *j, char *argv[4])
+static int
+remote(const struct host *h)
 {
-	(void)s;
-	argv[0] = "/bin/sh";
-	argv[1] = "-c";
-	argv[2] = j->cmd;
-	argv[3] = NULL;
+	return h->h && h->h->name;
+}
+
+static char **
+attempt_argv(struct run *R, const struct slot *s, const struct job *j,
+    char *local[4])
+{
+	const char *const compress[] = { "-o", "Compression=yes", NULL };
+	struct dm_buf cmd = DM_BUF_INIT;
+	char **v;
+
+	if (!remote(s->host)) {
+		local[0] = "/bin/sh";
+		local[1] = "-c";
+		local[2] = j->cmd;
+		local[3] = NULL;
+		return local;
+	}
+	dm_remote_job(&cmd, &R->ssh, j->cmd, (unsigned long)j->seq,
+	    (unsigned)j->tries + 1, s->id, R->envpairs,
+	    R->o->ship ? SHIPDIR : NULL);
+	v = dm_ssh_argv(&R->ssh, s->host->h, cmd.buf,
+	    R->o->compress ? compress : NULL);
+	dm_buf_free(&cmd);
+	return v;
 }
 
 /* What an attempt came to, from how its process ended. */
 static enum outcome
 classify(const struct slot *s, const struct job *j)
 {
-	(void)s;
 	if (j->timedout || j->killed || !WIFEXITED(j->wstatus))
 		return O_FAILED;
+	/* ssh's own failure; a command that exits 255 looks the same, and
+	 * is moved too, as GNU parallel does */
+	if (remote(s->host) && WEXITSTATUS(j->wstatus) == 255)
+		return O_HOSTFAIL;
 	switch (WEXITSTATUS(j->wstatus)) {
 	case 0:
 		return O_OK;
@@ -367,13 +412,15 @@ classify(const struct slot *s, const struct job *j)
 
 static void
 setenvp(struct run *R, const struct job *j, const struct slot *s,
-    char *jobvar, char *slotvar)
+    char *jobvar, char *slotvar, char *attvar)
 {
 	snprintf(jobvar, 32, "DM_JOB=%llu", j->seq);
 	snprintf(slotvar, 32, "DM_SLOT=%d", s->id);
+	snprintf(attvar, 32, "DM_ATTEMPT=%d", j->tries + 1);
 	R->envp[R->nenv] = jobvar;
 	R->envp[R->nenv + 1] = slotvar;
-	R->envp[R->nenv + 2] = NULL;
+	R->envp[R->nenv + 2] = attvar;
+	R->envp[R->nenv + 3] = NULL;
 }
 
 static void
@@ -396,8 +443,18 @@ launch(struct run *R, struct slot *s, struct job *j)
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t def, none;
-	char *argv[4], jobvar[32], slotvar[32];
+	char *local[4], **argv, jobvar[32], slotvar[32], attvar[32];
 	int in[2] = { -1, -1 }, out[2], err[2], e;
+
+	if (j->moved) {
+		if (j->moved != s->host)
+			dm_warn("host '%s': ssh exited 255; job %llu moved to "
+			    "'%s'", j->moved->name, j->seq, s->host->name);
+		else
+			dm_warn("host '%s': ssh exited 255; job %llu tried "
+			    "there again", j->moved->name, j->seq);
+		j->moved = NULL;
+	}
 
 	if ((!R->o->files && pipe2(in, O_CLOEXEC) < 0) ||
 	    pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
@@ -421,9 +478,9 @@ launch(struct run *R, struct slot *s, struct job *j)
 	posix_spawnattr_setpgroup(&at, 0);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
 	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-	attempt_argv(s, j, argv);
-	setenvp(R, j, s, jobvar, slotvar);
-	e = posix_spawn(&j->pid, argv[0], &fa, &at, argv, R->envp);
+	argv = attempt_argv(R, s, j, local);
+	setenvp(R, j, s, jobvar, slotvar, attvar);
+	e = posix_spawnp(&j->pid, argv[0], &fa, &at, argv, R->envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	if (in[0] >= 0)
@@ -432,6 +489,8 @@ launch(struct run *R, struct slot *s, struct job *j)
 	close(err[1]);
 	if (e != 0)
 		dm_die("%s: %s", argv[0], strerror(e));
+	if (argv != local)
+		dm_argv_free(argv);
 	j->fin = in[1];
 	j->fout = out[0];
 	j->ferr = err[0];
@@ -457,9 +516,25 @@ launch(struct run *R, struct slot *s, struct job *j)
 	R->nrunning++;
 }
 
-/* Stops an attempt: SIGTERM to its process group, SIGKILL after GRACE. */
+/* Stops the attempts of job (every job of this run when job < 0) on h. */
 static void
-stop(struct job *j, int killed)
+remotekill(struct run *R, struct host *h, long job)
+{
+	struct dm_buf cmd = DM_BUF_INIT;
+	char **v;
+
+	dm_remote_kill(&cmd, &R->ssh, job);
+	v = dm_ssh_argv(&R->ssh, h->h, cmd.buf, NULL);
+	(void)dm_spawn_capture(v, NULL, 0, NULL, NULL, PROBE_MS);
+	dm_argv_free(v);
+	dm_buf_free(&cmd);
+}
+
+/* Stops an attempt: SIGTERM to its process group, SIGKILL after GRACE; on
+ * an ssh host, the remote command too (R given: one job; NULL: stopall
+ * stops a host's jobs at once). */
+static void
+stop(struct run *R, struct job *j, int killed)
 {
 	if (j->state != J_RUNNING || j->reaped)
 		return;
@@ -468,6 +543,10 @@ stop(struct job *j, int killed)
 	if (j->killat == 0) {
 		kill(-j->pid, SIGTERM);
 		j->killat = now() + GRACE;
+		/* ssh's end does not stop the remote command: a second
+		 * ssh does (stopall does it once a host) */
+		if (remote(j->slot->host) && R && !j->slot->host->down)
+			remotekill(R, j->slot->host, (long)j->seq);
 	}
 	closefd(&j->fin);
 }
@@ -476,9 +555,19 @@ static void
 stopall(struct run *R)
 {
 	struct job *j;
+	int i, k;
 
 	for (j = R->head; j; j = j->next)
-		stop(j, 1);
+		stop(NULL, j, 1);
+	for (i = 0; i < R->nhosts; i++) {
+		if (!remote(&R->hosts[i]) || R->hosts[i].down)
+			continue;
+		for (k = 0; k < R->nslots; k++)
+			if (R->slots[k].host == &R->hosts[i] && R->slots[k].job)
+				break;
+		if (k < R->nslots)
+			remotekill(R, &R->hosts[i], -1);
+	}
 }
 
 /* ---- stderr of the jobs ---- */
@@ -592,6 +681,18 @@ emit_ordered(struct run *R)
 
 /* ---- an attempt ends ---- */
 
+/* A job lost with its host this many times fails as if it had failed. */
+#define HOSTFAILS_MAX	10
+
+static void
+hostdown(struct run *R, struct host *h, const char *why)
+{
+	h->down = 1;
+	h->retryat = now() + R->o->hostretry;
+	dm_warn("host '%s' is down: %s; trying it again in %gs", h->name, why,
+	    R->o->hostretry);
+}
+
 static const char *
 plural(int n)
 {
@@ -656,6 +757,8 @@ finish(struct run *R, struct job *j)
 	enum outcome oc;
 	double t = now();
 
+	struct host *h = j->slot->host;
+
 	errlines(j, "", 0, 1);
 	closefd(&j->fin);
 	oc = classify(j->slot, j);
@@ -669,7 +772,22 @@ finish(struct run *R, struct job *j)
 		drop(R, j);
 		return;
 	}
-	if (oc == O_FAILED) {
+	if (oc == O_HOSTFAIL && j->hostfails < HOSTFAILS_MAX) {
+		/* not the job's fault: it goes elsewhere, its retries kept */
+		dm_held_clear(&j->out);
+		j->tries--;
+		j->hostfails++;
+		j->avoid = h;
+		j->moved = h;
+		j->state = J_QUEUED;
+		if (++h->fails >= 2 && !h->down)
+			hostdown(R, h, "ssh exited 255");
+		return;
+	}
+	if (oc != O_HOSTFAIL)
+		h->fails = 0;
+	if (oc == O_FAILED || oc == O_HOSTFAIL) {
+		j->avoid = h;
 		dm_held_clear(&j->out);
 		if (j->tries <= o->retries && !R->halting) {
 			report_retry(R, j);
@@ -689,6 +807,7 @@ finish(struct run *R, struct job *j)
 		return;
 	}
 	R->ndone++;
+	h->ndone++;
 	R->bytesdone += j->len;
 	if (oc == O_REJECTS)
 		R->rejects = 1;
@@ -806,6 +925,336 @@ inputsize(int argc, char **argv)
 	return total;
 }
 
+/* ---- hosts ---- */
+
+/* The entry as written without its slot count: "4/dm@node2:22" gives
+ * "dm@node2:22". */
+static const char *
+hostname(const struct dm_host *h)
+{
+	const char *slash = strchr(h->spec, '/');
+
+	return h->slots && slash ? slash + 1 : h->spec;
+}
+
+/* The last line of what a failed ssh said, for a message. */
+static void
+lastline(struct dm_buf *why, const struct dm_buf *err)
+{
+	const char *p = err->buf, *end = err->buf + err->len, *nl;
+
+	while (end > p && (end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	for (nl = end; nl > p && nl[-1] != '\n'; nl--)
+		;
+	if (end > nl) {
+		dm_buf_adds(why, ": ");
+		dm_buf_addquoted(why, nl, (size_t)(end - nl), 300);
+	}
+}
+
+static void
+statusword(struct dm_buf *why, int st)
+{
+	if (st < 0)
+		dm_buf_addf(why, "ssh could not be started: %s", strerror(errno));
+	else if (WIFEXITED(st))
+		dm_buf_addf(why, "ssh exited %d", WEXITSTATUS(st));
+	else
+		dm_buf_addf(why, "ssh killed by signal %d", WTERMSIG(st));
+}
+
+/* Runs the probe on h: 0 and *p filled, or -1 with the reason in why. The
+ * first ssh to a host also opens its shared connection. */
+static int
+probe(struct run *R, const struct host *h, struct dm_probe *p,
+    struct dm_buf *why)
+{
+	struct dm_buf cmd = DM_BUF_INIT, out = DM_BUF_INIT, err = DM_BUF_INIT;
+	char **v;
+	int st, rc = 0;
+
+	dm_remote_probe(&cmd, SHIPDIR);
+	v = dm_ssh_argv(&R->ssh, h->h, cmd.buf, NULL);
+	st = dm_spawn_capture(v, NULL, 0, &out, &err, PROBE_MS);
+	if (st != 0 || dm_remote_parse_probe(out.buf, p) < 0) {
+		if (st == 0)
+			dm_buf_adds(why, "the probe's output is not understood");
+		else {
+			statusword(why, st);
+			lastline(why, &err);
+		}
+		rc = -1;
+	}
+	dm_argv_free(v);
+	dm_buf_free(&cmd);
+	dm_buf_free(&out);
+	dm_buf_free(&err);
+	return rc;
+}
+
+/* Copies this dm to h when its copy is missing or another version: 0, or
+ * -1 with the reason in why (refused: another machine). */
+static int
+ship(struct run *R, const struct host *h, struct dm_probe *p,
+    struct dm_buf *why, int *refused)
+{
+	struct dm_buf cmd = DM_BUF_INIT, out = DM_BUF_INIT, err = DM_BUF_INIT;
+	char want[64];
+	char **v;
+	int st, rc = 0;
+
+	snprintf(want, sizeof want, "dm %s", DM_VERSION);
+	if (strcmp(p->shipped, want) == 0)
+		return 0;
+	if (strcmp(p->machine, dm_local_machine()) != 0) {
+		dm_buf_addf(why, "it is %s and this dm is built for %s: not "
+		    "shipping", p->machine, dm_local_machine());
+		*refused = 1;
+		return -1;
+	}
+	if (R->tar.len == 0 && dm_ship_tar(&R->tar, why) < 0) {
+		*refused = 1;
+		return -1;
+	}
+	dm_remote_unpack(&cmd, SHIPDIR);
+	v = dm_ssh_argv(&R->ssh, h->h, cmd.buf, NULL);
+	st = dm_spawn_capture(v, R->tar.buf, R->tar.len, &out, &err, 10 * PROBE_MS);
+	if (st != 0 || strncmp(out.buf, want, strlen(want)) != 0) {
+		dm_buf_adds(why, "shipping failed: ");
+		if (st != 0)
+			statusword(why, st);
+		else
+			dm_buf_adds(why, "the copy does not run");
+		lastline(why, &err);
+		rc = -1;
+	} else
+		snprintf(p->shipped, sizeof p->shipped, "%s", want);
+	dm_argv_free(v);
+	dm_buf_free(&cmd);
+	dm_buf_free(&out);
+	dm_buf_free(&err);
+	return rc;
+}
+
+/* Probes h (and ships to it with --ship): up, or down with a message. */
+static int
+hostup(struct run *R, struct host *h, struct dm_probe *p)
+{
+	struct dm_buf why = DM_BUF_INIT;
+	int refused = 0;
+
+	if (probe(R, h, p, &why) < 0 ||
+	    (R->o->ship && ship(R, h, p, &why, &refused) < 0)) {
+		h->down = 1;
+		h->refused = refused;
+		h->retryat = now() + R->o->hostretry;
+		if (refused)
+			dm_warn("host '%s': %s", h->name, why.buf);
+		else
+			dm_warn("host '%s' is down: %s; trying it again in %gs",
+			    h->name, why.buf, R->o->hostretry);
+		dm_buf_free(&why);
+		return -1;
+	}
+	h->down = 0;
+	h->fails = 0;
+	return 0;
+}
+
+static void
+sethosts(struct run *R)
+{
+	const struct dm_runopts *o = R->o;
+	struct dm_buf err = DM_BUF_INIT;
+	struct dm_probe p;
+	size_t i, n;
+	char **v;
+
+	R->nhosts = (int)o->hosts->n;
+	R->hosts = dm_xcalloc(o->hosts->n, sizeof *R->hosts);
+	for (i = 0; i < o->hosts->n; i++) {
+		R->hosts[i].h = &o->hosts->v[i];
+		R->hosts[i].name = hostname(&o->hosts->v[i]);
+		if (remote(&R->hosts[i]))
+			R->usessh = 1;
+	}
+	if (R->usessh && dm_ssh_init(&R->ssh, o->ssh, &err) < 0)
+		dm_die("%s", err.buf);
+	dm_buf_free(&err);
+	/* --env: the values of here, for the hosts */
+	for (n = 0, v = o->env; v && *v; v++)
+		n++;
+	R->envpairs = dm_xcalloc(n + 1, sizeof *R->envpairs);
+	for (n = 0, v = o->env; v && *v; v++)
+		if (getenv(*v)) {
+			struct dm_buf b = DM_BUF_INIT;
+
+			dm_buf_addf(&b, "%s=%s", *v, getenv(*v));
+			R->envpairs[n++] = dm_buf_detach(&b, NULL);
+		}
+	for (i = 0; i < (size_t)R->nhosts; i++) {
+		struct host *h = &R->hosts[i];
+
+		if (!remote(h)) {
+			h->nslots = h->h->slots ? h->h->slots : o->jobs;
+			continue;
+		}
+		memset(&p, 0, sizeof p);
+		if (hostup(R, h, &p) == 0)
+			h->nslots = h->h->slots ? h->h->slots : p.cores;
+		else	/* slots for when it comes back */
+			h->nslots = h->h->slots ? h->h->slots : 1;
+	}
+	if (!anyup(R)) {
+		dm_warn("no host is up");
+		closehosts(R);
+		exit(DM_EXIT_ERROR);
+	}
+}
+
+/* Probes the hosts that are down and due again. */
+static void
+retryhosts(struct run *R, double t)
+{
+	struct dm_probe p;
+	int i;
+
+	for (i = 0; i < R->nhosts; i++) {
+		struct host *h = &R->hosts[i];
+
+		if (!h->down || h->refused || t < h->retryat || dm_interrupted)
+			continue;
+		if (hostup(R, h, &p) == 0)
+			dm_warn("host '%s' is up again", h->name);
+	}
+}
+
+static void
+closehosts(struct run *R)
+{
+	char **v;
+
+	if (R->usessh)
+		dm_ssh_close(&R->ssh, R->o->hosts);
+	R->usessh = 0;
+	for (v = R->envpairs; v && *v; v++)
+		free(*v);
+	free(R->envpairs);
+	R->envpairs = NULL;
+	if (R->hosts != &R->local)
+		free(R->hosts);
+	R->hosts = NULL;
+	dm_buf_free(&R->tar);
+}
+
+int
+dm_run_check(const struct dm_runopts *o)
+{
+	struct run R;
+	struct dm_probe *pv;
+	struct dm_buf why = DM_BUF_INIT, *rows;
+	char want[64];
+	const char *hdr[6] = { "HOST", "SLOTS", "MACHINE", "SH", "DM", "STATUS" };
+	size_t w[6], i, c, n = o->hosts->n;
+	int bad = 0, refused;
+
+	memset(&R, 0, sizeof R);
+	R.o = o;
+	R.nhosts = (int)n;
+	R.hosts = dm_xcalloc(n, sizeof *R.hosts);
+	pv = dm_xcalloc(n, sizeof *pv);
+	rows = dm_xcalloc(n * 6, sizeof *rows);
+	snprintf(want, sizeof want, "dm %s", DM_VERSION);
+	for (i = 0; i < n; i++) {
+		R.hosts[i].h = &o->hosts->v[i];
+		R.hosts[i].name = hostname(&o->hosts->v[i]);
+		if (remote(&R.hosts[i]))
+			R.usessh = 1;
+	}
+	if (R.usessh && dm_ssh_init(&R.ssh, o->ssh, &why) < 0)
+		dm_die("%s", why.buf);
+	for (i = 0; i < n; i++) {
+		struct host *h = &R.hosts[i];
+		struct dm_buf *r = &rows[i * 6];
+		struct dm_probe *p = &pv[i];
+		int slots = h->h->slots;
+
+		for (c = 0; c < 6; c++)
+			dm_buf_init(&r[c]);
+		dm_buf_adds(&r[0], h->name);
+		dm_buf_reset(&why);
+		refused = 0;
+		if (!remote(h)) {
+			snprintf(p->machine, sizeof p->machine, "%s",
+			    dm_local_machine());
+			p->cores = o->jobs;
+			p->has_sh = access("/bin/sh", X_OK) == 0;
+			snprintf(p->version, sizeof p->version, "%s", want);
+		} else if (probe(&R, h, p, &why) < 0) {
+			for (c = 1; c < 5; c++)
+				dm_buf_adds(&r[c], "-");
+			dm_buf_addf(&r[5], "down: %s", why.buf);
+			bad = 1;
+			continue;
+		} else if (o->ship && ship(&R, h, p, &why, &refused) < 0) {
+			/* reported in the status column */
+		}
+		dm_buf_addf(&r[1], "%d", slots ? slots : p->cores);
+		dm_buf_adds(&r[2], p->machine);
+		dm_buf_adds(&r[3], p->has_sh ? "yes" : "no");
+		if (p->version[0])
+			dm_buf_adds(&r[4], p->version);
+		else if (p->shipped[0])
+			dm_buf_addf(&r[4], "%s (shipped)", p->shipped);
+		else
+			dm_buf_adds(&r[4], "missing");
+		if (why.len) {
+			dm_buf_adds(&r[5], why.buf);
+			bad = 1;
+		} else if (!p->has_sh) {
+			dm_buf_adds(&r[5], "no sh");
+			bad = 1;
+		} else if (strcmp(p->version, want) == 0 ||
+		    strcmp(p->shipped, want) == 0)
+			dm_buf_adds(&r[5], "ok");
+		else if (p->version[0] == '\0' && p->shipped[0] == '\0') {
+			dm_buf_adds(&r[5], "dm not found (try --ship)");
+			bad = 1;
+		} else {
+			dm_buf_addf(&r[5], "not %s (try --ship)", want);
+			bad = 1;
+		}
+	}
+	for (c = 0; c < 6; c++) {
+		w[c] = strlen(hdr[c]);
+		for (i = 0; i < n; i++)
+			if (rows[i * 6 + c].len > w[c])
+				w[c] = rows[i * 6 + c].len;
+	}
+	for (c = 0; c < 6; c++)
+		if (c < 5)
+			printf("%-*s  ", (int)w[c], hdr[c]);
+		else
+			printf("%s\n", hdr[c]);
+	for (i = 0; i < n; i++)
+		for (c = 0; c < 6; c++)
+			if (c < 5)
+				printf("%-*s  ", (int)w[c], rows[i * 6 + c].buf);
+			else
+				printf("%s\n", rows[i * 6 + c].buf);
+	for (i = 0; i < n * 6; i++)
+		dm_buf_free(&rows[i]);
+	free(rows);
+	free(pv);
+	dm_buf_free(&why);
+	if (R.usessh)
+		dm_ssh_close(&R.ssh, o->hosts);
+	dm_buf_free(&R.tar);
+	free(R.hosts);
+	return bad ? 1 : 0;
+}
+
 /* ---- the loop ---- */
 
 static void
@@ -821,29 +1270,36 @@ setup(struct run *R, const struct dm_runopts *o, int argc, char **argv)
 	R->joblog = -1;
 	R->local.name = ":";
 	R->local.nslots = o->jobs;
-	R->nslots = o->jobs;
+	R->hosts = &R->local;
+	R->nhosts = 1;
+	if (o->hosts)
+		sethosts(R);
+	for (k = 0; k < R->nhosts; k++)
+		R->nslots += R->hosts[k].nslots;
 	R->slots = dm_xcalloc((size_t)R->nslots, sizeof *R->slots);
-	for (k = 0; k < R->nslots; k++) {
-		R->slots[k].host = &R->local;
-		R->slots[k].id = k + 1;
-	}
+	for (n = 0, k = 0; k < R->nhosts; k++)
+		for (i = 0; i < (size_t)R->hosts[k].nslots; i++, n++) {
+			R->slots[n].host = &R->hosts[k];
+			R->slots[n].id = (int)n + 1;
+		}
 	/* Room for the live jobs: those running, those whose output waits
 	 * for its turn, and a couple read ahead. */
-	R->window = 2 * o->jobs + 2;
-	n = 2 + 3 * (size_t)o->jobs;
+	R->window = 2 * R->nslots + 2;
+	n = 2 + 3 * (size_t)R->nslots;
 	R->pfd = dm_xcalloc(n, sizeof *R->pfd);
 	R->pjob = dm_xcalloc(n, sizeof *R->pjob);
 	R->pkind = dm_xcalloc(n, sizeof *R->pkind);
 	dm_held_budget(o->buffer);
 
-	/* The children's environment: ours without DM_JOB and DM_SLOT, which
-	 * each launch sets. */
+	/* The children's environment: ours without DM_JOB, DM_SLOT and
+	 * DM_ATTEMPT, which each launch sets. */
 	for (n = 0; environ[n]; n++)
 		;
-	R->envp = dm_xcalloc(n + 3, sizeof *R->envp);
+	R->envp = dm_xcalloc(n + 4, sizeof *R->envp);
 	for (i = 0; i < n; i++)
 		if (strncmp(environ[i], "DM_JOB=", 7) != 0 &&
-		    strncmp(environ[i], "DM_SLOT=", 8) != 0)
+		    strncmp(environ[i], "DM_SLOT=", 8) != 0 &&
+		    strncmp(environ[i], "DM_ATTEMPT=", 11) != 0)
 			R->envp[R->nenv++] = environ[i];
 
 	if (pipe2(selfpipe, O_CLOEXEC | O_NONBLOCK) < 0)
@@ -912,20 +1368,45 @@ feed(struct run *R)
 	return 0;
 }
 
+/* Whether a host other than h is up. */
+static int
+otherup(const struct run *R, const struct host *h)
+{
+	int i;
+
+	for (i = 0; i < R->nhosts; i++)
+		if (&R->hosts[i] != h && !R->hosts[i].down)
+			return 1;
+	return 0;
+}
+
+static int
+anyup(const struct run *R)
+{
+	return otherup(R, NULL);
+}
+
+/* Fills free slots of the hosts that are up with queued jobs, in input
+ * order; a job whose last attempt failed on a host goes to another one
+ * when another is up. */
 static void
 launch_queued(struct run *R)
 {
-	struct job *j = R->head;
+	struct slot *s;
+	struct job *j;
 	int k;
 
 	for (k = 0; k < R->nslots && !R->halting && !R->fatal; k++) {
-		if (R->slots[k].job)
+		s = &R->slots[k];
+		if (s->job || s->host->down)
 			continue;
-		while (j && j->state != J_QUEUED)
-			j = j->next;
+		for (j = R->head; j; j = j->next)
+			if (j->state == J_QUEUED && (j->avoid != s->host ||
+			    !otherup(R, s->host)))
+				break;
 		if (j == NULL)
-			return;
-		launch(R, &R->slots[k], j);
+			continue;
+		launch(R, s, j);
 	}
 }
 
@@ -997,7 +1478,7 @@ timers(struct run *R, double t)
 			continue;
 		if (j->deadline > 0 && t >= j->deadline && !j->timedout) {
 			j->timedout = 1;
-			stop(j, 0);
+			stop(R, j, 0);
 		}
 		if (j->killat > 0 && t >= j->killat) {
 			kill(-j->pid, SIGKILL);
@@ -1054,6 +1535,13 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 			break;
 		if (R.nlive == 0 && (R.halting || dm_cutter_done(&R.cut)))
 			break;
+		if (!anyup(&R) && R.nrunning == 0) {
+			/* every host is down and nothing runs: waiting for
+			 * one to come back would hang a cron job */
+			dm_warn("no host is up");
+			R.fatal = 1;
+			break;
+		}
 
 		np = 0;
 		addpfd(&R, &np, selfpipe[0], POLLIN, NULL, K_SELF);
@@ -1091,6 +1579,7 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 		reap(&R);
 		t = now();
 		timers(&R, t);
+		retryhosts(&R, t);
 		for (j = R.head; j; j = next) {
 			next = j->next;
 			if (j->state == J_RUNNING && j->reaped && j->fout < 0 &&
@@ -1103,6 +1592,7 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 
 	if (dm_interrupted || R.fatal)
 		kill_and_reap(&R);
+	closehosts(&R);
 	if (o->progress)
 		progress(&R, 1);
 	if (R.rd.nerrors)

@@ -1,0 +1,229 @@
+#!/usr/bin/env bats
+# dm-run-hosts.bats - dm-run on ssh hosts: real sshd processes on loopback
+# ports (sshd.bash), a serial run as the reference, hosts that die
+
+load helper
+load sshd
+
+# input N: N samples, each with a line number and some text.
+input() {
+	local i
+	for ((i = 1; i <= $1; i++)); do
+		printf '{"id":%d,"text":"sample %d of the input"}\n' "$i" "$i"
+	done
+}
+
+# The remote PATH has no dm (sshd.bash): the jobs call it by its path.
+setup_hosts() {
+	sshd_start a
+	sshd_start b
+	printf '# two hosts\n2/%s\n2/%s   # the second\n\n' \
+	    "$SSHD_HOST_a" "$SSHD_HOST_b" >hosts.txt
+}
+
+@test "dm-run on two ssh hosts gives the output of a serial run" {
+	setup_hosts
+	input 2000 >in.jsonl
+	"$DM_BINDIR/dm-filter" 'len > 22' <in.jsonl >want
+	run_out got dm-run --ssh "$SSH" --hosts hosts.txt --lines 100 -- \
+	    "$DM_BINDIR/dm-filter 'len > 22'" <in.jsonl
+	assert_success
+	assert_stderr ''
+	cmp want got
+}
+
+@test "dm-run spreads the jobs over the hosts and names them in the job log" {
+	setup_hosts
+	input 400 >in.jsonl
+	run_out got dm-run --ssh "$SSH" --hosts hosts.txt --lines 10 \
+	    --joblog log -- 'sleep 0.05; cat' <in.jsonl
+	assert_success
+	cmp in.jsonl got
+	[ "$(head -n 1 log | cut -f 2)" = Host ]
+	[ "$(tail -n +2 log | wc -l)" -eq 40 ]
+	tail -n +2 log | cut -f 2 | sort -u >hosts
+	assert_file hosts "$SSHD_HOST_a"$'\n'"$SSHD_HOST_b"
+}
+
+@test "dm-run -S names hosts on the command line, ':' is this machine" {
+	sshd_start a
+	input 300 >in.jsonl
+	run_out got dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a,1/:" --lines 7 \
+	    --joblog log -- 'cat' <in.jsonl
+	assert_success
+	cmp in.jsonl got
+	tail -n +2 log | cut -f 2 | LC_ALL=C sort -u >hosts
+	assert_file hosts "$SSHD_HOST_a"$'\n'":"
+}
+
+@test "DM_JOB, DM_SLOT and --env reach the remote command" {
+	sshd_start a
+	printf 'x\n' >in
+	GREETING="it's \$HOME \"quoted\"" run_split dm-run --ssh "$SSH" \
+	    -S "1/$SSHD_HOST_a" --env GREETING -- \
+	    'read l; echo "$l $DM_JOB $DM_SLOT $GREETING"' <in
+	assert_success
+	assert_output "x 1 1 it's \$HOME \"quoted\""
+}
+
+@test "a host whose sshd dies mid-run loses nothing and duplicates nothing" {
+	setup_hosts
+	input 3000 >in.jsonl
+	dm-run --ssh "$SSH" --hosts hosts.txt --lines 30 -- \
+	    'sleep 0.1; cat' <in.jsonl >got 2>err &
+	local pid=$! i
+	# kill host b once some jobs have run on it
+	for ((i = 0; i < 200; i++)); do
+		[ "$(wc -c <got)" -gt 20000 ] && break
+		sleep 0.05
+	done
+	sshd_stop b
+	wait "$pid" && status=0 || status=$?
+	cat err
+	assert_status 0
+	cmp in.jsonl got
+	grep -q "^dm-run: host '$SSHD_HOST_b' is down: ssh exited 255" err
+	grep -q "^dm-run: host '$SSHD_HOST_b': ssh exited 255; job [0-9]* moved to '$SSHD_HOST_a'$" err
+}
+
+@test "a host that is down from the start is reported and the others do the work" {
+	sshd_start a
+	sshd_start b
+	sshd_stop b
+	input 200 >in.jsonl
+	run_out got dm-run --ssh "$SSH" -S "$SSHD_HOST_a,$SSHD_HOST_b" \
+	    --lines 10 -- cat <in.jsonl
+	assert_success
+	cmp in.jsonl got
+	[[ $stderr == "dm-run: host '$SSHD_HOST_b' is down: ssh exited 255"* ]]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+}
+
+@test "every host down: status 2 and a clear message, at once" {
+	sshd_start a
+	sshd_stop a
+	input 10 >in.jsonl
+	run_out got timeout 60 dm-run --ssh "$SSH" -S "$SSHD_HOST_a" -- cat <in.jsonl
+	assert_status 2
+	[ ! -s got ]
+	[[ $stderr == "dm-run: host '$SSHD_HOST_a' is down: ssh exited 255"* ]]
+	[[ $stderr == *$'\n'"dm-run: no host is up" ]]
+}
+
+@test "a malformed hosts file is a usage error with its line" {
+	local usage
+	usage=$(usage_of dm-run)
+	printf '# hosts\n4/node1\nnode 2\n' >hosts.txt
+	run_split dm-run --hosts hosts.txt -- cat </dev/null
+	assert_status 2
+	assert_stderr "dm-run: hosts.txt:3: bad host 'node 2': character ' ' not allowed in a host name"$'\n'"$usage"
+	printf '0/node1\n' >hosts.txt
+	run_split dm-run --hosts hosts.txt -- cat </dev/null
+	assert_status 2
+	assert_stderr "dm-run: hosts.txt:1: bad host '0/node1': slot count must be 1 to 10000"$'\n'"$usage"
+	printf 'node1:99999\n' >hosts.txt
+	run_split dm-run --hosts hosts.txt -- cat </dev/null
+	assert_status 2
+	assert_stderr "dm-run: hosts.txt:1: bad host 'node1:99999': port must be a number from 1 to 65535"$'\n'"$usage"
+	printf 'node1\n4/node1 # twice\n' >hosts.txt
+	run_split dm-run --hosts hosts.txt -- cat </dev/null
+	assert_status 2
+	assert_stderr "dm-run: hosts.txt:2: host '4/node1' is already listed"$'\n'"$usage"
+	run_split dm-run --hosts nosuch.txt -- cat </dev/null
+	assert_status 2
+	assert_stderr "dm-run: nosuch.txt: No such file or directory"
+}
+
+@test "a host name cannot inject an option or a command" {
+	: >pwned
+	rm pwned
+	for h in '-oProxyCommand=touch pwned' 'a;touch pwned' '$(touch pwned)' 'a`touch pwned`' "a'b" 'user@-x'; do
+		run_split dm-run --ssh "$SSH" -S "$h" -- cat </dev/null
+		assert_status 2
+		[[ $stderr == "dm-run: -S: bad host '"* ]]
+	done
+	[ ! -e pwned ]
+}
+
+@test "sample content and the command reach the host unchanged, never run" {
+	sshd_start a
+	printf '%s\n' '{"text":"$(touch pwned) `touch pwned` '"'"'; touch pwned; '"'"' \" \\ ; | & > x"}' >in.jsonl
+	run_out got dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" -- 'cat; printf "%s\n" "'"'"'$HOME'"'"'"' <in.jsonl
+	assert_success
+	printf '%s\n' "$(cat in.jsonl)" "'$TMP/sshd-a/home'" >want
+	cmp want got
+	[ ! -e pwned ] && [ ! -e "$TMP/sshd-a/home/pwned" ]
+}
+
+@test "--check prints a table of the hosts and says which cannot run dm" {
+	sshd_start a
+	sshd_start b
+	sshd_stop b
+	run_split dm-run --ssh "$SSH" -S "3/$SSHD_HOST_a,$SSHD_HOST_b,:" --check
+	assert_status 1
+	local cores
+	cores=$(getconf _NPROCESSORS_ONLN)
+	assert_output <<-EOF
+	HOST             SLOTS  MACHINE  SH   DM        STATUS
+	$SSHD_HOST_a  3      $(printf '%-7s' "$(uname -m)")  yes  missing   dm not found (try --ship)
+	$SSHD_HOST_b  -      -        -    -         down: ssh exited 255: ssh: connect to host 127.0.0.1 port $SSHD_PORT_b: Connection refused
+	:                $(printf '%-5s' "$cores")  $(printf '%-7s' "$(uname -m)")  yes  dm 0.1.0  ok
+	EOF
+}
+
+@test "--ship copies this dm to a host without it, and the jobs use it" {
+	sshd_start a
+	input 100 >in.jsonl
+	"$DM_BINDIR/dm-filter" 'id > 50' <in.jsonl >want
+	run_out got dm-run --ssh "$SSH" -S "2/$SSHD_HOST_a" --ship --lines 10 -- \
+	    "dm-filter 'id > 50'" <in.jsonl
+	assert_success
+	cmp want got
+	[ -x "$TMP/sshd-a/home/.cache/dm/0.1.0/bin/dm-filter" ]
+	[ -f "$TMP/sshd-a/home/.cache/dm/0.1.0/share/dm/special-characters.txt" ]
+	run_split dm-run --ssh "$SSH" -S "4/$SSHD_HOST_a" --check
+	assert_success
+	[ "$(sed -n 2p <<<"$output")" = "$SSHD_HOST_a  4      $(printf '%-7s' "$(uname -m)")  yes  dm 0.1.0 (shipped)  ok" ]
+}
+
+@test "without --ship, a job on a host without dm fails with the shell's message" {
+	sshd_start a
+	printf '{"text":"x"}\n' >in.jsonl
+	run_split dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" --retries 0 -- 'dm-filter true' <in.jsonl
+	assert_status 2
+	[[ $stderr == *"dm-run: job 1 (input bytes 0-12) failed 1 time: exit status 127"$'\n'"dm-run: job 1: /bin/sh: 1: dm-filter: not found" ]]
+}
+
+@test "SIGINT stops the remote jobs too: nothing is left running on the host" {
+	sshd_start a
+	input 20 >in.jsonl
+	dm-run --ssh "$SSH" -S "2/$SSHD_HOST_a" --lines 1 -- \
+	    'sleep 300; cat # dm-run-sigint-marker' <in.jsonl >got 2>err &
+	local pid=$! i
+	for ((i = 0; i < 200; i++)); do
+		[ "$(pgrep -f -c 'sleep 300; cat # dm-run-sigint-marker')" -ge 2 ] && break
+		sleep 0.05
+	done
+	[ "$(pgrep -f -c 'sleep 300; cat # dm-run-sigint-marker')" -ge 2 ]
+	kill -INT "$pid"
+	wait "$pid" && status=0 || status=$?
+	assert_status 130
+	for ((i = 0; i < 100; i++)); do
+		pgrep -f 'dm-run-sigint-marker' >/dev/null || break
+		sleep 0.05
+	done
+	run pgrep -f -a 'dm-run-sigint-marker'
+	assert_output ''
+	[ ! -s got ]
+}
+
+@test "job failures are retried on another host" {
+	setup_hosts
+	printf '{"text":"x"}\n' >in.jsonl
+	# fails on whichever host runs the first attempt
+	run_split dm-run --ssh "$SSH" --hosts hosts.txt --retries 1 --joblog log -- \
+	    'if [ "$DM_ATTEMPT" = 1 ]; then exit 2; fi; cat' <in.jsonl
+	assert_success
+	assert_output '{"text":"x"}'
+	[ "$(tail -n +2 log | cut -f 2 | sort -u | wc -l)" -eq 2 ]
+}
