@@ -874,7 +874,7 @@ progress(struct run *R, int last)
 {
 	struct dm_buf b = DM_BUF_INIT;
 	double el = now() - R->start, mbs, eta;
-	int tty = isatty(2);
+	int tty = isatty(2), i;
 	ssize_t r;
 
 	mbs = el > 0 ? R->bytesdone / 1e6 / el : 0;
@@ -889,6 +889,10 @@ progress(struct run *R, int last)
 		dm_buf_addf(&b, ", ETA %d:%02d:%02d", (int)eta / 3600,
 		    (int)eta / 60 % 60, (int)eta % 60);
 	}
+	/* with hosts: the jobs done on each, and which are down */
+	for (i = 0; R->o->hosts && i < R->nhosts; i++)
+		dm_buf_addf(&b, "%s %s %llu%s", i ? "," : ";", R->hosts[i].name,
+		    R->hosts[i].ndone, R->hosts[i].down ? " (down)" : "");
 	if (!tty || last)
 		dm_buf_addc(&b, '\n');
 	r = write(2, b.buf, b.len);
@@ -1592,9 +1596,9 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 
 	if (dm_interrupted || R.fatal)
 		kill_and_reap(&R);
-	closehosts(&R);
 	if (o->progress)
 		progress(&R, 1);
+	closehosts(&R);
 	if (R.rd.nerrors)
 		R.failed = 1;
 	if (R.ckpt && !R.failed && !R.fatal && !R.halting && !dm_interrupted &&

@@ -227,3 +227,75 @@ setup_hosts() {
 	assert_output '{"text":"x"}'
 	[ "$(tail -n +2 log | cut -f 2 | sort -u | wc -l)" -eq 2 ]
 }
+
+@test "a host that comes back is probed again after --host-retry and gets jobs" {
+	sshd_start a
+	sshd_start b
+	sshd_stop b
+	input 30 >in.jsonl
+	dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a,1/$SSHD_HOST_b" --host-retry 1s \
+	    --lines 1 --joblog log -- 'sleep 0.2; cat' <in.jsonl >got 2>err &
+	local pid=$!
+	sleep 0.5
+	sshd_start b "$SSHD_PORT_b"
+	wait "$pid" && status=0 || status=$?
+	assert_status 0
+	cmp in.jsonl got
+	grep -q "^dm-run: host '$SSHD_HOST_b' is down: ssh exited 255" err
+	grep -q "^dm-run: host '$SSHD_HOST_b' is up again$" err
+	tail -n +2 log | cut -f 2 | grep -q -x "$SSHD_HOST_b"
+}
+
+@test "--timeout stops a remote job and the command it ran on the host" {
+	sshd_start a
+	printf '{"text":"x"}\n' >in.jsonl
+	run_split dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" --retries 0 --timeout 1s -- \
+	    'sleep 300 # dm-run-timeout-marker' <in.jsonl
+	assert_status 2
+	assert_stderr "dm-run: job 1 (input bytes 0-12) failed 1 time: timed out after 1s"
+	local i
+	for ((i = 0; i < 100; i++)); do
+		pgrep -f 'dm-run-timeout-marker' >/dev/null || break
+		sleep 0.05
+	done
+	run pgrep -f -a 'dm-run-timeout-marker'
+	assert_output ''
+}
+
+@test "--output-dir and --resume with hosts: killed, resumed, the output of one run" {
+	setup_hosts
+	input 400 >in.jsonl
+	dm-run --ssh "$SSH" --hosts hosts.txt --lines 10 --output-dir out -- \
+	    'sleep 0.1; cat' <in.jsonl 2>err &
+	local pid=$! i
+	for ((i = 0; i < 200; i++)); do
+		[ "$(ls out 2>/dev/null | grep -c '^part-')" -ge 5 ] && break
+		sleep 0.05
+	done
+	kill -KILL "$pid"
+	wait "$pid" || :
+	[ ! -e out/_SUCCESS ]
+	run_split dm-run --ssh "$SSH" --hosts hosts.txt --lines 10 --output-dir out \
+	    --resume -- 'sleep 0.1; cat' <in.jsonl
+	assert_success
+	[ -e out/_SUCCESS ]
+	cat out/part-*.jsonl >got
+	cmp in.jsonl got
+}
+
+@test "DM_SSH names the ssh command; --compress gives the same output" {
+	sshd_start a
+	input 500 >in.jsonl
+	DM_SSH="$SSH" run_out got dm-run -S "2/$SSHD_HOST_a" --lines 50 --compress -- cat <in.jsonl
+	assert_success
+	assert_stderr ''
+	cmp in.jsonl got
+}
+
+@test "--progress counts the jobs of each host" {
+	sshd_start a
+	input 100 >in.jsonl
+	run_split dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" --progress --lines 10 -- cat <in.jsonl
+	assert_success
+	[[ $stderr == *"dm-run: 10 done, 0 running, 0 failed; 0.0 MB, "*" MB/s; $SSHD_HOST_a 10" ]]
+}

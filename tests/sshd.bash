@@ -38,9 +38,10 @@ sshd_keys() {
 	SSH="ssh -F $TMP/ssh/config"
 }
 
-# sshd_start NAME: starts host NAME; sets SSHD_PORT_NAME and SSHD_HOST_NAME
-# (127.0.0.1:PORT). Tries random ports until one is free, a bounded number
-# of times.
+# sshd_start NAME [PORT]: starts host NAME; sets SSHD_PORT_NAME and
+# SSHD_HOST_NAME (127.0.0.1:PORT). Without PORT, tries random ports until
+# one is free, a bounded number of times; with it (a host that comes
+# back), that port only.
 sshd_start() {
 	local name=$1 dir=$TMP/sshd-$1 port try i
 	sshd_keys || return 1
@@ -50,7 +51,7 @@ sshd_start() {
 	    ssh-keygen -q -t ed25519 -N '' -f "$dir/hostkey" || return 1
 	cp "$TMP/ssh/id.pub" "$dir/authorized_keys"
 	for ((try = 0; try < 20; try++)); do
-		port=$((20000 + RANDOM % 40000))
+		port=${2:-$((20000 + RANDOM % 40000))}
 		: >"$dir/log"
 		"$SSHD" -D -e -f /dev/null -p "$port" -h "$dir/hostkey" \
 		    -o ListenAddress=127.0.0.1 -o UsePAM=no -o StrictModes=no \
