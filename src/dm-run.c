@@ -294,7 +294,11 @@ main(int argc, char *argv[])
 			dm_usage_die(usage, "--check needs --hosts or -S");
 		if (argc > 0)
 			dm_usage_die(usage, "--check takes no COMMAND");
-		return dm_exit(dm_run_check(&o));
+		c = dm_run_check(&o);
+		dm_hosts_free(&hosts);
+		free(env);
+		dm_buf_free(&err);
+		return dm_exit(c);
 	}
 
 	if (argc == 0)
