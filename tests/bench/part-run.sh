@@ -2,8 +2,9 @@
 #
 # dm-run against GNU parallel --pipe, xargs and a plain pipe, on one 500 MB
 # file made of copies of the corpus (built once in the data folder), and
-# 1000 tiny jobs in files mode.  GNU parallel comes from Debian; it is
-# installed here when missing (as root, or with sudo).
+# 1000 tiny jobs in files mode; then dm-run and GNU parallel with two ssh
+# hosts on loopback (sshd from openssh-server).  GNU parallel comes from
+# Debian; it is installed here when missing (as root, or with sudo).
 
 echo
 echo 'dm-run: the scheduler, 2 slots (MB/s of the 500 MB file)'
@@ -96,3 +97,137 @@ if command -v python3 >/dev/null 2>&1 && [ -x bin/dm-run ]; then
 	      % ("dm-run -j 2 -- cat", kb / 1024, kb / 1024 / 8))
 	EOF
 fi
+
+# dm-run's ssh hosts: two sshd on 127.0.0.1, each at a free random port
+# with a throwaway host key, letting in a throwaway client key; the
+# client's config, key and known_hosts are all in $tmp, given with ssh -F,
+# and each session's HOME is a folder of $tmp.  dm-run and GNU parallel
+# get the same hosts, 2 slots each, and the same input: the first 200 MB
+# of the 500 MB file, cut at a line end (the whole file would take GNU
+# parallel 25 s a run over ssh).  GNU parallel 20221122 reads host:port
+# in its sshlogins as dm-run does, so both take the same hosts file.
+echo
+echo 'dm-run --hosts: 2 sshd on 127.0.0.1, 2 slots each (MB/s of 200 MB of it)'
+echo
+
+# run_sshd NAME: starts an sshd, its files in $tmp/sshd-NAME; on success
+# sets run_port and adds its process to run_pids, which the EXIT trap
+# kills.  Tries random ports until one is free, 20 times at most.
+run_sshd() {
+	run_d=$tmp/sshd-$1
+	mkdir -p "$run_d/home"
+	run_try=0
+	while [ "$run_try" -lt 20 ]; do
+		run_port=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+		run_port=$((20000 + run_port % 40000))
+		: >"$run_d/log"
+		/usr/sbin/sshd -D -e -f /dev/null -p "$run_port" \
+		    -h "$tmp/ssh/hostkey" -o ListenAddress=127.0.0.1 \
+		    -o UsePAM=no -o StrictModes=no \
+		    -o AuthorizedKeysFile="$tmp/ssh/id.pub" \
+		    -o PidFile="$run_d/pid" -o PermitRootLogin=yes \
+		    -o "SetEnv=HOME=$run_d/home" \
+		    -o MaxStartups=100 -o MaxSessions=100 2>>"$run_d/log" &
+		run_pid=$!
+		run_i=0
+		while [ "$run_i" -lt 100 ]; do
+			if grep -q 'Server listening' "$run_d/log"; then
+				run_pids="$run_pids $run_pid"
+				return 0
+			fi
+			kill -0 "$run_pid" 2>/dev/null || break
+			sleep 0.05
+			run_i=$((run_i + 1))
+		done
+		kill "$run_pid" 2>/dev/null || :
+		wait "$run_pid" 2>/dev/null || :
+		run_try=$((run_try + 1))
+	done
+	printf 'bench: sshd did not start: %s\n' \
+	    "$(tail -n 1 "$run_d/log")" >&2
+	return 1
+}
+
+run_pids=
+run_hosts=
+if [ ! -x /usr/sbin/sshd ] || ! command -v ssh >/dev/null 2>&1 ||
+    ! command -v ssh-keygen >/dev/null 2>&1; then
+	row 'bin/dm-run -S 2/127.0.0.1:PORT,...' 'sshd not installed (openssh-server)'
+else
+	# the sshd go with the bench, however it ends
+	trap 'kill $run_pids 2>/dev/null || :; rm -rf "$tmp"' EXIT
+	mkdir -p "$tmp/ssh" /run/sshd 2>/dev/null || :
+	cat >"$tmp/ssh/config" <<-EOF
+	Host *
+		IdentityFile $tmp/ssh/id
+		IdentitiesOnly yes
+		UserKnownHostsFile $tmp/ssh/known_hosts
+		StrictHostKeyChecking no
+		BatchMode yes
+		LogLevel ERROR
+		ConnectTimeout 5
+	EOF
+	if ssh-keygen -q -t ed25519 -N '' -C dm-bench -f "$tmp/ssh/id" &&
+	    ssh-keygen -q -t ed25519 -N '' -C dm-bench -f "$tmp/ssh/hostkey" &&
+	    run_sshd a; then
+		run_hosts="2/127.0.0.1:$run_port"
+		if run_sshd b; then
+			run_hosts="$run_hosts,2/127.0.0.1:$run_port"
+		else
+			run_hosts=
+		fi
+	fi
+	[ -n "$run_hosts" ] ||
+	    row 'bin/dm-run -S 2/127.0.0.1:PORT,...' 'sshd did not start'
+fi
+
+if [ -n "$run_hosts" ]; then
+	run_in=$tmp/run200.jsonl
+	head -c 200000000 "$run_big" | sed '$d' >"$run_in"
+	run_slf=$tmp/ssh/hosts
+	echo "$run_hosts" | tr , '\n' >"$run_slf"
+	run_ssh="ssh -F $tmp/ssh/config"
+	# The rows name these variables: the paths are in $tmp and the
+	# ports change from run to run.
+	echo "run_hosts=$run_hosts (run_slf: the same, a line each)"
+	echo "run_ssh='$run_ssh'"
+	echo "run_in=$run_in"
+	echo
+	bytes=$(wc -c <"$run_in" | tr -d ' ')
+	bench host_dm 'bin/dm-run --ssh "$run_ssh" -S $run_hosts -- cat <$run_in'
+	bench host_dm_unord 'bin/dm-run --ssh "$run_ssh" -S $run_hosts --unordered -- cat <$run_in'
+	bench host_par_k "$par --pipe --block 4M -k --sshloginfile "'$run_slf --ssh "$run_ssh" cat <$run_in'
+	bench host_par "$par --pipe --block 4M --sshloginfile "'$run_slf --ssh "$run_ssh" cat <$run_in'
+	bytes=$run_saved
+
+	echo
+	echo 'ratios:'
+	ratio 'hosts: dm-run / parallel -k' host_dm host_par_k 3
+	ratio 'hosts: dm-run -u / parallel' host_dm_unord host_par 3
+	ratio 'hosts: dm-run / local dm-run' host_dm run_dm
+
+	# What came back from the hosts is the input, byte for byte (--hosts
+	# reads the file GNU parallel was given).
+	if [ -x bin/dm-run ]; then
+		if bin/dm-run --ssh "$run_ssh" --hosts "$run_slf" -- cat \
+		    <"$run_in" >"$tmp/run-out" 2>"$tmp/err"; then
+			if cmp -s "$run_in" "$tmp/run-out"; then
+				echo 'dm-run --hosts -- cat gives back its input, byte for byte'
+			else
+				echo 'dm-run --hosts -- cat DIFFERS from its input'
+			fi
+		else
+			echo "dm-run --hosts -- cat failed: $(head -n 1 "$tmp/err")"
+			failed=1
+		fi
+		rm -f "$tmp/run-out"
+	fi
+	rm -f "$run_in"
+fi
+
+for run_pid in $run_pids; do
+	kill "$run_pid" 2>/dev/null || :
+	wait "$run_pid" 2>/dev/null || :
+done
+run_pids=
+trap 'rm -rf "$tmp"' EXIT
