@@ -188,14 +188,53 @@ _dm_argopts()
 	}'
 }
 
-# _dm_choices PROG: the options whose values the usage lines of
-# `PROG --help` spell out as --name=a|b, one "OPTION a b" a line
-# (--encoding-errors=replace|skip|latin1).
+# _dm_choices PROG: the options whose values `PROG --help` spells out, one
+# "OPTION a b" a line: in the usage lines as --name=a|b
+# (--encoding-errors=replace|skip|latin1), or in the help of an option
+# that takes a value, when that help is only the list of the values, on
+# one line or more (--halt MODE  never (default), first-failure, ...).
 _dm_choices()
 {
-	"$1" --help 2>/dev/null | sed '/^$/,$d' |
+	local help
+	help=$("$1" --help 2>/dev/null)
+	sed '/^$/,$d' <<<"$help" |
 	    grep -oE -- '--[A-Za-z][-A-Za-z0-9]*=[A-Za-z0-9_:-]+(\|[A-Za-z0-9_:-]+)+' |
 	    tr '=|' '  '
+	awk '
+	function flush(   i, n, o, d) {
+		if (opts != "" && desc ~ /^[a-z][-a-z0-9]*( \(default\))?(, (or )?[a-z][-a-z0-9]*( \(default\))?)+$/) {
+			d = desc
+			gsub(/ \(default\)/, "", d)
+			gsub(/,( or)? /, " ", d)
+			n = split(opts, o, " ")
+			for (i = 1; i <= n; i++)
+				print o[i], d
+		}
+		opts = desc = ""
+	}
+	# "  -x, --name VALUE   help", the help going on below it
+	/^ +-/ {
+		flush()
+		line = $0
+		sub(/^ +/, "", line)
+		if (split(line, col, /  +/) < 2 || col[1] !~ /[ =][A-Z]/)
+			next
+		n = split(col[1], o, /, /)
+		for (i = 1; i <= n; i++) {
+			sub(/[ =].*/, "", o[i])
+			opts = opts " " o[i]
+		}
+		desc = substr(line, index(line, col[2]))
+		next
+	}
+	/^                    +[^ -]/ && opts != "" {
+		line = $0
+		sub(/^ +/, "", line)
+		desc = desc " " line
+		next
+	}
+	{ flush() }
+	END { flush() }' <<<"$help"
 }
 
 # _dm_sharedir PROG: the share directory that PROG reads, found as the
@@ -311,7 +350,7 @@ _dm_complete_tool()
 	shift
 	local -a words=()
 	local cword cur prev i w script_given=0 operands=0
-	local IFS=$'\n' lists_ops=0 takes_expr=0 opts line
+	local IFS=$'\n' lists_ops=0 takes_expr=0 takes_cmd=0 dashdash=0 opts line
 	local -A argval=() choice=()
 	# Readline breaks words at '=' (COMP_WORDBREAKS): join --name = value
 	# back into one word. Completions of a value then replace only the
@@ -341,19 +380,37 @@ _dm_complete_tool()
 	[[ $opts == *--list-ops* ]] && lists_ops=1
 	# dm-filter: an EXPR operand in the usage line
 	[[ $("$prog" --help 2>/dev/null | sed '/^$/,$d') == *EXPR* ]] && takes_expr=1
+	# dm-run: a COMMAND operand in the usage line, where options end
+	[[ $("$prog" --help 2>/dev/null | sed '/^$/,$d') == *' COMMAND'* ]] && takes_cmd=1
 
 	# Which words before the current one are options, option values,
-	# scripts and operands.
+	# scripts and operands. After --, and after a COMMAND, every word is
+	# an operand: no option is offered there.
 	for ((i = 1; i < cword; i++)); do
 		w=${words[i]}
+		if ((dashdash)); then
+			((operands++))
+			continue
+		fi
 		case $w in
-		--) break ;;
+		--) dashdash=1 ;;
 		-e | -f | --expression | --file) script_given=1; ((i++)) ;;
 		--expression=* | --file=* | -e?* | -f?*) script_given=1 ;;
 		-*) [[ -n ${argval[$w]-} ]] && ((i++)) ;;
-		*) ((operands++)) ;;
+		*) ((operands++)); ((takes_cmd)) && dashdash=1 ;;
 		esac
 	done
+	if ((dashdash)); then
+		if ((lists_ops && !script_given && operands == 0)); then
+			_dm_script "$prog" "$cur"
+		elif ((takes_expr && !script_given && operands == 0)); then
+			_dm_expr "$prog" "$cur"
+		else
+			mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+			compopt -o filenames 2>/dev/null
+		fi
+		return
+	fi
 
 	case $prev in
 	-e | --expression)

@@ -276,15 +276,22 @@ struct dm_reader {
 	int		 broken;	/* a read error ended the current input */
 	unsigned long	 lineno;	/* physical line number of the last line */
 	int		 fd;		/* -1 when no input is open */
+	int		 ownfd;		/* fd was opened here (an operand, not
+					 * stdin), so it is closed here */
+	int		 nostdin;	/* stdin was closed at dm_reader_init */
 	void		*ar;		/* struct archive * for compressed input */
 	char		*buf;
 	size_t		 cap, start, end;
 	int		 eof;
 	int		 nerrors;	/* inputs that could not be read */
-	unsigned long long nbytes;	/* bytes of (decompressed) input */
+	unsigned long long nbytes;	/* bytes of (decompressed) input read
+					 * so far, every one counted once */
 };
 
-/* No operand means standard input. Nothing is opened yet. */
+/* No operand means standard input. Nothing is opened yet. When stdin is
+ * closed at this call, - is an input that cannot be read (EBADF), whatever
+ * descriptor 0 becomes later; a file the reader opens on descriptor 0 is
+ * closed after it like any other. */
 void	 dm_reader_init(struct dm_reader *, int argc, char **argv);
 /* Next non-blank line (without its newline or CR): 1 and *line, *len set,
  * valid until the next call; 0 at the end of all inputs or on interrupt. An

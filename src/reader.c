@@ -65,6 +65,9 @@ dm_reader_init(struct dm_reader *r, int argc, char **argv)
 
 	memset(r, 0, sizeof *r);
 	r->fd = -1;
+	/* Started with stdin closed, descriptor 0 may later be anything
+	 * (an operand, a socket): - must not read it. */
+	r->nostdin = fcntl(0, F_GETFD) < 0 && errno == EBADF;
 	if (argc == 0) {
 		r->paths = stdin_only;
 		r->npaths = 1;
@@ -83,9 +86,10 @@ closecur(struct dm_reader *r)
 		archive_read_free(r->ar);
 		r->ar = NULL;
 	}
-	if (r->fd > 0)
+	if (r->fd >= 0 && r->ownfd)
 		close(r->fd);
 	r->fd = -1;
+	r->ownfd = 0;
 	r->start = r->end = 0;
 	r->eof = 0;
 	r->broken = 0;
@@ -165,6 +169,12 @@ opennext(struct dm_reader *r)
 		r->lineno = 0;
 		if (strcmp(path, "-") == 0) {
 			r->name = r->path = "<stdin>";
+			if (r->nostdin) {
+				errno = EBADF;
+				dm_warnx_errno("%s", r->name);
+				r->nerrors++;
+				continue;
+			}
 			r->fd = 0;
 		} else {
 			r->name = display(r, path);
@@ -174,9 +184,13 @@ opennext(struct dm_reader *r)
 				r->nerrors++;
 				continue;
 			}
+			/* may be 0 when started with stdin closed */
+			r->ownfd = 1;
 		}
 		/* Sniff the first bytes: compressed input goes through
-		 * libarchive's raw format, everything else is read directly. */
+		 * libarchive's raw format, everything else is read directly.
+		 * nbytes counts them here for plain input; compressed input
+		 * is counted as libarchive gives out its decompressed bytes. */
 		got = 0;
 		while (got < 6) {
 			r->end = got;
@@ -195,8 +209,11 @@ opennext(struct dm_reader *r)
 		}
 		if (n == 0 && got < 6)
 			r->eof = 1;
-		if (!compressed((unsigned char *)r->buf, got))
+		if (!compressed((unsigned char *)r->buf, got)) {
+			/* input as it is: the sniffed bytes are its first */
+			r->nbytes += got;
 			return 0;
+		}
 		f = dm_xmalloc(sizeof *f);
 		f->fd = r->fd;
 		f->pre = dm_xstrndup(r->buf, got);
@@ -332,7 +349,6 @@ dm_reader_read(struct dm_reader *r, char *buf, size_t n)
 			k = r->end - r->start < n ? r->end - r->start : n;
 			memcpy(buf, r->buf + r->start, k);
 			r->start += k;
-			r->nbytes += k;
 			return k;
 		}
 		if (r->eof) {

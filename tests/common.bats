@@ -222,6 +222,52 @@ numbered() {
 	done
 }
 
+@test "with stdin closed, an operand read on descriptor 0 is closed after it" {
+	# open() gives an operand descriptor 0 when stdin is closed: the reader
+	# closes it after reading it like any file it opened, and a later -
+	# is the closed stdin (an error), not whatever holds descriptor 0.
+	# dm-llm is left out: its HTTP client opens descriptors before the
+	# reader starts, and one of them takes descriptor 0.
+	printf '{"f":1}\n' >one.jsonl
+	printf '{"f":3}\n' >three.jsonl
+	for t in "${TOOLS[@]}"; do
+		[ "$t" != dm-llm ] || continue
+		tool_cmd "$t" || continue
+		run_split sh -c 'exec "$@" 0<&-' sh "${cmd[@]}" one.jsonl - three.jsonl
+		assert_status 2
+		assert_output $'{"f":1}\n{"f":3}'
+		assert_stderr "$t: <stdin>: Bad file descriptor"
+		run_split sh -c 'exec "$@" 0<&-' sh "${cmd[@]}" one.jsonl three.jsonl
+		assert_success
+		assert_output $'{"f":1}\n{"f":3}'
+		assert_stderr ''
+	done
+}
+
+@test "the reader counts every byte of its input once, plain or compressed" {
+	# a plugin operator reads the file its text names with the reader,
+	# by lines and as it is, and says what the reader counted
+	mkdir ops
+	cc -shared -fPIC -I"$DM_REPO/src" $(pkg-config --cflags jansson) \
+	    -o ops/readbytes.so "$DM_REPO/tests/plugin/readbytes.c"
+	printf '{"a":1}\r\n\n  \n{"b":2}' >plain.jsonl	# 20 bytes
+	printf '{}\n' >tiny.jsonl				# under the 6 sniffed
+	: >empty.jsonl
+	head -c 300000 /dev/zero | tr '\0' 'x' | sed 's/^/{"t":"/; s/$/"}/' >big.jsonl	# no newline
+	gzip -c plain.jsonl >plain.jsonl.gz
+	printf '%s\n' '{"text":"plain.jsonl"}' '{"text":"tiny.jsonl"}' \
+	    '{"text":"empty.jsonl"}' '{"text":"big.jsonl"}' \
+	    '{"text":"plain.jsonl.gz"}' >paths.jsonl
+	DM_OPS_PATH=$TMP/ops run_split dm-map readbytes paths.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"2 lines, 20 bytes; read 20 bytes, 20 counted"}
+{"text":"1 lines, 3 bytes; read 3 bytes, 3 counted"}
+{"text":"0 lines, 0 bytes; read 0 bytes, 0 counted"}
+{"text":"1 lines, 300008 bytes; read 300008 bytes, 300008 counted"}
+{"text":"2 lines, 20 bytes; read 20 bytes, 20 counted"}'
+}
+
 @test "line numbers restart at 1 for each operand" {
 	printf '{"a":1}\n{"a":2}\n' >first.jsonl
 	printf '{"b":1}\n[2]\n' >second.jsonl

@@ -272,3 +272,62 @@ corpus.tar.gz'
 	run complete_words dm slice sl
 	assert_output ''
 }
+
+@test "dm-run completes the values of --halt from the list its help gives" {
+	run complete_words dm-run --halt ''
+	assert_success
+	assert_output 'first-failure
+first-success
+never
+now-failure'
+	run complete_words dm-run --halt=f
+	assert_output 'first-failure
+first-success'
+	run complete_words dm run -j 2 --halt = n
+	assert_output 'never
+now-failure'
+	# a value to type has nothing to offer
+	run complete_words dm-run --timeout ''
+	assert_output ''
+}
+
+@test "dm-run completes folders after --output-dir, files after --joblog and --lock" {
+	mkdir out.d
+	touch out.log
+	run complete_words dm-run --output-dir ou
+	assert_success
+	assert_output out.d
+	run complete_words dm-run --output-dir=ou
+	assert_output out.d
+	run complete_words dm-run --joblog ou
+	assert_output 'out.d
+out.log'
+	run complete_words dm-run --lock=out.l
+	assert_output out.log
+}
+
+@test "dm-run offers its options before COMMAND, none after -- or COMMAND" {
+	touch -- --hx
+	run complete_words dm-run --ha
+	assert_success
+	assert_output --halt
+	run complete_words dm-run -j 2 --halt never --unord
+	assert_output --unordered
+	run complete_words dm-run -- --h
+	assert_output --hx
+	run complete_words dm-run -j 2 -- cat --h
+	assert_output --hx
+	run complete_words dm-run cat --h
+	assert_output --hx
+}
+
+@test "after --, every word is an operand: a tool's script, then files" {
+	touch lower.jsonl
+	run complete_words dm-map -- low
+	assert_success
+	assert_output lower
+	run complete_words dm-map -- lower low
+	assert_output lower.jsonl
+	run complete_words dm-map -- lower --on
+	assert_output ''
+}
