@@ -1018,6 +1018,8 @@ ship(struct run *R, const struct host *h, struct dm_probe *p,
 		return -1;
 	}
 	if (R->tar.len == 0 && dm_ship_tar(&R->tar, why) < 0) {
+		/* never half a dm to the next host */
+		dm_buf_reset(&R->tar);
 		*refused = 1;
 		return -1;
 	}
