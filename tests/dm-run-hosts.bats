@@ -299,3 +299,15 @@ setup_hosts() {
 	assert_success
 	[[ $stderr == *"dm-run: 10 done, 0 running, 0 failed; 0.0 MB, "*" MB/s; $SSHD_HOST_a 10" ]]
 }
+
+@test "--ship sends nothing when this dm cannot be packed whole" {
+	sshd_start a
+	sshd_start b
+	DM_SHAREDIR=$TMP/nosuch run_split dm-run --ssh "$SSH" \
+	    -S "1/$SSHD_HOST_a,1/$SSHD_HOST_b" --check --ship
+	assert_status 1
+	[[ $(sed -n 2p <<<"$output") == *"  missing  $TMP/nosuch: No such file or directory" ]]
+	[[ $(sed -n 3p <<<"$output") == *"  missing  $TMP/nosuch: No such file or directory" ]]
+	[ ! -e "$TMP/sshd-a/home/.cache/dm" ]
+	[ ! -e "$TMP/sshd-b/home/.cache/dm" ]
+}
