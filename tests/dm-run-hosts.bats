@@ -41,8 +41,8 @@ setup_hosts() {
 	cmp in.jsonl got
 	[ "$(head -n 1 log | cut -f 2)" = Host ]
 	[ "$(tail -n +2 log | wc -l)" -eq 40 ]
-	tail -n +2 log | cut -f 2 | sort -u >hosts
-	assert_file hosts "$SSHD_HOST_a"$'\n'"$SSHD_HOST_b"
+	tail -n +2 log | cut -f 2 | LC_ALL=C sort -u >hosts
+	assert_file hosts "$(printf '%s\n' "$SSHD_HOST_a" "$SSHD_HOST_b" | LC_ALL=C sort)"
 }
 
 @test "dm-run -S names hosts on the command line, ':' is this machine" {
