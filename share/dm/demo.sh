@@ -10,7 +10,8 @@ CORPUS=share/dm/corpus/corpus.jsonl
 SCRIPT='clean-html; remove-urls; remove-emails; normalize-ws; collapse-ws'
 
 die() { echo "demo: $*" >&2; exit 2; }
-if [ ! -x "$BIN/dm-map" ] || [ ! -x "$BIN/dm-filter" ] || [ ! -x "$BIN/dm" ]; then
+if [ ! -x "$BIN/dm-map" ] || [ ! -x "$BIN/dm-filter" ] || [ ! -x "$BIN/dm" ] ||
+    [ ! -x "$BIN/dm-scan" ] || [ ! -x "$BIN/dm-run" ]; then
 	die "no binaries in $BIN/: run make first"
 fi
 [ -r "$CORPUS" ] || die "$CORPUS is missing"
@@ -47,6 +48,22 @@ if [ -n "$has_jq" ]; then
 	jq -r '"  \(.id)  (\(.text | length) characters)"' "$CORPUS" | head -n 3
 else
 	cut -c 1-100 "$CORPUS" | head -n 3
+fi
+
+say "Where samples come from: dm-scan turns the corpus folders into samples"
+echo "  cd share/dm/corpus && bin/dm-scan html text > scan.jsonl"
+(cd share/dm/corpus && "$BIN/dm-scan" html text) >"$tmp/scan.jsonl" ||
+	die "dm-scan failed"
+echo "  $(wc -l <"$tmp/scan.jsonl") samples; the first one without its text:"
+if [ -n "$has_jq" ]; then
+	jq -c 'del(.text)' "$tmp/scan.jsonl" | head -n 1 | indent
+	jq -r .text "$tmp/scan.jsonl" >"$tmp/scan.text"
+	jq -r .text "$CORPUS" >"$tmp/corpus.text"
+	cmp -s "$tmp/scan.text" "$tmp/corpus.text" ||
+		die "dm-scan's texts differ from $CORPUS"
+	echo "  the same texts, in the same order, as $CORPUS"
+else
+	cut -c 1-160 "$tmp/scan.jsonl" | head -n 1 | indent
 fi
 
 say "The operators (bin/dm ops)"
@@ -131,6 +148,16 @@ nchunks=$(wc -l <"$tmp/chunks.jsonl")
 echo "  $kept samples became $nchunks chunks; the first two:"
 head -n 2 "$tmp/chunks.jsonl" | cut -c 1-160 | indent
 
+say "The same pipeline in parallel blocks: dm-run"
+echo "  bin/dm-run -j 2 --lines 4 -- \"bin/dm-map '$SCRIPT'\" \\"
+echo "      $CORPUS > run.jsonl"
+"$BIN/dm-run" -j 2 --lines 4 -- "\"$BIN/dm-map\" '$SCRIPT'" "$CORPUS" \
+	>"$tmp/run.jsonl" || die "dm-run failed"
+cmp -s "$tmp/run.jsonl" "$tmp/out.jsonl" ||
+	die "dm-run's output differs from the serial run's"
+echo "  $(($(wc -l <"$CORPUS") / 4)) jobs of 4 lines, merged in input order:" \
+	"byte for byte the output of the serial run"
+
 say "Bad input never vanishes"
 {
 	head -n 1 "$tmp/ids.jsonl"
@@ -149,4 +176,4 @@ indent <"$tmp/rejects.jsonl"
 [ "$status" -eq 1 ] || die "expected exit status 1 for rejected samples, got $status"
 
 say "Done"
-echo "  Next: bin/dm help, bin/dm ops replace, man -l man/dm-map.1, man -l man/dm-filter.1, man -l man/dm-slice.1, make check"
+echo "  Next: bin/dm help, bin/dm ops replace, man -l man/dm-map.1, man -l man/dm-filter.1, man -l man/dm-slice.1, man -l man/dm-scan.1, man -l man/dm-run.1, man -l man/dm-llm.1, make check"
