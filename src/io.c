@@ -79,34 +79,6 @@ dm_io_open(struct dm_io *io, int argc, char **argv)
 	dm_reader_init(&io->in, argc, argv);
 }
 
-static const char b64[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static void
-addbase64(struct dm_buf *b, const unsigned char *p, size_t n)
-{
-	size_t i;
-
-	dm_buf_addc(b, '"');
-	for (i = 0; i + 2 < n; i += 3) {
-		dm_buf_addc(b, b64[p[i] >> 2]);
-		dm_buf_addc(b, b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)]);
-		dm_buf_addc(b, b64[((p[i + 1] & 15) << 2) | (p[i + 2] >> 6)]);
-		dm_buf_addc(b, b64[p[i + 2] & 63]);
-	}
-	if (n - i == 1) {
-		dm_buf_addc(b, b64[p[i] >> 2]);
-		dm_buf_addc(b, b64[(p[i] & 3) << 4]);
-		dm_buf_adds(b, "==");
-	} else if (n - i == 2) {
-		dm_buf_addc(b, b64[p[i] >> 2]);
-		dm_buf_addc(b, b64[((p[i] & 3) << 4) | (p[i + 1] >> 4)]);
-		dm_buf_addc(b, b64[(p[i + 1] & 15) << 2]);
-		dm_buf_addc(b, '=');
-	}
-	dm_buf_addc(b, '"');
-}
-
 static int
 vreject(struct dm_io *io, size_t col, const char *fmt, va_list ap)
 {
@@ -140,7 +112,9 @@ vreject(struct dm_io *io, size_t col, const char *fmt, va_list ap)
 			dm_json_addstr(&rec, s->line, s->len);
 		} else {
 			dm_buf_adds(&rec, ",\"raw_base64\":");
-			addbase64(&rec, (const unsigned char *)s->line, s->len);
+			dm_buf_addc(&rec, '"');
+			dm_base64_add(&rec, s->line, s->len);
+			dm_buf_addc(&rec, '"');
 		}
 		dm_buf_addc(&rec, '}');
 		dm_writer_line(&io->rej, rec.buf, rec.len);

@@ -516,17 +516,27 @@ launch(struct run *R, struct slot *s, struct job *j)
 	R->nrunning++;
 }
 
+/* Runs the command line cmd on h through its connection and waits for
+ * it, in[0..n) on its stdin; the status, as dm_spawn_capture gives it. */
+static int
+onhost(struct run *R, const struct host *h, const char *cmd, const char *in,
+    size_t n, struct dm_buf *out, struct dm_buf *err, int timeout_ms)
+{
+	char **v = dm_ssh_argv(&R->ssh, h->h, cmd, NULL);
+	int st = dm_spawn_capture(v, in, n, out, err, timeout_ms);
+
+	dm_argv_free(v);
+	return st;
+}
+
 /* Stops the attempts of job (every job of this run when job < 0) on h. */
 static void
 remotekill(struct run *R, struct host *h, long job)
 {
 	struct dm_buf cmd = DM_BUF_INIT;
-	char **v;
 
 	dm_remote_kill(&cmd, &R->ssh, job);
-	v = dm_ssh_argv(&R->ssh, h->h, cmd.buf, NULL);
-	(void)dm_spawn_capture(v, NULL, 0, NULL, NULL, PROBE_MS);
-	dm_argv_free(v);
+	(void)onhost(R, h, cmd.buf, NULL, 0, NULL, NULL, PROBE_MS);
 	dm_buf_free(&cmd);
 }
 
@@ -975,12 +985,10 @@ probe(struct run *R, const struct host *h, struct dm_probe *p,
     struct dm_buf *why)
 {
 	struct dm_buf cmd = DM_BUF_INIT, out = DM_BUF_INIT, err = DM_BUF_INIT;
-	char **v;
 	int st, rc = 0;
 
 	dm_remote_probe(&cmd, SHIPDIR);
-	v = dm_ssh_argv(&R->ssh, h->h, cmd.buf, NULL);
-	st = dm_spawn_capture(v, NULL, 0, &out, &err, PROBE_MS);
+	st = onhost(R, h, cmd.buf, NULL, 0, &out, &err, PROBE_MS);
 	if (st != 0 || dm_remote_parse_probe(out.buf, p) < 0) {
 		if (st == 0)
 			dm_buf_adds(why, "the probe's output is not understood");
@@ -990,7 +998,6 @@ probe(struct run *R, const struct host *h, struct dm_probe *p,
 		}
 		rc = -1;
 	}
-	dm_argv_free(v);
 	dm_buf_free(&cmd);
 	dm_buf_free(&out);
 	dm_buf_free(&err);
@@ -1005,7 +1012,6 @@ ship(struct run *R, const struct host *h, struct dm_probe *p,
 {
 	struct dm_buf cmd = DM_BUF_INIT, out = DM_BUF_INIT, err = DM_BUF_INIT;
 	char want[64];
-	char **v;
 	int st, rc = 0;
 
 	snprintf(want, sizeof want, "dm %s", DM_VERSION);
@@ -1024,8 +1030,8 @@ ship(struct run *R, const struct host *h, struct dm_probe *p,
 		return -1;
 	}
 	dm_remote_unpack(&cmd, SHIPDIR);
-	v = dm_ssh_argv(&R->ssh, h->h, cmd.buf, NULL);
-	st = dm_spawn_capture(v, R->tar.buf, R->tar.len, &out, &err, 10 * PROBE_MS);
+	st = onhost(R, h, cmd.buf, R->tar.buf, R->tar.len, &out, &err,
+	    10 * PROBE_MS);
 	if (st != 0 || strncmp(out.buf, want, strlen(want)) != 0) {
 		dm_buf_adds(why, "shipping failed: ");
 		if (st != 0)
@@ -1036,7 +1042,6 @@ ship(struct run *R, const struct host *h, struct dm_probe *p,
 		rc = -1;
 	} else
 		snprintf(p->shipped, sizeof p->shipped, "%s", want);
-	dm_argv_free(v);
 	dm_buf_free(&cmd);
 	dm_buf_free(&out);
 	dm_buf_free(&err);
