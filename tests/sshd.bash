@@ -70,10 +70,12 @@ sshd_start() {
 			kill -0 "$(cat "$dir/daemon")" 2>/dev/null || break
 			sleep 0.05
 		done
-		kill "$(cat "$dir/daemon")" 2>/dev/null
+		# it died (the port was taken) or never listened: next port
+		kill "$(cat "$dir/daemon")" 2>/dev/null || :
 		wait "$(cat "$dir/daemon")" 2>/dev/null || :
+		[ -n "${2-}" ] && break
 	done
-	echo "sshd_start: no free port for sshd '$name':" >&2
+	echo "sshd_start: sshd '$name' does not listen:" >&2
 	cat "$dir/log" >&2
 	return 1
 }
