@@ -79,6 +79,7 @@ struct job {
 	int		 fin, fout, ferr;
 	size_t		 sent;
 	int		 reaped, wstatus, timedout, killed;
+	int		 lost;		/* stopped because its host went down */
 	double		 t0, wall0, deadline, killat;
 	struct dm_held	 out;
 	struct dm_buf	 errpart;	/* stderr after its last newline */
@@ -394,6 +395,8 @@ attempt_argv(struct run *R, const struct slot *s, const struct job *j,
 static enum outcome
 classify(const struct slot *s, const struct job *j)
 {
+	if (j->lost)
+		return O_HOSTFAIL;
 	if (j->timedout || j->killed || !WIFEXITED(j->wstatus))
 		return O_FAILED;
 	/* ssh's own failure; a command that exits 255 looks the same, and
@@ -447,12 +450,14 @@ launch(struct run *R, struct slot *s, struct job *j)
 	int in[2] = { -1, -1 }, out[2], err[2], e;
 
 	if (j->moved) {
+		const char *why = j->lost ? "is down" : "ssh exited 255";
+
 		if (j->moved != s->host)
-			dm_warn("host '%s': ssh exited 255; job %llu moved to "
-			    "'%s'", j->moved->name, j->seq, s->host->name);
+			dm_warn("host '%s': %s; job %llu moved to '%s'",
+			    j->moved->name, why, j->seq, s->host->name);
 		else
-			dm_warn("host '%s': ssh exited 255; job %llu tried "
-			    "there again", j->moved->name, j->seq);
+			dm_warn("host '%s': %s; job %llu tried there again",
+			    j->moved->name, why, j->seq);
 		j->moved = NULL;
 	}
 
@@ -506,7 +511,7 @@ launch(struct run *R, struct slot *s, struct job *j)
 	j->state = J_RUNNING;
 	j->tries++;
 	j->sent = 0;
-	j->reaped = j->timedout = j->killed = 0;
+	j->reaped = j->timedout = j->killed = j->lost = 0;
 	j->ntail = 0;
 	dm_buf_reset(&j->errpart);
 	j->t0 = now();
@@ -694,13 +699,23 @@ emit_ordered(struct run *R)
 /* A job lost with its host this many times fails as if it had failed. */
 #define HOSTFAILS_MAX	10
 
+/* Marks h down; its running jobs are stopped and go elsewhere, as if the
+ * host had dropped them (a host that fails may also hang them). */
 static void
 hostdown(struct run *R, struct host *h, const char *why)
 {
+	int k;
+
 	h->down = 1;
 	h->retryat = now() + R->o->hostretry;
 	dm_warn("host '%s' is down: %s; trying it again in %gs", h->name, why,
 	    R->o->hostretry);
+	for (k = 0; k < R->nslots; k++)
+		if (R->slots[k].host == h && R->slots[k].job &&
+		    !R->slots[k].job->reaped) {
+			R->slots[k].job->lost = 1;
+			stop(NULL, R->slots[k].job, 0);
+		}
 }
 
 static const char *
@@ -1593,6 +1608,14 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 		retryhosts(&R, t);
 		for (j = R.head; j; j = next) {
 			next = j->next;
+			/* A stopped attempt's output is not wanted, and over a
+			 * shared ssh connection the master holds its pipes
+			 * until the remote command ends: once the attempt's
+			 * own process is gone, its pipes are let go. */
+			if (j->state == J_RUNNING && j->reaped && j->killat > 0) {
+				closefd(&j->fout);
+				closefd(&j->ferr);
+			}
 			if (j->state == J_RUNNING && j->reaped && j->fout < 0 &&
 			    j->ferr < 0)
 				finish(&R, j);

@@ -311,3 +311,19 @@ setup_hosts() {
 	[ ! -e "$TMP/sshd-a/home/.cache/dm" ]
 	[ ! -e "$TMP/sshd-b/home/.cache/dm" ]
 }
+
+@test "the running jobs of a host that goes down move to another host" {
+	sshd_start b
+	input 8 >in.jsonl
+	# on host b job 1 hangs and every other job is lost (255) at once,
+	# while this machine takes half a second a job: b fails twice and
+	# goes down while job 1 still runs there
+	local cmd='case $HOME in */sshd-b/*) [ "$DM_JOB" = 1 ] && exec sleep 60; exit 255 ;; esac; sleep 0.5; cat'
+	SECONDS=0
+	run_out got dm-run --ssh "$SSH" -S "2/$SSHD_HOST_b,1/:" --lines 1 -- "$cmd" <in.jsonl
+	assert_success
+	cmp in.jsonl got
+	[ "$SECONDS" -lt 30 ]
+	[[ $stderr == *"dm-run: host '$SSHD_HOST_b' is down: ssh exited 255; trying it again in 30s"* ]]
+	[[ $stderr == *"dm-run: host '$SSHD_HOST_b': is down; job 1 moved to ':'"* ]]
+}
