@@ -35,6 +35,7 @@ static const char help[] =
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
     "      --max-size SIZE      skip larger files and members (default 64M)\n"
     "      --max-total SIZE     stop when an operand's archives give out more\n"
+    "                           (default 16G; 0: no limit)\n"
     "      --min-size SIZE      skip smaller files\n"
     "      --no-archives        treat archives and compressed files as files\n"
     "      --no-text            metadata only; dm-map's load reads the text later\n"

@@ -901,6 +901,9 @@ dm_scan_init(struct dm_scan *sc, struct dm_io *io)
 	sc->io = io;
 	sc->depth = 4;
 	sc->maxsize = 64ULL << 20;
+	/* far above any real archive's data, far below a bomb's */
+	sc->maxtotal = 16ULL << 30;
+	sc->maxtotal_arg = "16G";
 	sc->encerr = DM_ENCERR_REPLACE;
 	sc->w = w = dm_xcalloc(1, sizeof *sc->w);
 	dm_buf_init(&w->data);

@@ -444,6 +444,13 @@ EOF
 	assert_status 2
 	[ "$(printf '%s\n' "$output" | jq -r .path)" = "$(printf 'bomb.tar.gz!/1.txt\nbomb.tar.gz!/2.txt')" ]
 	assert_stderr "dm-scan: bomb.tar.gz: more than --max-total '50M' decompressed, stopped"
+	# the default, 16G, lets 100 MB through, and 0 is no limit
+	run_split dm-scan bomb.tar.gz
+	assert_success
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 5 ]
+	run_split dm-scan --max-total 0 bomb.tar.gz
+	assert_success
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 5 ]
 }
 
 # ---- filters ----
