@@ -98,28 +98,15 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* 30, 30s, 500ms, 5m, 1h: seconds. */
+/* A positive duration (30, 30s, 500ms, 5m, 1h): seconds. */
 static double
 duration(const char *s, const char *opt)
 {
-	char *end;
-	double v;
+	double v = dm_duration(s);
 
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno || !(v > 0) || isinf(v))
-		goto bad;
-	if (strcmp(end, "ms") == 0)
-		v /= 1000;
-	else if (strcmp(end, "m") == 0)
-		v *= 60;
-	else if (strcmp(end, "h") == 0)
-		v *= 3600;
-	else if (*end != '\0' && strcmp(end, "s") != 0)
-		goto bad;
+	if (!(v > 0) || isinf(v))
+		dm_usage_die(usage, "%s: '%s' is not a duration", opt, s);
 	return v;
-bad:
-	dm_usage_die(usage, "%s: '%s' is not a duration", opt, s);
 }
 
 static enum dm_halt

@@ -99,6 +99,9 @@ long long dm_strtonum(const char *s, long long min, long long max,
 	    const char *option, const char *usage);
 /* Sizes with K, M, G suffixes (powers of 1024). */
 long long dm_strtosize(const char *s, const char *option, const char *usage);
+/* "1.5s", "250ms", "2m", "1h", "6m0s" or a number of seconds: the
+ * seconds, or -1 when s is not a time. */
+double	 dm_duration(const char *s);
 /* The closest of names to s by edit distance, or NULL when none is close. */
 const char *dm_suggest(const char *s, const char *const *names, size_t n);
 
@@ -790,9 +793,6 @@ void	 dm_llm_strip_think(const char *s, size_t n, struct dm_buf *out);
 /* Parses an answer as JSON (Markdown fences allowed around it); NULL with
  * the reason in err. The caller owns the value. */
 json_t	*dm_llm_json(const char *s, size_t n, struct dm_buf *err);
-/* "1.5s", "250ms", "2m", "1h", "6m0s" or a number of seconds: the
- * seconds, or -1 when s is not a time. */
-double	 dm_duration(const char *s);
 /* The longest wait a server may ask for, in seconds: a longer one is
  * garbage, taken as no wait given. */
 #define DM_LLM_MAXWAIT		86400.0

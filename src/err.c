@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -246,4 +247,34 @@ dm_strtosize(const char *s, const char *option, const char *usage)
 	if (errno == ERANGE || v > LLONG_MAX / mul)
 		dm_usage_die(usage, "%s: '%s' is too large", option, s);
 	return v * mul;
+}
+
+double
+dm_duration(const char *s)
+{
+	double total = 0, v;
+	char *end;
+
+	if (*s == '\0')
+		return -1;
+	while (*s) {
+		errno = 0;
+		v = strtod(s, &end);
+		if (end == s || errno || v < 0 || !isfinite(v))
+			return -1;
+		s = end;
+		if (strncmp(s, "ms", 2) == 0) {
+			v /= 1000;
+			s += 2;
+		} else if (*s == 's')
+			s++;
+		else if (*s == 'm')
+			v *= 60, s++;
+		else if (*s == 'h')
+			v *= 3600, s++;
+		else if (*s != '\0')
+			return -1;
+		total += v;
+	}
+	return total;
 }

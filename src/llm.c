@@ -362,36 +362,6 @@ dm_llm_json(const char *s, size_t n, struct dm_buf *err)
 }
 
 double
-dm_duration(const char *s)
-{
-	double total = 0, v;
-	char *end;
-
-	if (*s == '\0')
-		return -1;
-	while (*s) {
-		errno = 0;
-		v = strtod(s, &end);
-		if (end == s || errno || v < 0 || !isfinite(v))
-			return -1;
-		s = end;
-		if (strncmp(s, "ms", 2) == 0) {
-			v /= 1000;
-			s += 2;
-		} else if (*s == 's')
-			s++;
-		else if (*s == 'm')
-			v *= 60, s++;
-		else if (*s == 'h')
-			v *= 3600, s++;
-		else if (*s != '\0')
-			return -1;
-		total += v;
-	}
-	return total;
-}
-
-double
 dm_llm_retry_after(const char *ra, const char *ms)
 {
 	struct tm tm;
