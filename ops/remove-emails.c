@@ -1,5 +1,7 @@
 /* remove-emails.c - delete e-mail addresses [DJ clean_email_mapper] */
 
+#include <string.h>
+
 #include "dm.h"
 
 /*
@@ -18,11 +20,23 @@ static const struct dm_param params[] = {
 	{ .name = NULL }
 };
 
+/* A match is ASCII without white space around an '@'. */
+static size_t
+emails_next(const char *s, size_t n)
+{
+	const char *p = memchr(s, '@', n);
+
+	return p != NULL ? (size_t)(p - s) : n;
+}
+
 static int
 emails_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
 	*state = dm_resub_new(EMAIL_PATTERN, "s", dm_arg_str(args, "repl"), err);
-	return *state ? 0 : -1;
+	if (*state == NULL)
+		return -1;
+	dm_resub_runs(*state, emails_next);
+	return 0;
 }
 
 static int

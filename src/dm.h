@@ -401,6 +401,12 @@ struct dm_resub *dm_resub_new(const char *pattern, const char *flags,
 	    const char *literal, struct dm_buf *err);
 int	 dm_resub_run(struct dm_resub *, const char *in, size_t n,
 	    struct dm_buf *out, struct dm_buf *err);
+/* Promises that the pattern never matches across ASCII white space and
+ * that every match holds a byte where next(s, n) may stop: next returns the
+ * offset of the first such place in s (n when there is none). dm_resub_run
+ * then searches only the runs of non-space bytes around those places, with
+ * the same result as over the whole text. */
+void	 dm_resub_runs(struct dm_resub *, size_t (*next)(const char *, size_t));
 void	 dm_resub_free(struct dm_resub *);
 
 /* ---- hash.c ---- */

@@ -335,6 +335,9 @@ dm_re_free(struct dm_re *re)
 struct dm_resub {
 	struct dm_re	*re;
 	char		*repl;		/* the literal with each $ doubled */
+	char		*lit;		/* the literal as given */
+	size_t		 litlen;
+	size_t		(*next)(const char *, size_t);	/* NULL: whole text */
 };
 
 struct dm_resub *
@@ -345,6 +348,8 @@ dm_resub_new(const char *pattern, const char *flags, const char *literal,
 	struct dm_buf b = DM_BUF_INIT;
 	size_t off;
 
+	r->lit = dm_xstrdup(literal);
+	r->litlen = strlen(literal);
 	for (; *literal != '\0'; literal++) {
 		if (*literal == '$')
 			dm_buf_addc(&b, '$');
@@ -358,11 +363,73 @@ dm_resub_new(const char *pattern, const char *flags, const char *literal,
 	return r;
 }
 
+/* White space of ASCII: every one is in Unicode's White_Space. */
+static int
+isasciiws(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/*
+ * The pattern never matches across white space, so each run of other
+ * bytes is a subject of its own: PCRE2 is started only inside runs that
+ * hold a place r->next finds, with the subject ending where the run ends.
+ * The text before the run is still there for lookbehinds, and the byte
+ * after the run is white space, which a match could not take anyway. The
+ * matches are those of a global substitution over the whole text: left to
+ * right, each search from the end of the last match.
+ */
+static int
+runsub(struct dm_resub *r, const char *in, size_t n, struct dm_buf *out,
+    struct dm_buf *err)
+{
+	size_t pos, at, start, end, off, copied, ov[2];
+	int rc, changed = 0, same = 1;
+
+	copied = 0;
+	for (pos = 0; pos < n; pos = end) {
+		at = pos + r->next(in + pos, n - pos);
+		if (at >= n)
+			break;
+		for (start = at; start > pos &&
+		    !isasciiws((unsigned char)in[start - 1]); start--)
+			;
+		for (end = at; end < n && !isasciiws((unsigned char)in[end]);
+		    end++)
+			;
+		for (off = start; off < end; off = ov[1]) {
+			if ((rc = dm_re_match(r->re, in, end, off, ov, err)) == -1)
+				return -1;
+			if (rc == 0)
+				break;
+			if (ov[1] == ov[0])	/* never, for these patterns */
+				ov[1]++;
+			dm_buf_add(out, in + copied, ov[0] - copied);
+			dm_buf_add(out, r->lit, r->litlen);
+			if (ov[1] - ov[0] != r->litlen ||
+			    memcmp(in + ov[0], r->lit, r->litlen) != 0)
+				same = 0;
+			copied = ov[1];
+			changed = 1;
+		}
+	}
+	if (!changed || same) {
+		dm_buf_reset(out);
+		return 0;
+	}
+	dm_buf_add(out, in + copied, n - copied);
+	return 1;
+}
+
 int
 dm_resub_run(struct dm_resub *r, const char *in, size_t n, struct dm_buf *out,
     struct dm_buf *err)
 {
-	int rc = dm_re_replace(r->re, in, n, r->repl, out, err);
+	int rc;
+
+	if (r->next != NULL)
+		return runsub(r, in, n, out, err);
+	rc = dm_re_replace(r->re, in, n, r->repl, out, err);
 
 	/* a replacement equal to what it replaced leaves the sample as it
 	 * came, bytes and all */
@@ -374,11 +441,18 @@ dm_resub_run(struct dm_resub *r, const char *in, size_t n, struct dm_buf *out,
 }
 
 void
+dm_resub_runs(struct dm_resub *r, size_t (*next)(const char *, size_t))
+{
+	r->next = next;
+}
+
+void
 dm_resub_free(struct dm_resub *r)
 {
 	if (r == NULL)
 		return;
 	dm_re_free(r->re);
 	free(r->repl);
+	free(r->lit);
 	free(r);
 }
