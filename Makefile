@@ -33,7 +33,7 @@ BIN     = $(TOOLS:%=bin/%)
 LIBSRC  = $(filter-out src/dm.c src/dm-%.c,$(wildcard src/*.c)) $(wildcard ops/*.c)
 OBJDIR  = bin/obj
 LIBOBJ  = $(LIBSRC:%.c=$(OBJDIR)/%.o)
-HDR     = src/dm.h src/quality.h
+HDR     = src/dm.h src/quality.h src/report.h
 
 all: $(BIN)
 

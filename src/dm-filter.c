@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "report.h"
 
 static const char usage[] =
     "usage: dm-filter [-hVv] [-f FILE] [-k FIELD] [--mark FIELD] [--count]\n"
@@ -21,6 +22,8 @@ static const char help[] =
     "                           or the reason a predicate gave\n"
     "      --on-error=POLICY    stop (default) or skip bad samples\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
+    "      --report FILE        append a line on this run to FILE (default:\n"
+    "                           $DM_REPORT)\n"
     "  -V, --version            show the version and exit\n"
     "  -v, --invert             keep the samples for which EXPR does not hold\n"
     "\n"
@@ -53,6 +56,7 @@ main(int argc, char *argv[])
 	int c, invert = 0, count = 0, truth, keep, status;
 
 	dm_init(argv[0]);
+	dm_report_start(argc, argv);
 	dm_io_init(&io);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":f:hk:Vv", longopts, NULL)) != -1) {
@@ -127,6 +131,8 @@ main(int argc, char *argv[])
 			dm_io_emit(&io, s);
 		} else if (keep)
 			dm_io_emit(&io, s);
+		else
+			dm_report_drop(why && !invert ? why : "expression", 1);
 	}
 	nin = io.nin;
 	status = dm_io_close(&io);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "dm.h"
+#include "report.h"
 
 static const char usage[] =
     "usage: dm-llm [-hV] -p TEXT|@FILE [--system TEXT|@FILE] [-o FIELD]\n"
@@ -54,6 +55,8 @@ static const char help[] =
     "                           (default 2)\n"
     "      --progress           show progress on standard error\n"
     "      --rejects FILE       write the samples that failed to FILE\n"
+    "      --report FILE        append a line on this run to FILE (default:\n"
+    "                           $DM_REPORT)\n"
     "      --retries N          retries of a failed request (default 8)\n"
     "      --retry-base TIME    the first backoff (default 1s; cap 60s)\n"
     "      --rpm N              at most N requests a minute\n"
@@ -1039,6 +1042,7 @@ main(int argc, char *argv[])
 	int c, eof = 0, broken = 0, status, fd;
 
 	dm_init(argv[0]);
+	dm_report_start(argc, argv);
 	dm_io_init(&io);
 	o.outfield = "llm";
 	o.jobs = 16;
@@ -1270,6 +1274,14 @@ main(int argc, char *argv[])
 		status = DM_EXIT_ERROR;
 	if (!o.dryrun && (o.stats || o.progress || st.failed || st.retries))
 		summary();
+	if (o.keep && st.dropped)
+		dm_report_drop("answer does not match", st.dropped);
+	dm_report_set_int("requests", (long long)st.requests);
+	dm_report_set_int("retries", (long long)st.retries);
+	dm_report_set_int("failed", (long long)st.failed);
+	dm_report_set_int("cached", (long long)st.cached);
+	dm_report_set_int("prompt_tokens", st.ptok);
+	dm_report_set_int("completion_tokens", st.ctok);
 	dm_http_free(http);
 	for (i = 0; i < wcap; i++) {
 		dm_buf_free(&win[i].line);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "report.h"
 
 static const char usage[] =
     "usage: dm-map [-hV] [-e SCRIPT]... [-f FILE]... [-k FIELD] "
@@ -23,6 +24,8 @@ static const char help[] =
     "      --list-ops           list the operators and exit\n"
     "      --on-error=POLICY    stop (default) or skip bad samples\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
+    "      --report FILE        append a line on this run to FILE (default:\n"
+    "                           $DM_REPORT)\n"
     "  -V, --version            show the version and exit\n"
     "\n"
     "SCRIPT is 'op key=value ...; op ...', e.g. 'lower; truncate max=100'.\n"
@@ -52,6 +55,7 @@ main(int argc, char *argv[])
 	int c, scripts = 0, list = 0, json = 0, bad = 0, script_stdin = 0, i;
 
 	dm_init(argv[0]);
+	dm_report_start(argc, argv);
 	dm_io_init(&io);
 	chain = dm_chain_new();
 	opterr = 0;

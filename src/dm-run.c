@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "dm.h"
+#include "report.h"
 
 static const char usage[] =
     "usage: dm-run [-hV] [-j N] [--block SIZE | --lines N | --files] [--unordered]\n"
@@ -47,6 +48,8 @@ static const char help[] =
     "      --lock-wait          wait for the lock instead\n"
     "      --output-dir DIR     write each block's output to DIR/part-NNNNNN.jsonl\n"
     "      --progress           show jobs, MB/s and ETA on stderr\n"
+    "      --report FILE        append a line on this run to FILE (default:\n"
+    "                           $DM_REPORT)\n"
     "      --resume             with --output-dir: skip the blocks already done\n"
     "      --retries N          run a failed job again up to N times (default: 2)\n"
     "  -S, --sshlogin HOSTS     hosts as in --hosts, separated by commas\n"
@@ -88,6 +91,7 @@ static const struct option longopts[] = {
 	{ "output-dir", required_argument, NULL, OPT_OUTPUT_DIR },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "resume", no_argument, NULL, OPT_RESUME },
+	{ "report", required_argument, NULL, DM_OPT_REPORT },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "ship", no_argument, NULL, OPT_SHIP },
 	{ "ssh", required_argument, NULL, OPT_SSH },
@@ -159,6 +163,7 @@ main(int argc, char *argv[])
 	int c, lockwait = 0, blockset = 0, fd, check = 0, nhostopts = 0;
 
 	dm_init(argv[0]);
+	dm_report_start(argc, argv);
 	/* The jobs' pipes must never land on 0, 1 or 2. */
 	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
 		;
@@ -251,6 +256,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_RESUME:
 			o.resume = 1;
+			break;
+		case DM_OPT_REPORT:
+			dm_report_file(optarg);
 			break;
 		case OPT_RETRIES:
 			o.retries = (int)dm_strtonum(optarg, 0, 1000000,

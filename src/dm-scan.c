@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "dm.h"
+#include "report.h"
 
 static const char usage[] =
     "usage: dm-scan [-hV] [-k FIELD] [--depth N]\n"
@@ -42,6 +43,8 @@ static const char help[] =
     "      --on-error=POLICY    invalid lines of --jsonl files: stop or skip\n"
     "      --progress           report files, bytes and rate on stderr\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
+    "      --report FILE        append a line on this run to FILE (default:\n"
+    "                           $DM_REPORT)\n"
     "      --type LIST          only files of these types: txt,md,html\n"
     "  -V, --version            show the version and exit\n"
     "\n"
@@ -165,6 +168,7 @@ main(int argc, char *argv[])
 	int c, status, nfrom = 0;
 
 	dm_init(argv[0]);
+	dm_report_start(argc, argv);
 	dm_io_init(&io);
 	dm_scan_init(&sc, &io);
 	opterr = 0;
@@ -270,6 +274,16 @@ main(int argc, char *argv[])
 	if (!dm_interrupted)
 		dm_scan_summary(&sc);
 	status = dm_io_close(&io);
+	dm_report_counts(sc.nread + sc.nbinary + sc.nlarge + sc.nnotutf8,
+	    io.out.nlines, io.nrejected);
+	if (sc.nbinary)
+		dm_report_drop("binary", sc.nbinary);
+	if (sc.nlarge)
+		dm_report_drop("too large", sc.nlarge);
+	if (sc.nnotutf8)
+		dm_report_drop("not utf-8", sc.nnotutf8);
+	if (sc.nerrors)
+		dm_report_set_int("errors", (long long)sc.nerrors);
 	if (sc.nerrors && status < DM_EXIT_REJECTS)
 		status = DM_EXIT_REJECTS;
 	if (sc.bomb)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "report.h"
 
 static const char usage[] =
     "usage: dm-slice [-hV] [--size N] [--overlap M] [--unit chars|words]\n"
@@ -29,6 +30,8 @@ static const char help[] =
     "                           (default 0)\n"
     "      --recursive          LangChain's RecursiveCharacterTextSplitter\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
+    "      --report FILE        append a line on this run to FILE (default:\n"
+    "                           $DM_REPORT)\n"
     "      --separators LIST    the separators of --recursive, a comma\n"
     "                           list with \\n \\t \\r \\, \\\\ escapes\n"
     "                           (default '\\n\\n,\\n, ,')\n"
@@ -617,6 +620,7 @@ main(int argc, char *argv[])
 	int c, status, recur = 0, seps = 0, words = 0;
 
 	dm_init(argv[0]);
+	dm_report_start(argc, argv);
 	dm_io_init(&io);
 	memset(&sl, 0, sizeof sl);
 	dm_buf_init(&sl.err);

@@ -334,12 +334,14 @@ enum dm_on_error { DM_ON_ERROR_STOP, DM_ON_ERROR_SKIP };
 enum {
 	DM_OPT_ON_ERROR = 0x100,
 	DM_OPT_REJECTS,
+	DM_OPT_REPORT,		/* report.h */
 	DM_OPT_TOOL_BASE = 0x120	/* a tool's own long-only options */
 };
 #define DM_IO_LONGOPTS \
 	{ "key", required_argument, NULL, 'k' }, \
 	{ "on-error", required_argument, NULL, DM_OPT_ON_ERROR }, \
-	{ "rejects", required_argument, NULL, DM_OPT_REJECTS }
+	{ "rejects", required_argument, NULL, DM_OPT_REJECTS }, \
+	{ "report", required_argument, NULL, DM_OPT_REPORT }
 
 struct dm_io {
 	struct dm_reader in;

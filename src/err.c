@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "report.h"
 
 const char *dm_prog = "dm";
 volatile sig_atomic_t dm_interrupted;
@@ -197,6 +198,7 @@ dm_exit(int status)
 		status = DM_EXIT_ERROR;
 	}
 	sig = dm_interrupted;
+	status = dm_report_write(sig ? 128 + sig : status);
 	if (sig) {
 		/* Die of the same signal, so a parent (a shell, dm-run) sees
 		 * how we ended. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "dm.h"
+#include "report.h"
 
 /* A dotted path with no empty element. */
 static int
@@ -57,6 +58,9 @@ dm_io_option(struct dm_io *io, int c, const char *arg, const char *usage)
 	case DM_OPT_REJECTS:
 		io->rejects_path = arg;
 		return 1;
+	case DM_OPT_REPORT:
+		dm_report_file(arg);
+		return 1;
 	}
 	return 0;
 }
@@ -77,6 +81,7 @@ dm_io_open(struct dm_io *io, int argc, char **argv)
 	}
 	dm_writer_init(&io->out, 1, NULL);
 	dm_reader_init(&io->in, argc, argv);
+	dm_report_arm();
 }
 
 static int
@@ -203,6 +208,7 @@ dm_io_close(struct dm_io *io)
 		status = status > DM_EXIT_REJECTS ? status : DM_EXIT_REJECTS;
 	if (io->stopped || io->in.nerrors)
 		status = DM_EXIT_ERROR;
+	dm_report_counts(io->nin, io->nout, io->nrejected);
 	dm_reader_free(&io->in);
 	dm_sample_free(&io->s);
 	dm_buf_free(&io->err);

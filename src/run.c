@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "dm.h"
+#include "report.h"
 
 extern char **environ;
 
@@ -104,7 +105,7 @@ struct run {
 	struct job	*head, *tail;	/* live jobs, in input order */
 	int		 nlive, window, nrunning;
 	unsigned long long nseq;	/* blocks cut so far */
-	unsigned long long ndone, nfailed, nskipped;
+	unsigned long long ndone, nfailed, nskipped, nretries;
 	unsigned long long bytesdone, total;
 	int		 halting;	/* stop reading and launching */
 	int		 found;		/* --halt first-success succeeded */
@@ -756,6 +757,7 @@ report_retry(struct run *R, struct job *j)
 {
 	struct dm_buf b = DM_BUF_INIT;
 
+	R->nretries++;
 	describe(R, j, &b, 0);
 	dm_warn("%s; trying again (%d of %d)", b.buf, j->tries + 1,
 	    R->o->retries + 1);
@@ -1538,6 +1540,30 @@ polltimeout(struct run *R, double t)
 	return next <= t ? 0 : (int)((next - t) * 1000) + 1;
 }
 
+/* The pipeline report's fields of dm-run (report.h). */
+static void
+report(struct run *R)
+{
+	json_t *hosts = json_array(), *h;
+	int i;
+
+	dm_report_arm();
+	dm_report_set_int("jobs", (long long)R->nseq);
+	dm_report_set_int("done", (long long)(R->ndone + R->nskipped));
+	dm_report_set_int("failed", (long long)R->nfailed);
+	dm_report_set_int("retries", (long long)R->nretries);
+	dm_report_set_int("bytes", (long long)R->bytesdone);
+	for (i = 0; R->o->hosts && i < R->nhosts; i++) {
+		h = json_object();
+		json_object_set_new(h, "host", json_string(R->hosts[i].name));
+		json_object_set_new(h, "jobs", json_integer(
+		    (json_int_t)R->hosts[i].ndone));
+		json_object_set_new(h, "down", json_boolean(R->hosts[i].down));
+		json_array_append_new(hosts, h);
+	}
+	dm_report_set_new("hosts", hosts);
+}
+
 int
 dm_run(const struct dm_runopts *o, int argc, char **argv)
 {
@@ -1644,6 +1670,7 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 	else
 		status = R.rejects ? DM_EXIT_REJECTS : DM_EXIT_OK;
 
+	report(&R);
 	while ((j = R.head) != NULL) {
 		R.head = j->next;
 		job_free(j);
