@@ -40,7 +40,7 @@ struct fineweb {
 	size_t		 nstop;
 	struct dm_q_spans lines;
 	struct dm_q_set	 set;
-	struct dm_q_words w;
+	const struct dm_q_words *w;	/* the text's words, shared */
 };
 
 static int
@@ -141,8 +141,8 @@ fineweb_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
 	/* a line that is not blank holds a character other than "\n" */
 	if ((double)nchars / (dm_utf8_count(s, n) - nl) > f->dupratio)
 		return fail(err, "char_dup_ratio");
-	dm_q_words_split(&f->w, s, n);
-	if (f->w.n > 0 && (double)nl / f->w.n > f->nlratio)
+	f->w = dm_q_words_of(s, n);
+	if (f->w->n > 0 && (double)nl / f->w->n > f->nlratio)
 		return fail(err, "list_ratio");
 	return 1;
 }
@@ -155,7 +155,6 @@ fineweb_fini(void *state)
 	free(f->stop);
 	dm_q_spans_free(&f->lines);
 	dm_q_set_free(&f->set);
-	dm_q_words_free(&f->w);
 	free(f);
 }
 

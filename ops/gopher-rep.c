@@ -50,7 +50,7 @@ static const struct dm_param params[] = {
 struct rep {
 	double		 line, para, linechar, parachar;
 	double		 top[TOP_MAX + 1], dup[DUP_MAX + 1];
-	struct dm_q_words w;
+	const struct dm_q_words *w;	/* the text's words, shared */
 	struct dm_q_spans spans;
 	struct dm_q_set	 set;
 	uint64_t	*th, *tp;	/* per token: hash, multiplier */
@@ -123,13 +123,13 @@ static int
 gram_eq_joined(const void *ctx, size_t a, size_t b)
 {
 	const struct rep *r = ctx;
-	const size_t *off = r->w.off;
+	const size_t *off = r->w->off;
 	size_t k;
 
 	for (k = 1; k <= r->n; k++)
 		if (off[a + k] - off[a] != off[b + k] - off[b])
 			return 0;
-	return memcmp(r->w.tok.buf + off[a], r->w.tok.buf + off[b],
+	return memcmp(r->w->tok.buf + off[a], r->w->tok.buf + off[b],
 	    off[a + r->n] - off[a]) == 0;
 }
 
@@ -137,11 +137,11 @@ static int
 gram_eq_concat(const void *ctx, size_t a, size_t b)
 {
 	const struct rep *r = ctx;
-	const size_t *off = r->w.off;
+	const size_t *off = r->w->off;
 	size_t la = off[a + r->n] - off[a];
 
 	return la == off[b + r->n] - off[b] &&
-	    memcmp(r->w.tok.buf + off[a], r->w.tok.buf + off[b], la) == 0;
+	    memcmp(r->w->tok.buf + off[a], r->w->tok.buf + off[b], la) == 0;
 }
 
 static uint64_t
@@ -158,7 +158,7 @@ mix(uint64_t h)
 static void
 tokhashes(struct rep *r)
 {
-	const struct dm_q_words *w = &r->w;
+	const struct dm_q_words *w = r->w;
 	const unsigned char *p;
 	uint64_t h, m;
 	size_t i, j;
@@ -187,7 +187,7 @@ tokhashes(struct rep *r)
 static size_t
 top_gram(struct rep *r, size_t n)
 {
-	const struct dm_q_words *w = &r->w;
+	const struct dm_q_words *w = r->w;
 	size_t i, k, g = w->n - n + 1, best = 0, len = 0;
 	uint64_t h;
 
@@ -214,7 +214,7 @@ top_gram(struct rep *r, size_t n)
 static size_t
 dup_grams(struct rep *r, size_t n)
 {
-	const struct dm_q_words *w = &r->w;
+	const struct dm_q_words *w = r->w;
 	size_t i, k, chars = 0;
 	uint64_t h;
 
@@ -265,14 +265,14 @@ rep_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	if (r->linechar && nchars / len > r->linechar)
 		return fail(err, "dup_line_char_frac");
 
-	dm_q_words_split(&r->w, in, n);
+	r->w = dm_q_words_of(in, n);
 	tokhashes(r);
 	for (i = TOP_MIN; i <= TOP_MAX; i++)
-		if (r->top[i] && r->w.n >= i &&
+		if (r->top[i] && r->w->n >= i &&
 		    top_gram(r, i) / len > r->top[i])
 			return fail(err, topwhy[i]);
 	for (i = DUP_MIN; i <= DUP_MAX; i++)
-		if (r->dup[i] && r->w.n >= i &&
+		if (r->dup[i] && r->w->n >= i &&
 		    dup_grams(r, i) / len > r->dup[i])
 			return fail(err, dupwhy[i]);
 	return 1;
@@ -283,7 +283,6 @@ rep_fini(void *state)
 {
 	struct rep *r = state;
 
-	dm_q_words_free(&r->w);
 	dm_q_spans_free(&r->spans);
 	dm_q_set_free(&r->set);
 	free(r->th);

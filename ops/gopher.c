@@ -47,7 +47,7 @@ struct gopher {
 	size_t		*stoplen;
 	size_t		 nstop;
 	unsigned char	*seen;
-	struct dm_q_words w;
+	const struct dm_q_words *w;	/* the text's words, shared */
 };
 
 static int
@@ -101,7 +101,7 @@ fail(struct dm_buf *err, const char *why)
 static long long
 stopwords(struct gopher *g, long long want)
 {
-	const struct dm_q_words *w = &g->w;
+	const struct dm_q_words *w = g->w;
 	long long found = 0;
 	size_t i, j, len;
 
@@ -124,7 +124,7 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
     struct dm_textstats *ts, struct dm_buf *err)
 {
 	struct gopher *g = state;
-	struct dm_q_words *w = &g->w;
+	const struct dm_q_words *w;
 	struct dm_q_span line;
 	size_t i, j, l, cl, nonsym = 0, chars = 0, alpha = 0, nlines = 0;
 	size_t bullets = 0, ells = 0, pos = 0;
@@ -134,7 +134,7 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 
 	(void)s;
 	(void)ts;
-	dm_q_words_split(w, in, n);
+	w = g->w = dm_q_words_of(in, n);
 	for (i = 0; i < w->n; i++) {
 		t = w->tok.buf + w->off[i];
 		l = w->off[i + 1] - w->off[i];
@@ -217,7 +217,6 @@ gopher_fini(void *state)
 	free(g->stop);
 	free(g->stoplen);
 	free(g->seen);
-	dm_q_words_free(&g->w);
 	free(g);
 }
 

@@ -1545,6 +1545,24 @@ dm_q_words_split(struct dm_q_words *w, const char *s, size_t n)
 		    w->sents.s.v[i].e - w->sents.s.v[i].b);
 }
 
+/* One text's words at a time, for every predicate of the process: the
+ * predicates of one expression see the same text one after the other. */
+static struct dm_q_words lastw;
+static struct dm_buf lasttext = DM_BUF_INIT;
+static int lastvalid;
+
+const struct dm_q_words *
+dm_q_words_of(const char *s, size_t n)
+{
+	if (lastvalid && lasttext.len == n && memcmp(lasttext.buf, s, n) == 0)
+		return &lastw;
+	dm_buf_reset(&lasttext);
+	dm_buf_add(&lasttext, s, n);
+	dm_q_words_split(&lastw, s, n);
+	lastvalid = 1;
+	return &lastw;
+}
+
 void
 dm_q_words_free(struct dm_q_words *w)
 {

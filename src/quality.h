@@ -99,6 +99,10 @@ struct dm_q_words {
 };
 void	 dm_q_words_split(struct dm_q_words *, const char *s, size_t n);
 void	 dm_q_words_free(struct dm_q_words *);
+/* The words of s, split once for all the predicates that ask about the
+ * same text in a row (compared byte for byte with the last text asked
+ * about). Valid until the next call. */
+const struct dm_q_words *dm_q_words_of(const char *s, size_t n);
 
 /*
  * An open-addressing hash set of item numbers. The caller hashes an item
