@@ -13,7 +13,8 @@ ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
 
 CC       = cc
 PKGS     = jansson libarchive libpcre2-8 libutf8proc
-CFLAGS   = -std=c11 -O2 -g -Wall -Wextra
+# frame pointers kept so that perf record -g (make profile) sees call chains
+CFLAGS   = -std=c11 -O2 -g -fno-omit-frame-pointer -Wall -Wextra
 PKG_CFLAGS = `pkg-config --cflags $(PKGS)`
 PKG_LIBS   = `pkg-config --libs $(PKGS)`
 DM_CFLAGS  = -D_GNU_SOURCE -DDM_PREFIX='"$(PREFIX)"' -Isrc
@@ -77,6 +78,12 @@ demo: deps all
 bench: deps all
 	@sh tests/bench/run.sh
 
+# perf's report of one command over the bench corpus:
+# make profile PROFILE="bin/dm-map remove-urls"
+PROFILE = bin/dm-filter 'gopher() && gopher_rep() && c4() && fineweb()'
+profile: all
+	@sh tests/bench/profile.sh "$(PROFILE)"
+
 # Man pages must pass mandoc's linter; the code must build without warnings.
 lint: deps
 	mandoc -T lint -W warning man/*.[17]
@@ -117,4 +124,4 @@ uninstall:
 clean:
 	rm -rf bin tests/bench/data
 
-.PHONY: all check check-asan asan-bins demo bench lint deps install uninstall clean
+.PHONY: all check check-asan asan-bins demo bench profile lint deps install uninstall clean
