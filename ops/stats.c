@@ -6,9 +6,10 @@
 
 /*
  * names lists statistics of dm_stats_all(); one that takes an argument
- * may carry it after a colon: char_rep:5, stopword_ratio:de. The key in
+ * may carry it after a colon: char_rep:5, stopword_ratio:fr (and a named
+ * word list after another: stopword_ratio:de:iso). The key in
  * the object is the name, with the argument after an underscore when one
- * was given (char_rep_5, stopword_ratio_de), so that every key is a plain
+ * was given, colons made underscores (char_rep_5, stopword_ratio_de_iso), so that every key is a plain
  * field name an expression can address (stats.char_rep_5). Integers
  * (len, words, ...) are written as JSON integers, ratios as reals.
  */
@@ -113,6 +114,10 @@ parse_item(const char *item, struct want *w, struct dm_buf *err)
 		w->key = dm_xreallocarray(name, strlen(item) + 1, 1);
 		strcat(w->key, "_");
 		strcat(w->key, colon + 1);
+		/* stopword_ratio:en:iso is the key stopword_ratio_en_iso */
+		for (char *k = w->key; *k; k++)
+			if (*k == ':')
+				*k = '_';
 	}
 	return 0;
 }

@@ -642,10 +642,33 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 	if ((sd = dm_stat_find(fname)) != NULL) {
 		n->k = N_STAT;
 		n->stat = sd;
+		/* stopword_ratio("de", list="iso") is stopword_ratio("de:iso") */
+		if (nargs == 2 && sd->arg == DM_STATARG_STR && !keys[0] &&
+		    keys[1] && strcmp(keys[1], "list") == 0) {
+			if (n->kid[0]->k != N_LIT || n->kid[0]->lit.t != V_STR ||
+			    n->kid[1]->k != N_LIT || n->kid[1]->lit.t != V_STR ||
+			    littext(n->kid[1], &b) < 0 ||
+			    littext(n->kid[0], &err) < 0) {
+				perr(ps, where[0], "%s needs string literals",
+				    fname);
+				goto fail;
+			}
+			dm_buf_addc(&err, ':');
+			dm_buf_add(&err, b.buf, b.len);
+			n->statarg = dm_buf_detach(&err, NULL);
+			dm_buf_reset(&b);
+			if (dm_stat_check(sd, n->statarg, &err) < 0) {
+				perr(ps, where[0], "%s", err.buf);
+				goto fail;
+			}
+			goto done;
+		}
 		if (nargs > 1 || (nargs == 1 && (sd->arg == DM_STATARG_NONE ||
 		    keys[0]))) {
 			perr(ps, at, "%s takes %s", fname, sd->arg ==
-			    DM_STATARG_NONE ? "no argument" : "one argument");
+			    DM_STATARG_NONE ? "no argument" : sd->arg ==
+			    DM_STATARG_STR ? "one argument, and list=" :
+			    "one argument");
 			goto fail;
 		}
 		if (nargs == 1) {

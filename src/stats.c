@@ -858,16 +858,26 @@ struct dm_wordset {
 static struct dm_wordset **sets;
 static size_t nsets;
 
+/* LANG or LANG:LIST, each of letters, digits, '-' and '_'. */
 static int
 valid_lang(const char *s)
 {
-	if (*s == '\0' || strlen(s) > 32)
+	size_t part = 0, parts = 1;
+
+	if (strlen(s) > 64)
 		return 0;
-	for (; *s; s++)
+	for (; *s; s++) {
+		if (*s == ':' && part > 0 && parts == 1) {
+			parts++;
+			part = 0;
+			continue;
+		}
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
 		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))
 			return 0;
-	return 1;
+		part++;
+	}
+	return part > 0;
 }
 
 static void
@@ -889,21 +899,58 @@ wordset_add(struct dm_wordset *ws, const char *w, size_t len)
 		ws->maxcp = ncp;
 }
 
+/*
+ * The file of a list: LANG is Data-Juicer's list (BigScience's ROOTS
+ * lists) in wordlists/KIND/LANG.txt; LANG:NAME a named one in
+ * wordlists/KIND-NAME/LANG.txt (stopwords-iso, flagged-ldnoobw).
+ */
+static void
+wordset_path(struct dm_buf *path, const char *kind, const char *lang,
+    size_t langlen, const char *list)
+{
+	dm_buf_addf(path, "%s/wordlists/%s", dm_sharedir(), kind);
+	if (list)
+		dm_buf_addf(path, "-%s", list);
+	dm_buf_addf(path, "/%.*s.txt", (int)langlen, lang);
+}
+
+static int
+readable(const char *path)
+{
+	FILE *fp;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return 0;
+	fclose(fp);
+	return 1;
+}
+
 static struct dm_wordset *
-wordset_load(const char *kind, const char *lang, struct dm_buf *err)
+wordset_load(const char *kind, const char *arg, struct dm_buf *err)
 {
 	struct dm_buf path = DM_BUF_INIT, data = DM_BUF_INIT;
 	struct dm_wordset *ws;
 	char chunk[65536], *p, *e, *end;
-	size_t r, lines = 0, cap = 16, len;
+	size_t r, lines = 0, cap = 16, len, langlen;
+	const char *colon = strchr(arg, ':'), *lang = arg;
 	FILE *fp;
 
-	dm_buf_addf(&path, "%s/wordlists/%s/%s.txt", dm_sharedir(), kind,
-	    lang);
+	langlen = colon ? (size_t)(colon - arg) : strlen(arg);
+	wordset_path(&path, kind, lang, langlen, colon ? colon + 1 : NULL);
 	if ((fp = fopen(path.buf, "rb")) == NULL) {
-		dm_buf_addf(err, "no %s list for language '%s': '%s': %s",
+		int e0 = errno;
+		const char *other = strcmp(kind, "stopwords") == 0 ? "iso" :
+		    "ldnoobw";
+
+		dm_buf_addf(err, "no %s list for language '%.*s': '%s': %s",
 		    strcmp(kind, "stopwords") == 0 ? "stop-word" :
-		    "flagged-word", lang, path.buf, strerror(errno));
+		    "flagged-word", (int)langlen, lang, path.buf,
+		    strerror(e0));
+		dm_buf_reset(&path);
+		wordset_path(&path, kind, lang, langlen, other);
+		if (colon == NULL && readable(path.buf))
+			dm_buf_addf(err, "; the list '%s' has it: '%.*s:%s'",
+			    other, (int)langlen, lang, other);
 		dm_buf_free(&path);
 		return NULL;
 	}
@@ -920,7 +967,7 @@ wordset_load(const char *kind, const char *lang, struct dm_buf *err)
 	dm_buf_free(&path);
 	ws = dm_xcalloc(1, sizeof *ws);
 	ws->kind = dm_xstrdup(kind);
-	ws->lang = dm_xstrdup(lang);
+	ws->lang = dm_xstrdup(arg);
 	len = data.len;
 	ws->data = dm_buf_detach(&data, &len);
 	for (r = 0; r < len; r++)
@@ -940,9 +987,9 @@ wordset_load(const char *kind, const char *lang, struct dm_buf *err)
 		if (r > 0)
 			wordset_add(ws, p, r);
 	}
-	ws->segment = strcmp(lang, "zh") == 0 || strcmp(lang, "ja") == 0 ||
-	    strncmp(lang, "zh-", 3) == 0 || strncmp(lang, "ja-", 3) == 0 ||
-	    strncmp(lang, "zh_", 3) == 0 || strncmp(lang, "ja_", 3) == 0;
+	ws->segment = ((langlen == 2 || (langlen > 2 && (lang[2] == '-' ||
+	    lang[2] == '_'))) && (strncmp(lang, "zh", 2) == 0 ||
+	    strncmp(lang, "ja", 2) == 0));
 	return ws;
 }
 
@@ -957,7 +1004,7 @@ dm_wordset_get(const char *kind, const char *lang, struct dm_buf *err)
 		    strcmp(sets[i]->lang, lang) == 0)
 			return sets[i];
 	if (!valid_lang(lang)) {
-		dm_buf_adds(err, "not a language code: '");
+		dm_buf_adds(err, "not a language code, or LANG:LIST: '");
 		dm_buf_addquoted(err, lang, strlen(lang), 64);
 		dm_buf_addc(err, '\'');
 		return NULL;

@@ -67,3 +67,18 @@ load helper
 	run dm-map 'remove-long-words min=-1' <<< '{"text":"a"}'
 	assert_status 2
 }
+
+# Words that are long only with the C1 controls, spaces and joiners around
+# them where dm's SPECIAL once differed from Data-Juicer's: the texts
+# against tests/fixtures/djref.py, Data-Juicer's mapper run by Python.
+@test "strips exactly Data-Juicer's SPECIAL set before measuring" {
+	for range in '3 6' '1 5' '4 12'; do
+		set -- $range
+		dm-map "remove-long-words min=$1 max=$2" \
+		    "$FIXTURES/special-cps.jsonl" >out.jsonl
+		run /usr/bin/python3 "$FIXTURES/djref.py" remove-long-words \
+		    "$1" "$2" "$FIXTURES/special-cps.jsonl" out.jsonl
+		assert_success
+		assert_output '8 samples agree'
+	done
+}

@@ -95,11 +95,11 @@ EOF
 # words does not lower-case: Г (U+0413) is in Data-Juicer's symbol list,
 # so "Г" strips to nothing: 0 words. Refined words are lower-cased first,
 # and г is not SPECIAL: stopword_ratio sees one word, г, which the Russian
-# list holds: 1 / 1.
+# list of stopwords-iso holds: 1 / 1.
 @test "words keeps case while refined words are lower-cased before stripping" {
-	run st words,stopword_ratio:ru <<< '{"text":"Г"}'
+	run st words,stopword_ratio:ru:iso <<< '{"text":"Г"}'
 	assert_success
-	assert_output '{"stats":{"words":0,"stopword_ratio_ru":1.0}}'
+	assert_output '{"stats":{"words":0,"stopword_ratio_ru_iso":1.0}}'
 }
 
 # lines are splitlines():
@@ -273,15 +273,16 @@ EOF
 # stopword_ratio: refined words in the list / refined words.
 #   "The zebra and the giraffe."  en: the, and, the: 3 of 5; de: none
 #   "Der Hund und die Katze"      en: none; de: der, und, die: 3 of 5
+# (Data-Juicer's lists have no German: stopwords-iso's, named iso)
 @test "stopword_ratio uses the language's stop-word list" {
-	run st stopword_ratio,stopword_ratio:de <<'EOF'
+	run st stopword_ratio,stopword_ratio:de:iso <<'EOF'
 {"text":"The zebra and the giraffe."}
 {"text":"Der Hund und die Katze"}
 EOF
 	assert_success
 	assert_output <<'EOF'
-{"stats":{"stopword_ratio":0.6,"stopword_ratio_de":0.0}}
-{"stats":{"stopword_ratio":0.0,"stopword_ratio_de":0.6}}
+{"stats":{"stopword_ratio":0.6,"stopword_ratio_de_iso":0.0}}
+{"stats":{"stopword_ratio":0.0,"stopword_ratio_de_iso":0.6}}
 EOF
 }
 
@@ -290,23 +291,30 @@ EOF
 #   zh "我们是猫":  我们 (listed), 是 (listed), 猫: 2 of 3
 #   ja "これは猫です":  これ, は, 猫, です: 3 of 4
 @test "stopword_ratio segments Chinese and Japanese runs by the list" {
-	run st stopword_ratio:zh,stopword_ratio:ja <<'EOF'
+	run st stopword_ratio:zh:iso,stopword_ratio:ja:iso <<'EOF'
 {"text":"我们是猫"}
 {"text":"これは猫です"}
 EOF
 	assert_success
 	assert_output <<'EOF'
-{"stats":{"stopword_ratio_zh":0.6666666666666666,"stopword_ratio_ja":0.0}}
-{"stats":{"stopword_ratio_zh":0.0,"stopword_ratio_ja":0.75}}
+{"stats":{"stopword_ratio_zh_iso":0.6666666666666666,"stopword_ratio_ja_iso":0.0}}
+{"stats":{"stopword_ratio_zh_iso":0.0,"stopword_ratio_ja_iso":0.75}}
 EOF
 }
 
-# flagged_ratio: "You are a bastard!" refines to you, are, a, bastard; the
-# English list holds bastard: 1 of 4.
+# flagged_ratio: "You are a bastard!" refines to you, are, a, bastard;
+# LDNOOBW's English list holds bastard: 1 of 4, Data-Juicer's does not: 0.
+# "A porn site." refines to a, porn, site; both hold porn: 1 of 3.
 @test "flagged_ratio uses the language's flagged-word list" {
-	run st flagged_ratio <<< '{"text":"You are a bastard!"}'
+	run st flagged_ratio,flagged_ratio:en:ldnoobw <<'EOF'
+{"text":"You are a bastard!"}
+{"text":"A porn site."}
+EOF
 	assert_success
-	assert_output '{"stats":{"flagged_ratio":0.25}}'
+	assert_output <<'EOF'
+{"stats":{"flagged_ratio":0.0,"flagged_ratio_en_ldnoobw":0.25}}
+{"stats":{"flagged_ratio":0.3333333333333333,"flagged_ratio_en_ldnoobw":0.3333333333333333}}
+EOF
 }
 
 # One line of 100000 a: 1 line, 1 word, all alphanumeric; every 10-gram
@@ -344,11 +352,12 @@ EOF
 	assert_output '{"body":"abc","stats":{"len":3}}'
 }
 
-# "x": one character, no n-gram; the German list holds the letter x.
+# "x": one character, no n-gram; the German stopwords-iso list holds the
+# letter x.
 @test "names a key after its argument and writes a repeated name once" {
-	run st char_rep:3,stopword_ratio:de,char_rep,len,len <<< '{"text":"x"}'
+	run st char_rep:3,stopword_ratio:de:iso,char_rep,len,len <<< '{"text":"x"}'
 	assert_success
-	assert_output '{"stats":{"char_rep_3":0.0,"stopword_ratio_de":1.0,"char_rep":0.0,"len":1}}'
+	assert_output '{"stats":{"char_rep_3":0.0,"stopword_ratio_de_iso":1.0,"char_rep":0.0,"len":1}}'
 }
 
 # A list of one's own: DM_SHAREDIR points at it. "Foo, bar baz qux"
@@ -390,7 +399,7 @@ EOF
 @test "rejects a language code that is not one" {
 	run_split dm-map 'stats names=stopword_ratio:../en' <<< '{"text":"x"}'
 	assert_status 2
-	assert_stderr "dm-map: script:1:1: stats: not a language code: '../en'"
+	assert_stderr "dm-map: script:1:1: stats: not a language code, or LANG:LIST: '../en'"
 }
 
 @test "rejects a sample without text" {
@@ -400,17 +409,65 @@ EOF
 	assert_stderr "dm-map: <stdin>:1: stats: field 'text' is missing"
 }
 
-@test "ships stop-word and flagged-word lists for ten languages" {
-	for lang in en de fr es it pt nl ru zh ja; do
-		[ -s "$DM_SHAREDIR/wordlists/stopwords/$lang.txt" ]
-		[ -s "$DM_SHAREDIR/wordlists/flagged/$lang.txt" ]
-		LC_ALL=C sort -c -u "$DM_SHAREDIR/wordlists/stopwords/$lang.txt"
-		LC_ALL=C sort -c -u "$DM_SHAREDIR/wordlists/flagged/$lang.txt"
+@test "ships Data-Juicer's lists and the named iso and ldnoobw lists" {
+	local d=$DM_SHAREDIR/wordlists
+	for lang in ar bn ca en es eu fr hi id pt ur vi zh; do
+		[ -s "$d/stopwords/$lang.txt" ]
+		[ -s "$d/flagged/$lang.txt" ]
+		LC_ALL=C sort -c -u "$d/stopwords/$lang.txt"
+		LC_ALL=C sort -c -u "$d/flagged/$lang.txt"
 	done
+	for lang in en de fr es it pt nl ru zh ja; do
+		[ -s "$d/stopwords-iso/$lang.txt" ]
+		[ -s "$d/flagged-ldnoobw/$lang.txt" ]
+		LC_ALL=C sort -c -u "$d/stopwords-iso/$lang.txt"
+		LC_ALL=C sort -c -u "$d/flagged-ldnoobw/$lang.txt"
+	done
+	[ "$(ls "$d/stopwords" | wc -l)" -eq 13 ]
+	[ "$(ls "$d/flagged" | wc -l)" -eq 13 ]
+}
+
+# Data-Juicer's own test (test_stopwords_filter.py): with its list, only
+# the two a of "a v s e c s f e f g a qkc" are stop words: 2 of 12, and
+# min_ratio=0.3 drops it. stopwords-iso holds every letter: 11 of 12.
+@test "stopword_ratio is Data-Juicer's on its own test case" {
+	run st stopword_ratio,stopword_ratio:en:iso <<'EOF'
+{"text":"a v s e c s f e f g a qkc"}
+EOF
+	assert_success
+	assert_output <<'EOF'
+{"stats":{"stopword_ratio":0.16666666666666666,"stopword_ratio_en_iso":0.9166666666666666}}
+EOF
+	run_split dm-filter --count 'stopword_ratio("en") >= 0.3' <<< '{"text":"a v s e c s f e f g a qkc"}'
+	assert_success
+	assert_output ''
+	run dm-filter 'stopword_ratio("en", list="iso") >= 0.3' <<< '{"text":"a v s e c s f e f g a qkc"}'
+	assert_output '{"text":"a v s e c s f e f g a qkc"}'
+}
+
+@test "says which named list has a language Data-Juicer's lists lack" {
+	run_split dm-map 'stats names=stopword_ratio:de' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: stats: no stop-word list for language 'de': '$DM_SHAREDIR/wordlists/stopwords/de.txt': No such file or directory; the list 'iso' has it: 'de:iso'"
 }
 
 @test "the compiled SPECIAL table is the one made from the shipped list" {
 	run sh "$DM_REPO/src/mkspecial.sh" "$DM_SHAREDIR/special-characters.txt"
 	assert_success
 	[ "$output" = "$(cat "$DM_REPO/src/special.h")" ]
+}
+
+# The 29 code points where dm's SPECIAL once differed from Data-Juicer's
+# (C1 controls it lists; no-break and Unicode spaces, joiners, marks and
+# separators it does not), in and around words: words, special_ratio and
+# stopword_ratio against tests/fixtures/djref.py, Data-Juicer's
+# definitions run by Python.
+@test "words, special_ratio and stopword_ratio are Data-Juicer's around its SPECIAL set" {
+	dm-map 'stats names=words,special_ratio,stopword_ratio; drop text' \
+	    "$FIXTURES/special-cps.jsonl" >out.jsonl
+	run /usr/bin/python3 "$FIXTURES/djref.py" stats \
+	    "$DM_SHAREDIR/wordlists/stopwords/en.txt" \
+	    "$FIXTURES/special-cps.jsonl" out.jsonl
+	assert_success
+	assert_output '8 samples agree'
 }

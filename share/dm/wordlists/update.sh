@@ -1,19 +1,29 @@
 #!/bin/sh
-# update.sh - regenerate the stop-word and flagged-word lists from npm
+# update.sh - regenerate the stop-word and flagged-word lists
 #
 # Usage: sh share/dm/wordlists/update.sh
 #
-# Fetches the published packages with `npm pack` into a temporary
-# directory, extracts them with tar and writes stopwords/LANG.txt and
-# flagged/LANG.txt beside this script: one word per line, UTF-8, lower-cased
-# (as dm lower-cases the words it looks up), without duplicates, sorted by
-# byte value. Entries holding white space are phrases, which a single word
-# can never equal, and are left out. Needs npm and node.
+# The default lists, stopwords/LANG.txt and flagged/LANG.txt, are the ones
+# Data-Juicer uses: BigScience's ROOTS lists, stopwords.py and
+# flagged_words.py of github.com/bigscience-workshop/data-preparation at
+# the commit below, fetched with curl and read with python3. Each entry is
+# kept exactly as written there (Data-Juicer compares its refined words
+# with the entries as they are); an entry holding a space, tab or newline
+# can never equal a word and is left out; no duplicates, sorted by byte
+# value.
+#
+# The named lists, stopwords-iso/LANG.txt and flagged-ldnoobw/LANG.txt,
+# come from the npm packages below, fetched with `npm pack` and extracted
+# with tar: one word per line, UTF-8, lower-cased (as dm lower-cases the
+# words it looks up), without duplicates, sorted by byte value, phrases
+# left out. Needs curl, python3, npm and node.
 set -eu
 
 STOPWORDS_PKG=stopwords-iso@1.1.0
 FLAGGED_PKG=naughty-words@1.2.0
 LANGS="en de fr es it pt nl ru zh ja"
+ROOTS_COMMIT=26e70a3d083fa42b239b7d795c2d989b23baeb4f
+ROOTS_URL=https://raw.githubusercontent.com/bigscience-workshop/data-preparation/$ROOTS_COMMIT/preprocessing/training/01b_oscar_cleaning_and_filtering
 
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
@@ -44,12 +54,35 @@ process.stdin.on('end', () => {
 });
 JS
 
-mkdir -p "$here/stopwords" "$here/flagged"
+mkdir -p "$here/stopwords-iso" "$here/flagged-ldnoobw"
 for lang in $LANGS; do
 	node -e "const j = require('./stopwords/package/stopwords-iso.json');
 	    if (!j['$lang']) process.exit(1);
 	    process.stdout.write(JSON.stringify(j['$lang']));" |
-	    node words.js >"$here/stopwords/$lang.txt"
-	node words.js <"flagged/package/$lang.json" >"$here/flagged/$lang.txt"
+	    node words.js >"$here/stopwords-iso/$lang.txt"
+	node words.js <"flagged/package/$lang.json" \
+	    >"$here/flagged-ldnoobw/$lang.txt"
 done
-echo "wrote $(echo $LANGS | wc -w) languages to $here"
+
+# roots.py FILE NAME DIR: writes DIR/LANG.txt for each language of the
+# dictionary NAME that FILE defines.
+cat >roots.py <<'PY'
+import importlib.util
+import sys
+
+spec = importlib.util.spec_from_file_location(sys.argv[2], sys.argv[1])
+mod = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(mod)
+for lang, words in getattr(mod, sys.argv[2]).items():
+    keep = sorted({w.encode("utf-8") for w in words
+                   if w and not any(c in w for c in " \t\n\r")})
+    with open("%s/%s.txt" % (sys.argv[3], lang), "wb") as f:
+        f.write(b"".join(w + b"\n" for w in keep))
+PY
+curl -fsSL -o roots-stopwords.py "$ROOTS_URL/stopwords.py"
+curl -fsSL -o roots-flagged.py "$ROOTS_URL/flagged_words.py"
+rm -rf "$here/stopwords" "$here/flagged"
+mkdir -p "$here/stopwords" "$here/flagged"
+python3 roots.py roots-stopwords.py stopwords "$here/stopwords"
+python3 roots.py roots-flagged.py flagged_words "$here/flagged"
+echo "wrote the lists to $here"
