@@ -27,6 +27,7 @@ DEBS = build-essential pkg-config libjansson-dev libarchive-dev libpcre2-dev \
 	libutf8proc-dev libcurl4-openssl-dev bats mandoc jq miller gzip bzip2 \
 	xz-utils zstd lz4 zip unzip cpio libarchive-tools openssh-server \
 	openssh-client python3
+DEBS += time  # the bench's peak RSS per row
 DEBS += slurmctld slurmd slurm-client  # a real Slurm cluster for the tests of dm-run --slurm
 
 TOOLS   = dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice

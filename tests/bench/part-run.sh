@@ -188,7 +188,8 @@ if [ -n "$run_hosts" ]; then
 	echo "$run_hosts" | tr , '\n' >"$run_slf"
 	run_ssh="ssh -F $tmp/ssh/config"
 	# The rows name these variables: the paths are in $tmp and the
-	# ports change from run to run.
+	# ports change from run to run. Exported: each row runs in sh -c.
+	export run_hosts run_slf run_ssh run_in
 	echo "run_hosts=$run_hosts (run_slf: the same, a line each)"
 	echo "run_ssh='$run_ssh'"
 	echo "run_in=$run_in"

@@ -81,6 +81,12 @@ else
 	{ echo "$stamp"; wc -c <"$data" | tr -d ' '; } >"$data_dir/bench.stamp"
 fi
 
+# GNU time measures each command's peak RSS (of its largest process)
+timer=
+if [ -x /usr/bin/time ]; then
+	timer="/usr/bin/time -f %M -o $tmp/rss"
+fi
+
 bytes=$(wc -c <"$data" | tr -d ' ')
 lines=$(wc -l <"$data" | tr -d ' ')
 
@@ -88,10 +94,10 @@ now() {
 	date +%s.%N
 }
 
-# row COMMAND [SECONDS MBS RATIO RUNS | MESSAGE]
+# row COMMAND [SECONDS MBS RATIO RUNS RSS | MESSAGE]
 row() {
-	if [ $# -eq 5 ]; then
-		printf '%-52s %8s %9s %7s %4s\n' "$1" "$2" "$3" "$4" "$5"
+	if [ $# -eq 6 ]; then
+		printf '%-52s %8s %9s %7s %4s %8s\n' "$1" "$2" "$3" "$4" "$5" "$6"
 	else
 		printf '%-52s %s\n' "$1" "$2"
 	fi
@@ -117,7 +123,7 @@ bench() {
 	b_i=0
 	while [ "$b_i" -lt "$runs" ] && [ "$b_total" -lt "$budget" ]; do
 		b_t0=$(now)
-		if (eval "$b_cmd") <"$data" >/dev/null 2>"$tmp/err"; then
+		if $timer sh -c "$b_cmd" <"$data" >/dev/null 2>"$tmp/err"; then
 			b_t1=$(now)
 		else
 			b_status=$?
@@ -142,8 +148,11 @@ bench() {
 	# command comes to doing nothing but moving the bytes.
 	b_ratio=$(awk -v m="$b_mbs" -v c="${mbs_cat:-}" \
 	    'BEGIN { if (c == "") print "-"; else printf "%.3g", m / c }')
+	# peak RSS of the largest process of the command's last run
+	b_rss=-
+	[ -s "$tmp/rss" ] && b_rss=$(awk '{ m = $1 } END { printf "%.1f", m / 1024 }' "$tmp/rss")
 	row "$b_cmd" "$(awk -v s="$b_best" 'BEGIN { printf "%.3f", s }')" \
-	    "$b_mbs" "$b_ratio" "$b_i"
+	    "$b_mbs" "$b_ratio" "$b_i" "$b_rss"
 }
 
 # ratio LABEL NAME1 NAME2 [MIN]: prints how many times faster NAME1 ran
@@ -199,8 +208,8 @@ printf 'machine: %s, %s CPUs%s, load %s; %s; %s\n' "$(uname -m)" \
     "${cpu:+ ($cpu)}" "$(load)" "$(version jq --version)" \
     "$(version mlr --version)"
 echo
-row command seconds MB/s ratio runs
-row ------- ------- ---- ----- ----
+row command seconds MB/s ratio runs 'peak MB'
+row ------- ------- ---- ----- ---- -------
 
 # cat first: the other rows' ratio column is relative to it.
 bench cat 'cat'
