@@ -278,6 +278,12 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 			nl = memchr(r->buf + scan, '\n', r->end - scan);
 			if (nl || r->eof)
 				break;
+			/* A line that never ends (dm-map < /dev/zero) keeps
+			 * read from blocking: stop here on a signal. */
+			if (dm_interrupted) {
+				closecur(r);
+				return 0;
+			}
 			/* No complete line: make room and read more. */
 			if (r->start > 0) {
 				memmove(r->buf, r->buf + r->start, r->end - r->start);

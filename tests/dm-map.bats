@@ -367,3 +367,15 @@ $(usage_of dm-map)"
 	assert_success
 	assert_output '{"text":"A"}'
 }
+
+# /dev/zero is one line that never ends and never makes read wait: the
+# signal must be seen between reads, not only when a read is interrupted
+# (the limit keeps a tool that does not stop from taking the machine).
+@test "a signal stops the read of a line that never ends" {
+	( ulimit -v 1000000; exec dm-map strip ) </dev/zero >out 2>err &
+	sleep 0.2
+	signal_and_wait $! TERM
+	assert_status 143
+	[ ! -s out ]
+	[ ! -s err ]
+}
