@@ -31,11 +31,12 @@ DEBS += time  # the bench's peak RSS per row
 DEBS += slurmctld slurmd slurm-client  # a real Slurm cluster for the tests of dm-run --slurm
 
 TOOLS   = dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice
+TOOLS  += dm-stats
 BIN     = $(TOOLS:%=bin/%)
 LIBSRC  = $(filter-out src/dm.c src/dm-%.c,$(wildcard src/*.c)) $(wildcard ops/*.c)
 OBJDIR  = bin/obj
 LIBOBJ  = $(LIBSRC:%.c=$(OBJDIR)/%.o)
-HDR     = src/dm.h src/quality.h src/report.h
+HDR     = src/dm.h src/quality.h src/report.h src/statsum.h
 
 all: $(BIN)
 
@@ -91,7 +92,7 @@ lint: deps
 	$(MAKE) -B OBJDIR=bin/lint/obj CFLAGS='-std=c11 -O2 -Wall -Wextra -Werror' bin/lint/obj/libdm.a \
 		bin/lint/obj/src/dm-filter.o bin/lint/obj/src/dm-map.o bin/lint/obj/src/dm-slice.o \
 		bin/lint/obj/src/dm-llm.o bin/lint/obj/src/dm-run.o bin/lint/obj/src/dm-scan.o \
-		bin/lint/obj/src/dm.o
+		bin/lint/obj/src/dm.o bin/lint/obj/src/dm-stats.o
 
 # Installs the missing Debian packages; does nothing when all are present.
 deps:

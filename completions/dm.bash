@@ -538,4 +538,4 @@ _dm()
 	esac
 }
 
-complete -F _dm dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice
+complete -F _dm dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice dm-stats

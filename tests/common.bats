@@ -820,3 +820,34 @@ assert_whole_lines() {
 		    '{"file":"in.jsonl","line":2,"reason":"field '\''text'\'' is not a string","raw":"{\"text\":7}"}'
 	done
 }
+
+# dm-stats is a sink: it writes a summary, never a sample, so it is not in
+# TOOLS; here it meets the rules that apply to it.
+@test "dm-stats: help, version, bad options, empty input, write errors, | head" {
+	run_split dm-stats --help
+	assert_success
+	[[ "$output" == "usage: dm-stats "* ]]
+	run_split dm-stats -V
+	assert_output "dm-stats (dm) $(dm-map -V | cut -d' ' -f3)"
+	run_split dm-stats --nope
+	assert_status 2
+	[[ "$stderr" == "dm-stats: unknown option '--nope'"$'\n'"usage: dm-stats "* ]]
+	run_split dm-stats --top
+	assert_status 2
+	[[ "$stderr" == "dm-stats: option '--top' needs a value"* ]]
+	: >empty.jsonl
+	run_split dm-stats --json empty.jsonl
+	assert_success
+	assert_stderr ''
+	[ "$(jq -c '[.samples, .bytes, .rejected]' <<<"$output")" = '[0,0,0]' ]
+	numbered 100000 >big.jsonl
+	dm-stats big.jsonl >/dev/full 2>err && status=0 || status=$?
+	[ "$status" -eq 2 ]
+	assert_bytes err '%s\n' "dm-stats: write error: No space left on device"
+	dm-stats --html /dev/full big.jsonl 2>err && status=0 || status=$?
+	[ "$status" -eq 2 ]
+	assert_bytes err '%s\n' "dm-stats: /dev/full: write error: No space left on device"
+	dm-stats --partial big.jsonl 2>err | head -c 10 >out
+	assert_bytes err ''
+	assert_bytes out '{"dm_stats'
+}

@@ -172,7 +172,7 @@ stop'
 
 @test "the zsh completion names dm and its tools" {
 	run head -n 1 "$DM_REPO/completions/_dm"
-	assert_output '#compdef dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice'
+	assert_output '#compdef dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice dm-stats'
 }
 
 @test "the bash completion is registered for dm and every tool" {
@@ -184,7 +184,8 @@ complete -F _dm dm-llm
 complete -F _dm dm-map
 complete -F _dm dm-run
 complete -F _dm dm-scan
-complete -F _dm dm-slice'
+complete -F _dm dm-slice
+complete -F _dm dm-stats'
 }
 
 @test "dm-scan completes the values of --encoding-errors from its usage" {
@@ -330,4 +331,14 @@ out.log'
 	assert_output lower.jsonl
 	run complete_words dm-map -- lower --on
 	assert_output ''
+}
+
+@test "dm-stats completes its options from --help, and a file after --html" {
+	run complete_words dm-stats --mer
+	assert_output '--merge'
+	run complete_words dm stats --fun
+	assert_output '--funnel'
+	touch report.html
+	run complete_words dm-stats --html rep
+	assert_output 'report.html'
 }

@@ -1,0 +1,377 @@
+/* sketch.c - mergeable sketches of dm-stats: KLL quantiles, HyperLogLog */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm.h"
+#include "statsum.h"
+
+/* ---- KLL ---- */
+
+struct wv {
+	double		 v;
+	unsigned long long w;
+};
+
+static int
+cmpdbl(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+cmpwv(const void *a, const void *b)
+{
+	return cmpdbl(&((const struct wv *)a)->v, &((const struct wv *)b)->v);
+}
+
+void
+dm_kll_init(struct dm_kll *s, int k, int exact)
+{
+	memset(s, 0, sizeof *s);
+	s->k = k;
+	s->exact = exact;
+	s->nlevels = 1;
+	s->lv = dm_xcalloc(1, sizeof *s->lv);
+	s->len = dm_xcalloc(1, sizeof *s->len);
+	s->cap = dm_xcalloc(1, sizeof *s->cap);
+	s->min = INFINITY;
+	s->max = -INFINITY;
+	s->rng = 0x9E3779B97F4A7C15ULL;
+}
+
+void
+dm_kll_free(struct dm_kll *s)
+{
+	int h;
+
+	for (h = 0; h < s->nlevels; h++)
+		free(s->lv[h]);
+	free(s->lv);
+	free(s->len);
+	free(s->cap);
+	memset(s, 0, sizeof *s);
+}
+
+/* The items level h may hold before it is compacted. */
+static size_t
+capacity(const struct dm_kll *s, int h)
+{
+	double c = ceil(s->k * pow(2.0 / 3.0, s->nlevels - 1 - h));
+
+	return c < 8 ? 8 : (size_t)c;
+}
+
+static void
+push(struct dm_kll *s, int h, double v)
+{
+	if (s->len[h] == s->cap[h]) {
+		s->cap[h] = s->cap[h] ? 2 * s->cap[h] : 16;
+		s->lv[h] = dm_xreallocarray(s->lv[h], s->cap[h], sizeof(double));
+	}
+	s->lv[h][s->len[h]++] = v;
+}
+
+static void
+addlevel(struct dm_kll *s)
+{
+	int h = s->nlevels++;
+
+	s->lv = dm_xreallocarray(s->lv, (size_t)s->nlevels, sizeof *s->lv);
+	s->len = dm_xreallocarray(s->len, (size_t)s->nlevels, sizeof *s->len);
+	s->cap = dm_xreallocarray(s->cap, (size_t)s->nlevels, sizeof *s->cap);
+	s->lv[h] = NULL;
+	s->len[h] = s->cap[h] = 0;
+}
+
+static int
+coin(struct dm_kll *s)
+{
+	/* xorshift64: reproducible, and good enough for a fair coin */
+	s->rng ^= s->rng << 13;
+	s->rng ^= s->rng >> 7;
+	s->rng ^= s->rng << 17;
+	return (int)(s->rng >> 63);
+}
+
+/* Sorts level h and moves every other item (from a random first one) to
+ * level h + 1, where each weighs twice as much; an odd item out stays. */
+static void
+compact(struct dm_kll *s, int h)
+{
+	size_t i, n, start;
+	int off;
+
+	if (h + 1 == s->nlevels)
+		addlevel(s);
+	n = s->len[h];
+	qsort(s->lv[h], n, sizeof(double), cmpdbl);
+	start = n % 2;
+	off = coin(s);
+	for (i = start + (size_t)off; i < n; i += 2)
+		push(s, h + 1, s->lv[h][i]);
+	s->len[h] = start;
+}
+
+static void
+compress(struct dm_kll *s)
+{
+	size_t total, room;
+	int h;
+
+	for (;;) {
+		total = room = 0;
+		for (h = 0; h < s->nlevels; h++) {
+			total += s->len[h];
+			room += capacity(s, h);
+		}
+		if (total < room)
+			return;
+		for (h = 0; h < s->nlevels; h++)
+			if (s->len[h] >= capacity(s, h))
+				break;
+		if (h == s->nlevels)
+			return;
+		compact(s, h);
+	}
+}
+
+void
+dm_kll_add(struct dm_kll *s, double v)
+{
+	push(s, 0, v);
+	s->n++;
+	if (v < s->min)
+		s->min = v;
+	if (v > s->max)
+		s->max = v;
+	if (!s->exact && s->len[0] >= capacity(s, 0))
+		compress(s);
+}
+
+void
+dm_kll_merge(struct dm_kll *s, const struct dm_kll *o)
+{
+	size_t i;
+	int h;
+
+	while (s->nlevels < o->nlevels)
+		addlevel(s);
+	for (h = 0; h < o->nlevels; h++)
+		for (i = 0; i < o->len[h]; i++)
+			push(s, h, o->lv[h][i]);
+	s->n += o->n;
+	if (o->min < s->min)
+		s->min = o->min;
+	if (o->max > s->max)
+		s->max = o->max;
+	s->exact = s->exact && o->exact;
+	if (!s->exact)
+		compress(s);
+}
+
+int
+dm_kll_isexact(const struct dm_kll *s)
+{
+	int h;
+
+	for (h = 1; h < s->nlevels; h++)
+		if (s->len[h])
+			return 0;
+	return s->len[0] == s->n;
+}
+
+/* Every item with its weight, sorted; the caller frees it. */
+static struct wv *
+gather(const struct dm_kll *s, size_t *np)
+{
+	struct wv *a;
+	size_t i, n = 0;
+	int h;
+
+	for (h = 0; h < s->nlevels; h++)
+		n += s->len[h];
+	a = dm_xreallocarray(NULL, n ? n : 1, sizeof *a);
+	n = 0;
+	for (h = 0; h < s->nlevels; h++)
+		for (i = 0; i < s->len[h]; i++) {
+			a[n].v = s->lv[h][i];
+			a[n++].w = 1ULL << h;
+		}
+	qsort(a, n, sizeof *a, cmpwv);
+	*np = n;
+	return a;
+}
+
+double
+dm_kll_quantile(struct dm_kll *s, double q)
+{
+	struct wv *a;
+	unsigned long long cum = 0;
+	double pos, frac, r;
+	size_t i, n, lo;
+
+	if (s->n == 0)
+		return NAN;
+	if (q <= 0)
+		return s->min;
+	if (q >= 1)
+		return s->max;
+	if (dm_kll_isexact(s)) {
+		qsort(s->lv[0], s->len[0], sizeof(double), cmpdbl);
+		pos = q * (double)(s->n - 1);
+		lo = (size_t)floor(pos);
+		frac = pos - (double)lo;
+		if (lo + 1 >= s->n)
+			return s->lv[0][s->n - 1];
+		return s->lv[0][lo] + frac * (s->lv[0][lo + 1] - s->lv[0][lo]);
+	}
+	a = gather(s, &n);
+	r = a[n - 1].v;
+	for (i = 0; i < n; i++) {
+		cum += a[i].w;
+		if ((double)cum >= q * (double)s->n) {
+			r = a[i].v;
+			break;
+		}
+	}
+	free(a);
+	return r;
+}
+
+void
+dm_kll_histogram(struct dm_kll *s, double lo, double hi, int nb,
+    unsigned long long *counts)
+{
+	size_t i;
+	long b;
+	int h;
+
+	memset(counts, 0, (size_t)nb * sizeof *counts);
+	for (h = 0; h < s->nlevels; h++)
+		for (i = 0; i < s->len[h]; i++) {
+			b = hi > lo ? (long)floor((s->lv[h][i] - lo) /
+			    (hi - lo) * nb) : 0;
+			if (b < 0)
+				b = 0;
+			if (b >= nb)
+				b = nb - 1;
+			counts[b] += 1ULL << h;
+		}
+}
+
+json_t *
+dm_kll_json(const struct dm_kll *s)
+{
+	json_t *o = json_object(), *levels = json_array(), *l;
+	size_t i;
+	int h;
+
+	json_object_set_new(o, "k", json_integer(s->k));
+	json_object_set_new(o, "exact", json_boolean(s->exact));
+	json_object_set_new(o, "n", json_integer((json_int_t)s->n));
+	json_object_set_new(o, "rng", json_integer((json_int_t)(s->rng >> 1)));
+	for (h = 0; h < s->nlevels; h++) {
+		l = json_array();
+		for (i = 0; i < s->len[h]; i++)
+			json_array_append_new(l, json_real(s->lv[h][i]));
+		json_array_append_new(levels, l);
+	}
+	json_object_set_new(o, "levels", levels);
+	if (s->n) {
+		json_object_set_new(o, "min", json_real(s->min));
+		json_object_set_new(o, "max", json_real(s->max));
+	}
+	return o;
+}
+
+int
+dm_kll_load(struct dm_kll *s, const json_t *o, struct dm_buf *err)
+{
+	json_t *levels = json_object_get(o, "levels"), *l, *v;
+	unsigned long long w = 0;
+	size_t h, i;
+
+	if (!json_is_integer(json_object_get(o, "k")) ||
+	    !json_is_integer(json_object_get(o, "n")) || !json_is_array(levels) ||
+	    json_array_size(levels) > 63) {
+		dm_buf_adds(err, "bad sketch");
+		return -1;
+	}
+	dm_kll_init(s, (int)json_integer_value(json_object_get(o, "k")),
+	    json_is_true(json_object_get(o, "exact")));
+	if (s->k < 8) {
+		dm_buf_adds(err, "bad sketch");
+		return -1;
+	}
+	json_array_foreach(levels, h, l) {
+		if (h > 0)
+			addlevel(s);
+		if (!json_is_array(l)) {
+			dm_buf_adds(err, "bad sketch");
+			return -1;
+		}
+		json_array_foreach(l, i, v) {
+			if (!json_is_number(v)) {
+				dm_buf_adds(err, "bad sketch");
+				return -1;
+			}
+			push(s, (int)h, json_number_value(v));
+			w += 1ULL << h;
+		}
+	}
+	s->n = (unsigned long long)json_integer_value(json_object_get(o, "n"));
+	if (w != s->n) {
+		dm_buf_adds(err, "bad sketch: the weights do not add up to n");
+		return -1;
+	}
+	if (s->n) {
+		s->min = json_number_value(json_object_get(o, "min"));
+		s->max = json_number_value(json_object_get(o, "max"));
+	}
+	if (json_is_integer(json_object_get(o, "rng")))
+		s->rng = (uint64_t)json_integer_value(json_object_get(o, "rng"))
+		    << 1 | 1;
+	return 0;
+}
+
+/* ---- HyperLogLog ---- */
+
+void
+dm_hll_add(struct dm_hll *h, uint64_t x)
+{
+	size_t i = (size_t)(x >> (64 - DM_HLL_P));
+	uint64_t w = x << DM_HLL_P | (1ULL << (DM_HLL_P - 1));
+	unsigned char r = (unsigned char)(__builtin_clzll(w) + 1);
+
+	if (r > h->r[i])
+		h->r[i] = r;
+}
+
+void
+dm_hll_merge(struct dm_hll *h, const struct dm_hll *o)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof h->r; i++)
+		if (o->r[i] > h->r[i])
+			h->r[i] = o->r[i];
+}
+
+double
+dm_hll_estimate(const struct dm_hll *h)
+{
+	double m = (double)(1 << DM_HLL_P), sum = 0, e;
+	size_t i, zeros = 0;
+
+	for (i = 0; i < sizeof h->r; i++) {
+		sum += ldexp(1.0, -h->r[i]);
+		zeros += h->r[i] == 0;
+	}
+	e = 0.7213 / (1 + 1.079 / m) * m * m / sum;
+	if (e <= 2.5 * m && zeros)
+		e = m * log(m / (double)zeros);
+	return e;
+}

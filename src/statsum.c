@@ -1,0 +1,1011 @@
+/* statsum.c - what dm-stats gathers from samples, merges and saves */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm.h"
+#include "statsum.h"
+
+/* One statistic: a name of dm-filter's statistics read straight from the
+ * text statistics, or any other expression of its language. */
+struct dm_stat {
+	char		*name;
+	const struct dm_statdef *def;	/* a plain statistic, or NULL */
+	char		*arg;
+	struct dm_expr	*expr;		/* otherwise */
+	int		 isint;		/* every value so far an integer */
+	unsigned long long missing;	/* null or no value */
+	long double	 sum, sumsq;	/* exact for integers below 2^32 */
+	struct dm_kll	 kll;
+};
+
+struct fent {
+	char		*path;
+	size_t		 len;
+	unsigned long long n;
+	unsigned long long types[6];
+	unsigned long long stamp;
+	unsigned	 mask;
+};
+
+struct dm_fieldtab {
+	struct fent	*v;
+	size_t		 n, cap;
+	size_t		*tab;		/* index + 1, 0 empty */
+	size_t		 tabcap;
+	int		 truncated;
+	unsigned long long stamp;
+};
+
+struct vent {
+	char		*key;		/* compact JSON of the value */
+	size_t		 len;
+	unsigned long long n;
+};
+
+struct dm_counter {
+	char		*field;
+	unsigned long long missing, other;
+	int		 overflow;	/* more than DM_STATS_MAXVALUES values */
+	struct vent	*v;
+	size_t		 n, cap;
+	size_t		*tab;
+	size_t		 tabcap;
+	struct dm_hll	 hll;
+};
+
+static const char *const typenames[6] = {
+	"null", "boolean", "number", "string", "array", "object"
+};
+
+/* ---- hash tables of strings: index + 1 in tab, linear probing ---- */
+
+static size_t *
+probe(size_t *tab, size_t tabcap, const char *s, size_t n, uint64_t h,
+    char *(*keyat)(void *, size_t, size_t *), void *arr)
+{
+	size_t i = (size_t)h & (tabcap - 1), kl;
+	char *k;
+
+	for (;; i = (i + 1) & (tabcap - 1)) {
+		if (tab[i] == 0)
+			return &tab[i];
+		k = keyat(arr, tab[i] - 1, &kl);
+		if (kl == n && memcmp(k, s, n) == 0)
+			return &tab[i];
+	}
+}
+
+static char *
+fkey(void *arr, size_t i, size_t *n)
+{
+	struct fent *e = (struct fent *)arr + i;
+
+	*n = e->len;
+	return e->path;
+}
+
+static char *
+vkey(void *arr, size_t i, size_t *n)
+{
+	struct vent *e = (struct vent *)arr + i;
+
+	*n = e->len;
+	return e->key;
+}
+
+static void
+rehash(size_t **tab, size_t *tabcap, size_t n, char *(*keyat)(void *, size_t,
+    size_t *), void *arr)
+{
+	size_t i, kl;
+	char *k;
+
+	*tabcap = *tabcap ? *tabcap * 2 : 64;
+	while (*tabcap < 2 * (n + 1))
+		*tabcap *= 2;
+	free(*tab);
+	*tab = dm_xcalloc(*tabcap, sizeof **tab);
+	for (i = 0; i < n; i++) {
+		k = keyat(arr, i, &kl);
+		*probe(*tab, *tabcap, k, kl, dm_hash64(k, kl), keyat, arr) = i + 1;
+	}
+}
+
+static struct fent *
+field_get(struct dm_fieldtab *ft, const char *p, size_t n)
+{
+	size_t *slot;
+	struct fent *e;
+
+	if (2 * (ft->n + 1) > ft->tabcap)
+		rehash(&ft->tab, &ft->tabcap, ft->n, fkey, ft->v);
+	slot = probe(ft->tab, ft->tabcap, p, n, dm_hash64(p, n), fkey, ft->v);
+	if (*slot)
+		return &ft->v[*slot - 1];
+	if (ft->n >= DM_STATS_MAXFIELDS) {
+		ft->truncated = 1;
+		return NULL;
+	}
+	if (ft->n == ft->cap) {
+		ft->cap = ft->cap ? 2 * ft->cap : 32;
+		ft->v = dm_xreallocarray(ft->v, ft->cap, sizeof *ft->v);
+	}
+	e = &ft->v[ft->n];
+	memset(e, 0, sizeof *e);
+	e->path = dm_xstrndup(p, n);
+	e->len = n;
+	*slot = ++ft->n;
+	return e;
+}
+
+static struct vent *
+value_get(struct dm_counter *c, const char *k, size_t n, int create)
+{
+	size_t *slot;
+	struct vent *e;
+
+	if (2 * (c->n + 1) > c->tabcap)
+		rehash(&c->tab, &c->tabcap, c->n, vkey, c->v);
+	slot = probe(c->tab, c->tabcap, k, n, dm_hash64(k, n), vkey, c->v);
+	if (*slot)
+		return &c->v[*slot - 1];
+	if (!create)
+		return NULL;
+	if (c->n >= DM_STATS_MAXVALUES) {
+		c->overflow = 1;
+		return NULL;
+	}
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 32;
+		c->v = dm_xreallocarray(c->v, c->cap, sizeof *c->v);
+	}
+	e = &c->v[c->n];
+	e->key = dm_xstrndup(k, n);
+	e->len = n;
+	e->n = 0;
+	*slot = ++c->n;
+	return e;
+}
+
+/* ---- coverage: a walk over the raw (already checked) JSON ---- */
+
+static const char *
+skipstr(const char *p, const char *e)
+{
+	const char *q;
+	size_t bs;
+
+	for (p++;;) {
+		q = memchr(p, '"', (size_t)(e - p));
+		if (q == NULL)
+			return e;
+		for (bs = 0; q - bs > p && q[-1 - (long)bs] == '\\'; bs++)
+			;
+		p = q + 1;
+		if (bs % 2 == 0)
+			return p;
+	}
+}
+
+static const char *
+skipws(const char *p, const char *e)
+{
+	while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static const char *
+skipval(const char *p, const char *e)
+{
+	int d = 0;
+
+	if (*p == '"')
+		return skipstr(p, e);
+	if (*p != '{' && *p != '[') {
+		while (p < e && !strchr(",]} \t\r\n", *p))
+			p++;
+		return p;
+	}
+	for (; p < e; ) {
+		if (*p == '"') {
+			p = skipstr(p, e);
+			continue;
+		}
+		if (*p == '{' || *p == '[')
+			d++;
+		else if ((*p == '}' || *p == ']') && --d == 0)
+			return p + 1;
+		p++;
+	}
+	return p;
+}
+
+static int
+jtype(char c)
+{
+	switch (c) {
+	case 'n': return 0;
+	case 't': case 'f': return 1;
+	case '"': return 3;
+	case '[': return 4;
+	case '{': return 5;
+	}
+	return 2;
+}
+
+static void
+record(struct dm_fieldtab *ft, const char *p, size_t n, int t)
+{
+	struct fent *e = field_get(ft, p, n);
+
+	if (e == NULL)
+		return;
+	if (e->stamp != ft->stamp) {
+		e->stamp = ft->stamp;
+		e->n++;
+		e->mask = 0;
+	}
+	if (!(e->mask & 1U << t)) {
+		e->mask |= 1U << t;
+		e->types[t]++;
+	}
+}
+
+static const char *
+walk(struct dm_fieldtab *ft, const char *p, const char *e, struct dm_buf *path,
+    int depth, int maxdepth)
+{
+	struct dm_buf kb = DM_BUF_INIT;
+	const char *k, *q;
+	size_t klen, base = path->len;
+	int t = jtype(*p);
+
+	if (depth > 0)
+		record(ft, path->buf, path->len, t);
+	if ((t != 4 && t != 5) || depth >= maxdepth)
+		return skipval(p, e);
+	p = skipws(p + 1, e);
+	if (t == 4) {
+		dm_buf_adds(path, "[]");
+		while (p < e && *p != ']') {
+			p = walk(ft, p, e, path, depth + 1, maxdepth);
+			p = skipws(p, e);
+			if (p < e && *p == ',')
+				p = skipws(p + 1, e);
+		}
+	} else {
+		while (p < e && *p == '"') {
+			q = skipstr(p, e);
+			dm_buf_reset(&kb);
+			if (dm_json_string(p, (size_t)(q - p), &kb, &k, &klen) < 0)
+				k = "", klen = 0;
+			dm_buf_setlen(path, base);
+			if (depth > 0)
+				dm_buf_addc(path, '.');
+			dm_buf_add(path, k, klen);
+			p = skipws(q, e);
+			p = skipws(p + 1, e);	/* the colon */
+			p = walk(ft, p, e, path, depth + 1, maxdepth);
+			p = skipws(p, e);
+			if (p < e && *p == ',')
+				p = skipws(p + 1, e);
+		}
+	}
+	dm_buf_free(&kb);
+	dm_buf_setlen(path, base);
+	return p < e ? p + 1 : e;
+}
+
+/* ---- statistics ---- */
+
+/* A name of dm-filter's statistics, with its argument: "len",
+ * "char_rep(10)", "stopword_ratio(\"en\")". */
+static int
+plainstat(struct dm_stat *st, const char *name, struct dm_buf *err)
+{
+	const char *p = name, *open;
+	size_t n;
+	char *arg = NULL;
+
+	while (islower((unsigned char)*p) || *p == '_')
+		p++;
+	n = (size_t)(p - name);
+	if (*p != '\0' && *p != '(')
+		return 0;
+	if (*p == '(') {
+		open = p + 1;
+		n = (size_t)(p - name);
+		if (name[strlen(name) - 1] != ')')
+			return 0;
+		arg = dm_xstrndup(open, strlen(open) - 1);
+		if (*arg == '"' && strlen(arg) >= 2 && arg[strlen(arg) - 1] == '"') {
+			memmove(arg, arg + 1, strlen(arg) - 2);
+			arg[strlen(arg) - 2] = '\0';
+		} else if (strspn(arg, "0123456789") != strlen(arg) || !*arg) {
+			free(arg);
+			return 0;
+		}
+	}
+	{
+		char *base = dm_xstrndup(name, n);
+
+		st->def = dm_stat_find(base);
+		free(base);
+	}
+	if (st->def == NULL || (arg && st->def->arg == DM_STATARG_NONE)) {
+		st->def = NULL;
+		free(arg);
+		return 0;
+	}
+	if (dm_stat_check(st->def, arg, err) < 0) {
+		free(arg);
+		return -1;
+	}
+	st->arg = arg;
+	return 1;
+}
+
+int
+dm_summary_init(struct dm_summary *S, char **stats, size_t nstats,
+    char **counts, size_t ncounts, int exact, int depth, const char *key)
+{
+	struct dm_buf err = DM_BUF_INIT;
+	struct dm_stat *st;
+	size_t i;
+	int r, bad = 0;
+
+	memset(S, 0, sizeof *S);
+	S->exact = exact;
+	S->depth = depth;
+	S->key = key;
+	S->scratch = dm_xcalloc(1, sizeof *S->scratch);
+	dm_buf_init(S->scratch);
+	S->ts = dm_textstats_new();
+	S->st = dm_xcalloc(nstats, sizeof *S->st);
+	for (i = 0; i < nstats; i++) {
+		st = S->st[S->nst++] = dm_xcalloc(1, sizeof *st);
+		st->name = dm_xstrdup(stats[i]);
+		st->isint = 1;
+		dm_kll_init(&st->kll, DM_KLL_K, exact);
+		dm_buf_reset(&err);
+		if ((r = plainstat(st, stats[i], &err)) < 0) {
+			dm_warn("--stats: %s", err.buf);
+			bad = 1;
+		} else if (r == 0 &&
+		    (st->expr = dm_expr_parse(stats[i], "--stats", 1)) == NULL)
+			bad = 1;
+	}
+	S->fields = dm_xcalloc(1, sizeof *S->fields);
+	S->ct = dm_xcalloc(ncounts, sizeof *S->ct);
+	for (i = 0; i < ncounts; i++) {
+		S->ct[S->nct] = dm_xcalloc(1, sizeof **S->ct);
+		S->ct[S->nct++]->field = dm_xstrdup(counts[i]);
+	}
+	dm_buf_free(&err);
+	return bad ? -1 : 0;
+}
+
+/* A statistic's value for the sample: 1 with *v, 0 when it has none
+ * (null), -1 with err. */
+static int
+statvalue(struct dm_summary *S, struct dm_stat *st, struct dm_sample *s,
+    int *havetext, double *v, struct dm_buf *err)
+{
+	struct dm_buf *j = S->scratch;
+	const char *t;
+	char *end;
+	size_t n;
+
+	if (st->def) {
+		if (!*havetext) {
+			if (dm_sample_text(s, S->key, &t, &n, err) < 0)
+				return -1;
+			dm_textstats_reset(S->ts, t, n);
+			*havetext = 1;
+		}
+		return dm_textstats_get(S->ts, st->def, st->arg, v, err) < 0 ?
+		    -1 : 1;
+	}
+	if (dm_expr_eval(st->expr, s, S->key, j, NULL, NULL, err) < 0)
+		return -1;
+	if (strcmp(j->buf, "null") == 0)
+		return 0;
+	if (strcmp(j->buf, "true") == 0 || strcmp(j->buf, "false") == 0) {
+		*v = j->buf[0] == 't';
+		return 1;
+	}
+	*v = strtod(j->buf, &end);
+	if (end == j->buf || *end != '\0' || !isfinite(*v)) {
+		dm_buf_addf(err, "statistic '%s' is not a number: '", st->name);
+		dm_buf_addquoted(err, j->buf, j->len, 40);
+		dm_buf_addc(err, '\'');
+		return -1;
+	}
+	return 1;
+}
+
+static void
+countvalue(struct dm_counter *c, struct dm_sample *s, struct dm_buf *k)
+{
+	struct dm_field f;
+	struct vent *e;
+
+	dm_sample_get(s, c->field, &f);
+	if (f.type == DM_MISSING) {
+		c->missing++;
+		return;
+	}
+	dm_buf_reset(k);
+	if (f.type == DM_STRING)
+		dm_json_addstr(k, f.str, f.len);
+	else if (f.raw)
+		dm_json_addcompact(k, f.raw, f.raw_len);
+	else if (f.json)
+		dm_json_addval(k, f.json);
+	else if (f.type == DM_NUMBER)
+		dm_buf_addf(k, "%.17g", f.num);
+	dm_hll_add(&c->hll, dm_hash64(k->buf, k->len));
+	if ((e = value_get(c, k->buf, k->len, 1)) != NULL)
+		e->n++;
+	else
+		c->other++;
+}
+
+int
+dm_summary_add(struct dm_summary *S, struct dm_sample *s, struct dm_buf *err)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	double vals[64], *v = vals;
+	signed char has[64], *h = has;
+	int havetext = 0, r = 0;
+	size_t i;
+
+	if (S->nst > 64) {
+		v = dm_xreallocarray(NULL, S->nst, sizeof *v);
+		h = dm_xmalloc(S->nst);
+	}
+	for (i = 0; i < S->nst; i++)
+		if ((h[i] = (signed char)statvalue(S, S->st[i], s, &havetext,
+		    &v[i], err)) < 0) {
+			r = -1;
+			goto out;
+		}
+	S->samples++;
+	for (i = 0; i < S->nst; i++) {
+		struct dm_stat *st = S->st[i];
+
+		if (!h[i]) {
+			st->missing++;
+			continue;
+		}
+		if (st->isint && (v[i] != floor(v[i]) || fabs(v[i]) > 4294967296.0))
+			st->isint = 0;
+		st->sum += v[i];
+		st->sumsq += (long double)v[i] * v[i];
+		dm_kll_add(&st->kll, v[i]);
+	}
+	if (S->depth > 0) {
+		S->fields->stamp++;
+		walk(S->fields, s->line, s->line + s->len, &path, 0, S->depth);
+	}
+	for (i = 0; i < S->nct; i++)
+		countvalue(S->ct[i], s, S->scratch);
+out:
+	if (v != vals) {
+		free(v);
+		free(h);
+	}
+	dm_buf_free(&path);
+	return r;
+}
+
+/* ---- the state of --partial, and --merge ---- */
+
+static json_t *
+ldjson(long double x)
+{
+	char b[64];
+
+	snprintf(b, sizeof b, "%La", x);
+	return json_string(b);
+}
+
+static json_t *
+settings(struct dm_summary *S)
+{
+	json_t *o = json_object(), *a = json_array(), *c = json_array();
+	size_t i;
+
+	for (i = 0; i < S->nst; i++)
+		json_array_append_new(a, json_string(S->st[i]->name));
+	for (i = 0; i < S->nct; i++)
+		json_array_append_new(c, json_string(S->ct[i]->field));
+	json_object_set_new(o, "stats", a);
+	json_object_set_new(o, "count", c);
+	json_object_set_new(o, "exact", json_boolean(S->exact));
+	json_object_set_new(o, "depth", json_integer(S->depth));
+	json_object_set_new(o, "key", json_string(S->key));
+	return o;
+}
+
+json_t *
+dm_summary_state(struct dm_summary *S)
+{
+	json_t *o = json_object(), *a, *x, *t, *vals;
+	struct dm_buf b = DM_BUF_INIT;
+	size_t i, j;
+	int k;
+
+	json_object_set_new(o, "dm_stats_partial", json_integer(DM_STATS_VERSION));
+	json_object_set_new(o, "settings", settings(S));
+	json_object_set_new(o, "samples", json_integer((json_int_t)S->samples));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)S->bytes));
+	json_object_set_new(o, "rejected", json_integer((json_int_t)S->rejected));
+	a = json_array();
+	for (i = 0; i < S->nst; i++) {
+		struct dm_stat *st = S->st[i];
+
+		x = json_object();
+		json_object_set_new(x, "name", json_string(st->name));
+		json_object_set_new(x, "missing", json_integer((json_int_t)st->missing));
+		json_object_set_new(x, "isint", json_boolean(st->isint));
+		json_object_set_new(x, "sum", ldjson(st->sum));
+		json_object_set_new(x, "sumsq", ldjson(st->sumsq));
+		json_object_set_new(x, "kll", dm_kll_json(&st->kll));
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "stats", a);
+	a = json_array();
+	for (i = 0; i < S->fields->n; i++) {
+		struct fent *e = &S->fields->v[i];
+
+		x = json_object();
+		json_object_set_new(x, "path", json_stringn(e->path, e->len));
+		json_object_set_new(x, "n", json_integer((json_int_t)e->n));
+		t = json_object();
+		for (k = 0; k < 6; k++)
+			if (e->types[k])
+				json_object_set_new(t, typenames[k],
+				    json_integer((json_int_t)e->types[k]));
+		json_object_set_new(x, "types", t);
+		json_array_append_new(a, x);
+	}
+	x = json_object();
+	json_object_set_new(x, "truncated", json_boolean(S->fields->truncated));
+	json_object_set_new(x, "paths", a);
+	json_object_set_new(o, "fields", x);
+	a = json_array();
+	for (i = 0; i < S->nct; i++) {
+		struct dm_counter *c = S->ct[i];
+
+		x = json_object();
+		json_object_set_new(x, "field", json_string(c->field));
+		json_object_set_new(x, "missing", json_integer((json_int_t)c->missing));
+		json_object_set_new(x, "other", json_integer((json_int_t)c->other));
+		json_object_set_new(x, "overflow", json_boolean(c->overflow));
+		vals = json_array();
+		for (j = 0; j < c->n; j++) {
+			t = json_array();
+			json_array_append_new(t, json_stringn(c->v[j].key,
+			    c->v[j].len));
+			json_array_append_new(t, json_integer((json_int_t)c->v[j].n));
+			json_array_append_new(vals, t);
+		}
+		json_object_set_new(x, "values", vals);
+		dm_buf_reset(&b);
+		dm_base64_add(&b, c->hll.r, sizeof c->hll.r);
+		json_object_set_new(x, "hll", json_stringn(b.buf, b.len));
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "counts", a);
+	dm_buf_free(&b);
+	return o;
+}
+
+static char **
+strlist(const json_t *a, size_t *n)
+{
+	char **v = dm_xcalloc(json_array_size(a) + 1, sizeof *v);
+	size_t i;
+	json_t *x;
+
+	*n = 0;
+	json_array_foreach(a, i, x) {
+		if (!json_is_string(x))
+			break;
+		v[(*n)++] = dm_xstrdup(json_string_value(x));
+	}
+	return v;
+}
+
+static void
+strlist_free(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static unsigned long long
+uget(const json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+
+	return json_is_integer(v) && json_integer_value(v) > 0 ?
+	    (unsigned long long)json_integer_value(v) : 0;
+}
+
+int
+dm_summary_merge(struct dm_summary *S, const json_t *o, int first,
+    struct dm_buf *err)
+{
+	json_t *set = json_object_get(o, "settings"), *mine, *a, *x, *t, *v;
+	struct dm_buf b = DM_BUF_INIT;
+	char **names, **counts;
+	size_t nn, nc, i, j;
+	struct dm_kll k;
+	struct fent *e;
+	int ti, r;
+
+	if (!json_is_object(o) || !json_is_integer(json_object_get(o,
+	    "dm_stats_partial"))) {
+		dm_buf_adds(err, "not a partial of dm-stats");
+		return -1;
+	}
+	if (json_integer_value(json_object_get(o, "dm_stats_partial")) !=
+	    DM_STATS_VERSION) {
+		dm_buf_addf(err, "partial of version %lld, not %d",
+		    (long long)json_integer_value(json_object_get(o,
+		    "dm_stats_partial")), DM_STATS_VERSION);
+		return -1;
+	}
+	if (!json_is_object(set)) {
+		dm_buf_adds(err, "partial without settings");
+		return -1;
+	}
+	if (first) {
+		names = strlist(json_object_get(set, "stats"), &nn);
+		counts = strlist(json_object_get(set, "count"), &nc);
+		r = dm_summary_init(S, names, nn, counts, nc,
+		    json_is_true(json_object_get(set, "exact")),
+		    (int)uget(set, "depth"), "text");
+		if (json_is_string(json_object_get(set, "key")))
+			S->key = S->keyown = dm_xstrdup(json_string_value(
+			    json_object_get(set, "key")));
+		strlist_free(names, nn);
+		strlist_free(counts, nc);
+		if (r < 0) {
+			dm_buf_adds(err, "bad statistic in the partial");
+			return -1;
+		}
+	} else {
+		mine = settings(S);
+		r = json_equal(mine, set);
+		json_decref(mine);
+		if (!r) {
+			dm_buf_adds(err, "the partial was made with other "
+			    "statistics, count fields, depth or --exact");
+			return -1;
+		}
+	}
+	S->samples += uget(o, "samples");
+	S->bytes += uget(o, "bytes");
+	S->rejected += uget(o, "rejected");
+	a = json_object_get(o, "stats");
+	if (json_array_size(a) != S->nst) {
+		dm_buf_adds(err, "bad partial: stats");
+		return -1;
+	}
+	json_array_foreach(a, i, x) {
+		struct dm_stat *st = S->st[i];
+		const char *sum = json_string_value(json_object_get(x, "sum"));
+		const char *sq = json_string_value(json_object_get(x, "sumsq"));
+
+		if (sum == NULL || sq == NULL ||
+		    dm_kll_load(&k, json_object_get(x, "kll"), err) < 0) {
+			if (sum == NULL || sq == NULL)
+				dm_buf_adds(err, "bad partial: stats");
+			return -1;
+		}
+		st->missing += uget(x, "missing");
+		st->isint = st->isint && json_is_true(json_object_get(x, "isint"));
+		st->sum += strtold(sum, NULL);
+		st->sumsq += strtold(sq, NULL);
+		dm_kll_merge(&st->kll, &k);
+		dm_kll_free(&k);
+	}
+	x = json_object_get(o, "fields");
+	if (json_is_true(json_object_get(x, "truncated")))
+		S->fields->truncated = 1;
+	json_array_foreach(json_object_get(x, "paths"), i, t) {
+		const char *p = json_string_value(json_object_get(t, "path"));
+
+		if (p == NULL || (e = field_get(S->fields, p, strlen(p))) == NULL)
+			continue;
+		e->n += uget(t, "n");
+		for (ti = 0; ti < 6; ti++)
+			e->types[ti] += uget(json_object_get(t, "types"),
+			    typenames[ti]);
+	}
+	a = json_object_get(o, "counts");
+	if (json_array_size(a) != S->nct) {
+		dm_buf_adds(err, "bad partial: counts");
+		return -1;
+	}
+	json_array_foreach(a, i, x) {
+		struct dm_counter *c = S->ct[i];
+		const char *h = json_string_value(json_object_get(x, "hll"));
+
+		c->missing += uget(x, "missing");
+		c->other += uget(x, "other");
+		if (json_is_true(json_object_get(x, "overflow")))
+			c->overflow = 1;
+		json_array_foreach(json_object_get(x, "values"), j, t) {
+			const char *key = json_string_value(json_array_get(t, 0));
+			struct vent *ve;
+
+			v = json_array_get(t, 1);
+			if (key == NULL || !json_is_integer(v))
+				continue;
+			if ((ve = value_get(c, key, strlen(key), 1)) != NULL)
+				ve->n += (unsigned long long)json_integer_value(v);
+			else
+				c->other += (unsigned long long)json_integer_value(v);
+		}
+		dm_buf_reset(&b);
+		if (h == NULL || dm_base64_decode(&b, h, strlen(h)) < 0 ||
+		    b.len != sizeof c->hll.r) {
+			dm_buf_free(&b);
+			dm_buf_adds(err, "bad partial: hll");
+			return -1;
+		}
+		{
+			struct dm_hll tmp;
+
+			memcpy(tmp.r, b.buf, sizeof tmp.r);
+			dm_hll_merge(&c->hll, &tmp);
+		}
+	}
+	dm_buf_free(&b);
+	return 0;
+}
+
+void
+dm_summary_free(struct dm_summary *S)
+{
+	size_t i, j;
+
+	for (i = 0; i < S->nst; i++) {
+		free(S->st[i]->name);
+		free(S->st[i]->arg);
+		if (S->st[i]->expr)
+			dm_expr_free(S->st[i]->expr);
+		dm_kll_free(&S->st[i]->kll);
+		free(S->st[i]);
+	}
+	free(S->st);
+	if (S->fields) {
+		for (i = 0; i < S->fields->n; i++)
+			free(S->fields->v[i].path);
+		free(S->fields->v);
+		free(S->fields->tab);
+		free(S->fields);
+	}
+	for (i = 0; i < S->nct; i++) {
+		for (j = 0; j < S->ct[i]->n; j++)
+			free(S->ct[i]->v[j].key);
+		free(S->ct[i]->v);
+		free(S->ct[i]->tab);
+		free(S->ct[i]->field);
+		free(S->ct[i]);
+	}
+	free(S->ct);
+	if (S->ts)
+		dm_textstats_free(S->ts);
+	free(S->keyown);
+	if (S->scratch) {
+		dm_buf_free(S->scratch);
+		free(S->scratch);
+	}
+	memset(S, 0, sizeof *S);
+}
+
+/* ---- the summary as JSON (statout.c draws it) ---- */
+
+static int
+cmpvent(const void *a, const void *b)
+{
+	const struct vent *x = *(struct vent *const *)a, *y = *(struct vent *const *)b;
+	int c;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
+}
+
+static int
+cmpfent(const void *a, const void *b)
+{
+	return strcmp(((const struct fent *)a)->path,
+	    ((const struct fent *)b)->path);
+}
+
+static json_t *
+num(double v)
+{
+	if (!isfinite(v))
+		return json_null();
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
+/* Bins: --bins, else Freedman-Diaconis from the IQR, at most 40; an
+ * integer statistic with a small range gets a bin a value. */
+static int
+nbins(struct dm_stat *st, int want, double lo, double hi)
+{
+	double iqr, w, nb;
+	unsigned long long n = st->kll.n;
+
+	if (hi <= lo)
+		return 1;
+	if (want > 0)
+		return want;
+	iqr = dm_kll_quantile(&st->kll, 0.75) - dm_kll_quantile(&st->kll, 0.25);
+	if (iqr > 0) {
+		w = 2 * iqr / cbrt((double)n);
+		nb = ceil((hi - lo) / w);
+	} else
+		nb = ceil(log2((double)n)) + 1;
+	if (nb > 40)
+		nb = 40;
+	if (nb < 1)
+		nb = 1;
+	if (st->isint && hi - lo + 1 <= nb)
+		nb = hi - lo + 1;
+	return (int)nb;
+}
+
+static const double qs[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
+static const char *const qnames[] = { "1%", "5%", "25%", "50%", "75%",
+	"95%", "99%" };
+
+json_t *
+dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
+{
+	json_t *o = json_object(), *a, *x, *q, *t, *hist, *edges, *counts, *val;
+	struct vent **vs;
+	unsigned long long *hc;
+	double mean, var, lo, hi;
+	unsigned long long n;
+	size_t i, j;
+	int k, nb, exactq = 1;
+	struct dm_buf err = DM_BUF_INIT;
+
+	json_object_set_new(o, "dm_stats", json_integer(DM_STATS_VERSION));
+	json_object_set_new(o, "samples", json_integer((json_int_t)S->samples));
+	json_object_set_new(o, "bytes", json_integer((json_int_t)S->bytes));
+	json_object_set_new(o, "rejected", json_integer((json_int_t)S->rejected));
+	for (i = 0; i < S->nst; i++)
+		exactq = exactq && dm_kll_isexact(&S->st[i]->kll);
+	x = json_object();
+	json_object_set_new(x, "kind", json_string("kll"));
+	json_object_set_new(x, "k", json_integer(DM_KLL_K));
+	json_object_set_new(x, "rank_error", json_real(exactq ? 0 :
+	    DM_KLL_RANK_ERROR));
+	json_object_set_new(x, "exact", json_boolean(exactq));
+	json_object_set_new(o, "quantiles", x);
+	a = json_array();
+	for (i = 0; i < S->nst; i++) {
+		struct dm_stat *st = S->st[i];
+
+		n = st->kll.n;
+		x = json_object();
+		json_object_set_new(x, "name", json_string(st->name));
+		json_object_set_new(x, "count", json_integer((json_int_t)n));
+		json_object_set_new(x, "missing", json_integer((json_int_t)st->missing));
+		mean = n ? (double)(st->sum / n) : NAN;
+		var = n > 1 ? (double)((st->sumsq - st->sum * st->sum / n) /
+		    (n - 1)) : NAN;
+		json_object_set_new(x, "mean", num(mean));
+		json_object_set_new(x, "std", num(var > 0 ? sqrt(var) :
+		    n > 1 ? 0 : NAN));
+		json_object_set_new(x, "min", num(n ? st->kll.min : NAN));
+		q = json_object();
+		for (k = 0; k < 7; k++)
+			json_object_set_new(q, qnames[k],
+			    num(dm_kll_quantile(&st->kll, qs[k])));
+		json_object_set_new(x, "quantiles", q);
+		json_object_set_new(x, "max", num(n ? st->kll.max : NAN));
+		hist = json_object();
+		edges = json_array();
+		counts = json_array();
+		if (n) {
+			lo = st->kll.min;
+			hi = st->kll.max;
+			nb = nbins(st, out->bins, lo, hi);
+			hc = dm_xcalloc((size_t)nb, sizeof *hc);
+			dm_kll_histogram(&st->kll, lo, hi, nb, hc);
+			for (k = 0; k <= nb; k++)
+				json_array_append_new(edges, num(k == nb ? hi :
+				    lo + (hi - lo) * k / nb));
+			for (k = 0; k < nb; k++)
+				json_array_append_new(counts,
+				    json_integer((json_int_t)hc[k]));
+			free(hc);
+		}
+		json_object_set_new(hist, "edges", edges);
+		json_object_set_new(hist, "counts", counts);
+		json_object_set_new(x, "histogram", hist);
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "stats", a);
+	a = json_array();
+	qsort(S->fields->v, S->fields->n, sizeof *S->fields->v, cmpfent);
+	free(S->fields->tab);
+	S->fields->tab = NULL;
+	S->fields->tabcap = 0;
+	for (i = 0; i < S->fields->n; i++) {
+		struct fent *e = &S->fields->v[i];
+
+		x = json_object();
+		json_object_set_new(x, "path", json_stringn(e->path, e->len));
+		json_object_set_new(x, "count", json_integer((json_int_t)e->n));
+		json_object_set_new(x, "share", json_real(S->samples ?
+		    (double)e->n / S->samples : 0));
+		t = json_object();
+		for (k = 0; k < 6; k++)
+			if (e->types[k])
+				json_object_set_new(t, typenames[k],
+				    json_integer((json_int_t)e->types[k]));
+		json_object_set_new(x, "types", t);
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "fields", a);
+	json_object_set_new(o, "fields_truncated",
+	    json_boolean(S->fields->truncated));
+	a = json_array();
+	for (i = 0; i < S->nct; i++) {
+		struct dm_counter *c = S->ct[i];
+		unsigned long long present = S->samples - c->missing;
+
+		x = json_object();
+		json_object_set_new(x, "field", json_string(c->field));
+		json_object_set_new(x, "count", json_integer((json_int_t)present));
+		json_object_set_new(x, "missing", json_integer((json_int_t)c->missing));
+		json_object_set_new(x, "distinct", json_integer(c->overflow ?
+		    (json_int_t)llround(dm_hll_estimate(&c->hll)) :
+		    (json_int_t)c->n));
+		json_object_set_new(x, "distinct_exact", json_boolean(!c->overflow));
+		vs = dm_xcalloc(c->n ? c->n : 1, sizeof *vs);
+		for (j = 0; j < c->n; j++)
+			vs[j] = &c->v[j];
+		qsort(vs, c->n, sizeof *vs, cmpvent);
+		t = json_array();
+		for (j = 0; j < c->n && (int)j < out->top; j++) {
+			json_t *y = json_object();
+
+			dm_buf_reset(&err);
+			val = dm_json_parse(vs[j]->key, vs[j]->len, &err);
+			json_object_set_new(y, "value", val ? val : json_null());
+			json_object_set_new(y, "count", json_integer((json_int_t)vs[j]->n));
+			json_object_set_new(y, "share", json_real(present ?
+			    (double)vs[j]->n / present : 0));
+			json_array_append_new(t, y);
+		}
+		free(vs);
+		json_object_set_new(x, "top", t);
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "counts", a);
+	dm_buf_free(&err);
+	return o;
+}

@@ -1,0 +1,290 @@
+#!/usr/bin/env bats
+# dm-stats.bats - dataset summaries, partials and merge, the funnel
+
+load helper
+
+small() {
+	printf '%s\n' \
+	    '{"text":"hello world","meta":{"lang":"en","score":1}}' \
+	    '{"text":"a b c\nd","meta":{"lang":"fr","score":2.5}}' \
+	    '{"text":"xyz","meta":{"lang":"en"},"tags":["a","b"]}' >small.jsonl
+}
+
+@test "prints the summary as an aligned table in ASCII" {
+	small
+	LC_ALL=C run dm-stats -c meta.lang -s len,words,meta.score small.jsonl
+	assert_success
+	assert_output <<'OUT'
+samples 3, bytes 160, rejected 0
+
+statistic            count       mean        std        min        max
+len                      3          7          4          3         11
+words                    3    2.33333    1.52753          1          4
+meta.score               2       1.75    1.06066          1        2.5
+
+quantile               1%       5%      25%      50%      75%      95%      99%
+len                  3.08      3.4        5        7        9     10.6    10.92
+words                1.02      1.1      1.5        2        3      3.8     3.96
+meta.score          1.015    1.075    1.375     1.75    2.125    2.425    2.485
+
+histogram              min                                            max
+len                      3  =@                                        11
+words                    1  @=                                        4
+meta.score               1  @@                                        2.5
+
+field                                count   share  types
+meta                                     3  100.0%  object
+meta.lang                                3  100.0%  string
+meta.score                               2   66.7%  number
+tags                                     1   33.3%  array
+tags[]                                   1   33.3%  string
+text                                     3  100.0%  string
+
+meta.lang: 3 present, 0 missing, 2 distinct
+  en                                     2   66.7%  ####################
+  fr                                     1   33.3%  ##########
+OUT
+}
+
+@test "draws histograms and bars with block characters in a UTF-8 locale" {
+	small
+	LC_ALL=C.UTF-8 run dm-stats -c meta.lang -s len --depth 0 small.jsonl
+	assert_success
+	[[ "${lines[6]}" == "len                      3  ▄█"*"11" ]]
+	[[ "${lines[8]}" == *"66.7%  ████████████████████" ]]
+	LC_ALL=C.UTF-8 run dm-stats --ascii -s len --depth 0 small.jsonl
+	[[ "${lines[6]}" == "len                      3  =@"*"11" ]]
+}
+
+@test "quantiles of a known sequence are numpy's linear ones, exactly" {
+	seq 1 100 | sed 's/.*/{"v":&}/' >seq.jsonl
+	run sh -c "dm-stats -s v --json seq.jsonl | jq -c '.stats[0] | [.count, .mean, .min, .quantiles, .max]'"
+	assert_output '[100,50.5,1,{"1%":1.99,"5%":5.95,"25%":25.75,"50%":50.5,"75%":75.25,"95%":95.05,"99%":99.01},100]'
+	want=$(/usr/bin/python3 -c 'import numpy as np; a=np.arange(1,101); print(",".join(repr(float(np.quantile(a,q))) for q in (.01,.05,.25,.5,.75,.95,.99)))')
+	run sh -c "dm-stats -s v --json seq.jsonl | jq -r '[.stats[0].quantiles[] | tostring] | join(\",\")'"
+	assert_output "$want"
+}
+
+@test "describe() numbers equal pandas' on the statistics of dm-map stats" {
+	{
+		for i in $(seq 1 40); do
+			printf '{"text":"%s"}\n' "$(seq -s ' ' 1 $((i * 7 % 23 + 1)))"
+		done
+	} >in.jsonl
+	dm-map 'stats names=len,words' in.jsonl >st.jsonl
+	/usr/bin/python3 - <<'PY' >want
+import json, pandas as pd
+rows = [json.loads(l)["stats"] for l in open("st.jsonl")]
+d = pd.DataFrame(rows)[["len", "words"]].describe(percentiles=[.01,.05,.25,.5,.75,.95,.99])
+for c in ["len", "words"]:
+    print(c, " ".join("%.12g" % d[c][k] for k in ["count","mean","std","min","1%","5%","25%","50%","75%","95%","99%","max"]))
+PY
+	dm-stats -s len,words --json in.jsonl | jq -r '.stats[] | [.name, .count, .mean, .std, .min, .quantiles[], .max] | map(tostring) | join(" ")' >got.raw
+	/usr/bin/python3 -c '
+import sys
+for l in open("got.raw"):
+    f = l.split()
+    print(f[0], " ".join("%.12g" % float(x) for x in f[1:]))' >got
+	run diff want got
+	assert_success
+}
+
+@test "field coverage of nested samples: paths, shares and types" {
+	printf '%s\n' \
+	    '{"a":{"b":{"c":1,"d":[1,"x",{"e":null}]}},"t":"x"}' \
+	    '{"a":{"b":{"c":"s"}},"t":true,"u":[]}' \
+	    '{"a":null,"k\"q":1}' \
+	    '{"a":{"b":{"c":{"deep":1}}}}' >n.jsonl
+	run sh -c "dm-stats -s 1 --json n.jsonl | jq -c '.fields[] | [.path, .count, .share, .types]'"
+	assert_output <<'OUT'
+["a",4,1,{"null":1,"object":3}]
+["a.b",3,0.75,{"object":3}]
+["a.b.c",3,0.75,{"number":1,"string":1,"object":1}]
+["a.b.c.deep",1,0.25,{"number":1}]
+["a.b.d",1,0.25,{"array":1}]
+["a.b.d[]",1,0.25,{"number":1,"string":1,"object":1}]
+["k\"q",1,0.25,{"number":1}]
+["t",2,0.5,{"boolean":1,"string":1}]
+["u",1,0.25,{"array":1}]
+OUT
+	run sh -c "dm-stats -s 1 --depth 2 --json n.jsonl | jq -r '.fields[].path' | paste -sd ' '"
+	assert_output 'a a.b k"q t u'
+}
+
+@test "--count shows the top values, their shares, missing and distinct counts" {
+	printf '{"l":"%s"}\n' en en en fr fr de en 1 >c.jsonl
+	echo '{"x":1}' >>c.jsonl
+	echo '{"l":1}' >>c.jsonl
+	run sh -c "dm-stats -s 1 --depth 0 -c l --top 3 --json c.jsonl | jq -c '.counts'"
+	assert_output '[{"field":"l","count":9,"missing":1,"distinct":5,"distinct_exact":true,"top":[{"value":"en","count":4,"share":0.4444444444444444},{"value":"fr","count":2,"share":0.2222222222222222},{"value":"1","count":1,"share":0.1111111111111111}]}]'
+}
+
+@test "the JSON summary has the documented members in order" {
+	small
+	run sh -c "dm-stats -c meta.lang --json small.jsonl | jq -c '[keys_unsorted, .quantiles, (.stats[0] | keys_unsorted), (.stats[0].histogram | keys_unsorted), (.fields[0] | keys_unsorted), (.counts[0] | keys_unsorted), [.stats[].name]]'"
+	assert_output '[["dm_stats","samples","bytes","rejected","quantiles","stats","fields","fields_truncated","counts"],{"kind":"kll","k":256,"rank_error":0,"exact":true},["name","count","missing","mean","std","min","quantiles","max","histogram"],["edges","counts"],["path","count","share","types"],["field","count","missing","distinct","distinct_exact","top"],["len","words","lines","alnum_ratio"]]'
+}
+
+@test "merging the partials of shards equals one pass; quantiles within the stated rank error" {
+	/usr/bin/python3 -c '
+import random
+random.seed(7)
+for i in range(60000):
+    print("{\"text\":\"%s\",\"v\":%d,\"r\":%r,\"g\":\"%s\"}" % ("ab " * (i % 13), random.randint(0, 10**6), random.random(), "xyz"[i % 3]))' >big.jsonl
+	split -n l/5 big.jsonl shard.
+	for f in shard.*; do dm-stats -s len,words,v,r -c g --partial "$f"; done >parts.jsonl
+	dm-stats -s len,words,v,r -c g --json big.jsonl >one.json
+	dm-stats --merge --json parts.jsonl >merged.json
+	# exact members: counts, sums, min/max, coverage, value counts
+	exact='[.samples, .bytes, (.stats[] | [.name, .count, .missing, .min, .max]), (.stats[0,1,2] | [.mean, .std]), .fields, .counts]'
+	run diff <(jq -c "$exact" one.json) <(jq -c "$exact" merged.json)
+	assert_success
+	run jq -r '.quantiles.exact' merged.json
+	assert_output false
+	# float sums merge up to rounding
+	run jq -n --slurpfile a one.json --slurpfile b merged.json \
+	    '($a[0].stats[3].mean - $b[0].stats[3].mean) | fabs < 1e-12'
+	assert_output true
+	# every quantile of the sketch has a true rank within 1.5 % of n
+	/usr/bin/python3 - <<'PY'
+import json, bisect
+vals = {"v": [], "r": []}
+for l in open("big.jsonl"):
+    o = json.loads(l)
+    vals["v"].append(o["v"]); vals["r"].append(o["r"])
+for f in ("one.json", "merged.json"):
+    s = json.load(open(f))
+    for st in s["stats"]:
+        if st["name"] not in vals:
+            continue
+        a = sorted(vals[st["name"]]); n = len(a)
+        for q, x in st["quantiles"].items():
+            p = float(q[:-1]) / 100
+            lo = bisect.bisect_left(a, x) / n; hi = bisect.bisect_right(a, x) / n
+            err = 0 if lo <= p <= hi else min(abs(lo - p), abs(hi - p))
+            assert err <= 0.015, (f, st["name"], q, x, lo, hi)
+PY
+}
+
+@test "--exact quantiles do not depend on the split" {
+	seq 1 5000 | awk '{print "{\"v\":" ($1 * 7919) % 5003 "}"}' >e.jsonl
+	split -n l/3 e.jsonl part.
+	for f in part.*; do dm-stats --exact -s v --partial "$f"; done | dm-stats --merge --json >m.json
+	dm-stats --exact -s v --json e.jsonl >o.json
+	run diff <(jq -c .stats m.json) <(jq -c .stats o.json)
+	assert_success
+	run jq -c '.quantiles.exact' m.json
+	assert_output true
+}
+
+@test "--merge refuses partials of other settings, versions or shapes" {
+	echo '{"text":"a"}' >a.jsonl
+	dm-stats -s len --partial a.jsonl >p1
+	dm-stats -s words --partial a.jsonl >p2
+	run_split dm-stats --merge p1 p2
+	assert_status 2
+	assert_stderr "dm-stats: p2:1: the partial was made with other statistics, count fields, depth or --exact"
+	sed 's/"dm_stats_partial":1/"dm_stats_partial":9/' p1 >p9
+	run_split dm-stats --merge p9
+	assert_status 2
+	assert_stderr "dm-stats: p9:1: partial of version 9, not 1"
+	echo '{"text":"a"}' >p3
+	run_split dm-stats --merge p3
+	assert_status 2
+	assert_stderr "dm-stats: p3:1: not a partial of dm-stats"
+	run_split dm-stats --merge -s len p1
+	assert_status 2
+}
+
+@test "a statistic that is not a number rejects the sample" {
+	printf '%s\n' '{"v":1}' '{"v":"abc"}' '{"v":3}' '{"v":null}' >b.jsonl
+	run_split dm-stats -s v b.jsonl
+	assert_status 2
+	assert_stderr "dm-stats: b.jsonl:2: statistic 'v' is not a number: '\"abc\"'"
+	run_split dm-stats --on-error=skip -s v --json b.jsonl
+	assert_status 1
+	run jq -c '[.samples, .rejected, .stats[0].count, .stats[0].missing, .stats[0].mean]' <<<"$output"
+	assert_output '[3,1,2,1,2]'
+}
+
+@test "a missing text field rejects the sample, as in dm-filter" {
+	printf '%s\n' '{"text":"ab"}' '{"x":1}' >t.jsonl
+	run_split dm-stats -s len t.jsonl
+	assert_status 2
+	assert_stderr "dm-stats: t.jsonl:2: field 'text' is missing"
+}
+
+@test "empty input and a file of only bad lines" {
+	LC_ALL=C run dm-stats -s len --depth 0 </dev/null
+	assert_success
+	assert_output <<'OUT'
+samples 0, bytes 0, rejected 0
+
+statistic            count       mean        std        min        max
+len                      0          -          -          -          -
+
+quantile               1%       5%      25%      50%      75%      95%      99%
+len                     -        -        -        -        -        -        -
+
+histogram              min                                            max
+len                      -                                            -
+OUT
+	printf 'not json\n[1]\n' >bad.jsonl
+	run_split dm-stats --on-error=skip -s len --json bad.jsonl
+	assert_status 1
+	run jq -c '[.samples, .rejected, .stats[0].count]' <<<"$output"
+	assert_output '[0,2,0]'
+}
+
+@test "bad options are usage errors" {
+	run_split dm-stats --json --partial
+	assert_status 2
+	[[ "$stderr" == "dm-stats: --json, --html and --partial exclude each other"* ]]
+	run_split dm-stats --bins 0
+	assert_status 2
+	[[ "$stderr" == "dm-stats: --bins: '0' is out of range [1, 1000]"* ]]
+	run_split dm-stats -s 'len >' </dev/null
+	assert_status 2
+	[[ "$stderr" == "dm-stats: --stats:1:6: "* ]]
+	run_split dm-stats -s 'char_rep(0)' </dev/null
+	assert_status 2
+}
+
+@test "the funnel of a pipeline: stage by stage, in, out and why" {
+	printf '{"text":"%s"}\n' a bb ccc dddd eeeee ffffff >in.jsonl
+	export DM_REPORT=$TMP/r.jsonl
+	dm-map lower in.jsonl | dm-run -j 2 --lines 2 -- 'dm-filter "len > 1"' |
+	    dm-filter 'len < 6 && !(text =~ /e/)' >/dev/null
+	dm-stats --funnel --ascii r.jsonl >funnel.txt
+	run cat funnel.txt
+	assert_output <<'OUT'
+stage                                         in       out   dropped    kept
+dm-map lower in.jsonl                          6         6         0  100.0%
+dm-filter 'len > 1' (3 runs)                   6         5         1   83.3%
+  expression                                                       1
+dm-run -j 2 --lines 2 -- 'dm-filte... jobs 3, retries 0, failed 0
+dm-filter 'len < 6 && !(text =~ /e/)'          5         3         2   60.0%
+  expression                                                       2
+OUT
+	run sh -c "dm-stats --funnel --json r.jsonl | jq -c '[.stages[] | [.tool, .runs, .in, .out, .dropped]]'"
+	assert_output '[["dm-map",1,6,6,null],["dm-filter",3,6,5,{"expression":1}],["dm-run",1,null,null,null],["dm-filter",1,5,3,{"expression":2}]]'
+	run grep -c '"tool":"dm-stats"' r.jsonl
+	assert_output 0
+}
+
+@test "dm-stats writes its own report line" {
+	small
+	dm-stats --report r.jsonl small.jsonl >/dev/null
+	run jq -c '[.tool, .in, .out, .rejected]' r.jsonl
+	assert_output '["dm-stats",3,0,0]'
+}
+
+@test "--funnel on a file that is not a report" {
+	echo '{"a":1}' >x.jsonl
+	run_split dm-stats --funnel x.jsonl
+	assert_status 2
+	assert_stderr "dm-stats: x.jsonl:1: not a line of a dm report"
+	run_split dm-stats --funnel nosuch.jsonl
+	assert_status 2
+	assert_stderr "dm-stats: nosuch.jsonl: No such file or directory"
+}
