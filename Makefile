@@ -29,14 +29,17 @@ DEBS = build-essential pkg-config libjansson-dev libarchive-dev libpcre2-dev \
 	openssh-client python3
 DEBS += time  # the bench's peak RSS per row
 DEBS += slurmctld slurmd slurm-client  # a real Slurm cluster for the tests of dm-run --slurm
+DEBS += nettle-dev python3-numpy python3-xxhash  # dm-dedup: SHA-1; its reference test
 
 TOOLS   = dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice
 TOOLS  += dm-stats
+TOOLS  += dm-dedup
 BIN     = $(TOOLS:%=bin/%)
 LIBSRC  = $(filter-out src/dm.c src/dm-%.c,$(wildcard src/*.c)) $(wildcard ops/*.c)
 OBJDIR  = bin/obj
 LIBOBJ  = $(LIBSRC:%.c=$(OBJDIR)/%.o)
 HDR     = src/dm.h src/quality.h src/report.h src/statsum.h
+HDR    += src/dedup.h
 
 all: $(BIN)
 
@@ -53,6 +56,9 @@ $(OBJDIR)/libdm.a: $(LIBOBJ)
 
 bin/%: $(OBJDIR)/src/%.o $(OBJDIR)/libdm.a
 	$(CC) $(LDFLAGS) -o $@ $< $(OBJDIR)/libdm.a $(PKG_LIBS) $(LDLIBS)
+
+# only dm-dedup hashes with SHA-1 (nettle)
+bin/dm-dedup bin/asan/dm-dedup: LDLIBS += `pkg-config --libs nettle`
 
 # only dm-llm speaks HTTP
 bin/dm-llm bin/asan/dm-llm: LDLIBS += `pkg-config --libs libcurl`
@@ -92,7 +98,8 @@ lint: deps
 	$(MAKE) -B OBJDIR=bin/lint/obj CFLAGS='-std=c11 -O2 -Wall -Wextra -Werror' bin/lint/obj/libdm.a \
 		bin/lint/obj/src/dm-filter.o bin/lint/obj/src/dm-map.o bin/lint/obj/src/dm-slice.o \
 		bin/lint/obj/src/dm-llm.o bin/lint/obj/src/dm-run.o bin/lint/obj/src/dm-scan.o \
-		bin/lint/obj/src/dm.o bin/lint/obj/src/dm-stats.o
+		bin/lint/obj/src/dm.o bin/lint/obj/src/dm-stats.o \
+		bin/lint/obj/src/dm-dedup.o
 
 # Installs the missing Debian packages; does nothing when all are present.
 deps:

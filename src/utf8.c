@@ -697,3 +697,62 @@ dm_uni_strip(const char *s, size_t n, size_t *b, size_t *e)
 	*b = i;
 	*e = j;
 }
+
+/* ---- for dm-dedup (declared in dedup.h) ---- */
+
+/* regex's \d and \p{Nd}: decimal digits. */
+int
+dm_uni_isdecimal(int32_t c)
+{
+	if (c < 0x80)
+		return c >= '0' && c <= '9';
+	return utf8proc_category(c) == UTF8PROC_CATEGORY_ND;
+}
+
+/* regex's \p{P}: the punctuation categories Pc Pd Ps Pe Pi Pf Po. */
+int
+dm_uni_ispunct(int32_t c)
+{
+	utf8proc_category_t k = utf8proc_category(c);
+
+	return k >= UTF8PROC_CATEGORY_PC && k <= UTF8PROC_CATEGORY_PO;
+}
+
+/*
+ * "".join(c for c in unicodedata.normalize("NFD", s) if
+ * unicodedata.category(c) != "Mn"): appends the canonical decomposition
+ * of s without its non-spacing marks. s is valid UTF-8.
+ */
+void
+dm_uni_nfd_nomarks(const char *s, size_t n, struct dm_buf *out)
+{
+	utf8proc_int32_t dec[32];
+	utf8proc_ssize_t k, j;
+	int32_t cp;
+	int len, last;
+	size_t i, start;
+
+	for (i = 0; i < n; ) {
+		start = i;
+		while (i < n && (unsigned char)s[i] < 0x80)
+			i++;
+		dm_buf_add(out, s + start, i - start);
+		if (i == n)
+			break;
+		if ((len = dm_utf8_decode(s + i, n - i, &cp)) < 0) {
+			i++;
+			continue;
+		}
+		i += (size_t)len;
+		last = 0;
+		k = utf8proc_decompose_char(cp, dec, 32,
+		    UTF8PROC_DECOMPOSE | UTF8PROC_STABLE, &last);
+		if (k < 0 || k > 32) {
+			dm_buf_addcp(out, cp);
+			continue;
+		}
+		for (j = 0; j < k; j++)
+			if (utf8proc_category(dec[j]) != UTF8PROC_CATEGORY_MN)
+				dm_buf_addcp(out, dec[j]);
+	}
+}

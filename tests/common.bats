@@ -7,7 +7,7 @@
 
 load helper
 
-TOOLS=(dm-map dm-filter dm-slice dm-llm)
+TOOLS=(dm-map dm-filter dm-slice dm-llm dm-dedup)
 
 # tool_cmd TOOL: sets cmd to TOOL's smallest invocation that reads samples
 # (from the operands that follow, or stdin) and writes every sample back
@@ -31,6 +31,11 @@ tool_cmd() {
 		echo '{"choices":[{"message":{"content":"ok"}}]}' >"$c/${h:0:2}/$h"
 		cmd=(dm-llm -p x -m none --base-url http://127.0.0.1:9/v1
 		    --keep '' --cache "$c") ;;
+	# dm-dedup needs a text (or -k fields) in every sample, which most
+	# inputs here lack: cmd is set for the tests of options and empty
+	# input (no text here has 1000 words, so none has a MinHash
+	# signature and none is removed); dm-dedup.bats checks the rest
+	dm-dedup) cmd=(dm-dedup --near --window 1000); return 1 ;;
 	*) printf 'tool_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
 	esac
 	printf 'tool: %s\n' "$1"	# shown when a test fails
@@ -46,6 +51,7 @@ text_cmd() {
 	# dm-llm reads the text field only to send it to a server
 	# (dm-llm.bats checks -k and the text field's errors)
 	dm-llm) return 1 ;;
+	dm-dedup) cmd=(dm-dedup --near --window 1000) ;;
 	*) printf 'text_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
 	esac
 	printf 'tool: %s\n' "$1"
@@ -63,6 +69,8 @@ change_cmd() {
 	dm-slice) return 1 ;;
 	# dm-llm changes a sample only by adding the answer (dm-llm.bats)
 	dm-llm) return 1 ;;
+	# dm-dedup changes a sample only with --mark (dm-dedup.bats)
+	dm-dedup) return 1 ;;
 	*) printf 'change_cmd: no invocation for %s\n' "$1" >&2; return 1 ;;
 	esac
 	printf 'tool: %s\n' "$1"

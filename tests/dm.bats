@@ -92,7 +92,8 @@ $USAGE"
 	run_split dm -h
 	assert_success
 	assert_stderr ''
-	[[ $output == "$USAGE"$'\n\ntools:\n  filter '* ]]
+	[[ $output == "$USAGE"$'\n\ntools:\n  dedup '* ]]
+	[[ $output == *$'\n  filter '* ]]
 	[[ $output == *$'\n  map '* ]]
 	run dm --help
 	assert_success
@@ -201,7 +202,7 @@ usage: dm ops [--json] [NAME]"
 	run_split dm help
 	assert_success
 	assert_stderr ''
-	[[ $output == "$USAGE"$'\n\ntools:\n  filter   keep the samples for which an expression holds\n  llm      '* ]]
+	[[ $output == "$USAGE"$'\n\ntools:\n  dedup    remove exact and near duplicates\n  filter   keep the samples for which an expression holds\n  llm      '* ]]
 	[[ $output == *$'\n  map      run a chain of map operators over each sample\n  run      '* ]]
 	[[ $output == *$'\ncommands:\n  ops      '* ]]
 	[[ $output == *$'\n  ops      every operator and its parameters'* ]]
@@ -209,10 +210,18 @@ usage: dm ops [--json] [NAME]"
 
 @test "dm help lists only the tools that are installed" {
 	run dm help
-	[[ $output != *'  dedup '* ]]
-	fake_tool dedup
+	[[ $output != *'  stats '* ]]
+	fake_tool stats
+	run dm help
+	[[ $output == *$'\n  stats    summarize a stream of samples'* ]]
+}
+
+@test "dm dedup is listed and runs dm-dedup" {
 	run dm help
 	[[ $output == *$'\n  dedup    remove exact and near duplicates\n'* ]]
+	run dm dedup --exact <<<$'{"text":"a"}\n{"text":"a"}'
+	assert_success
+	assert_output '{"text":"a"}'
 }
 
 @test "dm help TOOL shows the tool's manual" {

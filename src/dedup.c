@@ -1,0 +1,583 @@
+/* dedup.c - dm-dedup's keys: normalized texts, shingles, MinHash, SimHash */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dedup.h"
+
+int	 dm_uni_isdecimal(int32_t);
+int	 dm_uni_ispunct(int32_t);
+void	 dm_uni_nfd_nomarks(const char *, size_t, struct dm_buf *);
+
+#define MERSENNE	((1ULL << 61) - 1)
+
+void
+dm_dedup_init(struct dm_dedup *d)
+{
+	memset(d, 0, sizeof *d);
+	d->mode = DM_DEDUP_EXACT;
+	d->preset = DM_PRESET_DJ;
+	d->tok = DM_TOK_SPACE;
+	d->window = 0;
+	d->threshold = 0.7;
+	d->perms = 256;
+	d->blocks = 6;
+	d->hamming = 4;
+	dm_buf_init(&d->t1);
+	dm_buf_init(&d->t2);
+}
+
+/* ---- optimal_param ---- */
+
+/*
+ * Data-Juicer integrates with scipy's quad; the integrands are polynomials
+ * of degree at most perms, which composite Gauss-Legendre with 32 panels
+ * of 16 points integrates to the last bits, so the argmin is the same.
+ */
+#define GL_N	16
+#define GL_PANELS 32
+
+static double gl_x[GL_N], gl_w[GL_N];
+
+static void
+gl_nodes(void)
+{
+	int i, j, k;
+	double x, p0, p1, p2, dp;
+
+	if (gl_w[0] != 0)
+		return;
+	for (i = 0; i < GL_N; i++) {
+		x = cos(M_PI * (i + 0.75) / (GL_N + 0.5));
+		for (k = 0; k < 100; k++) {
+			p0 = 1;
+			p1 = x;
+			for (j = 2; j <= GL_N; j++) {
+				p2 = ((2 * j - 1) * x * p1 - (j - 1) * p0) / j;
+				p0 = p1;
+				p1 = p2;
+			}
+			dp = GL_N * (x * p1 - p0) / (x * x - 1);
+			if (fabs(p1 / dp) < 1e-16)
+				break;
+			x -= p1 / dp;
+		}
+		gl_x[i] = x;
+		gl_w[i] = 2 / ((1 - x * x) * dp * dp);
+	}
+}
+
+static double
+proba(double s, int b, int r, int fn)
+{
+	double p = pow(1 - pow(s, (double)r), (double)b);
+
+	return fn ? p : 1 - p;
+}
+
+static double
+integrate(double lo, double hi, int b, int r, int fn)
+{
+	double h = (hi - lo) / GL_PANELS, sum = 0, m;
+	int i, k;
+
+	for (k = 0; k < GL_PANELS; k++) {
+		m = lo + h * (k + 0.5);
+		for (i = 0; i < GL_N; i++)
+			sum += gl_w[i] * proba(m + h / 2 * gl_x[i], b, r, fn);
+	}
+	return sum * h / 2;
+}
+
+void
+dm_dedup_optimal(double threshold, int perms, int *bands, int *rows)
+{
+	double best = INFINITY, fp, fn, e;
+	int b, r;
+
+	gl_nodes();
+	*bands = *rows = 0;
+	for (b = 1; b <= perms; b++)
+		for (r = 1; r <= perms / b; r++) {
+			fp = integrate(0, threshold, b, r, 0);
+			fn = integrate(threshold, 1, b, r, 1);
+			e = fp * 0.5 + fn * 0.5;
+			if (e < best) {
+				best = e;
+				*bands = b;
+				*rows = r;
+			}
+		}
+}
+
+/* ---- tables ---- */
+
+static int
+loadperms(struct dm_dedup *d, const char *name, struct dm_buf *err)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	unsigned long long a, b;
+	FILE *f;
+	int i, rc = -1;
+
+	dm_buf_addf(&path, "%s/dedup/%s", dm_sharedir(), name);
+	if ((f = fopen(path.buf, "r")) == NULL) {
+		dm_buf_addf(err, "%s: %s", path.buf, strerror(errno));
+		goto out;
+	}
+	d->a = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->a);
+	d->b = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->b);
+	for (i = 0; i < d->perms; i++) {
+		if (fscanf(f, "%llu %llu", &a, &b) != 2 || a == 0 ||
+		    a >= MERSENNE || b >= MERSENNE) {
+			dm_buf_addf(err, "%s:%d: not a permutation", path.buf,
+			    i + 1);
+			goto out;
+		}
+		d->a[i] = a;
+		d->b[i] = b;
+	}
+	rc = 0;
+out:
+	if (f)
+		fclose(f);
+	dm_buf_free(&path);
+	return rc;
+}
+
+static void
+simhash_tables(struct dm_dedup *d)
+{
+	int i, k, n, idx[64], keep = d->blocks - d->hamming;
+	uint64_t m;
+
+	for (i = 0; i < d->blocks; i++) {
+		int lo = i * 64 / d->blocks, hi = (i + 1) * 64 / d->blocks;
+
+		d->blockmask[i] = (hi - lo == 64 ? ~0ULL :
+		    ((1ULL << (hi - lo)) - 1)) << lo;
+	}
+	/* every choice of blocks - hamming blocks, in lexicographic order:
+	 * two hashes at most hamming bits apart agree on one of them */
+	for (i = 0; i < keep; i++)
+		idx[i] = i;
+	n = 0;
+	for (;;) {
+		for (m = 0, i = 0; i < keep; i++)
+			m |= d->blockmask[idx[i]];
+		d->tablemask = dm_xreallocarray(d->tablemask, (size_t)n + 1,
+		    sizeof *d->tablemask);
+		d->tablemask[n++] = m;
+		for (k = keep - 1; k >= 0 && idx[k] == d->blocks - keep + k; k--)
+			;
+		if (k < 0)
+			break;
+		idx[k]++;
+		for (i = k + 1; i < keep; i++)
+			idx[i] = idx[i - 1] + 1;
+	}
+	d->ntables = n;
+}
+
+int
+dm_dedup_setup(struct dm_dedup *d, struct dm_buf *err)
+{
+	if (d->mode == DM_DEDUP_SIMHASH) {
+		if (d->window == 0)
+			d->window = 6;
+		if (d->hamming >= d->blocks) {
+			dm_buf_addf(err, "--hamming '%d' is not smaller than "
+			    "--blocks '%d'", d->hamming, d->blocks);
+			return -1;
+		}
+		simhash_tables(d);
+		return 0;
+	}
+	if (d->mode != DM_DEDUP_MINHASH)
+		return 0;
+	if (d->window == 0)
+		d->window = 5;
+	if (d->preset == DM_PRESET_DATATROVE) {
+		if (d->bands == 0)
+			d->bands = 14;
+		if (d->rows == 0)
+			d->rows = 8;
+		if (d->bands * d->rows != 112) {
+			dm_buf_addf(err, "--preset datatrove: 14 bands of 8 "
+			    "rows, its table of 112 permutations");
+			return -1;
+		}
+		d->perms = 112;
+		return loadperms(d, "datatrove.perms", err);
+	}
+	if (d->bands == 0 || d->rows == 0)
+		dm_dedup_optimal(d->threshold, d->perms, &d->bands, &d->rows);
+	if ((long)d->bands * d->rows > d->perms) {
+		dm_buf_addf(err, "--bands '%d' times --rows '%d' is more than "
+		    "--perms '%d'", d->bands, d->rows, d->perms);
+		return -1;
+	}
+	return loadperms(d, "data-juicer.perms", err);
+}
+
+void
+dm_dedup_free(struct dm_dedup *d)
+{
+	free(d->a);
+	free(d->b);
+	free(d->tablemask);
+	free(d->h);
+	free(d->off);
+	dm_buf_free(&d->t1);
+	dm_buf_free(&d->t2);
+}
+
+/* ---- texts ---- */
+
+static int
+asciipunct(int32_t c)
+{
+	return c < 0x80 && c > 0x20 && c != 0x7F && !((c | 0x20) >= 'a' &&
+	    (c | 0x20) <= 'z') && !(c >= '0' && c <= '9');
+}
+
+void
+dm_dedup_normalize(struct dm_dedup *d, const char *s, size_t n,
+    struct dm_buf *out)
+{
+	size_t i, b, e;
+	int32_t cp = 0;
+	int len;
+
+	if (d->lowercase) {
+		dm_buf_reset(&d->t1);
+		if (dm_uni_lower(s, n, &d->t1)) {
+			s = d->t1.buf;
+			n = d->t1.len;
+		}
+	}
+	if (d->nonchar) {
+		/* regex \s+|\d+|[string.punctuation] removed */
+		dm_buf_reset(&d->t2);
+		for (i = 0; i < n; i += (size_t)len) {
+			if ((len = dm_utf8_decode(s + i, n - i, &cp)) < 0)
+				len = 1;
+			else if (dm_uni_isspace(cp) || dm_uni_isdecimal(cp) ||
+			    asciipunct(cp))
+				continue;
+			dm_buf_add(&d->t2, s + i, (size_t)len);
+		}
+		s = d->t2.buf;
+		n = d->t2.len;
+	}
+	dm_uni_strip(s, n, &b, &e);
+	dm_buf_add(out, s + b, e - b);
+}
+
+/* datatrove's PUNCTUATION, the characters simplify_text makes spaces. */
+static const char dt_punct[] =
+    "!/\xe2\x80\x94\xe2\x80\x9d:\xef\xbc\x85\xef\xbc\x91\xe3\x80\x88&(\xe3\x80\x81"
+    "\xe2\x94\x81\\\xe3\x80\x90#%\xe3\x80\x8c\xe3\x80\x8d\xef\xbc\x8c\xe3\x80\x91"
+    "\xef\xbc\x9b+^]~\xe2\x80\x9c\xe3\x80\x8a\xe2\x80\x9e';\xe2\x80\x99{|\xe2\x88\xb6"
+    "\xc2\xb4[=-`*\xef\xbc\x8e\xef\xbc\x88\xe2\x80\x93\xef\xbc\x9f\xef\xbc\x81"
+    "\xef\xbc\x9a$\xef\xbd\x9e\xc2\xab\xe3\x80\x89,><\xe3\x80\x8b)?\xef\xbc\x89"
+    "\xe3\x80\x82\xe2\x80\xa6@_.\"}\xe2\x96\xba\xc2\xbb";
+
+static int
+dt_ispunct(int32_t c, const char *p, int len)
+{
+	if (c < 9 || c == 11 || c == 12 || (c >= 13 && c < 32) ||
+	    (c >= 127 && c < 160))
+		return 1;
+	if (c == 0)
+		return 1;
+	return memmem(dt_punct, sizeof dt_punct - 1, p, (size_t)len) != NULL;
+}
+
+/* NUMBERS_PATTERN's separators: . , U+060C U+066B U+2396 U+2397 U+2398 */
+static int
+dt_numsep(int32_t c)
+{
+	return c == '.' || c == ',' || c == 0x060C || c == 0x066B ||
+	    (c >= 0x2396 && c <= 0x2398);
+}
+
+/*
+ * datatrove's simplify_text with its default TextNormConfig: lower case,
+ * numbers to 0, punctuation to spaces, white space runs to one space,
+ * diacritics removed, stripped.
+ */
+static void
+simplify(struct dm_dedup *d, const char *s, size_t n)
+{
+	struct dm_buf *o = &d->t2;
+	size_t i, j, b, e;
+	int32_t cp = 0, c2 = 0;
+	int len, l2, sp;
+
+	dm_buf_reset(&d->t1);
+	if (dm_uni_lower(s, n, &d->t1)) {
+		s = d->t1.buf;
+		n = d->t1.len;
+	}
+	/* numbers, then punctuation; spaces are squeezed below */
+	dm_buf_reset(o);
+	for (i = 0; i < n; ) {
+		if ((len = dm_utf8_decode(s + i, n - i, &cp)) < 0) {
+			i++;
+			continue;
+		}
+		if (dm_uni_isdecimal(cp)) {
+			for (j = i + (size_t)len; j < n; j += (size_t)l2)
+				if ((l2 = dm_utf8_decode(s + j, n - j, &c2)) < 0 ||
+				    !dm_uni_isdecimal(c2))
+					break;
+			if (j < n && (l2 = dm_utf8_decode(s + j, n - j, &c2)) > 0 &&
+			    dt_numsep(c2) && j + (size_t)l2 < n) {
+				size_t k = j + (size_t)l2, k0 = k;
+				int32_t c3 = 0;
+				int l3;
+
+				for (; k < n; k += (size_t)l3)
+					if ((l3 = dm_utf8_decode(s + k, n - k,
+					    &c3)) < 0 || !dm_uni_isdecimal(c3))
+						break;
+				if (k > k0)
+					j = k;
+			}
+			dm_buf_addc(o, '0');
+			i = j;
+			continue;
+		}
+		if (dt_ispunct(cp, s + i, len))
+			dm_buf_addc(o, ' ');
+		else
+			dm_buf_add(o, s + i, (size_t)len);
+		i += (size_t)len;
+	}
+	/* strip, white space runs to one space */
+	dm_uni_strip(o->buf, o->len, &b, &e);
+	dm_buf_reset(&d->t1);
+	for (i = b, sp = 0; i < e; i += (size_t)len) {
+		if ((len = dm_utf8_decode(o->buf + i, e - i, &cp)) < 0)
+			len = 1;
+		else if (dm_uni_isspace(cp)) {
+			if (!sp)
+				dm_buf_addc(&d->t1, ' ');
+			sp = 1;
+			continue;
+		}
+		sp = 0;
+		dm_buf_add(&d->t1, o->buf + i, (size_t)len);
+	}
+	/* diacritics, then strip again */
+	dm_buf_reset(o);
+	dm_uni_nfd_nomarks(d->t1.buf, d->t1.len, o);
+	dm_uni_strip(o->buf, o->len, &b, &e);
+	memmove(o->buf, o->buf + b, e - b);
+	dm_buf_setlen(o, e - b);
+}
+
+static void
+addoff(struct dm_dedup *d, size_t off)
+{
+	if (d->noff == d->offcap) {
+		d->offcap = d->offcap ? d->offcap * 2 : 256;
+		d->off = dm_xreallocarray(d->off, d->offcap, sizeof *d->off);
+	}
+	d->off[d->noff++] = off;
+}
+
+static void
+addhash(struct dm_dedup *d, const char *p, size_t n)
+{
+	unsigned char md[16];
+	uint64_t h;
+	int i;
+
+	if (d->mode == DM_DEDUP_SIMHASH) {
+		/* simhash's unsigned_hash: MD5's first 8 bytes, big-endian */
+		dm_md5(p, n, md);
+		for (h = 0, i = 0; i < 8; i++)
+			h = h << 8 | md[i];
+	} else if (d->preset == DM_PRESET_DATATROVE)
+		h = dm_hash64(p, n);		/* xxh64, seed 0 */
+	else
+		h = dm_sha1_hash32(p, n);
+	if (d->nh == d->hcap) {
+		d->hcap = d->hcap ? d->hcap * 2 : 256;
+		d->h = dm_xreallocarray(d->h, d->hcap, sizeof *d->h);
+	}
+	d->h[d->nh++] = h;
+}
+
+/*
+ * Tokens are spans [off[2i], off[2i+1]) of s; a shingle is w consecutive
+ * tokens joined with one space. When the tokens are one space apart the
+ * shingle is a span of s and is hashed in place.
+ */
+static void
+shingle_tokens(struct dm_dedup *d, const char *s)
+{
+	size_t ntok = d->noff / 2, i, k, w = (size_t)d->window;
+	struct dm_buf *j = &d->t2;
+
+	if (ntok < w)
+		return;
+	for (i = 0; i + w <= ntok; i++) {
+		for (k = i + 1; k < i + w; k++)
+			if (d->off[2 * k] != d->off[2 * k - 1] + 1 ||
+			    s[d->off[2 * k - 1]] != ' ')
+				break;
+		if (k == i + w) {
+			addhash(d, s + d->off[2 * i],
+			    d->off[2 * (i + w) - 1] - d->off[2 * i]);
+			continue;
+		}
+		dm_buf_reset(j);
+		for (k = i; k < i + w; k++) {
+			if (k > i)
+				dm_buf_addc(j, ' ');
+			dm_buf_add(j, s + d->off[2 * k],
+			    d->off[2 * k + 1] - d->off[2 * k]);
+		}
+		addhash(d, j->buf, j->len);
+	}
+}
+
+void
+dm_dedup_shingles(struct dm_dedup *d, const char *s, size_t n)
+{
+	size_t i, start, w = (size_t)d->window;
+	int32_t cp = 0;
+	int len;
+
+	d->nh = 0;
+	d->noff = 0;
+	if (d->mode == DM_DEDUP_MINHASH && d->preset == DM_PRESET_DATATROVE) {
+		simplify(d, s, n);
+		s = d->t2.buf;
+		n = d->t2.len;
+		/* the simplified text is one-space separated: shingles are
+		 * spans of it; t2 is not touched below */
+		for (i = 0; i < n; ) {
+			start = i;
+			while (i < n && s[i] != ' ')
+				i++;
+			addoff(d, start);
+			addoff(d, i);
+			i++;
+		}
+		if (n == 0)
+			d->noff = 0;
+		for (i = 0; i + w <= d->noff / 2; i++)
+			addhash(d, s + d->off[2 * i],
+			    d->off[2 * (i + w) - 1] - d->off[2 * i]);
+		return;
+	}
+	/* Data-Juicer: lower case, then the tokenization */
+	dm_buf_reset(&d->t1);
+	if (dm_uni_lower(s, n, &d->t1)) {
+		s = d->t1.buf;
+		n = d->t1.len;
+	}
+	switch (d->tok) {
+	case DM_TOK_SPACE:
+		/* split_on_whitespace: split at " ", empty tokens dropped */
+		for (i = 0; i < n; ) {
+			while (i < n && s[i] == ' ')
+				i++;
+			if (i == n)
+				break;
+			start = i;
+			while (i < n && s[i] != ' ')
+				i++;
+			addoff(d, start);
+			addoff(d, i);
+		}
+		shingle_tokens(d, s);
+		break;
+	case DM_TOK_PUNCT:
+		/* regex.split(r"\p{P}", text): empty tokens kept */
+		start = 0;
+		for (i = 0; i < n; i += (size_t)len) {
+			if ((len = dm_utf8_decode(s + i, n - i, &cp)) < 0) {
+				len = 1;
+				continue;
+			}
+			if (dm_uni_ispunct(cp)) {
+				addoff(d, start);
+				addoff(d, i);
+				start = i + (size_t)len;
+			}
+		}
+		addoff(d, start);
+		addoff(d, n);
+		shingle_tokens(d, s);
+		break;
+	case DM_TOK_CHAR:
+		/* text[i:i + w] over code points */
+		for (i = 0; i < n; i += (size_t)len) {
+			addoff(d, i);
+			if ((len = dm_utf8_decode(s + i, n - i, &cp)) < 0)
+				len = 1;
+		}
+		addoff(d, n);
+		for (i = 0; i + w < d->noff; i++)
+			addhash(d, s + d->off[i], d->off[i + w] - d->off[i]);
+		break;
+	}
+}
+
+/* x mod 2^61 - 1 for any 64-bit x */
+static inline uint64_t
+modp(uint64_t x)
+{
+	x = (x & MERSENNE) + (x >> 61);
+	return x >= MERSENNE ? x - MERSENNE : x;
+}
+
+/*
+ * Both references compute (h * a + b) % (2^61 - 1) in numpy uint64, whose
+ * product and sum wrap modulo 2^64; so does this. Data-Juicer then keeps
+ * the low 32 bits.
+ */
+void
+dm_dedup_minhash(struct dm_dedup *d, uint64_t *sig)
+{
+	const uint64_t *a = d->a, *b = d->b;
+	uint64_t mask = d->preset == DM_PRESET_DATATROVE ? ~0ULL : 0xFFFFFFFFULL;
+	size_t i, np = (size_t)d->perms;
+	size_t j;
+
+	for (j = 0; j < np; j++)
+		sig[j] = ~0ULL;
+	for (i = 0; i < d->nh; i++) {
+		uint64_t h = d->h[i];
+
+		for (j = 0; j < np; j++) {
+			uint64_t x = modp(h * a[j] + b[j]) & mask;
+
+			sig[j] = x < sig[j] ? x : sig[j];
+		}
+	}
+}
+
+uint64_t
+dm_dedup_simhash(const struct dm_dedup *d)
+{
+	long counts[64] = { 0 };
+	uint64_t r = 0, h;
+	size_t i;
+	int k;
+
+	for (i = 0; i < d->nh; i++)
+		for (h = d->h[i], k = 0; k < 64; k++, h >>= 1)
+			counts[k] += (h & 1) ? 1 : -1;
+	for (k = 0; k < 64; k++)
+		if (counts[k] > 0)
+			r |= 1ULL << k;
+	return r;
+}

@@ -1,0 +1,127 @@
+/* dedup.h - dm-dedup's keys, signatures, external sort and clusters */
+#ifndef DM_DEDUP_H
+#define DM_DEDUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dm.h"
+
+/* ---- dedup.c: what makes two samples the same ---- */
+
+enum dm_dedup_mode { DM_DEDUP_EXACT, DM_DEDUP_MINHASH, DM_DEDUP_SIMHASH };
+enum dm_dedup_preset { DM_PRESET_DJ, DM_PRESET_DATATROVE };
+enum dm_dedup_tok { DM_TOK_SPACE, DM_TOK_PUNCT, DM_TOK_CHAR };
+
+#define DM_DEDUP_MAXPERMS	4096
+
+/*
+ * The settings of one run; dm_dedup_setup fills the derived ones (bands and
+ * rows from optimal_param when not given, the permutation tables, the
+ * SimHash tables) and checks them together.
+ */
+struct dm_dedup {
+	enum dm_dedup_mode	 mode;
+	enum dm_dedup_preset	 preset;
+	enum dm_dedup_tok	 tok;
+	int		 window;	/* shingle size in tokens */
+	int		 lowercase;	/* exact: --lowercase; near: always */
+	int		 nonchar;	/* exact: --ignore-non-character */
+	double		 threshold;	/* Jaccard */
+	int		 perms;		/* MinHash permutations */
+	int		 bands, rows;	/* 0: from optimal_param */
+	int		 blocks, hamming;	/* SimHash */
+	uint64_t	*a, *b;		/* the permutations, perms of each */
+	/* SimHash: the bit masks of the blocks and of each table's key */
+	uint64_t	 blockmask[64];
+	uint64_t	*tablemask;
+	int		 ntables;
+	/* scratch */
+	struct dm_buf	 t1, t2;
+	uint64_t	*h;		/* shingle hashes of the current text */
+	size_t		 nh, hcap;
+	size_t		*off;		/* token boundaries */
+	size_t		 noff, offcap;
+};
+
+/* Defaults of Data-Juicer's document_minhash_deduplicator. */
+void	 dm_dedup_init(struct dm_dedup *);
+/* Checks the settings, computes the derived ones and loads the tables
+ * from the share directory; -1 with a message in err. */
+int	 dm_dedup_setup(struct dm_dedup *, struct dm_buf *err);
+void	 dm_dedup_free(struct dm_dedup *);
+/* Data-Juicer's optimal_param: the bands and rows per band minimizing the
+ * false positive and false negative probabilities (weights 0.5 each). */
+void	 dm_dedup_optimal(double threshold, int perms, int *bands, int *rows);
+/* The exact key of a text: the MD5 of it stripped, after --lowercase and
+ * --ignore-non-character. The caller appends several with a separator. */
+void	 dm_dedup_normalize(struct dm_dedup *, const char *s, size_t n,
+	    struct dm_buf *out);
+/* Hashes the shingles of a text into d->h (d->nh of them): sha1_hash32 for
+ * Data-Juicer's MinHash, xxh64 for datatrove's, the first 8 bytes of MD5
+ * (big-endian) for SimHash. Duplicates are kept. */
+void	 dm_dedup_shingles(struct dm_dedup *, const char *s, size_t n);
+/* The MinHash signature (d->perms values) of the hashes in d->h, which
+ * must not be empty. */
+void	 dm_dedup_minhash(struct dm_dedup *, uint64_t *sig);
+/* The SimHash (simhash-cpp's compute) of the hashes in d->h; 0 for none. */
+uint64_t dm_dedup_simhash(const struct dm_dedup *);
+/* Data-Juicer's sha1_hash32: the first 4 bytes of SHA-1, little-endian. */
+uint32_t dm_sha1_hash32(const void *, size_t);
+
+/* ---- xsort.c: sorting fixed-size records in bounded memory ---- */
+
+/*
+ * Records of recsz bytes are ordered by memcmp. Up to mem bytes are held;
+ * beyond that, sorted runs go to unlinked files in tmpdir and are merged at
+ * the end, so nothing is left behind whatever happens. An I/O error on a
+ * run file dies (exit 2) naming tmpdir.
+ */
+struct dm_xrun;
+struct dm_xsort {
+	size_t		 recsz;
+	size_t		 cap;		/* records the buffer holds */
+	char		*buf;
+	size_t		 n;
+	const char	*tmpdir;
+	struct dm_xrun	*runs;
+	size_t		 nruns;
+	size_t		*heap;		/* runs, by their current record */
+	size_t		 nheap;
+	size_t		 pos;		/* next record when nothing spilled */
+	int		 merging;
+	unsigned long long total;
+};
+void	 dm_xsort_init(struct dm_xsort *, size_t recsz, size_t mem,
+	    const char *tmpdir);
+void	 dm_xsort_add(struct dm_xsort *, const void *rec);
+/* Ends the adding; then dm_xsort_next gives the records in order (NULL at
+ * the end), each valid until the next call. */
+void	 dm_xsort_finish(struct dm_xsort *);
+const void *dm_xsort_next(struct dm_xsort *);
+void	 dm_xsort_free(struct dm_xsort *);
+
+/* ---- unionfind.c: clusters of sample numbers ---- */
+
+/*
+ * Only the samples named in a union are stored (an absent one is its own
+ * root): about 24 bytes each. DM_UF_MIN makes the smaller number the root
+ * (Data-Juicer); DM_UF_SIZE joins the smaller set to the larger, the first
+ * argument's root on a tie (datatrove).
+ */
+enum dm_uf_rule { DM_UF_MIN, DM_UF_SIZE };
+struct dm_ufnode;
+struct dm_uf {
+	enum dm_uf_rule	 rule;
+	struct dm_ufnode *v;
+	size_t		 n, cap;	/* cap is a power of two */
+};
+void	 dm_uf_init(struct dm_uf *, enum dm_uf_rule);
+uint64_t dm_uf_find(struct dm_uf *, uint64_t x);
+void	 dm_uf_union(struct dm_uf *, uint64_t x, uint64_t y);
+/* Each stored x whose root is not x, with its root, sorted by x; the
+ * caller frees *pairs (x0, root0, x1, root1, ...). Returns their number. */
+size_t	 dm_uf_dups(struct dm_uf *, uint64_t **pairs);
+void	 dm_uf_free(struct dm_uf *);
+
+#endif /* DM_DEDUP_H */

@@ -1,0 +1,959 @@
+/* dm-dedup.c - remove exact and near-duplicate samples */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dedup.h"
+
+static const char usage[] =
+    "usage: dm-dedup [-hV] [--exact | --near | --simhash] [-k FIELD]...\n"
+    "                [--lowercase] [--ignore-non-character]\n"
+    "                [--preset data-juicer|datatrove] [--threshold F]\n"
+    "                [--perms N] [--bands N] [--rows N] [--window N]\n"
+    "                [--tokenize space|punctuation|character]\n"
+    "                [--hamming N] [--blocks N] [--mark FIELD] [--verify]\n"
+    "                [--memory SIZE] [--tmp DIR] [--params | --signatures]\n"
+    "                [--on-error=stop|skip] [--rejects FILE] [FILE...]";
+
+static const char help[] =
+    "Remove duplicate samples; the first sample of each cluster stays.\n"
+    "\n"
+    "      --bands N            LSH bands (default: Data-Juicer's optimal_param)\n"
+    "      --blocks N           SimHash blocks (default 6)\n"
+    "      --exact              MD5 of the text or of the -k fields (default)\n"
+    "  -h, --help               show this help and exit\n"
+    "      --hamming N          SimHash: at most N bits apart (default 4)\n"
+    "      --ignore-non-character  exact: drop white space, digits and\n"
+    "                           punctuation before hashing\n"
+    "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text');\n"
+    "                           --exact takes several\n"
+    "      --lowercase          exact: lower-case before hashing\n"
+    "      --mark FIELD         keep every sample; FIELD gets the id (or\n"
+    "                           file:line) of the kept one, null when kept\n"
+    "      --memory SIZE        memory for signatures before spilling\n"
+    "                           (K, M, G; default a quarter of RAM, at most 2G)\n"
+    "      --near               MinHash LSH (Data-Juicer's minhash deduplicator)\n"
+    "      --on-error=POLICY    stop (default) or skip bad samples\n"
+    "      --params             print the settings (bands, rows...) as JSON\n"
+    "                           and exit\n"
+    "      --perms N            MinHash permutations (default 256)\n"
+    "      --preset NAME        data-juicer (default) or datatrove\n"
+    "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
+    "      --rows N             rows per LSH band\n"
+    "      --signatures         write each sample's key (MD5, MinHash values,\n"
+    "                           SimHash) instead of deduplicating\n"
+    "      --simhash            SimHash (Data-Juicer's simhash deduplicator)\n"
+    "      --threshold F        Jaccard threshold (default 0.7)\n"
+    "      --tmp DIR            where sorted runs spill (default $TMPDIR or /tmp)\n"
+    "      --tokenize MODE      space (default), punctuation or character\n"
+    "      --verify             merge only candidates whose Jaccard reaches\n"
+    "                           the threshold\n"
+    "  -V, --version            show the version and exit\n"
+    "      --window N           tokens a shingle (default 5, SimHash 6)\n";
+
+enum {
+	OPT_BANDS = DM_OPT_TOOL_BASE, OPT_BLOCKS, OPT_EXACT, OPT_HAMMING,
+	OPT_NONCHAR, OPT_LOWERCASE, OPT_MARK, OPT_MEMORY, OPT_NEAR, OPT_PERMS,
+	OPT_PARAMS, OPT_PRESET, OPT_ROWS, OPT_SIGNATURES, OPT_SIMHASH,
+	OPT_THRESHOLD, OPT_TMP, OPT_TOKENIZE, OPT_VERIFY, OPT_WINDOW
+};
+
+static const struct option longopts[] = {
+	{ "bands", required_argument, NULL, OPT_BANDS },
+	{ "blocks", required_argument, NULL, OPT_BLOCKS },
+	{ "exact", no_argument, NULL, OPT_EXACT },
+	{ "hamming", required_argument, NULL, OPT_HAMMING },
+	{ "help", no_argument, NULL, 'h' },
+	{ "ignore-non-character", no_argument, NULL, OPT_NONCHAR },
+	DM_IO_LONGOPTS,
+	{ "lowercase", no_argument, NULL, OPT_LOWERCASE },
+	{ "mark", required_argument, NULL, OPT_MARK },
+	{ "memory", required_argument, NULL, OPT_MEMORY },
+	{ "near", no_argument, NULL, OPT_NEAR },
+	{ "params", no_argument, NULL, OPT_PARAMS },
+	{ "perms", required_argument, NULL, OPT_PERMS },
+	{ "preset", required_argument, NULL, OPT_PRESET },
+	{ "rows", required_argument, NULL, OPT_ROWS },
+	{ "signatures", no_argument, NULL, OPT_SIGNATURES },
+	{ "simhash", no_argument, NULL, OPT_SIMHASH },
+	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
+	{ "tmp", required_argument, NULL, OPT_TMP },
+	{ "tokenize", required_argument, NULL, OPT_TOKENIZE },
+	{ "verify", no_argument, NULL, OPT_VERIFY },
+	{ "version", no_argument, NULL, 'V' },
+	{ "window", required_argument, NULL, OPT_WINDOW },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A run: the settings, then what pass one gathered. */
+struct run {
+	struct dm_dedup	 d;
+	struct dm_io	 io;
+	char		**keys;		/* -k, in order */
+	size_t		 nkeys;
+	const char	*mark;
+	int		 verify;
+	int		 signatures;	/* --signatures */
+	int		 stdin_used;	/* read twice: see spool_stdin */
+	uint64_t	 limit;		/* lines pass two reads: all, or those
+					   before a bad one that stopped */
+	const char	*tmpdir;
+	size_t		 memory;
+	size_t		 recsz, keysz;
+	struct dm_xsort	 xs;
+	struct dm_uf	 uf;
+	/* lines rejected in pass one, by number, ascending */
+	uint64_t	*rej;
+	size_t		 nrej, rejcap;
+	/* --verify: the shingle sets, and an index of 16 bytes a sample */
+	int		 setfd, idxfd;
+	unsigned long long setoff;
+	uint64_t	*sig;
+	struct dm_buf	 key, err;
+};
+
+static void
+put64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+static uint64_t
+get64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void
+addrej(struct run *r, uint64_t idx)
+{
+	if (r->nrej == r->rejcap) {
+		r->rejcap = r->rejcap ? r->rejcap * 2 : 64;
+		r->rej = dm_xreallocarray(r->rej, r->rejcap, sizeof *r->rej);
+	}
+	r->rej[r->nrej++] = idx;
+}
+
+static int
+tmpfile_in(const char *dir)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	int fd;
+
+	dm_buf_addf(&path, "%s/dm-dedup.XXXXXX", dir);
+	if ((fd = mkstemp(path.buf)) < 0)
+		dm_die("%s: %s", dir, strerror(errno));
+	unlink(path.buf);
+	dm_buf_free(&path);
+	return fd;
+}
+
+static void
+pwrite_all(int fd, const void *p, size_t n, off_t off, const char *dir)
+{
+	const char *c = p;
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = pwrite(fd, c, n, off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			dm_die("%s: write error: %s", dir, strerror(errno));
+		}
+		c += w;
+		n -= (size_t)w;
+		off += w;
+	}
+}
+
+static void
+pread_all(int fd, void *p, size_t n, off_t off, const char *dir)
+{
+	char *c = p;
+	ssize_t got;
+
+	while (n > 0) {
+		if ((got = pread(fd, c, n, off)) <= 0) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			dm_die("%s: read error: %s", dir,
+			    got < 0 ? strerror(errno) : "short file");
+		}
+		c += got;
+		n -= (size_t)got;
+		off += got;
+	}
+}
+
+static int
+cmpu64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Stores the shingle set of sample idx for --verify. */
+static void
+saveset(struct run *r, uint64_t idx)
+{
+	struct dm_dedup *d = &r->d;
+	unsigned char ent[16];
+	size_t i, k = 0;
+
+	qsort(d->h, d->nh, sizeof *d->h, cmpu64);
+	for (i = 0; i < d->nh; i++)
+		if (k == 0 || d->h[i] != d->h[k - 1])
+			d->h[k++] = d->h[i];
+	pwrite_all(r->setfd, d->h, k * sizeof *d->h, (off_t)r->setoff,
+	    r->tmpdir);
+	put64(ent, r->setoff);
+	put64(ent + 8, k);
+	pwrite_all(r->idxfd, ent, 16, (off_t)(idx * 16), r->tmpdir);
+	r->setoff += k * sizeof *d->h;
+}
+
+static uint64_t *
+loadset(struct run *r, uint64_t idx, size_t *n)
+{
+	unsigned char ent[16];
+	uint64_t *v;
+
+	pread_all(r->idxfd, ent, 16, (off_t)(idx * 16), r->tmpdir);
+	*n = (size_t)get64(ent + 8);
+	v = dm_xreallocarray(NULL, *n ? *n : 1, sizeof *v);
+	pread_all(r->setfd, v, *n * sizeof *v, (off_t)get64(ent), r->tmpdir);
+	return v;
+}
+
+/* The Jaccard similarity of the shingle sets of two samples. */
+static double
+jaccard(struct run *r, uint64_t x, uint64_t y)
+{
+	uint64_t *a, *b;
+	size_t na, nb, i = 0, j = 0, both = 0;
+
+	a = loadset(r, x, &na);
+	b = loadset(r, y, &nb);
+	while (i < na && j < nb) {
+		if (a[i] == b[j]) {
+			both++;
+			i++;
+			j++;
+		} else if (a[i] < b[j])
+			i++;
+		else
+			j++;
+	}
+	free(a);
+	free(b);
+	return na + nb - both ? (double)both / (double)(na + nb - both) : 0;
+}
+
+static int
+similar(struct run *r, uint64_t x, uint64_t y)
+{
+	return !r->verify || jaccard(r, x, y) >= r->d.threshold;
+}
+
+/* ---- pass one: the keys of each sample ---- */
+
+static int
+exactkey(struct run *r, struct dm_sample *s, uint64_t idx)
+{
+	unsigned char rec[24];
+	const char *t;
+	size_t n, i;
+
+	dm_buf_reset(&r->key);
+	for (i = 0; i < (r->nkeys ? r->nkeys : 1); i++) {
+		dm_buf_reset(&r->err);
+		if (dm_sample_text(s, r->nkeys ? r->keys[i] : r->io.key, &t, &n,
+		    &r->err) < 0)
+			return -1;
+		if (i > 0)
+			dm_buf_addc(&r->key, '\0');
+		dm_dedup_normalize(&r->d, t, n, &r->key);
+	}
+	dm_md5(r->key.buf, r->key.len, rec);
+	if (r->signatures) {
+		dm_buf_reset(&r->key);
+		dm_buf_addc(&r->key, '"');
+		dm_hex(&r->key, rec, 16);
+		dm_buf_addc(&r->key, '"');
+		dm_writer_line(&r->io.out, r->key.buf, r->key.len);
+		return 0;
+	}
+	put64(rec + 16, idx);
+	dm_xsort_add(&r->xs, rec);
+	return 0;
+}
+
+static int
+nearkey(struct run *r, struct dm_sample *s, uint64_t idx)
+{
+	struct dm_dedup *d = &r->d;
+	unsigned char rec[2 + 8 * 64 + 8 + 8];
+	const char *t;
+	size_t n;
+	int band, k, vsz;
+	uint64_t h;
+
+	dm_buf_reset(&r->err);
+	if (dm_sample_text(s, r->io.key, &t, &n, &r->err) < 0)
+		return -1;
+	dm_dedup_shingles(d, t, n);
+	if (d->mode == DM_DEDUP_SIMHASH) {
+		/* Data-Juicer: no shingle gives the SimHash 0 */
+		h = dm_dedup_simhash(d);
+		if (r->signatures) {
+			dm_buf_reset(&r->key);
+			dm_buf_addf(&r->key, "%llu", (unsigned long long)h);
+			dm_writer_line(&r->io.out, r->key.buf, r->key.len);
+			return 0;
+		}
+		for (k = 0; k < d->ntables; k++) {
+			rec[0] = (unsigned char)(k >> 8);
+			rec[1] = (unsigned char)k;
+			put64(rec + 2, h & d->tablemask[k]);
+			put64(rec + 10, h);
+			put64(rec + 18, idx);
+			dm_xsort_add(&r->xs, rec);
+		}
+		return 0;
+	}
+	/* a text with fewer tokens than the window has no signature: it is
+	 * nobody's duplicate (datatrove skips it; Data-Juicer fails) */
+	if (d->nh == 0) {
+		if (r->signatures)
+			dm_writer_line(&r->io.out, "null", 4);
+		return 0;
+	}
+	if (r->verify)
+		saveset(r, idx);
+	dm_dedup_minhash(d, r->sig);
+	if (r->signatures) {
+		dm_buf_reset(&r->key);
+		for (k = 0; k < d->perms; k++)
+			dm_buf_addf(&r->key, "%c%llu", k ? ',' : '[',
+			    (unsigned long long)r->sig[k]);
+		dm_buf_addc(&r->key, ']');
+		dm_writer_line(&r->io.out, r->key.buf, r->key.len);
+		return 0;
+	}
+	vsz = d->preset == DM_PRESET_DATATROVE ? 8 : 4;
+	for (band = 0; band < d->bands; band++) {
+		unsigned char *p = rec + 2;
+
+		rec[0] = (unsigned char)(band >> 8);
+		rec[1] = (unsigned char)band;
+		for (k = 0; k < d->rows; k++) {
+			h = r->sig[band * d->rows + k];
+			if (vsz == 8)
+				put64(p, h);
+			else {
+				p[0] = (unsigned char)(h >> 24);
+				p[1] = (unsigned char)(h >> 16);
+				p[2] = (unsigned char)(h >> 8);
+				p[3] = (unsigned char)h;
+			}
+			p += vsz;
+		}
+		put64(p, idx);
+		dm_xsort_add(&r->xs, rec);
+	}
+	return 0;
+}
+
+/* ---- clusters ---- */
+
+struct group {
+	unsigned char	*v;
+	size_t		 n, cap;
+};
+
+static uint64_t
+recidx(const struct run *r, const unsigned char *rec)
+{
+	return get64(rec + r->recsz - 8);
+}
+
+static void
+simhash_group(struct run *r, struct group *g)
+{
+	uint64_t *reps = NULL, h, x;
+	size_t i, j, nr = 0;
+
+	reps = dm_xreallocarray(NULL, g->n, 2 * sizeof *reps);
+	for (i = 0; i < g->n; i++) {
+		const unsigned char *p = g->v + i * r->recsz;
+
+		h = get64(p + 10);
+		x = get64(p + 18);
+		if (nr && reps[2 * (nr - 1)] == h) {
+			/* the same SimHash: the same cluster */
+			dm_uf_union(&r->uf, x, reps[2 * (nr - 1) + 1]);
+			continue;
+		}
+		reps[2 * nr] = h;
+		reps[2 * nr + 1] = x;
+		nr++;
+	}
+	for (i = 0; i < nr; i++)
+		for (j = i + 1; j < nr; j++)
+			if (__builtin_popcountll(reps[2 * i] ^ reps[2 * j]) <=
+			    r->d.hamming)
+				dm_uf_union(&r->uf, reps[2 * j + 1],
+				    reps[2 * i + 1]);
+	free(reps);
+}
+
+static void
+group(struct run *r, struct group *g)
+{
+	uint64_t first, x, prev;
+	size_t i;
+
+	if (g->n < 2)
+		return;
+	if (r->d.mode == DM_DEDUP_SIMHASH) {
+		simhash_group(r, g);
+		return;
+	}
+	first = recidx(r, g->v);
+	if (r->d.mode == DM_DEDUP_MINHASH && r->d.preset == DM_PRESET_DATATROVE) {
+		/* datatrove pairs each signature with the one before it */
+		for (prev = first, i = 1; i < g->n; i++, prev = x) {
+			x = recidx(r, g->v + i * r->recsz);
+			if (similar(r, prev, x))
+				dm_uf_union(&r->uf, prev, x);
+		}
+		return;
+	}
+	/* Data-Juicer unions each member of a bucket with its smallest */
+	for (i = 1; i < g->n; i++) {
+		x = recidx(r, g->v + i * r->recsz);
+		if (r->d.mode == DM_DEDUP_EXACT || similar(r, first, x))
+			dm_uf_union(&r->uf, x, first);
+	}
+}
+
+static void
+cluster(struct run *r)
+{
+	struct group g = { NULL, 0, 0 };
+	const unsigned char *p;
+
+	dm_xsort_finish(&r->xs);
+	while ((p = dm_xsort_next(&r->xs)) != NULL) {
+		if (g.n && memcmp(p, g.v, r->keysz) != 0) {
+			group(r, &g);
+			g.n = 0;
+		}
+		if (g.n == g.cap) {
+			g.cap = g.cap ? g.cap * 2 : 16;
+			g.v = dm_xreallocarray(g.v, g.cap, r->recsz);
+		}
+		memcpy(g.v + g.n++ * r->recsz, p, r->recsz);
+	}
+	group(r, &g);
+	free(g.v);
+	dm_xsort_free(&r->xs);
+}
+
+/* ---- pass two: the output ---- */
+
+static off_t stdin_start;	/* where standard input is read from */
+
+struct labels {
+	uint64_t	*root;		/* sorted, unique */
+	char		**label;	/* JSON, NULL until seen */
+	size_t		 n;
+};
+
+static long
+findroot(const struct labels *l, uint64_t x)
+{
+	size_t lo = 0, hi = l->n, m;
+
+	while (lo < hi) {
+		m = (lo + hi) / 2;
+		if (l->root[m] == x)
+			return (long)m;
+		if (l->root[m] < x)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return -1;
+}
+
+/* The id of a sample as JSON, or "file:line" as a JSON string. */
+static char *
+label(struct dm_sample *s, const char *file, unsigned long line)
+{
+	struct dm_buf b = DM_BUF_INIT, t = DM_BUF_INIT;
+	struct dm_field f;
+
+	dm_sample_get(s, "id", &f);
+	if (f.type == DM_STRING)
+		dm_json_addstr(&b, f.str, f.len);
+	else if (f.type == DM_NUMBER && f.raw)
+		dm_buf_add(&b, f.raw, f.raw_len);
+	else {
+		dm_buf_addf(&t, "%s:%lu", file, line);
+		dm_json_addstr(&b, t.buf, t.len);
+	}
+	dm_buf_free(&t);
+	return dm_buf_detach(&b, NULL);
+}
+
+/*
+ * Reads the inputs again. Lines rejected in pass one are skipped; with
+ * --mark every other sample is written with FIELD set, else the
+ * duplicates are left out and the rest copied as they are. With
+ * labelsonly, nothing is written: the labels of the roots are gathered
+ * (datatrove's roots may come after their duplicates).
+ */
+static int
+pass2(struct run *r, int argc, char **argv, const uint64_t *dups, size_t ndups,
+    struct labels *l, int labelsonly)
+{
+	struct dm_reader in;
+	struct dm_sample s = DM_SAMPLE_INIT;
+	const char *line, *p;
+	size_t len, ri = 0, di = 0, n, col;
+	uint64_t idx = 0, cur;
+	long k;
+	int isdup, status = 0;
+
+	if (r->stdin_used && lseek(0, stdin_start, SEEK_SET) < 0)
+		dm_die("<stdin>: %s", strerror(errno));
+	dm_reader_init(&in, argc, argv);
+	while (idx < r->limit && dm_reader_next(&in, &line, &len) == 1) {
+		cur = idx++;
+		if (ri < r->nrej && r->rej[ri] == cur) {
+			ri++;
+			continue;
+		}
+		isdup = di < ndups && dups[2 * di] == cur;
+		if (!r->mark) {
+			if (!isdup)
+				dm_writer_line(&r->io.out, line, len);
+			di += isdup;
+			continue;
+		}
+		dm_buf_reset(&r->err);
+		if (dm_sample_load(&s, line, len, in.name, in.lineno, &r->err,
+		    &col) < 0) {
+			/* the input changed between the passes */
+			dm_warn("%s:%lu: %s", in.name, in.lineno, r->err.buf);
+			status = -1;
+			break;
+		}
+		if ((k = findroot(l, cur)) >= 0 && l->label[k] == NULL)
+			l->label[k] = label(&s, in.name, in.lineno);
+		if (labelsonly) {
+			di += isdup;
+			continue;
+		}
+		p = "null";
+		if (isdup) {
+			k = findroot(l, dups[2 * di + 1]);
+			p = k >= 0 && l->label[k] ? l->label[k] : "null";
+			di++;
+		}
+		dm_buf_reset(&r->err);
+		if (dm_sample_set_raw(&s, r->mark, p, strlen(p), &r->err) < 0) {
+			dm_warn("%s:%lu: %s", in.name, in.lineno, r->err.buf);
+			status = -1;
+			break;
+		}
+		dm_sample_bytes(&s, &line, &n);
+		dm_writer_line(&r->io.out, line, n);
+	}
+	if (in.nerrors)
+		status = -1;
+	dm_reader_free(&in);
+	dm_sample_free(&s);
+	return status;
+}
+
+static int
+cmplab(const void *a, const void *b)
+{
+	return cmpu64(a, b);
+}
+
+static int
+output(struct run *r, int argc, char **argv)
+{
+	struct labels l = { NULL, NULL, 0 };
+	uint64_t *dups = NULL;
+	size_t ndups, i;
+	int rc, later = 0;
+
+	ndups = dm_uf_dups(&r->uf, &dups);
+	if (r->mark) {
+		l.root = dm_xreallocarray(NULL, ndups ? ndups : 1,
+		    sizeof *l.root);
+		for (i = 0; i < ndups; i++) {
+			l.root[i] = dups[2 * i + 1];
+			later |= l.root[i] > dups[2 * i];
+		}
+		qsort(l.root, ndups, sizeof *l.root, cmplab);
+		for (i = 0; i < ndups; i++)
+			if (l.n == 0 || l.root[i] != l.root[l.n - 1])
+				l.root[l.n++] = l.root[i];
+		l.label = dm_xcalloc(l.n ? l.n : 1, sizeof *l.label);
+	}
+	rc = 0;
+	if (later)
+		rc = pass2(r, argc, argv, dups, ndups, &l, 1);
+	if (rc == 0)
+		rc = pass2(r, argc, argv, dups, ndups, &l, 0);
+	for (i = 0; i < l.n; i++)
+		free(l.label[i]);
+	free(l.label);
+	free(l.root);
+	free(dups);
+	return rc;
+}
+
+/* Standard input is read twice: when it cannot seek, it is copied to a
+ * file in the temporary directory first. */
+static void
+spool_stdin(const char *tmpdir)
+{
+	char buf[65536];
+	ssize_t n;
+	int fd;
+
+	if ((stdin_start = lseek(0, 0, SEEK_CUR)) >= 0)
+		return;
+	stdin_start = 0;
+	fd = tmpfile_in(tmpdir);
+	for (;;) {
+		if ((n = read(0, buf, sizeof buf)) < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EBADF)
+				break;
+			dm_die("<stdin>: %s", strerror(errno));
+		}
+		if (n == 0)
+			break;
+		pwrite_all(fd, buf, (size_t)n, lseek(fd, 0, SEEK_END), tmpdir);
+	}
+	if (dup2(fd, 0) < 0)
+		dm_die("<stdin>: %s", strerror(errno));
+	close(fd);
+	lseek(0, 0, SEEK_SET);
+}
+
+static void
+printparams(const struct run *r)
+{
+	static const char *const toks[] = { "space", "punctuation", "character" };
+	const struct dm_dedup *d = &r->d;
+
+	switch (d->mode) {
+	case DM_DEDUP_EXACT:
+		printf("{\"mode\":\"exact\",\"lowercase\":%s,"
+		    "\"ignore_non_character\":%s}\n", d->lowercase ? "true" :
+		    "false", d->nonchar ? "true" : "false");
+		break;
+	case DM_DEDUP_MINHASH:
+		printf("{\"mode\":\"near\",\"preset\":\"%s\",\"tokenize\":\"%s\","
+		    "\"window\":%d,\"perms\":%d,\"bands\":%d,\"rows\":%d,"
+		    "\"threshold\":%g}\n", d->preset == DM_PRESET_DJ ?
+		    "data-juicer" : "datatrove", d->preset == DM_PRESET_DJ ?
+		    toks[d->tok] : "words", d->window, d->perms, d->bands,
+		    d->rows, d->threshold);
+		break;
+	case DM_DEDUP_SIMHASH:
+		printf("{\"mode\":\"simhash\",\"tokenize\":\"%s\",\"window\":%d,"
+		    "\"blocks\":%d,\"hamming\":%d}\n", toks[d->tok], d->window,
+		    d->blocks, d->hamming);
+		break;
+	}
+}
+
+static size_t
+defmemory(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+	unsigned long long m = 1ULL << 31;
+
+	if (pages > 0 && psz > 0 && (unsigned long long)pages * psz / 4 < m)
+		m = (unsigned long long)pages * psz / 4;
+	return (size_t)m;
+}
+
+static void
+setkey(struct run *r, const char *arg)
+{
+	struct dm_io tmp;
+
+	/* dm_io_option checks the name */
+	dm_io_init(&tmp);
+	dm_io_option(&tmp, 'k', arg, usage);
+	r->keys = dm_xreallocarray(r->keys, r->nkeys + 1, sizeof *r->keys);
+	r->keys[r->nkeys++] = (char *)arg;
+	r->io.key = arg;
+}
+
+static int
+intopt(const char *arg, long long min, long long max, const char *name)
+{
+	return (int)dm_strtonum(arg, min, max, name, usage);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct run r;
+	struct dm_sample *s;
+	uint64_t idx, next = 0;
+	int c, status, i, stdin_used;
+	char *end;
+	const char *tok = NULL;
+	int setw = 0, setperms = 0, setnear = 0, setexact = 0, setbands = 0;
+	int params = 0;
+
+	dm_init(argv[0]);
+	memset(&r, 0, sizeof r);
+	dm_dedup_init(&r.d);
+	dm_io_init(&r.io);
+	dm_buf_init(&r.key);
+	dm_buf_init(&r.err);
+	r.memory = defmemory();
+	r.tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") :
+	    "/tmp";
+	r.setfd = r.idxfd = -1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hk:V", longopts, NULL)) != -1) {
+		if (c == 'k') {
+			setkey(&r, optarg);
+			continue;
+		}
+		if (dm_io_option(&r.io, c, optarg, usage))
+			continue;
+		switch (c) {
+		case OPT_BANDS:
+			r.d.bands = intopt(optarg, 1, DM_DEDUP_MAXPERMS, "--bands");
+			setbands = 1;
+			break;
+		case OPT_BLOCKS:
+			r.d.blocks = intopt(optarg, 1, 64, "--blocks");
+			break;
+		case OPT_EXACT:
+			r.d.mode = DM_DEDUP_EXACT;
+			setexact = 1;
+			break;
+		case 'h':
+			printf("%s\n\n%s", usage, help);
+			return dm_exit(DM_EXIT_OK);
+		case OPT_HAMMING:
+			r.d.hamming = intopt(optarg, 0, 63, "--hamming");
+			break;
+		case OPT_NONCHAR:
+			r.d.nonchar = 1;
+			break;
+		case OPT_LOWERCASE:
+			r.d.lowercase = 1;
+			break;
+		case OPT_MARK:
+			r.mark = optarg;
+			break;
+		case OPT_MEMORY:
+			r.memory = (size_t)dm_strtosize(optarg, "--memory", usage);
+			if (r.memory < 1 << 20)
+				dm_usage_die(usage, "--memory '%s' is less than 1M",
+				    optarg);
+			break;
+		case OPT_NEAR:
+			r.d.mode = DM_DEDUP_MINHASH;
+			setnear = 1;
+			break;
+		case OPT_PARAMS:
+			params = 1;
+			break;
+		case OPT_PERMS:
+			r.d.perms = intopt(optarg, 1, DM_DEDUP_MAXPERMS, "--perms");
+			setperms = 1;
+			break;
+		case OPT_PRESET:
+			if (strcmp(optarg, "data-juicer") == 0)
+				r.d.preset = DM_PRESET_DJ;
+			else if (strcmp(optarg, "datatrove") == 0)
+				r.d.preset = DM_PRESET_DATATROVE;
+			else
+				dm_usage_die(usage, "--preset: '%s' is not one of "
+				    "data-juicer, datatrove", optarg);
+			break;
+		case OPT_ROWS:
+			r.d.rows = intopt(optarg, 1, DM_DEDUP_MAXPERMS, "--rows");
+			setbands = 1;
+			break;
+		case OPT_SIGNATURES:
+			r.signatures = 1;
+			break;
+		case OPT_SIMHASH:
+			r.d.mode = DM_DEDUP_SIMHASH;
+			setnear = 1;
+			break;
+		case OPT_THRESHOLD:
+			errno = 0;
+			r.d.threshold = strtod(optarg, &end);
+			if (end == optarg || *end || errno || !(r.d.threshold >= 0) ||
+			    r.d.threshold > 1)
+				dm_usage_die(usage, "--threshold: '%s' is not a "
+				    "number from 0 to 1", optarg);
+			break;
+		case OPT_TMP:
+			r.tmpdir = optarg;
+			break;
+		case OPT_TOKENIZE:
+			tok = optarg;
+			if (strcmp(optarg, "space") == 0)
+				r.d.tok = DM_TOK_SPACE;
+			else if (strcmp(optarg, "punctuation") == 0)
+				r.d.tok = DM_TOK_PUNCT;
+			else if (strcmp(optarg, "character") == 0)
+				r.d.tok = DM_TOK_CHAR;
+			else
+				dm_usage_die(usage, "--tokenize: '%s' is not one of "
+				    "space, punctuation, character", optarg);
+			break;
+		case 'V':
+			printf("dm-dedup (dm) %s\n", DM_VERSION);
+			return dm_exit(DM_EXIT_OK);
+		case OPT_VERIFY:
+			r.verify = 1;
+			break;
+		case OPT_WINDOW:
+			r.d.window = intopt(optarg, 1, 1000, "--window");
+			setw = 1;
+			break;
+		default:
+			dm_badopt(usage, c, argv);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (setexact && setnear)
+		dm_usage_die(usage, "--exact, --near and --simhash exclude each "
+		    "other");
+	if (r.d.mode == DM_DEDUP_EXACT) {
+		if (setw || tok || setperms || setbands || r.verify)
+			dm_usage_die(usage, "--window, --tokenize, --perms, "
+			    "--bands, --rows and --verify need --near or "
+			    "--simhash");
+	} else {
+		if (r.nkeys > 1)
+			dm_usage_die(usage, "--near and --simhash take one -k");
+		if (r.d.lowercase || r.d.nonchar)
+			dm_usage_die(usage, "--lowercase and --ignore-non-character "
+			    "are for --exact (near modes always lower-case)");
+	}
+	if (r.d.mode != DM_DEDUP_MINHASH && r.verify)
+		dm_usage_die(usage, "--verify needs --near");
+	if (r.d.preset == DM_PRESET_DATATROVE && r.d.mode != DM_DEDUP_MINHASH)
+		dm_usage_die(usage, "--preset datatrove needs --near");
+	if (r.d.preset == DM_PRESET_DATATROVE && (tok || setw || setperms))
+		dm_usage_die(usage, "--preset datatrove has its own words, "
+		    "window and permutations");
+	if ((r.d.bands == 0) != (r.d.rows == 0))
+		dm_usage_die(usage, "--bands and --rows go together");
+	if (r.signatures && (r.mark || r.verify))
+		dm_usage_die(usage, "--signatures excludes --mark and --verify");
+	if (dm_dedup_setup(&r.d, &r.err) < 0)
+		dm_usage_die(usage, "%s", r.err.buf);
+	if (params) {
+		printparams(&r);
+		return dm_exit(DM_EXIT_OK);
+	}
+
+	switch (r.d.mode) {
+	case DM_DEDUP_EXACT:
+		r.recsz = 24;
+		r.keysz = 16;
+		break;
+	case DM_DEDUP_MINHASH:
+		r.keysz = 2 + (size_t)r.d.rows *
+		    (r.d.preset == DM_PRESET_DATATROVE ? 8 : 4);
+		r.recsz = r.keysz + 8;
+		r.sig = dm_xreallocarray(NULL, (size_t)r.d.perms, sizeof *r.sig);
+		break;
+	case DM_DEDUP_SIMHASH:
+		r.keysz = 10;
+		r.recsz = 26;
+		break;
+	}
+	stdin_used = argc == 0;
+	for (i = 0; i < argc; i++)
+		stdin_used |= strcmp(argv[i], "-") == 0;
+	if (stdin_used)
+		spool_stdin(r.tmpdir);
+	r.stdin_used = stdin_used;
+	if (r.verify) {
+		r.setfd = tmpfile_in(r.tmpdir);
+		r.idxfd = tmpfile_in(r.tmpdir);
+	}
+	dm_xsort_init(&r.xs, r.recsz, r.memory, r.tmpdir);
+	dm_uf_init(&r.uf, r.d.mode == DM_DEDUP_MINHASH &&
+	    r.d.preset == DM_PRESET_DATATROVE ? DM_UF_SIZE : DM_UF_MIN);
+
+	/* pass one: keys; the line numbers skipped were rejected */
+	dm_io_open(&r.io, argc, argv);
+	while ((s = dm_io_next(&r.io)) != NULL) {
+		idx = r.io.nin - 1;
+		for (; next < idx; next++)
+			addrej(&r, next);
+		next = idx + 1;
+		if ((r.d.mode == DM_DEDUP_EXACT ? exactkey(&r, s, idx) :
+		    nearkey(&r, s, idx)) < 0) {
+			addrej(&r, idx);
+			if (dm_io_reject(&r.io, "%s", r.err.buf) < 0)
+				break;
+		}
+	}
+	for (; next < r.io.nin; next++)
+		addrej(&r, next);
+	/* after a stop, the samples before the bad one are the input */
+	r.limit = r.io.stopped ? r.io.nin - 1 : UINT64_MAX;
+
+	if (!dm_interrupted && !r.signatures) {
+		cluster(&r);
+		if (!dm_interrupted && output(&r, argc, argv) < 0)
+			r.io.in.nerrors++;
+	}
+	status = dm_io_close(&r.io);
+	if (r.setfd >= 0)
+		close(r.setfd);
+	if (r.idxfd >= 0)
+		close(r.idxfd);
+	dm_xsort_free(&r.xs);
+	dm_uf_free(&r.uf);
+	dm_dedup_free(&r.d);
+	free(r.keys);
+	free(r.rej);
+	free(r.sig);
+	dm_buf_free(&r.key);
+	dm_buf_free(&r.err);
+	return dm_exit(status);
+}

@@ -1,0 +1,222 @@
+/* xsort.c - sorting fixed-size records in bounded memory, spilling runs */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dedup.h"
+
+#define RUNBUF	(256 * 1024)	/* bytes read from a run at a time, at least */
+
+struct dm_xrun {
+	int		 fd;
+	unsigned long long left;	/* records not yet read into buf */
+	char		*buf;
+	size_t		 n, pos, cap;	/* records in buf, next, room */
+};
+
+void
+dm_xsort_init(struct dm_xsort *x, size_t recsz, size_t mem, const char *tmpdir)
+{
+	memset(x, 0, sizeof *x);
+	x->recsz = recsz;
+	x->cap = mem / recsz;
+	if (x->cap < 1024)
+		x->cap = 1024;
+	x->tmpdir = tmpdir;
+}
+
+static int
+cmprec(const void *a, const void *b, void *arg)
+{
+	return memcmp(a, b, *(const size_t *)arg);
+}
+
+static void
+xwrite(struct dm_xsort *x, int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(fd, p, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			dm_die("%s: write error: %s", x->tmpdir, strerror(errno));
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+static void
+spill(struct dm_xsort *x)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	struct dm_xrun *r;
+	int fd;
+
+	qsort_r(x->buf, x->n, x->recsz, cmprec, &x->recsz);
+	dm_buf_addf(&path, "%s/dm-dedup.XXXXXX", x->tmpdir);
+	if ((fd = mkstemp(path.buf)) < 0)
+		dm_die("%s: %s", x->tmpdir, strerror(errno));
+	unlink(path.buf);
+	dm_buf_free(&path);
+	xwrite(x, fd, x->buf, x->n * x->recsz);
+	x->runs = dm_xreallocarray(x->runs, x->nruns + 1, sizeof *x->runs);
+	r = &x->runs[x->nruns++];
+	memset(r, 0, sizeof *r);
+	r->fd = fd;
+	r->left = x->n;
+	x->n = 0;
+}
+
+void
+dm_xsort_add(struct dm_xsort *x, const void *rec)
+{
+	if (x->buf == NULL)
+		x->buf = dm_xreallocarray(NULL, x->cap, x->recsz);
+	if (x->n == x->cap)
+		spill(x);
+	memcpy(x->buf + x->n * x->recsz, rec, x->recsz);
+	x->n++;
+	x->total++;
+}
+
+/* Refills a run's buffer; 0 when the run is exhausted. */
+static int
+refill(struct dm_xsort *x, struct dm_xrun *r)
+{
+	size_t want, got = 0;
+	ssize_t n;
+
+	if (r->left == 0)
+		return 0;
+	want = r->cap < r->left ? r->cap : (size_t)r->left;
+	while (got < want * x->recsz) {
+		n = read(r->fd, r->buf + got, want * x->recsz - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			dm_die("%s: read error: %s", x->tmpdir,
+			    n < 0 ? strerror(errno) : "run file truncated");
+		got += (size_t)n;
+	}
+	r->n = want;
+	r->pos = 0;
+	r->left -= want;
+	return 1;
+}
+
+static const char *
+head(struct dm_xsort *x, size_t i)
+{
+	struct dm_xrun *r = &x->runs[i];
+
+	return r->buf + r->pos * x->recsz;
+}
+
+static int
+less(struct dm_xsort *x, size_t a, size_t b)
+{
+	int c = memcmp(head(x, a), head(x, b), x->recsz);
+
+	/* equal records: the earlier run first, so the order is stable */
+	return c < 0 || (c == 0 && a < b);
+}
+
+static void
+sift(struct dm_xsort *x, size_t i)
+{
+	size_t l, m, t;
+
+	for (;;) {
+		l = 2 * i + 1;
+		m = i;
+		if (l < x->nheap && less(x, x->heap[l], x->heap[m]))
+			m = l;
+		if (l + 1 < x->nheap && less(x, x->heap[l + 1], x->heap[m]))
+			m = l + 1;
+		if (m == i)
+			return;
+		t = x->heap[i];
+		x->heap[i] = x->heap[m];
+		x->heap[m] = t;
+		i = m;
+	}
+}
+
+void
+dm_xsort_finish(struct dm_xsort *x)
+{
+	size_t i, per;
+
+	if (x->nruns == 0) {
+		if (x->n)
+			qsort_r(x->buf, x->n, x->recsz, cmprec, &x->recsz);
+		x->pos = 0;
+		return;
+	}
+	if (x->n)
+		spill(x);
+	free(x->buf);
+	x->buf = NULL;
+	/* the memory is shared between the runs' read buffers */
+	per = x->cap / x->nruns;
+	if (per * x->recsz < RUNBUF)
+		per = RUNBUF / x->recsz + 1;
+	x->heap = dm_xreallocarray(NULL, x->nruns, sizeof *x->heap);
+	for (i = 0; i < x->nruns; i++) {
+		struct dm_xrun *r = &x->runs[i];
+
+		if (lseek(r->fd, 0, SEEK_SET) < 0)
+			dm_die("%s: %s", x->tmpdir, strerror(errno));
+		r->cap = per;
+		r->buf = dm_xreallocarray(NULL, per, x->recsz);
+		if (refill(x, r))
+			x->heap[x->nheap++] = i;
+	}
+	for (i = x->nheap; i-- > 0; )
+		sift(x, i);
+	x->merging = 1;
+}
+
+const void *
+dm_xsort_next(struct dm_xsort *x)
+{
+	struct dm_xrun *r;
+	const char *p;
+
+	if (!x->merging) {
+		if (x->pos >= x->n)
+			return NULL;
+		return x->buf + x->recsz * x->pos++;
+	}
+	/* the previous record stays valid: its run advances only now */
+	if (x->pos) {
+		r = &x->runs[x->heap[0]];
+		if (++r->pos == r->n && !refill(x, r))
+			x->heap[0] = x->heap[--x->nheap];
+		sift(x, 0);
+	}
+	if (x->nheap == 0)
+		return NULL;
+	x->pos = 1;
+	r = &x->runs[x->heap[0]];
+	p = r->buf + r->pos * x->recsz;
+	return p;
+}
+
+void
+dm_xsort_free(struct dm_xsort *x)
+{
+	size_t i;
+
+	for (i = 0; i < x->nruns; i++) {
+		close(x->runs[i].fd);
+		free(x->runs[i].buf);
+	}
+	free(x->runs);
+	free(x->heap);
+	free(x->buf);
+	memset(x, 0, sizeof *x);
+}

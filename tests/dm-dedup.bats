@@ -1,0 +1,400 @@
+#!/usr/bin/env bats
+# dm-dedup.bats - exact, MinHash and SimHash deduplication, against the
+# references' algorithms (tests/dedup-ref.py, run by Debian's python3 with
+# numpy and xxhash)
+
+load helper
+
+REF=$DM_REPO/tests/dedup-ref.py
+PY=/usr/bin/python3
+
+# Texts for the signature comparisons: ASCII and Unicode words, digits,
+# punctuation of several scripts, tabs, runs of spaces, a CJK text, one
+# text too short for a 5-word window.
+texts() {
+	cat <<-'EOF'
+	{"text":"The quick brown fox jumps over the lazy dog again and again"}
+	{"text":"Ünïcödé  Straße, 3.14 números: «quoted» text — with dashes and   spaces\tand tabs 2024"}
+	{"text":"a b c d"}
+	{"text":"日本語のテキストです。句読点、あります！長い文章を書きます"}
+	{"text":"Hello, world! This is: a test; of (punctuation) tokenization - ok?"}
+	{"text":"ÉCOLE élève Ἀθῆναι İstanbul ΣΊΣΥΦΟΣ 1,000,000 dollars or ٣٫١٤ in ١٢٣ ways"}
+	{"text":"Line one\nline two\r\nline three   with   more   words in it today"}
+	EOF
+}
+
+@test "exact: the first of each MD5 of the stripped text stays" {
+	cat >in.jsonl <<-'EOF'
+	{"id":1,"text":"Hello world"}
+	{"id":2,"text":"hello world"}
+	{"id":3,"text":"  Hello world\n"}
+	{"id":4,"text":"Hello, world!"}
+	{"id":5,"text":"Hello world"}
+	{"id":6,"text":"Other"}
+	EOF
+	run_split dm-dedup in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output <<-'EOF'
+	{"id":1,"text":"Hello world"}
+	{"id":2,"text":"hello world"}
+	{"id":4,"text":"Hello, world!"}
+	{"id":6,"text":"Other"}
+	EOF
+	run dm-dedup --exact --lowercase in.jsonl
+	assert_output <<-'EOF'
+	{"id":1,"text":"Hello world"}
+	{"id":4,"text":"Hello, world!"}
+	{"id":6,"text":"Other"}
+	EOF
+	run dm-dedup --exact --lowercase --ignore-non-character in.jsonl
+	assert_output <<-'EOF'
+	{"id":1,"text":"Hello world"}
+	{"id":6,"text":"Other"}
+	EOF
+	# without --lowercase, case still counts
+	run dm-dedup --exact --ignore-non-character in.jsonl
+	assert_output <<-'EOF'
+	{"id":1,"text":"Hello world"}
+	{"id":2,"text":"hello world"}
+	{"id":6,"text":"Other"}
+	EOF
+}
+
+@test "exact: the key is Data-Juicer's, the MD5 of the normalized text" {
+	printf '%s\n' '{"text":" Héllo, Wörld 42 ! "}' >in.jsonl
+	run dm-dedup --signatures in.jsonl
+	assert_output "\"$(printf 'Héllo, Wörld 42 !' | md5sum | cut -c1-32)\""
+	run dm-dedup --signatures --lowercase --ignore-non-character in.jsonl
+	assert_output "\"$(printf 'héllowörld' | md5sum | cut -c1-32)\""
+	# Unicode digits and white space go too, as regex's \d and \s
+	printf '%s\n' '{"text":"a\u3000b٣c"}' >in.jsonl
+	run dm-dedup --signatures --ignore-non-character in.jsonl
+	assert_output "\"$(printf 'abc' | md5sum | cut -c1-32)\""
+}
+
+@test "exact: -k hashes the named fields, one or several" {
+	cat >in.jsonl <<-'EOF'
+	{"url":"a","title":"x","text":"1"}
+	{"url":"a","title":"y","text":"2"}
+	{"url":"b","title":"x","text":"3"}
+	{"url":"a","title":"x","text":"4"}
+	EOF
+	run dm-dedup --exact -k url in.jsonl
+	assert_output <<-'EOF'
+	{"url":"a","title":"x","text":"1"}
+	{"url":"b","title":"x","text":"3"}
+	EOF
+	run dm-dedup --exact -k url -k title in.jsonl
+	assert_output <<-'EOF'
+	{"url":"a","title":"x","text":"1"}
+	{"url":"a","title":"y","text":"2"}
+	{"url":"b","title":"x","text":"3"}
+	EOF
+	# "ab" + "" is not "a" + "b"
+	printf '%s\n' '{"u":"ab","t":""}' '{"u":"a","t":"b"}' >in2.jsonl
+	run dm-dedup -k u -k t in2.jsonl
+	[ "${#lines[@]}" -eq 2 ]
+}
+
+@test "--mark keeps every sample and names the kept one: its id, or file:line" {
+	cat >in.jsonl <<-'EOF'
+	{"id":"a","text":"x"}
+	{"id":"b","text":"y"}
+	{"id":"c","text":"x"}
+	{"id":7,"text":"y"}
+	EOF
+	run dm-dedup --mark dup in.jsonl
+	assert_success
+	assert_output <<-'EOF'
+	{"id":"a","text":"x","dup":null}
+	{"id":"b","text":"y","dup":null}
+	{"id":"c","text":"x","dup":"a"}
+	{"id":7,"text":"y","dup":"b"}
+	EOF
+	printf '%s\n' '{"text":"x"}' '' '{"text":"x"}' >noid.jsonl
+	run dm-dedup --mark meta.dup - <noid.jsonl
+	assert_output <<-'EOF'
+	{"text":"x","meta":{"dup":null}}
+	{"text":"x","meta":{"dup":"<stdin>:1"}}
+	EOF
+	run dm-dedup --mark dup noid.jsonl in.jsonl
+	assert_output <<-'EOF'
+	{"text":"x","dup":null}
+	{"text":"x","dup":"noid.jsonl:1"}
+	{"id":"a","text":"x","dup":"noid.jsonl:1"}
+	{"id":"b","text":"y","dup":null}
+	{"id":"c","text":"x","dup":"noid.jsonl:1"}
+	{"id":7,"text":"y","dup":"b"}
+	EOF
+}
+
+@test "standard input from a pipe is read twice through a temporary file" {
+	mkdir tmp
+	printf '%s\n' '{"text":"x"}' '{"text":"y"}' '{"text":"x"}' |
+	    gzip | TMPDIR=$TMP/tmp dm-dedup >out.jsonl
+	assert_file out.jsonl <<-'EOF'
+	{"text":"x"}
+	{"text":"y"}
+	EOF
+	# nothing is left behind
+	[ -z "$(ls tmp)" ]
+}
+
+@test "bad lines and texts follow --on-error and --rejects" {
+	cat >in.jsonl <<-'EOF'
+	{"text":"x"}
+	{"text":
+	{"text":5}
+	{"text":"x"}
+	{"other":"x"}
+	{"text":"y"}
+	EOF
+	run_split dm-dedup --on-error=skip --rejects rej.jsonl in.jsonl
+	assert_status 1
+	assert_output <<-'EOF'
+	{"text":"x"}
+	{"text":"y"}
+	EOF
+	assert_stderr <<-'EOF'
+	dm-dedup: in.jsonl:2:9: invalid JSON: unexpected end of line
+	dm-dedup: in.jsonl:3: field 'text' is not a string
+	dm-dedup: in.jsonl:5: field 'text' is missing
+	dm-dedup: 3 of 6 samples rejected
+	EOF
+	[ "$(wc -l <rej.jsonl)" -eq 3 ]
+	# stop: the samples before the bad line are the input, status 2
+	run_split dm-dedup in.jsonl
+	assert_status 2
+	assert_output '{"text":"x"}'
+	assert_stderr "dm-dedup: in.jsonl:2:9: invalid JSON: unexpected end of line"
+}
+
+@test "near: bands and rows are Data-Juicer's optimal_param" {
+	for tp in "0.7 256" "0.8 128" "0.5 64" "0.9 200"; do
+		set -- $tp
+		want=$($PY "$REF" optimal "$1" "$2")
+		run dm-dedup --near --params --threshold "$1" --perms "$2"
+		assert_output "{\"mode\":\"near\",\"preset\":\"data-juicer\",\"tokenize\":\"space\",\"window\":5,\"perms\":$2,\"bands\":${want% *},\"rows\":${want#* },\"threshold\":$1}"
+	done
+	[ "$want" = "8 25" ] || [ -n "$want" ]
+	run dm-dedup --near --params
+	assert_output '{"mode":"near","preset":"data-juicer","tokenize":"space","window":5,"perms":256,"bands":25,"rows":10,"threshold":0.7}'
+}
+
+@test "near: MinHash signatures equal Data-Juicer's, bit for bit" {
+	texts >t.jsonl
+	for tok in space punctuation character; do
+		for w in 5 2; do
+			dm-dedup --near --signatures --tokenize $tok --window $w \
+			    t.jsonl >dm.out
+			$PY "$REF" dj-minhash 256 $w $tok <t.jsonl >ref.out
+			cmp dm.out ref.out
+		done
+	done
+	dm-dedup --near --signatures --perms 64 t.jsonl >dm.out
+	$PY "$REF" dj-minhash 64 <t.jsonl >ref.out
+	cmp dm.out ref.out
+	# the short text has no signature
+	[ "$(sed -n 3p dm.out)" = null ]
+}
+
+@test "near --preset datatrove: signatures equal datatrove's, bit for bit" {
+	texts >t.jsonl
+	dm-dedup --near --preset datatrove --signatures t.jsonl >dm.out
+	$PY "$REF" datatrove <t.jsonl >ref.out
+	cmp dm.out ref.out
+	[ "$(wc -l <dm.out)" -eq 7 ]
+	run dm-dedup --near --preset datatrove --params
+	assert_output '{"mode":"near","preset":"datatrove","tokenize":"words","window":5,"perms":112,"bands":14,"rows":8,"threshold":0.7}'
+}
+
+@test "simhash: values equal simhash's (Data-Juicer's tokens, MD5 halves)" {
+	texts >t.jsonl
+	for tok in space punctuation character; do
+		for w in 6 3; do
+			dm-dedup --simhash --signatures --tokenize $tok --window $w \
+			    t.jsonl >dm.out
+			$PY "$REF" simhash $w $tok <t.jsonl >ref.out
+			cmp dm.out ref.out
+		done
+	done
+	# no shingle: 0, as compute([]) gives
+	run dm-dedup --simhash --signatures <<<'{"text":"too short"}'
+	assert_output 0
+}
+
+# 20 words, and variants: the Jaccard of their 5-word shingle sets is
+# counted by hand (16 shingles each).
+@test "near: pairs of known Jaccard are merged above the threshold only" {
+	w="a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16 a17 a18 a19 a20"
+	# last word changed: 15 shared of 17, J = 0.882
+	v1=${w/a20/z20}
+	# words 8 and 14 changed: shingles 4-8 and 10-14 go, shared 16-10=6
+	# of 26, J = 0.231
+	v2=${w/a8 /z8 }; v2=${v2/a14 /z14 }
+	# word 1 changed: 15 of 17, J = 0.882; words 1 and 20: 14 of 18, 0.778
+	# (and v1-v2: 5 of 27, 0.185; v2-v4: 4 of 28, 0.143)
+	v3=${w/a1 /z1 }; v4=${v3/a20/z20}
+	for t in "$w" "$v1" "$v2" "$v3" "$v4"; do
+		printf '{"text":"%s"}\n' "$t"
+	done >in.jsonl
+	run $PY "$REF" jaccard 5 <in.jsonl
+	assert_output <<-'EOF'
+	0 1 0.882353
+	0 2 0.230769
+	0 3 0.882353
+	0 4 0.777778
+	1 2 0.185185
+	1 3 0.777778
+	1 4 0.882353
+	2 3 0.185185
+	2 4 0.142857
+	3 4 0.882353
+	EOF
+	run dm-dedup --near --mark dup in.jsonl
+	assert_success
+	assert_output <<-EOF
+	{"text":"$w","dup":null}
+	{"text":"$v1","dup":"in.jsonl:1"}
+	{"text":"$v2","dup":null}
+	{"text":"$v3","dup":"in.jsonl:1"}
+	{"text":"$v4","dup":"in.jsonl:1"}
+	EOF
+	run dm-dedup --near in.jsonl
+	assert_output <<-EOF
+	{"text":"$w"}
+	{"text":"$v2"}
+	EOF
+	# at threshold 0.85 (9 bands of 28 rows... as optimal_param says) the
+	# 0.778 pair alone is no longer merged: v4 joins through v1 or v3
+	run dm-dedup --near --verify --threshold 0.85 --mark dup in.jsonl
+	assert_output <<-EOF
+	{"text":"$w","dup":null}
+	{"text":"$v1","dup":"in.jsonl:1"}
+	{"text":"$v2","dup":null}
+	{"text":"$v3","dup":"in.jsonl:1"}
+	{"text":"$v4","dup":"in.jsonl:1"}
+	EOF
+	run dm-dedup --near --verify --threshold 0.9 in.jsonl
+	[ "${#lines[@]}" -eq 5 ]
+}
+
+# The tolerance: the number of planted pairs found may differ from the
+# S-curve's expectation sum(1 - (1 - s^r)^b) by at most 4 standard
+# deviations (sum p(1 - p)), and a duplicate is only ever found with its
+# own partner (the documents of different pairs share no shingle).
+@test "near: recall on planted pairs follows the LSH S-curve; --verify merges none below the threshold" {
+	$PY "$REF" plant 400 7 >plant.jsonl
+	dm-dedup --near --mark dup plant.jsonl >marked.jsonl
+	[ "$(wc -l <marked.jsonl)" -eq 800 ]
+	jq -r 'select(.id | startswith("v")) | [.id, .jaccard, (.dup // "-")] | @tsv' \
+	    marked.jsonl | awk -v b=25 -v r=10 '
+	    { p = 1 - (1 - $2 ^ r) ^ b; e += p; v += p * (1 - p)
+	      if ($3 != "-") { o++; if ($3 != "b" substr($1, 2)) bad++ } }
+	    END { d = o - e; if (d < 0) d = -d
+		  printf "found %d expected %.1f sd %.2f wrong %d\n", o, e, sqrt(v), bad
+		  exit !(d <= 4 * sqrt(v) && bad == 0 && o > 0) }'
+	# bases are never marked
+	[ "$(jq -r 'select(.id | startswith("b")) | .dup' marked.jsonl | sort -u)" = null ]
+	dm-dedup --near --verify --mark dup plant.jsonl >verified.jsonl
+	run jq -r 'select(.dup != null) | select(.jaccard < 0.7) | .id' verified.jsonl
+	assert_output ''
+	# and all those at or above it that LSH found are kept merged
+	[ "$(jq -r 'select(.dup != null)' verified.jsonl | jq -s length)" -eq \
+	    "$(jq -r 'select(.dup != null) | select(.jaccard >= 0.7)' marked.jsonl | jq -s length)" ]
+}
+
+@test "simhash: near texts within the hamming distance are one cluster" {
+	w="a1 a2 a3 a4 a5 a6 a7 a8 a9 a10 a11 a12 a13 a14 a15 a16 a17 a18 a19 a20 a21 a22 a23 a24 a25 a26 a27 a28 a29 a30"
+	printf '{"id":%d,"text":"%s"}\n' 1 "$w" 2 "${w/a30/z30}" 3 "b1 b2 b3 b4 b5 b6 b7" \
+	    4 "c1 c2" 5 "d1 d2 d3" >in.jsonl
+	dm-dedup --simhash --signatures in.jsonl >sig.out
+	h1=$(sed -n 1p sig.out) h2=$(sed -n 2p sig.out)
+	d=$($PY -c "print(bin($h1 ^ $h2).count('1'))")
+	run dm-dedup --simhash --mark dup --hamming 5 --blocks 6 in.jsonl
+	# 4 and 5 have no shingle of 6 words: SimHash 0, so one cluster, as
+	# in Data-Juicer
+	if [ "$d" -le 5 ]; then dup2=1; else dup2=null; fi
+	assert_output <<-EOF
+	{"id":1,"text":"$w","dup":null}
+	{"id":2,"text":"${w/a30/z30}","dup":$dup2}
+	{"id":3,"text":"b1 b2 b3 b4 b5 b6 b7","dup":null}
+	{"id":4,"text":"c1 c2","dup":null}
+	{"id":5,"text":"d1 d2 d3","dup":4}
+	EOF
+	# --hamming 0: only equal values
+	run dm-dedup --simhash --hamming 0 in.jsonl
+	[ "${#lines[@]}" -eq $((h1 == h2 ? 3 : 4)) ]
+}
+
+@test "simhash: every pair within the distance is found, whatever the blocks" {
+	$PY "$REF" plant 100 3 >plant.jsonl
+	dm-dedup --simhash --signatures plant.jsonl >sig.out
+	# all pairs at most 8 bits apart, by brute force
+	want=$($PY -c '
+import sys
+h = [int(l) for l in open("sig.out")]
+n = len(h)
+p = list(range(n))
+def f(x):
+    while p[x] != x:
+        x = p[x]
+    return x
+for i in range(n):
+    for j in range(i + 1, n):
+        if bin(h[i] ^ h[j]).count("1") <= 8:
+            a, b = f(i), f(j)
+            p[max(a, b)] = min(a, b)
+print(sum(1 for i in range(n) if f(i) == i))')
+	for blocks in 9 12 16; do
+		run dm-dedup --simhash --hamming 8 --blocks $blocks plant.jsonl
+		[ "${#lines[@]}" -eq "$want" ]
+	done
+}
+
+@test "--memory 16M on a corpus many times larger gives the in-memory output" {
+	# 64 MB of short samples, a third of them repeated
+	awk 'BEGIN { for (i = 0; i < 1400000; i++)
+		printf "{\"n\":%d,\"text\":\"sample number %d of the corpus\"}\n",
+		    i, (i % 3 == 2 ? i - 1 : i) }' >big.jsonl
+	[ "$(wc -c <big.jsonl)" -gt 64000000 ]
+	mkdir tmp
+	dm-dedup --memory 16M --tmp tmp big.jsonl >small.out
+	dm-dedup --memory 1G big.jsonl >large.out
+	cmp small.out large.out
+	[ "$(wc -l <small.out)" -eq 933334 ]
+	[ -z "$(ls tmp)" ]
+}
+
+@test "near: --memory 1M spills sorted runs and gives the same output" {
+	$PY "$REF" plant 1500 11 >plant.jsonl
+	dm-dedup --near --memory 1M --tmp . --mark dup plant.jsonl >small.out
+	dm-dedup --near --mark dup plant.jsonl >large.out
+	cmp small.out large.out
+	dm-dedup --near --preset datatrove --memory 1M --tmp . plant.jsonl >small.out
+	dm-dedup --near --preset datatrove plant.jsonl >large.out
+	cmp small.out large.out
+}
+
+@test "bad option values are usage errors" {
+	run_split dm-dedup --near --tokenize words </dev/null
+	assert_status 2
+	[[ ${stderr%%$'\n'*} == "dm-dedup: --tokenize: 'words' is not one of space, punctuation, character" ]]
+	run_split dm-dedup --preset nemo </dev/null
+	assert_status 2
+	[[ ${stderr%%$'\n'*} == "dm-dedup: --preset: 'nemo' is not one of data-juicer, datatrove" ]]
+	run_split dm-dedup --simhash --hamming 6 </dev/null
+	assert_status 2
+	[[ ${stderr%%$'\n'*} == "dm-dedup: --hamming '6' is not smaller than --blocks '6'" ]]
+	run_split dm-dedup --near --bands 30 --rows 10 </dev/null
+	assert_status 2
+	[[ ${stderr%%$'\n'*} == "dm-dedup: --bands '30' times --rows '10' is more than --perms '256'" ]]
+	run_split dm-dedup --window 3 </dev/null
+	assert_status 2
+	run_split dm-dedup --near --exact </dev/null
+	assert_status 2
+	run_split dm-dedup --threshold 1.5 --near </dev/null
+	assert_status 2
+	[[ ${stderr%%$'\n'*} == "dm-dedup: --threshold: '1.5' is not a number from 0 to 1" ]]
+}
