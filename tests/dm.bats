@@ -209,11 +209,14 @@ usage: dm ops [--json] [NAME]"
 }
 
 @test "dm help lists only the tools that are installed" {
-	run dm help
-	[[ $output != *'  stats '* ]]
-	fake_tool stats
-	run dm help
-	[[ $output == *$'\n  stats    summarize a stream of samples'* ]]
+	# a dm alone in its directory, no dm-dedup on PATH
+	mkdir solo
+	cp "$DM_BINDIR/dm" solo/dm
+	PATH=/usr/bin:/bin run solo/dm help
+	[[ $output != *'  dedup '* ]]
+	fake_tool dedup
+	run solo/dm help
+	[[ $output == *$'\n  dedup    remove exact and near duplicates\n'* ]]
 }
 
 @test "dm dedup is listed and runs dm-dedup" {
