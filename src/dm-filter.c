@@ -9,7 +9,8 @@
 
 static const char usage[] =
     "usage: dm-filter [-hVv] [-f FILE] [-k FIELD] [--mark FIELD] [--count]\n"
-    "                 [--on-error=stop|skip] [--rejects FILE] [EXPR] [FILE...]";
+    "                 [--max-line SIZE] [--on-error=stop|skip] [--rejects FILE]\n"
+    "                 [EXPR] [FILE...]";
 
 static const char help[] =
     "Keep the JSONL samples for which an expression holds.\n"
@@ -18,6 +19,8 @@ static const char help[] =
     "  -f, --file FILE          read the expression from FILE (# comments)\n"
     "  -h, --help               show this help and exit\n"
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
+    "      --max-line SIZE      a longer line is a bad sample (default 1G;\n"
+    "                           0: no limit)\n"
     "      --mark FIELD         keep every sample; set FIELD to true, false,\n"
     "                           or the reason a predicate gave\n"
     "      --on-error=POLICY    stop (default) or skip bad samples\n"

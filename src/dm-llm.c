@@ -23,7 +23,8 @@ static const char usage[] =
     "              [--max-tokens N] [--seed N] [--stop TEXT] [--param KEY=VALUE]\n"
     "              [--cache DIR] [--skip-existing] [--keep-reasoning] [--usage]\n"
     "              [--dry-run] [--progress] [--stats] [-k FIELD]\n"
-    "              [--on-error=stop|skip] [--rejects FILE] [FILE...]";
+    "              [--max-line SIZE] [--on-error=stop|skip] [--rejects FILE]\n"
+    "              [FILE...]";
 
 static const char help[] =
     "Fill a prompt template from each JSONL sample, send it to an\n"
@@ -45,6 +46,8 @@ static const char help[] =
     "      --keep REGEX         keep only the samples whose answer matches\n"
     "      --keep-reasoning     keep <think>...</think> blocks in the answer\n"
     "  -m, --model MODEL        the model (default: $DM_LLM_MODEL)\n"
+    "      --max-line SIZE      a longer line is a bad sample (default 1G;\n"
+    "                           0: no limit)\n"
     "      --max-tokens N       the answer's length limit, in tokens\n"
     "  -o, --output FIELD       the field for the answer (default 'llm')\n"
     "      --on-error=POLICY    stop (default) or skip bad samples\n"

@@ -9,8 +9,9 @@
 
 static const char usage[] =
     "usage: dm-map [-hV] [-e SCRIPT]... [-f FILE]... [-k FIELD] "
-    "[--on-error=stop|skip]\n"
-    "              [--rejects FILE] [--list-ops [--json]] [SCRIPT] [FILE...]";
+    "[--max-line SIZE]\n"
+    "              [--on-error=stop|skip] [--rejects FILE] [--list-ops [--json]]\n"
+    "              [SCRIPT] [FILE...]";
 
 static const char help[] =
     "Run a chain of mapper operators on each JSONL sample.\n"
@@ -22,6 +23,8 @@ static const char help[] =
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
     "      --json               with --list-ops: list as JSON\n"
     "      --list-ops           list the operators and exit\n"
+    "      --max-line SIZE      a longer line is a bad sample (default 1G;\n"
+    "                           0: no limit)\n"
     "      --on-error=POLICY    stop (default) or skip bad samples\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
     "      --report FILE        append a line on this run to FILE (default:\n"

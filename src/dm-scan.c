@@ -14,7 +14,7 @@ static const char usage[] =
     "usage: dm-scan [-hV] [-k FIELD] [--depth N]\n"
     "               [--encoding-errors=replace|skip|latin1] [--exclude GLOB]\n"
     "               [--follow] [--from FILE] [--from0 FILE] [--hidden]\n"
-    "               [--include GLOB] [--jsonl] [--max-size SIZE]\n"
+    "               [--include GLOB] [--jsonl] [--max-line SIZE] [--max-size SIZE]\n"
     "               [--max-total SIZE] [--min-size SIZE] [--no-archives]\n"
     "               [--no-text] [--on-error=stop|skip] [--progress]\n"
     "               [--rejects FILE] [--type LIST] [PATH ...]";
@@ -34,6 +34,8 @@ static const char help[] =
     "      --include GLOB       only files matching GLOB (or a --type)\n"
     "      --jsonl              pass the lines of .jsonl files through as samples\n"
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
+    "      --max-line SIZE      a longer line of a --jsonl file is a bad sample\n"
+    "                           (default 1G; 0: no limit)\n"
     "      --max-size SIZE      skip larger files and members (default 64M)\n"
     "      --max-total SIZE     stop when an operand's archives give out more\n"
     "                           (default 16G; 0: no limit)\n"

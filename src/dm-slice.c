@@ -12,8 +12,8 @@ static const char usage[] =
     "usage: dm-slice [-hV] [--size N] [--overlap M] [--unit chars|words]\n"
     "                [--by paragraph|line|sentence|regex:RE] [--recursive]\n"
     "                [--separators LIST] [--min-size N] [--max-chunks N]\n"
-    "                [-k FIELD] [--on-error=stop|skip] [--rejects FILE]\n"
-    "                [FILE...]";
+    "                [-k FIELD] [--max-line SIZE] [--on-error=stop|skip]\n"
+    "                [--rejects FILE] [FILE...]";
 
 static const char help[] =
     "Split the text of each sample into chunks, one sample per chunk.\n"
@@ -24,6 +24,8 @@ static const char help[] =
     "  -h, --help               show this help and exit\n"
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
     "      --max-chunks N       keep at most N chunks of each sample\n"
+    "      --max-line SIZE      a longer line is a bad sample (default 1G;\n"
+    "                           0: no limit)\n"
     "      --min-size N         drop chunks shorter than N units\n"
     "      --on-error=POLICY    stop (default) or skip bad samples\n"
     "      --overlap M          units shared by consecutive chunks\n"
@@ -140,6 +142,21 @@ units_ext(const struct slicer *sl, size_t u, size_t b, size_t m, size_t e)
 	return u + v;
 }
 
+/* The word at or after p, before e: 1 and [*wb, *we), or 0. */
+static int
+nextword(const char *t, size_t p, size_t e, size_t *wb, size_t *we)
+{
+	while (p < e && !isword(t[p]))
+		p++;
+	if (p == e)
+		return 0;
+	*wb = p;
+	while (p < e && isword(t[p]))
+		p++;
+	*we = p;
+	return 1;
+}
+
 /* The byte offset k code points after p, at most e. */
 static size_t
 fwd(const char *t, size_t p, size_t e, size_t k)
@@ -174,8 +191,7 @@ chunk(struct slicer *sl, size_t b, size_t e, int strip)
 static void
 windows(struct slicer *sl, size_t b, size_t e, int strip)
 {
-	size_t step = sl->size - sl->overlap, i, j, p, q;
-	struct spans w = { NULL, 0, 0 };
+	size_t step = sl->size - sl->overlap, i, p, q, wb, we, xb, xe, last;
 
 	if (!sl->words) {
 		for (p = b; p < e; p = fwd(sl->t, p, e, step)) {
@@ -186,20 +202,18 @@ windows(struct slicer *sl, size_t b, size_t e, int strip)
 		}
 		return;
 	}
-	for (p = b; p < e; p++)
-		if (isword(sl->t[p]) && (p == b || !isword(sl->t[p - 1]))) {
-			for (q = p; q < e && isword(sl->t[q]); q++)
-				;
-			spans_add(&w, p, q, 1);
-			p = q;
-		}
-	for (i = 0; i < w.n; i += step) {
-		j = i + sl->size < w.n ? i + sl->size : w.n;
-		chunk(sl, w.v[i].b, w.v[j - 1].e, strip);
-		if (j == w.n)
+	/* Word windows are found by walking the text, not from a list of
+	 * its words, so that memory does not grow with the text. */
+	for (p = b; nextword(sl->t, p, e, &wb, &we); p = q) {
+		for (i = 0, q = wb, last = we; i < sl->size &&
+		    nextword(sl->t, q, e, &xb, &xe); i++, q = xe)
+			last = xe;
+		chunk(sl, wb, last, strip);
+		if (i < sl->size || !nextword(sl->t, q, e, &xb, &xe))
 			break;
+		for (i = 0, q = wb; i < step; i++, q = xe)
+			nextword(sl->t, q, e, &xb, &xe);
 	}
-	free(w.v);
 }
 
 /* Pieces of the text between the cuts (sorted byte offsets), stripped,
@@ -383,36 +397,72 @@ by(struct slicer *sl)
 
 /*
  * LangChain's _merge_splits with keep_separator (the separator between
- * pieces is empty): the pieces v[0..n) are consecutive in the text.
+ * pieces is empty), fed one piece at a time: the pieces of a run are
+ * consecutive in the text, and only the window of the current chunk is
+ * kept (its pieces are smaller than size, so there are at most size).
  */
-static void
-merge(struct slicer *sl, const struct span *v, size_t n)
-{
-	size_t total = 0, cs = 0, ce, d;
+struct merger {
+	struct spans	 w;		/* the window is w.v[head..w.n) */
+	size_t		 head, total;
+};
 
-	for (ce = 0, d = 0; d < n; d++) {
-		if (total + v[d].n > sl->size) {
-			if (ce > cs) {
-				chunk(sl, v[cs].b, v[ce - 1].e, 1);
-				while (total > sl->overlap ||
-				    (total + v[d].n > sl->size && total > 0))
-					total -= v[cs++].n;
-			}
-		}
-		ce = d + 1;
-		total += v[d].n;
+static void
+merge_add(struct slicer *sl, struct merger *m, size_t b, size_t e, size_t n)
+{
+	if (m->total + n > sl->size && m->w.n > m->head) {
+		chunk(sl, m->w.v[m->head].b, m->w.v[m->w.n - 1].e, 1);
+		while (m->total > sl->overlap ||
+		    (m->total + n > sl->size && m->total > 0))
+			m->total -= m->w.v[m->head++].n;
 	}
-	if (ce > cs)
-		chunk(sl, v[cs].b, v[ce - 1].e, 1);
+	if (m->head > 1024 && m->head > m->w.n / 2) {
+		memmove(m->w.v, m->w.v + m->head,
+		    (m->w.n - m->head) * sizeof *m->w.v);
+		m->w.n -= m->head;
+		m->head = 0;
+	}
+	spans_add(&m->w, b, e, n);
+	m->total += n;
+}
+
+/* Ends a run of pieces: its last chunk. */
+static void
+merge_end(struct slicer *sl, struct merger *m)
+{
+	if (m->w.n > m->head)
+		chunk(sl, m->w.v[m->head].b, m->w.v[m->w.n - 1].e, 1);
+	m->w.n = m->head = m->total = 0;
+}
+
+/* A piece of the split: merged with its neighbours when smaller than
+ * size, else split further (or a chunk as it is, with no separator
+ * left). */
+static void recursive(struct slicer *, size_t, size_t, char **, size_t);
+
+static void
+piece(struct slicer *sl, struct merger *m, size_t b, size_t e, char **seps,
+    size_t nnew)
+{
+	size_t n = units(sl, b, e);
+
+	if (n < sl->size) {
+		merge_add(sl, m, b, e, n);
+		return;
+	}
+	merge_end(sl, m);
+	if (nnew == 0)
+		spans_add(&sl->chunks, b, e, n);
+	else
+		recursive(sl, b, e, seps, nnew);
 }
 
 /* LangChain's _split_text over [b, e) with separators seps[0..nseps). */
 static void
 recursive(struct slicer *sl, size_t b, size_t e, char **seps, size_t nseps)
 {
-	struct spans sp = { NULL, 0, 0 };
+	struct merger m = { { NULL, 0, 0 }, 0, 0 };
 	const char *sep, *hit;
-	size_t i, k, good, seplen, p, q, nnew = 0;
+	size_t i, k, seplen, p, q, nnew = 0;
 
 	sep = seps[nseps - 1];
 	for (i = 0; i < nseps; i++) {
@@ -442,27 +492,13 @@ recursive(struct slicer *sl, size_t b, size_t e, char **seps, size_t nseps)
 	    q = k + seplen) {
 		k = (size_t)(hit - sl->t);
 		if (k > p)
-			spans_add(&sp, p, k, units(sl, p, k));
+			piece(sl, &m, p, k, seps + nseps - nnew, nnew);
 		p = k;
 	}
 	if (e > p)
-		spans_add(&sp, p, e, units(sl, p, e));
-
-	for (i = 0, good = 0; i < sp.n; i++) {
-		if (sp.v[i].n < sl->size)
-			continue;
-		if (i > good)
-			merge(sl, sp.v + good, i - good);
-		good = i + 1;
-		if (nnew == 0)
-			spans_add(&sl->chunks, sp.v[i].b, sp.v[i].e, sp.v[i].n);
-		else
-			recursive(sl, sp.v[i].b, sp.v[i].e,
-			    seps + nseps - nnew, nnew);
-	}
-	if (sp.n > good)
-		merge(sl, sp.v + good, sp.n - good);
-	free(sp.v);
+		piece(sl, &m, p, e, seps + nseps - nnew, nnew);
+	merge_end(sl, &m);
+	free(m.w.v);
 }
 
 /* The chunks of t[0..n) into sl->chunks: 0, or -1 with err. */
@@ -709,16 +745,21 @@ main(int argc, char *argv[])
 				break;
 			continue;
 		}
-		/* the text is borrowed from s, which each chunk changes */
-		dm_buf_reset(&text);
-		dm_buf_add(&text, t, n);
+		/* A text decoded from escapes is borrowed from s, which each
+		 * chunk changes: it is copied. One that is a span of the line
+		 * stays valid until the next line is read. */
+		if (t < s->line || t + n > s->line + s->len) {
+			dm_buf_reset(&text);
+			dm_buf_add(&text, t, n);
+			t = text.buf;
+		}
 		dm_buf_reset(&sl.err);
-		if (slice(&sl, text.buf, text.len) < 0) {
+		if (slice(&sl, t, n) < 0) {
 			if (dm_io_reject(&io, "%s", sl.err.buf) < 0)
 				break;
 			continue;
 		}
-		if (emit(&io, &sl, s, text.buf, &num) < 0)
+		if (emit(&io, &sl, s, t, &num) < 0)
 			break;
 	}
 	status = dm_io_close(&io);

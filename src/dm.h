@@ -289,6 +289,10 @@ struct dm_reader {
 	int		 nerrors;	/* inputs that could not be read */
 	unsigned long long nbytes;	/* bytes of (decompressed) input read
 					 * so far, every one counted once */
+	size_t		 maxline;	/* longest line, 0: no limit */
+	int		 skipping;	/* in an overlong line's rest */
+	unsigned long long longlen;	/* length of the overlong line (so
+					 * far, while skipping) */
 };
 
 /* No operand means standard input. Nothing is opened yet. When stdin is
@@ -299,8 +303,16 @@ void	 dm_reader_init(struct dm_reader *, int argc, char **argv);
 /* Next non-blank line (without its newline or CR): 1 and *line, *len set,
  * valid until the next call; 0 at the end of all inputs or on interrupt. An
  * input that cannot be opened or read is reported, counted in nerrors, and
- * skipped. Lines may be of any length. */
+ * skipped. A line longer than maxline (when not 0) is not read whole: 2,
+ * with *line, *len its first bytes (at most DM_LINE_HEAD) and longlen the
+ * bytes seen so far; the buffer never grows past maxline and a chunk. */
+#define DM_LINE_HEAD	4096
+#define DM_MAX_LINE	(1ULL << 30)	/* default of --max-line */
 int	 dm_reader_next(struct dm_reader *, const char **line, size_t *len);
+/* After 2 from dm_reader_next: reads the rest of the overlong line, which
+ * leaves its first bytes in place, and sets longlen to its whole length;
+ * 0, or -1 on interrupt. dm_reader_next does it when not done before. */
+int	 dm_reader_skip(struct dm_reader *);
 /* The next bytes of the inputs as they are (decompressed, nothing skipped):
  * up to n bytes into buf, at least 1, or 0 at the end of all inputs or on
  * interrupt. Errors are handled as by dm_reader_next. Do not mix with
@@ -335,10 +347,12 @@ enum {
 	DM_OPT_ON_ERROR = 0x100,
 	DM_OPT_REJECTS,
 	DM_OPT_REPORT,		/* report.h */
+	DM_OPT_MAX_LINE,
 	DM_OPT_TOOL_BASE = 0x120	/* a tool's own long-only options */
 };
 #define DM_IO_LONGOPTS \
 	{ "key", required_argument, NULL, 'k' }, \
+	{ "max-line", required_argument, NULL, DM_OPT_MAX_LINE }, \
 	{ "on-error", required_argument, NULL, DM_OPT_ON_ERROR }, \
 	{ "rejects", required_argument, NULL, DM_OPT_REJECTS }, \
 	{ "report", required_argument, NULL, DM_OPT_REPORT }
@@ -349,15 +363,19 @@ struct dm_io {
 	struct dm_writer rej;		/* fd -1 without --rejects */
 	const char	*rejects_path;
 	const char	*key;		/* text field: -k, DM_TEXT_KEY, "text" */
+	size_t		 maxline;	/* --max-line, 0: no limit */
 	enum dm_on_error on_error;
 	struct dm_sample s;
 	struct dm_buf	 err;		/* scratch for messages */
 	unsigned long long nin, nout, nrejected;
 	int		 stopped;	/* a bad sample under --on-error=stop */
+	int		 overlong;	/* rejecting an overlong line ... */
+	unsigned long long longlen;	/* ... of this length, 0: unknown */
 };
 
 void	 dm_io_init(struct dm_io *);
-/* Handles -k, --on-error, --rejects; returns 1 when c was one of them. */
+/* Handles -k, --max-line, --on-error, --rejects; returns 1 when c was one
+ * of them. */
 int	 dm_io_option(struct dm_io *, int c, const char *arg, const char *usage);
 /* A whole file (a script, an expression), "-" for standard input; dies
  * with the file's name when it cannot be read. */
@@ -373,6 +391,12 @@ struct dm_sample *dm_io_next(struct dm_io *);
 int	 dm_io_reject(struct dm_io *, const char *, ...) DM_PRINTF(2, 3);
 /* Same, with a column: "prog: file:line:col: reason". */
 int	 dm_io_reject_at(struct dm_io *, size_t col, const char *, ...) DM_PRINTF(3, 4);
+/* Rejects a line longer than --max-line, of which head holds the first n
+ * bytes; len is its length, 0 when not known. The rejects file keeps the
+ * head as raw_head (or raw_head_base64) and the length. */
+int	 dm_io_reject_long(struct dm_io *, const char *file,
+	    unsigned long lineno, const char *head, size_t n,
+	    unsigned long long len);
 void	 dm_io_emit(struct dm_io *, struct dm_sample *);
 /* Flushes and frees; returns the exit status: 2 after a stop, an unreadable
  * input or an interrupt (128 + signal), 1 after rejects, else 0. */

@@ -30,6 +30,7 @@ dm_io_init(struct dm_io *io)
 			dm_die("DM_TEXT_KEY: '%s' is not a field name", k);
 		io->key = k;
 	}
+	io->maxline = DM_MAX_LINE;
 	io->on_error = DM_ON_ERROR_STOP;
 	io->rej.fd = -1;
 	dm_buf_init(&io->err);
@@ -61,6 +62,9 @@ dm_io_option(struct dm_io *io, int c, const char *arg, const char *usage)
 	case DM_OPT_REPORT:
 		dm_report_file(arg);
 		return 1;
+	case DM_OPT_MAX_LINE:
+		io->maxline = (size_t)dm_strtosize(arg, "--max-line", usage);
+		return 1;
 	}
 	return 0;
 }
@@ -82,6 +86,48 @@ dm_io_open(struct dm_io *io, int argc, char **argv)
 	dm_writer_init(&io->out, 1, NULL);
 	dm_reader_init(&io->in, argc, argv);
 	dm_report_arm();
+	io->in.maxline = io->maxline;
+}
+
+/* p[0..n) is the start of a character cut off by the end. */
+static int
+cutchar(const char *p, size_t n)
+{
+	unsigned char c = (unsigned char)*p;
+	size_t want, i;
+
+	want = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 :
+	    c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+	if (want <= n)
+		return 0;
+	for (i = 1; i < n; i++)
+		if (((unsigned char)p[i] & 0xC0) != 0x80)
+			return 0;
+	return 1;
+}
+
+/* The raw line of a rejects record; an overlong line keeps its head, cut
+ * at a character boundary, and its length. */
+static void
+addraw(struct dm_io *io, struct dm_buf *rec)
+{
+	struct dm_sample *s = &io->s;
+	size_t n = s->len, ok = dm_utf8_check(s->line, s->len);
+
+	if (io->overlong && ok < n && cutchar(s->line + ok, n - ok))
+		n = ok;
+	if (ok >= n) {
+		dm_buf_adds(rec, io->overlong ? ",\"raw_head\":" : ",\"raw\":");
+		dm_json_addstr(rec, s->line, n);
+	} else {
+		dm_buf_adds(rec, io->overlong ? ",\"raw_head_base64\":" :
+		    ",\"raw_base64\":");
+		dm_buf_addc(rec, '"');
+		dm_base64_add(rec, s->line, n);
+		dm_buf_addc(rec, '"');
+	}
+	if (io->overlong && io->longlen)
+		dm_buf_addf(rec, ",\"length\":%llu", io->longlen);
 }
 
 static int
@@ -112,15 +158,7 @@ vreject(struct dm_io *io, size_t col, const char *fmt, va_list ap)
 		dm_json_addstr(&rec, reason.buf, reason.len);
 		/* The line verbatim, so it can be fixed and replayed; bytes
 		 * that are not UTF-8 cannot sit in a JSON string. */
-		if (dm_utf8_check(s->line, s->len) == s->len) {
-			dm_buf_adds(&rec, ",\"raw\":");
-			dm_json_addstr(&rec, s->line, s->len);
-		} else {
-			dm_buf_adds(&rec, ",\"raw_base64\":");
-			dm_buf_addc(&rec, '"');
-			dm_base64_add(&rec, s->line, s->len);
-			dm_buf_addc(&rec, '"');
-		}
+		addraw(io, &rec);
 		dm_buf_addc(&rec, '}');
 		dm_writer_line(&io->rej, rec.buf, rec.len);
 	}
@@ -157,16 +195,58 @@ dm_io_reject_at(struct dm_io *io, size_t col, const char *fmt, ...)
 	return r;
 }
 
+int
+dm_io_reject_long(struct dm_io *io, const char *file, unsigned long lineno,
+    const char *head, size_t n, unsigned long long len)
+{
+	int r;
+
+	io->s.line = head;
+	io->s.len = n;
+	io->s.file = file;
+	io->s.lineno = lineno;
+	io->overlong = 1;
+	io->longlen = len;
+	if (len)
+		r = dm_io_reject(io, "line of %llu bytes is longer than "
+		    "--max-line (%zu bytes)", len, io->maxline);
+	else
+		r = dm_io_reject(io, "line is longer than --max-line (%zu bytes)",
+		    io->maxline);
+	io->overlong = 0;
+	return r;
+}
+
+/* Under skip the rest of an overlong line is read first, to report its
+ * length; under stop it is not (it may be endless). */
+static int
+overlong(struct dm_io *io, const char *line, size_t len)
+{
+	if (io->on_error == DM_ON_ERROR_SKIP) {
+		if (dm_reader_skip(&io->in) < 0)
+			return -1;
+		return dm_io_reject_long(io, io->in.name, io->in.lineno, line,
+		    len, io->in.longlen);
+	}
+	return dm_io_reject_long(io, io->in.name, io->in.lineno, line, len, 0);
+}
+
 struct dm_sample *
 dm_io_next(struct dm_io *io)
 {
 	const char *line;
 	size_t len, col;
+	int r;
 
 	if (io->stopped)
 		return NULL;
-	while (dm_reader_next(&io->in, &line, &len) == 1) {
+	while ((r = dm_reader_next(&io->in, &line, &len)) != 0) {
 		io->nin++;
+		if (r == 2) {
+			if (overlong(io, line, len) < 0)
+				return NULL;
+			continue;
+		}
 		dm_buf_reset(&io->err);
 		if (dm_sample_load(&io->s, line, len, io->in.name,
 		    io->in.lineno, &io->err, &col) == 0)

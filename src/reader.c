@@ -75,6 +75,7 @@ dm_reader_init(struct dm_reader *r, int argc, char **argv)
 		r->paths = argv;
 		r->npaths = argc;
 	}
+	r->maxline = DM_MAX_LINE;
 	r->cap = CHUNK;
 	r->buf = dm_xmalloc(r->cap);
 }
@@ -93,6 +94,7 @@ closecur(struct dm_reader *r)
 	r->start = r->end = 0;
 	r->eof = 0;
 	r->broken = 0;
+	r->skipping = 0;
 }
 
 /* libarchive leaves the message empty for some truncated streams. */
@@ -261,15 +263,83 @@ blank(const char *p, size_t n)
 	return 1;
 }
 
+/* The line at start is longer than maxline: moves it to the front, where
+ * its head stays while dm_reader_skip reads past the rest. */
+static int
+overlong(struct dm_reader *r, const char **line, size_t *len)
+{
+	size_t head = r->maxline < DM_LINE_HEAD ? r->maxline : DM_LINE_HEAD;
+
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+	}
+	r->start = head;
+	r->longlen = head;
+	r->skipping = 1;
+	r->lineno++;
+	*line = r->buf;
+	*len = head;
+	return 2;
+}
+
+int
+dm_reader_skip(struct dm_reader *r)
+{
+	ssize_t got;
+	char *nl;
+
+	while (r->skipping) {
+		if (dm_interrupted) {
+			closecur(r);
+			r->skipping = 0;
+			return -1;
+		}
+		if (r->start < r->end) {
+			nl = memchr(r->buf + r->start, '\n', r->end - r->start);
+			if (nl) {
+				r->longlen += (size_t)(nl - (r->buf + r->start));
+				r->start = (size_t)(nl - r->buf) + 1;
+				r->skipping = 0;
+				break;
+			}
+			r->longlen += r->end - r->start;
+		}
+		/* The head stays at the front; the rest is read after it. */
+		r->start = r->end = r->maxline < DM_LINE_HEAD ? r->maxline :
+		    DM_LINE_HEAD;
+		if (r->eof) {
+			r->skipping = 0;
+			break;
+		}
+		got = fill(r, r->cap - r->end);
+		if (got < 0) {
+			if (dm_interrupted)
+				continue;
+			r->nerrors++;
+			r->broken = 1;
+			r->eof = 1;
+		} else if (got == 0)
+			r->eof = 1;
+		else {
+			r->end += (size_t)got;
+			r->nbytes += (size_t)got;
+		}
+	}
+	return 0;
+}
+
 int
 dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 {
-	size_t scan, n;
+	size_t scan, n, room;
 	ssize_t got;
 	char *nl;
 
 	for (;;) {
 		if (dm_interrupted)
+			return 0;
+		if (r->skipping && dm_reader_skip(r) < 0)
 			return 0;
 		if (r->fd < 0 && opennext(r) < 0)
 			return 0;
@@ -284,6 +354,8 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 				closecur(r);
 				return 0;
 			}
+			if (r->maxline && r->end - r->start > r->maxline)
+				return overlong(r, line, len);
 			/* No complete line: make room and read more. */
 			if (r->start > 0) {
 				memmove(r->buf, r->buf + r->start, r->end - r->start);
@@ -294,10 +366,16 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 			scan = r->end;
 			if (r->cap - r->end < CHUNK) {
 				r->cap *= 2;
+				/* maxline + 1 bytes tell an overlong line */
+				if (r->maxline && r->cap > r->maxline + CHUNK + 1)
+					r->cap = r->maxline + CHUNK + 1;
 				r->buf = dm_xrealloc(r->buf, r->cap);
 			}
-			got = fill(r, r->cap - r->end);
-			if (got < 0) {
+			room = r->cap - r->end;
+			if (r->maxline && room > r->maxline + 1 - r->end)
+				room = r->maxline + 1 - r->end;
+			got = fill(r, room);
+			if (got < 0 || dm_interrupted) {
 				if (dm_interrupted) {
 					closecur(r);
 					return 0;
@@ -321,11 +399,15 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 				closecur(r);
 				continue;
 			}
+			if (r->maxline && r->end - r->start > r->maxline)
+				return overlong(r, line, len);
 			/* A last line without a newline is a line. */
 			nl = r->buf + r->end;
 		}
 		*line = r->buf + r->start;
 		n = (size_t)(nl - *line);
+		if (r->maxline && n > r->maxline)
+			return overlong(r, line, len);
 		r->start = nl < r->buf + r->end ? (size_t)(nl - r->buf) + 1 : r->end;
 		r->lineno++;
 		if (n > 0 && (*line)[n - 1] == '\r')

@@ -407,6 +407,47 @@ blank(const char *p, size_t n)
 	return 1;
 }
 
+/* A line of a JSONL file longer than --max-line, from data + *start with
+ * no newline in data: rejected with its head; under skip its rest is read
+ * (data is reused for it) to report its length and go on after it. -1 when
+ * the run stops. */
+static int
+longline(struct dm_scan *sc, struct src *s, const char *name,
+    unsigned long lineno, size_t *start)
+{
+	struct dm_scanwork *w = sc->w;
+	struct dm_io *io = sc->io;
+	size_t headn = io->maxline < DM_LINE_HEAD ? io->maxline : DM_LINE_HEAD;
+	unsigned long long len;
+	char head[DM_LINE_HEAD], *nl;
+
+	io->nin++;
+	memcpy(head, w->data.buf + *start, headn);
+	if (io->on_error != DM_ON_ERROR_SKIP)
+		return dm_io_reject_long(io, name, lineno, head, headn, 0);
+	len = w->data.len - *start;
+	w->data.len = *start = 0;
+	for (;;) {
+		if (dm_interrupted || s->err)
+			return -1;
+		if (s->eof)
+			break;
+		if (fill(sc, s, &w->data, BLOCK) < 0)
+			return -1;
+		nl = memchr(w->data.buf, '\n', w->data.len);
+		if (nl) {
+			len += (size_t)(nl - w->data.buf);
+			*start = (size_t)(nl - w->data.buf) + 1;
+			break;
+		}
+		len += w->data.len;
+		if (w->data.len == 0)
+			break;
+		w->data.len = 0;
+	}
+	return dm_io_reject_long(io, name, lineno, head, headn, len);
+}
+
 /* The lines of a JSONL file, checked, written as they are. data holds
  * the first bytes already. */
 static void
@@ -422,6 +463,14 @@ jsonl_lines(struct dm_scan *sc, struct src *s, const char *path, size_t plen)
 	sc->io->in.path = path;
 	for (;;) {
 		nl = memchr(w->data.buf + start, '\n', w->data.len - start);
+		if (nl == NULL && sc->io->maxline &&
+		    w->data.len - start > sc->io->maxline) {
+			if (longline(sc, s, name.buf, ++lineno, &start) < 0) {
+				sc->stop = 1;
+				break;
+			}
+			continue;
+		}
 		if (nl == NULL && !s->eof && !s->err) {
 			memmove(w->data.buf, w->data.buf + start,
 			    w->data.len - start);
@@ -447,6 +496,17 @@ jsonl_lines(struct dm_scan *sc, struct src *s, const char *path, size_t plen)
 			n--;
 		if (blank(l, n))
 			continue;
+		if (sc->io->maxline && n > sc->io->maxline) {
+			sc->io->nin++;
+			if (dm_io_reject_long(sc->io, name.buf, lineno, l,
+			    sc->io->maxline < DM_LINE_HEAD ? sc->io->maxline :
+			    DM_LINE_HEAD, sc->io->on_error ==
+			    DM_ON_ERROR_SKIP ? n : 0) < 0) {
+				sc->stop = 1;
+				break;
+			}
+			continue;
+		}
 		sc->io->nin++;
 		dm_buf_reset(&err);
 		if (dm_sample_load(&sc->io->s, l, n, name.buf, lineno, &err,

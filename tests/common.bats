@@ -859,3 +859,97 @@ assert_whole_lines() {
 	assert_bytes err ''
 	assert_bytes out '{"dm_stats'
 }
+
+# ---- --max-line ----
+
+# long3: three samples, the second one a line of 5011 bytes
+long3() {
+	printf '{"text":"a"}\n{"text":"%s"}\n{"text":"b"}\n' \
+	    "$(head -c 5000 /dev/zero | tr '\0' x)"
+}
+
+@test "a line longer than --max-line stops the run with its file and line" {
+	long3 >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t" || :
+		run_split "${cmd[@]}" --max-line 2K in.jsonl
+		assert_status 2
+		[ "$t" = dm-slice ] || assert_output '{"text":"a"}'
+		assert_stderr "$t: in.jsonl:2: line is longer than --max-line (2048 bytes)"
+	done
+}
+
+@test "under skip an overlong line is rejected with its head and length, the rest goes on" {
+	long3 >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t" || continue
+		run_split "${cmd[@]}" --max-line 2K --on-error=skip \
+		    --rejects rej.jsonl in.jsonl
+		assert_status 1
+		assert_output "$(printf '%s\n' '{"text":"a"}' '{"text":"b"}')"
+		assert_stderr "$(printf '%s\n' \
+		    "$t: in.jsonl:2: line of 5011 bytes is longer than --max-line (2048 bytes)" \
+		    "$t: 1 of 3 samples rejected")"
+		run jq -c '[.file, .line, .reason, .length, (.raw_head | length),
+		    (.raw_head | .[0:12])]' rej.jsonl
+		assert_output '["in.jsonl",2,"line of 5011 bytes is longer than --max-line (2048 bytes)",5011,2048,"{\"text\":\"xxx"]'
+	done
+}
+
+@test "the head of an overlong line is cut at a character boundary, or kept in base64" {
+	printf '{"text":"a%s"}\n' "$(for i in $(seq 100); do printf 'é'; done)" >u.jsonl
+	printf '{"text":"\377%s"}\n' "$(head -c 100 /dev/zero | tr '\0' x)" >b.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t" || continue
+		run_split "${cmd[@]}" --max-line 13 --on-error=skip \
+		    --rejects rej.jsonl u.jsonl b.jsonl
+		assert_status 1
+		run jq -c '[.raw_head, .raw_head_base64, .length]' rej.jsonl
+		assert_output "$(printf '%s\n' '["{\"text\":\"aé",null,212]' \
+		    '[null,"eyJ0ZXh0Ijoi/3h4eA==",112]')"
+	done
+}
+
+@test "--max-line 0 lifts the limit; a bad size is a usage error" {
+	long3 >in.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t" || continue
+		run_out out "${cmd[@]}" --max-line 0 in.jsonl
+		assert_success
+		cmp out in.jsonl
+		run_split "${cmd[@]}" --max-line 2X in.jsonl
+		assert_status 2
+		[ "${stderr%%$'\n'*}" = "$t: --max-line: '2X' is not a size" ]
+	done
+}
+
+@test "an endless line stays within --max-line and SIGTERM stops the read" {
+	local pid rss
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t" || :
+		for policy in skip stop; do
+			"${cmd[@]}" --max-line 4M --on-error=$policy \
+			    </dev/zero >/dev/null 2>err &
+			pid=$!
+			sleep 0.5
+			rss=$(awk '/^VmRSS/ { print $2 }' /proc/$pid/status 2>/dev/null || echo 0)
+			kill -TERM $pid 2>/dev/null || true
+			wait $pid && status=0 || status=$?
+			echo "$t $policy: rss $rss kB, status $status"
+			[ "${rss:-0}" -lt 30000 ]
+			if [ $policy = skip ]; then
+				[ $status -eq 143 ]
+			else
+				[ $status -eq 2 ]
+				[ "$(cat err)" = "$t: <stdin>:1: line is longer than --max-line (4194304 bytes)" ]
+			fi
+		done
+		# the default limit (1G) is far away: the signal stops the read
+		"${cmd[@]}" </dev/zero >/dev/null 2>err &
+		pid=$!
+		sleep 0.3
+		kill -TERM $pid
+		wait $pid && status=0 || status=$?
+		[ $status -eq 143 ]
+	done
+}

@@ -624,3 +624,21 @@ EOF
 		assert_bytes err ''
 	done
 }
+
+@test "--jsonl: a line longer than --max-line is a bad sample; under skip the next lines follow" {
+	mkdir d
+	printf '{"text":"a"}\n{"text":"%s"}\n{"text":"b"}\n' \
+	    "$(head -c 300000 /dev/zero | tr '\0' x)" >d/t.jsonl
+	run_split dm-scan --jsonl --max-line 100K d
+	assert_status 2
+	assert_output '{"text":"a"}'
+	assert_stderr "dm-scan: d/t.jsonl:2: line is longer than --max-line (102400 bytes)"
+	run_split dm-scan --jsonl --max-line 100K --on-error=skip --rejects r.jsonl d
+	assert_status 1
+	assert_output "$(printf '%s\n' '{"text":"a"}' '{"text":"b"}')"
+	assert_stderr "$(printf '%s\n' \
+	    "dm-scan: d/t.jsonl:2: line of 300011 bytes is longer than --max-line (102400 bytes)" \
+	    "dm-scan: 1 of 3 samples rejected")"
+	run jq -c '[.file, .line, .length, (.raw_head | length)]' r.jsonl
+	assert_output '["d/t.jsonl",2,300011,4096]'
+}

@@ -320,3 +320,19 @@ chunks() {
 		assert_bytes err ''
 	done
 }
+
+@test "slicing a 20 MB line peaks at less than 3 times the line" {
+	local m
+	/usr/bin/python3 -c '
+import sys
+w = ("lorem ipsum dolor sit amet consectetur. " * 520000)[:20000000]
+sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
+	for a in "" "--recursive" "--unit words" "--by sentence" \
+	    "--unit words --size 300 --overlap 100"; do
+		/usr/bin/time -f %M -o rss dm-slice $a big.jsonl >out
+		m=$(cat rss)
+		echo "dm-slice $a: $m kB"
+		[ "$m" -lt 60000 ]
+		[ "$(wc -l <out)" -gt 1000 ]
+	done
+}
