@@ -30,6 +30,7 @@ DEBS = build-essential pkg-config libjansson-dev libarchive-dev libpcre2-dev \
 DEBS += time  # the bench's peak RSS per row
 DEBS += slurmctld slurmd slurm-client  # a real Slurm cluster for the tests of dm-run --slurm
 DEBS += nettle-dev python3-numpy python3-xxhash  # dm-dedup: SHA-1; its reference test
+DEBS += clang libclang-rt-14-dev  # make fuzz: libFuzzer, ASan, UBSan
 
 TOOLS   = dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice
 TOOLS  += dm-stats
@@ -74,6 +75,35 @@ check-asan: deps
 		LDFLAGS='-rdynamic -fsanitize=address,undefined' asan-bins
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		DM_BINDIR=$(CURDIR)/bin/asan bats tests
+
+# libFuzzer targets, tests/fuzz/*.c, each with its seed corpus in
+# tests/fuzz/corpus/NAME, built with clang under ASan and UBSan. `make fuzz`
+# runs each for FUZZTIME seconds (new inputs go to bin/fuzz/corpus/NAME);
+# `make fuzz-check` (part of check) runs each for a few seconds.
+FUZZ     = $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/*.c))
+FUZZTIME = 60
+FUZZCFLAGS = -std=c11 -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZRUN  = -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=20 -close_fd_mask=2
+
+fuzz-bins: deps
+	$(MAKE) OBJDIR=bin/fuzz/obj CC=clang CFLAGS='$(FUZZCFLAGS)' $(FUZZ:%=bin/fuzz/%)
+
+bin/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(OBJDIR)/libdm.a
+	$(CC) $(CFLAGS) -fsanitize=fuzzer $(DM_CFLAGS) $(PKG_CFLAGS) -o $@ $< \
+		$(OBJDIR)/libdm.a $(PKG_LIBS) `pkg-config --libs libcurl` $(LDLIBS)
+
+fuzz: fuzz-bins
+	for t in $(FUZZ); do mkdir -p bin/fuzz/corpus/$$t && \
+		bin/fuzz/$$t $(FUZZRUN) -max_total_time=$(FUZZTIME) -print_final_stats=1 \
+		-artifact_prefix=bin/fuzz/$$t- bin/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; done
+
+fuzz-check: fuzz-bins
+	for t in $(FUZZ); do rm -rf bin/fuzz/check/$$t && mkdir -p bin/fuzz/check/$$t && \
+		bin/fuzz/$$t $(FUZZRUN) -max_total_time=3 -artifact_prefix=bin/fuzz/$$t- \
+		bin/fuzz/check/$$t tests/fuzz/corpus/$$t 2>bin/fuzz/$$t.log || \
+		{ tail -40 bin/fuzz/$$t.log; exit 1; }; done
+check: fuzz-check
 
 asan-bins: $(TOOLS:%=bin/asan/%)
 bin/asan/%: $(OBJDIR)/src/%.o $(OBJDIR)/libdm.a
@@ -133,4 +163,5 @@ uninstall:
 clean:
 	rm -rf bin tests/bench/data
 
+.PHONY: fuzz fuzz-bins fuzz-check
 .PHONY: all check check-asan asan-bins demo bench profile lint deps install uninstall clean
