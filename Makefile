@@ -41,6 +41,8 @@ OBJDIR  = bin/obj
 LIBOBJ  = $(LIBSRC:%.c=$(OBJDIR)/%.o)
 HDR     = src/dm.h src/quality.h src/report.h src/statsum.h
 HDR    += src/dedup.h
+# dm-run's scheduler
+HDR     += src/run.h src/backend.h
 
 all: $(BIN)
 

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "dm.h"
+#include "run.h"
 #include "report.h"
 
 static const char usage[] =

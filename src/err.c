@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dm.h"
 #include "report.h"
@@ -279,4 +280,13 @@ dm_duration(const char *s)
 		total += v;
 	}
 	return total;
+}
+
+double
+dm_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dm.h"
+#include "run.h"
 
 #define READSZ	(256 * 1024)
 

@@ -1,0 +1,164 @@
+/* run.h - dm-run: options, the block cutter, held output, part files */
+#ifndef DM_RUN_H
+#define DM_RUN_H
+
+/*
+ * Which file owns what (the scheduler's internals, and the seam a new way
+ * of running jobs plugs into, are in backend.h):
+ *   run.c         the event loop: setup, feed, launch, io, timers
+ *   runjob.c      a job's life: made from a block, finished, retried,
+ *                 dropped, and deliver(): where its output goes
+ *   runattempt.c  an attempt as a process: argv, env, pipes, stop, reap,
+ *                 stderr lines and tail
+ *   runlocal.c    the backend of this machine's processes
+ *   runssh.c      the backend of ssh hosts: probe, ship, retry
+ *   runhosts.c    the host table (built once, for a run and for --check),
+ *                 down and up, and --check's table
+ *   runlog.c      the job log, progress and the messages about jobs
+ *   runblock.c    the block cutter
+ *   runheld.c     a job's output held until it is wanted
+ *   runckpt.c     --output-dir: part files and their manifest
+ */
+
+#include "dm.h"
+
+/*
+ * runblock.c cuts the input into blocks of whole lines. A block never splits
+ * a line; it holds at most size bytes (--block), or lines lines (--lines),
+ * except that a line longer than size is a block by itself. In files mode a
+ * block is one line. Bytes are the input's own: blank lines, CRs and a last
+ * line without a newline stay as they are.
+ */
+struct dm_block {
+	char		*buf;		/* the caller owns it (free) */
+	size_t		 len;
+	unsigned long long off;		/* offset in the (decompressed) input */
+};
+
+struct dm_cutter {
+	struct dm_reader *r;
+	size_t		 size;		/* --block, when lines is 0 */
+	unsigned long long lines;	/* --lines; 1 in files mode */
+	char		*buf;
+	size_t		 start, len, cap;
+	size_t		 scan;		/* newlines are counted up to here */
+	unsigned long long nl;		/* newlines in [start, scan) */
+	unsigned long long off;		/* input offset of buf[start] */
+	int		 eof;
+};
+
+void	 dm_cutter_init(struct dm_cutter *, struct dm_reader *, size_t size,
+	    unsigned long long lines);
+/* The descriptor to poll for reading before dm_cutter_read, or -1 when a
+ * read needs no waiting (buffered, compressed, or the next operand). */
+int	 dm_cutter_fd(const struct dm_cutter *);
+/* Reads once: 1 when bytes came, 0 at the end of the input (eof is set). */
+int	 dm_cutter_read(struct dm_cutter *);
+/* 1 with the next block in *b; 0 when more input is needed or, once eof is
+ * set, when no block is left (see dm_cutter_done). */
+int	 dm_cutter_next(struct dm_cutter *, struct dm_block *b);
+int	 dm_cutter_done(const struct dm_cutter *);
+void	 dm_cutter_free(struct dm_cutter *);
+
+/*
+ * runheld.c: a job's output, held until the job has succeeded. Bytes are kept
+ * in memory while all held output together stays within the budget
+ * (dm_held_budget), and beyond it in an unlinked temporary file in $TMPDIR,
+ * so that nothing is left behind whatever happens. DM_HELD_INIT needs no
+ * allocation.
+ */
+struct dm_chunk;
+struct dm_held {
+	struct dm_chunk	*head, *tail;
+	unsigned long long len;		/* bytes held */
+	int		 fd;		/* the spill file, or -1 */
+};
+#define DM_HELD_INIT	{ NULL, NULL, 0, -1 }
+
+void	 dm_held_budget(size_t);	/* memory for all held output */
+/* Reads once from fd (non-blocking) into h: the bytes read, 0 at EOF, -1
+ * with errno from read (EAGAIN: nothing now), or -2 when the spill file
+ * could not be made or written (reported). */
+long	 dm_held_fill(struct dm_held *, int fd);
+/* Writes everything held to fd, in order, whole: 0, or -1 with errno. h is
+ * unchanged. */
+int	 dm_held_write(struct dm_held *, int fd);
+void	 dm_held_clear(struct dm_held *);	/* back to DM_HELD_INIT */
+/* Writes p[0..n) to fd whole, again after EINTR: 0, or -1 with errno. */
+int	 dm_fd_writeall(int fd, const char *p, size_t n);
+
+/*
+ * runckpt.c: --output-dir. Each block's output becomes DIR/part-NNNNNN.jsonl
+ * (NNNNNN the job's sequence number), written as .part-NNNNNN.jsonl.tmp,
+ * synced, recorded in DIR/_MANIFEST (synced), then renamed: after a crash at
+ * any instant, a part that exists is complete and recorded, and a recorded
+ * part that is missing is simply done again. The manifest's first lines hold
+ * the block settings and the command; then one line per finished part with
+ * its input range and a hash of its input bytes, so that a resumed run can
+ * check that it cuts the same input the same way. Every function reports
+ * its own errors (naming DIR) and returns -1 after that.
+ */
+struct dm_ckpt;
+/* Opens DIR (creating it). Without resume, a DIR that holds parts or a
+ * manifest is an error; with it, the manifest must match settings and
+ * command. Stale temporary parts and _SUCCESS are removed. */
+struct dm_ckpt *dm_ckpt_open(const char *dir, int resume, const char *settings,
+	    const char *command);
+/* Whether the part of block seq is done: 1 (recorded with this input range
+ * and hash, and present), 0 (to be run), -1 when the block differs from the
+ * one recorded. */
+int	 dm_ckpt_done(struct dm_ckpt *, unsigned long long seq,
+	    unsigned long long off, unsigned long long len, uint64_t hash);
+/* Writes the part of block seq from h, as described above; 0 or -1. */
+int	 dm_ckpt_commit(struct dm_ckpt *, unsigned long long seq,
+	    unsigned long long off, unsigned long long len, uint64_t hash,
+	    struct dm_held *h);
+/* After a complete run of nblocks blocks: checks that the run being
+ * resumed had no more blocks, then writes DIR/_SUCCESS; 0 or -1. */
+int	 dm_ckpt_finish(struct dm_ckpt *, unsigned long long nblocks);
+void	 dm_ckpt_free(struct dm_ckpt *);
+
+/* run.c: the scheduler. */
+
+enum dm_halt {
+	DM_HALT_NEVER,		/* run every job, then report */
+	DM_HALT_FIRST_FAILURE,	/* stop launching; running jobs finish */
+	DM_HALT_NOW_FAILURE,	/* kill the running jobs */
+	DM_HALT_FIRST_SUCCESS	/* emit the first job with output, kill the rest */
+};
+
+struct dm_runopts {
+	const char	*command;	/* run by /bin/sh -c */
+	int		 jobs;		/* slots on this machine */
+	size_t		 block;		/* bytes a block, when lines is 0 */
+	unsigned long long lines;	/* lines a block, or 0 */
+	int		 files;		/* one job a line, {} replaced */
+	int		 unordered;
+	int		 retries;
+	double		 timeout;	/* seconds, 0 for none */
+	enum dm_halt	 halt;
+	const char	*joblog;	/* or NULL */
+	const char	*outdir;	/* or NULL: standard output */
+	int		 resume;
+	size_t		 buffer;	/* memory for held output */
+	int		 progress;
+	/* ssh hosts: NULL runs jobs slots on this machine */
+	const struct dm_hosts *hosts;
+	const char	*ssh;		/* --ssh, or NULL: $DM_SSH or ssh */
+	char		**env;		/* --env names, NULL-terminated, or NULL */
+	int		 ship;		/* copy dm to the hosts, use that copy */
+	int		 compress;	/* compression on the ssh connections */
+	double		 hostretry;	/* seconds before a down host is probed */
+};
+
+/* Runs the command over the inputs (argc operands, none for standard
+ * input) and returns the exit status: 0, 1 when a job exited 1, 2 when a
+ * job failed for good or an input could not be read, 128 + N after signal
+ * N (the caller passes it to dm_exit). */
+int	 dm_run(const struct dm_runopts *, int argc, char **argv);
+/* --check: probes every host of o->hosts (shipping dm first with o->ship)
+ * and prints a table; 0 when every host can run dm, 1 when one cannot. */
+int	 dm_run_check(const struct dm_runopts *);
+
+
+#endif /* DM_RUN_H */

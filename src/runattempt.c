@@ -1,0 +1,259 @@
+/* runattempt.c - dm-run: an attempt as a process, its pipes and its stderr */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+#define TAILMAX		400	/* bytes kept of each stderr line */
+
+extern char **environ;
+
+void
+dm_fd_nonblock(int fd)
+{
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+void
+dm_fd_close(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+static void
+pipesize(int fd)
+{
+#ifdef F_SETPIPE_SZ
+	/* Fewer, larger reads and writes; a refusal costs nothing. */
+	fcntl(fd, F_SETPIPE_SZ, 1024 * 1024);
+#else
+	(void)fd;
+#endif
+}
+
+void
+dm_attempt_env(struct dm_sched *S)
+{
+	size_t n, i;
+
+	for (n = 0; environ[n]; n++)
+		;
+	S->envp = dm_xcalloc(n + 4, sizeof *S->envp);
+	for (i = 0; i < n; i++)
+		if (strncmp(environ[i], "DM_JOB=", 7) != 0 &&
+		    strncmp(environ[i], "DM_SLOT=", 8) != 0 &&
+		    strncmp(environ[i], "DM_ATTEMPT=", 11) != 0)
+			S->envp[S->nenv++] = environ[i];
+}
+
+static void
+setenvp(struct dm_sched *S, const struct dm_job *j, const struct dm_jobslot *s,
+    char *jobvar, char *slotvar, char *attvar)
+{
+	snprintf(jobvar, 32, "DM_JOB=%llu", j->seq);
+	snprintf(slotvar, 32, "DM_SLOT=%d", s->id);
+	snprintf(attvar, 32, "DM_ATTEMPT=%d", j->tries + 1);
+	S->envp[S->nenv] = jobvar;
+	S->envp[S->nenv + 1] = slotvar;
+	S->envp[S->nenv + 2] = attvar;
+	S->envp[S->nenv + 3] = NULL;
+}
+
+void
+dm_attempt_spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
+    char *const argv[])
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t def, none;
+	char jobvar[32], slotvar[32], attvar[32];
+	int in[2] = { -1, -1 }, out[2], err[2], e;
+
+	if ((!S->o->files && pipe2(in, O_CLOEXEC) < 0) ||
+	    pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+		dm_die("pipe: %s", strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	if (S->o->files)
+		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	else
+		posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+	posix_spawnattr_init(&at);
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	sigaddset(&def, SIGINT);
+	sigaddset(&def, SIGTERM);
+	sigaddset(&def, SIGCHLD);
+	sigemptyset(&none);
+	posix_spawnattr_setsigdefault(&at, &def);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
+	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+	setenvp(S, j, s, jobvar, slotvar, attvar);
+	e = posix_spawnp(&j->pid, argv[0], &fa, &at, argv, S->envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&at);
+	if (in[0] >= 0)
+		close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	if (e != 0)
+		dm_die("%s: %s", argv[0], strerror(e));
+	j->fin = in[1];
+	j->fout = out[0];
+	j->ferr = err[0];
+	if (j->fin >= 0) {
+		pipesize(j->fin);
+		dm_fd_nonblock(j->fin);
+	}
+	pipesize(j->fout);
+	dm_fd_nonblock(j->fout);
+	dm_fd_nonblock(j->ferr);
+}
+
+void
+dm_attempt_signal(struct dm_job *j)
+{
+	if (j->pid <= 0)
+		return;
+	kill(-j->pid, SIGTERM);
+	j->killat = dm_now() + DM_RUN_GRACE;
+}
+
+void
+dm_attempt_end(struct dm_job *j, int wstatus)
+{
+	j->wstatus = wstatus;
+	j->reaped = 1;
+}
+
+enum dm_end
+dm_attempt_classify(const struct dm_job *j)
+{
+	if (j->lost)
+		return DM_END_HOSTFAIL;
+	if (j->timedout || j->killed || !WIFEXITED(j->wstatus))
+		return DM_END_FAILED;
+	switch (WEXITSTATUS(j->wstatus)) {
+	case 0:
+		return DM_END_OK;
+	case 1:
+		return DM_END_REJECTS;
+	default:
+		return DM_END_FAILED;
+	}
+}
+
+void
+dm_attempt_reap(struct dm_sched *S)
+{
+	struct dm_job *j;
+	pid_t p;
+
+	for (j = S->head; j; j = j->next) {
+		if (j->state != DM_JOB_RUNNING || j->reaped || j->pid <= 0)
+			continue;
+		p = waitpid(j->pid, &j->wstatus, WNOHANG);
+		if (p == j->pid)
+			j->reaped = 1;
+		else if (p < 0 && errno == ECHILD) {
+			/* lost (never ours to wait for): a failed attempt */
+			j->wstatus = 127 << 8;
+			j->reaped = 1;
+		}
+	}
+}
+
+void
+dm_attempt_killall(struct dm_sched *S)
+{
+	struct dm_job *j;
+	double until = dm_now() + DM_RUN_GRACE;
+	int left;
+
+	dm_job_stopall(S);
+	for (;;) {
+		left = 0;
+		for (j = S->head; j; j = j->next) {
+			if (j->state != DM_JOB_RUNNING || j->reaped ||
+			    j->pid <= 0)
+				continue;
+			if (waitpid(j->pid, &j->wstatus, WNOHANG) == j->pid)
+				j->reaped = 1;
+			else
+				left++;
+		}
+		if (left == 0)
+			return;
+		if (dm_now() > until) {
+			for (j = S->head; j; j = j->next)
+				if (j->state == DM_JOB_RUNNING && !j->reaped &&
+				    j->pid > 0) {
+					kill(-j->pid, SIGKILL);
+					waitpid(j->pid, &j->wstatus, 0);
+					j->reaped = 1;
+				}
+			return;
+		}
+		usleep(10000);
+	}
+}
+
+/* ---- stderr of the jobs ---- */
+
+static void
+keeptail(struct dm_job *j, const char *p, size_t n)
+{
+	struct dm_buf *t;
+	int i;
+
+	if (j->ntail == DM_RUN_TAILN) {
+		/* oldest first: rotate */
+		struct dm_buf first = j->tail[0];
+
+		for (i = 1; i < DM_RUN_TAILN; i++)
+			j->tail[i - 1] = j->tail[i];
+		j->tail[DM_RUN_TAILN - 1] = first;
+		t = &j->tail[DM_RUN_TAILN - 1];
+	} else
+		t = &j->tail[j->ntail++];
+	dm_buf_reset(t);
+	dm_buf_addquoted(t, p, n, TAILMAX);
+}
+
+/* Passes whole lines of a job's stderr through, one write for all of
+ * them, so that lines of parallel jobs never mix. */
+void
+dm_attempt_errlines(struct dm_job *j, const char *p, size_t n, int eof)
+{
+	const char *q, *nl, *end;
+	struct dm_buf *b = &j->errpart;
+	ssize_t r;
+
+	dm_buf_add(b, p, n);
+	if (eof && b->len > 0 && b->buf[b->len - 1] != '\n')
+		dm_buf_addc(b, '\n');
+	end = b->buf + b->len;
+	for (q = b->buf; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL;
+	    q = nl + 1)
+		keeptail(j, q, (size_t)(nl - q));
+	if (q > b->buf) {
+		r = write(2, b->buf, (size_t)(q - b->buf));
+		(void)r;
+		memmove(b->buf, q, (size_t)(end - q));
+		dm_buf_setlen(b, (size_t)(end - q));
+	}
+}

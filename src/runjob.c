@@ -1,0 +1,337 @@
+/* runjob.c - dm-run's jobs: made, launched, stopped, finished, delivered */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+static double
+wallclock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Files mode: {} replaced by the line, shell-quoted; without {}, the quoted
+ * line goes after a space, as GNU parallel does. */
+static char *
+filescmd(const char *cmd, const char *line, size_t n)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	const char *p, *q;
+	char *arg = dm_xstrndup(line, n);
+	int any = 0;
+
+	for (p = cmd; (q = strstr(p, "{}")) != NULL; p = q + 2) {
+		dm_buf_add(&b, p, (size_t)(q - p));
+		dm_buf_addshell(&b, arg);
+		any = 1;
+	}
+	dm_buf_adds(&b, p);
+	if (!any) {
+		dm_buf_addc(&b, ' ');
+		dm_buf_addshell(&b, arg);
+	}
+	free(arg);
+	return dm_buf_detach(&b, NULL);
+}
+
+void
+dm_job_free(struct dm_job *j)
+{
+	int i;
+
+	free(j->in);
+	free(j->cmd);
+	dm_held_clear(&j->out);
+	dm_buf_free(&j->errpart);
+	for (i = 0; i < DM_RUN_TAILN; i++)
+		dm_buf_free(&j->tail[i]);
+	free(j);
+}
+
+static void
+unlink_job(struct dm_sched *S, struct dm_job *j)
+{
+	if (j->prev)
+		j->prev->next = j->next;
+	else
+		S->head = j->next;
+	if (j->next)
+		j->next->prev = j->prev;
+	else
+		S->tail = j->prev;
+	S->nlive--;
+	dm_job_free(j);
+}
+
+int
+dm_job_ordered(const struct dm_sched *S)
+{
+	return !S->o->unordered && S->ckpt == NULL &&
+	    S->o->halt != DM_HALT_FIRST_SUCCESS;
+}
+
+/* A finished or cancelled job leaves at once, unless it holds its place
+ * in the output order. */
+static void
+drop(struct dm_sched *S, struct dm_job *j)
+{
+	j->state = DM_JOB_DROPPED;
+	if (!dm_job_ordered(S))
+		unlink_job(S, j);
+}
+
+void
+dm_job_new(struct dm_sched *S, struct dm_block *b)
+{
+	const struct dm_runopts *o = S->o;
+	struct dm_job *j;
+	size_t n = b->len;
+	int done, i;
+
+	if (o->files) {
+		while (n > 0 && (b->buf[n - 1] == '\n' || b->buf[n - 1] == '\r'))
+			n--;
+		if (n == 0) {
+			free(b->buf);
+			return;
+		}
+	}
+	j = dm_xcalloc(1, sizeof *j);
+	j->seq = ++S->nseq;
+	j->off = b->off;
+	j->len = b->len;
+	j->in = b->buf;
+	j->inlen = n;
+	j->fin = j->fout = j->ferr = -1;
+	j->out = (struct dm_held)DM_HELD_INIT;
+	dm_buf_init(&j->errpart);
+	for (i = 0; i < DM_RUN_TAILN; i++)
+		dm_buf_init(&j->tail[i]);
+	if (S->ckpt) {
+		j->hash = dm_hash64(j->in, j->inlen);
+		done = dm_ckpt_done(S->ckpt, j->seq, j->off, j->len, j->hash);
+		if (done != 0) {
+			if (done < 0)
+				S->fatal = 1;
+			S->nskipped++;
+			S->bytesdone += j->len;
+			dm_job_free(j);
+			return;
+		}
+	}
+	if (o->files) {
+		j->cmd = filescmd(o->command, j->in, j->inlen);
+	} else
+		j->cmd = dm_xstrdup(o->command);
+	j->state = DM_JOB_QUEUED;
+	j->prev = S->tail;
+	if (S->tail)
+		S->tail->next = j;
+	else
+		S->head = j;
+	S->tail = j;
+	S->nlive++;
+}
+
+void
+dm_job_launch(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
+{
+	if (j->moved) {
+		dm_runlog_moved(j, s->host);
+		j->moved = NULL;
+	}
+	j->pid = 0;
+	j->fin = j->fout = j->ferr = -1;
+	j->sent = 0;
+	j->reaped = j->timedout = j->killed = j->lost = j->stopped = 0;
+	j->wstatus = 0;
+	j->ntail = 0;
+	dm_buf_reset(&j->errpart);
+	j->killat = 0;
+	j->slot = s;
+	s->job = j;
+	s->host->be->start(S, s, j);
+	j->state = DM_JOB_RUNNING;
+	j->tries++;
+	j->t0 = dm_now();
+	j->wall0 = wallclock();
+	j->deadline = S->o->timeout > 0 ? j->t0 + S->o->timeout : 0;
+	S->nrunning++;
+}
+
+void
+dm_job_stop(struct dm_sched *S, struct dm_job *j, int killed, int quiet)
+{
+	if (j->state != DM_JOB_RUNNING || j->reaped)
+		return;
+	if (killed)
+		j->killed = 1;
+	if (!j->stopped) {
+		j->stopped = 1;
+		j->slot->host->be->stop(S, j, quiet);
+	}
+	dm_fd_close(&j->fin);
+}
+
+void
+dm_job_stopall(struct dm_sched *S)
+{
+	struct dm_job *j;
+	int i;
+
+	for (j = S->head; j; j = j->next)
+		dm_job_stop(S, j, 1, 1);
+	for (i = 0; i < S->nhosts; i++)
+		if (S->hosts[i].be->stopall)
+			S->hosts[i].be->stopall(S, &S->hosts[i]);
+}
+
+/* ---- output ---- */
+
+static void
+emit(struct dm_sched *S, struct dm_job *j)
+{
+	if (dm_held_write(&j->out, 1) == 0)
+		return;
+	if (errno == EPIPE) {
+		/* The reader went away (| head): end quietly. */
+		dm_attempt_killall(S);
+		signal(SIGPIPE, SIG_DFL);
+		raise(SIGPIPE);
+		_exit(DM_EXIT_ERROR);
+	}
+	dm_warnx_errno("write error");
+	S->fatal = 1;
+}
+
+/*
+ * Where a succeeded job's output goes, once its turn has come (at once,
+ * unless outputs keep input order): under --halt first-success, the first
+ * output there is, and the run stops; with --output-dir, its part file;
+ * else standard output.
+ */
+static void
+deliver(struct dm_sched *S, struct dm_job *j)
+{
+	if (S->o->halt == DM_HALT_FIRST_SUCCESS) {
+		if (j->out.len > 0 && !S->found) {
+			emit(S, j);
+			S->found = 1;
+			S->halting = 1;
+			dm_job_stopall(S);
+		}
+	} else if (S->ckpt) {
+		if (dm_ckpt_commit(S->ckpt, j->seq, j->off, j->len, j->hash,
+		    &j->out) < 0)
+			S->fatal = 1;
+	} else
+		emit(S, j);
+}
+
+void
+dm_job_emit_ordered(struct dm_sched *S)
+{
+	while (S->head && (S->head->state == DM_JOB_DONE ||
+	    S->head->state == DM_JOB_DROPPED)) {
+		if (S->head->state == DM_JOB_DONE && !S->fatal)
+			deliver(S, S->head);
+		unlink_job(S, S->head);
+	}
+}
+
+/* ---- an attempt ends ---- */
+
+void
+dm_job_finish(struct dm_sched *S, struct dm_job *j)
+{
+	const struct dm_runopts *o = S->o;
+	struct dm_runhost *h = j->slot->host;
+	enum dm_end end;
+	double t = dm_now();
+
+	dm_attempt_errlines(j, "", 0, 1);
+	dm_fd_close(&j->fin);
+	end = h->be->classify(S, j);
+	if (S->joblog >= 0)
+		dm_joblog_line(S, j, t - j->t0);
+	j->slot->job = NULL;
+	j->slot = NULL;
+	S->nrunning--;
+	if (j->killed) {
+		/* stopped by a halt or a signal: neither success nor failure */
+		drop(S, j);
+		return;
+	}
+	if (end == DM_END_HOSTFAIL && j->hostfails < DM_RUN_HOSTFAILS_MAX) {
+		/* not the job's fault: it goes elsewhere, its retries kept */
+		dm_held_clear(&j->out);
+		j->tries--;
+		j->hostfails++;
+		j->avoid = h;
+		j->moved = h;
+		j->state = DM_JOB_QUEUED;
+		if (++h->fails >= 2 && !h->down)
+			dm_runhost_down(S, h, "ssh exited 255");
+		return;
+	}
+	if (end != DM_END_HOSTFAIL)
+		h->fails = 0;
+	if (end == DM_END_OK || end == DM_END_REJECTS) {
+		if (h->be->collect && h->be->collect(S, j) < 0) {
+			S->fatal = 1;
+			drop(S, j);
+			return;
+		}
+	}
+	if (end == DM_END_FAILED || end == DM_END_HOSTFAIL) {
+		j->avoid = h;
+		dm_held_clear(&j->out);
+		if (j->tries <= o->retries && !S->halting) {
+			dm_runlog_retry(S, j);
+			j->state = DM_JOB_QUEUED;
+			return;
+		}
+		dm_runlog_failure(S, j);
+		S->failed = 1;
+		S->nfailed++;
+		drop(S, j);
+		if (o->halt == DM_HALT_FIRST_FAILURE)
+			S->halting = 1;
+		else if (o->halt == DM_HALT_NOW_FAILURE) {
+			S->halting = 1;
+			dm_job_stopall(S);
+		}
+		return;
+	}
+	S->ndone++;
+	h->ndone++;
+	S->bytesdone += j->len;
+	if (end == DM_END_REJECTS)
+		S->rejects = 1;
+	free(j->in);
+	j->in = NULL;
+	j->state = DM_JOB_DONE;
+	if (!dm_job_ordered(S)) {
+		deliver(S, j);
+		drop(S, j);
+	}
+}
+
+void
+dm_job_drop_queued(struct dm_sched *S)
+{
+	struct dm_job *j, *next;
+
+	for (j = S->head; j; j = next) {
+		next = j->next;
+		if (j->state == DM_JOB_QUEUED)
+			drop(S, j);
+	}
+}
