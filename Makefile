@@ -35,6 +35,7 @@ DEBS += clang libclang-rt-14-dev  # make fuzz: libFuzzer, ASan, UBSan
 TOOLS   = dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice
 TOOLS  += dm-stats
 TOOLS  += dm-dedup
+DEBS   += chromium python3-pandas  # dm-stats: HTML rendered in tests, describe() compared
 BIN     = $(TOOLS:%=bin/%)
 LIBSRC  = $(filter-out src/dm.c src/dm-%.c,$(wildcard src/*.c)) $(wildcard ops/*.c)
 OBJDIR  = bin/obj

@@ -216,7 +216,7 @@ dm_funnel_table(json_t *o, const struct dm_statout *out, struct dm_buf *b)
 		num(b, in, 10);
 		num(b, outn, 10);
 		num(b, in < 0 ? -1 : dropped(st), 10);
-		if (in > 0 && outn >= 0)
+		if (in > 0 && outn >= 0 && outn <= in)
 			dm_buf_addf(b, "%7.1f%%\n", 100.0 * outn / in);
 		else
 			dm_buf_addf(b, "%8s\n", "-");

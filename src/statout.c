@@ -15,11 +15,13 @@ static const char asciiramp[] = " .:-=+*#@";
 static const char *const qnames[] = { "1%", "5%", "25%", "50%", "75%",
 	"95%", "99%" };
 
-/* A number in at most prec significant digits; integers whole. */
+/* A number in at most prec significant digits, for a column of prec + 3
+ * characters: integers whole (below 10^10), large numbers rounded to
+ * units, huge and tiny ones with an exponent. */
 static void
 fmtnum(char *b, size_t n, const json_t *v, int prec)
 {
-	double d;
+	double d, a;
 
 	if (json_is_integer(v) && llabs((long long)json_integer_value(v)) <
 	    10000000000LL) {
@@ -31,7 +33,13 @@ fmtnum(char *b, size_t n, const json_t *v, int prec)
 		return;
 	}
 	d = json_number_value(v);
-	snprintf(b, n, "%.*g", prec, d);
+	a = fabs(d);
+	if (a >= 1e4 && a < pow(10, prec + 1))
+		snprintf(b, n, "%.0f", d);
+	else if (a >= 1e4 || (a > 0 && a < 1e-4))
+		snprintf(b, n, "%.*e", prec - 4 > 0 ? prec - 4 : 0, d);
+	else
+		snprintf(b, n, "%.*g", prec, d);
 }
 
 static unsigned long long
@@ -231,8 +239,9 @@ escnum(struct dm_buf *b, const json_t *v)
 }
 
 static const char css[] =
-    "body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:60em;"
+    "body{font:14px/1.4 system-ui,sans-serif;margin:2em auto;max-width:64em;"
     "color:#222;padding:0 1em}\n"
+    "table.num{font-size:12px}\n"
     "h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:"
     "1px solid #ccc}\n"
     "table{border-collapse:collapse}td,th{padding:2px 8px;text-align:right}"
@@ -391,7 +400,8 @@ dm_summary_html(json_t *o, const char *title, struct dm_buf *b)
 		    100 * json_number_value(json_object_get(x, "rank_error")));
 	dm_buf_adds(b, "</p>\n");
 	if (json_array_size(json_object_get(o, "stats"))) {
-		dm_buf_adds(b, "<h2>Statistics</h2>\n<table>\n<tr><th>statistic"
+		dm_buf_adds(b, "<h2>Statistics</h2>\n<table class=\"num\">\n"
+		    "<tr><th>statistic"
 		    "</th><th>count</th><th>mean</th><th>std</th><th>min</th>");
 		for (k = 0; k < 7; k++)
 			dm_buf_addf(b, "<th>%s</th>", qnames[k]);

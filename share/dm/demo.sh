@@ -11,7 +11,7 @@ SCRIPT='clean-html; remove-urls; remove-emails; normalize-ws; collapse-ws'
 
 die() { echo "demo: $*" >&2; exit 2; }
 if [ ! -x "$BIN/dm-map" ] || [ ! -x "$BIN/dm-filter" ] || [ ! -x "$BIN/dm" ] ||
-    [ ! -x "$BIN/dm-scan" ] || [ ! -x "$BIN/dm-run" ]; then
+    [ ! -x "$BIN/dm-scan" ] || [ ! -x "$BIN/dm-run" ] || [ ! -x "$BIN/dm-stats" ]; then
 	die "no binaries in $BIN/: run make first"
 fi
 [ -r "$CORPUS" ] || die "$CORPUS is missing"
@@ -175,5 +175,28 @@ echo "  exit status $status, $(wc -l <"$tmp/good.jsonl") samples out; rejects.js
 indent <"$tmp/rejects.jsonl"
 [ "$status" -eq 1 ] || die "expected exit status 1 for rejected samples, got $status"
 
-say "Done"
-echo "  Next: bin/dm help, bin/dm ops replace, man -l man/dm-map.1, man -l man/dm-filter.1, man -l man/dm-slice.1, man -l man/dm-scan.1, man -l man/dm-run.1, man -l man/dm-llm.1, make check"
+say "What the data looks like: dm-stats"
+echo "  bin/dm-stats -s len,words,'stopword_ratio(\"en\")' -c type --depth 1 scan.jsonl"
+"$BIN/dm-stats" -s 'len,words,stopword_ratio("en")' -c type --depth 1 \
+	"$tmp/scan.jsonl" | indent || die "dm-stats failed"
+echo "  (--json for a program, --html report.html for a page with charts)"
+
+say "What each stage did: the pipeline report and its funnel"
+echo "  export DM_REPORT=run.jsonl"
+echo "  bin/dm-scan html text | bin/dm-map '$SCRIPT' |"
+echo "      bin/dm-run -j 2 --lines 8 -- \"bin/dm-filter '$QUALITY'\" |"
+echo "      bin/dm-slice --recursive --size 400 > chunks.jsonl"
+echo "  bin/dm-stats --funnel run.jsonl"
+(
+	DM_REPORT=$tmp/run-report.jsonl
+	PATH=$BIN:$PATH
+	export DM_REPORT PATH
+	cd share/dm/corpus
+	dm-scan html text | dm-map "$SCRIPT" |
+		dm-run -j 2 --lines 8 -- "dm-filter '$QUALITY'" |
+		dm-slice --recursive --size 400 >"$tmp/chunks2.jsonl"
+) || die "the reported pipeline failed"
+"$BIN/dm-stats" --funnel "$tmp/run-report.jsonl" | indent ||
+	die "dm-stats --funnel failed"
+echo
+echo "  Next: bin/dm help, bin/dm ops replace, man -l man/dm-map.1, man -l man/dm-filter.1, man -l man/dm-slice.1, man -l man/dm-scan.1, man -l man/dm-run.1, man -l man/dm-llm.1, man -l man/dm-stats.1, make check"
