@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "dedup.h"
+#include "report.h"
 
 static const char usage[] =
     "usage: dm-dedup [-hV] [--exact | --near | --simhash] [-k FIELD]...\n"
@@ -43,6 +44,8 @@ static const char help[] =
     "      --perms N            MinHash permutations (default 256)\n"
     "      --preset NAME        data-juicer (default) or datatrove\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
+    "      --report FILE        append a line on this run to FILE (default:\n"
+    "                           $DM_REPORT)\n"
     "      --rows N             rows per LSH band\n"
     "      --signatures         write each sample's key (MD5, MinHash values,\n"
     "                           SimHash) instead of deduplicating\n"
@@ -606,6 +609,9 @@ output(struct run *r, int argc, char **argv)
 	int rc, later = 0;
 
 	ndups = dm_uf_dups(&r->uf, &dups);
+	dm_report_set_int("duplicates", (long long)ndups);
+	if (!r->mark && ndups)
+		dm_report_drop("duplicate", ndups);
 	if (r->mark) {
 		l.root = dm_xreallocarray(NULL, ndups ? ndups : 1,
 		    sizeof *l.root);
@@ -734,6 +740,7 @@ main(int argc, char *argv[])
 	int params = 0;
 
 	dm_init(argv[0]);
+	dm_report_start(argc, argv);
 	memset(&r, 0, sizeof r);
 	dm_dedup_init(&r.d);
 	dm_io_init(&r.io);
@@ -943,6 +950,7 @@ main(int argc, char *argv[])
 			r.io.in.nerrors++;
 	}
 	status = dm_io_close(&r.io);
+	dm_report_counts(r.io.nin, r.io.out.nlines, r.io.nrejected);
 	if (r.setfd >= 0)
 		close(r.setfd);
 	if (r.idxfd >= 0)

@@ -130,3 +130,10 @@ OUT
 	assert_status 2
 	assert_stderr 'dm-map: /nonexistent/r.jsonl: No such file or directory'
 }
+
+@test "dm-dedup reports the duplicates it removed" {
+	printf '{"text":"%s"}\n' a b a c a b >d.jsonl
+	dm-dedup --report r.jsonl d.jsonl >/dev/null
+	run jq -c '[.tool, .in, .out, .rejected, .dropped, .duplicates]' r.jsonl
+	assert_output '["dm-dedup",6,3,0,{"duplicate":3},3]'
+}
