@@ -116,7 +116,15 @@ struct parser {
 	const char	*errmsg;	/* a lexer error */
 	const char	*prevend;	/* end of the token before this one */
 	int		 failed;
+	int		 depth;		/* of parentheses, brackets, calls, ! and - */
 };
+
+/*
+ * The parser and the evaluator recurse once a nesting level, so nesting is
+ * limited, as the JSON scanner limits it; a long flat chain (1+1+...,
+ * a && b && ...) nests nothing: it is evaluated in a loop.
+ */
+#define MAXDEPTH 256
 
 static int
 isnamec(int c, int first)
@@ -453,28 +461,42 @@ addkid(struct node *n, struct node *kid)
 	n->kid[n->nkid++] = kid;
 }
 
+/* Frees n; a left-deep chain (1+1+...) in a loop, not a recursion. */
 static void
 freenode(struct node *n)
 {
+	struct node *left;
 	size_t i;
 
-	if (n == NULL)
-		return;
-	for (i = 0; i < n->nkid; i++)
-		freenode(n->kid[i]);
-	free(n->kid);
-	free(n->str);
-	for (i = 0; i < n->npath; i++)
-		free((char *)n->path[i].key);
-	free(n->path);
-	free(n->statarg);
-	if (n->inited && n->def->fini)
-		n->def->fini(n->state);
-	if (n->def)
-		dm_args_free(&n->args);
-	if (n->re)
-		dm_re_free(n->re);
-	free(n);
+	for (; n != NULL; n = left) {
+		left = n->nkid ? n->kid[0] : NULL;
+		for (i = 1; i < n->nkid; i++)
+			freenode(n->kid[i]);
+		free(n->kid);
+		free(n->str);
+		for (i = 0; i < n->npath; i++)
+			free((char *)n->path[i].key);
+		free(n->path);
+		free(n->statarg);
+		if (n->inited && n->def->fini)
+			n->def->fini(n->state);
+		if (n->def)
+			dm_args_free(&n->args);
+		if (n->re)
+			dm_re_free(n->re);
+		free(n);
+	}
+}
+
+/* Enters one nesting level at 'at': 0, or -1 with a message past the limit. */
+static int
+nest(struct parser *ps, const char *at)
+{
+	if (++ps->depth <= MAXDEPTH)
+		return 0;
+	perr(ps, at, "nesting deeper than %d levels (parentheses, brackets, "
+	    "calls, ! and -)", MAXDEPTH);
+	return -1;
 }
 
 static struct node *parse_expr(struct parser *);
@@ -936,9 +958,12 @@ parse_unary(struct parser *ps, const char *after)
 	const char *at = ps->tstart;
 
 	if (ps->t == T_MINUS) {
+		if (nest(ps, at) < 0)
+			return NULL;
 		next(ps);
 		if ((k = parse_unary(ps, "-")) == NULL)
 			return NULL;
+		ps->depth--;
 		n = mknode(N_NEG, (size_t)(at - ps->src));
 		addkid(n, k);
 		return n;
@@ -1061,9 +1086,12 @@ parse_not(struct parser *ps, const char *after)
 	const char *at = ps->tstart;
 
 	if (ps->t == T_NOT) {
+		if (nest(ps, at) < 0)
+			return NULL;
 		next(ps);
 		if ((k = parse_not(ps, "!")) == NULL)
 			return NULL;
+		ps->depth--;
 		n = mknode(N_NOT, (size_t)(at - ps->src));
 		addkid(n, k);
 		return n;
@@ -1096,6 +1124,8 @@ parse_expr(struct parser *ps)
 {
 	struct node *l, *r;
 
+	if (nest(ps, ps->tstart) < 0)
+		return NULL;
 	if ((l = parse_and(ps, NULL)) == NULL)
 		return NULL;
 	while (ps->t == T_OR) {
@@ -1108,6 +1138,7 @@ parse_expr(struct parser *ps)
 		}
 		l = binary(N_OR, T_OR, col, l, r);
 	}
+	ps->depth--;
 	return l;
 }
 
@@ -1126,6 +1157,7 @@ dm_expr_parse(const char *src, const char *origin, unsigned long firstline)
 	ps.e = e;
 	ps.src = e->src;
 	ps.p = e->src;
+	ps.depth = -1;	/* the expression itself is no nesting level */
 	dm_buf_init(&ps.sval);
 	dm_buf_init(&ps.flags);
 	next(&ps);
@@ -1399,14 +1431,13 @@ setbool(struct val *v, int b)
 	v->b = b ? 1 : 0;
 }
 
+/* The operator of N_BIN n on the values a and b, into v. */
 static int
-evalbin(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
+applybin(struct dm_expr *e, struct node *n, struct val a, struct val b,
+    struct val *v, struct dm_buf *err)
 {
-	struct val a, b;
 	int c;
 
-	if (eval(e, n->kid[0], &a, err) < 0 || eval(e, n->kid[1], &b, err) < 0)
-		return -1;
 	switch (n->op) {
 	case T_EQ:
 	case T_NE:
@@ -1500,6 +1531,74 @@ evalbin(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 		return 0;
 	}
 	return -1;
+}
+
+/*
+ * The left-deep chain of nodes of kind k that ends at n (1+2+3 is
+ * ((1+2)+3)), innermost first, in *spine (buf when it holds them, else
+ * memory to free); the count. The chain is walked in a loop, so that a
+ * chain of any length takes no stack.
+ */
+static size_t
+spine(struct node *n, enum nk k, struct node **buf, size_t nbuf,
+    struct node ***out)
+{
+	struct node *m, **s = buf;
+	size_t len = 0, i;
+
+	for (m = n; m->k == k; m = m->kid[0])
+		len++;
+	if (len > nbuf)
+		s = dm_xreallocarray(NULL, len, sizeof *s);
+	for (m = n, i = len; i > 0; m = m->kid[0])
+		s[--i] = m;
+	*out = s;
+	return len;
+}
+
+static int
+evalbin(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
+{
+	struct node *buf[16], **s;
+	struct val a, b;
+	size_t len, i;
+	int r = 0;
+
+	len = spine(n, N_BIN, buf, 16, &s);
+	if (eval(e, s[0]->kid[0], &a, err) < 0)
+		r = -1;
+	for (i = 0; r == 0 && i < len; i++) {
+		if (eval(e, s[i]->kid[1], &b, err) < 0 ||
+		    applybin(e, s[i], a, b, &a, err) < 0)
+			r = -1;
+	}
+	if (s != buf)
+		free(s);
+	if (r == 0)
+		*v = a;
+	return r;
+}
+
+/* a && b && ... (or ||): the first operand that decides, left to right. */
+static int
+evalbool(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
+{
+	struct node *buf[16], **s;
+	struct val a;
+	size_t len, i;
+	int r = 0, stop = n->k == N_OR;
+
+	len = spine(n, n->k, buf, 16, &s);
+	if (eval(e, s[0]->kid[0], &a, err) < 0)
+		r = -1;
+	for (i = 0; r == 0 && truth(&a) != stop && i < len; i++)
+		if (eval(e, s[i]->kid[1], &a, err) < 0)
+			r = -1;
+	if (s != buf)
+		free(s);
+	if (r == 0)
+		setbool(v, truth(&a));
+	return r;
 }
 
 static int
@@ -1706,27 +1805,8 @@ eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 		setnum(v, -a.num, a.isint);
 		return 0;
 	case N_AND:
-		if (eval(e, n->kid[0], &a, err) < 0)
-			return -1;
-		if (!truth(&a)) {
-			setbool(v, 0);
-			return 0;
-		}
-		if (eval(e, n->kid[1], &a, err) < 0)
-			return -1;
-		setbool(v, truth(&a));
-		return 0;
 	case N_OR:
-		if (eval(e, n->kid[0], &a, err) < 0)
-			return -1;
-		if (truth(&a)) {
-			setbool(v, 1);
-			return 0;
-		}
-		if (eval(e, n->kid[1], &a, err) < 0)
-			return -1;
-		setbool(v, truth(&a));
-		return 0;
+		return evalbool(e, n, v, err);
 	case N_BIN:
 		return evalbin(e, n, v, err);
 	case N_MATCH:

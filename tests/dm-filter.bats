@@ -1346,3 +1346,54 @@ value() {
 	       ^
 	EOF
 }
+
+# ---- nesting and long chains ----
+
+# deep N PREFIX SUFFIX MIDDLE: PREFIX N times, MIDDLE, SUFFIX N times.
+deep() {
+	/usr/bin/python3 -c 'import sys; n = int(sys.argv[1]); print(sys.argv[2] * n + sys.argv[4] + sys.argv[3] * n)' "$@"
+}
+
+@test "takes 256 nested parentheses and refuses 257 with a message" {
+	deep 256 "(" ")" "len" >ok.ex
+	run_split dm-filter -f ok.ex <<< '{"text":"x"}'
+	assert_success
+	assert_output '{"text":"x"}'
+	deep 10000 '(' ')' '1' >deep.ex
+	run_split dm-filter -f deep.ex <<< '{"text":"x"}'
+	assert_status 2
+	assert_output ''
+	[ "${stderr%%$'\n'*}" = "dm-filter: deep.ex:1:258: nesting deeper than 256 levels (parentheses, brackets, calls, ! and -)" ]
+}
+
+@test "refuses 100000 ! or - and nested calls with a message, not a crash" {
+	deep 100000 '!' '' 'true' >not.ex
+	deep 100000 '-' '' '1 == 1' >neg.ex
+	deep 10000 'len(' ')' '' >len.ex
+	deep 10000 '[' ']' '' >list.ex
+	# the column of the first level too many
+	for f in not:257 neg:257 len:1029 list:258; do
+		run_split dm-filter -f ${f%:*}.ex <<< '{"text":"x"}'
+		assert_status 2
+		[ "${stderr%%$'\n'*}" = "dm-filter: ${f%:*}.ex:1:${f#*:}: nesting deeper than 256 levels (parentheses, brackets, calls, ! and -)" ]
+	done
+}
+
+@test "evaluates flat chains of 100000 terms" {
+	/usr/bin/python3 -c 'print(" && ".join(["len == 1"] * 100000))' >and.ex
+	/usr/bin/python3 -c 'print(" || ".join(["len == 2"] * 100000) + " || len == 1")' >or.ex
+	/usr/bin/python3 -c 'print("+".join(["1"] * 100000) + " == 100000")' >sum.ex
+	/usr/bin/python3 -c 'print("-".join(["1"] * 100000) + " == -99998")' >diff.ex
+	for f in and or sum diff; do
+		run_split dm-filter -f $f.ex <<< '{"text":"x"}'
+		assert_success
+		assert_output '{"text":"x"}'
+	done
+}
+
+@test "chains keep left-to-right order and short-circuits" {
+	run dm-filter '10 - 4 - 3 == 3 && 2 * 3 % 4 == 2 && 1 / 2 / 2 == 0.25' <<< '{"text":"x"}'
+	assert_output '{"text":"x"}'
+	run dm-filter --mark m 'len == 2 && gopher() && c4()' <<< '{"text":"x"}'
+	assert_output '{"text":"x","m":false}'
+}

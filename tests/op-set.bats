@@ -193,3 +193,17 @@ load helper
 	      ^
 	EOF
 }
+
+@test "a value nested deeper than 256 levels is refused with a message" {
+	/usr/bin/python3 -c 'print("set y=" + "(" * 10000 + "1" + ")" * 10000)' >deep.dm
+	run_split dm-map -f deep.dm <<< '{"text":"x"}'
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-map: set y:1:258: nesting deeper than 256 levels (parentheses, brackets, calls, ! and -)" ]
+}
+
+@test "a value of 100000 terms is computed" {
+	/usr/bin/python3 -c 'print("set y=" + "+".join(["1"] * 100000))' >sum.dm
+	run dm-map -f sum.dm <<< '{"text":"x"}'
+	assert_success
+	assert_output '{"text":"x","y":100000}'
+}
