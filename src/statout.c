@@ -37,7 +37,7 @@ fmtnum(char *b, size_t n, const json_t *v, int prec)
 	if (a >= 1e4 && a < pow(10, prec + 1))
 		snprintf(b, n, "%.0f", d);
 	else if (a >= 1e4 || (a > 0 && a < 1e-4))
-		snprintf(b, n, "%.*e", prec - 4 > 0 ? prec - 4 : 0, d);
+		snprintf(b, n, "%.*e", prec - 4 > 2 ? prec - 4 : 2, d);
 	else
 		snprintf(b, n, "%.*g", prec, d);
 }
@@ -230,12 +230,18 @@ esc(struct dm_buf *b, const char *s)
 }
 
 static void
-escnum(struct dm_buf *b, const json_t *v)
+escnump(struct dm_buf *b, const json_t *v, int prec)
 {
 	char n[32];
 
-	fmtnum(n, sizeof n, v, 6);
+	fmtnum(n, sizeof n, v, prec);
 	esc(b, n);
+}
+
+static void
+escnum(struct dm_buf *b, const json_t *v)
+{
+	escnump(b, v, 6);
 }
 
 static const char css[] =
@@ -343,7 +349,7 @@ boxplot_svg(struct dm_buf *b, json_t *x)
 	dm_buf_addf(b, "<text x=\"%.0f\" y=\"%.0f\">", pad, H - 8);
 	escnum(b, json_object_get(x, "min"));
 	dm_buf_addf(b, "</text><text x=\"%.2f\" y=\"45\" text-anchor=\"middle\">"
-	    "median ", p[2]);
+	    "median ", p[2] < 80 ? 80 : p[2] > W - 80 ? W - 80 : p[2]);
 	escnum(b, json_object_get(q, "50%"));
 	dm_buf_addf(b, "</text><text x=\"%.0f\" y=\"%.0f\" "
 	    "text-anchor=\"end\">", W - pad, H - 8);
@@ -411,20 +417,20 @@ dm_summary_html(json_t *o, const char *title, struct dm_buf *b)
 			esc(b, json_string_value(json_object_get(x, "name")));
 			dm_buf_adds(b, "</td>");
 			dm_buf_adds(b, "<td>");
-			escnum(b, json_object_get(x, "count"));
+			escnump(b, json_object_get(x, "count"), 4);
 			dm_buf_adds(b, "</td><td>");
-			escnum(b, json_object_get(x, "mean"));
+			escnump(b, json_object_get(x, "mean"), 4);
 			dm_buf_adds(b, "</td><td>");
-			escnum(b, json_object_get(x, "std"));
+			escnump(b, json_object_get(x, "std"), 4);
 			dm_buf_adds(b, "</td><td>");
-			escnum(b, json_object_get(x, "min"));
+			escnump(b, json_object_get(x, "min"), 4);
 			q = json_object_get(x, "quantiles");
 			for (k = 0; k < 7; k++) {
 				dm_buf_adds(b, "</td><td>");
-				escnum(b, json_object_get(q, qnames[k]));
+				escnump(b, json_object_get(q, qnames[k]), 4);
 			}
 			dm_buf_adds(b, "</td><td>");
-			escnum(b, json_object_get(x, "max"));
+			escnump(b, json_object_get(x, "max"), 4);
 			dm_buf_adds(b, "</td></tr>\n");
 		}
 		dm_buf_adds(b, "</table>\n");
