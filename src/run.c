@@ -274,6 +274,11 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 	for (;;) {
 		if (dm_interrupted || S.fatal)
 			break;
+		/* Outputs whose turn has come leave first: a window full of
+		 * finished jobs would otherwise stop feed, and with nothing
+		 * left to wait for, poll would wait for ever. */
+		if (dm_job_ordered(&S))
+			dm_job_emit_ordered(&S);
 		wantin = feed(&S);
 		launch(&S);
 		if (S.halting)
