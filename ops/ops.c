@@ -285,10 +285,6 @@ dm_opkind_name(enum dm_opkind k)
 		return "map";
 	case DM_OP_FILTER:
 		return "filter";
-	case DM_OP_STAT:
-		return "stat";
-	case DM_OP_SLICE:
-		return "slice";
 	}
 	return "?";
 }

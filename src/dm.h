@@ -22,7 +22,7 @@
 #include <jansson.h>
 
 #define DM_VERSION	"0.1.0"
-#define DM_OP_ABI	"dm-op-abi-1"
+#define DM_OP_ABI	"dm-op-abi-2"
 
 #if defined(__GNUC__)
 #define DM_PRINTF(f, a)	__attribute__((format(printf, f, a)))
@@ -141,7 +141,6 @@ enum dm_type {
 	DM_MISSING, DM_NULL, DM_FALSE, DM_TRUE, DM_NUMBER, DM_STRING,
 	DM_ARRAY, DM_OBJECT
 };
-const char *dm_type_name(enum dm_type);		/* "string", "a number"... */
 
 /* A syntax problem: column (1-based byte offset) and what was wrong. */
 struct dm_jerr {
@@ -263,8 +262,6 @@ int	 dm_sample_rename(struct dm_sample *, const char *from, const char *to,
  * value and the objects around it); removes the rest. 0 or -1 with err. */
 int	 dm_sample_keep(struct dm_sample *, char *const *paths, size_t n,
 	    struct dm_buf *err);
-/* The whole sample as a new jansson object (caller owns it). */
-json_t	*dm_sample_tree(struct dm_sample *, struct dm_buf *err);
 /* The bytes to write (no newline): the line itself when unchanged, else a
  * compact serialization, keys in their original order. */
 void	 dm_sample_bytes(struct dm_sample *, const char **p, size_t *n);
@@ -614,7 +611,7 @@ void	 dm_expr_free(struct dm_expr *);
 
 /* ---- ops.c, op.c: operators ---- */
 
-enum dm_opkind { DM_OP_MAP, DM_OP_FILTER, DM_OP_STAT, DM_OP_SLICE };
+enum dm_opkind { DM_OP_MAP, DM_OP_FILTER };
 enum dm_ptype {
 	DM_P_STR,	/* any string */
 	DM_P_INT,	/* integer in [min, max] */
@@ -668,13 +665,12 @@ enum {
 };
 
 /*
- * An operator. Its kind sets its main function, one of text, sample, stat,
+ * An operator. Its kind sets its main function, one of text, sample,
  * filter:
  *  - DM_OP_MAP over the text: text() reads in[0..n) and either writes the
  *    new text to out (empty on entry) and returns 1, or returns 0 when the
  *    text is unchanged, or -1 with a message in err;
  *  - DM_OP_MAP over the whole sample: sample() changes s in place, 0 or -1;
- *  - DM_OP_STAT: stat() returns a number for the text;
  *  - DM_OP_FILTER: filter() returns 1 keep, 0 drop, -1 error; on 0 it
  *    writes to err the name of the rule that failed ("short_doc"), which
  *    dm-filter --mark reports as "gopher: short_doc". filter() gets the
@@ -700,7 +696,6 @@ struct dm_opdef {
 			    struct dm_buf *out, struct dm_buf *err);
 	int		(*sample)(void *state, struct dm_sample *s, const char *key,
 			    struct dm_buf *err);
-	double		(*stat)(void *state, const char *in, size_t n);
 	int		(*filter)(void *state, struct dm_sample *s, const char *in,
 			    size_t n, struct dm_textstats *ts, struct dm_buf *err);
 	void		(*fini)(void *state);
@@ -739,7 +734,6 @@ int	 dm_chain_parse(struct dm_chain *, const char *script, const char *origin,
 	    unsigned long firstline);
 /* Initializes every operator; -1 after reporting. */
 int	 dm_chain_init(struct dm_chain *);
-size_t	 dm_chain_len(const struct dm_chain *);
 /* Runs the chain on one sample. 0, or -1 with the reason in err (which
  * names the operator). */
 int	 dm_chain_run(struct dm_chain *, struct dm_sample *, const char *key,
@@ -802,7 +796,6 @@ struct dm_tmpl *dm_tmpl_new(const char *src, struct dm_buf *err, size_t *off);
  * be a string. -1 with "field 'x' is missing" (or not a string) in err. */
 int	 dm_tmpl_fill(const struct dm_tmpl *, struct dm_sample *s,
 	    const char *key, struct dm_buf *out, struct dm_buf *err);
-int	 dm_tmpl_uses(const struct dm_tmpl *, const char *path);
 void	 dm_tmpl_free(struct dm_tmpl *);
 
 /* The answer of a chat completion. Token counts are -1 when the server

@@ -747,17 +747,6 @@ dm_json_parse(const char *raw, size_t n, struct dm_buf *err)
 	return v;
 }
 
-const char *
-dm_type_name(enum dm_type t)
-{
-	static const char *const names[] = {
-		"missing", "null", "a boolean", "a boolean", "a number",
-		"a string", "an array", "an object"
-	};
-
-	return names[t];
-}
-
 int
 dm_json_index(const char *raw, size_t n, size_t idx, const char **v,
     size_t *vlen)

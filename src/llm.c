@@ -126,17 +126,6 @@ dm_tmpl_fill(const struct dm_tmpl *t, struct dm_sample *s, const char *key,
 	return 0;
 }
 
-int
-dm_tmpl_uses(const struct dm_tmpl *t, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < t->n; i++)
-		if (t->v[i].field && strcmp(t->v[i].s, path) == 0)
-			return 1;
-	return 0;
-}
-
 void
 dm_tmpl_free(struct dm_tmpl *t)
 {

@@ -762,12 +762,6 @@ dm_chain_init(struct dm_chain *c)
 	return 0;
 }
 
-size_t
-dm_chain_len(const struct dm_chain *c)
-{
-	return c->n;
-}
-
 /* Puts "OP: " in front of an operator's message. */
 static void
 name_error(struct dm_buf *err, const char *op)

@@ -650,29 +650,6 @@ dm_sample_detach(struct dm_sample *s, const char *path, struct dm_buf *err)
 	return v;
 }
 
-json_t *
-dm_sample_tree(struct dm_sample *s, struct dm_buf *err)
-{
-	json_t *o = json_object(), *v;
-	size_t i;
-
-	for (i = 0; i < s->nm; i++) {
-		struct dm_member *m = &s->m[i];
-
-		if (m->deleted)
-			continue;
-		if (m->raw) {
-			if ((v = dm_json_parse(m->raw, m->raw_len, err)) == NULL) {
-				json_decref(o);
-				return NULL;
-			}
-		} else
-			v = json_incref(m->val);
-		json_object_setn_new_nocheck(o, m->key, m->key_len, v);
-	}
-	return o;
-}
-
 void
 dm_sample_bytes(struct dm_sample *s, const char **p, size_t *n)
 {

@@ -18,7 +18,7 @@ setup_file() {
 	cc_plugin "$P/dup/lower.so" -DROT13_NAME='"lower"'
 	cc_plugin "$P/old/old.so" -DROT13_ABI='"dm-op-abi-0"'
 	mkdir -p "$P/noops" "$P/junk"
-	printf 'const char dm_plugin_abi[] = "dm-op-abi-1";\n' >"$P/noops.c"
+	printf 'const char dm_plugin_abi[] = "dm-op-abi-2";\n' >"$P/noops.c"
 	cc -shared -fPIC -o "$P/noops/noops.so" "$P/noops.c"
 	echo 'not a shared object' >"$P/junk/junk.so"
 }
@@ -106,7 +106,7 @@ setup_file() {
 	export DM_OPS_PATH=$P/old
 	run_split dm-map strip <<<'{"text":"a"}'
 	assert_status 2
-	assert_stderr "dm-map: plugin '$P/old/old.so': ABI 'dm-op-abi-0', expected 'dm-op-abi-1'"
+	assert_stderr "dm-map: plugin '$P/old/old.so': ABI 'dm-op-abi-0', expected 'dm-op-abi-2'"
 }
 
 @test "a plugin without an operator list is fatal and names the symbol" {
