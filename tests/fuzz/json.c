@@ -22,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	    &col) == 0) {
 		dm_sample_get(&s, "text", &f);
 		dm_sample_get(&s, "meta.lang", &f);
-		json_decref(dm_sample_tree(&s, &err));
+		dm_sample_bytes(&s, &p, &len);
 		if (dm_sample_set_text(&s, "text", "x", 1, &err) == 0)
 			dm_sample_bytes(&s, &p, &len);
 	}
