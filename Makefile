@@ -47,9 +47,22 @@ HDR     += src/run.h src/backend.h
 
 all: $(BIN)
 
+# language id: libfasttext and libcld2 are C++, called through one C++ file
+DEBS += g++ fasttext libfasttext-dev libcld2-dev
+CXX      = c++
+CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra
+LIBCXX   = src/langid-shim.cc
+LIBOBJ  += $(LIBCXX:%.cc=$(OBJDIR)/%.o)
+HDR     += src/langid.h src/langid-shim.h
+LDLIBS  += -Wl,--as-needed -lfasttext -lcld2 -lstdc++ -Wl,--no-as-needed
+
 $(OBJDIR)/%.o: %.c $(HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DM_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+$(OBJDIR)/%.o: %.cc $(HDR)
+	@mkdir -p $(@D)
+	$(CXX) $(CXXFLAGS) -Isrc -c -o $@ $<
 
 # the SPECIAL set is generated from share/dm/special-characters.txt
 $(OBJDIR)/src/stats.o: src/special.h

@@ -104,7 +104,7 @@ _dm_expr_names()
 	dm=$(_dm_front "$1")
 	"$dm" ops 2>/dev/null | awk '$2 == "filter" { gsub(/-/, "_", $1); print $1 "(" }'
 	_dm_stat_names "$dm"
-	printf '%s\n' 'contains(' 'endswith(' 'has(' 'lower(' 'num(' \
+	printf '%s\n' 'contains(' 'endswith(' 'has(' lang 'lang(' 'lower(' 'num(' \
 	    'startswith(' 'str(' true false null in
 }
 

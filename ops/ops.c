@@ -20,6 +20,7 @@ extern const struct dm_opdef dm_op_gopher;
 extern const struct dm_opdef dm_op_gopher_rep;
 extern const struct dm_opdef dm_op_hash;
 extern const struct dm_opdef dm_op_keep;
+extern const struct dm_opdef dm_op_langid;
 extern const struct dm_opdef dm_op_load;
 extern const struct dm_opdef dm_op_lower;
 extern const struct dm_opdef dm_op_normalize_punct;
@@ -55,6 +56,7 @@ static const struct dm_opdef *const builtin[] = {
 	&dm_op_gopher_rep,
 	&dm_op_hash,
 	&dm_op_keep,
+	&dm_op_langid,
 	&dm_op_load,
 	&dm_op_lower,
 	&dm_op_normalize_punct,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "langid.h"
 
 /* ---- values ---- */
 
@@ -35,7 +36,7 @@ enum nk {
 };
 
 enum fn { F_HAS, F_LEN, F_LOWER, F_STARTSWITH, F_ENDSWITH, F_CONTAINS, F_NUM,
-	F_STR };
+	F_STR, F_LANG };
 
 static const struct {
 	const char	*name;
@@ -46,6 +47,7 @@ static const struct {
 	{ "contains", F_CONTAINS, 2 },
 	{ "endswith", F_ENDSWITH, 2 },
 	{ "has", F_HAS, 1 },
+	{ "lang", F_LANG, 1 },
 	{ "len", F_LEN, 1 },
 	{ "lower", F_LOWER, 1 },
 	{ "num", F_NUM, 1 },
@@ -72,6 +74,7 @@ struct node {
 	void		*state;
 	int		 inited;
 	struct dm_re	*re;		/* N_MATCH */
+	struct dm_langid *lid;		/* F_LANG */
 	int		 typeerr;	/* reported once */
 };
 
@@ -484,6 +487,7 @@ freenode(struct node *n)
 			dm_args_free(&n->args);
 		if (n->re)
 			dm_re_free(n->re);
+		dm_langid_close(n->lid);
 		free(n);
 	}
 }
@@ -579,6 +583,20 @@ littext(struct node *n, struct dm_buf *b)
 	}
 }
 
+/* lang and lang("en") use the default identifier, loaded once. */
+static int
+openlang(struct parser *ps, struct node *n, const char *at)
+{
+	struct dm_buf err = DM_BUF_INIT;
+
+	if ((n->lid = dm_langid_open(NULL, &err)) == NULL) {
+		perr(ps, at, "lang: %s", err.buf);
+		dm_buf_free(&err);
+		return -1;
+	}
+	return 0;
+}
+
 /* name( ... ): a function, a statistic with its argument, or a predicate. */
 static struct node *
 parse_call(struct parser *ps, const char *name, size_t len, const char *at)
@@ -659,6 +677,8 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 			goto fail;
 		}
 		n->fn = funcs[i].fn;
+		if (n->fn == F_LANG && openlang(ps, n, at) < 0)
+			goto fail;
 		goto done;
 	}
 	if ((sd = dm_stat_find(fname)) != NULL) {
@@ -878,6 +898,18 @@ parse_primary(struct parser *ps, const char *after)
 		}
 		return n;
 	case T_NAME:
+		if (ps->tend - ps->tstart == 4 && memcmp(ps->tstart, "lang",
+		    4) == 0 && *ps->p != '(' && *ps->p != '.' && *ps->p != '[') {
+			/* lang: the best label; .lang is the field */
+			n = mknode(N_FUNC, (size_t)(at - ps->src));
+			n->fn = F_LANG;
+			if (openlang(ps, n, at) < 0) {
+				freenode(n);
+				return NULL;
+			}
+			next(ps);
+			return n;
+		}
 		if (*ps->p == '(') {
 			const char *name = ps->tstart;
 			size_t len = (size_t)(ps->tend - ps->tstart);
@@ -1601,6 +1633,44 @@ evalbool(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 	return r;
 }
 
+/* lang: the best label of the text; lang("en"): the probability of en. */
+static int
+evallang(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
+{
+	struct val a;
+	const char *label;
+	char *want;
+	double d;
+	int r;
+
+	if (gettext(e, err) < 0)
+		return -1;
+	memset(v, 0, sizeof *v);
+	if (n->nkid == 0) {
+		if (dm_langid_top(n->lid, e->text, e->textlen, 0, &label, &d,
+		    err) < 0)
+			return -1;
+		v->t = V_STR;
+		v->s = label;
+		v->n = strlen(label);
+		return 0;
+	}
+	if (eval(e, n->kid[0], &a, err) < 0)
+		return -1;
+	if (a.t != V_STR) {
+		memset(v, 0, sizeof *v);
+		v->t = V_NULL;
+		return 0;
+	}
+	want = dm_xstrndup(a.s, a.n);
+	r = dm_langid_score(n->lid, e->text, e->textlen, 0, want, &d, err);
+	free(want);
+	if (r < 0)
+		return -1;
+	setnum(v, d, 0);
+	return 0;
+}
+
 static int
 evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 {
@@ -1614,6 +1684,8 @@ evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 		setbool(v, f.type != DM_MISSING);
 		return 0;
 	}
+	if (n->fn == F_LANG)
+		return evallang(e, n, v, err);
 	/* one argument fewer: the text is the first */
 	if ((n->fn == F_CONTAINS || n->fn == F_STARTSWITH ||
 	    n->fn == F_ENDSWITH) ? n->nkid == 1 : n->nkid == 0) {
