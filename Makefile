@@ -31,11 +31,13 @@ DEBS += time  # the bench's peak RSS per row
 DEBS += slurmctld slurmd slurm-client  # a real Slurm cluster for the tests of dm-run --slurm
 DEBS += nettle-dev python3-numpy python3-xxhash  # dm-dedup: SHA-1; its reference test
 DEBS += clang libclang-rt-14-dev  # make fuzz: libFuzzer, ASan, UBSan
+DEBS += libyaml-dev  # dm-recipe reads recipes with libyaml
 
 TOOLS   = dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice
 TOOLS  += dm-stats
 TOOLS  += dm-dedup
 DEBS   += chromium python3-pandas  # dm-stats: HTML rendered in tests, describe() compared
+TOOLS  += dm-recipe
 BIN     = $(TOOLS:%=bin/%)
 LIBSRC  = $(filter-out src/dm.c src/dm-%.c,$(wildcard src/*.c)) $(wildcard ops/*.c)
 OBJDIR  = bin/obj
@@ -44,6 +46,7 @@ HDR     = src/dm.h src/quality.h src/report.h src/statsum.h
 HDR    += src/dedup.h
 # dm-run's scheduler
 HDR     += src/run.h src/backend.h
+HDR    += src/recipe.h
 
 all: $(BIN)
 
@@ -76,6 +79,8 @@ bin/%: $(OBJDIR)/src/%.o $(OBJDIR)/libdm.a
 
 # only dm-dedup hashes with SHA-1 (nettle)
 bin/dm-dedup bin/asan/dm-dedup: LDLIBS += `pkg-config --libs nettle`
+# only dm-recipe reads YAML
+bin/dm-recipe bin/asan/dm-recipe: LDLIBS += `pkg-config --libs yaml-0.1`
 
 # only dm-llm speaks HTTP
 bin/dm-llm bin/asan/dm-llm: LDLIBS += `pkg-config --libs libcurl`
@@ -146,6 +151,8 @@ lint: deps
 		bin/lint/obj/src/dm-llm.o bin/lint/obj/src/dm-run.o bin/lint/obj/src/dm-scan.o \
 		bin/lint/obj/src/dm.o bin/lint/obj/src/dm-stats.o \
 		bin/lint/obj/src/dm-dedup.o
+		bin/lint/obj/src/dm.o bin/lint/obj/src/dm-stats.o
+	$(MAKE) -B OBJDIR=bin/lint/obj CFLAGS='-std=c11 -O2 -Wall -Wextra -Werror' bin/lint/obj/src/dm-recipe.o
 
 # Installs the missing Debian packages; does nothing when all are present.
 deps:

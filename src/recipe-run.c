@@ -1,0 +1,316 @@
+/* recipe-run.c - the dm commands a recipe becomes: shown, or run as a pipeline */
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "recipe.h"
+
+struct cmd {
+	char	**argv;
+	size_t	  n;
+};
+
+struct cmds {
+	struct cmd	*c;
+	size_t		 n;
+};
+
+static void
+push(struct cmd *c, const char *s)
+{
+	c->argv = dm_xreallocarray(c->argv, c->n + 2, sizeof *c->argv);
+	c->argv[c->n++] = dm_xstrdup(s);
+	c->argv[c->n] = NULL;
+}
+
+static struct cmd *
+add(struct cmds *cs)
+{
+	cs->c = dm_xreallocarray(cs->c, cs->n + 1, sizeof *cs->c);
+	memset(&cs->c[cs->n], 0, sizeof *cs->c);
+	return &cs->c[cs->n++];
+}
+
+/* A word for sh: bare when nothing in it is special, else quoted. */
+static void
+addword(struct dm_buf *b, const char *s)
+{
+	if (*s != '\0' && strspn(s, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,+-@%") == strlen(s))
+		dm_buf_adds(b, s);
+	else
+		dm_buf_addshell(b, s);
+}
+
+/* The words of one dm-map, dm-filter or dm-dedup stage. */
+static void
+stage_words(const struct dm_recipe *r, const struct dm_rstage *st,
+    struct cmd *c)
+{
+	const char *p, *q;
+	char *w;
+
+	if (st->kind == DM_R_DEDUP) {
+		push(c, "dm-dedup");
+		for (p = st->text.buf; *p; p = *q ? q + 1 : q) {
+			q = p + strcspn(p, "\t");
+			w = dm_xstrndup(p, (size_t)(q - p));
+			push(c, w);
+			free(w);
+		}
+	} else
+		push(c, st->kind == DM_R_MAP ? "dm-map" : "dm-filter");
+	if (strcmp(r->key, "text") != 0) {
+		push(c, "-k");
+		push(c, r->key);
+	}
+	if (st->kind != DM_R_DEDUP)
+		push(c, st->text.buf);
+}
+
+static void
+commands(const struct dm_recipe *r, const struct dm_recipe_opts *o,
+    struct cmds *cs)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	struct cmd *c, one;
+	long jobs = o->jobs > 0 ? o->jobs : r->np;
+	int par = jobs > 1 || o->hosts || o->slurm;
+	size_t i, j, k;
+
+	memset(cs, 0, sizeof *cs);
+	if (r->dataset_dir) {
+		c = add(cs);
+		push(c, "dm-scan");
+		push(c, "--jsonl");
+		push(c, "--type");
+		push(c, "jsonl");
+		push(c, r->dataset);
+	}
+	for (i = 0; i < r->nstage; i = j) {
+		j = i + 1;
+		if (r->stage[i].kind == DM_R_DEDUP || !par) {
+			stage_words(r, &r->stage[i], add(cs));
+			continue;
+		}
+		/* per-sample stages in a row run in one dm-run job */
+		while (j < r->nstage && r->stage[j].kind != DM_R_DEDUP)
+			j++;
+		dm_buf_reset(&b);
+		for (k = i; k < j; k++) {
+			memset(&one, 0, sizeof one);
+			stage_words(r, &r->stage[k], &one);
+			if (k > i)
+				dm_buf_adds(&b, " | ");
+			for (size_t w = 0; w < one.n; w++) {
+				if (w)
+					dm_buf_addc(&b, ' ');
+				addword(&b, one.argv[w]);
+			}
+			dm_argv_free(one.argv);
+		}
+		c = add(cs);
+		push(c, "dm-run");
+		if (jobs > 0) {
+			char n[32];
+
+			snprintf(n, sizeof n, "%ld", jobs);
+			push(c, "-j");
+			push(c, n);
+		}
+		if (o->hosts) {
+			push(c, "--hosts");
+			push(c, o->hosts);
+		}
+		if (o->slurm)
+			push(c, "--slurm");
+		if (o->spool) {
+			push(c, "--spool");
+			push(c, o->spool);
+		}
+		push(c, "--");
+		push(c, b.buf);
+	}
+	if (cs->n == 0) {		/* no operator: the samples, checked */
+		c = add(cs);
+		push(c, "dm-filter");
+		push(c, "true");
+	}
+	if (!r->dataset_dir)
+		push(&cs->c[0], r->dataset);
+	dm_buf_free(&b);
+}
+
+static void
+free_commands(struct cmds *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++)
+		dm_argv_free(cs->c[i].argv);
+	free(cs->c);
+}
+
+void
+dm_recipe_show(const struct dm_recipe *r, const struct dm_recipe_opts *o)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	struct cmds cs;
+	size_t i, w;
+
+	commands(r, o, &cs);
+	for (i = 0; i < cs.n; i++) {
+		if (i > 0)
+			dm_buf_adds(&b, " |\n  ");
+		for (w = 0; w < cs.c[i].n; w++) {
+			if (w)
+				dm_buf_addc(&b, ' ');
+			addword(&b, cs.c[i].argv[w]);
+		}
+	}
+	if (r->export) {
+		dm_buf_adds(&b, " > ");
+		addword(&b, r->export);
+	}
+	dm_buf_addc(&b, '\n');
+	fwrite(b.buf, 1, b.len, stdout);
+	dm_buf_free(&b);
+	free_commands(&cs);
+}
+
+/* The tools beside this program come first on PATH, so that a build tree
+ * runs its own tools, here and in dm-run's jobs. */
+static void
+path_self(void)
+{
+	char dir[PATH_MAX], *s;
+	struct dm_buf b = DM_BUF_INIT;
+	const char *path = getenv("PATH");
+	ssize_t n;
+
+	if ((n = readlink("/proc/self/exe", dir, sizeof dir - 1)) <= 0)
+		return;
+	dir[n] = '\0';
+	if ((s = strrchr(dir, '/')) == NULL)
+		return;
+	*s = '\0';
+	dm_buf_addf(&b, "%s%s%s", dir, path ? ":" : "", path ? path : "");
+	setenv("PATH", b.buf, 1);
+	dm_buf_free(&b);
+}
+
+/* The temporary name of export: beside it, hidden, unique to this run. */
+static char *
+tmpname(const char *export)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	const char *base = strrchr(export, '/');
+
+	if (base)
+		dm_buf_add(&b, export, (size_t)(base - export + 1));
+	dm_buf_addf(&b, ".%s.%ld.tmp", base ? base + 1 : export,
+	    (long)getpid());
+	return dm_buf_detach(&b, NULL);
+}
+
+int
+dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
+{
+	struct cmds cs;
+	pid_t *pid;
+	char *tmp = NULL;
+	int in, out, fd[2], st, status = 0, code;
+	size_t i, left;
+
+	commands(r, o, &cs);
+	path_self();
+	if (r->export) {
+		tmp = tmpname(r->export);
+		if ((out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		    0666)) < 0) {
+			dm_warnx_errno("%s", tmp);
+			free(tmp);
+			free_commands(&cs);
+			return DM_EXIT_ERROR;
+		}
+	} else
+		out = 1;
+	pid = dm_xcalloc(cs.n, sizeof *pid);
+	fflush(stdout);
+	if ((in = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+		dm_die("/dev/null: %s", strerror(errno));
+	for (i = 0; i < cs.n; i++) {
+		fd[0] = -1;
+		fd[1] = out;
+		if (i + 1 < cs.n && pipe2(fd, O_CLOEXEC) < 0)
+			dm_die("pipe: %s", strerror(errno));
+		if ((pid[i] = fork()) < 0)
+			dm_die("fork: %s", strerror(errno));
+		if (pid[i] == 0) {
+			signal(SIGINT, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			if (dup2(in, 0) < 0 || dup2(fd[1], 1) < 0)
+				_exit(DM_EXIT_ERROR);
+			execvp(cs.c[i].argv[0], cs.c[i].argv);
+			dm_warnx_errno("%s", cs.c[i].argv[0]);
+			_exit(127);
+		}
+		close(in);
+		if (fd[1] != 1 && fd[1] != out)
+			close(fd[1]);
+		in = fd[0];
+	}
+	if (out != 1)
+		close(out);
+	for (left = cs.n; left > 0; ) {
+		pid_t p = waitpid(-1, &st, 0);
+
+		if (p < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < cs.n && pid[i] != p; i++)
+			;
+		if (i == cs.n)
+			continue;
+		left--;
+		if (WIFEXITED(st)) {
+			code = WEXITSTATUS(st);
+			if (code > DM_EXIT_ERROR)
+				code = DM_EXIT_ERROR;
+		} else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE)
+			code = r->export ? DM_EXIT_ERROR : 0;
+		else {
+			if (!dm_interrupted)
+				dm_warn("'%s' was killed by signal %d",
+				    cs.c[i].argv[0], WTERMSIG(st));
+			code = DM_EXIT_ERROR;
+		}
+		if (code > status)
+			status = code;
+	}
+	if (tmp) {
+		if (status == DM_EXIT_ERROR || dm_interrupted) {
+			unlink(tmp);
+			if (!dm_interrupted)
+				dm_warn("%s: not written, a stage failed",
+				    r->export);
+		} else if (rename(tmp, r->export) < 0) {
+			dm_warnx_errno("%s", r->export);
+			unlink(tmp);
+			status = DM_EXIT_ERROR;
+		}
+	}
+	free(tmp);
+	free(pid);
+	free_commands(&cs);
+	return status;
+}

@@ -1,0 +1,435 @@
+/* recipe.c - read a Data-Juicer or DataMate recipe and turn it into dm stages */
+#include <sys/stat.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recipe.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Top-level keys dm reads. */
+static const char *const used[] = { "dataset_path", "export_path", "np",
+	"process", "text_keys" };
+
+/* Top-level keys of Data-Juicer's config and DataMate's process.yaml that
+ * change nothing in what dm writes: accepted, and listed by check. */
+static const char *const ignorable[] = { "add_suffix", "audio_key",
+	"auto", "auto_num", "cache_compress", "data_probe_algo",
+	"data_probe_ratio", "dataset_id", "debug", "ds_cache_dir",
+	"eoc_special_token", "executor_type", "export_in_parallel",
+	"export_original_dataset", "export_shard_size", "export_type",
+	"fusion_strategy", "hpo_config", "image_key", "image_special_token",
+	"instance_id", "keep_hashes_in_res_ds", "keep_stats_in_res_ds",
+	"load_dataset_kwargs", "op_fusion", "op_list_to_trace",
+	"open_monitor", "open_tracer", "percentiles", "project_name",
+	"ray_address", "save_stats_in_one_file", "skip_op_error", "suffixes",
+	"temp_dir", "trace_num", "turbo", "use_cache", "use_checkpoint",
+	"video_key", "video_special_token", "work_dir" };
+
+static int
+isin(const char *s, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void DM_PRINTF(3, 4)
+problem(const struct dm_recipe *r, const struct dm_ynode *at,
+    const char *fmt, ...)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	dm_buf_grow(&b, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(b.buf, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	if (at)
+		dm_warn("%s:%lu:%lu: %s", r->path, at->line, at->col, b.buf);
+	else
+		dm_warn("%s: %s", r->path, b.buf);
+	dm_buf_free(&b);
+}
+
+static void
+ignore(struct dm_recipe *r, const struct dm_ynode *at, const char *what,
+    const char *op)
+{
+	dm_buf_addf(&r->ignored, "%s:%lu:%lu: ignored: %s", r->path, at->line,
+	    at->col, what);
+	if (op)
+		dm_buf_addf(&r->ignored, " of '%s'", op);
+	dm_buf_addc(&r->ignored, '\n');
+}
+
+static struct dm_rstage *
+stage(struct dm_recipe *r, enum dm_rkind kind)
+{
+	struct dm_rstage *s;
+
+	if (r->nstage > 0 && r->stage[r->nstage - 1].kind == kind &&
+	    kind != DM_R_DEDUP)
+		return &r->stage[r->nstage - 1];
+	r->stage = dm_xreallocarray(r->stage, r->nstage + 1, sizeof *r->stage);
+	s = &r->stage[r->nstage++];
+	s->kind = kind;
+	dm_buf_init(&s->text);
+	return s;
+}
+
+/* Whether the dm text of one operator parses as dm-map or dm-filter would
+ * parse it; they report with the recipe's line. */
+static int
+valid(const struct dm_recipe *r, enum dm_rkind kind, const char *text,
+    const struct dm_ynode *at)
+{
+	struct dm_chain *c;
+	struct dm_expr *e;
+	int ok;
+
+	if (kind == DM_R_MAP) {
+		c = dm_chain_new();
+		ok = dm_chain_parse(c, text, r->path, at->line) == 0 &&
+		    dm_chain_init(c) == 0;
+		dm_chain_free(c);
+		return ok;
+	}
+	if (kind == DM_R_FILTER) {
+		if ((e = dm_expr_parse(text, r->path, at->line)) == NULL)
+			return 0;
+		dm_expr_free(e);
+	}
+	return 1;
+}
+
+/* One "- name: {params}" item. 0, 1 when left out, -1 on an error. */
+static int
+operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
+{
+	const struct dm_ynode *name, *args, *at = NULL;
+	const struct dm_rop *op;
+	const struct dm_rparam *p;
+	const char *const *names;
+	const char *s, *opname;
+	struct dm_buf out = DM_BUF_INIT, err = DM_BUF_INIT;
+	struct dm_rstage *st;
+	size_t i, n;
+	int bad = 0;
+
+	if (item->kind == DM_Y_SCALAR && *item->val) {
+		name = item;
+		args = NULL;
+	} else if (item->kind == DM_Y_MAP && item->n == 2 &&
+	    item->kid[0]->kind == DM_Y_SCALAR) {
+		name = item->kid[0];
+		args = item->kid[1];
+	} else {
+		problem(r, item, "expected '- operator_name: {parameters}'");
+		return -1;
+	}
+	opname = name->val;
+	if ((op = dm_rop_find(opname, r->datamate)) == NULL &&
+	    (op = dm_rop_find(opname, !r->datamate)) == NULL) {
+		names = dm_rop_names(r->datamate, &n);
+		if ((s = dm_suggest(opname, names, n)) == NULL) {
+			names = dm_rop_names(!r->datamate, &n);
+			s = dm_suggest(opname, names, n);
+		}
+		if (s)
+			problem(r, name, "unknown operator '%s'; did you mean "
+			    "'%s'?", opname, s);
+		else
+			problem(r, name, "unknown operator '%s'", opname);
+		return -1;
+	}
+	if (args != NULL && args->kind == DM_Y_SCALAR && args->plain &&
+	    (*args->val == '\0' || strcmp(args->val, "null") == 0 ||
+	    strcmp(args->val, "~") == 0))
+		args = NULL;
+	if (args != NULL && args->kind != DM_Y_MAP) {
+		problem(r, args, "the parameters of '%s' are not a mapping",
+		    opname);
+		return -1;
+	}
+	if (op->kind == DM_R_NONE) {
+		if (skip) {
+			problem(r, name, "operator '%s' is not supported by "
+			    "dm (%s); left out", opname, op->why);
+			return 1;
+		}
+		problem(r, name, "operator '%s' is not supported by dm (%s)",
+		    opname, op->why);
+		return -1;
+	}
+	for (i = 0; args != NULL && i + 1 < args->n; i += 2) {
+		const struct dm_ynode *k = args->kid[i], *v = args->kid[i + 1];
+
+		if (k->kind != DM_Y_SCALAR) {
+			problem(r, k, "a parameter name is not a string");
+			bad = 1;
+			continue;
+		}
+		if ((p = dm_rop_param(op, k->val)) != NULL) {
+			dm_buf_reset(&err);
+			if (dm_rop_check(op, p, v, &err) < 0) {
+				problem(r, v, "%s", err.buf);
+				bad = 1;
+			}
+			continue;
+		}
+		if (strcmp(k->val, "text_key") == 0) {
+			if (v->kind != DM_Y_SCALAR ||
+			    strcmp(v->val, r->key) != 0) {
+				problem(r, v, "parameter 'text_key' of '%s' "
+				    "differs from text_keys '%s'", opname,
+				    r->key);
+				bad = 1;
+			}
+			continue;
+		}
+		if (r->datamate || dm_rop_ignored(k->val)) {
+			ignore(r, k, k->val, opname);
+			continue;
+		}
+		for (n = 0; op->params[n].name; n++)
+			;
+		{
+			const char **pn = dm_xcalloc(n + 1, sizeof *pn);
+
+			for (n = 0; op->params[n].name; n++)
+				pn[n] = op->params[n].name;
+			s = dm_suggest(k->val, pn, n);
+			free(pn);
+		}
+		if (s)
+			problem(r, k, "unknown parameter '%s' of '%s'; did you "
+			    "mean '%s'?", k->val, opname, s);
+		else
+			problem(r, k, "unknown parameter '%s' of '%s'",
+			    k->val, opname);
+		bad = 1;
+	}
+	if (bad)
+		return -1;
+	dm_buf_reset(&err);
+	if (op->emit(op, args, &out, &err, &at) < 0) {
+		if (skip && strstr(err.buf, "not supported") != NULL) {
+			problem(r, at ? at : name, "%s; '%s' left out",
+			    err.buf, opname);
+			bad = 1;
+		} else {
+			problem(r, at ? at : name, "%s", err.buf);
+			bad = -1;
+		}
+		dm_buf_free(&out);
+		dm_buf_free(&err);
+		return bad;
+	}
+	dm_buf_free(&err);
+	if (out.len == 0) {		/* a no-op, as Data-Juicer runs it */
+		dm_buf_free(&out);
+		r->ops++;
+		return 0;
+	}
+	if (!valid(r, op->kind, out.buf, name)) {
+		dm_buf_free(&out);
+		return -1;
+	}
+	st = stage(r, op->kind);
+	if (st->text.len)
+		dm_buf_adds(&st->text, op->kind == DM_R_MAP ? "; " : " && ");
+	dm_buf_add(&st->text, out.buf, out.len);
+	dm_buf_free(&out);
+	r->ops++;
+	return 0;
+}
+
+/* A DataMate recipe names its operators by class; its samples are file
+ * records whose text load reads. */
+static int
+is_datamate(const struct dm_ynode *root, const struct dm_ynode *proc)
+{
+	const struct dm_ynode *it;
+	size_t i;
+
+	if (dm_yaml_get(root, "instance_id") || dm_yaml_get(root,
+	    "dataset_id"))
+		return 1;
+	for (i = 0; proc && proc->kind == DM_Y_SEQ && i < proc->n; i++) {
+		it = proc->kid[i];
+		if (it->kind == DM_Y_MAP && it->n == 2 &&
+		    it->kid[0]->kind == DM_Y_SCALAR &&
+		    dm_rop_find(it->kid[0]->val, 0) == NULL &&
+		    dm_rop_find(it->kid[0]->val, 1) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+paths(struct dm_recipe *r)
+{
+	const struct dm_ynode *v;
+	struct stat st;
+	int bad = 0;
+
+	if ((v = dm_yaml_get(r->root, "dataset_path")) == NULL ||
+	    v->kind != DM_Y_SCALAR || *v->val == '\0') {
+		problem(r, v, "no 'dataset_path'");
+		bad = 1;
+	} else if (stat(v->val, &st) < 0) {
+		problem(r, v, "dataset_path '%s': %s", v->val,
+		    strerror(errno));
+		bad = 1;
+	} else {
+		r->dataset = v->val;
+		r->dataset_dir = S_ISDIR(st.st_mode);
+		if (strchr(v->val, ' ') != NULL && !S_ISREG(st.st_mode) &&
+		    !r->dataset_dir) {
+			problem(r, v, "dataset_path: weighted mixtures are "
+			    "not supported");
+			bad = 1;
+		}
+	}
+	if ((v = dm_yaml_get(r->root, "export_path")) != NULL &&
+	    !(v->kind == DM_Y_SCALAR && v->plain && (*v->val == '\0' ||
+	    strcmp(v->val, "null") == 0))) {
+		const char *e = v->kind == DM_Y_SCALAR ? v->val : "";
+		size_t n = strlen(e);
+
+		if (n == 0) {
+			problem(r, v, "export_path is not a file name");
+			bad = 1;
+		} else if (stat(e, &st) == 0 && S_ISDIR(st.st_mode)) {
+			/* DataMate's export_path is a folder */
+			const char *base = r->dataset ? strrchr(r->dataset,
+			    '/') : NULL;
+			struct dm_buf b = DM_BUF_INIT;
+
+			base = base ? base + 1 : r->dataset ? r->dataset :
+			    "export.jsonl";
+			dm_buf_addf(&b, "%s%s%s", e, e[n - 1] == '/' ? "" :
+			    "/", base);
+			r->export = dm_buf_detach(&b, NULL);
+		} else if (n > 8 && strcmp(e + n - 8, ".parquet") == 0) {
+			problem(r, v, "export_path '%s': dm writes JSONL, not "
+			    "Parquet", e);
+			bad = 1;
+		} else
+			r->export = dm_xstrdup(e);
+	}
+	return bad ? -1 : 0;
+}
+
+int
+dm_recipe_load(struct dm_recipe *r, const char *path, int skip)
+{
+	struct dm_buf err = DM_BUF_INIT;
+	const struct dm_ynode *proc, *v, *k;
+	const char *s;
+	char *end;
+	size_t i;
+	int bad = 0, rc;
+
+	memset(r, 0, sizeof *r);
+	r->path = path;
+	r->key = "text";
+	dm_buf_init(&r->ignored);
+	if ((r->root = dm_yaml_load(path, &err)) == NULL) {
+		dm_warn("%s", err.buf);
+		dm_buf_free(&err);
+		return -1;
+	}
+	if (r->root->kind != DM_Y_MAP) {
+		problem(r, r->root, "a recipe is a mapping of keys "
+		    "(dataset_path, process, ...)");
+		return -1;
+	}
+	proc = dm_yaml_get(r->root, "process");
+	r->datamate = is_datamate(r->root, proc);
+	for (i = 0; i + 1 < r->root->n; i += 2) {
+		k = r->root->kid[i];
+		if (k->kind != DM_Y_SCALAR)
+			continue;
+		if (isin(k->val, used, NELEM(used)))
+			continue;
+		if (isin(k->val, ignorable, NELEM(ignorable))) {
+			ignore(r, k, k->val, NULL);
+			continue;
+		}
+		if ((s = dm_suggest(k->val, used, NELEM(used))) != NULL)
+			problem(r, k, "unknown key '%s' ignored; did you mean "
+			    "'%s'?", k->val, s);
+		else
+			problem(r, k, "unknown key '%s' ignored", k->val);
+		ignore(r, k, k->val, NULL);
+	}
+	if ((v = dm_yaml_get(r->root, "text_keys")) != NULL) {
+		if (v->kind == DM_Y_SEQ && v->n == 1 &&
+		    v->kid[0]->kind == DM_Y_SCALAR)
+			v = v->kid[0];
+		if (v->kind != DM_Y_SCALAR || *v->val == '\0') {
+			problem(r, v, "text_keys: dm processes one text "
+			    "field");
+			bad = 1;
+		} else
+			r->key = v->val;
+	}
+	if ((v = dm_yaml_get(r->root, "np")) != NULL && !(v->kind ==
+	    DM_Y_SCALAR && v->plain && (*v->val == '\0' ||
+	    strcmp(v->val, "null") == 0))) {
+		errno = 0;
+		r->np = v->kind == DM_Y_SCALAR ? strtol(v->val, &end, 10) : 0;
+		if (v->kind != DM_Y_SCALAR || end == v->val || *end ||
+		    errno || r->np < 1 || r->np > 100000) {
+			problem(r, v, "np wants a number of processes from 1 "
+			    "to 100000");
+			bad = 1;
+		}
+	}
+	if (paths(r) < 0)
+		bad = 1;
+	if (r->datamate) {
+		struct dm_rstage *st = stage(r, DM_R_MAP);
+
+		dm_buf_adds(&st->text, "load field=filePath");
+	}
+	if (proc == NULL || (proc->kind == DM_Y_SCALAR && proc->plain &&
+	    *proc->val == '\0'))
+		;
+	else if (proc->kind != DM_Y_SEQ) {
+		problem(r, proc, "'process' is not a list of operators");
+		bad = 1;
+	} else
+		for (i = 0; i < proc->n; i++)
+			if ((rc = operator(r, proc->kid[i], skip)) < 0)
+				bad = 1;
+	dm_buf_free(&err);
+	return bad ? -1 : 0;
+}
+
+void
+dm_recipe_free(struct dm_recipe *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nstage; i++)
+		dm_buf_free(&r->stage[i].text);
+	free(r->stage);
+	free(r->export);
+	dm_buf_free(&r->ignored);
+	dm_yaml_free(r->root);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,133 @@
+/* recipe.h - Data-Juicer and DataMate recipes: YAML tree, operator table, plan */
+#ifndef DM_RECIPE_H
+#define DM_RECIPE_H
+
+#include <stddef.h>
+
+#include "dm.h"
+
+/* ---- recipe-yaml.c: a YAML document as a tree that knows its lines ---- */
+
+enum dm_ykind { DM_Y_SCALAR, DM_Y_SEQ, DM_Y_MAP };
+
+/*
+ * A node of a loaded YAML document. A mapping holds its keys and values
+ * alternately in kid (n is twice the number of pairs); a sequence holds its
+ * items. line and col count from 1, as a message prints them. plain is 1
+ * for an unquoted scalar (so that "true" in quotes stays a string).
+ */
+struct dm_ynode {
+	enum dm_ykind	  kind;
+	char		 *val;		/* scalar text; NULL otherwise */
+	int		  plain;
+	unsigned long	  line, col;
+	size_t		  n;
+	struct dm_ynode	**kid;
+};
+
+/* Loads the first document of path. NULL with "path:line:col: what" (or
+ * "path: strerror") in err; an empty file is an empty mapping. */
+struct dm_ynode *dm_yaml_load(const char *path, struct dm_buf *err);
+/* The value of key in mapping m, or NULL (also when m is not a mapping). */
+struct dm_ynode *dm_yaml_get(const struct dm_ynode *m, const char *key);
+void	 dm_yaml_free(struct dm_ynode *);
+
+/* ---- recipe-ops.c: the table of Data-Juicer and DataMate names ---- */
+
+enum dm_rkind {
+	DM_R_MAP,		/* dm-map operators */
+	DM_R_FILTER,		/* a dm-filter expression */
+	DM_R_DEDUP,		/* a dm-dedup stage */
+	DM_R_NONE		/* unsupported */
+};
+
+struct dm_rparam;
+
+/* One operator of a recipe: its names in Data-Juicer and DataMate (either
+ * may be NULL), what dm does with it, the dm form shown by `dm recipe ops`,
+ * and the parameters it takes (NULL-named entry ends them). */
+struct dm_rop {
+	const char		*dj, *dmate;
+	enum dm_rkind		 kind;
+	const char		*form;
+	const struct dm_rparam	*params;
+	/* the dm text of one use: map script words, filter expression or
+	 * dedup options (tab-separated); -1 with the reason in err and *at
+	 * set to the node at fault */
+	int	(*emit)(const struct dm_rop *, const struct dm_ynode *args,
+		    struct dm_buf *out, struct dm_buf *err,
+		    const struct dm_ynode **at);
+	const char		*why;	/* for DM_R_NONE: what is missing */
+};
+
+enum dm_rptype { DM_RP_INT, DM_RP_FLOAT, DM_RP_BOOL, DM_RP_STR, DM_RP_STRS,
+	DM_RP_ANY };
+
+struct dm_rparam {
+	const char	*name;
+	enum dm_rptype	 type;
+	const char	*def;		/* Data-Juicer's default, as text */
+};
+
+const struct dm_rop *dm_rop_find(const char *name, int datamate);
+const struct dm_rop *dm_rop_all(size_t *n);
+/* Names of every operator (both tables), for "did you mean". */
+const char *const *dm_rop_names(int datamate, size_t *n);
+/* Whether name is a parameter every Data-Juicer operator accepts and dm
+ * ignores (batch_size, num_proc, ...). */
+int	 dm_rop_ignored(const char *name);
+/* Whether v is a valid value of parameter p; -1 with the reason in err. */
+int	 dm_rop_check(const struct dm_rop *, const struct dm_rparam *p,
+	    const struct dm_ynode *v, struct dm_buf *err);
+/* The parameter of op called name, or NULL. */
+const struct dm_rparam *dm_rop_param(const struct dm_rop *, const char *name);
+
+/* ---- recipe.c: a recipe read and checked, as dm stages ---- */
+
+/* One dm stage: consecutive mappers (a dm-map script), consecutive filters
+ * (a dm-filter expression), or one dedup (its options, tab-separated). */
+struct dm_rstage {
+	enum dm_rkind	 kind;
+	struct dm_buf	 text;
+};
+
+struct dm_recipe {
+	const char	 *path;
+	struct dm_ynode	 *root;
+	int		  datamate;	/* a DataMate process.yaml */
+	const char	 *key;		/* text_keys; "text" */
+	const char	 *dataset;	/* dataset_path */
+	int		  dataset_dir;	/* it is a folder */
+	char		 *export;	/* export_path (a file); NULL: stdout */
+	long		  np;		/* np; 0 when not given */
+	unsigned long	  ops;		/* operators run */
+	struct dm_rstage *stage;
+	size_t		  nstage;
+	struct dm_buf	  ignored;	/* "file:line:col: ignored: ...\n" */
+};
+
+/*
+ * Reads the recipe at path and turns it into stages. Each problem is
+ * reported (prog: file:line:col: what); with skip, an unsupported operator
+ * is a warning and is left out. Returns 0, or -1 when any was an error.
+ */
+int	 dm_recipe_load(struct dm_recipe *, const char *path, int skip);
+void	 dm_recipe_free(struct dm_recipe *);
+
+/* ---- recipe-run.c: the commands of a recipe, shown or run ---- */
+
+struct dm_recipe_opts {
+	long		 jobs;		/* -j; 0: the recipe's np */
+	const char	*hosts;		/* --hosts FILE */
+	int		 slurm;		/* --slurm */
+	const char	*spool;		/* --spool DIR */
+};
+
+/* Prints the pipeline as sh would run it, one stage a line. */
+void	 dm_recipe_show(const struct dm_recipe *, const struct dm_recipe_opts *);
+/* Runs the pipeline; export_path is written under a temporary name and
+ * renamed when no stage failed (exit status 2). Returns the worst exit
+ * status of the stages. */
+int	 dm_recipe_run(const struct dm_recipe *, const struct dm_recipe_opts *);
+
+#endif
