@@ -45,20 +45,37 @@ static const struct option longopts[] = {
 
 static const char *const commands[] = { "check", "ops", "run", "show" };
 
-/* `dm recipe ops`: every row of the table, sorted as it is. */
+/* `dm recipe ops`: every row of the table, in its order, with the dm
+ * form of the operator with its default parameters. */
 static void
 ops(void)
 {
+	struct dm_buf b = DM_BUF_INIT, f = DM_BUF_INIT, err = DM_BUF_INIT;
+	const struct dm_ynode *at;
 	const struct dm_rop *t;
 	size_t i, n;
 
 	t = dm_rop_all(&n);
-	printf("%-46s  %-34s  %s\n", "DATA-JUICER", "DATAMATE", "DM");
-	for (i = 0; i < n; i++)
-		printf("%-46s  %-34s  %s\n", t[i].dj ? t[i].dj : "-",
-		    t[i].dmate ? t[i].dmate : "-",
-		    t[i].kind == DM_R_NONE ? "unsupported" :
-		    t[i].kind == DM_R_MAP ? t[i].form : "");
+	printf("%-44s  %-34s  %s\n", "DATA-JUICER", "DATAMATE", "DM");
+	for (i = 0; i < n; i++) {
+		dm_buf_reset(&b);
+		if (t[i].kind == DM_R_NONE)
+			dm_buf_addf(&b, "unsupported: %s", t[i].why);
+		else {
+			dm_buf_adds(&b, t[i].kind == DM_R_MAP ? "dm-map " :
+			    t[i].kind == DM_R_FILTER ? "dm-filter " :
+			    "dm-dedup ");
+			dm_buf_reset(&f);
+			t[i].emit(&t[i], NULL, &f, &err, &at);
+			/* replace_content_mapper without a pattern does nothing */
+			dm_buf_adds(&b, f.len ? f.buf : t[i].form);
+		}
+		printf("%-44s  %-34s  %s\n", t[i].dj ? t[i].dj : "-",
+		    t[i].dmate ? t[i].dmate : "-", b.buf);
+	}
+	dm_buf_free(&b);
+	dm_buf_free(&f);
+	dm_buf_free(&err);
 }
 
 int

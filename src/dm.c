@@ -25,6 +25,7 @@ static const struct {
 	{ "filter", "keep the samples for which an expression holds" },
 	{ "llm", "ask an OpenAI-compatible server about each sample" },
 	{ "map", "run a chain of map operators over each sample" },
+	{ "recipe", "show, check or run a Data-Juicer or DataMate recipe" },
 	{ "run", "run a command over blocks of input, locally or on hosts" },
 	{ "scan", "turn folders and archives into samples" },
 	{ "slice", "split the text of each sample into chunks" },

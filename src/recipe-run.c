@@ -118,7 +118,7 @@ commands(const struct dm_recipe *r, const struct dm_recipe_opts *o,
 		}
 		c = add(cs);
 		push(c, "dm-run");
-		if (jobs > 0) {
+		if (o->jobs > 0 || r->np > 1) {
 			char n[32];
 
 			snprintf(n, sizeof n, "%ld", jobs);

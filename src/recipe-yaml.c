@@ -7,8 +7,12 @@
 
 #include "recipe.h"
 
-/* Aliases may nest; a document of a few hundred lines never goes deeper. */
+/* Aliases may nest and repeat: a recipe of a few hundred lines never goes
+ * deeper nor has more nodes, a billion laughs would. */
 #define MAXDEPTH	64
+#define MAXNODES	1000000
+
+static size_t nodes;
 
 static struct dm_ynode *
 convert(yaml_document_t *doc, yaml_node_t *yn, int depth)
@@ -21,7 +25,7 @@ convert(yaml_document_t *doc, yaml_node_t *yn, int depth)
 	n = dm_xcalloc(1, sizeof *n);
 	n->line = yn->start_mark.line + 1;
 	n->col = yn->start_mark.column + 1;
-	if (depth > MAXDEPTH) {
+	if (depth > MAXDEPTH || ++nodes > MAXNODES) {
 		n->kind = DM_Y_SCALAR;
 		n->val = dm_xstrdup("");
 		return n;
@@ -86,7 +90,7 @@ dm_yaml_load(const char *path, struct dm_buf *err)
 		    (unsigned long)p.problem_mark.column + 1,
 		    p.problem ? p.problem : "invalid YAML");
 		if (p.context)
-			dm_buf_addf(err, " %s", p.context);
+			dm_buf_addf(err, " (%s)", p.context);
 		yaml_parser_delete(&p);
 		fclose(f);
 		return NULL;
@@ -96,10 +100,22 @@ dm_yaml_load(const char *path, struct dm_buf *err)
 		n->kind = DM_Y_MAP;
 		n->line = n->col = 1;
 		n->kid = dm_xcalloc(1, sizeof *n->kid);
-	} else
+	} else {
+		nodes = 0;
 		n = convert(&doc, root, 0);
+	}
+	if (nodes > MAXNODES) {
+		dm_buf_addf(err, "%s: more than %d YAML nodes", path,
+		    MAXNODES);
+		dm_yaml_free(n);
+		n = NULL;
+	}
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&p);
+	if (n == NULL) {
+		fclose(f);
+		return NULL;
+	}
 	if (ferror(f)) {
 		dm_buf_addf(err, "%s: read error", path);
 		fclose(f);

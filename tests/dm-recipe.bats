@@ -1,0 +1,500 @@
+#!/usr/bin/env bats
+# dm-recipe.bats - Data-Juicer and DataMate recipes shown, checked and run
+
+load helper
+
+# recipe OP [PARAMS]: r.yaml, a Data-Juicer recipe of one operator over
+# in.jsonl into out.jsonl; PARAMS are its parameter lines, as written.
+recipe() {
+	printf 'project_name: t\ndataset_path: in.jsonl\nexport_path: out.jsonl\nprocess:\n  - %s:\n' "$1" >r.yaml
+	if [ $# -gt 1 ]; then printf '%s\n' "$2" >>r.yaml; fi
+}
+
+# run_recipe OP [PARAMS]: runs it; its output is left in out.jsonl.
+run_recipe() {
+	recipe "$@"
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_stderr ''
+}
+
+# The ids of the samples in out.jsonl, on one line.
+ids() {
+	jq -r .id out.jsonl | tr '\n' ' '
+}
+
+mapper_input() {
+	cat >in.jsonl <<'EOF'
+{"id":1,"text":"  Mail a@b.com, see https://x.org/p or 10.0.0.1 now，好。 "}
+{"id":2,"text":"short ◆"}
+{"id":3,"text":"<p>Hello <b>world</b></p>\n/* Copyright 2020 */\ncode();"}
+EOF
+}
+
+filter_input() {
+	cat >in.jsonl <<'EOF'
+{"id":1,"text":"The cat sat on the mat and the dog sat on the log, and that was the end of it."}
+{"id":2,"text":"short"}
+{"id":3,"text":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}
+{"id":4,"text":"%%%% $$$$ #### @@@@ !!!! ???? one two three four five six"}
+{"id":5,"text":"ab\ncd\nef"}
+EOF
+}
+
+# ---- mappers ----
+
+@test "clean_links_mapper removes links" {
+	mapper_input
+	run_recipe clean_links_mapper
+	assert_file out.jsonl <<'EOF'
+{"id":1,"text":"  Mail a@b.com, see  or 10.0.0.1 now，好。 "}
+{"id":2,"text":"short ◆"}
+{"id":3,"text":"<p>Hello <b>world</b></p>\n/* Copyright 2020 */\ncode();"}
+EOF
+}
+
+@test "clean_email_mapper with repl puts it in place of each address" {
+	mapper_input
+	run_recipe clean_email_mapper '      repl: "<EMAIL>"'
+	assert_file out.jsonl <<'EOF'
+{"id":1,"text":"  Mail <EMAIL>, see https://x.org/p or 10.0.0.1 now，好。 "}
+{"id":2,"text":"short ◆"}
+{"id":3,"text":"<p>Hello <b>world</b></p>\n/* Copyright 2020 */\ncode();"}
+EOF
+}
+
+@test "clean_ip_mapper removes IP addresses" {
+	mapper_input
+	run_recipe clean_ip_mapper
+	assert_file out.jsonl <<'EOF'
+{"id":1,"text":"  Mail a@b.com, see https://x.org/p or  now，好。 "}
+{"id":2,"text":"short ◆"}
+{"id":3,"text":"<p>Hello <b>world</b></p>\n/* Copyright 2020 */\ncode();"}
+EOF
+}
+
+@test "clean_html_mapper strips tags" {
+	mapper_input
+	run_recipe clean_html_mapper
+	assert_file out.jsonl <<'EOF'
+{"id":1,"text":"Mail a@b.com, see https://x.org/p or 10.0.0.1 now，好。 "}
+{"id":2,"text":"short ◆"}
+{"id":3,"text":"Hello world\n/* Copyright 2020 */\ncode();"}
+EOF
+}
+
+@test "clean_copyright_mapper drops the copyright comment" {
+	mapper_input
+	run_recipe clean_copyright_mapper
+	assert_file out.jsonl <<'EOF'
+{"id":1,"text":"  Mail a@b.com, see https://x.org/p or 10.0.0.1 now，好。 "}
+{"id":2,"text":"short ◆"}
+{"id":3,"text":"<p>Hello <b>world</b></p>\n\ncode();"}
+EOF
+}
+
+@test "whitespace_normalization_mapper strips and normalizes spaces" {
+	mapper_input
+	run_recipe whitespace_normalization_mapper
+	assert_file out.jsonl <<'EOF'
+{"id":1,"text":"Mail a@b.com, see https://x.org/p or 10.0.0.1 now，好。"}
+{"id":2,"text":"short ◆"}
+{"id":3,"text":"<p>Hello <b>world</b></p>\n/* Copyright 2020 */\ncode();"}
+EOF
+}
+
+@test "punctuation_normalization_mapper turns full-width punctuation into ASCII" {
+	mapper_input
+	run_recipe punctuation_normalization_mapper
+	assert_file out.jsonl <<'EOF'
+{"id":1,"text":"  Mail a@b.com, see https://x.org/p or 10.0.0.1 now,好. "}
+{"id":2,"text":"short ◆"}
+{"id":3,"text":"<p>Hello <b>world</b></p>\n/* Copyright 2020 */\ncode();"}
+EOF
+}
+
+@test "remove_specific_chars_mapper deletes its default characters, or a list" {
+	mapper_input
+	run_recipe remove_specific_chars_mapper
+	assert_file out.jsonl <<'EOF'
+{"id":1,"text":"  Mail a@b.com, see https://x.org/p or 10.0.0.1 now，好。 "}
+{"id":2,"text":"short "}
+{"id":3,"text":"<p>Hello <b>world</b></p>\n/* Copyright 2020 */\ncode();"}
+EOF
+	run_recipe remove_specific_chars_mapper '      chars_to_remove: ["<", ">", "/"]'
+	assert_file out.jsonl <<'EOF'
+{"id":1,"text":"  Mail a@b.com, see https:x.orgp or 10.0.0.1 now，好。 "}
+{"id":2,"text":"short ◆"}
+{"id":3,"text":"pHello bworldbp\n* Copyright 2020 *\ncode();"}
+EOF
+}
+
+@test "remove_long_words_mapper keeps words within min_len and max_len" {
+	printf '%s\n' '{"id":1,"text":"ok a verylongwordhere. ok"}' >in.jsonl
+	run_recipe remove_long_words_mapper '      min_len: 2
+      max_len: 5'
+	assert_file out.jsonl '{"id":1,"text":"ok ok"}'
+	run dm-recipe show r.yaml
+	assert_output "dm-map 'remove-long-words min=2 max=5' in.jsonl > out.jsonl"
+}
+
+@test "remove_repeat_sentences_mapper drops later repeats" {
+	printf '%s\n' '{"id":1,"text":"Ok a b. Ok a b. Then c."}' >in.jsonl
+	run_recipe remove_repeat_sentences_mapper
+	assert_file out.jsonl '{"id":1,"text":"Ok a b. Then c."}'
+}
+
+@test "remove_table_text_mapper drops the rows of a table" {
+	printf '%s\n' '{"id":1,"text":"intro line\na\tb\tc\n1\t2\t3\nend"}' >in.jsonl
+	run_recipe remove_table_text_mapper '      max_col: 5'
+	assert_file out.jsonl '{"id":1,"text":"intro line\nend"}'
+}
+
+@test "replace_content_mapper runs a list of patterns with their repl" {
+	printf '%s\n' '{"id":1,"text":"tel 555-1234 and 555-9876"}' >in.jsonl
+	run_recipe replace_content_mapper "      pattern: ['\\d{3}-(\\d{4})', 'tel']
+      repl: ['<\$1>', 'phone']"
+	assert_file out.jsonl '{"id":1,"text":"phone <1234> and <9876>"}'
+	run dm-recipe show r.yaml
+	assert_output "dm-map 'replace pattern=\"\\d{3}-(\\d{4})\" repl=\"<\$1>\"; replace pattern=tel repl=phone' in.jsonl > out.jsonl"
+}
+
+@test "clean_links_mapper with its own pattern becomes replace" {
+	printf '%s\n' '{"id":1,"text":"see x | y"}' >in.jsonl
+	run_recipe clean_links_mapper "      pattern: 'x \\|'
+      repl: X"
+	assert_file out.jsonl '{"id":1,"text":"see X y"}'
+}
+
+# ---- filters ----
+
+@test "each filter keeps its closed range with Data-Juicer's defaults" {
+	filter_input
+	while IFS='|' read -r op want; do
+		run_recipe "$op"
+		[ "$(ids)" = "$want" ] || { echo "$op: $(ids), want $want"; false; }
+	done <<'EOF'
+alphanumeric_filter|1 2 3 4 5 
+average_line_length_filter|1 3 4 
+character_repetition_filter|1 2 4 5 
+flagged_words_filter|1 2 3 4 5 
+maximum_line_length_filter|1 3 4 
+special_characters_filter|2 3 5 
+stopwords_filter|1 4 5 
+text_length_filter|1 3 4 
+word_repetition_filter|1 2 3 4 5 
+words_num_filter|1 
+EOF
+}
+
+@test "filter parameters: min, max, open ends and reversed_range" {
+	filter_input
+	run_recipe alphanumeric_filter '      min_ratio: 0.9'
+	[ "$(ids)" = "2 3 " ]
+	run_recipe words_num_filter '      min_num: 1
+      max_num: 3
+      max_closed_interval: false'
+	[ "$(ids)" = "2 3 " ]
+	run dm-recipe show r.yaml
+	assert_output "dm-filter 'words >= 1 && words < 3' in.jsonl > out.jsonl"
+	run_recipe text_length_filter '      min_len: 10
+      max_len: 60
+      reversed_range: true'
+	[ "$(ids)" = "1 2 3 5 " ]
+	run dm-recipe show r.yaml
+	assert_output "dm-filter '!(len > 10 && len < 60)' in.jsonl > out.jsonl"
+	run_recipe character_repetition_filter '      rep_len: 3
+      max_ratio: 0.2'
+	[ "$(ids)" = "2 5 " ]
+	run_recipe stopwords_filter '      lang: en
+      min_ratio: 0.0
+      max_ratio: 0.1'
+	[ "$(ids)" = "2 3 " ]
+}
+
+# ---- the pipeline ----
+
+multi() {
+	filter_input
+	cat >r.yaml <<'EOF'
+# a refine recipe
+project_name: refine
+dataset_path: in.jsonl
+export_path: out.jsonl
+np: 1
+use_cache: false
+process:
+  - clean_links_mapper:
+  - whitespace_normalization_mapper:
+  - punctuation_normalization_mapper:
+  - alphanumeric_filter:
+      min_ratio: 0.1
+  - text_length_filter:
+      min_len: 5
+      num_proc: 4
+  - clean_email_mapper:
+      repl: "<EMAIL>"
+EOF
+}
+
+@test "show prints one stage a line, consecutive mappers and filters merged" {
+	multi
+	run_split dm-recipe show r.yaml
+	assert_success
+	assert_stderr ''
+	assert_output <<'EOF'
+dm-map 'remove-urls; normalize-ws; normalize-punct' in.jsonl |
+  dm-filter 'alnum_ratio >= 0.1 && alnum_ratio <= 9223372036854775807 && len >= 5 && len <= 9223372036854775807' |
+  dm-map 'remove-emails repl="<EMAIL>"' > out.jsonl
+EOF
+}
+
+@test "the printed pipeline run by sh writes the same bytes as run" {
+	multi
+	dm-recipe run r.yaml
+	mv out.jsonl run.jsonl
+	[ "$(jq -r .id run.jsonl | tr '\n' ' ')" = "1 2 3 4 5 " ]
+	sh -c "$(dm-recipe show r.yaml)"
+	assert_same out.jsonl run.jsonl
+}
+
+@test "-j and np run the stages through dm-run, with the same output" {
+	multi
+	dm-recipe run r.yaml
+	mv out.jsonl serial.jsonl
+	run dm-recipe show -j 3 r.yaml
+	assert_success
+	assert_output <<'EOF'
+dm-run -j 3 -- 'dm-map '\''remove-urls; normalize-ws; normalize-punct'\'' | dm-filter '\''alnum_ratio >= 0.1 && alnum_ratio <= 9223372036854775807 && len >= 5 && len <= 9223372036854775807'\'' | dm-map '\''remove-emails repl="<EMAIL>"'\''' in.jsonl > out.jsonl
+EOF
+	dm-recipe run -j 3 r.yaml
+	assert_same out.jsonl serial.jsonl
+	sed -i 's/^np: 1/np: 2/' r.yaml
+	run dm-recipe show r.yaml
+	[[ $output == "dm-run -j 2 -- "* ]]
+	rm out.jsonl
+	dm-recipe run r.yaml
+	assert_same out.jsonl serial.jsonl
+}
+
+@test "--hosts and --slurm --spool are passed to dm-run" {
+	multi
+	run dm-recipe show --hosts hosts.txt r.yaml
+	[[ $output == "dm-run --hosts hosts.txt -- 'dm-map "* ]]
+	run dm-recipe show --slurm --spool /shared/spool r.yaml
+	[[ $output == "dm-run --slurm --spool /shared/spool -- 'dm-map "* ]]
+	run_split dm-recipe show --slurm r.yaml
+	assert_status 2
+	[[ ${stderr%%$'\n'*} == "dm-recipe: --slurm needs --spool DIR" ]]
+}
+
+@test "dataset_path may be a folder of JSONL files, compressed or not" {
+	mkdir data
+	printf '%s\n' '{"id":1,"text":"first file here"}' >data/a.jsonl
+	printf '%s\n' '{"id":2,"text":"second file here"}' | gzip >data/b.jsonl.gz
+	printf 'not a sample\n' >data/notes.txt
+	printf 'dataset_path: data\nexport_path: out.jsonl\nprocess:\n  - text_length_filter:\n' >r.yaml
+	run dm-recipe show r.yaml
+	assert_output <<'EOF'
+dm-scan --jsonl --type jsonl data |
+  dm-filter 'len >= 10 && len <= 9223372036854775807' > out.jsonl
+EOF
+	dm-recipe run r.yaml
+	assert_file out.jsonl <<'EOF'
+{"id":1,"text":"first file here"}
+{"id":2,"text":"second file here"}
+EOF
+}
+
+@test "a compressed dataset_path is read, text_keys chooses the field" {
+	printf '%s\n' '{"id":1,"body":"  x  "}' | zstd -q >in.jsonl.zst
+	printf 'dataset_path: in.jsonl.zst\nexport_path: out.jsonl\ntext_keys: [body]\nprocess:\n  - whitespace_normalization_mapper:\n' >r.yaml
+	run dm-recipe show r.yaml
+	assert_output "dm-map -k body normalize-ws in.jsonl.zst > out.jsonl"
+	dm-recipe run r.yaml
+	assert_file out.jsonl '{"id":1,"body":"x"}'
+}
+
+@test "without export_path the samples go to standard output" {
+	printf '%s\n' '{"text":"  x  "}' >in.jsonl
+	printf 'dataset_path: in.jsonl\nprocess:\n  - whitespace_normalization_mapper:\n' >r.yaml
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_output '{"text":"x"}'
+}
+
+@test "a failing run leaves no export_path, nor a temporary file" {
+	printf '%s\n' '{"id":1,"text":"fine text here"}' '{"id":2,"text":' >in.jsonl
+	recipe text_length_filter
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-filter: in.jsonl:2:16: invalid JSON: unexpected end of line
+dm-recipe: out.jsonl: not written, a stage failed
+EOF
+	[ "$(ls -A | grep -vx -e .stderr -e home)" = "$(printf 'in.jsonl\nr.yaml')" ]
+	# an export from before stays as it was
+	printf 'old\n' >out.jsonl
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_file out.jsonl 'old'
+	[ "$(ls -A | grep -vx -e .stderr -e home | wc -l)" -eq 3 ]
+}
+
+# ---- check and errors ----
+
+@test "check lists the ignored keys and parameters" {
+	multi
+	run_split dm-recipe check r.yaml
+	assert_success
+	assert_stderr ''
+	assert_output <<'EOF'
+r.yaml:2:1: ignored: project_name
+r.yaml:6:1: ignored: use_cache
+r.yaml:15:7: ignored: num_proc of 'text_length_filter'
+r.yaml: ok: 6 operators in 3 dm stages
+EOF
+}
+
+@test "an unknown top-level key is a warning with a suggestion" {
+	printf '%s\n' '{"text":"x"}' >in.jsonl
+	printf 'dataset_path: in.jsonl\nexprot_path: o.jsonl\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_success
+	assert_stderr "dm-recipe: r.yaml:2:1: unknown key 'exprot_path' ignored; did you mean 'export_path'?"
+}
+
+@test "bad YAML is reported with line and column" {
+	printf 'dataset_path: [in.jsonl\nprocess: x\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:2:8: did not find expected ',' or ']' (while parsing a flow sequence)"
+}
+
+@test "an unknown operator, parameter or value is an error at its place" {
+	printf '%s\n' '{"text":"x"}' >in.jsonl
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+process:
+  - alphanumric_filter:
+      min_ratio: 0.1
+  - text_length_filter:
+      min_lne: 3
+      max_len: abc
+  - remove_repeat_sentences_mapper:
+      lowercase: maybe
+  - words_num_filter: [1]
+EOF
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_output ''
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:3:5: unknown operator 'alphanumric_filter'; did you mean 'alphanumeric_filter'?
+dm-recipe: r.yaml:6:7: unknown parameter 'min_lne' of 'text_length_filter'; did you mean 'min_len'?
+dm-recipe: r.yaml:7:16: parameter 'max_len' wants a number, not 'abc'
+dm-recipe: r.yaml:9:18: parameter 'lowercase' wants true or false, not 'maybe'
+dm-recipe: r.yaml:10:23: the parameters of 'words_num_filter' are not a mapping
+EOF
+}
+
+@test "a missing or absent dataset_path is an error" {
+	printf 'process: []\n' >r.yaml
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml: no 'dataset_path'"
+	printf 'dataset_path: nope.jsonl\n' >r.yaml
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:1:15: dataset_path 'nope.jsonl': No such file or directory"
+}
+
+@test "unsupported operators and parameters: an error, or left out with --skip-unsupported" {
+	filter_input
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+export_path: out.jsonl
+process:
+  - perplexity_filter:
+      lang: en
+  - alphanumeric_filter:
+      tokenization: true
+  - words_num_filter:
+EOF
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:4:5: operator 'perplexity_filter' is not supported by dm (needs a KenLM language model dm does not run)
+dm-recipe: r.yaml:7:21: parameter 'tokenization' of 'alphanumeric_filter' is not supported by dm
+EOF
+	[ ! -e out.jsonl ]
+	run_split dm-recipe run --skip-unsupported r.yaml
+	assert_success
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:4:5: operator 'perplexity_filter' is not supported by dm (needs a KenLM language model dm does not run); left out
+dm-recipe: r.yaml:7:21: parameter 'tokenization' of 'alphanumeric_filter' is not supported by dm; 'alphanumeric_filter' left out
+EOF
+	[ "$(ids)" = "1 " ]
+}
+
+# ---- DataMate ----
+
+@test "a DataMate process.yaml reads its file records with load" {
+	mkdir files outdir
+	printf 'Ｈｅｌｌｏ  　world\004 mail x@y.com\n' >files/a.txt
+	printf '%s\n' '{"fileName":"a.txt","filePath":"files/a.txt","fileType":"txt"}' >dataset.jsonl
+	cat >process.yaml <<'EOF'
+dataset_id: d1
+instance_id: t1
+dataset_path: dataset.jsonl
+export_path: outdir
+executor_type: datamate
+process:
+  - FullWidthCharacterCleaner: {}
+  - InvisibleCharactersCleaner:
+      cpu: 0.1
+  - UnicodeSpaceCleaner: {}
+  - ExtraSpaceCleaner: {}
+  - EmailNumberCleaner: {}
+EOF
+	run_split dm-recipe check process.yaml
+	assert_success
+	assert_output <<'EOF'
+process.yaml:1:1: ignored: dataset_id
+process.yaml:2:1: ignored: instance_id
+process.yaml:5:1: ignored: executor_type
+process.yaml:9:7: ignored: cpu of 'InvisibleCharactersCleaner'
+process.yaml: ok: 5 operators in 1 dm stage
+EOF
+	dm-recipe run process.yaml
+	assert_file outdir/dataset.jsonl '{"fileName":"a.txt","filePath":"files/a.txt","fileType":"txt","encoding":"utf-8","text":"Hello world mail <email>"}'
+}
+
+# ---- the table, the front end ----
+
+@test "ops lists each operator with its dm form or why it is unsupported" {
+	run dm-recipe ops
+	assert_success
+	[ "${lines[0]}" = "DATA-JUICER                                   DATAMATE                            DM" ]
+	printf '%s\n' "$output" | grep -qx 'alphanumeric_filter  *-  *dm-filter alnum_ratio >= 0.25 && alnum_ratio <= 9223372036854775807'
+	printf '%s\n' "$output" | grep -qx 'perplexity_filter  *-  *unsupported: needs a KenLM language model dm does not run'
+	printf '%s\n' "$output" | grep -qx -- '-  *ExtraSpaceCleaner  *dm-map collapse-ws'
+}
+
+@test "dm recipe runs dm-recipe" {
+	printf '%s\n' '{"text":"  x  "}' >in.jsonl
+	printf 'dataset_path: in.jsonl\nprocess:\n  - whitespace_normalization_mapper:\n' >r.yaml
+	run dm recipe run r.yaml
+	assert_success
+	assert_output '{"text":"x"}'
+}
+
+@test "usage errors exit 2 with the usage" {
+	run_split dm-recipe frob r.yaml
+	assert_status 2
+	[[ ${stderr%%$'\n'*} == "dm-recipe: unknown command 'frob'" ]]
+	run_split dm-recipe shwo r.yaml
+	[[ ${stderr%%$'\n'*} == "dm-recipe: unknown command 'shwo'; did you mean 'show'?" ]]
+	run_split dm-recipe run
+	assert_status 2
+	[[ ${stderr%%$'\n'*} == "dm-recipe: no recipe file" ]]
+}
