@@ -412,6 +412,11 @@ _dm_complete_tool()
 		return
 	fi
 
+	# dm-recipe: its command (show, check, run, ops) comes first
+	if [[ ${prog##*/} == dm-recipe && $operands -eq 0 && $cur != -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W $'check\nops\nrun\nshow' -- "$cur")
+		return
+	fi
 	case $prev in
 	-e | --expression)
 		((lists_ops)) && _dm_script "$prog" "$cur"
@@ -539,3 +544,4 @@ _dm()
 }
 
 complete -F _dm dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice dm-stats
+complete -F _dm dm-recipe

@@ -953,3 +953,22 @@ long3() {
 		[ $status -eq 143 ]
 	done
 }
+
+# ---- tools that read no samples: dm-recipe ----
+
+@test "dm-recipe: --help, -V, a bad option, a write error, quiet under head" {
+	run_split dm-recipe --help
+	assert_success
+	[[ ${output%%$'\n'*} == "usage: dm-recipe "* ]]
+	run_split dm-recipe -V
+	assert_output "dm-recipe (dm) 0.1.0"
+	usage=$(usage_of dm-recipe)
+	run_split dm-recipe show --bogus r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: unknown option '--bogus'"$'\n'"$usage"
+	dm-recipe ops >/dev/full 2>err && status=0 || status=$?
+	[ "$status" -eq 2 ]
+	assert_bytes err '%s\n' "dm-recipe: write error: No space left on device"
+	dm-recipe ops 2>err | head -n1 >/dev/null
+	assert_bytes err ''
+}

@@ -342,3 +342,16 @@ out.log'
 	run complete_words dm-stats --html rep
 	assert_output 'report.html'
 }
+
+@test "dm-recipe completes its commands, then options and recipe files" {
+	run complete_words dm-recipe s
+	assert_success
+	assert_output show
+	run complete_words dm recipe ch
+	assert_output check
+	run complete_words dm-recipe run --sk
+	assert_output --skip-unsupported
+	touch r.yaml
+	run complete_words dm-recipe run r.
+	assert_output r.yaml
+}
