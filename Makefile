@@ -151,7 +151,6 @@ lint: deps
 		bin/lint/obj/src/dm-llm.o bin/lint/obj/src/dm-run.o bin/lint/obj/src/dm-scan.o \
 		bin/lint/obj/src/dm.o bin/lint/obj/src/dm-stats.o \
 		bin/lint/obj/src/dm-dedup.o
-		bin/lint/obj/src/dm.o bin/lint/obj/src/dm-stats.o
 	$(MAKE) -B OBJDIR=bin/lint/obj CFLAGS='-std=c11 -O2 -Wall -Wextra -Werror' bin/lint/obj/src/dm-recipe.o
 
 # Installs the missing Debian packages; does nothing when all are present.

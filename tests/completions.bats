@@ -172,7 +172,7 @@ stop'
 
 @test "the zsh completion names dm and its tools" {
 	run head -n 1 "$DM_REPO/completions/_dm"
-	assert_output '#compdef dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice dm-stats'
+	assert_output '#compdef dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice dm-stats dm-recipe'
 }
 
 @test "the bash completion is registered for dm and every tool" {
@@ -182,6 +182,7 @@ stop'
 complete -F _dm dm-filter
 complete -F _dm dm-llm
 complete -F _dm dm-map
+complete -F _dm dm-recipe
 complete -F _dm dm-run
 complete -F _dm dm-scan
 complete -F _dm dm-slice

@@ -180,7 +180,7 @@ character_repetition_filter|1 2 4 5
 flagged_words_filter|1 2 3 4 5 
 maximum_line_length_filter|1 3 4 
 special_characters_filter|2 3 5 
-stopwords_filter|1 4 5 
+stopwords_filter|1 
 text_length_filter|1 3 4 
 word_repetition_filter|1 2 3 4 5 
 words_num_filter|1 
@@ -209,7 +209,7 @@ EOF
 	run_recipe stopwords_filter '      lang: en
       min_ratio: 0.0
       max_ratio: 0.1'
-	[ "$(ids)" = "2 3 " ]
+	[ "$(ids)" = "2 3 5 " ]
 }
 
 # ---- the pipeline ----

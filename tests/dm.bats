@@ -203,7 +203,7 @@ usage: dm ops [--json] [NAME]"
 	assert_success
 	assert_stderr ''
 	[[ $output == "$USAGE"$'\n\ntools:\n  dedup    remove exact and near duplicates\n  filter   keep the samples for which an expression holds\n  llm      '* ]]
-	[[ $output == *$'\n  map      run a chain of map operators over each sample\n  run      '* ]]
+	[[ $output == *$'\n  map      run a chain of map operators over each sample\n  recipe   show, check or run a Data-Juicer or DataMate recipe\n  run      '* ]]
 	[[ $output == *$'\ncommands:\n  ops      '* ]]
 	[[ $output == *$'\n  ops      every operator and its parameters'* ]]
 }
