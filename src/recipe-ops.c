@@ -469,6 +469,151 @@ emit_range(const struct dm_rop *op, const struct dm_ynode *args,
 	return r;
 }
 
+/* language_id_score_filter: the best label among lang (any label when
+ * lang is empty) with a probability of at least min_score. dm's lang does
+ * not lower-case the text first, as Data-Juicer does (see dm-recipe(1)). */
+static int
+emit_lang(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	const struct dm_ynode *v = dm_yaml_get(args, "lang");
+	const char *s, *min = arg(op, args, "min_score");
+	const char **l = NULL;
+	const char *one[1];
+	size_t i, n = 0;
+	int minc = 1, rev = 0;
+
+	(void)err, (void)at;
+	if (v != NULL && v->kind == DM_Y_SEQ) {
+		l = dm_xcalloc(v->n + 1, sizeof *l);
+		for (i = 0; i < v->n; i++)
+			if (*v->kid[i]->val)
+				l[n++] = v->kid[i]->val;
+	} else if (!isnull(v) && *v->val) {
+		one[0] = v->val;
+		l = one;
+		n = 1;
+	}
+	if ((s = arg(op, args, "min_closed_interval")) != NULL)
+		minc = boolval(s) != 0;
+	if ((s = arg(op, args, "reversed_range")) != NULL)
+		rev = boolval(s) == 1;
+	if (rev)
+		minc = !minc;
+	if (n > 1)
+		dm_buf_adds(out, "(");
+	for (i = 0; i < n; i++) {
+		if (i)
+			dm_buf_adds(out, " || ");
+		dm_buf_adds(out, "lang == ");
+		dm_json_addstr(out, l[i], strlen(l[i]));
+	}
+	if (n > 1)
+		dm_buf_adds(out, ")");
+	if (n)
+		dm_buf_adds(out, " && ");
+	if (rev)
+		dm_buf_adds(out, "!(");
+	if (n == 1) {
+		dm_buf_adds(out, "lang(");
+		dm_json_addstr(out, l[0], strlen(l[0]));
+		dm_buf_adds(out, ")");
+	} else
+		dm_buf_adds(out, "lang(lang)");
+	dm_buf_addf(out, " %s %s", minc ? ">=" : ">", min);
+	if (rev)
+		dm_buf_adds(out, ")");
+	if (l != one)
+		free((void *)l);
+	return 0;
+}
+
+/* ---- deduplicators: dm-dedup options, tab-separated ---- */
+
+static void
+addopt(struct dm_buf *b, const char *opt, const char *val)
+{
+	if (b->len)
+		dm_buf_addc(b, '\t');
+	dm_buf_adds(b, opt);
+	if (val) {
+		dm_buf_addc(b, '\t');
+		dm_buf_adds(b, val);
+	}
+}
+
+static int
+emit_dedup_exact(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	(void)err, (void)at;
+	addopt(out, "--exact", NULL);
+	if (argbool(op, args, "lowercase"))
+		addopt(out, "--lowercase", NULL);
+	if (argbool(op, args, "ignore_non_character"))
+		addopt(out, "--ignore-non-character", NULL);
+	return 0;
+}
+
+/* MinHash and SimHash share tokenization, window, lower-casing. */
+static int
+dedup_common(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	const char *tok = arg(op, args, "tokenization");
+
+	if (unsupported(op, args, "lowercase", err, at) < 0 ||
+	    unsupported(op, args, "ignore_pattern", err, at) < 0 ||
+	    (dm_rop_param(op, "tokenizer_model") &&
+	    unsupported(op, args, "tokenizer_model", err, at) < 0))
+		return -1;
+	if (strcmp(tok, "space") && strcmp(tok, "punctuation") &&
+	    strcmp(tok, "character")) {
+		dm_buf_addf(err, "parameter 'tokenization' of '%s': '%s' is "
+		    "not supported by dm (space, punctuation, character)",
+		    op->dj, tok);
+		*at = dm_yaml_get(args, "tokenization");
+		return -1;
+	}
+	if (given(op, args, "tokenization"))
+		addopt(out, "--tokenize", tok);
+	if (given(op, args, "window_size"))
+		addopt(out, "--window", arg(op, args, "window_size"));
+	return 0;
+}
+
+static int
+emit_dedup_minhash(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	addopt(out, "--near", NULL);
+	if (dedup_common(op, args, out, err, at) < 0)
+		return -1;
+	if (given(op, args, "num_permutations"))
+		addopt(out, "--perms", arg(op, args, "num_permutations"));
+	if (given(op, args, "jaccard_threshold"))
+		addopt(out, "--threshold", arg(op, args, "jaccard_threshold"));
+	if (given(op, args, "num_bands"))
+		addopt(out, "--bands", arg(op, args, "num_bands"));
+	if (given(op, args, "num_rows_per_band"))
+		addopt(out, "--rows", arg(op, args, "num_rows_per_band"));
+	return 0;
+}
+
+static int
+emit_dedup_simhash(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	addopt(out, "--simhash", NULL);
+	if (dedup_common(op, args, out, err, at) < 0)
+		return -1;
+	if (given(op, args, "num_blocks"))
+		addopt(out, "--blocks", arg(op, args, "num_blocks"));
+	if (given(op, args, "hamming_distance"))
+		addopt(out, "--hamming", arg(op, args, "hamming_distance"));
+	return 0;
+}
+
 /* ---- the table ---- */
 
 static const struct dm_rparam p_clean[] = {
@@ -594,6 +739,42 @@ static const struct dm_rparam p_words[] = {
 	{ NULL, 0, NULL }
 };
 
+static const struct dm_rparam p_lang[] = {
+	{ "lang", DM_RP_STRS, "" },
+	{ "min_score", DM_RP_FLOAT, "0.8" },
+	RANGE_FLAGS,
+	{ NULL, 0, NULL }
+};
+
+static const struct dm_rparam p_dedup_exact[] = {
+	{ "lowercase", DM_RP_BOOL, "false" },
+	{ "ignore_non_character", DM_RP_BOOL, "false" },
+	{ NULL, 0, NULL }
+};
+
+static const struct dm_rparam p_dedup_minhash[] = {
+	{ "tokenization", DM_RP_STR, "space" },
+	{ "window_size", DM_RP_INT, "5" },
+	{ "lowercase", DM_RP_BOOL, "true" },
+	{ "ignore_pattern", DM_RP_STR, NULL },
+	{ "num_permutations", DM_RP_INT, "256" },
+	{ "jaccard_threshold", DM_RP_FLOAT, "0.7" },
+	{ "num_bands", DM_RP_INT, NULL },
+	{ "num_rows_per_band", DM_RP_INT, NULL },
+	{ "tokenizer_model", DM_RP_STR, NULL },
+	{ NULL, 0, NULL }
+};
+
+static const struct dm_rparam p_dedup_simhash[] = {
+	{ "tokenization", DM_RP_STR, "space" },
+	{ "window_size", DM_RP_INT, "6" },
+	{ "lowercase", DM_RP_BOOL, "true" },
+	{ "ignore_pattern", DM_RP_STR, NULL },
+	{ "num_blocks", DM_RP_INT, "6" },
+	{ "hamming_distance", DM_RP_INT, "4" },
+	{ NULL, 0, NULL }
+};
+
 static const struct dm_rparam p_none[] = {
 	{ NULL, 0, NULL }
 };
@@ -602,13 +783,13 @@ static const struct dm_rparam p_none[] = {
 	{ dj, dmate, DM_R_MAP, form, params, emit, NULL }
 #define FILTER(dj, dmate, form, params) \
 	{ dj, dmate, DM_R_FILTER, form, params, emit_range, NULL }
+#define DEDUP(dj, dmate, params, emit) \
+	{ dj, dmate, DM_R_DEDUP, "dm-dedup", params, emit, NULL }
 #define NONE(dj, dmate, why) \
 	{ dj, dmate, DM_R_NONE, NULL, NULL, NULL, why }
 
 static const char no_text[] = "not a text operator";
 static const char no_model[] = "needs a model dm does not run";
-static const char no_dedup[] = "dm-dedup is not part of dm yet";
-static const char no_lang[] = "lang() is not part of dm yet";
 static const char no_port[] = "not yet part of dm";
 
 /* Sorted by Data-Juicer name, then the DataMate-only rows by their name. */
@@ -639,10 +820,12 @@ static const struct dm_rop table[] = {
 	NONE("dialog_sentiment_detection_mapper", NULL, no_model),
 	NONE("dialog_sentiment_intensity_mapper", NULL, no_model),
 	NONE("dialog_topic_detection_mapper", NULL, no_model),
-	NONE("document_deduplicator", NULL, no_dedup),
-	NONE("document_minhash_deduplicator", "DuplicateFilesFilter",
-	    no_dedup),
-	NONE("document_simhash_deduplicator", NULL, no_dedup),
+	DEDUP("document_deduplicator", NULL, p_dedup_exact,
+	    emit_dedup_exact),
+	DEDUP("document_minhash_deduplicator", NULL, p_dedup_minhash,
+	    emit_dedup_minhash),
+	DEDUP("document_simhash_deduplicator", NULL, p_dedup_simhash,
+	    emit_dedup_simhash),
 	NONE("download_file_mapper", NULL, no_port),
 	NONE("entity_attribute_aggregator", NULL, no_model),
 	NONE("expand_macro_mapper", NULL, no_port),
@@ -687,7 +870,8 @@ static const struct dm_rop table[] = {
 	NONE("in_context_influence_filter", NULL, no_model),
 	NONE("instruction_following_difficulty_filter", NULL, no_model),
 	NONE("key_value_grouper", NULL, no_port),
-	NONE("language_id_score_filter", NULL, no_lang),
+	{ "language_id_score_filter", NULL, DM_R_FILTER, "lang", p_lang,
+	  emit_lang, NULL },
 	NONE("llm_analysis_filter", NULL, no_model),
 	NONE("llm_difficulty_score_filter", NULL, no_model),
 	NONE("llm_perplexity_filter", NULL, no_model),
@@ -798,6 +982,8 @@ static const struct dm_rop table[] = {
 	MAP(NULL, "AnonymizedUrlCleaner", "anonymize kinds=url", p_none,
 	    emit_anonymize),
 	NONE(NULL, "ContentCleaner", no_port),
+	NONE(NULL, "DuplicateFilesFilter",
+	    "datasketch MinHash over DataMate's database"),
 	NONE(NULL, "DuplicateSentencesFilter", no_port),
 	MAP(NULL, "EmailNumberCleaner", "anonymize kinds=email", p_none,
 	    emit_anonymize),

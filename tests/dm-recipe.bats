@@ -212,6 +212,74 @@ EOF
 	[ "$(ids)" = "2 3 5 " ]
 }
 
+# ---- deduplicators and languages ----
+
+dedup_input() {
+	cat >in.jsonl <<'EOF'
+{"id":1,"text":"the quick brown fox jumps over the lazy dog near the river bank today"}
+{"id":2,"text":"The quick brown fox jumps over the lazy dog near the river bank today"}
+{"id":3,"text":"the quick brown fox jumps over the lazy dog near the river bank yesterday"}
+{"id":4,"text":"Der schnelle braune Fuchs springt über den faulen Hund am Flussufer."}
+EOF
+}
+
+@test "the deduplicators become dm-dedup with their parameters" {
+	dedup_input
+	while IFS='|' read -r op want show; do
+		printf 'dataset_path: in.jsonl\nexport_path: out.jsonl\nprocess:\n  - %s\n' "$op" >r.yaml
+		dm-recipe run r.yaml
+		[ "$(ids)" = "$want" ] || { echo "$op: $(ids), want $want"; false; }
+		run dm-recipe show r.yaml
+		assert_output "$show in.jsonl > out.jsonl"
+	done <<'EOF'
+document_deduplicator:|1 2 3 4 |dm-dedup --exact
+document_deduplicator: {lowercase: true}|1 3 4 |dm-dedup --exact --lowercase
+document_minhash_deduplicator:|1 4 |dm-dedup --near
+document_minhash_deduplicator: {jaccard_threshold: 0.5, num_permutations: 128}|1 4 |dm-dedup --near --perms 128 --threshold 0.5
+document_simhash_deduplicator:|1 3 4 |dm-dedup --simhash
+document_simhash_deduplicator: {window_size: 3, num_blocks: 16, hamming_distance: 12}|1 4 |dm-dedup --simhash --window 3 --blocks 16 --hamming 12
+EOF
+}
+
+@test "a deduplicator runs alone between dm-run stages" {
+	dedup_input
+	printf 'dataset_path: in.jsonl\nexport_path: out.jsonl\nprocess:\n  - whitespace_normalization_mapper:\n  - document_deduplicator: {lowercase: true}\n  - text_length_filter:\n' >r.yaml
+	run dm-recipe show -j 2 r.yaml
+	assert_output <<'EOF'
+dm-run -j 2 -- 'dm-map normalize-ws' in.jsonl |
+  dm-dedup --exact --lowercase |
+  dm-run -j 2 -- 'dm-filter '\''len >= 10 && len <= 9223372036854775807'\''' > out.jsonl
+EOF
+	dm-recipe run -j 2 r.yaml
+	[ "$(ids)" = "1 3 4 " ]
+}
+
+@test "what dm-dedup cannot do is an unsupported parameter" {
+	dedup_input
+	printf 'dataset_path: in.jsonl\nprocess:\n  - document_minhash_deduplicator:\n      lowercase: false\n  - document_simhash_deduplicator:\n      tokenization: sentencepiece\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:4:18: parameter 'lowercase' of 'document_minhash_deduplicator' is not supported by dm
+dm-recipe: r.yaml:6:21: parameter 'tokenization' of 'document_simhash_deduplicator': 'sentencepiece' is not supported by dm (space, punctuation, character)
+EOF
+}
+
+@test "language_id_score_filter becomes lang, one label, several or none" {
+	dedup_input
+	while IFS='|' read -r op want show; do
+		printf 'dataset_path: in.jsonl\nexport_path: out.jsonl\nprocess:\n  - %s\n' "$op" >r.yaml
+		dm-recipe run r.yaml
+		[ "$(ids)" = "$want" ] || { echo "$op: $(ids), want $want"; false; }
+		run dm-recipe show r.yaml
+		assert_output "dm-filter '$show' in.jsonl > out.jsonl"
+	done <<'EOF'
+language_id_score_filter: {lang: en, min_score: 0.5}|1 2 3 |lang == "en" && lang("en") >= 0.5
+language_id_score_filter: {lang: [de, fr]}|4 |(lang == "de" || lang == "fr") && lang(lang) >= 0.8
+language_id_score_filter:|1 2 3 4 |lang(lang) >= 0.8
+EOF
+}
+
 # ---- the pipeline ----
 
 multi() {
@@ -497,4 +565,11 @@ EOF
 	run_split dm-recipe run
 	assert_status 2
 	[[ ${stderr%%$'\n'*} == "dm-recipe: no recipe file" ]]
+}
+
+@test "the man page's operator table is the table ops prints" {
+	sed -n 's/^\.It \(.*\) Ta \(.*\) Ta \(.*\)$/\1|\2|\3/p' "$DM_REPO/man/dm-recipe.1" |
+	    grep -v '^Em ' | sed 's/\\&//g; s/\\-/-/g; s/\\e/\\/g' >man.txt
+	dm-recipe ops | tail -n +2 | sed 's/   */|/; s/   */|/' >ops.txt
+	assert_same man.txt ops.txt
 }
