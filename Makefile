@@ -32,6 +32,7 @@ DEBS += slurmctld slurmd slurm-client  # a real Slurm cluster for the tests of d
 DEBS += nettle-dev python3-numpy python3-xxhash  # dm-dedup: SHA-1; its reference test
 DEBS += clang libclang-rt-14-dev  # make fuzz: libFuzzer, ASan, UBSan
 DEBS += libyaml-dev  # dm-recipe reads recipes with libyaml
+DEBS += tmux bash-completion  # completion-tty.bats: completion in a real bash
 
 TOOLS   = dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice
 TOOLS  += dm-stats

@@ -84,12 +84,13 @@ _dm_front()
 	fi
 }
 
-# _dm_stat_names DM: the statistics that `DM ops stats` shows: those
-# listed after "statistics:", and the default of its names parameter.
+# _dm_stat_names DM: the statistics that `DM ops stats` shows: the list
+# after "of:" (or "statistics:") in its table, and the default of its
+# names parameter.
 _dm_stat_names()
 {
 	"$1" ops stats 2>/dev/null | awk '
-		/statistics:/ { sub(/.*statistics:/, ""); print }
+		/ of:|statistics:/ { sub(/.*( of:|statistics:)/, ""); sub(/;.*/, ""); print }
 		$1 == "names" { print $3 }' |
 	    tr ', ' '\n\n' | sed -n 's/^\([a-z_][a-z_0-9]*\).*/\1/p' | sort -u
 }
@@ -289,12 +290,13 @@ _dm_template()
 		compgen -f -- "$cur"
 	} | sort -u)
 	COMPREPLY=()
+	# quoted here, not by readline's filename quoting, which would write
+	# the '@' as '\@'
 	for f in "${found[@]}"; do
 		[[ -d $f ]] && f+=/
+		[[ $f == *[!A-Za-z0-9_./-]* ]] && printf -v f '%q' "$f"
 		COMPREPLY+=("@$f")
 	done
-	# readline quotes what the shell would split (a space in a name)
-	compopt -o filenames 2>/dev/null
 	[[ ${#COMPREPLY[@]} -eq 1 && ${COMPREPLY[0]} == */ ]] &&
 	    compopt -o nospace 2>/dev/null
 	return 0
@@ -322,6 +324,11 @@ _dm_script()
 	local IFS=$'\n'
 	if [[ $last != *[[:blank:]]* ]]; then
 		mapfile -t COMPREPLY < <(compgen -P "$head" -W "$(_dm_ops "$prog" map)" -- "$last")
+		# a single match would close the shell's quote, ending the
+		# script at the name: the same followed by a space keeps it open
+		if [[ ${#COMPREPLY[@]} -eq 1 && $cur == [\'\"]* ]]; then
+			COMPREPLY+=("${COMPREPLY[0]} ")
+		fi
 	else
 		op=${last%%[[:blank:]]*}
 		word=${last##*[[:blank:]]}
@@ -355,16 +362,23 @@ _dm_complete_tool()
 	# Readline breaks words at '=' (COMP_WORDBREAKS): join --name = value
 	# back into one word. Completions of a value then replace only the
 	# part after the '=', which is what readline holds as the word.
+	# It breaks them at '@' too (-p @summary is -p, @, summary; and
+	# --system=@x is --system, =@, x): join those as well. '@' is one of
+	# readline's special prefixes: the word it replaces starts with it.
 	for ((i = 1; i <= $#; i++)); do
 		w=${!i}
-		if [[ $w == = && ${#words[@]} -gt 0 && ${words[-1]} == --* ]]; then
-			words[-1]+='='
-			if ((i < $#)); then
-				((i++))
-				words[-1]+=${!i}
-			fi
+		if [[ ($w == = || $w == =@) && ${#words[@]} -gt 0 &&
+		    ${words[-1]} == --* ]]; then
+			words[-1]+=$w
+		elif [[ $w == @ ]]; then
+			words+=("$w")
 		else
 			words+=("$w")
+			continue
+		fi
+		if ((i < $#)); then
+			((i++))
+			words[-1]+=${!i}
 		fi
 	done
 	cword=$((${#words[@]} - 1))
