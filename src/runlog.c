@@ -124,13 +124,13 @@ dm_runlog_inputsize(int argc, char **argv)
 void
 dm_runlog_moved(struct dm_job *j, struct dm_runhost *to)
 {
-	const char *why = j->lost ? "is down" : "ssh exited 255";
+	const char *why = j->lost ? " is down" : ": ssh exited 255";
 
 	if (j->moved != to)
-		dm_warn("host '%s': %s; job %llu moved to '%s'",
+		dm_warn("host '%s'%s; job %llu moved to '%s'",
 		    j->moved->name, why, j->seq, to->name);
 	else
-		dm_warn("host '%s': %s; job %llu tried there again",
+		dm_warn("host '%s'%s; job %llu tried there again",
 		    j->moved->name, why, j->seq);
 }
 

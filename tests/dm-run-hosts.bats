@@ -325,5 +325,5 @@ setup_hosts() {
 	cmp in.jsonl got
 	[ "$SECONDS" -lt 30 ]
 	[[ $stderr == *"dm-run: host '$SSHD_HOST_b' is down: ssh exited 255; trying it again in 30s"* ]]
-	[[ $stderr == *"dm-run: host '$SSHD_HOST_b': is down; job 1 moved to ':'"* ]]
+	[[ $stderr == *"dm-run: host '$SSHD_HOST_b' is down; job 1 moved to ':'"* ]]
 }
