@@ -42,6 +42,7 @@ TOOLS  += dm-recipe
 BIN     = $(TOOLS:%=bin/%)
 LIBSRC  = $(filter-out src/dm.c src/dm-%.c,$(wildcard src/*.c)) $(wildcard ops/*.c)
 OBJDIR  = bin/obj
+BIN_DIR = bin
 LIBOBJ  = $(LIBSRC:%.c=$(OBJDIR)/%.o)
 HDR     = src/dm.h src/quality.h src/report.h src/statsum.h
 HDR    += src/dedup.h
@@ -75,7 +76,9 @@ $(OBJDIR)/libdm.a: $(LIBOBJ)
 	rm -f $@
 	ar rcs $@ $(LIBOBJ)
 
-bin/%: $(OBJDIR)/src/%.o $(OBJDIR)/libdm.a
+# bin/TOOL, or bin/asan/TOOL when check-asan sets BIN_DIR
+$(BIN_DIR)/%: $(OBJDIR)/src/%.o $(OBJDIR)/libdm.a
+	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(OBJDIR)/libdm.a $(PKG_LIBS) $(LDLIBS)
 
 # only dm-dedup hashes with SHA-1 (nettle)
@@ -127,10 +130,7 @@ fuzz-check: fuzz-bins
 		{ tail -40 bin/fuzz/$$t.log; exit 1; }; done
 check: fuzz-check
 
-asan-bins: $(TOOLS:%=bin/asan/%)
-bin/asan/%: $(OBJDIR)/src/%.o $(OBJDIR)/libdm.a
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $< $(OBJDIR)/libdm.a $(PKG_LIBS) $(LDLIBS)
+asan-bins: $(TOOLS:%=$(BIN_DIR)/%)
 
 demo: deps all
 	@sh share/dm/demo.sh
@@ -148,11 +148,7 @@ profile: all
 lint: deps
 	mandoc -T lint -W warning man/*.[17]
 	$(MAKE) -B OBJDIR=bin/lint/obj CFLAGS='-std=c11 -O2 -Wall -Wextra -Werror' bin/lint/obj/libdm.a \
-		bin/lint/obj/src/dm-filter.o bin/lint/obj/src/dm-map.o bin/lint/obj/src/dm-slice.o \
-		bin/lint/obj/src/dm-llm.o bin/lint/obj/src/dm-run.o bin/lint/obj/src/dm-scan.o \
-		bin/lint/obj/src/dm.o bin/lint/obj/src/dm-stats.o \
-		bin/lint/obj/src/dm-dedup.o
-	$(MAKE) -B OBJDIR=bin/lint/obj CFLAGS='-std=c11 -O2 -Wall -Wextra -Werror' bin/lint/obj/src/dm-recipe.o
+		$(TOOLS:%=bin/lint/obj/src/%.o)
 
 # Installs the missing Debian packages; does nothing when all are present.
 deps:

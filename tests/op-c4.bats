@@ -3,16 +3,6 @@
 
 load helper
 
-# q TEXT EXPR: the value dm-filter --mark q gives one sample whose text is
-# the JSON string body TEXT (escapes such as \n work): true, or the reason.
-q() {
-	local out
-	out=$(printf '{"text":"%s"}\n' "$1" | dm-filter --mark q "$2") ||
-	    return
-	out=${out##*,\"q\":}
-	printf '%s\n' "${out%\}}"
-}
-
 # Four lines of one sentence each, ending in a period, of 5 or 6 words:
 # every line rule keeps them. A fifth line T makes 5 sentences (true)
 # when it is kept, and leaves 4 (too_few_sentences) when it is dropped,

@@ -3,16 +3,6 @@
 
 load helper
 
-# q TEXT EXPR: the value dm-filter --mark q gives one sample whose text is
-# the JSON string body TEXT (escapes such as \n work): true, or the reason.
-q() {
-	local out
-	out=$(printf '{"text":"%s"}\n' "$1" | dm-filter --mark q "$2") ||
-	    return
-	out=${out##*,\"q\":}
-	printf '%s\n' "${out%\}}"
-}
-
 # Three lines of 47, 48 and 52 characters, each ending in a period: 33
 # tokens for 2 newlines.
 L1='The cat sat on the warm mat all afternoon long.'

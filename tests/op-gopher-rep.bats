@@ -3,16 +3,6 @@
 
 load helper
 
-# q TEXT EXPR: the value dm-filter --mark q gives one sample whose text is
-# the JSON string body TEXT (escapes such as \n work): true, or the reason.
-q() {
-	local out
-	out=$(printf '{"text":"%s"}\n' "$1" | dm-filter --mark q "$2") ||
-	    return
-	out=${out##*,\"q\":}
-	printf '%s\n' "${out%\}}"
-}
-
 # B: 20 distinct words and a period on one line, 108 characters.
 B='Alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma tau upsilon.'
 # A: 10 words and a period, 57 characters.

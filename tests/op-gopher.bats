@@ -3,17 +3,8 @@
 
 load helper
 
-# q TEXT EXPR: the value dm-filter --mark q gives one sample whose text is
-# the JSON string body TEXT (escapes such as \n work): true, or the reason.
 # The reasons are datatrove's (gopher_short_doc...), shown after the name
-# of the predicate without their own "gopher_".
-q() {
-	local out
-	out=$(printf '{"text":"%s"}\n' "$1" | dm-filter --mark q "$2") ||
-	    return
-	out=${out##*,\"q\":}
-	printf '%s\n' "${out%\}}"
-}
+# of the predicate without their own "gopher_" (q is in helper.bash).
 
 # Every rule but the word count off: passes iff there are exactly N words
 # that are not all punctuation.
