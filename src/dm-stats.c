@@ -220,6 +220,7 @@ main(int argc, char *argv[])
 	dm_init(argv[0]);
 	dm_report_start(argc, argv);
 	dm_io_init(&io);
+	memset(&S, 0, sizeof S);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:hk:s:V", longopts, NULL)) != -1) {
 		if (dm_io_option(&io, c, optarg, usage))
@@ -326,13 +327,19 @@ main(int argc, char *argv[])
 			dm_summary_init(&S, stats.v, stats.n, NULL, 0, 0, depth,
 			    io.key);
 			r = DM_EXIT_OK;
-		} else if (r == DM_EXIT_ERROR)
+		} else if (r == DM_EXIT_ERROR) {
+			dm_summary_free(&S);
 			return dm_exit(r);
+		}
 		status = r;
 	} else {
 		if (dm_summary_init(&S, stats.v, stats.n, counts.v, counts.n,
-		    exact, depth, io.key) < 0)
+		    exact, depth, io.key) < 0) {
+			dm_summary_free(&S);
+			list_free(&stats);
+			list_free(&counts);
 			return dm_exit(DM_EXIT_ERROR);
+		}
 		dm_io_open(&io, argc, argv);
 		while ((s = dm_io_next(&io)) != NULL) {
 			dm_buf_reset(&err);
@@ -346,6 +353,14 @@ main(int argc, char *argv[])
 		dm_report_counts(S.samples + S.rejected, 0, S.rejected);
 	}
 
+	if (dm_interrupted) {
+		/* a summary of part of the input would pass for the whole */
+		dm_summary_free(&S);
+		list_free(&stats);
+		list_free(&counts);
+		dm_buf_free(&err);
+		return dm_exit(status);
+	}
 	if (partial) {
 		o = dm_summary_state(&S);
 		dm_json_addval(&b, o);

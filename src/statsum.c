@@ -949,7 +949,8 @@ dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
 	}
 	json_object_set_new(o, "stats", a);
 	a = json_array();
-	qsort(S->fields->v, S->fields->n, sizeof *S->fields->v, cmpfent);
+	if (S->fields->n)
+		qsort(S->fields->v, S->fields->n, sizeof *S->fields->v, cmpfent);
 	free(S->fields->tab);
 	S->fields->tab = NULL;
 	S->fields->tabcap = 0;

@@ -288,3 +288,16 @@ OUT
 	assert_status 2
 	assert_stderr "dm-stats: nosuch.jsonl: No such file or directory"
 }
+
+@test "SIGINT stops the run with status 130 and no summary of part of the input" {
+	mkfifo fifo
+	dm-stats <fifo >out 2>err &
+	pid=$!
+	exec 5>fifo
+	for i in $(seq 1000); do echo '{"text":"hello"}' >&5; done
+	sleep 0.5
+	signal_and_wait "$pid" INT
+	exec 5>&-
+	[ "$status" -eq 130 ]
+	assert_bytes out ''
+}
