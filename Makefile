@@ -33,6 +33,7 @@ DEBS += nettle-dev python3-numpy python3-xxhash  # dm-dedup: SHA-1; its referenc
 DEBS += clang libclang-rt-14-dev  # make fuzz: libFuzzer, ASan, UBSan
 DEBS += libyaml-dev  # dm-recipe reads recipes with libyaml
 DEBS += tmux bash-completion  # completion-tty.bats: completion in a real bash
+DEBS += python3-wcwidth  # tests/mkftfy-cases.py runs ftfy (fix-unicode's reference)
 
 TOOLS   = dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice
 TOOLS  += dm-stats

@@ -15,6 +15,7 @@ extern const struct dm_opdef dm_op_clean_html;
 extern const struct dm_opdef dm_op_collapse_ws;
 extern const struct dm_opdef dm_op_drop;
 extern const struct dm_opdef dm_op_fineweb;
+extern const struct dm_opdef dm_op_fix_unicode;
 extern const struct dm_opdef dm_op_fullwidth;
 extern const struct dm_opdef dm_op_gopher;
 extern const struct dm_opdef dm_op_gopher_rep;
@@ -51,6 +52,7 @@ static const struct dm_opdef *const builtin[] = {
 	&dm_op_collapse_ws,
 	&dm_op_drop,
 	&dm_op_fineweb,
+	&dm_op_fix_unicode,
 	&dm_op_fullwidth,
 	&dm_op_gopher,
 	&dm_op_gopher_rep,

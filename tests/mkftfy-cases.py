@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+# mkftfy-cases.py - record ftfy's fix_text on the test cases of fix-unicode
+#
+# usage: /usr/bin/python3 tests/mkftfy-cases.py FTFY_CHECKOUT >tests/fixtures/ftfy-cases.jsonl
+#
+# FTFY_CHECKOUT is a checkout of github.com/rspeer/python-ftfy (its only
+# dependency is wcwidth, Debian's python3-wcwidth). Each output line is
+# {"text": input, "ftfy": fix_text(input), "steps": "chars" | "encoding"}:
+# "chars" when fix_text with fix_encoding and unescape_html turned off gives
+# the same result, so the steps dm's fix-unicode does are all that matter.
+import json
+import sys
+
+sys.path.insert(0, sys.argv[1])
+import ftfy  # noqa: E402
+
+CASES = [
+    # fix_c1_controls: C1 controls as Windows-1252
+    "\x93quoted\x94 and \x85 and \x80 5",
+    "undefined \x81 \x8d \x8f \x90 \x9d stay",
+    # fix_latin_ligatures
+    "\ufb01ne \ufb02ow \ufb00 \ufb03 \ufb04 \ufb05 \ufb06 \u0132 \u0133",
+    "\u01c4 \u01c5 \u01c6 \u01c7 \u01c8 \u01c9 \u01ca \u01cb \u01cc \u01f1 \u01f2 \u01f3 \u0149",
+    "\u00e6 \u0153 stay",
+    # fix_character_width
+    "\uff2c\uff2f\uff35\uff24 \uff4e\uff4f\uff49\uff53\uff45\uff53\uff01",
+    "\uff73\uff9e \uff76\uff9e\uff70 \uffe0 \uffe3 \uffe8 \u3000space",
+    # uncurl_quotes
+    "\u201chere\u2019s a test\u201d \u2018x\u2019 \u201a \u201b \u201e \u201f \u02bc",
+    # fix_line_breaks
+    "a\r\nb\rc\u2028d\u2029e\x85f",
+    "Content-type: text/plain\r\n\r\nHi.",
+    # remove_terminal_escapes
+    "\x1b[36;44mI'm blue\x1b[0m and \x1b[1mbold\x1b[m",
+    "\x1b[\u0663\u0664mArabic digits\x1b[2J",
+    "not an escape \x1b[12 and \x1b]0;title",
+    # remove_control_chars
+    "nul\x00 bell\x07 vt\x0b ff\x0c so\x0e del\x7f \u206a\u206f \ufeffbom \ufff9\ufffa\ufffb\ufffc end",
+    "tab\tnl\ncr kept \u200d\u200c\u200e\u202a\u202e joiners",
+    # normalization
+    "Cafe\u0301 A\u030a \u212b e\u0323\u0302",
+    "\u2460 \u00bd \u2126 stay in NFC",
+    # several at once
+    "\x93\ufb01\x94 \uff21\u2019s\r\n\x1b[0m\x00",
+    "plain ASCII text stays",
+    "",
+    # mojibake and HTML: fix_encoding and unescape_html, not in dm yet
+    "s\u00c3\u00b3",
+    "voil\u00c3 le travail",
+    "\u00e2\u0080\u009cquoted\u00e2\u0080\u009d",
+    "\u00e2\u20ac\u0153mojibake\u00e2\u20ac\ufffd",
+    "&lt;tag&gt; &amp; &eacute;",
+    "P&EACUTE;REZ",
+    "\u00d0\u00bf\u00d1\u0080\u00d0\u00b8\u00d0\u00b2\u00d0\u00b5\u00d1\u0082",
+]
+
+
+def main():
+    plain = ftfy.TextFixerConfig(fix_encoding=False, unescape_html=False)
+    for text in CASES:
+        fixed = ftfy.fix_text(text)
+        steps = "chars" if ftfy.fix_text(text, plain) == fixed else "encoding"
+        print(json.dumps({"text": text, "ftfy": fixed, "steps": steps},
+                         ensure_ascii=False))
+
+
+main()

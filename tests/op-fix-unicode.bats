@@ -1,0 +1,42 @@
+#!/usr/bin/env bats
+# op-fix-unicode.bats - fix-unicode: ftfy's fix_text, against ftfy's own output
+#
+# tests/fixtures/ftfy-cases.jsonl was made by tests/mkftfy-cases.py from an
+# ftfy checkout (github.com/rspeer/python-ftfy): each case's input, ftfy's
+# fix_text of it, and whether only the character steps that fix-unicode
+# does matter for it ("chars") or also mojibake and HTML entities.
+
+load helper
+
+@test "gives ftfy's fix_text on every recorded case of the steps it does" {
+	cases=$FIXTURES/ftfy-cases.jsonl
+	jq -c 'select(.steps == "chars") | {text}' "$cases" >in.jsonl
+	jq -c 'select(.steps == "chars") | .ftfy' "$cases" >want
+	[ "$(wc -l <want)" -ge 20 ]
+	dm-map fix-unicode in.jsonl | jq -c .text >got
+	assert_same got want
+}
+
+@test "leaves a text without anything to fix byte for byte" {
+	run dm-map fix-unicode <<< '{"text": "plain \u00e9 text\n", "n": 1}'
+	assert_success
+	assert_output '{"text": "plain \u00e9 text\n", "n": 1}'
+}
+
+@test "normalization chooses the form applied last" {
+	run dm-map 'fix-unicode normalization=NFKC' <<< '{"text":"\u2460 \u00bd \u201cx\u201d"}'
+	assert_success
+	assert_output "$(printf '{"text":"1 1\u20442 \\"x\\""}')"
+	run dm-map 'fix-unicode normalization=NFD' <<< '{"text":"\u00e9"}'
+	assert_output "$(printf '{"text":"e\u0301"}')"
+}
+
+@test "fix_unicode_mapper of a recipe is fix-unicode" {
+	printf '%s\n' '{"text":"\u201c\ufb01ne\u201d"}' >in.jsonl
+	printf 'dataset_path: in.jsonl\nprocess:\n  - fix_unicode_mapper:\n      normalization: nfkc\n' >r.yaml
+	run dm-recipe show r.yaml
+	assert_output "dm-map 'fix-unicode normalization=NFKC' in.jsonl"
+	run dm-recipe run r.yaml
+	assert_success
+	assert_output '{"text":"\"fine\""}'
+}
