@@ -288,6 +288,9 @@ static const char dt_punct[] =
 static int
 dt_ispunct(int32_t c, const char *p, int len)
 {
+	if (c >= 0x20 && c < 0x7F)
+		return !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') &&
+		    !(c >= '0' && c <= '9') && c != ' ';
 	if (c < 9 || c == 11 || c == 12 || (c >= 13 && c < 32) ||
 	    (c >= 127 && c < 160))
 		return 1;
@@ -399,7 +402,7 @@ addhash(struct dm_dedup *d, const char *p, size_t n)
 
 	if (d->mode == DM_DEDUP_SIMHASH) {
 		/* simhash's unsigned_hash: MD5's first 8 bytes, big-endian */
-		dm_md5(p, n, md);
+		dm_dedup_md5(p, n, md);
 		for (h = 0, i = 0; i < 8; i++)
 			h = h << 8 | md[i];
 	} else if (d->preset == DM_PRESET_DATATROVE)
@@ -531,38 +534,62 @@ dm_dedup_shingles(struct dm_dedup *d, const char *s, size_t n)
 	}
 }
 
-/* x mod 2^61 - 1 for any 64-bit x */
-static inline uint64_t
-modp(uint64_t x)
+static int
+cmph(const void *a, const void *b)
 {
-	x = (x & MERSENNE) + (x >> 61);
-	return x >= MERSENNE ? x - MERSENNE : x;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
 }
 
 /*
  * Both references compute (h * a + b) % (2^61 - 1) in numpy uint64, whose
  * product and sum wrap modulo 2^64; so does this. Data-Juicer then keeps
- * the low 32 bits.
+ * the low 32 bits. The loop over the permutations is the hot one: it is
+ * built for AVX-512 and AVX2 too, the best one chosen at run time.
  */
-void
-dm_dedup_minhash(struct dm_dedup *d, uint64_t *sig)
-{
-	const uint64_t *a = d->a, *b = d->b;
-	uint64_t mask = d->preset == DM_PRESET_DATATROVE ? ~0ULL : 0xFFFFFFFFULL;
-	size_t i, np = (size_t)d->perms;
-	size_t j;
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MINHASH_CLONES	__attribute__((target_clones("arch=skylake-avx512", "avx2", "default"), optimize("O3")))
+#else
+#define MINHASH_CLONES
+#endif
 
-	for (j = 0; j < np; j++)
-		sig[j] = ~0ULL;
-	for (i = 0; i < d->nh; i++) {
-		uint64_t h = d->h[i];
+MINHASH_CLONES static void
+minhash_rows(const uint64_t *restrict a, const uint64_t *restrict b,
+    uint64_t *restrict sig, size_t np, const uint64_t *h, size_t nh,
+    uint64_t mask)
+{
+	size_t i, j;
+
+	for (i = 0; i < nh; i++) {
+		uint64_t hv = h[i];
 
 		for (j = 0; j < np; j++) {
-			uint64_t x = modp(h * a[j] + b[j]) & mask;
+			uint64_t x = hv * a[j] + b[j];
 
+			x = (x & MERSENNE) + (x >> 61);
+			x = x >= MERSENNE ? x - MERSENNE : x;
+			x &= mask;
 			sig[j] = x < sig[j] ? x : sig[j];
 		}
 	}
+}
+
+void
+dm_dedup_minhash(struct dm_dedup *d, uint64_t *sig)
+{
+	uint64_t mask = d->preset == DM_PRESET_DATATROVE ? ~0ULL : 0xFFFFFFFFULL;
+	size_t j, i, k = 0;
+
+	/* the shingles are a set: equal hashes give equal values */
+	qsort(d->h, d->nh, sizeof *d->h, cmph);
+	for (i = 0; i < d->nh; i++)
+		if (k == 0 || d->h[i] != d->h[k - 1])
+			d->h[k++] = d->h[i];
+	d->nh = k;
+	for (j = 0; j < (size_t)d->perms; j++)
+		sig[j] = ~0ULL;
+	minhash_rows(d->a, d->b, sig, (size_t)d->perms, d->h, d->nh, mask);
 }
 
 uint64_t

@@ -68,6 +68,8 @@ void	 dm_dedup_minhash(struct dm_dedup *, uint64_t *sig);
 uint64_t dm_dedup_simhash(const struct dm_dedup *);
 /* Data-Juicer's sha1_hash32: the first 4 bytes of SHA-1, little-endian. */
 uint32_t dm_sha1_hash32(const void *, size_t);
+/* MD5, as dm_md5, from nettle. */
+void	 dm_dedup_md5(const void *, size_t, unsigned char out[16]);
 
 /* ---- xsort.c: sorting fixed-size records in bounded memory ---- */
 

@@ -290,7 +290,7 @@ exactkey(struct run *r, struct dm_sample *s, uint64_t idx)
 			dm_buf_addc(&r->key, '\0');
 		dm_dedup_normalize(&r->d, t, n, &r->key);
 	}
-	dm_md5(r->key.buf, r->key.len, rec);
+	dm_dedup_md5(r->key.buf, r->key.len, rec);
 	if (r->signatures) {
 		dm_buf_reset(&r->key);
 		dm_buf_addc(&r->key, '"');
