@@ -126,4 +126,33 @@ void	 dm_uf_union(struct dm_uf *, uint64_t x, uint64_t y);
 size_t	 dm_uf_dups(struct dm_uf *, uint64_t **pairs);
 void	 dm_uf_free(struct dm_uf *);
 
+/* ---- dedupfile.c: the stage files of sign, pairs and cluster ---- */
+
+enum { DM_SFILE_SIG = 1, DM_SFILE_PAIRS = 2, DM_SFILE_REMOVE = 3 };
+
+struct dm_shead {
+	uint32_t	 kind, recsz, keysz;
+	unsigned long long count;
+	char		*settings;	/* the options that made the file */
+	char		**names;	/* shard names (pairs, removals) */
+	size_t		 nnames;
+};
+struct dm_sfile;
+/* Starts PATH under a temporary name beside it (".NAME.tmp"); the records
+ * follow; dm_sfile_commit ends it and renames it. I/O errors die. */
+struct dm_sfile *dm_sfile_create(const char *path, const struct dm_shead *);
+void	 dm_sfile_put(struct dm_sfile *, const void *rec);
+void	 dm_sfile_commit(struct dm_sfile *);
+/* Opens a stage file of the kind: NULL with the reason in err when it is
+ * not one, another version or kind, or of the wrong size. The records
+ * then come from dm_sfile_get (NULL at the end, where the MD5 is checked:
+ * a mismatch dies). */
+struct dm_sfile *dm_sfile_open(const char *path, uint32_t kind,
+	    struct dm_buf *err);
+const struct dm_shead *dm_sfile_head(const struct dm_sfile *);
+const void *dm_sfile_get(struct dm_sfile *);
+/* 0 when path is a whole stage file of the kind (read to its end). */
+int	 dm_sfile_check(const char *path, uint32_t kind);
+void	 dm_sfile_close(struct dm_sfile *);
+
 #endif /* DM_DEDUP_H */

@@ -1,10 +1,12 @@
 /* dm-dedup.c - remove exact and near-duplicate samples */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "dedup.h"
@@ -18,11 +20,16 @@ static const char usage[] =
     "                [--tokenize space|punctuation|character]\n"
     "                [--hamming N] [--blocks N] [--mark FIELD] [--verify]\n"
     "                [--memory SIZE] [--tmp DIR] [--params | --signatures]\n"
-    "                [--on-error=stop|skip] [--rejects FILE] [FILE...]";
+    "                [--on-error=stop|skip] [--rejects FILE] [FILE...]\n"
+    "       dm-dedup sign [MODE OPTIONS] -o DIR [--shard NAME] [--resume] [FILE]\n"
+    "       dm-dedup pairs [--band N[-M]] -o DIR [--resume] SIGDIR\n"
+    "       dm-dedup cluster -o DIR [--resume] PAIRSDIR\n"
+    "       dm-dedup apply [--shard NAME] REMOVEDIR [FILE]";
 
 static const char help[] =
     "Remove duplicate samples; the first sample of each cluster stays.\n"
     "\n"
+    "      --band N[-M]         pairs: the bands to pair (default all)\n"
     "      --bands N            LSH bands (default: Data-Juicer's optimal_param)\n"
     "      --blocks N           SimHash blocks (default 6)\n"
     "      --exact              MD5 of the text or of the -k fields (default)\n"
@@ -38,6 +45,7 @@ static const char help[] =
     "      --memory SIZE        memory for signatures before spilling\n"
     "                           (K, M, G; default a quarter of RAM, at most 2G)\n"
     "      --near               MinHash LSH (Data-Juicer's minhash deduplicator)\n"
+    "  -o, --output DIR         sign, pairs, cluster: the stage's directory\n"
     "      --on-error=POLICY    stop (default) or skip bad samples\n"
     "      --params             print the settings (bands, rows...) as JSON\n"
     "                           and exit\n"
@@ -46,7 +54,10 @@ static const char help[] =
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
     "                           $DM_REPORT)\n"
+    "      --resume             keep a stage's outputs that are complete\n"
     "      --rows N             rows per LSH band\n"
+    "      --shard NAME         sign, apply: the shard's name (default: the\n"
+    "                           file's name)\n"
     "      --signatures         write each sample's key (MD5, MinHash values,\n"
     "                           SimHash) instead of deduplicating\n"
     "      --simhash            SimHash (Data-Juicer's simhash deduplicator)\n"
@@ -59,13 +70,14 @@ static const char help[] =
     "      --window N           tokens a shingle (default 5, SimHash 6)\n";
 
 enum {
-	OPT_BANDS = DM_OPT_TOOL_BASE, OPT_BLOCKS, OPT_EXACT, OPT_HAMMING,
+	OPT_BAND = DM_OPT_TOOL_BASE, OPT_BANDS, OPT_BLOCKS, OPT_RESUME, OPT_SHARD, OPT_EXACT, OPT_HAMMING,
 	OPT_NONCHAR, OPT_LOWERCASE, OPT_MARK, OPT_MEMORY, OPT_NEAR, OPT_PERMS,
 	OPT_PARAMS, OPT_PRESET, OPT_ROWS, OPT_SIGNATURES, OPT_SIMHASH,
 	OPT_THRESHOLD, OPT_TMP, OPT_TOKENIZE, OPT_VERIFY, OPT_WINDOW
 };
 
 static const struct option longopts[] = {
+	{ "band", required_argument, NULL, OPT_BAND },
 	{ "bands", required_argument, NULL, OPT_BANDS },
 	{ "blocks", required_argument, NULL, OPT_BLOCKS },
 	{ "exact", no_argument, NULL, OPT_EXACT },
@@ -77,10 +89,13 @@ static const struct option longopts[] = {
 	{ "mark", required_argument, NULL, OPT_MARK },
 	{ "memory", required_argument, NULL, OPT_MEMORY },
 	{ "near", no_argument, NULL, OPT_NEAR },
+	{ "output", required_argument, NULL, 'o' },
 	{ "params", no_argument, NULL, OPT_PARAMS },
 	{ "perms", required_argument, NULL, OPT_PERMS },
 	{ "preset", required_argument, NULL, OPT_PRESET },
+	{ "resume", no_argument, NULL, OPT_RESUME },
 	{ "rows", required_argument, NULL, OPT_ROWS },
+	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "signatures", no_argument, NULL, OPT_SIGNATURES },
 	{ "simhash", no_argument, NULL, OPT_SIMHASH },
 	{ "threshold", required_argument, NULL, OPT_THRESHOLD },
@@ -117,6 +132,12 @@ struct run {
 	unsigned long long setoff;
 	uint64_t	*sig;
 	struct dm_buf	 key, err;
+	/* stages */
+	const char	*outdir;	/* -o */
+	const char	*shard;		/* --shard */
+	const char	*bandarg;	/* --band */
+	int		 resume;
+	struct dm_sfile	*pairs;		/* the pairs stage's output */
 };
 
 static void
@@ -387,6 +408,22 @@ struct group {
 	size_t		 n, cap;
 };
 
+/* Two samples are one cluster: joined here, or written as a pair by the
+ * pairs stage for the cluster stage to join in the same order. */
+static void
+join(struct run *r, uint64_t x, uint64_t y)
+{
+	unsigned char rec[16];
+
+	if (r->pairs == NULL) {
+		dm_uf_union(&r->uf, x, y);
+		return;
+	}
+	put64(rec, x);
+	put64(rec + 8, y);
+	dm_sfile_put(r->pairs, rec);
+}
+
 static uint64_t
 recidx(const struct run *r, const unsigned char *rec)
 {
@@ -407,7 +444,7 @@ simhash_group(struct run *r, struct group *g)
 		x = get64(p + 18);
 		if (nr && reps[2 * (nr - 1)] == h) {
 			/* the same SimHash: the same cluster */
-			dm_uf_union(&r->uf, x, reps[2 * (nr - 1) + 1]);
+			join(r, x, reps[2 * (nr - 1) + 1]);
 			continue;
 		}
 		reps[2 * nr] = h;
@@ -418,7 +455,7 @@ simhash_group(struct run *r, struct group *g)
 		for (j = i + 1; j < nr; j++)
 			if (__builtin_popcountll(reps[2 * i] ^ reps[2 * j]) <=
 			    r->d.hamming)
-				dm_uf_union(&r->uf, reps[2 * j + 1],
+				join(r, reps[2 * j + 1],
 				    reps[2 * i + 1]);
 	free(reps);
 }
@@ -441,7 +478,7 @@ group(struct run *r, struct group *g)
 		for (prev = first, i = 1; i < g->n; i++, prev = x) {
 			x = recidx(r, g->v + i * r->recsz);
 			if (similar(r, prev, x))
-				dm_uf_union(&r->uf, prev, x);
+				join(r, prev, x);
 		}
 		return;
 	}
@@ -449,8 +486,23 @@ group(struct run *r, struct group *g)
 	for (i = 1; i < g->n; i++) {
 		x = recidx(r, g->v + i * r->recsz);
 		if (r->d.mode == DM_DEDUP_EXACT || similar(r, first, x))
-			dm_uf_union(&r->uf, x, first);
+			join(r, x, first);
 	}
+}
+
+/* Adds a record of the sorted stream; a new key ends the group before. */
+static void
+addrec(struct run *r, struct group *g, const void *p)
+{
+	if (g->n && memcmp(p, g->v, r->keysz) != 0) {
+		group(r, g);
+		g->n = 0;
+	}
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 16;
+		g->v = dm_xreallocarray(g->v, g->cap, r->recsz);
+	}
+	memcpy(g->v + g->n++ * r->recsz, p, r->recsz);
 }
 
 static void
@@ -460,17 +512,8 @@ cluster(struct run *r)
 	const unsigned char *p;
 
 	dm_xsort_finish(&r->xs);
-	while ((p = dm_xsort_next(&r->xs)) != NULL) {
-		if (g.n && memcmp(p, g.v, r->keysz) != 0) {
-			group(r, &g);
-			g.n = 0;
-		}
-		if (g.n == g.cap) {
-			g.cap = g.cap ? g.cap * 2 : 16;
-			g.v = dm_xreallocarray(g.v, g.cap, r->recsz);
-		}
-		memcpy(g.v + g.n++ * r->recsz, p, r->recsz);
-	}
+	while ((p = dm_xsort_next(&r->xs)) != NULL)
+		addrec(r, &g, p);
 	group(r, &g);
 	free(g.v);
 	dm_xsort_free(&r->xs);
@@ -727,6 +770,540 @@ intopt(const char *arg, long long min, long long max, const char *name)
 	return (int)dm_strtonum(arg, min, max, name, usage);
 }
 
+/* ---- stages: sign | pairs | cluster | apply ---- */
+
+/*
+ * A sample of a staged run is named by its shard's rank among the shard
+ * names (in byte order) and its line number there: rank << 40 | line. The
+ * order of these numbers is the order of the samples when the shards are
+ * named in input order, so the stages give what one command over the
+ * shards in that order gives.
+ */
+#define SHARDBITS	40
+#define LINEMASK	((1ULL << SHARDBITS) - 1)
+
+/* The settings every stage file carries, as JSON; later stages take the
+ * mode from them and check that all their inputs agree. */
+static char *
+settings(const struct run *r)
+{
+	static const char *const toks[] = { "space", "punctuation", "character" };
+	static const char *const modes[] = { "exact", "near", "simhash" };
+	const struct dm_dedup *d = &r->d;
+	json_t *o = json_object(), *k = json_array();
+	size_t i;
+	char *t;
+
+	json_object_set_new(o, "mode", json_string(modes[d->mode]));
+	json_object_set_new(o, "preset", json_string(d->preset == DM_PRESET_DJ ?
+	    "data-juicer" : "datatrove"));
+	json_object_set_new(o, "tokenize", json_string(toks[d->tok]));
+	json_object_set_new(o, "window", json_integer(d->window));
+	json_object_set_new(o, "lowercase", json_boolean(d->lowercase));
+	json_object_set_new(o, "ignore_non_character", json_boolean(d->nonchar));
+	json_object_set_new(o, "perms", json_integer(d->perms));
+	json_object_set_new(o, "bands", json_integer(d->bands));
+	json_object_set_new(o, "rows", json_integer(d->rows));
+	json_object_set_new(o, "threshold", json_real(d->threshold));
+	json_object_set_new(o, "blocks", json_integer(d->blocks));
+	json_object_set_new(o, "hamming", json_integer(d->hamming));
+	for (i = 0; i < (r->nkeys ? r->nkeys : 1); i++)
+		json_array_append_new(k, json_string(r->nkeys ? r->keys[i] :
+		    r->io.key));
+	json_object_set_new(o, "keys", k);
+	t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return t;
+}
+
+/* Takes the mode and keys from a stage file's settings. */
+static void
+usesettings(struct run *r, const char *path, const char *set)
+{
+	json_t *o = json_loads(set, 0, NULL), *k;
+	const char *mode, *preset;
+	size_t i;
+
+	if (o == NULL || !json_is_string(json_object_get(o, "mode")) ||
+	    !json_is_array(k = json_object_get(o, "keys")))
+		dm_die("%s: damaged settings in the stage file", path);
+	mode = json_string_value(json_object_get(o, "mode"));
+	preset = json_string_value(json_object_get(o, "preset"));
+	r->d.mode = strcmp(mode, "near") == 0 ? DM_DEDUP_MINHASH :
+	    strcmp(mode, "simhash") == 0 ? DM_DEDUP_SIMHASH : DM_DEDUP_EXACT;
+	r->d.preset = preset && strcmp(preset, "datatrove") == 0 ?
+	    DM_PRESET_DATATROVE : DM_PRESET_DJ;
+	r->d.hamming = (int)json_integer_value(json_object_get(o, "hamming"));
+	r->nkeys = json_array_size(k);
+	r->keys = dm_xcalloc(r->nkeys + 1, sizeof *r->keys);
+	for (i = 0; i < r->nkeys; i++)
+		r->keys[i] = dm_xstrdup(json_string_value(json_array_get(k, i))
+		    ? json_string_value(json_array_get(k, i)) : "text");
+	json_decref(o);
+}
+
+static void
+mkdirs(const char *dir)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	char *p;
+
+	dm_buf_adds(&b, dir);
+	for (p = b.buf + 1; ; p++) {
+		if (*p == '/' || *p == '\0') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(b.buf, 0777) < 0 && errno != EEXIST)
+				dm_die("%s: %s", b.buf, strerror(errno));
+			*p = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	dm_buf_free(&b);
+}
+
+/* Whether an output is done: with --resume, a whole file is kept; without
+ * it, an existing output is an error, as dm-run's --output-dir. */
+static int
+done(const struct run *r, const char *path, uint32_t kind)
+{
+	if (access(path, F_OK) != 0)
+		return 0;
+	if (!r->resume)
+		dm_die("%s: exists; remove it, or use --resume to keep it",
+		    path);
+	return dm_sfile_check(path, kind) == 0;
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of DIR's entries ending in suffix (without it), sorted. */
+static char **
+listdir(const char *dir, const char *suffix, size_t *n)
+{
+	DIR *d;
+	struct dirent *e;
+	char **v = NULL;
+	size_t len, sl = strlen(suffix);
+
+	*n = 0;
+	if ((d = opendir(dir)) == NULL)
+		dm_die("%s: %s", dir, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len <= sl ||
+		    strcmp(e->d_name + len - sl, suffix) != 0)
+			continue;
+		v = dm_xreallocarray(v, *n + 1, sizeof *v);
+		v[(*n)++] = dm_xstrndup(e->d_name, len - sl);
+	}
+	closedir(d);
+	if (*n)
+		qsort(v, *n, sizeof *v, cmpstr);
+	return v;
+}
+
+static void
+freenames(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static const char *
+shardname(const struct run *r, const char *file)
+{
+	const char *b;
+
+	if (r->shard)
+		return r->shard;
+	if (file == NULL || strcmp(file, "-") == 0)
+		dm_usage_die(usage, "standard input needs --shard NAME");
+	b = strrchr(file, '/');
+	return b ? b + 1 : file;
+}
+
+static int
+nbands(const struct run *r)
+{
+	return r->d.mode == DM_DEDUP_MINHASH ? r->d.bands :
+	    r->d.mode == DM_DEDUP_SIMHASH ? r->d.ntables : 1;
+}
+
+/* sign: the keys of one shard, one sorted file a band. */
+static int
+stage_sign(struct run *r, int argc, char **argv)
+{
+	struct dm_shead h;
+	struct dm_sfile *f = NULL;
+	struct dm_sample *s;
+	struct dm_buf path = DM_BUF_INIT;
+	const unsigned char *p;
+	const char *name;
+	int b, nb = nbands(r), cur = -1, todo = 0;
+	char *set;
+
+	if (argc > 1)
+		dm_usage_die(usage, "sign reads one shard");
+	name = shardname(r, argc ? argv[0] : NULL);
+	for (b = 0; b < nb; b++) {
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/band-%03d/%s.sig", r->outdir, b, name);
+		todo |= !done(r, path.buf, DM_SFILE_SIG);
+	}
+	if (!todo) {
+		dm_buf_free(&path);
+		return DM_EXIT_OK;
+	}
+	dm_io_open(&r->io, argc, argv);
+	while ((s = dm_io_next(&r->io)) != NULL)
+		if ((r->d.mode == DM_DEDUP_EXACT ? exactkey(r, s, r->io.nin - 1) :
+		    nearkey(r, s, r->io.nin - 1)) < 0 &&
+		    dm_io_reject(&r->io, "%s", r->err.buf) < 0)
+			break;
+	if (r->io.stopped || dm_interrupted || r->io.in.nerrors) {
+		dm_buf_free(&path);
+		return dm_io_close(&r->io);
+	}
+	set = settings(r);
+	memset(&h, 0, sizeof h);
+	h.kind = DM_SFILE_SIG;
+	h.recsz = (uint32_t)r->recsz;
+	h.keysz = (uint32_t)r->keysz;
+	h.settings = set;
+	dm_xsort_finish(&r->xs);
+	/* records come sorted by band first: one file after the other, empty
+	 * ones too, so that every band has a file for every shard */
+	p = dm_xsort_next(&r->xs);
+	for (b = 0; b < nb; b++) {
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/band-%03d", r->outdir, b);
+		mkdirs(path.buf);
+		dm_buf_addf(&path, "/%s.sig", name);
+		f = dm_sfile_create(path.buf, &h);
+		for (; p && (r->d.mode == DM_DEDUP_EXACT ||
+		    (p[0] << 8 | p[1]) == b); p = dm_xsort_next(&r->xs))
+			dm_sfile_put(f, p);
+		dm_sfile_commit(f);
+		cur = b;
+	}
+	(void)cur;
+	free(set);
+	dm_buf_free(&path);
+	return dm_io_close(&r->io);
+}
+
+struct merger {
+	struct dm_sfile	*f;
+	unsigned char	 rec[64 + 8 * 64];	/* the current record */
+	int		 live;
+};
+
+static int
+mless(const struct run *r, const struct merger *m, size_t a, size_t b)
+{
+	int c = memcmp(m[a].rec, m[b].rec, r->recsz);
+
+	return c < 0 || (c == 0 && a < b);
+}
+
+static void
+msift(const struct run *r, struct merger *m, size_t *heap, size_t n, size_t i)
+{
+	size_t l, k, t;
+
+	for (;;) {
+		l = 2 * i + 1;
+		k = i;
+		if (l < n && mless(r, m, heap[l], heap[k]))
+			k = l;
+		if (l + 1 < n && mless(r, m, heap[l + 1], heap[k]))
+			k = l + 1;
+		if (k == i)
+			return;
+		t = heap[i];
+		heap[i] = heap[k];
+		heap[k] = t;
+		i = k;
+	}
+}
+
+/* The next record of shard i, its line number made a sample number. */
+static int
+mnext(const struct run *r, struct merger *m, size_t i)
+{
+	const unsigned char *p = dm_sfile_get(m[i].f);
+
+	if (p == NULL)
+		return m[i].live = 0;
+	memcpy(m[i].rec, p, r->recsz);
+	put64(m[i].rec + r->recsz - 8, (uint64_t)i << SHARDBITS |
+	    (get64(p + r->recsz - 8) & LINEMASK));
+	return m[i].live = 1;
+}
+
+/* pairs: the candidate pairs of some bands, from every shard's file. */
+static int
+stage_pairs(struct run *r, int argc, char **argv)
+{
+	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
+	struct dm_shead h;
+	struct group g = { NULL, 0, 0 };
+	struct merger *m;
+	size_t *heap, nh, i, ns, nbd;
+	char **names, **bands, *end;
+	long lo = 0, hi = -1, b;
+
+	if (argc != 1)
+		dm_usage_die(usage, "pairs reads one signature directory");
+	bands = listdir(argv[0], "", &nbd);
+	if (r->bandarg) {
+		lo = hi = strtol(r->bandarg, &end, 10);
+		if (*end == '-')
+			hi = strtol(end + 1, &end, 10);
+		if (*end || lo < 0 || hi < lo || end == r->bandarg)
+			dm_usage_die(usage, "--band: '%s' is not N or N-M",
+			    r->bandarg);
+	} else
+		hi = (long)nbd - 1;
+	mkdirs(r->outdir);
+	for (b = lo; b <= hi; b++) {
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/band-%03ld.pairs", r->outdir, b);
+		if (done(r, path.buf, DM_SFILE_PAIRS))
+			continue;
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/band-%03ld", argv[0], b);
+		if (access(path.buf, F_OK) != 0)
+			dm_die("%s: %s", path.buf, strerror(errno));
+		names = listdir(path.buf, ".sig", &ns);
+		if (ns == 0)
+			dm_die("%s: no signature file", path.buf);
+		if (ns > 1 << 23)
+			dm_die("%s: more than %d shards", path.buf, 1 << 23);
+		m = dm_xcalloc(ns, sizeof *m);
+		heap = dm_xcalloc(ns, sizeof *heap);
+		for (i = 0; i < ns; i++) {
+			dm_buf_reset(&path);
+			dm_buf_addf(&path, "%s/band-%03ld/%s.sig", argv[0], b,
+			    names[i]);
+			if ((m[i].f = dm_sfile_open(path.buf, DM_SFILE_SIG,
+			    &err)) == NULL)
+				dm_die("%s", err.buf);
+			if (i == 0) {
+				usesettings(r, path.buf,
+				    dm_sfile_head(m[0].f)->settings);
+				r->recsz = dm_sfile_head(m[0].f)->recsz;
+				r->keysz = dm_sfile_head(m[0].f)->keysz;
+				if (r->recsz > sizeof m[0].rec)
+					dm_die("%s: damaged stage file", path.buf);
+			} else if (strcmp(dm_sfile_head(m[i].f)->settings,
+			    dm_sfile_head(m[0].f)->settings) != 0 ||
+			    dm_sfile_head(m[i].f)->recsz != r->recsz)
+				dm_die("%s: made with other settings than "
+				    "'%s.sig'", path.buf, names[0]);
+		}
+		memset(&h, 0, sizeof h);
+		h.kind = DM_SFILE_PAIRS;
+		h.recsz = 16;
+		h.keysz = 16;
+		h.settings = dm_sfile_head(m[0].f)->settings;
+		h.names = names;
+		h.nnames = ns;
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/band-%03ld.pairs", r->outdir, b);
+		r->pairs = dm_sfile_create(path.buf, &h);
+		for (nh = 0, i = 0; i < ns; i++)
+			if (mnext(r, m, i))
+				heap[nh++] = i;
+		for (i = nh; i-- > 0; )
+			msift(r, m, heap, nh, i);
+		while (nh > 0) {
+			i = heap[0];
+			addrec(r, &g, m[i].rec);
+			if (!mnext(r, m, i))
+				heap[0] = heap[--nh];
+			msift(r, m, heap, nh, 0);
+		}
+		group(r, &g);
+		g.n = 0;
+		dm_sfile_commit(r->pairs);
+		r->pairs = NULL;
+		for (i = 0; i < ns; i++)
+			dm_sfile_close(m[i].f);
+		free(m);
+		free(heap);
+		freenames(names, ns);
+		for (i = 0; i < r->nkeys; i++)
+			free(r->keys[i]);
+		free(r->keys);
+		r->keys = NULL;
+		r->nkeys = 0;
+	}
+	free(g.v);
+	freenames(bands, nbd);
+	dm_buf_free(&path);
+	dm_buf_free(&err);
+	return DM_EXIT_OK;
+}
+
+/* cluster: union-find over every pair, the removals of each shard. */
+static int
+stage_cluster(struct run *r, int argc, char **argv)
+{
+	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
+	struct dm_sfile *f, *o;
+	struct dm_shead h, first;
+	const unsigned char *p;
+	unsigned char rec[16];
+	char **files, *set = NULL, **names = NULL;
+	size_t nf, i, j, nn = 0, ndups, k;
+	uint64_t *dups;
+	int todo = 0;
+
+	if (argc != 1)
+		dm_usage_die(usage, "cluster reads one pairs directory");
+	files = listdir(argv[0], ".pairs", &nf);
+	if (nf == 0)
+		dm_die("%s: no pairs file", argv[0]);
+	memset(&first, 0, sizeof first);
+	for (i = 0; i < nf; i++) {
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/%s.pairs", argv[0], files[i]);
+		if ((f = dm_sfile_open(path.buf, DM_SFILE_PAIRS, &err)) == NULL)
+			dm_die("%s", err.buf);
+		h = *dm_sfile_head(f);
+		if (i == 0) {
+			set = dm_xstrdup(h.settings);
+			usesettings(r, path.buf, set);
+			dm_uf_init(&r->uf, r->d.mode == DM_DEDUP_MINHASH &&
+			    r->d.preset == DM_PRESET_DATATROVE ? DM_UF_SIZE :
+			    DM_UF_MIN);
+			nn = h.nnames;
+			names = dm_xcalloc(nn + 1, sizeof *names);
+			for (j = 0; j < nn; j++)
+				names[j] = dm_xstrdup(h.names[j]);
+		} else {
+			if (strcmp(h.settings, set) != 0)
+				dm_die("%s: made with other settings than "
+				    "'%s.pairs'", path.buf, files[0]);
+			for (j = 0; j < nn && h.nnames == nn; j++)
+				if (strcmp(h.names[j], names[j]) != 0)
+					break;
+			if (h.nnames != nn || j < nn)
+				dm_die("%s: other shards than '%s.pairs'",
+				    path.buf, files[0]);
+		}
+		while ((p = dm_sfile_get(f)) != NULL)
+			dm_uf_union(&r->uf, get64(p), get64(p + 8));
+		dm_sfile_close(f);
+	}
+	mkdirs(r->outdir);
+	for (j = 0; j < nn; j++) {
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/%s.rm", r->outdir, names[j]);
+		todo |= !done(r, path.buf, DM_SFILE_REMOVE);
+	}
+	if (todo) {
+		ndups = dm_uf_dups(&r->uf, &dups);
+		memset(&h, 0, sizeof h);
+		h.kind = DM_SFILE_REMOVE;
+		h.recsz = 16;
+		h.keysz = 8;
+		h.settings = set;
+		h.names = names;
+		h.nnames = nn;
+		for (k = 0, j = 0; j < nn; j++) {
+			dm_buf_reset(&path);
+			dm_buf_addf(&path, "%s/%s.rm", r->outdir, names[j]);
+			o = dm_sfile_create(path.buf, &h);
+			for (; k < ndups && dups[2 * k] >> SHARDBITS == j; k++) {
+				put64(rec, dups[2 * k] & LINEMASK);
+				put64(rec + 8, dups[2 * k + 1]);
+				dm_sfile_put(o, rec);
+			}
+			dm_sfile_commit(o);
+		}
+		free(dups);
+	}
+	freenames(names, nn);
+	freenames(files, nf);
+	free(set);
+	dm_buf_free(&path);
+	dm_buf_free(&err);
+	return DM_EXIT_OK;
+}
+
+/* apply: one shard without its removed samples; the lines sign rejected
+ * are left out again, silently. */
+static int
+stage_apply(struct run *r, int argc, char **argv)
+{
+	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
+	struct dm_reader in;
+	struct dm_sample s = DM_SAMPLE_INIT;
+	struct dm_sfile *f;
+	const unsigned char *p;
+	const char *line, *t;
+	uint64_t *rm = NULL, idx = 0;
+	size_t nrm = 0, len, col, n, k = 0, i;
+	int ok, status = DM_EXIT_OK;
+
+	if (argc != 2 && !(argc == 1 && r->shard))
+		dm_usage_die(usage, "apply reads a removals directory and one "
+		    "shard");
+	dm_buf_addf(&path, "%s/%s.rm", argv[0], shardname(r, argc > 1 ?
+	    argv[1] : NULL));
+	if ((f = dm_sfile_open(path.buf, DM_SFILE_REMOVE, &err)) == NULL)
+		dm_die("%s", err.buf);
+	usesettings(r, path.buf, dm_sfile_head(f)->settings);
+	while ((p = dm_sfile_get(f)) != NULL) {
+		rm = dm_xreallocarray(rm, nrm + 1, sizeof *rm);
+		rm[nrm++] = get64(p);
+	}
+	dm_sfile_close(f);
+	dm_writer_init(&r->io.out, 1, NULL);
+	dm_reader_init(&in, argc - 1, argv + 1);
+	while (dm_reader_next(&in, &line, &len) == 1) {
+		uint64_t cur = idx++;
+
+		if (dm_sample_load(&s, line, len, in.name, in.lineno, &err,
+		    &col) < 0)
+			continue;
+		for (ok = 1, i = 0; ok && i < r->nkeys; i++)
+			ok = dm_sample_text(&s, r->keys[i], &t, &n, &err) == 0;
+		if (!ok)
+			continue;
+		while (k < nrm && rm[k] < cur)
+			k++;
+		if (k < nrm && rm[k] == cur)
+			continue;
+		dm_writer_line(&r->io.out, line, len);
+	}
+	if (in.nerrors)
+		status = DM_EXIT_ERROR;
+	dm_reader_free(&in);
+	dm_sample_free(&s);
+	dm_writer_free(&r->io.out);
+	for (i = 0; i < r->nkeys; i++)
+		free(r->keys[i]);
+	free(r->keys);
+	r->keys = NULL;
+	free(rm);
+	dm_buf_free(&path);
+	dm_buf_free(&err);
+	return status;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -737,7 +1314,9 @@ main(int argc, char *argv[])
 	char *end;
 	const char *tok = NULL;
 	int setw = 0, setperms = 0, setnear = 0, setexact = 0, setbands = 0;
-	int params = 0;
+	int params = 0, stage = 0;
+	static const char *const stages[] = { "", "sign", "pairs", "cluster",
+	    "apply" };
 
 	dm_init(argv[0]);
 	dm_report_start(argc, argv);
@@ -750,8 +1329,14 @@ main(int argc, char *argv[])
 	r.tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") :
 	    "/tmp";
 	r.setfd = r.idxfd = -1;
+	for (i = 1; argc > 1 && i < 5; i++)
+		if (strcmp(argv[1], stages[i]) == 0) {
+			stage = i;
+			argv++;
+			argc--;
+		}
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hk:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hk:o:V", longopts, NULL)) != -1) {
 		if (c == 'k') {
 			setkey(&r, optarg);
 			continue;
@@ -759,6 +1344,22 @@ main(int argc, char *argv[])
 		if (dm_io_option(&r.io, c, optarg, usage))
 			continue;
 		switch (c) {
+		case OPT_BAND:
+			r.bandarg = optarg;
+			break;
+		case 'o':
+			r.outdir = optarg;
+			break;
+		case OPT_RESUME:
+			r.resume = 1;
+			break;
+		case OPT_SHARD:
+			if (*optarg == '\0' || *optarg == '.' ||
+			    strchr(optarg, '/'))
+				dm_usage_die(usage, "--shard: '%s' is not a file "
+				    "name", optarg);
+			r.shard = optarg;
+			break;
 		case OPT_BANDS:
 			r.d.bands = intopt(optarg, 1, DM_DEDUP_MAXPERMS, "--bands");
 			setbands = 1;
@@ -894,6 +1495,19 @@ main(int argc, char *argv[])
 		printparams(&r);
 		return dm_exit(DM_EXIT_OK);
 	}
+	if (stage >= 1 && stage <= 3 && r.outdir == NULL)
+		dm_usage_die(usage, "%s needs -o DIR", stages[stage]);
+	if (stage && (r.mark || r.verify || r.signatures))
+		dm_usage_die(usage, "--mark, --verify and --signatures are for "
+		    "the single command");
+	if (stage == 2 || stage == 3 || stage == 4) {
+		status = stage == 2 ? stage_pairs(&r, argc, argv) :
+		    stage == 3 ? stage_cluster(&r, argc, argv) :
+		    stage_apply(&r, argc, argv);
+		dm_uf_free(&r.uf);
+		dm_dedup_free(&r.d);
+		return dm_exit(status);
+	}
 
 	switch (r.d.mode) {
 	case DM_DEDUP_EXACT:
@@ -924,6 +1538,15 @@ main(int argc, char *argv[])
 	dm_xsort_init(&r.xs, r.recsz, r.memory, r.tmpdir);
 	dm_uf_init(&r.uf, r.d.mode == DM_DEDUP_MINHASH &&
 	    r.d.preset == DM_PRESET_DATATROVE ? DM_UF_SIZE : DM_UF_MIN);
+
+	if (stage == 1) {
+		status = stage_sign(&r, argc, argv);
+		dm_xsort_free(&r.xs);
+		dm_dedup_free(&r.d);
+		free(r.keys);
+		free(r.sig);
+		return dm_exit(status);
+	}
 
 	/* pass one: keys; the line numbers skipped were rejected */
 	dm_io_open(&r.io, argc, argv);

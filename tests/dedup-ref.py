@@ -173,7 +173,9 @@ def plant(pairs, seed):
 	# 5-word shingle sets spans about 0.3 to 0.95; every line carries
 	# the true Jaccard with its partner
 	rng = np.random.RandomState(seed)
-	vocab = ["w%05d" % i for i in range(20000)]
+	# words of letters only: datatrove's simplify_text makes digits 0
+	vocab = ["".join(chr(97 + (i // 26 ** k) % 26) for k in range(4))
+		 for i in range(20000)]
 	for i in range(pairs):
 		base = [vocab[j] for j in rng.randint(0, len(vocab), 60)]
 		var = list(base)

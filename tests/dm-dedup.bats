@@ -398,3 +398,123 @@ print(sum(1 for i in range(n) if f(i) == i))')
 	assert_status 2
 	[[ ${stderr%%$'\n'*} == "dm-dedup: --threshold: '1.5' is not a number from 0 to 1" ]]
 }
+
+# shards of the planted corpus, named in input order
+shards() {
+	$PY "$REF" plant 300 5 >all.jsonl
+	# and exact copies of 20 samples, in the last shard
+	sed -n '101,120p' all.jsonl >>all.jsonl
+	split -l 155 -d -a 2 --additional-suffix=.jsonl all.jsonl shard-
+}
+
+staged() {
+	rm -rf sig pairs rm
+	for f in shard-*.jsonl; do
+		dm-dedup sign "$@" -o sig "$f"
+	done
+	# two pairs tasks share the bands
+	n=$(ls sig | wc -l)
+	if [ "$n" -gt 1 ]; then
+		dm-dedup pairs sig --band 0-$((n / 2 - 1)) -o pairs
+		dm-dedup pairs sig --band $((n / 2))-$((n - 1)) -o pairs
+	else
+		dm-dedup pairs sig -o pairs
+	fi
+	dm-dedup cluster pairs -o rm
+	for f in shard-*.jsonl; do
+		dm-dedup apply rm "$f"
+	done
+}
+
+@test "stages: sign | pairs | cluster | apply give what the single command gives" {
+	shards
+	for mode in --exact --near '--near --preset datatrove' --simhash \
+	    '--exact --lowercase -k text -k id'; do
+		staged $mode >staged.out
+		dm-dedup $mode shard-*.jsonl >single.out
+		cmp staged.out single.out
+		printf '%s: %s of %s\n' "$mode" "$(wc -l <single.out)" 620
+	done
+	# the near modes removed something, so the comparison means something
+	[ "$(dm-dedup --exact shard-*.jsonl | wc -l)" -eq 600 ]
+	[ "$(dm-dedup --near shard-*.jsonl | wc -l)" -lt 590 ]
+	[ "$(ls sig)" = band-000 ]
+	[ "$(ls rm | tr '\n' ' ')" = "shard-00.jsonl.rm shard-01.jsonl.rm shard-02.jsonl.rm shard-03.jsonl.rm " ]
+	# standard input takes --shard
+	dm-dedup apply --shard shard-01.jsonl rm <shard-01.jsonl >one.out
+	dm-dedup apply rm shard-01.jsonl | cmp - one.out
+}
+
+@test "stages: outputs are not overwritten; --resume keeps whole ones" {
+	shards
+	dm-dedup sign --near -o sig shard-00.jsonl
+	run_split dm-dedup sign --near -o sig shard-00.jsonl
+	assert_status 2
+	assert_stderr "dm-dedup: sig/band-000/shard-00.jsonl.sig: exists; remove it, or use --resume to keep it"
+	touch -d 2000-01-01 sig/band-*/*.sig
+	dm-dedup sign --near -o sig --resume shard-00.jsonl
+	# kept, not written again
+	[ -z "$(find sig -name '*.sig' -newer all.jsonl)" ]
+}
+
+@test "stages: a stage killed with SIGKILL and run again gives the same files" {
+	$PY "$REF" plant 2000 9 >big.jsonl
+	dm-dedup sign --near -o clean big.jsonl
+	for delay in 0.05 0.2 0.4; do
+		rm -rf sig
+		dm-dedup sign --near -o sig big.jsonl &
+		pid=$!
+		sleep $delay
+		kill -9 $pid 2>/dev/null || :
+		wait $pid || :
+		dm-dedup sign --near -o sig --resume big.jsonl
+		for f in clean/band-*/*.sig; do
+			cmp "$f" "sig/${f#clean/}"
+		done
+		# no temporary file is left but the killed run's, and only
+		# under its dot name
+		[ -z "$(find sig -name '*.sig' -newer big.jsonl | grep -v '/[^.][^/]*\.sig$')" ]
+	done
+}
+
+@test "stages: a truncated, changed or foreign stage file is an error" {
+	shards
+	for f in shard-*.jsonl; do dm-dedup sign --near -o sig "$f"; done
+	cp -r sig good
+	head -c 100 all.jsonl >sig/band-003/bad.sig
+	run_split dm-dedup pairs sig -o p1
+	assert_status 2
+	assert_stderr "dm-dedup: sig/band-003/bad.sig: not a dm-dedup stage file"
+	rm sig/band-003/bad.sig
+	truncate -s -5 sig/band-002/shard-01.jsonl.sig
+	run_split dm-dedup pairs sig --band 2 -o p2
+	assert_status 2
+	assert_stderr "dm-dedup: sig/band-002/shard-01.jsonl.sig: truncated or damaged stage file"
+	[ ! -e p2/band-002.pairs ]
+	# one byte of a record changed: the MD5 says so
+	cp good/band-002/shard-01.jsonl.sig sig/band-002/
+	size=$(stat -c %s sig/band-002/shard-01.jsonl.sig)
+	printf '\377' | dd of=sig/band-002/shard-01.jsonl.sig bs=1 \
+	    seek=$((size - 40)) conv=notrunc 2>/dev/null
+	run_split dm-dedup pairs sig --band 2 -o p3
+	assert_status 2
+	assert_stderr "dm-dedup: sig/band-002/shard-01.jsonl.sig: checksum mismatch: the stage file was changed"
+	[ ! -e p3/band-002.pairs ]
+	# a stage file of another kind, and of other settings
+	dm-dedup pairs good --band 0 -o pairs
+	run_split dm-dedup apply pairs shard-00.jsonl
+	assert_status 2
+	run_split dm-dedup cluster good/band-000 -o rm
+	assert_status 2
+	assert_stderr "dm-dedup: good/band-000: no pairs file"
+	cp pairs/band-000.pairs x.sig
+	mkdir -p mixed/band-000 && cp x.sig mixed/band-000/
+	run_split dm-dedup pairs mixed -o p4
+	assert_status 2
+	assert_stderr "dm-dedup: mixed/band-000/x.sig: a pairs file, not a signature file"
+	dm-dedup sign --near --threshold 0.5 -o other shard-00.jsonl
+	cp other/band-000/shard-00.jsonl.sig good/band-000/shard-00x.sig
+	run_split dm-dedup pairs good --band 0 -o p5
+	assert_status 2
+	assert_stderr "dm-dedup: good/band-000/shard-00x.sig: made with other settings than 'shard-00.jsonl.sig'"
+}

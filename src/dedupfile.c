@@ -1,0 +1,352 @@
+/* dedupfile.c - dm-dedup's stage files: a header, sorted records, an MD5 */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nettle/md5.h>
+
+#include "dedup.h"
+
+/*
+ * A stage file (dm-dedup.1 describes it for users):
+ *
+ *	0	8	magic "DMDEDUP\n"
+ *	8	4	version, 1 (little-endian, as every number of the header)
+ *	12	4	kind: 1 signatures, 2 pairs, 3 removals
+ *	16	4	bytes a record
+ *	20	4	bytes of a record's key
+ *	24	8	records
+ *	32	4	bytes of the settings text
+ *	36	4	shard names
+ *	40	24	zero
+ *	64		the settings text, then each shard name as 2 bytes of
+ *			length and its bytes
+ *	...		the records
+ *	end	16	MD5 of the records
+ *
+ * A file is written under a temporary name in its directory and renamed
+ * when complete, so a file that exists is whole; a file cut short or
+ * changed is found by its size and its MD5.
+ */
+
+#define MAGIC	"DMDEDUP\n"
+#define VERSION	1
+#define HEAD	64
+#define WBUF	(1 << 20)
+
+struct dm_sfile {
+	int		 fd;
+	char		*path, *tmp;
+	struct dm_shead	 h;
+	struct md5_ctx	 md5;
+	char		*buf;
+	size_t		 len, pos, cap;
+	unsigned long long left;	/* records still to read */
+};
+
+static void
+le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static uint32_t
+get32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static void
+xwrite(struct dm_sfile *f, const void *p, size_t n)
+{
+	const char *c = p;
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = write(f->fd, c, n)) < 0) {
+			if (errno == EINTR)
+				continue;
+			dm_die("%s: write error: %s", f->tmp, strerror(errno));
+		}
+		c += w;
+		n -= (size_t)w;
+	}
+}
+
+static void
+head(const struct dm_shead *h, unsigned long long count, struct dm_buf *b)
+{
+	unsigned char fix[HEAD];
+	size_t i, n;
+
+	memset(fix, 0, sizeof fix);
+	memcpy(fix, MAGIC, 8);
+	le32(fix + 8, VERSION);
+	le32(fix + 12, h->kind);
+	le32(fix + 16, h->recsz);
+	le32(fix + 20, h->keysz);
+	le32(fix + 24, (uint32_t)count);
+	le32(fix + 28, (uint32_t)(count >> 32));
+	le32(fix + 32, (uint32_t)strlen(h->settings));
+	le32(fix + 36, (uint32_t)h->nnames);
+	dm_buf_add(b, fix, HEAD);
+	dm_buf_adds(b, h->settings);
+	for (i = 0; i < h->nnames; i++) {
+		n = strlen(h->names[i]);
+		dm_buf_addc(b, (int)(n & 0xFF));
+		dm_buf_addc(b, (int)(n >> 8));
+		dm_buf_add(b, h->names[i], n);
+	}
+}
+
+struct dm_sfile *
+dm_sfile_create(const char *path, const struct dm_shead *h)
+{
+	struct dm_sfile *f = dm_xcalloc(1, sizeof *f);
+	struct dm_buf b = DM_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+
+	f->path = dm_xstrdup(path);
+	if (slash)
+		dm_buf_addf(&b, "%.*s/.%s.tmp", (int)(slash - path), path,
+		    slash + 1);
+	else
+		dm_buf_addf(&b, ".%s.tmp", path);
+	f->tmp = dm_buf_detach(&b, NULL);
+	if ((f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0666)) < 0)
+		dm_die("%s: %s", f->tmp, strerror(errno));
+	f->h = *h;
+	head(h, 0, &b);
+	xwrite(f, b.buf, b.len);
+	dm_buf_free(&b);
+	md5_init(&f->md5);
+	f->cap = WBUF;
+	f->buf = dm_xmalloc(f->cap);
+	return f;
+}
+
+void
+dm_sfile_put(struct dm_sfile *f, const void *rec)
+{
+	if (f->len + f->h.recsz > f->cap) {
+		md5_update(&f->md5, f->len, (const uint8_t *)f->buf);
+		xwrite(f, f->buf, f->len);
+		f->len = 0;
+	}
+	memcpy(f->buf + f->len, rec, f->h.recsz);
+	f->len += f->h.recsz;
+	f->h.count++;
+}
+
+void
+dm_sfile_commit(struct dm_sfile *f)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	uint8_t md[MD5_DIGEST_SIZE];
+
+	md5_update(&f->md5, f->len, (const uint8_t *)f->buf);
+	xwrite(f, f->buf, f->len);
+	md5_digest(&f->md5, sizeof md, md);
+	xwrite(f, md, sizeof md);
+	head(&f->h, f->h.count, &b);
+	if (pwrite(f->fd, b.buf, HEAD, 0) != HEAD)
+		dm_die("%s: write error: %s", f->tmp, strerror(errno));
+	dm_buf_free(&b);
+	if (fsync(f->fd) < 0 || close(f->fd) < 0)
+		dm_die("%s: write error: %s", f->tmp, strerror(errno));
+	if (rename(f->tmp, f->path) < 0)
+		dm_die("%s: %s", f->path, strerror(errno));
+	free(f->buf);
+	free(f->tmp);
+	free(f->path);
+	free(f);
+}
+
+static int
+bad(struct dm_buf *err, const char *path, const char *what)
+{
+	dm_buf_addf(err, "%s: %s", path, what);
+	return -1;
+}
+
+static const char *const kinds[] = { "", "signature", "pairs", "removals" };
+
+struct dm_sfile *
+dm_sfile_open(const char *path, uint32_t kind, struct dm_buf *err)
+{
+	struct dm_sfile *f;
+	unsigned char fix[HEAD], *v = NULL;
+	struct stat st;
+	uint32_t slen, i;
+	size_t vlen, p, n;
+	unsigned long long want;
+	ssize_t got;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		dm_buf_addf(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || (got = pread(fd, fix, HEAD, 0)) != HEAD ||
+	    memcmp(fix, MAGIC, 8) != 0) {
+		close(fd);
+		bad(err, path, "not a dm-dedup stage file");
+		return NULL;
+	}
+	if (get32(fix + 8) != VERSION) {
+		close(fd);
+		dm_buf_addf(err, "%s: stage file version %u, this dm-dedup "
+		    "reads version %d", path, get32(fix + 8), VERSION);
+		return NULL;
+	}
+	if (get32(fix + 12) != kind) {
+		close(fd);
+		dm_buf_addf(err, "%s: a %s file, not a %s file", path,
+		    get32(fix + 12) < 4 ? kinds[get32(fix + 12)] : "foreign",
+		    kinds[kind]);
+		return NULL;
+	}
+	f = dm_xcalloc(1, sizeof *f);
+	f->fd = fd;
+	f->path = dm_xstrdup(path);
+	f->h.kind = kind;
+	f->h.recsz = get32(fix + 16);
+	f->h.keysz = get32(fix + 20);
+	f->h.count = get32(fix + 24) | (unsigned long long)get32(fix + 28) << 32;
+	slen = get32(fix + 32);
+	f->h.nnames = get32(fix + 36);
+	/* the variable part: settings and names, at most what the file has */
+	vlen = (size_t)(st.st_size > HEAD ? st.st_size - HEAD : 0);
+	if (f->h.recsz == 0 || f->h.recsz > 4096 || slen > vlen ||
+	    f->h.nnames > vlen)
+		goto trunc;
+	v = dm_xmalloc(vlen + 1);
+	if (pread(fd, v, vlen, HEAD) != (ssize_t)vlen)
+		goto trunc;
+	f->h.settings = dm_xstrndup((char *)v, slen);
+	f->h.names = dm_xcalloc(f->h.nnames + 1, sizeof *f->h.names);
+	for (p = slen, i = 0; i < f->h.nnames; i++) {
+		if (p + 2 > vlen)
+			goto trunc;
+		n = v[p] | (size_t)v[p + 1] << 8;
+		if (p + 2 + n > vlen)
+			goto trunc;
+		f->h.names[i] = dm_xstrndup((char *)v + p + 2, n);
+		p += 2 + n;
+	}
+	want = HEAD + p + f->h.count * f->h.recsz + MD5_DIGEST_SIZE;
+	if (want != (unsigned long long)st.st_size)
+		goto trunc;
+	free(v);
+	if (lseek(fd, HEAD + (off_t)p, SEEK_SET) < 0)
+		goto trunc;
+	md5_init(&f->md5);
+	f->left = f->h.count;
+	f->cap = (WBUF / f->h.recsz) * f->h.recsz;
+	f->buf = dm_xmalloc(f->cap);
+	return f;
+trunc:
+	free(v);
+	dm_buf_addf(err, "%s: truncated or damaged stage file", path);
+	dm_sfile_close(f);
+	return NULL;
+}
+
+const struct dm_shead *
+dm_sfile_head(const struct dm_sfile *f)
+{
+	return &f->h;
+}
+
+static void
+readn(struct dm_sfile *f, void *p, size_t n)
+{
+	char *c = p;
+	ssize_t got;
+
+	while (n > 0) {
+		if ((got = read(f->fd, c, n)) <= 0) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			dm_die("%s: %s", f->path, got < 0 ? strerror(errno) :
+			    "truncated or damaged stage file");
+		}
+		c += got;
+		n -= (size_t)got;
+	}
+}
+
+const void *
+dm_sfile_get(struct dm_sfile *f)
+{
+	uint8_t md[MD5_DIGEST_SIZE], want[MD5_DIGEST_SIZE];
+	size_t n;
+
+	if (f->pos == f->len) {
+		if (f->left == 0) {
+			if (f->fd >= 0) {
+				/* the end: the records must be those written */
+				readn(f, want, sizeof want);
+				md5_digest(&f->md5, sizeof md, md);
+				if (memcmp(md, want, sizeof md) != 0)
+					dm_die("%s: checksum mismatch: the stage "
+					    "file was changed", f->path);
+				close(f->fd);
+				f->fd = -1;
+			}
+			return NULL;
+		}
+		n = f->cap / f->h.recsz;
+		if (n > f->left)
+			n = (size_t)f->left;
+		readn(f, f->buf, n * f->h.recsz);
+		md5_update(&f->md5, n * f->h.recsz, (uint8_t *)f->buf);
+		f->left -= n;
+		f->len = n * f->h.recsz;
+		f->pos = 0;
+	}
+	f->pos += f->h.recsz;
+	return f->buf + f->pos - f->h.recsz;
+}
+
+int
+dm_sfile_check(const char *path, uint32_t kind)
+{
+	struct dm_buf err = DM_BUF_INIT;
+	struct dm_sfile *f;
+
+	if ((f = dm_sfile_open(path, kind, &err)) == NULL) {
+		dm_buf_free(&err);
+		return -1;
+	}
+	while (dm_sfile_get(f) != NULL)
+		;
+	dm_sfile_close(f);
+	return 0;
+}
+
+void
+dm_sfile_close(struct dm_sfile *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	if (f->fd >= 0)
+		close(f->fd);
+	for (i = 0; f->h.names && i < f->h.nnames; i++)
+		free(f->h.names[i]);
+	free(f->h.names);
+	free(f->h.settings);
+	free(f->buf);
+	free(f->path);
+	free(f);
+}
