@@ -27,6 +27,8 @@ cmpwv(const void *a, const void *b)
 	return cmpdbl(&((const struct wv *)a)->v, &((const struct wv *)b)->v);
 }
 
+static size_t	capacity(const struct dm_kll *, int);
+
 void
 dm_kll_init(struct dm_kll *s, int k, int exact)
 {
@@ -40,6 +42,7 @@ dm_kll_init(struct dm_kll *s, int k, int exact)
 	s->min = INFINITY;
 	s->max = -INFINITY;
 	s->rng = 0x9E3779B97F4A7C15ULL;
+	s->room0 = capacity(s, 0);
 }
 
 void
@@ -84,6 +87,7 @@ addlevel(struct dm_kll *s)
 	s->cap = dm_xreallocarray(s->cap, (size_t)s->nlevels, sizeof *s->cap);
 	s->lv[h] = NULL;
 	s->len[h] = s->cap[h] = 0;
+	s->room0 = capacity(s, 0);
 }
 
 static int
@@ -147,7 +151,7 @@ dm_kll_add(struct dm_kll *s, double v)
 		s->min = v;
 	if (v > s->max)
 		s->max = v;
-	if (!s->exact && s->len[0] >= capacity(s, 0))
+	if (!s->exact && s->len[0] >= s->room0)
 		compress(s);
 }
 

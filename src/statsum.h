@@ -31,7 +31,7 @@ struct dm_kll {
 	unsigned long long n;
 	double		 min, max;
 	uint64_t	 rng;
-	int		 sorted0;
+	size_t		 room0;		/* capacity of level 0, for dm_kll_add */
 };
 void	 dm_kll_init(struct dm_kll *, int k, int exact);
 void	 dm_kll_add(struct dm_kll *, double);

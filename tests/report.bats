@@ -137,3 +137,23 @@ OUT
 	run jq -c '[.tool, .in, .out, .rejected, .dropped, .duplicates]' r.jsonl
 	assert_output '["dm-dedup",6,3,0,{"duplicate":3},3]'
 }
+
+@test "dm-scan counts the files it skipped; dm-slice counts chunks out" {
+	mkdir d
+	printf 'hello\n' >d/a.txt
+	printf '\000\001bin' >d/b.bin
+	dm-scan --report r.jsonl d >/dev/null 2>&1
+	printf '{"text":"%s"}\n' 'aaaa bbbb cccc' | dm-slice --size 5 --report r.jsonl >/dev/null
+	run jq -c '[.tool, .in, .out, .rejected, .dropped]' r.jsonl
+	assert_output <<'OUT'
+["dm-scan",2,1,0,{"binary":1}]
+["dm-slice",1,3,0,null]
+OUT
+}
+
+@test "dm-run names each host with the jobs it ran" {
+	seq 1 6 | sed 's/.*/{"n":&,"text":"t"}/' >in.jsonl
+	dm-run -S 2/: --lines 2 --report r.jsonl -- cat in.jsonl >/dev/null
+	run jq -c '[.jobs, .done, .hosts]' r.jsonl
+	assert_output '[3,3,[{"host":":","jobs":3,"down":false}]]'
+}
