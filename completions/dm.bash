@@ -431,6 +431,12 @@ _dm_complete_tool()
 		mapfile -t COMPREPLY < <(compgen -W $'check\nops\nrun\nshow' -- "$cur")
 		return
 	fi
+	# dm-dedup: a stage (sign, pairs, cluster, apply) may come first
+	if [[ ${prog##*/} == dm-dedup && $cword -eq 1 && $cur != -* ]]; then
+		mapfile -t COMPREPLY < <(compgen -W $'apply\ncluster\npairs\nsign' -- "$cur")
+		mapfile -t -O "${#COMPREPLY[@]}" COMPREPLY < <(compgen -f -- "$cur")
+		return
+	fi
 	case $prev in
 	-e | --expression)
 		((lists_ops)) && _dm_script "$prog" "$cur"
@@ -559,3 +565,4 @@ _dm()
 
 complete -F _dm dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice dm-stats
 complete -F _dm dm-recipe
+complete -F _dm dm-dedup

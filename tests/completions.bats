@@ -172,13 +172,14 @@ stop'
 
 @test "the zsh completion names dm and its tools" {
 	run head -n 1 "$DM_REPO/completions/_dm"
-	assert_output '#compdef dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice dm-stats dm-recipe'
+	assert_output '#compdef dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice dm-stats dm-recipe dm-dedup'
 }
 
 @test "the bash completion is registered for dm and every tool" {
 	run bash -c 'source "$1/completions/dm.bash" && complete -p | sort' x "$DM_REPO"
 	assert_success
 	assert_output 'complete -F _dm dm
+complete -F _dm dm-dedup
 complete -F _dm dm-filter
 complete -F _dm dm-llm
 complete -F _dm dm-map
@@ -355,4 +356,20 @@ out.log'
 	touch r.yaml
 	run complete_words dm-recipe run r.
 	assert_output r.yaml
+}
+
+@test "dm-dedup completes its stages first, and its modes' values from its help" {
+	run complete_words dm-dedup p
+	assert_success
+	assert_output pairs
+	run complete_words dm-dedup --tokenize ''
+	assert_output 'character
+punctuation
+space'
+	run complete_words dm-dedup --preset d
+	assert_output 'data-juicer
+datatrove'
+	run complete_words dm-dedup sign --ver
+	assert_output '--verify
+--version'
 }

@@ -158,6 +158,34 @@ cmp -s "$tmp/run.jsonl" "$tmp/out.jsonl" ||
 echo "  $(($(wc -l <"$CORPUS") / 4)) jobs of 4 lines, merged in input order:" \
 	"byte for byte the output of the serial run"
 
+say "Duplicates: dm-dedup"
+echo "  out.jsonl twice, the second copy upper-cased with dm-map 'upper':"
+echo "  bin/dm-dedup --exact both.jsonl; bin/dm-dedup --near --mark dup both.jsonl"
+[ -x "$BIN/dm-dedup" ] || die "no dm-dedup in $BIN/: run make first"
+"$BIN/dm-map" upper "$tmp/out.jsonl" >"$tmp/upper.jsonl" || die "dm-map upper failed"
+cat "$tmp/out.jsonl" "$tmp/upper.jsonl" >"$tmp/both.jsonl"
+nboth=$(wc -l <"$tmp/both.jsonl")
+nexact=$("$BIN/dm-dedup" --exact "$tmp/both.jsonl" | wc -l) || die "dm-dedup --exact failed"
+nnear=$("$BIN/dm-dedup" --near "$tmp/both.jsonl" | wc -l) || die "dm-dedup --near failed"
+echo "  $nboth samples in; --exact keeps $nexact (case differs), --near keeps $nnear (it lower-cases first)"
+[ "$nnear" -lt "$nexact" ] || die "expected --near to remove the upper-cased copies"
+"$BIN/dm-dedup" --near --mark dup "$tmp/both.jsonl" |
+	grep -v '"dup":null' | head -n 2 |
+	sed 's/^\(.\{60\}\).*\("dup":.*\)$/\1 ... \2/' | indent
+echo "  the same as stages (sign, pairs, cluster, apply), as dm-run would spread them:"
+(
+	cd "$tmp" && mkdir shards &&
+	head -n "$((nboth / 2))" both.jsonl >shards/a.jsonl &&
+	tail -n "+$((nboth / 2 + 1))" both.jsonl >shards/b.jsonl &&
+	for f in shards/a.jsonl shards/b.jsonl; do
+		"$BIN/dm-dedup" sign --near -o sig "$f" || exit 1
+	done &&
+	"$BIN/dm-dedup" pairs sig -o pairs && "$BIN/dm-dedup" cluster pairs -o rm &&
+	{ "$BIN/dm-dedup" apply rm shards/a.jsonl && "$BIN/dm-dedup" apply rm shards/b.jsonl; } >staged.jsonl &&
+	"$BIN/dm-dedup" --near shards/a.jsonl shards/b.jsonl | cmp -s - staged.jsonl
+) || die "the staged dm-dedup differs from the single command"
+echo "  $(ls "$tmp/sig" | wc -l) bands signed per shard; the staged output is byte for byte the single command's"
+
 say "Bad input never vanishes"
 {
 	head -n 1 "$tmp/ids.jsonl"
@@ -199,4 +227,4 @@ echo "  bin/dm-stats --funnel run.jsonl"
 "$BIN/dm-stats" --funnel "$tmp/run-report.jsonl" | indent ||
 	die "dm-stats --funnel failed"
 echo
-echo "  Next: bin/dm help, bin/dm ops replace, man -l man/dm-map.1, man -l man/dm-filter.1, man -l man/dm-slice.1, man -l man/dm-scan.1, man -l man/dm-run.1, man -l man/dm-llm.1, man -l man/dm-stats.1, make check"
+echo "  Next: bin/dm help, bin/dm ops replace, man -l man/dm-map.1, man -l man/dm-filter.1, man -l man/dm-slice.1, man -l man/dm-scan.1, man -l man/dm-run.1, man -l man/dm-llm.1, man -l man/dm-stats.1, man -l man/dm-dedup.1, make check"
