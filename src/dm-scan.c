@@ -31,7 +31,7 @@ static const char help[] =
     "      --from0 FILE         the same, paths separated by NUL bytes\n"
     "  -h, --help               show this help and exit\n"
     "      --hidden             include files and folders whose name starts with .\n"
-    "      --include GLOB       only files matching GLOB (or a --type)\n"
+    "      --include GLOB       only files matching GLOB (and a --type)\n"
     "      --jsonl              pass the lines of .jsonl files through as samples\n"
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
     "      --max-line SIZE      a longer line of a --jsonl file is a bad sample\n"
@@ -275,6 +275,14 @@ main(int argc, char *argv[])
 	dm_scan_progress(&sc, 1);
 	if (!dm_interrupted)
 		dm_scan_summary(&sc);
+	/* Limits that leave nothing: said, and not a success. */
+	if (sc.nread == 0 && !sc.bomb && !dm_interrupted &&
+	    (sc.nlarge || sc.nsmall)) {
+		dm_warn("no sample read: %llu file%s over --max-size, %llu "
+		    "under --min-size", sc.nlarge, sc.nlarge == 1 ? "" : "s",
+		    sc.nsmall);
+		sc.nerrors++;
+	}
 	status = dm_io_close(&io);
 	dm_report_counts(sc.nread + sc.nbinary + sc.nlarge + sc.nnotutf8,
 	    io.out.nlines, io.nrejected);

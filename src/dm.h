@@ -978,6 +978,7 @@ struct dm_scan {
 	/* counters */
 	unsigned long long nread;		/* samples (or JSONL files) written */
 	unsigned long long nbinary, nlarge, nnotutf8, nspecial, nloops;
+	unsigned long long nsmall;		/* under --min-size */
 	unsigned long long nerrors;		/* unreadable files, bad archives */
 	unsigned long long nbytes;		/* bytes read, for --progress */
 	int		 stop;		/* the scan must end: see bomb, io */

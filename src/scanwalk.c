@@ -32,6 +32,8 @@ struct dm_scanwork {
 		unsigned long long	 got;
 	} stk[DM_SCAN_MAXDEPTH + 1];
 	int		 nstk;
+	unsigned long long done;	/* bytes given out by archives
+					 * already closed, this run */
 	struct dm_buf	 toppath;	/* the file they are in */
 };
 
@@ -158,20 +160,22 @@ excluded_member(struct dm_scan *sc, const char *rel)
 	return r || excluded(sc, rel, 0);
 }
 
+/* --include and --type must both hold: one of the globs, and one of the
+ * types. */
 static int
 included(struct dm_scan *sc, const char *rel, const char *type)
 {
 	size_t i;
 
-	if (sc->nincl == 0 && sc->ntypes == 0)
-		return 1;
 	for (i = 0; i < sc->nincl; i++)
 		if (match(sc->incl[i], rel))
-			return 1;
+			break;
+	if (sc->nincl > 0 && i == sc->nincl)
+		return 0;
 	for (i = 0; i < sc->ntypes; i++)
 		if (strcmp(sc->types[i], type) == 0)
-			return 1;
-	return 0;
+			break;
+	return sc->ntypes == 0 || i < sc->ntypes;
 }
 
 static int
@@ -229,26 +233,36 @@ typeof_name(const char *path, size_t n, int compressed, struct dm_buf *out)
 
 /* ---- reading ---- */
 
+/* What archive i has given out: the bytes of its members read here, or
+ * those its filters decompressed (members skipped included), the larger. */
+static unsigned long long
+given(struct dm_scanwork *w, int i)
+{
+	unsigned long long f;
+
+	f = archive_filter_count(w->stk[i].a) > 1 ?
+	    (unsigned long long)archive_filter_bytes(w->stk[i].a, 0) : 0;
+	return f > w->stk[i].got ? f : w->stk[i].got;
+}
+
+/* --max-total counts every byte that the archives of the whole run gave
+ * out, those of archives closed since included. */
 static int
 overtotal(struct dm_scan *sc)
 {
 	struct dm_scanwork *w = sc->w;
-	unsigned long long sum = 0, f;
+	unsigned long long sum = w->done;
 	int i;
 
 	if (sc->maxtotal == 0)
 		return 0;
-	for (i = 0; i < w->nstk; i++) {
-		f = archive_filter_count(w->stk[i].a) > 1 ?
-		    (unsigned long long)archive_filter_bytes(w->stk[i].a, 0) :
-		    0;
-		sum += f > w->stk[i].got ? f : w->stk[i].got;
-	}
+	for (i = 0; i < w->nstk; i++)
+		sum += given(w, i);
 	if (sum <= sc->maxtotal)
 		return 0;
 	if (!sc->bomb)
-		dm_warn("%s: more than --max-total '%s' decompressed, stopped",
-		    shown(sc, w->toppath.buf, w->toppath.len),
+		dm_warn("%s: more than --max-total '%s' decompressed in this "
+		    "run, stopped", shown(sc, w->toppath.buf, w->toppath.len),
 		    sc->maxtotal_arg);
 	sc->bomb = sc->stop = 1;
 	return 1;
@@ -260,6 +274,7 @@ srcread(struct dm_scan *sc, struct src *s, char *buf, size_t n)
 {
 	struct dm_scanwork *w = sc->w;
 	ssize_t r;
+	int i;
 
 	if (s->eof || s->err)
 		return s->err ? -1 : 0;
@@ -289,7 +304,9 @@ srcread(struct dm_scan *sc, struct src *s, char *buf, size_t n)
 	if (r == 0)
 		s->eof = 1;
 	if (s->a && w->nstk > 0) {
-		w->stk[w->nstk - 1].got += (unsigned long long)r;
+		for (i = w->nstk - 1; i > 0 && w->stk[i].a != s->a; i--)
+			;
+		w->stk[i].got += (unsigned long long)r;
 		if (overtotal(sc)) {
 			s->err = 1;
 			return -1;
@@ -546,7 +563,7 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 		goto out;
 	}
 	if (size >= 0 && (unsigned long long)size < sc->minsize)
-		goto out;
+		goto small;
 	if (size >= 0 && (unsigned long long)size > sc->maxsize)
 		goto large;
 	if (dm_text_binary(w->data.buf, w->data.len)) {
@@ -560,7 +577,7 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 		if (size >= 0)
 			sz = (unsigned long long)size;
 		if (sz < sc->minsize)
-			goto out;
+			goto small;
 		if (sz > sc->maxsize)
 			goto large;
 		emit(sc, path, plen, sz, mtime, type.buf, NULL, NULL, 0);
@@ -572,7 +589,7 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 	if (w->data.len > sc->maxsize)
 		goto large;
 	if (w->data.len < sc->minsize)
-		goto out;
+		goto small;
 	dm_buf_reset(&w->dec);
 	switch (dm_text_decode(w->data.buf, w->data.len, sc->encerr, &w->dec,
 	    &text, &tlen,
@@ -591,6 +608,9 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 large:
 	sc->nlarge++;
 	dm_warn("%s: larger than --max-size, skipped", shown(sc, path, plen));
+	goto out;
+small:
+	sc->nsmall++;
 out:
 	dm_buf_free(&type);
 	dm_scan_progress(sc, 0);
@@ -599,6 +619,48 @@ out:
 static int archive(struct dm_scan *, struct archive *, struct dm_buf *,
     const char *, int, int,
     time_t);
+
+/* A nested archive read straight from the member that holds it: first
+ * the bytes already read to sniff it, then the rest of the member. */
+struct nest {
+	struct dm_scan	*sc;
+	struct src	*s;
+	struct dm_buf	*head;
+	int		 headdone;
+	char		*blk;
+};
+
+static la_ssize_t
+nest_read(struct archive *a, void *arg, const void **buf)
+{
+	struct nest *n = arg;
+	ssize_t r;
+
+	if (!n->headdone) {
+		n->headdone = 1;
+		if (n->head->len > 0) {
+			*buf = n->head->buf;
+			return (la_ssize_t)n->head->len;
+		}
+	}
+	/* an error of the member was reported by srcread */
+	if ((r = srcread(n->sc, n->s, n->blk, BLOCK)) < 0) {
+		archive_set_error(a, EIO, "cannot read the member");
+		return -1;
+	}
+	*buf = n->blk;
+	return r;
+}
+
+/* zip, 7z and ISO 9660 are read with seeks: nested, they are read from
+ * memory (up to --max-size); the others are read as a stream. */
+static int
+seekable(const char *p, size_t n)
+{
+	return (n >= 2 && memcmp(p, "PK", 2) == 0) ||
+	    (n >= 6 && memcmp(p, "7z\xBC\xAF\x27\x1C", 6) == 0) ||
+	    (n >= 32774 && memcmp(p + 32769, "CD001", 5) == 0);
+}
 
 /* A member of an archive at level; the name is appended to path. */
 static int
@@ -641,6 +703,27 @@ member(struct dm_scan *sc, struct archive *a, struct archive_entry *e,
 	if (fill(sc, &s, &w->data, HEAD) < 0)
 		goto out;
 	k = dm_archive_sniff(w->data.buf, w->data.len);
+	if ((k == DM_SNIFF_COMPRESSED || k == DM_SNIFF_ARCHIVE) && !sc->noarch &&
+	    level < sc->depth && !seekable(w->data.buf, w->data.len)) {
+		/* --max-size is for files that become samples, not for the
+		 * archives that hold them: this one is streamed. */
+		struct nest n = { sc, &s, &mem, 0, NULL };
+
+		dm_buf_swap(&mem, &w->data);
+		n.blk = dm_xmalloc(BLOCK);
+		in = dm_archive_new();
+		if (archive_read_open(in, &n, NULL, nest_read, NULL) ==
+		    ARCHIVE_OK)
+			archive(sc, in, path, rel, level + 1, 1, mtime);
+		else if (!s.err) {
+			dm_buf_reset(&w->dec);
+			dm_archive_error(&w->dec, in);
+			report(sc, path->buf, path->len, w->dec.buf);
+		}
+		archive_read_free(in);
+		free(n.blk);
+		goto out;
+	}
 	if (k != DM_SNIFF_NONE && !sc->noarch && level < sc->depth) {
 		/* Nested archives are read from memory, never from disk. */
 		if ((size >= 0 && (unsigned long long)size > sc->maxsize) ||
@@ -688,6 +771,7 @@ archive(struct dm_scan *sc, struct archive *a, struct dm_buf *path,
 	struct dm_scanwork *w = sc->w;
 	struct archive_entry *e;
 	struct src s = { -1, a, NULL, 0, 0 };
+	unsigned long long sz;
 	int r, kind, handled = 1;
 
 	if (w->nstk > DM_SCAN_MAXDEPTH)
@@ -696,8 +780,15 @@ archive(struct dm_scan *sc, struct archive *a, struct dm_buf *path,
 	w->stk[w->nstk].got = 0;
 	w->nstk++;
 	r = archive_read_next_header(a, &e);
-	if (r == ARCHIVE_EOF)		/* an empty archive */
+	if (r == ARCHIVE_EOF) {
+		/* an empty archive, or something read as one (a gzip of
+		 * zeros is an empty tar): say what was read */
+		dm_warn("%s: no member: read as an empty %s archive, after "
+		    "%llu bytes", shown(sc, path->buf, path->len),
+		    archive_format_name(a) ? archive_format_name(a) : "",
+		    given(w, w->nstk - 1));
 		goto out;
+	}
 	if (r < ARCHIVE_WARN) {
 		if (!strong) {
 			handled = 0;	/* text that starts like cpio */
@@ -740,12 +831,23 @@ archive(struct dm_scan *sc, struct archive *a, struct dm_buf *path,
 			break;
 		if (sc->stop || dm_interrupted || overtotal(sc))
 			break;
+		/* What was not read of the member (skipped for its size, its
+		 * type, a filter) is read here, not skipped by libarchive,
+		 * so that --max-total counts it as it comes. */
+		s.path = path->buf;
+		s.eof = s.err = 0;
+		sz = 0;
+		if (drain(sc, &s, &sz) < 0)
+			break;
 		r = archive_read_next_header(a, &e);
 		if (r == ARCHIVE_EOF)
 			break;
 	}
 out:
+	w->done += given(w, w->nstk - 1);
 	w->nstk--;
+	if (handled)
+		overtotal(sc);
 	return handled;
 }
 

@@ -425,16 +425,17 @@ EOF
 	# 200 MB of text in 200 KB
 	yes | head -c 200M | gzip >bomb.txt.gz
 	run_split dm-scan bomb.txt.gz
-	assert_success
+	assert_status 1
 	assert_output ''
 	assert_stderr <<EOF
 dm-scan: bomb.txt.gz: larger than --max-size, skipped
 dm-scan: 0 files read, 1 file too large
+dm-scan: no sample read: 1 file over --max-size, 0 under --min-size
 EOF
 	run_split dm-scan --max-total 10M bomb.txt.gz
 	assert_status 2
 	assert_output ''
-	assert_stderr "dm-scan: bomb.txt.gz: more than --max-total '10M' decompressed, stopped"
+	assert_stderr "dm-scan: bomb.txt.gz: more than --max-total '10M' decompressed in this run, stopped"
 	# many members, each under --max-size
 	mkdir z
 	for i in 1 2 3 4 5; do yes "$i" | head -c 20M >z/$i.txt; done
@@ -443,7 +444,7 @@ EOF
 	run_split dm-scan --max-total 50M bomb.tar.gz
 	assert_status 2
 	[ "$(printf '%s\n' "$output" | jq -r .path)" = "$(printf 'bomb.tar.gz!/1.txt\nbomb.tar.gz!/2.txt')" ]
-	assert_stderr "dm-scan: bomb.tar.gz: more than --max-total '50M' decompressed, stopped"
+	assert_stderr "dm-scan: bomb.tar.gz: more than --max-total '50M' decompressed in this run, stopped"
 	# the default, 16G, lets 100 MB through, and 0 is no limit
 	run_split dm-scan bomb.tar.gz
 	assert_success
@@ -641,4 +642,84 @@ EOF
 	    "dm-scan: 1 of 3 samples rejected")"
 	run jq -c '[.file, .line, .length, (.raw_head | length)]' r.jsonl
 	assert_output '["d/t.jsonl",2,300011,4096]'
+}
+
+@test "--max-size applies to the files of a .deb, not to its data.tar.xz" {
+	mkdir -p pkg/DEBIAN pkg/usr/share/doc/x
+	printf 'Package: x\nVersion: 1\nArchitecture: all\nMaintainer: a <a@b>\nDescription: x\n' \
+	    >pkg/DEBIAN/control
+	for i in 1 2 3; do
+		seq 1 20 | sed "s/^/line $i /" >pkg/usr/share/doc/x/f$i.txt
+	done
+	dpkg-deb -Zxz --build pkg x.deb >/dev/null
+	[ "$(ar p x.deb data.tar.xz | wc -c)" -gt 300 ]
+	run_split dm-scan --max-size 300 x.deb
+	assert_success
+	assert_stderr ''
+	run jq -r '[.path, .size] | @tsv' <<<"$output"
+	assert_output "$(printf '%s\t%s\n' 'x.deb!/debian-binary' 4 \
+	    'x.deb!/control.tar.xz!/./control' 75 \
+	    'x.deb!/data.tar.xz!/./usr/share/doc/x/f1.txt' 191 \
+	    'x.deb!/data.tar.xz!/./usr/share/doc/x/f2.txt' 191 \
+	    'x.deb!/data.tar.xz!/./usr/share/doc/x/f3.txt' 191)"
+}
+
+@test "a run that reads no sample because of --max-size or --min-size says so and exits 1" {
+	mkdir d
+	seq 1 1000 >d/a.txt
+	echo x >d/b.txt
+	run_split dm-scan --max-size 1K --min-size 3 d
+	assert_status 1
+	assert_output ''
+	assert_stderr "$(printf '%s\n' 'dm-scan: d/a.txt: larger than --max-size, skipped' \
+	    'dm-scan: 0 files read, 1 file too large' \
+	    'dm-scan: no sample read: 1 file over --max-size, 1 under --min-size')"
+}
+
+@test "--type and --include must both hold" {
+	mkdir -p t/lib
+	echo t >t/a.txt
+	echo h >t/b.html
+	echo t >t/lib/c.txt
+	echo h >t/lib/d.html
+	run_split dm-scan --type html --include '**/lib/**' t
+	assert_success
+	run jq -r .path <<<"$output"
+	assert_output 't/lib/d.html'
+}
+
+@test "--max-total counts nested archives already closed: a zip of gzipped tars stops" {
+	mkdir b
+	head -c 10M /dev/zero >b/zero.bin
+	for i in 1 2 3 4 5; do tar -C b -czf in$i.tar.gz zero.bin; done
+	zip -q0 outer.zip in*.tar.gz
+	[ "$(wc -c <outer.zip)" -lt 100000 ]
+	run_split dm-scan --max-total 30M outer.zip
+	assert_status 2
+	assert_stderr "$(printf '%s\n' \
+	    "dm-scan: outer.zip: more than --max-total '30M' decompressed in this run, stopped" \
+	    'dm-scan: 0 files read, 3 binary files skipped')"
+}
+
+@test "--max-total counts a member skipped for its size, even the last one" {
+	mkdir c
+	echo small >c/a.txt
+	head -c 50M /dev/zero | tr '\0' a >c/zz.txt
+	tar -C c -czf last.tar.gz a.txt zz.txt
+	run_split dm-scan --max-size 1M --max-total 20M last.tar.gz
+	assert_status 2
+	run jq -r .path <<<"$output"
+	assert_output 'last.tar.gz!/a.txt'
+	assert_stderr "$(printf '%s\n' \
+	    'dm-scan: last.tar.gz!/zz.txt: larger than --max-size, skipped' \
+	    "dm-scan: last.tar.gz: more than --max-total '20M' decompressed in this run, stopped" \
+	    'dm-scan: 1 file read, 1 file too large')"
+}
+
+@test "a gzip of zeros read as an empty tar says what was read" {
+	head -c 10M /dev/zero | gzip >zeros.gz
+	run_split dm-scan zeros.gz
+	assert_success
+	assert_output ''
+	assert_stderr "dm-scan: zeros.gz: no member: read as an empty tar archive, after 1024 bytes"
 }
