@@ -1,5 +1,6 @@
 /* op.c - operator arguments, dm-map's script language, and the chain */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -200,7 +201,14 @@ parse_value(const char *op, struct dm_arg *a, struct dm_buf *msg)
 		}
 		if (p->min < p->max && (a->f < p->min || a->f > p->max))
 			return out_of_bounds(op, p, s, msg);
-		a->i = (long long)a->f;
+		/* a cast of a value out of long long's range is undefined:
+		 * such a value is as good as the nearest bound */
+		if (a->f >= 0x1p63)
+			a->i = LLONG_MAX;
+		else if (a->f < -0x1p63)
+			a->i = LLONG_MIN;
+		else
+			a->i = (long long)a->f;
 		break;
 	case DM_P_BOOL:
 		if (strcasecmp(s, "true") == 0 || strcmp(s, "1") == 0 ||

@@ -544,14 +544,20 @@ dm_scan_load(const char *path, const struct dm_loadopt *o, struct dm_buf *text,
 		}
 	}
 	r = -1;
-	if ((fd = open(disk.buf, O_RDONLY | O_CLOEXEC)) < 0) {
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer; the type is
+	 * checked on the open file, then reads block again. */
+	if ((fd = open(disk.buf, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
 		dm_buf_addf(err, "%s: %s", name.buf, strerror(errno));
 		goto out;
 	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		dm_buf_addf(err, "%s: not a regular file", name.buf);
+		close(fd);
+		goto out;
+	}
 	if (rest == NULL) {
-		if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode))
-			dm_buf_addf(err, "%s: not a regular file", name.buf);
-		else if (slurp(fd, NULL, &data, o->maxsize, name.buf, err) == 0)
+		if (slurp(fd, NULL, &data, o->maxsize, name.buf, err) == 0)
 			r = leaf(&data, name.buf, o, text, enc, err);
 	} else {
 		a = dm_archive_new();

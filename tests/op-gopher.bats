@@ -217,3 +217,10 @@ P4="$S $S $S $S"
 	assert_status 2
 	[[ $stderr == *"gopher: 'min_doc_words' must be at least 0, not '-1'"* ]]
 }
+
+# A bound beyond long long's range is no bound (and, under make
+# check-asan, no undefined cast of a float to an integer).
+@test "takes float parameters of any size" {
+	run q "$P4" 'gopher(max_avg_word_length=1e308)'
+	assert_output 'true'
+}

@@ -109,3 +109,10 @@ OUT
 	assert_success
 	assert_output '{"path":"a.txt","body":"hello\n","encoding":"utf-8"}'
 }
+
+@test "a FIFO is refused at once, not waited on for a writer" {
+	mkfifo fifo
+	run_split timeout 10 dm-map load <<< "{\"path\":\"$TMP/fifo\"}"
+	assert_status 2
+	assert_stderr "dm-map: <stdin>:1: load: $TMP/fifo: not a regular file"
+}
