@@ -1,4 +1,5 @@
 /* dm-llm.c - fill a prompt template per sample, ask an OpenAI-compatible server */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -238,6 +239,48 @@ redact(struct dm_buf *b)
 	}
 }
 
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* @NAME that is neither a file nor a template: dies naming the templates. */
+static void
+no_template(const char *name)
+{
+	struct dm_buf b = DM_BUF_INIT, dir = DM_BUF_INIT;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, i, len;
+	DIR *d;
+
+	dm_buf_addf(&dir, "%s/prompts", dm_sharedir());
+	if ((d = opendir(dir.buf)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			len = strlen(de->d_name);
+			if (len > 4 && strcmp(de->d_name + len - 4, ".txt") == 0) {
+				names = dm_xreallocarray(names, n + 1,
+				    sizeof *names);
+				names[n++] = dm_xstrndup(de->d_name, len - 4);
+			}
+		}
+		closedir(d);
+	}
+	qsort(names, n, sizeof *names, cmpstr);
+	dm_buf_adds(&b, "'@");
+	dm_buf_addquoted(&b, name, strlen(name), 64);
+	dm_buf_adds(&b, "': no such file, nor prompt template");
+	for (i = 0; i < n; i++) {
+		dm_buf_addf(&b, "%s@%s", i ? ", " : "; the templates are ",
+		    names[i]);
+		free(names[i]);
+	}
+	free(names);
+	dm_buf_free(&dir);
+	dm_die("%s", b.buf);
+}
+
 /* TEXT, or @FILE: the file, else a bare name among the share directory's
  * prompts (with or without .txt). One final newline is dropped. */
 static char *
@@ -258,6 +301,8 @@ textarg(const char *arg)
 			dm_buf_adds(&path, ".txt");
 		if (access(path.buf, F_OK) == 0)
 			arg = path.buf;
+		else
+			no_template(arg);
 	}
 	s = dm_slurp(arg);
 	n = strlen(s);

@@ -439,10 +439,25 @@ unexpected(struct parser *ps)
 {
 	char t[256];
 
-	if (ps->t == T_ERR && ps->errmsg)
+	static const char *const words[][2] = {
+		{ "and", "&&" }, { "or", "||" }, { "AND", "&&" }, { "OR", "||" },
+	};
+	size_t i, n = (size_t)(ps->tend - ps->tstart);
+
+	if (ps->t == T_ERR && ps->errmsg) {
 		perr(ps, ps->tstart, "%s", ps->errmsg);
-	else
-		perr(ps, ps->tstart, "unexpected %s", toktext(ps, t, sizeof t));
+		return;
+	}
+	/* words >= 5 and x: the Python spelling of an operator */
+	for (i = 0; ps->t == T_NAME && i < sizeof words / sizeof words[0];
+	    i++)
+		if (strlen(words[i][0]) == n &&
+		    memcmp(ps->tstart, words[i][0], n) == 0) {
+			perr(ps, ps->tstart, "unexpected '%s'; did you mean "
+			    "'%s'?", words[i][0], words[i][1]);
+			return;
+		}
+	perr(ps, ps->tstart, "unexpected %s", toktext(ps, t, sizeof t));
 }
 
 /* ---- the parser ---- */

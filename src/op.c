@@ -447,18 +447,61 @@ suggest_op(const char *name)
 	return s;
 }
 
+/* Whether the '_'-separated words of key are words of name, in order:
+ * min_words is in min_doc_words. */
+static int
+wordsof(const char *key, const char *name)
+{
+	const char *k = key, *ke, *p = name, *pe;
+	size_t kl;
+
+	while (*k) {
+		ke = strchr(k, '_');
+		kl = ke ? (size_t)(ke - k) : strlen(k);
+		for (;;) {
+			if (*p == '\0')
+				return 0;
+			pe = strchr(p, '_');
+			if ((pe ? (size_t)(pe - p) : strlen(p)) == kl &&
+			    strncmp(p, k, kl) == 0) {
+				p = pe ? pe + 1 : p + kl;
+				break;
+			}
+			p = pe ? pe + 1 : p + strlen(p);
+		}
+		k = ke ? ke + 1 : k + kl;
+	}
+	return 1;
+}
+
+static size_t
+nwords(const char *s)
+{
+	size_t n = 1;
+
+	for (; *s; s++)
+		n += *s == '_';
+	return n;
+}
+
 static const char *
 suggest_param(const struct dm_opdef *d, const char *key)
 {
-	const char **names, *s;
-	size_t n;
+	const char **names, *s, *best = NULL;
+	size_t n, i;
 
 	for (n = 0; d->params && d->params[n].name; n++)
 		;
 	names = dm_xreallocarray(NULL, n ? n : 1, sizeof *names);
 	for (n = 0; d->params && d->params[n].name; n++)
 		names[n] = d->params[n].name;
-	s = dm_suggest(key, names, n);
+	/* the parameter whose name holds the key's words with the fewest
+	 * others (the first in the table on a tie), else the closest */
+	for (i = 0; i < n; i++)
+		if (wordsof(key, names[i]) && (best == NULL ||
+		    nwords(names[i]) < nwords(best)))
+			best = names[i];
+	s = best ? best : dm_suggest(key, names, n);
 	free(names);
 	return s;
 }

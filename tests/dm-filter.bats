@@ -1397,3 +1397,24 @@ deep() {
 	run dm-filter --mark m 'len == 2 && gopher() && c4()' <<< '{"text":"x"}'
 	assert_output '{"text":"x","m":false}'
 }
+
+@test "suggests && and || for the words and and or" {
+	run_split dm-filter 'words >= 5 and x' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-filter: expression:1:12: unexpected 'and'; did you mean '&&'?
+  words >= 5 and x
+             ^"
+	run_split dm-filter 'words >= 5 or x' <<< '{"text":"x"}'
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:12: unexpected 'or'; did you mean '||'?" ]
+}
+
+@test "suggests the parameter whose name holds the words given" {
+	run_split dm-filter 'gopher(min_words=10)' <<< '{"text":"x"}'
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:8: operator 'gopher' has no parameter 'min_words'; did you mean 'min_doc_words'?" ]
+	run_split dm-filter 'gopher(min_avg_word=1)' <<< '{"text":"x"}'
+	[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:8: operator 'gopher' has no parameter 'min_avg_word'; did you mean 'min_avg_word_length'?" ]
+	run_split dm-filter 'gopher(min_doc_wrds=1)' <<< '{"text":"x"}'
+	[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:8: operator 'gopher' has no parameter 'min_doc_wrds'; did you mean 'min_doc_words'?" ]
+}

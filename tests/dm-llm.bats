@@ -98,7 +98,7 @@ body() {
 	done
 	run_split dm-llm -m m --dry-run -p @nosuch <<<'{"text":"x"}'
 	assert_status 2
-	assert_stderr 'dm-llm: nosuch: No such file or directory'
+	assert_stderr "dm-llm: '@nosuch': no such file, nor prompt template; the templates are @qa, @quality, @summary, @tag, @translate"
 	run_split dm-llm -m m --dry-run -p @ <<<'{"text":"x"}'
 	assert_status 2
 	assert_stderr "dm-llm: '@' without a file or prompt name after it"
