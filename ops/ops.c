@@ -266,11 +266,23 @@ const struct dm_opdef *
 dm_ops_find(const char *name)
 {
 	const struct dm_opdef *d;
+	char alt[128];
+	size_t i;
 
 	load();
-	if ((d = search(builtin, NBUILTIN, name)) != NULL)
+	if ((d = search(builtin, NBUILTIN, name)) != NULL ||
+	    (d = search(plugin, nplugin, name)) != NULL)
 		return d;
-	return search(plugin, nplugin, name);
+	/* One spelling rule everywhere: gopher_rep, as an expression
+	 * writes it, is the operator gopher-rep. */
+	if (strchr(name, '_') == NULL || strlen(name) >= sizeof alt)
+		return NULL;
+	for (i = 0; name[i]; i++)
+		alt[i] = name[i] == '_' ? '-' : name[i];
+	alt[i] = '\0';
+	if ((d = search(builtin, NBUILTIN, alt)) != NULL)
+		return d;
+	return search(plugin, nplugin, alt);
 }
 
 const struct dm_opdef *const *

@@ -707,6 +707,7 @@ struct dm_opdef {
 
 /* The registry: built-in operators (sorted) and plugins from DM_OPS_PATH,
  * loaded on first use. A plugin that fails to load is a fatal error. */
+/* An operator by name, '_' read as '-' (gopher_rep is gopher-rep). */
 const struct dm_opdef *dm_ops_find(const char *name);
 const struct dm_opdef *const *dm_ops_all(size_t *n);	/* sorted by name */
 const char *dm_opkind_name(enum dm_opkind);

@@ -264,3 +264,18 @@ usage: dm ops [--json] [NAME]"
 	assert_status 2
 	assert_stderr 'dm: write error: No space left on device'
 }
+
+# One spelling rule: dm-filter writes gopher_rep(), dm-map and dm ops
+# take gopher-rep; each takes both and shows the canonical name.
+@test "an operator name with underscores is the one with hyphens" {
+	run dm ops gopher_rep
+	assert_success
+	[ "${output%%$'\n'*}" = "$(dm ops gopher-rep | head -n 1)" ]
+	[[ ${output%%$'\n'*} == 'gopher-rep  filter '* ]]
+	run dm ops --json remove_urls
+	assert_success
+	[ "$output" = "$(dm ops --json remove-urls)" ]
+	run dm-map 'remove_urls; collapse_ws' <<< '{"text":"see  http://x.org/a now"}'
+	assert_success
+	assert_output '{"text":"see now"}'
+}
