@@ -1,18 +1,28 @@
-/* fix-unicode.c - fix-unicode: ftfy's fix_text, its character fixes [DJ fix_unicode_mapper] */
+/* fix-unicode.c - fix-unicode: ftfy's fix_text, mojibake and characters [DJ fix_unicode_mapper] */
 
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
 #include "dm.h"
+#include "ftfy.h"
 
 /*
  * Data-Juicer's fix_unicode_mapper calls ftfy.fix_text(text,
- * normalization=...) with ftfy's other settings at their defaults. This
- * operator does the steps of fix_text that work on single characters, in
- * ftfy's order, again and again until the text no longer changes (as
- * fix_and_explain loops):
+ * normalization=...) with ftfy's other settings at their defaults. As
+ * fix_text does, the text is fixed a line at a time (a segment ends after
+ * '\n', or after a million code points), and each segment goes through
+ * these steps in ftfy's order, again and again until it no longer changes
+ * (as fix_and_explain loops):
  *
+ *  - fix_encoding: where ftfy's badness heuristic finds mojibake, the text
+ *    is encoded in the first of ftfy's single-byte encodings that can
+ *    encode it and decoded as UTF-8 (with restore_byte_a0 and
+ *    replace_lossy_sequences on the bytes, and ftfy's utf-8-variants when
+ *    they hold 0xC0 or 0xED); else the mojibake inside the text is fixed
+ *    piece by piece (decode_inconsistent_utf8); else Latin-1 read as
+ *    Windows-1252, or C1 controls; the data (the heuristic's pattern, the
+ *    encodings' tables) is ftfy's, written to src/ftfy.h by src/mkftfy.py;
  *  - fix_c1_controls: U+0080..U+009F become the character byte 0x80..0x9F
  *    is in Windows-1252; the five bytes that code page leaves undefined
  *    stay (ftfy's "sloppy" codec passes them through);
@@ -28,11 +38,9 @@
  *    U+206A..U+206F, U+FEFF, U+FFF9..U+FFFC removed;
  *  - normalization (NFC by default, or NFKC, NFD, NFKD).
  *
- * Not done (see dm-ops(7)): fix_encoding, the detection and repair of
- * mojibake, and unescape_html. On text where ftfy finds no mojibake and no
- * HTML entity the result is ftfy's, as tests/op-fix-unicode.bats checks on
- * cases recorded from ftfy itself. fix_surrogates has nothing to do on
- * valid UTF-8.
+ * Not done (see dm-ops(7)): unescape_html. tests/op-fix-unicode.bats
+ * checks the result against cases recorded from ftfy itself.
+ * fix_surrogates has nothing to do on valid UTF-8.
  */
 
 static const struct dm_param params[] = {
@@ -73,10 +81,422 @@ static const struct {
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
+
+/* ---- fix_encoding ---- */
+
+#define LATIN1		0	/* indexes in ftfy_enc_name */
+#define MACROMAN	8
+
+struct fix;
+static void fix_encoding(struct fix *, const char *, size_t, struct dm_buf *);
+
+/* A byte class of ftfy's byte patterns: up to three ranges. */
+struct bset {
+	unsigned char	 r[3][2];
+};
+
+static int
+inset(const struct bset *b, unsigned char c)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (b->r[i][1] && c >= b->r[i][0] && c <= b->r[i][1])
+			return 1;
+	return 0;
+}
+
+#define B1(a, b)		{ { { a, b } } }
+#define B2(a, b, c, d)		{ { { a, b }, { c, d } } }
+#define B3(a, b, c, d, e, f)	{ { { a, b }, { c, d }, { e, f } } }
+
+/* An alternative of a byte pattern: n byte classes in a row. */
+struct balt {
+	int		 n;
+	struct bset	 s[5];
+};
+
+static const struct bset SP = B1(0x20, 0x20);
+static const struct bset CONT = B3(0x80, 0x84, 0x86, 0x9f, 0xa1, 0xbf);
+static const struct bset ANYC = B1(0x80, 0xbf);
+
+/* ftfy's ALTERED_UTF8_RE: UTF-8 sequences whose 0xA0 became a space. */
+static const struct balt altered[] = {
+	{ 2, { B3(0xc2, 0xc3, 0xc5, 0xc5, 0xce, 0xce), SP } },
+	{ 2, { B2(0xd0, 0xd0, 0xd9, 0xd9), SP } },
+	{ 3, { B1(0xe2, 0xe3), SP, CONT } },
+	{ 3, { B1(0xe0, 0xe3), CONT, SP } },
+	{ 4, { B1(0xf0, 0xf0), SP, ANYC, ANYC } },
+	{ 4, { B1(0xf0, 0xf0), ANYC, SP, ANYC } },
+	{ 4, { B1(0xf0, 0xf0), ANYC, ANYC, SP } },
+};
+
+static const struct bset SUB = B1(0x1a, 0x1a);
+static const struct bset SUBQ = B2(0x1a, 0x1a, 0x3f, 0x3f);
+static const struct bset SUBC = B2(0x1a, 0x1a, 0x80, 0xbf);
+static const struct bset SUBQC = B3(0x1a, 0x1a, 0x3f, 0x3f, 0x80, 0xbf);
+static const struct bset ED = B1(0xed, 0xed);
+
+/* ftfy's LOSSY_UTF8_RE: UTF-8 sequences with a byte lost to 0x1A or '?'. */
+static const struct balt lossy[] = {
+	{ 2, { B1(0xc2, 0xdf), SUB } },
+	{ 2, { B1(0xc2, 0xc3), B1(0x3f, 0x3f) } },
+	{ 5, { ED, B1(0xa0, 0xaf), SUBQ, ED, B1(0xb0, 0xbf) } },
+	{ 5, { ED, B1(0xa0, 0xaf), SUBQC, ED, B1(0xb0, 0xbf) } },
+	{ 3, { B1(0xe0, 0xef), SUBQ, SUBC } },
+	{ 3, { B1(0xe0, 0xef), SUBC, SUBQ } },
+	{ 4, { B1(0xf0, 0xf4), SUBQ, SUBC, SUBC } },
+	{ 4, { B1(0xf0, 0xf4), SUBC, SUBQ, SUBC } },
+	{ 4, { B1(0xf0, 0xf4), SUBC, SUBC, SUBQ } },
+	{ 1, { SUB } },
+};
+
+/* The length of the first alternative of alts matching at s, or 0; the
+ * two \xed alternatives of lossy have a sixth byte, checked here. */
+static size_t
+balt_match(const struct balt *alts, size_t nalt, const unsigned char *s,
+    size_t n)
+{
+	size_t a;
+	int i;
+
+	for (a = 0; a < nalt; a++) {
+		const struct balt *p = &alts[a];
+		size_t len = (size_t)p->n;
+
+		if (alts == lossy && (a == 2 || a == 3))
+			len = 6;
+		if (len > n)
+			continue;
+		for (i = 0; i < p->n; i++)
+			if (!inset(&p->s[i], s[i]))
+				break;
+		if (i < p->n)
+			continue;
+		if (alts == lossy && a == 2 &&
+		    !(s[5] == 0x1a || s[5] == '?' || (s[5] >= 0x80 &&
+		    s[5] <= 0xbf)))
+			continue;
+		if (alts == lossy && a == 3 && !(s[5] == 0x1a || s[5] == '?'))
+			continue;
+		return len;
+	}
+	return 0;
+}
+
+static int
+altered_search(const struct dm_buf *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->len; i++)
+		if (balt_match(altered, NELEM(altered),
+		    (const unsigned char *)b->buf + i, b->len - i))
+			return 1;
+	return 0;
+}
+
+/* restore_byte_a0: "\xc3 " not before " ", "quele", "quela", "quilo" or
+ * "s " gets its 0xA0 back; then every altered sequence does. */
+static void
+restore_byte_a0(struct dm_buf *b, struct dm_buf *tmp)
+{
+	static const char *const words[] = { " ", "quele", "quela", "quilo",
+		"s " };
+	const unsigned char *s;
+	size_t i, k, len, n;
+
+	dm_buf_reset(tmp);
+	s = (const unsigned char *)b->buf;
+	n = b->len;
+	for (i = 0; i < n; i++) {
+		if (s[i] == 0xc3 && i + 1 < n && s[i + 1] == ' ') {
+			for (k = 0; k < NELEM(words); k++) {
+				len = strlen(words[k]);
+				if (n - (i + 2) >= len &&
+				    memcmp(s + i + 2, words[k], len) == 0)
+					break;
+			}
+			if (k == NELEM(words)) {
+				dm_buf_add(tmp, "\xc3\xa0 ", 3);
+				i++;
+				continue;
+			}
+		}
+		dm_buf_addc(tmp, (char)s[i]);
+	}
+	dm_buf_reset(b);
+	s = (const unsigned char *)tmp->buf;
+	n = tmp->len;
+	for (i = 0; i < n; ) {
+		if ((len = balt_match(altered, NELEM(altered), s + i,
+		    n - i)) == 0) {
+			dm_buf_addc(b, (char)s[i++]);
+			continue;
+		}
+		for (k = 0; k < len; k++)
+			dm_buf_addc(b, s[i + k] == ' ' ? (char)0xa0 :
+			    (char)s[i + k]);
+		i += len;
+	}
+}
+
+/* replace_lossy_sequences: each lossy sequence becomes U+FFFD. */
+static void
+replace_lossy(struct dm_buf *b, struct dm_buf *tmp)
+{
+	const unsigned char *s = (const unsigned char *)b->buf;
+	size_t i, len, n = b->len;
+
+	dm_buf_reset(tmp);
+	for (i = 0; i < n; ) {
+		if ((len = balt_match(lossy, NELEM(lossy), s + i, n - i)) ==
+		    0) {
+			dm_buf_addc(tmp, (char)s[i++]);
+			continue;
+		}
+		dm_buf_add(tmp, "\xef\xbf\xbd", 3);
+		i += len;
+	}
+	dm_buf_swap(b, tmp);
+}
+
+/* The byte of c in encoding e, or -1. */
+static int
+enc_byte(int e, int32_t c)
+{
+	int i;
+
+	if (c < 0x80 && c != 0x1a)
+		return (int)c;
+	for (i = 0; i < 129; i++)
+		if (ftfy_enc_table[e][i] == c)
+			return i < 128 ? 0x80 + i : 0x1a;
+	return -1;
+}
+
+/* text.encode(encoding) into out; -1 when a character has no byte. */
+static int
+encode(int e, const char *s, size_t n, struct dm_buf *out)
+{
+	size_t i;
+	int32_t c;
+	int len, b;
+
+	dm_buf_reset(out);
+	for (i = 0; i < n; i += (size_t)len) {
+		if ((len = dm_utf8_decode(s + i, n - i, &c)) <= 0 ||
+		    (b = enc_byte(e, c)) < 0)
+			return -1;
+		dm_buf_addc(out, (char)b);
+	}
+	return 0;
+}
+
+/*
+ * bytes.decode("utf-8"), or ftfy's "utf-8-variants" (where C0 80 is U+0000
+ * and a surrogate pair written as two three-byte sequences, CESU-8, is its
+ * character). -1 on any invalid sequence.
+ */
+static int
+decode_utf8(const char *s, size_t n, int variants, struct dm_buf *out)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i;
+	int32_t c;
+	int len;
+
+	dm_buf_reset(out);
+	for (i = 0; i < n; i += (size_t)len) {
+		if (variants && u[i] == 0xc0 && i + 1 < n && u[i + 1] == 0x80) {
+			dm_buf_addc(out, '\0');
+			len = 2;
+			continue;
+		}
+		if (variants && u[i] == 0xed && i + 5 < n &&
+		    u[i + 1] >= 0xa0 && u[i + 1] <= 0xaf &&
+		    u[i + 2] >= 0x80 && u[i + 2] <= 0xbf && u[i + 3] == 0xed &&
+		    u[i + 4] >= 0xb0 && u[i + 4] <= 0xbf &&
+		    u[i + 5] >= 0x80 && u[i + 5] <= 0xbf) {
+			int32_t hi = ((u[i + 1] & 0x0f) << 6) | (u[i + 2] & 0x3f);
+			int32_t lo = ((u[i + 4] & 0x0f) << 6) | (u[i + 5] & 0x3f);
+
+			dm_buf_addcp(out, 0x10000 + (hi << 10) + lo);
+			len = 6;
+			continue;
+		}
+		if ((len = dm_utf8_decode(s + i, n - i, &c)) <= 0)
+			return -1;
+		dm_buf_add(out, s + i, (size_t)len);
+	}
+	return 0;
+}
+
+static int
+is_ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return 0;
+	return 1;
+}
+
 struct fix {
 	utf8proc_option_t	 form;
 	struct dm_buf		 a, b;
+	struct dm_re		*bad;		/* ftfy's badness heuristic */
+	struct dm_re		*detector;	/* its UTF-8 detector */
 };
+
+static int
+is_bad(struct fix *f, const char *s, size_t n)
+{
+	struct dm_buf err = DM_BUF_INIT;
+	size_t ov[2];
+	int r;
+
+	r = dm_re_match(f->bad, s, n, 0, ov, &err);
+	dm_buf_free(&err);
+	return r == 1;
+}
+
+/* fix_c1_controls, also a step of its own below */
+static void
+c1_controls(const char *s, size_t n, struct dm_buf *out)
+{
+	size_t i;
+	int32_t c;
+	int len;
+
+	dm_buf_reset(out);
+	for (i = 0; i < n; i += (size_t)len) {
+		if ((len = dm_utf8_decode(s + i, n - i, &c)) <= 0) {
+			len = 1;
+			dm_buf_addc(out, s[i]);
+			continue;
+		}
+		if (c >= 0x80 && c <= 0x9F && cp1252[c - 0x80])
+			c = cp1252[c - 0x80];
+		dm_buf_addcp(out, c);
+	}
+}
+
+/* decode_inconsistent_utf8: each piece the detector finds, shorter than
+ * the text and bad, is fixed on its own. */
+static void
+inconsistent(struct fix *f, const char *s, size_t n, struct dm_buf *out)
+{
+	struct dm_buf err = DM_BUF_INIT, piece = DM_BUF_INIT;
+	size_t pos = 0, ov[2];
+
+	dm_buf_reset(out);
+	while (pos <= n && dm_re_match(f->detector, s, n, pos, ov, &err) == 1) {
+		dm_buf_add(out, s + pos, ov[0] - pos);
+		if (ov[1] - ov[0] < n && ov[1] > ov[0] &&
+		    is_bad(f, s + ov[0], ov[1] - ov[0])) {
+			fix_encoding(f, s + ov[0], ov[1] - ov[0], &piece);
+			dm_buf_add(out, piece.buf, piece.len);
+		} else
+			dm_buf_add(out, s + ov[0], ov[1] - ov[0]);
+		if (ov[1] == ov[0]) {
+			if (ov[1] >= n)
+				break;
+			dm_buf_addc(out, s[ov[1]]);
+			pos = ov[1] + 1;
+		} else
+			pos = ov[1];
+	}
+	if (pos < n)
+		dm_buf_add(out, s + pos, n - pos);
+	dm_buf_free(&piece);
+	dm_buf_free(&err);
+}
+
+/* One step of ftfy's fix_encoding; out gets the text, changed or not. */
+static void
+encoding_step(struct fix *f, const char *s, size_t n, struct dm_buf *out)
+{
+	struct dm_buf b = DM_BUF_INIT, tmp = DM_BUF_INIT;
+	int e, possible[FTFY_NENC];
+	int done = 0;
+
+	dm_buf_reset(out);
+	if (n == 0 || is_ascii(s, n) || !is_bad(f, s, n)) {
+		dm_buf_add(out, s, n);
+		return;
+	}
+	for (e = 0; e < FTFY_NENC && !done; e++) {
+		possible[e] = encode(e, s, n, &b) == 0;
+		if (!possible[e])
+			continue;
+		if (e != MACROMAN && altered_search(&b))
+			restore_byte_a0(&b, &tmp);
+		if (strncmp(ftfy_enc_name[e], "sloppy", 6) == 0)
+			replace_lossy(&b, &tmp);
+		if (decode_utf8(b.buf, b.len, memchr(b.buf, 0xed, b.len) ||
+		    memchr(b.buf, 0xc0, b.len), out) == 0)
+			done = 1;
+	}
+	for (; e < FTFY_NENC; e++)
+		possible[e] = 0;
+	if (!done) {
+		size_t ov[2];
+
+		if (dm_re_match(f->detector, s, n, 0, ov, &tmp) == 1) {
+			inconsistent(f, s, n, out);
+			if (out->len != n || memcmp(out->buf, s, n) != 0)
+				done = 1;
+		}
+	}
+	/* ftfy asks whether "windows-1252" is among the possible encodings,
+	 * a name its list never holds: Latin-1 text is read as strict
+	 * Windows-1252 whenever it can be */
+	if (!done && possible[LATIN1] && encode(LATIN1, s, n, &b) == 0) {
+		size_t i;
+
+		for (i = 0; i < b.len; i++) {
+			unsigned char c = (unsigned char)b.buf[i];
+
+			if (c >= 0x80 && c <= 0x9f && cp1252[c - 0x80] == 0)
+				break;
+		}
+		if (i == b.len) {
+			c1_controls(s, n, out);
+			if (out->len != n || memcmp(out->buf, s, n) != 0)
+				done = 1;
+		}
+	}
+	if (!done) {
+		c1_controls(s, n, out);
+		done = 1;
+	}
+	dm_buf_free(&b);
+	dm_buf_free(&tmp);
+}
+
+/* fix_encoding: steps until one changes nothing. */
+#define MAXSTEPS	16
+
+static void
+fix_encoding(struct fix *f, const char *s, size_t n, struct dm_buf *out)
+{
+	struct dm_buf cur = DM_BUF_INIT;
+	int i;
+
+	dm_buf_add(&cur, s, n);
+	for (i = 0; i < MAXSTEPS; i++) {
+		encoding_step(f, cur.buf, cur.len, out);
+		if (out->len == cur.len && memcmp(out->buf, cur.buf,
+		    cur.len) == 0)
+			break;
+		dm_buf_swap(&cur, out);
+	}
+	dm_buf_reset(out);
+	dm_buf_add(out, cur.buf, cur.len);
+	dm_buf_free(&cur);
+}
 
 static int
 fix_init(void **state, const struct dm_args *args, struct dm_buf *err)
@@ -88,6 +508,13 @@ fix_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	f->form = forms[dm_arg(args, "normalization")->i];
 	dm_buf_init(&f->a);
 	dm_buf_init(&f->b);
+	if ((f->bad = dm_re_new(ftfy_badness, "x", err, NULL)) == NULL ||
+	    (f->detector = dm_re_new(ftfy_utf8_detector, "x", err,
+	    NULL)) == NULL) {
+		dm_re_free(f->bad);
+		free(f);
+		return -1;
+	}
 	*state = f;
 	return 0;
 }
@@ -223,23 +650,25 @@ normalize(utf8proc_option_t form, const char *s, size_t n, struct dm_buf *out,
 	return 0;
 }
 
-/* ftfy loops until a pass changes nothing; a pass can only shorten the
- * text or fold it, so a few passes reach that. */
+/* ftfy loops until a pass changes nothing; passes shorten, fold or
+ * repair the text, so a few reach that. */
 #define MAXPASSES	16
 
+/* fix_and_explain on one segment, appended to out. */
 static int
-fix_text(void *state, const char *in, size_t n, struct dm_buf *out,
+fix_segment(struct fix *f, const char *in, size_t n, struct dm_buf *out,
     struct dm_buf *err)
 {
-	struct fix *f = state;
-	struct dm_buf cur = DM_BUF_INIT;
+	struct dm_buf cur = DM_BUF_INIT, enc = DM_BUF_INIT;
 	int pass;
 
 	dm_buf_add(&cur, in, n);
 	for (pass = 0; pass < MAXPASSES; pass++) {
-		fixers(cur.buf, cur.len, &f->a, &f->b);
+		fix_encoding(f, cur.buf, cur.len, &enc);
+		fixers(enc.buf, enc.len, &f->a, &f->b);
 		if (normalize(f->form, f->a.buf, f->a.len, &f->b, err) < 0) {
 			dm_buf_free(&cur);
+			dm_buf_free(&enc);
 			return -1;
 		}
 		if (f->b.len == cur.len && memcmp(f->b.buf, cur.buf,
@@ -247,12 +676,45 @@ fix_text(void *state, const char *in, size_t n, struct dm_buf *out,
 			break;
 		dm_buf_swap(&cur, &f->b);
 	}
-	if (cur.len == n && memcmp(cur.buf, in, n) == 0) {
-		dm_buf_free(&cur);
-		return 0;
-	}
 	dm_buf_add(out, cur.buf, cur.len);
 	dm_buf_free(&cur);
+	dm_buf_free(&enc);
+	return 0;
+}
+
+/* fix_text's segments: up to and with each '\n', at most a million code
+ * points (its max_decode_length). */
+#define MAXSEGMENT	1000000
+
+static int
+fix_text(void *state, const char *in, size_t n, struct dm_buf *out,
+    struct dm_buf *err)
+{
+	struct fix *f = state;
+	struct dm_buf res = DM_BUF_INIT;
+	size_t pos, end, cps;
+	int32_t c;
+	int len;
+
+	for (pos = 0; pos < n; pos = end) {
+		for (end = pos, cps = 0; end < n && cps < MAXSEGMENT; cps++) {
+			if ((len = dm_utf8_decode(in + end, n - end, &c)) <= 0)
+				len = 1;
+			end += (size_t)len;
+			if (in[end - 1] == '\n')
+				break;
+		}
+		if (fix_segment(f, in + pos, end - pos, &res, err) < 0) {
+			dm_buf_free(&res);
+			return -1;
+		}
+	}
+	if (res.len == n && memcmp(res.buf, in, n) == 0) {
+		dm_buf_free(&res);
+		return 0;
+	}
+	dm_buf_add(out, res.buf, res.len);
+	dm_buf_free(&res);
 	return 1;
 }
 
@@ -263,15 +725,16 @@ fix_fini(void *state)
 
 	dm_buf_free(&f->a);
 	dm_buf_free(&f->b);
+	dm_re_free(f->bad);
+	dm_re_free(f->detector);
 	free(f);
 }
 
 const struct dm_opdef dm_op_fix_unicode = {
 	.name = "fix-unicode",
 	.kind = DM_OP_MAP,
-	.summary = "ftfy's fix_text character fixes: C1 controls, ligatures, "
-	    "widths, quotes, line breaks, controls, normalization (Data-Juicer "
-	    "fix_unicode_mapper)",
+	.summary = "repair mojibake and fix characters as ftfy's fix_text "
+	    "(Data-Juicer fix_unicode_mapper)",
 	.params = params,
 	.init = fix_init,
 	.text = fix_text,

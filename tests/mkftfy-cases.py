@@ -5,9 +5,10 @@
 #
 # FTFY_CHECKOUT is a checkout of github.com/rspeer/python-ftfy (its only
 # dependency is wcwidth, Debian's python3-wcwidth). Each output line is
-# {"text": input, "ftfy": fix_text(input), "steps": "chars" | "encoding"}:
-# "chars" when fix_text with fix_encoding and unescape_html turned off gives
-# the same result, so the steps dm's fix-unicode does are all that matter.
+# {"text": input, "ftfy": fix_text(input), "steps": "chars" | "encoding" |
+# "html"}: "chars" when fix_text with fix_encoding and unescape_html turned
+# off gives the same result, "encoding" when only unescape_html off does,
+# "html" when unescape_html (which dm's fix-unicode does not do) matters.
 import json
 import sys
 
@@ -44,22 +45,47 @@ CASES = [
     "\x93\ufb01\x94 \uff21\u2019s\r\n\x1b[0m\x00",
     "plain ASCII text stays",
     "",
-    # mojibake and HTML: fix_encoding and unescape_html, not in dm yet
+    # mojibake: fix_encoding
     "s\u00c3\u00b3",
     "voil\u00c3 le travail",
     "\u00e2\u0080\u009cquoted\u00e2\u0080\u009d",
     "\u00e2\u20ac\u0153mojibake\u00e2\u20ac\ufffd",
+    "\u00d0\u00bf\u00d1\u0080\u00d0\u00b8\u00d0\u00b2\u00d0\u00b5\u00d1\u0082",
+    "caf\u00c3\u00a9 cr\u00c3\u00a8me br\u00c3\u00bbl\u00c3\u00a9e",
+    "l\u00e2\u20ac\u2122h\u00c3\u00b4tel \u00e2\u20ac\u201d a dash",
+    "\u00e2\u0153\u201d check, \u00f0\u0178\u02dc\u20ac emoji",
+    "Ã  la carte, Ã  bientôt",
+    "voil\u00c3\u00a0 line one\nplain line two\nna\u00c3\u00afve three",
+    "mixed: caf\u00c3\u00a9 and real caf\u00e9",
+    "\u00c3\u00a9t\u00c3\u00a9 \u00e2\u0080\u0094 C1 mojibake",
+    "\u00e2\u20ac\u0153smart quotes\u00e2\u20ac\ufffd lost",
+    "\u00d0\u00a0\u00d1\u0192\u00d1\u0081\u00d1\u0081\u00d0\u00ba\u00d0\u00b8\u00d0\u00b9",
+    "\u0432\u0402\u045a\u0420\u045f\u0421\u0402\u0420\u0451\u0432\u0402\u045c",
+    "\u00ce\u00b1\u00ce\u00b2\u00ce\u00b3 Greek",
+    "\u221a\u00a9 MacRoman \u221a\u00b1",
+    "double: \u00c3\u0192\u00c2\u00a9",
+    "latin-1 C1 \u0080 \u0099 in text with \u00e9",
+    "Windows-1252 read right: \u00e9\u00e8 \u201cfine\u201d",
+    "\u00e2\u20ac\u00a6 ellipsis and \u00c2\u00a3 pound and \u00c2\u00b0C",
+    "na\u00efve \u00fcber \u00e7a va",
+    "\u00e6\u2014\u00a5\u00e6\u0153\u00ac\u00e8\u00aa\u017e",
+    # HTML entities: unescape_html, which dm does not do
     "&lt;tag&gt; &amp; &eacute;",
     "P&EACUTE;REZ",
-    "\u00d0\u00bf\u00d1\u0080\u00d0\u00b8\u00d0\u00b2\u00d0\u00b5\u00d1\u0082",
 ]
 
 
 def main():
     plain = ftfy.TextFixerConfig(fix_encoding=False, unescape_html=False)
+    nohtml = ftfy.TextFixerConfig(unescape_html=False)
     for text in CASES:
         fixed = ftfy.fix_text(text)
-        steps = "chars" if ftfy.fix_text(text, plain) == fixed else "encoding"
+        if ftfy.fix_text(text, plain) == fixed:
+            steps = "chars"
+        elif ftfy.fix_text(text, nohtml) == fixed:
+            steps = "encoding"
+        else:
+            steps = "html"
         print(json.dumps({"text": text, "ftfy": fixed, "steps": steps},
                          ensure_ascii=False))
 

@@ -3,18 +3,34 @@
 #
 # tests/fixtures/ftfy-cases.jsonl was made by tests/mkftfy-cases.py from an
 # ftfy checkout (github.com/rspeer/python-ftfy): each case's input, ftfy's
-# fix_text of it, and whether only the character steps that fix-unicode
-# does matter for it ("chars") or also mojibake and HTML entities.
+# fix_text of it, and which of ftfy's steps matter for it: the character
+# fixes only ("chars"), the repair of mojibake ("encoding"), or HTML
+# entities ("html", which fix-unicode does not decode).
 
 load helper
 
-@test "gives ftfy's fix_text on every recorded case of the steps it does" {
+@test "gives ftfy's fix_text on every recorded case of the character fixes" {
 	cases=$FIXTURES/ftfy-cases.jsonl
 	jq -c 'select(.steps == "chars") | {text}' "$cases" >in.jsonl
 	jq -c 'select(.steps == "chars") | .ftfy' "$cases" >want
 	[ "$(wc -l <want)" -ge 20 ]
 	dm-map fix-unicode in.jsonl | jq -c .text >got
 	assert_same got want
+}
+
+@test "repairs mojibake as ftfy's fix_text does on every recorded case" {
+	cases=$FIXTURES/ftfy-cases.jsonl
+	jq -c 'select(.steps == "encoding") | {text}' "$cases" >in.jsonl
+	jq -c 'select(.steps == "encoding") | .ftfy' "$cases" >want
+	[ "$(wc -l <want)" -ge 20 ]
+	dm-map fix-unicode in.jsonl | jq -c .text >got
+	assert_same got want
+}
+
+@test "repairs mojibake a line at a time" {
+	run dm-map fix-unicode <<< '{"text":"caf\u00c3\u00a9\nna\u00c3\u00afve \u00e2\u20ac\u201d ok"}'
+	assert_success
+	assert_output "$(printf '{"text":"caf\u00e9\\nna\u00efve \u2014 ok"}')"
 }
 
 @test "leaves a text without anything to fix byte for byte" {
