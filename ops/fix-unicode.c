@@ -15,6 +15,9 @@
  * these steps in ftfy's order, again and again until it no longer changes
  * (as fix_and_explain loops):
  *
+ *  - unescape_html, until a segment holds a '<' (then no more, as ftfy's
+ *    "auto"): ftfy's entities ("&eacute;", "&EACUTE;") and numeric
+ *    references as Python's html.unescape decodes them;
  *  - fix_encoding: where ftfy's badness heuristic finds mojibake, the text
  *    is encoded in the first of ftfy's single-byte encodings that can
  *    encode it and decoded as UTF-8 (with restore_byte_a0 and
@@ -38,9 +41,8 @@
  *    U+206A..U+206F, U+FEFF, U+FFF9..U+FFFC removed;
  *  - normalization (NFC by default, or NFKC, NFD, NFKD).
  *
- * Not done (see dm-ops(7)): unescape_html. tests/op-fix-unicode.bats
- * checks the result against cases recorded from ftfy itself.
- * fix_surrogates has nothing to do on valid UTF-8.
+ * tests/op-fix-unicode.bats checks the result against cases recorded from
+ * ftfy itself. fix_surrogates has nothing to do on valid UTF-8.
  */
 
 static const struct dm_param params[] = {
@@ -81,6 +83,101 @@ static const struct {
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
+
+/* ---- unescape_html ---- */
+
+static int
+entcmp(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct ftfy_entity *)e)->name);
+}
+
+/* What Python's html.unescape makes of "&#" digits ";": the text, or NULL
+ * to keep the reference as it is. */
+static int
+charref(const char *s, size_t n, struct dm_buf *out)
+{
+	int32_t num = 0;
+	size_t i = 2, k;
+	int hex = 0, d;
+
+	if (n > 3 && (s[2] == 'x' || s[2] == 'X')) {
+		hex = 1;
+		i = 3;
+	}
+	for (k = i; k < n - 1; k++) {
+		char c = s[k];
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (hex && c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (hex && c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			return 0;
+		if (num <= 0x10FFFF)
+			num = num * (hex ? 16 : 10) + d;
+	}
+	if (k == i)
+		return 0;
+	for (k = 0; k < NELEM(ftfy_charref_fix); k++)
+		if (ftfy_charref_fix[k][0] == num) {
+			dm_buf_addcp(out, ftfy_charref_fix[k][1]);
+			return 1;
+		}
+	if ((num >= 0xD800 && num <= 0xDFFF) || num > 0x10FFFF) {
+		dm_buf_addcp(out, 0xFFFD);
+		return 1;
+	}
+	for (k = 0; k < NELEM(ftfy_charref_drop); k++)
+		if (ftfy_charref_drop[k] == num)
+			return 1;
+	dm_buf_addcp(out, num);
+	return 1;
+}
+
+/* ftfy's unescape_html: each "&" "#"? 1 to 24 letters or digits ";" that
+ * is one of its entities, or a numeric reference, is decoded. */
+static void
+unescape_html(const char *s, size_t n, struct dm_buf *out)
+{
+	char name[32];
+	size_t i, j, k;
+
+	dm_buf_reset(out);
+	for (i = 0; i < n; i++) {
+		if (s[i] != '&') {
+			dm_buf_addc(out, s[i]);
+			continue;
+		}
+		j = i + 1;
+		if (j < n && s[j] == '#')
+			j++;
+		for (k = j; k < n && k - j <= 24 && ((s[k] >= '0' &&
+		    s[k] <= '9') || (s[k] >= 'a' && s[k] <= 'z') ||
+		    (s[k] >= 'A' && s[k] <= 'Z')); k++)
+			;
+		if (k == j || k - j > 24 || k >= n || s[k] != ';') {
+			dm_buf_addc(out, s[i]);
+			continue;
+		}
+		memcpy(name, s + i, k + 1 - i);
+		name[k + 1 - i] = '\0';
+		{
+			const struct ftfy_entity *e = bsearch(name,
+			    ftfy_entities, NELEM(ftfy_entities),
+			    sizeof ftfy_entities[0], entcmp);
+
+			if (e != NULL)
+				dm_buf_adds(out, e->val);
+			else if (s[i + 1] != '#' ||
+			    !charref(s + i, k + 1 - i, out))
+				dm_buf_add(out, s + i, k + 1 - i);
+		}
+		i = k;
+	}
+}
 
 /* ---- fix_encoding ---- */
 
@@ -656,14 +753,18 @@ normalize(utf8proc_option_t form, const char *s, size_t n, struct dm_buf *out,
 
 /* fix_and_explain on one segment, appended to out. */
 static int
-fix_segment(struct fix *f, const char *in, size_t n, struct dm_buf *out,
-    struct dm_buf *err)
+fix_segment(struct fix *f, const char *in, size_t n, int html,
+    struct dm_buf *out, struct dm_buf *err)
 {
 	struct dm_buf cur = DM_BUF_INIT, enc = DM_BUF_INIT;
 	int pass;
 
 	dm_buf_add(&cur, in, n);
 	for (pass = 0; pass < MAXPASSES; pass++) {
+		if (html) {
+			unescape_html(cur.buf, cur.len, &enc);
+			dm_buf_swap(&cur, &enc);
+		}
 		fix_encoding(f, cur.buf, cur.len, &enc);
 		fixers(enc.buf, enc.len, &f->a, &f->b);
 		if (normalize(f->form, f->a.buf, f->a.len, &f->b, err) < 0) {
@@ -694,7 +795,7 @@ fix_text(void *state, const char *in, size_t n, struct dm_buf *out,
 	struct dm_buf res = DM_BUF_INIT;
 	size_t pos, end, cps;
 	int32_t c;
-	int len;
+	int len, html = 1;
 
 	for (pos = 0; pos < n; pos = end) {
 		for (end = pos, cps = 0; end < n && cps < MAXSEGMENT; cps++) {
@@ -704,7 +805,11 @@ fix_text(void *state, const char *in, size_t n, struct dm_buf *out,
 			if (in[end - 1] == '\n')
 				break;
 		}
-		if (fix_segment(f, in + pos, end - pos, &res, err) < 0) {
+		/* unescape_html "auto": off from the first segment with a
+		 * '<' on, as ftfy's config stays changed */
+		if (html && memchr(in + pos, '<', end - pos) != NULL)
+			html = 0;
+		if (fix_segment(f, in + pos, end - pos, html, &res, err) < 0) {
 			dm_buf_free(&res);
 			return -1;
 		}

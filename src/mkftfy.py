@@ -7,8 +7,11 @@
 # Debian's python3-wcwidth, is its one dependency). What is taken is data,
 # as ftfy computes it: the patterns of its badness heuristic and of its
 # UTF-8 detector, and what bytes 0x80..0xFF and 0x1A decode to in each of
-# its single-byte encodings (its "sloppy" codecs included). The logic that
-# uses them is ops/fix-unicode.c.
+# its single-byte encodings (its "sloppy" codecs included), its table of
+# HTML entities, and the character references Python's html.unescape (which
+# ftfy calls for them) treats specially. The logic that uses them is
+# ops/fix-unicode.c.
+import html
 import sys
 
 sys.path.insert(0, sys.argv[1])
@@ -59,5 +62,21 @@ for e in chardata.CHARMAP_ENCODINGS:
     for i in range(0, 129, 8):
         print("\t\t" + ", ".join(cps[i:i + 8]) + ",")
     print("\t},")
+print("};\n")
+print("/* ftfy.chardata.HTML_ENTITIES, sorted by name (\"&amp;\") */")
+print("static const struct ftfy_entity {\n\tconst char\t*name, *val;\n} ftfy_entities[] = {")
+for name in sorted(chardata.HTML_ENTITIES, key=lambda k: k.encode()):
+    print("\t{ %s, %s }," % (cstring(name).strip(), cstring(chardata.HTML_ENTITIES[name]).strip()))
+print("};\n")
+print("/* html._invalid_charrefs: what those numeric references become */")
+print("static const int32_t ftfy_charref_fix[][2] = {")
+for k in sorted(html._invalid_charrefs):
+    print("\t{ 0x%X, 0x%X }," % (k, ord(html._invalid_charrefs[k])))
+print("};\n")
+print("/* html._invalid_codepoints: references that become nothing */")
+print("static const int32_t ftfy_charref_drop[] = {")
+cps = sorted(html._invalid_codepoints)
+for i in range(0, len(cps), 6):
+    print("\t" + ", ".join("0x%X" % c for c in cps[i:i + 6]) + ",")
 print("};\n")
 print("#endif")

@@ -8,7 +8,7 @@
 # {"text": input, "ftfy": fix_text(input), "steps": "chars" | "encoding" |
 # "html"}: "chars" when fix_text with fix_encoding and unescape_html turned
 # off gives the same result, "encoding" when only unescape_html off does,
-# "html" when unescape_html (which dm's fix-unicode does not do) matters.
+# "html" when unescape_html matters.
 import json
 import sys
 
@@ -72,6 +72,10 @@ CASES = [
     # HTML entities: unescape_html, which dm does not do
     "&lt;tag&gt; &amp; &eacute;",
     "P&EACUTE;REZ",
+    "&#x41;&#65;&#0;&#128;&#150;&#x110000;&#xD800;&#65a;&#1; &#x; &ampx; &amp",
+    "&nTILDE; &NTILDE; &Ntilde; &ntilde; &NotAnEntity; &hellip;&mdash;",
+    "line one &amp; two\n<b>&amp;</b> html here\nlater &amp; stays",
+    "&Atilde;&copy; mojibake made of entities",
 ]
 
 

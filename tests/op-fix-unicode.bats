@@ -5,7 +5,7 @@
 # ftfy checkout (github.com/rspeer/python-ftfy): each case's input, ftfy's
 # fix_text of it, and which of ftfy's steps matter for it: the character
 # fixes only ("chars"), the repair of mojibake ("encoding"), or HTML
-# entities ("html", which fix-unicode does not decode).
+# entities ("html").
 
 load helper
 
@@ -23,6 +23,15 @@ load helper
 	jq -c 'select(.steps == "encoding") | {text}' "$cases" >in.jsonl
 	jq -c 'select(.steps == "encoding") | .ftfy' "$cases" >want
 	[ "$(wc -l <want)" -ge 20 ]
+	dm-map fix-unicode in.jsonl | jq -c .text >got
+	assert_same got want
+}
+
+@test "decodes HTML entities as ftfy does, until a line holds a '<'" {
+	cases=$FIXTURES/ftfy-cases.jsonl
+	jq -c 'select(.steps == "html") | {text}' "$cases" >in.jsonl
+	jq -c 'select(.steps == "html") | .ftfy' "$cases" >want
+	[ "$(wc -l <want)" -ge 6 ]
 	dm-map fix-unicode in.jsonl | jq -c .text >got
 	assert_same got want
 }
