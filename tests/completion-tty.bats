@@ -124,4 +124,11 @@ tty_complete() {
 	[ "$line" = 'dm-stats --json ' ]
 	tty_complete 'dm ops gopher-r'
 	[ "$line" = 'dm ops gopher-rep ' ]
+	tty_complete 'dm-dedup --simh'
+	[ "$line" = 'dm-dedup --simhash ' ]
+	tty_complete 'dm-dedup --preset data'
+	[ "$line" = 'dm-dedup --preset data' ]
+	[ "$(printf '%s\n' $shown | sort | tr '\n' ' ')" = 'data-juicer datatrove ' ]
+	tty_complete 'dm-recipe --skip-u'
+	[ "$line" = 'dm-recipe --skip-unsupported ' ]
 }
