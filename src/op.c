@@ -280,20 +280,33 @@ struct parser {
 	unsigned long	 firstline;
 	struct word	 w;
 	struct dm_buf	 msg;
+	/* locate()'s last answer, so that the script is scanned once */
+	const char	*lat, *lls;
+	unsigned long	 lline;
 };
 
 /* The line of position at in the script, and where that line starts. */
 static const char *
-locate(const struct parser *ps, const char *at, unsigned long *line)
+locate(struct parser *ps, const char *at, unsigned long *line)
 {
 	const char *s, *ls = ps->src;
 
 	*line = ps->firstline;
-	for (s = ps->src; s < at; s++)
+	s = ps->src;
+	/* the words come in order: go on from the last one */
+	if (ps->lat != NULL && ps->lat <= at) {
+		s = ps->lat;
+		ls = ps->lls;
+		*line = ps->lline;
+	}
+	for (; s < at; s++)
 		if (*s == '\n') {
 			(*line)++;
 			ls = s + 1;
 		}
+	ps->lat = at;
+	ps->lls = ls;
+	ps->lline = *line;
 	return ls;
 }
 
