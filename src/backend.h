@@ -51,6 +51,9 @@
  *    that ended. It returns when it wants to run again (dm_now's clock), or
  *    0 for no wish: the loop then waits for its descriptors and timers.
  *  - close (may be NULL) runs once at the end of the run, for the backend.
+ *  - where (may be NULL) names the machine an ended attempt ran on, for
+ *    the job log, when its host's name does not (the node of a batch
+ *    system); NULL: the host's name.
  * Messages are the backend's to print (dm_warn), once, where a problem is
  * found; the loop prints those about jobs (runlog.c).
  */
@@ -85,10 +88,13 @@ struct dm_backend {
 	double		(*tick)(struct dm_sched *, struct dm_runhost *,
 			    double now);
 	void		(*close)(struct dm_sched *);
+	const char	*(*where)(const struct dm_sched *,
+			    const struct dm_job *);
 };
 
 extern const struct dm_backend dm_backend_local;	/* runlocal.c */
 extern const struct dm_backend dm_backend_ssh;		/* runssh.c */
+extern const struct dm_backend dm_backend_slurm;	/* runslurm.c */
 
 /*
  * A host runs jobs on its slots. One that fails twice in a row (ssh's

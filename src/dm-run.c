@@ -12,6 +12,7 @@
 
 #include "run.h"
 #include "report.h"
+#include "slurm.h"
 
 static const char usage[] =
     "usage: dm-run [-hV] [-j N] [--block SIZE | --lines N | --files] [--unordered]\n"
@@ -20,13 +21,17 @@ static const char usage[] =
     "              [--progress] [--lock FILE [--lock-wait]] [--hosts FILE]\n"
     "              [-S HOSTS] [--ssh CMD] [--ship] [--env NAME] [--compress]\n"
     "              [--host-retry DURATION] [--] COMMAND [FILE...]\n"
-    "       dm-run --check [--hosts FILE] [-S HOSTS] [--ssh CMD] [--ship]";
+    "       dm-run --slurm --spool DIR [--sbatch OPTS] [--blocks-per-task N]\n"
+    "              [OPTIONS] [--] COMMAND [FILE...]\n"
+    "       dm-run --check [--hosts FILE] [-S HOSTS] [--ssh CMD] [--ship]\n"
+    "       dm-run --status DIR [--json]";
 
 static const char help[] =
     "Cut the input into blocks of whole lines, run COMMAND (with /bin/sh -c)\n"
     "on each block in parallel, and merge the outputs in input order.\n"
     "\n"
     "      --block SIZE         bytes a block, suffixes K M G (default: 8M)\n"
+    "      --blocks-per-task N  with --slurm: blocks an array element runs\n"
     "      --buffer SIZE        memory for outputs held for their turn, beyond\n"
     "                           which they go to temporary files (default: 64M)\n"
     "      --check              show whether each host can run dm, and exit\n"
@@ -41,7 +46,9 @@ static const char help[] =
     "                           DURATION (default: 30s)\n"
     "      --hosts FILE         run jobs on the hosts of FILE, lines of\n"
     "                           [N/][user@]host[:port], ':' for this machine\n"
-    "  -j, --jobs N             jobs at a time (default: the number of CPUs)\n"
+    "  -j, --jobs N             jobs at a time (default: the number of CPUs;\n"
+    "                           with --slurm, array elements at a time: 100)\n"
+    "      --json               with --status: one JSON object\n"
     "      --joblog FILE        append a line per attempt to FILE\n"
     "      --lines N            N lines a block instead of --block\n"
     "      --lock FILE          exit 2 when another run holds FILE's lock\n"
@@ -50,12 +57,18 @@ static const char help[] =
     "      --progress           show jobs, MB/s and ETA on stderr\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
     "                           $DM_REPORT)\n"
-    "      --resume             with --output-dir: skip the blocks already done\n"
+    "      --resume             with --output-dir or --spool: skip the blocks\n"
+    "                           already done\n"
     "      --retries N          run a failed job again up to N times (default: 2)\n"
     "  -S, --sshlogin HOSTS     hosts as in --hosts, separated by commas\n"
+    "      --sbatch OPTS        more options of sbatch, split at white space\n"
     "      --ship               copy this dm to the hosts (~/.cache/dm/VERSION)\n"
+    "      --slurm              run the jobs as Slurm job arrays (needs --spool)\n"
+    "      --spool DIR          with --slurm: the run's directory, on storage\n"
+    "                           every node sees\n"
     "      --ssh CMD            the ssh command and its options (default:\n"
     "                           $DM_SSH or ssh)\n"
+    "      --status DIR         show what the run in spool DIR has done, and exit\n"
     "      --timeout DURATION   kill a job running longer (30, 30s, 500ms, 5m, 1h)\n"
     "      --unordered          write outputs as jobs finish\n"
     "  -V, --version            show the version and exit\n"
@@ -69,11 +82,13 @@ enum {
 	OPT_BLOCK = DM_OPT_TOOL_BASE, OPT_BUFFER, OPT_CHECK, OPT_COMPRESS,
 	OPT_ENV, OPT_FILES, OPT_HALT, OPT_HOST_RETRY, OPT_HOSTS, OPT_JOBLOG,
 	OPT_LINES, OPT_LOCK, OPT_LOCK_WAIT, OPT_OUTPUT_DIR, OPT_PROGRESS,
-	OPT_RESUME, OPT_RETRIES, OPT_SHIP, OPT_SSH, OPT_TIMEOUT, OPT_UNORDERED
+	OPT_RESUME, OPT_RETRIES, OPT_SHIP, OPT_SSH, OPT_TIMEOUT, OPT_UNORDERED,
+	OPT_BPT, OPT_JSON, OPT_SBATCH, OPT_SLURM, OPT_SPOOL, OPT_STATUS
 };
 
 static const struct option longopts[] = {
 	{ "block", required_argument, NULL, OPT_BLOCK },
+	{ "blocks-per-task", required_argument, NULL, OPT_BPT },
 	{ "buffer", required_argument, NULL, OPT_BUFFER },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "compress", no_argument, NULL, OPT_COMPRESS },
@@ -85,6 +100,7 @@ static const struct option longopts[] = {
 	{ "hosts", required_argument, NULL, OPT_HOSTS },
 	{ "joblog", required_argument, NULL, OPT_JOBLOG },
 	{ "jobs", required_argument, NULL, 'j' },
+	{ "json", no_argument, NULL, OPT_JSON },
 	{ "lines", required_argument, NULL, OPT_LINES },
 	{ "lock", required_argument, NULL, OPT_LOCK },
 	{ "lock-wait", no_argument, NULL, OPT_LOCK_WAIT },
@@ -93,9 +109,13 @@ static const struct option longopts[] = {
 	{ "resume", no_argument, NULL, OPT_RESUME },
 	{ "report", required_argument, NULL, DM_OPT_REPORT },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "sbatch", required_argument, NULL, OPT_SBATCH },
 	{ "ship", no_argument, NULL, OPT_SHIP },
+	{ "slurm", no_argument, NULL, OPT_SLURM },
+	{ "spool", required_argument, NULL, OPT_SPOOL },
 	{ "ssh", required_argument, NULL, OPT_SSH },
 	{ "sshlogin", required_argument, NULL, 'S' },
+	{ "status", required_argument, NULL, OPT_STATUS },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "unordered", no_argument, NULL, OPT_UNORDERED },
 	{ "version", no_argument, NULL, 'V' },
@@ -156,11 +176,12 @@ main(int argc, char *argv[])
 	struct dm_runopts o;
 	struct dm_hosts hosts = DM_HOSTS_INIT;
 	struct dm_buf err = DM_BUF_INIT;
-	const char *lockfile = NULL;
+	const char *lockfile = NULL, *status = NULL;
 	char **env = NULL;
 	size_t nenv = 0;
 	long cpus;
 	int c, lockwait = 0, blockset = 0, fd, check = 0, nhostopts = 0;
+	int slurm = 0, json = 0, jobset = 0;
 
 	dm_init(argv[0]);
 	dm_report_start(argc, argv);
@@ -186,6 +207,10 @@ main(int argc, char *argv[])
 				dm_usage_die(usage, "--block: '%s' is too small",
 				    optarg);
 			blockset = 1;
+			break;
+		case OPT_BPT:
+			o.bpt = (int)dm_strtonum(optarg, 1, 100000,
+			    "--blocks-per-task", usage);
 			break;
 		case OPT_BUFFER:
 			o.buffer = (size_t)dm_strtosize(optarg, "--buffer", usage);
@@ -220,8 +245,23 @@ main(int argc, char *argv[])
 				dm_usage_die(usage, "%s", err.buf);
 			nhostopts++;
 			break;
+		case OPT_JSON:
+			json = 1;
+			break;
+		case OPT_SBATCH:
+			o.sbatch = optarg;
+			break;
 		case OPT_SHIP:
 			o.ship = 1;
+			break;
+		case OPT_SLURM:
+			slurm = 1;
+			break;
+		case OPT_SPOOL:
+			o.spool = optarg;
+			break;
+		case OPT_STATUS:
+			status = optarg;
 			break;
 		case OPT_SSH:
 			o.ssh = optarg;
@@ -234,6 +274,7 @@ main(int argc, char *argv[])
 			return dm_exit(DM_EXIT_OK);
 		case 'j':
 			o.jobs = (int)dm_strtonum(optarg, 1, 4096, "-j", usage);
+			jobset = 1;
 			break;
 		case OPT_JOBLOG:
 			o.joblog = optarg;
@@ -284,6 +325,22 @@ main(int argc, char *argv[])
 	if (nhostopts > 0)
 		o.hosts = &hosts;
 	o.env = env;
+	if (status) {
+		if (argc > 0)
+			dm_usage_die(usage, "--status takes no COMMAND");
+		return dm_exit(dm_slurm_status(status, json));
+	}
+	if (json)
+		dm_usage_die(usage, "--json needs --status");
+	if (slurm && o.spool == NULL)
+		dm_usage_die(usage, "--slurm needs --spool DIR");
+	if (!slurm && (o.spool || o.sbatch || o.bpt))
+		dm_usage_die(usage, "--spool, --sbatch and --blocks-per-task "
+		    "need --slurm");
+	if (slurm && (o.hosts || check))
+		dm_usage_die(usage, "--slurm excludes --hosts, -S and --check");
+	if (slurm && !jobset)
+		o.jobs = 100;
 	if (check) {
 		if (o.hosts == NULL)
 			dm_usage_die(usage, "--check needs --hosts or -S");
@@ -306,8 +363,8 @@ main(int argc, char *argv[])
 	if (blockset + (o.lines > 0) + o.files > 1)
 		dm_usage_die(usage, "--block, --lines and --files exclude "
 		    "each other");
-	if (o.resume && o.outdir == NULL)
-		dm_usage_die(usage, "--resume needs --output-dir");
+	if (o.resume && o.outdir == NULL && o.spool == NULL)
+		dm_usage_die(usage, "--resume needs --output-dir or --spool");
 	if (lockwait && lockfile == NULL)
 		dm_usage_die(usage, "--lock-wait needs --lock");
 

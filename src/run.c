@@ -55,6 +55,8 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	memset(S, 0, sizeof *S);
 	S->o = o;
 	S->joblog = -1;
+	/* known before the hosts open: a backend may size its work by it */
+	S->total = dm_runlog_inputsize(argc, argv);
 	dm_runhosts_init(S);
 	dm_runhosts_open(S);
 	/* Room for the live jobs: those running, those whose output waits
@@ -97,7 +99,6 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	}
 	dm_reader_init(&S->rd, argc, argv);
 	dm_cutter_init(&S->cut, &S->rd, o->block, o->files ? 1 : o->lines);
-	S->total = o->progress ? dm_runlog_inputsize(argc, argv) : 0;
 	S->start = dm_now();
 	S->nextprog = S->start + 0.5;
 }
@@ -281,6 +282,8 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 			dm_job_emit_ordered(&S);
 		wantin = feed(&S);
 		launch(&S);
+		/* a batch backend hands the attempts just started over now */
+		tick = dm_runhosts_tick(&S, dm_now());
 		if (S.halting)
 			dm_job_drop_queued(&S);
 		if (dm_job_ordered(&S))

@@ -149,6 +149,11 @@ struct dm_runopts {
 	int		 ship;		/* copy dm to the hosts, use that copy */
 	int		 compress;	/* compression on the ssh connections */
 	double		 hostretry;	/* seconds before a down host is probed */
+	/* Slurm (runslurm.c, slurm.h): spool not NULL runs the jobs as job
+	 * arrays */
+	const char	*spool;		/* --spool DIR */
+	const char	*sbatch;	/* --sbatch OPTS, or NULL */
+	int		 bpt;		/* --blocks-per-task, 0: chosen */
 };
 
 /* Runs the command over the inputs (argc operands, none for standard

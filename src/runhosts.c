@@ -21,6 +21,13 @@ dm_runhosts_init(struct dm_sched *S)
 	const struct dm_runopts *o = S->o;
 	size_t i;
 
+	if (o->spool) {
+		S->nhosts = 1;
+		S->hosts = dm_xcalloc(1, sizeof *S->hosts);
+		S->hosts[0].name = "slurm";
+		S->hosts[0].be = &dm_backend_slurm;
+		return;
+	}
 	if (o->hosts == NULL) {
 		S->nhosts = 1;
 		S->hosts = dm_xcalloc(1, sizeof *S->hosts);

@@ -33,14 +33,19 @@ dm_joblog_line(struct dm_sched *S, struct dm_job *j, double runtime)
 {
 	struct dm_buf b = DM_BUF_INIT;
 	const char *p;
+	const char *host = NULL;
 	int code = 0, sig = 0;
 
+	if (j->slot->host->be->where)
+		host = j->slot->host->be->where(S, j);
+	if (host == NULL)
+		host = j->slot->host->name;
 	if (WIFEXITED(j->wstatus))
 		code = WEXITSTATUS(j->wstatus);
 	else if (WIFSIGNALED(j->wstatus))
 		sig = WTERMSIG(j->wstatus);
 	dm_buf_addf(&b, "%llu\t%s\t%d\t%.3f\t%.3f\t%zu\t%llu\t%d\t%d\t", j->seq,
-	    j->slot->host->name, j->slot->id, j->wall0, runtime, j->sent,
+	    host, j->slot->id, j->wall0, runtime, j->sent,
 	    j->out.len, code, sig);
 	for (p = j->cmd; *p; p++) {
 		if (*p == '\t')

@@ -324,6 +324,22 @@ out.log'
 	assert_output --hx
 }
 
+@test "dm-run completes the Slurm options, folders after --spool and --status" {
+	mkdir spool.d
+	touch spool.txt
+	run complete_words dm-run --sl
+	assert_success
+	assert_output --slurm
+	run complete_words dm-run --slurm --sp
+	assert_output --spool
+	run complete_words dm-run --slurm --spool sp
+	assert_output spool.d
+	run complete_words dm-run --status=sp
+	assert_output spool.d
+	run complete_words dm-run --blocks
+	assert_output --blocks-per-task
+}
+
 @test "after --, every word is an operand: a tool's script, then files" {
 	touch lower.jsonl
 	run complete_words dm-map -- low

@@ -5,7 +5,9 @@ load helper
 load slurm
 
 setup_file() {
-	slurm_start
+	# small, so that a submission of more elements is split
+	SLURM_MAX_ARRAY=8 slurm_start
+	export SLURM_MAIN=$SLURM_DIR
 }
 
 teardown_file() {
@@ -14,7 +16,27 @@ teardown_file() {
 
 teardown() {
 	[ -f "$TMP/cluster" ] && slurm_stop "$(cat "$TMP/cluster")"
+	SLURM_DIR=$SLURM_MAIN SLURM_CONF=$SLURM_MAIN/slurm.conf
+	# no test leaves an element behind for the next one
+	timeout 5 scancel --quiet --user=root
+	slurm_wait_idle 30 >/dev/null 2>&1
 	return 0
+}
+
+# samples N: N small samples, one a line.
+samples() {
+	local i
+	for ((i = 1; i <= $1; i++)); do
+		printf '{"id":%d,"text":"sample number %d"}\n' "$i" "$i"
+	done
+}
+
+# elements_of SPOOL STATE: the elements of SPOOL's arrays in STATE (R, PD).
+elements_of() {
+	local ids
+	ids=$(cat "$1"/sub/*.id 2>/dev/null | paste -sd,)
+	[ -n "$ids" ] || return 0
+	squeue -h -r -j "$ids" -t "$2" -o %i 2>/dev/null
 }
 
 @test "the test cluster runs an 8-element job array" {
@@ -51,4 +73,281 @@ teardown() {
 	# the file's own cluster still runs
 	run slurm_pids "$main"
 	[ -n "$output" ]
+}
+
+@test "the output of a run on Slurm equals the local run's, byte for byte" {
+	{
+		samples 300
+		printf '\n{"text":"crlf"}\r\n\n{"text":"no newline at the end"}'
+	} >in.jsonl
+	dm-run -j 2 --block 1K -- 'dm-map upper' <in.jsonl >local.out
+	run_out slurm.out dm-run --slurm --spool "$TMP/spool" -j 10 --block 1K \
+	    -- 'dm-map upper' in.jsonl
+	assert_success
+	assert_stderr ""
+	assert_same slurm.out local.out
+	# more than 10 blocks, 10 elements at once: the first 10 in
+	# arrays of 8 (MaxArraySize) and 2, then one array as each ends
+	n=$(dm-run -j 2 --block 1K -- 'echo x' <in.jsonl | wc -l)
+	[ "$n" -gt 10 ]
+	[ "$(wc -l <spool/_BLOCKS)" = $((n + 1)) ]
+	[ "$(tail -n 1 spool/_BLOCKS)" = "end $n" ]
+	[ "$(wc -l <spool/sub/1.map)" = 8 ]
+	[ "$(wc -l <spool/sub/2.map)" = 2 ]
+	[ -f spool/_SUCCESS ]
+	run ls spool/tmp
+	assert_output ""
+}
+
+@test "files mode on Slurm runs the command once a line, {} replaced" {
+	printf 'a b\nc\n\nd\n' >list
+	run_out out dm-run --slurm --spool "$TMP/spool" -j 2 --files \
+	    -- 'printf "%s|%s\n" {} "$DM_JOB"' <list
+	assert_success
+	assert_bytes out 'a b|1\nc|2\nd|3\n'
+}
+
+@test "an element that fails is resubmitted; the output is complete, nothing twice" {
+	samples 200 >in.jsonl
+	dm-run -j 2 --lines 20 -- 'dm-map upper' <in.jsonl >local.out
+	run_out slurm.out dm-run --slurm --spool "$TMP/spool" -j 4 --lines 20 \
+	    --joblog "$TMP/log" \
+	    -- 'if [ "$DM_ATTEMPT" = 1 ] && [ $((DM_JOB % 4)) = 2 ]; then
+		    echo "block $DM_JOB breaks" >&2; exit 3; fi; dm-map upper' \
+	    <in.jsonl
+	assert_success
+	assert_same slurm.out local.out
+	# as a local run says it
+	dm-run -j 4 --lines 20 -- 'if [ "$DM_ATTEMPT" = 1 ] &&
+	    [ $((DM_JOB % 4)) = 2 ]; then echo "block $DM_JOB breaks" >&2;
+	    exit 3; fi; dm-map upper' <in.jsonl 2>local.err >/dev/null
+	[ "$(LC_ALL=C sort local.err)" = "$(LC_ALL=C sort <<<"$stderr")" ]
+	run env LC_ALL=C sort <<<"$stderr"
+	assert_output <<-'EOF'
+	block 10 breaks
+	block 2 breaks
+	block 6 breaks
+	dm-run: job 10 (input bytes 6624-7383): exit status 3; trying again (2 of 3)
+	dm-run: job 2 (input bytes 702-1421): exit status 3; trying again (2 of 3)
+	dm-run: job 6 (input bytes 3584-4343): exit status 3; trying again (2 of 3)
+	EOF
+	# the job log: an attempt a line, the node it ran on, its exit
+	# status, and what it gave
+	awk -F '\t' 'NR > 1 { print $1, $2, $8 }' log |
+	    sort -n -k 1 -k 3 >attempts
+	run cat attempts
+	assert_output "$({ seq 10 | sed 's/$/ localhost 0/'
+	    printf '%s localhost 3\n' 2 6 10; } | sort -n -k 1 -k 3)"
+	[ "$(awk -F '\t' 'NR > 1 { n += $7 } END { print n }' log)" = \
+	    "$(wc -c <slurm.out)" ]
+}
+
+@test "an element cancelled with scancel mid-run is run again" {
+	local i
+	samples 60 >in.jsonl
+	dm-run -j 2 --lines 20 -- 'dm-map upper' <in.jsonl >local.out
+	dm-run --slurm --spool "$TMP/spool" -j 3 --lines 20 -- \
+	    'if [ "$DM_JOB" = 2 ] && [ "$DM_ATTEMPT" = 1 ]; then
+		touch "'"$TMP"'/started"; sleep 60; fi; dm-map upper' \
+	    <in.jsonl >slurm.out 2>err &
+	for i in $(seq 200); do
+		[ -f started ] && break
+		sleep 0.1
+	done
+	[ -f started ]
+	scancel "$(cat spool/sub/1.id)_1"
+	wait $!
+	assert_same slurm.out local.out
+	grep -x "slurm: element $(cat spool/sub/1.id)_1 on localhost ended CANCELLED" err
+	grep -x 'dm-run: job 2 (input bytes [0-9]*-[0-9]*): killed by signal 15 (Terminated); trying again (2 of 3)' err
+}
+
+@test "elements on a node set DOWN mid-run are requeued and the run completes" {
+	local i
+	samples 40 >in.jsonl
+	dm-run -j 2 --lines 20 -- 'dm-map upper' <in.jsonl >local.out
+	dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 -- \
+	    'echo "$DM_JOB ${SLURM_RESTART_COUNT:-0}" >>"'"$TMP"'/runs"
+	     [ "${SLURM_RESTART_COUNT:-0}" = 0 ] && sleep 60; dm-map upper' \
+	    <in.jsonl >slurm.out 2>err &
+	for i in $(seq 200); do
+		[ "$(wc -l <runs 2>/dev/null)" -ge 2 ] && break
+		sleep 0.1
+	done
+	scontrol update nodename=localhost state=down reason=dm-test
+	# the node comes back by itself (ReturnToService=2); if not, resume it
+	for i in $(seq 100); do
+		[ "$(slurm_node_state)" = idle ] && break
+		[ "$i" = 50 ] && scontrol update nodename=localhost state=resume
+		sleep 0.1
+	done
+	wait $!
+	assert_same slurm.out local.out
+	run cat err
+	assert_output ""
+	# the elements that ran when the node went down ran again, restarted
+	grep -x '1 1' runs
+	grep -x '2 1' runs
+}
+
+@test "after SIGKILL of the driver, --resume gives the same output and reruns no done block" {
+	local i pid
+	samples 120 >in.jsonl
+	dm-run -j 2 --lines 20 -- 'dm-map upper' <in.jsonl >local.out
+	cmd='echo "start $DM_JOB" >>"'"$TMP"'/runs"
+	     [ "$DM_JOB" -ge 3 ] && sleep 3; dm-map upper &&
+	     echo "end $DM_JOB" >>"'"$TMP"'/runs"'
+	dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 -- "$cmd" \
+	    <in.jsonl >/dev/null 2>&1 &
+	pid=$!
+	for i in $(seq 300); do
+		[ "$(ls spool/part 2>/dev/null | wc -l)" -ge 2 ] &&
+		    [ -n "$(elements_of spool R)" ] && break
+		sleep 0.1
+	done
+	kill -KILL $pid
+	wait $pid || :
+	run_out slurm.out dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 \
+	    --resume -- "$cmd" <in.jsonl
+	assert_success
+	assert_same slurm.out local.out
+	# every block ended once, and none started again after its end
+	run awk '$1 == "end" { n[$2]++; done[$2] = 1 }
+	    $1 == "start" && done[$2] { print "block " $2 " ran again" }
+	    END { for (b = 1; b <= 6; b++) if (n[b] != 1)
+		print "block " b " ended " n[b] + 0 " times" }' runs
+	assert_output ""
+}
+
+@test "--resume refuses another command, and a second driver on the spool" {
+	samples 20 >in.jsonl
+	dm-run --slurm --spool "$TMP/spool" -j 2 -- 'dm-map upper' \
+	    <in.jsonl >/dev/null
+	run_split dm-run --slurm --spool "$TMP/spool" -j 2 -- 'dm-map lower' \
+	    <in.jsonl
+	assert_status 2
+	assert_stderr "dm-run: $TMP/spool: holds another run (resume it with --resume, or remove it)"
+	run_split dm-run --slurm --spool "$TMP/spool" --resume -j 2 \
+	    -- 'dm-map lower' <in.jsonl
+	assert_status 2
+	assert_stderr "dm-run: $TMP/spool: the run being resumed ran another command"
+	flock spool/_LOCK dm-run --slurm --spool "$TMP/spool" --resume -j 2 \
+	    -- 'dm-map upper' <in.jsonl >out 2>err && status=0 || status=$?
+	[ "$status" = 2 ]
+	[ "$(cat err)" = "dm-run: $TMP/spool: in use by another run" ]
+}
+
+@test "--status shows what a run did, and --json the same for machines" {
+	samples 100 >in.jsonl
+	run_split dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 \
+	    --retries 1 -- 'if [ "$DM_JOB" = 3 ]; then exit 2; fi; cat' \
+	    <in.jsonl
+	assert_status 2
+	run dm-run --status "$TMP/spool"
+	assert_success
+	assert_output <<-EOF
+	spool    $TMP/spool
+	state    stopped
+	blocks   5
+	done     4
+	running  0
+	pending  0
+	waiting  0
+	failed   1
+	retries  1
+	arrays   $(ls spool/sub/*.id | wc -l)
+	block 3 failed 2 times: exit status 2 on localhost
+	EOF
+	run dm-run --status "$TMP/spool" --json
+	assert_success
+	assert_output "{\"spool\":\"$TMP/spool\",\"state\":\"stopped\",\"blocks\":5,\"cut\":true,\"waiting\":0,\"pending\":0,\"running\":0,\"done\":4,\"failed\":1,\"retries\":1,\"arrays\":$(ls spool/sub/*.id | wc -l),\"failed_blocks\":[{\"block\":3,\"attempts\":2,\"status\":2,\"node\":\"localhost\"}]}"
+}
+
+@test "--status of a run that is going on counts running and pending blocks" {
+	local i
+	samples 100 >in.jsonl
+	dm-run --slurm --spool "$TMP/spool" -j 1 --lines 20 \
+	    --blocks-per-task 2 -- 'sleep 30; cat' <in.jsonl >/dev/null 2>&1 &
+	for i in $(seq 200); do
+		[ -n "$(elements_of spool R)" ] && break
+		sleep 0.1
+	done
+	run dm-run --status "$TMP/spool"
+	kill -TERM $!
+	wait $! || :
+	# one element of two blocks runs; the driver cuts the input as
+	# slots free up, so the rest is not cut yet
+	assert_output <<-EOF
+	spool    $TMP/spool
+	state    running
+	blocks   2 (the input is not all cut)
+	done     0
+	running  2
+	pending  0
+	waiting  0
+	failed   0
+	retries  0
+	arrays   1
+	EOF
+}
+
+@test "--halt now-failure cancels the array" {
+	local t0
+	samples 100 >in.jsonl
+	t0=$(date +%s)
+	run_split dm-run --slurm --spool "$TMP/spool" -j 5 --lines 20 \
+	    --retries 0 --halt now-failure \
+	    -- 'if [ "$DM_JOB" = 1 ]; then exit 2; fi; sleep 60' <in.jsonl
+	assert_status 2
+	[ $(($(date +%s) - t0)) -lt 30 ]
+	assert_stderr 'dm-run: job 1 (input bytes 0-701) failed 1 time: exit status 2'
+	run elements_of spool R,PD,CG
+	assert_output ""
+}
+
+@test "SIGTERM cancels the arrays and leaves the spool resumable" {
+	local i
+	samples 100 >in.jsonl
+	dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 \
+	    -- 'sleep 60; cat' <in.jsonl >/dev/null 2>err &
+	for i in $(seq 200); do
+		[ -n "$(elements_of spool R)" ] && break
+		sleep 0.1
+	done
+	signal_and_wait $! TERM
+	[ "$status" = 143 ]
+	run elements_of spool R,PD,CG
+	assert_output ""
+	run dm-run --status "$TMP/spool"
+	[ "${lines[1]}" = "state    stopped" ]
+}
+
+@test "a submission the controller rejects is an error before any work" {
+	samples 10 >in.jsonl
+	run_split dm-run --slurm --spool "$TMP/spool" --sbatch '--partition=nosuch' \
+	    -- 'dm-map upper' <in.jsonl
+	assert_status 2
+	assert_output ""
+	assert_stderr <<-'EOF'
+	dm-run: sbatch: error: invalid partition specified: nosuch
+	dm-run: sbatch: allocation failure: Invalid partition name specified
+	EOF
+	run ls spool/sub
+	assert_output ""
+}
+
+@test "missing Slurm commands and an unusable spool are errors before any work" {
+	mkdir slurmbin
+	ln -s "$(command -v squeue)" slurmbin/squeue
+	DM_SLURM_BIN=$TMP/slurmbin run_split dm-run --slurm --spool "$TMP/spool" \
+	    -- cat </dev/null
+	assert_status 2
+	assert_stderr "dm-run: 'sbatch' not found in DM_SLURM_BIN ('$TMP/slurmbin')"
+	[ ! -e spool ]
+	run_split dm-run --slurm --spool /dev/full/spool -- cat </dev/null
+	assert_status 2
+	assert_stderr 'dm-run: /dev/full/spool: Not a directory'
+	run_split dm-run --slurm -- cat </dev/null
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = 'dm-run: --slurm needs --spool DIR' ]
 }

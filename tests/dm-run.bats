@@ -55,7 +55,7 @@ sample_input() {
 	run_split dm-run --block 1M --lines 3 cat </dev/null
 	assert_stderr "dm-run: --block, --lines and --files exclude each other"$'\n'"$usage"
 	run_split dm-run --resume cat </dev/null
-	assert_stderr "dm-run: --resume needs --output-dir"$'\n'"$usage"
+	assert_stderr "dm-run: --resume needs --output-dir or --spool"$'\n'"$usage"
 	run_split dm-run --halt first-fail cat </dev/null
 	assert_stderr "dm-run: --halt: unknown mode 'first-fail' (did you mean 'first-failure'?)"$'\n'"$usage"
 	run_split dm-run --timeout 5x cat </dev/null

@@ -110,15 +110,15 @@ slurm_node_state() {
 slurm_wait_idle() {
 	local i n=$((${1:-30} * 10))
 	for ((i = 0; i < n; i++)); do
-		if [ -z "$(squeue -h -o %i 2>/dev/null)" ] &&
+		if [ -z "$(timeout 5 squeue -h -o %i 2>/dev/null)" ] &&
 		    [ "$(slurm_node_state)" = idle ]; then
 			return 0
 		fi
 		sleep 0.1
 	done
 	echo "slurm_wait_idle: still busy after ${1:-30} s:" >&2
-	squeue >&2
-	sinfo >&2
+	timeout 5 squeue >&2
+	timeout 5 sinfo >&2
 	return 1
 }
 

@@ -1,0 +1,675 @@
+/* runslurm.c - dm-run's backend of Slurm: blocks as elements of job arrays */
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "slurm.h"
+
+/*
+ * One host, "slurm", with -j times --blocks-per-task slots: an attempt
+ * (one block) starts by being written into the spool and queued; each turn
+ * of the loop (tick) submits the attempts queued since the last turn as
+ * one job array, --blocks-per-task of them an element, and polls squeue
+ * about once a second. When an element has ended (or is gone from squeue),
+ * its attempts end together, as the spool says: a part in place is a
+ * success (its exit status in st/NNNNNN.ok), a st file without a part a
+ * failure with that exit status, and a block with neither did not run to
+ * its end: the element's own end (cancelled, timed out, the node failed)
+ * is the attempt's. Since attempts end an element at a time, slots free
+ * an element at a time and the next submission is one element again.
+ *
+ * Slurm requeues an element whose node failed (--requeue), so that is
+ * not an end; it does not rerun an element that failed, the loop does
+ * (--retries), in a new submission. --timeout is the arrays' --time: the
+ * loop's own deadline would count the time an element waits in the queue.
+ * One run a process: the state is this file's.
+ */
+
+#define POLL_S		1.0	/* between two squeues */
+#define FIRSTPOLL_S	0.3	/* after a submission */
+#define UNSEEN_S	60.0	/* an element squeue never showed is gone */
+#define SQUEUE_FAILS	60	/* in a row: the controller is gone */
+
+struct elem {
+	char		 job[32];	/* the array's job id */
+	int		 task;
+	struct dm_job	**att;		/* its attempts, NULL once ended */
+	int		 natt;
+	int		 seen, cancelled;
+	char		 word[24];	/* squeue's last state */
+	char		 node[64];
+	double		 since;		/* submitted at */
+	struct elem	*next;
+};
+
+static struct {
+	struct dm_spool	 sp;
+	char		 name[32];	/* of every array of this spool */
+	long		 maxarray;
+	int		 bpt;		/* blocks per element */
+	char		**opts;		/* --sbatch, split */
+	struct dm_job	**queued;	/* started, not submitted yet */
+	size_t		 nqueued, capqueued;
+	struct dm_job	**ready;	/* found done at start (resume) */
+	size_t		 nready, capready;
+	struct elem	*elems;		/* submitted, not ended */
+	double		 nextpoll;
+	int		 squeuefails;
+	int		 ended;		/* attempts ended this turn */
+	/* where the attempts that ended ran, until the job log has it */
+	struct where {
+		const struct dm_job *j;
+		char	 node[64];
+	}		*where;
+	size_t		 nwhere;
+	int		 joblog;
+	int		 collectfail;	/* a part could not be read */
+} R;
+
+static void
+push(struct dm_job ***v, size_t *n, size_t *cap, struct dm_job *j)
+{
+	if (*n == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		*v = dm_xreallocarray(*v, *cap, sizeof **v);
+	}
+	(*v)[(*n)++] = j;
+}
+
+/* The --sbatch options, split at white space (no quoting, as --ssh). */
+static char **
+splitopts(const char *s)
+{
+	char **v = dm_xcalloc(1, sizeof *v);
+	size_t n = 0, k;
+
+	while (s && *s) {
+		s += strspn(s, " \t\n");
+		if ((k = strcspn(s, " \t\n")) == 0)
+			break;
+		v = dm_xreallocarray(v, n + 2, sizeof *v);
+		v[n++] = dm_xstrndup(s, k);
+		v[n] = NULL;
+		s += k;
+	}
+	return v;
+}
+
+/* A new string, printf's way. */
+static char *
+fmt(const char *f, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, f);
+	n = vsnprintf(NULL, 0, f, ap);
+	va_end(ap);
+	s = dm_xmalloc((size_t)n + 1);
+	va_start(ap, f);
+	vsnprintf(s, (size_t)n + 1, f, ap);
+	va_end(ap);
+	return s;
+}
+
+/* The arguments of sbatch for submission K of n elements (test: a
+ * --test-only of the options); the caller frees them (dm_argv_free). */
+static char **
+sbatchargs(struct dm_sched *S, int k, int n, int test)
+{
+	const struct dm_runopts *o = S->o;
+	char **v;
+	size_t i = 0, m;
+	double min;
+
+	for (m = 0; R.opts[m]; m++)
+		;
+	v = dm_xcalloc(m + 12, sizeof *v);
+	v[i++] = dm_xstrdup(test ? "--test-only" : "--parsable");
+	v[i++] = dm_xstrdup("--requeue");
+	v[i++] = dm_xstrdup("--job-name");
+	v[i++] = dm_xstrdup(R.name);
+	if (test)
+		v[i++] = dm_xstrdup("--array=0-0");
+	else
+		v[i++] = fmt("--array=0-%d%%%d", n - 1, o->jobs);
+	v[i++] = fmt("--output=%s/log/%%A_%%a.out", R.sp.dir);
+	if (o->timeout > 0) {
+		/* Slurm counts time limits in whole minutes */
+		min = ceil(o->timeout * R.bpt / 60);
+		v[i++] = fmt("--time=%.0f", min < 1 ? 1 : min);
+	}
+	for (m = 0; R.opts[m]; m++)
+		v[i++] = dm_xstrdup(R.opts[m]);
+	v[i++] = fmt("%s/job.sh", R.sp.dir);
+	v[i++] = fmt("%d", k);
+	v[i] = NULL;
+	return v;
+}
+
+/* Blocks an element: as set, or when the input's size is known, enough
+ * for about four elements a slot over the run (Slurm starts a couple of
+ * elements a second, and a block takes dm well under that), else 1. */
+static int
+blocksper(struct dm_sched *S)
+{
+	const struct dm_runopts *o = S->o;
+	unsigned long long nb;
+
+	if (o->bpt > 0)
+		return o->bpt;
+	if (o->files || o->lines || o->block == 0)
+		return 1;
+	nb = S->total / o->block + 1;
+	nb /= 4 * (unsigned long long)o->jobs;
+	return nb < 1 ? 1 : nb > 256 ? 256 : (int)nb;
+}
+
+static int
+slurm_open(struct dm_sched *S, struct dm_runhost *h)
+{
+	const struct dm_runopts *o = S->o;
+	struct dm_slurm_elem *v;
+	struct dm_buf set = DM_BUF_INIT;
+	char **args, **ids;
+	size_t n, i, nid;
+
+	memset(&R, 0, sizeof R);
+	if (dm_slurm_find() < 0)
+		exit(DM_EXIT_ERROR);
+	if (o->files)
+		dm_buf_adds(&set, "files");
+	else if (o->lines)
+		dm_buf_addf(&set, "lines %llu", o->lines);
+	else
+		dm_buf_addf(&set, "block %zu", o->block);
+	if (dm_spool_open(&R.sp, o->spool, o->resume, set.buf,
+	    o->command) < 0)
+		exit(DM_EXIT_ERROR);
+	dm_buf_free(&set);
+	dm_spool_jobname(&R.sp, R.name, sizeof R.name);
+	if ((R.maxarray = dm_slurm_maxarray()) < 0)
+		exit(DM_EXIT_ERROR);
+	if (R.maxarray < 1)
+		R.maxarray = 1;
+	R.bpt = blocksper(S);
+	R.joblog = o->joblog != NULL;
+	R.opts = splitopts(o->sbatch);
+	/* the controller judges the options before any work is done */
+	args = sbatchargs(S, 0, 0, 1);
+	if (dm_slurm_sbatch(args, NULL, 0) < 0)
+		exit(DM_EXIT_ERROR);
+	dm_argv_free(args);
+	/* a run being resumed after its driver was killed: its arrays
+	 * run on, unwatched; they go, and their blocks are run again
+	 * unless done */
+	if (o->resume && dm_slurm_squeue(R.name, &v, &n) == 0) {
+		ids = dm_xcalloc(n + 1, sizeof *ids);
+		for (i = nid = 0; i < n; i++)
+			if (v[i].state <= DM_SL_RUNNING &&
+			    (nid == 0 || strcmp(ids[nid - 1], v[i].job) != 0))
+				ids[nid++] = v[i].job;
+		dm_slurm_scancel(ids, nid);
+		free(ids);
+		free(v);
+	}
+	h->nslots = o->jobs * R.bpt;
+	return 0;
+}
+
+static int
+slurm_check(struct dm_sched *S, struct dm_runhost *h, struct dm_probe *p,
+    struct dm_buf *why)
+{
+	(void)S;
+	(void)h;
+	(void)p;
+	dm_buf_adds(why, "--check is for ssh hosts");
+	return -1;
+}
+
+static void
+slurm_start(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
+{
+	const struct dm_runopts *o = S->o;
+
+	(void)s;
+	j->pid = 0;
+	j->fin = j->fout = j->ferr = -1;
+	if (j->in && dm_spool_put(&R.sp, j->seq, j->off, j->in, j->inlen,
+	    o->files ? j->cmd : NULL) < 0) {
+		S->fatal = 1;
+		dm_attempt_end(j, W_EXITCODE(DM_EXIT_ERROR, 0));
+		return;
+	}
+	j->sent = j->inlen;
+	/* the block lives in the spool now: memory holds a few per slot */
+	if (!o->files) {
+		free(j->in);
+		j->in = NULL;
+	}
+	if (dm_spool_done(&R.sp, j->seq))
+		push(&R.ready, &R.nready, &R.capready, j);
+	else
+		push(&R.queued, &R.nqueued, &R.capqueued, j);
+}
+
+/* The part in place becomes the job's output, at once, so that the job
+ * log has its size. */
+static void
+load(struct dm_job *j)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	long got;
+	int fd;
+
+	dm_spool_path(&R.sp, &path, "part", j->seq, 0);
+	if ((fd = open(path.buf, O_RDONLY | O_CLOEXEC)) < 0) {
+		dm_warnx_errno("%s", path.buf);
+		R.collectfail = 1;
+	} else {
+		while ((got = dm_held_fill(&j->out, fd)) > 0 ||
+		    (got == -1 && errno == EINTR))
+			;
+		if (got == -1)
+			dm_warnx_errno("%s", path.buf);
+		if (got != 0)
+			R.collectfail = 1;
+		close(fd);
+	}
+	dm_buf_free(&path);
+}
+
+/* Feeds a spool file (a block's stderr, an element's log) to the job's
+ * stderr lines, as a local attempt's pipe would. */
+static void
+feederr(struct dm_job *j, const char *path)
+{
+	char buf[65536];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		dm_attempt_errlines(j, buf, (size_t)n, 0);
+	close(fd);
+	dm_attempt_errlines(j, "", 0, 1);
+}
+
+/* Where an attempt that ended ran, for slurm_where. */
+static void
+noteplace(const struct dm_job *j, const char *node)
+{
+	if (!R.joblog)
+		return;
+	R.where = dm_xreallocarray(R.where, R.nwhere + 1, sizeof *R.where);
+	R.where[R.nwhere].j = j;
+	snprintf(R.where[R.nwhere++].node, sizeof R.where->node, "%s", node);
+}
+
+/* An attempt of an element that ended: its end, as the spool says. */
+static void
+endattempt(struct elem *e, struct dm_job *j)
+{
+	struct dm_buf path = DM_BUF_INIT, msg = DM_BUF_INIT;
+	char node[64];
+	int attempt = j->tries, st;
+
+	/* what the command said, unless we stopped it: a local attempt
+	 * that is stopped dies with its process group, quietly */
+	dm_spool_path(&R.sp, &path, "err", j->seq, attempt);
+	if (!e->cancelled || dm_spool_done(&R.sp, j->seq))
+		feederr(j, path.buf);
+	snprintf(node, sizeof node, "%s", e->node);
+	if (dm_spool_done(&R.sp, j->seq)) {
+		st = dm_spool_status(&R.sp, j->seq, 0, node, sizeof node);
+		dm_attempt_end(j, W_EXITCODE(st == 1 ? 1 : 0, 0));
+		load(j);
+	} else if ((st = dm_spool_status(&R.sp, j->seq, attempt, node,
+	    sizeof node)) >= 0) {
+		dm_attempt_end(j, W_EXITCODE(st > 255 ? 255 : st, 0));
+	} else {
+		/* it did not get to the end of this block */
+		if (!e->cancelled) {
+			/* Slurm's word on it, and ours */
+			dm_buf_reset(&path);
+			dm_buf_addf(&path, "%s/log/%s_%d.out", R.sp.dir,
+			    e->job, e->task);
+			feederr(j, path.buf);
+			dm_buf_addf(&msg, "slurm: element %s_%d%s%s ended "
+			    "%s\n", e->job, e->task, *e->node ? " on " : "",
+			    e->node, *e->word ? e->word : "unseen");
+			dm_attempt_errlines(j, msg.buf, msg.len, 1);
+		}
+		if (strcmp(e->word, "TIMEOUT") == 0 ||
+		    strcmp(e->word, "DEADLINE") == 0)
+			j->timedout = 1;
+		if (strcmp(e->word, "CANCELLED") == 0 || j->timedout)
+			dm_attempt_end(j, SIGTERM);
+		else
+			dm_attempt_end(j, W_EXITCODE(DM_EXIT_ERROR, 0));
+	}
+	dm_buf_free(&path);
+	dm_buf_free(&msg);
+	noteplace(j, node);
+}
+
+static void
+endelem(struct elem *e)
+{
+	int i;
+
+	for (i = 0; i < e->natt; i++)
+		if (e->att[i] && e->att[i]->state == DM_JOB_RUNNING &&
+		    !e->att[i]->reaped)
+			endattempt(e, e->att[i]);
+	free(e->att);
+	e->att = NULL;
+	R.ended = 1;
+}
+
+/* Submits the queued attempts: elements of bpt, arrays of at most
+ * MaxArraySize elements. */
+static void
+submit(struct dm_sched *S, double t)
+{
+	struct dm_buf line = DM_BUF_INIT;
+	struct dm_job **q = R.queued;
+	struct elem *e, *first, **tail;
+	char **lines, **args, id[32];
+	size_t nq = R.nqueued, at = 0;
+	int nel, i, k, b;
+
+	R.nqueued = 0;
+	while (at < nq && !S->fatal) {
+		nel = (int)((nq - at + (size_t)R.bpt - 1) / (size_t)R.bpt);
+		if (nel > R.maxarray)
+			nel = (int)R.maxarray;
+		lines = dm_xcalloc((size_t)nel, sizeof *lines);
+		first = NULL;
+		tail = &first;
+		for (i = 0; i < nel; i++) {
+			e = dm_xcalloc(1, sizeof *e);
+			e->task = i;
+			e->since = t;
+			e->att = dm_xcalloc((size_t)R.bpt, sizeof *e->att);
+			dm_buf_reset(&line);
+			for (b = 0; b < R.bpt && at < nq; b++, at++) {
+				e->att[e->natt++] = q[at];
+				dm_buf_addf(&line, "%s%llu:%d:%d", b ? " " : "",
+				    q[at]->seq, q[at]->tries,
+				    q[at]->slot->id);
+			}
+			lines[i] = dm_xstrdup(line.buf);
+			*tail = e;
+			tail = &e->next;
+		}
+		k = dm_spool_submission(&R.sp, lines, nel);
+		for (i = 0; i < nel; i++)
+			free(lines[i]);
+		free(lines);
+		args = k < 0 ? NULL : sbatchargs(S, k, nel, 0);
+		if (k < 0 || dm_slurm_sbatch(args, id, sizeof id) < 0 ||
+		    dm_spool_subid(&R.sp, k, id) < 0) {
+			/* the run stops; these attempts never ran */
+			S->fatal = 1;
+			for (e = first; e; e = e->next)
+				for (i = 0; i < e->natt; i++)
+					dm_attempt_end(e->att[i], SIGTERM);
+		} else
+			for (e = first; e; e = e->next)
+				snprintf(e->job, sizeof e->job, "%s", id);
+		dm_argv_free(args);
+		/* into the list of live elements, ended or not: polled
+		 * (or freed) there */
+		*tail = R.elems;
+		R.elems = first;
+	}
+	dm_buf_free(&line);
+	R.nextpoll = t + FIRSTPOLL_S;
+}
+
+static struct dm_slurm_elem *
+find(struct dm_slurm_elem *v, size_t n, const struct elem *e)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i].task == e->task && strcmp(v[i].job, e->job) == 0)
+			return &v[i];
+	return NULL;
+}
+
+static void
+poll_elems(struct dm_sched *S, double t)
+{
+	struct dm_slurm_elem *v, *x;
+	struct elem *e, **pe;
+	size_t n;
+
+	if (dm_slurm_squeue(R.name, &v, &n) < 0) {
+		if (++R.squeuefails == SQUEUE_FAILS) {
+			dm_warn("squeue has failed for a minute: the "
+			    "controller is gone");
+			S->fatal = 1;
+		}
+		return;
+	}
+	R.squeuefails = 0;
+	for (pe = &R.elems; (e = *pe) != NULL; ) {
+		x = e->att && e->job[0] ? find(v, n, e) : NULL;
+		if (x) {
+			e->seen = 1;
+			snprintf(e->word, sizeof e->word, "%s", x->word);
+			if (*x->node)
+				snprintf(e->node, sizeof e->node, "%s",
+				    x->node);
+		}
+		if (e->att && ((x && x->state > DM_SL_RUNNING) ||
+		    (!x && (e->seen || t - e->since > UNSEEN_S ||
+		    !e->job[0]))))
+			endelem(e);
+		if (e->att == NULL) {
+			*pe = e->next;
+			free(e);
+		} else
+			pe = &e->next;
+	}
+	free(v);
+}
+
+static double
+slurm_tick(struct dm_sched *S, struct dm_runhost *h, double t)
+{
+	struct dm_job *j;
+	char node[64];
+	size_t i;
+	int st;
+
+	(void)h;
+	/* the arrays' --time is the limit, not the loop's deadline */
+	for (j = S->head; j; j = j->next)
+		if (j->state == DM_JOB_RUNNING)
+			j->deadline = 0;
+	for (i = 0; i < R.nready; i++) {
+		j = R.ready[i];
+		if (j->state != DM_JOB_RUNNING || j->reaped)
+			continue;
+		st = dm_spool_status(&R.sp, j->seq, 0, node, sizeof node);
+		dm_attempt_end(j, W_EXITCODE(st == 1, 0));
+		load(j);
+		noteplace(j, node);
+	}
+	R.ended = R.nready > 0;
+	R.nready = 0;
+	if (dm_cutter_done(&S->cut) && !S->halting && !S->fatal &&
+	    dm_spool_end(&R.sp, S->nseq) < 0)
+		S->fatal = 1;
+	if (R.nqueued > 0 && !S->fatal)
+		submit(S, t);
+	if (R.elems && t >= R.nextpoll) {
+		poll_elems(S, t);
+		R.nextpoll = t + POLL_S;
+	}
+	/* ended attempts are finished at once */
+	if (R.ended)
+		return t;
+	return R.elems ? R.nextpoll : 0;
+}
+
+static struct elem *
+elemof(const struct dm_job *j)
+{
+	struct elem *e;
+	int i;
+
+	for (e = R.elems; e; e = e->next)
+		for (i = 0; e->att && i < e->natt; i++)
+			if (e->att[i] == j)
+				return e;
+	return NULL;
+}
+
+static void
+slurm_stop(struct dm_sched *S, struct dm_job *j, int quiet)
+{
+	struct elem *e;
+	char id[48], *ids[1];
+	size_t i;
+
+	(void)S;
+	for (i = 0; i < R.nqueued; i++)
+		if (R.queued[i] == j) {
+			/* never submitted */
+			R.queued[i] = R.queued[--R.nqueued];
+			dm_attempt_end(j, SIGTERM);
+			return;
+		}
+	if ((e = elemof(j)) == NULL || e->cancelled || !e->job[0])
+		return;
+	e->cancelled = 1;
+	if (quiet)
+		return;
+	snprintf(id, sizeof id, "%s_%d", e->job, e->task);
+	ids[0] = id;
+	dm_slurm_scancel(ids, 1);
+	/* the element's end comes through squeue */
+	R.nextpoll = 0;
+}
+
+/* Cancels every array of this run that still has a live element. */
+static void
+cancelall(void)
+{
+	struct elem *e;
+	char **ids;
+	size_t n = 0, i;
+
+	for (e = R.elems; e; e = e->next)
+		n++;
+	ids = dm_xcalloc(n + 1, sizeof *ids);
+	n = 0;
+	for (e = R.elems; e; e = e->next) {
+		if (e->att == NULL || !e->job[0])
+			continue;
+		for (i = 0; i < n && strcmp(ids[i], e->job) != 0; i++)
+			;
+		if (i == n)
+			ids[n++] = e->job;
+		e->cancelled = 1;
+	}
+	dm_slurm_scancel(ids, n);
+	free(ids);
+	R.nextpoll = 0;
+}
+
+static void
+slurm_stopall(struct dm_sched *S, struct dm_runhost *h)
+{
+	(void)S;
+	(void)h;
+	cancelall();
+}
+
+static enum dm_end
+slurm_classify(const struct dm_sched *S, const struct dm_job *j)
+{
+	(void)S;
+	return dm_attempt_classify(j);
+}
+
+/* A part that could not be read stops the run (reported in load). */
+static int
+slurm_collect(struct dm_sched *S, struct dm_job *j)
+{
+	(void)S;
+	(void)j;
+	return R.collectfail ? -1 : 0;
+}
+
+static const char *
+slurm_where(const struct dm_sched *S, const struct dm_job *j)
+{
+	static char node[64];
+	size_t i;
+
+	(void)S;
+	for (i = R.nwhere; i-- > 0; )
+		if (R.where[i].j == j) {
+			memcpy(node, R.where[i].node, sizeof node);
+			R.where[i] = R.where[--R.nwhere];
+			return *node ? node : NULL;
+		}
+	return NULL;
+}
+
+static void
+slurm_close(struct dm_sched *S)
+{
+	struct elem *e;
+
+	/* interrupted, or a fatal error: nothing is left running */
+	if (R.elems)
+		cancelall();
+	while ((e = R.elems) != NULL) {
+		R.elems = e->next;
+		free(e->att);
+		free(e);
+	}
+	if (!S->failed && !S->fatal && !S->halting && !dm_interrupted &&
+	    dm_cutter_done(&S->cut) && S->rd.nerrors == 0)
+		(void)dm_spool_success(&R.sp);
+	/* what attempts that were stopped left behind */
+	dm_spool_clean(&R.sp);
+	dm_argv_free(R.opts);
+	free(R.queued);
+	free(R.ready);
+	free(R.where);
+	dm_spool_close(&R.sp);
+}
+
+const struct dm_backend dm_backend_slurm = {
+	.name = "slurm",
+	.open = slurm_open,
+	.check = slurm_check,
+	.start = slurm_start,
+	.stop = slurm_stop,
+	.stopall = slurm_stopall,
+	.classify = slurm_classify,
+	.collect = slurm_collect,
+	.tick = slurm_tick,
+	.close = slurm_close,
+	.where = slurm_where,
+};

@@ -1,0 +1,617 @@
+/* slurmspool.c - dm-run on Slurm: the spool directory and the element script */
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "slurm.h"
+
+static const char *const subdirs[] = {
+	"in", "cmd", "sub", "tmp", "part", "st", "err", "log"
+};
+
+/* The element script. The spool's path is set before it; $1 is the
+ * submission. A block whose part exists is done (an attempt requeued
+ * after the first one finished, or a resumed run): skipped. */
+static const char script[] =
+"# the blocks of this element: SEQ:ATTEMPT:SLOT on line TASK+1 of sub/$1.map\n"
+"line=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" \"$spool/sub/$1.map\") || exit 3\n"
+"node=${SLURMD_NODENAME:-$(hostname)}\n"
+"# unique to this attempt, even when Slurm requeues it while the first\n"
+"# still runs on a node that was lost\n"
+"tag=$SLURM_ARRAY_JOB_ID.$SLURM_ARRAY_TASK_ID.${SLURM_RESTART_COUNT:-0}\n"
+"for e in $line; do\n"
+"\tseq=${e%%:*} e=${e#*:}\n"
+"\tatt=${e%%:*} slot=${e#*:}\n"
+"\tb=$(printf %06d \"$seq\")\n"
+"\t[ -e \"$spool/part/$b\" ] && continue\n"
+"\tif [ -f \"$spool/cmd/$b\" ]; then\n"
+"\t\tcmd=$(cat \"$spool/cmd/$b\") in=/dev/null\n"
+"\telse\n"
+"\t\tcmd=$(cat \"$spool/command\") in=$spool/in/$b\n"
+"\tfi\n"
+"\ttmp=$spool/tmp/$b.$tag\n"
+"\tt0=$(date +%s)\n"
+"\tDM_JOB=$seq DM_ATTEMPT=$att DM_SLOT=$slot /bin/sh -c \"$cmd\" \\\n"
+"\t    <\"$in\" >\"$tmp\" 2>\"$spool/err/$b.$att\"\n"
+"\tst=$?\n"
+"\techo \"$st $node $t0 $(date +%s)\" >\"$tmp.st\"\n"
+"\tmv -f \"$tmp.st\" \"$spool/st/$b.$att\"\n"
+"\tif [ \"$st\" -le 1 ]; then\n"
+"\t\t# the part is whole before it has its name\n"
+"\t\tsync \"$tmp\" 2>/dev/null\n"
+"\t\tcp \"$spool/st/$b.$att\" \"$tmp.ok\" &&\n"
+"\t\t    mv -f \"$tmp.ok\" \"$spool/st/$b.ok\" &&\n"
+"\t\t    mv -f \"$tmp\" \"$spool/part/$b\"\n"
+"\telse\n"
+"\t\trm -f \"$tmp\"\n"
+"\tfi\n"
+"done\n"
+"exit 0\n";
+
+static void
+addpath(struct dm_buf *b, const struct dm_spool *sp, const char *name)
+{
+	dm_buf_reset(b);
+	dm_buf_addf(b, "%s/%s", sp->dir, name);
+}
+
+void
+dm_spool_path(const struct dm_spool *sp, struct dm_buf *b, const char *what,
+    unsigned long long seq, int attempt)
+{
+	dm_buf_reset(b);
+	dm_buf_addf(b, "%s/%s/%06llu", sp->dir, what, seq);
+	if (strcmp(what, "st") == 0 && attempt == 0)
+		dm_buf_adds(b, ".ok");
+	else if (strcmp(what, "st") == 0 || strcmp(what, "err") == 0)
+		dm_buf_addf(b, ".%d", attempt);
+}
+
+/* The whole of a file into b: 0, or -1 with errno. */
+static int
+readfile(const char *path, struct dm_buf *b)
+{
+	char tmp[8192];
+	ssize_t n;
+	int fd;
+
+	dm_buf_reset(b);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	while ((n = read(fd, tmp, sizeof tmp)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = errno;
+			close(fd);
+			errno = (int)n;
+			return -1;
+		}
+		dm_buf_add(b, tmp, (size_t)n);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Writes p[0..n) as path, whole or not at all (a temporary renamed):
+ * 0, or -1 reported. */
+static int
+writefile(const char *path, const char *p, size_t n, int mode)
+{
+	struct dm_buf tmp = DM_BUF_INIT;
+	int fd, r = -1;
+
+	dm_buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		dm_warnx_errno("%s", tmp.buf);
+	else if (dm_fd_writeall(fd, p, n) < 0 || close(fd) < 0) {
+		dm_warnx_errno("%s", tmp.buf);
+		unlink(tmp.buf);
+	} else if (rename(tmp.buf, path) < 0) {
+		dm_warnx_errno("%s", path);
+		unlink(tmp.buf);
+	} else
+		r = 0;
+	dm_buf_free(&tmp);
+	return r;
+}
+
+static void
+grow(struct dm_spool *sp, unsigned long long seq)
+{
+	unsigned long long n = sp->nblocks;
+
+	if (seq <= n)
+		return;
+	sp->blocks = dm_xreallocarray(sp->blocks, seq + 1,
+	    sizeof *sp->blocks);
+	memset(&sp->blocks[n + 1], 0, (seq - n) * sizeof *sp->blocks);
+	sp->nblocks = seq;
+}
+
+/* Reads _BLOCKS: "SEQ OFF LEN HASH" lines and "end N". A line cut short
+ * by a crash is ignored: its block is simply written again. */
+static int
+readblocks(struct dm_spool *sp)
+{
+	struct dm_buf b = DM_BUF_INIT, path = DM_BUF_INIT;
+	unsigned long long seq, off, len, n;
+	uint64_t hash;
+	char *p, *nl;
+	int r = 0;
+
+	addpath(&path, sp, "_BLOCKS");
+	if (readfile(path.buf, &b) < 0) {
+		if (errno != ENOENT) {
+			dm_warnx_errno("%s", path.buf);
+			r = -1;
+		}
+		goto out;
+	}
+	for (p = b.buf; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		*nl = '\0';
+		if (sscanf(p, "%llu %llu %llu %" SCNx64, &seq, &off, &len,
+		    &hash) == 4 && seq > 0) {
+			grow(sp, seq);
+			sp->blocks[seq].off = off;
+			sp->blocks[seq].len = len;
+			sp->blocks[seq].hash = hash;
+			sp->blocks[seq].known = 1;
+		} else if (sscanf(p, "end %llu", &n) == 1)
+			sp->nend = n;
+	}
+out:
+	dm_buf_free(&b);
+	dm_buf_free(&path);
+	return r;
+}
+
+/* The submissions made so far: the highest K of sub/K.map. */
+static void
+countsubs(struct dm_spool *sp)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	struct dirent *e;
+	DIR *d;
+	int k;
+	char c;
+
+	addpath(&path, sp, "sub");
+	if ((d = opendir(path.buf)) != NULL) {
+		while ((e = readdir(d)) != NULL)
+			if (sscanf(e->d_name, "%d.ma%c", &k, &c) == 2 &&
+			    c == 'p' && k > sp->nsub)
+				sp->nsub = k;
+		closedir(d);
+	}
+	dm_buf_free(&path);
+}
+
+static void
+spool_init(struct dm_spool *sp)
+{
+	memset(sp, 0, sizeof *sp);
+	sp->lockfd = sp->blocksfd = -1;
+}
+
+int
+dm_spool_open(struct dm_spool *sp, const char *dir, int resume,
+    const char *settings, const char *command)
+{
+	struct dm_buf path = DM_BUF_INIT, b = DM_BUF_INIT, want = DM_BUF_INIT;
+	char real[PATH_MAX];
+	size_t i;
+	int have;
+
+	spool_init(sp);
+	if (mkdir(dir, 0777) < 0 && errno != EEXIST) {
+		dm_warnx_errno("%s", dir);
+		goto bad;
+	}
+	if (realpath(dir, real) == NULL) {
+		dm_warnx_errno("%s", dir);
+		goto bad;
+	}
+	sp->dir = dm_xstrdup(real);
+	addpath(&path, sp, "_LOCK");
+	sp->lockfd = open(path.buf, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (sp->lockfd < 0) {
+		dm_warnx_errno("%s", dir);
+		goto bad;
+	}
+	if (flock(sp->lockfd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			dm_warn("%s: in use by another run", dir);
+		else
+			dm_warnx_errno("%s", path.buf);
+		goto bad;
+	}
+	for (i = 0; i < sizeof subdirs / sizeof *subdirs; i++) {
+		addpath(&path, sp, subdirs[i]);
+		if (mkdir(path.buf, 0777) < 0 && errno != EEXIST) {
+			dm_warnx_errno("%s", path.buf);
+			goto bad;
+		}
+	}
+	dm_buf_addf(&want, "%s\nsettings %s\n", DM_SPOOL_MAGIC, settings);
+	addpath(&path, sp, "_SPOOL");
+	have = readfile(path.buf, &b) == 0;
+	if (have && !resume) {
+		dm_warn("%s: holds another run (resume it with --resume, or "
+		    "remove it)", dir);
+		goto bad;
+	}
+	if (have) {
+		if (strncmp(b.buf, DM_SPOOL_MAGIC "\n",
+		    strlen(DM_SPOOL_MAGIC) + 1) != 0) {
+			dm_warn("%s: not a spool of dm-run", dir);
+			goto bad;
+		}
+		if (strcmp(b.buf, want.buf) != 0) {
+			b.buf[strcspn(b.buf + strlen(DM_SPOOL_MAGIC) + 1,
+			    "\n") + strlen(DM_SPOOL_MAGIC) + 1] = '\0';
+			dm_warn("%s: the run being resumed cut its input "
+			    "otherwise (its _SPOOL says '%s')", dir,
+			    b.buf + strlen(DM_SPOOL_MAGIC) + 1);
+			goto bad;
+		}
+		addpath(&path, sp, "command");
+		if (readfile(path.buf, &b) < 0) {
+			dm_warnx_errno("%s", path.buf);
+			goto bad;
+		}
+		if (strcmp(b.buf, command) != 0) {
+			dm_warn("%s: the run being resumed ran another command",
+			    dir);
+			goto bad;
+		}
+		if (readblocks(sp) < 0)
+			goto bad;
+		countsubs(sp);
+	} else {
+		addpath(&path, sp, "command");
+		if (writefile(path.buf, command, strlen(command), 0666) < 0)
+			goto bad;
+		addpath(&path, sp, "_SPOOL");
+		if (writefile(path.buf, want.buf, want.len, 0666) < 0)
+			goto bad;
+	}
+	addpath(&path, sp, "_SUCCESS");
+	if (unlink(path.buf) < 0 && errno != ENOENT) {
+		dm_warnx_errno("%s", path.buf);
+		goto bad;
+	}
+	addpath(&path, sp, "_BLOCKS");
+	sp->blocksfd = open(path.buf, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0666);
+	if (sp->blocksfd < 0) {
+		dm_warnx_errno("%s", path.buf);
+		goto bad;
+	}
+	if (dm_spool_script(sp) < 0)
+		goto bad;
+	dm_buf_free(&path);
+	dm_buf_free(&b);
+	dm_buf_free(&want);
+	return 0;
+bad:
+	dm_buf_free(&path);
+	dm_buf_free(&b);
+	dm_buf_free(&want);
+	dm_spool_close(sp);
+	return -1;
+}
+
+int
+dm_spool_read(struct dm_spool *sp, const char *dir)
+{
+	struct dm_buf path = DM_BUF_INIT, b = DM_BUF_INIT;
+	char real[PATH_MAX];
+	int r = -1;
+
+	spool_init(sp);
+	if (realpath(dir, real) == NULL) {
+		dm_warnx_errno("%s", dir);
+		goto out;
+	}
+	sp->dir = dm_xstrdup(real);
+	addpath(&path, sp, "_SPOOL");
+	if (readfile(path.buf, &b) < 0 || strncmp(b.buf, DM_SPOOL_MAGIC "\n",
+	    strlen(DM_SPOOL_MAGIC) + 1) != 0) {
+		dm_warn("%s: not a spool of dm-run", dir);
+		goto out;
+	}
+	addpath(&path, sp, "_LOCK");
+	sp->lockfd = open(path.buf, O_RDONLY | O_CLOEXEC);
+	if (readblocks(sp) < 0)
+		goto out;
+	countsubs(sp);
+	r = 0;
+out:
+	dm_buf_free(&path);
+	dm_buf_free(&b);
+	if (r < 0)
+		dm_spool_close(sp);
+	return r;
+}
+
+void
+dm_spool_close(struct dm_spool *sp)
+{
+	if (sp->lockfd >= 0)
+		close(sp->lockfd);
+	if (sp->blocksfd >= 0)
+		close(sp->blocksfd);
+	free(sp->dir);
+	free(sp->blocks);
+	spool_init(sp);
+}
+
+int
+dm_spool_busy(const struct dm_spool *sp)
+{
+	/* dm_spool_read opened _LOCK afresh: a lock of its own */
+	if (sp->lockfd < 0)
+		return 0;
+	if (flock(sp->lockfd, LOCK_SH | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK;
+	flock(sp->lockfd, LOCK_UN);
+	return 0;
+}
+
+int
+dm_spool_put(struct dm_spool *sp, unsigned long long seq,
+    unsigned long long off, const char *in, size_t len, const char *cmd)
+{
+	struct dm_buf path = DM_BUF_INIT, line = DM_BUF_INIT;
+	uint64_t hash = dm_hash64(in, len);
+	struct dm_spool_block *k;
+	int r = -1;
+
+	if (seq <= sp->nblocks && sp->blocks[seq].known) {
+		k = &sp->blocks[seq];
+		if (k->off != off || k->len != len || k->hash != hash) {
+			dm_warn("%s: block %llu of the input differs from the "
+			    "run being resumed", sp->dir, seq);
+			return -1;
+		}
+		return 0;
+	}
+	if (cmd) {
+		dm_spool_path(sp, &path, "cmd", seq, 0);
+		if (writefile(path.buf, cmd, strlen(cmd), 0666) < 0)
+			goto out;
+	} else {
+		dm_spool_path(sp, &path, "in", seq, 0);
+		if (writefile(path.buf, in, len, 0666) < 0)
+			goto out;
+	}
+	dm_buf_addf(&line, "%llu %llu %zu %016" PRIx64 "\n", seq, off, len,
+	    hash);
+	/* one write: concurrent readers see whole lines or none */
+	if (dm_fd_writeall(sp->blocksfd, line.buf, line.len) < 0) {
+		dm_warnx_errno("%s/_BLOCKS", sp->dir);
+		goto out;
+	}
+	grow(sp, seq);
+	sp->blocks[seq] = (struct dm_spool_block){ off, len, hash, 1 };
+	r = 0;
+out:
+	dm_buf_free(&path);
+	dm_buf_free(&line);
+	return r;
+}
+
+int
+dm_spool_end(struct dm_spool *sp, unsigned long long n)
+{
+	char line[64];
+	int k;
+
+	if (sp->nend == n)
+		return 0;
+	k = snprintf(line, sizeof line, "end %llu\n", n);
+	if (dm_fd_writeall(sp->blocksfd, line, (size_t)k) < 0) {
+		dm_warnx_errno("%s/_BLOCKS", sp->dir);
+		return -1;
+	}
+	sp->nend = n;
+	return 0;
+}
+
+int
+dm_spool_done(const struct dm_spool *sp, unsigned long long seq)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	int r;
+
+	dm_spool_path(sp, &path, "part", seq, 0);
+	r = access(path.buf, F_OK) == 0;
+	dm_buf_free(&path);
+	return r;
+}
+
+int
+dm_spool_status(const struct dm_spool *sp, unsigned long long seq,
+    int attempt, char *node, size_t n)
+{
+	struct dm_buf path = DM_BUF_INIT, b = DM_BUF_INIT;
+	char word[64];
+	int st = -1;
+
+	dm_spool_path(sp, &path, "st", seq, attempt);
+	if (readfile(path.buf, &b) == 0 &&
+	    sscanf(b.buf, "%d %63s", &st, word) == 2 && node)
+		snprintf(node, n, "%s", word);
+	dm_buf_free(&path);
+	dm_buf_free(&b);
+	return st;
+}
+
+int
+dm_spool_attempts(const struct dm_spool *sp, unsigned long long seq)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	int a;
+
+	/* attempts are numbered from 1 without gaps in what was started;
+	 * one killed before it wrote its file leaves a gap, so look a
+	 * little further */
+	for (a = 1; ; a++) {
+		dm_spool_path(sp, &path, "st", seq, a);
+		if (access(path.buf, F_OK) == 0)
+			continue;
+		dm_spool_path(sp, &path, "st", seq, a + 1);
+		if (access(path.buf, F_OK) == 0)
+			continue;
+		dm_spool_path(sp, &path, "st", seq, a + 2);
+		if (access(path.buf, F_OK) != 0)
+			break;
+	}
+	dm_buf_free(&path);
+	return a - 1;
+}
+
+int
+dm_spool_script(struct dm_spool *sp)
+{
+	struct dm_buf b = DM_BUF_INIT, path = DM_BUF_INIT;
+	int r;
+
+	dm_buf_adds(&b, "#!/bin/sh\n# job.sh - one element of a job array of "
+	    "dm-run --slurm: runs the command on its blocks\nspool=");
+	dm_buf_addshell(&b, sp->dir);
+	dm_buf_addc(&b, '\n');
+	dm_buf_adds(&b, script);
+	addpath(&path, sp, "job.sh");
+	r = writefile(path.buf, b.buf, b.len, 0777);
+	dm_buf_free(&b);
+	dm_buf_free(&path);
+	return r;
+}
+
+int
+dm_spool_submission(struct dm_spool *sp, char *const *lines, int n)
+{
+	struct dm_buf b = DM_BUF_INIT, path = DM_BUF_INIT;
+	int i, k = sp->nsub + 1;
+
+	for (i = 0; i < n; i++) {
+		dm_buf_adds(&b, lines[i]);
+		dm_buf_addc(&b, '\n');
+	}
+	dm_buf_addf(&path, "%s/sub/%d.map", sp->dir, k);
+	if (writefile(path.buf, b.buf, b.len, 0666) < 0)
+		k = -1;
+	else
+		sp->nsub = k;
+	dm_buf_free(&b);
+	dm_buf_free(&path);
+	return k;
+}
+
+int
+dm_spool_subid(struct dm_spool *sp, int k, const char *id)
+{
+	struct dm_buf b = DM_BUF_INIT, path = DM_BUF_INIT;
+	int r;
+
+	dm_buf_addf(&b, "%s\n", id);
+	dm_buf_addf(&path, "%s/sub/%d.id", sp->dir, k);
+	r = writefile(path.buf, b.buf, b.len, 0666);
+	dm_buf_free(&b);
+	dm_buf_free(&path);
+	return r;
+}
+
+int
+dm_spool_getid(const struct dm_spool *sp, int k, char *id, size_t n)
+{
+	struct dm_buf b = DM_BUF_INIT, path = DM_BUF_INIT;
+	int r = -1;
+
+	dm_buf_addf(&path, "%s/sub/%d.id", sp->dir, k);
+	if (readfile(path.buf, &b) == 0 && b.len > 1) {
+		b.buf[strcspn(b.buf, "\n")] = '\0';
+		snprintf(id, n, "%s", b.buf);
+		r = 0;
+	}
+	dm_buf_free(&b);
+	dm_buf_free(&path);
+	return r;
+}
+
+int
+dm_spool_element(const struct dm_spool *sp, int k, int task,
+    struct dm_buf *line)
+{
+	struct dm_buf b = DM_BUF_INIT, path = DM_BUF_INIT;
+	char *p, *nl;
+	int i, r = -1;
+
+	dm_buf_reset(line);
+	dm_buf_addf(&path, "%s/sub/%d.map", sp->dir, k);
+	if (readfile(path.buf, &b) == 0)
+		for (p = b.buf, i = 0; (nl = strchr(p, '\n')) != NULL;
+		    p = nl + 1, i++)
+			if (i == task) {
+				dm_buf_add(line, p, (size_t)(nl - p));
+				r = 0;
+				break;
+			}
+	dm_buf_free(&b);
+	dm_buf_free(&path);
+	return r;
+}
+
+void
+dm_spool_clean(struct dm_spool *sp)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	struct dirent *e;
+	DIR *d;
+	int fd;
+
+	addpath(&path, sp, "tmp");
+	if ((fd = open(path.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		if ((d = fdopendir(fd)) == NULL)
+			close(fd);
+		else {
+			while ((e = readdir(d)) != NULL)
+				if (e->d_name[0] != '.')
+					unlinkat(fd, e->d_name, 0);
+			closedir(d);
+		}
+	}
+	dm_buf_free(&path);
+}
+
+int
+dm_spool_success(struct dm_spool *sp)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	int r;
+
+	addpath(&path, sp, "_SUCCESS");
+	r = writefile(path.buf, "", 0, 0666);
+	dm_buf_free(&path);
+	return r;
+}
+
+void
+dm_spool_jobname(const struct dm_spool *sp, char *name, size_t n)
+{
+	snprintf(name, n, "dm-%08" PRIx64,
+	    dm_hash64(sp->dir, strlen(sp->dir)) & 0xffffffffu);
+}
