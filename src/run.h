@@ -12,6 +12,9 @@
  *                 stderr lines and tail
  *   runlocal.c    the backend of this machine's processes
  *   runssh.c      the backend of ssh hosts: probe, ship, retry
+ *   runslurm.c    the backend of Slurm: job arrays, polled (slurm.h:
+ *                 slurmspool.c the spool, slurmcmd.c the Slurm commands,
+ *                 slurmstatus.c --status)
  *   runhosts.c    the host table (built once, for a run and for --check),
  *                 down and up, and --check's table
  *   runlog.c      the job log, progress and the messages about jobs
