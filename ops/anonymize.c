@@ -90,6 +90,15 @@
 	"|[(（]?0?[3-9]" D "{2}[)）]?[ -]?[2-8]" D "{2}" D "?[ -]?" D "{4}" \
 	")(?!\\d)"
 
+/*
+ * Hashes, UUIDs and keys are runs of hex letters and digits
+ * (d94c95382265968c354c): a number inside one is none of these kinds, so
+ * a numeric match may not start or end inside such a run. HEXB holds
+ * where the characters on both sides are not both hex.
+ */
+#define HEXB		"(?!(?<=[0-9A-Fa-f])[0-9A-Fa-f])"
+#define HEXRUN(p)	HEXB "(?:" p ")" HEXB
+
 enum kind { IDCARD, CARD, EMAIL, URL, IP, PHONE, NKIND };
 
 static const struct {
@@ -97,12 +106,12 @@ static const struct {
 	const char	*pattern;
 	const char	*tag;
 } kinds[NKIND] = {
-	{ "idcard", IDCARD_PATTERN, "<id>" },
-	{ "card", CARD_PATTERN, "<credit_card_number>" },
+	{ "idcard", HEXRUN(IDCARD_PATTERN), "<id>" },
+	{ "card", HEXRUN(CARD_PATTERN), "<credit_card_number>" },
 	{ "email", EMAIL_PATTERN, "<email>" },
 	{ "url", URL_PATTERN, "<url>" },
-	{ "ip", IP_PATTERN, "<ip>" },
-	{ "phone", PHONE_PATTERN, "<tel>" }
+	{ "ip", HEXRUN(IP_PATTERN), "<ip>" },
+	{ "phone", HEXRUN(PHONE_PATTERN), "<tel>" }
 };
 
 struct anon {

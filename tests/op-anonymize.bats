@@ -86,3 +86,17 @@ load helper
 	assert_output ''
 	assert_stderr "dm-map: script:1:1: anonymize: 'kinds' must list email, url, ip, phone, card or idcard, not 'foo'"
 }
+
+# Hashes and UUIDs are runs of hex letters and digits: a number inside one
+# is not a phone number, an IP address or a card number.
+@test "leaves the digits inside hex runs (commit ids, UUIDs, digests)" {
+	run dm-map anonymize <<'EOF2'
+{"text":"commit d94c95382265968c354c8a1e0b7f2c3d4e5f6a7b\nMerge: 1a2b3c4 5d6e7f8\nsha256 0e3f13812345678ab192168001001ffe9c\nid 550e8400-e29b-41d4-a716-446655440000 and 6ba7b8109dad11d180b400c04fd430c8"}
+{"text":"call 13812345678 or (010)62345678, host 192.168.1.10; bad 192.168.1.300 and 1.2.3.4.5"}
+EOF2
+	assert_success
+	assert_output <<'EOF2'
+{"text":"commit d94c95382265968c354c8a1e0b7f2c3d4e5f6a7b\nMerge: 1a2b3c4 5d6e7f8\nsha256 0e3f13812345678ab192168001001ffe9c\nid 550e8400-e29b-41d4-a716-446655440000 and 6ba7b8109dad11d180b400c04fd430c8"}
+{"text":"call <tel> or <tel>, host <ip>; bad 192.168.1.300 and 1.2.3.4.5"}
+EOF2
+}
