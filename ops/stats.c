@@ -20,7 +20,7 @@ static const struct dm_param params[] = {
 	    "special_ratio",
 	  .help = "statistics to write, of: alnum_ratio avg_line_len bytes "
 	    "char_rep digit_ratio flagged_ratio len lines max_line_len "
-	    "space_ratio special_ratio stopword_ratio upper_ratio word_rep "
+	    "space_ratio special_ratio stopword_ratio tokens upper_ratio word_rep "
 	    "words; NAME:ARG gives an argument" },
 	{ .name = "field", .type = DM_P_STR, .def = "stats",
 	  .help = "object field that receives them" },

@@ -8,6 +8,7 @@
 
 #include "dm.h"
 #include "special.h"
+#include "tokenizer.h"
 
 /*
  * Every statistic means what Data-Juicer's filter of the same purpose
@@ -30,7 +31,7 @@
 enum {
 	S_ALNUM_RATIO, S_AVG_LINE_LEN, S_BYTES, S_CHAR_REP, S_DIGIT_RATIO,
 	S_FLAGGED_RATIO, S_LEN, S_LINES, S_MAX_LINE_LEN, S_SPACE_RATIO,
-	S_SPECIAL_RATIO, S_STOPWORD_RATIO, S_UPPER_RATIO, S_WORD_REP, S_WORDS,
+	S_SPECIAL_RATIO, S_STOPWORD_RATIO, S_TOKENS, S_UPPER_RATIO, S_WORD_REP, S_WORDS,
 	NSTAT
 };
 
@@ -60,6 +61,8 @@ static const struct dm_statdef stats[NSTAT] = {
 	  "SPECIAL characters / characters" },
 	{ "stopword_ratio", DM_STATARG_STR, "en", 0,
 	  "refined words in the stop-word list / words" },
+	{ "tokens", DM_STATARG_STR, NULL, 1,
+	  "tokens of a Hugging Face tokenizer.json (byte-level BPE)" },
 	{ "upper_ratio", DM_STATARG_NONE, NULL, 0,
 	  "upper-case characters / characters" },
 	{ "word_rep", DM_STATARG_INT, "10", 0,
@@ -90,6 +93,7 @@ struct argval {
 	char		*arg;
 	long long	 num;
 	const struct dm_wordset *ws;
+	struct dm_tok	*tok;
 	unsigned long	 gen;
 	double		 v;
 };
@@ -255,6 +259,14 @@ dm_stat_check(const struct dm_statdef *d, const char *arg, struct dm_buf *err)
 	case DM_STATARG_INT:
 		return parse_n(d, arg, &n, err);
 	case DM_STATARG_STR:
+		if (k == S_TOKENS) {
+			if (arg == NULL) {
+				dm_buf_adds(err, "tokens needs a tokenizer file: "
+				    "tokens(\"tokenizer.json\")");
+				return -1;
+			}
+			return dm_tok_get(arg, err) ? 0 : -1;
+		}
 		return dm_wordset_get(listkind(k), arg, err) ? 0 : -1;
 	}
 	return 0;
@@ -1169,6 +1181,9 @@ argval(struct dm_textstats *ts, int k, const char *arg, struct dm_buf *err)
 	if (stats[k].arg == DM_STATARG_INT) {
 		if (parse_n(&stats[k], arg, &a.num, err) < 0)
 			return NULL;
+	} else if (k == S_TOKENS) {
+		if ((a.tok = dm_tok_get(arg, err)) == NULL)
+			return NULL;
 	} else if ((a.ws = dm_wordset_get(listkind(k), arg, err)) == NULL)
 		return NULL;
 	a.arg = dm_xstrdup(arg);
@@ -1210,6 +1225,14 @@ dm_textstats_get(struct dm_textstats *ts, const struct dm_statdef *d,
 		case S_WORD_REP:
 			a->v = word_rep(ts, (size_t)a->num);
 			break;
+		case S_TOKENS: {
+			size_t cnt;
+
+			if (dm_tok_count(a->tok, ts->s, ts->n, &cnt, err) < 0)
+				return -1;
+			a->v = (double)cnt;
+			break;
+		}
 		default:
 			a->v = list_ratio(ts, a->ws);
 			break;

@@ -1,0 +1,729 @@
+/* tokenizer.c - token counts of byte-level BPE tokenizer.json files */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <utf8proc.h>
+
+#include "dm.h"
+#include "tokenizer.h"
+
+/*
+ * What Hugging Face's tokenizers library does to encode a text, for the
+ * byte-level BPE models, reduced to what the count needs:
+ *  1. the added tokens (special or not) are found in the raw text, each
+ *     one token, and the text between them goes on;
+ *  2. the normalizer (NFC, NFKC) rewrites it;
+ *  3. the pre-tokenizers cut it into pieces, each working on the pieces of
+ *     the one before: Split by a regular expression (PCRE2 here, Oniguruma
+ *     there), ByteLevel (a space before a piece that lacks one when
+ *     add_prefix_space, and GPT-2's expression when use_regex);
+ *  4. each piece, as bytes, is merged by BPE: the adjacent pair of lowest
+ *     merge rank, every occurrence left to right, until no pair has a
+ *     rank, as GPT-2's bpe() does (with ignore_merges, as Llama 3, a piece
+ *     that is a token as a whole is that one token).
+ * Vocabulary and merges are stored as raw bytes: the byte-to-character
+ * mapping of GPT-2 (bytes_to_unicode) is undone once when loading.
+ */
+
+#define GPT2_RE "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| " \
+	"?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"
+#define CACHE_MAX	(1u << 20)	/* pieces whose count is kept */
+#define CACHE_PIECE	64		/* longest piece kept, in bytes */
+#define MAXLEVEL	8
+
+/* A table from byte strings to numbers, open addressing. */
+struct strent {
+	uint64_t	h;
+	uint32_t	off, len;
+	int32_t		val;
+	int32_t		used;
+};
+
+struct strtab {
+	struct strent	*e;
+	size_t		 cap, n;
+	struct dm_buf	 keys;
+};
+
+/* A merge: the pair (a, b) becomes id, at rank. */
+struct pairent {
+	uint64_t	key;		/* a << 32 | b, plus one: 0 is free */
+	int32_t		rank, id;
+};
+
+enum stepkind { STEP_ISOLATED, STEP_MATCHES, STEP_BYTELEVEL };
+
+struct step {
+	enum stepkind	 kind;
+	struct dm_re	*re;		/* NULL: no split */
+	int		 prefix;	/* ByteLevel's add_prefix_space */
+};
+
+struct added {
+	char		*s;
+	size_t		 n;
+};
+
+struct dm_tok {
+	char		*name;		/* as asked for */
+	char		*path;
+	struct strtab	 vocab;
+	struct pairent	*pairs;
+	size_t		 pcap;
+	int32_t		 byteid[256];
+	int		 ignore_merges;
+	int		 norm;		/* 0 none, else utf8proc options */
+	struct step	 steps[MAXLEVEL];
+	int		 nsteps;
+	struct added	*added;
+	size_t		 nadded;
+	unsigned char	 addfirst[256];	/* a first byte of an added token */
+	struct strtab	 cache;
+	/* work space */
+	size_t		 total;
+	struct dm_buf	 lvl[MAXLEVEL];
+	struct dm_buf	 normbuf;
+	int32_t		*sym;
+	size_t		 symcap;
+	struct dm_tok	*next;
+};
+
+static struct dm_tok *loaded;
+
+/* ---- tables ---- */
+
+static void
+strtab_grow(struct strtab *t)
+{
+	struct strent *old = t->e;
+	size_t oldcap = t->cap, i, j;
+
+	t->cap = t->cap ? t->cap * 2 : 1024;
+	t->e = dm_xcalloc(t->cap, sizeof *t->e);
+	for (i = 0; i < oldcap; i++) {
+		if (!old[i].used)
+			continue;
+		for (j = old[i].h & (t->cap - 1); t->e[j].used;
+		    j = (j + 1) & (t->cap - 1))
+			;
+		t->e[j] = old[i];
+	}
+	free(old);
+}
+
+static struct strent *
+strtab_find(struct strtab *t, const char *s, size_t n, uint64_t h)
+{
+	size_t j;
+
+	if (t->cap == 0)
+		return NULL;
+	for (j = h & (t->cap - 1); t->e[j].used; j = (j + 1) & (t->cap - 1))
+		if (t->e[j].h == h && t->e[j].len == n &&
+		    memcmp(t->keys.buf + t->e[j].off, s, n) == 0)
+			return &t->e[j];
+	return NULL;
+}
+
+static void
+strtab_put(struct strtab *t, const char *s, size_t n, uint64_t h, int32_t v)
+{
+	struct strent *e;
+	size_t j;
+
+	if ((e = strtab_find(t, s, n, h)) != NULL) {
+		e->val = v;
+		return;
+	}
+	if ((t->n + 1) * 2 > t->cap)
+		strtab_grow(t);
+	for (j = h & (t->cap - 1); t->e[j].used; j = (j + 1) & (t->cap - 1))
+		;
+	t->e[j].h = h;
+	t->e[j].off = (uint32_t)t->keys.len;
+	t->e[j].len = (uint32_t)n;
+	t->e[j].val = v;
+	t->e[j].used = 1;
+	dm_buf_add(&t->keys, s, n);
+	t->n++;
+}
+
+static void
+strtab_free(struct strtab *t)
+{
+	free(t->e);
+	dm_buf_free(&t->keys);
+	memset(t, 0, sizeof *t);
+	dm_buf_init(&t->keys);
+}
+
+static uint64_t
+pairkey(int32_t a, int32_t b)
+{
+	return ((uint64_t)(uint32_t)a << 32 | (uint32_t)b) + 1;
+}
+
+static size_t
+pairslot(uint64_t key, size_t cap)
+{
+	return (size_t)((key * 0x9e3779b97f4a7c15ULL) >> 20) & (cap - 1);
+}
+
+static struct pairent *
+pair_find(const struct dm_tok *t, int32_t a, int32_t b)
+{
+	uint64_t key = pairkey(a, b);
+	size_t j;
+
+	for (j = pairslot(key, t->pcap); t->pairs[j].key;
+	    j = (j + 1) & (t->pcap - 1))
+		if (t->pairs[j].key == key)
+			return &t->pairs[j];
+	return NULL;
+}
+
+static void
+pair_put(struct dm_tok *t, int32_t a, int32_t b, int32_t rank, int32_t id)
+{
+	uint64_t key = pairkey(a, b);
+	size_t j;
+
+	for (j = pairslot(key, t->pcap); t->pairs[j].key;
+	    j = (j + 1) & (t->pcap - 1))
+		if (t->pairs[j].key == key)
+			return;		/* the first rank stays */
+	t->pairs[j].key = key;
+	t->pairs[j].rank = rank;
+	t->pairs[j].id = id;
+}
+
+/* ---- loading ---- */
+
+/* GPT-2's bytes_to_unicode, undone: the byte of a code point, or -1. */
+static int unbyte[324];
+
+static void
+unbyte_init(void)
+{
+	int b, n = 0;
+
+	for (b = 0; b < 324; b++)
+		unbyte[b] = -1;
+	for (b = 0; b < 256; b++) {
+		if ((b >= '!' && b <= '~') || (b >= 0xa1 && b <= 0xac) ||
+		    (b >= 0xae && b <= 0xff))
+			unbyte[b] = b;
+		else
+			unbyte[256 + n++] = b;
+	}
+}
+
+/* The bytes a byte-level token string stands for; -1 when it is not one. */
+static int
+unbytes(const char *s, size_t n, struct dm_buf *out)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t r;
+	size_t i = 0;
+
+	dm_buf_reset(out);
+	while (i < n) {
+		r = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		    (utf8proc_ssize_t)(n - i), &cp);
+		if (r <= 0 || cp < 0 || cp >= 324 || unbyte[cp] < 0)
+			return -1;
+		dm_buf_addc(out, unbyte[cp]);
+		i += (size_t)r;
+	}
+	return 0;
+}
+
+static int
+fail(struct dm_buf *err, const char *path, const char *what, const char *v)
+{
+	dm_buf_adds(err, "tokenizer '");
+	dm_buf_addquoted(err, path, strlen(path), 200);
+	dm_buf_addf(err, "': %s", what);
+	if (v) {
+		dm_buf_adds(err, " '");
+		dm_buf_addquoted(err, v, strlen(v), 64);
+		dm_buf_addc(err, '\'');
+	}
+	return -1;
+}
+
+static const char *
+jstr(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int
+jtrue(json_t *o, const char *key, int def)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_boolean(v) ? json_is_true(v) : def;
+}
+
+static int
+addstep(struct dm_tok *t, json_t *p, int *bytelevel, struct dm_buf *err)
+{
+	const char *type = jstr(p, "type"), *behavior, *pat;
+	struct dm_buf rx = DM_BUF_INIT;
+	struct step *st;
+	json_t *v;
+	size_t i, off;
+
+	if (type && strcmp(type, "Sequence") == 0) {
+		json_array_foreach(json_object_get(p, "pretokenizers"), i, v)
+			if (addstep(t, v, bytelevel, err) < 0)
+				return -1;
+		return 0;
+	}
+	if (t->nsteps == MAXLEVEL)
+		return fail(err, t->path, "too many pre-tokenizers", NULL);
+	st = &t->steps[t->nsteps];
+	if (type && strcmp(type, "ByteLevel") == 0) {
+		*bytelevel = 1;
+		st->kind = STEP_BYTELEVEL;
+		st->prefix = jtrue(p, "add_prefix_space", 1);
+		if (jtrue(p, "use_regex", 1) && (st->re = dm_re_new(GPT2_RE,
+		    "", err, &off)) == NULL)
+			return -1;
+		t->nsteps++;
+		return 0;
+	}
+	if (type == NULL || strcmp(type, "Split") != 0)
+		return fail(err, t->path, "unsupported pre-tokenizer",
+		    type ? type : "null");
+	behavior = jstr(p, "behavior");
+	if (behavior && strcmp(behavior, "Isolated") == 0 &&
+	    !jtrue(p, "invert", 0))
+		st->kind = STEP_ISOLATED;
+	else if (behavior && strcmp(behavior, "Removed") == 0 &&
+	    jtrue(p, "invert", 0))
+		st->kind = STEP_MATCHES;
+	else
+		return fail(err, t->path, "unsupported Split behavior",
+		    behavior ? behavior : "null");
+	v = json_object_get(p, "pattern");
+	if ((pat = jstr(v, "Regex")) != NULL)
+		dm_buf_adds(&rx, pat);
+	else if ((pat = jstr(v, "String")) != NULL) {
+		dm_buf_adds(&rx, "\\Q");
+		dm_buf_adds(&rx, pat);
+		dm_buf_adds(&rx, "\\E");
+	} else
+		return fail(err, t->path, "Split without a pattern", NULL);
+	st->re = dm_re_new(rx.buf, "", err, &off);
+	dm_buf_free(&rx);
+	if (st->re == NULL)
+		return -1;
+	t->nsteps++;
+	return 0;
+}
+
+static int
+cmpadded(const void *a, const void *b)
+{
+	const struct added *x = a, *y = b;
+
+	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
+}
+
+static int
+load(struct dm_tok *t, json_t *root, struct dm_buf *err)
+{
+	struct dm_buf a = DM_BUF_INIT, b = DM_BUF_INIT, ab = DM_BUF_INIT;
+	json_t *model, *vocab, *merges, *v, *m, *norm, *pre;
+	const char *key, *type, *ms, *sp, *sa, *sb;
+	struct strent *ea, *eb, *em;
+	int bytelevel = 0, rc = -1;
+	size_t i;
+
+	model = json_object_get(root, "model");
+	type = jstr(model, "type");
+	if (!json_is_object(model) || (type && strcmp(type, "BPE") != 0))
+		return fail(err, t->path, "unsupported model type",
+		    type ? type : "null");
+	if (json_is_true(json_object_get(model, "byte_fallback")) ||
+	    (jstr(model, "continuing_subword_prefix") &&
+	    *jstr(model, "continuing_subword_prefix")) ||
+	    (jstr(model, "end_of_word_suffix") &&
+	    *jstr(model, "end_of_word_suffix")))
+		return fail(err, t->path, "only byte-level BPE is supported",
+		    NULL);
+	t->ignore_merges = jtrue(model, "ignore_merges", 0);
+	norm = json_object_get(root, "normalizer");
+	if (!json_is_null(norm) && norm) {
+		type = jstr(norm, "type");
+		if (type && strcmp(type, "NFC") == 0)
+			t->norm = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
+		else if (type && strcmp(type, "NFKC") == 0)
+			t->norm = UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+			    UTF8PROC_COMPAT;
+		else
+			return fail(err, t->path, "unsupported normalizer",
+			    type ? type : "?");
+	}
+	pre = json_object_get(root, "pre_tokenizer");
+	if (pre && !json_is_null(pre) && addstep(t, pre, &bytelevel, err) < 0)
+		return -1;
+	if (!bytelevel)
+		return fail(err, t->path, "only byte-level BPE is supported "
+		    "(no ByteLevel pre-tokenizer)", NULL);
+
+	vocab = json_object_get(model, "vocab");
+	if (!json_is_object(vocab))
+		return fail(err, t->path, "model without a vocab", NULL);
+	json_object_foreach(vocab, key, v) {
+		if (!json_is_integer(v) || unbytes(key, strlen(key), &a) < 0)
+			continue;
+		strtab_put(&t->vocab, a.buf, a.len, dm_hash64(a.buf, a.len),
+		    (int32_t)json_integer_value(v));
+	}
+	for (i = 0; i < 256; i++) {
+		char c = (char)i;
+
+		ea = strtab_find(&t->vocab, &c, 1, dm_hash64(&c, 1));
+		t->byteid[i] = ea ? ea->val : -1;
+	}
+	merges = json_object_get(model, "merges");
+	for (t->pcap = 1024; t->pcap < json_array_size(merges) * 2; )
+		t->pcap *= 2;
+	t->pairs = dm_xcalloc(t->pcap, sizeof *t->pairs);
+	json_array_foreach(merges, i, m) {
+		if (json_is_string(m)) {
+			ms = json_string_value(m);
+			if ((sp = strchr(ms, ' ')) == NULL)
+				continue;
+			if (unbytes(ms, (size_t)(sp - ms), &a) < 0 ||
+			    unbytes(sp + 1, strlen(sp + 1), &b) < 0)
+				continue;
+		} else if (json_is_array(m) && json_array_size(m) == 2 &&
+		    (sa = json_string_value(json_array_get(m, 0))) &&
+		    (sb = json_string_value(json_array_get(m, 1)))) {
+			if (unbytes(sa, strlen(sa), &a) < 0 ||
+			    unbytes(sb, strlen(sb), &b) < 0)
+				continue;
+		} else
+			continue;
+		dm_buf_reset(&ab);
+		dm_buf_add(&ab, a.buf, a.len);
+		dm_buf_add(&ab, b.buf, b.len);
+		ea = strtab_find(&t->vocab, a.buf, a.len, dm_hash64(a.buf,
+		    a.len));
+		eb = strtab_find(&t->vocab, b.buf, b.len, dm_hash64(b.buf,
+		    b.len));
+		em = strtab_find(&t->vocab, ab.buf, ab.len, dm_hash64(ab.buf,
+		    ab.len));
+		if (ea && eb && em)
+			pair_put(t, ea->val, eb->val, (int32_t)i, em->val);
+	}
+	json_array_foreach(json_object_get(root, "added_tokens"), i, v) {
+		const char *c = jstr(v, "content");
+
+		if (c == NULL || *c == '\0')
+			continue;
+		t->added = dm_xreallocarray(t->added, t->nadded + 1,
+		    sizeof *t->added);
+		t->added[t->nadded].s = dm_xstrdup(c);
+		t->added[t->nadded].n = strlen(c);
+		t->addfirst[(unsigned char)c[0]] = 1;
+		t->nadded++;
+	}
+	/* the longest first, as the library's trie matches */
+	if (t->nadded)
+		qsort(t->added, t->nadded, sizeof *t->added, cmpadded);
+	rc = 0;
+	dm_buf_free(&a);
+	dm_buf_free(&b);
+	dm_buf_free(&ab);
+	return rc;
+}
+
+static void
+tok_free(struct dm_tok *t)
+{
+	size_t i;
+	int k;
+
+	strtab_free(&t->vocab);
+	strtab_free(&t->cache);
+	free(t->pairs);
+	for (k = 0; k < t->nsteps; k++)
+		if (t->steps[k].re)
+			dm_re_free(t->steps[k].re);
+	for (k = 0; k < MAXLEVEL; k++)
+		dm_buf_free(&t->lvl[k]);
+	for (i = 0; i < t->nadded; i++)
+		free(t->added[i].s);
+	free(t->added);
+	dm_buf_free(&t->normbuf);
+	free(t->sym);
+	free(t->path);
+	free(t->name);
+	free(t);
+}
+
+/* A name (no '/', no '.') is looked up as DIR/NAME.json or
+ * DIR/NAME/tokenizer.json in the directories of DM_TOKENIZER_PATH, else
+ * of DM_SHAREDIR/tokenizers; path is left as it is when none exists. */
+static void
+resolve(const char *name, struct dm_buf *path)
+{
+	struct dm_buf dirs = DM_BUF_INIT;
+	const char *env = getenv("DM_TOKENIZER_PATH");
+	char *d, *save = NULL;
+
+	dm_buf_adds(path, name);
+	if (strchr(name, '/') || strchr(name, '.'))
+		return;
+	if (env && *env)
+		dm_buf_adds(&dirs, env);
+	else
+		dm_buf_addf(&dirs, "%s/tokenizers", dm_sharedir());
+	for (d = strtok_r(dirs.buf, ":", &save); d;
+	    d = strtok_r(NULL, ":", &save)) {
+		dm_buf_reset(path);
+		dm_buf_addf(path, "%s/%s.json", d, name);
+		if (access(path->buf, R_OK) == 0)
+			goto done;
+		dm_buf_reset(path);
+		dm_buf_addf(path, "%s/%s/tokenizer.json", d, name);
+		if (access(path->buf, R_OK) == 0)
+			goto done;
+	}
+	dm_buf_reset(path);
+	dm_buf_adds(path, name);
+done:
+	dm_buf_free(&dirs);
+}
+
+struct dm_tok *
+dm_tok_get(const char *name, struct dm_buf *err)
+{
+	struct dm_buf pb = DM_BUF_INIT;
+	struct dm_tok *t;
+	json_error_t jerr;
+	json_t *root;
+	const char *path;
+	int k;
+
+	for (t = loaded; t; t = t->next)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	resolve(name, &pb);
+	path = pb.buf;
+	if (unbyte[0] == 0 && unbyte[1] == 0)
+		unbyte_init();
+	root = json_load_file(path, 0, &jerr);
+	if (root == NULL) {
+		dm_buf_adds(err, "tokenizer '");
+		dm_buf_addquoted(err, path, strlen(path), 200);
+		dm_buf_addf(err, "': %s", jerr.text);
+		dm_buf_free(&pb);
+		return NULL;
+	}
+	t = dm_xcalloc(1, sizeof *t);
+	t->path = dm_buf_detach(&pb, NULL);
+	t->name = dm_xstrdup(name);
+	dm_buf_init(&t->vocab.keys);
+	dm_buf_init(&t->cache.keys);
+	dm_buf_init(&t->normbuf);
+	for (k = 0; k < MAXLEVEL; k++)
+		dm_buf_init(&t->lvl[k]);
+	if (load(t, root, err) < 0) {
+		json_decref(root);
+		tok_free(t);
+		return NULL;
+	}
+	json_decref(root);
+	t->next = loaded;
+	loaded = t;
+	return t;
+}
+
+/* ---- counting ---- */
+
+static size_t
+bpe(struct dm_tok *t, const char *s, size_t n)
+{
+	struct strent *e;
+	struct pairent *p;
+	uint64_t h = 0;
+	int32_t best, bestid, a, b;
+	size_t i, k, nsym;
+
+	if (n <= CACHE_PIECE) {
+		h = dm_hash64(s, n);
+		if ((e = strtab_find(&t->cache, s, n, h)) != NULL)
+			return (size_t)e->val;
+	}
+	if (t->ignore_merges && strtab_find(&t->vocab, s, n, n <=
+	    CACHE_PIECE ? h : dm_hash64(s, n)) != NULL) {
+		nsym = 1;
+		goto done;
+	}
+	if (t->symcap < n) {
+		t->symcap = n * 2;
+		t->sym = dm_xreallocarray(t->sym, t->symcap, sizeof *t->sym);
+	}
+	for (i = 0; i < n; i++)
+		t->sym[i] = t->byteid[(unsigned char)s[i]];
+	nsym = n;
+	while (nsym > 1) {
+		best = INT32_MAX;
+		a = b = bestid = -1;
+		for (i = 0; i + 1 < nsym; i++) {
+			if (t->sym[i] < 0 || t->sym[i + 1] < 0)
+				continue;
+			p = pair_find(t, t->sym[i], t->sym[i + 1]);
+			if (p && p->rank < best) {
+				best = p->rank;
+				a = t->sym[i];
+				b = t->sym[i + 1];
+				bestid = p->id;
+			}
+		}
+		if (best == INT32_MAX)
+			break;
+		for (i = 0, k = 0; i < nsym; k++) {
+			if (i + 1 < nsym && t->sym[i] == a &&
+			    t->sym[i + 1] == b) {
+				t->sym[k] = bestid;
+				i += 2;
+			} else
+				t->sym[k] = t->sym[i++];
+		}
+		nsym = k;
+	}
+done:
+	if (n <= CACHE_PIECE) {
+		if (t->cache.n >= CACHE_MAX)
+			strtab_free(&t->cache);
+		strtab_put(&t->cache, s, n, h, (int32_t)nsym);
+	}
+	return nsym;
+}
+
+/* The pieces of s at pre-tokenizer level; their tokens go to t->total. */
+static int
+pretok(struct dm_tok *t, int level, const char *s, size_t n,
+    struct dm_buf *err)
+{
+	const struct step *st;
+	size_t pos, ov[2];
+	int r;
+
+	if (n == 0)
+		return 0;
+	if (level == t->nsteps) {
+		t->total += bpe(t, s, n);
+		return 0;
+	}
+	st = &t->steps[level];
+	if (st->kind == STEP_BYTELEVEL && st->prefix && s[0] != ' ') {
+		dm_buf_reset(&t->lvl[level]);
+		dm_buf_addc(&t->lvl[level], ' ');
+		dm_buf_add(&t->lvl[level], s, n);
+		s = t->lvl[level].buf;
+		n = t->lvl[level].len;
+	}
+	if (st->re == NULL)
+		return pretok(t, level + 1, s, n, err);
+	for (pos = 0; pos < n; ) {
+		if ((r = dm_re_match(st->re, s, n, pos, ov, err)) < 0)
+			return -1;
+		if (r == 0)
+			break;
+		if (ov[1] == ov[0]) {
+			/* an empty match splits nothing: look again further */
+			size_t next = ov[0] + 1;
+
+			while (next < n && ((unsigned char)s[next] & 0xc0) ==
+			    0x80)
+				next++;
+			if (st->kind == STEP_MATCHES || next >= n)
+				break;
+			/* the text up to there stays in the gap */
+			r = dm_re_match(st->re, s, n, next, ov, err);
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				break;
+		}
+		if (st->kind == STEP_ISOLATED && ov[0] > pos &&
+		    pretok(t, level + 1, s + pos, ov[0] - pos, err) < 0)
+			return -1;
+		if (pretok(t, level + 1, s + ov[0], ov[1] - ov[0], err) < 0)
+			return -1;
+		pos = ov[1];
+	}
+	if (st->kind == STEP_ISOLATED && pos < n &&
+	    pretok(t, level + 1, s + pos, n - pos, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Normalizes a stretch between added tokens, then cuts it. */
+static int
+segment(struct dm_tok *t, const char *s, size_t n, struct dm_buf *err)
+{
+	utf8proc_uint8_t *out;
+	utf8proc_ssize_t r;
+	size_t i;
+	int rc;
+
+	if (t->norm) {
+		for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+			;
+		if (i < n) {
+			r = utf8proc_map((const utf8proc_uint8_t *)s,
+			    (utf8proc_ssize_t)n, &out, (utf8proc_option_t)
+			    t->norm);
+			if (r < 0) {
+				dm_buf_addf(err, "tokenizer: %s",
+				    utf8proc_errmsg(r));
+				return -1;
+			}
+			rc = pretok(t, 0, (const char *)out, (size_t)r, err);
+			free(out);
+			return rc;
+		}
+	}
+	return pretok(t, 0, s, n, err);
+}
+
+int
+dm_tok_count(struct dm_tok *t, const char *s, size_t n, size_t *count,
+    struct dm_buf *err)
+{
+	size_t i, start = 0, k;
+
+	t->total = 0;
+	for (i = 0; t->nadded && i < n; i++) {
+		if (!t->addfirst[(unsigned char)s[i]])
+			continue;
+		for (k = 0; k < t->nadded; k++)
+			if (t->added[k].n <= n - i &&
+			    memcmp(s + i, t->added[k].s, t->added[k].n) == 0)
+				break;
+		if (k == t->nadded)
+			continue;
+		if (segment(t, s + start, i - start, err) < 0)
+			return -1;
+		t->total++;
+		i += t->added[k].n - 1;
+		start = i + 1;
+	}
+	if (segment(t, s + start, n - start, err) < 0)
+		return -1;
+	*count = t->total;
+	return 0;
+}

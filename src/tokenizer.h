@@ -1,0 +1,30 @@
+/* tokenizer.h - token counts of Hugging Face tokenizer.json files */
+#ifndef DM_TOKENIZER_H
+#define DM_TOKENIZER_H
+
+#include <stddef.h>
+
+struct dm_buf;
+
+/*
+ * A tokenizer.json of Hugging Face's tokenizers library with a byte-level
+ * BPE model (GPT-2, Llama 3, Qwen, GPT-4o style): normalizer none, NFC or
+ * NFKC; pre_tokenizer ByteLevel, Split (Isolated, or Removed inverted) or a
+ * Sequence of them; added tokens matched in the text first, one token
+ * each. The count is that of encode(text, add_special_tokens=False): the
+ * post-processor's BOS/EOS are not counted.
+ *
+ * A tokenizer is loaded once per process (the same path again gives the
+ * same one, kept until exit), and the count of every pre-token seen is
+ * kept in a bounded cache, so repeated words cost a hash look-up.
+ */
+struct dm_tok;
+
+/* The tokenizer of path, loaded on first use; NULL with the reason in
+ * err (unreadable file, not JSON, an unsupported model or pre-tokenizer). */
+struct dm_tok *dm_tok_get(const char *path, struct dm_buf *err);
+/* The number of tokens of s[0..n) (valid UTF-8); 0, or -1 with err. */
+int	 dm_tok_count(struct dm_tok *, const char *s, size_t n, size_t *count,
+	    struct dm_buf *err);
+
+#endif
