@@ -49,7 +49,7 @@ HDR     = src/dm.h src/quality.h src/report.h src/statsum.h
 HDR    += src/dedup.h
 HDR    += src/slurm.h
 # dm-run's scheduler
-HDR     += src/run.h src/backend.h
+HDR     += src/run.h src/backend.h src/remote.h src/llm.h src/scan.h
 HDR    += src/recipe.h
 
 all: $(BIN)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "scan.h"
 
 static const struct dm_param params[] = {
 	{ "field", DM_P_STR, "path", "field holding the path, as dm-scan "

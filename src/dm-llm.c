@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "dm.h"
+#include "llm.h"
 #include "report.h"
 
 static const char usage[] =

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "dm.h"
+#include "scan.h"
 #include "report.h"
 
 static const char usage[] =

@@ -114,6 +114,8 @@ const char *dm_suggest(const char *s, const char *const *names, size_t n);
 static inline int dm_utf8_decode(const char *s, size_t n, int32_t *cp);
 size_t	 dm_utf8_encode(int32_t cp, char out[4]);
 void	 dm_buf_addcp(struct dm_buf *, int32_t cp);
+/* Appends s with each byte that is not valid UTF-8 replaced by U+FFFD. */
+void	 dm_utf8_fix(struct dm_buf *, const char *s, size_t n);
 /* Offset of the first invalid byte, or n when all of s is valid UTF-8. */
 size_t	 dm_utf8_check(const char *s, size_t n);
 size_t	 dm_utf8_count(const char *s, size_t n);	/* code points */
@@ -134,6 +136,19 @@ void	 dm_uni_strip(const char *s, size_t n, size_t *b, size_t *e);
  * 0 when it did not (out untouched). */
 int	 dm_uni_lower(const char *s, size_t n, struct dm_buf *out);
 int	 dm_uni_upper(const char *s, size_t n, struct dm_buf *out);
+
+/* ---- base64.c, shell.c: encodings ---- */
+
+/* Base64 (RFC 4648, padded): appends the encoding of n bytes; appends the
+ * bytes that s encodes, 0, or -1 on a character outside the alphabet. */
+void	 dm_base64_add(struct dm_buf *, const void *, size_t n);
+int	 dm_base64_decode(struct dm_buf *, const char *s, size_t n);
+/* Appends s quoted for a POSIX shell: in single quotes, each ' as '\''. */
+void	 dm_buf_addshell(struct dm_buf *, const char *s);
+/* Whether s is a portable environment variable name ([A-Za-z_][A-Za-z0-9_]*). */
+int	 dm_envname(const char *s);
+/* Frees a NULL-terminated vector of strings (NULL is fine). */
+void	 dm_argv_free(char **);
 
 /* ---- json.c: a validating scanner over raw JSON, and a compact writer ---- */
 
@@ -447,104 +462,6 @@ void	 dm_hex(struct dm_buf *, const unsigned char *, size_t);
  * binary (../share/dm), else the build tree's, else PREFIX/share/dm. */
 const char *dm_sharedir(void);
 
-/* ---- hosts.c: the hosts of dm-run ---- */
-
-#define DM_HOST_MAXSLOTS	10000
-
-/* One entry of a hosts file or of -S: [N/][user@]host[:port], or ':' for
- * this machine (name NULL). */
-struct dm_host {
-	char	*spec;		/* the entry as written, for messages */
-	char	*user;		/* NULL: ssh's default */
-	char	*name;		/* NULL: this machine; IPv6 without brackets */
-	int	 port;		/* 0: ssh's default */
-	int	 slots;		/* 0: as many as the host has cores */
-};
-struct dm_hosts {
-	struct dm_host	*v;
-	size_t		 n, cap;
-};
-#define DM_HOSTS_INIT	{ NULL, 0, 0 }
-
-/* Parses one entry of n bytes (no comment, no surrounding space). -1 with
- * the reason in err (and *h empty) when it is malformed. */
-int	 dm_host_parse(struct dm_host *, const char *, size_t, struct dm_buf *err);
-void	 dm_host_free(struct dm_host *);
-/* Adds the entries of a hosts file ('#' comments, blank lines); -1 with
- * "FILE:LINE: bad host '...': reason" in err. Dies if FILE is unreadable. */
-int	 dm_hosts_load(struct dm_hosts *, const char *file, struct dm_buf *err);
-/* Adds the comma-separated entries of -S; -1 with the reason in err. */
-int	 dm_hosts_list(struct dm_hosts *, const char *list, struct dm_buf *err);
-void	 dm_hosts_free(struct dm_hosts *);
-
-/* ---- remote.c: commands on ssh hosts ---- */
-
-/* Appends s quoted for a POSIX shell: in single quotes, each ' as '\''. */
-void	 dm_buf_addshell(struct dm_buf *, const char *s);
-/* Whether s is a portable environment variable name ([A-Za-z_][A-Za-z0-9_]*). */
-int	 dm_envname(const char *s);
-/* Frees a NULL-terminated vector of strings (NULL is fine). */
-void	 dm_argv_free(char **);
-
-/* How hosts are reached: the ssh command and its options (from --ssh, else
- * $DM_SSH, else "ssh", split at white space), batch mode and a shared
- * connection a host, with the sockets in a private directory; token names
- * this run on the hosts (its jobs' pid files). */
-struct dm_ssh {
-	char	**cmd;
-	size_t	  ncmd;
-	char	 *ctldir;
-	char	 *token;
-};
-/* -1 with the reason in err when cmd is empty or the directory cannot be
- * made. */
-int	 dm_ssh_init(struct dm_ssh *, const char *cmd, struct dm_buf *err);
-/* The argv of ssh running the command line remote (none: NULL) on h, with
- * the extra ssh options first; the caller frees it with dm_argv_free. */
-char	**dm_ssh_argv(const struct dm_ssh *, const struct dm_host *,
-	    const char *remote, const char *const *extra);
-/* Ends the shared connections of the hosts, removes the socket directory. */
-void	 dm_ssh_close(struct dm_ssh *, const struct dm_hosts *);
-/* The command line that runs one attempt of a job on a host: DM_JOB,
- * DM_SLOT and the NAME=VALUE pairs of env (NULL-terminated) exported,
- * $HOME/shipdir/bin first on PATH when shipdir is not NULL, and command run
- * by sh -c in a process group that dm_remote_kill can stop and that stops
- * when the connection is lost. */
-void	 dm_remote_job(struct dm_buf *, const struct dm_ssh *,
-	    const char *command, unsigned long job, unsigned attempt, int slot,
-	    char *const *env, const char *shipdir);
-/* The command line that stops job's running attempts on a host (every job
- * of this run when job < 0). */
-void	 dm_remote_kill(struct dm_buf *, const struct dm_ssh *, long job);
-
-/* Runs argv with in[0..inlen) on its stdin (/dev/null when in is NULL),
- * appending its stdout and stderr to out and err (either may be NULL);
- * killed after timeout_ms (0: never) or on a signal to this process. The
- * status as waitpid gives it; -1 when it could not be started. */
-int	 dm_spawn_capture(char *const argv[], const char *in, size_t inlen,
-	    struct dm_buf *out, struct dm_buf *err, int timeout_ms);
-
-/* What a host has: see dm_remote_probe. */
-struct dm_probe {
-	char	 machine[64];	/* uname -m */
-	int	 cores;
-	int	 has_sh;
-	char	 version[64];	/* `dm --version` on PATH, "" when missing */
-	char	 shipped[64];	/* the same for the shipped dm */
-};
-/* The machine this dm was built for, as uname -m says it. */
-const char *dm_local_machine(void);
-/* The command line of the probe, and the parse of what it printed (-1 when
- * it is not the probe's output). */
-void	 dm_remote_probe(struct dm_buf *, const char *shipdir);
-int	 dm_remote_parse_probe(const char *, struct dm_probe *);
-/* A tar stream of this dm (the dm and dm-* binaries beside the running one
- * as bin/, the share directory as share/dm/); -1 with the reason in err. */
-int	 dm_ship_tar(struct dm_buf *out, struct dm_buf *err);
-/* The command line that unpacks that stream into $HOME/shipdir, replacing
- * what was there at once, and prints the new dm's version. */
-void	 dm_remote_unpack(struct dm_buf *, const char *shipdir);
-
 /* ---- stats.c: text statistics (OPS.md), computed once per text ---- */
 
 /*
@@ -741,103 +658,6 @@ int	 dm_chain_run(struct dm_chain *, struct dm_sample *, const char *key,
 	    struct dm_buf *err);
 void	 dm_chain_free(struct dm_chain *);
 
-/* ---- http.c: HTTP requests over libcurl's multi interface ---- */
-
-/*
- * A client keeps many POST requests in flight on reused connections. The
- * caller adds requests, drives them with dm_http_poll, and collects each
- * finished one with dm_http_done. Only dm-llm links libcurl.
- */
-struct dm_http;
-
-/* A finished request. status is the HTTP status of the final response, 0
- * when none came (a connection error or a timeout: error holds libcurl's
- * message and timedout is set for a timeout). headers holds the response
- * headers as "name: value\n" lines, names in lower case. */
-struct dm_http_resp {
-	void		*udata;		/* as given to dm_http_post */
-	long		 status;
-	int		 timedout;
-	char		 error[256];
-	double		 seconds;	/* from the start to the end */
-	struct dm_buf	 body;
-	struct dm_buf	 headers;
-};
-
-/* A client whose requests time out after timeout_ms (0: never), keeping up
- * to maxconns connections open. */
-struct dm_http *dm_http_new(long timeout_ms, long maxconns);
-/* Starts a POST of body[0..n) (copied) to url with the extra headers
- * ("Name: value", NULL-terminated); udata comes back in the response. */
-void	 dm_http_post(struct dm_http *, const char *url,
-	    const char *const *headers, const char *body, size_t n, void *udata);
-/* Progresses the transfers, waiting at most timeout_ms for network
- * activity or, when fd >= 0, for fd to be readable. Returns 0, or -1 when
- * libcurl failed (reported). */
-int	 dm_http_poll(struct dm_http *, int timeout_ms, int fd);
-/* A finished request (the caller frees it), or NULL when none is left. */
-struct dm_http_resp *dm_http_done(struct dm_http *);
-/* The value of a response header (name in lower case), NUL-terminated in
- * out, or NULL when absent. */
-const char *dm_http_header(const struct dm_http_resp *, const char *name,
-	    struct dm_buf *out);
-void	 dm_http_resp_free(struct dm_http_resp *);
-size_t	 dm_http_active(const struct dm_http *);	/* requests in flight */
-void	 dm_http_free(struct dm_http *);
-
-/* ---- llm.c: prompt templates and chat-completions answers ---- */
-
-/* A prompt template: {field} and {meta.lang} are replaced by the sample's
- * fields ({text} by the text field), {{ and }} stand for braces. */
-struct dm_tmpl;
-/* NULL with the reason in err and the byte offset of the fault in *off. */
-struct dm_tmpl *dm_tmpl_new(const char *src, struct dm_buf *err, size_t *off);
-/* Appends the template filled from s to out: a string field as its text,
- * any other value as compact JSON; {text} is the text field key, which must
- * be a string. -1 with "field 'x' is missing" (or not a string) in err. */
-int	 dm_tmpl_fill(const struct dm_tmpl *, struct dm_sample *s,
-	    const char *key, struct dm_buf *out, struct dm_buf *err);
-void	 dm_tmpl_free(struct dm_tmpl *);
-
-/* The answer of a chat completion. Token counts are -1 when the server
- * did not report them (or reported a count above DM_LLM_MAXTOKENS). */
-#define DM_LLM_MAXTOKENS	1000000000000LL
-struct dm_llm_answer {
-	struct dm_buf	 text;
-	char		 finish[32];	/* finish_reason, "" when absent */
-	long long	 prompt_tokens, completion_tokens;
-};
-/* Parses a successful response body: choices[0].message.content, or the
- * reasoning when content is null; <think>...</think> blocks are removed
- * unless keep_reasoning. 0, or -1 with the reason in err. */
-int	 dm_llm_answer(const char *body, size_t n, int keep_reasoning,
-	    struct dm_llm_answer *, struct dm_buf *err);
-/* Appends to msg the message of an error body (OpenAI's {"error":{...}},
- * vLLM's flat {"object":"error","message":...}, or the body itself);
- * returns 1 when the error is insufficient_quota, else 0. */
-int	 dm_llm_error(const char *body, size_t n, struct dm_buf *msg);
-/* Removes <think>...</think> blocks from s, appending the rest to out. */
-void	 dm_llm_strip_think(const char *s, size_t n, struct dm_buf *out);
-/* Parses an answer as JSON (Markdown fences allowed around it); NULL with
- * the reason in err. The caller owns the value. */
-json_t	*dm_llm_json(const char *s, size_t n, struct dm_buf *err);
-/* The longest wait a server may ask for, in seconds: a longer one is
- * garbage, taken as no wait given. */
-#define DM_LLM_MAXWAIT		86400.0
-/* The wait asked for by the Retry-After value ra (seconds or an HTTP
- * date) or retry-after-ms value ms (either NULL when absent), in seconds;
- * -1 when there is none, or it is longer than DM_LLM_MAXWAIT. */
-double	 dm_llm_retry_after(const char *ra, const char *ms);
-/* The cache file of a request: DIR/ab/abcdef..., the SHA-256 of base URL,
- * model and body. */
-void	 dm_llm_cache_path(struct dm_buf *path, const char *dir,
-	    const char *base, const char *model, const char *body, size_t n);
-/* Reads a cached response body: 0, or -1 when there is none. */
-int	 dm_llm_cache_get(const char *path, struct dm_buf *body);
-/* Stores a response body atomically (a temporary file renamed), creating
- * the ab/ directory: 0, or -1 with errno set. Safe between processes. */
-int	 dm_llm_cache_put(const char *path, const char *body, size_t n);
-
 /* Inline, because the JSON scanner and every text operator call it per
  * character. */
 static inline int
@@ -885,119 +705,5 @@ dm_utf8_decode(const char *s, size_t n, int32_t *cp)
 	}
 	return -1;
 }
-
-/* ---- scan.c: text detection, archives and member names (dm-scan, load) ---- */
-
-struct archive;
-
-/* What to do with text that is not UTF-8 (--encoding-errors). */
-enum dm_encerr { DM_ENCERR_REPLACE, DM_ENCERR_SKIP, DM_ENCERR_LATIN1 };
-enum { DM_TEXT_OK, DM_TEXT_BINARY, DM_TEXT_NOTUTF8 };
-
-/* Whether file contents look binary: a NUL byte in the first 8 KiB, or
- * more than 30% of them invalid UTF-8, and no UTF-16 byte order mark. */
-int	 dm_text_binary(const char *s, size_t n);
-/* Decodes file contents to UTF-8: a UTF-8 BOM is removed, UTF-16 with a
- * BOM converted, other invalid UTF-8 handled per mode. Returns DM_TEXT_OK
- * with *text, *len (pointing into s when nothing had to change, else into
- * out, which must be empty on entry) and *enc ("utf-8", "utf-8-bom", "utf-16le",
- * "utf-16be", "latin1", "utf-8-replaced"); DM_TEXT_BINARY; or
- * DM_TEXT_NOTUTF8 under DM_ENCERR_SKIP. */
-int	 dm_text_decode(const char *s, size_t n, enum dm_encerr mode,
-	    struct dm_buf *out, const char **text, size_t *len, const char **enc);
-/* Appends s with each byte that is not valid UTF-8 replaced by U+FFFD. */
-void	 dm_utf8_fix(struct dm_buf *, const char *s, size_t n);
-/* Base64 (RFC 4648, padded): appends the encoding of n bytes; appends the
- * bytes that s encodes, 0, or -1 on a character outside the alphabet. */
-void	 dm_base64_add(struct dm_buf *, const void *, size_t n);
-int	 dm_base64_decode(struct dm_buf *, const char *s, size_t n);
-
-/* What the first bytes of a file are, by their magic numbers. */
-enum {
-	DM_SNIFF_NONE,		/* a plain file */
-	DM_SNIFF_COMPRESSED,	/* gzip, bzip2, xz, zstd, lz4 */
-	DM_SNIFF_ARCHIVE,	/* zip, 7z, ar, tar, iso9660 */
-	DM_SNIFF_MAYBE		/* cpio magic, which text can start with too */
-};
-int	 dm_archive_sniff(const void *head, size_t n);
-/* A libarchive reader for the formats and filters dm-scan reads (tar,
- * zip, 7z, cpio, ar, iso9660; gzip, bzip2, xz, lzma, zstd, lz4, compress)
- * and the raw format for single compressed files. Never NULL. */
-struct archive *dm_archive_new(void);
-/* After the first header: DM_SNIFF_ARCHIVE, DM_SNIFF_COMPRESSED (a
- * single compressed file) or DM_SNIFF_NONE (not an archive after all). */
-int	 dm_archive_kind(struct archive *);
-/* Whether the entry just read is a regular file. */
-struct archive_entry;
-int	 dm_archive_isfile(struct archive *, struct archive_entry *);
-/* Appends libarchive's last message, escaped and in dm's style. */
-void	 dm_archive_error(struct dm_buf *, struct archive *);
-/* The name under which a member is shown: as stored, unless it is unsafe
- * (absolute, or with a ".." element); then leading slashes and ".."
- * elements are removed. Appends to out (empty on entry); returns 1 when
- * the name was unsafe. */
-int	 dm_member_name(const char *name, struct dm_buf *out);
-/* Glob match of a whole path: * and ? within an element, [...] classes,
- * ** any number of elements; \ quotes. 1 on a match. */
-int	 dm_glob(const char *pattern, const char *path);
-
-struct dm_loadopt {
-	size_t		 maxsize;	/* bytes of one file or member */
-	enum dm_encerr	 encerr;
-};
-/* Reads and decodes the file named by a dm-scan path ("dir/f.txt",
- * "a.tar.gz!/dir/f.txt", "outer.zip!/inner.tar!/x.md", "notes.txt.gz"),
- * from disk, opening archives and decompressing as dm-scan did. 0 with the
- * text in text (appended) and *enc set; -1 with the reason in err
- * ("PATH: binary file", "PATH: no member 'x'", "PATH: strerror"). */
-int	 dm_scan_load(const char *path, const struct dm_loadopt *,
-	    struct dm_buf *text, const char **enc, struct dm_buf *err);
-
-/* ---- scanwalk.c: dm-scan's walk over folders, files and archives ---- */
-
-#define DM_SCAN_MAXDEPTH	32
-
-struct dm_scanwork;
-
-/*
- * One scan. The options are set between dm_scan_init and the first
- * dm_scan_path; the counters are read at the end. Samples (and the lines
- * of --jsonl files) are written to io->out; a bad --jsonl line is rejected
- * through io, under its --on-error and --rejects.
- */
-struct dm_scan {
-	/* options, as dm-scan(1) describes them */
-	int		 hidden, follow, noarch, notext, jsonl, progress;
-	int		 depth;			/* 0..DM_SCAN_MAXDEPTH */
-	unsigned long long maxsize, minsize;
-	unsigned long long maxtotal;		/* 0: no limit */
-	const char	*maxtotal_arg;		/* as given, for the message */
-	enum dm_encerr	 encerr;
-	char		**incl, **excl, **types;	/* globs, type names */
-	size_t		 nincl, nexcl, ntypes;
-	struct dm_io	*io;
-	/* counters */
-	unsigned long long nread;		/* samples (or JSONL files) written */
-	unsigned long long nbinary, nlarge, nnotutf8, nspecial, nloops;
-	unsigned long long nsmall;		/* under --min-size */
-	unsigned long long nerrors;		/* unreadable files, bad archives */
-	unsigned long long nbytes;		/* bytes read, for --progress */
-	int		 stop;		/* the scan must end: see bomb, io */
-	int		 bomb;		/* --max-total was passed (reported) */
-	struct dm_scanwork *w;
-};
-
-/* Defaults: depth 4, max-size 64M, replace; the clock of --progress starts. */
-void	 dm_scan_init(struct dm_scan *, struct dm_io *io);
-/* Scans an operand: a folder, a file, an archive. Problems are reported
- * and counted; nothing is returned. Does nothing once stop is set. */
-void	 dm_scan_path(struct dm_scan *, const char *path);
-/* The --progress line when one is due (always when last is set and
- * progress is asked for). */
-void	 dm_scan_progress(struct dm_scan *, int last);
-/* "dm-scan: 12 files read, 3 binary files skipped" when anything was
- * skipped or reported. */
-void	 dm_scan_summary(struct dm_scan *);
-void	 dm_scan_free(struct dm_scan *);
 
 #endif /* DM_H */

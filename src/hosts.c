@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "remote.h"
 
 /*
  * Names are checked character by character, not merely quoted: a host

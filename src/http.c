@@ -6,6 +6,7 @@
 #include <curl/curl.h>
 
 #include "dm.h"
+#include "llm.h"
 
 /* One request in flight; its easy handle is kept for the next request. */
 struct req {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "dm.h"
+#include "llm.h"
 
 struct seg {
 	char	*s;		/* literal text, or a field path */

@@ -24,6 +24,7 @@
  */
 
 #include "dm.h"
+#include "remote.h"
 
 /*
  * runblock.c cuts the input into blocks of whole lines. A block never splits

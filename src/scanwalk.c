@@ -15,6 +15,7 @@
 #include <archive_entry.h>
 
 #include "dm.h"
+#include "scan.h"
 
 /* Bytes read before deciding what a file is. */
 #define HEAD		(64 * 1024)

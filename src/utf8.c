@@ -756,3 +756,20 @@ dm_uni_nfd_nomarks(const char *s, size_t n, struct dm_buf *out)
 				dm_buf_addcp(out, dec[j]);
 	}
 }
+
+void
+dm_utf8_fix(struct dm_buf *b, const char *s, size_t n)
+{
+	size_t i, k;
+
+	while (n > 0) {
+		k = dm_utf8_check(s, n);
+		dm_buf_add(b, s, k);
+		if (k == n)
+			break;
+		dm_buf_adds(b, "\xEF\xBF\xBD");
+		i = k + 1;
+		s += i;
+		n -= i;
+	}
+}

@@ -8,6 +8,9 @@
 #include <string.h>
 
 #include "dm.h"
+#include "llm.h"
+#include "remote.h"
+#include "scan.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***);

@@ -1,0 +1,99 @@
+/* remote.h - hosts files and commands on ssh hosts (dm-run) */
+#ifndef DM_REMOTE_H
+#define DM_REMOTE_H
+
+#include "dm.h"
+
+/* ---- hosts.c: the hosts of dm-run ---- */
+
+#define DM_HOST_MAXSLOTS	10000
+
+/* One entry of a hosts file or of -S: [N/][user@]host[:port], or ':' for
+ * this machine (name NULL). */
+struct dm_host {
+	char	*spec;		/* the entry as written, for messages */
+	char	*user;		/* NULL: ssh's default */
+	char	*name;		/* NULL: this machine; IPv6 without brackets */
+	int	 port;		/* 0: ssh's default */
+	int	 slots;		/* 0: as many as the host has cores */
+};
+struct dm_hosts {
+	struct dm_host	*v;
+	size_t		 n, cap;
+};
+#define DM_HOSTS_INIT	{ NULL, 0, 0 }
+
+/* Parses one entry of n bytes (no comment, no surrounding space). -1 with
+ * the reason in err (and *h empty) when it is malformed. */
+int	 dm_host_parse(struct dm_host *, const char *, size_t, struct dm_buf *err);
+void	 dm_host_free(struct dm_host *);
+/* Adds the entries of a hosts file ('#' comments, blank lines); -1 with
+ * "FILE:LINE: bad host '...': reason" in err. Dies if FILE is unreadable. */
+int	 dm_hosts_load(struct dm_hosts *, const char *file, struct dm_buf *err);
+/* Adds the comma-separated entries of -S; -1 with the reason in err. */
+int	 dm_hosts_list(struct dm_hosts *, const char *list, struct dm_buf *err);
+void	 dm_hosts_free(struct dm_hosts *);
+
+/* ---- remote.c: commands on ssh hosts ---- */
+
+
+/* How hosts are reached: the ssh command and its options (from --ssh, else
+ * $DM_SSH, else "ssh", split at white space), batch mode and a shared
+ * connection a host, with the sockets in a private directory; token names
+ * this run on the hosts (its jobs' pid files). */
+struct dm_ssh {
+	char	**cmd;
+	size_t	  ncmd;
+	char	 *ctldir;
+	char	 *token;
+};
+/* -1 with the reason in err when cmd is empty or the directory cannot be
+ * made. */
+int	 dm_ssh_init(struct dm_ssh *, const char *cmd, struct dm_buf *err);
+/* The argv of ssh running the command line remote (none: NULL) on h, with
+ * the extra ssh options first; the caller frees it with dm_argv_free. */
+char	**dm_ssh_argv(const struct dm_ssh *, const struct dm_host *,
+	    const char *remote, const char *const *extra);
+/* Ends the shared connections of the hosts, removes the socket directory. */
+void	 dm_ssh_close(struct dm_ssh *, const struct dm_hosts *);
+/* The command line that runs one attempt of a job on a host: DM_JOB,
+ * DM_SLOT and the NAME=VALUE pairs of env (NULL-terminated) exported,
+ * $HOME/shipdir/bin first on PATH when shipdir is not NULL, and command run
+ * by sh -c in a process group that dm_remote_kill can stop and that stops
+ * when the connection is lost. */
+void	 dm_remote_job(struct dm_buf *, const struct dm_ssh *,
+	    const char *command, unsigned long job, unsigned attempt, int slot,
+	    char *const *env, const char *shipdir);
+/* The command line that stops job's running attempts on a host (every job
+ * of this run when job < 0). */
+void	 dm_remote_kill(struct dm_buf *, const struct dm_ssh *, long job);
+
+/* Runs argv with in[0..inlen) on its stdin (/dev/null when in is NULL),
+ * appending its stdout and stderr to out and err (either may be NULL);
+ * killed after timeout_ms (0: never) or on a signal to this process. The
+ * status as waitpid gives it; -1 when it could not be started. */
+int	 dm_spawn_capture(char *const argv[], const char *in, size_t inlen,
+	    struct dm_buf *out, struct dm_buf *err, int timeout_ms);
+
+/* What a host has: see dm_remote_probe. */
+struct dm_probe {
+	char	 machine[64];	/* uname -m */
+	int	 cores;
+	int	 has_sh;
+	char	 version[64];	/* `dm --version` on PATH, "" when missing */
+	char	 shipped[64];	/* the same for the shipped dm */
+};
+/* The machine this dm was built for, as uname -m says it. */
+const char *dm_local_machine(void);
+/* The command line of the probe, and the parse of what it printed (-1 when
+ * it is not the probe's output). */
+void	 dm_remote_probe(struct dm_buf *, const char *shipdir);
+int	 dm_remote_parse_probe(const char *, struct dm_probe *);
+/* A tar stream of this dm (the dm and dm-* binaries beside the running one
+ * as bin/, the share directory as share/dm/); -1 with the reason in err. */
+int	 dm_ship_tar(struct dm_buf *out, struct dm_buf *err);
+/* The command line that unpacks that stream into $HOME/shipdir, replacing
+ * what was there at once, and prints the new dm's version. */
+void	 dm_remote_unpack(struct dm_buf *, const char *shipdir);
+
+#endif /* DM_REMOTE_H */
