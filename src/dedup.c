@@ -129,6 +129,8 @@ loadperms(struct dm_dedup *d, const char *name, struct dm_buf *err)
 	}
 	d->a = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->a);
 	d->b = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->b);
+	d->alo = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->alo);
+	d->ahi = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->ahi);
 	for (i = 0; i < d->perms; i++) {
 		if (fscanf(f, "%llu %llu", &a, &b) != 2 || a == 0 ||
 		    a >= MERSENNE || b >= MERSENNE) {
@@ -138,6 +140,8 @@ loadperms(struct dm_dedup *d, const char *name, struct dm_buf *err)
 		}
 		d->a[i] = a;
 		d->b[i] = b;
+		d->alo[i] = (uint32_t)a;
+		d->ahi[i] = (uint32_t)(a >> 32);
 	}
 	rc = 0;
 out:
@@ -227,6 +231,8 @@ dm_dedup_free(struct dm_dedup *d)
 {
 	free(d->a);
 	free(d->b);
+	free(d->alo);
+	free(d->ahi);
 	free(d->tablemask);
 	free(d->h);
 	free(d->off);
@@ -534,13 +540,6 @@ dm_dedup_shingles(struct dm_dedup *d, const char *s, size_t n)
 	}
 }
 
-static int
-cmph(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 /*
  * Both references compute (h * a + b) % (2^61 - 1) in numpy uint64, whose
@@ -549,7 +548,7 @@ cmph(const void *a, const void *b)
  * built for AVX-512 and AVX2 too, the best one chosen at run time.
  */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define MINHASH_CLONES	__attribute__((target_clones("arch=skylake-avx512", "avx2", "default"), optimize("O3")))
+#define MINHASH_CLONES	__attribute__((target_clones("avx512f", "avx2", "default"), optimize("O3")))
 #else
 #define MINHASH_CLONES
 #endif
@@ -575,21 +574,45 @@ minhash_rows(const uint64_t *restrict a, const uint64_t *restrict b,
 	}
 }
 
+/* Data-Juicer's hashes have 32 bits: h * a is two 32-bit products, which
+ * vector units multiply directly (a is split into alo and ahi). */
+MINHASH_CLONES static void
+minhash_rows32(const uint32_t *restrict alo, const uint32_t *restrict ahi,
+    const uint64_t *restrict b, uint64_t *restrict sig, size_t np,
+    const uint64_t *h, size_t nh)
+{
+	size_t i, j;
+
+	for (i = 0; i < nh; i++) {
+		uint32_t hv = (uint32_t)h[i];
+
+		for (j = 0; j < np; j++) {
+			uint64_t x = (uint64_t)hv * alo[j] +
+			    ((uint64_t)hv * ahi[j] << 32) + b[j];
+
+			x = (x & MERSENNE) + (x >> 61);
+			x = x >= MERSENNE ? x - MERSENNE : x;
+			x &= 0xFFFFFFFFULL;
+			sig[j] = x < sig[j] ? x : sig[j];
+		}
+	}
+}
+
 void
 dm_dedup_minhash(struct dm_dedup *d, uint64_t *sig)
 {
-	uint64_t mask = d->preset == DM_PRESET_DATATROVE ? ~0ULL : 0xFFFFFFFFULL;
-	size_t j, i, k = 0;
+	size_t j;
 
-	/* the shingles are a set: equal hashes give equal values */
-	qsort(d->h, d->nh, sizeof *d->h, cmph);
-	for (i = 0; i < d->nh; i++)
-		if (k == 0 || d->h[i] != d->h[k - 1])
-			d->h[k++] = d->h[i];
-	d->nh = k;
+	/* the shingles are a set, but equal hashes give equal values: the
+	 * minimum is the same with them */
 	for (j = 0; j < (size_t)d->perms; j++)
 		sig[j] = ~0ULL;
-	minhash_rows(d->a, d->b, sig, (size_t)d->perms, d->h, d->nh, mask);
+	if (d->preset == DM_PRESET_DATATROVE)
+		minhash_rows(d->a, d->b, sig, (size_t)d->perms, d->h, d->nh,
+		    ~0ULL);
+	else
+		minhash_rows32(d->alo, d->ahi, d->b, sig, (size_t)d->perms,
+		    d->h, d->nh);
 }
 
 uint64_t

@@ -32,6 +32,7 @@ struct dm_dedup {
 	int		 bands, rows;	/* 0: from optimal_param */
 	int		 blocks, hamming;	/* SimHash */
 	uint64_t	*a, *b;		/* the permutations, perms of each */
+	uint32_t	*alo, *ahi;	/* a's halves */
 	/* SimHash: the bit masks of the blocks and of each table's key */
 	uint64_t	 blockmask[64];
 	uint64_t	*tablemask;
