@@ -1538,7 +1538,10 @@ main(int argc, char *argv[])
 		r.setfd = tmpfile_in(r.tmpdir);
 		r.idxfd = tmpfile_in(r.tmpdir);
 	}
-	dm_xsort_init(&r.xs, r.recsz, r.memory, r.tmpdir);
+	/* --memory bounds the process: the rest (buffers, tables, code)
+	 * takes about 8M, the keys the remainder */
+	dm_xsort_init(&r.xs, r.recsz, r.memory > (16 << 20) ?
+	    r.memory - (8 << 20) : r.memory / 2, r.tmpdir);
 	dm_uf_init(&r.uf, r.d.mode == DM_DEDUP_MINHASH &&
 	    r.d.preset == DM_PRESET_DATATROVE ? DM_UF_SIZE : DM_UF_MIN);
 
