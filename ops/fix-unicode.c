@@ -213,9 +213,10 @@ struct balt {
 	struct bset	 s[5];
 };
 
-static const struct bset SP = B1(0x20, 0x20);
-static const struct bset CONT = B3(0x80, 0x84, 0x86, 0x9f, 0xa1, 0xbf);
-static const struct bset ANYC = B1(0x80, 0xbf);
+/* macros, not const objects: C needs constant initializers */
+#define SP	B1(0x20, 0x20)
+#define CONT	B3(0x80, 0x84, 0x86, 0x9f, 0xa1, 0xbf)
+#define ANYC	B1(0x80, 0xbf)
 
 /* ftfy's ALTERED_UTF8_RE: UTF-8 sequences whose 0xA0 became a space. */
 static const struct balt altered[] = {
@@ -228,11 +229,11 @@ static const struct balt altered[] = {
 	{ 4, { B1(0xf0, 0xf0), ANYC, ANYC, SP } },
 };
 
-static const struct bset SUB = B1(0x1a, 0x1a);
-static const struct bset SUBQ = B2(0x1a, 0x1a, 0x3f, 0x3f);
-static const struct bset SUBC = B2(0x1a, 0x1a, 0x80, 0xbf);
-static const struct bset SUBQC = B3(0x1a, 0x1a, 0x3f, 0x3f, 0x80, 0xbf);
-static const struct bset ED = B1(0xed, 0xed);
+#define SUB	B1(0x1a, 0x1a)
+#define SUBQ	B2(0x1a, 0x1a, 0x3f, 0x3f)
+#define SUBC	B2(0x1a, 0x1a, 0x80, 0xbf)
+#define SUBQC	B3(0x1a, 0x1a, 0x3f, 0x3f, 0x80, 0xbf)
+#define ED	B1(0xed, 0xed)
 
 /* ftfy's LOSSY_UTF8_RE: UTF-8 sequences with a byte lost to 0x1A or '?'. */
 static const struct balt lossy[] = {
