@@ -114,7 +114,9 @@ dm_tmpl_fill(const struct dm_tmpl *t, struct dm_sample *s, const char *key,
 		path = t->v[i].s;
 		dm_sample_get(s, path, &f);
 		if (f.type == DM_MISSING) {
-			dm_buf_addf(err, "field '%s' is missing", path);
+			dm_buf_adds(err, "field '");
+			dm_buf_addquoted(err, path, strlen(path), 200);
+			dm_buf_adds(err, "' is missing");
 			return -1;
 		}
 		if (f.type == DM_STRING)

@@ -335,8 +335,10 @@ dm_sample_text(struct dm_sample *s, const char *key, const char **str,
 		*n = f.len;
 		return 0;
 	}
-	dm_buf_addf(err, f.type == DM_MISSING ? "field '%s' is missing" :
-	    "field '%s' is not a string", key);
+	dm_buf_adds(err, "field '");
+	dm_buf_addquoted(err, key, strlen(key), 200);
+	dm_buf_adds(err, f.type == DM_MISSING ? "' is missing" :
+	    "' is not a string");
 	return -1;
 }
 

@@ -336,3 +336,9 @@ sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
 		[ "$(wc -l <out)" -gt 1000 ]
 	done
 }
+
+@test "a field name in a message has its invalid bytes escaped" {
+	run_split dm-slice -k $'t\xff' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-slice: <stdin>:1: field 't\\xff' is missing"
+}
