@@ -54,6 +54,8 @@
  *  - where (may be NULL) names the machine an ended attempt ran on, for
  *    the job log, when its host's name does not (the node of a batch
  *    system); NULL: the host's name.
+ *  - progress (may be NULL) adds the backend's own counts to a --progress
+ *    line, after "; " (a batch system's queued and running jobs).
  * Messages are the backend's to print (dm_warn), once, where a problem is
  * found; the loop prints those about jobs (runlog.c).
  */
@@ -90,6 +92,8 @@ struct dm_backend {
 	void		(*close)(struct dm_sched *);
 	const char	*(*where)(const struct dm_sched *,
 			    const struct dm_job *);
+	void		(*progress)(const struct dm_sched *,
+			    const struct dm_runhost *, struct dm_buf *);
 };
 
 extern const struct dm_backend dm_backend_local;	/* runlocal.c */

@@ -89,6 +89,11 @@ dm_runlog_progress(struct dm_sched *S, int last)
 	for (i = 0; S->o->hosts && i < S->nhosts; i++)
 		dm_buf_addf(&b, "%s %s %llu%s", i ? "," : ";", S->hosts[i].name,
 		    S->hosts[i].ndone, S->hosts[i].down ? " (down)" : "");
+	for (i = 0; i < S->nhosts; i++)
+		if (S->hosts[i].be->progress) {
+			dm_buf_adds(&b, "; ");
+			S->hosts[i].be->progress(S, &S->hosts[i], &b);
+		}
 	if (!tty || last)
 		dm_buf_addc(&b, '\n');
 	r = write(2, b.buf, b.len);

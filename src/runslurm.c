@@ -635,6 +635,29 @@ slurm_where(const struct dm_sched *S, const struct dm_job *j)
 	return NULL;
 }
 
+/* "slurm: 4 elements pending, 2 running", as squeue last said. */
+static void
+slurm_progress(const struct dm_sched *S, const struct dm_runhost *h,
+    struct dm_buf *b)
+{
+	const struct elem *e;
+	int pending = 0, running = 0;
+
+	(void)S;
+	(void)h;
+	for (e = R.elems; e; e = e->next) {
+		if (e->att == NULL)
+			continue;
+		if (strcmp(e->word, "RUNNING") == 0 ||
+		    strcmp(e->word, "COMPLETING") == 0)
+			running++;
+		else
+			pending++;
+	}
+	dm_buf_addf(b, "slurm: %d element%s pending, %d running", pending,
+	    pending == 1 ? "" : "s", running);
+}
+
 static void
 slurm_close(struct dm_sched *S)
 {
@@ -672,4 +695,5 @@ const struct dm_backend dm_backend_slurm = {
 	.tick = slurm_tick,
 	.close = slurm_close,
 	.where = slurm_where,
+	.progress = slurm_progress,
 };

@@ -88,14 +88,10 @@ int	 dm_spool_done(const struct dm_spool *, unsigned long long seq);
  * -1 when there is no such file. */
 int	 dm_spool_status(const struct dm_spool *, unsigned long long seq,
 	    int attempt, char *node, size_t n);
-/* The highest attempt of block seq that left a st file, or 0. */
-int	 dm_spool_attempts(const struct dm_spool *, unsigned long long seq);
 /* The path of a spool file: "part", "st", "err", "in", "cmd" with seq
  * (and attempt for st and err; 0 makes .ok for st). */
 void	 dm_spool_path(const struct dm_spool *, struct dm_buf *,
 	    const char *what, unsigned long long seq, int attempt);
-/* Writes the element script. */
-int	 dm_spool_script(struct dm_spool *);
 /* Writes the map of a new submission, n elements of lines[i] each, and
  * returns its number K; -1 (reported) on failure. */
 int	 dm_spool_submission(struct dm_spool *, char *const *lines, int n);

@@ -58,6 +58,8 @@ static const char script[] =
 "done\n"
 "exit 0\n";
 
+static int	script_write(struct dm_spool *);
+
 static void
 addpath(struct dm_buf *b, const struct dm_spool *sp, const char *name)
 {
@@ -299,7 +301,7 @@ dm_spool_open(struct dm_spool *sp, const char *dir, int resume,
 		dm_warnx_errno("%s", path.buf);
 		goto bad;
 	}
-	if (dm_spool_script(sp) < 0)
+	if (script_write(sp) < 0)
 		goto bad;
 	dm_buf_free(&path);
 	dm_buf_free(&b);
@@ -459,32 +461,9 @@ dm_spool_status(const struct dm_spool *sp, unsigned long long seq,
 	return st;
 }
 
-int
-dm_spool_attempts(const struct dm_spool *sp, unsigned long long seq)
-{
-	struct dm_buf path = DM_BUF_INIT;
-	int a;
-
-	/* attempts are numbered from 1 without gaps in what was started;
-	 * one killed before it wrote its file leaves a gap, so look a
-	 * little further */
-	for (a = 1; ; a++) {
-		dm_spool_path(sp, &path, "st", seq, a);
-		if (access(path.buf, F_OK) == 0)
-			continue;
-		dm_spool_path(sp, &path, "st", seq, a + 1);
-		if (access(path.buf, F_OK) == 0)
-			continue;
-		dm_spool_path(sp, &path, "st", seq, a + 2);
-		if (access(path.buf, F_OK) != 0)
-			break;
-	}
-	dm_buf_free(&path);
-	return a - 1;
-}
-
-int
-dm_spool_script(struct dm_spool *sp)
+/* Writes the element script. */
+static int
+script_write(struct dm_spool *sp)
 {
 	struct dm_buf b = DM_BUF_INIT, path = DM_BUF_INIT;
 	int r;

@@ -291,6 +291,16 @@ elements_of() {
 	EOF
 }
 
+@test "--progress counts the elements pending and running in Slurm" {
+	samples 100 >in.jsonl
+	run_split dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 \
+	    --progress -- 'sleep 1; cat' <in.jsonl
+	assert_success
+	# a line at the start, then every 10 s (not a terminal), and the last
+	[[ "${stderr%%$'\n'*}" == "dm-run: 0 done, "*"; slurm: "*" pending, "*" running" ]]
+	[[ "${stderr##*$'\n'}" == "dm-run: 5 done, 0 running, 0 failed; 0.0 MB, "*" MB/s; slurm: 0 elements pending, 0 running" ]]
+}
+
 @test "--halt now-failure cancels the array" {
 	local t0
 	samples 100 >in.jsonl
