@@ -197,15 +197,6 @@ static size_t nnames;
 static uint64_t rng;
 
 static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static double
 rnd(void)
 {
 	rng ^= rng << 13;
@@ -624,7 +615,7 @@ retry(struct slot *s, enum cause c, double after, long status,
 		d = rnd() * (d < BACKOFF_CAP ? d : BACKOFF_CAP);
 	}
 	s->state = S_QUEUED;
-	s->ready = now() + d;
+	s->ready = dm_now() + d;
 	if (c == C_429 && after >= 0 && s->ready > hold)
 		hold = s->ready;	/* the server asked everyone to wait */
 }
@@ -668,8 +659,8 @@ ratelimits(const struct dm_http_resp *r, struct dm_buf *tmp)
 		d = v ? dm_duration(v) : -1;
 		if (d < 0 || d > DM_LLM_MAXWAIT)
 			d = 1;
-		if (now() + d > hold)
-			hold = now() + d;
+		if (dm_now() + d > hold)
+			hold = dm_now() + d;
 	}
 }
 
@@ -699,7 +690,7 @@ finished(struct dm_http_resp *r)
 				st.retries++;
 				st.bycause[C_JSON]++;
 				s->state = S_QUEUED;
-				s->ready = now();
+				s->ready = dm_now();
 			} else
 				fail(s, r->status, err.buf);
 		} else if (k < 0 && c == C_BODY)
@@ -765,7 +756,7 @@ static double
 sendsome(void)
 {
 	static const char *hdrs[3];
-	double t = now(), wait = 1, w;
+	double t = dm_now(), wait = 1, w;
 	struct slot *s;
 	size_t i;
 
@@ -963,7 +954,7 @@ static void
 progress(int final)
 {
 	static double last;
-	double t = now(), el = t - st.start, eta = -1;
+	double t = dm_now(), el = t - st.start, eta = -1;
 	struct stat sb;
 	unsigned long long done = st.answered + st.failed + st.skipped;
 
@@ -990,7 +981,7 @@ static void
 summary(void)
 {
 	struct dm_buf b = DM_BUF_INIT;
-	double el = now() - st.start;
+	double el = dm_now() - st.start;
 	int c, first = 1;
 
 	dm_buf_addf(&b, "%llu samples: %llu answered", st.samples, st.answered);
@@ -1272,7 +1263,7 @@ main(int argc, char *argv[])
 	http = dm_http_new((long)(o.timeout * 1000), o.jobs);
 	rtok = fmax(1, o.rpm / 60);
 	ttok = o.tpm / 60;
-	st.start = lastfill = now();
+	st.start = lastfill = dm_now();
 
 	dm_io_open(&io, argc, argv);
 	while (!dm_interrupted) {

@@ -256,15 +256,6 @@ dm_remote_kill(struct dm_buf *out, const struct dm_ssh *ssh, long job)
 
 /* ---- running a command and collecting what it says ---- */
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 dm_spawn_capture(char *const argv[], const char *in, size_t inlen,
     struct dm_buf *out, struct dm_buf *err, int timeout_ms)
@@ -272,7 +263,7 @@ dm_spawn_capture(char *const argv[], const char *in, size_t inlen,
 	int pin[2] = { -1, -1 }, pout[2], perr[2], status = -1, nfd, killed = 0;
 	struct pollfd pfd[3];
 	size_t off = 0;
-	long long deadline;
+	double deadline;	/* dm_now() seconds, or 0 */
 	char chunk[16384];
 	ssize_t r;
 	pid_t pid;
@@ -327,7 +318,7 @@ dm_spawn_capture(char *const argv[], const char *in, size_t inlen,
 			pin[1] = -1;
 		}
 	}
-	deadline = timeout_ms > 0 ? now_ms() + timeout_ms : 0;
+	deadline = timeout_ms > 0 ? dm_now() + timeout_ms / 1000.0 : 0;
 	for (;;) {
 		nfd = 0;
 		pfd[0].fd = pout[0];
@@ -341,7 +332,7 @@ dm_spawn_capture(char *const argv[], const char *in, size_t inlen,
 		r = poll(pfd, (nfds_t)nfd, deadline ? 100 : -1);
 		if (r < 0 && errno != EINTR)
 			break;
-		if (deadline && now_ms() > deadline && !killed) {
+		if (deadline && dm_now() > deadline && !killed) {
 			kill(-pid, SIGKILL);
 			killed = 1;
 		}
