@@ -221,8 +221,10 @@ operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 			    k->val, opname);
 		bad = 1;
 	}
-	if (bad)
+	if (bad) {
+		dm_buf_free(&err);
 		return -1;
+	}
 	dm_buf_reset(&err);
 	if (op->emit(op, args, &out, &err, &at) < 0) {
 		if (skip && strstr(err.buf, "not supported") != NULL) {
