@@ -235,8 +235,12 @@ setup_hosts() {
 	input 30 >in.jsonl
 	dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a,1/$SSHD_HOST_b" --host-retry 1s \
 	    --lines 1 --joblog log -- 'sleep 0.2; cat' <in.jsonl >got 2>err &
-	local pid=$!
-	sleep 0.5
+	local pid=$! i
+	# b comes back once dm-run has seen it down, however slow the machine
+	for ((i = 0; i < 200; i++)); do
+		grep -q "^dm-run: host '$SSHD_HOST_b' is down" err && break
+		sleep 0.05
+	done
 	sshd_start b "$SSHD_PORT_b"
 	wait "$pid" && status=0 || status=$?
 	assert_status 0
