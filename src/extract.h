@@ -1,0 +1,79 @@
+/* extract.h - text out of documents: PDF, DOCX, ODT, EPUB, HTML (dm-scan --extract) */
+#ifndef DM_EXTRACT_H
+#define DM_EXTRACT_H
+
+#include "dm.h"
+
+/*
+ * dm-scan --extract hands a whole document (a file, or an archive member,
+ * read into memory up to --max-size) to the extractor of its type. The
+ * extractor calls back once per sample: once for the whole document, or,
+ * for a PDF under --pdf-pages, once per page in page order. Text is UTF-8
+ * with blocks (paragraphs, headings, list items, table cells, PDF lines
+ * of one paragraph joined) separated by newlines.
+ */
+
+enum dm_doctype {
+	DM_DOC_NONE,		/* not a document: read as before */
+	DM_DOC_PDF,
+	DM_DOC_DOCX,
+	DM_DOC_ODT,
+	DM_DOC_EPUB,
+	DM_DOC_HTML
+};
+
+/* What the document says about itself; NULL or 0 when it does not. */
+struct dm_docinfo {
+	const char	*title;
+	const char	*author;
+	int		 pages;		/* PDF: its number of pages */
+	int		 page;		/* --pdf-pages: this page, from 1; else 0 */
+	const char	*library;	/* "poppler 22.12.0", "libxml2 2.9.14" */
+};
+
+/* Receives one sample's text. Returns 0, or -1 to stop the extraction
+ * (the extractor then returns 0 at once). */
+typedef int	(*dm_doc_fn)(void *ctx, const char *text, size_t len,
+		    const struct dm_docinfo *);
+
+struct dm_extractopt {
+	int		 pages;		/* --pdf-pages: one sample per page */
+	double		 timeout;	/* seconds for one document; 0: none */
+	size_t		 maxout;	/* bytes of text for one document */
+};
+
+/* The type of a document from its name (extension, any case) and its
+ * first bytes (%PDF-, a zip whose mimetype or [Content_Types].xml says
+ * which); DM_DOC_NONE when it is none of them. */
+enum dm_doctype dm_doc_type(const char *name, const void *head, size_t n);
+/* "pdf", "docx", "odt", "epub", "html". */
+const char	*dm_doc_name(enum dm_doctype);
+
+/*
+ * Each extractor returns 0 when the document was read (fn called for each
+ * sample; not at all for a document with no text), or -1 with the reason
+ * appended to err, lower-case, without the path: "encrypted", "damaged
+ * (xref table not found)", "no text (image-only?)", "time limit of 30 s
+ * passed". It never crashes or hangs on hostile input.
+ */
+int	 dm_extract_pdf(const void *data, size_t len,
+	    const struct dm_extractopt *, dm_doc_fn, void *ctx,
+	    struct dm_buf *err);
+int	 dm_extract_docx(const void *data, size_t len,
+	    const struct dm_extractopt *, dm_doc_fn, void *ctx,
+	    struct dm_buf *err);
+int	 dm_extract_odt(const void *data, size_t len,
+	    const struct dm_extractopt *, dm_doc_fn, void *ctx,
+	    struct dm_buf *err);
+int	 dm_extract_epub(const void *data, size_t len,
+	    const struct dm_extractopt *, dm_doc_fn, void *ctx,
+	    struct dm_buf *err);
+int	 dm_extract_html(const void *data, size_t len,
+	    const struct dm_extractopt *, dm_doc_fn, void *ctx,
+	    struct dm_buf *err);
+/* Dispatch on type. */
+int	 dm_extract(enum dm_doctype, const void *data, size_t len,
+	    const struct dm_extractopt *, dm_doc_fn, void *ctx,
+	    struct dm_buf *err);
+
+#endif /* DM_EXTRACT_H */
