@@ -76,6 +76,13 @@ tests/tokref/node_modules/.package-lock.json: tests/tokref/package-lock.json
 check: tokref
 .PHONY: tokref
 
+# SentencePiece .model files: libsentencepiece (C++) through one C++ file;
+# spm_train and spm_encode make and read the tests' models
+DEBS    += sentencepiece libsentencepiece-dev
+LIBCXX  += src/tokenizer-spm.cc
+HDR     += src/tokenizer-spm.h
+LDLIBS  += -Wl,--as-needed -lsentencepiece -lstdc++ -Wl,--no-as-needed
+
 $(OBJDIR)/%.o: %.c $(HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DM_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<

@@ -1,5 +1,7 @@
-/* tokenizer.c - token counts of byte-level BPE tokenizer.json files */
+/* tokenizer.c - token counts of tokenizer.json and SentencePiece files */
+#include <dirent.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,6 +10,7 @@
 
 #include "dm.h"
 #include "tokenizer.h"
+#include "tokenizer-spm.h"
 
 /*
  * What Hugging Face's tokenizers library does to encode a text, for the
@@ -69,6 +72,7 @@ struct added {
 struct dm_tok {
 	char		*name;		/* as asked for */
 	char		*path;
+	struct dm_spm	*spm;		/* a SentencePiece model, or NULL */
 	struct strtab	 vocab;
 	struct pairent	*pairs;
 	size_t		 pcap;
@@ -453,6 +457,8 @@ tok_free(struct dm_tok *t)
 	size_t i;
 	int k;
 
+	if (t->spm)
+		dm_spm_close(t->spm);
 	strtab_free(&t->vocab);
 	strtab_free(&t->cache);
 	free(t->pairs);
@@ -471,38 +477,180 @@ tok_free(struct dm_tok *t)
 	free(t);
 }
 
-/* A name (no '/', no '.') is looked up as DIR/NAME.json or
- * DIR/NAME/tokenizer.json in the directories of DM_TOKENIZER_PATH, else
- * of DM_SHAREDIR/tokenizers; path is left as it is when none exists. */
+/* ---- finding ---- */
+
+/* The forms a tokenizer NAME takes in a directory of the search path. */
+static const char *const forms[] = {
+	"%s/%s.json", "%s/%s/tokenizer.json", "%s/%s.model",
+	"%s/%s/tokenizer.model",
+};
+#define NFORMS	(sizeof forms / sizeof forms[0])
+
+/* The directories of the search path, ':'-separated, in dirs. */
 static void
-resolve(const char *name, struct dm_buf *path)
+searchpath(struct dm_buf *dirs)
+{
+	const char *env = getenv("DM_TOKENIZER_PATH");
+
+	dm_buf_reset(dirs);
+	if (env && *env)
+		dm_buf_adds(dirs, env);
+	else
+		dm_buf_addf(dirs, "%s/tokenizers", dm_sharedir());
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names in d (forms), added to the sorted list names[0..*n). */
+static void
+listdir(const char *d, char ***names, size_t *n)
+{
+	struct dm_buf p = DM_BUF_INIT;
+	struct dirent *de;
+	size_t len, i, f;
+	DIR *dir;
+	char *nm;
+
+	if ((dir = opendir(d)) == NULL)
+		return;
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		len = strlen(de->d_name);
+		nm = NULL;
+		if (len > 5 && strcmp(de->d_name + len - 5, ".json") == 0)
+			nm = dm_xstrndup(de->d_name, len - 5);
+		else if (len > 6 && strcmp(de->d_name + len - 6, ".model") == 0)
+			nm = dm_xstrndup(de->d_name, len - 6);
+		else
+			for (f = 1; f < NFORMS && nm == NULL; f += 2) {
+				dm_buf_reset(&p);
+				dm_buf_addf(&p, forms[f], d, de->d_name);
+				if (access(p.buf, R_OK) == 0)
+					nm = dm_xstrdup(de->d_name);
+			}
+		if (nm == NULL || strchr(nm, '.')) {
+			free(nm);
+			continue;
+		}
+		for (i = 0; i < *n && strcmp((*names)[i], nm) != 0; i++)
+			;
+		if (i < *n) {
+			free(nm);
+			continue;
+		}
+		*names = dm_xreallocarray(*names, *n + 1, sizeof **names);
+		(*names)[(*n)++] = nm;
+	}
+	closedir(dir);
+	dm_buf_free(&p);
+}
+
+size_t
+dm_tok_names(char ***names)
 {
 	struct dm_buf dirs = DM_BUF_INIT;
-	const char *env = getenv("DM_TOKENIZER_PATH");
 	char *d, *save = NULL;
+	size_t n = 0;
+
+	*names = NULL;
+	searchpath(&dirs);
+	for (d = strtok_r(dirs.buf, ":", &save); d;
+	    d = strtok_r(NULL, ":", &save))
+		listdir(d, names, &n);
+	dm_buf_free(&dirs);
+	if (n)
+		qsort(*names, n, sizeof **names, cmpstr);
+	return n;
+}
+
+/*
+ * A name (no '/', no '.') is looked up in the directories of
+ * DM_TOKENIZER_PATH, else of DM_SHAREDIR/tokenizers, in the forms above,
+ * then as a file; anything else is a path. -1 with err for a name found
+ * nowhere, listing the names there are.
+ */
+static int
+resolve(const char *name, struct dm_buf *path, struct dm_buf *err)
+{
+	struct dm_buf dirs = DM_BUF_INIT;
+	char *d, *save = NULL, **names;
+	size_t f, i, n;
 
 	dm_buf_adds(path, name);
 	if (strchr(name, '/') || strchr(name, '.'))
-		return;
-	if (env && *env)
-		dm_buf_adds(&dirs, env);
-	else
-		dm_buf_addf(&dirs, "%s/tokenizers", dm_sharedir());
+		return 0;
+	searchpath(&dirs);
 	for (d = strtok_r(dirs.buf, ":", &save); d;
-	    d = strtok_r(NULL, ":", &save)) {
-		dm_buf_reset(path);
-		dm_buf_addf(path, "%s/%s.json", d, name);
-		if (access(path->buf, R_OK) == 0)
-			goto done;
-		dm_buf_reset(path);
-		dm_buf_addf(path, "%s/%s/tokenizer.json", d, name);
-		if (access(path->buf, R_OK) == 0)
-			goto done;
-	}
+	    d = strtok_r(NULL, ":", &save))
+		for (f = 0; f < NFORMS; f++) {
+			dm_buf_reset(path);
+			dm_buf_addf(path, forms[f], d, name);
+			if (access(path->buf, R_OK) == 0) {
+				dm_buf_free(&dirs);
+				return 0;
+			}
+		}
 	dm_buf_reset(path);
 	dm_buf_adds(path, name);
-done:
+	if (access(name, R_OK) == 0) {
+		dm_buf_free(&dirs);
+		return 0;
+	}
+	dm_buf_adds(err, "unknown tokenizer '");
+	dm_buf_addquoted(err, name, strlen(name), 64);
+	n = dm_tok_names(&names);
+	if (n == 0) {
+		searchpath(&dirs);
+		dm_buf_adds(err, "'; none is installed in '");
+		dm_buf_addquoted(err, dirs.buf, dirs.len, 200);
+		dm_buf_adds(err, "'");
+	} else
+		dm_buf_adds(err, "'; known: ");
+	for (i = 0; i < n; i++) {
+		dm_buf_addf(err, "%s%s", i ? ", " : "", names[i]);
+		free(names[i]);
+	}
+	free(names);
 	dm_buf_free(&dirs);
+	return -1;
+}
+
+/* 1 when the file at path looks like JSON (its first non-blank byte is
+ * '{'), 0 when not, -1 when it cannot be read (jansson says why). */
+static int
+isjson(const char *path)
+{
+	FILE *fp;
+	int c;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -1;
+	while ((c = getc(fp)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+		;
+	fclose(fp);
+	return c == '{';
+}
+
+static struct dm_tok *
+tok_new(const char *name, struct dm_buf *pb)
+{
+	struct dm_tok *t;
+	int k;
+
+	t = dm_xcalloc(1, sizeof *t);
+	t->path = dm_buf_detach(pb, NULL);
+	t->name = dm_xstrdup(name);
+	dm_buf_init(&t->vocab.keys);
+	dm_buf_init(&t->cache.keys);
+	dm_buf_init(&t->normbuf);
+	for (k = 0; k < MAXLEVEL; k++)
+		dm_buf_init(&t->lvl[k]);
+	return t;
 }
 
 struct dm_tok *
@@ -512,38 +660,45 @@ dm_tok_get(const char *name, struct dm_buf *err)
 	struct dm_tok *t;
 	json_error_t jerr;
 	json_t *root;
-	const char *path;
-	int k;
+	char msg[512];
 
 	for (t = loaded; t; t = t->next)
 		if (strcmp(t->name, name) == 0)
 			return t;
-	resolve(name, &pb);
-	path = pb.buf;
+	if (resolve(name, &pb, err) < 0) {
+		dm_buf_free(&pb);
+		return NULL;
+	}
+	if (isjson(pb.buf) == 0) {
+		t = tok_new(name, &pb);
+		if ((t->spm = dm_spm_open(t->path, msg, sizeof msg)) == NULL) {
+			fail(err, t->path, "not a tokenizer.json nor a "
+			    "SentencePiece model", NULL);
+			if (*msg)
+				dm_buf_addf(err, ": %s", msg);
+			tok_free(t);
+			return NULL;
+		}
+		goto done;
+	}
 	if (unbyte[0] == 0 && unbyte[1] == 0)
 		unbyte_init();
-	root = json_load_file(path, 0, &jerr);
+	root = json_load_file(pb.buf, 0, &jerr);
 	if (root == NULL) {
 		dm_buf_adds(err, "tokenizer '");
-		dm_buf_addquoted(err, path, strlen(path), 200);
+		dm_buf_addquoted(err, pb.buf, pb.len, 200);
 		dm_buf_addf(err, "': %s", jerr.text);
 		dm_buf_free(&pb);
 		return NULL;
 	}
-	t = dm_xcalloc(1, sizeof *t);
-	t->path = dm_buf_detach(&pb, NULL);
-	t->name = dm_xstrdup(name);
-	dm_buf_init(&t->vocab.keys);
-	dm_buf_init(&t->cache.keys);
-	dm_buf_init(&t->normbuf);
-	for (k = 0; k < MAXLEVEL; k++)
-		dm_buf_init(&t->lvl[k]);
+	t = tok_new(name, &pb);
 	if (load(t, root, err) < 0) {
 		json_decref(root);
 		tok_free(t);
 		return NULL;
 	}
 	json_decref(root);
+done:
 	t->next = loaded;
 	loaded = t;
 	return t;
@@ -705,7 +860,15 @@ dm_tok_count(struct dm_tok *t, const char *s, size_t n, size_t *count,
     struct dm_buf *err)
 {
 	size_t i, start = 0, k;
+	char msg[512];
 
+	if (t->spm) {
+		if (dm_spm_count(t->spm, s, n, count, msg, sizeof msg) < 0) {
+			fail(err, t->path, msg, NULL);
+			return -1;
+		}
+		return 0;
+	}
 	t->total = 0;
 	for (i = 0; t->nadded && i < n; i++) {
 		if (!t->addfirst[(unsigned char)s[i]])

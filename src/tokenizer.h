@@ -1,4 +1,4 @@
-/* tokenizer.h - token counts of Hugging Face tokenizer.json files */
+/* tokenizer.h - token counts of tokenizer.json and SentencePiece files */
 #ifndef DM_TOKENIZER_H
 #define DM_TOKENIZER_H
 
@@ -20,11 +20,26 @@ struct dm_buf;
  */
 struct dm_tok;
 
-/* The tokenizer of path, loaded on first use; NULL with the reason in
- * err (unreadable file, not JSON, an unsupported model or pre-tokenizer). */
+/*
+ * A SentencePiece model file (Llama 2, T5, Mistral: a .model, told from
+ * JSON by its first byte) is read by libsentencepiece; its count is that
+ * of its Encode() (spm_encode), without BOS/EOS.
+ *
+ * A name without '/' or '.' is looked up in the directories of
+ * DM_TOKENIZER_PATH (':'-separated), else DM_SHAREDIR/tokenizers, as
+ * NAME.json, NAME/tokenizer.json, NAME.model or NAME/tokenizer.model.
+ */
+
+/* The tokenizer of path or name, loaded on first use; NULL with the reason
+ * in err (unknown name, unreadable file, not JSON nor a SentencePiece
+ * model, an unsupported model or pre-tokenizer). */
 struct dm_tok *dm_tok_get(const char *path, struct dm_buf *err);
 /* The number of tokens of s[0..n) (valid UTF-8); 0, or -1 with err. */
 int	 dm_tok_count(struct dm_tok *, const char *s, size_t n, size_t *count,
 	    struct dm_buf *err);
+
+/* The names of the tokenizers on the search path, sorted, into *names
+ * (each and the array the caller's to free); how many. */
+size_t	 dm_tok_names(char ***names);
 
 #endif

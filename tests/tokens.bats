@@ -87,3 +87,114 @@ dm-filter: expression:1:1: tokens needs a tokenizer file: tokens("tokenizer.json
   ^
 EOF2
 }
+
+# ---- SentencePiece models, compared with spm_encode ----
+
+# spm_model TYPE [OPTION...]: a tiny model trained here, as TYPE.model
+spm_model() {
+	local type=$1
+	shift
+	cat > train.txt <<'EOF2'
+The quick brown fox jumps over the lazy dog, and the dog sleeps on.
+Data pipelines count tokens before they filter samples by length.
+中文分词测试，这是一个句子。数据清洗与文本处理。
+日本語のテキストです。トークンを数えます。
+emoji 😀😁 and a family 👨‍👩‍👧 with flags 🇫🇷 🇩🇪
+def count(xs):	return sum(1 for x in xs if x)  # code
+for (int i = 0; i < n; i++) { sum += a[i] * b[i]; }
+Ünïcödé café naïve résumé façade coöperate
+numbers 1234567 3.14159 1,000,000 and 2024-01-01
+https://example.com/path?q=1&b=2#frag email@example.org
+EOF2
+	for i in 1 2 3 4 5 6 7 8; do cat train.txt; done > train8.txt
+	spm_train --input=train8.txt --model_prefix="$type" --model_type="$type" \
+	    --hard_vocab_limit=false --minloglevel=2 "$@" > spm_train.log 2>&1 || {
+		cat spm_train.log >&2
+		return 1
+	}
+}
+
+# same_as_spm_encode MODEL: dm's count of each line of check.txt (CJK,
+# scripts the model never saw, emoji, code, tabs, white-space runs, empty
+# lines, NFKC forms, the model's own control symbols) equals spm_encode's
+same_as_spm_encode() {
+	printf '%s\n' 'Hello world' '' 'the quick brown fox' \
+	    '中文分词测试，这是一个句子。한국어 텍스트 Ελληνικά' \
+	    'emoji 😀😁 👨‍👩‍👧 🇫🇷 🦀 and more' \
+	    '	def f(x):	return x**2  # comment' \
+	    '   leading and   inner    runs      ' \
+	    "Ünïcödé café e$(printf '\xcc\x81') ﬁ Ⅻ Ａｂｃ１２３" \
+	    '=============== ---------- ******** ....... !!!!!!???' \
+	    "x$(printf '\xe2\x80\x8b')y nbsp$(printf '\xc2\xa0')x$(printf '\xe3\x80\x80')ideo" \
+	    '                                    ' '<s> </s> <unk> ▁ ▁▁x' > check.txt
+	want=$(spm_encode --model="$1" --output_format=id < check.txt | awk '{ print NF }')
+	[ "$(printf '%s\n' "$want" | wc -l)" -eq 12 ]
+	[ "$(printf '%s\n' "$want" | sort -u | wc -l)" -gt 6 ]
+	jq -Rc '{text: .}' check.txt > check.jsonl
+	run dm-map "stats names=tokens:$1 field=s" check.jsonl
+	assert_success
+	run jq -r '.s[]' <<< "$output"
+	assert_output "$want"
+}
+
+@test "counts equal spm_encode on a SentencePiece unigram model" {
+	spm_model unigram --vocab_size=150
+	same_as_spm_encode unigram.model
+}
+
+@test "counts equal spm_encode on a SentencePiece BPE model with byte fallback" {
+	spm_model bpe --vocab_size=500 --byte_fallback=true
+	same_as_spm_encode bpe.model
+}
+
+@test "counts equal spm_encode on SentencePiece char and word models" {
+	spm_model char --vocab_size=100
+	same_as_spm_encode char.model
+	spm_model word --vocab_size=100
+	same_as_spm_encode word.model
+}
+
+@test "a SentencePiece model is told from JSON by its content and found by name" {
+	spm_model unigram --vocab_size=150
+	mkdir -p tk/t5
+	cp unigram.model tk/t5/tokenizer.model
+	cp unigram.model renamed.bin
+	want=$(printf 'the quick brown fox\n' | spm_encode --model=unigram.model --output_format=id | awk '{ print NF }')
+	DM_TOKENIZER_PATH=$TMP/tk run dm-filter "tokens(\"t5\") == $want && tokens(\"./renamed.bin\") == $want" <<< \
+	    '{"text":"the quick brown fox"}'
+	assert_success
+	assert_output '{"text":"the quick brown fox"}'
+}
+
+@test "a file that is neither JSON nor a SentencePiece model is an error" {
+	spm_model unigram --vocab_size=150
+	head -c 1000 unigram.model > cut.model
+	run_split dm-map 'stats names=tokens:cut.model' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: stats: tokenizer 'cut.model': not a tokenizer.json nor a SentencePiece model"
+	printf '\0\1\2' > bin.model
+	run_split dm-filter 'tokens("bin.model") > 0' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr <<'EOF2'
+dm-filter: expression:1:8: tokenizer 'bin.model': not a tokenizer.json nor a SentencePiece model
+  tokens("bin.model") > 0
+         ^
+EOF2
+}
+
+@test "an unknown tokenizer name is an error that lists the known ones" {
+	mkdir -p tk/t5 empty
+	cp /dev/null tk/alpha.json
+	cp /dev/null tk/t5/tokenizer.model
+	cp /dev/null tk/beta.model
+	DM_TOKENIZER_PATH=$TMP/nothing:$TMP/tk run_split dm-map 'stats names=tokens:gpt3' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: stats: unknown tokenizer 'gpt3'; known: alpha, beta, t5"
+	DM_TOKENIZER_PATH=$TMP/empty run_split dm-filter 'tokens("gpt3") > 0' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr <<EOF2
+dm-filter: expression:1:8: unknown tokenizer 'gpt3'; none is installed in '$TMP/empty'
+  tokens("gpt3") > 0
+         ^
+EOF2
+}

@@ -1,0 +1,77 @@
+/* tokenizer-spm.cc - the C face of libsentencepiece, which is C++ */
+#include <cstdio>
+#include <exception>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <sentencepiece_processor.h>
+
+#include "tokenizer-spm.h"
+
+/*
+ * The count is the length of Encode()'s ids: the model's own normalizer
+ * (nmt_nfkc and the like, from the model file), its whitespace handling
+ * and, for BPE models trained with byte_fallback, one id a byte of an
+ * unknown character. No C++ exception crosses into C.
+ */
+struct dm_spm {
+	sentencepiece::SentencePieceProcessor	sp;
+	std::vector<int>			ids;
+};
+
+static void
+setmsg(char *msg, size_t len, const std::string &what)
+{
+	if (len)
+		snprintf(msg, len, "%s", what.c_str());
+}
+
+struct dm_spm *
+dm_spm_open(const char *path, char *msg, size_t msglen)
+{
+	dm_spm *m = nullptr;
+
+	try {
+		m = new dm_spm;
+		auto st = m->sp.Load(path);
+		if (!st.ok()) {
+			/* its parse error names only its own source line */
+			std::string why = st.error_message();
+			setmsg(msg, msglen, why.find("ParseFromArray") ==
+			    std::string::npos ? why : "");
+			delete m;
+			return nullptr;
+		}
+		return m;
+	} catch (const std::exception &e) {
+		setmsg(msg, msglen, e.what());
+		delete m;
+		return nullptr;
+	}
+}
+
+int
+dm_spm_count(struct dm_spm *m, const char *s, size_t n, size_t *count,
+    char *msg, size_t msglen)
+{
+	try {
+		m->ids.clear();
+		auto st = m->sp.Encode(std::string_view(s, n), &m->ids);
+		if (!st.ok()) {
+			setmsg(msg, msglen, st.error_message());
+			return -1;
+		}
+		*count = m->ids.size();
+		return 0;
+	} catch (const std::exception &e) {
+		setmsg(msg, msglen, e.what());
+		return -1;
+	}
+}
+
+void
+dm_spm_close(struct dm_spm *m)
+{
+	delete m;
+}
