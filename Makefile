@@ -111,6 +111,13 @@ $(OBJDIR)/ops/fix-unicode.o: src/ftfy.h
 # only dm-recipe reads YAML
 bin/dm-recipe bin/asan/dm-recipe: LDLIBS += `pkg-config --libs yaml-0.1`
 
+# PDF text through poppler's GLib API: only extract-pdf.c includes it, only
+# dm-scan links it; groff, ghostscript and qpdf make the tests' documents
+DEBS += libpoppler-glib-dev poppler-utils qpdf groff ghostscript
+$(OBJDIR)/src/extract-pdf.o: PKG_CFLAGS += `pkg-config --cflags poppler-glib`
+$(OBJDIR)/src/extract-pdf.o: src/extract.h
+bin/dm-scan bin/asan/dm-scan: LDLIBS += `pkg-config --libs poppler-glib`
+
 # only dm-llm speaks HTTP
 bin/dm-llm bin/asan/dm-llm: LDLIBS += `pkg-config --libs libcurl`
 
