@@ -17,26 +17,45 @@ wallclock(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Files mode: {} replaced by the line, shell-quoted; without {}, the quoted
- * line goes after a space, as GNU parallel does. */
+/*
+ * Files mode: the line becomes the command's $1 (set -- 'LINE', quoted for
+ * the shell) and every {} a reference to it, written for the quoting
+ * context it stands in: "${1}" bare, ${1} inside double quotes, '"${1}"'
+ * inside single quotes. The line itself never enters COMMAND, so no quote
+ * around {} can let it be parsed as shell code. Without {}, "${1}" goes
+ * after a space, as GNU parallel adds the argument.
+ */
 static char *
 filescmd(const char *cmd, const char *line, size_t n)
 {
 	struct dm_buf b = DM_BUF_INIT;
-	const char *p, *q;
+	const char *p;
 	char *arg = dm_xstrndup(line, n);
-	int any = 0;
+	int any = 0, q = 0;	/* q: 0 bare, '\'', '"' */
 
-	for (p = cmd; (q = strstr(p, "{}")) != NULL; p = q + 2) {
-		dm_buf_add(&b, p, (size_t)(q - p));
-		dm_buf_addshell(&b, arg);
-		any = 1;
+	dm_buf_adds(&b, "set -- ");
+	dm_buf_addshell(&b, arg);
+	dm_buf_adds(&b, "; ");
+	for (p = cmd; *p; p++) {
+		if (p[0] == '{' && p[1] == '}') {
+			dm_buf_adds(&b, q == '\'' ? "'\"${1}\"'" :
+			    q == '"' ? "${1}" : "\"${1}\"");
+			any = 1;
+			p++;
+			continue;
+		}
+		dm_buf_addc(&b, *p);
+		if (*p == '\\' && q != '\'' && p[1]) {
+			dm_buf_addc(&b, *++p);
+			continue;
+		}
+		if (*p == '\'' && q != '"')
+			q = q ? 0 : '\'';
+		else if (*p == '"' && q != '\'')
+			q = q ? 0 : '"';
 	}
-	dm_buf_adds(&b, p);
-	if (!any) {
-		dm_buf_addc(&b, ' ');
-		dm_buf_addshell(&b, arg);
-	}
+	if (!any)
+		dm_buf_adds(&b, " \"${1}\"");
 	free(arg);
 	return dm_buf_detach(&b, NULL);
 }

@@ -155,6 +155,19 @@ setup_hosts() {
 	[ ! -e pwned ] && [ ! -e "$TMP/sshd-a/home/pwned" ]
 }
 
+@test "--files on a host: {} in any quotes never lets a line run code there" {
+	sshd_start a
+	printf '%s\n' '$(touch pwned)' "it's; touch pwned" '`touch pwned` & *' >list
+	run_split dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" --files -- \
+	    "echo '{}' \"{}\" {}" <list
+	assert_success
+	assert_stderr ''
+	assert_output "\$(touch pwned) \$(touch pwned) \$(touch pwned)
+it's; touch pwned it's; touch pwned it's; touch pwned
+\`touch pwned\` & * \`touch pwned\` & * \`touch pwned\` & *"
+	[ ! -e pwned ] && [ ! -e "$TMP/sshd-a/home/pwned" ]
+}
+
 @test "--check prints a table of the hosts and says which cannot run dm" {
 	sshd_start a
 	sshd_start b

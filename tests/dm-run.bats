@@ -288,11 +288,42 @@ sample_input() {
 	assert_output $'0\nplain\n0\nit\'s here\n0\n$(touch pwned)'
 }
 
+@test "--files: {} inside single or double quotes or bare never lets a line run code" {
+	# each line is a file name that is hostile to a shell
+	mkdir d
+	local names=("a b" "it's" 'say "hi"' '$(touch pwned)' '`touch pwned`' \
+	    '*' 'x; touch pwned' 'x & touch pwned' "back\\slash" '{}' '-n')
+	local n
+	: >list
+	for n in "${names[@]}"; do
+		printf '%s\n' "$n" >"d/$n"
+		printf 'd/%s\n' "$n" >>list
+	done
+	printf '%s\n' "${names[@]}" >want
+	for cmd in "cat '{}'" 'cat "{}"' 'cat {}' '[ -f "$1" ] && cat {}' 'cat' \
+	    "sh -c 'cat \"\$0\"' '{}'" 'x=$(cat "{}"); printf "%s\n" "$x"'; do
+		run_split dm-run --files -j 1 -- "$cmd" <list
+		assert_success
+		assert_stderr ''
+		printf '%s\n' "$output" >got
+		cmp want got
+	done
+	# the lines themselves, echoed through every quoting context
+	printf '%s\n' '$(touch pwned)' "it's" '`touch pwned`' >list
+	run_split dm-run --files -j 1 -- "echo '{}' \"{}\" {}" <list
+	assert_success
+	assert_output "\$(touch pwned) \$(touch pwned) \$(touch pwned)
+it's it's it's
+\`touch pwned\` \`touch pwned\` \`touch pwned\`"
+	[ ! -e pwned ] && [ ! -e d/pwned ]
+}
+
 @test "--files names the line of a job that failed" {
 	printf 'good\nbad one\n' >list
 	run_split dm-run --files --retries 0 -- 'test "$1" = good || exit 2; echo' <list
 	assert_status 2
-	assert_output ''
+	assert_output 'good'
+	assert_stderr "dm-run: job 2 ('bad one') failed 1 time: exit status 2"
 	run_split dm-run --files --retries 0 -- 'case {} in bad*) exit 2;; esac; echo {}' <list
 	assert_status 2
 	assert_output 'good'
