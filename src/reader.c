@@ -106,14 +106,18 @@ arerr(struct archive *a)
 	return s ? s : "truncated or corrupt compressed input";
 }
 
-/* The name used in messages: control characters and bad UTF-8 escaped. */
+/* The name used in messages: control characters and bad UTF-8 escaped,
+ * and at most NAME_MAX_SHOWN bytes of it followed by "...": an operand
+ * typed by mistake (a 100 KB argument, a KEY=secret) is not echoed whole. */
+#define NAME_MAX_SHOWN	100
+
 static const char *
 display(struct dm_reader *r, const char *path)
 {
 	free(r->dname);
 	struct dm_buf b = DM_BUF_INIT;
 
-	dm_buf_addquoted(&b, path, strlen(path), SIZE_MAX);
+	dm_buf_addquoted(&b, path, strlen(path), NAME_MAX_SHOWN);
 	r->dname = dm_buf_detach(&b, NULL);
 	return r->dname;
 }

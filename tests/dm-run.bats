@@ -318,6 +318,18 @@ it's it's it's
 	[ ! -e pwned ] && [ ! -e d/pwned ]
 }
 
+@test "an operand that cannot be opened is named escaped and shortened, never whole" {
+	local long
+	long=KEY=secret$(printf '%0100000d' 0)
+	run_split dm-run cat "$long" </dev/null
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-run: KEY=secret$(printf '%090d' 0)...: File name too long"
+	run_split dm-run cat "$(printf 'KEY=se\tcret\001\377')" </dev/null
+	assert_status 2
+	assert_stderr 'dm-run: KEY=se\tcret\x01\xff: No such file or directory'
+}
+
 @test "--files names the line of a job that failed" {
 	printf 'good\nbad one\n' >list
 	run_split dm-run --files --retries 0 -- 'test "$1" = good || exit 2; echo' <list
