@@ -1,4 +1,5 @@
 /* runckpt.c - dm-run's --output-dir: part files and their manifest */
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -16,6 +17,9 @@ struct rec {
 	unsigned long long off, len;
 	uint64_t	 hash;
 	int		 set;
+	int		 checked;	/* the part's size and sum are recorded */
+	unsigned long long size;	/* of the part file */
+	uint64_t	 sum;		/* XXH64 of the part file */
 };
 
 struct dm_ckpt {
@@ -69,7 +73,8 @@ header(struct dm_buf *b, const char *settings, const char *command)
 
 static void
 setrec(struct dm_ckpt *k, unsigned long long seq, unsigned long long off,
-    unsigned long long len, uint64_t hash)
+    unsigned long long len, uint64_t hash, int checked,
+    unsigned long long size, uint64_t sum)
 {
 	unsigned long long n;
 
@@ -85,6 +90,9 @@ setrec(struct dm_ckpt *k, unsigned long long seq, unsigned long long off,
 	k->recs[seq].len = len;
 	k->recs[seq].hash = hash;
 	k->recs[seq].set = 1;
+	k->recs[seq].checked = checked;
+	k->recs[seq].size = size;
+	k->recs[seq].sum = sum;
 	if (seq > k->maxrec)
 		k->maxrec = seq;
 }
@@ -95,11 +103,12 @@ static int
 readmanifest(struct dm_ckpt *k, const char *want)
 {
 	struct dm_buf b = DM_BUF_INIT;
-	unsigned long long seq, off, len;
-	uint64_t hash;
+	unsigned long long seq, off, len, size;
+	uint64_t hash, sum;
 	char *p, *nl, *end;
 	ssize_t n;
 	size_t hl;
+	int got;
 
 	dm_buf_grow(&b, 65536);
 	for (;;) {
@@ -141,12 +150,15 @@ readmanifest(struct dm_ckpt *k, const char *want)
 			break;
 		}
 		*nl = '\0';
-		if (sscanf(p, "part %llu %llu %llu %" SCNx64, &seq, &off, &len,
-		    &hash) != 4) {
+		/* a manifest of an older dm has no size and sum */
+		got = sscanf(p, "part %llu %llu %llu %" SCNx64 " %llu %" SCNx64,
+		    &seq, &off, &len, &hash, &size, &sum);
+		if (got != 4 && got != 6) {
 			dm_warn("%s: %s: bad line '%s'", k->dir, MANIFEST, p);
 			goto bad;
 		}
-		setrec(k, seq, off, len, hash);
+		setrec(k, seq, off, len, hash, got == 6, got == 6 ? size : 0,
+		    got == 6 ? sum : 0);
 	}
 	dm_buf_free(&b);
 	return 0;
@@ -244,6 +256,64 @@ partname(struct dm_buf *b, const char *prefix, unsigned long long seq,
 	dm_buf_addf(b, "%spart-%06llu.jsonl%s", prefix, seq, suffix);
 }
 
+/* The size and XXH64 of the open file fd: 0, or -1 with errno. */
+static int
+filesum(int fd, unsigned long long *size, uint64_t *sum)
+{
+	struct stat st;
+	void *p;
+
+	if (fstat(fd, &st) < 0)
+		return -1;
+	*size = (unsigned long long)st.st_size;
+	if (st.st_size == 0) {
+		*sum = dm_hash64("", 0);
+		return 0;
+	}
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	*sum = dm_hash64(p, (size_t)st.st_size);
+	munmap(p, (size_t)st.st_size);
+	return 0;
+}
+
+/* Whether the part of r, present, is the one recorded: 1, 0 (removed, to
+ * be run again, with a message), -1 (reported). */
+static int
+verify(struct dm_ckpt *k, unsigned long long seq, const struct rec *r,
+    const char *name)
+{
+	unsigned long long size;
+	uint64_t sum;
+	int fd, ok;
+
+	if (!r->checked)
+		return 1;
+	if ((fd = openat(k->dirfd, name, O_RDONLY | O_CLOEXEC)) < 0 ||
+	    filesum(fd, &size, &sum) < 0) {
+		dm_warnx_errno("%s/%s", k->dir, name);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	ok = size == r->size && sum == r->sum;
+	if (ok)
+		return 1;
+	if (size != r->size)
+		dm_warn("%s: %s has %llu bytes, not the %llu recorded; running "
+		    "block %llu again", k->dir, name, size, r->size, seq);
+	else
+		dm_warn("%s: %s does not match its recorded checksum; running "
+		    "block %llu again", k->dir, name, seq);
+	if (unlinkat(k->dirfd, name, 0) < 0) {
+		dm_warnx_errno("%s/%s", k->dir, name);
+		return -1;
+	}
+	return 0;
+}
+
 int
 dm_ckpt_done(struct dm_ckpt *k, unsigned long long seq, unsigned long long off,
     unsigned long long len, uint64_t hash)
@@ -262,6 +332,8 @@ dm_ckpt_done(struct dm_ckpt *k, unsigned long long seq, unsigned long long off,
 	}
 	partname(&name, "", seq, "");
 	done = faccessat(k->dirfd, name.buf, F_OK, 0) == 0;
+	if (done)
+		done = verify(k, seq, r, name.buf);
 	dm_buf_free(&name);
 	return done;
 }
@@ -272,17 +344,21 @@ dm_ckpt_commit(struct dm_ckpt *k, unsigned long long seq,
     struct dm_held *h)
 {
 	struct dm_buf tmp = DM_BUF_INIT, name = DM_BUF_INIT, line = DM_BUF_INIT;
+	unsigned long long size;
+	uint64_t sum;
 	int fd, rc = -1;
 
 	partname(&tmp, ".", seq, ".tmp");
 	partname(&name, "", seq, "");
-	fd = openat(k->dirfd, tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	fd = openat(k->dirfd, tmp.buf, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0666);
 	if (fd < 0) {
 		dm_warnx_errno("%s/%s", k->dir, tmp.buf);
 		goto out;
 	}
-	if (dm_held_write(h, fd) < 0 || fsync(fd) < 0) {
+	/* the sum is of the bytes as the file holds them, read back */
+	if (dm_held_write(h, fd) < 0 || fsync(fd) < 0 ||
+	    filesum(fd, &size, &sum) < 0) {
 		dm_warnx_errno("%s/%s: write error", k->dir, tmp.buf);
 		close(fd);
 		unlinkat(k->dirfd, tmp.buf, 0);
@@ -294,8 +370,8 @@ dm_ckpt_commit(struct dm_ckpt *k, unsigned long long seq,
 		goto out;
 	}
 	/* Recorded before it is renamed: a part that exists is recorded. */
-	dm_buf_addf(&line, "part %llu %llu %llu %016" PRIx64 "\n", seq, off, len,
-	    hash);
+	dm_buf_addf(&line, "part %llu %llu %llu %016" PRIx64 " %llu %016" PRIx64
+	    "\n", seq, off, len, hash, size, sum);
 	if (dm_fd_writeall(k->mfd, line.buf, line.len) < 0 || fsync(k->mfd) < 0) {
 		dm_warnx_errno("%s/%s: write error", k->dir, MANIFEST);
 		unlinkat(k->dirfd, tmp.buf, 0);

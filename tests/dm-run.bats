@@ -410,6 +410,50 @@ it's it's it's
 	[ -z "$(ls -A out | grep -v -e '^part-' -e '^_MANIFEST$' -e '^_SUCCESS$')" ]
 }
 
+@test "--resume checks each part's size and XXH64 and reruns one that does not match" {
+	local i
+	for ((i = 1; i <= 2000; i++)); do
+		printf '{"id":%d,"text":"line %d of the input"}\n' "$i" "$i"
+	done >in
+	cmd='sed s/0/zero/g'
+	sh -c "$cmd" <in >want
+	dm-run -j 2 --lines 100 --output-dir out -- "$cmd" <in
+	# the manifest records each part's size and XXH64, as python-xxhash
+	# computes them
+	/usr/bin/python3 - out <<-'EOF'
+	import os, sys, xxhash
+	d = sys.argv[1]
+	n = 0
+	for line in open(os.path.join(d, "_MANIFEST")):
+	    w = line.split()
+	    if w[0] != "part":
+	        continue
+	    data = open(os.path.join(d, "part-%06d.jsonl" % int(w[1])), "rb").read()
+	    assert int(w[5]) == len(data), (w, len(data))
+	    assert w[6] == xxhash.xxh64(data).hexdigest(), (w, xxhash.xxh64(data).hexdigest())
+	    n += 1
+	assert n == 20, n
+	EOF
+	local size
+	size=$(wc -c <out/part-000005.jsonl)
+	# a part cut mid-line, a part of the right size with a changed byte
+	truncate -s 1000 out/part-000005.jsonl
+	sed -i '3s/line/LINE/' out/part-000009.jsonl
+	rm out/_SUCCESS
+	run_split dm-run -j 2 --lines 100 --output-dir out --resume -- "$cmd" <in
+	assert_success
+	assert_stderr "dm-run: out: part-000005.jsonl has 1000 bytes, not the $size recorded; running block 5 again
+dm-run: out: part-000009.jsonl does not match its recorded checksum; running block 9 again"
+	[ -e out/_SUCCESS ]
+	cat out/part-*.jsonl >got
+	assert_same got want
+	# checked again, they now match
+	rm out/_SUCCESS
+	run_split dm-run -j 2 --lines 100 --output-dir out --resume -- "$cmd" <in
+	assert_success
+	assert_stderr ''
+}
+
 @test "a killed run resumed with a recorded but missing part redoes it" {
 	seq 1 12 >in
 	dm-run --lines 4 --output-dir out -- cat <in
