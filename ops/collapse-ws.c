@@ -23,7 +23,7 @@
  */
 
 static const struct dm_param params[] = {
-	{ NULL }
+	{ .name = NULL }
 };
 
 /* Byte length of the space at s, or 0: U+0020 or a Unicode space above

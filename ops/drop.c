@@ -4,9 +4,9 @@
 #include "dm.h"
 
 static const struct dm_param params[] = {
-	{ "fields", DM_P_LIST, NULL, "fields to remove (dotted paths)", 0, 0,
-	    NULL },
-	{ NULL, 0, NULL, NULL, 0, 0, NULL }
+	{ .name = "fields", .type = DM_P_LIST, .def = NULL,
+	  .help = "fields to remove (dotted paths)" },
+	{ .name = NULL }
 };
 
 static int

@@ -13,23 +13,27 @@
  */
 
 static const struct dm_param params[] = {
-	{ "line_punct_thr", DM_P_FLOAT, "0.12",
-	  "least share of lines ending in stop_chars", 0, HUGE_VAL, NULL },
-	{ "line_punct_exclude_zero", DM_P_BOOL, "false",
-	  "keep texts where no line ends in stop_chars", 0, 0, NULL },
-	{ "stop_chars", DM_P_STR, "",
-	  "characters that end a line (empty: datatrove's "
-	  "TERMINAL_PUNCTUATION)", 0, 0, NULL },
-	{ "short_line_thr", DM_P_FLOAT, "0.67",
-	  "most share of short lines", 0, HUGE_VAL, NULL },
-	{ "short_line_length", DM_P_INT, "30",
-	  "characters a short line has at most", 0, HUGE_VAL, NULL },
-	{ "char_duplicates_ratio", DM_P_FLOAT, "0.01",
-	  "most characters in duplicate lines, newlines not counted", 0,
-	  HUGE_VAL, NULL },
-	{ "new_line_ratio", DM_P_FLOAT, "0.3",
-	  "most newlines per word", 0, HUGE_VAL, NULL },
-	{ NULL }
+	{ .name = "line_punct_thr", .type = DM_P_FLOAT, .def = "0.12",
+	  .help = "least share of lines ending in stop_chars",
+	  .min = 0, .max = HUGE_VAL },
+	{ .name = "line_punct_exclude_zero", .type = DM_P_BOOL, .def = "false",
+	  .help = "keep texts where no line ends in stop_chars" },
+	{ .name = "stop_chars", .type = DM_P_STR, .def = "",
+	  .help = "characters that end a line (empty: datatrove's "
+	    "TERMINAL_PUNCTUATION)" },
+	{ .name = "short_line_thr", .type = DM_P_FLOAT, .def = "0.67",
+	  .help = "most share of short lines",
+	  .min = 0, .max = HUGE_VAL },
+	{ .name = "short_line_length", .type = DM_P_INT, .def = "30",
+	  .help = "characters a short line has at most",
+	  .min = 0, .max = HUGE_VAL },
+	{ .name = "char_duplicates_ratio", .type = DM_P_FLOAT, .def = "0.01",
+	  .help = "most characters in duplicate lines, newlines not counted",
+	  .min = 0, .max = HUGE_VAL },
+	{ .name = "new_line_ratio", .type = DM_P_FLOAT, .def = "0.3",
+	  .help = "most newlines per word",
+	  .min = 0, .max = HUGE_VAL },
+	{ .name = NULL }
 };
 
 struct fineweb {

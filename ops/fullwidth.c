@@ -14,7 +14,7 @@
  */
 
 static const struct dm_param params[] = {
-	{ NULL }
+	{ .name = NULL }
 };
 
 static int

@@ -2,10 +2,9 @@
 #include "dm.h"
 
 static const struct dm_param params[] = {
-	{ "fields", DM_P_LIST, NULL,
-	    "fields to keep (dotted paths keep the objects around them)", 0, 0,
-	    NULL },
-	{ NULL, 0, NULL, NULL, 0, 0, NULL }
+	{ .name = "fields", .type = DM_P_LIST, .def = NULL,
+	  .help = "fields to keep (dotted paths keep the objects around them)" },
+	{ .name = NULL }
 };
 
 static int

@@ -7,14 +7,16 @@
 #include "scan.h"
 
 static const struct dm_param params[] = {
-	{ "field", DM_P_STR, "path", "field holding the path, as dm-scan "
-	    "writes it", 0, 0, NULL },
-	{ "max_size", DM_P_INT, "67108864", "largest file or member to read, "
-	    "in bytes", 0, HUGE_VAL, NULL },
-	{ "encoding_errors", DM_P_ENUM, "replace", "text that is not UTF-8: "
-	    "replace with U+FFFD, reject (skip), or read as latin1", 0, 0,
-	    "replace,skip,latin1" },
-	{ NULL, 0, NULL, NULL, 0, 0, NULL }
+	{ .name = "field", .type = DM_P_STR, .def = "path",
+	  .help = "field holding the path, as dm-scan writes it" },
+	{ .name = "max_size", .type = DM_P_INT, .def = "67108864",
+	  .help = "largest file or member to read, in bytes",
+	  .min = 0, .max = HUGE_VAL },
+	{ .name = "encoding_errors", .type = DM_P_ENUM, .def = "replace",
+	  .help = "text that is not UTF-8: replace with U+FFFD, reject "
+	    "(skip), or read as latin1",
+	  .choices = "replace,skip,latin1" },
+	{ .name = NULL }
 };
 
 struct load {

@@ -13,7 +13,7 @@
  */
 
 static const struct dm_param params[] = {
-	{ NULL }
+	{ .name = NULL }
 };
 
 static int

@@ -18,11 +18,13 @@
  */
 
 static const struct dm_param params[] = {
-	{ "min", DM_P_INT, "1", "shortest word length kept", 0, HUGE_VAL,
-	    NULL },
-	{ "max", DM_P_INT, "9223372036854775807", "longest word length kept",
-	    0, HUGE_VAL, NULL },
-	{ NULL }
+	{ .name = "min", .type = DM_P_INT, .def = "1",
+	  .help = "shortest word length kept",
+	  .min = 0, .max = HUGE_VAL },
+	{ .name = "max", .type = DM_P_INT, .def = "9223372036854775807",
+	  .help = "longest word length kept",
+	  .min = 0, .max = HUGE_VAL },
+	{ .name = NULL }
 };
 
 struct rlw {

@@ -28,14 +28,13 @@
  */
 
 static const struct dm_param params[] = {
-	{ "lowercase", DM_P_BOOL, "false",
-	    "compare sentences in lower case", 0, 0, NULL },
-	{ "ignore_special", DM_P_BOOL, "true",
-	    "compare only letters a-z, digits, CJK and white space", 0, 0,
-	    NULL },
-	{ "min_len", DM_P_INT, "2",
-	    "sentences with a shorter key are never dropped", 0, 0, NULL },
-	{ NULL }
+	{ .name = "lowercase", .type = DM_P_BOOL, .def = "false",
+	  .help = "compare sentences in lower case" },
+	{ .name = "ignore_special", .type = DM_P_BOOL, .def = "true",
+	  .help = "compare only letters a-z, digits, CJK and white space" },
+	{ .name = "min_len", .type = DM_P_INT, .def = "2",
+	  .help = "sentences with a shorter key are never dropped" },
+	{ .name = NULL }
 };
 
 static const char *const split_re[4][2] = {
@@ -47,7 +46,7 @@ static const char *const split_re[4][2] = {
 
 /* A slot of the set of keys seen in the current text; it is in use when
  * its gen is the text's, so a new text needs no clearing. */
-struct slot {
+struct keyslot {
 	uint64_t	h;
 	size_t		off, len;
 	uint32_t	gen;
@@ -60,7 +59,7 @@ struct rrs {
 	struct dm_buf	 tmp[2];	/* the line through the substitutions */
 	struct dm_buf	 low, key;
 	struct dm_buf	 keys;		/* the keys of the set, end to end */
-	struct slot	*slot;
+	struct keyslot	*slot;
 	size_t		 cap, used;	/* cap is 0 or a power of two */
 	uint32_t	 gen;
 };
@@ -95,7 +94,7 @@ rrs_init(void **state, const struct dm_args *args, struct dm_buf *err)
 static void
 grow(struct rrs *r)
 {
-	struct slot *old = r->slot;
+	struct keyslot *old = r->slot;
 	size_t oldcap = r->cap, i, j;
 
 	r->cap = oldcap ? oldcap * 2 : 64;
@@ -116,7 +115,7 @@ static int
 addkey(struct rrs *r, const char *k, size_t n)
 {
 	uint64_t h = dm_hash64(k, n);
-	struct slot *s;
+	struct keyslot *s;
 	size_t j;
 
 	if ((r->used + 1) * 2 > r->cap)

@@ -25,11 +25,13 @@
 #define COL_MAX	20
 
 static const struct dm_param params[] = {
-	{ "min_col", DM_P_INT, "2", "fewest columns of a table to remove",
-	    COL_MIN, COL_MAX, NULL },
-	{ "max_col", DM_P_INT, "20", "most columns of a table to remove",
-	    COL_MIN, COL_MAX, NULL },
-	{ NULL }
+	{ .name = "min_col", .type = DM_P_INT, .def = "2",
+	  .help = "fewest columns of a table to remove",
+	  .min = COL_MIN, .max = COL_MAX },
+	{ .name = "max_col", .type = DM_P_INT, .def = "20",
+	  .help = "most columns of a table to remove",
+	  .min = COL_MIN, .max = COL_MAX },
+	{ .name = NULL }
 };
 
 struct rtt {

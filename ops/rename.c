@@ -5,9 +5,11 @@
 #include "dm.h"
 
 static const struct dm_param params[] = {
-	{ "from", DM_P_STR, NULL, "field to move (dotted path)", 0, 0, NULL },
-	{ "to", DM_P_STR, NULL, "its new name (dotted path)", 0, 0, NULL },
-	{ NULL, 0, NULL, NULL, 0, 0, NULL }
+	{ .name = "from", .type = DM_P_STR, .def = NULL,
+	  .help = "field to move (dotted path)" },
+	{ .name = "to", .type = DM_P_STR, .def = NULL,
+	  .help = "its new name (dotted path)" },
+	{ .name = NULL }
 };
 
 struct rename {

@@ -5,7 +5,7 @@
 #include "dm.h"
 
 static const struct dm_param params[] = {
-	{ NULL, 0, NULL, NULL, 0, 0, NULL }
+	{ .name = NULL }
 };
 
 struct assign {

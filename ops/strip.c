@@ -4,7 +4,7 @@
 #include "dm.h"
 
 static const struct dm_param params[] = {
-	{ NULL }
+	{ .name = NULL }
 };
 
 static int

@@ -9,9 +9,10 @@
  * never falls inside a UTF-8 sequence (but may split a grapheme). */
 
 static const struct dm_param params[] = {
-	{ "max", DM_P_INT, NULL, "number of characters to keep", 0, HUGE_VAL,
-	    NULL },
-	{ NULL }
+	{ .name = "max", .type = DM_P_INT, .def = NULL,
+	  .help = "number of characters to keep",
+	  .min = 0, .max = HUGE_VAL },
+	{ .name = NULL }
 };
 
 struct truncate {

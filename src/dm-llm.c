@@ -144,7 +144,7 @@ enum state { S_QUEUED, S_FLIGHT, S_DONE };
 enum result { R_EMIT, R_DROP, R_REJECT };
 
 /* A sample in the window, from reading to writing. */
-struct slot {
+struct request {
 	enum state	 state;
 	enum result	 result;
 	struct dm_buf	 line;		/* the sample as read */
@@ -185,7 +185,7 @@ static struct {
 	double		 start;
 } st;
 
-static struct slot *win;
+static struct request *win;
 static size_t wcap, whead, wcount;
 static struct dm_io io;
 static struct dm_http *http;
@@ -388,14 +388,14 @@ addschema(struct dm_buf *b, const char *file)
 /* ---- the cache ---- */
 
 static void
-cachepath(struct dm_buf *p, const struct slot *s)
+cachepath(struct dm_buf *p, const struct request *s)
 {
 	dm_llm_cache_path(p, o.cachedir, o.base, o.model, s->req.buf,
 	    s->req.len);
 }
 
 static void
-cacheput(const struct slot *s, const char *body, size_t n)
+cacheput(const struct request *s, const char *body, size_t n)
 {
 	struct dm_buf p = DM_BUF_INIT;
 
@@ -411,8 +411,8 @@ cacheput(const struct slot *s, const char *body, size_t n)
 
 /* ---- the window of samples in order ---- */
 
-static struct slot *
-slotat(size_t i)
+static struct request *
+reqat(size_t i)
 {
 	return &win[(whead + i) % wcap];
 }
@@ -428,7 +428,7 @@ intern(const char *name)
 }
 
 static void
-loadslot(struct dm_sample *smp, struct slot *s)
+loadreq(struct dm_sample *smp, struct request *s)
 {
 	struct dm_buf err = DM_BUF_INIT;
 	size_t col;
@@ -442,7 +442,7 @@ loadslot(struct dm_sample *smp, struct slot *s)
 
 /* The sample failed for good: llm_error, or --rejects. */
 static void
-fail(struct slot *s, long status, const char *msg)
+fail(struct request *s, long status, const char *msg)
 {
 	struct dm_buf err = DM_BUF_INIT, m = DM_BUF_INIT;
 	const char *p;
@@ -465,7 +465,7 @@ fail(struct slot *s, long status, const char *msg)
 		dm_warn("%s:%lu: HTTP %ld: %s", s->file, s->lineno, status, m.buf);
 	else
 		dm_warn("%s:%lu: %s", s->file, s->lineno, m.buf);
-	loadslot(&scratch, s);
+	loadreq(&scratch, s);
 	dm_buf_reset(&err);
 	dm_buf_addf(&err, "{\"status\":%ld,\"message\":", status);
 	dm_json_addstr(&err, m.buf, m.len);
@@ -500,7 +500,7 @@ addusage(struct dm_sample *smp)
  * answer must be asked for again (cause in *why), -1 when the body is
  * unusable (reason in err). */
 static int
-answer(struct slot *s, const char *body, size_t n, int fromcache,
+answer(struct request *s, const char *body, size_t n, int fromcache,
     enum cause *why, struct dm_buf *err)
 {
 	json_t *v = NULL, *val;
@@ -562,7 +562,7 @@ answer(struct slot *s, const char *body, size_t n, int fromcache,
 		json_decref(v);
 		return 1;
 	}
-	loadslot(&scratch, s);
+	loadreq(&scratch, s);
 	r = 0;
 	if (o.json && !o.jsoninto) {
 		json_object_foreach(v, k, val)
@@ -590,7 +590,7 @@ answer(struct slot *s, const char *body, size_t n, int fromcache,
 /* ---- requests ---- */
 
 static void
-retry(struct slot *s, enum cause c, double after, long status,
+retry(struct request *s, enum cause c, double after, long status,
     const char *msg)
 {
 	double d;
@@ -667,7 +667,7 @@ ratelimits(const struct dm_http_resp *r, struct dm_buf *tmp)
 static void
 finished(struct dm_http_resp *r)
 {
-	struct slot *s = r->udata;
+	struct request *s = r->udata;
 	struct dm_buf err = DM_BUF_INIT, tmp = DM_BUF_INIT;
 	enum cause c;
 	int quota, k;
@@ -723,7 +723,7 @@ out:
 }
 
 static double
-estimate(const struct slot *s)
+estimate(const struct request *s)
 {
 	double ratio = st.nusage && st.pbytes > 0 ? (double)st.ptok / st.pbytes :
 	    0.25;
@@ -757,14 +757,14 @@ sendsome(void)
 {
 	static const char *hdrs[3];
 	double t = dm_now(), wait = 1, w;
-	struct slot *s;
+	struct request *s;
 	size_t i;
 
 	hdrs[0] = "Content-Type: application/json";
 	hdrs[1] = o.authhdr;
 	refill(t);
 	for (i = 0; i < wcount && dm_http_active(http) < (size_t)o.jobs; i++) {
-		s = slotat(i);
+		s = reqat(i);
 		if (s->state != S_QUEUED)
 			continue;
 		if (s->ready > t || hold > t) {
@@ -816,7 +816,7 @@ take(struct dm_sample *smp)
 	    req = DM_BUF_INIT, err = DM_BUF_INIT, body = DM_BUF_INIT,
 	    path = DM_BUF_INIT;
 	struct dm_field f;
-	struct slot *s;
+	struct request *s;
 	enum cause c;
 	int cached = 0;
 
@@ -830,7 +830,7 @@ take(struct dm_sample *smp)
 			st.skipped++;
 			if (o.dryrun)
 				return 0;
-			s = slotat(wcount++);
+			s = reqat(wcount++);
 			s->state = S_DONE;
 			s->result = R_EMIT;
 			dm_buf_reset(&s->out);
@@ -861,7 +861,7 @@ take(struct dm_sample *smp)
 		dm_writer_line(&io.out, body.buf, body.len);
 		return 0;
 	}
-	s = slotat(wcount++);
+	s = reqat(wcount++);
 	s->file = intern(smp->file);
 	s->path = io.in.path;
 	s->lineno = smp->lineno;
@@ -893,10 +893,10 @@ flush(void)
 	struct dm_buf err = DM_BUF_INIT;
 	enum dm_on_error policy;
 	const char *path;
-	struct slot *s;
+	struct request *s;
 	size_t col;
 
-	while (wcount && (s = slotat(0))->state == S_DONE) {
+	while (wcount && (s = reqat(0))->state == S_DONE) {
 		if (s->result == R_EMIT) {
 			dm_writer_line(&io.out, s->out.buf, s->out.len);
 			io.nout++;

@@ -103,7 +103,7 @@ struct argval {
  * its hash, and its number among the distinct ones from 1 (0: the slot is
  * free). Eight bytes, so that the table of a long text stays in cache.
  */
-struct slot {
+struct tabslot {
 	uint32_t	tag;
 	uint32_t	id;
 };
@@ -128,7 +128,7 @@ struct dm_textstats {
 	size_t		 nw, wcap;
 	int32_t		*wid;		/* refined words as interned ids */
 	size_t		 widcap;
-	struct slot	*tab;		/* hash table for n-grams and ids */
+	struct tabslot	*tab;		/* hash table for n-grams and ids */
 	size_t		 tabcap;
 	uint32_t	*freq;		/* count of each distinct n-gram */
 	uint32_t	*first;		/* where each one first occurs */
@@ -693,7 +693,7 @@ count_ngrams(struct dm_textstats *ts, const int32_t *v, size_t len, size_t n)
 	size_t total = len - n + 1, mask, i, j, d = 0;
 	uint64_t h = 0, top = 1, x;
 	uint32_t tag, id;
-	struct slot *t;
+	struct tabslot *t;
 
 	mask = tab_clear(ts, total);
 	t = ts->tab;
@@ -791,7 +791,7 @@ word_ids(struct dm_textstats *ts)
 {
 	size_t mask, i, j, d = 0;
 	const struct span *w, *o;
-	struct slot *t;
+	struct tabslot *t;
 	uint32_t tag, id;
 	uint64_t x;
 

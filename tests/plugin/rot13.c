@@ -12,7 +12,7 @@
 #endif
 
 static const struct dm_param params[] = {
-	{ NULL, 0, NULL, NULL, 0, 0, NULL }
+	{ .name = NULL }
 };
 
 static int
