@@ -51,6 +51,7 @@ HDR    += src/slurm.h
 # dm-run's scheduler
 HDR     += src/run.h src/backend.h src/remote.h src/llm.h src/scan.h
 HDR    += src/recipe.h
+HDR    += src/slice.h
 
 all: $(BIN)
 

@@ -1,0 +1,552 @@
+/* slice.c - cut a text into chunks: windows, paragraphs, lines, sentences,
+ * regex matches, LangChain's recursive splitter */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dm.h"
+#include "slice.h"
+
+static void
+spans_add(struct dm_spans *s, size_t b, size_t e, size_t n)
+{
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 64;
+		s->v = dm_xreallocarray(s->v, s->cap, sizeof *s->v);
+	}
+	s->v[s->n].b = b;
+	s->v[s->n].e = e;
+	s->v[s->n++].n = n;
+}
+
+static int
+isword(char c)
+{
+	return c != ' ' && c != '\n' && c != '\t';
+}
+
+/* Words are runs separated by space, newline and tab (OPS.md). */
+static size_t
+nwords(const char *t, size_t b, size_t e)
+{
+	size_t i, k = 0;
+
+	for (i = b; i < e; i++)
+		if (isword(t[i]) && (i == b || !isword(t[i - 1])))
+			k++;
+	return k;
+}
+
+static size_t
+units(const struct dm_slicer *sl, size_t b, size_t e)
+{
+	if (sl->words)
+		return nwords(sl->t, b, e);
+	return dm_utf8_count(sl->t + b, e - b);
+}
+
+/* Units of [b, e) from the known units u of [b, m): a word that runs
+ * across m is counted once. */
+static size_t
+units_ext(const struct dm_slicer *sl, size_t u, size_t b, size_t m, size_t e)
+{
+	size_t v = units(sl, m, e);
+
+	if (sl->words && m > b && m < e && isword(sl->t[m - 1]) &&
+	    isword(sl->t[m]))
+		v--;
+	return u + v;
+}
+
+/* The word at or after p, before e: 1 and [*wb, *we), or 0. */
+static int
+nextword(const char *t, size_t p, size_t e, size_t *wb, size_t *we)
+{
+	while (p < e && !isword(t[p]))
+		p++;
+	if (p == e)
+		return 0;
+	*wb = p;
+	while (p < e && isword(t[p]))
+		p++;
+	*we = p;
+	return 1;
+}
+
+/* The byte offset k code points after p, at most e. */
+static size_t
+fwd(const char *t, size_t p, size_t e, size_t k)
+{
+	while (k > 0 && p < e) {
+		p++;
+		while (p < e && ((unsigned char)t[p] & 0xC0) == 0x80)
+			p++;
+		k--;
+	}
+	return p;
+}
+
+/* Adds [b, e) as a chunk; with strip, its white space at both ends goes
+ * and an empty chunk is dropped. */
+static void
+chunk(struct dm_slicer *sl, size_t b, size_t e, int strip)
+{
+	size_t sb, se;
+
+	if (strip) {
+		dm_uni_strip(sl->t + b, e - b, &sb, &se);
+		e = b + se;
+		b += sb;
+	}
+	if (b < e)
+		spans_add(&sl->chunks, b, e, units(sl, b, e));
+}
+
+/* Windows of at most size units over [b, e), overlap units apart from
+ * the next; the last one ends at e. */
+static void
+windows(struct dm_slicer *sl, size_t b, size_t e, int strip)
+{
+	size_t step = sl->size - sl->overlap, i, p, q, wb, we, xb, xe, last;
+
+	if (!sl->words) {
+		for (p = b; p < e; p = fwd(sl->t, p, e, step)) {
+			q = fwd(sl->t, p, e, sl->size);
+			chunk(sl, p, q, strip);
+			if (q == e)
+				break;
+		}
+		return;
+	}
+	/* Word windows are found by walking the text, not from a list of
+	 * its words, so that memory does not grow with the text. */
+	for (p = b; nextword(sl->t, p, e, &wb, &we); p = q) {
+		for (i = 0, q = wb, last = we; i < sl->size &&
+		    nextword(sl->t, q, e, &xb, &xe); i++, q = xe)
+			last = xe;
+		chunk(sl, wb, last, strip);
+		if (i < sl->size || !nextword(sl->t, q, e, &xb, &xe))
+			break;
+		for (i = 0, q = wb; i < step; i++, q = xe)
+			nextword(sl->t, q, e, &xb, &xe);
+	}
+}
+
+/* Pieces of the text between the cuts (sorted byte offsets), stripped,
+ * empty ones dropped. */
+static void
+pieces(struct dm_slicer *sl, size_t *cuts, size_t ncuts, struct dm_spans *pc)
+{
+	size_t i, b = 0, e, sb, se;
+
+	for (i = 0; i <= ncuts; i++) {
+		e = i < ncuts ? cuts[i] : sl->n;
+		if (e <= b)
+			continue;
+		dm_uni_strip(sl->t + b, e - b, &sb, &se);
+		if (sb < se)
+			spans_add(pc, b + sb, b + se, units(sl, b + sb, b + se));
+		b = e;
+	}
+}
+
+/* Packs consecutive pieces into chunks of at most size units; a piece
+ * larger than that is cut into windows. With an overlap, the next chunk
+ * starts with the last pieces of the previous one that fit in it. */
+static void
+pack(struct dm_slicer *sl, const struct dm_spans *pc)
+{
+	const struct dm_span *v = pc->v;
+	size_t i = 0, j, k, u, w;
+
+	while (i < pc->n) {
+		if (v[i].n > sl->size) {
+			windows(sl, v[i].b, v[i].e, 0);
+			i++;
+			continue;
+		}
+		u = v[i].n;
+		for (j = i + 1; j < pc->n; j++) {
+			w = units_ext(sl, u, v[i].b, v[j - 1].e, v[j].e);
+			if (w > sl->size)
+				break;
+			u = w;
+		}
+		spans_add(&sl->chunks, v[i].b, v[j - 1].e, u);
+		if (j == pc->n)
+			break;
+		for (k = j; sl->overlap > 0 && k - 1 > i; k--) {
+			u = units(sl, v[k - 1].b, v[j - 1].e);
+			if (u > sl->overlap || units_ext(sl, u, v[k - 1].b,
+			    v[j - 1].e, v[j].e) > sl->size)
+				break;
+		}
+		i = k;
+	}
+}
+
+static int
+cmpsize(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+addcut(size_t **cuts, size_t *n, size_t *cap, size_t at)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		*cuts = dm_xreallocarray(*cuts, *cap, sizeof **cuts);
+	}
+	(*cuts)[(*n)++] = at;
+}
+
+/* Closing quotes and brackets that may follow a sentence's end. */
+static int
+closing(int32_t cp)
+{
+	return cp != 0 && (strchr("\"')]}", (int)(cp < 128 ? cp : 1)) ||
+	    cp == 0x201D || cp == 0x2019 || cp == 0x00BB || cp == 0x300D ||
+	    cp == 0x300F || cp == 0xFF09 || cp == 0x3011);
+}
+
+/* Cuts at the start of each blank (white-space-only) line. */
+static void
+cut_paragraphs(struct dm_slicer *sl, size_t **cuts, size_t *n, size_t *cap)
+{
+	const char *t = sl->t;
+	size_t p = 0, q;
+
+	while (p < sl->n) {
+		for (q = p; q < sl->n && (t[q] == ' ' || t[q] == '\t' ||
+		    t[q] == '\r'); q++)
+			;
+		if (q < sl->n && t[q] == '\n')
+			addcut(cuts, n, cap, p);
+		while (q < sl->n && t[q] != '\n')
+			q++;
+		p = q + 1;
+	}
+}
+
+static void
+cut_sentences(struct dm_slicer *sl, size_t **cuts, size_t *n, size_t *cap)
+{
+	const char *t = sl->t;
+	size_t p = 0, q;
+	int32_t cp = 0;
+	int len, cjk;
+
+	while (p < sl->n) {
+		len = dm_utf8_decode(t + p, sl->n - p, &cp);
+		p += len > 0 ? (size_t)len : 1;
+		cjk = cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F;
+		if (!cjk && cp != '.' && cp != '!' && cp != '?')
+			continue;
+		for (q = p; q < sl->n; q += (size_t)len)
+			if ((len = dm_utf8_decode(t + q, sl->n - q, &cp)) < 0 ||
+			    !closing(cp))
+				break;
+		if (cjk || q == sl->n || t[q] == ' ' || t[q] == '\n' ||
+		    t[q] == '\t' || t[q] == '\r') {
+			addcut(cuts, n, cap, q);
+			p = q;
+		}
+	}
+}
+
+static void
+cut_regex(struct dm_slicer *sl, size_t **cuts, size_t *n, size_t *cap)
+{
+	size_t p = 0, ov[2];
+	int r;
+
+	while (p <= sl->n) {
+		if ((r = dm_re_match(sl->re, sl->t, sl->n, p, ov, &sl->err)) < 0) {
+			sl->failed = 1;
+			return;
+		}
+		if (r == 0)
+			break;
+		if (ov[0] > 0)
+			addcut(cuts, n, cap, ov[0]);
+		/* an empty match would match again at the same place */
+		p = ov[1] > ov[0] ? ov[1] : fwd(sl->t, ov[0], sl->n, 1);
+		if (ov[1] == ov[0] && ov[0] == sl->n)
+			break;
+	}
+}
+
+static void
+by(struct dm_slicer *sl)
+{
+	struct dm_spans pc = { NULL, 0, 0 };
+	size_t *cuts = NULL, n = 0, cap = 0, p;
+
+	switch (sl->mode) {
+	case DM_SLICE_PARAGRAPH:
+		cut_paragraphs(sl, &cuts, &n, &cap);
+		break;
+	case DM_SLICE_LINE:
+		for (p = 0; p < sl->n; p++)
+			if (sl->t[p] == '\n' || sl->t[p] == '\r')
+				addcut(&cuts, &n, &cap, p + 1);
+		break;
+	case DM_SLICE_SENTENCE:
+		cut_paragraphs(sl, &cuts, &n, &cap);
+		cut_sentences(sl, &cuts, &n, &cap);
+		qsort(cuts, n, sizeof *cuts, cmpsize);
+		break;
+	default:
+		cut_regex(sl, &cuts, &n, &cap);
+		break;
+	}
+	if (!sl->failed) {
+		pieces(sl, cuts, n, &pc);
+		pack(sl, &pc);
+	}
+	free(cuts);
+	free(pc.v);
+}
+
+/*
+ * LangChain's _merge_splits with keep_separator (the separator between
+ * pieces is empty), fed one piece at a time: the pieces of a run are
+ * consecutive in the text, and only the window of the current chunk is
+ * kept (its pieces are smaller than size, so there are at most size).
+ */
+struct merger {
+	struct dm_spans	 w;		/* the window is w.v[head..w.n) */
+	size_t		 head, total;
+};
+
+static void
+merge_add(struct dm_slicer *sl, struct merger *m, size_t b, size_t e, size_t n)
+{
+	if (m->total + n > sl->size && m->w.n > m->head) {
+		chunk(sl, m->w.v[m->head].b, m->w.v[m->w.n - 1].e, 1);
+		while (m->total > sl->overlap ||
+		    (m->total + n > sl->size && m->total > 0))
+			m->total -= m->w.v[m->head++].n;
+	}
+	if (m->head > 1024 && m->head > m->w.n / 2) {
+		memmove(m->w.v, m->w.v + m->head,
+		    (m->w.n - m->head) * sizeof *m->w.v);
+		m->w.n -= m->head;
+		m->head = 0;
+	}
+	spans_add(&m->w, b, e, n);
+	m->total += n;
+}
+
+/* Ends a run of pieces: its last chunk. */
+static void
+merge_end(struct dm_slicer *sl, struct merger *m)
+{
+	if (m->w.n > m->head)
+		chunk(sl, m->w.v[m->head].b, m->w.v[m->w.n - 1].e, 1);
+	m->w.n = m->head = m->total = 0;
+}
+
+/* A piece of the split: merged with its neighbours when smaller than
+ * size, else split further (or a chunk as it is, with no separator
+ * left). */
+static void recursive(struct dm_slicer *, size_t, size_t, char **, size_t);
+
+static void
+piece(struct dm_slicer *sl, struct merger *m, size_t b, size_t e, char **seps,
+    size_t nnew)
+{
+	size_t n = units(sl, b, e);
+
+	if (n < sl->size) {
+		merge_add(sl, m, b, e, n);
+		return;
+	}
+	merge_end(sl, m);
+	if (nnew == 0)
+		spans_add(&sl->chunks, b, e, n);
+	else
+		recursive(sl, b, e, seps, nnew);
+}
+
+/* LangChain's _split_text over [b, e) with separators seps[0..nseps). */
+static void
+recursive(struct dm_slicer *sl, size_t b, size_t e, char **seps, size_t nseps)
+{
+	struct merger m = { { NULL, 0, 0 }, 0, 0 };
+	const char *sep, *hit;
+	size_t i, k, seplen, p, q, nnew = 0;
+
+	sep = seps[nseps - 1];
+	for (i = 0; i < nseps; i++) {
+		if (*seps[i] == '\0') {
+			sep = seps[i];
+			break;
+		}
+		if (memmem(sl->t + b, e - b, seps[i], strlen(seps[i]))) {
+			sep = seps[i];
+			nnew = nseps - i - 1;
+			break;
+		}
+	}
+	if (*sep == '\0') {
+		/* One piece a character: merging them makes windows. */
+		if (sl->size > 1)
+			windows(sl, b, e, 1);
+		else
+			for (p = b; p < e; p = q)
+				spans_add(&sl->chunks, p,
+				    q = fwd(sl->t, p, e, 1), 1);
+		return;
+	}
+	/* the separator starts the piece that follows it */
+	seplen = strlen(sep);
+	for (p = b, q = b; (hit = memmem(sl->t + q, e - q, sep, seplen));
+	    q = k + seplen) {
+		k = (size_t)(hit - sl->t);
+		if (k > p)
+			piece(sl, &m, p, k, seps + nseps - nnew, nnew);
+		p = k;
+	}
+	if (e > p)
+		piece(sl, &m, p, e, seps + nseps - nnew, nnew);
+	merge_end(sl, &m);
+	free(m.w.v);
+}
+
+int
+dm_slicer_cut(struct dm_slicer *sl, const char *t, size_t n,
+    struct dm_buf *err)
+{
+	size_t i, k;
+
+	dm_buf_reset(&sl->err);
+	sl->t = t;
+	sl->n = n;
+	sl->chunks.n = 0;
+	if (n == 0)
+		return 0;
+	switch (sl->mode) {
+	case DM_SLICE_SIZE:
+		windows(sl, 0, n, 0);
+		break;
+	case DM_SLICE_RECURSIVE:
+		recursive(sl, 0, n, sl->seps, sl->nseps);
+		break;
+	default:
+		by(sl);
+		if (sl->failed) {
+			sl->failed = 0;
+			dm_buf_add(err, sl->err.buf, sl->err.len);
+			return -1;
+		}
+		break;
+	}
+	for (i = 0, k = 0; i < sl->chunks.n; i++)
+		if (sl->chunks.v[i].n >= sl->minsize)
+			sl->chunks.v[k++] = sl->chunks.v[i];
+	sl->chunks.n = k;
+	if (sl->maxchunks > 0 && sl->chunks.n > sl->maxchunks)
+		sl->chunks.n = sl->maxchunks;
+	return 0;
+}
+
+void
+dm_slicer_init(struct dm_slicer *sl)
+{
+	memset(sl, 0, sizeof *sl);
+	dm_buf_init(&sl->err);
+	sl->size = 1000;
+	sl->mode = DM_SLICE_SIZE;
+	/* LangChain's default separators */
+	(void)dm_slicer_separators(sl, "\\n\\n,\\n, ,", &sl->err);
+}
+
+void
+dm_slicer_free(struct dm_slicer *sl)
+{
+	size_t i;
+
+	for (i = 0; i < sl->nseps; i++)
+		free(sl->seps[i]);
+	free(sl->seps);
+	dm_re_free(sl->re);
+	free(sl->chunks.v);
+	dm_buf_free(&sl->err);
+}
+
+int
+dm_slicer_separators(struct dm_slicer *sl, const char *arg,
+    struct dm_buf *err)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	char **seps = NULL;
+	const char *p;
+	size_t i, n = 0;
+
+	for (p = arg;; p++) {
+		if (*p == '\\') {
+			switch (*++p) {
+			case 'n': dm_buf_addc(&b, '\n'); break;
+			case 't': dm_buf_addc(&b, '\t'); break;
+			case 'r': dm_buf_addc(&b, '\r'); break;
+			case ',': dm_buf_addc(&b, ','); break;
+			case '\\': dm_buf_addc(&b, '\\'); break;
+			default:
+				dm_buf_addf(err, "'\\%.1s' is not one of \\n, "
+				    "\\t, \\r, \\, and \\\\", p);
+				for (i = 0; i < n; i++)
+					free(seps[i]);
+				free(seps);
+				dm_buf_free(&b);
+				return -1;
+			}
+		} else if (*p == ',' || *p == '\0') {
+			seps = dm_xreallocarray(seps, n + 1, sizeof *seps);
+			seps[n++] = dm_xstrndup(b.buf, b.len);
+			dm_buf_reset(&b);
+			if (*p == '\0')
+				break;
+		} else
+			dm_buf_addc(&b, *p);
+	}
+	dm_buf_free(&b);
+	for (i = 0; i < sl->nseps; i++)
+		free(sl->seps[i]);
+	free(sl->seps);
+	sl->seps = seps;
+	sl->nseps = n;
+	return 0;
+}
+
+int
+dm_slicer_by(struct dm_slicer *sl, const char *arg, struct dm_buf *err)
+{
+	struct dm_re *re;
+	size_t off;
+
+	if (strcmp(arg, "paragraph") == 0)
+		sl->mode = DM_SLICE_PARAGRAPH;
+	else if (strcmp(arg, "line") == 0)
+		sl->mode = DM_SLICE_LINE;
+	else if (strcmp(arg, "sentence") == 0)
+		sl->mode = DM_SLICE_SENTENCE;
+	else if (strncmp(arg, "regex:", 6) == 0) {
+		if (arg[6] == '\0') {
+			dm_buf_adds(err, "the regex is empty");
+			return -1;
+		}
+		if ((re = dm_re_new(arg + 6, "m", err, &off)) == NULL)
+			return -1;
+		dm_re_free(sl->re);
+		sl->re = re;
+		sl->mode = DM_SLICE_REGEX;
+	} else {
+		dm_buf_addf(err, "'%s' is not one of paragraph, line, "
+		    "sentence, regex:RE", arg);
+		return -1;
+	}
+	return 0;
+}
