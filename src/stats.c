@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "dm.h"
 #include "special.h"
 #include "tokenizer.h"
@@ -369,6 +373,7 @@ nchars(struct dm_textstats *ts)
 }
 
 enum { C_ALNUM = 1, C_DIGIT = 2, C_UPPER = 4, C_SPACE = 8, C_SPECIAL = 16 };
+#define NCLASS	5	/* the bits above, in this order */
 
 static unsigned
 classify(int32_t c)
@@ -414,50 +419,148 @@ class_of(int32_t c)
 	return bmp_class[c];
 }
 
+#ifdef __SSE2__
 /*
- * One pass for all the character ratios. ASCII bytes only go into a
- * histogram, classified once at the end; other characters are decoded and
- * looked up as they come.
+ * The ASCII members of the classes, as classify() gives them today:
+ * alnum [0-9A-Za-z], digit [0-9], upper [A-Z], space [\t-\r\x1c-\x20],
+ * SPECIAL [\t-\r\x20-@[-`{-~]. A 16-byte stretch of ASCII is classified
+ * with eight range compares. ascii_init checks these against classify()
+ * and, should the tables ever differ, leaves the work to the histogram.
+ */
+static const unsigned char ascii_ranges[][3] = {	/* lo, hi, classes */
+	{ 0x30, 0x39, C_ALNUM | C_DIGIT | C_SPECIAL },
+	{ 0x41, 0x5A, C_ALNUM | C_UPPER },
+	{ 0x61, 0x7A, C_ALNUM },
+	{ 0x09, 0x0D, C_SPACE | C_SPECIAL },
+	{ 0x1C, 0x1F, C_SPACE },
+	{ 0x20, 0x20, C_SPACE | C_SPECIAL },
+	{ 0x21, 0x2F, C_SPECIAL },
+	{ 0x3A, 0x40, C_SPECIAL },
+	{ 0x5B, 0x60, C_SPECIAL },
+	{ 0x7B, 0x7E, C_SPECIAL },
+};
+static int ascii_ready, ascii_simd;
+
+static void
+ascii_init(void)
+{
+	unsigned want[128] = { 0 };
+	size_t r;
+	int c;
+
+	for (r = 0; r < sizeof ascii_ranges / sizeof ascii_ranges[0]; r++)
+		for (c = ascii_ranges[r][0]; c <= ascii_ranges[r][1]; c++)
+			want[c] = ascii_ranges[r][2];
+	ascii_simd = 1;
+	for (c = 0; c < 128; c++)
+		if (want[c] != classify(c))
+			ascii_simd = 0;
+	ascii_ready = 1;
+}
+
+/* 0xFF in the bytes of v in [lo, hi]. */
+#define INRANGE(v, lo, hi) _mm_cmpeq_epi8(_mm_subs_epu8(_mm_sub_epi8((v), \
+	_mm_set1_epi8((char)(lo))), _mm_set1_epi8((char)((hi) - (lo)))), \
+	_mm_setzero_si128())
+
+static inline size_t
+hsum8(__m128i acc)
+{
+	__m128i s = _mm_sad_epu8(acc, _mm_setzero_si128());
+
+	return (size_t)_mm_cvtsi128_si32(s) +
+	    (size_t)_mm_cvtsi128_si32(_mm_srli_si128(s, 8));
+}
+#endif
+
+/*
+ * One pass for all the character ratios. Stretches of 16 ASCII bytes are
+ * counted by class with range compares into byte counters (emptied every
+ * 255 stretches); other ASCII bytes go into a histogram, classified once
+ * at the end; other characters are decoded and looked up as they come,
+ * and counted by their set of classes (fh), summed into classes at the
+ * end.
  */
 static void
 classes(struct dm_textstats *ts)
 {
 	const unsigned char *u = (const unsigned char *)ts->s;
 	size_t hist[128] = { 0 }, i = 0, n = ts->n, nc = 0;
-	size_t na = 0, nd = 0, nu = 0, ns = 0, nx = 0;
+	size_t cnt[NCLASS] = { 0 }, fh[1 << NCLASS] = { 0 };
 	unsigned f;
 	int k;
 
+#ifdef __SSE2__
+	__m128i acc[NCLASS], v;
+	int run = 0;
+
+	if (!ascii_ready)
+		ascii_init();
+	for (k = 0; k < NCLASS; k++)
+		acc[k] = _mm_setzero_si128();
+	while (ascii_simd && i + 16 <= n) {
+		v = _mm_loadu_si128((const __m128i *)(u + i));
+		if (_mm_movemask_epi8(v) == 0) {
+			__m128i d = INRANGE(v, 0x30, 0x39);
+			__m128i up = INRANGE(v, 0x41, 0x5A);
+			__m128i t = INRANGE(v, 0x09, 0x0D);
+			__m128i sp = _mm_or_si128(t, INRANGE(v, 0x1C, 0x20));
+
+			acc[0] = _mm_sub_epi8(acc[0], _mm_or_si128(
+			    _mm_or_si128(d, up), INRANGE(v, 0x61, 0x7A)));
+			acc[1] = _mm_sub_epi8(acc[1], d);
+			acc[2] = _mm_sub_epi8(acc[2], up);
+			acc[3] = _mm_sub_epi8(acc[3], sp);
+			acc[4] = _mm_sub_epi8(acc[4], _mm_or_si128(
+			    _mm_or_si128(t, INRANGE(v, 0x20, 0x40)),
+			    _mm_or_si128(INRANGE(v, 0x5B, 0x60),
+			    INRANGE(v, 0x7B, 0x7E))));
+			nc += 16;
+			i += 16;
+			if (++run == 255) {
+				for (k = 0; k < NCLASS; k++) {
+					cnt[k] += hsum8(acc[k]);
+					acc[k] = _mm_setzero_si128();
+				}
+				run = 0;
+			}
+			continue;
+		}
+		/* up to the end of this stretch, and past it by the
+		 * rest of a character that starts in it */
+		for (size_t end = i + 16; i < end;) {
+			if (u[i] < 0x80) {
+				hist[u[i++]]++;
+				continue;
+			}
+			nc++;
+			fh[class_of(next_cp(ts->s, n, &i))]++;
+		}
+	}
+	for (k = 0; k < NCLASS; k++)
+		cnt[k] += hsum8(acc[k]);
+#endif
 	while (i < n) {
 		if (u[i] < 0x80) {
 			hist[u[i++]]++;
 			continue;
 		}
 		nc++;
-		f = class_of(next_cp(ts->s, n, &i));
-		na += f & C_ALNUM;
-		nd += (f & C_DIGIT) >> 1;
-		nu += (f & C_UPPER) >> 2;
-		ns += (f & C_SPACE) >> 3;
-		nx += (f & C_SPECIAL) >> 4;
+		fh[class_of(next_cp(ts->s, n, &i))]++;
 	}
 	for (k = 0; k < 128; k++) {
-		if (hist[k] == 0)
-			continue;
 		nc += hist[k];
-		f = classify(k);
-		na += f & C_ALNUM ? hist[k] : 0;
-		nd += f & C_DIGIT ? hist[k] : 0;
-		nu += f & C_UPPER ? hist[k] : 0;
-		ns += f & C_SPACE ? hist[k] : 0;
-		nx += f & C_SPECIAL ? hist[k] : 0;
+		fh[class_of(k)] += hist[k];
 	}
+	for (f = 1; f < 1 << NCLASS; f++)
+		for (k = 0; k < NCLASS; k++)
+			cnt[k] += f >> k & 1 ? fh[f] : 0;
 	ts->nchars = nc;
-	ts->nalnum = na;
-	ts->ndigit = nd;
-	ts->nupper = nu;
-	ts->nspace = ns;
-	ts->nspecial = nx;
+	ts->nalnum = cnt[0];
+	ts->ndigit = cnt[1];
+	ts->nupper = cnt[2];
+	ts->nspace = cnt[3];
+	ts->nspecial = cnt[4];
 	ts->have |= H_CLASSES | H_LEN;
 }
 
@@ -469,9 +572,29 @@ ratio(size_t a, size_t b)
 
 /* ---- lines ---- */
 
+#ifdef __SSE2__
+/* The number of bits set in a 16-bit mask, without a popcnt instruction
+ * (the baseline x86-64 has none, and a libgcc call costs more). */
+static inline int
+pop16(unsigned m)
+{
+	static unsigned char pop8[256];
+	static int ready;
+	int k;
+
+	if (!ready) {
+		for (k = 1; k < 256; k++)
+			pop8[k] = (unsigned char)(pop8[k >> 1] + (k & 1));
+		ready = 1;
+	}
+	return pop8[m & 0xFF] + pop8[m >> 8 & 0xFF];
+}
+#endif
+
 /*
  * str.splitlines(). A line's length counts the bytes that start a code
  * point; a separator of two or three bytes is recognized at its lead byte.
+ * Stretches of 16 bytes where no separator can start are counted at once.
  */
 static void
 lines(struct dm_textstats *ts)
@@ -481,7 +604,35 @@ lines(struct dm_textstats *ts)
 	unsigned char c;
 	int sep;
 
-	while (i < n) {
+	for (;;) {
+#ifdef __SSE2__
+		while (i + 16 <= n) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(u + i));
+			unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_or_si128(INRANGE(v, 0x0A, 0x0D),
+			    INRANGE(v, 0x1C, 0x1E)),
+			    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(
+			    (char)0xC2)), _mm_cmpeq_epi8(v,
+			    _mm_set1_epi8((char)0xE2)))));
+			/* UTF-8 continuation bytes: 0x80-0xBF */
+			unsigned cb = (unsigned)_mm_movemask_epi8(
+			    _mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
+			int k;
+
+			if (m == 0) {
+				len += 16 - (size_t)pop16(cb);
+				i += 16;
+				continue;
+			}
+			k = __builtin_ctz(m);
+			len += (size_t)k - (size_t)pop16(cb &
+			    ((1u << k) - 1));
+			i += (size_t)k;
+			break;
+		}
+#endif
+		if (i >= n)
+			break;
 		c = u[i];
 		sep = 0;
 		if (c == '\n' || c == '\v' || c == '\f' ||
@@ -593,11 +744,75 @@ split_words(const char *s, size_t n,
 	return count;
 }
 
+/*
+ * The bits of u[0..len) (len <= 64) that are word separators; bits from
+ * len on are clear.
+ */
+static inline uint64_t
+sep_bits(const unsigned char *u, size_t len)
+{
+	uint64_t m = 0;
+	size_t j = 0;
+
+#ifdef __SSE2__
+	for (; j + 16 <= len; j += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(u + j));
+		unsigned b = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8(' ')), _mm_or_si128(
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('\t')))));
+
+		m |= (uint64_t)b << j;
+	}
+#endif
+	for (; j < len; j++)
+		m |= (uint64_t)wordsep(u[j]) << j;
+	return m;
+}
+
+/*
+ * The number of words, as split_words counts them, without making them: a
+ * word starts after a separator, and is kept unless all its characters
+ * are SPECIAL, which its first character mostly settles.
+ */
+static size_t
+count_words(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, b, e, k, count = 0, len;
+	uint64_t sep, starts, prev = 1;
+	int32_t c;
+
+	for (i = 0; i < n; i += len) {
+		len = n - i < 64 ? n - i : 64;
+		sep = sep_bits(u + i, len);
+		starts = ~sep & (sep << 1 | prev);
+		if (len < 64)
+			starts &= (1ULL << len) - 1;
+		prev = sep >> 63;
+		while (starts != 0) {
+			b = i + (size_t)__builtin_ctzll(starts);
+			starts &= starts - 1;
+			k = b;
+			c = next_cp(s, n, &k);
+			if (!isspecial(c)) {
+				count++;
+				continue;
+			}
+			for (e = k; e < n && !wordsep(u[e]); e++)
+				;
+			strip_special(s, &b, &e);
+			count += b < e;
+		}
+	}
+	return count;
+}
+
 static size_t
 nwords(struct dm_textstats *ts)
 {
 	if (!(ts->have & H_WORDS)) {
-		ts->nwords = split_words(ts->s, ts->n, NULL, ts);
+		ts->nwords = count_words(ts->s, ts->n);
 		ts->have |= H_WORDS;
 	}
 	return ts->nwords;

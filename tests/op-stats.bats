@@ -471,3 +471,31 @@ EOF
 	assert_success
 	assert_output '8 samples agree'
 }
+
+# Random texts mixing runs of ASCII longer than 16 bytes (counted 16 at a
+# time) with every line boundary, the word separators, SPECIAL and
+# non-ASCII characters (no emoji: djref.py leaves them out of SPECIAL),
+# cut at every length around those strides:
+# the character, line and word counts against Python's own predicates.
+@test "character, line and word counts are Python's on random texts" {
+	/usr/bin/python3 - <<'PY' >in.jsonl
+import json, random
+random.seed(20261205)
+parts = [chr(c) for c in range(1, 128)] + [
+    "\r\n", "\u0085", "\u2028", "\u2029", "\u00e9", "\u00c9", "\u4e2d",
+    "\U0001D400", "\u201c", "\u2013", "\u00a0", "\u3000", "\u0661",
+    "\u00b2", "\u0081", "\u009c", "\u00c2", "\u00e2",
+    "the quick brown fox jumps over", "  ", "\t\t", "\n\n",
+    "1234567890123456789", "(--)", "ABCDEFGHIJKLMNOPQRSTU"]
+for k in range(3000):
+    n = random.choice([0, 1, 15, 16, 17, 31, 32, 33, 63, 64, 65,
+                       random.randrange(0, 400)])
+    print(json.dumps({"text": "".join(random.choice(parts)
+                                      for _ in range(n))}))
+PY
+	dm-map 'stats names=len,words,lines,max_line_len,avg_line_len,alnum_ratio,digit_ratio,upper_ratio,space_ratio,special_ratio; drop text' \
+	    in.jsonl >out.jsonl
+	run /usr/bin/python3 "$FIXTURES/djref.py" textstats in.jsonl out.jsonl
+	assert_success
+	assert_output '3000 samples agree'
+}
