@@ -10,7 +10,8 @@
 # it needs an ssh host, a model, a server). In a marked block every line
 # that starts with '$ ' is a command, '> ' (or any line after one ending in
 # a backslash) continues it, and the lines up to the next command are what
-# it prints: its standard output, then its standard error. The blocks run in order, in one folder that looks like
+# it prints: its standard output, then its standard error. An `export`
+# holds for the commands after it in its block. The blocks run in order, in one folder that looks like
 # the top of a built clone (bin/ and share/ are there) after
 #
 #     cp share/dm/examples/* .
@@ -50,9 +51,12 @@ while i < len(lines):
     i += 1
 failed = 0
 for cmds in blocks:
+    exports = ""
     for cmd, want, lineno in cmds:
-        p = subprocess.run(["bash", "-c", cmd], capture_output=True,
-                           timeout=120)
+        p = subprocess.run(["bash", "-c", exports + cmd],
+                           capture_output=True, timeout=120)
+        if cmd.startswith("export "):
+            exports += cmd + "\n"
         got = (p.stdout + p.stderr).decode("utf-8", "replace")
         got = got[:-1] if got.endswith("\n") else got
         if got != "\n".join(want):
