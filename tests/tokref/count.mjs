@@ -1,14 +1,18 @@
-// count.mjs - the reference token counts: tokenizer.json and its
-// tokenizer_config.json through @lenml/tokenizers (transformers.js's
-// tokenizers), one count per JSONL sample of stdin, special tokens not added.
-import { readFileSync } from "node:fs";
+// count.mjs - the reference token counts: a tokenizer.json (and the
+// tokenizer_config.json beside it, when there is one) through
+// @lenml/tokenizers (transformers.js's tokenizers), one count per JSONL
+// sample of stdin, special tokens not added.
+// Usage: node count.mjs DIR|FILE.json < samples.jsonl
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { TokenizerLoader } from "@lenml/tokenizers";
 
-const dir = process.argv[2];
+const arg = process.argv[2];
+const file = statSync(arg).isDirectory() ? `${arg}/tokenizer.json` : arg;
+const config = file.replace(/[^/]*$/, "tokenizer_config.json");
 const tok = TokenizerLoader.fromPreTrained({
-	tokenizerJSON: JSON.parse(readFileSync(`${dir}/tokenizer.json`, "utf8")),
-	tokenizerConfig: JSON.parse(readFileSync(`${dir}/tokenizer_config.json`, "utf8")),
+	tokenizerJSON: JSON.parse(readFileSync(file, "utf8")),
+	tokenizerConfig: existsSync(config) ? JSON.parse(readFileSync(config, "utf8")) : {},
 });
 const out = [];
 for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity }))
