@@ -52,6 +52,7 @@ HDR    += src/slurm.h
 HDR     += src/run.h src/backend.h src/remote.h src/llm.h src/scan.h
 HDR    += src/recipe.h
 HDR    += src/slice.h
+HDR    += src/archives.h src/extract.h
 
 all: $(BIN)
 

@@ -5,58 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <archive.h>
-
 #include "dm.h"
+#include "archives.h"
 
 #define CHUNK	(256 * 1024)
-
-/* Feeds libarchive: first the bytes already read to sniff the format, then
- * the rest of the file descriptor. */
-struct feed {
-	int	 fd;
-	char	*pre;
-	size_t	 npre;
-	int	 predone;
-	char	 blk[CHUNK];
-};
-
-static la_ssize_t
-feed_read(struct archive *a, void *arg, const void **buf)
-{
-	struct feed *f = arg;
-	ssize_t n;
-
-	if (!f->predone) {
-		f->predone = 1;
-		if (f->npre) {
-			*buf = f->pre;
-			return (la_ssize_t)f->npre;
-		}
-	}
-	for (;;) {
-		n = read(f->fd, f->blk, sizeof f->blk);
-		if (n >= 0)
-			break;
-		if (errno != EINTR || dm_interrupted) {
-			archive_set_error(a, errno, "%s", strerror(errno));
-			return -1;
-		}
-	}
-	*buf = f->blk;
-	return n;
-}
-
-static int
-feed_close(struct archive *a, void *arg)
-{
-	struct feed *f = arg;
-
-	(void)a;
-	free(f->pre);
-	free(f);
-	return ARCHIVE_OK;
-}
 
 void
 dm_reader_init(struct dm_reader *r, int argc, char **argv)
@@ -84,7 +36,7 @@ static void
 closecur(struct dm_reader *r)
 {
 	if (r->ar) {
-		archive_read_free(r->ar);
+		dm_unz_close(r->ar);
 		r->ar = NULL;
 	}
 	if (r->fd >= 0 && r->ownfd)
@@ -95,15 +47,6 @@ closecur(struct dm_reader *r)
 	r->eof = 0;
 	r->broken = 0;
 	r->skipping = 0;
-}
-
-/* libarchive leaves the message empty for some truncated streams. */
-static const char *
-arerr(struct archive *a)
-{
-	const char *s = archive_error_string(a);
-
-	return s ? s : "truncated or corrupt compressed input";
 }
 
 /* The name used in messages: control characters and bad UTF-8 escaped,
@@ -141,7 +84,7 @@ fill(struct dm_reader *r, size_t want)
 
 	for (;;) {
 		if (r->ar)
-			n = archive_read_data(r->ar, r->buf + r->end, want);
+			n = dm_unz_read(r->ar, r->buf + r->end, want);
 		else
 			n = read(r->fd, r->buf + r->end, want);
 		if (n >= 0)
@@ -149,7 +92,7 @@ fill(struct dm_reader *r, size_t want)
 		if (r->ar) {
 			if (!dm_interrupted)
 				dm_warn("%s: %s", r->name,
-				    arerr(r->ar));
+				    dm_unz_error(r->ar));
 			return -1;
 		}
 		if (errno == EINTR && !dm_interrupted)
@@ -164,8 +107,7 @@ fill(struct dm_reader *r, size_t want)
 static int
 opennext(struct dm_reader *r)
 {
-	struct archive_entry *ent;
-	struct feed *f;
+	struct dm_buf err = DM_BUF_INIT;
 	const char *path;
 	ssize_t n;
 	size_t got;
@@ -218,41 +160,23 @@ opennext(struct dm_reader *r)
 		if (!compressed((unsigned char *)r->buf, got)) {
 			/* input as it is: the sniffed bytes are its first */
 			r->nbytes += got;
+			dm_buf_free(&err);
 			return 0;
 		}
-		f = dm_xmalloc(sizeof *f);
-		f->fd = r->fd;
-		f->pre = dm_xstrndup(r->buf, got);
-		f->npre = got;
-		f->predone = 0;
 		r->start = r->end = 0;
 		r->eof = 0;
-		r->ar = archive_read_new();
-		archive_read_support_filter_all(r->ar);
-		archive_read_support_format_raw(r->ar);
-		/* so that an empty compressed stream is an empty input */
-		archive_read_support_format_empty(r->ar);
-		if (archive_read_open(r->ar, f, NULL, feed_read, feed_close) !=
-		    ARCHIVE_OK) {
-			dm_warn("%s: %s", r->name, arerr(r->ar));
+		dm_buf_reset(&err);
+		if ((r->ar = dm_unz_open(r->fd, r->buf, got, &r->eof,
+		    &err)) == NULL) {
+			dm_warn("%s: %s", r->name, err.buf);
 			r->nerrors++;
 			closecur(r);
 			continue;
 		}
-		switch (archive_read_next_header(r->ar, &ent)) {
-		case ARCHIVE_OK:
-		case ARCHIVE_WARN:
-			return 0;
-		case ARCHIVE_EOF:
-			r->eof = 1;
-			return 0;
-		default:
-			dm_warn("%s: %s", r->name, arerr(r->ar));
-			r->nerrors++;
-			closecur(r);
-			continue;
-		}
+		dm_buf_free(&err);
+		return 0;
 	}
+	dm_buf_free(&err);
 	return -1;
 }
 
@@ -449,7 +373,7 @@ dm_reader_read(struct dm_reader *r, char *buf, size_t n)
 		}
 		for (;;) {
 			if (r->ar)
-				got = archive_read_data(r->ar, buf, n);
+				got = dm_unz_read(r->ar, buf, n);
 			else
 				got = read(r->fd, buf, n);
 			if (got >= 0 || r->ar || errno != EINTR || dm_interrupted)
@@ -461,7 +385,7 @@ dm_reader_read(struct dm_reader *r, char *buf, size_t n)
 		}
 		if (got < 0 && !dm_interrupted) {
 			if (r->ar)
-				dm_warn("%s: %s", r->name, arerr(r->ar));
+				dm_warn("%s: %s", r->name, dm_unz_error(r->ar));
 			else
 				dm_warnx_errno("%s", r->name);
 			r->nerrors++;

@@ -13,12 +13,11 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 
 #include "dm.h"
 #include "remote.h"
+#include "archives.h"
 
 static void
 vec_add(struct dm_ssh *ssh, char ***v, size_t *n, size_t *cap, const char *s)
@@ -444,88 +443,6 @@ dm_remote_parse_probe(const char *text, struct dm_probe *p)
 	return 0;
 }
 
-/* Adds the regular file at path to the tar stream as name. */
-static int
-tar_add(struct archive *a, const char *path, const char *name,
-    struct dm_buf *err)
-{
-	struct archive_entry *e;
-	struct stat st;
-	char buf[65536];
-	ssize_t r;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &st) < 0) {
-		dm_buf_addf(err, "%s: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	e = archive_entry_new();
-	archive_entry_set_pathname(e, name);
-	archive_entry_set_size(e, st.st_size);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, st.st_mode & 0755);
-	archive_entry_set_mtime(e, st.st_mtime, 0);
-	if (archive_write_header(a, e) != ARCHIVE_OK) {
-		dm_buf_addf(err, "%s: %s", path, archive_error_string(a));
-		archive_entry_free(e);
-		close(fd);
-		return -1;
-	}
-	archive_entry_free(e);
-	while ((r = read(fd, buf, sizeof buf)) > 0)
-		if (archive_write_data(a, buf, (size_t)r) != r) {
-			dm_buf_addf(err, "%s: %s", path, archive_error_string(a));
-			close(fd);
-			return -1;
-		}
-	close(fd);
-	return 0;
-}
-
-static int
-tar_tree(struct archive *a, const char *dir, const char *prefix,
-    struct dm_buf *err)
-{
-	struct dm_buf p = DM_BUF_INIT, n = DM_BUF_INIT;
-	struct dirent **list;
-	struct stat st;
-	int i, cnt, rc = 0;
-
-	if ((cnt = scandir(dir, &list, NULL, alphasort)) < 0) {
-		dm_buf_addf(err, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	for (i = 0; i < cnt; i++) {
-		if (rc == 0 && list[i]->d_name[0] != '.') {
-			dm_buf_reset(&p);
-			dm_buf_reset(&n);
-			dm_buf_addf(&p, "%s/%s", dir, list[i]->d_name);
-			dm_buf_addf(&n, "%s/%s", prefix, list[i]->d_name);
-			if (stat(p.buf, &st) < 0)
-				;
-			else if (S_ISDIR(st.st_mode))
-				rc = tar_tree(a, p.buf, n.buf, err);
-			else if (S_ISREG(st.st_mode))
-				rc = tar_add(a, p.buf, n.buf, err);
-		}
-		free(list[i]);
-	}
-	free(list);
-	dm_buf_free(&p);
-	dm_buf_free(&n);
-	return rc;
-}
-
-static la_ssize_t
-tar_write(struct archive *a, void *arg, const void *buf, size_t n)
-{
-	(void)a;
-	dm_buf_add(arg, buf, n);
-	return (la_ssize_t)n;
-}
-
 int
 dm_ship_tar(struct dm_buf *out, struct dm_buf *err)
 {
@@ -545,14 +462,8 @@ dm_ship_tar(struct dm_buf *out, struct dm_buf *err)
 	if ((slash = strrchr(self, '/')))
 		*slash = '\0';
 	dm_buf_adds(&bindir, self);
-	a = archive_write_new();
-	archive_write_set_format_pax_restricted(a);
-	archive_write_set_bytes_in_last_block(a, 1);
-	if (archive_write_open(a, out, NULL, tar_write, NULL) != ARCHIVE_OK) {
-		dm_buf_addf(err, "tar: %s", archive_error_string(a));
-		archive_write_free(a);
+	if ((a = dm_tar_new(out, err)) == NULL)
 		return -1;
-	}
 	if ((cnt = scandir(bindir.buf, &list, NULL, alphasort)) < 0) {
 		dm_buf_addf(err, "%s: %s", bindir.buf, strerror(errno));
 		rc = -1;
@@ -570,7 +481,7 @@ dm_ship_tar(struct dm_buf *out, struct dm_buf *err)
 				struct dm_buf n = DM_BUF_INIT;
 
 				dm_buf_addf(&n, "bin/%s", d);
-				rc = tar_add(a, p.buf, n.buf, err);
+				rc = dm_tar_file(a, p.buf, n.buf, err);
 				dm_buf_free(&n);
 			}
 		}
@@ -579,12 +490,8 @@ dm_ship_tar(struct dm_buf *out, struct dm_buf *err)
 	if (cnt >= 0)
 		free(list);
 	if (rc == 0)
-		rc = tar_tree(a, dm_sharedir(), "share/dm", err);
-	if (archive_write_close(a) != ARCHIVE_OK && rc == 0) {
-		dm_buf_addf(err, "tar: %s", archive_error_string(a));
-		rc = -1;
-	}
-	archive_write_free(a);
+		rc = dm_tar_tree(a, dm_sharedir(), "share/dm", err);
+	rc = dm_tar_close(a, rc, err);
 	dm_buf_free(&p);
 	dm_buf_free(&bindir);
 	return rc;

@@ -1,7 +1,6 @@
-/* scan.c - text detection and decoding, archive formats, member names */
+/* scan.c - text detection and decoding, member names, loading a path */
 #include <errno.h>
 #include <fcntl.h>
-#include <locale.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -135,113 +134,6 @@ dm_text_decode(const char *s, size_t n, enum dm_encerr mode,
 	*text = out->buf;
 	*len = out->len;
 	return DM_TEXT_OK;
-}
-
-int
-dm_archive_sniff(const void *head, size_t n)
-{
-	const unsigned char *p = head;
-
-	if ((n >= 2 && p[0] == 0x1F && p[1] == 0x8B) ||
-	    (n >= 4 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' && p[3] <= '9') ||
-	    (n >= 6 && memcmp(p, "\xFD" "7zXZ\0", 6) == 0) ||
-	    (n >= 4 && memcmp(p, "\x28\xB5\x2F\xFD", 4) == 0) ||
-	    (n >= 4 && memcmp(p, "\x04\x22\x4D\x18", 4) == 0) ||
-	    /* lzma's "alone" format with the usual properties byte, and
-	     * compress(1); neither can begin a text file */
-	    (n >= 13 && p[0] == 0x5D && p[1] == 0 && p[2] == 0) ||
-	    (n >= 3 && p[0] == 0x1F && p[1] == 0x9D))
-		return DM_SNIFF_COMPRESSED;
-	if ((n >= 4 && (memcmp(p, "PK\3\4", 4) == 0 ||
-	    memcmp(p, "PK\5\6", 4) == 0 || memcmp(p, "PK\7\10", 4) == 0)) ||
-	    (n >= 6 && memcmp(p, "7z\xBC\xAF\x27\x1C", 6) == 0) ||
-	    (n >= 8 && memcmp(p, "!<arch>\n", 8) == 0) ||
-	    (n >= 262 && memcmp(p + 257, "ustar", 5) == 0) ||
-	    (n >= 32774 && memcmp(p + 32769, "CD001", 5) == 0))
-		return DM_SNIFF_ARCHIVE;
-	/* cpio's magic numbers are also plain digits: libarchive decides */
-	if ((n >= 6 && (memcmp(p, "070707", 6) == 0 ||
-	    memcmp(p, "070701", 6) == 0 || memcmp(p, "070702", 6) == 0)) ||
-	    (n >= 2 && ((p[0] == 0xC7 && p[1] == 0x71) ||
-	    (p[0] == 0x71 && p[1] == 0xC7))))
-		return DM_SNIFF_MAYBE;
-	return DM_SNIFF_NONE;
-}
-
-struct archive *
-dm_archive_new(void)
-{
-	static int locale_set;
-	struct archive *a;
-
-	/* libarchive converts names stored as UTF-16 (7z, iso9660 Joliet)
-	 * or flagged UTF-8 (zip) to the locale's charset, and gives nothing
-	 * in the C locale's ASCII: names are UTF-8 here, as in samples.
-	 * Only character classes change, and dm uses none of <ctype.h>'s
-	 * above ASCII. */
-	if (!locale_set) {
-		locale_set = 1;
-		if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
-			setlocale(LC_CTYPE, "en_US.UTF-8");
-	}
-	if ((a = archive_read_new()) == NULL)
-		dm_die("out of memory");
-	/* Only libraries: no filter that would run an external program. */
-	archive_read_support_filter_gzip(a);
-	archive_read_support_filter_bzip2(a);
-	archive_read_support_filter_xz(a);
-	archive_read_support_filter_lzma(a);
-	archive_read_support_filter_zstd(a);
-	archive_read_support_filter_lz4(a);
-	archive_read_support_filter_compress(a);
-	archive_read_support_format_tar(a);
-	archive_read_support_format_zip(a);
-	archive_read_support_format_7zip(a);
-	archive_read_support_format_cpio(a);
-	archive_read_support_format_ar(a);
-	archive_read_support_format_iso9660(a);
-	/* a single compressed file, and what turns out to be no archive */
-	archive_read_support_format_raw(a);
-	return a;
-}
-
-int
-dm_archive_kind(struct archive *a)
-{
-	if (archive_format(a) != ARCHIVE_FORMAT_RAW)
-		return DM_SNIFF_ARCHIVE;
-	if (archive_filter_count(a) > 1 &&
-	    archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE)
-		return DM_SNIFF_COMPRESSED;
-	return DM_SNIFF_NONE;
-}
-
-int
-dm_archive_isfile(struct archive *a, struct archive_entry *e)
-{
-	/* ar headers carry permissions without the file type bits */
-	return archive_entry_filetype(e) == AE_IFREG ||
-	    (archive_entry_filetype(e) == 0 &&
-	    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_AR);
-}
-
-void
-dm_archive_error(struct dm_buf *b, struct archive *a)
-{
-	const char *s = archive_error_string(a);
-	size_t n;
-
-	if (s == NULL || *s == '\0')
-		s = "truncated or corrupt archive";
-	n = b->len;
-	dm_buf_addquoted(b, s, strlen(s), 200);
-	/* libarchive's messages start with a capital, dm's do not */
-	if (b->buf[n] >= 'A' && b->buf[n] <= 'Z' &&
-	    !(b->buf[n + 1] >= 'A' && b->buf[n + 1] <= 'Z'))
-		b->buf[n] += 'a' - 'A';
-	while (b->len > n && (b->buf[b->len - 1] == '.' ||
-	    b->buf[b->len - 1] == ' '))
-		b->buf[--b->len] = '\0';
 }
 
 int

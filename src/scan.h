@@ -3,10 +3,9 @@
 #define DM_SCAN_H
 
 #include "dm.h"
+#include "archives.h"
 
-/* ---- scan.c: text detection, archives and member names (dm-scan, load) ---- */
-
-struct archive;
+/* ---- scan.c: text detection, member names, loading a path (dm-scan, load) ---- */
 
 /* What to do with text that is not UTF-8 (--encoding-errors). */
 enum dm_encerr { DM_ENCERR_REPLACE, DM_ENCERR_SKIP, DM_ENCERR_LATIN1 };
@@ -24,26 +23,6 @@ int	 dm_text_binary(const char *s, size_t n);
 int	 dm_text_decode(const char *s, size_t n, enum dm_encerr mode,
 	    struct dm_buf *out, const char **text, size_t *len, const char **enc);
 
-/* What the first bytes of a file are, by their magic numbers. */
-enum {
-	DM_SNIFF_NONE,		/* a plain file */
-	DM_SNIFF_COMPRESSED,	/* gzip, bzip2, xz, zstd, lz4 */
-	DM_SNIFF_ARCHIVE,	/* zip, 7z, ar, tar, iso9660 */
-	DM_SNIFF_MAYBE		/* cpio magic, which text can start with too */
-};
-int	 dm_archive_sniff(const void *head, size_t n);
-/* A libarchive reader for the formats and filters dm-scan reads (tar,
- * zip, 7z, cpio, ar, iso9660; gzip, bzip2, xz, lzma, zstd, lz4, compress)
- * and the raw format for single compressed files. Never NULL. */
-struct archive *dm_archive_new(void);
-/* After the first header: DM_SNIFF_ARCHIVE, DM_SNIFF_COMPRESSED (a
- * single compressed file) or DM_SNIFF_NONE (not an archive after all). */
-int	 dm_archive_kind(struct archive *);
-/* Whether the entry just read is a regular file. */
-struct archive_entry;
-int	 dm_archive_isfile(struct archive *, struct archive_entry *);
-/* Appends libarchive's last message, escaped and in dm's style. */
-void	 dm_archive_error(struct dm_buf *, struct archive *);
 /* The name under which a member is shown: as stored, unless it is unsafe
  * (absolute, or with a ".." element); then leading slashes and ".."
  * elements are removed. Appends to out (empty on entry); returns 1 when

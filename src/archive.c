@@ -1,0 +1,459 @@
+/* archive.c - libarchive behind one file: formats, members, zip in memory, tar out */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include "dm.h"
+#include "archives.h"
+
+int
+dm_archive_sniff(const void *head, size_t n)
+{
+	const unsigned char *p = head;
+
+	if ((n >= 2 && p[0] == 0x1F && p[1] == 0x8B) ||
+	    (n >= 4 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' && p[3] <= '9') ||
+	    (n >= 6 && memcmp(p, "\xFD" "7zXZ\0", 6) == 0) ||
+	    (n >= 4 && memcmp(p, "\x28\xB5\x2F\xFD", 4) == 0) ||
+	    (n >= 4 && memcmp(p, "\x04\x22\x4D\x18", 4) == 0) ||
+	    /* lzma's "alone" format with the usual properties byte, and
+	     * compress(1); neither can begin a text file */
+	    (n >= 13 && p[0] == 0x5D && p[1] == 0 && p[2] == 0) ||
+	    (n >= 3 && p[0] == 0x1F && p[1] == 0x9D))
+		return DM_SNIFF_COMPRESSED;
+	if ((n >= 4 && (memcmp(p, "PK\3\4", 4) == 0 ||
+	    memcmp(p, "PK\5\6", 4) == 0 || memcmp(p, "PK\7\10", 4) == 0)) ||
+	    (n >= 6 && memcmp(p, "7z\xBC\xAF\x27\x1C", 6) == 0) ||
+	    (n >= 8 && memcmp(p, "!<arch>\n", 8) == 0) ||
+	    (n >= 262 && memcmp(p + 257, "ustar", 5) == 0) ||
+	    (n >= 32774 && memcmp(p + 32769, "CD001", 5) == 0))
+		return DM_SNIFF_ARCHIVE;
+	/* cpio's magic numbers are also plain digits: libarchive decides */
+	if ((n >= 6 && (memcmp(p, "070707", 6) == 0 ||
+	    memcmp(p, "070701", 6) == 0 || memcmp(p, "070702", 6) == 0)) ||
+	    (n >= 2 && ((p[0] == 0xC7 && p[1] == 0x71) ||
+	    (p[0] == 0x71 && p[1] == 0xC7))))
+		return DM_SNIFF_MAYBE;
+	return DM_SNIFF_NONE;
+}
+
+struct archive *
+dm_archive_new(void)
+{
+	static int locale_set;
+	struct archive *a;
+
+	/* libarchive converts names stored as UTF-16 (7z, iso9660 Joliet)
+	 * or flagged UTF-8 (zip) to the locale's charset, and gives nothing
+	 * in the C locale's ASCII: names are UTF-8 here, as in samples.
+	 * Only character classes change, and dm uses none of <ctype.h>'s
+	 * above ASCII. */
+	if (!locale_set) {
+		locale_set = 1;
+		if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+			setlocale(LC_CTYPE, "en_US.UTF-8");
+	}
+	if ((a = archive_read_new()) == NULL)
+		dm_die("out of memory");
+	/* Only libraries: no filter that would run an external program. */
+	archive_read_support_filter_gzip(a);
+	archive_read_support_filter_bzip2(a);
+	archive_read_support_filter_xz(a);
+	archive_read_support_filter_lzma(a);
+	archive_read_support_filter_zstd(a);
+	archive_read_support_filter_lz4(a);
+	archive_read_support_filter_compress(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_format_7zip(a);
+	archive_read_support_format_cpio(a);
+	archive_read_support_format_ar(a);
+	archive_read_support_format_iso9660(a);
+	/* a single compressed file, and what turns out to be no archive */
+	archive_read_support_format_raw(a);
+	return a;
+}
+
+int
+dm_archive_kind(struct archive *a)
+{
+	if (archive_format(a) != ARCHIVE_FORMAT_RAW)
+		return DM_SNIFF_ARCHIVE;
+	if (archive_filter_count(a) > 1 &&
+	    archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE)
+		return DM_SNIFF_COMPRESSED;
+	return DM_SNIFF_NONE;
+}
+
+int
+dm_archive_isfile(struct archive *a, struct archive_entry *e)
+{
+	/* ar headers carry permissions without the file type bits */
+	return archive_entry_filetype(e) == AE_IFREG ||
+	    (archive_entry_filetype(e) == 0 &&
+	    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_AR);
+}
+
+void
+dm_archive_error(struct dm_buf *b, struct archive *a)
+{
+	const char *s = archive_error_string(a);
+	size_t n;
+
+	if (s == NULL || *s == '\0')
+		s = "truncated or corrupt archive";
+	n = b->len;
+	dm_buf_addquoted(b, s, strlen(s), 200);
+	/* libarchive's messages start with a capital, dm's do not */
+	if (b->buf[n] >= 'A' && b->buf[n] <= 'Z' &&
+	    !(b->buf[n + 1] >= 'A' && b->buf[n + 1] <= 'Z'))
+		b->buf[n] += 'a' - 'A';
+	while (b->len > n && (b->buf[b->len - 1] == '.' ||
+	    b->buf[b->len - 1] == ' '))
+		b->buf[--b->len] = '\0';
+}
+
+/* ---- a zip in memory ---- */
+
+int
+dm_zip_read(const void *zip, size_t len, const char *name, size_t max,
+    struct dm_buf *out, struct dm_buf *err)
+{
+	struct archive *a;
+	struct archive_entry *e;
+	const char *mn;
+	size_t start = out->len;
+	la_ssize_t n;
+	long count = 0;
+	int r;
+
+	if ((a = archive_read_new()) == NULL)
+		dm_die("out of memory");
+	archive_read_support_format_zip(a);
+	if (archive_read_open_memory(a, zip, len) != ARCHIVE_OK) {
+		dm_archive_error(err, a);
+		archive_read_free(a);
+		return -1;
+	}
+	for (;;) {
+		r = archive_read_next_header(a, &e);
+		if (r == ARCHIVE_EOF) {
+			r = 1;
+			break;
+		}
+		if (r < ARCHIVE_WARN || ++count > DM_ZIP_MAXMEMBERS) {
+			if (r < ARCHIVE_WARN)
+				dm_archive_error(err, a);
+			else
+				dm_buf_addf(err, "more than %d members",
+				    DM_ZIP_MAXMEMBERS);
+			r = -1;
+			break;
+		}
+		if ((mn = archive_entry_pathname(e)) == NULL ||
+		    strcmp(mn, name) != 0)
+			continue;
+		for (;;) {
+			dm_buf_grow(out, 64 * 1024);
+			n = archive_read_data(a, out->buf + out->len,
+			    out->cap - out->len - 1);
+			if (n < 0) {
+				dm_archive_error(err, a);
+				break;
+			}
+			if (n == 0)
+				break;
+			out->len += (size_t)n;
+			out->buf[out->len] = '\0';
+			if (out->len - start > max) {
+				dm_buf_adds(err, "member '");
+				dm_buf_addquoted(err, name, strlen(name), 200);
+				dm_buf_addf(err, "' is larger than %zu bytes",
+				    max);
+				n = -1;
+				break;
+			}
+		}
+		r = n < 0 ? -1 : 0;
+		break;
+	}
+	archive_read_free(a);
+	if (r != 0) {
+		out->len = start;
+		if (out->buf != dm_buf_empty)
+			out->buf[start] = '\0';
+	}
+	return r;
+}
+
+static unsigned
+le16(const unsigned char *p)
+{
+	return (unsigned)p[0] | (unsigned)p[1] << 8;
+}
+
+static unsigned long
+le32(const unsigned char *p)
+{
+	return (unsigned long)le16(p) | (unsigned long)le16(p + 2) << 16;
+}
+
+int
+dm_zip_first(const void *head, size_t n, const char **name, size_t *namelen,
+    const char **data, size_t *datalen)
+{
+	const unsigned char *p = head;
+	size_t nl, xl, sz;
+
+	*name = *data = NULL;
+	*namelen = *datalen = 0;
+	if (n < 30 || memcmp(p, "PK\3\4", 4) != 0)
+		return 0;
+	nl = le16(p + 26);
+	xl = le16(p + 28);
+	if (30 + nl > n)
+		return 0;
+	*name = (const char *)p + 30;
+	*namelen = nl;
+	sz = le32(p + 18);
+	/* stored, its size in the header (no data descriptor) */
+	if (le16(p + 8) == 0 && !(le16(p + 6) & 8) && 30 + nl + xl <= n &&
+	    sz <= n - 30 - nl - xl) {
+		*data = (const char *)p + 30 + nl + xl;
+		*datalen = sz;
+	}
+	return 1;
+}
+
+/* ---- a compressed stream in (the reader's operands) ---- */
+
+#define CHUNK	(256 * 1024)
+
+/* Feeds libarchive: first the bytes already read to sniff the format, then
+ * the rest of the file descriptor. */
+struct feed {
+	int	 fd;
+	char	*pre;
+	size_t	 npre;
+	int	 predone;
+	char	 blk[CHUNK];
+};
+
+static la_ssize_t
+feed_read(struct archive *a, void *arg, const void **buf)
+{
+	struct feed *f = arg;
+	ssize_t n;
+
+	if (!f->predone) {
+		f->predone = 1;
+		if (f->npre) {
+			*buf = f->pre;
+			return (la_ssize_t)f->npre;
+		}
+	}
+	for (;;) {
+		n = read(f->fd, f->blk, sizeof f->blk);
+		if (n >= 0)
+			break;
+		if (errno != EINTR || dm_interrupted) {
+			archive_set_error(a, errno, "%s", strerror(errno));
+			return -1;
+		}
+	}
+	*buf = f->blk;
+	return n;
+}
+
+static int
+feed_close(struct archive *a, void *arg)
+{
+	struct feed *f = arg;
+
+	(void)a;
+	free(f->pre);
+	free(f);
+	return ARCHIVE_OK;
+}
+
+const char *
+dm_unz_error(struct archive *a)
+{
+	const char *s = archive_error_string(a);
+
+	/* libarchive leaves the message empty for some truncated streams */
+	return s ? s : "truncated or corrupt compressed input";
+}
+
+struct archive *
+dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
+{
+	struct archive_entry *ent;
+	struct archive *a;
+	struct feed *f;
+
+	*eof = 0;
+	f = dm_xmalloc(sizeof *f);
+	f->fd = fd;
+	f->pre = dm_xstrndup(pre, npre);
+	f->npre = npre;
+	f->predone = 0;
+	if ((a = archive_read_new()) == NULL)
+		dm_die("out of memory");
+	archive_read_support_filter_all(a);
+	archive_read_support_format_raw(a);
+	/* so that an empty compressed stream is an empty input */
+	archive_read_support_format_empty(a);
+	if (archive_read_open(a, f, NULL, feed_read, feed_close) !=
+	    ARCHIVE_OK) {
+		dm_buf_adds(err, dm_unz_error(a));
+		archive_read_free(a);
+		return NULL;
+	}
+	switch (archive_read_next_header(a, &ent)) {
+	case ARCHIVE_OK:
+	case ARCHIVE_WARN:
+		return a;
+	case ARCHIVE_EOF:
+		*eof = 1;
+		return a;
+	default:
+		dm_buf_adds(err, dm_unz_error(a));
+		archive_read_free(a);
+		return NULL;
+	}
+}
+
+ssize_t
+dm_unz_read(struct archive *a, void *buf, size_t n)
+{
+	return archive_read_data(a, buf, n);
+}
+
+void
+dm_unz_close(struct archive *a)
+{
+	archive_read_free(a);
+}
+
+/* ---- a tar stream out ---- */
+
+static la_ssize_t
+tar_write(struct archive *a, void *arg, const void *buf, size_t n)
+{
+	(void)a;
+	dm_buf_add(arg, buf, n);
+	return (la_ssize_t)n;
+}
+
+struct archive *
+dm_tar_new(struct dm_buf *out, struct dm_buf *err)
+{
+	struct archive *a;
+
+	if ((a = archive_write_new()) == NULL)
+		dm_die("out of memory");
+	archive_write_set_format_pax_restricted(a);
+	archive_write_set_bytes_in_last_block(a, 1);
+	if (archive_write_open(a, out, NULL, tar_write, NULL) != ARCHIVE_OK) {
+		dm_buf_addf(err, "tar: %s", archive_error_string(a));
+		archive_write_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+int
+dm_tar_file(struct archive *a, const char *path, const char *name,
+    struct dm_buf *err)
+{
+	struct archive_entry *e;
+	struct stat st;
+	char buf[65536];
+	ssize_t r;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &st) < 0) {
+		dm_buf_addf(err, "%s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	e = archive_entry_new();
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_size(e, st.st_size);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, st.st_mode & 0755);
+	archive_entry_set_mtime(e, st.st_mtime, 0);
+	if (archive_write_header(a, e) != ARCHIVE_OK) {
+		dm_buf_addf(err, "%s: %s", path, archive_error_string(a));
+		archive_entry_free(e);
+		close(fd);
+		return -1;
+	}
+	archive_entry_free(e);
+	while ((r = read(fd, buf, sizeof buf)) > 0)
+		if (archive_write_data(a, buf, (size_t)r) != r) {
+			dm_buf_addf(err, "%s: %s", path, archive_error_string(a));
+			close(fd);
+			return -1;
+		}
+	close(fd);
+	return 0;
+}
+
+int
+dm_tar_tree(struct archive *a, const char *dir, const char *prefix,
+    struct dm_buf *err)
+{
+	struct dm_buf p = DM_BUF_INIT, n = DM_BUF_INIT;
+	struct dirent **list;
+	struct stat st;
+	int i, cnt, rc = 0;
+
+	if ((cnt = scandir(dir, &list, NULL, alphasort)) < 0) {
+		dm_buf_addf(err, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < cnt; i++) {
+		if (rc == 0 && list[i]->d_name[0] != '.') {
+			dm_buf_reset(&p);
+			dm_buf_reset(&n);
+			dm_buf_addf(&p, "%s/%s", dir, list[i]->d_name);
+			dm_buf_addf(&n, "%s/%s", prefix, list[i]->d_name);
+			if (stat(p.buf, &st) < 0)
+				;
+			else if (S_ISDIR(st.st_mode))
+				rc = dm_tar_tree(a, p.buf, n.buf, err);
+			else if (S_ISREG(st.st_mode))
+				rc = dm_tar_file(a, p.buf, n.buf, err);
+		}
+		free(list[i]);
+	}
+	free(list);
+	dm_buf_free(&p);
+	dm_buf_free(&n);
+	return rc;
+}
+
+int
+dm_tar_close(struct archive *a, int ok, struct dm_buf *err)
+{
+	int rc = ok;
+
+	if (archive_write_close(a) != ARCHIVE_OK && rc == 0) {
+		dm_buf_addf(err, "tar: %s", archive_error_string(a));
+		rc = -1;
+	}
+	archive_write_free(a);
+	return rc;
+}

@@ -1,0 +1,72 @@
+/* archives.h - libarchive behind one file: formats, members, zip in memory, tar out */
+#ifndef DM_ARCHIVES_H
+#define DM_ARCHIVES_H
+
+#include "dm.h"
+
+struct archive;
+struct archive_entry;
+
+/* What the first bytes of a file are, by their magic numbers. */
+enum {
+	DM_SNIFF_NONE,		/* a plain file */
+	DM_SNIFF_COMPRESSED,	/* gzip, bzip2, xz, zstd, lz4 */
+	DM_SNIFF_ARCHIVE,	/* zip, 7z, ar, tar, iso9660 */
+	DM_SNIFF_MAYBE		/* cpio magic, which text can start with too */
+};
+int	 dm_archive_sniff(const void *head, size_t n);
+/* A libarchive reader for the formats and filters dm-scan reads (tar,
+ * zip, 7z, cpio, ar, iso9660; gzip, bzip2, xz, lzma, zstd, lz4, compress)
+ * and the raw format for single compressed files. Never NULL. */
+struct archive *dm_archive_new(void);
+/* After the first header: DM_SNIFF_ARCHIVE, DM_SNIFF_COMPRESSED (a
+ * single compressed file) or DM_SNIFF_NONE (not an archive after all). */
+int	 dm_archive_kind(struct archive *);
+/* Whether the entry just read is a regular file. */
+int	 dm_archive_isfile(struct archive *, struct archive_entry *);
+/* Appends libarchive's last message, escaped and in dm's style. */
+void	 dm_archive_error(struct dm_buf *, struct archive *);
+
+/*
+ * A zip held in memory (a DOCX, ODT or EPUB), its members read by name.
+ * dm_zip_read appends the whole member to out: 0; 1 when there is no
+ * such member; -1 with the reason in err ("member 'x' is larger than N
+ * bytes", libarchive's message for a damaged zip). At most max bytes of
+ * one member are decompressed (a zip bomb stops there), and at most
+ * DM_ZIP_MAXMEMBERS headers are looked at.
+ */
+#define DM_ZIP_MAXMEMBERS	100000
+int	 dm_zip_read(const void *zip, size_t len, const char *name, size_t max,
+	    struct dm_buf *out, struct dm_buf *err);
+/* The name of the first member of a zip whose first bytes are head, and
+ * that member's bytes when it is stored (not compressed) and whole in
+ * head; 0 and *name NULL when head is not the start of a zip. */
+int	 dm_zip_first(const void *head, size_t n, const char **name,
+	    size_t *namelen, const char **data, size_t *datalen);
+
+/*
+ * A single compressed stream (gzip, bzip2, xz, zstd, lz4, lzma...) read
+ * from fd, after its first npre bytes, already read from it, in pre
+ * (copied). NULL with the message (as libarchive gives it) in err; *eof
+ * set for an empty stream. dm_unz_read is read(2)'s; on -1,
+ * dm_unz_error says why.
+ */
+struct archive *dm_unz_open(int fd, const char *pre, size_t npre, int *eof,
+	    struct dm_buf *err);
+ssize_t	 dm_unz_read(struct archive *, void *, size_t);
+const char *dm_unz_error(struct archive *);
+void	 dm_unz_close(struct archive *);
+
+/* A tar stream (POSIX pax) written into a buffer (dm-run's ship). */
+struct archive *dm_tar_new(struct dm_buf *out, struct dm_buf *err);
+/* Adds the regular file at path as name; the tree under dir (dot files
+ * left out) under prefix. -1 with the reason in err. */
+int	 dm_tar_file(struct archive *, const char *path, const char *name,
+	    struct dm_buf *err);
+int	 dm_tar_tree(struct archive *, const char *dir, const char *prefix,
+	    struct dm_buf *err);
+/* Ends the stream and frees it: 0, or -1 with the reason in err (when
+ * ok, the status so far, is 0). */
+int	 dm_tar_close(struct archive *, int ok, struct dm_buf *err);
+
+#endif /* DM_ARCHIVES_H */
