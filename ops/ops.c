@@ -43,11 +43,18 @@ extern const struct dm_opdef dm_op_strip;
 extern const struct dm_opdef dm_op_truncate;
 extern const struct dm_opdef dm_op_unicode;
 extern const struct dm_opdef dm_op_upper;
+/* DataMate's cleaners and filters */
+extern const struct dm_opdef dm_op_cjk_repeat;
+extern const struct dm_opdef dm_op_remove_html_tags;
+extern const struct dm_opdef dm_op_remove_repeat_lines;
+extern const struct dm_opdef dm_op_special_chars;
+extern const struct dm_opdef dm_op_stripped_len;
 
 /* Sorted by name (strcmp): dm_ops_find searches it by halves. */
 static const struct dm_opdef *const builtin[] = {
 	&dm_op_anonymize,
 	&dm_op_c4,
+	&dm_op_cjk_repeat,
 	&dm_op_clean_html,
 	&dm_op_collapse_ws,
 	&dm_op_drop,
@@ -66,17 +73,21 @@ static const struct dm_opdef *const builtin[] = {
 	&dm_op_remove_chars,
 	&dm_op_remove_copyright,
 	&dm_op_remove_emails,
+	&dm_op_remove_html_tags,
 	&dm_op_remove_invisible,
 	&dm_op_remove_ips,
 	&dm_op_remove_long_words,
+	&dm_op_remove_repeat_lines,
 	&dm_op_remove_repeat_sentences,
 	&dm_op_remove_table_text,
 	&dm_op_remove_urls,
 	&dm_op_rename,
 	&dm_op_replace,
 	&dm_op_set,
+	&dm_op_special_chars,
 	&dm_op_stats,
 	&dm_op_strip,
+	&dm_op_stripped_len,
 	&dm_op_truncate,
 	&dm_op_unicode,
 	&dm_op_upper,

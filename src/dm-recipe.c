@@ -69,6 +69,8 @@ ops(void)
 			t[i].emit(&t[i], NULL, &f, &err, &at);
 			/* replace_content_mapper without a pattern does nothing */
 			dm_buf_adds(&b, f.len ? f.buf : t[i].form);
+			if (t[i].dropempty && t[i].kind == DM_R_MAP)
+				dm_buf_adds(&b, " | dm-filter " DROPEMPTY);
 		}
 		printf("%-44s  %-34s  %s\n", t[i].dj ? t[i].dj : "-",
 		    t[i].dmate ? t[i].dmate : "-", b.buf);

@@ -614,6 +614,117 @@ emit_dedup_simhash(const struct dm_rop *op, const struct dm_ynode *args,
 	return 0;
 }
 
+/* ---- DataMate's cleaners and filters ---- */
+
+/* A DataMate filter: "len > 0 && pred()" with pred's threshold when the
+ * recipe sets one. */
+static void
+dm_pred(struct dm_buf *out, const char *pred)
+{
+	dm_buf_addf(out, DROPEMPTY " && %s(", pred);
+}
+
+static int
+emit_dm_rate(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	const char *pname = op->params[0].name;
+
+	(void)err, (void)at;
+	dm_pred(out, op->form);
+	if (given(op, args, pname))
+		dm_buf_addf(out, "max=%s", arg(op, args, pname));
+	dm_buf_adds(out, ")");
+	return 0;
+}
+
+/* Python's truth of a YAML value, as bool(kwargs.get(...)) sees it. */
+static int
+pytruth(const struct dm_ynode *v, const char *def)
+{
+	char *end;
+	double d;
+
+	if (v == NULL)
+		return boolval(def) == 1;
+	if (isnull(v))
+		return 0;
+	if (v->kind != DM_Y_SCALAR)
+		return v->n > 0;
+	if (!v->plain)
+		return *v->val != '\0';
+	if (boolval(v->val) >= 0)
+		return boolval(v->val);
+	d = strtod(v->val, &end);
+	if (end != v->val && *end == '\0')
+		return d != 0;
+	return *v->val != '\0';
+}
+
+/* fileLength: [min, max]; an empty or zero bound is no bound. */
+static int
+emit_dm_length(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	const struct dm_ynode *v = dm_yaml_get(args, "fileLength"), *b;
+	const char *name[2] = { "min", "max" }, *def[2] = { "10", "10000000" };
+	char *end;
+	double d;
+	size_t i;
+	int first = 1;
+
+	(void)op;
+	dm_pred(out, "stripped_len");
+	if (v != NULL && !isnull(v)) {
+		if (v->kind != DM_Y_SEQ || v->n != 2) {
+			dm_buf_adds(err, "parameter 'fileLength' wants a list "
+			    "of 2 bounds, [min, max]");
+			*at = v;
+			return -1;
+		}
+		for (i = 0; i < 2; i++) {
+			b = v->kid[i];
+			if (b->kind != DM_Y_SCALAR) {
+				dm_buf_adds(err, "parameter 'fileLength' "
+				    "wants numbers");
+				*at = b;
+				return -1;
+			}
+			if (isnull(b) || *b->val == '\0')
+				d = 0;
+			else {
+				d = strtod(b->val, &end);
+				if (!b->plain || *end != '\0' ||
+				    !isfinite(d) || d < 0) {
+					dm_buf_addf(err, "parameter "
+					    "'fileLength' wants numbers, not "
+					    "'%s'", b->val);
+					*at = b;
+					return -1;
+				}
+			}
+			if (d == strtod(def[i], NULL))
+				continue;
+			dm_buf_addf(out, "%s%s=%s", first ? "" : ", ", name[i],
+			    d == 0 ? "0" : b->val);
+			first = 0;
+		}
+	}
+	dm_buf_adds(out, ")");
+	return 0;
+}
+
+static int
+emit_dm_html(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	(void)err, (void)at;
+	addop(out, op->form);
+	if (pytruth(dm_yaml_get(args, "removeTableTags"), "false"))
+		addkv(out, "tables", "true");
+	return 0;
+}
+
 /* ---- the table ---- */
 
 static const struct dm_rparam p_clean[] = {
@@ -775,18 +886,41 @@ static const struct dm_rparam p_dedup_simhash[] = {
 	{ NULL, 0, NULL }
 };
 
+static const struct dm_rparam p_dm_word_rate[] = {
+	{ .name = "repeatWordRatio", .type = DM_RP_FLOAT, .def = "0.5" },
+	{ .name = NULL }
+};
+
+static const struct dm_rparam p_dm_special[] = {
+	{ .name = "specialCharRatio", .type = DM_RP_FLOAT, .def = "0.3" },
+	{ .name = NULL }
+};
+
+static const struct dm_rparam p_dm_length[] = {
+	{ .name = "fileLength", .type = DM_RP_ANY, .def = NULL },
+	{ .name = NULL }
+};
+
+static const struct dm_rparam p_dm_html[] = {
+	{ .name = "removeTableTags", .type = DM_RP_ANY, .def = "false" },
+	{ .name = NULL }
+};
+
 static const struct dm_rparam p_none[] = {
 	{ NULL, 0, NULL }
 };
 
-#define MAP(dj, dmate, form, params, emit) \
-	{ dj, dmate, DM_R_MAP, form, params, emit, NULL }
-#define FILTER(dj, dmate, form, params) \
-	{ dj, dmate, DM_R_FILTER, form, params, emit_range, NULL }
-#define DEDUP(dj, dmate, params, emit) \
-	{ dj, dmate, DM_R_DEDUP, "dm-dedup", params, emit, NULL }
-#define NONE(dj, dmate, why) \
-	{ dj, dmate, DM_R_NONE, NULL, NULL, NULL, why }
+#define MAP(j, m, f, p, e) \
+	{ .dj = (j), .dmate = (m), .kind = DM_R_MAP, .form = (f), \
+	  .params = (p), .emit = (e) }
+#define FILTER(j, m, f, p) \
+	{ .dj = (j), .dmate = (m), .kind = DM_R_FILTER, .form = (f), \
+	  .params = (p), .emit = emit_range }
+#define DEDUP(j, m, p, e) \
+	{ .dj = (j), .dmate = (m), .kind = DM_R_DEDUP, .form = "dm-dedup", \
+	  .params = (p), .emit = (e) }
+#define NONE(j, m, w) \
+	{ .dj = (j), .dmate = (m), .kind = DM_R_NONE, .why = (w) }
 
 static const char no_text[] = "not a text operator";
 static const char no_model[] = "needs a model dm does not run";
@@ -870,8 +1004,8 @@ static const struct dm_rop table[] = {
 	NONE("in_context_influence_filter", NULL, no_model),
 	NONE("instruction_following_difficulty_filter", NULL, no_model),
 	NONE("key_value_grouper", NULL, no_port),
-	{ "language_id_score_filter", NULL, DM_R_FILTER, "lang", p_lang,
-	  emit_lang, NULL },
+	{ .dj = "language_id_score_filter", .kind = DM_R_FILTER,
+	  .form = "lang", .params = p_lang, .emit = emit_lang },
 	NONE("llm_analysis_filter", NULL, no_model),
 	NONE("llm_difficulty_score_filter", NULL, no_model),
 	NONE("llm_perplexity_filter", NULL, no_model),
@@ -984,21 +1118,31 @@ static const struct dm_rop table[] = {
 	NONE(NULL, "ContentCleaner", no_port),
 	NONE(NULL, "DuplicateFilesFilter",
 	    "datasketch MinHash over DataMate's database"),
-	NONE(NULL, "DuplicateSentencesFilter", no_port),
+	{ .dmate = "DuplicateSentencesFilter", .kind = DM_R_MAP,
+	  .form = "remove-repeat-lines", .params = p_none, .emit = emit_plain,
+	  .dropempty = 1 },
 	MAP(NULL, "EmailNumberCleaner", "anonymize kinds=email", p_none,
 	    emit_anonymize),
 	NONE(NULL, "EmojiCleaner", "needs the emoji package's table"),
 	MAP(NULL, "ExtraSpaceCleaner", "collapse-ws", p_none, emit_plain),
 	NONE(NULL, "FileWithHighRepeatPhraseRateFilter",
 	    "needs jieba's word segmentation"),
-	NONE(NULL, "FileWithHighRepeatWordRateFilter", no_port),
-	NONE(NULL, "FileWithHighSpecialCharRateFilter", no_port),
+	{ .dmate = "FileWithHighRepeatWordRateFilter", .kind = DM_R_FILTER,
+	  .form = "cjk_repeat", .params = p_dm_word_rate,
+	  .emit = emit_dm_rate, .dropempty = 1 },
+	{ .dmate = "FileWithHighSpecialCharRateFilter", .kind = DM_R_FILTER,
+	  .form = "special_chars", .params = p_dm_special,
+	  .emit = emit_dm_rate, .dropempty = 1 },
 	NONE(NULL, "FileWithManySensitiveWordsFilter", no_port),
-	NONE(NULL, "FileWithShortOrLongLengthFilter", no_port),
+	{ .dmate = "FileWithShortOrLongLengthFilter", .kind = DM_R_FILTER,
+	  .form = "stripped_len", .params = p_dm_length,
+	  .emit = emit_dm_length, .dropempty = 1 },
 	MAP(NULL, "FullWidthCharacterCleaner", "fullwidth", p_none,
 	    emit_plain),
 	NONE(NULL, "GrableCharactersCleaner", no_port),
-	NONE(NULL, "HtmlTagCleaner", no_port),
+	{ .dmate = "HtmlTagCleaner", .kind = DM_R_MAP,
+	  .form = "remove-html-tags", .params = p_dm_html,
+	  .emit = emit_dm_html },
 	NONE(NULL, "ImgAdvertisementImagesCleaner", no_text),
 	NONE(NULL, "ImgBlurredImagesCleaner", no_text),
 	NONE(NULL, "ImgBrightness", no_text),

@@ -250,10 +250,18 @@ operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 		return -1;
 	}
 	st = stage(r, op->kind);
+	s = out.buf;
+	/* one "len > 0" is enough for a run of DataMate filters */
+	if (op->dropempty && op->kind == DM_R_FILTER && st->text.len > 0 &&
+	    (strcmp(st->text.buf, DROPEMPTY) == 0 || strncmp(st->text.buf,
+	    DROPEMPTY " && ", strlen(DROPEMPTY " && ")) == 0))
+		s += strlen(DROPEMPTY " && ");
 	if (st->text.len)
 		dm_buf_adds(&st->text, op->kind == DM_R_MAP ? "; " : " && ");
-	dm_buf_add(&st->text, out.buf, out.len);
+	dm_buf_adds(&st->text, s);
 	dm_buf_free(&out);
+	if (op->dropempty && op->kind == DM_R_MAP)
+		dm_buf_adds(&stage(r, DM_R_FILTER)->text, DROPEMPTY);
 	r->ops++;
 	return 0;
 }

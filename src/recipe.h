@@ -58,7 +58,13 @@ struct dm_rop {
 		    struct dm_buf *out, struct dm_buf *err,
 		    const struct dm_ynode **at);
 	const char		*why;	/* for DM_R_NONE: what is missing */
+	/* a DataMate Filter: a sample whose text is left empty is dropped
+	 * (a filter gets "len > 0 && " first, a mapper a filter after it) */
+	int			 dropempty;
 };
+
+/* What a DataMate Filter adds: its base class drops an emptied sample. */
+#define DROPEMPTY	"len > 0"
 
 enum dm_rptype { DM_RP_INT, DM_RP_FLOAT, DM_RP_BOOL, DM_RP_STR, DM_RP_STRS,
 	DM_RP_ANY };

@@ -537,6 +537,79 @@ EOF
 	assert_file outdir/dataset.jsonl '{"fileName":"a.txt","filePath":"files/a.txt","fileType":"txt","encoding":"utf-8","text":"Hello world mail <email>"}'
 }
 
+@test "DataMate's tag cleaner, line dedup and file filters: check, show and run" {
+	mkdir files outdir
+	printf '<p class="x">Hello <b>world</b>, a page.</p>\n<td class="c">cell</td>\n' >files/a.html
+	printf 'x\nx\nx\nx\nx\n学学学学\n' >files/b.txt
+	printf '!!!!' >files/c.txt
+	printf 'short' >files/d.txt
+	printf '<r a="1">xml stays</r>\n' >files/e.xml
+	for f in a.html:html b.txt:txt c.txt:txt d.txt:txt e.xml:xml; do
+		n=${f%%:*}
+		printf '{"fileName":"%s","filePath":"files/%s","fileType":"%s"}\n' "$n" "$n" "${f##*:}"
+	done >dataset.jsonl
+	cat >process.yaml <<'EOF'
+instance_id: t2
+dataset_path: dataset.jsonl
+export_path: outdir
+process:
+  - HtmlTagCleaner:
+      removeTableTags: true
+  - DuplicateSentencesFilter: {}
+  - FileWithShortOrLongLengthFilter:
+      fileLength: [3, '']
+  - FileWithHighRepeatWordRateFilter: {}
+  - FileWithHighSpecialCharRateFilter:
+      specialCharRatio: 0.5
+EOF
+	run_split dm-recipe check process.yaml
+	assert_success
+	assert_output <<'EOF'
+process.yaml:1:1: ignored: instance_id
+process.yaml: ok: 5 operators in 2 dm stages
+EOF
+	run dm-recipe show process.yaml
+	assert_success
+	assert_output <<'EOF'
+dm-map 'load field=filePath; remove-html-tags tables=true; remove-repeat-lines' dataset.jsonl |
+  dm-filter 'len > 0 && stripped_len(min=3, max=0) && cjk_repeat() && special_chars(max=0.5)' > outdir/dataset.jsonl
+EOF
+	dm-recipe run process.yaml
+	cat >want.jsonl <<'EOF'
+{"fileName":"a.html","filePath":"files/a.html","fileType":"html","encoding":"utf-8","text":"Hello world, a page.\ncell\n"}
+{"fileName":"d.txt","filePath":"files/d.txt","fileType":"txt","encoding":"utf-8","text":"short"}
+{"fileName":"e.xml","filePath":"files/e.xml","fileType":"xml","encoding":"utf-8","text":"<r a=\"1\">xml stays</r>\n"}
+EOF
+	assert_same outdir/dataset.jsonl want.jsonl
+}
+
+@test "a DataMate filter after DuplicateSentencesFilter shares its len > 0" {
+	printf '{"text":"a"}\n' >in.jsonl
+	cat >process.yaml <<'EOF'
+dataset_id: d
+dataset_path: in.jsonl
+process:
+  - DuplicateSentencesFilter:
+  - FileWithHighSpecialCharRateFilter:
+  - HtmlTagCleaner:
+      removeTableTags: 'false'
+  - FileWithShortOrLongLengthFilter:
+      fileLength: [10, 10000000]
+EOF
+	run dm-recipe show process.yaml
+	assert_success
+	assert_output <<'EOF'
+dm-map 'load field=filePath; remove-repeat-lines' in.jsonl |
+  dm-filter 'len > 0 && special_chars()' |
+  dm-map 'remove-html-tags tables=true' |
+  dm-filter 'len > 0 && stripped_len()'
+EOF
+	printf 'dataset_id: d\ndataset_path: in.jsonl\nprocess:\n  - FileWithShortOrLongLengthFilter:\n      fileLength: [10]\n' >bad.yaml
+	run_split dm-recipe check bad.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: bad.yaml:5:19: parameter 'fileLength' wants a list of 2 bounds, [min, max]"
+}
+
 # ---- the table, the front end ----
 
 @test "ops lists each operator with its dm form or why it is unsupported" {

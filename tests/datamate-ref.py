@@ -1,0 +1,135 @@
+#!/usr/bin/python3
+# datamate-ref.py - DataMate's text operators, for tests/op-datamate.bats
+#
+# usage: datamate-ref.py OPERATOR [ARG] < samples.jsonl
+#
+# Each sample's "text" goes through the operator named as DataMate names it
+# (runtime/ops/mapper/* and runtime/ops/filter/* of ModelEngine-Group's
+# DataMate); a mapper prints the sample with its new text, a filter prints
+# the samples it keeps as they were read (DataMate empties a dropped text, and its Filter
+# base class drops a sample whose text is empty). The functions are that
+# code written again without loguru and DataMate's classes, with Debian's
+# python3 modules (python3-emoji, python3-xmltodict).
+import json
+import re
+import sys
+from collections import Counter
+
+SPECIAL_TOKENS = list('~·！@#￥%…&*（）—+-={}|【】、：“；‘《》？，。`!$^()_[]\\:";\'<>?,/')
+
+HTML_TAGS = [
+    '<a>', '<abbr>', '<acronym>', '<address>', '<applet>', '<area>',
+    '<article>', '<aside>', '<audio>', '<b>', '<base>', '<basefont>',
+    '<bdi>', '<bdo>', '<bgsound>', '<big>', '<blink>', '<blockquote>',
+    '<body>', '<br>', '<button>', '<canvas>', '<caption>', '<center>',
+    '<cite>', '<code>', '<col>', '<colgroup>', '<command>', '<content>',
+    '<data>', '<datalist>', '<dd>', '<del>', '<details>', '<dfn>',
+    '<dialog>', '<dir>', '<div>', '<dl>', '<dt>', '<em>', '<embed>',
+    '<fieldset>', '<figcaption>', '<figure>', '<font>', '<footer>',
+    '<form>', '<frame>', '<frameset>', '<h1>', '<h2>', '<h3>', '<h4>',
+    '<h5>', '<h6>', '<head>', '<header>', '<hgroup>', '<hr>', '<html>',
+    '<i>', '<iframe>', '<image>', '<img>', '<input>', '<ins>', '<isindex>',
+    '<kbd>', '<keygen>', '<label>', '<legend>', '<li>', '<link>',
+    '<listing>', '<main>', '<map>', '<mark>', '<marquee>', '<menu>',
+    '<menuitem>', '<meta>', '<meter>', '<nav>', '<nobr>', '<noembed>',
+    '<noframes>', '<noscript>', '<object>', '<ol>', '<optgroup>',
+    '<option>', '<output>', '<p>', '<param>', '<picture>', '<plaintext>',
+    '<pre>', '<progress>', '<q>', '<rp>', '<rt>', '<rtc>', '<ruby>', '<s>',
+    '<samp>', '<script>', '<section>', '<select>', '<shadow>', '<small>',
+    '<source>', '<spacer>', '<span>', '<strike>', '<strong>', '<style>',
+    '<sub>', '<summary>', '<sup>', '<template>', '<textarea>', '<tfoot>',
+    '<thead>', '<time>', '<title>', '<track>', '<tt>', '<u>', '<ul>',
+    '<var>', '<video>', '<wbr>', '<xmp>']
+TABLE_TAGS = ['<table>', '<tbody>', '<td>', '<th>', '<tr>']
+
+
+def html_tag_cleaner(text, tables):
+    tags = HTML_TAGS + (TABLE_TAGS if tables else [])
+    pat = '|'.join(rf'{re.escape(t[:-1])}(\s[^>]*)?>|</{re.escape(t[1:-1])}>'
+                   for t in tags)
+    text = re.sub(pat, '', text, flags=re.IGNORECASE)
+
+    def attrs(m):
+        return re.sub(r'\s*(\w+)="([^"]+)"',
+                      lambda x: x.group(0) if x.group(1) in
+                      ['colspan', 'rowspan'] else '', m.group(0))
+    return re.sub(r'<(\w+)(\s+[^<>]*?)?>', attrs, text)
+
+
+def duplicate_sentences(text, th=5):
+    out = []
+    counts = Counter(line.strip() for line in re.split('\\n', text))
+    trust = {'<table>', '<tbody>', '<tr>', '<td>', '</table>', '</tbody>',
+             '</tr>', '</td>', ''}
+    for para in text.split('\n'):
+        s = para.strip()
+        if s in trust:
+            out.append(para)
+        elif th > counts[s] >= 0:
+            out.append(para)
+        elif counts[s] >= th:
+            out.append(para)
+            counts[s] = -1
+    return '\n'.join(out)
+
+
+def short_or_long(text, lo=10, hi=10000000):
+    lo = 0 if not lo else lo
+    hi = float('inf') if not hi else hi
+    p = r'[\u0020\u00A0\u1680\u2000-\u200F\u202F\u205F\u3000]+'
+    t = re.sub(fr'^{p}|{p}$', '', text)
+    return '' if len(t) < lo or len(t) > hi else text
+
+
+def repeat_word_rate(text, th=0.5):
+    tmp = re.sub(r'[^\u4e00-\u9fff]', '', text)
+    if not tmp:
+        return text
+    return '' if max(Counter(tmp).values()) / len(tmp) >= th else text
+
+
+def special_char_rate(text, th=0.3):
+    if not text:
+        return ''
+    total = sum(text.count(t) for t in set(SPECIAL_TOKENS))
+    return '' if total / len(text) >= th else text
+
+
+def emoji_cleaner(text):
+    import emoji
+    return '\n'.join(emoji.replace_emoji(s, replace='')
+                     for s in text.split('\n'))
+
+
+def main():
+    op = sys.argv[1]
+    arg = sys.argv[2] if len(sys.argv) > 2 else None
+    filters = {
+        'FileWithShortOrLongLengthFilter': lambda t: short_or_long(
+            t, *json.loads(arg)) if arg else short_or_long(t),
+        'FileWithHighRepeatWordRateFilter': lambda t: repeat_word_rate(
+            t, float(arg)) if arg else repeat_word_rate(t),
+        'FileWithHighSpecialCharRateFilter': lambda t: special_char_rate(
+            t, float(arg)) if arg else special_char_rate(t),
+        'DuplicateSentencesFilter': duplicate_sentences,
+    }
+    mappers = {
+        'HtmlTagCleaner': lambda t: html_tag_cleaner(t, arg == 'true'),
+        'EmojiCleaner': emoji_cleaner,
+    }
+    for line in sys.stdin:
+        s = json.loads(line)
+        if op in filters:
+            if filters[op](s['text']) == '':
+                continue
+            if op != 'DuplicateSentencesFilter':
+                print(line, end='')	# kept as it was read
+                continue
+            s['text'] = filters[op](s['text'])
+        else:
+            s['text'] = mappers[op](s['text'])
+        print(json.dumps(s, ensure_ascii=False, separators=(',', ':')))
+
+
+if __name__ == '__main__':
+    main()
