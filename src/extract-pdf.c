@@ -132,9 +132,14 @@ pdf_cmpdouble(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Lines closer than this many line heights (top to top) may belong to
+ * one paragraph: text is set 1.0 to 1.35 heights apart, a paragraph's
+ * own spacing makes more. */
+#define PDF_LEADING	1.5
+
 /* The usual distance between the tops of two lines of one paragraph on
- * this page: the most frequent one (to a quarter point), 0 when no
- * distance occurs twice. */
+ * this page: the most frequent one under PDF_LEADING heights (to a
+ * quarter point), 0 when no such distance occurs twice. */
 static double
 pdf_pitch(const struct pdfline *l, size_t n)
 {
@@ -146,11 +151,13 @@ pdf_pitch(const struct pdfline *l, size_t n)
 	d = g_new(double, n);
 	for (i = 0; i + 1 < n; i++) {
 		double ha = l[i].y2 - l[i].y1, hb = l[i + 1].y2 - l[i + 1].y1;
+		double pitch = l[i + 1].y1 - l[i].y1;
 
-		if (!l[i].box || !l[i + 1].box || l[i + 1].y1 <= l[i].y1 ||
+		if (!l[i].box || !l[i + 1].box || pitch <= 0 ||
+		    pitch > PDF_LEADING * fmax(ha, hb) ||
 		    fabs(ha - hb) > 0.15 * fmax(ha, hb))
 			continue;
-		d[k++] = round((l[i + 1].y1 - l[i].y1) * 4) / 4;
+		d[k++] = round(pitch * 4) / 4;
 	}
 	qsort(d, k, sizeof *d, pdf_cmpdouble);
 	for (i = 0; i < k; i += run) {
@@ -187,9 +194,9 @@ pdf_bullet(const struct pdfline *l)
 /*
  * Whether line b continues the paragraph that line a ends (right: the
  * right edge of that paragraph so far): b is below a in the same column,
- * in a font of the same height, at the page's usual line distance (or,
- * without one, less than half a line below), does not start a list item,
- * and is not an indented first line after a short last one.
+ * in a font of the same height, less than PDF_LEADING heights below and
+ * not much further than the page's usual line distance, does not start a
+ * list item, and is not an indented first line after a short last one.
  */
 static int
 pdf_joins(const struct pdfline *a, const struct pdfline *b, double pitch,
@@ -203,8 +210,8 @@ pdf_joins(const struct pdfline *a, const struct pdfline *b, double pitch,
 		return 0;
 	if (fabs(ha - hb) > 0.15 * h)
 		return 0;
-	if (pitch > 0 ? b->y1 - a->y1 > pitch * 1.15 + 0.25 :
-	    b->y1 - a->y2 > 0.5 * ha)
+	if (b->y1 - a->y1 > PDF_LEADING * h ||
+	    (pitch > 0 && b->y1 - a->y1 > pitch * 1.1 + 0.25))
 		return 0;
 	if (pdf_bullet(b))
 		return 0;
