@@ -459,6 +459,10 @@ pdf_collect(int fd, const struct dm_extractopt *opt, struct dm_buf *raw,
 		}
 		pfd.fd = fd;
 		pfd.events = POLLIN;
+		if (dm_interrupted) {
+			dm_buf_adds(err, "interrupted");
+			return -1;
+		}
 		if (poll(&pfd, 1, ms) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -553,7 +557,9 @@ dm_extract_pdf(const void *data, size_t len,
 		p += 5 + n;
 	}
 	if (!done) {
-		if (WIFSIGNALED(status))
+		if (dm_interrupted)
+			dm_buf_adds(err, "interrupted");
+		else if (WIFSIGNALED(status))
 			dm_buf_addf(err, "damaged (poppler crashed with signal "
 			    "%d)", WTERMSIG(status));
 		else
