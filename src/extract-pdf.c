@@ -1,4 +1,5 @@
 /* extract-pdf.c - the text of a PDF, through poppler's GLib API in a child process */
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <errno.h>
@@ -7,6 +8,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -35,6 +37,18 @@ enum {
 /* Bytes of records allowed beyond opt->maxout: the child checks the exact
  * cap, the parent only guards against a child gone wrong. */
 #define PDF_SLACK	(1 << 20)
+
+/* Memory the child may map beyond what it inherited. */
+#define PDF_MAXMEM	((rlim_t)1 << 30)
+
+/* AddressSanitizer maps terabytes of shadow memory: no limit under it. */
+#if defined(__SANITIZE_ADDRESS__)
+#define PDF_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PDF_ASAN	1
+#endif
+#endif
 
 /* ---- the child ---- */
 
@@ -358,12 +372,33 @@ pdf_child(int fd, const void *data, size_t len,
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
-	/* nothing of the parent's stdout may come out of this process */
+	/* nothing of the parent's stdout may come out of this process, nor
+	 * what libstdc++ says when poppler throws (but a sanitizer's report) */
 	if ((null = open("/dev/null", O_RDWR)) >= 0) {
 		dup2(null, 0);
 		dup2(null, 1);
+#ifndef PDF_ASAN
+		dup2(null, 2);
+#endif
 		close(null);
 	}
+#ifndef PDF_ASAN
+	{
+		unsigned long long vm;
+		struct rlimit rl;
+		FILE *f = fopen("/proc/self/statm", "r");
+
+		/* a document that makes poppler allocate without end
+		 * ends as one that crashed it */
+		if (f && fscanf(f, "%llu", &vm) == 1) {
+			rl.rlim_cur = rl.rlim_max = (rlim_t)vm *
+			    (rlim_t)sysconf(_SC_PAGESIZE) + PDF_MAXMEM;
+			setrlimit(RLIMIT_AS, &rl);
+		}
+		if (f)
+			fclose(f);
+	}
+#endif
 	g_log_set_writer_func(pdf_logwriter, NULL, NULL);
 	g_log_set_default_handler(pdf_log, &c);
 	g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL |
