@@ -45,6 +45,7 @@ extern const struct dm_opdef dm_op_unicode;
 extern const struct dm_opdef dm_op_upper;
 /* DataMate's cleaners and filters */
 extern const struct dm_opdef dm_op_cjk_repeat;
+extern const struct dm_opdef dm_op_remove_emoji;
 extern const struct dm_opdef dm_op_remove_html_tags;
 extern const struct dm_opdef dm_op_remove_repeat_lines;
 extern const struct dm_opdef dm_op_special_chars;
@@ -73,6 +74,7 @@ static const struct dm_opdef *const builtin[] = {
 	&dm_op_remove_chars,
 	&dm_op_remove_copyright,
 	&dm_op_remove_emails,
+	&dm_op_remove_emoji,
 	&dm_op_remove_html_tags,
 	&dm_op_remove_invisible,
 	&dm_op_remove_ips,

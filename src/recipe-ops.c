@@ -1123,7 +1123,7 @@ static const struct dm_rop table[] = {
 	  .dropempty = 1 },
 	MAP(NULL, "EmailNumberCleaner", "anonymize kinds=email", p_none,
 	    emit_anonymize),
-	NONE(NULL, "EmojiCleaner", "needs the emoji package's table"),
+	MAP(NULL, "EmojiCleaner", "remove-emoji", p_none, emit_plain),
 	MAP(NULL, "ExtraSpaceCleaner", "collapse-ws", p_none, emit_plain),
 	NONE(NULL, "FileWithHighRepeatPhraseRateFilter",
 	    "needs jieba's word segmentation"),

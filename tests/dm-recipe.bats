@@ -610,6 +610,16 @@ EOF
 	assert_stderr "dm-recipe: bad.yaml:5:19: parameter 'fileLength' wants a list of 2 bounds, [min, max]"
 }
 
+@test "EmojiCleaner runs as remove-emoji on the loaded file" {
+	mkdir files
+	printf 'fun 😀❤️!\n' >files/a.txt
+	printf '{"filePath":"files/a.txt","fileType":"txt"}\n' >dataset.jsonl
+	printf 'dataset_id: d\ndataset_path: dataset.jsonl\nprocess:\n  - EmojiCleaner: {}\n' >process.yaml
+	run dm-recipe run process.yaml
+	assert_success
+	assert_output '{"filePath":"files/a.txt","fileType":"txt","encoding":"utf-8","text":"fun !\n"}'
+}
+
 # ---- the table, the front end ----
 
 @test "ops lists each operator with its dm form or why it is unsupported" {
