@@ -138,7 +138,9 @@ dm_zip_read(const void *zip, size_t len, const char *name, size_t max,
 
 	if ((a = archive_read_new()) == NULL)
 		dm_die("out of memory");
-	archive_read_support_format_zip(a);
+	/* the central directory says what the members are: a zip cut
+	 * short is damaged, not read as far as it goes */
+	archive_read_support_format_zip_seekable(a);
 	if (archive_read_open_memory(a, zip, len) != ARCHIVE_OK) {
 		dm_archive_error(err, a);
 		archive_read_free(a);

@@ -12,21 +12,25 @@
 #include "report.h"
 
 static const char usage[] =
-    "usage: dm-scan [-hV] [-k FIELD] [--depth N]\n"
+    "usage: dm-scan [-hV] [-k FIELD] [--depth N] [--doc-timeout DURATION]\n"
     "               [--encoding-errors=replace|skip|latin1] [--exclude GLOB]\n"
-    "               [--follow] [--from FILE] [--from0 FILE] [--hidden]\n"
+    "               [--extract] [--follow] [--from FILE] [--from0 FILE] [--hidden]\n"
     "               [--include GLOB] [--jsonl] [--max-line SIZE] [--max-size SIZE]\n"
     "               [--max-total SIZE] [--min-size SIZE] [--no-archives]\n"
-    "               [--no-text] [--on-error=stop|skip] [--progress]\n"
+    "               [--no-text] [--on-error=stop|skip] [--pdf-pages] [--progress]\n"
     "               [--rejects FILE] [--type LIST] [PATH ...]";
 
 static const char help[] =
     "Turn folders, files and archives into JSONL samples, one per text file.\n"
     "\n"
     "      --depth N            open nested archives N levels deep (default 4)\n"
+    "      --doc-timeout DURATION  time for one document under --extract\n"
+    "                           (default 30s; 0: none)\n"
     "      --encoding-errors=E  text that is not UTF-8: replace (default,\n"
     "                           with U+FFFD), skip, or latin1\n"
     "      --exclude GLOB       leave out files and folders matching GLOB\n"
+    "      --extract            PDF, DOCX, ODT, EPUB and HTML files become their\n"
+    "                           text, with type, title, author, pages, extractor\n"
     "      --follow             follow symbolic links (loops are detected)\n"
     "      --from FILE          read more paths from FILE, one a line (- stdin)\n"
     "      --from0 FILE         the same, paths separated by NUL bytes\n"
@@ -44,6 +48,7 @@ static const char help[] =
     "      --no-archives        treat archives and compressed files as files\n"
     "      --no-text            metadata only; dm-map's load reads the text later\n"
     "      --on-error=POLICY    invalid lines of --jsonl files: stop or skip\n"
+    "      --pdf-pages          with --extract, one sample per PDF page (page)\n"
     "      --progress           report files, bytes and rate on stderr\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
@@ -58,13 +63,15 @@ enum {
 	OPT_DEPTH = DM_OPT_TOOL_BASE, OPT_ENCERR, OPT_EXCLUDE, OPT_FOLLOW,
 	OPT_FROM, OPT_FROM0, OPT_HIDDEN, OPT_INCLUDE, OPT_JSONL, OPT_MAXSIZE,
 	OPT_MAXTOTAL, OPT_MINSIZE, OPT_NOARCH, OPT_NOTEXT, OPT_PROGRESS,
-	OPT_TYPE
+	OPT_TYPE, OPT_EXTRACT, OPT_PDFPAGES, OPT_DOCTIMEOUT
 };
 
 static const struct option longopts[] = {
 	{ "depth", required_argument, NULL, OPT_DEPTH },
+	{ "doc-timeout", required_argument, NULL, OPT_DOCTIMEOUT },
 	{ "encoding-errors", required_argument, NULL, OPT_ENCERR },
 	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "extract", no_argument, NULL, OPT_EXTRACT },
 	{ "follow", no_argument, NULL, OPT_FOLLOW },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "from0", required_argument, NULL, OPT_FROM0 },
@@ -78,6 +85,7 @@ static const struct option longopts[] = {
 	{ "min-size", required_argument, NULL, OPT_MINSIZE },
 	{ "no-archives", no_argument, NULL, OPT_NOARCH },
 	{ "no-text", no_argument, NULL, OPT_NOTEXT },
+	{ "pdf-pages", no_argument, NULL, OPT_PDFPAGES },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "type", required_argument, NULL, OPT_TYPE },
 	{ "version", no_argument, NULL, 'V' },
@@ -162,7 +170,8 @@ int
 main(int argc, char *argv[])
 {
 	static const char *const taken[] = { "path", "path_base64", "id",
-	    "size", "mtime", "type", "encoding" };
+	    "size", "mtime", "type", "encoding", "page", "pages", "title",
+	    "author", "extractor" };
 	struct dm_io io;
 	struct dm_scan sc;
 	struct list ops = { NULL, 0 }, owned = { NULL, 0 };
@@ -193,6 +202,17 @@ main(int argc, char *argv[])
 			else
 				dm_usage_die(usage, "--encoding-errors: '%s' is "
 				    "not one of replace, skip, latin1", optarg);
+			break;
+		case OPT_DOCTIMEOUT:
+			if ((sc.doctimeout = dm_duration(optarg)) < 0)
+				dm_usage_die(usage, "--doc-timeout: '%s' is "
+				    "not a duration", optarg);
+			break;
+		case OPT_EXTRACT:
+			sc.extract = 1;
+			break;
+		case OPT_PDFPAGES:
+			sc.pdfpages = 1;
 			break;
 		case OPT_EXCLUDE:
 			addto(&sc.excl, &sc.nexcl, optarg);
@@ -257,11 +277,14 @@ main(int argc, char *argv[])
 
 	if (argc == 0 && nfrom == 0)
 		dm_usage_die(usage, "missing PATH");
+	if (sc.pdfpages && !sc.extract)
+		dm_usage_die(usage, "--pdf-pages needs --extract");
 	if (sc.notext && sc.jsonl)
 		dm_usage_die(usage, "--no-text and --jsonl do not go together");
 	/* The text field's first element must not be one of ours. */
 	klen = strcspn(io.key, ".");
-	for (i = 0; i < sizeof taken / sizeof taken[0]; i++)
+	for (i = 0; i < (sc.extract ? sizeof taken / sizeof taken[0] : 7);
+	    i++)
 		if (strlen(taken[i]) == klen &&
 		    memcmp(taken[i], io.key, klen) == 0)
 			dm_usage_die(usage, "-k: '%s' is a field of dm-scan's "
@@ -285,7 +308,8 @@ main(int argc, char *argv[])
 		sc.nerrors++;
 	}
 	status = dm_io_close(&io);
-	dm_report_counts(sc.nread + sc.nbinary + sc.nlarge + sc.nnotutf8,
+	dm_report_counts(sc.nread + sc.nbinary + sc.nlarge + sc.nnotutf8 +
+	    sc.ndocs,
 	    io.out.nlines, io.nrejected);
 	if (sc.nbinary)
 		dm_report_drop("binary", sc.nbinary);
@@ -293,6 +317,8 @@ main(int argc, char *argv[])
 		dm_report_drop("too large", sc.nlarge);
 	if (sc.nnotutf8)
 		dm_report_drop("not utf-8", sc.nnotutf8);
+	if (sc.ndocs)
+		dm_report_drop("document not read", sc.ndocs);
 	if (sc.nerrors)
 		dm_report_set_int("errors", (long long)sc.nerrors);
 	if (sc.nerrors && status < DM_EXIT_REJECTS)

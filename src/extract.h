@@ -76,4 +76,38 @@ int	 dm_extract(enum dm_doctype, const void *data, size_t len,
 	    const struct dm_extractopt *, dm_doc_fn, void *ctx,
 	    struct dm_buf *err);
 
+/*
+ * For the extractors (extract*.c) and clean-html blocks=true: text built
+ * block by block. A block (paragraph, heading, list item, cell) ends a
+ * line; no empty line is made by blocks alone; white space is collapsed
+ * in text added with collapse set (HTML), kept as it is otherwise (DOCX
+ * w:t). Past max bytes (0: none) or the deadline (dm_now(); 0: none)
+ * over is set and further text is dropped.
+ */
+struct dm_doctext {
+	struct dm_buf	 b;
+	size_t		 max;
+	double		 deadline;
+	int		 nl, sp, over;	/* a block ended; a space is due */
+	int		 late;		/* over because of the deadline */
+	unsigned	 tick;
+};
+void	 dm_doctext_init(struct dm_doctext *, const struct dm_extractopt *);
+void	 dm_doctext_add(struct dm_doctext *, const char *, size_t, int collapse);
+void	 dm_doctext_block(struct dm_doctext *);
+void	 dm_doctext_br(struct dm_doctext *);
+/* Whether the text is over its size or time (checks the clock now and
+ * then); then the reason is appended to err. */
+int	 dm_doctext_over(struct dm_doctext *, const struct dm_extractopt *,
+	    struct dm_buf *err);
+/* Trailing white space removed. */
+void	 dm_doctext_end(struct dm_doctext *);
+void	 dm_doctext_free(struct dm_doctext *);
+/* "libxml2 2.9.14", the library that is running. */
+const char *dm_xml_library(void);
+/* The HTML of s as block-structured text (clean-html blocks=true): title
+ * and author set (malloc'd, NULL when absent) when asked for. */
+void	 dm_html_text(const char *s, size_t n, struct dm_doctext *,
+	    char **title, char **author);
+
 #endif /* DM_EXTRACT_H */

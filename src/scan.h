@@ -59,6 +59,8 @@ struct dm_scanwork;
 struct dm_scan {
 	/* options, as dm-scan(1) describes them */
 	int		 hidden, follow, noarch, notext, jsonl, progress;
+	int		 extract, pdfpages;	/* --extract, --pdf-pages */
+	double		 doctimeout;		/* seconds for one document */
 	int		 depth;			/* 0..DM_SCAN_MAXDEPTH */
 	unsigned long long maxsize, minsize;
 	unsigned long long maxtotal;		/* 0: no limit */
@@ -72,13 +74,14 @@ struct dm_scan {
 	unsigned long long nbinary, nlarge, nnotutf8, nspecial, nloops;
 	unsigned long long nsmall;		/* under --min-size */
 	unsigned long long nerrors;		/* unreadable files, bad archives */
+	unsigned long long ndocs;		/* documents that failed, skipped */
 	unsigned long long nbytes;		/* bytes read, for --progress */
 	int		 stop;		/* the scan must end: see bomb, io */
 	int		 bomb;		/* --max-total was passed (reported) */
 	struct dm_scanwork *w;
 };
 
-/* Defaults: depth 4, max-size 64M, replace; the clock of --progress starts. */
+/* Defaults: depth 4, max-size 64M, replace, 30 s a document; the clock of --progress starts. */
 void	 dm_scan_init(struct dm_scan *, struct dm_io *io);
 /* Scans an operand: a folder, a file, an archive. Problems are reported
  * and counted; nothing is returned. Does nothing once stop is set. */

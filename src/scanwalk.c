@@ -16,6 +16,7 @@
 
 #include "dm.h"
 #include "scan.h"
+#include "extract.h"
 
 /* Bytes read before deciding what a file is. */
 #define HEAD		(64 * 1024)
@@ -366,10 +367,54 @@ addtime(struct dm_buf *b, time_t t)
 	dm_buf_adds(b, s);
 }
 
+/* The id of a sample: the hash of its path, and of its page. */
+static unsigned long long
+docid(struct dm_scan *sc, const char *path, size_t plen,
+    const struct dm_docinfo *di)
+{
+	struct dm_scanwork *w = sc->w;
+
+	if (di == NULL || di->page <= 0)
+		return (unsigned long long)dm_hash64(path, plen);
+	dm_buf_reset(&w->tmp);
+	dm_buf_add(&w->tmp, path, plen);
+	dm_buf_addf(&w->tmp, "#page=%d", di->page);
+	return (unsigned long long)dm_hash64(w->tmp.buf, w->tmp.len);
+}
+
+static void
+addfield(struct dm_scan *sc, const char *key, const char *v)
+{
+	struct dm_scanwork *w = sc->w;
+
+	if (v == NULL || *v == '\0')
+		return;
+	dm_buf_addf(&w->line, ",\"%s\":", key);
+	dm_buf_reset(&w->tmp);
+	dm_utf8_fix(&w->tmp, v, strlen(v));
+	dm_json_addstr(&w->line, w->tmp.buf, w->tmp.len);
+}
+
+/* What a document says about itself, and what read it. */
+static void
+docinfo(struct dm_scan *sc, const struct dm_docinfo *di)
+{
+	struct dm_scanwork *w = sc->w;
+
+	if (di->page > 0)
+		dm_buf_addf(&w->line, ",\"page\":%d", di->page);
+	if (di->pages > 0)
+		dm_buf_addf(&w->line, ",\"pages\":%d", di->pages);
+	addfield(sc, "title", di->title);
+	addfield(sc, "author", di->author);
+	addfield(sc, "extractor", di->library);
+}
+
 static void
 emit(struct dm_scan *sc, const char *path, size_t plen,
     unsigned long long size, time_t mtime,
-    const char *type, const char *enc, const char *text, size_t tlen)
+    const char *type, const char *enc, const char *text, size_t tlen,
+    const struct dm_docinfo *di)
 {
 	struct dm_scanwork *w = sc->w;
 	const char *k, *dot;
@@ -388,12 +433,14 @@ emit(struct dm_scan *sc, const char *path, size_t plen,
 		dm_buf_addc(&w->line, '"');
 	}
 	dm_buf_addf(&w->line, ",\"id\":\"%016llx\",\"size\":%llu,\"mtime\":\"",
-	    (unsigned long long)dm_hash64(path, plen), size);
+	    docid(sc, path, plen, di), size);
 	addtime(&w->line, mtime);
 	dm_buf_adds(&w->line, "\",\"type\":");
 	dm_buf_reset(&w->tmp);
 	dm_utf8_fix(&w->tmp, type, strlen(type));
 	dm_json_addstr(&w->line, w->tmp.buf, w->tmp.len);
+	if (di)
+		docinfo(sc, di);
 	if (!sc->notext) {
 		dm_buf_addf(&w->line, ",\"encoding\":\"%s\",", enc);
 		/* a dotted key is a path: {"a":{"b":TEXT}} */
@@ -541,6 +588,96 @@ jsonl_lines(struct dm_scan *sc, struct src *s, const char *path, size_t plen)
 	dm_buf_free(&err);
 }
 
+/* ---- documents (--extract) ---- */
+
+/* The document type of a file or member whose first bytes are in data;
+ * type is its extension, the one before the compression's for a single
+ * compressed file. */
+static enum dm_doctype
+doctype(struct dm_scan *sc, const char *path, const char *type,
+    int compressed)
+{
+	struct dm_scanwork *w = sc->w;
+	struct dm_buf name = DM_BUF_INIT;
+	enum dm_doctype t;
+
+	if (!sc->extract)
+		return DM_DOC_NONE;
+	if (!compressed)
+		return dm_doc_type(path, w->data.buf, w->data.len);
+	dm_buf_addf(&name, "x.%s", type);
+	t = dm_doc_type(name.buf, w->data.buf, w->data.len);
+	dm_buf_free(&name);
+	return t;
+}
+
+struct doc {
+	struct dm_scan	*sc;
+	const char	*path;
+	size_t		 plen;
+	unsigned long long size;
+	time_t		 mtime;
+	const char	*type;
+};
+
+static int
+doc_sample(void *arg, const char *text, size_t len,
+    const struct dm_docinfo *di)
+{
+	struct doc *d = arg;
+	struct dm_scan *sc = d->sc;
+	struct dm_buf fixed = DM_BUF_INIT;
+
+	if (dm_utf8_check(text, len) != len) {
+		dm_utf8_fix(&fixed, text, len);
+		text = fixed.buf;
+		len = fixed.len;
+	}
+	emit(sc, d->path, d->plen, d->size, d->mtime, d->type, "utf-8", text,
+	    len, di);
+	dm_buf_free(&fixed);
+	return sc->stop || dm_interrupted ? -1 : 0;
+}
+
+/* A document read whole (data holds its first bytes, s gives the rest)
+ * and handed to its extractor; one that fails is reported and skipped. */
+static void
+doc(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
+    long long size, time_t mtime, enum dm_doctype t)
+{
+	struct dm_scanwork *w = sc->w;
+	struct dm_extractopt o;
+	struct dm_buf err = DM_BUF_INIT;
+	struct doc d = { sc, path, plen, 0, mtime, dm_doc_name(t) };
+
+	if (fill(sc, s, &w->data, size >= 0 ? (size_t)size + 1 :
+	    (size_t)sc->maxsize + 1) < 0)
+		return;
+	if (w->data.len > sc->maxsize) {
+		sc->nlarge++;
+		dm_warn("%s: larger than --max-size, skipped",
+		    shown(sc, path, plen));
+		return;
+	}
+	if (w->data.len < sc->minsize) {
+		sc->nsmall++;
+		return;
+	}
+	d.size = w->data.len;
+	memset(&o, 0, sizeof o);
+	o.pages = sc->pdfpages;
+	o.timeout = sc->doctimeout;
+	o.maxout = sc->maxsize;
+	if (dm_extract(t, w->data.buf, w->data.len, &o, doc_sample, &d,
+	    &err) < 0) {
+		if (err.len == 0)
+			dm_buf_adds(&err, "cannot be read");
+		dm_warn("%s: %s, skipped", shown(sc, path, plen), err.buf);
+		sc->ndocs++;
+	}
+	dm_buf_free(&err);
+}
+
 /*
  * A file or member that is not (or is not opened as) an archive: data
  * holds its first bytes, s gives the rest. size is -1 when not known.
@@ -553,6 +690,7 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 	struct dm_scanwork *w = sc->w;
 	struct dm_buf type = DM_BUF_INIT;
 	unsigned long long sz;
+	enum dm_doctype dt;
 	const char *text, *enc;
 	size_t tlen;
 
@@ -567,6 +705,10 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 		goto small;
 	if (size >= 0 && (unsigned long long)size > sc->maxsize)
 		goto large;
+	if ((dt = doctype(sc, path, type.buf, compressed)) != DM_DOC_NONE) {
+		doc(sc, s, path, plen, size, mtime, dt);
+		goto out;
+	}
 	if (dm_text_binary(w->data.buf, w->data.len)) {
 		sc->nbinary++;
 		goto out;
@@ -581,7 +723,7 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 			goto small;
 		if (sz > sc->maxsize)
 			goto large;
-		emit(sc, path, plen, sz, mtime, type.buf, NULL, NULL, 0);
+		emit(sc, path, plen, sz, mtime, type.buf, NULL, NULL, 0, NULL);
 		goto out;
 	}
 	if (fill(sc, s, &w->data, size >= 0 ? (size_t)size + 1 :
@@ -603,7 +745,7 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 		break;
 	default:
 		emit(sc, path, plen, w->data.len, mtime, type.buf, enc, text,
-		    tlen);
+		    tlen, NULL);
 	}
 	goto out;
 large:
@@ -704,6 +846,10 @@ member(struct dm_scan *sc, struct archive *a, struct archive_entry *e,
 	if (fill(sc, &s, &w->data, HEAD) < 0)
 		goto out;
 	k = dm_archive_sniff(w->data.buf, w->data.len);
+	/* a DOCX, ODT or EPUB is a zip, read as a document */
+	if (k == DM_SNIFF_ARCHIVE && doctype(sc, path->buf, "", 0) !=
+	    DM_DOC_NONE)
+		k = DM_SNIFF_NONE;
 	if ((k == DM_SNIFF_COMPRESSED || k == DM_SNIFF_ARCHIVE) && !sc->noarch &&
 	    level < sc->depth && !seekable(w->data.buf, w->data.len)) {
 		/* --max-size is for files that become samples, not for the
@@ -876,6 +1022,9 @@ file(struct dm_scan *sc, struct dm_buf *path, size_t rel, const struct stat *st)
 	if (fill(sc, &s, &w->data, HEAD) < 0)
 		goto out;
 	k = dm_archive_sniff(w->data.buf, w->data.len);
+	if (k == DM_SNIFF_ARCHIVE && doctype(sc, path->buf, "", 0) !=
+	    DM_DOC_NONE)
+		k = DM_SNIFF_NONE;
 	if (k != DM_SNIFF_NONE && !sc->noarch && sc->depth > 0) {
 		if (lseek(fd, 0, SEEK_SET) < 0) {
 			dm_warnx_errno("%s", shown(sc, path->buf, path->len));
@@ -1028,7 +1177,7 @@ dm_scan_summary(struct dm_scan *sc)
 	struct dm_buf b = DM_BUF_INIT;
 
 	if (!(sc->nbinary || sc->nlarge || sc->nnotutf8 || sc->nspecial ||
-	    sc->nerrors || sc->nloops))
+	    sc->nerrors || sc->nloops || sc->ndocs))
 		return;
 	dm_buf_addf(&b, "%llu file%s read", sc->nread,
 	    sc->nread == 1 ? "" : "s");
@@ -1044,6 +1193,9 @@ dm_scan_summary(struct dm_scan *sc)
 	if (sc->nspecial)
 		dm_buf_addf(&b, ", %llu special file%s skipped", sc->nspecial,
 		    sc->nspecial == 1 ? "" : "s");
+	if (sc->ndocs)
+		dm_buf_addf(&b, ", %llu document%s skipped", sc->ndocs,
+		    sc->ndocs == 1 ? "" : "s");
 	if (sc->nloops)
 		dm_buf_addf(&b, ", %llu link loop%s", sc->nloops,
 		    sc->nloops == 1 ? "" : "s");
@@ -1068,6 +1220,7 @@ dm_scan_init(struct dm_scan *sc, struct dm_io *io)
 	sc->maxtotal = 16ULL << 30;
 	sc->maxtotal_arg = "16G";
 	sc->encerr = DM_ENCERR_REPLACE;
+	sc->doctimeout = 30;
 	sc->w = w = dm_xcalloc(1, sizeof *sc->w);
 	dm_buf_init(&w->data);
 	dm_buf_init(&w->dec);

@@ -1,0 +1,212 @@
+/* extract-html.c - HTML as block-structured text, with libxml2's HTML parser */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libxml/HTMLparser.h>
+#include <libxml/tree.h>
+
+#include "dm.h"
+#include "extract.h"
+
+/* Elements whose content is not text. */
+static const char *const dropped[] = {
+	"head", "nav", "noscript", "script", "style", "template", NULL
+};
+
+/* Elements that end a line (list items and table cells included). */
+static const char *const blocks[] = {
+	"address", "article", "aside", "blockquote", "body", "caption",
+	"center", "dd", "details", "dialog", "dir", "div", "dl", "dt",
+	"fieldset", "figcaption", "figure", "footer", "form", "h1", "h2",
+	"h3", "h4", "h5", "h6", "header", "hgroup", "hr", "html", "legend",
+	"li", "main", "menu", "ol", "option", "p", "pre", "section",
+	"summary", "table", "tbody", "td", "tfoot", "th", "thead", "title",
+	"tr", "ul", NULL
+};
+
+static int
+among(const char *const *v, const xmlChar *name)
+{
+	for (; *v; v++)
+		if (strcasecmp(*v, (const char *)name) == 0)
+			return 1;
+	return 0;
+}
+
+static char *
+content(xmlNode *n)
+{
+	xmlChar *s = xmlNodeGetContent(n);
+	struct dm_doctext t;
+	char *r;
+
+	if (s == NULL)
+		return NULL;
+	dm_doctext_init(&t, NULL);
+	dm_doctext_add(&t, (const char *)s, strlen((const char *)s), 1);
+	xmlFree(s);
+	if (t.b.len == 0) {
+		dm_doctext_free(&t);
+		return NULL;
+	}
+	r = dm_buf_detach(&t.b, NULL);
+	return r;
+}
+
+/* The title and author the head gives. */
+static void
+head(xmlNode *h, char **title, char **author)
+{
+	xmlNode *n;
+	xmlChar *name, *c;
+
+	for (n = h->children; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		if (title && *title == NULL &&
+		    strcasecmp((const char *)n->name, "title") == 0)
+			*title = content(n);
+		if (author && *author == NULL &&
+		    strcasecmp((const char *)n->name, "meta") == 0 &&
+		    (name = xmlGetProp(n, (const xmlChar *)"name")) != NULL) {
+			if (strcasecmp((const char *)name, "author") == 0 &&
+			    (c = xmlGetProp(n, (const xmlChar *)"content")) !=
+			    NULL) {
+				*author = dm_xstrdup((const char *)c);
+				xmlFree(c);
+				if (**author == '\0') {
+					free(*author);
+					*author = NULL;
+				}
+			}
+			xmlFree(name);
+		}
+	}
+}
+
+/* The text of the tree, walked without recursion (the depth of a
+ * hostile document is not bounded by the parser). */
+static void
+walk(xmlNode *root, struct dm_doctext *t, char **title, char **author)
+{
+	xmlNode *n = root;
+	int pre = 0;
+
+	while (n != NULL && !dm_doctext_over(t, NULL, NULL)) {
+		int down = 0;
+
+		if (n->type == XML_ELEMENT_NODE) {
+			if (strcasecmp((const char *)n->name, "head") == 0)
+				head(n, title, author);
+			if (among(dropped, n->name))
+				;
+			else if (strcasecmp((const char *)n->name, "br") == 0)
+				dm_doctext_br(t);
+			else {
+				if (among(blocks, n->name))
+					dm_doctext_block(t);
+				if (strcasecmp((const char *)n->name,
+				    "pre") == 0)
+					pre++;
+				down = n->children != NULL;
+			}
+		} else if ((n->type == XML_TEXT_NODE ||
+		    n->type == XML_CDATA_SECTION_NODE) && n->content) {
+			const char *s = (const char *)n->content, *e;
+
+			if (!pre)
+				dm_doctext_add(t, s, strlen(s), 1);
+			else
+				for (; *s; s = *e ? e + 1 : e) {
+					e = strchr(s, '\n');
+					if (e == NULL)
+						e = s + strlen(s);
+					dm_doctext_add(t, s, (size_t)(e - s),
+					    0);
+					if (*e)
+						dm_doctext_br(t);
+				}
+		}
+		if (down) {
+			n = n->children;
+			continue;
+		}
+		/* up until there is a next sibling, closing blocks */
+		for (;;) {
+			if (n->type == XML_ELEMENT_NODE &&
+			    among(blocks, n->name) &&
+			    !among(dropped, n->name)) {
+				dm_doctext_block(t);
+				if (strcasecmp((const char *)n->name,
+				    "pre") == 0 && pre > 0)
+					pre--;
+			}
+			if (n == root) {
+				n = NULL;
+				break;
+			}
+			if (n->next) {
+				n = n->next;
+				break;
+			}
+			n = n->parent;
+			if (n == NULL)
+				break;
+		}
+	}
+}
+
+void
+dm_html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
+    char **author)
+{
+	htmlDocPtr doc;
+	const char *enc = NULL;
+	xmlNode *root;
+
+	if (title)
+		*title = NULL;
+	if (author)
+		*author = NULL;
+	if (n > INT32_MAX)
+		n = INT32_MAX;
+	/* UTF-8 unless the document says otherwise (libxml2 guesses
+	 * Latin-1 for HTML that declares nothing) */
+	if (dm_utf8_check(s, n) == n)
+		enc = "UTF-8";
+	doc = htmlReadMemory(s, (int)n, NULL, enc, HTML_PARSE_NOERROR |
+	    HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	if (doc == NULL)
+		return;
+	if ((root = xmlDocGetRootElement(doc)) != NULL)
+		walk(root, t, title, author);
+	xmlFreeDoc(doc);
+	dm_doctext_end(t);
+}
+
+int
+dm_extract_html(const void *data, size_t len, const struct dm_extractopt *o,
+    dm_doc_fn fn, void *ctx, struct dm_buf *err)
+{
+	struct dm_doctext t;
+	struct dm_docinfo di;
+	char *title, *author;
+	int r = 0;
+
+	dm_doctext_init(&t, o);
+	dm_html_text(data, len, &t, &title, &author);
+	if (dm_doctext_over(&t, o, err))
+		r = -1;
+	else if (t.b.len > 0) {
+		memset(&di, 0, sizeof di);
+		di.title = title;
+		di.author = author;
+		di.library = dm_xml_library();
+		fn(ctx, t.b.buf, t.b.len, &di);
+	}
+	free(title);
+	free(author);
+	dm_doctext_free(&t);
+	return r;
+}
