@@ -181,7 +181,7 @@ fuzz-bins: deps
 
 bin/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(OBJDIR)/libdm.a
 	$(CC) $(CFLAGS) -fsanitize=fuzzer $(DM_CFLAGS) $(PKG_CFLAGS) -o $@ $< \
-		$(OBJDIR)/libdm.a $(PKG_LIBS) `pkg-config --libs libcurl nettle` $(LDLIBS)
+		$(OBJDIR)/libdm.a $(PKG_LIBS) `pkg-config --libs libcurl nettle poppler-glib` $(LDLIBS)
 
 fuzz: fuzz-bins
 	for t in $(FUZZ); do mkdir -p bin/fuzz/corpus/$$t && \

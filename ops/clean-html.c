@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "extract.h"
 
 /*
  * Data-Juicer replaces the literal strings "<li>" and "<ol>" by "\n*",
@@ -741,6 +742,34 @@ markup(struct scan *sc, const char *p, const char *e)
 	return q != NULL ? q : e;
 }
 
+/* blocks=true: libxml2's HTML parser and block structure, as dm-scan
+ * --extract gives HTML files. */
+static int
+blocks_text(const char *in, size_t n, struct dm_buf *out)
+{
+	struct dm_doctext t;
+
+	dm_doctext_init(&t, NULL);
+	dm_html_text(in, n, &t, NULL, NULL);
+	dm_buf_swap(&t.b, out);
+	dm_doctext_free(&t);
+	if (out->len == n && memcmp(out->buf, in, n) == 0) {
+		dm_buf_reset(out);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+clean_init(void **state, const struct dm_args *args, struct dm_buf *err)
+{
+	static int blocks = 1;
+
+	(void)err;
+	*state = dm_arg_bool(args, "blocks") ? &blocks : NULL;
+	return 0;
+}
+
 static int
 clean_text(void *state, const char *in, size_t n, struct dm_buf *out,
     struct dm_buf *err)
@@ -748,8 +777,9 @@ clean_text(void *state, const char *in, size_t n, struct dm_buf *out,
 	struct scan sc = { out, 0 };
 	const char *p, *q, *e;
 
-	(void)state;
 	(void)err;
+	if (state != NULL)
+		return blocks_text(in, n, out);
 	e = in + n;
 	/* Most texts have no markup: answer those without copying. */
 	if (n == 0 || isws((unsigned char)in[0]) == 0) {
@@ -774,6 +804,9 @@ clean_text(void *state, const char *in, size_t n, struct dm_buf *out,
 }
 
 static const struct dm_param params[] = {
+	{ .name = "blocks", .type = DM_P_BOOL, .def = "false",
+	  .help = "text with block structure: block elements end a line, "
+	  "<br> a newline (libxml2's HTML parser)" },
 	{ .name = NULL }
 };
 
@@ -783,5 +816,6 @@ const struct dm_opdef dm_op_clean_html = {
 	.summary = "strip HTML tags, scripts, styles and comments; "
 	    "decode entities",
 	.params = params,
+	.init = clean_init,
 	.text = clean_text,
 };

@@ -322,33 +322,35 @@ odt_text(const struct dm_buf *b, struct dm_doctext *t,
 			r = -1;
 			break;
 		}
+again:
 		type = xmlTextReaderNodeType(x.r);
 		n = lname(&x);
 		empty = xmlTextReaderIsEmptyElement(x.r) == 1;
-		if (type == XML_READER_TYPE_ELEMENT) {
-			/* notes, comments and tracked deletions are not
-			 * the running text */
-			if (strcmp(n, "note") == 0 ||
-			    strcmp(n, "annotation") == 0 ||
-			    strcmp(n, "tracked-changes") == 0) {
-				if (!empty && xmlTextReaderNext(x.r) == 1 &&
-				    xmlTextReaderNodeType(x.r) ==
-				    XML_READER_TYPE_END_ELEMENT)
-					continue;
-				/* Next moved on to a node to look at */
-				type = xmlTextReaderNodeType(x.r);
-				n = lname(&x);
-				empty = xmlTextReaderIsEmptyElement(x.r) == 1;
-				if (type != XML_READER_TYPE_ELEMENT)
-					continue;
+		/* notes, comments and tracked deletions are not the
+		 * running text: on to the node after them */
+		if (type == XML_READER_TYPE_ELEMENT && (strcmp(n, "note") == 0 ||
+		    strcmp(n, "annotation") == 0 ||
+		    strcmp(n, "tracked-changes") == 0)) {
+			if ((r = xmlTextReaderNext(x.r)) == 1)
+				goto again;
+			if (r < 0 || x.msg.len > 0) {
+				dm_buf_addf(err, "damaged (%s)", x.msg.len ?
+				    x.msg.buf : "content.xml: not well-formed "
+				    "XML");
+				r = -1;
 			}
+			break;
+		}
+		if (type == XML_READER_TYPE_ELEMENT) {
 			if (strcmp(n, "p") == 0 || strcmp(n, "h") == 0) {
 				dm_doctext_block(t);
 				if (!empty)
 					inpara++;
 			} else if (inpara && strcmp(n, "s") == 0) {
-				cnt = xmlTextReaderGetAttribute(x.r,
-				    (const xmlChar *)"text:c");
+				cnt = xmlTextReaderGetAttributeNs(x.r,
+				    (const xmlChar *)"c", (const xmlChar *)
+				    "urn:oasis:names:tc:opendocument:xmlns:"
+				    "text:1.0");
 				c = cnt ? atoi((const char *)cnt) : 1;
 				xmlFree(cnt);
 				for (c = c < 1 ? 1 : c > 1000 ? 1000 : c; c > 0;

@@ -1,0 +1,263 @@
+#!/usr/bin/env bats
+# dm-scan-extract.bats - dm-scan --extract: DOCX, ODT, EPUB and HTML made
+# here by pandoc and zip, their text and fields; hostile documents
+
+load helper
+
+W='xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+# The text every pandoc-made document of doc.md gives.
+TEXT='The Report
+Ada Lovelace
+Introduction
+First paragraph with emphasis and a link.
+item one
+item two
+Name
+Value
+a
+1
+b
+2
+Last line.'
+
+setup_file() {
+	local d=$BATS_FILE_TMPDIR
+	cat >"$d/doc.md" <<'MD'
+---
+title: The Report
+author: Ada Lovelace
+---
+
+# Introduction
+
+First paragraph with *emphasis* and a [link](http://example.com).
+
+- item one
+- item two
+
+| Name | Value |
+|------|-------|
+| a    | 1     |
+| b    | 2     |
+
+Last line.
+MD
+	for f in docx odt epub html; do
+		pandoc -s "$d/doc.md" -o "$d/doc.$f" || return 1
+	done
+}
+
+# docx DIR NAME.docx: zips the hand-written members under DIR.
+zipdir() {
+	(cd "$1" && zip -qrX "$TMP/$2" .)
+}
+
+# fields FILE...: dm-scan --extract's samples without id, size and mtime.
+fields() {
+	dm-scan --extract "$@" | dm-map 'drop fields=id,size,mtime'
+}
+
+@test "a DOCX made by pandoc becomes its text, blocks on their own lines, with title, author and extractor" {
+	cp "$BATS_FILE_TMPDIR/doc.docx" .
+	run fields doc.docx
+	assert_success
+	v=$(xml2-config --version)
+	assert_output "{\"path\":\"doc.docx\",\"type\":\"docx\",\"title\":\"The Report\",\"author\":\"Ada Lovelace\",\"extractor\":\"libxml2 $v\",\"encoding\":\"utf-8\",\"text\":$(printf '%s' "$TEXT" | jq -Rs .)}"
+}
+
+@test "ODT, EPUB and HTML made by pandoc give the same text, title and author" {
+	cp "$BATS_FILE_TMPDIR"/doc.odt "$BATS_FILE_TMPDIR"/doc.epub "$BATS_FILE_TMPDIR"/doc.html .
+	for f in odt epub html; do
+		run_split dm-scan --extract doc.$f
+		assert_success
+		assert_stderr ''
+		[ "$(jq -r .text <<<"$output")" = "$TEXT" ]
+		[ "$(jq -r '[.type,.title,.author]|join("|")' <<<"$output")" = "$f|The Report|Ada Lovelace" ]
+	done
+}
+
+@test "without --extract nothing changes: a DOCX is its members, HTML its markup" {
+	cp "$BATS_FILE_TMPDIR"/doc.docx "$BATS_FILE_TMPDIR"/doc.html .
+	run dm-scan doc.docx
+	assert_success
+	# (hidden members such as _rels/.rels are left out, as always)
+	[ "$(jq -r .path <<<"$output")" = "$(unzip -Z1 doc.docx | grep -v '\(^\|/\)\.' | sed 's/^/doc.docx!\//')" ]
+	run dm-scan doc.html
+	assert_success
+	[ "$(jq -r .text <<<"$output")" = "$(cat doc.html)" ]
+	[ "$(jq -r .type <<<"$output")" = html ]
+	[ "$(jq -r 'has("extractor")' <<<"$output")" = false ]
+}
+
+@test "documents inside nested archives are extracted, with the member path" {
+	mkdir -p in
+	cp "$BATS_FILE_TMPDIR"/doc.docx "$BATS_FILE_TMPDIR"/doc.epub in/
+	printf 'plain\n' >in/note.txt
+	tar czf in.tgz in
+	zip -q outer.zip in.tgz
+	run dm-scan --extract outer.zip
+	assert_success
+	[ "$(jq -r '.path + " " + .type' <<<"$output")" = "outer.zip!/in.tgz!/in/doc.docx docx
+outer.zip!/in.tgz!/in/doc.epub epub
+outer.zip!/in.tgz!/in/note.txt txt" ] || [ "$(jq -r '.path + " " + .type' <<<"$output" | sort)" = "outer.zip!/in.tgz!/in/doc.docx docx
+outer.zip!/in.tgz!/in/doc.epub epub
+outer.zip!/in.tgz!/in/note.txt txt" ]
+	[ "$(jq -r 'select(.type=="docx").text' <<<"$output")" = "$TEXT" ]
+	[ "$(jq -r 'select(.type=="txt").text' <<<"$output")" = plain ]
+}
+
+@test "DOCX: w:tab, w:br, headings, list items and table cells; deleted text and field codes left out" {
+	mkdir -p d/word d/docProps
+	cat >d/word/document.xml <<XML
+<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document $W><w:body>
+<w:p><w:pPr><w:pStyle w:val="Heading1"/></w:pPr><w:r><w:t>Head</w:t></w:r></w:p>
+<w:p><w:r><w:t xml:space="preserve">a </w:t></w:r><w:r><w:t>b</w:t><w:tab/><w:t>c</w:t><w:br/><w:t>d</w:t></w:r></w:p>
+<w:p/>
+<w:p><w:r><w:delText>gone</w:delText><w:instrText>PAGE</w:instrText><w:t>kept</w:t></w:r></w:p>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>x1</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>y1</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/></w:numPr></w:pPr><w:r><w:t>ünï €</w:t></w:r></w:p>
+</w:body></w:document>
+XML
+	cat >d/docProps/core.xml <<'XML'
+<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>  Two
+ lines </dc:title><dc:creator>Me</dc:creator></cp:coreProperties>
+XML
+	zipdir d hand.docx
+	run fields hand.docx
+	assert_success
+	v=$(xml2-config --version)
+	assert_output '{"path":"hand.docx","type":"docx","title":"Two lines","author":"Me","extractor":"libxml2 '"$v"'","encoding":"utf-8","text":"Head\na b\tc\nd\nkept\nx1\ny1\nünï €"}'
+}
+
+@test "HTML: block elements end a line, <br> is a newline, script, style, nav and head dropped, pre kept" {
+	cat >p.htm <<'HTML'
+<!DOCTYPE html><html><head><title>T &amp; U</title><meta name="author" content="Bo">
+<style>p { color: red }</style><script>var x = "<p>no</p>";</script></head>
+<body><nav><a href="/">Home</a> | <a href="/x">X</a></nav>
+<h1>Title</h1><p>One.</p><p>Two
+   words  <b>bold</b><i>it</i><br>after br</p>
+<ul><li>a</li><li>b <em>c</em></li></ul>
+<table><tr><th>h1</th><th>h2</th></tr><tr><td>1</td><td>2</td></tr></table>
+<pre>  keep
+    this</pre><div>x<span> y</span></div>&eacute;&#x20AC;
+</body></html>
+HTML
+	run fields p.htm
+	assert_success
+	assert_output '{"path":"p.htm","type":"html","title":"T & U","author":"Bo","extractor":"libxml2 '"$(xml2-config --version)"'","encoding":"utf-8","text":"Title\nOne.\nTwo words boldit\nafter br\na\nb c\nh1\nh2\n1\n2\n  keep\n    this\nx y\né€"}'
+}
+
+@test "EPUB: chapters in spine order, not manifest order, hrefs relative to the OPF and %-encoded" {
+	mkdir -p e/META-INF e/OEBPS/text
+	printf 'application/epub+zip' >e/mimetype
+	cat >e/META-INF/container.xml <<'XML'
+<?xml version="1.0"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OEBPS/book.opf" media-type="application/oebps-package+xml"/></rootfiles></container>
+XML
+	cat >e/OEBPS/book.opf <<'XML'
+<?xml version="1.0"?>
+<package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Book</dc:title><dc:creator>Au Thor</dc:creator></metadata>
+<manifest><item id="c1" href="text/one.xhtml" media-type="application/xhtml+xml"/><item id="c2" href="text/two%20b.xhtml" media-type="application/xhtml+xml"/><item id="c3" href="missing.xhtml" media-type="application/xhtml+xml"/></manifest>
+<spine><itemref idref="c2"/><itemref idref="c3"/><itemref idref="c1"/></spine></package>
+XML
+	printf '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head><body><h1>One</h1><p>first<br/>line</p></body></html>' >e/OEBPS/text/one.xhtml
+	printf '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><p>Two</p></body></html>' >"e/OEBPS/text/two b.xhtml"
+	(cd e && zip -qX0 "$TMP/b.epub" mimetype && zip -qrX "$TMP/b.epub" META-INF OEBPS)
+	run fields b.epub
+	assert_success
+	assert_output '{"path":"b.epub","type":"epub","title":"Book","author":"Au Thor","extractor":"libxml2 '"$(xml2-config --version)"'","encoding":"utf-8","text":"Two\nOne\nfirst\nline"}'
+	# the type from the stored mimetype member, whatever the name
+	mv b.epub b.zip
+	run dm-scan --extract b.zip
+	assert_success
+	[ "$(jq -r .type <<<"$output")" = epub ]
+}
+
+@test "ODT: text:s, text:tab, text:line-break, notes left out, meta.xml's title and initial creator" {
+	mkdir -p o/META-INF
+	printf 'application/vnd.oasis.opendocument.text' >o/mimetype
+	cat >o/content.xml <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:text>
+<text:h text:outline-level="1">Heading</text:h>
+<text:p>a<text:s text:c="3"/>b<text:tab/>c<text:line-break/>d<text:note text:note-class="footnote"><text:note-citation>1</text:note-citation><text:note-body><text:p>note</text:p></text:note-body></text:note> e</text:p>
+<text:list><text:list-item><text:p>li</text:p></text:list-item></text:list>
+<table:table><table:table-row><table:table-cell><text:p>c1</text:p></table:table-cell><table:table-cell><text:p>c2</text:p></table:table-cell></table:table-row></table:table>
+</office:text></office:body></office:document-content>
+XML
+	cat >o/meta.xml <<'XML'
+<?xml version="1.0"?>
+<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><office:meta><dc:title>OT</dc:title><meta:initial-creator>Ini</meta:initial-creator></office:meta></office:document-meta>
+XML
+	printf '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>' >o/META-INF/manifest.xml
+	(cd o && zip -qX0 "$TMP/o.odt" mimetype && zip -qrX "$TMP/o.odt" content.xml meta.xml META-INF)
+	run fields o.odt
+	assert_success
+	assert_output '{"path":"o.odt","type":"odt","title":"OT","author":"Ini","extractor":"libxml2 '"$(xml2-config --version)"'","encoding":"utf-8","text":"Heading\na   b\tc\nd e\nli\nc1\nc2"}'
+}
+
+# hostile DIR NAME XML: a DOCX whose word/document.xml is XML.
+hostile() {
+	mkdir -p "$1/word"
+	printf '%s' "$3" >"$1/word/document.xml"
+	zipdir "$1" "$2"
+}
+
+@test "hostile documents are reported, counted and skipped, in bounded time and memory" {
+	mkdir -p bomb/word
+	head -c 300000000 /dev/zero >bomb/word/document.xml
+	zipdir bomb bomb.docx
+	rm -r bomb
+	hostile deep deep.docx "<w:document $W><w:body>$(printf '%.0s<w:p>' $(seq 5000))x</w:body></w:document>"
+	lol='<!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;"><!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;"><!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;"><!ENTITY g "&f;&f;&f;&f;&f;&f;&f;&f;&f;&f;"><!ENTITY h "&g;&g;&g;&g;&g;&g;&g;&g;&g;&g;"><!ENTITY i "&h;&h;&h;&h;&h;&h;&h;&h;&h;&h;">]>'
+	hostile lol lol.docx "$lol<w:document $W><w:body><w:p><w:r><w:t>x&i;y</w:t></w:r></w:p></w:body></w:document>"
+	hostile xxe xxe.docx "<!DOCTYPE d [<!ENTITY x SYSTEM \"file:///etc/passwd\">]><w:document $W><w:body><w:p><w:r><w:t>a&x;b</w:t></w:r></w:p></w:body></w:document>"
+	hostile bad bad.docx "<w:document $W><w:body><w:p></w:body>"
+	mkdir -p nodoc/word && printf '<x/>' >nodoc/word/styles.xml && zipdir nodoc nodoc.docx
+	cp "$BATS_FILE_TMPDIR/doc.docx" full.docx
+	head -c 3000 full.docx >cut.docx
+	printf '\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 encrypted package' >enc.docx
+	run_split bash -c 'ulimit -v 1000000; exec timeout 60 dm-scan --extract bomb.docx deep.docx lol.docx xxe.docx bad.docx nodoc.docx cut.docx enc.docx'
+	assert_success
+	assert_stderr <<'ERR'
+dm-scan: bomb.docx: damaged (member 'word/document.xml' is larger than 67108864 bytes), skipped
+dm-scan: deep.docx: damaged (word/document.xml: elements nested too deep, line 1), skipped
+dm-scan: lol.docx: damaged (word/document.xml: detected an entity reference loop, line 1), skipped
+dm-scan: bad.docx: damaged (word/document.xml: opening and ending tag mismatch: p line 1 and body, line 1), skipped
+dm-scan: nodoc.docx: damaged (no word/document.xml), skipped
+dm-scan: cut.docx: damaged (a zip cut short, or not a zip), skipped
+dm-scan: enc.docx: encrypted (or an OLE compound file), skipped
+dm-scan: 1 file read, 7 documents skipped
+ERR
+	# an external entity is never read
+	[ "$(jq -r .text <<<"$output")" = ab ]
+}
+
+@test "an encrypted ODT is reported as such; --max-size bounds a document" {
+	mkdir -p o/META-INF
+	printf 'application/vnd.oasis.opendocument.text' >o/mimetype
+	printf '\x01\x02binary' >o/content.xml
+	printf '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/></manifest:file-entry></manifest:manifest>' >o/META-INF/manifest.xml
+	(cd o && zip -qX0 "$TMP/e.odt" mimetype && zip -qrX "$TMP/e.odt" content.xml META-INF)
+	cp "$BATS_FILE_TMPDIR/doc.docx" .
+	printf 'small\n' >s.txt
+	run_split dm-scan --extract --max-size 5k e.odt doc.docx s.txt
+	assert_success
+	[ "$(jq -r .text <<<"$output")" = small ]
+	assert_stderr <<'ERR'
+dm-scan: e.odt: encrypted, skipped
+dm-scan: doc.docx: larger than --max-size, skipped
+dm-scan: 1 file read, 1 file too large, 1 document skipped
+ERR
+}
+
+@test "--pdf-pages needs --extract; --doc-timeout takes a duration" {
+	run_split dm-scan --pdf-pages .
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-scan: --pdf-pages needs --extract" ]
+	run_split dm-scan --extract --doc-timeout soon .
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-scan: --doc-timeout: 'soon' is not a duration" ]
+}
