@@ -151,3 +151,18 @@ load helper
 	assert_success
 	assert_output '{"text": ""}'
 }
+
+@test "blocks=true keeps the block structure: blocks end a line, br a newline, script, style, nav dropped" {
+	run dm-map 'clean-html blocks=true' <<< '{"text":"<html><head><title>T</title><style>p{}</style></head><body><nav>menu</nav><h1>Title</h1><p>One  <b>two</b><br>three</p><ul><li>a</li><li>b</li></ul><table><tr><td>1</td><td>2</td></tr></table><script>x()</script><pre> p\n  q</pre>Caf&eacute; &lt;x&gt;</body></html>"}'
+	assert_success
+	assert_output '{"text":"Title\nOne two\nthree\na\nb\n1\n2\n p\n  q\nCafé <x>"}'
+}
+
+@test "blocks=true leaves text without markup as it is, and blocks=false is the default" {
+	run dm-map 'clean-html blocks=true' <<< '{"text":"plain words"}'
+	assert_success
+	assert_output '{"text":"plain words"}'
+	run dm-map 'clean-html blocks=false' <<< '{"text":"<p>a</p><p>b</p>"}'
+	assert_success
+	assert_output '{"text":"ab"}'
+}

@@ -203,6 +203,36 @@ echo "  exit status $status, $(wc -l <"$tmp/good.jsonl") samples out; rejects.js
 indent <"$tmp/rejects.jsonl"
 [ "$status" -eq 1 ] || die "expected exit status 1 for rejected samples, got $status"
 
+say "Documents: dm-scan --extract reads their text"
+# a DOCX made here with pandoc (make deps installs it)
+cat >"$tmp/memo.md" <<'MD'
+---
+title: Release memo
+author: The dm team
+---
+
+# Summary
+
+Documents become **samples**: one block a line.
+
+- headings, paragraphs
+- list items and table cells
+MD
+command -v pandoc >/dev/null 2>&1 || die "pandoc is missing: run make deps"
+pandoc -s "$tmp/memo.md" -o "$tmp/memo.docx" || die "pandoc failed"
+echo "  pandoc -s memo.md -o memo.docx; bin/dm-scan --extract memo.docx"
+(cd "$tmp" && "$BIN/dm-scan" --extract memo.docx) >"$tmp/docs.jsonl" ||
+	die "dm-scan --extract failed"
+if [ -n "$has_jq" ]; then
+	jq -c 'del(.text)' "$tmp/docs.jsonl" | indent
+	echo "  its text:"
+	jq -r .text "$tmp/docs.jsonl" | indent
+else
+	cut -c 1-300 "$tmp/docs.jsonl" | indent
+fi
+grep -q '"text":"Release memo\\nThe dm team\\nSummary\\n' "$tmp/docs.jsonl" ||
+	die "the DOCX's text is not the expected one"
+
 say "What the data looks like: dm-stats"
 echo "  bin/dm-stats -s len,words,'stopword_ratio(\"en\")' -c type --depth 1 scan.jsonl"
 "$BIN/dm-stats" -s 'len,words,stopword_ratio("en")' -c type --depth 1 \
