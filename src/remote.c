@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -66,15 +67,38 @@ dm_ssh_init(struct dm_ssh *ssh, const char *cmd, struct dm_buf *err)
 		return -1;
 	}
 	/*
-	 * Never a password or passphrase prompt (a cron job would hang),
-	 * and one connection a host: the first ssh to a host becomes its
-	 * master, the others go through its socket. The master lives on
-	 * 30 s after its last session, so a killed run leaves none for
-	 * long. The sockets live in a private directory; the path of a unix
-	 * socket is short (108 bytes), so $TMPDIR is used only when it is.
+	 * Never a password or passphrase prompt (a cron job would hang). A
+	 * host that stops answering is found by ssh's keepalives and a
+	 * connect timeout, unless the command sets its own (an -o given
+	 * first wins). One connection a host: a master (dm_ssh_master_start)
+	 * whose socket the others go through. The sockets live in a private
+	 * directory; the path of a unix socket is short (108 bytes), so
+	 * $TMPDIR is used only when it is.
 	 */
 	vec_add(ssh, &ssh->cmd, &n, &cap, "-o");
 	vec_add(ssh, &ssh->cmd, &n, &cap, "BatchMode=yes");
+	{
+		static const char *const dflt[][2] = {
+			{ "serveraliveinterval", "ServerAliveInterval=" },
+			{ "serveralivecountmax", "ServerAliveCountMax=" },
+			{ "connecttimeout", "ConnectTimeout=" },
+		};
+		const int val[] = { DM_SSH_ALIVE_INTERVAL, DM_SSH_ALIVE_COUNT,
+		    DM_SSH_CONNECT_TIMEOUT };
+		char o[64];
+		size_t i, k;
+
+		for (k = 0; k < 3; k++) {
+			for (i = 0; i < n; i++)
+				if (strcasestr(ssh->cmd[i], dflt[k][0]))
+					break;
+			if (i < n)
+				continue;
+			snprintf(o, sizeof o, "%s%d", dflt[k][1], val[k]);
+			vec_add(ssh, &ssh->cmd, &n, &cap, "-o");
+			vec_add(ssh, &ssh->cmd, &n, &cap, o);
+		}
+	}
 	tmp = getenv("TMPDIR");
 	if (!tmp || !*tmp || strlen(tmp) > 40)
 		tmp = "/tmp";
@@ -86,18 +110,6 @@ dm_ssh_init(struct dm_ssh *ssh, const char *cmd, struct dm_buf *err)
 		return -1;
 	}
 	ssh->ctldir = dir;
-	{
-		struct dm_buf o = DM_BUF_INIT;
-
-		vec_add(ssh, &ssh->cmd, &n, &cap, "-o");
-		vec_add(ssh, &ssh->cmd, &n, &cap, "ControlMaster=auto");
-		vec_add(ssh, &ssh->cmd, &n, &cap, "-o");
-		vec_add(ssh, &ssh->cmd, &n, &cap, "ControlPersist=30");
-		dm_buf_addf(&o, "ControlPath=%s/%%C", dir);
-		vec_add(ssh, &ssh->cmd, &n, &cap, "-o");
-		vec_add(ssh, &ssh->cmd, &n, &cap, o.buf);
-		dm_buf_free(&o);
-	}
 	ssh->ncmd = n;
 	if (gethostname(host, sizeof host) < 0)
 		strcpy(host, "host");
@@ -112,10 +124,23 @@ dm_ssh_init(struct dm_ssh *ssh, const char *cmd, struct dm_buf *err)
 	return 0;
 }
 
+/* "ControlPath=PATH", the %s of PATH doubled (ssh expands % tokens). */
+static void
+ctlopt(struct dm_buf *b, const char *path)
+{
+	dm_buf_adds(b, "ControlPath=");
+	for (; *path; path++) {
+		if (*path == '%')
+			dm_buf_addc(b, '%');
+		dm_buf_addc(b, *path);
+	}
+}
+
 char **
 dm_ssh_argv(const struct dm_ssh *ssh, const struct dm_host *h,
-    const char *remote, const char *const *extra)
+    const char *ctl, const char *remote, const char *const *extra)
 {
+	struct dm_buf o = DM_BUF_INIT;
 	char **v = NULL, port[16];
 	size_t n = 0, cap = 0, i;
 
@@ -123,6 +148,17 @@ dm_ssh_argv(const struct dm_ssh *ssh, const struct dm_host *h,
 		vec_add(NULL, &v, &n, &cap, ssh->cmd[i]);
 	for (; extra && *extra; extra++)
 		vec_add(NULL, &v, &n, &cap, *extra);
+	/* through the master only: never one of its own, never "auto" (two
+	 * sessions racing to become the master) */
+	vec_add(NULL, &v, &n, &cap, "-o");
+	vec_add(NULL, &v, &n, &cap, "ControlMaster=no");
+	vec_add(NULL, &v, &n, &cap, "-o");
+	if (ctl) {
+		ctlopt(&o, ctl);
+		vec_add(NULL, &v, &n, &cap, o.buf);
+		dm_buf_free(&o);
+	} else
+		vec_add(NULL, &v, &n, &cap, "ControlPath=none");
 	if (h->port) {
 		snprintf(port, sizeof port, "%d", h->port);
 		vec_add(NULL, &v, &n, &cap, "-p");
@@ -141,27 +177,15 @@ dm_ssh_argv(const struct dm_ssh *ssh, const struct dm_host *h,
 }
 
 void
-dm_ssh_close(struct dm_ssh *ssh, const struct dm_hosts *hs)
+dm_ssh_close(struct dm_ssh *ssh)
 {
-	const char *const stop[] = { "-O", "exit", NULL };
-	struct dm_buf o = DM_BUF_INIT, e = DM_BUF_INIT;
-	size_t i;
-	char **v;
+	struct dm_buf o = DM_BUF_INIT;
 	DIR *d;
 	struct dirent *de;
 
 	if (!ssh->ctldir)
 		goto out;
-	for (i = 0; hs && i < hs->n; i++) {
-		if (!hs->v[i].name)
-			continue;
-		v = dm_ssh_argv(ssh, &hs->v[i], NULL, stop);
-		dm_buf_reset(&o);
-		dm_buf_reset(&e);
-		(void)dm_spawn_capture(v, NULL, 0, &o, &e, 5000);
-		dm_argv_free(v);
-	}
-	/* sockets of masters that did not answer */
+	/* sockets of masters that could not remove theirs */
 	if ((d = opendir(ssh->ctldir))) {
 		while ((de = readdir(d)))
 			if (de->d_name[0] != '.') {
@@ -174,11 +198,197 @@ dm_ssh_close(struct dm_ssh *ssh, const struct dm_hosts *hs)
 	rmdir(ssh->ctldir);
 out:
 	dm_buf_free(&o);
-	dm_buf_free(&e);
 	dm_argv_free(ssh->cmd);
 	free(ssh->ctldir);
 	free(ssh->token);
 	memset(ssh, 0, sizeof *ssh);
+}
+
+/* Child side of a fork: default signals, a group of its own, /dev/null
+ * for the standard descriptors other than errfd (as 2, unless -1), no
+ * other descriptor, then argv. */
+static void
+execchild(char *const argv[], int errfd)
+{
+	int fd;
+
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
+	setpgid(0, 0);
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(errfd >= 0 ? errfd : fd, 2);
+	}
+	closefrom(3);
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+pid_t
+dm_spawn_bg(char *const argv[])
+{
+	pid_t pid = fork();
+
+	if (pid == 0)
+		execchild(argv, -1);
+	return pid;
+}
+
+int
+dm_ssh_master_start(struct dm_ssh *ssh, const struct dm_host *h,
+    struct dm_sshmaster *m, int timeout_ms)
+{
+	const char *extra[] = { "-M", "-N", "-o", "ControlPersist=no", "-o",
+	    NULL, NULL };
+	struct dm_buf path = DM_BUF_INIT, o = DM_BUF_INIT;
+	pid_t parent = getpid();
+	char **v;
+	int pe[2], e;
+	size_t i;
+
+	dm_ssh_master_stop(m);
+	dm_buf_addf(&path, "%s/m%lu", ssh->ctldir, ++ssh->nmasters);
+	ctlopt(&o, path.buf);
+	extra[5] = o.buf;
+	/* the master's own argv: dm_ssh_argv's with ControlMaster=yes */
+	v = dm_ssh_argv(ssh, h, NULL, NULL, extra);
+	/* (its ControlPath, in extra, comes before ControlPath=none: ssh
+	 * takes the first) */
+	for (i = 0; v[i]; i++)
+		if (strcmp(v[i], "ControlMaster=no") == 0) {
+			free(v[i]);
+			v[i] = dm_xstrdup("ControlMaster=yes");
+		}
+	if (pipe2(pe, O_CLOEXEC) < 0) {
+		e = errno;
+		dm_argv_free(v);
+		dm_buf_free(&path);
+		dm_buf_free(&o);
+		errno = e;
+		return -1;
+	}
+	m->pid = fork();
+	if (m->pid == 0) {
+		/* ends with dm-run, even after SIGKILL */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(127);
+		close(pe[0]);
+		dup2(pe[1], 2);
+		execchild(v, 2);
+	}
+	e = errno;
+	close(pe[1]);
+	dm_argv_free(v);
+	dm_buf_free(&o);
+	if (m->pid < 0) {
+		m->pid = 0;
+		close(pe[0]);
+		dm_buf_free(&path);
+		errno = e;
+		return -1;
+	}
+	fcntl(pe[0], F_SETFL, O_NONBLOCK);
+	m->errfd = pe[0];
+	m->path = dm_buf_detach(&path, NULL);
+	m->ready = 0;
+	m->wstatus = 0;
+	m->readyby = dm_now() + timeout_ms / 1000.0;
+	dm_buf_reset(&m->err);
+	return 0;
+}
+
+/* Reads what the master said so far (a bounded amount is kept). */
+static void
+mastererr(struct dm_sshmaster *m)
+{
+	char buf[4096];
+	ssize_t r;
+
+	while (m->errfd >= 0 && (r = read(m->errfd, buf, sizeof buf)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN) {
+				close(m->errfd);
+				m->errfd = -1;
+			}
+			return;
+		}
+		if (m->err.len > 65536)
+			dm_buf_reset(&m->err);
+		dm_buf_add(&m->err, buf, (size_t)r);
+	}
+	if (m->errfd >= 0) {
+		close(m->errfd);
+		m->errfd = -1;
+	}
+}
+
+int
+dm_ssh_master_poll(struct dm_sshmaster *m)
+{
+	struct stat st;
+	pid_t p;
+
+	if (m->pid <= 0)
+		return -1;
+	mastererr(m);
+	p = waitpid(m->pid, &m->wstatus, WNOHANG);
+	if (p == m->pid || (p < 0 && errno == ECHILD)) {
+		if (p < 0)
+			m->wstatus = 255 << 8;
+		m->pid = 0;
+		mastererr(m);
+		m->ready = 0;
+		return -1;
+	}
+	if (m->ready)
+		return 1;
+	if (lstat(m->path, &st) == 0 && S_ISSOCK(st.st_mode)) {
+		m->ready = 1;
+		return 1;
+	}
+	if (dm_now() > m->readyby) {
+		dm_ssh_master_stop(m);
+		m->wstatus = -1;	/* not ready in time */
+		return -1;
+	}
+	return 0;
+}
+
+void
+dm_ssh_master_stop(struct dm_sshmaster *m)
+{
+	double until;
+	pid_t p;
+
+	if (m->pid > 0) {
+		kill(m->pid, SIGTERM);
+		until = dm_now() + 2.0;
+		while ((p = waitpid(m->pid, &m->wstatus, WNOHANG)) == 0 &&
+		    dm_now() < until)
+			usleep(10000);
+		if (p == 0) {
+			kill(m->pid, SIGKILL);
+			while (waitpid(m->pid, &m->wstatus, 0) < 0 &&
+			    errno == EINTR)
+				;
+		}
+		m->pid = 0;
+	}
+	if (m->errfd >= 0)
+		close(m->errfd);
+	m->errfd = -1;
+	if (m->path) {
+		unlink(m->path);
+		free(m->path);
+		m->path = NULL;
+	}
+	m->ready = 0;
 }
 
 /*

@@ -37,25 +37,62 @@ void	 dm_hosts_free(struct dm_hosts *);
 /* ---- remote.c: commands on ssh hosts ---- */
 
 
+/*
+ * A host's shared connection: an ssh master (ssh -M -N) that is a child of
+ * dm-run, asked by the kernel to end when dm-run ends however it ends
+ * (PR_SET_PDEATHSIG), so that a killed run leaves no master behind. Every
+ * master has a socket path of its own, never used before: a master that
+ * died can leave nothing in the way of the next one.
+ */
+struct dm_sshmaster {
+	pid_t		 pid;		/* the ssh -M process; 0: none */
+	int		 errfd;		/* its stderr, or -1 */
+	char		*path;		/* its ControlPath */
+	int		 ready;		/* its socket is there */
+	double		 readyby;	/* dm_now() it must be ready by */
+	int		 wstatus;	/* how it ended, once pid is 0 */
+	struct dm_buf	 err;		/* what it said */
+};
+
 /* How hosts are reached: the ssh command and its options (from --ssh, else
- * $DM_SSH, else "ssh", split at white space), batch mode and a shared
- * connection a host, with the sockets in a private directory; token names
- * this run on the hosts (its jobs' pid files). */
+ * $DM_SSH, else "ssh", split at white space), batch mode, keepalives and a
+ * connect timeout unless the command sets them, and the masters' sockets
+ * in a private directory; token names this run on the hosts (its jobs' pid
+ * files). */
 struct dm_ssh {
 	char	**cmd;
 	size_t	  ncmd;
 	char	 *ctldir;
 	char	 *token;
+	unsigned long nmasters;		/* started: names their sockets */
 };
+
+#define DM_SSH_ALIVE_INTERVAL	5	/* ServerAliveInterval by default */
+#define DM_SSH_ALIVE_COUNT	3	/* ServerAliveCountMax by default */
+#define DM_SSH_CONNECT_TIMEOUT	10	/* ConnectTimeout by default */
+
 /* -1 with the reason in err when cmd is empty or the directory cannot be
  * made. */
 int	 dm_ssh_init(struct dm_ssh *, const char *cmd, struct dm_buf *err);
 /* The argv of ssh running the command line remote (none: NULL) on h, with
- * the extra ssh options first; the caller frees it with dm_argv_free. */
+ * the extra ssh options first, through the master whose socket is ctl
+ * (NULL: a connection of its own); the caller frees it with dm_argv_free. */
 char	**dm_ssh_argv(const struct dm_ssh *, const struct dm_host *,
-	    const char *remote, const char *const *extra);
-/* Ends the shared connections of the hosts, removes the socket directory. */
-void	 dm_ssh_close(struct dm_ssh *, const struct dm_hosts *);
+	    const char *ctl, const char *remote, const char *const *extra);
+/* Removes the socket directory (the masters are stopped before). */
+void	 dm_ssh_close(struct dm_ssh *);
+/* Starts a master for h, to be ready within timeout_ms: 0, or -1 with
+ * errno (m->pid 0). */
+int	 dm_ssh_master_start(struct dm_ssh *, const struct dm_host *,
+	    struct dm_sshmaster *, int timeout_ms);
+/* Looks at a started master without waiting: 1 ready, 0 not yet, -1 it
+ * ended or was not ready in time (stopped; wstatus and err say how). */
+int	 dm_ssh_master_poll(struct dm_sshmaster *);
+/* Stops a master (SIGTERM, SIGKILL after a grace) and waits for it. */
+void	 dm_ssh_master_stop(struct dm_sshmaster *);
+/* Starts argv in the background, every standard descriptor on /dev/null,
+ * in a process group of its own: its pid, or -1. */
+pid_t	 dm_spawn_bg(char *const argv[]);
 /* The command line that runs one attempt of a job on a host: DM_JOB,
  * DM_SLOT and the NAME=VALUE pairs of env (NULL-terminated) exported,
  * $HOME/shipdir/bin first on PATH when shipdir is not NULL, and command run

@@ -2,11 +2,74 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend.h"
+
+/*
+ * Each host has a master connection (remote.h), a child of dm-run: opened
+ * before the host's probe, watched every turn of the loop (a master that
+ * ends, when ssh's keepalives go unanswered or the connection drops, puts
+ * its host down at once), and replaced by a new one, on a new socket,
+ * when the host is tried again. The ssh commands that stop remote jobs run
+ * in the background, bounded, so that a host that hangs never holds up
+ * the loop (--timeout, other hosts).
+ */
+
+#define KILL_MS		10000	/* a remote kill gives up after */
+#define TICK_S		0.05	/* a master starting, a kill running */
+
+/* A remote kill running in the background. */
+struct kid {
+	pid_t	 pid;
+	double	 killat;
+};
+
+static struct kid *kids;
+static size_t nkids, capkids;
+static struct dm_sshmaster *masters;	/* one a host, as S->hosts */
+
+static struct dm_sshmaster *
+master(struct dm_sched *S, const struct dm_runhost *h)
+{
+	return &masters[h - S->hosts];
+}
+
+/* The master's socket, when it is up; else NULL (a connection of its own). */
+static const char *
+ctl(struct dm_sched *S, const struct dm_runhost *h)
+{
+	struct dm_sshmaster *m = master(S, h);
+
+	return m->pid > 0 && m->ready ? m->path : NULL;
+}
+
+/* Waits for the remote kills, SIGKILL past their time (all: now). */
+static double
+reapkids(int all)
+{
+	double t = dm_now(), next = 0;
+	size_t i, n = 0;
+	int st;
+
+	for (i = 0; i < nkids; i++) {
+		if (waitpid(kids[i].pid, &st, WNOHANG) != 0)
+			continue;
+		if (all || t >= kids[i].killat) {
+			kill(-kids[i].pid, SIGKILL);
+			waitpid(kids[i].pid, &st, 0);
+			continue;
+		}
+		kids[n++] = kids[i];
+		next = t + TICK_S;
+	}
+	nkids = n;
+	return next;
+}
 
 /* The shared connections and --env's values, made with the first host. */
 static void
@@ -17,12 +80,19 @@ sshinit(struct dm_sched *S)
 	size_t n;
 	char **v;
 
+	int k;
+
 	if (S->usessh)
 		return;
 	if (dm_ssh_init(&S->ssh, o->ssh, &err) < 0)
 		dm_die("%s", err.buf);
 	dm_buf_free(&err);
 	S->usessh = 1;
+	masters = dm_xcalloc((size_t)S->nhosts, sizeof *masters);
+	for (k = 0; k < S->nhosts; k++) {
+		masters[k].errfd = -1;
+		dm_buf_init(&masters[k].err);
+	}
 	/* --env: the values of here, for the hosts */
 	for (n = 0, v = o->env; v && *v; v++)
 		n++;
@@ -43,22 +113,37 @@ onhost(struct dm_sched *S, const struct dm_runhost *h, const char *cmd,
     const char *in, size_t n, struct dm_buf *out, struct dm_buf *err,
     int timeout_ms)
 {
-	char **v = dm_ssh_argv(&S->ssh, h->h, cmd, NULL);
+	char **v = dm_ssh_argv(&S->ssh, h->h, ctl(S, h), cmd, NULL);
 	int st = dm_spawn_capture(v, in, n, out, err, timeout_ms);
 
 	dm_argv_free(v);
 	return st;
 }
 
-/* Stops the attempts of job (every job of this run when job < 0) on h. */
+/* Stops the attempts of job (every job of this run when job < 0) on h, in
+ * the background. */
 static void
 remotekill(struct dm_sched *S, struct dm_runhost *h, long job)
 {
+	const char *const quiet[] = { "-o", "LogLevel=QUIET", NULL };
 	struct dm_buf cmd = DM_BUF_INIT;
+	char **v;
+	pid_t pid;
 
 	dm_remote_kill(&cmd, &S->ssh, job);
-	(void)onhost(S, h, cmd.buf, NULL, 0, NULL, NULL, DM_RUN_PROBE_MS);
+	v = dm_ssh_argv(&S->ssh, h->h, ctl(S, h), cmd.buf, quiet);
+	pid = dm_spawn_bg(v);
+	dm_argv_free(v);
 	dm_buf_free(&cmd);
+	if (pid < 0)
+		return;
+	if (nkids == capkids) {
+		capkids = capkids ? 2 * capkids : 16;
+		kids = dm_xreallocarray(kids, capkids, sizeof *kids);
+	}
+	kids[nkids].pid = pid;
+	kids[nkids].killat = dm_now() + KILL_MS / 1000.0;
+	nkids++;
 }
 
 /* The last line of what a failed ssh said, for a message. */
@@ -82,14 +167,55 @@ statusword(struct dm_buf *why, int st)
 {
 	if (st < 0)
 		dm_buf_addf(why, "ssh could not be started: %s", strerror(errno));
+	else if (st == 0)
+		dm_buf_adds(why, "ssh ended");
 	else if (WIFEXITED(st))
 		dm_buf_addf(why, "ssh exited %d", WEXITSTATUS(st));
 	else
 		dm_buf_addf(why, "ssh killed by signal %d", WTERMSIG(st));
 }
 
-/* Runs the probe on h: 0 and *p filled, or -1 with the reason in why. The
- * first ssh to a host also opens its shared connection. */
+/* Why the master of h ended (or never came up). */
+static void
+masterwhy(struct dm_sshmaster *m, struct dm_buf *why)
+{
+	if (m->wstatus == -1)
+		dm_buf_addf(why, "ssh did not connect within %ds",
+		    DM_RUN_PROBE_MS / 1000);
+	else {
+		statusword(why, m->wstatus);
+		lastline(why, &m->err);
+	}
+}
+
+/* Opens the master of h and waits until it is up: 0, or -1 with the
+ * reason in why. */
+static int
+sshconnect(struct dm_sched *S, const struct dm_runhost *h, struct dm_buf *why)
+{
+	struct dm_sshmaster *m = master(S, h);
+	int r;
+
+	if (dm_ssh_master_start(&S->ssh, h->h, m, DM_RUN_PROBE_MS) < 0) {
+		statusword(why, -1);
+		return -1;
+	}
+	while ((r = dm_ssh_master_poll(m)) == 0 && !dm_interrupted)
+		usleep(20000);
+	if (r < 0) {
+		masterwhy(m, why);
+		return -1;
+	}
+	if (dm_interrupted) {
+		dm_ssh_master_stop(m);
+		dm_buf_adds(why, "interrupted");
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs the probe on h: 0 and *p filled, or -1 with the reason in why. A
+ * host without a master gets one first. */
 static int
 probe(struct dm_sched *S, const struct dm_runhost *h, struct dm_probe *p,
     struct dm_buf *why)
@@ -98,6 +224,8 @@ probe(struct dm_sched *S, const struct dm_runhost *h, struct dm_probe *p,
 	int st, rc = 0;
 
 	sshinit(S);
+	if (ctl(S, h) == NULL && sshconnect(S, h, why) < 0)
+		return -1;
 	dm_remote_probe(&cmd, DM_RUN_SHIPDIR);
 	st = onhost(S, h, cmd.buf, NULL, 0, &out, &err, DM_RUN_PROBE_MS);
 	if (st != 0 || dm_remote_parse_probe(out.buf, p) < 0) {
@@ -159,21 +287,23 @@ ship(struct dm_sched *S, const struct dm_runhost *h, struct dm_probe *p,
 	return rc;
 }
 
-/* Probes h (and ships to it with --ship): up, or down with a message. */
+/* Probes h (and ships to it with --ship): up, or down with a message
+ * (none when it was down already: it is still down). */
 static int
 hostup(struct dm_sched *S, struct dm_runhost *h, struct dm_probe *p)
 {
 	struct dm_buf why = DM_BUF_INIT;
-	int refused = 0;
+	int refused = 0, was = h->down;
 
 	if (probe(S, h, p, &why) < 0 ||
 	    (S->o->ship && ship(S, h, p, &why, &refused) < 0)) {
+		dm_ssh_master_stop(master(S, h));
 		h->down = 1;
 		h->refused = refused;
 		h->retryat = dm_now() + S->o->hostretry;
 		if (refused)
 			dm_warn("host '%s': %s", h->name, why.buf);
-		else
+		else if (!was)
 			dm_warn("host '%s' is down: %s; trying it again in %gs",
 			    h->name, why.buf, S->o->hostretry);
 		dm_buf_free(&why);
@@ -217,15 +347,19 @@ ssh_check(struct dm_sched *S, struct dm_runhost *h, struct dm_probe *p,
 static void
 ssh_start(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 {
-	const char *const compress[] = { "-o", "Compression=yes", NULL };
+	/* ssh's own words about a lost master are not the job's: the
+	 * host's master reports the host */
+	const char *const quiet[] = { "-o", "LogLevel=QUIET", NULL };
+	const char *const compress[] = { "-o", "LogLevel=QUIET", "-o",
+	    "Compression=yes", NULL };
 	struct dm_buf cmd = DM_BUF_INIT;
 	char **v;
 
 	dm_remote_job(&cmd, &S->ssh, j->cmd, (unsigned long)j->seq,
 	    (unsigned)j->tries + 1, s->id, S->envpairs,
 	    S->o->ship ? DM_RUN_SHIPDIR : NULL);
-	v = dm_ssh_argv(&S->ssh, s->host->h, cmd.buf,
-	    S->o->compress ? compress : NULL);
+	v = dm_ssh_argv(&S->ssh, s->host->h, ctl(S, s->host), cmd.buf,
+	    S->o->compress ? compress : quiet);
 	dm_buf_free(&cmd);
 	dm_attempt_spawn(S, s, j, v);
 	dm_argv_free(v);
@@ -267,26 +401,72 @@ ssh_classify(const struct dm_sched *S, const struct dm_job *j)
 	return dm_attempt_classify(j);
 }
 
-/* Probes h again when it is down and due. */
+/*
+ * An up host whose master ended is down, its jobs moved. A down host that
+ * is due gets a new master, in the background; once it is up the probe
+ * runs, and the host is up again, or still down (quietly) until the next
+ * try.
+ */
 static double
 ssh_tick(struct dm_sched *S, struct dm_runhost *h, double t)
 {
+	struct dm_sshmaster *m;
+	struct dm_buf why = DM_BUF_INIT;
 	struct dm_probe p;
+	double next = reapkids(0);
+	int r;
 
-	if (!h->down || h->refused || t < h->retryat || dm_interrupted)
-		return 0;
+	if (!S->usessh || h->refused)
+		return next;
+	m = master(S, h);
+	if (!h->down) {
+		if (m->pid > 0 && dm_ssh_master_poll(m) < 0) {
+			masterwhy(m, &why);
+			dm_runhost_down(S, h, why.buf);
+			dm_buf_free(&why);
+		}
+		return next;
+	}
+	if (t < h->retryat || dm_interrupted)
+		return next ? next : h->retryat;
+	if (m->pid <= 0 && dm_ssh_master_start(&S->ssh, h->h, m,
+	    DM_RUN_PROBE_MS) < 0) {
+		h->retryat = t + S->o->hostretry;
+		return next;
+	}
+	if ((r = dm_ssh_master_poll(m)) == 0)
+		return t + TICK_S;
+	if (r < 0) {
+		h->retryat = t + S->o->hostretry;
+		return next;
+	}
+	memset(&p, 0, sizeof p);
 	if (hostup(S, h, &p) == 0)
 		dm_warn("host '%s' is up again", h->name);
-	return 0;
+	return next;
 }
 
 static void
 ssh_close(struct dm_sched *S)
 {
+	double until = dm_now() + KILL_MS / 1000.0;
 	char **v;
+	int k;
 
+	/* the remote kills finish (bounded), then the masters end */
+	while (reapkids(dm_now() > until) > 0)
+		usleep(20000);
+	free(kids);
+	kids = NULL;
+	nkids = capkids = 0;
+	for (k = 0; masters && k < S->nhosts; k++) {
+		dm_ssh_master_stop(&masters[k]);
+		dm_buf_free(&masters[k].err);
+	}
+	free(masters);
+	masters = NULL;
 	if (S->usessh)
-		dm_ssh_close(&S->ssh, S->o->hosts);
+		dm_ssh_close(&S->ssh);
 	S->usessh = 0;
 	for (v = S->envpairs; v && *v; v++)
 		free(*v);

@@ -83,7 +83,9 @@ setup_hosts() {
 	assert_status 0
 	cmp in.jsonl got
 	grep -q "^dm-run: host '$SSHD_HOST_b' is down: ssh exited 255" err
-	grep -q "^dm-run: host '$SSHD_HOST_b': ssh exited 255; job [0-9]* moved to '$SSHD_HOST_a'$" err
+	grep -q "^dm-run: host '$SSHD_HOST_b' is down; job [0-9]* moved to '$SSHD_HOST_a'$" err
+	# only dm-run's own lines: nothing of ssh's about lost sessions
+	! grep -v "^dm-run: host '$SSHD_HOST_b'" err
 }
 
 @test "a host that is down from the start is reported and the others do the work" {
@@ -258,8 +260,10 @@ it's; touch pwned it's; touch pwned it's; touch pwned
 	wait "$pid" && status=0 || status=$?
 	assert_status 0
 	cmp in.jsonl got
-	grep -q "^dm-run: host '$SSHD_HOST_b' is down: ssh exited 255" err
-	grep -q "^dm-run: host '$SSHD_HOST_b' is up again$" err
+	# said once each, whatever the tries in between; nothing of ssh's
+	# (a control socket in the way, a stale one)
+	assert_file err "dm-run: host '$SSHD_HOST_b' is down: ssh exited 255: ssh: connect to host 127.0.0.1 port $SSHD_PORT_b: Connection refused; trying it again in 1s
+dm-run: host '$SSHD_HOST_b' is up again"
 	tail -n +2 log | cut -f 2 | grep -q -x "$SSHD_HOST_b"
 }
 
@@ -343,4 +347,116 @@ it's; touch pwned it's; touch pwned it's; touch pwned
 	[ "$SECONDS" -lt 30 ]
 	[[ $stderr == *"dm-run: host '$SSHD_HOST_b' is down: ssh exited 255; trying it again in 30s"* ]]
 	[[ $stderr == *"dm-run: host '$SSHD_HOST_b' is down; job 1 moved to ':'"* ]]
+}
+
+# ssh_procs PORT: the ssh processes of this user that reach PORT.
+ssh_procs() {
+	pgrep -a -u "$(id -u)" -f "^ssh .* -p $1 -- 127\.0\.0\.1" || :
+}
+
+@test "a host that hangs (sshd stopped) is found down by its keepalives and its jobs move" {
+	setup_hosts
+	input 600 >in.jsonl
+	SECONDS=0
+	dm-run --ssh "$SSH -o ServerAliveInterval=1 -o ServerAliveCountMax=2" \
+	    --hosts hosts.txt --lines 10 -- 'sleep 0.1; cat' <in.jsonl >got 2>err &
+	local pid=$! i
+	for ((i = 0; i < 200; i++)); do
+		[ "$(wc -c <got)" -gt 5000 ] && break
+		sleep 0.05
+	done
+	sshd_freeze b
+	# bounded: the keepalives give up after 2 s; the rest is the work
+	for ((i = 0; i < 600; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	! kill -0 "$pid" 2>/dev/null || { kill -KILL "$pid"; false; }
+	wait "$pid" && status=0 || status=$?
+	cat err
+	assert_status 0
+	cmp in.jsonl got
+	# by its master (Timeout, server not responding) or by two jobs
+	# lost at once (ssh exited 255), whichever dm-run sees first
+	grep -q "^dm-run: host '$SSHD_HOST_b' is down: ssh exited 255" err
+	# no ssh of the run left behind, reaped or not
+	run ssh_procs "$SSHD_PORT_b"
+	assert_output ''
+	[ -z "$(ps -o pid= --ppid "$pid" 2>/dev/null)" ]
+}
+
+@test "ssh's keepalives and connect timeout are set unless --ssh sets them" {
+	sshd_start a
+	printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>"%s/ssh.log"\nexec %s "$@"\n' "$TMP" "$SSH" >myssh
+	chmod +x myssh
+	printf 'x\n' >in
+	run_split dm-run --ssh "$TMP/myssh" -S "1/$SSHD_HOST_a" -- cat <in
+	assert_success
+	assert_output x
+	grep -q -- '-o BatchMode=yes -o ServerAliveInterval=5 -o ServerAliveCountMax=3 -o ConnectTimeout=10 ' ssh.log
+	rm ssh.log
+	run_split dm-run --ssh "$TMP/myssh -o serveraliveinterval=2 -oConnectTimeout=3" -S "1/$SSHD_HOST_a" -- cat <in
+	assert_success
+	grep -q -- '-o serveraliveinterval=2 -oConnectTimeout=3 -o BatchMode=yes -o ServerAliveCountMax=3 -M ' ssh.log
+	! grep -q 'ServerAliveInterval=5\|ConnectTimeout=10' ssh.log
+}
+
+@test "--timeout fires on time on a host that hangs, and leaves no ssh behind" {
+	sshd_start a
+	printf '{"text":"x"}\n' >in.jsonl
+	dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" --retries 0 --timeout 2s -- \
+	    ": >$TMP/started; sleep 300" <in.jsonl >got 2>err &
+	local pid=$! i
+	# the host is the same machine: the job says it runs
+	for ((i = 0; i < 200; i++)); do
+		[ -e started ] && break
+		sleep 0.05
+	done
+	[ -e started ]
+	sshd_freeze a
+	SECONDS=0
+	for ((i = 0; i < 100; i++)); do
+		grep -q 'timed out' err && break
+		sleep 0.1
+	done
+	# the job started before the freeze: its 2 s are nearly over
+	[ "$SECONDS" -le 4 ]
+	for ((i = 0; i < 300; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	! kill -0 "$pid" 2>/dev/null || { kill -KILL "$pid"; false; }
+	wait "$pid" && status=0 || status=$?
+	assert_status 2
+	assert_file err "dm-run: job 1 (input bytes 0-12) failed 1 time: timed out after 2s"
+	run ssh_procs "$SSHD_PORT_a"
+	assert_output ''
+}
+
+@test "SIGKILL of dm-run: the remote jobs and the ssh master end within seconds" {
+	sshd_start a
+	input 20 >in.jsonl
+	dm-run --ssh "$SSH" -S "2/$SSHD_HOST_a" --lines 1 -- \
+	    ": >$TMP/started.\$DM_JOB; sleep 300; cat # dm-run-sigkill-marker" <in.jsonl >got 2>err &
+	local pid=$! i
+	for ((i = 0; i < 200; i++)); do
+		[ -e started.1 ] && [ -e started.2 ] && break
+		sleep 0.05
+	done
+	[ -e started.1 ] && [ -e started.2 ]
+	# the remote jobs (not dm-run, whose argv holds the marker too)
+	[ "$(pgrep -f -c '^/bin/sh -c : .*dm-run-sigkill-marker')" -eq 2 ]
+	[ -n "$(ssh_procs "$SSHD_PORT_a")" ]
+	kill -KILL "$pid"
+	wait "$pid" || :
+	for ((i = 0; i < 100; i++)); do
+		pgrep -f 'dm-run-sigkill-marker' >/dev/null ||
+		    [ -n "$(ssh_procs "$SSHD_PORT_a")" ] || break
+		sleep 0.1
+	done
+	run pgrep -f -a 'dm-run-sigkill-marker'
+	assert_output ''
+	run ssh_procs "$SSHD_PORT_a"
+	assert_output ''
+	[ ! -s got ]
 }

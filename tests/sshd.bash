@@ -86,11 +86,33 @@ sshd_stop() {
 	local dir=$TMP/sshd-$1 pid
 	[ -f "$dir/daemon" ] || return 0
 	pid=$(cat "$dir/daemon")
+	# a frozen host (sshd_freeze) goes on, then dies
+	sshd_signal_tree CONT "$pid"
 	# the listener, its sessions (a process per connection) and the
 	# commands they run, all at once, leaves first
 	sshd_kill_tree "$pid"
 	wait "$pid" 2>/dev/null || :
 	rm -f "$dir/daemon"
+	return 0
+}
+
+# sshd_freeze NAME: SIGSTOP to host NAME's listener, its sessions and the
+# commands they run: a host that hangs (its connections stay open, nothing
+# answers). teardown (sshd_stop) kills them, stopped or not.
+sshd_freeze() {
+	local dir=$TMP/sshd-$1
+	[ -f "$dir/daemon" ] || return 1
+	sshd_signal_tree STOP "$(cat "$dir/daemon")"
+}
+
+# sshd_signal_tree SIG PID: SIG to PID, then to its descendants, parents
+# first (a stopped parent forks nothing meanwhile).
+sshd_signal_tree() {
+	local child
+	kill -"$1" "$2" 2>/dev/null || :
+	for child in $(pgrep -P "$2"); do
+		sshd_signal_tree "$1" "$child"
+	done
 	return 0
 }
 
