@@ -253,6 +253,22 @@ dm-scan: 1 file read, 1 file too large, 1 document skipped
 ERR
 }
 
+@test "--doc-timeout bounds the time of one document; 0 lifts it" {
+	# 20000 paragraphs: parsing and walking them takes far more than 1 ms
+	awk 'BEGIN { printf "<html><body>"; for (i = 0; i < 20000; i++)
+	    printf "<p>paragraph %d of the text</p>", i; print "</body></html>" }' >big.html
+	run_split dm-scan --extract --doc-timeout 1ms big.html
+	assert_success
+	assert_output ''
+	assert_stderr <<'ERR'
+dm-scan: big.html: time limit of 0.001 s passed, skipped
+dm-scan: 0 files read, 1 document skipped
+ERR
+	run_split dm-scan --extract --doc-timeout 0 big.html
+	assert_success
+	[ "$(jq -r '.text | split("\n") | length' <<<"$output")" = 20000 ]
+}
+
 @test "--pdf-pages needs --extract; --doc-timeout takes a duration" {
 	run_split dm-scan --pdf-pages .
 	assert_status 2
