@@ -14,6 +14,7 @@ ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
 CC       = cc
 PKGS     = jansson libarchive libpcre2-8 libutf8proc
 PKGS    += libxml-2.0  # dm-scan --extract: DOCX, ODT, EPUB, HTML
+PKGS    += expat  # xml-to-text: DataMate's XMLTagCleaner parses with expat (xmltodict)
 # frame pointers kept so that perf record -g (make profile) sees call chains
 CFLAGS   = -std=c11 -O2 -g -fno-omit-frame-pointer -Wall -Wextra
 PKG_CFLAGS = `pkg-config --cflags $(PKGS)`
@@ -35,7 +36,7 @@ DEBS += clang libclang-rt-14-dev  # make fuzz: libFuzzer, ASan, UBSan
 DEBS += libyaml-dev  # dm-recipe reads recipes with libyaml
 DEBS += tmux bash-completion  # completion-tty.bats: completion in a real bash
 DEBS += python3-wcwidth  # tests/mkftfy-cases.py runs ftfy (fix-unicode's reference)
-DEBS += python3-emoji python3-xmltodict  # src/mkemoji.py; tests/datamate-ref.py (DataMate's cleaners)
+DEBS += libexpat1-dev python3-emoji python3-xmltodict  # src/mkemoji.py; tests/datamate-ref.py (DataMate's cleaners)
 DEBS += libxml2-dev pandoc  # dm-scan --extract: XML and HTML; its tests make documents with pandoc
 
 TOOLS   = dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice

@@ -50,6 +50,7 @@ extern const struct dm_opdef dm_op_remove_html_tags;
 extern const struct dm_opdef dm_op_remove_repeat_lines;
 extern const struct dm_opdef dm_op_special_chars;
 extern const struct dm_opdef dm_op_stripped_len;
+extern const struct dm_opdef dm_op_xml_to_text;
 
 /* Sorted by name (strcmp): dm_ops_find searches it by halves. */
 static const struct dm_opdef *const builtin[] = {
@@ -93,6 +94,7 @@ static const struct dm_opdef *const builtin[] = {
 	&dm_op_truncate,
 	&dm_op_unicode,
 	&dm_op_upper,
+	&dm_op_xml_to_text,
 };
 #define NBUILTIN	(sizeof builtin / sizeof builtin[0])
 

@@ -1177,7 +1177,7 @@ static const struct dm_rop table[] = {
 	    "\\x{1680}\\x{2000}-\\x{200d}\\x{2028}\\x{2029}\\x{202f}"
 	    "\\x{205f}\\x{3000}\\x{180e}\\x{2060}\\x{feff}]\" repl=\" \"",
 	    p_none, emit_plain),
-	NONE(NULL, "XMLTagCleaner", no_port),
+	MAP(NULL, "XMLTagCleaner", "xml-to-text", p_none, emit_plain),
 };
 
 const struct dm_rop *

@@ -101,6 +101,35 @@ def emoji_cleaner(text):
                      for s in text.split('\n'))
 
 
+def _format_list(list_data, indentation=""):
+    out = []
+    for item in list_data:
+        if isinstance(item, dict):
+            out.append("\n" + _format_dict(item, indentation + " "))
+        else:
+            out.append(f"{item}")
+    return "".join(out)
+
+
+def _format_dict(dict_data, indentation=""):
+    lines = []
+    for key, value in dict_data.items():
+        line = f"{indentation}{key}: "
+        if isinstance(value, dict):
+            line += "\n" + _format_dict(value, indentation + " ")
+        elif isinstance(value, list):
+            line += _format_list(value, indentation + " ")
+        else:
+            line += f"{value}\n"
+        lines.append(line)
+    return "".join(lines)
+
+
+def xml_tag_cleaner(text):
+    import xmltodict
+    return _format_dict(xmltodict.parse(text.encode())).strip()
+
+
 def main():
     op = sys.argv[1]
     arg = sys.argv[2] if len(sys.argv) > 2 else None
@@ -116,6 +145,7 @@ def main():
     mappers = {
         'HtmlTagCleaner': lambda t: html_tag_cleaner(t, arg == 'true'),
         'EmojiCleaner': emoji_cleaner,
+        'XMLTagCleaner': xml_tag_cleaner,
     }
     for line in sys.stdin:
         s = json.loads(line)

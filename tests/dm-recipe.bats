@@ -620,6 +620,20 @@ EOF
 	assert_output '{"filePath":"files/a.txt","fileType":"txt","encoding":"utf-8","text":"fun !\n"}'
 }
 
+@test "XMLTagCleaner rewrites the XML files only, HtmlTagCleaner the others" {
+	mkdir files
+	printf '<doc id="7"><p>x</p><p>y</p></doc>\n' >files/a.xml
+	printf '<p>x</p>\n' >files/b.html
+	printf '{"filePath":"files/%s","fileType":"%s"}\n' a.xml xml b.html html >dataset.jsonl
+	printf 'dataset_id: d\ndataset_path: dataset.jsonl\nprocess:\n  - XMLTagCleaner: {}\n  - HtmlTagCleaner: {}\n' >process.yaml
+	run dm-recipe run process.yaml
+	assert_success
+	assert_output <<'EOF'
+{"filePath":"files/a.xml","fileType":"xml","encoding":"utf-8","text":"doc: \n @id: 7\n p: xy"}
+{"filePath":"files/b.html","fileType":"html","encoding":"utf-8","text":"x\n"}
+EOF
+}
+
 # ---- the table, the front end ----
 
 @test "ops lists each operator with its dm form or why it is unsupported" {
