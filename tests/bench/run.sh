@@ -341,7 +341,7 @@ fi
 # The tools that are not text filters bring their own data, peers and
 # rows: one file each, sourced here so that they share bench, ratio and
 # the budget.  Each prints a heading, its rows and its ratios.
-for part in scan run slurm llm stats dedup tokens; do
+for part in scan run slurm llm stats dedup tokens pdf; do
 	. "$bench_dir/part-$part.sh"
 done
 
