@@ -205,6 +205,14 @@ skip'
 stop'
 }
 
+@test "dm-scan completes --pdf-pages and --doc-timeout from its help" {
+	run complete_words dm-scan --pdf
+	assert_success
+	assert_output --pdf-pages
+	run complete_words dm-scan --doc-t
+	assert_output --doc-timeout
+}
+
 @test "dm-scan completes files and folders as operands and after --from" {
 	mkdir corpus
 	touch corpus.tar.gz list.txt
