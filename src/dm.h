@@ -171,6 +171,9 @@ int	 dm_json_check(const char *s, size_t n, struct dm_jerr *e);
  * into the token and out is untouched. */
 int	 dm_json_string(const char *tok, size_t toklen, struct dm_buf *out,
 	    const char **p, size_t *len);
+/* The value of a checked JSON number token: strtod's, without calling it
+ * for the common short ones. */
+double	 dm_json_num(const char *tok);
 /* Appends s as a JSON string token (quotes, escapes; UTF-8 kept as is). */
 void	 dm_json_addstr(struct dm_buf *, const char *s, size_t n);
 /* Appends v compactly, object keys in their order, reals in the shortest
@@ -524,6 +527,12 @@ struct dm_expr *dm_expr_parse(const char *src, const char *origin,
  * next call. 0, or -1 with the reason in err (a missing text field). */
 int	 dm_expr_eval(struct dm_expr *, struct dm_sample *, const char *key,
 	    struct dm_buf *json, int *truth, const char **why, struct dm_buf *err);
+/* The same, for a value wanted as a number: a finite number goes to *num
+ * (1 is returned) without being written out and read back; any other
+ * value is encoded into json as dm_expr_eval does (0 is returned). */
+int	 dm_expr_eval_num(struct dm_expr *, struct dm_sample *,
+	    const char *key, double *num, struct dm_buf *json,
+	    struct dm_buf *err);
 void	 dm_expr_free(struct dm_expr *);
 
 /* ---- ops.c, op.c: operators ---- */

@@ -1450,7 +1450,7 @@ member(struct dm_expr *e, const struct val *x, const struct val *in,
 				case '{': f.type = DM_OBJECT; break;
 				default:
 					f.type = DM_NUMBER;
-					f.num = strtod(raw, NULL);
+					f.num = dm_json_num(raw);
 				}
 				fromfield(&f, &el);
 			}
@@ -1989,4 +1989,25 @@ dm_expr_eval(struct dm_expr *e, struct dm_sample *s, const char *key,
 			return -1;
 	}
 	return 0;
+}
+
+int
+dm_expr_eval_num(struct dm_expr *e, struct dm_sample *s, const char *key,
+    double *num, struct dm_buf *json, struct dm_buf *err)
+{
+	struct val v;
+
+	e->s = s;
+	e->key = key;
+	e->havetext = 0;
+	e->whyset = 0;
+	e->arena_used = 0;
+	if (eval(e, e->root, &v, err) < 0)
+		return -1;
+	if (v.t == V_NUM && isfinite(v.num)) {
+		*num = v.num;
+		return 1;
+	}
+	dm_buf_reset(json);
+	return encode(e, &v, json, err) < 0 ? -1 : 0;
 }

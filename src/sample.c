@@ -174,7 +174,12 @@ lookup_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
 	const char *key;
 	size_t keylen;
 
-	if (dm_json_string(k, klen, pool_take(lk->s), &key, &keylen) < 0)
+	/* a key without escapes is its bytes between the quotes */
+	if (memchr(k, '\\', klen) == NULL) {
+		key = k + 1;
+		keylen = klen - 2;
+	} else if (dm_json_string(k, klen, pool_take(lk->s), &key,
+	    &keylen) < 0)
 		return;
 	if (keylen == lk->n && memcmp(key, lk->key, keylen) == 0) {
 		lk->v = v;
@@ -201,7 +206,7 @@ field_from_raw(struct dm_sample *s, const char *raw, size_t n, struct dm_field *
 	default:
 		/* A checked number is followed by a delimiter in the line. */
 		f->type = DM_NUMBER;
-		f->num = strtod(raw, NULL);
+		f->num = dm_json_num(raw);
 		break;
 	}
 }

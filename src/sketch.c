@@ -27,7 +27,58 @@ cmpwv(const void *a, const void *b)
 	return cmpdbl(&((const struct wv *)a)->v, &((const struct wv *)b)->v);
 }
 
-static size_t	capacity(const struct dm_kll *, int);
+static void	capacities(struct dm_kll *);
+
+/*
+ * Sorts a[0..n) ascending, stably, as qsort with cmpdbl did (glibc's is a
+ * merge sort) but without a call per comparison: runs of 16 by insertion,
+ * then merged bottom-up through the sketch's scratch buffer. Values are
+ * finite (dm-stats skips the others), so < is a total order but for -0
+ * and 0, which stability keeps in their order.
+ */
+static void
+sort_doubles(struct dm_kll *s, double *a, size_t n)
+{
+	size_t i, j, w, lo, mid, hi, p, q, k;
+	double v, *src = a, *dst, *t;
+
+	for (lo = 0; lo < n; lo += 16) {
+		hi = lo + 16 < n ? lo + 16 : n;
+		for (i = lo + 1; i < hi; i++) {
+			v = a[i];
+			for (j = i; j > lo && v < a[j - 1]; j--)
+				a[j] = a[j - 1];
+			a[j] = v;
+		}
+	}
+	if (n <= 16)
+		return;
+	if (s->tmpcap < n) {
+		s->tmpcap = n;
+		s->tmp = dm_xreallocarray(s->tmp, n, sizeof *s->tmp);
+	}
+	dst = s->tmp;
+	for (w = 16; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			mid = lo + w < n ? lo + w : n;
+			hi = lo + 2 * w < n ? lo + 2 * w : n;
+			p = lo;
+			q = mid;
+			k = lo;
+			while (p < mid && q < hi)
+				dst[k++] = src[q] < src[p] ? src[q++] : src[p++];
+			while (p < mid)
+				dst[k++] = src[p++];
+			while (q < hi)
+				dst[k++] = src[q++];
+		}
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof *a);
+}
 
 void
 dm_kll_init(struct dm_kll *s, int k, int exact)
@@ -42,7 +93,7 @@ dm_kll_init(struct dm_kll *s, int k, int exact)
 	s->min = INFINITY;
 	s->max = -INFINITY;
 	s->rng = 0x9E3779B97F4A7C15ULL;
-	s->room0 = capacity(s, 0);
+	capacities(s);
 }
 
 void
@@ -55,6 +106,8 @@ dm_kll_free(struct dm_kll *s)
 	free(s->lv);
 	free(s->len);
 	free(s->cap);
+	free(s->levcap);
+	free(s->tmp);
 	memset(s, 0, sizeof *s);
 }
 
@@ -65,6 +118,21 @@ capacity(const struct dm_kll *s, int h)
 	double c = ceil(s->k * pow(2.0 / 3.0, s->nlevels - 1 - h));
 
 	return c < 8 ? 8 : (size_t)c;
+}
+
+/* The capacities change only with the number of levels: kept, so that
+ * compress does not take powers on every item once level 0 is full. */
+static void
+capacities(struct dm_kll *s)
+{
+	int h;
+
+	s->levcap = dm_xreallocarray(s->levcap, (size_t)s->nlevels,
+	    sizeof *s->levcap);
+	s->room = 0;
+	for (h = 0; h < s->nlevels; h++)
+		s->room += s->levcap[h] = capacity(s, h);
+	s->room0 = s->levcap[0];
 }
 
 static void
@@ -87,7 +155,7 @@ addlevel(struct dm_kll *s)
 	s->cap = dm_xreallocarray(s->cap, (size_t)s->nlevels, sizeof *s->cap);
 	s->lv[h] = NULL;
 	s->len[h] = s->cap[h] = 0;
-	s->room0 = capacity(s, 0);
+	capacities(s);
 }
 
 static int
@@ -111,7 +179,7 @@ compact(struct dm_kll *s, int h)
 	if (h + 1 == s->nlevels)
 		addlevel(s);
 	n = s->len[h];
-	qsort(s->lv[h], n, sizeof(double), cmpdbl);
+	sort_doubles(s, s->lv[h], n);
 	start = n % 2;
 	off = coin(s);
 	for (i = start + (size_t)off; i < n; i += 2)
@@ -122,19 +190,17 @@ compact(struct dm_kll *s, int h)
 static void
 compress(struct dm_kll *s)
 {
-	size_t total, room;
+	size_t total;
 	int h;
 
 	for (;;) {
-		total = room = 0;
-		for (h = 0; h < s->nlevels; h++) {
+		total = 0;
+		for (h = 0; h < s->nlevels; h++)
 			total += s->len[h];
-			room += capacity(s, h);
-		}
-		if (total < room)
+		if (total < s->room)
 			return;
 		for (h = 0; h < s->nlevels; h++)
-			if (s->len[h] >= capacity(s, h))
+			if (s->len[h] >= s->levcap[h])
 				break;
 		if (h == s->nlevels)
 			return;
@@ -224,7 +290,7 @@ dm_kll_quantile(struct dm_kll *s, double q)
 	if (q >= 1)
 		return s->max;
 	if (dm_kll_isexact(s)) {
-		qsort(s->lv[0], s->len[0], sizeof(double), cmpdbl);
+		sort_doubles(s, s->lv[0], s->len[0]);
 		pos = q * (double)(s->n - 1);
 		lo = (size_t)floor(pos);
 		frac = pos - (double)lo;

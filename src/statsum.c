@@ -410,8 +410,12 @@ statvalue(struct dm_summary *S, struct dm_stat *st, struct dm_sample *s,
 		return dm_textstats_get(S->ts, st->def, st->arg, v, err) < 0 ?
 		    -1 : 1;
 	}
-	if (dm_expr_eval(st->expr, s, S->key, j, NULL, NULL, err) < 0)
+	switch (dm_expr_eval_num(st->expr, s, S->key, v, j, err)) {
+	case -1:
 		return -1;
+	case 1:
+		return 1;
+	}
 	if (strcmp(j->buf, "null") == 0)
 		return 0;
 	if (strcmp(j->buf, "true") == 0 || strcmp(j->buf, "false") == 0) {

@@ -32,6 +32,10 @@ struct dm_kll {
 	double		 min, max;
 	uint64_t	 rng;
 	size_t		 room0;		/* capacity of level 0, for dm_kll_add */
+	size_t		*levcap;	/* capacity of each level */
+	size_t		 room;		/* their sum */
+	double		*tmp;		/* scratch of the sort */
+	size_t		 tmpcap;
 };
 void	 dm_kll_init(struct dm_kll *, int k, int exact);
 void	 dm_kll_add(struct dm_kll *, double);

@@ -207,3 +207,41 @@ load helper
 	assert_success
 	assert_output '{"text":"x","y":100000}'
 }
+
+# Numbers of up to 15 digits are read without strtod (the digits over a
+# power of ten): every one must be the double that Python's float(), which
+# rounds correctly as strtod does, reads from the same text.
+@test "reads every number as the correctly rounded double" {
+	/usr/bin/python3 - <<'PY' >in.jsonl
+import random
+random.seed(5)
+for k in range(20000):
+    d = "".join(random.choice("0123456789")
+                for _ in range(random.randint(1, 20)))
+    d = d.lstrip("0") or "0"
+    if random.random() < 0.6:
+        f = "".join(random.choice("0123456789")
+                    for _ in range(random.randint(1, 18)))
+        d += "." + f
+    if random.random() < 0.1:
+        d += "e%d" % random.randint(-30, 30)
+    if random.random() < 0.5:
+        d = "-" + d
+    print('{"x":%s}' % d)
+PY
+	dm-map 'set y=x*1' in.jsonl >out.jsonl
+	run /usr/bin/python3 -c '
+import json, struct, sys
+n = 0
+for a, b in zip(open("in.jsonl"), open("out.jsonl")):
+    x = json.loads(a)["x"]
+    y = json.loads(b)["y"]
+    if struct.pack("<d", float(x)) != struct.pack("<d", float(y)):
+        print("%s read as %r" % (a.strip(), y))
+        sys.exit(1)
+    n += 1
+print(n, "numbers read exactly")
+'
+	assert_success
+	assert_output '20000 numbers read exactly'
+}
