@@ -20,7 +20,8 @@ static const char usage[] =
     "              [--joblog FILE] [--output-dir DIR [--resume]] [--buffer SIZE]\n"
     "              [--progress] [--lock FILE [--lock-wait]] [--hosts FILE]\n"
     "              [-S HOSTS] [--ssh CMD] [--ship] [--env NAME] [--compress]\n"
-    "              [--host-retry DURATION] [--] COMMAND [FILE...]\n"
+    "              [--host-retry DURATION] [--host-timeout DURATION]\n"
+    "              [--] COMMAND [FILE...]\n"
     "       dm-run --slurm --spool DIR [--sbatch OPTS] [--blocks-per-task N]\n"
     "              [OPTIONS] [--] COMMAND [FILE...]\n"
     "       dm-run --check [--hosts FILE] [-S HOSTS] [--ssh CMD] [--ship]\n"
@@ -44,6 +45,9 @@ static const char help[] =
     "  -h, --help               show this help and exit\n"
     "      --host-retry DURATION  try a host that is down again after\n"
     "                           DURATION (default: 30s)\n"
+    "      --host-timeout DURATION  a host whose jobs sent nothing for\n"
+    "                           DURATION and that does not answer within\n"
+    "                           DURATION more is down (default: 30s)\n"
     "      --hosts FILE         run jobs on the hosts of FILE, lines of\n"
     "                           [N/][user@]host[:port], ':' for this machine\n"
     "  -j, --jobs N             jobs at a time (default: the number of CPUs;\n"
@@ -80,7 +84,8 @@ static const char help[] =
 
 enum {
 	OPT_BLOCK = DM_OPT_TOOL_BASE, OPT_BUFFER, OPT_CHECK, OPT_COMPRESS,
-	OPT_ENV, OPT_FILES, OPT_HALT, OPT_HOST_RETRY, OPT_HOSTS, OPT_JOBLOG,
+	OPT_ENV, OPT_FILES, OPT_HALT, OPT_HOST_RETRY, OPT_HOST_TIMEOUT,
+	OPT_HOSTS, OPT_JOBLOG,
 	OPT_LINES, OPT_LOCK, OPT_LOCK_WAIT, OPT_OUTPUT_DIR, OPT_PROGRESS,
 	OPT_RESUME, OPT_RETRIES, OPT_SHIP, OPT_SSH, OPT_TIMEOUT, OPT_UNORDERED,
 	OPT_BPT, OPT_JSON, OPT_SBATCH, OPT_SLURM, OPT_SPOOL, OPT_STATUS
@@ -97,6 +102,7 @@ static const struct option longopts[] = {
 	{ "halt", required_argument, NULL, OPT_HALT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "host-retry", required_argument, NULL, OPT_HOST_RETRY },
+	{ "host-timeout", required_argument, NULL, OPT_HOST_TIMEOUT },
 	{ "hosts", required_argument, NULL, OPT_HOSTS },
 	{ "joblog", required_argument, NULL, OPT_JOBLOG },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -197,6 +203,7 @@ main(int argc, char *argv[])
 	o.retries = 2;
 	o.buffer = 64 * 1024 * 1024;
 	o.hostretry = 30;
+	o.hosttimeout = 30;
 	opterr = 0;
 	/* "+": options end at COMMAND, so its own options stay its own. */
 	while ((c = getopt_long(argc, argv, "+:hj:S:V", longopts, NULL)) != -1) {
@@ -234,6 +241,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_HOST_RETRY:
 			o.hostretry = duration(optarg, "--host-retry");
+			break;
+		case OPT_HOST_TIMEOUT:
+			o.hosttimeout = duration(optarg, "--host-timeout");
 			break;
 		case OPT_HOSTS:
 			if (dm_hosts_load(&hosts, optarg, &err) < 0)

@@ -153,6 +153,7 @@ struct dm_runopts {
 	int		 ship;		/* copy dm to the hosts, use that copy */
 	int		 compress;	/* compression on the ssh connections */
 	double		 hostretry;	/* seconds before a down host is probed */
+	double		 hosttimeout;	/* seconds of silence before a ping */
 	/* Slurm (runslurm.c, slurm.h): spool not NULL runs the jobs as job
 	 * arrays */
 	const char	*spool;		/* --spool DIR */

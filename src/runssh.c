@@ -33,6 +33,17 @@ static struct kid *kids;
 static size_t nkids, capkids;
 static struct dm_sshmaster *masters;	/* one a host, as S->hosts */
 
+/* The watchdog of a host (one a host, as S->hosts): the bytes its running
+ * jobs had moved when last looked at, since when that has not changed,
+ * and the ping sent after --host-timeout of that. */
+struct watch {
+	unsigned long long seen;
+	double		 quiet;
+	pid_t		 ping;
+	double		 pingby;
+};
+static struct watch *watches;
+
 static struct dm_sshmaster *
 master(struct dm_sched *S, const struct dm_runhost *h)
 {
@@ -89,6 +100,7 @@ sshinit(struct dm_sched *S)
 	dm_buf_free(&err);
 	S->usessh = 1;
 	masters = dm_xcalloc((size_t)S->nhosts, sizeof *masters);
+	watches = dm_xcalloc((size_t)S->nhosts, sizeof *watches);
 	for (k = 0; k < S->nhosts; k++) {
 		masters[k].errfd = -1;
 		dm_buf_init(&masters[k].err);
@@ -401,6 +413,79 @@ ssh_classify(const struct dm_sched *S, const struct dm_job *j)
 	return dm_attempt_classify(j);
 }
 
+static void
+endping(struct watch *w)
+{
+	int st;
+
+	if (w->ping > 0) {
+		kill(-w->ping, SIGKILL);
+		waitpid(w->ping, &st, 0);
+	}
+	w->ping = 0;
+}
+
+/*
+ * dm-run's own watch over an up host, whatever ssh's keepalives do: when
+ * its running jobs have moved no byte (block in, output or stderr out) for
+ * --host-timeout, a ping (exit 0 through its master) must come back within
+ * --host-timeout more, else the host is down. When it wants to run again.
+ */
+static double
+watchdog(struct dm_sched *S, struct dm_runhost *h, double t)
+{
+	const char *const quiet[] = { "-o", "LogLevel=QUIET", NULL };
+	struct watch *w = &watches[h - S->hosts];
+	double T = S->o->hosttimeout;
+	unsigned long long n = 0;
+	struct dm_buf why = DM_BUF_INIT;
+	struct dm_job *j;
+	int k, running = 0, st;
+	pid_t p;
+	char **v;
+
+	for (k = 0; k < S->nslots; k++)
+		if (S->slots[k].host == h && (j = S->slots[k].job) != NULL) {
+			running++;
+			n += j->sent + j->out.len + j->errpart.len +
+			    (unsigned long long)j->ntail;
+		}
+	if (!running || n != w->seen || w->quiet == 0) {
+		w->seen = n;
+		w->quiet = t;
+		endping(w);
+		return running ? t + T : 0;
+	}
+	if (w->ping > 0) {
+		p = waitpid(w->ping, &st, WNOHANG);
+		if (p == w->ping && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+			w->ping = 0;
+			w->quiet = t;
+			return t + T;
+		}
+		if (p == 0 && t < w->pingby)
+			return w->pingby;
+		if (p == 0)
+			endping(w);
+		w->ping = 0;
+		w->quiet = 0;
+		dm_ssh_master_stop(master(S, h));
+		dm_buf_addf(&why, "no answer for %gs", T);
+		dm_runhost_down(S, h, why.buf);
+		dm_buf_free(&why);
+		return 0;
+	}
+	if (t < w->quiet + T)
+		return w->quiet + T;
+	v = dm_ssh_argv(&S->ssh, h->h, ctl(S, h), "exit 0", quiet);
+	w->ping = dm_spawn_bg(v);
+	dm_argv_free(v);
+	if (w->ping < 0)
+		w->ping = 0;
+	w->pingby = t + T;
+	return w->pingby;
+}
+
 /*
  * An up host whose master ended is down, its jobs moved. A down host that
  * is due gets a new master, in the background; once it is up the probe
@@ -413,7 +498,7 @@ ssh_tick(struct dm_sched *S, struct dm_runhost *h, double t)
 	struct dm_sshmaster *m;
 	struct dm_buf why = DM_BUF_INIT;
 	struct dm_probe p;
-	double next = reapkids(0);
+	double next = reapkids(0), w;
 	int r;
 
 	if (!S->usessh || h->refused)
@@ -422,10 +507,14 @@ ssh_tick(struct dm_sched *S, struct dm_runhost *h, double t)
 	if (!h->down) {
 		if (m->pid > 0 && dm_ssh_master_poll(m) < 0) {
 			masterwhy(m, &why);
+			endping(&watches[h - S->hosts]);
+			watches[h - S->hosts].quiet = 0;
 			dm_runhost_down(S, h, why.buf);
 			dm_buf_free(&why);
+			return next;
 		}
-		return next;
+		w = watchdog(S, h, t);
+		return next && (w == 0 || next < w) ? next : w;
 	}
 	if (t < h->retryat || dm_interrupted)
 		return next ? next : h->retryat;
@@ -460,11 +549,14 @@ ssh_close(struct dm_sched *S)
 	kids = NULL;
 	nkids = capkids = 0;
 	for (k = 0; masters && k < S->nhosts; k++) {
+		endping(&watches[k]);
 		dm_ssh_master_stop(&masters[k]);
 		dm_buf_free(&masters[k].err);
 	}
 	free(masters);
 	masters = NULL;
+	free(watches);
+	watches = NULL;
 	if (S->usessh)
 		dm_ssh_close(&S->ssh);
 	S->usessh = 0;

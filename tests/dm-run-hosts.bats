@@ -496,3 +496,31 @@ dm-run: host '$SSHD_HOST_b' is up again"
 	[ "$(grep -c 'trying it again' err)" -eq 1 ]
 	[ "$(grep -c 'is up again' err)" -eq 1 ]
 }
+
+@test "--host-timeout: a host that hangs with ssh's keepalives off is found by dm-run's own watchdog" {
+	setup_hosts
+	input 400 >in.jsonl
+	grep -v -e ServerAlive -e ConnectTimeout "$TMP/ssh/config" >plain.config
+	dm-run --ssh "ssh -F $TMP/plain.config -o ServerAliveInterval=0" \
+	    --host-timeout 2s --hosts hosts.txt --lines 10 -- 'sleep 0.1; cat' \
+	    <in.jsonl >got 2>err &
+	local pid=$! i
+	for ((i = 0; i < 200; i++)); do
+		[ "$(wc -c <got)" -gt 3000 ] && break
+		sleep 0.05
+	done
+	sshd_freeze b
+	for ((i = 0; i < 600; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	! kill -0 "$pid" 2>/dev/null || { kill -KILL "$pid"; false; }
+	wait "$pid" && status=0 || status=$?
+	cat err
+	assert_status 0
+	cmp in.jsonl got
+	[ "$(sed -n 1p err)" = "dm-run: host '$SSHD_HOST_b' is down: no answer for 2s; trying it again in 30s" ]
+	! grep -v "^dm-run: host '$SSHD_HOST_b' is down" err
+	run ssh_procs "$SSHD_PORT_b"
+	assert_output ''
+}
