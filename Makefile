@@ -57,6 +57,7 @@ HDR     += src/run.h src/backend.h src/remote.h src/llm.h src/scan.h
 HDR    += src/recipe.h
 HDR    += src/slice.h
 HDR    += src/archives.h src/extract.h
+HDR    += src/llmrun.h
 
 all: $(BIN)
 

@@ -494,13 +494,9 @@ numeric(uint32_t v)
 static int
 digitval(int c, int hex)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (hex && c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (hex && c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	if (hex)
+		return dm_hexdigit(c);
+	return c >= '0' && c <= '9' ? c - '0' : -1;
 }
 
 /*

@@ -108,13 +108,8 @@ charref(const char *s, size_t n, struct dm_buf *out)
 	for (k = i; k < n - 1; k++) {
 		char c = s[k];
 
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (hex && c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (hex && c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
+		d = hex ? dm_hexdigit(c) : c >= '0' && c <= '9' ? c - '0' : -1;
+		if (d < 0)
 			return 0;
 		if (num <= 0x10FFFF)
 			num = num * (hex ? 16 : 10) + d;

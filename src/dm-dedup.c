@@ -845,28 +845,6 @@ usesettings(struct run *r, const char *path, const char *set)
 	json_decref(o);
 }
 
-static void
-mkdirs(const char *dir)
-{
-	struct dm_buf b = DM_BUF_INIT;
-	char *p;
-
-	dm_buf_adds(&b, dir);
-	for (p = b.buf + 1; ; p++) {
-		if (*p == '/' || *p == '\0') {
-			char c = *p;
-
-			*p = '\0';
-			if (mkdir(b.buf, 0777) < 0 && errno != EEXIST)
-				dm_die("%s: %s", b.buf, strerror(errno));
-			*p = c;
-			if (c == '\0')
-				break;
-		}
-	}
-	dm_buf_free(&b);
-}
-
 /* Whether an output is done: with --resume, a whole file is kept; without
  * it, an existing output is an error, as dm-run's --output-dir. */
 static int
@@ -990,7 +968,8 @@ stage_sign(struct run *r, int argc, char **argv)
 	for (b = 0; b < nb; b++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/band-%03d", r->outdir, b);
-		mkdirs(path.buf);
+		if (dm_mkdirs(path.buf) < 0)
+			exit(DM_EXIT_ERROR);
 		dm_buf_addf(&path, "/%s.sig", name);
 		f = dm_sfile_create(path.buf, &h);
 		for (; p && (r->d.mode == DM_DEDUP_EXACT ||
@@ -1078,7 +1057,8 @@ stage_pairs(struct run *r, int argc, char **argv)
 			    r->bandarg);
 	} else
 		hi = (long)nbd - 1;
-	mkdirs(r->outdir);
+	if (dm_mkdirs(r->outdir) < 0)
+		exit(DM_EXIT_ERROR);
 	for (b = lo; b <= hi; b++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/band-%03ld.pairs", r->outdir, b);
@@ -1210,7 +1190,8 @@ stage_cluster(struct run *r, int argc, char **argv)
 			dm_uf_union(&r->uf, get64(p), get64(p + 8));
 		dm_sfile_close(f);
 	}
-	mkdirs(r->outdir);
+	if (dm_mkdirs(r->outdir) < 0)
+		exit(DM_EXIT_ERROR);
 	for (j = 0; j < nn; j++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/%s.rm", r->outdir, names[j]);

@@ -458,6 +458,14 @@ void	 dm_md5(const void *, size_t, unsigned char out[16]);
 void	 dm_sha256(const void *, size_t, unsigned char out[32]);
 uint64_t dm_hash64(const void *, size_t);	/* fast, non-cryptographic */
 void	 dm_hex(struct dm_buf *, const unsigned char *, size_t);
+/* The value of a hex digit (either case), or -1. */
+int	 dm_hexdigit(int c);
+
+/* ---- fs.c: directories ---- */
+
+/* mkdir -p: makes dir and its missing parents. 0, or -1 after a message
+ * naming the directory that could not be made. */
+int	 dm_mkdirs(const char *dir);
 
 /* ---- share.c: read-only data ---- */
 

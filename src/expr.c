@@ -136,17 +136,6 @@ isnamec(int c, int first)
 	    (!first && c >= '0' && c <= '9');
 }
 
-static int
-hexv(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static void
 lexstring(struct parser *ps)
@@ -181,7 +170,7 @@ lexstring(struct parser *ps)
 			break;
 		case 'u':
 			for (u = 0, i = 1; i <= 4; i++) {
-				if ((h = hexv((unsigned char)p[i])) < 0) {
+				if ((h = dm_hexdigit((unsigned char)p[i])) < 0) {
 					ps->t = T_ERR;
 					ps->tstart = p - 1;
 					ps->errmsg = "invalid \\u escape";
@@ -194,7 +183,7 @@ lexstring(struct parser *ps)
 				long lo = 0;
 
 				for (i = 7; i <= 10; i++) {
-					if ((h = hexv((unsigned char)p[i])) < 0)
+					if ((h = dm_hexdigit((unsigned char)p[i])) < 0)
 						break;
 					lo = lo * 16 + h;
 				}

@@ -312,3 +312,15 @@ dm_hex(struct dm_buf *b, const unsigned char *p, size_t n)
 	}
 	dm_buf_setlen(b, b->len + 2 * n);
 }
+
+int
+dm_hexdigit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

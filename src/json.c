@@ -41,17 +41,6 @@ ws(const char *p, const char *end)
 	return p;
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static long
 hex4(const char *p, const char *end)
@@ -62,7 +51,7 @@ hex4(const char *p, const char *end)
 	if (end - p < 4)
 		return -1;
 	for (i = 0; i < 4; i++) {
-		if ((h = hexval((unsigned char)p[i])) < 0)
+		if ((h = dm_hexdigit((unsigned char)p[i])) < 0)
 			return -1;
 		v = v * 16 + h;
 	}

@@ -144,7 +144,8 @@ pieces(struct dm_slicer *sl, size_t *cuts, size_t ncuts, struct dm_spans *pc)
 			continue;
 		dm_uni_strip(sl->t + b, e - b, &sb, &se);
 		if (sb < se)
-			spans_add(pc, b + sb, b + se, units(sl, b + sb, b + se));
+			spans_add(pc, b + sb, b + se,
+			    units(sl, b + sb, b + se));
 		b = e;
 	}
 }
@@ -263,7 +264,8 @@ cut_regex(struct dm_slicer *sl, size_t **cuts, size_t *n, size_t *cap)
 	int r;
 
 	while (p <= sl->n) {
-		if ((r = dm_re_match(sl->re, sl->t, sl->n, p, ov, &sl->err)) < 0) {
+		if ((r = dm_re_match(sl->re, sl->t, sl->n, p, ov,
+		    &sl->err)) < 0) {
 			sl->failed = 1;
 			return;
 		}

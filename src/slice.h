@@ -19,8 +19,8 @@
  * dm_slicer_init() sets the defaults (size 1000, DM_SLICE_SIZE, the
  * recursive separators "\n\n", "\n", " ", ""); the caller then sets size,
  * overlap, words, minsize and maxchunks, and the mode with dm_slicer_by()
- * or by setting mode to DM_SLICE_RECURSIVE. It checks nothing: overlap < size is the
- * caller's promise. dm_slicer_free() releases what the slicer holds.
+ * or by setting mode to DM_SLICE_RECURSIVE. It checks nothing: overlap <
+ * size is the caller's promise. dm_slicer_free() releases what the slicer holds.
  */
 enum dm_slice_mode {
 	DM_SLICE_SIZE, DM_SLICE_PARAGRAPH, DM_SLICE_LINE, DM_SLICE_SENTENCE,
@@ -58,7 +58,8 @@ void	 dm_slicer_free(struct dm_slicer *);
 
 /* --by: "paragraph", "line", "sentence" or "regex:RE". 0, or -1 with the
  * reason in err (the text of a usage error after "--by: "). */
-int	 dm_slicer_by(struct dm_slicer *, const char *arg, struct dm_buf *err);
+int	 dm_slicer_by(struct dm_slicer *, const char *arg,
+	    struct dm_buf *err);
 
 /* --separators: a comma-separated list with \n \t \r \, \\ escapes, which
  * replace the separators. 0, or -1 with the reason in err. */

@@ -1,0 +1,576 @@
+/* llmrun.c - dm-llm's run: the window of samples in input order, the
+ * request body, answers, the cache */
+#include <math.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dm.h"
+#include "llm.h"
+#include "llmrun.h"
+#include "report.h"
+
+
+void
+dm_llm_run_init(struct dm_llm_run *R, struct dm_io *io)
+{
+	memset(R, 0, sizeof *R);
+	R->io = io;
+	R->o.outfield = "llm";
+	R->o.jobs = 16;
+	R->o.retries = 8;
+	R->o.parseretries = 2;
+	R->o.retrybase = 1;
+	R->o.timeout = 600;
+	dm_buf_init(&R->o.head);
+	dm_buf_init(&R->o.tail);
+	{
+		struct dm_sample s0 = DM_SAMPLE_INIT;
+
+		R->scratch = s0;
+	}
+	dm_buf_init(&R->ans.text);
+	R->ans.prompt_tokens = R->ans.completion_tokens = -1;
+	dm_buf_init(&R->prompt);
+	dm_buf_init(&R->sys);
+	dm_buf_init(&R->req);
+	dm_buf_init(&R->body);
+	dm_buf_init(&R->path);
+	dm_buf_init(&R->err);
+}
+
+void
+dm_llm_run_start(struct dm_llm_run *R, const char *usage,
+    const struct dm_buf *sampling)
+{
+	const char *env;
+	struct dm_buf *b = &R->o.head;
+	size_t n, i;
+
+	if (R->o.base == NULL && (env = getenv("DM_LLM_BASE_URL")) && *env)
+		R->o.base = env;
+	if (R->o.base == NULL && (env = getenv("OPENAI_BASE_URL")) && *env)
+		R->o.base = env;
+	if (R->o.base == NULL)
+		R->o.base = "https://api.openai.com/v1";
+	n = strlen(R->o.base);
+	while (n && R->o.base[n - 1] == '/')
+		n--;
+	R->o.base = dm_xstrndup(R->o.base, n);
+	R->o.url = dm_xmalloc(n + sizeof "/chat/completions");
+	snprintf(R->o.url, n + sizeof "/chat/completions",
+	    "%s/chat/completions", R->o.base);
+	if (R->o.model == NULL && (env = getenv("DM_LLM_MODEL")) && *env)
+		R->o.model = env;
+	if (R->o.model == NULL)
+		dm_usage_die(usage, "no model: give -m MODEL or set "
+		    "DM_LLM_MODEL");
+	if (R->o.apikey == NULL && (env = getenv("DM_LLM_API_KEY")) && *env)
+		R->o.apikey = dm_xstrdup(env);
+	if (R->o.apikey == NULL && (env = getenv("OPENAI_API_KEY")) && *env)
+		R->o.apikey = dm_xstrdup(env);
+	if (R->o.apikey) {
+		n = strlen(R->o.apikey) + sizeof "Authorization: Bearer ";
+		R->o.authhdr = dm_xmalloc(n);
+		snprintf(R->o.authhdr, n, "Authorization: Bearer %s",
+		    R->o.apikey);
+	}
+	dm_buf_adds(b, "{\"model\":");
+	dm_json_addstr(b, R->o.model, strlen(R->o.model));
+	dm_buf_adds(b, ",\"messages\":[");
+	dm_buf_reset(&R->o.tail);
+	dm_buf_addc(&R->o.tail, ']');
+	dm_buf_add(&R->o.tail, sampling->buf, sampling->len);
+	dm_buf_addc(&R->o.tail, '}');
+	if (R->o.cachedir && !R->o.dryrun && dm_mkdirs(R->o.cachedir) < 0)
+		exit(DM_EXIT_ERROR);
+	R->wcap = (size_t)R->o.jobs * 4 + 16;
+	R->win = dm_xcalloc(R->wcap, sizeof *R->win);
+	for (i = 0; i < R->wcap; i++) {
+		dm_buf_init(&R->win[i].line);
+		dm_buf_init(&R->win[i].req);
+		dm_buf_init(&R->win[i].out);
+	}
+	R->rng = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32 ^
+	    0x9e3779b97f4a7c15ULL;
+	R->http = dm_http_new((long)(R->o.timeout * 1000), R->o.jobs);
+	R->rtok = fmax(1, R->o.rpm / 60);
+	R->ttok = R->o.tpm / 60;
+	R->st.start = R->lastfill = dm_now();
+}
+
+/* The key never goes out: a server message that quotes it loses it. */
+static void
+redact(struct dm_llm_run *R, struct dm_buf *b)
+{
+	size_t n = R->o.apikey ? strlen(R->o.apikey) : 0;
+	char *p;
+
+	if (n < 4)
+		return;
+	while ((p = memmem(b->buf, b->len, R->o.apikey, n)) != NULL) {
+		memset(p, '*', 3);
+		memmove(p + 3, p + n, b->len - (size_t)(p - b->buf) - n);
+		dm_buf_setlen(b, b->len - n + 3);
+	}
+}
+
+static void
+cachepath(struct dm_llm_run *R, struct dm_buf *p, const struct dm_llm_req *s)
+{
+	dm_llm_cache_path(p, R->o.cachedir, R->o.base, R->o.model, s->req.buf,
+	    s->req.len);
+}
+
+static void
+cacheput(struct dm_llm_run *R, const struct dm_llm_req *s, const char *body,
+    size_t n)
+{
+	struct dm_buf p = DM_BUF_INIT;
+
+	if (R->o.cachebroken)
+		return;
+	cachepath(R, &p, s);
+	if (dm_llm_cache_put(p.buf, body, n) < 0) {
+		dm_warnx_errno("%s: cannot store answers", R->o.cachedir);
+		R->o.cachebroken = 1;
+	}
+	dm_buf_free(&p);
+}
+
+struct dm_llm_req *
+dm_llm_run_at(struct dm_llm_run *R, size_t i)
+{
+	return &R->win[(R->whead + i) % R->wcap];
+}
+
+static const char *
+intern(struct dm_llm_run *R, const char *name)
+{
+	if (R->nnames && strcmp(R->names[R->nnames - 1], name) == 0)
+		return R->names[R->nnames - 1];
+	R->names = dm_xreallocarray(R->names, R->nnames + 1, sizeof *R->names);
+	R->names[R->nnames] = dm_xstrdup(name);
+	return R->names[R->nnames++];
+}
+
+static void
+loadreq(struct dm_sample *smp, struct dm_llm_req *s)
+{
+	struct dm_buf err = DM_BUF_INIT;
+	size_t col;
+
+	/* it loaded once already, so it loads again */
+	if (dm_sample_load(smp, s->line.buf, s->line.len, s->file, s->lineno,
+	    &err, &col) < 0)
+		dm_die("%s:%lu: %s", s->file, s->lineno, err.buf);
+	dm_buf_free(&err);
+}
+
+/* The sample failed for good: llm_error, or --rejects. */
+void
+dm_llm_run_fail(struct dm_llm_run *R, struct dm_llm_req *s, long status,
+    const char *msg)
+{
+	struct dm_buf err = DM_BUF_INIT, m = DM_BUF_INIT;
+	const char *p;
+	size_t n;
+
+	dm_buf_adds(&m, msg);
+	redact(R, &m);
+	R->st.failed++;
+	s->state = S_DONE;
+	dm_buf_reset(&s->out);
+	if (R->io->rej.fd >= 0) {
+		s->result = R_REJECT;
+		if (status)
+			dm_buf_addf(&s->out, "HTTP %ld: ", status);
+		dm_buf_add(&s->out, m.buf, m.len);
+		goto out;
+	}
+	s->result = R_EMIT;
+	if (status)
+		dm_warn("%s:%lu: HTTP %ld: %s", s->file, s->lineno, status,
+		    m.buf);
+	else
+		dm_warn("%s:%lu: %s", s->file, s->lineno, m.buf);
+	loadreq(&R->scratch, s);
+	dm_buf_reset(&err);
+	dm_buf_addf(&err, "{\"status\":%ld,\"message\":", status);
+	dm_json_addstr(&err, m.buf, m.len);
+	dm_buf_addc(&err, '}');
+	if (dm_sample_set_raw(&R->scratch, "llm_error", err.buf, err.len,
+	    &m) < 0)
+		dm_die("%s:%lu: %s", s->file, s->lineno, m.buf);
+	dm_sample_bytes(&R->scratch, &p, &n);
+	dm_buf_add(&s->out, p, n);
+out:
+	dm_buf_free(&err);
+	dm_buf_free(&m);
+}
+
+static void
+addusage(struct dm_llm_run *R, struct dm_sample *smp)
+{
+	struct dm_buf u = DM_BUF_INIT, err = DM_BUF_INIT;
+
+	if (R->ans.prompt_tokens < 0 || R->ans.completion_tokens < 0)
+		dm_buf_adds(&u, "null");
+	else
+		dm_buf_addf(&u, "{\"prompt_tokens\":%lld,\"completion_tokens\":"
+		    "%lld,\"total_tokens\":%lld}", R->ans.prompt_tokens,
+		    R->ans.completion_tokens, R->ans.prompt_tokens +
+		    R->ans.completion_tokens);
+	dm_sample_set_raw(smp, "llm_usage", u.buf, u.len, &err);
+	dm_buf_free(&u);
+	dm_buf_free(&err);
+}
+
+/* A successful response body: 1 when the sample is done, 0 when the
+ * answer must be asked for again (cause in *why), -1 when the body is
+ * unusable (reason in err). */
+int
+dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
+    const char *body, size_t n, int fromcache,
+    enum dm_llm_cause *why, struct dm_buf *err)
+{
+	json_t *v = NULL, *val;
+	const char *k, *p;
+	size_t ov[2], len;
+	int keep = 1, r;
+
+	if (dm_llm_answer(body, n, R->o.keepreason, &R->ans, err) < 0) {
+		*why = C_BODY;
+		return -1;
+	}
+	if (R->o.json) {
+		v = dm_llm_json(R->ans.text.buf, R->ans.text.len, err);
+		if (v && !R->o.jsoninto && !json_is_object(v)) {
+			dm_buf_adds(err, "the answer is JSON but not an "
+			    "object");
+			json_decref(v);
+			v = NULL;
+		}
+		if (v == NULL) {
+			*why = C_JSON;
+			return 0;
+		}
+	}
+	if (R->o.keep) {
+		r = dm_re_match(R->o.keep, R->ans.text.buf, R->ans.text.len, 0,
+		    ov, err);
+		if (r < 0) {
+			json_decref(v);
+			return -1;
+		}
+		keep = r;
+	}
+	if (!fromcache && R->o.cachedir)
+		cacheput(R, s, body, n);
+	if (!fromcache && R->ans.prompt_tokens >= 0 &&
+	    R->ans.completion_tokens >= 0) {
+		R->st.ptok += R->ans.prompt_tokens;
+		R->st.ctok += R->ans.completion_tokens;
+		R->st.pbytes += (double)s->promptlen;
+		R->st.nusage++;
+		/* what the estimate missed comes off the token bucket */
+		R->ttok -= (double)(R->ans.prompt_tokens +
+		    R->ans.completion_tokens) - s->est;
+	}
+	if (strcmp(R->ans.finish, "length") == 0)
+		R->st.cut++;
+	R->st.answered++;
+	R->st.cached += fromcache;
+	s->state = S_DONE;
+	dm_buf_reset(&s->out);
+	if (!keep) {
+		R->st.dropped++;
+		s->result = R_DROP;
+		json_decref(v);
+		return 1;
+	}
+	s->result = R_EMIT;
+	if (R->o.keep && !R->o.outgiven && !R->o.addusage) {
+		/* a filter passes the samples it keeps untouched */
+		dm_buf_add(&s->out, s->line.buf, s->line.len);
+		json_decref(v);
+		return 1;
+	}
+	loadreq(&R->scratch, s);
+	r = 0;
+	if (R->o.json && !R->o.jsoninto) {
+		json_object_foreach(v, k, val)
+			if ((r = dm_sample_set_new(&R->scratch, k,
+			    json_incref(val), err)) < 0)
+				break;
+	} else if (R->o.json)
+		r = dm_sample_set_new(&R->scratch, R->o.outfield,
+		    json_incref(v), err);
+	else if (!R->o.keep || R->o.outgiven)
+		r = dm_sample_set_text(&R->scratch, R->o.outfield,
+		    R->ans.text.buf, R->ans.text.len, err);
+	json_decref(v);
+	if (r < 0) {
+		dm_llm_run_fail(R, s, 200, err->buf);
+		R->st.answered--;
+		return 1;
+	}
+	if (R->o.addusage)
+		addusage(R, &R->scratch);
+	dm_sample_bytes(&R->scratch, &p, &len);
+	dm_buf_add(&s->out, p, len);
+	return 1;
+}
+
+void
+dm_llm_run_body(const struct dm_llm_run *R, struct dm_buf *req,
+    const struct dm_buf *prompt, const struct dm_buf *sys)
+{
+	dm_buf_reset(req);
+	dm_buf_add(req, R->o.head.buf, R->o.head.len);
+	if (R->o.system) {
+		dm_buf_adds(req, "{\"role\":\"system\",\"content\":");
+		dm_json_addstr(req, sys->buf, sys->len);
+		dm_buf_adds(req, "},");
+	}
+	dm_buf_adds(req, "{\"role\":\"user\",\"content\":");
+	dm_json_addstr(req, prompt->buf, prompt->len);
+	dm_buf_addc(req, '}');
+	dm_buf_add(req, R->o.tail.buf, R->o.tail.len);
+}
+
+/* Takes the sample just read: 0, or -1 when the run must stop. */
+int
+dm_llm_run_take(struct dm_llm_run *R, struct dm_sample *smp)
+{
+	struct dm_field f;
+	struct dm_llm_req *s;
+	enum dm_llm_cause c;
+	int cached = 0;
+
+	R->st.samples++;
+	dm_buf_reset(&R->prompt);
+	dm_buf_reset(&R->sys);
+	dm_buf_reset(&R->err);
+	if (R->o.skip) {
+		dm_sample_get(smp, R->o.outfield, &f);
+		if (f.type != DM_MISSING) {
+			R->st.skipped++;
+			if (R->o.dryrun)
+				return 0;
+			s = dm_llm_run_at(R, R->wcount++);
+			s->state = S_DONE;
+			s->result = R_EMIT;
+			dm_buf_reset(&s->out);
+			dm_buf_add(&s->out, smp->line, smp->len);
+			return 0;
+		}
+	}
+	if ((R->o.system && dm_tmpl_fill(R->o.system, smp, R->io->key,
+	    &R->sys, &R->err) < 0) ||
+	    dm_tmpl_fill(R->o.prompt, smp, R->io->key, &R->prompt,
+	    &R->err) < 0)
+		return dm_io_reject(R->io, "%s", R->err.buf);
+	if (dm_utf8_check(R->prompt.buf, R->prompt.len) != R->prompt.len ||
+	    dm_utf8_check(R->sys.buf, R->sys.len) != R->sys.len)
+		return dm_io_reject(R->io, "the prompt is not valid UTF-8");
+	if (R->o.dryrun) {
+		dm_llm_run_body(R, &R->req, &R->prompt, &R->sys);
+		if (R->o.cachedir) {
+			/* an answer in the cache is not asked for */
+			dm_llm_cache_path(&R->path, R->o.cachedir, R->o.base,
+			    R->o.model, R->req.buf, R->req.len);
+			if (access(R->path.buf, F_OK) == 0)
+				return 0;
+		}
+		dm_buf_reset(&R->body);
+		dm_buf_adds(&R->body, "{\"url\":");
+		dm_json_addstr(&R->body, R->o.url, strlen(R->o.url));
+		dm_buf_addc(&R->body, ',');
+		dm_buf_add(&R->body, R->req.buf + 1, R->req.len - 1);
+		dm_writer_line(&R->io->out, R->body.buf, R->body.len);
+		return 0;
+	}
+	s = dm_llm_run_at(R, R->wcount++);
+	s->file = intern(R, smp->file);
+	s->path = R->io->in.path;
+	s->lineno = smp->lineno;
+	s->attempts = s->badjson = 0;
+	dm_buf_reset(&s->line);
+	dm_buf_add(&s->line, smp->line, smp->len);
+	dm_llm_run_body(R, &s->req, &R->prompt, &R->sys);
+	s->promptlen = R->prompt.len + R->sys.len;
+	s->state = S_QUEUED;
+	s->ready = 0;
+	if (R->o.cachedir) {
+		cachepath(R, &R->path, s);
+		cached = dm_llm_cache_get(R->path.buf, &R->body) == 0;
+	}
+	if (cached) {
+		dm_buf_reset(&R->err);
+		/* an answer that does not do any more is asked for again */
+		if (dm_llm_run_answer(R, s, R->body.buf, R->body.len, 1, &c,
+		    &R->err) == 1)
+			return 0;
+		s->state = S_QUEUED;
+	}
+	return 0;
+}
+
+/* Writes the finished samples at the head of the window, in order. */
+void
+dm_llm_run_flush(struct dm_llm_run *R)
+{
+	struct dm_buf err = DM_BUF_INIT;
+	enum dm_on_error policy;
+	const char *path;
+	struct dm_llm_req *s;
+	size_t col;
+
+	while (R->wcount && (s = dm_llm_run_at(R, 0))->state == S_DONE) {
+		if (s->result == R_EMIT) {
+			dm_writer_line(&R->io->out, s->out.buf, s->out.len);
+			R->io->nout++;
+		} else if (s->result == R_REJECT) {
+			/* dm_io_reject speaks of the current sample: make
+			 * this one current; a failed call never stops the run */
+			dm_buf_reset(&err);
+			if (dm_sample_load(&R->io->s, s->line.buf, s->line.len,
+			    s->file, s->lineno, &err, &col) < 0)
+				dm_die("%s:%lu: %s", s->file, s->lineno,
+				    err.buf);
+			path = R->io->in.path;
+			policy = R->io->on_error;
+			R->io->in.path = s->path;
+			R->io->on_error = DM_ON_ERROR_SKIP;
+			dm_io_reject(R->io, "%s", s->out.buf);
+			R->io->in.path = path;
+			R->io->on_error = policy;
+		}
+		R->whead = (R->whead + 1) % R->wcap;
+		R->wcount--;
+	}
+	dm_buf_free(&err);
+}
+
+/* Whether a line can be read without waiting for the input. */
+static int
+inputready(struct dm_llm_run *R)
+{
+	struct dm_reader *r = &R->io->in;
+	struct pollfd p;
+
+	if (r->fd < 0 || r->eof || r->ar)
+		return 1;
+	if (memchr(r->buf + r->start, '\n', r->end - r->start))
+		return 1;
+	p.fd = r->fd;
+	p.events = POLLIN;
+	return poll(&p, 1, 0) > 0;
+}
+
+int
+dm_llm_run_loop(struct dm_llm_run *R)
+{
+	struct dm_http_resp *r;
+	struct dm_sample *smp;
+	double wait;
+	int eof = 0, fd;
+
+	while (!dm_interrupted) {
+		/* read while there is room, without waiting on the input
+		 * when requests are in flight */
+		while (!eof && R->wcount < R->wcap && (R->o.dryrun ||
+		    R->wcount == 0 || inputready(R))) {
+			if ((smp = dm_io_next(R->io)) == NULL) {
+				eof = 1;
+				break;
+			}
+			if (dm_llm_run_take(R, smp) < 0) {
+				eof = 1;
+				break;
+			}
+			if (!inputready(R))
+				break;
+		}
+		dm_llm_run_flush(R);
+		if (eof && R->wcount == 0)
+			break;
+		wait = dm_llm_sched_send(R);
+		fd = -1;
+		if (!eof && R->wcount < R->wcap) {
+			/* more input at hand: only a look at the network */
+			if (inputready(R))
+				wait = 0;
+			else
+				fd = R->io->in.fd;
+		}
+		if (dm_http_poll(R->http, (int)ceil(fmin(wait * 1000,
+		    DM_LLM_MAXWAIT_MS)), fd) < 0)
+			return -1;
+		while ((r = dm_http_done(R->http)) != NULL)
+			dm_llm_sched_finished(R, r);
+		if (R->o.progress)
+			dm_llm_stat_progress(R, 0);
+	}
+	return 0;
+}
+
+int
+dm_llm_run_finish(struct dm_llm_run *R, int status, int broken)
+{
+	if (R->st.failed && status < DM_EXIT_REJECTS)
+		status = DM_EXIT_REJECTS;
+	if (broken)
+		status = DM_EXIT_ERROR;
+	if (!R->o.dryrun && (R->o.stats || R->o.progress || R->st.failed ||
+	    R->st.retries))
+		dm_llm_stat_summary(R);
+	if (R->o.keep && R->st.dropped)
+		dm_report_drop("answer does not match", R->st.dropped);
+	dm_report_set_int("requests", (long long)R->st.requests);
+	dm_report_set_int("retries", (long long)R->st.retries);
+	dm_report_set_int("failed", (long long)R->st.failed);
+	dm_report_set_int("cached", (long long)R->st.cached);
+	dm_report_set_int("prompt_tokens", R->st.ptok);
+	dm_report_set_int("completion_tokens", R->st.ctok);
+	return status;
+}
+
+void
+dm_llm_run_free(struct dm_llm_run *R)
+{
+	size_t i;
+
+	if (R->http)
+		dm_http_free(R->http);
+	for (i = 0; i < R->wcap; i++) {
+		dm_buf_free(&R->win[i].line);
+		dm_buf_free(&R->win[i].req);
+		dm_buf_free(&R->win[i].out);
+	}
+	free(R->win);
+	for (i = 0; i < R->nnames; i++)
+		free(R->names[i]);
+	free(R->names);
+	dm_sample_free(&R->scratch);
+	dm_buf_free(&R->ans.text);
+	dm_buf_free(&R->o.head);
+	dm_buf_free(&R->o.tail);
+	dm_tmpl_free(R->o.prompt);
+	dm_tmpl_free(R->o.system);
+	dm_re_free(R->o.keep);
+	free(R->o.url);
+	free(R->o.authhdr);
+	free(R->o.apikey);
+	free((char *)R->o.base);
+	dm_buf_free(&R->prompt);
+	dm_buf_free(&R->sys);
+	dm_buf_free(&R->req);
+	dm_buf_free(&R->body);
+	dm_buf_free(&R->path);
+	dm_buf_free(&R->err);
+}
