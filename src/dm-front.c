@@ -1,4 +1,4 @@
-/* dm.c - the front end: dm TOOL runs dm-TOOL; dm ops; dm help */
+/* dm-front.c - the front end: dm TOOL runs dm-TOOL; dm ops; dm help */
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <errno.h>
