@@ -52,12 +52,6 @@ static const struct dm_param params[] = {
 	{ .name = NULL }
 };
 
-static const utf8proc_option_t forms[] = {
-	UTF8PROC_STABLE | UTF8PROC_COMPOSE,
-	UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT,
-	UTF8PROC_STABLE | UTF8PROC_DECOMPOSE,
-	UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT
-};
 
 /* Windows-1252 at 0x80..0x9F; 0 where it defines nothing. */
 static const int32_t cp1252[32] = {
@@ -598,7 +592,8 @@ fix_init(void **state, const struct dm_args *args, struct dm_buf *err)
 
 	(void)err;
 	f = dm_xcalloc(1, sizeof *f);
-	f->form = forms[dm_arg(args, "normalization")->i];
+	f->form = (utf8proc_option_t)dm_uni_form(dm_arg_str(args,
+	    "normalization"));
 	dm_buf_init(&f->a);
 	dm_buf_init(&f->b);
 	if ((f->bad = dm_re_new(ftfy_badness, "x", err, NULL)) == NULL ||

@@ -21,13 +21,6 @@ static const struct dm_param params[] = {
 	{ .name = NULL }
 };
 
-/* In the order of the choices above. */
-static const utf8proc_option_t forms[] = {
-	UTF8PROC_STABLE | UTF8PROC_COMPOSE,
-	UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT,
-	UTF8PROC_STABLE | UTF8PROC_DECOMPOSE,
-	UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT
-};
 
 struct unicode {
 	utf8proc_option_t	 opts;
@@ -42,7 +35,7 @@ unicode_init(void **state, const struct dm_args *args, struct dm_buf *err)
 
 	(void)err;
 	u = dm_xcalloc(1, sizeof(*u));
-	u->opts = forms[dm_arg(args, "form")->i];
+	u->opts = (utf8proc_option_t)dm_uni_form(dm_arg_str(args, "form"));
 	*state = u;
 	return 0;
 }

@@ -136,6 +136,9 @@ void	 dm_uni_strip(const char *s, size_t n, size_t *b, size_t *e);
  * 0 when it did not (out untouched). */
 int	 dm_uni_lower(const char *s, size_t n, struct dm_buf *out);
 int	 dm_uni_upper(const char *s, size_t n, struct dm_buf *out);
+/* The utf8proc options (utf8proc_option_t) of a normalization form, "NFC",
+ * "NFKC", "NFD" or "NFKD"; -1 for another name. */
+int	 dm_uni_form(const char *name);
 
 /* ---- base64.c, shell.c: encodings ---- */
 

@@ -366,11 +366,10 @@ load(struct dm_tok *t, json_t *root, struct dm_buf *err)
 	norm = json_object_get(root, "normalizer");
 	if (!json_is_null(norm) && norm) {
 		type = jstr(norm, "type");
-		if (type && strcmp(type, "NFC") == 0)
-			t->norm = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
-		else if (type && strcmp(type, "NFKC") == 0)
-			t->norm = UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-			    UTF8PROC_COMPAT;
+		/* the normalizers of byte-level BPE tokenizers */
+		if (type && (strcmp(type, "NFC") == 0 ||
+		    strcmp(type, "NFKC") == 0))
+			t->norm = (utf8proc_option_t)dm_uni_form(type);
 		else
 			return fail(err, t->path, "unsupported normalizer",
 			    type ? type : "?");

@@ -773,3 +773,23 @@ dm_utf8_fix(struct dm_buf *b, const char *s, size_t n)
 		n -= i;
 	}
 }
+
+int
+dm_uni_form(const char *name)
+{
+	static const struct {
+		const char		*name;
+		utf8proc_option_t	 opts;
+	} forms[] = {
+		{ "NFC", UTF8PROC_STABLE | UTF8PROC_COMPOSE },
+		{ "NFKC", UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT },
+		{ "NFD", UTF8PROC_STABLE | UTF8PROC_DECOMPOSE },
+		{ "NFKD", UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT }
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof forms / sizeof *forms; i++)
+		if (strcmp(name, forms[i].name) == 0)
+			return (int)forms[i].opts;
+	return -1;
+}
