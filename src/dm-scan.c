@@ -306,6 +306,11 @@ main(int argc, char *argv[])
 		    "under --min-size", sc.nlarge, sc.nlarge == 1 ? "" : "s",
 		    sc.nsmall);
 		sc.nerrors++;
+	} else if (sc.nread == 0 && !sc.bomb && !dm_interrupted && sc.ndocs) {
+		/* and so do documents that could all not be read */
+		dm_warn("no sample read: %llu document%s not read", sc.ndocs,
+		    sc.ndocs == 1 ? "" : "s");
+		sc.nerrors++;
 	}
 	status = dm_io_close(&io);
 	dm_report_counts(sc.nread + sc.nbinary + sc.nlarge + sc.nnotutf8 +

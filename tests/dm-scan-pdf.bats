@@ -150,12 +150,13 @@ dm-scan: 1 file read, 1 document skipped'
 	sed 's/ obj/ jbo/; s/^xref/xerf/; s/^trailer/reliart/' report.pdf >mangled.pdf
 	head -c 600 report.pdf >truncated.pdf
 	run_split dm-scan --extract garbage.pdf mangled.pdf truncated.pdf
-	assert_success
+	assert_status 1
 	assert_output ''
 	assert_stderr "dm-scan: garbage.pdf: damaged (couldn't read xref table), skipped
 dm-scan: mangled.pdf: damaged (couldn't read xref table), skipped
 dm-scan: truncated.pdf: damaged (couldn't read xref table), skipped
-dm-scan: 0 files read, 3 documents skipped"
+dm-scan: 0 files read, 3 documents skipped
+dm-scan: no sample read: 3 documents not read"
 }
 
 @test "a PDF with an image and no text is reported as image-only, and skipped" {
@@ -165,10 +166,11 @@ dm-scan: 0 files read, 3 documents skipped"
 	ps2pdf image.ps image.pdf
 	pdfimages -list image.pdf | grep -q ' image '
 	run_split dm-scan --extract image.pdf
-	assert_success
+	assert_status 1
 	assert_output ''
 	assert_stderr 'dm-scan: image.pdf: no text (image-only?), skipped
-dm-scan: 0 files read, 1 document skipped'
+dm-scan: 0 files read, 1 document skipped
+dm-scan: no sample read: 1 document not read'
 }
 
 # bomb DEPTH: a one-page PDF whose page draws a form that draws the form
@@ -206,8 +208,9 @@ dm-scan: 1 file read, 1 document skipped'
 	ps2pdf long.ps long.pdf
 	[ "$(stat -c %s long.pdf)" -lt 60000 ]
 	run_split dm-scan --extract --max-size 60000 long.pdf
-	assert_success
+	assert_status 1
 	assert_output ''
 	assert_stderr 'dm-scan: long.pdf: more than 60000 bytes of text, skipped
-dm-scan: 0 files read, 1 document skipped'
+dm-scan: 0 files read, 1 document skipped
+dm-scan: no sample read: 1 document not read'
 }
