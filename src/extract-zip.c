@@ -433,17 +433,6 @@ struct item {
 	char	*id, *href;
 };
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* The path of href relative to the folder of base, %XX decoded, "." and
  * ".." resolved (never above the root). */
@@ -459,8 +448,8 @@ resolve(const char *base, const char *href, struct dm_buf *out)
 	if ((s = strrchr(base, '/')) != NULL && href[0] != '/')
 		dm_buf_add(&dec, base, (size_t)(s - base) + 1);
 	for (p = href; *p && *p != '#' && *p != '?'; p++) {
-		if (*p == '%' && (hi = hexval(p[1])) >= 0 &&
-		    (lo = hexval(p[2])) >= 0) {
+		if (*p == '%' && (hi = dm_hexdigit(p[1])) >= 0 &&
+		    (lo = dm_hexdigit(p[2])) >= 0) {
 			dm_buf_addc(&dec, (char)(hi << 4 | lo));
 			p += 2;
 		} else
