@@ -407,7 +407,7 @@ ssh_procs() {
 	sshd_start a
 	printf '{"text":"x"}\n' >in.jsonl
 	dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" --retries 0 --timeout 2s -- \
-	    ": >$TMP/started; sleep 300" <in.jsonl >got 2>err &
+	    "echo \$\$ \$PPID >$TMP/started; sleep 300" <in.jsonl >got 2>err &
 	local pid=$! i
 	# the host is the same machine: the job says it runs
 	for ((i = 0; i < 200; i++)); do
@@ -429,6 +429,13 @@ ssh_procs() {
 	done
 	! kill -0 "$pid" 2>/dev/null || { kill -KILL "$pid"; false; }
 	wait "$pid" && status=0 || status=$?
+	# the frozen host cannot stop its job: its group and its wrapper's
+	# (each a group of its own) go, here, by their ids
+	local g
+	for g in $(cat started); do
+		kill -CONT -- "-$g" 2>/dev/null || :
+		kill -KILL -- "-$g" 2>/dev/null || :
+	done
 	assert_status 2
 	assert_file err "dm-run: job 1 (input bytes 0-12) failed 1 time: timed out after 2s"
 	run ssh_procs "$SSHD_PORT_a"

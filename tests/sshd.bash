@@ -83,7 +83,7 @@ sshd_start() {
 # sshd_stop NAME: kills host NAME's listener and every session it runs, as
 # a machine that dies would drop them.
 sshd_stop() {
-	local dir=$TMP/sshd-$1 pid
+	local dir=$TMP/sshd-$1 pid p
 	[ -f "$dir/daemon" ] || return 0
 	pid=$(cat "$dir/daemon")
 	# a frozen host (sshd_freeze) goes on, then dies
@@ -92,6 +92,17 @@ sshd_stop() {
 	# commands they run, all at once, leaves first
 	sshd_kill_tree "$pid"
 	wait "$pid" 2>/dev/null || :
+	# what was frozen and left the tree since (its parent died first),
+	# when it is still the same process
+	local t
+	if [ -f "$dir/frozen" ]; then
+		while read -r p t; do
+			[ -n "$t" ] && [ "$(sshd_started "$p")" = "$t" ] || continue
+			kill -CONT "$p" 2>/dev/null || :
+			kill -KILL "$p" 2>/dev/null || :
+		done <"$dir/frozen"
+		rm -f "$dir/frozen"
+	fi
 	rm -f "$dir/daemon"
 	return 0
 }
@@ -103,6 +114,32 @@ sshd_freeze() {
 	local dir=$TMP/sshd-$1
 	[ -f "$dir/daemon" ] || return 1
 	sshd_signal_tree STOP "$(cat "$dir/daemon")"
+	# by pid, for sshd_stop: a frozen process whose parent dies first
+	# is no longer in the tree then
+	local p
+	for p in $(sshd_tree "$(cat "$dir/daemon")"); do
+		echo "$p $(sshd_started "$p")"
+	done >>"$dir/frozen"
+}
+
+# sshd_started PID: when PID started (field 22 of /proc/PID/stat), which
+# tells it from a later process given the same pid.
+sshd_started() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	stat=${stat##*) }
+	set -- $stat
+	echo "${20}"
+}
+
+# sshd_tree PID: PID and its descendants, one a line.
+sshd_tree() {
+	local child
+	echo "$1"
+	for child in $(pgrep -P "$1"); do
+		sshd_tree "$child"
+	done
+	return 0
 }
 
 # sshd_signal_tree SIG PID: SIG to PID, then to its descendants, parents
