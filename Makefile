@@ -58,6 +58,7 @@ HDR    += src/recipe.h
 HDR    += src/slice.h
 HDR    += src/archives.h src/extract.h
 HDR    += src/llmrun.h
+HDR    += src/progress.h
 
 all: $(BIN)
 

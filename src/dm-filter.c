@@ -9,8 +9,8 @@
 
 static const char usage[] =
     "usage: dm-filter [-hVv] [-f FILE] [-k FIELD] [--mark FIELD] [--count]\n"
-    "                 [--max-line SIZE] [--on-error=stop|skip] [--rejects FILE]\n"
-    "                 [EXPR] [FILE...]";
+    "                 [--max-line SIZE] [--on-error=stop|skip] [--progress]\n"
+    "                 [--rejects FILE] [EXPR] [FILE...]";
 
 static const char help[] =
     "Keep the JSONL samples for which an expression holds.\n"
@@ -24,6 +24,8 @@ static const char help[] =
     "      --mark FIELD         keep every sample; set FIELD to true, false,\n"
     "                           or the reason a predicate gave\n"
     "      --on-error=POLICY    stop (default) or skip bad samples\n"
+    "      --progress           show samples, MB, rate and ETA on standard\n"
+    "                           error\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
     "                           $DM_REPORT)\n"
@@ -42,6 +44,7 @@ static const struct option longopts[] = {
 	{ "invert", no_argument, NULL, 'v' },
 	DM_IO_LONGOPTS,
 	{ "mark", required_argument, NULL, OPT_MARK },
+	DM_PROGRESS_LONGOPT,
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };

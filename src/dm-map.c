@@ -10,8 +10,8 @@
 static const char usage[] =
     "usage: dm-map [-hV] [-e SCRIPT]... [-f FILE]... [-k FIELD] "
     "[--max-line SIZE]\n"
-    "              [--on-error=stop|skip] [--rejects FILE] [--list-ops [--json]]\n"
-    "              [SCRIPT] [FILE...]";
+    "              [--on-error=stop|skip] [--progress] [--rejects FILE]\n"
+    "              [--list-ops [--json]] [SCRIPT] [FILE...]";
 
 static const char help[] =
     "Run a chain of mapper operators on each JSONL sample.\n"
@@ -26,6 +26,8 @@ static const char help[] =
     "      --max-line SIZE      a longer line is a bad sample (default 1G;\n"
     "                           0: no limit)\n"
     "      --on-error=POLICY    stop (default) or skip bad samples\n"
+    "      --progress           show samples, MB, rate and ETA on standard\n"
+    "                           error\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
     "                           $DM_REPORT)\n"
@@ -42,6 +44,7 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "list-ops", no_argument, NULL, OPT_LIST_OPS },
+	DM_PROGRESS_LONGOPT,
 	DM_IO_LONGOPTS,
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }

@@ -14,7 +14,7 @@ static const char usage[] =
     "                [--by paragraph|line|sentence|regex:RE] [--recursive]\n"
     "                [--separators LIST] [--min-size N] [--max-chunks N]\n"
     "                [-k FIELD] [--max-line SIZE] [--on-error=stop|skip]\n"
-    "                [--rejects FILE] [FILE...]";
+    "                [--progress] [--rejects FILE] [FILE...]";
 
 static const char help[] =
     "Split the text of each sample into chunks, one sample per chunk.\n"
@@ -31,6 +31,8 @@ static const char help[] =
     "      --on-error=POLICY    stop (default) or skip bad samples\n"
     "      --overlap M          units shared by consecutive chunks\n"
     "                           (default 0)\n"
+    "      --progress           show samples, MB, rate and ETA on standard\n"
+    "                           error\n"
     "      --recursive          LangChain's RecursiveCharacterTextSplitter\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
@@ -57,6 +59,7 @@ static const struct option longopts[] = {
 	{ "max-chunks", required_argument, NULL, OPT_MAX_CHUNKS },
 	{ "min-size", required_argument, NULL, OPT_MIN_SIZE },
 	{ "overlap", required_argument, NULL, OPT_OVERLAP },
+	DM_PROGRESS_LONGOPT,
 	{ "recursive", no_argument, NULL, OPT_RECURSIVE },
 	{ "separators", required_argument, NULL, OPT_SEPARATORS },
 	{ "size", required_argument, NULL, OPT_SIZE },

@@ -368,6 +368,7 @@ enum {
 	DM_OPT_REJECTS,
 	DM_OPT_REPORT,		/* report.h */
 	DM_OPT_MAX_LINE,
+	DM_OPT_PROGRESS,	/* progress.h; tools add DM_PROGRESS_LONGOPT */
 	DM_OPT_TOOL_BASE = 0x120	/* a tool's own long-only options */
 };
 #define DM_IO_LONGOPTS \
@@ -376,6 +377,10 @@ enum {
 	{ "on-error", required_argument, NULL, DM_OPT_ON_ERROR }, \
 	{ "rejects", required_argument, NULL, DM_OPT_REJECTS }, \
 	{ "report", required_argument, NULL, DM_OPT_REPORT }
+#define DM_PROGRESS_LONGOPT \
+	{ "progress", no_argument, NULL, DM_OPT_PROGRESS }
+
+struct dm_progress;	/* progress.h */
 
 struct dm_io {
 	struct dm_reader in;
@@ -391,11 +396,13 @@ struct dm_io {
 	int		 stopped;	/* a bad sample under --on-error=stop */
 	int		 overlong;	/* rejecting an overlong line ... */
 	unsigned long long longlen;	/* ... of this length, 0: unknown */
+	int		 progress;	/* --progress */
+	struct dm_progress *prog;	/* its state, from dm_io_open */
 };
 
 void	 dm_io_init(struct dm_io *);
-/* Handles -k, --max-line, --on-error, --rejects; returns 1 when c was one
- * of them. */
+/* Handles -k, --max-line, --on-error, --rejects, --report, --progress;
+ * returns 1 when c was one of them. */
 int	 dm_io_option(struct dm_io *, int c, const char *arg, const char *usage);
 /* A whole file (a script, an expression), "-" for standard input; dies
  * with the file's name when it cannot be read. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "dm.h"
+#include "progress.h"
 #include "report.h"
 
 /* A dotted path with no empty element. */
@@ -65,6 +66,9 @@ dm_io_option(struct dm_io *io, int c, const char *arg, const char *usage)
 	case DM_OPT_MAX_LINE:
 		io->maxline = (size_t)dm_strtosize(arg, "--max-line", usage);
 		return 1;
+	case DM_OPT_PROGRESS:
+		io->progress = 1;
+		return 1;
 	}
 	return 0;
 }
@@ -87,6 +91,8 @@ dm_io_open(struct dm_io *io, int argc, char **argv)
 	dm_reader_init(&io->in, argc, argv);
 	dm_report_arm();
 	io->in.maxline = io->maxline;
+	if (io->progress)
+		io->prog = dm_progress_new(&io->in);
 }
 
 /* p[0..n) is the start of a character cut off by the end. */
@@ -242,6 +248,8 @@ dm_io_next(struct dm_io *io)
 		return NULL;
 	while ((r = dm_reader_next(&io->in, &line, &len)) != 0) {
 		io->nin++;
+		if (io->prog)
+			dm_progress_tick(io->prog, io->nin);
 		if (r == 2) {
 			if (overlong(io, line, len) < 0)
 				return NULL;
@@ -274,6 +282,10 @@ dm_io_close(struct dm_io *io)
 	int status = DM_EXIT_OK;
 
 	dm_writer_free(&io->out);
+	if (io->prog) {
+		dm_progress_end(io->prog, io->nin);
+		io->prog = NULL;
+	}
 	if (io->rej.fd >= 0) {
 		dm_writer_free(&io->rej);
 		if (close(io->rej.fd) < 0) {
