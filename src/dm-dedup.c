@@ -1368,6 +1368,7 @@ main(int argc, char *argv[])
 			r.d.lowercase = 1;
 			break;
 		case OPT_MARK:
+			dm_io_utf8opt("--mark", optarg, usage);
 			r.mark = optarg;
 			break;
 		case OPT_MEMORY:

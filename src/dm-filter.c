@@ -81,6 +81,7 @@ main(int argc, char *argv[])
 		case OPT_MARK:
 			if (*optarg == '\0')
 				dm_usage_die(usage, "--mark: the field name is empty");
+			dm_io_utf8opt("--mark", optarg, usage);
 			mark = optarg;
 			break;
 		case 'V':

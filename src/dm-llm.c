@@ -362,6 +362,7 @@ main(int argc, char *argv[])
 		case 'o':
 			if (*optarg == '\0')
 				dm_usage_die(usage, "-o: the field name is empty");
+			dm_io_utf8opt("-o", optarg, usage);
 			o->outfield = optarg;
 			o->outgiven = 1;
 			break;

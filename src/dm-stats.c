@@ -237,6 +237,7 @@ main(int argc, char *argv[])
 			if (*optarg == '\0')
 				dm_usage_die(usage, "--count: the field name is "
 				    "empty");
+			dm_io_utf8opt("--count", optarg, usage);
 			list_add(&counts, optarg, strlen(optarg));
 			break;
 		case OPT_DEPTH:

@@ -79,6 +79,18 @@ void	 dm_init(const char *argv0);
 void	 dm_warn(const char *, ...) DM_PRINTF(1, 2);	/* "prog: msg\n" */
 void	 dm_warnx_errno(const char *, ...) DM_PRINTF(1, 2); /* "prog: msg: strerror" */
 DM_NORETURN void dm_die(const char *, ...) DM_PRINTF(1, 2);	/* warn, exit 2 */
+/* A value from the user as a message shows it: escaped as by
+ * dm_buf_addquoted, and cut after DM_QUOTE_MAX bytes with "...". The
+ * string stays valid for the next three calls. */
+#define DM_QUOTE_MAX	200
+const char *dm_quote(const char *s);
+const char *dm_quoten(const char *s, size_t n);
+/* Appends "\n  LINE\n  ^": the line [ls, le) of a script or expression
+ * and a caret under at, each control byte and each byte that is not
+ * UTF-8 shown as '?', tabs copied to the caret line so that it stays in
+ * place. */
+void	 dm_buf_addcaret(struct dm_buf *, const char *ls, const char *le,
+	    const char *at);
 /* Usage errors: the message, then the usage line, exit 2. */
 DM_NORETURN void dm_usage_die(const char *usage, const char *, ...) DM_PRINTF(2, 3);
 /* After getopt_long (with opterr = 0 and a leading ':' in the option
@@ -404,6 +416,10 @@ void	 dm_io_init(struct dm_io *);
 /* Handles -k, --max-line, --on-error, --rejects, --report, --progress;
  * returns 1 when c was one of them. */
 int	 dm_io_option(struct dm_io *, int c, const char *arg, const char *usage);
+/* A field name (or other text that goes into samples) given to option
+ * opt must be UTF-8: otherwise a usage error "OPT: 'VALUE': invalid UTF-8
+ * at column N". */
+void	 dm_io_utf8opt(const char *opt, const char *arg, const char *usage);
 /* A whole file (a script, an expression), "-" for standard input; dies
  * with the file's name when it cannot be read. */
 char	*dm_slurp(const char *path);
@@ -605,7 +621,9 @@ int	 dm_arg_bool(const struct dm_args *, const char *name);
 const struct dm_arg *dm_arg(const struct dm_args *, const char *name);
 
 enum {
-	DM_OPF_FREEFORM = 1	/* arbitrary key=value pairs (set, rename) */
+	DM_OPF_FREEFORM = 1,	/* arbitrary key=value pairs (set, rename) */
+	DM_OPF_EXPR = 2		/* values are expressions: a quote after the
+				   start of a value is kept (lang("de")) */
 };
 
 /*

@@ -114,25 +114,71 @@ dm_usage_die(const char *usage, const char *fmt, ...)
 	exit(DM_EXIT_ERROR);
 }
 
+const char *
+dm_quoten(const char *s, size_t n)
+{
+	static struct dm_buf ring[4];
+	static int k;
+	struct dm_buf *b = &ring[k++ % 4];
+
+	dm_buf_reset(b);
+	dm_buf_addquoted(b, s, n, DM_QUOTE_MAX);
+	return b->buf;
+}
+
+const char *
+dm_quote(const char *s)
+{
+	return dm_quoten(s, strlen(s));
+}
+
+void
+dm_buf_addcaret(struct dm_buf *b, const char *ls, const char *le,
+    const char *at)
+{
+	const char *s;
+	int32_t cp;
+	int k;
+
+	dm_buf_adds(b, "\n  ");
+	for (s = ls; s < le; s += k) {
+		k = dm_utf8_decode(s, (size_t)(le - s), &cp);
+		if (k < 0 || (cp < 0x20 && cp != '\t') || cp == 0x7f) {
+			dm_buf_addc(b, '?');
+			k = 1;
+		} else
+			dm_buf_add(b, s, (size_t)k);
+	}
+	dm_buf_adds(b, "\n  ");
+	for (s = ls; s < at && s < le; s += k) {
+		k = dm_utf8_decode(s, (size_t)(le - s), &cp);
+		if (k < 0)
+			k = 1;
+		dm_buf_addc(b, *s == '\t' ? '\t' : ' ');
+	}
+	dm_buf_addc(b, '^');
+}
+
 void
 dm_badopt(const char *usage, int c, char **argv)
 {
 	char shortopt[3] = { '-', (char)optopt, '\0' };
 	const char *arg = optind > 0 ? argv[optind - 1] : "";
 	const char *opt = shortopt;
-	int n;
+	size_t n;
 
 	/* A long option is named as typed, without its value: optopt holds
 	 * its code then, which is no character for a long-only option. */
 	if (strncmp(arg, "--", 2) == 0 || !optopt) {
-		n = (int)strcspn(arg, "=");
+		n = strcspn(arg, "=");
 		if (c == ':')
-			dm_usage_die(usage, "option '%.*s' needs a value", n, arg);
-		dm_usage_die(usage, "unknown option '%.*s'", n, arg);
+			dm_usage_die(usage, "option '%s' needs a value",
+			    dm_quoten(arg, n));
+		dm_usage_die(usage, "unknown option '%s'", dm_quoten(arg, n));
 	}
 	if (c == ':')
-		dm_usage_die(usage, "option '%s' needs a value", opt);
-	dm_usage_die(usage, "unknown option '%s'", opt);
+		dm_usage_die(usage, "option '%s' needs a value", dm_quote(opt));
+	dm_usage_die(usage, "unknown option '%s'", dm_quote(opt));
 }
 
 void *
@@ -220,10 +266,11 @@ dm_strtonum(const char *s, long long min, long long max, const char *option,
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (*s == '\0' || *end != '\0')
-		dm_usage_die(usage, "%s: '%s' is not a number", option, s);
+		dm_usage_die(usage, "%s: '%s' is not a number", option,
+		    dm_quote(s));
 	if (errno == ERANGE || v < min || v > max)
 		dm_usage_die(usage, "%s: '%s' is out of range [%lld, %lld]",
-		    option, s, min, max);
+		    option, dm_quote(s), min, max);
 	return v;
 }
 
@@ -236,7 +283,8 @@ dm_strtosize(const char *s, const char *option, const char *usage)
 	errno = 0;
 	v = strtoll(s, &end, 10);
 	if (end == s || v < 0)
-		dm_usage_die(usage, "%s: '%s' is not a size", option, s);
+		dm_usage_die(usage, "%s: '%s' is not a size", option,
+		    dm_quote(s));
 	switch (*end) {
 	case 'k': case 'K': mul = 1LL << 10; end++; break;
 	case 'm': case 'M': mul = 1LL << 20; end++; break;
@@ -246,9 +294,11 @@ dm_strtosize(const char *s, const char *option, const char *usage)
 	if (*end == 'B' || *end == 'b')
 		end++;
 	if (*end != '\0')
-		dm_usage_die(usage, "%s: '%s' is not a size", option, s);
+		dm_usage_die(usage, "%s: '%s' is not a size", option,
+		    dm_quote(s));
 	if (errno == ERANGE || v > LLONG_MAX / mul)
-		dm_usage_die(usage, "%s: '%s' is too large", option, s);
+		dm_usage_die(usage, "%s: '%s' is too large", option,
+		    dm_quote(s));
 	return v * mul;
 }
 

@@ -363,17 +363,9 @@ report_at(const char *src, const char *origin, unsigned long firstline,
 	if (le == NULL)
 		le = ls + strlen(ls);
 	col = (size_t)(src + off - ls) + 1;
-	dm_buf_addf(&b, "%s%s:%lu:%zu: %s\n  ", prefix ? prefix : "", origin,
+	dm_buf_addf(&b, "%s%s:%lu:%zu: %s", prefix ? prefix : "", origin,
 	    line, col, msg);
-	for (s = ls; s < le; s++)
-		dm_buf_addc(&b, (unsigned char)*s < 0x20 && *s != '\t' ? '?' : *s);
-	dm_buf_adds(&b, "\n  ");
-	for (s = ls; s < src + off && s < le; s++)
-		if (*s == '\t')
-			dm_buf_addc(&b, '\t');
-		else if (((unsigned char)*s & 0xc0) != 0x80)
-			dm_buf_addc(&b, ' ');
-	dm_buf_addc(&b, '^');
+	dm_buf_addcaret(&b, ls, le, src + off);
 	dm_warn("%s", b.buf);
 	dm_buf_free(&b);
 }
@@ -587,6 +579,29 @@ littext(struct node *n, struct dm_buf *b)
 	}
 }
 
+/* A message about a number ends with the value as the operator got it
+ * ("-10"): echo it as written ("-1e1") instead. */
+static void
+aswritten(struct dm_buf *msg, const char *val, const struct node *n)
+{
+	struct dm_buf q = DM_BUF_INIT;
+	int neg = 0;
+
+	if (n->k == N_NEG && n->nkid == 1) {
+		neg = 1;
+		n = n->kid[0];
+	}
+	if (n->k != N_LIT || n->lit.t != V_NUM || n->str == NULL)
+		return;
+	dm_buf_addf(&q, "'%s'", val);
+	if (msg->len >= q.len &&
+	    memcmp(msg->buf + msg->len - q.len, q.buf, q.len) == 0) {
+		dm_buf_setlen(msg, msg->len - q.len);
+		dm_buf_addf(msg, "'%s%s'", neg ? "-" : "", n->str);
+	}
+	dm_buf_free(&q);
+}
+
 /* lang and lang("en") use the default identifier, loaded once. */
 static int
 openlang(struct parser *ps, struct node *n, const char *at)
@@ -775,6 +790,8 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 	n->k = N_PRED;
 	n->def = d;
 	if (dm_args_build(d, keys, vals, nargs, &n->args, &err, &bad) < 0) {
+		if (bad < nargs)
+			aswritten(&err, vals[bad], n->kid[bad]);
 		perr(ps, bad < nargs ? where[bad] : at, "%s", err.buf);
 		n->def = NULL;
 		goto fail;
@@ -835,6 +852,8 @@ parse_primary(struct parser *ps, const char *after)
 		n->lit.t = V_NUM;
 		n->lit.num = ps->num;
 		n->lit.isint = ps->isint;
+		/* as written, for the messages of operator parameters */
+		n->str = dm_xstrndup(at, (size_t)(ps->tend - at));
 		next(ps);
 		return n;
 	case T_STR:
@@ -1183,6 +1202,7 @@ dm_expr_parse(const char *src, const char *origin, unsigned long firstline)
 {
 	struct dm_expr *e = dm_xcalloc(1, sizeof *e);
 	struct parser ps;
+	size_t bad;
 
 	memset(&ps, 0, sizeof ps);
 	e->src = dm_xstrdup(src);
@@ -1196,11 +1216,18 @@ dm_expr_parse(const char *src, const char *origin, unsigned long firstline)
 	ps.depth = -1;	/* the expression itself is no nesting level */
 	dm_buf_init(&ps.sval);
 	dm_buf_init(&ps.flags);
-	next(&ps);
-	if (ps.t == T_END)
-		perr(&ps, ps.tstart, "empty expression");
-	else if ((e->root = parse_expr(&ps)) != NULL && ps.t != T_END)
-		unexpected(&ps);
+	/* strings of the expression may go into samples: UTF-8 only */
+	if ((bad = dm_utf8_check(src, strlen(src))) < strlen(src))
+		perr(&ps, ps.src + bad, "invalid UTF-8 byte '%s'",
+		    dm_quoten(src + bad, 1));
+	else {
+		next(&ps);
+		if (ps.t == T_END)
+			perr(&ps, ps.tstart, "empty expression");
+		else if ((e->root = parse_expr(&ps)) != NULL &&
+		    ps.t != T_END)
+			unexpected(&ps);
+	}
 	dm_buf_free(&ps.sval);
 	dm_buf_free(&ps.flags);
 	if (ps.failed) {

@@ -27,8 +27,12 @@ dm_io_init(struct dm_io *io)
 	memset(io, 0, sizeof *io);
 	io->key = "text";
 	if (k && *k) {
+		if (dm_utf8_check(k, strlen(k)) < strlen(k))
+			dm_die("DM_TEXT_KEY: '%s': invalid UTF-8 at column %zu",
+			    dm_quote(k), dm_utf8_check(k, strlen(k)) + 1);
 		if (!validkey(k))
-			dm_die("DM_TEXT_KEY: '%s' is not a field name", k);
+			dm_die("DM_TEXT_KEY: '%s' is not a field name",
+			    dm_quote(k));
 		io->key = k;
 	}
 	io->maxline = DM_MAX_LINE;
@@ -44,8 +48,10 @@ dm_io_option(struct dm_io *io, int c, const char *arg, const char *usage)
 {
 	switch (c) {
 	case 'k':
+		dm_io_utf8opt("-k", arg, usage);
 		if (!validkey(arg))
-			dm_usage_die(usage, "-k: '%s' is not a field name", arg);
+			dm_usage_die(usage, "-k: '%s' is not a field name",
+			    dm_quote(arg));
 		io->key = arg;
 		return 1;
 	case DM_OPT_ON_ERROR:
@@ -55,7 +61,8 @@ dm_io_option(struct dm_io *io, int c, const char *arg, const char *usage)
 			io->on_error = DM_ON_ERROR_SKIP;
 		else
 			dm_usage_die(usage,
-			    "--on-error: '%s' is not one of stop, skip", arg);
+			    "--on-error: '%s' is not one of stop, skip",
+			    dm_quote(arg));
 		return 1;
 	case DM_OPT_REJECTS:
 		io->rejects_path = arg;
@@ -71,6 +78,16 @@ dm_io_option(struct dm_io *io, int c, const char *arg, const char *usage)
 		return 1;
 	}
 	return 0;
+}
+
+void
+dm_io_utf8opt(const char *opt, const char *arg, const char *usage)
+{
+	size_t n = strlen(arg), bad = dm_utf8_check(arg, n);
+
+	if (bad < n)
+		dm_usage_die(usage, "%s: '%s': invalid UTF-8 at column %zu",
+		    opt, dm_quote(arg), bad + 1);
 }
 
 void

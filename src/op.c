@@ -278,6 +278,7 @@ struct parser {
 	const char	*src, *p;
 	const char	*origin;
 	unsigned long	 firstline;
+	int		 keepinner;	/* DM_OPF_EXPR: keep quotes inside values */
 	struct word	 w;
 	struct dm_buf	 msg;
 	/* locate()'s last answer, so that the script is scanned once */
@@ -319,7 +320,7 @@ static int
 report(struct parser *ps, const char *at, const char *msg)
 {
 	struct dm_buf b = DM_BUF_INIT;
-	const char *ls, *le, *s;
+	const char *ls, *le;
 	unsigned long line;
 
 	ls = locate(ps, at, &line);
@@ -329,19 +330,8 @@ report(struct parser *ps, const char *at, const char *msg)
 		le--;
 	dm_buf_addf(&b, "%s:%lu:%zu: %s", ps->origin, line,
 	    (size_t)(at - ls) + 1, msg);
-	if (le > ls) {
-		dm_buf_adds(&b, "\n  ");
-		for (s = ls; s < le; s++)
-			dm_buf_addc(&b, ((unsigned char)*s < 0x20 &&
-			    *s != '\t') || *s == 0x7f ? '?' : *s);
-		dm_buf_adds(&b, "\n  ");
-		for (s = ls; s < at && s < le; s++)
-			if (*s == '\t')
-				dm_buf_addc(&b, '\t');
-			else if (((unsigned char)*s & 0xc0) != 0x80)
-				dm_buf_addc(&b, ' ');
-		dm_buf_addc(&b, '^');
-	}
+	if (le > ls)
+		dm_buf_addcaret(&b, ls, le, at);
 	dm_warn("%s", b.buf);
 	dm_buf_free(&b);
 	return -1;
@@ -388,21 +378,34 @@ word_end(int c)
  * Reads the word at ps->p into ps->w. Quoted parts join the text around
  * them as in the shell; single quotes are literal, double quotes know only
  * \" and \\ (so "\d" stays a regular expression). The first '=' before any
- * quote splits key from value. Returns 0, or -1 after reporting.
+ * quote splits key from value. With ps->keepinner, a quote that comes
+ * after bare text of a value is part of the value, as written: an
+ * expression's string (set x=lang("de")). Returns 0, or -1 after reporting.
  */
 static int
 read_word(struct parser *ps)
 {
 	struct word *w = &ps->w;
 	const char *p = ps->p, *q;
-	int quoted = 0;
+	int quoted = 0, bare = 0;
 
 	dm_buf_reset(&w->key);
 	dm_buf_reset(&w->val);
 	w->start = w->vstart = p;
 	w->haskey = 0;
 	while (!word_end(*p)) {
-		if (*p == '\'') {
+		if ((*p == '\'' || *p == '"') && ps->keepinner && w->haskey &&
+		    bare) {
+			for (q = p + 1; *q != *p; q++) {
+				if (*q == '\0')
+					return report(ps, p,
+					    "unterminated quote");
+				if (*p == '"' && *q == '\\' && q[1] != '\0')
+					q++;
+			}
+			dm_buf_add(&w->val, p, (size_t)(q + 1 - p));
+			p = q + 1;
+		} else if (*p == '\'') {
 			quoted = 1;
 			if ((q = strchr(p + 1, '\'')) == NULL)
 				return report(ps, p, "unterminated quote");
@@ -423,8 +426,11 @@ read_word(struct parser *ps)
 			w->haskey = 1;
 			dm_buf_swap(&w->key, &w->val);
 			w->vstart = ++p;
-		} else
+			bare = 0;
+		} else {
+			bare = 1;
 			dm_buf_addc(&w->val, *p++);
+		}
 	}
 	w->end = ps->p = p;
 	return 0;
@@ -603,6 +609,7 @@ parse_args(struct parser *ps, struct link *l, const char *namepos)
 	where = dm_xcalloc(np ? np : 1, sizeof *where);
 	for (i = 0; i < np; i++)
 		a->v[i].p = &d->params[i];
+	ps->keepinner = (d->flags & DM_OPF_EXPR) != 0;
 	for (;;) {
 		while (blank(*ps->p))
 			ps->p++;
@@ -690,6 +697,7 @@ parse_args(struct parser *ps, struct link *l, const char *namepos)
 	}
 	rc = 0;
 out:
+	ps->keepinner = 0;
 	free(where);
 	return rc;
 }
@@ -759,7 +767,7 @@ dm_chain_parse(struct dm_chain *c, const char *script, const char *origin,
     unsigned long firstline)
 {
 	struct parser ps;
-	size_t n0 = c->n;
+	size_t n0 = c->n, bad;
 	int rc = 0;
 
 	memset(&ps, 0, sizeof ps);
@@ -769,7 +777,11 @@ dm_chain_parse(struct dm_chain *c, const char *script, const char *origin,
 	dm_buf_init(&ps.w.key);
 	dm_buf_init(&ps.w.val);
 	dm_buf_init(&ps.msg);
-	for (;;) {
+	/* what the script puts into samples must be UTF-8 */
+	if ((bad = dm_utf8_check(script, strlen(script))) < strlen(script))
+		rc = reportf(&ps, script + bad, "invalid UTF-8 byte '%s'",
+		    dm_quoten(script + bad, 1));
+	for (; rc == 0;) {
 		while (blank(*ps.p))
 			ps.p++;
 		if (*ps.p == '\0')

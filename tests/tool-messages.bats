@@ -1,0 +1,120 @@
+#!/usr/bin/env bats
+# tool-messages.bats - what the tools echo of their input, and traps in
+# the command line: invalid UTF-8, long values, numbers as written, quotes
+# inside an expression of set
+
+load helper
+
+one() {
+	printf '{"text":"Hallo Welt"}\n' >in.jsonl
+}
+
+@test "set keeps the quotes of a string inside an expression: set n=len(\"abc\")" {
+	one
+	run dm-map 'set n=len("abc") m=len('"'"'ab'"'"') s="len > 3" t='"'"'len("x")'"'"'' in.jsonl
+	assert_success
+	assert_output '{"text":"Hallo Welt","n":3,"m":2,"s":true,"t":1}'
+	run dm-map 'set n=len("abc' in.jsonl
+	assert_status 2
+	assert_output "dm-map: script:1:11: unterminated quote
+  set n=len(\"abc
+            ^"
+}
+
+@test "a parameter out of bounds is echoed as written, not reformatted" {
+	one
+	run_split dm-filter 'gopher(min_doc_words=-1e1)' in.jsonl
+	assert_status 2
+	assert_stderr "dm-filter: expression:1:8: gopher: 'min_doc_words' must be at least 0, not '-1e1'
+  gopher(min_doc_words=-1e1)
+         ^"
+	run_split dm-filter 'gopher(min_doc_words=-0010)' in.jsonl
+	assert_status 2
+	[[ $stderr == *"must be at least 0, not '-0010'"* ]]
+	run_split dm-map 'truncate max=-05' in.jsonl
+	assert_status 2
+	[[ $stderr == "dm-map: script:1:14: truncate: 'max' must be at least 0, not '-05'"* ]]
+}
+
+@test "an unknown option of 100 KB is echoed cut to 200 bytes" {
+	one
+	long=$(printf 'x%.0s' $(seq 100000))
+	for t in dm-map dm-filter dm-slice dm-stats; do
+		run_split "$t" "--$long" in.jsonl
+		assert_status 2
+		assert_stderr "$t: unknown option '--${long:0:198}...'
+$(usage_of "$t")"
+	done
+	run_split dm-slice --size "1$long"
+	assert_status 2
+	assert_stderr "dm-slice: --size: '1${long:0:199}...' is not a number
+$(usage_of dm-slice)"
+}
+
+@test "invalid UTF-8 in a script is rejected with its column, escaped" {
+	one
+	run_split dm-map $'set x=\'<\xdb>\'' in.jsonl
+	assert_status 2
+	[ -z "$output" ]
+	assert_stderr "dm-map: script:1:9: invalid UTF-8 byte '\\xdb'
+  set x='<?>'
+          ^"
+	run_split dm-map $'lower\nset \xed=1' in.jsonl
+	assert_status 2
+	assert_stderr "dm-map: script:2:5: invalid UTF-8 byte '\\xed'
+  set ?=1
+      ^"
+	printf 'strip\nreplace pattern=a repl=\xc3(\n' >bad.dm
+	run_split dm-map -f bad.dm in.jsonl
+	assert_status 2
+	assert_stderr "dm-map: bad.dm:2:24: invalid UTF-8 byte '\\xc3'
+  replace pattern=a repl=?(
+                         ^"
+}
+
+@test "invalid UTF-8 in an expression is rejected with its column, escaped" {
+	one
+	run_split dm-filter $'words > 1 || text == "\xff"' in.jsonl
+	assert_status 2
+	[ -z "$output" ]
+	assert_stderr "dm-filter: expression:1:23: invalid UTF-8 byte '\\xff'
+  words > 1 || text == \"?\"
+                        ^"
+	# valid UTF-8 keeps its place under the caret
+	run_split dm-filter 'text == "wö" >' in.jsonl
+	assert_status 2
+	assert_stderr "dm-filter: expression:1:15: comparisons do not chain; use && or parentheses
+  text == \"wö\" >
+               ^"
+}
+
+@test "invalid UTF-8 in a field name option is a usage error with its column" {
+	one
+	for c in "dm-filter --mark" "dm-map -k" "dm-slice -k" "dm-filter -k" \
+	    "dm-stats --count" "dm-dedup --mark" "dm-llm -o" "dm-scan -k"; do
+		tool=${c%% *} opt=${c#* }
+		run_split $tool $opt $'a\xffb' --bogus-never-reached
+		assert_status 2
+		assert_stderr "$tool: $opt: 'a\\xffb': invalid UTF-8 at column 2
+$(usage_of "$tool")"
+	done
+	DM_TEXT_KEY=$'t\xc3' run_split dm-map lower in.jsonl
+	assert_status 2
+	assert_stderr "dm-map: DM_TEXT_KEY: 't\\xc3': invalid UTF-8 at column 2"
+	run_split dm-map -k $'a\x01..b' lower in.jsonl
+	assert_status 2
+	assert_stderr "dm-map: -k: 'a\\x01..b' is not a field name
+$(usage_of dm-map)"
+}
+
+@test "every long option of a tool's --help is in its man page" {
+	for t in dm-map dm-filter dm-slice dm-scan dm-llm dm-run dm-stats \
+	    dm-dedup dm-recipe; do
+		for o in $("$t" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+			if ! grep -q -- "Fl -${o#--}\\b" "$DM_REPO/man/$t.1"; then
+				echo "$t: $o is not in $t.1" >&2
+				return 1
+			fi
+		done
+	done
+}
