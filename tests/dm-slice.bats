@@ -337,8 +337,9 @@ sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
 	done
 }
 
-@test "a field name in a message has its invalid bytes escaped" {
+@test "a field name that is not UTF-8 is refused, its invalid bytes escaped" {
 	run_split dm-slice -k $'t\xff' <<< '{"text":"x"}'
 	assert_status 2
-	assert_stderr "dm-slice: <stdin>:1: field 't\\xff' is missing"
+	assert_stderr "dm-slice: -k: 't\\xff': invalid UTF-8 at column 2
+$(usage_of dm-slice)"
 }
