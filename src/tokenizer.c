@@ -69,10 +69,15 @@ struct added {
 	size_t		 n;
 };
 
+struct cand;
+
 struct dm_tok {
 	char		*name;		/* as asked for */
 	char		*path;
 	struct dm_spm	*spm;		/* a SentencePiece model, or NULL */
+	int		 sp;		/* SentencePiece-style BPE (Llama 2) */
+	int		 fuse_unk;
+	int32_t		 unkid;		/* -1: none */
 	struct strtab	 vocab;
 	struct pairent	*pairs;
 	size_t		 pcap;
@@ -91,6 +96,10 @@ struct dm_tok {
 	struct dm_buf	 normbuf;
 	int32_t		*sym;
 	size_t		 symcap;
+	struct cand	*heap;		/* SentencePiece-style merging */
+	size_t		 hcap;
+	int32_t		*nx, *pv;
+	size_t		 lcap;
 	struct dm_tok	*next;
 };
 
@@ -340,6 +349,10 @@ cmpadded(const void *a, const void *b)
 	return x->n < y->n ? 1 : x->n > y->n ? -1 : 0;
 }
 
+static void	addtokens(struct dm_tok *, json_t *);
+static int	issp(json_t *);
+static int	load_sp(struct dm_tok *, json_t *, json_t *, struct dm_buf *);
+
 static int
 load(struct dm_tok *t, json_t *root, struct dm_buf *err)
 {
@@ -355,6 +368,8 @@ load(struct dm_tok *t, json_t *root, struct dm_buf *err)
 	if (!json_is_object(model) || (type && strcmp(type, "BPE") != 0))
 		return fail(err, t->path, "unsupported model type",
 		    type ? type : "null");
+	if (issp(root))
+		return load_sp(t, root, model, err);
 	if (json_is_true(json_object_get(model, "byte_fallback")) ||
 	    (jstr(model, "continuing_subword_prefix") &&
 	    *jstr(model, "continuing_subword_prefix")) ||
@@ -428,6 +443,22 @@ load(struct dm_tok *t, json_t *root, struct dm_buf *err)
 		if (ea && eb && em)
 			pair_put(t, ea->val, eb->val, (int32_t)i, em->val);
 	}
+	addtokens(t, root);
+	rc = 0;
+	dm_buf_free(&a);
+	dm_buf_free(&b);
+	dm_buf_free(&ab);
+	return rc;
+}
+
+/* The added tokens of root, the longest first, as the library's trie
+ * matches. */
+static void
+addtokens(struct dm_tok *t, json_t *root)
+{
+	json_t *v;
+	size_t i;
+
 	json_array_foreach(json_object_get(root, "added_tokens"), i, v) {
 		const char *c = jstr(v, "content");
 
@@ -440,14 +471,133 @@ load(struct dm_tok *t, json_t *root, struct dm_buf *err)
 		t->addfirst[(unsigned char)c[0]] = 1;
 		t->nadded++;
 	}
-	/* the longest first, as the library's trie matches */
 	if (t->nadded)
 		qsort(t->added, t->nadded, sizeof *t->added, cmpadded);
-	rc = 0;
-	dm_buf_free(&a);
-	dm_buf_free(&b);
+}
+
+/*
+ * SentencePiece-style BPE as Llama 2's and Mistral's tokenizer.json have
+ * it: the normalizer a Sequence of Prepend("\u2581") and Replace(" ",
+ * "\u2581"), no pre-tokenizer, so each stretch between added tokens is one
+ * word; its characters are the first symbols (a character not in the
+ * vocabulary becomes its bytes' <0xXX> tokens with byte_fallback, else the
+ * unknown token, consecutive ones fused with fuse_unk), then merged by
+ * rank, the lowest first and the leftmost among equals, as the library's
+ * Word::merge_all does.
+ */
+static int
+issp(json_t *root)
+{
+	json_t *norm = json_object_get(root, "normalizer"), *v;
+	const char *type = jstr(norm, "type");
+	size_t i;
+
+	if (type == NULL || strcmp(type, "Sequence") != 0)
+		return 0;
+	json_array_foreach(json_object_get(norm, "normalizers"), i, v)
+		if ((type = jstr(v, "type")) && strcmp(type, "Prepend") == 0)
+			return 1;
+	return 0;
+}
+
+static int
+load_sp(struct dm_tok *t, json_t *root, json_t *model, struct dm_buf *err)
+{
+	json_t *norm, *vocab, *merges, *v, *m, *pre;
+	const char *key, *type, *ms, *sp, *sa, *sb, *ua, *ub;
+	struct dm_buf ab = DM_BUF_INIT;
+	struct strent *ea, *eb, *em;
+	unsigned x;
+	size_t i, la, lb;
+	int prepend = 0, replace = 0;
+
+	norm = json_object_get(root, "normalizer");
+	json_array_foreach(json_object_get(norm, "normalizers"), i, v) {
+		type = jstr(v, "type");
+		if (type && strcmp(type, "Prepend") == 0 && !replace &&
+		    jstr(v, "prepend") && strcmp(jstr(v, "prepend"),
+		    "\xe2\x96\x81") == 0)
+			prepend = 1;
+		else if (type && strcmp(type, "Replace") == 0 &&
+		    jstr(json_object_get(v, "pattern"), "String") &&
+		    strcmp(jstr(json_object_get(v, "pattern"), "String"),
+		    " ") == 0 && jstr(v, "content") &&
+		    strcmp(jstr(v, "content"), "\xe2\x96\x81") == 0)
+			replace = 1;
+		else
+			return fail(err, t->path, "unsupported normalizer",
+			    type ? type : "?");
+	}
+	if (!prepend || !replace)
+		return fail(err, t->path, "unsupported normalizer", "Sequence");
+	pre = json_object_get(root, "pre_tokenizer");
+	if (pre && !json_is_null(pre))
+		return fail(err, t->path, "unsupported pre-tokenizer",
+		    jstr(pre, "type") ? jstr(pre, "type") : "?");
+	if ((jstr(model, "continuing_subword_prefix") &&
+	    *jstr(model, "continuing_subword_prefix")) ||
+	    (jstr(model, "end_of_word_suffix") &&
+	    *jstr(model, "end_of_word_suffix")))
+		return fail(err, t->path, "unsupported BPE options", NULL);
+	t->sp = 1;
+	t->fuse_unk = jtrue(model, "fuse_unk", 0);
+	vocab = json_object_get(model, "vocab");
+	if (!json_is_object(vocab))
+		return fail(err, t->path, "model without a vocab", NULL);
+	json_object_foreach(vocab, key, v)
+		if (json_is_integer(v))
+			strtab_put(&t->vocab, key, strlen(key), dm_hash64(key,
+			    strlen(key)), (int32_t)json_integer_value(v));
+	for (i = 0; i < 256; i++)
+		t->byteid[i] = -1;
+	if (jtrue(model, "byte_fallback", 0))
+		for (x = 0; x < 256; x++) {
+			char name[8];
+
+			snprintf(name, sizeof name, "<0x%02X>", x);
+			ea = strtab_find(&t->vocab, name, 6, dm_hash64(name, 6));
+			t->byteid[x] = ea ? ea->val : -1;
+		}
+	t->unkid = -1;
+	if ((ua = jstr(model, "unk_token")) != NULL &&
+	    (ea = strtab_find(&t->vocab, ua, strlen(ua), dm_hash64(ua,
+	    strlen(ua)))) != NULL)
+		t->unkid = ea->val;
+	merges = json_object_get(model, "merges");
+	for (t->pcap = 1024; t->pcap < json_array_size(merges) * 2; )
+		t->pcap *= 2;
+	t->pairs = dm_xcalloc(t->pcap, sizeof *t->pairs);
+	json_array_foreach(merges, i, m) {
+		if (json_is_string(m)) {
+			ms = json_string_value(m);
+			if ((sp = strchr(ms, ' ')) == NULL)
+				continue;
+			ua = ms;
+			la = (size_t)(sp - ms);
+			ub = sp + 1;
+			lb = strlen(ub);
+		} else if (json_is_array(m) && json_array_size(m) == 2 &&
+		    (sa = json_string_value(json_array_get(m, 0))) &&
+		    (sb = json_string_value(json_array_get(m, 1)))) {
+			ua = sa;
+			la = strlen(sa);
+			ub = sb;
+			lb = strlen(sb);
+		} else
+			continue;
+		dm_buf_reset(&ab);
+		dm_buf_add(&ab, ua, la);
+		dm_buf_add(&ab, ub, lb);
+		ea = strtab_find(&t->vocab, ua, la, dm_hash64(ua, la));
+		eb = strtab_find(&t->vocab, ub, lb, dm_hash64(ub, lb));
+		em = strtab_find(&t->vocab, ab.buf, ab.len, dm_hash64(ab.buf,
+		    ab.len));
+		if (ea && eb && em)
+			pair_put(t, ea->val, eb->val, (int32_t)i, em->val);
+	}
 	dm_buf_free(&ab);
-	return rc;
+	addtokens(t, root);
+	return 0;
 }
 
 static void
@@ -471,6 +621,9 @@ tok_free(struct dm_tok *t)
 	free(t->added);
 	dm_buf_free(&t->normbuf);
 	free(t->sym);
+	free(t->heap);
+	free(t->nx);
+	free(t->pv);
 	free(t->path);
 	free(t->name);
 	free(t);
@@ -766,6 +919,180 @@ done:
 	return nsym;
 }
 
+/* A merge waiting in spbpe()'s heap: the pair at pos (its left symbol)
+ * of ids a and b, of that rank. */
+struct cand {
+	int32_t	rank, pos, a, b;
+};
+
+static int
+candless(const struct cand *x, const struct cand *y)
+{
+	return x->rank < y->rank || (x->rank == y->rank && x->pos < y->pos);
+}
+
+static void
+heap_push(struct cand **h, size_t *n, size_t *cap, struct cand c)
+{
+	size_t i, up;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*h = dm_xreallocarray(*h, *cap, sizeof **h);
+	}
+	for (i = (*n)++; i > 0; i = up) {
+		up = (i - 1) / 2;
+		if (!candless(&c, &(*h)[up]))
+			break;
+		(*h)[i] = (*h)[up];
+	}
+	(*h)[i] = c;
+}
+
+static struct cand
+heap_pop(struct cand *h, size_t *n)
+{
+	struct cand top = h[0], last = h[--*n];
+	size_t i = 0, k;
+
+	for (;;) {
+		k = 2 * i + 1;
+		if (k >= *n)
+			break;
+		if (k + 1 < *n && candless(&h[k + 1], &h[k]))
+			k++;
+		if (!candless(&h[k], &last))
+			break;
+		h[i] = h[k];
+		i = k;
+	}
+	if (*n)
+		h[i] = last;
+	return top;
+}
+
+/* The tokens of one SentencePiece-style word s[0..n) (see load_sp). */
+static size_t
+spbpe(struct dm_tok *t, const char *s, size_t n)
+{
+	struct strent *e;
+	struct pairent *p;
+	struct cand c;
+	int32_t *nx, *pv;
+	size_t i, len, nsym = 0, nh = 0, count;
+	int32_t j, k;
+	uint64_t h = 0;
+
+	if (n <= CACHE_PIECE) {
+		h = dm_hash64(s, n);
+		if ((e = strtab_find(&t->cache, s, n, h)) != NULL)
+			return (size_t)e->val;
+	}
+	if (t->symcap < n) {
+		t->symcap = n * 2;
+		t->sym = dm_xreallocarray(t->sym, t->symcap, sizeof *t->sym);
+	}
+	if (t->lcap < n) {
+		t->lcap = n * 2;
+		t->nx = dm_xreallocarray(t->nx, t->lcap, sizeof *t->nx);
+		t->pv = dm_xreallocarray(t->pv, t->lcap, sizeof *t->pv);
+	}
+	nx = t->nx;
+	pv = t->pv;
+	for (i = 0; i < n; i += len) {
+		unsigned char b = (unsigned char)s[i];
+
+		len = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+		if (i + len > n)
+			len = n - i;
+		if ((e = strtab_find(&t->vocab, s + i, len, dm_hash64(s + i,
+		    len))) != NULL) {
+			t->sym[nsym++] = e->val;
+			continue;
+		}
+		for (k = 0; k < (int32_t)len && t->byteid[(unsigned char)
+		    s[i + (size_t)k]] >= 0; k++)
+			;
+		if (k == (int32_t)len) {
+			for (k = 0; k < (int32_t)len; k++)
+				t->sym[nsym++] = t->byteid[(unsigned char)
+				    s[i + (size_t)k]];
+			continue;
+		}
+		if (t->fuse_unk && nsym > 0 && t->sym[nsym - 1] == t->unkid)
+			continue;
+		t->sym[nsym++] = t->unkid;
+	}
+	count = nsym;
+	for (i = 0; i < nsym; i++) {
+		nx[i] = i + 1 < nsym ? (int32_t)i + 1 : -1;
+		pv[i] = (int32_t)i - 1;
+		if (i + 1 < nsym && t->sym[i] >= 0 && t->sym[i + 1] >= 0 &&
+		    (p = pair_find(t, t->sym[i], t->sym[i + 1])) != NULL) {
+			c.rank = p->rank;
+			c.pos = (int32_t)i;
+			c.a = t->sym[i];
+			c.b = t->sym[i + 1];
+			heap_push(&t->heap, &nh, &t->hcap, c);
+		}
+	}
+	while (nh > 0) {
+		c = heap_pop(t->heap, &nh);
+		j = c.pos;
+		/* stale: the left symbol or its neighbour changed since */
+		if (t->sym[j] != c.a || (k = nx[j]) < 0 || t->sym[k] != c.b)
+			continue;
+		p = pair_find(t, c.a, c.b);
+		t->sym[j] = p->id;
+		t->sym[k] = -2;		/* gone */
+		nx[j] = nx[k];
+		if (nx[k] >= 0)
+			pv[nx[k]] = j;
+		count--;
+		if (pv[j] >= 0 && t->sym[pv[j]] >= 0 &&
+		    (p = pair_find(t, t->sym[pv[j]], t->sym[j])) != NULL) {
+			c.rank = p->rank;
+			c.pos = pv[j];
+			c.a = t->sym[pv[j]];
+			c.b = t->sym[j];
+			heap_push(&t->heap, &nh, &t->hcap, c);
+		}
+		if (nx[j] >= 0 && t->sym[nx[j]] >= 0 &&
+		    (p = pair_find(t, t->sym[j], t->sym[nx[j]])) != NULL) {
+			c.rank = p->rank;
+			c.pos = j;
+			c.a = t->sym[j];
+			c.b = t->sym[nx[j]];
+			heap_push(&t->heap, &nh, &t->hcap, c);
+		}
+	}
+	if (n <= CACHE_PIECE) {
+		if (t->cache.n >= CACHE_MAX)
+			strtab_free(&t->cache);
+		strtab_put(&t->cache, s, n, h, (int32_t)count);
+	}
+	return count;
+}
+
+/* A stretch between added tokens, SentencePiece-style: "\u2581" before
+ * it and for each space, then one word. */
+static void
+spsegment(struct dm_tok *t, const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	dm_buf_reset(&t->normbuf);
+	dm_buf_add(&t->normbuf, "\xe2\x96\x81", 3);
+	for (i = 0; i < n; i++)
+		if (s[i] == ' ')
+			dm_buf_add(&t->normbuf, "\xe2\x96\x81", 3);
+		else
+			dm_buf_addc(&t->normbuf, s[i]);
+	t->total += spbpe(t, t->normbuf.buf, t->normbuf.len);
+}
+
 /* The pieces of s at pre-tokenizer level; their tokens go to t->total. */
 static int
 pretok(struct dm_tok *t, int level, const char *s, size_t n,
@@ -834,6 +1161,10 @@ segment(struct dm_tok *t, const char *s, size_t n, struct dm_buf *err)
 	size_t i;
 	int rc;
 
+	if (t->sp) {
+		spsegment(t, s, n);
+		return 0;
+	}
 	if (t->norm) {
 		for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
 			;

@@ -12,7 +12,9 @@ struct dm_buf;
  * NFKC; pre_tokenizer ByteLevel, Split (Isolated, or Removed inverted) or a
  * Sequence of them; added tokens matched in the text first, one token
  * each. The count is that of encode(text, add_special_tokens=False): the
- * post-processor's BOS/EOS are not counted.
+ * post-processor's BOS/EOS are not counted. Also SentencePiece-style BPE
+ * (Llama 2, Mistral): the normalizer Prepend("\u2581") and Replace(" ",
+ * "\u2581"), no pre-tokenizer, byte_fallback and fuse_unk as the model says.
  *
  * A tokenizer is loaded once per process (the same path again gives the
  * same one, kept until exit), and the count of every pre-token seen is

