@@ -470,6 +470,9 @@ dm_spawn_capture(char *const argv[], const char *in, size_t inlen,
     struct dm_buf *out, struct dm_buf *err, int timeout_ms)
 {
 	int pin[2] = { -1, -1 }, pout[2], perr[2], status = -1, nfd, killed = 0;
+	/* a signal that arrives while it runs stops it; one that came
+	 * before (the cleanup after it) does not */
+	int sig0 = dm_interrupted != 0;
 	struct pollfd pfd[3];
 	size_t off = 0;
 	double deadline;	/* dm_now() seconds, or 0 */
@@ -538,10 +541,11 @@ dm_spawn_capture(char *const argv[], const char *in, size_t inlen,
 		if (pfd[0].fd < 0 && pfd[1].fd < 0)
 			break;
 		nfd = pin[1] >= 0 ? 3 : 2;
-		r = poll(pfd, (nfds_t)nfd, deadline ? 100 : -1);
+		r = poll(pfd, (nfds_t)nfd, deadline || !sig0 ? 100 : -1);
 		if (r < 0 && errno != EINTR)
 			break;
-		if (deadline && dm_now() > deadline && !killed) {
+		if (!killed && ((!sig0 && dm_interrupted) ||
+		    (deadline && dm_now() > deadline))) {
 			kill(-pid, SIGKILL);
 			killed = 1;
 		}

@@ -74,6 +74,7 @@ static struct {
 	size_t		 nwhere;
 	int		 joblog;
 	int		 collectfail;	/* a part could not be read */
+	int		 allcancelled;	/* cancelall since the last sbatch */
 } R;
 
 static void
@@ -334,11 +335,12 @@ endattempt(struct elem *e, struct dm_job *j)
 		feederr(j, path.buf);
 	snprintf(node, sizeof node, "%s", e->node);
 	if (dm_spool_done(&R.sp, j->seq)) {
-		st = dm_spool_status(&R.sp, j->seq, 0, node, sizeof node);
+		st = dm_spool_status(&R.sp, j->seq, 0, node, sizeof node,
+		    NULL, 0);
 		dm_attempt_end(j, W_EXITCODE(st == 1 ? 1 : 0, 0));
 		load(j);
 	} else if ((st = dm_spool_status(&R.sp, j->seq, attempt, node,
-	    sizeof node)) >= 0) {
+	    sizeof node, NULL, 0)) >= 0) {
 		dm_attempt_end(j, W_EXITCODE(st > 255 ? 255 : st, 0));
 	} else {
 		/* it did not get to the end of this block */
@@ -353,6 +355,10 @@ endattempt(struct elem *e, struct dm_job *j)
 			    e->node, *e->word ? e->word : "unseen");
 			dm_attempt_errlines(j, msg.buf, msg.len, 1);
 		}
+		/* for --status, and for a resumed run */
+		snprintf(node, sizeof node, "%s", e->node);
+		(void)dm_spool_ended(&R.sp, j->seq, attempt,
+		    *e->word ? e->word : "LOST", e->node);
 		if (strcmp(e->word, "TIMEOUT") == 0 ||
 		    strcmp(e->word, "DEADLINE") == 0)
 			j->timedout = 1;
@@ -432,6 +438,7 @@ submit(struct dm_sched *S, double t)
 			for (e = first; e; e = e->next)
 				snprintf(e->job, sizeof e->job, "%s", id);
 		dm_argv_free(args);
+		R.allcancelled = 0;
 		/* into the list of live elements, ended or not: polled
 		 * (or freed) there */
 		*tail = R.elems;
@@ -507,7 +514,8 @@ slurm_tick(struct dm_sched *S, struct dm_runhost *h, double t)
 		j = R.ready[i];
 		if (j->state != DM_JOB_RUNNING || j->reaped)
 			continue;
-		st = dm_spool_status(&R.sp, j->seq, 0, node, sizeof node);
+		st = dm_spool_status(&R.sp, j->seq, 0, node, sizeof node,
+		    NULL, 0);
 		dm_attempt_end(j, W_EXITCODE(st == 1, 0));
 		load(j);
 		noteplace(j, node);
@@ -569,29 +577,18 @@ slurm_stop(struct dm_sched *S, struct dm_job *j, int quiet)
 	R.nextpoll = 0;
 }
 
-/* Cancels every array of this run that still has a live element. */
+/* Cancels every array of this run, by the name they share: one command,
+ * which also reaches an array whose sbatch a signal cut short before it
+ * said the array's id. */
 static void
 cancelall(void)
 {
 	struct elem *e;
-	char **ids;
-	size_t n = 0, i;
 
 	for (e = R.elems; e; e = e->next)
-		n++;
-	ids = dm_xcalloc(n + 1, sizeof *ids);
-	n = 0;
-	for (e = R.elems; e; e = e->next) {
-		if (e->att == NULL || !e->job[0])
-			continue;
-		for (i = 0; i < n && strcmp(ids[i], e->job) != 0; i++)
-			;
-		if (i == n)
-			ids[n++] = e->job;
 		e->cancelled = 1;
-	}
-	dm_slurm_scancel(ids, n);
-	free(ids);
+	dm_slurm_scancel_name(R.name);
+	R.allcancelled = 1;
 	R.nextpoll = 0;
 }
 
@@ -664,7 +661,7 @@ slurm_close(struct dm_sched *S)
 	struct elem *e;
 
 	/* interrupted, or a fatal error: nothing is left running */
-	if (R.elems)
+	if ((R.elems || dm_interrupted || S->fatal) && !R.allcancelled)
 		cancelall();
 	while ((e = R.elems) != NULL) {
 		R.elems = e->next;

@@ -30,7 +30,10 @@
  *                       until it is renamed
  *   part/NNNNNN         block SEQ's output: it exists = the block is done
  *   st/NNNNNN.A         how attempt A of block SEQ ended: "STATUS NODE
- *                       START END" (exit status, node, epoch seconds)
+ *                       START END" (exit status, node, epoch seconds);
+ *                       or, written by the driver when Slurm ended the
+ *                       element first, "WORD NODE" (squeue's TIMEOUT,
+ *                       CANCELLED, NODE_FAIL, ...)
  *   st/NNNNNN.ok        the same for the attempt whose part is in place
  *   err/NNNNNN.A        the standard error of attempt A
  *   log/JOBID_TASK.out  Slurm's own output of an element
@@ -85,9 +88,15 @@ int	 dm_spool_end(struct dm_spool *, unsigned long long n);
 int	 dm_spool_done(const struct dm_spool *, unsigned long long seq);
 /* How attempt (0: the one whose part is in place) of block seq ended, as
  * its st file says: the exit status, and the node into node (size n);
- * -1 when there is no such file. */
+ * DM_SPOOL_SLURMEND when Slurm ended it first, its word (TIMEOUT, ...)
+ * into word (size wn; either may be NULL); -1 when there is no file. */
+#define DM_SPOOL_SLURMEND	(-2)
 int	 dm_spool_status(const struct dm_spool *, unsigned long long seq,
-	    int attempt, char *node, size_t n);
+	    int attempt, char *node, size_t n, char *word, size_t wn);
+/* Records that Slurm ended attempt of block seq before the attempt's own
+ * end ("WORD NODE" in its st file), unless it has its record already. */
+int	 dm_spool_ended(const struct dm_spool *, unsigned long long seq,
+	    int attempt, const char *word, const char *node);
 /* The path of a spool file: "part", "st", "err", "in", "cmd" with seq
  * (and attempt for st and err; 0 makes .ok for st). */
 void	 dm_spool_path(const struct dm_spool *, struct dm_buf *,
@@ -146,6 +155,12 @@ int	 dm_slurm_sbatch(char *const *args, char *id, size_t n);
 int	 dm_slurm_squeue(const char *name, struct dm_slurm_elem **v, size_t *n);
 /* Cancels the jobs or elements in ids ("12", "12_3"); n of them. */
 int	 dm_slurm_scancel(char *const *ids, size_t n);
+/* Cancels every job named name (every array of a spool, even one whose
+ * sbatch was cut short before it said its id). */
+int	 dm_slurm_scancel_name(const char *name);
+/* A Slurm command under way when a signal stops dm-run is killed at once
+ * (dm_spawn_capture), and one run after it gets 2.5 s: the driver ends
+ * within seconds of SIGINT or SIGTERM, whatever the controller does. */
 
 /* slurmstatus.c: --status DIR [--json]: the exit status of dm-run. */
 int	 dm_slurm_status(const char *dir, int json);

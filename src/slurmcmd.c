@@ -11,6 +11,7 @@
 #include "slurm.h"
 
 #define CMD_MS	30000	/* a Slurm command that takes longer is stuck */
+#define STOP_MS	2500	/* the same, once a signal stops the run */
 
 enum { SBATCH, SQUEUE, SCANCEL, SCONTROL, NCMD };
 static const char *const names[NCMD] = {
@@ -107,7 +108,7 @@ run(int cmd, char *const *args, struct dm_buf *out, int quiet)
 	struct dm_buf err = DM_BUF_INIT;
 	char **argv;
 	size_t n, i;
-	int st;
+	int st, sig;
 
 	for (n = 0; args[n]; n++)
 		;
@@ -116,9 +117,13 @@ run(int cmd, char *const *args, struct dm_buf *out, int quiet)
 	for (i = 0; i < n; i++)
 		argv[i + 1] = args[i];
 	dm_buf_reset(out);
-	st = dm_spawn_capture(argv, NULL, 0, out, &err, CMD_MS);
+	/* once stopped by a signal, dm-run ends within seconds: a command
+	 * (the scancel of its jobs) gets little time, and one under way
+	 * when the signal came is cut short, without a word */
+	sig = dm_interrupted;
+	st = dm_spawn_capture(argv, NULL, 0, out, &err, sig ? STOP_MS : CMD_MS);
 	free(argv);
-	if (st != 0 && !quiet)
+	if (st != 0 && !quiet && (sig || !dm_interrupted))
 		complain(cmd, st, &err);
 	dm_buf_free(&err);
 	return st == 0 ? 0 : -1;
@@ -239,6 +244,18 @@ dm_slurm_squeue(const char *name, struct dm_slurm_elem **v, size_t *n)
 	}
 	dm_buf_free(&out);
 	return 0;
+}
+
+int
+dm_slurm_scancel_name(const char *name)
+{
+	char *args[] = { "--quiet", "--name", (char *)name, NULL };
+	struct dm_buf out = DM_BUF_INIT;
+	int r;
+
+	r = run(SCANCEL, args, &out, 0);
+	dm_buf_free(&out);
+	return r;
 }
 
 int

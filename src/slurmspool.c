@@ -446,19 +446,59 @@ dm_spool_done(const struct dm_spool *sp, unsigned long long seq)
 
 int
 dm_spool_status(const struct dm_spool *sp, unsigned long long seq,
-    int attempt, char *node, size_t n)
+    int attempt, char *node, size_t n, char *word, size_t wn)
 {
 	struct dm_buf path = DM_BUF_INIT, b = DM_BUF_INIT;
-	char word[64];
-	int st = -1;
+	char w[2][64];
+	int st = -1, k;
 
+	if (node && n)
+		*node = '\0';
+	if (word && wn)
+		*word = '\0';
 	dm_spool_path(sp, &path, "st", seq, attempt);
 	if (readfile(path.buf, &b) == 0 &&
-	    sscanf(b.buf, "%d %63s", &st, word) == 2 && node)
-		snprintf(node, n, "%s", word);
+	    (k = sscanf(b.buf, "%63s %63s", w[0], w[1])) >= 1) {
+		if (strspn(w[0], "0123456789") == strlen(w[0]))
+			st = atoi(w[0]);
+		else {
+			/* the driver's record: how Slurm ended it */
+			st = DM_SPOOL_SLURMEND;
+			if (word)
+				snprintf(word, wn, "%s", w[0]);
+		}
+		if (k == 2 && node)
+			snprintf(node, n, "%s", w[1]);
+	}
 	dm_buf_free(&path);
 	dm_buf_free(&b);
 	return st;
+}
+
+int
+dm_spool_ended(const struct dm_spool *sp, unsigned long long seq,
+    int attempt, const char *word, const char *node)
+{
+	struct dm_buf path = DM_BUF_INIT, b = DM_BUF_INIT, tmp = DM_BUF_INIT;
+	int r = 0;
+
+	dm_spool_path(sp, &path, "st", seq, attempt);
+	dm_buf_addf(&b, "%s%s%s\n", word, *node ? " " : "", node);
+	dm_buf_addf(&tmp, "%s.%ld.tmp", path.buf, (long)getpid());
+	/* never over the attempt's own record, should it come late */
+	if (writefile(tmp.buf, b.buf, b.len, 0666) < 0)
+		r = -1;
+	else {
+		if (link(tmp.buf, path.buf) < 0 && errno != EEXIST) {
+			dm_warnx_errno("%s", path.buf);
+			r = -1;
+		}
+		unlink(tmp.buf);
+	}
+	dm_buf_free(&path);
+	dm_buf_free(&b);
+	dm_buf_free(&tmp);
+	return r;
 }
 
 /* Writes the element script. */

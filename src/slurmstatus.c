@@ -105,9 +105,14 @@ runstate(const struct dm_spool *sp)
 }
 
 static void
-describe(struct dm_buf *b, int st)
+describe(struct dm_buf *b, int st, const char *word)
 {
-	if (st < 0)
+	if (st == DM_SPOOL_SLURMEND && (strcmp(word, "TIMEOUT") == 0 ||
+	    strcmp(word, "DEADLINE") == 0))
+		dm_buf_adds(b, "timed out");
+	else if (st == DM_SPOOL_SLURMEND)
+		dm_buf_addf(b, "ended %s", word);
+	else if (st < 0)
 		dm_buf_adds(b, "did not finish");
 	else
 		dm_buf_addf(b, "exit status %d", st);
@@ -126,7 +131,7 @@ dm_slurm_status(const char *dir, int json)
 	unsigned long long seq;
 	json_t *o, *failed, *f;
 	const char *state;
-	char node[64];
+	char node[64], word[64];
 	int *att, i, last;
 
 	if (dm_spool_read(&sp, dir) < 0)
@@ -160,13 +165,15 @@ dm_slurm_status(const char *dir, int json)
 			c.retries += (unsigned long long)att[seq] - 1;
 		if (st[seq] != B_FAILED)
 			continue;
-		node[0] = '\0';
-		last = dm_spool_status(&sp, seq, att[seq], node, sizeof node);
+		last = dm_spool_status(&sp, seq, att[seq], node, sizeof node,
+		    word, sizeof word);
 		f = json_object();
 		json_object_set_new(f, "block", json_integer((json_int_t)seq));
 		json_object_set_new(f, "attempts", json_integer(att[seq]));
 		json_object_set_new(f, "status", last < 0 ? json_null() :
 		    json_integer(last));
+		json_object_set_new(f, "slurm", *word ? json_string(word) :
+		    json_null());
 		json_object_set_new(f, "node", *node ? json_string(node) :
 		    json_null());
 		json_array_append_new(failed, f);
@@ -202,11 +209,10 @@ dm_slurm_status(const char *dir, int json)
 		for (seq = 1; seq <= sp.nblocks; seq++) {
 			if (st[seq] != B_FAILED)
 				continue;
-			node[0] = '\0';
 			last = dm_spool_status(&sp, seq, att[seq], node,
-			    sizeof node);
+			    sizeof node, word, sizeof word);
 			dm_buf_reset(&why);
-			describe(&why, last);
+			describe(&why, last, word);
 			printf("block %llu failed %d time%s: %s%s%s\n", seq,
 			    att[seq], att[seq] == 1 ? "" : "s", why.buf,
 			    *node ? " on " : "", node);

@@ -219,6 +219,35 @@ elements_of() {
 	assert_output ""
 }
 
+@test "--timeout is the arrays' time limit; a block that outlives it is reported timed out" {
+	local id
+	samples 40 >in.jsonl
+	# Slurm counts time limits in minutes and checks them every 30 s
+	# (PERIODIC_TIMEOUT, built in): this takes 60 to 90 s
+	run_split timeout 150 dm-run --slurm --spool "$TMP/spool" -j 2 \
+	    --lines 20 --timeout 1 --retries 0 --joblog "$TMP/log" \
+	    -- 'if [ "$DM_JOB" = 2 ]; then exec sleep 300; fi; cat' <in.jsonl
+	assert_status 2
+	assert_output "$(head -n 20 in.jsonl)"
+	echo "$stderr" >err
+	id=$(cat spool/sub/1.id)
+	run sed 's/ AT [0-9T:-]* DUE/ AT T DUE/; s/JOB [0-9]* ON/JOB N ON/' err
+	assert_output <<-EOF
+	slurmstepd-localhost: error: *** JOB N ON localhost CANCELLED AT T DUE TO TIME LIMIT ***
+	slurm: element ${id}_1 on localhost ended TIMEOUT
+	dm-run: job 2 (input bytes 702-1421) failed 1 time: timed out after 1s
+	dm-run: job 2: slurmstepd-localhost: error: *** JOB N ON localhost CANCELLED AT T DUE TO TIME LIMIT ***
+	dm-run: job 2: slurm: element ${id}_1 on localhost ended TIMEOUT
+	EOF
+	run awk -F '\t' 'NR > 1 { print $1, $2, $8, $9 }' log
+	assert_output "$(printf '1 localhost 0 0\n2 localhost 0 15')"
+	run dm-run --status "$TMP/spool"
+	[ "${lines[7]}" = "failed   1" ]
+	[ "${lines[10]}" = "block 2 failed 1 time: timed out on localhost" ]
+	run dm-run --status "$TMP/spool" --json
+	[[ "$output" == *'"failed_blocks":[{"block":2,"attempts":1,"status":null,"slurm":"TIMEOUT","node":"localhost"}]}' ]]
+}
+
 @test "--resume refuses another command, and a second driver on the spool" {
 	samples 20 >in.jsonl
 	dm-run --slurm --spool "$TMP/spool" -j 2 -- 'dm-map upper' \
@@ -260,7 +289,7 @@ elements_of() {
 	EOF
 	run dm-run --status "$TMP/spool" --json
 	assert_success
-	assert_output "{\"spool\":\"$TMP/spool\",\"state\":\"stopped\",\"blocks\":5,\"cut\":true,\"waiting\":0,\"pending\":0,\"running\":0,\"done\":4,\"failed\":1,\"retries\":1,\"arrays\":$(ls spool/sub/*.id | wc -l),\"failed_blocks\":[{\"block\":3,\"attempts\":2,\"status\":2,\"node\":\"localhost\"}]}"
+	assert_output "{\"spool\":\"$TMP/spool\",\"state\":\"stopped\",\"blocks\":5,\"cut\":true,\"waiting\":0,\"pending\":0,\"running\":0,\"done\":4,\"failed\":1,\"retries\":1,\"arrays\":$(ls spool/sub/*.id | wc -l),\"failed_blocks\":[{\"block\":3,\"attempts\":2,\"status\":2,\"slurm\":null,\"node\":\"localhost\"}]}"
 }
 
 @test "--status of a run that is going on counts running and pending blocks" {
@@ -315,21 +344,54 @@ elements_of() {
 	assert_output ""
 }
 
-@test "SIGTERM cancels the arrays and leaves the spool resumable" {
-	local i
+# slurmbin_slow: $TMP/slurmbin holds the four Slurm commands, squeue
+# made to hang for 30 s (a controller that does not answer) once
+# $TMP/slow exists; it says so by making $TMP/hanging.
+slurmbin_slow() {
+	local c
+	mkdir "$TMP/slurmbin"
+	for c in sbatch scancel scontrol; do
+		ln -s "$(command -v $c)" "$TMP/slurmbin/$c"
+	done
+	cat >"$TMP/slurmbin/squeue" <<-EOF
+	#!/bin/sh
+	if [ -e "$TMP/slow" ]; then touch "$TMP/hanging"; sleep 30; fi
+	exec $(command -v squeue) "\$@"
+	EOF
+	chmod +x "$TMP/slurmbin/squeue"
+}
+
+@test "SIGTERM cancels the arrays within 4 s, even during a squeue that hangs" {
+	local i t0 t1
 	samples 100 >in.jsonl
-	dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 \
-	    -- 'sleep 60; cat' <in.jsonl >/dev/null 2>err &
+	slurmbin_slow
+	DM_SLURM_BIN=$TMP/slurmbin dm-run --slurm --spool "$TMP/spool" -j 2 \
+	    --lines 20 -- 'sleep 60; cat' <in.jsonl >/dev/null 2>err &
 	for i in $(seq 200); do
 		[ -n "$(elements_of spool R)" ] && break
 		sleep 0.1
 	done
+	[ -n "$(elements_of spool R)" ]
+	# the driver's next squeue hangs: SIGTERM comes in the middle of it
+	touch slow
+	for i in $(seq 100); do
+		[ -e hanging ] && break
+		sleep 0.1
+	done
+	[ -e hanging ]
+	t0=$(date +%s%N)
 	signal_and_wait $! TERM
+	t1=$(date +%s%N)
 	[ "$status" = 143 ]
+	[ $(((t1 - t0) / 1000000)) -lt 4000 ]
+	run cat err
+	assert_output ""
+	rm slow
 	run elements_of spool R,PD,CG
 	assert_output ""
 	run dm-run --status "$TMP/spool"
 	[ "${lines[1]}" = "state    stopped" ]
+	[ "${lines[4]}" = "running  0" ]
 }
 
 @test "a submission the controller rejects is an error before any work" {
