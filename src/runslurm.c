@@ -43,8 +43,15 @@
 struct elem {
 	char		 job[32];	/* the array's job id */
 	int		 task;
-	struct dm_job	**att;		/* its attempts, NULL once ended */
+	struct dm_job	**att;		/* its attempts (NULL: not started) */
 	int		 natt;
+	int		 over;		/* it has ended, as Slurm says */
+	/* an element of the run being resumed, adopted: its blocks and
+	 * their attempts, as its map says, until the loop starts them */
+	unsigned long long *seqs;
+	int		*atts;
+	char		*claimed;
+	int		 nclaim;	/* blocks not started yet */
 	int		 seen, cancelled;
 	char		 word[24];	/* squeue's last state */
 	char		 node[64];
@@ -74,6 +81,15 @@ static struct {
 	size_t		 nwhere;
 	int		 joblog;
 	int		 collectfail;	/* a part could not be read */
+	/* attempts of adopted elements that had ended when the loop
+	 * started them: they end in the next tick */
+	struct late {
+		struct dm_job	*j;
+		struct elem	*e;
+	}		*late;
+	size_t		 nlate;
+	int		*lastatt;	/* [seq]: the highest attempt of the */
+	unsigned long long nlastatt;	/* run being resumed, from the maps */
 	int		 allcancelled;	/* cancelall since the last sbatch */
 } R;
 
@@ -177,14 +193,124 @@ blocksper(struct dm_sched *S)
 	return nb < 1 ? 1 : nb > 256 ? 256 : (int)nb;
 }
 
+/* The highest attempt of each block in the maps of the run being
+ * resumed: its attempts go on from there. */
+static void
+lastattempts(void)
+{
+	struct dm_buf line = DM_BUF_INIT;
+	unsigned long long seq;
+	const char *p;
+	int k, t, a, used;
+
+	R.nlastatt = R.sp.nblocks;
+	R.lastatt = dm_xcalloc(R.nlastatt + 1, sizeof *R.lastatt);
+	for (k = 1; k <= R.sp.nsub; k++)
+		for (t = 0; dm_spool_element(&R.sp, k, t, &line) == 0; t++)
+			for (p = line.buf; sscanf(p, "%llu:%d:%*d%n", &seq,
+			    &a, &used) == 2; p += used) {
+				if (seq <= R.nlastatt && a > R.lastatt[seq])
+					R.lastatt[seq] = a;
+				p += strspn(p, " ");
+			}
+	dm_buf_free(&line);
+}
+
+/*
+ * A run being resumed after its driver was killed: the elements it left
+ * pending or running go on, watched by this driver as if it had
+ * submitted them; a block of theirs is started by the loop when its turn
+ * comes and then waits for the element's end. Only an array whose
+ * submission the spool does not know (sbatch answered, the driver died
+ * before it wrote the id) is cancelled: its blocks run again.
+ */
+static void
+adopt(void)
+{
+	struct dm_buf line = DM_BUF_INIT;
+	struct dm_slurm_elem *v;
+	struct elem *e;
+	unsigned long long seq;
+	char **ids, **orphans, id[32];
+	const char *p;
+	size_t n, i, norph = 0;
+	int k, a, used;
+
+	if (dm_slurm_squeue(R.name, &v, &n) < 0)
+		return;
+	ids = dm_xcalloc((size_t)R.sp.nsub + 1, sizeof *ids);
+	for (k = 1; k <= R.sp.nsub; k++)
+		if (dm_spool_getid(&R.sp, k, id, sizeof id) == 0)
+			ids[k] = dm_xstrdup(id);
+	orphans = dm_xcalloc(n + 1, sizeof *orphans);
+	for (i = 0; i < n; i++) {
+		if (v[i].state > DM_SL_RUNNING)
+			continue;
+		for (k = 1; k <= R.sp.nsub; k++)
+			if (ids[k] && strcmp(ids[k], v[i].job) == 0)
+				break;
+		if (k > R.sp.nsub ||
+		    dm_spool_element(&R.sp, k, v[i].task, &line) < 0) {
+			if (norph == 0 ||
+			    strcmp(orphans[norph - 1], v[i].job) != 0)
+				orphans[norph++] = v[i].job;
+			continue;
+		}
+		e = dm_xcalloc(1, sizeof *e);
+		snprintf(e->job, sizeof e->job, "%s", v[i].job);
+		e->task = v[i].task;
+		e->seen = 1;
+		e->since = dm_now();
+		snprintf(e->word, sizeof e->word, "%s", v[i].word);
+		snprintf(e->node, sizeof e->node, "%s", v[i].node);
+		for (p = line.buf; sscanf(p, "%llu:%d:%*d%n", &seq, &a,
+		    &used) == 2; p += used) {
+			e->seqs = dm_xreallocarray(e->seqs,
+			    (size_t)e->natt + 1, sizeof *e->seqs);
+			e->atts = dm_xreallocarray(e->atts,
+			    (size_t)e->natt + 1, sizeof *e->atts);
+			e->seqs[e->natt] = seq;
+			e->atts[e->natt++] = a;
+			p += strspn(p, " ");
+		}
+		e->att = dm_xcalloc((size_t)e->natt + 1, sizeof *e->att);
+		e->claimed = dm_xcalloc((size_t)e->natt + 1, 1);
+		e->nclaim = e->natt;
+		e->next = R.elems;
+		R.elems = e;
+	}
+	dm_slurm_scancel(orphans, norph);
+	for (k = 0; k <= R.sp.nsub; k++)
+		free(ids[k]);
+	free(ids);
+	free(orphans);
+	free(v);
+	dm_buf_free(&line);
+}
+
+/* An adopted element that holds block seq, not started yet, with its
+ * index into *at; NULL if none. */
+static struct elem *
+adopted(unsigned long long seq, int *at)
+{
+	struct elem *e;
+	int i;
+
+	for (e = R.elems; e; e = e->next)
+		for (i = 0; e->nclaim > 0 && i < e->natt; i++)
+			if (!e->claimed[i] && e->seqs[i] == seq) {
+				*at = i;
+				return e;
+			}
+	return NULL;
+}
+
 static int
 slurm_open(struct dm_sched *S, struct dm_runhost *h)
 {
 	const struct dm_runopts *o = S->o;
-	struct dm_slurm_elem *v;
 	struct dm_buf set = DM_BUF_INIT;
-	char **args, **ids;
-	size_t n, i, nid;
+	char **args;
 
 	memset(&R, 0, sizeof R);
 	if (dm_slurm_find() < 0)
@@ -212,18 +338,9 @@ slurm_open(struct dm_sched *S, struct dm_runhost *h)
 	if (dm_slurm_sbatch(args, NULL, 0) < 0)
 		exit(DM_EXIT_ERROR);
 	dm_argv_free(args);
-	/* a run being resumed after its driver was killed: its arrays
-	 * run on, unwatched; they go, and their blocks are run again
-	 * unless done */
-	if (o->resume && dm_slurm_squeue(R.name, &v, &n) == 0) {
-		ids = dm_xcalloc(n + 1, sizeof *ids);
-		for (i = nid = 0; i < n; i++)
-			if (v[i].state <= DM_SL_RUNNING &&
-			    (nid == 0 || strcmp(ids[nid - 1], v[i].job) != 0))
-				ids[nid++] = v[i].job;
-		dm_slurm_scancel(ids, nid);
-		free(ids);
-		free(v);
+	if (o->resume) {
+		lastattempts();
+		adopt();
 	}
 	h->nslots = o->jobs * R.bpt;
 	return 0;
@@ -244,6 +361,8 @@ static void
 slurm_start(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 {
 	const struct dm_runopts *o = S->o;
+	struct elem *e;
+	int i = 0;
 
 	(void)s;
 	j->pid = 0;
@@ -260,10 +379,29 @@ slurm_start(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 		free(j->in);
 		j->in = NULL;
 	}
+	e = j->tries == 0 ? adopted(j->seq, &i) : NULL;
+	if (e) {
+		e->claimed[i] = 1;
+		e->nclaim--;
+	}
 	if (dm_spool_done(&R.sp, j->seq))
 		push(&R.ready, &R.nready, &R.capready, j);
-	else
+	else if (e) {
+		/* its attempt in the element of the old driver */
+		j->tries = e->atts[i] - 1;
+		if (e->over) {
+			R.late = dm_xreallocarray(R.late, R.nlate + 1,
+			    sizeof *R.late);
+			R.late[R.nlate].j = j;
+			R.late[R.nlate++].e = e;
+		} else
+			e->att[i] = j;
+	} else {
+		/* the attempts of a resumed run go on from its last */
+		if (j->tries == 0 && j->seq <= R.nlastatt)
+			j->tries = R.lastatt[j->seq];
 		push(&R.queued, &R.nqueued, &R.capqueued, j);
+	}
 }
 
 /* The part in place becomes the job's output, at once, so that the job
@@ -381,8 +519,7 @@ endelem(struct elem *e)
 		if (e->att[i] && e->att[i]->state == DM_JOB_RUNNING &&
 		    !e->att[i]->reaped)
 			endattempt(e, e->att[i]);
-	free(e->att);
-	e->att = NULL;
+	e->over = 1;
 	R.ended = 1;
 }
 
@@ -448,6 +585,16 @@ submit(struct dm_sched *S, double t)
 	R.nextpoll = t + FIRSTPOLL_S;
 }
 
+static void
+freeelem(struct elem *e)
+{
+	free(e->att);
+	free(e->seqs);
+	free(e->atts);
+	free(e->claimed);
+	free(e);
+}
+
 static struct dm_slurm_elem *
 find(struct dm_slurm_elem *v, size_t n, const struct elem *e)
 {
@@ -476,7 +623,7 @@ poll_elems(struct dm_sched *S, double t)
 	}
 	R.squeuefails = 0;
 	for (pe = &R.elems; (e = *pe) != NULL; ) {
-		x = e->att && e->job[0] ? find(v, n, e) : NULL;
+		x = !e->over && e->job[0] ? find(v, n, e) : NULL;
 		if (x) {
 			e->seen = 1;
 			snprintf(e->word, sizeof e->word, "%s", x->word);
@@ -484,13 +631,14 @@ poll_elems(struct dm_sched *S, double t)
 				snprintf(e->node, sizeof e->node, "%s",
 				    x->node);
 		}
-		if (e->att && ((x && x->state > DM_SL_RUNNING) ||
+		if (!e->over && ((x && x->state > DM_SL_RUNNING) ||
 		    (!x && (e->seen || t - e->since > UNSEEN_S ||
 		    !e->job[0]))))
 			endelem(e);
-		if (e->att == NULL) {
+		/* an adopted element stays until its blocks are started */
+		if (e->over && e->nclaim == 0) {
 			*pe = e->next;
-			free(e);
+			freeelem(e);
 		} else
 			pe = &e->next;
 	}
@@ -522,6 +670,13 @@ slurm_tick(struct dm_sched *S, struct dm_runhost *h, double t)
 	}
 	R.ended = R.nready > 0;
 	R.nready = 0;
+	for (i = 0; i < R.nlate; i++) {
+		j = R.late[i].j;
+		if (j->state == DM_JOB_RUNNING && !j->reaped)
+			endattempt(R.late[i].e, j);
+		R.ended = 1;
+	}
+	R.nlate = 0;
 	if (dm_cutter_done(&S->cut) && !S->halting && !S->fatal &&
 	    dm_spool_end(&R.sp, S->nseq) < 0)
 		S->fatal = 1;
@@ -544,7 +699,7 @@ elemof(const struct dm_job *j)
 	int i;
 
 	for (e = R.elems; e; e = e->next)
-		for (i = 0; e->att && i < e->natt; i++)
+		for (i = 0; !e->over && i < e->natt; i++)
 			if (e->att[i] == j)
 				return e;
 	return NULL;
@@ -643,7 +798,7 @@ slurm_progress(const struct dm_sched *S, const struct dm_runhost *h,
 	(void)S;
 	(void)h;
 	for (e = R.elems; e; e = e->next) {
-		if (e->att == NULL)
+		if (e->over)
 			continue;
 		if (strcmp(e->word, "RUNNING") == 0 ||
 		    strcmp(e->word, "COMPLETING") == 0)
@@ -665,8 +820,7 @@ slurm_close(struct dm_sched *S)
 		cancelall();
 	while ((e = R.elems) != NULL) {
 		R.elems = e->next;
-		free(e->att);
-		free(e);
+		freeelem(e);
 	}
 	if (!S->failed && !S->fatal && !S->halting && !dm_interrupted &&
 	    dm_cutter_done(&S->cut) && S->rd.nerrors == 0)
@@ -677,6 +831,8 @@ slurm_close(struct dm_sched *S)
 	free(R.queued);
 	free(R.ready);
 	free(R.where);
+	free(R.late);
+	free(R.lastatt);
 	dm_spool_close(&R.sp);
 }
 

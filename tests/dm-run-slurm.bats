@@ -190,33 +190,68 @@ elements_of() {
 	grep -x '2 1' runs
 }
 
-@test "after SIGKILL of the driver, --resume gives the same output and reruns no done block" {
+@test "after SIGKILL of the driver, --resume adopts its elements: same output, no block run twice, attempts go on" {
 	local i pid
 	samples 120 >in.jsonl
 	dm-run -j 2 --lines 20 -- 'dm-map upper' <in.jsonl >local.out
-	cmd='echo "start $DM_JOB" >>"'"$TMP"'/runs"
-	     [ "$DM_JOB" -ge 3 ] && sleep 3; dm-map upper &&
-	     echo "end $DM_JOB" >>"'"$TMP"'/runs"'
+	# block 2 waits for $TMP/go; block 3's first attempt waits for
+	# $TMP/killed, then fails
+	cmd='echo "start $DM_JOB $DM_ATTEMPT" >>"'"$TMP"'/runs"
+	     w=; [ "$DM_JOB" = 2 ] && w=go
+	     [ "$DM_JOB" = 3 ] && [ "$DM_ATTEMPT" = 1 ] && w=killed
+	     if [ -n "$w" ]; then
+		for i in $(seq 600); do
+		    [ -e "'"$TMP"'/$w" ] && break; sleep 0.1; done
+		[ "$w" = killed ] && exit 3
+	     fi
+	     dm-map upper && echo "end $DM_JOB $DM_ATTEMPT" >>"'"$TMP"'/runs"'
 	dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 -- "$cmd" \
 	    <in.jsonl >/dev/null 2>&1 &
 	pid=$!
+	# block 1 done, blocks 2 and 3 running
 	for i in $(seq 300); do
-		[ "$(ls spool/part 2>/dev/null | wc -l)" -ge 2 ] &&
-		    [ -n "$(elements_of spool R)" ] && break
+		[ -f spool/part/000001 ] && grep -qx 'start 3 1' runs &&
+		    [ "$(elements_of spool R | wc -l)" = 2 ] && break
 		sleep 0.1
 	done
+	[ "$(elements_of spool R | wc -l)" = 2 ]
 	kill -KILL $pid
 	wait $pid || :
-	run_out slurm.out dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 \
-	    --resume -- "$cmd" <in.jsonl
-	assert_success
+	# block 3's first attempt fails while no driver watches
+	touch killed
+	for i in $(seq 300); do
+		[ -f spool/st/000003.1 ] && break
+		sleep 0.1
+	done
+	[[ "$(cat spool/st/000003.1)" == "3 localhost "* ]]
+	dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 --resume \
+	    --joblog "$TMP/log" -- "$cmd" <in.jsonl >slurm.out 2>err &
+	pid=$!
+	# the new driver has started: block 2's element (the second of the
+	# first array) still runs
+	for i in $(seq 300); do
+		[ "$(awk -F '\t' '$1 == 1' log 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	elements_of spool R | grep -x "$(cat spool/sub/1.id)_1"
+	touch go
+	wait $pid
 	assert_same slurm.out local.out
-	# every block ended once, and none started again after its end
-	run awk '$1 == "end" { n[$2]++; done[$2] = 1 }
-	    $1 == "start" && done[$2] { print "block " $2 " ran again" }
-	    END { for (b = 1; b <= 6; b++) if (n[b] != 1)
-		print "block " b " ended " n[b] + 0 " times" }' runs
+	run cat err
 	assert_output ""
+	# block 2 ran once; block 3's attempt after its failure is the 2nd
+	run sort runs
+	assert_output "$(for b in 1 2 3 4 5 6; do
+		echo "end $b $([ $b = 3 ] && echo 2 || echo 1)"; done
+	    echo 'start 1 1'; echo 'start 2 1'; echo 'start 3 1'
+	    echo 'start 3 2'; echo 'start 4 1'; echo 'start 5 1'
+	    echo 'start 6 1')"
+	# the job log of the resumed run: each block once, succeeded
+	run awk -F '\t' 'NR > 1 { print $1, $8 }' log
+	[ "$(sort -n <<<"$output")" = "$(printf '%s 0\n' 1 2 3 4 5 6)" ]
+	# --status counts block 3's failed attempt as a retry
+	run dm-run --status "$TMP/spool"
+	[ "${lines[8]}" = "retries  1" ]
 }
 
 @test "--timeout is the arrays' time limit; a block that outlives it is reported timed out" {
