@@ -1,6 +1,7 @@
 /* dm-dedup.c - remove exact and near-duplicate samples */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -22,10 +23,11 @@ static const char usage[] =
     "                [--memory SIZE] [--tmp DIR] [--params | --signatures]\n"
     "                [--max-line SIZE] [--on-error=stop|skip] [--rejects FILE]\n"
     "                [--report FILE] [FILE...]\n"
-    "       dm-dedup sign [MODE OPTIONS] -o DIR [--shard NAME] [--resume] [FILE]\n"
+    "       dm-dedup sign [MODE OPTIONS] [--verify] -o DIR [--shard NAME]\n"
+    "                [--resume] [FILE]\n"
     "       dm-dedup pairs [--band N[-M]] -o DIR [--resume] SIGDIR\n"
-    "       dm-dedup cluster -o DIR [--resume] PAIRSDIR\n"
-    "       dm-dedup apply [--shard NAME] REMOVEDIR [FILE]";
+    "       dm-dedup cluster [--labels SIGDIR] -o DIR [--resume] PAIRSDIR\n"
+    "       dm-dedup apply [--mark FIELD] [--shard NAME] REMOVEDIR [FILE]";
 
 static const char help[] =
     "Remove duplicate samples; the first sample of each cluster stays.\n"
@@ -40,6 +42,8 @@ static const char help[] =
     "                           punctuation before hashing\n"
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text');\n"
     "                           --exact takes several\n"
+    "      --labels SIGDIR      cluster: the labels sign wrote, for apply\n"
+    "                           --mark\n"
     "      --lowercase          exact: lower-case before hashing\n"
     "      --mark FIELD         keep every sample; FIELD gets the id (or\n"
     "                           file:line) of the kept one, null when kept\n"
@@ -76,7 +80,8 @@ enum {
 	OPT_BAND = DM_OPT_TOOL_BASE, OPT_BANDS, OPT_BLOCKS, OPT_RESUME, OPT_SHARD, OPT_EXACT, OPT_HAMMING,
 	OPT_NONCHAR, OPT_LOWERCASE, OPT_MARK, OPT_MEMORY, OPT_NEAR, OPT_PERMS,
 	OPT_PARAMS, OPT_PRESET, OPT_ROWS, OPT_SIGNATURES, OPT_SIMHASH,
-	OPT_THRESHOLD, OPT_TMP, OPT_TOKENIZE, OPT_VERIFY, OPT_WINDOW
+	OPT_THRESHOLD, OPT_TMP, OPT_TOKENIZE, OPT_VERIFY, OPT_WINDOW,
+	OPT_LABELS
 };
 
 static const struct option longopts[] = {
@@ -88,6 +93,7 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "ignore-non-character", no_argument, NULL, OPT_NONCHAR },
 	DM_IO_LONGOPTS,
+	{ "labels", required_argument, NULL, OPT_LABELS },
 	{ "lowercase", no_argument, NULL, OPT_LOWERCASE },
 	{ "mark", required_argument, NULL, OPT_MARK },
 	{ "memory", required_argument, NULL, OPT_MEMORY },
@@ -141,7 +147,15 @@ struct run {
 	const char	*bandarg;	/* --band */
 	int		 resume;
 	struct dm_sfile	*pairs;		/* the pairs stage's output */
+	const char	*labels;	/* cluster --labels SIGDIR */
+	/* pairs with --verify: each shard's sets and index (sign's) */
+	int		*setfds, *idxfds;
+	size_t		 nsetf;
 };
+
+/* A sample of the stages: its shard's number, then its line's. */
+#define SHARDBITS	40
+#define LINEMASK	((1ULL << SHARDBITS) - 1)
 
 static void
 put64(unsigned char *p, uint64_t v)
@@ -257,11 +271,18 @@ loadset(struct run *r, uint64_t idx, size_t *n)
 {
 	unsigned char ent[16];
 	uint64_t *v;
+	int setfd = r->setfd, idxfd = r->idxfd;
 
-	pread_all(r->idxfd, ent, 16, (off_t)(idx * 16), r->tmpdir);
+	if (r->nsetf > 0) {
+		/* the pairs stage: the sets of the sample's shard */
+		setfd = r->setfds[idx >> SHARDBITS];
+		idxfd = r->idxfds[idx >> SHARDBITS];
+		idx &= LINEMASK;
+	}
+	pread_all(idxfd, ent, 16, (off_t)(idx * 16), r->tmpdir);
 	*n = (size_t)get64(ent + 8);
 	v = dm_xreallocarray(NULL, *n ? *n : 1, sizeof *v);
-	pread_all(r->setfd, v, *n * sizeof *v, (off_t)get64(ent), r->tmpdir);
+	pread_all(setfd, v, *n * sizeof *v, (off_t)get64(ent), r->tmpdir);
 	return v;
 }
 
@@ -782,8 +803,6 @@ intopt(const char *arg, long long min, long long max, const char *name)
  * named in input order, so the stages give what one command over the
  * shards in that order gives.
  */
-#define SHARDBITS	40
-#define LINEMASK	((1ULL << SHARDBITS) - 1)
 
 /* The settings every stage file carries, as JSON; later stages take the
  * mode from them and check that all their inputs agree. */
@@ -814,6 +833,9 @@ settings(const struct run *r)
 		json_array_append_new(k, json_string(r->nkeys ? r->keys[i] :
 		    r->io.key));
 	json_object_set_new(o, "keys", k);
+	/* sign wrote the shingle sets: pairs checks its candidates */
+	if (r->verify)
+		json_object_set_new(o, "verify", json_true());
 	t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
 	return t;
@@ -837,6 +859,8 @@ usesettings(struct run *r, const char *path, const char *set)
 	r->d.preset = preset && strcmp(preset, "datatrove") == 0 ?
 	    DM_PRESET_DATATROVE : DM_PRESET_DJ;
 	r->d.hamming = (int)json_integer_value(json_object_get(o, "hamming"));
+	r->d.threshold = json_number_value(json_object_get(o, "threshold"));
+	r->verify = json_is_true(json_object_get(o, "verify"));
 	r->nkeys = json_array_size(k);
 	r->keys = dm_xcalloc(r->nkeys + 1, sizeof *r->keys);
 	for (i = 0; i < r->nkeys; i++)
@@ -920,6 +944,41 @@ nbands(const struct run *r)
 	    r->d.mode == DM_DEDUP_SIMHASH ? r->d.ntables : 1;
 }
 
+/* DIR/SUB/NAME.EXT of the stage's output directory, opened under a
+ * temporary name (mode "w"), or by its own ("r", NULL when missing). */
+static FILE *
+sidefile(const struct run *r, const char *sub, const char *name,
+    const char *ext, const char *mode)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	FILE *f;
+
+	dm_buf_addf(&path, "%s/%s/%s%s%s", *mode == 'w' ? r->outdir :
+	    r->labels, sub, name, ext, *mode == 'w' ? ".tmp" : "");
+	if ((f = fopen(path.buf, mode)) == NULL && *mode == 'w')
+		dm_die("%s: %s", path.buf, strerror(errno));
+	dm_buf_free(&path);
+	return f;
+}
+
+/* Closes a side file written by sidefile and gives it its name. */
+static void
+sidecommit(const struct run *r, const char *sub, const char *name,
+    const char *ext, FILE *f)
+{
+	struct dm_buf path = DM_BUF_INIT, to = DM_BUF_INIT;
+
+	dm_buf_addf(&to, "%s/%s/%s%s", r->outdir, sub, name, ext);
+	dm_buf_addf(&path, "%s.tmp", to.buf);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f) ||
+	    fclose(f) != 0)
+		dm_die("%s: %s", path.buf, strerror(errno));
+	if (rename(path.buf, to.buf) < 0)
+		dm_die("%s: %s", to.buf, strerror(errno));
+	dm_buf_free(&path);
+	dm_buf_free(&to);
+}
+
 /* sign: the keys of one shard, one sorted file a band. */
 static int
 stage_sign(struct run *r, int argc, char **argv)
@@ -931,7 +990,8 @@ stage_sign(struct run *r, int argc, char **argv)
 	const unsigned char *p;
 	const char *name;
 	int b, nb = nbands(r), cur = -1, todo = 0;
-	char *set;
+	char *set, *l;
+	FILE *lab, *setf = NULL, *idxf = NULL;
 
 	if (argc > 1)
 		dm_usage_die(usage, "sign reads one shard");
@@ -945,15 +1005,44 @@ stage_sign(struct run *r, int argc, char **argv)
 		dm_buf_free(&path);
 		return DM_EXIT_OK;
 	}
+	/* the label of each sample, for apply --mark (through cluster
+	 * --labels), and with --verify the shingle sets, for pairs */
+	dm_buf_reset(&path);
+	dm_buf_addf(&path, "%s/labels", r->outdir);
+	if (dm_mkdirs(path.buf) < 0)
+		exit(DM_EXIT_ERROR);
+	lab = sidefile(r, "labels", name, ".lab", "w");
+	if (r->verify) {
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/sets", r->outdir);
+		if (dm_mkdirs(path.buf) < 0)
+			exit(DM_EXIT_ERROR);
+		setf = sidefile(r, "sets", name, ".set", "w");
+		idxf = sidefile(r, "sets", name, ".idx", "w");
+		r->setfd = fileno(setf);
+		r->idxfd = fileno(idxf);
+	}
 	dm_io_open(&r->io, argc, argv);
-	while ((s = dm_io_next(&r->io)) != NULL)
+	while ((s = dm_io_next(&r->io)) != NULL) {
 		if ((r->d.mode == DM_DEDUP_EXACT ? exactkey(r, s, r->io.nin - 1) :
-		    nearkey(r, s, r->io.nin - 1)) < 0 &&
-		    dm_io_reject(&r->io, "%s", r->err.buf) < 0)
-			break;
+		    nearkey(r, s, r->io.nin - 1)) < 0) {
+			if (dm_io_reject(&r->io, "%s", r->err.buf) < 0)
+				break;
+			continue;
+		}
+		l = label(s, r->io.in.name, r->io.in.lineno);
+		fprintf(lab, "%llu\t%s\n", r->io.nin - 1, l);
+		free(l);
+	}
 	if (r->io.stopped || dm_interrupted || r->io.in.nerrors) {
 		dm_buf_free(&path);
 		return dm_io_close(&r->io);
+	}
+	sidecommit(r, "labels", name, ".lab", lab);
+	if (r->verify) {
+		sidecommit(r, "sets", name, ".set", setf);
+		sidecommit(r, "sets", name, ".idx", idxf);
+		r->setfd = r->idxfd = -1;
 	}
 	set = settings(r);
 	memset(&h, 0, sizeof h);
@@ -1033,6 +1122,30 @@ mnext(const struct run *r, struct merger *m, size_t i)
 	return m[i].live = 1;
 }
 
+/* pairs of a run signed with --verify: the shingle sets of the shards,
+ * from sign's SIGDIR/sets. */
+static void
+opensets(struct run *r, const char *sigdir, char **names, size_t ns)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	size_t i;
+	int k;
+
+	r->setfds = dm_xcalloc(ns, sizeof *r->setfds);
+	r->idxfds = dm_xcalloc(ns, sizeof *r->idxfds);
+	for (i = 0; i < ns; i++)
+		for (k = 0; k < 2; k++) {
+			dm_buf_reset(&path);
+			dm_buf_addf(&path, "%s/sets/%s.%s", sigdir, names[i],
+			    k ? "idx" : "set");
+			if (((k ? r->idxfds : r->setfds)[i] = open(path.buf,
+			    O_RDONLY | O_CLOEXEC)) < 0)
+				dm_die("%s: %s", path.buf, strerror(errno));
+		}
+	r->nsetf = ns;
+	dm_buf_free(&path);
+}
+
 /* pairs: the candidate pairs of some bands, from every shard's file. */
 static int
 stage_pairs(struct run *r, int argc, char **argv)
@@ -1041,13 +1154,16 @@ stage_pairs(struct run *r, int argc, char **argv)
 	struct dm_shead h;
 	struct group g = { NULL, 0, 0 };
 	struct merger *m;
-	size_t *heap, nh, i, ns, nbd;
+	size_t *heap, nh, i, ns, nbd, nb;
 	char **names, **bands, *end;
 	long lo = 0, hi = -1, b;
 
 	if (argc != 1)
 		dm_usage_die(usage, "pairs reads one signature directory");
+	/* band-NNN, beside labels/ and sets/ */
 	bands = listdir(argv[0], "", &nbd);
+	for (i = nb = 0; i < nbd; i++)
+		nb += strncmp(bands[i], "band-", 5) == 0;
 	if (r->bandarg) {
 		lo = hi = strtol(r->bandarg, &end, 10);
 		if (*end == '-')
@@ -1056,7 +1172,7 @@ stage_pairs(struct run *r, int argc, char **argv)
 			dm_usage_die(usage, "--band: '%s' is not N or N-M",
 			    r->bandarg);
 	} else
-		hi = (long)nbd - 1;
+		hi = (long)nb - 1;
 	if (dm_mkdirs(r->outdir) < 0)
 		exit(DM_EXIT_ERROR);
 	for (b = lo; b <= hi; b++) {
@@ -1095,6 +1211,8 @@ stage_pairs(struct run *r, int argc, char **argv)
 				dm_die("%s: made with other settings than "
 				    "'%s.sig'", path.buf, names[0]);
 		}
+		if (r->verify)
+			opensets(r, argv[0], names, ns);
 		memset(&h, 0, sizeof h);
 		h.kind = DM_SFILE_PAIRS;
 		h.recsz = 16;
@@ -1123,6 +1241,14 @@ stage_pairs(struct run *r, int argc, char **argv)
 		r->pairs = NULL;
 		for (i = 0; i < ns; i++)
 			dm_sfile_close(m[i].f);
+		for (i = 0; i < r->nsetf; i++) {
+			close(r->setfds[i]);
+			close(r->idxfds[i]);
+		}
+		free(r->setfds);
+		free(r->idxfds);
+		r->setfds = r->idxfds = NULL;
+		r->nsetf = 0;
 		free(m);
 		free(heap);
 		freenames(names, ns);
@@ -1137,6 +1263,65 @@ stage_pairs(struct run *r, int argc, char **argv)
 	dm_buf_free(&path);
 	dm_buf_free(&err);
 	return DM_EXIT_OK;
+}
+
+/* cluster --labels: NAME.mark beside each NAME.rm, a line a removal
+ * record: the label (id, or file:line) of the sample it duplicates, from
+ * the labels sign wrote. */
+static void
+marks(struct run *r, char **names, size_t nn, const uint64_t *dups,
+    size_t ndups)
+{
+	struct labels l = { NULL, NULL, 0 };
+	char *line = NULL, *tab, *end;
+	size_t cap = 0, i, j, k;
+	ssize_t n;
+	uint64_t x;
+	long at;
+	FILE *f;
+
+	l.root = dm_xreallocarray(NULL, ndups ? ndups : 1, sizeof *l.root);
+	for (i = 0; i < ndups; i++)
+		l.root[i] = dups[2 * i + 1];
+	qsort(l.root, ndups, sizeof *l.root, cmplab);
+	for (i = 0; i < ndups; i++)
+		if (l.n == 0 || l.root[i] != l.root[l.n - 1])
+			l.root[l.n++] = l.root[i];
+	l.label = dm_xcalloc(l.n ? l.n : 1, sizeof *l.label);
+	for (j = 0; j < nn; j++) {
+		if ((f = sidefile(r, "labels", names[j], ".lab", "r")) == NULL)
+			dm_die("%s/labels/%s.lab: %s", r->labels, names[j],
+			    strerror(errno));
+		while ((n = getline(&line, &cap, f)) > 0) {
+			if (line[n - 1] == '\n')
+				line[--n] = '\0';
+			x = strtoull(line, &end, 10);
+			if ((tab = end) == line || *tab != '\t')
+				dm_die("%s/labels/%s.lab: damaged", r->labels,
+				    names[j]);
+			at = findroot(&l, (uint64_t)j << SHARDBITS | x);
+			if (at >= 0 && l.label[at] == NULL)
+				l.label[at] = dm_xstrdup(tab + 1);
+		}
+		if (ferror(f))
+			dm_die("%s/labels/%s.lab: %s", r->labels, names[j],
+			    strerror(errno));
+		fclose(f);
+	}
+	for (k = 0, j = 0; j < nn; j++) {
+		f = sidefile(r, ".", names[j], ".mark", "w");
+		for (; k < ndups && dups[2 * k] >> SHARDBITS == j; k++) {
+			at = findroot(&l, dups[2 * k + 1]);
+			fprintf(f, "%s\n", at >= 0 && l.label[at] ?
+			    l.label[at] : "null");
+		}
+		sidecommit(r, ".", names[j], ".mark", f);
+	}
+	for (i = 0; i < l.n; i++)
+		free(l.label[i]);
+	free(l.label);
+	free(l.root);
+	free(line);
 }
 
 /* cluster: union-find over every pair, the removals of each shard. */
@@ -1196,6 +1381,9 @@ stage_cluster(struct run *r, int argc, char **argv)
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/%s.rm", r->outdir, names[j]);
 		todo |= !done(r, path.buf, DM_SFILE_REMOVE);
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/%s.mark", r->outdir, names[j]);
+		todo |= r->labels && access(path.buf, F_OK) != 0;
 	}
 	if (todo) {
 		ndups = dm_uf_dups(&r->uf, &dups);
@@ -1217,6 +1405,8 @@ stage_cluster(struct run *r, int argc, char **argv)
 			}
 			dm_sfile_commit(o);
 		}
+		if (r->labels)
+			marks(r, names, nn, dups, ndups);
 		free(dups);
 	}
 	freenames(names, nn);
@@ -1227,8 +1417,37 @@ stage_cluster(struct run *r, int argc, char **argv)
 	return DM_EXIT_OK;
 }
 
-/* apply: one shard without its removed samples; the lines sign rejected
- * are left out again, silently. */
+/* The n labels of NAME.mark beside the removals file rmpath (NAME.rm). */
+static char **
+readmarks(const char *rmpath, size_t n)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	char **v = dm_xcalloc(n + 1, sizeof *v), *line = NULL;
+	size_t cap = 0, i = 0;
+	ssize_t k;
+	FILE *f;
+
+	dm_buf_add(&path, rmpath, strlen(rmpath) - 3);
+	dm_buf_adds(&path, ".mark");
+	if ((f = fopen(path.buf, "r")) == NULL)
+		dm_die("%s: %s (--mark needs cluster --labels SIGDIR)",
+		    path.buf, strerror(errno));
+	while (i < n && (k = getline(&line, &cap, f)) > 0) {
+		if (line[k - 1] == '\n')
+			line[--k] = '\0';
+		v[i++] = dm_xstrdup(line);
+	}
+	if (i < n || ferror(f) || getline(&line, &cap, f) > 0)
+		dm_die("%s: does not match its removals file", path.buf);
+	fclose(f);
+	free(line);
+	dm_buf_free(&path);
+	return v;
+}
+
+/* apply: one shard without its removed samples (with --mark, every
+ * sample, FIELD naming the kept one); the lines sign rejected are left
+ * out again, silently. */
 static int
 stage_apply(struct run *r, int argc, char **argv)
 {
@@ -1241,6 +1460,7 @@ stage_apply(struct run *r, int argc, char **argv)
 	uint64_t *rm = NULL, idx = 0;
 	size_t nrm = 0, len, col, n, k = 0, i;
 	int ok, status = DM_EXIT_OK;
+	char **mk = NULL;
 
 	if (argc != 2 && !(argc == 1 && r->shard))
 		dm_usage_die(usage, "apply reads a removals directory and one "
@@ -1255,6 +1475,8 @@ stage_apply(struct run *r, int argc, char **argv)
 		rm[nrm++] = get64(p);
 	}
 	dm_sfile_close(f);
+	if (r->mark)
+		mk = readmarks(path.buf, nrm);
 	dm_writer_init(&r->io.out, 1, NULL);
 	dm_reader_init(&in, argc - 1, argv + 1);
 	while (dm_reader_next(&in, &line, &len) == 1) {
@@ -1269,6 +1491,19 @@ stage_apply(struct run *r, int argc, char **argv)
 			continue;
 		while (k < nrm && rm[k] < cur)
 			k++;
+		if (r->mark) {
+			t = k < nrm && rm[k] == cur ? mk[k] : "null";
+			if (dm_sample_set_raw(&s, r->mark, t, strlen(t),
+			    &err) < 0) {
+				dm_warn("%s:%lu: %s", in.name, in.lineno,
+				    err.buf);
+				status = DM_EXIT_ERROR;
+				break;
+			}
+			dm_sample_bytes(&s, &line, &n);
+			dm_writer_line(&r->io.out, line, n);
+			continue;
+		}
 		if (k < nrm && rm[k] == cur)
 			continue;
 		dm_writer_line(&r->io.out, line, len);
@@ -1283,6 +1518,9 @@ stage_apply(struct run *r, int argc, char **argv)
 	free(r->keys);
 	r->keys = NULL;
 	free(rm);
+	for (i = 0; mk && i < nrm; i++)
+		free(mk[i]);
+	free(mk);
 	dm_buf_free(&path);
 	dm_buf_free(&err);
 	return status;
@@ -1370,6 +1608,9 @@ main(int argc, char *argv[])
 		case OPT_MARK:
 			dm_io_utf8opt("--mark", optarg, usage);
 			r.mark = optarg;
+			break;
+		case OPT_LABELS:
+			r.labels = optarg;
 			break;
 		case OPT_MEMORY:
 			r.memory = (size_t)dm_strtosize(optarg, "--memory", usage);
@@ -1482,9 +1723,13 @@ main(int argc, char *argv[])
 	}
 	if (stage >= 1 && stage <= 3 && r.outdir == NULL)
 		dm_usage_die(usage, "%s needs -o DIR", stages[stage]);
-	if (stage && (r.mark || r.verify || r.signatures))
-		dm_usage_die(usage, "--mark, --verify and --signatures are for "
-		    "the single command");
+	if (stage && r.signatures)
+		dm_usage_die(usage, "--signatures is for the single command");
+	if ((stage && stage != 4 && r.mark) || (stage > 1 && r.verify))
+		dm_usage_die(usage, "the stages take --verify in sign and "
+		    "--mark in apply");
+	if (r.labels && stage != 3)
+		dm_usage_die(usage, "--labels is for cluster");
 	if (stage == 2 || stage == 3 || stage == 4) {
 		status = stage == 2 ? stage_pairs(&r, argc, argv) :
 		    stage == 3 ? stage_cluster(&r, argc, argv) :
@@ -1516,7 +1761,7 @@ main(int argc, char *argv[])
 	if (stdin_used)
 		spool_stdin(r.tmpdir);
 	r.stdin_used = stdin_used;
-	if (r.verify) {
+	if (r.verify && stage != 1) {
 		r.setfd = tmpfile_in(r.tmpdir);
 		r.idxfd = tmpfile_in(r.tmpdir);
 	}

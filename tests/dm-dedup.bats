@@ -413,7 +413,7 @@ staged() {
 		dm-dedup sign "$@" -o sig "$f"
 	done
 	# two pairs tasks share the bands
-	n=$(ls sig | wc -l)
+	n=$(ls -d sig/band-* | wc -l)
 	if [ "$n" -gt 1 ]; then
 		dm-dedup pairs sig --band 0-$((n / 2 - 1)) -o pairs
 		dm-dedup pairs sig --band $((n / 2))-$((n - 1)) -o pairs
@@ -438,11 +438,52 @@ staged() {
 	# the near modes removed something, so the comparison means something
 	[ "$(dm-dedup --exact shard-*.jsonl | wc -l)" -eq 600 ]
 	[ "$(dm-dedup --near shard-*.jsonl | wc -l)" -lt 590 ]
-	[ "$(ls sig)" = band-000 ]
+	[ "$(ls sig | tr '\n' ' ')" = "band-000 labels " ]
 	[ "$(ls rm | tr '\n' ' ')" = "shard-00.jsonl.rm shard-01.jsonl.rm shard-02.jsonl.rm shard-03.jsonl.rm " ]
 	# standard input takes --shard
 	dm-dedup apply --shard shard-01.jsonl rm <shard-01.jsonl >one.out
 	dm-dedup apply rm shard-01.jsonl | cmp - one.out
+}
+
+# staged_mark MODE...: the stages with cluster --labels and apply --mark dup
+staged_mark() {
+	rm -rf sig pairs rm
+	for f in shard-*.jsonl; do
+		dm-dedup sign "$@" -o sig "$f"
+	done
+	dm-dedup pairs sig -o pairs
+	dm-dedup cluster --labels sig pairs -o rm
+	for f in shard-*.jsonl; do
+		dm-dedup apply --mark dup rm "$f"
+	done
+}
+
+@test "stages: apply --mark and sign --verify give what the single command gives" {
+	shards
+	for mode in --exact --near '--near --preset datatrove' --simhash \
+	    '--near --verify' '--near --verify --threshold 0.5'; do
+		staged_mark $mode >staged.out
+		dm-dedup $mode --mark dup shard-*.jsonl >single.out
+		cmp staged.out single.out
+		[ "$(wc -l <staged.out)" = 620 ]
+	done
+	# the labels are ids here; a marked sample names one of another shard
+	[ "$(jq -r 'select(.dup != null) | .dup' staged.out | sort -u | head -n 1)" != "" ]
+	[ "$(ls sig/sets | head -n 2 | tr '\n' ' ')" = "shard-00.jsonl.idx shard-00.jsonl.set " ]
+	# --verify without --mark; it merges fewer than without
+	staged --near --verify >staged.out
+	dm-dedup --near --verify shard-*.jsonl >single.out
+	cmp staged.out single.out
+	[ "$(wc -l <single.out)" -gt "$(dm-dedup --near shard-*.jsonl | wc -l)" ]
+	# --mark needs the labels
+	rm -rf rm
+	dm-dedup cluster pairs -o rm
+	run_split dm-dedup apply --mark dup rm shard-00.jsonl
+	assert_status 2
+	assert_stderr "dm-dedup: rm/shard-00.jsonl.mark: No such file or directory (--mark needs cluster --labels SIGDIR)"
+	run_split dm-dedup pairs --near --verify sig -o other
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-dedup: the stages take --verify in sign and --mark in apply" ]
 }
 
 @test "stages: outputs are not overwritten; --resume keeps whole ones" {
