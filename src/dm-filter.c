@@ -1,14 +1,16 @@
 /* dm-filter.c - keep the samples for which an expression holds */
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dm.h"
 #include "report.h"
 
 static const char usage[] =
-    "usage: dm-filter [-hVv] [-f FILE] [-k FIELD] [--mark FIELD] [--count]\n"
+    "usage: dm-filter [-hsVv] [-f FILE] [-k FIELD] [--mark FIELD] [--count]\n"
     "                 [--max-line SIZE] [--on-error=stop|skip] [--progress]\n"
     "                 [--rejects FILE] [EXPR] [FILE...]";
 
@@ -29,6 +31,8 @@ static const char help[] =
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
     "                           $DM_REPORT)\n"
+    "  -s, --strict             a field the expression reads and a sample lacks\n"
+    "                           is an error\n"
     "  -V, --version            show the version and exit\n"
     "  -v, --invert             keep the samples for which EXPR does not hold\n"
     "\n"
@@ -45,9 +49,86 @@ static const struct option longopts[] = {
 	DM_IO_LONGOPTS,
 	{ "mark", required_argument, NULL, OPT_MARK },
 	DM_PROGRESS_LONGOPT,
+	{ "strict", no_argument, NULL, 's' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* What the shell leaves of an unquoted comparison looks like: an operator
+ * or a number. */
+static int
+exprlike(const char *s)
+{
+	static const char *const ops[] = { "==", "!=", ">=", "<=", "<", ">",
+	    "&&", "||", "!", "=", "=~", "+", "-", "*", "/", "%" };
+	size_t i;
+	char *end;
+
+	for (i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		if (strcmp(s, ops[i]) == 0)
+			return 1;
+	if (*s == '\0')
+		return 0;
+	(void)strtod(s, &end);
+	return *end == '\0' && access(s, F_OK) != 0;
+}
+
+/* The name of the file standard output was redirected to, when it is a
+ * number: `dm-filter words > 5` writes to a file named 5. */
+static const char *
+redirected(char *buf, size_t size)
+{
+	const char *base;
+	ssize_t n;
+	char *end;
+
+	if ((n = readlink("/proc/self/fd/1", buf, size - 1)) <= 0)
+		return NULL;
+	buf[n] = '\0';
+	base = strrchr(buf, '/') ? strrchr(buf, '/') + 1 : buf;
+	if (*base == '\0')
+		return NULL;
+	(void)strtod(base, &end);
+	return *end == '\0' ? base : NULL;
+}
+
+/*
+ * Warns about an expression the shell has taken apart: `words > 5` unquoted
+ * leaves the expression 'words' and output in a file named 5; `words == 5`
+ * leaves '==' and '5' as file operands.
+ */
+static void
+unquoted(const char *expr, int argc, char **argv)
+{
+	struct dm_buf b = DM_BUF_INIT, t = DM_BUF_INIT;
+	char path[PATH_MAX];
+	const char *to;
+	size_t s, e;
+	int i;
+
+	for (i = 0; i < argc && exprlike(argv[i]); i++)
+		;
+	s = strspn(expr, " \t\n");
+	for (e = strlen(expr); e > s && strchr(" \t\n", expr[e - 1]); e--)
+		;
+	dm_buf_add(&t, expr + s, e - s);
+	if (i > 0) {
+		dm_buf_adds(&b, t.buf);
+		for (int k = 0; k < i; k++)
+			dm_buf_addf(&b, " %s", argv[k]);
+		dm_warn("warning: operand '%s' looks like part of the "
+		    "expression; quote the whole expression: dm-filter '%s'",
+		    dm_quote(argv[0]), dm_quote(b.buf));
+	} else if (dm_stat_find(t.buf) != NULL) {
+		to = redirected(path, sizeof path);
+		dm_warn("warning: the expression is only the statistic '%s'; "
+		    "'>' and '<' unquoted are redirections: quote the whole "
+		    "expression: dm-filter '%s > %s'", t.buf, t.buf,
+		    to ? to : "N");
+	}
+	dm_buf_free(&b);
+	dm_buf_free(&t);
+}
 
 int
 main(int argc, char *argv[])
@@ -59,13 +140,13 @@ main(int argc, char *argv[])
 	const char *file = NULL, *mark = NULL, *why;
 	unsigned long long kept = 0, nin;
 	char *src;
-	int c, invert = 0, count = 0, truth, keep, status;
+	int c, invert = 0, count = 0, strict = 0, truth, keep, status;
 
 	dm_init(argv[0]);
 	dm_report_start(argc, argv);
 	dm_io_init(&io);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":f:hk:Vv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":f:hk:sVv", longopts, NULL)) != -1) {
 		if (dm_io_option(&io, c, optarg, usage))
 			continue;
 		switch (c) {
@@ -83,6 +164,9 @@ main(int argc, char *argv[])
 				dm_usage_die(usage, "--mark: the field name is empty");
 			dm_io_utf8opt("--mark", optarg, usage);
 			mark = optarg;
+			break;
+		case 's':
+			strict = 1;
 			break;
 		case 'V':
 			printf("dm-filter (dm) %s\n", DM_VERSION);
@@ -110,11 +194,14 @@ main(int argc, char *argv[])
 		if (argc == 0)
 			dm_usage_die(usage, "missing EXPR");
 		expr = dm_expr_parse(argv[0], "expression", 1);
+		if (expr)
+			unquoted(argv[0], argc - 1, argv + 1);
 		argc--;
 		argv++;
 	}
 	if (expr == NULL)
 		return dm_exit(DM_EXIT_ERROR);
+	dm_expr_strict(strict);
 
 	dm_io_open(&io, argc, argv);
 	while ((s = dm_io_next(&io)) != NULL) {
@@ -145,6 +232,8 @@ main(int argc, char *argv[])
 	status = dm_io_close(&io);
 	if (count)
 		dm_warn("kept %llu of %llu samples", kept, nin);
+	if (!strict)
+		dm_expr_report_missing();
 	dm_expr_free(expr);
 	dm_buf_free(&err);
 	return dm_exit(status);

@@ -8,7 +8,7 @@
 #include "report.h"
 
 static const char usage[] =
-    "usage: dm-map [-hV] [-e SCRIPT]... [-f FILE]... [-k FIELD] "
+    "usage: dm-map [-hsV] [-e SCRIPT]... [-f FILE]... [-k FIELD] "
     "[--max-line SIZE]\n"
     "              [--on-error=stop|skip] [--progress] [--rejects FILE]\n"
     "              [--list-ops [--json]] [SCRIPT] [FILE...]";
@@ -31,6 +31,8 @@ static const char help[] =
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
     "                           $DM_REPORT)\n"
+    "  -s, --strict             a field an expression of set reads and a\n"
+    "                           sample lacks is an error\n"
     "  -V, --version            show the version and exit\n"
     "\n"
     "SCRIPT is 'op key=value ...; op ...', e.g. 'lower; truncate max=100'.\n"
@@ -45,6 +47,7 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "list-ops", no_argument, NULL, OPT_LIST_OPS },
 	DM_PROGRESS_LONGOPT,
+	{ "strict", no_argument, NULL, 's' },
 	DM_IO_LONGOPTS,
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -59,13 +62,14 @@ main(int argc, char *argv[])
 	struct dm_buf err = DM_BUF_INIT;
 	char *text;
 	int c, scripts = 0, list = 0, json = 0, bad = 0, script_stdin = 0, i;
+	int strict = 0;
 
 	dm_init(argv[0]);
 	dm_report_start(argc, argv);
 	dm_io_init(&io);
 	chain = dm_chain_new();
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":e:f:hk:V", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":e:f:hk:sV", longopts, NULL)) != -1) {
 		if (dm_io_option(&io, c, optarg, usage))
 			continue;
 		switch (c) {
@@ -92,6 +96,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_LIST_OPS:
 			list = 1;
+			break;
+		case 's':
+			strict = 1;
 			break;
 		case 'V':
 			printf("dm-map (dm) %s\n", DM_VERSION);
@@ -127,6 +134,7 @@ main(int argc, char *argv[])
 		return dm_exit(DM_EXIT_ERROR);
 	}
 
+	dm_expr_strict(strict);
 	dm_io_open(&io, argc, argv);
 	while ((s = dm_io_next(&io)) != NULL) {
 		dm_buf_reset(&err);
@@ -138,6 +146,8 @@ main(int argc, char *argv[])
 		dm_io_emit(&io, s);
 	}
 	c = dm_io_close(&io);
+	if (!strict)
+		dm_expr_report_missing();
 	dm_chain_free(chain);
 	dm_buf_free(&err);
 	return dm_exit(c);

@@ -568,6 +568,13 @@ int	 dm_expr_eval_num(struct dm_expr *, struct dm_sample *,
 	    const char *key, double *num, struct dm_buf *json,
 	    struct dm_buf *err);
 void	 dm_expr_free(struct dm_expr *);
+/* -s/--strict: a field that an expression reads and a sample lacks (has()
+ * aside) makes dm_expr_eval fail: "field 'meta.x' is missing". */
+void	 dm_expr_strict(int on);
+/* At the end of a run: reports each bare name (not a statistic) that
+ * expressions looked up and no sample had, "field 'wrds' was in none of
+ * the 3 samples; did you mean the statistic 'words'?". */
+void	 dm_expr_report_missing(void);
 
 /* ---- ops.c, op.c: operators ---- */
 

@@ -76,7 +76,68 @@ struct node {
 	struct dm_re	*re;		/* N_MATCH */
 	struct dm_langid *lid;		/* F_LANG */
 	int		 typeerr;	/* reported once */
+	size_t		 watch;		/* N_FIELD of a bare name: its
+					   entry in watches, plus 1 */
 };
+
+/* The bare names that expressions read as fields, over all expressions
+ * of the run (dm-map's set may hold many): how many samples looked at
+ * each, and how many had it. */
+struct watch {
+	char		*name;
+	unsigned long long looked, found;
+	const char	*file;	/* the sample looked at last */
+	unsigned long	 lineno;
+};
+static struct watch *watches;
+static size_t nwatches;
+static int strict;
+
+static size_t
+watchname(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < nwatches; i++)
+		if (strlen(watches[i].name) == n &&
+		    memcmp(watches[i].name, s, n) == 0)
+			return i + 1;
+	watches = dm_xreallocarray(watches, nwatches + 1, sizeof *watches);
+	memset(&watches[nwatches], 0, sizeof *watches);
+	watches[nwatches].name = dm_xstrndup(s, n);
+	return ++nwatches;
+}
+
+void
+dm_expr_strict(int on)
+{
+	strict = on;
+}
+
+void
+dm_expr_report_missing(void)
+{
+	const struct dm_statdef *st;
+	const char **names, *sug;
+	size_t i, n;
+
+	st = dm_stats_all(&n);
+	names = dm_xreallocarray(NULL, n ? n : 1, sizeof *names);
+	for (i = 0; i < n; i++)
+		names[i] = st[i].name;
+	for (i = 0; i < nwatches; i++) {
+		struct watch *w = &watches[i];
+
+		if (w->looked == 0 || w->found)
+			continue;
+		sug = dm_suggest(w->name, names, n);
+		dm_warn("field '%s' was in none of the %llu sample%s%s%s%s",
+		    dm_quote(w->name), w->looked, w->looked == 1 ? "" : "s",
+		    sug ? "; did you mean the statistic '" : "",
+		    sug ? sug : "", sug ? "'?" : "");
+	}
+	free(names);
+}
 
 struct dm_expr {
 	struct node	*root;
@@ -963,6 +1024,8 @@ parse_primary(struct parser *ps, const char *after)
 			freenode(n);
 			return NULL;
 		}
+		if (n->npath == 1)
+			n->watch = watchname(n->path[0].key, n->path[0].len);
 		return n;
 	default:
 		if (ps->t == T_ERR && ps->errmsg)
@@ -1840,6 +1903,41 @@ evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 	}
 }
 
+/* Counts a look at a bare name, once a sample. */
+static void
+watched(struct dm_expr *e, const struct node *n, const struct dm_field *f)
+{
+	struct watch *w = &watches[n->watch - 1];
+
+	if (w->file != e->s->file || w->lineno != e->s->lineno) {
+		w->file = e->s->file;
+		w->lineno = e->s->lineno;
+		w->looked++;
+	}
+	if (f->type != DM_MISSING)
+		w->found++;
+}
+
+/* A field path as written: a.b, a[2], a["odd key"]. */
+static void
+addpath(struct dm_buf *b, const struct node *n)
+{
+	struct dm_buf q = DM_BUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n->npath; i++) {
+		if (n->path[i].key == NULL)
+			dm_buf_addf(&q, "[%zu]", n->path[i].index);
+		else {
+			if (i)
+				dm_buf_addc(&q, '.');
+			dm_buf_add(&q, n->path[i].key, n->path[i].len);
+		}
+	}
+	dm_buf_adds(b, dm_quoten(q.buf, q.len));
+	dm_buf_free(&q);
+}
+
 static int
 eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 {
@@ -1855,6 +1953,14 @@ eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 		return 0;
 	case N_FIELD:
 		dm_sample_getpath(e->s, n->path, n->npath, &f);
+		if (n->watch)
+			watched(e, n, &f);
+		if (strict && f.type == DM_MISSING) {
+			dm_buf_adds(err, "field '");
+			addpath(err, n);
+			dm_buf_adds(err, "' is missing");
+			return -1;
+		}
 		fromfield(&f, v);
 		return 0;
 	case N_STAT:

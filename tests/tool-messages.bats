@@ -118,3 +118,77 @@ $(usage_of dm-map)"
 		done
 	done
 }
+
+three() {
+	printf '{"text":"a b c"}\n{"text":"d e","meta":{"n":1}}\n{"text":"f"}\n' >in.jsonl
+}
+
+@test "a misspelt statistic is reported as a field no sample had, with the statistic it resembles" {
+	three
+	run_split dm-filter --count 'wrds > 1' in.jsonl
+	assert_success
+	[ -z "$output" ]
+	assert_stderr "dm-filter: kept 0 of 3 samples
+dm-filter: field 'wrds' was in none of the 3 samples; did you mean the statistic 'words'?"
+	run_split dm-map 'set n=wrds m=qqqqq k=len' in.jsonl
+	assert_success
+	assert_output '{"text":"a b c","n":null,"m":null,"k":5}
+{"text":"d e","meta":{"n":1},"n":null,"m":null,"k":3}
+{"text":"f","n":null,"m":null,"k":1}'
+	assert_stderr "dm-map: field 'wrds' was in none of the 3 samples; did you mean the statistic 'words'?
+dm-map: field 'qqqqq' was in none of the 3 samples"
+}
+
+@test "a field that some sample had, one in has(), a dotted path, or one never looked at is not reported" {
+	three
+	printf '{"text":"x","wrds":2}\n' >>in.jsonl
+	run_split dm-filter 'wrds > 1 || has(nosuch) || meta.nosuch == 1 || (false && zzz)' in.jsonl
+	assert_success
+	assert_output '{"text":"x","wrds":2}'
+	assert_stderr ''
+}
+
+@test "-s/--strict makes a missing field an error with file and line" {
+	three
+	run_split dm-filter -s 'meta.n == 1' in.jsonl
+	assert_status 2
+	[ -z "$output" ]
+	assert_stderr "dm-filter: in.jsonl:1: field 'meta.n' is missing"
+	run_split dm-filter --strict --on-error=skip 'meta.n == 1 || has(x)' in.jsonl
+	assert_status 1
+	assert_output '{"text":"d e","meta":{"n":1}}'
+	assert_stderr "dm-filter: in.jsonl:1: field 'meta.n' is missing
+dm-filter: in.jsonl:3: field 'meta.n' is missing
+dm-filter: 2 of 3 samples rejected"
+	run_split dm-map --strict 'set n=wrds' in.jsonl
+	assert_status 2
+	[ -z "$output" ]
+	assert_stderr "dm-map: in.jsonl:1: set: field 'wrds' is missing"
+	run_split dm-map -s 'set n=len' in.jsonl
+	assert_success
+	assert_stderr ''
+}
+
+@test "an expression the shell took apart gets a warning that says to quote it" {
+	three
+	# dm-filter words > 1 in.jsonl: the output goes to a file named 1
+	run_split sh -c 'dm-filter words > 1 in.jsonl'
+	assert_success
+	assert_stderr "dm-filter: warning: the expression is only the statistic 'words'; '>' and '<' unquoted are redirections: quote the whole expression: dm-filter 'words > 1'"
+	[ "$(wc -l <1)" -eq 3 ]
+	run_split dm-filter words == 2 in.jsonl
+	assert_status 2
+	assert_stderr "dm-filter: warning: operand '==' looks like part of the expression; quote the whole expression: dm-filter 'words == 2'
+dm-filter: ==: No such file or directory
+dm-filter: 2: No such file or directory"
+	[ "$output" = '{"text":"a b c"}
+{"text":"d e","meta":{"n":1}}
+{"text":"f"}' ]
+	# quoted, no warning
+	run_split dm-filter 'words > 1' in.jsonl
+	assert_success
+	assert_stderr ''
+	run_split dm-filter ' words ' in.jsonl
+	assert_success
+	[[ $stderr == *"dm-filter 'words > N'" ]]
+}
