@@ -131,10 +131,16 @@ dm_expr_report_missing(void)
 		if (w->looked == 0 || w->found)
 			continue;
 		sug = dm_suggest(w->name, names, n);
-		dm_warn("field '%s' was in none of the %llu sample%s%s%s%s",
-		    dm_quote(w->name), w->looked, w->looked == 1 ? "" : "s",
-		    sug ? "; did you mean the statistic '" : "",
-		    sug ? sug : "", sug ? "'?" : "");
+		if (w->looked == 1)
+			dm_warn("field '%s' was not in the only sample%s%s%s",
+			    dm_quote(w->name),
+			    sug ? "; did you mean the statistic '" : "",
+			    sug ? sug : "", sug ? "'?" : "");
+		else
+			dm_warn("field '%s' was in none of the %llu samples"
+			    "%s%s%s", dm_quote(w->name), w->looked,
+			    sug ? "; did you mean the statistic '" : "",
+			    sug ? sug : "", sug ? "'?" : "");
 	}
 	free(names);
 }

@@ -9,6 +9,14 @@
 
 load helper
 
+# unreported: removes from stderr the end-of-run report of a field that no
+# sample had (tool-messages.bats tests it), which the helpers below, made
+# to test values on samples that lack fields on purpose, do not look at.
+unreported() {
+	stderr=$(grep -Ev "^dm-[a-z]*: field '.*' was (in none of the [0-9]+ samples|not in the only sample)" \
+	    <<<"$stderr" || true)
+}
+
 # truth EXPR [SAMPLE]: runs dm-filter EXPR on one sample (default
 # {"text":"héllo"}) and sets output to true when it was kept, false when it
 # was dropped; fails on any other outcome or on a message.
@@ -17,6 +25,7 @@ truth() {
 	[ -n "$sample" ] || sample='{"text":"héllo"}'
 	printf 'expression: %s\n' "$1" >&2	# shown when a test fails
 	run_split dm-filter "$1" <<<"$sample"
+	unreported
 	if [ "$status" -ne 0 ] || [ -n "$stderr" ] ||
 	    { [ -n "$output" ] && [ "$output" != "$sample" ]; }; then
 		printf 'dm-filter %s on %s: status %s\nstdout: %s\nstderr: %s\n' \
@@ -37,6 +46,7 @@ value() {
 	e=${e//\"/\\\"}
 	printf 'expression: %s\n' "$1" >&2	# shown when a test fails
 	run_split dm-map "set v=\"$e\"" <<<"$sample"
+	unreported
 	if [ "$status" -ne 0 ] || [ -n "$stderr" ] ||
 	    [[ $output != '{'*',"v":'*'}' ]]; then
 		printf 'set v=%s on %s: status %s\nstdout: %s\nstderr: %s\n' \
