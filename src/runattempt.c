@@ -42,18 +42,49 @@ pipesize(int fd)
 #endif
 }
 
+/*
+ * "PATH=DIR:..." with DIR the folder of this dm-run, so that the dm tools
+ * that COMMAND names are the ones next to it, on PATH or not; NULL when
+ * the folder cannot be told. Made once, kept for the run.
+ */
+static char *
+jobpath(void)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	char self[4096], *slash;
+	const char *path = getenv("PATH");
+	ssize_t r;
+
+	r = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (r <= 0)
+		return NULL;
+	self[r] = '\0';
+	if ((slash = strrchr(self, '/')) == NULL)
+		return NULL;
+	*slash = '\0';
+	dm_buf_addf(&b, "PATH=%s:%s", *self ? self : "/",
+	    path ? path : "/usr/local/bin:/usr/bin:/bin");
+	return b.buf;
+}
+
 void
 dm_attempt_env(struct dm_sched *S)
 {
+	static char *path;	/* held for the whole run */
 	size_t n, i;
 
+	free(path);
+	path = jobpath();
 	for (n = 0; environ[n]; n++)
 		;
-	S->envp = dm_xcalloc(n + 4, sizeof *S->envp);
+	S->envp = dm_xcalloc(n + 5, sizeof *S->envp);
+	if (path)
+		S->envp[S->nenv++] = path;
 	for (i = 0; i < n; i++)
 		if (strncmp(environ[i], "DM_JOB=", 7) != 0 &&
 		    strncmp(environ[i], "DM_SLOT=", 8) != 0 &&
-		    strncmp(environ[i], "DM_ATTEMPT=", 11) != 0)
+		    strncmp(environ[i], "DM_ATTEMPT=", 11) != 0 &&
+		    (path == NULL || strncmp(environ[i], "PATH=", 5) != 0))
 			S->envp[S->nenv++] = environ[i];
 }
 

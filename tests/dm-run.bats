@@ -85,6 +85,15 @@ sample_input() {
 	assert_bytes out ''
 }
 
+@test "jobs find the dm tools next to dm-run, on PATH or not" {
+	printf '{"text":"abc"}\n{"text":""}\n' >in.jsonl
+	run_split env PATH=/usr/bin:/bin "$DM_BINDIR/dm-run" -j 1 -- \
+	    "dm-filter 'len > 0' | dm-map upper" in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"ABC"}'
+}
+
 @test "output equals a serial run for every block size and job count" {
 	sample_input in.jsonl
 	cmd="sed 's/w/W/g; s/^/[/'"
