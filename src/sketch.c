@@ -374,19 +374,19 @@ dm_kll_load(struct dm_kll *s, const json_t *o, struct dm_buf *err)
 	    json_is_true(json_object_get(o, "exact")));
 	if (s->k < 8) {
 		dm_buf_adds(err, "bad sketch");
-		return -1;
+		goto bad;
 	}
 	json_array_foreach(levels, h, l) {
 		if (h > 0)
 			addlevel(s);
 		if (!json_is_array(l)) {
 			dm_buf_adds(err, "bad sketch");
-			return -1;
+			goto bad;
 		}
 		json_array_foreach(l, i, v) {
 			if (!json_is_number(v)) {
 				dm_buf_adds(err, "bad sketch");
-				return -1;
+				goto bad;
 			}
 			push(s, (int)h, json_number_value(v));
 			w += 1ULL << h;
@@ -395,7 +395,7 @@ dm_kll_load(struct dm_kll *s, const json_t *o, struct dm_buf *err)
 	s->n = (unsigned long long)json_integer_value(json_object_get(o, "n"));
 	if (w != s->n) {
 		dm_buf_adds(err, "bad sketch: the weights do not add up to n");
-		return -1;
+		goto bad;
 	}
 	if (s->n) {
 		s->min = json_number_value(json_object_get(o, "min"));
@@ -405,6 +405,9 @@ dm_kll_load(struct dm_kll *s, const json_t *o, struct dm_buf *err)
 		s->rng = (uint64_t)json_integer_value(json_object_get(o, "rng"))
 		    << 1 | 1;
 	return 0;
+bad:
+	dm_kll_free(s);	/* a sketch that did not load holds nothing */
+	return -1;
 }
 
 /* ---- HyperLogLog ---- */
