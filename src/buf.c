@@ -71,7 +71,9 @@ dm_buf_addf(struct dm_buf *b, const char *fmt, ...)
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(b->buf + b->len, b->cap ? b->cap - b->len : 0, fmt, ap);
+	/* an empty buffer has no storage: measure only (NULL + 0 is UB) */
+	n = vsnprintf(b->cap ? b->buf + b->len : NULL,
+	    b->cap ? b->cap - b->len : 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return;
