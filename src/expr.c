@@ -2094,18 +2094,26 @@ encode(struct dm_expr *e, const struct val *v, struct dm_buf *b,
 	return -1;
 }
 
+/* The value of the whole expression on sample s, fresh state. */
+static int
+evalroot(struct dm_expr *e, struct dm_sample *s, const char *key,
+    struct val *v, struct dm_buf *err)
+{
+	e->s = s;
+	e->key = key;
+	e->havetext = 0;
+	e->whyset = 0;
+	e->arena_used = 0;
+	return eval(e, e->root, v, err);
+}
+
 int
 dm_expr_eval(struct dm_expr *e, struct dm_sample *s, const char *key,
     struct dm_buf *json, int *truthp, const char **why, struct dm_buf *err)
 {
 	struct val v;
 
-	e->s = s;
-	e->key = key;
-	e->havetext = 0;
-	e->whyset = 0;
-	e->arena_used = 0;
-	if (eval(e, e->root, &v, err) < 0)
+	if (evalroot(e, s, key, &v, err) < 0)
 		return -1;
 	if (truthp)
 		*truthp = truth(&v);
@@ -2125,12 +2133,7 @@ dm_expr_eval_num(struct dm_expr *e, struct dm_sample *s, const char *key,
 {
 	struct val v;
 
-	e->s = s;
-	e->key = key;
-	e->havetext = 0;
-	e->whyset = 0;
-	e->arena_used = 0;
-	if (eval(e, e->root, &v, err) < 0)
+	if (evalroot(e, s, key, &v, err) < 0)
 		return -1;
 	if (v.t == V_NUM && isfinite(v.num)) {
 		*num = v.num;
