@@ -28,3 +28,13 @@ load helper
 	run find "$TMP/root" -type f
 	assert_output ''
 }
+
+@test "the installed demo runs from any directory" {
+	make -s -C "$DM_REPO" install DESTDIR="$TMP/root" PREFIX=/opt/dm
+	mkdir elsewhere && cd elsewhere
+	run sh "$TMP/root/opt/dm/share/dm/demo.sh"
+	assert_success
+	[ "${lines[0]}" = "== The corpus: 32 files of Debian's documentation (licences in share/dm/corpus/LICENSES)" ]
+	[ "${lines[1]}" = "share/dm/corpus/corpus.jsonl: 32 samples, $(wc -c <"$TMP/root/opt/dm/share/dm/corpus/corpus.jsonl") bytes; the first three:" ]
+	[ -z "$(ls -A)" ]	# and it leaves nothing behind
+}

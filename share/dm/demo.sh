@@ -1,9 +1,17 @@
 #!/bin/sh
 # demo.sh - what `make demo` runs: real dm pipelines on the bundled corpus
 #
-# Run from the top of the source tree once `make` has built bin/ (DM_BINDIR
-# names another directory of binaries). Exits non-zero when a step fails.
+# Runs from any directory: it works from the folder two levels above it,
+# the top of the source tree once `make` has built bin/, or the PREFIX it
+# was installed under (DM_BINDIR names another directory of binaries).
+# Exits non-zero when a step fails.
 set -eu
+
+if [ -n "${DM_BINDIR:-}" ]; then
+	DM_BINDIR=$(cd "$DM_BINDIR" && pwd) ||
+	    { echo "demo: DM_BINDIR is not a directory" >&2; exit 2; }
+fi
+cd "$(dirname "$0")/../.."
 
 BIN=${DM_BINDIR:-bin}
 CORPUS=share/dm/corpus/corpus.jsonl
