@@ -135,9 +135,18 @@ dm_doctext_over(struct dm_doctext *t, const struct dm_extractopt *o,
 void
 dm_doctext_end(struct dm_doctext *t)
 {
+	struct dm_buf fixed = DM_BUF_INIT;
+
 	while (t->b.len > 0 && (t->b.buf[t->b.len - 1] == '\n' ||
 	    t->b.buf[t->b.len - 1] == ' ' || t->b.buf[t->b.len - 1] == '\t'))
 		t->b.buf[--t->b.len] = '\0';
+	/* the contract is UTF-8: a parser may pass on bytes of a document
+	 * that lies about its encoding; they become U+FFFD */
+	if (dm_utf8_check(t->b.buf, t->b.len) != t->b.len) {
+		dm_utf8_fix(&fixed, t->b.buf, t->b.len);
+		dm_buf_free(&t->b);
+		t->b = fixed;
+	}
 }
 
 void
