@@ -48,6 +48,7 @@ extern const struct dm_opdef dm_op_cjk_repeat;
 extern const struct dm_opdef dm_op_remove_emoji;
 extern const struct dm_opdef dm_op_remove_html_tags;
 extern const struct dm_opdef dm_op_remove_repeat_lines;
+extern const struct dm_opdef dm_op_sensitive_words;
 extern const struct dm_opdef dm_op_special_chars;
 extern const struct dm_opdef dm_op_stripped_len;
 extern const struct dm_opdef dm_op_xml_to_text;
@@ -86,6 +87,7 @@ static const struct dm_opdef *const builtin[] = {
 	&dm_op_remove_urls,
 	&dm_op_rename,
 	&dm_op_replace,
+	&dm_op_sensitive_words,
 	&dm_op_set,
 	&dm_op_special_chars,
 	&dm_op_stats,

@@ -638,6 +638,29 @@ emit_dm_rate(const struct dm_rop *op, const struct dm_ynode *args,
 	return 0;
 }
 
+/* FileWithManySensitiveWordsFilter: DataMate's word lists are empty
+ * files, so with no list (a parameter of dm's own) nothing is counted. */
+static int
+emit_dm_sensitive(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	const char *list = arg(op, args, "list");
+	int first = 1;
+
+	(void)err, (void)at;
+	dm_pred(out, op->form);
+	if (given(op, args, "list") && *list != '\0') {
+		dm_buf_adds(out, "list=");
+		dm_json_addstr(out, list, strlen(list));
+		first = 0;
+	}
+	if (given(op, args, "sensitiveWordsRate"))
+		dm_buf_addf(out, "%smax=%s", first ? "" : ", ",
+		    arg(op, args, "sensitiveWordsRate"));
+	dm_buf_adds(out, ")");
+	return 0;
+}
+
 /* Python's truth of a YAML value, as bool(kwargs.get(...)) sees it. */
 static int
 pytruth(const struct dm_ynode *v, const char *def)
@@ -896,6 +919,12 @@ static const struct dm_rparam p_dm_special[] = {
 	{ .name = NULL }
 };
 
+static const struct dm_rparam p_dm_sensitive[] = {
+	{ .name = "sensitiveWordsRate", .type = DM_RP_FLOAT, .def = "0.01" },
+	{ .name = "list", .type = DM_RP_STR, .def = "" },
+	{ .name = NULL }
+};
+
 static const struct dm_rparam p_dm_length[] = {
 	{ .name = "fileLength", .type = DM_RP_ANY, .def = NULL },
 	{ .name = NULL }
@@ -1134,8 +1163,9 @@ static const struct dm_rop table[] = {
 	{ .dmate = "FileWithHighSpecialCharRateFilter", .kind = DM_R_FILTER,
 	  .form = "special_chars", .params = p_dm_special,
 	  .emit = emit_dm_rate, .dropempty = 1 },
-	NONE(NULL, "FileWithManySensitiveWordsFilter",
-	    "its Aho-Corasick count over word lists is not yet part of dm"),
+	{ .dmate = "FileWithManySensitiveWordsFilter", .kind = DM_R_FILTER,
+	  .form = "sensitive_words", .params = p_dm_sensitive,
+	  .emit = emit_dm_sensitive, .dropempty = 1 },
 	{ .dmate = "FileWithShortOrLongLengthFilter", .kind = DM_R_FILTER,
 	  .form = "stripped_len", .params = p_dm_length,
 	  .emit = emit_dm_length, .dropempty = 1 },

@@ -13,7 +13,7 @@
 import json
 import re
 import sys
-from collections import Counter
+from collections import Counter, deque
 
 SPECIAL_TOKENS = list('~·！@#￥%…&*（）—+-={}|【】、：“；‘《》？，。`!$^()_[]\\:";\'<>?,/')
 
@@ -95,6 +95,96 @@ def special_char_rate(text, th=0.3):
     return '' if total / len(text) >= th else text
 
 
+class TrieNode:
+    def __init__(self, value):
+        self.value = value
+        self.child = dict()
+        self.fail = None
+        self.word = None
+
+
+def build_trie(words):
+    root = TrieNode('root')
+    for word in words:
+        node = root
+        for s in word:
+            if s not in node.child:
+                node.child[s] = TrieNode(s)
+            node = node.child[s]
+        if not node.word:
+            node.word = {word}
+        else:
+            node.word.add(word)
+    return root
+
+
+def add_fail_pointer(root):
+    queue = deque()
+    queue.appendleft((root, None))
+    while len(queue) > 0:
+        curr, parent = queue.pop()
+        for sub in curr.child.values():
+            queue.appendleft((sub, curr))
+        if parent is None:
+            continue
+        elif parent is root:
+            curr.fail = root
+        else:
+            parent_fail = parent.fail
+            while parent_fail and curr.value not in parent_fail.child:
+                parent_fail = parent_fail.fail
+            if parent_fail:
+                curr.fail = parent_fail.child[curr.value]
+            else:
+                curr.fail = root
+    return root
+
+
+def search_and_count(root, text, special_symbols):
+    target_count = 0
+    node = root
+    valid_len = 0
+    for s in text:
+        if s in special_symbols:
+            continue
+        matched = True
+        while s not in node.child:
+            if node == root:
+                valid_len = 0
+                matched = False
+                break
+            elif node.fail == root:
+                valid_len = 0
+            node = node.fail
+        if not matched:
+            continue
+        node = node.child.get(s)
+        valid_len += 1
+        if node.word:
+            target_count += valid_len
+            valid_len = 0
+    return target_count
+
+
+# DataMate's resources/special_symbols.txt, as its lines
+SPECIAL_SYMBOLS = set('! .,#$%&*()|?/@"\';[]{}+~-_=^<>'
+                      '！。，￥（）？、“‘；【】…《》:：') | {'——', '……'}
+
+
+def sensitive_words(text, path, rate=0.01):
+    words = set()
+    if path:
+        with open(path, 'r', encoding='utf-8') as f:
+            words = set(f.read().splitlines())
+    root = add_fail_pointer(build_trie(words))
+    symbols = SPECIAL_SYMBOLS | {"\n", "\t", "\r"}
+    total_count = sum(1 for s in text if s not in symbols)
+    if total_count == 0:
+        return text
+    rate_got = search_and_count(root, text, SPECIAL_SYMBOLS) / total_count
+    return '' if rate_got >= rate else text
+
+
 def emoji_cleaner(text):
     import emoji
     return '\n'.join(emoji.replace_emoji(s, replace='')
@@ -141,6 +231,8 @@ def main():
         'FileWithHighSpecialCharRateFilter': lambda t: special_char_rate(
             t, float(arg)) if arg else special_char_rate(t),
         'DuplicateSentencesFilter': duplicate_sentences,
+        'FileWithManySensitiveWordsFilter': lambda t: sensitive_words(
+            t, *json.loads(arg)),
     }
     mappers = {
         'HtmlTagCleaner': lambda t: html_tag_cleaner(t, arg == 'true'),

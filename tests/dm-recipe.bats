@@ -634,6 +634,55 @@ EOF
 EOF
 }
 
+@test "FileWithManySensitiveWordsFilter counts the words of the list given to dm" {
+	mkdir files
+	printf '硝酸甘油\n出售\n' >words.txt
+	printf '出售硝酸甘油，出售硝酸甘油' >files/1.txt
+	printf '今天天气很好，出售一点' >files/2.txt
+	printf '今天天气很好，我们去公园散步吧' >files/3.txt
+	: >files/4.txt
+	for i in 1 2 3 4; do
+		printf '{"filePath":"files/%s.txt"}\n' $i
+		printf '{"text":"%s"}\n' "$(cat files/$i.txt)" >>texts.jsonl
+	done >in.jsonl
+	cat >process.yaml <<'EOF2'
+dataset_id: d
+dataset_path: in.jsonl
+process:
+  - FileWithManySensitiveWordsFilter:
+      sensitiveWordsRate: 0.25
+      list: words.txt
+EOF2
+	run dm-recipe show process.yaml
+	assert_success
+	assert_output <<'EOF2'
+dm-map 'load field=filePath' in.jsonl |
+  dm-filter 'len > 0 && sensitive_words(list="words.txt", max=0.25)'
+EOF2
+	run dm-recipe run process.yaml
+	assert_success
+	# 2 of 10 counted characters in 2.txt: under 0.25
+	assert_output <<'EOF2'
+{"filePath":"files/2.txt","encoding":"utf-8","text":"今天天气很好，出售一点"}
+{"filePath":"files/3.txt","encoding":"utf-8","text":"今天天气很好，我们去公园散步吧"}
+EOF2
+	"$DM_REPO/tests/datamate-ref.py" FileWithManySensitiveWordsFilter '["words.txt", 0.25]' <texts.jsonl >want.jsonl
+	assert_file want.jsonl <<'EOF2'
+{"text":"今天天气很好，出售一点"}
+{"text":"今天天气很好，我们去公园散步吧"}
+EOF2
+	# DataMate's own lists are empty: without list, every text stays
+	printf 'dataset_id: d\ndataset_path: in.jsonl\nprocess:\n  - FileWithManySensitiveWordsFilter: {}\n' >process.yaml
+	run dm-recipe show process.yaml
+	assert_output <<'EOF2'
+dm-map 'load field=filePath' in.jsonl |
+  dm-filter 'len > 0 && sensitive_words()'
+EOF2
+	run dm-recipe run process.yaml
+	assert_success
+	[ "$(printf '%s\n' "$output" | jq -r .filePath | tr '\n' ' ')" = "files/1.txt files/2.txt files/3.txt " ]
+}
+
 # ---- the table, the front end ----
 
 @test "ops lists each operator with its dm form or why it is unsupported" {
