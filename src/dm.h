@@ -492,6 +492,9 @@ int	 dm_hexdigit(int c);
 /* mkdir -p: makes dir and its missing parents. 0, or -1 after a message
  * naming the directory that could not be made. */
 int	 dm_mkdirs(const char *dir);
+/* The folder of the running program (/proc/self/exe) appended to b: 0,
+ * or -1 when it cannot be told. */
+int	 dm_self_dir(struct dm_buf *b);
 
 /* ---- share.c: read-only data ---- */
 

@@ -1,6 +1,8 @@
-/* fs.c - directories: mkdir -p */
+/* fs.c - directories: mkdir -p, the folder of the running program */
 #include <errno.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dm.h"
 
@@ -33,4 +35,23 @@ dm_mkdirs(const char *dir)
 	}
 	dm_buf_free(&b);
 	return r;
+}
+
+/* The directory of the running program (from /proc/self/exe) into b;
+ * -1 when it cannot be told. */
+int
+dm_self_dir(struct dm_buf *b)
+{
+	char self[4096], *slash;
+	ssize_t r;
+
+	r = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (r <= 0)
+		return -1;
+	self[r] = '\0';
+	if ((slash = strrchr(self, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	dm_buf_adds(b, *self ? self : "/");
+	return 0;
 }

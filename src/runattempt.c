@@ -51,19 +51,14 @@ static char *
 jobpath(void)
 {
 	struct dm_buf b = DM_BUF_INIT;
-	char self[4096], *slash;
 	const char *path = getenv("PATH");
-	ssize_t r;
 
-	r = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (r <= 0)
+	dm_buf_adds(&b, "PATH=");
+	if (dm_self_dir(&b) < 0) {
+		dm_buf_free(&b);
 		return NULL;
-	self[r] = '\0';
-	if ((slash = strrchr(self, '/')) == NULL)
-		return NULL;
-	*slash = '\0';
-	dm_buf_addf(&b, "PATH=%s:%s", *self ? self : "/",
-	    path ? path : "/usr/local/bin:/usr/bin:/bin");
+	}
+	dm_buf_addf(&b, ":%s", path ? path : "/usr/local/bin:/usr/bin:/bin");
 	return b.buf;
 }
 

@@ -505,18 +505,25 @@ dm_spool_ended(const struct dm_spool *sp, unsigned long long seq,
 static int
 script_write(struct dm_spool *sp)
 {
-	struct dm_buf b = DM_BUF_INIT, path = DM_BUF_INIT;
+	struct dm_buf b = DM_BUF_INIT, path = DM_BUF_INIT, dir = DM_BUF_INIT;
 	int r;
 
 	dm_buf_adds(&b, "#!/bin/sh\n# job.sh - one element of a job array of "
 	    "dm-run --slurm: runs the command on its blocks\nspool=");
 	dm_buf_addshell(&b, sp->dir);
 	dm_buf_addc(&b, '\n');
+	/* the tools of dm-run's own build first, where the node sees them */
+	dm_buf_adds(&b, "dmbin=");
+	if (dm_self_dir(&dir) == 0)
+		dm_buf_addshell(&b, dir.buf);
+	dm_buf_adds(&b, "\n[ -n \"$dmbin\" ] && [ -x \"$dmbin/dm-run\" ] && "
+	    "PATH=$dmbin:$PATH && export PATH\n");
 	dm_buf_adds(&b, script);
 	addpath(&path, sp, "job.sh");
 	r = writefile(path.buf, b.buf, b.len, 0777);
 	dm_buf_free(&b);
 	dm_buf_free(&path);
+	dm_buf_free(&dir);
 	return r;
 }
 

@@ -107,6 +107,15 @@ elements_of() {
 	assert_bytes out 'a b|1\nc|2\nd|3\n'
 }
 
+@test "elements find the dm tools next to dm-run, on PATH or not" {
+	printf '{"text":"abc"}\n{"text":""}\n' >in.jsonl
+	run_split env PATH=/usr/bin:/bin "$DM_BINDIR/dm-run" --slurm \
+	    --spool "$TMP/spool" -j 1 -- "dm-filter 'len > 0' | dm-map upper" in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"ABC"}'
+}
+
 @test "an element that fails is resubmitted; the output is complete, nothing twice" {
 	samples 200 >in.jsonl
 	dm-run -j 2 --lines 20 -- 'dm-map upper' <in.jsonl >local.out
