@@ -263,6 +263,25 @@ elements_of() {
 	[ "${lines[8]}" = "retries  1" ]
 }
 
+@test "--resume gives a block whose retries were spent one attempt more" {
+	samples 100 >in.jsonl
+	touch "$TMP/broken"
+	cmd='if [ "$DM_JOB" = 3 ] && [ -e '"'$TMP/broken'"' ]; then exit 2; fi
+	    [ "$DM_JOB" = 3 ] && echo "attempt $DM_ATTEMPT" >&2; cat'
+	run_split dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 \
+	    --retries 1 -- "$cmd" <in.jsonl
+	assert_status 2
+	rm "$TMP/broken"
+	run_out out dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 \
+	    --retries 1 --resume -- "$cmd" in.jsonl
+	assert_success
+	assert_same out in.jsonl
+	assert_bytes spool/err/000003.3 'attempt 3\n'
+	[ ! -e spool/err/000003.4 ]
+	run dm-run --status "$TMP/spool"
+	[ "$(grep '^failed' <<<"$output")" = 'failed   0' ]
+}
+
 @test "--timeout is the arrays' time limit; a block that outlives it is reported timed out" {
 	local id
 	samples 40 >in.jsonl
