@@ -51,6 +51,7 @@ BIN_DIR = bin
 LIBOBJ  = $(LIBSRC:%.c=$(OBJDIR)/%.o)
 HDR     = src/dm.h src/quality.h src/report.h src/statsum.h
 HDR    += src/dedup.h
+HDR    += src/deduprun.h
 HDR    += src/slurm.h
 # dm-run's scheduler
 HDR     += src/run.h src/backend.h src/remote.h src/llm.h src/scan.h

@@ -1,0 +1,114 @@
+/* dedup-opt.c - dm-dedup's settings: --params, the default memory, the
+ * settings stage files carry */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "deduprun.h"
+
+void
+dm_dedup_printparams(const struct run *r)
+{
+	static const char *const toks[] = { "space", "punctuation", "character" };
+	const struct dm_dedup *d = &r->d;
+
+	switch (d->mode) {
+	case DM_DEDUP_EXACT:
+		printf("{\"mode\":\"exact\",\"lowercase\":%s,"
+		    "\"ignore_non_character\":%s}\n", d->lowercase ? "true" :
+		    "false", d->nonchar ? "true" : "false");
+		break;
+	case DM_DEDUP_MINHASH:
+		printf("{\"mode\":\"near\",\"preset\":\"%s\",\"tokenize\":\"%s\","
+		    "\"window\":%d,\"perms\":%d,\"bands\":%d,\"rows\":%d,"
+		    "\"threshold\":%g}\n", d->preset == DM_PRESET_DJ ?
+		    "data-juicer" : "datatrove", d->preset == DM_PRESET_DJ ?
+		    toks[d->tok] : "words", d->window, d->perms, d->bands,
+		    d->rows, d->threshold);
+		break;
+	case DM_DEDUP_SIMHASH:
+		printf("{\"mode\":\"simhash\",\"tokenize\":\"%s\",\"window\":%d,"
+		    "\"blocks\":%d,\"hamming\":%d}\n", toks[d->tok], d->window,
+		    d->blocks, d->hamming);
+		break;
+	}
+}
+
+size_t
+dm_dedup_defmemory(void)
+{
+	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+	unsigned long long m = 1ULL << 31;
+
+	if (pages > 0 && psz > 0 && (unsigned long long)pages * psz / 4 < m)
+		m = (unsigned long long)pages * psz / 4;
+	return (size_t)m;
+}
+
+/* The settings every stage file carries, as JSON; later stages take the
+ * mode from them and check that all their inputs agree. */
+char *
+dm_dedup_settings(const struct run *r)
+{
+	static const char *const toks[] = { "space", "punctuation", "character" };
+	static const char *const modes[] = { "exact", "near", "simhash" };
+	const struct dm_dedup *d = &r->d;
+	json_t *o = json_object(), *k = json_array();
+	size_t i;
+	char *t;
+
+	json_object_set_new(o, "mode", json_string(modes[d->mode]));
+	json_object_set_new(o, "preset", json_string(d->preset == DM_PRESET_DJ ?
+	    "data-juicer" : "datatrove"));
+	json_object_set_new(o, "tokenize", json_string(toks[d->tok]));
+	json_object_set_new(o, "window", json_integer(d->window));
+	json_object_set_new(o, "lowercase", json_boolean(d->lowercase));
+	json_object_set_new(o, "ignore_non_character", json_boolean(d->nonchar));
+	json_object_set_new(o, "perms", json_integer(d->perms));
+	json_object_set_new(o, "bands", json_integer(d->bands));
+	json_object_set_new(o, "rows", json_integer(d->rows));
+	json_object_set_new(o, "threshold", json_real(d->threshold));
+	json_object_set_new(o, "blocks", json_integer(d->blocks));
+	json_object_set_new(o, "hamming", json_integer(d->hamming));
+	for (i = 0; i < (r->nkeys ? r->nkeys : 1); i++)
+		json_array_append_new(k, json_string(r->nkeys ? r->keys[i] :
+		    r->io.key));
+	json_object_set_new(o, "keys", k);
+	/* sign wrote the shingle sets: pairs checks its candidates */
+	if (r->verify)
+		json_object_set_new(o, "verify", json_true());
+	t = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return t;
+}
+
+/* Takes the mode and keys from a stage file's settings. */
+void
+dm_dedup_usesettings(struct run *r, const char *path, const char *set)
+{
+	json_t *o = json_loads(set, 0, NULL), *k;
+	const char *mode, *preset;
+	size_t i;
+
+	if (o == NULL || !json_is_string(json_object_get(o, "mode")) ||
+	    !json_is_array(k = json_object_get(o, "keys")))
+		dm_die("%s: damaged settings in the stage file", path);
+	mode = json_string_value(json_object_get(o, "mode"));
+	preset = json_string_value(json_object_get(o, "preset"));
+	r->d.mode = strcmp(mode, "near") == 0 ? DM_DEDUP_MINHASH :
+	    strcmp(mode, "simhash") == 0 ? DM_DEDUP_SIMHASH : DM_DEDUP_EXACT;
+	r->d.preset = preset && strcmp(preset, "datatrove") == 0 ?
+	    DM_PRESET_DATATROVE : DM_PRESET_DJ;
+	r->d.hamming = (int)json_integer_value(json_object_get(o, "hamming"));
+	r->d.threshold = json_number_value(json_object_get(o, "threshold"));
+	r->verify = json_is_true(json_object_get(o, "verify"));
+	r->nkeys = json_array_size(k);
+	r->keys = dm_xcalloc(r->nkeys + 1, sizeof *r->keys);
+	for (i = 0; i < r->nkeys; i++)
+		r->keys[i] = dm_xstrdup(json_string_value(json_array_get(k, i))
+		    ? json_string_value(json_array_get(k, i)) : "text");
+	json_decref(o);
+}

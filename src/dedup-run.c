@@ -1,0 +1,442 @@
+/* dedup-run.c - dm-dedup's single command: keys, clusters, the output */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "deduprun.h"
+#include "report.h"
+
+void
+dm_dedup_addrej(struct run *r, uint64_t idx)
+{
+	if (r->nrej == r->rejcap) {
+		r->rejcap = r->rejcap ? r->rejcap * 2 : 64;
+		r->rej = dm_xreallocarray(r->rej, r->rejcap, sizeof *r->rej);
+	}
+	r->rej[r->nrej++] = idx;
+}
+
+
+/* ---- pass one: the keys of each sample ---- */
+
+int
+dm_dedup_exactkey(struct run *r, struct dm_sample *s, uint64_t idx)
+{
+	unsigned char rec[24];
+	const char *t;
+	size_t n, i;
+
+	dm_buf_reset(&r->key);
+	for (i = 0; i < (r->nkeys ? r->nkeys : 1); i++) {
+		dm_buf_reset(&r->err);
+		if (dm_sample_text(s, r->nkeys ? r->keys[i] : r->io.key, &t, &n,
+		    &r->err) < 0)
+			return -1;
+		if (i > 0)
+			dm_buf_addc(&r->key, '\0');
+		dm_dedup_normalize(&r->d, t, n, &r->key);
+	}
+	dm_dedup_md5(r->key.buf, r->key.len, rec);
+	if (r->signatures) {
+		dm_buf_reset(&r->key);
+		dm_buf_addc(&r->key, '"');
+		dm_hex(&r->key, rec, 16);
+		dm_buf_addc(&r->key, '"');
+		dm_writer_line(&r->io.out, r->key.buf, r->key.len);
+		return 0;
+	}
+	put64(rec + 16, idx);
+	dm_xsort_add(&r->xs, rec);
+	return 0;
+}
+
+/* v in decimal, at the end of b: printf's way costs a tenth of
+ * --signatures' time */
+static void
+adddec(struct dm_buf *b, uint64_t v)
+{
+	char t[20], *p = t + sizeof t;
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	dm_buf_add(b, p, (size_t)(t + sizeof t - p));
+}
+
+int
+dm_dedup_nearkey(struct run *r, struct dm_sample *s, uint64_t idx)
+{
+	struct dm_dedup *d = &r->d;
+	unsigned char rec[2 + 8 * 64 + 8 + 8];
+	const char *t;
+	size_t n;
+	int band, k, vsz;
+	uint64_t h;
+
+	dm_buf_reset(&r->err);
+	if (dm_sample_text(s, r->io.key, &t, &n, &r->err) < 0)
+		return -1;
+	dm_dedup_shingles(d, t, n);
+	if (d->mode == DM_DEDUP_SIMHASH) {
+		/* Data-Juicer: no shingle gives the SimHash 0 */
+		h = dm_dedup_simhash(d);
+		if (r->signatures) {
+			dm_buf_reset(&r->key);
+			dm_buf_addf(&r->key, "%llu", (unsigned long long)h);
+			dm_writer_line(&r->io.out, r->key.buf, r->key.len);
+			return 0;
+		}
+		for (k = 0; k < d->ntables; k++) {
+			rec[0] = (unsigned char)(k >> 8);
+			rec[1] = (unsigned char)k;
+			put64(rec + 2, h & d->tablemask[k]);
+			put64(rec + 10, h);
+			put64(rec + 18, idx);
+			dm_xsort_add(&r->xs, rec);
+		}
+		return 0;
+	}
+	/* a text with fewer tokens than the window has no signature: it is
+	 * nobody's duplicate (datatrove skips it; Data-Juicer fails) */
+	if (d->nh == 0) {
+		if (r->signatures)
+			dm_writer_line(&r->io.out, "null", 4);
+		return 0;
+	}
+	if (r->verify)
+		dm_dedup_saveset(r, idx);
+	dm_dedup_minhash(d, r->sig);
+	if (r->signatures) {
+		dm_buf_reset(&r->key);
+		for (k = 0; k < d->perms; k++) {
+			dm_buf_addc(&r->key, k ? ',' : '[');
+			adddec(&r->key, r->sig[k]);
+		}
+		dm_buf_addc(&r->key, ']');
+		dm_writer_line(&r->io.out, r->key.buf, r->key.len);
+		return 0;
+	}
+	vsz = d->preset == DM_PRESET_DATATROVE ? 8 : 4;
+	for (band = 0; band < d->bands; band++) {
+		unsigned char *p = rec + 2;
+
+		rec[0] = (unsigned char)(band >> 8);
+		rec[1] = (unsigned char)band;
+		for (k = 0; k < d->rows; k++) {
+			h = r->sig[band * d->rows + k];
+			if (vsz == 8)
+				put64(p, h);
+			else {
+				p[0] = (unsigned char)(h >> 24);
+				p[1] = (unsigned char)(h >> 16);
+				p[2] = (unsigned char)(h >> 8);
+				p[3] = (unsigned char)h;
+			}
+			p += vsz;
+		}
+		put64(p, idx);
+		dm_xsort_add(&r->xs, rec);
+	}
+	return 0;
+}
+
+
+/* ---- clusters ---- */
+
+/* Two samples are one cluster: joined here, or written as a pair by the
+ * pairs stage for the cluster stage to join in the same order. */
+static void
+join(struct run *r, uint64_t x, uint64_t y)
+{
+	unsigned char rec[16];
+
+	if (r->pairs == NULL) {
+		dm_uf_union(&r->uf, x, y);
+		return;
+	}
+	put64(rec, x);
+	put64(rec + 8, y);
+	dm_sfile_put(r->pairs, rec);
+}
+
+static uint64_t
+recidx(const struct run *r, const unsigned char *rec)
+{
+	return get64(rec + r->recsz - 8);
+}
+
+static void
+simhash_group(struct run *r, struct group *g)
+{
+	uint64_t *reps = NULL, h, x;
+	size_t i, j, nr = 0;
+
+	reps = dm_xreallocarray(NULL, g->n, 2 * sizeof *reps);
+	for (i = 0; i < g->n; i++) {
+		const unsigned char *p = g->v + i * r->recsz;
+
+		h = get64(p + 10);
+		x = get64(p + 18);
+		if (nr && reps[2 * (nr - 1)] == h) {
+			/* the same SimHash: the same cluster */
+			join(r, x, reps[2 * (nr - 1) + 1]);
+			continue;
+		}
+		reps[2 * nr] = h;
+		reps[2 * nr + 1] = x;
+		nr++;
+	}
+	for (i = 0; i < nr; i++)
+		for (j = i + 1; j < nr; j++)
+			if (__builtin_popcountll(reps[2 * i] ^ reps[2 * j]) <=
+			    r->d.hamming)
+				join(r, reps[2 * j + 1],
+				    reps[2 * i + 1]);
+	free(reps);
+}
+
+void
+dm_dedup_group(struct run *r, struct group *g)
+{
+	uint64_t first, x, prev;
+	size_t i;
+
+	if (g->n < 2)
+		return;
+	if (r->d.mode == DM_DEDUP_SIMHASH) {
+		simhash_group(r, g);
+		return;
+	}
+	first = recidx(r, g->v);
+	if (r->d.mode == DM_DEDUP_MINHASH && r->d.preset == DM_PRESET_DATATROVE) {
+		/* datatrove pairs each signature with the one before it */
+		for (prev = first, i = 1; i < g->n; i++, prev = x) {
+			x = recidx(r, g->v + i * r->recsz);
+			if (dm_dedup_similar(r, prev, x))
+				join(r, prev, x);
+		}
+		return;
+	}
+	/* Data-Juicer unions each member of a bucket with its smallest */
+	for (i = 1; i < g->n; i++) {
+		x = recidx(r, g->v + i * r->recsz);
+		if (r->d.mode == DM_DEDUP_EXACT ||
+		    dm_dedup_similar(r, first, x))
+			join(r, x, first);
+	}
+}
+
+/* Adds a record of the sorted stream; a new key ends the group before. */
+void
+dm_dedup_addrec(struct run *r, struct group *g, const void *p)
+{
+	if (g->n && memcmp(p, g->v, r->keysz) != 0) {
+		dm_dedup_group(r, g);
+		g->n = 0;
+	}
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 16;
+		g->v = dm_xreallocarray(g->v, g->cap, r->recsz);
+	}
+	memcpy(g->v + g->n++ * r->recsz, p, r->recsz);
+}
+
+void
+dm_dedup_clusters(struct run *r)
+{
+	struct group g = { NULL, 0, 0 };
+	const unsigned char *p;
+
+	dm_xsort_finish(&r->xs);
+	while ((p = dm_xsort_next(&r->xs)) != NULL)
+		dm_dedup_addrec(r, &g, p);
+	dm_dedup_group(r, &g);
+	free(g.v);
+	dm_xsort_free(&r->xs);
+}
+
+
+/* ---- pass two: the output ---- */
+
+static off_t stdin_start;	/* where standard input is read from */
+
+long
+dm_dedup_findroot(const struct labels *l, uint64_t x)
+{
+	size_t lo = 0, hi = l->n, m;
+
+	while (lo < hi) {
+		m = (lo + hi) / 2;
+		if (l->root[m] == x)
+			return (long)m;
+		if (l->root[m] < x)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return -1;
+}
+
+/* The id of a sample as JSON, or "file:line" as a JSON string. */
+char *
+dm_dedup_label(struct dm_sample *s, const char *file, unsigned long line)
+{
+	struct dm_buf b = DM_BUF_INIT, t = DM_BUF_INIT;
+	struct dm_field f;
+
+	dm_sample_get(s, "id", &f);
+	if (f.type == DM_STRING)
+		dm_json_addstr(&b, f.str, f.len);
+	else if (f.type == DM_NUMBER && f.raw)
+		dm_buf_add(&b, f.raw, f.raw_len);
+	else {
+		dm_buf_addf(&t, "%s:%lu", file, line);
+		dm_json_addstr(&b, t.buf, t.len);
+	}
+	dm_buf_free(&t);
+	return dm_buf_detach(&b, NULL);
+}
+
+/*
+ * Reads the inputs again. Lines rejected in pass one are skipped; with
+ * --mark every other sample is written with FIELD set, else the
+ * duplicates are left out and the rest copied as they are. With
+ * labelsonly, nothing is written: the labels of the roots are gathered
+ * (datatrove's roots may come after their duplicates).
+ */
+static int
+pass2(struct run *r, int argc, char **argv, const uint64_t *dups, size_t ndups,
+    struct labels *l, int labelsonly)
+{
+	struct dm_reader in;
+	struct dm_sample s = DM_SAMPLE_INIT;
+	const char *line, *p;
+	size_t len, ri = 0, di = 0, n, col;
+	uint64_t idx = 0, cur;
+	long k;
+	int isdup, status = 0;
+
+	if (r->stdin_used && lseek(0, stdin_start, SEEK_SET) < 0)
+		dm_die("<stdin>: %s", strerror(errno));
+	dm_reader_init(&in, argc, argv);
+	while (idx < r->limit && dm_reader_next(&in, &line, &len) == 1) {
+		cur = idx++;
+		if (ri < r->nrej && r->rej[ri] == cur) {
+			ri++;
+			continue;
+		}
+		isdup = di < ndups && dups[2 * di] == cur;
+		if (!r->mark) {
+			if (!isdup)
+				dm_writer_line(&r->io.out, line, len);
+			di += isdup;
+			continue;
+		}
+		dm_buf_reset(&r->err);
+		if (dm_sample_load(&s, line, len, in.name, in.lineno, &r->err,
+		    &col) < 0) {
+			/* the input changed between the passes */
+			dm_warn("%s:%lu: %s", in.name, in.lineno, r->err.buf);
+			status = -1;
+			break;
+		}
+		if ((k = dm_dedup_findroot(l, cur)) >= 0 && l->label[k] == NULL)
+			l->label[k] = dm_dedup_label(&s, in.name, in.lineno);
+		if (labelsonly) {
+			di += isdup;
+			continue;
+		}
+		p = "null";
+		if (isdup) {
+			k = dm_dedup_findroot(l, dups[2 * di + 1]);
+			p = k >= 0 && l->label[k] ? l->label[k] : "null";
+			di++;
+		}
+		dm_buf_reset(&r->err);
+		if (dm_sample_set_raw(&s, r->mark, p, strlen(p), &r->err) < 0) {
+			dm_warn("%s:%lu: %s", in.name, in.lineno, r->err.buf);
+			status = -1;
+			break;
+		}
+		dm_sample_bytes(&s, &line, &n);
+		dm_writer_line(&r->io.out, line, n);
+	}
+	if (in.nerrors)
+		status = -1;
+	dm_reader_free(&in);
+	dm_sample_free(&s);
+	return status;
+}
+
+
+int
+dm_dedup_output(struct run *r, int argc, char **argv)
+{
+	struct labels l = { NULL, NULL, 0 };
+	uint64_t *dups = NULL;
+	size_t ndups, i;
+	int rc, later = 0;
+
+	ndups = dm_uf_dups(&r->uf, &dups);
+	dm_report_set_int("duplicates", (long long)ndups);
+	if (!r->mark && ndups)
+		dm_report_drop("duplicate", ndups);
+	if (r->mark) {
+		l.root = dm_xreallocarray(NULL, ndups ? ndups : 1,
+		    sizeof *l.root);
+		for (i = 0; i < ndups; i++) {
+			l.root[i] = dups[2 * i + 1];
+			later |= l.root[i] > dups[2 * i];
+		}
+		qsort(l.root, ndups, sizeof *l.root, cmplab);
+		for (i = 0; i < ndups; i++)
+			if (l.n == 0 || l.root[i] != l.root[l.n - 1])
+				l.root[l.n++] = l.root[i];
+		l.label = dm_xcalloc(l.n ? l.n : 1, sizeof *l.label);
+	}
+	rc = 0;
+	if (later)
+		rc = pass2(r, argc, argv, dups, ndups, &l, 1);
+	if (rc == 0)
+		rc = pass2(r, argc, argv, dups, ndups, &l, 0);
+	for (i = 0; i < l.n; i++)
+		free(l.label[i]);
+	free(l.label);
+	free(l.root);
+	free(dups);
+	return rc;
+}
+
+/* Standard input is read twice: when it cannot seek, it is copied to a
+ * file in the temporary directory first. */
+void
+dm_dedup_spool_stdin(const char *tmpdir)
+{
+	char buf[65536];
+	ssize_t n;
+	int fd;
+
+	if ((stdin_start = lseek(0, 0, SEEK_CUR)) >= 0)
+		return;
+	stdin_start = 0;
+	fd = dm_dedup_tmpfile(tmpdir);
+	for (;;) {
+		if ((n = read(0, buf, sizeof buf)) < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EBADF)
+				break;
+			dm_die("<stdin>: %s", strerror(errno));
+		}
+		if (n == 0)
+			break;
+		dm_dedup_pwrite(fd, buf, (size_t)n, lseek(fd, 0, SEEK_END),
+		    tmpdir);
+	}
+	if (dup2(fd, 0) < 0)
+		dm_die("<stdin>: %s", strerror(errno));
+	close(fd);
+	lseek(0, 0, SEEK_SET);
+}

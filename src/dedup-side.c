@@ -1,0 +1,253 @@
+/* dedup-side.c - dm-dedup's side files: temporary files, the shingle sets
+ * of --verify, stage directories, labels and marks */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "deduprun.h"
+
+int
+dm_dedup_tmpfile(const char *dir)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	int fd;
+
+	dm_buf_addf(&path, "%s/dm-dedup.XXXXXX", dir);
+	if ((fd = mkstemp(path.buf)) < 0)
+		dm_die("%s: %s", dir, strerror(errno));
+	unlink(path.buf);
+	dm_buf_free(&path);
+	return fd;
+}
+
+void
+dm_dedup_pwrite(int fd, const void *p, size_t n, off_t off, const char *dir)
+{
+	const char *c = p;
+	ssize_t w;
+
+	while (n > 0) {
+		if ((w = pwrite(fd, c, n, off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			dm_die("%s: write error: %s", dir, strerror(errno));
+		}
+		c += w;
+		n -= (size_t)w;
+		off += w;
+	}
+}
+
+static void
+pread_all(int fd, void *p, size_t n, off_t off, const char *dir)
+{
+	char *c = p;
+	ssize_t got;
+
+	while (n > 0) {
+		if ((got = pread(fd, c, n, off)) <= 0) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			dm_die("%s: read error: %s", dir,
+			    got < 0 ? strerror(errno) : "short file");
+		}
+		c += got;
+		n -= (size_t)got;
+		off += got;
+	}
+}
+
+
+/* Stores the shingle set of sample idx for --verify. */
+void
+dm_dedup_saveset(struct run *r, uint64_t idx)
+{
+	struct dm_dedup *d = &r->d;
+	unsigned char ent[16];
+	size_t i, k = 0;
+
+	qsort(d->h, d->nh, sizeof *d->h, cmpu64);
+	for (i = 0; i < d->nh; i++)
+		if (k == 0 || d->h[i] != d->h[k - 1])
+			d->h[k++] = d->h[i];
+	dm_dedup_pwrite(r->setfd, d->h, k * sizeof *d->h, (off_t)r->setoff,
+	    r->tmpdir);
+	put64(ent, r->setoff);
+	put64(ent + 8, k);
+	dm_dedup_pwrite(r->idxfd, ent, 16, (off_t)(idx * 16), r->tmpdir);
+	r->setoff += k * sizeof *d->h;
+}
+
+static uint64_t *
+loadset(struct run *r, uint64_t idx, size_t *n)
+{
+	unsigned char ent[16];
+	uint64_t *v;
+	int setfd = r->setfd, idxfd = r->idxfd;
+
+	if (r->nsetf > 0) {
+		/* the pairs stage: the sets of the sample's shard */
+		setfd = r->setfds[idx >> SHARDBITS];
+		idxfd = r->idxfds[idx >> SHARDBITS];
+		idx &= LINEMASK;
+	}
+	pread_all(idxfd, ent, 16, (off_t)(idx * 16), r->tmpdir);
+	*n = (size_t)get64(ent + 8);
+	v = dm_xreallocarray(NULL, *n ? *n : 1, sizeof *v);
+	pread_all(setfd, v, *n * sizeof *v, (off_t)get64(ent), r->tmpdir);
+	return v;
+}
+
+/* The Jaccard similarity of the shingle sets of two samples. */
+static double
+jaccard(struct run *r, uint64_t x, uint64_t y)
+{
+	uint64_t *a, *b;
+	size_t na, nb, i = 0, j = 0, both = 0;
+
+	a = loadset(r, x, &na);
+	b = loadset(r, y, &nb);
+	while (i < na && j < nb) {
+		if (a[i] == b[j]) {
+			both++;
+			i++;
+			j++;
+		} else if (a[i] < b[j])
+			i++;
+		else
+			j++;
+	}
+	free(a);
+	free(b);
+	return na + nb - both ? (double)both / (double)(na + nb - both) : 0;
+}
+
+int
+dm_dedup_similar(struct run *r, uint64_t x, uint64_t y)
+{
+	return !r->verify || jaccard(r, x, y) >= r->d.threshold;
+}
+
+
+/* Whether an output is done: with --resume, a whole file is kept; without
+ * it, an existing output is an error, as dm-run's --output-dir. */
+int
+dm_dedup_done(const struct run *r, const char *path, uint32_t kind)
+{
+	if (access(path, F_OK) != 0)
+		return 0;
+	if (!r->resume)
+		dm_die("%s: exists; remove it, or use --resume to keep it",
+		    path);
+	return dm_sfile_check(path, kind) == 0;
+}
+
+static int
+cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The names of DIR's entries ending in suffix (without it), sorted. */
+char **
+dm_dedup_listdir(const char *dir, const char *suffix, size_t *n)
+{
+	DIR *d;
+	struct dirent *e;
+	char **v = NULL;
+	size_t len, sl = strlen(suffix);
+
+	*n = 0;
+	if ((d = opendir(dir)) == NULL)
+		dm_die("%s: %s", dir, strerror(errno));
+	while ((e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len <= sl ||
+		    strcmp(e->d_name + len - sl, suffix) != 0)
+			continue;
+		v = dm_xreallocarray(v, *n + 1, sizeof *v);
+		v[(*n)++] = dm_xstrndup(e->d_name, len - sl);
+	}
+	closedir(d);
+	if (*n)
+		qsort(v, *n, sizeof *v, cmpstr);
+	return v;
+}
+
+void
+dm_dedup_freenames(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+
+/* DIR/SUB/NAME.EXT of the stage's output directory, opened under a
+ * temporary name (mode "w"), or by its own ("r", NULL when missing). */
+FILE *
+dm_dedup_sidefile(const struct run *r, const char *sub, const char *name,
+    const char *ext, const char *mode)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	FILE *f;
+
+	dm_buf_addf(&path, "%s/%s/%s%s%s", *mode == 'w' ? r->outdir :
+	    r->labels, sub, name, ext, *mode == 'w' ? ".tmp" : "");
+	if ((f = fopen(path.buf, mode)) == NULL && *mode == 'w')
+		dm_die("%s: %s", path.buf, strerror(errno));
+	dm_buf_free(&path);
+	return f;
+}
+
+/* Closes a side file written by sidefile and gives it its name. */
+void
+dm_dedup_sidecommit(const struct run *r, const char *sub, const char *name,
+    const char *ext, FILE *f)
+{
+	struct dm_buf path = DM_BUF_INIT, to = DM_BUF_INIT;
+
+	dm_buf_addf(&to, "%s/%s/%s%s", r->outdir, sub, name, ext);
+	dm_buf_addf(&path, "%s.tmp", to.buf);
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f) ||
+	    fclose(f) != 0)
+		dm_die("%s: %s", path.buf, strerror(errno));
+	if (rename(path.buf, to.buf) < 0)
+		dm_die("%s: %s", to.buf, strerror(errno));
+	dm_buf_free(&path);
+	dm_buf_free(&to);
+}
+
+
+/* The n labels of NAME.mark beside the removals file rmpath (NAME.rm). */
+char **
+dm_dedup_readmarks(const char *rmpath, size_t n)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	char **v = dm_xcalloc(n + 1, sizeof *v), *line = NULL;
+	size_t cap = 0, i = 0;
+	ssize_t k;
+	FILE *f;
+
+	dm_buf_add(&path, rmpath, strlen(rmpath) - 3);
+	dm_buf_adds(&path, ".mark");
+	if ((f = fopen(path.buf, "r")) == NULL)
+		dm_die("%s: %s (--mark needs cluster --labels SIGDIR)",
+		    path.buf, strerror(errno));
+	while (i < n && (k = getline(&line, &cap, f)) > 0) {
+		if (line[k - 1] == '\n')
+			line[--k] = '\0';
+		v[i++] = dm_xstrdup(line);
+	}
+	if (i < n || ferror(f) || getline(&line, &cap, f) > 0)
+		dm_die("%s: does not match its removals file", path.buf);
+	fclose(f);
+	free(line);
+	dm_buf_free(&path);
+	return v;
+}

@@ -1,0 +1,177 @@
+/* deduprun.h - dm-dedup's run: the state, the passes, the stages, side files */
+#ifndef DM_DEDUPRUN_H
+#define DM_DEDUPRUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "dedup.h"
+
+/*
+ * dm-dedup.c parses the options into a struct run and wires the passes:
+ * dedup-run.c the single command (keys, clusters, pass two), dedup-stage.c
+ * the stages, dedup-side.c their side files and the temporary files,
+ * dedup-opt.c the settings. Errors on files die (exit 2) with the name.
+ */
+
+/* usage of dm-dedup, for the stages' operand errors */
+extern const char *const dm_dedup_usage;
+
+/* A run: the settings, then what pass one gathered. */
+struct run {
+	struct dm_dedup	 d;
+	struct dm_io	 io;
+	char		**keys;		/* -k, in order */
+	size_t		 nkeys;
+	const char	*mark;
+	int		 verify;
+	int		 signatures;	/* --signatures */
+	int		 stdin_used;	/* read twice: see spool_stdin */
+	uint64_t	 limit;		/* lines pass two reads: all, or those
+					   before a bad one that stopped */
+	const char	*tmpdir;
+	size_t		 memory;
+	size_t		 recsz, keysz;
+	struct dm_xsort	 xs;
+	struct dm_uf	 uf;
+	/* lines rejected in pass one, by number, ascending */
+	uint64_t	*rej;
+	size_t		 nrej, rejcap;
+	/* --verify: the shingle sets, and an index of 16 bytes a sample */
+	int		 setfd, idxfd;
+	unsigned long long setoff;
+	uint64_t	*sig;
+	struct dm_buf	 key, err;
+	/* stages */
+	const char	*outdir;	/* -o */
+	const char	*shard;		/* --shard */
+	const char	*bandarg;	/* --band */
+	int		 resume;
+	struct dm_sfile	*pairs;		/* the pairs stage's output */
+	const char	*labels;	/* cluster --labels SIGDIR */
+	/* pairs with --verify: each shard's sets and index (sign's) */
+	int		*setfds, *idxfds;
+	size_t		 nsetf;
+};
+
+/* A sample of the stages: its shard's number, then its line's. */
+#define SHARDBITS	40
+#define LINEMASK	((1ULL << SHARDBITS) - 1)
+
+static inline void
+put64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+static inline uint64_t
+get64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static inline int
+cmpu64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct group {
+	unsigned char	*v;
+	size_t		 n, cap;
+};
+
+struct labels {
+	uint64_t	*root;		/* sorted, unique */
+	char		**label;	/* JSON, NULL until seen */
+	size_t		 n;
+};
+
+static inline int
+cmplab(const void *a, const void *b)
+{
+	return cmpu64(a, b);
+}
+
+/* ---- dedup-run.c: the single command ---- */
+
+/* Notes line idx as rejected in pass one (ascending). */
+void	 dm_dedup_addrej(struct run *, uint64_t idx);
+/* Pass one: adds sample idx's keys to r->xs, or with --signatures writes
+ * them; -1 with the reason in r->err. */
+int	 dm_dedup_exactkey(struct run *, struct dm_sample *, uint64_t idx);
+int	 dm_dedup_nearkey(struct run *, struct dm_sample *, uint64_t idx);
+/* The samples of a group of equal keys are one cluster (or candidates). */
+void	 dm_dedup_group(struct run *, struct group *);
+/* Adds a record of the sorted stream; a new key ends the group before. */
+void	 dm_dedup_addrec(struct run *, struct group *, const void *);
+/* Sorts the keys of pass one and joins their clusters. */
+void	 dm_dedup_clusters(struct run *);
+/* The index of x in l->root, -1 if absent. */
+long	 dm_dedup_findroot(const struct labels *, uint64_t x);
+/* The id of a sample as JSON, or "file:line" as a JSON string. */
+char	*dm_dedup_label(struct dm_sample *, const char *file,
+	    unsigned long line);
+/* Pass two: the output; -1 after a message when the input changed. */
+int	 dm_dedup_output(struct run *, int argc, char **argv);
+/* Makes standard input seekable (copied to tmpdir when it is not). */
+void	 dm_dedup_spool_stdin(const char *tmpdir);
+
+/* ---- dedup-stage.c: sign | pairs | cluster | apply, an exit status ---- */
+
+int	 dm_dedup_stage_sign(struct run *, int argc, char **argv);
+int	 dm_dedup_stage_pairs(struct run *, int argc, char **argv);
+int	 dm_dedup_stage_cluster(struct run *, int argc, char **argv);
+int	 dm_dedup_stage_apply(struct run *, int argc, char **argv);
+
+/* ---- dedup-side.c: temporary and side files ---- */
+
+/* An unlinked temporary file in dir. */
+int	 dm_dedup_tmpfile(const char *dir);
+void	 dm_dedup_pwrite(int fd, const void *, size_t, off_t,
+	    const char *dir);
+/* --verify: stores the shingle set of sample idx (from r->d.h); whether
+ * x and y are similar enough (always without --verify). */
+void	 dm_dedup_saveset(struct run *, uint64_t idx);
+int	 dm_dedup_similar(struct run *, uint64_t x, uint64_t y);
+/* Whether a stage output is done (see --resume); dies when it exists
+ * without --resume. */
+int	 dm_dedup_done(const struct run *, const char *path, uint32_t kind);
+/* The names of DIR's entries ending in suffix (without it), sorted. */
+char	**dm_dedup_listdir(const char *dir, const char *suffix, size_t *n);
+void	 dm_dedup_freenames(char **, size_t);
+/* DIR/SUB/NAME.EXT of the stage's output directory, opened under a
+ * temporary name (mode "w"), or of --labels by its own ("r", NULL when
+ * missing); dm_dedup_sidecommit closes it and gives it its name. */
+FILE	*dm_dedup_sidefile(const struct run *, const char *sub,
+	    const char *name, const char *ext, const char *mode);
+void	 dm_dedup_sidecommit(const struct run *, const char *sub,
+	    const char *name, const char *ext, FILE *);
+/* The n labels of NAME.mark beside the removals file rmpath (NAME.rm). */
+char	**dm_dedup_readmarks(const char *rmpath, size_t n);
+
+/* ---- dedup-opt.c: settings ---- */
+
+/* --params: the settings as one JSON line on standard output. */
+void	 dm_dedup_printparams(const struct run *);
+/* The default --memory: a quarter of RAM, at most 2G. */
+size_t	 dm_dedup_defmemory(void);
+/* The settings stage files carry, as JSON (to free); a later stage takes
+ * the mode, keys and verify from them (dying on damaged ones). */
+char	*dm_dedup_settings(const struct run *);
+void	 dm_dedup_usesettings(struct run *, const char *path,
+	    const char *set);
+
+#endif /* DM_DEDUPRUN_H */
