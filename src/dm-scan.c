@@ -29,8 +29,9 @@ static const char help[] =
     "      --encoding-errors=E  text that is not UTF-8: replace (default,\n"
     "                           with U+FFFD), skip, or latin1\n"
     "      --exclude GLOB       leave out files and folders matching GLOB\n"
-    "      --extract            PDF, DOCX, ODT, EPUB and HTML files become their\n"
-    "                           text, with type, title, author, pages, extractor\n"
+    "      --extract            PDF, DOCX, ODT, PPTX, XLSX, EPUB and HTML files\n"
+    "                           become their text, with type, title, author,\n"
+    "                           pages, slides, sheets, extractor\n"
     "      --follow             follow symbolic links (loops are detected)\n"
     "      --from FILE          read more paths from FILE, one a line (- stdin)\n"
     "      --from0 FILE         the same, paths separated by NUL bytes\n"
@@ -171,7 +172,7 @@ main(int argc, char *argv[])
 {
 	static const char *const taken[] = { "path", "path_base64", "id",
 	    "size", "mtime", "type", "encoding", "page", "pages", "title",
-	    "author", "extractor" };
+	    "author", "extractor", "slides", "sheets" };
 	struct dm_io io;
 	struct dm_scan sc;
 	struct list ops = { NULL, 0 }, owned = { NULL, 0 };

@@ -1,4 +1,4 @@
-/* extract-zip.c - DOCX, ODT and EPUB: zipped XML read with libarchive and libxml2's xmlReader */
+/* extract-zip.c - DOCX, ODT, PPTX, XLSX and EPUB: zipped XML read with libarchive and libxml2's xmlReader */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +9,7 @@
 #include "extract.h"
 
 #define MAXDEPTH	256		/* elements nested in one XML member */
-#define MAXSPINE	10000		/* chapters of an EPUB */
+#define MAXSPINE	10000		/* chapters, slides, sheets */
 #define MEMBERMAX	(64UL << 20)	/* bytes of a member without maxout */
 
 #define NS_DC	"http://purl.org/dc/elements/1.1/"
@@ -204,42 +204,127 @@ meta(const struct dm_buf *b, const char *name, char **title, char **author)
 	dm_buf_free(&err);
 }
 
-/* Calls fn with the text and what is known; 0, or -1 when over. */
+/* Calls fn with the text and what is known (di, or nothing when NULL);
+ * 0, or -1 when over. */
 static int
-done(struct dm_doctext *t, const struct dm_extractopt *o, char *title,
-    char *author, dm_doc_fn fn, void *ctx, struct dm_buf *err)
+done(struct dm_doctext *t, const struct dm_extractopt *o,
+    struct dm_docinfo *di, dm_doc_fn fn, void *ctx, struct dm_buf *err)
 {
-	struct dm_docinfo di;
+	struct dm_docinfo none;
 
 	if (dm_doctext_over(t, o, err))
 		return -1;
 	dm_doctext_end(t);
+	if (di == NULL) {
+		memset(&none, 0, sizeof none);
+		di = &none;
+	}
 	if (t->b.len > 0) {
+		di->library = dm_xml_library();
+		fn(ctx, t->b.buf, t->b.len, di);
+	}
+	return 0;
+}
+
+/* Whether the node is text of the running text. */
+static const char *
+textnode(struct xml *x)
+{
+	int type = xmlTextReaderNodeType(x->r);
+
+	if (type != XML_READER_TYPE_TEXT &&
+	    type != XML_READER_TYPE_SIGNIFICANT_WHITESPACE &&
+	    type != XML_READER_TYPE_WHITESPACE &&
+	    type != XML_READER_TYPE_CDATA)
+		return NULL;
+	return (const char *)xmlTextReaderConstValue(x->r);
+}
+
+/*
+ * A zipped XML document: the member it cannot be without, the member of
+ * its title and author, and the walk that turns the main member (and the
+ * members it leads to) into text, counting its slides or sheets.
+ */
+struct zip {
+	const void			*data;
+	size_t				 len;
+	const struct dm_extractopt	*o;
+};
+
+struct zipdoc {
+	const char	*main;
+	const char	*meta;
+	int		 odf;		/* an ODF package: its manifest may
+					 * say its members are encrypted */
+	int		(*text)(const struct zip *, const struct dm_buf *,
+			    struct dm_doctext *, int *parts, struct dm_buf *);
+	int		 parts;		/* 1: slides, 2: sheets, 0: none */
+};
+
+static int	odf_encrypted(const struct zip *);
+
+static int
+zipdoc(const struct zipdoc *d, const void *data, size_t len,
+    const struct dm_extractopt *o, dm_doc_fn fn, void *ctx,
+    struct dm_buf *err)
+{
+	struct zip z = { data, len, o };
+	struct dm_buf b = DM_BUF_INIT;
+	struct dm_doctext t;
+	struct dm_docinfo di;
+	char *title = NULL, *author = NULL;
+	int r, parts = 0;
+
+	if (notzip(data, len, err) < 0)
+		return -1;
+	if (d->odf && odf_encrypted(&z)) {
+		dm_buf_adds(err, "encrypted");
+		return -1;
+	}
+	dm_doctext_init(&t, o);
+	if ((r = member(data, len, d->main, o, &b, err)) == 1) {
+		dm_buf_addf(err, "damaged (no %s)", d->main);
+		r = -1;
+	}
+	if (r == 0)
+		r = d->text(&z, &b, &t, &parts, err);
+	if (r == 0) {
+		if (member(data, len, d->meta, o, &b, err) == 0)
+			meta(&b, d->meta, &title, &author);
+		dm_buf_reset(err);
 		memset(&di, 0, sizeof di);
 		di.title = title;
 		di.author = author;
-		di.library = dm_xml_library();
-		fn(ctx, t->b.buf, t->b.len, &di);
+		if (d->parts == 1)
+			di.slides = parts;
+		else if (d->parts == 2)
+			di.sheets = parts;
+		r = done(&t, o, &di, fn, ctx, err);
 	}
-	return 0;
+	free(title);
+	free(author);
+	dm_buf_free(&b);
+	dm_doctext_free(&t);
+	return r;
 }
 
 /* ---- DOCX: word/document.xml ---- */
 
 static int
-docx_text(const struct dm_buf *b, struct dm_doctext *t,
-    const struct dm_extractopt *o, struct dm_buf *err)
+docx_text(const struct zip *z, const struct dm_buf *b, struct dm_doctext *t,
+    int *parts, struct dm_buf *err)
 {
 	struct xml x;
 	int r, intext = 0, type, empty;
 	const char *n, *v;
 
+	(void)parts;
 	if (xml_open(&x, b, "word/document.xml") < 0) {
 		dm_buf_adds(err, "damaged (word/document.xml: not XML)");
 		return -1;
 	}
 	while ((r = xml_next(&x, err)) == 1) {
-		if (dm_doctext_over(t, o, err)) {
+		if (dm_doctext_over(t, z->o, err)) {
 			r = -1;
 			break;
 		}
@@ -260,11 +345,7 @@ docx_text(const struct dm_buf *b, struct dm_doctext *t,
 				intext = 0;
 			else if (strcmp(n, "p") == 0 || strcmp(n, "tc") == 0)
 				dm_doctext_block(t);
-		} else if (intext && (type == XML_READER_TYPE_TEXT ||
-		    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-		    type == XML_READER_TYPE_WHITESPACE ||
-		    type == XML_READER_TYPE_CDATA) &&
-		    (v = (const char *)xmlTextReaderConstValue(x.r)) != NULL)
+		} else if (intext && (v = textnode(&x)) != NULL)
 			dm_doctext_add(t, v, strlen(v), 0);
 	}
 	xml_close(&x);
@@ -275,50 +356,30 @@ int
 dm_extract_docx(const void *data, size_t len, const struct dm_extractopt *o,
     dm_doc_fn fn, void *ctx, struct dm_buf *err)
 {
-	struct dm_buf b = DM_BUF_INIT;
-	struct dm_doctext t;
-	char *title = NULL, *author = NULL;
-	int r;
+	static const struct zipdoc d = { "word/document.xml",
+	    "docProps/core.xml", 0, docx_text, 0 };
 
-	if (notzip(data, len, err) < 0)
-		return -1;
-	dm_doctext_init(&t, o);
-	if ((r = member(data, len, "word/document.xml", o, &b, err)) == 1) {
-		dm_buf_adds(err, "damaged (no word/document.xml)");
-		r = -1;
-	}
-	if (r == 0)
-		r = docx_text(&b, &t, o, err);
-	if (r == 0) {
-		if (member(data, len, "docProps/core.xml", o, &b, err) == 0)
-			meta(&b, "docProps/core.xml", &title, &author);
-		dm_buf_reset(err);
-		r = done(&t, o, title, author, fn, ctx, err);
-	}
-	free(title);
-	free(author);
-	dm_buf_free(&b);
-	dm_doctext_free(&t);
-	return r;
+	return zipdoc(&d, data, len, o, fn, ctx, err);
 }
 
 /* ---- ODT: content.xml ---- */
 
 static int
-odt_text(const struct dm_buf *b, struct dm_doctext *t,
-    const struct dm_extractopt *o, struct dm_buf *err)
+odt_text(const struct zip *z, const struct dm_buf *b, struct dm_doctext *t,
+    int *parts, struct dm_buf *err)
 {
 	struct xml x;
 	int r, inpara = 0, type, empty, c;
 	const char *n, *v;
 	xmlChar *cnt;
 
+	(void)parts;
 	if (xml_open(&x, b, "content.xml") < 0) {
 		dm_buf_adds(err, "damaged (content.xml: not XML)");
 		return -1;
 	}
 	while ((r = xml_next(&x, err)) == 1) {
-		if (dm_doctext_over(t, o, err)) {
+		if (dm_doctext_over(t, z->o, err)) {
 			r = -1;
 			break;
 		}
@@ -367,11 +428,7 @@ again:
 				dm_doctext_block(t);
 			} else if (strcmp(n, "table-cell") == 0)
 				dm_doctext_block(t);
-		} else if (inpara && (type == XML_READER_TYPE_TEXT ||
-		    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-		    type == XML_READER_TYPE_WHITESPACE ||
-		    type == XML_READER_TYPE_CDATA) &&
-		    (v = (const char *)xmlTextReaderConstValue(x.r)) != NULL)
+		} else if (inpara && (v = textnode(&x)) != NULL)
 			dm_doctext_add(t, v, strlen(v), 1);
 	}
 	xml_close(&x);
@@ -380,13 +437,13 @@ again:
 
 /* An ODF package whose manifest says its members are encrypted. */
 static int
-odf_encrypted(const void *data, size_t len, const struct dm_extractopt *o)
+odf_encrypted(const struct zip *z)
 {
 	struct dm_buf b = DM_BUF_INIT, err = DM_BUF_INIT;
 	int r;
 
-	r = member(data, len, "META-INF/manifest.xml", o, &b, &err) == 0 &&
-	    memmem(b.buf, b.len, "encryption-data", 15) != NULL;
+	r = member(z->data, z->len, "META-INF/manifest.xml", z->o, &b,
+	    &err) == 0 && memmem(b.buf, b.len, "encryption-data", 15) != NULL;
 	dm_buf_free(&b);
 	dm_buf_free(&err);
 	return r;
@@ -396,35 +453,484 @@ int
 dm_extract_odt(const void *data, size_t len, const struct dm_extractopt *o,
     dm_doc_fn fn, void *ctx, struct dm_buf *err)
 {
-	struct dm_buf b = DM_BUF_INIT;
-	struct dm_doctext t;
-	char *title = NULL, *author = NULL;
+	static const struct zipdoc d = { "content.xml", "meta.xml", 1,
+	    odt_text, 0 };
+
+	return zipdoc(&d, data, len, o, fn, ctx, err);
+}
+
+/* ---- OOXML parts: a list of relationship ids, their targets ---- */
+
+#define NS_A	"http://schemas.openxmlformats.org/drawingml/2006/main"
+#define NS_R	"http://schemas.openxmlformats.org/officeDocument/2006/" \
+	"relationships"
+#define NS_RS	"http://purl.oclc.org/ooxml/officeDocument/relationships"
+
+struct part {
+	char	*id;		/* the relationship's id */
+	size_t	 i;		/* where in the list */
+	char	*member;	/* the member it leads to, or NULL */
+};
+
+static int
+cmppart(const void *a, const void *b)
+{
+	return strcmp(((const struct part *)a)->id,
+	    ((const struct part *)b)->id);
+}
+
+static int
+cmpindex(const void *a, const void *b)
+{
+	const struct part *x = a, *y = b;
+
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+static void
+parts_free(struct part *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(p[i].id);
+		free(p[i].member);
+	}
+	free(p);
+}
+
+/* The r:id of each element elem of the main part b, in document order. */
+static int
+partids(const struct dm_buf *b, const char *name, const char *elem,
+    struct part **pp, size_t *np, struct dm_buf *err)
+{
+	struct part *p = NULL;
+	size_t n = 0;
+	struct xml x;
+	xmlChar *id;
 	int r;
 
-	if (notzip(data, len, err) < 0)
-		return -1;
-	if (odf_encrypted(data, len, o)) {
-		dm_buf_adds(err, "encrypted");
+	if (xml_open(&x, b, name) < 0) {
+		dm_buf_addf(err, "damaged (%s: not XML)", name);
 		return -1;
 	}
-	dm_doctext_init(&t, o);
-	if ((r = member(data, len, "content.xml", o, &b, err)) == 1) {
-		dm_buf_adds(err, "damaged (no content.xml)");
-		r = -1;
+	while ((r = xml_next(&x, err)) == 1) {
+		if (!is(&x, XML_READER_TYPE_ELEMENT, elem) || n >= MAXSPINE)
+			continue;
+		if ((id = xmlTextReaderGetAttributeNs(x.r,
+		    (const xmlChar *)"id", (const xmlChar *)NS_R)) == NULL)
+			id = xmlTextReaderGetAttributeNs(x.r,
+			    (const xmlChar *)"id", (const xmlChar *)NS_RS);
+		if (id == NULL)
+			continue;
+		p = dm_xreallocarray(p, n + 1, sizeof *p);
+		p[n].id = dm_xstrdup((const char *)id);
+		p[n].i = n;
+		p[n].member = NULL;
+		n++;
+		xmlFree(id);
 	}
-	if (r == 0)
-		r = odt_text(&b, &t, o, err);
-	if (r == 0) {
-		if (member(data, len, "meta.xml", o, &b, err) == 0)
-			meta(&b, "meta.xml", &title, &author);
-		dm_buf_reset(err);
-		r = done(&t, o, title, author, fn, ctx, err);
-	}
-	free(title);
-	free(author);
-	dm_buf_free(&b);
-	dm_doctext_free(&t);
+	xml_close(&x);
+	*pp = p;
+	*np = n;
 	return r;
+}
+
+static void	resolve(const char *, const char *, struct dm_buf *);
+
+/*
+ * The member each part leads to through the relationships of the main
+ * part (ppt/_rels/presentation.xml.rels for ppt/presentation.xml),
+ * resolved against the main part's folder; NULL when none does. A
+ * missing or damaged relationships member leaves every one NULL.
+ */
+static void
+targets(const struct zip *z, const char *main, struct part *p, size_t n)
+{
+	struct dm_buf rels = DM_BUF_INIT, b = DM_BUF_INIT, e = DM_BUF_INIT;
+	struct dm_buf path = DM_BUF_INIT;
+	struct part key, *hit;
+	struct xml x;
+	xmlChar *id, *target, *mode;
+	const char *s;
+
+	if (n == 0)
+		return;
+	s = strrchr(main, '/');
+	s = s ? s + 1 : main;
+	dm_buf_add(&rels, main, (size_t)(s - main));
+	dm_buf_addf(&rels, "_rels/%s.rels", s);
+	qsort(p, n, sizeof *p, cmppart);
+	if (member(z->data, z->len, rels.buf, z->o, &b, &e) == 0 &&
+	    xml_open(&x, &b, rels.buf) == 0) {
+		while (xml_next(&x, &e) == 1) {
+			if (!is(&x, XML_READER_TYPE_ELEMENT, "Relationship"))
+				continue;
+			id = xmlTextReaderGetAttribute(x.r,
+			    (const xmlChar *)"Id");
+			target = xmlTextReaderGetAttribute(x.r,
+			    (const xmlChar *)"Target");
+			mode = xmlTextReaderGetAttribute(x.r,
+			    (const xmlChar *)"TargetMode");
+			key.id = (char *)id;
+			if (id && target && (mode == NULL || strcmp((char *)
+			    mode, "External") != 0) && (hit = bsearch(&key,
+			    p, n, sizeof *p, cmppart)) != NULL &&
+			    hit->member == NULL) {
+				resolve(main, (const char *)target, &path);
+				hit->member = dm_xstrdup(path.buf);
+			}
+			xmlFree(id);
+			xmlFree(target);
+			xmlFree(mode);
+		}
+		xml_close(&x);
+	}
+	qsort(p, n, sizeof *p, cmpindex);
+	dm_buf_free(&rels);
+	dm_buf_free(&b);
+	dm_buf_free(&e);
+	dm_buf_free(&path);
+}
+
+/* Whether the element or end is name in DrawingML's namespace. */
+static int
+isa(struct xml *x, int type, const char *name)
+{
+	const xmlChar *ns;
+
+	if (!is(x, type, name))
+		return 0;
+	ns = xmlTextReaderConstNamespaceUri(x->r);
+	return ns != NULL && strcmp((const char *)ns, NS_A) == 0;
+}
+
+/* ---- PPTX: ppt/presentation.xml, its slides in order ---- */
+
+/* The paragraphs of one slide, each a line. */
+static int
+slide_text(const struct zip *z, const struct dm_buf *b, const char *name,
+    void *arg, struct dm_doctext *t, struct dm_buf *err)
+{
+	struct xml x;
+	int r, intext = 0, any = 0;
+	const char *v;
+
+	(void)arg;
+	if (xml_open(&x, b, name) < 0) {
+		dm_buf_addf(err, "damaged (%s: not XML)", name);
+		return -1;
+	}
+	while ((r = xml_next(&x, err)) == 1) {
+		if (dm_doctext_over(t, z->o, err)) {
+			r = -1;
+			break;
+		}
+		if (isa(&x, XML_READER_TYPE_ELEMENT, "t"))
+			intext = xmlTextReaderIsEmptyElement(x.r) != 1;
+		else if (isa(&x, XML_READER_TYPE_END_ELEMENT, "t"))
+			intext = 0;
+		else if (isa(&x, XML_READER_TYPE_ELEMENT, "br")) {
+			/* breaks before a paragraph's text only move it */
+			if (any)
+				dm_doctext_br(t);
+		} else if (isa(&x, XML_READER_TYPE_END_ELEMENT, "p")) {
+			dm_doctext_block(t);
+			any = 0;
+		} else if (intext && (v = textnode(&x)) != NULL) {
+			dm_doctext_add(t, v, strlen(v), 0);
+			any = 1;
+		}
+	}
+	xml_close(&x);
+	return r;
+}
+
+/* Each part's member, as text; a blank line between parts with text. A
+ * part that leads nowhere, or to no member, is left out. */
+static int
+parts_text(const struct zip *z, struct part *p, size_t n,
+    int (*fn)(const struct zip *, const struct dm_buf *, const char *,
+    void *, struct dm_doctext *, struct dm_buf *), void *arg,
+    struct dm_doctext *t, int *count, struct dm_buf *err)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	size_t i, len0;
+	int r = 0;
+
+	for (i = 0; r == 0 && i < n; i++) {
+		if (p[i].member == NULL)
+			continue;
+		if ((r = member(z->data, z->len, p[i].member, z->o, &b,
+		    err)) == 1) {
+			r = 0;
+			continue;
+		}
+		if (r < 0)
+			break;
+		len0 = t->b.len;
+		dm_doctext_block(t);
+		r = fn(z, &b, p[i].member, arg, t, err);
+		(*count)++;
+		if (t->b.len > len0)
+			dm_doctext_br(t);
+	}
+	dm_buf_free(&b);
+	return r;
+}
+
+static int
+pptx_text(const struct zip *z, const struct dm_buf *b, struct dm_doctext *t,
+    int *slides, struct dm_buf *err)
+{
+	struct part *p = NULL;
+	size_t n = 0;
+	int r;
+
+	if ((r = partids(b, "ppt/presentation.xml", "sldId", &p, &n,
+	    err)) == 0) {
+		targets(z, "ppt/presentation.xml", p, n);
+		r = parts_text(z, p, n, slide_text, NULL, t, slides, err);
+	}
+	parts_free(p, n);
+	return r;
+}
+
+int
+dm_extract_pptx(const void *data, size_t len, const struct dm_extractopt *o,
+    dm_doc_fn fn, void *ctx, struct dm_buf *err)
+{
+	static const struct zipdoc d = { "ppt/presentation.xml",
+	    "docProps/core.xml", 0, pptx_text, 1 };
+
+	return zipdoc(&d, data, len, o, fn, ctx, err);
+}
+
+/* ---- XLSX: xl/workbook.xml, its sheets in order, shared strings ---- */
+
+#define MAXCOL	16384		/* columns of a sheet (XFD) */
+
+/* The shared strings of xl/sharedStrings.xml, each NUL-ended in s. */
+struct sst {
+	struct dm_buf	 s;
+	size_t		*off;
+	size_t		 n;
+};
+
+/* Appends the text of a cell, a tab or newline in it a space. */
+static void
+celladd(struct dm_buf *cell, const char *v)
+{
+	for (; *v; v++)
+		dm_buf_addc(cell, *v == '\t' || *v == '\n' || *v == '\r' ?
+		    ' ' : *v);
+}
+
+/* Each si's text: its t, or its runs' t, phonetic runs (rPh) left out. */
+static int
+sst_load(const struct zip *z, struct sst *ss, struct dm_buf *err)
+{
+	static const char name[] = "xl/sharedStrings.xml";
+	struct dm_buf b = DM_BUF_INIT;
+	struct xml x;
+	int r, intext = 0, inrph = 0, insi = 0;
+	const char *v;
+
+	if ((r = member(z->data, z->len, name, z->o, &b, err)) != 0) {
+		dm_buf_free(&b);
+		return r == 1 ? 0 : -1;
+	}
+	if (xml_open(&x, &b, name) < 0) {
+		dm_buf_addf(err, "damaged (%s: not XML)", name);
+		dm_buf_free(&b);
+		return -1;
+	}
+	while ((r = xml_next(&x, err)) == 1) {
+		if (z->o && z->o->maxout && ss->s.len > z->o->maxout) {
+			dm_buf_addf(err, "more than %zu bytes of text",
+			    z->o->maxout);
+			r = -1;
+			break;
+		}
+		if (is(&x, XML_READER_TYPE_ELEMENT, "si")) {
+			ss->off = dm_xreallocarray(ss->off, ss->n + 1,
+			    sizeof *ss->off);
+			ss->off[ss->n++] = ss->s.len;
+			insi = xmlTextReaderIsEmptyElement(x.r) != 1;
+			if (!insi)
+				dm_buf_addc(&ss->s, '\0');
+		} else if (is(&x, XML_READER_TYPE_END_ELEMENT, "si")) {
+			dm_buf_addc(&ss->s, '\0');
+			insi = 0;
+		} else if (is(&x, XML_READER_TYPE_ELEMENT, "rPh"))
+			inrph = xmlTextReaderIsEmptyElement(x.r) != 1;
+		else if (is(&x, XML_READER_TYPE_END_ELEMENT, "rPh"))
+			inrph = 0;
+		else if (is(&x, XML_READER_TYPE_ELEMENT, "t"))
+			intext = insi && !inrph &&
+			    xmlTextReaderIsEmptyElement(x.r) != 1;
+		else if (is(&x, XML_READER_TYPE_END_ELEMENT, "t"))
+			intext = 0;
+		else if (intext && (v = textnode(&x)) != NULL)
+			celladd(&ss->s, v);
+	}
+	/* an si left open by a document cut short */
+	if (insi)
+		dm_buf_addc(&ss->s, '\0');
+	xml_close(&x);
+	dm_buf_free(&b);
+	return r;
+}
+
+static void
+sst_free(struct sst *ss)
+{
+	dm_buf_free(&ss->s);
+	free(ss->off);
+}
+
+/* The column of a cell reference ("C7": 3), or 0 when it has none. */
+static int
+column(const xmlChar *ref)
+{
+	int c = 0;
+
+	for (; ref && *ref >= 'A' && *ref <= 'Z'; ref++)
+		if ((c = c * 26 + (*ref - 'A' + 1)) > MAXCOL)
+			return MAXCOL;
+	return c;
+}
+
+/* A cell's text at its column: tabs up to it from the row's last cell. */
+static int
+cellout(struct dm_doctext *t, struct sst *ss, const char *name, int type,
+    struct dm_buf *cell, int col, int *last, struct dm_buf *err)
+{
+	const char *v = cell->buf;
+	char *end;
+	unsigned long k;
+	int tabs;
+
+	if (type == 's') {
+		k = strtoul(v, &end, 10);
+		if (*v < '0' || *v > '9' || *end != '\0' || k >= ss->n) {
+			dm_buf_addf(err, "damaged (%s: shared string '", name);
+			dm_buf_addquoted(err, v, strlen(v), 40);
+			dm_buf_adds(err, "' out of range)");
+			return -1;
+		}
+		v = ss->s.buf + ss->off[k];
+	}
+	if (*v == '\0')
+		return 0;
+	if (*last == 0)
+		tabs = col - 1;
+	else
+		tabs = col > *last ? col - *last : 1;
+	for (; tabs > 0; tabs--)
+		dm_doctext_add(t, "\t", 1, 0);
+	dm_doctext_add(t, v, strlen(v), 0);
+	*last = col > *last ? col : *last + 1;
+	return 0;
+}
+
+/* A row a line, its cells separated by tabs, as they are written. */
+static int
+sheet_text(const struct zip *z, const struct dm_buf *b, const char *name,
+    void *arg, struct dm_doctext *t, struct dm_buf *err)
+{
+	struct sst *ss = arg;
+	struct dm_buf cell = DM_BUF_INIT;
+	struct xml x;
+	int r, in = 0, inrph = 0, type = 0, col = 0, cur = 0, last = 0;
+	const char *v;
+	xmlChar *a;
+
+	if (xml_open(&x, b, name) < 0) {
+		dm_buf_addf(err, "damaged (%s: not XML)", name);
+		return -1;
+	}
+	while ((r = xml_next(&x, err)) == 1) {
+		if (dm_doctext_over(t, z->o, err)) {
+			r = -1;
+			break;
+		}
+		if (is(&x, XML_READER_TYPE_ELEMENT, "row")) {
+			cur = last = 0;
+			dm_doctext_block(t);
+		} else if (is(&x, XML_READER_TYPE_END_ELEMENT, "row"))
+			dm_doctext_block(t);
+		else if (is(&x, XML_READER_TYPE_ELEMENT, "c")) {
+			a = xmlTextReaderGetAttribute(x.r,
+			    (const xmlChar *)"r");
+			col = column(a);
+			xmlFree(a);
+			cur = col = col > 0 ? col : cur < MAXCOL ? cur + 1 :
+			    MAXCOL;
+			a = xmlTextReaderGetAttribute(x.r,
+			    (const xmlChar *)"t");
+			type = a == NULL ? 'n' : strcmp((char *)a, "s") == 0 ?
+			    's' : strcmp((char *)a, "inlineStr") == 0 ? 'i' :
+			    'v';
+			xmlFree(a);
+			dm_buf_reset(&cell);
+		} else if (is(&x, XML_READER_TYPE_END_ELEMENT, "c")) {
+			if (cellout(t, ss, name, type, &cell, col, &last,
+			    err) < 0) {
+				r = -1;
+				break;
+			}
+			dm_buf_reset(&cell);
+		} else if (is(&x, XML_READER_TYPE_ELEMENT, "rPh"))
+			inrph = xmlTextReaderIsEmptyElement(x.r) != 1;
+		else if (is(&x, XML_READER_TYPE_END_ELEMENT, "rPh"))
+			inrph = 0;
+		else if (is(&x, XML_READER_TYPE_ELEMENT, "v"))
+			in = type != 'i' &&
+			    xmlTextReaderIsEmptyElement(x.r) != 1;
+		else if (is(&x, XML_READER_TYPE_ELEMENT, "t"))
+			in = type == 'i' && !inrph &&
+			    xmlTextReaderIsEmptyElement(x.r) != 1;
+		else if (is(&x, XML_READER_TYPE_END_ELEMENT, "v") ||
+		    is(&x, XML_READER_TYPE_END_ELEMENT, "t"))
+			in = 0;
+		else if (in && (v = textnode(&x)) != NULL) {
+			if (cell.len < MEMBERMAX)
+				celladd(&cell, v);
+		}
+	}
+	xml_close(&x);
+	dm_buf_free(&cell);
+	return r;
+}
+
+static int
+xlsx_text(const struct zip *z, const struct dm_buf *b, struct dm_doctext *t,
+    int *sheets, struct dm_buf *err)
+{
+	struct sst ss = { DM_BUF_INIT, NULL, 0 };
+	struct part *p = NULL;
+	size_t n = 0;
+	int r;
+
+	if ((r = partids(b, "xl/workbook.xml", "sheet", &p, &n, err)) == 0 &&
+	    (r = sst_load(z, &ss, err)) == 0) {
+		targets(z, "xl/workbook.xml", p, n);
+		r = parts_text(z, p, n, sheet_text, &ss, t, sheets, err);
+	}
+	sst_free(&ss);
+	parts_free(p, n);
+	return r;
+}
+
+int
+dm_extract_xlsx(const void *data, size_t len, const struct dm_extractopt *o,
+    dm_doc_fn fn, void *ctx, struct dm_buf *err)
+{
+	static const struct zipdoc d = { "xl/workbook.xml",
+	    "docProps/core.xml", 0, xlsx_text, 2 };
+
+	return zipdoc(&d, data, len, o, fn, ctx, err);
 }
 
 /* ---- EPUB: container.xml, the OPF, the spine's XHTML ---- */
@@ -564,6 +1070,7 @@ dm_extract_epub(const void *data, size_t len, const struct dm_extractopt *o,
 {
 	struct dm_buf b = DM_BUF_INIT, path = DM_BUF_INIT;
 	struct dm_doctext t;
+	struct dm_docinfo di;
 	char *title = NULL, *author = NULL, *opf = NULL, **spine = NULL;
 	size_t nspine = 0, i;
 	int r;
@@ -603,8 +1110,12 @@ dm_extract_epub(const void *data, size_t len, const struct dm_extractopt *o,
 		if (dm_doctext_over(&t, o, NULL))
 			break;
 	}
-	if (r == 0)
-		r = done(&t, o, title, author, fn, ctx, err);
+	if (r == 0) {
+		memset(&di, 0, sizeof di);
+		di.title = title;
+		di.author = author;
+		r = done(&t, o, &di, fn, ctx, err);
+	}
 	for (i = 0; i < nspine; i++)
 		free(spine[i]);
 	free(spine);

@@ -9,7 +9,8 @@
 
 static const char *const names[] = {
 	[DM_DOC_NONE] = "", [DM_DOC_PDF] = "pdf", [DM_DOC_DOCX] = "docx",
-	[DM_DOC_ODT] = "odt", [DM_DOC_EPUB] = "epub", [DM_DOC_HTML] = "html"
+	[DM_DOC_ODT] = "odt", [DM_DOC_EPUB] = "epub", [DM_DOC_HTML] = "html",
+	[DM_DOC_PPTX] = "pptx", [DM_DOC_XLSX] = "xlsx"
 };
 
 const char *
@@ -28,7 +29,8 @@ dm_doc_type(const char *name, const void *head, size_t n)
 		{ "pdf", DM_DOC_PDF }, { "docx", DM_DOC_DOCX },
 		{ "odt", DM_DOC_ODT }, { "epub", DM_DOC_EPUB },
 		{ "html", DM_DOC_HTML }, { "htm", DM_DOC_HTML },
-		{ "xhtml", DM_DOC_HTML }
+		{ "xhtml", DM_DOC_HTML }, { "pptx", DM_DOC_PPTX },
+		{ "xlsx", DM_DOC_XLSX }
 	};
 	const char *base, *dot, *mn, *data;
 	size_t i, mnl, dl;
@@ -51,10 +53,15 @@ dm_doc_type(const char *name, const void *head, size_t n)
 		if (dl == 20 && memcmp(data, "application/epub+zip", 20) == 0)
 			return DM_DOC_EPUB;
 	}
-	/* OOXML: [Content_Types].xml, then a word/ member nearby */
-	if (mnl == 19 && memcmp(mn, "[Content_Types].xml", 19) == 0 &&
-	    memmem(head, n, "word/document.xml", 17) != NULL)
-		return DM_DOC_DOCX;
+	/* OOXML: [Content_Types].xml, then its main part named nearby */
+	if (mnl == 19 && memcmp(mn, "[Content_Types].xml", 19) == 0) {
+		if (memmem(head, n, "word/document.xml", 17) != NULL)
+			return DM_DOC_DOCX;
+		if (memmem(head, n, "ppt/presentation.xml", 20) != NULL)
+			return DM_DOC_PPTX;
+		if (memmem(head, n, "xl/workbook.xml", 15) != NULL)
+			return DM_DOC_XLSX;
+	}
 	return DM_DOC_NONE;
 }
 
@@ -74,6 +81,10 @@ dm_extract(enum dm_doctype t, const void *data, size_t len,
 		return dm_extract_epub(data, len, o, fn, ctx, err);
 	case DM_DOC_HTML:
 		return dm_extract_html(data, len, o, fn, ctx, err);
+	case DM_DOC_PPTX:
+		return dm_extract_pptx(data, len, o, fn, ctx, err);
+	case DM_DOC_XLSX:
+		return dm_extract_xlsx(data, len, o, fn, ctx, err);
 	default:
 		dm_buf_adds(err, "not a document");
 		return -1;

@@ -1,4 +1,4 @@
-/* extract.h - text out of documents: PDF, DOCX, ODT, EPUB, HTML (dm-scan --extract) */
+/* extract.h - text out of documents: PDF, DOCX, ODT, PPTX, XLSX, EPUB, HTML (dm-scan --extract) */
 #ifndef DM_EXTRACT_H
 #define DM_EXTRACT_H
 
@@ -19,7 +19,9 @@ enum dm_doctype {
 	DM_DOC_DOCX,
 	DM_DOC_ODT,
 	DM_DOC_EPUB,
-	DM_DOC_HTML
+	DM_DOC_HTML,
+	DM_DOC_PPTX,
+	DM_DOC_XLSX
 };
 
 /* What the document says about itself; NULL or 0 when it does not. */
@@ -28,6 +30,8 @@ struct dm_docinfo {
 	const char	*author;
 	int		 pages;		/* PDF: its number of pages */
 	int		 page;		/* --pdf-pages: this page, from 1; else 0 */
+	int		 slides;	/* PPTX: the slides read */
+	int		 sheets;	/* XLSX: the sheets read */
 	const char	*library;	/* "poppler 22.12.0", "libxml2 2.9.14" */
 };
 
@@ -46,7 +50,7 @@ struct dm_extractopt {
  * first bytes (%PDF-, a zip whose mimetype or [Content_Types].xml says
  * which); DM_DOC_NONE when it is none of them. */
 enum dm_doctype dm_doc_type(const char *name, const void *head, size_t n);
-/* "pdf", "docx", "odt", "epub", "html". */
+/* "pdf", "docx", "odt", "epub", "html", "pptx", "xlsx". */
 const char	*dm_doc_name(enum dm_doctype);
 
 /*
@@ -63,6 +67,12 @@ int	 dm_extract_docx(const void *data, size_t len,
 	    const struct dm_extractopt *, dm_doc_fn, void *ctx,
 	    struct dm_buf *err);
 int	 dm_extract_odt(const void *data, size_t len,
+	    const struct dm_extractopt *, dm_doc_fn, void *ctx,
+	    struct dm_buf *err);
+int	 dm_extract_pptx(const void *data, size_t len,
+	    const struct dm_extractopt *, dm_doc_fn, void *ctx,
+	    struct dm_buf *err);
+int	 dm_extract_xlsx(const void *data, size_t len,
 	    const struct dm_extractopt *, dm_doc_fn, void *ctx,
 	    struct dm_buf *err);
 int	 dm_extract_epub(const void *data, size_t len,

@@ -405,6 +405,10 @@ docinfo(struct dm_scan *sc, const struct dm_docinfo *di)
 		dm_buf_addf(&w->line, ",\"page\":%d", di->page);
 	if (di->pages > 0)
 		dm_buf_addf(&w->line, ",\"pages\":%d", di->pages);
+	if (di->slides > 0)
+		dm_buf_addf(&w->line, ",\"slides\":%d", di->slides);
+	if (di->sheets > 0)
+		dm_buf_addf(&w->line, ",\"sheets\":%d", di->sheets);
 	addfield(sc, "title", di->title);
 	addfield(sc, "author", di->author);
 	addfield(sc, "extractor", di->library);

@@ -46,6 +46,69 @@ MD
 	for f in docx odt epub html; do
 		pandoc -s "$d/doc.md" -o "$d/doc.$f" || return 1
 	done
+	cat >"$d/deck.md" <<'MD'
+---
+title: Deck
+author: Ada Lovelace
+---
+
+# One
+
+Hello *world*.
+
+- a
+- b
+
+# Two
+
+| N | V |
+|---|---|
+| x | 1 |
+
+End.
+MD
+	pandoc -s "$d/deck.md" -o "$d/deck.pptx" || return 1
+}
+
+A='xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+P='xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"'
+R='xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+S='xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+REL='http://schemas.openxmlformats.org/officeDocument/2006/relationships'
+
+# rels FILE ID=TARGET...: a relationships member.
+rels() {
+	local f=$1 r
+	mkdir -p "${f%/*}"
+	shift
+	{
+		printf '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+		for r; do
+			printf '<Relationship Id="%s" Type="%s/x" Target="%s"/>' "${r%%=*}" "$REL" "${r#*=}"
+		done
+		printf '</Relationships>'
+	} >"$f"
+}
+
+# slide FILE PARAGRAPH-XML: a slide whose one shape holds the paragraphs.
+slide() {
+	printf '<p:sld %s %s><p:cSld><p:spTree><p:sp><p:txBody><a:bodyPr/>%s</p:txBody></p:sp></p:spTree></p:cSld></p:sld>' "$A" "$P" "$2" >"$1"
+}
+
+# pptx DIR NAME ID...: the presentation of DIR with the slides ID in order.
+pptx() {
+	local d=$1 n=$2 id
+	shift 2
+	mkdir -p "$d/ppt/_rels" "$d/ppt/slides"
+	printf '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/ppt/presentation.xml" ContentType="application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"/></Types>' >"$d/[Content_Types].xml"
+	{
+		printf '<p:presentation %s %s><p:sldIdLst>' "$P" "$R"
+		for id; do
+			printf '<p:sldId id="%d" r:id="%s"/>' $((256 + ${id#rId})) "$id"
+		done
+		printf '</p:sldIdLst></p:presentation>'
+	} >"$d/ppt/presentation.xml"
+	(cd "$d" && zip -qX "$TMP/$n" '[Content_Types].xml' && zip -qrX "$TMP/$n" .)
 }
 
 # docx DIR NAME.docx: zips the hand-written members under DIR.
@@ -277,4 +340,87 @@ ERR
 	run_split dm-scan --extract --doc-timeout soon .
 	assert_status 2
 	[ "${stderr%%$'\n'*}" = "dm-scan: --doc-timeout: 'soon' is not a duration" ]
+}
+
+@test "PPTX made by pandoc: slides in order, a paragraph a line, a blank line between slides, slides and title" {
+	cp "$BATS_FILE_TMPDIR/deck.pptx" .
+	run fields deck.pptx
+	assert_success
+	v=$(xml2-config --version)
+	assert_output "{\"path\":\"deck.pptx\",\"type\":\"pptx\",\"slides\":4,\"title\":\"Deck\",\"author\":\"Ada Lovelace\",\"extractor\":\"libxml2 $v\",\"encoding\":\"utf-8\",\"text\":$(printf 'Deck\nAda Lovelace\n\nOne\nHello world.\na\nb\n\nTwo\nN\nV\nx\n1\n\nEnd.' | jq -Rs .)}"
+}
+
+@test "PPTX: the order of the slide list, not of the members; a:br; a missing slide part is left out" {
+	mkdir -p d/ppt/slides
+	slide d/ppt/slides/slide1.xml '<a:p><a:r><a:t>first member</a:t></a:r></a:p><a:p/><a:p><a:r><a:t xml:space="preserve">a </a:t></a:r><a:r><a:t>b</a:t></a:r><a:br/><a:r><a:t>c</a:t></a:r></a:p>'
+	slide d/ppt/slides/slide2.xml '<a:p><a:br/><a:r><a:t>second member, shown first: ünï €</a:t></a:r></a:p><a:tbl><a:tr><a:tc><a:txBody><a:p><a:r><a:t>x1</a:t></a:r></a:p></a:txBody></a:tc><a:tc><a:txBody><a:p><a:r><a:t>y1</a:t></a:r></a:p></a:txBody></a:tc></a:tr></a:tbl>'
+	slide d/ppt/slides/slide3.xml '<a:p/>'
+	rels d/ppt/_rels/presentation.xml.rels rId1=slides/slide1.xml rId2=/ppt/slides/slide2.xml rId3=slides/slide3.xml rId4=slides/gone.xml
+	pptx d hand.pptx rId2 rId3 rId4 rId1
+	run fields hand.pptx
+	assert_success
+	assert_output '{"path":"hand.pptx","type":"pptx","slides":3,"extractor":"libxml2 '"$(xml2-config --version)"'","encoding":"utf-8","text":"second member, shown first: ünï €\nx1\ny1\n\nfirst member\na b\nc"}'
+}
+
+# xlsx DIR NAME: the workbook of DIR (sheets B then A), zipped.
+xlsx() {
+	local d=$1
+	mkdir -p "$d/xl/_rels" "$d/xl/worksheets"
+	printf '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>' >"$d/[Content_Types].xml"
+	printf '<workbook %s %s><sheets><sheet name="B" sheetId="2" r:id="rId2"/><sheet name="A" sheetId="1" r:id="rId1"/></sheets></workbook>' "$S" "$R" >"$d/xl/workbook.xml"
+	rels "$d/xl/_rels/workbook.xml.rels" rId1=worksheets/sheet1.xml rId2=/xl/worksheets/sheet2.xml
+	(cd "$d" && zip -qX "$TMP/$2" '[Content_Types].xml' && zip -qrX "$TMP/$2" .)
+}
+
+@test "XLSX: sheets in workbook order, a row a line, cells by tabs at their columns, shared and inline strings, numbers as written" {
+	mkdir -p x/xl/worksheets x/docProps
+	cat >x/xl/sharedStrings.xml <<XML
+<sst $S><si><t>Name</t></si><si><r><t>Va</t></r><r><t>lue</t></r><rPh><t>phonetic</t></rPh></si><si/><si><t xml:space="preserve">two
+lines	tab</t></si></sst>
+XML
+	printf '<worksheet %s><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>x</t></is></c><c r="C2"><v>3.50</v></c><c r="D2" t="b"><v>1</v></c><c r="E2" s="1"/></row><row r="4"><c r="B4"><f>A1+1</f><v>0.30000000000000004</v></c><c r="C4" t="s"><v>3</v></c><c r="D4" t="e"><v>#DIV/0!</v></c></row><row r="5"><c r="A5" t="s"><v>2</v></c></row></sheetData></worksheet>' "$S" >x/xl/worksheets/sheet1.xml
+	printf '<worksheet %s><sheetData><row><c><v>1</v></c><c><v>-2e-3</v></c></row></sheetData></worksheet>' "$S" >x/xl/worksheets/sheet2.xml
+	printf '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Book</dc:title></cp:coreProperties>' >x/docProps/core.xml
+	xlsx x book.xlsx
+	run fields book.xlsx
+	assert_success
+	assert_output '{"path":"book.xlsx","type":"xlsx","sheets":2,"title":"Book","extractor":"libxml2 '"$(xml2-config --version)"'","encoding":"utf-8","text":"1\t-2e-3\n\nName\tValue\nx\t\t3.50\t1\n\t0.30000000000000004\ttwo lines tab\t#DIV/0!"}'
+	# found by its content too, whatever its name
+	cp book.xlsx book.bin
+	[ "$(dm-scan --extract book.bin | jq -r .type)" = xlsx ]
+}
+
+@test "hostile PPTX and XLSX: a zip bomb slide, a missing main part, a shared string out of range" {
+	mkdir -p bomb/ppt/slides
+	head -c 70000000 /dev/zero >bomb/ppt/slides/slide1.xml
+	rels bomb/ppt/_rels/presentation.xml.rels rId1=slides/slide1.xml
+	pptx bomb bomb.pptx rId1
+	rm -r bomb
+	mkdir -p nopres/ppt && printf '<x/>' >nopres/ppt/other.xml
+	printf '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/ppt/presentation.xml" ContentType="x"/></Types>' >'nopres/[Content_Types].xml'
+	(cd nopres && zip -qX "$TMP/nopres.pptx" '[Content_Types].xml' ppt/other.xml)
+	mkdir -p oor/xl/worksheets
+	printf '<sst %s><si><t>only</t></si></sst>' "$S" >oor/xl/sharedStrings.xml
+	printf '<worksheet %s><sheetData><row><c t="s"><v>0</v></c><c t="s"><v>7</v></c></row></sheetData></worksheet>' "$S" >oor/xl/worksheets/sheet1.xml
+	printf '<worksheet %s><sheetData><row><c><v>1</v></c></row></sheetData></worksheet>' "$S" >oor/xl/worksheets/sheet2.xml
+	xlsx oor oor.xlsx
+	mkdir -p nosst/xl/worksheets
+	printf '<worksheet %s><sheetData><row><c t="s"><v>0</v></c></row></sheetData></worksheet>' "$S" >nosst/xl/worksheets/sheet1.xml
+	xlsx nosst nosst.xlsx
+	mkdir -p bad/xl/worksheets
+	printf '<worksheet %s><sheetData><row><c t="s"><v>-1</v></c></row></sheetData></worksheet>' "$S" >bad/xl/worksheets/sheet1.xml
+	printf '<sst %s><si><t>only</t></si></sst>' "$S" >bad/xl/sharedStrings.xml
+	xlsx bad bad.xlsx
+	run_split bash -c 'ulimit -v 1000000; exec timeout 60 dm-scan --extract bomb.pptx nopres.pptx oor.xlsx nosst.xlsx bad.xlsx'
+	assert_status 1
+	assert_output ''
+	assert_stderr <<'ERR'
+dm-scan: bomb.pptx: damaged (member 'ppt/slides/slide1.xml' is larger than 67108864 bytes), skipped
+dm-scan: nopres.pptx: damaged (no ppt/presentation.xml), skipped
+dm-scan: oor.xlsx: damaged (xl/worksheets/sheet1.xml: shared string '7' out of range), skipped
+dm-scan: nosst.xlsx: damaged (xl/worksheets/sheet1.xml: shared string '0' out of range), skipped
+dm-scan: bad.xlsx: damaged (xl/worksheets/sheet1.xml: shared string '-1' out of range), skipped
+dm-scan: 0 files read, 5 documents skipped
+dm-scan: no sample read: 5 documents not read
+ERR
 }
