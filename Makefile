@@ -60,6 +60,7 @@ HDR    += src/slice.h
 HDR    += src/archives.h src/extract.h
 HDR    += src/llmrun.h
 HDR    += src/progress.h
+HDR    += src/simd.h src/rawtext.h  # wide scans of the read path
 
 all: $(BIN)
 

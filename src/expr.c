@@ -8,6 +8,7 @@
 
 #include "dm.h"
 #include "langid.h"
+#include "rawtext.h"
 
 /* ---- values ---- */
 
@@ -1948,6 +1949,8 @@ static int
 eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 {
 	struct dm_field f;
+	const char *raw;
+	size_t rawlen;
 	struct val a;
 	size_t ov[2];
 	double d;
@@ -1970,6 +1973,12 @@ eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 		fromfield(&f, v);
 		return 0;
 	case N_STAT:
+		/* len of a text not decoded yet: counted on its raw JSON */
+		if (!e->havetext && strcmp(n->stat->name, "len") == 0 &&
+		    dm_sample_rawstr(e->s, e->key, &raw, &rawlen) == 0) {
+			setnum(v, (double)dm_json_strcount(raw, rawlen), 1);
+			return 0;
+		}
 		if (gettext(e, err) < 0)
 			return -1;
 		if (dm_textstats_get(e->ts, n->stat, n->statarg, &d, err) < 0)

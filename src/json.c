@@ -11,6 +11,8 @@
 #endif
 
 #include "dm.h"
+#include "rawtext.h"
+#include "simd.h"
 
 /* Deeper nesting is refused rather than risking the stack. */
 #define MAXDEPTH 512
@@ -19,6 +21,7 @@ struct scan {
 	const char	*s, *p, *end;
 	struct dm_jerr	*e;
 	int		 depth;
+	int		 utf8ok;	/* s..end is known to be valid UTF-8 */
 };
 
 static const char *value(struct scan *);
@@ -81,16 +84,69 @@ needesc8(uint64_t v)
 	    ((v - ONES * 0x20) & ~v)) & HIGHS ? 1 : 0;
 }
 
+/* p is at a backslash; returns the position after the escape. */
+static const char *
+escape(struct scan *sc, const char *p)
+{
+	const char *end = sc->end;
+	long u, lo;
+
+	if (p + 1 >= end)
+		return fail(sc, p, "invalid JSON: unterminated string");
+	switch (p[1]) {
+	case '"': case '\\': case '/': case 'b': case 'f':
+	case 'n': case 'r': case 't':
+		return p + 2;
+	case 'u':
+		break;
+	default:
+		return fail(sc, p, "invalid JSON: invalid escape");
+	}
+	if ((u = hex4(p + 2, end)) < 0)
+		return fail(sc, p, "invalid JSON: invalid \\u escape");
+	if (u >= 0xdc00 && u <= 0xdfff)
+		return fail(sc, p, "invalid JSON: lone surrogate in \\u escape");
+	if (u >= 0xd800 && u <= 0xdbff) {
+		if (end - p < 12 || p[6] != '\\' || p[7] != 'u' ||
+		    (lo = hex4(p + 8, end)) < 0xdc00 || lo > 0xdfff)
+			return fail(sc, p, "invalid JSON: lone surrogate in \\u escape");
+		return p + 12;
+	}
+	return p + 6;
+}
+
+/* string() on text whose UTF-8 is known valid: only quotes, backslashes
+ * and control characters need a look, the widest scan finds them. p is
+ * after the opening quote. */
+static const char *
+okstring(struct scan *sc, const char *p)
+{
+	const char *end = sc->end;
+
+	for (;;) {
+		p = dm_simd_strstop(p, end);
+		if (p >= end)
+			return fail(sc, p, "invalid JSON: unterminated string");
+		if (*p == '"')
+			return p + 1;
+		if (*p != '\\')
+			return fail(sc, p, "invalid JSON: control character in string");
+		if ((p = escape(sc, p)) == NULL)
+			return NULL;
+	}
+}
+
 /* p is at the opening quote; returns the position after the closing one. */
 static const char *
 string(struct scan *sc, const char *p)
 {
 	const char *end = sc->end;
-	long u, lo;
 	int32_t cp;
 	int k;
 
 	p++;
+	if (sc->utf8ok)
+		return okstring(sc, p);
 	for (;;) {
 		uint64_t w;
 
@@ -124,29 +180,8 @@ string(struct scan *sc, const char *p)
 		if (c == '"')
 			return p + 1;
 		if (c == '\\') {
-			if (p + 1 >= end)
-				return fail(sc, p, "invalid JSON: unterminated string");
-			switch (p[1]) {
-			case '"': case '\\': case '/': case 'b': case 'f':
-			case 'n': case 'r': case 't':
-				p += 2;
-				continue;
-			case 'u':
-				break;
-			default:
-				return fail(sc, p, "invalid JSON: invalid escape");
-			}
-			if ((u = hex4(p + 2, end)) < 0)
-				return fail(sc, p, "invalid JSON: invalid \\u escape");
-			if (u >= 0xdc00 && u <= 0xdfff)
-				return fail(sc, p, "invalid JSON: lone surrogate in \\u escape");
-			if (u >= 0xd800 && u <= 0xdbff) {
-				if (end - p < 12 || p[6] != '\\' || p[7] != 'u' ||
-				    (lo = hex4(p + 8, end)) < 0xdc00 || lo > 0xdfff)
-					return fail(sc, p, "invalid JSON: lone surrogate in \\u escape");
-				p += 12;
-			} else
-				p += 6;
+			if ((p = escape(sc, p)) == NULL)
+				return NULL;
 			continue;
 		}
 		if (c < 0x20)
@@ -278,9 +313,10 @@ value(struct scan *sc)
 int
 dm_json_check(const char *s, size_t n, struct dm_jerr *e)
 {
-	struct scan sc = { s, s, s + n, e, 0 };
+	struct scan sc = { s, s, s + n, e, 0, 0 };
 	const char *p;
 
+	sc.utf8ok = dm_simd_utf8_valid(s, n);
 	sc.p = ws(s, s + n);
 	if ((p = value(&sc)) == NULL)
 		return -1;
@@ -303,10 +339,14 @@ int
 dm_json_members(const char *s, size_t n, struct dm_jerr *e,
     void (*fn)(void *, const char *, size_t, const char *, size_t), void *arg)
 {
-	struct scan sc = { s, s, s + n, e, 1 };
+	struct scan sc = { s, s, s + n, e, 1, 0 };
 	const char *p, *end = s + n, *k, *v;
 	size_t klen;
 
+	/* Valid UTF-8, the common case, is checked once here at full width
+	 * and the strings are then scanned for their ends only; text that is
+	 * not is scanned byte by byte, to report where it goes wrong. */
+	sc.utf8ok = dm_simd_utf8_valid(s, n);
 	p = ws(s, end);
 	if (p >= end || *p != '{') {
 		if (dm_json_check(s, n, e) == 0) {
@@ -481,6 +521,37 @@ dm_json_string(const char *tok, size_t toklen, struct dm_buf *out,
 	*sp = out->buf;
 	*lenp = out->len;
 	return 0;
+}
+
+/*
+ * Every byte of the token that is not a UTF-8 continuation byte is a code
+ * point of the decoded string, but for the escapes: \\n (2 bytes) is one,
+ * \\uXXXX (6) one, a surrogate pair \\uD83D\\uDE00 (12) one.
+ */
+size_t
+dm_json_strcount(const char *raw, size_t n)
+{
+	const char *p = raw + 1, *end = raw + n - 1;
+	size_t k;
+
+	if (n < 2)
+		return 0;
+	k = dm_simd_count(p, (size_t)(end - p));
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		long u = p[1] == 'u' ? hex4(p + 2, end) : -1;
+
+		if (u < 0) {
+			k -= 1;
+			p += 2;
+		} else if (u >= 0xd800 && u <= 0xdbff && end - p >= 12) {
+			k -= 11;
+			p += 12;
+		} else {
+			k -= 5;
+			p += 6;
+		}
+	}
+	return k;
 }
 
 /* Bytes that must be escaped in a JSON string: 1 for a short escape
@@ -702,7 +773,7 @@ static json_t *
 build(const char **pp, const char *end, struct dm_buf *tmp, struct dm_buf *err)
 {
 	const char *p = ws(*pp, end), *q, *s;
-	struct scan sc = { p, p, end, NULL, 0 };
+	struct scan sc = { p, p, end, NULL, 0, 1 };
 	json_t *v, *x;
 	size_t n;
 
@@ -802,7 +873,7 @@ int
 dm_json_index(const char *raw, size_t n, size_t idx, const char **v,
     size_t *vlen)
 {
-	struct scan sc = { raw, raw, raw + n, NULL, 0 };
+	struct scan sc = { raw, raw, raw + n, NULL, 0, 0 };
 	const char *p = ws(raw, raw + n), *end = raw + n, *q;
 	size_t i = 0;
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "rawtext.h"
 
 int dm_json_members(const char *, size_t, struct dm_jerr *,
     void (*)(void *, const char *, size_t, const char *, size_t), void *);
@@ -234,6 +235,52 @@ field_from_json(const json_t *v, struct dm_field *f)
 	}
 }
 
+/* Follows the rest of a dotted path (dot at its first '.', or NULL) down
+ * from the raw value *raw; -1 when an element is missing. */
+static int
+descend(struct dm_sample *s, const char *dot, const char **raw, size_t *rawlen)
+{
+	const char *seg;
+
+	while (dot) {
+		struct lookup lk = { s, NULL, 0, NULL, 0 };
+		struct dm_jerr e;
+
+		if ((*raw)[0] != '{')
+			return -1;
+		lk.key = seg = dot + 1;
+		dot = strchr(seg, '.');
+		lk.n = dot ? (size_t)(dot - seg) : strlen(seg);
+		if (dm_json_members(*raw, *rawlen, &e, lookup_member, &lk) < 0 ||
+		    lk.v == NULL)
+			return -1;
+		*raw = lk.v;
+		*rawlen = lk.vlen;
+	}
+	return 0;
+}
+
+int
+dm_sample_rawstr(struct dm_sample *s, const char *path, const char **raw,
+    size_t *n)
+{
+	const char *dot = strchr(path, '.');
+	struct dm_member *m;
+	const char *r;
+	size_t rl;
+
+	m = find(s, path, dot ? (size_t)(dot - path) : strlen(path));
+	if (m == NULL || m->raw == NULL)
+		return -1;
+	r = m->raw;
+	rl = m->raw_len;
+	if (descend(s, dot, &r, &rl) < 0 || r[0] != '"')
+		return -1;
+	*raw = r;
+	*n = rl;
+	return 0;
+}
+
 void
 dm_sample_get(struct dm_sample *s, const char *path, struct dm_field *f)
 {
@@ -252,21 +299,8 @@ dm_sample_get(struct dm_sample *s, const char *path, struct dm_field *f)
 		const char *raw = m->raw;
 		size_t rawlen = m->raw_len;
 
-		while (dot) {
-			struct lookup lk = { s, NULL, 0, NULL, 0 };
-			struct dm_jerr e;
-
-			if (raw[0] != '{')
-				return;
-			lk.key = seg = dot + 1;
-			dot = strchr(seg, '.');
-			lk.n = dot ? (size_t)(dot - seg) : strlen(seg);
-			if (dm_json_members(raw, rawlen, &e, lookup_member, &lk) < 0 ||
-			    lk.v == NULL)
-				return;
-			raw = lk.v;
-			rawlen = lk.vlen;
-		}
+		if (descend(s, dot, &raw, &rawlen) < 0)
+			return;
 		field_from_raw(s, raw, rawlen, f);
 		return;
 	}

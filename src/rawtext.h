@@ -1,0 +1,18 @@
+/* rawtext.h - a sample's strings read as raw JSON, without decoding them */
+#ifndef DM_RAWTEXT_H
+#define DM_RAWTEXT_H
+
+#include <stddef.h>
+
+struct dm_sample;
+
+/* The raw token (quotes included) of the string at path: 0, or -1 when the
+ * value is missing, not a string, or not held as raw JSON (then
+ * dm_sample_get tells which). */
+int	 dm_sample_rawstr(struct dm_sample *, const char *path,
+	    const char **raw, size_t *n);
+/* The code points of the string a checked raw string token stands for:
+ * dm_utf8_count of its decoded bytes, without decoding it. */
+size_t	 dm_json_strcount(const char *raw, size_t n);
+
+#endif /* DM_RAWTEXT_H */

@@ -1,0 +1,378 @@
+/* simd.c - wide scans of the read path: UTF-8 validation, code point counts */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define X86	1
+#endif
+
+#include "dm.h"
+#include "simd.h"
+
+/*
+ * UTF-8 is validated with the lookup algorithm of Keiser and Lemire
+ * ("Validating UTF-8 in less than one instruction per byte", 2021): each
+ * byte, with the one before it, is looked up by nibble in three tables
+ * whose AND is a set of error bits; the third and fourth bytes of a
+ * sequence are checked against the bytes two and three before. The bytes
+ * after the end are taken as zeros (ASCII), so a sequence cut by the end is
+ * an error like one cut by an ASCII byte.
+ */
+#define TOO_SHORT	(1 << 0)	/* lead or ASCII, then lead */
+#define TOO_LONG	(1 << 1)	/* ASCII, then continuation */
+#define OVERLONG_3	(1 << 2)	/* 11100000 100_____ */
+#define TOO_LARGE	(1 << 3)	/* above U+10FFFF */
+#define SURROGATE	(1 << 4)	/* 11101101 101_____ */
+#define OVERLONG_2	(1 << 5)	/* 1100000_ 10______ */
+#define TOO_LARGE_1000	(1 << 6)
+#define OVERLONG_4	(1 << 6)	/* 11110000 1000____ */
+#define TWO_CONTS	(1 << 7)	/* continuation, then continuation */
+#define CARRY		(TOO_SHORT | TOO_LONG | TWO_CONTS)
+
+/* indexed by the high nibble of the first byte */
+#define BYTE1_HIGH \
+	TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, \
+	TOO_LONG, TOO_LONG, TOO_LONG, TOO_LONG, \
+	TWO_CONTS, TWO_CONTS, TWO_CONTS, TWO_CONTS, \
+	TOO_SHORT | OVERLONG_2, \
+	TOO_SHORT, \
+	TOO_SHORT | OVERLONG_3 | SURROGATE, \
+	TOO_SHORT | TOO_LARGE | TOO_LARGE_1000 | OVERLONG_4
+/* by the low nibble of the first byte */
+#define BYTE1_LOW \
+	CARRY | OVERLONG_3 | OVERLONG_2 | OVERLONG_4, \
+	CARRY | OVERLONG_2, \
+	CARRY, \
+	CARRY, \
+	CARRY | TOO_LARGE, \
+	CARRY | TOO_LARGE | TOO_LARGE_1000, \
+	CARRY | TOO_LARGE | TOO_LARGE_1000, \
+	CARRY | TOO_LARGE | TOO_LARGE_1000, \
+	CARRY | TOO_LARGE | TOO_LARGE_1000, \
+	CARRY | TOO_LARGE | TOO_LARGE_1000, \
+	CARRY | TOO_LARGE | TOO_LARGE_1000, \
+	CARRY | TOO_LARGE | TOO_LARGE_1000, \
+	CARRY | TOO_LARGE | TOO_LARGE_1000, \
+	CARRY | TOO_LARGE | TOO_LARGE_1000 | SURROGATE, \
+	CARRY | TOO_LARGE | TOO_LARGE_1000, \
+	CARRY | TOO_LARGE | TOO_LARGE_1000
+/* by the high nibble of the second byte */
+#define BYTE2_HIGH \
+	TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, \
+	TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT, \
+	TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE_1000 | \
+	    OVERLONG_4, \
+	TOO_LONG | OVERLONG_2 | TWO_CONTS | OVERLONG_3 | TOO_LARGE, \
+	TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE, \
+	TOO_LONG | OVERLONG_2 | TWO_CONTS | SURROGATE | TOO_LARGE, \
+	TOO_SHORT, TOO_SHORT, TOO_SHORT, TOO_SHORT
+
+/* ---- plain C ---- */
+
+static int
+valid_c(const char *s, size_t n)
+{
+	return dm_utf8_check(s, n) == n;
+}
+
+static size_t
+count_c(const char *s, size_t n)
+{
+	return dm_utf8_count(s, n);
+}
+
+static const char *
+strstop_c(const char *p, const char *end)
+{
+	while (p < end && *p != '"' && *p != '\\' &&
+	    (unsigned char)*p >= 0x20)
+		p++;
+	return p;
+}
+
+#ifdef X86
+
+/* ---- SSE2, and SSSE3 for the validation's table lookups ---- */
+
+__attribute__((target("ssse3"))) static inline __m128i
+check16(__m128i in, __m128i prev)
+{
+	const __m128i b1h = _mm_setr_epi8(BYTE1_HIGH);
+	const __m128i b1l = _mm_setr_epi8(BYTE1_LOW);
+	const __m128i b2h = _mm_setr_epi8(BYTE2_HIGH);
+	const __m128i lo = _mm_set1_epi8(0x0F);
+	__m128i prev1 = _mm_alignr_epi8(in, prev, 15);
+	__m128i prev2 = _mm_alignr_epi8(in, prev, 14);
+	__m128i prev3 = _mm_alignr_epi8(in, prev, 13);
+	__m128i sc, must;
+
+	sc = _mm_and_si128(_mm_and_si128(
+	    _mm_shuffle_epi8(b1h, _mm_and_si128(_mm_srli_epi16(prev1, 4), lo)),
+	    _mm_shuffle_epi8(b1l, _mm_and_si128(prev1, lo))),
+	    _mm_shuffle_epi8(b2h, _mm_and_si128(_mm_srli_epi16(in, 4), lo)));
+	/* the third and fourth bytes of a sequence are continuations */
+	must = _mm_or_si128(_mm_subs_epu8(prev2, _mm_set1_epi8(0xE0 - 0x80)),
+	    _mm_subs_epu8(prev3, _mm_set1_epi8((char)(0xF0 - 0x80))));
+	must = _mm_and_si128(must, _mm_set1_epi8((char)0x80));
+	return _mm_xor_si128(must, sc);
+}
+
+__attribute__((target("ssse3"))) static int
+valid_ssse3(const char *s, size_t n)
+{
+	__m128i prev = _mm_setzero_si128(), err = _mm_setzero_si128(), in;
+	char tail[16];
+	size_t i = 0;
+	int prevhigh = 0, high;
+
+	for (;;) {
+		if (i + 16 <= n)
+			in = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		else {
+			memset(tail, 0, sizeof tail);
+			if (i < n)
+				memcpy(tail, s + i, n - i);
+			in = _mm_loadu_si128((const __m128i *)(const void *)tail);
+		}
+		high = _mm_movemask_epi8(in);
+		/* an ASCII block after an ASCII block has nothing to check */
+		if (high | prevhigh)
+			err = _mm_or_si128(err, check16(in, prev));
+		if (i >= n)
+			break;
+		prev = in;
+		prevhigh = high;
+		i += 16;
+	}
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(err, _mm_setzero_si128())) ==
+	    0xFFFF;
+}
+
+static size_t
+count_sse2(const char *s, size_t n)
+{
+	size_t i = 0, k = 0;
+	int j;
+
+	while (i + 16 <= n) {
+		__m128i acc = _mm_setzero_si128(), sum;
+
+		/* per-byte counters, summed before they can overflow */
+		for (j = 0; j < 255 && i + 16 <= n; j++, i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)
+			    (const void *)(s + i));
+
+			/* continuation bytes are 0x80-0xBF: signed, below -64 */
+			acc = _mm_sub_epi8(acc,
+			    _mm_cmpgt_epi8(v, _mm_set1_epi8(-65)));
+		}
+		sum = _mm_sad_epu8(acc, _mm_setzero_si128());
+		k += (size_t)_mm_cvtsi128_si32(sum) +
+		    (size_t)_mm_extract_epi16(sum, 4);
+	}
+	return k + dm_utf8_count(s + i, n - i);
+}
+
+static const char *
+strstop_sse2(const char *p, const char *end)
+{
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i m = _mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+		    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+		int bits = _mm_movemask_epi8(m);
+
+		if (bits)
+			return p + __builtin_ctz((unsigned)bits);
+		p += 16;
+	}
+	return strstop_c(p, end);
+}
+
+/* ---- AVX2 ---- */
+
+#define AVX2	__attribute__((target("avx2,popcnt,bmi")))
+
+/* in's bytes shifted by k (1-3) with the last k bytes of prev before them */
+#define PREV(in, prev, k) _mm256_alignr_epi8((in), \
+	_mm256_permute2x128_si256((prev), (in), 0x21), 16 - (k))
+
+AVX2 static inline __m256i
+check32(__m256i in, __m256i prev)
+{
+	const __m256i b1h = _mm256_setr_epi8(BYTE1_HIGH, BYTE1_HIGH);
+	const __m256i b1l = _mm256_setr_epi8(BYTE1_LOW, BYTE1_LOW);
+	const __m256i b2h = _mm256_setr_epi8(BYTE2_HIGH, BYTE2_HIGH);
+	const __m256i lo = _mm256_set1_epi8(0x0F);
+	__m256i prev1 = PREV(in, prev, 1);
+	__m256i prev2 = PREV(in, prev, 2);
+	__m256i prev3 = PREV(in, prev, 3);
+	__m256i sc, must;
+
+	sc = _mm256_and_si256(_mm256_and_si256(
+	    _mm256_shuffle_epi8(b1h,
+	    _mm256_and_si256(_mm256_srli_epi16(prev1, 4), lo)),
+	    _mm256_shuffle_epi8(b1l, _mm256_and_si256(prev1, lo))),
+	    _mm256_shuffle_epi8(b2h,
+	    _mm256_and_si256(_mm256_srli_epi16(in, 4), lo)));
+	must = _mm256_or_si256(
+	    _mm256_subs_epu8(prev2, _mm256_set1_epi8(0xE0 - 0x80)),
+	    _mm256_subs_epu8(prev3, _mm256_set1_epi8((char)(0xF0 - 0x80))));
+	must = _mm256_and_si256(must, _mm256_set1_epi8((char)0x80));
+	return _mm256_xor_si256(must, sc);
+}
+
+AVX2 static int
+valid_avx2(const char *s, size_t n)
+{
+	__m256i prev = _mm256_setzero_si256(), err = _mm256_setzero_si256(), in;
+	char tail[32];
+	size_t i = 0;
+	int prevhigh = 0, high;
+
+	for (;;) {
+		if (i + 32 <= n)
+			in = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		else {
+			memset(tail, 0, sizeof tail);
+			if (i < n)
+				memcpy(tail, s + i, n - i);
+			in = _mm256_loadu_si256((const __m256i *)(const void *)tail);
+		}
+		high = _mm256_movemask_epi8(in);
+		if (high | prevhigh)
+			err = _mm256_or_si256(err, check32(in, prev));
+		if (i >= n)
+			break;
+		prev = in;
+		prevhigh = high;
+		i += 32;
+	}
+	return _mm256_testz_si256(err, err);
+}
+
+AVX2 static size_t
+count_avx2(const char *s, size_t n)
+{
+	size_t i = 0, k = 0;
+
+	for (; i + 32 <= n; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+
+		k += (size_t)__builtin_popcount((unsigned)_mm256_movemask_epi8(
+		    _mm256_cmpgt_epi8(v, _mm256_set1_epi8(-65))));
+	}
+	return k + count_sse2(s + i, n - i);
+}
+
+AVX2 static const char *
+strstop_avx2(const char *p, const char *end)
+{
+	while (end - p >= 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+		__m256i m = _mm256_or_si256(_mm256_or_si256(
+		    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')),
+		    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))),
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(v,
+		    _mm256_set1_epi8(0x1F)), v));
+		unsigned bits = (unsigned)_mm256_movemask_epi8(m);
+
+		if (bits)
+			return p + __builtin_ctz(bits);
+		p += 32;
+	}
+	return strstop_sse2(p, end);
+}
+
+#endif /* X86 */
+
+/* ---- choice ---- */
+
+static int level = -1;
+static int (*valid_fn)(const char *, size_t);
+static size_t (*count_fn)(const char *, size_t);
+static const char *(*strstop_fn)(const char *, const char *);
+
+static int
+maxlevel(void)
+{
+#ifdef X86
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx2") ? 2 : 1;	/* SSE2: x86-64 */
+#else
+	return 0;
+#endif
+}
+
+int
+dm_simd_set(int want)
+{
+	int max = maxlevel();
+
+	level = want < 0 || want > max ? max : want;
+	valid_fn = valid_c;
+	count_fn = count_c;
+	strstop_fn = strstop_c;
+#ifdef X86
+	if (level == 2) {
+		valid_fn = valid_avx2;
+		count_fn = count_avx2;
+		strstop_fn = strstop_avx2;
+	} else if (level == 1) {
+		if (__builtin_cpu_supports("ssse3"))
+			valid_fn = valid_ssse3;
+		count_fn = count_sse2;
+		strstop_fn = strstop_sse2;
+	}
+#endif
+	return level;
+}
+
+static void
+choose(void)
+{
+	const char *want = getenv("DM_SIMD");
+
+	if (want && strcmp(want, "none") == 0)
+		dm_simd_set(0);
+	else if (want && strcmp(want, "sse2") == 0)
+		dm_simd_set(1);
+	else
+		dm_simd_set(-1);
+}
+
+int
+dm_simd_level(void)
+{
+	if (level < 0)
+		choose();
+	return level;
+}
+
+int
+dm_simd_utf8_valid(const char *s, size_t n)
+{
+	if (valid_fn == NULL)
+		choose();
+	return valid_fn(s, n);
+}
+
+size_t
+dm_simd_count(const char *s, size_t n)
+{
+	if (count_fn == NULL)
+		choose();
+	return count_fn(s, n);
+}
+
+const char *
+dm_simd_strstop(const char *p, const char *end)
+{
+	if (strstop_fn == NULL)
+		choose();
+	return strstop_fn(p, end);
+}
