@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dm.h"
 #include "report.h"
@@ -52,6 +53,42 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
+
+/* What the shell leaves of an unquoted script: an operator name, or a
+ * parameter (name=value), that is not a file. */
+static int
+scriptlike(const char *s)
+{
+	size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-.");
+
+	if (strcmp(s, "-") == 0 || access(s, F_OK) == 0)
+		return 0;
+	if (strcmp(s, ";") == 0 || dm_ops_find(s) != NULL)
+		return 1;
+	return n > 0 && s[n] == '=';
+}
+
+/* Warns about a script the shell has taken apart: `dm-map truncate
+ * max=10 in.jsonl` leaves the script 'truncate' and a file 'max=10'. */
+static void
+unquoted(const char *script, int argc, char **argv)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	int i, k;
+
+	for (i = 0; i < argc && scriptlike(argv[i]); i++)
+		;
+	if (i == 0)
+		return;
+	dm_buf_adds(&b, script);
+	for (k = 0; k < i; k++)
+		dm_buf_addf(&b, "%s%s", strchr(argv[k], '=') ||
+		    strcmp(argv[k], ";") == 0 ? " " : "; ", argv[k]);
+	dm_warn("warning: operand '%s' looks like part of the script; quote "
+	    "the whole script: dm-map '%s'", dm_quote(argv[0]),
+	    dm_quote(b.buf));
+	dm_buf_free(&b);
+}
 
 int
 main(int argc, char *argv[])
@@ -121,6 +158,7 @@ main(int argc, char *argv[])
 			dm_usage_die(usage, "missing SCRIPT");
 		if (dm_chain_parse(chain, argv[0], "script", 1) < 0)
 			bad = 1;
+		unquoted(argv[0], argc - 1, argv + 1);
 		argc--;
 		argv++;
 	}

@@ -43,6 +43,8 @@ static const char help[] =
     "                           $DM_REPORT)\n"
     "  -s, --stats NAMES        statistics or expressions, comma-separated\n"
     "                           (default: " "len,words,lines,alnum_ratio)\n"
+    "      --strict             a field a statistic reads and a sample lacks\n"
+    "                           is an error (default: not counted)\n"
     "      --top N              values shown per --count field (default: 10)\n"
     "  -V, --version            show the version and exit\n"
     "\n"
@@ -53,7 +55,8 @@ static const char help[] =
 
 enum {
 	OPT_ASCII = DM_OPT_TOOL_BASE, OPT_BINS, OPT_DEPTH, OPT_EXACT,
-	OPT_FUNNEL, OPT_HTML, OPT_JSON, OPT_MERGE, OPT_PARTIAL, OPT_TOP
+	OPT_FUNNEL, OPT_HTML, OPT_JSON, OPT_MERGE, OPT_PARTIAL, OPT_STRICT,
+	OPT_TOP
 };
 
 static const struct option longopts[] = {
@@ -69,6 +72,7 @@ static const struct option longopts[] = {
 	DM_IO_LONGOPTS,
 	{ "merge", no_argument, NULL, OPT_MERGE },
 	{ "partial", no_argument, NULL, OPT_PARTIAL },
+	{ "strict", no_argument, NULL, OPT_STRICT },
 	{ "stats", required_argument, NULL, 's' },
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "version", no_argument, NULL, 'V' },
@@ -215,6 +219,7 @@ main(int argc, char *argv[])
 	const char *html = NULL;
 	json_t *o;
 	int c, json = 0, partial = 0, mergemode = 0, funnel = 0, exact = 0;
+	int strict = 0;
 	int depth = 4, ascii = 0, status = DM_EXIT_OK, r;
 
 	dm_init(argv[0]);
@@ -265,6 +270,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_PARTIAL:
 			partial = 1;
+			break;
+		case OPT_STRICT:
+			strict = 1;
 			break;
 		case 's':
 			split_stats(&stats, optarg);
@@ -341,6 +349,7 @@ main(int argc, char *argv[])
 			list_free(&counts);
 			return dm_exit(DM_EXIT_ERROR);
 		}
+		dm_expr_strict(strict);
 		dm_io_open(&io, argc, argv);
 		while ((s = dm_io_next(&io)) != NULL) {
 			dm_buf_reset(&err);
@@ -352,6 +361,9 @@ main(int argc, char *argv[])
 		S.rejected = io.nrejected;
 		status = dm_io_close(&io);
 		dm_report_counts(S.samples + S.rejected, 0, S.rejected);
+		/* a partial sees one block: the field may be in another */
+		if (!strict && !partial && !dm_interrupted)
+			dm_expr_report_missing();
 	}
 
 	if (dm_interrupted) {

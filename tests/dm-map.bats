@@ -103,6 +103,30 @@ abc() {
 	done
 }
 
+@test "a script the shell took apart gets a warning that shows it quoted" {
+	printf '{"text":"Abcdef"}\n' >in.jsonl
+	run_split dm-map truncate max=3 in.jsonl
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-map: script:1:1: truncate: missing required parameter 'max'
+	  truncate
+	  ^
+	dm-map: warning: operand 'max=3' looks like part of the script; quote the whole script: dm-map 'truncate max=3'
+	EOF
+	run_split dm-map lower strip in.jsonl
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-map: warning: operand 'strip' looks like part of the script; quote the whole script: dm-map 'lower; strip'
+	dm-map: strip: No such file or directory
+	EOF
+	# a file that is there, even named like an operator, is a file
+	cp in.jsonl strip
+	run_split dm-map lower strip
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"abcdef"}'
+}
+
 @test "options after the script and the files are still options" {
 	printf '{"a":1,"b":2}\n[1]\n{"a":3}\n' >in.jsonl
 	run_split dm-map 'drop a' --on-error=skip in.jsonl

@@ -207,6 +207,33 @@ PY
 	assert_output '[3,1,2,1,2]'
 }
 
+@test "a statistic no sample had is reported at the end; --strict makes it an error" {
+	small
+	run_split dm-stats -s wrds,words,meta.score --json small.jsonl
+	assert_success
+	assert_stderr "dm-stats: field 'wrds' was in none of the 3 samples; did you mean the statistic 'words'?"
+	run jq -c '[.stats[].count]' <<<"$output"
+	assert_output '[0,3,2]'
+	# a field some sample has is not reported, nor are partials' blocks
+	run_split dm-stats -s meta.score --partial small.jsonl
+	assert_success
+	assert_stderr ''
+	run_split dm-stats -s wrds --partial small.jsonl
+	assert_success
+	assert_stderr ''
+	run_split dm-stats --strict -s meta.score small.jsonl
+	assert_status 2
+	assert_stderr "dm-stats: small.jsonl:3: field 'meta.score' is missing"
+	run_split dm-stats --strict --on-error=skip -s meta.score --json small.jsonl
+	assert_status 1
+	assert_stderr <<-'EOF'
+	dm-stats: small.jsonl:3: field 'meta.score' is missing
+	dm-stats: 1 of 3 samples rejected
+	EOF
+	run jq -c '[.samples, .rejected, .stats[0].count]' <<<"$output"
+	assert_output '[2,1,2]'
+}
+
 @test "a missing text field rejects the sample, as in dm-filter" {
 	printf '%s\n' '{"text":"ab"}' '{"x":1}' >t.jsonl
 	run_split dm-stats -s len t.jsonl
