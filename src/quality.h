@@ -87,7 +87,9 @@ void	 dm_q_sents_free(struct dm_q_sents *);
  * i.e. the sentences above, each cut by the substitutions of NLTK's
  * NLTKWordTokenizer in their order (quotes become `` and '', punctuation
  * and clitics such as n't 's 'll split off, the final period of a sentence
- * split off, cannot -> can not ...), then split at white space.
+ * split off, cannot -> can not ...), then split at white space. The
+ * words that no substitution changes are cut without them; reference
+ * set makes every sentence go through them all (the same words, slower).
  */
 struct dm_q_words {
 	struct dm_buf	 tok;	/* the tokens back to back */
@@ -96,6 +98,7 @@ struct dm_q_words {
 	size_t		 n, cap;
 	struct dm_buf	 a, b;	/* the sentence being rewritten */
 	struct dm_q_sents sents;
+	int		 reference;	/* every sentence through the passes */
 };
 void	 dm_q_words_split(struct dm_q_words *, const char *s, size_t n);
 void	 dm_q_words_free(struct dm_q_words *);
