@@ -199,6 +199,21 @@ texts() {
 	[ "$(sed -n 3p dm.out)" = null ]
 }
 
+@test "near: signatures bit for bit around SHA-1's one-block limit, perms not a multiple of 32" {
+	# shingles of 54 to 65 bytes: up to 55 bytes SHA-1 pads them into one
+	# block, from 56 into two; 100 permutations end in a partial block
+	printf '{"text":"%s"}\n' \
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-" \
+	    "Ünïcödé Straße números «quoted» text — with dashes, ÉCOLE élève" >t.jsonl
+	for w in 54 55 56 57 63 64; do
+		dm-dedup --near --signatures --tokenize character --window $w \
+		    --perms 100 t.jsonl >dm.out
+		$PY "$REF" dj-minhash 100 $w character <t.jsonl >ref.out
+		cmp dm.out ref.out
+		[ "$(wc -l <dm.out)" -eq 2 ]
+	done
+}
+
 @test "near --preset datatrove: signatures equal datatrove's, bit for bit" {
 	texts >t.jsonl
 	dm-dedup --near --preset datatrove --signatures t.jsonl >dm.out
