@@ -99,6 +99,10 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	}
 	dm_reader_init(&S->rd, argc, argv);
 	dm_cutter_init(&S->cut, &S->rd, o->block, o->files ? 1 : o->lines);
+	/* Slurm's jobs read their blocks from the spool, written from
+	 * memory; every other job has its block moved by this loop. */
+	if (!o->files && o->spool == NULL)
+		dm_cutter_inplace(&S->cut);
 	S->start = dm_now();
 	S->nextprog = S->start + 0.5;
 }
@@ -182,7 +186,24 @@ io(struct dm_sched *S, struct dm_job *j, int kind)
 
 	switch (kind) {
 	case K_IN:
-		n = write(j->fin, j->in + j->sent, j->inlen - j->sent);
+		if (j->in != NULL)
+			n = write(j->fin, j->in + j->sent, j->inlen - j->sent);
+		else {
+			/* in place: from the file, inside the kernel */
+			n = dm_cutter_send(&S->cut, j->fin, j->off + j->sent,
+			    j->inlen - j->sent);
+			if ((n < 0 && errno != EAGAIN && errno != EINTR &&
+			    errno != EPIPE) || (n == 0 && j->sent < j->inlen)) {
+				if (n == 0)
+					dm_warn("%s: the file is shorter than "
+					    "when the run began", S->rd.name);
+				else
+					dm_warnx_errno("%s", S->rd.name);
+				S->rd.nerrors++;
+				S->fatal = 1;
+				return;
+			}
+		}
 		if (n > 0)
 			j->sent += (size_t)n;
 		/* EPIPE: the job did not read all of its block, which is

@@ -49,6 +49,12 @@ struct dm_cutter {
 	unsigned long long nl;		/* newlines in [start, scan) */
 	unsigned long long off;		/* input offset of buf[start] */
 	int		 eof;
+	/* in place: the input is one regular file, read by the jobs from
+	 * the page cache (dm_cutter_send), never copied into blocks */
+	int		 rfd;		/* the file, or -1 */
+	unsigned long long base;	/* its offset of input offset 0 */
+	unsigned long long fsize;	/* input bytes from base on */
+	char		*win;		/* for finding line ends */
 };
 
 void	 dm_cutter_init(struct dm_cutter *, struct dm_reader *, size_t size,
@@ -63,6 +69,25 @@ int	 dm_cutter_read(struct dm_cutter *);
 int	 dm_cutter_next(struct dm_cutter *, struct dm_block *b);
 int	 dm_cutter_done(const struct dm_cutter *);
 void	 dm_cutter_free(struct dm_cutter *);
+/*
+ * In place: when the input is a single regular, uncompressed file (stdin
+ * or one operand), blocks are cut by reading only around their ends, and
+ * each block is a range of the file (b->buf NULL) that dm_cutter_send
+ * moves into a job's pipe with splice(2), inside the kernel. The blocks
+ * are the same as read through a pipe; the file's size is taken once, at
+ * the start. dm_cutter_inplace, called once before any read, turns it on
+ * when the input allows: 1 when it did, else 0 (and the input is read as
+ * usual).
+ */
+int	 dm_cutter_inplace(struct dm_cutter *);
+/* Moves up to n bytes of the input from offset off into fd (a pipe, non-
+ * blocking): the bytes moved, or -1 with errno (EAGAIN: the pipe is full). */
+ssize_t	 dm_cutter_send(const struct dm_cutter *, int fd,
+	    unsigned long long off, size_t n);
+/* XXH64 of n bytes of the input at offset off, as dm_hash64 of them;
+ * 0, or -1 (reported). */
+int	 dm_cutter_hash(const struct dm_cutter *, unsigned long long off,
+	    size_t n, uint64_t *);
 
 /*
  * runheld.c: a job's output, held until the job has succeeded. Bytes are kept

@@ -1,10 +1,18 @@
 /* runblock.c - dm-run's input, cut into blocks of whole lines */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "run.h"
 
 #define READSZ	(256 * 1024)
+#define WINSZ	(256 * 1024)	/* in place: read around a block's end */
+#define SENDMAX	(1024 * 1024)	/* in place: moved into a pipe at once */
 
 void
 dm_cutter_init(struct dm_cutter *c, struct dm_reader *r, size_t size,
@@ -14,6 +22,7 @@ dm_cutter_init(struct dm_cutter *c, struct dm_reader *r, size_t size,
 	c->r = r;
 	c->size = size ? size : 1;
 	c->lines = lines;
+	c->rfd = -1;
 }
 
 /* A fresh buffer holding rest: room for a whole block and one read, so that
@@ -37,7 +46,7 @@ dm_cutter_fd(const struct dm_cutter *c)
 {
 	const struct dm_reader *r = c->r;
 
-	if (r->fd < 0 || r->ar != NULL || r->start < r->end || r->eof)
+	if (c->rfd >= 0 || r->fd < 0 || r->ar != NULL || r->start < r->end || r->eof)
 		return -1;
 	return r->fd;
 }
@@ -49,6 +58,10 @@ dm_cutter_read(struct dm_cutter *c)
 
 	if (c->eof)
 		return 0;
+	if (c->rfd >= 0) {
+		c->eof = c->off >= c->fsize;
+		return 0;
+	}
 	if (c->buf == NULL)
 		newbuf(c, "", 0);
 	if (c->cap - c->len < READSZ) {
@@ -73,12 +86,208 @@ dm_cutter_read(struct dm_cutter *c)
 	return 1;
 }
 
+/* ---- in place ---- */
+
+int
+dm_cutter_inplace(struct dm_cutter *c)
+{
+	struct dm_reader *r = c->r;
+	struct stat st;
+	off_t pos;
+	size_t held;
+	char ch;
+
+	if (r->npaths != 1)
+		return 0;
+	if (strcmp(r->paths[0], "-") == 0 ? r->nostdin || fstat(0, &st) < 0 :
+	    stat(r->paths[0], &st) < 0)
+		return 0;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	/* Opened by the reader, which tells compressed input; the byte read
+	 * is given back below when the input is not read in place. */
+	if (dm_reader_read(r, &ch, 1) == 0) {
+		c->eof = 1;
+		return 0;
+	}
+	held = r->end - r->start + 1;
+	if (r->ar == NULL && r->fd >= 0 && fstat(r->fd, &st) == 0 &&
+	    S_ISREG(st.st_mode) && (pos = lseek(r->fd, 0, SEEK_CUR)) >= 0 &&
+	    (unsigned long long)pos >= held) {
+		c->rfd = r->fd;
+		c->base = (unsigned long long)pos - held;
+		c->fsize = (unsigned long long)st.st_size > c->base ?
+		    (unsigned long long)st.st_size - c->base : 0;
+		c->win = dm_xmalloc(WINSZ);
+		return 1;
+	}
+	newbuf(c, &ch, 1);
+	return 0;
+}
+
+/* Reads the input at off into c->win: the bytes read, 0 at its end, or -1
+ * (reported; the input ends there). */
+static ssize_t
+winread(struct dm_cutter *c, unsigned long long off, size_t n)
+{
+	ssize_t k;
+
+	if (off >= c->fsize)
+		return 0;
+	if (n > c->fsize - off)
+		n = (size_t)(c->fsize - off);
+	if (n > WINSZ)
+		n = WINSZ;
+	do
+		k = pread(c->rfd, c->win, n, (off_t)(c->base + off));
+	while (k < 0 && errno == EINTR && !dm_interrupted);
+	if (k > 0)
+		return k;
+	if (k == 0) {
+		dm_warn("%s: the file is shorter than when the run began",
+		    c->r->name);
+		errno = 0;
+	} else if (!dm_interrupted)
+		dm_warnx_errno("%s", c->r->name);
+	c->r->nerrors++;
+	c->fsize = off;
+	return -1;
+}
+
+/* The offset after the first newline at or after from, or the end. */
+static unsigned long long
+lineend(struct dm_cutter *c, unsigned long long from)
+{
+	ssize_t k;
+	char *q;
+
+	while ((k = winread(c, from, WINSZ)) > 0) {
+		if ((q = memchr(c->win, '\n', (size_t)k)) != NULL)
+			return from + (unsigned long long)(q - c->win) + 1;
+		from += (unsigned long long)k;
+	}
+	return c->fsize < from ? c->fsize : from;
+}
+
+/* The offset after the last newline in [from, to), or 0 when none. */
+static unsigned long long
+lastend(struct dm_cutter *c, unsigned long long from, unsigned long long to)
+{
+	unsigned long long at;
+	ssize_t k;
+	char *q;
+
+	while (to > from) {
+		at = to - from > WINSZ ? to - WINSZ : from;
+		if ((k = winread(c, at, (size_t)(to - at))) < 0)
+			return 0;
+		if ((unsigned long long)k < to - at)	/* cut short */
+			return 0;
+		if ((q = memrchr(c->win, '\n', (size_t)k)) != NULL)
+			return at + (unsigned long long)(q - c->win) + 1;
+		to = at;
+	}
+	return 0;
+}
+
+/* The blocks of dm_cutter_next, cut from the file: the same rules, read
+ * only where they look. */
+static int
+nextinplace(struct dm_cutter *c, struct dm_block *b)
+{
+	unsigned long long start = c->off, cut, n;
+	ssize_t k;
+	char *p, *q;
+
+	if (start >= c->fsize || dm_interrupted) {
+		c->eof = 1;
+		return 0;
+	}
+	if (c->lines) {
+		cut = start;
+		for (n = 0; n < c->lines && (k = winread(c, cut, WINSZ)) > 0; ) {
+			for (p = c->win; n < c->lines &&
+			    (q = memchr(p, '\n', (size_t)(c->win + k - p))) != NULL;
+			    p = q + 1)
+				n++;
+			cut += n < c->lines ? (unsigned long long)k :
+			    (unsigned long long)(p - c->win);
+		}
+		if (cut > c->fsize)
+			cut = c->fsize;
+	} else if (c->fsize - start < c->size)
+		cut = c->fsize;
+	else if ((cut = lastend(c, start, start + c->size)) == 0)
+		/* a line longer than a block is a block by itself */
+		cut = lineend(c, start + c->size);
+	if (cut <= start) {	/* a read error ended the input here */
+		c->eof = 1;
+		return 0;
+	}
+	b->buf = NULL;
+	b->off = start;
+	b->len = (size_t)(cut - start);
+	c->off = cut;
+	return 1;
+}
+
+ssize_t
+dm_cutter_send(const struct dm_cutter *c, int fd, unsigned long long off,
+    size_t n)
+{
+	static int nosplice;
+	loff_t pos = (loff_t)(c->base + off);
+	ssize_t k;
+
+	if (n > SENDMAX)
+		n = SENDMAX;
+	if (!nosplice) {
+		k = splice(c->rfd, &pos, fd, NULL, n, SPLICE_F_NONBLOCK |
+		    SPLICE_F_MOVE);
+		if (k >= 0 || errno != EINVAL)
+			return k;
+		/* a file system that cannot splice: copy */
+		nosplice = 1;
+	}
+	if (n > WINSZ)
+		n = WINSZ;
+	if ((k = pread(c->rfd, c->win, n, pos)) <= 0)
+		return k;
+	/* what the pipe does not take now is read again next time */
+	return write(fd, c->win, (size_t)k);
+}
+
+int
+dm_cutter_hash(const struct dm_cutter *c, unsigned long long off, size_t n,
+    uint64_t *h)
+{
+	unsigned long long at = c->base + off, pg;
+	void *p;
+
+	if (n == 0) {
+		*h = dm_hash64("", 0);
+		return 0;
+	}
+	pg = (unsigned long long)sysconf(_SC_PAGESIZE);
+	p = mmap(NULL, n + at % pg, PROT_READ, MAP_PRIVATE, c->rfd,
+	    (off_t)(at - at % pg));
+	if (p == MAP_FAILED) {
+		dm_warnx_errno("%s", c->r->name);
+		return -1;
+	}
+	*h = dm_hash64((char *)p + at % pg, n);
+	munmap(p, n + at % pg);
+	return 0;
+}
+
 int
 dm_cutter_next(struct dm_cutter *c, struct dm_block *b)
 {
 	size_t avail, cut, from;
 	char *p, *q;
 
+	if (c->rfd >= 0)
+		return nextinplace(c, b);
 	if (c->buf == NULL || c->start == c->len)
 		return 0;
 	p = c->buf + c->start;
@@ -149,4 +358,6 @@ dm_cutter_free(struct dm_cutter *c)
 {
 	free(c->buf);
 	c->buf = NULL;
+	free(c->win);
+	c->win = NULL;
 }

@@ -26,6 +26,38 @@ struct dm_chunk {
 static size_t budget = 64 * 1024 * 1024;
 static size_t inmem;		/* chunk bytes allocated by all held outputs */
 static char *scratch;		/* COPYSZ bytes, for spilled output */
+/* Chunks let go of, kept for the next outputs (within the budget): fresh
+ * memory costs a page fault a page, more than the copy into it. */
+static struct dm_chunk *pool;
+static size_t inpool;
+
+static struct dm_chunk *
+chunk_new(void)
+{
+	struct dm_chunk *c = pool;
+
+	if (c != NULL) {
+		pool = c->next;
+		inpool -= CHUNKSZ;
+	} else
+		c = dm_xmalloc(sizeof *c);
+	c->next = NULL;
+	c->len = 0;
+	inmem += CHUNKSZ;
+	return c;
+}
+
+static void
+chunk_free(struct dm_chunk *c)
+{
+	inmem -= CHUNKSZ;
+	if (inmem + inpool + CHUNKSZ <= budget) {
+		c->next = pool;
+		pool = c;
+		inpool += CHUNKSZ;
+	} else
+		free(c);
+}
 
 void
 dm_held_budget(size_t n)
@@ -86,8 +118,7 @@ spill(struct dm_held *h)
 			return -1;
 		}
 		h->head = c->next;
-		free(c);
-		inmem -= CHUNKSZ;
+		chunk_free(c);
 	}
 	h->tail = NULL;
 	h->fd = fd;
@@ -116,15 +147,12 @@ dm_held_fill(struct dm_held *h, int fd)
 		return (long)n;
 	}
 	if (h->tail == NULL || h->tail->len == CHUNKSZ) {
-		c = dm_xmalloc(sizeof *c);
-		c->next = NULL;
-		c->len = 0;
+		c = chunk_new();
 		if (h->tail)
 			h->tail->next = c;
 		else
 			h->head = c;
 		h->tail = c;
-		inmem += CHUNKSZ;
 	}
 	c = h->tail;
 	if ((n = read(fd, c->data + c->len, CHUNKSZ - c->len)) <= 0)
@@ -204,8 +232,7 @@ dm_held_clear(struct dm_held *h)
 
 	while ((c = h->head) != NULL) {
 		h->head = c->next;
-		free(c);
-		inmem -= CHUNKSZ;
+		chunk_free(c);
 	}
 	if (h->fd >= 0)
 		close(h->fd);

@@ -134,7 +134,14 @@ dm_job_new(struct dm_sched *S, struct dm_block *b)
 	for (i = 0; i < DM_RUN_TAILN; i++)
 		dm_buf_init(&j->tail[i]);
 	if (S->ckpt) {
-		j->hash = dm_hash64(j->in, j->inlen);
+		if (j->in != NULL)
+			j->hash = dm_hash64(j->in, j->inlen);
+		else if (dm_cutter_hash(&S->cut, j->off, j->inlen,
+		    &j->hash) < 0) {
+			S->fatal = 1;
+			dm_job_free(j);
+			return;
+		}
 		done = dm_ckpt_done(S->ckpt, j->seq, j->off, j->len, j->hash);
 		if (done != 0) {
 			if (done < 0)
