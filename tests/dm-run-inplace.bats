@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# dm-run-inplace.bats - a regular file as input is cut in place: the blocks
+# are byte ranges of the file that dm-run splices into the jobs' pipes.
+# Everything a job sees, and so everything dm-run writes, is the same as
+# through a pipe (the input copied through dm-run's memory): each test
+# runs both ways and compares them byte for byte.
+
+load helper
+
+# both OUT ARGS...: runs dm-run ARGS three ways on the file in: from a pipe
+# (OUT.pipe), with the file as stdin (OUT.stdin) and as an operand
+# (OUT.file); each must succeed, and the three outputs be the same bytes,
+# and their messages the same lines (OUT.err, sorted: jobs side by side
+# may report in either order).
+both() {
+	local out=$1 way
+	shift
+	run_out "$out.pipe" sh -c 'cat in | dm-run "$@"' sh "$@"
+	assert_success
+	sort "$TMP/.stderr" >"$out.err.pipe"
+	run_out "$out.stdin" dm-run "$@" <in
+	assert_success
+	sort "$TMP/.stderr" >"$out.err.stdin"
+	run_out "$out.file" dm-run "$@" in </dev/null
+	assert_success
+	sort "$TMP/.stderr" >"$out.err.file"
+	for way in stdin file; do
+		assert_same "$out.$way" "$out.pipe"
+		assert_same "$out.err.$way" "$out.err.pipe"
+	done
+	mv "$out.err.pipe" "$out.err"
+}
+
+# Each job prints its number, and its block's CRC and size: the blocks
+# themselves are compared, not only their concatenation.
+blocks='printf "%s " "$DM_JOB"; cksum'
+
+@test "in place: the same blocks and output as through a pipe, with and without a last newline, CRLF, a line longer than a block" {
+	{
+		for i in $(seq 1 120); do
+			printf '{"id":%d,"text":"%s"}\n' "$i" "$(head -c $((i * 37 % 200 + 1)) /dev/zero | tr '\0' 'w')"
+		done
+		printf '{"id":121,"text":"crlf"}\r\n\r\n\n'
+		printf '{"id":122,"text":"%s"}\n' "$(head -c 5000 /dev/zero | tr '\0' 'L')"
+		printf '{"id":123,"text":"last"}'
+	} >full
+	for input in nonl nl; do
+		cp full in
+		[ $input = nl ] && echo >>in
+		for b in 1K 4K 5000 64K; do
+			both out -j 3 --block "$b" -- "$blocks"
+			assert_bytes out.err ''
+		done
+		both out -j 2 --block 1K -- "sed 's/w/W/g'"
+		sed 's/w/W/g' <in >want
+		assert_same out.stdin want
+		for n in 7 1000; do
+			both out -j 2 --lines "$n" -- "$blocks"
+		done
+	done
+	# the blocks of --block 4K: whole lines, the long line alone
+	run_out out dm-run -j 2 --block 4K -- 'wc -c' <full
+	[ "$(awk '$1 > 4096' out)" = "$(awk '/LLLL/ { print length($0) + 1 }' full)" ]
+	[ "$(awk '{ n += $1 } END { print n }' out)" = "$(wc -c <full)" ]
+}
+
+@test "in place: a file of one line, with and without a newline, and an empty file" {
+	head -c 20000 /dev/zero | tr '\0' 'x' >in
+	both out -j 2 --block 1K -- "$blocks"
+	assert_file out.stdin "1 $(cksum <in)"
+	echo >>in
+	both out -j 2 --block 1K -- "$blocks"
+	assert_file out.stdin "1 $(cksum <in)"
+	: >in
+	both out -j 2 --block 1K -- "$blocks"
+	assert_bytes out.stdin ''
+	printf '\n' >in
+	both out -- "$blocks"
+	assert_file out.stdin "1 $(cksum <in)"
+}
+
+@test "in place: stdin already read in part starts where its offset is" {
+	seq 1 5000 >in
+	{ head -n 1000 >/dev/null; dm-run -j 2 --block 1K -- cat >out; } <in
+	tail -n +1001 in >want
+	assert_same out want
+	{ head -n 4990 >/dev/null; dm-run -j 2 --lines 3 -- "$blocks" >out; } <in
+	tail -n 10 in | split -l 3 - blk.
+	n=0
+	for f in blk.*; do
+		n=$((n + 1))
+		printf '%s ' $n
+		cksum <"$f"
+	done >want
+	assert_same out want
+}
+
+@test "in place: a retried job reads the same bytes again" {
+	seq 1 20000 >in
+	# the first attempt of every other job reads part of its block, writes
+	# something and fails; the retry must see the whole block
+	cmd='if [ $DM_ATTEMPT = 1 ] && [ $((DM_JOB % 2)) = 0 ]; then head -n 3; exit 3; fi; cat'
+	both out -j 2 --block 8K --retries 1 -- "$cmd"
+	assert_same out.stdin in
+	grep -c 'exit status 3; trying again (2 of 2)$' out.err >n
+	assert_file n 7
+	# each block is the same as in a run without failures
+	both out -j 2 --block 8K --retries 1 -- "${cmd%cat}$blocks"
+	run_out want dm-run -j 2 --block 8K -- "$blocks" <in
+	assert_same out.stdin want
+}
+
+@test "in place: the same parts and manifest as through a pipe; a run killed from a pipe resumes in place" {
+	seq 1 30000 | sed 's/$/ some text/' >in
+	cat in | dm-run -j 2 --block 16K --output-dir p -- 'sed s/1/one/g'
+	dm-run -j 2 --block 16K --output-dir s -- 'sed s/1/one/g' <in
+	sed 1,3d p/_MANIFEST | sort >p.parts
+	sed 1,3d s/_MANIFEST | sort >s.parts
+	assert_same p.parts s.parts
+	[ "$(grep -c '^part ' s/_MANIFEST)" -gt 20 ]
+	for f in p/part-*; do
+		cmp "$f" "s/${f#p/}"
+	done
+	sed s/1/one/g <in >want
+	cmd='sleep 0.05; sed s/1/one/g'
+	cat in | dm-run -j 2 --block 16K --output-dir k -- "$cmd" &
+	pid=$!
+	for i in $(seq 200); do
+		[ "$(ls k 2>/dev/null | grep -c '^part-')" -ge 5 ] && break
+		sleep 0.05
+	done
+	kill -KILL "$pid"
+	wait "$pid" || :
+	[ ! -e k/_SUCCESS ]
+	run_split dm-run -j 2 --block 16K --output-dir k --resume -- "$cmd" <in
+	assert_success
+	assert_stderr ''
+	cat k/part-*.jsonl >got
+	assert_same got want
+	# the same blocks, offsets, input hashes, part sizes and sums
+	sed 1,3d k/_MANIFEST | sort >k.parts
+	sed 1,3d s/_MANIFEST | sort >s.parts
+	assert_same k.parts s.parts
+}
+
+@test "in place: a block is never held in memory" {
+	# one 40 MB block: through a pipe dm-run holds it whole, in place it
+	# reads only around its end
+	head -c 40000000 /dev/zero | tr '\0' 'x' | fold -w 999 >in
+	peak() {
+		/usr/bin/python3 - "$@" <<-'EOF'
+		import resource, subprocess, sys
+		with open("in", "rb") as i:
+		    if sys.argv[1] == "pipe":
+		        src = subprocess.Popen(["cat"], stdin=i, stdout=subprocess.PIPE)
+		        i = src.stdout
+		    out = subprocess.run(["dm-run", "--block", "64M", "--", "wc -c"],
+		                         stdin=i, stdout=subprocess.PIPE, check=True).stdout
+		assert out == b"40040040\n", out
+		print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+		EOF
+	}
+	p=$(peak pipe)
+	s=$(peak stdin)
+	echo "peak through a pipe $p KB, in place $s KB" >&2
+	[ "$p" -gt 40000 ]
+	[ "$s" -lt $((p - 30000)) ]
+	[[ $DM_BINDIR == */asan ]] || [ "$s" -lt 16000 ]
+}
