@@ -18,7 +18,6 @@ dm_dedup_addrej(struct run *r, uint64_t idx)
 	r->rej[r->nrej++] = idx;
 }
 
-
 /* ---- pass one: the keys of each sample ---- */
 
 int
@@ -142,7 +141,6 @@ dm_dedup_nearkey(struct run *r, struct dm_sample *s, uint64_t idx)
 	return 0;
 }
 
-
 /* ---- clusters ---- */
 
 /* Two samples are one cluster: joined here, or written as a pair by the
@@ -257,7 +255,6 @@ dm_dedup_clusters(struct run *r)
 	dm_xsort_free(&r->xs);
 }
 
-
 /* ---- pass two: the output ---- */
 
 static off_t stdin_start;	/* where standard input is read from */
@@ -369,7 +366,6 @@ pass2(struct run *r, int argc, char **argv, const uint64_t *dups, size_t ndups,
 	dm_sample_free(&s);
 	return status;
 }
-
 
 int
 dm_dedup_output(struct run *r, int argc, char **argv)

@@ -60,7 +60,6 @@ pread_all(int fd, void *p, size_t n, off_t off, const char *dir)
 	}
 }
 
-
 /* Stores the shingle set of sample idx for --verify. */
 void
 dm_dedup_saveset(struct run *r, uint64_t idx)
@@ -73,11 +72,18 @@ dm_dedup_saveset(struct run *r, uint64_t idx)
 	for (i = 0; i < d->nh; i++)
 		if (k == 0 || d->h[i] != d->h[k - 1])
 			d->h[k++] = d->h[i];
-	dm_dedup_pwrite(r->setfd, d->h, k * sizeof *d->h, (off_t)r->setoff,
-	    r->tmpdir);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	/* the sets file holds little-endian values (dm-dedup.1) */
+	for (i = 0; i < k; i++)
+		d->h[i] = __builtin_bswap64(d->h[i]);
+#endif
+	/* after the room of a side file's header (stage or not) */
+	dm_dedup_pwrite(r->setfd, d->h, k * sizeof *d->h,
+	    (off_t)(DM_SFILE_BODY + r->setoff), r->tmpdir);
 	put64(ent, r->setoff);
 	put64(ent + 8, k);
-	dm_dedup_pwrite(r->idxfd, ent, 16, (off_t)(idx * 16), r->tmpdir);
+	dm_dedup_pwrite(r->idxfd, ent, 16, (off_t)(DM_SFILE_BODY + idx * 16),
+	    r->tmpdir);
 	r->setoff += k * sizeof *d->h;
 }
 
@@ -94,10 +100,16 @@ loadset(struct run *r, uint64_t idx, size_t *n)
 		idxfd = r->idxfds[idx >> SHARDBITS];
 		idx &= LINEMASK;
 	}
-	pread_all(idxfd, ent, 16, (off_t)(idx * 16), r->tmpdir);
+	pread_all(idxfd, ent, 16, (off_t)(DM_SFILE_BODY + idx * 16),
+	    r->tmpdir);
 	*n = (size_t)get64(ent + 8);
 	v = dm_xreallocarray(NULL, *n ? *n : 1, sizeof *v);
-	pread_all(setfd, v, *n * sizeof *v, (off_t)get64(ent), r->tmpdir);
+	pread_all(setfd, v, *n * sizeof *v,
+	    (off_t)(DM_SFILE_BODY + get64(ent)), r->tmpdir);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	for (size_t i = 0; i < *n; i++)
+		v[i] = __builtin_bswap64(v[i]);
+#endif
 	return v;
 }
 
@@ -130,7 +142,6 @@ dm_dedup_similar(struct run *r, uint64_t x, uint64_t y)
 {
 	return !r->verify || jaccard(r, x, y) >= r->d.threshold;
 }
-
 
 /* Whether an output is done: with --resume, a whole file is kept; without
  * it, an existing output is an error, as dm-run's --output-dir. */
@@ -187,19 +198,53 @@ dm_dedup_freenames(char **v, size_t n)
 	free(v);
 }
 
+/* The kind of a side file, by its extension. */
+static uint32_t
+sidekind(const char *ext)
+{
+	return strcmp(ext, ".lab") == 0 ? DM_SFILE_LABELS :
+	    strcmp(ext, ".set") == 0 ? DM_SFILE_SETS :
+	    strcmp(ext, ".idx") == 0 ? DM_SFILE_SETIDX : DM_SFILE_MARKS;
+}
+
+FILE *
+dm_dedup_sideopen(const char *path, const char *ext)
+{
+	struct dm_buf err = DM_BUF_INIT;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	if (dm_sfile_verify(fileno(f), path, sidekind(ext), &err) < 0)
+		dm_die("%s", err.buf);
+	if (fseeko(f, DM_SFILE_BODY, SEEK_SET) < 0)
+		dm_die("%s: %s", path, strerror(errno));
+	dm_buf_free(&err);
+	return f;
+}
 
 /* DIR/SUB/NAME.EXT of the stage's output directory, opened under a
- * temporary name (mode "w"), or by its own ("r", NULL when missing). */
+ * temporary name (mode "w": DIR/SUB/.NAME.EXT.tmp), or by its own ("r",
+ * NULL when missing). */
 FILE *
 dm_dedup_sidefile(const struct run *r, const char *sub, const char *name,
     const char *ext, const char *mode)
 {
+	static const char room[DM_SFILE_BODY];
 	struct dm_buf path = DM_BUF_INIT;
 	FILE *f;
 
-	dm_buf_addf(&path, "%s/%s/%s%s%s", *mode == 'w' ? r->outdir :
-	    r->labels, sub, name, ext, *mode == 'w' ? ".tmp" : "");
-	if ((f = fopen(path.buf, mode)) == NULL && *mode == 'w')
+	dm_buf_addf(&path, "%s/%s/%s%s%s%s", *mode == 'w' ? r->outdir :
+	    r->labels, sub, *mode == 'w' ? "." : "", name, ext,
+	    *mode == 'w' ? ".tmp" : "");
+	if (*mode != 'w') {
+		f = dm_dedup_sideopen(path.buf, ext);
+		dm_buf_free(&path);
+		return f;
+	}
+	/* the header's room; dm_dedup_sidecommit fills it */
+	if ((f = fopen(path.buf, "w+")) == NULL ||
+	    fwrite(room, 1, sizeof room, f) != sizeof room || fflush(f) != 0)
 		dm_die("%s: %s", path.buf, strerror(errno));
 	dm_buf_free(&path);
 	return f;
@@ -213,16 +258,17 @@ dm_dedup_sidecommit(const struct run *r, const char *sub, const char *name,
 	struct dm_buf path = DM_BUF_INIT, to = DM_BUF_INIT;
 
 	dm_buf_addf(&to, "%s/%s/%s%s", r->outdir, sub, name, ext);
-	dm_buf_addf(&path, "%s.tmp", to.buf);
-	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || ferror(f) ||
-	    fclose(f) != 0)
+	dm_buf_addf(&path, "%s/%s/.%s%s.tmp", r->outdir, sub, name, ext);
+	if (fflush(f) != 0)
+		dm_die("%s: %s", path.buf, strerror(errno));
+	dm_sfile_seal(fileno(f), path.buf, sidekind(ext));
+	if (fsync(fileno(f)) != 0 || ferror(f) || fclose(f) != 0)
 		dm_die("%s: %s", path.buf, strerror(errno));
 	if (rename(path.buf, to.buf) < 0)
 		dm_die("%s: %s", to.buf, strerror(errno));
 	dm_buf_free(&path);
 	dm_buf_free(&to);
 }
-
 
 /* The n labels of NAME.mark beside the removals file rmpath (NAME.rm). */
 char **
@@ -236,7 +282,7 @@ dm_dedup_readmarks(const char *rmpath, size_t n)
 
 	dm_buf_add(&path, rmpath, strlen(rmpath) - 3);
 	dm_buf_adds(&path, ".mark");
-	if ((f = fopen(path.buf, "r")) == NULL)
+	if ((f = dm_dedup_sideopen(path.buf, ".mark")) == NULL)
 		dm_die("%s: %s (--mark needs cluster --labels SIGDIR)",
 		    path.buf, strerror(errno));
 	while (i < n && (k = getline(&line, &cap, f)) > 0) {

@@ -18,7 +18,6 @@
  * shards in that order gives.
  */
 
-
 static const char *
 shardname(const struct run *r, const char *file)
 {
@@ -39,7 +38,6 @@ nbands(const struct run *r)
 	return r->d.mode == DM_DEDUP_MINHASH ? r->d.bands :
 	    r->d.mode == DM_DEDUP_SIMHASH ? r->d.ntables : 1;
 }
-
 
 /* sign: the keys of one shard, one sorted file a band. */
 int
@@ -62,6 +60,14 @@ dm_dedup_stage_sign(struct run *r, int argc, char **argv)
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/band-%03d/%s.sig", r->outdir, b, name);
 		todo |= !dm_dedup_done(r, path.buf, DM_SFILE_SIG);
+	}
+	/* --resume: the side files must be whole too */
+	for (b = 0; !todo && b < (r->verify ? 3 : 1); b++) {
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/%s/%s%s", r->outdir, b ? "sets" :
+		    "labels", name, b == 0 ? ".lab" : b == 1 ? ".set" : ".idx");
+		todo |= dm_sfile_check(path.buf, b == 0 ? DM_SFILE_LABELS :
+		    b == 1 ? DM_SFILE_SETS : DM_SFILE_SETIDX) != 0;
 	}
 	if (!todo) {
 		dm_buf_free(&path);
@@ -190,7 +196,8 @@ mnext(const struct run *r, struct merger *m, size_t i)
 static void
 opensets(struct run *r, const char *sigdir, char **names, size_t ns)
 {
-	struct dm_buf path = DM_BUF_INIT;
+	static int verified;	/* once, for the first band */
+	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
 	size_t i;
 	int k;
 
@@ -204,9 +211,15 @@ opensets(struct run *r, const char *sigdir, char **names, size_t ns)
 			if (((k ? r->idxfds : r->setfds)[i] = open(path.buf,
 			    O_RDONLY | O_CLOEXEC)) < 0)
 				dm_die("%s: %s", path.buf, strerror(errno));
+			if (!verified && dm_sfile_verify((k ? r->idxfds :
+			    r->setfds)[i], path.buf, k ? DM_SFILE_SETIDX :
+			    DM_SFILE_SETS, &err) < 0)
+				dm_die("%s", err.buf);
 		}
+	verified = 1;
 	r->nsetf = ns;
 	dm_buf_free(&path);
+	dm_buf_free(&err);
 }
 
 /* pairs: the candidate pairs of some bands, from every shard's file. */
@@ -451,7 +464,8 @@ dm_dedup_stage_cluster(struct run *r, int argc, char **argv)
 		todo |= !dm_dedup_done(r, path.buf, DM_SFILE_REMOVE);
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/%s.mark", r->outdir, names[j]);
-		todo |= r->labels && access(path.buf, F_OK) != 0;
+		todo |= r->labels &&
+		    dm_sfile_check(path.buf, DM_SFILE_MARKS) != 0;
 	}
 	if (todo) {
 		ndups = dm_uf_dups(&r->uf, &dups);
@@ -484,7 +498,6 @@ dm_dedup_stage_cluster(struct run *r, int argc, char **argv)
 	dm_buf_free(&err);
 	return DM_EXIT_OK;
 }
-
 
 /* apply: one shard without its removed samples (with --mark, every
  * sample, FIELD naming the kept one); the lines sign rejected are left

@@ -129,7 +129,9 @@ void	 dm_uf_free(struct dm_uf *);
 
 /* ---- dedupfile.c: the stage files of sign, pairs and cluster ---- */
 
-enum { DM_SFILE_SIG = 1, DM_SFILE_PAIRS = 2, DM_SFILE_REMOVE = 3 };
+enum { DM_SFILE_SIG = 1, DM_SFILE_PAIRS = 2, DM_SFILE_REMOVE = 3,
+	DM_SFILE_LABELS = 4, DM_SFILE_SETS = 5, DM_SFILE_SETIDX = 6,
+	DM_SFILE_MARKS = 7 };
 
 struct dm_shead {
 	uint32_t	 kind, recsz, keysz;
@@ -152,6 +154,19 @@ struct dm_sfile *dm_sfile_open(const char *path, uint32_t kind,
 	    struct dm_buf *err);
 const struct dm_shead *dm_sfile_head(const struct dm_sfile *);
 const void *dm_sfile_get(struct dm_sfile *);
+/*
+ * Side files (labels, sets, set index, marks): the writer reserves the
+ * first DM_SFILE_BODY bytes of fd and writes the body after them;
+ * dm_sfile_seal then writes the header (with the MD5 of the body), before
+ * the caller syncs and renames the file. I/O errors die naming path.
+ * dm_sfile_verify reads fd's header and body: 0 when it is a whole side
+ * file of the kind, else -1 with "path: why" in err. The file offset is
+ * left as it was.
+ */
+#define DM_SFILE_BODY	64
+void	 dm_sfile_seal(int fd, const char *path, uint32_t kind);
+int	 dm_sfile_verify(int fd, const char *path, uint32_t kind,
+	    struct dm_buf *err);
 /* 0 when path is a whole stage file of the kind (read to its end). */
 int	 dm_sfile_check(const char *path, uint32_t kind);
 void	 dm_sfile_close(struct dm_sfile *);

@@ -30,6 +30,12 @@
  * A file is written under a temporary name in its directory and renamed
  * when complete, so a file that exists is whole; a file cut short or
  * changed is found by its size and its MD5.
+ *
+ * The side files of sign and cluster (kinds 4 labels, 5 shingle sets, 6
+ * their index, 7 marks) have the same header with no settings and no
+ * names; the MD5 of their body is in the header, at 40, so that the body
+ * runs from 64 to the end of the file and is read at offsets (sets) or as
+ * lines (labels, marks). Their records are of 1 byte (text), 8 or 16.
  */
 
 #define MAGIC	"DMDEDUP\n"
@@ -177,7 +183,8 @@ bad(struct dm_buf *err, const char *path, const char *what)
 	return -1;
 }
 
-static const char *const kinds[] = { "", "signature", "pairs", "removals" };
+static const char *const kinds[] = { "", "signature", "pairs", "removals",
+    "labels", "sets", "set index", "marks" };
 
 struct dm_sfile *
 dm_sfile_open(const char *path, uint32_t kind, struct dm_buf *err)
@@ -210,7 +217,7 @@ dm_sfile_open(const char *path, uint32_t kind, struct dm_buf *err)
 	if (get32(fix + 12) != kind) {
 		close(fd);
 		dm_buf_addf(err, "%s: a %s file, not a %s file", path,
-		    get32(fix + 12) < 4 ? kinds[get32(fix + 12)] : "foreign",
+		    get32(fix + 12) < 8 ? kinds[get32(fix + 12)] : "foreign",
 		    kinds[kind]);
 		return NULL;
 	}
@@ -322,7 +329,16 @@ dm_sfile_check(const char *path, uint32_t kind)
 {
 	struct dm_buf err = DM_BUF_INIT;
 	struct dm_sfile *f;
+	int fd, rc;
 
+	if (kind >= DM_SFILE_LABELS) {
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			return -1;
+		rc = dm_sfile_verify(fd, path, kind, &err);
+		close(fd);
+		dm_buf_free(&err);
+		return rc;
+	}
 	if ((f = dm_sfile_open(path, kind, &err)) == NULL) {
 		dm_buf_free(&err);
 		return -1;
@@ -349,4 +365,103 @@ dm_sfile_close(struct dm_sfile *f)
 	free(f->buf);
 	free(f->path);
 	free(f);
+}
+
+/* ---- side files: the MD5 of the body in the header ---- */
+
+static uint32_t
+siderecsz(uint32_t kind)
+{
+	return kind == DM_SFILE_SETS ? 8 : kind == DM_SFILE_SETIDX ? 16 : 1;
+}
+
+/* The MD5 of the bytes of fd from DM_SFILE_BODY to size; -1 on a read
+ * error or a short file. */
+static int
+bodymd5(int fd, off_t size, uint8_t md[MD5_DIGEST_SIZE])
+{
+	struct md5_ctx md5;
+	char *buf = dm_xmalloc(WBUF);
+	off_t off = DM_SFILE_BODY;
+	ssize_t got;
+
+	md5_init(&md5);
+	while (off < size) {
+		got = pread(fd, buf, (size_t)(size - off < WBUF ? size - off :
+		    WBUF), off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			free(buf);
+			return -1;
+		}
+		md5_update(&md5, (size_t)got, (const uint8_t *)buf);
+		off += got;
+	}
+	md5_digest(&md5, MD5_DIGEST_SIZE, md);
+	free(buf);
+	return 0;
+}
+
+void
+dm_sfile_seal(int fd, const char *path, uint32_t kind)
+{
+	unsigned char fix[HEAD];
+	uint32_t recsz = siderecsz(kind);
+	unsigned long long count;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || st.st_size < HEAD ||
+	    bodymd5(fd, st.st_size, fix + 40) < 0)
+		dm_die("%s: read error: %s", path, strerror(errno));
+	count = (unsigned long long)(st.st_size - HEAD) / recsz;
+	memcpy(fix, MAGIC, 8);
+	le32(fix + 8, VERSION);
+	le32(fix + 12, kind);
+	le32(fix + 16, recsz);
+	le32(fix + 20, 0);
+	le32(fix + 24, (uint32_t)count);
+	le32(fix + 28, (uint32_t)(count >> 32));
+	le32(fix + 32, 0);
+	le32(fix + 36, 0);
+	memset(fix + 56, 0, HEAD - 56);
+	if (pwrite(fd, fix, HEAD, 0) != HEAD)
+		dm_die("%s: write error: %s", path, strerror(errno));
+}
+
+int
+dm_sfile_verify(int fd, const char *path, uint32_t kind, struct dm_buf *err)
+{
+	unsigned char fix[HEAD];
+	uint8_t md[MD5_DIGEST_SIZE];
+	unsigned long long count;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || pread(fd, fix, HEAD, 0) != HEAD ||
+	    memcmp(fix, MAGIC, 8) != 0)
+		return bad(err, path, "not a dm-dedup stage file");
+	if (get32(fix + 8) != VERSION) {
+		dm_buf_addf(err, "%s: stage file version %u, this dm-dedup "
+		    "reads version %d", path, get32(fix + 8), VERSION);
+		return -1;
+	}
+	if (get32(fix + 12) != kind) {
+		dm_buf_addf(err, "%s: a %s file, not a %s file", path,
+		    get32(fix + 12) < 8 ? kinds[get32(fix + 12)] : "foreign",
+		    kinds[kind]);
+		return -1;
+	}
+	count = get32(fix + 24) | (unsigned long long)get32(fix + 28) << 32;
+	if (get32(fix + 16) != siderecsz(kind) || get32(fix + 32) != 0 ||
+	    get32(fix + 36) != 0 || count > (unsigned long long)st.st_size ||
+	    HEAD + count * siderecsz(kind) != (unsigned long long)st.st_size)
+		return bad(err, path, "truncated or damaged stage file");
+	if (bodymd5(fd, st.st_size, md) < 0) {
+		dm_buf_addf(err, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (memcmp(md, fix + 40, MD5_DIGEST_SIZE) != 0)
+		return bad(err, path, "checksum mismatch: the stage file was "
+		    "changed");
+	return 0;
 }

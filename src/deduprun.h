@@ -159,6 +159,10 @@ FILE	*dm_dedup_sidefile(const struct run *, const char *sub,
 	    const char *name, const char *ext, const char *mode);
 void	 dm_dedup_sidecommit(const struct run *, const char *sub,
 	    const char *name, const char *ext, FILE *);
+/* Opens the side file path of the extension's kind for reading, after
+ * its header: NULL when it cannot be opened (errno), dies when it is not
+ * a whole side file of the kind. */
+FILE	*dm_dedup_sideopen(const char *path, const char *ext);
 /* The n labels of NAME.mark beside the removals file rmpath (NAME.rm). */
 char	**dm_dedup_readmarks(const char *rmpath, size_t n);
 

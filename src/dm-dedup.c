@@ -115,7 +115,6 @@ static const struct option longopts[] = {
 
 const char *const dm_dedup_usage = usage;
 
-
 static void
 setkey(struct run *r, const char *arg)
 {
@@ -134,7 +133,6 @@ intopt(const char *arg, long long min, long long max, const char *name)
 {
 	return (int)dm_strtonum(arg, min, max, name, usage);
 }
-
 
 int
 main(int argc, char *argv[])

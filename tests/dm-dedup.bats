@@ -574,3 +574,77 @@ staged_mark() {
 	assert_status 2
 	assert_stderr "dm-dedup: good/band-000/shard-00x.sig: made with other settings than 'shard-00.jsonl.sig'"
 }
+
+# flip FILE OFFSET: one byte of FILE changed, in place
+flip() {
+	printf '\377' | dd of="$1" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+
+@test "stages: a truncated, changed or foreign side file (labels, sets, marks) is an error" {
+	shards
+	for f in shard-0[01].jsonl; do dm-dedup sign --near --verify -o sig "$f"; done
+	dm-dedup pairs sig -o pairs
+	dm-dedup cluster --labels sig pairs -o rm
+	cp -r sig goodsig
+	cp -r rm goodrm
+	# every side file starts with the header of the stage files
+	for f in sig/labels/shard-00.jsonl.lab sig/sets/shard-00.jsonl.set \
+	    sig/sets/shard-00.jsonl.idx rm/shard-00.jsonl.mark; do
+		[ "$(head -c 8 "$f")" = DMDEDUP ]
+	done
+	# labels, read by cluster --labels
+	truncate -s -3 sig/labels/shard-01.jsonl.lab
+	run_split dm-dedup cluster --labels sig pairs -o r1
+	assert_status 2
+	assert_stderr "dm-dedup: sig/labels/shard-01.jsonl.lab: truncated or damaged stage file"
+	[ ! -e r1/shard-01.jsonl.mark ]
+	printf '0\t1\n1\t2\n' >sig/labels/shard-01.jsonl.lab
+	run_split dm-dedup cluster --labels sig pairs -o r2
+	assert_status 2
+	assert_stderr "dm-dedup: sig/labels/shard-01.jsonl.lab: not a dm-dedup stage file"
+	cp goodsig/labels/shard-01.jsonl.lab sig/labels/
+	flip sig/labels/shard-01.jsonl.lab 70
+	run_split dm-dedup cluster --labels sig pairs -o r3
+	assert_status 2
+	assert_stderr "dm-dedup: sig/labels/shard-01.jsonl.lab: checksum mismatch: the stage file was changed"
+	# sign --resume writes a damaged side file again, the same
+	dm-dedup sign --near --verify -o sig --resume shard-01.jsonl
+	cmp goodsig/labels/shard-01.jsonl.lab sig/labels/shard-01.jsonl.lab
+	# the shingle sets and their index, read by pairs
+	flip sig/sets/shard-00.jsonl.set 1000
+	run_split dm-dedup pairs sig -o p1
+	assert_status 2
+	assert_stderr "dm-dedup: sig/sets/shard-00.jsonl.set: checksum mismatch: the stage file was changed"
+	cp goodsig/sets/shard-00.jsonl.set sig/sets/
+	truncate -s -16 sig/sets/shard-01.jsonl.idx
+	run_split dm-dedup pairs sig -o p2
+	assert_status 2
+	assert_stderr "dm-dedup: sig/sets/shard-01.jsonl.idx: truncated or damaged stage file"
+	cp goodsig/sets/shard-00.jsonl.set sig/sets/shard-01.jsonl.idx
+	run_split dm-dedup pairs sig -o p3
+	assert_status 2
+	assert_stderr "dm-dedup: sig/sets/shard-01.jsonl.idx: a sets file, not a set index file"
+	# the marks, read by apply --mark
+	truncate -s -1 rm/shard-00.jsonl.mark
+	run_split dm-dedup apply --mark dup rm shard-00.jsonl
+	assert_status 2
+	assert_stderr "dm-dedup: rm/shard-00.jsonl.mark: truncated or damaged stage file"
+	cp goodsig/labels/shard-00.jsonl.lab rm/shard-00.jsonl.mark
+	run_split dm-dedup apply --mark dup rm shard-00.jsonl
+	assert_status 2
+	assert_stderr "dm-dedup: rm/shard-00.jsonl.mark: a labels file, not a marks file"
+	cp goodrm/shard-00.jsonl.mark rm/
+	size=$(stat -c %s rm/shard-00.jsonl.mark)
+	flip rm/shard-00.jsonl.mark $((size - 2))
+	run_split dm-dedup apply --mark dup rm shard-00.jsonl
+	assert_status 2
+	assert_stderr "dm-dedup: rm/shard-00.jsonl.mark: checksum mismatch: the stage file was changed"
+	: >rm/shard-00.jsonl.mark
+	run_split dm-dedup apply --mark dup rm shard-00.jsonl
+	assert_status 2
+	assert_stderr "dm-dedup: rm/shard-00.jsonl.mark: not a dm-dedup stage file"
+	# cluster --resume writes a damaged marks file again, the same
+	dm-dedup cluster --labels sig pairs -o rm --resume
+	cmp goodrm/shard-00.jsonl.mark rm/shard-00.jsonl.mark
+	dm-dedup apply --mark dup rm shard-00.jsonl >/dev/null
+}
