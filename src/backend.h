@@ -136,6 +136,7 @@ struct dm_job {
 	uint64_t	 hash;		/* of the input bytes, for --output-dir */
 	char		*in;		/* the block; files mode: the line */
 	size_t		 inlen;
+	size_t		 incap;		/* for dm_block_free */
 	char		*cmd;		/* the command it runs */
 	int		 tries;		/* attempts started */
 	int		 hostfails;	/* attempts lost with their host */

@@ -37,6 +37,7 @@ struct dm_block {
 	char		*buf;		/* the caller owns it (free) */
 	size_t		 len;
 	unsigned long long off;		/* offset in the (decompressed) input */
+	size_t		 cap;		/* for dm_block_free */
 };
 
 struct dm_cutter {
@@ -80,6 +81,10 @@ void	 dm_cutter_free(struct dm_cutter *);
  * usual).
  */
 int	 dm_cutter_inplace(struct dm_cutter *);
+/* Lets go of a block's buffer (NULL: none), cap as the block said: a few
+ * whole-block buffers are kept for the next blocks, whose pages are then
+ * already there. */
+void	 dm_block_free(char *buf, size_t cap);
 /* Moves up to n bytes of the input from offset off into fd (a pipe, non-
  * blocking): the bytes moved, or -1 with errno (EAGAIN: the pipe is full). */
 ssize_t	 dm_cutter_send(const struct dm_cutter *, int fd,

@@ -25,6 +25,22 @@ dm_cutter_init(struct dm_cutter *c, struct dm_reader *r, size_t size,
 	c->rfd = -1;
 }
 
+/* Buffers of whole blocks let go of, kept for the next ones: fresh memory
+ * costs a page fault a page, more than the read into it. */
+#define NSPARE	2
+static char *spare[NSPARE];
+static int nspare;
+static size_t sparecap;
+
+void
+dm_block_free(char *buf, size_t cap)
+{
+	if (buf != NULL && cap != 0 && cap == sparecap && nspare < NSPARE)
+		spare[nspare++] = buf;
+	else
+		free(buf);
+}
+
 /* A fresh buffer holding rest: room for a whole block and one read, so that
  * a block of --block bytes is handed over without being copied. */
 static void
@@ -32,9 +48,13 @@ newbuf(struct dm_cutter *c, const char *rest, size_t n)
 {
 	size_t cap = c->lines ? 4 * READSZ : c->size + READSZ;
 
+	sparecap = cap;
 	if (cap < n + READSZ)
 		cap = n + READSZ;
-	c->buf = dm_xmalloc(cap);
+	if (cap == sparecap && nspare > 0)
+		c->buf = spare[--nspare];
+	else
+		c->buf = dm_xmalloc(cap);
 	memcpy(c->buf, rest, n);
 	c->cap = cap;
 	c->len = n;
@@ -225,6 +245,7 @@ nextinplace(struct dm_cutter *c, struct dm_block *b)
 		return 0;
 	}
 	b->buf = NULL;
+	b->cap = 0;
 	b->off = start;
 	b->len = (size_t)(cut - start);
 	c->off = cut;
@@ -335,8 +356,10 @@ dm_cutter_next(struct dm_cutter *c, struct dm_block *b)
 	if (c->start == 0 && b->len >= c->cap / 2) {
 		/* Most of the buffer: hand it over, keep the rest. */
 		b->buf = c->buf;
+		b->cap = c->cap;
 		newbuf(c, b->buf + cut, c->len - cut);
 	} else {
+		b->cap = 0;
 		b->buf = dm_xmalloc(b->len ? b->len : 1);
 		memcpy(b->buf, c->buf + c->start, b->len);
 		c->start = cut;

@@ -65,7 +65,7 @@ dm_job_free(struct dm_job *j)
 {
 	int i;
 
-	free(j->in);
+	dm_block_free(j->in, j->incap);
 	free(j->cmd);
 	dm_held_clear(&j->out);
 	dm_buf_free(&j->errpart);
@@ -118,7 +118,7 @@ dm_job_new(struct dm_sched *S, struct dm_block *b)
 		while (n > 0 && (b->buf[n - 1] == '\n' || b->buf[n - 1] == '\r'))
 			n--;
 		if (n == 0) {
-			free(b->buf);
+			dm_block_free(b->buf, b->cap);
 			return;
 		}
 	}
@@ -128,6 +128,7 @@ dm_job_new(struct dm_sched *S, struct dm_block *b)
 	j->len = b->len;
 	j->in = b->buf;
 	j->inlen = n;
+	j->incap = b->cap;
 	j->fin = j->fout = j->ferr = -1;
 	j->out = (struct dm_held)DM_HELD_INIT;
 	dm_buf_init(&j->errpart);
@@ -341,7 +342,7 @@ dm_job_finish(struct dm_sched *S, struct dm_job *j)
 	S->bytesdone += j->len;
 	if (end == DM_END_REJECTS)
 		S->rejects = 1;
-	free(j->in);
+	dm_block_free(j->in, j->incap);
 	j->in = NULL;
 	j->state = DM_JOB_DONE;
 	if (!dm_job_ordered(S)) {
