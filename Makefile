@@ -34,6 +34,7 @@ DEBS += slurmctld slurmd slurm-client  # a real Slurm cluster for the tests of d
 DEBS += nettle-dev python3-numpy python3-xxhash  # dm-dedup: SHA-1; its reference test
 DEBS += clang libclang-rt-14-dev  # make fuzz: libFuzzer, ASan, UBSan
 DEBS += libyaml-dev  # dm-recipe reads recipes with libyaml
+DEBS += python3-jieba  # jieba-cut, phrase-repeat: jieba's dictionary and HMM tables, read at run time; the tests compare with it
 DEBS += tmux bash-completion  # completion-tty.bats: completion in a real bash
 DEBS += python3-wcwidth  # tests/mkftfy-cases.py runs ftfy (fix-unicode's reference)
 DEBS += libexpat1-dev python3-emoji python3-xmltodict  # src/mkemoji.py; tests/datamate-ref.py (DataMate's cleaners)

@@ -20,6 +20,7 @@ extern const struct dm_opdef dm_op_fullwidth;
 extern const struct dm_opdef dm_op_gopher;
 extern const struct dm_opdef dm_op_gopher_rep;
 extern const struct dm_opdef dm_op_hash;
+extern const struct dm_opdef dm_op_jieba_cut;
 extern const struct dm_opdef dm_op_keep;
 extern const struct dm_opdef dm_op_langid;
 extern const struct dm_opdef dm_op_load;
@@ -45,6 +46,7 @@ extern const struct dm_opdef dm_op_unicode;
 extern const struct dm_opdef dm_op_upper;
 /* DataMate's cleaners and filters */
 extern const struct dm_opdef dm_op_cjk_repeat;
+extern const struct dm_opdef dm_op_phrase_repeat;
 extern const struct dm_opdef dm_op_remove_emoji;
 extern const struct dm_opdef dm_op_remove_html_tags;
 extern const struct dm_opdef dm_op_remove_repeat_lines;
@@ -67,12 +69,14 @@ static const struct dm_opdef *const builtin[] = {
 	&dm_op_gopher,
 	&dm_op_gopher_rep,
 	&dm_op_hash,
+	&dm_op_jieba_cut,
 	&dm_op_keep,
 	&dm_op_langid,
 	&dm_op_load,
 	&dm_op_lower,
 	&dm_op_normalize_punct,
 	&dm_op_normalize_ws,
+	&dm_op_phrase_repeat,
 	&dm_op_remove_chars,
 	&dm_op_remove_copyright,
 	&dm_op_remove_emails,

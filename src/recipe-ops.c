@@ -684,6 +684,26 @@ pytruth(const struct dm_ynode *v, const char *def)
 	return *v->val != '\0';
 }
 
+/* FileWithHighRepeatPhraseRateFilter: hitStopwords, a switch, as
+ * kwargs.get reads it (any true value). */
+static int
+emit_dm_phrase(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	int first = 1;
+
+	(void)err, (void)at;
+	dm_pred(out, op->form);
+	if (given(op, args, "repeatPhraseRatio")) {
+		dm_buf_addf(out, "max=%s", arg(op, args, "repeatPhraseRatio"));
+		first = 0;
+	}
+	if (pytruth(dm_yaml_get(args, "hitStopwords"), "false"))
+		dm_buf_addf(out, "%shit=true", first ? "" : ", ");
+	dm_buf_adds(out, ")");
+	return 0;
+}
+
 /* fileLength: [min, max]; an empty or zero bound is no bound. */
 static int
 emit_dm_length(const struct dm_rop *op, const struct dm_ynode *args,
@@ -911,6 +931,12 @@ static const struct dm_rparam p_dedup_simhash[] = {
 
 static const struct dm_rparam p_dm_word_rate[] = {
 	{ .name = "repeatWordRatio", .type = DM_RP_FLOAT, .def = "0.5" },
+	{ .name = NULL }
+};
+
+static const struct dm_rparam p_dm_phrase[] = {
+	{ .name = "repeatPhraseRatio", .type = DM_RP_FLOAT, .def = "0.5" },
+	{ .name = "hitStopwords", .type = DM_RP_ANY, .def = "false" },
 	{ .name = NULL }
 };
 
@@ -1155,8 +1181,9 @@ static const struct dm_rop table[] = {
 	    emit_anonymize),
 	MAP(NULL, "EmojiCleaner", "remove-emoji", p_none, emit_plain),
 	MAP(NULL, "ExtraSpaceCleaner", "collapse-ws", p_none, emit_plain),
-	NONE(NULL, "FileWithHighRepeatPhraseRateFilter",
-	    "needs jieba's word segmentation"),
+	{ .dmate = "FileWithHighRepeatPhraseRateFilter", .kind = DM_R_FILTER,
+	  .form = "phrase_repeat", .params = p_dm_phrase,
+	  .emit = emit_dm_phrase, .dropempty = 1 },
 	{ .dmate = "FileWithHighRepeatWordRateFilter", .kind = DM_R_FILTER,
 	  .form = "cjk_repeat", .params = p_dm_word_rate,
 	  .emit = emit_dm_rate, .dropempty = 1 },

@@ -9,7 +9,7 @@
 # the samples it keeps as they were read (DataMate empties a dropped text, and its Filter
 # base class drops a sample whose text is empty). The functions are that
 # code written again without loguru and DataMate's classes, with Debian's
-# python3 modules (python3-emoji, python3-xmltodict).
+# python3 modules (python3-emoji, python3-xmltodict, python3-jieba).
 import json
 import re
 import sys
@@ -185,6 +185,31 @@ def sensitive_words(text, path, rate=0.01):
     return '' if rate_got >= rate else text
 
 
+PUNCTUATION_PATTERN = re.compile(r'^[\u3000-\u303F\uff00-\uffef\s\W_]+$')
+
+
+def repeat_phrase_rate(text, th=0.5, stopfile=None):
+    import jieba
+    import logging
+    jieba.setLogLevel(logging.ERROR)
+    stopwords = []
+    if stopfile:
+        with open(stopfile, 'r', encoding='utf-8') as f:
+            stopwords = f.read().splitlines()
+    if len(text) < 2:
+        return text
+    words = [w for w in jieba.lcut(text)
+             if not PUNCTUATION_PATTERN.match(w) and w not in stopwords]
+    counts = dict(Counter(words))
+    top, total = 0, 0
+    for w in counts:
+        if len(w) > 1 and w.isalpha():
+            top = max(top, counts.get(w))
+            total += counts.get(w)
+    rate = top / total if total > 0 else 0
+    return '' if rate >= th else text
+
+
 def emoji_cleaner(text):
     import emoji
     return '\n'.join(emoji.replace_emoji(s, replace='')
@@ -231,6 +256,8 @@ def main():
         'FileWithHighSpecialCharRateFilter': lambda t: special_char_rate(
             t, float(arg)) if arg else special_char_rate(t),
         'DuplicateSentencesFilter': duplicate_sentences,
+        'FileWithHighRepeatPhraseRateFilter': lambda t: repeat_phrase_rate(
+            t, *json.loads(arg)) if arg else repeat_phrase_rate(t),
         'FileWithManySensitiveWordsFilter': lambda t: sensitive_words(
             t, *json.loads(arg)),
     }

@@ -163,7 +163,7 @@ abc() {
 	[ "$(printf '%s\n' "$output" | awk '{ print $1 }')" = "$want" ]
 	# the kinds: map operators and predicates (filter), nothing else
 	[ "$(printf '%s\n' "$output" | awk '$2 != "map" && $2 != "filter"')" = '' ]
-	[ "$(printf '%s\n' "$output" | awk '$2 == "filter" { print $1 }' | tr '\n' ' ')" = 'c4 cjk-repeat fineweb gopher gopher-rep sensitive-words special-chars stripped-len ' ]
+	[ "$(printf '%s\n' "$output" | awk '$2 == "filter" { print $1 }' | tr '\n' ' ')" = 'c4 cjk-repeat fineweb gopher gopher-rep phrase-repeat sensitive-words special-chars stripped-len ' ]
 	squeezed=$(printf '%s\n' "$output" | tr -s ' ')
 	[[ $'\n'$squeezed$'\n' == *$'\ndrop map remove fields from the sample\n'* ]]
 	[[ $'\n'$squeezed$'\n' == *$'\nkeep map keep only the named fields, remove the others\n'* ]]

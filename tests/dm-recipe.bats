@@ -683,6 +683,48 @@ EOF2
 	[ "$(printf '%s\n' "$output" | jq -r .filePath | tr '\n' ' ')" = "files/1.txt files/2.txt files/3.txt " ]
 }
 
+@test "FileWithHighRepeatPhraseRateFilter cuts words as jieba, hitStopwords its HIT list" {
+	mkdir files
+	printf '机器机器机器机器学习学习' >files/1.txt
+	printf '今天今天今天研究数据分析学习' >files/2.txt
+	printf '我来到北京清华大学，小明硕士毕业于中国科学院计算所。' >files/3.txt
+	for i in 1 2 3; do
+		printf '{"filePath":"files/%s.txt"}\n' $i
+		printf '{"text":"%s"}\n' "$(cat files/$i.txt)" >>texts.jsonl
+	done >in.jsonl
+	cat >process.yaml <<'EOF2'
+dataset_id: d
+dataset_path: in.jsonl
+process:
+  - FileWithHighRepeatPhraseRateFilter:
+      repeatPhraseRatio: 0.4
+      hitStopwords: true
+EOF2
+	run dm-recipe show process.yaml
+	assert_success
+	assert_output <<'EOF2'
+dm-map 'load field=filePath' in.jsonl |
+  dm-filter 'len > 0 && phrase_repeat(max=0.4, hit=true)'
+EOF2
+	run dm-recipe run process.yaml
+	assert_success
+	# 2.txt: 今天 is a HIT stop word, each other word is 1 of 3
+	assert_output <<'EOF2'
+{"filePath":"files/2.txt","encoding":"utf-8","text":"今天今天今天研究数据分析学习"}
+{"filePath":"files/3.txt","encoding":"utf-8","text":"我来到北京清华大学，小明硕士毕业于中国科学院计算所。"}
+EOF2
+	"$DM_REPO/tests/datamate-ref.py" FileWithHighRepeatPhraseRateFilter \
+	    "[0.4, \"$DM_SHAREDIR/wordlists/stopwords-hit/zh.txt\"]" <texts.jsonl >want.jsonl
+	assert_file want.jsonl <<'EOF2'
+{"text":"今天今天今天研究数据分析学习"}
+{"text":"我来到北京清华大学，小明硕士毕业于中国科学院计算所。"}
+EOF2
+	printf 'dataset_id: d\ndataset_path: in.jsonl\nprocess:\n  - FileWithHighRepeatPhraseRateFilter: {}\n' >process.yaml
+	run dm-recipe run process.yaml
+	assert_success
+	[ "$(printf '%s\n' "$output" | jq -r .filePath)" = files/3.txt ]
+}
+
 # ---- the table, the front end ----
 
 @test "ops lists each operator with its dm form or why it is unsupported" {
