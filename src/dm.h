@@ -236,9 +236,10 @@ struct dm_sample {
 					   buffer stays put as the pool grows */
 	size_t		 npool, pool_used;
 	struct dm_buf	 out;		/* serialized form of a changed sample */
+	struct dm_nest	*nest;		/* nested objects walked (sample.c) */
 };
 #define DM_SAMPLE_INIT	{ NULL, 0, NULL, 0, 0, NULL, 0, 0, DM_BUF_INIT, \
-	NULL, 0, 0, DM_BUF_INIT }
+	NULL, 0, 0, DM_BUF_INIT, NULL }
 
 /* A field read from a sample. str/len are set for strings (decoded, valid
  * until the sample is changed or loaded again); num for numbers; raw/raw_len

@@ -403,6 +403,78 @@ tail:
 	return 0;
 }
 
+static const char delim[256] = {
+	[','] = 1, ['}'] = 1, [']'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1,
+	['\r'] = 1, [':'] = 1,
+};
+
+/* The end of the checked value at p: no byte is looked at twice and none
+ * is checked again. */
+static const char *
+skipchecked(const char *p, const char *end)
+{
+	int depth = 0;
+
+	do {
+		switch (*p) {
+		case '"':
+			for (p++;;) {
+				p = dm_simd_strstop(p, end);
+				if (p >= end || *p == '"')
+					break;
+				p += 2;	/* an escape; \\uXXXX goes on as text */
+			}
+			p++;
+			break;
+		case '{':
+		case '[':
+			depth++;
+			p++;
+			break;
+		case '}':
+		case ']':
+			depth--;
+			p++;
+			break;
+		case ',': case ':': case ' ': case '\t': case '\n': case '\r':
+			p++;
+			break;
+		default:
+			/* a number or a literal: up to a delimiter */
+			while (p < end && !delim[(unsigned char)*p])
+				p++;
+			break;
+		}
+	} while (depth > 0 && p < end);
+	return p;
+}
+
+int
+dm_json_members_checked(const char *s, size_t n,
+    void (*fn)(void *, const char *, size_t, const char *, size_t), void *arg)
+{
+	const char *p, *end = s + n, *k, *kend, *v;
+
+	p = ws(s, end);
+	if (p >= end || *p != '{')
+		return -1;
+	p = ws(p + 1, end);
+	while (p < end && *p == '"') {
+		k = p;
+		kend = p = skipchecked(p, end);
+		p = ws(p, end);
+		if (p >= end || *p != ':')
+			return -1;
+		v = ws(p + 1, end);
+		p = skipchecked(v, end);
+		fn(arg, k, (size_t)(kend - k), v, (size_t)(p - v));
+		p = ws(p, end);
+		if (p < end && *p == ',')
+			p = ws(p + 1, end);
+	}
+	return 0;
+}
+
 /*
  * A number of at most 15 digits, with no exponent, is its digits as an
  * integer (exact below 2^53) divided by a power of ten (exact up to 1e22),

@@ -15,4 +15,9 @@ int	 dm_sample_rawstr(struct dm_sample *, const char *path,
  * dm_utf8_count of its decoded bytes, without decoding it. */
 size_t	 dm_json_strcount(const char *raw, size_t n);
 
+/* dm_json_members on an object already checked (a value inside a loaded
+ * line): nothing is checked again. -1 when it is not an object. */
+int	 dm_json_members_checked(const char *, size_t,
+	    void (*)(void *, const char *, size_t, const char *, size_t), void *);
+
 #endif /* DM_RAWTEXT_H */

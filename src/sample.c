@@ -8,6 +8,38 @@
 int dm_json_members(const char *, size_t, struct dm_jerr *,
     void (*)(void *, const char *, size_t, const char *, size_t), void *);
 
+/*
+ * The nested objects of a sample that paths have looked into, each walked
+ * once per sample for all the paths asked (dm-stats reads stats.len,
+ * stats.words ... of every sample): their members' keys, decoded, and
+ * value spans. Forgotten when the sample is loaded again or changed.
+ */
+struct nestobj {
+	const char	*raw;
+	size_t		 len;
+	size_t		 first, n;	/* its members in mem */
+	int		 bad;		/* not an object, or invalid */
+};
+
+struct nestmem {
+	const char	*key, *v;
+	size_t		 klen, vlen;
+};
+
+struct dm_nest {
+	struct nestobj	*obj;
+	size_t		 nobj, objcap;
+	struct nestmem	*mem;
+	size_t		 nmem, memcap;
+};
+
+static void
+nest_forget(struct dm_sample *s)
+{
+	if (s->nest)
+		s->nest->nobj = s->nest->nmem = 0;
+}
+
 static struct dm_buf *
 pool_take(struct dm_sample *s)
 {
@@ -80,6 +112,7 @@ reset(struct dm_sample *s)
 {
 	size_t i;
 
+	nest_forget(s);
 	for (i = 0; i < s->nm; i++)
 		member_clear(&s->m[i]);
 	s->nm = 0;
@@ -138,6 +171,11 @@ dm_sample_free(struct dm_sample *s)
 		free(s->pool[i]);
 	}
 	free(s->pool);
+	if (s->nest) {
+		free(s->nest->obj);
+		free(s->nest->mem);
+		free(s->nest);
+	}
 	dm_buf_free(&s->keys);
 	dm_buf_free(&s->out);
 	memset(s, 0, sizeof *s);
@@ -158,34 +196,6 @@ find(struct dm_sample *s, const char *key, size_t n)
 			return m;
 	}
 	return NULL;
-}
-
-struct lookup {
-	struct dm_sample *s;
-	const char	*key;
-	size_t		 n;
-	const char	*v;
-	size_t		 vlen;
-};
-
-static void
-lookup_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
-{
-	struct lookup *lk = arg;
-	const char *key;
-	size_t keylen;
-
-	/* a key without escapes is its bytes between the quotes */
-	if (memchr(k, '\\', klen) == NULL) {
-		key = k + 1;
-		keylen = klen - 2;
-	} else if (dm_json_string(k, klen, pool_take(lk->s), &key,
-	    &keylen) < 0)
-		return;
-	if (keylen == lk->n && memcmp(key, lk->key, keylen) == 0) {
-		lk->v = v;
-		lk->vlen = vlen;
-	}
 }
 
 static void
@@ -235,6 +245,96 @@ field_from_json(const json_t *v, struct dm_field *f)
 	}
 }
 
+struct nestwalk {
+	struct dm_sample *s;
+	int		  bad;
+};
+
+static void
+nest_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	struct nestwalk *nw = arg;
+	struct dm_nest *ns = nw->s->nest;
+	struct nestmem *m;
+	const char *key;
+	size_t keylen;
+
+	/* a key without escapes is its bytes between the quotes */
+	if (memchr(k, '\\', klen) == NULL) {
+		key = k + 1;
+		keylen = klen - 2;
+	} else if (dm_json_string(k, klen, pool_take(nw->s), &key,
+	    &keylen) < 0) {
+		nw->bad = 1;
+		return;
+	}
+	if (ns->nmem == ns->memcap) {
+		ns->memcap = ns->memcap ? ns->memcap * 2 : 16;
+		ns->mem = dm_xreallocarray(ns->mem, ns->memcap, sizeof *ns->mem);
+	}
+	m = &ns->mem[ns->nmem++];
+	m->key = key;
+	m->klen = keylen;
+	m->v = v;
+	m->vlen = vlen;
+}
+
+/* The value of the member key[0..n) of the object raw[0..len) (the last
+ * one of that name); -1 when there is none or raw is not a valid object. */
+static int
+nested(struct dm_sample *s, const char *raw, size_t len, const char *key,
+    size_t n, const char **v, size_t *vlen)
+{
+	struct nestwalk nw = { s, 0 };
+	struct dm_nest *ns;
+	struct nestobj *o = NULL;
+	struct dm_jerr e;
+	size_t i;
+
+	if (raw[0] != '{')
+		return -1;
+	if ((ns = s->nest) == NULL)
+		ns = s->nest = dm_xcalloc(1, sizeof *ns);
+	for (i = 0; i < ns->nobj; i++)
+		if (ns->obj[i].raw == raw && ns->obj[i].len == len) {
+			o = &ns->obj[i];
+			break;
+		}
+	if (o == NULL) {
+		if (ns->nobj == ns->objcap) {
+			ns->objcap = ns->objcap ? ns->objcap * 2 : 8;
+			ns->obj = dm_xreallocarray(ns->obj, ns->objcap,
+			    sizeof *ns->obj);
+		}
+		o = &ns->obj[ns->nobj++];
+		o->raw = raw;
+		o->len = len;
+		o->first = ns->nmem;
+		/* A value inside the loaded line was checked with it; one
+		 * that an edit made is checked now. */
+		if (!s->changed && raw >= s->line && raw + len <= s->line + s->len)
+			o->bad = dm_json_members_checked(raw, len, nest_member,
+			    &nw) < 0;
+		else
+			o->bad = dm_json_members(raw, len, &e, nest_member,
+			    &nw) < 0;
+		o->bad |= nw.bad;
+		o->n = ns->nmem - o->first;
+	}
+	if (o->bad)
+		return -1;
+	for (i = o->first + o->n; i-- > o->first;) {
+		struct nestmem *m = &ns->mem[i];
+
+		if (m->klen == n && memcmp(m->key, key, n) == 0) {
+			*v = m->v;
+			*vlen = m->vlen;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* Follows the rest of a dotted path (dot at its first '.', or NULL) down
  * from the raw value *raw; -1 when an element is missing. */
 static int
@@ -242,20 +342,14 @@ descend(struct dm_sample *s, const char *dot, const char **raw, size_t *rawlen)
 {
 	const char *seg;
 
-	while (dot) {
-		struct lookup lk = { s, NULL, 0, NULL, 0 };
-		struct dm_jerr e;
+	size_t n;
 
-		if ((*raw)[0] != '{')
-			return -1;
-		lk.key = seg = dot + 1;
+	while (dot) {
+		seg = dot + 1;
 		dot = strchr(seg, '.');
-		lk.n = dot ? (size_t)(dot - seg) : strlen(seg);
-		if (dm_json_members(*raw, *rawlen, &e, lookup_member, &lk) < 0 ||
-		    lk.v == NULL)
+		n = dot ? (size_t)(dot - seg) : strlen(seg);
+		if (nested(s, *raw, *rawlen, seg, n, raw, rawlen) < 0)
 			return -1;
-		*raw = lk.v;
-		*rawlen = lk.vlen;
 	}
 	return 0;
 }
@@ -348,16 +442,9 @@ dm_sample_getpath(struct dm_sample *s, const struct dm_pathseg *seg, size_t n,
 			if (dm_json_index(raw, rawlen, seg[i].index, &raw,
 			    &rawlen) < 0)
 				return;
-		} else {
-			struct lookup lk = { s, seg[i].key, seg[i].len, NULL, 0 };
-			struct dm_jerr e;
-
-			if (raw[0] != '{' || dm_json_members(raw, rawlen, &e,
-			    lookup_member, &lk) < 0 || lk.v == NULL)
-				return;
-			raw = lk.v;
-			rawlen = lk.vlen;
-		}
+		} else if (nested(s, raw, rawlen, seg[i].key, seg[i].len,
+		    &raw, &rawlen) < 0)
+			return;
 	}
 	field_from_raw(s, raw, rawlen, f);
 }
@@ -532,8 +619,10 @@ splice(struct dm_sample *s, const char *raw, size_t n, const char *path,
 
 /* Stores encoded JSON as the member's value, compacted. */
 static void
-member_setraw(struct dm_member *m, const char *val, size_t vlen)
+member_setraw(struct dm_sample *s, struct dm_member *m, const char *val,
+    size_t vlen)
 {
+	nest_forget(s);
 	if (m->val) {
 		json_decref(m->val);
 		m->val = NULL;
@@ -568,13 +657,13 @@ edit(struct dm_sample *s, const char *path, const char *val, size_t vlen,
 			val = out->buf;
 			vlen = out->len;
 		}
-		member_setraw(m, val, vlen);
+		member_setraw(s, m, val, vlen);
 		s->changed = 1;
 		return 0;
 	}
 	if (dot == NULL) {
 		if (val)
-			member_setraw(m, val, vlen);
+			member_setraw(s, m, val, vlen);
 		else
 			m->deleted = 1;
 		s->changed = 1;
@@ -585,7 +674,7 @@ edit(struct dm_sample *s, const char *path, const char *val, size_t vlen,
 		out = pool_take(s);
 		dm_buf_reset(out);
 		dm_json_addval(out, m->val);
-		member_setraw(m, out->buf, out->len);
+		member_setraw(s, m, out->buf, out->len);
 	}
 	out = pool_take(s);
 	dm_buf_reset(out);
@@ -593,7 +682,7 @@ edit(struct dm_sample *s, const char *path, const char *val, size_t vlen,
 	if (r < 0)
 		return -1;
 	if (r > 0) {
-		member_setraw(m, out->buf, out->len);
+		member_setraw(s, m, out->buf, out->len);
 		s->changed = 1;
 	}
 	return 0;
@@ -641,6 +730,7 @@ dm_sample_set_text(struct dm_sample *s, const char *path, const char *str,
 	}
 	/* The hot path: the encoded string goes straight into the member. */
 	s->changed = 1;
+	nest_forget(s);
 	if ((m = find(s, path, strlen(path))) == NULL)
 		m = append(s, path, strlen(path));
 	if (m->val) {
@@ -811,7 +901,7 @@ dm_sample_keep(struct dm_sample *s, char *const *paths, size_t n,
 		}
 		/* Nothing named under it was there: the field goes too. */
 		if (found)
-			member_setraw(m, cur->buf, cur->len);
+			member_setraw(s, m, cur->buf, cur->len);
 		else
 			m->deleted = 1;
 	}

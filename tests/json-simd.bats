@@ -147,3 +147,23 @@ PY
 		assert_output ''
 	done
 }
+
+# Nested objects are walked once per sample for every path into them
+# (src/sample.c): the last of duplicate keys, escaped keys and edits made
+# earlier in the chain must all be seen as before.
+@test "nested fields: the last duplicate key, escaped keys, and edits are seen" {
+	line='{"m":{"a":1,"a":2,"b\u0041":3,"c":{"d":"x\"y","d":[1,{"e":5}]}},"text":"t"}'
+	run dm-filter 'm.a == 2 && m.bA == 3 && m.c.d[1].e == 5 && len(m.c.d) == 2' <<<"$line"
+	assert_success
+	assert_output "$line"
+	run dm-filter 'm.a == 1' <<<"$line"
+	assert_output ''
+	run dm-map "set m.z='m.a + m.c.d[1].e'; set m.a=10; set m.y='m.a * 2'; set m.c.d=m.bA; set m.x=m.c.d; set m.w='m.c.d + 1'" <<<"$line"
+	assert_success
+	assert_output '{"m":{"a":1,"a":10,"b\u0041":3,"c":{"d":"x\"y","d":3},"z":7,"y":20,"x":3,"w":4},"text":"t"}'
+	printf '%s\n' '{"s":{"n":1,"f":0.5}}' '{"s":{"f":1.5,"n":3}}' '{"s":{"n":5,"n":7}}' >st.jsonl
+	run dm-stats --json --depth 0 -s s.n,s.f st.jsonl
+	assert_success
+	[ "$(jq -c '[.stats[] | [.name, .count, .min, .max, .mean]]' <<<"$output")" = \
+	    '[["s.n",3,1,7,3.6666666666666665],["s.f",2,0.5,1.5,1]]' ]
+}
