@@ -103,6 +103,7 @@ dm_dedup_stage_sign(struct run *r, int argc, char **argv)
 		fprintf(lab, "%llu\t%s\n", r->io.nin - 1, l);
 		free(l);
 	}
+	dm_dedup_exactflush(r);
 	if (r->io.stopped || dm_interrupted || r->io.in.nerrors) {
 		dm_buf_free(&path);
 		return dm_io_close(&r->io);

@@ -71,6 +71,10 @@ uint64_t dm_dedup_simhash(const struct dm_dedup *);
 uint32_t dm_sha1_hash32(const void *, size_t);
 /* MD5, as dm_md5, from nettle. */
 void	 dm_dedup_md5(const void *, size_t, unsigned char out[16]);
+/* The MD5 of n texts (p[i], len[i] bytes) into out[i]: with AVX-512, 16
+ * at a time, each as dm_dedup_md5 gives it. */
+void	 dm_dedup_md5_many(size_t n, const unsigned char *const *p,
+	    const size_t *len, unsigned char (*out)[16]);
 
 /* ---- xsort.c: sorting fixed-size records in bounded memory ---- */
 

@@ -112,6 +112,9 @@ void	 dm_dedup_addrej(struct run *, uint64_t idx);
 /* Pass one: adds sample idx's keys to r->xs, or with --signatures writes
  * them; -1 with the reason in r->err. */
 int	 dm_dedup_exactkey(struct run *, struct dm_sample *, uint64_t idx);
+/* Exact keys are hashed in batches: this ends the last one, after pass
+ * one's last sample. */
+void	 dm_dedup_exactflush(struct run *);
 int	 dm_dedup_nearkey(struct run *, struct dm_sample *, uint64_t idx);
 /* The samples of a group of equal keys are one cluster (or candidates). */
 void	 dm_dedup_group(struct run *, struct group *);

@@ -53,3 +53,299 @@ dm_dedup_md5(const void *p, size_t n, unsigned char out[16])
 	md5_update(&c, n, p);
 	md5_digest(&c, MD5_DIGEST_SIZE, out);
 }
+
+/*
+ * Exact mode hashes every text with MD5, whose 64 steps a block are each
+ * one long dependency: one text at a time it moves 600 MB/s at best. With
+ * AVX-512 the same steps run on 16 texts at once, one in each 32-bit lane
+ * (RFC 1321's algorithm; the ternary-logic instruction is each round's
+ * function, a rotation is one instruction). Lanes take the next text as
+ * they finish; the last few texts go on one at a time with nettle's
+ * compression function from the state reached.
+ */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#define LANES	16
+
+static const uint32_t md5_k[64] = {
+	0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee,
+	0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+	0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be,
+	0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+	0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa,
+	0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+	0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
+	0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+	0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c,
+	0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+	0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05,
+	0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+	0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039,
+	0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+	0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
+	0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391,
+};
+
+/* one text in a lane: its whole blocks, then one or two padded ones */
+struct md5lane {
+	const unsigned char *p;
+	size_t		 msg;		/* which text */
+	size_t		 k, nfull, nblk;	/* next block, whole ones, all */
+	unsigned char	 pad[128];
+};
+
+static const unsigned char *
+md5_block(const struct md5lane *l)
+{
+	return l->k < l->nfull ? l->p + 64 * l->k :
+	    l->pad + 64 * (l->k - l->nfull);
+}
+
+/* Lane i takes text msg; its state is column i of st. */
+static void
+md5_start(struct md5lane *l, uint32_t st[4][LANES], int lane, size_t msg,
+    const unsigned char *p, size_t n)
+{
+	size_t r = n % 64, i;
+	uint64_t bits = (uint64_t)n * 8;
+
+	l->p = p;
+	l->msg = msg;
+	l->k = 0;
+	l->nfull = n / 64;
+	l->nblk = l->nfull + (r < 56 ? 1 : 2);
+	memset(l->pad, 0, sizeof l->pad);
+	if (r > 0)
+		memcpy(l->pad, p + n - r, r);
+	l->pad[r] = 0x80;
+	for (i = 0; i < 8; i++)
+		l->pad[64 * (l->nblk - l->nfull) - 8 + i] =
+		    (unsigned char)(bits >> (8 * i));
+	st[0][lane] = 0x67452301;
+	st[1][lane] = 0xefcdab89;
+	st[2][lane] = 0x98badcfe;
+	st[3][lane] = 0x10325476;
+}
+
+static void
+md5_end(const struct md5lane *l, uint32_t st[4][LANES], int lane,
+    unsigned char (*out)[16])
+{
+	int i;
+
+	for (i = 0; i < 16; i++)
+		out[l->msg][i] = (unsigned char)(st[i / 4][lane] >>
+		    (8 * (i % 4)));
+}
+
+/* a = b + ((a + f(b, c, d) + m[g] + k[i]) <<< s) */
+#define MD5_STEP(f, a, b, c, d, g, s, i) do {				\
+	a = _mm512_add_epi32(a, _mm512_add_epi32(			\
+	    _mm512_ternarylogic_epi32(b, c, d, f),			\
+	    _mm512_add_epi32(m[g], _mm512_set1_epi32((int)md5_k[i]))));	\
+	a = _mm512_add_epi32(b, _mm512_rol_epi32(a, s));		\
+} while (0)
+
+/*
+ * One block in each of the 16 lanes, blk[i] lane i's; st[j][i] is word j
+ * of lane i's state.
+ * The functions of the four rounds as ternary logic: F = b ? c : d is
+ * 0xCA, G = d ? b : c is 0xE4, H = b ^ c ^ d is 0x96, I = c ^ (b | ~d)
+ * is 0x39.
+ */
+__attribute__((target("avx512f"))) static void
+md5_x16(uint32_t st[4][LANES], const unsigned char *const *blk)
+{
+	__m512i m[16], r[16], t[16], u[4][4], v[4], a, b, c, d;
+	int i, g, j;
+
+	/* the 16 blocks as rows, transposed: m[w] is word w of each */
+	for (i = 0; i < LANES; i++)
+		r[i] = _mm512_loadu_si512(blk[i]);
+	for (i = 0; i < 8; i++) {
+		t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+		t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+	}
+	/* u[g][j], 128-bit lane q: word 4q + j of rows 4g to 4g + 3 */
+	for (g = 0; g < 4; g++) {
+		u[g][0] = _mm512_unpacklo_epi64(t[4 * g], t[4 * g + 2]);
+		u[g][1] = _mm512_unpackhi_epi64(t[4 * g], t[4 * g + 2]);
+		u[g][2] = _mm512_unpacklo_epi64(t[4 * g + 1], t[4 * g + 3]);
+		u[g][3] = _mm512_unpackhi_epi64(t[4 * g + 1], t[4 * g + 3]);
+	}
+	for (j = 0; j < 4; j++) {
+		v[0] = _mm512_shuffle_i32x4(u[0][j], u[1][j], 0x88);
+		v[1] = _mm512_shuffle_i32x4(u[0][j], u[1][j], 0xDD);
+		v[2] = _mm512_shuffle_i32x4(u[2][j], u[3][j], 0x88);
+		v[3] = _mm512_shuffle_i32x4(u[2][j], u[3][j], 0xDD);
+		m[j] = _mm512_shuffle_i32x4(v[0], v[2], 0x88);
+		m[8 + j] = _mm512_shuffle_i32x4(v[0], v[2], 0xDD);
+		m[4 + j] = _mm512_shuffle_i32x4(v[1], v[3], 0x88);
+		m[12 + j] = _mm512_shuffle_i32x4(v[1], v[3], 0xDD);
+	}
+	a = _mm512_loadu_si512(st[0]);
+	b = _mm512_loadu_si512(st[1]);
+	c = _mm512_loadu_si512(st[2]);
+	d = _mm512_loadu_si512(st[3]);
+	MD5_STEP(0xCA, a, b, c, d, 0, 7, 0);
+	MD5_STEP(0xCA, d, a, b, c, 1, 12, 1);
+	MD5_STEP(0xCA, c, d, a, b, 2, 17, 2);
+	MD5_STEP(0xCA, b, c, d, a, 3, 22, 3);
+	MD5_STEP(0xCA, a, b, c, d, 4, 7, 4);
+	MD5_STEP(0xCA, d, a, b, c, 5, 12, 5);
+	MD5_STEP(0xCA, c, d, a, b, 6, 17, 6);
+	MD5_STEP(0xCA, b, c, d, a, 7, 22, 7);
+	MD5_STEP(0xCA, a, b, c, d, 8, 7, 8);
+	MD5_STEP(0xCA, d, a, b, c, 9, 12, 9);
+	MD5_STEP(0xCA, c, d, a, b, 10, 17, 10);
+	MD5_STEP(0xCA, b, c, d, a, 11, 22, 11);
+	MD5_STEP(0xCA, a, b, c, d, 12, 7, 12);
+	MD5_STEP(0xCA, d, a, b, c, 13, 12, 13);
+	MD5_STEP(0xCA, c, d, a, b, 14, 17, 14);
+	MD5_STEP(0xCA, b, c, d, a, 15, 22, 15);
+	MD5_STEP(0xE4, a, b, c, d, 1, 5, 16);
+	MD5_STEP(0xE4, d, a, b, c, 6, 9, 17);
+	MD5_STEP(0xE4, c, d, a, b, 11, 14, 18);
+	MD5_STEP(0xE4, b, c, d, a, 0, 20, 19);
+	MD5_STEP(0xE4, a, b, c, d, 5, 5, 20);
+	MD5_STEP(0xE4, d, a, b, c, 10, 9, 21);
+	MD5_STEP(0xE4, c, d, a, b, 15, 14, 22);
+	MD5_STEP(0xE4, b, c, d, a, 4, 20, 23);
+	MD5_STEP(0xE4, a, b, c, d, 9, 5, 24);
+	MD5_STEP(0xE4, d, a, b, c, 14, 9, 25);
+	MD5_STEP(0xE4, c, d, a, b, 3, 14, 26);
+	MD5_STEP(0xE4, b, c, d, a, 8, 20, 27);
+	MD5_STEP(0xE4, a, b, c, d, 13, 5, 28);
+	MD5_STEP(0xE4, d, a, b, c, 2, 9, 29);
+	MD5_STEP(0xE4, c, d, a, b, 7, 14, 30);
+	MD5_STEP(0xE4, b, c, d, a, 12, 20, 31);
+	MD5_STEP(0x96, a, b, c, d, 5, 4, 32);
+	MD5_STEP(0x96, d, a, b, c, 8, 11, 33);
+	MD5_STEP(0x96, c, d, a, b, 11, 16, 34);
+	MD5_STEP(0x96, b, c, d, a, 14, 23, 35);
+	MD5_STEP(0x96, a, b, c, d, 1, 4, 36);
+	MD5_STEP(0x96, d, a, b, c, 4, 11, 37);
+	MD5_STEP(0x96, c, d, a, b, 7, 16, 38);
+	MD5_STEP(0x96, b, c, d, a, 10, 23, 39);
+	MD5_STEP(0x96, a, b, c, d, 13, 4, 40);
+	MD5_STEP(0x96, d, a, b, c, 0, 11, 41);
+	MD5_STEP(0x96, c, d, a, b, 3, 16, 42);
+	MD5_STEP(0x96, b, c, d, a, 6, 23, 43);
+	MD5_STEP(0x96, a, b, c, d, 9, 4, 44);
+	MD5_STEP(0x96, d, a, b, c, 12, 11, 45);
+	MD5_STEP(0x96, c, d, a, b, 15, 16, 46);
+	MD5_STEP(0x96, b, c, d, a, 2, 23, 47);
+	MD5_STEP(0x39, a, b, c, d, 0, 6, 48);
+	MD5_STEP(0x39, d, a, b, c, 7, 10, 49);
+	MD5_STEP(0x39, c, d, a, b, 14, 15, 50);
+	MD5_STEP(0x39, b, c, d, a, 5, 21, 51);
+	MD5_STEP(0x39, a, b, c, d, 12, 6, 52);
+	MD5_STEP(0x39, d, a, b, c, 3, 10, 53);
+	MD5_STEP(0x39, c, d, a, b, 10, 15, 54);
+	MD5_STEP(0x39, b, c, d, a, 1, 21, 55);
+	MD5_STEP(0x39, a, b, c, d, 8, 6, 56);
+	MD5_STEP(0x39, d, a, b, c, 15, 10, 57);
+	MD5_STEP(0x39, c, d, a, b, 6, 15, 58);
+	MD5_STEP(0x39, b, c, d, a, 13, 21, 59);
+	MD5_STEP(0x39, a, b, c, d, 4, 6, 60);
+	MD5_STEP(0x39, d, a, b, c, 11, 10, 61);
+	MD5_STEP(0x39, c, d, a, b, 2, 15, 62);
+	MD5_STEP(0x39, b, c, d, a, 9, 21, 63);
+	_mm512_storeu_si512(st[0], _mm512_add_epi32(a,
+	    _mm512_loadu_si512(st[0])));
+	_mm512_storeu_si512(st[1], _mm512_add_epi32(b,
+	    _mm512_loadu_si512(st[1])));
+	_mm512_storeu_si512(st[2], _mm512_add_epi32(c,
+	    _mm512_loadu_si512(st[2])));
+	_mm512_storeu_si512(st[3], _mm512_add_epi32(d,
+	    _mm512_loadu_si512(st[3])));
+}
+
+static int
+md5_have_avx512(void)
+{
+	static int have = -1;
+
+	if (have < 0) {
+		__builtin_cpu_init();
+		have = __builtin_cpu_supports("avx512f") != 0;
+	}
+	return have;
+}
+
+static void
+md5_many_x16(size_t n, const unsigned char *const *p, const size_t *len,
+    unsigned char (*out)[16])
+{
+	static const unsigned char zero[64];
+	struct md5lane lane[LANES];
+	const unsigned char *blk[LANES];
+	uint32_t st[4][LANES] = { { 0 } };
+	int busy[LANES] = { 0 }, i, j, nbusy = 0;
+	size_t next = 0;
+
+	for (i = 0; i < LANES; i++)
+		blk[i] = zero;
+	for (;;) {
+		for (i = 0; i < LANES && next < n; i++)
+			if (!busy[i]) {
+				md5_start(&lane[i], st, i, next, p[next],
+				    len[next]);
+				blk[i] = md5_block(&lane[i]);
+				next++;
+				busy[i] = 1;
+				nbusy++;
+			}
+		if (nbusy == 0)
+			break;
+		if (next == n && nbusy < LANES / 4) {
+			/* the last few: one at a time */
+			for (i = 0; i < LANES; i++) {
+				uint32_t one[4];
+
+				if (!busy[i])
+					continue;
+				for (j = 0; j < 4; j++)
+					one[j] = st[j][i];
+				for (; lane[i].k < lane[i].nblk; lane[i].k++)
+					nettle_md5_compress(one,
+					    md5_block(&lane[i]));
+				for (j = 0; j < 4; j++)
+					st[j][i] = one[j];
+				md5_end(&lane[i], st, i, out);
+			}
+			break;
+		}
+		md5_x16(st, blk);
+		for (i = 0; i < LANES; i++) {
+			if (!busy[i])
+				continue;
+			if (++lane[i].k < lane[i].nblk) {
+				blk[i] = md5_block(&lane[i]);
+				continue;
+			}
+			md5_end(&lane[i], st, i, out);
+			blk[i] = zero;
+			busy[i] = 0;
+			nbusy--;
+		}
+	}
+}
+#endif
+
+void
+dm_dedup_md5_many(size_t n, const unsigned char *const *p,
+    const size_t *len, unsigned char (*out)[16])
+{
+	size_t i;
+
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (n >= LANES && md5_have_avx512()) {
+		md5_many_x16(n, p, len, out);
+		return;
+	}
+#endif
+	for (i = 0; i < n; i++)
+		dm_dedup_md5(p[i], len[i], out[i]);
+}

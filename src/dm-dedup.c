@@ -404,6 +404,7 @@ main(int argc, char *argv[])
 				break;
 		}
 	}
+	dm_dedup_exactflush(&r);
 	for (; next < r.io.nin; next++)
 		dm_dedup_addrej(&r, next);
 	/* after a stop, the samples before the bad one are the input */
