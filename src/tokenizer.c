@@ -1,5 +1,9 @@
 /* tokenizer.c - token counts of tokenizer.json and SentencePiece files */
+#include <sys/mman.h>
+
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +36,13 @@
 
 #define GPT2_RE "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| " \
 	"?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+"
+/* cl100k_base's expression (Llama 3's too), and Qwen's: a scanner's */
+#define CL100K_RE "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?" \
+	"\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|" \
+	"\\s+(?!\\S)|\\s+"
+#define QWEN_RE "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?" \
+	"\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|" \
+	"\\s+(?!\\S)|\\s+"
 #define CACHE_MAX	(1u << 20)	/* pieces whose count is kept */
 #define CACHE_PIECE	64		/* longest piece kept, in bytes */
 #define MAXLEVEL	8
@@ -61,6 +72,7 @@ enum stepkind { STEP_ISOLATED, STEP_MATCHES, STEP_BYTELEVEL };
 struct step {
 	enum stepkind	 kind;
 	struct dm_re	*re;		/* NULL: no split */
+	int		 scan;		/* else dm_tok_scan's digits */
 	int		 prefix;	/* ByteLevel's add_prefix_space */
 };
 
@@ -107,6 +119,32 @@ static struct dm_tok *loaded;
 
 /* ---- tables ---- */
 
+#define HUGE_PAGE	(2UL << 20)
+
+/*
+ * A large table (the vocabulary, the merges, the cache, jansson's arena)
+ * in transparent huge pages where the kernel gives them on request
+ * (madvise mode): filling a few tens of MiB a 4 KiB page at a time costs
+ * as much system time as the rest of loading. Zeroed when zero is set;
+ * freed with free().
+ */
+static void *
+bigalloc(size_t n, size_t size, int zero)
+{
+	void *p;
+	size_t total;
+
+	if (size != 0 && n > SIZE_MAX / size)
+		return dm_xcalloc(n, size);	/* dies, as too large */
+	total = n * size;
+	if (total < HUGE_PAGE || posix_memalign(&p, HUGE_PAGE, total) != 0)
+		return zero ? dm_xcalloc(n, size) : dm_xmalloc(total);
+	(void)madvise(p, total, MADV_HUGEPAGE);
+	if (zero)
+		memset(p, 0, total);
+	return p;
+}
+
 static void
 strtab_grow(struct strtab *t)
 {
@@ -114,7 +152,7 @@ strtab_grow(struct strtab *t)
 	size_t oldcap = t->cap, i, j;
 
 	t->cap = t->cap ? t->cap * 2 : 1024;
-	t->e = dm_xcalloc(t->cap, sizeof *t->e);
+	t->e = bigalloc(t->cap, sizeof *t->e, 1);
 	for (i = 0; i < oldcap; i++) {
 		if (!old[i].used)
 			continue;
@@ -333,9 +371,16 @@ addstep(struct dm_tok *t, json_t *p, int *bytelevel, struct dm_buf *err)
 		dm_buf_adds(&rx, "\\E");
 	} else
 		return fail(err, t->path, "Split without a pattern", NULL);
-	st->re = dm_re_new(rx.buf, "", err, &off);
+	/* the common expressions, scanned by hand at a few times PCRE2's
+	 * speed, to the same matches (tests/fuzz/pretok.c) */
+	if (strcmp(rx.buf, CL100K_RE) == 0)
+		st->scan = 3;
+	else if (strcmp(rx.buf, QWEN_RE) == 0)
+		st->scan = 1;
+	else
+		st->re = dm_re_new(rx.buf, "", err, &off);
 	dm_buf_free(&rx);
-	if (st->re == NULL)
+	if (st->re == NULL && st->scan == 0)
 		return -1;
 	t->nsteps++;
 	return 0;
@@ -414,7 +459,7 @@ load(struct dm_tok *t, json_t *root, struct dm_buf *err)
 	merges = json_object_get(model, "merges");
 	for (t->pcap = 1024; t->pcap < json_array_size(merges) * 2; )
 		t->pcap *= 2;
-	t->pairs = dm_xcalloc(t->pcap, sizeof *t->pairs);
+	t->pairs = bigalloc(t->pcap, sizeof *t->pairs, 1);
 	json_array_foreach(merges, i, m) {
 		if (json_is_string(m)) {
 			ms = json_string_value(m);
@@ -566,7 +611,7 @@ load_sp(struct dm_tok *t, json_t *root, json_t *model, struct dm_buf *err)
 	merges = json_object_get(model, "merges");
 	for (t->pcap = 1024; t->pcap < json_array_size(merges) * 2; )
 		t->pcap *= 2;
-	t->pairs = dm_xcalloc(t->pcap, sizeof *t->pairs);
+	t->pairs = bigalloc(t->pcap, sizeof *t->pairs, 1);
 	json_array_foreach(merges, i, m) {
 		if (json_is_string(m)) {
 			ms = json_string_value(m);
@@ -805,6 +850,93 @@ tok_new(const char *name, struct dm_buf *pb)
 	return t;
 }
 
+/*
+ * While a tokenizer.json is parsed, jansson allocates from a few large
+ * blocks, released at once when the tables are built: its hundreds of
+ * thousands of small objects then cost neither malloc and free nor a
+ * json_decref walk (which together were a third of loading cl100k_base).
+ * Nothing of the tree outlives the load (what is kept is copied).
+ */
+#define ARENA_BLOCK	(8UL << 20)
+
+static struct {
+	char	**blk;
+	size_t	  nblk, used, cap;
+} arena;
+
+static void *
+arena_alloc(size_t n)
+{
+	void *p;
+
+	n = (n + 15) & ~(size_t)15;
+	if (arena.nblk == 0 || arena.used + n > arena.cap) {
+		arena.cap = n > ARENA_BLOCK ? n : ARENA_BLOCK;
+		arena.blk = dm_xreallocarray(arena.blk, arena.nblk + 1,
+		    sizeof *arena.blk);
+		arena.blk[arena.nblk++] = bigalloc(arena.cap, 1, 0);
+		arena.used = 0;
+	}
+	p = arena.blk[arena.nblk - 1] + arena.used;
+	arena.used += n;
+	return p;
+}
+
+/* A block is given back all at once (a pointer from before the load,
+ * which nothing frees meanwhile, would be kept). */
+static void
+arena_free(void *p)
+{
+	(void)p;
+}
+
+static void
+arena_release(void)
+{
+	size_t i;
+
+	for (i = 0; i < arena.nblk; i++)
+		free(arena.blk[i]);
+	free(arena.blk);
+	memset(&arena, 0, sizeof arena);
+}
+
+/* The JSON of path, read whole (jansson's own file reading takes a byte
+ * at a time), its tree in the arena; NULL with jerr set. */
+static json_t *
+loadjson(const char *path, json_error_t *jerr)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	json_malloc_t om;
+	json_free_t of;
+	json_t *root;
+	char tmp[1 << 16];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return json_load_file(path, 0, jerr);
+	while ((n = read(fd, tmp, sizeof tmp)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			close(fd);
+			dm_buf_free(&b);
+			return json_load_file(path, 0, jerr);
+		}
+		dm_buf_add(&b, tmp, (size_t)n);
+	}
+	close(fd);
+	json_get_alloc_funcs(&om, &of);
+	json_set_alloc_funcs(arena_alloc, arena_free);
+	root = json_loadb(b.buf, b.len, 0, jerr);
+	json_set_alloc_funcs(om, of);
+	dm_buf_free(&b);
+	if (root == NULL)
+		arena_release();
+	return root;
+}
+
 struct dm_tok *
 dm_tok_get(const char *name, struct dm_buf *err)
 {
@@ -835,7 +967,7 @@ dm_tok_get(const char *name, struct dm_buf *err)
 	}
 	if (unbyte[0] == 0 && unbyte[1] == 0)
 		unbyte_init();
-	root = json_load_file(pb.buf, 0, &jerr);
+	root = loadjson(pb.buf, &jerr);
 	if (root == NULL) {
 		dm_buf_adds(err, "tokenizer '");
 		dm_buf_addquoted(err, pb.buf, pb.len, 200);
@@ -845,11 +977,11 @@ dm_tok_get(const char *name, struct dm_buf *err)
 	}
 	t = tok_new(name, &pb);
 	if (load(t, root, err) < 0) {
-		json_decref(root);
+		arena_release();
 		tok_free(t);
 		return NULL;
 	}
-	json_decref(root);
+	arena_release();
 done:
 	t->next = loaded;
 	loaded = t;
@@ -1115,6 +1247,16 @@ pretok(struct dm_tok *t, int level, const char *s, size_t n,
 		dm_buf_add(&t->lvl[level], s, n);
 		s = t->lvl[level].buf;
 		n = t->lvl[level].len;
+	}
+	if (st->scan) {
+		/* the matches tile the text */
+		for (pos = 0; pos < n; pos = ov[1]) {
+			ov[1] = dm_tok_scan(st->scan, s, n, pos);
+			if (pretok(t, level + 1, s + pos, ov[1] - pos,
+			    err) < 0)
+				return -1;
+		}
+		return 0;
 	}
 	if (st->re == NULL)
 		return pretok(t, level + 1, s, n, err);

@@ -44,4 +44,11 @@ int	 dm_tok_count(struct dm_tok *, const char *s, size_t n, size_t *count,
  * (each and the array the caller's to free); how many. */
 size_t	 dm_tok_names(char ***names);
 
+/*
+ * The end of the next match of cl100k_base's pre-tokenizer expression
+ * (Llama 3's too; Qwen's, which takes one digit at a time, with digits 1)
+ * in s[0..n), which starts at pos, as PCRE2 finds it (tokenizer-scan.c).
+ */
+size_t	 dm_tok_scan(int digits, const char *s, size_t n, size_t pos);
+
 #endif
