@@ -46,10 +46,18 @@ dm_archive_sniff(const void *head, size_t n)
 	return DM_SNIFF_NONE;
 }
 
-struct archive *
+struct dm_archive {
+	struct archive		*a;
+	struct archive_entry	*e;
+	dm_archive_feed		 feed;
+	void			*arg;
+};
+
+struct dm_archive *
 dm_archive_new(void)
 {
 	static int locale_set;
+	struct dm_archive *d;
 	struct archive *a;
 
 	/* libarchive converts names stored as UTF-16 (7z, iso9660 Joliet)
@@ -80,31 +88,118 @@ dm_archive_new(void)
 	archive_read_support_format_iso9660(a);
 	/* a single compressed file, and what turns out to be no archive */
 	archive_read_support_format_raw(a);
-	return a;
+	d = dm_xmalloc(sizeof *d);
+	d->a = a;
+	d->e = NULL;
+	d->feed = NULL;
+	d->arg = NULL;
+	return d;
 }
 
 int
-dm_archive_kind(struct archive *a)
+dm_archive_openfd(struct dm_archive *d, int fd, size_t block)
 {
-	if (archive_format(a) != ARCHIVE_FORMAT_RAW)
+	return archive_read_open_fd(d->a, fd, block) == ARCHIVE_OK ? 0 : -1;
+}
+
+int
+dm_archive_openmem(struct dm_archive *d, const void *p, size_t n)
+{
+	return archive_read_open_memory(d->a, p, n) == ARCHIVE_OK ? 0 : -1;
+}
+
+static la_ssize_t
+archive_feed(struct archive *a, void *arg, const void **buf)
+{
+	struct dm_archive *d = arg;
+	const char *why = "read error";
+	ssize_t r;
+
+	if ((r = d->feed(d->arg, buf, &why)) < 0) {
+		archive_set_error(a, EIO, "%s", why);
+		return -1;
+	}
+	return (la_ssize_t)r;
+}
+
+int
+dm_archive_openfeed(struct dm_archive *d, dm_archive_feed feed, void *arg)
+{
+	d->feed = feed;
+	d->arg = arg;
+	return archive_read_open(d->a, d, NULL, archive_feed, NULL) ==
+	    ARCHIVE_OK ? 0 : -1;
+}
+
+int
+dm_archive_next(struct dm_archive *d, struct dm_entry *m)
+{
+	struct archive_entry *e;
+	int r;
+
+	r = archive_read_next_header(d->a, &e);
+	if (r == ARCHIVE_EOF)
+		return 0;
+	if (r < ARCHIVE_WARN)
+		return -1;
+	d->e = e;
+	if ((m->path = archive_entry_pathname(e)) == NULL)
+		m->path = archive_entry_pathname_utf8(e);
+	m->size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
+	m->hasmtime = archive_entry_mtime_is_set(e) != 0;
+	m->mtime = m->hasmtime ? archive_entry_mtime(e) : 0;
+	/* ar headers carry permissions without the file type bits */
+	m->isfile = archive_entry_filetype(e) == AE_IFREG ||
+	    (archive_entry_filetype(e) == 0 &&
+	    (archive_format(d->a) & ARCHIVE_FORMAT_BASE_MASK) ==
+	    ARCHIVE_FORMAT_AR);
+	return 1;
+}
+
+int
+dm_archive_kind(struct dm_archive *d)
+{
+	if (archive_format(d->a) != ARCHIVE_FORMAT_RAW)
 		return DM_SNIFF_ARCHIVE;
-	if (archive_filter_count(a) > 1 &&
-	    archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE)
+	if (archive_filter_count(d->a) > 1 &&
+	    archive_filter_code(d->a, 0) != ARCHIVE_FILTER_NONE)
 		return DM_SNIFF_COMPRESSED;
 	return DM_SNIFF_NONE;
 }
 
-int
-dm_archive_isfile(struct archive *a, struct archive_entry *e)
+const char *
+dm_archive_format(struct dm_archive *d)
 {
-	/* ar headers carry permissions without the file type bits */
-	return archive_entry_filetype(e) == AE_IFREG ||
-	    (archive_entry_filetype(e) == 0 &&
-	    (archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) == ARCHIVE_FORMAT_AR);
+	const char *s = archive_format_name(d->a);
+
+	return s ? s : "";
+}
+
+unsigned long long
+dm_archive_unpacked(struct dm_archive *d)
+{
+	return archive_filter_count(d->a) > 1 ?
+	    (unsigned long long)archive_filter_bytes(d->a, 0) : 0;
+}
+
+ssize_t
+dm_archive_read(struct dm_archive *d, void *buf, size_t n)
+{
+	return archive_read_data(d->a, buf, n);
 }
 
 void
-dm_archive_error(struct dm_buf *b, struct archive *a)
+dm_archive_free(struct dm_archive *d)
+{
+	if (d == NULL)
+		return;
+	archive_read_free(d->a);
+	free(d);
+}
+
+/* Appends the last message of a, escaped and in dm's style. */
+static void
+error_of(struct dm_buf *b, struct archive *a)
 {
 	const char *s = archive_error_string(a);
 	size_t n;
@@ -120,6 +215,12 @@ dm_archive_error(struct dm_buf *b, struct archive *a)
 	while (b->len > n && (b->buf[b->len - 1] == '.' ||
 	    b->buf[b->len - 1] == ' '))
 		b->buf[--b->len] = '\0';
+}
+
+void
+dm_archive_error(struct dm_buf *b, struct dm_archive *d)
+{
+	error_of(b, d->a);
 }
 
 /* ---- a zip in memory ---- */
@@ -142,7 +243,7 @@ dm_zip_read(const void *zip, size_t len, const char *name, size_t max,
 	 * short is damaged, not read as far as it goes */
 	archive_read_support_format_zip_seekable(a);
 	if (archive_read_open_memory(a, zip, len) != ARCHIVE_OK) {
-		dm_archive_error(err, a);
+		error_of(err, a);
 		archive_read_free(a);
 		return -1;
 	}
@@ -154,7 +255,7 @@ dm_zip_read(const void *zip, size_t len, const char *name, size_t max,
 		}
 		if (r < ARCHIVE_WARN || ++count > DM_ZIP_MAXMEMBERS) {
 			if (r < ARCHIVE_WARN)
-				dm_archive_error(err, a);
+				error_of(err, a);
 			else
 				dm_buf_addf(err, "more than %d members",
 				    DM_ZIP_MAXMEMBERS);
@@ -169,7 +270,7 @@ dm_zip_read(const void *zip, size_t len, const char *name, size_t max,
 			n = archive_read_data(a, out->buf + out->len,
 			    out->cap - out->len - 1);
 			if (n < 0) {
-				dm_archive_error(err, a);
+				error_of(err, a);
 				break;
 			}
 			if (n == 0)

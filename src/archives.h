@@ -2,10 +2,12 @@
 #ifndef DM_ARCHIVES_H
 #define DM_ARCHIVES_H
 
+#include <time.h>
+
 #include "dm.h"
 
 struct archive;
-struct archive_entry;
+struct dm_archive;
 
 /* What the first bytes of a file are, by their magic numbers. */
 enum {
@@ -15,17 +17,51 @@ enum {
 	DM_SNIFF_MAYBE		/* cpio magic, which text can start with too */
 };
 int	 dm_archive_sniff(const void *head, size_t n);
-/* A libarchive reader for the formats and filters dm-scan reads (tar,
- * zip, 7z, cpio, ar, iso9660; gzip, bzip2, xz, lzma, zstd, lz4, compress)
- * and the raw format for single compressed files. Never NULL. */
-struct archive *dm_archive_new(void);
+
+/*
+ * An archive read member after member, for the formats and filters
+ * dm-scan reads (tar, zip, 7z, cpio, ar, iso9660; gzip, bzip2, xz, lzma,
+ * zstd, lz4, compress), and a single compressed file as an archive of
+ * one member. dm_archive_new never fails; open it once, from a file
+ * descriptor (read in blocks of the given size), from memory (which
+ * must outlive it) or from a feed (the member of another archive, read
+ * as a stream). An open returns 0, or -1 with the reason given by
+ * dm_archive_error; dm_archive_free in either case.
+ *
+ * A feed gives the next block: its length and *buf set, 0 at the end,
+ * or -1 with *why saying what went wrong (a constant string).
+ */
+typedef ssize_t	(*dm_archive_feed)(void *arg, const void **buf,
+	    const char **why);
+struct dm_archive *dm_archive_new(void);
+int	 dm_archive_openfd(struct dm_archive *, int fd, size_t block);
+int	 dm_archive_openmem(struct dm_archive *, const void *, size_t);
+int	 dm_archive_openfeed(struct dm_archive *, dm_archive_feed, void *arg);
+
+/* A member's header, valid until the next dm_archive_next. */
+struct dm_entry {
+	const char	*path;		/* as stored (UTF-8); NULL: none */
+	long long	 size;		/* -1 when the header does not say */
+	time_t		 mtime;
+	int		 hasmtime;	/* whether mtime is set */
+	int		 isfile;	/* a regular file */
+};
+/* 1 with *m filled; 0 at the end; -1 on an error (dm_archive_error). */
+int	 dm_archive_next(struct dm_archive *, struct dm_entry *m);
 /* After the first header: DM_SNIFF_ARCHIVE, DM_SNIFF_COMPRESSED (a
  * single compressed file) or DM_SNIFF_NONE (not an archive after all). */
-int	 dm_archive_kind(struct archive *);
-/* Whether the entry just read is a regular file. */
-int	 dm_archive_isfile(struct archive *, struct archive_entry *);
+int	 dm_archive_kind(struct dm_archive *);
+/* libarchive's name of the format ("" when it has none yet). */
+const char *dm_archive_format(struct dm_archive *);
+/* Bytes the compression filters gave out so far (members skipped
+ * included); 0 when there is no filter. */
+unsigned long long dm_archive_unpacked(struct dm_archive *);
+/* Reads the current member's data, as read(2): 0 at its end, -1 on an
+ * error (dm_archive_error). */
+ssize_t	 dm_archive_read(struct dm_archive *, void *, size_t);
 /* Appends libarchive's last message, escaped and in dm's style. */
-void	 dm_archive_error(struct dm_buf *, struct archive *);
+void	 dm_archive_error(struct dm_buf *, struct dm_archive *);
+void	 dm_archive_free(struct dm_archive *);
 
 /*
  * A zip held in memory (a DOCX, ODT or EPUB), its members read by name.

@@ -5,9 +5,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "dm.h"
 #include "scan.h"
 
@@ -243,7 +240,7 @@ dm_glob(const char *p, const char *s)
 /* Reads from fd, or the current entry of a, to the end, into b (which may
  * hold a head already); more than max bytes in all is an error. */
 static int
-slurp(int fd, struct archive *a, struct dm_buf *b, size_t max,
+slurp(int fd, struct dm_archive *a, struct dm_buf *b, size_t max,
     const char *name, struct dm_buf *err)
 {
 	ssize_t n;
@@ -255,7 +252,7 @@ slurp(int fd, struct archive *a, struct dm_buf *b, size_t max,
 		}
 		dm_buf_grow(b, 256 * 1024);
 		if (a)
-			n = archive_read_data(a, b->buf + b->len,
+			n = dm_archive_read(a, b->buf + b->len,
 			    b->cap - b->len - 1);
 		else
 			n = read(fd, b->buf + b->len, b->cap - b->len - 1);
@@ -282,8 +279,8 @@ static int
 leaf(struct dm_buf *data, const char *name, const struct dm_loadopt *o,
     struct dm_buf *text, const char **enc, struct dm_buf *err)
 {
-	struct archive *a;
-	struct archive_entry *e;
+	struct dm_archive *a;
+	struct dm_entry m;
 	struct dm_buf raw = DM_BUF_INIT;
 	const char *t;
 	size_t n;
@@ -291,23 +288,23 @@ leaf(struct dm_buf *data, const char *name, const struct dm_loadopt *o,
 
 	if (dm_archive_sniff(data->buf, data->len) == DM_SNIFF_COMPRESSED) {
 		a = dm_archive_new();
-		if (archive_read_open_memory(a, data->buf, data->len) !=
-		    ARCHIVE_OK || archive_read_next_header(a, &e) < ARCHIVE_WARN) {
+		if (dm_archive_openmem(a, data->buf, data->len) < 0 ||
+		    dm_archive_next(a, &m) < 0) {
 			dm_buf_addf(err, "%s: ", name);
 			dm_archive_error(err, a);
-			archive_read_free(a);
+			dm_archive_free(a);
 			return -1;
 		}
 		if (dm_archive_kind(a) == DM_SNIFF_COMPRESSED) {
 			r = slurp(-1, a, &raw, o->maxsize, name, err);
-			archive_read_free(a);
+			dm_archive_free(a);
 			if (r < 0) {
 				dm_buf_free(&raw);
 				return -1;
 			}
 			dm_buf_swap(&raw, data);
 		} else
-			archive_read_free(a);
+			dm_archive_free(a);
 	}
 	dm_buf_free(&raw);
 	switch (dm_text_decode(data->buf, data->len, o->encerr, text, &t, &n,
@@ -330,36 +327,35 @@ leaf(struct dm_buf *data, const char *name, const struct dm_loadopt *o,
  * (a member's name may hold "!/" too: the first that fits is taken), then
  * goes on into it. */
 static int
-member(struct archive *a, const char *path, const char *name,
+member(struct dm_archive *a, const char *path, const char *name,
     const struct dm_loadopt *o, struct dm_buf *text, const char **enc,
     struct dm_buf *err)
 {
-	struct archive_entry *e;
-	struct archive *in;
+	struct dm_entry m;
+	struct dm_archive *in;
 	struct dm_buf want = DM_BUF_INIT, got = DM_BUF_INIT, data = DM_BUF_INIT;
-	const char *rest, *mn;
+	const char *rest;
 	int r;
 
 	rest = strstr(path, "!/");
 	dm_buf_add(&want, path, rest ? (size_t)(rest - path) : strlen(path));
 	for (;;) {
-		r = archive_read_next_header(a, &e);
-		if (r == ARCHIVE_EOF) {
+		r = dm_archive_next(a, &m);
+		if (r == 0) {
 			dm_buf_addf(err, "%s: no member '%s'", name, want.buf);
 			r = -1;
 			break;
 		}
-		if (r < ARCHIVE_WARN) {
+		if (r < 0) {
 			dm_buf_addf(err, "%s: ", name);
 			dm_archive_error(err, a);
 			r = -1;
 			break;
 		}
-		if (!dm_archive_isfile(a, e) ||
-		    (mn = archive_entry_pathname(e)) == NULL)
+		if (!m.isfile || m.path == NULL)
 			continue;
 		dm_buf_reset(&got);
-		dm_member_name(mn, &got);
+		dm_member_name(m.path, &got);
 		if (strcmp(got.buf, path) == 0)
 			rest = NULL;
 		else if (strncmp(got.buf, path, got.len) == 0 &&
@@ -375,14 +371,13 @@ member(struct archive *a, const char *path, const char *name,
 			break;
 		}
 		in = dm_archive_new();
-		if (archive_read_open_memory(in, data.buf, data.len) !=
-		    ARCHIVE_OK) {
+		if (dm_archive_openmem(in, data.buf, data.len) < 0) {
 			dm_buf_addf(err, "%s: ", name);
 			dm_archive_error(err, in);
 			r = -1;
 		} else
 			r = member(in, rest + 2, name, o, text, enc, err);
-		archive_read_free(in);
+		dm_archive_free(in);
 		break;
 	}
 	dm_buf_free(&want);
@@ -396,7 +391,7 @@ dm_scan_load(const char *path, const struct dm_loadopt *o, struct dm_buf *text,
     const char **enc, struct dm_buf *err)
 {
 	struct dm_buf disk = DM_BUF_INIT, data = DM_BUF_INIT, name = DM_BUF_INIT;
-	struct archive *a;
+	struct dm_archive *a;
 	struct stat st;
 	const char *rest = NULL, *p;
 	int fd, r;
@@ -437,12 +432,12 @@ dm_scan_load(const char *path, const struct dm_loadopt *o, struct dm_buf *text,
 			r = leaf(&data, name.buf, o, text, enc, err);
 	} else {
 		a = dm_archive_new();
-		if (archive_read_open_fd(a, fd, 256 * 1024) != ARCHIVE_OK) {
+		if (dm_archive_openfd(a, fd, 256 * 1024) < 0) {
 			dm_buf_addf(err, "%s: ", name.buf);
 			dm_archive_error(err, a);
 		} else
 			r = member(a, rest, name.buf, o, text, enc, err);
-		archive_read_free(a);
+		dm_archive_free(a);
 	}
 	close(fd);
 out:

@@ -11,9 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 #include "dm.h"
 #include "scan.h"
 #include "extract.h"
@@ -30,7 +27,7 @@ struct dm_scanwork {
 	struct timespec	 t_start, t_last;
 	/* Open archives of the current operand, for --max-total. */
 	struct {
-		struct archive		*a;
+		struct dm_archive	*a;
 		unsigned long long	 got;
 	} stk[DM_SCAN_MAXDEPTH + 1];
 	int		 nstk;
@@ -41,9 +38,9 @@ struct dm_scanwork {
 
 /* A source of bytes: a file, or the current member of an archive. */
 struct src {
-	int		 fd;
-	struct archive	*a;
-	const char	*path;	/* for messages */
+	int			 fd;
+	struct dm_archive	*a;
+	const char		*path;	/* for messages */
 	int		 eof, err;
 };
 
@@ -242,8 +239,7 @@ given(struct dm_scanwork *w, int i)
 {
 	unsigned long long f;
 
-	f = archive_filter_count(w->stk[i].a) > 1 ?
-	    (unsigned long long)archive_filter_bytes(w->stk[i].a, 0) : 0;
+	f = dm_archive_unpacked(w->stk[i].a);
 	return f > w->stk[i].got ? f : w->stk[i].got;
 }
 
@@ -282,7 +278,7 @@ srcread(struct dm_scan *sc, struct src *s, char *buf, size_t n)
 		return s->err ? -1 : 0;
 	for (;;) {
 		if (s->a)
-			r = archive_read_data(s->a, buf, n);
+			r = dm_archive_read(s->a, buf, n);
 		else
 			r = read(s->fd, buf, n);
 		if (r >= 0)
@@ -763,7 +759,7 @@ out:
 	dm_scan_progress(sc, 0);
 }
 
-static int archive(struct dm_scan *, struct archive *, struct dm_buf *,
+static int archive(struct dm_scan *, struct dm_archive *, struct dm_buf *,
     const char *, int, int,
     time_t);
 
@@ -777,8 +773,8 @@ struct nest {
 	char		*blk;
 };
 
-static la_ssize_t
-nest_read(struct archive *a, void *arg, const void **buf)
+static ssize_t
+nest_read(void *arg, const void **buf, const char **why)
 {
 	struct nest *n = arg;
 	ssize_t r;
@@ -787,12 +783,12 @@ nest_read(struct archive *a, void *arg, const void **buf)
 		n->headdone = 1;
 		if (n->head->len > 0) {
 			*buf = n->head->buf;
-			return (la_ssize_t)n->head->len;
+			return (ssize_t)n->head->len;
 		}
 	}
 	/* an error of the member was reported by srcread */
 	if ((r = srcread(n->sc, n->s, n->blk, BLOCK)) < 0) {
-		archive_set_error(a, EIO, "cannot read the member");
+		*why = "cannot read the member";
 		return -1;
 	}
 	*buf = n->blk;
@@ -811,22 +807,21 @@ seekable(const char *p, size_t n)
 
 /* A member of an archive at level; the name is appended to path. */
 static int
-member(struct dm_scan *sc, struct archive *a, struct archive_entry *e,
+member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
     struct dm_buf *path,
     int level, time_t outer)
 {
 	struct dm_scanwork *w = sc->w;
 	struct dm_buf nm = DM_BUF_INIT, mem = DM_BUF_INIT;
 	struct src s = { -1, a, NULL, 0, 0 };
-	struct archive *in;
+	struct dm_archive *in;
 	const char *name, *rel;
 	size_t keep = path->len;
 	long long size;
 	time_t mtime;
 	int k;
 
-	if ((name = archive_entry_pathname(e)) == NULL &&
-	    (name = archive_entry_pathname_utf8(e)) == NULL)
+	if ((name = e->path) == NULL)
 		return 0;
 	if (dm_member_name(name, &nm)) {
 		dm_buf_addquoted(&mem, name, strlen(name), 200);
@@ -844,8 +839,8 @@ member(struct dm_scan *sc, struct archive *a, struct archive_entry *e,
 	dm_buf_add(path, "!/", 2);
 	dm_buf_add(path, nm.buf, nm.len);
 	s.path = path->buf;
-	size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
-	mtime = archive_entry_mtime_is_set(e) ? archive_entry_mtime(e) : outer;
+	size = e->size;
+	mtime = e->hasmtime ? e->mtime : outer;
 	dm_buf_reset(&w->data);
 	if (fill(sc, &s, &w->data, HEAD) < 0)
 		goto out;
@@ -863,15 +858,14 @@ member(struct dm_scan *sc, struct archive *a, struct archive_entry *e,
 		dm_buf_swap(&mem, &w->data);
 		n.blk = dm_xmalloc(BLOCK);
 		in = dm_archive_new();
-		if (archive_read_open(in, &n, NULL, nest_read, NULL) ==
-		    ARCHIVE_OK)
+		if (dm_archive_openfeed(in, nest_read, &n) == 0)
 			archive(sc, in, path, rel, level + 1, 1, mtime);
 		else if (!s.err) {
 			dm_buf_reset(&w->dec);
 			dm_archive_error(&w->dec, in);
 			report(sc, path->buf, path->len, w->dec.buf);
 		}
-		archive_read_free(in);
+		dm_archive_free(in);
 		free(n.blk);
 		goto out;
 	}
@@ -889,13 +883,13 @@ member(struct dm_scan *sc, struct archive *a, struct archive_entry *e,
 		}
 		dm_buf_swap(&mem, &w->data);
 		in = dm_archive_new();
-		if (archive_read_open_memory(in, mem.buf, mem.len) ==
-		    ARCHIVE_OK && archive(sc, in, path, rel, level + 1,
+		if (dm_archive_openmem(in, mem.buf, mem.len) == 0 &&
+		    archive(sc, in, path, rel, level + 1,
 		    k != DM_SNIFF_MAYBE, mtime)) {
-			archive_read_free(in);
+			dm_archive_free(in);
 			goto out;
 		}
-		archive_read_free(in);
+		dm_archive_free(in);
 		dm_buf_swap(&mem, &w->data);
 		s.eof = 1;
 	}
@@ -915,12 +909,12 @@ out:
  * the caller reads it as a file), 1 when it was handled.
  */
 static int
-archive(struct dm_scan *sc, struct archive *a, struct dm_buf *path,
+archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
     const char *rel, int level,
     int strong, time_t mtime)
 {
 	struct dm_scanwork *w = sc->w;
-	struct archive_entry *e;
+	struct dm_entry e;
 	struct src s = { -1, a, NULL, 0, 0 };
 	unsigned long long sz;
 	int r, kind, handled = 1;
@@ -930,17 +924,17 @@ archive(struct dm_scan *sc, struct archive *a, struct dm_buf *path,
 	w->stk[w->nstk].a = a;
 	w->stk[w->nstk].got = 0;
 	w->nstk++;
-	r = archive_read_next_header(a, &e);
-	if (r == ARCHIVE_EOF) {
+	r = dm_archive_next(a, &e);
+	if (r == 0) {
 		/* an empty archive, or something read as one (a gzip of
 		 * zeros is an empty tar): say what was read */
 		dm_warn("%s: no member: read as an empty %s archive, after "
 		    "%llu bytes", shown(sc, path->buf, path->len),
-		    archive_format_name(a) ? archive_format_name(a) : "",
+		    dm_archive_format(a),
 		    given(w, w->nstk - 1));
 		goto out;
 	}
-	if (r < ARCHIVE_WARN) {
+	if (r < 0) {
 		if (!strong) {
 			handled = 0;	/* text that starts like cpio */
 			goto out;
@@ -967,7 +961,7 @@ archive(struct dm_scan *sc, struct archive *a, struct dm_buf *path,
 		goto out;
 	}
 	for (;;) {
-		if (r < ARCHIVE_WARN) {
+		if (r < 0) {
 			if (!sc->bomb && !dm_interrupted) {
 				dm_buf_reset(&w->dec);
 				dm_archive_error(&w->dec, a);
@@ -977,8 +971,7 @@ archive(struct dm_scan *sc, struct archive *a, struct dm_buf *path,
 		}
 		/* a member whose data could not be read was reported, and
 		 * the archive is no good after it */
-		if (dm_archive_isfile(a, e) &&
-		    member(sc, a, e, path, level, mtime) < 0)
+		if (e.isfile && member(sc, a, &e, path, level, mtime) < 0)
 			break;
 		if (sc->stop || dm_interrupted || overtotal(sc))
 			break;
@@ -990,8 +983,8 @@ archive(struct dm_scan *sc, struct archive *a, struct dm_buf *path,
 		sz = 0;
 		if (drain(sc, &s, &sz) < 0)
 			break;
-		r = archive_read_next_header(a, &e);
-		if (r == ARCHIVE_EOF)
+		r = dm_archive_next(a, &e);
+		if (r == 0)
 			break;
 	}
 out:
@@ -1010,7 +1003,7 @@ file(struct dm_scan *sc, struct dm_buf *path, size_t rel, const struct stat *st)
 {
 	struct dm_scanwork *w = sc->w;
 	struct src s = { -1, NULL, NULL, 0, 0 };
-	struct archive *a;
+	struct dm_archive *a;
 	int k, fd;
 
 	if (excluded(sc, path->buf + rel, 0))
@@ -1039,18 +1032,18 @@ file(struct dm_scan *sc, struct dm_buf *path, size_t rel, const struct stat *st)
 		sc->nbytes -= w->data.len;
 		a = dm_archive_new();
 		w->nstk = 0;
-		if (archive_read_open_fd(a, fd, BLOCK) != ARCHIVE_OK) {
+		if (dm_archive_openfd(a, fd, BLOCK) < 0) {
 			dm_buf_reset(&w->dec);
 			dm_archive_error(&w->dec, a);
 			report(sc, path->buf, path->len, w->dec.buf);
-			archive_read_free(a);
+			dm_archive_free(a);
 			goto out;
 		}
 		dm_buf_reset(&w->toppath);
 		dm_buf_add(&w->toppath, path->buf, path->len);
 		k = archive(sc, a, path, path->buf + rel, 1,
 		    k != DM_SNIFF_MAYBE, st->st_mtime);
-		archive_read_free(a);
+		dm_archive_free(a);
 		if (k)
 			goto out;
 		s.eof = 0;
