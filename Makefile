@@ -62,6 +62,7 @@ HDR    += src/archives.h src/extract.h
 HDR    += src/llmrun.h
 HDR    += src/progress.h
 HDR    += src/simd.h src/rawtext.h  # wide scans of the read path
+HDR    += src/table.h
 
 all: $(BIN)
 

@@ -5,6 +5,7 @@
 
 #include "dm.h"
 #include "statsum.h"
+#include "table.h"
 
 /* Members a stage adds up over its runs; the others are the first run's. */
 static const char *const summed[] = {
@@ -177,61 +178,80 @@ dropped(const json_t *st)
 	return n;
 }
 
-static void
-num(struct dm_buf *b, long long v, int w)
+/* A count, "-" when it is not known. */
+static const char *
+num(char *b, size_t n, long long v)
 {
 	if (v < 0)
-		dm_buf_addf(b, "%*s", w, "-");
-	else
-		dm_buf_addf(b, "%*lld", w, v);
+		return "-";
+	snprintf(b, n, "%lld", v);
+	return b;
 }
+
+/* The columns: a stage, its counts, the share kept; under it, the
+ * reasons samples were dropped, their counts in the dropped column. */
+static const struct dm_col stagecols[] = {
+	{ 38, DM_COL_LEFT | DM_COL_WRAP, 0 }, { 10, 0, 0 }, { 10, 0, 0 },
+	{ 10, 0, 0 }, { 8, 0, 0 }
+};
+static const struct dm_col whycols[] = {
+	{ 56, DM_COL_LEFT | DM_COL_GAP, 2 }, { 10, 0, 0 }
+};
 
 void
 dm_funnel_table(json_t *o, const struct dm_statout *out, struct dm_buf *b)
 {
+	static const char *const head[] = { "stage", "in", "out", "dropped",
+	    "kept" };
 	json_t *st, *v;
 	struct dm_buf l = DM_BUF_INIT;
-	const char *k;
+	const char *k, *cell[5];
+	char n[4][32];
 	size_t i;
 	long long in, outn;
-	int w;
 
 	(void)out;
-	dm_buf_addf(b, "%-38s%10s%10s%10s%8s\n", "stage", "in", "out",
-	    "dropped", "kept");
+	dm_table_row(b, stagecols, 5, head);
+	dm_buf_addc(b, '\n');
 	json_array_foreach(json_object_get(o, "stages"), i, st) {
 		dm_buf_reset(&l);
 		label(&l, st, 37);
-		dm_buf_adds(b, l.buf);
-		dm_buf_addf(b, "%*s", (int)(38 - dm_utf8_count(l.buf, l.len)),
-		    "");
 		in = ival(st, "in");
 		outn = ival(st, "out");
 		if (in < 0 && ival(st, "jobs") >= 0) {
+			cell[0] = l.buf;
+			dm_table_row(b, stagecols, 1, cell);
 			dm_buf_addf(b, "jobs %lld, retries %lld, failed %lld\n",
 			    ival(st, "jobs"), ival(st, "retries"),
 			    ival(st, "failed"));
 			continue;
 		}
-		num(b, in, 10);
-		num(b, outn, 10);
-		num(b, in < 0 ? -1 : dropped(st), 10);
+		cell[0] = l.buf;
+		cell[1] = num(n[0], sizeof n[0], in);
+		cell[2] = num(n[1], sizeof n[1], outn);
+		cell[3] = num(n[2], sizeof n[2], in < 0 ? -1 : dropped(st));
 		if (in > 0 && outn >= 0 && outn <= in)
-			dm_buf_addf(b, "%7.1f%%\n", 100.0 * outn / in);
+			snprintf(n[3], sizeof n[3], "%.1f%%", 100.0 * outn / in);
 		else
-			dm_buf_addf(b, "%8s\n", "-");
+			snprintf(n[3], sizeof n[3], "-");
+		cell[4] = n[3];
+		dm_table_row(b, stagecols, 5, cell);
+		dm_buf_addc(b, '\n');
 		json_object_foreach(json_object_get(st, "dropped"), k, v) {
-			dm_buf_adds(b, "  ");
 			dm_buf_reset(&l);
 			dm_buf_addquoted(&l, k, strlen(k), 50);
-			dm_buf_adds(b, l.buf);
-			w = 56 - (int)dm_utf8_count(l.buf, l.len);
-			dm_buf_addf(b, "%*s%10lld\n", w > 1 ? w : 1, "",
+			cell[0] = l.buf;
+			cell[1] = num(n[0], sizeof n[0],
 			    (long long)json_integer_value(v));
+			dm_table_row(b, whycols, 2, cell);
+			dm_buf_addc(b, '\n');
 		}
-		if (ival(st, "rejected") > 0)
-			dm_buf_addf(b, "  %-54s%10lld\n", "rejected",
-			    ival(st, "rejected"));
+		if (ival(st, "rejected") > 0) {
+			cell[0] = "rejected";
+			cell[1] = num(n[0], sizeof n[0], ival(st, "rejected"));
+			dm_table_row(b, whycols, 2, cell);
+			dm_buf_addc(b, '\n');
+		}
 	}
 	dm_buf_free(&l);
 }

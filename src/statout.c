@@ -6,6 +6,7 @@
 
 #include "dm.h"
 #include "statsum.h"
+#include "table.h"
 
 static const char *const blocks[9] = {
 	" ", "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
@@ -46,16 +47,6 @@ static unsigned long long
 uval(const json_t *o, const char *k)
 {
 	return (unsigned long long)json_integer_value(json_object_get(o, k));
-}
-
-/* The name in a column of width w, or alone on its line when longer. */
-static void
-namecol(struct dm_buf *b, const char *name, int w)
-{
-	if ((int)strlen(name) >= w)
-		dm_buf_addf(b, "%s\n%*s", name, w, "");
-	else
-		dm_buf_addf(b, "%-*s", w, name);
 }
 
 static void
@@ -103,83 +94,127 @@ typelist(struct dm_buf *b, const json_t *types, unsigned long long count)
 	}
 }
 
+/* The columns of the tables: a name, then numbers. */
+static const struct dm_col statcols[] = {
+	{ 16, DM_COL_LEFT | DM_COL_WRAP, 0 }, { 10, 0, 0 }, { 11, 0, 0 },
+	{ 11, 0, 0 }, { 11, 0, 0 }, { 11, 0, 0 }
+};
+static const struct dm_col quantcols[] = {
+	{ 16, DM_COL_LEFT | DM_COL_WRAP, 0 }, { 9, 0, 0 }, { 9, 0, 0 },
+	{ 9, 0, 0 }, { 9, 0, 0 }, { 9, 0, 0 }, { 9, 0, 0 }, { 9, 0, 0 }
+};
+static const struct dm_col histcols[] = {
+	{ 16, DM_COL_LEFT | DM_COL_WRAP, 0 }, { 10, 0, 0 },
+	{ 40, DM_COL_LEFT, 2 }, { 0, DM_COL_LEFT, 2 }
+};
+static const struct dm_col fieldcols[] = {
+	{ 32, DM_COL_LEFT | DM_COL_WRAP, 0 }, { 10, 0, 0 }, { 8, 0, 0 },
+	{ 0, DM_COL_LEFT, 2 }
+};
+static const struct dm_col topcols[] = {
+	{ 30, DM_COL_LEFT | DM_COL_WRAP, 2 }, { 10, 0, 0 }, { 8, 0, 0 },
+	{ 0, DM_COL_LEFT, 2 }
+};
+
+#define NCOL(c)	(sizeof (c) / sizeof (c)[0])
+
 void
 dm_summary_table(json_t *o, const struct dm_statout *out, struct dm_buf *b)
 {
+	static const char *const stathead[] = { "statistic", "count", "mean",
+	    "std", "min", "max" };
+	static const char *const histhead[] = { "histogram", "min", "", "max" };
+	static const char *const fieldhead[] = { "field", "count", "share",
+	    "types" };
 	json_t *stats = json_object_get(o, "stats"), *x, *v, *h, *q;
-	char n1[32], n2[32], n3[32], n4[32], n5[32];
+	char n[6][32], qn[7][32], pct[32];
+	const char *cell[8];
+	struct dm_buf t = DM_BUF_INIT, u = DM_BUF_INIT;
 	unsigned long long mx, c;
-	size_t i, j, nb;
+	size_t i, j;
 	int k, lvl;
 
 	dm_buf_addf(b, "samples %llu, bytes %llu, rejected %llu\n",
 	    uval(o, "samples"), uval(o, "bytes"), uval(o, "rejected"));
 	if (json_array_size(stats)) {
-		dm_buf_addf(b, "\n%-16s%10s%11s%11s%11s%11s\n", "statistic",
-		    "count", "mean", "std", "min", "max");
-		json_array_foreach(stats, i, x) {
-			namecol(b, json_string_value(json_object_get(x, "name")),
-			    16);
-			fmtnum(n1, sizeof n1, json_object_get(x, "count"), 6);
-			fmtnum(n2, sizeof n2, json_object_get(x, "mean"), 6);
-			fmtnum(n3, sizeof n3, json_object_get(x, "std"), 6);
-			fmtnum(n4, sizeof n4, json_object_get(x, "min"), 6);
-			fmtnum(n5, sizeof n5, json_object_get(x, "max"), 6);
-			dm_buf_addf(b, "%10s%11s%11s%11s%11s\n", n1, n2, n3, n4,
-			    n5);
-		}
-		dm_buf_addf(b, "\n%-16s", "quantile");
-		for (k = 0; k < 7; k++)
-			dm_buf_addf(b, "%9s", qnames[k]);
+		dm_buf_addc(b, '\n');
+		dm_table_row(b, statcols, NCOL(statcols), stathead);
 		dm_buf_addc(b, '\n');
 		json_array_foreach(stats, i, x) {
-			namecol(b, json_string_value(json_object_get(x, "name")),
-			    16);
-			q = json_object_get(x, "quantiles");
-			for (k = 0; k < 7; k++) {
-				fmtnum(n1, sizeof n1, json_object_get(q,
-				    qnames[k]), 4);
-				dm_buf_addf(b, "%9s", n1);
-			}
+			cell[0] = json_string_value(json_object_get(x, "name"));
+			fmtnum(n[1], sizeof n[1], json_object_get(x, "count"), 6);
+			fmtnum(n[2], sizeof n[2], json_object_get(x, "mean"), 6);
+			fmtnum(n[3], sizeof n[3], json_object_get(x, "std"), 6);
+			fmtnum(n[4], sizeof n[4], json_object_get(x, "min"), 6);
+			fmtnum(n[5], sizeof n[5], json_object_get(x, "max"), 6);
+			for (k = 1; k < 6; k++)
+				cell[k] = n[k];
+			dm_table_row(b, statcols, NCOL(statcols), cell);
 			dm_buf_addc(b, '\n');
 		}
-		dm_buf_addf(b, "\n%-16s%10s  %-40s  %s\n", "histogram", "min",
-		    "", "max");
+		dm_buf_addc(b, '\n');
+		cell[0] = "quantile";
+		for (k = 0; k < 7; k++)
+			cell[k + 1] = qnames[k];
+		dm_table_row(b, quantcols, NCOL(quantcols), cell);
+		dm_buf_addc(b, '\n');
 		json_array_foreach(stats, i, x) {
-			namecol(b, json_string_value(json_object_get(x, "name")),
-			    16);
+			cell[0] = json_string_value(json_object_get(x, "name"));
+			q = json_object_get(x, "quantiles");
+			for (k = 0; k < 7; k++) {
+				fmtnum(qn[k], sizeof qn[k], json_object_get(q,
+				    qnames[k]), 4);
+				cell[k + 1] = qn[k];
+			}
+			dm_table_row(b, quantcols, NCOL(quantcols), cell);
+			dm_buf_addc(b, '\n');
+		}
+		dm_buf_addc(b, '\n');
+		dm_table_row(b, histcols, NCOL(histcols), histhead);
+		dm_buf_addc(b, '\n');
+		json_array_foreach(stats, i, x) {
 			h = json_object_get(json_object_get(x, "histogram"),
 			    "counts");
-			nb = json_array_size(h);
 			mx = 0;
 			json_array_foreach(h, j, v)
 				if ((c = (unsigned long long)json_integer_value(v)) > mx)
 					mx = c;
-			fmtnum(n1, sizeof n1, json_object_get(x, "min"), 6);
-			fmtnum(n2, sizeof n2, json_object_get(x, "max"), 6);
-			dm_buf_addf(b, "%10s  ", n1);
+			dm_buf_reset(&t);
 			json_array_foreach(h, j, v) {
 				c = (unsigned long long)json_integer_value(v);
 				lvl = c == 0 ? 0 : (int)ceil(8.0 * c / mx);
 				if (out->ascii)
-					dm_buf_addc(b, asciiramp[lvl]);
+					dm_buf_addc(&t, asciiramp[lvl]);
 				else
-					dm_buf_adds(b, blocks[lvl]);
+					dm_buf_adds(&t, blocks[lvl]);
 			}
-			dm_buf_addf(b, "%*s  %s\n", (int)(40 - nb), "", n2);
+			fmtnum(n[1], sizeof n[1], json_object_get(x, "min"), 6);
+			fmtnum(n[2], sizeof n[2], json_object_get(x, "max"), 6);
+			cell[0] = json_string_value(json_object_get(x, "name"));
+			cell[1] = n[1];
+			cell[2] = t.buf;
+			cell[3] = n[2];
+			dm_table_row(b, histcols, NCOL(histcols), cell);
+			dm_buf_addc(b, '\n');
 		}
 	}
 	x = json_object_get(o, "fields");
 	if (json_array_size(x)) {
-		dm_buf_addf(b, "\n%-32s%10s%8s  %s\n", "field", "count", "share",
-		    "types");
+		dm_buf_addc(b, '\n');
+		dm_table_row(b, fieldcols, NCOL(fieldcols), fieldhead);
+		dm_buf_addc(b, '\n');
 		json_array_foreach(x, i, v) {
 			c = uval(v, "count");
-			namecol(b, json_string_value(json_object_get(v, "path")),
-			    32);
-			dm_buf_addf(b, "%10llu%7.1f%%  ", c, 100 *
+			snprintf(n[1], sizeof n[1], "%llu", c);
+			snprintf(pct, sizeof pct, "%.1f%%", 100 *
 			    json_number_value(json_object_get(v, "share")));
-			typelist(b, json_object_get(v, "types"), c);
+			dm_buf_reset(&t);
+			typelist(&t, json_object_get(v, "types"), c);
+			cell[0] = json_string_value(json_object_get(v, "path"));
+			cell[1] = n[1];
+			cell[2] = pct;
+			cell[3] = t.buf;
+			dm_table_row(b, fieldcols, NCOL(fieldcols), cell);
 			dm_buf_addc(b, '\n');
 		}
 		if (json_is_true(json_object_get(o, "fields_truncated")))
@@ -198,20 +233,25 @@ dm_summary_table(json_t *o, const struct dm_statout *out, struct dm_buf *b)
 		    json_is_true(json_object_get(x, "distinct_exact")) ? "" :
 		    "about ", uval(x, "distinct"));
 		json_array_foreach(top, j, v) {
-			struct dm_buf t = DM_BUF_INIT;
 			double share = json_number_value(json_object_get(v,
 			    "share"));
 
+			dm_buf_reset(&t);
 			valtext(&t, json_object_get(v, "value"), 28);
-			dm_buf_adds(b, "  ");
-			namecol(b, t.buf, 30);
-			dm_buf_addf(b, "%10llu%7.1f%%  ", uval(v, "count"),
-			    100 * share);
-			bar(b, first > 0 ? share / first : 0, 20, out->ascii);
+			snprintf(n[1], sizeof n[1], "%llu", uval(v, "count"));
+			snprintf(pct, sizeof pct, "%.1f%%", 100 * share);
+			dm_buf_reset(&u);
+			bar(&u, first > 0 ? share / first : 0, 20, out->ascii);
+			cell[0] = t.buf;
+			cell[1] = n[1];
+			cell[2] = pct;
+			cell[3] = u.buf;
+			dm_table_row(b, topcols, NCOL(topcols), cell);
 			dm_buf_addc(b, '\n');
-			dm_buf_free(&t);
 		}
 	}
+	dm_buf_free(&t);
+	dm_buf_free(&u);
 }
 
 /* ---- HTML ---- */

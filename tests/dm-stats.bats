@@ -306,6 +306,25 @@ OUT
 	assert_output '["dm-stats",3,0,0]'
 }
 
+@test "the tables keep their columns: rejected under dropped, wide characters take two columns" {
+	printf '%s\n' '{"tool":"dm-map","args":["lower"],"status":1,"in":3,"out":2,"rejected":1}' \
+	    '{"tool":"dm-filter","args":["len > 1"],"status":0,"in":2,"out":1,"rejected":0,"dropped":{"expression":1}}' >r.jsonl
+	run dm-stats --funnel r.jsonl
+	assert_output <<'OUT'
+stage                                         in       out   dropped    kept
+dm-map lower                                   3         2         1   66.7%
+  rejected                                                         1
+dm-filter 'len > 1'                            2         1         1   50.0%
+  expression                                                       1
+OUT
+	printf '%s\n' '{"l":"日本語"}' '{"l":"en"}' '{"l":"日本語"}' >c.jsonl
+	run sh -c 'dm-stats --ascii -s 1 --depth 0 -c l c.jsonl | tail -2'
+	assert_output <<'OUT'
+  日本語                                 2   66.7%  ####################
+  en                                     1   33.3%  ##########
+OUT
+}
+
 @test "--funnel on a file that is not a report" {
 	echo '{"a":1}' >x.jsonl
 	run_split dm-stats --funnel x.jsonl
