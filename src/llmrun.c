@@ -182,16 +182,16 @@ dm_llm_run_fail(struct dm_llm_run *R, struct dm_llm_req *s, long status,
 	dm_buf_adds(&m, msg);
 	redact(R, &m);
 	R->st.failed++;
-	s->state = S_DONE;
+	s->state = DM_REQ_DONE;
 	dm_buf_reset(&s->out);
 	if (R->io->rej.fd >= 0) {
-		s->result = R_REJECT;
+		s->result = DM_RESULT_REJECT;
 		if (status)
 			dm_buf_addf(&s->out, "HTTP %ld: ", status);
 		dm_buf_add(&s->out, m.buf, m.len);
 		goto out;
 	}
-	s->result = R_EMIT;
+	s->result = DM_RESULT_EMIT;
 	if (status)
 		dm_warn("%s:%lu: HTTP %ld: %s", s->file, s->lineno, status,
 		    m.buf);
@@ -243,7 +243,7 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 	int keep = 1, r;
 
 	if (dm_llm_answer(body, n, R->o.keepreason, &R->ans, err) < 0) {
-		*why = C_BODY;
+		*why = DM_CAUSE_BODY;
 		return -1;
 	}
 	if (R->o.json) {
@@ -255,7 +255,7 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 			v = NULL;
 		}
 		if (v == NULL) {
-			*why = C_JSON;
+			*why = DM_CAUSE_JSON;
 			return 0;
 		}
 	}
@@ -284,15 +284,15 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 		R->st.cut++;
 	R->st.answered++;
 	R->st.cached += fromcache;
-	s->state = S_DONE;
+	s->state = DM_REQ_DONE;
 	dm_buf_reset(&s->out);
 	if (!keep) {
 		R->st.dropped++;
-		s->result = R_DROP;
+		s->result = DM_RESULT_DROP;
 		json_decref(v);
 		return 1;
 	}
-	s->result = R_EMIT;
+	s->result = DM_RESULT_EMIT;
 	if (R->o.keep && !R->o.outgiven && !R->o.addusage) {
 		/* a filter passes the samples it keeps untouched */
 		dm_buf_add(&s->out, s->line.buf, s->line.len);
@@ -362,8 +362,8 @@ dm_llm_run_take(struct dm_llm_run *R, struct dm_sample *smp)
 			if (R->o.dryrun)
 				return 0;
 			s = dm_llm_run_at(R, R->wcount++);
-			s->state = S_DONE;
-			s->result = R_EMIT;
+			s->state = DM_REQ_DONE;
+			s->result = DM_RESULT_EMIT;
 			dm_buf_reset(&s->out);
 			dm_buf_add(&s->out, smp->line, smp->len);
 			return 0;
@@ -403,7 +403,7 @@ dm_llm_run_take(struct dm_llm_run *R, struct dm_sample *smp)
 	dm_buf_add(&s->line, smp->line, smp->len);
 	dm_llm_run_body(R, &s->req, &R->prompt, &R->sys);
 	s->promptlen = R->prompt.len + R->sys.len;
-	s->state = S_QUEUED;
+	s->state = DM_REQ_QUEUED;
 	s->ready = 0;
 	if (R->o.cachedir) {
 		cachepath(R, &R->path, s);
@@ -415,7 +415,7 @@ dm_llm_run_take(struct dm_llm_run *R, struct dm_sample *smp)
 		if (dm_llm_run_answer(R, s, R->body.buf, R->body.len, 1, &c,
 		    &R->err) == 1)
 			return 0;
-		s->state = S_QUEUED;
+		s->state = DM_REQ_QUEUED;
 	}
 	return 0;
 }
@@ -430,11 +430,11 @@ dm_llm_run_flush(struct dm_llm_run *R)
 	struct dm_llm_req *s;
 	size_t col;
 
-	while (R->wcount && (s = dm_llm_run_at(R, 0))->state == S_DONE) {
-		if (s->result == R_EMIT) {
+	while (R->wcount && (s = dm_llm_run_at(R, 0))->state == DM_REQ_DONE) {
+		if (s->result == DM_RESULT_EMIT) {
 			dm_writer_line(&R->io->out, s->out.buf, s->out.len);
 			R->io->nout++;
-		} else if (s->result == R_REJECT) {
+		} else if (s->result == DM_RESULT_REJECT) {
 			/* dm_io_reject speaks of the current sample: make
 			 * this one current; a failed call never stops the run */
 			dm_buf_reset(&err);

@@ -25,12 +25,13 @@
 
 /* Why a request is retried, for the summary. */
 enum dm_llm_cause {
-	C_CONNECT, C_TIMEOUT, C_408, C_409, C_429, C_500, C_502, C_503, C_504,
-	C_BODY, C_JSON, NCAUSES
+	DM_CAUSE_CONNECT, DM_CAUSE_TIMEOUT, DM_CAUSE_408, DM_CAUSE_409,
+	DM_CAUSE_429, DM_CAUSE_500, DM_CAUSE_502, DM_CAUSE_503, DM_CAUSE_504,
+	DM_CAUSE_BODY, DM_CAUSE_JSON, DM_NCAUSES
 };
 
-enum dm_llm_state { S_QUEUED, S_FLIGHT, S_DONE };
-enum dm_llm_result { R_EMIT, R_DROP, R_REJECT };
+enum dm_llm_state { DM_REQ_QUEUED, DM_REQ_FLIGHT, DM_REQ_DONE };
+enum dm_llm_result { DM_RESULT_EMIT, DM_RESULT_DROP, DM_RESULT_REJECT };
 
 /* A sample in the window, from reading to writing. */
 struct dm_llm_req {
@@ -68,7 +69,7 @@ struct dm_llm_opts {
 
 struct dm_llm_stats {
 	unsigned long long samples, answered, cached, skipped, dropped, failed;
-	unsigned long long requests, retries, bycause[NCAUSES], cut;
+	unsigned long long requests, retries, bycause[DM_NCAUSES], cut;
 	long long	 ptok, ctok;
 	double		 pbytes;	/* prompt bytes of answers with usage */
 	unsigned long long nusage;

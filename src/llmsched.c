@@ -45,9 +45,9 @@ retry(struct dm_llm_run *R, struct dm_llm_req *s, enum dm_llm_cause c,
 		d = R->o.retrybase * pow(2, s->attempts - 1);
 		d = rnd(R) * (d < DM_LLM_BACKOFF_CAP ? d : DM_LLM_BACKOFF_CAP);
 	}
-	s->state = S_QUEUED;
+	s->state = DM_REQ_QUEUED;
 	s->ready = dm_now() + d;
-	if (c == C_429 && after >= 0 && s->ready > R->hold)
+	if (c == DM_CAUSE_429 && after >= 0 && s->ready > R->hold)
 		/* the server asked everyone to wait */
 		R->hold = s->ready;
 }
@@ -113,8 +113,8 @@ dm_llm_sched_finished(struct dm_llm_run *R, struct dm_http_resp *r)
 		R->st.nlat++;
 	}
 	if (r->status == 0) {
-		retry(R, s, r->timedout ? C_TIMEOUT : C_CONNECT, -1, 0,
-		    r->error);
+		retry(R, s, r->timedout ? DM_CAUSE_TIMEOUT : DM_CAUSE_CONNECT,
+		    -1, 0, r->error);
 		goto out;
 	}
 	ratelimits(R, r, &tmp);
@@ -124,13 +124,13 @@ dm_llm_sched_finished(struct dm_llm_run *R, struct dm_http_resp *r)
 		if (k == 0) {
 			if (s->badjson++ < R->o.parseretries) {
 				R->st.retries++;
-				R->st.bycause[C_JSON]++;
-				s->state = S_QUEUED;
+				R->st.bycause[DM_CAUSE_JSON]++;
+				s->state = DM_REQ_QUEUED;
 				s->ready = dm_now();
 			} else
 				dm_llm_run_fail(R, s, r->status, err.buf);
-		} else if (k < 0 && c == C_BODY)
-			retry(R, s, C_BODY, -1, r->status, err.buf);
+		} else if (k < 0 && c == DM_CAUSE_BODY)
+			retry(R, s, DM_CAUSE_BODY, -1, r->status, err.buf);
 		else if (k < 0)
 			dm_llm_run_fail(R, s, r->status, err.buf);
 		goto out;
@@ -139,16 +139,16 @@ dm_llm_sched_finished(struct dm_llm_run *R, struct dm_http_resp *r)
 	if (err.len == 0)
 		dm_buf_adds(&err, "no message");
 	switch (r->status) {
-	case 408: c = C_408; break;
-	case 409: c = C_409; break;
-	case 429: c = C_429; break;
-	case 500: c = C_500; break;
-	case 502: c = C_502; break;
-	case 503: c = C_503; break;
-	case 504: c = C_504; break;
-	default: c = NCAUSES;
+	case 408: c = DM_CAUSE_408; break;
+	case 409: c = DM_CAUSE_409; break;
+	case 429: c = DM_CAUSE_429; break;
+	case 500: c = DM_CAUSE_500; break;
+	case 502: c = DM_CAUSE_502; break;
+	case 503: c = DM_CAUSE_503; break;
+	case 504: c = DM_CAUSE_504; break;
+	default: c = DM_NCAUSES;
 	}
-	if (c == NCAUSES || (c == C_429 && quota))
+	if (c == DM_NCAUSES || (c == DM_CAUSE_429 && quota))
 		dm_llm_run_fail(R, s, r->status, err.buf);
 	else
 		retry(R, s, c, retryafter(r), r->status, err.buf);
@@ -203,7 +203,7 @@ dm_llm_sched_send(struct dm_llm_run *R)
 	for (i = 0; i < R->wcount &&
 	    dm_http_active(R->http) < (size_t)R->o.jobs; i++) {
 		s = dm_llm_run_at(R, i);
-		if (s->state != S_QUEUED)
+		if (s->state != DM_REQ_QUEUED)
 			continue;
 		if (s->ready > t || R->hold > t) {
 			w = (s->ready > R->hold ? s->ready : R->hold) - t;
@@ -221,7 +221,7 @@ dm_llm_sched_send(struct dm_llm_run *R)
 		}
 		R->rtok -= 1;
 		R->ttok -= s->est;
-		s->state = S_FLIGHT;
+		s->state = DM_REQ_FLIGHT;
 		R->st.requests++;
 		dm_http_post(R->http, R->o.url, hdrs, s->req.buf, s->req.len,
 		    s);

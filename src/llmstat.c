@@ -8,7 +8,7 @@
 #include "llm.h"
 #include "llmrun.h"
 
-static const char *const causename[NCAUSES] = {
+static const char *const causename[DM_NCAUSES] = {
 	"connection", "timeout", "408", "409", "429", "500", "502", "503",
 	"504", "bad answer", "not JSON"
 };
@@ -74,7 +74,7 @@ dm_llm_stat_summary(struct dm_llm_run *R)
 	dm_buf_addf(&b, "%llu requests in %.2f s (%.1f/s), %llu retries",
 	    R->st.requests, el, el > 0 ? (double)R->st.requests / el : 0,
 	    R->st.retries);
-	for (c = 0; c < NCAUSES; c++)
+	for (c = 0; c < DM_NCAUSES; c++)
 		if (R->st.bycause[c]) {
 			dm_buf_addf(&b, "%s%s: %llu", first ? " (" : ", ",
 			    causename[c], R->st.bycause[c]);
