@@ -229,6 +229,7 @@ profile: all
 # Man pages must pass mandoc's linter; the code must build without warnings.
 lint: deps
 	mandoc -T lint -W warning man/*.[17]
+	python3 tests/decls.py  # every declaration in src/*.h has a definition
 	$(MAKE) -B OBJDIR=bin/lint/obj CFLAGS='-std=c11 -O2 -Wall -Wextra -Werror' bin/lint/obj/libdm.a \
 		$(TOOLSRC:%=bin/lint/obj/src/%.o)
 
