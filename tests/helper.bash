@@ -150,3 +150,13 @@ q() {
 	out=${out##*,\"q\":}
 	printf '%s\n' "${out%\}}"
 }
+
+# like_datamate TOOL ARG CLASS [PARAM]: TOOL ARG (dm-filter EXPR, dm-map OP)
+# on in.jsonl keeps the same samples, the same way, as DataMate's CLASS
+# (tests/datamate-ref.py runs DataMate's code, PARAM its parameter).
+like_datamate() {
+	"$1" "$2" <in.jsonl >got.jsonl
+	shift 2
+	"$DM_REPO/tests/datamate-ref.py" "$@" <in.jsonl >want.jsonl
+	assert_same got.jsonl want.jsonl
+}

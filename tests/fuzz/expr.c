@@ -6,14 +6,6 @@ static const char deflt[] = "{\"text\":\"Some words. And more words!\\n"
     "A line\",\"meta\":{\"lang\":\"en\"},\"n\":3}";
 
 int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	dm_init((*argv)[0]);
-	return 0;
-}
-
-int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	struct dm_sample s = DM_SAMPLE_INIT;

@@ -65,14 +65,6 @@ zipped(const char *name, const uint8_t *data, size_t n, int epub, char *buf,
 }
 
 int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	dm_init((*argv)[0]);
-	return 0;
-}
-
-int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	struct dm_extractopt o = { 0, 10, 1 << 20 };

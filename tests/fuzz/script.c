@@ -7,14 +7,6 @@ static const char line[] = "{\"text\":\"<p>Mail me@example.com at "
     "\"id\":1}";
 
 int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	dm_init((*argv)[0]);
-	return 0;
-}
-
-int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	struct dm_sample s = DM_SAMPLE_INIT;
