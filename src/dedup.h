@@ -10,7 +10,7 @@
 /* ---- dedup.c: what makes two samples the same ---- */
 
 enum dm_dedup_mode { DM_DEDUP_EXACT, DM_DEDUP_MINHASH, DM_DEDUP_SIMHASH };
-enum dm_dedup_preset { DM_PRESET_DJ, DM_PRESET_DATATROVE };
+enum dm_dedup_preset { DM_PRESET_DJ, DM_PRESET_DATATROVE, DM_PRESET_DATAMATE };
 enum dm_dedup_tok { DM_TOK_SPACE, DM_TOK_PUNCT, DM_TOK_CHAR };
 
 #define DM_DEDUP_MAXPERMS	4096

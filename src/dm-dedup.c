@@ -7,13 +7,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dedupgreedy.h"
 #include "deduprun.h"
 #include "report.h"
 
 static const char usage[] =
     "usage: dm-dedup [-hV] [--exact | --near | --simhash] [-k FIELD]...\n"
     "                [--lowercase] [--ignore-non-character]\n"
-    "                [--preset data-juicer|datatrove] [--threshold F]\n"
+    "                [--preset data-juicer|datatrove|datamate] [--threshold F]\n"
     "                [--perms N] [--bands N] [--rows N] [--window N]\n"
     "                [--tokenize space|punctuation|character]\n"
     "                [--hamming N] [--blocks N] [--mark FIELD] [--verify]\n"
@@ -54,7 +55,7 @@ static const char help[] =
     "      --params             print the settings (bands, rows...) as JSON\n"
     "                           and exit\n"
     "      --perms N            MinHash permutations (default 256)\n"
-    "      --preset NAME        data-juicer (default), or datatrove\n"
+    "      --preset NAME        data-juicer (default), datatrove, or datamate\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
     "                           $DM_REPORT)\n"
@@ -144,7 +145,7 @@ main(int argc, char *argv[])
 	char *end;
 	const char *tok = NULL;
 	int setw = 0, setperms = 0, setnear = 0, setexact = 0, setbands = 0;
-	int params = 0, stage = 0;
+	int params = 0, stage = 0, setthr = 0;
 	static const char *const stages[] = { "", "sign", "pairs", "cluster",
 	    "apply" };
 
@@ -242,9 +243,11 @@ main(int argc, char *argv[])
 				r.d.preset = DM_PRESET_DJ;
 			else if (strcmp(optarg, "datatrove") == 0)
 				r.d.preset = DM_PRESET_DATATROVE;
+			else if (strcmp(optarg, "datamate") == 0)
+				r.d.preset = DM_PRESET_DATAMATE;
 			else
 				dm_usage_die(usage, "--preset: '%s' is not one of "
-				    "data-juicer, datatrove", optarg);
+				    "data-juicer, datatrove, datamate", optarg);
 			break;
 		case OPT_ROWS:
 			r.d.rows = intopt(optarg, 1, DM_DEDUP_MAXPERMS, "--rows");
@@ -264,6 +267,7 @@ main(int argc, char *argv[])
 			    r.d.threshold > 1)
 				dm_usage_die(usage, "--threshold: '%s' is not a "
 				    "number from 0 to 1", optarg);
+			setthr = 1;
 			break;
 		case OPT_TMP:
 			r.tmpdir = optarg;
@@ -319,6 +323,17 @@ main(int argc, char *argv[])
 	if (r.d.preset == DM_PRESET_DATATROVE && (tok || setw || setperms))
 		dm_usage_die(usage, "--preset datatrove has its own words, "
 		    "window and permutations");
+	if (r.d.preset == DM_PRESET_DATAMATE) {
+		if (r.d.mode != DM_DEDUP_MINHASH || stage || tok || setw ||
+		    setperms || setbands || r.verify || r.signatures)
+			dm_usage_die(usage, "--preset datamate is --near alone, "
+			    "with its own pieces and permutations: no stages, "
+			    "--tokenize, --window, --perms, --bands, --rows, "
+			    "--verify or --signatures");
+		if (!setthr)
+			r.d.threshold = 0.5;
+		return dm_exit(dm_dedup_greedy(&r, params, argc, argv));
+	}
 	if ((r.d.bands == 0) != (r.d.rows == 0))
 		dm_usage_die(usage, "--bands and --rows go together");
 	if (r.signatures && (r.mark || r.verify))

@@ -53,7 +53,7 @@ ops(void)
 	struct dm_buf b = DM_BUF_INIT, f = DM_BUF_INIT, err = DM_BUF_INIT;
 	const struct dm_ynode *at;
 	const struct dm_rop *t;
-	size_t i, n;
+	size_t i, k, n;
 
 	t = dm_rop_all(&n);
 	printf("%-44s  %-34s  %s\n", "DATA-JUICER", "DATAMATE", "DM");
@@ -67,6 +67,10 @@ ops(void)
 			    "dm-dedup ");
 			dm_buf_reset(&f);
 			t[i].emit(&t[i], NULL, &f, &err, &at);
+			/* dm-dedup's words are tab-separated: shown as words */
+			for (k = 0; k < f.len; k++)
+				if (f.buf[k] == '\t')
+					f.buf[k] = ' ';
 			/* replace_content_mapper without a pattern does nothing */
 			dm_buf_adds(&b, f.len ? f.buf : t[i].form);
 			if (t[i].dropempty && t[i].kind == DM_R_MAP)

@@ -542,6 +542,21 @@ addopt(struct dm_buf *b, const char *opt, const char *val)
 	}
 }
 
+/* DuplicateFilesFilter: datasketch's MinHash, each file against every
+ * earlier kept one (dm-dedup's datamate preset). */
+static int
+emit_dedup_datamate(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	(void)err, (void)at;
+	addopt(out, "--near", NULL);
+	addopt(out, "--preset", "datamate");
+	if (given(op, args, "fileDuplicateThreshold"))
+		addopt(out, "--threshold", arg(op, args,
+		    "fileDuplicateThreshold"));
+	return 0;
+}
+
 static int
 emit_dedup_exact(const struct dm_rop *op, const struct dm_ynode *args,
     struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
@@ -934,6 +949,11 @@ static const struct dm_rparam p_dm_word_rate[] = {
 	{ .name = NULL }
 };
 
+static const struct dm_rparam p_dm_dupfiles[] = {
+	{ .name = "fileDuplicateThreshold", .type = DM_RP_FLOAT, .def = "0.5" },
+	{ .name = NULL }
+};
+
 static const struct dm_rparam p_dm_phrase[] = {
 	{ .name = "repeatPhraseRatio", .type = DM_RP_FLOAT, .def = "0.5" },
 	{ .name = "hitStopwords", .type = DM_RP_ANY, .def = "false" },
@@ -1171,9 +1191,8 @@ static const struct dm_rop table[] = {
 	MAP(NULL, "AnonymizedUrlCleaner", "anonymize kinds=url", p_none,
 	    emit_anonymize),
 	NONE(NULL, "ContentCleaner", no_port),
-	NONE(NULL, "DuplicateFilesFilter",
-	    "datasketch MinHash of 128 permutations, each file against "
-	    "every earlier kept one, not dm-dedup's bands"),
+	DEDUP(NULL, "DuplicateFilesFilter", p_dm_dupfiles,
+	    emit_dedup_datamate),
 	{ .dmate = "DuplicateSentencesFilter", .kind = DM_R_MAP,
 	  .form = "remove-repeat-lines", .params = p_none, .emit = emit_plain,
 	  .dropempty = 1 },

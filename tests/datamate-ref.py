@@ -210,6 +210,73 @@ def repeat_phrase_rate(text, th=0.5, stopfile=None):
     return '' if rate >= th else text
 
 
+# datasketch's MinHash (datasketch/minhash.py, hashfunc.py), num_perm=128,
+# seed=1, as DuplicateFilesFilter makes it
+class MinHash:
+    def __init__(self, num_perm=128, seed=1):
+        import numpy as np
+        self.np = np
+        mp = np.uint64((1 << 61) - 1)
+        self.max_hash = np.uint64((1 << 32) - 1)
+        self.mp = mp
+        self.hashvalues = np.ones(num_perm, dtype=np.uint64) * self.max_hash
+        gen = np.random.RandomState(seed)
+        self.permutations = np.array([
+            (gen.randint(1, mp, dtype=np.uint64),
+             gen.randint(0, mp, dtype=np.uint64))
+            for _ in range(num_perm)], dtype=np.uint64).T
+
+    def update(self, b):
+        import hashlib
+        import struct
+        hv = struct.unpack('<I', hashlib.sha1(b).digest()[:4])[0]
+        a, b = self.permutations
+        phv = self.np.bitwise_and((a * hv + b) % self.mp, self.max_hash)
+        self.hashvalues = self.np.minimum(phv, self.hashvalues)
+
+    def jaccard(self, other):
+        np = self.np
+        return float(np.count_nonzero(self.hashvalues == other.hashvalues)) \
+            / float(len(self.hashvalues))
+
+
+DUP_PUNCTUATION = "。.？?！!，,；;：:（）()【】{}[]“”""‘’''/\n"
+
+
+def get_minhash(text):
+    m = MinHash()
+    for word in re.split(f"[{re.escape(DUP_PUNCTUATION)}]", text.strip()):
+        m.update(word.strip().encode('utf8'))
+    return m
+
+
+def duplicate_files(lines, th=0.5):
+    """Each sample against every earlier kept one, in input order; the
+    signatures go through the text form DataMate stores them in."""
+    import numpy as np
+    import warnings
+    kept = []
+    for line in lines:
+        text = json.loads(line)['text']
+        if not text:
+            continue	# returned empty: the Filter base drops it
+        m = get_minhash(text)
+        dup = False
+        for feature in kept:
+            other = MinHash(num_perm=128)
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore', DeprecationWarning)
+                other.hashvalues = np.fromstring(feature.strip('[]'),
+                                                 dtype=np.uint64, sep=' ')
+            if m.jaccard(other) >= th:
+                dup = True
+                break
+        if dup:
+            continue
+        kept.append(np.array2string(m.hashvalues))
+        print(line, end='')
+
+
 def emoji_cleaner(text):
     import emoji
     return '\n'.join(emoji.replace_emoji(s, replace='')
@@ -266,6 +333,9 @@ def main():
         'EmojiCleaner': emoji_cleaner,
         'XMLTagCleaner': xml_tag_cleaner,
     }
+    if op == 'DuplicateFilesFilter':
+        duplicate_files(sys.stdin, float(arg) if arg else 0.5)
+        return
     for line in sys.stdin:
         s = json.loads(line)
         if op in filters:

@@ -14,12 +14,15 @@
 # datatrove.perms: datatrove's MinhashDedupSignature draws all the a's,
 #   then all the b's, from RandomState(1); its table depends on the number
 #   of hashes, 14 buckets x 8 hashes = 112 by default.
+# datasketch.perms: datasketch's MinHash (num_perm=128, seed=1), which
+#   DataMate's DuplicateFilesFilter uses, draws a and b in turn, one pair
+#   per permutation, from RandomState(1), as Data-Juicer does from 42.
 import numpy as np
 
 P = np.uint64((1 << 61) - 1)
 
-def data_juicer(n):
-	gen = np.random.RandomState(seed=42)
+def in_turn(n, seed):
+	gen = np.random.RandomState(seed=seed)
 	return [(gen.randint(1, P, dtype=np.uint64),
 		 gen.randint(0, P, dtype=np.uint64)) for _ in range(n)]
 
@@ -29,8 +32,9 @@ def datatrove(n):
 	b = gen.randint(0, P, dtype=np.uint64, size=(1, n))
 	return list(zip(a[0], b[0]))
 
-for name, pairs in (("data-juicer.perms", data_juicer(4096)),
-		    ("datatrove.perms", datatrove(14 * 8))):
+for name, pairs in (("data-juicer.perms", in_turn(4096, 42)),
+		    ("datatrove.perms", datatrove(14 * 8)),
+		    ("datasketch.perms", in_turn(128, 1))):
 	with open(name, "w") as f:
 		for a, b in pairs:
 			f.write("%d %d\n" % (int(a), int(b)))

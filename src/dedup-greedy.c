@@ -1,0 +1,232 @@
+/* dedup-greedy.c - dm-dedup --preset datamate: each sample against the kept */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dedupgreedy.h"
+#include "report.h"
+
+#define MERSENNE	((1ULL << 61) - 1)
+
+/*
+ * DataMate's get_minhash splits text.strip() at each of these characters
+ * (a regular expression class of its punctuation_pattern) and feeds every
+ * piece, stripped, to the MinHash, empty pieces too. Its database query
+ * pages through every earlier kept file of the task, so a sample is
+ * compared with each kept one: greedy, not clusters (A~B, B~C, A!~C keeps
+ * A and C). DataMate also leaves out kept files of the same name; within
+ * one run of dm each sample is another file, and samples are not names.
+ */
+static const int32_t punct[] = {
+	'\n', '!', '\'', '(', ')', ',', '.', '/', ':', ';', '?', '[', ']',
+	'{', '}', 0x2018, 0x2019, 0x201C, 0x201D, 0x3002, 0x3010, 0x3011,
+	0xFF01, 0xFF08, 0xFF09, 0xFF0C, 0xFF1A, 0xFF1B, 0xFF1F,
+};
+
+struct greedy {
+	uint64_t	 a[DM_GREEDY_PERMS], b[DM_GREEDY_PERMS];
+	uint32_t	*kept;		/* DM_GREEDY_PERMS values a kept one */
+	char		**label;	/* --mark: the kept ones' labels */
+	size_t		 nkept, cap, max;
+	int		 need;		/* matches that make a duplicate */
+};
+
+static int
+ispunct_dm(int32_t c)
+{
+	size_t lo = 0, hi = sizeof punct / sizeof punct[0], mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (punct[mid] == c)
+			return 1;
+		if (punct[mid] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+static int
+loadperms(struct greedy *g, struct dm_buf *err)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	unsigned long long a, b;
+	FILE *f;
+	int i, rc = -1;
+
+	dm_buf_addf(&path, "%s/dedup/datasketch.perms", dm_sharedir());
+	if ((f = fopen(path.buf, "r")) == NULL) {
+		dm_buf_addf(err, "%s: %s", path.buf, strerror(errno));
+		goto out;
+	}
+	for (i = 0; i < DM_GREEDY_PERMS; i++) {
+		if (fscanf(f, "%llu %llu", &a, &b) != 2 || a == 0 ||
+		    a >= MERSENNE || b >= MERSENNE) {
+			dm_buf_addf(err, "%s:%d: not a permutation", path.buf,
+			    i + 1);
+			goto out;
+		}
+		g->a[i] = a;
+		g->b[i] = b;
+	}
+	rc = 0;
+out:
+	if (f)
+		fclose(f);
+	dm_buf_free(&path);
+	return rc;
+}
+
+/* datasketch's update: (a * h + b) mod (2^61 - 1), in numpy uint64 whose
+ * product and sum wrap, its low 32 bits, the minimum over the pieces. */
+static void
+addpiece(const struct greedy *g, uint32_t *sig, const char *s, size_t n)
+{
+	uint64_t h, x;
+	size_t b, e;
+	int j;
+
+	dm_uni_strip(s, n, &b, &e);
+	h = dm_sha1_hash32(s + b, e - b);
+	for (j = 0; j < DM_GREEDY_PERMS; j++) {
+		x = h * g->a[j] + g->b[j];
+		x = (x & MERSENNE) + (x >> 61);
+		x = x >= MERSENNE ? x - MERSENNE : x;
+		x &= 0xFFFFFFFFULL;
+		if (x < sig[j])
+			sig[j] = (uint32_t)x;
+	}
+}
+
+static void
+signature(const struct greedy *g, const char *s, size_t n, uint32_t *sig)
+{
+	size_t b, e, i, start;
+	int32_t c = 0;
+	int len, j;
+
+	for (j = 0; j < DM_GREEDY_PERMS; j++)
+		sig[j] = 0xFFFFFFFFU;
+	dm_uni_strip(s, n, &b, &e);
+	for (i = start = b; i < e; i += (size_t)len) {
+		if ((len = dm_utf8_decode(s + i, e - i, &c)) < 1)
+			len = 1;
+		else if (ispunct_dm(c)) {
+			addpiece(g, sig, s + start, i - start);
+			start = i + (size_t)len;
+		}
+	}
+	addpiece(g, sig, s + start, e - start);
+}
+
+/* The first kept sample whose signature agrees with sig in g->need
+ * places or more, -1 when none does. */
+static long
+similar(const struct greedy *g, const uint32_t *sig)
+{
+	const uint32_t *k;
+	size_t i;
+	int j, same;
+
+	for (i = 0; i < g->nkept; i++) {
+		k = g->kept + i * DM_GREEDY_PERMS;
+		for (same = 0, j = 0; j < DM_GREEDY_PERMS; j++)
+			same += k[j] == sig[j];
+		if (same >= g->need)
+			return (long)i;
+	}
+	return -1;
+}
+
+int
+dm_dedup_greedy(struct run *r, int params, int argc, char **argv)
+{
+	struct greedy g;
+	struct dm_sample *s;
+	uint32_t sig[DM_GREEDY_PERMS];
+	const char *key = r->nkeys ? r->keys[0] : r->io.key, *text;
+	unsigned long long ndups = 0;
+	size_t n, i;
+	long k;
+	int status;
+
+	memset(&g, 0, sizeof g);
+	/* count / 128 >= threshold, as doubles: the least such count */
+	for (g.need = 0; g.need < DM_GREEDY_PERMS &&
+	    (double)g.need / DM_GREEDY_PERMS < r->d.threshold; g.need++)
+		;
+	if ((double)g.need / DM_GREEDY_PERMS < r->d.threshold)
+		g.need = DM_GREEDY_PERMS + 1;
+	if (params) {
+		printf("{\"mode\":\"near\",\"preset\":\"datamate\","
+		    "\"tokenize\":\"punctuation\",\"perms\":%d,"
+		    "\"threshold\":%g}\n", DM_GREEDY_PERMS, r->d.threshold);
+		return DM_EXIT_OK;
+	}
+	if (loadperms(&g, &r->err) < 0)
+		dm_die("%s", r->err.buf);
+	g.max = r->memory / (DM_GREEDY_PERMS * sizeof(uint32_t) +
+	    (r->mark ? 64 : 0));
+	dm_io_open(&r->io, argc, argv);
+	while ((s = dm_io_next(&r->io)) != NULL) {
+		dm_buf_reset(&r->err);
+		if (dm_sample_text(s, key, &text, &n, &r->err) < 0) {
+			if (dm_io_reject(&r->io, "%s", r->err.buf) < 0)
+				break;
+			continue;
+		}
+		/* an empty text is passed on, and not kept for comparison */
+		k = -1;
+		if (n > 0) {
+			signature(&g, text, n, sig);
+			k = similar(&g, sig);
+		}
+		if (n > 0 && k < 0) {
+			if (g.nkept == g.max)
+				dm_die("--preset datamate: more than %zu kept "
+				    "samples do not fit in --memory", g.max);
+			if (g.nkept == g.cap) {
+				g.cap = g.cap ? g.cap * 2 : 1024;
+				g.kept = dm_xreallocarray(g.kept, g.cap,
+				    DM_GREEDY_PERMS * sizeof(uint32_t));
+				if (r->mark)
+					g.label = dm_xreallocarray(g.label,
+					    g.cap, sizeof *g.label);
+			}
+			memcpy(g.kept + g.nkept * DM_GREEDY_PERMS, sig,
+			    sizeof sig);
+			if (r->mark)
+				g.label[g.nkept] = dm_dedup_label(s,
+				    r->io.in.name, r->io.in.lineno);
+			g.nkept++;
+		}
+		if (k >= 0)
+			ndups++;
+		if (r->mark) {
+			const char *p = k >= 0 ? g.label[k] : "null";
+
+			dm_buf_reset(&r->err);
+			if (dm_sample_set_raw(s, r->mark, p, strlen(p),
+			    &r->err) < 0) {
+				if (dm_io_reject(&r->io, "%s", r->err.buf) < 0)
+					break;
+				continue;
+			}
+		} else if (k >= 0)
+			continue;
+		dm_io_emit(&r->io, s);
+	}
+	dm_report_set_int("duplicates", (long long)ndups);
+	if (!r->mark && ndups)
+		dm_report_drop("duplicate", ndups);
+	status = dm_io_close(&r->io);
+	dm_report_counts(r->io.nin, r->io.out.nlines, r->io.nrejected);
+	for (i = 0; r->mark && i < g.nkept; i++)
+		free(g.label[i]);
+	free(g.label);
+	free(g.kept);
+	return status;
+}

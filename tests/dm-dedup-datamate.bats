@@ -1,0 +1,67 @@
+#!/usr/bin/env bats
+# dm-dedup-datamate.bats - dm-dedup --preset datamate: DataMate's DuplicateFilesFilter
+
+load helper
+
+REF=$DM_REPO/tests/datamate-ref.py
+
+@test "keeps a text unless it is like one kept before it, greedily" {
+	# A~B and B~C but not A~C: A and C stay (no clusters)
+	cat >in.jsonl <<'EOF2'
+{"id":"A","text":"a1。a2。a3。a4。b1。b2"}
+{"id":"B","text":"a3。a4。b1。b2。c1。c2"}
+{"id":"C","text":"b1。b2。c1。c2。c3。c4"}
+{"id":"D","text":""}
+EOF2
+	"$REF" DuplicateFilesFilter 0.3 <in.jsonl >want.jsonl
+	run dm-dedup --near --preset datamate --threshold 0.3 --mark dup in.jsonl
+	assert_success
+	assert_output <<'EOF2'
+{"id":"A","text":"a1。a2。a3。a4。b1。b2","dup":null}
+{"id":"B","text":"a3。a4。b1。b2。c1。c2","dup":"A"}
+{"id":"C","text":"b1。b2。c1。c2。c3。c4","dup":null}
+{"id":"D","text":"","dup":null}
+EOF2
+	dm-dedup --near --preset datamate --threshold 0.3 in.jsonl | dm-filter 'len > 0' >got.jsonl
+	assert_same got.jsonl want.jsonl
+}
+
+@test "keeps what DataMate's code keeps on a corpus, at several thresholds" {
+	/usr/bin/python3 "$DM_REPO/tests/dupfiles-corpus.py" >in.jsonl
+	for th in 0.5 0.3 0.8; do
+		if [ $th = 0.5 ]; then
+			dm-dedup --near --preset datamate in.jsonl
+		else
+			dm-dedup --near --preset datamate --threshold $th in.jsonl
+		fi | dm-filter 'len > 0' >got.jsonl
+		"$REF" DuplicateFilesFilter $th <in.jsonl >want.jsonl
+		assert_same got.jsonl want.jsonl
+		kept="$kept $(wc -l <got.jsonl)"
+	done
+	[ "$kept" = " 165 93 224" ]
+}
+
+@test "--params shows the preset; what it does not take is a usage error" {
+	run dm-dedup --near --preset datamate --params
+	assert_success
+	assert_output '{"mode":"near","preset":"datamate","tokenize":"punctuation","perms":128,"threshold":0.5}'
+	run_split dm-dedup --near --preset datamate --perms 64
+	assert_status 2
+	[[ ${stderr%%$'\n'*} == "dm-dedup: --preset datamate is --near alone, with its own pieces and permutations: no stages, --tokenize, --window, --perms, --bands, --rows, --verify or --signatures" ]]
+}
+
+@test "a DataMate recipe's DuplicateFilesFilter runs as this preset" {
+	printf '{"filePath":"%s"}\n' a b c >in.jsonl
+	printf 'same text here。and more' >a
+	printf 'same text here。and more' >b
+	printf 'other' >c
+	printf 'dataset_id: d\ndataset_path: in.jsonl\nprocess:\n  - DuplicateFilesFilter:\n      fileDuplicateThreshold: 0.9\n' >p.yaml
+	run dm-recipe show p.yaml
+	assert_output <<'EOF2'
+dm-map 'load field=filePath' in.jsonl |
+  dm-dedup --near --preset datamate --threshold 0.9
+EOF2
+	run dm-recipe run p.yaml
+	assert_success
+	[ "$(printf '%s\n' "$output" | jq -r .filePath | tr '\n' ' ')" = "a c " ]
+}
