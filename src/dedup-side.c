@@ -143,17 +143,28 @@ dm_dedup_similar(struct run *r, uint64_t x, uint64_t y)
 	return !r->verify || jaccard(r, x, y) >= r->d.threshold;
 }
 
-/* Whether an output is done: with --resume, a whole file is kept; without
- * it, an existing output is an error, as dm-run's --output-dir. */
+/* Whether an output is done: with --resume, a whole file is kept and a
+ * damaged one made again, as dm-run's parts; without it, an existing
+ * output is an error, as dm-run's --output-dir. */
 int
-dm_dedup_done(const struct run *r, const char *path, uint32_t kind)
+dm_dedup_done(const struct run *r, const char *path, uint32_t kind,
+    const char *set)
 {
+	struct dm_buf err = DM_BUF_INIT;
+	int rc;
+
 	if (access(path, F_OK) != 0)
 		return 0;
 	if (!r->resume)
 		dm_die("%s: exists; remove it, or use --resume to keep it",
 		    path);
-	return dm_sfile_check(path, kind) == 0;
+	if ((rc = dm_sfile_check(path, kind, set, &err)) > 0)
+		dm_die("%s than this run; remove it to make it again",
+		    err.buf);
+	if (rc < 0)
+		dm_warn("%s; making it again", err.buf);
+	dm_buf_free(&err);
+	return rc == 0;
 }
 
 static int

@@ -56,18 +56,20 @@ dm_dedup_stage_sign(struct run *r, int argc, char **argv)
 	if (argc > 1)
 		dm_usage_die(dm_dedup_usage, "sign reads one shard");
 	name = shardname(r, argc ? argv[0] : NULL);
+	set = dm_dedup_settings(r);
 	for (b = 0; b < nb; b++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/band-%03d/%s.sig", r->outdir, b, name);
-		todo |= !dm_dedup_done(r, path.buf, DM_SFILE_SIG);
+		todo |= !dm_dedup_done(r, path.buf, DM_SFILE_SIG, set);
 	}
-	/* --resume: the side files must be whole too */
-	for (b = 0; !todo && b < (r->verify ? 3 : 1); b++) {
+	free(set);
+	/* the side files must be whole too */
+	for (b = 0; b < (r->verify ? 3 : 1); b++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/%s/%s%s", r->outdir, b ? "sets" :
 		    "labels", name, b == 0 ? ".lab" : b == 1 ? ".set" : ".idx");
-		todo |= dm_sfile_check(path.buf, b == 0 ? DM_SFILE_LABELS :
-		    b == 1 ? DM_SFILE_SETS : DM_SFILE_SETIDX) != 0;
+		todo |= !dm_dedup_done(r, path.buf, b == 0 ? DM_SFILE_LABELS :
+		    b == 1 ? DM_SFILE_SETS : DM_SFILE_SETIDX, NULL);
 	}
 	if (!todo) {
 		dm_buf_free(&path);
@@ -223,6 +225,35 @@ opensets(struct run *r, const char *sigdir, char **names, size_t ns)
 	dm_buf_free(&err);
 }
 
+/* The settings of band b's first signature file in sigdir (to free), NULL
+ * when there is none. */
+static char *
+bandsettings(const char *sigdir, long b)
+{
+	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
+	struct dm_sfile *f;
+	char **names, *set = NULL;
+	size_t n;
+
+	dm_buf_addf(&path, "%s/band-%03ld", sigdir, b);
+	if (access(path.buf, F_OK) != 0) {
+		dm_buf_free(&path);
+		return NULL;
+	}
+	names = dm_dedup_listdir(path.buf, ".sig", &n);
+	if (n > 0) {
+		dm_buf_addf(&path, "/%s.sig", names[0]);
+		if ((f = dm_sfile_open(path.buf, DM_SFILE_SIG, &err)) == NULL)
+			dm_die("%s", err.buf);
+		set = dm_xstrdup(dm_sfile_head(f)->settings);
+		dm_sfile_close(f);
+	}
+	dm_dedup_freenames(names, n);
+	dm_buf_free(&path);
+	dm_buf_free(&err);
+	return set;
+}
+
 /* pairs: the candidate pairs of some bands, from every shard's file. */
 int
 dm_dedup_stage_pairs(struct run *r, int argc, char **argv)
@@ -232,8 +263,9 @@ dm_dedup_stage_pairs(struct run *r, int argc, char **argv)
 	struct group g = { NULL, 0, 0 };
 	struct merger *m;
 	size_t *heap, nh, i, ns, nbd, nb;
-	char **names, **bands, *end;
+	char **names, **bands, *end, *set;
 	long lo = 0, hi = -1, b;
+	int kept;
 
 	if (argc != 1)
 		dm_usage_die(dm_dedup_usage,
@@ -257,7 +289,14 @@ dm_dedup_stage_pairs(struct run *r, int argc, char **argv)
 	for (b = lo; b <= hi; b++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/band-%03ld.pairs", r->outdir, b);
-		if (dm_dedup_done(r, path.buf, DM_SFILE_PAIRS))
+		if (access(path.buf, F_OK) == 0 && r->resume) {
+			/* kept when made from signatures of these settings */
+			set = bandsettings(argv[0], b);
+			kept = dm_dedup_done(r, path.buf, DM_SFILE_PAIRS, set);
+			free(set);
+			if (kept)
+				continue;
+		} else if (dm_dedup_done(r, path.buf, DM_SFILE_PAIRS, NULL))
 			continue;
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/band-%03ld", argv[0], b);
@@ -462,11 +501,11 @@ dm_dedup_stage_cluster(struct run *r, int argc, char **argv)
 	for (j = 0; j < nn; j++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/%s.rm", r->outdir, names[j]);
-		todo |= !dm_dedup_done(r, path.buf, DM_SFILE_REMOVE);
+		todo |= !dm_dedup_done(r, path.buf, DM_SFILE_REMOVE, set);
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/%s.mark", r->outdir, names[j]);
 		todo |= r->labels &&
-		    dm_sfile_check(path.buf, DM_SFILE_MARKS) != 0;
+		    !dm_dedup_done(r, path.buf, DM_SFILE_MARKS, NULL);
 	}
 	if (todo) {
 		ndups = dm_uf_dups(&r->uf, &dups);

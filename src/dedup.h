@@ -171,8 +171,11 @@ const void *dm_sfile_get(struct dm_sfile *);
 void	 dm_sfile_seal(int fd, const char *path, uint32_t kind);
 int	 dm_sfile_verify(int fd, const char *path, uint32_t kind,
 	    struct dm_buf *err);
-/* 0 when path is a whole stage file of the kind (read to its end). */
-int	 dm_sfile_check(const char *path, uint32_t kind);
+/* 0 when path is a whole stage file of the kind (read to its end) made
+ * with settings (any when NULL; side files have none); -1 when it is not
+ * whole, 1 when it has other settings, with "path: why" in err. */
+int	 dm_sfile_check(const char *path, uint32_t kind, const char *settings,
+	    struct dm_buf *err);
 void	 dm_sfile_close(struct dm_sfile *);
 
 #endif /* DM_DEDUP_H */

@@ -51,6 +51,8 @@ struct dm_sfile {
 	char		*buf;
 	size_t		 len, pos, cap;
 	unsigned long long left;	/* records still to read */
+	int		 soft;		/* a checksum mismatch sets bad */
+	int		 bad;
 };
 
 static void
@@ -303,7 +305,9 @@ dm_sfile_get(struct dm_sfile *f)
 				/* the end: the records must be those written */
 				readn(f, want, sizeof want);
 				md5_digest(&f->md5, sizeof md, md);
-				if (memcmp(md, want, sizeof md) != 0)
+				if (memcmp(md, want, sizeof md) != 0 && f->soft)
+					f->bad = 1;
+				else if (memcmp(md, want, sizeof md) != 0)
 					dm_die("%s: checksum mismatch: the stage "
 					    "file was changed", f->path);
 				close(f->fd);
@@ -325,28 +329,36 @@ dm_sfile_get(struct dm_sfile *f)
 }
 
 int
-dm_sfile_check(const char *path, uint32_t kind)
+dm_sfile_check(const char *path, uint32_t kind, const char *settings,
+    struct dm_buf *err)
 {
-	struct dm_buf err = DM_BUF_INIT;
 	struct dm_sfile *f;
 	int fd, rc;
 
 	if (kind >= DM_SFILE_LABELS) {
-		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+			dm_buf_addf(err, "%s: %s", path, strerror(errno));
 			return -1;
-		rc = dm_sfile_verify(fd, path, kind, &err);
+		}
+		rc = dm_sfile_verify(fd, path, kind, err);
 		close(fd);
-		dm_buf_free(&err);
 		return rc;
 	}
-	if ((f = dm_sfile_open(path, kind, &err)) == NULL) {
-		dm_buf_free(&err);
+	if ((f = dm_sfile_open(path, kind, err)) == NULL)
 		return -1;
-	}
+	f->soft = 1;
 	while (dm_sfile_get(f) != NULL)
 		;
+	rc = 0;
+	if (f->bad)
+		rc = bad(err, path, "checksum mismatch: the stage file was "
+		    "changed");
+	else if (settings && strcmp(settings, f->h.settings) != 0) {
+		dm_buf_addf(err, "%s: made with other settings", path);
+		rc = 1;
+	}
 	dm_sfile_close(f);
-	return 0;
+	return rc;
 }
 
 void

@@ -149,9 +149,11 @@ void	 dm_dedup_pwrite(int fd, const void *, size_t, off_t,
  * x and y are similar enough (always without --verify). */
 void	 dm_dedup_saveset(struct run *, uint64_t idx);
 int	 dm_dedup_similar(struct run *, uint64_t x, uint64_t y);
-/* Whether a stage output is done (see --resume); dies when it exists
- * without --resume. */
-int	 dm_dedup_done(const struct run *, const char *path, uint32_t kind);
+/* Whether a stage output is done (see --resume): whole, and made with
+ * set when not NULL; a damaged one is made again after a message; dies
+ * when it exists without --resume or has other settings. */
+int	 dm_dedup_done(const struct run *, const char *path, uint32_t kind,
+	    const char *set);
 /* The names of DIR's entries ending in suffix (without it), sorted. */
 char	**dm_dedup_listdir(const char *dir, const char *suffix, size_t *n);
 void	 dm_dedup_freenames(char **, size_t);

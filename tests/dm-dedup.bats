@@ -667,3 +667,107 @@ flip() {
 	cmp goodrm/shard-00.jsonl.mark rm/shard-00.jsonl.mark
 	dm-dedup apply --mark dup rm shard-00.jsonl >/dev/null
 }
+
+@test "stages: sign --verify, pairs and cluster --labels killed with SIGKILL and run again give the same files" {
+	$PY "$REF" plant 2000 9 >big.jsonl
+	split -l 700 -d -a 2 --additional-suffix=.jsonl big.jsonl part-
+	for f in part-*.jsonl; do dm-dedup sign --near --verify -o clean "$f"; done
+	dm-dedup pairs clean -o cleanp
+	dm-dedup cluster --labels clean cleanp -o cleanr
+	# killed at several moments; run again with --resume: the same bytes
+	for delay in 0.02 0.1 0.3; do
+		rm -rf sig p r
+		for f in part-*.jsonl; do
+			dm-dedup sign --near --verify -o sig "$f" &
+			pid=$!
+			sleep $delay
+			kill -9 $pid 2>/dev/null || :
+			wait $pid || :
+			dm-dedup sign --near --verify -o sig --resume "$f"
+		done
+		dm-dedup pairs sig -o p &
+		pid=$!
+		sleep $delay
+		kill -9 $pid 2>/dev/null || :
+		wait $pid || :
+		dm-dedup pairs sig -o p --resume
+		dm-dedup cluster --labels sig p -o r &
+		pid=$!
+		sleep $delay
+		kill -9 $pid 2>/dev/null || :
+		wait $pid || :
+		dm-dedup cluster --labels sig p -o r --resume
+		(cd clean && find . -type f ! -name '.*' | sort) >want
+		(cd sig && find . -type f ! -name '.*' | sort) >got
+		diff want got
+		while read -r f; do cmp "clean/$f" "sig/$f"; done <want
+		for f in cleanp/*.pairs cleanr/*.rm cleanr/*.mark; do
+			cmp "$f" "$(basename "$(dirname "$f")" | sed 's/^clean//')/${f##*/}"
+		done
+		[ "$(ls p | wc -l)" = "$(ls cleanp | wc -l)" ]
+		[ "$(ls r | wc -l)" = "$(ls cleanr | wc -l)" ]
+	done
+}
+
+@test "stages: the output is the same however the input is sharded and whatever --memory" {
+	$PY "$REF" plant 600 5 >all.jsonl
+	dm-dedup --near all.jsonl >single.out
+	[ "$(wc -l <single.out)" -lt 1200 ]
+	for lines in 1200 500 170; do
+		rm -rf sh sig pairs rm && mkdir sh
+		split -l $lines -d -a 2 --additional-suffix=.jsonl all.jsonl sh/s-
+		for f in sh/*.jsonl; do
+			dm-dedup sign --near --memory 1M -o sig "$f"
+		done
+		dm-dedup pairs sig -o pairs
+		dm-dedup cluster pairs -o rm
+		for f in sh/*.jsonl; do dm-dedup apply rm "$f"; done >staged.out
+		cmp single.out staged.out
+		dm-dedup --near --memory 1M sh/*.jsonl | cmp - single.out
+		cat sh/*.jsonl | dm-dedup --near --memory 1M | cmp - single.out
+	done
+}
+
+@test "stages: --resume makes a damaged output again, with a message, and refuses one of other settings" {
+	shards
+	dm-dedup sign --near -o sig shard-00.jsonl
+	dm-dedup pairs sig -o pairs
+	dm-dedup cluster pairs -o rm
+	cp -r sig goodsig
+	cp -r pairs goodpairs
+	cp -r rm goodrm
+	size=$(stat -c %s sig/band-001/shard-00.jsonl.sig)
+	flip sig/band-001/shard-00.jsonl.sig $((size - 30))
+	truncate -s -2 sig/labels/shard-00.jsonl.lab
+	run_split dm-dedup sign --near -o sig --resume shard-00.jsonl
+	assert_success
+	assert_stderr <<-'EOF'
+	dm-dedup: sig/band-001/shard-00.jsonl.sig: checksum mismatch: the stage file was changed; making it again
+	dm-dedup: sig/labels/shard-00.jsonl.lab: truncated or damaged stage file; making it again
+	EOF
+	diff -r goodsig sig
+	truncate -s -1 pairs/band-002.pairs
+	truncate -s -1 rm/shard-00.jsonl.rm
+	run_split dm-dedup pairs sig -o pairs --resume
+	assert_success
+	assert_stderr "dm-dedup: pairs/band-002.pairs: truncated or damaged stage file; making it again"
+	run_split dm-dedup cluster pairs -o rm --resume
+	assert_success
+	assert_stderr "dm-dedup: rm/shard-00.jsonl.rm: truncated or damaged stage file; making it again"
+	diff -r goodpairs pairs
+	diff -r goodrm rm
+	# whole outputs of other settings are not kept
+	run_split dm-dedup sign --near --threshold 0.5 -o sig --resume shard-00.jsonl
+	assert_status 2
+	assert_stderr "dm-dedup: sig/band-000/shard-00.jsonl.sig: made with other settings than this run; remove it to make it again"
+	dm-dedup sign --near --threshold 0.5 -o sig2 shard-00.jsonl
+	run_split dm-dedup pairs sig2 -o pairs --resume
+	assert_status 2
+	assert_stderr "dm-dedup: pairs/band-000.pairs: made with other settings than this run; remove it to make it again"
+	rm -rf p2 && dm-dedup pairs sig2 -o p2
+	run_split dm-dedup cluster p2 -o rm --resume
+	assert_status 2
+	assert_stderr "dm-dedup: rm/shard-00.jsonl.rm: made with other settings than this run; remove it to make it again"
+	diff -r goodsig sig
+	diff -r goodrm rm
+}
