@@ -66,7 +66,8 @@ struct rep {
 	const struct dm_q_words *w;	/* the text's words, shared */
 	struct dm_q_spans spans;
 	struct dm_q_set	 set;
-	uint64_t	*th, *tp;	/* per token: hash, multiplier */
+	uint64_t	*th, *f, *q;	/* see tokhashes() */
+	uint64_t	 binv;		/* HASHB^-1 mod 2^64 */
 	size_t		*cnt;
 	size_t		 cap;
 	size_t		 n;		/* of the n-grams compared */
@@ -83,6 +84,10 @@ rep_init(void **state, const struct dm_args *args, struct dm_buf *err)
 
 	(void)err;
 	r = dm_xcalloc(1, sizeof *r);
+	/* Newton's iteration doubles the correct low bits each time */
+	r->binv = HASHB;
+	for (i = 0; i < 6; i++)
+		r->binv *= 2 - HASHB * r->binv;
 	r->line = dm_arg_float(args, "dup_line_frac");
 	r->para = dm_arg_float(args, "dup_para_frac");
 	r->linechar = dm_arg_float(args, "dup_line_char_frac");
@@ -111,19 +116,19 @@ fail(struct dm_buf *err, const char *why)
 static void
 splitnl(struct dm_q_spans *v, const char *s, size_t b, size_t e, size_t min)
 {
+	const char *p;
 	size_t i, j, start = b;
 
 	v->n = 0;
-	for (i = b; i < e; i++) {
-		if (s[i] != '\n')
-			continue;
+	for (i = b; i < e && (p = memchr(s + i, '\n', e - i)) != NULL;
+	    i = j) {
+		i = (size_t)(p - s);
 		for (j = i; j < e && s[j] == '\n'; j++)
 			;
 		if (j - i >= min) {
 			dm_q_spans_add(v, start, i);
 			start = j;
 		}
-		i = j - 1;
 	}
 	dm_q_spans_add(v, start, e);
 }
@@ -166,32 +171,43 @@ mix(uint64_t h)
 	return h;
 }
 
-/* Per token: its bytes' polynomial hash and HASHB to the power of its
- * length, so that the hash of a concatenation folds from its tokens. */
+/*
+ * Hashes of the n-grams at every word, each in a constant time however
+ * long n: th[k] is the hash of word k's bytes and its length, for the
+ * n-grams of words; f[k] the polynomial hash of the bytes of words 0..k-1
+ * back to back (byte m weighs HASHB^m) and q[k] HASHB^-m at their end, so
+ * that the bytes of words i..j-1 hash to (f[j] - f[i]) q[i] wherever their
+ * boundaries fall. HASHB is odd, so its powers are invertible mod 2^64.
+ */
 static void
 tokhashes(struct rep *r)
 {
 	const struct dm_q_words *w = r->w;
 	const unsigned char *p;
-	uint64_t h, m;
+	uint64_t h, f = 0, pw = 1, q = 1;
 	size_t i, j;
 
-	if (w->n > r->cap) {
-		r->cap = w->n;
+	if (w->n + 1 > r->cap) {
+		r->cap = w->n + 1;
 		r->th = dm_xreallocarray(r->th, r->cap, sizeof *r->th);
-		r->tp = dm_xreallocarray(r->tp, r->cap, sizeof *r->tp);
+		r->f = dm_xreallocarray(r->f, r->cap, sizeof *r->f);
+		r->q = dm_xreallocarray(r->q, r->cap, sizeof *r->q);
 		r->cnt = dm_xreallocarray(r->cnt, r->cap, sizeof *r->cnt);
 	}
+	r->f[0] = 0;
+	r->q[0] = 1;
 	for (i = 0; i < w->n; i++) {
 		p = (const unsigned char *)w->tok.buf + w->off[i];
 		h = 0;
-		m = 1;
 		for (j = 0; j < w->off[i + 1] - w->off[i]; j++) {
 			h = h * HASHB + p[j];
-			m *= HASHB;
+			f += p[j] * pw;
+			pw *= HASHB;
+			q *= r->binv;
 		}
-		r->th[i] = h;
-		r->tp[i] = m;
+		r->th[i] = h ^ (w->off[i + 1] - w->off[i]);
+		r->f[i + 1] = f;
+		r->q[i + 1] = q;
 	}
 }
 
@@ -202,16 +218,20 @@ top_gram(struct rep *r, size_t n)
 {
 	const struct dm_q_words *w = r->w;
 	size_t i, k, g = w->n - n + 1, best = 0, len = 0;
-	uint64_t h;
+	uint64_t h = 0, top = 1;
 
 	r->n = n;
 	dm_q_set_clear(&r->set, g);
 	memset(r->cnt, 0, g * sizeof *r->cnt);
+	for (k = 0; k + 1 < n; k++) {
+		h = h * HASHB + r->th[k];
+		top *= HASHB;
+	}
 	for (i = 0; i < g; i++) {
-		for (h = 0, k = i; k < i + n; k++)
-			h = h * HASHB +
-			    (r->th[k] ^ (w->off[k + 1] - w->off[k]));
+		/* the hash of words i..i+n-1, rolled on from i-1..i+n-2 */
+		h = h * HASHB + r->th[i + n - 1];
 		r->cnt[dm_q_set_add(&r->set, mix(h), i, gram_eq_joined, r)]++;
+		h -= r->th[i] * top;
 	}
 	for (i = 0; i < g; i++)
 		if (r->cnt[i] > r->cnt[best])
@@ -229,14 +249,12 @@ dup_grams(struct rep *r, size_t n)
 {
 	const struct dm_q_words *w = r->w;
 	size_t i, k, chars = 0;
-	uint64_t h;
 
 	r->n = n;
 	dm_q_set_clear(&r->set, w->n - n + 1);
 	for (i = 0; i + n <= w->n; ) {
-		for (h = 0, k = i; k < i + n; k++)
-			h = h * r->tp[k] + r->th[k];
-		if (dm_q_set_add(&r->set, mix(h), i, gram_eq_concat, r) != i) {
+		if (dm_q_set_add(&r->set, mix((r->f[i + n] - r->f[i]) *
+		    r->q[i]), i, gram_eq_concat, r) != i) {
 			for (k = i; k < i + n; k++)
 				chars += w->len[k];
 			i += n;
@@ -299,7 +317,8 @@ rep_fini(void *state)
 	dm_q_spans_free(&r->spans);
 	dm_q_set_free(&r->set);
 	free(r->th);
-	free(r->tp);
+	free(r->f);
+	free(r->q);
 	free(r->cnt);
 	free(r);
 }

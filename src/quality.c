@@ -292,36 +292,27 @@ dm_q_ispunct(int32_t c)
 void
 dm_q_set_clear(struct dm_q_set *t, size_t n)
 {
-	size_t cap = 16;
+	size_t cap = 16, i;
 
 	while (cap < 2 * n)
 		cap *= 2;
 	if (cap > t->alloc) {
 		free(t->h);
 		free(t->v);
+		free(t->used);
 		t->h = dm_xreallocarray(NULL, cap, sizeof *t->h);
-		t->v = dm_xreallocarray(NULL, cap, sizeof *t->v);
+		t->v = dm_xcalloc(cap, sizeof *t->v);
+		t->used = dm_xreallocarray(NULL, cap, sizeof *t->used);
 		t->alloc = cap;
-	}
+	} else
+		/* only the slots filled: a text of few words after a long
+		 * one costs no more than its words */
+		for (i = 0; i < t->nused; i++)
+			t->v[t->used[i]] = 0;
+	t->nused = 0;
 	/* a table sized to n, not to the largest text seen, keeps the
-	 * clearing short */
+	 * probes in few cache lines */
 	t->cap = cap;
-	memset(t->v, 0, cap * sizeof *t->v);
-}
-
-size_t
-dm_q_set_add(struct dm_q_set *t, uint64_t h, size_t item, dm_q_eq eq,
-    const void *ctx)
-{
-	size_t mask = t->cap - 1, i;
-
-	for (i = (size_t)(h ^ h >> 29) & mask; t->v[i] != 0;
-	    i = (i + 1) & mask)
-		if (t->h[i] == h && eq(ctx, t->v[i] - 1, item))
-			return t->v[i] - 1;
-	t->h[i] = h;
-	t->v[i] = item + 1;
-	return item;
 }
 
 void
@@ -329,6 +320,7 @@ dm_q_set_free(struct dm_q_set *t)
 {
 	free(t->h);
 	free(t->v);
+	free(t->used);
 	memset(t, 0, sizeof *t);
 }
 

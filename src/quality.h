@@ -118,11 +118,28 @@ struct dm_q_set {
 	size_t		*v;	/* item + 1; 0 marks an empty slot */
 	size_t		 cap;	/* slots in use, a power of 2 */
 	size_t		 alloc;	/* slots allocated */
+	size_t		*used;	/* the slots filled since the last clear */
+	size_t		 nused;
 };
 /* Empties the set and makes room for n items. */
 void	 dm_q_set_clear(struct dm_q_set *, size_t n);
-size_t	 dm_q_set_add(struct dm_q_set *, uint64_t h, size_t item,
-	    dm_q_eq eq, const void *ctx);
+/* Inline: called for every n-gram of every text, and inlined with a
+ * known eq the comparison is a direct call. */
+static inline size_t
+dm_q_set_add(struct dm_q_set *t, uint64_t h, size_t item, dm_q_eq eq,
+    const void *ctx)
+{
+	size_t mask = t->cap - 1, i;
+
+	for (i = (size_t)(h ^ h >> 29) & mask; t->v[i] != 0;
+	    i = (i + 1) & mask)
+		if (t->h[i] == h && eq(ctx, t->v[i] - 1, item))
+			return t->v[i] - 1;
+	t->h[i] = h;
+	t->v[i] = item + 1;
+	t->used[t->nused++] = i;
+	return item;
+}
 void	 dm_q_set_free(struct dm_q_set *);
 
 /* datatrove's find_duplicates over the strings v[i] of s: every
