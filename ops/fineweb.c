@@ -145,6 +145,11 @@ fineweb_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
 	/* a line that is not blank holds a character other than "\n" */
 	if ((double)nchars / (dm_utf8_count(s, n) - nl) > f->dupratio)
 		return fail(err, "char_dup_ratio");
+	/* Every run of characters between white space gives at least one
+	 * word, so when the newlines per run pass the rule the newlines per
+	 * word do too, and the text need not be split into words. */
+	if (nl == 0 || (double)nl / dm_q_runs(s, n) <= f->nlratio)
+		return 1;
 	f->w = dm_q_words_of(s, n);
 	if (f->w->n > 0 && (double)nl / f->w->n > f->nlratio)
 		return fail(err, "list_ratio");

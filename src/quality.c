@@ -1779,6 +1779,36 @@ dm_q_words_split(struct dm_q_words *w, const char *s, size_t n)
 		    w->sents.s.v[i].e - w->sents.s.v[i].b);
 }
 
+size_t
+dm_q_runs(const char *s, size_t n)
+{
+	size_t i = 0, k = 0, l;
+	int32_t c;
+	int in = 0;
+
+	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) {
+			if (BCLS(s[i], B_SPACE))
+				in = 0;
+			else if (!in) {
+				in = 1;
+				k++;
+			}
+			i++;
+			continue;
+		}
+		l = dm_q_cp(s, n, i, &c);
+		if (isspacecp(c))
+			in = 0;
+		else if (!in) {
+			in = 1;
+			k++;
+		}
+		i += l;
+	}
+	return k;
+}
+
 /* With DM_QUALITY_CHECK set, the words of each text are split a second
  * time by the passes alone, and a difference is fatal: the tests run the
  * predicates so over texts made to hit every rule of chunk(). */

@@ -102,6 +102,11 @@ struct dm_q_words {
 };
 void	 dm_q_words_split(struct dm_q_words *, const char *s, size_t n);
 void	 dm_q_words_free(struct dm_q_words *);
+/* The number of runs of characters other than white space in s, as
+ * len(s.split()): no more than the words of s (each run gives one or
+ * more, since no substitution removes a character other than white space
+ * and sentences only cut runs), and much cheaper. */
+size_t	 dm_q_runs(const char *s, size_t n);
 /* The words of s, split once for all the predicates that ask about the
  * same text in a row (compared byte for byte with the last text asked
  * about). Valid until the next call. */

@@ -101,3 +101,13 @@ L3='Birds sang in the old oak tree as the sun went down.'
 	run q "$t" 'fineweb(new_line_ratio=0.4)'
 	assert_output true
 }
+
+@test "list_ratio counts words, not runs between white space" {
+	# 3 runs but 8 tokens (Alpha , beta Gamma , delta Epsilon .), 2
+	# newlines: 2/3 = 0.67 per run, 2/8 = 0.25 per word
+	local t='Alpha,beta\nGamma,delta\nEpsilon.'
+	run q "$t" 'fineweb(line_punct_thr=0, short_line_thr=1, char_duplicates_ratio=1)'
+	assert_output true
+	run q "$t" 'fineweb(line_punct_thr=0, short_line_thr=1, char_duplicates_ratio=1, new_line_ratio=0.24)'
+	assert_output '"fineweb: list_ratio"'
+}
