@@ -147,6 +147,7 @@ main(int argc, char *argv[])
 			break;
 		case 'h':
 			printf("%s\n\n%s", usage, help);
+			dm_slicer_free(&sl);
 			return dm_exit(DM_EXIT_OK);
 		case OPT_MAX_CHUNKS:
 			sl.maxchunks = (size_t)dm_strtonum(optarg, 1, LLONG_MAX,
@@ -185,6 +186,7 @@ main(int argc, char *argv[])
 			break;
 		case 'V':
 			printf("dm-slice (dm) %s\n", DM_VERSION);
+			dm_slicer_free(&sl);
 			return dm_exit(DM_EXIT_OK);
 		default:
 			dm_badopt(usage, c, argv);
