@@ -729,7 +729,7 @@ assert_whole_lines() {
 		pid=$!
 		exec 4>fifo
 		printf '{"a":1}\n{"b":2}\n' >&4
-		sleep 0.5	# both lines read; blocked on the next read
+		wait_blocked "$pid"	# both lines read; blocked on the next read
 		signal_and_wait "$pid" INT
 		exec 4>&-
 		[ "$status" -eq 130 ]
@@ -923,15 +923,22 @@ long3() {
 }
 
 @test "an endless line stays within --max-line and SIGTERM stops the read" {
-	local pid rss
+	local pid rss r i
 	for t in "${TOOLS[@]}"; do
 		tool_cmd "$t" || :
 		for policy in skip stop; do
 			"${cmd[@]}" --max-line 4M --on-error=$policy \
 			    </dev/zero >/dev/null 2>err &
 			pid=$!
-			sleep 0.5
-			rss=$(awk '/^VmRSS/ { print $2 }' /proc/$pid/status 2>/dev/null || echo 0)
+			# past 4M read (stop: it ends by itself), the peak RSS
+			rss=0
+			for i in $(seq 200); do
+				sleep 0.05
+				r=$(awk '/^VmHWM/ { print $2 }' /proc/$pid/status 2>/dev/null) || break
+				[ -n "$r" ] || break
+				rss=$r
+				[ $policy = skip ] && [ $i -ge 10 ] && break
+			done
 			kill -TERM $pid 2>/dev/null || true
 			wait $pid && status=0 || status=$?
 			echo "$t $policy: rss $rss kB, status $status"

@@ -122,6 +122,20 @@ wait_for_size() {
 	return 1
 }
 
+# wait_blocked PID: waits (10 s at most) until PID sleeps in a read of a
+# pipe or in poll/select, that is, has taken all the input written so far.
+wait_blocked() {
+	local i w
+	for i in $(seq 200); do
+		w=$(cat "/proc/$1/wchan" 2>/dev/null) || return 0
+		case $w in
+		*pipe_read* | *pipe_wait* | *poll* | *select*) break ;;
+		esac
+		sleep 0.05
+	done
+	sleep 0.1
+}
+
 # signal_and_wait PID SIG: sends SIG to PID (a background job of this
 # shell), gives it 10 s to end (then kills it and fails); its status, as
 # bash reports it (128 + N when a signal killed it), goes to $status.
