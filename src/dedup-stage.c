@@ -536,6 +536,11 @@ dm_dedup_stage_cluster(struct run *r, int argc, char **argv)
 	free(set);
 	dm_buf_free(&path);
 	dm_buf_free(&err);
+	for (i = 0; i < r->nkeys; i++)
+		free(r->keys[i]);
+	free(r->keys);
+	r->keys = NULL;
+	r->nkeys = 0;
 	return DM_EXIT_OK;
 }
 

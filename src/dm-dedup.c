@@ -342,6 +342,8 @@ main(int argc, char *argv[])
 		dm_usage_die(usage, "%s", r.err.buf);
 	if (params) {
 		dm_dedup_printparams(&r);
+		dm_dedup_free(&r.d);
+		dm_buf_free(&r.err);
 		return dm_exit(DM_EXIT_OK);
 	}
 	if (stage >= 1 && stage <= 3 && r.outdir == NULL)
@@ -359,6 +361,8 @@ main(int argc, char *argv[])
 		    dm_dedup_stage_apply(&r, argc, argv);
 		dm_uf_free(&r.uf);
 		dm_dedup_free(&r.d);
+		dm_buf_free(&r.key);
+		dm_buf_free(&r.err);
 		return dm_exit(status);
 	}
 
@@ -398,9 +402,12 @@ main(int argc, char *argv[])
 	if (stage == 1) {
 		status = dm_dedup_stage_sign(&r, argc, argv);
 		dm_xsort_free(&r.xs);
+		dm_uf_free(&r.uf);
 		dm_dedup_free(&r.d);
 		free(r.keys);
 		free(r.sig);
+		dm_buf_free(&r.key);
+		dm_buf_free(&r.err);
 		return dm_exit(status);
 	}
 

@@ -417,7 +417,7 @@ print(sum(1 for i in range(n) if f(i) == i))')
 	[[ ${stderr%%$'\n'*} == "dm-dedup: --tokenize: 'words' is not one of space, punctuation, character" ]]
 	run_split dm-dedup --preset nemo </dev/null
 	assert_status 2
-	[[ ${stderr%%$'\n'*} == "dm-dedup: --preset: 'nemo' is not one of data-juicer, datatrove" ]]
+	[[ ${stderr%%$'\n'*} == "dm-dedup: --preset: 'nemo' is not one of data-juicer, datatrove, datamate" ]]
 	run_split dm-dedup --simhash --hamming 6 </dev/null
 	assert_status 2
 	[[ ${stderr%%$'\n'*} == "dm-dedup: --hamming '6' is not smaller than --blocks '6'" ]]
