@@ -62,6 +62,8 @@ ops(void)
 		if (t[i].kind == DM_R_NONE)
 			dm_buf_addf(&b, "unsupported: %s", t[i].why);
 		else {
+			if (t[i].dropempty && t[i].kind == DM_R_DEDUP)
+				dm_buf_adds(&b, "dm-filter " DROPEMPTY " | ");
 			dm_buf_adds(&b, t[i].kind == DM_R_MAP ? "dm-map " :
 			    t[i].kind == DM_R_FILTER ? "dm-filter " :
 			    "dm-dedup ");

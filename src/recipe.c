@@ -249,6 +249,17 @@ operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 		dm_buf_free(&out);
 		return -1;
 	}
+	/* DataMate's Filter base drops an empty text before its duplicate
+	 * check sees it: "len > 0" ahead of the dedup stage */
+	if (op->dropempty && op->kind == DM_R_DEDUP) {
+		st = stage(r, DM_R_FILTER);
+		if (st->text.len == 0)
+			dm_buf_adds(&st->text, DROPEMPTY);
+		else if (strcmp(st->text.buf, DROPEMPTY) != 0 &&
+		    strncmp(st->text.buf, DROPEMPTY " && ",
+		    strlen(DROPEMPTY " && ")) != 0)
+			dm_buf_adds(&st->text, " && " DROPEMPTY);
+	}
 	st = stage(r, op->kind);
 	s = out.buf;
 	/* one "len > 0" is enough for a run of DataMate filters */

@@ -55,12 +55,16 @@ EOF2
 	printf 'same text here。and more' >a
 	printf 'same text here。and more' >b
 	printf 'other' >c
+	: >d
+	printf '{"filePath":"%s"}\n' d >>in.jsonl
 	printf 'dataset_id: d\ndataset_path: in.jsonl\nprocess:\n  - DuplicateFilesFilter:\n      fileDuplicateThreshold: 0.9\n' >p.yaml
 	run dm-recipe show p.yaml
 	assert_output <<'EOF2'
 dm-map 'load field=filePath' in.jsonl |
+  dm-filter 'len > 0' |
   dm-dedup --near --preset datamate --threshold 0.9
 EOF2
+	# an empty file is dropped, as DataMate's Filter base drops it
 	run dm-recipe run p.yaml
 	assert_success
 	[ "$(printf '%s\n' "$output" | jq -r .filePath | tr '\n' ' ')" = "a c " ]
