@@ -128,7 +128,7 @@ tty_complete() {
 	[ "$line" = 'dm-dedup --simhash ' ]
 	tty_complete 'dm-dedup --preset data'
 	[ "$line" = 'dm-dedup --preset data' ]
-	[ "$(printf '%s\n' $shown | sort | tr '\n' ' ')" = 'data-juicer datatrove ' ]
+	[ "$(printf '%s\n' $shown | sort | tr '\n' ' ')" = 'data-juicer datamate datatrove ' ]
 	tty_complete 'dm-recipe --skip-u'
 	[ "$line" = 'dm-recipe --skip-unsupported ' ]
 }
