@@ -392,6 +392,7 @@ punctuation
 space'
 	run complete_words dm-dedup --preset d
 	assert_output 'data-juicer
+datamate
 datatrove'
 	run complete_words dm-dedup sign --ver
 	assert_output '--verify
