@@ -48,7 +48,7 @@ setup_file() {
 	export DM_OPS_PATH=$BATS_FILE_TMPDIR/good
 	run bash -c "dm ops | awk '{ print \$1 }'"
 	assert_success
-	[[ $output == *$'\nreplace\nrot13\nset\n'* ]]
+	[[ $output == *$'\nreplace\nrot13\nsensitive-words\nset\n'* ]]
 	run dm ops rot13
 	assert_success
 	assert_output "rot13  map  rotate ASCII letters by 13 places
