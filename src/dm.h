@@ -481,6 +481,9 @@ void	 dm_resub_free(struct dm_resub *);
 
 /* ---- hash.c ---- */
 
+/* MD5's 64 round constants (RFC 1321). */
+extern const uint32_t dm_md5_k[64];
+
 void	 dm_md5(const void *, size_t, unsigned char out[16]);
 void	 dm_sha256(const void *, size_t, unsigned char out[32]);
 uint64_t dm_hash64(const void *, size_t);	/* fast, non-cryptographic */

@@ -71,7 +71,8 @@ tail(unsigned char blk[128], const unsigned char *p, size_t rest,
 
 /* ---- MD5 ---- */
 
-static const uint32_t md5_k[64] = {
+/* RFC 1321's sine table, shared with the 16-lane MD5 of digest.c */
+const uint32_t dm_md5_k[64] = {
 	0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee,
 	0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
 	0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be,
@@ -131,7 +132,7 @@ md5_block(uint32_t h[4], const unsigned char *p)
 		t = d;
 		d = c;
 		c = b;
-		b = b + rol32(a + f + md5_k[i] + x[g], md5_s[i]);
+		b = b + rol32(a + f + dm_md5_k[i] + x[g], md5_s[i]);
 		a = t;
 	}
 	h[0] += a;
