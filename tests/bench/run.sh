@@ -7,6 +7,9 @@
 # DM_BENCH_RUNS		timed runs of each command, the best kept (default 3)
 # DM_BENCH_BUDGET	seconds after which a command is not run again
 #			(default 60)
+# DM_BENCH_PARTS	which part-X.sh files run after the text rows, by
+#			name (default all: scan run slurm llm stats dedup
+#			tokens pdf; empty for none)
 #
 # Every command reads the same file on stdin and writes to /dev/null, so
 # the rows differ only in the program.  The best of the runs is kept: it
@@ -51,6 +54,10 @@ esac
 case $budget in
 ''|*[!0-9]*) die "DM_BENCH_BUDGET is not a number of seconds: '$budget'" ;;
 esac
+for part in ${DM_BENCH_PARTS-}; do
+	[ -f "$bench_dir/part-$part.sh" ] ||
+	    die "DM_BENCH_PARTS: no part '$part' (the parts: scan run slurm llm stats dedup tokens pdf)"
+done
 # Sub-second timings need nanoseconds; GNU and busybox date have %N.
 case $(date +%N) in
 *[!0-9]*) die "date +%N is not supported here" ;;
@@ -345,7 +352,7 @@ fi
 # The tools that are not text filters bring their own data, peers and
 # rows: one file each, sourced here so that they share bench, ratio and
 # the budget.  Each prints a heading, its rows and its ratios.
-for part in scan run slurm llm stats dedup tokens pdf; do
+for part in ${DM_BENCH_PARTS-scan run slurm llm stats dedup tokens pdf}; do
 	. "$bench_dir/part-$part.sh"
 done
 
