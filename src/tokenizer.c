@@ -386,6 +386,65 @@ addstep(struct dm_tok *t, json_t *p, int *bytelevel, struct dm_buf *err)
 	return 0;
 }
 
+/*
+ * The merges of a BPE model into the pair table: each "a b" string (or
+ * ["a", "b"] pair, as newer files have them) whose parts and their
+ * concatenation are in the vocabulary, at its rank; with bytelevel the
+ * parts are GPT-2's byte characters, turned into their bytes first.
+ */
+static void
+loadmerges(struct dm_tok *t, json_t *merges, int bytelevel)
+{
+	struct dm_buf a = DM_BUF_INIT, b = DM_BUF_INIT, ab = DM_BUF_INIT;
+	const char *ms, *sp, *sa, *sb;
+	struct strent *ea, *eb, *em;
+	size_t i, la, lb;
+	json_t *m;
+
+	for (t->pcap = 1024; t->pcap < json_array_size(merges) * 2; )
+		t->pcap *= 2;
+	t->pairs = bigalloc(t->pcap, sizeof *t->pairs, 1);
+	json_array_foreach(merges, i, m) {
+		if (json_is_string(m)) {
+			ms = json_string_value(m);
+			if ((sp = strchr(ms, ' ')) == NULL)
+				continue;
+			sa = ms;
+			la = (size_t)(sp - ms);
+			sb = sp + 1;
+		} else if (json_is_array(m) && json_array_size(m) == 2 &&
+		    (sa = json_string_value(json_array_get(m, 0))) &&
+		    (sb = json_string_value(json_array_get(m, 1))))
+			la = strlen(sa);
+		else
+			continue;
+		lb = strlen(sb);
+		if (bytelevel) {
+			if (unbytes(sa, la, &a) < 0 || unbytes(sb, lb, &b) < 0)
+				continue;
+		} else {
+			dm_buf_reset(&a);
+			dm_buf_add(&a, sa, la);
+			dm_buf_reset(&b);
+			dm_buf_add(&b, sb, lb);
+		}
+		dm_buf_reset(&ab);
+		dm_buf_add(&ab, a.buf, a.len);
+		dm_buf_add(&ab, b.buf, b.len);
+		ea = strtab_find(&t->vocab, a.buf, a.len, dm_hash64(a.buf,
+		    a.len));
+		eb = strtab_find(&t->vocab, b.buf, b.len, dm_hash64(b.buf,
+		    b.len));
+		em = strtab_find(&t->vocab, ab.buf, ab.len, dm_hash64(ab.buf,
+		    ab.len));
+		if (ea && eb && em)
+			pair_put(t, ea->val, eb->val, (int32_t)i, em->val);
+	}
+	dm_buf_free(&a);
+	dm_buf_free(&b);
+	dm_buf_free(&ab);
+}
+
 static int
 cmpadded(const void *a, const void *b)
 {
@@ -401,10 +460,10 @@ static int	load_sp(struct dm_tok *, json_t *, json_t *, struct dm_buf *);
 static int
 load(struct dm_tok *t, json_t *root, struct dm_buf *err)
 {
-	struct dm_buf a = DM_BUF_INIT, b = DM_BUF_INIT, ab = DM_BUF_INIT;
-	json_t *model, *vocab, *merges, *v, *m, *norm, *pre;
-	const char *key, *type, *ms, *sp, *sa, *sb;
-	struct strent *ea, *eb, *em;
+	struct dm_buf a = DM_BUF_INIT;
+	json_t *model, *vocab, *v, *norm, *pre;
+	const char *key, *type;
+	struct strent *ea;
 	int bytelevel = 0, rc = -1;
 	size_t i;
 
@@ -456,43 +515,10 @@ load(struct dm_tok *t, json_t *root, struct dm_buf *err)
 		ea = strtab_find(&t->vocab, &c, 1, dm_hash64(&c, 1));
 		t->byteid[i] = ea ? ea->val : -1;
 	}
-	merges = json_object_get(model, "merges");
-	for (t->pcap = 1024; t->pcap < json_array_size(merges) * 2; )
-		t->pcap *= 2;
-	t->pairs = bigalloc(t->pcap, sizeof *t->pairs, 1);
-	json_array_foreach(merges, i, m) {
-		if (json_is_string(m)) {
-			ms = json_string_value(m);
-			if ((sp = strchr(ms, ' ')) == NULL)
-				continue;
-			if (unbytes(ms, (size_t)(sp - ms), &a) < 0 ||
-			    unbytes(sp + 1, strlen(sp + 1), &b) < 0)
-				continue;
-		} else if (json_is_array(m) && json_array_size(m) == 2 &&
-		    (sa = json_string_value(json_array_get(m, 0))) &&
-		    (sb = json_string_value(json_array_get(m, 1)))) {
-			if (unbytes(sa, strlen(sa), &a) < 0 ||
-			    unbytes(sb, strlen(sb), &b) < 0)
-				continue;
-		} else
-			continue;
-		dm_buf_reset(&ab);
-		dm_buf_add(&ab, a.buf, a.len);
-		dm_buf_add(&ab, b.buf, b.len);
-		ea = strtab_find(&t->vocab, a.buf, a.len, dm_hash64(a.buf,
-		    a.len));
-		eb = strtab_find(&t->vocab, b.buf, b.len, dm_hash64(b.buf,
-		    b.len));
-		em = strtab_find(&t->vocab, ab.buf, ab.len, dm_hash64(ab.buf,
-		    ab.len));
-		if (ea && eb && em)
-			pair_put(t, ea->val, eb->val, (int32_t)i, em->val);
-	}
+	loadmerges(t, json_object_get(model, "merges"), 1);
 	addtokens(t, root);
 	rc = 0;
 	dm_buf_free(&a);
-	dm_buf_free(&b);
-	dm_buf_free(&ab);
 	return rc;
 }
 
@@ -548,12 +574,11 @@ issp(json_t *root)
 static int
 load_sp(struct dm_tok *t, json_t *root, json_t *model, struct dm_buf *err)
 {
-	json_t *norm, *vocab, *merges, *v, *m, *pre;
-	const char *key, *type, *ms, *sp, *sa, *sb, *ua, *ub;
-	struct dm_buf ab = DM_BUF_INIT;
-	struct strent *ea, *eb, *em;
+	json_t *norm, *vocab, *v, *pre;
+	const char *key, *type, *ua;
+	struct strent *ea;
 	unsigned x;
-	size_t i, la, lb;
+	size_t i;
 	int prepend = 0, replace = 0;
 
 	norm = json_object_get(root, "normalizer");
@@ -608,39 +633,7 @@ load_sp(struct dm_tok *t, json_t *root, json_t *model, struct dm_buf *err)
 	    (ea = strtab_find(&t->vocab, ua, strlen(ua), dm_hash64(ua,
 	    strlen(ua)))) != NULL)
 		t->unkid = ea->val;
-	merges = json_object_get(model, "merges");
-	for (t->pcap = 1024; t->pcap < json_array_size(merges) * 2; )
-		t->pcap *= 2;
-	t->pairs = bigalloc(t->pcap, sizeof *t->pairs, 1);
-	json_array_foreach(merges, i, m) {
-		if (json_is_string(m)) {
-			ms = json_string_value(m);
-			if ((sp = strchr(ms, ' ')) == NULL)
-				continue;
-			ua = ms;
-			la = (size_t)(sp - ms);
-			ub = sp + 1;
-			lb = strlen(ub);
-		} else if (json_is_array(m) && json_array_size(m) == 2 &&
-		    (sa = json_string_value(json_array_get(m, 0))) &&
-		    (sb = json_string_value(json_array_get(m, 1)))) {
-			ua = sa;
-			la = strlen(sa);
-			ub = sb;
-			lb = strlen(sb);
-		} else
-			continue;
-		dm_buf_reset(&ab);
-		dm_buf_add(&ab, ua, la);
-		dm_buf_add(&ab, ub, lb);
-		ea = strtab_find(&t->vocab, ua, la, dm_hash64(ua, la));
-		eb = strtab_find(&t->vocab, ub, lb, dm_hash64(ub, lb));
-		em = strtab_find(&t->vocab, ab.buf, ab.len, dm_hash64(ab.buf,
-		    ab.len));
-		if (ea && eb && em)
-			pair_put(t, ea->val, eb->val, (int32_t)i, em->val);
-	}
-	dm_buf_free(&ab);
+	loadmerges(t, json_object_get(model, "merges"), 0);
 	addtokens(t, root);
 	return 0;
 }
