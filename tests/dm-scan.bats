@@ -604,19 +604,41 @@ EOF
 	assert_same loaded full
 }
 
+# wait_writing PID: waits (30 s at most) until PID sleeps in a write to a
+# full pipe; fails if it never does.
+wait_writing() {
+	local i
+	for i in $(seq 600); do
+		case $(cat "/proc/$1/wchan" 2>/dev/null) in
+		*pipe_write* | *pipe_wait*) return 0 ;;
+		esac
+		sleep 0.05
+	done
+	printf 'process %s never blocked in a write to a pipe\n' "$1" >&2
+	return 1
+}
+
 @test "SIGINT or SIGTERM during a long run leaves only whole samples and exits 130 or 143" {
 	mkdir big
 	for i in $(seq 100 399); do seq 1 2000 >big/$i.txt; done
 	mkfifo slow
 	for sig in INT TERM; do
-		rm -f out err
+		rm -f out err go
 		dm-scan big >slow 2>err &
 		pid=$!
-		# a reader that pauses: dm-scan waits on its output meanwhile
-		{ head -c 1000; sleep 1; cat; } <slow >out &
+		# a reader that pauses until told: dm-scan waits on its output
+		{
+			head -c 1000
+			for i in $(seq 600); do [ -e go ] && break; sleep 0.05; done
+			cat
+		} <slow >out &
 		reader=$!
-		sleep 0.3
-		signal_and_wait "$pid" "$sig"
+		wait_writing "$pid"
+		# the signal comes while dm-scan is blocked in a write; it
+		# finishes what it was writing once the reader goes on
+		kill -"$sig" "$pid"
+		touch go
+		signal_and_wait "$pid" 0
 		[ "$status" -eq "$([ $sig = INT ] && echo 130 || echo 143)" ]
 		wait "$reader"
 		[ "$(wc -l <out)" -lt 300 ]
