@@ -20,7 +20,8 @@ enum vt { V_NULL, V_BOOL, V_NUM, V_STR, V_RAW, V_LIST };
 struct val {
 	enum vt		 t;
 	int		 b;
-	int		 isint;
+	int		 isint;		/* V_NUM: -1 when decided from raw,
+					   on first use (valisint) */
 	double		 num;
 	const char	*s;
 	size_t		 n;
@@ -1372,20 +1373,18 @@ fromfield(const struct dm_field *f, struct val *v)
 		v->b = f->type == DM_TRUE;
 		break;
 	case DM_NUMBER:
+		/* whether it is an integer is looked at in its bytes only
+		 * when arithmetic or output asks (valisint): most values
+		 * read, as dm-stats's, are only compared or summed up */
 		v->t = V_NUM;
 		v->num = f->num;
-		v->isint = 1;
 		v->raw = f->raw;
 		v->rawn = f->raw_len;
-		if (f->raw) {
-			for (size_t i = 0; i < f->raw_len; i++)
-				if (f->raw[i] == '.' || f->raw[i] == 'e' ||
-				    f->raw[i] == 'E')
-					v->isint = 0;
-		} else if (f->json && json_is_real(f->json))
-			v->isint = 0;
-		if (fabs(v->num) > 9007199254740992.0)
-			v->isint = 0;
+		if (f->raw)
+			v->isint = -1;
+		else
+			v->isint = !(f->json && json_is_real(f->json)) &&
+			    fabs(v->num) <= 9007199254740992.0;
 		break;
 	case DM_STRING:
 		v->t = V_STR;
@@ -1404,6 +1403,21 @@ fromfield(const struct dm_field *f, struct val *v)
 		}
 		break;
 	}
+}
+
+/* Whether a number is an integer: written without '.' or an exponent,
+ * and exactly representable. */
+static int
+valisint(const struct val *v)
+{
+	if (v->isint >= 0)
+		return v->isint;
+	if (fabs(v->num) > 9007199254740992.0)
+		return 0;
+	for (size_t i = 0; i < v->rawn; i++)
+		if (v->raw[i] == '.' || v->raw[i] == 'e' || v->raw[i] == 'E')
+			return 0;
+	return 1;
 }
 
 static int
@@ -1632,13 +1646,13 @@ applybin(struct dm_expr *e, struct node *n, struct val a, struct val b,
 		}
 		switch (n->op) {
 		case T_PLUS:
-			setnum(v, a.num + b.num, a.isint && b.isint);
+			setnum(v, a.num + b.num, valisint(&a) && valisint(&b));
 			break;
 		case T_MINUS:
-			setnum(v, a.num - b.num, a.isint && b.isint);
+			setnum(v, a.num - b.num, valisint(&a) && valisint(&b));
 			break;
 		case T_MUL:
-			setnum(v, a.num * b.num, a.isint && b.isint);
+			setnum(v, a.num * b.num, valisint(&a) && valisint(&b));
 			break;
 		case T_DIV:
 			if (b.num == 0) {
@@ -1657,7 +1671,7 @@ applybin(struct dm_expr *e, struct node *n, struct val a, struct val b,
 
 				if (r != 0 && ((r < 0) != (b.num < 0)))
 					r += b.num;
-				setnum(v, r, a.isint && b.isint);
+				setnum(v, r, valisint(&a) && valisint(&b));
 			}
 			break;
 		}
@@ -2026,7 +2040,7 @@ eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 			v->t = V_NULL;
 			return 0;
 		}
-		setnum(v, -a.num, a.isint);
+		setnum(v, -a.num, valisint(&a));
 		return 0;
 	case N_AND:
 	case N_OR:
@@ -2072,7 +2086,7 @@ encode(struct dm_expr *e, const struct val *v, struct dm_buf *b,
 	case V_NUM:
 		if (v->raw)
 			dm_buf_add(b, v->raw, v->rawn);
-		else if (v->isint)
+		else if (valisint(v))
 			dm_buf_addf(b, "%.0f", v->num);
 		else if (!isfinite(v->num))
 			dm_buf_adds(b, "null");
