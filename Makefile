@@ -63,6 +63,7 @@ HDR    += src/llmrun.h
 HDR    += src/progress.h
 HDR    += src/simd.h src/rawtext.h  # wide scans of the read path
 HDR    += src/table.h
+HDR    += src/chain.h  # inside the operator layer (oparg.c, script.c, chain.c)
 
 all: $(BIN)
 
