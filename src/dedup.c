@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dedup.h"
+#include "simd.h"
 
 int	 dm_uni_isdecimal(int32_t);
 int	 dm_uni_ispunct(int32_t);
@@ -613,16 +614,24 @@ dm_dedup_shingles(struct dm_dedup *d, const char *s, size_t n)
  * Both references compute (h * a + b) % (2^61 - 1) in numpy uint64, whose
  * product and sum wrap modulo 2^64; so does this. Data-Juicer then keeps
  * the low 32 bits. The loop over the permutations is the hot one: it is
- * built for AVX-512 and AVX2 too, the best one chosen at run time.
+ * built for AVX-512 and AVX2 too (MH_WIDE), the one dm_simd_level() names
+ * chosen at run time, so that DM_SIMD can run each.
  */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define MINHASH_CLONES	__attribute__((target_clones("avx512f", "avx2", "default"), optimize("O3")))
+#define MH_WIDE		1
+#define MH_BODY		__attribute__((always_inline)) static inline
+#define MH_O3		__attribute__((optimize("O3")))
+#define MH_TARGET(t)	__attribute__((target(t)))
 #else
-#define MINHASH_CLONES
+#define MH_BODY		static inline
+#define MH_O3
 #endif
+/* name##suffix: name##_body built for target (none: the default one) */
+#define MH_VARIANT(name, suffix, target, params, args)			\
+	MH_O3 target static void name##suffix params { name##_body args; }
 
-MINHASH_CLONES static void
-minhash_rows(const uint64_t *restrict a, const uint64_t *restrict b,
+MH_BODY void
+minhash_rows_body(const uint64_t *restrict a, const uint64_t *restrict b,
     uint64_t *restrict sig, size_t np, const uint64_t *h, size_t nh,
     uint64_t mask)
 {
@@ -642,6 +651,17 @@ minhash_rows(const uint64_t *restrict a, const uint64_t *restrict b,
 	}
 }
 
+#define MH_ROWS(suffix, target)						\
+	MH_VARIANT(minhash_rows, suffix, target, (const uint64_t *restrict a, \
+	    const uint64_t *restrict b, uint64_t *restrict sig, size_t np, \
+	    const uint64_t *h, size_t nh, uint64_t mask),		\
+	    (a, b, sig, np, h, nh, mask))
+MH_ROWS(, )
+#ifdef MH_WIDE
+MH_ROWS(_avx2, MH_TARGET("avx2"))
+MH_ROWS(_avx512, MH_TARGET("avx512f"))
+#endif
+
 /*
  * Data-Juicer's hashes have 32 bits: h * a is two 32-bit products, which
  * vector units multiply directly (a is split into alo and ahi). The
@@ -650,8 +670,8 @@ minhash_rows(const uint64_t *restrict a, const uint64_t *restrict b,
  */
 #define MH_BLOCK	32
 
-MINHASH_CLONES static void
-minhash_rows32(const uint32_t *restrict alo, const uint32_t *restrict ahi,
+MH_BODY void
+minhash_rows32_body(const uint32_t *restrict alo, const uint32_t *restrict ahi,
     const uint64_t *restrict b, uint64_t *restrict sig, size_t np,
     const uint64_t *h, size_t nh)
 {
@@ -697,6 +717,17 @@ minhash_rows32(const uint32_t *restrict alo, const uint32_t *restrict ahi,
 		memcpy(sig + j0, s, sizeof s);
 	}
 }
+
+/* with AVX-512, minhash_rows32_avx512 below, by hand */
+#define MH_ROWS32(suffix, target)					\
+	MH_VARIANT(minhash_rows32, suffix, target,			\
+	    (const uint32_t *restrict alo, const uint32_t *restrict ahi,	\
+	    const uint64_t *restrict b, uint64_t *restrict sig, size_t np, \
+	    const uint64_t *h, size_t nh), (alo, ahi, b, sig, np, h, nh))
+MH_ROWS32(, )
+#ifdef MH_WIDE
+MH_ROWS32(_avx2, MH_TARGET("avx2"))
+#endif
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -748,40 +779,46 @@ minhash_rows32_avx512(const uint32_t *restrict alo,
 		minhash_rows32(alo + j0, ahi + j0, b + j0, sig + j0, np - j0,
 		    h, nh);
 }
-
-static int
-have_avx512(void)
-{
-	static int have = -1;
-
-	if (have < 0) {
-		__builtin_cpu_init();
-		have = __builtin_cpu_supports("avx512f") != 0;
-	}
-	return have;
-}
 #endif
 
 void
 dm_dedup_minhash(struct dm_dedup *d, uint64_t *sig)
 {
-	size_t j;
+	size_t j, np = (size_t)d->perms;
+	int level = dm_simd_level();
 
 	/* the shingles are a set, but equal hashes give equal values: the
 	 * minimum is the same with them */
-	for (j = 0; j < (size_t)d->perms; j++)
+	for (j = 0; j < np; j++)
 		sig[j] = ~0ULL;
-	if (d->preset == DM_PRESET_DATATROVE)
-		minhash_rows(d->a, d->b, sig, (size_t)d->perms, d->h, d->nh,
-		    ~0ULL);
-#if defined(__x86_64__) && defined(__GNUC__)
-	else if (have_avx512())
-		minhash_rows32_avx512(d->alo, d->ahi, d->b, sig,
-		    (size_t)d->perms, d->h, d->nh);
+	if (d->preset == DM_PRESET_DATATROVE) {
+#ifdef MH_WIDE
+		if (level >= 3)
+			minhash_rows_avx512(d->a, d->b, sig, np, d->h, d->nh,
+			    ~0ULL);
+		else if (level == 2)
+			minhash_rows_avx2(d->a, d->b, sig, np, d->h, d->nh,
+			    ~0ULL);
+		else
 #endif
-	else
-		minhash_rows32(d->alo, d->ahi, d->b, sig, (size_t)d->perms,
-		    d->h, d->nh);
+			minhash_rows(d->a, d->b, sig, np, d->h, d->nh, ~0ULL);
+		return;
+	}
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (level >= 3) {
+		minhash_rows32_avx512(d->alo, d->ahi, d->b, sig, np, d->h,
+		    d->nh);
+		return;
+	}
+#endif
+#ifdef MH_WIDE
+	if (level == 2) {
+		minhash_rows32_avx2(d->alo, d->ahi, d->b, sig, np, d->h, d->nh);
+		return;
+	}
+#endif
+	(void)level;
+	minhash_rows32(d->alo, d->ahi, d->b, sig, np, d->h, d->nh);
 }
 
 uint64_t

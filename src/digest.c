@@ -5,6 +5,7 @@
 #include <nettle/sha1.h>
 
 #include "dedup.h"
+#include "simd.h"
 
 /*
  * Shingles are short: one padded block, given straight to nettle's
@@ -243,18 +244,6 @@ md5_x16(uint32_t st[4][LANES], const unsigned char *const *blk)
 	    _mm512_loadu_si512(st[3])));
 }
 
-static int
-md5_have_avx512(void)
-{
-	static int have = -1;
-
-	if (have < 0) {
-		__builtin_cpu_init();
-		have = __builtin_cpu_supports("avx512f") != 0;
-	}
-	return have;
-}
-
 static void
 md5_many_x16(size_t n, const unsigned char *const *p, const size_t *len,
     unsigned char (*out)[16])
@@ -322,7 +311,7 @@ dm_dedup_md5_many(size_t n, const unsigned char *const *p,
 	size_t i;
 
 #if defined(__x86_64__) && defined(__GNUC__)
-	if (n >= LANES && md5_have_avx512()) {
+	if (n >= LANES && dm_simd_level() >= 3) {	/* AVX-512 */
 		md5_many_x16(n, p, len, out);
 		return;
 	}

@@ -302,6 +302,8 @@ maxlevel(void)
 {
 #ifdef X86
 	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx512f"))
+		return 3;
 	return __builtin_cpu_supports("avx2") ? 2 : 1;	/* SSE2: x86-64 */
 #else
 	return 0;
@@ -318,7 +320,7 @@ dm_simd_set(int want)
 	count_fn = count_c;
 	strstop_fn = strstop_c;
 #ifdef X86
-	if (level == 2) {
+	if (level >= 2) {	/* the scans have no AVX-512 version */
 		valid_fn = valid_avx2;
 		count_fn = count_avx2;
 		strstop_fn = strstop_avx2;
@@ -341,6 +343,8 @@ choose(void)
 		dm_simd_set(0);
 	else if (want && strcmp(want, "sse2") == 0)
 		dm_simd_set(1);
+	else if (want && strcmp(want, "avx2") == 0)
+		dm_simd_set(2);
 	else
 		dm_simd_set(-1);
 }

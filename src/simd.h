@@ -7,7 +7,9 @@
 /*
  * Each scan has an AVX2 version, an SSE2 (or SSSE3) version and a plain C
  * one; the widest the processor has is used, or the one DM_SIMD names
- * (avx2, sse2, none), so that tests can run every version.
+ * (avx512, avx2, sse2, none), so that tests can run every version. The
+ * other code chosen at run time (dm-dedup's MinHash and 16-lane MD5 with
+ * AVX-512, its MinHash with AVX2) asks dm_simd_level() too.
  */
 
 /* Whether s[0..n) is valid UTF-8 (as dm_utf8_check(s, n) == n). */
@@ -20,7 +22,8 @@ size_t	 dm_simd_count(const char *s, size_t n);
  * when there is none. */
 const char *dm_simd_strstop(const char *p, const char *end);
 
-/* The level in use: 2 AVX2, 1 SSE2/SSSE3, 0 none. */
+/* The level in use: 3 AVX-512 (AVX512F), 2 AVX2, 1 SSE2/SSSE3, 0 none;
+ * the scans use AVX2 at level 3. */
 int	 dm_simd_level(void);
 /* Uses level (-1: the widest there is), at most what the processor has;
  * returns the level chosen. */
