@@ -174,3 +174,11 @@ like_datamate() {
 	"$DM_REPO/tests/datamate-ref.py" "$@" <in.jsonl >want.jsonl
 	assert_same got.jsonl want.jsonl
 }
+
+# skip_asan WHY: skips the test when the tools are built with
+# AddressSanitizer (make check-asan), where it cannot hold, saying why.
+skip_asan() {
+	if ldd "$(command -v dm-map)" 2>/dev/null | grep -q libasan; then
+		skip "under ASan: $1"
+	fi
+}
