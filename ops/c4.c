@@ -2,6 +2,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "dm.h"
 #include "quality.h"
@@ -44,11 +47,6 @@ static const struct dm_param params[] = {
 	{ .name = "filter_policy", .type = DM_P_BOOL, .def = "true",
 	  .help = "drop lines with \"terms of use\", \"privacy policy\"..." },
 	{ .name = NULL }
-};
-
-static const char *const policy[] = {
-	"terms of use", "privacy policy", "cookie policy", "uses cookies",
-	"use of cookies", "use cookies",
 };
 
 struct c4 {
@@ -116,38 +114,62 @@ uncite(const char *s, size_t n, struct dm_buf *out)
 	return 1;
 }
 
-static int
-isspacecp(int32_t c)
+/* str.isspace() of the ASCII bytes. */
+static const unsigned char aspace[128] = {
+	['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
+	[0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [' '] = 1,
+};
+
+/* The length of the white space character at s[i], or 0. */
+static size_t
+spacelen(const char *s, size_t n, size_t i)
 {
-	if (c < 0x80)
-		return c == ' ' || (c >= '\t' && c <= '\r') ||
-		    (c >= 0x1C && c <= 0x1F);
-	return dm_uni_isspace(c);
+	if ((unsigned char)s[i] < 0x80)
+		return aspace[(unsigned char)s[i]];
+	return dm_q_hispace(s, n, i);
 }
 
-/* line.split(): the number of words, and whether one is longer than max
- * characters (max -1: never). */
+/* Bytes that may end a word: ASCII white space, and the lead bytes of
+ * the white space beyond ASCII (see dm_q_hispace). */
+static const unsigned char wstop[256] = {
+	['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1,
+	[0x1C] = 1, [0x1D] = 1, [0x1E] = 1, [0x1F] = 1, [' '] = 1,
+	[0xC2] = 1, [0xE1] = 1, [0xE2] = 1, [0xE3] = 1,
+};
+
+/*
+ * line.split(): the number of words, and whether one is longer than max
+ * characters (max -1: never). Words are cut byte by byte (see
+ * dm_q_hispace); only one of more than max bytes has its characters
+ * counted. A line of no more than max bytes has no word too long, and
+ * its words are counted up to want: the caller only compares the number
+ * with want.
+ */
 static size_t
-words(const char *s, size_t n, long long max, int *toolong)
+words(const char *s, size_t n, long long max, size_t want, int *toolong)
 {
-	size_t i = 0, l, nw = 0;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, b, l, nw = 0;
 	long long len;
 	int32_t c;
+	int whole = max != -1 && (long long)n > max;
 
 	*toolong = 0;
 	while (i < n) {
-		l = dm_q_cp(s, n, i, &c);
-		if (isspacecp(c)) {
+		if ((l = spacelen(s, n, i)) > 0) {
 			i += l;
 			continue;
 		}
-		nw++;
-		for (len = 0; i < n; i += l, len++) {
-			l = dm_q_cp(s, n, i, &c);
-			if (isspacecp(c))
+		if (++nw >= want && !whole)
+			break;
+		for (b = i++; i < n; i++)
+			if (wstop[u[i]] && spacelen(s, n, i) > 0)
 				break;
-		}
-		if (max != -1 && len > max)
+		if (!whole || (long long)(i - b) <= max)
+			continue;
+		for (len = 0; b < i; b += dm_q_cp(s, i, b, &c))
+			len++;
+		if (len > max)
 			*toolong = 1;
 	}
 	return nw;
@@ -187,6 +209,119 @@ lower(struct c4 *c, const char **s, size_t *n)
 	*s = c->lower.buf;
 }
 
+/* The phrases looked for in the lower-cased line. */
+enum { PH_LOREM = 1, PH_JS = 2, PH_POLICY = 4 };
+
+static const struct phrase {
+	const char	*s;
+	size_t		 n;
+	int		 what;
+} phrases[] = {
+	{ "lorem ipsum", 11, PH_LOREM }, { "javascript", 10, PH_JS },
+	{ "terms of use", 12, PH_POLICY }, { "privacy policy", 14, PH_POLICY },
+	{ "cookie policy", 13, PH_POLICY }, { "uses cookies", 12, PH_POLICY },
+	{ "use of cookies", 14, PH_POLICY }, { "use cookies", 11, PH_POLICY },
+};
+
+/* Which phrases s[0..n) holds, by memmem over its lower-cased form. */
+static int
+phrases_lowered(struct c4 *c, const char *s, size_t n)
+{
+	size_t i;
+	int m = 0;
+
+	lower(c, &s, &n);
+	for (i = 0; i < sizeof phrases / sizeof phrases[0]; i++)
+		if (memmem(s, n, phrases[i].s, phrases[i].n) != NULL)
+			m |= phrases[i].what;
+	return m;
+}
+
+/* Whether the phrases start at s[i]: all ASCII, compared with the line's
+ * ASCII letters lower-cased. */
+static int
+phrases_at(const char *s, size_t n, size_t i)
+{
+	const struct phrase *p;
+	size_t j;
+	int m = 0;
+
+	for (p = phrases; p < phrases + sizeof phrases / sizeof phrases[0];
+	    p++) {
+		if (n - i < p->n || (s[i] | 0x20) != p->s[0])
+			continue;
+		for (j = 1; j < p->n; j++)
+			if ((s[i + j] >= 'A' && s[i + j] <= 'Z' ?
+			    s[i + j] + 32 : s[i + j]) != p->s[j])
+				break;
+		if (j == p->n)
+			m |= p->what;
+	}
+	return m;
+}
+
+/*
+ * Which phrases (PH_...) the lower-cased line holds, found without
+ * lower-casing it. Only U+0130 and U+212A lower-case to ASCII letters (to
+ * i and k, checked for all of Unicode by Python): a line with neither
+ * holds a phrase just where its ASCII letters, lower-cased, do, since
+ * every other character stays outside ASCII. The phrases' first two
+ * letters (lo ja te pr co us, any case) are found sixteen bytes at a
+ * time, then compared.
+ */
+static int
+phrases_in(struct c4 *c, const char *s, size_t n)
+{
+	static const char pair[][2] = {
+		{ 'l', 'o' }, { 'j', 'a' }, { 't', 'e' }, { 'p', 'r' },
+		{ 'c', 'o' }, { 'u', 's' },
+	};
+	size_t i = 0, k;
+	int m = 0;
+
+	if (dm_q_count(s, n, "\xc4\xb0", 2) > 0 ||
+	    dm_q_count(s, n, "\xe2\x84\xaa", 3) > 0)
+		return phrases_lowered(c, s, n);
+#ifdef __SSE2__
+	{
+		const __m128i b20 = _mm_set1_epi8(0x20);
+		__m128i x, y, hit, p0[6], p1[6];
+		unsigned bits;
+
+		for (k = 0; k < 6; k++) {
+			p0[k] = _mm_set1_epi8(pair[k][0]);
+			p1[k] = _mm_set1_epi8(pair[k][1]);
+		}
+
+		/* byte | 0x20 of a letter is its lower case; other bytes
+		 * may give false hits, which the comparison drops */
+		for (; i + 17 <= n; i += 16) {
+			x = _mm_or_si128(_mm_loadu_si128(
+			    (const __m128i *)(const void *)(s + i)), b20);
+			y = _mm_or_si128(_mm_loadu_si128(
+			    (const __m128i *)(const void *)(s + i + 1)), b20);
+			hit = _mm_setzero_si128();
+			for (k = 0; k < 6; k++)
+				hit = _mm_or_si128(hit, _mm_and_si128(
+				    _mm_cmpeq_epi8(x, p0[k]),
+				    _mm_cmpeq_epi8(y, p1[k])));
+			for (bits = (unsigned)_mm_movemask_epi8(hit); bits;
+			    bits &= bits - 1)
+				m |= phrases_at(s, n,
+				    i + (size_t)__builtin_ctz(bits));
+		}
+	}
+#endif
+	for (; i + 1 < n; i++)
+		for (k = 0; k < sizeof pair / sizeof pair[0]; k++)
+			if ((s[i] | 0x20) == pair[k][0] &&
+			    (s[i + 1] | 0x20) == pair[k][1]) {
+				m |= phrases_at(s, n, i);
+				break;
+			}
+	return m;
+}
+
 /* What one line does: 1 kept, 0 dropped, -1 the text is dropped (the
  * reason in err). A kept line, citations removed, is left in *kt, *kn,
  * valid until the next call. With doc 0 (the mapper) the rules on the
@@ -195,16 +330,15 @@ static int
 c4_line(struct c4 *c, int doc, const char *s, size_t b, size_t e,
     const char **kt, size_t *kn, long long *nsent, struct dm_buf *err)
 {
-	const char *t, *lo;
-	size_t n, nw, nlo, i;
-	int toolong;
+	const char *t;
+	size_t n, nw;
+	int toolong, ph;
 
 	dm_q_strip(s, &b, &e);
 	t = s + b;
 	n = e - b;
-	nw = words(t, n, c->max_word, &toolong);
-	if (toolong)
-		return 0;
+	/* a word too long, no terminal punctuation, too few words: each
+	 * drops the line alone, so the cheapest is asked first */
 	dm_buf_reset(&c->line);
 	if (c->citations && memchr(t, '[', n) != NULL &&
 	    uncite(t, n, &c->line)) {
@@ -214,33 +348,24 @@ c4_line(struct c4 *c, int doc, const char *s, size_t b, size_t e,
 	if (c->terminal && (n == 0 || strchr(".?!\"'", t[n - 1]) == NULL ||
 	    t[n - 1] == '\0' || endswith(t, n, "...")))
 		return 0;
-	if ((long long)nw < c->min_words)
+	/* the words of the line as it was before the citations went */
+	nw = words(s + b, e - b, c->max_word,
+	    c->min_words > 0 ? (size_t)c->min_words : 1, &toolong);
+	if (toolong || (long long)nw < c->min_words)
 		return 0;
-	lo = t;
-	nlo = n;
-	if ((doc && c->lorem) || c->js || c->pol)
-		lower(c, &lo, &nlo);
-	if (doc && c->lorem && memmem(lo, nlo, "lorem ipsum", 11) != NULL) {
+	ph = (doc && c->lorem) || c->js || c->pol ? phrases_in(c, t, n) : 0;
+	if (doc && c->lorem && (ph & PH_LOREM)) {
 		dm_buf_adds(err, "lorem_ipsum");
 		return -1;
 	}
-	if (c->js && memmem(lo, nlo, "javascript", 10) != NULL)
+	if (c->js && (ph & PH_JS))
 		return 0;
 	if (doc && c->curly && memchr(t, '{', n) != NULL) {
 		dm_buf_adds(err, "curly_bracket");
 		return -1;
 	}
-	/* the cookie phrases are only looked for where "cookie" is */
-	if (c->pol) {
-		if (memmem(lo, nlo, "terms of use", 12) ||
-		    memmem(lo, nlo, "privacy policy", 14))
-			return 0;
-		if (memmem(lo, nlo, "cookie", 6))
-			for (i = 0; i < sizeof policy / sizeof policy[0]; i++)
-				if (memmem(lo, nlo, policy[i],
-				    strlen(policy[i])))
-					return 0;
-	}
+	if (c->pol && (ph & PH_POLICY))
+		return 0;
 	*kt = t;
 	*kn = n;
 	/* once there are enough, more sentences change nothing */

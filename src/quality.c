@@ -1,6 +1,9 @@
 /* quality.c - words, sentences, lines and duplicates as datatrove sees them */
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "dm.h"
 #include "quality.h"
@@ -129,16 +132,17 @@ dm_q_count(const char *s, size_t n, const char *pat, size_t plen)
 	const char *p, *e = s + n;
 	size_t k = 0;
 
-	if (plen == 1) {
-		while ((p = memchr(s, pat[0], (size_t)(e - s))) != NULL) {
+	if (plen == 0)
+		return n + 1;
+	/* the first byte by memchr, the rest compared: str.count's leftmost
+	 * matches, each search going on after the last one */
+	while ((size_t)(e - s) >= plen &&
+	    (p = memchr(s, pat[0], (size_t)(e - s) - plen + 1)) != NULL) {
+		if (memcmp(p + 1, pat + 1, plen - 1) == 0) {
 			k++;
+			s = p + plen;
+		} else
 			s = p + 1;
-		}
-		return k;
-	}
-	while ((p = memmem(s, (size_t)(e - s), pat, plen)) != NULL) {
-		k++;
-		s = p + plen;
 	}
 	return k;
 }
@@ -153,6 +157,34 @@ dm_q_strip(const char *s, size_t *b, size_t *e)
 	*b += x;
 }
 
+/* The first i >= from before n where u[i] is a control character, C2 or
+ * E2: the bytes that start a line end; n when there is none. Sixteen bytes
+ * at a time where SSE2 is there. */
+static size_t
+line_stop(const unsigned char *u, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	const __m128i c1f = _mm_set1_epi8(0x1F);
+	const __m128i cc2 = _mm_set1_epi8((char)0xC2);
+	const __m128i ce2 = _mm_set1_epi8((char)0xE2);
+	__m128i x, m;
+	int bits;
+
+	for (; i + 16 <= n; i += 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+		m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, c1f), x),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, cc2),
+		    _mm_cmpeq_epi8(x, ce2)));
+		if ((bits = _mm_movemask_epi8(m)) != 0)
+			return i + (size_t)__builtin_ctz((unsigned)bits);
+	}
+#endif
+	for (; i < n; i++)
+		if (u[i] < 0x20 || u[i] == 0xC2 || u[i] == 0xE2)
+			return i;
+	return n;
+}
+
 int
 dm_q_line(const char *s, size_t n, size_t *pos, struct dm_q_span *line)
 {
@@ -162,9 +194,7 @@ dm_q_line(const char *s, size_t n, size_t *pos, struct dm_q_span *line)
 	if (i >= n)
 		return 0;
 	line->b = i;
-	for (; i < n; i++) {
-		if (u[i] >= 0x20 && u[i] < 0x80)
-			continue;
+	for (; (i = line_stop(u, i, n)) < n; i++) {
 		if (u[i] == '\n' || u[i] == 0x0B || u[i] == 0x0C ||
 		    (u[i] >= 0x1C && u[i] <= 0x1E)) {
 			line->e = i;
@@ -467,6 +497,29 @@ pk_multi(const char *s, size_t n, size_t i)
 	return 0;
 }
 
+/* The ASCII bytes that the word loop of pk_words passes without a look:
+ * not white space, not B_NONWORD (! " ' ( ) * : ; ? @ [ ] { }), and none
+ * of '.' '-' ',' (which start a MultiChar or end a word before white
+ * space). */
+static const unsigned char pk_plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0,
+	0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* Tokens of one line of a context, by punkt's word regex. */
 static void
 pk_words(struct dm_q_sents *ss, const char *s, size_t b, size_t n)
@@ -491,6 +544,12 @@ pk_words(struct dm_q_sents *ss, const char *s, size_t b, size_t n)
 			continue;
 		}
 		for (j = i + l; j < n; j += l) {
+			/* most bytes of a word: ASCII that is neither white
+			 * space nor a mark below */
+			if (pk_plain[(unsigned char)s[j]]) {
+				l = 1;
+				continue;
+			}
 			l = dm_q_cp(s, n, j, &d);
 			if (isspacecp(d) || pk_nonword(s[j]) ||
 			    pk_multi(s, n, j))
@@ -719,9 +778,31 @@ pk_realign(const char *t, size_t n, size_t *end)
 	return k;
 }
 
-static const unsigned char tbits_end[256] = {
-	['.'] = 1, ['?'] = 1, ['!'] = 1
-};
+/* The first i >= from before n where u[i] is '.', '?' or '!'; n when
+ * there is none. */
+static size_t
+end_stop(const unsigned char *u, size_t i, size_t n)
+{
+#ifdef __SSE2__
+	const __m128i dot = _mm_set1_epi8('.'), q = _mm_set1_epi8('?');
+	const __m128i x21 = _mm_set1_epi8('!');
+	__m128i x, m;
+	int bits;
+
+	for (; i + 16 <= n; i += 16) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+		m = _mm_or_si128(_mm_cmpeq_epi8(x, dot),
+		    _mm_or_si128(_mm_cmpeq_epi8(x, q),
+		    _mm_cmpeq_epi8(x, x21)));
+		if ((bits = _mm_movemask_epi8(m)) != 0)
+			return i + (size_t)__builtin_ctz((unsigned)bits);
+	}
+#endif
+	for (; i < n; i++)
+		if (u[i] == '.' || u[i] == '?' || u[i] == '!')
+			return i;
+	return n;
+}
 
 void
 dm_q_sents_split(struct dm_q_sents *ss, const char *s, size_t n)
@@ -732,9 +813,8 @@ dm_q_sents_split(struct dm_q_sents *ss, const char *s, size_t n)
 	int32_t c;
 
 	ss->s.n = ss->raw.n = 0;
-	for (p = 0; p < n; p++) {
-		if (!tbits_end[(unsigned char)s[p]])
-			continue;
+	for (p = 0; (p = end_stop((const unsigned char *)s, p, n)) < n;
+	    p++) {
 		if (p + 1 >= n)
 			break;
 		/* a candidate: punctuation, or white space and a token */

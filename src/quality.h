@@ -45,6 +45,29 @@ dm_q_cp(const char *s, size_t n, size_t i, int32_t *cp)
 	return (size_t)l;
 }
 
+/* The length of the white space character (str.isspace()) at s[i] when
+ * s[i] >= 0x80, else 0. Only C2, E1, E2 and E3 start one, and no such byte
+ * continues a sequence: a scan may test every byte of a text with it and
+ * stop where a walk by characters would. */
+static inline size_t
+dm_q_hispace(const char *s, size_t n, size_t i)
+{
+	int32_t c;
+	size_t l;
+
+	switch ((unsigned char)s[i]) {
+	case 0xC2:
+	case 0xE1:
+	case 0xE2:
+	case 0xE3:
+		break;
+	default:
+		return 0;
+	}
+	l = dm_q_cp(s, n, i, &c);
+	return dm_uni_isspace(c) ? l : 0;
+}
+
 /* Python's str.splitlines(): the next line of s[0..n) from *pos, without
  * its end (\n, \r\n, \r, \v, \f, \x1c-\x1e, \x85, U+2028, U+2029); 1 and
  * *line set, or 0 when there is none (no empty line after a final end). */
