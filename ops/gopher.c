@@ -148,6 +148,14 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	for (i = 0; i < w->n; i++) {
 		t = w->tok.buf + w->off[i];
 		l = w->off[i + 1] - w->off[i];
+		/* most words start with an ASCII letter: neither all
+		 * punctuation nor without a letter */
+		if (((unsigned)(unsigned char)t[0] | 0x20) - 'a' < 26) {
+			nonsym++;
+			chars += w->len[i];
+			alpha++;
+			continue;
+		}
 		punct = 1;
 		letter = 0;
 		for (j = 0; j < l && (punct || !letter); j += cl) {

@@ -1696,6 +1696,13 @@ chunk(struct dm_q_words *w, const char *s, size_t n, size_t i, size_t *end)
 	int plain = 1;
 
 	for (; i < n; i++) {
+		/* the bulk of a chunk: letters (but c g l w), digits */
+		for (j = i; i < n && ccls[(unsigned char)s[i]] == C_CORE &&
+		    (unsigned char)s[i] < 0x80; i++)
+			;
+		nch += i - j;
+		if (i >= n)
+			break;
 		switch (cclass((unsigned char)s[i])) {
 		case C_CORE:
 			nch++;
@@ -1792,6 +1799,36 @@ tb_tail(const char *s, size_t n)
 	return p;
 }
 
+/*
+ * The chunk at s[b..n) as chunk() does, or when b is the tail (tb_tail):
+ * the commonest tail, a chunk that the passes only pad and one period
+ * ending the sentence, the final period rule's match (a character other
+ * than a period before it, nothing after it). The passes split the period
+ * off and leave the rest to the same padding.
+ */
+static int
+chunk_or_tail(struct dm_q_words *w, const char *s, size_t n, size_t b,
+    size_t tail, size_t *end)
+{
+	size_t n0 = w->n, t0 = w->tok.len;
+
+	if (b < tail)
+		return chunk(w, s, n, b, end);
+	if (b > tail || n - b < 2 || s[n - 1] != '.' || s[n - 2] == '.')
+		return 0;
+	if (!chunk(w, s, n - 1, b, end))
+		return 0;
+	if (*end != n - 1) {
+		/* white space before the period: not this case */
+		w->n = n0;
+		dm_buf_setlen(&w->tok, t0);
+		return 0;
+	}
+	tok_put(w, ".", 1, 1);
+	*end = n;
+	return 1;
+}
+
 static void
 tb_sentence(struct dm_q_words *w, const char *s, size_t n)
 {
@@ -1812,7 +1849,7 @@ tb_sentence(struct dm_q_words *w, const char *s, size_t n)
 		b = i;
 		n0 = w->n;
 		t0 = w->tok.len;
-		if (b < tail && chunk(w, s, n, b, &i)) {
+		if (chunk_or_tail(w, s, n, b, tail, &i)) {
 			if (pending) {
 				/* the stretch before comes first: its
 				 * tokens, then the chunk's again */
@@ -1820,7 +1857,7 @@ tb_sentence(struct dm_q_words *w, const char *s, size_t n)
 				dm_buf_setlen(&w->tok, t0);
 				tb_stretch(w, s + sb, se + 1 - sb, 0);
 				tok_reserve(w, n);
-				chunk(w, s, n, b, &i);
+				chunk_or_tail(w, s, n, b, tail, &i);
 				pending = 0;
 			}
 		} else {
