@@ -1659,6 +1659,26 @@ highquote(int32_t c)
 	    c != 0x201A && c != 0x201B);
 }
 
+/* The ASCII bytes of class C_CORE, which chunk() passes in a tight loop. */
+static const unsigned char ccore[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0,
+	0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1,
+	0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 /* Room for the tokens of n more bytes of text, so that chunk() adds
  * them without asking. */
 static void
@@ -1697,8 +1717,7 @@ chunk(struct dm_q_words *w, const char *s, size_t n, size_t i, size_t *end)
 
 	for (; i < n; i++) {
 		/* the bulk of a chunk: letters (but c g l w), digits */
-		for (j = i; i < n && ccls[(unsigned char)s[i]] == C_CORE &&
-		    (unsigned char)s[i] < 0x80; i++)
+		for (j = i; i < n && ccore[(unsigned char)s[i]]; i++)
 			;
 		nch += i - j;
 		if (i >= n)
