@@ -176,13 +176,24 @@ $(BIN_DIR)/dm-llm: LDLIBS += `pkg-config --libs libcurl`
 check: deps all
 	DM_BINDIR=$(CURDIR)/bin bats tests
 
-# The same tests against binaries built with AddressSanitizer and UBSan.
-check-asan: deps
-	$(MAKE) OBJDIR=bin/asan/obj BIN_DIR=bin/asan \
-		CFLAGS='-std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined' \
-		LDFLAGS='-rdynamic -fsanitize=address,undefined' asan-bins
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-		DM_BINDIR=$(CURDIR)/bin/asan bats tests
+# The same tests against binaries built with AddressSanitizer and UBSan
+# (the C++ files too), by the rules above in bin/asan. UBSan stops the
+# tool (status 1); ASan's and LeakSanitizer's reports go to
+# bin/asan/log/asan.PID, so that one in a test that does not look at the
+# status is seen too: the target fails when there is one.
+# (Not part of check: it takes hours on a loaded machine. Tests that cannot
+# hold under ASan skip with skip_asan, saying why.)
+ASANFLAGS = -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
+ASANLOG   = $(CURDIR)/bin/asan/log
+check-asan: deps tokref tokenizers
+	$(MAKE) OBJDIR=bin/asan/obj BIN_DIR=bin/asan CFLAGS='$(CFLAGS) $(ASANFLAGS)' \
+		CXXFLAGS='$(CXXFLAGS) $(ASANFLAGS)' \
+		LDFLAGS='$(LDFLAGS) -fsanitize=address,undefined' asan-bins
+	rm -rf $(ASANLOG) && mkdir -p $(ASANLOG)
+	ASAN_OPTIONS=detect_leaks=1:log_path=$(ASANLOG)/asan \
+		UBSAN_OPTIONS=print_stacktrace=1 \
+		DM_BINDIR=$(CURDIR)/bin/asan bats tests; s=$$?; \
+	if ls $(ASANLOG) | grep -q .; then cat $(ASANLOG)/*; s=1; fi; exit $$s
 
 # libFuzzer targets, tests/fuzz/*.c, each with its seed corpus in
 # tests/fuzz/corpus/NAME, built with clang under ASan and UBSan. `make fuzz`
