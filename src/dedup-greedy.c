@@ -1,5 +1,4 @@
 /* dedup-greedy.c - dm-dedup --preset datamate: each sample against the kept */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,37 +46,6 @@ ispunct_dm(int32_t c)
 			hi = mid;
 	}
 	return 0;
-}
-
-static int
-loadperms(struct greedy *g, struct dm_buf *err)
-{
-	struct dm_buf path = DM_BUF_INIT;
-	unsigned long long a, b;
-	FILE *f;
-	int i, rc = -1;
-
-	dm_buf_addf(&path, "%s/dedup/datasketch.perms", dm_sharedir());
-	if ((f = fopen(path.buf, "r")) == NULL) {
-		dm_buf_addf(err, "%s: %s", path.buf, strerror(errno));
-		goto out;
-	}
-	for (i = 0; i < DM_GREEDY_PERMS; i++) {
-		if (fscanf(f, "%llu %llu", &a, &b) != 2 || a == 0 ||
-		    a >= MERSENNE || b >= MERSENNE) {
-			dm_buf_addf(err, "%s:%d: not a permutation", path.buf,
-			    i + 1);
-			goto out;
-		}
-		g->a[i] = a;
-		g->b[i] = b;
-	}
-	rc = 0;
-out:
-	if (f)
-		fclose(f);
-	dm_buf_free(&path);
-	return rc;
 }
 
 /* datasketch's update: (a * h + b) mod (2^61 - 1), in numpy uint64 whose
@@ -142,7 +110,7 @@ similar(const struct greedy *g, const uint32_t *sig)
 }
 
 int
-dm_dedup_greedy(struct run *r, int params, int argc, char **argv)
+dm_dedup_greedy(struct dedup_run *r, int params, int argc, char **argv)
 {
 	struct greedy g;
 	struct dm_sample *s;
@@ -166,7 +134,8 @@ dm_dedup_greedy(struct run *r, int params, int argc, char **argv)
 		    "\"threshold\":%g}\n", DM_GREEDY_PERMS, r->d.threshold);
 		return DM_EXIT_OK;
 	}
-	if (loadperms(&g, &r->err) < 0)
+	if (dm_dedup_readperms("datasketch.perms", DM_GREEDY_PERMS, g.a, g.b,
+	    &r->err) < 0)
 		dm_die("%s", r->err.buf);
 	g.max = r->memory / (DM_GREEDY_PERMS * sizeof(uint32_t) +
 	    (r->mark ? 64 : 0));

@@ -10,7 +10,7 @@
 #include "deduprun.h"
 
 void
-dm_dedup_printparams(const struct run *r)
+dm_dedup_printparams(const struct dedup_run *r)
 {
 	static const char *const toks[] = { "space", "punctuation", "character" };
 	const struct dm_dedup *d = &r->d;
@@ -51,7 +51,7 @@ dm_dedup_defmemory(void)
 /* The settings every stage file carries, as JSON; later stages take the
  * mode from them and check that all their inputs agree. */
 char *
-dm_dedup_settings(const struct run *r)
+dm_dedup_settings(const struct dedup_run *r)
 {
 	static const char *const toks[] = { "space", "punctuation", "character" };
 	static const char *const modes[] = { "exact", "near", "simhash" };
@@ -87,7 +87,7 @@ dm_dedup_settings(const struct run *r)
 
 /* Takes the mode and keys from a stage file's settings. */
 void
-dm_dedup_usesettings(struct run *r, const char *path, const char *set)
+dm_dedup_usesettings(struct dedup_run *r, const char *path, const char *set)
 {
 	json_t *o = json_loads(set, 0, NULL), *k;
 	const char *mode, *preset;

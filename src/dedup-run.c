@@ -9,7 +9,7 @@
 #include "report.h"
 
 void
-dm_dedup_addrej(struct run *r, uint64_t idx)
+dm_dedup_addrej(struct dedup_run *r, uint64_t idx)
 {
 	if (r->nrej == r->rejcap) {
 		r->rejcap = r->rejcap ? r->rejcap * 2 : 64;
@@ -33,7 +33,7 @@ static size_t batchoff[EXACT_BATCH + 1], batchn;
 static uint64_t batchidx[EXACT_BATCH];
 
 void
-dm_dedup_exactflush(struct run *r)
+dm_dedup_exactflush(struct dedup_run *r)
 {
 	const unsigned char *p[EXACT_BATCH];
 	unsigned char md[EXACT_BATCH][16], rec[24];
@@ -64,7 +64,7 @@ dm_dedup_exactflush(struct run *r)
 }
 
 int
-dm_dedup_exactkey(struct run *r, struct dm_sample *s, uint64_t idx)
+dm_dedup_exactkey(struct dedup_run *r, struct dm_sample *s, uint64_t idx)
 {
 	const char *t;
 	size_t n, i;
@@ -102,7 +102,7 @@ adddec(struct dm_buf *b, uint64_t v)
 }
 
 int
-dm_dedup_nearkey(struct run *r, struct dm_sample *s, uint64_t idx)
+dm_dedup_nearkey(struct dedup_run *r, struct dm_sample *s, uint64_t idx)
 {
 	struct dm_dedup *d = &r->d;
 	unsigned char rec[2 + 8 * 64 + 8 + 8];
@@ -183,7 +183,7 @@ dm_dedup_nearkey(struct run *r, struct dm_sample *s, uint64_t idx)
 /* Two samples are one cluster: joined here, or written as a pair by the
  * pairs stage for the cluster stage to join in the same order. */
 static void
-join(struct run *r, uint64_t x, uint64_t y)
+join(struct dedup_run *r, uint64_t x, uint64_t y)
 {
 	unsigned char rec[16];
 
@@ -197,13 +197,13 @@ join(struct run *r, uint64_t x, uint64_t y)
 }
 
 static uint64_t
-recidx(const struct run *r, const unsigned char *rec)
+recidx(const struct dedup_run *r, const unsigned char *rec)
 {
 	return get64(rec + r->recsz - 8);
 }
 
 static void
-simhash_group(struct run *r, struct group *g)
+simhash_group(struct dedup_run *r, struct dedup_group *g)
 {
 	uint64_t *reps = NULL, h, x;
 	size_t i, j, nr = 0;
@@ -233,7 +233,7 @@ simhash_group(struct run *r, struct group *g)
 }
 
 void
-dm_dedup_group(struct run *r, struct group *g)
+dm_dedup_group(struct dedup_run *r, struct dedup_group *g)
 {
 	uint64_t first, x, prev;
 	size_t i;
@@ -265,7 +265,7 @@ dm_dedup_group(struct run *r, struct group *g)
 
 /* Adds a record of the sorted stream; a new key ends the group before. */
 void
-dm_dedup_addrec(struct run *r, struct group *g, const void *p)
+dm_dedup_addrec(struct dedup_run *r, struct dedup_group *g, const void *p)
 {
 	if (g->n && memcmp(p, g->v, r->keysz) != 0) {
 		dm_dedup_group(r, g);
@@ -279,9 +279,9 @@ dm_dedup_addrec(struct run *r, struct group *g, const void *p)
 }
 
 void
-dm_dedup_clusters(struct run *r)
+dm_dedup_clusters(struct dedup_run *r)
 {
-	struct group g = { NULL, 0, 0 };
+	struct dedup_group g = { NULL, 0, 0 };
 	const unsigned char *p;
 
 	dm_xsort_finish(&r->xs);
@@ -297,7 +297,7 @@ dm_dedup_clusters(struct run *r)
 static off_t stdin_start;	/* where standard input is read from */
 
 long
-dm_dedup_findroot(const struct labels *l, uint64_t x)
+dm_dedup_findroot(const struct dedup_labels *l, uint64_t x)
 {
 	size_t lo = 0, hi = l->n, m;
 
@@ -341,8 +341,8 @@ dm_dedup_label(struct dm_sample *s, const char *file, unsigned long line)
  * (datatrove's roots may come after their duplicates).
  */
 static int
-pass2(struct run *r, int argc, char **argv, const uint64_t *dups, size_t ndups,
-    struct labels *l, int labelsonly)
+pass2(struct dedup_run *r, int argc, char **argv, const uint64_t *dups,
+    size_t ndups, struct dedup_labels *l, int labelsonly)
 {
 	struct dm_reader in;
 	struct dm_sample s = DM_SAMPLE_INIT;
@@ -405,9 +405,9 @@ pass2(struct run *r, int argc, char **argv, const uint64_t *dups, size_t ndups,
 }
 
 int
-dm_dedup_output(struct run *r, int argc, char **argv)
+dm_dedup_output(struct dedup_run *r, int argc, char **argv)
 {
-	struct labels l = { NULL, NULL, 0 };
+	struct dedup_labels l = { NULL, NULL, 0 };
 	uint64_t *dups = NULL;
 	size_t ndups, i;
 	int rc, later = 0;

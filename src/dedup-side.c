@@ -62,7 +62,7 @@ pread_all(int fd, void *p, size_t n, off_t off, const char *dir)
 
 /* Stores the shingle set of sample idx for --verify. */
 void
-dm_dedup_saveset(struct run *r, uint64_t idx)
+dm_dedup_saveset(struct dedup_run *r, uint64_t idx)
 {
 	struct dm_dedup *d = &r->d;
 	unsigned char ent[16];
@@ -88,7 +88,7 @@ dm_dedup_saveset(struct run *r, uint64_t idx)
 }
 
 static uint64_t *
-loadset(struct run *r, uint64_t idx, size_t *n)
+loadset(struct dedup_run *r, uint64_t idx, size_t *n)
 {
 	unsigned char ent[16];
 	uint64_t *v;
@@ -115,7 +115,7 @@ loadset(struct run *r, uint64_t idx, size_t *n)
 
 /* The Jaccard similarity of the shingle sets of two samples. */
 static double
-jaccard(struct run *r, uint64_t x, uint64_t y)
+jaccard(struct dedup_run *r, uint64_t x, uint64_t y)
 {
 	uint64_t *a, *b;
 	size_t na, nb, i = 0, j = 0, both = 0;
@@ -138,7 +138,7 @@ jaccard(struct run *r, uint64_t x, uint64_t y)
 }
 
 int
-dm_dedup_similar(struct run *r, uint64_t x, uint64_t y)
+dm_dedup_similar(struct dedup_run *r, uint64_t x, uint64_t y)
 {
 	return !r->verify || jaccard(r, x, y) >= r->d.threshold;
 }
@@ -147,7 +147,7 @@ dm_dedup_similar(struct run *r, uint64_t x, uint64_t y)
  * damaged one made again, as dm-run's parts; without it, an existing
  * output is an error, as dm-run's --output-dir. */
 int
-dm_dedup_done(const struct run *r, const char *path, uint32_t kind,
+dm_dedup_done(const struct dedup_run *r, const char *path, uint32_t kind,
     const char *set)
 {
 	struct dm_buf err = DM_BUF_INIT;
@@ -238,7 +238,7 @@ dm_dedup_sideopen(const char *path, const char *ext)
  * temporary name (mode "w": DIR/SUB/.NAME.EXT.tmp), or by its own ("r",
  * NULL when missing). */
 FILE *
-dm_dedup_sidefile(const struct run *r, const char *sub, const char *name,
+dm_dedup_sidefile(const struct dedup_run *r, const char *sub, const char *name,
     const char *ext, const char *mode)
 {
 	static const char room[DM_SFILE_BODY];
@@ -263,8 +263,8 @@ dm_dedup_sidefile(const struct run *r, const char *sub, const char *name,
 
 /* Closes a side file written by sidefile and gives it its name. */
 void
-dm_dedup_sidecommit(const struct run *r, const char *sub, const char *name,
-    const char *ext, FILE *f)
+dm_dedup_sidecommit(const struct dedup_run *r, const char *sub,
+    const char *name, const char *ext, FILE *f)
 {
 	struct dm_buf path = DM_BUF_INIT, to = DM_BUF_INIT;
 

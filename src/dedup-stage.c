@@ -19,7 +19,7 @@
  */
 
 static const char *
-shardname(const struct run *r, const char *file)
+shardname(const struct dedup_run *r, const char *file)
 {
 	const char *b;
 
@@ -33,7 +33,7 @@ shardname(const struct run *r, const char *file)
 }
 
 static int
-nbands(const struct run *r)
+nbands(const struct dedup_run *r)
 {
 	return r->d.mode == DM_DEDUP_MINHASH ? r->d.bands :
 	    r->d.mode == DM_DEDUP_SIMHASH ? r->d.ntables : 1;
@@ -41,7 +41,7 @@ nbands(const struct run *r)
 
 /* sign: the keys of one shard, one sorted file a band. */
 int
-dm_dedup_stage_sign(struct run *r, int argc, char **argv)
+dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
 {
 	struct dm_shead h;
 	struct dm_sfile *f = NULL;
@@ -152,7 +152,7 @@ struct merger {
 };
 
 static int
-mless(const struct run *r, const struct merger *m, size_t a, size_t b)
+mless(const struct dedup_run *r, const struct merger *m, size_t a, size_t b)
 {
 	int c = memcmp(m[a].rec, m[b].rec, r->recsz);
 
@@ -160,7 +160,8 @@ mless(const struct run *r, const struct merger *m, size_t a, size_t b)
 }
 
 static void
-msift(const struct run *r, struct merger *m, size_t *heap, size_t n, size_t i)
+msift(const struct dedup_run *r, struct merger *m, size_t *heap, size_t n,
+    size_t i)
 {
 	size_t l, k, t;
 
@@ -182,7 +183,7 @@ msift(const struct run *r, struct merger *m, size_t *heap, size_t n, size_t i)
 
 /* The next record of shard i, its line number made a sample number. */
 static int
-mnext(const struct run *r, struct merger *m, size_t i)
+mnext(const struct dedup_run *r, struct merger *m, size_t i)
 {
 	const unsigned char *p = dm_sfile_get(m[i].f);
 
@@ -197,7 +198,7 @@ mnext(const struct run *r, struct merger *m, size_t i)
 /* pairs of a run signed with --verify: the shingle sets of the shards,
  * from sign's SIGDIR/sets. */
 static void
-opensets(struct run *r, const char *sigdir, char **names, size_t ns)
+opensets(struct dedup_run *r, const char *sigdir, char **names, size_t ns)
 {
 	static int verified;	/* once, for the first band */
 	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
@@ -256,11 +257,11 @@ bandsettings(const char *sigdir, long b)
 
 /* pairs: the candidate pairs of some bands, from every shard's file. */
 int
-dm_dedup_stage_pairs(struct run *r, int argc, char **argv)
+dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 {
 	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
 	struct dm_shead h;
-	struct group g = { NULL, 0, 0 };
+	struct dedup_group g = { NULL, 0, 0 };
 	struct merger *m;
 	size_t *heap, nh, i, ns, nbd, nb;
 	char **names, **bands, *end, *set;
@@ -387,10 +388,10 @@ dm_dedup_stage_pairs(struct run *r, int argc, char **argv)
  * record: the label (id, or file:line) of the sample it duplicates, from
  * the labels sign wrote. */
 static void
-marks(struct run *r, char **names, size_t nn, const uint64_t *dups,
+marks(struct dedup_run *r, char **names, size_t nn, const uint64_t *dups,
     size_t ndups)
 {
-	struct labels l = { NULL, NULL, 0 };
+	struct dedup_labels l = { NULL, NULL, 0 };
 	char *line = NULL, *tab, *end;
 	size_t cap = 0, i, j, k;
 	ssize_t n;
@@ -446,7 +447,7 @@ marks(struct run *r, char **names, size_t nn, const uint64_t *dups,
 
 /* cluster: union-find over every pair, the removals of each shard. */
 int
-dm_dedup_stage_cluster(struct run *r, int argc, char **argv)
+dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 {
 	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
 	struct dm_sfile *f, *o;
@@ -548,7 +549,7 @@ dm_dedup_stage_cluster(struct run *r, int argc, char **argv)
  * sample, FIELD naming the kept one); the lines sign rejected are left
  * out again, silently. */
 int
-dm_dedup_stage_apply(struct run *r, int argc, char **argv)
+dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 {
 	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
 	struct dm_reader in;

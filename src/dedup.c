@@ -183,11 +183,12 @@ dm_dedup_optimal(double threshold, int perms, int *bands, int *rows)
 
 /* ---- tables ---- */
 
-static int
-loadperms(struct dm_dedup *d, const char *name, struct dm_buf *err)
+int
+dm_dedup_readperms(const char *name, int n, uint64_t *a, uint64_t *b,
+    struct dm_buf *err)
 {
 	struct dm_buf path = DM_BUF_INIT;
-	unsigned long long a, b;
+	unsigned long long x, y;
 	FILE *f;
 	int i, rc = -1;
 
@@ -196,21 +197,15 @@ loadperms(struct dm_dedup *d, const char *name, struct dm_buf *err)
 		dm_buf_addf(err, "%s: %s", path.buf, strerror(errno));
 		goto out;
 	}
-	d->a = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->a);
-	d->b = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->b);
-	d->alo = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->alo);
-	d->ahi = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->ahi);
-	for (i = 0; i < d->perms; i++) {
-		if (fscanf(f, "%llu %llu", &a, &b) != 2 || a == 0 ||
-		    a >= MERSENNE || b >= MERSENNE) {
+	for (i = 0; i < n; i++) {
+		if (fscanf(f, "%llu %llu", &x, &y) != 2 || x == 0 ||
+		    x >= MERSENNE || y >= MERSENNE) {
 			dm_buf_addf(err, "%s:%d: not a permutation", path.buf,
 			    i + 1);
 			goto out;
 		}
-		d->a[i] = a;
-		d->b[i] = b;
-		d->alo[i] = (uint32_t)a;
-		d->ahi[i] = (uint32_t)(a >> 32);
+		a[i] = x;
+		b[i] = y;
 	}
 	rc = 0;
 out:
@@ -218,6 +213,24 @@ out:
 		fclose(f);
 	dm_buf_free(&path);
 	return rc;
+}
+
+static int
+loadperms(struct dm_dedup *d, const char *name, struct dm_buf *err)
+{
+	int i;
+
+	d->a = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->a);
+	d->b = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->b);
+	d->alo = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->alo);
+	d->ahi = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->ahi);
+	if (dm_dedup_readperms(name, d->perms, d->a, d->b, err) < 0)
+		return -1;
+	for (i = 0; i < d->perms; i++) {
+		d->alo[i] = (uint32_t)d->a[i];
+		d->ahi[i] = (uint32_t)(d->a[i] >> 32);
+	}
+	return 0;
 }
 
 static void

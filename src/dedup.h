@@ -51,6 +51,10 @@ void	 dm_dedup_init(struct dm_dedup *);
  * from the share directory; -1 with a message in err. */
 int	 dm_dedup_setup(struct dm_dedup *, struct dm_buf *err);
 void	 dm_dedup_free(struct dm_dedup *);
+/* Reads n permutations (a, b), "a b" a line in decimal, from the table
+ * name of the share directory; -1 with "path[:line]: why" in err. */
+int	 dm_dedup_readperms(const char *name, int n, uint64_t *a, uint64_t *b,
+	    struct dm_buf *err);
 /* Data-Juicer's optimal_param: the bands and rows per band minimizing the
  * false positive and false negative probabilities (weights 0.5 each). */
 void	 dm_dedup_optimal(double threshold, int perms, int *bands, int *rows);

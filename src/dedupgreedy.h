@@ -16,6 +16,7 @@
  * r->memory. With params, prints the settings instead. Returns the exit
  * status.
  */
-int	 dm_dedup_greedy(struct run *r, int params, int argc, char **argv);
+int	 dm_dedup_greedy(struct dedup_run *r, int params, int argc,
+	    char **argv);
 
 #endif

@@ -10,7 +10,7 @@
 #include "dedup.h"
 
 /*
- * dm-dedup.c parses the options into a struct run and wires the passes:
+ * dm-dedup.c parses the options into a struct dedup_run and wires the passes:
  * dedup-run.c the single command (keys, clusters, pass two), dedup-stage.c
  * the stages, dedup-side.c their side files and the temporary files,
  * dedup-opt.c the settings. Errors on files die (exit 2) with the name.
@@ -20,7 +20,7 @@
 extern const char *const dm_dedup_usage;
 
 /* A run: the settings, then what pass one gathered. */
-struct run {
+struct dedup_run {
 	struct dm_dedup	 d;
 	struct dm_io	 io;
 	char		**keys;		/* -k, in order */
@@ -88,12 +88,12 @@ cmpu64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-struct group {
+struct dedup_group {
 	unsigned char	*v;
 	size_t		 n, cap;
 };
 
-struct labels {
+struct dedup_labels {
 	uint64_t	*root;		/* sorted, unique */
 	char		**label;	/* JSON, NULL until seen */
 	size_t		 n;
@@ -108,36 +108,38 @@ cmplab(const void *a, const void *b)
 /* ---- dedup-run.c: the single command ---- */
 
 /* Notes line idx as rejected in pass one (ascending). */
-void	 dm_dedup_addrej(struct run *, uint64_t idx);
+void	 dm_dedup_addrej(struct dedup_run *, uint64_t idx);
 /* Pass one: adds sample idx's keys to r->xs, or with --signatures writes
  * them; -1 with the reason in r->err. */
-int	 dm_dedup_exactkey(struct run *, struct dm_sample *, uint64_t idx);
+int	 dm_dedup_exactkey(struct dedup_run *, struct dm_sample *,
+	    uint64_t idx);
 /* Exact keys are hashed in batches: this ends the last one, after pass
  * one's last sample. */
-void	 dm_dedup_exactflush(struct run *);
-int	 dm_dedup_nearkey(struct run *, struct dm_sample *, uint64_t idx);
+void	 dm_dedup_exactflush(struct dedup_run *);
+int	 dm_dedup_nearkey(struct dedup_run *, struct dm_sample *, uint64_t idx);
 /* The samples of a group of equal keys are one cluster (or candidates). */
-void	 dm_dedup_group(struct run *, struct group *);
+void	 dm_dedup_group(struct dedup_run *, struct dedup_group *);
 /* Adds a record of the sorted stream; a new key ends the group before. */
-void	 dm_dedup_addrec(struct run *, struct group *, const void *);
+void	 dm_dedup_addrec(struct dedup_run *, struct dedup_group *,
+	    const void *);
 /* Sorts the keys of pass one and joins their clusters. */
-void	 dm_dedup_clusters(struct run *);
+void	 dm_dedup_clusters(struct dedup_run *);
 /* The index of x in l->root, -1 if absent. */
-long	 dm_dedup_findroot(const struct labels *, uint64_t x);
+long	 dm_dedup_findroot(const struct dedup_labels *, uint64_t x);
 /* The id of a sample as JSON, or "file:line" as a JSON string. */
 char	*dm_dedup_label(struct dm_sample *, const char *file,
 	    unsigned long line);
 /* Pass two: the output; -1 after a message when the input changed. */
-int	 dm_dedup_output(struct run *, int argc, char **argv);
+int	 dm_dedup_output(struct dedup_run *, int argc, char **argv);
 /* Makes standard input seekable (copied to tmpdir when it is not). */
 void	 dm_dedup_spool_stdin(const char *tmpdir);
 
 /* ---- dedup-stage.c: sign | pairs | cluster | apply, an exit status ---- */
 
-int	 dm_dedup_stage_sign(struct run *, int argc, char **argv);
-int	 dm_dedup_stage_pairs(struct run *, int argc, char **argv);
-int	 dm_dedup_stage_cluster(struct run *, int argc, char **argv);
-int	 dm_dedup_stage_apply(struct run *, int argc, char **argv);
+int	 dm_dedup_stage_sign(struct dedup_run *, int argc, char **argv);
+int	 dm_dedup_stage_pairs(struct dedup_run *, int argc, char **argv);
+int	 dm_dedup_stage_cluster(struct dedup_run *, int argc, char **argv);
+int	 dm_dedup_stage_apply(struct dedup_run *, int argc, char **argv);
 
 /* ---- dedup-side.c: temporary and side files ---- */
 
@@ -147,22 +149,22 @@ void	 dm_dedup_pwrite(int fd, const void *, size_t, off_t,
 	    const char *dir);
 /* --verify: stores the shingle set of sample idx (from r->d.h); whether
  * x and y are similar enough (always without --verify). */
-void	 dm_dedup_saveset(struct run *, uint64_t idx);
-int	 dm_dedup_similar(struct run *, uint64_t x, uint64_t y);
+void	 dm_dedup_saveset(struct dedup_run *, uint64_t idx);
+int	 dm_dedup_similar(struct dedup_run *, uint64_t x, uint64_t y);
 /* Whether a stage output is done (see --resume): whole, and made with
  * set when not NULL; a damaged one is made again after a message; dies
  * when it exists without --resume or has other settings. */
-int	 dm_dedup_done(const struct run *, const char *path, uint32_t kind,
-	    const char *set);
+int	 dm_dedup_done(const struct dedup_run *, const char *path,
+	    uint32_t kind, const char *set);
 /* The names of DIR's entries ending in suffix (without it), sorted. */
 char	**dm_dedup_listdir(const char *dir, const char *suffix, size_t *n);
 void	 dm_dedup_freenames(char **, size_t);
 /* DIR/SUB/NAME.EXT of the stage's output directory, opened under a
  * temporary name (mode "w"), or of --labels by its own ("r", NULL when
  * missing); dm_dedup_sidecommit closes it and gives it its name. */
-FILE	*dm_dedup_sidefile(const struct run *, const char *sub,
+FILE	*dm_dedup_sidefile(const struct dedup_run *, const char *sub,
 	    const char *name, const char *ext, const char *mode);
-void	 dm_dedup_sidecommit(const struct run *, const char *sub,
+void	 dm_dedup_sidecommit(const struct dedup_run *, const char *sub,
 	    const char *name, const char *ext, FILE *);
 /* Opens the side file path of the extension's kind for reading, after
  * its header: NULL when it cannot be opened (errno), dies when it is not
@@ -174,13 +176,13 @@ char	**dm_dedup_readmarks(const char *rmpath, size_t n);
 /* ---- dedup-opt.c: settings ---- */
 
 /* --params: the settings as one JSON line on standard output. */
-void	 dm_dedup_printparams(const struct run *);
+void	 dm_dedup_printparams(const struct dedup_run *);
 /* The default --memory: a quarter of RAM, at most 2G. */
 size_t	 dm_dedup_defmemory(void);
 /* The settings stage files carry, as JSON (to free); a later stage takes
  * the mode, keys and verify from them (dying on damaged ones). */
-char	*dm_dedup_settings(const struct run *);
-void	 dm_dedup_usesettings(struct run *, const char *path,
+char	*dm_dedup_settings(const struct dedup_run *);
+void	 dm_dedup_usesettings(struct dedup_run *, const char *path,
 	    const char *set);
 
 #endif /* DM_DEDUPRUN_H */

@@ -117,7 +117,7 @@ static const struct option longopts[] = {
 const char *const dm_dedup_usage = usage;
 
 static void
-setkey(struct run *r, const char *arg)
+setkey(struct dedup_run *r, const char *arg)
 {
 	struct dm_io tmp;
 
@@ -138,7 +138,7 @@ intopt(const char *arg, long long min, long long max, const char *name)
 int
 main(int argc, char *argv[])
 {
-	struct run r;
+	struct dedup_run r;
 	struct dm_sample *s;
 	uint64_t idx, next = 0;
 	int c, status, i, stdin_used;
