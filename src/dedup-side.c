@@ -261,23 +261,33 @@ dm_dedup_sidefile(const struct dedup_run *r, const char *sub, const char *name,
 	return f;
 }
 
-/* Closes a side file written by sidefile and gives it its name. */
+/* Closes a side file written by sidefile, whole under its temporary
+ * name. */
 void
-dm_dedup_sidecommit(const struct dedup_run *r, const char *sub,
+dm_dedup_sideseal(const struct dedup_run *r, const char *sub,
     const char *name, const char *ext, FILE *f)
 {
-	struct dm_buf path = DM_BUF_INIT, to = DM_BUF_INIT;
+	struct dm_buf path = DM_BUF_INIT;
 
-	dm_buf_addf(&to, "%s/%s/%s%s", r->outdir, sub, name, ext);
 	dm_buf_addf(&path, "%s/%s/.%s%s.tmp", r->outdir, sub, name, ext);
 	if (fflush(f) != 0)
 		dm_die("%s: %s", path.buf, strerror(errno));
 	dm_sfile_seal(fileno(f), path.buf, sidekind(ext));
 	if (fsync(fileno(f)) != 0 || ferror(f) || fclose(f) != 0)
 		dm_die("%s: %s", path.buf, strerror(errno));
-	if (rename(path.buf, to.buf) < 0)
-		dm_die("%s: %s", to.buf, strerror(errno));
 	dm_buf_free(&path);
+}
+
+/* Closes a side file written by sidefile and gives it its name. */
+void
+dm_dedup_sidecommit(const struct dedup_run *r, const char *sub,
+    const char *name, const char *ext, FILE *f)
+{
+	struct dm_buf to = DM_BUF_INIT;
+
+	dm_dedup_sideseal(r, sub, name, ext, f);
+	dm_buf_addf(&to, "%s/%s/%s%s", r->outdir, sub, name, ext);
+	dm_sfile_rename(to.buf);
 	dm_buf_free(&to);
 }
 

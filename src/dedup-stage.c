@@ -384,29 +384,29 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 	return DM_EXIT_OK;
 }
 
-/* cluster --labels: NAME.mark beside each NAME.rm, a line a removal
- * record: the label (id, or file:line) of the sample it duplicates, from
- * the labels sign wrote. */
+/* cluster --labels: the label (id, or file:line) of each root of dups,
+ * from the labels sign wrote; dies on a damaged labels file before any
+ * output is written. */
 static void
-marks(struct dedup_run *r, char **names, size_t nn, const uint64_t *dups,
-    size_t ndups)
+readlabels(struct dedup_run *r, char **names, size_t nn,
+    const uint64_t *dups, size_t ndups, struct dedup_labels *l)
 {
-	struct dedup_labels l = { NULL, NULL, 0 };
 	char *line = NULL, *tab, *end;
-	size_t cap = 0, i, j, k;
+	size_t cap = 0, i, j;
 	ssize_t n;
 	uint64_t x;
 	long at;
 	FILE *f;
 
-	l.root = dm_xreallocarray(NULL, ndups ? ndups : 1, sizeof *l.root);
+	l->n = 0;
+	l->root = dm_xreallocarray(NULL, ndups ? ndups : 1, sizeof *l->root);
 	for (i = 0; i < ndups; i++)
-		l.root[i] = dups[2 * i + 1];
-	qsort(l.root, ndups, sizeof *l.root, cmplab);
+		l->root[i] = dups[2 * i + 1];
+	qsort(l->root, ndups, sizeof *l->root, cmplab);
 	for (i = 0; i < ndups; i++)
-		if (l.n == 0 || l.root[i] != l.root[l.n - 1])
-			l.root[l.n++] = l.root[i];
-	l.label = dm_xcalloc(l.n ? l.n : 1, sizeof *l.label);
+		if (l->n == 0 || l->root[i] != l->root[l->n - 1])
+			l->root[l->n++] = l->root[i];
+	l->label = dm_xcalloc(l->n ? l->n : 1, sizeof *l->label);
 	for (j = 0; j < nn; j++) {
 		if ((f = dm_dedup_sidefile(r, "labels", names[j], ".lab",
 		    "r")) == NULL)
@@ -419,30 +419,39 @@ marks(struct dedup_run *r, char **names, size_t nn, const uint64_t *dups,
 			if ((tab = end) == line || *tab != '\t')
 				dm_die("%s/labels/%s.lab: damaged", r->labels,
 				    names[j]);
-			at = dm_dedup_findroot(&l,
+			at = dm_dedup_findroot(l,
 			    (uint64_t)j << SHARDBITS | x);
-			if (at >= 0 && l.label[at] == NULL)
-				l.label[at] = dm_xstrdup(tab + 1);
+			if (at >= 0 && l->label[at] == NULL)
+				l->label[at] = dm_xstrdup(tab + 1);
 		}
 		if (ferror(f))
 			dm_die("%s/labels/%s.lab: %s", r->labels, names[j],
 			    strerror(errno));
 		fclose(f);
 	}
+	free(line);
+}
+
+/* cluster --labels: NAME.mark beside each NAME.rm, a line a removal
+ * record: the label of the sample it duplicates; left under temporary
+ * names. */
+static void
+writemarks(struct dedup_run *r, char **names, size_t nn,
+    const uint64_t *dups, size_t ndups, const struct dedup_labels *l)
+{
+	size_t j, k;
+	long at;
+	FILE *f;
+
 	for (k = 0, j = 0; j < nn; j++) {
 		f = dm_dedup_sidefile(r, ".", names[j], ".mark", "w");
 		for (; k < ndups && dups[2 * k] >> SHARDBITS == j; k++) {
-			at = dm_dedup_findroot(&l, dups[2 * k + 1]);
-			fprintf(f, "%s\n", at >= 0 && l.label[at] ?
-			    l.label[at] : "null");
+			at = dm_dedup_findroot(l, dups[2 * k + 1]);
+			fprintf(f, "%s\n", at >= 0 && l->label[at] ?
+			    l->label[at] : "null");
 		}
-		dm_dedup_sidecommit(r, ".", names[j], ".mark", f);
+		dm_dedup_sideseal(r, ".", names[j], ".mark", f);
 	}
-	for (i = 0; i < l.n; i++)
-		free(l.label[i]);
-	free(l.label);
-	free(l.root);
-	free(line);
 }
 
 /* cluster: union-find over every pair, the removals of each shard. */
@@ -456,6 +465,7 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 	unsigned char rec[16];
 	char **files, *set = NULL, **names = NULL;
 	size_t nf, i, j, nn = 0, ndups, k;
+	struct dedup_labels l = { NULL, NULL, 0 };
 	uint64_t *dups;
 	int todo = 0;
 
@@ -497,8 +507,6 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 			dm_uf_union(&r->uf, get64(p), get64(p + 8));
 		dm_sfile_close(f);
 	}
-	if (dm_mkdirs(r->outdir) < 0)
-		exit(DM_EXIT_ERROR);
 	for (j = 0; j < nn; j++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/%s.rm", r->outdir, names[j]);
@@ -509,7 +517,13 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 		    !dm_dedup_done(r, path.buf, DM_SFILE_MARKS, NULL);
 	}
 	if (todo) {
+		/* all or nothing: everything is read and written under
+		 * temporary names before the first output gets its name */
 		ndups = dm_uf_dups(&r->uf, &dups);
+		if (r->labels)
+			readlabels(r, names, nn, dups, ndups, &l);
+		if (dm_mkdirs(r->outdir) < 0)
+			exit(DM_EXIT_ERROR);
 		memset(&h, 0, sizeof h);
 		h.kind = DM_SFILE_REMOVE;
 		h.recsz = 16;
@@ -526,10 +540,24 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 				put64(rec + 8, dups[2 * k + 1]);
 				dm_sfile_put(o, rec);
 			}
-			dm_sfile_commit(o);
+			dm_sfile_finish(o);
 		}
 		if (r->labels)
-			marks(r, names, nn, dups, ndups);
+			writemarks(r, names, nn, dups, ndups, &l);
+		for (j = 0; j < nn; j++) {
+			dm_buf_reset(&path);
+			dm_buf_addf(&path, "%s/%s.rm", r->outdir, names[j]);
+			dm_sfile_rename(path.buf);
+			if (!r->labels)
+				continue;
+			dm_buf_reset(&path);
+			dm_buf_addf(&path, "%s/%s.mark", r->outdir, names[j]);
+			dm_sfile_rename(path.buf);
+		}
+		for (i = 0; i < l.n; i++)
+			free(l.label[i]);
+		free(l.label);
+		free(l.root);
 		free(dups);
 	}
 	dm_dedup_freenames(names, nn);

@@ -154,6 +154,11 @@ struct dm_sfile;
 struct dm_sfile *dm_sfile_create(const char *path, const struct dm_shead *);
 void	 dm_sfile_put(struct dm_sfile *, const void *rec);
 void	 dm_sfile_commit(struct dm_sfile *);
+/* dm_sfile_commit without the rename: the file is whole under its
+ * temporary name until dm_sfile_rename(path) gives it path, so that
+ * several files appear together or not at all. */
+void	 dm_sfile_finish(struct dm_sfile *);
+void	 dm_sfile_rename(const char *path);
 /* Opens a stage file of the kind: NULL with the reason in err when it is
  * not one, another version or kind, or of the wrong size. The records
  * then come from dm_sfile_get (NULL at the end, where the MD5 is checked:

@@ -114,19 +114,27 @@ head(const struct dm_shead *h, unsigned long long count, struct dm_buf *b)
 	}
 }
 
+/* The temporary name of path: ".NAME.tmp" beside it. */
+static void
+tmpname(struct dm_buf *b, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash)
+		dm_buf_addf(b, "%.*s/.%s.tmp", (int)(slash - path), path,
+		    slash + 1);
+	else
+		dm_buf_addf(b, ".%s.tmp", path);
+}
+
 struct dm_sfile *
 dm_sfile_create(const char *path, const struct dm_shead *h)
 {
 	struct dm_sfile *f = dm_xcalloc(1, sizeof *f);
 	struct dm_buf b = DM_BUF_INIT;
-	const char *slash = strrchr(path, '/');
 
 	f->path = dm_xstrdup(path);
-	if (slash)
-		dm_buf_addf(&b, "%.*s/.%s.tmp", (int)(slash - path), path,
-		    slash + 1);
-	else
-		dm_buf_addf(&b, ".%s.tmp", path);
+	tmpname(&b, path);
 	f->tmp = dm_buf_detach(&b, NULL);
 	if ((f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0666)) < 0)
@@ -154,8 +162,8 @@ dm_sfile_put(struct dm_sfile *f, const void *rec)
 	f->h.count++;
 }
 
-void
-dm_sfile_commit(struct dm_sfile *f)
+static void
+end(struct dm_sfile *f, int name)
 {
 	struct dm_buf b = DM_BUF_INIT;
 	uint8_t md[MD5_DIGEST_SIZE];
@@ -170,12 +178,35 @@ dm_sfile_commit(struct dm_sfile *f)
 	dm_buf_free(&b);
 	if (fsync(f->fd) < 0 || close(f->fd) < 0)
 		dm_die("%s: write error: %s", f->tmp, strerror(errno));
-	if (rename(f->tmp, f->path) < 0)
+	if (name && rename(f->tmp, f->path) < 0)
 		dm_die("%s: %s", f->path, strerror(errno));
 	free(f->buf);
 	free(f->tmp);
 	free(f->path);
 	free(f);
+}
+
+void
+dm_sfile_commit(struct dm_sfile *f)
+{
+	end(f, 1);
+}
+
+void
+dm_sfile_finish(struct dm_sfile *f)
+{
+	end(f, 0);
+}
+
+void
+dm_sfile_rename(const char *path)
+{
+	struct dm_buf b = DM_BUF_INIT;
+
+	tmpname(&b, path);
+	if (rename(b.buf, path) < 0)
+		dm_die("%s: %s", path, strerror(errno));
+	dm_buf_free(&b);
 }
 
 static int

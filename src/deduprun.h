@@ -166,6 +166,9 @@ FILE	*dm_dedup_sidefile(const struct dedup_run *, const char *sub,
 	    const char *name, const char *ext, const char *mode);
 void	 dm_dedup_sidecommit(const struct dedup_run *, const char *sub,
 	    const char *name, const char *ext, FILE *);
+/* dm_dedup_sidecommit without the rename (dm_sfile_rename does it). */
+void	 dm_dedup_sideseal(const struct dedup_run *, const char *sub,
+	    const char *name, const char *ext, FILE *);
 /* Opens the side file path of the extension's kind for reading, after
  * its header: NULL when it cannot be opened (errno), dies when it is not
  * a whole side file of the kind. */

@@ -616,7 +616,15 @@ flip() {
 	run_split dm-dedup cluster --labels sig pairs -o r1
 	assert_status 2
 	assert_stderr "dm-dedup: sig/labels/shard-01.jsonl.lab: truncated or damaged stage file"
-	[ ! -e r1/shard-01.jsonl.mark ]
+	# all or nothing: no removals file without its marks, no temporary
+	[ ! -e r1 ] || [ -z "$(ls -A r1)" ]
+	# nor beside the outputs of an earlier run
+	mkdir r4
+	cp goodrm/shard-00.jsonl.rm r4/
+	run_split dm-dedup cluster --labels sig pairs -o r4 --resume
+	assert_status 2
+	assert_stderr "dm-dedup: sig/labels/shard-01.jsonl.lab: truncated or damaged stage file"
+	[ "$(ls -A r4)" = shard-00.jsonl.rm ]
 	printf '0\t1\n1\t2\n' >sig/labels/shard-01.jsonl.lab
 	run_split dm-dedup cluster --labels sig pairs -o r2
 	assert_status 2
