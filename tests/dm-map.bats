@@ -396,7 +396,7 @@ $(usage_of dm-map)"
 # signal must be seen between reads, not only when a read is interrupted
 # (the limit keeps a tool that does not stop from taking the machine).
 @test "a signal stops the read of a line that never ends" {
-	( ulimit -v 1000000; exec dm-map strip ) </dev/zero >out 2>err &
+	( eval "$(mem_limit 1000000)"; exec dm-map strip ) </dev/zero >out 2>err &
 	sleep 0.2
 	signal_and_wait $! TERM
 	assert_status 143

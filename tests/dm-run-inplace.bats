@@ -165,5 +165,5 @@ blocks='printf "%s " "$DM_JOB"; cksum'
 	echo "peak through a pipe $p KB, in place $s KB" >&2
 	[ "$p" -gt 40000 ]
 	[ "$s" -lt $((p - 30000)) ]
-	[[ $DM_BINDIR == */asan ]] || [ "$s" -lt 16000 ]
+	is_asan || [ "$s" -lt 16000 ]
 }

@@ -559,7 +559,7 @@ dm-run: out: part-000009.jsonl does not match its recorded checksum; running blo
 	# shadow memory and quarantine (256 MB by default) come on top in the
 	# sanitizer build.
 	bound=$((10 * block / 1024 + 32 * 1024))
-	[[ $DM_BINDIR == */asan ]] && bound=$((bound * 3 + 300 * 1024))
+	is_asan && bound=$((bound * 3 + 300 * 1024))
 	peak=$(python3 - "$block" <<-'EOF'
 	import resource, subprocess, sys
 	# through a pipe, which dm-run reads into blocks (a regular file is

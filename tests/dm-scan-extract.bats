@@ -282,7 +282,7 @@ hostile() {
 	cp "$BATS_FILE_TMPDIR/doc.docx" full.docx
 	head -c 3000 full.docx >cut.docx
 	printf '\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1 encrypted package' >enc.docx
-	run_split bash -c 'ulimit -v 1000000; exec timeout 60 dm-scan --extract bomb.docx deep.docx lol.docx xxe.docx bad.docx nodoc.docx cut.docx enc.docx'
+	run_split bash -c "$(mem_limit 1000000)"'; exec timeout 60 dm-scan --extract bomb.docx deep.docx lol.docx xxe.docx bad.docx nodoc.docx cut.docx enc.docx'
 	assert_success
 	assert_stderr <<'ERR'
 dm-scan: bomb.docx: damaged (member 'word/document.xml' is larger than 67108864 bytes), skipped
@@ -411,7 +411,7 @@ XML
 	printf '<worksheet %s><sheetData><row><c t="s"><v>-1</v></c></row></sheetData></worksheet>' "$S" >bad/xl/worksheets/sheet1.xml
 	printf '<sst %s><si><t>only</t></si></sst>' "$S" >bad/xl/sharedStrings.xml
 	xlsx bad bad.xlsx
-	run_split bash -c 'ulimit -v 1000000; exec timeout 60 dm-scan --extract bomb.pptx nopres.pptx oor.xlsx nosst.xlsx bad.xlsx'
+	run_split bash -c "$(mem_limit 1000000)"'; exec timeout 60 dm-scan --extract bomb.pptx nopres.pptx oor.xlsx nosst.xlsx bad.xlsx'
 	assert_status 1
 	assert_output ''
 	assert_stderr <<'ERR'

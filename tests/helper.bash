@@ -175,10 +175,26 @@ like_datamate() {
 	assert_same got.jsonl want.jsonl
 }
 
-# skip_asan WHY: skips the test when the tools are built with
-# AddressSanitizer (make check-asan), where it cannot hold, saying why.
+# Whether the tools are built with AddressSanitizer (make check-asan),
+# wherever they are.
+is_asan() {
+	ldd "$(command -v dm-map)" 2>/dev/null | grep -q libasan
+}
+
+# skip_asan WHY: skips the test under ASan, where it cannot hold, saying why.
 skip_asan() {
-	if ldd "$(command -v dm-map)" 2>/dev/null | grep -q libasan; then
+	if is_asan; then
 		skip "under ASan: $1"
+	fi
+}
+
+# mem_limit KB: a shell command that limits what the shell runs next to
+# KB kilobytes: ulimit -v; under ASan, whose shadow memory takes terabytes
+# of address space, ASan's limit of the RSS instead.
+mem_limit() {
+	if is_asan; then
+		echo "export ASAN_OPTIONS=\${ASAN_OPTIONS:+\$ASAN_OPTIONS:}hard_rss_limit_mb=$(($1 / 1024))"
+	else
+		echo "ulimit -v $1"
 	fi
 }
