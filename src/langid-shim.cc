@@ -1,4 +1,5 @@
-/* langid-shim.cc - the C face of libfasttext and libcld2, both C++ */
+/* langid-shim.cc - the C face of libfasttext and libcld2, both C++, in the
+ * shared object dm-langid.so that langid-load.c loads on first use */
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -83,8 +84,8 @@ load(fasttext::FastText &ft, const char *path, char *msg, size_t msglen)
 	return true;
 }
 
-extern "C" struct dm_ft *
-dm_ft_open(const char *path, char *msg, size_t msglen)
+static struct dm_ft *
+ft_open(const char *path, char *msg, size_t msglen)
 {
 	struct dm_ft *m = NULL;
 
@@ -117,20 +118,20 @@ dm_ft_open(const char *path, char *msg, size_t msglen)
 	return NULL;
 }
 
-extern "C" int
-dm_ft_nlabels(const struct dm_ft *m)
+static int
+ft_nlabels(const struct dm_ft *m)
 {
 	return (int)m->labels.size();
 }
 
-extern "C" const char *
-dm_ft_label(const struct dm_ft *m, int id)
+static const char *
+ft_label(const struct dm_ft *m, int id)
 {
 	return m->labels[(size_t)id].c_str();
 }
 
-extern "C" int
-dm_ft_predict(struct dm_ft *m, const char *s, size_t n, int k, float *prob,
+static int
+ft_predict(struct dm_ft *m, const char *s, size_t n, int k, float *prob,
     int *id, char *msg, size_t msglen)
 {
 	try {
@@ -156,14 +157,14 @@ dm_ft_predict(struct dm_ft *m, const char *s, size_t n, int k, float *prob,
 	return -1;
 }
 
-extern "C" void
-dm_ft_close(struct dm_ft *m)
+static void
+ft_close(struct dm_ft *m)
 {
 	delete m;
 }
 
-extern "C" int
-dm_cld2_detect(const char *s, size_t n, const char *code[3], int pct[3])
+static int
+cld2_detect(const char *s, size_t n, const char *code[3], int pct[3])
 {
 	CLD2::Language lang3[3];
 	double norm3[3];
@@ -182,3 +183,8 @@ dm_cld2_detect(const char *s, size_t n, const char *code[3], int pct[3])
 	}
 	return 0;
 }
+
+/* the one symbol dm-langid.so exports */
+extern "C" const struct dm_langid_shim dm_langid_shim = {
+	ft_open, ft_nlabels, ft_label, ft_predict, ft_close, cld2_detect
+};

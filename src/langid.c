@@ -50,6 +50,8 @@ dm_langid_open(const char *model, struct dm_buf *err)
 			l->refs++;
 			return l;
 		}
+	if (dm_langid_shim_load(err) < 0)
+		return NULL;
 	l = dm_xcalloc(1, sizeof *l);
 	if (strcmp(model, "cld2") != 0) {
 		msg[0] = '\0';

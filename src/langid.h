@@ -25,6 +25,9 @@ struct dm_langid;
 
 /* The model of an empty or NULL name: $DM_LANGID_MODEL, else "cld2". */
 const char *dm_langid_default(void);
+/* Loads dm-langid.so (fastText, CLD2) once: 0, or -1 with the reason in
+ * err. dm_langid_open calls it. */
+int	 dm_langid_shim_load(struct dm_buf *err);
 /* Opens model (a file, "cld2", or NULL/"" for dm_langid_default()). NULL
  * with the reason in err. */
 struct dm_langid *dm_langid_open(const char *model, struct dm_buf *err);

@@ -1,4 +1,5 @@
-/* tokenizer-spm.cc - the C face of libsentencepiece, which is C++ */
+/* tokenizer-spm.cc - the C face of libsentencepiece, which is C++, in the
+ * shared object dm-spm.so that spm-load.c loads on first use */
 #include <cstdio>
 #include <exception>
 #include <new>
@@ -27,8 +28,8 @@ setmsg(char *msg, size_t len, const std::string &what)
 		snprintf(msg, len, "%s", what.c_str());
 }
 
-struct dm_spm *
-dm_spm_open(const char *path, char *msg, size_t msglen)
+static struct dm_spm *
+spm_open(const char *path, char *msg, size_t msglen)
 {
 	dm_spm *m = nullptr;
 
@@ -51,8 +52,8 @@ dm_spm_open(const char *path, char *msg, size_t msglen)
 	}
 }
 
-int
-dm_spm_count(struct dm_spm *m, const char *s, size_t n, size_t *count,
+static int
+spm_count(struct dm_spm *m, const char *s, size_t n, size_t *count,
     char *msg, size_t msglen)
 {
 	try {
@@ -70,8 +71,13 @@ dm_spm_count(struct dm_spm *m, const char *s, size_t n, size_t *count,
 	}
 }
 
-void
-dm_spm_close(struct dm_spm *m)
+static void
+spm_close(struct dm_spm *m)
 {
 	delete m;
 }
+
+/* the one symbol dm-spm.so exports */
+extern "C" const struct dm_spm_shim dm_spm_shim = {
+	spm_open, spm_count, spm_close
+};

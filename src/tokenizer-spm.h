@@ -1,4 +1,9 @@
 /* tokenizer-spm.h - C declarations of tokenizer-spm.cc (libsentencepiece) */
+/*
+ * The C++ code and libsentencepiece are in the shared object dm-spm.so,
+ * loaded by the first dm_spm_open (spm-load.c), so that a tool that reads
+ * no .model file does not load them at its start.
+ */
 #ifndef DM_TOKENIZER_SPM_H
 #define DM_TOKENIZER_SPM_H
 
@@ -17,6 +22,14 @@ struct dm_spm *dm_spm_open(const char *path, char *msg, size_t msglen);
 int	 dm_spm_count(struct dm_spm *, const char *s, size_t n, size_t *count,
 	    char *msg, size_t msglen);
 void	 dm_spm_close(struct dm_spm *);
+
+/* What dm-spm.so exports as dm_spm_shim: the functions above. */
+struct dm_spm_shim {
+	struct dm_spm	*(*open)(const char *, char *, size_t);
+	int		 (*count)(struct dm_spm *, const char *, size_t,
+			    size_t *, char *, size_t);
+	void		 (*close)(struct dm_spm *);
+};
 
 #ifdef __cplusplus
 }

@@ -9,7 +9,8 @@ load helper
 	for f in bin/dm bin/dm-map share/dm/demo.sh share/dm/corpus/corpus.jsonl \
 	    share/man/man1/dm.1 share/man/man1/dm-map.1 share/man/man7/dm.7 \
 	    share/man/man7/dm-ops.7 share/bash-completion/completions/dm \
-	    share/bash-completion/completions/dm-map share/zsh/site-functions/_dm; do
+	    share/bash-completion/completions/dm-map share/zsh/site-functions/_dm \
+	    lib/dm/dm-langid.so lib/dm/dm-spm.so; do
 		[ -f "$TMP/root/opt/dm/$f" ] || { echo "missing $f" >&2; return 1; }
 	done
 }
@@ -19,6 +20,10 @@ load helper
 	run "$TMP/root/opt/dm/bin/dm" map upper <<<'{"text":"a"}'
 	assert_success
 	assert_output '{"text":"A"}'
+	# the shim of langid, from PREFIX/lib/dm
+	run "$TMP/root/opt/dm/bin/dm" map langid <<<'{"text":"the quick brown fox jumps over the lazy dog"}'
+	assert_success
+	assert_output '{"text":"the quick brown fox jumps over the lazy dog","meta":{"lang":"en","lang_score":0.97}}'
 }
 
 @test "make uninstall removes every installed file" {

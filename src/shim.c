@@ -1,0 +1,65 @@
+/* shim.c - shared objects of the heavy libraries, loaded on first use */
+#include <dlfcn.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dm.h"
+#include "shim.h"
+
+#ifndef DM_PREFIX
+#define DM_PREFIX "/usr/local"
+#endif
+
+const void *
+dm_shim_load(const char *name, const char *sym, struct dm_buf *err)
+{
+	char exe[PATH_MAX], path[PATH_MAX + 64];
+	const char *dirs[4], *e;
+	char *slash;
+	const void *tab;
+	void *h;
+	ssize_t n;
+	int i, nd = 0;
+
+	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if ((slash = strrchr(exe, '/')) != NULL)
+			*slash = '\0';
+		dirs[nd++] = "";		/* next to the tool */
+		dirs[nd++] = "/..";		/* bin/asan, bin/fuzz */
+		dirs[nd++] = "/../lib/dm";	/* installed */
+	}
+	dirs[nd++] = NULL;			/* DM_PREFIX/lib/dm */
+	for (i = 0; i < nd; i++) {
+		if (dirs[i])
+			snprintf(path, sizeof path, "%s%s/%s.so", exe, dirs[i],
+			    name);
+		else
+			snprintf(path, sizeof path, "%s/lib/dm/%s.so",
+			    DM_PREFIX, name);
+		if (access(path, F_OK) != 0)
+			continue;
+		/* RTLD_LOCAL: the shim's libraries stay out of the way of
+		 * plugins; the handle stays open until exit */
+		if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+			e = dlerror();
+			dm_buf_addf(err, "cannot load '%s': %s", path,
+			    e ? e : "unknown error");
+			return NULL;
+		}
+		dlerror();
+		tab = dlsym(h, sym);
+		if ((e = dlerror()) != NULL || tab == NULL) {
+			dm_buf_addf(err, "'%s' has no '%s'", path, sym);
+			dlclose(h);
+			return NULL;
+		}
+		return tab;
+	}
+	dm_buf_addf(err, "'%s.so' is not installed (next to the tools, nor in "
+	    "'%s/lib/dm')", name, DM_PREFIX);
+	return NULL;
+}
