@@ -131,60 +131,6 @@ windows(struct dm_slicer *sl, size_t b, size_t e, int strip)
 	}
 }
 
-/* Pieces of the text between the cuts (sorted byte offsets), stripped,
- * empty ones dropped. */
-static void
-pieces(struct dm_slicer *sl, size_t *cuts, size_t ncuts, struct dm_spans *pc)
-{
-	size_t i, b = 0, e, sb, se;
-
-	for (i = 0; i <= ncuts; i++) {
-		e = i < ncuts ? cuts[i] : sl->n;
-		if (e <= b)
-			continue;
-		dm_uni_strip(sl->t + b, e - b, &sb, &se);
-		if (sb < se)
-			spans_add(pc, b + sb, b + se,
-			    units(sl, b + sb, b + se));
-		b = e;
-	}
-}
-
-/* Packs consecutive pieces into chunks of at most size units; a piece
- * larger than that is cut into windows. With an overlap, the next chunk
- * starts with the last pieces of the previous one that fit in it. */
-static void
-pack(struct dm_slicer *sl, const struct dm_spans *pc)
-{
-	const struct dm_span *v = pc->v;
-	size_t i = 0, j, k, u, w;
-
-	while (i < pc->n) {
-		if (v[i].n > sl->size) {
-			windows(sl, v[i].b, v[i].e, 0);
-			i++;
-			continue;
-		}
-		u = v[i].n;
-		for (j = i + 1; j < pc->n; j++) {
-			w = units_ext(sl, u, v[i].b, v[j - 1].e, v[j].e);
-			if (w > sl->size)
-				break;
-			u = w;
-		}
-		spans_add(&sl->chunks, v[i].b, v[j - 1].e, u);
-		if (j == pc->n)
-			break;
-		for (k = j; sl->overlap > 0 && k - 1 > i; k--) {
-			u = units(sl, v[k - 1].b, v[j - 1].e);
-			if (u > sl->overlap || units_ext(sl, u, v[k - 1].b,
-			    v[j - 1].e, v[j].e) > sl->size)
-				break;
-		}
-		i = k;
-	}
-}
-
 static int
 cmpsize(const void *a, const void *b)
 {
@@ -257,59 +203,186 @@ cut_sentences(struct dm_slicer *sl, size_t **cuts, size_t *n, size_t *cap)
 	}
 }
 
-static void
-cut_regex(struct dm_slicer *sl, size_t **cuts, size_t *n, size_t *cap)
-{
-	size_t p = 0, ov[2];
-	int r;
+/*
+ * The cuts of by(), in order, one at a time: paragraph, line and regex
+ * cuts are found as they are asked for, so that memory does not grow
+ * with their number (a regex matching every space of a long line);
+ * sentence cuts, of two kinds merged, come from a sorted list.
+ */
+struct cutter {
+	size_t		 p;		/* where the search goes on */
+	size_t		*list, n, i;	/* DM_SLICE_SENTENCE */
+	int		 done;
+};
 
-	while (p <= sl->n) {
-		if ((r = dm_re_match(sl->re, sl->t, sl->n, p, ov,
-		    &sl->err)) < 0) {
-			sl->failed = 1;
-			return;
+/* The next cut: 1 and *at; 0 at the end, or on an error (sl->failed). */
+static int
+nextcut(struct dm_slicer *sl, struct cutter *c, size_t *at)
+{
+	const char *t = sl->t;
+	size_t p, q, ov[2];
+	int r, blank;
+
+	switch (sl->mode) {
+	case DM_SLICE_PARAGRAPH:
+		/* the start of each blank (white-space-only) line */
+		while ((p = c->p) < sl->n) {
+			for (q = p; q < sl->n && (t[q] == ' ' || t[q] == '\t' ||
+			    t[q] == '\r'); q++)
+				;
+			blank = q < sl->n && t[q] == '\n';
+			while (q < sl->n && t[q] != '\n')
+				q++;
+			c->p = q + 1;
+			if (blank) {
+				*at = p;
+				return 1;
+			}
 		}
-		if (r == 0)
+		return 0;
+	case DM_SLICE_LINE:
+		for (; c->p < sl->n; c->p++)
+			if (t[c->p] == '\n' || t[c->p] == '\r') {
+				*at = ++c->p;
+				return 1;
+			}
+		return 0;
+	case DM_SLICE_SENTENCE:
+		if (c->i < c->n) {
+			*at = c->list[c->i++];
+			return 1;
+		}
+		return 0;
+	default:
+		/* before each match */
+		while (!c->done && c->p <= sl->n) {
+			if ((r = dm_re_match(sl->re, t, sl->n, c->p, ov,
+			    &sl->err)) < 0) {
+				sl->failed = 1;
+				break;
+			}
+			if (r == 0)
+				break;
+			/* an empty match would match again at the same place */
+			c->p = ov[1] > ov[0] ? ov[1] : fwd(t, ov[0], sl->n, 1);
+			if (ov[1] == ov[0] && ov[0] == sl->n)
+				c->done = 1;
+			if (ov[0] > 0) {
+				*at = ov[0];
+				return 1;
+			}
+		}
+		c->done = 1;
+		return 0;
+	}
+}
+
+/*
+ * The pieces of the text between the cuts, stripped, empty ones dropped,
+ * made as pack() asks for them; only those from the start of the chunk
+ * being packed are kept, q.v[0] being piece number base.
+ */
+struct pieces {
+	struct cutter	 c;
+	size_t		 b;		/* the start of the next piece */
+	int		 end;
+	struct dm_spans	 q;
+	size_t		 base;
+};
+
+#define PIECE(ps, x)	((ps)->q.v[(x) - (ps)->base])
+
+/* Makes piece x there: 1, or 0 when there are not that many. */
+static int
+piece_at(struct dm_slicer *sl, struct pieces *ps, size_t x)
+{
+	size_t e, sb, se;
+
+	while (x >= ps->base + ps->q.n) {
+		if (ps->end)
+			return 0;
+		if (!nextcut(sl, &ps->c, &e)) {
+			e = sl->n;
+			ps->end = 1;
+			if (sl->failed)
+				return 0;
+		}
+		if (e <= ps->b)
+			continue;
+		dm_uni_strip(sl->t + ps->b, e - ps->b, &sb, &se);
+		if (sb < se)
+			spans_add(&ps->q, ps->b + sb, ps->b + se,
+			    units(sl, ps->b + sb, ps->b + se));
+		ps->b = e;
+	}
+	return 1;
+}
+
+/* Forgets the pieces before x. */
+static void
+pieces_drop(struct pieces *ps, size_t x)
+{
+	size_t k = x - ps->base;
+
+	if (k > 1024 && k > ps->q.n / 2) {
+		memmove(ps->q.v, ps->q.v + k, (ps->q.n - k) * sizeof *ps->q.v);
+		ps->q.n -= k;
+		ps->base = x;
+	}
+}
+
+/* Packs consecutive pieces into chunks of at most size units; a piece
+ * larger than that is cut into windows. With an overlap, the next chunk
+ * starts with the last pieces of the previous one that fit in it. */
+static void
+pack(struct dm_slicer *sl, struct pieces *ps)
+{
+	size_t i = 0, j, k, u, w;
+
+	while (piece_at(sl, ps, i)) {
+		pieces_drop(ps, i);
+		if (PIECE(ps, i).n > sl->size) {
+			windows(sl, PIECE(ps, i).b, PIECE(ps, i).e, 0);
+			i++;
+			continue;
+		}
+		u = PIECE(ps, i).n;
+		for (j = i + 1; piece_at(sl, ps, j); j++) {
+			w = units_ext(sl, u, PIECE(ps, i).b, PIECE(ps, j - 1).e,
+			    PIECE(ps, j).e);
+			if (w > sl->size)
+				break;
+			u = w;
+		}
+		spans_add(&sl->chunks, PIECE(ps, i).b, PIECE(ps, j - 1).e, u);
+		if (!piece_at(sl, ps, j))
 			break;
-		if (ov[0] > 0)
-			addcut(cuts, n, cap, ov[0]);
-		/* an empty match would match again at the same place */
-		p = ov[1] > ov[0] ? ov[1] : fwd(sl->t, ov[0], sl->n, 1);
-		if (ov[1] == ov[0] && ov[0] == sl->n)
-			break;
+		for (k = j; sl->overlap > 0 && k - 1 > i; k--) {
+			u = units(sl, PIECE(ps, k - 1).b, PIECE(ps, j - 1).e);
+			if (u > sl->overlap || units_ext(sl, u,
+			    PIECE(ps, k - 1).b, PIECE(ps, j - 1).e,
+			    PIECE(ps, j).e) > sl->size)
+				break;
+		}
+		i = k;
 	}
 }
 
 static void
 by(struct dm_slicer *sl)
 {
-	struct dm_spans pc = { NULL, 0, 0 };
-	size_t *cuts = NULL, n = 0, cap = 0, p;
+	struct pieces ps;
+	size_t cap = 0;
 
-	switch (sl->mode) {
-	case DM_SLICE_PARAGRAPH:
-		cut_paragraphs(sl, &cuts, &n, &cap);
-		break;
-	case DM_SLICE_LINE:
-		for (p = 0; p < sl->n; p++)
-			if (sl->t[p] == '\n' || sl->t[p] == '\r')
-				addcut(&cuts, &n, &cap, p + 1);
-		break;
-	case DM_SLICE_SENTENCE:
-		cut_paragraphs(sl, &cuts, &n, &cap);
-		cut_sentences(sl, &cuts, &n, &cap);
-		qsort(cuts, n, sizeof *cuts, cmpsize);
-		break;
-	default:
-		cut_regex(sl, &cuts, &n, &cap);
-		break;
+	memset(&ps, 0, sizeof ps);
+	if (sl->mode == DM_SLICE_SENTENCE) {
+		cut_paragraphs(sl, &ps.c.list, &ps.c.n, &cap);
+		cut_sentences(sl, &ps.c.list, &ps.c.n, &cap);
+		qsort(ps.c.list, ps.c.n, sizeof *ps.c.list, cmpsize);
 	}
-	if (!sl->failed) {
-		pieces(sl, cuts, n, &pc);
-		pack(sl, &pc);
-	}
-	free(cuts);
-	free(pc.v);
+	pack(sl, &ps);
+	free(ps.c.list);
+	free(ps.q.v);
 }
 
 /*

@@ -334,6 +334,14 @@ sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
 		echo "dm-slice $a: $m kB"
 		[ "$m" -lt 60000 ]
 		[ "$(wc -l <out)" -gt 1000 ]
+	done	# a regex matching every space: 3.3 million cuts, made and packed
+	# as they are found, never held all at once
+	for by in 'regex: ' 'regex:[.] ' line paragraph; do
+		/usr/bin/time -f %M -o rss dm-slice --by "$by" --overlap 100 big.jsonl >out
+		m=$(cat rss)
+		echo "dm-slice --by '$by': $m kB"
+		[ "$m" -lt 60000 ]
+		[ "$(wc -l <out)" -gt 20000 ]
 	done
 }
 
