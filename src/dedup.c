@@ -318,6 +318,9 @@ dm_dedup_free(struct dm_dedup *d)
 	free(d->tablemask);
 	free(d->h);
 	free(d->off);
+	free(d->blk);
+	free(d->blkat);
+	free(d->blkh);
 	dm_buf_free(&d->t1);
 	dm_buf_free(&d->t2);
 }
@@ -481,6 +484,46 @@ addoff(struct dm_dedup *d, size_t off)
 	d->off[d->noff++] = off;
 }
 
+/* The next place in d->h */
+static uint64_t *
+nexth(struct dm_dedup *d)
+{
+	if (d->nh == d->hcap) {
+		d->hcap = d->hcap ? d->hcap * 2 : 256;
+		d->h = dm_xreallocarray(d->h, d->hcap, sizeof *d->h);
+	}
+	return &d->h[d->nh++];
+}
+
+/* Data-Juicer's shingles of less than 56 bytes: a SHA-1 block for the
+ * next place in d->h, hashed with the others by sha1_flush */
+static unsigned char *
+nextblk(struct dm_dedup *d)
+{
+	if (d->nblk == d->blkcap) {
+		d->blkcap = d->blkcap ? d->blkcap * 2 : 256;
+		d->blk = dm_xreallocarray(d->blk, d->blkcap, 64);
+		d->blkat = dm_xreallocarray(d->blkat, d->blkcap,
+		    sizeof *d->blkat);
+		d->blkh = dm_xreallocarray(d->blkh, d->blkcap,
+		    sizeof *d->blkh);
+	}
+	*nexth(d) = 0;
+	d->blkat[d->nblk] = d->nh - 1;
+	return d->blk + 64 * d->nblk++;
+}
+
+static void
+sha1_flush(struct dm_dedup *d)
+{
+	size_t i;
+
+	dm_sha1_hash32_blocks(d->nblk, d->blk, d->blkh);
+	for (i = 0; i < d->nblk; i++)
+		d->h[d->blkat[i]] = d->blkh[i];
+	d->nblk = 0;
+}
+
 static void
 addhash(struct dm_dedup *d, const char *p, size_t n)
 {
@@ -495,13 +538,12 @@ addhash(struct dm_dedup *d, const char *p, size_t n)
 			h = h << 8 | md[i];
 	} else if (d->preset == DM_PRESET_DATATROVE)
 		h = dm_hash64(p, n);		/* xxh64, seed 0 */
-	else
+	else if (n < 56) {
+		dm_sha1_pad(nextblk(d), p, n);
+		return;
+	} else
 		h = dm_sha1_hash32(p, n);
-	if (d->nh == d->hcap) {
-		d->hcap = d->hcap ? d->hcap * 2 : 256;
-		d->h = dm_xreallocarray(d->h, d->hcap, sizeof *d->h);
-	}
-	d->h[d->nh++] = h;
+	*nexth(d) = h;
 }
 
 /*
@@ -512,7 +554,7 @@ addhash(struct dm_dedup *d, const char *p, size_t n)
 static void
 shingle_tokens(struct dm_dedup *d, const char *s)
 {
-	size_t ntok = d->noff / 2, i, k, w = (size_t)d->window;
+	size_t ntok = d->noff / 2, i, k, len, w = (size_t)d->window;
 	struct dm_buf *j = &d->t2;
 
 	if (ntok < w)
@@ -527,6 +569,23 @@ shingle_tokens(struct dm_dedup *d, const char *s)
 			    d->off[2 * (i + w) - 1] - d->off[2 * i]);
 			continue;
 		}
+		for (len = w - 1, k = i; k < i + w; k++)
+			len += d->off[2 * k + 1] - d->off[2 * k];
+		if (len < 56 && d->mode != DM_DEDUP_SIMHASH &&
+		    d->preset != DM_PRESET_DATATROVE) {
+			/* joined straight into its SHA-1 block */
+			unsigned char *b = nextblk(d), *q = b;
+
+			for (k = i; k < i + w; k++) {
+				if (k > i)
+					*q++ = ' ';
+				memcpy(q, s + d->off[2 * k],
+				    d->off[2 * k + 1] - d->off[2 * k]);
+				q += d->off[2 * k + 1] - d->off[2 * k];
+			}
+			dm_sha1_pad(b, b, len);
+			continue;
+		}
 		dm_buf_reset(j);
 		for (k = i; k < i + w; k++) {
 			if (k > i)
@@ -538,15 +597,26 @@ shingle_tokens(struct dm_dedup *d, const char *s)
 	}
 }
 
+static void	shingles(struct dm_dedup *, const char *, size_t);
+
 void
 dm_dedup_shingles(struct dm_dedup *d, const char *s, size_t n)
+{
+	d->nh = 0;
+	d->noff = 0;
+	d->nblk = 0;
+	shingles(d, s, n);
+	if (d->nblk > 0)
+		sha1_flush(d);
+}
+
+static void
+shingles(struct dm_dedup *d, const char *s, size_t n)
 {
 	size_t i, start, w = (size_t)d->window;
 	int32_t cp = 0;
 	int len;
 
-	d->nh = 0;
-	d->noff = 0;
 	if (d->mode == DM_DEDUP_MINHASH && d->preset == DM_PRESET_DATATROVE) {
 		simplify(d, s, n);
 		s = d->t2.buf;

@@ -43,6 +43,12 @@ struct dm_dedup {
 	size_t		 nh, hcap;
 	size_t		*off;		/* token boundaries */
 	size_t		 noff, offcap;
+	/* Data-Juicer's one-block shingles, SHA-1 blocks waiting to be
+	 * hashed together, and their places in h */
+	unsigned char	*blk;
+	size_t		*blkat;
+	uint32_t	*blkh;
+	size_t		 nblk, blkcap;
 };
 
 /* Defaults of Data-Juicer's document_minhash_deduplicator. */
@@ -73,6 +79,13 @@ void	 dm_dedup_minhash(struct dm_dedup *, uint64_t *sig);
 uint64_t dm_dedup_simhash(const struct dm_dedup *);
 /* Data-Juicer's sha1_hash32: the first 4 bytes of SHA-1, little-endian. */
 uint32_t dm_sha1_hash32(const void *, size_t);
+/* The one-block SHA-1 message of n bytes (n < 56) padded, in blk (the
+ * message may be there already). */
+void	 dm_sha1_pad(unsigned char blk[64], const void *, size_t n);
+/* dm_sha1_hash32 of n messages padded by dm_sha1_pad, 64 bytes each in
+ * blk: out[i] is block i's. With AVX-512, 16 at a time. */
+void	 dm_sha1_hash32_blocks(size_t n, const unsigned char *blk,
+	    uint32_t *out);
 /* MD5, as dm_md5, from nettle. */
 void	 dm_dedup_md5(const void *, size_t, unsigned char out[16]);
 /* The MD5 of n texts (p[i], len[i] bytes) into out[i]: with AVX-512, 16

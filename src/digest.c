@@ -7,6 +7,18 @@
 #include "dedup.h"
 #include "simd.h"
 
+/* the first state word after one block, as dm_sha1_hash32 gives it */
+static uint32_t
+sha1_block32(const unsigned char *blk)
+{
+	uint32_t st[5] = {
+		0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0
+	};
+
+	nettle_sha1_compress(st, blk);
+	return __builtin_bswap32(st[0]);
+}
+
 /*
  * Shingles are short: one padded block, given straight to nettle's
  * compression function (SHA-NI where the processor has it), saves the
@@ -16,25 +28,12 @@
 uint32_t
 dm_sha1_hash32(const void *p, size_t n)
 {
-	static const uint32_t iv[5] = {
-		0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0
-	};
 	struct sha1_ctx c;
 	uint8_t md[SHA1_DIGEST_SIZE], blk[SHA1_BLOCK_SIZE];
-	uint32_t st[5];
-	uint64_t bits = (uint64_t)n * 8;
-	int i;
 
 	if (n < SHA1_BLOCK_SIZE - 8) {
-		memcpy(blk, p, n);
-		blk[n] = 0x80;
-		memset(blk + n + 1, 0, SHA1_BLOCK_SIZE - 8 - n - 1);
-		for (i = 0; i < 8; i++)
-			blk[SHA1_BLOCK_SIZE - 1 - i] = (uint8_t)(bits >> (8 * i));
-		memcpy(st, iv, sizeof st);
-		nettle_sha1_compress(st, blk);
-		return (st[0] >> 24) | (st[0] >> 8 & 0xFF00) |
-		    (st[0] << 8 & 0xFF0000) | st[0] << 24;
+		dm_sha1_pad(blk, p, n);
+		return sha1_block32(blk);
 	}
 	sha1_init(&c);
 	sha1_update(&c, n, p);
@@ -136,13 +135,14 @@ md5_end(const struct md5lane *l, uint32_t st[4][LANES], int lane,
  * 0xCA, G = d ? b : c is 0xE4, H = b ^ c ^ d is 0x96, I = c ^ (b | ~d)
  * is 0x39.
  */
-__attribute__((target("avx512f"))) static void
-md5_x16(uint32_t st[4][LANES], const unsigned char *const *blk)
+/* 16 blocks as rows, transposed: m[w] is word w of each block, block i's
+ * in lane i */
+__attribute__((target("avx512f"))) static inline void
+transpose16(const unsigned char *const *blk, __m512i m[16])
 {
-	__m512i m[16], r[16], t[16], u[4][4], v[4], a, b, c, d;
+	__m512i r[16], t[16], u[4][4], v[4];
 	int i, g, j;
 
-	/* the 16 blocks as rows, transposed: m[w] is word w of each */
 	for (i = 0; i < LANES; i++)
 		r[i] = _mm512_loadu_si512(blk[i]);
 	for (i = 0; i < 8; i++) {
@@ -166,6 +166,21 @@ md5_x16(uint32_t st[4][LANES], const unsigned char *const *blk)
 		m[4 + j] = _mm512_shuffle_i32x4(v[1], v[3], 0x88);
 		m[12 + j] = _mm512_shuffle_i32x4(v[1], v[3], 0xDD);
 	}
+}
+
+/*
+ * One block in each of the 16 lanes, blk[i] lane i's; st[j][i] is word j
+ * of lane i's state.
+ * The functions of the four rounds as ternary logic: F = b ? c : d is
+ * 0xCA, G = d ? b : c is 0xE4, H = b ^ c ^ d is 0x96, I = c ^ (b | ~d)
+ * is 0x39.
+ */
+__attribute__((target("avx512f"))) static void
+md5_x16(uint32_t st[4][LANES], const unsigned char *const *blk)
+{
+	__m512i m[16], a, b, c, d;
+
+	transpose16(blk, m);
 	a = _mm512_loadu_si512(st[0]);
 	b = _mm512_loadu_si512(st[1]);
 	c = _mm512_loadu_si512(st[2]);
@@ -302,6 +317,74 @@ md5_many_x16(size_t n, const unsigned char *const *p, const size_t *len,
 		}
 	}
 }
+/*
+ * SHA-1 (FIPS 180-4) of 16 one-block messages, one in each lane: the
+ * words are big-endian (swapped after the transposition), the 80
+ * rounds' functions are ternary logic (Ch 0xCA, parity 0x96, Maj 0xE8),
+ * the schedule a rolling window of 16 words. Only the first state word
+ * is kept: sha1_hash32 is its 4 bytes, read little-endian.
+ */
+#define SHA1_ROUND(f, k, w) do {					\
+	t = _mm512_add_epi32(_mm512_add_epi32(_mm512_rol_epi32(a, 5),	\
+	    _mm512_ternarylogic_epi32(b, c, d, f)),			\
+	    _mm512_add_epi32(e, _mm512_add_epi32(w,			\
+	    _mm512_set1_epi32((int)(k)))));				\
+	e = d;								\
+	d = c;								\
+	c = _mm512_rol_epi32(b, 30);					\
+	b = a;								\
+	a = t;								\
+} while (0)
+
+/* w[i] for rounds 16 to 79, in place of w[i - 16] */
+#define SHA1_NEXT(i) (m[(i) & 15] = _mm512_rol_epi32(			\
+	_mm512_xor_si512(_mm512_ternarylogic_epi32(m[((i) - 3) & 15],	\
+	m[((i) - 8) & 15], m[((i) - 14) & 15], 0x96), m[(i) & 15]), 1))
+
+/* each 32-bit word's bytes reversed: bytes 0 and 2 from x <<< 8, 1 and 3
+ * from x <<< 24 (AVX-512 F alone has no byte shuffle) */
+__attribute__((target("avx512f"))) static inline __m512i
+bswap32x16(__m512i x)
+{
+	return _mm512_ternarylogic_epi32(_mm512_set1_epi32(0x00FF00FF),
+	    _mm512_rol_epi32(x, 8), _mm512_rol_epi32(x, 24), 0xCA);
+}
+
+__attribute__((target("avx512f"))) static void
+sha1_x16(const unsigned char *blk, uint32_t out[LANES])
+{
+	const unsigned char *rows[LANES];
+	__m512i m[16], a, b, c, d, e, t;
+	int i;
+
+	for (i = 0; i < LANES; i++)
+		rows[i] = blk + 64 * i;
+	transpose16(rows, m);
+	for (i = 0; i < 16; i++)
+		m[i] = bswap32x16(m[i]);
+	a = _mm512_set1_epi32(0x67452301);
+	b = _mm512_set1_epi32((int)0xEFCDAB89);
+	c = _mm512_set1_epi32((int)0x98BADCFE);
+	d = _mm512_set1_epi32(0x10325476);
+	e = _mm512_set1_epi32((int)0xC3D2E1F0);
+#pragma GCC unroll 16
+	for (i = 0; i < 16; i++)
+		SHA1_ROUND(0xCA, 0x5A827999, m[i]);
+#pragma GCC unroll 4
+	for (i = 16; i < 20; i++)
+		SHA1_ROUND(0xCA, 0x5A827999, SHA1_NEXT(i));
+#pragma GCC unroll 20
+	for (i = 20; i < 40; i++)
+		SHA1_ROUND(0x96, 0x6ED9EBA1, SHA1_NEXT(i));
+#pragma GCC unroll 20
+	for (i = 40; i < 60; i++)
+		SHA1_ROUND(0xE8, 0x8F1BBCDC, SHA1_NEXT(i));
+#pragma GCC unroll 20
+	for (i = 60; i < 80; i++)
+		SHA1_ROUND(0x96, 0xCA62C1D6, SHA1_NEXT(i));
+	a = _mm512_add_epi32(a, _mm512_set1_epi32(0x67452301));
+	_mm512_storeu_si512(out, bswap32x16(a));
+}
 #endif
 
 void
@@ -318,4 +401,45 @@ dm_dedup_md5_many(size_t n, const unsigned char *const *p,
 #endif
 	for (i = 0; i < n; i++)
 		dm_dedup_md5(p[i], len[i], out[i]);
+}
+
+void
+dm_sha1_pad(unsigned char blk[64], const void *p, size_t n)
+{
+	uint64_t bits = (uint64_t)n * 8;
+	int i;
+
+	memmove(blk, p, n);
+	blk[n] = 0x80;
+	memset(blk + n + 1, 0, 64 - 8 - n - 1);
+	for (i = 0; i < 8; i++)
+		blk[63 - i] = (uint8_t)(bits >> (8 * i));
+}
+
+void
+dm_sha1_hash32_blocks(size_t n, const unsigned char *blk, uint32_t *out)
+{
+	size_t i = 0;
+
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (dm_simd_level() >= 3) {	/* AVX-512 */
+		unsigned char last[LANES * 64];
+		uint32_t o[LANES];
+		size_t r;
+
+		for (; i + LANES <= n; i += LANES)
+			sha1_x16(blk + 64 * i, out + i);
+		/* a last partial group, unless it is so small that one at
+		 * a time costs less than 16 lanes */
+		if ((r = n - i) >= 4) {
+			memcpy(last, blk + 64 * i, 64 * r);
+			memset(last + 64 * r, 0, 64 * (LANES - r));
+			sha1_x16(last, o);
+			memcpy(out + i, o, r * sizeof *o);
+			i = n;
+		}
+	}
+#endif
+	for (; i < n; i++)
+		out[i] = sha1_block32(blk + 64 * i);
 }
