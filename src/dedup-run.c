@@ -88,16 +88,27 @@ dm_dedup_exactkey(struct dedup_run *r, struct dm_sample *s, uint64_t idx)
 	return 0;
 }
 
-/* v in decimal, at the end of b: printf's way costs a tenth of
- * --signatures' time */
+/* v in decimal, at the end of b, two digits at a time: printf's way
+ * costs a tenth of --signatures' time */
 static void
 adddec(struct dm_buf *b, uint64_t v)
 {
+	static const char d2[] =
+	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	    "8081828384858687888990919293949596979899";
 	char t[20], *p = t + sizeof t;
 
-	do
-		*--p = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, d2 + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, d2 + 2 * v, 2);
+	} else
+		*--p = (char)('0' + v);
 	dm_buf_add(b, p, (size_t)(t + sizeof t - p));
 }
 

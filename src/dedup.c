@@ -475,13 +475,46 @@ simplify(struct dm_dedup *d, const char *s, size_t n)
 }
 
 static void
+growoff(struct dm_dedup *d)
+{
+	d->offcap = d->offcap ? d->offcap * 2 : 256;
+	d->off = dm_xreallocarray(d->off, d->offcap, sizeof *d->off);
+}
+
+/* a token [start, end) */
+static inline void
+addtok(struct dm_dedup *d, size_t start, size_t end)
+{
+	if (__builtin_expect(d->noff + 2 > d->offcap, 0))
+		growoff(d);
+	d->off[d->noff++] = start;
+	d->off[d->noff++] = end;
+}
+
+static inline void
 addoff(struct dm_dedup *d, size_t off)
 {
-	if (d->noff == d->offcap) {
-		d->offcap = d->offcap ? d->offcap * 2 : 256;
-		d->off = dm_xreallocarray(d->off, d->offcap, sizeof *d->off);
-	}
+	if (__builtin_expect(d->noff == d->offcap, 0))
+		growoff(d);
 	d->off[d->noff++] = off;
+}
+
+/* dm_sha1_pad, inline: the block zeroed whole, then the bytes, the end
+ * mark and the length in bits, big-endian */
+static inline void
+sha1pad(unsigned char *blk, const void *p, size_t n)
+{
+	uint64_t bits = (uint64_t)n * 8;
+	int i;
+
+	if (p != blk) {
+		memset(blk, 0, 64);
+		memcpy(blk, p, n);
+	} else
+		memset(blk + n, 0, 64 - n);
+	blk[n] = 0x80;
+	for (i = 0; i < 8; i++)
+		blk[63 - i] = (unsigned char)(bits >> (8 * i));
 }
 
 /* The next place in d->h */
@@ -539,7 +572,7 @@ addhash(struct dm_dedup *d, const char *p, size_t n)
 	} else if (d->preset == DM_PRESET_DATATROVE)
 		h = dm_hash64(p, n);		/* xxh64, seed 0 */
 	else if (n < 56) {
-		dm_sha1_pad(nextblk(d), p, n);
+		sha1pad(nextblk(d), p, n);
 		return;
 	} else
 		h = dm_sha1_hash32(p, n);
@@ -583,7 +616,7 @@ shingle_tokens(struct dm_dedup *d, const char *s)
 				    d->off[2 * k + 1] - d->off[2 * k]);
 				q += d->off[2 * k + 1] - d->off[2 * k];
 			}
-			dm_sha1_pad(b, b, len);
+			sha1pad(b, b, len);
 			continue;
 		}
 		dm_buf_reset(j);
@@ -627,8 +660,7 @@ shingles(struct dm_dedup *d, const char *s, size_t n)
 			start = i;
 			while (i < n && s[i] != ' ')
 				i++;
-			addoff(d, start);
-			addoff(d, i);
+			addtok(d, start, i);
 			i++;
 		}
 		if (n == 0)
@@ -655,8 +687,7 @@ shingles(struct dm_dedup *d, const char *s, size_t n)
 			start = i;
 			while (i < n && s[i] != ' ')
 				i++;
-			addoff(d, start);
-			addoff(d, i);
+			addtok(d, start, i);
 		}
 		shingle_tokens(d, s);
 		break;
@@ -669,13 +700,11 @@ shingles(struct dm_dedup *d, const char *s, size_t n)
 				continue;
 			}
 			if (dm_uni_ispunct(cp)) {
-				addoff(d, start);
-				addoff(d, i);
+				addtok(d, start, i);
 				start = i + (size_t)len;
 			}
 		}
-		addoff(d, start);
-		addoff(d, n);
+		addtok(d, start, n);
 		shingle_tokens(d, s);
 		break;
 	case DM_TOK_CHAR:
@@ -816,47 +845,70 @@ MH_ROWS32(_avx2, MH_TARGET("avx2"))
 #include <immintrin.h>
 
 /*
- * The same with AVX-512 by hand, a third faster than what the compiler
- * makes of the loop above: hv * ahi << 32 is one 32-bit multiply of ahi
- * placed high; y >= M becomes min(y, y - M), y - M wrapping when y < M;
- * and the minimum of the low 32 bits is a 32-bit minimum, the high
- * halves cleared once at the end.
+ * The same with AVX-512 by hand. Only the low 32 bits of the reduced value
+ * are kept, and x = h a + b (mod 2^64) reduces to (x mod 2^61) + (x >> 61)
+ * but for the rare x whose sum reaches 2^61 - 1. So each lane computes
+ * u = x' + (x' >> 61) with x' = h a + b + 1, whose low 32 bits are the
+ * value plus one (mod 2^32) except in three cases: the sum reaches
+ * 2^61 - 1 (u is then the value, 0 to 7), x' carried into bit 61 (u is
+ * 0 to 7), or the value's low 32 bits are all ones (u is 0). Each of them
+ * leaves a minimum of 8 or less: a permutation whose minimum of u is over
+ * 8 has the minimum minus one as its value, exactly, and the others are
+ * computed again the plain way. The minimum of the low halves is a 32-bit
+ * minimum (hv * ahi << 32 is one 32-bit multiply of ahi placed high), the
+ * high halves cleared at the end: 7 instructions for 8 permutations.
  */
 __attribute__((target("avx512f"))) static void
 minhash_rows32_avx512(const uint32_t *restrict alo,
     const uint32_t *restrict ahi, const uint64_t *restrict b,
     uint64_t *restrict sig, size_t np, const uint64_t *h, size_t nh)
 {
-	const __m512i m = _mm512_set1_epi64((long long)MERSENNE);
-	__m512i al[4], ah[4], bb[4], s[4], hv, x, y;
+	const __m512i one = _mm512_set1_epi64(1);
+	const __m512i low = _mm512_set1_epi64(0xFFFFFFFFLL);
+	const __m512i eight = _mm512_set1_epi64(8);
+	__m512i al[4], ah[4], bb[4], s[4], hv, x;
+	__mmask8 redo;
 	size_t i, j0;
-	int k;
+	int k, l;
 
 	for (j0 = 0; j0 + 32 <= np; j0 += 32) {
+#pragma GCC unroll 4
 		for (k = 0; k < 4; k++) {
 			al[k] = _mm512_cvtepu32_epi64(_mm256_loadu_si256(
 			    (const void *)(alo + j0 + 8 * k)));
 			ah[k] = _mm512_slli_epi64(_mm512_cvtepu32_epi64(
 			    _mm256_loadu_si256((const void *)(ahi + j0 +
 			    8 * k))), 32);
-			bb[k] = _mm512_loadu_si512(b + j0 + 8 * k);
-			s[k] = _mm512_loadu_si512(sig + j0 + 8 * k);
+			bb[k] = _mm512_add_epi64(_mm512_loadu_si512(b + j0 +
+			    8 * k), one);
+			s[k] = low;
 		}
 		for (i = 0; i < nh; i++) {
 			hv = _mm512_set1_epi32((int)(uint32_t)h[i]);
+#pragma GCC unroll 4
 			for (k = 0; k < 4; k++) {
 				x = _mm512_add_epi64(_mm512_add_epi64(
 				    _mm512_mul_epu32(hv, al[k]),
 				    _mm512_mullo_epi32(hv, ah[k])), bb[k]);
-				y = _mm512_add_epi64(_mm512_and_si512(x, m),
-				    _mm512_srli_epi64(x, 61));
-				y = _mm512_min_epu64(y, _mm512_sub_epi64(y, m));
-				s[k] = _mm512_min_epu32(s[k], y);
+				x = _mm512_add_epi64(x, _mm512_srli_epi64(x,
+				    61));
+				s[k] = _mm512_min_epu32(s[k], x);
 			}
 		}
-		for (k = 0; k < 4; k++)
-			_mm512_storeu_si512(sig + j0 + 8 * k, _mm512_and_si512(
-			    s[k], _mm512_set1_epi64(0xFFFFFFFFLL)));
+		for (k = 0; k < 4; k++) {
+			s[k] = _mm512_and_si512(s[k], low);
+			redo = _mm512_cmple_epu64_mask(s[k], eight);
+			_mm512_storeu_si512(sig + j0 + 8 * k,
+			    _mm512_sub_epi64(s[k], one));
+			for (l = 0; l < 8; l++)
+				if (redo & (1U << l)) {
+					sig[j0 + 8 * k + l] = ~0ULL;
+					minhash_rows32(alo + j0 + 8 * k + l,
+					    ahi + j0 + 8 * k + l,
+					    b + j0 + 8 * k + l,
+					    sig + j0 + 8 * k + l, 1, h, nh);
+				}
+		}
 	}
 	if (j0 < np)
 		minhash_rows32(alo + j0, ahi + j0, b + j0, sig + j0, np - j0,
