@@ -233,6 +233,60 @@ with open("in.jsonl", "w") as f, open("want", "w") as w:
 	done
 }
 
+@test "near: SHA-1 16 at a time (and one at a time under DM_SIMD) gives Data-Juicer's signatures" {
+	# 300 texts of 5 to 64 words of 1 to 14 characters, some of two
+	# bytes: shingles of every length SHA-1 pads into one block (joined
+	# in place or, after runs of spaces, copied) and longer ones, texts
+	# of 1 to 60 shingles (a full group of 16, a last one of 1 to 15)
+	$PY -c '
+import json, random
+rng = random.Random(14)
+with open("t.jsonl", "w") as f:
+    for i in range(300):
+        words = ["".join(rng.choice("abcxyzé日") for _ in range(rng.randrange(1, 15)))
+                 for _ in range(rng.randrange(5, 65))]
+        sep = "  " if i % 10 == 0 else " "
+        f.write(json.dumps({"text": sep.join(words)}) + "\n")
+'
+	$PY "$REF" dj-minhash 256 5 space <t.jsonl >ref.out
+	$PY "$REF" dj-minhash 256 3 punctuation <t.jsonl >ref3.out
+	for simd in "" avx2 none; do
+		DM_SIMD=$simd dm-dedup --near --signatures t.jsonl >dm.out
+		cmp dm.out ref.out
+		DM_SIMD=$simd dm-dedup --near --signatures --window 3 \
+		    --tokenize punctuation t.jsonl >dm.out
+		cmp dm.out ref3.out
+	done
+	[ "$(wc -l <dm.out)" -eq 300 ]
+}
+
+@test "near: permutation values of 0 to 7 and 2^32 - 1 are exact (the minima computed again)" {
+	# each first text is one shingle whose value under one permutation
+	# is tiny (147: 7, 168: 5, 248: 1) or all ones (182, 9), found by a
+	# search over SHA-1s; the vector path leaves such minima to the
+	# plain one
+	printf '{"text":"%s"}\n' "w36195 x35 y z q" "w35033 x36 y z q" \
+	    "w64692 x36 y z q" "w96563 x123 y z q" "w80144 x126 y z q" \
+	    "w36195 x35 y z q w96563 x123 y z q w80144 x126 y z q" >t.jsonl
+	$PY "$REF" dj-minhash <t.jsonl >ref.out
+	for simd in "" avx2; do
+		DM_SIMD=$simd dm-dedup --near --signatures t.jsonl >dm.out
+		cmp dm.out ref.out
+	done
+	run $PY -c '
+import json
+for l, j in zip(open("dm.out"), (147, 168, 248, 182, 9)):
+    print(json.loads(l)[j])
+'
+	assert_output <<-'EOF'
+	7
+	5
+	1
+	4294967295
+	4294967295
+	EOF
+}
+
 @test "near --preset datatrove: signatures equal datatrove's, bit for bit" {
 	texts >t.jsonl
 	dm-dedup --near --preset datatrove --signatures t.jsonl >dm.out
