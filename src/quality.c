@@ -420,19 +420,14 @@ static const char *const starters[] = {
 	"your",
 };
 
-static int
-cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 /* Is the lower-cased s[0..n) in list? Only ASCII words can be. */
 static int
 inlist(const char *const *list, size_t nlist, const char *s, size_t n)
 {
 	char w[16];
 	const char *p = w;
-	size_t i;
+	size_t i, lo, hi, mid;
+	int d;
 
 	if (n == 0 || n >= sizeof w)
 		return 0;
@@ -442,7 +437,22 @@ inlist(const char *const *list, size_t nlist, const char *s, size_t n)
 		w[i] = (char)lowerascii(s[i]);
 	}
 	w[n] = '\0';
-	return bsearch(&p, list, nlist, sizeof *list, cmpstr) != NULL;
+	/* bsearch without its calls: most probes differ at the first
+	 * letter */
+	lo = 0;
+	hi = nlist;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if ((d = (unsigned char)list[mid][0] - (unsigned char)w[0]) == 0)
+			d = strcmp(list[mid], p);
+		if (d == 0)
+			return 1;
+		if (d < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }
 
 #define NABBREV		(sizeof abbrevs / sizeof abbrevs[0])
@@ -1368,7 +1378,7 @@ wordbefore(const char *s, size_t i)
 }
 
 /* The first two letters of a contraction below: most words fail here. */
-static int
+static inline int
 contrpair(int a, int b)
 {
 	b = lowerascii((unsigned char)b);
