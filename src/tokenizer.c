@@ -14,6 +14,7 @@
 
 #include "dm.h"
 #include "tokenizer.h"
+#include "tokenizer-norm.h"
 #include "tokenizer-spm.h"
 
 /*
@@ -32,6 +33,9 @@
  *     that is a token as a whole is that one token).
  * Vocabulary and merges are stored as raw bytes: the byte-to-character
  * mapping of GPT-2 (bytes_to_unicode) is undone once when loading.
+ * SentencePiece-style files go the same way with other parts: any
+ * normalizer of tokenizer-norm.c, Metaspace and WhitespaceSplit among the
+ * pre-tokenizers, and a model on characters, BPE (spbpe) or Unigram.
  */
 
 #define GPT2_RE "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| " \
@@ -67,13 +71,23 @@ struct pairent {
 	int32_t		rank, id;
 };
 
-enum stepkind { STEP_ISOLATED, STEP_MATCHES, STEP_BYTELEVEL };
+enum stepkind { STEP_ISOLATED, STEP_MATCHES, STEP_BYTELEVEL, STEP_METASPACE,
+	STEP_WSSPLIT };
+
+/* Metaspace's prepend_scheme */
+enum { PREPEND_NEVER, PREPEND_FIRST, PREPEND_ALWAYS };
+
+/* the model: byte-level BPE, BPE on characters (SentencePiece-style),
+ * Unigram */
+enum { MODEL_BYTEBPE, MODEL_SPBPE, MODEL_UNIGRAM };
 
 struct step {
 	enum stepkind	 kind;
 	struct dm_re	*re;		/* NULL: no split */
 	int		 scan;		/* else dm_tok_scan's digits */
-	int		 prefix;	/* ByteLevel's add_prefix_space */
+	int		 prefix;	/* ByteLevel's add_prefix_space;
+					   Metaspace's prepend scheme */
+	int		 split;		/* Metaspace's split */
 };
 
 struct added {
@@ -87,8 +101,13 @@ struct dm_tok {
 	char		*name;		/* as asked for */
 	char		*path;
 	struct dm_spm	*spm;		/* a SentencePiece model, or NULL */
-	int		 sp;		/* SentencePiece-style BPE (Llama 2) */
+	int		 model;		/* MODEL_* */
 	int		 fuse_unk;
+	double		*score;		/* Unigram: the score of each id */
+	size_t		 nscore;
+	double		 unkscore;	/* of an unknown character */
+	size_t		 maxpiece;	/* the longest piece, in bytes */
+	struct dm_tnorm	*tnorm;		/* else norm */
 	int32_t		 unkid;		/* -1: none */
 	struct strtab	 vocab;
 	struct pairent	*pairs;
@@ -112,6 +131,8 @@ struct dm_tok {
 	size_t		 hcap;
 	int32_t		*nx, *pv;
 	size_t		 lcap;
+	double		*best;		/* Unigram's lattice */
+	size_t		 bcap;
 	struct dm_tok	*next;
 };
 
@@ -349,6 +370,35 @@ addstep(struct dm_tok *t, json_t *p, int *bytelevel, struct dm_buf *err)
 		t->nsteps++;
 		return 0;
 	}
+	if (type && strcmp(type, "Metaspace") == 0) {
+		const char *rp = jstr(p, "replacement"), *sc;
+
+		if (rp == NULL || strcmp(rp, "\xe2\x96\x81") != 0)
+			return fail(err, t->path, "unsupported Metaspace "
+			    "replacement", rp ? rp : "null");
+		st->kind = STEP_METASPACE;
+		st->split = jtrue(p, "split", 1);
+		sc = jstr(p, "prepend_scheme");
+		if (sc == NULL)
+			st->prefix = jtrue(p, "add_prefix_space", 1) ?
+			    PREPEND_ALWAYS : PREPEND_NEVER;
+		else if (strcmp(sc, "always") == 0)
+			st->prefix = PREPEND_ALWAYS;
+		else if (strcmp(sc, "first") == 0)
+			st->prefix = PREPEND_FIRST;
+		else if (strcmp(sc, "never") == 0)
+			st->prefix = PREPEND_NEVER;
+		else
+			return fail(err, t->path, "unsupported Metaspace "
+			    "prepend_scheme", sc);
+		t->nsteps++;
+		return 0;
+	}
+	if (type && strcmp(type, "WhitespaceSplit") == 0) {
+		st->kind = STEP_WSSPLIT;
+		t->nsteps++;
+		return 0;
+	}
 	if (type == NULL || strcmp(type, "Split") != 0)
 		return fail(err, t->path, "unsupported pre-tokenizer",
 		    type ? type : "null");
@@ -454,55 +504,67 @@ cmpadded(const void *a, const void *b)
 }
 
 static void	addtokens(struct dm_tok *, json_t *);
-static int	issp(json_t *);
-static int	load_sp(struct dm_tok *, json_t *, json_t *, struct dm_buf *);
+static int	load_spbpe(struct dm_tok *, json_t *, json_t *);
+static int	load_unigram(struct dm_tok *, json_t *, struct dm_buf *);
 
 static int
 load(struct dm_tok *t, json_t *root, struct dm_buf *err)
 {
 	struct dm_buf a = DM_BUF_INIT;
 	json_t *model, *vocab, *v, *norm, *pre;
-	const char *key, *type;
+	const char *key, *type, *mtype;
 	struct strent *ea;
 	int bytelevel = 0, rc = -1;
 	size_t i;
 
 	model = json_object_get(root, "model");
-	type = jstr(model, "type");
-	if (!json_is_object(model) || (type && strcmp(type, "BPE") != 0))
+	mtype = jstr(model, "type");
+	if (!json_is_object(model) || (mtype && strcmp(mtype, "BPE") != 0 &&
+	    strcmp(mtype, "Unigram") != 0))
 		return fail(err, t->path, "unsupported model type",
-		    type ? type : "null");
-	if (issp(root))
-		return load_sp(t, root, model, err);
-	if (json_is_true(json_object_get(model, "byte_fallback")) ||
-	    (jstr(model, "continuing_subword_prefix") &&
-	    *jstr(model, "continuing_subword_prefix")) ||
-	    (jstr(model, "end_of_word_suffix") &&
-	    *jstr(model, "end_of_word_suffix")))
-		return fail(err, t->path, "only byte-level BPE is supported",
-		    NULL);
-	t->ignore_merges = jtrue(model, "ignore_merges", 0);
+		    mtype ? mtype : "null");
 	norm = json_object_get(root, "normalizer");
-	if (!json_is_null(norm) && norm) {
-		type = jstr(norm, "type");
-		/* the normalizers of byte-level BPE tokenizers */
-		if (type && (strcmp(type, "NFC") == 0 ||
-		    strcmp(type, "NFKC") == 0))
-			t->norm = (utf8proc_option_t)dm_uni_form(type);
-		else
-			return fail(err, t->path, "unsupported normalizer",
-			    type ? type : "?");
+	type = jstr(norm, "type");
+	if (type && (strcmp(type, "NFC") == 0 || strcmp(type, "NFKC") == 0))
+		/* the byte-level models' own, with an ASCII fast path */
+		t->norm = (utf8proc_option_t)dm_uni_form(type);
+	else if (dm_tnorm_new(norm, &t->tnorm, &a) < 0) {
+		fail(err, t->path, a.buf, NULL);
+		dm_buf_free(&a);
+		return -1;
 	}
 	pre = json_object_get(root, "pre_tokenizer");
 	if (pre && !json_is_null(pre) && addstep(t, pre, &bytelevel, err) < 0)
 		return -1;
-	if (!bytelevel)
-		return fail(err, t->path, "only byte-level BPE is supported "
-		    "(no ByteLevel pre-tokenizer)", NULL);
-
+	if (mtype && strcmp(mtype, "Unigram") == 0) {
+		t->model = MODEL_UNIGRAM;
+		rc = load_unigram(t, model, err);
+		if (rc == 0)
+			addtokens(t, root);
+		return rc;
+	}
+	if ((jstr(model, "continuing_subword_prefix") &&
+	    *jstr(model, "continuing_subword_prefix")) ||
+	    (jstr(model, "end_of_word_suffix") &&
+	    *jstr(model, "end_of_word_suffix")))
+		return fail(err, t->path, "unsupported BPE options "
+		    "(continuing_subword_prefix, end_of_word_suffix)", NULL);
+	t->ignore_merges = jtrue(model, "ignore_merges", 0);
 	vocab = json_object_get(model, "vocab");
 	if (!json_is_object(vocab))
 		return fail(err, t->path, "model without a vocab", NULL);
+	if (!bytelevel) {
+		t->model = MODEL_SPBPE;
+		rc = load_spbpe(t, model, vocab);
+		if (rc == 0)
+			addtokens(t, root);
+		return rc;
+	}
+	if (t->tnorm || json_is_true(json_object_get(model, "byte_fallback")))
+		return fail(err, t->path, "unsupported byte-level BPE "
+		    "(a normalizer other than NFC or NFKC, or byte_fallback)",
+		    NULL);
+	t->model = MODEL_BYTEBPE;
 	json_object_foreach(vocab, key, v) {
 		if (!json_is_integer(v) || unbytes(key, strlen(key), &a) < 0)
 			continue;
@@ -546,97 +608,98 @@ addtokens(struct dm_tok *t, json_t *root)
 		qsort(t->added, t->nadded, sizeof *t->added, cmpadded);
 }
 
-/*
- * SentencePiece-style BPE as Llama 2's and Mistral's tokenizer.json have
- * it: the normalizer a Sequence of Prepend("\u2581") and Replace(" ",
- * "\u2581"), no pre-tokenizer, so each stretch between added tokens is one
- * word; its characters are the first symbols (a character not in the
- * vocabulary becomes its bytes' <0xXX> tokens with byte_fallback, else the
- * unknown token, consecutive ones fused with fuse_unk), then merged by
- * rank, the lowest first and the leftmost among equals, as the library's
- * Word::merge_all does.
- */
-static int
-issp(json_t *root)
+/* <0xXX>, SentencePiece's byte pieces, into byteid */
+static void
+bytepieces(struct dm_tok *t, int on)
 {
-	json_t *norm = json_object_get(root, "normalizer"), *v;
-	const char *type = jstr(norm, "type");
-	size_t i;
+	struct strent *e;
+	char name[8];
+	unsigned x;
 
-	if (type == NULL || strcmp(type, "Sequence") != 0)
-		return 0;
-	json_array_foreach(json_object_get(norm, "normalizers"), i, v)
-		if ((type = jstr(v, "type")) && strcmp(type, "Prepend") == 0)
-			return 1;
-	return 0;
+	for (x = 0; x < 256; x++) {
+		t->byteid[x] = -1;
+		if (!on)
+			continue;
+		snprintf(name, sizeof name, "<0x%02X>", x);
+		if ((e = strtab_find(&t->vocab, name, 6, dm_hash64(name, 6))))
+			t->byteid[x] = e->val;
+	}
 }
 
+/*
+ * BPE on characters, SentencePiece-style, as Llama 2's and Mistral's
+ * tokenizer.json have it (the text made into "\u2581"-words by the
+ * normalizer or a Metaspace pre-tokenizer): a piece's characters are the
+ * first symbols (one not in the vocabulary becomes its bytes' <0xXX>
+ * tokens with byte_fallback, else the unknown token, consecutive ones
+ * fused with fuse_unk), then merged by rank, the lowest first and the
+ * leftmost among equals, as the library's Word::merge_all does.
+ */
 static int
-load_sp(struct dm_tok *t, json_t *root, json_t *model, struct dm_buf *err)
+load_spbpe(struct dm_tok *t, json_t *model, json_t *vocab)
 {
-	json_t *norm, *vocab, *v, *pre;
-	const char *key, *type, *ua;
+	const char *key, *ua;
 	struct strent *ea;
-	unsigned x;
-	size_t i;
-	int prepend = 0, replace = 0;
+	json_t *v;
 
-	norm = json_object_get(root, "normalizer");
-	json_array_foreach(json_object_get(norm, "normalizers"), i, v) {
-		type = jstr(v, "type");
-		if (type && strcmp(type, "Prepend") == 0 && !replace &&
-		    jstr(v, "prepend") && strcmp(jstr(v, "prepend"),
-		    "\xe2\x96\x81") == 0)
-			prepend = 1;
-		else if (type && strcmp(type, "Replace") == 0 &&
-		    jstr(json_object_get(v, "pattern"), "String") &&
-		    strcmp(jstr(json_object_get(v, "pattern"), "String"),
-		    " ") == 0 && jstr(v, "content") &&
-		    strcmp(jstr(v, "content"), "\xe2\x96\x81") == 0)
-			replace = 1;
-		else
-			return fail(err, t->path, "unsupported normalizer",
-			    type ? type : "?");
-	}
-	if (!prepend || !replace)
-		return fail(err, t->path, "unsupported normalizer", "Sequence");
-	pre = json_object_get(root, "pre_tokenizer");
-	if (pre && !json_is_null(pre))
-		return fail(err, t->path, "unsupported pre-tokenizer",
-		    jstr(pre, "type") ? jstr(pre, "type") : "?");
-	if ((jstr(model, "continuing_subword_prefix") &&
-	    *jstr(model, "continuing_subword_prefix")) ||
-	    (jstr(model, "end_of_word_suffix") &&
-	    *jstr(model, "end_of_word_suffix")))
-		return fail(err, t->path, "unsupported BPE options", NULL);
-	t->sp = 1;
 	t->fuse_unk = jtrue(model, "fuse_unk", 0);
-	vocab = json_object_get(model, "vocab");
-	if (!json_is_object(vocab))
-		return fail(err, t->path, "model without a vocab", NULL);
 	json_object_foreach(vocab, key, v)
 		if (json_is_integer(v))
 			strtab_put(&t->vocab, key, strlen(key), dm_hash64(key,
 			    strlen(key)), (int32_t)json_integer_value(v));
-	for (i = 0; i < 256; i++)
-		t->byteid[i] = -1;
-	if (jtrue(model, "byte_fallback", 0))
-		for (x = 0; x < 256; x++) {
-			char name[8];
-
-			snprintf(name, sizeof name, "<0x%02X>", x);
-			ea = strtab_find(&t->vocab, name, 6, dm_hash64(name, 6));
-			t->byteid[x] = ea ? ea->val : -1;
-		}
+	bytepieces(t, jtrue(model, "byte_fallback", 0));
 	t->unkid = -1;
 	if ((ua = jstr(model, "unk_token")) != NULL &&
 	    (ea = strtab_find(&t->vocab, ua, strlen(ua), dm_hash64(ua,
 	    strlen(ua)))) != NULL)
 		t->unkid = ea->val;
 	loadmerges(t, json_object_get(model, "merges"), 0);
-	addtokens(t, root);
 	return 0;
 }
+
+/*
+ * A Unigram model (T5, XLM-R, ALBERT): the pieces and their scores, the
+ * id of the unknown piece; a character no piece starts with scores the
+ * lowest score less 10, as in SentencePiece and the library.
+ */
+static int
+load_unigram(struct dm_tok *t, json_t *model, struct dm_buf *err)
+{
+	json_t *vocab = json_object_get(model, "vocab"), *v, *u;
+	const char *p;
+	double lo = 0;
+	size_t i, n;
+
+	if (!json_is_array(vocab) || json_array_size(vocab) == 0)
+		return fail(err, t->path, "model without a vocab", NULL);
+	t->nscore = json_array_size(vocab);
+	t->score = dm_xreallocarray(NULL, t->nscore, sizeof *t->score);
+	json_array_foreach(vocab, i, v) {
+		p = json_string_value(json_array_get(v, 0));
+		u = json_array_get(v, 1);
+		if (p == NULL || !json_is_number(u))
+			return fail(err, t->path, "bad Unigram vocab entry",
+			    NULL);
+		t->score[i] = json_number_value(u);
+		if (i == 0 || t->score[i] < lo)
+			lo = t->score[i];
+		n = strlen(p);
+		if (n == 0)
+			continue;
+		if (n > t->maxpiece)
+			t->maxpiece = n;
+		strtab_put(&t->vocab, p, n, dm_hash64(p, n), (int32_t)i);
+	}
+	t->unkscore = lo - 10.0;
+	u = json_object_get(model, "unk_id");
+	t->unkid = json_is_integer(u) && json_integer_value(u) >= 0 &&
+	    (size_t)json_integer_value(u) < t->nscore ?
+	    (int32_t)json_integer_value(u) : -1;
+	t->fuse_unk = 1;
+	bytepieces(t, jtrue(model, "byte_fallback", 0));
+	return 0;
+}
+
 
 static void
 tok_free(struct dm_tok *t)
@@ -646,6 +709,9 @@ tok_free(struct dm_tok *t)
 
 	if (t->spm)
 		dm_spm_close(t->spm);
+	dm_tnorm_free(t->tnorm);
+	free(t->score);
+	free(t->best);
 	strtab_free(&t->vocab);
 	strtab_free(&t->cache);
 	free(t->pairs);
@@ -1124,6 +1190,9 @@ spbpe(struct dm_tok *t, const char *s, size_t n)
 	}
 	nx = t->nx;
 	pv = t->pv;
+	if (t->ignore_merges && strtab_find(&t->vocab, s, n, n <=
+	    CACHE_PIECE ? h : dm_hash64(s, n)) != NULL)
+		return 1;
 	for (i = 0; i < n; i += len) {
 		unsigned char b = (unsigned char)s[i];
 
@@ -1199,28 +1268,204 @@ spbpe(struct dm_tok *t, const char *s, size_t n)
 	return count;
 }
 
-/* A stretch between added tokens, SentencePiece-style: "\u2581" before
- * it and for each space, then one word. */
-static void
-spsegment(struct dm_tok *t, const char *s, size_t n)
+/* The tokens of a run of unknown characters in a Unigram piece: one,
+ * unless it is a piece after all, or byte_fallback has all its bytes. */
+static size_t
+unkrun(struct dm_tok *t, const char *s, size_t n)
 {
 	size_t i;
 
-	if (n == 0)
-		return;
-	dm_buf_reset(&t->normbuf);
-	dm_buf_add(&t->normbuf, "\xe2\x96\x81", 3);
-	for (i = 0; i < n; i++)
-		if (s[i] == ' ')
-			dm_buf_add(&t->normbuf, "\xe2\x96\x81", 3);
-		else
-			dm_buf_addc(&t->normbuf, s[i]);
-	t->total += spbpe(t, t->normbuf.buf, t->normbuf.len);
+	if (strtab_find(&t->vocab, s, n, dm_hash64(s, n)) != NULL)
+		return 1;
+	for (i = 0; i < n && t->byteid[(unsigned char)s[i]] >= 0; i++)
+		;
+	return i == n ? n : 1;
 }
 
-/* The pieces of s at pre-tokenizer level; their tokens go to t->total. */
+/*
+ * The tokens of a Unigram piece s[0..n): Viterbi over the lattice of the
+ * vocabulary's pieces, as the library's Unigram::encode_optimized does
+ * (scores summed left to right in doubles, a later path only when
+ * strictly better, an unknown character where no piece of one character
+ * starts); consecutive unknown characters are one token, or with
+ * byte_fallback their bytes' <0xXX> tokens when all of those exist.
+ */
+static size_t
+unigram(struct dm_tok *t, const char *s, size_t n)
+{
+	struct strent *e;
+	double *best, cand;
+	int32_t *from, *id;
+	size_t i, j, len, clen, count = 0, unk = 0;
+	uint64_t h = 0;
+	unsigned char b;
+
+	if (n <= CACHE_PIECE) {
+		h = dm_hash64(s, n);
+		if ((e = strtab_find(&t->cache, s, n, h)) != NULL)
+			return (size_t)e->val;
+	}
+	if (t->bcap < n + 1) {
+		t->bcap = (n + 1) * 2;
+		t->best = dm_xreallocarray(t->best, t->bcap, sizeof *t->best);
+		t->nx = dm_xreallocarray(t->nx, t->bcap, sizeof *t->nx);
+		t->pv = dm_xreallocarray(t->pv, t->bcap, sizeof *t->pv);
+		t->lcap = t->bcap;
+	}
+	best = t->best;
+	from = t->pv;		/* where the best path to here starts, -1 */
+	id = t->nx;		/* its last piece */
+	for (i = 0; i <= n; i++)
+		from[i] = -1;
+	best[0] = 0;
+	for (i = 0; i < n; i += clen) {
+		int single = 0;
+
+		b = (unsigned char)s[i];
+		clen = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+		if (i + clen > n)
+			clen = n - i;
+		for (j = i + clen; j <= n && j - i <= t->maxpiece; ) {
+			if ((e = strtab_find(&t->vocab, s + i, j - i,
+			    dm_hash64(s + i, j - i))) != NULL) {
+				cand = t->score[e->val] + best[i];
+				if (from[j] < 0 || cand > best[j]) {
+					best[j] = cand;
+					from[j] = (int32_t)i;
+					id[j] = e->val;
+				}
+				if (j - i == clen)
+					single = 1;
+			}
+			if (j == n)
+				break;
+			b = (unsigned char)s[j];
+			len = b < 0x80 ? 1 : b < 0xe0 ? 2 : b < 0xf0 ? 3 : 4;
+			j += len;
+			if (j > n)
+				j = n;
+		}
+		if (!single) {
+			cand = t->unkscore + best[i];
+			if (from[i + clen] < 0 || cand > best[i + clen]) {
+				best[i + clen] = cand;
+				from[i + clen] = (int32_t)i;
+				id[i + clen] = t->unkid < 0 ? -2 : t->unkid;
+			}
+		}
+	}
+	/* back from the end: a run of unknown ones is one string */
+	for (j = n; j > 0; j = i) {
+		i = (size_t)from[j];
+		if (id[j] == (t->unkid < 0 ? -2 : t->unkid)) {
+			unk += j - i;
+			if (i > 0 && id[i] == id[j])
+				continue;
+			/* the run s[i..i+unk) */
+			count += unkrun(t, s + i, unk);
+			unk = 0;
+			continue;
+		}
+		count++;
+	}
+	if (n <= CACHE_PIECE) {
+		if (t->cache.n >= CACHE_MAX)
+			strtab_free(&t->cache);
+		strtab_put(&t->cache, s, n, h, (int32_t)count);
+	}
+	return count;
+}
+
+/* The tokens of a piece, by the model. */
+static size_t
+model(struct dm_tok *t, const char *s, size_t n)
+{
+	switch (t->model) {
+	case MODEL_SPBPE:
+		return spbpe(t, s, n);
+	case MODEL_UNIGRAM:
+		return unigram(t, s, n);
+	default:
+		return bpe(t, s, n);
+	}
+}
+
+static int	pretok(struct dm_tok *, int, const char *, size_t, int,
+		    struct dm_buf *);
+
+/*
+ * Metaspace: each space "\u2581", then one before the piece (always;
+ * first: when it starts the text) unless it starts with one; with split,
+ * a piece begins at each "\u2581" (merged with the next).
+ */
 static int
-pretok(struct dm_tok *t, int level, const char *s, size_t n,
+metaspace(struct dm_tok *t, int level, const char *s, size_t n, int first,
+    struct dm_buf *err)
+{
+	const struct step *st = &t->steps[level];
+	struct dm_buf *b = &t->lvl[level];
+	size_t i, start;
+
+	dm_buf_reset(b);
+	if ((st->prefix == PREPEND_ALWAYS || (st->prefix == PREPEND_FIRST &&
+	    first)) && s[0] != ' ' && (n < 3 ||
+	    memcmp(s, "\xe2\x96\x81", 3) != 0))
+		dm_buf_add(b, "\xe2\x96\x81", 3);
+	for (i = 0; i < n; i++)
+		if (s[i] == ' ')
+			dm_buf_add(b, "\xe2\x96\x81", 3);
+		else
+			dm_buf_addc(b, s[i]);
+	s = b->buf;
+	n = b->len;
+	if (!st->split)
+		return pretok(t, level + 1, s, n, first, err);
+	for (i = start = 0; i + 3 <= n; i++) {
+		if (i > start && memcmp(s + i, "\xe2\x96\x81", 3) == 0) {
+			if (pretok(t, level + 1, s + start, i - start,
+			    first && start == 0, err) < 0)
+				return -1;
+			start = i;
+		}
+	}
+	return pretok(t, level + 1, s + start, n - start, first && start == 0,
+	    err);
+}
+
+/* WhitespaceSplit: the runs of non-white-space characters. */
+static int
+wssplit(struct dm_tok *t, int level, const char *s, size_t n, int first,
+    struct dm_buf *err)
+{
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t r;
+	size_t i, start = 0, len;
+	int in = 0;
+
+	for (i = 0; i < n; i += len) {
+		r = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		    (utf8proc_ssize_t)(n - i), &cp);
+		len = r > 0 ? (size_t)r : 1;
+		if (r > 0 && dm_tnorm_isspace(cp)) {
+			if (in && pretok(t, level + 1, s + start, i - start,
+			    first && start == 0, err) < 0)
+				return -1;
+			in = 0;
+		} else if (!in) {
+			in = 1;
+			start = i;
+		}
+	}
+	if (in)
+		return pretok(t, level + 1, s + start, n - start,
+		    first && start == 0, err);
+	return 0;
+}
+
+/* The pieces of s at pre-tokenizer level; their tokens go to t->total.
+ * first: the piece starts the text (for Metaspace's prepend_scheme). */
+static int
+pretok(struct dm_tok *t, int level, const char *s, size_t n, int first,
     struct dm_buf *err)
 {
 	const struct step *st;
@@ -1230,10 +1475,14 @@ pretok(struct dm_tok *t, int level, const char *s, size_t n,
 	if (n == 0)
 		return 0;
 	if (level == t->nsteps) {
-		t->total += bpe(t, s, n);
+		t->total += model(t, s, n);
 		return 0;
 	}
 	st = &t->steps[level];
+	if (st->kind == STEP_METASPACE)
+		return metaspace(t, level, s, n, first, err);
+	if (st->kind == STEP_WSSPLIT)
+		return wssplit(t, level, s, n, first, err);
 	if (st->kind == STEP_BYTELEVEL && st->prefix && s[0] != ' ') {
 		dm_buf_reset(&t->lvl[level]);
 		dm_buf_addc(&t->lvl[level], ' ');
@@ -1246,13 +1495,13 @@ pretok(struct dm_tok *t, int level, const char *s, size_t n,
 		for (pos = 0; pos < n; pos = ov[1]) {
 			ov[1] = dm_tok_scan(st->scan, s, n, pos);
 			if (pretok(t, level + 1, s + pos, ov[1] - pos,
-			    err) < 0)
+			    first && pos == 0, err) < 0)
 				return -1;
 		}
 		return 0;
 	}
 	if (st->re == NULL)
-		return pretok(t, level + 1, s, n, err);
+		return pretok(t, level + 1, s, n, first, err);
 	for (pos = 0; pos < n; ) {
 		if ((r = dm_re_match(st->re, s, n, pos, ov, err)) < 0)
 			return -1;
@@ -1275,30 +1524,37 @@ pretok(struct dm_tok *t, int level, const char *s, size_t n,
 				break;
 		}
 		if (st->kind == STEP_ISOLATED && ov[0] > pos &&
-		    pretok(t, level + 1, s + pos, ov[0] - pos, err) < 0)
+		    pretok(t, level + 1, s + pos, ov[0] - pos,
+		    first && pos == 0, err) < 0)
 			return -1;
-		if (pretok(t, level + 1, s + ov[0], ov[1] - ov[0], err) < 0)
+		if (pretok(t, level + 1, s + ov[0], ov[1] - ov[0],
+		    first && ov[0] == 0, err) < 0)
 			return -1;
 		pos = ov[1];
 	}
 	if (st->kind == STEP_ISOLATED && pos < n &&
-	    pretok(t, level + 1, s + pos, n - pos, err) < 0)
+	    pretok(t, level + 1, s + pos, n - pos, first && pos == 0, err) < 0)
 		return -1;
 	return 0;
 }
 
 /* Normalizes a stretch between added tokens, then cuts it. */
 static int
-segment(struct dm_tok *t, const char *s, size_t n, struct dm_buf *err)
+segment(struct dm_tok *t, const char *s, size_t n, int first,
+    struct dm_buf *err)
 {
 	utf8proc_uint8_t *out;
 	utf8proc_ssize_t r;
 	size_t i;
 	int rc;
 
-	if (t->sp) {
-		spsegment(t, s, n);
+	if (n == 0)
 		return 0;
+	if (t->tnorm) {
+		if (dm_tnorm_apply(t->tnorm, s, n, &t->normbuf, err) < 0)
+			return -1;
+		return pretok(t, 0, t->normbuf.buf, t->normbuf.len, first,
+		    err);
 	}
 	if (t->norm) {
 		for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
@@ -1312,12 +1568,13 @@ segment(struct dm_tok *t, const char *s, size_t n, struct dm_buf *err)
 				    utf8proc_errmsg(r));
 				return -1;
 			}
-			rc = pretok(t, 0, (const char *)out, (size_t)r, err);
+			rc = pretok(t, 0, (const char *)out, (size_t)r, first,
+			    err);
 			free(out);
 			return rc;
 		}
 	}
-	return pretok(t, 0, s, n, err);
+	return pretok(t, 0, s, n, first, err);
 }
 
 int
@@ -1344,13 +1601,13 @@ dm_tok_count(struct dm_tok *t, const char *s, size_t n, size_t *count,
 				break;
 		if (k == t->nadded)
 			continue;
-		if (segment(t, s + start, i - start, err) < 0)
+		if (segment(t, s + start, i - start, start == 0, err) < 0)
 			return -1;
 		t->total++;
 		i += t->added[k].n - 1;
 		start = i + 1;
 	}
-	if (segment(t, s + start, n - start, err) < 0)
+	if (segment(t, s + start, n - start, start == 0, err) < 0)
 		return -1;
 	*count = t->total;
 	return 0;

@@ -7,14 +7,18 @@
 struct dm_buf;
 
 /*
- * A tokenizer.json of Hugging Face's tokenizers library with a byte-level
- * BPE model (GPT-2, Llama 3, Qwen, GPT-4o style): normalizer none, NFC or
- * NFKC; pre_tokenizer ByteLevel, Split (Isolated, or Removed inverted) or a
- * Sequence of them; added tokens matched in the text first, one token
- * each. The count is that of encode(text, add_special_tokens=False): the
- * post-processor's BOS/EOS are not counted. Also SentencePiece-style BPE
- * (Llama 2, Mistral): the normalizer Prepend("\u2581") and Replace(" ",
- * "\u2581"), no pre-tokenizer, byte_fallback and fuse_unk as the model says.
+ * A tokenizer.json of Hugging Face's tokenizers library, counted as the
+ * library counts. Byte-level BPE (GPT-2, Llama 3, Qwen, GPT-4o style):
+ * normalizer none, NFC or NFKC; pre_tokenizer ByteLevel, Split (Isolated,
+ * or Removed inverted) or a Sequence of them. SentencePiece-style models
+ * (Llama 2, Mistral, T5, XLM-R): BPE on characters or Unigram (Viterbi
+ * over the pieces' scores), byte_fallback and fuse_unk as the model says;
+ * normalizers NFC, NFD, NFKC, NFKD, Prepend, Replace, Strip, Lowercase,
+ * Precompiled (SentencePiece's charsmap) and Sequence (tokenizer-norm.c);
+ * pre-tokenizers Metaspace (prepend_scheme, split) and WhitespaceSplit
+ * too. Added tokens are matched in the text first, one token each. The
+ * count is that of encode(text, add_special_tokens=False): the
+ * post-processor's BOS/EOS are not counted.
  *
  * A tokenizer is loaded once per process (the same path again gives the
  * same one, kept until exit), and the count of every pre-token seen is

