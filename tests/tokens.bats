@@ -225,6 +225,9 @@ same_as_hf() {
 	grep -q '"type":"Precompiled","precompiled_charsmap":"[A-Za-z0-9+/]\{1000\}' ug.json
 	same_as_hf ug.json
 	same_as_hf t5.json
+	jq -c '.normalizer.normalizers = [{type: "NFD"}, {type: "Lowercase"}] +
+	    .normalizer.normalizers' ug.json > lower.json
+	same_as_hf lower.json
 }
 
 @test "counts equal the library's on a Unigram tokenizer.json with byte fallback" {
