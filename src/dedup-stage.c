@@ -56,6 +56,7 @@ dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
 	if (argc > 1)
 		dm_usage_die(dm_dedup_usage, "sign reads one shard");
 	name = shardname(r, argc ? argv[0] : NULL);
+	dm_dedup_inputid(r, argc ? argv[0] : NULL);
 	set = dm_dedup_settings(r);
 	for (b = 0; b < nb; b++) {
 		dm_buf_reset(&path);
@@ -122,6 +123,8 @@ dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
 	h.recsz = (uint32_t)r->recsz;
 	h.keysz = (uint32_t)r->keysz;
 	h.settings = set;
+	h.insize = r->in[0];
+	h.inhash = r->in[1];
 	dm_xsort_finish(&r->xs);
 	/* records come sorted by band first: one file after the other, empty
 	 * ones too, so that every band has a file for every shard */

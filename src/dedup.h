@@ -160,6 +160,8 @@ struct dm_shead {
 	char		*settings;	/* the options that made the file */
 	char		**names;	/* shard names (pairs, removals) */
 	size_t		 nnames;
+	uint64_t	 insize, inhash;	/* signatures: the input's size
+						   and XXH64 */
 };
 struct dm_sfile;
 /* Starts PATH under a temporary name beside it (".NAME.tmp"); the records
@@ -194,10 +196,11 @@ void	 dm_sfile_seal(int fd, const char *path, uint32_t kind);
 int	 dm_sfile_verify(int fd, const char *path, uint32_t kind,
 	    struct dm_buf *err);
 /* 0 when path is a whole stage file of the kind (read to its end) made
- * with settings (any when NULL; side files have none); -1 when it is not
- * whole, 1 when it has other settings, with "path: why" in err. */
+ * with settings (any when NULL; side files have none) from the input of
+ * in[0] bytes and XXH64 in[1] (any when NULL); -1 when it is not whole,
+ * 1 when it has other settings or input, with "path: why" in err. */
 int	 dm_sfile_check(const char *path, uint32_t kind, const char *settings,
-	    struct dm_buf *err);
+	    const uint64_t *in, struct dm_buf *err);
 void	 dm_sfile_close(struct dm_sfile *);
 
 #endif /* DM_DEDUP_H */

@@ -14,14 +14,17 @@
  * A stage file (dm-dedup.1 describes it for users):
  *
  *	0	8	magic "DMDEDUP\n"
- *	8	4	version, 1 (little-endian, as every number of the header)
+ *	8	4	version, 2 (little-endian, as every number of the header)
  *	12	4	kind: 1 signatures, 2 pairs, 3 removals
  *	16	4	bytes a record
  *	20	4	bytes of a record's key
  *	24	8	records
  *	32	4	bytes of the settings text
  *	36	4	shard names
- *	40	24	zero
+ *	40	8	signatures: the size of the input shard, in bytes
+ *	48	8	signatures: the XXH64 of its bytes (as dm-run's --resume
+ *			checks a block); pairs and removals: zero
+ *	56	8	zero
  *	64		the settings text, then each shard name as 2 bytes of
  *			length and its bytes
  *	...		the records
@@ -39,7 +42,7 @@
  */
 
 #define MAGIC	"DMDEDUP\n"
-#define VERSION	1
+#define VERSION	2
 #define HEAD	64
 #define WBUF	(1 << 20)
 
@@ -104,6 +107,10 @@ head(const struct dm_shead *h, unsigned long long count, struct dm_buf *b)
 	le32(fix + 28, (uint32_t)(count >> 32));
 	le32(fix + 32, (uint32_t)strlen(h->settings));
 	le32(fix + 36, (uint32_t)h->nnames);
+	le32(fix + 40, (uint32_t)h->insize);
+	le32(fix + 44, (uint32_t)(h->insize >> 32));
+	le32(fix + 48, (uint32_t)h->inhash);
+	le32(fix + 52, (uint32_t)(h->inhash >> 32));
 	dm_buf_add(b, fix, HEAD);
 	dm_buf_adds(b, h->settings);
 	for (i = 0; i < h->nnames; i++) {
@@ -263,6 +270,8 @@ dm_sfile_open(const char *path, uint32_t kind, struct dm_buf *err)
 	f->h.count = get32(fix + 24) | (unsigned long long)get32(fix + 28) << 32;
 	slen = get32(fix + 32);
 	f->h.nnames = get32(fix + 36);
+	f->h.insize = get32(fix + 40) | (uint64_t)get32(fix + 44) << 32;
+	f->h.inhash = get32(fix + 48) | (uint64_t)get32(fix + 52) << 32;
 	/* the variable part: settings and names, at most what the file has */
 	vlen = (size_t)(st.st_size > HEAD ? st.st_size - HEAD : 0);
 	if (f->h.recsz == 0 || f->h.recsz > 4096 || slen > vlen ||
@@ -361,7 +370,7 @@ dm_sfile_get(struct dm_sfile *f)
 
 int
 dm_sfile_check(const char *path, uint32_t kind, const char *settings,
-    struct dm_buf *err)
+    const uint64_t *in, struct dm_buf *err)
 {
 	struct dm_sfile *f;
 	int fd, rc;
@@ -386,6 +395,9 @@ dm_sfile_check(const char *path, uint32_t kind, const char *settings,
 		    "changed");
 	else if (settings && strcmp(settings, f->h.settings) != 0) {
 		dm_buf_addf(err, "%s: made with other settings", path);
+		rc = 1;
+	} else if (in && (in[0] != f->h.insize || in[1] != f->h.inhash)) {
+		dm_buf_addf(err, "%s: made from another input", path);
 		rc = 1;
 	}
 	dm_sfile_close(f);

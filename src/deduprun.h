@@ -49,6 +49,7 @@ struct dedup_run {
 	const char	*shard;		/* --shard */
 	const char	*bandarg;	/* --band */
 	int		 resume;
+	uint64_t	 in[2];		/* sign: the input's size and XXH64 */
 	struct dm_sfile	*pairs;		/* the pairs stage's output */
 	const char	*labels;	/* cluster --labels SIGDIR */
 	/* pairs with --verify: each shard's sets and index (sign's) */
@@ -152,10 +153,13 @@ void	 dm_dedup_pwrite(int fd, const void *, size_t, off_t,
 void	 dm_dedup_saveset(struct dedup_run *, uint64_t idx);
 int	 dm_dedup_similar(struct dedup_run *, uint64_t x, uint64_t y);
 /* Whether a stage output is done (see --resume): whole, and made with
- * set when not NULL; a damaged one is made again after a message; dies
+ * set when not NULL (and signatures from r->in); a damaged one is made again after a message; dies
  * when it exists without --resume or has other settings. */
 int	 dm_dedup_done(const struct dedup_run *, const char *path,
 	    uint32_t kind, const char *set);
+/* sign: the size and XXH64 of the bytes of file (standard input when
+ * NULL or "-", then made seekable and left where it was) into r->in. */
+void	 dm_dedup_inputid(struct dedup_run *, const char *file);
 /* The names of DIR's entries ending in suffix (without it), sorted. */
 char	**dm_dedup_listdir(const char *dir, const char *suffix, size_t *n);
 void	 dm_dedup_freenames(char **, size_t);

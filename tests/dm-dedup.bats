@@ -790,7 +790,7 @@ flip() {
 	done
 }
 
-@test "stages: --resume makes a damaged output again, with a message, and refuses one of other settings" {
+@test "stages: --resume makes a damaged or older output again, with a message, and refuses one of other settings or input" {
 	shards
 	dm-dedup sign --near -o sig shard-00.jsonl
 	dm-dedup pairs sig -o pairs
@@ -832,4 +832,23 @@ flip() {
 	assert_stderr "dm-dedup: rm/shard-00.jsonl.rm: made with other settings than this run; remove it to make it again"
 	diff -r goodsig sig
 	diff -r goodrm rm
+	# signatures of a shard of the same name and settings but of other
+	# bytes are not kept (as dm-run's --resume checks its input)
+	mkdir other
+	sed 1d shard-00.jsonl >other/shard-00.jsonl
+	run_split dm-dedup sign --near -o sig --resume other/shard-00.jsonl
+	assert_status 2
+	assert_stderr "dm-dedup: sig/band-000/shard-00.jsonl.sig: made from another input than this run; remove it to make it again"
+	# the same bytes from standard input, a file or a pipe, are the same
+	run_split dm-dedup sign --near -o sig --resume --shard shard-00.jsonl <shard-00.jsonl
+	assert_success
+	assert_stderr ""
+	cat shard-00.jsonl | dm-dedup sign --near -o sig --resume --shard shard-00.jsonl
+	diff -r goodsig sig
+	# a file of an older dm-dedup (format version 1) is made again
+	printf '\001' | dd of=sig/band-000/shard-00.jsonl.sig bs=1 seek=8 conv=notrunc 2>/dev/null
+	run_split dm-dedup sign --near -o sig --resume shard-00.jsonl
+	assert_success
+	assert_stderr "dm-dedup: sig/band-000/shard-00.jsonl.sig: stage file version 1, this dm-dedup reads version 2; making it again"
+	diff -r goodsig sig
 }
