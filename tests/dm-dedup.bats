@@ -260,6 +260,22 @@ with open("t.jsonl", "w") as f:
 	[ "$(wc -l <dm.out)" -eq 300 ]
 }
 
+@test "near: words split at spaces 64 bytes at a time, at and across the edges, as Data-Juicer splits them" {
+	# tokens ending at, starting at and running over byte 64 and 128,
+	# runs of spaces across them, texts ending at a multiple of 64
+	$PY -c '
+import json
+for n in list(range(60, 200)) + [0, 1, 64, 128, 192]:
+    for t in (("x" * 63 + " ") * 3 + "a b c d e f", "y" * 64 + " z" * 40,
+              " " * 64 + "q r s t u v w", ("ab " * 30 + "  ") * 2):
+        print(json.dumps({"text": t[:n]}))
+' >t.jsonl
+	$PY "$REF" dj-minhash 256 2 space <t.jsonl >ref.out
+	dm-dedup --near --signatures --window 2 t.jsonl >dm.out
+	cmp dm.out ref.out
+	[ "$(wc -l <dm.out)" -eq 580 ]
+}
+
 @test "near: permutation values of 0 to 7 and 2^32 - 1 are exact (the minima computed again)" {
 	# each first text is one shingle whose value under one permutation
 	# is tiny (147: 7, 168: 5, 248: 1) or all ones (182, 9), found by a
