@@ -1,10 +1,14 @@
 /* archive.c - libarchive behind one file: formats, members, zip in memory, tar out */
 #include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
+#include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +18,7 @@
 
 #include "dm.h"
 #include "archives.h"
+#include "memcap.h"
 
 int
 dm_archive_sniff(const void *head, size_t n)
@@ -46,11 +51,47 @@ dm_archive_sniff(const void *head, size_t n)
 	return DM_SNIFF_NONE;
 }
 
+/*
+ * libarchive's 7-Zip reader allocates what the headers say (a 153-byte
+ * file asks for 4.5 GB) and has no knob to limit it. A 7-Zip archive is
+ * therefore read in a forked child under dm_memcap, which sends records
+ * through a pipe: a tag byte, a 32-bit length, the payload. The pipe's
+ * back pressure keeps the child at most a pipe's worth ahead.
+ */
+enum {
+	CREC_HEAD = 'h',	/* struct chead, the path and the format name,
+				 * each with its NUL */
+	CREC_DATA = 'd',	/* bytes of the current member */
+	CREC_END = 'e',		/* the end of the current member's data */
+	CREC_ERROR = 'x',	/* an int (1: out of memory), the message, NUL */
+	CREC_EOF = 'z'		/* the end of the archive */
+};
+#define CREC_MAX	(16 << 20)	/* longer: not from our child */
+
+struct chead {
+	long long		 size, mtime;
+	unsigned long long	 unpacked;
+	int			 hasmtime, isfile, haspath, kind;
+};
+
+/* Where the reader in the parent is, with a child. */
+enum { CS_BETWEEN, CS_MEMBER, CS_EOF, CS_ERROR };
+
 struct dm_archive {
 	struct archive		*a;
 	struct archive_entry	*e;
 	dm_archive_feed		 feed;
 	void			*arg;
+	/* a 7-Zip archive read by a child */
+	pid_t			 pid;		/* 0: none */
+	int			 fd;		/* its pipe */
+	int			 cs;		/* CS_* */
+	int			 kind;
+	unsigned long long	 unpacked;
+	struct dm_buf		 rec;		/* the last record's payload */
+	size_t			 off;		/* what of a data record was read */
+	struct dm_buf		 msg;		/* the error, as libarchive said */
+	struct dm_buf		 path, fmt;
 };
 
 struct dm_archive *
@@ -89,22 +130,347 @@ dm_archive_new(void)
 	/* a single compressed file, and what turns out to be no archive */
 	archive_read_support_format_raw(a);
 	d = dm_xmalloc(sizeof *d);
+	memset(d, 0, sizeof *d);
 	d->a = a;
-	d->e = NULL;
-	d->feed = NULL;
-	d->arg = NULL;
+	d->fd = -1;
+	dm_buf_init(&d->rec);
+	dm_buf_init(&d->msg);
+	dm_buf_init(&d->path);
+	dm_buf_init(&d->fmt);
 	return d;
+}
+
+static int
+is7z(const void *p, size_t n)
+{
+	return n >= 6 && memcmp(p, "7z\xBC\xAF\x27\x1C", 6) == 0;
+}
+
+/* ---- the child ---- */
+
+static void
+csend(int fd, int tag, const void *p1, size_t n1, const void *p2, size_t n2,
+    const void *p3, size_t n3)
+{
+	unsigned char hd[5];
+	uint32_t len = (uint32_t)(n1 + n2 + n3);
+	const void *part[4] = { hd, p1, p2, p3 };
+	size_t plen[4] = { sizeof hd, n1, n2, n3 };
+	size_t i, off;
+	ssize_t w;
+
+	hd[0] = (unsigned char)tag;
+	memcpy(hd + 1, &len, sizeof len);
+	for (i = 0; i < 4; i++)
+		for (off = 0; off < plen[i]; off += (size_t)w) {
+			w = write(fd, (const char *)part[i] + off,
+			    plen[i] - off);
+			if (w < 0 && errno == EINTR)
+				w = 0;
+			else if (w <= 0)
+				_exit(1);	/* the parent is gone */
+		}
+}
+
+DM_NORETURN static void
+cfail(int fd, struct archive *a)
+{
+	const char *s = archive_error_string(a);
+	int nomem;
+
+	if (s == NULL)
+		s = "";
+	/* libarchive does not always set ENOMEM: "Couldn't allocate
+	 * memory", "No memory for ..." */
+	nomem = archive_errno(a) == ENOMEM || strstr(s, "memory") ||
+	    strstr(s, "Memory");
+	csend(fd, CREC_ERROR, &nomem, sizeof nomem, s, strlen(s) + 1, NULL, 0);
+	_exit(0);
+}
+
+/* Reads the archive (from fd when mem is NULL) and sends it, member after
+ * member, under the memory cap. Only _exit, never the parent's stdio. */
+DM_NORETURN static void
+cread(struct dm_archive *d, int out, int fd, const void *mem, size_t n,
+    size_t block)
+{
+	static char buf[64 * 1024];
+	struct dm_entry m;
+	struct chead h;
+	const char *f;
+	ssize_t r;
+	int null;
+
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	if ((null = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+		close(null);
+	}
+	dm_memcap_apply();
+	if ((mem ? archive_read_open_memory(d->a, mem, n) :
+	    archive_read_open_fd(d->a, fd, block)) != ARCHIVE_OK)
+		cfail(out, d->a);
+	for (;;) {
+		if ((r = dm_archive_next(d, &m)) == 0)
+			break;
+		if (r < 0)
+			cfail(out, d->a);
+		memset(&h, 0, sizeof h);
+		h.size = m.size;
+		h.mtime = (long long)m.mtime;
+		h.hasmtime = m.hasmtime;
+		h.isfile = m.isfile;
+		h.haspath = m.path != NULL;
+		h.kind = dm_archive_kind(d);
+		h.unpacked = dm_archive_unpacked(d);
+		f = dm_archive_format(d);
+		csend(out, CREC_HEAD, &h, sizeof h, m.path ? m.path : "",
+		    m.path ? strlen(m.path) + 1 : 1, f, strlen(f) + 1);
+		while ((r = archive_read_data(d->a, buf, sizeof buf)) > 0)
+			csend(out, CREC_DATA, buf, (size_t)r, NULL, 0, NULL, 0);
+		if (r < 0)
+			cfail(out, d->a);
+		csend(out, CREC_END, NULL, 0, NULL, 0, NULL, 0);
+	}
+	csend(out, CREC_EOF, NULL, 0, NULL, 0, NULL, 0);
+	_exit(0);
+}
+
+/* ---- the parent ---- */
+
+static int
+cstart(struct dm_archive *d, int fd, const void *mem, size_t n, size_t block)
+{
+	int fds[2];
+
+	if (pipe(fds) < 0)
+		return -1;
+	if ((d->pid = fork()) < 0) {
+		d->pid = 0;
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (d->pid == 0) {
+		close(fds[0]);
+		cread(d, fds[1], fd, mem, n, block);
+	}
+	close(fds[1]);
+	/* fewer switches between the two processes; no matter if refused */
+	(void)fcntl(fds[0], F_SETPIPE_SZ, 1 << 20);
+	d->fd = fds[0];
+	d->cs = CS_BETWEEN;
+	return 0;
+}
+
+/* Reads n bytes: 1; 0 at the end of the pipe; -1 when interrupted. */
+static int
+creadn(struct dm_archive *d, void *p, size_t n)
+{
+	ssize_t r;
+
+	while (n > 0) {
+		r = read(d->fd, p, n);
+		if (r < 0 && errno == EINTR && !dm_interrupted)
+			continue;
+		if (r < 0) {
+			dm_buf_reset(&d->msg);
+			dm_buf_adds(&d->msg, dm_interrupted ? "interrupted" :
+			    strerror(errno));
+			return -1;
+		}
+		if (r == 0)
+			return 0;
+		p = (char *)p + r;
+		n -= (size_t)r;
+	}
+	return 1;
+}
+
+/* The next record into d->rec: its tag, or -1 with d->msg set and the
+ * state CS_ERROR. */
+static int
+crecord(struct dm_archive *d)
+{
+	unsigned char hd[5];
+	uint32_t len;
+	int r, status;
+
+	d->off = 0;
+	dm_buf_reset(&d->rec);
+	if ((r = creadn(d, hd, sizeof hd)) == 1) {
+		memcpy(&len, hd + 1, sizeof len);
+		if (len > CREC_MAX) {
+			dm_buf_reset(&d->msg);
+			dm_buf_adds(&d->msg, "the 7-Zip reader sent a bad record");
+			r = -1;
+		} else {
+			dm_buf_grow(&d->rec, len);
+			if ((r = creadn(d, d->rec.buf, len)) == 1) {
+				dm_buf_setlen(&d->rec, len);
+				return hd[0];
+			}
+		}
+	}
+	if (r == 0) {
+		/* the child ended without a word: it crashed */
+		dm_buf_reset(&d->msg);
+		while (waitpid(d->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		d->pid = -d->pid;	/* reaped */
+		if (WIFSIGNALED(status))
+			dm_buf_addf(&d->msg, "the 7-Zip reader crashed (signal "
+			    "%d)", WTERMSIG(status));
+		else
+			dm_buf_addf(&d->msg, "the 7-Zip reader stopped with "
+			    "exit status %d", WIFEXITED(status) ?
+			    WEXITSTATUS(status) : -1);
+	}
+	d->cs = CS_ERROR;
+	return -1;
+}
+
+/* An error record: the message into d->msg. */
+static void
+cerror(struct dm_archive *d)
+{
+	size_t n;
+	int nomem = 0;
+
+	dm_buf_reset(&d->msg);
+	if (d->rec.len > sizeof nomem && d->rec.buf[d->rec.len - 1] == '\0') {
+		memcpy(&nomem, d->rec.buf, sizeof nomem);
+		if (nomem)
+			dm_buf_addf(&d->msg, "needs more memory than "
+			    "--max-memory '%s' allows (", dm_memcap_arg);
+		n = d->msg.len;
+		dm_buf_adds(&d->msg, d->rec.buf + sizeof nomem);
+		/* "Couldn't allocate memory" -> "couldn't ..." */
+		if (nomem && d->msg.buf[n] >= 'A' && d->msg.buf[n] <= 'Z' &&
+		    !(d->msg.buf[n + 1] >= 'A' && d->msg.buf[n + 1] <= 'Z'))
+			d->msg.buf[n] += 'a' - 'A';
+		if (nomem)
+			dm_buf_addc(&d->msg, ')');
+	} else
+		dm_buf_adds(&d->msg, "the 7-Zip reader sent a bad record");
+	d->cs = CS_ERROR;
+}
+
+static int
+cnext(struct dm_archive *d, struct dm_entry *m)
+{
+	struct chead h;
+	const char *p, *end;
+	int t;
+
+	while (d->cs == CS_MEMBER) {
+		if ((t = crecord(d)) == CREC_END)
+			d->cs = CS_BETWEEN;
+		else if (t == CREC_ERROR)
+			cerror(d);
+		else if (t != CREC_DATA && t >= 0) {
+			dm_buf_reset(&d->msg);
+			dm_buf_adds(&d->msg, "the 7-Zip reader sent a bad record");
+			d->cs = CS_ERROR;
+		}
+	}
+	if (d->cs == CS_EOF)
+		return 0;
+	if (d->cs == CS_ERROR)
+		return -1;
+	switch (t = crecord(d)) {
+	case CREC_EOF:
+		d->cs = CS_EOF;
+		return 0;
+	case CREC_ERROR:
+		cerror(d);
+		return -1;
+	case CREC_HEAD:
+		p = d->rec.buf + sizeof h;
+		end = d->rec.buf + d->rec.len;
+		if (d->rec.len > sizeof h && end[-1] == '\0' &&
+		    memchr(p, '\0', (size_t)(end - p)) != end - 1)
+			break;
+		/* FALLTHROUGH */
+	default:
+		if (t >= 0) {
+			dm_buf_reset(&d->msg);
+			dm_buf_adds(&d->msg, "the 7-Zip reader sent a bad record");
+			d->cs = CS_ERROR;
+		}
+		return -1;
+	}
+	memcpy(&h, d->rec.buf, sizeof h);
+	dm_buf_reset(&d->path);
+	dm_buf_adds(&d->path, p);
+	dm_buf_reset(&d->fmt);
+	dm_buf_adds(&d->fmt, p + strlen(p) + 1);
+	m->path = h.haspath ? d->path.buf : NULL;
+	m->size = h.size;
+	m->hasmtime = h.hasmtime;
+	m->mtime = (time_t)h.mtime;
+	m->isfile = h.isfile;
+	d->kind = h.kind;
+	d->unpacked = h.unpacked;
+	d->cs = CS_MEMBER;
+	dm_buf_reset(&d->rec);
+	return 1;
+}
+
+static ssize_t
+cdata(struct dm_archive *d, void *buf, size_t n)
+{
+	int t;
+
+	if (d->cs == CS_BETWEEN || d->cs == CS_EOF)
+		return 0;
+	if (d->cs == CS_ERROR)
+		return -1;
+	while (d->off >= d->rec.len) {
+		if ((t = crecord(d)) == CREC_DATA)
+			continue;
+		if (t == CREC_END) {
+			d->cs = CS_BETWEEN;
+			dm_buf_reset(&d->rec);
+			return 0;
+		}
+		if (t == CREC_ERROR)
+			cerror(d);
+		else if (t >= 0) {
+			dm_buf_reset(&d->msg);
+			dm_buf_adds(&d->msg, "the 7-Zip reader sent a bad record");
+			d->cs = CS_ERROR;
+		}
+		return -1;
+	}
+	if (n > d->rec.len - d->off)
+		n = d->rec.len - d->off;
+	memcpy(buf, d->rec.buf + d->off, n);
+	d->off += n;
+	return (ssize_t)n;
 }
 
 int
 dm_archive_openfd(struct dm_archive *d, int fd, size_t block)
 {
+	char head[6];
+	off_t at;
+
+	if (dm_memcap > 0 && (at = lseek(fd, 0, SEEK_CUR)) >= 0 &&
+	    pread(fd, head, sizeof head, at) == (ssize_t)sizeof head &&
+	    is7z(head, sizeof head) && cstart(d, fd, NULL, 0, block) == 0)
+		return 0;
 	return archive_read_open_fd(d->a, fd, block) == ARCHIVE_OK ? 0 : -1;
 }
 
 int
 dm_archive_openmem(struct dm_archive *d, const void *p, size_t n)
 {
+	if (dm_memcap > 0 && is7z(p, n) && cstart(d, -1, p, n, 0) == 0)
+		return 0;
 	return archive_read_open_memory(d->a, p, n) == ARCHIVE_OK ? 0 : -1;
 }
 
@@ -137,6 +503,8 @@ dm_archive_next(struct dm_archive *d, struct dm_entry *m)
 	struct archive_entry *e;
 	int r;
 
+	if (d->pid)
+		return cnext(d, m);
 	r = archive_read_next_header(d->a, &e);
 	if (r == ARCHIVE_EOF)
 		return 0;
@@ -159,6 +527,8 @@ dm_archive_next(struct dm_archive *d, struct dm_entry *m)
 int
 dm_archive_kind(struct dm_archive *d)
 {
+	if (d->pid)
+		return d->kind;
 	if (archive_format(d->a) != ARCHIVE_FORMAT_RAW)
 		return DM_SNIFF_ARCHIVE;
 	if (archive_filter_count(d->a) > 1 &&
@@ -170,14 +540,19 @@ dm_archive_kind(struct dm_archive *d)
 const char *
 dm_archive_format(struct dm_archive *d)
 {
-	const char *s = archive_format_name(d->a);
+	const char *s;
 
+	if (d->pid)
+		return d->fmt.buf ? d->fmt.buf : "";
+	s = archive_format_name(d->a);
 	return s ? s : "";
 }
 
 unsigned long long
 dm_archive_unpacked(struct dm_archive *d)
 {
+	if (d->pid)
+		return d->unpacked;
 	return archive_filter_count(d->a) > 1 ?
 	    (unsigned long long)archive_filter_bytes(d->a, 0) : 0;
 }
@@ -185,23 +560,39 @@ dm_archive_unpacked(struct dm_archive *d)
 ssize_t
 dm_archive_read(struct dm_archive *d, void *buf, size_t n)
 {
+	if (d->pid)
+		return cdata(d, buf, n);
 	return archive_read_data(d->a, buf, n);
 }
 
 void
 dm_archive_free(struct dm_archive *d)
 {
+	int status;
+
 	if (d == NULL)
 		return;
+	if (d->pid) {
+		close(d->fd);
+		if (d->pid > 0) {
+			kill(d->pid, SIGKILL);
+			while (waitpid(d->pid, &status, 0) < 0 &&
+			    errno == EINTR)
+				;
+		}
+	}
 	archive_read_free(d->a);
+	dm_buf_free(&d->rec);
+	dm_buf_free(&d->msg);
+	dm_buf_free(&d->path);
+	dm_buf_free(&d->fmt);
 	free(d);
 }
 
 /* Appends the last message of a, escaped and in dm's style. */
 static void
-error_of(struct dm_buf *b, struct archive *a)
+error_str(struct dm_buf *b, const char *s)
 {
-	const char *s = archive_error_string(a);
 	size_t n;
 
 	if (s == NULL || *s == '\0')
@@ -217,10 +608,19 @@ error_of(struct dm_buf *b, struct archive *a)
 		b->buf[--b->len] = '\0';
 }
 
+static void
+error_of(struct dm_buf *b, struct archive *a)
+{
+	error_str(b, archive_error_string(a));
+}
+
 void
 dm_archive_error(struct dm_buf *b, struct dm_archive *d)
 {
-	error_of(b, d->a);
+	if (d->pid)
+		error_str(b, d->msg.buf);
+	else
+		error_of(b, d->a);
 }
 
 /* ---- a zip in memory ---- */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "dm.h"
+#include "memcap.h"
 #include "scan.h"
 #include "report.h"
 
@@ -15,10 +16,10 @@ static const char usage[] =
     "usage: dm-scan [-hV] [-k FIELD] [--depth N] [--doc-timeout DURATION]\n"
     "               [--encoding-errors=replace|skip|latin1] [--exclude GLOB]\n"
     "               [--extract] [--follow] [--from FILE] [--from0 FILE] [--hidden]\n"
-    "               [--include GLOB] [--jsonl] [--max-line SIZE] [--max-size SIZE]\n"
-    "               [--max-total SIZE] [--min-size SIZE] [--no-archives]\n"
-    "               [--no-text] [--on-error=stop|skip] [--pdf-pages] [--progress]\n"
-    "               [--rejects FILE] [--type LIST] [PATH ...]";
+    "               [--include GLOB] [--jsonl] [--max-line SIZE] [--max-memory SIZE]\n"
+    "               [--max-size SIZE] [--max-total SIZE] [--min-size SIZE]\n"
+    "               [--no-archives] [--no-text] [--on-error=stop|skip] [--pdf-pages]\n"
+    "               [--progress] [--rejects FILE] [--type LIST] [PATH ...]";
 
 static const char help[] =
     "Turn folders, files and archives into JSONL samples, one per text file.\n"
@@ -42,6 +43,8 @@ static const char help[] =
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
     "      --max-line SIZE      a longer line of a --jsonl file is a bad sample\n"
     "                           (default 1G; 0: no limit)\n"
+    "      --max-memory SIZE    memory a 7-Zip archive or a PDF may take to\n"
+    "                           read (default 1G; 0: no limit)\n"
     "      --max-size SIZE      skip larger files and members (default 64M)\n"
     "      --max-total SIZE     stop when an operand's archives give out more\n"
     "                           (default 16G; 0: no limit)\n"
@@ -64,7 +67,7 @@ enum {
 	OPT_DEPTH = DM_OPT_TOOL_BASE, OPT_ENCERR, OPT_EXCLUDE, OPT_FOLLOW,
 	OPT_FROM, OPT_FROM0, OPT_HIDDEN, OPT_INCLUDE, OPT_JSONL, OPT_MAXSIZE,
 	OPT_MAXTOTAL, OPT_MINSIZE, OPT_NOARCH, OPT_NOTEXT, OPT_PROGRESS,
-	OPT_TYPE, OPT_EXTRACT, OPT_PDFPAGES, OPT_DOCTIMEOUT
+	OPT_TYPE, OPT_EXTRACT, OPT_PDFPAGES, OPT_DOCTIMEOUT, OPT_MAXMEM
 };
 
 static const struct option longopts[] = {
@@ -81,6 +84,7 @@ static const struct option longopts[] = {
 	{ "include", required_argument, NULL, OPT_INCLUDE },
 	{ "jsonl", no_argument, NULL, OPT_JSONL },
 	DM_IO_LONGOPTS,
+	{ "max-memory", required_argument, NULL, OPT_MAXMEM },
 	{ "max-size", required_argument, NULL, OPT_MAXSIZE },
 	{ "max-total", required_argument, NULL, OPT_MAXTOTAL },
 	{ "min-size", required_argument, NULL, OPT_MINSIZE },
@@ -242,6 +246,10 @@ main(int argc, char *argv[])
 			break;
 		case OPT_MAXSIZE:
 			sc.maxsize = size_opt(optarg, "--max-size");
+			break;
+		case OPT_MAXMEM:
+			dm_memcap = size_opt(optarg, "--max-memory");
+			dm_memcap_arg = optarg;
 			break;
 		case OPT_MAXTOTAL:
 			sc.maxtotal = size_opt(optarg, "--max-total");

@@ -1,5 +1,4 @@
 /* extract-pdf.c - the text of a PDF, through poppler's GLib API in a child process */
-#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <errno.h>
@@ -16,6 +15,7 @@
 #include <poppler.h>
 
 #include "extract.h"
+#include "memcap.h"
 
 /*
  * poppler can crash or loop on hostile input, so the document is read in a
@@ -37,9 +37,6 @@ enum {
 /* Bytes of records allowed beyond opt->maxout: the child checks the exact
  * cap, the parent only guards against a child gone wrong. */
 #define PDF_SLACK	(1 << 20)
-
-/* Memory the child may map beyond what it inherited. */
-#define PDF_MAXMEM	((rlim_t)1 << 30)
 
 /* AddressSanitizer maps terabytes of shadow memory: no limit under it. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -382,23 +379,9 @@ pdf_child(int fd, const void *data, size_t len,
 #endif
 		close(null);
 	}
-#ifndef PDF_ASAN
-	{
-		unsigned long long vm;
-		struct rlimit rl;
-		FILE *f = fopen("/proc/self/statm", "r");
-
-		/* a document that makes poppler allocate without end
-		 * ends as one that crashed it */
-		if (f && fscanf(f, "%llu", &vm) == 1) {
-			rl.rlim_cur = rl.rlim_max = (rlim_t)vm *
-			    (rlim_t)sysconf(_SC_PAGESIZE) + PDF_MAXMEM;
-			setrlimit(RLIMIT_AS, &rl);
-		}
-		if (f)
-			fclose(f);
-	}
-#endif
+	/* a document that makes poppler allocate without end ends as one
+	 * that crashed it */
+	dm_memcap_apply();
 	g_log_set_writer_func(pdf_logwriter, NULL, NULL);
 	g_log_set_default_handler(pdf_log, &c);
 	g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL |

@@ -233,6 +233,90 @@ EOF
 EOF
 }
 
+# hostile7z KIND IN OUT: a copy of the 7z archive IN whose header asks for
+# gigabytes: KIND files makes its plain header (bsdtar's store) say 10^8
+# files, each an entry to allocate; dict makes its LZMA-compressed header
+# (bsdtar's default) need a 3.75 GiB dictionary. The CRCs are made again.
+hostile7z() {
+	/usr/bin/python3 - "$@" <<'PY'
+import struct, sys, zlib
+kind, src, dst = sys.argv[1:]
+d = bytearray(open(src, "rb").read())
+off, size = struct.unpack_from("<QQ", d, 12)
+h = bytes(d[32 + off:32 + off + size])
+if kind == "files":
+    i = h.index(b"\x05\x02\x11")	# kFilesInfo, 2 files, kName
+    h = h[:i + 1] + b"\xf0" + struct.pack("<I", 10 ** 8) + h[i + 2:]
+else:
+    i = h.index(b"\x03\x01\x01\x05\x5d")	# LZMA, 5 bytes of properties
+    h = h[:i + 5] + struct.pack("<I", 0xF0000000) + h[i + 9:]
+d = d[:32 + off] + h + d[32 + off + size:]
+struct.pack_into("<QQI", d, 12, off, len(h), zlib.crc32(h))
+struct.pack_into("<I", d, 8, zlib.crc32(bytes(d[12:32])))
+open(dst, "wb").write(d)
+PY
+}
+
+@test "a 7z whose headers ask for gigabytes is reported under --max-memory, and the run goes on" {
+	mkdir m
+	echo hello >m/a.txt
+	echo world >m/b.txt
+	bsdtar --format 7zip --options 7zip:compression=store -cf s.7z -C m a.txt b.txt
+	bsdtar --format 7zip -cf l.7z -C m a.txt b.txt
+	hostile7z files s.7z files.7z
+	hostile7z dict l.7z dict.7z
+	echo ok >after.txt
+	stamp after.txt
+	tar -cf t.tar files.7z dict.7z after.txt
+	run_split noid dm-scan files.7z dict.7z after.txt
+	assert_status 1
+	assert_output <<EOF
+{"path":"after.txt","size":3,$M,"type":"txt","encoding":"utf-8","text":"ok\n"}
+EOF
+	assert_stderr <<EOF
+dm-scan: files.7z: needs more memory than --max-memory '1G' allows (couldn't allocate memory)
+dm-scan: dict.7z: needs more memory than --max-memory '1G' allows (lzma library error: Cannot allocate memory)
+dm-scan: 1 file read, 2 errors
+EOF
+	# inside an archive, read from memory, with the cap as given
+	run_split noid dm-scan --max-memory 512M t.tar
+	assert_status 1
+	assert_output <<EOF
+{"path":"t.tar!/after.txt","size":3,$M,"type":"txt","encoding":"utf-8","text":"ok\n"}
+EOF
+	assert_stderr <<EOF
+dm-scan: t.tar!/files.7z: needs more memory than --max-memory '512M' allows (couldn't allocate memory)
+dm-scan: t.tar!/dict.7z: needs more memory than --max-memory '512M' allows (lzma library error: Cannot allocate memory)
+dm-scan: 1 file read, 2 errors
+EOF
+	# the cap is on the reader, not on dm-scan: 1 MiB more is too little
+	# even for a real 7z
+	run_split noid dm-scan --max-memory 1M l.7z
+	assert_status 1
+	assert_output ''
+	[[ $stderr == "dm-scan: l.7z: needs more memory than --max-memory '1M' allows ("* ]]
+	run_split dm-scan --max-memory 1X l.7z
+	assert_status 2
+	[[ $stderr == "dm-scan: --max-memory: "* ]]
+}
+
+@test "7z archives read by the child give what they gave in the process" {
+	mkdir -p m/d
+	for i in $(seq 40); do seq "$i" 3000 >"m/d/$i.txt"; done
+	echo two >m/two.md
+	bsdtar --format 7zip -cf a.7z -C m d two.md
+	bsdtar --format 7zip --options 7zip:compression=bzip2 -cf b.7z -C m d
+	tar -czf n.tar.gz a.7z b.7z
+	dm-scan --max-memory 0 a.7z b.7z n.tar.gz >in-process.jsonl
+	run_out child.jsonl dm-scan a.7z b.7z n.tar.gz
+	assert_success
+	[ "$(wc -l <child.jsonl)" -eq 162 ]
+	cmp in-process.jsonl child.jsonl
+	# and ends quietly under | head
+	run bash -c 'dm-scan a.7z 2>&1 | head -1 | jq -r .path; echo "${PIPESTATUS[0]}"'
+	assert_output "$(head -1 in-process.jsonl | jq -r .path; echo 141)"
+}
+
 @test "reads ar archives, and so .deb packages with their tarballs" {
 	members
 	(cd m && ar rcD ../a.a two.md dir/one.txt)

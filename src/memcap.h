@@ -1,0 +1,21 @@
+/* memcap.h - the memory a child process reading hostile input may map */
+#ifndef DM_MEMCAP_H
+#define DM_MEMCAP_H
+
+/*
+ * Readers that a hostile file can make allocate gigabytes (libarchive's
+ * 7-Zip reader, poppler) run in a forked child whose address space is
+ * capped: an allocation over the cap fails there, and the child reports
+ * it or dies, never the tool. dm_memcap is the number of bytes the child
+ * may map beyond what it inherited (dm-scan --max-memory); 0: no cap, and
+ * 7-Zip archives are then read in the process itself.
+ */
+#define DM_MEMCAP_DEFAULT	(1ULL << 30)
+extern unsigned long long dm_memcap;
+extern const char *dm_memcap_arg;	/* the cap as given, for messages */
+
+/* In the child: sets RLIMIT_AS to what is mapped now plus dm_memcap.
+ * Nothing under AddressSanitizer, which maps terabytes of shadow. */
+void	 dm_memcap_apply(void);
+
+#endif /* DM_MEMCAP_H */
