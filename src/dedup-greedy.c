@@ -14,8 +14,11 @@
  * piece, stripped, to the MinHash, empty pieces too. Its database query
  * pages through every earlier kept file of the task, so a sample is
  * compared with each kept one: greedy, not clusters (A~B, B~C, A!~C keeps
- * A and C). DataMate also leaves out kept files of the same name; within
- * one run of dm each sample is another file, and samples are not names.
+ * A and C). Its query also leaves out kept files of the same name
+ * (file_name <> :file_name), but the kept names are stored hex-encoded
+ * and compared with the raw name, so that only the empty name, or a name
+ * equal to the hex form of a kept one, is left out: that rule is not
+ * followed here (dm-dedup.1 says so).
  */
 static const int32_t punct[] = {
 	'\n', '!', '\'', '(', ')', ',', '.', '/', ':', ';', '?', '[', ']',
