@@ -63,14 +63,10 @@ dm_writer_line(struct dm_writer *w, const char *p, size_t n)
 	if (w->len + n + 1 > w->cap) {
 		dm_writer_flush(w);
 		if (n + 1 > w->cap) {
-			/* A line larger than the buffer goes out in one piece,
-			 * its newline with it. */
-			char *big = dm_xmalloc(n + 1);
-
-			memcpy(big, p, n);
-			big[n] = '\n';
-			writeall(w, big, n + 1);
-			free(big);
+			/* A line larger than the buffer goes out from where
+			 * it is, not copied, its newline after it. */
+			writeall(w, p, n);
+			writeall(w, "\n", 1);
 			w->nlines++;
 			return;
 		}

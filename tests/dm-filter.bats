@@ -1428,3 +1428,17 @@ deep() {
 	run_split dm-filter 'gopher(min_doc_wrds=1)' <<< '{"text":"x"}'
 	[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:8: operator 'gopher' has no parameter 'min_doc_wrds'; did you mean 'min_doc_words'?" ]
 }
+
+@test "a 20 MB line kept as it came is written from where it was read, not copied" {
+	local m
+	skip_asan "its shadow memory and quarantine of freed blocks are in the RSS"
+	/usr/bin/python3 -c '
+import sys
+w = ("lorem ipsum dolor sit amet consectetur. " * 520000)[:20000000]
+sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
+	/usr/bin/time -f %M -o rss dm-filter 'len > 10' big.jsonl >out
+	cmp out big.jsonl
+	m=$(cat rss)
+	echo "dm-filter: $m kB"
+	[ "$m" -lt 32000 ]
+}
