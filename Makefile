@@ -66,6 +66,7 @@ HDR    += src/progress.h
 HDR    += src/simd.h src/rawtext.h  # wide scans of the read path
 HDR    += src/table.h
 HDR    += src/chain.h  # inside the operator layer (oparg.c, script.c, chain.c)
+HDR    += src/statsum-in.h  # the insides of a dm-stats summary (statsum.c, statmerge.c)
 
 all: $(BIN) shims
 

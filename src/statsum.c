@@ -7,56 +7,9 @@
 
 #include "dm.h"
 #include "statsum.h"
+#include "statsum-in.h"
 
-/* One statistic: a name of dm-filter's statistics read straight from the
- * text statistics, or any other expression of its language. */
-struct dm_stat {
-	char		*name;
-	const struct dm_statdef *def;	/* a plain statistic, or NULL */
-	char		*arg;
-	struct dm_expr	*expr;		/* otherwise */
-	int		 isint;		/* every value so far an integer */
-	unsigned long long missing;	/* null or no value */
-	long double	 sum, sumsq;	/* exact for integers below 2^32 */
-	struct dm_kll	 kll;
-};
-
-struct fent {
-	char		*path;
-	size_t		 len;
-	unsigned long long n;
-	unsigned long long types[6];
-	unsigned long long stamp;
-	unsigned	 mask;
-};
-
-struct dm_fieldtab {
-	struct fent	*v;
-	size_t		 n, cap;
-	size_t		*tab;		/* index + 1, 0 empty */
-	size_t		 tabcap;
-	int		 truncated;
-	unsigned long long stamp;
-};
-
-struct vent {
-	char		*key;		/* compact JSON of the value */
-	size_t		 len;
-	unsigned long long n;
-};
-
-struct dm_counter {
-	char		*field;
-	unsigned long long missing, other;
-	int		 overflow;	/* more than DM_STATS_MAXVALUES values */
-	struct vent	*v;
-	size_t		 n, cap;
-	size_t		*tab;
-	size_t		 tabcap;
-	struct dm_hll	 hll;
-};
-
-static const char *const typenames[6] = {
+const char *const dm_json_typenames[6] = {
 	"null", "boolean", "number", "string", "array", "object"
 };
 
@@ -81,7 +34,7 @@ probe(size_t *tab, size_t tabcap, const char *s, size_t n, uint64_t h,
 static char *
 fkey(void *arr, size_t i, size_t *n)
 {
-	struct fent *e = (struct fent *)arr + i;
+	struct dm_fent *e = (struct dm_fent *)arr + i;
 
 	*n = e->len;
 	return e->path;
@@ -90,7 +43,7 @@ fkey(void *arr, size_t i, size_t *n)
 static char *
 vkey(void *arr, size_t i, size_t *n)
 {
-	struct vent *e = (struct vent *)arr + i;
+	struct dm_vent *e = (struct dm_vent *)arr + i;
 
 	*n = e->len;
 	return e->key;
@@ -114,11 +67,11 @@ rehash(size_t **tab, size_t *tabcap, size_t n, char *(*keyat)(void *, size_t,
 	}
 }
 
-static struct fent *
-field_get(struct dm_fieldtab *ft, const char *p, size_t n)
+struct dm_fent *
+dm_fieldtab_get(struct dm_fieldtab *ft, const char *p, size_t n)
 {
 	size_t *slot;
-	struct fent *e;
+	struct dm_fent *e;
 
 	if (2 * (ft->n + 1) > ft->tabcap)
 		rehash(&ft->tab, &ft->tabcap, ft->n, fkey, ft->v);
@@ -141,11 +94,11 @@ field_get(struct dm_fieldtab *ft, const char *p, size_t n)
 	return e;
 }
 
-static struct vent *
-value_get(struct dm_counter *c, const char *k, size_t n, int create)
+struct dm_vent *
+dm_counter_get(struct dm_counter *c, const char *k, size_t n, int create)
 {
 	size_t *slot;
-	struct vent *e;
+	struct dm_vent *e;
 
 	if (2 * (c->n + 1) > c->tabcap)
 		rehash(&c->tab, &c->tabcap, c->n, vkey, c->v);
@@ -240,7 +193,7 @@ jtype(char c)
 static void
 record(struct dm_fieldtab *ft, const char *p, size_t n, int t)
 {
-	struct fent *e = field_get(ft, p, n);
+	struct dm_fent *e = dm_fieldtab_get(ft, p, n);
 
 	if (e == NULL)
 		return;
@@ -436,7 +389,7 @@ static void
 countvalue(struct dm_counter *c, struct dm_sample *s, struct dm_buf *k)
 {
 	struct dm_field f;
-	struct vent *e;
+	struct dm_vent *e;
 
 	dm_sample_get(s, c->field, &f);
 	if (f.type == DM_MISSING) {
@@ -453,7 +406,7 @@ countvalue(struct dm_counter *c, struct dm_sample *s, struct dm_buf *k)
 	else if (f.type == DM_NUMBER)
 		dm_buf_addf(k, "%.17g", f.num);
 	dm_hll_add(&c->hll, dm_hash64(k->buf, k->len));
-	if ((e = value_get(c, k->buf, k->len, 1)) != NULL)
+	if ((e = dm_counter_get(c, k->buf, k->len, 1)) != NULL)
 		e->n++;
 	else
 		c->other++;
@@ -507,279 +460,6 @@ out:
 	return r;
 }
 
-/* ---- the state of --partial, and --merge ---- */
-
-static json_t *
-ldjson(long double x)
-{
-	char b[64];
-
-	snprintf(b, sizeof b, "%La", x);
-	return json_string(b);
-}
-
-static json_t *
-settings(struct dm_summary *S)
-{
-	json_t *o = json_object(), *a = json_array(), *c = json_array();
-	size_t i;
-
-	for (i = 0; i < S->nst; i++)
-		json_array_append_new(a, json_string(S->st[i]->name));
-	for (i = 0; i < S->nct; i++)
-		json_array_append_new(c, json_string(S->ct[i]->field));
-	json_object_set_new(o, "stats", a);
-	json_object_set_new(o, "count", c);
-	json_object_set_new(o, "exact", json_boolean(S->exact));
-	json_object_set_new(o, "depth", json_integer(S->depth));
-	json_object_set_new(o, "key", json_string(S->key));
-	return o;
-}
-
-json_t *
-dm_summary_state(struct dm_summary *S)
-{
-	json_t *o = json_object(), *a, *x, *t, *vals;
-	struct dm_buf b = DM_BUF_INIT;
-	size_t i, j;
-	int k;
-
-	json_object_set_new(o, "dm_stats_partial", json_integer(DM_STATS_VERSION));
-	json_object_set_new(o, "settings", settings(S));
-	json_object_set_new(o, "samples", json_integer((json_int_t)S->samples));
-	json_object_set_new(o, "bytes", json_integer((json_int_t)S->bytes));
-	json_object_set_new(o, "rejected", json_integer((json_int_t)S->rejected));
-	a = json_array();
-	for (i = 0; i < S->nst; i++) {
-		struct dm_stat *st = S->st[i];
-
-		x = json_object();
-		json_object_set_new(x, "name", json_string(st->name));
-		json_object_set_new(x, "missing", json_integer((json_int_t)st->missing));
-		json_object_set_new(x, "isint", json_boolean(st->isint));
-		json_object_set_new(x, "sum", ldjson(st->sum));
-		json_object_set_new(x, "sumsq", ldjson(st->sumsq));
-		json_object_set_new(x, "kll", dm_kll_json(&st->kll));
-		json_array_append_new(a, x);
-	}
-	json_object_set_new(o, "stats", a);
-	a = json_array();
-	for (i = 0; i < S->fields->n; i++) {
-		struct fent *e = &S->fields->v[i];
-
-		x = json_object();
-		json_object_set_new(x, "path", json_stringn(e->path, e->len));
-		json_object_set_new(x, "n", json_integer((json_int_t)e->n));
-		t = json_object();
-		for (k = 0; k < 6; k++)
-			if (e->types[k])
-				json_object_set_new(t, typenames[k],
-				    json_integer((json_int_t)e->types[k]));
-		json_object_set_new(x, "types", t);
-		json_array_append_new(a, x);
-	}
-	x = json_object();
-	json_object_set_new(x, "truncated", json_boolean(S->fields->truncated));
-	json_object_set_new(x, "paths", a);
-	json_object_set_new(o, "fields", x);
-	a = json_array();
-	for (i = 0; i < S->nct; i++) {
-		struct dm_counter *c = S->ct[i];
-
-		x = json_object();
-		json_object_set_new(x, "field", json_string(c->field));
-		json_object_set_new(x, "missing", json_integer((json_int_t)c->missing));
-		json_object_set_new(x, "other", json_integer((json_int_t)c->other));
-		json_object_set_new(x, "overflow", json_boolean(c->overflow));
-		vals = json_array();
-		for (j = 0; j < c->n; j++) {
-			t = json_array();
-			json_array_append_new(t, json_stringn(c->v[j].key,
-			    c->v[j].len));
-			json_array_append_new(t, json_integer((json_int_t)c->v[j].n));
-			json_array_append_new(vals, t);
-		}
-		json_object_set_new(x, "values", vals);
-		dm_buf_reset(&b);
-		dm_base64_add(&b, c->hll.r, sizeof c->hll.r);
-		json_object_set_new(x, "hll", json_stringn(b.buf, b.len));
-		json_array_append_new(a, x);
-	}
-	json_object_set_new(o, "counts", a);
-	dm_buf_free(&b);
-	return o;
-}
-
-static char **
-strlist(const json_t *a, size_t *n)
-{
-	char **v = dm_xcalloc(json_array_size(a) + 1, sizeof *v);
-	size_t i;
-	json_t *x;
-
-	*n = 0;
-	json_array_foreach(a, i, x) {
-		if (!json_is_string(x))
-			break;
-		v[(*n)++] = dm_xstrdup(json_string_value(x));
-	}
-	return v;
-}
-
-static void
-strlist_free(char **v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static unsigned long long
-uget(const json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-
-	return json_is_integer(v) && json_integer_value(v) > 0 ?
-	    (unsigned long long)json_integer_value(v) : 0;
-}
-
-int
-dm_summary_merge(struct dm_summary *S, const json_t *o, int first,
-    struct dm_buf *err)
-{
-	json_t *set = json_object_get(o, "settings"), *mine, *a, *x, *t, *v;
-	struct dm_buf b = DM_BUF_INIT;
-	char **names, **counts;
-	size_t nn, nc, i, j;
-	struct dm_kll k;
-	struct fent *e;
-	int ti, r;
-
-	if (!json_is_object(o) || !json_is_integer(json_object_get(o,
-	    "dm_stats_partial"))) {
-		dm_buf_adds(err, "not a partial of dm-stats");
-		return -1;
-	}
-	if (json_integer_value(json_object_get(o, "dm_stats_partial")) !=
-	    DM_STATS_VERSION) {
-		dm_buf_addf(err, "partial of version %lld, not %d",
-		    (long long)json_integer_value(json_object_get(o,
-		    "dm_stats_partial")), DM_STATS_VERSION);
-		return -1;
-	}
-	if (!json_is_object(set)) {
-		dm_buf_adds(err, "partial without settings");
-		return -1;
-	}
-	if (first) {
-		names = strlist(json_object_get(set, "stats"), &nn);
-		counts = strlist(json_object_get(set, "count"), &nc);
-		r = dm_summary_init(S, names, nn, counts, nc,
-		    json_is_true(json_object_get(set, "exact")),
-		    (int)uget(set, "depth"), "text");
-		if (json_is_string(json_object_get(set, "key")))
-			S->key = S->keyown = dm_xstrdup(json_string_value(
-			    json_object_get(set, "key")));
-		strlist_free(names, nn);
-		strlist_free(counts, nc);
-		if (r < 0) {
-			dm_buf_adds(err, "bad statistic in the partial");
-			return -1;
-		}
-	} else {
-		mine = settings(S);
-		r = json_equal(mine, set);
-		json_decref(mine);
-		if (!r) {
-			dm_buf_adds(err, "the partial was made with other "
-			    "statistics, count fields, depth or --exact");
-			return -1;
-		}
-	}
-	S->samples += uget(o, "samples");
-	S->bytes += uget(o, "bytes");
-	S->rejected += uget(o, "rejected");
-	a = json_object_get(o, "stats");
-	if (json_array_size(a) != S->nst) {
-		dm_buf_adds(err, "bad partial: stats");
-		return -1;
-	}
-	json_array_foreach(a, i, x) {
-		struct dm_stat *st = S->st[i];
-		const char *sum = json_string_value(json_object_get(x, "sum"));
-		const char *sq = json_string_value(json_object_get(x, "sumsq"));
-
-		if (sum == NULL || sq == NULL ||
-		    dm_kll_load(&k, json_object_get(x, "kll"), err) < 0) {
-			if (sum == NULL || sq == NULL)
-				dm_buf_adds(err, "bad partial: stats");
-			return -1;
-		}
-		st->missing += uget(x, "missing");
-		st->isint = st->isint && json_is_true(json_object_get(x, "isint"));
-		st->sum += strtold(sum, NULL);
-		st->sumsq += strtold(sq, NULL);
-		dm_kll_merge(&st->kll, &k);
-		dm_kll_free(&k);
-	}
-	x = json_object_get(o, "fields");
-	if (json_is_true(json_object_get(x, "truncated")))
-		S->fields->truncated = 1;
-	json_array_foreach(json_object_get(x, "paths"), i, t) {
-		const char *p = json_string_value(json_object_get(t, "path"));
-
-		if (p == NULL || (e = field_get(S->fields, p, strlen(p))) == NULL)
-			continue;
-		e->n += uget(t, "n");
-		for (ti = 0; ti < 6; ti++)
-			e->types[ti] += uget(json_object_get(t, "types"),
-			    typenames[ti]);
-	}
-	a = json_object_get(o, "counts");
-	if (json_array_size(a) != S->nct) {
-		dm_buf_adds(err, "bad partial: counts");
-		return -1;
-	}
-	json_array_foreach(a, i, x) {
-		struct dm_counter *c = S->ct[i];
-		const char *h = json_string_value(json_object_get(x, "hll"));
-
-		c->missing += uget(x, "missing");
-		c->other += uget(x, "other");
-		if (json_is_true(json_object_get(x, "overflow")))
-			c->overflow = 1;
-		json_array_foreach(json_object_get(x, "values"), j, t) {
-			const char *key = json_string_value(json_array_get(t, 0));
-			struct vent *ve;
-
-			v = json_array_get(t, 1);
-			if (key == NULL || !json_is_integer(v))
-				continue;
-			if ((ve = value_get(c, key, strlen(key), 1)) != NULL)
-				ve->n += (unsigned long long)json_integer_value(v);
-			else
-				c->other += (unsigned long long)json_integer_value(v);
-		}
-		dm_buf_reset(&b);
-		if (h == NULL || dm_base64_decode(&b, h, strlen(h)) < 0 ||
-		    b.len != sizeof c->hll.r) {
-			dm_buf_free(&b);
-			dm_buf_adds(err, "bad partial: hll");
-			return -1;
-		}
-		{
-			struct dm_hll tmp;
-
-			memcpy(tmp.r, b.buf, sizeof tmp.r);
-			dm_hll_merge(&c->hll, &tmp);
-		}
-	}
-	dm_buf_free(&b);
-	return 0;
-}
-
 void
 dm_summary_free(struct dm_summary *S)
 {
@@ -825,7 +505,7 @@ dm_summary_free(struct dm_summary *S)
 static int
 cmpvent(const void *a, const void *b)
 {
-	const struct vent *x = *(struct vent *const *)a, *y = *(struct vent *const *)b;
+	const struct dm_vent *x = *(struct dm_vent *const *)a, *y = *(struct dm_vent *const *)b;
 	int c;
 
 	if (x->n != y->n)
@@ -837,8 +517,8 @@ cmpvent(const void *a, const void *b)
 static int
 cmpfent(const void *a, const void *b)
 {
-	return strcmp(((const struct fent *)a)->path,
-	    ((const struct fent *)b)->path);
+	return strcmp(((const struct dm_fent *)a)->path,
+	    ((const struct dm_fent *)b)->path);
 }
 
 static json_t *
@@ -886,7 +566,7 @@ json_t *
 dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
 {
 	json_t *o = json_object(), *a, *x, *q, *t, *hist, *edges, *counts, *val;
-	struct vent **vs;
+	struct dm_vent **vs;
 	unsigned long long *hc;
 	double mean, var, lo, hi;
 	unsigned long long n;
@@ -959,7 +639,7 @@ dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
 	S->fields->tab = NULL;
 	S->fields->tabcap = 0;
 	for (i = 0; i < S->fields->n; i++) {
-		struct fent *e = &S->fields->v[i];
+		struct dm_fent *e = &S->fields->v[i];
 
 		x = json_object();
 		json_object_set_new(x, "path", json_stringn(e->path, e->len));
@@ -969,7 +649,7 @@ dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
 		t = json_object();
 		for (k = 0; k < 6; k++)
 			if (e->types[k])
-				json_object_set_new(t, typenames[k],
+				json_object_set_new(t, dm_json_typenames[k],
 				    json_integer((json_int_t)e->types[k]));
 		json_object_set_new(x, "types", t);
 		json_array_append_new(a, x);

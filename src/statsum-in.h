@@ -1,0 +1,65 @@
+/* statsum-in.h - the insides of a dm-stats summary, shared by statsum.c
+ * (gathering, the summary as JSON) and statmerge.c (--partial, --merge) */
+#ifndef DM_STATSUM_IN_H
+#define DM_STATSUM_IN_H
+
+/* One statistic: a name of dm-filter's statistics read straight from the
+ * text statistics, or any other expression of its language. */
+struct dm_stat {
+	char		*name;
+	const struct dm_statdef *def;	/* a plain statistic, or NULL */
+	char		*arg;
+	struct dm_expr	*expr;		/* otherwise */
+	int		 isint;		/* every value so far an integer */
+	unsigned long long missing;	/* null or no value */
+	long double	 sum, sumsq;	/* exact for integers below 2^32 */
+	struct dm_kll	 kll;
+};
+
+struct dm_fent {
+	char		*path;
+	size_t		 len;
+	unsigned long long n;
+	unsigned long long types[6];
+	unsigned long long stamp;
+	unsigned	 mask;
+};
+
+struct dm_fieldtab {
+	struct dm_fent	*v;
+	size_t		 n, cap;
+	size_t		*tab;		/* index + 1, 0 empty */
+	size_t		 tabcap;
+	int		 truncated;
+	unsigned long long stamp;
+};
+
+struct dm_vent {
+	char		*key;		/* compact JSON of the value */
+	size_t		 len;
+	unsigned long long n;
+};
+
+struct dm_counter {
+	char		*field;
+	unsigned long long missing, other;
+	int		 overflow;	/* more than DM_STATS_MAXVALUES values */
+	struct dm_vent	*v;
+	size_t		 n, cap;
+	size_t		*tab;
+	size_t		 tabcap;
+	struct dm_hll	 hll;
+};
+
+/* JSON's types by jtype() index: null, boolean, number, ... */
+extern const char *const dm_json_typenames[6];
+
+/* The entry of field path p (n bytes), made when new; NULL when the table
+ * is full (it is then marked truncated). */
+struct dm_fent *dm_fieldtab_get(struct dm_fieldtab *, const char *p, size_t n);
+/* The entry of value k (compact JSON, n bytes) of counter c; with create,
+ * made when new unless the counter is full (NULL then). */
+struct dm_vent *dm_counter_get(struct dm_counter *c, const char *k, size_t n,
+    int create);
+
+#endif /* DM_STATSUM_IN_H */
