@@ -333,7 +333,7 @@ char **
 dm_dedup_readmarks(const char *rmpath, size_t n)
 {
 	struct dm_buf path = DM_BUF_INIT;
-	char **v = dm_xcalloc(n + 1, sizeof *v), *line = NULL;
+	char **v, *line = NULL;
 	size_t cap = 0, i = 0;
 	ssize_t k;
 	FILE *f;
@@ -343,6 +343,8 @@ dm_dedup_readmarks(const char *rmpath, size_t n)
 	if ((f = dm_dedup_sideopen(path.buf, ".mark")) == NULL)
 		dm_die("%s: %s (--mark needs cluster --labels SIGDIR)",
 		    path.buf, strerror(errno));
+	/* after the open: its error is no leak */
+	v = dm_xcalloc(n + 1, sizeof *v);
 	while (i < n && (k = getline(&line, &cap, f)) > 0) {
 		if (line[k - 1] == '\n')
 			line[--k] = '\0';
