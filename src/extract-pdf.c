@@ -54,18 +54,21 @@ struct pdfchild {
 	char	 msg[160];	/* poppler's last complaint, for "damaged (...)" */
 };
 
+/* The document being read, for pdf_log. */
+static struct pdfchild *pdf_cur;
+
 /* poppler-glib sends its errors to g_log in domain "Poppler"; nothing
  * reaches stderr, the last one is kept for the reason. */
 static void
 pdf_log(const gchar *domain, GLogLevelFlags level, const gchar *message,
     gpointer data)
 {
-	struct pdfchild *c = data;
+	struct pdfchild *c = pdf_cur;
 	const char *m = message;
 	const char *colon;
 	size_t i, n;
 
-	(void)level;
+	(void)level, (void)data;
 	if (!c || !domain || strcmp(domain, "Poppler") != 0 || !m)
 		return;
 	/* "Syntax error at position -1: Couldn't read xref table" */
@@ -352,8 +355,8 @@ pdf_sendtext(struct pdfchild *c, uint32_t page, GString *t)
 	    t->len - (t->len > 0 && t->str[t->len - 1] == '\n'));
 }
 
-DM_NORETURN static void
-pdf_child(int fd, const void *data, size_t len,
+void
+dm_extract_pdf_records(int fd, const void *data, size_t len,
     const struct dm_extractopt *opt)
 {
 	struct pdfchild c = { .fd = fd };
@@ -364,31 +367,21 @@ pdf_child(int fd, const void *data, size_t len,
 	char num[32];
 	int i, npages, any = 0;
 	size_t total = 0;
-	int null;
 
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	/* nothing of the parent's stdout may come out of this process, nor
-	 * what libstdc++ says when poppler throws (but a sanitizer's report) */
-	if ((null = open("/dev/null", O_RDWR)) >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-#ifndef PDF_ASAN
-		dup2(null, 2);
-#endif
-		close(null);
+	static int logset;
+
+	pdf_cur = &c;
+	if (!logset) {
+		logset = 1;
+		g_log_set_writer_func(pdf_logwriter, NULL, NULL);
+		g_log_set_default_handler(pdf_log, NULL);
+		g_log_set_handler("Poppler", G_LOG_LEVEL_MASK |
+		    G_LOG_FLAG_FATAL | G_LOG_FLAG_RECURSION, pdf_log, NULL);
 	}
-	/* a document that makes poppler allocate without end ends as one
-	 * that crashed it */
-	dm_memcap_apply();
-	g_log_set_writer_func(pdf_logwriter, NULL, NULL);
-	g_log_set_default_handler(pdf_log, &c);
-	g_log_set_handler("Poppler", G_LOG_LEVEL_MASK | G_LOG_FLAG_FATAL |
-	    G_LOG_FLAG_RECURSION, pdf_log, &c);
 
 	bytes = g_bytes_new_static(data, len);
 	doc = poppler_document_new_from_bytes(bytes, NULL, &gerr);
+	g_bytes_unref(bytes);
 	if (!doc) {
 		if (gerr && gerr->domain == POPPLER_ERROR &&
 		    gerr->code == POPPLER_ERROR_ENCRYPTED)
@@ -400,8 +393,11 @@ pdf_child(int fd, const void *data, size_t len,
 			    "not a PDF poppler can read");
 			g_string_append_c(m, ')');
 			pdf_sends(&c, REC_ERROR, m->str);
+			g_string_free(m, TRUE);
 		}
-		_exit(0);
+		g_clear_error(&gerr);
+		pdf_cur = NULL;
+		return;
 	}
 	pdf_sendmeta(&c, REC_TITLE, poppler_document_get_title(doc));
 	pdf_sendmeta(&c, REC_AUTHOR, poppler_document_get_author(doc));
@@ -428,7 +424,7 @@ pdf_child(int fd, const void *data, size_t len,
 			g_string_append(one, num);
 			g_string_append(one, " bytes of text");
 			pdf_sends(&c, REC_ERROR, one->str);
-			_exit(0);
+			goto out;
 		}
 		any = 1;
 		if (opt->pages)
@@ -446,6 +442,36 @@ pdf_child(int fd, const void *data, size_t len,
 			pdf_sendtext(&c, 0, all);
 		pdf_send(&c, REC_DONE, NULL, 0, NULL, 0);
 	}
+out:
+	g_string_free(all, TRUE);
+	g_string_free(one, TRUE);
+	g_object_unref(doc);
+	pdf_cur = NULL;
+}
+
+DM_NORETURN static void
+pdf_child(int fd, const void *data, size_t len,
+    const struct dm_extractopt *opt)
+{
+	int null;
+
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	/* nothing of the parent's stdout may come out of this process, nor
+	 * what libstdc++ says when poppler throws (but a sanitizer's report) */
+	if ((null = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+#ifndef PDF_ASAN
+		dup2(null, 2);
+#endif
+		close(null);
+	}
+	/* a document that makes poppler allocate without end ends as one
+	 * that crashed it */
+	dm_memcap_apply();
+	dm_extract_pdf_records(fd, data, len, opt);
 	_exit(0);
 }
 

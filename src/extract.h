@@ -63,6 +63,11 @@ const char	*dm_doc_name(enum dm_doctype);
 int	 dm_extract_pdf(const void *data, size_t len,
 	    const struct dm_extractopt *, dm_doc_fn, void *ctx,
 	    struct dm_buf *err);
+/* What the PDF child does, in this process: poppler reads the document
+ * and its records go to fd. For the fuzzer, which needs poppler's
+ * coverage in its own process (tests/fuzz/pdf.c). */
+void	 dm_extract_pdf_records(int fd, const void *data, size_t len,
+	    const struct dm_extractopt *);
 int	 dm_extract_docx(const void *data, size_t len,
 	    const struct dm_extractopt *, dm_doc_fn, void *ctx,
 	    struct dm_buf *err);

@@ -1,6 +1,6 @@
-/* extract.c - fuzzes the DOCX, ODT, EPUB and HTML extractors: the first
- * byte says what the rest is (an XML member zipped here, HTML, or a whole
- * zip given to each extractor) */
+/* extract.c - fuzzes the DOCX, ODT, PPTX, XLSX, EPUB and HTML extractors:
+ * the first byte says what the rest is (an XML member zipped here with the
+ * members that lead to it, HTML, or a whole zip given to each extractor) */
 #include <archive.h>
 #include <archive_entry.h>
 
@@ -15,6 +15,63 @@ static const char opf[] =
     "xmlns:dc=\"http://purl.org/dc/elements/1.1/\"><dc:title>t</dc:title>"
     "</metadata><manifest><item id=\"c\" href=\"c.xhtml\"/></manifest>"
     "<spine><itemref idref=\"c\"/></spine></package>";
+
+#define NS_R	"xmlns:r=\"http://schemas.openxmlformats.org/" \
+		"officeDocument/2006/relationships\""
+#define RELS	"<Relationships xmlns=\"http://schemas.openxmlformats.org/" \
+		"package/2006/relationships\">"
+static const char pptx_types[] =
+    "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+    "content-types\"><Override PartName=\"/ppt/presentation.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument."
+    "presentationml.presentation.main+xml\"/></Types>";
+static const char pptx_pres[] =
+    "<p:presentation xmlns:p=\"http://schemas.openxmlformats.org/"
+    "presentationml/2006/main\" " NS_R "><p:sldIdLst>"
+    "<p:sldId id=\"256\" r:id=\"rId1\"/></p:sldIdLst></p:presentation>";
+static const char pptx_rels[] = RELS "<Relationship Id=\"rId1\" "
+    "Target=\"slides/slide1.xml\"/></Relationships>";
+static const char xlsx_types[] =
+    "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+    "content-types\"><Override PartName=\"/xl/workbook.xml\" "
+    "ContentType=\"application/vnd.openxmlformats-officedocument."
+    "spreadsheetml.sheet.main+xml\"/></Types>";
+static const char xlsx_book[] =
+    "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/"
+    "2006/main\" " NS_R "><sheets><sheet name=\"A\" sheetId=\"1\" "
+    "r:id=\"rId1\"/></sheets></workbook>";
+static const char xlsx_rels[] = RELS "<Relationship Id=\"rId1\" "
+    "Target=\"worksheets/sheet1.xml\"/></Relationships>";
+static const char xlsx_sst[] =
+    "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/"
+    "main\"><si><t>a</t></si><si><r><t>b</t></r></si></sst>";
+static const char xlsx_sheet[] =
+    "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/"
+    "2006/main\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v>"
+    "</c><c r=\"C1\" t=\"s\"><v>1</v></c></row></sheetData></worksheet>";
+
+struct fixed {
+	const char	*name, *data;
+};
+static const struct fixed epub[] = {
+	{ "META-INF/container.xml", container }, { "o/b.opf", opf },
+	{ NULL, NULL }
+};
+static const struct fixed pptx[] = {
+	{ "[Content_Types].xml", pptx_types },
+	{ "ppt/presentation.xml", pptx_pres },
+	{ "ppt/_rels/presentation.xml.rels", pptx_rels }, { NULL, NULL }
+};
+static const struct fixed xlsx_s[] = {	/* the input is the sheet */
+	{ "[Content_Types].xml", xlsx_types }, { "xl/workbook.xml", xlsx_book },
+	{ "xl/_rels/workbook.xml.rels", xlsx_rels },
+	{ "xl/sharedStrings.xml", xlsx_sst }, { NULL, NULL }
+};
+static const struct fixed xlsx_t[] = {	/* the input is the strings */
+	{ "[Content_Types].xml", xlsx_types }, { "xl/workbook.xml", xlsx_book },
+	{ "xl/_rels/workbook.xml.rels", xlsx_rels },
+	{ "xl/worksheets/sheet1.xml", xlsx_sheet }, { NULL, NULL }
+};
 
 static int
 sample(void *ctx, const char *text, size_t len, const struct dm_docinfo *di)
@@ -41,10 +98,10 @@ add(struct archive *a, const char *name, const void *p, size_t n)
 	archive_entry_free(e);
 }
 
-/* A zip of one or three members, the last being the input. */
+/* A zip of the fixed members (none when f is NULL), then the input. */
 static size_t
-zipped(const char *name, const uint8_t *data, size_t n, int epub, char *buf,
-    size_t cap)
+zipped(const char *name, const uint8_t *data, size_t n,
+    const struct fixed *f, char *buf, size_t cap)
 {
 	struct archive *a = archive_write_new();
 	size_t used = 0;
@@ -53,11 +110,8 @@ zipped(const char *name, const uint8_t *data, size_t n, int epub, char *buf,
 	archive_write_set_options(a, "zip:compression=store");
 	if (archive_write_open_memory(a, buf, cap, &used) != ARCHIVE_OK)
 		abort();
-	if (epub) {
-		add(a, "META-INF/container.xml", container,
-		    sizeof container - 1);
-		add(a, "o/b.opf", opf, sizeof opf - 1);
-	}
+	for (; f && f->name; f++)
+		add(a, f->name, f->data, strlen(f->data));
 	add(a, name, data, n);
 	archive_write_close(a);
 	archive_write_free(a);
@@ -74,29 +128,47 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 
 	if (n < 1 || n > (1 << 20))
 		return 0;
-	cap = n + 4096;
+	cap = n + 8192;
 	buf = malloc(cap);
 	if (buf == NULL)
 		abort();
-	switch (data[0] % 5) {
+	switch (data[0] % 8) {
 	case 0:
-		len = zipped("word/document.xml", data + 1, n - 1, 0, buf, cap);
+		len = zipped("word/document.xml", data + 1, n - 1, NULL, buf,
+		    cap);
 		dm_extract_docx(buf, len, &o, sample, NULL, &err);
 		break;
 	case 1:
-		len = zipped("content.xml", data + 1, n - 1, 0, buf, cap);
+		len = zipped("content.xml", data + 1, n - 1, NULL, buf, cap);
 		dm_extract_odt(buf, len, &o, sample, NULL, &err);
 		break;
 	case 2:
-		len = zipped("o/c.xhtml", data + 1, n - 1, 1, buf, cap);
+		len = zipped("o/c.xhtml", data + 1, n - 1, epub, buf, cap);
 		dm_extract_epub(buf, len, &o, sample, NULL, &err);
 		break;
 	case 3:
 		dm_extract_html(data + 1, n - 1, &o, sample, NULL, &err);
 		break;
+	case 4:
+		len = zipped("ppt/slides/slide1.xml", data + 1, n - 1, pptx,
+		    buf, cap);
+		dm_extract_pptx(buf, len, &o, sample, NULL, &err);
+		break;
+	case 5:
+		len = zipped("xl/worksheets/sheet1.xml", data + 1, n - 1,
+		    xlsx_s, buf, cap);
+		dm_extract_xlsx(buf, len, &o, sample, NULL, &err);
+		break;
+	case 6:
+		len = zipped("xl/sharedStrings.xml", data + 1, n - 1, xlsx_t,
+		    buf, cap);
+		dm_extract_xlsx(buf, len, &o, sample, NULL, &err);
+		break;
 	default:
 		dm_extract_docx(data + 1, n - 1, &o, sample, NULL, &err);
 		dm_extract_odt(data + 1, n - 1, &o, sample, NULL, &err);
+		dm_extract_pptx(data + 1, n - 1, &o, sample, NULL, &err);
+		dm_extract_xlsx(data + 1, n - 1, &o, sample, NULL, &err);
 		dm_extract_epub(data + 1, n - 1, &o, sample, NULL, &err);
 		break;
 	}
