@@ -50,6 +50,7 @@ bench run_par_k "$par --pipe --block 4M -j2 -k cat <$run_big"
 bench run_par "$par --pipe --block 4M -j2 cat <$run_big"
 bench run_dm_filter "bin/dm-run -j 2 -- \"bin/dm-filter 'len > 10'\" <$run_big"
 bench run_filter "bin/dm-filter 'len > 10' <$run_big"
+bench run_pass "bin/dm-map 'rename from=nosuch to=x' <$run_big"
 
 # 1000 tiny jobs: with bytes set to 10^9, the MB/s column reads as jobs
 # per second.
@@ -75,6 +76,9 @@ ratio 'dm-run piped / cat | cat' run_dm_piped run_pipe
 ratio 'quality: dm-run -j 2 / alone' run_dm_q run_q 1.85
 ratio 'dm-run -u / cat | cat' run_dm_unord run_pipe
 ratio 'dm-run dm-filter / dm-filter' run_dm_filter run_filter
+# the text filters' own floor: a pipe stage that copies, as they do
+ratio 'dm-filter len / cat | cat' run_filter run_pipe 0.8
+ratio 'passthrough / cat | cat' run_pass run_pipe 0.9
 ratio 'files: dm-run / parallel' run_files run_par_files
 ratio 'files: dm-run / xargs -P2' run_files run_xargs
 for run_k in run_files run_par_files run_xargs; do
