@@ -7,6 +7,7 @@
 #include "dedup.h"
 
 #define RUNBUF	(256 * 1024)	/* bytes read from a run at a time, at least */
+#define MEMRUN	(4 * 1024 * 1024)	/* bytes sorted at a time in memory */
 
 struct dm_xrun {
 	int		 fd;
@@ -145,15 +146,52 @@ sift(struct dm_xsort *x, size_t i)
 	}
 }
 
+/*
+ * Everything fitted in memory: the buffer is sorted a cache-sized slice at
+ * a time and the slices are merged as spilled runs are, their records read
+ * where they lie.  One qsort of the whole buffer moves every record through
+ * main memory at each of its passes, and took half as long again on the
+ * bench corpus as the spilling path.
+ */
+static void
+memruns(struct dm_xsort *x)
+{
+	size_t per, lo, m, i;
+
+	per = MEMRUN / x->recsz;
+	if (per < 1024)
+		per = 1024;
+	x->nruns = (x->n + per - 1) / per;
+	x->runs = dm_xreallocarray(NULL, x->nruns, sizeof *x->runs);
+	x->heap = dm_xreallocarray(NULL, x->nruns, sizeof *x->heap);
+	for (i = 0, lo = 0; lo < x->n; i++, lo += per) {
+		struct dm_xrun *r = &x->runs[i];
+
+		m = x->n - lo < per ? x->n - lo : per;
+		qsort_r(x->buf + lo * x->recsz, m, x->recsz, cmprec,
+		    &x->recsz);
+		memset(r, 0, sizeof *r);
+		r->fd = -1;		/* in memory: nothing to refill */
+		r->buf = x->buf + lo * x->recsz;
+		r->n = m;
+		x->heap[x->nheap++] = i;
+	}
+	for (i = x->nheap; i-- > 0; )
+		sift(x, i);
+	x->merging = 1;
+}
+
 void
 dm_xsort_finish(struct dm_xsort *x)
 {
 	size_t i, per;
 
 	if (x->nruns == 0) {
-		if (x->n)
-			qsort_r(x->buf, x->n, x->recsz, cmprec, &x->recsz);
 		x->pos = 0;
+		if (x->n > MEMRUN / x->recsz && x->n > 1024)
+			memruns(x);
+		else if (x->n)
+			qsort_r(x->buf, x->n, x->recsz, cmprec, &x->recsz);
 		return;
 	}
 	if (x->n)
@@ -212,6 +250,8 @@ dm_xsort_free(struct dm_xsort *x)
 	size_t i;
 
 	for (i = 0; i < x->nruns; i++) {
+		if (x->runs[i].fd < 0)		/* a slice of buf */
+			continue;
 		close(x->runs[i].fd);
 		free(x->runs[i].buf);
 	}
