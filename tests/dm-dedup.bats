@@ -868,3 +868,16 @@ flip() {
 	assert_stderr "dm-dedup: sig/band-000/shard-00.jsonl.sig: stage file version 1, this dm-dedup reads version 2; making it again"
 	diff -r goodsig sig
 }
+
+@test "exact: more records than one in-memory slice sorts: the same samples as awk's first-seen and as a spilling run" {
+	# 300,000 samples, 180,000 texts: the sort's records pass 4 MB, so
+	# the in-memory buffer is sorted a slice at a time and merged
+	awk 'BEGIN { for (i = 0; i < 300000; i++)
+		printf "{\"text\":\"t%d\"}\n", (i * 7919) % 180000 }' >in.jsonl
+	awk '!seen[$0]++' in.jsonl >want
+	[ "$(wc -l <want)" -eq 180000 ]
+	dm-dedup --exact in.jsonl >got
+	cmp want got
+	dm-dedup --exact --memory 1M --tmp "$TMP" in.jsonl >spilled
+	cmp want spilled
+}
