@@ -4,6 +4,7 @@
 
 #include "dm.h"
 #include "rawtext.h"
+#include "simd.h"
 
 int dm_json_members(const char *, size_t, struct dm_jerr *,
     void (*)(void *, const char *, size_t, const char *, size_t), void *);
@@ -717,7 +718,8 @@ dm_sample_set_text(struct dm_sample *s, const char *path, const char *str,
 	struct dm_buf *enc;
 	size_t bad;
 
-	if ((bad = dm_utf8_check(str, n)) != n) {
+	/* the wide check, and the byte at fault only when there is one */
+	if (!dm_simd_utf8_valid(str, n) && (bad = dm_utf8_check(str, n)) != n) {
 		dm_buf_addf(err, "invalid UTF-8 at byte %zu of the new value of '%s'",
 		    bad, path);
 		return -1;
