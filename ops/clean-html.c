@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "byteset.h"
 #include "extract.h"
 
 /*
@@ -398,6 +399,10 @@ static const int32_t c1[32] = {
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178
 };
 
+/* where text stops being copied as it is, and where markup may start */
+static struct dm_byteset textstop, markstop;
+static int ready;
+
 struct scan {
 	struct dm_buf	*out;
 	int		 started;	/* a start tag or a non-space seen */
@@ -557,8 +562,7 @@ text(struct scan *sc, const char *p, const char *e)
 	const char *q;
 
 	while (p < e) {
-		for (q = p; q < e && *q != '&' && *q != '\r'; q++)
-			;
+		q = dm_byteset_find(&textstop, p, e);
 		put(sc, p, q - p);
 		if (q == e)
 			break;
@@ -776,15 +780,16 @@ clean_text(void *state, const char *in, size_t n, struct dm_buf *out,
 	(void)err;
 	if (state != NULL)
 		return blocks_text(in, n, out);
+	if (!ready) {
+		dm_byteset_init(&textstop, "&\r", 2);
+		dm_byteset_init(&markstop, "<&\r", 3);
+		ready = 1;
+	}
 	e = in + n;
 	/* Most texts have no markup: answer those without copying. */
-	if (n == 0 || isws((unsigned char)in[0]) == 0) {
-		for (p = in; p < e && *p != '<' && *p != '&' && *p != '\r';
-		    p++)
-			;
-		if (p == e)
-			return 0;
-	}
+	if ((n == 0 || isws((unsigned char)in[0]) == 0) &&
+	    dm_byteset_find(&markstop, in, e) == e)
+		return 0;
 	for (p = in; p < e; p = markup(&sc, q, e)) {
 		if ((q = memchr(p, '<', e - p)) == NULL)
 			q = e;

@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "dm.h"
+#include "byteset.h"
 
 /*
  * Data-Juicer's punctuation_normalization_mapper (after BigScience's
@@ -78,11 +79,13 @@ punct(int32_t c)
 	return NULL;
 }
 
+static struct dm_byteset lead;
+static int ready;
+
 static int
 normalize_punct_text(void *state, const char *in, size_t n,
     struct dm_buf *out, struct dm_buf *err)
 {
-	const unsigned char *u = (const unsigned char *)in;
 	const char *r;
 	size_t i, done;
 	int32_t cp;
@@ -90,13 +93,17 @@ normalize_punct_text(void *state, const char *in, size_t n,
 
 	(void)state;
 	(void)err;
+	if (!ready) {
+		dm_byteset_init(&lead, "\xC2\xE2\xE3\xEF", 4);
+		ready = 1;
+	}
 	changed = 0;
 	/* Every character of the map starts with one of these lead bytes;
 	 * everything else is copied in runs. */
 	for (i = done = 0; i < n; i++) {
-		if (u[i] != 0xC2 && u[i] != 0xE2 && u[i] != 0xE3 &&
-		    u[i] != 0xEF)
-			continue;
+		if ((i = (size_t)(dm_byteset_find(&lead, in + i, in + n) -
+		    in)) == n)
+			break;
 		if ((len = dm_utf8_decode(in + i, n - i, &cp)) < 0 ||
 		    (r = punct(cp)) == NULL)
 			continue;

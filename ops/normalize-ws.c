@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "dm.h"
+#include "byteset.h"
 
 /*
  * Data-Juicer's whitespace_normalization_mapper: str.strip(), then every
@@ -33,25 +34,31 @@ various_ws(int32_t c)
 	return c >= 0x2000 && c <= 0x200D;
 }
 
+static struct dm_byteset lead;
+static int ready;
+
 static int
 normalize_ws_text(void *state, const char *in, size_t n, struct dm_buf *out,
     struct dm_buf *err)
 {
-	const unsigned char *u = (const unsigned char *)in;
 	size_t b, e, i, done;
 	int32_t cp;
 	int len, changed;
 
 	(void)state;
 	(void)err;
+	if (!ready) {
+		dm_byteset_init(&lead, "\x09\xC2\xE2\xE3\xEF", 5);
+		ready = 1;
+	}
 	dm_uni_strip(in, n, &b, &e);
 	changed = b != 0 || e != n;
 	/* Only a tab or these lead bytes can start a character of the set;
 	 * everything else is copied in runs. */
 	for (i = done = b; i < e; i++) {
-		if (u[i] != 0x09 && u[i] != 0xC2 && u[i] != 0xE2 &&
-		    u[i] != 0xE3 && u[i] != 0xEF)
-			continue;
+		if ((i = (size_t)(dm_byteset_find(&lead, in + i, in + e) -
+		    in)) == e)
+			break;
 		if ((len = dm_utf8_decode(in + i, e - i, &cp)) < 0 ||
 		    !various_ws(cp))
 			continue;

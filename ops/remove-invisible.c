@@ -2,6 +2,7 @@
 #include <stddef.h>
 
 #include "dm.h"
+#include "byteset.h"
 
 /*
  * DataMate's InvisibleCharactersCleaner deletes the characters of the
@@ -26,24 +27,38 @@ invisible(int32_t c)
 	    (c >= 0x2060 && c <= 0x2064) || c == 0xFEFF;
 }
 
+static struct dm_byteset lead;
+static int ready;
+
 static int
 remove_invisible_text(void *state, const char *in, size_t n,
     struct dm_buf *out, struct dm_buf *err)
 {
-	const unsigned char *u = (const unsigned char *)in;
+	char lb[36];
 	size_t i, done;
 	int32_t cp;
 	int len, changed;
 
 	(void)state;
 	(void)err;
+	if (!ready) {
+		/* the C0 controls (tab and line ends are let go below) */
+		for (i = 0; i < 0x20; i++)
+			lb[i] = (char)i;
+		lb[i++] = 0x7F;
+		lb[i++] = (char)0xC2;
+		lb[i++] = (char)0xE2;
+		lb[i++] = (char)0xEF;
+		dm_byteset_init(&lead, lb, i);
+		ready = 1;
+	}
 	changed = 0;
 	/* Only a control byte or these lead bytes can start a character
 	 * of the set; everything else is copied in runs. */
 	for (i = done = 0; i < n; i++) {
-		if (u[i] >= 0x20 && u[i] != 0x7F && u[i] != 0xC2 &&
-		    u[i] != 0xE2 && u[i] != 0xEF)
-			continue;
+		if ((i = (size_t)(dm_byteset_find(&lead, in + i, in + n) -
+		    in)) == n)
+			break;
 		if ((len = dm_utf8_decode(in + i, n - i, &cp)) < 0 ||
 		    !invisible(cp))
 			continue;
