@@ -1,6 +1,5 @@
 /* gopher-rep.c - gopher-rep: Gopher's repetition rules (datatrove) */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -78,8 +77,12 @@ struct rep {
 static int
 rep_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
+	static const char *const topname[] = { NULL, NULL, "top_2_gram",
+	    "top_3_gram", "top_4_gram" };
+	static const char *const dupname[] = { NULL, NULL, NULL, NULL, NULL,
+	    "dup_5_gram", "dup_6_gram", "dup_7_gram", "dup_8_gram",
+	    "dup_9_gram", "dup_10_gram" };
 	struct rep *r;
-	char name[16];
 	int i;
 
 	(void)err;
@@ -92,14 +95,10 @@ rep_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	r->para = dm_arg_float(args, "dup_para_frac");
 	r->linechar = dm_arg_float(args, "dup_line_char_frac");
 	r->parachar = dm_arg_float(args, "dup_para_char_frac");
-	for (i = TOP_MIN; i <= TOP_MAX; i++) {
-		snprintf(name, sizeof name, "top_%d_gram", i);
-		r->top[i] = dm_arg_float(args, name);
-	}
-	for (i = DUP_MIN; i <= DUP_MAX; i++) {
-		snprintf(name, sizeof name, "dup_%d_gram", i);
-		r->dup[i] = dm_arg_float(args, name);
-	}
+	for (i = TOP_MIN; i <= TOP_MAX; i++)
+		r->top[i] = dm_arg_float(args, topname[i]);
+	for (i = DUP_MIN; i <= DUP_MAX; i++)
+		r->dup[i] = dm_arg_float(args, dupname[i]);
 	*state = r;
 	return 0;
 }

@@ -1,10 +1,8 @@
 /* quality.c - words, sentences, lines and duplicates as datatrove sees them */
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
+#include "byteset.h"
 #include "dm.h"
 #include "quality.h"
 
@@ -157,32 +155,31 @@ dm_q_strip(const char *s, size_t *b, size_t *e)
 	*b += x;
 }
 
+/* The first i >= from before n where u[i] is in the set of bytes
+ * (initialized from chars, nc of them, at the first call); n when there
+ * is none. */
+static size_t
+find_bytes(struct dm_byteset *set, const char *chars, size_t nc,
+    const unsigned char *u, size_t i, size_t n)
+{
+	if (!set->in[(unsigned char)chars[0]])
+		dm_byteset_init(set, chars, nc);
+	return (size_t)((const unsigned char *)dm_byteset_find(set,
+	    (const char *)u + i, (const char *)u + n) - u);
+}
+
 /* The first i >= from before n where u[i] is a control character, C2 or
- * E2: the bytes that start a line end; n when there is none. Sixteen bytes
- * at a time where SSE2 is there. */
+ * E2: the bytes that start a line end; n when there is none. */
 static size_t
 line_stop(const unsigned char *u, size_t i, size_t n)
 {
-#ifdef __SSE2__
-	const __m128i c1f = _mm_set1_epi8(0x1F);
-	const __m128i cc2 = _mm_set1_epi8((char)0xC2);
-	const __m128i ce2 = _mm_set1_epi8((char)0xE2);
-	__m128i x, m;
-	int bits;
+	static const char c[] = "\x01\x02\x03\x04\x05\x06\x07\x08\t\n\v\f\r"
+	    "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
+	    "\x1c\x1d\x1e\x1f\xc2\xe2";
+	static struct dm_byteset set;
 
-	for (; i + 16 <= n; i += 16) {
-		x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-		m = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x, c1f), x),
-		    _mm_or_si128(_mm_cmpeq_epi8(x, cc2),
-		    _mm_cmpeq_epi8(x, ce2)));
-		if ((bits = _mm_movemask_epi8(m)) != 0)
-			return i + (size_t)__builtin_ctz((unsigned)bits);
-	}
-#endif
-	for (; i < n; i++)
-		if (u[i] < 0x20 || u[i] == 0xC2 || u[i] == 0xE2)
-			return i;
-	return n;
+	/* NUL too: c's terminator */
+	return find_bytes(&set, c, sizeof c, u, i, n);
 }
 
 int
@@ -793,25 +790,9 @@ pk_realign(const char *t, size_t n, size_t *end)
 static size_t
 end_stop(const unsigned char *u, size_t i, size_t n)
 {
-#ifdef __SSE2__
-	const __m128i dot = _mm_set1_epi8('.'), q = _mm_set1_epi8('?');
-	const __m128i x21 = _mm_set1_epi8('!');
-	__m128i x, m;
-	int bits;
+	static struct dm_byteset set;
 
-	for (; i + 16 <= n; i += 16) {
-		x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-		m = _mm_or_si128(_mm_cmpeq_epi8(x, dot),
-		    _mm_or_si128(_mm_cmpeq_epi8(x, q),
-		    _mm_cmpeq_epi8(x, x21)));
-		if ((bits = _mm_movemask_epi8(m)) != 0)
-			return i + (size_t)__builtin_ctz((unsigned)bits);
-	}
-#endif
-	for (; i < n; i++)
-		if (u[i] == '.' || u[i] == '?' || u[i] == '!')
-			return i;
-	return n;
+	return find_bytes(&set, ".?!", 3, u, i, n);
 }
 
 void
