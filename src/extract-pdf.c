@@ -38,15 +38,6 @@ enum {
  * cap, the parent only guards against a child gone wrong. */
 #define PDF_SLACK	(1 << 20)
 
-/* AddressSanitizer maps terabytes of shadow memory: no limit under it. */
-#if defined(__SANITIZE_ADDRESS__)
-#define PDF_ASAN	1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PDF_ASAN	1
-#endif
-#endif
-
 /* ---- the child ---- */
 
 struct pdfchild {
@@ -453,24 +444,10 @@ DM_NORETURN static void
 pdf_child(int fd, const void *data, size_t len,
     const struct dm_extractopt *opt)
 {
-	int null;
-
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	/* nothing of the parent's stdout may come out of this process, nor
-	 * what libstdc++ says when poppler throws (but a sanitizer's report) */
-	if ((null = open("/dev/null", O_RDWR)) >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-#ifndef PDF_ASAN
-		dup2(null, 2);
-#endif
-		close(null);
-	}
-	/* a document that makes poppler allocate without end ends as one
+	/* what libstdc++ says when poppler throws is not for the user; a
+	 * document that makes poppler allocate without end ends as one
 	 * that crashed it */
-	dm_memcap_apply();
+	dm_memcap_child(1);
 	dm_extract_pdf_records(fd, data, len, opt);
 	_exit(0);
 }

@@ -1,6 +1,8 @@
 /* memcap.c - the memory a child process reading hostile input may map */
 #include <sys/resource.h>
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -34,4 +36,26 @@ dm_memcap_apply(void)
 	}
 	fclose(f);
 #endif
+}
+
+void
+dm_memcap_child(int quiet)
+{
+	int null;
+
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	/* nothing of the parent's stdout may come out of this process, nor
+	 * (quiet) what a library prints on stderr, but a sanitizer's report */
+	if ((null = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(null, 0);
+		dup2(null, 1);
+#ifndef MEMCAP_ASAN
+		if (quiet)
+			dup2(null, 2);
+#endif
+		close(null);
+	}
+	dm_memcap_apply();
 }

@@ -17,5 +17,9 @@ extern const char *dm_memcap_arg;	/* the cap as given, for messages */
 /* In the child: sets RLIMIT_AS to what is mapped now plus dm_memcap.
  * Nothing under AddressSanitizer, which maps terabytes of shadow. */
 void	 dm_memcap_apply(void);
+/* In a child just forked: the default action for SIGPIPE, SIGINT and
+ * SIGTERM, stdin and stdout (and stderr when quiet) on /dev/null, then
+ * dm_memcap_apply. */
+void	 dm_memcap_child(int quiet);
 
 #endif /* DM_MEMCAP_H */
