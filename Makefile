@@ -32,6 +32,7 @@ DEBS = build-essential pkg-config libjansson-dev libarchive-dev libpcre2-dev \
 	xz-utils zstd lz4 zip unzip cpio libarchive-tools openssh-server \
 	openssh-client python3
 DEBS += time  # the bench's peak RSS per row
+DEBS += p7zip-full strace procps  # dm-scan's tests: 7z archives made by 7z, the forks of its 7-Zip reader counted
 DEBS += slurmctld slurmd slurm-client  # a real Slurm cluster for the tests of dm-run --slurm
 DEBS += nettle-dev python3-numpy python3-xxhash  # dm-dedup: SHA-1; its reference test
 DEBS += clang libclang-rt-14-dev  # make fuzz: libFuzzer, ASan, UBSan

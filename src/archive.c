@@ -1,4 +1,6 @@
 /* archive.c - libarchive behind one file: formats, members, zip in memory, tar out */
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -54,19 +56,31 @@ dm_archive_sniff(const void *head, size_t n)
 /*
  * libarchive's 7-Zip reader allocates what the headers say (a 153-byte
  * file asks for 4.5 GB) and has no knob to limit it. A 7-Zip archive is
- * therefore read in a forked child under dm_memcap, which sends records
- * through a pipe: a tag byte, a 32-bit length, the payload. The pipe's
- * back pressure keeps the child at most a pipe's worth ahead.
+ * therefore read in a child process under dm_memcap. One child serves the
+ * whole run, archive after archive (a fork per archive costs more than a
+ * small archive's reading): the parent sends it a job over a socket, the
+ * archive's file descriptor (a memfd for an archive in memory) and where
+ * it starts, and the child sends back records: a tag byte, a 32-bit
+ * length, the payload. The socket's back pressure keeps the child at most
+ * a buffer's worth ahead. A nested 7-Zip archive read while its parent's
+ * child is busy gets a child of its own, kept for later ones too; a child
+ * that died or was left in the middle of an archive is replaced.
  */
 enum {
 	CREC_HEAD = 'h',	/* struct chead, the path and the format name,
 				 * each with its NUL */
 	CREC_DATA = 'd',	/* bytes of the current member */
 	CREC_END = 'e',		/* the end of the current member's data */
-	CREC_ERROR = 'x',	/* an int (1: out of memory), the message, NUL */
+	CREC_ERROR = 'x',	/* an int (1: out of memory), the message, NUL;
+				 * the end of the archive */
+	CREC_MERROR = 'm',	/* the same, for the current member's data: the
+				 * archive goes on with the next member */
 	CREC_EOF = 'z'		/* the end of the archive */
 };
 #define CREC_MAX	(16 << 20)	/* longer: not from our child */
+/* Reopenings of one archive to go past members that need too much
+ * memory: each reads the headers again. */
+#define CREOPEN_MAX	1000
 
 struct chead {
 	long long		 size, mtime;
@@ -74,8 +88,23 @@ struct chead {
 	int			 hasmtime, isfile, haspath, kind;
 };
 
+/* A job: the archive starts at offset at of the descriptor sent with it
+ * (-1: it cannot be read again), read in blocks of block bytes. */
+struct cjob {
+	long long	 at;
+	size_t		 block;
+};
+
+/* The children of the run: pid 0 is a free slot. */
+#define CKIDS	40	/* more than dm-scan's nesting depth */
+static struct ckid {
+	pid_t	 pid;
+	int	 sock;
+	int	 busy;
+} ckids[CKIDS];
+
 /* Where the reader in the parent is, with a child. */
-enum { CS_BETWEEN, CS_MEMBER, CS_EOF, CS_ERROR };
+enum { CS_BETWEEN, CS_MEMBER, CS_SKIPPED, CS_EOF, CS_ERROR };
 
 struct dm_archive {
 	struct archive		*a;
@@ -84,8 +113,10 @@ struct dm_archive {
 	void			*arg;
 	/* a 7-Zip archive read by a child */
 	pid_t			 pid;		/* 0: none */
-	int			 fd;		/* its pipe */
+	int			 fd;		/* its socket */
+	int			 kid;		/* its slot in ckids */
 	int			 cs;		/* CS_* */
+	int			 idle;		/* the child is done with it */
 	int			 kind;
 	unsigned long long	 unpacked;
 	struct dm_buf		 rec;		/* the last record's payload */
@@ -94,23 +125,11 @@ struct dm_archive {
 	struct dm_buf		 path, fmt;
 };
 
-struct dm_archive *
-dm_archive_new(void)
+static struct archive *
+anew(void)
 {
-	static int locale_set;
-	struct dm_archive *d;
 	struct archive *a;
 
-	/* libarchive converts names stored as UTF-16 (7z, iso9660 Joliet)
-	 * or flagged UTF-8 (zip) to the locale's charset, and gives nothing
-	 * in the C locale's ASCII: names are UTF-8 here, as in samples.
-	 * Only character classes change, and dm uses none of <ctype.h>'s
-	 * above ASCII. */
-	if (!locale_set) {
-		locale_set = 1;
-		if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
-			setlocale(LC_CTYPE, "en_US.UTF-8");
-	}
 	if ((a = archive_read_new()) == NULL)
 		dm_die("out of memory");
 	/* Only libraries: no filter that would run an external program. */
@@ -129,10 +148,30 @@ dm_archive_new(void)
 	archive_read_support_format_iso9660(a);
 	/* a single compressed file, and what turns out to be no archive */
 	archive_read_support_format_raw(a);
+	return a;
+}
+
+struct dm_archive *
+dm_archive_new(void)
+{
+	static int locale_set;
+	struct dm_archive *d;
+
+	/* libarchive converts names stored as UTF-16 (7z, iso9660 Joliet)
+	 * or flagged UTF-8 (zip) to the locale's charset, and gives nothing
+	 * in the C locale's ASCII: names are UTF-8 here, as in samples.
+	 * Only character classes change, and dm uses none of <ctype.h>'s
+	 * above ASCII. */
+	if (!locale_set) {
+		locale_set = 1;
+		if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+			setlocale(LC_CTYPE, "en_US.UTF-8");
+	}
 	d = dm_xmalloc(sizeof *d);
 	memset(d, 0, sizeof *d);
-	d->a = a;
+	d->a = anew();
 	d->fd = -1;
+	d->kid = -1;
 	dm_buf_init(&d->rec);
 	dm_buf_init(&d->msg);
 	dm_buf_init(&d->path);
@@ -172,101 +211,254 @@ csend(int fd, int tag, const void *p1, size_t n1, const void *p2, size_t n2,
 		}
 }
 
-DM_NORETURN static void
-cfail(int fd, struct archive *a)
+/* Whether a's error is for want of memory. libarchive does not always
+ * set ENOMEM: "Couldn't allocate memory", "No memory for ..." */
+static int
+cnomem(struct archive *a)
 {
 	const char *s = archive_error_string(a);
-	int nomem;
+
+	return archive_errno(a) == ENOMEM || (s != NULL &&
+	    (strstr(s, "memory") || strstr(s, "Memory")));
+}
+
+/* Sends a's error as a record of type tag. */
+static void
+cfail(int fd, int tag, struct archive *a)
+{
+	const char *s = archive_error_string(a);
+	int nomem = cnomem(a);
 
 	if (s == NULL)
 		s = "";
-	/* libarchive does not always set ENOMEM: "Couldn't allocate
-	 * memory", "No memory for ..." */
-	nomem = archive_errno(a) == ENOMEM || strstr(s, "memory") ||
-	    strstr(s, "Memory");
-	csend(fd, CREC_ERROR, &nomem, sizeof nomem, s, strlen(s) + 1, NULL, 0);
-	_exit(0);
+	csend(fd, tag, &nomem, sizeof nomem, s, strlen(s) + 1, NULL, 0);
 }
 
-/* Reads the archive (from fd when mem is NULL) and sends it, member after
- * member, under the memory cap. Only _exit, never the parent's stdio. */
-DM_NORETURN static void
-cread(struct dm_archive *d, int out, int fd, const void *mem, size_t n,
-    size_t block)
+/* Opens the archive of job j (again) into d->a. */
+static int
+copen(struct dm_archive *d, int fd, const struct cjob *j)
+{
+	if (d->a != NULL)
+		archive_read_free(d->a);
+	d->a = anew();
+	if (j->at >= 0 && lseek(fd, (off_t)j->at, SEEK_SET) < 0)
+		return -1;
+	return archive_read_open_fd(d->a, fd, j->block) == ARCHIVE_OK ? 0 :
+	    -1;
+}
+
+/* Reads the archive of job j from fd and sends it, member after member.
+ * A member whose data needs more memory than the cap is an error of its
+ * own: the archive is opened again and its members up to that one
+ * skipped (their headers read, no data), since libarchive cannot go on
+ * after a failed allocation. Only _exit, never the parent's stdio. */
+static void
+cread(int out, int fd, const struct cjob *j)
 {
 	static char buf[64 * 1024];
+	struct dm_archive d;
 	struct dm_entry m;
 	struct chead h;
 	const char *f;
+	long n = 0, i, reopens = 0;
 	ssize_t r;
-	int null;
 
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	if ((null = open("/dev/null", O_RDWR)) >= 0) {
-		dup2(null, 0);
-		dup2(null, 1);
-		close(null);
+	memset(&d, 0, sizeof d);
+	if (copen(&d, fd, j) < 0) {
+		cfail(out, CREC_ERROR, d.a);
+		goto out;
 	}
-	dm_memcap_apply();
-	if ((mem ? archive_read_open_memory(d->a, mem, n) :
-	    archive_read_open_fd(d->a, fd, block)) != ARCHIVE_OK)
-		cfail(out, d->a);
 	for (;;) {
-		if ((r = dm_archive_next(d, &m)) == 0)
+		if ((r = dm_archive_next(&d, &m)) == 0)
 			break;
-		if (r < 0)
-			cfail(out, d->a);
+		if (r < 0) {
+			cfail(out, CREC_ERROR, d.a);
+			goto out;
+		}
+		n++;
 		memset(&h, 0, sizeof h);
 		h.size = m.size;
 		h.mtime = (long long)m.mtime;
 		h.hasmtime = m.hasmtime;
 		h.isfile = m.isfile;
 		h.haspath = m.path != NULL;
-		h.kind = dm_archive_kind(d);
-		h.unpacked = dm_archive_unpacked(d);
-		f = dm_archive_format(d);
+		h.kind = dm_archive_kind(&d);
+		h.unpacked = dm_archive_unpacked(&d);
+		f = dm_archive_format(&d);
 		csend(out, CREC_HEAD, &h, sizeof h, m.path ? m.path : "",
 		    m.path ? strlen(m.path) + 1 : 1, f, strlen(f) + 1);
-		while ((r = archive_read_data(d->a, buf, sizeof buf)) > 0)
+		while ((r = archive_read_data(d.a, buf, sizeof buf)) > 0)
 			csend(out, CREC_DATA, buf, (size_t)r, NULL, 0, NULL, 0);
-		if (r < 0)
-			cfail(out, d->a);
-		csend(out, CREC_END, NULL, 0, NULL, 0, NULL, 0);
+		if (r == 0) {
+			csend(out, CREC_END, NULL, 0, NULL, 0, NULL, 0);
+			continue;
+		}
+		if (!cnomem(d.a) || j->at < 0 || ++reopens > CREOPEN_MAX ||
+		    h.kind != DM_SNIFF_ARCHIVE) {
+			cfail(out, CREC_ERROR, d.a);
+			goto out;
+		}
+		cfail(out, CREC_MERROR, d.a);
+		if (copen(&d, fd, j) < 0) {
+			cfail(out, CREC_ERROR, d.a);
+			goto out;
+		}
+		for (i = 0; i < n; i++)
+			if (dm_archive_next(&d, &m) <= 0) {
+				cfail(out, CREC_ERROR, d.a);
+				goto out;
+			}
 	}
 	csend(out, CREC_EOF, NULL, 0, NULL, 0, NULL, 0);
+out:
+	archive_read_free(d.a);
+}
+
+/* Receives a job and its descriptor: the descriptor, or -1 when the
+ * parent is gone. */
+static int
+crecvjob(int sock, struct cjob *j)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { j, sizeof *j };
+	struct msghdr mh;
+	struct cmsghdr *c;
+	ssize_t r;
+	int fd;
+
+	memset(&mh, 0, sizeof mh);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof cbuf;
+	while ((r = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC)) < 0 &&
+	    errno == EINTR)
+		;
+	if (r != (ssize_t)sizeof *j || (c = CMSG_FIRSTHDR(&mh)) == NULL ||
+	    c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(c), sizeof fd);
+	return fd;
+}
+
+DM_NORETURN static void
+cserve(int sock)
+{
+	struct cjob j;
+	int fd;
+
+	dm_memcap_child(0);
+	while ((fd = crecvjob(sock, &j)) >= 0) {
+		cread(sock, fd, &j);
+		close(fd);
+	}
 	_exit(0);
 }
 
 /* ---- the parent ---- */
 
 static int
-cstart(struct dm_archive *d, int fd, const void *mem, size_t n, size_t block)
+csendjob(int sock, int fd, const struct cjob *j)
 {
-	int fds[2];
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { (void *)j, sizeof *j };
+	struct msghdr mh;
+	struct cmsghdr *c;
+	ssize_t r;
 
-	if (pipe(fds) < 0)
+	memset(&mh, 0, sizeof mh);
+	memset(cbuf, 0, sizeof cbuf);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = cbuf;
+	mh.msg_controllen = sizeof cbuf;
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof fd);
+	while ((r = sendmsg(sock, &mh, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+		;
+	return r == (ssize_t)sizeof *j ? 0 : -1;
+}
+
+/* Ends the child of slot k (killed unless reaped already). */
+static void
+ckill(int k, int reaped)
+{
+	int status;
+
+	close(ckids[k].sock);
+	if (!reaped) {
+		kill(ckids[k].pid, SIGKILL);
+		while (waitpid(ckids[k].pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	ckids[k].pid = 0;
+	ckids[k].busy = 0;
+}
+
+static int
+cfork(int k)
+{
+	int sv[2], i, sz = 1 << 20;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
 		return -1;
-	if ((d->pid = fork()) < 0) {
-		d->pid = 0;
-		close(fds[0]);
-		close(fds[1]);
+	if ((ckids[k].pid = fork()) < 0) {
+		ckids[k].pid = 0;
+		close(sv[0]);
+		close(sv[1]);
 		return -1;
 	}
-	if (d->pid == 0) {
-		close(fds[0]);
-		cread(d, fds[1], fd, mem, n, block);
+	if (ckids[k].pid == 0) {
+		/* the other children see their parent's end close */
+		for (i = 0; i < CKIDS; i++)
+			if (ckids[i].pid > 0)
+				close(ckids[i].sock);
+		close(sv[0]);
+		/* fewer switches between the two processes */
+		(void)setsockopt(sv[1], SOL_SOCKET, SO_SNDBUF, &sz, sizeof sz);
+		cserve(sv[1]);
 	}
-	close(fds[1]);
-	/* fewer switches between the two processes; no matter if refused */
-	(void)fcntl(fds[0], F_SETPIPE_SZ, 1 << 20);
-	d->fd = fds[0];
-	d->cs = CS_BETWEEN;
+	close(sv[1]);
+	ckids[k].sock = sv[0];
+	ckids[k].busy = 0;
 	return 0;
 }
 
-/* Reads n bytes: 1; 0 at the end of the pipe; -1 when interrupted. */
+/* Gives the archive in fd from offset at to a child. */
+static int
+cstart(struct dm_archive *d, int fd, long long at, size_t block)
+{
+	struct cjob j = { at, block };
+	int k, tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		for (k = 0; k < CKIDS; k++)
+			if (ckids[k].pid > 0 && !ckids[k].busy)
+				break;
+		if (k == CKIDS) {
+			for (k = 0; k < CKIDS && ckids[k].pid > 0; k++)
+				;
+			if (k == CKIDS || cfork(k) < 0)
+				return -1;
+		}
+		if (csendjob(ckids[k].sock, fd, &j) == 0) {
+			ckids[k].busy = 1;
+			d->pid = ckids[k].pid;
+			d->fd = ckids[k].sock;
+			d->kid = k;
+			d->cs = CS_BETWEEN;
+			d->idle = 0;
+			return 0;
+		}
+		ckill(k, 0);	/* dead: another */
+	}
+	return -1;
+}
+
+/* Reads n bytes: 1; 0 at the end of the socket; -1 when interrupted. */
 static int
 creadn(struct dm_archive *d, void *p, size_t n)
 {
@@ -311,6 +503,8 @@ crecord(struct dm_archive *d)
 			dm_buf_grow(&d->rec, len);
 			if ((r = creadn(d, d->rec.buf, len)) == 1) {
 				dm_buf_setlen(&d->rec, len);
+				if (hd[0] == CREC_EOF || hd[0] == CREC_ERROR)
+					d->idle = 1;
 				return hd[0];
 			}
 		}
@@ -320,7 +514,8 @@ crecord(struct dm_archive *d)
 		dm_buf_reset(&d->msg);
 		while (waitpid(d->pid, &status, 0) < 0 && errno == EINTR)
 			;
-		d->pid = -d->pid;	/* reaped */
+		ckill(d->kid, 1);
+		d->kid = -1;
 		if (WIFSIGNALED(status))
 			dm_buf_addf(&d->msg, "the 7-Zip reader crashed (signal "
 			    "%d)", WTERMSIG(status));
@@ -333,14 +528,16 @@ crecord(struct dm_archive *d)
 	return -1;
 }
 
-/* An error record: the message into d->msg. */
+/* An error record: the message into d->msg, and the state CS_ERROR (the
+ * archive's end) or CS_SKIPPED (the member's). */
 static void
-cerror(struct dm_archive *d)
+cerror(struct dm_archive *d, int t)
 {
 	size_t n;
 	int nomem = 0;
 
 	dm_buf_reset(&d->msg);
+	d->cs = t == CREC_MERROR ? CS_SKIPPED : CS_ERROR;
 	if (d->rec.len > sizeof nomem && d->rec.buf[d->rec.len - 1] == '\0') {
 		memcpy(&nomem, d->rec.buf, sizeof nomem);
 		if (nomem)
@@ -354,8 +551,17 @@ cerror(struct dm_archive *d)
 			d->msg.buf[n] += 'a' - 'A';
 		if (nomem)
 			dm_buf_addc(&d->msg, ')');
-	} else
+	} else {
 		dm_buf_adds(&d->msg, "the 7-Zip reader sent a bad record");
+		d->cs = CS_ERROR;
+	}
+}
+
+static void
+cbad(struct dm_archive *d)
+{
+	dm_buf_reset(&d->msg);
+	dm_buf_adds(&d->msg, "the 7-Zip reader sent a bad record");
 	d->cs = CS_ERROR;
 }
 
@@ -367,15 +573,12 @@ cnext(struct dm_archive *d, struct dm_entry *m)
 	int t;
 
 	while (d->cs == CS_MEMBER) {
-		if ((t = crecord(d)) == CREC_END)
-			d->cs = CS_BETWEEN;
+		if ((t = crecord(d)) == CREC_END || t == CREC_MERROR)
+			d->cs = CS_BETWEEN;	/* not read: no matter */
 		else if (t == CREC_ERROR)
-			cerror(d);
-		else if (t != CREC_DATA && t >= 0) {
-			dm_buf_reset(&d->msg);
-			dm_buf_adds(&d->msg, "the 7-Zip reader sent a bad record");
-			d->cs = CS_ERROR;
-		}
+			cerror(d, t);
+		else if (t != CREC_DATA && t >= 0)
+			cbad(d);
 	}
 	if (d->cs == CS_EOF)
 		return 0;
@@ -386,7 +589,7 @@ cnext(struct dm_archive *d, struct dm_entry *m)
 		d->cs = CS_EOF;
 		return 0;
 	case CREC_ERROR:
-		cerror(d);
+		cerror(d, t);
 		return -1;
 	case CREC_HEAD:
 		p = d->rec.buf + sizeof h;
@@ -396,11 +599,8 @@ cnext(struct dm_archive *d, struct dm_entry *m)
 			break;
 		/* FALLTHROUGH */
 	default:
-		if (t >= 0) {
-			dm_buf_reset(&d->msg);
-			dm_buf_adds(&d->msg, "the 7-Zip reader sent a bad record");
-			d->cs = CS_ERROR;
-		}
+		if (t >= 0)
+			cbad(d);
 		return -1;
 	}
 	memcpy(&h, d->rec.buf, sizeof h);
@@ -425,7 +625,7 @@ cdata(struct dm_archive *d, void *buf, size_t n)
 {
 	int t;
 
-	if (d->cs == CS_BETWEEN || d->cs == CS_EOF)
+	if (d->cs == CS_BETWEEN || d->cs == CS_SKIPPED || d->cs == CS_EOF)
 		return 0;
 	if (d->cs == CS_ERROR)
 		return -1;
@@ -437,13 +637,10 @@ cdata(struct dm_archive *d, void *buf, size_t n)
 			dm_buf_reset(&d->rec);
 			return 0;
 		}
-		if (t == CREC_ERROR)
-			cerror(d);
-		else if (t >= 0) {
-			dm_buf_reset(&d->msg);
-			dm_buf_adds(&d->msg, "the 7-Zip reader sent a bad record");
-			d->cs = CS_ERROR;
-		}
+		if (t == CREC_ERROR || t == CREC_MERROR)
+			cerror(d, t);
+		else if (t >= 0)
+			cbad(d);
 		return -1;
 	}
 	if (n > d->rec.len - d->off)
@@ -454,6 +651,12 @@ cdata(struct dm_archive *d, void *buf, size_t n)
 }
 
 int
+dm_archive_goes_on(struct dm_archive *d)
+{
+	return d->pid && d->cs == CS_SKIPPED;
+}
+
+int
 dm_archive_openfd(struct dm_archive *d, int fd, size_t block)
 {
 	char head[6];
@@ -461,7 +664,7 @@ dm_archive_openfd(struct dm_archive *d, int fd, size_t block)
 
 	if (dm_memcap > 0 && (at = lseek(fd, 0, SEEK_CUR)) >= 0 &&
 	    pread(fd, head, sizeof head, at) == (ssize_t)sizeof head &&
-	    is7z(head, sizeof head) && cstart(d, fd, NULL, 0, block) == 0)
+	    is7z(head, sizeof head) && cstart(d, fd, at, block) == 0)
 		return 0;
 	return archive_read_open_fd(d->a, fd, block) == ARCHIVE_OK ? 0 : -1;
 }
@@ -469,8 +672,24 @@ dm_archive_openfd(struct dm_archive *d, int fd, size_t block)
 int
 dm_archive_openmem(struct dm_archive *d, const void *p, size_t n)
 {
-	if (dm_memcap > 0 && is7z(p, n) && cstart(d, -1, p, n, 0) == 0)
-		return 0;
+	size_t off;
+	ssize_t w;
+	int fd, ok;
+
+	/* the child reads it from a file in memory */
+	if (dm_memcap > 0 && is7z(p, n) &&
+	    (fd = memfd_create("dm-7z", MFD_CLOEXEC)) >= 0) {
+		for (off = 0; off < n; off += (size_t)w)
+			if ((w = write(fd, (const char *)p + off, n - off)) <
+			    0 && errno != EINTR)
+				break;
+			else if (w < 0)
+				w = 0;
+		ok = off == n && cstart(d, fd, 0, 64 * 1024) == 0;
+		close(fd);
+		if (ok)
+			return 0;
+	}
 	return archive_read_open_memory(d->a, p, n) == ARCHIVE_OK ? 0 : -1;
 }
 
@@ -568,18 +787,15 @@ dm_archive_read(struct dm_archive *d, void *buf, size_t n)
 void
 dm_archive_free(struct dm_archive *d)
 {
-	int status;
-
 	if (d == NULL)
 		return;
-	if (d->pid) {
-		close(d->fd);
-		if (d->pid > 0) {
-			kill(d->pid, SIGKILL);
-			while (waitpid(d->pid, &status, 0) < 0 &&
-			    errno == EINTR)
-				;
-		}
+	/* a child done with its archive waits for the next; one left in
+	 * the middle is ended */
+	if (d->pid && d->kid >= 0) {
+		if (d->idle)
+			ckids[d->kid].busy = 0;
+		else
+			ckill(d->kid, 0);
 	}
 	archive_read_free(d->a);
 	dm_buf_free(&d->rec);

@@ -59,6 +59,10 @@ unsigned long long dm_archive_unpacked(struct dm_archive *);
 /* Reads the current member's data, as read(2): 0 at its end, -1 on an
  * error (dm_archive_error). */
 ssize_t	 dm_archive_read(struct dm_archive *, void *, size_t);
+/* After an error of dm_archive_read: 1 when only that member was lost
+ * and dm_archive_next goes on with the next (a 7-Zip member that needs
+ * more than --max-memory), 0 when the archive is no good after it. */
+int	 dm_archive_goes_on(struct dm_archive *);
 /* Appends libarchive's last message, escaped and in dm's style. */
 void	 dm_archive_error(struct dm_buf *, struct dm_archive *);
 void	 dm_archive_free(struct dm_archive *);

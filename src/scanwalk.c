@@ -970,8 +970,9 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 			break;
 		}
 		/* a member whose data could not be read was reported, and
-		 * the archive is no good after it */
-		if (e.isfile && member(sc, a, &e, path, level, mtime) < 0)
+		 * the archive is no good after it, unless it says so */
+		if (e.isfile && member(sc, a, &e, path, level, mtime) < 0 &&
+		    !dm_archive_goes_on(a))
 			break;
 		if (sc->stop || dm_interrupted || overtotal(sc))
 			break;
@@ -981,7 +982,7 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 		s.path = path->buf;
 		s.eof = s.err = 0;
 		sz = 0;
-		if (drain(sc, &s, &sz) < 0)
+		if (drain(sc, &s, &sz) < 0 && !dm_archive_goes_on(a))
 			break;
 		r = dm_archive_next(a, &e);
 		if (r == 0)

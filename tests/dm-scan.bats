@@ -317,6 +317,92 @@ EOF
 	assert_output "$(head -1 in-process.jsonl | jq -r .path; echo 141)"
 }
 
+@test "a 7z member that needs more than --max-memory is lost alone: the members after it are read" {
+	# 7z keeps the blocks of an archive it adds to: b.txt alone is
+	# compressed with a 48 MiB dictionary, a.txt and c.txt with 4 KiB
+	echo one >a.txt
+	head -c 40000000 /dev/zero | tr '\0' x >b.txt
+	echo three >c.txt
+	stamp a.txt b.txt c.txt
+	7z a -bd -mx=1 -ms=off mix.7z a.txt >/dev/null
+	7z a -bd -mx=1 -md=64m -ms=off mix.7z b.txt >/dev/null
+	7z a -bd -mx=1 -ms=off mix.7z c.txt >/dev/null
+	[ "$(7z l -slt mix.7z | grep -c '^Method = LZMA2:48m')" -eq 2 ]
+	run_split noid dm-scan --max-memory 16M mix.7z
+	assert_status 1
+	assert_output <<EOF
+{"path":"mix.7z!/a.txt","size":4,$M,"type":"txt","encoding":"utf-8","text":"one\n"}
+{"path":"mix.7z!/c.txt","size":6,$M,"type":"txt","encoding":"utf-8","text":"three\n"}
+EOF
+	assert_stderr <<EOF
+dm-scan: mix.7z!/b.txt: needs more memory than --max-memory '16M' allows (lzma library error: Cannot allocate memory)
+dm-scan: 2 files read, 1 error
+EOF
+	# the same inside a tar, the 7z read from memory
+	tar -cf t.tar mix.7z
+	run_split noid dm-scan --max-memory 16M t.tar
+	assert_status 1
+	[ "$(jq -r .path <<<"$output")" = "$(printf 't.tar!/mix.7z!/a.txt\nt.tar!/mix.7z!/c.txt')" ]
+	assert_stderr <<EOF
+dm-scan: t.tar!/mix.7z!/b.txt: needs more memory than --max-memory '16M' allows (lzma library error: Cannot allocate memory)
+dm-scan: 2 files read, 1 error
+EOF
+	# with the memory it needs, all three
+	run_split noid dm-scan --max-memory 256M mix.7z
+	assert_success
+	[ "$(jq -r .path <<<"$output")" = "$(printf 'mix.7z!/a.txt\nmix.7z!/b.txt\nmix.7z!/c.txt')" ]
+}
+
+@test "one 7-Zip reader serves the whole run: 100 archives, one fork; a dead one is replaced" {
+	mkdir m
+	for i in $(seq 100); do
+		echo "doc $i" >m/f$i.txt
+		7z a -bd m/a$i.7z m/f$i.txt >/dev/null
+		rm m/f$i.txt
+	done
+	# the 7z inside the tar is read from memory, by the same child
+	tar -cf t.tar -C m a1.7z
+	strace -f -qq -c -o trace -e trace=clone,clone3,fork,vfork \
+	    dm-scan m t.tar >out.jsonl
+	[ "$(wc -l <out.jsonl)" -eq 101 ]
+	[ "$(jq -j .text out.jsonl | sort -u | wc -l)" -eq 100 ]
+	[ "$(awk '$NF ~ /^(clone|clone3|fork|vfork)$/ { n += $4 }
+	    END { print n }' trace)" = 1 ]
+	# the reader killed while it waits for the next archive (in recvmsg,
+	# system call 47) and dm-scan waits to write (write, 1: its output is
+	# not read): the next archive gets a new reader
+	mkdir big
+	for i in 1 2 3 4 5 6 7 8 9; do
+		{ echo "doc $i"; seq -s ' ' 20000; } >big/f$i.txt
+		7z a -bd big/a$i.7z big/f$i.txt >/dev/null
+		rm big/f$i.txt
+	done
+	mkfifo pipe
+	strace -f -qq -c -o trace -e trace=clone,clone3,fork,vfork \
+	    dm-scan big >pipe 2>err &
+	spid=$!
+	exec 7<pipe
+	read -r -u 7 first
+	pid=$(pgrep -P $spid)
+	kid=
+	for i in $(seq 600); do
+		kid=$(pgrep -P $pid || true)
+		[ -n "$kid" ] &&
+		    [ "$(cut -d' ' -f1 /proc/$kid/syscall)" = 47 ] &&
+		    [ "$(cut -d' ' -f1 /proc/$pid/syscall)" = 1 ] && break
+		sleep 0.1
+	done
+	kill -9 "$kid"
+	cat <&7 >rest.jsonl
+	exec 7<&-
+	wait $spid
+	[ "$(cat err)" = "" ]
+	[ "$(awk '$NF ~ /^(clone|clone3|fork|vfork)$/ { n += $4 }
+	    END { print n }' trace)" = 2 ]
+	[ "$( (echo "$first"; cat rest.jsonl) | jq -r '.text | split("\n")[0]' |
+	    tr '\n' ' ')" = "doc 1 doc 2 doc 3 doc 4 doc 5 doc 6 doc 7 doc 8 doc 9 " ]
+}
+
 @test "reads ar archives, and so .deb packages with their tarballs" {
 	members
 	(cd m && ar rcD ../a.a two.md dir/one.txt)
