@@ -13,26 +13,13 @@ struct wv {
 	unsigned long long w;
 };
 
-static int
-cmpdbl(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static int
-cmpwv(const void *a, const void *b)
-{
-	return cmpdbl(&((const struct wv *)a)->v, &((const struct wv *)b)->v);
-}
-
 static void	capacities(struct dm_kll *);
 
 /*
- * Sorts a[0..n) ascending, stably, as qsort with cmpdbl did (glibc's is a
- * merge sort) but without a call per comparison: runs of 16 by insertion,
- * then merged bottom-up through the sketch's scratch buffer. Values are
+ * Sorts a[0..n) ascending, stably, as glibc's qsort (a merge sort) with
+ * a comparison of doubles would, but without a call per comparison: runs
+ * of 16 by insertion, then merged bottom-up through the sketch's scratch
+ * buffer. Values are
  * finite (dm-stats skips the others), so < is a total order but for -0
  * and 0, which stability keeps in their order.
  */
@@ -143,6 +130,7 @@ push(struct dm_kll *s, int h, double v)
 		s->lv[h] = dm_xreallocarray(s->lv[h], s->cap[h], sizeof(double));
 	}
 	s->lv[h][s->len[h]++] = v;
+	s->total++;
 }
 
 static void
@@ -168,37 +156,60 @@ coin(struct dm_kll *s)
 	return (int)(s->rng >> 63);
 }
 
-/* Sorts level h and moves every other item (from a random first one) to
- * level h + 1, where each weighs twice as much; an odd item out stays. */
+/*
+ * Merges the ascending b[0..m) into level h (h >= 1), which is kept
+ * ascending: from the back, in place. On ties the items already there stay
+ * first, so the level is what a stable sort of it with b appended gives:
+ * a level is then never sorted again, and its order is the one sorting it
+ * at each compaction gave.
+ */
+static void
+merge_into(struct dm_kll *s, int h, const double *b, size_t m)
+{
+	size_t i = s->len[h], k = s->len[h] + m;
+	double *a;
+
+	s->len[h] = k;
+	if (k > s->cap[h]) {
+		s->cap[h] = k > 2 * s->cap[h] ? (k > 16 ? k : 16) : 2 * s->cap[h];
+		s->lv[h] = dm_xreallocarray(s->lv[h], s->cap[h], sizeof(double));
+	}
+	a = s->lv[h];
+	while (m > 0)
+		a[--k] = i > 0 && b[m - 1] < a[i - 1] ? a[--i] : b[--m];
+}
+
+/* Sorts level h (level 0: the others are kept sorted) and moves every
+ * other item (from a random first one) to level h + 1, where each weighs
+ * twice as much; an odd item out, the least, stays. */
 static void
 compact(struct dm_kll *s, int h)
 {
-	size_t i, n, start;
+	size_t i, m, n, start;
+	double *a;
 	int off;
 
 	if (h + 1 == s->nlevels)
 		addlevel(s);
 	n = s->len[h];
-	sort_doubles(s, s->lv[h], n);
+	a = s->lv[h];
+	if (h == 0)
+		sort_doubles(s, a, n);
 	start = n % 2;
 	off = coin(s);
-	for (i = start + (size_t)off; i < n; i += 2)
-		push(s, h + 1, s->lv[h][i]);
+	for (m = 0, i = start + (size_t)off; i < n; i += 2)
+		a[start + m++] = a[i];
+	merge_into(s, h + 1, a + start, m);
 	s->len[h] = start;
+	s->total -= m;
 }
 
 static void
 compress(struct dm_kll *s)
 {
-	size_t total;
 	int h;
 
-	for (;;) {
-		total = 0;
-		for (h = 0; h < s->nlevels; h++)
-			total += s->len[h];
-		if (total < s->room)
-			return;
+	while (s->total >= s->room) {
 		for (h = 0; h < s->nlevels; h++)
 			if (s->len[h] >= s->levcap[h])
 				break;
@@ -229,9 +240,12 @@ dm_kll_merge(struct dm_kll *s, const struct dm_kll *o)
 
 	while (s->nlevels < o->nlevels)
 		addlevel(s);
-	for (h = 0; h < o->nlevels; h++)
-		for (i = 0; i < o->len[h]; i++)
-			push(s, h, o->lv[h][i]);
+	for (i = 0; i < o->len[0]; i++)
+		push(s, 0, o->lv[0][i]);
+	for (h = 1; h < o->nlevels; h++) {
+		merge_into(s, h, o->lv[h], o->len[h]);
+		s->total += o->len[h];
+	}
 	s->n += o->n;
 	if (o->min < s->min)
 		s->min = o->min;
@@ -253,24 +267,31 @@ dm_kll_isexact(const struct dm_kll *s)
 	return s->len[0] == s->n;
 }
 
-/* Every item with its weight, sorted; the caller frees it. */
+/* Every item with its weight, sorted; the caller frees it. Level 0 is
+ * sorted, then the levels merged, the lower first on ties: the order a
+ * stable sort of them all, level by level, gives. */
 static struct wv *
-gather(const struct dm_kll *s, size_t *np)
+gather(struct dm_kll *s, size_t *np)
 {
 	struct wv *a;
-	size_t i, n = 0;
-	int h;
+	size_t n = 0, *at;
+	int h, best;
 
-	for (h = 0; h < s->nlevels; h++)
-		n += s->len[h];
-	a = dm_xreallocarray(NULL, n ? n : 1, sizeof *a);
-	n = 0;
-	for (h = 0; h < s->nlevels; h++)
-		for (i = 0; i < s->len[h]; i++) {
-			a[n].v = s->lv[h][i];
-			a[n++].w = 1ULL << h;
-		}
-	qsort(a, n, sizeof *a, cmpwv);
+	sort_doubles(s, s->lv[0], s->len[0]);
+	at = dm_xcalloc((size_t)s->nlevels, sizeof *at);
+	a = dm_xreallocarray(NULL, s->total ? s->total : 1, sizeof *a);
+	for (;;) {
+		best = -1;
+		for (h = 0; h < s->nlevels; h++)
+			if (at[h] < s->len[h] && (best < 0 ||
+			    s->lv[h][at[h]] < s->lv[best][at[best]]))
+				best = h;
+		if (best < 0)
+			break;
+		a[n].v = s->lv[best][at[best]++];
+		a[n++].w = 1ULL << best;
+	}
+	free(at);
 	*np = n;
 	return a;
 }
@@ -392,6 +413,10 @@ dm_kll_load(struct dm_kll *s, const json_t *o, struct dm_buf *err)
 			w += 1ULL << h;
 		}
 	}
+	/* levels above 0 are kept sorted (a partial of an earlier version
+	 * may hold them as runs) */
+	for (h = 1; h < (size_t)s->nlevels; h++)
+		sort_doubles(s, s->lv[h], s->len[h]);
 	s->n = (unsigned long long)json_integer_value(json_object_get(o, "n"));
 	if (w != s->n) {
 		dm_buf_adds(err, "bad sketch: the weights do not add up to n");

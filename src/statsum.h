@@ -19,7 +19,9 @@ struct dm_sample;
  * first compaction (up to 3k values, or always with exact) every value is
  * kept and quantiles are exact, interpolated as numpy's "linear" method. The
  * coin of compaction is a fixed pseudo-random sequence: the same input gives
- * the same sketch. Merging two sketches is a sketch of the union.
+ * the same sketch. Merging two sketches is a sketch of the union. Level 0
+ * is held in arrival order, the levels above it sorted (a compaction merges
+ * into them what it moves up).
  */
 #define DM_KLL_K		256
 #define DM_KLL_RANK_ERROR	0.015
@@ -34,6 +36,7 @@ struct dm_kll {
 	size_t		 room0;		/* capacity of level 0, for dm_kll_add */
 	size_t		*levcap;	/* capacity of each level */
 	size_t		 room;		/* their sum */
+	size_t		 total;		/* items held, the sum of len */
 	double		*tmp;		/* scratch of the sort */
 	size_t		 tmpcap;
 };
