@@ -131,6 +131,17 @@ push(struct dm_kll *s, int h, double v)
 	}
 	s->lv[h][s->len[h]++] = v;
 	s->total++;
+	if (h == 0)
+		s->sorted0 = 0;
+}
+
+/* Level 0 in order, sorted once for all the quantiles asked of it. */
+static void
+sort0(struct dm_kll *s)
+{
+	if (!s->sorted0)
+		sort_doubles(s, s->lv[0], s->len[0]);
+	s->sorted0 = 1;
 }
 
 static void
@@ -277,7 +288,7 @@ gather(struct dm_kll *s, size_t *np)
 	size_t n = 0, *at;
 	int h, best;
 
-	sort_doubles(s, s->lv[0], s->len[0]);
+	sort0(s);
 	at = dm_xcalloc((size_t)s->nlevels, sizeof *at);
 	a = dm_xreallocarray(NULL, s->total ? s->total : 1, sizeof *a);
 	for (;;) {
@@ -311,7 +322,7 @@ dm_kll_quantile(struct dm_kll *s, double q)
 	if (q >= 1)
 		return s->max;
 	if (dm_kll_isexact(s)) {
-		sort_doubles(s, s->lv[0], s->len[0]);
+		sort0(s);
 		pos = q * (double)(s->n - 1);
 		lo = (size_t)floor(pos);
 		frac = pos - (double)lo;

@@ -37,6 +37,7 @@ struct dm_kll {
 	size_t		*levcap;	/* capacity of each level */
 	size_t		 room;		/* their sum */
 	size_t		 total;		/* items held, the sum of len */
+	int		 sorted0;	/* level 0 is in order */
 	double		*tmp;		/* scratch of the sort */
 	size_t		 tmpcap;
 };

@@ -166,6 +166,22 @@ for f in ("one.json", "merged.json"):
 PY
 }
 
+@test "the order of the items within a partial's sketch levels does not change the merge" {
+	awk 'BEGIN { for (i = 0; i < 20000; i++) print "{\"v\":" (i * 7919) % 10007 "}" }' >o.jsonl
+	split -n l/3 o.jsonl part.
+	for f in part.*; do dm-stats -s v --partial "$f"; done >parts.jsonl
+	# compacted: items on more than two levels
+	run jq -c '[.stats[0].kll.levels[] | select(length > 0)] | length > 2' parts.jsonl
+	assert_output "$(printf 'true\ntrue\ntrue')"
+	jq -c '.stats[0].kll.levels |= map(reverse)' parts.jsonl >rev.jsonl
+	dm-stats --merge --json parts.jsonl >a.json
+	dm-stats --merge --json rev.jsonl >b.json
+	run jq -c '.stats[0].quantiles' a.json
+	assert_output '{"1%":106,"5%":493,"25%":2499,"50%":4995,"75%":7479,"95%":9487,"99%":9898}'
+	run cmp a.json b.json
+	assert_success
+}
+
 @test "--exact quantiles do not depend on the split" {
 	seq 1 5000 | awk '{print "{\"v\":" ($1 * 7919) % 5003 "}"}' >e.jsonl
 	split -n l/3 e.jsonl part.
