@@ -446,6 +446,28 @@ piece(struct dm_slicer *sl, struct merger *m, size_t b, size_t e, char **seps,
 		recursive(sl, b, e, seps, nnew);
 }
 
+/*
+ * The first sep in [p, e) of the text, or NULL. memchr and memcmp, not
+ * memmem: the loop below asks for each of a long text's millions of
+ * separators in the rest of the text, and memmem's cost is not bounded
+ * by where the match is (AddressSanitizer's memmem checks the whole
+ * rest each time: minutes for a 20 MB line).
+ */
+static const char *
+find(const struct dm_slicer *sl, size_t p, size_t e, const char *sep,
+    size_t seplen)
+{
+	const char *h;
+
+	while (e - p >= seplen &&
+	    (h = memchr(sl->t + p, *sep, e - p - seplen + 1)) != NULL) {
+		if (memcmp(h + 1, sep + 1, seplen - 1) == 0)
+			return h;
+		p = (size_t)(h - sl->t) + 1;
+	}
+	return NULL;
+}
+
 /* LangChain's _split_text over [b, e) with separators seps[0..nseps). */
 static void
 recursive(struct dm_slicer *sl, size_t b, size_t e, char **seps, size_t nseps)
@@ -460,7 +482,7 @@ recursive(struct dm_slicer *sl, size_t b, size_t e, char **seps, size_t nseps)
 			sep = seps[i];
 			break;
 		}
-		if (memmem(sl->t + b, e - b, seps[i], strlen(seps[i]))) {
+		if (find(sl, b, e, seps[i], strlen(seps[i])) != NULL) {
 			sep = seps[i];
 			nnew = nseps - i - 1;
 			break;
@@ -478,7 +500,7 @@ recursive(struct dm_slicer *sl, size_t b, size_t e, char **seps, size_t nseps)
 	}
 	/* the separator starts the piece that follows it */
 	seplen = strlen(sep);
-	for (p = b, q = b; (hit = memmem(sl->t + q, e - q, sep, seplen));
+	for (p = b, q = b; (hit = find(sl, q, e, sep, seplen)) != NULL;
 	    q = k + seplen) {
 		k = (size_t)(hit - sl->t);
 		if (k > p)
