@@ -323,7 +323,7 @@ chunks() {
 
 @test "slicing a 20 MB line peaks at less than 3 times the line" {
 	local m
-	skip_asan "its shadow memory and quarantine are in the RSS (76 MB, not 25), and --recursive takes minutes"
+	skip_asan "its shadow memory and quarantine are in the RSS (76 MB, not 25)"
 	/usr/bin/python3 -c '
 import sys
 w = ("lorem ipsum dolor sit amet consectetur. " * 520000)[:20000000]
