@@ -149,6 +149,15 @@ $(OBJDIR)/%.o: %.cc $(HDR)
 	$(CXX) $(CXXFLAGS) -fPIC -Isrc -c -o $@ $<
 
 shims: $(SHIMS:%=$(BIN_DIR)/%)
+# the shims' folder is compiled in: shim.o is built again when LIBDIR
+# changes (make LIBDIR=/x install finds them there)
+$(OBJDIR)/src/shim.o: DM_CFLAGS += -DDM_LIBDIR='"$(LIBDIR)"'
+$(OBJDIR)/src/shim.o: $(OBJDIR)/libdir.stamp
+$(OBJDIR)/libdir.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LIBDIR)' | cmp -s - $@ || echo '$(LIBDIR)' >$@
+FORCE:
+.PHONY: FORCE
 
 # the SPECIAL set is generated from share/dm/special-characters.txt
 $(OBJDIR)/src/stats.o: src/special.h

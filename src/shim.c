@@ -11,6 +11,10 @@
 #ifndef DM_PREFIX
 #define DM_PREFIX "/usr/local"
 #endif
+/* make's LIBDIR, where make install puts the shims */
+#ifndef DM_LIBDIR
+#define DM_LIBDIR DM_PREFIX "/lib/dm"
+#endif
 
 const void *
 dm_shim_load(const char *name, const char *sym, struct dm_buf *err)
@@ -32,14 +36,14 @@ dm_shim_load(const char *name, const char *sym, struct dm_buf *err)
 		dirs[nd++] = "/..";		/* bin/asan, bin/fuzz */
 		dirs[nd++] = "/../lib/dm";	/* installed */
 	}
-	dirs[nd++] = NULL;			/* DM_PREFIX/lib/dm */
+	dirs[nd++] = NULL;			/* DM_LIBDIR */
 	for (i = 0; i < nd; i++) {
 		if (dirs[i])
 			snprintf(path, sizeof path, "%s%s/%s.so", exe, dirs[i],
 			    name);
 		else
-			snprintf(path, sizeof path, "%s/lib/dm/%s.so",
-			    DM_PREFIX, name);
+			snprintf(path, sizeof path, "%s/%s.so", DM_LIBDIR,
+			    name);
 		if (access(path, F_OK) != 0)
 			continue;
 		/* RTLD_LOCAL: the shim's libraries stay out of the way of
@@ -60,6 +64,6 @@ dm_shim_load(const char *name, const char *sym, struct dm_buf *err)
 		return tab;
 	}
 	dm_buf_addf(err, "'%s.so' is not installed (next to the tools, nor in "
-	    "'%s/lib/dm')", name, DM_PREFIX);
+	    "'%s')", name, DM_LIBDIR);
 	return NULL;
 }

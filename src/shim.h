@@ -11,7 +11,8 @@
  * never uses it never pays for loading it at its start. A shim NAME.so is
  * looked for next to the tool (the build tree's bin/, and bin/'s parent
  * for bin/asan and bin/fuzz), then in PREFIX/lib/dm beside the installed
- * tools' bin/, then in the compiled-in PREFIX/lib/dm.
+ * tools' bin/, then in the compiled-in LIBDIR (make's, PREFIX/lib/dm by
+ * default).
  *
  * dm_shim_load returns the shim's table of functions, the symbol sym, once
  * loaded for good; NULL with the reason appended to err ("'NAME.so' is not

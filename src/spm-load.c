@@ -7,13 +7,21 @@
 
 static const struct dm_spm_shim *shim;
 
+int
+dm_spm_load(struct dm_buf *err)
+{
+	if (shim == NULL &&
+	    (shim = dm_shim_load("dm-spm", "dm_spm_shim", err)) == NULL)
+		return -1;
+	return 0;
+}
+
 struct dm_spm *
 dm_spm_open(const char *path, char *msg, size_t msglen)
 {
 	struct dm_buf err = DM_BUF_INIT;
 
-	if (shim == NULL &&
-	    (shim = dm_shim_load("dm-spm", "dm_spm_shim", &err)) == NULL) {
+	if (dm_spm_load(&err) < 0) {
 		if (msglen)
 			snprintf(msg, msglen, "%s", err.buf);
 		dm_buf_free(&err);

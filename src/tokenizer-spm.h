@@ -9,12 +9,17 @@
 
 #include <stddef.h>
 
+struct dm_buf;
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* A loaded SentencePiece model (a .model file: unigram, BPE, word, char). */
 struct dm_spm;
+/* Loads dm-spm.so if not yet: 0, or -1 with the reason appended to err
+ * ("'dm-spm.so' is not installed ..."). */
+int	 dm_spm_load(struct dm_buf *err);
 /* NULL with the reason in msg when path is not a SentencePiece model. */
 struct dm_spm *dm_spm_open(const char *path, char *msg, size_t msglen);
 /* The number of pieces of s[0..n), as `spm_encode --output_format=id`

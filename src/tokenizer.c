@@ -1009,7 +1009,7 @@ loadjson(const char *path, json_error_t *jerr)
 struct dm_tok *
 dm_tok_get(const char *name, struct dm_buf *err)
 {
-	struct dm_buf pb = DM_BUF_INIT;
+	struct dm_buf pb = DM_BUF_INIT, lerr = DM_BUF_INIT;
 	struct dm_tok *t;
 	json_error_t jerr;
 	json_t *root;
@@ -1024,6 +1024,15 @@ dm_tok_get(const char *name, struct dm_buf *err)
 	}
 	if (isjson(pb.buf) == 0) {
 		t = tok_new(name, &pb);
+		/* not JSON: a SentencePiece model, read by the shim */
+		if (dm_spm_load(&lerr) < 0) {
+			fail(err, t->path, "not JSON, and the shim that reads "
+			    "SentencePiece models is missing: ", NULL);
+			dm_buf_add(err, lerr.buf, lerr.len);
+			dm_buf_free(&lerr);
+			tok_free(t);
+			return NULL;
+		}
 		if ((t->spm = dm_spm_open(t->path, msg, sizeof msg)) == NULL) {
 			fail(err, t->path, "not a tokenizer.json nor a "
 			    "SentencePiece model", NULL);

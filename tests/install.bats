@@ -43,3 +43,23 @@ load helper
 	[ "${lines[1]}" = "share/dm/corpus/corpus.jsonl: 32 samples, $(wc -c <"$TMP/root/opt/dm/share/dm/corpus/corpus.jsonl") bytes; the first three:" ]
 	[ -z "$(ls -A)" ]	# and it leaves nothing behind
 }
+
+@test "make install LIBDIR=DIR puts the shims in DIR, and the tools look for them there" {
+	# the tools' bin/ and DIR share no prefix: found through the
+	# compiled-in LIBDIR, not beside the tools
+	make -s -C "$DM_REPO" install PREFIX="$TMP/p" LIBDIR="$TMP/shims"
+	[ -f "$TMP/shims/dm-langid.so" ] && [ -f "$TMP/shims/dm-spm.so" ]
+	[ ! -e "$TMP/p/lib" ]
+	run "$TMP/p/bin/dm-map" langid <<<'{"text":"the quick brown fox jumps over the lazy dog"}'
+	assert_success
+	assert_output '{"text":"the quick brown fox jumps over the lazy dog","meta":{"lang":"en","lang_score":0.97}}'
+	rm "$TMP/shims/dm-langid.so"
+	run "$TMP/p/bin/dm-map" langid <<<'{"text":"hello"}'
+	assert_status 2
+	assert_output "dm-map: script:1:1: langid: 'dm-langid.so' is not installed (next to the tools, nor in '$TMP/shims')"
+}
+
+teardown() {
+	# the build tree's tools back to the default LIBDIR
+	make -s -C "$DM_REPO" >/dev/null
+}
