@@ -31,7 +31,8 @@ static const char help[] =
     "Cut the input into blocks of whole lines, run COMMAND (with /bin/sh -c)\n"
     "on each block in parallel, and merge the outputs in input order.\n"
     "\n"
-    "      --block SIZE         bytes a block, suffixes K M G (default: 8M)\n"
+    "      --block SIZE         bytes a block, suffixes K M G (default: 8M, or\n"
+    "                           by the size of a file cut in place)\n"
     "      --blocks-per-task N  with --slurm: blocks an array element runs\n"
     "      --buffer SIZE        memory for outputs held for their turn, beyond\n"
     "                           which they go to temporary files (default: 64M)\n"
@@ -370,6 +371,7 @@ main(int argc, char *argv[])
 	o.command = argv[0];
 	argc--;
 	argv++;
+	o.blockset = blockset;
 	if (blockset + (o.lines > 0) + o.files > 1)
 		dm_usage_die(usage, "--block, --lines and --files exclude "
 		    "each other");

@@ -101,8 +101,9 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	dm_cutter_init(&S->cut, &S->rd, o->block, o->files ? 1 : o->lines);
 	/* Slurm's jobs read their blocks from the spool, written from
 	 * memory; every other job has its block moved by this loop. */
-	if (!o->files && o->spool == NULL)
-		dm_cutter_inplace(&S->cut);
+	if (!o->files && o->spool == NULL && dm_cutter_inplace(&S->cut) &&
+	    !o->blockset && !o->lines && S->ckpt == NULL)
+		dm_cutter_guided(&S->cut, S->nslots);
 	S->start = dm_now();
 	S->nextprog = S->start + 0.5;
 }

@@ -56,6 +56,10 @@ struct dm_cutter {
 	unsigned long long base;	/* its offset of input offset 0 */
 	unsigned long long fsize;	/* input bytes from base on */
 	char		*win;		/* for finding line ends */
+	/* in place without --block (dm_cutter_guided): 0, or the slots
+	 * that share the file, and the largest and smallest block */
+	int		 slots;
+	size_t		 bulk, least;
 };
 
 void	 dm_cutter_init(struct dm_cutter *, struct dm_reader *, size_t size,
@@ -81,6 +85,15 @@ void	 dm_cutter_free(struct dm_cutter *);
  * usual).
  */
 int	 dm_cutter_inplace(struct dm_cutter *);
+/*
+ * In place, blocks sized by the file for slots jobs at a time, instead of
+ * the fixed size: a job costs a process start, so big files get blocks of
+ * their size / (4 * slots), from 8M to 32M (bulk); and the last blocks
+ * shrink, each the bytes left divided by slots but never below bulk / 8,
+ * so that the slots run out of work together instead of one finishing a
+ * whole block alone. Called after dm_cutter_inplace said 1.
+ */
+void	 dm_cutter_guided(struct dm_cutter *, int slots);
 /* Lets go of a block's buffer (NULL: none), cap as the block said: a few
  * whole-block buffers are kept for the next blocks, whose pages are then
  * already there. */
@@ -165,6 +178,7 @@ struct dm_runopts {
 	const char	*command;	/* run by /bin/sh -c */
 	int		 jobs;		/* slots on this machine */
 	size_t		 block;		/* bytes a block, when lines is 0 */
+	int		 blockset;	/* --block given: always that size */
 	unsigned long long lines;	/* lines a block, or 0 */
 	int		 files;		/* one job a line, {} replaced */
 	int		 unordered;

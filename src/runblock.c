@@ -145,6 +145,45 @@ dm_cutter_inplace(struct dm_cutter *c)
 	return 0;
 }
 
+#define BULKMIN	(8 * 1024 * 1024)
+#define BULKMAX	(32 * 1024 * 1024)
+
+void
+dm_cutter_guided(struct dm_cutter *c, int slots)
+{
+	unsigned long long b;
+
+	if (c->rfd < 0 || slots < 1)
+		return;
+	b = c->fsize / (4 * (unsigned long long)slots);
+	if (b < BULKMIN)
+		b = BULKMIN;
+	if (b > BULKMAX)
+		b = BULKMAX;
+	c->slots = slots;
+	c->bulk = (size_t)b;
+	c->least = c->bulk / 8;
+}
+
+/* The most bytes the block starting left bytes before the end holds. */
+static size_t
+blocksize(const struct dm_cutter *c, unsigned long long left)
+{
+	unsigned long long n;
+
+	if (c->slots == 0)
+		return c->size;
+	n = (left + (unsigned long long)c->slots - 1) / (unsigned long long)c->slots;
+	if (n > c->bulk)
+		n = c->bulk;
+	if (n < c->least)
+		n = c->least;
+	/* no block much smaller than the others last */
+	if (n < left && left - n < c->least / 2)
+		n = left;
+	return (size_t)n;
+}
+
 /* Reads the input at off into c->win: the bytes read, 0 at its end, or -1
  * (reported; the input ends there). */
 static ssize_t
@@ -216,6 +255,7 @@ static int
 nextinplace(struct dm_cutter *c, struct dm_block *b)
 {
 	unsigned long long start = c->off, cut, n;
+	size_t size = blocksize(c, c->fsize - start);
 	ssize_t k;
 	char *p, *q;
 
@@ -235,11 +275,11 @@ nextinplace(struct dm_cutter *c, struct dm_block *b)
 		}
 		if (cut > c->fsize)
 			cut = c->fsize;
-	} else if (c->fsize - start < c->size)
+	} else if (c->fsize - start < size)
 		cut = c->fsize;
-	else if ((cut = lastend(c, start, start + c->size)) == 0)
+	else if ((cut = lastend(c, start, start + size)) == 0)
 		/* a line longer than a block is a block by itself */
-		cut = lineend(c, start + c->size);
+		cut = lineend(c, start + size);
 	if (cut <= start) {	/* a read error ended the input here */
 		c->eof = 1;
 		return 0;

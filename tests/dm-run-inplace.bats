@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
 # dm-run-inplace.bats - a regular file as input is cut in place: the blocks
 # are byte ranges of the file that dm-run splices into the jobs' pipes.
-# Everything a job sees, and so everything dm-run writes, is the same as
-# through a pipe (the input copied through dm-run's memory): each test
-# runs both ways and compares them byte for byte.
+# With --block, everything a job sees, and so everything dm-run writes, is
+# the same as through a pipe (the input copied through dm-run's memory):
+# each test runs both ways and compares them byte for byte. Without it,
+# blocks in place are sized by the file (the last test).
 
 load helper
 
@@ -166,4 +167,67 @@ blocks='printf "%s " "$DM_JOB"; cksum'
 	[ "$p" -gt 40000 ]
 	[ "$s" -lt $((p - 30000)) ]
 	is_asan || [ "$s" -lt 16000 ]
+}
+
+# cuts FILE SLOTS: the block sizes dm-run chooses for FILE in place without
+# --block, from the rule in dm-run(1), a line each: blocks of the file's
+# size / (4 * SLOTS), from 8M to 32M, and at the end each the bytes left
+# divided by SLOTS, at least an eighth of that, none left smaller than
+# half of that eighth; every block ends at the last line end in it.
+cuts() {
+	python3 - "$@" <<-'EOF2'
+	import sys
+	data = open(sys.argv[1], "rb").read()
+	slots = int(sys.argv[2])
+	M = 1024 * 1024
+	bulk = min(max(len(data) // (4 * slots), 8 * M), 32 * M)
+	least = bulk // 8
+	off = 0
+	while off < len(data):
+	    left = len(data) - off
+	    n = max(min(-(-left // slots), bulk), least)
+	    if n < left and left - n < least // 2:
+	        n = left
+	    if left < n:
+	        cut = len(data)
+	    else:
+	        q = data.rfind(b"\n", off, off + n)
+	        if q < 0:
+	            q = data.find(b"\n", off + n)
+	        cut = q + 1 if q >= 0 else len(data)
+	    print(cut - off)
+	    off = cut
+	EOF2
+}
+
+@test "in place without --block: blocks sized by the file, smaller at the end; the output as through a pipe" {
+	# 32 MB of lines of 1 to 200 bytes
+	python3 -c '
+import sys
+w = sys.stdout.write
+for i in range(300000):
+    w("%d %s\n" % (i, "x" * (i * 7919 % 200)))' >in
+	cuts in 2 >want
+	run_out got dm-run -j 2 -- 'wc -c' <in
+	assert_success
+	assert_same got want
+	# 8M 8M 7.7M 3.8M 1.9M 1M 0.9M: the last blocks halve, down to 1M
+	[ "$(wc -l <want)" -eq 7 ]
+	[ "$(sed -n 1p want)" -gt 8000000 ]
+	[ "$(sed -n 7p want)" -lt 1000000 ]
+	cuts in 3 >want
+	run_out got dm-run -j 3 -- 'wc -c' in </dev/null
+	assert_same got want
+	# a command that treats lines one by one gives what it gives alone
+	run_out got dm-run -j 2 -- 'sed s/x/y/' <in
+	sed s/x/y/ in >want
+	assert_same got want
+	# --block keeps every block at that size, as through a pipe
+	run_out got dm-run -j 2 --block 8M -- 'wc -c' <in
+	cat in | dm-run -j 2 --block 8M -- 'wc -c' >want
+	assert_same got want
+	# and so does --output-dir, whose manifest records the block size
+	dm-run -j 2 --output-dir p -- 'wc -c' <in
+	cat p/part-* >got
+	assert_same got want
 }
