@@ -41,7 +41,6 @@ dm_summary_state(struct dm_summary *S)
 	json_t *o = json_object(), *a, *x, *t, *vals;
 	struct dm_buf b = DM_BUF_INIT;
 	size_t i, j;
-	int k;
 
 	json_object_set_new(o, "dm_stats_partial", json_integer(DM_STATS_VERSION));
 	json_object_set_new(o, "settings", settings(S));
@@ -69,12 +68,7 @@ dm_summary_state(struct dm_summary *S)
 		x = json_object();
 		json_object_set_new(x, "path", json_stringn(e->path, e->len));
 		json_object_set_new(x, "n", json_integer((json_int_t)e->n));
-		t = json_object();
-		for (k = 0; k < 6; k++)
-			if (e->types[k])
-				json_object_set_new(t, dm_json_typenames[k],
-				    json_integer((json_int_t)e->types[k]));
-		json_object_set_new(x, "types", t);
+		json_object_set_new(x, "types", dm_fent_types(e));
 		json_array_append_new(a, x);
 	}
 	x = json_object();

@@ -53,6 +53,9 @@ struct dm_counter {
 
 /* JSON's types by jtype() index: null, boolean, number, ... */
 extern const char *const dm_json_typenames[6];
+/* The counts of a field's JSON types, {"number":3,...}, the types it never
+ * had left out: in the summary and in a partial alike. */
+json_t	*dm_fent_types(const struct dm_fent *);
 
 /* The entry of field path p (n bytes), made when new; NULL when the table
  * is full (it is then marked truncated). */

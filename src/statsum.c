@@ -13,6 +13,19 @@ const char *const dm_json_typenames[6] = {
 	"null", "boolean", "number", "string", "array", "object"
 };
 
+json_t *
+dm_fent_types(const struct dm_fent *e)
+{
+	json_t *t = json_object();
+	int k;
+
+	for (k = 0; k < 6; k++)
+		if (e->types[k])
+			json_object_set_new(t, dm_json_typenames[k],
+			    json_integer((json_int_t)e->types[k]));
+	return t;
+}
+
 /* ---- hash tables of strings: index + 1 in tab, linear probing ---- */
 
 static size_t *
@@ -646,12 +659,7 @@ dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
 		json_object_set_new(x, "count", json_integer((json_int_t)e->n));
 		json_object_set_new(x, "share", json_real(S->samples ?
 		    (double)e->n / S->samples : 0));
-		t = json_object();
-		for (k = 0; k < 6; k++)
-			if (e->types[k])
-				json_object_set_new(t, dm_json_typenames[k],
-				    json_integer((json_int_t)e->types[k]));
-		json_object_set_new(x, "types", t);
+		json_object_set_new(x, "types", dm_fent_types(e));
 		json_array_append_new(a, x);
 	}
 	json_object_set_new(o, "fields", a);
