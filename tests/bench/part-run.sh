@@ -66,6 +66,9 @@ bytes=$run_saved
 run_q='gopher() && gopher_rep() && c4() && fineweb()'
 bench run_q "bin/dm-filter '$run_q' <$data"
 bench run_dm_q "bin/dm-run -j 2 -- \"bin/dm-filter '$run_q'\" <$data"
+# the same with fixed 8M blocks: a job (a process start) every 8 MB and a
+# last block that may run alone, as without blocks sized by the file
+bench run_dm_q8 "bin/dm-run -j 2 --block 8M -- \"bin/dm-filter '$run_q'\" <$data"
 
 echo
 echo 'ratios:'
@@ -74,6 +77,7 @@ ratio 'dm-run -u / parallel --pipe' run_dm_unord run_par 3
 ratio 'dm-run / cat | cat' run_dm run_pipe 0.7
 ratio 'dm-run piped / cat | cat' run_dm_piped run_pipe
 ratio 'quality: dm-run -j 2 / alone' run_dm_q run_q 1.85
+ratio 'quality: --block 8M / alone' run_dm_q8 run_q
 ratio 'dm-run -u / cat | cat' run_dm_unord run_pipe
 ratio 'dm-run dm-filter / dm-filter' run_dm_filter run_filter
 # the text filters' own floor: a pipe stage that copies, as they do
