@@ -112,6 +112,43 @@ void	 dm_remote_kill(struct dm_buf *, const struct dm_ssh *, long job);
 int	 dm_spawn_capture(char *const argv[], const char *in, size_t inlen,
 	    struct dm_buf *out, struct dm_buf *err, int timeout_ms);
 
+/* ---- capture.c: a command in the background, its output captured ---- */
+
+/*
+ * For a loop that must never wait on a host: the command runs in a process
+ * group of its own, in[0..inlen) on its stdin (/dev/null when in is NULL;
+ * in is borrowed until the command ends), and dm_capture_poll, called as
+ * often as the caller likes, moves what it can without waiting and kills
+ * the group once the deadline has passed. Up to 1 MB of each of stdout
+ * and stderr is kept. A struct dm_capture is made ready by
+ * dm_capture_init and let go by dm_capture_free.
+ */
+struct dm_capture {
+	pid_t		 pid;		/* running; 0: none */
+	int		 fin, fout, ferr;	/* -1 when closed */
+	const char	*in;
+	size_t		 inlen, off;
+	double		 deadline;	/* dm_now() seconds, or 0: none */
+	int		 killed;	/* past its deadline, or stopped */
+	int		 wstatus;	/* once ended: as waitpid gives it */
+	struct dm_buf	 out, err;
+};
+
+void	 dm_capture_init(struct dm_capture *);
+/* Starts argv (after stopping what c ran), killed after timeout_ms (0:
+ * never): 0, or -1 with errno. */
+int	 dm_capture_start(struct dm_capture *, char *const argv[],
+	    const char *in, size_t inlen, int timeout_ms);
+/* Without waiting: 1 when the command has ended (wstatus, out and err
+ * are final; also when none was started), 0 while it runs. */
+int	 dm_capture_poll(struct dm_capture *);
+/* Waits for the end (a signal to this process, when none had come before,
+ * kills it): wstatus. */
+int	 dm_capture_wait(struct dm_capture *);
+/* Kills a running command and waits for it. */
+void	 dm_capture_stop(struct dm_capture *);
+void	 dm_capture_free(struct dm_capture *);
+
 /* What a host has: see dm_remote_probe. */
 struct dm_probe {
 	char	 machine[64];	/* uname -m */

@@ -44,6 +44,19 @@ struct watch {
 };
 static struct watch *watches;
 
+/* A down host tried again in the background (one a host, as S->hosts):
+ * its new master coming up, then the probe, then with --ship the copy of
+ * dm, each a child of dm-run watched every turn of the loop with a
+ * deadline of its own, so that a host that hangs at any step holds up
+ * nothing else. */
+enum { TRY_NONE, TRY_MASTER, TRY_PROBE, TRY_SHIP };
+struct trial {
+	int		 step;
+	struct dm_capture c;
+	struct dm_probe	 p;
+};
+static struct trial *trials;
+
 static struct dm_sshmaster *
 master(struct dm_sched *S, const struct dm_runhost *h)
 {
@@ -101,9 +114,11 @@ sshinit(struct dm_sched *S)
 	S->usessh = 1;
 	masters = dm_xcalloc((size_t)S->nhosts, sizeof *masters);
 	watches = dm_xcalloc((size_t)S->nhosts, sizeof *watches);
+	trials = dm_xcalloc((size_t)S->nhosts, sizeof *trials);
 	for (k = 0; k < S->nhosts; k++) {
 		masters[k].errfd = -1;
 		dm_buf_init(&masters[k].err);
+		dm_capture_init(&trials[k].c);
 	}
 	/* --env: the values of here, for the hosts */
 	for (n = 0, v = o->env; v && *v; v++)
@@ -118,18 +133,17 @@ sshinit(struct dm_sched *S)
 		}
 }
 
-/* Runs the command line cmd on h through its connection and waits for
- * it, in[0..n) on its stdin; the status, as dm_spawn_capture gives it. */
+/* Starts the command line cmd on h through its connection, in[0..n) on
+ * its stdin, into c: 0, or -1 with errno. */
 static int
 onhost(struct dm_sched *S, const struct dm_runhost *h, const char *cmd,
-    const char *in, size_t n, struct dm_buf *out, struct dm_buf *err,
-    int timeout_ms)
+    const char *in, size_t n, struct dm_capture *c, int timeout_ms)
 {
 	char **v = dm_ssh_argv(&S->ssh, h->h, ctl(S, h), cmd, NULL);
-	int st = dm_spawn_capture(v, in, n, out, err, timeout_ms);
+	int rc = dm_capture_start(c, v, in, n, timeout_ms);
 
 	dm_argv_free(v);
-	return st;
+	return rc;
 }
 
 /* Stops the attempts of job (every job of this run when job < 0) on h, in
@@ -226,44 +240,75 @@ sshconnect(struct dm_sched *S, const struct dm_runhost *h, struct dm_buf *why)
 	return 0;
 }
 
-/* Runs the probe on h: 0 and *p filled, or -1 with the reason in why. A
- * host without a master gets one first. */
+/* Starts the probe on h, whose master is up, into c: 0, or -1 with the
+ * reason in why. */
+static int
+probe_start(struct dm_sched *S, const struct dm_runhost *h,
+    struct dm_capture *c, struct dm_buf *why)
+{
+	struct dm_buf cmd = DM_BUF_INIT;
+	int rc;
+
+	dm_remote_probe(&cmd, DM_RUN_SHIPDIR);
+	if ((rc = onhost(S, h, cmd.buf, NULL, 0, c, DM_RUN_PROBE_MS)) < 0)
+		statusword(why, -1);
+	dm_buf_free(&cmd);
+	return rc;
+}
+
+/* The ended probe in c: 0 and *p filled, or -1 with the reason in why. */
+static int
+probe_end(struct dm_capture *c, struct dm_probe *p, struct dm_buf *why)
+{
+	if (c->killed) {
+		dm_buf_addf(why, "no answer to the probe within %ds",
+		    DM_RUN_PROBE_MS / 1000);
+		return -1;
+	}
+	if (c->wstatus != 0) {
+		statusword(why, c->wstatus);
+		lastline(why, &c->err);
+		return -1;
+	}
+	if (dm_remote_parse_probe(c->out.buf, p) < 0) {
+		dm_buf_adds(why, "the probe's output is not understood");
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs the probe on h and waits for it: 0 and *p filled, or -1 with the
+ * reason in why. A host without a master gets one first. */
 static int
 probe(struct dm_sched *S, const struct dm_runhost *h, struct dm_probe *p,
     struct dm_buf *why)
 {
-	struct dm_buf cmd = DM_BUF_INIT, out = DM_BUF_INIT, err = DM_BUF_INIT;
-	int st, rc = 0;
+	struct dm_capture c;
+	int rc = -1;
 
 	sshinit(S);
 	if (ctl(S, h) == NULL && sshconnect(S, h, why) < 0)
 		return -1;
-	dm_remote_probe(&cmd, DM_RUN_SHIPDIR);
-	st = onhost(S, h, cmd.buf, NULL, 0, &out, &err, DM_RUN_PROBE_MS);
-	if (st != 0 || dm_remote_parse_probe(out.buf, p) < 0) {
-		if (st == 0)
-			dm_buf_adds(why, "the probe's output is not understood");
-		else {
-			statusword(why, st);
-			lastline(why, &err);
-		}
-		rc = -1;
+	dm_capture_init(&c);
+	if (probe_start(S, h, &c, why) == 0) {
+		dm_capture_wait(&c);
+		rc = probe_end(&c, p, why);
 	}
-	dm_buf_free(&cmd);
-	dm_buf_free(&out);
-	dm_buf_free(&err);
+	dm_capture_free(&c);
 	return rc;
 }
 
-/* Copies this dm to h when its copy is missing or another version: 0, or
- * -1 with the reason in why (refused: another machine). */
+/* Starts copying this dm to h into c when its copy is missing or another
+ * version: 1 (started), 0 (nothing to copy), or -1 with the reason in why
+ * (refused: another machine, or this dm cannot be packed). */
 static int
-ship(struct dm_sched *S, const struct dm_runhost *h, struct dm_probe *p,
-    struct dm_buf *why, int *refused)
+ship_start(struct dm_sched *S, const struct dm_runhost *h,
+    const struct dm_probe *p, struct dm_capture *c, struct dm_buf *why,
+    int *refused)
 {
-	struct dm_buf cmd = DM_BUF_INIT, out = DM_BUF_INIT, err = DM_BUF_INIT;
+	struct dm_buf cmd = DM_BUF_INIT;
 	char want[64];
-	int st, rc = 0;
+	int rc;
 
 	snprintf(want, sizeof want, "dm %s", DM_VERSION);
 	if (strcmp(p->shipped, want) == 0)
@@ -281,49 +326,97 @@ ship(struct dm_sched *S, const struct dm_runhost *h, struct dm_probe *p,
 		return -1;
 	}
 	dm_remote_unpack(&cmd, DM_RUN_SHIPDIR);
-	st = onhost(S, h, cmd.buf, S->tar.buf, S->tar.len, &out, &err,
+	rc = onhost(S, h, cmd.buf, S->tar.buf, S->tar.len, c,
 	    10 * DM_RUN_PROBE_MS);
-	if (st != 0 || strncmp(out.buf, want, strlen(want)) != 0) {
-		dm_buf_adds(why, "shipping failed: ");
-		if (st != 0)
-			statusword(why, st);
-		else
-			dm_buf_adds(why, "the copy does not run");
-		lastline(why, &err);
-		rc = -1;
-	} else
-		snprintf(p->shipped, sizeof p->shipped, "%s", want);
 	dm_buf_free(&cmd);
-	dm_buf_free(&out);
-	dm_buf_free(&err);
+	if (rc < 0) {
+		dm_buf_adds(why, "shipping failed: ");
+		statusword(why, -1);
+		return -1;
+	}
+	return 1;
+}
+
+/* The ended copy in c: 0 and p->shipped set, or -1 with the reason in
+ * why. */
+static int
+ship_end(struct dm_capture *c, struct dm_probe *p, struct dm_buf *why)
+{
+	char want[64];
+
+	snprintf(want, sizeof want, "dm %s", DM_VERSION);
+	if (c->wstatus == 0 && !c->killed &&
+	    strncmp(c->out.buf, want, strlen(want)) == 0) {
+		snprintf(p->shipped, sizeof p->shipped, "%s", want);
+		return 0;
+	}
+	dm_buf_adds(why, "shipping failed: ");
+	if (c->killed)
+		dm_buf_addf(why, "no answer within %ds",
+		    10 * DM_RUN_PROBE_MS / 1000);
+	else if (c->wstatus != 0)
+		statusword(why, c->wstatus);
+	else
+		dm_buf_adds(why, "the copy does not run");
+	lastline(why, &c->err);
+	return -1;
+}
+
+/* Copies this dm to h when needed, and waits: 0, or -1 with the reason in
+ * why. */
+static int
+ship(struct dm_sched *S, const struct dm_runhost *h, struct dm_probe *p,
+    struct dm_buf *why, int *refused)
+{
+	struct dm_capture c;
+	int rc;
+
+	dm_capture_init(&c);
+	if ((rc = ship_start(S, h, p, &c, why, refused)) > 0) {
+		dm_capture_wait(&c);
+		rc = ship_end(&c, p, why);
+	}
+	dm_capture_free(&c);
 	return rc;
 }
 
-/* Probes h (and ships to it with --ship): up, or down with a message
+/* The end of a probe (and copy) of h: up when ok, else down with a message
  * (none when it was down already: it is still down). */
 static int
-hostup(struct dm_sched *S, struct dm_runhost *h, struct dm_probe *p)
+settle(struct dm_sched *S, struct dm_runhost *h, int ok,
+    const struct dm_buf *why, int refused)
 {
-	struct dm_buf why = DM_BUF_INIT;
-	int refused = 0, was = h->down;
+	int was = h->down;
 
-	if (probe(S, h, p, &why) < 0 ||
-	    (S->o->ship && ship(S, h, p, &why, &refused) < 0)) {
+	if (!ok) {
 		dm_ssh_master_stop(master(S, h));
 		h->down = 1;
 		h->refused = refused;
 		h->retryat = dm_now() + S->o->hostretry;
 		if (refused)
-			dm_warn("host '%s': %s", h->name, why.buf);
+			dm_warn("host '%s': %s", h->name, why->buf);
 		else if (!was)
 			dm_warn("host '%s' is down: %s; trying it again in %gs",
-			    h->name, why.buf, S->o->hostretry);
-		dm_buf_free(&why);
+			    h->name, why->buf, S->o->hostretry);
 		return -1;
 	}
 	h->down = 0;
 	h->fails = 0;
 	return 0;
+}
+
+/* Probes h (and ships to it with --ship), waiting: up, or down. */
+static int
+hostup(struct dm_sched *S, struct dm_runhost *h, struct dm_probe *p)
+{
+	struct dm_buf why = DM_BUF_INIT;
+	int refused = 0, ok, rc;
+
+	ok = probe(S, h, p, &why) == 0 &&
+	    (!S->o->ship || ship(S, h, p, &why, &refused) == 0);
+	rc = settle(S, h, ok, &why, refused);
+	dm_buf_free(&why);
+	return rc;
 }
 
 static int
@@ -486,24 +579,82 @@ watchdog(struct dm_sched *S, struct dm_runhost *h, double t)
 	return w->pingby;
 }
 
+/* The next step of trial tr of the down host h: when it wants to run
+ * again, 0 when the trial is over (the host up, or down until retryat). */
+static double
+trystep(struct dm_sched *S, struct dm_runhost *h, struct trial *tr, double t)
+{
+	struct dm_sshmaster *m = master(S, h);
+	struct dm_buf why = DM_BUF_INIT;
+	int refused = 0, r, ok = 0;
+
+	switch (tr->step) {
+	case TRY_NONE:
+		if (dm_ssh_master_start(&S->ssh, h->h, m, DM_RUN_PROBE_MS) < 0) {
+			h->retryat = t + S->o->hostretry;
+			return 0;
+		}
+		tr->step = TRY_MASTER;
+		/* FALLTHROUGH */
+	case TRY_MASTER:
+		if ((r = dm_ssh_master_poll(m)) == 0)
+			return t + TICK_S;
+		if (r < 0) {
+			/* still down, as it was: nothing to say */
+			tr->step = TRY_NONE;
+			h->retryat = t + S->o->hostretry;
+			return 0;
+		}
+		memset(&tr->p, 0, sizeof tr->p);
+		if (probe_start(S, h, &tr->c, &why) < 0)
+			break;
+		tr->step = TRY_PROBE;
+		/* FALLTHROUGH */
+	case TRY_PROBE:
+		if (dm_capture_poll(&tr->c) == 0)
+			return t + TICK_S;
+		if (probe_end(&tr->c, &tr->p, &why) < 0)
+			break;
+		if (!S->o->ship ||
+		    (r = ship_start(S, h, &tr->p, &tr->c, &why, &refused)) == 0) {
+			ok = 1;
+			break;
+		}
+		if (r < 0)
+			break;
+		tr->step = TRY_SHIP;
+		/* FALLTHROUGH */
+	case TRY_SHIP:
+		if (dm_capture_poll(&tr->c) == 0)
+			return t + TICK_S;
+		ok = ship_end(&tr->c, &tr->p, &why) == 0;
+		break;
+	}
+	tr->step = TRY_NONE;
+	if (settle(S, h, ok, &why, refused) == 0)
+		dm_warn("host '%s' is up again", h->name);
+	dm_buf_free(&why);
+	return 0;
+}
+
 /*
  * An up host whose master ended is down, its jobs moved. A down host that
- * is due gets a new master, in the background; once it is up the probe
- * runs, and the host is up again, or still down (quietly) until the next
- * try.
+ * is due is tried again in the background (trystep); once its master, its
+ * probe (and its copy of dm) have come through, it is up again, else
+ * still down (quietly) until the next try.
  */
 static double
 ssh_tick(struct dm_sched *S, struct dm_runhost *h, double t)
 {
 	struct dm_sshmaster *m;
+	struct trial *tr;
 	struct dm_buf why = DM_BUF_INIT;
-	struct dm_probe p;
 	double next = reapkids(0), w;
-	int r;
 
 	if (!S->usessh || h->refused)
 		return next;
 	m = master(S, h);
+	tr = &trials[h - S->hosts];
 	if (!h->down) {
 		if (m->pid > 0 && dm_ssh_master_poll(m) < 0) {
 			masterwhy(m, &why);
@@ -516,23 +667,16 @@ ssh_tick(struct dm_sched *S, struct dm_runhost *h, double t)
 		w = watchdog(S, h, t);
 		return next && (w == 0 || next < w) ? next : w;
 	}
-	if (t < h->retryat || dm_interrupted)
+	if (dm_interrupted) {
+		dm_capture_stop(&tr->c);
+		tr->step = TRY_NONE;
+		return next;
+	}
+	if (tr->step == TRY_NONE && t < h->retryat)
 		return next ? next : h->retryat;
-	if (m->pid <= 0 && dm_ssh_master_start(&S->ssh, h->h, m,
-	    DM_RUN_PROBE_MS) < 0) {
-		h->retryat = t + S->o->hostretry;
-		return next;
-	}
-	if ((r = dm_ssh_master_poll(m)) == 0)
-		return t + TICK_S;
-	if (r < 0) {
-		h->retryat = t + S->o->hostretry;
-		return next;
-	}
-	memset(&p, 0, sizeof p);
-	if (hostup(S, h, &p) == 0)
-		dm_warn("host '%s' is up again", h->name);
-	return next;
+	if ((w = trystep(S, h, tr, t)) == 0 && h->down && !h->refused)
+		w = h->retryat;
+	return next && (w == 0 || next < w) ? next : w;
 }
 
 static void
@@ -550,6 +694,7 @@ ssh_close(struct dm_sched *S)
 	nkids = capkids = 0;
 	for (k = 0; masters && k < S->nhosts; k++) {
 		endping(&watches[k]);
+		dm_capture_free(&trials[k].c);
 		dm_ssh_master_stop(&masters[k]);
 		dm_buf_free(&masters[k].err);
 	}
@@ -557,6 +702,8 @@ ssh_close(struct dm_sched *S)
 	masters = NULL;
 	free(watches);
 	watches = NULL;
+	free(trials);
+	trials = NULL;
 	if (S->usessh)
 		dm_ssh_close(&S->ssh);
 	S->usessh = 0;

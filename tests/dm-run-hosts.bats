@@ -531,3 +531,47 @@ dm-run: host '$SSHD_HOST_b' is up again"
 	run ssh_procs "$SSHD_PORT_b"
 	assert_output ''
 }
+
+@test "a host whose probe hangs is tried in the background: the other host's jobs and --timeout go on" {
+	sshd_start a
+	sshd_start b
+	sshd_stop b
+	# when b comes back, its probe hangs: the dm found in its ship
+	# directory says when it was asked and never answers
+	local bin=$TMP/sshd-b/home/.cache/dm/0.1.0/bin probed=$TMP/sshd-b/home/probed
+	mkdir -p "$bin"
+	printf '#!/bin/sh\ndate +%%s.%%N >>"$HOME/probed"\nexec sleep 60\n' >"$bin/dm"
+	chmod +x "$bin/dm"
+	printf 'one\ntwo\nthree\n' >in
+	# on a: job 1 waits for b's probe to hang, job 2 then starts and
+	# times out, job 3 follows; the probe has 20 s to run meanwhile
+	dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a,1/$SSHD_HOST_b" --host-retry 1s \
+	    --lines 1 --retries 0 --timeout 10s -- \
+	    'read l; case $DM_JOB in 1) i=0; while [ ! -s '"$probed"' ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done ;; 2) exec sleep 300 ;; esac; echo "$l"' \
+	    <in >got 2>err &
+	local pid=$! i
+	for ((i = 0; i < 400; i++)); do
+		grep -q "^dm-run: host '$SSHD_HOST_b' is down" err && break
+		sleep 0.05
+	done
+	sshd_start b "$SSHD_PORT_b"
+	for ((i = 0; i < 1200; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	local ended
+	ended=$(date +%s.%N)
+	! kill -0 "$pid" 2>/dev/null || { kill -KILL "$pid"; false; }
+	wait "$pid" && status=0 || status=$?
+	cat err
+	assert_status 2
+	assert_file got $'one\nthree'
+	assert_file err "dm-run: host '$SSHD_HOST_b' is down: ssh exited 255: ssh: connect to host 127.0.0.1 port $SSHD_PORT_b: Connection refused; trying it again in 1s
+dm-run: job 2 (input bytes 4-7) failed 1 time: timed out after 10s"
+	# job 2's 10 s and the load's delays, never the probe's 20 s first
+	awk -v t0="$(head -n 1 "$probed")" -v t1="$ended" \
+	    'BEGIN { exit !(t1 - t0 < 20) }'
+	# the probe's ssh went with the run
+	run ssh_procs "$SSHD_PORT_b"
+	assert_output ''
+}
