@@ -17,8 +17,7 @@
  * A and C). Its query also leaves out kept files of the same name
  * (file_name <> :file_name), but the kept names are stored hex-encoded
  * and compared with the raw name, so that only the empty name, or a name
- * equal to the hex form of a kept one, is left out: that rule is not
- * followed here (dm-dedup.1 says so).
+ * equal to the hex form of a kept one, is left out (dedupgreedy.h).
  */
 static const int32_t punct[] = {
 	'\n', '!', '\'', '(', ')', ',', '.', '/', ':', ';', '?', '[', ']',
@@ -30,7 +29,10 @@ struct greedy {
 	uint64_t	 a[DM_GREEDY_PERMS], b[DM_GREEDY_PERMS];
 	uint32_t	*kept;		/* DM_GREEDY_PERMS values a kept one */
 	char		**label;	/* --mark: the kept ones' labels */
-	size_t		 nkept, cap, max;
+	char		**name;		/* the kept ones' stored names, or
+					   NULL: none */
+	size_t		*namelen;
+	size_t		 nkept, cap, bytes;
 	int		 need;		/* matches that make a duplicate */
 };
 
@@ -94,15 +96,20 @@ signature(const struct greedy *g, const char *s, size_t n, uint32_t *sig)
 }
 
 /* The first kept sample whose signature agrees with sig in g->need
- * places or more, -1 when none does. */
+ * places or more, -1 when none does; kept ones whose stored name is
+ * name[0..n) are left out (name NULL: none is). */
 static long
-similar(const struct greedy *g, const uint32_t *sig)
+similar(const struct greedy *g, const uint32_t *sig, const char *name,
+    size_t n)
 {
 	const uint32_t *k;
 	size_t i;
 	int j, same;
 
 	for (i = 0; i < g->nkept; i++) {
+		if (name && g->name[i] && g->namelen[i] == n &&
+		    memcmp(g->name[i], name, n) == 0)
+			continue;
 		k = g->kept + i * DM_GREEDY_PERMS;
 		for (same = 0, j = 0; j < DM_GREEDY_PERMS; j++)
 			same += k[j] == sig[j];
@@ -112,17 +119,45 @@ similar(const struct greedy *g, const uint32_t *sig)
 	return -1;
 }
 
+/* The name of s as nm stores it, into b: 0, or -1 when s has none. */
+static int
+storedname(struct dm_sample *s, const struct dm_greedyname *nm,
+    struct dm_buf *b)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct dm_field f;
+	size_t i;
+
+	dm_buf_reset(b);
+	dm_sample_get(s, nm->field, &f);
+	if (f.type != DM_STRING)
+		return -1;
+	if (nm->how == DM_SAMENAME_RAW) {
+		dm_buf_add(b, f.str, f.len);
+		return 0;
+	}
+	for (i = 0; i < f.len; i++) {
+		dm_buf_addc(b, hex[(unsigned char)f.str[i] >> 4]);
+		dm_buf_addc(b, hex[(unsigned char)f.str[i] & 15]);
+	}
+	return 0;
+}
+
 int
-dm_dedup_greedy(struct dedup_run *r, int params, int argc, char **argv)
+dm_dedup_greedy(struct dedup_run *r, const struct dm_greedyname *nm,
+    int params, int argc, char **argv)
 {
 	struct greedy g;
 	struct dm_sample *s;
+	struct dm_buf stored = DM_BUF_INIT, nameb = DM_BUF_INIT;
 	uint32_t sig[DM_GREEDY_PERMS];
-	const char *key = r->nkeys ? r->keys[0] : r->io.key, *text;
+	const char *key = r->nkeys ? r->keys[0] : r->io.key, *text, *name;
+	const char *field = nm->field && *nm->field ? nm->field : NULL;
 	unsigned long long ndups = 0;
-	size_t n, i;
+	size_t n, i, namen = 0, cost;
+	struct dm_field f;
 	long k;
-	int status;
+	int status, hasname;
 
 	memset(&g, 0, sizeof g);
 	/* count / 128 >= threshold, as doubles: the least such count */
@@ -134,14 +169,24 @@ dm_dedup_greedy(struct dedup_run *r, int params, int argc, char **argv)
 	if (params) {
 		printf("{\"mode\":\"near\",\"preset\":\"datamate\","
 		    "\"tokenize\":\"punctuation\",\"perms\":%d,"
-		    "\"threshold\":%g}\n", DM_GREEDY_PERMS, r->d.threshold);
+		    "\"threshold\":%g,\"file_name\":", DM_GREEDY_PERMS,
+		    r->d.threshold);
+		if (field) {
+			json_t *j = json_string(field);
+			char *js = json_dumps(j, JSON_ENCODE_ANY |
+			    JSON_ENSURE_ASCII);
+
+			printf("%s,\"same_name\":\"%s\"}\n", js,
+			    nm->how == DM_SAMENAME_RAW ? "raw" : "hex");
+			free(js);
+			json_decref(j);
+		} else
+			printf("null}\n");
 		return DM_EXIT_OK;
 	}
 	if (dm_dedup_readperms("datasketch.perms", DM_GREEDY_PERMS, g.a, g.b,
 	    &r->err) < 0)
 		dm_die("%s", r->err.buf);
-	g.max = r->memory / (DM_GREEDY_PERMS * sizeof(uint32_t) +
-	    (r->mark ? 64 : 0));
 	dm_io_open(&r->io, argc, argv);
 	while ((s = dm_io_next(&r->io)) != NULL) {
 		dm_buf_reset(&r->err);
@@ -152,21 +197,49 @@ dm_dedup_greedy(struct dedup_run *r, int params, int argc, char **argv)
 		}
 		/* an empty text is passed on, and not kept for comparison */
 		k = -1;
+		name = NULL;
+		hasname = 0;
+		if (n > 0 && field) {
+			dm_sample_get(s, field, &f);
+			if (f.type == DM_STRING) {
+				/* copied: the text may be read again */
+				hasname = 1;
+				dm_buf_reset(&nameb);
+				dm_buf_add(&nameb, f.str, f.len);
+				name = nameb.buf;
+				namen = f.len;
+			}
+		}
 		if (n > 0) {
 			signature(&g, text, n, sig);
-			k = similar(&g, sig);
+			k = similar(&g, sig, name, namen);
 		}
 		if (n > 0 && k < 0) {
-			if (g.nkept == g.max)
+			hasname = field && storedname(s, nm, &stored) == 0;
+			cost = DM_GREEDY_PERMS * sizeof(uint32_t) +
+			    (r->mark ? 64 : 0) + (hasname ? stored.len + 16 : 0);
+			if (g.bytes + cost > r->memory)
 				dm_die("--preset datamate: more than %zu kept "
-				    "samples do not fit in --memory", g.max);
+				    "samples do not fit in --memory", g.nkept);
+			g.bytes += cost;
 			if (g.nkept == g.cap) {
 				g.cap = g.cap ? g.cap * 2 : 1024;
 				g.kept = dm_xreallocarray(g.kept, g.cap,
 				    DM_GREEDY_PERMS * sizeof(uint32_t));
+				g.name = dm_xreallocarray(g.name, g.cap,
+				    sizeof *g.name);
+				g.namelen = dm_xreallocarray(g.namelen, g.cap,
+				    sizeof *g.namelen);
 				if (r->mark)
 					g.label = dm_xreallocarray(g.label,
 					    g.cap, sizeof *g.label);
+			}
+			g.name[g.nkept] = NULL;
+			g.namelen[g.nkept] = 0;
+			if (hasname) {
+				g.name[g.nkept] = dm_xmalloc(stored.len + 1);
+				memcpy(g.name[g.nkept], stored.buf, stored.len);
+				g.namelen[g.nkept] = stored.len;
 			}
 			memcpy(g.kept + g.nkept * DM_GREEDY_PERMS, sig,
 			    sizeof sig);
@@ -198,7 +271,13 @@ dm_dedup_greedy(struct dedup_run *r, int params, int argc, char **argv)
 	dm_report_counts(r->io.nin, r->io.out.nlines, r->io.nrejected);
 	for (i = 0; r->mark && i < g.nkept; i++)
 		free(g.label[i]);
+	for (i = 0; i < g.nkept; i++)
+		free(g.name[i]);
+	free(g.name);
+	free(g.namelen);
 	free(g.label);
 	free(g.kept);
+	dm_buf_free(&stored);
+	dm_buf_free(&nameb);
 	return status;
 }

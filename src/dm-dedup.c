@@ -15,6 +15,7 @@ static const char usage[] =
     "usage: dm-dedup [-hV] [--exact | --near | --simhash] [-k FIELD]...\n"
     "                [--lowercase] [--ignore-non-character]\n"
     "                [--preset data-juicer|datatrove|datamate] [--threshold F]\n"
+    "                [--file-name FIELD] [--same-name hex|raw]\n"
     "                [--perms N] [--bands N] [--rows N] [--window N]\n"
     "                [--tokenize space|punctuation|character]\n"
     "                [--hamming N] [--blocks N] [--mark FIELD] [--verify]\n"
@@ -34,6 +35,8 @@ static const char help[] =
     "      --bands N            LSH bands (default: Data-Juicer's optimal_param)\n"
     "      --blocks N           SimHash blocks (default 6)\n"
     "      --exact              MD5 of the text or of the -k fields (default)\n"
+    "      --file-name FIELD    datamate: the file name field of the same-name\n"
+    "                           rule (default 'fileName'; '': no rule)\n"
     "  -h, --help               show this help and exit\n"
     "      --hamming N          SimHash: at most N bits apart (default 4)\n"
     "      --ignore-non-character  exact: drop white space, digits and\n"
@@ -61,6 +64,7 @@ static const char help[] =
     "                           $DM_REPORT)\n"
     "      --resume             keep a stage's outputs that are complete\n"
     "      --rows N             rows per LSH band\n"
+    "      --same-name HOW      hex (default), or raw\n"
     "      --shard NAME         sign, apply: the shard's name (default: the\n"
     "                           file's name)\n"
     "      --signatures         write each sample's key (MD5, MinHash values,\n"
@@ -79,7 +83,7 @@ enum {
 	OPT_NONCHAR, OPT_LOWERCASE, OPT_MARK, OPT_MEMORY, OPT_NEAR, OPT_PERMS,
 	OPT_PARAMS, OPT_PRESET, OPT_ROWS, OPT_SIGNATURES, OPT_SIMHASH,
 	OPT_THRESHOLD, OPT_TMP, OPT_TOKENIZE, OPT_VERIFY, OPT_WINDOW,
-	OPT_LABELS
+	OPT_LABELS, OPT_FILENAME, OPT_SAMENAME
 };
 
 static const struct option longopts[] = {
@@ -87,6 +91,7 @@ static const struct option longopts[] = {
 	{ "bands", required_argument, NULL, OPT_BANDS },
 	{ "blocks", required_argument, NULL, OPT_BLOCKS },
 	{ "exact", no_argument, NULL, OPT_EXACT },
+	{ "file-name", required_argument, NULL, OPT_FILENAME },
 	{ "hamming", required_argument, NULL, OPT_HAMMING },
 	{ "help", no_argument, NULL, 'h' },
 	{ "ignore-non-character", no_argument, NULL, OPT_NONCHAR },
@@ -102,6 +107,7 @@ static const struct option longopts[] = {
 	{ "preset", required_argument, NULL, OPT_PRESET },
 	{ "resume", no_argument, NULL, OPT_RESUME },
 	{ "rows", required_argument, NULL, OPT_ROWS },
+	{ "same-name", required_argument, NULL, OPT_SAMENAME },
 	{ "shard", required_argument, NULL, OPT_SHARD },
 	{ "signatures", no_argument, NULL, OPT_SIGNATURES },
 	{ "simhash", no_argument, NULL, OPT_SIMHASH },
@@ -145,7 +151,8 @@ main(int argc, char *argv[])
 	char *end;
 	const char *tok = NULL;
 	int setw = 0, setperms = 0, setnear = 0, setexact = 0, setbands = 0;
-	int params = 0, stage = 0, setthr = 0;
+	int params = 0, stage = 0, setthr = 0, setname = 0;
+	struct dm_greedyname nm = { "fileName", DM_SAMENAME_HEX };
 	static const char *const stages[] = { "", "sign", "pairs", "cluster",
 	    "apply" };
 
@@ -201,6 +208,21 @@ main(int argc, char *argv[])
 		case OPT_EXACT:
 			r.d.mode = DM_DEDUP_EXACT;
 			setexact = 1;
+			break;
+		case OPT_FILENAME:
+			dm_io_utf8opt("--file-name", optarg, usage);
+			nm.field = optarg;
+			setname = 1;
+			break;
+		case OPT_SAMENAME:
+			if (strcmp(optarg, "hex") == 0)
+				nm.how = DM_SAMENAME_HEX;
+			else if (strcmp(optarg, "raw") == 0)
+				nm.how = DM_SAMENAME_RAW;
+			else
+				dm_usage_die(usage, "--same-name: '%s' is not "
+				    "one of hex, raw", optarg);
+			setname = 1;
 			break;
 		case 'h':
 			printf("%s\n\n%s", usage, help);
@@ -332,8 +354,11 @@ main(int argc, char *argv[])
 			    "--verify or --signatures");
 		if (!setthr)
 			r.d.threshold = 0.5;
-		return dm_exit(dm_dedup_greedy(&r, params, argc, argv));
+		return dm_exit(dm_dedup_greedy(&r, &nm, params, argc, argv));
 	}
+	if (setname)
+		dm_usage_die(usage, "--file-name and --same-name need "
+		    "--preset datamate");
 	if ((r.d.bands == 0) != (r.d.rows == 0))
 		dm_usage_die(usage, "--bands and --rows go together");
 	if (r.signatures && (r.mark || r.verify))

@@ -397,6 +397,11 @@ datatrove'
 	run complete_words dm-dedup sign --ver
 	assert_output '--verify
 --version'
+	run complete_words dm-dedup --near --preset datamate --same-name ''
+	assert_output 'hex
+raw'
+	run complete_words dm-dedup --file
+	assert_output '--file-name'
 }
 
 @test "tokenizer names are completed in tokens(\"...\") and stats names=tokens:..." {

@@ -252,17 +252,27 @@ def get_minhash(text):
 
 def duplicate_files(lines, th=0.5):
     """Each sample against every earlier kept one, in input order; the
-    signatures go through the text form DataMate stores them in."""
+    signatures go through the text form DataMate stores them in. Its query
+    leaves out the kept rows whose file_name equals the sample's
+    fileName, and it stores that column as the name's UTF-8 bytes in hex
+    (where a sample has no string fileName DataMate stops with an error;
+    here it is compared with every kept one, and left out by none)."""
     import numpy as np
     import warnings
     kept = []
     for line in lines:
-        text = json.loads(line)['text']
+        s = json.loads(line)
+        text = s['text']
         if not text:
             continue	# returned empty: the Filter base drops it
+        name = s.get('fileName')
+        if not isinstance(name, str):
+            name = None
         m = get_minhash(text)
         dup = False
-        for feature in kept:
+        for feature, stored in kept:
+            if name is not None and stored is not None and stored == name:
+                continue	# file_name <> :file_name
             other = MinHash(num_perm=128)
             with warnings.catch_warnings():
                 warnings.simplefilter('ignore', DeprecationWarning)
@@ -273,7 +283,8 @@ def duplicate_files(lines, th=0.5):
                 break
         if dup:
             continue
-        kept.append(np.array2string(m.hashvalues))
+        kept.append((np.array2string(m.hashvalues),
+                     None if name is None else name.encode('utf-8').hex()))
         print(line, end='')
 
 

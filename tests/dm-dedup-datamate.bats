@@ -44,7 +44,11 @@ EOF2
 @test "--params shows the preset; what it does not take is a usage error" {
 	run dm-dedup --near --preset datamate --params
 	assert_success
-	assert_output '{"mode":"near","preset":"datamate","tokenize":"punctuation","perms":128,"threshold":0.5}'
+	assert_output '{"mode":"near","preset":"datamate","tokenize":"punctuation","perms":128,"threshold":0.5,"file_name":"fileName","same_name":"hex"}'
+	run dm-dedup --near --preset datamate --params --file-name '' --threshold 0.3
+	assert_output '{"mode":"near","preset":"datamate","tokenize":"punctuation","perms":128,"threshold":0.3,"file_name":null}'
+	run dm-dedup --near --preset datamate --params --file-name meta.name --same-name raw
+	assert_output '{"mode":"near","preset":"datamate","tokenize":"punctuation","perms":128,"threshold":0.5,"file_name":"meta.name","same_name":"raw"}'
 	run_split dm-dedup --near --preset datamate --perms 64
 	assert_status 2
 	[[ ${stderr%%$'\n'*} == "dm-dedup: --preset datamate is --near alone, with its own pieces and permutations: no stages, --tokenize, --window, --perms, --bands, --rows, --verify or --signatures" ]]
@@ -68,4 +72,52 @@ EOF2
 	run dm-recipe run p.yaml
 	assert_success
 	[ "$(printf '%s\n' "$output" | jq -r .filePath | tr '\n' ' ')" = "a c " ]
+}
+
+# names.jsonl: one text under several names; 612e747874 is 'a.txt' in hex
+names() {
+	cat >names.jsonl <<'EOF2'
+{"id":"A","fileName":"a.txt","text":"same words here。and more"}
+{"id":"B","fileName":"612e747874","text":"same words here。and more"}
+{"id":"C","fileName":"a.txt","text":"same words here。and more"}
+{"id":"D","fileName":"","text":"other words。here too"}
+{"id":"E","fileName":"","text":"other words。here too"}
+{"id":"F","text":"same words here。and more"}
+{"id":"G","fileName":7,"text":"other words。here too"}
+EOF2
+}
+
+@test "the same-name rule as DataMate's code has it: kept names in hex, compared with the raw name" {
+	names
+	# B leaves A out (A is stored as 612e747874), C does not (a.txt is
+	# not its hex form), E leaves D out (the empty name is its own hex);
+	# a sample without a string fileName leaves out none
+	run dm-dedup --near --preset datamate --mark dup names.jsonl
+	assert_success
+	[ "$(jq -c '[.id, .dup]' <<<"$output" | tr '\n' ' ')" = '["A",null] ["B",null] ["C","A"] ["D",null] ["E",null] ["F","A"] ["G","D"] ' ]
+	dm-dedup --near --preset datamate names.jsonl >got.jsonl
+	"$REF" DuplicateFilesFilter <names.jsonl >want.jsonl
+	assert_same got.jsonl want.jsonl
+	[ "$(jq -r .id got.jsonl | tr '\n' ' ')" = 'A B D E ' ]
+}
+
+@test "--same-name raw leaves out kept samples of the same name; --file-name '' turns the rule off" {
+	names
+	run dm-dedup --near --preset datamate --same-name raw --mark dup names.jsonl
+	assert_success
+	[ "$(jq -c '[.id, .dup]' <<<"$output" | tr '\n' ' ')" = '["A",null] ["B","A"] ["C",null] ["D",null] ["E",null] ["F","A"] ["G","D"] ' ]
+	run dm-dedup --near --preset datamate --file-name '' --mark dup names.jsonl
+	assert_success
+	[ "$(jq -c '[.id, .dup]' <<<"$output" | tr '\n' ' ')" = '["A",null] ["B","A"] ["C","A"] ["D",null] ["E","D"] ["F","A"] ["G","D"] ' ]
+	# another field, nested
+	jq -c '{id, meta: {name: .fileName}, text}' names.jsonl >nested.jsonl
+	run dm-dedup --near --preset datamate --file-name meta.name --same-name raw nested.jsonl
+	assert_success
+	[ "$(jq -r .id <<<"$output" | tr '\n' ' ')" = 'A C D E ' ]
+	run_split dm-dedup --near --preset datamate --same-name lower names.jsonl
+	assert_status 2
+	[[ ${stderr%%$'\n'*} == "dm-dedup: --same-name: 'lower' is not one of hex, raw" ]]
+	run_split dm-dedup --near --file-name fileName names.jsonl
+	assert_status 2
+	[[ ${stderr%%$'\n'*} == "dm-dedup: --file-name and --same-name need --preset datamate" ]]
 }
