@@ -326,6 +326,10 @@ struct dm_reader {
 	int		 skipping;	/* in an overlong line's rest */
 	unsigned long long longlen;	/* length of the overlong line (so
 					 * far, while skipping) */
+	/* Called before bytes of lines already returned are overwritten or
+	 * freed (a writer holding spans of them flushes), when set. */
+	void		(*release)(void *);
+	void		*release_arg;
 };
 
 /* No operand means standard input. Nothing is opened yet. When stdin is
@@ -358,15 +362,27 @@ void	 dm_reader_free(struct dm_reader *);
 /* Lines are buffered and written whole: a buffer is flushed only at line
  * boundaries. A write error dies: "prog: NAME: write error: strerror"
  * (standard output's name is omitted); EPIPE ends the program quietly. */
+struct iovec;
 struct dm_writer {
 	int		 fd;
 	const char	*name;		/* NULL for standard output */
 	char		*buf;
 	size_t		 len, cap;
 	unsigned long long nlines;
+	struct iovec	*iov;		/* what is held, in order: runs of buf
+					 * and the callers' spans */
+	int		 niov;
+	int		 stopped;	/* given up after a signal */
+	int		 midline;	/* the last byte written is no '\n' */
 };
+/* Seconds a tool stopped by a signal waits for its output to be read
+ * before it drops what it holds. */
+#define DM_WRITE_GRACE	2
 void	 dm_writer_init(struct dm_writer *, int fd, const char *name);
 void	 dm_writer_line(struct dm_writer *, const char *, size_t); /* adds '\n' */
+/* Writes the line p[0..n), followed by its '\n' at p[n], from where it is,
+ * with no copy: p[0..n] must stay as it is until the next flush. */
+void	 dm_writer_span(struct dm_writer *, const char *p, size_t n);
 void	 dm_writer_flush(struct dm_writer *);
 void	 dm_writer_free(struct dm_writer *);	/* flushes, does not close fd */
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,13 @@ dm_io_utf8opt(const char *opt, const char *arg, const char *usage)
 		    opt, dm_quote(arg), bad + 1);
 }
 
+/* The reader is about to overwrite lines the writer may hold as spans. */
+static void
+release_out(void *w)
+{
+	dm_writer_flush(w);
+}
+
 void
 dm_io_open(struct dm_io *io, int argc, char **argv)
 {
@@ -106,6 +114,8 @@ dm_io_open(struct dm_io *io, int argc, char **argv)
 	}
 	dm_writer_init(&io->out, 1, NULL);
 	dm_reader_init(&io->in, argc, argv);
+	io->in.release = release_out;
+	io->in.release_arg = &io->out;
 	dm_report_arm();
 	io->in.maxline = io->maxline;
 	if (io->progress)
@@ -286,10 +296,19 @@ void
 dm_io_emit(struct dm_io *io, struct dm_sample *s)
 {
 	const char *p;
+	uintptr_t b;
 	size_t n;
 
 	dm_sample_bytes(s, &p, &n);
-	dm_writer_line(&io->out, p, n);
+	/* An unchanged sample is its line in the reader's buffer: written
+	 * from there with its newline (a line that ended in "\r\n" or at
+	 * the end of the input is copied). */
+	b = (uintptr_t)io->in.buf;
+	if ((uintptr_t)p >= b && (uintptr_t)(p + n) < b + io->in.end &&
+	    p[n] == '\n')
+		dm_writer_span(&io->out, p, n);
+	else
+		dm_writer_line(&io->out, p, n);
 	io->nout++;
 }
 

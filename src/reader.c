@@ -32,9 +32,18 @@ dm_reader_init(struct dm_reader *r, int argc, char **argv)
 	r->buf = dm_xmalloc(r->cap);
 }
 
+/* The bytes of lines already returned are about to change. */
+static void
+release(struct dm_reader *r)
+{
+	if (r->release)
+		r->release(r->release_arg);
+}
+
 static void
 closecur(struct dm_reader *r)
 {
+	release(r);
 	if (r->ar) {
 		dm_unz_close(r->ar);
 		r->ar = NULL;
@@ -199,6 +208,7 @@ overlong(struct dm_reader *r, const char **line, size_t *len)
 	size_t head = r->maxline < DM_LINE_HEAD ? r->maxline : DM_LINE_HEAD;
 
 	if (r->start > 0) {
+		release(r);
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 	}
@@ -286,6 +296,7 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 				return overlong(r, line, len);
 			/* No complete line: make room and read more. */
 			if (r->start > 0) {
+				release(r);
 				memmove(r->buf, r->buf + r->start, r->end - r->start);
 				r->end -= r->start;
 				scan -= r->start;
@@ -297,6 +308,7 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 				/* maxline + 1 bytes tell an overlong line */
 				if (r->maxline && r->cap > r->maxline + CHUNK + 1)
 					r->cap = r->maxline + CHUNK + 1;
+				release(r);
 				r->buf = dm_xrealloc(r->buf, r->cap);
 			}
 			room = r->cap - r->end;

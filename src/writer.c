@@ -1,13 +1,22 @@
 /* writer.c - whole lines to a file descriptor */
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "dm.h"
 
 #define WBUF	(128 * 1024)
+/* Spans held at most; consecutive ones are one span, so a run of kept
+ * lines of the reader's buffer takes one. */
+#define WIOV	64
+
+static const char newline = '\n';
 
 void
 dm_writer_init(struct dm_writer *w, int fd, const char *name)
@@ -18,17 +27,61 @@ dm_writer_init(struct dm_writer *w, int fd, const char *name)
 	w->buf = dm_xmalloc(w->cap);
 	w->len = 0;
 	w->nlines = 0;
+	w->iov = dm_xreallocarray(NULL, WIOV, sizeof *w->iov);
+	w->niov = 0;
+	w->stopped = 0;
+	w->midline = 0;
 }
 
-static void
-writeall(struct dm_writer *w, const char *p, size_t n)
+/* After a signal: 0 once fd takes bytes, -1 when it took none for
+ * DM_WRITE_GRACE seconds (its reader has stopped reading). */
+static int
+writable(struct dm_writer *w)
 {
-	ssize_t k;
+	struct pollfd pfd;
+	int r;
 
-	while (n > 0) {
-		/* A signal (SIGINT) interrupts at most between lines: the
-		 * loop finishes the line before the sample loop stops. */
-		k = write(w->fd, p, n);
+	pfd.fd = w->fd;
+	pfd.events = POLLOUT;
+	do
+		r = poll(&pfd, 1, DM_WRITE_GRACE * 1000);
+	while (r < 0 && errno == EINTR);
+	return r == 0 ? -1 : 0;
+}
+
+/* Gives up what is left: nobody reads the output, and the tool must stop. */
+static void
+giveup(struct dm_writer *w)
+{
+	w->stopped = 1;
+	dm_warn("%s%sstopped writing: output not read for %d s after the "
+	    "signal%s", w->name ? w->name : "", w->name ? ": " : "",
+	    DM_WRITE_GRACE, w->midline ? "; its last line is cut short" : "");
+}
+
+/* Writes v[0..n) and empties it. A signal stops the tool after it wrote
+ * out what it holds (whole lines, as dm.7 says), as long as the output
+ * is read; once it is not read for DM_WRITE_GRACE seconds, the rest is
+ * dropped and said so. */
+static void
+writeiov(struct dm_writer *w, struct iovec *v, int n)
+{
+	const char *last;
+	ssize_t k;
+	size_t m;
+
+	while (n > 0 && !w->stopped) {
+		if (dm_interrupted) {
+			if (writable(w) < 0) {
+				giveup(w);
+				break;
+			}
+			/* A pipe that polls writable takes PIPE_BUF bytes
+			 * without blocking: no write can hang now. */
+			m = v->iov_len < PIPE_BUF ? v->iov_len : PIPE_BUF;
+			k = write(w->fd, v->iov_base, m);
+		} else
+			k = writev(w->fd, v, n < IOV_MAX ? n : IOV_MAX);
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
@@ -43,38 +96,92 @@ writeall(struct dm_writer *w, const char *p, size_t n)
 				    strerror(errno));
 			dm_die("write error: %s", strerror(errno));
 		}
-		p += k;
-		n -= (size_t)k;
+		m = (size_t)k;
+		last = NULL;
+		while (n > 0 && m >= v->iov_len) {
+			m -= v->iov_len;
+			if (v->iov_len)
+				last = (const char *)v->iov_base +
+				    v->iov_len - 1;
+			v++;
+			n--;
+		}
+		if (m > 0) {
+			last = (const char *)v->iov_base + m - 1;
+			v->iov_base = (char *)v->iov_base + m;
+			v->iov_len -= m;
+		}
+		if (last)
+			w->midline = *last != '\n';
 	}
 }
 
 void
 dm_writer_flush(struct dm_writer *w)
 {
-	if (w->len) {
-		writeall(w, w->buf, w->len);
-		w->len = 0;
+	if (w->niov)
+		writeiov(w, w->iov, w->niov);
+	w->niov = 0;
+	w->len = 0;
+}
+
+/* Appends p[0..n) to what is held; the caller made room for a span. */
+static void
+hold(struct dm_writer *w, const char *p, size_t n)
+{
+	struct iovec *v;
+
+	if (w->niov > 0) {
+		v = &w->iov[w->niov - 1];
+		if ((const char *)v->iov_base + v->iov_len == p) {
+			v->iov_len += n;
+			return;
+		}
 	}
+	v = &w->iov[w->niov++];
+	v->iov_base = (void *)(uintptr_t)p;
+	v->iov_len = n;
 }
 
 void
 dm_writer_line(struct dm_writer *w, const char *p, size_t n)
 {
-	if (w->len + n + 1 > w->cap) {
+	if (w->niov + 2 > WIOV || w->len + n + 1 > w->cap)
 		dm_writer_flush(w);
-		if (n + 1 > w->cap) {
-			/* A line larger than the buffer goes out from where
-			 * it is, not copied, its newline after it. */
-			writeall(w, p, n);
-			writeall(w, "\n", 1);
-			w->nlines++;
-			return;
-		}
+	w->nlines++;
+	if (n + 1 > w->cap) {
+		/* A line larger than the buffer goes out from where it is,
+		 * not copied, its newline after it. */
+		hold(w, p, n);
+		hold(w, &newline, 1);
+		dm_writer_flush(w);
+		return;
 	}
 	memcpy(w->buf + w->len, p, n);
 	w->buf[w->len + n] = '\n';
+	hold(w, w->buf + w->len, n + 1);
 	w->len += n + 1;
+}
+
+void
+dm_writer_span(struct dm_writer *w, const char *p, size_t n)
+{
+	struct iovec *v;
+
 	w->nlines++;
+	/* most often the line after the last one held */
+	if (w->niov > 0) {
+		v = &w->iov[w->niov - 1];
+		if ((const char *)v->iov_base + v->iov_len == p) {
+			v->iov_len += n + 1;
+			return;
+		}
+		if (w->niov == WIOV)
+			dm_writer_flush(w);
+	}
+	v = &w->iov[w->niov++];
+	v->iov_base = (void *)(uintptr_t)p;
+	v->iov_len = n + 1;
 }
 
 void
@@ -85,4 +192,6 @@ dm_writer_free(struct dm_writer *w)
 	dm_writer_flush(w);
 	free(w->buf);
 	w->buf = NULL;
+	free(w->iov);
+	w->iov = NULL;
 }

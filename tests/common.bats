@@ -720,6 +720,34 @@ assert_whole_lines() {
 	done
 }
 
+@test "SIGTERM while nobody reads the output stops in 2 s, says so, and exits 143" {
+	mkfifo held
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t" || continue
+		rm -f out err go
+		yes '{"text":"hello","n":1.50}' 3>&- | "${cmd[@]}" >held 2>err 3>&- &
+		pid=$!
+		# a reader that reads nothing until the tool has ended
+		{
+			for i in $(seq 1200); do [ -e go ] && break; sleep 0.05; done
+			cat
+		} <held >out 3>&- &
+		reader=$!
+		wait_writing "$pid"
+		signal_and_wait "$pid" TERM
+		touch go
+		wait "$reader"
+		[ "$status" -eq 143 ]
+		# what the pipe held: whole samples, the last one perhaps cut
+		[ "$(wc -c <out)" -ge 4096 ]
+		[ "$(sed '$d' out | grep -cvx '{"text":"hello","n":1.50}')" -eq 0 ]
+		[[ '{"text":"hello","n":1.50}' == "$(tail -n 1 out)"* ]]
+		cut='; its last line is cut short'
+		[ "$(tail -c 1 out | od -An -c | tr -d ' ')" != '\n' ] || cut=
+		assert_bytes err "$t: stopped writing: output not read for 2 s after the signal$cut\n"
+	done
+}
+
 @test "SIGINT while waiting for input ends the run with every line read so far" {
 	for t in "${TOOLS[@]}"; do
 		tool_cmd "$t" || continue
