@@ -155,7 +155,7 @@ dm_cutter_guided(struct dm_cutter *c, int slots)
 
 	if (c->rfd < 0 || slots < 1)
 		return;
-	b = c->fsize / (4 * (unsigned long long)slots);
+	b = c->fsize / (2 * (unsigned long long)slots);
 	if (b < BULKMIN)
 		b = BULKMIN;
 	if (b > BULKMAX)

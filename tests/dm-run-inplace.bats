@@ -171,7 +171,7 @@ blocks='printf "%s " "$DM_JOB"; cksum'
 
 # cuts FILE SLOTS: the block sizes dm-run chooses for FILE in place without
 # --block, from the rule in dm-run(1), a line each: blocks of the file's
-# size / (4 * SLOTS), from 8M to 32M, and at the end each the bytes left
+# size / (2 * SLOTS), from 8M to 32M, and at the end each the bytes left
 # divided by SLOTS, at least an eighth of that, none left smaller than
 # half of that eighth; every block ends at the last line end in it.
 cuts() {
@@ -180,7 +180,7 @@ cuts() {
 	data = open(sys.argv[1], "rb").read()
 	slots = int(sys.argv[2])
 	M = 1024 * 1024
-	bulk = min(max(len(data) // (4 * slots), 8 * M), 32 * M)
+	bulk = min(max(len(data) // (2 * slots), 8 * M), 32 * M)
 	least = bulk // 8
 	off = 0
 	while off < len(data):
