@@ -121,6 +121,9 @@ struct dm_q_words {
 	size_t		 n, cap;
 	struct dm_buf	 a, b;	/* the sentence being rewritten */
 	struct dm_q_sents sents;
+	const char	*text;	/* the text being split */
+	uint64_t	*ws, *odd;	/* per byte of it: see plainbits() */
+	size_t		 nbits;	/* 64-bit words allocated to each */
 	int		 reference;	/* every sentence through the passes */
 };
 void	 dm_q_words_split(struct dm_q_words *, const char *s, size_t n);
