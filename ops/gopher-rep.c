@@ -216,12 +216,11 @@ static size_t
 top_gram(struct rep *r, size_t n)
 {
 	const struct dm_q_words *w = r->w;
-	size_t i, k, g = w->n - n + 1, best = 0, len = 0;
+	size_t i, k, g = w->n - n + 1, best = 0, len = 0, j;
 	uint64_t h = 0, top = 1;
 
 	r->n = n;
 	dm_q_set_clear(&r->set, g);
-	memset(r->cnt, 0, g * sizeof *r->cnt);
 	for (k = 0; k + 1 < n; k++) {
 		h = h * HASHB + r->th[k];
 		top *= HASHB;
@@ -229,12 +228,16 @@ top_gram(struct rep *r, size_t n)
 	for (i = 0; i < g; i++) {
 		/* the hash of words i..i+n-1, rolled on from i-1..i+n-2 */
 		h = h * HASHB + r->th[i + n - 1];
-		r->cnt[dm_q_set_add(&r->set, mix(h), i, gram_eq_joined, r)]++;
+		/* a count starts when its n-gram is first seen; the best is
+		 * the first seen of the commonest */
+		if ((j = dm_q_set_add(&r->set, mix(h), i, gram_eq_joined,
+		    r)) == i)
+			r->cnt[i] = 1;
+		else if (++r->cnt[j] > r->cnt[best] ||
+		    (r->cnt[j] == r->cnt[best] && j < best))
+			best = j;
 		h -= r->th[i] * top;
 	}
-	for (i = 0; i < g; i++)
-		if (r->cnt[i] > r->cnt[best])
-			best = i;
 	for (k = best; k < best + n; k++)
 		len += w->len[k];
 	return (len + n - 1) * r->cnt[best];

@@ -72,6 +72,13 @@ dm_q_spans_free(struct dm_q_spans *v)
 	memset(v, 0, sizeof *v);
 }
 
+/* ASCII white space: what cuts a sentence into chunks below. */
+static int
+chunkspace(unsigned char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 /* The start of the code point that ends at s[i - 1] (i > 0). */
 static size_t
 cpstart(const char *s, size_t i)
@@ -728,8 +735,31 @@ pk_second(const char *s, const struct dm_q_span *t1, unsigned char *f1,
 static int
 pk_contains_break(struct dm_q_sents *ss, const char *s, size_t b, size_t e)
 {
+	struct dm_q_span t[2];
+	unsigned char f[2];
 	size_t i, j, k;
 
+	/* The commonest context, ASCII letters, a period, ASCII white
+	 * space and ASCII letters, is two tokens (the period a MultiChar
+	 * only before another period): decided without pk_words. */
+	for (i = b; i < e && ((unsigned)s[i] | 0x20) - 'a' < 26; i++)
+		;
+	if (i > b && i + 1 < e && s[i] == '.' && chunkspace(s[i + 1])) {
+		for (j = i + 1; j < e && chunkspace(s[j]); j++)
+			;
+		for (k = j; k < e && ((unsigned)s[k] | 0x20) - 'a' < 26; k++)
+			;
+		if (k == e && k > j) {
+			t[0].b = b;
+			t[0].e = i + 1;
+			t[1].b = j;
+			t[1].e = e;
+			pk_first(s + b, i + 1 - b, &f[0]);
+			pk_first(s + j, e - j, &f[1]);
+			pk_second(s, &t[0], &f[0], &t[1], f[1]);
+			return (f[0] & PK_BREAK) != 0;
+		}
+	}
 	ss->tok.n = 0;
 	for (i = b; i < e; i = j + 1) {
 		j = i;
@@ -1637,12 +1667,6 @@ static unsigned char
 cclass(unsigned char c)
 {
 	return c >= 0x80 ? C_HIGH : ccls[c];
-}
-
-static int
-chunkspace(unsigned char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 /* The quotation marks the passes know beyond ASCII: « “ ‘ „ » ” ’. */
