@@ -106,6 +106,7 @@ struct dm_xsort {
 	size_t		 recsz;
 	size_t		 cap;		/* records the buffer holds */
 	char		*buf;
+	size_t		 room;		/* records allocated, up to cap */
 	size_t		 n;
 	const char	*tmpdir;
 	struct dm_xrun	*runs;

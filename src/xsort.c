@@ -8,6 +8,7 @@
 
 #define RUNBUF	(256 * 1024)	/* bytes read from a run at a time, at least */
 #define MEMRUN	(4 * 1024 * 1024)	/* bytes sorted at a time in memory */
+#define FIRSTBUF (1024 * 1024)	/* the buffer's first size; it doubles */
 
 struct dm_xrun {
 	int		 fd;
@@ -74,8 +75,16 @@ spill(struct dm_xsort *x)
 void
 dm_xsort_add(struct dm_xsort *x, const void *rec)
 {
-	if (x->buf == NULL)
-		x->buf = dm_xreallocarray(NULL, x->cap, x->recsz);
+	/* The buffer grows to cap as records come: a small input does not
+	 * take (and, under AddressSanitizer, poison) the whole --memory. */
+	if (x->n == x->room && x->room < x->cap) {
+		x->room = x->room ? x->room * 2 : FIRSTBUF / x->recsz;
+		if (x->room < 1024)
+			x->room = 1024;
+		if (x->room > x->cap)
+			x->room = x->cap;
+		x->buf = dm_xreallocarray(x->buf, x->room, x->recsz);
+	}
 	if (x->n == x->cap)
 		spill(x);
 	memcpy(x->buf + x->n * x->recsz, rec, x->recsz);
@@ -198,6 +207,7 @@ dm_xsort_finish(struct dm_xsort *x)
 		spill(x);
 	free(x->buf);
 	x->buf = NULL;
+	x->room = 0;
 	/* the memory is shared between the runs' read buffers */
 	per = x->cap / x->nruns;
 	if (per * x->recsz < RUNBUF)
