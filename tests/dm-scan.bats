@@ -790,7 +790,7 @@ EOF
 			cat
 		} <slow >out &
 		reader=$!
-		wait_writing "$pid"
+		wait_blocked "$pid" '*pipe_write*' '*pipe_wait*'
 		# the signal comes while dm-scan is blocked in a write; it
 		# finishes what it was writing once the reader goes on
 		kill -"$sig" "$pid"
@@ -820,7 +820,7 @@ EOF
 			cat
 		} <slow >out &
 		reader=$!
-		wait_writing "$pid"
+		wait_blocked "$pid" '*pipe_write*' '*pipe_wait*'
 		signal_and_wait "$pid" "$sig"
 		touch go
 		wait "$reader"

@@ -122,18 +122,25 @@ wait_for_size() {
 	return 1
 }
 
-# wait_blocked PID: waits (10 s at most) until PID sleeps in a read of a
-# pipe or in poll/select, that is, has taken all the input written so far.
+# wait_blocked PID [WCHAN...]: waits (30 s at most) until PID sleeps in a
+# kernel function (/proc/PID/wchan) matching one of the patterns WCHAN: by
+# default a read of a pipe or poll/select, that is, PID has taken all the
+# input written so far; '*pipe_write*' '*pipe_wait*' for a write to a
+# full pipe. Returns at once when PID has gone; fails if it never sleeps so.
 wait_blocked() {
-	local i w
-	for i in $(seq 200); do
-		w=$(cat "/proc/$1/wchan" 2>/dev/null) || return 0
-		case $w in
-		*pipe_read* | *pipe_wait* | *poll* | *select*) break ;;
-		esac
+	local pid=$1 i w p
+	shift
+	[ $# -gt 0 ] || set -- '*pipe_read*' '*pipe_wait*' '*poll*' '*select*'
+	for i in $(seq 600); do
+		w=$(cat "/proc/$pid/wchan" 2>/dev/null) || return 0
+		for p; do
+			# shellcheck disable=SC2254
+			case $w in $p) sleep 0.1; return 0 ;; esac
+		done
 		sleep 0.05
 	done
-	sleep 0.1
+	printf 'process %s never slept in %s\n' "$pid" "$*" >&2
+	return 1
 }
 
 # wait_writing PID: waits (30 s at most) until PID sleeps in a write to a
