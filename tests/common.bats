@@ -733,7 +733,7 @@ assert_whole_lines() {
 			cat
 		} <held >out 3>&- &
 		reader=$!
-		wait_writing "$pid"
+		wait_blocked "$pid" '*pipe_write*' '*pipe_wait*'
 		signal_and_wait "$pid" TERM
 		touch go
 		wait "$reader"

@@ -143,20 +143,6 @@ wait_blocked() {
 	return 1
 }
 
-# wait_writing PID: waits (30 s at most) until PID sleeps in a write to a
-# full pipe; fails if it never does.
-wait_writing() {
-	local i
-	for i in $(seq 600); do
-		case $(cat "/proc/$1/wchan" 2>/dev/null) in
-		*pipe_write* | *pipe_wait*) return 0 ;;
-		esac
-		sleep 0.05
-	done
-	printf 'process %s never blocked in a write to a pipe\n' "$1" >&2
-	return 1
-}
-
 # signal_and_wait PID SIG: sends SIG to PID (a background job of this
 # shell), gives it 10 s to end (then kills it and fails); its status, as
 # bash reports it (128 + N when a signal killed it), goes to $status.
