@@ -329,24 +329,26 @@ dm_q_ispunct(int32_t c)
 void
 dm_q_set_clear(struct dm_q_set *t, size_t n)
 {
-	size_t cap = 16, i;
+	size_t cap = 16;
 
 	while (cap < 2 * n)
 		cap *= 2;
 	if (cap > t->alloc) {
 		free(t->h);
 		free(t->v);
-		free(t->used);
+		free(t->gen);
 		t->h = dm_xreallocarray(NULL, cap, sizeof *t->h);
-		t->v = dm_xcalloc(cap, sizeof *t->v);
-		t->used = dm_xreallocarray(NULL, cap, sizeof *t->used);
+		t->v = dm_xreallocarray(NULL, cap, sizeof *t->v);
+		t->gen = dm_xcalloc(cap, sizeof *t->gen);
 		t->alloc = cap;
-	} else
-		/* only the slots filled: a text of few words after a long
-		 * one costs no more than its words */
-		for (i = 0; i < t->nused; i++)
-			t->v[t->used[i]] = 0;
-	t->nused = 0;
+		t->cur = 0;
+	}
+	/* every slot holds an older generation than the new one; after
+	 * 2^32 - 1 clears they start again from zero */
+	if (++t->cur == 0) {
+		memset(t->gen, 0, t->alloc * sizeof *t->gen);
+		t->cur = 1;
+	}
 	/* a table sized to n, not to the largest text seen, keeps the
 	 * probes in few cache lines */
 	t->cap = cap;
@@ -357,7 +359,7 @@ dm_q_set_free(struct dm_q_set *t)
 {
 	free(t->h);
 	free(t->v);
-	free(t->used);
+	free(t->gen);
 	memset(t, 0, sizeof *t);
 }
 

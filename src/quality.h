@@ -146,13 +146,14 @@ const struct dm_q_words *dm_q_words_of(const char *s, size_t n);
 typedef int (*dm_q_eq)(const void *ctx, size_t a, size_t b);
 struct dm_q_set {
 	uint64_t	*h;
-	size_t		*v;	/* item + 1; 0 marks an empty slot */
+	size_t		*v;	/* the item in each slot */
+	uint32_t	*gen;	/* a slot is filled when it holds cur */
+	uint32_t	 cur;	/* the fill since the last clear */
 	size_t		 cap;	/* slots in use, a power of 2 */
 	size_t		 alloc;	/* slots allocated */
-	size_t		*used;	/* the slots filled since the last clear */
-	size_t		 nused;
 };
-/* Empties the set and makes room for n items. */
+/* Empties the set and makes room for n items: a new generation, so that
+ * a clear costs nothing however many slots were filled. */
 void	 dm_q_set_clear(struct dm_q_set *, size_t n);
 /* Inline: called for every n-gram of every text, and inlined with a
  * known eq the comparison is a direct call. */
@@ -162,13 +163,13 @@ dm_q_set_add(struct dm_q_set *t, uint64_t h, size_t item, dm_q_eq eq,
 {
 	size_t mask = t->cap - 1, i;
 
-	for (i = (size_t)(h ^ h >> 29) & mask; t->v[i] != 0;
+	for (i = (size_t)(h ^ h >> 29) & mask; t->gen[i] == t->cur;
 	    i = (i + 1) & mask)
-		if (t->h[i] == h && eq(ctx, t->v[i] - 1, item))
-			return t->v[i] - 1;
+		if (t->h[i] == h && eq(ctx, t->v[i], item))
+			return t->v[i];
 	t->h[i] = h;
-	t->v[i] = item + 1;
-	t->used[t->nused++] = i;
+	t->v[i] = item;
+	t->gen[i] = t->cur;
 	return item;
 }
 void	 dm_q_set_free(struct dm_q_set *);
