@@ -203,6 +203,9 @@ int	 dm_json_index(const char *raw, size_t n, size_t idx, const char **v,
 /* Parses raw JSON (already checked) into a jansson value; integers too large
  * for json_int_t become reals. NULL with a message in err on failure. */
 json_t	*dm_json_parse(const char *raw, size_t n, struct dm_buf *err);
+/* The string member key of the object o (borrowed), or NULL when o is not
+ * an object or its key is missing or not a string. */
+const char *dm_json_getstr(const json_t *o, const char *key);
 
 /* ---- sample.c: one JSON object, kept as raw bytes until changed ---- */
 

@@ -941,6 +941,14 @@ dm_json_parse(const char *raw, size_t n, struct dm_buf *err)
 	return v;
 }
 
+const char *
+dm_json_getstr(const json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
 int
 dm_json_index(const char *raw, size_t n, size_t idx, const char **v,
     size_t *vlen)

@@ -286,14 +286,6 @@ fail:
 	return -1;
 }
 
-static const char *
-strof(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 int
 dm_llm_error(const char *body, size_t n, struct dm_buf *msg)
 {
@@ -308,13 +300,13 @@ dm_llm_error(const char *body, size_t n, struct dm_buf *msg)
 		/* OpenAI's {"error":{...}}, or the flat {"object":"error",
 		 * "message":...} of older vLLM, or {"error":"..."} */
 		where = json_is_object(e) ? e : root;
-		m = strof(where, "message");
+		m = dm_json_getstr(where, "message");
 		if (m == NULL && json_is_string(e))
 			m = json_string_value(e);
 		if (m == NULL)
-			m = strof(root, "detail");
-		code = strof(where, "code");
-		type = strof(where, "type");
+			m = dm_json_getstr(root, "detail");
+		code = dm_json_getstr(where, "code");
+		type = dm_json_getstr(where, "type");
 		quota = (code && strcmp(code, "insufficient_quota") == 0) ||
 		    (type && strcmp(type, "insufficient_quota") == 0);
 	}

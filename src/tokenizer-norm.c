@@ -47,14 +47,6 @@ bad(struct dm_buf *err, const char *what, const char *v)
 	return -1;
 }
 
-static const char *
-jstr(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /*
  * SentencePiece's precompiled_charsmap: a little-endian u32, the size in
  * bytes of the double-array trie that follows (u32 units), then the
@@ -97,7 +89,7 @@ precompiled(struct nop *o, const char *b64, struct dm_buf *err)
 static int
 addop(struct dm_tnorm *nm, json_t *j, struct dm_buf *err)
 {
-	const char *type = jstr(j, "type"), *s;
+	const char *type = dm_json_getstr(j, "type"), *s;
 	struct dm_buf rx = DM_BUF_INIT;
 	struct nop o;
 	json_t *v;
@@ -116,16 +108,18 @@ addop(struct dm_tnorm *nm, json_t *j, struct dm_buf *err)
 		o.kind = N_FORM;
 	else if (strcmp(type, "Lowercase") == 0)
 		o.kind = N_LOWER;
-	else if (strcmp(type, "Prepend") == 0 && (s = jstr(j, "prepend"))) {
+	else if (strcmp(type, "Prepend") == 0 &&
+	    (s = dm_json_getstr(j, "prepend")) != NULL) {
 		o.kind = N_PREPEND;
 		o.a = dm_xstrdup(s);
-	} else if (strcmp(type, "Replace") == 0 && jstr(j, "content")) {
-		o.b = dm_xstrdup(jstr(j, "content"));
+	} else if (strcmp(type, "Replace") == 0 &&
+	    dm_json_getstr(j, "content") != NULL) {
+		o.b = dm_xstrdup(dm_json_getstr(j, "content"));
 		v = json_object_get(j, "pattern");
-		if ((s = jstr(v, "String")) != NULL && *s) {
+		if ((s = dm_json_getstr(v, "String")) != NULL && *s) {
 			o.kind = N_REPLACE;
 			o.a = dm_xstrdup(s);
-		} else if ((s = jstr(v, "Regex")) != NULL) {
+		} else if ((s = dm_json_getstr(v, "Regex")) != NULL) {
 			o.kind = N_REGEX;
 			if ((o.re = dm_re_new(s, "", err, &off)) == NULL) {
 				free(o.b);
@@ -151,7 +145,7 @@ addop(struct dm_tnorm *nm, json_t *j, struct dm_buf *err)
 		v = json_object_get(j, "strip_right");
 		o.right = json_is_boolean(v) ? json_is_true(v) : 1;
 	} else if (strcmp(type, "Precompiled") == 0) {
-		s = jstr(j, "precompiled_charsmap");
+		s = dm_json_getstr(j, "precompiled_charsmap");
 		if (s == NULL || *s == '\0')
 			return 0;	/* an empty map changes nothing */
 		o.kind = N_PRECOMPILED;

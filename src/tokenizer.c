@@ -327,14 +327,6 @@ fail(struct dm_buf *err, const char *path, const char *what, const char *v)
 	return -1;
 }
 
-static const char *
-jstr(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
-
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static int
 jtrue(json_t *o, const char *key, int def)
 {
@@ -346,7 +338,7 @@ jtrue(json_t *o, const char *key, int def)
 static int
 addstep(struct dm_tok *t, json_t *p, int *bytelevel, struct dm_buf *err)
 {
-	const char *type = jstr(p, "type"), *behavior, *pat;
+	const char *type = dm_json_getstr(p, "type"), *behavior, *pat;
 	struct dm_buf rx = DM_BUF_INIT;
 	struct step *st;
 	json_t *v;
@@ -377,14 +369,14 @@ addstep(struct dm_tok *t, json_t *p, int *bytelevel, struct dm_buf *err)
 		return 0;
 	}
 	if (type && strcmp(type, "Metaspace") == 0) {
-		const char *rp = jstr(p, "replacement"), *sc;
+		const char *rp = dm_json_getstr(p, "replacement"), *sc;
 
 		if (rp == NULL || strcmp(rp, "\xe2\x96\x81") != 0)
 			return fail(err, t->path, "unsupported Metaspace "
 			    "replacement", rp ? rp : "null");
 		st->kind = STEP_METASPACE;
 		st->split = jtrue(p, "split", 1);
-		sc = jstr(p, "prepend_scheme");
+		sc = dm_json_getstr(p, "prepend_scheme");
 		if (sc == NULL)
 			st->prefix = jtrue(p, "add_prefix_space", 1) ?
 			    PREPEND_ALWAYS : PREPEND_NEVER;
@@ -408,7 +400,7 @@ addstep(struct dm_tok *t, json_t *p, int *bytelevel, struct dm_buf *err)
 	if (type == NULL || strcmp(type, "Split") != 0)
 		return fail(err, t->path, "unsupported pre-tokenizer",
 		    type ? type : "null");
-	behavior = jstr(p, "behavior");
+	behavior = dm_json_getstr(p, "behavior");
 	if (behavior && strcmp(behavior, "Isolated") == 0 &&
 	    !jtrue(p, "invert", 0))
 		st->kind = STEP_ISOLATED;
@@ -419,9 +411,9 @@ addstep(struct dm_tok *t, json_t *p, int *bytelevel, struct dm_buf *err)
 		return fail(err, t->path, "unsupported Split behavior",
 		    behavior ? behavior : "null");
 	v = json_object_get(p, "pattern");
-	if ((pat = jstr(v, "Regex")) != NULL)
+	if ((pat = dm_json_getstr(v, "Regex")) != NULL)
 		dm_buf_adds(&rx, pat);
-	else if ((pat = jstr(v, "String")) != NULL) {
+	else if ((pat = dm_json_getstr(v, "String")) != NULL) {
 		dm_buf_adds(&rx, "\\Q");
 		dm_buf_adds(&rx, pat);
 		dm_buf_adds(&rx, "\\E");
@@ -528,13 +520,13 @@ load(struct dm_tok *t, json_t *root, struct dm_buf *err)
 	size_t i;
 
 	model = json_object_get(root, "model");
-	mtype = jstr(model, "type");
+	mtype = dm_json_getstr(model, "type");
 	if (!json_is_object(model) || (mtype && strcmp(mtype, "BPE") != 0 &&
 	    strcmp(mtype, "Unigram") != 0))
 		return fail(err, t->path, "unsupported model type",
 		    mtype ? mtype : "null");
 	norm = json_object_get(root, "normalizer");
-	type = jstr(norm, "type");
+	type = dm_json_getstr(norm, "type");
 	if (type && (strcmp(type, "NFC") == 0 || strcmp(type, "NFKC") == 0))
 		/* the byte-level models' own, with an ASCII fast path */
 		t->norm = (utf8proc_option_t)dm_uni_form(type);
@@ -553,10 +545,10 @@ load(struct dm_tok *t, json_t *root, struct dm_buf *err)
 			addtokens(t, root);
 		return rc;
 	}
-	if ((jstr(model, "continuing_subword_prefix") &&
-	    *jstr(model, "continuing_subword_prefix")) ||
-	    (jstr(model, "end_of_word_suffix") &&
-	    *jstr(model, "end_of_word_suffix")))
+	if ((dm_json_getstr(model, "continuing_subword_prefix") &&
+	    *dm_json_getstr(model, "continuing_subword_prefix")) ||
+	    (dm_json_getstr(model, "end_of_word_suffix") &&
+	    *dm_json_getstr(model, "end_of_word_suffix")))
 		return fail(err, t->path, "unsupported BPE options "
 		    "(continuing_subword_prefix, end_of_word_suffix)", NULL);
 	t->ignore_merges = jtrue(model, "ignore_merges", 0);
@@ -603,7 +595,7 @@ addtokens(struct dm_tok *t, json_t *root)
 	size_t i;
 
 	json_array_foreach(json_object_get(root, "added_tokens"), i, v) {
-		const char *c = jstr(v, "content");
+		const char *c = dm_json_getstr(v, "content");
 
 		if (c == NULL || *c == '\0')
 			continue;
@@ -659,7 +651,7 @@ load_spbpe(struct dm_tok *t, json_t *model, json_t *vocab)
 			    strlen(key)), (int32_t)json_integer_value(v));
 	bytepieces(t, jtrue(model, "byte_fallback", 0));
 	t->unkid = -1;
-	if ((ua = jstr(model, "unk_token")) != NULL &&
+	if ((ua = dm_json_getstr(model, "unk_token")) != NULL &&
 	    (ea = strtab_find(&t->vocab, ua, strlen(ua), dm_hash64(ua,
 	    strlen(ua)))) != NULL)
 		t->unkid = ea->val;
@@ -1068,22 +1060,60 @@ done:
 
 /* ---- counting ---- */
 
+/*
+ * The count cached for the piece s[0..n): 1 with it in *count, else 0.
+ * *h is the piece's hash when it is short enough to be cached, else 0.
+ */
+static inline int
+cache_get(struct dm_tok *t, const char *s, size_t n, uint64_t *h,
+    size_t *count)
+{
+	struct strent *e;
+
+	*h = 0;
+	if (n > CACHE_PIECE)
+		return 0;
+	*h = dm_hash64(s, n);
+	if ((e = strtab_find(&t->cache, s, n, *h)) == NULL)
+		return 0;
+	*count = (size_t)e->val;
+	return 1;
+}
+
+/* count, kept for the piece s[0..n) of hash h (from cache_get()) when it
+ * is short enough. */
+static inline size_t
+cache_put(struct dm_tok *t, const char *s, size_t n, uint64_t h,
+    size_t count)
+{
+	if (n <= CACHE_PIECE) {
+		if (t->cache.n >= CACHE_MAX)
+			strtab_free(&t->cache);
+		strtab_put(&t->cache, s, n, h, (int32_t)count);
+	}
+	return count;
+}
+
+/* 1 when the piece s[0..n), of hash h from cache_get(), is in the
+ * vocabulary whole. */
+static inline int
+vocab_has(struct dm_tok *t, const char *s, size_t n, uint64_t h)
+{
+	return strtab_find(&t->vocab, s, n, n <= CACHE_PIECE ? h :
+	    dm_hash64(s, n)) != NULL;
+}
+
 static size_t
 bpe(struct dm_tok *t, const char *s, size_t n)
 {
-	struct strent *e;
 	struct pairent *p;
-	uint64_t h = 0;
+	uint64_t h;
 	int32_t best, bestid, a, b;
 	size_t i, k, nsym;
 
-	if (n <= CACHE_PIECE) {
-		h = dm_hash64(s, n);
-		if ((e = strtab_find(&t->cache, s, n, h)) != NULL)
-			return (size_t)e->val;
-	}
-	if (t->ignore_merges && strtab_find(&t->vocab, s, n, n <=
-	    CACHE_PIECE ? h : dm_hash64(s, n)) != NULL) {
+	if (cache_get(t, s, n, &h, &nsym))
+		return nsym;
+	if (t->ignore_merges && vocab_has(t, s, n, h)) {
 		nsym = 1;
 		goto done;
 	}
@@ -1121,12 +1151,7 @@ bpe(struct dm_tok *t, const char *s, size_t n)
 		nsym = k;
 	}
 done:
-	if (n <= CACHE_PIECE) {
-		if (t->cache.n >= CACHE_MAX)
-			strtab_free(&t->cache);
-		strtab_put(&t->cache, s, n, h, (int32_t)nsym);
-	}
-	return nsym;
+	return cache_put(t, s, n, h, nsym);
 }
 
 /* A merge waiting in spbpe()'s heap: the pair at pos (its left symbol)
@@ -1193,11 +1218,8 @@ spbpe(struct dm_tok *t, const char *s, size_t n)
 	int32_t j, k;
 	uint64_t h = 0;
 
-	if (n <= CACHE_PIECE) {
-		h = dm_hash64(s, n);
-		if ((e = strtab_find(&t->cache, s, n, h)) != NULL)
-			return (size_t)e->val;
-	}
+	if (cache_get(t, s, n, &h, &count))
+		return count;
 	if (t->symcap < n) {
 		t->symcap = n * 2;
 		t->sym = dm_xreallocarray(t->sym, t->symcap, sizeof *t->sym);
@@ -1209,8 +1231,7 @@ spbpe(struct dm_tok *t, const char *s, size_t n)
 	}
 	nx = t->nx;
 	pv = t->pv;
-	if (t->ignore_merges && strtab_find(&t->vocab, s, n, n <=
-	    CACHE_PIECE ? h : dm_hash64(s, n)) != NULL)
+	if (t->ignore_merges && vocab_has(t, s, n, h))
 		return 1;
 	for (i = 0; i < n; i += len) {
 		unsigned char b = (unsigned char)s[i];
@@ -1279,12 +1300,7 @@ spbpe(struct dm_tok *t, const char *s, size_t n)
 			heap_push(&t->heap, &nh, &t->hcap, c);
 		}
 	}
-	if (n <= CACHE_PIECE) {
-		if (t->cache.n >= CACHE_MAX)
-			strtab_free(&t->cache);
-		strtab_put(&t->cache, s, n, h, (int32_t)count);
-	}
-	return count;
+	return cache_put(t, s, n, h, count);
 }
 
 /* The tokens of a run of unknown characters in a Unigram piece: one,
@@ -1319,11 +1335,8 @@ unigram(struct dm_tok *t, const char *s, size_t n)
 	uint64_t h = 0;
 	unsigned char b;
 
-	if (n <= CACHE_PIECE) {
-		h = dm_hash64(s, n);
-		if ((e = strtab_find(&t->cache, s, n, h)) != NULL)
-			return (size_t)e->val;
-	}
+	if (cache_get(t, s, n, &h, &count))
+		return count;
 	if (t->bcap < n + 1) {
 		t->bcap = (n + 1) * 2;
 		t->best = dm_xreallocarray(t->best, t->bcap, sizeof *t->best);
@@ -1387,12 +1400,7 @@ unigram(struct dm_tok *t, const char *s, size_t n)
 		}
 		count++;
 	}
-	if (n <= CACHE_PIECE) {
-		if (t->cache.n >= CACHE_MAX)
-			strtab_free(&t->cache);
-		strtab_put(&t->cache, s, n, h, (int32_t)count);
-	}
-	return count;
+	return cache_put(t, s, n, h, count);
 }
 
 /* The tokens of a piece, by the model. */
