@@ -68,6 +68,7 @@ HDR    += src/simd.h src/rawtext.h  # wide scans of the read path
 HDR    += src/byteset.h  # the first byte of a set, for the text operators
 HDR    += src/table.h
 HDR    += src/chain.h  # inside the operator layer (oparg.c, script.c, chain.c)
+HDR    += src/opfilter.h  # what filter operators share (opfilter.c)
 HDR    += src/statsum-in.h  # the insides of a dm-stats summary (statsum.c, statmerge.c)
 
 all: $(BIN) shims

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "opfilter.h"
 
 /*
  * DataMate's FileWithHighRepeatWordRateFilter: of the characters of the
@@ -69,11 +70,8 @@ cr_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
 		else if (c >= LO && c <= HI)
 			r->count[c - LO] = 0;
 	}
-	if ((double)top / (double)total >= r->max) {
-		dm_buf_adds(err, "repeat_word_rate");
-		return 0;
-	}
-	return 1;
+	return dm_rate_below((double)top / (double)total, r->max,
+	    "repeat_word_rate", err);
 }
 
 const struct dm_opdef dm_op_cjk_repeat = {

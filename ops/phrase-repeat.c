@@ -7,6 +7,8 @@
 
 #include "dm.h"
 #include "jieba.h"
+#include "opfilter.h"
+#include "quality.h"
 
 /*
  * DataMate's FileWithHighRepeatPhraseRateFilter. The text, cut into words
@@ -70,53 +72,19 @@ pr_fini(void *state)
 	free(p);
 }
 
-/* Python's str.splitlines() line ends, besides \r\n. */
-static int
-islineend(int32_t c)
-{
-	return c == '\n' || c == '\r' || (c >= 0x0B && c <= 0x0C) ||
-	    (c >= 0x1C && c <= 0x1E) || c == 0x85 || c == 0x2028 ||
-	    c == 0x2029;
-}
-
 static int
 loadstops(struct phrase *p, const char *path, struct dm_buf *err)
 {
-	struct dm_buf b = DM_BUF_INIT;
-	char tmp[8192];
-	size_t n, i, start = 0;
-	int32_t c = 0;
-	int len;
-	FILE *f;
+	struct dm_q_span l;
+	size_t n, pos = 0;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		dm_buf_addf(err, "%s: %s", path, strerror(errno));
+	if (dm_listfile_read(path, &p->stop, &n, err) < 0)
 		return -1;
-	}
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		dm_buf_add(&b, tmp, n);
-	fclose(f);
-	if (dm_utf8_check(b.buf, b.len) != b.len) {
-		dm_buf_addf(err, "%s: invalid UTF-8", path);
-		dm_buf_free(&b);
-		return -1;
-	}
-	p->stop = dm_buf_detach(&b, &n);
-	for (i = 0; i <= n; i += (size_t)len) {
-		len = 1;
-		if (i < n) {
-			len = dm_utf8_decode(p->stop + i, n - i, &c);
-			if (!islineend(c))
-				continue;
-		} else if (start == n)
-			break;
+	while (dm_q_line(p->stop, n, &pos, &l)) {
 		p->stops = dm_xreallocarray(p->stops, p->nstop + 1,
 		    sizeof *p->stops);
-		p->stops[p->nstop].s = p->stop + start;
-		p->stops[p->nstop++].n = i - start;
-		if (i + 1 < n && c == '\r' && p->stop[i + 1] == '\n')
-			len = 2;
-		start = i + (size_t)len;
+		p->stops[p->nstop].s = p->stop + l.b;
+		p->stops[p->nstop++].n = l.e - l.b;
 	}
 	qsort(p->stops, p->nstop, sizeof *p->stops, wordcmp);
 	return 0;
@@ -226,11 +194,7 @@ pr_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
 			top = run;
 	}
 	rate = p->nw > 0 ? (double)top / (double)p->nw : 0;
-	if (rate >= p->max) {
-		dm_buf_adds(err, "repeat_phrase_rate");
-		return 0;
-	}
-	return 1;
+	return dm_rate_below(rate, p->max, "repeat_phrase_rate", err);
 }
 
 const struct dm_opdef dm_op_phrase_repeat = {

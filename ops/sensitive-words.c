@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "dm.h"
+#include "opfilter.h"
+#include "quality.h"
 
 /*
  * DataMate's FileWithManySensitiveWordsFilter. Its words (one a line of
@@ -128,57 +130,29 @@ addchild(struct sensitive *t, uint32_t node, int32_t c)
 	return n;
 }
 
-/* Python's str.splitlines() line ends, besides \r\n. */
-static int
-islineend(int32_t c)
-{
-	return c == '\n' || c == '\r' || (c >= 0x0B && c <= 0x0C) ||
-	    (c >= 0x1C && c <= 0x1E) || c == 0x85 || c == 0x2028 ||
-	    c == 0x2029;
-}
-
 static int
 loadwords(struct sensitive *t, const char *path, struct dm_buf *err)
 {
-	struct dm_buf b = DM_BUF_INIT;
-	char tmp[8192];
-	size_t n, i;
-	uint32_t node = 0;
+	struct dm_q_span l;
+	size_t n, pos = 0, i;
+	uint32_t node;
 	int32_t c = 0;
-	int len, rc = -1;
-	FILE *f;
+	char *words;
+	int len;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		dm_buf_addf(err, "%s: %s", path, strerror(errno));
+	if (dm_listfile_read(path, &words, &n, err) < 0)
 		return -1;
-	}
-	while ((n = fread(tmp, 1, sizeof tmp, f)) > 0)
-		dm_buf_add(&b, tmp, n);
-	if (ferror(f)) {
-		dm_buf_addf(err, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (dm_utf8_check(b.buf, b.len) != b.len) {
-		dm_buf_addf(err, "%s: invalid UTF-8", path);
-		goto out;
-	}
-	for (i = 0; i < b.len; i += (size_t)len) {
-		len = dm_utf8_decode(b.buf + i, b.len - i, &c);
-		if (islineend(c)) {
-			if (node != 0)
-				t->word[node] = 1;
-			node = 0;
-			continue;
+	while (dm_q_line(words, n, &pos, &l)) {
+		node = 0;
+		for (i = l.b; i < l.e; i += (size_t)len) {
+			len = dm_utf8_decode(words + i, l.e - i, &c);
+			node = addchild(t, node, c);
 		}
-		node = addchild(t, node, c);
+		if (node != 0)
+			t->word[node] = 1;
 	}
-	if (node != 0)
-		t->word[node] = 1;
-	rc = 0;
-out:
-	fclose(f);
-	dm_buf_free(&b);
-	return rc;
+	free(words);
+	return 0;
 }
 
 /* Failure links in breadth-first order, as add_fail_pointer sets them. */
@@ -317,11 +291,8 @@ sw_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
 	}
 	if (total == 0)
 		return 1;
-	if ((double)count / (double)total >= t->max) {
-		dm_buf_adds(err, "sensitive_word_rate");
-		return 0;
-	}
-	return 1;
+	return dm_rate_below((double)count / (double)total, t->max,
+	    "sensitive_word_rate", err);
 }
 
 const struct dm_opdef dm_op_sensitive_words = {

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "opfilter.h"
 
 /*
  * DataMate's FileWithHighSpecialCharRateFilter: the characters of its
@@ -123,11 +124,8 @@ sc_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
 		nchar++;
 		total += has(sp, c);
 	}
-	if ((double)total / (double)nchar >= sp->max) {
-		dm_buf_adds(err, "special_char_rate");
-		return 0;
-	}
-	return 1;
+	return dm_rate_below((double)total / (double)nchar, sp->max,
+	    "special_char_rate", err);
 }
 
 const struct dm_opdef dm_op_special_chars = {
