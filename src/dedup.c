@@ -566,7 +566,7 @@ addhash(struct dm_dedup *d, const char *p, size_t n)
 
 	if (d->mode == DM_DEDUP_SIMHASH) {
 		/* simhash's unsigned_hash: MD5's first 8 bytes, big-endian */
-		dm_dedup_md5(p, n, md);
+		dm_md5(p, n, md);
 		for (h = 0, i = 0; i < 8; i++)
 			h = h << 8 | md[i];
 	} else if (d->preset == DM_PRESET_DATATROVE)

@@ -86,10 +86,8 @@ void	 dm_sha1_pad(unsigned char blk[64], const void *, size_t n);
  * blk: out[i] is block i's. With AVX-512, 16 at a time. */
 void	 dm_sha1_hash32_blocks(size_t n, const unsigned char *blk,
 	    uint32_t *out);
-/* MD5, as dm_md5, from nettle. */
-void	 dm_dedup_md5(const void *, size_t, unsigned char out[16]);
 /* The MD5 of n texts (p[i], len[i] bytes) into out[i]: with AVX-512, 16
- * at a time, each as dm_dedup_md5 gives it. */
+ * at a time, each as dm_md5 gives it. */
 void	 dm_dedup_md5_many(size_t n, const unsigned char *const *p,
 	    const size_t *len, unsigned char (*out)[16]);
 

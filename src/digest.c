@@ -42,18 +42,6 @@ dm_sha1_hash32(const void *p, size_t n)
 	    (uint32_t)md[2] << 16 | (uint32_t)md[3] << 24;
 }
 
-/* The same digest as dm_md5; nettle's is several times faster, and dedup
- * hashes every text (and every SimHash shingle). */
-void
-dm_dedup_md5(const void *p, size_t n, unsigned char out[16])
-{
-	struct md5_ctx c;
-
-	md5_init(&c);
-	md5_update(&c, n, p);
-	md5_digest(&c, MD5_DIGEST_SIZE, out);
-}
-
 /*
  * Exact mode hashes every text with MD5, whose 64 steps a block are each
  * one long dependency: one text at a time it moves 600 MB/s at best. With
@@ -67,6 +55,26 @@ dm_dedup_md5(const void *p, size_t n, unsigned char out[16])
 #include <immintrin.h>
 
 #define LANES	16
+
+/* RFC 1321's sine table */
+static const uint32_t md5_k[64] = {
+	0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee,
+	0xf57c0faf, 0x4787c62a, 0xa8304613, 0xfd469501,
+	0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be,
+	0x6b901122, 0xfd987193, 0xa679438e, 0x49b40821,
+	0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa,
+	0xd62f105d, 0x02441453, 0xd8a1e681, 0xe7d3fbc8,
+	0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
+	0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a,
+	0xfffa3942, 0x8771f681, 0x6d9d6122, 0xfde5380c,
+	0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70,
+	0x289b7ec6, 0xeaa127fa, 0xd4ef3085, 0x04881d05,
+	0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665,
+	0xf4292244, 0x432aff97, 0xab9423a7, 0xfc93a039,
+	0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
+	0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1,
+	0xf7537e82, 0xbd3af235, 0x2ad7d2bb, 0xeb86d391
+};
 
 /* one text in a lane: its whole blocks, then one or two padded ones */
 struct md5lane {
@@ -124,8 +132,29 @@ md5_end(const struct md5lane *l, uint32_t st[4][LANES], int lane,
 #define MD5_STEP(f, a, b, c, d, g, s, i) do {				\
 	a = _mm512_add_epi32(a, _mm512_add_epi32(			\
 	    _mm512_ternarylogic_epi32(b, c, d, f),			\
-	    _mm512_add_epi32(m[g], _mm512_set1_epi32((int)dm_md5_k[i]))));	\
+	    _mm512_add_epi32(m[g], _mm512_set1_epi32((int)k[i]))));	\
 	a = _mm512_add_epi32(b, _mm512_rol_epi32(a, s));		\
+} while (0)
+
+/* The message word of step i of each round (RFC 1321) */
+#define MD5_G1(i)	(i)
+#define MD5_G2(i)	((5 * (i) + 1) % 16)
+#define MD5_G3(i)	((3 * (i) + 5) % 16)
+#define MD5_G4(i)	((7 * (i)) % 16)
+
+/* four steps from step i, then a round's 16: the rotations stay
+ * immediates, as _mm512_rol_epi32 needs, and every step is inline */
+#define MD5_STEP4(f, g, s0, s1, s2, s3, i) do {			\
+	MD5_STEP(f, a, b, c, d, g(i), s0, i);				\
+	MD5_STEP(f, d, a, b, c, g((i) + 1), s1, (i) + 1);		\
+	MD5_STEP(f, c, d, a, b, g((i) + 2), s2, (i) + 2);		\
+	MD5_STEP(f, b, c, d, a, g((i) + 3), s3, (i) + 3);		\
+} while (0)
+#define MD5_ROUND(f, g, s0, s1, s2, s3, i) do {			\
+	MD5_STEP4(f, g, s0, s1, s2, s3, i);				\
+	MD5_STEP4(f, g, s0, s1, s2, s3, (i) + 4);			\
+	MD5_STEP4(f, g, s0, s1, s2, s3, (i) + 8);			\
+	MD5_STEP4(f, g, s0, s1, s2, s3, (i) + 12);			\
 } while (0)
 
 /*
@@ -179,76 +208,21 @@ __attribute__((target("avx512f"))) static void
 md5_x16(uint32_t st[4][LANES], const unsigned char *const *blk)
 {
 	__m512i m[16], a, b, c, d;
+	const uint32_t *k = md5_k;
 
+	/* the constants read from the table, not folded into the code:
+	 * each is then a broadcast operand of its step's addition instead
+	 * of two more instructions */
+	__asm__("" : "+r"(k));
 	transpose16(blk, m);
 	a = _mm512_loadu_si512(st[0]);
 	b = _mm512_loadu_si512(st[1]);
 	c = _mm512_loadu_si512(st[2]);
 	d = _mm512_loadu_si512(st[3]);
-	MD5_STEP(0xCA, a, b, c, d, 0, 7, 0);
-	MD5_STEP(0xCA, d, a, b, c, 1, 12, 1);
-	MD5_STEP(0xCA, c, d, a, b, 2, 17, 2);
-	MD5_STEP(0xCA, b, c, d, a, 3, 22, 3);
-	MD5_STEP(0xCA, a, b, c, d, 4, 7, 4);
-	MD5_STEP(0xCA, d, a, b, c, 5, 12, 5);
-	MD5_STEP(0xCA, c, d, a, b, 6, 17, 6);
-	MD5_STEP(0xCA, b, c, d, a, 7, 22, 7);
-	MD5_STEP(0xCA, a, b, c, d, 8, 7, 8);
-	MD5_STEP(0xCA, d, a, b, c, 9, 12, 9);
-	MD5_STEP(0xCA, c, d, a, b, 10, 17, 10);
-	MD5_STEP(0xCA, b, c, d, a, 11, 22, 11);
-	MD5_STEP(0xCA, a, b, c, d, 12, 7, 12);
-	MD5_STEP(0xCA, d, a, b, c, 13, 12, 13);
-	MD5_STEP(0xCA, c, d, a, b, 14, 17, 14);
-	MD5_STEP(0xCA, b, c, d, a, 15, 22, 15);
-	MD5_STEP(0xE4, a, b, c, d, 1, 5, 16);
-	MD5_STEP(0xE4, d, a, b, c, 6, 9, 17);
-	MD5_STEP(0xE4, c, d, a, b, 11, 14, 18);
-	MD5_STEP(0xE4, b, c, d, a, 0, 20, 19);
-	MD5_STEP(0xE4, a, b, c, d, 5, 5, 20);
-	MD5_STEP(0xE4, d, a, b, c, 10, 9, 21);
-	MD5_STEP(0xE4, c, d, a, b, 15, 14, 22);
-	MD5_STEP(0xE4, b, c, d, a, 4, 20, 23);
-	MD5_STEP(0xE4, a, b, c, d, 9, 5, 24);
-	MD5_STEP(0xE4, d, a, b, c, 14, 9, 25);
-	MD5_STEP(0xE4, c, d, a, b, 3, 14, 26);
-	MD5_STEP(0xE4, b, c, d, a, 8, 20, 27);
-	MD5_STEP(0xE4, a, b, c, d, 13, 5, 28);
-	MD5_STEP(0xE4, d, a, b, c, 2, 9, 29);
-	MD5_STEP(0xE4, c, d, a, b, 7, 14, 30);
-	MD5_STEP(0xE4, b, c, d, a, 12, 20, 31);
-	MD5_STEP(0x96, a, b, c, d, 5, 4, 32);
-	MD5_STEP(0x96, d, a, b, c, 8, 11, 33);
-	MD5_STEP(0x96, c, d, a, b, 11, 16, 34);
-	MD5_STEP(0x96, b, c, d, a, 14, 23, 35);
-	MD5_STEP(0x96, a, b, c, d, 1, 4, 36);
-	MD5_STEP(0x96, d, a, b, c, 4, 11, 37);
-	MD5_STEP(0x96, c, d, a, b, 7, 16, 38);
-	MD5_STEP(0x96, b, c, d, a, 10, 23, 39);
-	MD5_STEP(0x96, a, b, c, d, 13, 4, 40);
-	MD5_STEP(0x96, d, a, b, c, 0, 11, 41);
-	MD5_STEP(0x96, c, d, a, b, 3, 16, 42);
-	MD5_STEP(0x96, b, c, d, a, 6, 23, 43);
-	MD5_STEP(0x96, a, b, c, d, 9, 4, 44);
-	MD5_STEP(0x96, d, a, b, c, 12, 11, 45);
-	MD5_STEP(0x96, c, d, a, b, 15, 16, 46);
-	MD5_STEP(0x96, b, c, d, a, 2, 23, 47);
-	MD5_STEP(0x39, a, b, c, d, 0, 6, 48);
-	MD5_STEP(0x39, d, a, b, c, 7, 10, 49);
-	MD5_STEP(0x39, c, d, a, b, 14, 15, 50);
-	MD5_STEP(0x39, b, c, d, a, 5, 21, 51);
-	MD5_STEP(0x39, a, b, c, d, 12, 6, 52);
-	MD5_STEP(0x39, d, a, b, c, 3, 10, 53);
-	MD5_STEP(0x39, c, d, a, b, 10, 15, 54);
-	MD5_STEP(0x39, b, c, d, a, 1, 21, 55);
-	MD5_STEP(0x39, a, b, c, d, 8, 6, 56);
-	MD5_STEP(0x39, d, a, b, c, 15, 10, 57);
-	MD5_STEP(0x39, c, d, a, b, 6, 15, 58);
-	MD5_STEP(0x39, b, c, d, a, 13, 21, 59);
-	MD5_STEP(0x39, a, b, c, d, 4, 6, 60);
-	MD5_STEP(0x39, d, a, b, c, 11, 10, 61);
-	MD5_STEP(0x39, c, d, a, b, 2, 15, 62);
-	MD5_STEP(0x39, b, c, d, a, 9, 21, 63);
+	MD5_ROUND(0xCA, MD5_G1, 7, 12, 17, 22, 0);
+	MD5_ROUND(0xE4, MD5_G2, 5, 9, 14, 20, 16);
+	MD5_ROUND(0x96, MD5_G3, 4, 11, 16, 23, 32);
+	MD5_ROUND(0x39, MD5_G4, 6, 10, 15, 21, 48);
 	_mm512_storeu_si512(st[0], _mm512_add_epi32(a,
 	    _mm512_loadu_si512(st[0])));
 	_mm512_storeu_si512(st[1], _mm512_add_epi32(b,
@@ -400,7 +374,7 @@ dm_dedup_md5_many(size_t n, const unsigned char *const *p,
 	}
 #endif
 	for (i = 0; i < n; i++)
-		dm_dedup_md5(p[i], len[i], out[i]);
+		dm_md5(p[i], len[i], out[i]);
 }
 
 void

@@ -500,12 +500,15 @@ void	 dm_resub_free(struct dm_resub *);
 
 /* ---- hash.c ---- */
 
-/* MD5's 64 round constants (RFC 1321). */
-extern const uint32_t dm_md5_k[64];
-
 void	 dm_md5(const void *, size_t, unsigned char out[16]);
 void	 dm_sha256(const void *, size_t, unsigned char out[32]);
-uint64_t dm_hash64(const void *, size_t);	/* fast, non-cryptographic */
+uint64_t dm_hash64(const void *, size_t);	/* XXH64, seed 0 */
+/* dm_hash64 of bytes given a piece at a time: new, add each piece, and
+ * end, which frees the state and returns the hash of all of them. */
+struct dm_hash64_state;
+struct dm_hash64_state *dm_hash64_new(void);
+void	 dm_hash64_add(struct dm_hash64_state *, const void *, size_t);
+uint64_t dm_hash64_end(struct dm_hash64_state *);
 void	 dm_hex(struct dm_buf *, const unsigned char *, size_t);
 /* The value of a hex digit (either case), or -1. */
 int	 dm_hexdigit(int c);
