@@ -184,6 +184,9 @@ $(BIN_DIR)/dm: $(OBJDIR)/src/dm-front.o $(OBJDIR)/libdm.a
 $(OBJDIR)/ops/fix-unicode.o: src/ftfy.h
 $(OBJDIR)/ops/remove-emoji.o: src/emoji.h
 
+# dm-dedup sign hashes piped input in a thread as it is read
+$(BIN_DIR)/dm-dedup: LDLIBS += -pthread
+
 # only dm-recipe reads YAML
 $(BIN_DIR)/dm-recipe: LDLIBS += `pkg-config --libs yaml-0.1`
 

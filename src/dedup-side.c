@@ -1,7 +1,5 @@
 /* dedup-side.c - dm-dedup's side files: temporary files, the shingle sets
  * of --verify, stage directories, labels and marks */
-#include <sys/mman.h>
-#include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -162,46 +160,14 @@ dm_dedup_done(const struct dedup_run *r, const char *path, uint32_t kind,
 	if (!r->resume)
 		dm_die("%s: exists; remove it, or use --resume to keep it",
 		    path);
-	if ((rc = dm_sfile_check(path, kind, set, kind == DM_SFILE_SIG ?
-	    r->in : NULL, &err)) > 0)
+	if ((rc = dm_sfile_check(path, kind, set, kind == DM_SFILE_SIG &&
+	    !r->inpipe ? r->in : NULL, &err)) > 0)
 		dm_die("%s than this run; remove it to make it again",
 		    err.buf);
 	if (rc < 0)
 		dm_warn("%s; making it again", err.buf);
 	dm_buf_free(&err);
 	return rc == 0;
-}
-
-void
-dm_dedup_inputid(struct dedup_run *r, const char *file)
-{
-	const char *name = file && strcmp(file, "-") != 0 ? file : "<stdin>";
-	struct stat st;
-	off_t at = 0;
-	void *p;
-	int fd = 0;
-
-	if (name == file) {
-		if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
-			dm_die("%s: %s", file, strerror(errno));
-	} else {
-		dm_dedup_spool_stdin(r->tmpdir);
-		if ((at = lseek(0, 0, SEEK_CUR)) < 0)
-			dm_die("%s: %s", name, strerror(errno));
-	}
-	if (fstat(fd, &st) < 0)
-		dm_die("%s: %s", name, strerror(errno));
-	r->in[0] = st.st_size > at ? (uint64_t)(st.st_size - at) : 0;
-	r->in[1] = dm_hash64("", 0);
-	if (r->in[0] > 0) {
-		if ((p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
-		    fd, 0)) == MAP_FAILED)
-			dm_die("%s: %s", name, strerror(errno));
-		r->in[1] = dm_hash64((char *)p + at, (size_t)r->in[0]);
-		munmap(p, (size_t)st.st_size);
-	}
-	if (fd != 0)
-		close(fd);
 }
 
 static int

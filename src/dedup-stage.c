@@ -39,6 +39,31 @@ nbands(const struct dedup_run *r)
 	    r->d.mode == DM_DEDUP_SIMHASH ? r->d.ntables : 1;
 }
 
+/*
+ * sign with piped input: the signatures kept as whole with these settings
+ * must be of this input too, known once the pipe is read (as
+ * dm_dedup_done refuses them when it is known from the start).
+ */
+static void
+sameinput(struct dedup_run *r, const char *name, int nb)
+{
+	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
+	int b;
+
+	dm_dedup_inputend(r);
+	for (b = 0; b < nb; b++) {
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/band-%03d/%s.sig", r->outdir, b, name);
+		if (access(path.buf, F_OK) == 0 && dm_sfile_check(path.buf,
+		    DM_SFILE_SIG, NULL, r->in, &err) > 0)
+			dm_die("%s than this run; remove it to make it again",
+			    err.buf);
+		dm_buf_reset(&err);
+	}
+	dm_buf_free(&path);
+	dm_buf_free(&err);
+}
+
 /* sign: the keys of one shard, one sorted file a band. */
 int
 dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
@@ -49,7 +74,7 @@ dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
 	struct dm_buf path = DM_BUF_INIT;
 	const unsigned char *p;
 	const char *name;
-	int b, nb = nbands(r), cur = -1, todo = 0;
+	int b, nb = nbands(r), cur = -1, todo = 0, piped;
 	char *set, *l;
 	FILE *lab, *setf = NULL, *idxf = NULL;
 
@@ -57,6 +82,7 @@ dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
 		dm_usage_die(dm_dedup_usage, "sign reads one shard");
 	name = shardname(r, argc ? argv[0] : NULL);
 	dm_dedup_inputid(r, argc ? argv[0] : NULL);
+	piped = r->inpipe;
 	set = dm_dedup_settings(r);
 	for (b = 0; b < nb; b++) {
 		dm_buf_reset(&path);
@@ -73,6 +99,8 @@ dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
 		    b == 1 ? DM_SFILE_SETS : DM_SFILE_SETIDX, NULL);
 	}
 	if (!todo) {
+		if (piped)
+			sameinput(r, name, nb);
 		dm_buf_free(&path);
 		return DM_EXIT_OK;
 	}
@@ -93,6 +121,7 @@ dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
 		r->setfd = fileno(setf);
 		r->idxfd = fileno(idxf);
 	}
+	dm_dedup_inputtap(r);
 	dm_io_open(&r->io, argc, argv);
 	while ((s = dm_io_next(&r->io)) != NULL) {
 		if ((r->d.mode == DM_DEDUP_EXACT ?
@@ -111,6 +140,8 @@ dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
 		dm_buf_free(&path);
 		return dm_io_close(&r->io);
 	}
+	if (piped)
+		sameinput(r, name, nb);
 	dm_dedup_sidecommit(r, "labels", name, ".lab", lab);
 	if (r->verify) {
 		dm_dedup_sidecommit(r, "sets", name, ".set", setf);

@@ -50,6 +50,7 @@ struct dedup_run {
 	const char	*bandarg;	/* --band */
 	int		 resume;
 	uint64_t	 in[2];		/* sign: the input's size and XXH64 */
+	int		 inpipe;	/* in is not known yet: piped stdin */
 	struct dm_sfile	*pairs;		/* the pairs stage's output */
 	const char	*labels;	/* cluster --labels SIGDIR */
 	/* pairs with --verify: each shard's sets and index (sign's) */
@@ -153,13 +154,25 @@ void	 dm_dedup_pwrite(int fd, const void *, size_t, off_t,
 void	 dm_dedup_saveset(struct dedup_run *, uint64_t idx);
 int	 dm_dedup_similar(struct dedup_run *, uint64_t x, uint64_t y);
 /* Whether a stage output is done (see --resume): whole, and made with
- * set when not NULL (and signatures from r->in); a damaged one is made again after a message; dies
- * when it exists without --resume or has other settings. */
+ * set when not NULL (and signatures from r->in, unless r->inpipe); a
+ * damaged one is made again after a message; dies when it exists
+ * without --resume or has other settings or input. */
 int	 dm_dedup_done(const struct dedup_run *, const char *path,
 	    uint32_t kind, const char *set);
-/* sign: the size and XXH64 of the bytes of file (standard input when
- * NULL or "-", then made seekable and left where it was) into r->in. */
+/* ---- dedup-inhash.c: sign's input, for --resume ---- */
+
+/* The size and XXH64 of the bytes of file (standard input when NULL or
+ * "-", from where it is) into r->in. Piped standard input is not read:
+ * r->inpipe is set instead, until dm_dedup_inputend. */
 void	 dm_dedup_inputid(struct dedup_run *, const char *file);
+/* With r->inpipe: from now on the pipe is hashed as descriptor 0 is read
+ * (by a thread that passes its bytes on: nothing is copied to a file). */
+void	 dm_dedup_inputtap(struct dedup_run *);
+/* With r->inpipe: reads what is left of the pipe (all of it without
+ * dm_dedup_inputtap), puts its size and hash in r->in and clears
+ * r->inpipe; dies when it could not be read. */
+void	 dm_dedup_inputend(struct dedup_run *);
+
 /* The names of DIR's entries ending in suffix (without it), sorted. */
 char	**dm_dedup_listdir(const char *dir, const char *suffix, size_t *n);
 void	 dm_dedup_freenames(char **, size_t);

@@ -410,7 +410,8 @@ main(int argc, char *argv[])
 	stdin_used = argc == 0;
 	for (i = 0; i < argc; i++)
 		stdin_used |= strcmp(argv[i], "-") == 0;
-	if (stdin_used)
+	/* read twice, but by sign once: a pipe is hashed as it is read */
+	if (stdin_used && stage != 1)
 		dm_dedup_spool_stdin(r.tmpdir);
 	r.stdin_used = stdin_used;
 	if (r.verify && stage != 1) {

@@ -865,6 +865,57 @@ flip() {
 	diff -r goodsig sig
 }
 
+@test "stages: sign hashes piped input as it reads it: nothing is copied to --tmp, and --resume checks the same bytes" {
+	shards
+	dm-dedup sign --near -o good --shard shard-00.jsonl <shard-00.jsonl
+	mkdir tmp
+	mkfifo in
+	dm-dedup sign --near -o sig --tmp tmp --shard shard-00.jsonl <in &
+	pid=$!
+	exec 5>in
+	head -n 100 shard-00.jsonl >&5
+	# signing has begun while the pipe is open: the labels file is
+	# open under its temporary name, and no file in tmp, not even an
+	# unlinked one (a copy of the pipe would be)
+	lab=$(realpath sig)/labels/.shard-00.jsonl.lab.tmp
+	for i in $(seq 300); do
+		ls -l /proc/$pid/fd 2>/dev/null | grep -qF "$lab" && break
+		sleep 0.2
+	done
+	fds=$(ls -l /proc/$pid/fd)
+	echo "$fds" | grep -qF "$lab"
+	[ -z "$(echo "$fds" | grep -F "$(realpath tmp)/")" ]
+	[ -z "$(ls -A tmp)" ]
+	tail -n +101 shard-00.jsonl >&5
+	exec 5>&-
+	wait $pid
+	diff -r good sig
+	# the same bytes piped again: kept, not read into files
+	touch -d 2000-01-01 sig/band-*/*.sig
+	cat shard-00.jsonl | dm-dedup sign --near -o sig --tmp tmp --resume --shard shard-00.jsonl
+	[ -z "$(find sig -name '*.sig' -newer all.jsonl)" ]
+	# other bytes: refused once read, whether all outputs are whole or
+	# one is to be made again
+	sed 1d shard-00.jsonl >other.jsonl
+	run_split sh -c 'cat other.jsonl | dm-dedup sign --near -o sig --resume --shard shard-00.jsonl'
+	assert_status 2
+	assert_stderr "dm-dedup: sig/band-000/shard-00.jsonl.sig: made from another input than this run; remove it to make it again"
+	rm sig/band-003/shard-00.jsonl.sig
+	run_split sh -c 'cat other.jsonl | dm-dedup sign --near -o sig --resume --shard shard-00.jsonl'
+	assert_status 2
+	assert_stderr "dm-dedup: sig/band-000/shard-00.jsonl.sig: made from another input than this run; remove it to make it again"
+	[ ! -e sig/band-003/shard-00.jsonl.sig ]
+	# compressed input through a pipe: its bytes as they came are
+	# hashed, the text read is the same
+	gzip -c shard-00.jsonl >in.gz
+	dm-dedup sign --near -o gz --shard shard-00.jsonl <in.gz
+	cp -r gz gzgood
+	rm gz/band-001/shard-00.jsonl.sig
+	cat in.gz | dm-dedup sign --near -o gz --tmp tmp --resume --shard shard-00.jsonl
+	diff -r gzgood gz
+	[ -z "$(ls -A tmp)" ]
+}
+
 @test "exact: more records than one in-memory slice sorts: the same samples as awk's first-seen and as a spilling run" {
 	# 300,000 samples, 180,000 texts: the sort's records pass 4 MB, so
 	# the in-memory buffer is sorted a slice at a time and merged
