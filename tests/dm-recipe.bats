@@ -18,6 +18,39 @@ run_recipe() {
 	assert_stderr ''
 }
 
+# dj_recipe ITEM: r.yaml, a recipe of one process item (an operator and
+# its parameters on one line) over in.jsonl into out.jsonl.
+dj_recipe() {
+	printf 'dataset_path: in.jsonl\nexport_path: out.jsonl\nprocess:\n  - %s\n' "$1" >r.yaml
+}
+
+# datamate_recipe DATASET ITEM...: process.yaml, a DataMate recipe of
+# these process items (one line each) over DATASET.
+datamate_recipe() {
+	local dataset=$1
+	shift
+	{
+		printf 'dataset_id: d\ndataset_path: %s\nprocess:\n' "$dataset"
+		printf '  - %s\n' "$@"
+	} >process.yaml
+}
+
+# datamate_files TEXT...: files/1.txt, files/2.txt... holding the texts,
+# in.jsonl the records naming them (filePath) as DataMate reads its
+# files, and texts.jsonl the texts as samples, for the reference.
+datamate_files() {
+	local i=0 t
+	mkdir files
+	: >in.jsonl
+	: >texts.jsonl
+	for t in "$@"; do
+		i=$((i + 1))
+		printf '%s' "$t" >files/$i.txt
+		printf '{"filePath":"files/%s.txt"}\n' $i >>in.jsonl
+		printf '{"text":"%s"}\n' "$t" >>texts.jsonl
+	done
+}
+
 # The ids of the samples in out.jsonl, on one line.
 ids() {
 	jq -r .id out.jsonl | tr '\n' ' '
@@ -226,7 +259,7 @@ EOF
 @test "the deduplicators become dm-dedup with their parameters" {
 	dedup_input
 	while IFS='|' read -r op want show; do
-		printf 'dataset_path: in.jsonl\nexport_path: out.jsonl\nprocess:\n  - %s\n' "$op" >r.yaml
+		dj_recipe "$op"
 		dm-recipe run r.yaml
 		[ "$(ids)" = "$want" ] || { echo "$op: $(ids), want $want"; false; }
 		run dm-recipe show r.yaml
@@ -268,7 +301,7 @@ EOF
 @test "language_id_score_filter becomes lang, one label, several or none" {
 	dedup_input
 	while IFS='|' read -r op want show; do
-		printf 'dataset_path: in.jsonl\nexport_path: out.jsonl\nprocess:\n  - %s\n' "$op" >r.yaml
+		dj_recipe "$op"
 		dm-recipe run r.yaml
 		[ "$(ids)" = "$want" ] || { echo "$op: $(ids), want $want"; false; }
 		run dm-recipe show r.yaml
@@ -614,7 +647,7 @@ EOF
 	mkdir files
 	printf 'fun 😀❤️!\n' >files/a.txt
 	printf '{"filePath":"files/a.txt","fileType":"txt"}\n' >dataset.jsonl
-	printf 'dataset_id: d\ndataset_path: dataset.jsonl\nprocess:\n  - EmojiCleaner: {}\n' >process.yaml
+	datamate_recipe dataset.jsonl 'EmojiCleaner: {}'
 	run dm-recipe run process.yaml
 	assert_success
 	assert_output '{"filePath":"files/a.txt","fileType":"txt","encoding":"utf-8","text":"fun !\n"}'
@@ -625,7 +658,7 @@ EOF
 	printf '<doc id="7"><p>x</p><p>y</p></doc>\n' >files/a.xml
 	printf '<p>x</p>\n' >files/b.html
 	printf '{"filePath":"files/%s","fileType":"%s"}\n' a.xml xml b.html html >dataset.jsonl
-	printf 'dataset_id: d\ndataset_path: dataset.jsonl\nprocess:\n  - XMLTagCleaner: {}\n  - HtmlTagCleaner: {}\n' >process.yaml
+	datamate_recipe dataset.jsonl 'XMLTagCleaner: {}' 'HtmlTagCleaner: {}'
 	run dm-recipe run process.yaml
 	assert_success
 	assert_output <<'EOF'
@@ -635,16 +668,9 @@ EOF
 }
 
 @test "FileWithManySensitiveWordsFilter counts the words of the list given to dm" {
-	mkdir files
 	printf '硝酸甘油\n出售\n' >words.txt
-	printf '出售硝酸甘油，出售硝酸甘油' >files/1.txt
-	printf '今天天气很好，出售一点' >files/2.txt
-	printf '今天天气很好，我们去公园散步吧' >files/3.txt
-	: >files/4.txt
-	for i in 1 2 3 4; do
-		printf '{"filePath":"files/%s.txt"}\n' $i
-		printf '{"text":"%s"}\n' "$(cat files/$i.txt)" >>texts.jsonl
-	done >in.jsonl
+	datamate_files '出售硝酸甘油，出售硝酸甘油' '今天天气很好，出售一点' \
+	    '今天天气很好，我们去公园散步吧' ''
 	cat >process.yaml <<'EOF2'
 dataset_id: d
 dataset_path: in.jsonl
@@ -672,7 +698,7 @@ EOF2
 {"text":"今天天气很好，我们去公园散步吧"}
 EOF2
 	# DataMate's own lists are empty: without list, every text stays
-	printf 'dataset_id: d\ndataset_path: in.jsonl\nprocess:\n  - FileWithManySensitiveWordsFilter: {}\n' >process.yaml
+	datamate_recipe in.jsonl 'FileWithManySensitiveWordsFilter: {}'
 	run dm-recipe show process.yaml
 	assert_output <<'EOF2'
 dm-map 'load field=filePath' in.jsonl |
@@ -684,14 +710,8 @@ EOF2
 }
 
 @test "FileWithHighRepeatPhraseRateFilter cuts words as jieba, hitStopwords its HIT list" {
-	mkdir files
-	printf '机器机器机器机器学习学习' >files/1.txt
-	printf '今天今天今天研究数据分析学习' >files/2.txt
-	printf '我来到北京清华大学，小明硕士毕业于中国科学院计算所。' >files/3.txt
-	for i in 1 2 3; do
-		printf '{"filePath":"files/%s.txt"}\n' $i
-		printf '{"text":"%s"}\n' "$(cat files/$i.txt)" >>texts.jsonl
-	done >in.jsonl
+	datamate_files '机器机器机器机器学习学习' '今天今天今天研究数据分析学习' \
+	    '我来到北京清华大学，小明硕士毕业于中国科学院计算所。'
 	cat >process.yaml <<'EOF2'
 dataset_id: d
 dataset_path: in.jsonl
@@ -719,7 +739,7 @@ EOF2
 {"text":"今天今天今天研究数据分析学习"}
 {"text":"我来到北京清华大学，小明硕士毕业于中国科学院计算所。"}
 EOF2
-	printf 'dataset_id: d\ndataset_path: in.jsonl\nprocess:\n  - FileWithHighRepeatPhraseRateFilter: {}\n' >process.yaml
+	datamate_recipe in.jsonl 'FileWithHighRepeatPhraseRateFilter: {}'
 	run dm-recipe run process.yaml
 	assert_success
 	[ "$(printf '%s\n' "$output" | jq -r .filePath)" = files/3.txt ]
