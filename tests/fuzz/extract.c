@@ -16,32 +16,30 @@ static const char opf[] =
     "</metadata><manifest><item id=\"c\" href=\"c.xhtml\"/></manifest>"
     "<spine><itemref idref=\"c\"/></spine></package>";
 
-#define NS_R	"xmlns:r=\"http://schemas.openxmlformats.org/" \
-		"officeDocument/2006/relationships\""
-#define RELS	"<Relationships xmlns=\"http://schemas.openxmlformats.org/" \
-		"package/2006/relationships\">"
-static const char pptx_types[] =
-    "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-    "content-types\"><Override PartName=\"/ppt/presentation.xml\" "
-    "ContentType=\"application/vnd.openxmlformats-officedocument."
-    "presentationml.presentation.main+xml\"/></Types>";
+#define OOXML	"http://schemas.openxmlformats.org/"
+#define NS_R	"xmlns:r=\"" OOXML "officeDocument/2006/relationships\""
+/* [Content_Types].xml naming the main part and its type */
+#define TYPES(part, type) "<Types xmlns=\"" OOXML "package/2006/"	\
+	"content-types\"><Override PartName=\"" part "\" ContentType="	\
+	"\"application/vnd.openxmlformats-officedocument." type		\
+	".main+xml\"/></Types>"
+/* a part's relationships: rId1 to target */
+#define RELS(target) "<Relationships xmlns=\"" OOXML "package/2006/"	\
+	"relationships\"><Relationship Id=\"rId1\" Target=\"" target	\
+	"\"/></Relationships>"
+static const char pptx_types[] = TYPES("/ppt/presentation.xml",
+    "presentationml.presentation");
 static const char pptx_pres[] =
-    "<p:presentation xmlns:p=\"http://schemas.openxmlformats.org/"
-    "presentationml/2006/main\" " NS_R "><p:sldIdLst>"
-    "<p:sldId id=\"256\" r:id=\"rId1\"/></p:sldIdLst></p:presentation>";
-static const char pptx_rels[] = RELS "<Relationship Id=\"rId1\" "
-    "Target=\"slides/slide1.xml\"/></Relationships>";
-static const char xlsx_types[] =
-    "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/"
-    "content-types\"><Override PartName=\"/xl/workbook.xml\" "
-    "ContentType=\"application/vnd.openxmlformats-officedocument."
-    "spreadsheetml.sheet.main+xml\"/></Types>";
+    "<p:presentation xmlns:p=\"" OOXML "presentationml/2006/main\" " NS_R
+    "><p:sldIdLst><p:sldId id=\"256\" r:id=\"rId1\"/></p:sldIdLst>"
+    "</p:presentation>";
+static const char pptx_rels[] = RELS("slides/slide1.xml");
+static const char xlsx_types[] = TYPES("/xl/workbook.xml",
+    "spreadsheetml.sheet");
 static const char xlsx_book[] =
-    "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/"
-    "2006/main\" " NS_R "><sheets><sheet name=\"A\" sheetId=\"1\" "
-    "r:id=\"rId1\"/></sheets></workbook>";
-static const char xlsx_rels[] = RELS "<Relationship Id=\"rId1\" "
-    "Target=\"worksheets/sheet1.xml\"/></Relationships>";
+    "<workbook xmlns=\"" OOXML "spreadsheetml/2006/main\" " NS_R "><sheets>"
+    "<sheet name=\"A\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>";
+static const char xlsx_rels[] = RELS("worksheets/sheet1.xml");
 static const char xlsx_sst[] =
     "<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/"
     "main\"><si><t>a</t></si><si><r><t>b</t></r></si></sst>";
@@ -72,16 +70,6 @@ static const struct fixed xlsx_t[] = {	/* the input is the strings */
 	{ "xl/_rels/workbook.xml.rels", xlsx_rels },
 	{ "xl/worksheets/sheet1.xml", xlsx_sheet }, { NULL, NULL }
 };
-
-static int
-sample(void *ctx, const char *text, size_t len, const struct dm_docinfo *di)
-{
-	(void)ctx;
-	/* the contract: valid UTF-8 */
-	if (dm_utf8_check(text, len) != len || di->library == NULL)
-		abort();
-	return 0;
-}
 
 static void
 add(struct archive *a, const char *name, const void *p, size_t n)
@@ -136,40 +124,40 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	case 0:
 		len = zipped("word/document.xml", data + 1, n - 1, NULL, buf,
 		    cap);
-		dm_extract_docx(buf, len, &o, sample, NULL, &err);
+		dm_extract_docx(buf, len, &o, fuzz_doc, NULL, &err);
 		break;
 	case 1:
 		len = zipped("content.xml", data + 1, n - 1, NULL, buf, cap);
-		dm_extract_odt(buf, len, &o, sample, NULL, &err);
+		dm_extract_odt(buf, len, &o, fuzz_doc, NULL, &err);
 		break;
 	case 2:
 		len = zipped("o/c.xhtml", data + 1, n - 1, epub, buf, cap);
-		dm_extract_epub(buf, len, &o, sample, NULL, &err);
+		dm_extract_epub(buf, len, &o, fuzz_doc, NULL, &err);
 		break;
 	case 3:
-		dm_extract_html(data + 1, n - 1, &o, sample, NULL, &err);
+		dm_extract_html(data + 1, n - 1, &o, fuzz_doc, NULL, &err);
 		break;
 	case 4:
 		len = zipped("ppt/slides/slide1.xml", data + 1, n - 1, pptx,
 		    buf, cap);
-		dm_extract_pptx(buf, len, &o, sample, NULL, &err);
+		dm_extract_pptx(buf, len, &o, fuzz_doc, NULL, &err);
 		break;
 	case 5:
 		len = zipped("xl/worksheets/sheet1.xml", data + 1, n - 1,
 		    xlsx_s, buf, cap);
-		dm_extract_xlsx(buf, len, &o, sample, NULL, &err);
+		dm_extract_xlsx(buf, len, &o, fuzz_doc, NULL, &err);
 		break;
 	case 6:
 		len = zipped("xl/sharedStrings.xml", data + 1, n - 1, xlsx_t,
 		    buf, cap);
-		dm_extract_xlsx(buf, len, &o, sample, NULL, &err);
+		dm_extract_xlsx(buf, len, &o, fuzz_doc, NULL, &err);
 		break;
 	default:
-		dm_extract_docx(data + 1, n - 1, &o, sample, NULL, &err);
-		dm_extract_odt(data + 1, n - 1, &o, sample, NULL, &err);
-		dm_extract_pptx(data + 1, n - 1, &o, sample, NULL, &err);
-		dm_extract_xlsx(data + 1, n - 1, &o, sample, NULL, &err);
-		dm_extract_epub(data + 1, n - 1, &o, sample, NULL, &err);
+		dm_extract_docx(data + 1, n - 1, &o, fuzz_doc, NULL, &err);
+		dm_extract_odt(data + 1, n - 1, &o, fuzz_doc, NULL, &err);
+		dm_extract_pptx(data + 1, n - 1, &o, fuzz_doc, NULL, &err);
+		dm_extract_xlsx(data + 1, n - 1, &o, fuzz_doc, NULL, &err);
+		dm_extract_epub(data + 1, n - 1, &o, fuzz_doc, NULL, &err);
 		break;
 	}
 	free(buf);

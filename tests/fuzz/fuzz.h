@@ -15,6 +15,12 @@
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 int	LLVMFuzzerInitialize(int *, char ***);
 
+/* An extractor's sample callback that checks its contract (valid UTF-8,
+ * the extractor named) and aborts when it is broken. */
+struct dm_docinfo;
+int	fuzz_doc(void *ctx, const char *text, size_t len,
+	    const struct dm_docinfo *di);
+
 /* The input as a C string (it may hold NUL bytes, which end it). */
 static inline char *
 fuzz_str(const uint8_t *data, size_t n)

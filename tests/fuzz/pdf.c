@@ -9,16 +9,6 @@
 
 static int null = -1;
 
-static int
-sample(void *ctx, const char *text, size_t len, const struct dm_docinfo *di)
-{
-	(void)ctx;
-	/* the contract: valid UTF-8, the extractor named */
-	if (dm_utf8_check(text, len) != len || di->library == NULL)
-		abort();
-	return 0;
-}
-
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -41,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	switch ((data[0] >> 1) % 4) {
 	case 0:
 		/* a child a document is slow: one input in four */
-		if (dm_extract_pdf(data + 1, n - 1, &o, sample, NULL,
+		if (dm_extract_pdf(data + 1, n - 1, &o, fuzz_doc, NULL,
 		    &err) < 0 && err.len == 0)
 			abort();	/* a failure says why */
 		break;
