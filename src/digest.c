@@ -315,6 +315,13 @@ md5_many_x16(size_t n, const unsigned char *const *p, const size_t *len,
 	_mm512_xor_si512(_mm512_ternarylogic_epi32(m[((i) - 3) & 15],	\
 	m[((i) - 8) & 15], m[((i) - 14) & 15], 0x96), m[(i) & 15]), 1))
 
+/* rounds from to to (at most 20), each unrolled, their words scheduled */
+#define SHA1_ROUNDS(from, to, f, k) do {				\
+	_Pragma("GCC unroll 20")					\
+	for (i = (from); i < (to); i++)					\
+		SHA1_ROUND(f, k, SHA1_NEXT(i));				\
+} while (0)
+
 /* each 32-bit word's bytes reversed: bytes 0 and 2 from x <<< 8, 1 and 3
  * from x <<< 24 (AVX-512 F alone has no byte shuffle) */
 __attribute__((target("avx512f"))) static inline __m512i
@@ -344,18 +351,10 @@ sha1_x16(const unsigned char *blk, uint32_t out[LANES])
 #pragma GCC unroll 16
 	for (i = 0; i < 16; i++)
 		SHA1_ROUND(0xCA, 0x5A827999, m[i]);
-#pragma GCC unroll 4
-	for (i = 16; i < 20; i++)
-		SHA1_ROUND(0xCA, 0x5A827999, SHA1_NEXT(i));
-#pragma GCC unroll 20
-	for (i = 20; i < 40; i++)
-		SHA1_ROUND(0x96, 0x6ED9EBA1, SHA1_NEXT(i));
-#pragma GCC unroll 20
-	for (i = 40; i < 60; i++)
-		SHA1_ROUND(0xE8, 0x8F1BBCDC, SHA1_NEXT(i));
-#pragma GCC unroll 20
-	for (i = 60; i < 80; i++)
-		SHA1_ROUND(0x96, 0xCA62C1D6, SHA1_NEXT(i));
+	SHA1_ROUNDS(16, 20, 0xCA, 0x5A827999);
+	SHA1_ROUNDS(20, 40, 0x96, 0x6ED9EBA1);
+	SHA1_ROUNDS(40, 60, 0xE8, 0x8F1BBCDC);
+	SHA1_ROUNDS(60, 80, 0x96, 0xCA62C1D6);
 	a = _mm512_add_epi32(a, _mm512_set1_epi32(0x67452301));
 	_mm512_storeu_si512(out, bswap32x16(a));
 }
