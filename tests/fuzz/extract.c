@@ -106,12 +106,35 @@ zipped(const char *name, const uint8_t *data, size_t n,
 	return used;
 }
 
+typedef int (*extractor)(const void *, size_t, const struct dm_extractopt *,
+    dm_doc_fn, void *, struct dm_buf *);
+
+/* by the first byte's value modulo 8: the input is this member of a zip
+ * with those; 3 is HTML, 7 a whole zip given to each extractor */
+static const struct {
+	const char		*member;
+	const struct fixed	*with;
+	extractor		 extract;
+} kinds[7] = {
+	{ "word/document.xml", NULL, dm_extract_docx },
+	{ "content.xml", NULL, dm_extract_odt },
+	{ "o/c.xhtml", epub, dm_extract_epub },
+	{ NULL, NULL, NULL },
+	{ "ppt/slides/slide1.xml", pptx, dm_extract_pptx },
+	{ "xl/worksheets/sheet1.xml", xlsx_s, dm_extract_xlsx },
+	{ "xl/sharedStrings.xml", xlsx_t, dm_extract_xlsx },
+};
+static const extractor whole[] = {
+	dm_extract_docx, dm_extract_odt, dm_extract_pptx, dm_extract_xlsx,
+	dm_extract_epub
+};
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
 	struct dm_extractopt o = { 0, 10, 1 << 20 };
 	struct dm_buf err = DM_BUF_INIT;
-	size_t cap, len;
+	size_t cap, len, k;
 	char *buf;
 
 	if (n < 1 || n > (1 << 20))
@@ -120,46 +143,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	buf = malloc(cap);
 	if (buf == NULL)
 		abort();
-	switch (data[0] % 8) {
-	case 0:
-		len = zipped("word/document.xml", data + 1, n - 1, NULL, buf,
-		    cap);
-		dm_extract_docx(buf, len, &o, fuzz_doc, NULL, &err);
-		break;
-	case 1:
-		len = zipped("content.xml", data + 1, n - 1, NULL, buf, cap);
-		dm_extract_odt(buf, len, &o, fuzz_doc, NULL, &err);
-		break;
-	case 2:
-		len = zipped("o/c.xhtml", data + 1, n - 1, epub, buf, cap);
-		dm_extract_epub(buf, len, &o, fuzz_doc, NULL, &err);
-		break;
-	case 3:
+	k = data[0] % 8;
+	if (k == 3)
 		dm_extract_html(data + 1, n - 1, &o, fuzz_doc, NULL, &err);
-		break;
-	case 4:
-		len = zipped("ppt/slides/slide1.xml", data + 1, n - 1, pptx,
+	else if (k < 7) {
+		len = zipped(kinds[k].member, data + 1, n - 1, kinds[k].with,
 		    buf, cap);
-		dm_extract_pptx(buf, len, &o, fuzz_doc, NULL, &err);
-		break;
-	case 5:
-		len = zipped("xl/worksheets/sheet1.xml", data + 1, n - 1,
-		    xlsx_s, buf, cap);
-		dm_extract_xlsx(buf, len, &o, fuzz_doc, NULL, &err);
-		break;
-	case 6:
-		len = zipped("xl/sharedStrings.xml", data + 1, n - 1, xlsx_t,
-		    buf, cap);
-		dm_extract_xlsx(buf, len, &o, fuzz_doc, NULL, &err);
-		break;
-	default:
-		dm_extract_docx(data + 1, n - 1, &o, fuzz_doc, NULL, &err);
-		dm_extract_odt(data + 1, n - 1, &o, fuzz_doc, NULL, &err);
-		dm_extract_pptx(data + 1, n - 1, &o, fuzz_doc, NULL, &err);
-		dm_extract_xlsx(data + 1, n - 1, &o, fuzz_doc, NULL, &err);
-		dm_extract_epub(data + 1, n - 1, &o, fuzz_doc, NULL, &err);
-		break;
-	}
+		kinds[k].extract(buf, len, &o, fuzz_doc, NULL, &err);
+	} else
+		for (k = 0; k < sizeof whole / sizeof *whole; k++)
+			whole[k](data + 1, n - 1, &o, fuzz_doc, NULL, &err);
 	free(buf);
 	dm_buf_free(&err);
 	return 0;
