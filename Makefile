@@ -213,7 +213,7 @@ check: deps all
 # hold under ASan skip with skip_asan, saying why.)
 ASANFLAGS = -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined
 ASANLOG   = $(CURDIR)/bin/asan/log
-check-asan: deps tokref tokenizers
+check-asan: deps all tokref tokenizers
 	$(MAKE) OBJDIR=bin/asan/obj BIN_DIR=bin/asan CFLAGS='$(CFLAGS) $(ASANFLAGS)' \
 		CXXFLAGS='$(CXXFLAGS) $(ASANFLAGS)' \
 		LDFLAGS='$(LDFLAGS) -fsanitize=address,undefined' asan-bins

@@ -74,15 +74,32 @@ display(struct dm_reader *r, const char *path)
 	return r->dname;
 }
 
+/* The magics of the compressed formats the reader takes: gzip, bzip2, xz,
+ * zstd, lz4 and lzma. */
+static const struct {
+	const char *m;
+	size_t len;
+} magic[] = {
+	{ "\x1f\x8b", 2 }, { "BZh", 3 }, { "\xfd" "7zXZ\0", 6 },
+	{ "\x28\xb5\x2f\xfd", 4 }, { "\x04\x22\x4d\x18", 4 },
+	{ "\x5d\x00\x00", 3 },
+};
+
+/* Whether the n bytes at p begin with a magic (whole is 1), or only may
+ * (whole is 0: they are a prefix of one). Sniffing stops at the first
+ * byte that rules every magic out, so that a short first line from a
+ * pipe whose writer stays open is read without waiting for more. */
 static int
-compressed(const unsigned char *p, size_t n)
+compressed(const unsigned char *p, size_t n, int whole)
 {
-	return (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) ||
-	    (n >= 3 && memcmp(p, "BZh", 3) == 0) ||
-	    (n >= 6 && memcmp(p, "\xfd" "7zXZ\0", 6) == 0) ||
-	    (n >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0) ||
-	    (n >= 4 && memcmp(p, "\x04\x22\x4d\x18", 4) == 0) ||
-	    (n >= 3 && memcmp(p, "\x5d\x00\x00", 3) == 0);
+	size_t i;
+
+	for (i = 0; i < sizeof magic / sizeof magic[0]; i++)
+		if ((n >= magic[i].len || !whole) &&
+		    memcmp(p, magic[i].m, n < magic[i].len ? n :
+		    magic[i].len) == 0)
+			return 1;
+	return 0;
 }
 
 /* Reads up to want bytes into buf at end; -1 on error (reported). */
@@ -156,6 +173,8 @@ opennext(struct dm_reader *r)
 			if (n == 0)
 				break;
 			got += (size_t)n;
+			if (!compressed((unsigned char *)r->buf, got, 0))
+				break;
 		}
 		r->end = got;
 		if (n < 0) {
@@ -166,7 +185,7 @@ opennext(struct dm_reader *r)
 		}
 		if (n == 0 && got < 6)
 			r->eof = 1;
-		if (!compressed((unsigned char *)r->buf, got)) {
+		if (!compressed((unsigned char *)r->buf, got, 1)) {
 			/* input as it is: the sniffed bytes are its first */
 			r->nbytes += got;
 			dm_buf_free(&err);

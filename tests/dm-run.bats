@@ -85,6 +85,21 @@ sample_input() {
 	assert_bytes out ''
 }
 
+@test "a first line shorter than a compression magic starts its job while the writer stays open" {
+	# The reader sniffs up to 6 bytes for gzip, xz, zstd... and stops at
+	# the first byte that no magic begins with, instead of waiting for 6.
+	mkfifo in
+	dm-run --lines 1 -- cat <in >out 2>err &
+	pid=$!
+	exec 5>in
+	printf 'a\n' >&5
+	wait_for_size out 2 || { exec 5>&-; wait "$pid"; false; }
+	exec 5>&-
+	wait "$pid"
+	assert_bytes out 'a\n'
+	assert_bytes err ''
+}
+
 @test "jobs find the dm tools next to dm-run, on PATH or not" {
 	printf '{"text":"abc"}\n{"text":""}\n' >in.jsonl
 	run_split env PATH=/usr/bin:/bin "$DM_BINDIR/dm-run" -j 1 -- \
