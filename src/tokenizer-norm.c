@@ -61,8 +61,10 @@ precompiled(struct nop *o, const char *b64, struct dm_buf *err)
 	uint32_t size;
 	size_t i;
 
-	if (dm_base64_decode(&raw, b64, strlen(b64)) < 0 || raw.len < 4)
+	if (dm_base64_decode(&raw, b64, strlen(b64)) < 0 || raw.len < 4) {
+		dm_buf_free(&raw);
 		return bad(err, "bad precompiled_charsmap in", "Precompiled");
+	}
 	p = (const unsigned char *)raw.buf;
 	size = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
 	    (uint32_t)p[3] << 24;
