@@ -103,6 +103,17 @@ tests/tokref/node_modules/.package-lock.json: tests/tokref/package-lock.json
 check: tokref
 .PHONY: tokref
 
+# remove-emoji's table (src/emoji.txt) is checked against the emoji of
+# Unicode's emoji-test.txt as emoji-test-regex-pattern lists them for each
+# Emoji version (npm, pinned by tests/emojinpm/package-lock.json)
+emojinpm: tests/emojinpm/node_modules/.package-lock.json
+tests/emojinpm/node_modules/.package-lock.json: tests/emojinpm/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { sudo=; [ "`id -u`" = 0 ] || sudo=sudo; \
+		$$sudo apt-get install -y --no-install-recommends npm; }
+	cd tests/emojinpm && npm ci --no-audit --no-fund
+check check-asan: emojinpm
+.PHONY: emojinpm
+
 # SentencePiece .model files: libsentencepiece (C++) through one C++ file;
 # spm_train and spm_encode make and read the tests' models
 DEBS    += sentencepiece libsentencepiece-dev

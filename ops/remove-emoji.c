@@ -1,31 +1,55 @@
 /* remove-emoji.c - remove emoji [DM EmojiCleaner] */
+#include <stdlib.h>
 #include <string.h>
 
 #include "dm.h"
 #include "emoji.h"
 
 /*
- * DataMate's EmojiCleaner calls the emoji package's replace_emoji(s, '')
- * on each line; that is demojize's walk over its search tree of the
- * emoji of EMOJI_DATA (src/emoji.h, written by src/mkemoji.py from the
- * package):
- *  - from a character that starts an emoji, the walk goes on as long as
- *    the characters read are the start of some emoji, never back;
- *  - when it stops on a whole emoji, that is removed and the walk starts
- *    again after it; else the first character stays and the walk starts
- *    again from the next one;
- *  - U+FE0E and U+FE0F (variation selectors) that are not part of a
- *    removed emoji are removed too.
- * No emoji holds a newline, so the text is walked whole.
+ * DataMate's EmojiCleaner calls replace_emoji(line, '') of the emoji
+ * package (it asks for 2.15 or later) on each line of the text. That is
+ * the walk of emoji/tokenizer.py's tokenize(keep_zwj=False) over the keys
+ * of EMOJI_DATA (src/emoji.h, written by src/mkemoji.py from
+ * src/emoji.txt), which keeps a list of pending pieces, each an emoji or a
+ * character, and walks the code points of the line:
+ *  - a joiner (U+200D) set aside earlier is skipped and dropped;
+ *  - from a character that starts a key, the walk goes on as long as the
+ *    characters read are the start of some key and not a joiner set aside;
+ *    if it stops on a whole key, that is a pending emoji and the walk goes
+ *    on after it; else the character is a pending character;
+ *  - a joiner after a character that starts a key, when the last pending
+ *    piece is a key, is set aside and the walk backs up: by the length of
+ *    that piece, or, when it is a component (skin tone, hair), by the
+ *    lengths of the last two pieces (then forgets both, or only the last
+ *    when it lands on a joiner); the pieces backed over are read again;
+ *  - any other character hands the pending pieces over to the output;
+ *  - U+FE0E and U+FE0F (variation selectors) that no emoji took are
+ *    dropped.
+ * Emoji give nothing, characters themselves. The back-ups count code
+ * points, as Python's str does, so a line is first cut into code points.
  */
 
 #define NEMOJI	(sizeof dm_emoji / sizeof dm_emoji[0])
+
+struct piece {
+	size_t	start, len;	/* in code points */
+	int	status;		/* of the key it is, 0 when not a key */
+	int	emoji;		/* matched as an emoji (removed) */
+};
+
+struct emo {
+	size_t		*off;	/* byte offset of each code point, and the end */
+	unsigned char	*aside;	/* joiners set aside */
+	size_t		 cap;
+	struct piece	*pend;
+	size_t		 npend, pendcap;
+};
 
 static const struct dm_param params[] = {
 	{ .name = NULL }
 };
 
-/* The first emoji not below s[0..n) in byte order. */
+/* The first key not below s[0..n) in byte order. */
 static size_t
 lower(const char *s, size_t n)
 {
@@ -34,8 +58,8 @@ lower(const char *s, size_t n)
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		kl = strlen(dm_emoji[mid]);
-		c = memcmp(dm_emoji[mid], s, kl < n ? kl : n);
+		kl = strlen(dm_emoji[mid].s);
+		c = memcmp(dm_emoji[mid].s, s, kl < n ? kl : n);
 		if (c < 0 || (c == 0 && kl < n))
 			lo = mid + 1;
 		else
@@ -44,15 +68,16 @@ lower(const char *s, size_t n)
 	return lo;
 }
 
-/* 1 when s[0..n) starts an emoji, 2 when it is one, else 0. */
+/* 0 when s[0..n) starts no key, 1 when it starts one, or the key's status
+ * (+ 1) when it is one. */
 static int
 lookup(const char *s, size_t n)
 {
 	size_t k = lower(s, n);
 
-	if (k == NEMOJI || strncmp(dm_emoji[k], s, n) != 0)
+	if (k == NEMOJI || strncmp(dm_emoji[k].s, s, n) != 0)
 		return 0;
-	return dm_emoji[k][n] == '\0' ? 2 : 1;
+	return dm_emoji[k].s[n] == '\0' ? dm_emoji[k].status + 1 : 1;
 }
 
 static int
@@ -64,44 +89,182 @@ cplen(const char *s, size_t n)
 	return len < 1 ? 1 : len;
 }
 
+/* Whether code point s[0..len) may matter: it starts a key or is U+FE0E
+ * or U+FE0F (EF B8 8E, EF B8 8F). */
+static int
+special(const char *s, int len)
+{
+	unsigned char c = (unsigned char)s[0];
+
+	if (c < 0x80 && c != '#' && c != '*' && (c < '0' || c > '9'))
+		return 0;
+	if (len == 3 && memcmp(s, "\357\270", 2) == 0 &&
+	    (s[2] == '\216' || s[2] == '\217'))
+		return 1;
+	return lookup(s, (size_t)len) != 0;
+}
+
+static int
+emo_init(void **state, const struct dm_args *args, struct dm_buf *err)
+{
+	(void)args;
+	(void)err;
+	*state = dm_xcalloc(1, sizeof(struct emo));
+	return 0;
+}
+
+static void
+emo_fini(void *state)
+{
+	struct emo *e = state;
+
+	if (e == NULL)
+		return;
+	free(e->off);
+	free(e->aside);
+	free(e->pend);
+	free(e);
+}
+
+static void
+push(struct emo *e, size_t start, size_t len, int status, int emoji)
+{
+	if (e->npend == e->pendcap) {
+		e->pendcap = e->pendcap ? 2 * e->pendcap : 64;
+		e->pend = dm_xreallocarray(e->pend, e->pendcap,
+		    sizeof(*e->pend));
+	}
+	e->pend[e->npend].start = start;
+	e->pend[e->npend].len = len;
+	e->pend[e->npend].status = status;
+	e->pend[e->npend].emoji = emoji;
+	e->npend++;
+}
+
+/* Hands the pending characters over to out. */
+static void
+flush(struct emo *e, const char *s, struct dm_buf *out)
+{
+	const size_t *off = e->off;
+	size_t k;
+
+	for (k = 0; k < e->npend; k++)
+		if (!e->pend[k].emoji)
+			dm_buf_add(out, s + off[e->pend[k].start],
+			    off[e->pend[k].start + e->pend[k].len] -
+			    off[e->pend[k].start]);
+	e->npend = 0;
+}
+
+#define ZWJ(i)	(off[(i) + 1] - off[i] == 3 && \
+		 memcmp(s + off[i], "\342\200\215", 3) == 0)
+#define VS(i)	(off[(i) + 1] - off[i] == 3 && \
+		 memcmp(s + off[i], "\357\270", 2) == 0 && \
+		 (s[off[i] + 2] == '\216' || s[off[i] + 2] == '\217'))
+
+/* One line s[0..n), without its newline, to out. */
+static void
+emo_line(struct emo *e, const char *s, size_t n, struct dm_buf *out)
+{
+	const size_t *off;
+	size_t i, m, end, back;
+	struct piece *p;
+	int st;
+
+	/* code points: at most n of them */
+	if (n + 1 > e->cap) {
+		e->cap = n + 1 > 2 * e->cap ? n + 1 : 2 * e->cap;
+		e->off = dm_xreallocarray(e->off, e->cap, sizeof(*e->off));
+		e->aside = dm_xrealloc(e->aside, e->cap);
+	}
+	for (m = 0, i = 0; i < n; m++) {
+		e->off[m] = i;
+		i += (size_t)cplen(s + i, n - i);
+	}
+	e->off[m] = n;
+	memset(e->aside, 0, m);
+	off = e->off;
+	e->npend = 0;
+	i = 0;
+	while (i < m) {
+		if (e->aside[i]) {
+			i++;
+			continue;
+		}
+		st = lookup(s + off[i], off[i + 1] - off[i]);
+		if (st != 0) {
+			for (end = i + 1; end < m && !e->aside[end] &&
+			    lookup(s + off[i], off[end + 1] - off[i]) != 0;)
+				end++;
+			st = lookup(s + off[i], off[end] - off[i]);
+			if (st > 1) {
+				push(e, i, end - i, st - 1, 1);
+				i = end;
+				continue;
+			}
+			/* the character alone may still be a key */
+			st = lookup(s + off[i], off[i + 1] - off[i]);
+		} else if (ZWJ(i) && e->npend > 0 &&
+		    e->pend[e->npend - 1].status != 0 && i > 0 &&
+		    lookup(s + off[i - 1], off[i] - off[i - 1]) != 0) {
+			e->aside[i] = 1;
+			p = &e->pend[e->npend - 1];
+			if (p->status == DM_EMOJI_COMPONENT) {
+				back = p->len;
+				if (e->npend > 1)
+					back += p[-1].len;
+				/* pieces lie before i, apart from overlaps no
+				 * test has made reach 0: Python would index
+				 * from the end there */
+				i = back < i ? i - back : 0;
+				if (ZWJ(i)) {
+					i++;
+					e->npend--;
+				} else
+					e->npend -= e->npend > 1 ? 2 : 1;
+			} else {
+				i -= p->len;
+				e->npend--;
+			}
+			continue;
+		} else
+			flush(e, s, out);
+		if (!VS(i))
+			push(e, i, 1, st > 1 ? st - 1 : 0, 0);
+		i++;
+	}
+	flush(e, s, out);
+}
+
 static int
 emoji_text(void *state, const char *s, size_t n, struct dm_buf *out,
     struct dm_buf *err)
 {
-	size_t i, j, done = 0;
-	int changed = 0, len;
+	struct emo *e = state;
+	const char *nl;
+	size_t i;
+	int len;
 
-	(void)state;
 	(void)err;
 	for (i = 0; i < n; i += (size_t)len) {
 		len = cplen(s + i, n - i);
-		if ((unsigned char)s[i] < 0x80 && s[i] != '#' &&
-		    s[i] != '*' && (s[i] < '0' || s[i] > '9'))
-			continue;
-		if (lookup(s + i, (size_t)len) != 0) {
-			j = i + (size_t)len;
-			while (j < n && lookup(s + i, j - i +
-			    (size_t)cplen(s + j, n - j)) != 0)
-				j += (size_t)cplen(s + j, n - j);
-			if (lookup(s + i, j - i) == 2) {
-				dm_buf_add(out, s + done, i - done);
-				done = j;
-				changed = 1;
-				len = (int)(j - i);
-				continue;
-			}
-		}
-		/* U+FE0E, U+FE0F: EF B8 8E, EF B8 8F */
-		if (len == 3 && memcmp(s + i, "\357\270", 2) == 0 &&
-		    (s[i + 2] == '\216' || s[i + 2] == '\217')) {
-			dm_buf_add(out, s + done, i - done);
-			done = i + 3;
-			changed = 1;
-		}
+		if (special(s + i, len))
+			break;
 	}
-	if (!changed)
+	if (i == n)
 		return 0;
-	dm_buf_add(out, s + done, n - done);
+	for (i = 0; i <= n; i = (size_t)(nl - s) + 1) {
+		nl = memchr(s + i, '\n', n - i);
+		if (nl == NULL)
+			nl = s + n;
+		emo_line(e, s + i, (size_t)(nl - s) - i, out);
+		if (nl < s + n)
+			dm_buf_addc(out, '\n');
+	}
+	if (out->len == n && memcmp(out->buf, s, n) == 0) {
+		dm_buf_reset(out);
+		return 0;
+	}
 	return 1;
 }
 
@@ -111,5 +274,7 @@ const struct dm_opdef dm_op_remove_emoji = {
 	.summary = "remove emoji, as the emoji package's replace_emoji "
 	    "(DataMate EmojiCleaner)",
 	.params = params,
+	.init = emo_init,
 	.text = emoji_text,
+	.fini = emo_fini,
 };

@@ -1,18 +1,16 @@
 #!/usr/bin/python3
 # mkemoji.py - write src/emoji.h, the emoji that remove-emoji removes
 #
-# usage: /usr/bin/python3 src/mkemoji.py >src/emoji.h
+# usage: python3 src/mkemoji.py <src/emoji.txt >src/emoji.h
 #
-# The list is the keys of EMOJI_DATA of the Python emoji package (Debian's
-# python3-emoji), the table that DataMate's EmojiCleaner searches through
-# emoji.replace_emoji: every fully-qualified, minimally-qualified and
-# unqualified emoji sequence of Unicode's emoji-test.txt that the package
-# knows, with its aliases. They are written sorted by their UTF-8 bytes
-# (which is code point order), as ops/remove-emoji.c searches them.
+# src/emoji.txt (written by src/mkemojidata.py) holds the keys of EMOJI_DATA
+# of the Python emoji package that DataMate's EmojiCleaner runs through
+# emoji.replace_emoji: every fully-qualified, minimally-qualified,
+# unqualified and component emoji sequence of Unicode's emoji-test.txt
+# that the package knows, with its status. They are written sorted by
+# their UTF-8 bytes (which is code point order), as ops/remove-emoji.c
+# searches them, each with its status.
 import sys
-
-import emoji
-from emoji.unicode_codes import EMOJI_DATA
 
 
 def cstring(s):
@@ -26,14 +24,30 @@ def cstring(s):
 
 
 def main():
-    keys = sorted(EMOJI_DATA, key=lambda k: k.encode('utf-8'))
+    version = None
+    keys = []
+    for line in sys.stdin:
+        if line.startswith('#'):
+            continue
+        f = line.split()
+        if f[0] == 'version':
+            version = f[1]
+            continue
+        cps, status = line.rstrip('\n').split('\t')[:2]
+        keys.append((''.join(chr(int(c, 16)) for c in cps.split()),
+                     int(status)))
+    if version is None or not keys:
+        sys.exit('mkemoji.py: no version line or no emoji in the input')
+    keys.sort(key=lambda k: k[0].encode('utf-8'))
     w = sys.stdout.write
     w('/* emoji.h - the emoji of the emoji package %s (EMOJI_DATA); '
-      'written by src/mkemoji.py */\n' % emoji.__version__)
-    w('#define DM_EMOJI_VERSION\t"%s"\n' % emoji.__version__)
-    w('static const char *const dm_emoji[] = {\n')
-    for k in keys:
-        w('\t%s,\n' % cstring(k))
+      'written by src/mkemoji.py */\n' % version)
+    w('#define DM_EMOJI_VERSION\t"%s"\n' % version)
+    w('#define DM_EMOJI_COMPONENT\t1\t/* status of a component */\n')
+    w('static const struct {\n\tconst char\t*s;\n\tint\t\t status;\n'
+      '} dm_emoji[] = {\n')
+    for k, st in keys:
+        w('\t{ %s, %d },\n' % (cstring(k), st))
     w('};\n')
 
 

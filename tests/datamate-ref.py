@@ -9,7 +9,8 @@
 # the samples it keeps as they were read (DataMate empties a dropped text, and its Filter
 # base class drops a sample whose text is empty). The functions are that
 # code written again without loguru and DataMate's classes, with Debian's
-# python3 modules (python3-emoji, python3-xmltodict, python3-jieba).
+# python3 modules (python3-emoji, python3-xmltodict, python3-jieba);
+# EmojiCleaner is tests/emojiref.py, EmojiCleaner-2.2.0 Debian's emoji.
 import json
 import re
 import sys
@@ -288,7 +289,21 @@ def duplicate_files(lines, th=0.5):
         print(line, end='')
 
 
+_emoji_remover = None
+
+
 def emoji_cleaner(text):
+    # DataMate asks for emoji >= 2.15, Debian has 2.2.0: its
+    # replace_emoji written again over src/emoji.txt (tests/emojiref.py)
+    global _emoji_remover
+    if _emoji_remover is None:
+        import emojiref
+        _emoji_remover = emojiref.Remover(emojiref.load())
+    return _emoji_remover.text(text)
+
+
+def emoji_cleaner_220(text):
+    # Debian's emoji 2.2.0 itself, where the two must agree
     import emoji
     return '\n'.join(emoji.replace_emoji(s, replace='')
                      for s in text.split('\n'))
@@ -342,6 +357,7 @@ def main():
     mappers = {
         'HtmlTagCleaner': lambda t: html_tag_cleaner(t, arg == 'true'),
         'EmojiCleaner': emoji_cleaner,
+        'EmojiCleaner-2.2.0': emoji_cleaner_220,
         'XMLTagCleaner': xml_tag_cleaner,
     }
     if op == 'DuplicateFilesFilter':
