@@ -42,7 +42,7 @@ DEBS += libyaml-dev  # dm-recipe reads recipes with libyaml
 DEBS += python3-jieba  # jieba-cut, phrase-repeat: jieba's dictionary and HMM tables, read at run time; the tests compare with it
 DEBS += tmux bash-completion  # completion-tty.bats: completion in a real bash
 DEBS += python3-wcwidth  # tests/mkftfy-cases.py runs ftfy (fix-unicode's reference)
-DEBS += libexpat1-dev python3-emoji python3-xmltodict  # src/mkemoji.py; tests/datamate-ref.py (DataMate's cleaners)
+DEBS += libexpat1-dev python3-emoji python3-xmltodict  # tests/datamate-ref.py (DataMate's cleaners, emoji 2.2.0)
 DEBS += libxml2-dev pandoc  # dm-scan --extract: XML and HTML; its tests make documents with pandoc
 
 TOOLS   = dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice
