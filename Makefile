@@ -118,6 +118,7 @@ check check-asan: emojinpm
 # spm_train and spm_encode make and read the tests' models
 DEBS    += sentencepiece libsentencepiece-dev
 HDR     += src/tokenizer-spm.h src/tokenizer-norm.h src/tokenizer-uni.h
+HDR     += src/ngramset.h
 SHIMS   += dm-spm.so
 $(BIN_DIR)/dm-spm.so: $(OBJDIR)/src/tokenizer-spm.o
 	@mkdir -p $(@D)

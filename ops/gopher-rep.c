@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "ngramset.h"
 #include "quality.h"
 
 /*
@@ -64,15 +65,18 @@ struct rep {
 	double		 top[TOP_MAX + 1], dup[DUP_MAX + 1];
 	const struct dm_q_words *w;	/* the text's words, shared */
 	struct dm_q_spans spans;
-	struct dm_q_set	 set;
-	uint64_t	*th, *f, *q;	/* see tokhashes() */
-	uint64_t	 binv;		/* HASHB^-1 mod 2^64 */
+	struct dm_q_set	 set;		/* of lines and paragraphs */
+	struct dm_ngramset grams;	/* of n-grams and their ends */
+	uint64_t	*key;		/* see edges() */
+	uint64_t	*pb, *sb, *cb;	/* bitmaps: see edges(), cands() */
+	uint64_t	*shb[DUP_MAX + 1];
 	size_t		*cnt;
-	size_t		 cap;
+	size_t		 cap, bcap;
 	size_t		 n;		/* of the n-grams compared */
 };
 
-#define HASHB	0x100000001b3ULL	/* odd: powers never vanish */
+/* Bytes at each end of an n-gram that the candidates are sorted by. */
+#define EDGE	8
 
 static int
 rep_init(void **state, const struct dm_args *args, struct dm_buf *err)
@@ -87,10 +91,6 @@ rep_init(void **state, const struct dm_args *args, struct dm_buf *err)
 
 	(void)err;
 	r = dm_xcalloc(1, sizeof *r);
-	/* Newton's iteration doubles the correct low bits each time */
-	r->binv = HASHB;
-	for (i = 0; i < 6; i++)
-		r->binv *= 2 - HASHB * r->binv;
 	r->line = dm_arg_float(args, "dup_line_frac");
 	r->para = dm_arg_float(args, "dup_para_frac");
 	r->linechar = dm_arg_float(args, "dup_line_char_frac");
@@ -161,82 +161,154 @@ gram_eq_concat(const void *ctx, size_t a, size_t b)
 	    memcmp(r->w->tok.buf + off[a], r->w->tok.buf + off[b], la) == 0;
 }
 
-static uint64_t
-mix(uint64_t h)
+static int
+key_eq(const void *ctx, size_t a, size_t b)
 {
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return h;
+	const struct rep *r = ctx;
+
+	return r->key[a] == r->key[b];
+}
+
+static void
+setbit(uint64_t *b, size_t i)
+{
+	b[i >> 6] |= 1ULL << (i & 63);
 }
 
 /*
- * Hashes of the n-grams at every word, each in a constant time however
- * long n: th[k] is the hash of word k's bytes and its length, for the
- * n-grams of words; f[k] the polynomial hash of the bytes of words 0..k-1
- * back to back (byte m weighs HASHB^m) and q[k] HASHB^-m at their end, so
- * that the bytes of words i..j-1 hash to (f[j] - f[i]) q[i] wherever their
- * boundaries fall. HASHB is odd, so its powers are invertible mod 2^64.
+ * Which n-grams can equal another, found once for every n. Two equal
+ * n-grams (as tokens or as characters) are the same bytes of w->tok, each
+ * starting at a token and ending at one: when they are EDGE bytes or
+ * longer, their first EDGE bytes are also those at another token's start
+ * and their last EDGE bytes those before another token's end. pb marks
+ * the tokens whose first EDGE bytes are found at another token's start
+ * (or that have fewer after them), sb the token ends (bit e: the end of
+ * token e - 1) likewise; shb[n] marks the n-grams shorter than EDGE
+ * bytes. An n-gram at i that is in none of shb[n], or not in both pb at i
+ * and sb at i + n, equals no other: it counts once and finds nothing, and
+ * the rules need not look it up.
  */
 static void
-tokhashes(struct rep *r)
+edges(struct rep *r)
 {
 	const struct dm_q_words *w = r->w;
-	const unsigned char *p;
-	uint64_t h, f = 0, pw = 1, q = 1;
-	size_t i, j;
+	const size_t *off = w->off;
+	size_t wn = w->n, tot = off[wn], nb = (wn + 1) / 64 + 2, i, j, k, m;
+	int n;
 
-	if (w->n + 1 > r->cap) {
-		r->cap = w->n + 1;
-		r->th = dm_xreallocarray(r->th, r->cap, sizeof *r->th);
-		r->f = dm_xreallocarray(r->f, r->cap, sizeof *r->f);
-		r->q = dm_xreallocarray(r->q, r->cap, sizeof *r->q);
-		r->cnt = dm_xreallocarray(r->cnt, r->cap, sizeof *r->cnt);
+	if (nb > r->bcap) {
+		r->bcap = nb;
+		r->pb = dm_xreallocarray(r->pb, nb, sizeof *r->pb);
+		r->sb = dm_xreallocarray(r->sb, nb, sizeof *r->sb);
+		r->cb = dm_xreallocarray(r->cb, nb, sizeof *r->cb);
+		for (n = TOP_MIN; n <= DUP_MAX; n++)
+			r->shb[n] = dm_xreallocarray(r->shb[n], nb,
+			    sizeof *r->shb[n]);
 	}
-	r->f[0] = 0;
-	r->q[0] = 1;
-	for (i = 0; i < w->n; i++) {
-		p = (const unsigned char *)w->tok.buf + w->off[i];
-		h = 0;
-		for (j = 0; j < w->off[i + 1] - w->off[i]; j++) {
-			h = h * HASHB + p[j];
-			f += p[j] * pw;
-			pw *= HASHB;
-			q *= r->binv;
+	memset(r->pb, 0, nb * sizeof *r->pb);
+	memset(r->sb, 0, nb * sizeof *r->sb);
+	for (n = TOP_MIN; n <= DUP_MAX; n++)
+		memset(r->shb[n], 0, nb * sizeof *r->shb[n]);
+
+	dm_ngramset_clear(&r->grams, wn);
+	for (i = 0; i < wn; i++) {
+		if (off[i] + EDGE > tot) {
+			setbit(r->pb, i);
+			continue;
 		}
-		r->th[i] = h ^ (w->off[i + 1] - w->off[i]);
-		r->f[i + 1] = f;
-		r->q[i + 1] = q;
+		memcpy(&r->key[i], w->tok.buf + off[i], EDGE);
+		if ((j = dm_ngramset_add(&r->grams, r->key[i], i, key_eq,
+		    r)) != i) {
+			setbit(r->pb, i);
+			setbit(r->pb, j);
+		}
+	}
+	dm_ngramset_clear(&r->grams, wn);
+	for (i = 0; i <= wn; i++) {
+		if (off[i] < EDGE) {
+			setbit(r->sb, i);
+			continue;
+		}
+		memcpy(&r->key[i], w->tok.buf + off[i] - EDGE, EDGE);
+		if ((j = dm_ngramset_add(&r->grams, r->key[i], i, key_eq,
+		    r)) != i) {
+			setbit(r->sb, i);
+			setbit(r->sb, j);
+		}
+	}
+	/* k: the last token end less than EDGE bytes after token i's start */
+	for (i = 0, k = 0; i < wn; i++) {
+		if (k < i)
+			k = i;
+		while (k < wn && off[k + 1] - off[i] < EDGE)
+			k++;
+		for (m = TOP_MIN; m <= DUP_MAX && i + m <= k; m++)
+			setbit(r->shb[m], i);
 	}
 }
 
+/* The candidates among the n-grams (see edges()) in cb; their number. */
+static size_t
+cands(struct rep *r, size_t n)
+{
+	size_t g = r->w->n - n + 1, nb = g / 64 + 1, k, c = 0;
+	uint64_t *cb = r->cb;
+
+	for (k = 0; k < nb; k++) {
+		cb[k] = (r->pb[k] & (r->sb[k] >> n | r->sb[k + 1] <<
+		    (64 - n))) | r->shb[n][k];
+		if (k == nb - 1)
+			cb[k] &= (g & 63) ? (1ULL << (g & 63)) - 1 : 0;
+		c += (size_t)__builtin_popcountll(cb[k]);
+	}
+	return c;
+}
+
+/* The first candidate at or after i, or g when none is left. */
+static size_t
+nextcand(const uint64_t *cb, size_t i, size_t g)
+{
+	size_t k = i >> 6;
+	uint64_t x;
+
+	if (i >= g)
+		return g;
+	for (x = cb[k] & (~0ULL << (i & 63)); x == 0; x = cb[k])
+		if (++k * 64 >= g)
+			return g;
+	return k * 64 + (size_t)__builtin_ctzll(x);
+}
+
+static uint64_t
+gram_hash(const struct rep *r, size_t i, size_t n)
+{
+	const size_t *off = r->w->off;
+
+	return dm_ngram_hash(r->w->tok.buf + off[i], off[i + n] - off[i]);
+}
+
 /* find_top_duplicate: the commonest n-gram (the first seen among equals)
- * times its length in characters, spaces between words counted. */
+ * times its length in characters, spaces between words counted. An
+ * n-gram that is no candidate counts once; when none counts more, the
+ * first is the commonest. */
 static size_t
 top_gram(struct rep *r, size_t n)
 {
 	const struct dm_q_words *w = r->w;
 	size_t i, k, g = w->n - n + 1, best = 0, len = 0, j;
-	uint64_t h = 0, top = 1;
 
 	r->n = n;
-	dm_q_set_clear(&r->set, g);
-	for (k = 0; k + 1 < n; k++) {
-		h = h * HASHB + r->th[k];
-		top *= HASHB;
-	}
-	for (i = 0; i < g; i++) {
-		/* the hash of words i..i+n-1, rolled on from i-1..i+n-2 */
-		h = h * HASHB + r->th[i + n - 1];
+	dm_ngramset_clear(&r->grams, cands(r, n));
+	r->cnt[0] = 1;
+	for (i = 0; (i = nextcand(r->cb, i, g)) < g; i++) {
 		/* a count starts when its n-gram is first seen; the best is
 		 * the first seen of the commonest */
-		if ((j = dm_q_set_add(&r->set, mix(h), i, gram_eq_joined,
-		    r)) == i)
+		if ((j = dm_ngramset_add(&r->grams, gram_hash(r, i, n), i,
+		    gram_eq_joined, r)) == i)
 			r->cnt[i] = 1;
 		else if (++r->cnt[j] > r->cnt[best] ||
 		    (r->cnt[j] == r->cnt[best] && j < best))
 			best = j;
-		h -= r->th[i] * top;
 	}
 	for (k = best; k < best + n; k++)
 		len += w->len[k];
@@ -245,18 +317,18 @@ top_gram(struct rep *r, size_t n)
 
 /* find_all_duplicate: walking the words, an n-gram seen before adds its
  * characters and the walk skips past it; only n-grams walked on are
- * remembered. */
+ * remembered (those that are no candidate need not be). */
 static size_t
 dup_grams(struct rep *r, size_t n)
 {
 	const struct dm_q_words *w = r->w;
-	size_t i, k, chars = 0;
+	size_t i, k, g = w->n - n + 1, chars = 0;
 
 	r->n = n;
-	dm_q_set_clear(&r->set, w->n - n + 1);
-	for (i = 0; i + n <= w->n; ) {
-		if (dm_q_set_add(&r->set, mix((r->f[i + n] - r->f[i]) *
-		    r->q[i]), i, gram_eq_concat, r) != i) {
+	dm_ngramset_clear(&r->grams, cands(r, n));
+	for (i = 0; (i = nextcand(r->cb, i, g)) < g; ) {
+		if (dm_ngramset_add(&r->grams, gram_hash(r, i, n), i,
+		    gram_eq_concat, r) != i) {
 			for (k = i; k < i + n; k++)
 				chars += w->len[k];
 			i += n;
@@ -264,6 +336,17 @@ dup_grams(struct rep *r, size_t n)
 			i++;
 	}
 	return chars;
+}
+
+/* The arrays for the words of r->w. */
+static void
+grow(struct rep *r)
+{
+	if (r->w->n + 1 > r->cap) {
+		r->cap = r->w->n + 1;
+		r->key = dm_xreallocarray(r->key, r->cap, sizeof *r->key);
+		r->cnt = dm_xreallocarray(r->cnt, r->cap, sizeof *r->cnt);
+	}
 }
 
 static int
@@ -299,7 +382,10 @@ rep_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 		return fail(err, "dup_line_char_frac");
 
 	r->w = dm_q_words_of(in, n);
-	tokhashes(r);
+	if (r->w->n < TOP_MIN)
+		return 1;
+	grow(r);
+	edges(r);
 	for (i = TOP_MIN; i <= TOP_MAX; i++)
 		if (r->top[i] && r->w->n >= i &&
 		    top_gram(r, i) / len > r->top[i])
@@ -315,12 +401,17 @@ static void
 rep_fini(void *state)
 {
 	struct rep *r = state;
+	int i;
 
 	dm_q_spans_free(&r->spans);
 	dm_q_set_free(&r->set);
-	free(r->th);
-	free(r->f);
-	free(r->q);
+	dm_ngramset_free(&r->grams);
+	free(r->key);
+	free(r->pb);
+	free(r->sb);
+	free(r->cb);
+	for (i = TOP_MIN; i <= DUP_MAX; i++)
+		free(r->shb[i]);
 	free(r->cnt);
 	free(r);
 }
