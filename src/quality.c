@@ -8,6 +8,10 @@
 #include "byteset.h"
 #include "dm.h"
 #include "quality.h"
+#include "simd.h"
+
+/* For the few helpers of the word loop that it calls for every chunk. */
+#define ALWAYS_INLINE	__attribute__((always_inline)) static inline
 
 /* ---- small things ---- */
 
@@ -1633,43 +1637,60 @@ tb_stretch(struct dm_q_words *w, const char *s, size_t n, int last)
 
 /*
  * Most of a sentence is words that no pass changes. Cut at ASCII white
- * space, a sentence is chunks; a chunk of letters, digits and
- * punctuation that the passes only pad (the brackets, ; @ # $ % & ? ! *,
- * and , or : before anything but a digit) turns into its tokens here,
- * in one look at each byte. The passes of a match only ever see the
- * white space character on either side of a chunk, never beyond, and
- * they change nothing in such a chunk but the padding: so each run of
- * other chunks (with a quote, a backtick, "..", "--", a contraction,
- * the final period and what follows it, a quotation mark or white space
- * outside ASCII), taken with the white space character on either side,
- * goes through the passes alone and gives the tokens the whole sentence
- * would. The words of every text are the same as by the passes alone
- * (tests/bench/same-marks.sh compares them on the bench corpus).
+ * space, a sentence is chunks, and most chunks come out of the passes as
+ * they went in, or cut only by padding: brackets, ; @ # $ % & ? ! *, runs
+ * of periods, "--", and , or : before anything but a digit or another
+ * of them, each a token of its own; and a " that becomes a token `` (at
+ * the start of the sentence, or after a space or an opening bracket) or
+ * '' (anywhere else). Such a chunk turns into its tokens here. The passes
+ * of a match only ever see the white space character on either side of a
+ * chunk, never beyond, and they change nothing else in such a chunk: so
+ * each run of other chunks (with a quote, a backtick, a " before a quote,
+ * a contraction, the final period and what follows it, a quotation mark
+ * or white space outside ASCII), taken with the white space character on
+ * either side, goes through the passes alone and gives the tokens the
+ * whole sentence would. The words of every text are the same as by the
+ * passes alone (DM_QUALITY_CHECK compares them, tests/quality-words.bats
+ * and tests/bench/same-marks.sh on whole corpora).
+ *
+ * Three bits per byte of the text, found 16 bytes at a time where SSE2 is
+ * there, let a chunk be cut without a look at most of its bytes: ws marks
+ * the white space that cuts chunks (chunkspace), cont the continuation
+ * bytes of UTF-8 (a token's characters are its bytes less those), and
+ * odd every byte that chunk() must look at: ASCII that is neither that
+ * white space nor a letter or digit, a letter that starts one of
+ * contrpair()'s pairs (c or w and a, g and i or o, l and e: a contraction
+ * may start there), and the bytes that start a quotation mark or white
+ * space beyond ASCII (C2, E1, E2, E3; every byte from 80 up when the text
+ * is not valid UTF-8, whose characters cont cannot count).
  */
+
+/* What chunk() does at an odd byte. */
 enum {
-	C_CORE, C_WS, C_PAD, C_COMMA, C_DOT, C_DASH, C_CONTR, C_HIGH, C_SLOW
+	O_NONE,		/* nothing: it stays in its token (+ = / _ controls) */
+	O_PAD,		/* a token of its own: brackets ; @ # $ % & ? ! * */
+	O_COMMA,	/* , and : padded but before a digit */
+	O_DOT,		/* a run of two or more padded */
+	O_DASH,		/* -- padded */
+	O_CONTR,	/* a letter starting a contraction's pair */
+	O_DQUOTE,	/* " becomes `` or '' */
+	O_HIGH,		/* beyond ASCII */
+	O_SLOW		/* ' ` and 1C-1F: the passes decide */
 };
 
-static const unsigned char ccls[256] = {
-	[';'] = C_PAD, ['@'] = C_PAD, ['#'] = C_PAD, ['$'] = C_PAD,
-	['%'] = C_PAD, ['&'] = C_PAD, ['?'] = C_PAD, ['!'] = C_PAD,
-	['*'] = C_PAD, ['['] = C_PAD, [']'] = C_PAD, ['('] = C_PAD,
-	[')'] = C_PAD, ['{'] = C_PAD, ['}'] = C_PAD, ['<'] = C_PAD,
-	['>'] = C_PAD,
-	[','] = C_COMMA, [':'] = C_COMMA, ['.'] = C_DOT, ['-'] = C_DASH,
-	['c'] = C_CONTR, ['C'] = C_CONTR, ['g'] = C_CONTR, ['G'] = C_CONTR,
-	['l'] = C_CONTR, ['L'] = C_CONTR, ['w'] = C_CONTR, ['W'] = C_CONTR,
-	['\''] = C_SLOW, ['"'] = C_SLOW, ['`'] = C_SLOW,
-	[' '] = C_WS, ['\t'] = C_WS, ['\n'] = C_WS, ['\v'] = C_WS,
-	['\f'] = C_WS, ['\r'] = C_WS, [0x1C] = C_SLOW, [0x1D] = C_SLOW,
-	[0x1E] = C_SLOW, [0x1F] = C_SLOW,
+static const unsigned char ocls[128] = {
+	[';'] = O_PAD, ['@'] = O_PAD, ['#'] = O_PAD, ['$'] = O_PAD,
+	['%'] = O_PAD, ['&'] = O_PAD, ['?'] = O_PAD, ['!'] = O_PAD,
+	['*'] = O_PAD, ['['] = O_PAD, [']'] = O_PAD, ['('] = O_PAD,
+	[')'] = O_PAD, ['{'] = O_PAD, ['}'] = O_PAD, ['<'] = O_PAD,
+	['>'] = O_PAD,
+	[','] = O_COMMA, [':'] = O_COMMA, ['.'] = O_DOT, ['-'] = O_DASH,
+	['c'] = O_CONTR, ['C'] = O_CONTR, ['g'] = O_CONTR, ['G'] = O_CONTR,
+	['l'] = O_CONTR, ['L'] = O_CONTR, ['w'] = O_CONTR, ['W'] = O_CONTR,
+	['"'] = O_DQUOTE,
+	['\''] = O_SLOW, ['`'] = O_SLOW, [0x1C] = O_SLOW, [0x1D] = O_SLOW,
+	[0x1E] = O_SLOW, [0x1F] = O_SLOW,
 };
-
-static unsigned char
-cclass(unsigned char c)
-{
-	return c >= 0x80 ? C_HIGH : ccls[c];
-}
 
 /* The quotation marks the passes know beyond ASCII: « “ ‘ „ » ” ’. */
 static int
@@ -1679,32 +1700,12 @@ highquote(int32_t c)
 	    c != 0x201A && c != 0x201B);
 }
 
-/* The ASCII bytes of class C_CORE, which chunk() passes in a tight loop. */
-static const unsigned char ccore[256] = {
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1,
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0,
-	0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1,
-	0, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1,
-	1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-};
-
-/* Room for the tokens of n more bytes of text, so that chunk() adds
- * them without asking. */
+/* Room for the tokens of a sentence of n bytes: chunk() adds them without
+ * asking, each copied 16 bytes at a time (a " may become two bytes). */
 static void
 tok_reserve(struct dm_q_words *w, size_t n)
 {
-	dm_buf_grow(&w->tok, n);
+	dm_buf_grow(&w->tok, 2 * n + 16);
 	if (w->n + n + 2 > w->cap) {
 		w->cap = w->n + n + 2 > 2 * w->cap ? w->n + n + 2 : 2 * w->cap;
 		w->off = dm_xreallocarray(w->off, w->cap, sizeof *w->off);
@@ -1712,107 +1713,187 @@ tok_reserve(struct dm_q_words *w, size_t n)
 	}
 }
 
-static void
-tok_put(struct dm_q_words *w, const char *s, size_t n, size_t nchars)
+/* Bits set in x, without the popcount instruction that x86-64's baseline
+ * lacks (and the slow libgcc call). */
+static inline size_t
+popcount64(uint64_t x)
 {
-	memcpy(w->tok.buf + w->tok.len, s, n);
-	w->tok.len += n;
-	w->len[w->n] = nchars;
+	x -= x >> 1 & 0x5555555555555555ULL;
+	x = (x & 0x3333333333333333ULL) + (x >> 2 & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+	return (size_t)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* The bits of v set in [b, e), b < e. */
+static size_t
+bitcount(const uint64_t *v, size_t b, size_t e)
+{
+	size_t k = b / 64, last = (e - 1) / 64, c = 0;
+	uint64_t x = v[k] & (~(uint64_t)0 << b % 64);
+
+	for (; k < last; x = v[++k])
+		c += x ? popcount64(x) : 0;
+	x &= ~(uint64_t)0 >> (63 - (e - 1) % 64);
+	return c + (x ? popcount64(x) : 0);
+}
+
+/* The first bit set in v at i or after, or lim when none is before it. */
+ALWAYS_INLINE size_t
+bitnext(const uint64_t *v, size_t i, size_t lim)
+{
+	size_t k = i / 64;
+	uint64_t x;
+
+	if (i >= lim)
+		return lim;
+	for (x = v[k] & (~(uint64_t)0 << i % 64); x == 0; x = v[k])
+		if (++k * 64 >= lim)
+			return lim;
+	i = k * 64 + (size_t)__builtin_ctzll(x);
+	return i < lim ? i : lim;
+}
+
+/* The first bit clear in v at i or after, or lim when none is before
+ * it. */
+ALWAYS_INLINE size_t
+bitnext0(const uint64_t *v, size_t i, size_t lim)
+{
+	size_t k = i / 64;
+	uint64_t x;
+
+	if (i >= lim)
+		return lim;
+	for (x = ~v[k] & (~(uint64_t)0 << i % 64); x == 0; x = ~v[k])
+		if (++k * 64 >= lim)
+			return lim;
+	i = k * 64 + (size_t)__builtin_ctzll(x);
+	return i < lim ? i : lim;
+}
+
+/* The token text[b..e), b < e, its characters counted by cont. */
+ALWAYS_INLINE void
+tok_span(struct dm_q_words *w, size_t b, size_t e)
+{
+	char *o = w->tok.buf + w->tok.len;
+	size_t l = e - b;
+
+	if (l <= 16 && b + 16 <= w->textn)
+		memcpy(o, w->text + b, 16);
+	else
+		memcpy(o, w->text + b, l);
+	w->tok.len += l;
+	/* most tokens lie in one 64-bit word of cont, most without a bit */
+	if (w->high && (b / 64 != (e - 1) / 64 ||
+	    (w->cont[b / 64] >> b % 64 & ~(uint64_t)0 >> (64 - l)) != 0))
+		l -= bitcount(w->cont, b, e);
+	w->len[w->n] = l;
+	w->off[++w->n] = w->tok.len;
+}
+
+/* The token `` or '' (two ASCII characters). */
+static inline void
+tok_quote(struct dm_q_words *w, char q)
+{
+	w->tok.buf[w->tok.len] = q;
+	w->tok.buf[w->tok.len + 1] = q;
+	w->tok.len += 2;
+	w->len[w->n] = 2;
 	w->off[++w->n] = w->tok.len;
 }
 
 /*
- * The chunk at s[i..n) (s[i] not white space): its end goes to *end; 1
- * when the passes only pad it, its tokens added to w (room reserved),
- * else 0 and w as it was.
+ * The chunk text[b..e) of the sentence that starts at text[sb], cut by
+ * its odd bytes: 1 and its tokens added to w (room reserved), or 0 and w
+ * as it was when the passes must see it.
  */
 static int
-chunk(struct dm_q_words *w, const char *s, size_t n, size_t i, size_t *end)
+chunk(struct dm_q_words *w, size_t sb, size_t b, size_t e)
 {
 	static const char *const contr[] = { "cannot", "gimme", "gonna",
 	    "gotta", "lemme", "wanna" };
-	size_t b = i, nch = 0, n0 = w->n, t0 = w->tok.len, j;
-	int32_t c;
-	int plain = 1;
+	const char *t = w->text;
+	size_t n0 = w->n, t0 = w->tok.len, k = b, p, q, j;
+	unsigned char c, d;
+	int32_t cp;
 
-	for (; i < n; i++) {
-		/* the bulk of a chunk: letters (but c g l w), digits */
-		for (j = i; i < n && ccore[(unsigned char)s[i]]; i++)
-			;
-		nch += i - j;
-		if (i >= n)
-			break;
-		switch (cclass((unsigned char)s[i])) {
-		case C_CORE:
-			nch++;
+	for (p = bitnext(w->odd, b, e); p < e; p = bitnext(w->odd, p + 1, e)) {
+		c = (unsigned char)t[p];
+		d = p + 1 < e ? (unsigned char)t[p + 1] : ' ';
+		switch (c >= 0x80 ? O_HIGH : ocls[c]) {
+		case O_NONE:
 			continue;
-		case C_WS:
-			break;
-		case C_COMMA:
-			/* ",," : the first match takes the second comma;
-			 * before a digit no match */
-			if (i + 1 < n) {
-				if (cclass((unsigned char)s[i + 1]) == C_COMMA)
-					plain = 0;
-				else if ((unsigned char)s[i + 1] >= 0x80) {
-					dm_q_cp(s, n, i + 1, &c);
-					if (dm_q_isdecimal(c)) {
-						nch++;
-						continue;
-					}
-				} else if (s[i + 1] >= '0' && s[i + 1] <= '9') {
-					nch++;
+		case O_COMMA:
+			/* ",," : the first match takes the second comma */
+			if (d == ',' || d == ':')
+				goto slow;
+			if (d >= '0' && d <= '9')
+				continue;
+			if (d >= 0x80) {
+				dm_q_cp(t, e, p + 1, &cp);
+				if (dm_q_isdecimal(cp))
 					continue;
-				}
 			}
 			/* FALLTHROUGH */
-		case C_PAD:
-			if (plain) {
-				if (i > b)
-					tok_put(w, s + b, i - b, nch);
-				tok_put(w, s + i, 1, 1);
-			}
-			b = i + 1;
-			nch = 0;
+		case O_PAD:
+			if (p > k)
+				tok_span(w, k, p);
+			tok_span(w, p, p + 1);
+			k = p + 1;
 			continue;
-		case C_DOT:
-			if (i + 1 < n && s[i + 1] == '.')
-				plain = 0;
-			nch++;
+		case O_DOT:
+			if (d != '.')
+				continue;
+			for (q = p + 2; q < e && t[q] == '.'; q++)
+				;
+			if (p > k)
+				tok_span(w, k, p);
+			tok_span(w, p, q);
+			k = q;
+			p = q - 1;
 			continue;
-		case C_DASH:
-			if (i + 1 < n && s[i + 1] == '-')
-				plain = 0;
-			nch++;
+		case O_DASH:
+			if (d != '-')
+				continue;
+			if (p > k)
+				tok_span(w, k, p);
+			tok_span(w, p, p + 2);
+			k = p + 2;
+			p++;
 			continue;
-		case C_CONTR:
-			if (plain && i + 1 < n && contrpair(s[i], s[i + 1]))
-				for (j = 0; j < sizeof contr / sizeof contr[0];
-				    j++)
-					if (iprefix(s + i, n - i, contr[j]))
-						plain = 0;
-			nch++;
+		case O_CONTR:
+			for (j = 0; j < sizeof contr / sizeof contr[0]; j++)
+				if (iprefix(t + p, e - p, contr[j]))
+					goto slow;
 			continue;
-		case C_HIGH:
-			i += dm_q_cp(s, n, i, &c) - 1;
-			if (highquote(c) || isspacecp(c))
-				plain = 0;
-			nch++;
+		case O_DQUOTE:
+			/* ^" and ([ ([{<])" give ``, ENDING_QUOTES ''; a
+			 * second quote may see the first one's padding */
+			if (d == '"' || d == '\'' || d == '`')
+				goto slow;
+			if (p > k)
+				tok_span(w, k, p);
+			tok_quote(w, p == sb || BCLS(t[p - 1], B_OPEN) ? '`' :
+			    '\'');
+			k = p + 1;
+			continue;
+		case O_HIGH:
+			if (!w->valid)
+				goto slow;
+			dm_q_cp(t, e, p, &cp);
+			if (highquote(cp) || isspacecp(cp))
+				goto slow;
 			continue;
 		default:
-			plain = 0;
-			continue;
+			goto slow;
 		}
-		break;
 	}
-	*end = i;
-	if (plain && i > b)
-		tok_put(w, s + b, i - b, nch);
-	if (!plain) {
-		w->n = n0;
-		dm_buf_setlen(&w->tok, t0);
-	}
-	return plain;
+	if (e > k)
+		tok_span(w, k, e);
+	return 1;
+slow:
+	w->n = n0;
+	w->tok.len = t0;
+	return 0;
 }
 
 /* Where the final period rule may apply: from the chunk holding the last
@@ -1839,72 +1920,77 @@ tb_tail(const char *s, size_t n)
 }
 
 /*
- * The chunk at s[b..n) as chunk() does, or when b is the tail (tb_tail):
- * the commonest tail, a chunk that the passes only pad and one period
- * ending the sentence, the final period rule's match (a character other
- * than a period before it, nothing after it). The passes split the period
- * off and leave the rest to the same padding.
+ * The chunk text[b..e) of the sentence text[sb..se) as chunk() cuts it,
+ * or when b is the tail (tb_tail): a chunk that ends the sentence with a
+ * period, the final period rule's match when a character other than a
+ * period comes before it (the passes split the period off and leave the
+ * rest to the same padding), none after two periods.
  */
 static int
-chunk_or_tail(struct dm_q_words *w, const char *s, size_t n, size_t b,
-    size_t tail, size_t *end)
+chunk_or_tail(struct dm_q_words *w, size_t sb, size_t se, size_t b,
+    size_t e, size_t tail)
 {
-	size_t n0 = w->n, t0 = w->tok.len;
+	const char *t = w->text;
 
 	if (b < tail)
-		return chunk(w, s, n, b, end);
-	if (b > tail || n - b < 2 || s[n - 1] != '.' || s[n - 2] == '.')
+		return chunk(w, sb, b, e);
+	if (b > tail || e != se || t[e - 1] != '.')
 		return 0;
-	if (!chunk(w, s, n - 1, b, end))
+	if (e - b >= 2 && t[e - 2] == '.')
+		return chunk(w, sb, b, e);
+	if (e - b >= 2 && !chunk(w, sb, b, e - 1))
 		return 0;
-	if (*end != n - 1) {
-		/* white space before the period: not this case */
-		w->n = n0;
-		dm_buf_setlen(&w->tok, t0);
-		return 0;
-	}
-	tok_put(w, ".", 1, 1);
-	*end = n;
+	tok_span(w, e - 1, e);
 	return 1;
 }
 
-/*
- * Most chunks are ASCII letters and digits alone, which chunk() turns
- * into one token as they are. Two bits per byte of the text, found 16
- * bytes at a time where SSE2 is there, find them without a look at each
- * byte: ws marks the white space that cuts chunks (chunkspace), odd
- * every byte that is neither that nor an ASCII letter or digit, and the
- * letter that starts one of contrpair()'s pairs (c or w and a, g and i
- * or o, l and e: a contraction may start there). A chunk without an odd
- * byte is one token, its bytes its characters; any other goes through
- * chunk().
- */
-static int
-oddbyte(unsigned char c, unsigned char d)
+/* The three bits of each byte (see above) of s[0..n), n > 0, one of the
+ * 64 bytes at i. */
+static void
+plainbyte(const char *s, size_t n, size_t i, int valid, uint64_t *ws,
+    uint64_t *odd, uint64_t *cont)
 {
+	unsigned char c = (unsigned char)s[i], d = i + 1 < n ?
+	    (unsigned char)s[i + 1] : 0;
 	unsigned l = c | 0x20u, m = d | 0x20u;
+	uint64_t bit = (uint64_t)1 << i % 64;
+	int o;
 
-	if (chunkspace(c) || (c >= '0' && c <= '9'))
-		return 0;
-	if (l - 'a' >= 26)
-		return 1;
-	return ((l == 'c' || l == 'w') && m == 'a') ||
-	    (l == 'g' && (m == 'i' || m == 'o')) || (l == 'l' && m == 'e');
+	if (chunkspace(c)) {
+		*ws |= bit;
+		return;
+	}
+	if (c >= 0x80) {
+		if (c < 0xC0)
+			*cont |= bit;
+		o = !valid || c == 0xC2 || (c >= 0xE1 && c <= 0xE3);
+	} else if (c >= '0' && c <= '9')
+		o = 0;
+	else if (l - 'a' >= 26)
+		o = 1;
+	else
+		o = ((l == 'c' || l == 'w') && m == 'a') ||
+		    (l == 'g' && (m == 'i' || m == 'o')) ||
+		    (l == 'l' && m == 'e');
+	if (o)
+		*odd |= bit;
 }
 
 #ifdef __SSE2__
 /* The bits of one block of 16 bytes at p (p[16] readable). */
 static void
-plain16(const char *p, unsigned *ws, unsigned *odd)
+plain16(const char *p, unsigned *ws, unsigned *odd, unsigned *cont,
+    unsigned *high)
 {
 	const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
 	const __m128i y = _mm_loadu_si128((const __m128i *)(const void *)
 	    (p + 1));
 	const __m128i b20 = _mm_set1_epi8(0x20);
 	__m128i l = _mm_or_si128(x, b20), m = _mm_or_si128(y, b20);
-	__m128i sp, ok, pair;
+	__m128i sp, ok, pair, lead;
 
-	/* signed compares: bytes from 0x80 up are negative */
+	/* signed compares: bytes from 0x80 up are negative, and fail every
+	 * range test below but the continuation bytes' */
 	sp = _mm_or_si128(_mm_cmpeq_epi8(x, b20), _mm_and_si128(
 	    _mm_cmpgt_epi8(x, _mm_set1_epi8('\t' - 1)),
 	    _mm_cmpgt_epi8(_mm_set1_epi8('\r' + 1), x)));
@@ -1922,9 +2008,20 @@ plain16(const char *p, unsigned *ws, unsigned *odd)
 	    _mm_cmpeq_epi8(m, _mm_set1_epi8('o')))),
 	    _mm_and_si128(_mm_cmpeq_epi8(l, _mm_set1_epi8('l')),
 	    _mm_cmpeq_epi8(m, _mm_set1_epi8('e')))));
+	/* C2, E1, E2 and E3; E2 and E3 are E2 with bit 0 cleared */
+	lead = _mm_or_si128(_mm_or_si128(
+	    _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC2)),
+	    _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE1))),
+	    _mm_cmpeq_epi8(_mm_andnot_si128(_mm_set1_epi8(1), x),
+	    _mm_set1_epi8((char)0xE2)));
+	/* ASCII that is not ok: ok or high, inverted */
+	ok = _mm_or_si128(ok, _mm_cmpgt_epi8(_mm_setzero_si128(), x));
 	*ws = (unsigned)_mm_movemask_epi8(sp);
-	*odd = (unsigned)_mm_movemask_epi8(_mm_or_si128(pair,
-	    _mm_andnot_si128(ok, _mm_set1_epi8(-1))));
+	*odd = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(pair,
+	    lead), _mm_andnot_si128(ok, _mm_set1_epi8(-1))));
+	*cont = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(
+	    _mm_set1_epi8((char)0xC0), x));
+	*high = (unsigned)_mm_movemask_epi8(x);
 }
 #endif
 
@@ -1932,10 +2029,10 @@ static void
 plainbits(struct dm_q_words *w, const char *s, size_t n)
 {
 	size_t nw = n / 64 + 1, i = 0, k;
-	uint64_t ws, odd;
-	unsigned char c;
+	uint64_t ws, odd, cont, high = 0;
 #ifdef __SSE2__
-	unsigned a, b;
+	unsigned a, b, c, d;
+	uint64_t h;
 	int j;
 #endif
 
@@ -1943,112 +2040,87 @@ plainbits(struct dm_q_words *w, const char *s, size_t n)
 		w->nbits = nw;
 		w->ws = dm_xreallocarray(w->ws, nw, sizeof *w->ws);
 		w->odd = dm_xreallocarray(w->odd, nw, sizeof *w->odd);
+		w->cont = dm_xreallocarray(w->cont, nw, sizeof *w->cont);
 	}
+	w->textn = n;
+	w->valid = dm_simd_utf8_valid(s, n);
 #ifdef __SSE2__
 	for (; i + 65 <= n; i += 64) {
-		ws = odd = 0;
+		ws = odd = cont = h = 0;
 		for (j = 0; j < 4; j++) {
-			plain16(s + i + 16 * j, &a, &b);
+			plain16(s + i + 16 * j, &a, &b, &c, &d);
 			ws |= (uint64_t)a << 16 * j;
 			odd |= (uint64_t)b << 16 * j;
+			cont |= (uint64_t)c << 16 * j;
+			h |= (uint64_t)d << 16 * j;
 		}
 		w->ws[i / 64] = ws;
-		w->odd[i / 64] = odd;
+		w->odd[i / 64] = w->valid ? odd : odd | h;
+		w->cont[i / 64] = cont;
+		high |= h;
 	}
 #endif
 	for (; i < n; i += 64) {
-		ws = odd = 0;
-		for (k = 0; k < 64 && i + k < n; k++) {
-			c = (unsigned char)s[i + k];
-			ws |= (uint64_t)chunkspace(c) << k;
-			odd |= (uint64_t)oddbyte(c,
-			    i + k + 1 < n ? s[i + k + 1] : 0) << k;
+		ws = odd = cont = 0;
+		for (k = i; k < i + 64 && k < n; k++) {
+			plainbyte(s, n, k, w->valid, &ws, &odd, &cont);
+			high |= (unsigned char)s[k] >= 0x80;
 		}
 		w->ws[i / 64] = ws;
 		w->odd[i / 64] = odd;
+		w->cont[i / 64] = cont;
 	}
+	w->high = high != 0;
 }
 
-/* The first bit set in v at i or after, or lim when none is before it. */
-static size_t
-bitnext(const uint64_t *v, size_t i, size_t lim)
-{
-	size_t k = i / 64;
-	uint64_t x;
-
-	if (i >= lim)
-		return lim;
-	for (x = v[k] & (~(uint64_t)0 << (i % 64)); x == 0; x = v[k]) {
-		if (++k * 64 >= lim)
-			return lim;
-	}
-	i = k * 64 + (size_t)__builtin_ctzll(x);
-	return i < lim ? i : lim;
-}
-
-/* chunk() for a chunk without an odd byte (see plainbits): 1 and its
- * token added, else 0 and w as it was. */
-static int
-plainchunk(struct dm_q_words *w, const char *s, size_t n, size_t b,
-    size_t *end)
-{
-	size_t base = (size_t)(s - w->text), e;
-
-	e = bitnext(w->ws, base + b, base + n);
-	if (bitnext(w->odd, base + b, e) != e)
-		return 0;
-	tok_put(w, s + b, e - base - b, e - base - b);
-	*end = e - base;
-	return 1;
-}
-
+/* The words of the sentence text[sb..se). */
 static void
-tb_sentence(struct dm_q_words *w, const char *s, size_t n)
+tb_sentence(struct dm_q_words *w, size_t sb, size_t se)
 {
-	size_t i = 0, b, tail, sb = 0, se = 0, n0, t0;
-	int pending = 0, first = 1;
+	const char *t = w->text;
+	size_t i, b, e, tail, pb = 0, pe = 0, n0, t0;
+	int pending = 0;
 
 	if (w->reference) {
-		tb_stretch(w, s, n, 1);
+		tb_stretch(w, t + sb, se - sb, 1);
 		return;
 	}
-	tail = tb_tail(s, n);
-	tok_reserve(w, n);
-	while (i < n) {
-		while (i < n && chunkspace(s[i]))
-			i++;
-		if (i >= n)
-			break;
-		b = i;
+	tail = sb + tb_tail(t + sb, se - sb);
+	tok_reserve(w, se - sb);
+	for (i = sb; (b = bitnext0(w->ws, i, se)) < se; i = e) {
+		e = bitnext(w->ws, b, se);
+		/* the commonest chunk: no odd byte, one token */
+		if (!pending && b < tail && bitnext(w->odd, b, e) == e) {
+			tok_span(w, b, e);
+			continue;
+		}
 		n0 = w->n;
 		t0 = w->tok.len;
-		if ((b < tail && plainchunk(w, s, n, b, &i)) ||
-		    chunk_or_tail(w, s, n, b, tail, &i)) {
+		if (chunk_or_tail(w, sb, se, b, e, tail)) {
 			if (pending) {
 				/* the stretch before comes first: its
 				 * tokens, then the chunk's again */
 				w->n = n0;
-				dm_buf_setlen(&w->tok, t0);
-				tb_stretch(w, s + sb, se + 1 - sb, 0);
-				tok_reserve(w, n);
-				chunk_or_tail(w, s, n, b, tail, &i);
+				w->tok.len = t0;
+				tb_stretch(w, t + pb, pe + 1 - pb, 0);
+				tok_reserve(w, se - sb);
+				chunk_or_tail(w, sb, se, b, e, tail);
 				pending = 0;
 			}
 		} else {
 			if (b >= tail)
-				i = n;
+				e = se;
 			if (!pending) {
 				/* the first stretch keeps the white space that
 				 * the sentence may start with */
-				sb = first ? 0 : b - 1;
+				pb = i == sb ? sb : b - 1;
 				pending = 1;
 			}
 		}
-		se = i;
-		first = 0;
+		pe = e;
 	}
 	if (pending)
-		tb_stretch(w, s + sb, n - sb, 1);
+		tb_stretch(w, t + pb, se - pb, 1);
 }
 
 void
@@ -2069,8 +2141,7 @@ dm_q_words_split(struct dm_q_words *w, const char *s, size_t n)
 		plainbits(w, s, n);
 	dm_q_sents_split(&w->sents, s, n);
 	for (i = 0; i < w->sents.s.n; i++)
-		tb_sentence(w, s + w->sents.s.v[i].b,
-		    w->sents.s.v[i].e - w->sents.s.v[i].b);
+		tb_sentence(w, w->sents.s.v[i].b, w->sents.s.v[i].e);
 }
 
 size_t
@@ -2158,6 +2229,7 @@ dm_q_words_free(struct dm_q_words *w)
 	free(w->len);
 	free(w->ws);
 	free(w->odd);
+	free(w->cont);
 	dm_q_sents_free(&w->sents);
 	memset(w, 0, sizeof *w);
 }

@@ -122,8 +122,11 @@ struct dm_q_words {
 	struct dm_buf	 a, b;	/* the sentence being rewritten */
 	struct dm_q_sents sents;
 	const char	*text;	/* the text being split */
-	uint64_t	*ws, *odd;	/* per byte of it: see plainbits() */
+	size_t		 textn;	/* its length */
+	uint64_t	*ws, *odd, *cont;	/* per byte of it: see chunk() */
 	size_t		 nbits;	/* 64-bit words allocated to each */
+	int		 valid;	/* the text is valid UTF-8 */
+	int		 high;	/* it has bytes from 0x80 up */
 	int		 reference;	/* every sentence through the passes */
 };
 void	 dm_q_words_split(struct dm_q_words *, const char *s, size_t n);
