@@ -43,6 +43,7 @@ struct emo {
 	size_t		 cap;
 	struct piece	*pend;
 	size_t		 npend, pendcap;
+	size_t		 rb, re;	/* the run of output not yet written */
 };
 
 static const struct dm_param params[] = {
@@ -58,7 +59,7 @@ lower(const char *s, size_t n)
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		kl = strlen(dm_emoji[mid].s);
+		kl = dm_emoji[mid].len;
 		c = memcmp(dm_emoji[mid].s, s, kl < n ? kl : n);
 		if (c < 0 || (c == 0 && kl < n))
 			lo = mid + 1;
@@ -77,7 +78,30 @@ lookup(const char *s, size_t n)
 
 	if (k == NEMOJI || strncmp(dm_emoji[k].s, s, n) != 0)
 		return 0;
-	return dm_emoji[k].s[n] == '\0' ? dm_emoji[k].status + 1 : 1;
+	return dm_emoji[k].len == n ? dm_emoji[k].status + 1 : 1;
+}
+
+/* Whether the code point s[0..n) starts a key. */
+static int
+starts(const char *s, size_t n)
+{
+	size_t lo = 0, hi = sizeof dm_emoji_first / sizeof dm_emoji_first[0];
+	size_t mid;
+	int32_t c;
+
+	if ((unsigned char)s[0] < 0x80)
+		return s[0] == '#' || s[0] == '*' || (s[0] >= '0' && s[0] <= '9');
+	if (dm_utf8_decode(s, n, &c) < 1)
+		return 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (dm_emoji_first[mid] < c)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < sizeof dm_emoji_first / sizeof dm_emoji_first[0] &&
+	    dm_emoji_first[lo] == c;
 }
 
 static int
@@ -94,14 +118,10 @@ cplen(const char *s, size_t n)
 static int
 special(const char *s, int len)
 {
-	unsigned char c = (unsigned char)s[0];
-
-	if (c < 0x80 && c != '#' && c != '*' && (c < '0' || c > '9'))
-		return 0;
 	if (len == 3 && memcmp(s, "\357\270", 2) == 0 &&
 	    (s[2] == '\216' || s[2] == '\217'))
 		return 1;
-	return lookup(s, (size_t)len) != 0;
+	return starts(s, (size_t)len);
 }
 
 static int
@@ -127,32 +147,45 @@ emo_fini(void *state)
 }
 
 static void
-push(struct emo *e, size_t start, size_t len, int status, int emoji)
+grow(struct emo *e)
 {
-	if (e->npend == e->pendcap) {
-		e->pendcap = e->pendcap ? 2 * e->pendcap : 64;
-		e->pend = dm_xreallocarray(e->pend, e->pendcap,
-		    sizeof(*e->pend));
-	}
-	e->pend[e->npend].start = start;
-	e->pend[e->npend].len = len;
-	e->pend[e->npend].status = status;
-	e->pend[e->npend].emoji = emoji;
-	e->npend++;
+	e->pendcap = e->pendcap ? 2 * e->pendcap : 64;
+	e->pend = dm_xreallocarray(e->pend, e->pendcap, sizeof(*e->pend));
 }
 
-/* Hands the pending characters over to out. */
+static inline void
+push(struct emo *e, size_t start, size_t len, int status, int emoji)
+{
+	struct piece *p;
+
+	if (e->npend == e->pendcap)
+		grow(e);
+	p = &e->pend[e->npend++];
+	p->start = start;
+	p->len = len;
+	p->status = status;
+	p->emoji = emoji;
+}
+
+/* Hands the pending characters over to the output, which is written a
+ * run of bytes at a time. */
 static void
 flush(struct emo *e, const char *s, struct dm_buf *out)
 {
 	const size_t *off = e->off;
-	size_t k;
+	size_t k, b, end;
 
-	for (k = 0; k < e->npend; k++)
-		if (!e->pend[k].emoji)
-			dm_buf_add(out, s + off[e->pend[k].start],
-			    off[e->pend[k].start + e->pend[k].len] -
-			    off[e->pend[k].start]);
+	for (k = 0; k < e->npend; k++) {
+		if (e->pend[k].emoji)
+			continue;
+		b = off[e->pend[k].start];
+		end = off[e->pend[k].start + e->pend[k].len];
+		if (b != e->re) {
+			dm_buf_add(out, s + e->rb, e->re - e->rb);
+			e->rb = b;
+		}
+		e->re = end;
+	}
 	e->npend = 0;
 }
 
@@ -185,14 +218,15 @@ emo_line(struct emo *e, const char *s, size_t n, struct dm_buf *out)
 	memset(e->aside, 0, m);
 	off = e->off;
 	e->npend = 0;
+	e->rb = e->re = 0;
 	i = 0;
 	while (i < m) {
 		if (e->aside[i]) {
 			i++;
 			continue;
 		}
-		st = lookup(s + off[i], off[i + 1] - off[i]);
-		if (st != 0) {
+		st = 0;
+		if (starts(s + off[i], off[i + 1] - off[i])) {
 			for (end = i + 1; end < m && !e->aside[end] &&
 			    lookup(s + off[i], off[end + 1] - off[i]) != 0;)
 				end++;
@@ -203,10 +237,11 @@ emo_line(struct emo *e, const char *s, size_t n, struct dm_buf *out)
 				continue;
 			}
 			/* the character alone may still be a key */
-			st = lookup(s + off[i], off[i + 1] - off[i]);
+			if (end > i + 1)
+				st = lookup(s + off[i], off[i + 1] - off[i]);
 		} else if (ZWJ(i) && e->npend > 0 &&
 		    e->pend[e->npend - 1].status != 0 && i > 0 &&
-		    lookup(s + off[i - 1], off[i] - off[i - 1]) != 0) {
+		    starts(s + off[i - 1], off[i] - off[i - 1])) {
 			e->aside[i] = 1;
 			p = &e->pend[e->npend - 1];
 			if (p->status == DM_EMOJI_COMPONENT) {
@@ -227,13 +262,19 @@ emo_line(struct emo *e, const char *s, size_t n, struct dm_buf *out)
 				e->npend--;
 			}
 			continue;
-		} else
+		} else if (e->npend == 1 && !e->pend[0].emoji &&
+		    off[e->pend[0].start] == e->re) {
+			/* the usual case, one character after another */
+			e->re = off[e->pend[0].start + e->pend[0].len];
+			e->npend = 0;
+		} else if (e->npend > 0)
 			flush(e, s, out);
 		if (!VS(i))
 			push(e, i, 1, st > 1 ? st - 1 : 0, 0);
 		i++;
 	}
 	flush(e, s, out);
+	dm_buf_add(out, s + e->rb, e->re - e->rb);
 }
 
 static int
@@ -253,7 +294,11 @@ emoji_text(void *state, const char *s, size_t n, struct dm_buf *out,
 	}
 	if (i == n)
 		return 0;
-	for (i = 0; i <= n; i = (size_t)(nl - s) + 1) {
+	/* the lines before the first that may change are copied */
+	while (i > 0 && s[i - 1] != '\n')
+		i--;
+	dm_buf_add(out, s, i);
+	for (; i <= n; i = (size_t)(nl - s) + 1) {
 		nl = memchr(s + i, '\n', n - i);
 		if (nl == NULL)
 			nl = s + n;

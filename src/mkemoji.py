@@ -9,7 +9,8 @@
 # unqualified and component emoji sequence of Unicode's emoji-test.txt
 # that the package knows, with its status. They are written sorted by
 # their UTF-8 bytes (which is code point order), as ops/remove-emoji.c
-# searches them, each with its status.
+# searches them, each with its length and status, and the code points
+# that start one.
 import sys
 
 
@@ -36,6 +37,8 @@ def main():
         cps, status = line.rstrip('\n').split('\t')[:2]
         keys.append((''.join(chr(int(c, 16)) for c in cps.split()),
                      int(status)))
+    if any(len(k.encode('utf-8')) > 255 for k, _ in keys):
+        sys.exit('mkemoji.py: a key longer than 255 bytes')
     if version is None or not keys:
         sys.exit('mkemoji.py: no version line or no emoji in the input')
     keys.sort(key=lambda k: k[0].encode('utf-8'))
@@ -44,10 +47,17 @@ def main():
       'written by src/mkemoji.py */\n' % version)
     w('#define DM_EMOJI_VERSION\t"%s"\n' % version)
     w('#define DM_EMOJI_COMPONENT\t1\t/* status of a component */\n')
-    w('static const struct {\n\tconst char\t*s;\n\tint\t\t status;\n'
+    w('static const struct {\n\tconst char\t*s;\n\tunsigned char\t len;'
+      '\t/* in bytes */\n\tunsigned char\t status;\n'
       '} dm_emoji[] = {\n')
     for k, st in keys:
-        w('\t{ %s, %d },\n' % (cstring(k), st))
+        w('\t{ %s, %d, %d },\n' % (cstring(k), len(k.encode('utf-8')), st))
+    w('};\n')
+    w('/* the code points that start a key, sorted */\n')
+    w('static const int32_t dm_emoji_first[] = {\n')
+    first = sorted({ord(k[0]) for k, _ in keys})
+    for i in range(0, len(first), 6):
+        w('\t' + ' '.join('0x%05X,' % c for c in first[i:i + 6]) + '\n')
     w('};\n')
 
 
