@@ -2,6 +2,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "dm.h"
 #include "quality.h"
@@ -99,13 +102,67 @@ ends(const struct fineweb *f, const char *s, size_t b, size_t e)
 	return 0;
 }
 
+/* ASCII white space as str.isspace(): \t to \r, \x1c to the space. */
+static int
+asciispace(unsigned char c)
+{
+	return (c >= '\t' && c <= '\r') || (c >= 0x1C && c <= ' ');
+}
+
+/*
+ * No more than dm_q_runs(s, n), and much cheaper: the runs that start
+ * with an ASCII character other than white space, at the start or after
+ * ASCII white space (sixteen bytes at a time). A byte beyond ASCII may
+ * be white space or not, so it starts no run counted here and ends none.
+ */
+static size_t
+runs_least(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 1, k;
+
+	if (n == 0)
+		return 0;
+	k = u[0] < 0x80 && !asciispace(u[0]);
+#ifdef __SSE2__
+	{
+		const __m128i c8 = _mm_set1_epi8(8), c14 = _mm_set1_epi8(14);
+		const __m128i c1b = _mm_set1_epi8(0x1B);
+		const __m128i c21 = _mm_set1_epi8(0x21);
+		const __m128i m1 = _mm_set1_epi8(-1);
+		__m128i x, y, wx, wy;
+
+		/* signed compares: a byte beyond ASCII is negative, in no
+		 * range */
+		for (; i + 16 <= n; i += 16) {
+			x = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+			y = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i - 1));
+			wx = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, c8),
+			    _mm_cmplt_epi8(x, c14)), _mm_and_si128(
+			    _mm_cmpgt_epi8(x, c1b), _mm_cmplt_epi8(x, c21)));
+			wy = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(y, c8),
+			    _mm_cmplt_epi8(y, c14)), _mm_and_si128(
+			    _mm_cmpgt_epi8(y, c1b), _mm_cmplt_epi8(y, c21)));
+			k += (size_t)__builtin_popcount((unsigned)
+			    _mm_movemask_epi8(_mm_and_si128(wy, _mm_andnot_si128(
+			    wx, _mm_cmpgt_epi8(x, m1)))));
+		}
+	}
+#endif
+	for (; i < n; i++)
+		k += u[i] < 0x80 && !asciispace(u[i]) && asciispace(u[i - 1]);
+	return k;
+}
+
 static int
 fineweb_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
     struct dm_textstats *ts, struct dm_buf *err)
 {
 	struct fineweb *f = state;
 	struct dm_q_span *l;
-	size_t i, b, e, start = 0, punct = 0, shorts = 0, ndup, nchars, nl;
+	size_t i, b, e, start = 0, punct = 0, shorts = 0, ndup, nchars, nl, k;
 	const char *p;
 	double r;
 
@@ -147,8 +204,11 @@ fineweb_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
 		return fail(err, "char_dup_ratio");
 	/* Every run of characters between white space gives at least one
 	 * word, so when the newlines per run pass the rule the newlines per
-	 * word do too, and the text need not be split into words. */
-	if (nl == 0 || (double)nl / dm_q_runs(s, n) <= f->nlratio)
+	 * word do too, and the text need not be split into words; so do
+	 * they when the newlines per run counted by runs_least() pass. */
+	if (nl == 0 || ((k = runs_least(s, n)) > 0 &&
+	    (double)nl / k <= f->nlratio) ||
+	    (double)nl / dm_q_runs(s, n) <= f->nlratio)
 		return 1;
 	f->w = dm_q_words_of(s, n);
 	if (f->w->n > 0 && (double)nl / f->w->n > f->nlratio)

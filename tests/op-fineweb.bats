@@ -111,3 +111,17 @@ L3='Birds sang in the old oak tree as the sun went down.'
 	run q "$t" 'fineweb(line_punct_thr=0, short_line_thr=1, char_duplicates_ratio=1, new_line_ratio=0.24)'
 	assert_output '"fineweb: list_ratio"'
 }
+
+@test "list_ratio counts runs between white space beyond ASCII" {
+	# runs cut by U+3000: 7 runs (a b c d e f g.), 8 tokens, 2 newlines:
+	# 2/7 = 0.29 per run, 2/8 = 0.25 per word; 3 runs follow ASCII
+	# white space or the start, 2/3 per run
+	local t='a\u3000b\u3000c\nd\u3000e\u3000f\ng.'
+	local p='line_punct_thr=0, short_line_thr=1, char_duplicates_ratio=1'
+	run q "$t" "fineweb($p, new_line_ratio=0.3)"
+	assert_output true
+	run q "$t" "fineweb($p, new_line_ratio=0.25)"
+	assert_output true
+	run q "$t" "fineweb($p, new_line_ratio=0.2)"
+	assert_output '"fineweb: list_ratio"'
+}
