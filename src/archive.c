@@ -187,30 +187,6 @@ is7z(const void *p, size_t n)
 
 /* ---- the child ---- */
 
-static void
-csend(int fd, int tag, const void *p1, size_t n1, const void *p2, size_t n2,
-    const void *p3, size_t n3)
-{
-	unsigned char hd[5];
-	uint32_t len = (uint32_t)(n1 + n2 + n3);
-	const void *part[4] = { hd, p1, p2, p3 };
-	size_t plen[4] = { sizeof hd, n1, n2, n3 };
-	size_t i, off;
-	ssize_t w;
-
-	hd[0] = (unsigned char)tag;
-	memcpy(hd + 1, &len, sizeof len);
-	for (i = 0; i < 4; i++)
-		for (off = 0; off < plen[i]; off += (size_t)w) {
-			w = write(fd, (const char *)part[i] + off,
-			    plen[i] - off);
-			if (w < 0 && errno == EINTR)
-				w = 0;
-			else if (w <= 0)
-				_exit(1);	/* the parent is gone */
-		}
-}
-
 /* Whether a's error is for want of memory. libarchive does not always
  * set ENOMEM: "Couldn't allocate memory", "No memory for ..." */
 static int
@@ -231,7 +207,8 @@ cfail(int fd, int tag, struct archive *a)
 
 	if (s == NULL)
 		s = "";
-	csend(fd, tag, &nomem, sizeof nomem, s, strlen(s) + 1, NULL, 0);
+	dm_memcap_send(fd, tag, &nomem, sizeof nomem, s, strlen(s) + 1,
+	    NULL, 0);
 }
 
 /* Opens the archive of job j (again) into d->a. */
@@ -285,12 +262,15 @@ cread(int out, int fd, const struct cjob *j)
 		h.kind = dm_archive_kind(&d);
 		h.unpacked = dm_archive_unpacked(&d);
 		f = dm_archive_format(&d);
-		csend(out, CREC_HEAD, &h, sizeof h, m.path ? m.path : "",
-		    m.path ? strlen(m.path) + 1 : 1, f, strlen(f) + 1);
+		dm_memcap_send(out, CREC_HEAD, &h, sizeof h,
+		    m.path ? m.path : "", m.path ? strlen(m.path) + 1 : 1,
+		    f, strlen(f) + 1);
 		while ((r = archive_read_data(d.a, buf, sizeof buf)) > 0)
-			csend(out, CREC_DATA, buf, (size_t)r, NULL, 0, NULL, 0);
+			dm_memcap_send(out, CREC_DATA, buf, (size_t)r, NULL, 0,
+			    NULL, 0);
 		if (r == 0) {
-			csend(out, CREC_END, NULL, 0, NULL, 0, NULL, 0);
+			dm_memcap_send(out, CREC_END, NULL, 0, NULL, 0, NULL,
+			    0);
 			continue;
 		}
 		if (!cnomem(d.a) || j->at < 0 || ++reopens > CREOPEN_MAX ||
@@ -309,7 +289,7 @@ cread(int out, int fd, const struct cjob *j)
 				goto out;
 			}
 	}
-	csend(out, CREC_EOF, NULL, 0, NULL, 0, NULL, 0);
+	dm_memcap_send(out, CREC_EOF, NULL, 0, NULL, 0, NULL, 0);
 out:
 	archive_read_free(d.a);
 }

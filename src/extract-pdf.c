@@ -89,35 +89,11 @@ pdf_logwriter(GLogLevelFlags level, const GLogField *fields, gsize n,
 	return G_LOG_WRITER_HANDLED;
 }
 
-static void
-pdf_send(struct pdfchild *c, int tag, const void *p1, size_t n1,
-    const void *p2, size_t n2)
-{
-	unsigned char hd[5];
-	uint32_t len = (uint32_t)(n1 + n2);
-	const void *part[3] = { hd, p1, p2 };
-	size_t plen[3] = { sizeof hd, n1, n2 };
-	size_t i, off;
-	ssize_t w;
-
-	hd[0] = (unsigned char)tag;
-	memcpy(hd + 1, &len, sizeof len);
-	for (i = 0; i < 3; i++)
-		for (off = 0; off < plen[i]; off += (size_t)w) {
-			w = write(c->fd, (const char *)part[i] + off,
-			    plen[i] - off);
-			if (w < 0 && errno == EINTR)
-				w = 0;
-			else if (w <= 0)
-				_exit(1);	/* the parent is gone */
-		}
-}
-
 /* A string, sent with its NUL. */
 static void
 pdf_sends(struct pdfchild *c, int tag, const char *s)
 {
-	pdf_send(c, tag, s, strlen(s) + 1, NULL, 0);
+	dm_memcap_send(c->fd, tag, s, strlen(s) + 1, NULL, 0, NULL, 0);
 }
 
 /* One line of a page as poppler_page_get_text gives it, with the box of
@@ -342,8 +318,8 @@ static void
 pdf_sendtext(struct pdfchild *c, uint32_t page, GString *t)
 {
 	/* without the last newline: a sample's text, not a file */
-	pdf_send(c, REC_TEXT, &page, sizeof page, t->str,
-	    t->len - (t->len > 0 && t->str[t->len - 1] == '\n'));
+	dm_memcap_send(c->fd, REC_TEXT, &page, sizeof page, t->str,
+	    t->len - (t->len > 0 && t->str[t->len - 1] == '\n'), NULL, 0);
 }
 
 void
@@ -431,7 +407,7 @@ dm_extract_pdf_records(int fd, const void *data, size_t len,
 	else {
 		if (!opt->pages)
 			pdf_sendtext(&c, 0, all);
-		pdf_send(&c, REC_DONE, NULL, 0, NULL, 0);
+		dm_memcap_send(c.fd, REC_DONE, NULL, 0, NULL, 0, NULL, 0);
 	}
 out:
 	g_string_free(all, TRUE);

@@ -1,9 +1,12 @@
 /* memcap.c - the memory a child process reading hostile input may map */
 #include <sys/resource.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "memcap.h"
@@ -58,4 +61,28 @@ dm_memcap_child(int quiet)
 		close(null);
 	}
 	dm_memcap_apply();
+}
+
+void
+dm_memcap_send(int fd, int tag, const void *p1, size_t n1, const void *p2,
+    size_t n2, const void *p3, size_t n3)
+{
+	unsigned char hd[5];
+	uint32_t len = (uint32_t)(n1 + n2 + n3);
+	const void *part[4] = { hd, p1, p2, p3 };
+	size_t plen[4] = { sizeof hd, n1, n2, n3 };
+	size_t i, off;
+	ssize_t w;
+
+	hd[0] = (unsigned char)tag;
+	memcpy(hd + 1, &len, sizeof len);
+	for (i = 0; i < 4; i++)
+		for (off = 0; off < plen[i]; off += (size_t)w) {
+			w = write(fd, (const char *)part[i] + off,
+			    plen[i] - off);
+			if (w < 0 && errno == EINTR)
+				w = 0;
+			else if (w <= 0)
+				_exit(1);	/* the parent is gone */
+		}
 }

@@ -2,6 +2,8 @@
 #ifndef DM_MEMCAP_H
 #define DM_MEMCAP_H
 
+#include <stddef.h>
+
 /*
  * Readers that a hostile file can make allocate gigabytes (libarchive's
  * 7-Zip reader, poppler) run in a forked child whose address space is
@@ -21,5 +23,11 @@ void	 dm_memcap_apply(void);
  * SIGTERM, stdin and stdout (and stderr when quiet) on /dev/null, then
  * dm_memcap_apply. */
 void	 dm_memcap_child(int quiet);
+/* In the child: writes one record to the parent on fd, the byte tag, the
+ * length of what follows (a uint32_t in host order), then the parts p1,
+ * p2 and p3 (a part of length 0 may be NULL). A write that fails ends
+ * the child (_exit(1)): the parent is gone. */
+void	 dm_memcap_send(int fd, int tag, const void *p1, size_t n1,
+	    const void *p2, size_t n2, const void *p3, size_t n3);
 
 #endif /* DM_MEMCAP_H */
