@@ -93,6 +93,8 @@ starts(const char *s, size_t n)
 		return s[0] == '#' || s[0] == '*' || (s[0] >= '0' && s[0] <= '9');
 	if (dm_utf8_decode(s, n, &c) < 1)
 		return 0;
+	if (c < 0x10000)
+		return dm_emoji_bmp[c >> 3] >> (c & 7) & 1;
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (dm_emoji_first[mid] < c)
@@ -113,15 +115,24 @@ cplen(const char *s, size_t n)
 	return len < 1 ? 1 : len;
 }
 
-/* Whether code point s[0..len) may matter: it starts a key or is U+FE0E
- * or U+FE0F (EF B8 8E, EF B8 8F). */
+/*
+ * Whether the code point s[0..len) of s[0..n) may matter: it is U+FE0E or
+ * U+FE0F (EF B8 8E, EF B8 8F), a key, or the start of a key that the next
+ * code point continues. A line without one is left as it is: no emoji is
+ * found there, and a joiner is dropped only after a piece that is a key.
+ */
 static int
-special(const char *s, int len)
+special(const char *s, int len, size_t n)
 {
 	if (len == 3 && memcmp(s, "\357\270", 2) == 0 &&
 	    (s[2] == '\216' || s[2] == '\217'))
 		return 1;
-	return starts(s, (size_t)len);
+	if (!starts(s, (size_t)len))
+		return 0;
+	if (lookup(s, (size_t)len) > 1)
+		return 1;
+	return (size_t)len < n &&
+	    lookup(s, (size_t)len + (size_t)cplen(s + len, n - (size_t)len)) != 0;
 }
 
 static int
@@ -283,13 +294,13 @@ emoji_text(void *state, const char *s, size_t n, struct dm_buf *out,
 {
 	struct emo *e = state;
 	const char *nl;
-	size_t i;
+	size_t i, j;
 	int len;
 
 	(void)err;
 	for (i = 0; i < n; i += (size_t)len) {
 		len = cplen(s + i, n - i);
-		if (special(s + i, len))
+		if (special(s + i, len, n - i))
 			break;
 	}
 	if (i == n)
@@ -302,7 +313,15 @@ emoji_text(void *state, const char *s, size_t n, struct dm_buf *out,
 		nl = memchr(s + i, '\n', n - i);
 		if (nl == NULL)
 			nl = s + n;
-		emo_line(e, s + i, (size_t)(nl - s) - i, out);
+		for (j = i; j < (size_t)(nl - s); j += (size_t)len) {
+			len = cplen(s + j, (size_t)(nl - s) - j);
+			if (special(s + j, len, (size_t)(nl - s) - j))
+				break;
+		}
+		if (j < (size_t)(nl - s))
+			emo_line(e, s + i, (size_t)(nl - s) - i, out);
+		else
+			dm_buf_add(out, s + i, (size_t)(nl - s) - i);
 		if (nl < s + n)
 			dm_buf_addc(out, '\n');
 	}

@@ -10,7 +10,7 @@
 # that the package knows, with its status. They are written sorted by
 # their UTF-8 bytes (which is code point order), as ops/remove-emoji.c
 # searches them, each with its length and status, and the code points
-# that start one.
+# that start one (as a bitmap below U+10000 too).
 import sys
 
 
@@ -53,9 +53,19 @@ def main():
     for k, st in keys:
         w('\t{ %s, %d, %d },\n' % (cstring(k), len(k.encode('utf-8')), st))
     w('};\n')
+    first = sorted({ord(k[0]) for k, _ in keys})
+    w('/* the code points below U+10000 that start a key, a bit each */\n')
+    w('static const unsigned char dm_emoji_bmp[8192] = {\n')
+    bits = [0] * 8192
+    for c in first:
+        if c < 0x10000:
+            bits[c >> 3] |= 1 << (c & 7)
+    nz = [(i, b) for i, b in enumerate(bits) if b]
+    for i in range(0, len(nz), 4):
+        w('\t' + ' '.join('[%d] = 0x%02X,' % ib for ib in nz[i:i + 4]) + '\n')
+    w('};\n')
     w('/* the code points that start a key, sorted */\n')
     w('static const int32_t dm_emoji_first[] = {\n')
-    first = sorted({ord(k[0]) for k, _ in keys})
     for i in range(0, len(first), 6):
         w('\t' + ' '.join('0x%05X,' % c for c in first[i:i + 6]) + '\n')
     w('};\n')

@@ -259,6 +259,11 @@ if command -v npm >/dev/null 2>&1 &&
 	    echo "dm bench: npm could not install @langchain/textsplitters" >&2
 fi
 cp "$bench_dir/langchain-split.mjs" "$lc_dir/" 2>/dev/null || :
+# DataMate's EmojiCleaner against the emoji package's replace_emoji, one
+# line at a time as DataMate calls it (Debian's 2.2.0: the same walk, less
+# the joiner rule)
+bench dm_emoji 'bin/dm-map remove-emoji'
+bench py_emoji '/usr/bin/python3 tests/datamate-ref.py EmojiCleaner-2.2.0'
 bench dm_slice "bin/dm-slice --recursive --size 1000 --overlap 200"
 if [ -d "$lc_dir/node_modules/@langchain/textsplitters" ]; then
 	bench lc_slice "node $lc_dir/langchain-split.mjs 1000 200"
@@ -287,6 +292,7 @@ ratio 'dm-filter len / jq' dm_filter jq_filter 10
 ratio 'dm-filter len / mlr' dm_filter mlr_filter
 ratio 'dm-filter len / cat' dm_filter cat
 ratio 'cleaning chain / jq' dm_clean jq_clean
+ratio 'remove-emoji / emoji (Python)' dm_emoji py_emoji
 ratio 'dm-slice / langchain.js' dm_slice lc_slice
 target 'tokens (qwen3)' dm_tokens 20
 ratio 'tokens / transformers.js' dm_tokens js_tokens
