@@ -153,3 +153,69 @@ X=antidisestablishmentarianism		# 28 characters
 	run q '' 'gopher_rep()'
 	assert_output true
 }
+
+@test "n-gram rules agree with datatrove's definitions on repetitive texts" {
+	# Texts of lower-case words and single spaces (word_tokenize gives
+	# str.split()), from a few words that run into each other ("ab c"
+	# and "a bc" join alike), many repeated: each n-gram rule alone, at
+	# two thresholds, marks the texts datatrove's find_top_duplicate and
+	# find_all_duplicate (restated in Python) drop.
+	cd "$BATS_TEST_TMPDIR"
+	/usr/bin/python3 - <<'PY'
+import json, random
+from collections import Counter
+random.seed(19)
+def top(words, n):
+    g = [" ".join(words[i:i + n]) for i in range(len(words) - n + 1)]
+    t = Counter(g).most_common(1)[0]
+    return len(t[0]) * t[1]
+def alldup(words, n):
+    seen, chars, i = set(), 0, 0
+    while i < len(words) - n + 1:
+        g = "".join(words[i:i + n])
+        if g in seen:
+            chars += len(g)
+            i += n
+        else:
+            seen.add(g)
+            i += 1
+    return chars
+vocab = ["a", "b", "ab", "ba", "c", "bc", "abc", "cab", "dd", "longerword"]
+texts = []
+for k in range(400):
+    v = vocab[:random.randint(2, len(vocab))]
+    w = [random.choice(v) for _ in range(random.choice([10, 12, 30, 90, 300]))]
+    if k % 3 == 0:
+        b = w[:random.randint(3, 9)]
+        w = (b * len(w))[:len(w)]
+    texts.append(w)
+with open("in.jsonl", "w") as f:
+    for w in texts:
+        f.write(json.dumps({"text": " ".join(w)}) + "\n")
+for n in range(2, 11):
+    for t in (0.1, 0.3):
+        with open("want-%d-%s" % (n, t), "w") as f:
+            for w in texts:
+                l = len(" ".join(w))
+                v = top(w, n) if n <= 4 else alldup(w, n)
+                why = "top_%d_gram" % n if n <= 4 else \
+                    "duplicated_%d_n_grams" % n
+                f.write(('"gopher-rep: %s"' % why if v / l > t
+                    else "true") + "\n")
+PY
+	local off='dup_line_frac=0, dup_para_frac=0, dup_line_char_frac=0, dup_para_char_frac=0'
+	local all='top_2_gram=0, top_3_gram=0, top_4_gram=0, dup_5_gram=0, dup_6_gram=0, dup_7_gram=0, dup_8_gram=0, dup_9_gram=0, dup_10_gram=0'
+	local n t r drops=0
+	for n in 2 3 4 5 6 7 8 9 10; do
+		r=dup_${n}_gram
+		[ "$n" -le 4 ] && r=top_${n}_gram
+		for t in 0.1 0.3; do
+			dm-filter --mark q "gopher_rep($off, ${all/$r=0/$r=$t})" \
+			    <in.jsonl | sed 's/.*,"q"://; s/}$//' >got
+			cmp got "want-$n-$t"
+			drops=$((drops + $(grep -c gopher-rep got)))
+		done
+	done
+	# both answers are there
+	[ "$drops" -gt 1000 ] && [ "$drops" -lt 6200 ]
+}
