@@ -2,6 +2,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "dm.h"
 #include "quality.h"
@@ -129,6 +132,58 @@ stopwords(struct gopher *g, long long want)
 	return found;
 }
 
+/*
+ * str.count of "#", of "..." and of U+2026 in s[0..n), in one pass that
+ * looks at the bytes '#', '.' and 0xE2 only (found sixteen at a time): a
+ * run of k periods holds k / 3 "..." that do not overlap, and U+2026 is
+ * E2 80 A6.
+ */
+static void
+symbols(const char *s, size_t n, size_t *hash, size_t *dots, size_t *ell)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, run = 0, last = 0;
+
+	*hash = *dots = *ell = 0;
+#define SYMBOL(j) do {							\
+	if (u[j] == '#')						\
+		++*hash;						\
+	else if (u[j] == '.') {						\
+		if (run > 0 && last + 1 == (j))				\
+			run++;						\
+		else {							\
+			*dots += run / 3;				\
+			run = 1;					\
+		}							\
+		last = (j);						\
+	} else if (u[j] == 0xE2 && n - (j) >= 3 && u[(j) + 1] == 0x80 &&	\
+	    u[(j) + 2] == 0xA6)						\
+		++*ell;							\
+} while (0)
+#ifdef __SSE2__
+	{
+		const __m128i ch = _mm_set1_epi8('#'), cd = _mm_set1_epi8('.');
+		const __m128i ce = _mm_set1_epi8((char)0xE2);
+		__m128i x;
+		unsigned bits;
+
+		for (; i + 16 <= n; i += 16) {
+			x = _mm_loadu_si128((const __m128i *)(const void *)
+			    (s + i));
+			bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			    _mm_or_si128(_mm_cmpeq_epi8(x, ch),
+			    _mm_cmpeq_epi8(x, cd)), _mm_cmpeq_epi8(x, ce)));
+			for (; bits; bits &= bits - 1)
+				SYMBOL(i + (size_t)__builtin_ctz(bits));
+		}
+	}
+#endif
+	for (; i < n; i++)
+		SYMBOL(i);
+#undef SYMBOL
+	*dots += run / 3;
+}
+
 static int
 gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
     struct dm_textstats *ts, struct dm_buf *err)
@@ -137,7 +192,7 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	const struct dm_q_words *w;
 	struct dm_q_span line;
 	size_t i, j, l, cl, nonsym = 0, chars = 0, alpha = 0, nlines = 0;
-	size_t bullets = 0, ells = 0, pos = 0;
+	size_t bullets = 0, ells = 0, pos = 0, hashes, dots, ellipses;
 	const char *t;
 	int32_t c;
 	int punct, letter;
@@ -193,11 +248,13 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 		if (g->max_avg && (double)chars / nonsym > g->max_avg)
 			return fail(err, "gopher_above_avg_threshold");
 	}
-	if (g->max_sym && ratio(dm_q_count(in, n, "#", 1), w->n) > g->max_sym)
-		return fail(err, "gopher_too_many_hashes");
-	if (g->max_sym && ratio(dm_q_count(in, n, "...", 3) +
-	    dm_q_count(in, n, "\xe2\x80\xa6", 3), w->n) > g->max_sym)
-		return fail(err, "gopher_too_many_ellipsis");
+	if (g->max_sym) {
+		symbols(in, n, &hashes, &dots, &ellipses);
+		if (ratio(hashes, w->n) > g->max_sym)
+			return fail(err, "gopher_too_many_hashes");
+		if (ratio(dots + ellipses, w->n) > g->max_sym)
+			return fail(err, "gopher_too_many_ellipsis");
+	}
 	while (dm_q_line(in, n, &pos, &line)) {
 		nlines++;
 		dm_q_strip(in, &line.b, &line.e);
