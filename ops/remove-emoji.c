@@ -29,7 +29,6 @@
  * points, as Python's str does, so a line is first cut into code points.
  */
 
-#define NEMOJI	(sizeof dm_emoji / sizeof dm_emoji[0])
 
 struct piece {
 	size_t	start, len;	/* in code points */
@@ -50,11 +49,13 @@ static const struct dm_param params[] = {
 	{ .name = NULL }
 };
 
-/* The first key not below s[0..n) in byte order. */
+#define NFIRST	(sizeof dm_emoji_first / sizeof dm_emoji_first[0])
+
+/* The first key of dm_emoji[lo..hi) not below s[0..n) in byte order. */
 static size_t
-lower(const char *s, size_t n)
+lower(size_t lo, size_t hi, const char *s, size_t n)
 {
-	size_t lo = 0, hi = NEMOJI, mid, kl;
+	size_t mid, kl;
 	int c;
 
 	while (lo < hi) {
@@ -69,41 +70,44 @@ lower(const char *s, size_t n)
 	return lo;
 }
 
-/* 0 when s[0..n) starts no key, 1 when it starts one, or the key's status
- * (+ 1) when it is one. */
+/* Whether the code point s[0..n) starts a key; if so *lo, *hi are the
+ * keys it starts. */
 static int
-lookup(const char *s, size_t n)
+starts(const char *s, size_t n, size_t *lo, size_t *hi)
 {
-	size_t k = lower(s, n);
-
-	if (k == NEMOJI || strncmp(dm_emoji[k].s, s, n) != 0)
-		return 0;
-	return dm_emoji[k].len == n ? dm_emoji[k].status + 1 : 1;
-}
-
-/* Whether the code point s[0..n) starts a key. */
-static int
-starts(const char *s, size_t n)
-{
-	size_t lo = 0, hi = sizeof dm_emoji_first / sizeof dm_emoji_first[0];
-	size_t mid;
+	size_t l = 0, h = NFIRST, mid;
 	int32_t c;
 
-	if ((unsigned char)s[0] < 0x80)
-		return s[0] == '#' || s[0] == '*' || (s[0] >= '0' && s[0] <= '9');
 	if (dm_utf8_decode(s, n, &c) < 1)
 		return 0;
-	if (c < 0x10000)
-		return dm_emoji_bmp[c >> 3] >> (c & 7) & 1;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (dm_emoji_first[mid] < c)
-			lo = mid + 1;
+	if (c < 0x10000 && !(dm_emoji_bmp[c >> 3] >> (c & 7) & 1))
+		return 0;
+	while (l < h) {
+		mid = l + (h - l) / 2;
+		if (dm_emoji_first[mid].c < c)
+			l = mid + 1;
 		else
-			hi = mid;
+			h = mid;
 	}
-	return lo < sizeof dm_emoji_first / sizeof dm_emoji_first[0] &&
-	    dm_emoji_first[lo] == c;
+	if (l == NFIRST || dm_emoji_first[l].c != c)
+		return 0;
+	*lo = dm_emoji_first[l].lo;
+	*hi = dm_emoji_first[l].hi;
+	return 1;
+}
+
+/* Among the keys [lo, hi) that s's first code point starts: 0 when
+ * s[0..n) starts none, 1 when it starts one, or the key's status (+ 1)
+ * when it is one. */
+static int
+lookup(size_t lo, size_t hi, const char *s, size_t n)
+{
+	size_t k = lower(lo, hi, s, n);
+
+	if (k == hi || dm_emoji[k].len < n ||
+	    memcmp(dm_emoji[k].s, s, n) != 0)
+		return 0;
+	return dm_emoji[k].len == n ? dm_emoji[k].status + 1 : 1;
 }
 
 static int
@@ -124,15 +128,36 @@ cplen(const char *s, size_t n)
 static int
 special(const char *s, int len, size_t n)
 {
+	size_t lo, hi;
+
 	if (len == 3 && memcmp(s, "\357\270", 2) == 0 &&
 	    (s[2] == '\216' || s[2] == '\217'))
 		return 1;
-	if (!starts(s, (size_t)len))
+	if (!starts(s, (size_t)len, &lo, &hi))
 		return 0;
-	if (lookup(s, (size_t)len) > 1)
+	if (lookup(lo, hi, s, (size_t)len) > 1)
 		return 1;
-	return (size_t)len < n &&
-	    lookup(s, (size_t)len + (size_t)cplen(s + len, n - (size_t)len)) != 0;
+	return (size_t)len < n && lookup(lo, hi, s, (size_t)len +
+	    (size_t)cplen(s + len, n - (size_t)len)) != 0;
+}
+
+/* The offset of the first code point of s[0..n) that may matter, or n. */
+static size_t
+scan(const char *s, size_t n)
+{
+	size_t i;
+	int len;
+
+	for (i = 0; i < n; i += (size_t)len) {
+		len = 1;
+		if ((unsigned char)s[i] < 0x80 &&
+		    !(dm_emoji_bmp[(unsigned char)s[i] >> 3] >> (s[i] & 7) & 1))
+			continue;
+		len = cplen(s + i, n - i);
+		if (special(s + i, len, n - i))
+			break;
+	}
+	return i;
 }
 
 static int
@@ -211,7 +236,7 @@ static void
 emo_line(struct emo *e, const char *s, size_t n, struct dm_buf *out)
 {
 	const size_t *off;
-	size_t i, m, end, back;
+	size_t i, m, end, back, lo, hi;
 	struct piece *p;
 	int st;
 
@@ -237,11 +262,11 @@ emo_line(struct emo *e, const char *s, size_t n, struct dm_buf *out)
 			continue;
 		}
 		st = 0;
-		if (starts(s + off[i], off[i + 1] - off[i])) {
+		if (starts(s + off[i], off[i + 1] - off[i], &lo, &hi)) {
 			for (end = i + 1; end < m && !e->aside[end] &&
-			    lookup(s + off[i], off[end + 1] - off[i]) != 0;)
+			    lookup(lo, hi, s + off[i], off[end + 1] - off[i]) != 0;)
 				end++;
-			st = lookup(s + off[i], off[end] - off[i]);
+			st = lookup(lo, hi, s + off[i], off[end] - off[i]);
 			if (st > 1) {
 				push(e, i, end - i, st - 1, 1);
 				i = end;
@@ -249,10 +274,11 @@ emo_line(struct emo *e, const char *s, size_t n, struct dm_buf *out)
 			}
 			/* the character alone may still be a key */
 			if (end > i + 1)
-				st = lookup(s + off[i], off[i + 1] - off[i]);
+				st = lookup(lo, hi, s + off[i],
+				    off[i + 1] - off[i]);
 		} else if (ZWJ(i) && e->npend > 0 &&
 		    e->pend[e->npend - 1].status != 0 && i > 0 &&
-		    starts(s + off[i - 1], off[i] - off[i - 1])) {
+		    starts(s + off[i - 1], off[i] - off[i - 1], &lo, &hi)) {
 			e->aside[i] = 1;
 			p = &e->pend[e->npend - 1];
 			if (p->status == DM_EMOJI_COMPONENT) {
@@ -294,16 +320,10 @@ emoji_text(void *state, const char *s, size_t n, struct dm_buf *out,
 {
 	struct emo *e = state;
 	const char *nl;
-	size_t i, j;
-	int len;
+	size_t i;
 
 	(void)err;
-	for (i = 0; i < n; i += (size_t)len) {
-		len = cplen(s + i, n - i);
-		if (special(s + i, len, n - i))
-			break;
-	}
-	if (i == n)
+	if ((i = scan(s, n)) == n)
 		return 0;
 	/* the lines before the first that may change are copied */
 	while (i > 0 && s[i - 1] != '\n')
@@ -313,12 +333,7 @@ emoji_text(void *state, const char *s, size_t n, struct dm_buf *out,
 		nl = memchr(s + i, '\n', n - i);
 		if (nl == NULL)
 			nl = s + n;
-		for (j = i; j < (size_t)(nl - s); j += (size_t)len) {
-			len = cplen(s + j, (size_t)(nl - s) - j);
-			if (special(s + j, len, (size_t)(nl - s) - j))
-				break;
-		}
-		if (j < (size_t)(nl - s))
+		if (scan(s + i, (size_t)(nl - s) - i) < (size_t)(nl - s) - i)
 			emo_line(e, s + i, (size_t)(nl - s) - i, out);
 		else
 			dm_buf_add(out, s + i, (size_t)(nl - s) - i);

@@ -10,7 +10,8 @@
 # that the package knows, with its status. They are written sorted by
 # their UTF-8 bytes (which is code point order), as ops/remove-emoji.c
 # searches them, each with its length and status, and the code points
-# that start one (as a bitmap below U+10000 too).
+# that start one, with the keys each starts (and as a bitmap below
+# U+10000).
 import sys
 
 
@@ -64,10 +65,18 @@ def main():
     for i in range(0, len(nz), 4):
         w('\t' + ' '.join('[%d] = 0x%02X,' % ib for ib in nz[i:i + 4]) + '\n')
     w('};\n')
-    w('/* the code points that start a key, sorted */\n')
-    w('static const int32_t dm_emoji_first[] = {\n')
-    for i in range(0, len(first), 6):
-        w('\t' + ' '.join('0x%05X,' % c for c in first[i:i + 6]) + '\n')
+    w('/* the code points that start a key, sorted, each with the keys\n'
+      ' * [lo, hi) of dm_emoji that it starts */\n')
+    w('static const struct {\n\tint32_t\t\tc;\n\tunsigned short\tlo, hi;\n'
+      '} dm_emoji_first[] = {\n')
+    lo = 0
+    for c in first:
+        hi = lo
+        while hi < len(keys) and ord(keys[hi][0][0]) == c:
+            hi += 1
+        w('\t{ 0x%05X, %d, %d },\n' % (c, lo, hi))
+        lo = hi
+    assert lo == len(keys) < 65536
     w('};\n')
 
 
