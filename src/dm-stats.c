@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "dm.h"
+#include "rawtext.h"
 #include "report.h"
 #include "statsum.h"
 
@@ -136,6 +137,19 @@ list_free(struct list *l)
 	for (i = 0; i < l->n; i++)
 		free(l->v[i]);
 	free(l->v);
+}
+
+/* Whether a name may read a field inside an object (meta.lang,
+ * stats.len): the load then walks those objects as it checks the line. */
+static int
+nestedpaths(const struct list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strchr(l->v[i], '.') || strchr(l->v[i], '['))
+			return 1;
+	return 0;
 }
 
 /* Table characters: block elements unless --ascii, or when standard output
@@ -350,6 +364,8 @@ main(int argc, char *argv[])
 			return dm_exit(DM_EXIT_ERROR);
 		}
 		dm_expr_strict(strict);
+		if (nestedpaths(&stats) || nestedpaths(&counts))
+			dm_sample_nestall(&io.s, 1);
 		dm_io_open(&io, argc, argv);
 		while ((s = dm_io_next(&io)) != NULL) {
 			dm_buf_reset(&err);

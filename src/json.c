@@ -196,6 +196,17 @@ string(struct scan *sc, const char *p)
 	}
 }
 
+/* Whether the 8 bytes at p are all ASCII digits. */
+static inline int
+digits8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return ((w & (ONES * 0xF0)) | (((w + ONES * 0x06) & (ONES * 0xF0)) >>
+	    4)) == ONES * 0x33;
+}
+
 static const char *
 number(struct scan *sc, const char *p)
 {
@@ -214,6 +225,8 @@ number(struct scan *sc, const char *p)
 		q++;
 		if (q >= end || *q < '0' || *q > '9')
 			return fail(sc, p, "invalid JSON: invalid number");
+		while (end - q >= 8 && digits8(q))
+			q += 8;
 		while (q < end && *q >= '0' && *q <= '9')
 			q++;
 	}
@@ -328,20 +341,70 @@ dm_json_check(const char *s, size_t n, struct dm_jerr *e)
 	return 0;
 }
 
+typedef void (*memberfn)(void *, const char *, size_t, const char *, size_t);
+
+/*
+ * The members of an object, p after its brace and white space: fn gets
+ * each one's key token and value span. With nfn, a member whose value is
+ * an object has that object's members passed to nfn first (checked as
+ * container() checks them). Returns the position of the closing brace.
+ */
+static const char *
+members(struct scan *sc, const char *p, memberfn fn, memberfn nfn, void *arg)
+{
+	const char *end = sc->end, *k, *v;
+	size_t klen;
+
+	for (;;) {
+		if (p >= end)
+			return fail(sc, p, "invalid JSON: unexpected end of line");
+		if (*p != '"')
+			return fail(sc, p, "invalid JSON: expected a string key");
+		k = p;
+		if ((p = string(sc, p)) == NULL)
+			return NULL;
+		klen = (size_t)(p - k);
+		p = ws(p, end);
+		if (p >= end || *p != ':')
+			return fail(sc, p, p >= end ?
+			    "invalid JSON: unexpected end of line" :
+			    "invalid JSON: expected ':'");
+		v = sc->p = ws(p + 1, end);
+		if (nfn && v < end && *v == '{') {
+			if (++sc->depth > MAXDEPTH)
+				return fail(sc, v, "invalid JSON: nesting too deep");
+			p = ws(v + 1, end);
+			if ((p >= end || *p != '}') &&
+			    (p = members(sc, p, nfn, NULL, arg)) == NULL)
+				return NULL;
+			sc->depth--;
+			p++;
+		} else if ((p = value(sc)) == NULL)
+			return NULL;
+		fn(arg, k, klen, v, (size_t)(p - v));
+		p = ws(p, end);
+		if (p >= end)
+			return fail(sc, p, "invalid JSON: unexpected end of line");
+		if (*p == '}')
+			return p;
+		if (*p != ',')
+			return fail(sc, p, "invalid JSON: expected ',' or '}'");
+		p = ws(p + 1, end);
+	}
+}
+
 /*
  * For sample.c: walks a top-level object, calling fn for each member with
- * the key token and the value's span. Returns 0, or -1 with e filled.
+ * the key token and the value's span, and with nfn, nfn for the members
+ * of each member that is an object, before fn for it. Returns 0, or -1
+ * with e filled.
  */
-int dm_json_members(const char *s, size_t n, struct dm_jerr *e,
-    void (*fn)(void *, const char *, size_t, const char *, size_t), void *arg);
-
 int
-dm_json_members(const char *s, size_t n, struct dm_jerr *e,
-    void (*fn)(void *, const char *, size_t, const char *, size_t), void *arg)
+dm_json_members_nest(const char *s, size_t n, struct dm_jerr *e, memberfn fn,
+    memberfn nfn, void *arg)
 {
 	struct scan sc = { s, s, s + n, e, 1, 0 };
-	const char *p, *end = s + n, *k, *v;
-	size_t klen;
+	const char *p, *end = s + n;
 
 	/* Valid UTF-8, the common case, is checked once here at full width
 	 * and the strings are then scanned for their ends only; text that is
@@ -356,51 +419,22 @@ dm_json_members(const char *s, size_t n, struct dm_jerr *e,
 		return -1;
 	}
 	p = ws(p + 1, end);
-	if (p < end && *p == '}')
-		goto tail;
-	for (;;) {
-		if (p >= end) {
-			fail(&sc, p, "invalid JSON: unexpected end of line");
-			return -1;
-		}
-		if (*p != '"') {
-			fail(&sc, p, "invalid JSON: expected a string key");
-			return -1;
-		}
-		k = p;
-		if ((p = string(&sc, p)) == NULL)
-			return -1;
-		klen = (size_t)(p - k);
-		p = ws(p, end);
-		if (p >= end || *p != ':') {
-			fail(&sc, p, p >= end ? "invalid JSON: unexpected end of line" :
-			    "invalid JSON: expected ':'");
-			return -1;
-		}
-		v = sc.p = ws(p + 1, end);
-		if ((p = value(&sc)) == NULL)
-			return -1;
-		fn(arg, k, klen, v, (size_t)(p - v));
-		p = ws(p, end);
-		if (p >= end) {
-			fail(&sc, p, "invalid JSON: unexpected end of line");
-			return -1;
-		}
-		if (*p == '}')
-			break;
-		if (*p != ',') {
-			fail(&sc, p, "invalid JSON: expected ',' or '}'");
-			return -1;
-		}
-		p = ws(p + 1, end);
-	}
-tail:
+	if ((p >= end || *p != '}') &&
+	    (p = members(&sc, p, fn, nfn, arg)) == NULL)
+		return -1;
 	p = ws(p + 1, end);
 	if (p != end) {
 		fail(&sc, p, "invalid JSON: unexpected characters after the object");
 		return -1;
 	}
 	return 0;
+}
+
+int
+dm_json_members(const char *s, size_t n, struct dm_jerr *e, memberfn fn,
+    void *arg)
+{
+	return dm_json_members_nest(s, n, e, fn, NULL, arg);
 }
 
 static const char delim[256] = {
@@ -440,9 +474,12 @@ skipchecked(const char *p, const char *end)
 			p++;
 			break;
 		default:
-			/* a number or a literal: up to a delimiter */
+			/* a number or a literal: up to a delimiter; the
+			 * digits of a fraction eight at a time */
 			while (p < end && !delim[(unsigned char)*p])
-				p++;
+				if (*p++ == '.')
+					while (end - p >= 8 && digits8(p))
+						p += 8;
 			break;
 		}
 	} while (depth > 0 && p < end);

@@ -15,6 +15,23 @@ int	 dm_sample_rawstr(struct dm_sample *, const char *path,
  * dm_utf8_count of its decoded bytes, without decoding it. */
 size_t	 dm_json_strcount(const char *raw, size_t n);
 
+/* Walks the top-level object s[0..n), checking it: the callback gets each
+ * member's key token and value span. 0, or -1 with the error in e. With
+ * the second callback, the members of each member that is an object go to
+ * it first, before the callback of that member. */
+struct dm_jerr;
+int	 dm_json_members(const char *, size_t, struct dm_jerr *,
+	    void (*)(void *, const char *, size_t, const char *, size_t), void *);
+int	 dm_json_members_nest(const char *, size_t, struct dm_jerr *,
+	    void (*)(void *, const char *, size_t, const char *, size_t),
+	    void (*)(void *, const char *, size_t, const char *, size_t), void *);
+
+/* Whether loading walks the objects at the top level of each sample as
+ * the lines are checked, for the paths into them (dm-stats reads
+ * stats.len, stats.words ... of every sample): on for a tool that reads
+ * nested fields of most samples. */
+void	 dm_sample_nestall(struct dm_sample *, int on);
+
 /* dm_json_members on an object already checked (a value inside a loaded
  * line): nothing is checked again. -1 when it is not an object. */
 int	 dm_json_members_checked(const char *, size_t,

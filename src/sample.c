@@ -6,9 +6,6 @@
 #include "rawtext.h"
 #include "simd.h"
 
-int dm_json_members(const char *, size_t, struct dm_jerr *,
-    void (*)(void *, const char *, size_t, const char *, size_t), void *);
-
 /*
  * The nested objects of a sample that paths have looked into, each walked
  * once per sample for all the paths asked (dm-stats reads stats.len,
@@ -32,7 +29,16 @@ struct dm_nest {
 	size_t		 nobj, objcap;
 	struct nestmem	*mem;
 	size_t		 nmem, memcap;
+	int		 all;		/* the load walks every top-level object */
 };
+
+void
+dm_sample_nestall(struct dm_sample *s, int on)
+{
+	if (s->nest == NULL)
+		s->nest = dm_xcalloc(1, sizeof *s->nest);
+	s->nest->all = on;
+}
 
 static void
 nest_forget(struct dm_sample *s)
@@ -66,7 +72,12 @@ member_clear(struct dm_member *m)
 struct loadctx {
 	struct dm_sample *s;
 	int		  bad;
+	int		  nbad;		/* a nested key would not decode */
+	size_t		  mark;		/* nested members before this member's */
 };
+
+static void	nest_add(struct dm_sample *, int *, const char *, size_t,
+		    const char *, size_t);
 
 static void
 add_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
@@ -106,6 +117,34 @@ add_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
 	m->raw_len = vlen;
 	m->val = NULL;
 	m->deleted = 0;
+	if (v && s->nest && s->nest->all && v[0] == '{') {
+		struct dm_nest *ns = s->nest;
+		struct nestobj *o;
+
+		/* its members, walked as the line was checked */
+		if (ns->nobj == ns->objcap) {
+			ns->objcap = ns->objcap ? ns->objcap * 2 : 8;
+			ns->obj = dm_xreallocarray(ns->obj, ns->objcap,
+			    sizeof *ns->obj);
+		}
+		o = &ns->obj[ns->nobj++];
+		o->raw = v;
+		o->len = vlen;
+		o->first = lc->mark;
+		o->n = ns->nmem - lc->mark;
+		o->bad = lc->nbad;
+		lc->mark = ns->nmem;
+		lc->nbad = 0;
+	}
+}
+
+/* A member of a top-level object, as the line is checked. */
+static void
+load_nested(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	struct loadctx *lc = arg;
+
+	nest_add(lc->s, &lc->nbad, k, klen, v, vlen);
 }
 
 static void
@@ -127,7 +166,7 @@ int
 dm_sample_load(struct dm_sample *s, const char *line, size_t len,
     const char *file, unsigned long lineno, struct dm_buf *err, size_t *col)
 {
-	struct loadctx lc = { s, 0 };
+	struct loadctx lc = { s, 0, 0, 0 };
 	struct dm_jerr e;
 	const char *nul;
 	size_t i;
@@ -143,7 +182,8 @@ dm_sample_load(struct dm_sample *s, const char *line, size_t len,
 		dm_buf_adds(err, "NUL byte in line");
 		return -1;
 	}
-	if (dm_json_members(line, len, &e, add_member, &lc) < 0) {
+	if (dm_json_members_nest(line, len, &e, add_member,
+	    s->nest && s->nest->all ? load_nested : NULL, &lc) < 0) {
 		*col = e.col;
 		dm_buf_adds(err, e.msg);
 		reset(s);
@@ -252,10 +292,10 @@ struct nestwalk {
 };
 
 static void
-nest_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
+nest_add(struct dm_sample *s, int *bad, const char *k, size_t klen,
+    const char *v, size_t vlen)
 {
-	struct nestwalk *nw = arg;
-	struct dm_nest *ns = nw->s->nest;
+	struct dm_nest *ns = s->nest;
 	struct nestmem *m;
 	const char *key;
 	size_t keylen;
@@ -264,9 +304,9 @@ nest_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
 	if (memchr(k, '\\', klen) == NULL) {
 		key = k + 1;
 		keylen = klen - 2;
-	} else if (dm_json_string(k, klen, pool_take(nw->s), &key,
+	} else if (dm_json_string(k, klen, pool_take(s), &key,
 	    &keylen) < 0) {
-		nw->bad = 1;
+		*bad = 1;
 		return;
 	}
 	if (ns->nmem == ns->memcap) {
@@ -278,6 +318,14 @@ nest_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
 	m->klen = keylen;
 	m->v = v;
 	m->vlen = vlen;
+}
+
+static void
+nest_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	struct nestwalk *nw = arg;
+
+	nest_add(nw->s, &nw->bad, k, klen, v, vlen);
 }
 
 /* The value of the member key[0..n) of the object raw[0..len) (the last
@@ -472,7 +520,7 @@ dm_sample_text(struct dm_sample *s, const char *key, const char **str,
 static struct dm_member *
 append(struct dm_sample *s, const char *key, size_t n)
 {
-	struct loadctx lc = { s, 0 };
+	struct loadctx lc = { s, 0, 0, 0 };
 	struct dm_member *m;
 
 	/* reuse add_member's growth, then make the key owned */

@@ -223,6 +223,40 @@ PY
 	assert_output '[3,1,2,1,2]'
 }
 
+@test "nested fields read as the line is checked: the last duplicate, escaped keys, and nested errors as dm-filter gives them" {
+	cat >nest.jsonl <<'EOF'
+{"s":{"n":1,"n":2,"k\u0041":3},"t":"x"}
+{"s":{},"t":"y"}
+{"s":{"n":5},"s":{"n":7,"kA":1.25}}
+{"s":{"n":1,}}
+{"s":{"n":{"n":4}},"q":{"n":9}}
+{"s":[1,2],"q":{"n":-2.5e1}}
+{"s":{"n":1 "m":2}}
+{"s":{"n":}}
+{"s":{"n":1}}x
+{"s":{"n" 1}}
+{"s":{"n":1}
+ { "s" : { "n" : 3 , "kA" : 0.5 } , "q" : { } }
+{"s":{"n":"\ud800"}}
+EOF
+	run_split dm-stats --on-error=skip --json --depth 0 -s s.n,s.kA,s.n.n,q.n nest.jsonl
+	assert_status 1
+	[ "$(jq -c '[.samples, .rejected, (.stats[] | [.name, .count, .missing, .min, .max, .mean])]' <<<"$output")" = \
+	    '[5,8,["s.n",3,2,2,7,4],["s.kA",3,2,0.5,3,1.5833333333333333],["s.n.n",0,5,null,null,null],["q.n",1,4,-25,-25,-25]]' ]
+	errors='nest.jsonl:4:13: invalid JSON: expected a string key
+nest.jsonl:7:13: invalid JSON: expected '"',' or '}'"'
+nest.jsonl:8:11: invalid JSON: expected a value
+nest.jsonl:9:14: invalid JSON: unexpected characters after the object
+nest.jsonl:10:11: invalid JSON: expected '"':'"'
+nest.jsonl:11:13: invalid JSON: unexpected end of line
+nest.jsonl:13:12: invalid JSON: lone surrogate in \u escape'
+	[ "$(grep -v "'s.n' is not a number\|samples rejected" <<<"$stderr")" = \
+	    "$(sed 's/^/dm-stats: /' <<<"$errors")" ]
+	run_split dm-filter --on-error=skip true nest.jsonl
+	[ "$(grep -v 'samples rejected' <<<"$stderr")" = \
+	    "$(sed 's/^/dm-filter: /' <<<"$errors")" ]
+}
+
 @test "a statistic no sample had is reported at the end; --strict makes it an error" {
 	small
 	run_split dm-stats -s wrds,words,meta.score --json small.jsonl
