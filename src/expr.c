@@ -1959,6 +1959,23 @@ addpath(struct dm_buf *b, const struct node *n)
 	dm_buf_free(&q);
 }
 
+/* The field of node n in the sample; -1 when it is missing and must not. */
+static int
+getfield(struct dm_expr *e, struct node *n, struct dm_field *f,
+    struct dm_buf *err)
+{
+	dm_sample_getpath(e->s, n->path, n->npath, f);
+	if (n->watch)
+		watched(e, n, f);
+	if (strict && f->type == DM_MISSING) {
+		dm_buf_adds(err, "field '");
+		addpath(err, n);
+		dm_buf_adds(err, "' is missing");
+		return -1;
+	}
+	return 0;
+}
+
 static int
 eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 {
@@ -1975,15 +1992,8 @@ eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 		*v = n->lit;
 		return 0;
 	case N_FIELD:
-		dm_sample_getpath(e->s, n->path, n->npath, &f);
-		if (n->watch)
-			watched(e, n, &f);
-		if (strict && f.type == DM_MISSING) {
-			dm_buf_adds(err, "field '");
-			addpath(err, n);
-			dm_buf_adds(err, "' is missing");
+		if (getfield(e, n, &f, err) < 0)
 			return -1;
-		}
 		fromfield(&f, v);
 		return 0;
 	case N_STAT:
@@ -2154,9 +2164,25 @@ int
 dm_expr_eval_num(struct dm_expr *e, struct dm_sample *s, const char *key,
     double *num, struct dm_buf *json, struct dm_buf *err)
 {
+	struct dm_field f;
 	struct val v;
 
-	if (evalroot(e, s, key, &v, err) < 0)
+	if (e->root->k == N_FIELD) {
+		/* a bare field, as dm-stats's -s stats.len: its number
+		 * without a value made of it */
+		e->s = s;
+		e->key = key;
+		e->havetext = 0;
+		e->whyset = 0;
+		e->arena_used = 0;
+		if (getfield(e, e->root, &f, err) < 0)
+			return -1;
+		if (f.type == DM_NUMBER && isfinite(f.num)) {
+			*num = f.num;
+			return 1;
+		}
+		fromfield(&f, &v);
+	} else if (evalroot(e, s, key, &v, err) < 0)
 		return -1;
 	if (v.t == V_NUM && isfinite(v.num)) {
 		*num = v.num;

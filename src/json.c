@@ -523,8 +523,40 @@ dm_json_members_checked(const char *s, size_t n,
  * (valgrind computes long doubles as doubles: under it, 16 to 19 digits
  * may be read one unit off in the last place.)
  */
-double
-dm_json_num(const char *tok)
+/* The value of the eight ASCII digits at p. */
+static inline uint64_t
+parse8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	w = (w & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;
+	w = (w & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
+	return (w & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32;
+}
+
+/* The digits at p, at most up to end (NULL: no bound known, one at a
+ * time) and up to 20 in all with the nd already read, into *m. */
+static inline const char *
+digits(const char *p, const char *end, uint64_t *m, int *nd)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (end)
+		while (*nd <= 11 && end - p >= 8 && digits8(p)) {
+			*m = *m * 100000000 + parse8(p);
+			*nd += 8;
+			p += 8;
+		}
+#else
+	(void)end;
+#endif
+	for (; *p >= '0' && *p <= '9' && *nd < 20; p++, (*nd)++)
+		*m = *m * 10 + (uint64_t)(*p - '0');
+	return p;
+}
+
+static double
+numparse(const char *tok, const char *end)
 {
 	static const double p10[] = {
 		1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
@@ -539,11 +571,12 @@ dm_json_num(const char *tok)
 		neg = 1;
 		p++;
 	}
-	for (; *p >= '0' && *p <= '9' && nd < 20; p++, nd++)
-		m = m * 10 + (uint64_t)(*p - '0');
-	if (*p == '.')
-		for (p++; *p >= '0' && *p <= '9' && nd < 20; p++, nd++, frac++)
-			m = m * 10 + (uint64_t)(*p - '0');
+	p = digits(p, end, &m, &nd);
+	if (*p == '.') {
+		frac = nd;
+		p = digits(p + 1, end, &m, &nd);
+		frac = nd - frac;
+	}
 	if (nd == 0 || nd > 19 || (*p >= '0' && *p <= '9') || *p == 'e' ||
 	    *p == 'E')
 		return strtod(tok, NULL);
@@ -571,6 +604,18 @@ dm_json_num(const char *tok)
 	}
 #endif
 	return strtod(tok, NULL);
+}
+
+double
+dm_json_num(const char *tok)
+{
+	return numparse(tok, NULL);
+}
+
+double
+dm_json_numn(const char *tok, size_t n)
+{
+	return numparse(tok, tok + n);
 }
 
 int

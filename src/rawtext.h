@@ -32,6 +32,10 @@ int	 dm_json_members_nest(const char *, size_t, struct dm_jerr *,
  * nested fields of most samples. */
 void	 dm_sample_nestall(struct dm_sample *, int on);
 
+/* dm_json_num of the checked number token tok[0..n), the same double,
+ * its digits read eight at a time where the token has them. */
+double	 dm_json_numn(const char *tok, size_t n);
+
 /* dm_json_members on an object already checked (a value inside a loaded
  * line): nothing is checked again. -1 when it is not an object. */
 int	 dm_json_members_checked(const char *, size_t,

@@ -258,7 +258,7 @@ field_from_raw(struct dm_sample *s, const char *raw, size_t n, struct dm_field *
 	default:
 		/* A checked number is followed by a delimiter in the line. */
 		f->type = DM_NUMBER;
-		f->num = dm_json_num(raw);
+		f->num = dm_json_numn(raw, n);
 		break;
 	}
 }
