@@ -89,6 +89,42 @@ for l in open("got.raw"):
 	assert_success
 }
 
+@test "numbers are read as Python's float() reads them: every length, sign, fraction and halfway case" {
+	/usr/bin/python3 - <<'PY' >num.jsonl
+import math, random
+from decimal import Decimal
+r = random.Random(15)
+out = ["0", "-0", "0.0", "1", "-1", "0.5", "123456789012345678", "1.7976931348623157e308",
+       "9007199254740993", "0.30000000000000004", "2.2250738585072014e-308", "1e23",
+       "12345678.12345678", "0.12345678901234567890", "-98765432.1234567"]
+for _ in range(3000):
+    nd = r.randint(1, 24)
+    d = "".join(r.choice("0123456789") for _ in range(nd)).lstrip("0") or "0"
+    k = r.randint(0, len(d))
+    t = d if k == len(d) else (d[:k] or "0") + "." + d[k:]
+    out.append(("-" if r.random() < 0.3 else "") + t)
+for _ in range(2000):
+    # a decimal next to the midpoint of two adjacent doubles, 16 to 19 digits
+    x = r.uniform(0, 1) * 10 ** r.randint(-3, 9)
+    mid = (Decimal(x) + Decimal(math.nextafter(x, math.inf))) / 2
+    sd = r.randint(16, 19)
+    s = format(mid, "." + str(sd) + "g")
+    if "e" not in s and "E" not in s:
+        out.append(s)
+for v in out:
+    print('{"v":%s}' % v)
+PY
+	dm-stats --partial --exact -s v num.jsonl >part.json
+	/usr/bin/python3 - <<'PY'
+import json
+want = [float(l[5:-2]) for l in open("num.jsonl")]
+got = json.load(open("part.json"))["stats"][0]["kll"]["levels"][0]
+assert len(got) == len(want), (len(got), len(want))
+bad = [(w, g) for w, g in zip(want, got) if w != g or repr(w) != repr(g)]
+assert not bad, bad[:5]
+PY
+}
+
 @test "field coverage of nested samples: paths, shares and types" {
 	printf '%s\n' \
 	    '{"a":{"b":{"c":1,"d":[1,"x",{"e":null}]}},"t":"x"}' \
