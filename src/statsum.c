@@ -452,7 +452,10 @@ dm_summary_add(struct dm_summary *S, struct dm_sample *s, struct dm_buf *err)
 			st->missing++;
 			continue;
 		}
-		if (st->isint && (v[i] != floor(v[i]) || fabs(v[i]) > 4294967296.0))
+		/* below 2^32 a value is an integer when truncating it
+		 * changes nothing: one conversion each way, not floor() */
+		if (st->isint && !(fabs(v[i]) <= 4294967296.0 &&
+		    (double)(long long)v[i] == v[i]))
 			st->isint = 0;
 		st->sum += v[i];
 		st->sumsq += (long double)v[i] * v[i];
