@@ -433,43 +433,89 @@ static const char *const starters[] = {
 	"your",
 };
 
-/* Is the lower-cased s[0..n) in list? Only ASCII words can be. */
-static int
-inlist(const char *const *list, size_t nlist, const char *s, size_t n)
-{
-	char w[16];
-	const char *p = w;
-	size_t i, lo, hi, mid;
-	int d;
-
-	if (n == 0 || n >= sizeof w)
-		return 0;
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)s[i] >= 0x80)
-			return 0;
-		w[i] = (char)lowerascii(s[i]);
-	}
-	w[n] = '\0';
-	/* bsearch without its calls: most probes differ at the first
-	 * letter */
-	lo = 0;
-	hi = nlist;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if ((d = (unsigned char)list[mid][0] - (unsigned char)w[0]) == 0)
-			d = strcmp(list[mid], p);
-		if (d == 0)
-			return 1;
-		if (d < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
 #define NABBREV		(sizeof abbrevs / sizeof abbrevs[0])
 #define NSTARTER	(sizeof starters / sizeof starters[0])
+
+/*
+ * The two lists as one hash set of words packed into two 64-bit words
+ * (lower-cased ASCII, at most 15 bytes, zeros after): a word is found
+ * with one or two probes and two compares.
+ */
+enum { L_ABBREV = 1, L_STARTER = 2 };
+#define NLSLOT	512
+
+static struct lslot {
+	uint64_t	 k[2];
+	unsigned char	 lists;
+} lslots[NLSLOT];
+
+static size_t
+lhash(const uint64_t k[2])
+{
+	return (size_t)(((k[0] ^ k[1] * 0x9E3779B97F4A7C15ULL) *
+	    0xFF51AFD7ED558CCDULL) >> 55);
+}
+
+/* s[0..n) lower-cased into k; 0 when it cannot be in a list. */
+static int
+lpack(const char *s, size_t n, uint64_t k[2])
+{
+	size_t i;
+	unsigned c;
+
+	k[0] = k[1] = 0;
+	if (n == 0 || n > 15)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if ((c = (unsigned char)s[i]) >= 0x80)
+			return 0;
+		/* a NUL ends the word, as it ended the string compared */
+		if (c == 0)
+			break;
+		k[i / 8] |= (uint64_t)(unsigned char)lowerascii((int)c) <<
+		    i % 8 * 8;
+	}
+	return 1;
+}
+
+static void
+ladd(const char *const *list, size_t nlist, unsigned char bit)
+{
+	uint64_t k[2];
+	size_t i, h;
+
+	for (i = 0; i < nlist; i++) {
+		lpack(list[i], strlen(list[i]), k);
+		for (h = lhash(k); lslots[h].lists != 0 && (lslots[h].k[0] !=
+		    k[0] || lslots[h].k[1] != k[1]); h = (h + 1) % NLSLOT)
+			;
+		lslots[h].k[0] = k[0];
+		lslots[h].k[1] = k[1];
+		lslots[h].lists |= bit;
+	}
+}
+
+/* Is the lower-cased s[0..n) in the list (L_ABBREV or L_STARTER)? Only
+ * ASCII words can be. */
+static int
+inlist(unsigned char list, const char *s, size_t n)
+{
+	static int ready;
+	uint64_t k[2];
+	size_t h;
+
+	if (!ready) {
+		ladd(abbrevs, NABBREV, L_ABBREV);
+		ladd(starters, NSTARTER, L_STARTER);
+		ready = 1;
+	}
+	if (!lpack(s, n, k))
+		return 0;
+	for (h = lhash(k); lslots[h].lists != 0; h = (h + 1) % NLSLOT)
+		if (lslots[h].k[0] == k[0] && lslots[h].k[1] == k[1])
+			return (lslots[h].lists & list) != 0;
+	return 0;
+}
 
 enum { PK_BREAK = 1, PK_ABBR = 2, PK_ELLIPSIS = 4 };
 
@@ -689,8 +735,8 @@ pk_first(const char *s, size_t n, unsigned char *f)
 		return;
 	for (dash = n - 1; dash > 0 && s[dash - 1] != '-'; dash--)
 		;
-	if (inlist(abbrevs, NABBREV, s, n - 1) ||
-	    inlist(abbrevs, NABBREV, s + dash, n - 1 - dash))
+	if (inlist(L_ABBREV, s, n - 1) || (dash > 0 &&
+	    inlist(L_ABBREV, s + dash, n - 1 - dash)))
 		*f = PK_ABBR;
 	else
 		*f = PK_BREAK;
@@ -705,7 +751,7 @@ pk_starter(const char *s, size_t n, unsigned char f)
 		return 0;
 	if ((f & PK_BREAK) && n > 1 && s[n - 1] == '.')
 		n--;
-	return inlist(starters, NSTARTER, s, n);
+	return inlist(L_STARTER, s, n);
 }
 
 static void
@@ -750,7 +796,13 @@ pk_contains_break(struct dm_q_sents *ss, const char *s, size_t b, size_t e)
 	 * only before another period): decided without pk_words. */
 	for (i = b; i < e && ((unsigned)s[i] | 0x20) - 'a' < 26; i++)
 		;
-	if (i > b && i + 1 < e && s[i] == '.' && chunkspace(s[i + 1])) {
+	/* A ? or ! before white space is a token of its own that breaks,
+	 * and never the last of its context */
+	if (!ss->reference && i + 1 < e && (s[i] == '?' || s[i] == '!') &&
+	    chunkspace(s[i + 1]))
+		return 1;
+	if (!ss->reference && i > b && i + 1 < e && s[i] == '.' &&
+	    chunkspace(s[i + 1])) {
 		for (j = i + 1; j < e && chunkspace(s[j]); j++)
 			;
 		for (k = j; k < e && ((unsigned)s[k] | 0x20) - 'a' < 26; k++)
@@ -824,6 +876,16 @@ pk_realign(const char *t, size_t n, size_t *end)
 	return k;
 }
 
+/* The length of the white space character (str.isspace()) at s[i], or
+ * 0. */
+static inline size_t
+spacelen(const char *s, size_t n, size_t i)
+{
+	if ((unsigned char)s[i] < 0x80)
+		return BCLS(s[i], B_SPACE) != 0;
+	return dm_q_hispace(s, n, i);
+}
+
 /* The first i >= from before n where u[i] is '.', '?' or '!'; n when
  * there is none. */
 static size_t
@@ -840,7 +902,6 @@ dm_q_sents_split(struct dm_q_sents *ss, const char *s, size_t n)
 	size_t p, q, l, i, last = 0, pstart = 0, pstop = 0, wstart;
 	size_t cp = 0, cend = 0, cnext = 0, realign, b, e, end, k, rb, re;
 	int have = 0, hasnext = 0, nexttok;
-	int32_t c;
 
 	ss->s.n = ss->raw.n = 0;
 	for (p = 0; (p = end_stop((const unsigned char *)s, p, n)) < n;
@@ -853,18 +914,15 @@ dm_q_sents_split(struct dm_q_sents *ss, const char *s, size_t n)
 			e = p + 2;
 			q = 0;
 		} else {
-			for (q = p + 1; q < n; q += l) {
-				l = dm_q_cp(s, n, q, &c);
-				if (!isspacecp(c))
-					break;
-			}
+			for (q = p + 1; q < n && (l = spacelen(s, n, q)) > 0;
+			    q += l)
+				;
 			if (q == p + 1 || q >= n)
 				continue;
-			for (e = q; e < n; e += l) {
-				l = dm_q_cp(s, n, e, &c);
-				if (isspacecp(c))
-					break;
-			}
+			/* byte by byte: no byte inside a character starts
+			 * white space (see dm_q_hispace) */
+			for (e = q; e < n && spacelen(s, n, e) == 0; e++)
+				;
 			nexttok = 1;
 		}
 		/* the word before it starts after the last white space since
@@ -2147,43 +2205,81 @@ dm_q_words_split(struct dm_q_words *w, const char *s, size_t n)
 size_t
 dm_q_runs(const char *s, size_t n)
 {
-	size_t i = 0, k = 0, l;
-	int32_t c;
-	int in = 0;
+	size_t i = 0, k = 0, l, lim;
+	unsigned in = 0;	/* s[i - 1] is in a run */
+#ifdef __SSE2__
+	__m128i x, sp;
+	unsigned ns;
+#endif
 
 	while (i < n) {
-		if ((unsigned char)s[i] < 0x80) {
-			if (BCLS(s[i], B_SPACE))
-				in = 0;
-			else if (!in) {
-				in = 1;
-				k++;
+#ifdef __SSE2__
+		/* 16 ASCII bytes: the runs that start there, by their bits */
+		if (i + 16 <= n) {
+			x = _mm_loadu_si128((const __m128i *)(const void *)(s +
+			    i));
+			if (_mm_movemask_epi8(x) == 0) {
+				sp = _mm_or_si128(_mm_or_si128(
+				    _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
+				    _mm_and_si128(_mm_cmpgt_epi8(x,
+				    _mm_set1_epi8('\t' - 1)), _mm_cmpgt_epi8(
+				    _mm_set1_epi8('\r' + 1), x))),
+				    _mm_and_si128(_mm_cmpgt_epi8(x,
+				    _mm_set1_epi8(0x1B)), _mm_cmpgt_epi8(
+				    _mm_set1_epi8(0x20), x)));
+				ns = ~(unsigned)_mm_movemask_epi8(sp) & 0xFFFF;
+				k += popcount64(ns & ~(ns << 1 | in));
+				in = ns >> 15;
+				i += 16;
+				continue;
 			}
-			i++;
-			continue;
 		}
-		l = dm_q_cp(s, n, i, &c);
-		if (isspacecp(c))
-			in = 0;
-		else if (!in) {
-			in = 1;
-			k++;
+#endif
+		/* else a character at a time for as many bytes */
+		for (lim = i + 16; i < lim && i < n; i += l) {
+			if ((l = spacelen(s, n, i)) > 0)
+				in = 0;
+			else {
+				k += !in;
+				in = 1;
+				l = 1;
+			}
 		}
-		i += l;
 	}
 	return k;
 }
 
 /* With DM_QUALITY_CHECK set, the words of each text are split a second
- * time by the passes alone, and a difference is fatal: the tests run the
- * predicates so over texts made to hit every rule of chunk(). */
+ * time by the passes alone, its sentences by punkt's tokens of every
+ * context, and a difference is fatal: the tests run the predicates so
+ * over texts made to hit every rule of chunk() and pk_contains_break(). */
 static void
 words_check(const struct dm_q_words *w, const char *s, size_t n)
 {
-	static struct dm_q_words ref = { .reference = 1 };
-	size_t i;
+	static struct dm_q_words ref = { .reference = 1,
+	    .sents = { .reference = 1 } };
+	size_t i, l, runs = 0;
+	int32_t c;
+	int in = 0;
 
+	/* dm_q_runs, a character at a time */
+	for (i = 0; i < n; i += l) {
+		l = dm_q_cp(s, n, i, &c);
+		if (isspacecp(c))
+			in = 0;
+		else if (!in) {
+			in = 1;
+			runs++;
+		}
+	}
+	if (runs != dm_q_runs(s, n))
+		dm_die("runs of a text of %zu bytes: %zu, not %zu", n,
+		    dm_q_runs(s, n), runs);
 	dm_q_words_split(&ref, s, n);
+	if (ref.sents.s.n != w->sents.s.n || memcmp(ref.sents.s.v,
+	    w->sents.s.v, w->sents.s.n * sizeof *w->sents.s.v) != 0)
+		dm_die("sentences of a text of %zu bytes differ from punkt's "
+		    "(%zu and %zu sentences)", n, w->sents.s.n, ref.sents.s.n);
 	if (ref.n == w->n && ref.tok.len == w->tok.len &&
 	    memcmp(ref.tok.buf, w->tok.buf, w->tok.len) == 0) {
 		for (i = 0; i < w->n; i++)

@@ -101,6 +101,7 @@ struct dm_q_sents {
 	struct dm_q_spans tok;	/* punkt word tokens of one context */
 	unsigned char	*flag;	/* per token: PK_BREAK... */
 	size_t		 nflag;
+	int		 reference;	/* every context tokenized */
 };
 void	 dm_q_sents_split(struct dm_q_sents *, const char *s, size_t n);
 void	 dm_q_sents_free(struct dm_q_sents *);
