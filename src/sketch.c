@@ -1,5 +1,6 @@
 /* sketch.c - mergeable sketches of dm-stats: KLL quantiles, HyperLogLog */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,10 +17,103 @@ struct wv {
 static void	capacities(struct dm_kll *);
 
 /*
+ * The order of doubles as unsigned integers: the sign bit flipped on
+ * positive values, every bit on negative ones; -0 as 0, which it equals.
+ */
+static inline uint64_t
+dkey(double v)
+{
+	uint64_t u;
+
+	if (v == 0)
+		v = 0;	/* -0: radix_doubles puts it back */
+	memcpy(&u, &v, sizeof u);
+	return u >> 63 ? ~u : u | 1ULL << 63;
+}
+
+static inline double
+dval(uint64_t k)
+{
+	double v;
+
+	k = k >> 63 ? k & ~(1ULL << 63) : ~k;
+	memcpy(&v, &k, sizeof v);
+	return v;
+}
+
+/*
+ * A long array (the values --exact keeps) by a least significant digit
+ * radix sort of the keys, a byte a pass, the passes where every key has
+ * the same byte skipped: stable, so equal values keep their order and
+ * the result is the merge sort's. The zeros sort as one key: their signs
+ * are put back in their order, as the merge sort leaves them.
+ */
+static void
+radix_doubles(struct dm_kll *s, double *a, size_t n)
+{
+	size_t (*cnt)[256], i, sum, c, nz = 0;
+	uint64_t *src, *dst, *t, k;
+	unsigned char *neg = NULL;
+	int b;
+
+	if (s->tmpcap < 2 * n) {
+		s->tmpcap = 2 * n;
+		s->tmp = dm_xreallocarray(s->tmp, 2 * n, sizeof *s->tmp);
+	}
+	/* the keys, and the scratch after them, in the sketch's buffer */
+	src = (uint64_t *)(void *)s->tmp;
+	dst = src + n;
+	cnt = dm_xcalloc(8, sizeof *cnt);
+	for (i = 0; i < n; i++) {
+		if (a[i] == 0) {
+			if (signbit(a[i]) && neg == NULL)
+				neg = dm_xcalloc(n, 1);
+			if (neg)
+				neg[nz] = signbit(a[i]) != 0;
+			nz++;
+		}
+		src[i] = k = dkey(a[i]);
+		cnt[0][k & 0xFF]++;
+		cnt[1][k >> 8 & 0xFF]++;
+		cnt[2][k >> 16 & 0xFF]++;
+		cnt[3][k >> 24 & 0xFF]++;
+		cnt[4][k >> 32 & 0xFF]++;
+		cnt[5][k >> 40 & 0xFF]++;
+		cnt[6][k >> 48 & 0xFF]++;
+		cnt[7][k >> 56]++;
+	}
+	for (b = 0; b < 8; b++) {
+		if (cnt[b][src[0] >> (8 * b) & 0xFF] == n)
+			continue;
+		for (sum = 0, c = 0; c < 256; c++) {
+			i = cnt[b][c];
+			cnt[b][c] = sum;
+			sum += i;
+		}
+		for (i = 0; i < n; i++)
+			dst[cnt[b][src[i] >> (8 * b) & 0xFF]++] = src[i];
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	for (i = 0; i < n; i++)
+		a[i] = dval(src[i]);
+	if (neg) {
+		/* neg[] is 0 for the zeros before the first -0 */
+		for (i = 0; i < n && a[i] != 0; i++)
+			;
+		for (c = 0; c < nz; c++)
+			a[i + c] = neg[c] ? -0.0 : 0.0;
+		free(neg);
+	}
+	free(cnt);
+}
+
+/*
  * Sorts a[0..n) ascending, stably, as glibc's qsort (a merge sort) with
  * a comparison of doubles would, but without a call per comparison: runs
  * of 16 by insertion, then merged bottom-up through the sketch's scratch
- * buffer. Values are
+ * buffer (a long array: radix_doubles). Values are
  * finite (dm-stats skips the others), so < is a total order but for -0
  * and 0, which stability keeps in their order.
  */
@@ -29,6 +123,10 @@ sort_doubles(struct dm_kll *s, double *a, size_t n)
 	size_t i, j, w, lo, mid, hi, p, q, k;
 	double v, *src = a, *dst, *t;
 
+	if (n >= 1024) {
+		radix_doubles(s, a, n);
+		return;
+	}
 	for (lo = 0; lo < n; lo += 16) {
 		hi = lo + 16 < n ? lo + 16 : n;
 		for (i = lo + 1; i < hi; i++) {

@@ -65,6 +65,23 @@ OUT
 	assert_output "$want"
 }
 
+@test "--exact quantiles of many values (ties, negatives, zeros of both signs) are numpy's linear ones, exactly" {
+	/usr/bin/python3 - <<'PY' >many.jsonl
+import random
+r = random.Random(7)
+vals = [r.choice([0.0, -0.0, 3, -3, 1e-300, -2.5e12]) if r.random() < 0.2 else
+        round(r.gauss(0, 1) * 10 ** r.randint(-5, 8), r.randint(0, 12)) for _ in range(5000)]
+for v in vals:
+    print('{"v":%r}' % v)
+PY
+	want=$(/usr/bin/python3 -c '
+import json, numpy as np
+a = np.array([json.loads(l)["v"] for l in open("many.jsonl")])
+print(",".join(repr(float(np.quantile(a, q)) + 0.0) for q in (.01, .05, .25, .5, .75, .95, .99)))')
+	run sh -c "dm-stats --exact -s v --json many.jsonl | jq -r '[.stats[0].quantiles[] | tostring] | join(\",\")'"
+	assert_output "$(sed 's/\.0\b//g' <<<"$want")"
+}
+
 @test "describe() numbers equal pandas' on the statistics of dm-map stats" {
 	{
 		for i in $(seq 1 40); do
