@@ -373,6 +373,23 @@ grow(struct rep *r)
 	}
 }
 
+/*
+ * Whether chars / len > thr, len being the text's characters: counted
+ * only when chars / (a lower bound of them) is over thr, since dividing
+ * by more gives no more. A character is at most 4 bytes (samples are
+ * valid UTF-8); *len is -1 until counted. 0/0 (an empty text) compares
+ * false, as no rule fails.
+ */
+static int
+over(size_t chars, double thr, const char *in, size_t n, double *len)
+{
+	if (chars == 0 || (double)chars / (double)((n + 3) / 4) <= thr)
+		return 0;
+	if (*len < 0)
+		*len = (double)dm_utf8_count(in, n);
+	return chars / *len > thr;
+}
+
 static int
 rep_filter(void *state, struct dm_sample *s, const char *in, size_t n,
     struct dm_textstats *ts, struct dm_buf *err)
@@ -385,24 +402,22 @@ rep_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	    "duplicated_9_n_grams", "duplicated_10_n_grams" };
 	struct rep *r = state;
 	size_t b = 0, e = n, ndup, nchars, i;
-	double len;
+	double len = -1;
 
 	(void)s;
 	(void)ts;
-	/* 0/0 (an empty text) compares false below, as no rule fails */
-	len = (double)dm_utf8_count(in, n);
 	dm_q_strip(in, &b, &e);
 	splitnl(&r->spans, in, b, e, 2);
 	dm_q_dups(&r->set, in, r->spans.v, r->spans.n, &ndup, &nchars);
 	if (r->para && (double)ndup / r->spans.n > r->para)
 		return fail(err, "dup_para_frac");
-	if (r->parachar && nchars / len > r->parachar)
+	if (r->parachar && over(nchars, r->parachar, in, n, &len))
 		return fail(err, "dup_para_char_frac");
 	splitnl(&r->spans, in, 0, n, 1);
 	dm_q_dups(&r->set, in, r->spans.v, r->spans.n, &ndup, &nchars);
 	if (r->line && (double)ndup / r->spans.n > r->line)
 		return fail(err, "dup_line_frac");
-	if (r->linechar && nchars / len > r->linechar)
+	if (r->linechar && over(nchars, r->linechar, in, n, &len))
 		return fail(err, "dup_line_char_frac");
 
 	r->w = dm_q_words_of(in, n);
@@ -412,11 +427,11 @@ rep_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	edges(r);
 	for (i = TOP_MIN; i <= TOP_MAX; i++)
 		if (r->top[i] && r->w->n >= i &&
-		    top_gram(r, i) / len > r->top[i])
+		    over(top_gram(r, i), r->top[i], in, n, &len))
 			return fail(err, topwhy[i]);
 	for (i = DUP_MIN; i <= DUP_MAX; i++)
 		if (r->dup[i] && r->w->n >= i &&
-		    dup_grams(r, i) / len > r->dup[i])
+		    over(dup_grams(r, i), r->dup[i], in, n, &len))
 			return fail(err, dupwhy[i]);
 	return 1;
 }
