@@ -10,7 +10,7 @@ load helper
 	    share/man/man1/dm.1 share/man/man1/dm-map.1 share/man/man7/dm.7 \
 	    share/man/man7/dm-ops.7 share/bash-completion/completions/dm \
 	    share/bash-completion/completions/dm-map share/zsh/site-functions/_dm \
-	    lib/dm/dm-langid.so lib/dm/dm-spm.so; do
+	    lib/dm/dm-langid.so lib/dm/dm-spm.so lib/dm/dm-archive.so; do
 		[ -f "$TMP/root/opt/dm/$f" ] || { echo "missing $f" >&2; return 1; }
 	done
 }
@@ -24,6 +24,11 @@ load helper
 	run "$TMP/root/opt/dm/bin/dm" map langid <<<'{"text":"the quick brown fox jumps over the lazy dog"}'
 	assert_success
 	assert_output '{"text":"the quick brown fox jumps over the lazy dog","meta":{"lang":"en","lang_score":0.97}}'
+	# libarchive's, for compressed input
+	printf '{"text":"b"}\n' | gzip > b.jsonl.gz
+	run "$TMP/root/opt/dm/bin/dm" map upper b.jsonl.gz
+	assert_success
+	assert_output '{"text":"B"}'
 }
 
 @test "make uninstall removes every installed file" {
@@ -48,11 +53,16 @@ load helper
 	# the tools' bin/ and DIR share no prefix: found through the
 	# compiled-in LIBDIR, not beside the tools
 	make -s -C "$DM_REPO" install PREFIX="$TMP/p" LIBDIR="$TMP/shims"
-	[ -f "$TMP/shims/dm-langid.so" ] && [ -f "$TMP/shims/dm-spm.so" ]
+	[ -f "$TMP/shims/dm-langid.so" ] && [ -f "$TMP/shims/dm-spm.so" ] &&
+	    [ -f "$TMP/shims/dm-archive.so" ]
 	[ ! -e "$TMP/p/lib" ]
 	run "$TMP/p/bin/dm-map" langid <<<'{"text":"the quick brown fox jumps over the lazy dog"}'
 	assert_success
 	assert_output '{"text":"the quick brown fox jumps over the lazy dog","meta":{"lang":"en","lang_score":0.97}}'
+	printf '{"text":"b"}\n' | gzip > b.jsonl.gz
+	run "$TMP/p/bin/dm-map" upper b.jsonl.gz
+	assert_success
+	assert_output '{"text":"B"}'
 	rm "$TMP/shims/dm-langid.so"
 	run "$TMP/p/bin/dm-map" langid <<<'{"text":"hello"}'
 	assert_status 2

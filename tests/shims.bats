@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
 # shims.bats - the C++ libraries are loaded only by the operators that use
-# them, from dm-langid.so and dm-spm.so next to the tools
+# them, from dm-langid.so and dm-spm.so next to the tools; libarchive and
+# libxml2 only for compressed input, archives, documents and HTML blocks,
+# from dm-archive.so
 
 load helper
 
@@ -17,6 +19,95 @@ load helper
 	[[ $output == *'[libfasttext.so.0]'* && $output == *'[libcld2.so.0]'* ]]
 	run readelf -d "$DM_BINDIR/dm-spm.so"
 	[[ $output == *'[libsentencepiece.so.0]'* ]]
+}
+
+@test "no tool links libarchive or libxml2 itself: dm-archive.so does" {
+	for t in dm dm-filter dm-map dm-slice dm-stats dm-run dm-dedup dm-recipe dm-llm dm-scan; do
+		run readelf -d "$DM_BINDIR/$t"
+		assert_success
+		if grep -E 'NEEDED.*(libarchive|libxml2|libicu)' <<<"$output"; then
+			echo "$t links libarchive or libxml2" >&2
+			return 1
+		fi
+	done
+	run readelf -d "$DM_BINDIR/dm-archive.so"
+	[[ $output == *'[libarchive.so.13]'* && $output == *'[libxml2.so.2]'* ]]
+	# it exports its table alone
+	run sh -c "nm -D --defined-only '$DM_BINDIR/dm-archive.so' | awk '{ print \$3 }'"
+	assert_output 'dm_archive_shim'
+}
+
+@test "every tool that can load dm-archive.so has what the shim calls in it" {
+	# the shim's undefined dm_ names, kept in the tools by archive-load.c
+	need=$(nm -D --undefined-only "$DM_BINDIR/dm-archive.so" | awk '$2 ~ /^dm_/ { print $2 }')
+	[ "$(wc -l <<<"$need")" -gt 20 ]
+	n=0
+	for t in dm dm-filter dm-map dm-slice dm-stats dm-run dm-dedup dm-recipe dm-llm dm-scan; do
+		have=$(nm -D --defined-only "$DM_BINDIR/$t" | awk '{ print $3 }')
+		grep -qx dm_archive_new <<<"$have" || continue
+		n=$((n + 1))
+		for s in $need; do
+			grep -qx "$s" <<<"$have" || { echo "$t lacks $s" >&2; return 1; }
+		done
+	done
+	[ "$n" -ge 6 ]	# dm-map, dm-filter, dm-scan, dm-run, ... read .gz
+}
+
+@test "dm-archive.so loads on first use: compressed input, archives, documents, clean-html blocks" {
+	printf '{"text":"hello"}\n' | gzip > a.jsonl.gz
+	run dm-map upper a.jsonl.gz
+	assert_success
+	assert_output '{"text":"HELLO"}'
+	mkdir d && printf 'hi\n' > d/x.txt && touch -d 2020-01-01T00:00:00Z d/x.txt && tar cf d.tar d
+	run dm-scan d.tar
+	assert_success
+	assert_output '{"path":"d.tar!/d/x.txt","id":"39f7931fc9caddd8","size":3,"mtime":"2020-01-01T00:00:00Z","type":"txt","encoding":"utf-8","text":"hi\n"}'
+	printf '<p>one</p><p>two</p>\n' > p.html
+	run dm-scan --extract p.html
+	assert_success
+	[[ $output == *'"text":"one\ntwo"}' ]]
+	run dm-map 'clean-html blocks=true' <<<'{"text":"<p>a</p><p>b</p>"}'
+	assert_success
+	assert_output '{"text":"a\nb"}'
+}
+
+@test "a missing dm-archive.so is an error of the input that needs it; plain JSONL never loads it" {
+	[ ! -e /usr/local/lib/dm/dm-archive.so ] || skip "dm is installed in /usr/local"
+	mkdir -p lone/bin
+	cp "$DM_BINDIR/dm-map" "$DM_BINDIR/dm-filter" "$DM_BINDIR/dm-scan" lone/bin/
+	printf '{"text":"hello"}\n' > a.jsonl
+	gzip -k a.jsonl
+	miss="'dm-archive.so' is not installed (next to the tools, nor in '/usr/local/lib/dm')"
+	run_split lone/bin/dm-map upper a.jsonl.gz a.jsonl
+	assert_status 2
+	assert_output '{"text":"HELLO"}'
+	assert_stderr "dm-map: a.jsonl.gz: cannot read compressed input: $miss"
+	mkdir d && printf 'hi\n' > d/x.txt && touch -d 2020-01-01T00:00:00Z d/x.txt && tar cf d.tar d
+	run_split lone/bin/dm-scan d.tar
+	assert_status 1
+	assert_output ''
+	assert_stderr "dm-scan: d.tar: cannot read archives: $miss
+dm-scan: 0 files read, 1 error"
+	printf '<p>one</p>\n' > p.html
+	run_split lone/bin/dm-scan --extract p.html
+	assert_status 1
+	assert_output ''
+	[ "${stderr%%$'\n'*}" = "dm-scan: p.html: cannot read documents: $miss, skipped" ]
+	run_split lone/bin/dm-map 'clean-html blocks=true' <<<'{"text":"<p>a</p>"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-map: script:1:1: clean-html: blocks=true: $miss"
+	# plain JSONL, plain files, and clean-html without blocks need none
+	run lone/bin/dm-filter 'len > 1' a.jsonl
+	assert_success
+	assert_output '{"text":"hello"}'
+	run lone/bin/dm-map clean-html <<<'{"text":"<p>a</p>"}'
+	assert_success
+	assert_output '{"text":"a"}'
+	run_split lone/bin/dm-scan d
+	assert_success
+	assert_output '{"path":"d/x.txt","id":"6d24860eb5fe79bc","size":3,"mtime":"2020-01-01T00:00:00Z","type":"txt","encoding":"utf-8","text":"hi\n"}'
+	assert_stderr ''
 }
 
 @test "dm-langid.so loads on first use: langid and lang work (tokens.bats: dm-spm.so)" {
