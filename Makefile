@@ -58,8 +58,9 @@ LIBSRC  = $(filter-out src/dm-%.c,$(wildcard src/*.c)) $(wildcard ops/*.c)
 # instead under DM_DIRECT=1 (the fuzz targets: no dlopen under libFuzzer)
 ARCHSRC = src/archive.c src/extract-zip.c src/extract-html.c src/doctext.c \
 	src/archive-shim.c
+PDFSRC  = src/extract-pdf.c src/pdf-shim.c  # poppler's caller: dm-pdf.so
 ifndef DM_DIRECT
-LIBSRC := $(filter-out $(ARCHSRC),$(LIBSRC))
+LIBSRC := $(filter-out $(ARCHSRC) $(PDFSRC),$(LIBSRC))
 endif
 OBJDIR  = bin/obj
 BIN_DIR = bin
@@ -144,15 +145,28 @@ ARCHOBJ  = $(ARCHSRC:%.c=$(OBJDIR)/pic/%.o)
 $(OBJDIR)/pic/%.o: %.c $(HDR)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden $(DM_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+# $(call shimcheck,LOADER): each dm_ name $@.tmp leaves undefined is in LOADER
+shimcheck = for s in `nm -D --undefined-only $@.tmp | sed -n 's/.* U \(dm_[A-Za-z0-9_]*\).*/\1/p'`; do \
+		grep -qw "$$s" $(1) || { rm -f $@.tmp; \
+		echo "$@: '$$s' is not kept in the tools by $(1)" >&2; exit 1; }; done
 $(BIN_DIR)/dm-archive.so: $(ARCHOBJ) src/archive-load.c
 	@mkdir -p $(@D)
 	$(CC) -shared -o $@.tmp $(ARCHOBJ) `pkg-config --libs $(ARCHPKGS)`
-	@for s in `nm -D --undefined-only $@.tmp | sed -n 's/.* U \(dm_[A-Za-z0-9_]*\).*/\1/p'`; do \
-		grep -qw "$$s" src/archive-load.c || { rm -f $@.tmp; \
-		echo "$@: '$$s' is not kept in the tools by src/archive-load.c" >&2; exit 1; }; done
+	@$(call shimcheck,src/archive-load.c)
+	mv $@.tmp $@
+# poppler (GLib, cairo...) in dm-pdf.so, loaded on the first PDF
+HDR     += src/pdf-shim.h
+SHIMS   += dm-pdf.so
+PDFOBJ   = $(PDFSRC:%.c=$(OBJDIR)/pic/%.o)
+$(OBJDIR)/pic/src/extract-pdf.o: PKG_CFLAGS += `pkg-config --cflags poppler-glib`
+$(BIN_DIR)/dm-pdf.so: $(PDFOBJ) src/pdf-load.c
+	@mkdir -p $(@D)
+	$(CC) -shared -o $@.tmp $(PDFOBJ) `pkg-config --libs poppler-glib`
+	@$(call shimcheck,src/pdf-load.c)
 	mv $@.tmp $@
 ifdef DM_DIRECT
 $(OBJDIR)/src/archive-load.o: DM_CFLAGS += -DDM_ARCHIVE_DIRECT
+$(OBJDIR)/src/pdf-load.o: DM_CFLAGS += -DDM_PDF_DIRECT
 endif
 
 # named tokenizers (tokens:gpt2): `make tokenizers` puts the tokenizer.json
@@ -234,11 +248,11 @@ $(BIN_DIR)/dm-dedup: LDLIBS += -pthread
 $(BIN_DIR)/dm-recipe: LDLIBS += `pkg-config --libs yaml-0.1`
 
 # PDF text through poppler's GLib API: only extract-pdf.c includes it, only
-# dm-scan links it; groff, ghostscript and qpdf make the tests' documents
+# dm-pdf.so links it (above); groff, ghostscript and qpdf make the tests'
+# documents
 DEBS += libpoppler-glib-dev poppler-utils qpdf groff ghostscript
 $(OBJDIR)/src/extract-pdf.o: PKG_CFLAGS += `pkg-config --cflags poppler-glib`
 $(OBJDIR)/src/extract-pdf.o: src/extract.h
-$(BIN_DIR)/dm-scan: LDLIBS += `pkg-config --libs poppler-glib`
 
 # only dm-llm speaks HTTP
 $(BIN_DIR)/dm-llm: LDLIBS += `pkg-config --libs libcurl`
@@ -322,7 +336,8 @@ lint: deps
 	@echo '$(LINTFLAGS)' | cmp -s - bin/lint/flags || \
 		{ rm -rf bin/lint && mkdir -p bin/lint && echo '$(LINTFLAGS)' >bin/lint/flags; }
 	$(MAKE) OBJDIR=bin/lint/obj CFLAGS='$(LINTFLAGS) -MMD -MP' bin/lint/obj/libdm.a \
-		$(TOOLSRC:%=bin/lint/obj/src/%.o) $(ARCHSRC:%.c=bin/lint/obj/pic/%.o)
+		$(TOOLSRC:%=bin/lint/obj/src/%.o) $(ARCHSRC:%.c=bin/lint/obj/pic/%.o) \
+		$(PDFSRC:%.c=bin/lint/obj/pic/%.o)
 -include $(wildcard bin/lint/obj/src/*.d bin/lint/obj/ops/*.d bin/lint/obj/pic/src/*.d)
 
 # Installs the missing Debian packages; does nothing when all are present.

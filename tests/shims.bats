@@ -2,7 +2,7 @@
 # shims.bats - the C++ libraries are loaded only by the operators that use
 # them, from dm-langid.so and dm-spm.so next to the tools; libarchive and
 # libxml2 only for compressed input, archives, documents and HTML blocks,
-# from dm-archive.so
+# from dm-archive.so; poppler only for PDF, from dm-pdf.so
 
 load helper
 
@@ -21,12 +21,12 @@ load helper
 	[[ $output == *'[libsentencepiece.so.0]'* ]]
 }
 
-@test "no tool links libarchive or libxml2 itself: dm-archive.so does" {
+@test "no tool links libarchive, libxml2 or poppler itself: dm-archive.so and dm-pdf.so do" {
 	for t in dm dm-filter dm-map dm-slice dm-stats dm-run dm-dedup dm-recipe dm-llm dm-scan; do
 		run readelf -d "$DM_BINDIR/$t"
 		assert_success
-		if grep -E 'NEEDED.*(libarchive|libxml2|libicu)' <<<"$output"; then
-			echo "$t links libarchive or libxml2" >&2
+		if grep -E 'NEEDED.*(libarchive|libxml2|libicu|poppler|glib)' <<<"$output"; then
+			echo "$t links libarchive, libxml2 or poppler" >&2
 			return 1
 		fi
 	done
@@ -35,22 +35,38 @@ load helper
 	# it exports its table alone
 	run sh -c "nm -D --defined-only '$DM_BINDIR/dm-archive.so' | awk '{ print \$3 }'"
 	assert_output 'dm_archive_shim'
+	run readelf -d "$DM_BINDIR/dm-pdf.so"
+	[[ $output == *'[libpoppler-glib.so.8]'* ]]
+	run sh -c "nm -D --defined-only '$DM_BINDIR/dm-pdf.so' | awk '{ print \$3 }'"
+	assert_output 'dm_pdf_shim'
 }
 
-@test "every tool that can load dm-archive.so has what the shim calls in it" {
-	# the shim's undefined dm_ names, kept in the tools by archive-load.c
-	need=$(nm -D --undefined-only "$DM_BINDIR/dm-archive.so" | awk '$2 ~ /^dm_/ { print $2 }')
-	[ "$(wc -l <<<"$need")" -gt 20 ]
-	n=0
+# shim_callbacks SHIM FUNCTION: the number of tools that define FUNCTION
+# (so can load SHIM), each checked to define what SHIM leaves undefined
+shim_callbacks() {
+	local need have t s n=0
+	need=$(nm -D --undefined-only "$DM_BINDIR/$1" | awk '$2 ~ /^dm_/ { print $2 }')
+	[ "$(wc -l <<<"$need")" -gt 5 ] || return 1
 	for t in dm dm-filter dm-map dm-slice dm-stats dm-run dm-dedup dm-recipe dm-llm dm-scan; do
 		have=$(nm -D --defined-only "$DM_BINDIR/$t" | awk '{ print $3 }')
-		grep -qx dm_archive_new <<<"$have" || continue
+		grep -qx "$2" <<<"$have" || continue
 		n=$((n + 1))
 		for s in $need; do
 			grep -qx "$s" <<<"$have" || { echo "$t lacks $s" >&2; return 1; }
 		done
 	done
-	[ "$n" -ge 6 ]	# dm-map, dm-filter, dm-scan, dm-run, ... read .gz
+	echo $n
+}
+
+@test "every tool that can load dm-archive.so or dm-pdf.so has what the shim calls in it" {
+	# the shims' undefined dm_ names, kept in the tools by archive-load.c
+	# and pdf-load.c
+	run shim_callbacks dm-archive.so dm_archive_new
+	assert_success
+	[ "$output" -ge 6 ]	# dm-map, dm-filter, dm-scan, dm-run, ... read .gz
+	run shim_callbacks dm-pdf.so dm_extract_pdf
+	assert_success
+	assert_output 1		# dm-scan
 }
 
 @test "dm-archive.so loads on first use: compressed input, archives, documents, clean-html blocks" {
@@ -93,6 +109,11 @@ dm-scan: 0 files read, 1 error"
 	assert_status 1
 	assert_output ''
 	[ "${stderr%%$'\n'*}" = "dm-scan: p.html: cannot read documents: $miss, skipped" ]
+	printf '%%PDF-1.4\n' > p.pdf
+	run_split lone/bin/dm-scan --extract p.pdf
+	assert_status 1
+	assert_output ''
+	[ "${stderr%%$'\n'*}" = "dm-scan: p.pdf: cannot read PDF: 'dm-pdf.so' is not installed (next to the tools, nor in '/usr/local/lib/dm'), skipped" ]
 	run_split lone/bin/dm-map 'clean-html blocks=true' <<<'{"text":"<p>a</p>"}'
 	assert_status 2
 	assert_output ''
