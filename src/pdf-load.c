@@ -28,7 +28,8 @@ static void (*const keepfn[])(void) = {
 	(void (*)(void))dm_buf_add, (void (*)(void))dm_buf_addf,
 	(void (*)(void))dm_buf_adds, (void (*)(void))dm_buf_free,
 	(void (*)(void))dm_buf_grow, (void (*)(void))dm_buf_setlen,
-	(void (*)(void))dm_memcap_child, (void (*)(void))dm_now
+	(void (*)(void))dm_memcap_child, (void (*)(void))dm_memcap_send,
+	(void (*)(void))dm_now
 };
 __attribute__((used))
 static const volatile void *const keepvar[] = {
