@@ -153,6 +153,9 @@ struct dm_job {
 	int		 wstatus, timedout, killed;
 	int		 lost;		/* stopped because its host went down */
 	int		 stopped;	/* stop was called for this attempt */
+	int		 direct;	/* started without /bin/sh (runexec.c) */
+	char		 sigmsg[64];	/* what the shell would have said of
+					 * its death, once its stderr ends */
 	double		 t0, wall0, deadline, killat;
 	struct dm_held	 out;
 	struct dm_buf	 errpart;	/* stderr after its last newline */
@@ -175,6 +178,12 @@ struct dm_sched {
 	/* the process attempts' (runattempt.c) */
 	char		**envp;
 	size_t		 nenv;
+	/* COMMAND started without /bin/sh (runexec.c): its words, or NULL
+	 * (through the shell), the program, the environment sh gives it */
+	char		**dargv;
+	char		*dpath, *dpwd;
+	char		**denvp;
+	size_t		 ndenv;
 	/* the loop's */
 	struct dm_reader rd;
 	struct dm_cutter cut;
@@ -203,6 +212,17 @@ void	 dm_attempt_env(struct dm_sched *);
  * process group of its own, DM_JOB, DM_SLOT and DM_ATTEMPT set. */
 void	 dm_attempt_spawn(struct dm_sched *, struct dm_jobslot *,
 	    struct dm_job *, char *const argv[]);
+/* The same for S->dargv, run as S->dpath with S->denvp: 0, or -1 when it
+ * could not be started (nothing is left open). */
+int	 dm_attempt_spawn_direct(struct dm_sched *, struct dm_jobslot *,
+	    struct dm_job *);
+
+/* ---- runexec.c: a simple command without the shell ---- */
+
+/* Sets S->dargv and the rest when cmd is a simple command the shell would
+ * only split into words and exec (after dm_attempt_env); else nothing. */
+void	 dm_runexec_init(struct dm_sched *, const char *cmd);
+void	 dm_runexec_free(struct dm_sched *);
 /* SIGTERM to j's process group, SIGKILL after DM_RUN_GRACE (timers). */
 void	 dm_attempt_signal(struct dm_job *);
 /* Ends an attempt whose backend saw it end (pid 0): status as waitpid's. */

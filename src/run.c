@@ -68,6 +68,8 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	S->pkind = dm_xcalloc(n, sizeof *S->pkind);
 	dm_held_budget(o->buffer);
 	dm_attempt_env(S);
+	if (!o->files)
+		dm_runexec_init(S, o->command);
 
 	if (pipe2(selfpipe, O_CLOEXEC | O_NONBLOCK) < 0)
 		dm_die("pipe: %s", strerror(errno));
@@ -410,6 +412,7 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 	if (S.joblog >= 0)
 		close(S.joblog);
 	free(S.slots);
+	dm_runexec_free(&S);
 	free(S.envp);
 	free(S.pfd);
 	free(S.pjob);

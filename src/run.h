@@ -11,6 +11,7 @@
  *   runattempt.c  an attempt as a process: argv, env, pipes, stop, reap,
  *                 stderr lines and tail
  *   runlocal.c    the backend of this machine's processes
+ *   runexec.c     a simple command started without /bin/sh
  *   runssh.c      the backend of ssh hosts: probe, ship, retry
  *   runslurm.c    the backend of Slurm: job arrays, polled (slurm.h:
  *                 slurmspool.c the spool, slurmcmd.c the Slurm commands,

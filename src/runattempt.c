@@ -84,21 +84,25 @@ dm_attempt_env(struct dm_sched *S)
 }
 
 static void
-setenvp(struct dm_sched *S, const struct dm_job *j, const struct dm_jobslot *s,
-    char *jobvar, char *slotvar, char *attvar)
+setenvp(char **envp, size_t nenv, const struct dm_job *j,
+    const struct dm_jobslot *s, char *jobvar, char *slotvar, char *attvar)
 {
 	snprintf(jobvar, 32, "DM_JOB=%llu", j->seq);
 	snprintf(slotvar, 32, "DM_SLOT=%d", s->id);
 	snprintf(attvar, 32, "DM_ATTEMPT=%d", j->tries + 1);
-	S->envp[S->nenv] = jobvar;
-	S->envp[S->nenv + 1] = slotvar;
-	S->envp[S->nenv + 2] = attvar;
-	S->envp[S->nenv + 3] = NULL;
+	envp[nenv] = jobvar;
+	envp[nenv + 1] = slotvar;
+	envp[nenv + 2] = attvar;
+	envp[nenv + 3] = NULL;
 }
 
-void
-dm_attempt_spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
-    char *const argv[])
+/* Starts path (found on our PATH when search is 1) with argv and envp as
+ * the attempt of j: 0, or the error of posix_spawn (nothing is left
+ * open). */
+static int
+spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
+    const char *path, int search, char *const argv[], char **envp,
+    size_t nenv)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
@@ -128,16 +132,23 @@ dm_attempt_spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 	posix_spawnattr_setpgroup(&at, 0);
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
 	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-	setenvp(S, j, s, jobvar, slotvar, attvar);
-	e = posix_spawnp(&j->pid, argv[0], &fa, &at, argv, S->envp);
+	setenvp(envp, nenv, j, s, jobvar, slotvar, attvar);
+	e = (search ? posix_spawnp : posix_spawn)(&j->pid, path, &fa, &at,
+	    argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	if (in[0] >= 0)
 		close(in[0]);
 	close(out[1]);
 	close(err[1]);
-	if (e != 0)
-		dm_die("%s: %s", argv[0], strerror(e));
+	if (e != 0) {
+		if (in[1] >= 0)
+			close(in[1]);
+		close(out[0]);
+		close(err[0]);
+		j->pid = 0;
+		return e;
+	}
 	j->fin = in[1];
 	j->fout = out[0];
 	j->ferr = err[0];
@@ -148,6 +159,49 @@ dm_attempt_spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 	pipesize(j->fout);
 	dm_fd_nonblock(j->fout);
 	dm_fd_nonblock(j->ferr);
+	return 0;
+}
+
+void
+dm_attempt_spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
+    char *const argv[])
+{
+	int e;
+
+	j->direct = 0;
+	if ((e = spawn(S, s, j, argv[0], 1, argv, S->envp, S->nenv)) != 0)
+		dm_die("%s: %s", argv[0], strerror(e));
+}
+
+int
+dm_attempt_spawn_direct(struct dm_sched *S, struct dm_jobslot *s,
+    struct dm_job *j)
+{
+	j->direct = 1;
+	if (spawn(S, s, j, S->dpath, 0, S->dargv, S->denvp, S->ndenv) == 0)
+		return 0;
+	j->direct = 0;
+	return -1;
+}
+
+/*
+ * A command that the shell runs as its child and that dies of a signal
+ * of its own (not one sent to the whole job) makes the shell exit 128 + N
+ * after it says so on stderr, except for SIGINT and SIGPIPE (dash): the
+ * same, for a command started without the shell.
+ */
+static void
+asshell(struct dm_job *j)
+{
+	int sig;
+
+	if (!j->direct || !WIFSIGNALED(j->wstatus) || j->stopped)
+		return;
+	sig = WTERMSIG(j->wstatus);
+	if (sig != SIGINT && sig != SIGPIPE)
+		snprintf(j->sigmsg, sizeof j->sigmsg, "%s%s\n", strsignal(sig),
+		    WCOREDUMP(j->wstatus) ? " (core dumped)" : "");
+	j->wstatus = (128 + sig) << 8;
 }
 
 void
@@ -193,9 +247,10 @@ dm_attempt_reap(struct dm_sched *S)
 		if (j->state != DM_JOB_RUNNING || j->reaped || j->pid <= 0)
 			continue;
 		p = waitpid(j->pid, &j->wstatus, WNOHANG);
-		if (p == j->pid)
+		if (p == j->pid) {
+			asshell(j);
 			j->reaped = 1;
-		else if (p < 0 && errno == ECHILD) {
+		} else if (p < 0 && errno == ECHILD) {
 			/* lost (never ours to wait for): a failed attempt */
 			j->wstatus = 127 << 8;
 			j->reaped = 1;

@@ -180,6 +180,7 @@ dm_job_launch(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 	j->reaped = j->timedout = j->killed = j->lost = j->stopped = 0;
 	j->wstatus = 0;
 	j->ntail = 0;
+	j->sigmsg[0] = '\0';
 	dm_buf_reset(&j->errpart);
 	j->killat = 0;
 	j->slot = s;
@@ -283,6 +284,8 @@ dm_job_finish(struct dm_sched *S, struct dm_job *j)
 	enum dm_end end;
 	double t = dm_now();
 
+	if (j->sigmsg[0] != '\0')
+		dm_attempt_errlines(j, j->sigmsg, strlen(j->sigmsg), 0);
 	dm_attempt_errlines(j, "", 0, 1);
 	dm_fd_close(&j->fin);
 	end = h->be->classify(S, j);

@@ -24,11 +24,15 @@ local_check(struct dm_sched *S, struct dm_runhost *h, struct dm_probe *p,
 	return 0;
 }
 
-/* /bin/sh -c COMMAND */
+/* /bin/sh -c COMMAND, or COMMAND's words themselves (runexec.c) */
 static void
 local_start(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 {
 	char *argv[4];
+
+	if (S->dargv != NULL && !S->o->files &&
+	    dm_attempt_spawn_direct(S, s, j) == 0)
+		return;
 
 	argv[0] = "/bin/sh";
 	argv[1] = "-c";

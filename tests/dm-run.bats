@@ -166,6 +166,45 @@ sample_input() {
 	[ "$(sort -u <<<"$output")" = $'1\n2\n3' ]
 }
 
+@test "a simple command starts without /bin/sh, as the shell would start it" {
+	seq 1 4 >in
+	printf '#!/bin/sh\nprintf "%%s|" "$(cat /proc/$PPID/comm)" "$0" "$@"; echo\n' >args
+	chmod +x args
+	# its parent is dm-run itself, its words as the shell splits them
+	run_split dm-run -j 1 --lines 2 -- "./args 'a b' \"c\"'d'  e=f ''" <in
+	assert_success
+	assert_output $'dm-run|./args|a b|cd|e=f||\ndm-run|./args|a b|cd|e=f||'
+	# found on PATH as the shell finds it
+	mkdir d
+	cp args d/args2
+	PATH=$PWD/d:$PATH run_split dm-run -j 1 -- 'args2 x' <in
+	assert_output "dm-run|$PWD/d/args2|x|"
+	# a variable, a redirection, a builtin: through the shell
+	run_split dm-run -j 1 -- './args $DM_JOB' <in
+	assert_output 'sh|./args|1|'
+	run_split dm-run -j 1 -- './args x >&2' <in
+	assert_output ''
+	assert_stderr 'sh|./args|x|'
+	run_split dm-run -j 1 -- 'echo -e x' <in
+	assert_output '-e x'
+	# a file without #! is a script of the shell's
+	printf 'echo "no #!: $0 $#"\n' >plain
+	chmod +x plain
+	run_split dm-run -j 1 -- './plain a' <in
+	assert_output 'no #!: ./plain 1'
+	# dying of a signal: the shell's message on stderr, and its status
+	printf '#!/bin/sh\nkill -SEGV $$\n' >segv
+	chmod +x segv
+	run_split dm-run -j 1 --retries 0 -- ./segv <in
+	assert_status 2
+	assert_stderr $'Segmentation fault\ndm-run: job 1 (input bytes 0-7) failed 1 time: exit status 139\ndm-run: job 1: Segmentation fault'
+	printf '#!/bin/sh\ncat\nkill -PIPE $$\n' >spipe
+	chmod +x spipe
+	run_split dm-run -j 1 --retries 0 -- ./spipe <in
+	assert_status 2
+	assert_stderr 'dm-run: job 1 (input bytes 0-7) failed 1 time: exit status 141'
+}
+
 @test "file operands are read in turn, compressed ones decompressed" {
 	printf 'a\nb\n' >one
 	printf 'c\nd\n' | gzip >two.gz
