@@ -11,7 +11,7 @@
 
 #include "remote.h"
 
-#define CAPTURE_MAX	(1 << 20)	/* bytes kept of each stream */
+#define CAPTURE_MAX	(1 << 20)	/* bytes kept of each stream, by default */
 
 static void
 closefd(int *fd)
@@ -26,6 +26,7 @@ dm_capture_init(struct dm_capture *c)
 {
 	memset(c, 0, sizeof *c);
 	c->fin = c->fout = c->ferr = -1;
+	c->max = CAPTURE_MAX;
 	dm_buf_init(&c->out);
 	dm_buf_init(&c->err);
 }
@@ -101,7 +102,7 @@ fail:
 
 /* Reads fd until it would block; EOF or an error closes it. */
 static void
-drain(int *fd, struct dm_buf *b)
+drain(int *fd, struct dm_buf *b, size_t max)
 {
 	char chunk[16384];
 	ssize_t r;
@@ -109,7 +110,7 @@ drain(int *fd, struct dm_buf *b)
 	while (*fd >= 0) {
 		r = read(*fd, chunk, sizeof chunk);
 		if (r > 0) {
-			if (b->len < CAPTURE_MAX)
+			if (b->len < max)
 				dm_buf_add(b, chunk, (size_t)r);
 			continue;
 		}
@@ -140,8 +141,8 @@ pump(struct dm_capture *c)
 		/* all written, or the reader is gone */
 		closefd(&c->fin);
 	}
-	drain(&c->fout, &c->out);
-	drain(&c->ferr, &c->err);
+	drain(&c->fout, &c->out, c->max);
+	drain(&c->ferr, &c->err, c->max);
 }
 
 int

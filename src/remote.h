@@ -105,13 +105,6 @@ void	 dm_remote_job(struct dm_buf *, const struct dm_ssh *,
  * of this run when job < 0). */
 void	 dm_remote_kill(struct dm_buf *, const struct dm_ssh *, long job);
 
-/* Runs argv with in[0..inlen) on its stdin (/dev/null when in is NULL),
- * appending its stdout and stderr to out and err (either may be NULL);
- * killed after timeout_ms (0: never) or on a signal to this process. The
- * status as waitpid gives it; -1 when it could not be started. */
-int	 dm_spawn_capture(char *const argv[], const char *in, size_t inlen,
-	    struct dm_buf *out, struct dm_buf *err, int timeout_ms);
-
 /* ---- capture.c: a command in the background, its output captured ---- */
 
 /*
@@ -119,9 +112,11 @@ int	 dm_spawn_capture(char *const argv[], const char *in, size_t inlen,
  * group of its own, in[0..inlen) on its stdin (/dev/null when in is NULL;
  * in is borrowed until the command ends), and dm_capture_poll, called as
  * often as the caller likes, moves what it can without waiting and kills
- * the group once the deadline has passed. Up to 1 MB of each of stdout
- * and stderr is kept. A struct dm_capture is made ready by
- * dm_capture_init and let go by dm_capture_free.
+ * the group once the deadline has passed. It has no descriptor of this
+ * process but those three. Up to max bytes (1 MB unless the caller sets
+ * it after dm_capture_init) of each of stdout and stderr are kept. A
+ * struct dm_capture is made ready by dm_capture_init and let go by
+ * dm_capture_free.
  */
 struct dm_capture {
 	pid_t		 pid;		/* running; 0: none */
@@ -131,6 +126,7 @@ struct dm_capture {
 	double		 deadline;	/* dm_now() seconds, or 0: none */
 	int		 killed;	/* past its deadline, or stopped */
 	int		 wstatus;	/* once ended: as waitpid gives it */
+	size_t		 max;		/* bytes kept of each of out, err */
 	struct dm_buf	 out, err;
 };
 

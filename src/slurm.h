@@ -159,7 +159,7 @@ int	 dm_slurm_scancel(char *const *ids, size_t n);
  * sbatch was cut short before it said its id). */
 int	 dm_slurm_scancel_name(const char *name);
 /* A Slurm command under way when a signal stops dm-run is killed at once
- * (dm_spawn_capture), and one run after it gets 2.5 s: the driver ends
+ * (dm_capture_wait), and one run after it gets 2.5 s: the driver ends
  * within seconds of SIGINT or SIGTERM, whatever the controller does. */
 
 /* slurmstatus.c: --status DIR [--json]: the exit status of dm-run. */

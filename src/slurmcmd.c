@@ -105,7 +105,7 @@ complain(int cmd, int st, const struct dm_buf *err)
 static int
 run(int cmd, char *const *args, struct dm_buf *out, int quiet)
 {
-	struct dm_buf err = DM_BUF_INIT;
+	struct dm_capture c;
 	char **argv;
 	size_t n, i;
 	int st, sig;
@@ -116,16 +116,20 @@ run(int cmd, char *const *args, struct dm_buf *out, int quiet)
 	argv[0] = paths[cmd];
 	for (i = 0; i < n; i++)
 		argv[i + 1] = args[i];
-	dm_buf_reset(out);
+	dm_capture_init(&c);
+	c.max = (size_t)-1;	/* squeue's answer whole, however long */
 	/* once stopped by a signal, dm-run ends within seconds: a command
 	 * (the scancel of its jobs) gets little time, and one under way
 	 * when the signal came is cut short, without a word */
 	sig = dm_interrupted;
-	st = dm_spawn_capture(argv, NULL, 0, out, &err, sig ? STOP_MS : CMD_MS);
+	st = dm_capture_start(&c, argv, NULL, 0, sig ? STOP_MS : CMD_MS) < 0 ?
+	    -1 : dm_capture_wait(&c);
 	free(argv);
+	dm_buf_reset(out);
+	dm_buf_add(out, c.out.buf, c.out.len);
 	if (st != 0 && !quiet && (sig || !dm_interrupted))
-		complain(cmd, st, &err);
-	dm_buf_free(&err);
+		complain(cmd, st, &c.err);
+	dm_capture_free(&c);
 	return st == 0 ? 0 : -1;
 }
 

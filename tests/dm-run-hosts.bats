@@ -186,6 +186,28 @@ it's; touch pwned it's; touch pwned it's; touch pwned
 	EOF
 }
 
+@test "the ssh commands of --check have no descriptor of dm-run's but 0, 1 and 2" {
+	sshd_start a
+	# the ssh command says which descriptors ls has (3 is its own) in fds
+	cat >fdssh <<-EOF
+	#!/bin/sh
+	echo \$(ls /proc/self/fd) >>"$TMP/fds"
+	exec "\$@"
+	EOF
+	chmod +x fdssh
+	# 9: a descriptor dm-run has and must not pass on
+	run_split dm-run --ssh "$TMP/fdssh $SSH" -S "1/$SSHD_HOST_a" --check 9<fdssh
+	assert_status 1
+	assert_output <<-EOF
+	HOST             SLOTS  MACHINE  SH   DM       STATUS
+	$SSHD_HOST_a  1      $(printf '%-7s' "$(uname -m)")  yes  missing  dm not found (try --ship)
+	EOF
+	# the master and the probe
+	[ "$(wc -l <fds)" -ge 2 ]
+	run sort -u fds
+	assert_output '0 1 2 3'
+}
+
 @test "--ship copies this dm to a host without it, and the jobs use it" {
 	sshd_start a
 	input 100 >in.jsonl

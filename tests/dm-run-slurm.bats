@@ -461,6 +461,30 @@ slurmbin_slow() {
 	[ "${lines[4]}" = "running  0" ]
 }
 
+@test "the Slurm commands have no descriptor of dm-run's but 0, 1 and 2" {
+	local c
+	mkdir "$TMP/slurmbin"
+	# each command says which descriptors ls has (3 is its own) in fds
+	for c in sbatch squeue scancel scontrol; do
+		cat >"$TMP/slurmbin/$c" <<-EOF
+		#!/bin/sh
+		echo $c \$(ls /proc/self/fd) >>"$TMP/fds"
+		exec $(command -v $c) "\$@"
+		EOF
+		chmod +x "$TMP/slurmbin/$c"
+	done
+	samples 20 >in.jsonl
+	# 9: a descriptor dm-run has and must not pass on
+	DM_SLURM_BIN=$TMP/slurmbin run_out out dm-run --slurm \
+	    --spool "$TMP/spool" -j 2 --lines 10 -- cat <in.jsonl 9<in.jsonl
+	assert_success
+	cmp in.jsonl out
+	grep -q '^sbatch ' fds
+	grep -q '^squeue ' fds
+	run sh -c 'cut -d" " -f2- fds | sort -u'
+	assert_output '0 1 2 3'
+}
+
 @test "a submission the controller rejects is an error before any work" {
 	samples 10 >in.jsonl
 	run_split dm-run --slurm --spool "$TMP/spool" --sbatch '--partition=nosuch' \
