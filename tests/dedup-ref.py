@@ -7,6 +7,11 @@
 #        dedup-ref.py optimal THRESHOLD PERMS
 #        dedup-ref.py jaccard WINDOW < samples.jsonl	(all pairs, space words)
 #        dedup-ref.py plant PAIRS SEED		(a corpus of planted pairs)
+#        dedup-ref.py batch < commands
+#
+# batch runs many commands in one process (numpy's start is most of what
+# a small one costs): one a line, "INPUT OUTPUT COMMAND [ARG...]", its
+# standard input from the file INPUT ("-": none), its output to OUTPUT.
 #
 # Each sample's "text" gives one output line: the MinHash signature as a
 # JSON array (null when the text has no shingle), or the SimHash.  The code
@@ -21,6 +26,7 @@
 # without contractions).
 import hashlib
 import json
+import os
 import re
 import struct
 import sys
@@ -190,25 +196,48 @@ def plant(pairs, seed):
 				  "text": " ".join(var)}))
 
 
-def main(argv):
-	cmd = argv[1]
+def run(argv):
+	cmd = argv[0]
 	if cmd == "dj-minhash":
-		dj_minhash(int(argv[2]) if len(argv) > 2 else 256,
-			   int(argv[3]) if len(argv) > 3 else 5,
-			   argv[4] if len(argv) > 4 else "space")
+		dj_minhash(int(argv[1]) if len(argv) > 1 else 256,
+			   int(argv[2]) if len(argv) > 2 else 5,
+			   argv[3] if len(argv) > 3 else "space")
 	elif cmd == "datatrove":
 		datatrove()
 	elif cmd == "simhash":
-		simhash(int(argv[2]) if len(argv) > 2 else 6,
-			argv[3] if len(argv) > 3 else "space")
+		simhash(int(argv[1]) if len(argv) > 1 else 6,
+			argv[2] if len(argv) > 2 else "space")
 	elif cmd == "optimal":
-		optimal(float(argv[2]), int(argv[3]))
+		optimal(float(argv[1]), int(argv[2]))
 	elif cmd == "plant":
-		plant(int(argv[2]), int(argv[3]))
+		plant(int(argv[1]), int(argv[2]))
 	elif cmd == "jaccard":
-		jaccard(int(argv[2]))
+		jaccard(int(argv[1]))
 	else:
 		sys.exit("dedup-ref.py: unknown command '%s'" % cmd)
+
+
+def batch():
+	for line in sys.stdin.read().splitlines():
+		words = line.split()
+		if not words:
+			continue
+		if len(words) < 3:
+			sys.exit("dedup-ref.py: batch: bad line '%s'" % line)
+		with open(os.devnull if words[0] == "-" else words[0]) as src, \
+		     open(words[1], "w") as dst:
+			sys.stdin, sys.stdout = src, dst
+			try:
+				run(words[2:])
+			finally:
+				sys.stdin, sys.stdout = sys.__stdin__, sys.__stdout__
+
+
+def main(argv):
+	if len(argv) > 1 and argv[1] == "batch":
+		batch()
+	else:
+		run(argv[1:])
 
 
 main(sys.argv)

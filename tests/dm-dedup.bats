@@ -192,7 +192,11 @@ with open("in.jsonl", "w") as f, open("want", "w") as w:
 @test "near: bands and rows are Data-Juicer's optimal_param" {
 	for tp in "0.7 256" "0.8 128" "0.5 64" "0.9 200"; do
 		set -- $tp
-		want=$($PY "$REF" optimal "$1" "$2")
+		echo "- opt-$1-$2 optimal $1 $2"
+	done | $PY "$REF" batch
+	for tp in "0.7 256" "0.8 128" "0.5 64" "0.9 200"; do
+		set -- $tp
+		want=$(cat "opt-$1-$2")
 		run dm-dedup --near --params --threshold "$1" --perms "$2"
 		assert_output "{\"mode\":\"near\",\"preset\":\"data-juicer\",\"tokenize\":\"space\",\"window\":5,\"perms\":$2,\"bands\":${want% *},\"rows\":${want#* },\"threshold\":$1}"
 	done
@@ -206,15 +210,20 @@ with open("in.jsonl", "w") as f, open("want", "w") as w:
 	texts >t.jsonl
 	for tok in space punctuation character; do
 		for w in 5 2; do
+			echo "t.jsonl ref-$tok-$w.out dj-minhash 256 $w $tok"
+		done
+	done >ref.cmds
+	echo "t.jsonl ref-64.out dj-minhash 64" >>ref.cmds
+	$PY "$REF" batch <ref.cmds
+	for tok in space punctuation character; do
+		for w in 5 2; do
 			dm-dedup --near --signatures --tokenize $tok --window $w \
 			    t.jsonl >dm.out
-			$PY "$REF" dj-minhash 256 $w $tok <t.jsonl >ref.out
-			cmp dm.out ref.out
+			cmp dm.out ref-$tok-$w.out
 		done
 	done
 	dm-dedup --near --signatures --perms 64 t.jsonl >dm.out
-	$PY "$REF" dj-minhash 64 <t.jsonl >ref.out
-	cmp dm.out ref.out
+	cmp dm.out ref-64.out
 	# the short text has no signature
 	[ "$(sed -n 3p dm.out)" = null ]
 }
@@ -226,10 +235,12 @@ with open("in.jsonl", "w") as f, open("want", "w") as w:
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+-" \
 	    "Ünïcödé Straße números «quoted» text — with dashes, ÉCOLE élève" >t.jsonl
 	for w in 54 55 56 57 63 64; do
+		echo "t.jsonl ref-$w.out dj-minhash 100 $w character"
+	done | $PY "$REF" batch
+	for w in 54 55 56 57 63 64; do
 		dm-dedup --near --signatures --tokenize character --window $w \
 		    --perms 100 t.jsonl >dm.out
-		$PY "$REF" dj-minhash 100 $w character <t.jsonl >ref.out
-		cmp dm.out ref.out
+		cmp dm.out ref-$w.out
 		[ "$(wc -l <dm.out)" -eq 2 ]
 	done
 }
@@ -249,8 +260,10 @@ with open("t.jsonl", "w") as f:
         sep = "  " if i % 10 == 0 else " "
         f.write(json.dumps({"text": sep.join(words)}) + "\n")
 '
-	$PY "$REF" dj-minhash 256 5 space <t.jsonl >ref.out
-	$PY "$REF" dj-minhash 256 3 punctuation <t.jsonl >ref3.out
+	$PY "$REF" batch <<-'EOF'
+	t.jsonl ref.out dj-minhash 256 5 space
+	t.jsonl ref3.out dj-minhash 256 3 punctuation
+	EOF
 	for simd in "" avx2 none; do
 		DM_SIMD=$simd dm-dedup --near --signatures t.jsonl >dm.out
 		cmp dm.out ref.out
@@ -318,10 +331,14 @@ for l, j in zip(open("dm.out"), (147, 168, 248, 182, 9)):
 	texts >t.jsonl
 	for tok in space punctuation character; do
 		for w in 6 3; do
+			echo "t.jsonl ref-$tok-$w.out simhash $w $tok"
+		done
+	done | $PY "$REF" batch
+	for tok in space punctuation character; do
+		for w in 6 3; do
 			dm-dedup --simhash --signatures --tokenize $tok --window $w \
 			    t.jsonl >dm.out
-			$PY "$REF" simhash $w $tok <t.jsonl >ref.out
-			cmp dm.out ref.out
+			cmp dm.out ref-$tok-$w.out
 		done
 	done
 	# no shingle: 0, as compute([]) gives
