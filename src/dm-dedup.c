@@ -155,6 +155,18 @@ main(int argc, char *argv[])
 	struct dm_greedyname nm = { "fileName", DM_SAMENAME_HEX };
 	static const char *const stages[] = { "", "sign", "pairs", "cluster",
 	    "apply" };
+	static const char *const samenames[] = {
+		[DM_SAMENAME_HEX] = "hex", [DM_SAMENAME_RAW] = "raw", NULL
+	};
+	static const char *const presets[] = {
+		[DM_PRESET_DJ] = "data-juicer",
+		[DM_PRESET_DATATROVE] = "datatrove",
+		[DM_PRESET_DATAMATE] = "datamate", NULL
+	};
+	static const char *const toks[] = {
+		[DM_TOK_SPACE] = "space", [DM_TOK_PUNCT] = "punctuation",
+		[DM_TOK_CHAR] = "character", NULL
+	};
 
 	dm_init(argv[0]);
 	dm_report_start(argc, argv);
@@ -215,13 +227,8 @@ main(int argc, char *argv[])
 			setname = 1;
 			break;
 		case OPT_SAMENAME:
-			if (strcmp(optarg, "hex") == 0)
-				nm.how = DM_SAMENAME_HEX;
-			else if (strcmp(optarg, "raw") == 0)
-				nm.how = DM_SAMENAME_RAW;
-			else
-				dm_usage_die(usage, "--same-name: '%s' is not "
-				    "one of hex, raw", optarg);
+			nm.how = dm_strtoword(optarg, samenames, "--same-name",
+			    usage);
 			setname = 1;
 			break;
 		case 'h':
@@ -261,15 +268,8 @@ main(int argc, char *argv[])
 			setperms = 1;
 			break;
 		case OPT_PRESET:
-			if (strcmp(optarg, "data-juicer") == 0)
-				r.d.preset = DM_PRESET_DJ;
-			else if (strcmp(optarg, "datatrove") == 0)
-				r.d.preset = DM_PRESET_DATATROVE;
-			else if (strcmp(optarg, "datamate") == 0)
-				r.d.preset = DM_PRESET_DATAMATE;
-			else
-				dm_usage_die(usage, "--preset: '%s' is not one of "
-				    "data-juicer, datatrove, datamate", optarg);
+			r.d.preset = dm_strtoword(optarg, presets, "--preset",
+			    usage);
 			break;
 		case OPT_ROWS:
 			r.d.rows = intopt(optarg, 1, DM_DEDUP_MAXPERMS, "--rows");
@@ -296,15 +296,7 @@ main(int argc, char *argv[])
 			break;
 		case OPT_TOKENIZE:
 			tok = optarg;
-			if (strcmp(optarg, "space") == 0)
-				r.d.tok = DM_TOK_SPACE;
-			else if (strcmp(optarg, "punctuation") == 0)
-				r.d.tok = DM_TOK_PUNCT;
-			else if (strcmp(optarg, "character") == 0)
-				r.d.tok = DM_TOK_CHAR;
-			else
-				dm_usage_die(usage, "--tokenize: '%s' is not one of "
-				    "space, punctuation, character", optarg);
+			r.d.tok = dm_strtoword(optarg, toks, "--tokenize", usage);
 			break;
 		case 'V':
 			printf("dm-dedup (dm) %s\n", DM_VERSION);

@@ -177,6 +177,10 @@ main(int argc, char *argv[])
 	static const char *const taken[] = { "path", "path_base64", "id",
 	    "size", "mtime", "type", "encoding", "page", "pages", "title",
 	    "author", "extractor", "slides", "sheets" };
+	static const char *const encerrs[] = {
+		[DM_ENCERR_REPLACE] = "replace", [DM_ENCERR_SKIP] = "skip",
+		[DM_ENCERR_LATIN1] = "latin1", NULL
+	};
 	struct dm_io io;
 	struct dm_scan sc;
 	struct list ops = { NULL, 0 }, owned = { NULL, 0 };
@@ -198,15 +202,8 @@ main(int argc, char *argv[])
 			    "--depth", usage);
 			break;
 		case OPT_ENCERR:
-			if (strcmp(optarg, "replace") == 0)
-				sc.encerr = DM_ENCERR_REPLACE;
-			else if (strcmp(optarg, "skip") == 0)
-				sc.encerr = DM_ENCERR_SKIP;
-			else if (strcmp(optarg, "latin1") == 0)
-				sc.encerr = DM_ENCERR_LATIN1;
-			else
-				dm_usage_die(usage, "--encoding-errors: '%s' is "
-				    "not one of replace, skip, latin1", optarg);
+			sc.encerr = dm_strtoword(optarg, encerrs,
+			    "--encoding-errors", usage);
 			break;
 		case OPT_DOCTIMEOUT:
 			if ((sc.doctimeout = dm_duration(optarg)) < 0)

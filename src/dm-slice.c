@@ -122,6 +122,8 @@ done:
 int
 main(int argc, char *argv[])
 {
+	/* --unit: the index is the value of words */
+	static const char *const units[] = { "chars", "words", NULL };
 	struct dm_slicer sl;
 	struct dm_io io;
 	struct dm_sample *s;
@@ -176,13 +178,7 @@ main(int argc, char *argv[])
 			    "--size", usage);
 			break;
 		case OPT_UNIT:
-			if (strcmp(optarg, "chars") == 0)
-				words = 0;
-			else if (strcmp(optarg, "words") == 0)
-				words = 1;
-			else
-				dm_usage_die(usage, "--unit: '%s' is not one of "
-				    "chars, words", optarg);
+			words = dm_strtoword(optarg, units, "--unit", usage);
 			break;
 		case 'V':
 			printf("dm-slice (dm) %s\n", DM_VERSION);

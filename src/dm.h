@@ -109,6 +109,10 @@ int	 dm_exit(int status);
  * otherwise a usage error naming the option. */
 long long dm_strtonum(const char *s, long long min, long long max,
 	    const char *option, const char *usage);
+/* A word from an option: its index in words (NULL-terminated); otherwise a
+ * usage error naming the option and the words. */
+int	 dm_strtoword(const char *s, const char *const *words,
+	    const char *option, const char *usage);
 /* Sizes with K, M, G suffixes (powers of 1024). */
 long long dm_strtosize(const char *s, const char *option, const char *usage);
 /* "1.5s", "250ms", "2m", "1h", "6m0s" or a number of seconds: the

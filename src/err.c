@@ -274,6 +274,23 @@ dm_strtonum(const char *s, long long min, long long max, const char *option,
 	return v;
 }
 
+int
+dm_strtoword(const char *s, const char *const *words, const char *option,
+    const char *usage)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	int i;
+
+	for (i = 0; words[i]; i++)
+		if (strcmp(s, words[i]) == 0)
+			return i;
+	for (i = 0; words[i]; i++)
+		dm_buf_addf(&b, "%s%s", i ? ", " : "", words[i]);
+	dm_usage_die(usage, "%s: '%s' is not one of %s", option, dm_quote(s),
+	    b.buf);
+	return -1;
+}
+
 long long
 dm_strtosize(const char *s, const char *option, const char *usage)
 {

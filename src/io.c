@@ -47,6 +47,10 @@ dm_io_init(struct dm_io *io)
 int
 dm_io_option(struct dm_io *io, int c, const char *arg, const char *usage)
 {
+	static const char *const onerrors[] = {
+		[DM_ON_ERROR_STOP] = "stop", [DM_ON_ERROR_SKIP] = "skip", NULL
+	};
+
 	switch (c) {
 	case 'k':
 		dm_io_utf8opt("-k", arg, usage);
@@ -56,14 +60,7 @@ dm_io_option(struct dm_io *io, int c, const char *arg, const char *usage)
 		io->key = arg;
 		return 1;
 	case DM_OPT_ON_ERROR:
-		if (strcmp(arg, "stop") == 0)
-			io->on_error = DM_ON_ERROR_STOP;
-		else if (strcmp(arg, "skip") == 0)
-			io->on_error = DM_ON_ERROR_SKIP;
-		else
-			dm_usage_die(usage,
-			    "--on-error: '%s' is not one of stop, skip",
-			    dm_quote(arg));
+		io->on_error = dm_strtoword(arg, onerrors, "--on-error", usage);
 		return 1;
 	case DM_OPT_REJECTS:
 		io->rejects_path = arg;
