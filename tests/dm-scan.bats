@@ -373,8 +373,8 @@ EOF
 	[ "$(awk '$NF ~ /^(clone|clone3|fork|vfork)$/ { n += $4 }
 	    END { print n }' trace)" = 1 ]
 	# the reader killed while it waits for the next archive (in recvmsg,
-	# system call 47) and dm-scan waits to write (write, 1: its output is
-	# not read): the next archive gets a new reader
+	# system call 47) and dm-scan waits to write (write or writev, 1 or
+	# 20: its output is not read): the next archive gets a new reader
 	mkdir big
 	for i in 1 2 3 4 5 6 7 8 9; do
 		{ echo "doc $i"; seq -s ' ' 20000; } >big/f$i.txt
@@ -395,9 +395,15 @@ EOF
 		kid=$(pgrep -P $pid || true)
 		[ -n "$kid" ] &&
 		    [ "$(cut -d' ' -f1 /proc/$kid/syscall)" = 47 ] &&
-		    [ "$(cut -d' ' -f1 /proc/$pid/syscall)" = 1 ] && break
+		    case $(cut -d' ' -f1 /proc/$pid/syscall) in
+		    1|20) true ;; *) false ;; esac && break
 		sleep 0.1
 	done
+	if [ $i -eq 600 ]; then
+		kill -9 $pid
+		exec 7<&-
+		false
+	fi
 	kill -9 "$kid"
 	cat <&7 >rest.jsonl
 	exec 7<&-
