@@ -82,6 +82,7 @@ HDR    += src/table.h
 HDR    += src/chain.h  # inside the operator layer (oparg.c, script.c, chain.c)
 HDR    += src/opfilter.h  # what filter operators share (opfilter.c)
 HDR    += src/statsum-in.h  # the insides of a dm-stats summary (statsum.c, statmerge.c)
+HDR    += src/dedupgreedy.h src/jieba.h src/memcap.h
 
 all: $(BIN) shims
 
