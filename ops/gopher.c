@@ -6,6 +6,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "byteset.h"
 #include "dm.h"
 #include "quality.h"
 
@@ -60,8 +61,20 @@ struct gopher {
 	size_t		*stoplen;
 	size_t		 nstop;
 	unsigned char	*seen;
+	uint64_t	*sel;	/* see stopwords(); NULL: no prefilter */
+	unsigned char	 cls[256];	/* see classify() */
+	struct dm_byteset ends;		/* see otherends() */
 	const struct dm_q_words *w;	/* the text's words, shared */
 };
+
+/* cls[] of a byte: ASCII that is not punctuation (letters, digits, tab,
+ * newline and space), an ASCII letter, a byte from 0x80 up. */
+enum { C_NP = 1, C_LET = 2, C_HIGH = 4 };
+
+/* Stop words up to this many bytes and this many of them are found
+ * through sel[] (by length and first byte). */
+#define SEL_LEN		16
+#define SEL_MAX		64
 
 static int
 gopher_init(void **state, const struct dm_args *args, struct dm_buf *err)
@@ -90,6 +103,21 @@ gopher_init(void **state, const struct dm_args *args, struct dm_buf *err)
 		g->stop[i] = dm_xstrdup(a->list[i]);
 		g->stoplen[i] = strlen(a->list[i]);
 	}
+	for (i = 0; i < g->nstop && g->stoplen[i] > 0 &&
+	    g->stoplen[i] < SEL_LEN; i++)
+		;
+	if (i == g->nstop && g->nstop <= SEL_MAX) {
+		g->sel = dm_xcalloc(SEL_LEN * 256, sizeof *g->sel);
+		for (i = 0; i < g->nstop; i++)
+			g->sel[g->stoplen[i] << 8 |
+			    (unsigned char)g->stop[i][0]] |= 1ULL << i;
+	}
+	dm_byteset_init(&g->ends, "\v\f\r\x1c\x1d\x1e\xc2", 7);
+	for (i = 0; i < 256; i++)
+		g->cls[i] = i >= 0x80 ? C_HIGH :
+		    ((i | 0x20) >= 'a' && (i | 0x20) <= 'z') ? C_NP | C_LET :
+		    (i >= '0' && i <= '9') || i == '\t' || i == '\n' ||
+		    i == ' ' ? C_NP : 0;
 	*state = g;
 	return 0;
 }
@@ -110,14 +138,36 @@ fail(struct dm_buf *err, const char *why)
 	return 0;
 }
 
-/* Distinct stop words among the tokens, counting up to want. */
+/* Distinct stop words among the tokens, counting up to want: a token
+ * is compared with the stop words of its length and first byte only
+ * (sel, when the stop words allow). */
 static long long
 stopwords(struct gopher *g, long long want)
 {
 	const struct dm_q_words *w = g->w;
 	long long found = 0;
+	uint64_t left, m;
 	size_t i, j, len;
+	const char *t;
 
+	if (g->sel != NULL) {
+		left = g->nstop < 64 ? (1ULL << g->nstop) - 1 : ~0ULL;
+		for (i = 0; i < w->n && found < want; i++) {
+			len = w->off[i + 1] - w->off[i];
+			if (len >= SEL_LEN)
+				continue;
+			t = w->tok.buf + w->off[i];
+			for (m = g->sel[len << 8 | (unsigned char)t[0]] & left;
+			    m; m &= m - 1) {
+				j = (size_t)__builtin_ctzll(m);
+				if (memcmp(g->stop[j], t, len) == 0) {
+					left &= ~(1ULL << j);
+					found++;
+				}
+			}
+		}
+		return found;
+	}
 	memset(g->seen, 0, g->nstop);
 	for (i = 0; i < w->n && found < want; i++) {
 		len = w->off[i + 1] - w->off[i];
@@ -136,13 +186,15 @@ stopwords(struct gopher *g, long long want)
  * str.count of "#", of "..." and of U+2026 in s[0..n), in one pass that
  * looks at the bytes '#', '.' and 0xE2 only (found sixteen at a time): a
  * run of k periods holds k / 3 "..." that do not overlap, and U+2026 is
- * E2 80 A6.
+ * E2 80 A6. Returns whether s holds U+2028 or U+2029 (E2 80 A8/A9),
+ * which end a line for splitlines().
  */
-static void
+static int
 symbols(const char *s, size_t n, size_t *hash, size_t *dots, size_t *ell)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, run = 0, last = 0;
+	int ends = 0;
 
 	*hash = *dots = *ell = 0;
 #define SYMBOL(j) do {							\
@@ -156,9 +208,12 @@ symbols(const char *s, size_t n, size_t *hash, size_t *dots, size_t *ell)
 			run = 1;					\
 		}							\
 		last = (j);						\
-	} else if (u[j] == 0xE2 && n - (j) >= 3 && u[(j) + 1] == 0x80 &&	\
-	    u[(j) + 2] == 0xA6)						\
-		++*ell;							\
+	} else if (u[j] == 0xE2 && n - (j) >= 3 && u[(j) + 1] == 0x80) {	\
+		if (u[(j) + 2] == 0xA6)					\
+			++*ell;						\
+		else if (u[(j) + 2] == 0xA8 || u[(j) + 2] == 0xA9)	\
+			ends = 1;					\
+	}								\
 } while (0)
 #ifdef __SSE2__
 	{
@@ -182,6 +237,130 @@ symbols(const char *s, size_t n, size_t *hash, size_t *dots, size_t *ell)
 		SYMBOL(i);
 #undef SYMBOL
 	*dots += run / 3;
+	return ends;
+}
+
+/* Whether s[0..n) holds one of the other line ends of splitlines() than
+ * "\n" that are not E2 80 A8/A9: \v, \f, \r, \x1c-\x1e and U+0085 (C2
+ * 85). */
+static int
+otherends(const struct gopher *g, const char *s, size_t n)
+{
+	const char *p, *end = s + n;
+
+	for (p = s; (p = dm_byteset_find(&g->ends, p, end)) < end; p++)
+		if (*p != '\xc2' || (end - p >= 2 && p[1] == '\x85'))
+			return 1;
+	return 0;
+}
+
+/* The sum of v[0..n). */
+static size_t
+sumlen(const size_t *v, size_t n)
+{
+	size_t a = 0, b = 0, c = 0, d = 0, i;
+
+	for (i = 0; i + 4 <= n; i += 4) {
+		a += v[i];
+		b += v[i + 1];
+		c += v[i + 2];
+		d += v[i + 3];
+	}
+	for (; i < n; i++)
+		a += v[i];
+	return a + b + c + d;
+}
+
+/* What a word is: all punctuation, holding a letter. */
+enum { W_PUNCT = 1, W_LETTER = 2 };
+
+/* What the token t[0..l) (l > 0) is (W_...). Out of line, so that the
+ * loop over the words keeps its registers. */
+__attribute__((noinline)) static int
+oddword(const struct gopher *g, const char *t, size_t l)
+{
+	size_t j, cl;
+	int32_t c;
+	int k, punct = 1, letter = 0;
+
+	for (j = 0; j < l && (punct || !letter); j += cl) {
+		if ((k = g->cls[(unsigned char)t[j]]) != C_HIGH) {
+			if (k & C_NP)
+				punct = 0;
+			if (k & C_LET)
+				letter = 1;
+			cl = 1;
+			continue;
+		}
+		cl = dm_q_cp(t, l, j, &c);
+		if (punct && !dm_q_ispunct(c))
+			punct = 0;
+		if (!letter && dm_uni_isalpha(c))
+			letter = 1;
+	}
+	return (punct ? W_PUNCT : 0) | (letter ? W_LETTER : 0);
+}
+
+/* The bullet lines and the ellipsis lines (see gopher_filter) of the
+ * line in[b..e). */
+static void
+lineends(const char *in, size_t b, size_t e, size_t *bullets, size_t *ells)
+{
+	const char *t;
+	size_t l;
+
+	dm_q_strip(in, &b, &e);
+	if (b == e)
+		return;
+	t = in + b;
+	l = e - b;
+	/* "-" or U+2022 BULLET */
+	if (t[0] == '-' || (l >= 3 && memcmp(t, "\xe2\x80\xa2", 3) == 0))
+		++*bullets;
+	if (l >= 3 && (memcmp(t + l - 3, "...", 3) == 0 ||
+	    memcmp(t + l - 3, "\xe2\x80\xa6", 3) == 0))
+		++*ells;
+}
+
+/*
+ * The lines of in[0..n) (splitlines()), how many start with a bullet and
+ * how many end with an ellipsis once stripped. A text without a line end
+ * other than "\n" (ends 0) is cut with memchr, and a line that starts and
+ * ends with ASCII other than white space is not stripped.
+ */
+static size_t
+lines(const char *in, size_t n, int ends, size_t *bullets, size_t *ells)
+{
+	const unsigned char *u = (const unsigned char *)in;
+	struct dm_q_span line;
+	size_t nlines = 0, pos = 0, e;
+	const char *q;
+
+	*bullets = *ells = 0;
+	if (ends) {
+		while (dm_q_line(in, n, &pos, &line)) {
+			nlines++;
+			lineends(in, line.b, line.e, bullets, ells);
+		}
+		return nlines;
+	}
+	for (; pos < n; pos = e + 1) {
+		q = memchr(in + pos, '\n', n - pos);
+		e = q != NULL ? (size_t)(q - in) : n;
+		nlines++;
+		if (e == pos)
+			continue;
+		/* ASCII white space is \t-\r, \x1c-\x1f and the space */
+		if (u[pos] > ' ' && u[pos] < 0x80 && u[e - 1] > ' ' &&
+		    u[e - 1] < 0x80) {
+			if (u[pos] == '-')
+				++*bullets;
+			if (e - pos >= 3 && memcmp(in + e - 3, "...", 3) == 0)
+				++*ells;
+		} else
+			lineends(in, pos, e, bullets, ells);
+	}
+	return nlines;
 }
 
 static int
@@ -190,90 +369,66 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 {
 	struct gopher *g = state;
 	const struct dm_q_words *w;
-	struct dm_q_span line;
-	size_t i, j, l, cl, nonsym = 0, chars = 0, alpha = 0, nlines = 0;
-	size_t bullets = 0, ells = 0, pos = 0, hashes, dots, ellipses;
-	const char *t;
-	int32_t c;
-	int punct, letter;
+	size_t i, a, nw, nonsym, npunct = 0, pchars = 0, noletter = 0;
+	size_t alpha, nlines, chars, bullets, ells, hashes, dots, ellipses;
+	const unsigned char *cls = g->cls;
+	const size_t *off;
+	const char *tok;
+	int k, ends = 1;
 
 	(void)s;
 	(void)ts;
 	w = g->w = dm_q_words_of(in, n);
-	for (i = 0; i < w->n; i++) {
-		t = w->tok.buf + w->off[i];
-		l = w->off[i + 1] - w->off[i];
-		/* most words start with an ASCII letter: neither all
-		 * punctuation nor without a letter */
-		if (((unsigned)(unsigned char)t[0] | 0x20) - 'a' < 26) {
-			nonsym++;
-			chars += w->len[i];
-			alpha++;
+	off = w->off;
+	tok = w->tok.buf;
+	nw = w->n;
+	/* most words start with an ASCII letter: neither all punctuation
+	 * nor without a letter; the others are counted, those of one
+	 * ASCII character (a mark, a digit) by their byte alone */
+	for (i = 0; i < nw; i++) {
+		a = off[i];
+		if ((k = cls[(unsigned char)tok[a]]) == (C_NP | C_LET))
 			continue;
+		if (k == C_HIGH || off[i + 1] - a != 1)
+			k = oddword(g, tok + a, off[i + 1] - a);
+		else
+			k = k & C_NP ? 0 : W_PUNCT;
+		if (k & W_PUNCT) {
+			npunct++;
+			pchars += w->len[i];
 		}
-		punct = 1;
-		letter = 0;
-		for (j = 0; j < l && (punct || !letter); j += cl) {
-			cl = dm_q_cp(t, l, j, &c);
-			if (c < 0x80) {
-				/* ASCII: letters, digits, tab, newline and
-				 * space are all that is not punctuation */
-				if (((unsigned)c | 0x20) - 'a' < 26) {
-					punct = 0;
-					letter = 1;
-				} else if ((c >= '0' && c <= '9') ||
-				    c == '\t' || c == '\n' || c == ' ')
-					punct = 0;
-				continue;
-			}
-			if (punct && !dm_q_ispunct(c))
-				punct = 0;
-			if (!letter && dm_uni_isalpha(c))
-				letter = 1;
-		}
-		if (!punct) {
-			nonsym++;
-			chars += w->len[i];
-		}
-		alpha += letter;
+		noletter += !(k & W_LETTER);
 	}
+	nonsym = nw - npunct;
+	alpha = nw - noletter;
 	if (g->min_words && (long long)nonsym < g->min_words)
 		return fail(err, "gopher_short_doc");
 	if (g->max_words && (long long)nonsym > g->max_words)
 		return fail(err, "gopher_long_doc");
 	/* numpy's mean of no words is nan, which no comparison fails */
-	if (nonsym > 0) {
+	if (nonsym > 0 && (g->min_avg || g->max_avg)) {
+		chars = sumlen(w->len, nw) - pchars;
 		if (g->min_avg && (double)chars / nonsym < g->min_avg)
 			return fail(err, "gopher_below_avg_threshold");
 		if (g->max_avg && (double)chars / nonsym > g->max_avg)
 			return fail(err, "gopher_above_avg_threshold");
 	}
+	if (g->max_sym || g->max_bullet || g->max_ell)
+		ends = symbols(in, n, &hashes, &dots, &ellipses) ||
+		    otherends(g, in, n);
 	if (g->max_sym) {
-		symbols(in, n, &hashes, &dots, &ellipses);
 		if (ratio(hashes, w->n) > g->max_sym)
 			return fail(err, "gopher_too_many_hashes");
 		if (ratio(dots + ellipses, w->n) > g->max_sym)
 			return fail(err, "gopher_too_many_ellipsis");
 	}
-	while (dm_q_line(in, n, &pos, &line)) {
-		nlines++;
-		dm_q_strip(in, &line.b, &line.e);
-		if (line.b == line.e)
-			continue;
-		t = in + line.b;
-		l = line.e - line.b;
-		/* "-" or U+2022 BULLET */
-		if (t[0] == '-' ||
-		    (l >= 3 && memcmp(t, "\xe2\x80\xa2", 3) == 0))
-			bullets++;
-		if (l >= 3 && (memcmp(t + l - 3, "...", 3) == 0 ||
-		    memcmp(t + l - 3, "\xe2\x80\xa6", 3) == 0))
-			ells++;
+	if (g->max_bullet || g->max_ell) {
+		nlines = lines(in, n, ends, &bullets, &ells);
+		if (g->max_bullet && ratio(bullets, nlines) > g->max_bullet)
+			return fail(err, "gopher_too_many_bullets");
+		if (g->max_ell && ratio(ells, nlines) > g->max_ell)
+			return fail(err, "gopher_too_many_end_ellipsis");
 	}
-	if (g->max_bullet && ratio(bullets, nlines) > g->max_bullet)
-		return fail(err, "gopher_too_many_bullets");
-	if (g->max_ell && ratio(ells, nlines) > g->max_ell)
-		return fail(err, "gopher_too_many_end_ellipsis");
 	if (g->min_alpha && ratio(alpha, w->n) < g->min_alpha)
 		return fail(err, "gopher_below_alpha_threshold");
 	if (g->min_stop && stopwords(g, g->min_stop) < g->min_stop)
@@ -292,6 +447,7 @@ gopher_fini(void *state)
 	free(g->stop);
 	free(g->stoplen);
 	free(g->seen);
+	free(g->sel);
 	free(g);
 }
 
