@@ -2035,28 +2035,44 @@ plainbyte(const char *s, size_t n, size_t i, int valid, uint64_t *ws,
 }
 
 #ifdef __SSE2__
-/* The bits of one block of 16 bytes at p (p[16] readable). */
+/*
+ * The masks of one block of 64 bytes before chunk() refines them: the
+ * white space, the continuation bytes, the bytes from 0x80 up, the ASCII
+ * that is odd, the periods and the bytes before a period, the letters
+ * that start a pair of contrpair() and the bytes C2, E1, E2 and E3.
+ */
+struct block {
+	uint64_t	 ws, cont, high, odd, dot, dotnext, pair, lead;
+};
+
+/* The masks of the 16 bytes at p (p[16] readable), bits 16 * j on. */
 static void
-plain16(const char *p, unsigned *ws, unsigned *odd, unsigned *cont,
-    unsigned *high)
+plain16(const char *p, struct block *k, int j)
 {
 	const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
 	const __m128i y = _mm_loadu_si128((const __m128i *)(const void *)
 	    (p + 1));
 	const __m128i b20 = _mm_set1_epi8(0x20);
+	const __m128i dot = _mm_set1_epi8('.');
 	__m128i l = _mm_or_si128(x, b20), m = _mm_or_si128(y, b20);
 	__m128i sp, ok, pair, lead;
+	int sh = 16 * j;
 
 	/* signed compares: bytes from 0x80 up are negative, and fail every
 	 * range test below but the continuation bytes' */
 	sp = _mm_or_si128(_mm_cmpeq_epi8(x, b20), _mm_and_si128(
 	    _mm_cmpgt_epi8(x, _mm_set1_epi8('\t' - 1)),
 	    _mm_cmpgt_epi8(_mm_set1_epi8('\r' + 1), x)));
-	ok = _mm_or_si128(sp, _mm_or_si128(
+	/* letters, digits, and / = _ + that chunk() passes over (O_NONE) */
+	ok = _mm_or_si128(_mm_or_si128(sp, _mm_or_si128(
 	    _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
 	    _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), l)),
 	    _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
-	    _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x))));
+	    _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x)))),
+	    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('/')),
+	    _mm_cmpeq_epi8(x, _mm_set1_epi8('='))),
+	    _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('_')),
+	    _mm_cmpeq_epi8(x, _mm_set1_epi8('+')))));
 	pair = _mm_or_si128(_mm_and_si128(_mm_or_si128(
 	    _mm_cmpeq_epi8(l, _mm_set1_epi8('c')),
 	    _mm_cmpeq_epi8(l, _mm_set1_epi8('w'))),
@@ -2074,14 +2090,71 @@ plain16(const char *p, unsigned *ws, unsigned *odd, unsigned *cont,
 	    _mm_set1_epi8((char)0xE2)));
 	/* ASCII that is not ok: ok or high, inverted */
 	ok = _mm_or_si128(ok, _mm_cmpgt_epi8(_mm_setzero_si128(), x));
-	*ws = (unsigned)_mm_movemask_epi8(sp);
-	*odd = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(pair,
-	    lead), _mm_andnot_si128(ok, _mm_set1_epi8(-1))));
-	*cont = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(
-	    _mm_set1_epi8((char)0xC0), x));
-	*high = (unsigned)_mm_movemask_epi8(x);
+	k->ws |= (uint64_t)(unsigned)_mm_movemask_epi8(sp) << sh;
+	k->odd |= (uint64_t)((unsigned)_mm_movemask_epi8(ok) ^ 0xFFFFu) << sh;
+	k->pair |= (uint64_t)(unsigned)_mm_movemask_epi8(pair) << sh;
+	k->lead |= (uint64_t)(unsigned)_mm_movemask_epi8(lead) << sh;
+	k->dot |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x,
+	    dot)) << sh;
+	k->dotnext |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(y,
+	    dot)) << sh;
+	k->cont |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(
+	    _mm_set1_epi8((char)0xC0), x)) << sh;
+	k->high |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << sh;
 }
-#endif
+
+/* Does one of the contractions that chunk() leaves to the passes start
+ * at s[p] (case aside, whatever follows)? */
+static int
+contr_at(const char *s, size_t n, size_t p)
+{
+	/* cannot, then gimme gonna gotta lemme wanna, little-endian */
+	static const uint64_t c6 = 0x746F6E6E6163ULL, c5[] = {
+	    0x656D6D6967ULL, 0x616E6E6F67ULL, 0x6174746F67ULL,
+	    0x656D6D656CULL, 0x616E6E6177ULL };
+	uint64_t v = 0;
+	size_t i, m = n - p < 6 ? n - p : 6;
+
+	for (i = 0; i < m; i++)
+		v |= (uint64_t)((unsigned char)s[p + i] | 0x20) << 8 * i;
+	if ((v & 0xFFFFFFFFFFFFULL) == c6)
+		return 1;
+	v &= 0xFFFFFFFFFFULL;
+	for (i = 0; i < sizeof c5 / sizeof c5[0]; i++)
+		if (v == c5[i])
+			return 1;
+	return 0;
+}
+
+/*
+ * The odd bytes of a block at s[i] that chunk() would pass over are
+ * dropped: a period with none on either side (only runs are padded), a
+ * pair that starts no contraction, and C2 E1 E2 E3 that start neither a
+ * quotation mark nor white space (in valid UTF-8). prevdot is the last
+ * byte of the block before was a period.
+ */
+static uint64_t
+plainodd(const char *s, size_t n, size_t i, const struct block *k,
+    int valid, int prevdot)
+{
+	uint64_t odd = k->odd, x, bit;
+	int32_t cp;
+
+	odd &= ~(k->dot & ~k->dotnext & ~(k->dot << 1 | (uint64_t)prevdot));
+	for (x = k->pair; x != 0; x &= x - 1)
+		if (contr_at(s, n, i + (size_t)__builtin_ctzll(x)))
+			odd |= x & -x;
+	if (!valid)
+		return odd | k->high;
+	for (x = k->lead; x != 0; x &= x - 1) {
+		bit = x & -x;
+		dm_q_cp(s, n, i + (size_t)__builtin_ctzll(x), &cp);
+		if (highquote(cp) || isspacecp(cp))
+			odd |= bit;
+	}
+	return odd;
+}
+#endif /* __SSE2__ */
 
 static void
 plainbits(struct dm_q_words *w, const char *s, size_t n)
@@ -2089,9 +2162,8 @@ plainbits(struct dm_q_words *w, const char *s, size_t n)
 	size_t nw = n / 64 + 1, i = 0, k;
 	uint64_t ws, odd, cont, high = 0;
 #ifdef __SSE2__
-	unsigned a, b, c, d;
-	uint64_t h;
-	int j;
+	struct block bl;
+	int j, prevdot = 0;
 #endif
 
 	if (nw > w->nbits) {
@@ -2104,18 +2176,14 @@ plainbits(struct dm_q_words *w, const char *s, size_t n)
 	w->valid = dm_simd_utf8_valid(s, n);
 #ifdef __SSE2__
 	for (; i + 65 <= n; i += 64) {
-		ws = odd = cont = h = 0;
-		for (j = 0; j < 4; j++) {
-			plain16(s + i + 16 * j, &a, &b, &c, &d);
-			ws |= (uint64_t)a << 16 * j;
-			odd |= (uint64_t)b << 16 * j;
-			cont |= (uint64_t)c << 16 * j;
-			h |= (uint64_t)d << 16 * j;
-		}
-		w->ws[i / 64] = ws;
-		w->odd[i / 64] = w->valid ? odd : odd | h;
-		w->cont[i / 64] = cont;
-		high |= h;
+		memset(&bl, 0, sizeof bl);
+		for (j = 0; j < 4; j++)
+			plain16(s + i + 16 * j, &bl, j);
+		w->ws[i / 64] = bl.ws;
+		w->odd[i / 64] = plainodd(s, n, i, &bl, w->valid, prevdot);
+		w->cont[i / 64] = bl.cont;
+		high |= bl.high;
+		prevdot = (int)(bl.dot >> 63);
 	}
 #endif
 	for (; i < n; i += 64) {
@@ -2131,12 +2199,90 @@ plainbits(struct dm_q_words *w, const char *s, size_t n)
 	w->high = high != 0;
 }
 
+/*
+ * The chunks of the sentence ending at text[se] from i on (i < se) that
+ * the commonest case covers (no odd byte, starting before tail), taken
+ * 64 bytes at a time from the bits: each chunk is the lowest bit B of the
+ * bytes other than white space left in a word of ws and the lowest white
+ * space bit E above it, its bytes the bits E - B. Returns where the first
+ * other chunk starts, or se when there is none.
+ */
+static size_t
+fastrun(struct dm_q_words *w, size_t i, size_t se, size_t tail)
+{
+	const uint64_t *ws = w->ws, *odd = w->odd, *cont = w->cont;
+	const char *t = w->text;
+	char *buf = w->tok.buf;
+	size_t *off = w->off, *len = w->len;
+	size_t n = w->n, tl = w->tok.len, textn = w->textn;
+	size_t stop = tail < se ? tail : se, k, b, e, l;
+	uint64_t wsk, x, bb, eb, m;
+	int high = w->high;
+
+	while (i < se) {
+		k = i / 64;
+		wsk = ws[k];
+		/* the bytes from se on are white space here */
+		if (se - k * 64 < 64)
+			wsk |= ~(uint64_t)0 << (se - k * 64);
+		for (x = ~wsk & (~(uint64_t)0 << i % 64); x != 0; x &= -eb) {
+			bb = x & -x;
+			b = k * 64 + (size_t)__builtin_ctzll(bb);
+			if (b >= stop) {
+				i = b;
+				goto out;
+			}
+			if ((eb = wsk & -bb) != 0) {
+				eb &= -eb;
+				m = eb - bb;
+				if (odd[k] & m) {
+					i = b;
+					goto out;
+				}
+				e = k * 64 + (size_t)__builtin_ctzll(eb);
+				l = e - b;
+				if (high && (cont[k] & m) != 0)
+					l -= popcount64(cont[k] & m);
+			} else {
+				/* the chunk goes on into the next words */
+				e = bitnext(ws, (k + 1) * 64, se);
+				if (bitnext(odd, b, e) != e) {
+					i = b;
+					goto out;
+				}
+				l = e - b;
+				if (high)
+					l -= bitcount(cont, b, e);
+			}
+			if (e - b <= 16 && b + 16 <= textn)
+				memcpy(buf + tl, t + b, 16);
+			else
+				memcpy(buf + tl, t + b, e - b);
+			tl += e - b;
+			len[n] = l;
+			off[++n] = tl;
+			if (eb == 0) {
+				i = e;
+				goto next;
+			}
+		}
+		i = (k + 1) * 64;
+next:
+		;
+	}
+	i = se;
+out:
+	w->n = n;
+	w->tok.len = tl;
+	return i;
+}
+
 /* The words of the sentence text[sb..se). */
 static void
 tb_sentence(struct dm_q_words *w, size_t sb, size_t se)
 {
 	const char *t = w->text;
-	size_t i, b, e, tail, pb = 0, pe = 0, n0, t0;
+	size_t i, b, e, tail, pb = 0, pe = 0, n0, t0, first;
 	int pending = 0;
 
 	if (w->reference) {
@@ -2145,13 +2291,14 @@ tb_sentence(struct dm_q_words *w, size_t sb, size_t se)
 	}
 	tail = sb + tb_tail(t + sb, se - sb);
 	tok_reserve(w, se - sb);
-	for (i = sb; (b = bitnext0(w->ws, i, se)) < se; i = e) {
+	first = bitnext0(w->ws, sb, se);
+	for (i = sb;; i = e) {
+		/* the commonest chunks: no odd byte, one token each */
+		if (!pending && (i = fastrun(w, i, se, tail)) >= se)
+			break;
+		if ((b = bitnext0(w->ws, i, se)) >= se)
+			break;
 		e = bitnext(w->ws, b, se);
-		/* the commonest chunk: no odd byte, one token */
-		if (!pending && b < tail && bitnext(w->odd, b, e) == e) {
-			tok_span(w, b, e);
-			continue;
-		}
 		n0 = w->n;
 		t0 = w->tok.len;
 		if (chunk_or_tail(w, sb, se, b, e, tail)) {
@@ -2171,7 +2318,7 @@ tb_sentence(struct dm_q_words *w, size_t sb, size_t se)
 			if (!pending) {
 				/* the first stretch keeps the white space that
 				 * the sentence may start with */
-				pb = i == sb ? sb : b - 1;
+				pb = b == first ? sb : b - 1;
 				pending = 1;
 			}
 		}
