@@ -434,6 +434,8 @@ static const char *const starters[] = {
 };
 
 #define NABBREV		(sizeof abbrevs / sizeof abbrevs[0])
+/* The longest abbreviation, in bytes (pk_contains_break relies on it). */
+#define ABBREVMAX	6
 #define NSTARTER	(sizeof starters / sizeof starters[0])
 
 /*
@@ -485,6 +487,9 @@ ladd(const char *const *list, size_t nlist, unsigned char bit)
 	size_t i, h;
 
 	for (i = 0; i < nlist; i++) {
+		if (bit == L_ABBREV && strlen(list[i]) > ABBREVMAX)
+			dm_die("abbreviation '%s' longer than %d bytes",
+			    list[i], ABBREVMAX);
 		lpack(list[i], strlen(list[i]), k);
 		for (h = lhash(k); lslots[h].lists != 0 && (lslots[h].k[0] !=
 		    k[0] || lslots[h].k[1] != k[1]); h = (h + 1) % NLSLOT)
@@ -589,12 +594,48 @@ static const unsigned char pk_plain[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
+/* The end of punkt's word token that starts at s[i] (i < n, the end of
+ * the line; s[i] is not white space). */
+static size_t
+pk_tokend(const char *s, size_t n, size_t i)
+{
+	size_t j, l, m;
+	int32_t c, d;
+
+	if ((m = pk_multi(s, n, i)) > 0)
+		return i + m;
+	l = dm_q_cp(s, n, i, &c);
+	if (c < 0x80 && pk_nostart(c))
+		return i + 1;
+	for (j = i + l; j < n; j += l) {
+		/* most bytes of a word: ASCII that is neither white
+		 * space nor a mark below */
+		if (pk_plain[(unsigned char)s[j]]) {
+			l = 1;
+			continue;
+		}
+		l = dm_q_cp(s, n, j, &d);
+		if (isspacecp(d) || pk_nonword(s[j]) ||
+		    pk_multi(s, n, j))
+			break;
+		if (s[j] == ',') {
+			if (j + 1 >= n)
+				break;
+			dm_q_cp(s, n, j + 1, &d);
+			if (isspacecp(d) || pk_nonword(s[j + 1]) ||
+			    pk_multi(s, n, j + 1))
+				break;
+		}
+	}
+	return j;
+}
+
 /* Tokens of one line of a context, by punkt's word regex. */
 static void
 pk_words(struct dm_q_sents *ss, const char *s, size_t b, size_t n)
 {
-	size_t i = b, j, l, m;
-	int32_t c, d;
+	size_t i = b, j, l;
+	int32_t c;
 
 	while (i < n) {
 		l = dm_q_cp(s, n, i, &c);
@@ -602,36 +643,7 @@ pk_words(struct dm_q_sents *ss, const char *s, size_t b, size_t n)
 			i += l;
 			continue;
 		}
-		if ((m = pk_multi(s, n, i)) > 0) {
-			dm_q_spans_add(&ss->tok, i, i + m);
-			i += m;
-			continue;
-		}
-		if (c < 0x80 && pk_nostart(c)) {
-			dm_q_spans_add(&ss->tok, i, i + 1);
-			i++;
-			continue;
-		}
-		for (j = i + l; j < n; j += l) {
-			/* most bytes of a word: ASCII that is neither white
-			 * space nor a mark below */
-			if (pk_plain[(unsigned char)s[j]]) {
-				l = 1;
-				continue;
-			}
-			l = dm_q_cp(s, n, j, &d);
-			if (isspacecp(d) || pk_nonword(s[j]) ||
-			    pk_multi(s, n, j))
-				break;
-			if (s[j] == ',') {
-				if (j + 1 >= n)
-					break;
-				dm_q_cp(s, n, j + 1, &d);
-				if (isspacecp(d) || pk_nonword(s[j + 1]) ||
-				    pk_multi(s, n, j + 1))
-					break;
-			}
-		}
+		j = pk_tokend(s, n, i);
 		dm_q_spans_add(&ss->tok, i, j);
 		i = j;
 	}
@@ -791,33 +803,49 @@ pk_contains_break(struct dm_q_sents *ss, const char *s, size_t b, size_t e)
 	unsigned char f[2];
 	size_t i, j, k;
 
-	/* The commonest context, ASCII letters, a period, ASCII white
-	 * space and ASCII letters, is two tokens (the period a MultiChar
-	 * only before another period): decided without pk_words. */
-	for (i = b; i < e && ((unsigned)s[i] | 0x20) - 'a' < 26; i++)
+	/*
+	 * The commonest context: a word of pk_plain bytes, a period, ASCII
+	 * white space and a token. The word and its period are the first
+	 * token (the period a MultiChar only before another period); when
+	 * no '.', '?' or '!' follows, no later token can break, and the
+	 * first one decides with the second one: without pk_words.
+	 */
+	for (i = b; i < e && pk_plain[(unsigned char)s[i]]; i++)
 		;
 	/* A ? or ! before white space is a token of its own that breaks,
 	 * and never the last of its context */
 	if (!ss->reference && i + 1 < e && (s[i] == '?' || s[i] == '!') &&
 	    chunkspace(s[i + 1]))
 		return 1;
-	if (!ss->reference && i > b && i + 1 < e && s[i] == '.' &&
-	    chunkspace(s[i + 1])) {
+	if (!ss->reference && i > b && !pk_nostart(s[b]) && i + 1 < e &&
+	    s[i] == '.' && chunkspace(s[i + 1])) {
 		for (j = i + 1; j < e && chunkspace(s[j]); j++)
 			;
-		for (k = j; k < e && ((unsigned)s[k] | 0x20) - 'a' < 26; k++)
+		if (j == e || ((unsigned char)s[j] < 0x80 ? BCLS(s[j],
+		    B_SPACE) != 0 : dm_q_hispace(s, e, j) > 0))
+			goto tokens;
+		/* a token follows; the first one breaks unless it is an
+		 * abbreviation (no more than ABBREVMAX bytes before its
+		 * period), an initial or a number, whatever the second one
+		 * is */
+		if (i - b > 1 && !(s[b] >= '0' && s[b] <= '9') &&
+		    (i - b > ABBREVMAX || !inlist(L_ABBREV, s + b, i - b)))
+			return 1;
+		for (k = j; k < e && s[k] != '.' && s[k] != '?' && s[k] != '!';
+		    k++)
 			;
-		if (k == e && k > j) {
+		if (k == e) {
 			t[0].b = b;
 			t[0].e = i + 1;
 			t[1].b = j;
-			t[1].e = e;
+			t[1].e = pk_tokend(s, e, j);
 			pk_first(s + b, i + 1 - b, &f[0]);
-			pk_first(s + j, e - j, &f[1]);
+			pk_first(s + j, t[1].e - j, &f[1]);
 			pk_second(s, &t[0], &f[0], &t[1], f[1]);
 			return (f[0] & PK_BREAK) != 0;
 		}
 	}
+tokens:
 	ss->tok.n = 0;
 	for (i = b; i < e; i = j + 1) {
 		j = i;
