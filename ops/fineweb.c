@@ -102,12 +102,36 @@ ends(const struct fineweb *f, const char *s, size_t b, size_t e)
 	return 0;
 }
 
+/* Whether s[0..n) (valid UTF-8) has no more than max characters: a
+ * character is one to four bytes, so they are counted only when n is
+ * between max and 4 max. */
+static int
+isshort(const char *s, size_t n, long long max)
+{
+	if ((long long)n <= max)
+		return 1;
+	if ((long long)((n + 3) / 4) > max)
+		return 0;
+	return (long long)dm_utf8_count(s, n) <= max;
+}
+
 /* ASCII white space as str.isspace(): \t to \r, \x1c to the space. */
 static int
 asciispace(unsigned char c)
 {
 	return (c >= '\t' && c <= '\r') || (c >= 0x1C && c <= ' ');
 }
+
+#ifdef __SSE2__
+/* The sum of the sixteen bytes of x. */
+static size_t
+sum8(__m128i x)
+{
+	x = _mm_sad_epu8(x, _mm_setzero_si128());
+	return (size_t)_mm_cvtsi128_si32(x) +
+	    (size_t)_mm_cvtsi128_si32(_mm_srli_si128(x, 8));
+}
+#endif
 
 /*
  * No more than dm_q_runs(s, n), and much cheaper: the runs that start
@@ -130,25 +154,35 @@ runs_least(const char *s, size_t n)
 		const __m128i c1b = _mm_set1_epi8(0x1B);
 		const __m128i c21 = _mm_set1_epi8(0x21);
 		const __m128i m1 = _mm_set1_epi8(-1);
-		__m128i x, y, wx, wy;
+		const __m128i zero = _mm_setzero_si128();
+		__m128i x, wx, wy, prev, acc = zero;
+		unsigned lap = 0;
 
 		/* signed compares: a byte beyond ASCII is negative, in no
-		 * range */
+		 * range; each byte of acc counts the run starts at its
+		 * place, up to 255 blocks before they are added up; the
+		 * white space before each byte is that of the block moved
+		 * up a byte, the last of the block before coming in */
+		prev = _mm_cvtsi32_si128(asciispace(u[0]) ? 0xFF : 0);
+		prev = _mm_slli_si128(prev, 15);
 		for (; i + 16 <= n; i += 16) {
 			x = _mm_loadu_si128((const __m128i *)(const void *)
 			    (s + i));
-			y = _mm_loadu_si128((const __m128i *)(const void *)
-			    (s + i - 1));
 			wx = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(x, c8),
 			    _mm_cmplt_epi8(x, c14)), _mm_and_si128(
 			    _mm_cmpgt_epi8(x, c1b), _mm_cmplt_epi8(x, c21)));
-			wy = _mm_or_si128(_mm_and_si128(_mm_cmpgt_epi8(y, c8),
-			    _mm_cmplt_epi8(y, c14)), _mm_and_si128(
-			    _mm_cmpgt_epi8(y, c1b), _mm_cmplt_epi8(y, c21)));
-			k += (size_t)__builtin_popcount((unsigned)
-			    _mm_movemask_epi8(_mm_and_si128(wy, _mm_andnot_si128(
-			    wx, _mm_cmpgt_epi8(x, m1)))));
+			wy = _mm_or_si128(_mm_slli_si128(wx, 1),
+			    _mm_srli_si128(prev, 15));
+			prev = wx;
+			acc = _mm_sub_epi8(acc, _mm_and_si128(wy,
+			    _mm_andnot_si128(wx, _mm_cmpgt_epi8(x, m1))));
+			if (++lap == 255) {
+				k += sum8(acc);
+				acc = zero;
+				lap = 0;
+			}
 		}
+		k += sum8(acc);
 	}
 #endif
 	for (; i < n; i++)
@@ -188,9 +222,7 @@ fineweb_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
 	for (i = 0; i < f->lines.n; i++) {
 		l = &f->lines.v[i];
 		punct += ends(f, s, l->b, l->e);
-		if ((long long)dm_utf8_count(s + l->b, l->e - l->b) <=
-		    f->shortlen)
-			shorts++;
+		shorts += isshort(s + l->b, l->e - l->b, f->shortlen);
 	}
 	r = (double)punct / f->lines.n;
 	if (r < f->punct && !(r == 0 && f->exclude_zero))
@@ -199,8 +231,13 @@ fineweb_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
 		return fail(err, "short_line_ratio");
 	dm_q_dups(&f->set, s, f->lines.v, f->lines.n, &ndup, &nchars);
 	nl = dm_q_count(s, n, "\n", 1);
-	/* a line that is not blank holds a character other than "\n" */
-	if ((double)nchars / (dm_utf8_count(s, n) - nl) > f->dupratio)
+	/* a line that is not blank holds a character other than "\n";
+	 * the characters other than "\n" are no more than their bytes and
+	 * no fewer than a quarter of them, and are counted only when these
+	 * bounds do not decide (no duplicate is 0, which passes) */
+	if (nchars > 0 && (double)nchars / (double)((n - nl + 3) / 4) >
+	    f->dupratio && ((double)nchars / (double)(n - nl) > f->dupratio ||
+	    (double)nchars / (dm_utf8_count(s, n) - nl) > f->dupratio))
 		return fail(err, "char_dup_ratio");
 	/* Every run of characters between white space gives at least one
 	 * word, so when the newlines per run pass the rule the newlines per
