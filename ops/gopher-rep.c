@@ -2,6 +2,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "dm.h"
 #include "ngramset.h"
@@ -69,7 +72,7 @@ struct rep {
 	struct dm_ngramset grams;	/* of n-grams and their ends */
 	uint64_t	*key;		/* see edges() */
 	uint64_t	*pb, *sb, *cb;	/* bitmaps: see edges(), cands() */
-	uint64_t	*shb[DUP_MAX + 1];
+	unsigned char	*span;		/* see edges() */
 	size_t		*cnt;
 	size_t		 cap, bcap;
 	size_t		 n;		/* of the n-grams compared */
@@ -186,9 +189,10 @@ setbit(uint64_t *b, size_t i)
  * and their last EDGE bytes those before another token's end. pb marks
  * the tokens whose first EDGE bytes are found at another token's start
  * (or that have fewer after them), sb the token ends (bit e: the end of
- * token e - 1) likewise; shb[n] marks the n-grams shorter than EDGE
- * bytes. An n-gram at i that is in none of shb[n], or not in both pb at i
- * and sb at i + n, equals no other: it counts once and finds nothing, and
+ * token e - 1) likewise; span[i] is the number of tokens from i that
+ * are shorter than EDGE bytes together (at most DUP_MAX), so that the
+ * n-gram at i is shorter when span[i] >= n. An n-gram at i that is not
+ * shorter, and not in both pb at i and sb at i + n, equals no other: it counts once and finds nothing, and
  * the rules need not look it up.
  */
 static void
@@ -196,22 +200,18 @@ edges(struct rep *r)
 {
 	const struct dm_q_words *w = r->w;
 	const size_t *off = w->off;
-	size_t wn = w->n, tot = off[wn], nb = (wn + 1) / 64 + 2, i, j, k, m;
-	int n;
+	size_t wn = w->n, tot = off[wn], nb = (wn + 1) / 64 + 2, i, j, k;
 
 	if (nb > r->bcap) {
 		r->bcap = nb;
 		r->pb = dm_xreallocarray(r->pb, nb, sizeof *r->pb);
 		r->sb = dm_xreallocarray(r->sb, nb, sizeof *r->sb);
 		r->cb = dm_xreallocarray(r->cb, nb, sizeof *r->cb);
-		for (n = TOP_MIN; n <= DUP_MAX; n++)
-			r->shb[n] = dm_xreallocarray(r->shb[n], nb,
-			    sizeof *r->shb[n]);
+		r->span = dm_xreallocarray(r->span, nb, 64);
 	}
 	memset(r->pb, 0, nb * sizeof *r->pb);
 	memset(r->sb, 0, nb * sizeof *r->sb);
-	for (n = TOP_MIN; n <= DUP_MAX; n++)
-		memset(r->shb[n], 0, nb * sizeof *r->shb[n]);
+	memset(r->span + wn, 0, nb * 64 - wn);
 
 	dm_ngramset_clear(&r->grams, wn);
 	for (i = 0; i < wn; i++) {
@@ -245,9 +245,41 @@ edges(struct rep *r)
 			k = i;
 		while (k < wn && off[k + 1] - off[i] < EDGE)
 			k++;
-		for (m = TOP_MIN; m <= DUP_MAX && i + m <= k; m++)
-			setbit(r->shb[m], i);
+		r->span[i] = (unsigned char)(k - i < DUP_MAX ? k - i : DUP_MAX);
 	}
+}
+
+/* The bits of x, as popcount: x86-64's baseline has no popcount
+ * instruction, and the libgcc call is slower than this. */
+static unsigned
+bitcount(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* Bit j set for the j < 64 where p[j] >= n. */
+static uint64_t
+atleast(const unsigned char *p, size_t n)
+{
+	uint64_t m = 0;
+	int j;
+
+#ifdef __SSE2__
+	const __m128i t = _mm_set1_epi8((char)(n - 1));
+
+	/* signed compares: span is at most DUP_MAX */
+	for (j = 0; j < 64; j += 16)
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)(p + j)),
+		    t)) << j;
+#else
+	for (j = 0; j < 64; j++)
+		m |= (uint64_t)(p[j] >= n) << j;
+#endif
+	return m;
 }
 
 /* The candidates among the n-grams (see edges()) in cb; their number. */
@@ -259,10 +291,10 @@ cands(struct rep *r, size_t n)
 
 	for (k = 0; k < nb; k++) {
 		cb[k] = (r->pb[k] & (r->sb[k] >> n | r->sb[k + 1] <<
-		    (64 - n))) | r->shb[n][k];
+		    (64 - n))) | atleast(r->span + 64 * k, n);
 		if (k == nb - 1)
 			cb[k] &= (g & 63) ? (1ULL << (g & 63)) - 1 : 0;
-		c += (size_t)__builtin_popcountll(cb[k]);
+		c += bitcount(cb[k]);
 	}
 	return c;
 }
@@ -319,21 +351,24 @@ static size_t
 top_gram(struct rep *r, size_t n)
 {
 	const struct dm_q_words *w = r->w;
-	size_t i, k, g = w->n - n + 1, best = 0, len = 0, j;
+	size_t i, k, g = w->n - n + 1, best = 0, len = 0, j, b;
+	uint64_t x;
 
 	r->n = n;
 	dm_ngramset_clear(&r->grams, cands(r, n));
 	r->cnt[0] = 1;
-	for (i = 0; (i = nextcand(r->cb, i, g)) < g; i++) {
-		/* a count starts when its n-gram is first seen; the best is
-		 * the first seen of the commonest */
-		if ((j = dm_ngramset_add(&r->grams, gram_hash(r, i, n), i,
-		    gram_eq_joined, r)) == i)
-			r->cnt[i] = 1;
-		else if (++r->cnt[j] > r->cnt[best] ||
-		    (r->cnt[j] == r->cnt[best] && j < best))
-			best = j;
-	}
+	for (b = 0; b * 64 < g; b++)
+		for (x = r->cb[b]; x != 0; x &= x - 1) {
+			i = b * 64 + (size_t)__builtin_ctzll(x);
+			/* a count starts when its n-gram is first seen; the
+			 * best is the first seen of the commonest */
+			if ((j = dm_ngramset_add(&r->grams, gram_hash(r, i, n),
+			    i, gram_eq_joined, r)) == i)
+				r->cnt[i] = 1;
+			else if (++r->cnt[j] > r->cnt[best] ||
+			    (r->cnt[j] == r->cnt[best] && j < best))
+				best = j;
+		}
 	for (k = best; k < best + n; k++)
 		len += w->len[k];
 	return (len + n - 1) * r->cnt[best];
@@ -440,7 +475,6 @@ static void
 rep_fini(void *state)
 {
 	struct rep *r = state;
-	int i;
 
 	dm_q_spans_free(&r->spans);
 	dm_q_set_free(&r->set);
@@ -449,8 +483,7 @@ rep_fini(void *state)
 	free(r->pb);
 	free(r->sb);
 	free(r->cb);
-	for (i = TOP_MIN; i <= DUP_MAX; i++)
-		free(r->shb[i]);
+	free(r->span);
 	free(r->cnt);
 	free(r);
 }
