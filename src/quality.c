@@ -4,6 +4,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define X86	1
+#endif
 
 #include "byteset.h"
 #include "dm.h"
@@ -2131,6 +2135,63 @@ plain16(const char *p, struct block *k, int j)
 	k->high |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << sh;
 }
 
+#ifdef X86
+/* plain16() for the 32 bytes at p (p[32] readable), bits 32 * j on. */
+__attribute__((target("avx2"))) static void
+plain32(const char *p, struct block *k, int j)
+{
+	const __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	const __m256i y = _mm256_loadu_si256((const __m256i *)(const void *)
+	    (p + 1));
+	const __m256i b20 = _mm256_set1_epi8(0x20);
+	const __m256i dot = _mm256_set1_epi8('.');
+	__m256i l = _mm256_or_si256(x, b20), m = _mm256_or_si256(y, b20);
+	__m256i sp, ok, pair, lead;
+	int sh = 32 * j;
+
+	sp = _mm256_or_si256(_mm256_cmpeq_epi8(x, b20), _mm256_and_si256(
+	    _mm256_cmpgt_epi8(x, _mm256_set1_epi8('\t' - 1)),
+	    _mm256_cmpgt_epi8(_mm256_set1_epi8('\r' + 1), x)));
+	ok = _mm256_or_si256(_mm256_or_si256(sp, _mm256_or_si256(
+	    _mm256_and_si256(_mm256_cmpgt_epi8(l, _mm256_set1_epi8('a' - 1)),
+	    _mm256_cmpgt_epi8(_mm256_set1_epi8('z' + 1), l)),
+	    _mm256_and_si256(_mm256_cmpgt_epi8(x, _mm256_set1_epi8('0' - 1)),
+	    _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), x)))),
+	    _mm256_or_si256(_mm256_or_si256(
+	    _mm256_cmpeq_epi8(x, _mm256_set1_epi8('/')),
+	    _mm256_cmpeq_epi8(x, _mm256_set1_epi8('='))),
+	    _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('_')),
+	    _mm256_cmpeq_epi8(x, _mm256_set1_epi8('+')))));
+	pair = _mm256_or_si256(_mm256_and_si256(_mm256_or_si256(
+	    _mm256_cmpeq_epi8(l, _mm256_set1_epi8('c')),
+	    _mm256_cmpeq_epi8(l, _mm256_set1_epi8('w'))),
+	    _mm256_cmpeq_epi8(m, _mm256_set1_epi8('a'))),
+	    _mm256_or_si256(_mm256_and_si256(
+	    _mm256_cmpeq_epi8(l, _mm256_set1_epi8('g')),
+	    _mm256_or_si256(_mm256_cmpeq_epi8(m, _mm256_set1_epi8('i')),
+	    _mm256_cmpeq_epi8(m, _mm256_set1_epi8('o')))),
+	    _mm256_and_si256(_mm256_cmpeq_epi8(l, _mm256_set1_epi8('l')),
+	    _mm256_cmpeq_epi8(m, _mm256_set1_epi8('e')))));
+	lead = _mm256_or_si256(_mm256_or_si256(
+	    _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xC2)),
+	    _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xE1))),
+	    _mm256_cmpeq_epi8(_mm256_andnot_si256(_mm256_set1_epi8(1), x),
+	    _mm256_set1_epi8((char)0xE2)));
+	ok = _mm256_or_si256(ok, _mm256_cmpgt_epi8(_mm256_setzero_si256(), x));
+	k->ws |= (uint64_t)(uint32_t)_mm256_movemask_epi8(sp) << sh;
+	k->odd |= (uint64_t)~(uint32_t)_mm256_movemask_epi8(ok) << sh;
+	k->pair |= (uint64_t)(uint32_t)_mm256_movemask_epi8(pair) << sh;
+	k->lead |= (uint64_t)(uint32_t)_mm256_movemask_epi8(lead) << sh;
+	k->dot |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+	    _mm256_cmpeq_epi8(x, dot)) << sh;
+	k->dotnext |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
+	    _mm256_cmpeq_epi8(y, dot)) << sh;
+	k->cont |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(
+	    _mm256_set1_epi8((char)0xC0), x)) << sh;
+	k->high |= (uint64_t)(uint32_t)_mm256_movemask_epi8(x) << sh;
+}
+#endif /* X86 */
+
 /* Does one of the contractions that chunk() leaves to the passes start
  * at s[p] (case aside, whatever follows)? */
 static int
@@ -2203,10 +2264,17 @@ plainbits(struct dm_q_words *w, const char *s, size_t n)
 	w->textn = n;
 	w->valid = dm_simd_utf8_valid(s, n);
 #ifdef __SSE2__
-	for (; i + 65 <= n; i += 64) {
+	/* DM_SIMD=none takes the plain loop below for the whole text */
+	for (; i + 65 <= n && dm_simd_level() > 0; i += 64) {
 		memset(&bl, 0, sizeof bl);
-		for (j = 0; j < 4; j++)
-			plain16(s + i + 16 * j, &bl, j);
+#ifdef X86
+		if (dm_simd_level() >= 2) {
+			plain32(s + i, &bl, 0);
+			plain32(s + i + 32, &bl, 1);
+		} else
+#endif
+			for (j = 0; j < 4; j++)
+				plain16(s + i + 16 * j, &bl, j);
 		w->ws[i / 64] = bl.ws;
 		w->odd[i / 64] = plainodd(s, n, i, &bl, w->valid, prevdot);
 		w->cont[i / 64] = bl.cont;
