@@ -2137,7 +2137,7 @@ plain16(const char *p, struct block *k, int j)
 
 #ifdef X86
 /* plain16() for the 32 bytes at p (p[32] readable), bits 32 * j on. */
-__attribute__((target("avx2"))) static void
+__attribute__((target("avx2"), always_inline)) static inline void
 plain32(const char *p, struct block *k, int j)
 {
 	const __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
@@ -2243,6 +2243,32 @@ plainodd(const char *s, size_t n, size_t i, const struct block *k,
 	}
 	return odd;
 }
+
+#ifdef X86
+/* The blocks of 64 bytes of s[0..n) from *pi on, as in plainbits() but
+ * 32 bytes at a time; the bytes from 0x80 up among them. */
+__attribute__((target("avx2"))) static uint64_t
+plainbits_avx2(struct dm_q_words *w, const char *s, size_t n, size_t *pi)
+{
+	struct block bl;
+	uint64_t high = 0;
+	size_t i;
+	int prevdot = 0;
+
+	for (i = *pi; i + 65 <= n; i += 64) {
+		memset(&bl, 0, sizeof bl);
+		plain32(s + i, &bl, 0);
+		plain32(s + i + 32, &bl, 1);
+		w->ws[i / 64] = bl.ws;
+		w->odd[i / 64] = plainodd(s, n, i, &bl, w->valid, prevdot);
+		w->cont[i / 64] = bl.cont;
+		high |= bl.high;
+		prevdot = (int)(bl.dot >> 63);
+	}
+	*pi = i;
+	return high;
+}
+#endif /* X86 */
 #endif /* __SSE2__ */
 
 static void
@@ -2264,17 +2290,15 @@ plainbits(struct dm_q_words *w, const char *s, size_t n)
 	w->textn = n;
 	w->valid = dm_simd_utf8_valid(s, n);
 #ifdef __SSE2__
+#ifdef X86
+	if (dm_simd_level() >= 2)
+		high = plainbits_avx2(w, s, n, &i);
+#endif
 	/* DM_SIMD=none takes the plain loop below for the whole text */
 	for (; i + 65 <= n && dm_simd_level() > 0; i += 64) {
 		memset(&bl, 0, sizeof bl);
-#ifdef X86
-		if (dm_simd_level() >= 2) {
-			plain32(s + i, &bl, 0);
-			plain32(s + i + 32, &bl, 1);
-		} else
-#endif
-			for (j = 0; j < 4; j++)
-				plain16(s + i + 16 * j, &bl, j);
+		for (j = 0; j < 4; j++)
+			plain16(s + i + 16 * j, &bl, j);
 		w->ws[i / 64] = bl.ws;
 		w->odd[i / 64] = plainodd(s, n, i, &bl, w->valid, prevdot);
 		w->cont[i / 64] = bl.cont;
