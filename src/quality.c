@@ -2321,11 +2321,12 @@ plainbits(struct dm_q_words *w, const char *s, size_t n)
 
 /*
  * The chunks of the sentence ending at text[se] from i on (i < se) that
- * the commonest case covers (no odd byte, starting before tail), taken
- * 64 bytes at a time from the bits: each chunk is the lowest bit B of the
- * bytes other than white space left in a word of ws and the lowest white
- * space bit E above it, its bytes the bits E - B. Returns where the first
- * other chunk starts, or se when there is none.
+ * the commonest cases cover (no odd byte, or only a final , or : that
+ * becomes a token of its own; starting before tail), taken 64 bytes at a
+ * time from the bits: each chunk is the lowest bit B of the bytes other
+ * than white space left in a word of ws and the lowest white space bit E
+ * above it, its bytes the bits E - B. Returns where the first other chunk
+ * starts, or se when there is none.
  */
 static size_t
 fastrun(struct dm_q_words *w, size_t i, size_t se, size_t tail)
@@ -2335,61 +2336,75 @@ fastrun(struct dm_q_words *w, size_t i, size_t se, size_t tail)
 	char *buf = w->tok.buf;
 	size_t *off = w->off, *len = w->len;
 	size_t n = w->n, tl = w->tok.len, textn = w->textn;
-	size_t stop = tail < se ? tail : se, k, b, e, l;
-	uint64_t wsk, x, bb, eb, m;
+	size_t stop = tail < se ? tail : se, base, b, e, l;
+	uint64_t wsk, oddk, contk, stopk, x, bb, eb, m, o;
 	int high = w->high;
 
+	/* the token t[b_..e_) of l_ characters (room reserved) */
+#define EMIT(b_, e_, l_)	do {					\
+		if ((e_) - (b_) <= 16 && (b_) + 16 <= textn)		\
+			memcpy(buf + tl, t + (b_), 16);			\
+		else							\
+			memcpy(buf + tl, t + (b_), (e_) - (b_));	\
+		tl += (e_) - (b_);					\
+		len[n] = (l_);						\
+		off[++n] = tl;						\
+	} while (0)
 	while (i < se) {
-		k = i / 64;
-		wsk = ws[k];
-		/* the bytes from se on are white space here */
-		if (se - k * 64 < 64)
-			wsk |= ~(uint64_t)0 << (se - k * 64);
-		for (x = ~wsk & (~(uint64_t)0 << i % 64); x != 0; x &= -eb) {
+		base = i / 64 * 64;
+		wsk = ws[base / 64];
+		oddk = odd[base / 64];
+		contk = high ? cont[base / 64] : 0;
+		/* the bytes from se on are white space here, a chunk may
+		 * not start from stop on */
+		if (se - base < 64)
+			wsk |= ~(uint64_t)0 << (se - base);
+		stopk = stop <= base ? ~(uint64_t)0 : stop - base < 64 ?
+		    ~(uint64_t)0 << (stop - base) : 0;
+		for (x = ~wsk & (~(uint64_t)0 << (i - base)); x != 0;
+		    x &= -eb) {
 			bb = x & -x;
-			b = k * 64 + (size_t)__builtin_ctzll(bb);
-			if (b >= stop) {
+			if ((eb = wsk & -bb) == 0)
+				goto cross;
+			eb &= -eb;
+			m = eb - bb;
+			b = base + (size_t)__builtin_ctzll(bb);
+			e = base + (size_t)__builtin_ctzll(eb);
+			l = e - b;
+			if ((contk & m) != 0)
+				l -= popcount64(contk & m);
+			if (((o = oddk & m) | (stopk & bb)) == 0) {
+				EMIT(b, e, l);
+				continue;
+			}
+			/* a final , or : (before white space: no digit
+			 * follows) is padded */
+			if ((stopk & bb) != 0 || o != eb >> 1 ||
+			    (t[e - 1] != ',' && t[e - 1] != ':')) {
 				i = b;
 				goto out;
 			}
-			if ((eb = wsk & -bb) != 0) {
-				eb &= -eb;
-				m = eb - bb;
-				if (odd[k] & m) {
-					i = b;
-					goto out;
-				}
-				e = k * 64 + (size_t)__builtin_ctzll(eb);
-				l = e - b;
-				if (high && (cont[k] & m) != 0)
-					l -= popcount64(cont[k] & m);
-			} else {
-				/* the chunk goes on into the next words */
-				e = bitnext(ws, (k + 1) * 64, se);
-				if (bitnext(odd, b, e) != e) {
-					i = b;
-					goto out;
-				}
-				l = e - b;
-				if (high)
-					l -= bitcount(cont, b, e);
-			}
-			if (e - b <= 16 && b + 16 <= textn)
-				memcpy(buf + tl, t + b, 16);
-			else
-				memcpy(buf + tl, t + b, e - b);
-			tl += e - b;
-			len[n] = l;
-			off[++n] = tl;
-			if (eb == 0) {
-				i = e;
-				goto next;
-			}
+			if (e - 1 > b)
+				EMIT(b, e - 1, l - 1);
+			EMIT(e - 1, e, 1);
 		}
-		i = (k + 1) * 64;
-next:
-		;
+		i = base + 64;
+		continue;
+cross:
+		/* the chunk goes on into the next words */
+		b = base + (size_t)__builtin_ctzll(bb);
+		e = bitnext(ws, base + 64, se);
+		if ((stopk & bb) != 0 || bitnext(odd, b, e) != e) {
+			i = b;
+			goto out;
+		}
+		l = e - b;
+		if (high)
+			l -= bitcount(cont, b, e);
+		EMIT(b, e, l);
+		i = e;
 	}
+#undef EMIT
 	i = se;
 out:
 	w->n = n;
