@@ -806,6 +806,7 @@ pk_contains_break(struct dm_q_sents *ss, const char *s, size_t b, size_t e)
 	struct dm_q_span t[2];
 	unsigned char f[2];
 	size_t i, j, k;
+	unsigned c;
 
 	/*
 	 * The commonest context: a word of pk_plain bytes, a period, ASCII
@@ -814,8 +815,13 @@ pk_contains_break(struct dm_q_sents *ss, const char *s, size_t b, size_t e)
 	 * no '.', '?' or '!' follows, no later token can break, and the
 	 * first one decides with the second one: without pk_words.
 	 */
-	for (i = b; i < e && pk_plain[(unsigned char)s[i]]; i++)
-		;
+	for (i = b; i < e; i++) {
+		c = (unsigned char)s[i];
+		/* beyond ASCII, a character other than white space stays
+		 * in its token as well (see dm_q_hispace) */
+		if (!pk_plain[c] && (c < 0x80 || dm_q_hispace(s, e, i) > 0))
+			break;
+	}
 	/* A ? or ! before white space is a token of its own that breaks,
 	 * and never the last of its context */
 	if (!ss->reference && i + 1 < e && (s[i] == '?' || s[i] == '!') &&
@@ -830,10 +836,13 @@ pk_contains_break(struct dm_q_sents *ss, const char *s, size_t b, size_t e)
 			goto tokens;
 		/* a token follows; the first one breaks unless it is an
 		 * abbreviation (no more than ABBREVMAX bytes before its
-		 * period), an initial or a number, whatever the second one
-		 * is */
-		if (i - b > 1 && !(s[b] >= '0' && s[b] <= '9') &&
-		    (i - b > ABBREVMAX || !inlist(L_ABBREV, s + b, i - b)))
+		 * period), an initial (one character) or a number (a digit
+		 * first), whatever the second one is */
+		c = (unsigned char)s[b];
+		if (!(i - b <= ABBREVMAX && inlist(L_ABBREV, s + b, i - b)) &&
+		    !(i - b <= 4 && pk_isinitial(s + b, i + 1 - b)) &&
+		    !((c - '0' < 10 || c >= 0x80) &&
+		    pk_isnumber(s + b, i + 1 - b)))
 			return 1;
 		for (k = j; k < e && s[k] != '.' && s[k] != '?' && s[k] != '!';
 		    k++)
