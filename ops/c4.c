@@ -237,20 +237,30 @@ phrases_lowered(struct c4 *c, const char *s, size_t n)
 	return m;
 }
 
-/* Whether the phrases start at s[i]: all ASCII, compared with the line's
- * ASCII letters lower-cased. */
+/* The phrases of each first letter: phrases[first[k]..first[k + 1]) start
+ * with the first letter of pair[k] (see phrases_in()). */
+static const unsigned char first[] = { 0, 1, 2, 3, 4, 5, 8 };
+
+/* Whether the phrases of pair k start at s[i]: all ASCII, compared with
+ * the line's ASCII letters lower-cased; their first eight bytes, all
+ * lower-cased by | 0x20 (a space stays a space), first. */
 static int
-phrases_at(const char *s, size_t n, size_t i)
+phrases_at(const char *s, size_t n, size_t i, size_t k)
 {
+	const uint64_t low = 0x2020202020202020ULL;
 	const struct phrase *p;
+	uint64_t x, y;
 	size_t j;
 	int m = 0;
 
-	for (p = phrases; p < phrases + sizeof phrases / sizeof phrases[0];
-	    p++) {
-		if (n - i < p->n || (s[i] | 0x20) != p->s[0])
+	for (p = phrases + first[k]; p < phrases + first[k + 1]; p++) {
+		if (n - i < p->n)
 			continue;
-		for (j = 1; j < p->n; j++)
+		memcpy(&x, s + i, 8);
+		memcpy(&y, p->s, 8);
+		if ((x | low) != y)
+			continue;
+		for (j = 0; j < p->n; j++)
 			if ((s[i + j] >= 'A' && s[i + j] <= 'Z' ?
 			    s[i + j] + 32 : s[i + j]) != p->s[j])
 				break;
@@ -260,14 +270,33 @@ phrases_at(const char *s, size_t n, size_t i)
 	return m;
 }
 
+/* The pair of pair[] that s[i], s[i + 1] are (in any case), or -1. */
+static int
+pairat(const char *s, size_t i)
+{
+	static const char pair[][2] = {
+		{ 'l', 'o' }, { 'j', 'a' }, { 't', 'e' }, { 'p', 'r' },
+		{ 'c', 'o' }, { 'u', 's' },
+	};
+	int k;
+
+	for (k = 0; k < 6; k++)
+		if ((s[i] | 0x20) == pair[k][0] &&
+		    (s[i + 1] | 0x20) == pair[k][1])
+			return k;
+	return -1;
+}
+
 /*
  * Which phrases (PH_...) the lower-cased line holds, found without
  * lower-casing it. Only U+0130 and U+212A lower-case to ASCII letters (to
  * i and k, checked for all of Unicode by Python): a line with neither
  * holds a phrase just where its ASCII letters, lower-cased, do, since
  * every other character stays outside ASCII. The phrases' first two
- * letters (lo ja te pr co us, any case) are found sixteen bytes at a
- * time, then compared.
+ * letters (lo ja te pr co us, any case) and the first bytes of U+0130
+ * and U+212A (C4, E2) are found sixteen bytes at a time (the last ones
+ * from a copy padded with zeros, which start and end no pair), then
+ * compared.
  */
 static int
 phrases_in(struct c4 *c, const char *s, size_t n)
@@ -276,50 +305,69 @@ phrases_in(struct c4 *c, const char *s, size_t n)
 		{ 'l', 'o' }, { 'j', 'a' }, { 't', 'e' }, { 'p', 'r' },
 		{ 'c', 'o' }, { 'u', 's' },
 	};
-	size_t i = 0, k;
-	int m = 0;
+	size_t i = 0;
+	int m = 0, k;
 
-	if (dm_q_count(s, n, "\xc4\xb0", 2) > 0 ||
-	    dm_q_count(s, n, "\xe2\x84\xaa", 3) > 0)
-		return phrases_lowered(c, s, n);
 #ifdef __SSE2__
 	{
+		size_t j;
 		const __m128i b20 = _mm_set1_epi8(0x20);
-		__m128i x, y, hit, p0[6], p1[6];
+		const __m128i c4 = _mm_set1_epi8((char)0xC4);
+		const __m128i e2 = _mm_set1_epi8((char)0xE2);
+		__m128i x, y, raw, hit, p0[6], p1[6];
 		unsigned bits;
+		char pad[48];
+		const char *q;
 
 		for (k = 0; k < 6; k++) {
 			p0[k] = _mm_set1_epi8(pair[k][0]);
 			p1[k] = _mm_set1_epi8(pair[k][1]);
 		}
-
 		/* byte | 0x20 of a letter is its lower case; other bytes
 		 * may give false hits, which the comparison drops */
-		for (; i + 17 <= n; i += 16) {
-			x = _mm_or_si128(_mm_loadu_si128(
-			    (const __m128i *)(const void *)(s + i)), b20);
+		for (; i < n; i += 16) {
+			if (i + 17 <= n)
+				q = s + i;
+			else {
+				memset(pad, 0, sizeof pad);
+				memcpy(pad, s + i, n - i);
+				q = pad;
+			}
+			raw = _mm_loadu_si128((const __m128i *)(const void *)q);
+			x = _mm_or_si128(raw, b20);
 			y = _mm_or_si128(_mm_loadu_si128(
-			    (const __m128i *)(const void *)(s + i + 1)), b20);
-			hit = _mm_setzero_si128();
+			    (const __m128i *)(const void *)(q + 1)), b20);
+			hit = _mm_or_si128(_mm_cmpeq_epi8(raw, c4),
+			    _mm_cmpeq_epi8(raw, e2));
 			for (k = 0; k < 6; k++)
 				hit = _mm_or_si128(hit, _mm_and_si128(
 				    _mm_cmpeq_epi8(x, p0[k]),
 				    _mm_cmpeq_epi8(y, p1[k])));
 			for (bits = (unsigned)_mm_movemask_epi8(hit); bits;
-			    bits &= bits - 1)
-				m |= phrases_at(s, n,
-				    i + (size_t)__builtin_ctz(bits));
-		}
-	}
-#endif
-	for (; i + 1 < n; i++)
-		for (k = 0; k < sizeof pair / sizeof pair[0]; k++)
-			if ((s[i] | 0x20) == pair[k][0] &&
-			    (s[i + 1] | 0x20) == pair[k][1]) {
-				m |= phrases_at(s, n, i);
-				break;
+			    bits &= bits - 1) {
+				j = i + (size_t)__builtin_ctz(bits);
+				if ((unsigned char)s[j] >= 0x80) {
+					if ((n - j >= 2 && memcmp(s + j,
+					    "\xc4\xb0", 2) == 0) ||
+					    (n - j >= 3 && memcmp(s + j,
+					    "\xe2\x84\xaa", 3) == 0))
+						return phrases_lowered(c, s, n);
+				} else if (j + 1 < n &&
+				    (k = pairat(s, j)) >= 0)
+					m |= phrases_at(s, n, j, (size_t)k);
 			}
+		}
+		return m;
+	}
+#else
+	if (dm_q_count(s, n, "\xc4\xb0", 2) > 0 ||
+	    dm_q_count(s, n, "\xe2\x84\xaa", 3) > 0)
+		return phrases_lowered(c, s, n);
+	for (; i + 1 < n; i++)
+		if ((k = pairat(s, i)) >= 0)
+			m |= phrases_at(s, n, i, (size_t)k);
 	return m;
+#endif
 }
 
 /* What one line does: 1 kept, 0 dropped, -1 the text is dropped (the
@@ -334,7 +382,12 @@ c4_line(struct c4 *c, int doc, const char *s, size_t b, size_t e,
 	size_t n, nw;
 	int toolong, ph;
 
-	dm_q_strip(s, &b, &e);
+	/* a line that starts and ends with ASCII other than white space
+	 * (\t-\r, \x1c-\x1f, the space) is stripped already */
+	if (b == e || (unsigned char)s[b] <= ' ' ||
+	    (unsigned char)s[b] >= 0x80 || (unsigned char)s[e - 1] <= ' ' ||
+	    (unsigned char)s[e - 1] >= 0x80)
+		dm_q_strip(s, &b, &e);
 	t = s + b;
 	n = e - b;
 	/* a word too long, no terminal punctuation, too few words: each
