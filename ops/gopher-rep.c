@@ -442,14 +442,21 @@ rep_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	(void)s;
 	(void)ts;
 	dm_q_strip(in, &b, &e);
+	/* one paragraph or one line repeats nothing */
 	splitnl(&r->spans, in, b, e, 2);
-	dm_q_dups(&r->set, in, r->spans.v, r->spans.n, &ndup, &nchars);
+	ndup = nchars = 0;
+	if (r->spans.n > 1)
+		dm_q_dups(&r->set, in, r->spans.v, r->spans.n, &ndup,
+		    &nchars);
 	if (r->para && (double)ndup / r->spans.n > r->para)
 		return fail(err, "dup_para_frac");
 	if (r->parachar && over(nchars, r->parachar, in, n, &len))
 		return fail(err, "dup_para_char_frac");
 	splitnl(&r->spans, in, 0, n, 1);
-	dm_q_dups(&r->set, in, r->spans.v, r->spans.n, &ndup, &nchars);
+	ndup = nchars = 0;
+	if (r->spans.n > 1)
+		dm_q_dups(&r->set, in, r->spans.v, r->spans.n, &ndup,
+		    &nchars);
 	if (r->line && (double)ndup / r->spans.n > r->line)
 		return fail(err, "dup_line_frac");
 	if (r->linechar && over(nchars, r->linechar, in, n, &len))
