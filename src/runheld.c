@@ -1,4 +1,5 @@
 /* runheld.c - dm-run's job output, held until it is wanted */
+#include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -15,32 +16,70 @@
 #include "run.h"
 
 #define CHUNKSZ	(256 * 1024)
+#define SLABSZ	(2 * 1024 * 1024)	/* a huge page of chunks */
 #define COPYSZ	(1024 * 1024)
 
 struct dm_chunk {
 	struct dm_chunk	*next;
 	size_t		 len;
-	char		 data[CHUNKSZ];
+	char		*data;		/* CHUNKSZ bytes of a slab */
 };
 
 static size_t budget = 64 * 1024 * 1024;
-static size_t inmem;		/* chunk bytes allocated by all held outputs */
+static size_t inmem;		/* chunk bytes used by all held outputs */
 static char *scratch;		/* COPYSZ bytes, for spilled output */
-/* Chunks let go of, kept for the next outputs (within the budget): fresh
- * memory costs a page fault a page, more than the copy into it. */
+/* Chunks let go of, kept for the next outputs: fresh memory costs a page
+ * fault a page, more than the copy into it. Their data comes in slabs
+ * that are never given back, as fill never holds more than the budget. */
 static struct dm_chunk *pool;
-static size_t inpool;
+
+/*
+ * A slab of chunks, aligned on a huge page and asking for one: output
+ * held from a pipe is copied by the kernel into memory that is not in
+ * the cache, and with small pages each copy of a page also misses the
+ * TLB; a huge page makes the reads of held output about twice cheaper.
+ * NULL when no memory is to be had.
+ */
+static char *
+slab_new(void)
+{
+	char *p, *a;
+	size_t lead;
+
+	p = mmap(NULL, 2 * SLABSZ, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (char *)(((uintptr_t)p + SLABSZ - 1) & ~(uintptr_t)(SLABSZ - 1));
+	lead = (size_t)(a - p);
+	if (lead > 0)
+		munmap(p, lead);
+	munmap(a + SLABSZ, SLABSZ - lead);
+#ifdef MADV_HUGEPAGE
+	(void)madvise(a, SLABSZ, MADV_HUGEPAGE);
+#endif
+	return a;
+}
 
 static struct dm_chunk *
 chunk_new(void)
 {
-	struct dm_chunk *c = pool;
+	struct dm_chunk *c;
+	char *slab;
+	size_t i;
 
-	if (c != NULL) {
-		pool = c->next;
-		inpool -= CHUNKSZ;
-	} else
-		c = dm_xmalloc(sizeof *c);
+	if (pool == NULL) {
+		if ((slab = slab_new()) == NULL)
+			dm_die("out of memory");
+		for (i = 0; i < SLABSZ / CHUNKSZ; i++) {
+			c = dm_xmalloc(sizeof *c);
+			c->data = slab + i * CHUNKSZ;
+			c->next = pool;
+			pool = c;
+		}
+	}
+	c = pool;
+	pool = c->next;
 	c->next = NULL;
 	c->len = 0;
 	inmem += CHUNKSZ;
@@ -51,12 +90,8 @@ static void
 chunk_free(struct dm_chunk *c)
 {
 	inmem -= CHUNKSZ;
-	if (inmem + inpool + CHUNKSZ <= budget) {
-		c->next = pool;
-		pool = c;
-		inpool += CHUNKSZ;
-	} else
-		free(c);
+	c->next = pool;
+	pool = c;
 }
 
 void
