@@ -51,6 +51,7 @@ struct dm_cutter {
 	unsigned long long nl;		/* newlines in [start, scan) */
 	unsigned long long off;		/* input offset of buf[start] */
 	int		 eof;
+	int		 sized;		/* the input whose pipe was enlarged */
 	/* in place: the input is one regular file, read by the jobs from
 	 * the page cache (dm_cutter_send), never copied into blocks */
 	int		 rfd;		/* the file, or -1 */

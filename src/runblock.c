@@ -23,6 +23,7 @@ dm_cutter_init(struct dm_cutter *c, struct dm_reader *r, size_t size,
 	c->size = size ? size : 1;
 	c->lines = lines;
 	c->rfd = -1;
+	c->sized = -1;
 }
 
 /* Buffers of whole blocks let go of, kept for the next ones: fresh memory
@@ -41,6 +42,47 @@ dm_block_free(char *buf, size_t cap)
 		free(buf);
 }
 
+/*
+ * Asks for huge pages under the 2 MB-aligned part of a block buffer: the
+ * input is copied into it and out of it again, and over megabytes out of
+ * the cache, a TLB miss each 4K page costs as much as the copy.
+ */
+static void
+hugeadvise(char *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	const uintptr_t huge = 2 * 1024 * 1024;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	uintptr_t e = ((uintptr_t)p + n) & ~(huge - 1);
+
+	if (e > a)
+		(void)madvise((void *)a, (size_t)(e - a), MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
+/*
+ * An input pipe of 64K, the default, makes a poll and a read every 64K;
+ * a larger one (as the jobs' pipes) takes a writer's whole writes. A
+ * refusal costs nothing: the reads are only smaller.
+ */
+static void
+pipesize(struct dm_cutter *c)
+{
+	struct stat st;
+
+	c->sized = c->r->fd;
+#ifdef F_SETPIPE_SZ
+	if (fstat(c->r->fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    fcntl(c->r->fd, F_GETPIPE_SZ) < 1024 * 1024)
+		(void)fcntl(c->r->fd, F_SETPIPE_SZ, 1024 * 1024);
+#else
+	(void)st;
+#endif
+}
+
 /* A fresh buffer holding rest: room for a whole block and one read, so that
  * a block of --block bytes is handed over without being copied. */
 static void
@@ -53,8 +95,10 @@ newbuf(struct dm_cutter *c, const char *rest, size_t n)
 		cap = n + READSZ;
 	if (cap == sparecap && nspare > 0)
 		c->buf = spare[--nspare];
-	else
+	else {
 		c->buf = dm_xmalloc(cap);
+		hugeadvise(c->buf, cap);
+	}
 	memcpy(c->buf, rest, n);
 	c->cap = cap;
 	c->len = n;
@@ -102,6 +146,8 @@ dm_cutter_read(struct dm_cutter *c)
 		c->eof = 1;
 		return 0;
 	}
+	if (c->r->fd >= 0 && c->r->fd != c->sized)
+		pipesize(c);
 	c->len += n;
 	return 1;
 }
