@@ -74,6 +74,9 @@ struct rep {
 	uint64_t	*pb, *sb, *cb;	/* bitmaps: see edges(), cands() */
 	unsigned char	*span;		/* see edges() */
 	size_t		*cnt;
+	size_t		*first;		/* see top_gram() */
+	uint64_t	*rep;		/* see top_gram() */
+	size_t		 repn;		/* the n of rep, 0: none */
 	size_t		 cap, bcap;
 	size_t		 n;		/* of the n-grams compared */
 };
@@ -207,6 +210,7 @@ edges(struct rep *r)
 		r->pb = dm_xreallocarray(r->pb, nb, sizeof *r->pb);
 		r->sb = dm_xreallocarray(r->sb, nb, sizeof *r->sb);
 		r->cb = dm_xreallocarray(r->cb, nb, sizeof *r->cb);
+		r->rep = dm_xreallocarray(r->rep, nb, sizeof *r->rep);
 		r->span = dm_xreallocarray(r->span, nb, 64);
 	}
 	memset(r->pb, 0, nb * sizeof *r->pb);
@@ -282,9 +286,11 @@ atleast(const unsigned char *p, size_t n)
 	return m;
 }
 
-/* The candidates among the n-grams (see edges()) in cb; their number. */
+/* The candidates among the n-grams (see edges()) in cb; their number.
+ * With rep (bit i: the (n - 1)-gram at i equals another, top_gram()),
+ * only n-grams whose two (n - 1)-grams both do. */
 static size_t
-cands(struct rep *r, size_t n)
+cands(struct rep *r, size_t n, const uint64_t *rep)
 {
 	size_t g = r->w->n - n + 1, nb = g / 64 + 1, k, c = 0;
 	uint64_t *cb = r->cb;
@@ -292,6 +298,8 @@ cands(struct rep *r, size_t n)
 	for (k = 0; k < nb; k++) {
 		cb[k] = (r->pb[k] & (r->sb[k] >> n | r->sb[k + 1] <<
 		    (64 - n))) | atleast(r->span + 64 * k, n);
+		if (rep != NULL)
+			cb[k] &= rep[k] & (rep[k] >> 1 | rep[k + 1] << 63);
 		if (k == nb - 1)
 			cb[k] &= (g & 63) ? (1ULL << (g & 63)) - 1 : 0;
 		c += bitcount(cb[k]);
@@ -343,10 +351,15 @@ gram_hash(const struct rep *r, size_t i, size_t n)
 	    (uint64_t)l << 56;
 }
 
-/* find_top_duplicate: the commonest n-gram (the first seen among equals)
+/*
+ * find_top_duplicate: the commonest n-gram (the first seen among equals)
  * times its length in characters, spaces between words counted. An
  * n-gram that is no candidate counts once; when none counts more, the
- * first is the commonest. */
+ * first is the commonest. These n-grams are equal when their tokens
+ * are, so an n-gram equals another only where its two (n - 1)-grams do:
+ * rep keeps which n-grams did (those whose first seen counts 2 or more),
+ * for n + 1.
+ */
 static size_t
 top_gram(struct rep *r, size_t n)
 {
@@ -355,7 +368,8 @@ top_gram(struct rep *r, size_t n)
 	uint64_t x;
 
 	r->n = n;
-	dm_ngramset_clear(&r->grams, cands(r, n));
+	dm_ngramset_clear(&r->grams, cands(r, n,
+	    r->repn == n - 1 ? r->rep : NULL));
 	r->cnt[0] = 1;
 	for (b = 0; b * 64 < g; b++)
 		for (x = r->cb[b]; x != 0; x &= x - 1) {
@@ -368,7 +382,19 @@ top_gram(struct rep *r, size_t n)
 			else if (++r->cnt[j] > r->cnt[best] ||
 			    (r->cnt[j] == r->cnt[best] && j < best))
 				best = j;
+			r->first[i] = j;
 		}
+	/* the words after the last n-gram, and a block of them, are none */
+	for (b = 0; b * 64 < g; b++) {
+		r->rep[b] = 0;
+		for (x = r->cb[b]; x != 0; x &= x - 1) {
+			i = b * 64 + (size_t)__builtin_ctzll(x);
+			r->rep[b] |= (uint64_t)(r->cnt[r->first[i]] > 1) <<
+			    (i & 63);
+		}
+	}
+	r->rep[b] = 0;
+	r->repn = n;
 	for (k = best; k < best + n; k++)
 		len += w->len[k];
 	return (len + n - 1) * r->cnt[best];
@@ -384,7 +410,7 @@ dup_grams(struct rep *r, size_t n)
 	size_t i, k, g = w->n - n + 1, chars = 0;
 
 	r->n = n;
-	dm_ngramset_clear(&r->grams, cands(r, n));
+	dm_ngramset_clear(&r->grams, cands(r, n, NULL));
 	for (i = 0; (i = nextcand(r->cb, i, g)) < g; ) {
 		if (dm_ngramset_add(&r->grams, gram_hash(r, i, n), i,
 		    gram_eq_concat, r) != i) {
@@ -405,6 +431,8 @@ grow(struct rep *r)
 		r->cap = r->w->n + 1;
 		r->key = dm_xreallocarray(r->key, r->cap, sizeof *r->key);
 		r->cnt = dm_xreallocarray(r->cnt, r->cap, sizeof *r->cnt);
+		r->first = dm_xreallocarray(r->first, r->cap,
+		    sizeof *r->first);
 	}
 }
 
@@ -467,6 +495,7 @@ rep_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 		return 1;
 	grow(r);
 	edges(r);
+	r->repn = 0;
 	for (i = TOP_MIN; i <= TOP_MAX; i++)
 		if (r->top[i] && r->w->n >= i &&
 		    over(top_gram(r, i), r->top[i], in, n, &len))
@@ -492,6 +521,8 @@ rep_fini(void *state)
 	free(r->cb);
 	free(r->span);
 	free(r->cnt);
+	free(r->first);
+	free(r->rep);
 	free(r);
 }
 
