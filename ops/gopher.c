@@ -62,7 +62,8 @@ struct gopher {
 	size_t		 nstop;
 	unsigned char	*seen;
 	uint64_t	*sel;	/* see stopwords(); NULL: no prefilter */
-	unsigned char	 cls[256];	/* see classify() */
+	unsigned char	 cls[256];	/* see gopher_filter() */
+	unsigned char	*ucls;		/* see uclass() */
 	struct dm_byteset ends;		/* see otherends() */
 	const struct dm_q_words *w;	/* the text's words, shared */
 };
@@ -274,28 +275,52 @@ sumlen(const size_t *v, size_t n)
 /* What a word is: all punctuation, holding a letter. */
 enum { W_PUNCT = 1, W_LETTER = 2 };
 
-/* What the token t[0..l) (l > 0) is (W_...). Out of line, so that the
- * loop over the words keeps its registers. */
-__attribute__((noinline)) static int
-oddword(const struct gopher *g, const char *t, size_t l)
+/* The cls[] bits (C_NP, C_LET) of the code point c from 0x80 up:
+ * dm_q_ispunct() and dm_uni_isalpha(), remembered for those below
+ * 0x10000 (ucls[c], 0 until asked). */
+static int
+uclass(struct gopher *g, int32_t c)
 {
+	int k;
+
+	if (c < 0x10000 && g->ucls != NULL && g->ucls[c] != 0)
+		return g->ucls[c] & (C_NP | C_LET);
+	k = (dm_q_ispunct(c) ? 0 : C_NP) | (dm_uni_isalpha(c) ? C_LET : 0);
+	if (c < 0x10000) {
+		if (g->ucls == NULL)
+			g->ucls = dm_xcalloc(0x10000, 1);
+		g->ucls[c] = (unsigned char)(k | C_HIGH);
+	}
+	return k;
+}
+
+/* What the token t[0..l) (l > 0) is (W_...): all ASCII, by the bits of
+ * its bytes together. Out of line, so that the loop over the words keeps
+ * its registers. */
+__attribute__((noinline)) static int
+oddword(struct gopher *g, const char *t, size_t l)
+{
+	const unsigned char *u = (const unsigned char *)t;
 	size_t j, cl;
 	int32_t c;
-	int k, punct = 1, letter = 0;
+	int k = 0, punct = 1, letter = 0;
 
+	/* until it is known to be no punctuation and to hold a letter,
+	 * or a byte beyond ASCII comes (C_HIGH is above both) */
+	for (j = 0; j < l && k < (C_NP | C_LET); j++)
+		k |= g->cls[u[j]];
+	if (!(k & C_HIGH))
+		return (k & C_NP ? 0 : W_PUNCT) | (k & C_LET ? W_LETTER : 0);
 	for (j = 0; j < l && (punct || !letter); j += cl) {
-		if ((k = g->cls[(unsigned char)t[j]]) != C_HIGH) {
-			if (k & C_NP)
-				punct = 0;
-			if (k & C_LET)
-				letter = 1;
+		if ((k = g->cls[u[j]]) != C_HIGH)
 			cl = 1;
-			continue;
+		else {
+			cl = dm_q_cp(t, l, j, &c);
+			k = uclass(g, c);
 		}
-		cl = dm_q_cp(t, l, j, &c);
-		if (punct && !dm_q_ispunct(c))
+		if (k & C_NP)
 			punct = 0;
-		if (!letter && dm_uni_isalpha(c))
+		if (k & C_LET)
 			letter = 1;
 	}
 	return (punct ? W_PUNCT : 0) | (letter ? W_LETTER : 0);
@@ -448,6 +473,7 @@ gopher_fini(void *state)
 	free(g->stoplen);
 	free(g->seen);
 	free(g->sel);
+	free(g->ucls);
 	free(g);
 }
 
