@@ -22,6 +22,8 @@ struct scan {
 	struct dm_jerr	*e;
 	int		 depth;
 	int		 utf8ok;	/* s..end is known to be valid UTF-8 */
+	int		 fused;		/* or is checked as the strings are */
+	int		 bad;		/* and fused found it is not */
 };
 
 static const char *value(struct scan *);
@@ -115,8 +117,9 @@ escape(struct scan *sc, const char *p)
 	return p + 6;
 }
 
-/* string() on text whose UTF-8 is known valid: only quotes, backslashes
- * and control characters need a look, the widest scan finds them. p is
+/* string() on text whose UTF-8 is known valid, or checked on the way
+ * (fused): only quotes, backslashes and control characters need a look,
+ * the widest scan finds them and steps over the simple escapes. p is
  * after the opening quote. */
 static const char *
 okstring(struct scan *sc, const char *p)
@@ -124,7 +127,12 @@ okstring(struct scan *sc, const char *p)
 	const char *end = sc->end;
 
 	for (;;) {
-		p = dm_simd_strstop(p, end);
+		if (sc->fused) {
+			p = dm_simd_strend_utf8(p, end, &sc->bad);
+			if (sc->bad)
+				return fail(sc, p, "invalid UTF-8 in string");
+		} else
+			p = dm_simd_strend(p, end);
 		if (p >= end)
 			return fail(sc, p, "invalid JSON: unterminated string");
 		if (*p == '"')
@@ -326,7 +334,7 @@ value(struct scan *sc)
 int
 dm_json_check(const char *s, size_t n, struct dm_jerr *e)
 {
-	struct scan sc = { s, s, s + n, e, 0, 0 };
+	struct scan sc = { s, s, s + n, e, 0, 0, 0, 0 };
 	const char *p;
 
 	sc.utf8ok = dm_simd_utf8_valid(s, n);
@@ -393,6 +401,38 @@ members(struct scan *sc, const char *p, memberfn fn, memberfn nfn, void *arg)
 	}
 }
 
+/* A top-level object's members, sc set up; 0 or -1. */
+static int
+walk(struct scan *sc, memberfn fn, memberfn nfn, void *arg)
+{
+	const char *p, *s = sc->s, *end = sc->end;
+
+	p = ws(s, end);
+	if (p >= end || *p != '{') {
+		if (dm_json_check(s, (size_t)(end - s), sc->e) == 0) {
+			sc->e->col = 0;
+			sc->e->msg = "not a JSON object";
+		}
+		return -1;
+	}
+	p = ws(p + 1, end);
+	if ((p >= end || *p != '}') &&
+	    (p = members(sc, p, fn, nfn, arg)) == NULL)
+		return -1;
+	p = ws(p + 1, end);
+	if (p != end) {
+		fail(sc, p, "invalid JSON: unexpected characters after the object");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+ignore(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
+{
+	(void)arg, (void)k, (void)klen, (void)v, (void)vlen;
+}
+
 /*
  * For sample.c: walks a top-level object, calling fn for each member with
  * the key token and the value's span, and with nfn, nfn for the members
@@ -403,31 +443,28 @@ int
 dm_json_members_nest(const char *s, size_t n, struct dm_jerr *e, memberfn fn,
     memberfn nfn, void *arg)
 {
-	struct scan sc = { s, s, s + n, e, 1, 0 };
-	const char *p, *end = s + n;
+	struct scan sc = { s, s, s + n, e, 1, 0, 0, 0 };
 
-	/* Valid UTF-8, the common case, is checked once here at full width
-	 * and the strings are then scanned for their ends only; text that is
-	 * not is scanned byte by byte, to report where it goes wrong. */
+	/*
+	 * With AVX2 the strings' UTF-8 is checked as they are scanned, once
+	 * (bytes outside strings must be ASCII, else the JSON is wrong). A
+	 * line that fails is walked again as without: its UTF-8 checked at
+	 * once, and when it is not valid its strings byte by byte, to report
+	 * where it first goes wrong; the members were given out already.
+	 */
+	if (dm_simd_level() >= 2) {
+		sc.utf8ok = sc.fused = 1;
+		if (walk(&sc, fn, nfn, arg) == 0)
+			return 0;
+		sc.utf8ok = dm_simd_utf8_valid(s, n);
+		sc.fused = sc.bad = 0;
+		sc.depth = 1;
+		/* it fails there too, with the message to give */
+		(void)walk(&sc, ignore, nfn ? ignore : NULL, arg);
+		return -1;
+	}
 	sc.utf8ok = dm_simd_utf8_valid(s, n);
-	p = ws(s, end);
-	if (p >= end || *p != '{') {
-		if (dm_json_check(s, n, e) == 0) {
-			e->col = 0;
-			e->msg = "not a JSON object";
-		}
-		return -1;
-	}
-	p = ws(p + 1, end);
-	if ((p >= end || *p != '}') &&
-	    (p = members(&sc, p, fn, nfn, arg)) == NULL)
-		return -1;
-	p = ws(p + 1, end);
-	if (p != end) {
-		fail(&sc, p, "invalid JSON: unexpected characters after the object");
-		return -1;
-	}
-	return 0;
+	return walk(&sc, fn, nfn, arg);
 }
 
 int
@@ -453,10 +490,10 @@ skipchecked(const char *p, const char *end)
 		switch (*p) {
 		case '"':
 			for (p++;;) {
-				p = dm_simd_strstop(p, end);
+				p = dm_simd_strend(p, end);
 				if (p >= end || *p == '"')
 					break;
-				p += 2;	/* an escape; \\uXXXX goes on as text */
+				p += 2;	/* \\uXXXX: its digits go on as text */
 			}
 			p++;
 			break;
@@ -685,27 +722,9 @@ dm_json_string(const char *tok, size_t toklen, struct dm_buf *out,
 size_t
 dm_json_strcount(const char *raw, size_t n)
 {
-	const char *p = raw + 1, *end = raw + n - 1;
-	size_t k;
-
 	if (n < 2)
 		return 0;
-	k = dm_simd_count(p, (size_t)(end - p));
-	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
-		long u = p[1] == 'u' ? hex4(p + 2, end) : -1;
-
-		if (u < 0) {
-			k -= 1;
-			p += 2;
-		} else if (u >= 0xd800 && u <= 0xdbff && end - p >= 12) {
-			k -= 11;
-			p += 12;
-		} else {
-			k -= 5;
-			p += 6;
-		}
-	}
-	return k;
+	return dm_simd_strcount(raw + 1, raw + n - 1);
 }
 
 /* Bytes that must be escaped in a JSON string: 1 for a short escape
@@ -927,7 +946,7 @@ static json_t *
 build(const char **pp, const char *end, struct dm_buf *tmp, struct dm_buf *err)
 {
 	const char *p = ws(*pp, end), *q, *s;
-	struct scan sc = { p, p, end, NULL, 0, 1 };
+	struct scan sc = { p, p, end, NULL, 0, 1, 0, 0 };
 	json_t *v, *x;
 	size_t n;
 
@@ -1035,7 +1054,7 @@ int
 dm_json_index(const char *raw, size_t n, size_t idx, const char **v,
     size_t *vlen)
 {
-	struct scan sc = { raw, raw, raw + n, NULL, 0, 0 };
+	struct scan sc = { raw, raw, raw + n, NULL, 0, 0, 0, 0 };
 	const char *p = ws(raw, raw + n), *end = raw + n, *q;
 	size_t i = 0;
 

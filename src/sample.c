@@ -177,15 +177,17 @@ dm_sample_load(struct dm_sample *s, const char *line, size_t len,
 	s->file = file;
 	s->lineno = lineno;
 	*col = 0;
-	if ((nul = memchr(line, '\0', len)) != NULL) {
-		*col = (size_t)(nul - line) + 1;
-		dm_buf_adds(err, "NUL byte in line");
-		return -1;
-	}
 	if (dm_json_members_nest(line, len, &e, add_member,
 	    s->nest && s->nest->all ? load_nested : NULL, &lc) < 0) {
-		*col = e.col;
-		dm_buf_adds(err, e.msg);
+		/* A NUL byte is never valid JSON: said as such, looked for
+		 * only in a line that failed. */
+		if ((nul = memchr(line, '\0', len)) != NULL) {
+			*col = (size_t)(nul - line) + 1;
+			dm_buf_adds(err, "NUL byte in line");
+		} else {
+			*col = e.col;
+			dm_buf_adds(err, e.msg);
+		}
 		reset(s);
 		return -1;
 	}

@@ -92,6 +92,75 @@ strstop_c(const char *p, const char *end)
 	return p;
 }
 
+/* The second bytes of the escapes a string scan steps over by itself:
+ * \uXXXX (and a wrong escape) go back to the caller. */
+static const unsigned char simpleesc[256] = {
+	['"'] = 1, ['\\'] = 1, ['/'] = 1, ['b'] = 1, ['f'] = 1, ['n'] = 1,
+	['r'] = 1, ['t'] = 1,
+};
+
+static const char *
+strend_c(const char *p, const char *end)
+{
+	for (;;) {
+		p = strstop_c(p, end);
+		if (p >= end || *p != '\\' || p + 1 >= end ||
+		    !simpleesc[(unsigned char)p[1]])
+			return p;
+		p += 2;
+	}
+}
+
+static inline int
+hexdigit(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* The bytes of the escape at p (a backslash, before end) that make one
+ * code point: 12 for a surrogate pair, 6 for \uXXXX, 2 for the others. */
+static inline size_t
+esclen(const char *p, const char *end)
+{
+	long u = 0;
+	int i, h;
+
+	if (p[1] != 'u' || end - p < 6)
+		return 2;
+	for (i = 2; i < 6; i++) {
+		if ((h = hexdigit((unsigned char)p[i])) < 0)
+			return 2;
+		u = u * 16 + h;
+	}
+	return u >= 0xd800 && u <= 0xdbff && end - p >= 12 ? 12 : 6;
+}
+
+/* The code points of p[0..end) (counted by count) less what the escapes
+ * from esc on take beyond one byte each. */
+static size_t
+strcount_tail(const char *p, const char *esc, const char *end,
+    size_t (*count)(const char *, size_t))
+{
+	size_t k = count(p, (size_t)(end - p)), len;
+
+	while (esc < end &&
+	    (esc = memchr(esc, '\\', (size_t)(end - esc))) != NULL) {
+		len = esclen(esc, end);
+		k -= len - 1;
+		esc += len;
+	}
+	return k;
+}
+
+static size_t
+strcount_c(const char *p, const char *end)
+{
+	return strcount_tail(p, p, end, count_c);
+}
+
 #ifdef X86
 
 /* ---- SSE2, and SSSE3 for the validation's table lookups ---- */
@@ -193,6 +262,53 @@ strstop_sse2(const char *p, const char *end)
 	return strstop_c(p, end);
 }
 
+static const char *
+strend_sse2(const char *p, const char *end)
+{
+	const char *r = end;
+	char tail[16];
+	unsigned bits, skip = 0, i;
+	__m128i v;
+
+	for (;;) {
+		if (end - p >= 16)
+			v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		else {
+			memset(tail, '"', sizeof tail);
+			if (p < end)
+				memcpy(tail, p, (size_t)(end - p));
+			v = _mm_loadu_si128((const __m128i *)(const void *)tail);
+		}
+		bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+		    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v)));
+		bits &= ~0u << skip;
+		skip = 0;
+		while (bits) {
+			i = (unsigned)__builtin_ctz(bits);
+			r = p + i;
+			if (r >= end)
+				return end;
+			if (*r != '\\' || r + 1 >= end ||
+			    !simpleesc[(unsigned char)r[1]])
+				return r;
+			if (i + 2 >= 16) {
+				skip = i + 2 - 16;
+				break;
+			}
+			bits &= ~0u << (i + 2);
+		}
+		p += 16;
+	}
+}
+
+static size_t
+strcount_sse2(const char *p, const char *end)
+{
+	return strcount_tail(p, p, end, count_sse2);
+}
+
 /* ---- AVX2 ---- */
 
 #define AVX2	__attribute__((target("avx2,popcnt,bmi")))
@@ -288,6 +404,119 @@ strstop_avx2(const char *p, const char *end)
 	return strstop_sse2(p, end);
 }
 
+/*
+ * The end of a string's body from p: its closing quote, or the first byte
+ * that needs a closer look (a control character, a backslash before \u or
+ * a wrong escape, end), the other escapes stepped over in the block where
+ * they are found. With check, the UTF-8 of every block scanned is checked
+ * on the way (the bytes before p are taken as ASCII, as the opening quote
+ * or an escape's are) and *bad set on an error; a bad byte after the stop
+ * in the last block may set it too, which only sends the caller to the
+ * byte by byte scan.
+ */
+AVX2 static inline const char *
+strend_avx2_t(const char *p, const char *end, int *bad, int check)
+{
+	const __m256i q = _mm256_set1_epi8('"'), bs = _mm256_set1_epi8('\\');
+	const __m256i cc = _mm256_set1_epi8(0x1F);
+	__m256i in, prev = _mm256_setzero_si256(), err = _mm256_setzero_si256();
+	const char *r = end;
+	char tail[32];
+	unsigned bits, skip = 0, i;
+	int high, prevhigh = 0;
+
+	for (;;) {
+		if (end - p >= 32)
+			in = _mm256_loadu_si256((const __m256i *)(const void *)p);
+		else {
+			memset(tail, '"', sizeof tail);
+			if (p < end)
+				memcpy(tail, p, (size_t)(end - p));
+			in = _mm256_loadu_si256((const __m256i *)(const void *)tail);
+		}
+		if (check) {
+			high = _mm256_movemask_epi8(in);
+			if (high | prevhigh)
+				err = _mm256_or_si256(err, check32(in, prev));
+			prev = in;
+			prevhigh = high;
+		}
+		bits = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
+		    _mm256_or_si256(_mm256_cmpeq_epi8(in, q),
+		    _mm256_cmpeq_epi8(in, bs)),
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(in, cc), in)));
+		bits &= ~0u << skip;
+		skip = 0;
+		while (bits) {
+			i = (unsigned)__builtin_ctz(bits);
+			r = p + i;
+			if (r >= end) {
+				r = end;
+				goto out;
+			}
+			if (*r != '\\' || r + 1 >= end ||
+			    !simpleesc[(unsigned char)r[1]])
+				goto out;
+			if (i + 2 >= 32) {
+				skip = i + 2 - 32;
+				break;
+			}
+			bits &= ~0u << (i + 2);
+		}
+		p += 32;
+	}
+out:
+	if (check && !_mm256_testz_si256(err, err))
+		*bad = 1;
+	return r;
+}
+
+AVX2 static const char *
+strend_avx2(const char *p, const char *end)
+{
+	return strend_avx2_t(p, end, NULL, 0);
+}
+
+AVX2 static const char *
+strend8_avx2(const char *p, const char *end, int *bad)
+{
+	return strend_avx2_t(p, end, bad, 1);
+}
+
+/* Code points and escapes in one pass: each block's count of bytes that
+ * are not continuations, less what its escapes take beyond one byte. An
+ * escape that runs into the next block has its rest skipped there. */
+AVX2 static size_t
+strcount_avx2(const char *p, const char *end)
+{
+	const __m256i bs = _mm256_set1_epi8('\\');
+	const __m256i notcont = _mm256_set1_epi8(-65);
+	size_t k = 0, len;
+	unsigned bits, skip = 0, i;
+
+	while (end - p >= 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+
+		k += (size_t)__builtin_popcount((unsigned)_mm256_movemask_epi8(
+		    _mm256_cmpgt_epi8(v, notcont)));
+		bits = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, bs)) &
+		    (~0u << skip);
+		skip = 0;
+		while (bits) {
+			i = (unsigned)__builtin_ctz(bits);
+			len = esclen(p + i, end);
+			k -= len - 1;
+			if (i + len >= 32) {
+				skip = i + (unsigned)len - 32;
+				break;
+			}
+			bits &= ~0u << (i + len);
+		}
+		p += 32;
+	}
+	return k + strcount_tail(p, p + skip, end, count_sse2);
+}
+
 #endif /* X86 */
 
 /* ---- choice ---- */
@@ -296,6 +525,20 @@ static int level = -1;
 static int (*valid_fn)(const char *, size_t);
 static size_t (*count_fn)(const char *, size_t);
 static const char *(*strstop_fn)(const char *, const char *);
+static const char *(*strend_fn)(const char *, const char *);
+static const char *(*strend8_fn)(const char *, const char *, int *);
+static size_t (*strcount_fn)(const char *, const char *);
+
+/* Below AVX2: the string's end first, then its bytes checked. */
+static const char *
+strend8_any(const char *p, const char *end, int *bad)
+{
+	const char *r = strend_fn(p, end);
+
+	if (!valid_fn(p, (size_t)(r - p)))
+		*bad = 1;
+	return r;
+}
 
 static int
 maxlevel(void)
@@ -319,16 +562,24 @@ dm_simd_set(int want)
 	valid_fn = valid_c;
 	count_fn = count_c;
 	strstop_fn = strstop_c;
+	strend_fn = strend_c;
+	strend8_fn = strend8_any;
+	strcount_fn = strcount_c;
 #ifdef X86
 	if (level >= 2) {	/* the scans have no AVX-512 version */
 		valid_fn = valid_avx2;
 		count_fn = count_avx2;
 		strstop_fn = strstop_avx2;
+		strend_fn = strend_avx2;
+		strend8_fn = strend8_avx2;
+		strcount_fn = strcount_avx2;
 	} else if (level == 1) {
 		if (__builtin_cpu_supports("ssse3"))
 			valid_fn = valid_ssse3;
 		count_fn = count_sse2;
 		strstop_fn = strstop_sse2;
+		strend_fn = strend_sse2;
+		strcount_fn = strcount_sse2;
 	}
 #endif
 	return level;
@@ -379,4 +630,28 @@ dm_simd_strstop(const char *p, const char *end)
 	if (strstop_fn == NULL)
 		choose();
 	return strstop_fn(p, end);
+}
+
+const char *
+dm_simd_strend(const char *p, const char *end)
+{
+	if (strend_fn == NULL)
+		choose();
+	return strend_fn(p, end);
+}
+
+const char *
+dm_simd_strend_utf8(const char *p, const char *end, int *bad)
+{
+	if (strend8_fn == NULL)
+		choose();
+	return strend8_fn(p, end, bad);
+}
+
+size_t
+dm_simd_strcount(const char *p, const char *end)
+{
+	if (strcount_fn == NULL)
+		choose();
+	return strcount_fn(p, end);
 }

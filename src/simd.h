@@ -21,6 +21,18 @@ size_t	 dm_simd_count(const char *s, size_t n);
  * once its UTF-8 is known valid: '"', '\\' or a control character; end
  * when there is none. */
 const char *dm_simd_strstop(const char *p, const char *end);
+/* The end of a JSON string's body at p: its closing quote, or the first
+ * byte (before end) that needs a closer look, a control character or a
+ * backslash before \u or a wrong escape; the other escapes are stepped
+ * over. end when there is none. Its UTF-8 is taken as valid. */
+const char *dm_simd_strend(const char *p, const char *end);
+/* dm_simd_strend, the UTF-8 of the bytes scanned checked on the way (the
+ * byte before p taken as ASCII): *bad is set to 1 on an error, and may be
+ * for a bad byte just after the stop (the caller then looks closer). */
+const char *dm_simd_strend_utf8(const char *p, const char *end, int *bad);
+/* The code points of the checked JSON string body p[0..end), its escapes
+ * one each (a surrogate pair one), as dm_json_strcount. */
+size_t	 dm_simd_strcount(const char *p, const char *end);
 
 /* The level in use: 3 AVX-512 (AVX512F), 2 AVX2, 1 SSE2/SSSE3, 0 none;
  * the scans use AVX2 at level 3. */
