@@ -228,6 +228,8 @@ struct dm_member {
 	json_t		*val;
 	struct dm_buf	 own;
 	int		 deleted;
+	const char	*cp_raw;	/* the raw string cp counts, as loaded */
+	size_t		 cp;
 };
 
 struct dm_sample {

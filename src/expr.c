@@ -1980,8 +1980,7 @@ static int
 eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 {
 	struct dm_field f;
-	const char *raw;
-	size_t rawlen;
+	size_t ncp;
 	struct val a;
 	size_t ov[2];
 	double d;
@@ -1999,8 +1998,8 @@ eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 	case N_STAT:
 		/* len of a text not decoded yet: counted on its raw JSON */
 		if (!e->havetext && strcmp(n->stat->name, "len") == 0 &&
-		    dm_sample_rawstr(e->s, e->key, &raw, &rawlen) == 0) {
-			setnum(v, (double)dm_json_strcount(raw, rawlen), 1);
+		    dm_sample_strcount(e->s, e->key, &ncp) == 0) {
+			setnum(v, (double)ncp, 1);
 			return 0;
 		}
 		if (gettext(e, err) < 0)

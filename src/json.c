@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <float.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,6 +25,8 @@ struct scan {
 	int		 utf8ok;	/* s..end is known to be valid UTF-8 */
 	int		 fused;		/* or is checked as the strings are */
 	int		 bad;		/* and fused found it is not */
+	size_t		*cp;		/* fused: a string value's code points */
+	size_t		 ncp;		/* the last string's, counted */
 };
 
 static const char *value(struct scan *);
@@ -126,8 +129,13 @@ okstring(struct scan *sc, const char *p)
 {
 	const char *end = sc->end;
 
+	sc->ncp = 0;
 	for (;;) {
-		if (sc->fused) {
+		if (sc->cp) {
+			p = dm_simd_strend_cp(p, end, &sc->bad, &sc->ncp);
+			if (sc->bad)
+				return fail(sc, p, "invalid UTF-8 in string");
+		} else if (sc->fused) {
 			p = dm_simd_strend_utf8(p, end, &sc->bad);
 			if (sc->bad)
 				return fail(sc, p, "invalid UTF-8 in string");
@@ -141,6 +149,7 @@ okstring(struct scan *sc, const char *p)
 			return fail(sc, p, "invalid JSON: control character in string");
 		if ((p = escape(sc, p)) == NULL)
 			return NULL;
+		sc->ncp++;	/* \\uXXXX, or a surrogate pair: one */
 	}
 }
 
@@ -334,7 +343,7 @@ value(struct scan *sc)
 int
 dm_json_check(const char *s, size_t n, struct dm_jerr *e)
 {
-	struct scan sc = { s, s, s + n, e, 0, 0, 0, 0 };
+	struct scan sc = { s, s, s + n, e, 0, 0, 0, 0, NULL, 0 };
 	const char *p;
 
 	sc.utf8ok = dm_simd_utf8_valid(s, n);
@@ -389,6 +398,8 @@ members(struct scan *sc, const char *p, memberfn fn, memberfn nfn, void *arg)
 			p++;
 		} else if ((p = value(sc)) == NULL)
 			return NULL;
+		if (sc->cp)
+			*sc->cp = *v == '"' ? sc->ncp : SIZE_MAX;
 		fn(arg, k, klen, v, (size_t)(p - v));
 		p = ws(p, end);
 		if (p >= end)
@@ -437,13 +448,14 @@ ignore(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
  * For sample.c: walks a top-level object, calling fn for each member with
  * the key token and the value's span, and with nfn, nfn for the members
  * of each member that is an object, before fn for it. Returns 0, or -1
- * with e filled.
+ * with e filled. With cp, *cp is set before each call to the code points
+ * of a string value counted on the way, or to SIZE_MAX.
  */
 int
-dm_json_members_nest(const char *s, size_t n, struct dm_jerr *e, memberfn fn,
-    memberfn nfn, void *arg)
+dm_json_members_cp(const char *s, size_t n, struct dm_jerr *e, memberfn fn,
+    memberfn nfn, void *arg, size_t *cp)
 {
-	struct scan sc = { s, s, s + n, e, 1, 0, 0, 0 };
+	struct scan sc = { s, s, s + n, e, 1, 0, 0, 0, NULL, 0 };
 
 	/*
 	 * With AVX2 the strings' UTF-8 is checked as they are scanned, once
@@ -454,10 +466,12 @@ dm_json_members_nest(const char *s, size_t n, struct dm_jerr *e, memberfn fn,
 	 */
 	if (dm_simd_level() >= 2) {
 		sc.utf8ok = sc.fused = 1;
+		sc.cp = cp;
 		if (walk(&sc, fn, nfn, arg) == 0)
 			return 0;
 		sc.utf8ok = dm_simd_utf8_valid(s, n);
 		sc.fused = sc.bad = 0;
+		sc.cp = NULL;
 		sc.depth = 1;
 		/* it fails there too, with the message to give */
 		(void)walk(&sc, ignore, nfn ? ignore : NULL, arg);
@@ -465,6 +479,13 @@ dm_json_members_nest(const char *s, size_t n, struct dm_jerr *e, memberfn fn,
 	}
 	sc.utf8ok = dm_simd_utf8_valid(s, n);
 	return walk(&sc, fn, nfn, arg);
+}
+
+int
+dm_json_members_nest(const char *s, size_t n, struct dm_jerr *e, memberfn fn,
+    memberfn nfn, void *arg)
+{
+	return dm_json_members_cp(s, n, e, fn, nfn, arg, NULL);
 }
 
 int
@@ -946,7 +967,7 @@ static json_t *
 build(const char **pp, const char *end, struct dm_buf *tmp, struct dm_buf *err)
 {
 	const char *p = ws(*pp, end), *q, *s;
-	struct scan sc = { p, p, end, NULL, 0, 1, 0, 0 };
+	struct scan sc = { p, p, end, NULL, 0, 1, 0, 0, NULL, 0 };
 	json_t *v, *x;
 	size_t n;
 
@@ -1054,7 +1075,7 @@ int
 dm_json_index(const char *raw, size_t n, size_t idx, const char **v,
     size_t *vlen)
 {
-	struct scan sc = { raw, raw, raw + n, NULL, 0, 0, 0, 0 };
+	struct scan sc = { raw, raw, raw + n, NULL, 0, 0, 0, 0, NULL, 0 };
 	const char *p = ws(raw, raw + n), *end = raw + n, *q;
 	size_t i = 0;
 

@@ -26,6 +26,18 @@ int	 dm_json_members_nest(const char *, size_t, struct dm_jerr *,
 	    void (*)(void *, const char *, size_t, const char *, size_t),
 	    void (*)(void *, const char *, size_t, const char *, size_t), void *);
 
+/* dm_json_members_nest that sets *cp, before each callback, to the
+ * value's code points (as dm_json_strcount) when they were counted as it
+ * was checked (a string, with AVX2), else to SIZE_MAX. */
+int	 dm_json_members_cp(const char *, size_t, struct dm_jerr *,
+	    void (*)(void *, const char *, size_t, const char *, size_t),
+	    void (*)(void *, const char *, size_t, const char *, size_t), void *,
+	    size_t *cp);
+/* The code points of the string at path, as dm_json_strcount of its raw
+ * token: 0, or -1 as dm_sample_rawstr. Once asked, loading counts them
+ * for the top-level strings as it checks each line. */
+int	 dm_sample_strcount(struct dm_sample *, const char *path, size_t *n);
+
 /* Whether loading walks the objects at the top level of each sample as
  * the lines are checked, for the paths into them (dm-stats reads
  * stats.len, stats.words ... of every sample): on for a tool that reads

@@ -1,4 +1,5 @@
 /* sample.c - one JSON object, kept as raw bytes until it is changed */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,7 +75,12 @@ struct loadctx {
 	int		  bad;
 	int		  nbad;		/* a nested key would not decode */
 	size_t		  mark;		/* nested members before this member's */
+	size_t		  cp;		/* the value's code points, or SIZE_MAX */
 };
+
+/* Set once a string's code points are asked for: the lines loaded from
+ * then on have them counted as they are checked. */
+static int wantcp;
 
 static void	nest_add(struct dm_sample *, int *, const char *, size_t,
 		    const char *, size_t);
@@ -117,6 +123,8 @@ add_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
 	m->raw_len = vlen;
 	m->val = NULL;
 	m->deleted = 0;
+	m->cp_raw = v;
+	m->cp = lc->cp;
 	if (v && s->nest && s->nest->all && v[0] == '{') {
 		struct dm_nest *ns = s->nest;
 		struct nestobj *o;
@@ -166,7 +174,7 @@ int
 dm_sample_load(struct dm_sample *s, const char *line, size_t len,
     const char *file, unsigned long lineno, struct dm_buf *err, size_t *col)
 {
-	struct loadctx lc = { s, 0, 0, 0 };
+	struct loadctx lc = { s, 0, 0, 0, SIZE_MAX };
 	struct dm_jerr e;
 	const char *nul;
 	size_t i;
@@ -177,8 +185,9 @@ dm_sample_load(struct dm_sample *s, const char *line, size_t len,
 	s->file = file;
 	s->lineno = lineno;
 	*col = 0;
-	if (dm_json_members_nest(line, len, &e, add_member,
-	    s->nest && s->nest->all ? load_nested : NULL, &lc) < 0) {
+	if (dm_json_members_cp(line, len, &e, add_member,
+	    s->nest && s->nest->all ? load_nested : NULL, &lc,
+	    wantcp ? &lc.cp : NULL) < 0) {
 		/* A NUL byte is never valid JSON: said as such, looked for
 		 * only in a line that failed. */
 		if ((nul = memchr(line, '\0', len)) != NULL) {
@@ -406,6 +415,26 @@ descend(struct dm_sample *s, const char *dot, const char **raw, size_t *rawlen)
 }
 
 int
+dm_sample_strcount(struct dm_sample *s, const char *path, size_t *n)
+{
+	struct dm_member *m;
+	const char *raw;
+	size_t rawlen;
+
+	wantcp = 1;
+	if (strchr(path, '.') == NULL &&
+	    (m = find(s, path, strlen(path))) != NULL && m->raw != NULL &&
+	    m->raw == m->cp_raw && m->cp != SIZE_MAX) {
+		*n = m->cp;
+		return 0;
+	}
+	if (dm_sample_rawstr(s, path, &raw, &rawlen) < 0)
+		return -1;
+	*n = dm_json_strcount(raw, rawlen);
+	return 0;
+}
+
+int
 dm_sample_rawstr(struct dm_sample *s, const char *path, const char **raw,
     size_t *n)
 {
@@ -522,7 +551,7 @@ dm_sample_text(struct dm_sample *s, const char *key, const char **str,
 static struct dm_member *
 append(struct dm_sample *s, const char *key, size_t n)
 {
-	struct loadctx lc = { s, 0, 0, 0 };
+	struct loadctx lc = { s, 0, 0, 0, SIZE_MAX };
 	struct dm_member *m;
 
 	/* reuse add_member's growth, then make the key owned */

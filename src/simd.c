@@ -414,15 +414,17 @@ strstop_avx2(const char *p, const char *end)
  * in the last block may set it too, which only sends the caller to the
  * byte by byte scan.
  */
-AVX2 static inline const char *
-strend_avx2_t(const char *p, const char *end, int *bad, int check)
+AVX2 static inline __attribute__((always_inline)) const char *
+strend_avx2_t(const char *p, const char *end, int *bad, int check,
+    size_t *cp)
 {
 	const __m256i q = _mm256_set1_epi8('"'), bs = _mm256_set1_epi8('\\');
 	const __m256i cc = _mm256_set1_epi8(0x1F);
 	__m256i in, prev = _mm256_setzero_si256(), err = _mm256_setzero_si256();
 	const char *r = end;
 	char tail[32];
-	unsigned bits, skip = 0, i;
+	unsigned bits, skip = 0, i, nc = 0;
+	size_t k = 0;
 	int high, prevhigh = 0;
 
 	for (;;) {
@@ -441,6 +443,9 @@ strend_avx2_t(const char *p, const char *end, int *bad, int check)
 			prev = in;
 			prevhigh = high;
 		}
+		if (cp)
+			nc = (unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(in,
+			    _mm256_set1_epi8(-65)));
 		bits = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
 		    _mm256_or_si256(_mm256_cmpeq_epi8(in, q),
 		    _mm256_cmpeq_epi8(in, bs)),
@@ -457,30 +462,42 @@ strend_avx2_t(const char *p, const char *end, int *bad, int check)
 			if (*r != '\\' || r + 1 >= end ||
 			    !simpleesc[(unsigned char)r[1]])
 				goto out;
+			k--;	/* two bytes, one code point */
 			if (i + 2 >= 32) {
 				skip = i + 2 - 32;
 				break;
 			}
 			bits &= ~0u << (i + 2);
 		}
+		if (cp)
+			k += (size_t)__builtin_popcount(nc);
 		p += 32;
 	}
 out:
 	if (check && !_mm256_testz_si256(err, err))
 		*bad = 1;
+	if (cp)
+		*cp += k + (size_t)__builtin_popcount(nc &
+		    ((1u << (unsigned)(r - p)) - 1));
 	return r;
 }
 
 AVX2 static const char *
 strend_avx2(const char *p, const char *end)
 {
-	return strend_avx2_t(p, end, NULL, 0);
+	return strend_avx2_t(p, end, NULL, 0, NULL);
 }
 
 AVX2 static const char *
 strend8_avx2(const char *p, const char *end, int *bad)
 {
-	return strend_avx2_t(p, end, bad, 1);
+	return strend_avx2_t(p, end, bad, 1, NULL);
+}
+
+AVX2 static const char *
+strendcp_avx2(const char *p, const char *end, int *bad, size_t *cp)
+{
+	return strend_avx2_t(p, end, bad, 1, cp);
 }
 
 /* Code points and escapes in one pass: each block's count of bytes that
@@ -527,6 +544,8 @@ static size_t (*count_fn)(const char *, size_t);
 static const char *(*strstop_fn)(const char *, const char *);
 static const char *(*strend_fn)(const char *, const char *);
 static const char *(*strend8_fn)(const char *, const char *, int *);
+static const char *(*strendcp_fn)(const char *, const char *, int *,
+    size_t *);
 static size_t (*strcount_fn)(const char *, const char *);
 
 /* Below AVX2: the string's end first, then its bytes checked. */
@@ -537,6 +556,15 @@ strend8_any(const char *p, const char *end, int *bad)
 
 	if (!valid_fn(p, (size_t)(r - p)))
 		*bad = 1;
+	return r;
+}
+
+static const char *
+strendcp_any(const char *p, const char *end, int *bad, size_t *cp)
+{
+	const char *r = strend8_any(p, end, bad);
+
+	*cp += strcount_fn(p, r);
 	return r;
 }
 
@@ -564,6 +592,7 @@ dm_simd_set(int want)
 	strstop_fn = strstop_c;
 	strend_fn = strend_c;
 	strend8_fn = strend8_any;
+	strendcp_fn = strendcp_any;
 	strcount_fn = strcount_c;
 #ifdef X86
 	if (level >= 2) {	/* the scans have no AVX-512 version */
@@ -572,6 +601,7 @@ dm_simd_set(int want)
 		strstop_fn = strstop_avx2;
 		strend_fn = strend_avx2;
 		strend8_fn = strend8_avx2;
+		strendcp_fn = strendcp_avx2;
 		strcount_fn = strcount_avx2;
 	} else if (level == 1) {
 		if (__builtin_cpu_supports("ssse3"))
@@ -654,4 +684,12 @@ dm_simd_strcount(const char *p, const char *end)
 	if (strcount_fn == NULL)
 		choose();
 	return strcount_fn(p, end);
+}
+
+const char *
+dm_simd_strend_cp(const char *p, const char *end, int *bad, size_t *cp)
+{
+	if (strendcp_fn == NULL)
+		choose();
+	return strendcp_fn(p, end, bad, cp);
 }

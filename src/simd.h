@@ -30,6 +30,10 @@ const char *dm_simd_strend(const char *p, const char *end);
  * byte before p taken as ASCII): *bad is set to 1 on an error, and may be
  * for a bad byte just after the stop (the caller then looks closer). */
 const char *dm_simd_strend_utf8(const char *p, const char *end, int *bad);
+/* dm_simd_strend_utf8, adding to *cp the code points of the bytes before
+ * the stop (an escape stepped over is one). */
+const char *dm_simd_strend_cp(const char *p, const char *end, int *bad,
+	    size_t *cp);
 /* The code points of the checked JSON string body p[0..end), its escapes
  * one each (a surrogate pair one), as dm_json_strcount. */
 size_t	 dm_simd_strcount(const char *p, const char *end);
