@@ -50,6 +50,16 @@ ws(const char *p, const char *end)
 }
 
 
+/* dm_hexdigit, inline for the scan's \\u escapes */
+static inline int
+hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 static long
 hex4(const char *p, const char *end)
 {
@@ -59,7 +69,7 @@ hex4(const char *p, const char *end)
 	if (end - p < 4)
 		return -1;
 	for (i = 0; i < 4; i++) {
-		if ((h = dm_hexdigit((unsigned char)p[i])) < 0)
+		if ((h = hexval((unsigned char)p[i])) < 0)
 			return -1;
 		v = v * 16 + h;
 	}
@@ -127,9 +137,22 @@ escape(struct scan *sc, const char *p)
 static const char *
 okstring(struct scan *sc, const char *p)
 {
-	const char *end = sc->end;
+	const char *end = sc->end, *q;
 
-	sc->ncp = 0;
+	/* A short ASCII string (most keys) ends before the wide scan would
+	 * have set up; a longer one goes on there, its ASCII head done. */
+	for (q = p; q < end && q - p < 16; q++) {
+		unsigned char c = (unsigned char)*q;
+
+		if (c == '"') {
+			sc->ncp = (size_t)(q - p);
+			return q + 1;
+		}
+		if (c < 0x20 || c == '\\' || c >= 0x80)
+			break;
+	}
+	sc->ncp = (size_t)(q - p);
+	p = q;
 	for (;;) {
 		if (sc->cp) {
 			p = dm_simd_strend_cp(p, end, &sc->bad, &sc->ncp);
