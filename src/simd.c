@@ -342,6 +342,32 @@ check32(__m256i in, __m256i prev)
 	return _mm256_xor_si256(must, sc);
 }
 
+/* check32 with its constants given: a loop that holds them in registers
+ * rather than making them again for each block */
+struct ktab {
+	__m256i b1h, b1l, b2h, lo, e0, f0, hi;
+};
+
+AVX2 static inline __attribute__((always_inline)) __m256i
+check32k(__m256i in, __m256i prev, const struct ktab *k)
+{
+	__m256i prev1 = PREV(in, prev, 1);
+	__m256i prev2 = PREV(in, prev, 2);
+	__m256i prev3 = PREV(in, prev, 3);
+	__m256i sc, must;
+
+	sc = _mm256_and_si256(_mm256_and_si256(
+	    _mm256_shuffle_epi8(k->b1h,
+	    _mm256_and_si256(_mm256_srli_epi16(prev1, 4), k->lo)),
+	    _mm256_shuffle_epi8(k->b1l, _mm256_and_si256(prev1, k->lo))),
+	    _mm256_shuffle_epi8(k->b2h,
+	    _mm256_and_si256(_mm256_srli_epi16(in, 4), k->lo)));
+	must = _mm256_or_si256(_mm256_subs_epu8(prev2, k->e0),
+	    _mm256_subs_epu8(prev3, k->f0));
+	must = _mm256_and_si256(must, k->hi);
+	return _mm256_xor_si256(must, sc);
+}
+
 AVX2 static int
 valid_avx2(const char *s, size_t n)
 {
@@ -416,7 +442,7 @@ strstop_avx2(const char *p, const char *end)
  */
 AVX2 static inline __attribute__((always_inline)) const char *
 strend_avx2_t(const char *p, const char *end, int *bad, int check,
-    size_t *cp)
+    int count, size_t *cp)
 {
 	const __m256i q = _mm256_set1_epi8('"'), bs = _mm256_set1_epi8('\\');
 	const __m256i cc = _mm256_set1_epi8(0x1F);
@@ -426,7 +452,18 @@ strend_avx2_t(const char *p, const char *end, int *bad, int check,
 	unsigned bits, skip = 0, i, nc = 0;
 	size_t k = 0;
 	int high, prevhigh = 0;
+	struct ktab kt;
 
+	kt.b1h = _mm256_setr_epi8(BYTE1_HIGH, BYTE1_HIGH);
+	kt.b1l = _mm256_setr_epi8(BYTE1_LOW, BYTE1_LOW);
+	kt.b2h = _mm256_setr_epi8(BYTE2_HIGH, BYTE2_HIGH);
+	kt.lo = _mm256_set1_epi8(0x0F);
+	kt.e0 = _mm256_set1_epi8(0xE0 - 0x80);
+	kt.f0 = _mm256_set1_epi8((char)(0xF0 - 0x80));
+	kt.hi = _mm256_set1_epi8((char)0x80);
+	if (check)	/* made once, kept in registers */
+		__asm__("" : "+x"(kt.b1h), "+x"(kt.b1l), "+x"(kt.b2h),
+		    "+x"(kt.lo), "+x"(kt.e0), "+x"(kt.f0), "+x"(kt.hi));
 	for (;;) {
 		if (end - p >= 32)
 			in = _mm256_loadu_si256((const __m256i *)(const void *)p);
@@ -439,11 +476,11 @@ strend_avx2_t(const char *p, const char *end, int *bad, int check,
 		if (check) {
 			high = _mm256_movemask_epi8(in);
 			if (high | prevhigh)
-				err = _mm256_or_si256(err, check32(in, prev));
+				err = _mm256_or_si256(err, check32k(in, prev, &kt));
 			prev = in;
 			prevhigh = high;
 		}
-		if (cp)
+		if (count)
 			nc = (unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(in,
 			    _mm256_set1_epi8(-65)));
 		bits = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(
@@ -469,14 +506,14 @@ strend_avx2_t(const char *p, const char *end, int *bad, int check,
 			}
 			bits &= ~0u << (i + 2);
 		}
-		if (cp)
+		if (count)
 			k += (size_t)__builtin_popcount(nc);
 		p += 32;
 	}
 out:
 	if (check && !_mm256_testz_si256(err, err))
 		*bad = 1;
-	if (cp)
+	if (count)
 		*cp += k + (size_t)__builtin_popcount(nc &
 		    ((1u << (unsigned)(r - p)) - 1));
 	return r;
@@ -485,19 +522,19 @@ out:
 AVX2 static const char *
 strend_avx2(const char *p, const char *end)
 {
-	return strend_avx2_t(p, end, NULL, 0, NULL);
+	return strend_avx2_t(p, end, NULL, 0, 0, NULL);
 }
 
 AVX2 static const char *
 strend8_avx2(const char *p, const char *end, int *bad)
 {
-	return strend_avx2_t(p, end, bad, 1, NULL);
+	return strend_avx2_t(p, end, bad, 1, 0, NULL);
 }
 
 AVX2 static const char *
 strendcp_avx2(const char *p, const char *end, int *bad, size_t *cp)
 {
-	return strend_avx2_t(p, end, bad, 1, cp);
+	return strend_avx2_t(p, end, bad, 1, 1, cp);
 }
 
 /* Code points and escapes in one pass: each block's count of bytes that
