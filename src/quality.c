@@ -2079,11 +2079,12 @@ plainbyte(const char *s, size_t n, size_t i, int valid, uint64_t *ws,
 /*
  * The masks of one block of 64 bytes before chunk() refines them: the
  * white space, the continuation bytes, the bytes from 0x80 up, the ASCII
- * that is odd, the periods and the bytes before a period, the letters
- * that start a pair of contrpair() and the bytes C2, E1, E2 and E3.
+ * that is odd, the periods and the bytes before a period, the hyphens
+ * not before a hyphen, the letters that start a pair of contrpair() and
+ * the bytes C2, E1, E2 and E3.
  */
 struct block {
-	uint64_t	 ws, cont, high, odd, dot, dotnext, pair, lead;
+	uint64_t	 ws, cont, high, odd, dot, dotnext, dash, pair, lead;
 };
 
 /* The masks of the 16 bytes at p (p[16] readable), bits 16 * j on. */
@@ -2094,7 +2095,7 @@ plain16(const char *p, struct block *k, int j)
 	const __m128i y = _mm_loadu_si128((const __m128i *)(const void *)
 	    (p + 1));
 	const __m128i b20 = _mm_set1_epi8(0x20);
-	const __m128i dot = _mm_set1_epi8('.');
+	const __m128i dot = _mm_set1_epi8('.'), dash = _mm_set1_epi8('-');
 	__m128i l = _mm_or_si128(x, b20), m = _mm_or_si128(y, b20);
 	__m128i sp, ok, pair, lead;
 	int sh = 16 * j;
@@ -2139,6 +2140,8 @@ plain16(const char *p, struct block *k, int j)
 	    dot)) << sh;
 	k->dotnext |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(y,
 	    dot)) << sh;
+	k->dash |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_andnot_si128(
+	    _mm_cmpeq_epi8(y, dash), _mm_cmpeq_epi8(x, dash))) << sh;
 	k->cont |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(
 	    _mm_set1_epi8((char)0xC0), x)) << sh;
 	k->high |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << sh;
@@ -2154,6 +2157,7 @@ plain32(const char *p, struct block *k, int j)
 	    (p + 1));
 	const __m256i b20 = _mm256_set1_epi8(0x20);
 	const __m256i dot = _mm256_set1_epi8('.');
+	const __m256i dash = _mm256_set1_epi8('-');
 	__m256i l = _mm256_or_si256(x, b20), m = _mm256_or_si256(y, b20);
 	__m256i sp, ok, pair, lead;
 	int sh = 32 * j;
@@ -2195,6 +2199,8 @@ plain32(const char *p, struct block *k, int j)
 	    _mm256_cmpeq_epi8(x, dot)) << sh;
 	k->dotnext |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
 	    _mm256_cmpeq_epi8(y, dot)) << sh;
+	k->dash |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(
+	    _mm256_cmpeq_epi8(y, dash), _mm256_cmpeq_epi8(x, dash))) << sh;
 	k->cont |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(
 	    _mm256_set1_epi8((char)0xC0), x)) << sh;
 	k->high |= (uint64_t)(uint32_t)_mm256_movemask_epi8(x) << sh;
@@ -2213,8 +2219,15 @@ contr_at(const char *s, size_t n, size_t p)
 	uint64_t v = 0;
 	size_t i, m = n - p < 6 ? n - p : 6;
 
-	for (i = 0; i < m; i++)
-		v |= (uint64_t)((unsigned char)s[p + i] | 0x20) << 8 * i;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (n - p >= 8) {
+		memcpy(&v, s + p, 8);
+		v |= 0x2020202020202020ULL;
+	} else
+#endif
+		for (i = 0; i < m; i++)
+			v |= (uint64_t)((unsigned char)s[p + i] | 0x20) <<
+			    8 * i;
 	if ((v & 0xFFFFFFFFFFFFULL) == c6)
 		return 1;
 	v &= 0xFFFFFFFFFFULL;
@@ -2227,7 +2240,9 @@ contr_at(const char *s, size_t n, size_t p)
 /*
  * The odd bytes of a block at s[i] that chunk() would pass over are
  * dropped: a period with none on either side (only runs are padded), a
- * pair that starts no contraction, and C2 E1 E2 E3 that start neither a
+ * hyphen before anything but a hyphen (chunk() passes over it, or has
+ * taken it with the one before), a pair that starts no contraction, and
+ * C2 E1 E2 E3 that start neither a
  * quotation mark nor white space (in valid UTF-8). prevdot is the last
  * byte of the block before was a period.
  */
@@ -2239,6 +2254,7 @@ plainodd(const char *s, size_t n, size_t i, const struct block *k,
 	int32_t cp;
 
 	odd &= ~(k->dot & ~k->dotnext & ~(k->dot << 1 | (uint64_t)prevdot));
+	odd &= ~k->dash;
 	for (x = k->pair; x != 0; x &= x - 1)
 		if (contr_at(s, n, i + (size_t)__builtin_ctzll(x)))
 			odd |= x & -x;
