@@ -2246,7 +2246,7 @@ contr_at(const char *s, size_t n, size_t p)
  * quotation mark nor white space (in valid UTF-8). prevdot is the last
  * byte of the block before was a period.
  */
-static uint64_t
+ALWAYS_INLINE uint64_t
 plainodd(const char *s, size_t n, size_t i, const struct block *k,
     int valid, int prevdot)
 {
