@@ -2345,16 +2345,17 @@ plainbits(struct dm_q_words *w, const char *s, size_t n)
 }
 
 /*
- * The chunks of the sentence ending at text[se] from i on (i < se) that
- * the commonest cases cover (no odd byte, or only a final , or : that
- * becomes a token of its own; starting before tail), taken 64 bytes at a
- * time from the bits: each chunk is the lowest bit B of the bytes other
- * than white space left in a word of ws and the lowest white space bit E
- * above it, its bytes the bits E - B. Returns where the first other chunk
+ * The chunks of the sentence text[sb..se) from i on (i < se) that start
+ * before tail, taken 64 bytes at a time from the bits: each chunk is the
+ * lowest bit B of the bytes other than white space left in a word of ws
+ * and the lowest white space bit E above it, its bytes the bits E - B.
+ * The commonest chunks (no odd byte, or only a final , or : that becomes
+ * a token of its own) are cut here, the others by chunk(). Returns where
+ * the first chunk that the passes must see or that starts from tail
  * starts, or se when there is none.
  */
 static size_t
-fastrun(struct dm_q_words *w, size_t i, size_t se, size_t tail)
+fastrun(struct dm_q_words *w, size_t i, size_t sb, size_t se, size_t tail)
 {
 	const uint64_t *ws = w->ws, *odd = w->odd, *cont = w->cont;
 	const char *t = w->text;
@@ -2402,16 +2403,29 @@ fastrun(struct dm_q_words *w, size_t i, size_t se, size_t tail)
 				EMIT(b, e, l);
 				continue;
 			}
-			/* a final , or : (before white space: no digit
-			 * follows) is padded */
-			if ((stopk & bb) != 0 || o != eb >> 1 ||
-			    (t[e - 1] != ',' && t[e - 1] != ':')) {
+			if ((stopk & bb) != 0) {
 				i = b;
 				goto out;
 			}
-			if (e - 1 > b)
-				EMIT(b, e - 1, l - 1);
-			EMIT(e - 1, e, 1);
+			/* a final , or : (before white space: no digit
+			 * follows) is padded */
+			if (o == eb >> 1 && (t[e - 1] == ',' ||
+			    t[e - 1] == ':')) {
+				if (e - 1 > b)
+					EMIT(b, e - 1, l - 1);
+				EMIT(e - 1, e, 1);
+				continue;
+			}
+			/* else chunk() cuts it, or leaves it to the passes
+			 * (and tb_sentence() finds it again) */
+			w->n = n;
+			w->tok.len = tl;
+			if (!chunk(w, sb, b, e)) {
+				i = b;
+				goto out;
+			}
+			n = w->n;
+			tl = w->tok.len;
 		}
 		i = base + 64;
 		continue;
@@ -2419,9 +2433,21 @@ cross:
 		/* the chunk goes on into the next words */
 		b = base + (size_t)__builtin_ctzll(bb);
 		e = bitnext(ws, base + 64, se);
-		if ((stopk & bb) != 0 || bitnext(odd, b, e) != e) {
+		if ((stopk & bb) != 0) {
 			i = b;
 			goto out;
+		}
+		if (bitnext(odd, b, e) != e) {
+			w->n = n;
+			w->tok.len = tl;
+			if (!chunk(w, sb, b, e)) {
+				i = b;
+				goto out;
+			}
+			n = w->n;
+			tl = w->tok.len;
+			i = e;
+			continue;
 		}
 		l = e - b;
 		if (high)
@@ -2454,7 +2480,7 @@ tb_sentence(struct dm_q_words *w, size_t sb, size_t se)
 	first = bitnext0(w->ws, sb, se);
 	for (i = sb;; i = e) {
 		/* the commonest chunks: no odd byte, one token each */
-		if (!pending && (i = fastrun(w, i, se, tail)) >= se)
+		if (!pending && (i = fastrun(w, i, sb, se, tail)) >= se)
 			break;
 		if ((b = bitnext0(w->ws, i, se)) >= se)
 			break;
