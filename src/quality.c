@@ -61,6 +61,81 @@ static const unsigned char bcls[256] = {
 
 #define BCLS(c, f)	(bcls[(unsigned char)(c)] & (f))
 
+/* Bits set in x, without the popcount instruction that x86-64's baseline
+ * lacks (and the slow libgcc call). */
+static inline size_t
+popcount64(uint64_t x)
+{
+	x -= x >> 1 & 0x5555555555555555ULL;
+	x = (x & 0x3333333333333333ULL) + (x >> 2 & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+	return (size_t)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* The bits of v set in [b, e), b < e. */
+static size_t
+bitcount(const uint64_t *v, size_t b, size_t e)
+{
+	size_t k = b / 64, last = (e - 1) / 64, c = 0;
+	uint64_t x = v[k] & (~(uint64_t)0 << b % 64);
+
+	for (; k < last; x = v[++k])
+		c += x ? popcount64(x) : 0;
+	x &= ~(uint64_t)0 >> (63 - (e - 1) % 64);
+	return c + (x ? popcount64(x) : 0);
+}
+
+/* The first bit set in v at i or after, or lim when none is before it. */
+ALWAYS_INLINE size_t
+bitnext(const uint64_t *v, size_t i, size_t lim)
+{
+	size_t k = i / 64;
+	uint64_t x;
+
+	if (i >= lim)
+		return lim;
+	for (x = v[k] & (~(uint64_t)0 << i % 64); x == 0; x = v[k])
+		if (++k * 64 >= lim)
+			return lim;
+	i = k * 64 + (size_t)__builtin_ctzll(x);
+	return i < lim ? i : lim;
+}
+
+/* The first bit clear in v at i or after, or lim when none is before
+ * it. */
+ALWAYS_INLINE size_t
+bitnext0(const uint64_t *v, size_t i, size_t lim)
+{
+	size_t k = i / 64;
+	uint64_t x;
+
+	if (i >= lim)
+		return lim;
+	for (x = ~v[k] & (~(uint64_t)0 << i % 64); x == 0; x = ~v[k])
+		if (++k * 64 >= lim)
+			return lim;
+	i = k * 64 + (size_t)__builtin_ctzll(x);
+	return i < lim ? i : lim;
+}
+
+/* One past the last bit set in v in [lo, i), or lo when none is. */
+static size_t
+bitprev(const uint64_t *v, size_t lo, size_t i)
+{
+	size_t k, j;
+	uint64_t x;
+
+	if (i <= lo)
+		return lo;
+	k = (i - 1) / 64;
+	for (x = v[k] & (~(uint64_t)0 >> (63 - (i - 1) % 64)); x == 0;
+	    x = v[--k])
+		if (k * 64 <= lo)
+			return lo;
+	j = k * 64 + 63 - (size_t)__builtin_clzll(x);
+	return j >= lo ? j + 1 : lo;
+}
+
 void
 dm_q_spans_add(struct dm_q_spans *v, size_t b, size_t e)
 {
@@ -937,16 +1012,29 @@ end_stop(const unsigned char *u, size_t i, size_t n)
 	return find_bytes(&set, ".?!", 3, u, i, n);
 }
 
-void
-dm_q_sents_split(struct dm_q_sents *ss, const char *s, size_t n)
+/* The first byte at or after i (before n) of ws or odd, or n. */
+static size_t
+nextspace(const struct dm_q_words *w, size_t i, size_t n)
+{
+	return bitnext(w->odd, i, bitnext(w->ws, i, n));
+}
+
+/*
+ * The sentences of s[0..n); w, when not NULL, has the bits of s (ws, odd
+ * and term, see plainbits()): the candidates and the white space around
+ * them are found from them.
+ */
+static void
+sents_split(struct dm_q_sents *ss, const char *s, size_t n,
+    const struct dm_q_words *w)
 {
 	size_t p, q, l, i, last = 0, pstart = 0, pstop = 0, wstart;
 	size_t cp = 0, cend = 0, cnext = 0, realign, b, e, end, k, rb, re;
 	int have = 0, hasnext = 0, nexttok;
 
 	ss->s.n = ss->raw.n = 0;
-	for (p = 0; (p = end_stop((const unsigned char *)s, p, n)) < n;
-	    p++) {
+	for (p = 0; (p = w != NULL ? bitnext(w->term, p, n) :
+	    end_stop((const unsigned char *)s, p, n)) < n; p++) {
 		if (p + 1 >= n)
 			break;
 		/* a candidate: punctuation, or white space and a token */
@@ -961,15 +1049,26 @@ dm_q_sents_split(struct dm_q_sents *ss, const char *s, size_t n)
 			if (q == p + 1 || q >= n)
 				continue;
 			/* byte by byte: no byte inside a character starts
-			 * white space (see dm_q_hispace) */
-			for (e = q; e < n && spacelen(s, n, e) == 0; e++)
-				;
+			 * white space (see dm_q_hispace); with the bits,
+			 * from one byte of ws or odd (which holds all other
+			 * white space) to the next */
+			if (w == NULL)
+				for (e = q; e < n && spacelen(s, n, e) == 0;
+				    e++)
+					;
+			else
+				for (e = q; (e = nextspace(w, e, n)) < n &&
+				    spacelen(s, n, e) == 0; e++)
+					;
 			nexttok = 1;
 		}
 		/* the word before it starts after the last white space since
 		 * the previous candidate, else where that one's word did */
-		for (i = p; i > pstop && !asciispace(s[i - 1]); i--)
-			;
+		if (w != NULL)
+			i = bitprev(w->ws, pstop, p);
+		else
+			for (i = p; i > pstop && !asciispace(s[i - 1]); i--)
+				;
 		wstart = i > pstop + 1 ? i : pstart;
 		if (have && pstop <= wstart &&
 		    pk_contains_break(ss, s, pstart, cend)) {
@@ -1016,6 +1115,12 @@ dm_q_sents_split(struct dm_q_sents *ss, const char *s, size_t n)
 				dm_q_spans_add(&ss->s, rb, re);
 		}
 	}
+}
+
+void
+dm_q_sents_split(struct dm_q_sents *ss, const char *s, size_t n)
+{
+	sents_split(ss, s, n, NULL);
 }
 
 void
@@ -1812,63 +1917,6 @@ tok_reserve(struct dm_q_words *w, size_t n)
 	}
 }
 
-/* Bits set in x, without the popcount instruction that x86-64's baseline
- * lacks (and the slow libgcc call). */
-static inline size_t
-popcount64(uint64_t x)
-{
-	x -= x >> 1 & 0x5555555555555555ULL;
-	x = (x & 0x3333333333333333ULL) + (x >> 2 & 0x3333333333333333ULL);
-	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-	return (size_t)((x * 0x0101010101010101ULL) >> 56);
-}
-
-/* The bits of v set in [b, e), b < e. */
-static size_t
-bitcount(const uint64_t *v, size_t b, size_t e)
-{
-	size_t k = b / 64, last = (e - 1) / 64, c = 0;
-	uint64_t x = v[k] & (~(uint64_t)0 << b % 64);
-
-	for (; k < last; x = v[++k])
-		c += x ? popcount64(x) : 0;
-	x &= ~(uint64_t)0 >> (63 - (e - 1) % 64);
-	return c + (x ? popcount64(x) : 0);
-}
-
-/* The first bit set in v at i or after, or lim when none is before it. */
-ALWAYS_INLINE size_t
-bitnext(const uint64_t *v, size_t i, size_t lim)
-{
-	size_t k = i / 64;
-	uint64_t x;
-
-	if (i >= lim)
-		return lim;
-	for (x = v[k] & (~(uint64_t)0 << i % 64); x == 0; x = v[k])
-		if (++k * 64 >= lim)
-			return lim;
-	i = k * 64 + (size_t)__builtin_ctzll(x);
-	return i < lim ? i : lim;
-}
-
-/* The first bit clear in v at i or after, or lim when none is before
- * it. */
-ALWAYS_INLINE size_t
-bitnext0(const uint64_t *v, size_t i, size_t lim)
-{
-	size_t k = i / 64;
-	uint64_t x;
-
-	if (i >= lim)
-		return lim;
-	for (x = ~v[k] & (~(uint64_t)0 << i % 64); x == 0; x = ~v[k])
-		if (++k * 64 >= lim)
-			return lim;
-	i = k * 64 + (size_t)__builtin_ctzll(x);
-	return i < lim ? i : lim;
-}
-
 /* The token text[b..e), b < e, its characters counted by cont. */
 ALWAYS_INLINE void
 tok_span(struct dm_q_words *w, size_t b, size_t e)
@@ -2047,7 +2095,7 @@ chunk_or_tail(struct dm_q_words *w, size_t sb, size_t se, size_t b,
  * 64 bytes at i. */
 static void
 plainbyte(const char *s, size_t n, size_t i, int valid, uint64_t *ws,
-    uint64_t *odd, uint64_t *cont)
+    uint64_t *odd, uint64_t *cont, uint64_t *term)
 {
 	unsigned char c = (unsigned char)s[i], d = i + 1 < n ?
 	    (unsigned char)s[i + 1] : 0;
@@ -2059,6 +2107,8 @@ plainbyte(const char *s, size_t n, size_t i, int valid, uint64_t *ws,
 		*ws |= bit;
 		return;
 	}
+	if (c == '.' || c == '?' || c == '!')
+		*term |= bit;
 	if (c >= 0x80) {
 		if (c < 0xC0)
 			*cont |= bit;
@@ -2080,11 +2130,11 @@ plainbyte(const char *s, size_t n, size_t i, int valid, uint64_t *ws,
  * The masks of one block of 64 bytes before chunk() refines them: the
  * white space, the continuation bytes, the bytes from 0x80 up, the ASCII
  * that is odd, the periods and the bytes before a period, the hyphens
- * not before a hyphen, the letters that start a pair of contrpair() and
- * the bytes C2, E1, E2 and E3.
+ * not before a hyphen, the bytes '.', '?' and '!', the letters that
+ * start a pair of contrpair() and the bytes C2, E1, E2 and E3.
  */
 struct block {
-	uint64_t	 ws, cont, high, odd, dot, dotnext, dash, pair, lead;
+	uint64_t	 ws, cont, high, odd, dot, dotnext, dash, term, pair, lead;
 };
 
 /* The masks of the 16 bytes at p (p[16] readable), bits 16 * j on. */
@@ -2142,6 +2192,9 @@ plain16(const char *p, struct block *k, int j)
 	    dot)) << sh;
 	k->dash |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_andnot_si128(
 	    _mm_cmpeq_epi8(y, dash), _mm_cmpeq_epi8(x, dash))) << sh;
+	k->term |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_or_si128(_mm_cmpeq_epi8(x, dot), _mm_cmpeq_epi8(x,
+	    _mm_set1_epi8('?'))), _mm_cmpeq_epi8(x, _mm_set1_epi8('!')))) << sh;
 	k->cont |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(
 	    _mm_set1_epi8((char)0xC0), x)) << sh;
 	k->high |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << sh;
@@ -2201,6 +2254,10 @@ plain32(const char *p, struct block *k, int j)
 	    _mm256_cmpeq_epi8(y, dot)) << sh;
 	k->dash |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(
 	    _mm256_cmpeq_epi8(y, dash), _mm256_cmpeq_epi8(x, dash))) << sh;
+	k->term |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+	    _mm256_or_si256(_mm256_cmpeq_epi8(x, dot), _mm256_cmpeq_epi8(x,
+	    _mm256_set1_epi8('?'))), _mm256_cmpeq_epi8(x,
+	    _mm256_set1_epi8('!')))) << sh;
 	k->cont |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(
 	    _mm256_set1_epi8((char)0xC0), x)) << sh;
 	k->high |= (uint64_t)(uint32_t)_mm256_movemask_epi8(x) << sh;
@@ -2287,6 +2344,7 @@ plainbits_avx2(struct dm_q_words *w, const char *s, size_t n, size_t *pi)
 		w->ws[i / 64] = bl.ws;
 		w->odd[i / 64] = plainodd(s, n, i, &bl, w->valid, prevdot);
 		w->cont[i / 64] = bl.cont;
+		w->term[i / 64] = bl.term;
 		high |= bl.high;
 		prevdot = (int)(bl.dot >> 63);
 	}
@@ -2300,7 +2358,7 @@ static void
 plainbits(struct dm_q_words *w, const char *s, size_t n)
 {
 	size_t nw = n / 64 + 1, i = 0, k;
-	uint64_t ws, odd, cont, high = 0;
+	uint64_t ws, odd, cont, term, high = 0;
 #ifdef __SSE2__
 	struct block bl;
 	int j, prevdot = 0;
@@ -2311,6 +2369,7 @@ plainbits(struct dm_q_words *w, const char *s, size_t n)
 		w->ws = dm_xreallocarray(w->ws, nw, sizeof *w->ws);
 		w->odd = dm_xreallocarray(w->odd, nw, sizeof *w->odd);
 		w->cont = dm_xreallocarray(w->cont, nw, sizeof *w->cont);
+		w->term = dm_xreallocarray(w->term, nw, sizeof *w->term);
 	}
 	w->textn = n;
 	w->valid = dm_simd_utf8_valid(s, n);
@@ -2327,19 +2386,21 @@ plainbits(struct dm_q_words *w, const char *s, size_t n)
 		w->ws[i / 64] = bl.ws;
 		w->odd[i / 64] = plainodd(s, n, i, &bl, w->valid, prevdot);
 		w->cont[i / 64] = bl.cont;
+		w->term[i / 64] = bl.term;
 		high |= bl.high;
 		prevdot = (int)(bl.dot >> 63);
 	}
 #endif
 	for (; i < n; i += 64) {
-		ws = odd = cont = 0;
+		ws = odd = cont = term = 0;
 		for (k = i; k < i + 64 && k < n; k++) {
-			plainbyte(s, n, k, w->valid, &ws, &odd, &cont);
+			plainbyte(s, n, k, w->valid, &ws, &odd, &cont, &term);
 			high |= (unsigned char)s[k] >= 0x80;
 		}
 		w->ws[i / 64] = ws;
 		w->odd[i / 64] = odd;
 		w->cont[i / 64] = cont;
+		w->term[i / 64] = term;
 	}
 	w->high = high != 0;
 }
@@ -2530,7 +2591,7 @@ dm_q_words_split(struct dm_q_words *w, const char *s, size_t n)
 	w->text = s;
 	if (!w->reference)
 		plainbits(w, s, n);
-	dm_q_sents_split(&w->sents, s, n);
+	sents_split(&w->sents, s, n, w->reference ? NULL : w);
 	for (i = 0; i < w->sents.s.n; i++)
 		tb_sentence(w, w->sents.s.v[i].b, w->sents.s.v[i].e);
 }
@@ -2659,6 +2720,7 @@ dm_q_words_free(struct dm_q_words *w)
 	free(w->ws);
 	free(w->odd);
 	free(w->cont);
+	free(w->term);
 	dm_q_sents_free(&w->sents);
 	memset(w, 0, sizeof *w);
 }

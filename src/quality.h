@@ -125,6 +125,7 @@ struct dm_q_words {
 	const char	*text;	/* the text being split */
 	size_t		 textn;	/* its length */
 	uint64_t	*ws, *odd, *cont;	/* per byte of it: see chunk() */
+	uint64_t	*term;	/* its bytes '.', '?' and '!' */
 	size_t		 nbits;	/* 64-bit words allocated to each */
 	int		 valid;	/* the text is valid UTF-8 */
 	int		 high;	/* it has bytes from 0x80 up */
