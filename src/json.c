@@ -137,22 +137,25 @@ escape(struct scan *sc, const char *p)
 static const char *
 okstring(struct scan *sc, const char *p)
 {
-	const char *end = sc->end, *q;
+	const char *end = sc->end;
 
-	/* A short ASCII string (most keys) ends before the wide scan would
-	 * have set up; a longer one goes on there, its ASCII head done. */
-	for (q = p; q < end && q - p < 16; q++) {
-		unsigned char c = (unsigned char)*q;
+#ifdef __SSE2__
+	/* A short ASCII string (most keys) ends in its first 16 bytes, found
+	 * before the wide scan would have set up. */
+	if (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+		    _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+		    _mm_cmplt_epi8(v, _mm_set1_epi8(0x20))));
 
-		if (c == '"') {
-			sc->ncp = (size_t)(q - p);
-			return q + 1;
+		if (bits && p[__builtin_ctz(bits)] == '"') {
+			sc->ncp = (size_t)__builtin_ctz(bits);
+			return p + sc->ncp + 1;
 		}
-		if (c < 0x20 || c == '\\' || c >= 0x80)
-			break;
 	}
-	sc->ncp = (size_t)(q - p);
-	p = q;
+#endif
+	sc->ncp = 0;
 	for (;;) {
 		if (sc->cp) {
 			p = dm_simd_strend_cp(p, end, &sc->bad, &sc->ncp);
