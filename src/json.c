@@ -60,7 +60,7 @@ hexval(unsigned char c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-static long
+static inline long
 hex4(const char *p, const char *end)
 {
 	long v = 0;
