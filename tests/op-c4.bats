@@ -140,6 +140,17 @@ with4() {
 	assert_output '"c4: too_few_sentences"'
 	run q "$(with4 'Read our Privacy Policy before use.')" 'c4(filter_policy=false)'
 	assert_output true
+	# U+212A KELVIN SIGN lower-cases to k, U+0130 to i and a combining
+	# dot, which is no "javascript"
+	run q "$(with4 'This site uses coo\u212aies for analytics.')" 'c4()'
+	assert_output '"c4: too_few_sentences"'
+	run q "$(with4 'Please enable JAVASCR\u0130PT to continue.')" 'c4()'
+	assert_output true
+	# a phrase that ends the line, and one cut by the line's end
+	run q "$(with4 'Please read all of our terms of use.')" 'c4()'
+	assert_output '"c4: too_few_sentences"'
+	run q "$(with4 'Please read all of our terms of us.')" 'c4()'
+	assert_output true
 }
 
 @test "split_paragraph=false takes sentences for lines" {

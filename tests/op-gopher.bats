@@ -124,6 +124,25 @@ P4="$S $S $S $S"
 	assert_output true
 }
 
+@test "counts bullet and ellipsis lines at every line end of str.splitlines" {
+	# the ten bulleted lines of above, cut by \r\n, \r, \v, \f, \x1c,
+	# U+0085, U+2028 and U+2029 instead of \n: still 10 of 10, and 9 of
+	# 10 (the line without a bullet is no line's start when cut at \n
+	# alone); lines that start or end with white space are stripped
+	local t="- $S\r\n• $S\r  - $S\u000b- $S\f- $S\u001c• $S\u0085- $S\u2028- $S\u2029- $S\n- $S  "
+	run q "$t" 'gopher()'
+	assert_output '"gopher: too_many_bullets"'
+	t="- $S\r\n• $S\r$S\u000b- $S\f- $S\u001c• $S\u0085- $S\u2028- $S\u2029- $S\n- $S"
+	run q "$t" 'gopher()'
+	assert_output true
+	# 2 of 4 lines end in an ellipsis, the line ends other than \n
+	local a=${S%.}'...\u00a0' b=' '${S%.}'…'
+	run q "$a\r\n$b\u2028$S\r$S" 'gopher()'
+	assert_output '"gopher: too_many_end_ellipsis"'
+	run q "$a\r\n$S\u2028$S\r$S" 'gopher()'
+	assert_output true
+}
+
 @test "drops under 80% of words with a letter as gopher_below_alpha_threshold" {
 	# 12 numbers: 60 of 76 tokens hold a letter, 0.79 < 0.8; with 11:
 	# 60 / 75 = 0.8 exactly, which passes
@@ -149,6 +168,22 @@ P4="$S $S $S $S"
 	assert_output '"gopher: enough_stop_words"'
 	run q "$s $s $s $s" 'gopher(stop_words="fox,dog")'
 	assert_output true
+}
+
+@test "stop words of any length and beyond ASCII are found" {
+	# a stop word of 16 bytes or more, and one with a letter beyond
+	# ASCII: both present, then only one of them
+	local s='A quick brown fox jumps over a lazy dog near one old red barn.'
+	run q "$s $s $s $s antidisestablishmentarianism façade" \
+	    'gopher(stop_words="antidisestablishmentarianism,façade")'
+	assert_output true
+	run q "$s $s $s $s antidisestablishmentarianism facade" \
+	    'gopher(stop_words="antidisestablishmentarianism,façade")'
+	assert_output '"gopher: enough_stop_words"'
+	run q "$s $s $s $s façade" 'gopher(stop_words="fox,façade,dogs")'
+	assert_output true
+	run q "$s $s $s $s facade" 'gopher(stop_words="fox,façade,dogs")'
+	assert_output '"gopher: enough_stop_words"'
 }
 
 @test "a threshold of 0 turns its rule off" {
