@@ -530,6 +530,14 @@ static struct lslot {
 	unsigned char	 lists;
 } lslots[NLSLOT];
 
+/*
+ * A first test: the words of list L start with the two bytes x, y (y 0
+ * for a word of one letter) only when bit (x & 31) * 32 + (y & 31) of
+ * lfirst[L - 1] is set; & 31 lowers a letter, and a NUL that ends a word
+ * early (see lpack) gives the bits of the word it leaves.
+ */
+static uint32_t lfirst[2][32];
+
 static size_t
 lhash(const uint64_t k[2])
 {
@@ -576,6 +584,8 @@ ladd(const char *const *list, size_t nlist, unsigned char bit)
 		lslots[h].k[0] = k[0];
 		lslots[h].k[1] = k[1];
 		lslots[h].lists |= bit;
+		lfirst[bit - 1][list[i][0] & 31] |= (uint32_t)1 <<
+		    (list[i][1] & 31);
 	}
 }
 
@@ -593,7 +603,8 @@ inlist(unsigned char list, const char *s, size_t n)
 		ladd(starters, NSTARTER, L_STARTER);
 		ready = 1;
 	}
-	if (!lpack(s, n, k))
+	if (n == 0 || !(lfirst[list - 1][s[0] & 31] >> (n > 1 ? s[1] & 31 : 0) &
+	    1) || !lpack(s, n, k))
 		return 0;
 	for (h = lhash(k); lslots[h].lists != 0; h = (h + 1) % NLSLOT)
 		if (lslots[h].k[0] == k[0] && lslots[h].k[1] == k[1])
