@@ -136,8 +136,9 @@ bitprev(const uint64_t *v, size_t lo, size_t i)
 	return j >= lo ? j + 1 : lo;
 }
 
-void
-dm_q_spans_add(struct dm_q_spans *v, size_t b, size_t e)
+/* dm_q_spans_add(), inline for the sentences' loops. */
+static inline void
+spans_push(struct dm_q_spans *v, size_t b, size_t e)
 {
 	if (v->n == v->cap) {
 		v->cap = v->cap ? 2 * v->cap : 64;
@@ -146,6 +147,12 @@ dm_q_spans_add(struct dm_q_spans *v, size_t b, size_t e)
 	v->v[v->n].b = b;
 	v->v[v->n].e = e;
 	v->n++;
+}
+
+void
+dm_q_spans_add(struct dm_q_spans *v, size_t b, size_t e)
+{
+	spans_push(v, b, e);
 }
 
 void
@@ -734,7 +741,7 @@ pk_words(struct dm_q_sents *ss, const char *s, size_t b, size_t n)
 			continue;
 		}
 		j = pk_tokend(s, n, i);
-		dm_q_spans_add(&ss->tok, i, j);
+		spans_push(&ss->tok, i, j);
 		i = j;
 	}
 }
@@ -1083,7 +1090,7 @@ sents_split(struct dm_q_sents *ss, const char *s, size_t n,
 		wstart = i > pstop + 1 ? i : pstart;
 		if (have && pstop <= wstart &&
 		    pk_contains_break(ss, s, pstart, cend)) {
-			dm_q_spans_add(&ss->raw, last, cp + 1);
+			spans_push(&ss->raw, last, cp + 1);
 			last = hasnext ? cnext : cp + 1;
 		}
 		have = 1;
@@ -1095,7 +1102,7 @@ sents_split(struct dm_q_sents *ss, const char *s, size_t n,
 		pstop = p;
 	}
 	if (have && pk_contains_break(ss, s, pstart, cend)) {
-		dm_q_spans_add(&ss->raw, last, cp + 1);
+		spans_push(&ss->raw, last, cp + 1);
 		last = hasnext ? cnext : cp + 1;
 	}
 	b = 0;
@@ -1104,7 +1111,7 @@ sents_split(struct dm_q_sents *ss, const char *s, size_t n,
 	/* rstrip only: a text of white space ends where it starts */
 	if (b == e)
 		e = 0;
-	dm_q_spans_add(&ss->raw, last, e);
+	spans_push(&ss->raw, last, e);
 
 	realign = 0;
 	for (k = 0; k < ss->raw.n; k++) {
@@ -1112,18 +1119,18 @@ sents_split(struct dm_q_sents *ss, const char *s, size_t n,
 		re = ss->raw.v[k].e;
 		if (k + 1 == ss->raw.n) {
 			if (rb < re)
-				dm_q_spans_add(&ss->s, rb, re);
+				spans_push(&ss->s, rb, re);
 			break;
 		}
 		b = ss->raw.v[k + 1].b;
 		e = ss->raw.v[k + 1].e;
 		if (b < e && (l = pk_realign(s + b, e - b, &end)) > 0) {
-			dm_q_spans_add(&ss->s, rb, b + l);
+			spans_push(&ss->s, rb, b + l);
 			realign = end;
 		} else {
 			realign = 0;
 			if (rb < re)
-				dm_q_spans_add(&ss->s, rb, re);
+				spans_push(&ss->s, rb, re);
 		}
 	}
 }
@@ -2476,6 +2483,16 @@ fastrun(struct dm_q_words *w, size_t i, size_t sb, size_t se, size_t tail)
 				continue;
 			}
 			if ((stopk & bb) != 0) {
+				/* the final period rule's commonest match
+				 * (see chunk_or_tail()): a plain word and
+				 * the period that ends the sentence */
+				if (b == tail && e == se && t[e - 1] == '.' &&
+				    (e - b < 2 || t[e - 2] != '.') && o == 0) {
+					if (e - b >= 2)
+						EMIT(b, e - 1, l - 1);
+					EMIT(e - 1, e, 1);
+					continue;
+				}
 				i = b;
 				goto out;
 			}
