@@ -951,6 +951,30 @@ pk_contains_break(struct dm_q_sents *ss, const char *s, size_t b, size_t e)
 			return (f[0] & PK_BREAK) != 0;
 		}
 	}
+	/* A plain word, an ellipsis (a MultiChar of periods), white space
+	 * and a token without '.', '?' or '!': only the ellipsis can break,
+	 * before a starter in upper case */
+	if (!ss->reference && i > b && !pk_nostart(s[b]) && i + 1 < e &&
+	    s[i] == '.' && s[i + 1] == '.') {
+		for (j = i + 2; j < e && s[j] == '.'; j++)
+			;
+		if (j == e)
+			return 0;
+		if (chunkspace(s[j])) {
+			while (j < e && chunkspace(s[j]))
+				j++;
+			for (k = j; k < e && s[k] != '.' && s[k] != '?' &&
+			    s[k] != '!'; k++)
+				;
+			if (k == e && j < e && ((unsigned char)s[j] < 0x80 ?
+			    !BCLS(s[j], B_SPACE) : dm_q_hispace(s, e, j) == 0)) {
+				k = pk_tokend(s, e, j);
+				pk_first(s + j, k - j, &f[1]);
+				return pk_firstupper(s + j, k - j) &&
+				    pk_starter(s + j, k - j, f[1]);
+			}
+		}
+	}
 tokens:
 	ss->tok.n = 0;
 	for (i = b; i < e; i = j + 1) {
