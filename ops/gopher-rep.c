@@ -70,7 +70,6 @@ struct rep {
 	struct dm_q_spans spans;
 	struct dm_q_set	 set;		/* of lines and paragraphs */
 	struct dm_ngramset grams;	/* of n-grams and their ends */
-	uint64_t	*key;		/* see edges() */
 	uint64_t	*pb, *sb, *cb;	/* bitmaps: see edges(), cands() */
 	unsigned char	*span;		/* see edges() */
 	size_t		*cnt;
@@ -204,6 +203,7 @@ edges(struct rep *r)
 	const struct dm_q_words *w = r->w;
 	const size_t *off = w->off;
 	size_t wn = w->n, tot = off[wn], nb = (wn + 1) / 64 + 2, i, j, k;
+	uint64_t key;
 
 	if (nb > r->bcap) {
 		r->bcap = nb;
@@ -223,8 +223,8 @@ edges(struct rep *r)
 			setbit(r->pb, i);
 			continue;
 		}
-		memcpy(&r->key[i], w->tok.buf + off[i], EDGE);
-		if ((j = dm_ngramset_add(&r->grams, r->key[i], i, key_eq,
+		memcpy(&key, w->tok.buf + off[i], EDGE);
+		if ((j = dm_ngramset_add(&r->grams, key, i, key_eq,
 		    r)) != i) {
 			setbit(r->pb, i);
 			setbit(r->pb, j);
@@ -236,8 +236,8 @@ edges(struct rep *r)
 			setbit(r->sb, i);
 			continue;
 		}
-		memcpy(&r->key[i], w->tok.buf + off[i] - EDGE, EDGE);
-		if ((j = dm_ngramset_add(&r->grams, r->key[i], i, key_eq,
+		memcpy(&key, w->tok.buf + off[i] - EDGE, EDGE);
+		if ((j = dm_ngramset_add(&r->grams, key, i, key_eq,
 		    r)) != i) {
 			setbit(r->sb, i);
 			setbit(r->sb, j);
@@ -429,7 +429,6 @@ grow(struct rep *r)
 {
 	if (r->w->n + 1 > r->cap) {
 		r->cap = r->w->n + 1;
-		r->key = dm_xreallocarray(r->key, r->cap, sizeof *r->key);
 		r->cnt = dm_xreallocarray(r->cnt, r->cap, sizeof *r->cnt);
 		r->first = dm_xreallocarray(r->first, r->cap,
 		    sizeof *r->first);
@@ -515,7 +514,6 @@ rep_fini(void *state)
 	dm_q_spans_free(&r->spans);
 	dm_q_set_free(&r->set);
 	dm_ngramset_free(&r->grams);
-	free(r->key);
 	free(r->pb);
 	free(r->sb);
 	free(r->cb);
