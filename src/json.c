@@ -50,30 +50,31 @@ ws(const char *p, const char *end)
 }
 
 
-/* dm_hexdigit, inline for the scan's \\u escapes */
-static inline int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c |= 0x20;
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
+/* A hex digit's value plus one; 0 for any other byte. */
+#define H(c, v)	[c] = (v) + 1
+static const unsigned char hexv1[256] = {
+	H('0', 0), H('1', 1), H('2', 2), H('3', 3), H('4', 4), H('5', 5),
+	H('6', 6), H('7', 7), H('8', 8), H('9', 9),
+	H('a', 10), H('b', 11), H('c', 12), H('d', 13), H('e', 14), H('f', 15),
+	H('A', 10), H('B', 11), H('C', 12), H('D', 13), H('E', 14), H('F', 15),
+};
+#undef H
 
+/* The four hex digits at p as a number, -1 when they are not. */
 static inline long
 hex4(const char *p, const char *end)
 {
-	long v = 0;
-	int i, h;
+	unsigned a, b, c, d;
 
 	if (end - p < 4)
 		return -1;
-	for (i = 0; i < 4; i++) {
-		if ((h = hexval((unsigned char)p[i])) < 0)
-			return -1;
-		v = v * 16 + h;
-	}
-	return v;
+	a = hexv1[(unsigned char)p[0]];
+	b = hexv1[(unsigned char)p[1]];
+	c = hexv1[(unsigned char)p[2]];
+	d = hexv1[(unsigned char)p[3]];
+	if (a == 0 || b == 0 || c == 0 || d == 0)
+		return -1;
+	return (long)((a - 1) << 12 | (b - 1) << 8 | (c - 1) << 4 | (d - 1));
 }
 
 /* 8 bytes at a time: does the word hold a quote, a backslash, a control
