@@ -1951,7 +1951,9 @@ highquote(int32_t c)
 static void
 tok_reserve(struct dm_q_words *w, size_t n)
 {
-	dm_buf_grow(&w->tok, 2 * n + 16);
+	/* dm_buf_grow's test first: most sentences fit */
+	if (w->tok.len + 2 * n + 17 > w->tok.cap)
+		dm_buf_grow(&w->tok, 2 * n + 16);
 	if (w->n + n + 2 > w->cap) {
 		w->cap = w->n + n + 2 > 2 * w->cap ? w->n + n + 2 : 2 * w->cap;
 		w->off = dm_xreallocarray(w->off, w->cap, sizeof *w->off);
@@ -2094,9 +2096,17 @@ tb_tail(const char *s, size_t n)
 	size_t p, i, l;
 	int32_t c;
 
-	if ((dot = memrchr(s, '.', n)) == NULL)
+	/* most sentences end with their period, or with ASCII that cannot
+	 * follow the final one */
+	if (n > 0 && s[n - 1] == '.')
+		p = n - 1;
+	else if (n > 0 && (unsigned char)s[n - 1] < 0x80 &&
+	    !BCLS(s[n - 1], B_CLOSE | B_SPACE))
 		return n;
-	p = (size_t)(dot - s);
+	else if ((dot = memrchr(s, '.', n)) == NULL)
+		return n;
+	else
+		p = (size_t)(dot - s);
 	for (i = p + 1; i < n; i += l) {
 		l = dm_q_cp(s, n, i, &c);
 		if (!(c < 0x80 ? BCLS(c, B_CLOSE | B_SPACE) != 0 :
