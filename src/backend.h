@@ -170,6 +170,7 @@ struct dm_sched {
 	int		 nhosts;
 	struct dm_jobslot *slots;
 	int		 nslots;
+	int		 outpipe;	/* standard output's pipe size, or 0 */
 	/* the ssh backend's (runssh.c) */
 	struct dm_ssh	 ssh;
 	int		 usessh;
@@ -258,8 +259,12 @@ void	 dm_job_finish(struct dm_sched *, struct dm_job *);
 void	 dm_job_drop_queued(struct dm_sched *);
 /* Whether outputs wait for their turn in input order. */
 int	 dm_job_ordered(const struct dm_sched *);
-/* In input order, every job at the head that has finished, written. */
+/* In input order, the output of the jobs at the head that have finished,
+ * written a piece (at most 1M) a call. */
 void	 dm_job_emit_ordered(struct dm_sched *);
+/* Whether the job at the head has finished and its output is being
+ * written (standard output is then polled for room). */
+int	 dm_job_emitting(const struct dm_sched *);
 
 /* ---- runhosts.c: the host table ---- */
 

@@ -1,8 +1,11 @@
 /* run.c - dm-run's scheduler: blocks as jobs on slots, one event loop */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +48,30 @@ on_stop(int sig)
 	wake();
 }
 
+/*
+ * When standard output is a pipe, it is enlarged as the jobs' pipes are
+ * (a refusal costs nothing), and its size returned: output is then
+ * written only as far as there is room, so that dm-run never waits on
+ * the reader while jobs wait on dm-run. 0 for anything else.
+ */
+static int
+outpipe(void)
+{
+	struct stat st;
+	int n = 0;
+
+#ifdef F_SETPIPE_SZ
+	if (fstat(1, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return 0;
+	if ((n = fcntl(1, F_GETPIPE_SZ)) > 0 && n < 1024 * 1024 &&
+	    fcntl(1, F_SETPIPE_SZ, 1024 * 1024) > 0)
+		n = fcntl(1, F_GETPIPE_SZ);
+#else
+	(void)st;
+#endif
+	return n > 0 ? n : 0;
+}
+
 static void
 setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 {
@@ -62,7 +89,7 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	/* Room for the live jobs: those running, those whose output waits
 	 * for its turn, and a couple read ahead. */
 	S->window = 2 * S->nslots + 2;
-	n = 2 + 3 * (size_t)S->nslots;
+	n = 3 + 3 * (size_t)S->nslots;
 	S->pfd = dm_xcalloc(n, sizeof *S->pfd);
 	S->pjob = dm_xcalloc(n, sizeof *S->pjob);
 	S->pkind = dm_xcalloc(n, sizeof *S->pkind);
@@ -99,6 +126,7 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 		if (S->ckpt == NULL)
 			exit(DM_EXIT_ERROR);
 	}
+	S->outpipe = outpipe();
 	dm_reader_init(&S->rd, argc, argv);
 	dm_cutter_init(&S->cut, &S->rd, o->block, o->files ? 1 : o->lines);
 	/* Slurm's jobs read their blocks from the spool, written from
@@ -177,7 +205,7 @@ addpfd(struct dm_sched *S, int *n, int fd, short ev, struct dm_job *j,
 	(*n)++;
 }
 
-enum { K_SELF, K_INPUT, K_IN, K_OUT, K_ERR };
+enum { K_SELF, K_INPUT, K_IN, K_OUT, K_ERR, K_STDOUT };
 
 static void
 io(struct dm_sched *S, struct dm_job *j, int kind)
@@ -329,6 +357,9 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 		if (wantin)
 			addpfd(&S, &np, dm_cutter_fd(&S.cut), POLLIN, NULL,
 			    K_INPUT);
+		/* the next piece of output is written when there is room */
+		if (dm_job_emitting(&S))
+			addpfd(&S, &np, 1, POLLOUT, NULL, K_STDOUT);
 		for (j = S.head; j; j = j->next) {
 			if (j->state != DM_JOB_RUNNING)
 				continue;
@@ -352,6 +383,8 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 				break;
 			case K_INPUT:
 				dm_cutter_read(&S.cut);
+				break;
+			case K_STDOUT:
 				break;
 			default:
 				io(&S, S.pjob[i], S.pkind[i]);
@@ -380,6 +413,11 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 			dm_runlog_progress(&S, 0);
 	}
 
+	/* A job's output is written whole or not at all, a signal or not. */
+	if (dm_interrupted && !S.fatal && dm_job_emitting(&S) &&
+	    S.head->out.done > 0)
+		while (dm_held_emit(&S.head->out, 1, SIZE_MAX) == 0)
+			;
 	if (dm_interrupted || S.fatal)
 		dm_attempt_killall(&S);
 	if (o->progress)

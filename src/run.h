@@ -121,8 +121,10 @@ struct dm_held {
 	struct dm_chunk	*head, *tail;
 	unsigned long long len;		/* bytes held */
 	int		 fd;		/* the spill file, or -1 */
+	unsigned long long done;	/* bytes of them written by emit */
+	size_t		 hoff;		/* of which in head */
 };
-#define DM_HELD_INIT	{ NULL, NULL, 0, -1 }
+#define DM_HELD_INIT	{ NULL, NULL, 0, -1, 0, 0 }
 
 void	 dm_held_budget(size_t);	/* memory for all held output */
 /* Reads once from fd (non-blocking) into h: the bytes read, 0 at EOF, -1
@@ -132,6 +134,10 @@ long	 dm_held_fill(struct dm_held *, int fd);
 /* Writes everything held to fd, in order, whole: 0, or -1 with errno. h is
  * unchanged. */
 int	 dm_held_write(struct dm_held *, int fd);
+/* Writes the next bytes held (at most max) to fd, in order, whole, and
+ * lets go of the memory they took: 1 when all of h is written, 0 when
+ * more is left, -1 with errno. */
+int	 dm_held_emit(struct dm_held *, int fd, size_t max);
 void	 dm_held_clear(struct dm_held *);	/* back to DM_HELD_INIT */
 /* Writes p[0..n) to fd whole, again after EINTR: 0, or -1 with errno. */
 int	 dm_fd_writeall(int fd, const char *p, size_t n);

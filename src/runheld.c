@@ -260,6 +260,99 @@ dm_held_write(struct dm_held *h, int fd)
 	return 0;
 }
 
+/* Copies n bytes of the spill file from *pos to fd: 0, or -1 with errno. */
+static int
+spillcopy(struct dm_held *h, int fd, off_t *pos, size_t n)
+{
+	off_t end = *pos + (off_t)n;
+	ssize_t k;
+
+	while (*pos < end) {
+		k = sendfile(fd, h->fd, pos, (size_t)(end - *pos));
+		if (k > 0)
+			continue;
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && (errno == EINVAL || errno == ENOSYS))
+			break;
+		return -1;
+	}
+	/* sendfile cannot write to every kind of file: copy the rest */
+	while (*pos < end) {
+		if (scratch == NULL)
+			scratch = dm_xmalloc(COPYSZ);
+		k = pread(h->fd, scratch, (size_t)(end - *pos) < COPYSZ ?
+		    (size_t)(end - *pos) : COPYSZ, *pos);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return -1;
+		if (dm_fd_writeall(fd, scratch, (size_t)k) < 0)
+			return -1;
+		*pos += k;
+	}
+	return 0;
+}
+
+int
+dm_held_emit(struct dm_held *h, int fd, size_t max)
+{
+	struct iovec iov[64];
+	struct dm_chunk *c;
+	size_t n, want;
+	ssize_t k;
+	off_t pos;
+	int i;
+
+	if (h->fd >= 0) {
+		pos = (off_t)h->done;
+		want = h->len - h->done < max ? (size_t)(h->len - h->done) : max;
+		if (spillcopy(h, fd, &pos, want) < 0)
+			return -1;
+		h->done = (unsigned long long)pos;
+		return h->done == h->len;
+	}
+	while (max > 0) {
+		/* chunks with nothing left (or nothing at all) go first */
+		while ((c = h->head) != NULL && c->len <= h->hoff) {
+			h->head = c->next;
+			h->hoff = 0;
+			chunk_free(c);
+		}
+		if (h->head == NULL)
+			break;
+		want = 0;
+		for (i = 0, c = h->head, n = h->hoff; c != NULL && i < 64 &&
+		    want < max; c = c->next, n = 0) {
+			if (c->len <= n)
+				continue;
+			iov[i].iov_base = c->data + n;
+			iov[i].iov_len = c->len - n < max - want ?
+			    c->len - n : max - want;
+			want += iov[i].iov_len;
+			i++;
+		}
+		if ((k = writev(fd, iov, i)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		max -= (size_t)k;
+		h->done += (unsigned long long)k;
+		for (n = (size_t)k; (c = h->head) != NULL &&
+		    n >= c->len - h->hoff; ) {
+			n -= c->len - h->hoff;
+			h->hoff = 0;
+			h->head = c->next;
+			chunk_free(c);
+		}
+		h->hoff += n;
+	}
+	if (h->head == NULL)
+		h->tail = NULL;
+	return h->head == NULL;
+}
+
 void
 dm_held_clear(struct dm_held *h)
 {
@@ -274,4 +367,6 @@ dm_held_clear(struct dm_held *h)
 	h->tail = NULL;
 	h->len = 0;
 	h->fd = -1;
+	h->done = 0;
+	h->hoff = 0;
 }

@@ -1,4 +1,6 @@
 /* runjob.c - dm-run's jobs: made, launched, stopped, finished, delivered */
+#include <sys/ioctl.h>
+
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -223,11 +225,10 @@ dm_job_stopall(struct dm_sched *S)
 
 /* ---- output ---- */
 
+/* After a write error on standard output. */
 static void
-emit(struct dm_sched *S, struct dm_job *j)
+emitfail(struct dm_sched *S)
 {
-	if (dm_held_write(&j->out, 1) == 0)
-		return;
 	if (errno == EPIPE) {
 		/* The reader went away (| head): end quietly. */
 		dm_attempt_killall(S);
@@ -237,6 +238,13 @@ emit(struct dm_sched *S, struct dm_job *j)
 	}
 	dm_warnx_errno("write error");
 	S->fatal = 1;
+}
+
+static void
+emit(struct dm_sched *S, struct dm_job *j)
+{
+	if (dm_held_write(&j->out, 1) < 0)
+		emitfail(S);
 }
 
 /*
@@ -263,15 +271,56 @@ deliver(struct dm_sched *S, struct dm_job *j)
 		emit(S, j);
 }
 
+/*
+ * In input order, the output of the finished jobs at the head goes to
+ * standard output a piece at a time, at most EMITMAX bytes a call, so
+ * that the loop moves the running jobs' bytes between pieces: written
+ * whole, a job's output (up to a block's worth) into a pipe would keep
+ * dm-run away from the jobs' pipes until the reader had taken it all,
+ * and the jobs would stop with their pipes full. Each piece lets go of
+ * the memory it came from.
+ */
+#define EMITMAX	(1024 * 1024)
+
 void
 dm_job_emit_ordered(struct dm_sched *S)
 {
-	while (S->head && (S->head->state == DM_JOB_DONE ||
-	    S->head->state == DM_JOB_DROPPED)) {
-		if (S->head->state == DM_JOB_DONE && !S->fatal)
-			deliver(S, S->head);
-		unlink_job(S, S->head);
+	size_t left = EMITMAX;
+	struct dm_job *j;
+	unsigned long long was;
+	int r, unread;
+
+	if (S->outpipe > 0 && ioctl(1, FIONREAD, &unread) == 0) {
+		/* as much as fits: poll tells when there is room again */
+		if (unread >= S->outpipe)
+			return;
+		if ((size_t)(S->outpipe - unread) < left)
+			left = (size_t)(S->outpipe - unread);
 	}
+
+	while ((j = S->head) != NULL && (j->state == DM_JOB_DONE ||
+	    j->state == DM_JOB_DROPPED)) {
+		if (j->state == DM_JOB_DONE && !S->fatal) {
+			if (left == 0)
+				return;
+			was = j->out.done;
+			if ((r = dm_held_emit(&j->out, 1, left)) < 0) {
+				emitfail(S);
+				return;
+			}
+			left -= (size_t)(j->out.done - was);
+			if (r == 0)
+				return;
+		}
+		unlink_job(S, j);
+	}
+}
+
+int
+dm_job_emitting(const struct dm_sched *S)
+{
+	return S->head != NULL && S->head->state == DM_JOB_DONE &&
+	    !S->fatal && dm_job_ordered(S);
 }
 
 /* ---- an attempt ends ---- */
