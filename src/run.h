@@ -91,7 +91,7 @@ int	 dm_cutter_inplace(struct dm_cutter *);
  * In place, blocks sized by the file for slots jobs at a time, instead of
  * the fixed size: a job costs a process start, so big files get blocks of
  * their size / (2 * slots), from 8M to 32M (bulk); and the last blocks
- * shrink, each the bytes left divided by slots but never below bulk / 8,
+ * shrink, each the bytes left divided by slots but never below bulk / 16,
  * so that the slots run out of work together instead of one finishing a
  * whole block alone. Called after dm_cutter_inplace said 1.
  */

@@ -208,7 +208,7 @@ dm_cutter_guided(struct dm_cutter *c, int slots)
 		b = BULKMAX;
 	c->slots = slots;
 	c->bulk = (size_t)b;
-	c->least = c->bulk / 8;
+	c->least = c->bulk / 16;
 }
 
 /* The most bytes the block starting left bytes before the end holds. */

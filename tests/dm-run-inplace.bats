@@ -172,8 +172,8 @@ blocks='printf "%s " "$DM_JOB"; cksum'
 # cuts FILE SLOTS: the block sizes dm-run chooses for FILE in place without
 # --block, from the rule in dm-run(1), a line each: blocks of the file's
 # size / (2 * SLOTS), from 8M to 32M, and at the end each the bytes left
-# divided by SLOTS, at least an eighth of that, none left smaller than
-# half of that eighth; every block ends at the last line end in it.
+# divided by SLOTS, at least a sixteenth of that, none left smaller than
+# half of that sixteenth; every block ends at the last line end in it.
 cuts() {
 	python3 - "$@" <<-'EOF2'
 	import sys
@@ -181,7 +181,7 @@ cuts() {
 	slots = int(sys.argv[2])
 	M = 1024 * 1024
 	bulk = min(max(len(data) // (2 * slots), 8 * M), 32 * M)
-	least = bulk // 8
+	least = bulk // 16
 	off = 0
 	while off < len(data):
 	    left = len(data) - off
@@ -211,10 +211,11 @@ for i in range(300000):
 	run_out got dm-run -j 2 -- 'wc -c' <in
 	assert_success
 	assert_same got want
-	# 8M 8M 7.7M 3.8M 1.9M 1M 0.9M: the last blocks halve, down to 1M
-	[ "$(wc -l <want)" -eq 7 ]
+	# 8M 8M 7.7M 3.8M 1.9M 1M 0.5M 0.4M: the last blocks halve, down
+	# to 0.5M
+	[ "$(wc -l <want)" -eq 8 ]
 	[ "$(sed -n 1p want)" -gt 8000000 ]
-	[ "$(sed -n 7p want)" -lt 1000000 ]
+	[ "$(sed -n 7p want)" -lt 600000 ]
 	cuts in 3 >want
 	run_out got dm-run -j 3 -- 'wc -c' in </dev/null
 	assert_same got want
