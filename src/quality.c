@@ -2263,23 +2263,29 @@ plain32(const char *p, struct block *k, int j)
 	const __m256i b20 = _mm256_set1_epi8(0x20);
 	const __m256i dot = _mm256_set1_epi8('.');
 	const __m256i dash = _mm256_set1_epi8('-');
+	const __m256i nib = _mm256_set1_epi8(0x0F);
 	__m256i l = _mm256_or_si256(x, b20), m = _mm256_or_si256(y, b20);
-	__m256i sp, ok, pair, lead;
+	__m256i cls, sp, ok, pair, lead;
 	int sh = 32 * j;
 
-	sp = _mm256_or_si256(_mm256_cmpeq_epi8(x, b20), _mm256_and_si256(
-	    _mm256_cmpgt_epi8(x, _mm256_set1_epi8('\t' - 1)),
-	    _mm256_cmpgt_epi8(_mm256_set1_epi8('\r' + 1), x)));
-	ok = _mm256_or_si256(_mm256_or_si256(sp, _mm256_or_si256(
-	    _mm256_and_si256(_mm256_cmpgt_epi8(l, _mm256_set1_epi8('a' - 1)),
-	    _mm256_cmpgt_epi8(_mm256_set1_epi8('z' + 1), l)),
-	    _mm256_and_si256(_mm256_cmpgt_epi8(x, _mm256_set1_epi8('0' - 1)),
-	    _mm256_cmpgt_epi8(_mm256_set1_epi8('9' + 1), x)))),
-	    _mm256_or_si256(_mm256_or_si256(
-	    _mm256_cmpeq_epi8(x, _mm256_set1_epi8('/')),
-	    _mm256_cmpeq_epi8(x, _mm256_set1_epi8('='))),
-	    _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('_')),
-	    _mm256_cmpeq_epi8(x, _mm256_set1_epi8('+')))));
+	/*
+	 * The class of each byte by its two nibbles (one bit a bucket,
+	 * a byte in a bucket when both its nibbles' entries have the bit):
+	 * 0x0F the odd ASCII (! " # $ % & ' ( ) * , - . ; : < = > ? @ [ ]
+	 * ` { } and 1A-1F; = 1A 1B chunk() passes over), 0x40 \t-\r,
+	 * 0x80 the space; nothing from 0x80 up.
+	 */
+	cls = _mm256_and_si256(_mm256_shuffle_epi8(_mm256_setr_epi8(
+	    (char)0x84, 1, 1, 1, 1, 1, 1, 1, 1, 0x41, 0x43, 0x4A, 0x43, 0x4B,
+	    3, 2, (char)0x84, 1, 1, 1, 1, 1, 1, 1, 1, 0x41, 0x43, 0x4A, 0x43,
+	    0x4B, 3, 2), _mm256_and_si256(x, nib)), _mm256_shuffle_epi8(
+	    _mm256_setr_epi8(0x40, 2, (char)0x81, 2, 4, 8, 4, 8, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0x40, 2, (char)0x81, 2, 4, 8, 4, 8, 0, 0, 0, 0, 0, 0,
+	    0, 0), _mm256_and_si256(_mm256_srli_epi16(x, 4), nib)));
+	/* 0x40 moved to 0x80 (the byte's own bit 6 in its 16-bit lane) */
+	sp = _mm256_or_si256(cls, _mm256_slli_epi16(cls, 1));
+	ok = _mm256_cmpeq_epi8(_mm256_and_si256(cls, nib),
+	    _mm256_setzero_si256());
 	pair = _mm256_or_si256(_mm256_and_si256(_mm256_or_si256(
 	    _mm256_cmpeq_epi8(l, _mm256_set1_epi8('c')),
 	    _mm256_cmpeq_epi8(l, _mm256_set1_epi8('w'))),
@@ -2295,7 +2301,6 @@ plain32(const char *p, struct block *k, int j)
 	    _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xE1))),
 	    _mm256_cmpeq_epi8(_mm256_andnot_si256(_mm256_set1_epi8(1), x),
 	    _mm256_set1_epi8((char)0xE2)));
-	ok = _mm256_or_si256(ok, _mm256_cmpgt_epi8(_mm256_setzero_si256(), x));
 	k->ws |= (uint64_t)(uint32_t)_mm256_movemask_epi8(sp) << sh;
 	k->odd |= (uint64_t)~(uint32_t)_mm256_movemask_epi8(ok) << sh;
 	k->pair |= (uint64_t)(uint32_t)_mm256_movemask_epi8(pair) << sh;
