@@ -197,69 +197,6 @@ dm_held_fill(struct dm_held *h, int fd)
 	return (long)n;
 }
 
-int
-dm_held_write(struct dm_held *h, int fd)
-{
-	struct iovec iov[64];
-	struct dm_chunk *c = h->head;
-	size_t coff = 0, n;
-	ssize_t k;
-	off_t pos = 0;
-	int i;
-
-	if (h->fd >= 0) {
-		while ((unsigned long long)pos < h->len) {
-			k = sendfile(fd, h->fd, &pos, h->len - (unsigned long long)pos);
-			if (k > 0)
-				continue;
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k < 0 && (errno == EINVAL || errno == ENOSYS))
-				break;
-			return -1;
-		}
-		/* sendfile cannot write to every kind of file: copy the rest */
-		while ((unsigned long long)pos < h->len) {
-			if (scratch == NULL)
-				scratch = dm_xmalloc(COPYSZ);
-			k = pread(h->fd, scratch, COPYSZ, pos);
-			if (k < 0 && errno == EINTR)
-				continue;
-			if (k <= 0)
-				return -1;
-			if (dm_fd_writeall(fd, scratch, (size_t)k) < 0)
-				return -1;
-			pos += k;
-		}
-		return 0;
-	}
-	while (c != NULL) {
-		struct dm_chunk *p = c;
-		size_t poff = coff;
-
-		for (i = 0; p != NULL && i < 64; p = p->next, poff = 0) {
-			if (p->len > poff) {
-				iov[i].iov_base = p->data + poff;
-				iov[i].iov_len = p->len - poff;
-				i++;
-			}
-		}
-		if (i == 0)
-			break;
-		if ((k = writev(fd, iov, i)) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		for (n = (size_t)k; c != NULL && n >= c->len - coff; c = c->next) {
-			n -= c->len - coff;
-			coff = 0;
-		}
-		coff += n;
-	}
-	return 0;
-}
-
 /* Copies n bytes of the spill file from *pos to fd: 0, or -1 with errno. */
 static int
 spillcopy(struct dm_held *h, int fd, off_t *pos, size_t n)
@@ -290,6 +227,45 @@ spillcopy(struct dm_held *h, int fd, off_t *pos, size_t n)
 		if (dm_fd_writeall(fd, scratch, (size_t)k) < 0)
 			return -1;
 		*pos += k;
+	}
+	return 0;
+}
+
+int
+dm_held_write(struct dm_held *h, int fd)
+{
+	struct iovec iov[64];
+	struct dm_chunk *c = h->head;
+	size_t coff = 0, n;
+	ssize_t k;
+	off_t pos = 0;
+	int i;
+
+	if (h->fd >= 0)
+		return spillcopy(h, fd, &pos, (size_t)h->len);
+	while (c != NULL) {
+		struct dm_chunk *p = c;
+		size_t poff = coff;
+
+		for (i = 0; p != NULL && i < 64; p = p->next, poff = 0) {
+			if (p->len > poff) {
+				iov[i].iov_base = p->data + poff;
+				iov[i].iov_len = p->len - poff;
+				i++;
+			}
+		}
+		if (i == 0)
+			break;
+		if ((k = writev(fd, iov, i)) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		for (n = (size_t)k; c != NULL && n >= c->len - coff; c = c->next) {
+			n -= c->len - coff;
+			coff = 0;
+		}
+		coff += n;
 	}
 	return 0;
 }
