@@ -85,20 +85,29 @@ bitcount(const uint64_t *v, size_t b, size_t e)
 	return c + (x ? popcount64(x) : 0);
 }
 
-/* The first bit set in v at i or after, or lim when none is before it. */
+/* The first bit of v ^ flip at i or after, or lim when none is before
+ * it: flip 0 finds a bit set, ~0 a bit clear. */
 ALWAYS_INLINE size_t
-bitnext(const uint64_t *v, size_t i, size_t lim)
+bitfind(const uint64_t *v, uint64_t flip, size_t i, size_t lim)
 {
 	size_t k = i / 64;
 	uint64_t x;
 
 	if (i >= lim)
 		return lim;
-	for (x = v[k] & (~(uint64_t)0 << i % 64); x == 0; x = v[k])
+	for (x = (v[k] ^ flip) & (~(uint64_t)0 << i % 64); x == 0;
+	    x = v[k] ^ flip)
 		if (++k * 64 >= lim)
 			return lim;
 	i = k * 64 + (size_t)__builtin_ctzll(x);
 	return i < lim ? i : lim;
+}
+
+/* The first bit set in v at i or after, or lim when none is before it. */
+ALWAYS_INLINE size_t
+bitnext(const uint64_t *v, size_t i, size_t lim)
+{
+	return bitfind(v, 0, i, lim);
 }
 
 /* The first bit clear in v at i or after, or lim when none is before
@@ -106,16 +115,7 @@ bitnext(const uint64_t *v, size_t i, size_t lim)
 ALWAYS_INLINE size_t
 bitnext0(const uint64_t *v, size_t i, size_t lim)
 {
-	size_t k = i / 64;
-	uint64_t x;
-
-	if (i >= lim)
-		return lim;
-	for (x = ~v[k] & (~(uint64_t)0 << i % 64); x == 0; x = ~v[k])
-		if (++k * 64 >= lim)
-			return lim;
-	i = k * 64 + (size_t)__builtin_ctzll(x);
-	return i < lim ? i : lim;
+	return bitfind(v, ~(uint64_t)0, i, lim);
 }
 
 /* One past the last bit set in v in [lo, i), or lo when none is. */
