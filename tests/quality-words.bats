@@ -3,6 +3,19 @@
 
 load helper
 
+# check_levels FILE N: DM_QUALITY_CHECK=1 agrees on the N samples of FILE
+# whether the bits of each byte come from AVX2, SSE2 or the plain loop
+check_levels() {
+	local level
+	for level in none sse2 avx2; do
+		DM_SIMD=$level DM_QUALITY_CHECK=1 run sh -c "dm-filter --count \
+		    'gopher() || gopher_rep() || fineweb() || true' \
+		    '$1' >/dev/null"
+		assert_success
+		assert_output "dm-filter: kept $2 of $2 samples"
+	done
+}
+
 # The predicates cut most words without NLTK's substitutions (the chunks
 # those only pad, src/quality.c); DM_QUALITY_CHECK=1 splits every text a
 # second time through the substitutions alone and makes any difference in
@@ -13,14 +26,7 @@ load helper
 	cc -O2 -o gen "$BATS_TEST_DIRNAME/bench/gen.c"
 	./gen 2 >corpus.jsonl
 	n=$(wc -l <corpus.jsonl | tr -d ' ')
-	# the bits of each byte come from AVX2, SSE2 or the plain loop
-	for level in none sse2 avx2; do
-		DM_SIMD=$level DM_QUALITY_CHECK=1 run sh -c "dm-filter --count \
-		    'gopher() || gopher_rep() || fineweb() || true' \
-		    corpus.jsonl >/dev/null"
-		assert_success
-		assert_output "dm-filter: kept $n of $n samples"
-	done
+	check_levels corpus.jsonl "$n"
 }
 
 @test "words of texts packed with quotes, contractions and punctuation are those of the substitutions" {
@@ -55,13 +61,7 @@ for k in range(4000):
             " wanna", " 'tis", "'", ".\u201d", ". \u00a0"])
     print(json.dumps({"text": t}))
 PY
-	for level in none sse2 avx2; do
-		DM_SIMD=$level DM_QUALITY_CHECK=1 run sh -c "dm-filter --count \
-		    'gopher() || gopher_rep() || fineweb() || true' \
-		    mix.jsonl >/dev/null"
-		assert_success
-		assert_output 'dm-filter: kept 4000 of 4000 samples'
-	done
+	check_levels mix.jsonl 4000
 }
 
 @test "a quoted contraction, a bracketed one and a final ellipsis cut as NLTK cuts them" {

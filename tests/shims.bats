@@ -6,15 +6,21 @@
 
 load helper
 
-@test "no tool links libfasttext, libcld2, libsentencepiece or libstdc++ itself" {
+# no_tool_links ERE WHAT: no tool has a NEEDED entry matching ERE
+no_tool_links() {
+	local t
 	for t in dm dm-filter dm-map dm-slice dm-stats dm-run dm-dedup dm-recipe dm-llm dm-scan; do
 		run readelf -d "$DM_BINDIR/$t"
 		assert_success
-		if grep -E 'NEEDED.*(fasttext|cld2|sentencepiece|stdc\+\+)' <<<"$output"; then
-			echo "$t links a C++ library" >&2
+		if grep -E "NEEDED.*($1)" <<<"$output"; then
+			echo "$t links $2" >&2
 			return 1
 		fi
 	done
+}
+
+@test "no tool links libfasttext, libcld2, libsentencepiece or libstdc++ itself" {
+	no_tool_links 'fasttext|cld2|sentencepiece|stdc\+\+' 'a C++ library'
 	run readelf -d "$DM_BINDIR/dm-langid.so"
 	[[ $output == *'[libfasttext.so.0]'* && $output == *'[libcld2.so.0]'* ]]
 	run readelf -d "$DM_BINDIR/dm-spm.so"
@@ -22,14 +28,8 @@ load helper
 }
 
 @test "no tool links libarchive, libxml2 or poppler itself: dm-archive.so and dm-pdf.so do" {
-	for t in dm dm-filter dm-map dm-slice dm-stats dm-run dm-dedup dm-recipe dm-llm dm-scan; do
-		run readelf -d "$DM_BINDIR/$t"
-		assert_success
-		if grep -E 'NEEDED.*(libarchive|libxml2|libicu|poppler|glib)' <<<"$output"; then
-			echo "$t links libarchive, libxml2 or poppler" >&2
-			return 1
-		fi
-	done
+	no_tool_links 'libarchive|libxml2|libicu|poppler|glib' \
+	    'libarchive, libxml2 or poppler'
 	run readelf -d "$DM_BINDIR/dm-archive.so"
 	[[ $output == *'[libarchive.so.13]'* && $output == *'[libxml2.so.2]'* ]]
 	# it exports its table alone (ASan adds its own __odr_asan. markers)
