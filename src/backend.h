@@ -185,6 +185,8 @@ struct dm_sched {
 	char		*dpath, *dpwd;
 	char		**denvp;
 	size_t		 ndenv;
+	int		 dranged;	/* dargv is a dm tool that reads a
+					 * block in place itself */
 	/* the loop's */
 	struct dm_reader rd;
 	struct dm_cutter cut;
@@ -221,7 +223,10 @@ int	 dm_attempt_spawn_direct(struct dm_sched *, struct dm_jobslot *,
 /* ---- runexec.c: a simple command without the shell ---- */
 
 /* Sets S->dargv and the rest when cmd is a simple command the shell would
- * only split into words and exec (after dm_attempt_env); else nothing. */
+ * only split into words and exec (after dm_attempt_env); else nothing.
+ * S->dranged is 1 when the program is one of the dm tools next to this
+ * dm-run that read standard input only through the reader, and so read a
+ * block cut in place themselves (DM_RUN_RANGE, reader.c). */
 void	 dm_runexec_init(struct dm_sched *, const char *cmd);
 void	 dm_runexec_free(struct dm_sched *);
 /* SIGTERM to j's process group, SIGKILL after DM_RUN_GRACE (timers). */

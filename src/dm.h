@@ -323,6 +323,8 @@ struct dm_reader {
 	int		 fd;		/* -1 when no input is open */
 	int		 ownfd;		/* fd was opened here (an operand, not
 					 * stdin), so it is closed here */
+	int		 ranged;	/* fd is stdin read within DM_RUN_RANGE
+					 * (reader.c) */
 	int		 nostdin;	/* stdin was closed at dm_reader_init */
 	void		*ar;		/* struct archive * for compressed input */
 	char		*buf;

@@ -1,6 +1,11 @@
 /* reader.c - lines from files, standard input and compressed streams */
+#include <sys/stat.h>
+
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +14,82 @@
 #include "archives.h"
 
 #define CHUNK	(256 * 1024)
+
+/*
+ * A block of a regular file that dm-run gives a job to read itself, so
+ * that dm-run moves none of its bytes (dm-run(1), in place):
+ * DM_RUN_RANGE=DEV:INO:OFFSET:LENGTH, with standard input that file. The
+ * bytes from OFFSET on, LENGTH of them, are then all that "-" holds, read
+ * with pread(2): the descriptor's offset, which dm-run shares, is never
+ * used. The variable is taken at the first reader's start and removed
+ * from the environment; it counts only when descriptor 0 is the file it
+ * names. Every "-" opened after the first finds the block read.
+ */
+static struct {
+	int		 taken, on;
+	uintmax_t	 dev, ino;
+	unsigned long long pos, end;
+} range;
+
+static void
+takerange(void)
+{
+	const char *e;
+	unsigned long long off, len;
+	char more;
+
+	if (range.taken)
+		return;
+	range.taken = 1;
+	if ((e = getenv("DM_RUN_RANGE")) == NULL)
+		return;
+	/* dm-run writes it; read wrong, it would mean the wrong bytes */
+	if (!isdigit((unsigned char)*e) || sscanf(e, "%" SCNuMAX ":%" SCNuMAX
+	    ":%llu:%llu%c", &range.dev, &range.ino, &off, &len, &more) != 4 ||
+	    off + len < off)
+		dm_die("DM_RUN_RANGE is not DEV:INO:OFFSET:LENGTH: '%s'", e);
+	range.on = 1;
+	range.pos = off;
+	range.end = off + len;
+	unsetenv("DM_RUN_RANGE");
+}
+
+/* Whether "-", now open on descriptor 0, is the file of DM_RUN_RANGE. */
+static int
+inrange(void)
+{
+	struct stat st;
+
+	return range.on && fstat(0, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uintmax_t)st.st_dev == range.dev &&
+	    (uintmax_t)st.st_ino == range.ino;
+}
+
+/* read(2) from the current input, or within its range: -2 when the file
+ * ends before the range does (reported). */
+static ssize_t
+rawread(struct dm_reader *r, char *buf, size_t n)
+{
+	ssize_t k;
+
+	if (!r->ranged)
+		return read(r->fd, buf, n);
+	if (n > range.end - range.pos)
+		n = (size_t)(range.end - range.pos);
+	if (n == 0)
+		return 0;
+	k = pread(r->fd, buf, n, (off_t)range.pos);
+	if (k > 0)
+		range.pos += (unsigned long long)k;
+	else if (k == 0) {
+		dm_warn("%s: the file ends at byte %llu, inside the block "
+		    "that dm-run gave this job (bytes to %llu)", r->name,
+		    range.pos, range.end);
+		range.end = range.pos;
+		return -2;
+	}
+	return k;
+}
 
 void
 dm_reader_init(struct dm_reader *r, int argc, char **argv)
@@ -29,6 +110,7 @@ dm_reader_init(struct dm_reader *r, int argc, char **argv)
 	}
 	r->maxline = DM_MAX_LINE;
 	r->cap = CHUNK;
+	takerange();
 	r->buf = dm_xmalloc(r->cap);
 }
 
@@ -52,6 +134,7 @@ closecur(struct dm_reader *r)
 		close(r->fd);
 	r->fd = -1;
 	r->ownfd = 0;
+	r->ranged = 0;
 	r->start = r->end = 0;
 	r->eof = 0;
 	r->broken = 0;
@@ -112,9 +195,11 @@ fill(struct dm_reader *r, size_t want)
 		if (r->ar)
 			n = dm_unz_read(r->ar, r->buf + r->end, want);
 		else
-			n = read(r->fd, r->buf + r->end, want);
+			n = rawread(r, r->buf + r->end, want);
 		if (n >= 0)
 			return n;
+		if (n == -2)
+			return -1;
 		if (r->ar) {
 			if (!dm_interrupted)
 				dm_warn("%s: %s", r->name,
@@ -150,6 +235,7 @@ opennext(struct dm_reader *r)
 				continue;
 			}
 			r->fd = 0;
+			r->ranged = inrange();
 		} else {
 			r->name = display(r, path);
 			r->path = path;
@@ -185,7 +271,9 @@ opennext(struct dm_reader *r)
 		}
 		if (n == 0 && got < 6)
 			r->eof = 1;
-		if (!compressed((unsigned char *)r->buf, got, 1)) {
+		/* A block of dm-run's is never a compressed stream: dm-run
+		 * found its whole file plain. */
+		if (r->ranged || !compressed((unsigned char *)r->buf, got, 1)) {
 			/* input as it is: the sniffed bytes are its first */
 			r->nbytes += got;
 			dm_buf_free(&err);
@@ -406,7 +494,7 @@ dm_reader_read(struct dm_reader *r, char *buf, size_t n)
 			if (r->ar)
 				got = dm_unz_read(r->ar, buf, n);
 			else
-				got = read(r->fd, buf, n);
+				got = rawread(r, buf, n);
 			if (got >= 0 || r->ar || errno != EINTR || dm_interrupted)
 				break;
 		}
@@ -414,7 +502,9 @@ dm_reader_read(struct dm_reader *r, char *buf, size_t n)
 			r->nbytes += (size_t)got;
 			return (size_t)got;
 		}
-		if (got < 0 && !dm_interrupted) {
+		if (got == -2)
+			r->nerrors++;
+		else if (got < 0 && !dm_interrupted) {
 			if (r->ar)
 				dm_warn("%s: %s", r->name, dm_unz_error(r->ar));
 			else

@@ -1,9 +1,11 @@
 /* runattempt.c - dm-run: an attempt as a process, its pipes and its stderr */
 #include <sys/types.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -96,26 +98,48 @@ setenvp(char **envp, size_t nenv, const struct dm_job *j,
 	envp[nenv + 3] = NULL;
 }
 
+/* DM_RUN_RANGE=DEV:INO:OFFSET:LENGTH into var for j's block, cut in place
+ * from S->cut.rfd, when the job can read it itself (reader.c): 1, or 0
+ * when it goes through a pipe. */
+static int
+rangevar(const struct dm_sched *S, const struct dm_job *j, char *var,
+    size_t size)
+{
+	struct stat st;
+
+	if (j->in != NULL || S->cut.rfd < 0 || fstat(S->cut.rfd, &st) < 0)
+		return 0;
+	snprintf(var, size, "DM_RUN_RANGE=%ju:%ju:%llu:%zu",
+	    (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, S->cut.base + j->off,
+	    j->inlen);
+	return 1;
+}
+
 /* Starts path (found on our PATH when search is 1) with argv and envp as
  * the attempt of j: 0, or the error of posix_spawn (nothing is left
- * open). */
+ * open). With ranged, a block cut in place is the job's to read: its
+ * stdin is the file, and DM_RUN_RANGE says where the block is. */
 static int
 spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
     const char *path, int search, char *const argv[], char **envp,
-    size_t nenv)
+    size_t nenv, int ranged)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t def, none;
-	char jobvar[32], slotvar[32], attvar[32];
+	char jobvar[32], slotvar[32], attvar[32], rangev[96];
 	int in[2] = { -1, -1 }, out[2], err[2], e;
 
-	if ((!S->o->files && pipe2(in, O_CLOEXEC) < 0) ||
+	ranged = ranged && !S->o->files &&
+	    rangevar(S, j, rangev, sizeof rangev);
+	if ((!S->o->files && !ranged && pipe2(in, O_CLOEXEC) < 0) ||
 	    pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
 		dm_die("pipe: %s", strerror(errno));
 	posix_spawn_file_actions_init(&fa);
 	if (S->o->files)
 		posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	else if (ranged)
+		posix_spawn_file_actions_adddup2(&fa, S->cut.rfd, 0);
 	else
 		posix_spawn_file_actions_adddup2(&fa, in[0], 0);
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
@@ -133,6 +157,10 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
 	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 	setenvp(envp, nenv, j, s, jobvar, slotvar, attvar);
+	if (ranged) {
+		envp[nenv + 3] = rangev;
+		envp[nenv + 4] = NULL;
+	}
 	e = (search ? posix_spawnp : posix_spawn)(&j->pid, path, &fa, &at,
 	    argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
@@ -150,6 +178,8 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 		return e;
 	}
 	j->fin = in[1];
+	if (ranged)
+		j->sent = j->inlen;	/* the job's to read */
 	j->fout = out[0];
 	j->ferr = err[0];
 	if (j->fin >= 0) {
@@ -169,7 +199,7 @@ dm_attempt_spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 	int e;
 
 	j->direct = 0;
-	if ((e = spawn(S, s, j, argv[0], 1, argv, S->envp, S->nenv)) != 0)
+	if ((e = spawn(S, s, j, argv[0], 1, argv, S->envp, S->nenv, 0)) != 0)
 		dm_die("%s: %s", argv[0], strerror(e));
 }
 
@@ -178,7 +208,8 @@ dm_attempt_spawn_direct(struct dm_sched *S, struct dm_jobslot *s,
     struct dm_job *j)
 {
 	j->direct = 1;
-	if (spawn(S, s, j, S->dpath, 0, S->dargv, S->denvp, S->ndenv) == 0)
+	if (spawn(S, s, j, S->dpath, 0, S->dargv, S->denvp, S->ndenv,
+	    S->dranged) == 0)
 		return 0;
 	j->direct = 0;
 	return -1;

@@ -197,6 +197,43 @@ pwd(char *const envp[])
 	return dm_buf_detach(&v, NULL);
 }
 
+/* The dm tools whose standard input is only ever read by the reader
+ * (reader.c), which takes DM_RUN_RANGE, and whose tests show it
+ * (dm-run-inplace.bats). */
+static const char *const rangetools[] = {
+	"dm-filter", "dm-map", "dm-slice", NULL
+};
+
+/* Whether path is one of rangetools in this dm-run's own folder: another
+ * dm, older or newer, may not know DM_RUN_RANGE and would read the whole
+ * file. */
+static int
+ranged(const char *path)
+{
+	struct dm_buf self = DM_BUF_INIT, dir = DM_BUF_INIT;
+	struct stat a, b;
+	const char *base = strrchr(path, '/');
+	size_t i;
+	int r = 0;
+
+	base = base ? base + 1 : path;
+	for (i = 0; rangetools[i]; i++)
+		if (strcmp(base, rangetools[i]) == 0)
+			break;
+	if (rangetools[i] == NULL || dm_self_dir(&self) < 0)
+		goto out;
+	if (base > path)
+		dm_buf_add(&dir, path, (size_t)(base - path));
+	else
+		dm_buf_adds(&dir, ".");
+	r = stat(self.buf, &a) == 0 && stat(dir.buf, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+out:
+	dm_buf_free(&self);
+	dm_buf_free(&dir);
+	return r;
+}
+
 void
 dm_runexec_init(struct dm_sched *S, const char *cmd)
 {
@@ -219,7 +256,10 @@ dm_runexec_init(struct dm_sched *S, const char *cmd)
 	S->dargv = v;
 	S->dpath = path;
 	S->dpwd = p;
-	S->denvp = dm_xcalloc(S->nenv + 5, sizeof *S->denvp);
+	S->dranged = ranged(path);
+	/* room for pwd, then DM_JOB, DM_SLOT, DM_ATTEMPT, DM_RUN_RANGE and
+	 * the NULL (runattempt.c) */
+	S->denvp = dm_xcalloc(S->nenv + 6, sizeof *S->denvp);
 	for (i = n = 0; i < S->nenv; i++)
 		if (shellname(S->envp[i]) && strncmp(S->envp[i], "PWD=", 4) != 0)
 			S->denvp[n++] = S->envp[i];
@@ -240,6 +280,7 @@ dm_runexec_free(struct dm_sched *S)
 	free(S->dpwd);
 	free(S->denvp);
 	S->dargv = NULL;
+	S->dranged = 0;
 	S->dpath = S->dpwd = NULL;
 	S->denvp = NULL;
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # dm-run-inplace.bats - a regular file as input is cut in place: the blocks
-# are byte ranges of the file that dm-run splices into the jobs' pipes.
+# are byte ranges of the file that dm-run splices into the jobs' pipes, or
+# that dm tools next to dm-run read from the file themselves.
 # With --block, everything a job sees, and so everything dm-run writes, is
 # the same as through a pipe (the input copied through dm-run's memory):
 # each test runs both ways and compares them byte for byte. Without it,
@@ -167,6 +168,90 @@ blocks='printf "%s " "$DM_JOB"; cksum'
 	[ "$p" -gt 40000 ]
 	[ "$s" -lt $((p - 30000)) ]
 	is_asan || [ "$s" -lt 16000 ]
+}
+
+@test "in place: dm-filter, dm-map and dm-slice next to dm-run read their blocks from the file themselves, with the output of one run" {
+	{
+		for i in $(seq 1 300); do
+			printf '{"id":%d,"text":"%s"}\n' "$i" "$(head -c $((i * 37 % 200 + 1)) /dev/zero | tr '\0' 'w')"
+		done
+		printf '{"id":301,"text":"crlf"}\r\n\r\n\n'
+		printf '{"id":302,"text":"%s"}\n' "$(head -c 5000 /dev/zero | tr '\0' 'L')"
+		printf '{"id":303,"text":"last"}'
+	} >in
+	for cmd in "dm-filter 'len > 50'" 'dm-map upper' 'dm-slice --size 64'; do
+		sh -c "$cmd" <in >want
+		[ "$(wc -l <want)" -gt 100 ]
+		both out -j 3 --block 1K -- "$cmd"
+		assert_same out.stdin want
+		assert_bytes out.err ''
+		run_out out dm-run -j 2 -- "$cmd" <in
+		assert_success
+		assert_same out want
+	done
+	# dm-run splices nothing, and the jobs read every byte of the file
+	# once, with pread(2) on their standard input (dm-run's own reads go
+	# to the operand's descriptor)
+	dm-filter 'len > 50' <in >want0
+	size=$(wc -c <in)
+	traced() {
+		rm -f tr.*
+		strace -ff -qq -e trace=splice,pread64 -o tr \
+		    dm-run -j 2 --block 1K -- "$1" in </dev/null >out
+		assert_same out want0
+	}
+	# bytes CALL: the bytes the traced calls starting with CALL returned
+	bytes() {
+		cat tr.* | grep "^$1" | grep -o '= [0-9]*$' |
+		    awk '{ n += $2 } END { print n + 0 }'
+	}
+	traced "dm-filter 'len > 50'"
+	[ "$(bytes splice)" -eq 0 ]
+	[ "$(bytes 'pread64(0,')" -eq "$size" ]
+	# through the shell, or from another folder, the block comes through
+	# a pipe as before
+	mkdir other
+	cp "$(command -v dm-filter)" other/
+	for cmd in "dm-filter 'len > 50' | cat" "other/dm-filter 'len > 50'"; do
+		traced "$cmd"
+		[ "$(bytes 'pread64(0,')" -eq 0 ]
+		[ "$(bytes splice)" -eq "$size" ]
+	done
+}
+
+@test "DM_RUN_RANGE: a dm tool reads only that range of its standard input, and fails when the file ends inside it" {
+	printf '{"text":"a"}\n{"text":"bb"}\r\n\n{"text":"ccc"}\n{"text":"dddd"}' >in
+	di=$(stat -c %d:%i in)
+	printf '{"text":"other"}\n' >other
+	for cmd in "dm-filter 'len >= 0'" 'dm-map upper' 'dm-slice --size 2'; do
+		# bytes 13 to 43: the second and third samples and the blank line
+		tail -c +14 in | head -c 31 | sh -c "$cmd" >want
+		DM_RUN_RANGE=$di:13:31 sh -c "exec $cmd" <in >out
+		assert_same out want
+		# whatever the descriptor's offset
+		{ head -c 5 >/dev/null; DM_RUN_RANGE=$di:13:31 sh -c "exec $cmd" >out; } <in
+		assert_same out want
+		# to the end, where the last line has no newline
+		tail -c +14 in | sh -c "$cmd" >want
+		DM_RUN_RANGE=$di:13:46 sh -c "exec $cmd" <in >out
+		assert_same out want
+		# standard input another file: the variable does not count
+		DM_RUN_RANGE=$di:13:31 sh -c "exec $cmd" <other >out
+		sh -c "$cmd" <other >want
+		assert_same out want
+	done
+	# the file ends inside the range: what it holds, then the message
+	run_out out env DM_RUN_RANGE="$di:13:1000" dm-filter 'len >= 0' <in
+	assert_status 2
+	assert_stderr "dm-filter: <stdin>: the file ends at byte 59, inside the block that dm-run gave this job (bytes to 1013)"
+	# the whole lines; the last one, without its newline, may be cut short
+	assert_bytes out '{"text":"bb"}\n{"text":"ccc"}\n'
+	for bad in '' "$di:13" "$di:13:31:" "$di:x:31" "x$di:13:31"; do
+		run_split env DM_RUN_RANGE="$bad" dm-map upper <in
+		assert_status 2
+		assert_output ''
+		assert_stderr "dm-map: DM_RUN_RANGE is not DEV:INO:OFFSET:LENGTH: '$bad'"
+	done
 }
 
 # cuts FILE SLOTS: the block sizes dm-run chooses for FILE in place without
