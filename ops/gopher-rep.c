@@ -217,7 +217,9 @@ edges(struct rep *r)
 	memset(r->sb, 0, nb * sizeof *r->sb);
 	memset(r->span + wn, 0, nb * 64 - wn);
 
-	dm_ngramset_clear(&r->grams, wn);
+	/* room for twice the keys: at most a quarter full, the common
+	 * words' runs of equal keys take fewer probes */
+	dm_ngramset_clear(&r->grams, 2 * wn);
 	for (i = 0; i < wn; i++) {
 		if (off[i] + EDGE > tot) {
 			setbit(r->pb, i);
@@ -230,7 +232,7 @@ edges(struct rep *r)
 			setbit(r->pb, j);
 		}
 	}
-	dm_ngramset_clear(&r->grams, wn);
+	dm_ngramset_clear(&r->grams, 2 * wn);
 	for (i = 0; i <= wn; i++) {
 		if (off[i] < EDGE) {
 			setbit(r->sb, i);

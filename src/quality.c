@@ -11,6 +11,7 @@
 
 #include "byteset.h"
 #include "dm.h"
+#include "ngramset.h"
 #include "quality.h"
 #include "simd.h"
 
@@ -477,8 +478,8 @@ dm_q_dups(struct dm_q_set *t, const char *s, const struct dm_q_span *v,
 	*ndup = *nchars = 0;
 	dm_q_set_clear(t, n);
 	for (i = 0; i < n; i++)
-		if (dm_q_set_add(t, dm_hash64(s + v[i].b, v[i].e - v[i].b), i,
-		    span_eq, &c) != i) {
+		if (dm_q_set_add(t, dm_ngram_hash(s + v[i].b,
+		    v[i].e - v[i].b), i, span_eq, &c) != i) {
 			++*ndup;
 			*nchars += dm_utf8_count(s + v[i].b, v[i].e - v[i].b);
 		}
@@ -2087,12 +2088,13 @@ slow:
 	return 0;
 }
 
-/* Where the final period rule may apply: from the chunk holding the last
- * period when only closers and white space follow it; else n. */
+/* Where the final period rule may apply in the sentence text[sb..sb + n):
+ * from the chunk holding the last period when only closers and white
+ * space follow it; else n. */
 static size_t
-tb_tail(const char *s, size_t n)
+tb_tail(const struct dm_q_words *w, size_t sb, size_t n)
 {
-	const char *dot;
+	const char *dot, *s = w->text + sb;
 	size_t p, i, l;
 	int32_t c;
 
@@ -2113,9 +2115,8 @@ tb_tail(const char *s, size_t n)
 		    c == 0xBB || c == 0x201D || c == 0x2019 || isspacecp(c)))
 			return n;
 	}
-	while (p > 0 && !chunkspace(s[p - 1]))
-		p--;
-	return p;
+	/* after the white space before it (ws holds chunkspace()) */
+	return bitprev(w->ws, sb, sb + p) - sb;
 }
 
 /*
@@ -2603,7 +2604,7 @@ tb_sentence(struct dm_q_words *w, size_t sb, size_t se)
 		tb_stretch(w, t + sb, se - sb, 1);
 		return;
 	}
-	tail = sb + tb_tail(t + sb, se - sb);
+	tail = sb + tb_tail(w, sb, se - sb);
 	tok_reserve(w, se - sb);
 	first = bitnext0(w->ws, sb, se);
 	for (i = sb;; i = e) {
