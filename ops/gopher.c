@@ -326,6 +326,17 @@ oddword(struct gopher *g, const char *t, size_t l)
 	return (punct ? W_PUNCT : 0) | (letter ? W_LETTER : 0);
 }
 
+/* The first word from i on (or nw) whose first byte is not an ASCII
+ * letter: a loop of its own, whose few values stay in registers. */
+static size_t
+plainwords(const unsigned char *cls, const char *tok, const size_t *off,
+    size_t i, size_t nw)
+{
+	while (i < nw && cls[(unsigned char)tok[off[i]]] == (C_NP | C_LET))
+		i++;
+	return i;
+}
+
 /* The bullet lines and the ellipsis lines (see gopher_filter) of the
  * line in[b..e). */
 static void
@@ -410,10 +421,9 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	/* most words start with an ASCII letter: neither all punctuation
 	 * nor without a letter; the others are counted, those of one
 	 * ASCII character (a mark, a digit) by their byte alone */
-	for (i = 0; i < nw; i++) {
+	for (i = 0; (i = plainwords(cls, tok, off, i, nw)) < nw; i++) {
 		a = off[i];
-		if ((k = cls[(unsigned char)tok[a]]) == (C_NP | C_LET))
-			continue;
+		k = cls[(unsigned char)tok[a]];
 		if (k == C_HIGH || off[i + 1] - a != 1)
 			k = oddword(g, tok + a, off[i + 1] - a);
 		else

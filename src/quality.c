@@ -1015,7 +1015,8 @@ pk_realign(const char *t, size_t n, size_t *end)
 	size_t k = 0, l;
 	int32_t c;
 
-	while (k < n && strchr("\"')]}", t[k]) != NULL && t[k] != '\0')
+	while (k < n && (t[k] == '"' || t[k] == '\'' || t[k] == ')' ||
+	    t[k] == ']' || t[k] == '}'))
 		k++;
 	if (k == 0)
 		return 0;
@@ -2481,13 +2482,14 @@ fastrun(struct dm_q_words *w, size_t i, size_t sb, size_t se, size_t tail)
 	char *buf = w->tok.buf;
 	size_t *off = w->off, *len = w->len;
 	size_t n = w->n, tl = w->tok.len, textn = w->textn;
-	size_t stop = tail < se ? tail : se, base, b, e, l;
+	size_t stop = tail < se ? tail : se, base, b, e, l, c16;
 	uint64_t wsk, oddk, contk, stopk, x, bb, eb, m, o;
 	int high = w->high;
 
-	/* the token t[b_..e_) of l_ characters (room reserved) */
+	/* the token t[b_..e_) of l_ characters (room reserved); c16 is 16
+	 * when 16 bytes can be read from any byte of the block */
 #define EMIT(b_, e_, l_)	do {					\
-		if ((e_) - (b_) <= 16 && (b_) + 16 <= textn)		\
+		if ((e_) - (b_) <= c16)					\
 			memcpy(buf + tl, t + (b_), 16);			\
 		else							\
 			memcpy(buf + tl, t + (b_), (e_) - (b_));	\
@@ -2506,6 +2508,11 @@ fastrun(struct dm_q_words *w, size_t i, size_t sb, size_t se, size_t tail)
 			wsk |= ~(uint64_t)0 << (se - base);
 		stopk = stop <= base ? ~(uint64_t)0 : stop - base < 64 ?
 		    ~(uint64_t)0 << (stop - base) : 0;
+		/* no chunk starts before stop and ends after it (it is se,
+		 * or tail: a chunk's start), so that a chunk holds a bit of
+		 * stopk when it starts from stop on */
+		oddk |= stopk;
+		c16 = base + 80 <= textn ? 16 : 0;
 		for (x = ~wsk & (~(uint64_t)0 << (i - base)); x != 0;
 		    x &= -eb) {
 			bb = x & -x;
@@ -2518,11 +2525,12 @@ fastrun(struct dm_q_words *w, size_t i, size_t sb, size_t se, size_t tail)
 			l = e - b;
 			if ((contk & m) != 0)
 				l -= popcount64(contk & m);
-			if (((o = oddk & m) | (stopk & bb)) == 0) {
+			if ((o = oddk & m) == 0) {
 				EMIT(b, e, l);
 				continue;
 			}
 			if ((stopk & bb) != 0) {
+				o = odd[base / 64] & m;
 				/* the final period rule's commonest match
 				 * (see chunk_or_tail()): a plain word and
 				 * the period that ends the sentence */
