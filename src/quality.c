@@ -2323,6 +2323,14 @@ plain32(const char *p, struct block *k, int j)
 }
 #endif /* X86 */
 
+/* An ASCII letter, digit or '_': \w, that no \b separates from the
+ * character after it when that is one as well. */
+static inline int
+asciiword(unsigned c)
+{
+	return (c | 0x20) - 'a' < 26 || c - '0' < 10 || c == '_';
+}
+
 /* Does one of the contractions that chunk() leaves to the passes start
  * at s[p] (case aside, whatever follows)? */
 static int
@@ -2357,23 +2365,31 @@ contr_at(const char *s, size_t n, size_t p)
  * The odd bytes of a block at s[i] that chunk() would pass over are
  * dropped: a period with none on either side (only runs are padded), a
  * hyphen before anything but a hyphen (chunk() passes over it, or has
- * taken it with the one before), a pair that starts no contraction, and
- * C2 E1 E2 E3 that start neither a
- * quotation mark nor white space (in valid UTF-8). prevdot is the last
- * byte of the block before was a period.
+ * taken it with the one before), a pair that starts no contraction or
+ * follows a letter, digit or '_' (no \b, the passes leave it whole),
+ * and C2 E1 E2 E3 that start neither a quotation mark nor white space
+ * (in valid UTF-8). prevdot is the last byte of the block before was a
+ * period.
  */
 ALWAYS_INLINE uint64_t
 plainodd(const char *s, size_t n, size_t i, const struct block *k,
     int valid, int prevdot)
 {
 	uint64_t odd = k->odd, x, bit;
+	size_t j;
 	int32_t cp;
 
 	odd &= ~(k->dot & ~k->dotnext & ~(k->dot << 1 | (uint64_t)prevdot));
 	odd &= ~k->dash;
-	for (x = k->pair; x != 0; x &= x - 1)
-		if (contr_at(s, n, i + (size_t)__builtin_ctzll(x)))
+	for (x = k->pair; x != 0; x &= x - 1) {
+		j = i + (size_t)__builtin_ctzll(x);
+		/* \b before it: the passes never split two ASCII
+		 * characters of a word */
+		if (j > 0 && asciiword((unsigned char)s[j - 1]))
+			continue;
+		if (contr_at(s, n, j))
 			odd |= x & -x;
+	}
 	if (!valid)
 		return odd | k->high;
 	for (x = k->lead; x != 0; x &= x - 1) {
