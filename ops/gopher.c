@@ -2,9 +2,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "byteset.h"
 #include "dm.h"
@@ -64,7 +61,7 @@ struct gopher {
 	uint64_t	*sel;	/* see stopwords(); NULL: no prefilter */
 	unsigned char	 cls[256];	/* see gopher_filter() */
 	unsigned char	*ucls;		/* see uclass() */
-	struct dm_byteset ends;		/* see otherends() */
+	struct dm_byteset syms;		/* see symbols() */
 	const struct dm_q_words *w;	/* the text's words, shared */
 };
 
@@ -113,7 +110,7 @@ gopher_init(void **state, const struct dm_args *args, struct dm_buf *err)
 			g->sel[g->stoplen[i] << 8 |
 			    (unsigned char)g->stop[i][0]] |= 1ULL << i;
 	}
-	dm_byteset_init(&g->ends, "\v\f\r\x1c\x1d\x1e\xc2", 7);
+	dm_byteset_init(&g->syms, "#.\xe2\v\f\r\x1c\x1d\x1e\xc2", 10);
 	for (i = 0; i < 256; i++)
 		g->cls[i] = i >= 0x80 ? C_HIGH :
 		    ((i | 0x20) >= 'a' && (i | 0x20) <= 'z') ? C_NP | C_LET :
@@ -185,74 +182,57 @@ stopwords(struct gopher *g, long long want)
 
 /*
  * str.count of "#", of "..." and of U+2026 in s[0..n), in one pass that
- * looks at the bytes '#', '.' and 0xE2 only (found sixteen at a time): a
- * run of k periods holds k / 3 "..." that do not overlap, and U+2026 is
- * E2 80 A6. Returns whether s holds U+2028 or U+2029 (E2 80 A8/A9),
- * which end a line for splitlines().
+ * looks at the bytes of g->syms only (found many at a time): '#', '.',
+ * E2, and the bytes that start the line ends of splitlines() other than
+ * "\n": \v, \f, \r, \x1c-\x1e, U+0085 (C2 85) and U+2028/U+2029 (E2
+ * 80 A8/A9). A run of k periods holds k / 3 "..." that do not overlap,
+ * and U+2026 is E2 80 A6. Returns whether s holds one of those line ends.
  */
 static int
-symbols(const char *s, size_t n, size_t *hash, size_t *dots, size_t *ell)
+symbols(const struct gopher *g, const char *s, size_t n, size_t *hash,
+    size_t *dots, size_t *ell)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, run = 0, last = 0;
+	const char *p, *end = s + n;
+	size_t j, run = 0, last = 0;
 	int ends = 0;
 
 	*hash = *dots = *ell = 0;
-#define SYMBOL(j) do {							\
-	if (u[j] == '#')						\
-		++*hash;						\
-	else if (u[j] == '.') {						\
-		if (run > 0 && last + 1 == (j))				\
-			run++;						\
-		else {							\
-			*dots += run / 3;				\
-			run = 1;					\
-		}							\
-		last = (j);						\
-	} else if (u[j] == 0xE2 && n - (j) >= 3 && u[(j) + 1] == 0x80) {	\
-		if (u[(j) + 2] == 0xA6)					\
-			++*ell;						\
-		else if (u[(j) + 2] == 0xA8 || u[(j) + 2] == 0xA9)	\
-			ends = 1;					\
-	}								\
-} while (0)
-#ifdef __SSE2__
-	{
-		const __m128i ch = _mm_set1_epi8('#'), cd = _mm_set1_epi8('.');
-		const __m128i ce = _mm_set1_epi8((char)0xE2);
-		__m128i x;
-		unsigned bits;
-
-		for (; i + 16 <= n; i += 16) {
-			x = _mm_loadu_si128((const __m128i *)(const void *)
-			    (s + i));
-			bits = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-			    _mm_or_si128(_mm_cmpeq_epi8(x, ch),
-			    _mm_cmpeq_epi8(x, cd)), _mm_cmpeq_epi8(x, ce)));
-			for (; bits; bits &= bits - 1)
-				SYMBOL(i + (size_t)__builtin_ctz(bits));
+	for (p = s; (p = dm_byteset_find(&g->syms, p, end)) < end; p++) {
+		j = (size_t)(p - s);
+		switch (u[j]) {
+		case '#':
+			++*hash;
+			break;
+		case '.':
+			if (run > 0 && last + 1 == j)
+				run++;
+			else {
+				*dots += run / 3;
+				run = 1;
+			}
+			last = j;
+			break;
+		case 0xE2:
+			if (n - j >= 3 && u[j + 1] == 0x80) {
+				if (u[j + 2] == 0xA6)
+					++*ell;
+				else if (u[j + 2] == 0xA8 || u[j + 2] == 0xA9)
+					ends = 1;
+			}
+			break;
+		case 0xC2:
+			if (n - j >= 2 && u[j + 1] == 0x85)
+				ends = 1;
+			break;
+		default:
+			/* \v \f \r \x1c \x1d \x1e */
+			ends = 1;
+			break;
 		}
 	}
-#endif
-	for (; i < n; i++)
-		SYMBOL(i);
-#undef SYMBOL
 	*dots += run / 3;
 	return ends;
-}
-
-/* Whether s[0..n) holds one of the other line ends of splitlines() than
- * "\n" that are not E2 80 A8/A9: \v, \f, \r, \x1c-\x1e and U+0085 (C2
- * 85). */
-static int
-otherends(const struct gopher *g, const char *s, size_t n)
-{
-	const char *p, *end = s + n;
-
-	for (p = s; (p = dm_byteset_find(&g->ends, p, end)) < end; p++)
-		if (*p != '\xc2' || (end - p >= 2 && p[1] == '\x85'))
-			return 1;
-	return 0;
 }
 
 /* The sum of v[0..n). */
@@ -449,8 +429,7 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 			return fail(err, "gopher_above_avg_threshold");
 	}
 	if (g->max_sym || g->max_bullet || g->max_ell)
-		ends = symbols(in, n, &hashes, &dots, &ellipses) ||
-		    otherends(g, in, n);
+		ends = symbols(g, in, n, &hashes, &dots, &ellipses);
 	if (g->max_sym) {
 		if (ratio(hashes, w->n) > g->max_sym)
 			return fail(err, "gopher_too_many_hashes");
