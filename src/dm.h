@@ -343,6 +343,10 @@ struct dm_reader {
 	void		*release_arg;
 };
 
+/* read(2) of standard input, or, in a job to which dm-run gives a block
+ * of the file on its stdin (DM_RUN_RANGE, dm-run(1)), of that block only;
+ * -2 when the file ends inside the block (said on stderr). */
+ssize_t	 dm_stdin_read(void *buf, size_t n);
 /* No operand means standard input. Nothing is opened yet. When stdin is
  * closed at this call, - is an input that cannot be read (EBADF), whatever
  * descriptor 0 becomes later; a file the reader opens on descriptor 0 is

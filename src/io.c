@@ -354,7 +354,10 @@ dm_slurp(const char *path)
 		dm_warnx_errno("%s", path);
 		exit(DM_EXIT_ERROR);
 	}
-	while ((n = read(fd, tmp, sizeof tmp)) != 0) {
+	while ((n = fd == 0 ? dm_stdin_read(tmp, sizeof tmp) :
+	    read(fd, tmp, sizeof tmp)) != 0) {
+		if (n == -2)
+			exit(DM_EXIT_ERROR);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;

@@ -19,14 +19,15 @@
  * A block of a regular file that dm-run gives a job to read itself, so
  * that dm-run moves none of its bytes (dm-run(1), in place):
  * DM_RUN_RANGE=DEV:INO:OFFSET:LENGTH, with standard input that file. The
- * bytes from OFFSET on, LENGTH of them, are then all that "-" holds, read
- * with pread(2): the descriptor's offset, which dm-run shares, is never
- * used. The variable is taken at the first reader's start and removed
- * from the environment; it counts only when descriptor 0 is the file it
- * names. Every "-" opened after the first finds the block read.
+ * bytes from OFFSET on, LENGTH of them, are then all that standard input
+ * holds, read with pread(2): the descriptor's offset, which dm-run shares,
+ * is never used. The variable is taken at the first reader's start (or
+ * the first read of stdin) and removed from the environment; it counts
+ * only when descriptor 0 is the file it names.
  */
 static struct {
-	int		 taken, on;
+	int		 taken, on;	/* the variable was read, was set */
+	int		 checked, is;	/* stdin was checked, is the file */
 	uintmax_t	 dev, ino;
 	unsigned long long pos, end;
 } range;
@@ -54,41 +55,52 @@ takerange(void)
 	unsetenv("DM_RUN_RANGE");
 }
 
-/* Whether "-", now open on descriptor 0, is the file of DM_RUN_RANGE. */
+/* Whether standard input is the file of DM_RUN_RANGE (told once). */
 static int
-inrange(void)
+stdinranged(void)
 {
 	struct stat st;
 
-	return range.on && fstat(0, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (uintmax_t)st.st_dev == range.dev &&
-	    (uintmax_t)st.st_ino == range.ino;
+	takerange();
+	if (!range.checked) {
+		range.checked = 1;
+		range.is = range.on && fstat(0, &st) == 0 &&
+		    S_ISREG(st.st_mode) && (uintmax_t)st.st_dev == range.dev &&
+		    (uintmax_t)st.st_ino == range.ino;
+	}
+	return range.is;
 }
 
-/* read(2) from the current input, or within its range: -2 when the file
- * ends before the range does (reported). */
-static ssize_t
-rawread(struct dm_reader *r, char *buf, size_t n)
+ssize_t
+dm_stdin_read(void *buf, size_t n)
 {
 	ssize_t k;
 
-	if (!r->ranged)
-		return read(r->fd, buf, n);
+	if (!stdinranged())
+		return read(0, buf, n);
 	if (n > range.end - range.pos)
 		n = (size_t)(range.end - range.pos);
 	if (n == 0)
 		return 0;
-	k = pread(r->fd, buf, n, (off_t)range.pos);
+	k = pread(0, buf, n, (off_t)range.pos);
 	if (k > 0)
 		range.pos += (unsigned long long)k;
 	else if (k == 0) {
-		dm_warn("%s: the file ends at byte %llu, inside the block "
-		    "that dm-run gave this job (bytes to %llu)", r->name,
-		    range.pos, range.end);
+		dm_warn("<stdin>: the file ends at byte %llu, inside the block "
+		    "that dm-run gave this job (bytes to %llu)", range.pos,
+		    range.end);
 		range.end = range.pos;
 		return -2;
 	}
 	return k;
+}
+
+/* read(2) from the current input: -2 when it is a block of dm-run's
+ * that the file ends inside of (reported). */
+static ssize_t
+rawread(struct dm_reader *r, char *buf, size_t n)
+{
+	return r->ranged ? dm_stdin_read(buf, n) : read(r->fd, buf, n);
 }
 
 void
@@ -235,7 +247,7 @@ opennext(struct dm_reader *r)
 				continue;
 			}
 			r->fd = 0;
-			r->ranged = inrange();
+			r->ranged = stdinranged();
 		} else {
 			r->name = display(r, path);
 			r->path = path;

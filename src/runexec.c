@@ -201,7 +201,7 @@ pwd(char *const envp[])
  * (reader.c), which takes DM_RUN_RANGE, and whose tests show it
  * (dm-run-inplace.bats). */
 static const char *const rangetools[] = {
-	"dm-filter", "dm-map", "dm-slice", NULL
+	"dm-filter", "dm-map", "dm-slice", "dm-stats", NULL
 };
 
 /* Whether path is one of rangetools in this dm-run's own folder: another

@@ -170,7 +170,7 @@ blocks='printf "%s " "$DM_JOB"; cksum'
 	is_asan || [ "$s" -lt 16000 ]
 }
 
-@test "in place: dm-filter, dm-map and dm-slice next to dm-run read their blocks from the file themselves, with the output of one run" {
+@test "in place: dm-filter, dm-map, dm-slice and dm-stats next to dm-run read their blocks from the file themselves, with the output of one run" {
 	{
 		for i in $(seq 1 300); do
 			printf '{"id":%d,"text":"%s"}\n' "$i" "$(head -c $((i * 37 % 200 + 1)) /dev/zero | tr '\0' 'w')"
@@ -189,11 +189,16 @@ blocks='printf "%s " "$DM_JOB"; cksum'
 		assert_success
 		assert_same out want
 	done
+	# a summary a block: the same blocks in place as through a pipe
+	both out -j 3 --block 1K -- 'dm-stats --partial'
+	[ "$(wc -l <out.stdin)" -gt 30 ]
+	mv out.stdin want.stats
 	# dm-run splices nothing, and the jobs read every byte of the file
 	# once, with pread(2) on their standard input (dm-run's own reads go
 	# to the operand's descriptor)
 	dm-filter 'len > 50' <in >want0
 	size=$(wc -c <in)
+	# traced CMD WANT: dm-run -- CMD, its output WANT, its calls traced
 	traced() {
 		rm -f tr.*
 		# LeakSanitizer cannot run under ptrace: no leak check under
@@ -201,14 +206,17 @@ blocks='printf "%s " "$DM_JOB"; cksum'
 		ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
 		    strace -ff -qq -e trace=splice,pread64 -o tr \
 		    dm-run -j 2 --block 1K -- "$1" in </dev/null >out
-		assert_same out want0
+		assert_same out "$2"
 	}
 	# bytes CALL: the bytes the traced calls starting with CALL returned
 	bytes() {
 		cat tr.* | grep "^$1" | grep -o '= [0-9]*$' |
 		    awk '{ n += $2 } END { print n + 0 }'
 	}
-	traced "dm-filter 'len > 50'"
+	traced "dm-filter 'len > 50'" want0
+	[ "$(bytes splice)" -eq 0 ]
+	[ "$(bytes 'pread64(0,')" -eq "$size" ]
+	traced 'dm-stats --partial' want.stats
 	[ "$(bytes splice)" -eq 0 ]
 	[ "$(bytes 'pread64(0,')" -eq "$size" ]
 	# through the shell, or from another folder, the block comes through
@@ -216,7 +224,7 @@ blocks='printf "%s " "$DM_JOB"; cksum'
 	mkdir other
 	cp "$(command -v dm-filter)" other/
 	for cmd in "dm-filter 'len > 50' | cat" "other/dm-filter 'len > 50'"; do
-		traced "$cmd"
+		traced "$cmd" want0
 		[ "$(bytes 'pread64(0,')" -eq 0 ]
 		[ "$(bytes splice)" -eq "$size" ]
 	done
@@ -243,6 +251,12 @@ blocks='printf "%s " "$DM_JOB"; cksum'
 		sh -c "$cmd" <other >want
 		assert_same out want
 	done
+	# dm-filter -f - reads its expression from the range too
+	printf 'xxxxlen > 1yyyy' >expr
+	DM_RUN_RANGE=$(stat -c %d:%i expr):4:7 dm-filter -f - in <expr >out
+	dm-filter 'len > 1' in >want
+	assert_same out want
+	[ "$(wc -l <want)" -eq 3 ]
 	# the file ends inside the range: what it holds, then the message
 	run_out out env DM_RUN_RANGE="$di:13:1000" dm-filter 'len >= 0' <in
 	assert_status 2
