@@ -2255,6 +2255,29 @@ plain16(const char *p, struct block *k, int j)
 }
 
 #ifdef X86
+/*
+ * The constants of plain32(), each byte repeated 32 times: loaded from
+ * memory as operands of the compares, where the compiler would otherwise
+ * build each again in every block (more than registers hold).
+ */
+enum { K_20, K_DOT, K_DASH, K_NIB, K_C, K_W, K_A, K_G, K_I, K_O, K_L,
+	K_E, K_C2, K_E1, K_E2, K_1, K_QUEST, K_EXCL, K_C0, NK };
+static unsigned char kv[NK][32] __attribute__((aligned(32)));
+
+static void
+kv_init(void)
+{
+	static const unsigned char b[NK] = { 0x20, '.', '-', 0x0F, 'c',
+	    'w', 'a', 'g', 'i', 'o', 'l', 'e', 0xC2, 0xE1, 0xE2, 1, '?',
+	    '!', 0xC0 };
+	int k;
+
+	for (k = 0; k < NK; k++)
+		memset(kv[k], b[k], sizeof kv[k]);
+}
+
+#define KV(k)	_mm256_load_si256((const __m256i *)(const void *)kv[k])
+
 /* plain16() for the 32 bytes at p (p[32] readable), bits 32 * j on. */
 __attribute__((target("avx2"), always_inline)) static inline void
 plain32(const char *p, struct block *k, int j)
@@ -2262,12 +2285,9 @@ plain32(const char *p, struct block *k, int j)
 	const __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)p);
 	const __m256i y = _mm256_loadu_si256((const __m256i *)(const void *)
 	    (p + 1));
-	const __m256i b20 = _mm256_set1_epi8(0x20);
-	const __m256i dot = _mm256_set1_epi8('.');
-	const __m256i dash = _mm256_set1_epi8('-');
-	const __m256i nib = _mm256_set1_epi8(0x0F);
-	__m256i l = _mm256_or_si256(x, b20), m = _mm256_or_si256(y, b20);
-	__m256i cls, sp, ok, pair, lead;
+	__m256i l = _mm256_or_si256(x, KV(K_20)), m = _mm256_or_si256(y,
+	    KV(K_20));
+	__m256i cls, sp, ok, pair, lead, dot;
 	int sh = 32 * j;
 
 	/*
@@ -2280,47 +2300,44 @@ plain32(const char *p, struct block *k, int j)
 	cls = _mm256_and_si256(_mm256_shuffle_epi8(_mm256_setr_epi8(
 	    (char)0x84, 1, 1, 1, 1, 1, 1, 1, 1, 0x41, 0x43, 0x4A, 0x43, 0x4B,
 	    3, 2, (char)0x84, 1, 1, 1, 1, 1, 1, 1, 1, 0x41, 0x43, 0x4A, 0x43,
-	    0x4B, 3, 2), _mm256_and_si256(x, nib)), _mm256_shuffle_epi8(
+	    0x4B, 3, 2), _mm256_and_si256(x, KV(K_NIB))), _mm256_shuffle_epi8(
 	    _mm256_setr_epi8(0x40, 2, (char)0x81, 2, 4, 8, 4, 8, 0, 0, 0, 0,
 	    0, 0, 0, 0, 0x40, 2, (char)0x81, 2, 4, 8, 4, 8, 0, 0, 0, 0, 0, 0,
-	    0, 0), _mm256_and_si256(_mm256_srli_epi16(x, 4), nib)));
+	    0, 0), _mm256_and_si256(_mm256_srli_epi16(x, 4), KV(K_NIB))));
 	/* 0x40 moved to 0x80 (the byte's own bit 6 in its 16-bit lane) */
 	sp = _mm256_or_si256(cls, _mm256_slli_epi16(cls, 1));
-	ok = _mm256_cmpeq_epi8(_mm256_and_si256(cls, nib),
+	ok = _mm256_cmpeq_epi8(_mm256_and_si256(cls, KV(K_NIB)),
 	    _mm256_setzero_si256());
 	pair = _mm256_or_si256(_mm256_and_si256(_mm256_or_si256(
-	    _mm256_cmpeq_epi8(l, _mm256_set1_epi8('c')),
-	    _mm256_cmpeq_epi8(l, _mm256_set1_epi8('w'))),
-	    _mm256_cmpeq_epi8(m, _mm256_set1_epi8('a'))),
-	    _mm256_or_si256(_mm256_and_si256(
-	    _mm256_cmpeq_epi8(l, _mm256_set1_epi8('g')),
-	    _mm256_or_si256(_mm256_cmpeq_epi8(m, _mm256_set1_epi8('i')),
-	    _mm256_cmpeq_epi8(m, _mm256_set1_epi8('o')))),
-	    _mm256_and_si256(_mm256_cmpeq_epi8(l, _mm256_set1_epi8('l')),
-	    _mm256_cmpeq_epi8(m, _mm256_set1_epi8('e')))));
+	    _mm256_cmpeq_epi8(l, KV(K_C)), _mm256_cmpeq_epi8(l, KV(K_W))),
+	    _mm256_cmpeq_epi8(m, KV(K_A))),
+	    _mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(l, KV(K_G)),
+	    _mm256_or_si256(_mm256_cmpeq_epi8(m, KV(K_I)),
+	    _mm256_cmpeq_epi8(m, KV(K_O)))),
+	    _mm256_and_si256(_mm256_cmpeq_epi8(l, KV(K_L)),
+	    _mm256_cmpeq_epi8(m, KV(K_E)))));
 	lead = _mm256_or_si256(_mm256_or_si256(
-	    _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xC2)),
-	    _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xE1))),
-	    _mm256_cmpeq_epi8(_mm256_andnot_si256(_mm256_set1_epi8(1), x),
-	    _mm256_set1_epi8((char)0xE2)));
+	    _mm256_cmpeq_epi8(x, KV(K_C2)), _mm256_cmpeq_epi8(x, KV(K_E1))),
+	    _mm256_cmpeq_epi8(_mm256_andnot_si256(KV(K_1), x), KV(K_E2)));
+	dot = _mm256_cmpeq_epi8(x, KV(K_DOT));
 	k->ws |= (uint64_t)(uint32_t)_mm256_movemask_epi8(sp) << sh;
 	k->odd |= (uint64_t)~(uint32_t)_mm256_movemask_epi8(ok) << sh;
 	k->pair |= (uint64_t)(uint32_t)_mm256_movemask_epi8(pair) << sh;
 	k->lead |= (uint64_t)(uint32_t)_mm256_movemask_epi8(lead) << sh;
-	k->dot |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
-	    _mm256_cmpeq_epi8(x, dot)) << sh;
+	k->dot |= (uint64_t)(uint32_t)_mm256_movemask_epi8(dot) << sh;
 	k->dotnext |= (uint64_t)(uint32_t)_mm256_movemask_epi8(
-	    _mm256_cmpeq_epi8(y, dot)) << sh;
+	    _mm256_cmpeq_epi8(y, KV(K_DOT))) << sh;
 	k->dash |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_andnot_si256(
-	    _mm256_cmpeq_epi8(y, dash), _mm256_cmpeq_epi8(x, dash))) << sh;
+	    _mm256_cmpeq_epi8(y, KV(K_DASH)), _mm256_cmpeq_epi8(x,
+	    KV(K_DASH)))) << sh;
 	k->term |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
-	    _mm256_or_si256(_mm256_cmpeq_epi8(x, dot), _mm256_cmpeq_epi8(x,
-	    _mm256_set1_epi8('?'))), _mm256_cmpeq_epi8(x,
-	    _mm256_set1_epi8('!')))) << sh;
+	    _mm256_or_si256(dot, _mm256_cmpeq_epi8(x, KV(K_QUEST))),
+	    _mm256_cmpeq_epi8(x, KV(K_EXCL)))) << sh;
 	k->cont |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(
-	    _mm256_set1_epi8((char)0xC0), x)) << sh;
+	    KV(K_C0), x)) << sh;
 	k->high |= (uint64_t)(uint32_t)_mm256_movemask_epi8(x) << sh;
 }
+#undef KV
 #endif /* X86 */
 
 /* An ASCII letter, digit or '_': \w, that no \b separates from the
@@ -2412,6 +2429,8 @@ plainbits_avx2(struct dm_q_words *w, const char *s, size_t n, size_t *pi)
 	size_t i;
 	int prevdot = 0;
 
+	if (kv[K_NIB][0] == 0)
+		kv_init();
 	for (i = *pi; i + 65 <= n; i += 64) {
 		memset(&bl, 0, sizeof bl);
 		plain32(s + i, &bl, 0);
