@@ -5,9 +5,14 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define X86	1
+#endif
 
 #include "dm.h"
 #include "quality.h"
+#include "simd.h"
 
 /*
  * Lines are splitlines() of the text (with split_paragraph=false: the
@@ -288,15 +293,86 @@ pairat(const char *s, size_t i)
 }
 
 /*
+ * The phrases (PH_...) at the bytes of bits, a hit of the scans below
+ * each (bit j the byte s[i + j]), added to *m; -1 when one of them starts
+ * U+0130 or U+212A, so that the line must be lower-cased.
+ */
+static int
+phrases_hits(const char *s, size_t n, size_t i, unsigned bits, int *m)
+{
+	size_t j;
+	int k;
+
+	for (; bits; bits &= bits - 1) {
+		j = i + (size_t)__builtin_ctz(bits);
+		if ((unsigned char)s[j] >= 0x80) {
+			if ((n - j >= 2 && memcmp(s + j, "\xc4\xb0", 2) == 0) ||
+			    (n - j >= 3 && memcmp(s + j, "\xe2\x84\xaa",
+			    3) == 0))
+				return -1;
+		} else if (j + 1 < n && (k = pairat(s, j)) >= 0)
+			*m |= phrases_at(s, n, j, (size_t)k);
+	}
+	return 0;
+}
+
+#ifdef X86
+/* The constants of phrases_avx2(), each byte 32 times: memory operands
+ * of the compares rather than more than the registers hold. */
+enum { P_20, P_C4, P_E2, P_PAIR, NP = P_PAIR + 12 };
+static unsigned char pv[NP][32] __attribute__((aligned(32)));
+
+#define PV(k)	_mm256_load_si256((const __m256i *)(const void *)pv[k])
+
+/* The hits of phrases_in() 32 bytes at a time, from 0 while 33 bytes are
+ * left; where it stopped, or SIZE_MAX when the line must be lowered. */
+__attribute__((target("avx2"))) static size_t
+phrases_avx2(const char *s, size_t n, const char (*pair)[2], int *m)
+{
+	__m256i x, y, raw, hit;
+	size_t i;
+	int k;
+
+	if (pv[P_20][0] == 0) {
+		memset(pv[P_20], 0x20, 32);
+		memset(pv[P_C4], 0xC4, 32);
+		memset(pv[P_E2], 0xE2, 32);
+		for (k = 0; k < 6; k++) {
+			memset(pv[P_PAIR + 2 * k], pair[k][0], 32);
+			memset(pv[P_PAIR + 2 * k + 1], pair[k][1], 32);
+		}
+	}
+	for (i = 0; i + 33 <= n; i += 32) {
+		raw = _mm256_loadu_si256((const __m256i *)(const void *)
+		    (s + i));
+		x = _mm256_or_si256(raw, PV(P_20));
+		y = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)
+		    (const void *)(s + i + 1)), PV(P_20));
+		hit = _mm256_or_si256(_mm256_cmpeq_epi8(raw, PV(P_C4)),
+		    _mm256_cmpeq_epi8(raw, PV(P_E2)));
+		for (k = 0; k < 6; k++)
+			hit = _mm256_or_si256(hit, _mm256_and_si256(
+			    _mm256_cmpeq_epi8(x, PV(P_PAIR + 2 * k)),
+			    _mm256_cmpeq_epi8(y, PV(P_PAIR + 2 * k + 1))));
+		if (phrases_hits(s, n, i, (unsigned)_mm256_movemask_epi8(hit),
+		    m) < 0)
+			return SIZE_MAX;
+	}
+	return i;
+}
+#undef PV
+#endif /* X86 */
+
+/*
  * Which phrases (PH_...) the lower-cased line holds, found without
  * lower-casing it. Only U+0130 and U+212A lower-case to ASCII letters (to
  * i and k, checked for all of Unicode by Python): a line with neither
  * holds a phrase just where its ASCII letters, lower-cased, do, since
  * every other character stays outside ASCII. The phrases' first two
  * letters (lo ja te pr co us, any case) and the first bytes of U+0130
- * and U+212A (C4, E2) are found sixteen bytes at a time (the last ones
- * from a copy padded with zeros, which start and end no pair), then
- * compared.
+ * and U+212A (C4, E2) are found 32 bytes at a time (AVX2), then sixteen
+ * (the last ones from a copy padded with zeros, which start and end no
+ * pair), then compared.
  */
 static int
 phrases_in(struct c4 *c, const char *s, size_t n)
@@ -308,14 +384,17 @@ phrases_in(struct c4 *c, const char *s, size_t n)
 	size_t i = 0;
 	int m = 0, k;
 
+#ifdef X86
+	if (dm_simd_level() >= 2 &&
+	    (i = phrases_avx2(s, n, pair, &m)) == SIZE_MAX)
+		return phrases_lowered(c, s, n);
+#endif
 #ifdef __SSE2__
 	{
-		size_t j;
 		const __m128i b20 = _mm_set1_epi8(0x20);
 		const __m128i c4 = _mm_set1_epi8((char)0xC4);
 		const __m128i e2 = _mm_set1_epi8((char)0xE2);
 		__m128i x, y, raw, hit, p0[6], p1[6];
-		unsigned bits;
 		char pad[48];
 		const char *q;
 
@@ -343,23 +422,14 @@ phrases_in(struct c4 *c, const char *s, size_t n)
 				hit = _mm_or_si128(hit, _mm_and_si128(
 				    _mm_cmpeq_epi8(x, p0[k]),
 				    _mm_cmpeq_epi8(y, p1[k])));
-			for (bits = (unsigned)_mm_movemask_epi8(hit); bits;
-			    bits &= bits - 1) {
-				j = i + (size_t)__builtin_ctz(bits);
-				if ((unsigned char)s[j] >= 0x80) {
-					if ((n - j >= 2 && memcmp(s + j,
-					    "\xc4\xb0", 2) == 0) ||
-					    (n - j >= 3 && memcmp(s + j,
-					    "\xe2\x84\xaa", 3) == 0))
-						return phrases_lowered(c, s, n);
-				} else if (j + 1 < n &&
-				    (k = pairat(s, j)) >= 0)
-					m |= phrases_at(s, n, j, (size_t)k);
-			}
+			if (phrases_hits(s, n, i,
+			    (unsigned)_mm_movemask_epi8(hit), &m) < 0)
+				return phrases_lowered(c, s, n);
 		}
 		return m;
 	}
 #else
+	(void)i;
 	if (dm_q_count(s, n, "\xc4\xb0", 2) > 0 ||
 	    dm_q_count(s, n, "\xe2\x84\xaa", 3) > 0)
 		return phrases_lowered(c, s, n);

@@ -153,6 +153,30 @@ with4() {
 	assert_output true
 }
 
+@test "finds the phrases alike at every SIMD level, in every block of a line" {
+	# phrases_in() looks 32 bytes at a time (AVX2) while 33 are left,
+	# then 16: "ja" at byte 31, "us" and U+212A at 51 and 59, "lo" at
+	# 61, "pr" at 65 of lines of 52, 72, 79 and 88 bytes
+	local level
+	for level in none sse2 avx2; do
+		export DM_SIMD=$level
+		run q "$(with4 'Thirty-one bytes of text here, javascript is needed.')" 'c4()'
+		assert_output '"c4: too_few_sentences"'
+		run q "$(with4 'Thirty-one bytes of text here, javascrip is needed.')" 'c4()'
+		assert_output true
+		run q "$(with4 'A line long enough for two blocks, where this site uses coo\u212aies today.')" 'c4()'
+		assert_output '"c4: too_few_sentences"'
+		run q "$(with4 'A line long enough for two blocks, where this site uses coo\u212aing today.')" 'c4()'
+		assert_output true
+		run q "$(with4 'Sixty-three bytes come first in this line before the phrase, lorem ipsum dolor.')" 'c4()'
+		assert_output '"c4: lorem_ipsum"'
+		run q "$(with4 'A line long enough for two blocks: the text goes on here and our Privacy Policy applies.')" 'c4()'
+		assert_output '"c4: too_few_sentences"'
+		run q "$(with4 'A line long enough for two blocks: the text goes on here and our Privacy Polish applies.')" 'c4()'
+		assert_output true
+	done
+}
+
 @test "split_paragraph=false takes sentences for lines" {
 	# one line: 13 words, 5 sentences (Go. Go now. and three more)
 	local t='Go. Go now. The cat sat on the mat. A dog slept by the door. Birds sang in the old tree.'
