@@ -385,7 +385,7 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 {
 	struct gopher *g = state;
 	const struct dm_q_words *w;
-	size_t i, a, nw, nonsym, npunct = 0, pchars = 0, noletter = 0;
+	size_t i, a, j, e, nw, nonsym, npunct = 0, pchars = 0, noletter = 0;
 	size_t alpha, nlines, chars, bullets, ells, hashes, dots, ellipses;
 	const unsigned char *cls = g->cls;
 	const size_t *off;
@@ -399,15 +399,20 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	tok = w->tok.buf;
 	nw = w->n;
 	/* most words start with an ASCII letter: neither all punctuation
-	 * nor without a letter; the others are counted, those of one
-	 * ASCII character (a mark, a digit) by their byte alone */
+	 * nor without a letter; the others are counted, by their ASCII
+	 * bytes here and by oddword() when they hold others */
 	for (i = 0; (i = plainwords(cls, tok, off, i, nw)) < nw; i++) {
 		a = off[i];
 		k = cls[(unsigned char)tok[a]];
-		if (k == C_HIGH || off[i + 1] - a != 1)
-			k = oddword(g, tok + a, off[i + 1] - a);
+		/* the ASCII of a word here, as in oddword() */
+		for (j = a + 1, e = off[i + 1]; j < e && k < (C_NP | C_LET);
+		    j++)
+			k |= cls[(unsigned char)tok[j]];
+		if (k & C_HIGH)
+			k = oddword(g, tok + a, e - a);
 		else
-			k = k & C_NP ? 0 : W_PUNCT;
+			k = (k & C_NP ? 0 : W_PUNCT) |
+			    (k & C_LET ? W_LETTER : 0);
 		if (k & W_PUNCT) {
 			npunct++;
 			pchars += w->len[i];
