@@ -242,12 +242,17 @@ fineweb_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
 	/* Every run of characters between white space gives at least one
 	 * word, so when the newlines per run pass the rule the newlines per
 	 * word do too, and the text need not be split into words; so do
-	 * they when the newlines per run counted by runs_least() pass. */
-	if (nl == 0 || ((k = runs_least(s, n)) > 0 &&
-	    (double)nl / k <= f->nlratio) ||
-	    (double)nl / dm_q_runs(s, n) <= f->nlratio)
+	 * they when the newlines per run counted by runs_least() pass. Words
+	 * that another predicate split already are taken as they are. */
+	if (nl == 0)
 		return 1;
-	f->w = dm_q_words_of(s, n);
+	if ((f->w = dm_q_words_split_already(s, n)) == NULL) {
+		if (((k = runs_least(s, n)) > 0 &&
+		    (double)nl / k <= f->nlratio) ||
+		    (double)nl / dm_q_runs(s, n) <= f->nlratio)
+			return 1;
+		f->w = dm_q_words_of(s, n);
+	}
 	if (f->w->n > 0 && (double)nl / f->w->n > f->nlratio)
 		return fail(err, "list_ratio");
 	return 1;

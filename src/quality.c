@@ -2805,9 +2805,17 @@ static struct dm_buf lasttext = DM_BUF_INIT;
 static int lastvalid, checkwords = -1;
 
 const struct dm_q_words *
-dm_q_words_of(const char *s, size_t n)
+dm_q_words_split_already(const char *s, size_t n)
 {
 	if (lastvalid && lasttext.len == n && memcmp(lasttext.buf, s, n) == 0)
+		return &lastw;
+	return NULL;
+}
+
+const struct dm_q_words *
+dm_q_words_of(const char *s, size_t n)
+{
+	if (dm_q_words_split_already(s, n) != NULL)
 		return &lastw;
 	dm_buf_reset(&lasttext);
 	dm_buf_add(&lasttext, s, n);

@@ -142,6 +142,9 @@ size_t	 dm_q_runs(const char *s, size_t n);
  * same text in a row (compared byte for byte with the last text asked
  * about). Valid until the next call. */
 const struct dm_q_words *dm_q_words_of(const char *s, size_t n);
+/* Those words when they are split already (the last text asked about),
+ * else NULL: a predicate that can do without them takes them when free. */
+const struct dm_q_words *dm_q_words_split_already(const char *s, size_t n);
 
 /*
  * An open-addressing hash set of item numbers. The caller hashes an item

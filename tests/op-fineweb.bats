@@ -112,6 +112,20 @@ L3='Birds sang in the old oak tree as the sun went down.'
 	assert_output '"fineweb: list_ratio"'
 }
 
+@test "list_ratio takes the words that another predicate split first" {
+	# the texts above, their words split by gopher() before fineweb()
+	# asks: 2/8 = 0.25 per word both, not 2/3 or 2/7 per run
+	local p='line_punct_thr=0, short_line_thr=1, char_duplicates_ratio=1'
+	local t
+	for t in 'Alpha,beta\nGamma,delta\nEpsilon.' \
+	    'a\u3000b\u3000c\nd\u3000e\u3000f\ng.'; do
+		run q "$t" "(gopher() || true) && fineweb($p, new_line_ratio=0.25)"
+		assert_output true
+		run q "$t" "(gopher() || true) && fineweb($p, new_line_ratio=0.24)"
+		assert_output '"fineweb: list_ratio"'
+	done
+}
+
 @test "list_ratio counts runs between white space beyond ASCII" {
 	# runs cut by U+3000: 7 runs (a b c d e f g.), 8 tokens, 2 newlines:
 	# 2/7 = 0.29 per run, 2/8 = 0.25 per word; 3 runs follow ASCII
