@@ -202,7 +202,7 @@ edges(struct rep *r)
 {
 	const struct dm_q_words *w = r->w;
 	const size_t *off = w->off;
-	size_t wn = w->n, tot = off[wn], nb = (wn + 1) / 64 + 2, i, j, k;
+	size_t wn = w->n, tot = off[wn], nb = (wn + 1) / 64 + 2, i, j, k, lim;
 	uint64_t key;
 
 	if (nb > r->bcap) {
@@ -245,14 +245,19 @@ edges(struct rep *r)
 			setbit(r->sb, j);
 		}
 	}
-	/* k: the last token end less than EDGE bytes after token i's start */
-	for (i = 0, k = 0; i < wn; i++) {
+	/* k: the last token end less than EDGE bytes after token i's start;
+	 * while token i starts EDGE bytes or more before the end (tot, the
+	 * end of token wn - 1), k stays below wn on its own */
+	for (i = 0, k = 0; i < wn && (lim = off[i] + EDGE) <= tot; i++) {
 		if (k < i)
 			k = i;
-		while (k < wn && off[k + 1] - off[i] < EDGE)
+		while (off[k + 1] < lim)
 			k++;
 		r->span[i] = (unsigned char)(k - i < DUP_MAX ? k - i : DUP_MAX);
 	}
+	for (; i < wn; i++)
+		r->span[i] = (unsigned char)(wn - i < DUP_MAX ? wn - i :
+		    DUP_MAX);
 }
 
 /* The bits of x, as popcount: x86-64's baseline has no popcount
