@@ -1951,16 +1951,22 @@ highquote(int32_t c)
 /* Room for the tokens of a sentence of n bytes: chunk() adds them without
  * asking, each copied 16 bytes at a time (a " may become two bytes). */
 static void
-tok_reserve(struct dm_q_words *w, size_t n)
+tok_grow(struct dm_q_words *w, size_t n)
 {
-	/* dm_buf_grow's test first: most sentences fit */
-	if (w->tok.len + 2 * n + 17 > w->tok.cap)
-		dm_buf_grow(&w->tok, 2 * n + 16);
+	dm_buf_grow(&w->tok, 2 * n + 16);
 	if (w->n + n + 2 > w->cap) {
 		w->cap = w->n + n + 2 > 2 * w->cap ? w->n + n + 2 : 2 * w->cap;
 		w->off = dm_xreallocarray(w->off, w->cap, sizeof *w->off);
 		w->len = dm_xreallocarray(w->len, w->cap, sizeof *w->len);
 	}
+}
+
+/* inline: most sentences fit, and the tests are all */
+ALWAYS_INLINE void
+tok_reserve(struct dm_q_words *w, size_t n)
+{
+	if (w->tok.len + 2 * n + 17 > w->tok.cap || w->n + n + 2 > w->cap)
+		tok_grow(w, n);
 }
 
 /* The token text[b..e), b < e, its characters counted by cont. */
