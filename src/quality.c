@@ -120,7 +120,7 @@ bitnext0(const uint64_t *v, size_t i, size_t lim)
 }
 
 /* One past the last bit set in v in [lo, i), or lo when none is. */
-static size_t
+ALWAYS_INLINE size_t
 bitprev(const uint64_t *v, size_t lo, size_t i)
 {
 	size_t k, j;
