@@ -2399,6 +2399,7 @@ plainodd(const char *s, size_t n, size_t i, const struct block *k,
     int valid, int prevdot)
 {
 	uint64_t odd = k->odd, x, bit;
+	const unsigned char *u;
 	size_t j;
 	int32_t cp;
 
@@ -2415,9 +2416,13 @@ plainodd(const char *s, size_t n, size_t i, const struct block *k,
 	}
 	if (!valid)
 		return odd | k->high;
+	/* valid UTF-8: C2 starts two bytes, E1 E2 E3 three */
 	for (x = k->lead; x != 0; x &= x - 1) {
 		bit = x & -x;
-		dm_q_cp(s, n, i + (size_t)__builtin_ctzll(x), &cp);
+		u = (const unsigned char *)s + i + __builtin_ctzll(x);
+		cp = u[0] == 0xC2 ? (u[1] & 0x3F) | 0x80 :
+		    (int32_t)(u[0] & 0x0F) << 12 | (u[1] & 0x3F) << 6 |
+		    (u[2] & 0x3F);
 		if (highquote(cp) || isspacecp(cp))
 			odd |= bit;
 	}
