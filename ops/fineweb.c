@@ -5,9 +5,14 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define X86	1
+#endif
 
 #include "dm.h"
 #include "quality.h"
+#include "simd.h"
 
 /*
  * Lines are the text split at "\n" (not splitlines: a "\r" stays in its
@@ -133,11 +138,59 @@ sum8(__m128i x)
 }
 #endif
 
+#ifdef X86
+/* The ASCII white space of runs_least() in x, a byte each. */
+__attribute__((target("avx2"), always_inline)) static inline __m256i
+space32(__m256i x)
+{
+	return _mm256_or_si256(_mm256_and_si256(
+	    _mm256_cmpgt_epi8(x, _mm256_set1_epi8(8)),
+	    _mm256_cmpgt_epi8(_mm256_set1_epi8(14), x)), _mm256_and_si256(
+	    _mm256_cmpgt_epi8(x, _mm256_set1_epi8(0x1B)),
+	    _mm256_cmpgt_epi8(_mm256_set1_epi8(0x21), x)));
+}
+
+/* The runs of runs_least() that start in s[*pi..), 32 bytes at a time
+ * while as many are left (*pi > 0): the white space before each byte is
+ * that of the bytes loaded one before. */
+__attribute__((target("avx2"))) static size_t
+runs_avx2(const char *s, size_t n, size_t *pi)
+{
+	__m256i x, acc = _mm256_setzero_si256(), sum = acc;
+	size_t i, k;
+	unsigned lap = 0;
+
+	for (i = *pi; i + 32 <= n; i += 32) {
+		x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i));
+		/* a start: white space before, ASCII other than it here */
+		acc = _mm256_sub_epi8(acc, _mm256_and_si256(space32(
+		    _mm256_loadu_si256((const __m256i *)(const void *)
+		    (s + i - 1))), _mm256_andnot_si256(space32(x),
+		    _mm256_cmpgt_epi8(x, _mm256_set1_epi8(-1)))));
+		if (++lap == 255) {
+			sum = _mm256_add_epi64(sum, _mm256_sad_epu8(acc,
+			    _mm256_setzero_si256()));
+			acc = _mm256_setzero_si256();
+			lap = 0;
+		}
+	}
+	sum = _mm256_add_epi64(sum, _mm256_sad_epu8(acc,
+	    _mm256_setzero_si256()));
+	k = (size_t)_mm256_extract_epi64(sum, 0) +
+	    (size_t)_mm256_extract_epi64(sum, 1) +
+	    (size_t)_mm256_extract_epi64(sum, 2) +
+	    (size_t)_mm256_extract_epi64(sum, 3);
+	*pi = i;
+	return k;
+}
+#endif /* X86 */
+
 /*
  * No more than dm_q_runs(s, n), and much cheaper: the runs that start
  * with an ASCII character other than white space, at the start or after
- * ASCII white space (sixteen bytes at a time). A byte beyond ASCII may
- * be white space or not, so it starts no run counted here and ends none.
+ * ASCII white space (32 bytes at a time with AVX2, then sixteen). A
+ * byte beyond ASCII may be white space or not, so it starts no run
+ * counted here and ends none.
  */
 static size_t
 runs_least(const char *s, size_t n)
@@ -148,6 +201,10 @@ runs_least(const char *s, size_t n)
 	if (n == 0)
 		return 0;
 	k = u[0] < 0x80 && !asciispace(u[0]);
+#ifdef X86
+	if (dm_simd_level() >= 2)
+		k += runs_avx2(s, n, &i);
+#endif
 #ifdef __SSE2__
 	{
 		const __m128i c8 = _mm_set1_epi8(8), c14 = _mm_set1_epi8(14);
@@ -163,7 +220,7 @@ runs_least(const char *s, size_t n)
 		 * place, up to 255 blocks before they are added up; the
 		 * white space before each byte is that of the block moved
 		 * up a byte, the last of the block before coming in */
-		prev = _mm_cvtsi32_si128(asciispace(u[0]) ? 0xFF : 0);
+		prev = _mm_cvtsi32_si128(asciispace(u[i - 1]) ? 0xFF : 0);
 		prev = _mm_slli_si128(prev, 15);
 		for (; i + 16 <= n; i += 16) {
 			x = _mm_loadu_si128((const __m128i *)(const void *)

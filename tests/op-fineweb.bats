@@ -112,6 +112,22 @@ L3='Birds sang in the old oak tree as the sun went down.'
 	assert_output '"fineweb: list_ratio"'
 }
 
+@test "list_ratio counts runs alike at every SIMD level" {
+	# 5 runs and 5 words, 2 newlines: 0.4 per run and per word; runs
+	# start at bytes 33 and 65, where runs_least() takes 32 bytes (AVX2)
+	# and 16 at a time: one run too many passes 0.39 as 2/6
+	local t p='line_punct_thr=0, short_line_thr=1, char_duplicates_ratio=1'
+	t="$(printf 'A%.0s' $(seq 32)) $(printf 'C%.0s' $(seq 31))\nEeeeeeeeee f\ng"
+	local level
+	for level in none sse2 avx2; do
+		export DM_SIMD=$level
+		run q "$t" "fineweb($p, new_line_ratio=0.39)"
+		assert_output '"fineweb: list_ratio"'
+		run q "$t" "fineweb($p, new_line_ratio=0.4)"
+		assert_output true
+	done
+}
+
 @test "list_ratio takes the words that another predicate split first" {
 	# the texts above, their words split by gopher() before fineweb()
 	# asks: 2/8 = 0.25 per word both, not 2/3 or 2/7 per run
