@@ -255,9 +255,9 @@ fineweb_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
 	struct dm_q_span *l;
 	size_t i, b, e, start = 0, punct = 0, shorts = 0, ndup, nchars, nl, k;
 	const char *p;
+	unsigned long gen;
 	double r;
 
-	(void)smp;
 	(void)ts;
 	f->lines.n = 0;
 	for (i = 0; i <= n; i++) {
@@ -303,12 +303,13 @@ fineweb_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
 	 * that another predicate split already are taken as they are. */
 	if (nl == 0)
 		return 1;
-	if ((f->w = dm_q_words_split_already(s, n)) == NULL) {
+	gen = dm_sample_linegen(smp, s, n);
+	if ((f->w = dm_q_words_split_already(s, n, gen)) == NULL) {
 		if (((k = runs_least(s, n)) > 0 &&
 		    (double)nl / k <= f->nlratio) ||
 		    (double)nl / dm_q_runs(s, n) <= f->nlratio)
 			return 1;
-		f->w = dm_q_words_of(s, n);
+		f->w = dm_q_words_of(s, n, gen);
 	}
 	if (f->w->n > 0 && (double)nl / f->w->n > f->nlratio)
 		return fail(err, "list_ratio");

@@ -473,7 +473,6 @@ rep_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	size_t b = 0, e = n, ndup, nchars, i;
 	double len = -1;
 
-	(void)s;
 	(void)ts;
 	dm_q_strip(in, &b, &e);
 	/* one paragraph or one line repeats nothing */
@@ -496,7 +495,7 @@ rep_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	if (r->linechar && over(nchars, r->linechar, in, n, &len))
 		return fail(err, "dup_line_char_frac");
 
-	r->w = dm_q_words_of(in, n);
+	r->w = dm_q_words_of(in, n, dm_sample_linegen(s, in, n));
 	if (r->w->n < TOP_MIN)
 		return 1;
 	grow(r);

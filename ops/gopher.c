@@ -392,9 +392,8 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	const char *tok;
 	int k, ends = 1;
 
-	(void)s;
 	(void)ts;
-	w = g->w = dm_q_words_of(in, n);
+	w = g->w = dm_q_words_of(in, n, dm_sample_linegen(s, in, n));
 	off = w->off;
 	tok = w->tok.buf;
 	nw = w->n;

@@ -246,9 +246,12 @@ struct dm_sample {
 	size_t		 npool, pool_used;
 	struct dm_buf	 out;		/* serialized form of a changed sample */
 	struct dm_nest	*nest;		/* nested objects walked (sample.c) */
+	unsigned long	 gen;		/* load number, 0 when not loaded */
+	const char	*dec;		/* the last string decoded from the */
+	size_t		 decn;		/* line into the pool, or NULL */
 };
 #define DM_SAMPLE_INIT	{ NULL, 0, NULL, 0, 0, NULL, 0, 0, DM_BUF_INIT, \
-	NULL, 0, 0, DM_BUF_INIT, NULL }
+	NULL, 0, 0, DM_BUF_INIT, NULL, 0, NULL, 0 }
 
 /* A field read from a sample. str/len are set for strings (decoded, valid
  * until the sample is changed or loaded again); num for numbers; raw/raw_len
@@ -286,6 +289,12 @@ void	 dm_sample_getpath(struct dm_sample *, const struct dm_pathseg *,
  * or "field 'text' is not a string" in err. */
 int	 dm_sample_text(struct dm_sample *, const char *key, const char **s,
 	    size_t *n, struct dm_buf *err);
+/* When s..s+n is a string of the line that the sample was loaded from
+ * (in the line, or the last one decoded from it), the load number: the
+ * bytes are valid UTF-8 and stay as they are until the next load, and no
+ * other load has that number. Else 0. */
+unsigned long dm_sample_linegen(const struct dm_sample *, const char *s,
+	    size_t n);
 /* Sets a field (creating missing objects along the path); takes v. Returns
  * 0, or -1 with a message when a path element is not an object. */
 int	 dm_sample_set_new(struct dm_sample *, const char *path, json_t *v,

@@ -2477,7 +2477,7 @@ plainbits(struct dm_q_words *w, const char *s, size_t n)
 		w->term = dm_xreallocarray(w->term, nw, sizeof *w->term);
 	}
 	w->textn = n;
-	w->valid = dm_simd_utf8_valid(s, n);
+	w->valid = w->known || dm_simd_utf8_valid(s, n);
 #ifdef __SSE2__
 #ifdef X86
 	if (dm_simd_level() >= 2)
@@ -2810,27 +2810,44 @@ words_check(const struct dm_q_words *w, const char *s, size_t n)
 }
 
 /* One text's words at a time, for every predicate of the process: the
- * predicates of one expression see the same text one after the other. */
+ * predicates of one expression see the same text one after the other.
+ * The last text is known by its sample line's load number and its place
+ * (lastgen not 0), or by a copy of its bytes. */
 static struct dm_q_words lastw;
 static struct dm_buf lasttext = DM_BUF_INIT;
+static const char *lastp;
+static size_t lastn;
+static unsigned long lastgen;
 static int lastvalid, checkwords = -1;
 
 const struct dm_q_words *
-dm_q_words_split_already(const char *s, size_t n)
+dm_q_words_split_already(const char *s, size_t n, unsigned long gen)
 {
-	if (lastvalid && lasttext.len == n && memcmp(lasttext.buf, s, n) == 0)
+	if (!lastvalid)
+		return NULL;
+	if (gen != 0 && gen == lastgen)
+		return lastp == s && lastn == n ? &lastw : NULL;
+	if (lastgen == 0 && lasttext.len == n &&
+	    memcmp(lasttext.buf, s, n) == 0)
 		return &lastw;
 	return NULL;
 }
 
 const struct dm_q_words *
-dm_q_words_of(const char *s, size_t n)
+dm_q_words_of(const char *s, size_t n, unsigned long gen)
 {
-	if (dm_q_words_split_already(s, n) != NULL)
+	if (dm_q_words_split_already(s, n, gen) != NULL)
 		return &lastw;
+	lastvalid = 0;
 	dm_buf_reset(&lasttext);
-	dm_buf_add(&lasttext, s, n);
+	if (gen == 0)
+		dm_buf_add(&lasttext, s, n);
+	lastgen = gen;
+	lastp = s;
+	lastn = n;
+	lastw.known = gen != 0;
 	dm_q_words_split(&lastw, s, n);
+	lastw.known = 0;
 	if (checkwords < 0)
 		checkwords = getenv("DM_QUALITY_CHECK") != NULL;
 	if (checkwords)

@@ -128,6 +128,7 @@ struct dm_q_words {
 	uint64_t	*term;	/* its bytes '.', '?' and '!' */
 	size_t		 nbits;	/* 64-bit words allocated to each */
 	int		 valid;	/* the text is valid UTF-8 */
+	int		 known;	/* it is, said by the caller: not checked */
 	int		 high;	/* it has bytes from 0x80 up */
 	int		 reference;	/* every sentence through the passes */
 };
@@ -139,12 +140,16 @@ void	 dm_q_words_free(struct dm_q_words *);
  * and sentences only cut runs), and much cheaper. */
 size_t	 dm_q_runs(const char *s, size_t n);
 /* The words of s, split once for all the predicates that ask about the
- * same text in a row (compared byte for byte with the last text asked
- * about). Valid until the next call. */
-const struct dm_q_words *dm_q_words_of(const char *s, size_t n);
+ * same text in a row. gen is dm_sample_linegen() of the text: when not 0
+ * the text is valid UTF-8 (not checked again) and known by gen and its
+ * place; else it is compared byte for byte with the last text asked
+ * about. Valid until the next call. */
+const struct dm_q_words *dm_q_words_of(const char *s, size_t n,
+	    unsigned long gen);
 /* Those words when they are split already (the last text asked about),
  * else NULL: a predicate that can do without them takes them when free. */
-const struct dm_q_words *dm_q_words_split_already(const char *s, size_t n);
+const struct dm_q_words *dm_q_words_split_already(const char *s, size_t n,
+	    unsigned long gen);
 
 /*
  * An open-addressing hash set of item numbers. The caller hashes an item

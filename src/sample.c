@@ -82,6 +82,9 @@ struct loadctx {
  * then on have them counted as they are checked. */
 static int wantcp;
 
+/* Lines loaded so far, in every sample: each load's number (gen). */
+static unsigned long loads;
+
 static void	nest_add(struct dm_sample *, int *, const char *, size_t,
 		    const char *, size_t);
 
@@ -165,6 +168,8 @@ reset(struct dm_sample *s)
 		member_clear(&s->m[i]);
 	s->nm = 0;
 	s->changed = 0;
+	s->gen = 0;
+	s->dec = NULL;
 	s->pool_used = 0;
 	if (s->keys.cap)
 		dm_buf_reset(&s->keys);
@@ -206,6 +211,7 @@ dm_sample_load(struct dm_sample *s, const char *line, size_t len,
 		if (m->key < line || m->key >= line + len)
 			m->key = s->keys.buf + ((uintptr_t)m->key - 1);
 	}
+	s->gen = ++loads;
 	return 0;
 }
 
@@ -250,6 +256,16 @@ find(struct dm_sample *s, const char *key, size_t n)
 	return NULL;
 }
 
+/* Whether p..p+n lies in the loaded line. */
+static int
+in_line(const struct dm_sample *s, const char *p, size_t n)
+{
+	uintptr_t a = (uintptr_t)p, b = (uintptr_t)s->line;
+
+	return s->line != NULL && a >= b && n <= s->len &&
+	    a - b <= s->len - n;
+}
+
 static void
 field_from_raw(struct dm_sample *s, const char *raw, size_t n, struct dm_field *f)
 {
@@ -260,6 +276,14 @@ field_from_raw(struct dm_sample *s, const char *raw, size_t n, struct dm_field *
 		f->type = DM_STRING;
 		if (dm_json_string(raw, n, pool_take(s), &f->str, &f->len) < 0)
 			f->type = DM_MISSING;
+		/* decoded from the checked line: valid UTF-8 (a lone
+		 * surrogate fails the load), and the pool buffer is not
+		 * taken again until the next load */
+		else if (s->gen != 0 && in_line(s, raw, n) &&
+		    !in_line(s, f->str, f->len)) {
+			s->dec = f->str;
+			s->decn = f->len;
+		}
 		break;
 	case '{': f->type = DM_OBJECT; break;
 	case '[': f->type = DM_ARRAY; break;
@@ -546,6 +570,16 @@ dm_sample_text(struct dm_sample *s, const char *key, const char **str,
 	dm_buf_adds(err, f.type == DM_MISSING ? "' is missing" :
 	    "' is not a string");
 	return -1;
+}
+
+unsigned long
+dm_sample_linegen(const struct dm_sample *s, const char *p, size_t n)
+{
+	if (s == NULL || s->gen == 0 || p == NULL)
+		return 0;
+	if (in_line(s, p, n) || (p == s->dec && n == s->decn))
+		return s->gen;
+	return 0;
 }
 
 static struct dm_member *

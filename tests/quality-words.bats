@@ -75,3 +75,18 @@ PY
 	assert_success
 	assert_output "$(cat one.jsonl)"
 }
+
+@test "each line's text is split anew, the next text of the same length decoded to the same place too" {
+	# texts with an escape are decoded into the same buffer, line after
+	# line; the words are known by the line they come from, not by place
+	a=$(printf 'that with %.0s' $(seq 14))'that with'
+	b=$(printf 'x %.0s' $(seq 74))x
+	for t in "$a" "$b" "$b" "$a" "$a" "$b"; do
+		printf '{"text":"%s\\n%s"}\n' "$t" "$t"
+	done >in.jsonl
+	[ ${#a} = ${#b} ]
+	run_split dm-filter --mark=m 'gopher()' in.jsonl
+	assert_success
+	assert_stderr ''
+	[ "$(jq -r .m <<<"$output" | tr '\n' ' ')" = 'true gopher: below_avg_threshold gopher: below_avg_threshold true true gopher: below_avg_threshold ' ]
+}
