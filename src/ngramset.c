@@ -9,6 +9,7 @@
 
 #include "dm.h"
 #include "ngramset.h"
+#include "simd.h"
 
 void
 dm_ngramset_clear(struct dm_ngramset *t, size_t n)
@@ -48,5 +49,20 @@ dm_ngramset_free(struct dm_ngramset *t)
 uint64_t
 dm_ngram_hash(const void *s, size_t n)
 {
+#ifdef DM_NGRAM_AVX2
+	static int check = -1;
+	uint64_t h;
+
+	/* XXH3 takes its vector loop past 240 bytes (XXH3_MIDSIZE_MAX);
+	 * DM_QUALITY_CHECK compares with the form of the other levels */
+	if (n > XXH3_MIDSIZE_MAX && dm_simd_level() >= 2) {
+		h = dm_ngram_hash_avx2(s, n);
+		if (check < 0)
+			check = getenv("DM_QUALITY_CHECK") != NULL;
+		if (check && h != XXH3_64bits(s, n))
+			dm_die("XXH3 with AVX2 of %zu bytes differs", n);
+		return h;
+	}
+#endif
 	return XXH3_64bits(s, n);
 }

@@ -32,8 +32,14 @@ typedef int (*dm_ngram_eq)(const void *ctx, size_t a, size_t b);
 /* Empties the set and makes room for n items (at most half full). */
 void	 dm_ngramset_clear(struct dm_ngramset *, size_t n);
 void	 dm_ngramset_free(struct dm_ngramset *);
-/* XXH3 of s[0..n), for the n-grams' bytes. */
+/* XXH3 of s[0..n), for the n-grams' bytes: past 240 bytes with AVX2 when
+ * dm_simd_level() is 2 (x86-64), the same hash. */
 uint64_t dm_ngram_hash(const void *s, size_t n);
+/* GCC's target pragma builds the AVX2 form; other compilers do without */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define DM_NGRAM_AVX2	1
+uint64_t dm_ngram_hash_avx2(const void *s, size_t n);
+#endif
 
 /* The item equal to item already in the set, or item, inserted. Inline:
  * called for every n-gram compared, with a known eq. */
