@@ -172,6 +172,20 @@ q() {
 	printf '%s\n' "${out%\}}"
 }
 
+# q_levels TEXT EXPR WANT: q TEXT EXPR gives WANT at every DM_SIMD level
+# (plain C, SSE2, AVX2), each of which the wide scans take in turn.
+q_levels() {
+	local level out
+	for level in none sse2 avx2; do
+		out=$(export DM_SIMD=$level; q "$1" "$2")
+		if [ "$out" != "$3" ]; then
+			printf 'DM_SIMD=%s: %s gives %s, not %s\n' "$level" \
+			    "$2" "$out" "$3" >&2
+			return 1
+		fi
+	done
+}
+
 # like_datamate TOOL ARG CLASS [PARAM]: TOOL ARG (dm-filter EXPR, dm-map OP)
 # on in.jsonl keeps the same samples, the same way, as DataMate's CLASS
 # (tests/datamate-ref.py runs DataMate's code, PARAM its parameter).

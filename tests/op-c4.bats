@@ -157,24 +157,13 @@ with4() {
 	# phrases_in() looks 32 bytes at a time (AVX2) while 33 are left,
 	# then 16: "ja" at byte 31, "us" and U+212A at 51 and 59, "lo" at
 	# 61, "pr" at 65 of lines of 52, 72, 79 and 88 bytes
-	local level
-	for level in none sse2 avx2; do
-		export DM_SIMD=$level
-		run q "$(with4 'Thirty-one bytes of text here, javascript is needed.')" 'c4()'
-		assert_output '"c4: too_few_sentences"'
-		run q "$(with4 'Thirty-one bytes of text here, javascrip is needed.')" 'c4()'
-		assert_output true
-		run q "$(with4 'A line long enough for two blocks, where this site uses coo\u212aies today.')" 'c4()'
-		assert_output '"c4: too_few_sentences"'
-		run q "$(with4 'A line long enough for two blocks, where this site uses coo\u212aing today.')" 'c4()'
-		assert_output true
-		run q "$(with4 'Sixty-three bytes come first in this line before the phrase, lorem ipsum dolor.')" 'c4()'
-		assert_output '"c4: lorem_ipsum"'
-		run q "$(with4 'A line long enough for two blocks: the text goes on here and our Privacy Policy applies.')" 'c4()'
-		assert_output '"c4: too_few_sentences"'
-		run q "$(with4 'A line long enough for two blocks: the text goes on here and our Privacy Polish applies.')" 'c4()'
-		assert_output true
-	done
+	q_levels "$(with4 'Thirty-one bytes of text here, javascript is needed.')" 'c4()' '"c4: too_few_sentences"'
+	q_levels "$(with4 'Thirty-one bytes of text here, javascrip is needed.')" 'c4()' true
+	q_levels "$(with4 'A line long enough for two blocks, where this site uses coo\u212aies today.')" 'c4()' '"c4: too_few_sentences"'
+	q_levels "$(with4 'A line long enough for two blocks, where this site uses coo\u212aing today.')" 'c4()' true
+	q_levels "$(with4 'Sixty-three bytes come first in this line before the phrase, lorem ipsum dolor.')" 'c4()' '"c4: lorem_ipsum"'
+	q_levels "$(with4 'A line long enough for two blocks: the text goes on here and our Privacy Policy applies.')" 'c4()' '"c4: too_few_sentences"'
+	q_levels "$(with4 'A line long enough for two blocks: the text goes on here and our Privacy Polish applies.')" 'c4()' true
 }
 
 @test "split_paragraph=false takes sentences for lines" {

@@ -118,14 +118,8 @@ L3='Birds sang in the old oak tree as the sun went down.'
 	# and 16 at a time: one run too many passes 0.39 as 2/6
 	local t p='line_punct_thr=0, short_line_thr=1, char_duplicates_ratio=1'
 	t="$(printf 'A%.0s' $(seq 32)) $(printf 'C%.0s' $(seq 31))\nEeeeeeeeee f\ng"
-	local level
-	for level in none sse2 avx2; do
-		export DM_SIMD=$level
-		run q "$t" "fineweb($p, new_line_ratio=0.39)"
-		assert_output '"fineweb: list_ratio"'
-		run q "$t" "fineweb($p, new_line_ratio=0.4)"
-		assert_output true
-	done
+	q_levels "$t" "fineweb($p, new_line_ratio=0.39)" '"fineweb: list_ratio"'
+	q_levels "$t" "fineweb($p, new_line_ratio=0.4)" true
 }
 
 @test "list_ratio takes the words that another predicate split first" {

@@ -147,28 +147,18 @@ P4="$S $S $S $S"
 	# symbols() takes the bytes of its set from dm_byteset_find, 32, 16
 	# or 1 at a time: the texts above, runs of periods, and U+0085
 	# among U+00A0 (C2 A0, no line end): 2 bullets of 3 lines, or of 2
-	local level t
-	for level in none sse2 avx2; do
-		export DM_SIMD=$level
-		run q "$P4 # # # # # # # #" 'gopher()'
-		assert_output '"gopher: too_many_hashes"'
-		run q "$P4 # # # # # # #" 'gopher()'
-		assert_output true
-		run q "$P4 ... … ... … ... … ... …" 'gopher()'
-		assert_output '"gopher: too_many_ellipsis"'
-		# 8 periods hold two '...', 9 three: (2 + 5) / 71 passes,
-		# (3 + 5) / 71 does not
-		run q "$P4 ........ … … … … … end" 'gopher()'
-		assert_output true
-		run q "$P4 ......... … … … … … end" 'gopher()'
-		assert_output '"gopher: too_many_ellipsis"'
-		t="- $S\u00a0\u0085• $S\u00a0\u00a0- $S\n$S"
-		run q "$t" 'gopher(max_bullet_lines_ratio=0.6)'
-		assert_output '"gopher: too_many_bullets"'
-		t="- $S\u00a0\u00a0• $S\u00a0\u00a0- $S\n$S"
-		run q "$t" 'gopher(max_bullet_lines_ratio=0.6)'
-		assert_output true
-	done
+	local t
+	q_levels "$P4 # # # # # # # #" 'gopher()' '"gopher: too_many_hashes"'
+	q_levels "$P4 # # # # # # #" 'gopher()' true
+	q_levels "$P4 ... … ... … ... … ... …" 'gopher()' '"gopher: too_many_ellipsis"'
+	# 8 periods hold two '...', 9 three: (2 + 5) / 71 passes,
+	# (3 + 5) / 71 does not
+	q_levels "$P4 ........ … … … … … end" 'gopher()' true
+	q_levels "$P4 ......... … … … … … end" 'gopher()' '"gopher: too_many_ellipsis"'
+	t="- $S\u00a0\u0085• $S\u00a0\u00a0- $S\n$S"
+	q_levels "$t" 'gopher(max_bullet_lines_ratio=0.6)' '"gopher: too_many_bullets"'
+	t="- $S\u00a0\u00a0• $S\u00a0\u00a0- $S\n$S"
+	q_levels "$t" 'gopher(max_bullet_lines_ratio=0.6)' true
 }
 
 @test "drops under 80% of words with a letter as gopher_below_alpha_threshold" {
