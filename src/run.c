@@ -133,7 +133,8 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	 * memory; every other job has its block moved by this loop. */
 	if (!o->files && o->spool == NULL && dm_cutter_inplace(&S->cut) &&
 	    !o->blockset && !o->lines && S->ckpt == NULL)
-		dm_cutter_guided(&S->cut, S->nslots);
+		dm_cutter_guided(&S->cut, S->nslots,
+		    S->dranged && o->hosts == NULL);
 	S->start = dm_now();
 	S->nextprog = S->start + 0.5;
 }

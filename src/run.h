@@ -93,9 +93,13 @@ int	 dm_cutter_inplace(struct dm_cutter *);
  * their size / (2 * slots), from 8M to 32M (bulk); and the last blocks
  * shrink, each the bytes left divided by slots but never below bulk / 16,
  * so that the slots run out of work together instead of one finishing a
- * whole block alone. Called after dm_cutter_inplace said 1.
+ * whole block alone. With own, the jobs read their blocks themselves
+ * (DM_RUN_RANGE): a block then costs this loop nothing but the job's
+ * start, which a dm tool pays again (about 10 ms of a slot), so blocks go
+ * up to 64M and the last ones shrink to a quarter of bulk only. Called
+ * after dm_cutter_inplace said 1.
  */
-void	 dm_cutter_guided(struct dm_cutter *, int slots);
+void	 dm_cutter_guided(struct dm_cutter *, int slots, int own);
 /* Lets go of a block's buffer (NULL: none), cap as the block said: a few
  * whole-block buffers are kept for the next blocks, whose pages are then
  * already there. */

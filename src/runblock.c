@@ -193,22 +193,23 @@ dm_cutter_inplace(struct dm_cutter *c)
 
 #define BULKMIN	(8 * 1024 * 1024)
 #define BULKMAX	(32 * 1024 * 1024)
+#define OWNMAX	(64 * 1024 * 1024)
 
 void
-dm_cutter_guided(struct dm_cutter *c, int slots)
+dm_cutter_guided(struct dm_cutter *c, int slots, int own)
 {
-	unsigned long long b;
+	unsigned long long b, max = own ? OWNMAX : BULKMAX;
 
 	if (c->rfd < 0 || slots < 1)
 		return;
 	b = c->fsize / (2 * (unsigned long long)slots);
 	if (b < BULKMIN)
 		b = BULKMIN;
-	if (b > BULKMAX)
-		b = BULKMAX;
+	if (b > max)
+		b = max;
 	c->slots = slots;
 	c->bulk = (size_t)b;
-	c->least = c->bulk / 16;
+	c->least = c->bulk / (own ? 4 : 16);
 }
 
 /* The most bytes the block starting left bytes before the end holds. */
