@@ -276,8 +276,8 @@ blocks='printf "%s " "$DM_JOB"; cksum'
 # file's size / (2 * SLOTS), from 8M to 32M, and at the end each the bytes
 # left divided by SLOTS, at least a sixteenth of that, none left smaller
 # than half of that sixteenth; every block ends at the last line end in
-# it. With own (jobs that read their blocks themselves): up to 64M, and a
-# quarter for a sixteenth.
+# it. With own (jobs that read their blocks themselves): up to 64M, and
+# 1M for that sixteenth.
 cuts() {
 	python3 - "$@" <<-'EOF2'
 	import sys
@@ -286,7 +286,7 @@ cuts() {
 	own = len(sys.argv) > 3
 	M = 1024 * 1024
 	bulk = min(max(len(data) // (2 * slots), 8 * M), (64 if own else 32) * M)
-	least = bulk // (4 if own else 16)
+	least = M if own else bulk // 16
 	off = 0
 	while off < len(data):
 	    left = len(data) - off
@@ -338,7 +338,7 @@ for i in range(300000):
 	assert_same got want
 }
 
-@test "in place without --block: jobs that read their blocks themselves get larger ones, fewer at the end" {
+@test "in place without --block: jobs that read their blocks themselves get larger ones, down to 1M at the end" {
 	# 157 MB of samples of 1 to 1000 bytes of text
 	python3 -c '
 import sys
@@ -346,11 +346,12 @@ w = sys.stdout.write
 for i in range(300000):
     w("{\"id\":%d,\"text\":\"%s\"}\n" % (i, "x" * (i * 7919 % 1000 + 1)))' >in
 	cuts in 2 own >want
-	# 39M 39M 39M 20M 10M 10M (the Send column of the job log: the
-	# bytes of each block, which the job read itself)
-	[ "$(wc -l <want)" -eq 6 ]
+	# 39M 39M 39M 20M 10M 5M 2.5M 1.2M 1.2M (the Send column of the job
+	# log: the bytes of each block, which the job read itself)
+	[ "$(wc -l <want)" -eq 9 ]
 	[ "$(sed -n 1p want)" -gt 39000000 ]
-	[ "$(sed -n 6p want)" -gt 9000000 ]
+	[ "$(sed -n 8p want)" -gt 1048576 ]
+	[ "$(sed -n 9p want)" -lt 1300000 ]
 	run_out out dm-run -j 2 --joblog log -- "dm-filter 'len > 500'" <in
 	assert_success
 	sed 1d log | sort -n | cut -f6 >got
