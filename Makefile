@@ -295,9 +295,16 @@ FUZZRUN  = -rss_limit_mb=2048 -malloc_limit_mb=1024 -timeout=20 -close_fd_mask=2
 fuzz-bins: deps
 	$(MAKE) OBJDIR=bin/fuzz/obj CC=clang CFLAGS='$(FUZZCFLAGS)' DM_DIRECT=1 $(FUZZ:%=bin/fuzz/%)
 
+# A target is built only with the settings above (clang, its own objects):
+# `make bin/fuzz/json` goes through them too.
+ifeq ($(OBJDIR),bin/fuzz/obj)
 bin/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.c tests/fuzz/fuzz.h $(OBJDIR)/libdm.a
 	$(CC) $(CFLAGS) -fsanitize=fuzzer $(DM_CFLAGS) $(PKG_CFLAGS) -o $@ $< tests/fuzz/fuzz.c \
 		$(OBJDIR)/libdm.a $(PKG_LIBS) `pkg-config --libs libcurl nettle poppler-glib $(ARCHPKGS)` $(LDLIBS)
+else
+$(FUZZ:%=bin/fuzz/%): FORCE
+	$(MAKE) OBJDIR=bin/fuzz/obj CC=clang CFLAGS='$(FUZZCFLAGS)' DM_DIRECT=1 $@
+endif
 
 fuzz: fuzz-bins
 	for t in $(FUZZ); do mkdir -p bin/fuzz/corpus/$$t && \
