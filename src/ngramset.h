@@ -35,8 +35,9 @@ void	 dm_ngramset_free(struct dm_ngramset *);
 /* XXH3 of s[0..n), for the n-grams' bytes: past 240 bytes with AVX2 when
  * dm_simd_level() is 2 (x86-64), the same hash. */
 uint64_t dm_ngram_hash(const void *s, size_t n);
-/* GCC's target pragma builds the AVX2 form; other compilers do without */
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+/* GCC's target pragma or clang's target attribute builds the AVX2 form;
+ * other compilers do without */
+#if defined(__x86_64__) && defined(__GNUC__)
 #define DM_NGRAM_AVX2	1
 uint64_t dm_ngram_hash_avx2(const void *s, size_t n);
 #endif
