@@ -28,7 +28,8 @@
 #define OVERLONG_2	(1 << 5)	/* 1100000_ 10______ */
 #define TOO_LARGE_1000	(1 << 6)
 #define OVERLONG_4	(1 << 6)	/* 11110000 1000____ */
-#define TWO_CONTS	(1 << 7)	/* continuation, then continuation */
+/* as a char: the tables are of chars, and 128 is not one */
+#define TWO_CONTS	((char)(1 << 7)) /* continuation, then continuation */
 #define CARRY		(TOO_SHORT | TOO_LONG | TWO_CONTS)
 
 /* indexed by the high nibble of the first byte */
