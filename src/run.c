@@ -40,11 +40,16 @@ on_child(int sig)
 	wake();
 }
 
+/* SIGINT and SIGTERM so far */
+static volatile sig_atomic_t nstops;
+
 /* As dm_init's handler (a flag, no SA_RESTART), and wakes the loop. */
 static void
 on_stop(int sig)
 {
 	dm_interrupted = sig;
+	if (nstops < 2)
+		nstops++;
 	wake();
 }
 
@@ -414,13 +419,21 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 			dm_runlog_progress(&S, 0);
 	}
 
-	/* A job's output is written whole or not at all, a signal or not. */
-	if (dm_interrupted && !S.fatal && dm_job_emitting(&S) &&
-	    S.head->out.done > 0)
-		while (dm_held_emit(&S.head->out, 1, SIZE_MAX) == 0)
-			;
 	if (dm_interrupted || S.fatal)
 		dm_attempt_killall(&S);
+	/* A job's output is written whole or not at all, a signal or not.
+	 * A reader that has stopped reading would hold dm-run here for ever:
+	 * a second signal ends it, by the signal's own action, once the
+	 * jobs are stopped (or before the write, when it came while they
+	 * were stopped). */
+	if (dm_interrupted && !S.fatal && dm_job_emitting(&S) &&
+	    S.head->out.done > 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		while (nstops < 2 &&
+		    dm_held_emit(&S.head->out, 1, SIZE_MAX) == 0)
+			;
+	}
 	if (o->progress)
 		dm_runlog_progress(&S, 1);
 	if (S.rd.nerrors)

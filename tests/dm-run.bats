@@ -566,6 +566,55 @@ dm-run: out: part-000009.jsonl does not match its recorded checksum; running blo
 	done
 }
 
+@test "after SIGTERM, a job's output already begun is written whole, then dm-run dies of the signal" {
+	seq 1 600000 >in
+	mkfifo fifo
+	dm-run -j 1 -- cat <in >fifo 2>err &
+	pid=$!
+	exec 7<fifo
+	for i in $(seq 200); do
+		pgrep -P "$pid" >/dev/null || break
+		sleep 0.05
+	done
+	! pgrep -P "$pid" >/dev/null
+	kill -TERM "$pid"
+	wait_blocked "$pid" '*pipe_write*' '*pipe_wait*'
+	timeout 20 cat <&7 >out
+	exec 7<&-
+	wait "$pid" && status=0 || status=$?
+	assert_status 143
+	assert_same out in
+	assert_file err ''
+}
+
+@test "a second SIGINT or SIGTERM ends the write of a job's output that the reader does not take" {
+	# 3.9 MB of output, more than the pipe holds
+	seq 1 600000 >in
+	for sig in INT TERM; do
+		rm -f fifo
+		mkfifo fifo
+		dm-run -j 1 -- cat <in >fifo 2>err &
+		pid=$!
+		exec 7<fifo
+		# the job has ended, and the pipe is full of its output
+		for i in $(seq 200); do
+			pgrep -P "$pid" >/dev/null || break
+			sleep 0.05
+		done
+		! pgrep -P "$pid" >/dev/null
+		# the first signal: the output begun is written whole
+		kill -"$sig" "$pid"
+		wait_blocked "$pid" '*pipe_write*' '*pipe_wait*'
+		kill -0 "$pid"
+		# the second: dm-run dies of it at once
+		signal_and_wait "$pid" "$sig"
+		exec 7<&-
+		[ "$sig" = INT ] && assert_status 130
+		[ "$sig" = TERM ] && assert_status 143
+		assert_file err ''
+	done
+}
+
 @test "ends quietly when the reader goes away (| head -n1)" {
 	seq 1 3000000 >in
 	dm-run -j 2 --block 1M -- cat <in 2>err | head -n 1 >out
