@@ -334,6 +334,8 @@ struct dm_reader {
 					 * stdin), so it is closed here */
 	int		 ranged;	/* fd is stdin read within DM_RUN_RANGE
 					 * (reader.c) */
+	int		 plain;		/* fd is stdin, dm-run's pipe of
+					 * DM_RUN_PLAIN: never decompressed */
 	int		 nostdin;	/* stdin was closed at dm_reader_init */
 	void		*ar;		/* struct archive * for compressed input */
 	char		*buf;

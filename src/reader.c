@@ -55,6 +55,54 @@ takerange(void)
 	unsetenv("DM_RUN_RANGE");
 }
 
+/*
+ * A block that dm-run gives a job through a pipe (dm-run(1)) is plain text
+ * whatever its first bytes: dm-run has read and decompressed its input.
+ * DM_RUN_PLAIN=DEV:INO names that pipe, so that a block that starts with
+ * a line like "BZh9" is read as its lines, as in one run over the whole
+ * input, not as a broken stream. Taken and removed as DM_RUN_RANGE; it
+ * counts only when descriptor 0 is that pipe.
+ */
+static struct {
+	int		 taken, on;
+	int		 checked, is;
+	uintmax_t	 dev, ino;
+} plain;
+
+static void
+takeplain(void)
+{
+	const char *e;
+	char more;
+
+	if (plain.taken)
+		return;
+	plain.taken = 1;
+	if ((e = getenv("DM_RUN_PLAIN")) == NULL)
+		return;
+	if (!isdigit((unsigned char)*e) || sscanf(e, "%" SCNuMAX ":%" SCNuMAX
+	    "%c", &plain.dev, &plain.ino, &more) != 2)
+		dm_die("DM_RUN_PLAIN is not DEV:INO: '%s'", e);
+	plain.on = 1;
+	unsetenv("DM_RUN_PLAIN");
+}
+
+/* Whether standard input is the pipe of DM_RUN_PLAIN (told once). */
+static int
+stdinplain(void)
+{
+	struct stat st;
+
+	takeplain();
+	if (!plain.checked) {
+		plain.checked = 1;
+		plain.is = plain.on && fstat(0, &st) == 0 &&
+		    S_ISFIFO(st.st_mode) && (uintmax_t)st.st_dev == plain.dev &&
+		    (uintmax_t)st.st_ino == plain.ino;
+	}
+	return plain.is;
+}
+
 /* Whether standard input is the file of DM_RUN_RANGE (told once). */
 static int
 stdinranged(void)
@@ -123,6 +171,7 @@ dm_reader_init(struct dm_reader *r, int argc, char **argv)
 	r->maxline = DM_MAX_LINE;
 	r->cap = CHUNK;
 	takerange();
+	takeplain();
 	r->buf = dm_xmalloc(r->cap);
 }
 
@@ -248,6 +297,7 @@ opennext(struct dm_reader *r)
 			}
 			r->fd = 0;
 			r->ranged = stdinranged();
+			r->plain = stdinplain();
 		} else {
 			r->name = display(r, path);
 			r->path = path;
@@ -284,8 +334,9 @@ opennext(struct dm_reader *r)
 		if (n == 0 && got < 6)
 			r->eof = 1;
 		/* A block of dm-run's is never a compressed stream: dm-run
-		 * found its whole file plain. */
-		if (r->ranged || !compressed((unsigned char *)r->buf, got, 1)) {
+		 * found its whole file plain, or decompressed it. */
+		if (r->ranged || r->plain ||
+		    !compressed((unsigned char *)r->buf, got, 1)) {
 			/* input as it is: the sniffed bytes are its first */
 			r->nbytes += got;
 			dm_buf_free(&err);

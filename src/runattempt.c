@@ -74,13 +74,17 @@ dm_attempt_env(struct dm_sched *S)
 	path = jobpath();
 	for (n = 0; environ[n]; n++)
 		;
-	S->envp = dm_xcalloc(n + 5, sizeof *S->envp);
+	/* PATH, the environment, DM_JOB, DM_SLOT, DM_ATTEMPT, DM_RUN_RANGE
+	 * or DM_RUN_PLAIN, and the NULL */
+	S->envp = dm_xcalloc(n + 6, sizeof *S->envp);
 	if (path)
 		S->envp[S->nenv++] = path;
 	for (i = 0; i < n; i++)
 		if (strncmp(environ[i], "DM_JOB=", 7) != 0 &&
 		    strncmp(environ[i], "DM_SLOT=", 8) != 0 &&
 		    strncmp(environ[i], "DM_ATTEMPT=", 11) != 0 &&
+		    strncmp(environ[i], "DM_RUN_RANGE=", 13) != 0 &&
+		    strncmp(environ[i], "DM_RUN_PLAIN=", 13) != 0 &&
 		    (path == NULL || strncmp(environ[i], "PATH=", 5) != 0))
 			S->envp[S->nenv++] = environ[i];
 }
@@ -115,10 +119,25 @@ rangevar(const struct dm_sched *S, const struct dm_job *j, char *var,
 	return 1;
 }
 
+/* DM_RUN_PLAIN=DEV:INO into var for the pipe fd that gives a job its
+ * block (reader.c): 1, or 0 when fstat fails. */
+static int
+plainvar(int fd, char *var, size_t size)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return 0;
+	snprintf(var, size, "DM_RUN_PLAIN=%ju:%ju", (uintmax_t)st.st_dev,
+	    (uintmax_t)st.st_ino);
+	return 1;
+}
+
 /* Starts path (found on our PATH when search is 1) with argv and envp as
  * the attempt of j: 0, or the error of posix_spawn (nothing is left
  * open). With ranged, a block cut in place is the job's to read: its
- * stdin is the file, and DM_RUN_RANGE says where the block is. */
+ * stdin is the file, and DM_RUN_RANGE says where the block is; else a
+ * pipe gives it the block, and DM_RUN_PLAIN names that pipe. */
 static int
 spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
     const char *path, int search, char *const argv[], char **envp,
@@ -157,7 +176,8 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
 	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 	setenvp(envp, nenv, j, s, jobvar, slotvar, attvar);
-	if (ranged) {
+	if (ranged || (in[0] >= 0 && plainvar(in[0], rangev,
+	    sizeof rangev))) {
 		envp[nenv + 3] = rangev;
 		envp[nenv + 4] = NULL;
 	}

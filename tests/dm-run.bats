@@ -688,3 +688,66 @@ dm-run: out: part-000009.jsonl does not match its recorded checksum; running blo
 	# a slow machine may show a line on the way; the last one is the total
 	[[ ${stderr##*$'\n'} == "dm-run: 10 done, 0 running, 0 failed; 0.0 MB, "*" MB/s" ]]
 }
+
+# plain_input FILE: samples with lines between them that begin like a bzip2,
+# a zstd and an xz stream, each at the start of a block of --lines 2.
+plain_input() {
+	{
+		printf '{"text":"one"}\n{"text":"two"}\n'
+		printf 'BZh91AY&SYxx\n{"text":"a"}\n'
+		printf '\x28\xb5\x2f\xfdxx\n{"text":"b"}\n'
+		printf '\xfd7zXZ\x00xx\n{"text":"c"}\n'
+	} >"$1"
+}
+
+@test "a block in a pipe that begins like a compressed stream is read as its lines, as in one run" {
+	plain_input in
+	run_out want dm-filter --on-error=skip 'len > 0' <in
+	assert_status 1
+	assert_stderr "dm-filter: <stdin>:3:1: invalid JSON: expected a value
+dm-filter: <stdin>:5:1: invalid JSON: expected a value
+dm-filter: <stdin>:7:6: NUL byte in line
+dm-filter: 3 of 8 samples rejected"
+	# through a pipe, and in place through the shell: each job's block
+	# begins with one of those lines
+	run_out got dm-run -j 1 --lines 2 -- "dm-filter --on-error=skip 'len > 0'" < <(cat in)
+	assert_status 1
+	assert_same got want
+	assert_stderr "dm-filter: <stdin>:1:1: invalid JSON: expected a value
+dm-filter: 1 of 2 samples rejected
+dm-filter: <stdin>:1:1: invalid JSON: expected a value
+dm-filter: 1 of 2 samples rejected
+dm-filter: <stdin>:1:6: NUL byte in line
+dm-filter: 1 of 2 samples rejected"
+	run_out got dm-run -j 2 --lines 2 -- "dm-filter --on-error=skip 'len > 0'; exit \$?" <in
+	assert_status 1
+	assert_same got want
+}
+
+@test "DM_RUN_PLAIN: a dm tool reads that pipe as plain text, any other input as it is" {
+	printf 'BZh91AY&SYxx\n{"text":"a"}\n' >in
+	mkfifo fifo
+	DM_RUN_PLAIN=$(stat -c %d:%i fifo) dm-filter --on-error=skip 'len > 0' <fifo >out 2>err &
+	pid=$!
+	cat in >fifo
+	wait "$pid" && status=0 || status=$?
+	assert_status 1
+	assert_file out '{"text":"a"}'
+	assert_file err 'dm-filter: <stdin>:1:1: invalid JSON: expected a value
+dm-filter: 1 of 2 samples rejected'
+	# a file, or another pipe: sniffed as ever
+	for how in file pipe; do
+		if [ $how = file ]; then
+			run_out out env DM_RUN_PLAIN="$(stat -c %d:%i fifo)" dm-filter --on-error=skip 'len > 0' <in
+		else
+			run_out out env DM_RUN_PLAIN="$(stat -c %d:%i fifo)" dm-filter --on-error=skip 'len > 0' < <(cat in)
+		fi
+		assert_status 2
+		assert_stderr 'dm-filter: <stdin>: bzip decompression failed'
+	done
+	for bad in x 1 1:2:3 1:x -1:2 ''; do
+		run_split env DM_RUN_PLAIN="$bad" dm-map upper <in
+		assert_status 2
+		assert_stderr "dm-map: DM_RUN_PLAIN is not DEV:INO: '$bad'"
+	done
+}
