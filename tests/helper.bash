@@ -145,10 +145,11 @@ wait_blocked() {
 
 # signal_and_wait PID SIG: sends SIG to PID (a background job of this
 # shell), gives it 10 s to end (then kills it and fails); its status, as
-# bash reports it (128 + N when a signal killed it), goes to $status.
+# bash reports it (128 + N when a signal killed it), goes to $status. SIG 0
+# only waits, for a process that may have ended already.
 signal_and_wait() {
 	local i
-	kill -"$2" "$1"
+	[ "$2" = 0 ] || kill -"$2" "$1"
 	for i in $(seq 200); do
 		kill -0 "$1" 2>/dev/null || break
 		sleep 0.05
