@@ -87,18 +87,26 @@ takeplain(void)
 	unsetenv("DM_RUN_PLAIN");
 }
 
+/* Whether standard input is the file (fifo 0) or the pipe (fifo 1) of
+ * device dev and inode ino: what DM_RUN_RANGE and DM_RUN_PLAIN name. */
+static int
+stdinis(int fifo, uintmax_t dev, uintmax_t ino)
+{
+	struct stat st;
+
+	return fstat(0, &st) == 0 &&
+	    (fifo ? S_ISFIFO(st.st_mode) : S_ISREG(st.st_mode)) &&
+	    (uintmax_t)st.st_dev == dev && (uintmax_t)st.st_ino == ino;
+}
+
 /* Whether standard input is the pipe of DM_RUN_PLAIN (told once). */
 static int
 stdinplain(void)
 {
-	struct stat st;
-
 	takeplain();
 	if (!plain.checked) {
 		plain.checked = 1;
-		plain.is = plain.on && fstat(0, &st) == 0 &&
-		    S_ISFIFO(st.st_mode) && (uintmax_t)st.st_dev == plain.dev &&
-		    (uintmax_t)st.st_ino == plain.ino;
+		plain.is = plain.on && stdinis(1, plain.dev, plain.ino);
 	}
 	return plain.is;
 }
@@ -107,14 +115,10 @@ stdinplain(void)
 static int
 stdinranged(void)
 {
-	struct stat st;
-
 	takerange();
 	if (!range.checked) {
 		range.checked = 1;
-		range.is = range.on && fstat(0, &st) == 0 &&
-		    S_ISREG(st.st_mode) && (uintmax_t)st.st_dev == range.dev &&
-		    (uintmax_t)st.st_ino == range.ino;
+		range.is = range.on && stdinis(0, range.dev, range.ino);
 	}
 	return range.is;
 }

@@ -566,17 +566,24 @@ dm-run: out: part-000009.jsonl does not match its recorded checksum; running blo
 	done
 }
 
+# wait_childless PID: waits (10 s at most) until PID has no child left, and
+# fails if it still has one then.
+wait_childless() {
+	local i
+	for i in $(seq 200); do
+		pgrep -P "$1" >/dev/null || return 0
+		sleep 0.05
+	done
+	! pgrep -P "$1" >/dev/null
+}
+
 @test "after SIGTERM, a job's output already begun is written whole, then dm-run dies of the signal" {
 	seq 1 600000 >in
 	mkfifo fifo
 	dm-run -j 1 -- cat <in >fifo 2>err &
 	pid=$!
 	exec 7<fifo
-	for i in $(seq 200); do
-		pgrep -P "$pid" >/dev/null || break
-		sleep 0.05
-	done
-	! pgrep -P "$pid" >/dev/null
+	wait_childless "$pid"
 	kill -TERM "$pid"
 	wait_blocked "$pid" '*pipe_write*' '*pipe_wait*'
 	timeout 20 cat <&7 >out
@@ -597,11 +604,7 @@ dm-run: out: part-000009.jsonl does not match its recorded checksum; running blo
 		pid=$!
 		exec 7<fifo
 		# the job has ended, and the pipe is full of its output
-		for i in $(seq 200); do
-			pgrep -P "$pid" >/dev/null || break
-			sleep 0.05
-		done
-		! pgrep -P "$pid" >/dev/null
+		wait_childless "$pid"
 		# the first signal: the output begun is written whole
 		kill -"$sig" "$pid"
 		wait_blocked "$pid" '*pipe_write*' '*pipe_wait*'
