@@ -133,6 +133,8 @@ enum dm_jstate {
 struct dm_job {
 	unsigned long long seq;		/* 1-based: DM_JOB, part number */
 	unsigned long long off, len;	/* input byte range */
+	unsigned long long line;	/* input line number of its first line,
+					 * 0 when not known (DM_RUN_LINE) */
 	uint64_t	 hash;		/* of the input bytes, for --output-dir */
 	char		*in;		/* the block; files mode: the line */
 	size_t		 inlen;
@@ -187,6 +189,7 @@ struct dm_sched {
 	size_t		 ndenv;
 	int		 dranged;	/* dargv is a dm tool that reads a
 					 * block in place itself */
+	int		 ddm;		/* dargv is a dm tool, by its name */
 	/* the loop's */
 	struct dm_reader rd;
 	struct dm_cutter cut;
@@ -224,6 +227,7 @@ int	 dm_attempt_spawn_direct(struct dm_sched *, struct dm_jobslot *,
 
 /* Sets S->dargv and the rest when cmd is a simple command the shell would
  * only split into words and exec (after dm_attempt_env); else nothing.
+ * S->ddm is 1 when the program is named dm or dm-NAME.
  * S->dranged is 1 when the program is one of the dm tools next to this
  * dm-run that read standard input only through the reader, and so read a
  * block cut in place themselves (DM_RUN_RANGE, reader.c). */

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,43 @@ takeplain(void)
 		dm_die("DM_RUN_PLAIN is not DEV:INO: '%s'", e);
 	plain.on = 1;
 	unsetenv("DM_RUN_PLAIN");
+}
+
+/*
+ * With either, DM_RUN_LINE=LINE or LINE:NAME says which line of dm-run's
+ * input the block starts with, and the operand it comes from (standard
+ * input when there is no NAME), so that messages and the rejects file
+ * name the lines of the block as one run over the whole input would.
+ * Taken and removed as DM_RUN_RANGE; it counts only when stdin is the
+ * block, and only the first time stdin is read.
+ */
+static struct {
+	int		 taken, on, used;
+	unsigned long long line;	/* of the block's first line */
+	char		*name;		/* NULL: standard input */
+} from;
+
+static void
+takeline(void)
+{
+	const char *e;
+	char *end;
+
+	if (from.taken)
+		return;
+	from.taken = 1;
+	if ((e = getenv("DM_RUN_LINE")) == NULL)
+		return;
+	errno = 0;
+	from.line = strtoull(e, &end, 10);
+	if (!isdigit((unsigned char)*e) || errno != 0 || from.line == 0 ||
+	    from.line > ULONG_MAX || (*end != '\0' && *end != ':') ||
+	    (*end == ':' && end[1] == '\0'))
+		dm_die("DM_RUN_LINE is not LINE or LINE:NAME: '%s'", e);
+	if (*end == ':')
+		from.name = dm_xstrdup(end + 1);
+	from.on = 1;
+	unsetenv("DM_RUN_LINE");
 }
 
 /* Whether standard input is the file (fifo 0) or the pipe (fifo 1) of
@@ -176,6 +214,7 @@ dm_reader_init(struct dm_reader *r, int argc, char **argv)
 	r->cap = CHUNK;
 	takerange();
 	takeplain();
+	takeline();
 	r->buf = dm_xmalloc(r->cap);
 }
 
@@ -302,6 +341,14 @@ opennext(struct dm_reader *r)
 			r->fd = 0;
 			r->ranged = stdinranged();
 			r->plain = stdinplain();
+			if ((r->ranged || r->plain) && from.on && !from.used) {
+				from.used = 1;
+				r->lineno = (unsigned long)(from.line - 1);
+				if (from.name != NULL) {
+					r->name = display(r, from.name);
+					r->path = from.name;
+				}
+			}
 		} else {
 			r->name = display(r, path);
 			r->path = path;

@@ -38,6 +38,7 @@ struct dm_block {
 	char		*buf;		/* the caller owns it (free) */
 	size_t		 len;
 	unsigned long long off;		/* offset in the (decompressed) input */
+	unsigned long long line;	/* the input line it starts with, 1 on */
 	size_t		 cap;		/* for dm_block_free */
 };
 
@@ -50,6 +51,7 @@ struct dm_cutter {
 	size_t		 scan;		/* newlines are counted up to here */
 	unsigned long long nl;		/* newlines in [start, scan) */
 	unsigned long long off;		/* input offset of buf[start] */
+	unsigned long long line;	/* input line number at off */
 	int		 eof;
 	int		 sized;		/* the input whose pipe was enlarged */
 	/* in place: the input is one regular file, read by the jobs from
@@ -62,6 +64,9 @@ struct dm_cutter {
 	 * that share the file, and the largest and smallest block */
 	int		 slots;
 	size_t		 bulk, least;
+	/* whether the blocks' lines are counted (line, dm_block.line):
+	 * when a job may have a dm tool read its block (DM_RUN_LINE) */
+	int		 count;
 };
 
 void	 dm_cutter_init(struct dm_cutter *, struct dm_reader *, size_t size,

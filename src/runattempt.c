@@ -75,8 +75,8 @@ dm_attempt_env(struct dm_sched *S)
 	for (n = 0; environ[n]; n++)
 		;
 	/* PATH, the environment, DM_JOB, DM_SLOT, DM_ATTEMPT, DM_RUN_RANGE
-	 * or DM_RUN_PLAIN, and the NULL */
-	S->envp = dm_xcalloc(n + 6, sizeof *S->envp);
+	 * or DM_RUN_PLAIN, DM_RUN_LINE and the NULL */
+	S->envp = dm_xcalloc(n + 7, sizeof *S->envp);
 	if (path)
 		S->envp[S->nenv++] = path;
 	for (i = 0; i < n; i++)
@@ -85,6 +85,7 @@ dm_attempt_env(struct dm_sched *S)
 		    strncmp(environ[i], "DM_ATTEMPT=", 11) != 0 &&
 		    strncmp(environ[i], "DM_RUN_RANGE=", 13) != 0 &&
 		    strncmp(environ[i], "DM_RUN_PLAIN=", 13) != 0 &&
+		    strncmp(environ[i], "DM_RUN_LINE=", 12) != 0 &&
 		    (path == NULL || strncmp(environ[i], "PATH=", 5) != 0))
 			S->envp[S->nenv++] = environ[i];
 }
@@ -133,6 +134,24 @@ plainvar(int fd, char *var, size_t size)
 	return 1;
 }
 
+/* DM_RUN_LINE=LINE, or LINE:NAME, for j's block: the input line it
+ * starts with, and the operand it comes from when that is not standard
+ * input (reader.c). NULL when not known: in files mode, or with more
+ * than one operand, whose lines a block may mix. */
+static char *
+linevar(const struct dm_sched *S, const struct dm_job *j)
+{
+	const struct dm_reader *r = S->cut.r;
+	struct dm_buf b = DM_BUF_INIT;
+
+	if (S->o->files || j->line == 0 || r == NULL || r->npaths != 1)
+		return NULL;
+	dm_buf_addf(&b, "DM_RUN_LINE=%llu", j->line);
+	if (strcmp(r->paths[0], "-") != 0)
+		dm_buf_addf(&b, ":%s", r->paths[0]);
+	return b.buf;
+}
+
 /* Starts path (found on our PATH when search is 1) with argv and envp as
  * the attempt of j: 0, or the error of posix_spawn (nothing is left
  * open). With ranged, a block cut in place is the job's to read: its
@@ -146,8 +165,8 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t def, none;
-	char jobvar[32], slotvar[32], attvar[32], rangev[96];
-	int in[2] = { -1, -1 }, out[2], err[2], e;
+	char jobvar[32], slotvar[32], attvar[32], rangev[96], *linev;
+	int in[2] = { -1, -1 }, out[2], err[2], e, k;
 
 	ranged = ranged && !S->o->files &&
 	    rangevar(S, j, rangev, sizeof rangev);
@@ -176,13 +195,18 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP |
 	    POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 	setenvp(envp, nenv, j, s, jobvar, slotvar, attvar);
+	k = 3;
+	linev = NULL;
 	if (ranged || (in[0] >= 0 && plainvar(in[0], rangev,
 	    sizeof rangev))) {
-		envp[nenv + 3] = rangev;
-		envp[nenv + 4] = NULL;
+		envp[nenv + k++] = rangev;
+		if ((linev = linevar(S, j)) != NULL)
+			envp[nenv + k++] = linev;
+		envp[nenv + k] = NULL;
 	}
 	e = (search ? posix_spawnp : posix_spawn)(&j->pid, path, &fa, &at,
 	    argv, envp);
+	free(linev);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	if (in[0] >= 0)

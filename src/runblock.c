@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "simd.h"
 
 #define READSZ	(256 * 1024)
 #define WINSZ	(256 * 1024)	/* in place: read around a block's end */
@@ -24,6 +25,7 @@ dm_cutter_init(struct dm_cutter *c, struct dm_reader *r, size_t size,
 	c->lines = lines;
 	c->rfd = -1;
 	c->sized = -1;
+	c->line = 1;
 }
 
 /* Buffers of whole blocks let go of, kept for the next ones: fresh memory
@@ -306,12 +308,46 @@ lastend(struct dm_cutter *c, unsigned long long from, unsigned long long to)
 	return 0;
 }
 
+/*
+ * The newlines in [from, to) of the file, so that each job is told the
+ * line its block starts with (DM_RUN_LINE). Mapped, not read: the file
+ * is in the page cache as a rule, and a copy would cost more than the
+ * count. Through the window when it cannot be mapped, as many as were
+ * read before an error (reported), which ends the input there.
+ */
+static unsigned long long
+newlines(struct dm_cutter *c, unsigned long long from, unsigned long long to)
+{
+	unsigned long long k = 0, at = c->base + from, pg;
+	size_t len;
+	ssize_t n;
+	void *p;
+
+	if (from >= to)
+		return 0;
+	pg = (unsigned long long)sysconf(_SC_PAGESIZE);
+	len = (size_t)(to - from + at % pg);
+	p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, c->rfd,
+	    (off_t)(at - at % pg));
+	if (p != MAP_FAILED) {
+		k = dm_simd_newlines((char *)p + at % pg, (size_t)(to - from));
+		munmap(p, len);
+		return k;
+	}
+	while (from < to && (n = winread(c, from, to - from > WINSZ ?
+	    WINSZ : (size_t)(to - from))) > 0) {
+		k += dm_simd_newlines(c->win, (size_t)n);
+		from += (unsigned long long)n;
+	}
+	return k;
+}
+
 /* The blocks of dm_cutter_next, cut from the file: the same rules, read
  * only where they look. */
 static int
 nextinplace(struct dm_cutter *c, struct dm_block *b)
 {
-	unsigned long long start = c->off, cut, n;
+	unsigned long long start = c->off, cut, n = 0;
 	size_t size = blocksize(c, c->fsize - start);
 	ssize_t k;
 	char *p, *q;
@@ -345,6 +381,9 @@ nextinplace(struct dm_cutter *c, struct dm_block *b)
 	b->cap = 0;
 	b->off = start;
 	b->len = (size_t)(cut - start);
+	b->line = c->count ? c->line : 0;
+	if (c->count)
+		c->line += c->lines ? n : newlines(c, start, cut);
 	c->off = cut;
 	return 1;
 }
@@ -450,6 +489,9 @@ dm_cutter_next(struct dm_cutter *c, struct dm_block *b)
 
 	b->off = c->off;
 	b->len = cut - c->start;
+	b->line = c->count ? c->line : 0;
+	if (c->count)
+		c->line += c->lines ? c->nl : dm_simd_newlines(p, b->len);
 	if (c->start == 0 && b->len >= c->cap / 2) {
 		/* Most of the buffer: hand it over, keep the rest. */
 		b->buf = c->buf;

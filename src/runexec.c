@@ -238,6 +238,7 @@ void
 dm_runexec_init(struct dm_sched *S, const char *cmd)
 {
 	char **v, *path, *p;
+	const char *base;
 	size_t i, n;
 
 	if ((v = words(cmd)) == NULL)
@@ -257,9 +258,12 @@ dm_runexec_init(struct dm_sched *S, const char *cmd)
 	S->dpath = path;
 	S->dpwd = p;
 	S->dranged = ranged(path);
-	/* room for pwd, then DM_JOB, DM_SLOT, DM_ATTEMPT, DM_RUN_RANGE and
-	 * the NULL (runattempt.c) */
-	S->denvp = dm_xcalloc(S->nenv + 6, sizeof *S->denvp);
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	S->ddm = strcmp(base, "dm") == 0 || strncmp(base, "dm-", 3) == 0;
+	/* room for pwd, then DM_JOB, DM_SLOT, DM_ATTEMPT, DM_RUN_RANGE or
+	 * DM_RUN_PLAIN, DM_RUN_LINE and the NULL (runattempt.c) */
+	S->denvp = dm_xcalloc(S->nenv + 7, sizeof *S->denvp);
 	for (i = n = 0; i < S->nenv; i++)
 		if (shellname(S->envp[i]) && strncmp(S->envp[i], "PWD=", 4) != 0)
 			S->denvp[n++] = S->envp[i];

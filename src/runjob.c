@@ -127,6 +127,7 @@ dm_job_new(struct dm_sched *S, struct dm_block *b)
 	j = dm_xcalloc(1, sizeof *j);
 	j->seq = ++S->nseq;
 	j->off = b->off;
+	j->line = b->line;
 	j->len = b->len;
 	j->in = b->buf;
 	j->inlen = n;

@@ -731,3 +731,31 @@ dm_simd_strend_cp(const char *p, const char *end, int *bad, size_t *cp)
 		choose();
 	return strendcp_fn(p, end, bad, cp);
 }
+
+size_t
+dm_simd_newlines(const char *s, size_t n)
+{
+	size_t i = 0, k = 0;
+#ifdef X86
+	int j;
+
+	while (i + 16 <= n) {
+		__m128i acc = _mm_setzero_si128(), sum;
+
+		/* per-byte counters, summed before they can overflow */
+		for (j = 0; j < 255 && i + 16 <= n; j++, i += 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)
+			    (const void *)(s + i));
+
+			acc = _mm_sub_epi8(acc,
+			    _mm_cmpeq_epi8(v, _mm_set1_epi8('\n')));
+		}
+		sum = _mm_sad_epu8(acc, _mm_setzero_si128());
+		k += (size_t)_mm_cvtsi128_si32(sum) +
+		    (size_t)_mm_extract_epi16(sum, 4);
+	}
+#endif
+	for (; i < n; i++)
+		k += s[i] == '\n';
+	return k;
+}

@@ -716,15 +716,144 @@ dm-filter: 3 of 8 samples rejected"
 	run_out got dm-run -j 1 --lines 2 -- "dm-filter --on-error=skip 'len > 0'" < <(cat in)
 	assert_status 1
 	assert_same got want
-	assert_stderr "dm-filter: <stdin>:1:1: invalid JSON: expected a value
+	assert_stderr "dm-filter: <stdin>:3:1: invalid JSON: expected a value
 dm-filter: 1 of 2 samples rejected
-dm-filter: <stdin>:1:1: invalid JSON: expected a value
+dm-filter: <stdin>:5:1: invalid JSON: expected a value
 dm-filter: 1 of 2 samples rejected
-dm-filter: <stdin>:1:6: NUL byte in line
+dm-filter: <stdin>:7:6: NUL byte in line
 dm-filter: 1 of 2 samples rejected"
 	run_out got dm-run -j 2 --lines 2 -- "dm-filter --on-error=skip 'len > 0'; exit \$?" <in
 	assert_status 1
 	assert_same got want
+}
+
+# lines_input FILE: nine samples, the 2nd, 5th and 9th of them bad.
+lines_input() {
+	printf '{"text":"a"}\n{bad\n{"text":"bb"}\n{"text":"c"}\n[1]\n'  >"$1"
+	printf '{"text":"d"}\n{"text":"e"}\n{"text":"f"}\n{"text":7}\n' >>"$1"
+}
+
+@test "jobs name the lines of dm-run's input in their messages and rejects, as one run does" {
+	lines_input in
+	run_out want dm-filter --on-error=skip --rejects want.rej 'len > 0' <in
+	assert_status 1
+	want_err="dm-filter: <stdin>:2:2: invalid JSON: expected a string key
+dm-filter: <stdin>:5: not a JSON object
+dm-filter: <stdin>:9: field 'text' is not a string"
+	assert_stderr "$want_err
+dm-filter: 3 of 9 samples rejected"
+	# in place, the tool reading its block itself; in place through the
+	# shell; through a pipe; by blocks of lines and of bytes
+	for how in own shell pipe; do
+		for cut in '--lines 2' '--block 30'; do
+			rm -f rej.*
+			if [ $how = own ]; then
+				run_out got dm-run -j 1 $cut -- "dm-filter --on-error=skip 'len > 0'" <in
+			elif [ $how = shell ]; then
+				run_out got dm-run -j 1 $cut -- "dm-filter --on-error=skip --rejects rej.\$DM_JOB 'len > 0'" <in
+			else
+				run_out got dm-run -j 1 $cut -- "dm-filter --on-error=skip --rejects rej.\$DM_JOB 'len > 0'" < <(cat in)
+			fi
+			assert_status 1
+			assert_same got want
+			[ "$(printf '%s\n' "$stderr" | grep -v 'samples rejected$')" = "$want_err" ]
+			if [ $how != own ]; then
+				for f in $(ls rej.* | sort -t. -k2 -n); do cat "$f"; done >got.rej
+				assert_same got.rej want.rej
+			fi
+		done
+	done
+	# an operand is named as in one run over it, compressed or not
+	gzip -c in >in.gz
+	for f in in in.gz; do
+		run_out want dm-filter --on-error=skip --rejects want.rej 'len > 0' $f
+		assert_status 1
+		rm -f rej.*
+		run_out got dm-run -j 1 --lines 3 -- "dm-filter --on-error=skip --rejects rej.\$DM_JOB 'len > 0'" $f
+		assert_status 1
+		assert_same got want
+		assert_stderr "dm-filter: $f:2:2: invalid JSON: expected a string key
+dm-filter: 1 of 3 samples rejected
+dm-filter: $f:5: not a JSON object
+dm-filter: 1 of 3 samples rejected
+dm-filter: $f:9: field 'text' is not a string
+dm-filter: 1 of 3 samples rejected"
+		cat rej.1 rej.2 rej.3 >got.rej
+		assert_same got.rej want.rej
+	done
+}
+
+@test "the lines of many blocks of many short lines are counted right, in place and through a pipe" {
+	seq 1 20000 | sed -e 's/.*/{"n":&}/' -e '7777s/.*/{bad/' -e '19999s/.*/[]/' >in
+	run_split dm-filter --on-error=skip 'true' <in
+	assert_status 1
+	want="dm-filter: <stdin>:7777:2: invalid JSON: expected a string key
+dm-filter: <stdin>:19999: not a JSON object"
+	for how in own pipe; do
+		if [ $how = own ]; then
+			run_out got dm-run -j 2 --block 5000 -- "dm-filter --on-error=skip true" <in
+		else
+			run_out got dm-run -j 2 --block 5000 -- "dm-filter --on-error=skip true" < <(cat in)
+		fi
+		assert_status 1
+		[ "$(wc -l <got)" -eq 19998 ]
+		[ "$(printf '%s\n' "$stderr" | grep -v 'samples rejected$' | sort -t: -k3,3n)" = "$want" ]
+	done
+}
+
+@test "DM_RUN_LINE reaches a job's shell and dm tools, not another program nor the blocks of several operands" {
+	lines_input in
+	run_split dm-run -j 1 --lines 4 -- 'cat >/dev/null; echo "$DM_RUN_LINE"' <in
+	assert_success
+	assert_output '1
+5
+9'
+	run_split dm-run -j 1 --lines 4 -- 'cat >/dev/null; echo "$DM_RUN_LINE"' < <(cat in)
+	assert_success
+	assert_output '1
+5
+9'
+	run_split dm-run -j 1 --lines 4 -- 'cat >/dev/null; echo "$DM_RUN_LINE"' in
+	assert_success
+	assert_output '1:in
+5:in
+9:in'
+	run_split dm-run -j 1 --lines 6 -- 'cat >/dev/null; echo "${DM_RUN_LINE-none}"' in in
+	assert_success
+	assert_output 'none
+none
+none'
+	# a simple command of another program: not counted, not set
+	run_split dm-run -j 1 --lines 4 -- env <in
+	assert_success
+	[ "$(printf '%s\n' "$output" | grep -c '^DM_JOB=')" -eq 3 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^DM_RUN_LINE=')" -eq 0 ]
+}
+
+@test "DM_RUN_LINE set by hand: the lines of the pipe of DM_RUN_PLAIN from that line on, with the name given" {
+	lines_input in
+	mkfifo fifo
+	DM_RUN_PLAIN=$(stat -c %d:%i fifo) DM_RUN_LINE=101:my:file dm-filter --on-error=skip 'len > 0' <fifo >out 2>err &
+	pid=$!
+	cat in >fifo
+	wait "$pid" && status=0 || status=$?
+	assert_status 1
+	assert_file err "dm-filter: my:file:102:2: invalid JSON: expected a string key
+dm-filter: my:file:105: not a JSON object
+dm-filter: my:file:109: field 'text' is not a string
+dm-filter: 3 of 9 samples rejected"
+	# another input: numbered from 1 as ever
+	run_split env DM_RUN_LINE=101 dm-filter --on-error=skip 'len > 0' <in
+	assert_status 1
+	assert_stderr "dm-filter: <stdin>:2:2: invalid JSON: expected a string key
+dm-filter: <stdin>:5: not a JSON object
+dm-filter: <stdin>:9: field 'text' is not a string
+dm-filter: 3 of 9 samples rejected"
+	for bad in x 0 -1 1x 1: :a '' 99999999999999999999999; do
+		run_split env DM_RUN_LINE="$bad" dm-map upper <in
+		assert_status 2
+		assert_stderr "dm-map: DM_RUN_LINE is not LINE or LINE:NAME: '$bad'"
+	done
 }
 
 @test "DM_RUN_PLAIN: a dm tool reads that pipe as plain text, any other input as it is" {
