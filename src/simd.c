@@ -732,6 +732,32 @@ dm_simd_strend_cp(const char *p, const char *end, int *bad, size_t *cp)
 	return strendcp_fn(p, end, bad, cp);
 }
 
+#ifdef X86
+/* per-byte counters, summed before they can overflow */
+AVX2 static size_t
+newlines_avx2(const char *s, size_t n, size_t *pi)
+{
+	size_t i = 0, k = 0;
+	int j;
+
+	while (i + 32 <= n) {
+		__m256i acc = _mm256_setzero_si256(), sum;
+
+		for (j = 0; j < 255 && i + 32 <= n; j++, i += 32)
+			acc = _mm256_sub_epi8(acc, _mm256_cmpeq_epi8(
+			    _mm256_loadu_si256((const __m256i *)(const void *)
+			    (s + i)), _mm256_set1_epi8('\n')));
+		sum = _mm256_sad_epu8(acc, _mm256_setzero_si256());
+		k += (size_t)_mm256_extract_epi64(sum, 0) +
+		    (size_t)_mm256_extract_epi64(sum, 1) +
+		    (size_t)_mm256_extract_epi64(sum, 2) +
+		    (size_t)_mm256_extract_epi64(sum, 3);
+	}
+	*pi = i;
+	return k;
+}
+#endif
+
 size_t
 dm_simd_newlines(const char *s, size_t n)
 {
@@ -739,10 +765,12 @@ dm_simd_newlines(const char *s, size_t n)
 #ifdef X86
 	int j;
 
-	while (i + 16 <= n) {
+	if (dm_simd_level() >= 2)
+		k = newlines_avx2(s, n, &i);
+	/* DM_SIMD=none takes the plain loop below for the whole text */
+	while (i + 16 <= n && dm_simd_level() > 0) {
 		__m128i acc = _mm_setzero_si128(), sum;
 
-		/* per-byte counters, summed before they can overflow */
 		for (j = 0; j < 255 && i + 16 <= n; j++, i += 16) {
 			__m128i v = _mm_loadu_si128((const __m128i *)
 			    (const void *)(s + i));

@@ -38,8 +38,8 @@ const char *dm_simd_strend_cp(const char *p, const char *end, int *bad,
  * one each (a surrogate pair one), as dm_json_strcount. */
 size_t	 dm_simd_strcount(const char *p, const char *end);
 
-/* The newlines ('\n' bytes) in s[0..n). SSE2 only: it is bound by memory,
- * and counts the input that dm-run cuts (runblock.c). */
+/* The newlines ('\n' bytes) in s[0..n): of the input that dm-run cuts
+ * (runblock.c). */
 size_t	 dm_simd_newlines(const char *s, size_t n);
 
 /* The level in use: 3 AVX-512 (AVX512F), 2 AVX2, 1 SSE2/SSSE3, 0 none;
