@@ -51,7 +51,8 @@ struct dm_cutter {
 	size_t		 scan;		/* newlines are counted up to here */
 	unsigned long long nl;		/* newlines in [start, scan) */
 	unsigned long long off;		/* input offset of buf[start] */
-	unsigned long long line;	/* input line number at off */
+	unsigned long long line;	/* input line number at off, 0 before
+					 * the first block */
 	int		 eof;
 	int		 sized;		/* the input whose pipe was enlarged */
 	/* in place: the input is one regular file, read by the jobs from

@@ -136,6 +136,7 @@ plainvar(int fd, char *var, size_t size)
 
 /* DM_RUN_LINE=LINE, or LINE:NAME, for j's block: the input line it
  * starts with, and the operand it comes from when that is not standard
+ * input, or the name that a dm-run running this one gave its standard
  * input (reader.c). NULL when not known: in files mode, or with more
  * than one operand, whose lines a block may mix. */
 static char *
@@ -147,8 +148,8 @@ linevar(const struct dm_sched *S, const struct dm_job *j)
 	if (S->o->files || j->line == 0 || r == NULL || r->npaths != 1)
 		return NULL;
 	dm_buf_addf(&b, "DM_RUN_LINE=%llu", j->line);
-	if (strcmp(r->paths[0], "-") != 0)
-		dm_buf_addf(&b, ":%s", r->paths[0]);
+	if (r->path != NULL && strcmp(r->path, "<stdin>") != 0)
+		dm_buf_addf(&b, ":%s", r->path);
 	return b.buf;
 }
 

@@ -25,7 +25,17 @@ dm_cutter_init(struct dm_cutter *c, struct dm_reader *r, size_t size,
 	c->lines = lines;
 	c->rfd = -1;
 	c->sized = -1;
-	c->line = 1;
+}
+
+/* The line the next block starts with: from the reader's numbering on the
+ * first block, which a dm-run in a job of another starts at that job's
+ * line (DM_RUN_LINE); the reader has opened its input by then. */
+static unsigned long long
+blockline(struct dm_cutter *c)
+{
+	if (c->line == 0)
+		c->line = (unsigned long long)c->r->lineno + 1;
+	return c->line;
 }
 
 /* Buffers of whole blocks let go of, kept for the next ones: fresh memory
@@ -312,32 +322,36 @@ lastend(struct dm_cutter *c, unsigned long long from, unsigned long long to)
  * The newlines in [from, to) of the file, so that each job is told the
  * line its block starts with (DM_RUN_LINE). Mapped, not read: the file
  * is in the page cache as a rule, and a copy would cost more than the
- * count. Through the window when it cannot be mapped, as many as were
- * read before an error (reported), which ends the input there.
+ * count; MAPSZ at a time, so that the pages mapped add little to the
+ * resident size. Through the window when it cannot be mapped, as many as
+ * were read before an error (reported), which ends the input there.
  */
+#define MAPSZ	(4 * 1024 * 1024)
 static unsigned long long
 newlines(struct dm_cutter *c, unsigned long long from, unsigned long long to)
 {
-	unsigned long long k = 0, at = c->base + from, pg;
-	size_t len;
-	ssize_t n;
+	unsigned long long k = 0, at, pg;
+	size_t len, n;
+	ssize_t r;
 	void *p;
 
-	if (from >= to)
-		return 0;
 	pg = (unsigned long long)sysconf(_SC_PAGESIZE);
-	len = (size_t)(to - from + at % pg);
-	p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE, c->rfd,
-	    (off_t)(at - at % pg));
-	if (p != MAP_FAILED) {
-		k = dm_simd_newlines((char *)p + at % pg, (size_t)(to - from));
+	while (from < to) {
+		at = c->base + from;
+		n = to - from > MAPSZ ? MAPSZ : (size_t)(to - from);
+		len = n + (size_t)(at % pg);
+		p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+		    c->rfd, (off_t)(at - at % pg));
+		if (p == MAP_FAILED)
+			break;
+		k += dm_simd_newlines((char *)p + at % pg, n);
 		munmap(p, len);
-		return k;
+		from += n;
 	}
-	while (from < to && (n = winread(c, from, to - from > WINSZ ?
+	while (from < to && (r = winread(c, from, to - from > WINSZ ?
 	    WINSZ : (size_t)(to - from))) > 0) {
-		k += dm_simd_newlines(c->win, (size_t)n);
-		from += (unsigned long long)n;
+		k += dm_simd_newlines(c->win, (size_t)r);
+		from += (unsigned long long)r;
 	}
 	return k;
 }
@@ -381,7 +395,7 @@ nextinplace(struct dm_cutter *c, struct dm_block *b)
 	b->cap = 0;
 	b->off = start;
 	b->len = (size_t)(cut - start);
-	b->line = c->count ? c->line : 0;
+	b->line = c->count ? blockline(c) : 0;
 	if (c->count)
 		c->line += c->lines ? n : newlines(c, start, cut);
 	c->off = cut;
@@ -489,7 +503,7 @@ dm_cutter_next(struct dm_cutter *c, struct dm_block *b)
 
 	b->off = c->off;
 	b->len = cut - c->start;
-	b->line = c->count ? c->line : 0;
+	b->line = c->count ? blockline(c) : 0;
 	if (c->count)
 		c->line += c->lines ? c->nl : dm_simd_newlines(p, b->len);
 	if (c->start == 0 && b->len >= c->cap / 2) {

@@ -802,9 +802,16 @@ dm-filter: <stdin>:19999: not a JSON object"
 			[ "$(printf '%s\n' "$stderr" | grep -v 'samples rejected$' | sort -t: -k3,3n)" = "$want" ]
 		done
 	done
+	# in place, blocks counted a few megabytes at a time
+	seq 1 1000000 | sed -e 's/.*/{"n":&}/' -e '777777s/.*/{bad/' -e '999999s/.*/[]/' >in
+	run_out got dm-run -j 2 --block 5M -- "dm-filter --on-error=skip true" <in
+	assert_status 1
+	[ "$(wc -l <got)" -eq 999998 ]
+	[ "$(printf '%s\n' "$stderr" | grep -v 'samples rejected$' | sort -t: -k3,3n)" = "dm-filter: <stdin>:777777:2: invalid JSON: expected a string key
+dm-filter: <stdin>:999999: not a JSON object" ]
 }
 
-@test "DM_RUN_LINE reaches a job's shell and dm tools, not another program nor the blocks of several operands" {
+@test "DM_RUN_LINE reaches a job's shell, dm tools and dm-run, not another program nor the blocks of several operands" {
 	lines_input in
 	run_split dm-run -j 1 --lines 4 -- 'cat >/dev/null; echo "$DM_RUN_LINE"' <in
 	assert_success
@@ -821,6 +828,21 @@ dm-filter: <stdin>:19999: not a JSON object"
 	assert_output '1:in
 5:in
 9:in'
+	# a dm-run in a job numbers its blocks from that job's line on
+	run_split dm-run -j 1 --lines 4 -- "dm-run -j 1 --lines 3 -- 'cat >/dev/null; echo \$DM_RUN_LINE'" in
+	assert_success
+	assert_output '1:in
+4:in
+5:in
+8:in
+9:in'
+	run_split dm-run -j 1 --lines 4 -- "dm-run -j 1 --lines 3 -- 'cat >/dev/null; echo \$DM_RUN_LINE'" < <(cat in)
+	assert_success
+	assert_output '1
+4
+5
+8
+9'
 	run_split dm-run -j 1 --lines 6 -- 'cat >/dev/null; echo "${DM_RUN_LINE-none}"' in in
 	assert_success
 	assert_output 'none
