@@ -161,9 +161,13 @@ stdinranged(void)
 	return range.is;
 }
 
+/* The most bytes of a name shown in a message (see display()). */
+#define NAME_MAX_SHOWN	100
+
 ssize_t
 dm_stdin_read(void *buf, size_t n)
 {
+	struct dm_buf name = DM_BUF_INIT;
 	ssize_t k;
 
 	if (!stdinranged())
@@ -176,9 +180,17 @@ dm_stdin_read(void *buf, size_t n)
 	if (k > 0)
 		range.pos += (unsigned long long)k;
 	else if (k == 0) {
-		dm_warn("<stdin>: the file ends at byte %llu, inside the block "
-		    "that dm-run gave this job (bytes to %llu)", range.pos,
-		    range.end);
+		/* named as the lines are (DM_RUN_LINE) */
+		takeline();
+		if (from.name != NULL)
+			dm_buf_addquoted(&name, from.name, strlen(from.name),
+			    NAME_MAX_SHOWN);
+		else
+			dm_buf_adds(&name, "<stdin>");
+		dm_warn("%s: the file ends at byte %llu, inside the block "
+		    "that dm-run gave this job (bytes to %llu)", name.buf,
+		    range.pos, range.end);
+		dm_buf_free(&name);
 		range.end = range.pos;
 		return -2;
 	}
@@ -248,7 +260,6 @@ closecur(struct dm_reader *r)
 /* The name used in messages: control characters and bad UTF-8 escaped,
  * and at most NAME_MAX_SHOWN bytes of it followed by "...": an operand
  * typed by mistake (a 100 KB argument, a KEY=secret) is not echoed whole. */
-#define NAME_MAX_SHOWN	100
 
 static const char *
 display(struct dm_reader *r, const char *path)

@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -319,33 +321,94 @@ lastend(struct dm_cutter *c, unsigned long long from, unsigned long long to)
 }
 
 /*
+ * Another process may cut the file short while a part of it is mapped
+ * here: a page past its new end then raises SIGBUS, which mapped() turns
+ * into a return (dm-run has one thread). A SIGBUS anywhere else takes
+ * its default action.
+ */
+static sigjmp_buf busjmp;
+static volatile sig_atomic_t busarmed;
+
+static void
+onbus(int sig)
+{
+	if (busarmed) {
+		busarmed = 0;
+		siglongjmp(busjmp, 1);
+	}
+	/* the access faults again, and ends the process */
+	signal(sig, SIG_DFL);
+}
+
+/*
+ * Maps the n bytes (n > 0) of the file at off and hands them to fn with
+ * arg; populate: at once (MAP_POPULATE). Returns 0; -1 when the file
+ * cannot be mapped (errno set), -2 when it was cut short under the
+ * mapping, before fn returned.
+ */
+static int
+mapped(const struct dm_cutter *c, unsigned long long off, size_t n,
+    int populate, void (*fn)(const char *, size_t, void *), void *arg)
+{
+	static int caught;
+	struct sigaction sa;
+	unsigned long long at = c->base + off, pg;
+	size_t len;
+	void *p;
+
+	if (!caught) {
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = onbus;
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGBUS, &sa, NULL) == 0)
+			caught = 1;
+	}
+	pg = (unsigned long long)sysconf(_SC_PAGESIZE);
+	len = n + (size_t)(at % pg);
+	p = mmap(NULL, len, PROT_READ, MAP_PRIVATE |
+	    (populate ? MAP_POPULATE : 0), c->rfd, (off_t)(at - at % pg));
+	if (p == MAP_FAILED)
+		return -1;
+	if (sigsetjmp(busjmp, 1) != 0) {
+		munmap(p, len);
+		return -2;
+	}
+	busarmed = caught;
+	fn((const char *)p + at % pg, n, arg);
+	busarmed = 0;
+	munmap(p, len);
+	return 0;
+}
+
+static void
+countnl(const char *p, size_t n, void *arg)
+{
+	*(unsigned long long *)arg += dm_simd_newlines(p, n);
+}
+
+/*
  * The newlines in [from, to) of the file, so that each job is told the
  * line its block starts with (DM_RUN_LINE). Mapped, not read: the file
  * is in the page cache as a rule, and a copy would cost more than the
  * count; MAPSZ at a time, so that the pages mapped add little to the
- * resident size. Through the window when it cannot be mapped, as many as
- * were read before an error (reported), which ends the input there.
+ * resident size. Through the window when it cannot be mapped, or when it
+ * was cut short under the mapping: as many as were read before the end
+ * or an error (reported), which ends the input there.
  */
 #define MAPSZ	(4 * 1024 * 1024)
 static unsigned long long
 newlines(struct dm_cutter *c, unsigned long long from, unsigned long long to)
 {
-	unsigned long long k = 0, at, pg;
-	size_t len, n;
+	unsigned long long k = 0, part;
+	size_t n;
 	ssize_t r;
-	void *p;
 
-	pg = (unsigned long long)sysconf(_SC_PAGESIZE);
 	while (from < to) {
-		at = c->base + from;
 		n = to - from > MAPSZ ? MAPSZ : (size_t)(to - from);
-		len = n + (size_t)(at % pg);
-		p = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
-		    c->rfd, (off_t)(at - at % pg));
-		if (p == MAP_FAILED)
+		part = 0;
+		if (mapped(c, from, n, 1, countnl, &part) < 0)
 			break;
-		k += dm_simd_newlines((char *)p + at % pg, n);
-		munmap(p, len);
+		k += part;
 		from += n;
 	}
 	while (from < to && (r = winread(c, from, to - from > WINSZ ?
@@ -428,27 +491,28 @@ dm_cutter_send(const struct dm_cutter *c, int fd, unsigned long long off,
 	return write(fd, c->win, (size_t)k);
 }
 
+static void
+hashbytes(const char *p, size_t n, void *arg)
+{
+	*(uint64_t *)arg = dm_hash64(p, n);
+}
+
 int
 dm_cutter_hash(const struct dm_cutter *c, unsigned long long off, size_t n,
     uint64_t *h)
 {
-	unsigned long long at = c->base + off, pg;
-	void *p;
+	int k;
 
 	if (n == 0) {
 		*h = dm_hash64("", 0);
 		return 0;
 	}
-	pg = (unsigned long long)sysconf(_SC_PAGESIZE);
-	p = mmap(NULL, n + at % pg, PROT_READ, MAP_PRIVATE, c->rfd,
-	    (off_t)(at - at % pg));
-	if (p == MAP_FAILED) {
+	if ((k = mapped(c, off, n, 0, hashbytes, h)) == -1)
 		dm_warnx_errno("%s", c->r->name);
-		return -1;
-	}
-	*h = dm_hash64((char *)p + at % pg, n);
-	munmap(p, n + at % pg);
-	return 0;
+	else if (k == -2)
+		dm_warn("%s: the file is shorter than when the run began",
+		    c->r->name);
+	return k < 0 ? -1 : 0;
 }
 
 int

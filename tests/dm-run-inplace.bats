@@ -364,3 +364,56 @@ for i in range(300000):
 	run_out got dm-run -j 2 -- "dm-filter 'len > 500' | wc -c" <in
 	[ "$(wc -l <got)" -eq "$(wc -l <want)" ]
 }
+
+@test "in place: a file cut short while dm-run looks at a block through a mapping is an error with a message, not SIGBUS" {
+	# shrink.so truncates in to 100000 bytes the first time dm-run maps
+	# it: after the first block (1M) is cut, as dm-run counts its lines
+	# (for jobs of dm tools) or hashes it (for --output-dir)
+	cc -shared -fPIC -o shrink.so "$DM_REPO/tests/plugin/shrink.c" -ldl
+	# (binaries built with ASan take a library before its runtime so)
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+	seq 1 200000 | sed 's/.*/{"id":&,"text":"line number &"}/' >orig
+	cp orig in
+	SHRINK_FILE=in SHRINK_TO=100000 LD_PRELOAD=$TMP/shrink.so \
+	    run_split dm-run --block 1M -j 2 -- "dm-filter 'len > 0'" <in
+	assert_status 2
+	assert_output ''
+	ends='dm-filter: <stdin>: the file ends at byte 100000, inside the block that dm-run gave this job (bytes to 1048548)'
+	assert_stderr "dm-run: <stdin>: the file is shorter than when the run began
+$ends
+dm-run: job 1 (input bytes 0-1048547): exit status 2; trying again (2 of 3)
+$ends
+dm-run: job 1 (input bytes 0-1048547): exit status 2; trying again (3 of 3)
+$ends
+dm-run: job 1 (input bytes 0-1048547) failed 3 times: exit status 2
+dm-run: job 1: $ends"
+	[ "$(stat -c %s in)" -eq 100000 ]
+	# with the file as an operand, the tool names it (DM_RUN_LINE)
+	cp orig in
+	SHRINK_FILE=in SHRINK_TO=100000 LD_PRELOAD=$TMP/shrink.so \
+	    run_split dm-run --block 1M -j 2 -- "dm-filter 'len > 0'" in </dev/null
+	assert_status 2
+	assert_output ''
+	ends='dm-filter: in: the file ends at byte 100000, inside the block that dm-run gave this job (bytes to 1048548)'
+	assert_stderr "dm-run: in: the file is shorter than when the run began
+$ends
+dm-run: job 1 (input bytes 0-1048547): exit status 2; trying again (2 of 3)
+$ends
+dm-run: job 1 (input bytes 0-1048547): exit status 2; trying again (3 of 3)
+$ends
+dm-run: job 1 (input bytes 0-1048547) failed 3 times: exit status 2
+dm-run: job 1: $ends"
+	cp orig in
+	SHRINK_FILE=in SHRINK_TO=100000 LD_PRELOAD=$TMP/shrink.so \
+	    run_split dm-run --block 1M -j 2 --output-dir out -- cat <in
+	assert_status 2
+	assert_stderr 'dm-run: <stdin>: the file is shorter than when the run began'
+	[ "$(ls out)" = _MANIFEST ]
+	# the same library with a file never mapped changes nothing
+	cp orig in
+	SHRINK_FILE=orig SHRINK_TO=0 LD_PRELOAD=$TMP/shrink.so \
+	    run_out kept dm-run --block 1M -j 2 -- "dm-filter 'len > 0'" <in
+	assert_success
+	assert_stderr ''
+	assert_same kept in
+}
