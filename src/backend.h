@@ -222,6 +222,13 @@ void	 dm_attempt_spawn(struct dm_sched *, struct dm_jobslot *,
  * could not be started (nothing is left open). */
 int	 dm_attempt_spawn_direct(struct dm_sched *, struct dm_jobslot *,
 	    struct dm_job *);
+/* LINE, or LINE:NAME, of DM_RUN_LINE for j's block: the input line it
+ * starts with, and the operand it comes from when that is not standard
+ * input, or the name that a dm-run running this one gave its standard
+ * input (reader.c); allocated. NULL when not known: in files mode, with
+ * more than one operand (whose lines a block may mix), or when the lines
+ * are not counted. */
+char	*dm_attempt_line(const struct dm_sched *, const struct dm_job *);
 
 /* ---- runexec.c: a simple command without the shell ---- */
 

@@ -421,7 +421,7 @@ static const char wrapper[] =
 void
 dm_remote_job(struct dm_buf *out, const struct dm_ssh *ssh,
     const char *command, unsigned long job, unsigned attempt, int slot,
-    char *const *env, const char *shipdir)
+    char *const *env, const char *shipdir, const char *line)
 {
 	struct dm_buf w = DM_BUF_INIT;
 
@@ -443,6 +443,17 @@ dm_remote_job(struct dm_buf *out, const struct dm_ssh *ssh,
 	if (shipdir)
 		dm_buf_addf(&w, "PATH=\"$HOME/%s/bin:$PATH\"; export PATH; ",
 		    shipdir);
+	if (line) {
+		/* sshd's pipe is the block, as dm-run's is for a job here
+		 * (GNU's stat, then BSD's) */
+		dm_buf_adds(&w, "DM_RUN_LINE=");
+		dm_buf_addshell(&w, line);
+		dm_buf_adds(&w, "; export DM_RUN_LINE; "
+		    "if [ -p /dev/stdin ] && q=$( (stat -L -c %d:%i /dev/stdin "
+		    "|| stat -L -f %d:%i /dev/stdin) 2>/dev/null) && "
+		    "[ -n \"$q\" ]; then DM_RUN_PLAIN=$q; "
+		    "export DM_RUN_PLAIN; fi; ");
+	}
 	dm_buf_adds(&w, wrapper);
 	dm_buf_adds(out, "exec /bin/sh -c ");
 	dm_buf_addshell(out, w.buf);

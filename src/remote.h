@@ -97,10 +97,12 @@ pid_t	 dm_spawn_bg(char *const argv[]);
  * DM_SLOT and the NAME=VALUE pairs of env (NULL-terminated) exported,
  * $HOME/shipdir/bin first on PATH when shipdir is not NULL, and command run
  * by sh -c in a process group that dm_remote_kill can stop and that stops
- * when the connection is lost. */
+ * when the connection is lost. With line (not NULL), DM_RUN_LINE is line,
+ * and DM_RUN_PLAIN names the pipe that is the command's standard input
+ * there. */
 void	 dm_remote_job(struct dm_buf *, const struct dm_ssh *,
 	    const char *command, unsigned long job, unsigned attempt, int slot,
-	    char *const *env, const char *shipdir);
+	    char *const *env, const char *shipdir, const char *line);
 /* The command line that stops job's running attempts on a host (every job
  * of this run when job < 0). */
 void	 dm_remote_kill(struct dm_buf *, const struct dm_ssh *, long job);

@@ -134,22 +134,31 @@ plainvar(int fd, char *var, size_t size)
 	return 1;
 }
 
-/* DM_RUN_LINE=LINE, or LINE:NAME, for j's block: the input line it
- * starts with, and the operand it comes from when that is not standard
- * input, or the name that a dm-run running this one gave its standard
- * input (reader.c). NULL when not known: in files mode, or with more
- * than one operand, whose lines a block may mix. */
-static char *
-linevar(const struct dm_sched *S, const struct dm_job *j)
+char *
+dm_attempt_line(const struct dm_sched *S, const struct dm_job *j)
 {
 	const struct dm_reader *r = S->cut.r;
 	struct dm_buf b = DM_BUF_INIT;
 
 	if (S->o->files || j->line == 0 || r == NULL || r->npaths != 1)
 		return NULL;
-	dm_buf_addf(&b, "DM_RUN_LINE=%llu", j->line);
+	dm_buf_addf(&b, "%llu", j->line);
 	if (r->path != NULL && strcmp(r->path, "<stdin>") != 0)
 		dm_buf_addf(&b, ":%s", r->path);
+	return b.buf;
+}
+
+/* DM_RUN_LINE=LINE[:NAME] for j's block (dm_attempt_line), or NULL. */
+static char *
+linevar(const struct dm_sched *S, const struct dm_job *j)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	char *v;
+
+	if ((v = dm_attempt_line(S, j)) == NULL)
+		return NULL;
+	dm_buf_addf(&b, "DM_RUN_LINE=%s", v);
+	free(v);
 	return b.buf;
 }
 

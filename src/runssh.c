@@ -458,11 +458,13 @@ ssh_start(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 	const char *const compress[] = { "-o", "LogLevel=QUIET", "-o",
 	    "Compression=yes", NULL };
 	struct dm_buf cmd = DM_BUF_INIT;
-	char **v;
+	char **v, *line;
 
+	line = dm_attempt_line(S, j);
 	dm_remote_job(&cmd, &S->ssh, j->cmd, (unsigned long)j->seq,
 	    (unsigned)j->tries + 1, s->id, S->envpairs,
-	    S->o->ship ? DM_RUN_SHIPDIR : NULL);
+	    S->o->ship ? DM_RUN_SHIPDIR : NULL, line);
+	free(line);
 	v = dm_ssh_argv(&S->ssh, s->host->h, ctl(S, s->host), cmd.buf,
 	    S->o->compress ? compress : quiet);
 	dm_buf_free(&cmd);

@@ -66,6 +66,78 @@ setup_hosts() {
 	assert_output "x 1 1 it's \$HOME \"quoted\""
 }
 
+@test "jobs on hosts name the lines of dm-run's input in their messages and rejects, as one run does (DM_RUN_LINE)" {
+	setup_hosts
+	# nine samples, the 2nd, 5th and 9th of them bad
+	printf '{"text":"a"}\n{bad\n{"text":"bb"}\n{"text":"c"}\n[1]\n'  >in
+	printf '{"text":"d"}\n{"text":"e"}\n{"text":"f"}\n{"text":7}\n' >>in
+	run_out want dm-filter --on-error=skip --rejects want.rej 'len > 0' <in
+	assert_status 1
+	want_err="dm-filter: <stdin>:2:2: invalid JSON: expected a string key
+dm-filter: <stdin>:5: not a JSON object
+dm-filter: <stdin>:9: field 'text' is not a string"
+	cmd="$DM_BINDIR/dm-filter --on-error=skip --rejects $TMP/rej.\$DM_JOB 'len > 0'"
+	# from the file and from a pipe, by blocks of lines and of bytes, as
+	# a simple command and through the shell there
+	for how in file pipe; do
+		for cut in '--lines 2' '--block 30'; do
+			for c in "$cmd" "true; $cmd"; do
+				rm -f rej.*
+				if [ $how = file ]; then
+					run_out got dm-run --ssh "$SSH" --hosts hosts.txt $cut -- "$c" <in
+				else
+					run_out got dm-run --ssh "$SSH" --hosts hosts.txt $cut -- "$c" < <(cat in)
+				fi
+				assert_status 1
+				assert_same got want
+				[ "$(printf '%s\n' "$stderr" | grep -v 'samples rejected$' | sort -t: -k3,3n)" = "$want_err" ]
+				for f in $(ls rej.* | sort -t. -k2 -n); do cat "$f"; done >got.rej
+				assert_same got.rej want.rej
+			done
+		done
+	done
+	# an operand is named as in one run over it, compressed or not
+	gzip -c in >in.gz
+	for f in in in.gz; do
+		run_out want dm-filter --on-error=skip --rejects want.rej 'len > 0' $f
+		assert_status 1
+		rm -f rej.*
+		run_out got dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" --lines 3 -- "$cmd" $f
+		assert_status 1
+		assert_same got want
+		assert_stderr "dm-filter: $f:2:2: invalid JSON: expected a string key
+dm-filter: 1 of 3 samples rejected
+dm-filter: $f:5: not a JSON object
+dm-filter: 1 of 3 samples rejected
+dm-filter: $f:9: field 'text' is not a string
+dm-filter: 1 of 3 samples rejected"
+		cat rej.1 rej.2 rej.3 >got.rej
+		assert_same got.rej want.rej
+	done
+	# the shell there gets it, and the host ':' (this machine) as well
+	run_split dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" --lines 4 -- 'cat >/dev/null; echo "$DM_RUN_LINE"' in
+	assert_success
+	assert_output '1:in
+5:in
+9:in'
+	run_split dm-run --ssh "$SSH" -S "1/:" --lines 4 -- 'cat >/dev/null; echo "$DM_RUN_LINE"' <in
+	assert_success
+	assert_output '1
+5
+9'
+	# a name that the shell there must not read
+	cp in "it's \$(x)"
+	run_split dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" --lines 8 -- 'cat >/dev/null; echo "$DM_RUN_LINE"' "it's \$(x)"
+	assert_success
+	assert_output "1:it's \$(x)
+9:it's \$(x)"
+	# a simple command of another program: not counted, not set
+	run_split dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" --lines 4 -- env <in
+	assert_success
+	[ "$(printf '%s\n' "$output" | grep -c '^DM_JOB=')" -eq 3 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^DM_RUN_LINE=')" -eq 0 ]
+}
+
 @test "a host whose sshd dies mid-run loses nothing and duplicates nothing" {
 	setup_hosts
 	input 3000 >in.jsonl
