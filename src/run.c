@@ -134,10 +134,9 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	S->outpipe = outpipe();
 	dm_reader_init(&S->rd, argc, argv);
 	dm_cutter_init(&S->cut, &S->rd, o->block, o->files ? 1 : o->lines);
-	/* A simple command of another program never reads DM_RUN_LINE,
-	 * nor does a job on Slurm get it: the lines of their blocks are not
-	 * counted. */
-	S->cut.count = !o->files && o->spool == NULL &&
+	/* A simple command of another program never reads DM_RUN_LINE:
+	 * the lines of its blocks are not counted. */
+	S->cut.count = !o->files &&
 	    S->rd.npaths == 1 && (S->dargv == NULL || S->ddm);
 	/* Slurm's jobs read their blocks from the spool, written from
 	 * memory; every other job has its block moved by this loop. */

@@ -91,6 +91,7 @@ static struct {
 	int		*lastatt;	/* [seq]: the highest attempt of the */
 	unsigned long long nlastatt;	/* run being resumed, from the maps */
 	int		 allcancelled;	/* cancelall since the last sbatch */
+	int		 named;		/* the spool's name file written */
 } R;
 
 static void
@@ -201,18 +202,15 @@ lastattempts(void)
 	struct dm_buf line = DM_BUF_INIT;
 	unsigned long long seq;
 	const char *p;
-	int k, t, a, used;
+	int k, t, a;
 
 	R.nlastatt = R.sp.nblocks;
 	R.lastatt = dm_xcalloc(R.nlastatt + 1, sizeof *R.lastatt);
 	for (k = 1; k <= R.sp.nsub; k++)
 		for (t = 0; dm_spool_element(&R.sp, k, t, &line) == 0; t++)
-			for (p = line.buf; sscanf(p, "%llu:%d:%*d%n", &seq,
-			    &a, &used) == 2; p += used) {
+			for (p = line.buf; dm_spool_entry(&p, &seq, &a); )
 				if (seq <= R.nlastatt && a > R.lastatt[seq])
 					R.lastatt[seq] = a;
-				p += strspn(p, " ");
-			}
 	dm_buf_free(&line);
 }
 
@@ -234,7 +232,7 @@ adopt(void)
 	char **ids, **orphans, id[32];
 	const char *p;
 	size_t n, i, norph = 0;
-	int k, a, used;
+	int k, a;
 
 	if (dm_slurm_squeue(R.name, &v, &n) < 0)
 		return;
@@ -263,15 +261,13 @@ adopt(void)
 		e->since = dm_now();
 		snprintf(e->word, sizeof e->word, "%s", v[i].word);
 		snprintf(e->node, sizeof e->node, "%s", v[i].node);
-		for (p = line.buf; sscanf(p, "%llu:%d:%*d%n", &seq, &a,
-		    &used) == 2; p += used) {
+		for (p = line.buf; dm_spool_entry(&p, &seq, &a); ) {
 			e->seqs = dm_xreallocarray(e->seqs,
 			    (size_t)e->natt + 1, sizeof *e->seqs);
 			e->atts = dm_xreallocarray(e->atts,
 			    (size_t)e->natt + 1, sizeof *e->atts);
 			e->seqs[e->natt] = seq;
 			e->atts[e->natt++] = a;
-			p += strspn(p, " ");
 		}
 		e->att = dm_xcalloc((size_t)e->natt + 1, sizeof *e->att);
 		e->claimed = dm_xcalloc((size_t)e->natt + 1, 1);
@@ -523,6 +519,32 @@ endelem(struct elem *e)
 	R.ended = 1;
 }
 
+/*
+ * The LINE of a map entry for j (see slurm.h) onto b: its block's first
+ * line when the lines are counted (DM_RUN_LINE), else 0. The NAME that
+ * goes with it is the same for every block: the spool's "name" file says
+ * it, written before the first map that needs it.
+ */
+static void
+lineof(struct dm_sched *S, const struct dm_job *j, struct dm_buf *b)
+{
+	char *v, *colon;
+
+	if ((v = dm_attempt_line(S, j)) == NULL) {
+		dm_buf_addc(b, '0');
+		return;
+	}
+	if ((colon = strchr(v, ':')) != NULL)
+		*colon++ = '\0';
+	if (!R.named) {
+		R.named = 1;
+		if (dm_spool_name(&R.sp, colon) < 0)
+			S->fatal = 1;
+	}
+	dm_buf_adds(b, v);
+	free(v);
+}
+
 /* Submits the queued attempts: elements of bpt, arrays of at most
  * MaxArraySize elements. */
 static void
@@ -551,9 +573,10 @@ submit(struct dm_sched *S, double t)
 			dm_buf_reset(&line);
 			for (b = 0; b < R.bpt && at < nq; b++, at++) {
 				e->att[e->natt++] = q[at];
-				dm_buf_addf(&line, "%s%llu:%d:%d", b ? " " : "",
+				dm_buf_addf(&line, "%s%llu:%d:%d:", b ? " " : "",
 				    q[at]->seq, q[at]->tries,
 				    q[at]->slot->id);
+				lineof(S, q[at], &line);
 			}
 			lines[i] = dm_xstrdup(line.buf);
 			*tail = e;

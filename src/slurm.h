@@ -24,7 +24,11 @@
  *   in/NNNNNN           block SEQ's bytes; in files mode instead
  *   cmd/NNNNNN          the command of that line (stdin /dev/null)
  *   sub/K.map           submission K: line I lists the blocks of element
- *                       I as SEQ:ATTEMPT:SLOT
+ *                       I as SEQ:ATTEMPT:SLOT:LINE (LINE: the input line
+ *                       the block starts with, 0 when not counted; a map
+ *                       of an older dm-run has SEQ:ATTEMPT:SLOT)
+ *   name                the name of the input, when it is one operand
+ *                       (DM_RUN_LINE's NAME), written before the maps
  *   sub/K.id            the array's job id, once sbatch answered
  *   tmp/                an attempt's part, NNNNNN.JOBID.TASK.RESTARTS,
  *                       until it is renamed
@@ -104,14 +108,22 @@ void	 dm_spool_path(const struct dm_spool *, struct dm_buf *,
 /* Writes the map of a new submission, n elements of lines[i] each, and
  * returns its number K; -1 (reported) on failure. */
 int	 dm_spool_submission(struct dm_spool *, char *const *lines, int n);
+/* Records the name of the input (NULL: none, standard input): 0, or -1
+ * (reported). */
+int	 dm_spool_name(struct dm_spool *, const char *name);
 /* Records K's array job id. */
 int	 dm_spool_subid(struct dm_spool *, int k, const char *id);
 /* The array job id of submission K into id (size n): 0, or -1 when K has
  * none (sbatch never answered). */
 int	 dm_spool_getid(const struct dm_spool *, int k, char *id, size_t n);
-/* Element task of submission K: its SEQ:ATTEMPT:SLOT line, into line. */
+/* Element task of submission K: its SEQ:ATTEMPT:SLOT:LINE line, into
+ * line. */
 int	 dm_spool_element(const struct dm_spool *, int k, int task,
 	    struct dm_buf *line);
+/* The entry of an element's line at *p (SEQ:ATTEMPT:SLOT:LINE, or
+ * SEQ:ATTEMPT:SLOT in an older map): its SEQ and ATTEMPT, and *p moved
+ * to the next one; 1, or 0 when there is none. */
+int	 dm_spool_entry(const char **p, unsigned long long *seq, int *attempt);
 /* Removes what the attempts left in tmp/: call it when none runs. */
 void	 dm_spool_clean(struct dm_spool *);
 /* Marks the run complete (_SUCCESS). */

@@ -23,26 +23,40 @@ static const char *const subdirs[] = {
  * submission. A block whose part exists is done (an attempt requeued
  * after the first one finished, or a resumed run): skipped. */
 static const char script[] =
-"# the blocks of this element: SEQ:ATTEMPT:SLOT on line TASK+1 of sub/$1.map\n"
+"# the blocks of this element: SEQ:ATTEMPT:SLOT:LINE on line TASK+1 of\n"
+"# sub/$1.map\n"
 "line=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" \"$spool/sub/$1.map\") || exit 3\n"
 "node=${SLURMD_NODENAME:-$(hostname)}\n"
+"name=$(cat \"$spool/name\" 2>/dev/null)\n"
 "# unique to this attempt, even when Slurm requeues it while the first\n"
 "# still runs on a node that was lost\n"
 "tag=$SLURM_ARRAY_JOB_ID.$SLURM_ARRAY_TASK_ID.${SLURM_RESTART_COUNT:-0}\n"
 "for e in $line; do\n"
 "\tseq=${e%%:*} e=${e#*:}\n"
-"\tatt=${e%%:*} slot=${e#*:}\n"
+"\tatt=${e%%:*} e=${e#*:}\n"
+"\tslot=${e%%:*} from=0\n"
+"\tcase $e in *:*) from=${e#*:} ;; esac\n"
 "\tb=$(printf %06d \"$seq\")\n"
 "\t[ -e \"$spool/part/$b\" ] && continue\n"
+"\trange=\n"
 "\tif [ -f \"$spool/cmd/$b\" ]; then\n"
 "\t\tcmd=$(cat \"$spool/cmd/$b\") in=/dev/null\n"
 "\telse\n"
 "\t\tcmd=$(cat \"$spool/command\") in=$spool/in/$b\n"
+"\t\t# a dm tool reads the block from the file and numbers its lines\n"
+"\t\t# from LINE (GNU's stat, then BSD's)\n"
+"\t\t[ \"$from\" != 0 ] && range=$( (stat -L -c %d:%i:0:%s \"$in\" ||\n"
+"\t\t    stat -L -f %d:%i:0:%z \"$in\") 2>/dev/null)\n"
 "\tfi\n"
 "\ttmp=$spool/tmp/$b.$tag\n"
 "\tt0=$(date +%s)\n"
-"\tDM_JOB=$seq DM_ATTEMPT=$att DM_SLOT=$slot /bin/sh -c \"$cmd\" \\\n"
-"\t    <\"$in\" >\"$tmp\" 2>\"$spool/err/$b.$att\"\n"
+"\t(\n"
+"\t\tif [ -n \"$range\" ]; then\n"
+"\t\t\tDM_RUN_RANGE=$range DM_RUN_LINE=$from${name:+:$name}\n"
+"\t\t\texport DM_RUN_RANGE DM_RUN_LINE\n"
+"\t\tfi\n"
+"\t\tDM_JOB=$seq DM_ATTEMPT=$att DM_SLOT=$slot exec /bin/sh -c \"$cmd\"\n"
+"\t) <\"$in\" >\"$tmp\" 2>\"$spool/err/$b.$att\"\n"
 "\tst=$?\n"
 "\techo \"$st $node $t0 $(date +%s)\" >\"$tmp.st\"\n"
 "\tmv -f \"$tmp.st\" \"$spool/st/$b.$att\"\n"
@@ -548,6 +562,23 @@ dm_spool_submission(struct dm_spool *sp, char *const *lines, int n)
 }
 
 int
+dm_spool_name(struct dm_spool *sp, const char *name)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	int r = 0;
+
+	addpath(&path, sp, "name");
+	if (name != NULL)
+		r = writefile(path.buf, name, strlen(name), 0666);
+	else if (unlink(path.buf) < 0 && errno != ENOENT) {
+		dm_warnx_errno("%s", path.buf);
+		r = -1;
+	}
+	dm_buf_free(&path);
+	return r;
+}
+
+int
 dm_spool_subid(struct dm_spool *sp, int k, const char *id)
 {
 	struct dm_buf b = DM_BUF_INIT, path = DM_BUF_INIT;
@@ -576,6 +607,16 @@ dm_spool_getid(const struct dm_spool *sp, int k, char *id, size_t n)
 	dm_buf_free(&b);
 	dm_buf_free(&path);
 	return r;
+}
+
+int
+dm_spool_entry(const char **p, unsigned long long *seq, int *attempt)
+{
+	if (sscanf(*p, "%llu:%d:", seq, attempt) != 2)
+		return 0;
+	*p += strspn(*p, " ");
+	*p += strcspn(*p, " ");
+	return 1;
 }
 
 int

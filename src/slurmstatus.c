@@ -24,16 +24,13 @@ attempts(const struct dm_spool *sp, int *att)
 	struct dm_buf line = DM_BUF_INIT;
 	unsigned long long seq;
 	const char *p;
-	int k, t, a, used;
+	int k, t, a;
 
 	for (k = 1; k <= sp->nsub; k++)
 		for (t = 0; dm_spool_element(sp, k, t, &line) == 0; t++)
-			for (p = line.buf; sscanf(p, "%llu:%d:%*d%n", &seq,
-			    &a, &used) == 2; p += used) {
+			for (p = line.buf; dm_spool_entry(&p, &seq, &a); )
 				if (seq <= sp->nblocks && a > att[seq])
 					att[seq] = a;
-				p += strspn(p, " ");
-			}
 	dm_buf_free(&line);
 }
 
@@ -48,7 +45,7 @@ live(const struct dm_spool *sp, enum bstate *st, int *arrays)
 	char name[32], id[32], **ids;
 	const char *p;
 	size_t n, i;
-	int k, used, a;
+	int k, a;
 
 	dm_spool_jobname(sp, name, sizeof name);
 	if (dm_slurm_squeue(name, &v, &n) < 0) {
@@ -68,13 +65,10 @@ live(const struct dm_spool *sp, enum bstate *st, int *arrays)
 		if (k > sp->nsub ||
 		    dm_spool_element(sp, k, v[i].task, &line) < 0)
 			continue;
-		for (p = line.buf; sscanf(p, "%llu:%d:%*d%n", &seq, &a,
-		    &used) == 2; p += used) {
+		for (p = line.buf; dm_spool_entry(&p, &seq, &a); )
 			if (seq <= sp->nblocks && st[seq] != B_DONE)
 				st[seq] = v[i].state == DM_SL_RUNNING ?
 				    B_RUNNING : B_PENDING;
-			p += strspn(p, " ");
-		}
 	}
 	for (k = 1; k <= sp->nsub; k++)
 		if (ids[k])

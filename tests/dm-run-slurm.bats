@@ -99,6 +99,60 @@ elements_of() {
 	assert_output ""
 }
 
+@test "jobs on Slurm name the lines of dm-run's input in their messages and rejects, as one run does (DM_RUN_LINE)" {
+	# nine samples, the 2nd, 5th and 9th of them bad
+	printf '{"text":"a"}\n{bad\n{"text":"bb"}\n{"text":"c"}\n[1]\n'  >in
+	printf '{"text":"d"}\n{"text":"e"}\n{"text":"f"}\n{"text":7}\n' >>in
+	gzip -c in >in.gz
+	cmd="dm-filter --on-error=skip --rejects $TMP/rej.\$DM_JOB 'len > 0'"
+	# from standard input and named operands, as a simple command and
+	# through the shell; the job's messages are in the spool's err/
+	for f in - in in.gz; do
+		for c in "$cmd" "true; $cmd"; do
+			run_out want dm-filter --on-error=skip --rejects want.rej 'len > 0' $f <in
+			assert_status 1
+			[ $f = - ] && name='<stdin>' || name=$f
+			rm -rf rej.* spool
+			run_out got dm-run --slurm --spool "$TMP/spool" -j 3 --lines 3 -- "$c" $f <in
+			assert_status 1
+			assert_same got want
+			want_err="dm-filter: $name:2:2: invalid JSON: expected a string key
+dm-filter: 1 of 3 samples rejected
+dm-filter: $name:5: not a JSON object
+dm-filter: 1 of 3 samples rejected
+dm-filter: $name:9: field 'text' is not a string
+dm-filter: 1 of 3 samples rejected"
+			cat spool/err/000001.1 spool/err/000002.1 spool/err/000003.1 >err
+			assert_file err "$want_err"
+			# dm-run passes them on as the jobs end
+			[ "$(printf '%s\n' "$stderr" | sort)" = "$(printf '%s\n' "$want_err" | sort)" ]
+			cat rej.1 rej.2 rej.3 >got.rej
+			assert_same got.rej want.rej
+			[ "$(cat spool/sub/*.map)" = '1:1:1:1
+2:1:2:4
+3:1:3:7' ]
+		done
+	done
+	# a simple command of another program: not counted, not set
+	rm -rf spool
+	run_split dm-run --slurm --spool "$TMP/spool" -j 3 --lines 4 -- env <in
+	assert_success
+	[ "$(printf '%s\n' "$output" | grep -c '^DM_JOB=')" -eq 3 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^DM_RUN_')" -eq 0 ]
+	[ "$(cat spool/sub/*.map)" = '1:1:1:0
+2:1:2:0
+3:1:3:0' ]
+	# a dm-run in a job numbers from the job's line, with its name
+	rm -rf spool
+	run_split dm-run --slurm --spool "$TMP/spool" -j 1 --lines 4 -- "dm-run -j 1 --lines 3 -- 'cat >/dev/null; echo \$DM_RUN_LINE'" in
+	assert_success
+	assert_output '1:in
+4:in
+5:in
+8:in
+9:in'
+}
+
 @test "files mode on Slurm runs the command once a line, {} replaced" {
 	printf 'a b\nc\n\nd\n' >list
 	run_out out dm-run --slurm --spool "$TMP/spool" -j 2 --files \
@@ -265,21 +319,28 @@ elements_of() {
 
 @test "--resume gives a block whose retries were spent one attempt more" {
 	samples 100 >in.jsonl
-	touch "$TMP/broken"
 	cmd='if [ "$DM_JOB" = 3 ] && [ -e '"'$TMP/broken'"' ]; then exit 2; fi
 	    [ "$DM_JOB" = 3 ] && echo "attempt $DM_ATTEMPT" >&2; cat'
-	run_split dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 \
-	    --retries 1 -- "$cmd" <in.jsonl
-	assert_status 2
-	rm "$TMP/broken"
-	run_out out dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 \
-	    --retries 1 --resume -- "$cmd" in.jsonl
-	assert_success
-	assert_same out in.jsonl
-	assert_bytes spool/err/000003.3 'attempt 3\n'
-	[ ! -e spool/err/000003.4 ]
-	run dm-run --status "$TMP/spool"
-	[ "$(grep '^failed' <<<"$output")" = 'failed   0' ]
+	# the maps of this dm-run (SEQ:ATTEMPT:SLOT:LINE), and of an older
+	# one (SEQ:ATTEMPT:SLOT)
+	for form in new old; do
+		rm -rf spool
+		touch "$TMP/broken"
+		run_split dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 \
+		    --retries 1 -- "$cmd" <in.jsonl
+		assert_status 2
+		[ "$(head -n 1 spool/sub/1.map | cut -d ' ' -f 1)" = 1:1:1:1 ]
+		[ $form = old ] && sed -i -E 's/(^| )([0-9]+:[0-9]+:[0-9]+):[0-9]+/\1\2/g' spool/sub/*.map
+		rm "$TMP/broken"
+		run_out out dm-run --slurm --spool "$TMP/spool" -j 2 --lines 20 \
+		    --retries 1 --resume -- "$cmd" in.jsonl
+		assert_success
+		assert_same out in.jsonl
+		assert_bytes spool/err/000003.3 'attempt 3\n'
+		[ ! -e spool/err/000003.4 ]
+		run dm-run --status "$TMP/spool"
+		[ "$(grep '^failed' <<<"$output")" = 'failed   0' ]
+	done
 }
 
 @test "--timeout is the arrays' time limit; a block that outlives it is reported timed out" {
