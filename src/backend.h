@@ -159,6 +159,8 @@ struct dm_job {
 	char		 sigmsg[64];	/* what the shell would have said of
 					 * its death, once its stderr ends */
 	double		 t0, wall0, deadline, killat;
+	char		*rejpath;	/* --rejects: the attempt's file, kept
+					 * once it succeeded, until delivered */
 	struct dm_held	 out;
 	struct dm_buf	 errpart;	/* stderr after its last newline */
 	struct dm_buf	 tail[DM_RUN_TAILN];	/* its last stderr lines */
@@ -203,11 +205,30 @@ struct dm_sched {
 	int		 found;		/* --halt first-success succeeded */
 	int		 rejects, failed, fatal;
 	int		 joblog;
+	int		 rejfd;		/* --rejects FILE, or -1 */
+	char		*rejdir;	/* the attempts' rejects files */
 	double		 start, nextprog;
 	struct pollfd	*pfd;
 	struct dm_job	**pjob;
 	int		*pkind;
 };
+
+/* ---- runrej.c: --rejects, the jobs' rejected lines gathered ---- */
+
+/* Opens o->rejects (emptied, or added to with o->rejects_append) and a
+ * directory for the attempts' files: 0, or -1 (reported). Nothing
+ * without --rejects. */
+int	 dm_rej_open(struct dm_sched *);
+/* "DM_REJECTS=PATH" for j's next attempt, PATH its own file (j->rejpath);
+ * NULL without --rejects. Allocated. */
+char	*dm_rej_attempt(struct dm_sched *, struct dm_job *);
+/* The attempt failed, or its output is not wanted: its file goes. */
+void	 dm_rej_discard(struct dm_job *);
+/* j's output has been delivered: its rejects are added to the file (a
+ * write error ends the run). */
+void	 dm_rej_deliver(struct dm_sched *, struct dm_job *);
+/* Closes the file (an error ends the run) and removes the directory. */
+void	 dm_rej_close(struct dm_sched *);
 
 /* ---- runattempt.c: an attempt as a process ---- */
 

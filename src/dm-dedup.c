@@ -60,6 +60,7 @@ static const char help[] =
     "      --perms N            MinHash permutations (default 256)\n"
     "      --preset NAME        data-juicer (default), datatrove, or datamate\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
+    "                           (default: $DM_REJECTS, added to)\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
     "                           $DM_REPORT)\n"
     "      --resume             keep a stage's outputs that are complete\n"

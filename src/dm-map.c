@@ -30,6 +30,7 @@ static const char help[] =
     "      --progress           show samples, MB, rate and ETA on standard\n"
     "                           error\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
+    "                           (default: $DM_REJECTS, added to)\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
     "                           $DM_REPORT)\n"
     "  -s, --strict             a field an expression of set reads and a\n"

@@ -18,9 +18,9 @@ static const char usage[] =
     "usage: dm-run [-hV] [-j N] [--block SIZE | --lines N | --files] [--unordered]\n"
     "              [--retries N] [--timeout DURATION] [--halt MODE]\n"
     "              [--joblog FILE] [--output-dir DIR [--resume]] [--buffer SIZE]\n"
-    "              [--progress] [--lock FILE [--lock-wait]] [--hosts FILE]\n"
-    "              [-S HOSTS] [--ssh CMD] [--ship] [--env NAME] [--compress]\n"
-    "              [--host-retry DURATION] [--host-timeout DURATION]\n"
+    "              [--progress] [--rejects FILE] [--lock FILE [--lock-wait]]\n"
+    "              [--hosts FILE] [-S HOSTS] [--ssh CMD] [--ship] [--env NAME]\n"
+    "              [--compress] [--host-retry DURATION] [--host-timeout DURATION]\n"
     "              [--] COMMAND [FILE...]\n"
     "       dm-run --slurm --spool DIR [--sbatch OPTS] [--blocks-per-task N]\n"
     "              [OPTIONS] [--] COMMAND [FILE...]\n"
@@ -60,6 +60,9 @@ static const char help[] =
     "      --lock-wait          wait for the lock instead\n"
     "      --output-dir DIR     write each block's output to DIR/part-NNNNNN.jsonl\n"
     "      --progress           show jobs, MB/s and ETA on stderr\n"
+    "      --rejects FILE       gather the lines the jobs' dm tools reject into\n"
+    "                           FILE, in input order (default: $DM_REJECTS,\n"
+    "                           added to)\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
     "                           $DM_REPORT)\n"
     "      --resume             with --output-dir or --spool: skip the blocks\n"
@@ -88,7 +91,7 @@ enum {
 	OPT_ENV, OPT_FILES, OPT_HALT, OPT_HOST_RETRY, OPT_HOST_TIMEOUT,
 	OPT_HOSTS, OPT_JOBLOG,
 	OPT_LINES, OPT_LOCK, OPT_LOCK_WAIT, OPT_OUTPUT_DIR, OPT_PROGRESS,
-	OPT_RESUME, OPT_RETRIES, OPT_SHIP, OPT_SSH, OPT_TIMEOUT, OPT_UNORDERED,
+	OPT_REJECTS, OPT_RESUME, OPT_RETRIES, OPT_SHIP, OPT_SSH, OPT_TIMEOUT, OPT_UNORDERED,
 	OPT_BPT, OPT_JSON, OPT_SBATCH, OPT_SLURM, OPT_SPOOL, OPT_STATUS
 };
 
@@ -113,6 +116,7 @@ static const struct option longopts[] = {
 	{ "lock-wait", no_argument, NULL, OPT_LOCK_WAIT },
 	{ "output-dir", required_argument, NULL, OPT_OUTPUT_DIR },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "rejects", required_argument, NULL, OPT_REJECTS },
 	{ "resume", no_argument, NULL, OPT_RESUME },
 	{ "report", required_argument, NULL, DM_OPT_REPORT },
 	{ "retries", required_argument, NULL, OPT_RETRIES },
@@ -306,6 +310,9 @@ main(int argc, char *argv[])
 		case OPT_PROGRESS:
 			o.progress = 1;
 			break;
+		case OPT_REJECTS:
+			o.rejects = optarg;
+			break;
 		case OPT_RESUME:
 			o.resume = 1;
 			break;
@@ -379,6 +386,15 @@ main(int argc, char *argv[])
 		dm_usage_die(usage, "--resume needs --output-dir or --spool");
 	if (lockwait && lockfile == NULL)
 		dm_usage_die(usage, "--lock-wait needs --lock");
+	if (o.rejects == NULL && (o.rejects = getenv("DM_REJECTS")) != NULL) {
+		if (*o.rejects == '\0')
+			o.rejects = NULL;
+		o.rejects_append = 1;
+	}
+	/* the jobs' files there are not this machine's */
+	if (o.rejects && (o.hosts || o.outdir || o.spool))
+		dm_usage_die(usage, "%s excludes --hosts, -S, --output-dir and "
+		    "--slurm", o.rejects_append ? "DM_REJECTS" : "--rejects");
 
 	if (lockfile)
 		lock(lockfile, lockwait);

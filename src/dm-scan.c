@@ -55,6 +55,7 @@ static const char help[] =
     "      --pdf-pages          with --extract, one sample per PDF page (page)\n"
     "      --progress           report files, bytes and rate on stderr\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
+    "                           (default: $DM_REJECTS, added to)\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
     "                           $DM_REPORT)\n"
     "      --type LIST          only files of these types: txt,md,html\n"

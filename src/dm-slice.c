@@ -35,6 +35,7 @@ static const char help[] =
     "                           error\n"
     "      --recursive          LangChain's RecursiveCharacterTextSplitter\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
+    "                           (default: $DM_REJECTS, added to)\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
     "                           $DM_REPORT)\n"
     "      --separators LIST    the separators of --recursive, a comma\n"

@@ -40,6 +40,7 @@ static const char help[] =
     "      --on-error=POLICY    stop (default) or skip bad samples\n"
     "      --partial            write a state for --merge instead of a summary\n"
     "      --rejects FILE       save each rejected line, with its reason, to FILE\n"
+    "                           (default: $DM_REJECTS, added to)\n"
     "      --report FILE        append a line on this run to FILE (default:\n"
     "                           $DM_REPORT)\n"
     "  -s, --stats NAMES        statistics or expressions, comma-separated\n"

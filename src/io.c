@@ -98,11 +98,18 @@ release_out(void *w)
 void
 dm_io_open(struct dm_io *io, int argc, char **argv)
 {
-	int fd;
+	const char *env;
+	int fd, flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_TRUNC;
 
+	/* $DM_REJECTS is added to, as by every tool of a pipeline, and
+	 * each record is one line of a write(2) of whole lines */
+	if (io->rejects_path == NULL &&
+	    (env = getenv("DM_REJECTS")) != NULL && *env != '\0') {
+		io->rejects_path = env;
+		flags = (flags & ~O_TRUNC) | O_APPEND;
+	}
 	if (io->rejects_path) {
-		fd = open(io->rejects_path,
-		    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		fd = open(io->rejects_path, flags, 0666);
 		if (fd < 0) {
 			dm_warnx_errno("%s", io->rejects_path);
 			exit(DM_EXIT_ERROR);

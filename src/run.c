@@ -99,6 +99,8 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	S->pjob = dm_xcalloc(n, sizeof *S->pjob);
 	S->pkind = dm_xcalloc(n, sizeof *S->pkind);
 	dm_held_budget(o->buffer);
+	if (dm_rej_open(S) < 0)
+		exit(DM_EXIT_ERROR);
 	dm_attempt_env(S);
 	if (!o->files)
 		dm_runexec_init(S, o->command);
@@ -330,7 +332,7 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 	struct dm_sched S;
 	struct dm_job *j, *next;
 	char drain[256];
-	int np, i, wantin, status;
+	int np, i, wantin, status, k = 0;
 	double t, tick = 0;
 
 	setup(&S, o, argc, argv);
@@ -435,8 +437,10 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		while (nstops < 2 &&
-		    dm_held_emit(&S.head->out, 1, SIZE_MAX) == 0)
+		    (k = dm_held_emit(&S.head->out, 1, SIZE_MAX)) == 0)
 			;
+		if (k > 0)
+			dm_rej_deliver(&S, S.head);
 	}
 	if (o->progress)
 		dm_runlog_progress(&S, 1);
@@ -445,6 +449,7 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 	if (S.ckpt && !S.failed && !S.fatal && !S.halting && !dm_interrupted &&
 	    dm_ckpt_finish(S.ckpt, S.nseq) < 0)
 		S.fatal = 1;
+	dm_rej_close(&S);
 
 	if (dm_interrupted)
 		status = 128 + dm_interrupted;

@@ -208,6 +208,8 @@ struct dm_runopts {
 	int		 resume;
 	size_t		 buffer;	/* memory for held output */
 	int		 progress;
+	const char	*rejects;	/* --rejects FILE or $DM_REJECTS, NULL */
+	int		 rejects_append; /* it is $DM_REJECTS: added to */
 	/* ssh hosts: NULL runs jobs slots on this machine */
 	const struct dm_hosts *hosts;
 	const char	*ssh;		/* --ssh, or NULL: $DM_SSH or ssh */

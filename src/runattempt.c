@@ -75,8 +75,8 @@ dm_attempt_env(struct dm_sched *S)
 	for (n = 0; environ[n]; n++)
 		;
 	/* PATH, the environment, DM_JOB, DM_SLOT, DM_ATTEMPT, DM_RUN_RANGE
-	 * or DM_RUN_PLAIN, DM_RUN_LINE and the NULL */
-	S->envp = dm_xcalloc(n + 7, sizeof *S->envp);
+	 * or DM_RUN_PLAIN, DM_RUN_LINE, DM_REJECTS and the NULL */
+	S->envp = dm_xcalloc(n + 8, sizeof *S->envp);
 	if (path)
 		S->envp[S->nenv++] = path;
 	for (i = 0; i < n; i++)
@@ -86,6 +86,7 @@ dm_attempt_env(struct dm_sched *S)
 		    strncmp(environ[i], "DM_RUN_RANGE=", 13) != 0 &&
 		    strncmp(environ[i], "DM_RUN_PLAIN=", 13) != 0 &&
 		    strncmp(environ[i], "DM_RUN_LINE=", 12) != 0 &&
+		    strncmp(environ[i], "DM_REJECTS=", 11) != 0 &&
 		    (path == NULL || strncmp(environ[i], "PATH=", 5) != 0))
 			S->envp[S->nenv++] = environ[i];
 }
@@ -175,7 +176,7 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
 	sigset_t def, none;
-	char jobvar[32], slotvar[32], attvar[32], rangev[96], *linev;
+	char jobvar[32], slotvar[32], attvar[32], rangev[96], *linev, *rejv;
 	int in[2] = { -1, -1 }, out[2], err[2], e, k;
 
 	ranged = ranged && !S->o->files &&
@@ -212,11 +213,14 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 		envp[nenv + k++] = rangev;
 		if ((linev = linevar(S, j)) != NULL)
 			envp[nenv + k++] = linev;
-		envp[nenv + k] = NULL;
 	}
+	if ((rejv = dm_rej_attempt(S, j)) != NULL)
+		envp[nenv + k++] = rejv;
+	envp[nenv + k] = NULL;
 	e = (search ? posix_spawnp : posix_spawn)(&j->pid, path, &fa, &at,
 	    argv, envp);
 	free(linev);
+	free(rejv);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	if (in[0] >= 0)

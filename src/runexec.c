@@ -262,8 +262,8 @@ dm_runexec_init(struct dm_sched *S, const char *cmd)
 	base = base ? base + 1 : path;
 	S->ddm = strcmp(base, "dm") == 0 || strncmp(base, "dm-", 3) == 0;
 	/* room for pwd, then DM_JOB, DM_SLOT, DM_ATTEMPT, DM_RUN_RANGE or
-	 * DM_RUN_PLAIN, DM_RUN_LINE and the NULL (runattempt.c) */
-	S->denvp = dm_xcalloc(S->nenv + 7, sizeof *S->denvp);
+	 * DM_RUN_PLAIN, DM_RUN_LINE, DM_REJECTS and the NULL (runattempt.c) */
+	S->denvp = dm_xcalloc(S->nenv + 8, sizeof *S->denvp);
 	for (i = n = 0; i < S->nenv; i++)
 		if (shellname(S->envp[i]) && strncmp(S->envp[i], "PWD=", 4) != 0)
 			S->denvp[n++] = S->envp[i];

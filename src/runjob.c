@@ -69,6 +69,7 @@ dm_job_free(struct dm_job *j)
 
 	dm_block_free(j->in, j->incap);
 	free(j->cmd);
+	dm_rej_discard(j);
 	dm_held_clear(&j->out);
 	dm_buf_free(&j->errpart);
 	for (i = 0; i < DM_RUN_TAILN; i++)
@@ -104,6 +105,7 @@ static void
 drop(struct dm_sched *S, struct dm_job *j)
 {
 	j->state = DM_JOB_DROPPED;
+	dm_rej_discard(j);
 	if (!dm_job_ordered(S))
 		unlink_job(S, j);
 }
@@ -260,6 +262,7 @@ deliver(struct dm_sched *S, struct dm_job *j)
 	if (S->o->halt == DM_HALT_FIRST_SUCCESS) {
 		if (j->out.len > 0 && !S->found) {
 			emit(S, j);
+			dm_rej_deliver(S, j);
 			S->found = 1;
 			S->halting = 1;
 			dm_job_stopall(S);
@@ -268,8 +271,10 @@ deliver(struct dm_sched *S, struct dm_job *j)
 		if (dm_ckpt_commit(S->ckpt, j->seq, j->off, j->len, j->hash,
 		    &j->out) < 0)
 			S->fatal = 1;
-	} else
+	} else {
 		emit(S, j);
+		dm_rej_deliver(S, j);
+	}
 }
 
 /*
@@ -312,6 +317,7 @@ dm_job_emit_ordered(struct dm_sched *S)
 			left -= (size_t)(j->out.done - was);
 			if (r == 0)
 				return;
+			dm_rej_deliver(S, j);
 		}
 		unlink_job(S, j);
 	}
@@ -352,6 +358,7 @@ dm_job_finish(struct dm_sched *S, struct dm_job *j)
 	if (end == DM_END_HOSTFAIL && j->hostfails < DM_RUN_HOSTFAILS_MAX) {
 		/* not the job's fault: it goes elsewhere, its retries kept */
 		dm_held_clear(&j->out);
+		dm_rej_discard(j);
 		j->tries--;
 		j->hostfails++;
 		j->avoid = h;
@@ -373,6 +380,7 @@ dm_job_finish(struct dm_sched *S, struct dm_job *j)
 	if (end == DM_END_FAILED || end == DM_END_HOSTFAIL) {
 		j->avoid = h;
 		dm_held_clear(&j->out);
+		dm_rej_discard(j);
 		if (j->tries <= o->retries && !S->halting) {
 			dm_runlog_retry(S, j);
 			j->state = DM_JOB_QUEUED;

@@ -881,6 +881,135 @@ dm-filter: 3 of 9 samples rejected"
 	done
 }
 
+@test "--rejects gathers the jobs' rejected lines in input order, as one run's rejects file, each once" {
+	lines_input in
+	run_out want dm-filter --on-error=skip --rejects want.rej 'len > 0' <in
+	assert_status 1
+	mkdir t
+	export TMPDIR=$TMP/t
+	# the tool reading its block itself, through the shell, through a
+	# pipe; by lines and by bytes; one job at a time and three
+	for how in own shell pipe; do
+		for cut in '--lines 2' '--block 30'; do
+			for j in 1 3; do
+				cmd="dm-filter --on-error=skip 'len > 0'"
+				[ $how = shell ] && cmd="true; $cmd"
+				rm -f got.rej
+				if [ $how = pipe ]; then
+					run_out got dm-run -j $j $cut --rejects got.rej -- "$cmd" < <(cat in)
+				else
+					run_out got dm-run -j $j $cut --rejects got.rej -- "$cmd" <in
+				fi
+				assert_status 1
+				assert_same got want
+				assert_same got.rej want.rej
+			done
+		done
+	done
+	# files mode: each line's job in turn
+	printf '%s\n' in in >list
+	run_out got dm-run -j 2 --files --rejects got.rej -- "dm-filter --on-error=skip 'len > 0' {}" <list
+	assert_status 1
+	dm-filter --on-error=skip --rejects one.rej 'len > 0' in >/dev/null 2>&1 || :
+	cat one.rej one.rej >want2.rej
+	assert_same got.rej want2.rej
+	# an attempt that failed leaves none of its lines: job 2 rejects
+	# line 5, then fails the first time
+	run_out got dm-run -j 1 --lines 3 --rejects got.rej -- "dm-filter --on-error=skip 'len > 0'; [ \$DM_JOB\$DM_ATTEMPT != 21 ] || exit 2" <in
+	assert_success
+	assert_stderr "dm-filter: <stdin>:2:2: invalid JSON: expected a string key
+dm-filter: 1 of 3 samples rejected
+dm-filter: <stdin>:5: not a JSON object
+dm-filter: 1 of 3 samples rejected
+dm-run: job 2 (input bytes 32-61): exit status 2; trying again (2 of 3)
+dm-filter: <stdin>:5: not a JSON object
+dm-filter: 1 of 3 samples rejected
+dm-filter: <stdin>:9: field 'text' is not a string
+dm-filter: 1 of 3 samples rejected"
+	assert_same got want
+	assert_same got.rej want.rej
+	# a job that failed for good: the others' lines only
+	run_out got dm-run -j 1 --lines 3 --retries 0 --rejects got.rej -- "dm-filter --on-error=skip 'len > 0'; [ \$DM_JOB != 2 ] || exit 2" <in
+	assert_status 2
+	grep -v '"line":5,' want.rej >want3.rej
+	assert_same got.rej want3.rej
+	# out of order with --unordered, the same lines
+	run_out got dm-run -j 3 --lines 1 --unordered --rejects got.rej -- "dm-filter --on-error=skip 'len > 0'" <in
+	assert_status 1
+	[ "$(sort got.rej)" = "$(sort want.rej)" ]
+	# two tools of a job add to the same file (the second numbers the
+	# lines of the first's output)
+	dm-filter --on-error=skip --strict --rejects want2.rej 'text == "bb" || size > 0' <want >/dev/null 2>&1 || :
+	run_out got2 dm-run -j 2 --lines 4 --rejects got.rej -- "dm-filter --on-error=skip 'len > 0' | dm-filter --on-error=skip --strict 'text == \"bb\" || size > 0'" <in
+	assert_status 1
+	[ "$(jq -c 'del(.line)' got.rej | sort)" = "$(cat want.rej want2.rej | jq -c 'del(.line)' | sort)" ]
+	[ "$(wc -l <got.rej)" -eq 8 ]
+	# nothing is left in TMPDIR
+	[ -z "$(ls -A t)" ]
+}
+
+@test "DM_REJECTS: the tools and dm-run add to it; a dm-run in a job gathers its own jobs' lines into its job's" {
+	lines_input in
+	run_out want dm-filter --on-error=skip --rejects want.rej 'len > 0' <in
+	printf 'before\n' >got.rej
+	DM_REJECTS=got.rej run_out got dm-filter --on-error=skip 'len > 0' <in
+	assert_status 1
+	assert_file got.rej "before
+$(cat want.rej)"
+	# --rejects wins, and empties its file
+	DM_REJECTS=other.rej run_out got dm-filter --on-error=skip --rejects got.rej 'len > 0' <in
+	assert_same got.rej want.rej
+	[ ! -e other.rej ]
+	# dm-run adds to it in order
+	printf 'before\n' >got.rej
+	DM_REJECTS=got.rej run_out got dm-run -j 3 --lines 2 -- "dm-filter --on-error=skip 'len > 0'" <in
+	assert_status 1
+	assert_file got.rej "before
+$(cat want.rej)"
+	# nested: the inner dm-run's jobs' lines reach the outer's file
+	run_out got dm-run -j 2 --lines 4 --rejects got.rej -- "dm-run -j 2 --lines 1 -- \"dm-filter --on-error=skip 'len > 0'\"" in
+	assert_status 1
+	run_out want dm-filter --on-error=skip --rejects want.rej 'len > 0' in
+	assert_same got.rej want.rej
+	# empty: none
+	DM_REJECTS= run_out got dm-run -j 2 --lines 4 -- "dm-filter --on-error=skip 'len > 0'" <in
+	assert_status 1
+	assert_same got want
+}
+
+@test "--rejects: where it cannot go, a clear error; a full disk is an error" {
+	lines_input in
+	usage=$(usage_of dm-run)
+	printf '1/:\n' >hosts.txt
+	for o in '--hosts hosts.txt' '-S 1/:' '--output-dir out' '--slurm --spool sp'; do
+		run_split dm-run $o --rejects r.jsonl -- cat <in
+		assert_status 2
+		assert_stderr "dm-run: --rejects excludes --hosts, -S, --output-dir and --slurm
+$usage"
+	done
+	DM_REJECTS=r.jsonl run_split dm-run --output-dir out -- cat <in
+	assert_status 2
+	assert_stderr "dm-run: DM_REJECTS excludes --hosts, -S, --output-dir and --slurm
+$usage"
+	[ ! -e r.jsonl ] && [ ! -e out ]
+	run_split dm-run --rejects nodir/r.jsonl -- "dm-filter --on-error=skip 'len > 0'" <in
+	assert_status 2
+	assert_stderr 'dm-run: nodir/r.jsonl: No such file or directory'
+	assert_output ''
+	run_split dm-run --rejects /dev/full -j 1 --lines 3 -- "dm-filter --on-error=skip 'len > 0'" <in
+	assert_status 2
+	assert_stderr 'dm-filter: <stdin>:2:2: invalid JSON: expected a string key
+dm-filter: 1 of 3 samples rejected
+dm-run: /dev/full: write error: No space left on device'
+	# a job's tool whose file is full fails as ever
+	DM_REJECTS=/dev/full run_split dm-filter --on-error=skip 'len > 0' <in
+	assert_status 2
+	assert_stderr 'dm-filter: <stdin>:2:2: invalid JSON: expected a string key
+dm-filter: <stdin>:5: not a JSON object
+dm-filter: <stdin>:9: field '"'"'text'"'"' is not a string
+dm-filter: /dev/full: write error: No space left on device'
+}
+
 @test "DM_RUN_PLAIN: a dm tool reads that pipe as plain text, any other input as it is" {
 	printf 'BZh91AY&SYxx\n{"text":"a"}\n' >in
 	mkfifo fifo

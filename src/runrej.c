@@ -1,0 +1,140 @@
+/* runrej.c - dm-run --rejects: the rejected lines of the jobs, gathered */
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+/*
+ * Each attempt of a job gets a file of its own in a directory of this
+ * run's, named in DM_REJECTS, which every dm tool of the job adds its
+ * rejected lines to (io.c). The file of an attempt that failed goes; the
+ * file of a job that succeeded is added to --rejects once the job's output
+ * is delivered, so that the file holds each job's lines once, in the order
+ * of the outputs, as one run over the whole input would.
+ */
+
+int
+dm_rej_open(struct dm_sched *S)
+{
+	const struct dm_runopts *o = S->o;
+	const char *t = getenv("TMPDIR");
+	struct dm_buf dir = DM_BUF_INIT;
+
+	S->rejfd = -1;
+	if (o->rejects == NULL)
+		return 0;
+	S->rejfd = open(o->rejects, O_WRONLY | O_CREAT | O_CLOEXEC |
+	    (o->rejects_append ? O_APPEND : O_TRUNC), 0666);
+	if (S->rejfd < 0) {
+		dm_warnx_errno("%s", o->rejects);
+		return -1;
+	}
+	dm_buf_addf(&dir, "%s/dm-run-rejects.XXXXXX", t && *t ? t : "/tmp");
+	if (mkdtemp(dir.buf) == NULL) {
+		dm_warnx_errno("%s", dir.buf);
+		dm_buf_free(&dir);
+		close(S->rejfd);
+		S->rejfd = -1;
+		return -1;
+	}
+	S->rejdir = dm_buf_detach(&dir, NULL);
+	return 0;
+}
+
+char *
+dm_rej_attempt(struct dm_sched *S, struct dm_job *j)
+{
+	struct dm_buf b = DM_BUF_INIT;
+
+	if (S->rejdir == NULL)
+		return NULL;
+	dm_rej_discard(j);
+	dm_buf_addf(&b, "%s/%llu.%d", S->rejdir, j->seq, j->tries + 1);
+	j->rejpath = dm_xstrdup(b.buf);
+	dm_buf_reset(&b);
+	dm_buf_addf(&b, "DM_REJECTS=%s", j->rejpath);
+	return dm_buf_detach(&b, NULL);
+}
+
+void
+dm_rej_discard(struct dm_job *j)
+{
+	if (j->rejpath == NULL)
+		return;
+	unlink(j->rejpath);
+	free(j->rejpath);
+	j->rejpath = NULL;
+}
+
+void
+dm_rej_deliver(struct dm_sched *S, struct dm_job *j)
+{
+	char buf[65536];
+	ssize_t k;
+	int fd;
+
+	if (j->rejpath == NULL)
+		return;
+	/* no file: the attempt rejected nothing */
+	if ((fd = open(j->rejpath, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno != ENOENT) {
+			dm_warnx_errno("%s", j->rejpath);
+			S->fatal = 1;
+		}
+		dm_rej_discard(j);
+		return;
+	}
+	while ((k = read(fd, buf, sizeof buf)) != 0) {
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			dm_warnx_errno("%s", j->rejpath);
+			S->fatal = 1;
+			break;
+		}
+		if (dm_fd_writeall(S->rejfd, buf, (size_t)k) < 0) {
+			dm_warnx_errno("%s: write error", S->o->rejects);
+			S->fatal = 1;
+			break;
+		}
+	}
+	close(fd);
+	dm_rej_discard(j);
+}
+
+void
+dm_rej_close(struct dm_sched *S)
+{
+	struct dirent *e;
+	struct dm_buf p = DM_BUF_INIT;
+	DIR *d;
+
+	if (S->rejfd >= 0 && close(S->rejfd) < 0) {
+		dm_warnx_errno("%s: write error", S->o->rejects);
+		S->fatal = 1;
+	}
+	S->rejfd = -1;
+	if (S->rejdir == NULL)
+		return;
+	/* what jobs stopped by a signal or a halt left */
+	if ((d = opendir(S->rejdir)) != NULL) {
+		while ((e = readdir(d)) != NULL) {
+			if (e->d_name[0] == '.')
+				continue;
+			dm_buf_reset(&p);
+			dm_buf_addf(&p, "%s/%s", S->rejdir, e->d_name);
+			unlink(p.buf);
+		}
+		closedir(d);
+	}
+	rmdir(S->rejdir);
+	dm_buf_free(&p);
+	free(S->rejdir);
+	S->rejdir = NULL;
+}
