@@ -161,6 +161,8 @@ struct dm_job {
 	double		 t0, wall0, deadline, killat;
 	char		*rejpath;	/* --rejects: the attempt's file, kept
 					 * once it succeeded, until delivered */
+	int		 rejkeep;	/* rejpath is the spool's: never
+					 * removed */
 	struct dm_held	 out;
 	struct dm_buf	 errpart;	/* stderr after its last newline */
 	struct dm_buf	 tail[DM_RUN_TAILN];	/* its last stderr lines */

@@ -392,9 +392,9 @@ main(int argc, char *argv[])
 		o.rejects_append = 1;
 	}
 	/* the jobs' files there are not this machine's */
-	if (o.rejects && (o.hosts || o.outdir || o.spool))
-		dm_usage_die(usage, "%s excludes --hosts, -S, --output-dir and "
-		    "--slurm", o.rejects_append ? "DM_REJECTS" : "--rejects");
+	if (o.rejects && o.hosts)
+		dm_usage_die(usage, "%s excludes --hosts and -S",
+		    o.rejects_append ? "DM_REJECTS" : "--rejects");
 
 	if (lockfile)
 		lock(lockfile, lockwait);

@@ -89,6 +89,9 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	S->joblog = -1;
 	/* known before the hosts open: a backend may size its work by it */
 	S->total = dm_runlog_inputsize(argc, argv);
+	/* before the hosts open: the Slurm backend asks for the records */
+	if (dm_rej_open(S) < 0)
+		exit(DM_EXIT_ERROR);
 	dm_runhosts_init(S);
 	dm_runhosts_open(S);
 	/* Room for the live jobs: those running, those whose output waits
@@ -99,8 +102,6 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	S->pjob = dm_xcalloc(n, sizeof *S->pjob);
 	S->pkind = dm_xcalloc(n, sizeof *S->pkind);
 	dm_held_budget(o->buffer);
-	if (dm_rej_open(S) < 0)
-		exit(DM_EXIT_ERROR);
 	dm_attempt_env(S);
 	if (!o->files)
 		dm_runexec_init(S, o->command);
@@ -447,7 +448,8 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 	if (S.rd.nerrors)
 		S.failed = 1;
 	if (S.ckpt && !S.failed && !S.fatal && !S.halting && !dm_interrupted &&
-	    dm_ckpt_finish(S.ckpt, S.nseq) < 0)
+	    (dm_ckpt_finish(S.ckpt, S.nseq) < 0 || (S.rejfd >= 0 &&
+	    dm_ckpt_gather(S.ckpt, S.nseq, S.rejfd, o->rejects) < 0)))
 		S.fatal = 1;
 	dm_rej_close(&S);
 

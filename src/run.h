@@ -178,6 +178,15 @@ int	 dm_ckpt_done(struct dm_ckpt *, unsigned long long seq,
 int	 dm_ckpt_commit(struct dm_ckpt *, unsigned long long seq,
 	    unsigned long long off, unsigned long long len, uint64_t hash,
 	    struct dm_held *h);
+/* Keeps the records of block seq's rejected lines, the file at from (none
+ * when it does not exist), as DIR/rejects-NNNNNN.jsonl: written whole
+ * under a temporary name and renamed, before the part is; 0 or -1. */
+int	 dm_ckpt_rejects(struct dm_ckpt *, unsigned long long seq,
+	    const char *from);
+/* Adds the records kept for blocks 1 to nblocks, in order, to fd (the
+ * file name); 0 or -1. */
+int	 dm_ckpt_gather(struct dm_ckpt *, unsigned long long nblocks, int fd,
+	    const char *name);
 /* After a complete run of nblocks blocks: checks that the run being
  * resumed had no more blocks, then writes DIR/_SUCCESS; 0 or -1. */
 int	 dm_ckpt_finish(struct dm_ckpt *, unsigned long long nblocks);

@@ -47,8 +47,40 @@ istmp(const char *name)
 {
 	size_t n = strlen(name);
 
-	return strncmp(name, ".part-", 6) == 0 && n > 10 &&
+	return (strncmp(name, ".part-", 6) == 0 ||
+	    strncmp(name, ".rejects-", 9) == 0) && n > 10 &&
 	    strcmp(name + n - 4, ".tmp") == 0;
+}
+
+static int
+isrejects(const char *name)
+{
+	size_t n = strlen(name);
+
+	return strncmp(name, "rejects-", 8) == 0 && n > 14 &&
+	    strcmp(name + n - 6, ".jsonl") == 0;
+}
+
+/* Removes the rejects files of DIR (dm_ckpt_rejects): a new run's blocks
+ * are not those they were kept for. */
+static void
+droprejects(int dirfd)
+{
+	struct dirent *e;
+	DIR *d;
+	int fd;
+
+	if ((fd = dup(dirfd)) < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	/* the descriptor's offset is shared with dirfd's, read before */
+	rewinddir(d);
+	while ((e = readdir(d)) != NULL)
+		if (isrejects(e->d_name))
+			unlinkat(dirfd, e->d_name, 0);
+	closedir(d);
 }
 
 /* The manifest's header: settings and command, one line each (a newline or
@@ -210,6 +242,8 @@ dm_ckpt_open(const char *dir, int resume, const char *settings,
 		    dir, MANIFEST);
 		goto bad;
 	}
+	if (!resume || !manifest)
+		droprejects(k->dirfd);
 	if (unlinkat(k->dirfd, "_SUCCESS", 0) < 0 && errno != ENOENT) {
 		dm_warnx_errno("%s/_SUCCESS", dir);
 		goto bad;
@@ -387,6 +421,103 @@ out:
 	dm_buf_free(&tmp);
 	dm_buf_free(&name);
 	dm_buf_free(&line);
+	return rc;
+}
+
+/* Copies the file at from to fd: 0, or -1 (reported, naming the file
+ * that failed as dir/name for fd). */
+static int
+copyto(const char *from, int fd, const char *dir, const char *name)
+{
+	char buf[65536];
+	ssize_t n;
+	int in, rc = 0;
+
+	if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) {
+		dm_warnx_errno("%s", from);
+		return -1;
+	}
+	while ((n = read(in, buf, sizeof buf)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			dm_warnx_errno("%s", from);
+			rc = -1;
+			break;
+		}
+		if (dm_fd_writeall(fd, buf, (size_t)n) < 0) {
+			if (dir)
+				dm_warnx_errno("%s/%s: write error", dir, name);
+			else
+				dm_warnx_errno("%s: write error", name);
+			rc = -1;
+			break;
+		}
+	}
+	close(in);
+	return rc;
+}
+
+int
+dm_ckpt_rejects(struct dm_ckpt *k, unsigned long long seq, const char *from)
+{
+	struct dm_buf tmp = DM_BUF_INIT, name = DM_BUF_INIT;
+	int fd, ok, rc = -1;
+
+	dm_buf_addf(&tmp, ".rejects-%06llu.jsonl.tmp", seq);
+	dm_buf_addf(&name, "rejects-%06llu.jsonl", seq);
+	if (access(from, F_OK) < 0) {
+		/* none rejected: none of an earlier attempt is left */
+		if (unlinkat(k->dirfd, name.buf, 0) < 0 && errno != ENOENT)
+			dm_warnx_errno("%s/%s", k->dir, name.buf);
+		else
+			rc = 0;
+		goto out;
+	}
+	fd = openat(k->dirfd, tmp.buf, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC, 0666);
+	if (fd < 0) {
+		dm_warnx_errno("%s/%s", k->dir, tmp.buf);
+		goto out;
+	}
+	ok = copyto(from, fd, k->dir, tmp.buf) == 0;
+	if (ok && fsync(fd) < 0) {
+		dm_warnx_errno("%s/%s: write error", k->dir, tmp.buf);
+		ok = 0;
+	}
+	if (close(fd) < 0 && ok) {
+		dm_warnx_errno("%s/%s: write error", k->dir, tmp.buf);
+		ok = 0;
+	}
+	if (ok && renameat(k->dirfd, tmp.buf, k->dirfd, name.buf) < 0) {
+		dm_warnx_errno("%s/%s", k->dir, name.buf);
+		ok = 0;
+	}
+	if (ok)
+		rc = 0;
+	else
+		unlinkat(k->dirfd, tmp.buf, 0);
+out:
+	dm_buf_free(&tmp);
+	dm_buf_free(&name);
+	return rc;
+}
+
+int
+dm_ckpt_gather(struct dm_ckpt *k, unsigned long long nblocks, int fd,
+    const char *name)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	unsigned long long seq;
+	int rc = 0;
+
+	for (seq = 1; seq <= nblocks && rc == 0; seq++) {
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/rejects-%06llu.jsonl", k->dir, seq);
+		if (access(path.buf, F_OK) == 0)
+			rc = copyto(path.buf, fd, NULL, name);
+	}
+	dm_buf_free(&path);
 	return rc;
 }
 

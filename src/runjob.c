@@ -268,9 +268,12 @@ deliver(struct dm_sched *S, struct dm_job *j)
 			dm_job_stopall(S);
 		}
 	} else if (S->ckpt) {
-		if (dm_ckpt_commit(S->ckpt, j->seq, j->off, j->len, j->hash,
-		    &j->out) < 0)
+		/* the part's records are in place before the part */
+		if ((j->rejpath != NULL && dm_ckpt_rejects(S->ckpt, j->seq,
+		    j->rejpath) < 0) || dm_ckpt_commit(S->ckpt, j->seq, j->off,
+		    j->len, j->hash, &j->out) < 0)
 			S->fatal = 1;
+		dm_rej_discard(j);
 	} else {
 		emit(S, j);
 		dm_rej_deliver(S, j);

@@ -16,7 +16,12 @@
  * rejected lines to (io.c). The file of an attempt that failed goes; the
  * file of a job that succeeded is added to --rejects once the job's output
  * is delivered, so that the file holds each job's lines once, in the order
- * of the outputs, as one run over the whole input would.
+ * of the outputs, as one run over the whole input would. With
+ * --output-dir, it is kept in DIR with the part instead, and the records
+ * of all the parts are gathered once the run is complete. On Slurm, the
+ * spool keeps the file of each block that is done next to its part (the
+ * element script), which a resumed run delivers again: it is never
+ * removed here (rejkeep).
  */
 
 int
@@ -27,14 +32,19 @@ dm_rej_open(struct dm_sched *S)
 	struct dm_buf dir = DM_BUF_INIT;
 
 	S->rejfd = -1;
-	if (o->rejects == NULL)
-		return 0;
-	S->rejfd = open(o->rejects, O_WRONLY | O_CREAT | O_CLOEXEC |
-	    (o->rejects_append ? O_APPEND : O_TRUNC), 0666);
-	if (S->rejfd < 0) {
-		dm_warnx_errno("%s", o->rejects);
-		return -1;
+	if (o->rejects != NULL) {
+		S->rejfd = open(o->rejects, O_WRONLY | O_CREAT | O_CLOEXEC |
+		    (o->rejects_append ? O_APPEND : O_TRUNC), 0666);
+		if (S->rejfd < 0) {
+			dm_warnx_errno("%s", o->rejects);
+			return -1;
+		}
 	}
+	/* on Slurm, the spool keeps each block's records (runslurm.c);
+	 * with --output-dir, DIR does (runckpt.c), --rejects or not, so
+	 * that a resumed run can gather those of every block */
+	if (o->spool || (o->rejects == NULL && o->outdir == NULL))
+		return 0;
 	dm_buf_addf(&dir, "%s/dm-run-rejects.XXXXXX", t && *t ? t : "/tmp");
 	if (mkdtemp(dir.buf) == NULL) {
 		dm_warnx_errno("%s", dir.buf);
@@ -67,7 +77,8 @@ dm_rej_discard(struct dm_job *j)
 {
 	if (j->rejpath == NULL)
 		return;
-	unlink(j->rejpath);
+	if (!j->rejkeep)
+		unlink(j->rejpath);
 	free(j->rejpath);
 	j->rejpath = NULL;
 }

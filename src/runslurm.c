@@ -92,6 +92,7 @@ static struct {
 	unsigned long long nlastatt;	/* run being resumed, from the maps */
 	int		 allcancelled;	/* cancelall since the last sbatch */
 	int		 named;		/* the spool's name file written */
+	int		 rejects;	/* --rejects: deliver rej/NNNNNN */
 } R;
 
 static void
@@ -309,6 +310,7 @@ slurm_open(struct dm_sched *S, struct dm_runhost *h)
 	char **args;
 
 	memset(&R, 0, sizeof R);
+	R.rejects = S->rejfd >= 0;
 	if (dm_slurm_find() < 0)
 		exit(DM_EXIT_ERROR);
 	if (o->files)
@@ -401,13 +403,21 @@ slurm_start(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 }
 
 /* The part in place becomes the job's output, at once, so that the job
- * log has its size. */
+ * log has its size; with --rejects, the block's records in the spool are
+ * delivered with it. */
 static void
 load(struct dm_job *j)
 {
 	struct dm_buf path = DM_BUF_INIT;
 	long got;
 	int fd;
+
+	if (R.rejects) {
+		dm_spool_path(&R.sp, &path, "rej", j->seq, 0);
+		free(j->rejpath);
+		j->rejpath = dm_xstrdup(path.buf);
+		j->rejkeep = 1;
+	}
 
 	dm_spool_path(&R.sp, &path, "part", j->seq, 0);
 	if ((fd = open(path.buf, O_RDONLY | O_CLOEXEC)) < 0) {

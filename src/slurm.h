@@ -33,6 +33,9 @@
  *   tmp/                an attempt's part, NNNNNN.JOBID.TASK.RESTARTS,
  *                       until it is renamed
  *   part/NNNNNN         block SEQ's output: it exists = the block is done
+ *   rej/NNNNNN          the records of the lines its dm tools rejected
+ *                       (DM_REJECTS), in place before the part; none when
+ *                       they rejected none
  *   st/NNNNNN.A         how attempt A of block SEQ ended: "STATUS NODE
  *                       START END" (exit status, node, epoch seconds);
  *                       or, written by the driver when Slurm ended the
@@ -101,7 +104,7 @@ int	 dm_spool_status(const struct dm_spool *, unsigned long long seq,
  * end ("WORD NODE" in its st file), unless it has its record already. */
 int	 dm_spool_ended(const struct dm_spool *, unsigned long long seq,
 	    int attempt, const char *word, const char *node);
-/* The path of a spool file: "part", "st", "err", "in", "cmd" with seq
+/* The path of a spool file: "part", "rej", "st", "err", "in", "cmd" with seq
  * (and attempt for st and err; 0 makes .ok for st). */
 void	 dm_spool_path(const struct dm_spool *, struct dm_buf *,
 	    const char *what, unsigned long long seq, int attempt);

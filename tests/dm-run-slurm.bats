@@ -153,6 +153,49 @@ dm-filter: 1 of 3 samples rejected"
 9:in'
 }
 
+@test "--rejects on Slurm: the blocks' records, kept in the spool, each once in input order, and again on --resume" {
+	printf '{"text":"a"}\n{bad\n{"text":"bb"}\n{"text":"c"}\n[1]\n'  >in
+	printf '{"text":"d"}\n{"text":"e"}\n{"text":"f"}\n{"text":7}\n' >>in
+	run_out want dm-filter --on-error=skip --rejects want.rej 'len > 0' <in
+	assert_status 1
+	run_out got dm-run --slurm --spool "$TMP/spool" -j 3 --lines 3 --rejects got.rej -- "dm-filter --on-error=skip 'len > 0'" <in
+	assert_status 1
+	assert_same got want
+	assert_same got.rej want.rej
+	[ "$(ls spool/rej)" = "000001
+000002
+000003" ]
+	# the first attempt of block 2 rejects line 5 and fails: its
+	# record goes with it
+	rm -rf spool
+	cmd="dm-filter --on-error=skip 'len > 0'; [ \$DM_JOB\$DM_ATTEMPT != 21 ] || exit 2"
+	run_out got dm-run --slurm --spool "$TMP/spool" -j 3 --lines 3 --rejects got.rej -- "$cmd" <in
+	assert_success
+	assert_same got want
+	assert_same got.rej want.rej
+	[ -z "$(ls spool/tmp)" ]
+	# block 3 fails for good; the run resumed gives every record
+	rm -rf spool
+	touch "$TMP/broken"
+	cmd="dm-filter --on-error=skip 'len > 0'; ! [ \$DM_JOB = 3 -a -e '$TMP/broken' ] || exit 2"
+	run_out got dm-run --slurm --spool "$TMP/spool" -j 3 --lines 3 --retries 0 --rejects got.rej -- "$cmd" <in
+	assert_status 2
+	grep -v '"line":9,' want.rej >want2.rej
+	assert_same got.rej want2.rej
+	rm "$TMP/broken"
+	run_out got dm-run --slurm --spool "$TMP/spool" -j 3 --lines 3 --retries 0 --resume --rejects got.rej -- "$cmd" <in
+	assert_success
+	assert_same got want
+	assert_same got.rej want.rej
+	# DM_REJECTS, added to
+	printf 'before\n' >got.rej
+	rm -rf spool
+	DM_REJECTS=got.rej run_out got dm-run --slurm --spool "$TMP/spool" -j 3 --lines 3 -- "dm-filter --on-error=skip 'len > 0'" <in
+	assert_status 1
+	assert_file got.rej "before
+$(cat want.rej)"
+}
+
 @test "files mode on Slurm runs the command once a line, {} replaced" {
 	printf 'a b\nc\n\nd\n' >list
 	run_out out dm-run --slurm --spool "$TMP/spool" -j 2 --files \

@@ -977,21 +977,67 @@ $(cat want.rej)"
 	assert_same got want
 }
 
+@test "--rejects with --output-dir: each part's records kept in DIR, gathered once the run is complete, resumed or not" {
+	lines_input in
+	run_out want dm-filter --on-error=skip --rejects want.rej 'len > 0' <in
+	run_split dm-run -j 2 --lines 3 --output-dir out --rejects got.rej -- "dm-filter --on-error=skip 'len > 0'" <in
+	assert_status 1
+	assert_same got.rej want.rej
+	[ "$(ls out)" = "_MANIFEST
+_SUCCESS
+part-000001.jsonl
+part-000002.jsonl
+part-000003.jsonl
+rejects-000001.jsonl
+rejects-000002.jsonl
+rejects-000003.jsonl" ]
+	[ "$(cat out/part-*.jsonl)" = "$(cat want)" ]
+	# block 3 fails for good: nothing gathered yet; resumed, every record
+	rm -rf out
+	touch broken
+	cmd="dm-filter --on-error=skip 'len > 0'; ! [ \$DM_JOB = 3 -a -e broken ] || exit 2"
+	run_split dm-run -j 2 --lines 3 --retries 0 --output-dir out --rejects got.rej -- "$cmd" <in
+	assert_status 2
+	[ ! -s got.rej ]
+	[ -e out/rejects-000002.jsonl ] && [ ! -e out/rejects-000003.jsonl ]
+	rm broken
+	run_split dm-run -j 2 --lines 3 --retries 0 --output-dir out --resume --rejects got.rej -- "$cmd" <in
+	assert_success
+	assert_same got.rej want.rej
+	# kept without --rejects too, so that a resumed run can gather them
+	rm -rf out got.rej
+	run_split dm-run -j 2 --lines 3 --output-dir out -- "dm-filter --on-error=skip 'len > 0'" <in
+	assert_status 1
+	cat out/rejects-*.jsonl >got.rej
+	assert_same got.rej want.rej
+	run_split dm-run -j 2 --lines 3 --output-dir out --resume --rejects got.rej -- "dm-filter --on-error=skip 'len > 0'" <in
+	assert_success
+	assert_same got.rej want.rej
+	# a new run in a directory of stray records starts without them
+	rm -rf out
+	mkdir out
+	printf 'stray\n' >out/rejects-000004.jsonl
+	run_split dm-run -j 2 --lines 3 --output-dir out --rejects got.rej -- "dm-filter --on-error=skip 'len > 0'" <in
+	assert_status 1
+	assert_same got.rej want.rej
+	[ ! -e out/rejects-000004.jsonl ]
+}
+
 @test "--rejects: where it cannot go, a clear error; a full disk is an error" {
 	lines_input in
 	usage=$(usage_of dm-run)
 	printf '1/:\n' >hosts.txt
-	for o in '--hosts hosts.txt' '-S 1/:' '--output-dir out' '--slurm --spool sp'; do
+	for o in '--hosts hosts.txt' '-S 1/:'; do
 		run_split dm-run $o --rejects r.jsonl -- cat <in
 		assert_status 2
-		assert_stderr "dm-run: --rejects excludes --hosts, -S, --output-dir and --slurm
+		assert_stderr "dm-run: --rejects excludes --hosts and -S
 $usage"
 	done
-	DM_REJECTS=r.jsonl run_split dm-run --output-dir out -- cat <in
+	DM_REJECTS=r.jsonl run_split dm-run -S 1/: -- cat <in
 	assert_status 2
-	assert_stderr "dm-run: DM_REJECTS excludes --hosts, -S, --output-dir and --slurm
+	assert_stderr "dm-run: DM_REJECTS excludes --hosts and -S
 $usage"
-	[ ! -e r.jsonl ] && [ ! -e out ]
+	[ ! -e r.jsonl ]
 	run_split dm-run --rejects nodir/r.jsonl -- "dm-filter --on-error=skip 'len > 0'" <in
 	assert_status 2
 	assert_stderr 'dm-run: nodir/r.jsonl: No such file or directory'
