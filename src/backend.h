@@ -163,6 +163,9 @@ struct dm_job {
 					 * once it succeeded, until delivered */
 	int		 rejkeep;	/* rejpath is the spool's: never
 					 * removed */
+	const char	*rejmark;	/* on a host: its stderr lines that
+					 * start so go to rejpath */
+	int		 rejfail;	/* one could not be written there */
 	struct dm_held	 out;
 	struct dm_buf	 errpart;	/* stderr after its last newline */
 	struct dm_buf	 tail[DM_RUN_TAILN];	/* its last stderr lines */
@@ -209,6 +212,7 @@ struct dm_sched {
 	int		 joblog;
 	int		 rejfd;		/* --rejects FILE, or -1 */
 	char		*rejdir;	/* the attempts' rejects files */
+	char		*rejmark;	/* see dm_remote_rejmark */
 	double		 start, nextprog;
 	struct pollfd	*pfd;
 	struct dm_job	**pjob;
@@ -231,6 +235,10 @@ void	 dm_rej_discard(struct dm_job *);
 void	 dm_rej_deliver(struct dm_sched *, struct dm_job *);
 /* Closes the file (an error ends the run) and removes the directory. */
 void	 dm_rej_close(struct dm_sched *);
+/* Whether the stderr line p[0..n) (p[n] its newline) of j is one of its
+ * rejected lines from a host (j->rejmark): then it is added to
+ * j->rejpath, and j->rejfail set (reported) when it cannot be. */
+int	 dm_rej_line(struct dm_job *, const char *p, size_t n);
 
 /* ---- runattempt.c: an attempt as a process ---- */
 

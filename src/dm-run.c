@@ -391,10 +391,6 @@ main(int argc, char *argv[])
 			o.rejects = NULL;
 		o.rejects_append = 1;
 	}
-	/* the jobs' files there are not this machine's */
-	if (o.rejects && o.hosts)
-		dm_usage_die(usage, "%s excludes --hosts and -S",
-		    o.rejects_append ? "DM_REJECTS" : "--rejects");
 
 	if (lockfile)
 		lock(lockfile, lockwait);

@@ -416,12 +416,18 @@ static const char wrapper[] =
     "(while kill -0 $p 2>/dev/null && kill -0 $c 2>/dev/null; do sleep 1; done; "
     "if kill -0 $c 2>/dev/null; then kill -TERM -$c 2>/dev/null || kill -TERM $c; "
     "sleep 2; kill -KILL -$c 2>/dev/null; fi) </dev/null >/dev/null 2>&1 & "
-    "wait $c; s=$?; rm -f \"$f\"; exit $s";
+    "wait $c; s=$?; rm -f \"$f\"; ";
+
+void
+dm_remote_rejmark(struct dm_buf *out, const struct dm_ssh *ssh)
+{
+	dm_buf_addf(out, "\036dm-run-rejects-%s ", ssh->token);
+}
 
 void
 dm_remote_job(struct dm_buf *out, const struct dm_ssh *ssh,
     const char *command, unsigned long job, unsigned attempt, int slot,
-    char *const *env, const char *shipdir, const char *line)
+    char *const *env, const char *shipdir, const char *line, int rejects)
 {
 	struct dm_buf w = DM_BUF_INIT;
 
@@ -454,7 +460,20 @@ dm_remote_job(struct dm_buf *out, const struct dm_ssh *ssh,
 		    "[ -n \"$q\" ]; then DM_RUN_PLAIN=$q; "
 		    "export DM_RUN_PLAIN; fi; ");
 	}
+	/* the tools' rejected lines, sent after the command's end on
+	 * standard error, each line marked (dm_remote_rejmark) */
+	if (rejects)
+		dm_buf_adds(&w, "r=${TMPDIR:-/tmp}/dm-run-$DM_RUN_TOKEN-$DM_JOB-"
+		    "$DM_ATTEMPT.rej; rm -f \"$r\"; DM_REJECTS=$r; "
+		    "export DM_REJECTS; ");
 	dm_buf_adds(&w, wrapper);
+	if (rejects) {
+		dm_buf_adds(&w, "if [ $s -le 1 ] && [ -f \"$r\" ]; then "
+		    "sed 's/^/");
+		dm_remote_rejmark(&w, ssh);
+		dm_buf_adds(&w, "/' \"$r\" >&2; fi; rm -f \"$r\"; ");
+	}
+	dm_buf_adds(&w, "exit $s");
 	dm_buf_adds(out, "exec /bin/sh -c ");
 	dm_buf_addshell(out, w.buf);
 	dm_buf_adds(out, " dm-run ");

@@ -99,10 +99,17 @@ pid_t	 dm_spawn_bg(char *const argv[]);
  * by sh -c in a process group that dm_remote_kill can stop and that stops
  * when the connection is lost. With line (not NULL), DM_RUN_LINE is line,
  * and DM_RUN_PLAIN names the pipe that is the command's standard input
- * there. */
+ * there. With rejects, DM_REJECTS names a file there, whose lines, once
+ * the command has succeeded (exit status 0 or 1), follow its standard
+ * error, each after the mark of dm_remote_rejmark. */
 void	 dm_remote_job(struct dm_buf *, const struct dm_ssh *,
 	    const char *command, unsigned long job, unsigned attempt, int slot,
-	    char *const *env, const char *shipdir, const char *line);
+	    char *const *env, const char *shipdir, const char *line,
+	    int rejects);
+/* The mark of the rejects lines of dm_remote_job, onto out: a control
+ * character and the run's token, which no line of a command starts with
+ * by chance. */
+void	 dm_remote_rejmark(struct dm_buf *out, const struct dm_ssh *ssh);
 /* The command line that stops job's running attempts on a host (every job
  * of this run when job < 0). */
 void	 dm_remote_kill(struct dm_buf *, const struct dm_ssh *, long job);

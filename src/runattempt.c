@@ -214,7 +214,10 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 		if ((linev = linevar(S, j)) != NULL)
 			envp[nenv + k++] = linev;
 	}
-	if ((rejv = dm_rej_attempt(S, j)) != NULL)
+	/* a host's attempt (ssh here) has its file already: its lines
+	 * come back through stderr */
+	rejv = j->rejmark == NULL ? dm_rej_attempt(S, j) : NULL;
+	if (rejv != NULL)
 		envp[nenv + k++] = rejv;
 	envp[nenv + k] = NULL;
 	e = (search ? posix_spawnp : posix_spawn)(&j->pid, path, &fa, &at,
@@ -413,16 +416,31 @@ dm_attempt_errlines(struct dm_job *j, const char *p, size_t n, int eof)
 	struct dm_buf *b = &j->errpart;
 	ssize_t r;
 
+	const char *from;
+
 	dm_buf_add(b, p, n);
 	if (eof && b->len > 0 && b->buf[b->len - 1] != '\n')
 		dm_buf_addc(b, '\n');
 	end = b->buf + b->len;
-	for (q = b->buf; (nl = memchr(q, '\n', (size_t)(end - q))) != NULL;
-	    q = nl + 1)
+	/* the lines from from on are written at once, up to a rejects
+	 * line of a host's job (dm_rej_line), which is not written */
+	for (q = from = b->buf; (nl = memchr(q, '\n', (size_t)(end - q))) !=
+	    NULL; q = nl + 1) {
+		if (j->rejmark != NULL && dm_rej_line(j, q, (size_t)(nl - q))) {
+			if (q > from) {
+				r = write(2, from, (size_t)(q - from));
+				(void)r;
+			}
+			from = nl + 1;
+			continue;
+		}
 		keeptail(j, q, (size_t)(nl - q));
-	if (q > b->buf) {
-		r = write(2, b->buf, (size_t)(q - b->buf));
+	}
+	if (q > from) {
+		r = write(2, from, (size_t)(q - from));
 		(void)r;
+	}
+	if (q > b->buf) {
 		memmove(b->buf, q, (size_t)(end - q));
 		dm_buf_setlen(b, (size_t)(end - q));
 	}

@@ -348,6 +348,11 @@ dm_job_finish(struct dm_sched *S, struct dm_job *j)
 	dm_attempt_errlines(j, "", 0, 1);
 	dm_fd_close(&j->fin);
 	end = h->be->classify(S, j);
+	/* a rejected line from a host that could not be kept (reported) */
+	if (j->rejfail && (end == DM_END_OK || end == DM_END_REJECTS))
+		end = DM_END_FAILED;
+	j->rejfail = 0;
+	j->rejmark = NULL;
 	if (S->joblog >= 0)
 		dm_joblog_line(S, j, t - j->t0);
 	j->slot->job = NULL;

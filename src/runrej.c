@@ -148,4 +148,26 @@ dm_rej_close(struct dm_sched *S)
 	dm_buf_free(&p);
 	free(S->rejdir);
 	S->rejdir = NULL;
+	free(S->rejmark);
+	S->rejmark = NULL;
+}
+
+int
+dm_rej_line(struct dm_job *j, const char *p, size_t n)
+{
+	size_t m = strlen(j->rejmark);
+	int fd, r;
+
+	if (n < m || memcmp(p, j->rejmark, m) != 0)
+		return 0;
+	/* a line lost here would be a record lost: the attempt fails */
+	fd = open(j->rejpath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+	r = fd >= 0 && dm_fd_writeall(fd, p + m, n - m + 1) == 0;
+	if (fd >= 0 && close(fd) < 0)
+		r = 0;
+	if (!r && !j->rejfail) {
+		dm_warnx_errno("%s: write error", j->rejpath);
+		j->rejfail = 1;
+	}
+	return 1;
 }

@@ -457,13 +457,21 @@ ssh_start(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 	const char *const quiet[] = { "-o", "LogLevel=QUIET", NULL };
 	const char *const compress[] = { "-o", "LogLevel=QUIET", "-o",
 	    "Compression=yes", NULL };
-	struct dm_buf cmd = DM_BUF_INIT;
+	struct dm_buf cmd = DM_BUF_INIT, mark = DM_BUF_INIT;
 	char **v, *line;
 
 	line = dm_attempt_line(S, j);
+	/* --rejects: the lines come back marked on standard error, into
+	 * the attempt's file here (dm_attempt_errlines) */
+	free(dm_rej_attempt(S, j));
+	if (j->rejpath != NULL && S->rejmark == NULL) {
+		dm_remote_rejmark(&mark, &S->ssh);
+		S->rejmark = dm_buf_detach(&mark, NULL);
+	}
+	j->rejmark = j->rejpath != NULL ? S->rejmark : NULL;
 	dm_remote_job(&cmd, &S->ssh, j->cmd, (unsigned long)j->seq,
 	    (unsigned)j->tries + 1, s->id, S->envpairs,
-	    S->o->ship ? DM_RUN_SHIPDIR : NULL, line);
+	    S->o->ship ? DM_RUN_SHIPDIR : NULL, line, j->rejpath != NULL);
 	free(line);
 	v = dm_ssh_argv(&S->ssh, s->host->h, ctl(S, s->host), cmd.buf,
 	    S->o->compress ? compress : quiet);

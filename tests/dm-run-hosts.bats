@@ -138,6 +138,35 @@ dm-filter: 1 of 3 samples rejected"
 	[ "$(printf '%s\n' "$output" | grep -c '^DM_RUN_LINE=')" -eq 0 ]
 }
 
+@test "--rejects with hosts: the records come back through ssh, each job's once, in input order" {
+	setup_hosts
+	# nine samples, the 2nd, 5th and 9th of them bad
+	printf '{"text":"a"}\n{bad\n{"text":"bb"}\n{"text":"c"}\n[1]\n'  >in
+	printf '{"text":"d"}\n{"text":"e"}\n{"text":"f"}\n{"text":7}\n' >>in
+	run_out want dm-filter --on-error=skip --rejects want.rej 'len > 0' <in
+	assert_status 1
+	want_err="dm-filter: <stdin>:2:2: invalid JSON: expected a string key
+dm-filter: <stdin>:5: not a JSON object
+dm-filter: <stdin>:9: field 'text' is not a string"
+	cmd="$DM_BINDIR/dm-filter --on-error=skip 'len > 0'"
+	for hosts in "--hosts hosts.txt" "-S 1/$SSHD_HOST_a,1/:"; do
+		rm -f got.rej
+		run_out got dm-run --ssh "$SSH" $hosts --lines 2 --rejects got.rej -- "$cmd" <in
+		assert_status 1
+		assert_same got want
+		assert_same got.rej want.rej
+		# the tools' messages pass as ever, the records not at all
+		[ "$(printf '%s\n' "$stderr" | grep -v 'samples rejected$' | sort -t: -k3,3n)" = "$want_err" ]
+	done
+	# job 2's first attempt rejects line 5, then fails: its record goes
+	run_out got dm-run --ssh "$SSH" --hosts hosts.txt --lines 3 --rejects got.rej -- "$cmd; [ \$DM_JOB\$DM_ATTEMPT != 21 ] || exit 2" <in
+	assert_success
+	assert_same got want
+	assert_same got.rej want.rej
+	# nothing left on the hosts
+	[ -z "$(ls /tmp | grep '^dm-run-.*\.rej$')" ]
+}
+
 @test "a host whose sshd dies mid-run loses nothing and duplicates nothing" {
 	setup_hosts
 	input 3000 >in.jsonl

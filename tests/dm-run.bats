@@ -1023,21 +1023,8 @@ rejects-000003.jsonl" ]
 	[ ! -e out/rejects-000004.jsonl ]
 }
 
-@test "--rejects: where it cannot go, a clear error; a full disk is an error" {
+@test "--rejects: a file that cannot be made, a clear error; a full disk is an error" {
 	lines_input in
-	usage=$(usage_of dm-run)
-	printf '1/:\n' >hosts.txt
-	for o in '--hosts hosts.txt' '-S 1/:'; do
-		run_split dm-run $o --rejects r.jsonl -- cat <in
-		assert_status 2
-		assert_stderr "dm-run: --rejects excludes --hosts and -S
-$usage"
-	done
-	DM_REJECTS=r.jsonl run_split dm-run -S 1/: -- cat <in
-	assert_status 2
-	assert_stderr "dm-run: DM_REJECTS excludes --hosts and -S
-$usage"
-	[ ! -e r.jsonl ]
 	run_split dm-run --rejects nodir/r.jsonl -- "dm-filter --on-error=skip 'len > 0'" <in
 	assert_status 2
 	assert_stderr 'dm-run: nodir/r.jsonl: No such file or directory'
