@@ -33,12 +33,13 @@ struct dm_ckpt {
 #define MANIFEST	"_MANIFEST"
 #define MAGIC		"dm-run manifest 1\n"
 
+/* PREFIXsomething.jsonl: a part (part-), or a part's rejects (rejects-). */
 static int
-ispart(const char *name)
+isnamed(const char *name, const char *prefix)
 {
-	size_t n = strlen(name);
+	size_t n = strlen(name), p = strlen(prefix);
 
-	return strncmp(name, "part-", 5) == 0 && n > 11 &&
+	return strncmp(name, prefix, p) == 0 && n > p + 6 &&
 	    strcmp(name + n - 6, ".jsonl") == 0;
 }
 
@@ -50,15 +51,6 @@ istmp(const char *name)
 	return (strncmp(name, ".part-", 6) == 0 ||
 	    strncmp(name, ".rejects-", 9) == 0) && n > 10 &&
 	    strcmp(name + n - 4, ".tmp") == 0;
-}
-
-static int
-isrejects(const char *name)
-{
-	size_t n = strlen(name);
-
-	return strncmp(name, "rejects-", 8) == 0 && n > 14 &&
-	    strcmp(name + n - 6, ".jsonl") == 0;
 }
 
 /* Removes the rejects files of DIR (dm_ckpt_rejects): a new run's blocks
@@ -78,7 +70,7 @@ droprejects(int dirfd)
 	/* the descriptor's offset is shared with dirfd's, read before */
 	rewinddir(d);
 	while ((e = readdir(d)) != NULL)
-		if (isrejects(e->d_name))
+		if (isnamed(e->d_name, "rejects-"))
 			unlinkat(dirfd, e->d_name, 0);
 	closedir(d);
 }
@@ -224,7 +216,7 @@ dm_ckpt_open(const char *dir, int resume, const char *settings,
 		goto bad;
 	}
 	while ((e = readdir(d)) != NULL) {
-		if (ispart(e->d_name))
+		if (isnamed(e->d_name, "part-"))
 			parts++;
 		else if (strcmp(e->d_name, MANIFEST) == 0)
 			manifest = 1;

@@ -373,13 +373,21 @@ for i in range(300000):
 	# (binaries built with ASan take a library before its runtime so)
 	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
 	seq 1 200000 | sed 's/.*/{"id":&,"text":"line number &"}/' >orig
-	cp orig in
-	SHRINK_FILE=in SHRINK_TO=100000 LD_PRELOAD=$TMP/shrink.so \
-	    run_split dm-run --block 1M -j 2 -- "dm-filter 'len > 0'" <in
-	assert_status 2
-	assert_output ''
-	ends='dm-filter: <stdin>: the file ends at byte 100000, inside the block that dm-run gave this job (bytes to 1048548)'
-	assert_stderr "dm-run: <stdin>: the file is shorter than when the run began
+	# from standard input, and from the operand, which the tool names
+	# as dm-run does (DM_RUN_LINE)
+	for name in '<stdin>' in; do
+		cp orig in
+		if [ "$name" = in ]; then
+			SHRINK_FILE=in SHRINK_TO=100000 LD_PRELOAD=$TMP/shrink.so \
+			    run_split dm-run --block 1M -j 2 -- "dm-filter 'len > 0'" in </dev/null
+		else
+			SHRINK_FILE=in SHRINK_TO=100000 LD_PRELOAD=$TMP/shrink.so \
+			    run_split dm-run --block 1M -j 2 -- "dm-filter 'len > 0'" <in
+		fi
+		assert_status 2
+		assert_output ''
+		ends="dm-filter: $name: the file ends at byte 100000, inside the block that dm-run gave this job (bytes to 1048548)"
+		assert_stderr "dm-run: $name: the file is shorter than when the run began
 $ends
 dm-run: job 1 (input bytes 0-1048547): exit status 2; trying again (2 of 3)
 $ends
@@ -387,22 +395,8 @@ dm-run: job 1 (input bytes 0-1048547): exit status 2; trying again (3 of 3)
 $ends
 dm-run: job 1 (input bytes 0-1048547) failed 3 times: exit status 2
 dm-run: job 1: $ends"
-	[ "$(stat -c %s in)" -eq 100000 ]
-	# with the file as an operand, the tool names it (DM_RUN_LINE)
-	cp orig in
-	SHRINK_FILE=in SHRINK_TO=100000 LD_PRELOAD=$TMP/shrink.so \
-	    run_split dm-run --block 1M -j 2 -- "dm-filter 'len > 0'" in </dev/null
-	assert_status 2
-	assert_output ''
-	ends='dm-filter: in: the file ends at byte 100000, inside the block that dm-run gave this job (bytes to 1048548)'
-	assert_stderr "dm-run: in: the file is shorter than when the run began
-$ends
-dm-run: job 1 (input bytes 0-1048547): exit status 2; trying again (2 of 3)
-$ends
-dm-run: job 1 (input bytes 0-1048547): exit status 2; trying again (3 of 3)
-$ends
-dm-run: job 1 (input bytes 0-1048547) failed 3 times: exit status 2
-dm-run: job 1: $ends"
+		[ "$(stat -c %s in)" -eq 100000 ]
+	done
 	cp orig in
 	SHRINK_FILE=in SHRINK_TO=100000 LD_PRELOAD=$TMP/shrink.so \
 	    run_split dm-run --block 1M -j 2 --output-dir out -- cat <in

@@ -100,9 +100,7 @@ elements_of() {
 }
 
 @test "jobs on Slurm name the lines of dm-run's input in their messages and rejects, as one run does (DM_RUN_LINE)" {
-	# nine samples, the 2nd, 5th and 9th of them bad
-	printf '{"text":"a"}\n{bad\n{"text":"bb"}\n{"text":"c"}\n[1]\n'  >in
-	printf '{"text":"d"}\n{"text":"e"}\n{"text":"f"}\n{"text":7}\n' >>in
+	lines_input in
 	gzip -c in >in.gz
 	cmd="dm-filter --on-error=skip --rejects $TMP/rej.\$DM_JOB 'len > 0'"
 	# from standard input and named operands, as a simple command and
@@ -116,12 +114,7 @@ elements_of() {
 			run_out got dm-run --slurm --spool "$TMP/spool" -j 3 --lines 3 -- "$c" $f <in
 			assert_status 1
 			assert_same got want
-			want_err="dm-filter: $name:2:2: invalid JSON: expected a string key
-dm-filter: 1 of 3 samples rejected
-dm-filter: $name:5: not a JSON object
-dm-filter: 1 of 3 samples rejected
-dm-filter: $name:9: field 'text' is not a string
-dm-filter: 1 of 3 samples rejected"
+			want_err=$(lines_err3 "$name")
 			cat spool/err/000001.1 spool/err/000002.1 spool/err/000003.1 >err
 			assert_file err "$want_err"
 			# dm-run passes them on as the jobs end
@@ -154,8 +147,7 @@ dm-filter: 1 of 3 samples rejected"
 }
 
 @test "--rejects on Slurm: the blocks' records, kept in the spool, each once in input order, and again on --resume" {
-	printf '{"text":"a"}\n{bad\n{"text":"bb"}\n{"text":"c"}\n[1]\n'  >in
-	printf '{"text":"d"}\n{"text":"e"}\n{"text":"f"}\n{"text":7}\n' >>in
+	lines_input in
 	run_out want dm-filter --on-error=skip --rejects want.rej 'len > 0' <in
 	assert_status 1
 	run_out got dm-run --slurm --spool "$TMP/spool" -j 3 --lines 3 --rejects got.rej -- "dm-filter --on-error=skip 'len > 0'" <in

@@ -220,3 +220,26 @@ mem_limit() {
 		echo "ulimit -v $1"
 	fi
 }
+
+# ---- the lines of dm-run's input in its jobs (dm-run*.bats) ----
+
+# lines_input FILE: nine samples, the 2nd, 5th and 9th of them bad.
+lines_input() {
+	printf '{"text":"a"}\n{bad\n{"text":"bb"}\n{"text":"c"}\n[1]\n'  >"$1"
+	printf '{"text":"d"}\n{"text":"e"}\n{"text":"f"}\n{"text":7}\n' >>"$1"
+}
+
+# lines_err NAME: what dm-filter --on-error=skip 'len > 0' says of the
+# bad lines of lines_input read as NAME, without its summary.
+lines_err() {
+	printf '%s\n' "dm-filter: $1:2:2: invalid JSON: expected a string key" \
+	    "dm-filter: $1:5: not a JSON object" \
+	    "dm-filter: $1:9: field 'text' is not a string"
+}
+
+# lines_err3 NAME: the same from three jobs of three lines each, each with
+# its summary.
+lines_err3() {
+	lines_err "$1" | sed 's/$/\ndm-filter: 1 of 3 samples rejected/'
+}
+
