@@ -260,7 +260,6 @@ closecur(struct dm_reader *r)
 /* The name used in messages: control characters and bad UTF-8 escaped,
  * and at most NAME_MAX_SHOWN bytes of it followed by "...": an operand
  * typed by mistake (a 100 KB argument, a KEY=secret) is not echoed whole. */
-
 static const char *
 display(struct dm_reader *r, const char *path)
 {

@@ -412,11 +412,9 @@ keeptail(struct dm_job *j, const char *p, size_t n)
 void
 dm_attempt_errlines(struct dm_job *j, const char *p, size_t n, int eof)
 {
-	const char *q, *nl, *end;
+	const char *q, *nl, *end, *from;
 	struct dm_buf *b = &j->errpart;
 	ssize_t r;
-
-	const char *from;
 
 	dm_buf_add(b, p, n);
 	if (eof && b->len > 0 && b->buf[b->len - 1] != '\n')

@@ -131,6 +131,8 @@ dm_rej_close(struct dm_sched *S)
 		S->fatal = 1;
 	}
 	S->rejfd = -1;
+	free(S->rejmark);
+	S->rejmark = NULL;
 	if (S->rejdir == NULL)
 		return;
 	/* what jobs stopped by a signal or a halt left */
@@ -148,8 +150,6 @@ dm_rej_close(struct dm_sched *S)
 	dm_buf_free(&p);
 	free(S->rejdir);
 	S->rejdir = NULL;
-	free(S->rejmark);
-	S->rejmark = NULL;
 }
 
 int
