@@ -634,6 +634,32 @@ numbered() {
 	done
 }
 
+@test "DM_REJECTS: every tool adds its records to the file it names, and --rejects wins over it" {
+	printf '{"text":"a"}\n[1]\n{"text":"b"}\n' >in.jsonl
+	rec='{"file":"in.jsonl","line":2,"reason":"not a JSON object","raw":"[1]"}'
+	for t in "${TOOLS[@]}" dm-stats; do
+		# dm-slice and dm-dedup take these samples, which have a text
+		if [ $t = dm-stats ]; then
+			cmd=(dm-stats)
+		else
+			tool_cmd "$t" || :
+		fi
+		printf 'old\n' >rej.jsonl
+		DM_REJECTS=rej.jsonl run_split "${cmd[@]}" --on-error=skip in.jsonl
+		assert_status 1
+		assert_bytes rej.jsonl '%s\n' old "$rec"
+		# --rejects empties its own file, and leaves that one alone
+		DM_REJECTS=rej.jsonl run_split "${cmd[@]}" --on-error=skip --rejects own.jsonl in.jsonl
+		assert_status 1
+		assert_bytes own.jsonl '%s\n' "$rec"
+		assert_bytes rej.jsonl '%s\n' old "$rec"
+		# empty: no file
+		DM_REJECTS= run_split "${cmd[@]}" --on-error=skip in.jsonl
+		assert_status 1
+		assert_bytes rej.jsonl '%s\n' old "$rec"
+	done
+}
+
 # ---- output ----
 
 @test "ends quietly when the reader goes away (| head -n1)" {
