@@ -151,6 +151,9 @@ int	 dm_held_emit(struct dm_held *, int fd, size_t max);
 void	 dm_held_clear(struct dm_held *);	/* back to DM_HELD_INIT */
 /* Writes p[0..n) to fd whole, again after EINTR: 0, or -1 with errno. */
 int	 dm_fd_writeall(int fd, const char *p, size_t n);
+/* Adds the whole file from to fd (the file to, in messages): 1, 0 when
+ * from does not exist, -1 (reported). */
+int	 dm_fd_copyfile(const char *from, int fd, const char *to);
 
 /*
  * runckpt.c: --output-dir. Each block's output becomes DIR/part-NNNNNN.jsonl

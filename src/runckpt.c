@@ -416,44 +416,11 @@ out:
 	return rc;
 }
 
-/* Copies the file at from to fd: 0, or -1 (reported, naming the file
- * that failed as dir/name for fd). */
-static int
-copyto(const char *from, int fd, const char *dir, const char *name)
-{
-	char buf[65536];
-	ssize_t n;
-	int in, rc = 0;
-
-	if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) {
-		dm_warnx_errno("%s", from);
-		return -1;
-	}
-	while ((n = read(in, buf, sizeof buf)) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			dm_warnx_errno("%s", from);
-			rc = -1;
-			break;
-		}
-		if (dm_fd_writeall(fd, buf, (size_t)n) < 0) {
-			if (dir)
-				dm_warnx_errno("%s/%s: write error", dir, name);
-			else
-				dm_warnx_errno("%s: write error", name);
-			rc = -1;
-			break;
-		}
-	}
-	close(in);
-	return rc;
-}
-
 int
 dm_ckpt_rejects(struct dm_ckpt *k, unsigned long long seq, const char *from)
 {
 	struct dm_buf tmp = DM_BUF_INIT, name = DM_BUF_INIT;
+	struct dm_buf shown = DM_BUF_INIT;
 	int fd, ok, rc = -1;
 
 	dm_buf_addf(&tmp, ".rejects-%06llu.jsonl.tmp", seq);
@@ -472,13 +439,14 @@ dm_ckpt_rejects(struct dm_ckpt *k, unsigned long long seq, const char *from)
 		dm_warnx_errno("%s/%s", k->dir, tmp.buf);
 		goto out;
 	}
-	ok = copyto(from, fd, k->dir, tmp.buf) == 0;
+	dm_buf_addf(&shown, "%s/%s", k->dir, tmp.buf);
+	ok = dm_fd_copyfile(from, fd, shown.buf) > 0;
 	if (ok && fsync(fd) < 0) {
-		dm_warnx_errno("%s/%s: write error", k->dir, tmp.buf);
+		dm_warnx_errno("%s: write error", shown.buf);
 		ok = 0;
 	}
 	if (close(fd) < 0 && ok) {
-		dm_warnx_errno("%s/%s: write error", k->dir, tmp.buf);
+		dm_warnx_errno("%s: write error", shown.buf);
 		ok = 0;
 	}
 	if (ok && renameat(k->dirfd, tmp.buf, k->dirfd, name.buf) < 0) {
@@ -492,6 +460,7 @@ dm_ckpt_rejects(struct dm_ckpt *k, unsigned long long seq, const char *from)
 out:
 	dm_buf_free(&tmp);
 	dm_buf_free(&name);
+	dm_buf_free(&shown);
 	return rc;
 }
 
@@ -506,8 +475,8 @@ dm_ckpt_gather(struct dm_ckpt *k, unsigned long long nblocks, int fd,
 	for (seq = 1; seq <= nblocks && rc == 0; seq++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/rejects-%06llu.jsonl", k->dir, seq);
-		if (access(path.buf, F_OK) == 0)
-			rc = copyto(path.buf, fd, NULL, name);
+		if (dm_fd_copyfile(path.buf, fd, name) < 0)
+			rc = -1;
 	}
 	dm_buf_free(&path);
 	return rc;

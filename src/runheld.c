@@ -109,6 +109,37 @@ tmpdir(void)
 }
 
 int
+dm_fd_copyfile(const char *from, int fd, const char *to)
+{
+	char buf[65536];
+	ssize_t n;
+	int in, rc = 1;
+
+	if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		dm_warnx_errno("%s", from);
+		return -1;
+	}
+	while ((n = read(in, buf, sizeof buf)) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			dm_warnx_errno("%s", from);
+			rc = -1;
+			break;
+		}
+		if (dm_fd_writeall(fd, buf, (size_t)n) < 0) {
+			dm_warnx_errno("%s: write error", to);
+			rc = -1;
+			break;
+		}
+	}
+	close(in);
+	return rc;
+}
+
+int
 dm_fd_writeall(int fd, const char *p, size_t n)
 {
 	ssize_t k;

@@ -86,36 +86,10 @@ dm_rej_discard(struct dm_job *j)
 void
 dm_rej_deliver(struct dm_sched *S, struct dm_job *j)
 {
-	char buf[65536];
-	ssize_t k;
-	int fd;
-
-	if (j->rejpath == NULL)
-		return;
 	/* no file: the attempt rejected nothing */
-	if ((fd = open(j->rejpath, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno != ENOENT) {
-			dm_warnx_errno("%s", j->rejpath);
-			S->fatal = 1;
-		}
-		dm_rej_discard(j);
-		return;
-	}
-	while ((k = read(fd, buf, sizeof buf)) != 0) {
-		if (k < 0) {
-			if (errno == EINTR)
-				continue;
-			dm_warnx_errno("%s", j->rejpath);
-			S->fatal = 1;
-			break;
-		}
-		if (dm_fd_writeall(S->rejfd, buf, (size_t)k) < 0) {
-			dm_warnx_errno("%s: write error", S->o->rejects);
-			S->fatal = 1;
-			break;
-		}
-	}
-	close(fd);
+	if (j->rejpath != NULL &&
+	    dm_fd_copyfile(j->rejpath, S->rejfd, S->o->rejects) < 0)
+		S->fatal = 1;
 	dm_rej_discard(j);
 }
 
