@@ -966,6 +966,25 @@ $(cat want.rej)"
 	assert_same got want
 }
 
+@test "--rejects: empty input empties the file; a line over --max-line keeps its head and length, as in one run" {
+	printf 'old\n' >got.rej
+	run_split dm-run --rejects got.rej -- "dm-filter --on-error=skip true" </dev/null
+	assert_success
+	assert_output ''
+	assert_bytes got.rej ''
+	x=$(head -c 300 /dev/zero | tr '\0' x)
+	printf '{"text":"a"}\n{"text":"%s"}\n{"text":"b"}\n' "$x" >in
+	run_out want dm-filter --max-line 100 --on-error=skip --rejects want.rej true <in
+	assert_status 1
+	assert_bytes want.rej '%s\n' '{"file":"<stdin>","line":2,"reason":"line of 311 bytes is longer than --max-line (100 bytes)","raw_head":"{\"text\":\"'"${x:0:91}"'","length":311}'
+	for cut in '--lines 1' '--block 20'; do
+		run_out got dm-run -j 2 $cut --rejects got.rej -- "dm-filter --max-line 100 --on-error=skip true" <in
+		assert_status 1
+		assert_same got want
+		assert_same got.rej want.rej
+	done
+}
+
 @test "--rejects with --output-dir: each part's records kept in DIR, gathered once the run is complete, resumed or not" {
 	lines_input in
 	run_out want dm-filter --on-error=skip --rejects want.rej 'len > 0' <in
