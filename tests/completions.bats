@@ -302,7 +302,7 @@ now-failure'
 	assert_output ''
 }
 
-@test "dm-run completes folders after --output-dir, files after --joblog and --lock" {
+@test "dm-run completes folders after --output-dir, files after --joblog, --lock and --rejects" {
 	mkdir out.d
 	touch out.log
 	run complete_words dm-run --output-dir ou
@@ -315,6 +315,11 @@ now-failure'
 out.log'
 	run complete_words dm-run --lock=out.l
 	assert_output out.log
+	run complete_words dm-run --rejects ou
+	assert_output 'out.d
+out.log'
+	run complete_words dm-run --rej
+	assert_output --rejects
 }
 
 @test "dm-run offers its options before COMMAND, none after -- or COMMAND" {
