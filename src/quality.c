@@ -489,8 +489,8 @@ dm_q_dups(struct dm_q_set *t, const char *s, const struct dm_q_span *v,
 
 /*
  * Stand-ins for the trained English parameters: words that take a period
- * without ending a sentence, and words that often begin one. Both are
- * lower case, sorted by strcmp for bsearch.
+ * without ending a sentence, and words that often begin one, in lower
+ * case (found through lslots[] by inlist()).
  */
 static const char *const abbrevs[] = {
 	"a.d", "a.m", "adm", "al", "ala", "apr", "ariz", "ark", "assn",
@@ -541,8 +541,7 @@ static struct lslot {
 /*
  * A first test: the words of list L start with the two bytes x, y (y 0
  * for a word of one letter) only when bit (x & 31) * 32 + (y & 31) of
- * lfirst[L - 1] is set; & 31 lowers a letter, and a NUL that ends a word
- * early (see lpack) gives the bits of the word it leaves.
+ * lfirst[L - 1] is set; & 31 lowers a letter.
  */
 static uint32_t lfirst[2][32];
 
@@ -553,7 +552,9 @@ lhash(const uint64_t k[2])
 	    0xFF51AFD7ED558CCDULL) >> 55);
 }
 
-/* s[0..n) lower-cased into k; 0 when it cannot be in a list. */
+/* s[0..n) lower-cased into k; 0 when it cannot be in a list: too long,
+ * or holding a byte from 0x80 up or a NUL, which no word of a list has
+ * (and which k could not tell from the end of the word). */
 static int
 lpack(const char *s, size_t n, uint64_t k[2])
 {
@@ -564,11 +565,8 @@ lpack(const char *s, size_t n, uint64_t k[2])
 	if (n == 0 || n > 15)
 		return 0;
 	for (i = 0; i < n; i++) {
-		if ((c = (unsigned char)s[i]) >= 0x80)
+		if ((c = (unsigned char)s[i]) >= 0x80 || c == 0)
 			return 0;
-		/* a NUL ends the word, as it ended the string compared */
-		if (c == 0)
-			break;
 		k[i / 8] |= (uint64_t)(unsigned char)lowerascii((int)c) <<
 		    i % 8 * 8;
 	}

@@ -47,6 +47,16 @@ with4() {
 	assert_output true
 }
 
+@test "takes a word with a NUL for no abbreviation" {
+	local g3='The cat sat on the mat.\nA dog slept by the door.\nBirds sang in the old tree.'
+	# "Dr\0" is not "dr" (a Python str keeps its NUL): two sentences, 3 +
+	# 2 = 5, where "Dr." ends none
+	run q "$g3\nDr\\u0000. Smith met Jones on Monday." 'c4()'
+	assert_output true
+	run q "$g3\nDr. Smith met Jones on Monday." 'c4()'
+	assert_output '"c4: too_few_sentences"'
+}
+
 @test "drops a line with a word over 1000 characters" {
 	local w
 	w=$(printf 'x%.0s' $(seq 1001))
