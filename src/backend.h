@@ -140,6 +140,9 @@ struct dm_job {
 	size_t		 inlen;
 	size_t		 incap;		/* for dm_block_free */
 	char		*cmd;		/* the command it runs */
+	char		*run;		/* what the shell runs for it: cmd as
+					 * a script that keeps each stage's
+					 * status (runpipe.c), or NULL: cmd */
 	int		 tries;		/* attempts started */
 	int		 hostfails;	/* attempts lost with their host */
 	struct dm_runhost *avoid;	/* where the last attempt failed */
@@ -260,6 +263,9 @@ int	 dm_attempt_spawn_direct(struct dm_sched *, struct dm_jobslot *,
  * more than one operand (whose lines a block may mix), or when the lines
  * are not counted. */
 char	*dm_attempt_line(const struct dm_sched *, const struct dm_job *);
+
+/* What the shell runs for j: j->run (dm_run_pipefail), else j->cmd. */
+#define DM_JOB_RUN(j)	((j)->run != NULL ? (j)->run : (j)->cmd)
 
 /* ---- runexec.c: a simple command without the shell ---- */
 

@@ -245,6 +245,10 @@ int	 dm_run(const struct dm_runopts *, int argc, char **argv);
 /* --check: probes every host of o->hosts (shipping dm first with o->ship)
  * and prints a table; 0 when every host can run dm, 1 when one cannot. */
 int	 dm_run_check(const struct dm_runopts *);
-
+/* runpipe.c: the script that runs cmd, a pipeline of two stages or more,
+ * and exits with the status of the last stage that failed; NULL when cmd
+ * is not such a pipeline, or more than runpipe.c reads, and the shell
+ * runs it as it is. */
+char	*dm_run_pipefail(const char *cmd);
 
 #endif /* DM_RUN_H */

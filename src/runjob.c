@@ -25,19 +25,20 @@ wallclock(void)
  * context it stands in: "${1}" bare, ${1} inside double quotes, '"${1}"'
  * inside single quotes. The line itself never enters COMMAND, so no quote
  * around {} can let it be parsed as shell code. Without {}, "${1}" goes
- * after a space, as GNU parallel adds the argument.
+ * after a space, as GNU parallel adds the argument. The command goes to
+ * j->cmd, and the script of its pipeline (dm_run_pipefail) to j->run.
  */
-static char *
-filescmd(const char *cmd, const char *line, size_t n)
+static void
+filescmd(struct dm_job *j, const char *cmd, const char *line, size_t n)
 {
-	struct dm_buf b = DM_BUF_INIT;
+	struct dm_buf b = DM_BUF_INIT, set = DM_BUF_INIT;
 	const char *p;
-	char *arg = dm_xstrndup(line, n);
+	char *arg = dm_xstrndup(line, n), *run;
 	int any = 0, q = 0;	/* q: 0 bare, '\'', '"' */
 
-	dm_buf_adds(&b, "set -- ");
-	dm_buf_addshell(&b, arg);
-	dm_buf_adds(&b, "; ");
+	dm_buf_adds(&set, "set -- ");
+	dm_buf_addshell(&set, arg);
+	dm_buf_adds(&set, "; ");
 	for (p = cmd; *p; p++) {
 		if (p[0] == '{' && p[1] == '}') {
 			dm_buf_adds(&b, q == '\'' ? "'\"${1}\"'" :
@@ -58,8 +59,16 @@ filescmd(const char *cmd, const char *line, size_t n)
 	}
 	if (!any)
 		dm_buf_adds(&b, " \"${1}\"");
+	if ((run = dm_run_pipefail(b.buf)) != NULL) {
+		j->run = dm_xmalloc(set.len + strlen(run) + 1);
+		memcpy(j->run, set.buf, set.len);
+		strcpy(j->run + set.len, run);
+		free(run);
+	}
+	dm_buf_add(&set, b.buf, b.len);
+	j->cmd = dm_buf_detach(&set, NULL);
+	dm_buf_free(&b);
 	free(arg);
-	return dm_buf_detach(&b, NULL);
 }
 
 void
@@ -69,6 +78,7 @@ dm_job_free(struct dm_job *j)
 
 	dm_block_free(j->in, j->incap);
 	free(j->cmd);
+	free(j->run);
 	dm_rej_discard(j);
 	dm_held_clear(&j->out);
 	dm_buf_free(&j->errpart);
@@ -158,10 +168,12 @@ dm_job_new(struct dm_sched *S, struct dm_block *b)
 			return;
 		}
 	}
-	if (o->files) {
-		j->cmd = filescmd(o->command, j->in, j->inlen);
-	} else
+	if (o->files)
+		filescmd(j, o->command, j->in, j->inlen);
+	else {
 		j->cmd = dm_xstrdup(o->command);
+		j->run = dm_run_pipefail(j->cmd);
+	}
 	j->state = DM_JOB_QUEUED;
 	j->prev = S->tail;
 	if (S->tail)

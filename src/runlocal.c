@@ -36,7 +36,7 @@ local_start(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 
 	argv[0] = "/bin/sh";
 	argv[1] = "-c";
-	argv[2] = j->cmd;
+	argv[2] = DM_JOB_RUN(j);
 	argv[3] = NULL;
 	dm_attempt_spawn(S, s, j, argv);
 }

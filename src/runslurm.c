@@ -366,7 +366,7 @@ slurm_start(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 	j->pid = 0;
 	j->fin = j->fout = j->ferr = -1;
 	if (j->in && dm_spool_put(&R.sp, j->seq, j->off, j->in, j->inlen,
-	    o->files ? j->cmd : NULL) < 0) {
+	    o->files ? DM_JOB_RUN(j) : NULL) < 0) {
 		S->fatal = 1;
 		dm_attempt_end(j, W_EXITCODE(DM_EXIT_ERROR, 0));
 		return;

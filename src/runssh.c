@@ -469,7 +469,7 @@ ssh_start(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 		S->rejmark = dm_buf_detach(&mark, NULL);
 	}
 	j->rejmark = j->rejpath != NULL ? S->rejmark : NULL;
-	dm_remote_job(&cmd, &S->ssh, j->cmd, (unsigned long)j->seq,
+	dm_remote_job(&cmd, &S->ssh, DM_JOB_RUN(j), (unsigned long)j->seq,
 	    (unsigned)j->tries + 1, s->id, S->envpairs,
 	    S->o->ship ? DM_RUN_SHIPDIR : NULL, line, j->rejpath != NULL);
 	free(line);

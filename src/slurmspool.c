@@ -42,7 +42,7 @@ static const char script[] =
 "\tif [ -f \"$spool/cmd/$b\" ]; then\n"
 "\t\tcmd=$(cat \"$spool/cmd/$b\") in=/dev/null\n"
 "\telse\n"
-"\t\tcmd=$(cat \"$spool/command\") in=$spool/in/$b\n"
+"\t\tcmd=$(cat \"$spool/run\") in=$spool/in/$b\n"
 "\t\t# a dm tool reads the block from the file and numbers its lines\n"
 "\t\t# from LINE (GNU's stat, then BSD's)\n"
 "\t\t[ \"$from\" != 0 ] && range=$( (stat -L -c %d:%i:0:%s \"$in\" ||\n"
@@ -237,7 +237,7 @@ dm_spool_open(struct dm_spool *sp, const char *dir, int resume,
     const char *settings, const char *command)
 {
 	struct dm_buf path = DM_BUF_INIT, b = DM_BUF_INIT, want = DM_BUF_INIT;
-	char real[PATH_MAX];
+	char real[PATH_MAX], *run;
 	size_t i;
 	int have;
 
@@ -326,7 +326,14 @@ dm_spool_open(struct dm_spool *sp, const char *dir, int resume,
 		dm_warnx_errno("%s", path.buf);
 		goto bad;
 	}
-	if (script_write(sp) < 0)
+	/* what the elements run: the command, or the script that keeps the
+	 * status of each stage of its pipeline */
+	run = dm_run_pipefail(command);
+	addpath(&path, sp, "run");
+	have = writefile(path.buf, run ? run : command,
+	    strlen(run ? run : command), 0666);
+	free(run);
+	if (have < 0 || script_write(sp) < 0)
 		goto bad;
 	dm_buf_free(&path);
 	dm_buf_free(&b);

@@ -205,6 +205,76 @@ sample_input() {
 	assert_stderr 'dm-run: job 1 (input bytes 0-7) failed 1 time: exit status 141'
 }
 
+@test "a job fails when a stage of its pipeline fails, not only the last one" {
+	printf '{"text":"a"}\n{bad\n{"text":"b"}\n' >in
+	# dm-filter stops at line 2: dm-map, given line 1 only, exits 0
+	run_split dm-run -j 1 --retries 0 -- 'dm-filter true | dm-map strip' <in
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: <stdin>:2:2: invalid JSON: expected a string key
+	dm-run: job 1 (input bytes 0-30) failed 1 time: exit status 2
+	dm-run: job 1: dm-filter: <stdin>:2:2: invalid JSON: expected a string key
+	EOF
+	# the status of the last stage that failed, as pipefail gives it
+	seq 1 3 >in
+	run_split dm-run -j 1 --retries 0 -- 'sh -c "cat; exit 3" | sh -c "cat; exit 4" | cat' <in
+	assert_status 2
+	assert_stderr 'dm-run: job 1 (input bytes 0-5) failed 1 time: exit status 4'
+	run_split dm-run -j 1 --retries 0 -- 'sh -c "cat; exit 5" | cat' <in
+	assert_stderr 'dm-run: job 1 (input bytes 0-5) failed 1 time: exit status 5'
+	# the first stage of a group, and of a file's command
+	run_split dm-run -j 1 --retries 0 -- '{ cat; exit 6; } | cat' <in
+	assert_stderr 'dm-run: job 1 (input bytes 0-5) failed 1 time: exit status 6'
+	printf '{"text":"a"}\n{bad\n' >bad.jsonl
+	echo bad.jsonl >list
+	run_split dm-run --files --retries 0 -- 'cat {} | dm-filter true | cat' <list
+	assert_status 2
+	assert_output ''
+	[[ $stderr == *"dm-run: job 1 ('bad.jsonl') failed 1 time: exit status 2"* ]]
+}
+
+@test "a stage that exits 1, or that the next stage stops reading, has not failed" {
+	printf '{"text":"a"}\n{bad\n{"text":"b"}\n' >in
+	run_split dm-run -j 1 -- 'dm-filter --on-error=skip true | dm-map strip' <in
+	assert_status 1
+	assert_output $'{"text":"a"}\n{"text":"b"}'
+	assert_stderr $'dm-filter: <stdin>:2:2: invalid JSON: expected a string key\ndm-filter: 1 of 3 samples rejected'
+	seq 1 3 >in
+	run_split dm-run -j 1 -- 'grep 9 | cat' <in
+	assert_status 1
+	assert_output ''
+	# seq dies of SIGPIPE when head has its line
+	run_split dm-run -j 1 -- 'cat; seq 1 1000000 | head -n 1' <in
+	assert_success
+	assert_output $'1\n2\n3\n1'
+	run_split dm-run -j 1 -- 'seq 1 1000000 | head -n 1' <in
+	assert_success
+	assert_output 1
+	# but the last stage dying of it has failed
+	run_split dm-run -j 1 --retries 0 -- 'cat | sh -c "kill -PIPE \$\$"' <in
+	assert_status 2
+	assert_stderr 'dm-run: job 1 (input bytes 0-5) failed 1 time: exit status 141'
+}
+
+@test "a pipeline's stages keep their text, descriptors and standard input" {
+	seq 1 3 >in
+	# quotes, a | in quotes, in \$( ), in a group; redirections of the
+	# stage's own, on the descriptors the script uses too
+	run_split dm-run -j 1 -- "cat | sed 's/^/|/' | { cat; echo \"\$(echo 'a|b' | tr '|' -)\"; } 8>/dev/null | cat 9<in - 2>&1 | tr -d x" <in
+	assert_success
+	assert_output $'|1\n|2\n|3\na-b'
+	# a list is the shell's: its status is the last command's
+	run_split dm-run -j 1 -- 'sh -c "exit 3" | cat; cat' <in
+	assert_success
+	assert_output "$(seq 1 3)"
+	# the first stage reads the block as a dm tool's own stdin
+	printf '{"text":"a"}\n{bad\n' >in
+	run_split dm-run -j 1 --retries 0 -- 'dm-map strip | cat' in
+	assert_status 2
+	[[ $stderr == "dm-map: in:2:2: invalid JSON: expected a string key"$'\n'* ]]
+}
+
 @test "file operands are read in turn, compressed ones decompressed" {
 	printf 'a\nb\n' >one
 	printf 'c\nd\n' | gzip >two.gz
