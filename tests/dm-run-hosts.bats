@@ -321,6 +321,19 @@ it's; touch pwned it's; touch pwned it's; touch pwned
 	[[ $stderr == *"dm-run: job 1 (input bytes 0-12) failed 1 time: exit status 127"$'\n'"dm-run: job 1: /bin/sh: 1: dm-filter: not found" ]]
 }
 
+@test "a job on a host fails when a stage of its pipeline fails" {
+	sshd_start a
+	seq 1 3 >in
+	run_split dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" --retries 0 -- \
+	    'sh -c "cat; exit 3" | cat' <in
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-run: job 1 (input bytes 0-5) failed 1 time: exit status 3'
+	run_split dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" -- 'cat | grep 2' <in
+	assert_success
+	assert_output 2
+}
+
 @test "SIGINT stops the remote jobs too: nothing is left running on the host" {
 	sshd_start a
 	input 20 >in.jsonl

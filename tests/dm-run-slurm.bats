@@ -493,6 +493,24 @@ $(cat want.rej)"
 	[[ "${stderr##*$'\n'}" == "dm-run: 5 done, 0 running, 0 failed; 0.0 MB, "*" MB/s; slurm: 0 elements pending, 0 running" ]]
 }
 
+@test "a block fails when a stage of its pipeline fails" {
+	samples 10 >in.jsonl
+	run_split dm-run --slurm --spool "$TMP/spool" --retries 0 \
+	    -- 'sh -c "cat; exit 3" | cat' <in.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-run: job 1 (input bytes 0-$(($(wc -c <in.jsonl) - 1))) failed 1 time: exit status 3"
+	# what the elements ran: the script that keeps each stage's status
+	[[ $(cat "$TMP/spool/run") == 'exec 9>&1; dm_st=$( { { ( sh -c "cat; exit 3"  ) 8>&- 9>&-; echo "1 $?" >&8; } | '* ]]
+	[ "$(cat "$TMP/spool/command")" = 'sh -c "cat; exit 3" | cat' ]
+	# in --files mode too
+	echo in.jsonl >list
+	run_split dm-run --slurm --spool "$TMP/spool2" --files --retries 0 \
+	    -- 'cat {} | sh -c "cat >/dev/null; exit 4" | cat' <list
+	assert_status 2
+	assert_stderr "dm-run: job 1 ('in.jsonl') failed 1 time: exit status 4"
+}
+
 @test "--halt now-failure cancels the array" {
 	local t0
 	samples 100 >in.jsonl
