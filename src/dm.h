@@ -344,6 +344,10 @@ struct dm_reader {
 	int		 nerrors;	/* inputs that could not be read */
 	unsigned long long nbytes;	/* bytes of (decompressed) input read
 					 * so far, every one counted once */
+	int		 rawopen;	/* dm_reader_read gave bytes of the
+					 * current input, the last not '\n' */
+	int		 rawnl;		/* ... of the last input: a newline is
+					 * owed before the next one's bytes */
 	size_t		 maxline;	/* longest line, 0: no limit */
 	int		 skipping;	/* in an overlong line's rest */
 	unsigned long long longlen;	/* length of the overlong line (so
@@ -378,8 +382,10 @@ int	 dm_reader_next(struct dm_reader *, const char **line, size_t *len);
 int	 dm_reader_skip(struct dm_reader *);
 /* The next bytes of the inputs as they are (decompressed, nothing skipped):
  * up to n bytes into buf, at least 1, or 0 at the end of all inputs or on
- * interrupt. Errors are handled as by dm_reader_next. Do not mix with
- * dm_reader_next on one reader. */
+ * interrupt. An input whose last line has no newline gets one before the
+ * next input's bytes (not at the end), so that its last line stays a line
+ * of its own, as dm_reader_next gives it. Errors are handled as by
+ * dm_reader_next. Do not mix with dm_reader_next on one reader. */
 size_t	 dm_reader_read(struct dm_reader *, char *buf, size_t n);
 void	 dm_reader_free(struct dm_reader *);
 

@@ -255,6 +255,8 @@ closecur(struct dm_reader *r)
 	r->eof = 0;
 	r->broken = 0;
 	r->skipping = 0;
+	r->rawnl |= r->rawopen;
+	r->rawopen = 0;
 }
 
 /* The name used in messages: control characters and bad UTF-8 escaped,
@@ -593,6 +595,15 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 /* dm-run's blocks must be the input's exact bytes (blank lines, CRs and
  * a last line without a newline included), so it reads them here: the bytes
  * sniffed by opennext first, then straight into the caller's buffer. */
+/* The newline owed before the bytes of this input (r->rawnl). */
+static size_t
+owednl(struct dm_reader *r, char *buf)
+{
+	r->rawnl = 0;
+	buf[0] = '\n';
+	return 1;
+}
+
 size_t
 dm_reader_read(struct dm_reader *r, char *buf, size_t n)
 {
@@ -605,9 +616,12 @@ dm_reader_read(struct dm_reader *r, char *buf, size_t n)
 		if (r->fd < 0 && opennext(r) < 0)
 			return 0;
 		if (r->start < r->end) {
+			if (r->rawnl)
+				return owednl(r, buf);
 			k = r->end - r->start < n ? r->end - r->start : n;
 			memcpy(buf, r->buf + r->start, k);
 			r->start += k;
+			r->rawopen = buf[k - 1] != '\n';
 			return k;
 		}
 		if (r->eof) {
@@ -624,6 +638,19 @@ dm_reader_read(struct dm_reader *r, char *buf, size_t n)
 		}
 		if (got > 0) {
 			r->nbytes += (size_t)got;
+			if (r->rawnl) {
+				/* the bytes wait in r->buf behind the
+				 * newline (empty: r->start == r->end) */
+				if (r->cap < (size_t)got) {
+					r->cap = (size_t)got;
+					r->buf = dm_xrealloc(r->buf, r->cap);
+				}
+				memcpy(r->buf, buf, (size_t)got);
+				r->start = 0;
+				r->end = (size_t)got;
+				return owednl(r, buf);
+			}
+			r->rawopen = buf[got - 1] != '\n';
 			return (size_t)got;
 		}
 		if (got == -2)

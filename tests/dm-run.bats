@@ -283,6 +283,23 @@ sample_input() {
 	assert_output $'a\nb\nc\nd'
 }
 
+@test "an operand whose last line has no newline keeps that line its own, as the tools read it" {
+	printf '{"text":"a"}\n{"text":"b"}' >a.jsonl
+	printf '{"text":"c"}\n' >c.jsonl
+	: >empty
+	printf '{"text":"d"}' | gzip >d.gz
+	run_out want dm-map hash a.jsonl empty d.gz c.jsonl
+	assert_success
+	run_out got dm-run -j 2 -- 'dm-map hash' a.jsonl empty d.gz c.jsonl
+	assert_success
+	assert_same got want
+	[ "$(wc -l <got)" = 4 ]
+	# every line a job of its own; the last operand's last line as it is
+	run_split dm-run -j 2 --lines 1 -- 'cat; echo .' a.jsonl empty d.gz
+	assert_success
+	assert_output $'{"text":"a"}\n.\n{"text":"b"}\n.\n{"text":"d"}.'
+}
+
 @test "a job that exits 1 succeeded: its output is kept and dm-run exits 1" {
 	seq 1 9 >in
 	run_split dm-run -j 2 --lines 3 -- 'cat; [ $DM_JOB != 2 ]' <in
