@@ -196,12 +196,14 @@ main(int argc, char *argv[])
 
 	dm_init(argv[0]);
 	dm_report_start(argc, argv);
-	/* The jobs' pipes must never land on 0, 1 or 2. */
-	while ((fd = open("/dev/null", O_RDWR)) >= 0 && fd <= 2)
-		;
-	if (fd > 2)
-		close(fd);
 	memset(&o, 0, sizeof o);
+	/* The jobs' pipes must never land on 0, 1 or 2: a closed one gets
+	 * /dev/null, opened the other way round, so that reading stdin or
+	 * writing stdout still fails with EBADF, as for every tool (each
+	 * lower one is open: it lands where it was closed). */
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF)
+			(void)open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
 	cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	o.jobs = cpus > 0 ? (int)cpus : 1;
 	o.block = 8 * 1024 * 1024;

@@ -719,6 +719,23 @@ wait_childless() {
 	assert_file err 'dm-run: write error: No space left on device'
 }
 
+@test "a closed stdin cannot be read, and a closed stdout is a write error, as for every tool" {
+	seq 1 10 >in
+	dm-run -- cat <&- >out 2>err && status=0 || status=$?
+	assert_status 2
+	assert_file out ''
+	assert_file err 'dm-run: <stdin>: Bad file descriptor'
+	dm-run -j 2 --lines 5 -- cat <in >&- 2>err && status=0 || status=$?
+	assert_status 2
+	assert_file err 'dm-run: write error: Bad file descriptor'
+	# nothing to write is no error; an operand needs no stdin
+	dm-run -- true <in >&- 2>err
+	assert_file err ''
+	dm-run -j 2 --lines 5 -- cat in <&- >out 2>err
+	assert_same out in
+	assert_file err ''
+}
+
 @test "a job's stderr passes through as whole lines" {
 	seq 1 4 >in
 	run_out out dm-run -j 2 --lines 2 -- 'printf "part of "; sleep 0.1; printf "a line\nno newline" >&2; cat >/dev/null' <in
