@@ -421,11 +421,14 @@ dm_ckpt_rejects(struct dm_ckpt *k, unsigned long long seq, const char *from)
 {
 	struct dm_buf tmp = DM_BUF_INIT, name = DM_BUF_INIT;
 	struct dm_buf shown = DM_BUF_INIT;
+	struct stat st;
 	int fd, ok, rc = -1;
 
 	dm_buf_addf(&tmp, ".rejects-%06llu.jsonl.tmp", seq);
 	dm_buf_addf(&name, "rejects-%06llu.jsonl", seq);
-	if (access(from, F_OK) < 0) {
+	/* the tools make the file when they start: empty, none rejected (a
+	 * file that cannot be looked at is reported by the copy) */
+	if (stat(from, &st) < 0 ? errno == ENOENT : st.st_size == 0) {
 		/* none rejected: none of an earlier attempt is left */
 		if (unlinkat(k->dirfd, name.buf, 0) < 0 && errno != ENOENT)
 			dm_warnx_errno("%s/%s", k->dir, name.buf);

@@ -186,6 +186,14 @@ elements_of() {
 	assert_status 1
 	assert_file got.rej "before
 $(cat want.rej)"
+	# a block that rejected nothing keeps no records file
+	rm -rf spool
+	run_out got dm-run --slurm --spool "$TMP/spool" -j 3 --lines 2 -- "dm-filter --on-error=skip 'len > 0'" <in
+	assert_status 1
+	[ "$(ls spool/rej)" = "000001
+000003
+000005" ]
+	[ -z "$(ls spool/tmp)" ]
 }
 
 @test "files mode on Slurm runs the command once a line, {} replaced" {

@@ -1135,6 +1135,16 @@ rejects-000003.jsonl" ]
 	[ ! -e out/rejects-000004.jsonl ]
 }
 
+@test "--output-dir keeps no rejects file for a block that rejected nothing" {
+	lines_input in
+	# lines 2, 5 and 9 are bad: blocks 1, 3 and 5 of two lines
+	run_split dm-run -j 2 --lines 2 --output-dir out -- "dm-filter --on-error=skip 'len > 0'" <in
+	assert_status 1
+	[ "$(ls out | grep rejects)" = "rejects-000001.jsonl
+rejects-000003.jsonl
+rejects-000005.jsonl" ]
+}
+
 @test "--rejects: a file that cannot be made, a clear error; a full disk is an error" {
 	lines_input in
 	run_split dm-run --rejects nodir/r.jsonl -- "dm-filter --on-error=skip 'len > 0'" <in
