@@ -26,8 +26,11 @@ struct dm_ckpt {
 	char		*dir;
 	int		 dirfd;
 	int		 mfd;		/* _MANIFEST, appended to */
+	char		*head;		/* its header (header()) */
 	struct rec	*recs;		/* by sequence number */
 	unsigned long long nrecs, maxrec;
+	int		 ended;		/* the run resumed was complete: */
+	unsigned long long end;		/* its blocks (its "end" line) */
 };
 
 #define MANIFEST	"_MANIFEST"
@@ -174,6 +177,12 @@ readmanifest(struct dm_ckpt *k, const char *want)
 			break;
 		}
 		*nl = '\0';
+		/* written by a complete run (dm_ckpt_finish) */
+		if (strncmp(p, "end ", 4) == 0 &&
+		    sscanf(p + 4, "%llu", &k->end) == 1) {
+			k->ended = 1;
+			continue;
+		}
 		/* a manifest of an older dm has no size and sum */
 		got = sscanf(p, "part %llu %llu %llu %" SCNx64 " %llu %" SCNx64,
 		    &seq, &off, &len, &hash, &size, &sum);
@@ -241,6 +250,7 @@ dm_ckpt_open(const char *dir, int resume, const char *settings,
 		goto bad;
 	}
 	header(&want, settings, command);
+	k->head = dm_xstrdup(want.buf);
 	if (manifest) {
 		k->mfd = openat(k->dirfd, MANIFEST, O_RDWR | O_APPEND | O_CLOEXEC);
 		if (k->mfd < 0) {
@@ -272,6 +282,17 @@ bad:
 	dm_buf_free(&want);
 	dm_ckpt_free(k);
 	return NULL;
+}
+
+/* The manifest's line of part seq. */
+static void
+recline(struct dm_buf *b, unsigned long long seq, const struct rec *r)
+{
+	dm_buf_addf(b, "part %llu %llu %llu %016" PRIx64, seq, r->off, r->len,
+	    r->hash);
+	if (r->checked)
+		dm_buf_addf(b, " %llu %016" PRIx64, r->size, r->sum);
+	dm_buf_addc(b, '\n');
 }
 
 static void
@@ -348,6 +369,11 @@ dm_ckpt_done(struct dm_ckpt *k, unsigned long long seq, unsigned long long off,
 	struct rec *r;
 	int done;
 
+	if (k->ended && seq > k->end) {
+		dm_warn("%s: the input has more than the %llu blocks of the "
+		    "run being resumed", k->dir, k->end);
+		return -1;
+	}
 	if (seq >= k->nrecs || !k->recs[seq].set)
 		return 0;
 	r = &k->recs[seq];
@@ -395,9 +421,11 @@ dm_ckpt_commit(struct dm_ckpt *k, unsigned long long seq,
 		unlinkat(k->dirfd, tmp.buf, 0);
 		goto out;
 	}
-	/* Recorded before it is renamed: a part that exists is recorded. */
-	dm_buf_addf(&line, "part %llu %llu %llu %016" PRIx64 " %llu %016" PRIx64
-	    "\n", seq, off, len, hash, size, sum);
+	/* Recorded before it is renamed: a part that exists is recorded (a
+	 * block run again after a crash here is recorded again: the last
+	 * record holds, and a complete run leaves one, dm_ckpt_finish). */
+	setrec(k, seq, off, len, hash, 1, size, sum);
+	recline(&line, seq, &k->recs[seq]);
 	if (dm_fd_writeall(k->mfd, line.buf, line.len) < 0 || fsync(k->mfd) < 0) {
 		dm_warnx_errno("%s/%s: write error", k->dir, MANIFEST);
 		unlinkat(k->dirfd, tmp.buf, 0);
@@ -488,13 +516,36 @@ dm_ckpt_gather(struct dm_ckpt *k, unsigned long long nblocks, int fd,
 int
 dm_ckpt_finish(struct dm_ckpt *k, unsigned long long nblocks)
 {
-	int fd;
+	struct dm_buf b = DM_BUF_INIT;
+	unsigned long long seq;
+	int fd, ok;
 
-	if (k->maxrec > nblocks) {
+	if (k->maxrec > nblocks || (k->ended && k->end != nblocks)) {
 		dm_warn("%s: the input has %llu blocks, the run being resumed "
-		    "had %llu or more", k->dir, nblocks, k->maxrec);
+		    "had %llu%s", k->dir, nblocks, k->ended ? k->end :
+		    k->maxrec, k->ended ? "" : " or more");
 		return -1;
 	}
+	/* The manifest of a complete run: one record a part, in order, and
+	 * the number of blocks, so that a resumed run tells a longer input;
+	 * written aside and renamed, as at the start. */
+	dm_buf_adds(&b, k->head);
+	for (seq = 1; seq <= nblocks; seq++)
+		if (seq < k->nrecs && k->recs[seq].set)
+			recline(&b, seq, &k->recs[seq]);
+	dm_buf_addf(&b, "end %llu\n", nblocks);
+	fd = openat(k->dirfd, "." MANIFEST ".tmp", O_WRONLY | O_CREAT |
+	    O_TRUNC | O_CLOEXEC, 0666);
+	ok = fd >= 0 && dm_fd_writeall(fd, b.buf, b.len) == 0 &&
+	    fsync(fd) == 0;
+	if ((fd >= 0 && close(fd) < 0) || !ok || renameat(k->dirfd,
+	    "." MANIFEST ".tmp", k->dirfd, MANIFEST) < 0) {
+		dm_warnx_errno("%s/%s", k->dir, MANIFEST);
+		unlinkat(k->dirfd, "." MANIFEST ".tmp", 0);
+		dm_buf_free(&b);
+		return -1;
+	}
+	dm_buf_free(&b);
 	if (fsync(k->dirfd) < 0 ||
 	    (fd = openat(k->dirfd, "_SUCCESS", O_WRONLY | O_CREAT | O_TRUNC |
 	    O_CLOEXEC, 0666)) < 0 || fsync(fd) < 0 || close(fd) < 0 ||
@@ -515,6 +566,7 @@ dm_ckpt_free(struct dm_ckpt *k)
 	if (k->dirfd >= 0)
 		close(k->dirfd);
 	free(k->recs);
+	free(k->head);
 	free(k->dir);
 	free(k);
 }

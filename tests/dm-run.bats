@@ -516,7 +516,10 @@ it's it's it's
 	[ -e out/_SUCCESS ]
 	cat out/part-*.jsonl >all
 	assert_same all in
-	[ "$(grep -c '^part 2 ' out/_MANIFEST)" = 2 ]
+	# a complete run's manifest: one record a part, and its blocks
+	[ "$(grep -c '^part 2 ' out/_MANIFEST)" = 1 ]
+	[ "$(sed -n '4,$s/ .*//p' out/_MANIFEST | tr '\n' ' ')" = 'part part part end ' ]
+	[ "$(tail -n 1 out/_MANIFEST)" = 'end 3' ]
 	sed 's/^6$/six/' in >other
 	run_split dm-run --lines 4 --output-dir out --resume -- cat <other
 	assert_status 2
@@ -530,7 +533,29 @@ it's it's it's
 	head -n 4 in >short
 	run_split dm-run --lines 4 --output-dir out --resume -- cat <short
 	assert_status 2
+	assert_stderr 'dm-run: out: the input has 1 blocks, the run being resumed had 3'
+	# a longer input, whose blocks begin as those of the complete run
+	head -n 8 in >eight
+	dm-run --lines 4 --output-dir out8 -- cat <eight
+	run_split dm-run --lines 4 --output-dir out8 --resume -- cat <in
+	assert_status 2
+	assert_stderr 'dm-run: out8: the input has more than the 2 blocks of the run being resumed'
+	# a run cut short: the blocks it had, or more
+	grep -v '^end ' out/_MANIFEST >m
+	mv m out/_MANIFEST
+	run_split dm-run --lines 4 --output-dir out --resume -- cat <short
+	assert_status 2
 	assert_stderr 'dm-run: out: the input has 1 blocks, the run being resumed had 3 or more'
+	# a record without its part (killed between the two): the block is
+	# run again, and recorded once
+	grep '^part 2 ' out/_MANIFEST | sed 's/ [0-9a-f]*$/ 0000000000000000/' >>out/_MANIFEST
+	rm out/part-000002.jsonl
+	run_split dm-run --lines 4 --output-dir out --resume -- cat <in
+	assert_success
+	cat out/part-*.jsonl >all
+	assert_same all in
+	[ "$(grep -c '^part 2 ' out/_MANIFEST)" = 1 ]
+	[ "$(tail -n 1 out/_MANIFEST)" = 'end 3' ]
 	# a resumed run that starts from nothing is a plain run (cron-safe)
 	run_split dm-run --lines 4 --output-dir fresh --resume -- cat <in
 	assert_success
