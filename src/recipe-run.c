@@ -206,18 +206,96 @@ path_self(void)
 	dm_buf_free(&b);
 }
 
-/* The temporary name of export: beside it, hidden, unique to this run. */
+/* The temporary name of path: beside it, hidden, unique to this run. */
 static char *
-tmpname(const char *export)
+tmpname(const char *path)
 {
 	struct dm_buf b = DM_BUF_INIT;
-	const char *base = strrchr(export, '/');
+	const char *base = strrchr(path, '/');
 
 	if (base)
-		dm_buf_add(&b, export, (size_t)(base - export + 1));
-	dm_buf_addf(&b, ".%s.%ld.tmp", base ? base + 1 : export,
+		dm_buf_add(&b, path, (size_t)(base - path + 1));
+	dm_buf_addf(&b, ".%s.%ld.tmp", base ? base + 1 : path,
 	    (long)getpid());
 	return dm_buf_detach(&b, NULL);
+}
+
+/*
+ * The file that a write to path replaces: path, or the file its symbolic
+ * links lead to, which need not exist (a relative link is taken from the
+ * folder of the link). NULL with errno set (ELOOP) when the links go on.
+ */
+static char *
+linktarget(const char *path)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	struct stat st;
+	char *cur = dm_xstrdup(path), *link = NULL, *s;
+	size_t size = 256;
+	ssize_t n;
+	int hops;
+
+	for (hops = 0; lstat(cur, &st) == 0 && S_ISLNK(st.st_mode); hops++) {
+		if (hops == 40) {
+			free(cur);
+			errno = ELOOP;
+			return NULL;
+		}
+		for (;;) {
+			link = dm_xrealloc(link, size);
+			if ((n = readlink(cur, link, size)) < 0) {
+				free(link);
+				return cur;
+			}
+			if ((size_t)n < size)
+				break;
+			size *= 2;
+		}
+		dm_buf_reset(&b);
+		if (link[0] != '/' && (s = strrchr(cur, '/')) != NULL)
+			dm_buf_add(&b, cur, (size_t)(s - cur + 1));
+		dm_buf_add(&b, link, (size_t)n);
+		free(cur);
+		cur = dm_buf_detach(&b, NULL);
+	}
+	free(link);
+	dm_buf_free(&b);
+	return cur;
+}
+
+/*
+ * Opens the output of a run with export_path. A regular file (or none yet)
+ * is written under a temporary name beside it (beside the file a symbolic
+ * link leads to), which goes in *tmp and *dest, to be renamed when the run
+ * succeeded; anything else that exists, a FIFO or a device, is written
+ * through, as a shell's > would, with *tmp NULL. -1 when reported.
+ */
+static int
+openexport(const char *export, char **tmp, char **dest)
+{
+	struct stat st;
+	int fd;
+
+	*tmp = *dest = NULL;
+	if (stat(export, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((fd = open(export, O_WRONLY | O_CLOEXEC)) < 0)
+			dm_warnx_errno("%s", export);
+		return fd;
+	}
+	if ((*dest = linktarget(export)) == NULL) {
+		dm_warnx_errno("%s", export);
+		return -1;
+	}
+	*tmp = tmpname(*dest);
+	if ((fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0666)) < 0) {
+		/* the folder is missing or closed: the name the user wrote */
+		dm_warnx_errno("%s", export);
+		free(*tmp);
+		free(*dest);
+		*tmp = *dest = NULL;
+	}
+	return fd;
 }
 
 int
@@ -225,18 +303,14 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 {
 	struct cmds cs;
 	pid_t *pid;
-	char *tmp = NULL;
+	char *tmp = NULL, *dest = NULL;
 	int in, out, fd[2], st, status = 0, code;
 	size_t i, left;
 
 	commands(r, o, &cs);
 	path_self();
 	if (r->export) {
-		tmp = tmpname(r->export);
-		if ((out = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		    0666)) < 0) {
-			dm_warnx_errno("%s", tmp);
-			free(tmp);
+		if ((out = openexport(r->export, &tmp, &dest)) < 0) {
 			free_commands(&cs);
 			return DM_EXIT_ERROR;
 		}
@@ -303,13 +377,14 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 			if (!dm_interrupted)
 				dm_warn("%s: not written, a stage failed",
 				    r->export);
-		} else if (rename(tmp, r->export) < 0) {
+		} else if (rename(tmp, dest) < 0) {
 			dm_warnx_errno("%s", r->export);
 			unlink(tmp);
 			status = DM_EXIT_ERROR;
 		}
 	}
 	free(tmp);
+	free(dest);
 	free(pid);
 	free_commands(&cs);
 	return status;

@@ -196,9 +196,10 @@ struct dm_recipe_opts {
 
 /* Prints the pipeline as sh would run it, one stage a line. */
 void	 dm_recipe_show(const struct dm_recipe *, const struct dm_recipe_opts *);
-/* Runs the pipeline; export_path is written under a temporary name and
- * renamed when no stage failed (exit status 2). Returns the worst exit
- * status of the stages. */
+/* Runs the pipeline; export_path (the file a symbolic link leads to) is
+ * written under a temporary name and renamed when no stage failed (exit
+ * status 2); a FIFO or a device is written through. Returns the worst
+ * exit status of the stages. */
 int	 dm_recipe_run(const struct dm_recipe *, const struct dm_recipe_opts *);
 
 #endif

@@ -442,6 +442,62 @@ EOF
 	[ "$(ls -A | grep -vx -e .stderr -e home | wc -l)" -eq 3 ]
 }
 
+@test "an export_path that is a symbolic link replaces the file it leads to" {
+	printf '%s\n' '{"text":"  x  "}' >in.jsonl
+	mkdir d l
+	printf 'old\n' >d/t.jsonl
+	ln -s ../d/t.jsonl l/out.jsonl
+	recipe whitespace_normalization_mapper
+	sed -i 's|^export_path: .*|export_path: l/out.jsonl|' r.yaml
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_stderr ''
+	[ "$(readlink l/out.jsonl)" = ../d/t.jsonl ]
+	assert_file d/t.jsonl '{"text":"x"}'
+	[ "$(ls -A d l | tr '\n' ' ')" = "d: t.jsonl  l: out.jsonl " ]
+	# a link to a file not there yet makes that file
+	rm d/t.jsonl
+	run_split dm-recipe run r.yaml
+	assert_success
+	[ -L l/out.jsonl ]
+	assert_file d/t.jsonl '{"text":"x"}'
+}
+
+@test "an export_path that is a FIFO or a device is written through" {
+	printf '%s\n' '{"text":"  x  "}' >in.jsonl
+	mkfifo fifo
+	recipe whitespace_normalization_mapper
+	sed -i 's|^export_path: .*|export_path: fifo|' r.yaml
+	timeout 10 cat fifo >got &
+	run_split dm-recipe run r.yaml
+	wait $!
+	assert_success
+	assert_stderr ''
+	[ -p fifo ]
+	assert_file got '{"text":"x"}'
+	[ "$(ls -A | grep -vx -e .stderr -e home | tr '\n' ' ')" = "fifo got in.jsonl r.yaml " ]
+	sed -i 's|^export_path: .*|export_path: /dev/stdout|' r.yaml
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_output '{"text":"x"}'
+	# a write error of the device is the stage's, and no file replaces it
+	[ -c /dev/full ]
+	sed -i 's|^export_path: .*|export_path: /dev/full|' r.yaml
+	run_split dm-recipe run r.yaml
+	[ -c /dev/full ]
+	assert_status 2
+	assert_stderr 'dm-map: write error: No space left on device'
+}
+
+@test "an export_path in a folder that is not there is an error naming it" {
+	printf '%s\n' '{"text":"x"}' >in.jsonl
+	recipe whitespace_normalization_mapper
+	sed -i 's|^export_path: .*|export_path: nodir/o.jsonl|' r.yaml
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_stderr 'dm-recipe: nodir/o.jsonl: No such file or directory'
+}
+
 # ---- check and errors ----
 
 @test "check lists the ignored keys and parameters" {
