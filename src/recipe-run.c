@@ -304,7 +304,7 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 	struct cmds cs;
 	pid_t *pid;
 	char *tmp = NULL, *dest = NULL;
-	int in, out, fd[2], st, status = 0, code;
+	int in, out, fd[2], st, status = 0, code, piped = 0;
 	size_t i, left;
 
 	commands(r, o, &cs);
@@ -360,9 +360,10 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 			code = WEXITSTATUS(st);
 			if (code > DM_EXIT_ERROR)
 				code = DM_EXIT_ERROR;
-		} else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE)
-			code = r->export ? DM_EXIT_ERROR : 0;
-		else {
+		} else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE) {
+			code = tmp ? DM_EXIT_ERROR : 0;
+			piped = 1;
+		} else {
 			if (!dm_interrupted)
 				dm_warn("'%s' was killed by signal %d",
 				    cs.c[i].argv[0], WTERMSIG(st));
@@ -383,6 +384,13 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 			status = DM_EXIT_ERROR;
 		}
 	}
+	/*
+	 * The reader of the output went away (| head): the stages died of
+	 * SIGPIPE and so does this, as dm(7) says, when it is not an error
+	 * of a stage; dm_exit raises the signal once the report is written.
+	 */
+	if (piped && tmp == NULL && status != DM_EXIT_ERROR && !dm_interrupted)
+		dm_interrupted = SIGPIPE;
 	free(tmp);
 	free(dest);
 	free(pid);

@@ -424,6 +424,20 @@ EOF
 	assert_output '{"text":"x"}'
 }
 
+@test "without export_path, run dies of SIGPIPE as its stages when the reader goes away" {
+	seq 200000 | sed 's/.*/{"n":&,"text":"  some words of text  "}/' >in.jsonl
+	printf 'dataset_path: in.jsonl\nprocess:\n  - whitespace_normalization_mapper:\n  - text_length_filter:\n' >r.yaml
+	dm-recipe run r.yaml 2>err | head -n1 >out
+	st=("${PIPESTATUS[@]}")
+	[ "${st[0]}" -eq 141 ]
+	assert_bytes err ''
+	assert_bytes out '%s\n' '{"n":1,"text":"some words of text"}'
+	(trap '' PIPE; dm-recipe run r.yaml 2>err | head -n1 >out;
+	    echo "${PIPESTATUS[0]}" >st)
+	assert_bytes st '141\n'
+	assert_bytes out '%s\n' '{"n":1,"text":"some words of text"}'
+}
+
 @test "a failing run leaves no export_path, nor a temporary file" {
 	printf '%s\n' '{"id":1,"text":"fine text here"}' '{"id":2,"text":' >in.jsonl
 	recipe text_length_filter
