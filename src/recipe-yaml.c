@@ -14,13 +14,24 @@
 
 static size_t nodes;
 
+/* FNV-1a, for the keys of a mapping. */
+static size_t
+hash(const char *s)
+{
+	size_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
 static struct dm_ynode *
 convert(yaml_document_t *doc, yaml_node_t *yn, int depth)
 {
-	struct dm_ynode *n;
+	struct dm_ynode *n, *k, *v;
 	yaml_node_item_t *it;
 	yaml_node_pair_t *pr;
-	size_t i;
+	size_t i, h, npair, nslot, *slot;
 
 	n = dm_xcalloc(1, sizeof *n);
 	n->line = yn->start_mark.line + 1;
@@ -49,16 +60,43 @@ convert(yaml_document_t *doc, yaml_node_t *yn, int depth)
 		break;
 	case YAML_MAPPING_NODE:
 		n->kind = DM_Y_MAP;
-		n->n = 2 * (size_t)(yn->data.mapping.pairs.top -
+		npair = (size_t)(yn->data.mapping.pairs.top -
 		    yn->data.mapping.pairs.start);
-		n->kid = dm_xcalloc(n->n + 1, sizeof *n->kid);
-		for (i = 0, pr = yn->data.mapping.pairs.start;
+		n->kid = dm_xcalloc(2 * npair + 1, sizeof *n->kid);
+		/* the index + 1 of each scalar key's pair, by its hash */
+		for (nslot = 8; nslot < 2 * npair; nslot *= 2)
+			;
+		slot = dm_xcalloc(nslot, sizeof *slot);
+		for (pr = yn->data.mapping.pairs.start;
 		    pr < yn->data.mapping.pairs.top; pr++) {
-			n->kid[i++] = convert(doc,
-			    yaml_document_get_node(doc, pr->key), depth + 1);
-			n->kid[i++] = convert(doc,
-			    yaml_document_get_node(doc, pr->value), depth + 1);
+			k = convert(doc, yaml_document_get_node(doc, pr->key),
+			    depth + 1);
+			v = convert(doc, yaml_document_get_node(doc,
+			    pr->value), depth + 1);
+			i = n->n;
+			if (k->kind == DM_Y_SCALAR) {
+				for (h = hash(k->val) & (nslot - 1); slot[h];
+				    h = (h + 1) & (nslot - 1))
+					if (strcmp(n->kid[slot[h] - 1]->val,
+					    k->val) == 0)
+						break;
+				if (slot[h])
+					i = slot[h] - 1;
+				else
+					slot[h] = n->n + 1;
+			}
+			/* A key given twice: PyYAML, which Data-Juicer and
+			 * DataMate load recipes with, keeps the place of the
+			 * first and the value of the last. */
+			if (i < n->n) {
+				dm_yaml_free(n->kid[i]);
+				dm_yaml_free(n->kid[i + 1]);
+			} else
+				n->n += 2;
+			n->kid[i] = k;
+			n->kid[i + 1] = v;
 		}
+		free(slot);
 		break;
 	default:
 		n->kind = DM_Y_SCALAR;

@@ -535,6 +535,29 @@ EOF
 	assert_stderr "dm-recipe: r.yaml:2:1: unknown key 'exprot_path' ignored; did you mean 'export_path'?"
 }
 
+@test "a key given twice takes its last value, as PyYAML reads it" {
+	filter_input
+	cat >r.yaml <<'EOF'
+dataset_path: nope.jsonl
+export_path: out.jsonl
+dataset_path: in.jsonl
+process:
+  - text_length_filter:
+      min_len: abc
+      max_len: 70
+      min_len: 6
+  - words_num_filter: {min_num: 1, max_num: 3, min_num: 2}
+EOF
+	run_split dm-recipe check r.yaml
+	assert_success
+	assert_stderr ''
+	assert_output 'r.yaml: ok: 2 operators in 1 dm stage'
+	run dm-recipe show r.yaml
+	assert_output "dm-filter 'len >= 6 && len <= 70 && words >= 2 && words <= 3' in.jsonl > out.jsonl"
+	python3 -c 'import sys, yaml; print(yaml.safe_load(sys.stdin))' <r.yaml >py.txt
+	assert_file py.txt "{'dataset_path': 'in.jsonl', 'export_path': 'out.jsonl', 'process': [{'text_length_filter': {'min_len': 6, 'max_len': 70}}, {'words_num_filter': {'min_num': 2, 'max_num': 3}}]}"
+}
+
 @test "bad YAML is reported with line and column" {
 	printf 'dataset_path: [in.jsonl\nprocess: x\n' >r.yaml
 	run_split dm-recipe check r.yaml
