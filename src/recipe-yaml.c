@@ -1,4 +1,5 @@
 /* recipe-yaml.c - load a YAML file (libyaml) into a tree that knows its lines */
+#include <sys/stat.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,87 @@ convert(yaml_document_t *doc, yaml_node_t *yn, int depth)
 	return n;
 }
 
+/* The input of the parser, kept whole for the position of a reader error,
+ * which libyaml gives as a byte offset only. */
+struct input {
+	FILE		*f;
+	struct dm_buf	 seen;
+	int		 err;		/* errno of a failed read */
+};
+
+static int
+readin(void *data, unsigned char *buf, size_t size, size_t *n)
+{
+	struct input *in = data;
+
+	*n = fread(buf, 1, size, in->f);
+	if (*n == 0 && ferror(in->f)) {
+		in->err = errno;
+		return 0;
+	}
+	dm_buf_add(&in->seen, buf, *n);
+	return 1;
+}
+
+/* The code point at s[*i] (of n bytes in encoding enc), moving *i past
+ * it; libyaml has checked every one before the error. */
+static unsigned long
+nextcp(const unsigned char *s, size_t n, yaml_encoding_t enc, size_t *i)
+{
+	unsigned long c, lo;
+	int len;
+
+	if (enc == YAML_UTF16LE_ENCODING || enc == YAML_UTF16BE_ENCODING) {
+		if (*i + 1 >= n) {
+			*i = n;
+			return 0;
+		}
+		c = enc == YAML_UTF16LE_ENCODING ? s[*i] | s[*i + 1] << 8 :
+		    s[*i] << 8 | s[*i + 1];
+		*i += 2;
+		if (c >= 0xd800 && c < 0xdc00 && *i + 1 < n) {
+			lo = enc == YAML_UTF16LE_ENCODING ? s[*i] |
+			    s[*i + 1] << 8 : s[*i] << 8 | s[*i + 1];
+			*i += 2;
+			c = 0x10000 + ((c - 0xd800) << 10) + (lo - 0xdc00);
+		}
+		return c;
+	}
+	c = s[(*i)++];
+	len = c < 0x80 ? 0 : c < 0xe0 ? 1 : c < 0xf0 ? 2 : 3;
+	c &= len == 0 ? 0x7f : 0x3f >> len;
+	for (; len > 0 && *i < n; len--)
+		c = c << 6 | (s[(*i)++] & 0x3f);
+	return c;
+}
+
+/* The line and column, from 1 and in characters as libyaml's marks count
+ * them, of byte offset off of the input. */
+static void
+position(const struct input *in, yaml_encoding_t enc, size_t off,
+    unsigned long *line, unsigned long *col)
+{
+	const unsigned char *s = (const unsigned char *)in->seen.buf;
+	size_t i = 0, j, n = off < in->seen.len ? off : in->seen.len;
+	unsigned long c;
+
+	*line = *col = 1;
+	while (i < n) {
+		c = nextcp(s, n, enc, &i);
+		if (c == 0xfeff && *line == 1 && *col == 1)
+			continue;	/* the byte order mark */
+		if (c == '\r' && i < n && (j = i, nextcp(s, n, enc, &j)) ==
+		    '\n')
+			continue;	/* the CR of a CR LF */
+		if (c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 ||
+		    c == 0x2029) {
+			(*line)++;
+			*col = 1;
+		} else
+			(*col)++;
+	}
+}
+
 struct dm_ynode *
 dm_yaml_load(const char *path, struct dm_buf *err)
 {
@@ -113,26 +195,44 @@ dm_yaml_load(const char *path, struct dm_buf *err)
 	yaml_document_t doc;
 	yaml_node_t *root;
 	struct dm_ynode *n;
-	FILE *f;
+	struct input in;
+	struct stat st;
+	unsigned long line, col;
 
-	if ((f = fopen(path, "rb")) == NULL) {
+	memset(&in, 0, sizeof in);
+	dm_buf_init(&in.seen);
+	if ((in.f = fopen(path, "rb")) == NULL) {
 		dm_buf_addf(err, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(in.f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		dm_buf_addf(err, "%s: %s", path, strerror(EISDIR));
+		fclose(in.f);
 		return NULL;
 	}
 	if (!yaml_parser_initialize(&p))
 		dm_die("out of memory");
-	yaml_parser_set_input_file(&p, f);
+	yaml_parser_set_input(&p, readin, &in);
 	if (!yaml_parser_load(&p, &doc)) {
-		dm_buf_addf(err, "%s:%lu:%lu: %s", path,
-		    (unsigned long)p.problem_mark.line + 1,
-		    (unsigned long)p.problem_mark.column + 1,
-		    p.problem ? p.problem : "invalid YAML");
-		if (p.context)
-			dm_buf_addf(err, " (%s)", p.context);
+		if (in.err)
+			dm_buf_addf(err, "%s: %s", path, strerror(in.err));
+		else {
+			line = p.problem_mark.line + 1;
+			col = p.problem_mark.column + 1;
+			if (p.error == YAML_READER_ERROR)
+				position(&in, p.encoding, p.problem_offset,
+				    &line, &col);
+			dm_buf_addf(err, "%s:%lu:%lu: %s", path, line, col,
+			    p.problem ? p.problem : "invalid YAML");
+			if (p.context)
+				dm_buf_addf(err, " (%s)", p.context);
+		}
 		yaml_parser_delete(&p);
-		fclose(f);
+		fclose(in.f);
+		dm_buf_free(&in.seen);
 		return NULL;
 	}
+	dm_buf_free(&in.seen);
 	if ((root = yaml_document_get_root_node(&doc)) == NULL) {
 		n = dm_xcalloc(1, sizeof *n);
 		n->kind = DM_Y_MAP;
@@ -150,17 +250,7 @@ dm_yaml_load(const char *path, struct dm_buf *err)
 	}
 	yaml_document_delete(&doc);
 	yaml_parser_delete(&p);
-	if (n == NULL) {
-		fclose(f);
-		return NULL;
-	}
-	if (ferror(f)) {
-		dm_buf_addf(err, "%s: read error", path);
-		fclose(f);
-		dm_yaml_free(n);
-		return NULL;
-	}
-	fclose(f);
+	fclose(in.f);
 	return n;
 }
 

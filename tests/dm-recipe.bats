@@ -565,6 +565,31 @@ EOF
 	assert_stderr "dm-recipe: r.yaml:2:8: did not find expected ',' or ']' (while parsing a flow sequence)"
 }
 
+@test "a byte that is not UTF-8 is reported at its line and column" {
+	printf 'dataset_path: in.jsonl\nprocess:\n  - text_length_filter: {min_len: "\377"}\n' >u.yaml
+	run_split dm-recipe check u.yaml
+	assert_status 2
+	assert_stderr 'dm-recipe: u.yaml:3:36: invalid leading UTF-8 octet'
+	# columns count characters; CR LF ends a line, as in libyaml's marks
+	printf 'dataset_path: in.jsonl\r\nprocess:\r\n  - \303\251: {min_len: "ab\377"}\n' >u.yaml
+	run_split dm-recipe check u.yaml
+	assert_stderr 'dm-recipe: u.yaml:3:21: invalid leading UTF-8 octet'
+	printf '\357\273\277a: b\nc: d\303' >u.yaml
+	run_split dm-recipe check u.yaml
+	assert_stderr 'dm-recipe: u.yaml:2:5: incomplete UTF-8 octet sequence'
+	printf 'a: b\nc: d\001\n' >u.yaml
+	run_split dm-recipe check u.yaml
+	assert_stderr 'dm-recipe: u.yaml:2:5: control characters are not allowed'
+}
+
+@test "a recipe that is a folder is an error naming it" {
+	mkdir d
+	run_split dm-recipe show d
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-recipe: d: Is a directory'
+}
+
 @test "an unknown operator, parameter or value is an error at its place" {
 	printf '%s\n' '{"text":"x"}' >in.jsonl
 	cat >r.yaml <<'EOF'
