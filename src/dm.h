@@ -509,6 +509,9 @@ int	 dm_re_match(struct dm_re *, const char *s, size_t n, size_t start,
  * when something was replaced, 0 when nothing matched, -1 with err. */
 int	 dm_re_replace(struct dm_re *, const char *s, size_t n, const char *repl,
 	    struct dm_buf *out, struct dm_buf *err);
+/* The number of group n (name NULL) or of the group called name, or -1
+ * when the pattern has no such group. */
+int	 dm_re_group(const struct dm_re *, unsigned long n, const char *name);
 void	 dm_re_free(struct dm_re *);
 /* A fixed pattern whose matches become a literal text (no $ references):
  * the shape of remove-urls, remove-emails and remove-ips. dm_resub_run

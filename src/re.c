@@ -318,6 +318,17 @@ dm_re_replace(struct dm_re *re, const char *s, size_t n, const char *repl,
 	return 1;
 }
 
+int
+dm_re_group(const struct dm_re *re, unsigned long n, const char *name)
+{
+	int rc;
+
+	if (name == NULL)
+		return n <= re->ncap ? (int)n : -1;
+	rc = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR)name);
+	return rc < 0 ? -1 : rc;
+}
+
 void
 dm_re_free(struct dm_re *re)
 {
