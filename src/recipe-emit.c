@@ -192,6 +192,216 @@ addkv(struct dm_buf *b, const char *k, const char *v)
 	addval(b, v);
 }
 
+/* ---- Python's replacement templates ---- */
+
+static int
+ishex(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
+}
+
+static int
+isoct(int c)
+{
+	return c >= '0' && c <= '7';
+}
+
+/* A group name of \g<name>: a Python identifier (non-ASCII letters taken
+ * as letters). */
+static int
+isname(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || (*s >= '0' && *s <= '9'))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' &&
+		    s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+		    s[i] == '_' || (unsigned char)s[i] >= 0x80))
+			return 0;
+	return 1;
+}
+
+/* A character of the template written as an escape (esc, n bytes). */
+static int
+addchar(struct dm_buf *out, unsigned long c, const char *esc, size_t n,
+    struct dm_buf *err)
+{
+	if (c == 0) {
+		dm_buf_addf(err, "parameter 'repl': a NUL character ('%.*s') "
+		    "is not supported by dm", (int)n, esc);
+		return -1;
+	}
+	if (c > 0x10ffff || (c >= 0xd800 && c < 0xe000)) {
+		dm_buf_addf(err, "parameter 'repl': '%.*s' is not a Unicode "
+		    "character", (int)n, esc);
+		return -1;
+	}
+	dm_buf_addcp(out, (int32_t)c);
+	return 0;
+}
+
+/* A group reference of the template (esc, n bytes): ${N} or ${name}. */
+static int
+addgroup(struct dm_buf *out, struct dm_re *re, unsigned long num,
+    const char *name, size_t namelen, const char *esc, size_t n,
+    struct dm_buf *err)
+{
+	char *nm = name ? dm_xstrndup(name, namelen) : NULL;
+	int g = re ? dm_re_group(re, num, nm) : -1;
+
+	if (re == NULL)
+		dm_buf_addf(err, "parameter 'repl': the group reference "
+		    "'%.*s' is not supported by dm without 'pattern'", (int)n,
+		    esc);
+	else if (g < 0)
+		dm_buf_addf(err, "parameter 'repl': '%.*s' refers to a group "
+		    "that the pattern does not have", (int)n, esc);
+	else
+		dm_buf_addf(out, "${%d}", g);
+	free(nm);
+	return g < 0 ? -1 : 0;
+}
+
+/*
+ * Appends to out the replacement template s of Python's regex.sub (the
+ * module Data-Juicer's mappers call) as dm's replace reads it: a group
+ * reference (\N, \NN, \g<N>, \g<name>) becomes ${N}; an escape of the
+ * template (\a \b \f \n \r \t \v, \xHH, \uHHHH, \UHHHHHHHH, octal \0, \0O,
+ * \0OO and \OOO, \\) its character; a $ is $$; a backslash before any
+ * other character is kept, as the template keeps it. re is the pattern,
+ * whose groups are checked; NULL for a literal replacement (remove-urls'
+ * repl), where $ stays and a group is not supported. -1 with the reason
+ * in err where regex.sub refuses the template (or dm cannot write it).
+ */
+static int
+pyrepl(const char *s, struct dm_re *re, struct dm_buf *out,
+    struct dm_buf *err)
+{
+	const char *p, *esc, *name;
+	unsigned long c;
+	size_t i, want;
+
+	for (p = s; *p; ) {
+		if (*p != '\\') {
+			if (*p == '$' && re)
+				dm_buf_addc(out, '$');
+			dm_buf_addc(out, *p++);
+			continue;
+		}
+		esc = p++;
+		switch (*p) {
+		case '\0':
+			dm_buf_adds(err, "parameter 'repl': bad escape '\\' at "
+			    "the end");
+			return -1;
+		case '\\':
+			dm_buf_addc(out, '\\');
+			p++;
+			continue;
+		case 'a': c = 7; break;
+		case 'b': c = 8; break;
+		case 'f': c = 12; break;
+		case 'n': c = 10; break;
+		case 'r': c = 13; break;
+		case 't': c = 9; break;
+		case 'v': c = 11; break;
+		case 'x': case 'u': case 'U':
+			want = *p == 'x' ? 2 : *p == 'u' ? 4 : 8;
+			for (c = 0, i = 0, p++; i < want && ishex(*p); i++, p++)
+				c = c * 16 + (unsigned long)(*p <= '9' ?
+				    *p - '0' : (*p | 0x20) - 'a' + 10);
+			if (i < want) {
+				dm_buf_addf(err, "parameter 'repl': incomplete "
+				    "escape '%.*s'", (int)(p - esc), esc);
+				return -1;
+			}
+			if (addchar(out, c, esc, (size_t)(p - esc), err) < 0)
+				return -1;
+			continue;
+		case 'g':
+			if (*++p != '<') {
+				dm_buf_adds(err, "parameter 'repl': missing '<' "
+				    "after '\\g'");
+				return -1;
+			}
+			name = ++p;
+			p += strcspn(p, ")>");
+			if (*p != '>') {
+				dm_buf_addf(err, "parameter 'repl': missing '>' "
+				    "after '%.*s'", (int)(p - esc), esc);
+				return -1;
+			}
+			i = (size_t)(p++ - name);
+			if (i > 0 && strspn(name, "0123456789") >= i) {
+				/* past any group: no matter how large */
+				for (c = 0; name < p - 1; name++)
+					if (c < 100000)
+						c = c * 10 + (unsigned long)
+						    (*name - '0');
+				if (addgroup(out, re, c, NULL, 0, esc,
+				    (size_t)(p - esc), err) < 0)
+					return -1;
+			} else if (isname(name, i)) {
+				if (addgroup(out, re, 0, name, i, esc,
+				    (size_t)(p - esc), err) < 0)
+					return -1;
+			} else {
+				dm_buf_addf(err, "parameter 'repl': bad group "
+				    "name in '%.*s'", (int)(p - esc), esc);
+				return -1;
+			}
+			continue;
+		case '0':
+			for (c = 0, i = 0, p++; i < 2 && isoct(*p); i++, p++)
+				c = c * 8 + (unsigned long)(*p - '0');
+			if (addchar(out, c, esc, (size_t)(p - esc), err) < 0)
+				return -1;
+			continue;
+		case '1': case '2': case '3': case '4': case '5':
+		case '6': case '7': case '8': case '9':
+			if (isoct(p[0]) && isoct(p[1]) && isoct(p[2])) {
+				c = (unsigned long)((p[0] - '0') * 64 +
+				    (p[1] - '0') * 8 + (p[2] - '0'));
+				p += 3;
+				if (addchar(out, c, esc, (size_t)(p - esc),
+				    err) < 0)
+					return -1;
+				continue;
+			}
+			c = (unsigned long)(*p++ - '0');
+			if (*p >= '0' && *p <= '9')
+				c = c * 10 + (unsigned long)(*p++ - '0');
+			if (addgroup(out, re, c, NULL, 0, esc,
+			    (size_t)(p - esc), err) < 0)
+				return -1;
+			continue;
+		default:
+			if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' &&
+			    *p <= 'Z')) {
+				if (*p == 'N')
+					dm_buf_addf(err, "parameter 'repl': "
+					    "'\\N{...}' is not supported by "
+					    "dm");
+				else
+					dm_buf_addf(err, "parameter 'repl': "
+					    "bad escape '\\%c'", *p);
+				return -1;
+			}
+			/* the backslash stays; what follows is read as
+			 * any character */
+			dm_buf_addc(out, '\\');
+			continue;
+		}
+		if (addchar(out, c, esc, 2, err) < 0)
+			return -1;
+		p++;
+	}
+	return 0;
+}
+
 /* A parameter that dm has no form for, set to something but its default. */
 static int
 unsupported(const struct dm_rop *op, const struct dm_ynode *args,
@@ -217,26 +427,70 @@ dm_emit_plain(const struct dm_rop *op, const struct dm_ynode *args,
 	return 0;
 }
 
-/* clean_links/email/ip: dm's operator for the default pattern, replace for
- * another one. */
+/*
+ * One replace of a Python pattern and repl: the pattern compiled as
+ * replace compiles it (a raw string's r'' dropped, DOTALL) and repl
+ * translated (pyrepl), each reported at its own node.
+ */
+static int
+addreplace(struct dm_buf *out, const char *pat, const struct dm_ynode *patat,
+    const char *repl, const struct dm_ynode *replat, struct dm_buf *err,
+    const struct dm_ynode **at)
+{
+	struct dm_buf b = DM_BUF_INIT, e = DM_BUF_INIT;
+	struct dm_re *re;
+	size_t len = strlen(pat), off;
+	int rc = 0;
+
+	if (len > 2 && pat[0] == 'r' && (pat[1] == '\'' || pat[1] == '"') &&
+	    pat[len - 1] == pat[1])
+		dm_buf_add(&b, pat + 2, len - 3);
+	else
+		dm_buf_add(&b, pat, len);
+	if ((re = dm_re_new(b.buf, "s", &e, &off)) == NULL) {
+		dm_buf_addf(err, "parameter 'pattern': %s", e.buf);
+		*at = patat;
+		rc = -1;
+	} else {
+		dm_buf_reset(&b);
+		if (pyrepl(repl, re, &b, err) < 0) {
+			*at = replat;
+			rc = -1;
+		} else {
+			addop(out, "replace");
+			addkv(out, "pattern", pat);
+			if (b.len)
+				addkv(out, "repl", b.buf);
+		}
+		dm_re_free(re);
+	}
+	dm_buf_free(&b);
+	dm_buf_free(&e);
+	return rc;
+}
+
+/* clean_links/email/ip: dm's operator for the default pattern, whose repl
+ * is literal, replace for another one. */
 int
 dm_emit_clean(const struct dm_rop *op, const struct dm_ynode *args,
     struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
 {
 	const char *pat = arg(op, args, "pattern"), *repl = arg(op, args,
 	    "repl");
+	struct dm_buf lit = DM_BUF_INIT;
 
-	(void)err, (void)at;
-	if (pat == NULL) {
-		addop(out, op->form);
-		if (*repl)
-			addkv(out, "repl", repl);
-		return 0;
+	if (pat != NULL)
+		return addreplace(out, pat, dm_yaml_get(args, "pattern"), repl,
+		    dm_yaml_get(args, "repl"), err, at);
+	if (pyrepl(repl, NULL, &lit, err) < 0) {
+		dm_buf_free(&lit);
+		*at = dm_yaml_get(args, "repl");
+		return -1;
 	}
-	addop(out, "replace");
-	addkv(out, "pattern", pat);
-	if (*repl)
-		addkv(out, "repl", repl);
+	addop(out, op->form);
+	if (lit.len)
+		addkv(out, "repl", lit.buf);
+	dm_buf_free(&lit);
 	return 0;
 }
 
@@ -346,7 +600,7 @@ dm_emit_replace(const struct dm_rop *op, const struct dm_ynode *args,
 {
 	const struct dm_ynode *p = dm_yaml_get(args, "pattern");
 	const struct dm_ynode *r = dm_yaml_get(args, "repl");
-	const char *repl;
+	const struct dm_ynode *pi, *ri;
 	size_t i, n;
 
 	(void)op;
@@ -360,15 +614,11 @@ dm_emit_replace(const struct dm_rop *op, const struct dm_ynode *args,
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		addop(out, "replace");
-		addkv(out, "pattern", p->kind == DM_Y_SEQ ? p->kid[i]->val :
-		    p->val);
-		if (isnull(r))
-			repl = "";
-		else
-			repl = r->kind == DM_Y_SEQ ? r->kid[i]->val : r->val;
-		if (*repl)
-			addkv(out, "repl", repl);
+		pi = p->kind == DM_Y_SEQ ? p->kid[i] : p;
+		ri = r != NULL && r->kind == DM_Y_SEQ ? r->kid[i] : r;
+		if (addreplace(out, pi->val, pi, isnull(ri) ? "" : ri->val,
+		    ri, err, at) < 0)
+			return -1;
 	}
 	return 0;
 }

@@ -186,10 +186,99 @@ EOF
 @test "replace_content_mapper runs a list of patterns with their repl" {
 	printf '%s\n' '{"id":1,"text":"tel 555-1234 and 555-9876"}' >in.jsonl
 	run_recipe replace_content_mapper "      pattern: ['\\d{3}-(\\d{4})', 'tel']
-      repl: ['<\$1>', 'phone']"
+      repl: ['<\\1>', 'phone']"
 	assert_file out.jsonl '{"id":1,"text":"phone <1234> and <9876>"}'
 	run dm-recipe show r.yaml
-	assert_output "dm-map 'replace pattern=\"\\d{3}-(\\d{4})\" repl=\"<\$1>\"; replace pattern=tel repl=phone' in.jsonl > out.jsonl"
+	assert_output "dm-map 'replace pattern=\"\\d{3}-(\\d{4})\" repl=\"<\${1}>\"; replace pattern=tel repl=phone' in.jsonl > out.jsonl"
+}
+
+# py_sub: want.jsonl, what Data-Juicer's replace_content_mapper makes of
+# in.jsonl with r.yaml's one operator: PyYAML's values, a pattern compiled
+# with DOTALL and its sub, in Python's regex module (which Data-Juicer
+# imports), or re where regex is not installed.
+py_sub() {
+	python3 - >want.jsonl <<'EOF'
+import json, yaml
+try:
+    import regex as re
+except ImportError:
+    import re
+op = yaml.safe_load(open('r.yaml'))['process'][0]['replace_content_mapper']
+for line in open('in.jsonl'):
+    s = json.loads(line)
+    s['text'] = re.compile(op['pattern'], re.DOTALL).sub(op['repl'], s['text'])
+    print(json.dumps(s, ensure_ascii=False, separators=(',', ':')))
+EOF
+}
+
+@test "replace_content_mapper's repl means what it means to Python's sub" {
+	printf '%s\n' '{"text":"cost 12 USD, 7 USD"}' '{"text":"none"}' >in.jsonl
+	while IFS= read -r repl; do
+		recipe replace_content_mapper "      pattern: '(\\d+) (?P<cur>USD)'
+      repl: '$repl'"
+		dm-recipe run r.yaml
+		py_sub
+		assert_same out.jsonl want.jsonl || { echo "repl: $repl"; false; }
+	done <<'EOF'
+\1!
+$1
+\g<1>
+A\nB
+USD$
+\\
+\g<cur> \g<0> \2
+$$ \$ \. \é ${1}
+\a\b\f\r\t\v
+\0101\101
+EOF
+	recipe replace_content_mapper "      pattern: '(\\d+) (?P<cur>USD)'
+      repl: '\\\\\$\\1 \\g<cur>\$'"
+	run dm-recipe show r.yaml
+	assert_output "dm-map 'replace pattern=\"(\\d+) (?P<cur>USD)\" repl=\"\\\$\$\${1} \${2}\$\$\"' in.jsonl > out.jsonl"
+	# the hexadecimal escapes of the regex module
+	recipe replace_content_mapper "      pattern: USD
+      repl: '\\x41\\u00e9\\U0001F600'"
+	dm-recipe run r.yaml
+	assert_file out.jsonl <<'EOF'
+{"text":"cost 12 Aé😀, 7 Aé😀"}
+{"text":"none"}
+EOF
+}
+
+@test "a repl Python refuses, or a bad pattern, is an error at its value" {
+	printf '%s\n' '{"text":"x"}' >in.jsonl
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+process:
+  - replace_content_mapper:
+      pattern: '(a)'
+      repl: 'x\q'
+  - replace_content_mapper: {pattern: '(a)', repl: '\2'}
+  - replace_content_mapper:
+      pattern: '(?P<n>a)'
+      repl: ['\g<m>']
+  - replace_content_mapper:
+      pattern: [x, '(b']
+      repl: y
+  - replace_content_mapper: {pattern: a, repl: 'end\'}
+  - replace_content_mapper: {pattern: a, repl: '\x4'}
+  - replace_content_mapper: {pattern: a, repl: '\0'}
+  - clean_email_mapper:
+      repl: '<\g<0>>'
+EOF
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_output ''
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:5:13: parameter 'repl': bad escape '\q'
+dm-recipe: r.yaml:6:52: parameter 'repl': '\2' refers to a group that the pattern does not have
+dm-recipe: r.yaml:9:14: parameter 'repl': '\g<m>' refers to a group that the pattern does not have
+dm-recipe: r.yaml:11:20: parameter 'pattern': missing closing parenthesis at offset 2
+dm-recipe: r.yaml:13:48: parameter 'repl': bad escape '\' at the end
+dm-recipe: r.yaml:14:48: parameter 'repl': incomplete escape '\x4'
+dm-recipe: r.yaml:15:48: parameter 'repl': a NUL character ('\0') is not supported by dm
+dm-recipe: r.yaml:17:13: parameter 'repl': the group reference '\g<0>' is not supported by dm without 'pattern'
+EOF
 }
 
 @test "clean_links_mapper with its own pattern becomes replace" {
@@ -197,6 +286,23 @@ EOF
 	run_recipe clean_links_mapper "      pattern: 'x \\|'
       repl: X"
 	assert_file out.jsonl '{"id":1,"text":"see X y"}'
+	# repl is Python's, as in replace_content_mapper
+	run_recipe clean_links_mapper "      pattern: '(x) \\|'
+      repl: '<\\1$>'"
+	assert_file out.jsonl '{"id":1,"text":"see <x$> y"}'
+}
+
+@test "the repl of a clean mapper without its own pattern is Python's, taken literally" {
+	printf '%s\n' '{"text":"mail a@b.com now"}' >in.jsonl
+	run_recipe clean_email_mapper "$(cat <<'EOF'
+      repl: '[\t\\\.$]'
+EOF
+)"
+	assert_file out.jsonl '{"text":"mail [\t\\\\.$] now"}'
+	recipe clean_email_mapper "      repl: '<\\g<0>>'"
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:6:13: parameter 'repl': the group reference '\\g<0>' is not supported by dm without 'pattern'"
 }
 
 # ---- filters ----
