@@ -12,8 +12,9 @@ enum dm_ykind { DM_Y_SCALAR, DM_Y_SEQ, DM_Y_MAP };
 
 /*
  * A node of a loaded YAML document. A mapping holds its keys and values
- * alternately in kid (n is twice the number of pairs); a sequence holds its
- * items. line and col count from 1, as a message prints them. plain is 1
+ * alternately in kid (n is twice the number of pairs), each scalar key
+ * once, with the last value given for it (as PyYAML builds a dict); a
+ * sequence holds its items. line and col count from 1, as a message prints them. plain is 1
  * for an unquoted scalar (so that "true" in quotes stays a string).
  */
 struct dm_ynode {
