@@ -562,6 +562,16 @@ EOF
 	[ "$(ls -A | grep -vx -e .stderr -e home | wc -l)" -eq 3 ]
 }
 
+@test "a stage that fails in a dm-run job (np > 1) fails the run too, not only the last stage" {
+	printf '%s\n' '{"id":1,"text":"first good sample"}' '{"text":' '{"id":3,"text":"third good sample"}' >in.jsonl
+	printf 'dataset_path: in.jsonl\nexport_path: out.jsonl\nnp: 2\nprocess:\n  - clean_links_mapper:\n  - text_length_filter:\n      min_len: 5\n' >r.yaml
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	[ ! -e out.jsonl ]
+	[[ $stderr == "dm-map: in.jsonl:2:9: invalid JSON: unexpected end of line"$'\n'* ]]
+	[[ $stderr == *$'\n'"dm-run: job 1 (input bytes 0-80) failed 3 times: exit status 2"$'\n'*$'\n'"dm-recipe: out.jsonl: not written, a stage failed" ]]
+}
+
 @test "an export_path that is a symbolic link replaces the file it leads to" {
 	printf '%s\n' '{"text":"  x  "}' >in.jsonl
 	mkdir d l
