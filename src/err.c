@@ -117,7 +117,9 @@ dm_usage_die(const char *usage, const char *fmt, ...)
 const char *
 dm_quoten(const char *s, size_t n)
 {
-	static struct dm_buf ring[4];
+	static struct dm_buf ring[4] = {
+		DM_BUF_INIT, DM_BUF_INIT, DM_BUF_INIT, DM_BUF_INIT
+	};
 	static int k;
 	struct dm_buf *b = &ring[k++ % 4];
 

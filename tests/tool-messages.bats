@@ -107,6 +107,29 @@ $(usage_of "$tool")"
 $(usage_of dm-map)"
 }
 
+@test "an empty -k is a usage error that shows the empty name; an empty DM_TEXT_KEY means text" {
+	one
+	for t in dm-map dm-filter dm-slice dm-llm dm-dedup dm-stats dm-scan; do
+		for opt in "-k" "--key="; do
+			if [ "$opt" = -k ]; then
+				run_split $t -k '' --bogus-never-reached
+			else
+				run_split $t --key= --bogus-never-reached
+			fi
+			assert_status 2
+			assert_stderr "$t: -k: '' is not a field name
+$(usage_of "$t")"
+		done
+	done
+	DM_TEXT_KEY= run_split dm-map upper in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"HALLO WELT"}'
+	DM_TEXT_KEY=. run_split dm-map upper in.jsonl
+	assert_status 2
+	assert_stderr "dm-map: DM_TEXT_KEY: '.' is not a field name"
+}
+
 @test "every long option of a tool's --help is in its man page" {
 	for t in dm-map dm-filter dm-slice dm-scan dm-llm dm-run dm-stats \
 	    dm-dedup dm-recipe; do
