@@ -149,8 +149,12 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
+	/* A script given with -e or -f was parsed as it came: a bad one was
+	 * reported, and is a usage error here too. */
 	if (list) {
 		dm_chain_free(chain);
+		if (bad)
+			return dm_exit(DM_EXIT_ERROR);
 		return dm_exit(dm_ops_print(NULL, json) < 0 ? DM_EXIT_ERROR :
 		    DM_EXIT_OK);
 	}

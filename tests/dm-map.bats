@@ -174,6 +174,27 @@ abc() {
 	assert_stderr ''
 }
 
+@test "--list-ops with a bad script given with -e or -f reports it and exits 2, listing nothing" {
+	run_split dm-map --list-ops -e lowr
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-map: script:1:1: unknown operator 'lowr'; did you mean 'lower'?
+  lowr
+  ^"
+	printf 'strip\ntruncate nosuch=1\n' >bad.dm
+	run_split dm-map -f bad.dm --list-ops --json
+	assert_status 2
+	assert_output ''
+	[ -n "$stderr" ]
+	# a good one is not run, and the list is the same as without it
+	run_split dm-map --list-ops
+	list=$output
+	run_split dm-map -e lower --list-ops
+	assert_success
+	assert_stderr ''
+	assert_output "$list"
+}
+
 @test "--list-ops --json lists the same operators with their parameters" {
 	run_split dm-map --list-ops
 	names=$(printf '%s\n' "$output" | awk '{ print $1 }')
