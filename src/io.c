@@ -167,6 +167,27 @@ addraw(struct dm_io *io, struct dm_buf *rec)
 		dm_buf_addf(rec, ",\"length\":%llu", io->longlen);
 }
 
+/* The file of a rejects record: a name that is not UTF-8 (names are bytes)
+ * shows each bad byte as U+FFFD, and its bytes follow in base64, as
+ * dm-scan's path and path_base64. */
+static void
+addfile(struct dm_buf *rec, const char *path)
+{
+	struct dm_buf fixed = DM_BUF_INIT;
+	size_t n = strlen(path);
+
+	if (dm_utf8_check(path, n) == n) {
+		dm_json_addstr(rec, path, n);
+		return;
+	}
+	dm_utf8_fix(&fixed, path, n);
+	dm_json_addstr(rec, fixed.buf, fixed.len);
+	dm_buf_adds(rec, ",\"file_base64\":\"");
+	dm_base64_add(rec, path, n);
+	dm_buf_addc(rec, '"');
+	dm_buf_free(&fixed);
+}
+
 static int
 vreject(struct dm_io *io, size_t col, const char *fmt, va_list ap)
 {
@@ -190,7 +211,7 @@ vreject(struct dm_io *io, size_t col, const char *fmt, va_list ap)
 	io->nrejected++;
 	if (io->rej.fd >= 0) {
 		dm_buf_adds(&rec, "{\"file\":");
-		dm_json_addstr(&rec, io->in.path, strlen(io->in.path));
+		addfile(&rec, io->in.path);
 		dm_buf_addf(&rec, ",\"line\":%lu,\"reason\":", s->lineno);
 		dm_json_addstr(&rec, reason.buf, reason.len);
 		/* The line verbatim, so it can be fixed and replayed; bytes

@@ -608,6 +608,24 @@ numbered() {
 	done
 }
 
+@test "--rejects names a file whose name is not UTF-8 with U+FFFD, and its bytes in file_base64" {
+	printf '[1]\n' >"$(printf 'a\377b.jsonl')"
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t" || continue
+		run_split "${cmd[@]}" --on-error=skip --rejects rej.jsonl $'a\xffb.jsonl'
+		assert_status 1
+		assert_stderr <<-EOF
+		$t: a\\xffb.jsonl:1: not a JSON object
+		$t: 1 of 1 samples rejected
+		EOF
+		assert_bytes rej.jsonl '%s\n' \
+		    $'{"file":"a\xef\xbf\xbdb.jsonl","file_base64":"Yf9iLmpzb25s","line":1,"reason":"not a JSON object","raw":"[1]"}'
+		# the record is valid JSON, and gives back the name's bytes
+		[ "$(jq -r .file_base64 rej.jsonl | base64 -d | od -An -c | tr -s ' ')" = \
+		    "$(printf 'a\377b.jsonl' | od -An -c | tr -s ' ')" ]
+	done
+}
+
 @test "--rejects under the default policy saves the line that stopped the run" {
 	printf '{"a":1}\n[1]\n[2]\n' >in.jsonl
 	for t in "${TOOLS[@]}"; do
