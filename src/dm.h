@@ -328,6 +328,8 @@ struct dm_reader {
 	char		*dname;		/* storage of name */
 	const char	*path;		/* current input as given, "<stdin>" for - */
 	int		 broken;	/* a read error ended the current input */
+	int		 bom;		/* the input's first line is to come: a
+					 * byte order mark is skipped there */
 	unsigned long	 lineno;	/* physical line number of the last line */
 	int		 fd;		/* -1 when no input is open */
 	int		 ownfd;		/* fd was opened here (an operand, not
@@ -367,8 +369,9 @@ ssize_t	 dm_stdin_read(void *buf, size_t n);
  * descriptor 0 becomes later; a file the reader opens on descriptor 0 is
  * closed after it like any other. */
 void	 dm_reader_init(struct dm_reader *, int argc, char **argv);
-/* Next non-blank line (without its newline or CR): 1 and *line, *len set,
- * valid until the next call; 0 at the end of all inputs or on interrupt. An
+/* Next non-blank line (without its newline or CR, nor the UTF-8 byte
+ * order mark that may open an input): 1 and *line, *len set, valid until
+ * the next call; 0 at the end of all inputs or on interrupt. An
  * input that cannot be opened or read is reported, counted in nerrors, and
  * skipped. A line longer than maxline (when not 0) is not read whole: 2,
  * with *line, *len its first bytes (at most DM_LINE_HEAD) and longlen the

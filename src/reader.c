@@ -254,6 +254,7 @@ closecur(struct dm_reader *r)
 	r->start = r->end = 0;
 	r->eof = 0;
 	r->broken = 0;
+	r->bom = 0;
 	r->skipping = 0;
 	r->rawnl |= r->rawopen;
 	r->rawopen = 0;
@@ -398,6 +399,9 @@ opennext(struct dm_reader *r)
 			r->eof = 1;
 		/* A block of dm-run's is never a compressed stream: dm-run
 		 * found its whole file plain, or decompressed it. */
+		/* A byte order mark opens an input, not a block of dm-run's
+		 * that starts further in (DM_RUN_LINE). */
+		r->bom = r->lineno == 0;
 		if (r->ranged || r->plain ||
 		    !compressed((unsigned char *)r->buf, got, 1)) {
 			/* input as it is: the sniffed bytes are its first */
@@ -448,6 +452,7 @@ overlong(struct dm_reader *r, const char **line, size_t *len)
 	r->start = head;
 	r->longlen = head;
 	r->skipping = 1;
+	r->bom = 0;
 	r->lineno++;
 	*line = r->buf;
 	*len = head;
@@ -583,6 +588,14 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 			return overlong(r, line, len);
 		r->start = nl < r->buf + r->end ? (size_t)(nl - r->buf) + 1 : r->end;
 		r->lineno++;
+		/* Files saved on Windows often start with U+FEFF. */
+		if (r->bom) {
+			r->bom = 0;
+			if (n >= 3 && memcmp(*line, "\xEF\xBB\xBF", 3) == 0) {
+				*line += 3;
+				n -= 3;
+			}
+		}
 		if (n > 0 && (*line)[n - 1] == '\r')
 			n--;
 		if (n == 0 || ((*line)[0] <= ' ' && blank(*line, n)))

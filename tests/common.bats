@@ -217,6 +217,40 @@ numbered() {
 	done
 }
 
+@test "a UTF-8 byte order mark at the start of each input is skipped, and nowhere else" {
+	printf '\357\273\277{"a":1}\r\n{"b":2}\n' >bom.jsonl
+	printf '\357\273\277\n{"c":3}\n' >bomblank.jsonl
+	printf '\357\273\277{"d":4}\n' | gzip -c >bom.jsonl.gz
+	printf '{"e":5}\n\357\273\277{"f":6}\n' >mid.jsonl
+	printf '\357\273\277{"g":}\n' >col.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t" || continue
+		# standard input, files, a blank first line, compressed input
+		run_out out "${cmd[@]}" <bom.jsonl
+		assert_success
+		assert_stderr ''
+		assert_bytes out '{"a":1}\n{"b":2}\n'
+		run_out out "${cmd[@]}" bom.jsonl bomblank.jsonl - bom.jsonl.gz <bom.jsonl
+		assert_success
+		assert_stderr ''
+		assert_bytes out '{"a":1}\n{"b":2}\n{"c":3}\n{"a":1}\n{"b":2}\n{"d":4}\n'
+		# only a mark: an empty input
+		printf '\357\273\277' >only.jsonl
+		run_out out "${cmd[@]}" only.jsonl
+		assert_success
+		assert_bytes out ''
+		# the line keeps number 1, and its columns count from after the mark
+		run_split "${cmd[@]}" col.jsonl
+		assert_status 2
+		assert_stderr "$t: col.jsonl:1:6: invalid JSON: expected a value"
+		# further in, it is part of the line
+		run_split "${cmd[@]}" mid.jsonl
+		assert_status 2
+		assert_output '{"e":5}'
+		assert_stderr "$t: mid.jsonl:2:1: invalid JSON: expected a value"
+	done
+}
+
 @test "- among the operands reads standard input in its place" {
 	printf '{"f":1}\n' >one.jsonl
 	printf '{"f":3}\n' >three.jsonl
