@@ -249,9 +249,11 @@ struct dm_sample {
 	unsigned long	 gen;		/* load number, 0 when not loaded */
 	const char	*dec;		/* the last string decoded from the */
 	size_t		 decn;		/* line into the pool, or NULL */
+	unsigned long long keyhash;	/* a bit for each key loaded */
+	int		 dupkeys;	/* two members may have the same key */
 };
 #define DM_SAMPLE_INIT	{ NULL, 0, NULL, 0, 0, NULL, 0, 0, DM_BUF_INIT, \
-	NULL, 0, 0, DM_BUF_INIT, NULL, 0, NULL, 0 }
+	NULL, 0, 0, DM_BUF_INIT, NULL, 0, NULL, 0, 0, 0 }
 
 /* A field read from a sample. str/len are set for strings (decoded, valid
  * until the sample is changed or loaded again); num for numbers; raw/raw_len
@@ -295,6 +297,11 @@ int	 dm_sample_text(struct dm_sample *, const char *key, const char **s,
  * other load has that number. Else 0. */
 unsigned long dm_sample_linegen(const struct dm_sample *, const char *s,
 	    size_t n);
+/*
+ * An object may hold a key twice; the last one is the field. A field that
+ * is set, removed or renamed is left once in its object, and so is each
+ * object along its path: the members that the last one shadowed go.
+ */
 /* Sets a field (creating missing objects along the path); takes v. Returns
  * 0, or -1 with a message when a path element is not an object. */
 int	 dm_sample_set_new(struct dm_sample *, const char *path, json_t *v,

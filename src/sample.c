@@ -96,6 +96,7 @@ add_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
 	struct dm_member *m;
 	const char *key;
 	size_t keylen;
+	unsigned long long bit;
 
 	if (s->nm == s->mcap) {
 		size_t cap = s->mcap ? s->mcap * 2 : 16;
@@ -110,16 +111,32 @@ add_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
 	if (memchr(k, '\\', klen)) {
 		struct dm_buf *tmp = pool_take(s);
 
-		if (dm_json_string(k, klen, tmp, &key, &keylen) < 0)
+		if (dm_json_string(k, klen, tmp, &key, &keylen) < 0) {
 			lc->bad = 1;
+			key = "";
+			keylen = 0;
+		}
 		/* keys: offsets now, pointers once the line is indexed */
 		m->key = (const char *)(uintptr_t)(s->keys.len + 1);
 		m->key_len = keylen;
 		dm_buf_add(&s->keys, key, keylen);
 		dm_buf_addc(&s->keys, '\0');
 	} else {
-		m->key = k + 1;
-		m->key_len = klen - 2;
+		key = k + 1;
+		keylen = klen - 2;
+		m->key = key;
+		m->key_len = keylen;
+	}
+	if (v != NULL) {
+		/* A bit for each key, so that a line whose keys are unique
+		 * (nearly all) costs its edits no search for another member
+		 * of the same name: only two keys on one bit may be one. */
+		bit = 1ULL << ((keylen * 7 + (keylen ?
+		    (unsigned char)key[0] * 3 + (unsigned char)key[keylen - 1] :
+		    0)) & 63);
+		if (s->keyhash & bit)
+			s->dupkeys = 1;
+		s->keyhash |= bit;
 	}
 	m->key_owned = NULL;
 	m->raw = v;
@@ -168,6 +185,8 @@ reset(struct dm_sample *s)
 		member_clear(&s->m[i]);
 	s->nm = 0;
 	s->changed = 0;
+	s->keyhash = 0;
+	s->dupkeys = 0;
 	s->gen = 0;
 	s->dec = NULL;
 	s->pool_used = 0;
@@ -254,6 +273,28 @@ find(struct dm_sample *s, const char *key, size_t n)
 			return m;
 	}
 	return NULL;
+}
+
+/* Removes the live members named key other than keep (NULL: all of them):
+ * once keep is written, the ones it shadowed would be stale. Nothing to do
+ * when the keys were unique at the load. */
+static void
+unshadow(struct dm_sample *s, const struct dm_member *keep, const char *key,
+    size_t n)
+{
+	size_t i;
+
+	if (!s->dupkeys)
+		return;
+	for (i = 0; i < s->nm; i++) {
+		struct dm_member *m = &s->m[i];
+
+		if (m != keep && !m->deleted && m->key_len == n &&
+		    memcmp(m->key, key, n) == 0) {
+			m->deleted = 1;
+			s->changed = 1;
+		}
+	}
 }
 
 /* Whether p..p+n lies in the loaded line. */
@@ -606,39 +647,35 @@ errpath(struct dm_buf *err, const char *path, size_t n)
 	dm_buf_adds(err, "' is not an object");
 }
 
-/* Spans of an object's members, for splicing. */
+/* An object's members, for splicing: each one's key and value. */
+struct mspan {
+	const char	*k, *v, *vend;
+	int		 match;		/* its key is the one looked for */
+};
+
 struct spans {
 	struct dm_sample *s;
 	const char	*key;
 	size_t		 n;
-	size_t		 count;
+	struct dm_buf	*list;		/* of struct mspan */
 	int		 hit;		/* index of the last match, or -1 */
-	const char	*hk, *hv, *hvend;	/* the match */
-	const char	*prevend;	/* end of the member before the match */
-	const char	*nextkey;	/* key of the member after the match */
-	const char	*lastend;
+	int		 count;
 };
 
 static void
 span_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
 {
 	struct spans *sp = arg;
+	struct mspan ms = { k, v, v + vlen, 0 };
 	const char *key;
 	size_t keylen;
 
-	if (sp->hit >= 0 && sp->nextkey == NULL && sp->hk != NULL &&
-	    (size_t)sp->hit == sp->count - 1)
-		sp->nextkey = k;
 	if (dm_json_string(k, klen, pool_take(sp->s), &key, &keylen) == 0 &&
 	    keylen == sp->n && memcmp(key, sp->key, keylen) == 0) {
-		sp->hit = (int)sp->count;
-		sp->prevend = sp->count ? sp->lastend : NULL;
-		sp->hk = k;
-		sp->hv = v;
-		sp->hvend = v + vlen;
-		sp->nextkey = NULL;
+		ms.match = 1;
+		sp->hit = sp->count;
 	}
-	sp->lastend = v + vlen;
+	dm_buf_add(sp->list, &ms, sizeof ms);
 	sp->count++;
 }
 
@@ -662,72 +699,71 @@ addnest(struct dm_buf *out, const char *path, const char *val, size_t vlen)
 
 /*
  * Writes to out the object raw[0..n) with the value at path replaced by
- * val (or removed when val is NULL), every other byte kept: numbers and
- * escapes elsewhere in the object survive exactly. Returns 1 when out was
- * written, 0 when there was nothing to remove, -1 when a path element is not
- * an object (the message in err names full, the whole path).
+ * val (or removed when val is NULL), every other member's bytes kept:
+ * numbers and escapes elsewhere in the object survive exactly. The members
+ * that the path's last one shadows (the same key earlier in the object)
+ * go. Returns 1 when out was written, 0 when there was nothing to remove,
+ * -1 when a path element is not an object (the message in err names full,
+ * the whole path).
  */
 static int
 splice(struct dm_sample *s, const char *raw, size_t n, const char *path,
     const char *val, size_t vlen, struct dm_buf *out, const char *full,
     struct dm_buf *err)
 {
-	struct spans sp = { s, path, 0, 0, -1, NULL, NULL, NULL, NULL, NULL, NULL };
+	struct spans sp = { s, path, 0, NULL, -1, 0 };
 	const char *dot = strchr(path, '.');
-	struct dm_buf *sub;
+	const struct mspan *ms;
+	struct dm_buf *sub = NULL;
 	struct dm_jerr e;
-	int r;
+	int i, first = 1, r;
 
 	if (raw[0] != '{') {
 		errpath(err, full, (size_t)(path - full) - 1);
 		return -1;
 	}
 	sp.n = dot ? (size_t)(dot - path) : strlen(path);
+	sp.list = pool_take(s);
+	dm_buf_reset(sp.list);
 	if (dm_json_members(raw, n, &e, span_member, &sp) < 0) {
 		dm_buf_adds(err, e.msg);
 		return -1;
 	}
-	if (sp.hit < 0) {
-		if (val == NULL)
-			return 0;
-		/* insert before the closing brace */
-		const char *close = raw + n - 1;
-
-		while (*close != '}')
-			close--;
-		dm_buf_add(out, raw, (size_t)(close - raw));
-		if (sp.count)
-			dm_buf_addc(out, ',');
-		addnest(out, path, val, vlen);
-		dm_buf_add(out, close, (size_t)(raw + n - close));
-		return 1;
-	}
-	if (dot) {
+	if (sp.hit < 0 && val == NULL)
+		return 0;
+	ms = (const struct mspan *)(void *)sp.list->buf;
+	if (sp.hit >= 0 && dot) {
 		sub = pool_take(s);
 		dm_buf_reset(sub);
-		r = splice(s, sp.hv, (size_t)(sp.hvend - sp.hv), dot + 1, val,
-		    vlen, sub, full, err);
+		r = splice(s, ms[sp.hit].v, (size_t)(ms[sp.hit].vend -
+		    ms[sp.hit].v), dot + 1, val, vlen, sub, full, err);
 		if (r <= 0)
 			return r;
-		dm_buf_add(out, raw, (size_t)(sp.hv - raw));
-		dm_buf_add(out, sub->buf, sub->len);
-		dm_buf_add(out, sp.hvend, (size_t)(raw + n - sp.hvend));
-		return 1;
 	}
-	if (val) {
-		dm_buf_add(out, raw, (size_t)(sp.hv - raw));
-		dm_buf_add(out, val, vlen);
-		dm_buf_add(out, sp.hvend, (size_t)(raw + n - sp.hvend));
-	} else if (sp.nextkey) {
-		/* drop from this key to the next one */
-		dm_buf_add(out, raw, (size_t)(sp.hk - raw));
-		dm_buf_add(out, sp.nextkey, (size_t)(raw + n - sp.nextkey));
-	} else if (sp.prevend) {
-		/* the last member: drop from the end of the one before */
-		dm_buf_add(out, raw, (size_t)(sp.prevend - raw));
-		dm_buf_add(out, sp.hvend, (size_t)(raw + n - sp.hvend));
-	} else
-		dm_buf_adds(out, "{}");
+	/* the white space between members goes: the caller compacts */
+	dm_buf_addc(out, '{');
+	for (i = 0; i < sp.count; i++) {
+		if (ms[i].match && (i != sp.hit || (val == NULL && !dot)))
+			continue;
+		if (!first)
+			dm_buf_addc(out, ',');
+		first = 0;
+		if (!ms[i].match) {
+			dm_buf_add(out, ms[i].k, (size_t)(ms[i].vend - ms[i].k));
+			continue;
+		}
+		dm_buf_add(out, ms[i].k, (size_t)(ms[i].v - ms[i].k));
+		if (sub)
+			dm_buf_add(out, sub->buf, sub->len);
+		else
+			dm_buf_add(out, val, vlen);
+	}
+	if (sp.hit < 0) {
+		if (!first)
+			dm_buf_addc(out, ',');
+		addnest(out, path, val, vlen);
+	}
+	dm_buf_addc(out, '}');
 	return 1;
 }
 
@@ -780,6 +816,7 @@ edit(struct dm_sample *s, const char *path, const char *val, size_t vlen,
 			member_setraw(s, m, val, vlen);
 		else
 			m->deleted = 1;
+		unshadow(s, m, path, n);
 		s->changed = 1;
 		return 0;
 	}
@@ -797,6 +834,7 @@ edit(struct dm_sample *s, const char *path, const char *val, size_t vlen,
 		return -1;
 	if (r > 0) {
 		member_setraw(s, m, out->buf, out->len);
+		unshadow(s, m, path, n);
 		s->changed = 1;
 	}
 	return 0;
@@ -848,6 +886,8 @@ dm_sample_set_text(struct dm_sample *s, const char *path, const char *str,
 	nest_forget(s);
 	if ((m = find(s, path, strlen(path))) == NULL)
 		m = append(s, path, strlen(path));
+	else
+		unshadow(s, m, path, strlen(path));
 	if (m->val) {
 		json_decref(m->val);
 		m->val = NULL;
@@ -944,8 +984,11 @@ dm_sample_rename(struct dm_sample *s, const char *from, const char *to,
 		return 0;
 	if (strchr(from, '.') == NULL && strchr(to, '.') == NULL) {
 		m = find(s, from, strlen(from));
-		if ((t = find(s, to, strlen(to))) != NULL)
+		unshadow(s, m, from, strlen(from));
+		if ((t = find(s, to, strlen(to))) != NULL) {
 			t->deleted = 1;
+			unshadow(s, NULL, to, strlen(to));
+		}
 		free(m->key_owned);
 		m->key_owned = dm_xstrdup(to);
 		m->key = m->key_owned;
@@ -972,6 +1015,12 @@ dm_sample_keep(struct dm_sample *s, char *const *paths, size_t n,
 
 		if (m->deleted)
 			continue;
+		/* a key that a later member has again is not the field */
+		if (s->dupkeys && find(s, m->key, m->key_len) != m) {
+			m->deleted = 1;
+			s->changed = 1;
+			continue;
+		}
 		whole = part = 0;
 		for (j = 0; j < n; j++) {
 			kl = strlen(paths[j]);

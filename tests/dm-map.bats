@@ -349,6 +349,66 @@ abc() {
 	assert_same out in.jsonl
 }
 
+# ---- a key held twice ----
+
+# dm(7): when an object has the same key twice, the last one is the field;
+# a field written or removed is left once in its object.
+
+@test "drop removes every member of a key an object holds twice" {
+	run_split dm-map 'drop fields=src' <<<'{"src":"en","text":"x","src":"de"}'
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"x"}'
+	run_split dm-map 'drop src' <<<'{"\u0073rc":"en","text":"x","src":"de"}'
+	assert_success
+	assert_output '{"text":"x"}'
+	run_split dm-map 'drop m.a' <<<'{"m":{"a":1,"b":2,"a":3}}'
+	assert_success
+	assert_output '{"m":{"b":2}}'
+}
+
+@test "rename of a key held twice moves the last one's value and leaves none behind" {
+	run_split dm-map 'rename from=src to=L' <<<'{"src":"en","text":"x","src":"de"}'
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"x","L":"de"}'
+	# onto a name held twice: every member of that name goes
+	run_split dm-map 'rename from=src to=L' <<<'{"L":1,"src":"en","L":2}'
+	assert_success
+	assert_output '{"L":"en"}'
+	run_split dm-map 'rename from=m.a to=x' <<<'{"m":{"a":1,"b":2,"a":3}}'
+	assert_success
+	assert_output '{"m":{"b":2},"x":3}'
+}
+
+@test "keep keeps the last of a key held twice" {
+	run_split dm-map 'keep src' <<<'{"src":"en","text":"x","src":"de"}'
+	assert_success
+	assert_stderr ''
+	assert_output '{"src":"de"}'
+	run_split dm-map 'keep m.a' <<<'{"m":{"a":1},"text":"x","m":{"a":2,"b":3}}'
+	assert_success
+	assert_output '{"m":{"a":2}}'
+}
+
+@test "a text operator writes a text field held twice once, in the last one's place" {
+	run_split dm-map upper <<<'{"text":"a","src":"en","text":"b"}'
+	assert_success
+	assert_stderr ''
+	assert_output '{"src":"en","text":"B"}'
+}
+
+@test "a key held twice that no operator writes stays, byte for byte" {
+	printf '{"src":"en", "text":"x","src":"de"}\n' >in.jsonl
+	run_out out dm-map 'drop nosuch; rename from=nosuch to=src' in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_same out in.jsonl
+	run_split dm-map 'drop text' in.jsonl
+	assert_success
+	assert_output '{"src":"en","src":"de"}'
+}
+
 # ---- changed samples ----
 
 @test "numbers in a changed nested object keep their exact form" {

@@ -32,6 +32,20 @@ load helper
 	assert_output '{"n":6,"text":"x","z":0}'
 }
 
+@test "a field an object holds twice is set once, in the place of the last" {
+	run_split dm-map 'set src=1' <<<'{"src":"en","text":"x","src":"de"}'
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"x","src":1}'
+	run_split dm-map 'set m.a=5' <<<'{"m":{"a":1,"b":2,"a":3}}'
+	assert_success
+	assert_output '{"m":{"b":2,"a":5}}'
+	# an object along the path held twice: the last one is written
+	run_split dm-map 'set m.z=m.c' <<<'{"m":{"a":1},"text":"x","m":{"c":1}}'
+	assert_success
+	assert_output '{"text":"x","m":{"c":1,"z":1}}'
+}
+
 @test "a dotted target sets a nested field, creating the objects along it" {
 	run_split dm-map 'set meta.stats.len=len meta.lang=meta.lang' <<<'{"text":"ab","meta":{"lang":"en"}}'
 	assert_success
