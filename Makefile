@@ -17,6 +17,9 @@ PKGS     = jansson libpcre2-8 libutf8proc
 # libarchive, and libxml2 for dm-scan --extract (DOCX, ODT, EPUB, HTML):
 # linked only into the shim dm-archive.so (see below)
 ARCHPKGS = libarchive libxml-2.0
+# unz.c: gzip, xz, zstd and bzip2 (no pkg-config file) by their own libraries
+ARCHPKGS += zlib liblzma libzstd
+ARCHLIBS = -lbz2
 PKGS    += expat  # xml-to-text: DataMate's XMLTagCleaner parses with expat (xmltodict)
 PKGS    += nettle  # hash.c: MD5 and SHA-256 (the hash operator, dm-llm's cache keys, dm-dedup)
 # frame pointers kept so that perf record -g (make profile) sees call chains
@@ -34,6 +37,7 @@ DEBS = build-essential pkg-config libjansson-dev libarchive-dev libpcre2-dev \
 	libutf8proc-dev libcurl4-openssl-dev bats mandoc jq miller gzip bzip2 \
 	xz-utils zstd lz4 zip unzip cpio libarchive-tools openssh-server \
 	openssh-client python3
+DEBS += zlib1g-dev libbz2-dev liblzma-dev libzstd-dev  # unz.c
 DEBS += time  # the bench's peak RSS per row
 DEBS += p7zip-full strace procps  # dm-scan's tests: 7z archives made by 7z, the forks of its 7-Zip reader counted
 DEBS += slurmctld slurmd slurm-client  # a real Slurm cluster for the tests of dm-run --slurm
@@ -57,7 +61,7 @@ LIBSRC  = $(filter-out src/dm-%.c,$(wildcard src/*.c)) $(wildcard ops/*.c)
 # libarchive's and libxml2's callers, built into dm-archive.so; linked in
 # instead under DM_DIRECT=1 (the fuzz targets: no dlopen under libFuzzer)
 ARCHSRC = src/archive.c src/extract-zip.c src/extract-html.c src/doctext.c \
-	src/archive-shim.c
+	src/archive-shim.c src/unz.c
 PDFSRC  = src/extract-pdf.c src/pdf-shim.c  # poppler's caller: dm-pdf.so
 ifndef DM_DIRECT
 LIBSRC := $(filter-out $(ARCHSRC) $(PDFSRC),$(LIBSRC))
@@ -152,7 +156,7 @@ shimcheck = for s in `nm -D --undefined-only $@.tmp | sed -n 's/.* U \(dm_[A-Za-
 		echo "$@: '$$s' is not kept in the tools by $(1)" >&2; exit 1; }; done
 $(BIN_DIR)/dm-archive.so: $(ARCHOBJ) src/archive-load.c
 	@mkdir -p $(@D)
-	$(CC) -shared -o $@.tmp $(ARCHOBJ) `pkg-config --libs $(ARCHPKGS)`
+	$(CC) -shared -o $@.tmp $(ARCHOBJ) `pkg-config --libs $(ARCHPKGS)` $(ARCHLIBS)
 	@$(call shimcheck,src/archive-load.c)
 	mv $@.tmp $@
 # poppler (GLib, cairo...) in dm-pdf.so, loaded on the first PDF
@@ -300,7 +304,7 @@ fuzz-bins: deps
 ifeq ($(OBJDIR),bin/fuzz/obj)
 bin/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.c tests/fuzz/fuzz.h $(OBJDIR)/libdm.a
 	$(CC) $(CFLAGS) -fsanitize=fuzzer $(DM_CFLAGS) $(PKG_CFLAGS) -o $@ $< tests/fuzz/fuzz.c \
-		$(OBJDIR)/libdm.a $(PKG_LIBS) `pkg-config --libs libcurl nettle poppler-glib $(ARCHPKGS)` $(LDLIBS)
+		$(OBJDIR)/libdm.a $(PKG_LIBS) `pkg-config --libs libcurl nettle poppler-glib $(ARCHPKGS)` $(ARCHLIBS) $(LDLIBS)
 else
 $(FUZZ:%=bin/fuzz/%): FORCE
 	$(MAKE) OBJDIR=bin/fuzz/obj CC=clang CFLAGS='$(FUZZCFLAGS)' DM_DIRECT=1 $@

@@ -169,7 +169,7 @@ dm_archive_free(struct dm_archive *d)
 
 /* ---- a compressed stream in, a tar out ---- */
 
-struct archive *
+struct dm_unz *
 dm_unz_open(int fd, const char *pre, size_t npre, int *eof,
     struct dm_buf *err)
 {
@@ -179,19 +179,19 @@ dm_unz_open(int fd, const char *pre, size_t npre, int *eof,
 }
 
 ssize_t
-dm_unz_read(struct archive *a, void *buf, size_t n)
+dm_unz_read(struct dm_unz *a, void *buf, size_t n)
 {
 	return shim->unz_read(a, buf, n);
 }
 
 const char *
-dm_unz_error(struct archive *a)
+dm_unz_error(struct dm_unz *a)
 {
 	return shim->unz_error(a);
 }
 
 void
-dm_unz_close(struct archive *a)
+dm_unz_close(struct dm_unz *a)
 {
 	shim->unz_close(a);
 }

@@ -37,11 +37,11 @@ struct dm_archive_shim {
 	int		 (*archive_goes_on)(struct dm_archive *);
 	void		 (*archive_error)(struct dm_buf *, struct dm_archive *);
 	void		 (*archive_free)(struct dm_archive *);
-	struct archive	*(*unz_open)(int, const char *, size_t, int *,
+	struct dm_unz	*(*unz_open)(int, const char *, size_t, int *,
 			    struct dm_buf *);
-	ssize_t		 (*unz_read)(struct archive *, void *, size_t);
-	const char	*(*unz_error)(struct archive *);
-	void		 (*unz_close)(struct archive *);
+	ssize_t		 (*unz_read)(struct dm_unz *, void *, size_t);
+	const char	*(*unz_error)(struct dm_unz *);
+	void		 (*unz_close)(struct dm_unz *);
 	struct archive	*(*tar_new)(struct dm_buf *, struct dm_buf *);
 	int		 (*tar_file)(struct archive *, const char *,
 			    const char *, struct dm_buf *);

@@ -863,7 +863,8 @@ dm_zip_read(const void *zip, size_t len, const char *name, size_t max,
 	return r;
 }
 
-/* ---- a compressed stream in (the reader's operands) ---- */
+/* ---- a compressed stream in, of the formats that unz.c leaves to
+ * libarchive (lz4, lzma) ---- */
 
 #define CHUNK	(256 * 1024)
 
@@ -915,7 +916,7 @@ feed_close(struct archive *a, void *arg)
 }
 
 const char *
-dm_unz_error(struct archive *a)
+dm_unzla_error(struct archive *a)
 {
 	const char *s = archive_error_string(a);
 
@@ -924,7 +925,7 @@ dm_unz_error(struct archive *a)
 }
 
 struct archive *
-dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
+dm_unzla_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
 {
 	struct archive_entry *ent;
 	struct archive *a;
@@ -944,7 +945,7 @@ dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
 	archive_read_support_format_empty(a);
 	if (archive_read_open(a, f, NULL, feed_read, feed_close) !=
 	    ARCHIVE_OK) {
-		dm_buf_adds(err, dm_unz_error(a));
+		dm_buf_adds(err, dm_unzla_error(a));
 		archive_read_free(a);
 		return NULL;
 	}
@@ -956,20 +957,20 @@ dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
 		*eof = 1;
 		return a;
 	default:
-		dm_buf_adds(err, dm_unz_error(a));
+		dm_buf_adds(err, dm_unzla_error(a));
 		archive_read_free(a);
 		return NULL;
 	}
 }
 
 ssize_t
-dm_unz_read(struct archive *a, void *buf, size_t n)
+dm_unzla_read(struct archive *a, void *buf, size_t n)
 {
 	return archive_read_data(a, buf, n);
 }
 
 void
-dm_unz_close(struct archive *a)
+dm_unzla_close(struct archive *a)
 {
 	archive_read_free(a);
 }

@@ -87,15 +87,23 @@ int	 dm_zip_first(const void *head, size_t n, const char **name,
 /*
  * A single compressed stream (gzip, bzip2, xz, zstd, lz4, lzma...) read
  * from fd, after its first npre bytes, already read from it, in pre
- * (copied). NULL with the message (as libarchive gives it) in err; *eof
- * set for an empty stream. dm_unz_read is read(2)'s; on -1,
- * dm_unz_error says why.
+ * (copied). NULL with the message in err; *eof set for an empty stream.
+ * dm_unz_read is read(2)'s; on -1, dm_unz_error says why. Of a damaged
+ * gzip, bzip2, xz or zstd stream, every byte decompressed before the
+ * damage is read before the -1 (unz.c).
  */
-struct archive *dm_unz_open(int fd, const char *pre, size_t npre, int *eof,
+struct dm_unz;
+struct dm_unz *dm_unz_open(int fd, const char *pre, size_t npre, int *eof,
 	    struct dm_buf *err);
-ssize_t	 dm_unz_read(struct archive *, void *, size_t);
-const char *dm_unz_error(struct archive *);
-void	 dm_unz_close(struct archive *);
+ssize_t	 dm_unz_read(struct dm_unz *, void *, size_t);
+const char *dm_unz_error(struct dm_unz *);
+void	 dm_unz_close(struct dm_unz *);
+/* The same through libarchive, for the formats unz.c leaves to it. */
+struct archive *dm_unzla_open(int fd, const char *pre, size_t npre, int *eof,
+	    struct dm_buf *err);
+ssize_t	 dm_unzla_read(struct archive *, void *, size_t);
+const char *dm_unzla_error(struct archive *);
+void	 dm_unzla_close(struct archive *);
 
 /* A tar stream (POSIX pax) written into a buffer (dm-run's ship). */
 struct archive *dm_tar_new(struct dm_buf *out, struct dm_buf *err);

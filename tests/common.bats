@@ -419,15 +419,74 @@ numbered() {
 	done
 }
 
-@test "a .gz cut inside its trailer is an error saying what is wrong" {
+@test "a .gz cut inside its trailer is an error saying what is wrong, after its lines" {
 	printf '{"a":1}\n' | gzip -c >full.jsonl.gz
 	head -c $(($(wc -c <full.jsonl.gz) - 4)) full.jsonl.gz >trunc.jsonl.gz
 	for t in "${TOOLS[@]}"; do
 		tool_cmd "$t" || continue
 		run_split "${cmd[@]}" trunc.jsonl.gz
 		assert_status 2
-		assert_stderr "$t: trunc.jsonl.gz: truncated or corrupt compressed input"
+		assert_output '{"a":1}'
+		assert_stderr "$t: trunc.jsonl.gz: truncated gzip input"
 	done
+}
+
+# whole_lines: standard input up to its last newline.
+whole_lines() {
+	python3 -c 'import sys; d = sys.stdin.buffer.read(); sys.stdout.buffer.write(d[:d.rfind(b"\n") + 1])'
+}
+
+@test "a truncated compressed operand gives every whole line decompressed before the cut, then the error" {
+	# 20000 lines, 2.2 MB: three blocks of bzip2 -9, and the cut at
+	# half of each file falls far inside its stream
+	python3 -c 'import json; print("\n".join(json.dumps({"id": i, "text": "hello world %d. " % i * 5}) for i in range(20000)))' >plain.jsonl
+	for z in "gzip gz" "bzip2 bz2" "xz xz" "zstd zst"; do
+		set -- $z
+		$1 -q -c plain.jsonl >full.$2
+		head -c $(($(wc -c <full.$2) / 2)) full.$2 >trunc.$2
+		# what the tool itself decompresses; bzip2 -dc drops what its
+		# last read decoded (up to 5000 bytes) when the input ends
+		# early, so Python's bz2, which hands out everything, says it
+		if [ "$1" = bzip2 ]; then
+			python3 -c 'import bz2, sys; sys.stdout.buffer.write(bz2.BZ2Decompressor().decompress(open("trunc.bz2", "rb").read()))' |
+			    whole_lines >want
+			bzip2 -dc trunc.bz2 2>/dev/null | whole_lines >tool
+			head -c "$(wc -c <tool)" want | cmp - tool
+		else
+			$1 -dc trunc.$2 2>/dev/null | whole_lines >want
+		fi
+		lines=$(wc -l <want)
+		[ "$lines" -gt 1000 ] && [ "$lines" -lt 19000 ]
+		for t in "${TOOLS[@]}"; do
+			tool_cmd "$t" || continue
+			run_out out "${cmd[@]}" trunc.$2
+			assert_status 2
+			assert_stderr "$t: trunc.$2: truncated $1 input"
+			assert_same out want
+		done
+		run_out out dm-map strip trunc.$2
+		assert_status 2
+		assert_stderr "dm-map: trunc.$2: truncated $1 input"
+		dm-map strip want >want-strip
+		assert_same out want-strip
+	done
+}
+
+@test "a compressed operand with damaged data is an error saying so" {
+	numbered 3000 >plain.jsonl
+	gzip -c plain.jsonl >full.gz
+	# the CRC of the trailer, changed
+	size=$(wc -c <full.gz)
+	{ head -c $((size - 8)) full.gz; printf '\0\0\0\0'; tail -c 4 full.gz; } >crc.gz
+	run_out out dm-map 'drop x' crc.gz
+	assert_status 2
+	assert_stderr "dm-map: crc.gz: invalid gzip input: incorrect data check"
+	printf 'not zstd' >junk
+	{ zstd -q -c plain.jsonl; cat junk; } >junk.zst
+	run_out out dm-map 'drop x' junk.zst
+	assert_status 2
+	assert_stderr "dm-map: junk.zst: invalid zstd input: Unknown frame descriptor"
+	assert_same out plain.jsonl
 }
 
 @test "a 50 MB line passes through intact" {

@@ -1,0 +1,370 @@
+/* unz.c - one compressed stream in: gzip, bzip2, xz and zstd by their own
+ * libraries, the other formats through libarchive (archive.c) */
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bzlib.h>
+#include <lzma.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "dm.h"
+#include "archives.h"
+
+/*
+ * libarchive's filters decompress into a block of their own and hand it
+ * out when it is full: a stream cut short loses the block it was filling,
+ * and archive_read_data() drops what it had copied of the earlier ones,
+ * so the lines before the damage never reached the tools. These four
+ * formats, the common ones, are decompressed here instead: every byte
+ * decompressed is handed out, and the error comes at the next read, as
+ * gzip -dc writes what it could before it complains.
+ */
+
+#define INCHUNK	(128 * 1024)
+
+enum { UNZ_GZIP, UNZ_BZIP2, UNZ_XZ, UNZ_ZSTD, UNZ_OTHER };
+
+struct dm_unz {
+	int		 kind;
+	int		 fd;
+	char		*pre;		/* the sniffed bytes, read first */
+	size_t		 npre;
+	int		 ineof;		/* fd is at its end */
+	int		 done;		/* the stream ended as it should */
+	int		 failed;	/* the next read fails, with msg */
+	const char	*next;		/* input not yet decompressed */
+	size_t		 navail;
+	struct dm_buf	 msg;
+	int		 zend;		/* zstd: the last frame is whole */
+	union {
+		z_stream	 z;
+		bz_stream	 bz;
+		lzma_stream	 xz;
+		ZSTD_DStream	*zs;
+		struct archive	*la;
+	} s;
+	char		 in[INCHUNK];
+};
+
+static const char *const names[] = { "gzip", "bzip2", "xz", "zstd" };
+
+/* Sets the error that the next read gives. */
+static void
+fail(struct dm_unz *u, const char *what, const char *detail)
+{
+	u->failed = 1;
+	dm_buf_reset(&u->msg);
+	dm_buf_addf(&u->msg, "%s %s input", what, names[u->kind]);
+	if (detail && *detail)
+		dm_buf_addf(&u->msg, ": %s", detail);
+}
+
+/* More input when none is left: 1, 0 at the end of the file, -1 on a read
+ * error (set as the stream's error). */
+static int
+refill(struct dm_unz *u)
+{
+	ssize_t n;
+
+	if (u->navail > 0)
+		return 1;
+	if (u->npre > 0) {
+		u->next = u->pre;
+		u->navail = u->npre;
+		u->npre = 0;
+		return 1;
+	}
+	if (u->ineof)
+		return 0;
+	for (;;) {
+		n = read(u->fd, u->in, sizeof u->in);
+		if (n >= 0)
+			break;
+		if (errno != EINTR || dm_interrupted) {
+			u->failed = 1;
+			dm_buf_reset(&u->msg);
+			dm_buf_adds(&u->msg, strerror(errno));
+			return -1;
+		}
+	}
+	if (n == 0) {
+		u->ineof = 1;
+		return 0;
+	}
+	u->next = u->in;
+	u->navail = (size_t)n;
+	return 1;
+}
+
+/* After the end of one stream: whether another one of the same format
+ * follows (as gzip, bzip2 and xz write with concatenated files); what
+ * follows that is not one is ignored, as libarchive did. */
+static int
+another(struct dm_unz *u, unsigned char m0)
+{
+	int r = refill(u);
+
+	if (r < 0)
+		return -1;
+	return r > 0 && (unsigned char)u->next[0] == m0;
+}
+
+static ssize_t
+gz_read(struct dm_unz *u, unsigned char *buf, size_t n)
+{
+	z_stream *z = &u->s.z;
+	int r, in;
+
+	z->next_out = buf;
+	z->avail_out = (uInt)(n > UINT32_MAX ? UINT32_MAX : n);
+	while (z->avail_out > 0 && !u->done && !u->failed) {
+		if ((in = refill(u)) < 0)
+			break;
+		z->next_in = (Bytef *)(uintptr_t)u->next;
+		z->avail_in = (uInt)u->navail;
+		r = inflate(z, Z_NO_FLUSH);
+		u->next = (const char *)z->next_in;
+		u->navail = z->avail_in;
+		if (r == Z_STREAM_END) {
+			if ((r = another(u, 0x1f)) < 0)
+				break;
+			if (r == 0)
+				u->done = 1;
+			else
+				inflateReset(z);
+		} else if (r == Z_BUF_ERROR)
+			/* no progress: the input ended inside the stream */
+			fail(u, in == 0 ? "truncated" : "invalid", NULL);
+		else if (r == Z_MEM_ERROR)
+			dm_die("out of memory");
+		else if (r != Z_OK)
+			fail(u, "invalid", z->msg);
+	}
+	return (ssize_t)(n - z->avail_out);
+}
+
+static ssize_t
+bz_read(struct dm_unz *u, char *buf, size_t n)
+{
+	bz_stream *bz = &u->s.bz;
+	unsigned before;
+	int r, in;
+
+	bz->next_out = buf;
+	bz->avail_out = (unsigned)(n > UINT32_MAX ? UINT32_MAX : n);
+	while (bz->avail_out > 0 && !u->done && !u->failed) {
+		if ((in = refill(u)) < 0)
+			break;
+		bz->next_in = (char *)(uintptr_t)u->next;
+		bz->avail_in = (unsigned)u->navail;
+		before = bz->avail_out;
+		r = BZ2_bzDecompress(bz);
+		u->next = bz->next_in;
+		u->navail = bz->avail_in;
+		if (r == BZ_STREAM_END) {
+			if ((r = another(u, 'B')) < 0)
+				break;
+			before = bz->avail_out;
+			BZ2_bzDecompressEnd(bz);
+			if (r == 0)
+				u->done = 1;
+			else if (BZ2_bzDecompressInit(bz, 0, 0) != BZ_OK)
+				dm_die("out of memory");
+			bz->next_out = buf + (n - before);
+			bz->avail_out = before;
+		} else if (r == BZ_OK) {
+			/* bzip2 says OK without progress at the input's end */
+			if (in == 0 && bz->avail_out == before)
+				fail(u, "truncated", NULL);
+		} else if (r == BZ_MEM_ERROR)
+			dm_die("out of memory");
+		else
+			fail(u, "invalid", NULL);
+	}
+	return (ssize_t)(n - bz->avail_out);
+}
+
+static ssize_t
+xz_read(struct dm_unz *u, uint8_t *buf, size_t n)
+{
+	lzma_stream *xz = &u->s.xz;
+	lzma_ret r;
+	int in;
+
+	xz->next_out = buf;
+	xz->avail_out = n;
+	while (xz->avail_out > 0 && !u->done && !u->failed) {
+		if ((in = refill(u)) < 0)
+			break;
+		xz->next_in = (const uint8_t *)u->next;
+		xz->avail_in = u->navail;
+		r = lzma_code(xz, in == 0 ? LZMA_FINISH : LZMA_RUN);
+		u->next = (const char *)xz->next_in;
+		u->navail = xz->avail_in;
+		switch (r) {
+		case LZMA_OK:
+			break;
+		case LZMA_STREAM_END:
+			u->done = 1;
+			break;
+		case LZMA_BUF_ERROR:
+			fail(u, "truncated", NULL);
+			break;
+		case LZMA_MEM_ERROR:
+			dm_die("out of memory");
+		default:
+			fail(u, "invalid", NULL);
+			break;
+		}
+	}
+	return (ssize_t)(n - xz->avail_out);
+}
+
+static ssize_t
+zs_read(struct dm_unz *u, void *buf, size_t n)
+{
+	ZSTD_outBuffer out = { buf, n, 0 };
+	ZSTD_inBuffer inb;
+	size_t r;
+	int in;
+
+	while (out.pos < out.size && !u->done && !u->failed) {
+		if ((in = refill(u)) < 0)
+			break;
+		if (in == 0) {
+			/* what the decoder holds is flushed before the end */
+			inb.src = NULL;
+			inb.size = inb.pos = 0;
+			r = ZSTD_decompressStream(u->s.zs, &out, &inb);
+			if (ZSTD_isError(r))
+				fail(u, "invalid", ZSTD_getErrorName(r));
+			else if (r == 0)
+				u->zend = 1;
+			if (!u->failed && out.pos < out.size) {
+				/* nothing more: the last frame must be whole */
+				if (u->zend)
+					u->done = 1;
+				else
+					fail(u, "truncated", NULL);
+			}
+			continue;
+		}
+		inb.src = u->next;
+		inb.size = u->navail;
+		inb.pos = 0;
+		r = ZSTD_decompressStream(u->s.zs, &out, &inb);
+		u->next += inb.pos;
+		u->navail -= inb.pos;
+		if (ZSTD_isError(r))
+			fail(u, "invalid", ZSTD_getErrorName(r));
+		else
+			u->zend = r == 0;
+	}
+	return (ssize_t)out.pos;
+}
+
+struct dm_unz *
+dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
+{
+	static const struct {
+		const char *m;
+		size_t len;
+	} magic[] = {
+		[UNZ_GZIP] = { "\x1f\x8b", 2 }, [UNZ_BZIP2] = { "BZh", 3 },
+		[UNZ_XZ] = { "\xfd" "7zXZ\0", 6 },
+		[UNZ_ZSTD] = { "\x28\xb5\x2f\xfd", 4 },
+	};
+	struct dm_unz *u;
+	int k, r = 0;
+
+	*eof = 0;
+	for (k = 0; k < UNZ_OTHER; k++)
+		if (npre >= magic[k].len && memcmp(pre, magic[k].m,
+		    magic[k].len) == 0)
+			break;
+	u = dm_xmalloc(sizeof *u);
+	memset(u, 0, offsetof(struct dm_unz, in));
+	u->kind = k;
+	u->fd = fd;
+	dm_buf_init(&u->msg);
+	if (k == UNZ_OTHER) {
+		if ((u->s.la = dm_unzla_open(fd, pre, npre, eof, err)) == NULL) {
+			free(u);
+			return NULL;
+		}
+		return u;
+	}
+	u->pre = dm_xstrndup(pre, npre);
+	u->npre = npre;
+	switch (k) {
+	case UNZ_GZIP:
+		r = inflateInit2(&u->s.z, 16 + MAX_WBITS) == Z_OK;
+		break;
+	case UNZ_BZIP2:
+		r = BZ2_bzDecompressInit(&u->s.bz, 0, 0) == BZ_OK;
+		break;
+	case UNZ_XZ:
+		u->s.xz = (lzma_stream)LZMA_STREAM_INIT;
+		r = lzma_stream_decoder(&u->s.xz, UINT64_MAX,
+		    LZMA_CONCATENATED) == LZMA_OK;
+		break;
+	case UNZ_ZSTD:
+		r = (u->s.zs = ZSTD_createDStream()) != NULL &&
+		    !ZSTD_isError(ZSTD_initDStream(u->s.zs));
+		break;
+	}
+	if (!r)
+		dm_die("out of memory");
+	return u;
+}
+
+ssize_t
+dm_unz_read(struct dm_unz *u, void *buf, size_t n)
+{
+	ssize_t got = 0;
+
+	if (u->kind == UNZ_OTHER)
+		return dm_unzla_read(u->s.la, buf, n);
+	if (u->failed)
+		return -1;
+	if (u->done || n == 0)
+		return 0;
+	switch (u->kind) {
+	case UNZ_GZIP: got = gz_read(u, buf, n); break;
+	case UNZ_BZIP2: got = bz_read(u, buf, n); break;
+	case UNZ_XZ: got = xz_read(u, buf, n); break;
+	case UNZ_ZSTD: got = zs_read(u, buf, n); break;
+	}
+	/* the bytes before an error first; the error at the next read */
+	return got > 0 ? got : u->failed ? -1 : 0;
+}
+
+const char *
+dm_unz_error(struct dm_unz *u)
+{
+	if (u->kind == UNZ_OTHER)
+		return dm_unzla_error(u->s.la);
+	return u->msg.len ? u->msg.buf : "truncated or corrupt compressed input";
+}
+
+void
+dm_unz_close(struct dm_unz *u)
+{
+	if (u == NULL)
+		return;
+	switch (u->kind) {
+	case UNZ_GZIP: inflateEnd(&u->s.z); break;
+	case UNZ_BZIP2: BZ2_bzDecompressEnd(&u->s.bz); break;
+	case UNZ_XZ: lzma_end(&u->s.xz); break;
+	case UNZ_ZSTD: ZSTD_freeDStream(u->s.zs); break;
+	case UNZ_OTHER: dm_unzla_close(u->s.la); break;
+	}
+	free(u->pre);
+	dm_buf_free(&u->msg);
+	free(u);
+}
