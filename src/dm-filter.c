@@ -17,7 +17,8 @@ static const char usage[] =
 static const char help[] =
     "Keep the JSONL samples for which an expression holds.\n"
     "\n"
-    "      --count              print how many samples were kept, at the end\n"
+    "      --count              print how many samples were kept, at the end,\n"
+    "                           of those read (the rejected ones aside)\n"
     "  -f, --file FILE          read the expression from FILE (# comments)\n"
     "  -h, --help               show this help and exit\n"
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
@@ -139,7 +140,7 @@ main(int argc, char *argv[])
 	struct dm_sample *s;
 	struct dm_buf err = DM_BUF_INIT;
 	const char *file = NULL, *mark = NULL, *why;
-	unsigned long long kept = 0, nin;
+	unsigned long long kept = 0, judged;
 	char *src;
 	int c, invert = 0, count = 0, strict = 0, truth, keep, status;
 
@@ -213,7 +214,6 @@ main(int argc, char *argv[])
 			continue;
 		}
 		keep = truth != invert;
-		kept += keep;
 		if (mark) {
 			json_t *v = keep ? json_true() : why && !invert ?
 			    json_string(why) : json_false();
@@ -228,11 +228,14 @@ main(int argc, char *argv[])
 			dm_io_emit(&io, s);
 		else
 			dm_report_drop(why && !invert ? why : "expression", 1);
+		kept += keep;
 	}
-	nin = io.nin;
+	/* --count tells what the expression keeps of the samples it judged:
+	 * the rejected ones are counted apart, by the summary of rejects. */
+	judged = io.nin - io.nrejected;
 	status = dm_io_close(&io);
 	if (count)
-		dm_warn("kept %llu of %llu samples", kept, nin);
+		dm_warn("kept %llu of %llu samples", kept, judged);
 	if (!strict)
 		dm_expr_report_missing();
 	dm_expr_free(expr);

@@ -216,6 +216,39 @@ value() {
 	assert_stderr 'dm-filter: kept 0 of 0 samples'
 }
 
+@test "--count leaves the rejected samples out of the samples seen" {
+	for i in 1 2 3 4 5 6; do
+		printf '{"text":"ok%s"}\nbad\n' $i
+	done >bad.jsonl
+	printf 'bad\n{"x":1\n' >>bad.jsonl
+	run_split dm-filter --on-error=skip --count 'len > 0' bad.jsonl
+	assert_status 1
+	[ "$(wc -l <<<"$output")" -eq 6 ]
+	[ "$(tail -n 2 <<<"$stderr")" = "dm-filter: 8 of 14 samples rejected
+dm-filter: kept 6 of 6 samples" ]
+	run_split dm-filter --on-error=skip --count -v 'len > 0' bad.jsonl
+	assert_status 1
+	assert_output ''
+	[ "$(tail -n 1 <<<"$stderr")" = "dm-filter: kept 0 of 6 samples" ]
+	run_split dm-filter --count 'len > 0' bad.jsonl
+	assert_status 2
+	assert_output '{"text":"ok1"}'
+	assert_stderr "dm-filter: bad.jsonl:2:1: invalid JSON: expected a value
+dm-filter: kept 1 of 1 samples"
+}
+
+@test "--count with --mark counts neither the sample it could not mark nor its verdict" {
+	printf '%s\n' '{"text":"abcdef","m":{}}' '{"text":"abcdef","m":3}' '{"text":"ab"}' >in.jsonl
+	run_split dm-filter --on-error=skip --count --mark m.ok 'len > 3' in.jsonl
+	assert_status 1
+	assert_output $'{"text":"abcdef","m":{"ok":true}}\n{"text":"ab","m":{"ok":false}}'
+	assert_stderr <<-'EOF'
+	dm-filter: in.jsonl:2: field 'm' is not an object
+	dm-filter: 1 of 3 samples rejected
+	dm-filter: kept 1 of 2 samples
+	EOF
+}
+
 @test "--mark keeps every sample and sets the field to true or false" {
 	printf '%s\n' '{ "text" : "abcdef" , "n" : 1.50, "a":"\u00e9" }' '{"text":"ab"}' >in.jsonl
 	run_split dm-filter --mark keep 'len > 3' in.jsonl
