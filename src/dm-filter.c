@@ -165,6 +165,9 @@ main(int argc, char *argv[])
 			if (*optarg == '\0')
 				dm_usage_die(usage, "--mark: the field name is empty");
 			dm_io_utf8opt("--mark", optarg, usage);
+			if (!dm_fieldpath_ok(optarg))
+				dm_usage_die(usage, "--mark: '%s' is not a field "
+				    "name", dm_quote(optarg));
 			mark = optarg;
 			break;
 		case 's':

@@ -113,6 +113,10 @@ long long dm_strtonum(const char *s, long long min, long long max,
  * usage error naming the option and the words. */
 int	 dm_strtoword(const char *s, const char *const *words,
 	    const char *option, const char *usage);
+/* A field name from an option or the environment: 1 when the dotted path
+ * has no empty element (it is not empty, does not start or end with a dot
+ * and holds no two dots in a row), else 0. The caller reports. */
+int	 dm_fieldpath_ok(const char *path);
 /* Sizes with K, M, G suffixes (powers of 1024). */
 long long dm_strtosize(const char *s, const char *option, const char *usage);
 /* "1.5s", "250ms", "2m", "1h", "6m0s" or a number of seconds: the

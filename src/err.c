@@ -293,6 +293,15 @@ dm_strtoword(const char *s, const char *const *words, const char *option,
 	return -1;
 }
 
+int
+dm_fieldpath_ok(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 0 && path[0] != '.' && path[n - 1] != '.' &&
+	    strstr(path, "..") == NULL;
+}
+
 long long
 dm_strtosize(const char *s, const char *option, const char *usage)
 {

@@ -308,6 +308,19 @@ dm-filter: kept 1 of 1 samples"
 	assert_stderr "dm-filter: --mark: the field name is empty"$'\n'"$(usage_of dm-filter)"
 }
 
+@test "--mark with an empty element in its path is a usage error, as -k" {
+	usage=$(usage_of dm-filter)
+	for f in a..b .a a. . ..; do
+		run_split dm-filter --mark "$f" true <<<'{"text":"a"}'
+		assert_status 2
+		assert_output ''
+		assert_stderr "dm-filter: --mark: '$f' is not a field name"$'\n'"$usage"
+		run_split dm-filter -k "$f" true <<<'{"text":"a"}'
+		assert_status 2
+		assert_stderr "dm-filter: -k: '$f' is not a field name"$'\n'"$usage"
+	done
+}
+
 @test "a marked sample is written compactly, keys in their original order" {
 	printf '%s\n' '{ "z" : 1 , "x" : 0 , "s" : "a  b , c \" d" , "a" : { "k" : [ 1 , "v v" , { } ] } , "m" : null }' >in.jsonl
 	run_out out dm-filter --mark ok true in.jsonl
