@@ -19,7 +19,8 @@ static const char help[] =
     "\n"
     "      --count              print how many samples were kept, at the end,\n"
     "                           of those read (the rejected ones aside)\n"
-    "  -f, --file FILE          read the expression from FILE (# comments)\n"
+    "  -f, --file FILE          read the expression from FILE (# comments;\n"
+    "                           one -f at most)\n"
     "  -h, --help               show this help and exit\n"
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
     "      --max-line SIZE      a longer line is a bad sample (default 1G;\n"
@@ -156,6 +157,12 @@ main(int argc, char *argv[])
 			count = 1;
 			break;
 		case 'f':
+			/* Several files would have to be joined by && or ||:
+			 * neither goes without saying, so there is one. */
+			if (file)
+				dm_usage_die(usage, "-f: the expression is read "
+				    "from one file, not '%s' and '%s'",
+				    dm_quote(file), dm_quote(optarg));
 			file = optarg;
 			break;
 		case 'h':

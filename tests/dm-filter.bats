@@ -154,6 +154,20 @@ value() {
 	assert_stderr "dm-filter: len > 3: No such file or directory"
 }
 
+@test "a second -f is a usage error, before any file is read" {
+	usage=$(usage_of dm-filter)
+	printf 'len > 100\n' >a.dmf
+	printf 'true\n' >b.dmf
+	run_split dm-filter -f a.dmf -f b.dmf <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-filter: -f: the expression is read from one file, not 'a.dmf' and 'b.dmf'"$'\n'"$usage"
+	run_split dm-filter --file=nosuch.dmf -f a.dmf <<<'{"text":"abc"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-filter: -f: the expression is read from one file, not 'nosuch.dmf' and 'a.dmf'"$'\n'"$usage"
+}
+
 @test "-f with an unreadable file exits 2 naming it, before reading input" {
 	run_split dm-filter -f nosuch.dmf <<<'{"text":"a"}'
 	assert_status 2
