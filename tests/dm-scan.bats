@@ -920,6 +920,21 @@ EOF
 	    'dm-scan: 0 files read, 3 binary files skipped')"
 }
 
+@test "--max-total counts what every operand gives out, as its help says" {
+	yes a | head -c 6M | gzip >a.txt.gz
+	yes b | head -c 6M | gzip >b.txt.gz
+	run_split dm-scan --max-size 8M --max-total 10M a.txt.gz b.txt.gz
+	assert_status 2
+	[ "$(printf '%s\n' "$output" | jq -r .path)" = a.txt.gz ]
+	assert_stderr "dm-scan: b.txt.gz: more than --max-total '10M' decompressed in this run, stopped"
+	run_split dm-scan --help
+	assert_success
+	[ "$(grep -A2 -e '^      --max-total' <<<"$output")" = "\
+      --max-total SIZE     stop when the archives of the whole run, every
+                           operand's, give out more (default 16G; 0: no
+                           limit)" ]
+}
+
 @test "--max-total counts a member skipped for its size, even the last one" {
 	mkdir c
 	echo small >c/a.txt
