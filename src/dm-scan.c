@@ -121,7 +121,8 @@ shown(struct dm_buf *b, const char *s)
 }
 
 /* Operands from a file, one a line (or NUL-separated); the file's text
- * is kept in *keep, which the operands point into. */
+ * is kept in *keep, which the operands point into. A signal stops the
+ * read at once, with what was read so far, for main to die of it. */
 static void
 from(const char *file, int sep, struct list *ops, char **keep)
 {
@@ -135,8 +136,8 @@ from(const char *file, int sep, struct list *ops, char **keep)
 		dm_warnx_errno("%s", shown(&name, file));
 		exit(DM_EXIT_ERROR);
 	}
-	while ((n = read(fd, blk, sizeof blk)) != 0) {
-		if (n < 0 && errno == EINTR && !dm_interrupted)
+	while (!dm_interrupted && (n = read(fd, blk, sizeof blk)) != 0) {
+		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
 			dm_warnx_errno("%s", shown(&name, file));
@@ -283,6 +284,9 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
+	/* Stopped while --from read its paths: nothing was scanned yet. */
+	if (dm_interrupted)
+		return dm_exit(DM_EXIT_ERROR);
 	if (argc == 0 && nfrom == 0)
 		dm_usage_die(usage, "missing PATH");
 	if (sc.pdfpages && !sc.extract)

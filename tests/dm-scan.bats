@@ -816,6 +816,27 @@ EOF
 	done
 }
 
+@test "SIGINT or SIGTERM while --from - waits for paths ends the read at once and exits 130 or 143" {
+	mkdir corpus
+	printf 'a\n' >corpus/a.txt
+	mkfifo paths
+	for opt in --from --from0; do
+		for sig in INT TERM; do
+			dm-scan "$opt" - <paths >out 2>err &
+			pid=$!
+			# a writer that gives one path and keeps the pipe open
+			exec 8>paths
+			printf 'corpus/a.txt\n' >&8
+			wait_blocked "$pid"
+			signal_and_wait "$pid" "$sig"
+			exec 8>&-
+			[ "$status" -eq "$([ $sig = INT ] && echo 130 || echo 143)" ]
+			assert_bytes out ''
+			assert_bytes err ''
+		done
+	done
+}
+
 @test "SIGINT or SIGTERM while nobody reads the output stops in 2 s, says the last line is cut short, exits 130 or 143" {
 	mkdir big
 	for i in $(seq 100 399); do seq 1 2000 >big/$i.txt; done
