@@ -364,6 +364,9 @@ main(int argc, char *argv[])
 			if (*optarg == '\0')
 				dm_usage_die(usage, "-o: the field name is empty");
 			dm_io_utf8opt("-o", optarg, usage);
+			if (!dm_fieldpath_ok(optarg))
+				dm_usage_die(usage, "-o: '%s' is not a field "
+				    "name", dm_quote(optarg));
 			o->outfield = optarg;
 			o->outgiven = 1;
 			break;

@@ -258,6 +258,9 @@ main(int argc, char *argv[])
 				dm_usage_die(usage, "--count: the field name is "
 				    "empty");
 			dm_io_utf8opt("--count", optarg, usage);
+			if (!dm_fieldpath_ok(optarg))
+				dm_usage_die(usage, "--count: '%s' is not a "
+				    "field name", dm_quote(optarg));
 			list_add(&counts, optarg, strlen(optarg));
 			break;
 		case OPT_DEPTH:

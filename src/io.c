@@ -12,14 +12,6 @@
 #include "progress.h"
 #include "report.h"
 
-/* A dotted path with no empty element. */
-static int
-validkey(const char *k)
-{
-	return *k != '\0' && k[0] != '.' && k[strlen(k) - 1] != '.' &&
-	    strstr(k, "..") == NULL;
-}
-
 void
 dm_io_init(struct dm_io *io)
 {
@@ -31,7 +23,7 @@ dm_io_init(struct dm_io *io)
 		if (dm_utf8_check(k, strlen(k)) < strlen(k))
 			dm_die("DM_TEXT_KEY: '%s': invalid UTF-8 at column %zu",
 			    dm_quote(k), dm_utf8_check(k, strlen(k)) + 1);
-		if (!validkey(k))
+		if (!dm_fieldpath_ok(k))
 			dm_die("DM_TEXT_KEY: '%s' is not a field name",
 			    dm_quote(k));
 		io->key = k;
@@ -54,7 +46,7 @@ dm_io_option(struct dm_io *io, int c, const char *arg, const char *usage)
 	switch (c) {
 	case 'k':
 		dm_io_utf8opt("-k", arg, usage);
-		if (!validkey(arg))
+		if (!dm_fieldpath_ok(arg))
 			dm_usage_die(usage, "-k: '%s' is not a field name",
 			    dm_quote(arg));
 		io->key = arg;

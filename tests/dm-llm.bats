@@ -38,6 +38,15 @@ body() {
 	assert_output '{"text":"x","sum":"echo: x"}'
 }
 
+@test "-o with an empty element in its path is a usage error, as -k" {
+	usage=$(usage_of dm-llm)
+	for f in a..b .a a.; do
+		run_split dm-llm -p '{text}' -o "$f" </dev/null
+		assert_status 2
+		assert_stderr "dm-llm: -o: '$f' is not a field name"$'\n'"$usage"
+	done
+}
+
 @test "{text} is the field -k names and must be a string" {
 	llm_start
 	llm -k body -p '{text}' <<<'{"text":1,"body":"B"}'

@@ -164,6 +164,15 @@ OUT
 	assert_output 'a a.b k"q t u'
 }
 
+@test "--count with an empty element in its path is a usage error, as -k" {
+	usage=$(usage_of dm-stats)
+	for f in a..b .a a.; do
+		run_split dm-stats --count "$f" </dev/null
+		assert_status 2
+		assert_stderr "dm-stats: --count: '$f' is not a field name"$'\n'"$usage"
+	done
+}
+
 @test "--count shows the top values, their shares, missing and distinct counts" {
 	printf '{"l":"%s"}\n' en en en fr fr de en 1 >c.jsonl
 	echo '{"x":1}' >>c.jsonl
