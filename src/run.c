@@ -426,8 +426,13 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 			dm_runlog_progress(&S, 0);
 	}
 
-	if (dm_interrupted || S.fatal)
+	if (dm_interrupted || S.fatal) {
 		dm_attempt_killall(&S);
+		/* the attempts stopped have their lines too */
+		for (j = S.head; j && S.joblog >= 0; j = j->next)
+			if (j->state == DM_JOB_RUNNING && j->reaped)
+				dm_joblog_line(&S, j, dm_now() - j->t0);
+	}
 	/* A job's output is written whole or not at all, a signal or not.
 	 * A reader that has stopped reading would hold dm-run here for ever:
 	 * a second signal ends it, by the signal's own action, once the

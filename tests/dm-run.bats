@@ -419,6 +419,21 @@ sample_input() {
 	[ "$(wc -l <log)" = 5 ]
 }
 
+@test "--joblog has a line for each attempt that a signal to dm-run stopped" {
+	seq 1 6 >in
+	dm-run -j 2 --lines 3 --joblog log -- 'touch started.$DM_JOB; sleep 30' <in >out &
+	pid=$!
+	for i in $(seq 200); do
+		[ -e started.1 ] && [ -e started.2 ] && break
+		sleep 0.05
+	done
+	kill -INT "$pid"
+	wait "$pid" && status=0 || status=$?
+	assert_status 130
+	tail -n +2 log | cut -f 1,8,9 | sort >fields
+	assert_file fields $'1\t0\t15\n2\t0\t15'
+}
+
 @test "--files runs the command once per line with {} shell-quoted" {
 	printf 'plain\nit'"'"'s here\n\n$(touch pwned)\n' >list
 	run_split dm-run --files -j 2 -- 'printf "<%s>\n" {} x{}' <list
