@@ -30,7 +30,7 @@ static struct {
 	int		 taken, on;	/* the variable was read, was set */
 	int		 checked, is;	/* stdin was checked, is the file */
 	uintmax_t	 dev, ino;
-	unsigned long long pos, end;
+	unsigned long long start, pos, end;
 } range;
 
 static void
@@ -51,7 +51,7 @@ takerange(void)
 	    off + len < off)
 		dm_die("DM_RUN_RANGE is not DEV:INO:OFFSET:LENGTH: '%s'", e);
 	range.on = 1;
-	range.pos = off;
+	range.start = range.pos = off;
 	range.end = off + len;
 	unsetenv("DM_RUN_RANGE");
 }
@@ -168,6 +168,8 @@ ssize_t
 dm_stdin_read(void *buf, size_t n)
 {
 	struct dm_buf name = DM_BUF_INIT;
+	struct stat st;
+	unsigned long long end;
 	ssize_t k;
 
 	if (!stdinranged())
@@ -187,9 +189,18 @@ dm_stdin_read(void *buf, size_t n)
 			    NAME_MAX_SHOWN);
 		else
 			dm_buf_adds(&name, "<stdin>");
-		dm_warn("%s: the file ends at byte %llu, inside the block "
-		    "that dm-run gave this job (bytes to %llu)", name.buf,
-		    range.pos, range.end);
+		/* at range.pos, or before it: before the block, even */
+		end = range.pos;
+		if (fstat(0, &st) == 0 && (unsigned long long)st.st_size < end)
+			end = (unsigned long long)st.st_size;
+		if (end <= range.start)
+			dm_warn("%s: the file ends at byte %llu, before the "
+			    "block that dm-run gave this job (bytes %llu to "
+			    "%llu)", name.buf, end, range.start, range.end);
+		else
+			dm_warn("%s: the file ends at byte %llu, inside the "
+			    "block that dm-run gave this job (bytes to %llu)",
+			    name.buf, end, range.end);
 		dm_buf_free(&name);
 		range.end = range.pos;
 		return -2;

@@ -239,8 +239,7 @@ io(struct dm_sched *S, struct dm_job *j, int kind)
 			if ((n < 0 && errno != EAGAIN && errno != EINTR &&
 			    errno != EPIPE) || (n == 0 && j->sent < j->inlen)) {
 				if (n == 0)
-					dm_warn("%s: the file is shorter than "
-					    "when the run began", S->rd.name);
+					dm_cutter_shorter(&S->cut);
 				else
 					dm_warnx_errno("%s", S->rd.name);
 				S->rd.nerrors++;

@@ -68,6 +68,7 @@ struct dm_cutter {
 	/* whether the blocks' lines are counted (line, dm_block.line):
 	 * when a job may have a dm tool read its block (DM_RUN_LINE) */
 	int		 count;
+	int		 shorter;	/* the file was found cut short (said) */
 };
 
 void	 dm_cutter_init(struct dm_cutter *, struct dm_reader *, size_t size,
@@ -116,8 +117,11 @@ ssize_t	 dm_cutter_send(const struct dm_cutter *, int fd,
 	    unsigned long long off, size_t n);
 /* XXH64 of n bytes of the input at offset off, as dm_hash64 of them;
  * 0, or -1 (reported). */
-int	 dm_cutter_hash(const struct dm_cutter *, unsigned long long off,
+int	 dm_cutter_hash(struct dm_cutter *, unsigned long long off,
 	    size_t n, uint64_t *);
+/* Says that the file is shorter than when the run began, once a run:
+ * each place that finds it would say it again. */
+void	 dm_cutter_shorter(struct dm_cutter *);
 
 /*
  * runheld.c: a job's output, held until the job has succeeded. Bytes are kept

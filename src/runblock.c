@@ -274,8 +274,7 @@ winread(struct dm_cutter *c, unsigned long long off, size_t n)
 	if (k > 0)
 		return k;
 	if (k == 0) {
-		dm_warn("%s: the file is shorter than when the run began",
-		    c->r->name);
+		dm_cutter_shorter(c);
 		errno = 0;
 	} else if (!dm_interrupted)
 		dm_warnx_errno("%s", c->r->name);
@@ -497,8 +496,17 @@ hashbytes(const char *p, size_t n, void *arg)
 	*(uint64_t *)arg = dm_hash64(p, n);
 }
 
+void
+dm_cutter_shorter(struct dm_cutter *c)
+{
+	if (!c->shorter)
+		dm_warn("%s: the file is shorter than when the run began",
+		    c->r->name);
+	c->shorter = 1;
+}
+
 int
-dm_cutter_hash(const struct dm_cutter *c, unsigned long long off, size_t n,
+dm_cutter_hash(struct dm_cutter *c, unsigned long long off, size_t n,
     uint64_t *h)
 {
 	int k;
@@ -510,8 +518,7 @@ dm_cutter_hash(const struct dm_cutter *c, unsigned long long off, size_t n,
 	if ((k = mapped(c, off, n, 0, hashbytes, h)) == -1)
 		dm_warnx_errno("%s", c->r->name);
 	else if (k == -2)
-		dm_warn("%s: the file is shorter than when the run began",
-		    c->r->name);
+		dm_cutter_shorter(c);
 	return k < 0 ? -1 : 0;
 }
 

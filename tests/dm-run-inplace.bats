@@ -263,6 +263,11 @@ blocks='printf "%s " "$DM_JOB"; cksum'
 	assert_stderr "dm-filter: <stdin>: the file ends at byte 59, inside the block that dm-run gave this job (bytes to 1013)"
 	# the whole lines; the last one, without its newline, may be cut short
 	assert_bytes out '{"text":"bb"}\n{"text":"ccc"}\n'
+	# the file ends before the range: where it really ends
+	run_out out env DM_RUN_RANGE="$di:100:50" dm-filter 'len >= 0' <in
+	assert_status 2
+	assert_stderr "dm-filter: <stdin>: the file ends at byte 59, before the block that dm-run gave this job (bytes 100 to 150)"
+	assert_bytes out ''
 	for bad in '' "$di:13" "$di:13:31:" "$di:x:31" "x$di:13:31"; do
 		run_split env DM_RUN_RANGE="$bad" dm-map upper <in
 		assert_status 2
