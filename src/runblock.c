@@ -97,12 +97,17 @@ pipesize(struct dm_cutter *c)
 #endif
 }
 
+/* Blocks larger than this get buffers that grow as they fill: a --block
+ * of 64G asked for at once is refused, whatever the input holds. */
+#define BIGBLOCK	((size_t)256 * 1024 * 1024)
+
 /* A fresh buffer holding rest: room for a whole block and one read, so that
  * a block of --block bytes is handed over without being copied. */
 static void
 newbuf(struct dm_cutter *c, const char *rest, size_t n)
 {
-	size_t cap = c->lines ? 4 * READSZ : c->size + READSZ;
+	size_t cap = c->lines ? 4 * READSZ :
+	    (c->size < BIGBLOCK ? c->size : BIGBLOCK) + READSZ;
 
 	sparecap = cap;
 	if (cap < n + READSZ)

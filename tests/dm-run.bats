@@ -156,6 +156,16 @@ sample_input() {
 	assert_output $'1:8\n2:31\n3:4'
 }
 
+@test "a --block larger than memory takes the memory its blocks fill, not the size asked" {
+	seq 1 300000 >in
+	run_split dm-run -j 2 --block 64G -- 'wc -l' < <(cat in)
+	assert_success
+	assert_output 300000
+	run_split dm-run --block 1T -- cat < <(cat in)
+	assert_success
+	[ "$output" = "$(cat in)" ]
+}
+
 @test "each job has DM_JOB and DM_SLOT in its environment" {
 	seq 1 6 >in
 	DM_JOB=x DM_SLOT=y run_split dm-run -j 1 --lines 2 -- 'echo $DM_JOB $DM_SLOT' <in
