@@ -15,9 +15,9 @@
 
 static const char usage[] =
     "usage: dm-stats [-hV] [-k FIELD] [-s NAMES]... [-c FIELD]... [--top N]\n"
-    "                [--bins N] [--depth N] [--exact] [--ascii]\n"
-    "                [--json | --html FILE | --partial] [--on-error=stop|skip]\n"
-    "                [--rejects FILE] [FILE...]\n"
+    "                [--bins N] [--depth N] [--exact] [--ascii] [--strict]\n"
+    "                [--json | --html FILE | --partial] [--max-line SIZE]\n"
+    "                [--on-error=stop|skip] [--rejects FILE] [FILE...]\n"
     "       dm-stats --merge [--json | --html FILE | --partial] [FILE...]\n"
     "       dm-stats --funnel [--json | --html FILE] [--ascii] FILE";
 
@@ -36,6 +36,8 @@ static const char help[] =
     "      --html FILE          write a self-contained HTML report to FILE\n"
     "      --json               write the summary as JSON\n"
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
+    "      --max-line SIZE      a longer line is a bad sample (default 1G;\n"
+    "                           0: no limit)\n"
     "      --merge              combine the states written by --partial\n"
     "      --on-error=POLICY    stop (default) or skip bad samples\n"
     "      --partial            write a state for --merge instead of a summary\n"
