@@ -368,6 +368,8 @@ pass2(struct dedup_run *r, int argc, char **argv, const uint64_t *dups,
 	if (r->stdin_used && lseek(0, stdin_start, SEEK_SET) < 0)
 		dm_die("<stdin>: %s", strerror(errno));
 	dm_reader_init(&in, argc, argv);
+	/* an input that cannot be read was said in pass one */
+	in.quiet = 1;
 	while (idx < r->limit && dm_reader_next(&in, &line, &len) == 1) {
 		cur = idx++;
 		if (ri < r->nrej && r->rej[ri] == cur) {

@@ -350,6 +350,9 @@ struct dm_reader {
 	int		 plain;		/* fd is stdin, dm-run's pipe of
 					 * DM_RUN_PLAIN: never decompressed */
 	int		 nostdin;	/* stdin was closed at dm_reader_init */
+	int		 quiet;		/* inputs that cannot be read are
+					 * counted, not said (a second pass
+					 * over inputs said in the first) */
 	void		*ar;		/* struct archive * for compressed input */
 	char		*buf;
 	size_t		 cap, start, end;

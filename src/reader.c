@@ -329,14 +329,14 @@ fill(struct dm_reader *r, size_t want)
 		if (n == -2)
 			return -1;
 		if (r->ar) {
-			if (!dm_interrupted)
+			if (!dm_interrupted && !r->quiet)
 				dm_warn("%s: %s", r->name,
 				    dm_unz_error(r->ar));
 			return -1;
 		}
 		if (errno == EINTR && !dm_interrupted)
 			continue;
-		if (!dm_interrupted)
+		if (!dm_interrupted && !r->quiet)
 			dm_warnx_errno("%s", r->name);
 		return -1;
 	}
@@ -358,7 +358,8 @@ opennext(struct dm_reader *r)
 			r->name = r->path = "<stdin>";
 			if (r->nostdin) {
 				errno = EBADF;
-				dm_warnx_errno("%s", r->name);
+				if (!r->quiet)
+					dm_warnx_errno("%s", r->name);
 				r->nerrors++;
 				continue;
 			}
@@ -377,7 +378,8 @@ opennext(struct dm_reader *r)
 			r->name = display(r, path);
 			r->path = path;
 			if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-				dm_warnx_errno("%s", r->name);
+				if (!r->quiet)
+					dm_warnx_errno("%s", r->name);
 				r->nerrors++;
 				continue;
 			}
@@ -425,7 +427,8 @@ opennext(struct dm_reader *r)
 		dm_buf_reset(&err);
 		if ((r->ar = dm_unz_open(r->fd, r->buf, got, &r->eof,
 		    &err)) == NULL) {
-			dm_warn("%s: %s", r->name, err.buf);
+			if (!r->quiet)
+				dm_warn("%s: %s", r->name, err.buf);
 			r->nerrors++;
 			closecur(r);
 			continue;

@@ -61,6 +61,19 @@ texts() {
 	EOF
 }
 
+@test "an input that cannot be read is said once, though the inputs are read twice" {
+	a='{"text":"the quick brown fox jumps over the lazy dog, and then it runs far away into the woods"}'
+	b='{"text":"something else entirely, with words of its own that share nothing much at all here"}'
+	printf '%s\n' "$a" "$a" "$b" >in.jsonl
+	mkdir dir
+	for how in --exact --near; do
+		run_split dm-dedup "$how" in.jsonl missing.jsonl dir
+		assert_status 2
+		assert_output "$a"$'\n'"$b"
+		assert_stderr $'dm-dedup: missing.jsonl: No such file or directory\ndm-dedup: dir: Is a directory'
+	done
+}
+
 @test "exact: the key is Data-Juicer's, the MD5 of the normalized text" {
 	printf '%s\n' '{"text":" Héllo, Wörld 42 ! "}' >in.jsonl
 	run dm-dedup --signatures in.jsonl
