@@ -45,6 +45,7 @@ DEBS += nettle-dev python3-numpy python3-xxhash  # dm-dedup: SHA-1; its referenc
 DEBS += libxxhash-dev  # hash.c: XXH64, inlined from xxhash.h (one shot and streaming)
 DEBS += clang libclang-rt-14-dev  # make fuzz: libFuzzer, ASan, UBSan
 DEBS += libyaml-dev  # dm-recipe reads recipes with libyaml
+DEBS += python3-yaml python3-regex  # dm-recipe's tests: PyYAML and regex, as Data-Juicer reads recipes and substitutes
 DEBS += python3-jieba  # jieba-cut, phrase-repeat: jieba's dictionary and HMM tables, read at run time; the tests compare with it
 DEBS += tmux bash-completion  # completion-tty.bats: completion in a real bash
 DEBS += python3-wcwidth  # tests/mkftfy-cases.py runs ftfy (fix-unicode's reference)
