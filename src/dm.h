@@ -401,7 +401,8 @@ int	 dm_reader_skip(struct dm_reader *);
  * up to n bytes into buf, at least 1, or 0 at the end of all inputs or on
  * interrupt. An input whose last line has no newline gets one before the
  * next input's bytes (not at the end), so that its last line stays a line
- * of its own, as dm_reader_next gives it. Errors are handled as by
+ * of its own, as dm_reader_next gives it, and the UTF-8 byte order mark
+ * that opens an input but the first is dropped. Errors are handled as by
  * dm_reader_next. Do not mix with dm_reader_next on one reader. */
 size_t	 dm_reader_read(struct dm_reader *, char *buf, size_t n);
 void	 dm_reader_free(struct dm_reader *);

@@ -622,6 +622,17 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 /* dm-run's blocks must be the input's exact bytes (blank lines, CRs and
  * a last line without a newline included), so it reads them here: the bytes
  * sniffed by opennext first, then straight into the caller's buffer. */
+/* Whether p[0..n), the first bytes of an input, start with a UTF-8 byte
+ * order mark that dm_reader_read drops: that of every operand but the
+ * first, which the dm tools would drop at the start of their files, and
+ * which would fall inside a block here. The first operand's starts the
+ * first block, where a tool drops it itself. */
+static int
+rawbom(const struct dm_reader *r, const char *p, size_t n)
+{
+	return r->next > 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0;
+}
+
 /* The newline owed before the bytes of this input (r->rawnl). */
 static size_t
 owednl(struct dm_reader *r, char *buf)
@@ -643,6 +654,14 @@ dm_reader_read(struct dm_reader *r, char *buf, size_t n)
 		if (r->fd < 0 && opennext(r) < 0)
 			return 0;
 		if (r->start < r->end) {
+			if (r->bom) {
+				r->bom = 0;
+				if (rawbom(r, r->buf + r->start,
+				    r->end - r->start)) {
+					r->start += 3;
+					continue;
+				}
+			}
 			if (r->rawnl)
 				return owednl(r, buf);
 			k = r->end - r->start < n ? r->end - r->start : n;
@@ -665,6 +684,14 @@ dm_reader_read(struct dm_reader *r, char *buf, size_t n)
 		}
 		if (got > 0) {
 			r->nbytes += (size_t)got;
+			if (r->bom) {
+				r->bom = 0;
+				if (rawbom(r, buf, (size_t)got)) {
+					memmove(buf, buf + 3, (size_t)got - 3);
+					if ((got -= 3) == 0)
+						continue;
+				}
+			}
 			if (r->rawnl) {
 				/* the bytes wait in r->buf behind the
 				 * newline (empty: r->start == r->end) */

@@ -310,6 +310,22 @@ sample_input() {
 	assert_output $'{"text":"a"}\n.\n{"text":"b"}\n.\n{"text":"d"}.'
 }
 
+@test "the byte order mark that opens an operand but the first is dropped, as the tools drop it" {
+	printf '\357\273\277{"text":"a"}\n' >a.jsonl
+	printf '\357\273\277{"text":"b"}' >b.jsonl
+	printf '\357\273\277{"text":"c"}\n' | gzip >c.gz
+	run_out want dm-map hash a.jsonl b.jsonl c.gz
+	assert_success
+	for lines in 1 3; do
+		run_out got dm-run -j 2 --lines $lines -- 'dm-map hash' a.jsonl b.jsonl c.gz
+		assert_success
+		assert_same got want
+	done
+	# the first one starts the first block, as it is
+	run_out got dm-run -- cat a.jsonl b.jsonl
+	assert_bytes got '\357\273\277{"text":"a"}\n{"text":"b"}'
+}
+
 @test "a job that exits 1 succeeded: its output is kept and dm-run exits 1" {
 	seq 1 9 >in
 	run_split dm-run -j 2 --lines 3 -- 'cat; [ $DM_JOB != 2 ]' <in
