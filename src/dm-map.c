@@ -101,6 +101,9 @@ main(int argc, char *argv[])
 	char *text;
 	int c, scripts = 0, list = 0, json = 0, bad = 0, script_stdin = 0, i;
 	int strict = 0;
+	/* -e SCRIPT and -f FILE in their order, parsed once the options are
+	 * read: -h and -V say only what they say */
+	struct { int file; const char *arg; } *sv = NULL;
 
 	dm_init(argv[0]);
 	dm_report_start(argc, argv);
@@ -112,22 +115,18 @@ main(int argc, char *argv[])
 			continue;
 		switch (c) {
 		case 'e':
-			scripts++;
-			if (dm_chain_parse(chain, optarg, "script", 1) < 0)
-				bad = 1;
-			break;
 		case 'f':
-			scripts++;
-			if (strcmp(optarg, "-") == 0)
+			sv = dm_xreallocarray(sv, (size_t)scripts + 1,
+			    sizeof *sv);
+			sv[scripts].file = c == 'f';
+			sv[scripts++].arg = optarg;
+			if (c == 'f' && strcmp(optarg, "-") == 0)
 				script_stdin = 1;
-			text = dm_slurp(optarg);
-			if (dm_chain_parse(chain, text, optarg, 1) < 0)
-				bad = 1;
-			free(text);
 			break;
 		case 'h':
 			printf("%s\n\n%s", usage, help);
 			dm_chain_free(chain);
+			free(sv);
 			return dm_exit(DM_EXIT_OK);
 		case OPT_JSON:
 			json = 1;
@@ -141,6 +140,7 @@ main(int argc, char *argv[])
 		case 'V':
 			printf("dm-map (dm) %s\n", DM_VERSION);
 			dm_chain_free(chain);
+			free(sv);
 			return dm_exit(DM_EXIT_OK);
 		default:
 			dm_badopt(usage, c, argv);
@@ -148,9 +148,17 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	for (i = 0; i < scripts; i++) {
+		text = sv[i].file ? dm_slurp(sv[i].arg) : NULL;
+		if (dm_chain_parse(chain, text ? text : sv[i].arg,
+		    sv[i].file ? sv[i].arg : "script", 1) < 0)
+			bad = 1;
+		free(text);
+	}
+	free(sv);
 
-	/* A script given with -e or -f was parsed as it came: a bad one was
-	 * reported, and is a usage error here too. */
+	/* A bad script given with -e or -f is reported, and is a usage
+	 * error here too. */
 	if (list) {
 		dm_chain_free(chain);
 		if (bad)

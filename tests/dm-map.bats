@@ -45,6 +45,17 @@ abc() {
 	assert_output '{"c":3}'
 }
 
+@test "-h and -V say only what they say, whatever the -e and -f before them hold" {
+	run_split dm-map -e lowr -f nosuch.dm -h
+	assert_success
+	assert_stderr ''
+	[ "$output" = "$(dm-map --help)" ]
+	run_split dm-map -e lowr -V
+	assert_success
+	assert_stderr ''
+	[[ $output == "dm-map (dm) "* ]]
+}
+
 @test "-f and -e combine in the order given, and every operand is a file" {
 	abc
 	run_split dm-map -f "$FIXTURES/drop-a-and-b.dm" -e 'rename from=c to=a' abc.jsonl
