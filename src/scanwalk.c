@@ -643,15 +643,15 @@ doc_sample(void *arg, const char *text, size_t len,
  * and handed to its extractor; one that fails is reported and skipped. */
 static void
 doc(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
-    long long size, time_t mtime, enum dm_doctype t)
+    time_t mtime, enum dm_doctype t)
 {
 	struct dm_scanwork *w = sc->w;
 	struct dm_extractopt o;
 	struct dm_buf err = DM_BUF_INIT;
 	struct doc d = { sc, path, plen, 0, mtime, dm_doc_name(t) };
 
-	if (fill(sc, s, &w->data, size >= 0 ? (size_t)size + 1 :
-	    (size_t)sc->maxsize + 1) < 0)
+	/* a member's header may understate its size: read to the cap */
+	if (fill(sc, s, &w->data, (size_t)sc->maxsize + 1) < 0)
 		return;
 	if (w->data.len > sc->maxsize) {
 		sc->nlarge++;
@@ -706,7 +706,7 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 	if (size >= 0 && (unsigned long long)size > sc->maxsize)
 		goto large;
 	if ((dt = doctype(sc, path, type.buf, compressed)) != DM_DOC_NONE) {
-		doc(sc, s, path, plen, size, mtime, dt);
+		doc(sc, s, path, plen, mtime, dt);
 		goto out;
 	}
 	if (dm_text_binary(w->data.buf, w->data.len)) {
@@ -714,10 +714,12 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 		goto out;
 	}
 	if (sc->notext) {
+		/* a member is counted, not taken at its header's word: it
+		 * is read through all the same */
 		sz = w->data.len;
-		if (size < 0 && drain(sc, s, &sz) < 0)
+		if ((size < 0 || s->a != NULL) && drain(sc, s, &sz) < 0)
 			goto out;
-		if (size >= 0)
+		if (size >= 0 && s->a == NULL)
 			sz = (unsigned long long)size;
 		if (sz < sc->minsize)
 			goto small;
@@ -726,8 +728,9 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 		emit(sc, path, plen, sz, mtime, type.buf, NULL, NULL, 0, NULL);
 		goto out;
 	}
-	if (fill(sc, s, &w->data, size >= 0 ? (size_t)size + 1 :
-	    (size_t)sc->maxsize + 1) < 0)
+	/* Read to the cap whatever the size said: a member's header may
+	 * understate it (the bytes past it are given all the same). */
+	if (fill(sc, s, &w->data, (size_t)sc->maxsize + 1) < 0)
 		goto out;
 	if (w->data.len > sc->maxsize)
 		goto large;

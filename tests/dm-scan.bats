@@ -603,6 +603,44 @@ EOF
 	assert_status 2
 }
 
+# liezip NAME SIZE: a zip of one member x.txt, SIZE bytes of 'a', whose local
+# and central headers say it holds 10.
+liezip() {
+	/usr/bin/python3 - "$@" <<'PY'
+import struct, sys, zipfile
+name, n = sys.argv[1], int(sys.argv[2])
+with zipfile.ZipFile(name, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("x.txt", b"a" * n)
+d = bytearray(open(name, "rb").read())
+struct.pack_into("<I", d, 22, 10)
+struct.pack_into("<I", d, d.find(b"PK\x01\x02") + 24, 10)
+open(name, "wb").write(d)
+PY
+}
+
+@test "a member whose headers understate its size is read to --max-size, and gives no sample when its data is bad" {
+	liezip big.zip $((2 << 20))
+	liezip small.zip $((100 << 10))
+	run_split dm-scan --max-size 1M big.zip small.zip
+	assert_status 1
+	assert_output ''
+	assert_stderr <<'EOF'
+dm-scan: big.zip!/x.txt: larger than --max-size, skipped
+dm-scan: big.zip: ZIP uncompressed data is wrong size (read 2097152, expected 10)\n
+dm-scan: small.zip!/x.txt: ZIP uncompressed data is wrong size (read 102400, expected 10)\n
+dm-scan: 0 files read, 1 file too large, 2 errors
+dm-scan: no sample read: 1 file over --max-size, 0 under --min-size
+EOF
+	run_split dm-scan --no-text --max-size 1M big.zip small.zip
+	assert_status 1
+	assert_output ''
+	assert_stderr <<'EOF'
+dm-scan: big.zip!/x.txt: ZIP uncompressed data is wrong size (read 2097152, expected 10)\n
+dm-scan: small.zip!/x.txt: ZIP uncompressed data is wrong size (read 102400, expected 10)\n
+dm-scan: 0 files read, 2 errors
+EOF
+}
+
 @test "a decompression bomb is stopped by --max-total with status 2, or skipped as too large" {
 	# 200 MB of text in 200 KB
 	yes | head -c 200M | gzip >bomb.txt.gz
