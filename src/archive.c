@@ -117,6 +117,8 @@ anew(void)
 	archive_read_support_format_iso9660(a);
 	/* a single compressed file, and what turns out to be no archive */
 	archive_read_support_format_raw(a);
+	/* raw wants a byte: an empty compressed file is read as empty */
+	archive_read_support_format_empty(a);
 	return a;
 }
 
@@ -697,7 +699,8 @@ dm_archive_kind(struct dm_archive *d)
 {
 	if (d->pid)
 		return d->kind;
-	if (archive_format(d->a) != ARCHIVE_FORMAT_RAW)
+	if (archive_format(d->a) != ARCHIVE_FORMAT_RAW &&
+	    archive_format(d->a) != ARCHIVE_FORMAT_EMPTY)
 		return DM_SNIFF_ARCHIVE;
 	if (archive_filter_count(d->a) > 1 &&
 	    archive_filter_code(d->a, 0) != ARCHIVE_FILTER_NONE)

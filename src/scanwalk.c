@@ -928,6 +928,14 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 	w->stk[w->nstk].got = 0;
 	w->nstk++;
 	r = dm_archive_next(a, &e);
+	if (r == 0 && dm_archive_kind(a) == DM_SNIFF_COMPRESSED) {
+		/* a compressed file that holds nothing: an empty file */
+		s.path = path->buf;
+		s.eof = 1;
+		dm_buf_reset(&w->data);
+		leaf(sc, &s, path->buf, path->len, rel, -1, mtime, 1);
+		goto out;
+	}
 	if (r == 0) {
 		/* an empty archive, or something read as one (a gzip of
 		 * zeros is an empty tar): say what was read */

@@ -501,6 +501,31 @@ EOF
 EOF
 }
 
+@test "an empty compressed file is one empty sample, as an empty file is" {
+	: >e.txt
+	gzip <e.txt >e.txt.gz
+	bzip2 <e.txt >e.txt.bz2
+	xz <e.txt >e.txt.xz
+	zstd -q <e.txt >e.txt.zst
+	lz4 -q <e.txt >e.txt.lz4
+	stamp e.txt e.txt.*
+	tar -cf e.tar e.txt.gz
+	stamp e.tar
+	run_split noid dm-scan e.txt e.txt.gz e.txt.bz2 e.txt.xz e.txt.zst \
+	    e.txt.lz4 e.tar
+	assert_success
+	assert_stderr ''
+	assert_output <<EOF
+{"path":"e.txt","size":0,$M,"type":"txt","encoding":"utf-8","text":""}
+{"path":"e.txt.gz","size":0,$M,"type":"txt","encoding":"utf-8","text":""}
+{"path":"e.txt.bz2","size":0,$M,"type":"txt","encoding":"utf-8","text":""}
+{"path":"e.txt.xz","size":0,$M,"type":"txt","encoding":"utf-8","text":""}
+{"path":"e.txt.zst","size":0,$M,"type":"txt","encoding":"utf-8","text":""}
+{"path":"e.txt.lz4","size":0,$M,"type":"txt","encoding":"utf-8","text":""}
+{"path":"e.tar!/e.txt.gz","size":0,$M,"type":"txt","encoding":"utf-8","text":""}
+EOF
+}
+
 @test "archives are found by content, and text that looks like cpio stays text" {
 	members
 	tar -czf archive.dat -C m two.md
