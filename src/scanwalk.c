@@ -526,6 +526,10 @@ jsonl_lines(struct dm_scan *sc, struct src *s, const char *path, size_t plen)
 
 	dm_buf_addquoted(&name, path, plen, SIZE_MAX);
 	sc->io->in.path = path;
+	/* a byte order mark that opens the file is skipped, as the tools'
+	 * reader skips it (dm(7)): the line is still 1 */
+	if (w->data.len >= 3 && memcmp(w->data.buf, "\xEF\xBB\xBF", 3) == 0)
+		start = 3;
 	for (;;) {
 		nl = memchr(w->data.buf + start, '\n', w->data.len - start);
 		if (nl == NULL && sc->io->maxline &&

@@ -791,6 +791,19 @@ EOF
 	assert_file rej '{"file":"js.tar!/js/e.jsonl.gz","line":2,"reason":"not a JSON object","raw":"[1]"}'
 }
 
+@test "--jsonl skips a byte order mark that opens a file, compressed or not; the columns count after it" {
+	printf '\357\273\277{"a":1}\n' >x.jsonl
+	printf '\357\273\277{"b":2,}\n\357\273\277{"c":3}\n' | gzip >y.jsonl.gz
+	run_split dm-scan --jsonl --on-error=skip x.jsonl y.jsonl.gz
+	assert_status 1
+	assert_output '{"a":1}'
+	assert_stderr <<EOF
+dm-scan: y.jsonl.gz:1:8: invalid JSON: expected a string key
+dm-scan: y.jsonl.gz:2:1: invalid JSON: expected a value
+dm-scan: 2 of 3 samples rejected
+EOF
+}
+
 # ---- the tool ----
 
 @test "--progress reports files, bytes and rate on stderr" {
