@@ -156,6 +156,28 @@ is7z(const void *p, size_t n)
 	return n >= 6 && memcmp(p, "7z\xBC\xAF\x27\x1C", 6) == 0;
 }
 
+/* The length of libarchive's message s without the newline and white
+ * space that some of its messages end in. */
+static size_t
+la_len(const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && strchr(" \t\r\n", s[n - 1]) != NULL)
+		n--;
+	return n;
+}
+
+/* Appends libarchive's message s as it is, but for its trailing white
+ * space. */
+static void
+la_add(struct dm_buf *b, const char *s)
+{
+	if (s == NULL)
+		s = "unknown error";
+	dm_buf_add(b, s, la_len(s));
+}
+
 /* ---- the child ---- */
 
 /* Whether a's error is for want of memory. libarchive does not always
@@ -495,7 +517,7 @@ cerror(struct dm_archive *d, int t)
 			dm_buf_addf(&d->msg, "needs more memory than "
 			    "--max-memory '%s' allows (", dm_memcap_arg);
 		n = d->msg.len;
-		dm_buf_adds(&d->msg, d->rec.buf + sizeof nomem);
+		la_add(&d->msg, d->rec.buf + sizeof nomem);
 		/* "Couldn't allocate memory" -> "couldn't ..." */
 		if (nomem && d->msg.buf[n] >= 'A' && d->msg.buf[n] <= 'Z' &&
 		    !(d->msg.buf[n + 1] >= 'A' && d->msg.buf[n + 1] <= 'Z'))
@@ -763,10 +785,10 @@ error_str(struct dm_buf *b, const char *s)
 {
 	size_t n;
 
-	if (s == NULL || *s == '\0')
+	if (s == NULL || la_len(s) == 0)
 		s = "truncated or corrupt archive";
 	n = b->len;
-	dm_buf_addquoted(b, s, strlen(s), 200);
+	dm_buf_addquoted(b, s, la_len(s), 200);
 	/* libarchive's messages start with a capital, dm's do not */
 	if (b->buf[n] >= 'A' && b->buf[n] <= 'Z' &&
 	    !(b->buf[n + 1] >= 'A' && b->buf[n + 1] <= 'Z'))
@@ -948,7 +970,7 @@ dm_unzla_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err
 	archive_read_support_format_empty(a);
 	if (archive_read_open(a, f, NULL, feed_read, feed_close) !=
 	    ARCHIVE_OK) {
-		dm_buf_adds(err, dm_unzla_error(a));
+		la_add(err, dm_unzla_error(a));
 		archive_read_free(a);
 		return NULL;
 	}
@@ -960,7 +982,7 @@ dm_unzla_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err
 		*eof = 1;
 		return a;
 	default:
-		dm_buf_adds(err, dm_unzla_error(a));
+		la_add(err, dm_unzla_error(a));
 		archive_read_free(a);
 		return NULL;
 	}
@@ -998,7 +1020,8 @@ dm_tar_new(struct dm_buf *out, struct dm_buf *err)
 	archive_write_set_format_pax_restricted(a);
 	archive_write_set_bytes_in_last_block(a, 1);
 	if (archive_write_open(a, out, NULL, tar_write, NULL) != ARCHIVE_OK) {
-		dm_buf_addf(err, "tar: %s", archive_error_string(a));
+		dm_buf_adds(err, "tar: ");
+		la_add(err, archive_error_string(a));
 		archive_write_free(a);
 		return NULL;
 	}
@@ -1028,7 +1051,8 @@ dm_tar_file(struct archive *a, const char *path, const char *name,
 	archive_entry_set_perm(e, st.st_mode & 0755);
 	archive_entry_set_mtime(e, st.st_mtime, 0);
 	if (archive_write_header(a, e) != ARCHIVE_OK) {
-		dm_buf_addf(err, "%s: %s", path, archive_error_string(a));
+		dm_buf_addf(err, "%s: ", path);
+		la_add(err, archive_error_string(a));
 		archive_entry_free(e);
 		close(fd);
 		return -1;
@@ -1036,7 +1060,8 @@ dm_tar_file(struct archive *a, const char *path, const char *name,
 	archive_entry_free(e);
 	while ((r = read(fd, buf, sizeof buf)) > 0)
 		if (archive_write_data(a, buf, (size_t)r) != r) {
-			dm_buf_addf(err, "%s: %s", path, archive_error_string(a));
+			dm_buf_addf(err, "%s: ", path);
+			la_add(err, archive_error_string(a));
 			close(fd);
 			return -1;
 		}
@@ -1084,7 +1109,8 @@ dm_tar_close(struct archive *a, int ok, struct dm_buf *err)
 	int rc = ok;
 
 	if (archive_write_close(a) != ARCHIVE_OK && rc == 0) {
-		dm_buf_addf(err, "tar: %s", archive_error_string(a));
+		dm_buf_adds(err, "tar: ");
+		la_add(err, archive_error_string(a));
 		rc = -1;
 	}
 	archive_write_free(a);

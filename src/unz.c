@@ -347,8 +347,18 @@ dm_unz_read(struct dm_unz *u, void *buf, size_t n)
 const char *
 dm_unz_error(struct dm_unz *u)
 {
-	if (u->kind == UNZ_OTHER)
-		return dm_unzla_error(u->s.la);
+	const char *s;
+	size_t n;
+
+	if (u->kind == UNZ_OTHER) {
+		/* without the newline some of libarchive's messages end in */
+		s = dm_unzla_error(u->s.la);
+		for (n = strlen(s); n > 0 && strchr(" \t\r\n", s[n - 1]); n--)
+			;
+		dm_buf_reset(&u->msg);
+		dm_buf_add(&u->msg, s, n);
+		return u->msg.buf;
+	}
 	return u->msg.len ? u->msg.buf : "truncated or corrupt compressed input";
 }
 

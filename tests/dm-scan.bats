@@ -651,8 +651,8 @@ PY
 	assert_output ''
 	assert_stderr <<'EOF'
 dm-scan: big.zip!/x.txt: larger than --max-size, skipped
-dm-scan: big.zip: ZIP uncompressed data is wrong size (read 2097152, expected 10)\n
-dm-scan: small.zip!/x.txt: ZIP uncompressed data is wrong size (read 102400, expected 10)\n
+dm-scan: big.zip: ZIP uncompressed data is wrong size (read 2097152, expected 10)
+dm-scan: small.zip!/x.txt: ZIP uncompressed data is wrong size (read 102400, expected 10)
 dm-scan: 0 files read, 1 file too large, 2 errors
 dm-scan: no sample read: 1 file over --max-size, 0 under --min-size
 EOF
@@ -660,8 +660,8 @@ EOF
 	assert_status 1
 	assert_output ''
 	assert_stderr <<'EOF'
-dm-scan: big.zip!/x.txt: ZIP uncompressed data is wrong size (read 2097152, expected 10)\n
-dm-scan: small.zip!/x.txt: ZIP uncompressed data is wrong size (read 102400, expected 10)\n
+dm-scan: big.zip!/x.txt: ZIP uncompressed data is wrong size (read 2097152, expected 10)
+dm-scan: small.zip!/x.txt: ZIP uncompressed data is wrong size (read 102400, expected 10)
 dm-scan: 0 files read, 2 errors
 EOF
 }
