@@ -497,6 +497,13 @@ dm_llm_run_loop(struct dm_llm_run *R)
 				break;
 		}
 		dm_llm_run_flush(R);
+		/* What is written goes out before waiting for an answer: a
+		 * reader that stops (| head) ends the run at the next write,
+		 * before more requests are paid for, and a crash loses no
+		 * answered sample. Once per batch of ready samples. */
+		dm_writer_flush(&R->io->out);
+		if (R->io->rej.fd >= 0)
+			dm_writer_flush(&R->io->rej);
 		if (eof && R->wcount == 0)
 			break;
 		wait = dm_llm_sched_send(R);
