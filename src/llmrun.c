@@ -231,7 +231,8 @@ addusage(struct dm_llm_run *R, struct dm_sample *smp)
 
 /* A successful response body: 1 when the sample is done, 0 when the
  * answer must be asked for again (cause in *why), -1 when the body is
- * unusable (reason in err). */
+ * unusable (reason in err; *why is DM_CAUSE_BODY when another request
+ * may do, DM_NCAUSES when the sample fails whatever the answer). */
 int
 dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
     const char *body, size_t n, int fromcache,
@@ -260,12 +261,17 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 		}
 	}
 	if (R->o.keep) {
+		len = err->len;
+		dm_buf_adds(err, "--keep: ");
 		r = dm_re_match(R->o.keep, R->ans.text.buf, R->ans.text.len, 0,
 		    ov, err);
 		if (r < 0) {
+			/* the same answer would fail the same way: no retry */
+			*why = DM_NCAUSES;
 			json_decref(v);
 			return -1;
 		}
+		dm_buf_setlen(err, len);
 		keep = r;
 	}
 	if (!fromcache && R->o.cachedir)
@@ -411,10 +417,19 @@ dm_llm_run_take(struct dm_llm_run *R, struct dm_sample *smp)
 	}
 	if (cached) {
 		dm_buf_reset(&R->err);
-		/* an answer that does not do any more is asked for again */
-		if (dm_llm_run_answer(R, s, R->body.buf, R->body.len, 1, &c,
-		    &R->err) == 1)
+		/* an answer that does not do any more is asked for again,
+		 * unless it fails whatever the answer */
+		switch (dm_llm_run_answer(R, s, R->body.buf, R->body.len, 1,
+		    &c, &R->err)) {
+		case 1:
 			return 0;
+		case -1:
+			if (c == DM_NCAUSES) {
+				dm_llm_run_fail(R, s, 200, R->err.buf);
+				return 0;
+			}
+			break;
+		}
 		s->state = DM_REQ_QUEUED;
 	}
 	return 0;

@@ -124,7 +124,8 @@ int	 dm_llm_run_take(struct dm_llm_run *, struct dm_sample *);
 void	 dm_llm_run_flush(struct dm_llm_run *);
 /* A successful response body: 1 when the sample is done, 0 when the
  * answer must be asked for again (cause in *why), -1 when the body is
- * unusable (reason in err). */
+ * unusable (reason in err; *why is DM_CAUSE_BODY when another request
+ * may do, DM_NCAUSES when the sample fails whatever the answer). */
 int	 dm_llm_run_answer(struct dm_llm_run *, struct dm_llm_req *,
 	    const char *body, size_t n, int fromcache, enum dm_llm_cause *why,
 	    struct dm_buf *err);

@@ -206,6 +206,26 @@ body() {
 	assert_output '{"text":"no","a":"echo: no"}'
 }
 
+@test "an answer --keep cannot be matched fails its sample at once, not retried" {
+	llm_start
+	a=$(printf 'a%.0s' $(seq 40))
+	printf '%s\n' "{\"text\":\"$a!\"}" '{"text":"aa"}' >in.jsonl
+	want='{"text":"'$a'!","llm_error":{"status":200,"message":"--keep: match limit exceeded"}}'$'\n''{"text":"aa"}'
+	llm -p '{text}' --keep '^echo: (a|aa)*$' in.jsonl
+	assert_status 1
+	assert_output "$want"
+	[ "$(sed -n 1p <<<"$stderr")" = 'dm-llm: in.jsonl:1: HTTP 200: --keep: match limit exceeded' ]
+	[ "$(llm_requests)" -eq 2 ]
+	# an answer from the cache is not asked for again either
+	llm -p '{text}' --cache c in.jsonl
+	assert_success
+	[ "$(llm_requests)" -eq 4 ]
+	llm -p '{text}' --cache c --keep '^echo: (a|aa)*$' in.jsonl
+	assert_status 1
+	assert_output "$want"
+	[ "$(llm_requests)" -eq 4 ]
+}
+
 # ---- errors and retries ----
 
 @test "an OpenAI error and vLLM's flat error are reported with the server's message" {
