@@ -238,6 +238,7 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
     const char *body, size_t n, int fromcache,
     enum dm_llm_cause *why, struct dm_buf *err)
 {
+	struct dm_field f;
 	json_t *v = NULL, *val;
 	const char *k, *p;
 	size_t ov[2], len;
@@ -299,13 +300,18 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 		return 1;
 	}
 	s->result = DM_RESULT_EMIT;
-	if (R->o.keep && !R->o.outgiven && !R->o.addusage) {
+	if (R->o.keep && !R->o.outgiven && !R->o.addusage &&
+	    memmem(s->line.buf, s->line.len, "llm_error", 9) == NULL) {
 		/* a filter passes the samples it keeps untouched */
 		dm_buf_add(&s->out, s->line.buf, s->line.len);
 		json_decref(v);
 		return 1;
 	}
 	loadreq(&R->scratch, s);
+	/* the failure of an earlier run (--skip-existing) is over */
+	dm_sample_get(&R->scratch, "llm_error", &f);
+	if (f.type != DM_MISSING)
+		json_decref(dm_sample_detach(&R->scratch, "llm_error", err));
 	r = 0;
 	if (R->o.json && !R->o.jsoninto) {
 		json_object_foreach(v, k, val)

@@ -483,6 +483,26 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	[ "$(llm_requests)" -eq 1 ]
 }
 
+@test "--skip-existing answers a sample that failed before and drops its llm_error" {
+	llm_start
+	printf '%s\n' '{"text":"a"}' '{"text":"[[fail:503x1]]"}' >in.jsonl
+	llm -p '{text}' --retries 0 in.jsonl
+	assert_status 1
+	printf '%s\n' "$output" >first.jsonl
+	assert_file first.jsonl <<-'EOF'
+	{"text":"a","llm":"echo: a"}
+	{"text":"[[fail:503x1]]","llm_error":{"status":503,"message":"scripted 503 (request 1) (gave up after 1 attempts)"}}
+	EOF
+	llm -p '{text}' --skip-existing first.jsonl
+	assert_success
+	assert_output $'{"text":"a","llm":"echo: a"}\n{"text":"[[fail:503x1]]","llm":"echo: [[fail:503x1]]"}'
+	[ "$(llm_requests)" -eq 3 ]
+	# a filter drops it too
+	llm -p '{text}' --keep 'fail' first.jsonl
+	assert_success
+	assert_output '{"text":"[[fail:503x1]]"}'
+}
+
 @test "--dry-run prints the requests and sends nothing" {
 	llm_start
 	printf '%s\n' '{"text":"a"}' '{"text":"b","llm":"x"}' >in.jsonl
