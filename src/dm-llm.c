@@ -453,6 +453,10 @@ main(int argc, char *argv[])
 	if (keep && o->json)
 		dm_usage_die(usage, "--keep matches a text answer; it cannot go "
 		    "with --json");
+	if (o->skip && o->json && !o->jsoninto)
+		/* merged members name no field that tells a sample done */
+		dm_usage_die(usage, "--skip-existing looks for -o FIELD, which "
+		    "--json writes only with --json-into");
 	o->prompt = template(prompt, "prompt");
 	if (system)
 		o->system = template(system, "system");

@@ -503,6 +503,23 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	assert_output '{"text":"[[fail:503x1]]"}'
 }
 
+@test "--skip-existing with merged --json answers is a usage error; --json-into skips" {
+	llm_start
+	usage=$(usage_of dm-llm)
+	printf '{"type":"object"}\n' >s.json
+	for o in --json --schema=s.json; do
+		run_split dm-llm -p '{text}' $o --skip-existing <<<'{"text":"a","echo":"a"}'
+		assert_status 2
+		assert_output ''
+		assert_stderr "dm-llm: --skip-existing looks for -o FIELD, which --json writes only with --json-into"$'\n'"$usage"
+	done
+	[ "$(llm_requests)" -eq 0 ]
+	llm -p '{text}' --json --json-into -o ans --skip-existing <<<'{"text":"a","ans":{"echo":"a"}}'
+	assert_success
+	assert_output '{"text":"a","ans":{"echo":"a"}}'
+	[ "$(llm_requests)" -eq 0 ]
+}
+
 @test "--dry-run prints the requests and sends nothing" {
 	llm_start
 	printf '%s\n' '{"text":"a"}' '{"text":"b","llm":"x"}' >in.jsonl
