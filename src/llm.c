@@ -218,7 +218,9 @@ dm_llm_answer(const char *body, size_t n, int keep_reasoning,
 	dm_buf_reset(&a->text);
 	a->finish[0] = '\0';
 	a->prompt_tokens = a->completion_tokens = -1;
-	if ((root = json_loadb(body, n, 0, &je)) == NULL) {
+	/* a \u0000 is read, to be refused below rather than taken for a
+	 * body that is not JSON and asked for again */
+	if ((root = json_loadb(body, n, JSON_ALLOW_NUL, &je)) == NULL) {
 		dm_buf_addf(err, "the server's answer is not JSON: %s", je.text);
 		return -1;
 	}
@@ -269,7 +271,8 @@ dm_llm_answer(const char *body, size_t n, int keep_reasoning,
 	if (dm_utf8_check(a->text.buf, a->text.len) != a->text.len ||
 	    memchr(a->text.buf, '\0', a->text.len) != NULL) {
 		dm_buf_adds(err, "the server's answer holds a NUL byte");
-		goto fail;
+		json_decref(root);
+		return -2;
 	}
 	fin = json_object_get(choice, "finish_reason");
 	if (json_is_string(fin))

@@ -244,8 +244,8 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 	size_t ov[2], len;
 	int keep = 1, r;
 
-	if (dm_llm_answer(body, n, R->o.keepreason, &R->ans, err) < 0) {
-		*why = DM_CAUSE_BODY;
+	if ((r = dm_llm_answer(body, n, R->o.keepreason, &R->ans, err)) < 0) {
+		*why = r == -2 ? DM_NCAUSES : DM_CAUSE_BODY;
 		return -1;
 	}
 	if (R->o.json) {

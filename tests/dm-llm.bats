@@ -281,6 +281,15 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	[[ $stderr == *" retries (connection: "[12]", bad answer: 1)"* ]]
 }
 
+@test "an answer that holds a NUL fails its sample at once, not retried" {
+	llm_start
+	llm -p '{text}' <<<'{"text":"z [[nul]]"}'
+	assert_status 1
+	assert_output '{"text":"z [[nul]]","llm_error":{"status":200,"message":"the server'"'"'s answer holds a NUL byte"}}'
+	[ "$(sed -n 1p <<<"$stderr")" = "dm-llm: <stdin>:1: HTTP 200: the server's answer holds a NUL byte" ]
+	[ "$(llm_requests)" -eq 1 ]
+}
+
 @test "gives up after --retries with llm_error, or into --rejects" {
 	llm_start
 	printf '%s\n' '{"text":"ok"}' '{"text":"[[fail:503]]"}' '{"text":"ok2"}' >in.jsonl

@@ -37,6 +37,7 @@ the request is answered as usual:
   [[usage:N]]                     prompt_tokens, completion_tokens and
                                   total_tokens N
   [[errornull]]                   the answer also has "error": null
+  [[nul]]                         the content ends with a NUL (\\u0000)
 --latency adds MS to every answer, --jitter a further 0..MS derived from a
 hash of the message (deterministic). --key KEY is the expected API key.
 
@@ -219,6 +220,8 @@ class Server:
             content = "echo: " + system[-1] + " | " + user
         else:
             content = "echo: " + user
+        if "nul" in trig:
+            content += "\0"
         message = {"role": "assistant", "content": content}
         if "think" in trig:
             message["content"] = "<think>hmm</think>\n\n" + content
