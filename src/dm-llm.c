@@ -229,9 +229,8 @@ template(const char *arg, const char *what)
 		for (i = 0; i < off; i++, col++)
 			if (src[i] == '\n')
 				line++, col = 0;
-		dm_warn("%s:%lu:%zu: %s", arg[0] == '@' ? arg + 1 : what, line,
-		    col, err.buf);
-		exit(DM_EXIT_ERROR);
+		dm_usage_die(usage, "%s:%lu:%zu: %s", arg[0] == '@' ? arg + 1 :
+		    what, line, col, err.buf);
 	}
 	free(src);
 	dm_buf_free(&err);

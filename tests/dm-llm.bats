@@ -79,19 +79,20 @@ body() {
 }
 
 @test "a malformed template is a usage error with its line and column" {
+	usage=$(usage_of dm-llm)
 	run_split dm-llm -m m -p 'a {text' </dev/null
 	assert_status 2
-	assert_stderr "dm-llm: prompt:1:3: unclosed '{' (write '{{' for a brace)"
+	assert_stderr "dm-llm: prompt:1:3: unclosed '{' (write '{{' for a brace)"$'\n'"$usage"
 	run_split dm-llm -m m -p 'ab}' </dev/null
 	assert_status 2
-	assert_stderr "dm-llm: prompt:1:3: single '}' (write '}}' for a brace)"
+	assert_stderr "dm-llm: prompt:1:3: single '}' (write '}}' for a brace)"$'\n'"$usage"
 	printf 'line one\nx {}\n' >p.txt
 	run_split dm-llm -m m -p @p.txt </dev/null
 	assert_status 2
-	assert_stderr "dm-llm: p.txt:2:3: empty placeholder '{}'"
+	assert_stderr "dm-llm: p.txt:2:3: empty placeholder '{}'"$'\n'"$usage"
 	run_split dm-llm -m m -p x --system '{' </dev/null
 	assert_status 2
-	assert_stderr "dm-llm: system:1:1: unclosed '{' (write '{{' for a brace)"
+	assert_stderr "dm-llm: system:1:1: unclosed '{' (write '{{' for a brace)"$'\n'"$usage"
 }
 
 @test "-p @FILE reads a file, then a bare name among the shared prompts" {
