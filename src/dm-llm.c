@@ -274,9 +274,17 @@ addschema(struct dm_buf *b, const char *file)
 	struct dm_jerr e;
 	json_t *v;
 	char *s = dm_slurp(file);
+	unsigned long line = 1;
+	size_t i, bol = 0;
 
-	if (dm_json_check(s, strlen(s), &e) < 0)
-		dm_die("%s:1:%zu: invalid JSON: %s", file, e.col, e.msg);
+	if (dm_json_check(s, strlen(s), &e) < 0) {
+		/* e.col counts from the start of the file; e.msg says what
+		 * is wrong, "invalid JSON: ..." */
+		for (i = 0; i + 1 < e.col; i++)
+			if (s[i] == '\n')
+				line++, bol = i + 1;
+		dm_die("%s:%lu:%zu: %s", file, line, e.col - bol, e.msg);
+	}
 	v = json_loadb(s, strlen(s), 0, NULL);
 	dm_buf_adds(b, ",\"response_format\":{\"type\":\"json_schema\","
 	    "\"json_schema\":");

@@ -165,6 +165,18 @@ body() {
 	[ "$(body 1 | jq -c .response_format)" = '{"type":"json_schema","json_schema":{"name":"answer","strict":true,"schema":{"type":"object","properties":{"echo":{"type":"string"}}}}}' ]
 }
 
+@test "a --schema file that is not JSON is reported at its line and column" {
+	printf '{\n  "type": "object",\n  "properties": {\n    "a": {"type": "string"}, }\n}\n' >s.json
+	run_split dm-llm -m m -p '{text}' --schema s.json </dev/null
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-llm: s.json:4:30: invalid JSON: expected a string key'
+	printf '{"a" 1}' >s.json
+	run_split dm-llm -m m -p '{text}' --schema s.json </dev/null
+	assert_status 2
+	assert_stderr "dm-llm: s.json:1:6: invalid JSON: expected ':'"
+}
+
 @test "an answer that is not JSON is asked for again, then fails the sample" {
 	llm_start
 	llm -p '{text}' --json <<<'{"text":"[[badjson:x2]]"}'
