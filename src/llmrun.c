@@ -1,10 +1,12 @@
 /* llmrun.c - dm-llm's run: the window of samples in input order, the
  * request body, answers, the cache */
+#include <errno.h>
 #include <math.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -48,6 +50,7 @@ dm_llm_run_start(struct dm_llm_run *R, const char *usage,
 {
 	const char *env;
 	struct dm_buf *b = &R->o.head;
+	struct stat st;
 	size_t n, i;
 
 	if (R->o.base == NULL && (env = getenv("DM_LLM_BASE_URL")) && *env)
@@ -85,8 +88,16 @@ dm_llm_run_start(struct dm_llm_run *R, const char *usage,
 	dm_buf_addc(&R->o.tail, ']');
 	dm_buf_add(&R->o.tail, sampling->buf, sampling->len);
 	dm_buf_addc(&R->o.tail, '}');
-	if (R->o.cachedir && !R->o.dryrun && dm_mkdirs(R->o.cachedir) < 0)
-		exit(DM_EXIT_ERROR);
+	if (R->o.cachedir && !R->o.dryrun) {
+		if (dm_mkdirs(R->o.cachedir) < 0)
+			exit(DM_EXIT_ERROR);
+		/* a file of that name is left as it is, and stores nothing */
+		if (stat(R->o.cachedir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			errno = ENOTDIR;
+			dm_warnx_errno("%s", R->o.cachedir);
+			exit(DM_EXIT_ERROR);
+		}
+	}
 	R->wcap = (size_t)R->o.jobs * 4 + 16;
 	R->win = dm_xcalloc(R->wcap, sizeof *R->win);
 	for (i = 0; i < R->wcap; i++) {

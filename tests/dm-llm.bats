@@ -479,6 +479,19 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	[ "$(llm_requests)" -eq 5 ]
 }
 
+@test "--cache naming a file, or under one, is an error at start" {
+	llm_start
+	touch afile
+	llm -p '{text}' --cache afile <<<'{"text":"a"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-llm: afile: Not a directory'
+	llm -p '{text}' --cache afile/sub <<<'{"text":"a"}'
+	assert_status 2
+	assert_stderr 'dm-llm: afile/sub: Not a directory'
+	[ "$(llm_requests)" -eq 0 ]
+}
+
 @test "two runs can share a cache at the same time" {
 	llm_start --jitter 20
 	seq 200 | sed 's/.*/{"text":"c&"}/' >in.jsonl
