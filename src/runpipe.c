@@ -18,19 +18,19 @@
  * Each stage runs in a subshell of its own (an exit in it ends it alone)
  * with the two descriptors closed, as it would have run, and its status
  * goes to the command substitution; the last stage writes to the job's
- * standard output (9). The job then exits with the status of
- * the last stage that failed (2 and up, or a signal), as pipefail would;
- * else 1 when a stage exited 1 (a tool that rejected samples: the job
+ * standard output (9). The job then exits with the status of the last
+ * stage that failed (2 and up, or a signal), as pipefail would; else 1
+ * when a stage exited 1 (a tool that rejected samples: the job
  * succeeded); else 0. A stage other than the last one that died of
  * SIGPIPE (141) has not failed: the stage after it stopped reading, and
  * its own status tells whether that was a failure (head -n 5 is not).
  *
  * Only the pipeline at the top of the command is cut, and only when the
- * command is read here for sure: any other list (; & && || or a line
- * end at the top, after which "( STAGE )" would not hold), a backquote, a here-document, a comment, a negation
- * (!) or a keyword at the top, or quotes that do not close leave the
- * command as it is, with the shell's status. Within ( ), { } and $( ),
- * anything goes. A stage keeps its text byte for byte.
+ * command is read here for sure: any other list at the top (; & && || or
+ * a line end), a backquote, a here-document, a comment, a negation (!)
+ * or a keyword at the top, a case in a $( ), or quotes that do not close
+ * leave the command as it is, with the shell's status. Within ( ), { }
+ * and $( ), anything else goes. A stage keeps its text byte for byte.
  */
 
 #define BAIL	((size_t)-1)
