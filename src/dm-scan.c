@@ -270,6 +270,10 @@ main(int argc, char *argv[])
 		case OPT_TYPE:
 			s = dm_xstrdup(optarg);
 			addlist(&owned, s);
+			/* types are lower case: MD is md */
+			for (p = s; *p; p++)
+				if (*p >= 'A' && *p <= 'Z')
+					*p = (char)(*p - 'A' + 'a');
 			for (p = strtok(s, ","); p; p = strtok(NULL, ","))
 				addto(&sc.types, &sc.ntypes, p);
 			break;

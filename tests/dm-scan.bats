@@ -1002,6 +1002,11 @@ EOF
 	assert_success
 	run jq -r .path <<<"$output"
 	assert_output 't/lib/d.html'
+	# a type in any case
+	run_split dm-scan --type HTML,Txt --include '**/lib/**' t
+	assert_success
+	run jq -r .path <<<"$output"
+	assert_output $'t/lib/c.txt\nt/lib/d.html'
 }
 
 @test "--max-total counts nested archives already closed: a zip of gzipped tars stops" {
