@@ -371,8 +371,6 @@ dm_llm_run_take(struct dm_llm_run *R, struct dm_sample *smp)
 {
 	struct dm_field f;
 	struct dm_llm_req *s;
-	enum dm_llm_cause c;
-	int cached = 0;
 
 	R->st.samples++;
 	dm_buf_reset(&R->prompt);
@@ -428,27 +426,35 @@ dm_llm_run_take(struct dm_llm_run *R, struct dm_sample *smp)
 	s->promptlen = R->prompt.len + R->sys.len;
 	s->state = DM_REQ_QUEUED;
 	s->ready = 0;
-	if (R->o.cachedir) {
-		cachepath(R, &R->path, s);
-		cached = dm_llm_cache_get(R->path.buf, &R->body) == 0;
-	}
-	if (cached) {
-		dm_buf_reset(&R->err);
-		/* an answer that does not do any more is asked for again,
-		 * unless it fails whatever the answer */
-		switch (dm_llm_run_answer(R, s, R->body.buf, R->body.len, 1,
-		    &c, &R->err)) {
-		case 1:
-			return 0;
-		case -1:
-			if (c == DM_NCAUSES) {
-				dm_llm_run_fail(R, s, 200, R->err.buf);
-				return 0;
-			}
-			break;
+	(void)dm_llm_run_cached(R, s);
+	return 0;
+}
+
+int
+dm_llm_run_cached(struct dm_llm_run *R, struct dm_llm_req *s)
+{
+	enum dm_llm_cause c;
+
+	if (R->o.cachedir == NULL)
+		return 0;
+	cachepath(R, &R->path, s);
+	if (dm_llm_cache_get(R->path.buf, &R->body) < 0)
+		return 0;
+	dm_buf_reset(&R->err);
+	/* an answer that does not do any more is asked for again, unless it
+	 * fails whatever the answer */
+	switch (dm_llm_run_answer(R, s, R->body.buf, R->body.len, 1, &c,
+	    &R->err)) {
+	case 1:
+		return 1;
+	case -1:
+		if (c == DM_NCAUSES) {
+			dm_llm_run_fail(R, s, 200, R->err.buf);
+			return 1;
 		}
-		s->state = DM_REQ_QUEUED;
+		break;
 	}
+	s->state = DM_REQ_QUEUED;
 	return 0;
 }
 

@@ -129,6 +129,11 @@ void	 dm_llm_run_flush(struct dm_llm_run *);
 int	 dm_llm_run_answer(struct dm_llm_run *, struct dm_llm_req *,
 	    const char *body, size_t n, int fromcache, enum dm_llm_cause *why,
 	    struct dm_buf *err);
+/* With --cache, the answer to s stored there, if any: 1 when it settles
+ * the sample, 0 when s is to be asked for (none there, or one that does
+ * not do). Asked when the sample is read, and again before its request
+ * goes out: the same request earlier in the run may have stored it. */
+int	 dm_llm_run_cached(struct dm_llm_run *, struct dm_llm_req *);
 /* The sample failed for good: llm_error, or --rejects. */
 void	 dm_llm_run_fail(struct dm_llm_run *, struct dm_llm_req *,
 	    long status, const char *msg);

@@ -210,6 +210,10 @@ dm_llm_sched_send(struct dm_llm_run *R)
 			wait = w < wait ? w : wait;
 			continue;
 		}
+		/* the same request earlier in the run stored its answer:
+		 * none is sent, and none is counted against the limits */
+		if (dm_llm_run_cached(R, s))
+			continue;
 		if (R->o.rpm > 0 && R->rtok < 1) {
 			w = (1 - R->rtok) * 60 / R->o.rpm;
 			return w < wait ? w : wait;

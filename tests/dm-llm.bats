@@ -480,6 +480,16 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	[ "$(llm_requests)" -eq 5 ]
 }
 
+@test "--cache answers a request made earlier in the same run" {
+	llm_start
+	printf '{"text":"same"}\n%.0s' 1 2 3 >in.jsonl
+	llm -p '{text}' -j 1 --cache c --stats in.jsonl
+	assert_success
+	assert_output "$(printf '{"text":"same","llm":"echo: same"}\n%.0s' 1 2 3)"
+	[ "$(llm_requests)" -eq 1 ]
+	[ "$(sed -n 1p <<<"$stderr")" = 'dm-llm: 3 samples: 3 answered (2 from the cache), 0 skipped, 0 failed' ]
+}
+
 @test "--cache naming a file, or under one, is an error at start" {
 	llm_start
 	touch afile
