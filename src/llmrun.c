@@ -259,6 +259,18 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 		*why = r == -2 ? DM_NCAUSES : DM_CAUSE_BODY;
 		return -1;
 	}
+	/* an answer is paid for, whether it does or not (not JSON, or
+	 * dropped by --keep) */
+	if (!fromcache && R->ans.prompt_tokens >= 0 &&
+	    R->ans.completion_tokens >= 0) {
+		R->st.ptok += R->ans.prompt_tokens;
+		R->st.ctok += R->ans.completion_tokens;
+		R->st.pbytes += (double)s->promptlen;
+		R->st.nusage++;
+		/* what the estimate missed comes off the token bucket */
+		R->ttok -= (double)(R->ans.prompt_tokens +
+		    R->ans.completion_tokens) - s->est;
+	}
 	if (R->o.json) {
 		v = dm_llm_json(R->ans.text.buf, R->ans.text.len, err);
 		if (v && !R->o.jsoninto && !json_is_object(v)) {
@@ -288,16 +300,6 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 	}
 	if (!fromcache && R->o.cachedir)
 		cacheput(R, s, body, n);
-	if (!fromcache && R->ans.prompt_tokens >= 0 &&
-	    R->ans.completion_tokens >= 0) {
-		R->st.ptok += R->ans.prompt_tokens;
-		R->st.ctok += R->ans.completion_tokens;
-		R->st.pbytes += (double)s->promptlen;
-		R->st.nusage++;
-		/* what the estimate missed comes off the token bucket */
-		R->ttok -= (double)(R->ans.prompt_tokens +
-		    R->ans.completion_tokens) - s->est;
-	}
 	if (strcmp(R->ans.finish, "length") == 0)
 		R->st.cut++;
 	R->st.answered++;

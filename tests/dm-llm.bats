@@ -179,10 +179,13 @@ body() {
 
 @test "an answer that is not JSON is asked for again, then fails the sample" {
 	llm_start
-	llm -p '{text}' --json <<<'{"text":"[[badjson:x2]]"}'
+	llm -p '{text}' --json --stats <<<'{"text":"[[badjson:x2]]"}'
 	assert_success
 	assert_output '{"text":"[[badjson:x2]]","echo":"[[badjson:x2]]","words":1}'
 	[ "$(llm_requests)" -eq 3 ]
+	# the answers that were not JSON were paid for too: a prompt word
+	# each, and their words
+	[ "$(sed -n 3p <<<"$stderr")" = 'dm-llm: tokens: 3 prompt, 16 completion' ]
 	llm -p '{text}' --json --parse-retries 1 <<<'{"text":"[[badjson:x9]] b"}'
 	assert_status 1
 	[ "$(jq -c 'del(.llm_error)' <<<"$output")" = '{"text":"[[badjson:x9]] b"}' ]
