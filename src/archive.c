@@ -156,10 +156,8 @@ is7z(const void *p, size_t n)
 	return n >= 6 && memcmp(p, "7z\xBC\xAF\x27\x1C", 6) == 0;
 }
 
-/* The length of libarchive's message s without the newline and white
- * space that some of its messages end in. */
-static size_t
-la_len(const char *s)
+size_t
+dm_la_msglen(const char *s)
 {
 	size_t n = strlen(s);
 
@@ -175,7 +173,7 @@ la_add(struct dm_buf *b, const char *s)
 {
 	if (s == NULL)
 		s = "unknown error";
-	dm_buf_add(b, s, la_len(s));
+	dm_buf_add(b, s, dm_la_msglen(s));
 }
 
 /* ---- the child ---- */
@@ -785,10 +783,10 @@ error_str(struct dm_buf *b, const char *s)
 {
 	size_t n;
 
-	if (s == NULL || la_len(s) == 0)
+	if (s == NULL || dm_la_msglen(s) == 0)
 		s = "truncated or corrupt archive";
 	n = b->len;
-	dm_buf_addquoted(b, s, la_len(s), 200);
+	dm_buf_addquoted(b, s, dm_la_msglen(s), 200);
 	/* libarchive's messages start with a capital, dm's do not */
 	if (b->buf[n] >= 'A' && b->buf[n] <= 'Z' &&
 	    !(b->buf[n + 1] >= 'A' && b->buf[n + 1] <= 'Z'))

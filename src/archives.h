@@ -103,6 +103,9 @@ struct archive *dm_unzla_open(int fd, const char *pre, size_t npre, int *eof,
 	    struct dm_buf *err);
 ssize_t	 dm_unzla_read(struct archive *, void *, size_t);
 const char *dm_unzla_error(struct archive *);
+/* The length of libarchive's message s without the newline and white
+ * space that some of its messages end in. */
+size_t	 dm_la_msglen(const char *s);
 void	 dm_unzla_close(struct archive *);
 
 /* A tar stream (POSIX pax) written into a buffer (dm-run's ship). */

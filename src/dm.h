@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <jansson.h>
 
 #define DM_VERSION	"0.1.0"
@@ -138,6 +139,12 @@ void	 dm_buf_addcp(struct dm_buf *, int32_t cp);
 void	 dm_utf8_fix(struct dm_buf *, const char *s, size_t n);
 /* Offset of the first invalid byte, or n when all of s is valid UTF-8. */
 size_t	 dm_utf8_check(const char *s, size_t n);
+/* Whether s[0..n) starts with the UTF-8 byte order mark (EF BB BF). */
+static inline int
+dm_utf8_bom(const char *s, size_t n)
+{
+	return n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0;
+}
 size_t	 dm_utf8_count(const char *s, size_t n);	/* code points */
 /* Whether c lies in one of n sorted, disjoint [lo, hi] ranges. */
 int	 dm_inranges(int32_t c, const int32_t (*ranges)[2], size_t n);

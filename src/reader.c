@@ -605,7 +605,7 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 		/* Files saved on Windows often start with U+FEFF. */
 		if (r->bom) {
 			r->bom = 0;
-			if (n >= 3 && memcmp(*line, "\xEF\xBB\xBF", 3) == 0) {
+			if (dm_utf8_bom(*line, n)) {
 				*line += 3;
 				n -= 3;
 			}
@@ -630,7 +630,7 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 static int
 rawbom(const struct dm_reader *r, const char *p, size_t n)
 {
-	return r->next > 1 && n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0;
+	return r->next > 1 && dm_utf8_bom(p, n);
 }
 
 /* The newline owed before the bytes of this input (r->rawnl). */

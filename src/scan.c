@@ -94,7 +94,7 @@ dm_text_decode(const char *s, size_t n, enum dm_encerr mode,
 	}
 	if (dm_text_binary(s, n))
 		return DM_TEXT_BINARY;
-	bom = n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0;
+	bom = dm_utf8_bom(s, n);
 	if (bom) {
 		s += 3;
 		n -= 3;

@@ -528,7 +528,7 @@ jsonl_lines(struct dm_scan *sc, struct src *s, const char *path, size_t plen)
 	sc->io->in.path = path;
 	/* a byte order mark that opens the file is skipped, as the tools'
 	 * reader skips it (dm(7)): the line is still 1 */
-	if (w->data.len >= 3 && memcmp(w->data.buf, "\xEF\xBB\xBF", 3) == 0)
+	if (dm_utf8_bom(w->data.buf, w->data.len))
 		start = 3;
 	for (;;) {
 		nl = memchr(w->data.buf + start, '\n', w->data.len - start);

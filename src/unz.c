@@ -353,8 +353,7 @@ dm_unz_error(struct dm_unz *u)
 	if (u->kind == UNZ_OTHER) {
 		/* without the newline some of libarchive's messages end in */
 		s = dm_unzla_error(u->s.la);
-		for (n = strlen(s); n > 0 && strchr(" \t\r\n", s[n - 1]); n--)
-			;
+		n = dm_la_msglen(s);
 		dm_buf_reset(&u->msg);
 		dm_buf_add(&u->msg, s, n);
 		return u->msg.buf;
