@@ -249,18 +249,65 @@ readkey(const char *file)
 	return s;
 }
 
+/*
+ * The members that the options add to the request body, each once: an
+ * option given again replaces the value it gave, in its place.
+ */
+struct member {
+	char		*key;
+	struct dm_buf	 val;
+	const char	*opt;		/* the option that gave it */
+};
+
+static struct member *members;
+static size_t nmembers;
+
+static struct dm_buf *
+member(const char *key, size_t klen, const char *opt)
+{
+	struct member *m;
+	size_t i;
+
+	for (i = 0; i < nmembers; i++) {
+		m = &members[i];
+		if (strlen(m->key) != klen || memcmp(m->key, key, klen) != 0)
+			continue;
+		/* --param top_p twice: the last; --param seed and --seed:
+		 * which one is meant cannot be told */
+		if (strcmp(m->opt, opt) != 0)
+			dm_usage_die(usage, "%s and %s both give '%s'", m->opt,
+			    opt, m->key);
+		dm_buf_reset(&m->val);
+		return &m->val;
+	}
+	members = dm_xreallocarray(members, nmembers + 1, sizeof *members);
+	m = &members[nmembers++];
+	m->key = dm_xstrndup(key, klen);
+	m->opt = opt;
+	dm_buf_init(&m->val);
+	return &m->val;
+}
+
 /* --param KEY=VALUE: VALUE as JSON when it is JSON, else as a string. */
 static void
-addparam(struct dm_buf *b, const char *arg)
+addparam(const char *arg)
 {
 	const char *eq = strchr(arg, '=');
+	struct dm_buf *b;
 	struct dm_jerr e;
+	size_t klen;
 
 	if (eq == NULL || eq == arg)
 		dm_usage_die(usage, "--param: '%s' is not KEY=VALUE", arg);
-	dm_buf_addc(b, ',');
-	dm_json_addstr(b, arg, (size_t)(eq - arg));
-	dm_buf_addc(b, ':');
+	klen = (size_t)(eq - arg);
+	if ((klen == 5 && memcmp(arg, "model", 5) == 0) ||
+	    (klen == 8 && memcmp(arg, "messages", 8) == 0) ||
+	    (klen == 6 && memcmp(arg, "stream", 6) == 0))
+		dm_usage_die(usage, "--param: '%.*s' is dm-llm's own member%s",
+		    (int)klen, arg, *arg == 'm' && arg[1] == 'o' ?
+		    " (-m MODEL)" : *arg == 'm' ? " (-p, --system)" :
+		    " (answers are read whole)");
+	b = member(arg, klen, "--param");
 	eq++;
 	if (dm_json_check(eq, strlen(eq), &e) == 0)
 		dm_json_addcompact(b, eq, strlen(eq));
@@ -269,8 +316,9 @@ addparam(struct dm_buf *b, const char *arg)
 }
 
 static void
-addschema(struct dm_buf *b, const char *file)
+addschema(const char *file)
 {
+	struct dm_buf *b;
 	struct dm_jerr e;
 	json_t *v;
 	char *s = dm_slurp(file);
@@ -286,8 +334,8 @@ addschema(struct dm_buf *b, const char *file)
 		dm_die("%s:%lu:%zu: %s", file, line, e.col - bol, e.msg);
 	}
 	v = json_loadb(s, strlen(s), 0, NULL);
-	dm_buf_adds(b, ",\"response_format\":{\"type\":\"json_schema\","
-	    "\"json_schema\":");
+	b = member("response_format", 15, "--schema");
+	dm_buf_adds(b, "{\"type\":\"json_schema\",\"json_schema\":");
 	/* a file that already is a json_schema member goes in as it is */
 	if (json_is_object(v) && json_object_get(v, "schema") &&
 	    json_object_get(v, "name"))
@@ -311,7 +359,8 @@ main(int argc, char *argv[])
 	struct dm_io io;
 	const char *prompt = NULL, *system = NULL, *keep = NULL, *schema = NULL;
 	const char *keyfile = NULL;
-	size_t erroff;
+	struct dm_buf *b;
+	size_t erroff, i;
 	int c, broken, status;
 
 	dm_init(argv[0]);
@@ -363,9 +412,9 @@ main(int argc, char *argv[])
 			o->model = optarg;
 			break;
 		case OPT_MAX_TOKENS:
-			dm_buf_addf(&tail, ",\"max_tokens\":%lld",
-			    dm_strtonum(optarg, 1, 100000000, "--max-tokens",
-			    usage));
+			dm_buf_addf(member("max_tokens", 10, "--max-tokens"),
+			    "%lld", dm_strtonum(optarg, 1, 100000000,
+			    "--max-tokens", usage));
 			break;
 		case 'o':
 			if (*optarg == '\0')
@@ -381,7 +430,7 @@ main(int argc, char *argv[])
 			prompt = optarg;
 			break;
 		case OPT_PARAM:
-			addparam(&tail, optarg);
+			addparam(optarg);
 			break;
 		case OPT_PARSE_RETRIES:
 			o->parseretries = (int)dm_strtonum(optarg, 0, 1000,
@@ -406,9 +455,9 @@ main(int argc, char *argv[])
 			o->json = 1;
 			break;
 		case OPT_SEED:
-			dm_buf_addf(&tail, ",\"seed\":%lld", dm_strtonum(optarg,
-			    -9007199254740991LL, 9007199254740991LL, "--seed",
-			    usage));
+			dm_buf_addf(member("seed", 4, "--seed"), "%lld",
+			    dm_strtonum(optarg, -9007199254740991LL,
+			    9007199254740991LL, "--seed", usage));
 			break;
 		case OPT_SKIP_EXISTING:
 			o->skip = 1;
@@ -430,7 +479,8 @@ main(int argc, char *argv[])
 			if (*optarg == '\0' || *end != '\0' || !(t >= 0 && t <= 2))
 				dm_usage_die(usage, "--temperature: '%s' is not "
 				    "a number in [0, 2]", optarg);
-			dm_buf_addf(&tail, ",\"temperature\":%.15g", t);
+			dm_buf_addf(member("temperature", 11, "--temperature"),
+			    "%.15g", t);
 			break;
 		}
 		case OPT_TIMEOUT:
@@ -472,14 +522,22 @@ main(int argc, char *argv[])
 	if (keyfile)
 		o->apikey = readkey(keyfile);
 	if (stop.len) {
-		dm_buf_adds(&tail, ",\"stop\":[");
-		dm_buf_add(&tail, stop.buf, stop.len);
-		dm_buf_addc(&tail, ']');
+		b = member("stop", 4, "--stop");
+		dm_buf_addc(b, '[');
+		dm_buf_add(b, stop.buf, stop.len);
+		dm_buf_addc(b, ']');
 	}
 	if (schema)
-		addschema(&tail, schema);
+		addschema(schema);
 	else if (o->json)
-		dm_buf_adds(&tail, ",\"response_format\":{\"type\":\"json_object\"}");
+		dm_buf_adds(member("response_format", 15, "--json"),
+		    "{\"type\":\"json_object\"}");
+	for (i = 0; i < nmembers; i++) {
+		dm_buf_addc(&tail, ',');
+		dm_json_addstr(&tail, members[i].key, strlen(members[i].key));
+		dm_buf_addc(&tail, ':');
+		dm_buf_add(&tail, members[i].val.buf, members[i].val.len);
+	}
 	dm_llm_run_start(&run, usage, &tail);
 
 	dm_io_open(&io, argc, argv);
@@ -493,5 +551,10 @@ main(int argc, char *argv[])
 	dm_buf_free(&err);
 	dm_buf_free(&tail);
 	dm_buf_free(&stop);
+	for (i = 0; i < nmembers; i++) {
+		free(members[i].key);
+		dm_buf_free(&members[i].val);
+	}
+	free(members);
 	return dm_exit(status);
 }

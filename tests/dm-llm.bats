@@ -146,6 +146,34 @@ body() {
 	assert_output "/v1/chat/completions POST ok application/json"
 }
 
+@test "a member given again takes its last value; given by two options it is a usage error" {
+	llm_start
+	llm -p '{text}' --temperature .1 --param top_p=0.9 --seed 3 \
+	    --temperature .5 --param top_p=0.8 --stop a --stop b --json \
+	    <<<'{"text":"q"}'
+	assert_success
+	[ "$(body 1)" = '{"model":"test-model","messages":[{"role":"user","content":"q"}],"temperature":0.5,"top_p":0.8,"seed":3,"stop":["a","b"],"response_format":{"type":"json_object"}}' ]
+	usage=$(usage_of dm-llm)
+	printf '{"type":"object"}\n' >s.json
+	while IFS='|' read -r opts msg; do
+		# shellcheck disable=SC2086
+		run_split dm-llm -m m --dry-run -p '{text}' $opts </dev/null
+		assert_status 2
+		assert_output ''
+		assert_stderr "dm-llm: $msg
+$usage"
+	done <<-'EOF'
+	--param seed=1 --seed 2|--param and --seed both give 'seed'
+	--stop x --param stop=y|--param and --stop both give 'stop'
+	--param response_format=x --schema s.json|--param and --schema both give 'response_format'
+	--temperature 1 --param temperature=2|--temperature and --param both give 'temperature'
+	--param model=x|--param: 'model' is dm-llm's own member (-m MODEL)
+	--param messages=[]|--param: 'messages' is dm-llm's own member (-p, --system)
+	--param stream=true|--param: 'stream' is dm-llm's own member (answers are read whole)
+	EOF
+	[ "$(llm_requests)" -eq 1 ]
+}
+
 @test "--json asks for a JSON object and merges it into the sample" {
 	llm_start
 	llm -p '{text}' --json <<<'{"text":"two words"}'
