@@ -367,6 +367,18 @@ dm_llm_run_body(const struct dm_llm_run *R, struct dm_buf *req,
 	dm_buf_add(req, R->o.tail.buf, R->o.tail.len);
 }
 
+/* Whether the answer can go into -o FIELD: its parents are objects. */
+static int
+outfits(struct dm_llm_run *R, const struct dm_sample *smp)
+{
+	size_t col;
+
+	dm_buf_reset(&R->err);
+	return dm_sample_load(&R->scratch, smp->line, smp->len, smp->file,
+	    smp->lineno, &R->err, &col) == 0 && dm_sample_set_raw(&R->scratch,
+	    R->o.outfield, "null", 4, &R->err) == 0;
+}
+
 /* Takes the sample just read: 0, or -1 when the run must stop. */
 int
 dm_llm_run_take(struct dm_llm_run *R, struct dm_sample *smp)
@@ -400,6 +412,10 @@ dm_llm_run_take(struct dm_llm_run *R, struct dm_sample *smp)
 	if (dm_utf8_check(R->prompt.buf, R->prompt.len) != R->prompt.len ||
 	    dm_utf8_check(R->sys.buf, R->sys.len) != R->sys.len)
 		return dm_io_reject(R->io, "the prompt is not valid UTF-8");
+	if (((R->o.json && R->o.jsoninto) || (!R->o.json &&
+	    (!R->o.keep || R->o.outgiven))) && !outfits(R, smp))
+		/* found before the answer is paid for */
+		return dm_io_reject(R->io, "-o: %s", R->err.buf);
 	if (R->o.dryrun) {
 		dm_llm_run_body(R, &R->req, &R->prompt, &R->sys);
 		if (R->o.cachedir) {

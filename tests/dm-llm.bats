@@ -78,6 +78,32 @@ body() {
 	assert_file rej.jsonl '{"file":"in.jsonl","line":2,"reason":"field '"'t'"' is missing","raw":"{\"text\":\"b\"}"}'
 }
 
+@test "a sample whose -o cannot be set is a bad sample, found before its request" {
+	llm_start
+	printf '%s\n' '{"text":"a","r":"s"}' '{"text":"b"}' '{"text":"c","r":[1]}' >in.jsonl
+	llm -p '{text}' -o r.x in.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-llm: in.jsonl:1: -o: field 'r' is not an object"
+	llm -p '{text}' -o r.x --json --json-into --on-error=skip --rejects rej.jsonl in.jsonl
+	assert_status 1
+	assert_output '{"text":"b","r":{"x":{"echo":"b","words":1}}}'
+	assert_stderr <<-'EOF'
+	dm-llm: in.jsonl:1: -o: field 'r' is not an object
+	dm-llm: in.jsonl:3: -o: field 'r' is not an object
+	dm-llm: 2 of 3 samples rejected
+	EOF
+	assert_file rej.jsonl <<-'EOF'
+	{"file":"in.jsonl","line":1,"reason":"-o: field 'r' is not an object","raw":"{\"text\":\"a\",\"r\":\"s\"}"}
+	{"file":"in.jsonl","line":3,"reason":"-o: field 'r' is not an object","raw":"{\"text\":\"c\",\"r\":[1]}"}
+	EOF
+	[ "$(llm_requests)" -eq 1 ]
+	# --keep without -o writes no field, so nothing to check
+	llm -p '{text}' --keep . in.jsonl
+	assert_success
+	[ "$(llm_requests)" -eq 4 ]
+}
+
 @test "a malformed template is a usage error with its line and column" {
 	usage=$(usage_of dm-llm)
 	run_split dm-llm -m m -p 'a {text' </dev/null
