@@ -59,13 +59,20 @@ bar(struct dm_buf *b, double frac, int width, int ascii)
 		    ascii ? (eighths >= 4 ? "#" : "") : blocks[eighths]);
 }
 
-/* A printable form of a value: a string's text, or its JSON. */
+/*
+ * A printable form of a value: a string's text, or its JSON. A string
+ * whose text reads as JSON ("1", "null", "[]"), or is empty, is shown as
+ * JSON too, so that it is not taken for the number 1 or for null.
+ */
 static void
 valtext(struct dm_buf *b, const json_t *v, size_t max)
 {
 	struct dm_buf t = DM_BUF_INIT;
+	struct dm_jerr e;
 
-	if (json_is_string(v))
+	if (json_is_string(v) && json_string_length(v) > 0 &&
+	    dm_json_check(json_string_value(v), json_string_length(v),
+	    &e) < 0)
 		dm_buf_addquoted(b, json_string_value(v),
 		    json_string_length(v), max);
 	else {

@@ -181,6 +181,25 @@ OUT
 	assert_output '[{"field":"l","count":9,"missing":1,"distinct":5,"distinct_exact":true,"top":[{"value":"en","count":4,"share":0.4444444444444444},{"value":"fr","count":2,"share":0.2222222222222222},{"value":"1","count":1,"share":0.1111111111111111}]}]'
 }
 
+@test "the --count table shows a string that reads as JSON as JSON, apart from the value" {
+	printf '%s\n' '{"c":1}' '{"c":"1"}' '{"c":"1"}' '{"c":null}' '{"c":"null"}' \
+	    '{"c":""}' '{"c":"en"}' '{"c":[1]}' '{"c":"[1]"}' '{"c":"a\"b"}' >c.jsonl
+	dm-stats -s 1 --depth 0 -c c c.jsonl >out.txt
+	run sed -n '/^c:/,$p' out.txt
+	assert_output <<-'EOF'
+	c: 10 present, 0 missing, 9 distinct
+	  "1"                                    2   20.0%  ████████████████████
+	  ""                                     1   10.0%  ██████████
+	  "[1]"                                  1   10.0%  ██████████
+	  a"b                                    1   10.0%  ██████████
+	  en                                     1   10.0%  ██████████
+	  "null"                                 1   10.0%  ██████████
+	  1                                      1   10.0%  ██████████
+	  [1]                                    1   10.0%  ██████████
+	  null                                   1   10.0%  ██████████
+	EOF
+}
+
 @test "the JSON summary has the documented members in order" {
 	small
 	run sh -c "dm-stats -c meta.lang --json small.jsonl | jq -c '[keys_unsorted, .quantiles, (.stats[0] | keys_unsorted), (.stats[0].histogram | keys_unsorted), (.fields[0] | keys_unsorted), (.counts[0] | keys_unsorted), [.stats[].name]]'"
