@@ -39,6 +39,7 @@ DEBS = build-essential pkg-config libjansson-dev libarchive-dev libpcre2-dev \
 	openssh-client python3
 DEBS += zlib1g-dev libbz2-dev liblzma-dev libzstd-dev  # unz.c
 DEBS += time  # the bench's peak RSS per row
+DEBS += man-db  # dm help: its tests compare with the page man shows
 DEBS += p7zip-full strace procps  # dm-scan's tests: 7z archives made by 7z, the forks of its 7-Zip reader counted
 DEBS += slurmctld slurmd slurm-client  # a real Slurm cluster for the tests of dm-run --slurm
 DEBS += nettle-dev python3-numpy python3-xxhash  # dm-dedup: SHA-1; its reference test

@@ -136,6 +136,66 @@ quiet_run(char *const argv[])
 }
 
 /*
+ * Runs man with argv; returns only when it cannot be run. On a terminal man
+ * pages it; else its output is copied here, since man exits 0 when its
+ * output cannot be written (a full disk).
+ */
+static void
+showman(char *const argv[])
+{
+	char buf[65536];
+	size_t got = 0;
+	ssize_t n, w, off;
+	pid_t pid;
+	int p[2], st;
+
+	fflush(stdout);
+	if (isatty(STDOUT_FILENO)) {
+		execvp(argv[0], argv);
+		return;
+	}
+	if (pipe(p) < 0 || (pid = fork()) < 0)
+		dm_die("cannot run man: %s", strerror(errno));
+	if (pid == 0) {
+		close(p[0]);
+		if (p[1] != STDOUT_FILENO) {
+			dup2(p[1], STDOUT_FILENO);
+			close(p[1]);
+		}
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	close(p[1]);
+	for (;;) {
+		if ((n = read(p[0], buf, sizeof buf)) < 0) {
+			if (errno == EINTR)
+				continue;
+			dm_die("reading man's output: %s", strerror(errno));
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+		for (off = 0; off < n; off += w)
+			if ((w = write(STDOUT_FILENO, buf + off,
+			    (size_t)(n - off))) < 0) {
+				if (errno == EINTR) {
+					w = 0;
+					continue;
+				}
+				dm_die("write error: %s", strerror(errno));
+			}
+	}
+	close(p[0]);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			dm_die("cannot wait for man: %s", strerror(errno));
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 127 && got == 0)
+		return;
+	exit(WIFEXITED(st) && WEXITSTATUS(st) == 0 ? DM_EXIT_OK :
+	    DM_EXIT_ERROR);
+}
+
+/*
  * Shows manual page PAGE(SECTION): the build tree's (../man beside this dm)
  * when there is one, else the installed one. Returns only when neither can
  * be shown.
@@ -149,14 +209,17 @@ man(const char *page, const char *section)
 	if (*selfdir()) {
 		dm_buf_addf(&b, "%s/../man/%s.%s", selfdir(), page, section);
 		if (access(b.buf, R_OK) == 0) {
-			fflush(stdout);
-			execlp("man", "man", "-l", b.buf, (char *)NULL);
+			char *local[] = { "man", "-l", b.buf, NULL };
+
+			showman(local);
 		}
 	}
 	dm_buf_free(&b);
 	if (quiet_run(probe) == 0) {
-		fflush(stdout);
-		execlp("man", "man", section, page, (char *)NULL);
+		char *installed[] = { "man", (char *)section, (char *)page,
+		    NULL };
+
+		showman(installed);
 	}
 }
 

@@ -230,7 +230,17 @@ usage: dm ops [--json] [NAME]"
 @test "dm help TOOL shows the tool's manual" {
 	run dm help map
 	assert_success
-	[[ $output == *dm-map* ]]
+	want=$(man -l "$DM_REPO/man/dm-map.1")
+	assert_output "$want"
+	[[ $output == *"dm-map — run a chain of mapper operators"* ]]
+}
+
+@test "dm help reports a write error that man does not" {
+	for topic in map samples; do
+		run_split sh -c "dm help $topic >/dev/full"
+		assert_status 2
+		assert_stderr "dm: write error: No space left on device"
+	done
 }
 
 @test "dm help TOOL falls back to the tool's --help without a manual page" {
