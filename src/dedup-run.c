@@ -1,5 +1,8 @@
 /* dedup-run.c - dm-dedup's single command: keys, clusters, the output */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,6 +371,7 @@ pass2(struct dedup_run *r, int argc, char **argv, const uint64_t *dups,
 	if (r->stdin_used && lseek(0, stdin_start, SEEK_SET) < 0)
 		dm_die("<stdin>: %s", strerror(errno));
 	dm_reader_init(&in, argc, argv);
+	in.spooled = r->spooled;
 	/* an input that cannot be read was said in pass one */
 	in.quiet = 1;
 	while (idx < r->limit && dm_reader_next(&in, &line, &len) == 1) {
@@ -487,4 +491,48 @@ dm_dedup_spool_stdin(const char *tmpdir)
 		dm_die("<stdin>: %s", strerror(errno));
 	close(fd);
 	lseek(0, 0, SEEK_SET);
+}
+
+/*
+ * An operand that is not a file (a named pipe, /dev/stdin, <(cmd)) would
+ * give nothing to the second pass: it is copied to the temporary
+ * directory first, and both passes read the copy under its own name.
+ * Returns a descriptor per operand, -1 for those read as they are.
+ */
+int *
+dm_dedup_spool_pipes(const char *tmpdir, int argc, char **argv)
+{
+	char buf[65536];
+	struct stat st;
+	off_t off;
+	ssize_t n;
+	int *fds, i, in;
+
+	fds = dm_xreallocarray(NULL, argc > 0 ? (size_t)argc : 1,
+	    sizeof *fds);
+	for (i = 0; i < argc; i++) {
+		fds[i] = -1;
+		/* a file, a folder or a missing one is the reader's */
+		if (strcmp(argv[i], "-") == 0 || stat(argv[i], &st) < 0 ||
+		    S_ISREG(st.st_mode) || S_ISDIR(st.st_mode) ||
+		    S_ISBLK(st.st_mode))
+			continue;
+		if ((in = open(argv[i], O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		fds[i] = dm_dedup_tmpfile(tmpdir);
+		for (off = 0;; off += n) {
+			if ((n = read(in, buf, sizeof buf)) < 0) {
+				if (errno == EINTR) {
+					n = 0;
+					continue;
+				}
+				dm_die("%s: %s", argv[i], strerror(errno));
+			}
+			if (n == 0)
+				break;
+			dm_dedup_pwrite(fds[i], buf, (size_t)n, off, tmpdir);
+		}
+		close(in);
+	}
+	return fds;
 }

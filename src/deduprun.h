@@ -29,6 +29,7 @@ struct dedup_run {
 	int		 verify;
 	int		 signatures;	/* --signatures */
 	int		 stdin_used;	/* read twice: see spool_stdin */
+	int		*spooled;	/* see dm_dedup_spool_pipes */
 	uint64_t	 limit;		/* lines pass two reads: all, or those
 					   before a bad one that stopped */
 	const char	*tmpdir;
@@ -135,6 +136,7 @@ char	*dm_dedup_label(struct dm_sample *, const char *file,
 int	 dm_dedup_output(struct dedup_run *, int argc, char **argv);
 /* Makes standard input seekable (copied to tmpdir when it is not). */
 void	 dm_dedup_spool_stdin(const char *tmpdir);
+int	*dm_dedup_spool_pipes(const char *tmpdir, int argc, char **argv);
 
 /* ---- dedup-stage.c: sign | pairs | cluster | apply, an exit status ---- */
 

@@ -406,6 +406,8 @@ main(int argc, char *argv[])
 	/* read twice, but by sign once: a pipe is hashed as it is read */
 	if (stdin_used && stage != 1)
 		dm_dedup_spool_stdin(r.tmpdir);
+	if (stage == 0)
+		r.spooled = dm_dedup_spool_pipes(r.tmpdir, argc, argv);
 	r.stdin_used = stdin_used;
 	if (r.verify && stage != 1) {
 		r.setfd = dm_dedup_tmpfile(r.tmpdir);
@@ -432,6 +434,7 @@ main(int argc, char *argv[])
 
 	/* pass one: keys; the line numbers skipped were rejected */
 	dm_io_open(&r.io, argc, argv);
+	r.io.in.spooled = r.spooled;
 	while ((s = dm_io_next(&r.io)) != NULL) {
 		idx = r.io.nin - 1;
 		for (; next < idx; next++)
@@ -462,6 +465,10 @@ main(int argc, char *argv[])
 		close(r.setfd);
 	if (r.idxfd >= 0)
 		close(r.idxfd);
+	for (i = 0; r.spooled != NULL && i < argc; i++)
+		if (r.spooled[i] >= 0)
+			close(r.spooled[i]);
+	free(r.spooled);
 	dm_xsort_free(&r.xs);
 	dm_uf_free(&r.uf);
 	dm_dedup_free(&r.d);

@@ -357,6 +357,9 @@ struct dm_reader {
 	int		 plain;		/* fd is stdin, dm-run's pipe of
 					 * DM_RUN_PLAIN: never decompressed */
 	int		 nostdin;	/* stdin was closed at dm_reader_init */
+	const int	*spooled;	/* per operand, a descriptor of a copy
+					 * to read instead (a pipe read twice),
+					 * or -1; NULL: none */
 	int		 quiet;		/* inputs that cannot be read are
 					 * counted, not said (a second pass
 					 * over inputs said in the first) */

@@ -377,7 +377,21 @@ opennext(struct dm_reader *r)
 		} else {
 			r->name = display(r, path);
 			r->path = path;
-			if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+			if (r->spooled != NULL && r->spooled[r->next - 1] >= 0) {
+				/* the copy's descriptor is shared: each read
+				 * of it starts over */
+				if ((r->fd = fcntl(r->spooled[r->next - 1],
+				    F_DUPFD_CLOEXEC, 0)) < 0 ||
+				    lseek(r->fd, 0, SEEK_SET) < 0) {
+					if (!r->quiet)
+						dm_warnx_errno("%s", r->name);
+					if (r->fd >= 0)
+						close(r->fd);
+					r->fd = -1;
+					r->nerrors++;
+					continue;
+				}
+			} else if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 				if (!r->quiet)
 					dm_warnx_errno("%s", r->name);
 				r->nerrors++;

@@ -23,6 +23,47 @@ texts() {
 	EOF
 }
 
+@test "an operand that is not a file (a pipe, /dev/stdin, a named pipe) is read twice from a copy" {
+	cat >in.jsonl <<-'EOF'
+	{"id":1,"text":"Hello world"}
+	{"id":2,"text":"Other"}
+	{"id":3,"text":"Hello world"}
+	EOF
+	printf '%s\n' '{"id":4,"text":"Other"}' '{"id":5,"text":"New"}' >b.jsonl
+	run_split dm-dedup --mark dup in.jsonl <(cat b.jsonl)
+	assert_success
+	assert_output <<-'EOF'
+	{"id":1,"text":"Hello world","dup":null}
+	{"id":2,"text":"Other","dup":null}
+	{"id":3,"text":"Hello world","dup":1}
+	{"id":4,"text":"Other","dup":2}
+	{"id":5,"text":"New","dup":null}
+	EOF
+	# exact, MinHash and SimHash: the output of the same bytes as a file
+	for mode in --exact --near --simhash; do
+		want=$(dm-dedup $mode in.jsonl b.jsonl)
+		run_split sh -c "cat b.jsonl | dm-dedup $mode in.jsonl /dev/stdin"
+		assert_success
+		assert_output "$want"
+	done
+	mkfifo ff
+	cat b.jsonl >ff &
+	run_split timeout 10 dm-dedup --mark dup ff in.jsonl
+	wait
+	assert_success
+	assert_output <<-'EOF'
+	{"id":4,"text":"Other","dup":null}
+	{"id":5,"text":"New","dup":null}
+	{"id":1,"text":"Hello world","dup":null}
+	{"id":2,"text":"Other","dup":4}
+	{"id":3,"text":"Hello world","dup":1}
+	EOF
+	# a bad line of a pipe is named as the pipe was given
+	run_split sh -c "printf 'bad\n' | dm-dedup in.jsonl /dev/stdin"
+	assert_status 2
+	assert_stderr 'dm-dedup: /dev/stdin:1:1: invalid JSON: expected a value'
+}
+
 @test "exact: the first of each MD5 of the stripped text stays" {
 	cat >in.jsonl <<-'EOF'
 	{"id":1,"text":"Hello world"}
