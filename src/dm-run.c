@@ -380,6 +380,15 @@ main(int argc, char *argv[])
 	o.command = argv[0];
 	argc--;
 	argv++;
+	/* dm-run -- dm-stats --partial: the command's options taken for
+	 * files */
+	for (c = 0; c < argc; c++)
+		if (argv[c][0] == '-' && argv[c][1] != '\0' &&
+		    access(argv[c], F_OK) < 0)
+			dm_usage_die(usage, "'%s' is not a file; COMMAND is one "
+			    "operand: quote it with its options, as in "
+			    "dm-run -- '%s %s'", dm_quote(argv[c]),
+			    dm_quote(o.command), dm_quote(argv[c]));
 	o.blockset = blockset;
 	if (blockset + (o.lines > 0) + o.files > 1)
 		dm_usage_die(usage, "--block, --lines and --files exclude "

@@ -101,7 +101,7 @@ split_stats(struct list *l, const char *s)
 {
 	const char *start = s;
 	int depth = 0;
-	char q = 0;
+	char q = 0, last = 0;
 
 	for (;; s++) {
 		if (q) {
@@ -110,10 +110,13 @@ split_stats(struct list *l, const char *s)
 			else if (*s == q)
 				q = 0;
 			else if (*s == '\0')
-				dm_usage_die(usage, "--stats: unterminated string");
+				dm_usage_die(usage, "--stats: unterminated %s",
+				    q == '/' ? "regular expression" : "string");
 			continue;
 		}
-		if (*s == '"' || *s == '/')
+		/* a regular expression only follows =~ or !~; else '/'
+		 * divides */
+		if (*s == '"' || *s == '\'' || (*s == '/' && last == '~'))
 			q = *s;
 		else if (*s == '(' || *s == '[')
 			depth++;
@@ -129,6 +132,8 @@ split_stats(struct list *l, const char *s)
 		}
 		if (*s == '\0')
 			break;
+		if (*s != ' ')
+			last = *s;
 	}
 }
 

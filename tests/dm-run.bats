@@ -68,10 +68,21 @@ sample_input() {
 	run_split dm-run -j 2 'cat -n' in
 	assert_success
 	assert_output $'     1\ta\n     2\tb'
+	# an operand that starts with '-' and is no file is the command's
+	# option, left out of the quotes: nothing is run
+	usage=$(usage_of dm-run)
 	run_split dm-run cat --lines in
 	assert_status 2
-	assert_output $'a\nb'
-	assert_stderr 'dm-run: --lines: No such file or directory'
+	assert_output ''
+	assert_stderr "dm-run: '--lines' is not a file; COMMAND is one operand: quote it with its options, as in dm-run -- 'cat --lines'"$'\n'"$usage"
+	run_split dm-run -- dm-stats --partial <in
+	assert_status 2
+	assert_stderr "dm-run: '--partial' is not a file; COMMAND is one operand: quote it with its options, as in dm-run -- 'dm-stats --partial'"$'\n'"$usage"
+	# a file of such a name is a file
+	printf 'c\n' >./-x
+	run_split dm-run cat in -x
+	assert_success
+	assert_output $'a\nb\nc'
 }
 
 @test "empty input runs no job, writes nothing and exits 0" {

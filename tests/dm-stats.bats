@@ -394,6 +394,20 @@ OUT
 	assert_output '[0,2,0]'
 }
 
+@test "-s splits at commas outside strings, brackets and regular expressions; '/' after a value divides" {
+	printf '%s\n' '{"text":"ab\ncd","l":"a,b","u":"x/y,z"}' '{"text":"abc","l":"en","u":"z"}' >s.jsonl
+	run sh -c "dm-stats -s 'len / lines' -s \"l == 'a,b'\",'u =~ /y,z/' -s len/lines --depth 0 --json s.jsonl | jq -c '[.stats[] | [.name, .mean]]'"
+	assert_success
+	assert_output '[["len / lines",2.75],["l == '"'a,b'"'",0.5],["u =~ /y,z/",0.5],["len/lines",2.75]]'
+	usage=$(usage_of dm-stats)
+	run_split dm-stats -s 'u =~ /a' </dev/null
+	assert_status 2
+	assert_stderr "dm-stats: --stats: unterminated regular expression"$'\n'"$usage"
+	run_split dm-stats -s "l == 'a" </dev/null
+	assert_status 2
+	assert_stderr "dm-stats: --stats: unterminated string"$'\n'"$usage"
+}
+
 @test "bad options are usage errors" {
 	run_split dm-stats --json --partial
 	assert_status 2
