@@ -42,7 +42,8 @@ dm_summary_state(struct dm_summary *S)
 	struct dm_buf b = DM_BUF_INIT;
 	size_t i, j;
 
-	json_object_set_new(o, "dm_stats_partial", json_integer(DM_STATS_VERSION));
+	json_object_set_new(o, "dm_stats_partial",
+	    json_integer(DM_STATS_PARTIAL_VERSION));
 	json_object_set_new(o, "settings", settings(S));
 	json_object_set_new(o, "samples", json_integer((json_int_t)S->samples));
 	json_object_set_new(o, "bytes", json_integer((json_int_t)S->bytes));
@@ -56,7 +57,8 @@ dm_summary_state(struct dm_summary *S)
 		json_object_set_new(x, "missing", json_integer((json_int_t)st->missing));
 		json_object_set_new(x, "isint", json_boolean(st->isint));
 		json_object_set_new(x, "sum", ldjson(st->sum));
-		json_object_set_new(x, "sumsq", ldjson(st->sumsq));
+		json_object_set_new(x, "mean", ldjson(st->mean));
+		json_object_set_new(x, "m2", ldjson(st->m2));
 		json_object_set_new(x, "kll", dm_kll_json(&st->kll));
 		json_array_append_new(a, x);
 	}
@@ -156,10 +158,10 @@ dm_summary_merge(struct dm_summary *S, const json_t *o, int first,
 		return -1;
 	}
 	if (json_integer_value(json_object_get(o, "dm_stats_partial")) !=
-	    DM_STATS_VERSION) {
+	    DM_STATS_PARTIAL_VERSION) {
 		dm_buf_addf(err, "partial of version %lld, not %d",
 		    (long long)json_integer_value(json_object_get(o,
-		    "dm_stats_partial")), DM_STATS_VERSION);
+		    "dm_stats_partial")), DM_STATS_PARTIAL_VERSION);
 		return -1;
 	}
 	if (!json_is_object(set)) {
@@ -202,18 +204,28 @@ dm_summary_merge(struct dm_summary *S, const json_t *o, int first,
 	json_array_foreach(a, i, x) {
 		struct dm_stat *st = S->st[i];
 		const char *sum = json_string_value(json_object_get(x, "sum"));
-		const char *sq = json_string_value(json_object_get(x, "sumsq"));
+		const char *mean = json_string_value(json_object_get(x,
+		    "mean"));
+		const char *m2 = json_string_value(json_object_get(x, "m2"));
+		long double na, nb, d;
 
-		if (sum == NULL || sq == NULL ||
+		if (sum == NULL || mean == NULL || m2 == NULL ||
 		    dm_kll_load(&k, json_object_get(x, "kll"), err) < 0) {
-			if (sum == NULL || sq == NULL)
+			if (sum == NULL || mean == NULL || m2 == NULL)
 				dm_buf_adds(err, "bad partial: stats");
 			return -1;
 		}
 		st->missing += uget(x, "missing");
 		st->isint = st->isint && json_is_true(json_object_get(x, "isint"));
 		st->sum += strtold(sum, NULL);
-		st->sumsq += strtold(sq, NULL);
+		/* Chan's update: the two means and spreads combined */
+		na = (long double)st->kll.n;
+		nb = (long double)k.n;
+		if (nb > 0) {
+			d = strtold(mean, NULL) - st->mean;
+			st->mean += d * nb / (na + nb);
+			st->m2 += strtold(m2, NULL) + d * d * na * nb / (na + nb);
+		}
 		dm_kll_merge(&st->kll, &k);
 		dm_kll_free(&k);
 	}

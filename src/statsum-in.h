@@ -12,7 +12,10 @@ struct dm_stat {
 	struct dm_expr	*expr;		/* otherwise */
 	int		 isint;		/* every value so far an integer */
 	unsigned long long missing;	/* null or no value */
-	long double	 sum, sumsq;	/* exact for integers below 2^32 */
+	long double	 sum;		/* exact for integers below 2^32 */
+	long double	 mean, m2;	/* Welford's running mean and sum of
+					 * squared deviations: no cancellation
+					 * for large values of small spread */
 	struct dm_kll	 kll;
 };
 

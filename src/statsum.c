@@ -431,6 +431,7 @@ dm_summary_add(struct dm_summary *S, struct dm_sample *s, struct dm_buf *err)
 	struct dm_buf path = DM_BUF_INIT;
 	double vals[64], *v = vals;
 	signed char has[64], *h = has;
+	long double d;
 	int havetext = 0, r = 0;
 	size_t i;
 
@@ -458,7 +459,9 @@ dm_summary_add(struct dm_summary *S, struct dm_sample *s, struct dm_buf *err)
 		    (double)(long long)v[i] == v[i]))
 			st->isint = 0;
 		st->sum += v[i];
-		st->sumsq += (long double)v[i] * v[i];
+		d = v[i] - st->mean;
+		st->mean += d / (long double)(st->kll.n + 1);
+		st->m2 += d * (v[i] - st->mean);
 		dm_kll_add(&st->kll, v[i]);
 	}
 	if (S->depth > 0) {
@@ -613,8 +616,7 @@ dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
 		json_object_set_new(x, "count", json_integer((json_int_t)n));
 		json_object_set_new(x, "missing", json_integer((json_int_t)st->missing));
 		mean = n ? (double)(st->sum / n) : NAN;
-		var = n > 1 ? (double)((st->sumsq - st->sum * st->sum / n) /
-		    (n - 1)) : NAN;
+		var = n > 1 ? (double)(st->m2 / (n - 1)) : NAN;
 		json_object_set_new(x, "mean", num(mean));
 		json_object_set_new(x, "std", num(var > 0 ? sqrt(var) :
 		    n > 1 ? 0 : NAN));

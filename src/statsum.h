@@ -71,6 +71,9 @@ double	 dm_hll_estimate(const struct dm_hll *);
 /* ---- statsum.c: what dm-stats gathers, merges and saves ---- */
 
 #define DM_STATS_VERSION	1
+/* the state of --partial: 2 keeps a running mean and spread, not sums of
+ * squares */
+#define DM_STATS_PARTIAL_VERSION	2
 #define DM_STATS_MAXFIELDS	4096	/* paths of the coverage */
 #define DM_STATS_MAXVALUES	100000	/* distinct values counted exactly */
 

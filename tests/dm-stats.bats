@@ -281,16 +281,42 @@ PY
 	run_split dm-stats --merge p1 p2
 	assert_status 2
 	assert_stderr "dm-stats: p2:1: the partial was made with other statistics, count fields, depth or --exact"
-	sed 's/"dm_stats_partial":1/"dm_stats_partial":9/' p1 >p9
+	sed 's/"dm_stats_partial":2/"dm_stats_partial":9/' p1 >p9
 	run_split dm-stats --merge p9
 	assert_status 2
-	assert_stderr "dm-stats: p9:1: partial of version 9, not 1"
+	assert_stderr "dm-stats: p9:1: partial of version 9, not 2"
 	echo '{"text":"a"}' >p3
 	run_split dm-stats --merge p3
 	assert_status 2
 	assert_stderr "dm-stats: p3:1: not a partial of dm-stats"
 	run_split dm-stats --merge -s len p1
 	assert_status 2
+}
+
+@test "the standard deviation of large values with a small spread is right, in one pass and merged" {
+	/usr/bin/python3 -c '
+for i in range(3000):
+    print("{\"ts\":%d,\"ms\":%d,\"f\":%r}" % (1700000000 + i % 7, 1700000000000 + i, 1e9 + (i % 3) / 1000))' >big.jsonl
+	# statistics.stdev computes exactly, in fractions
+	/usr/bin/python3 - <<'PY' >want
+import json, statistics
+rows = [json.loads(l) for l in open("big.jsonl")]
+for k in ["ts", "ms", "f"]:
+    print(k, "%.8g" % statistics.stdev(r[k] for r in rows))
+PY
+	dm-stats -s ts,ms,f --depth 0 --json big.jsonl | jq -r '.stats[] | "\(.name) \(.std)"' >one.raw
+	split -n l/4 big.jsonl part.
+	for f in part.*; do dm-stats -s ts,ms,f --depth 0 --partial "$f"; done |
+	    dm-stats --merge --json | jq -r '.stats[] | "\(.name) \(.std)"' >merged.raw
+	for f in one merged; do
+		/usr/bin/python3 -c '
+import sys
+for l in open(sys.argv[1]):
+    k, v = l.split()
+    print(k, "%.8g" % float(v))' $f.raw >$f
+		run diff want $f
+		assert_success
+	done
 }
 
 @test "a statistic that is not a number rejects the sample" {
