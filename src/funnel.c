@@ -45,7 +45,7 @@ fold(json_t *stage, json_t *line)
 	json_object_foreach(line, k, v) {
 		if (strcmp(k, "tool") == 0 || strcmp(k, "args") == 0 ||
 		    strcmp(k, "pid") == 0 || strcmp(k, "start") == 0 ||
-		    strcmp(k, "end") == 0)
+		    strcmp(k, "end") == 0 || strcmp(k, "job") == 0)
 			continue;
 		if (strcmp(k, "status") == 0) {
 			w = json_object_get(stage, "status");
@@ -95,9 +95,14 @@ dm_funnel_read(const char *path)
 			bad = 1;
 			break;
 		}
+		/* the jobs of dm-run running one command are one stage;
+		 * two stages of one command line are two */
 		dm_buf_reset(&key);
 		dm_json_addval(&key, json_object_get(line, "tool"));
 		dm_json_addval(&key, json_object_get(line, "args"));
+		if (json_object_get(line, "job") == NULL &&
+		    json_object_get(line, "pid") != NULL)
+			dm_json_addval(&key, json_object_get(line, "pid"));
 		if ((st = json_object_get(byname, key.buf)) == NULL) {
 			st = json_object();
 			json_object_set(st, "tool", json_object_get(line, "tool"));
@@ -269,6 +274,16 @@ esc(struct dm_buf *b, const char *s)
 		}
 }
 
+/* A count of the HTML table, "-" when the stage has none. */
+static void
+hcell(struct dm_buf *b, long long v)
+{
+	if (v < 0)
+		dm_buf_adds(b, "<td>-</td>");
+	else
+		dm_buf_addf(b, "<td>%lld</td>", v);
+}
+
 void
 dm_funnel_html(json_t *o, const char *title, struct dm_buf *b)
 {
@@ -328,8 +343,19 @@ dm_funnel_html(json_t *o, const char *title, struct dm_buf *b)
 		label(&l, st, 200);
 		dm_buf_adds(b, "<tr><td>");
 		esc(b, l.buf);
-		dm_buf_addf(b, "</td><td>%lld</td><td>%lld</td><td>%lld</td><td>",
-		    ival(st, "in"), ival(st, "out"), dropped(st));
+		if (ival(st, "in") < 0 && ival(st, "jobs") >= 0) {
+			/* dm-run counts jobs, not samples, as in the table */
+			dm_buf_addf(b, "</td><td colspan=\"4\">jobs %lld, "
+			    "retries %lld, failed %lld</td></tr>\n",
+			    ival(st, "jobs"), ival(st, "retries"),
+			    ival(st, "failed"));
+			continue;
+		}
+		dm_buf_adds(b, "</td>");
+		hcell(b, ival(st, "in"));
+		hcell(b, ival(st, "out"));
+		hcell(b, ival(st, "in") < 0 ? -1 : dropped(st));
+		dm_buf_adds(b, "<td>");
 		json_object_foreach(json_object_get(st, "dropped"), k, v) {
 			esc(b, k);
 			dm_buf_addf(b, ": %lld<br>", (long long)json_integer_value(v));

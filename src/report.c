@@ -209,7 +209,7 @@ dm_report_write(int status)
 {
 	struct dm_buf b = DM_BUF_INIT;
 	struct timespec t1;
-	const char *path, *key;
+	const char *path, *key, *job;
 	json_t *v;
 	size_t i;
 	ssize_t n;
@@ -226,7 +226,12 @@ dm_report_write(int status)
 	dm_json_addstr(&b, dm_prog, strlen(dm_prog));
 	dm_buf_adds(&b, ",\"args\":");
 	dm_json_addval(&b, R.args);
-	dm_buf_addf(&b, ",\"pid\":%ld,\"start\":", (long)R.pid);
+	dm_buf_addf(&b, ",\"pid\":%ld", (long)R.pid);
+	/* a job of dm-run: the funnel adds the jobs of a command up */
+	if ((job = getenv("DM_JOB")) != NULL && *job >= '0' && *job <= '9' &&
+	    strspn(job, "0123456789") == strlen(job) && strlen(job) < 20)
+		dm_buf_addf(&b, ",\"job\":%s", job);
+	dm_buf_adds(&b, ",\"start\":");
 	addtime(&b, &R.t0);
 	dm_buf_adds(&b, ",\"end\":");
 	addtime(&b, &t1);

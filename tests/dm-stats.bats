@@ -468,6 +468,43 @@ OUT
 	assert_output '[["dm-map",1,6,6,null],["dm-filter",3,6,5,{"expression":1}],["dm-run",1,null,null,null],["dm-filter",1,5,3,{"expression":2}]]'
 	run grep -c '"tool":"dm-stats"' r.jsonl
 	assert_output 0
+	# the HTML table says what the text table says
+	dm-stats --funnel --html f.html r.jsonl
+	run grep '^<tr><td>' f.html
+	assert_output <<'OUT'
+<tr><td>dm-map lower in.jsonl</td><td>6</td><td>6</td><td>0</td><td></td></tr>
+<tr><td>dm-filter 'len &gt; 1' (3 runs)</td><td>6</td><td>5</td><td>1</td><td>expression: 1<br></td></tr>
+<tr><td>dm-run -j 2 --lines 2 -- 'dm-filter &quot;len &gt; 1&quot;'</td><td colspan="4">jobs 3, retries 0, failed 0</td></tr>
+<tr><td>dm-filter 'len &lt; 6 &amp;&amp; !(text =~ /e/)'</td><td>5</td><td>3</td><td>2</td><td>expression: 2<br></td></tr>
+OUT
+}
+
+@test "the funnel keeps two stages of one command line apart, and adds up only the jobs of dm-run" {
+	printf '{"text":"%s"}\n' " a" "bb " " c " >in.jsonl
+	export DM_REPORT=$TMP/r.jsonl
+	dm-map strip in.jsonl | dm-filter 'len > 1' | dm-map strip >/dev/null
+	run dm-stats --funnel --ascii r.jsonl
+	assert_output <<'OUT'
+stage                                         in       out   dropped    kept
+dm-map strip in.jsonl                          3         3         0  100.0%
+dm-filter 'len > 1'                            3         1         2   33.3%
+  expression                                                       2
+dm-map strip                                   1         1         0  100.0%
+OUT
+	run sh -c "grep -c '\"job\":' r.jsonl"
+	assert_output 0
+	: >r.jsonl
+	dm-run -j 2 --lines 1 -- 'dm-map strip' <in.jsonl | dm-map strip >/dev/null
+	run sh -c "jq -c '[.tool, .job]' r.jsonl | sort"
+	assert_output <<'OUT'
+["dm-map",1]
+["dm-map",2]
+["dm-map",3]
+["dm-map",null]
+["dm-run",null]
+OUT
+	run sh -c "dm-stats --funnel --json r.jsonl | jq -c '[.stages[] | [.tool, .runs, .in]]'"
+	assert_output '[["dm-map",3,3],["dm-run",1,null],["dm-map",1,3]]'
 }
 
 @test "dm-stats writes its own report line" {
