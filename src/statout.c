@@ -20,7 +20,7 @@ static const char *const qnames[] = { "1%", "5%", "25%", "50%", "75%",
  * characters: integers whole (below 10^10), large numbers rounded to
  * units, huge and tiny ones with an exponent. */
 static void
-fmtnum(char *b, size_t n, const json_t *v, int prec)
+fmtnum(char *b, size_t n, const json_t *v, int prec, int width)
 {
 	double d, a;
 
@@ -35,9 +35,14 @@ fmtnum(char *b, size_t n, const json_t *v, int prec)
 	}
 	d = json_number_value(v);
 	a = fabs(d);
-	if (a >= 1e4 && a < pow(10, prec + 1))
+	/* a large number in whole while it fits its column (a blank
+	 * before it), else with the digits that fit */
+	if (a >= 1e4 && a < pow(10, width - 1 - (d < 0)))
 		snprintf(b, n, "%.0f", d);
-	else if (a >= 1e4 || (a > 0 && a < 1e-4))
+	else if (a >= 1e4)
+		snprintf(b, n, "%.*e", width - 7 - (d < 0) > 1 ?
+		    width - 7 - (d < 0) : 1, d);
+	else if (a > 0 && a < 1e-4)
 		snprintf(b, n, "%.*e", prec - 4 > 2 ? prec - 4 : 2, d);
 	else
 		snprintf(b, n, "%.*g", prec, d);
@@ -149,11 +154,16 @@ dm_summary_table(json_t *o, const struct dm_statout *out, struct dm_buf *b)
 		dm_buf_addc(b, '\n');
 		json_array_foreach(stats, i, x) {
 			cell[0] = json_string_value(json_object_get(x, "name"));
-			fmtnum(n[1], sizeof n[1], json_object_get(x, "count"), 6);
-			fmtnum(n[2], sizeof n[2], json_object_get(x, "mean"), 6);
-			fmtnum(n[3], sizeof n[3], json_object_get(x, "std"), 6);
-			fmtnum(n[4], sizeof n[4], json_object_get(x, "min"), 6);
-			fmtnum(n[5], sizeof n[5], json_object_get(x, "max"), 6);
+			fmtnum(n[1], sizeof n[1], json_object_get(x, "count"), 6,
+			    10);
+			fmtnum(n[2], sizeof n[2], json_object_get(x, "mean"), 6,
+			    11);
+			fmtnum(n[3], sizeof n[3], json_object_get(x, "std"), 6,
+			    11);
+			fmtnum(n[4], sizeof n[4], json_object_get(x, "min"), 6,
+			    11);
+			fmtnum(n[5], sizeof n[5], json_object_get(x, "max"), 6,
+			    11);
 			for (k = 1; k < 6; k++)
 				cell[k] = n[k];
 			dm_table_row(b, statcols, NCOL(statcols), cell);
@@ -170,7 +180,7 @@ dm_summary_table(json_t *o, const struct dm_statout *out, struct dm_buf *b)
 			q = json_object_get(x, "quantiles");
 			for (k = 0; k < 7; k++) {
 				fmtnum(qn[k], sizeof qn[k], json_object_get(q,
-				    qnames[k]), 4);
+				    qnames[k]), 4, 9);
 				cell[k + 1] = qn[k];
 			}
 			dm_table_row(b, quantcols, NCOL(quantcols), cell);
@@ -195,8 +205,10 @@ dm_summary_table(json_t *o, const struct dm_statout *out, struct dm_buf *b)
 				else
 					dm_buf_adds(&t, blocks[lvl]);
 			}
-			fmtnum(n[1], sizeof n[1], json_object_get(x, "min"), 6);
-			fmtnum(n[2], sizeof n[2], json_object_get(x, "max"), 6);
+			fmtnum(n[1], sizeof n[1], json_object_get(x, "min"), 6,
+			    10);
+			fmtnum(n[2], sizeof n[2], json_object_get(x, "max"), 6,
+			    11);
 			cell[0] = json_string_value(json_object_get(x, "name"));
 			cell[1] = n[1];
 			cell[2] = t.buf;
@@ -281,7 +293,8 @@ escnump(struct dm_buf *b, const json_t *v, int prec)
 {
 	char n[32];
 
-	fmtnum(n, sizeof n, v, prec);
+	/* no column to fit: every digit of a count or a timestamp */
+	fmtnum(n, sizeof n, v, prec, 14);
 	esc(b, n);
 }
 

@@ -319,6 +319,27 @@ for l in open(sys.argv[1]):
 	done
 }
 
+@test "large numbers keep the digits their column has room for; the HTML report keeps them all" {
+	/usr/bin/python3 -c '
+for i in range(100): print("{\"ts\":%d,\"w\":%d,\"neg\":%d}" % (1700000000000 + i * 1000, 123456 + i, -123456789 - i))' >big.jsonl
+	dm-stats -s ts,w,neg --depth 0 --ascii big.jsonl >out.txt
+	run sed -n '3,11p' out.txt
+	assert_output <<'OUT'
+statistic            count       mean        std        min        max
+ts                     100 1.7000e+12      29011 1.7000e+12 1.7000e+12
+w                      100     123506    29.0115     123456     123555
+neg                    100 -123456838    29.0115 -123456888 -123456789
+
+quantile               1%       5%      25%      50%      75%      95%      99%
+ts               1.70e+12 1.70e+12 1.70e+12 1.70e+12 1.70e+12 1.70e+12 1.70e+12
+w                  123457   123461   123481   123506   123530   123550   123554
+neg              -1.2e+08 -1.2e+08 -1.2e+08 -1.2e+08 -1.2e+08 -1.2e+08 -1.2e+08
+OUT
+	dm-stats -s ts,w --depth 0 --html r.html big.jsonl
+	run sh -c "grep -o '<td>[^<]*</td>' r.html | head -13 | tr -d '\n'"
+	assert_output '<td>ts</td><td>100</td><td>1700000049500</td><td>29011</td><td>1700000000000</td><td>1700000000990</td><td>1700000004950</td><td>1700000024750</td><td>1700000049500</td><td>1700000074250</td><td>1700000094050</td><td>1700000098010</td><td>1700000099000</td>'
+}
+
 @test "a statistic that is not a number rejects the sample" {
 	printf '%s\n' '{"v":1}' '{"v":"abc"}' '{"v":3}' '{"v":null}' >b.jsonl
 	run_split dm-stats -s v b.jsonl
