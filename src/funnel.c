@@ -80,6 +80,7 @@ dm_funnel_read(const char *path)
 	const char *p;
 	size_t len;
 	char *argv[1];
+	size_t i;
 	int bad = 0;
 
 	argv[0] = (char *)path;
@@ -109,6 +110,15 @@ dm_funnel_read(const char *path)
 			json_object_set(st, "args", json_object_get(line, "args"));
 			json_array_append_new(stages, st);
 			json_object_set(byname, key.buf, st);
+		} else {
+			/* a stage goes where its last run ended: the first
+			 * job of a stage may end before the tool that feeds
+			 * it has written its own line */
+			for (i = 0; json_array_get(stages, i) != st; i++)
+				;
+			json_incref(st);
+			json_array_remove(stages, i);
+			json_array_append_new(stages, st);
 		}
 		fold(st, line);
 		json_decref(line);

@@ -552,6 +552,26 @@ num(double v)
 
 /* Bins: --bins, else Freedman-Diaconis from the IQR, at most 40; an
  * integer statistic with a small range gets a bin a value. */
+/*
+ * Integers over a range of span values in equal bins from min to max: a
+ * number of bins that divides span gives each bin as many of them (a
+ * check of the arithmetic: value lo + m*w + r, with w = span/nb and r < w,
+ * falls in bin m). The divisor of span nearest to nb, not below nb/2,
+ * else nb.
+ */
+static double
+intbins(double span, double nb)
+{
+	double d, best = 0;
+
+	for (d = 1; d <= 40; d++)
+		if (fmod(span, d) == 0 && d >= nb / 2 && (best == 0 ||
+		    fabs(d - nb) < fabs(best - nb) ||
+		    (fabs(d - nb) == fabs(best - nb) && d > best)))
+			best = d;
+	return best > 0 ? best : nb;
+}
+
 static int
 nbins(struct dm_stat *st, int want, double lo, double hi)
 {
@@ -574,6 +594,8 @@ nbins(struct dm_stat *st, int want, double lo, double hi)
 		nb = 1;
 	if (st->isint && hi - lo + 1 <= nb)
 		nb = hi - lo + 1;
+	else if (st->isint)
+		nb = intbins(hi - lo + 1, nb);
 	return (int)nb;
 }
 

@@ -28,7 +28,7 @@ words                1.02      1.1      1.5        2        3      3.8     3.96
 meta.score          1.015    1.075    1.375     1.75    2.125    2.425    2.485
 
 histogram              min                                            max
-len                      3  =@                                        11
+len                      3  @@@                                       11
 words                    1  @=                                        4
 meta.score               1  @@                                        2.5
 
@@ -50,10 +50,10 @@ OUT
 	small
 	LC_ALL=C.UTF-8 run dm-stats -c meta.lang -s len --depth 0 small.jsonl
 	assert_success
-	[[ "${lines[6]}" == "len                      3  ▄█"*"11" ]]
+	[[ "${lines[6]}" == "len                      3  ███"*"11" ]]
 	[[ "${lines[8]}" == *"66.7%  ████████████████████" ]]
 	LC_ALL=C.UTF-8 run dm-stats --ascii -s len --depth 0 small.jsonl
-	[[ "${lines[6]}" == "len                      3  =@"*"11" ]]
+	[[ "${lines[6]}" == "len                      3  @@@"*"11" ]]
 }
 
 @test "quantiles of a known sequence are numpy's linear ones, exactly" {
@@ -340,6 +340,18 @@ OUT
 	assert_output '<td>ts</td><td>100</td><td>1700000049500</td><td>29011</td><td>1700000000000</td><td>1700000000990</td><td>1700000004950</td><td>1700000024750</td><td>1700000049500</td><td>1700000074250</td><td>1700000094050</td><td>1700000098010</td><td>1700000099000</td>'
 }
 
+@test "an integer statistic gets bins that hold as many integers each" {
+	for r in 1 2 3 4; do seq 0 50; done | sed 's/.*/{"v":&}/' >u.jsonl
+	run sh -c "dm-stats -s v --depth 0 --json u.jsonl | jq -c '.stats[0].histogram.counts'"
+	assert_output '[68,68,68]'
+	for r in 1 2 3; do seq 0 9; done | sed 's/.*/{"v":&}/' >t.jsonl
+	run sh -c "dm-stats -s v --depth 0 --json t.jsonl | jq -c '.stats[0].histogram'"
+	assert_output '{"edges":[0,4.5,9],"counts":[15,15]}'
+	# --bins is taken as given
+	run sh -c "dm-stats -s v --bins 3 --depth 0 --json t.jsonl | jq -c '.stats[0].histogram.counts'"
+	assert_output '[9,9,12]'
+}
+
 @test "a statistic that is not a number rejects the sample" {
 	printf '%s\n' '{"v":1}' '{"v":"abc"}' '{"v":3}' '{"v":null}' >b.jsonl
 	run_split dm-stats -s v b.jsonl
@@ -526,6 +538,14 @@ OUT
 OUT
 	run sh -c "dm-stats --funnel --json r.jsonl | jq -c '[.stages[] | [.tool, .runs, .in]]'"
 	assert_output '[["dm-map",3,3],["dm-run",1,null],["dm-map",1,3]]'
+	# a job that ended before the tool feeding dm-run wrote its line: the
+	# stage of the jobs goes where the last of them ended
+	printf '%s\n' '{"tool":"dm-filter","args":["x"],"pid":5,"job":1,"in":2,"out":2}' \
+	    '{"tool":"dm-map","args":["lower"],"pid":1,"in":4,"out":4}' \
+	    '{"tool":"dm-filter","args":["x"],"pid":6,"job":2,"in":2,"out":1}' \
+	    '{"tool":"dm-run","args":["x"],"pid":2,"jobs":2,"done":2,"failed":0,"retries":0}' >race.jsonl
+	run sh -c "dm-stats --funnel --json race.jsonl | jq -c '[.stages[] | [.tool, .runs, .in]]'"
+	assert_output '[["dm-map",1,4],["dm-filter",2,4],["dm-run",1,null]]'
 }
 
 @test "dm-stats writes its own report line" {
