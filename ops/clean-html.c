@@ -11,9 +11,9 @@
 /*
  * Data-Juicer replaces the literal strings "<li>" and "<ol>" by "\n*",
  * deletes "</li>" and "</ol>", parses the rest with an HTML5 parser
- * (selectolax) and keeps the text of the tree. Building a tree per sample
- * is what makes that slow; dm walks the text once with the few rules of the
- * HTML5 tokenizer that decide which bytes are text:
+ * (selectolax) and keeps the text of the tree's body. Building a tree per
+ * sample is what makes that slow; dm walks the text once with the few
+ * rules of the HTML5 tokenizer that decide which bytes are text:
  *
  *  - '<' starts markup only before an ASCII letter, '/', '!' or '?';
  *    otherwise it is text ("a < b");
@@ -21,10 +21,17 @@
  *    cut off by the end of the text is dropped with it;
  *  - comments end at "-->" (or "--!>"), "<!...>", "<?...>" and "</ ...>"
  *    are bogus comments ending at '>';
- *  - script and style hold raw text up to their end tag, dropped here;
- *    title and textarea hold text up to theirs, entities decoded;
- *  - CR and CR LF become LF, and white space before the first start tag
- *    or other character is dropped, as the tree builder does.
+ *  - script, style, noframes, xmp, iframe and noembed hold raw text up to
+ *    their end tag; title and textarea hold text up to theirs, entities
+ *    decoded; a LF just after <pre>, <listing> or <textarea> is dropped;
+ *  - CR and CR LF become LF (a CR and the LF of a "<li>" after it too);
+ *
+ * and with the tree builder's insertion modes before the body, as a state
+ * (enum mode) rather than a tree: the head's elements, their text and the
+ * white space around them go to the head or the html element, not to the
+ * body; the body starts at the first other character or at a tag the head
+ * does not take. After that every text is the body's, but that of script
+ * and style, dropped unless scripts=true (selectolax keeps it).
  */
 
 struct entity {
@@ -404,9 +411,24 @@ static const int32_t c1[32] = {
 static struct dm_byteset textstop, markstop;
 static int ready;
 
+/*
+ * The insertion modes of the HTML5 tree builder before the body: what
+ * comes in them goes to the head or the html element, or nowhere.
+ */
+enum mode {
+	M_BEFORE_HTML,	/* "initial" and "before html" */
+	M_BEFORE_HEAD,
+	M_IN_HEAD,
+	M_NOSCRIPT,	/* "in head noscript": scripting is off */
+	M_AFTER_HEAD,
+	M_BODY		/* "in body" and the modes after it */
+};
+
 struct scan {
 	struct dm_buf	*out;
-	int		 started;	/* a start tag or a non-space seen */
+	enum mode	 mode;
+	int		 scripts;	/* keep script and style text */
+	int		 cr;		/* a CR was the last out, as a LF */
 };
 
 static int
@@ -433,18 +455,31 @@ lower_ascii(int c)
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-/* Text out; leading white space goes, as the tree builder ignores it. */
+/*
+ * Text out. Before the body white space goes (to the head, the html
+ * element or nowhere) and any other character starts the body, in every
+ * mode.
+ */
 static void
 put(struct scan *sc, const char *s, size_t n)
 {
-	if (!sc->started) {
+	if (n == 0)
+		return;
+	if (sc->cr) {
+		sc->cr = 0;
+		if (*s == '\n') {	/* CR LF */
+			s++;
+			n--;
+		}
+	}
+	if (sc->mode != M_BODY) {
 		while (n > 0 && isws((unsigned char)*s)) {
 			s++;
 			n--;
 		}
 		if (n == 0)
 			return;
-		sc->started = 1;
+		sc->mode = M_BODY;
 	}
 	dm_buf_add(sc->out, s, n);
 }
@@ -452,10 +487,11 @@ put(struct scan *sc, const char *s, size_t n)
 static void
 putcp(struct scan *sc, int32_t cp)
 {
-	if (!sc->started) {
+	sc->cr = 0;
+	if (sc->mode != M_BODY) {
 		if (cp < 0x80 && isws(cp))
 			return;
-		sc->started = 1;
+		sc->mode = M_BODY;
 	}
 	dm_buf_addcp(sc->out, cp);
 }
@@ -556,6 +592,19 @@ charref(struct scan *sc, const char *p, const char *e)
 	return p + 1;
 }
 
+/*
+ * A CR out, as a LF. A LF after it (in the text that follows, or made of
+ * "<li>", with only "</li>" or "</ol>" between, as Data-Juicer's
+ * replacements come first) is the same line end.
+ */
+static void
+putcr(struct scan *sc)
+{
+	sc->cr = 0;
+	put(sc, "\n", 1);
+	sc->cr = 1;
+}
+
 /* Text of [p, e): references decoded, line ends made LF. */
 static void
 text(struct scan *sc, const char *p, const char *e)
@@ -570,10 +619,8 @@ text(struct scan *sc, const char *p, const char *e)
 		if (*q == '&') {
 			p = charref(sc, q, e);
 		} else {
-			put(sc, "\n", 1);
+			putcr(sc);
 			p = q + 1;
-			if (p < e && *p == '\n')
-				p++;
 		}
 	}
 }
@@ -677,15 +724,305 @@ rawend(const char *p, const char *e, const char *name, size_t len)
 	return e;
 }
 
+enum tag {
+	T_OTHER,
+	T_HTML, T_HEAD, T_BODY, T_BR,
+	T_BASE,		/* void in the head */
+	T_VOID,		/* basefont, bgsound, link, meta: also in noscript */
+	T_TITLE, T_TEXTAREA,		/* text, references decoded */
+	T_SCRIPT, T_STYLE, T_NOFRAMES,	/* raw text */
+	T_RAW,		/* xmp, iframe, noembed: raw text in the body */
+	T_NOSCRIPT, T_TEMPLATE,
+	T_PRE		/* pre, listing: a first newline dropped */
+};
+
+struct tagname {
+	const char	*name;
+	size_t		 len;
+	enum tag	 tag;
+};
+
+#define TAG(s, t)	{ s, sizeof(s) - 1, t }
+
+static const struct tagname tags[] = {
+	TAG("br", T_BR), TAG("pre", T_PRE), TAG("xmp", T_RAW),
+	TAG("html", T_HTML), TAG("head", T_HEAD), TAG("body", T_BODY),
+	TAG("base", T_BASE), TAG("link", T_VOID), TAG("meta", T_VOID),
+	TAG("title", T_TITLE), TAG("style", T_STYLE),
+	TAG("script", T_SCRIPT), TAG("iframe", T_RAW),
+	TAG("bgsound", T_VOID), TAG("listing", T_PRE), TAG("noembed", T_RAW),
+	TAG("basefont", T_VOID), TAG("noscript", T_NOSCRIPT),
+	TAG("noframes", T_NOFRAMES), TAG("template", T_TEMPLATE),
+	TAG("textarea", T_TEXTAREA),
+};
+
+#define NTAGS	(sizeof(tags) / sizeof(tags[0]))
+
+static const struct tagname *
+tagof(const char *name, size_t len)
+{
+	size_t i;
+
+	if (len < 2 || len > 8)
+		return NULL;
+	for (i = 0; i < NTAGS; i++)
+		if (tags[i].len == len && nameis(name, len, tags[i].name))
+			return &tags[i];
+	return NULL;
+}
+
+/* What becomes of what a start tag opens. */
+enum content {
+	C_NONE,		/* nothing special: markup and text follow */
+	C_DROP,		/* text up to the end tag, dropped */
+	C_RAW,		/* text up to the end tag, kept as it is */
+	C_RCDATA,	/* text up to the end tag, references decoded */
+	C_TEXTAREA,	/* C_RCDATA, a first newline dropped */
+	C_PRE		/* C_NONE, a first newline dropped */
+};
+
+/*
+ * A start tag, in the tree builder's insertion mode: moves on to the mode
+ * it leads to (reprocessing it there as the builder does) and says what
+ * becomes of its contents. Before the body, title, script, style and
+ * noframes go to the head and their text with them.
+ */
+static enum content
+starttag(struct scan *sc, enum tag t)
+{
+	for (;;) {
+		switch (sc->mode) {
+		case M_BEFORE_HTML:
+			sc->mode = M_BEFORE_HEAD;
+			if (t == T_HTML)
+				return C_NONE;
+			break;
+		case M_BEFORE_HEAD:
+			if (t == T_HTML)
+				return C_NONE;
+			sc->mode = M_IN_HEAD;
+			if (t == T_HEAD)
+				return C_NONE;
+			break;
+		case M_IN_HEAD:
+		case M_AFTER_HEAD:
+			switch (t) {
+			case T_HTML:
+			case T_HEAD:
+			case T_BASE:
+			case T_VOID:
+				return C_NONE;
+			case T_TITLE:
+			case T_SCRIPT:
+			case T_STYLE:
+			case T_NOFRAMES:
+			case T_TEMPLATE:	/* its contents are no child */
+				return C_DROP;
+			case T_NOSCRIPT:
+				if (sc->mode == M_AFTER_HEAD)
+					break;
+				sc->mode = M_NOSCRIPT;
+				return C_NONE;
+			default:
+				break;
+			}
+			if (sc->mode == M_IN_HEAD) {
+				sc->mode = M_AFTER_HEAD;
+				break;
+			}
+			sc->mode = M_BODY;
+			if (t == T_BODY)
+				return C_NONE;
+			break;
+		case M_NOSCRIPT:
+			switch (t) {
+			case T_HTML:
+			case T_HEAD:
+			case T_NOSCRIPT:
+			case T_VOID:
+				return C_NONE;
+			case T_STYLE:
+			case T_NOFRAMES:
+				return C_DROP;
+			default:
+				break;
+			}
+			sc->mode = M_IN_HEAD;
+			break;
+		case M_BODY:
+			switch (t) {
+			case T_SCRIPT:
+			case T_STYLE:
+				return sc->scripts ? C_RAW : C_DROP;
+			case T_NOFRAMES:
+			case T_RAW:
+				return C_RAW;
+			case T_TITLE:
+				return C_RCDATA;
+			case T_TEXTAREA:
+				return C_TEXTAREA;
+			case T_PRE:
+				return C_PRE;
+			default:
+				return C_NONE;
+			}
+		}
+	}
+}
+
+/* An end tag before the body: </head>, </noscript>, and </body>, </html>
+ * and </br>, which act as the start of the body; the others are ignored. */
+static void
+endtag(struct scan *sc, enum tag t)
+{
+	int bodyish = t == T_BODY || t == T_HTML || t == T_BR;
+
+	for (;;) {
+		switch (sc->mode) {
+		case M_BEFORE_HTML:
+			if (!bodyish && t != T_HEAD)
+				return;
+			sc->mode = M_BEFORE_HEAD;
+			break;
+		case M_BEFORE_HEAD:
+			if (!bodyish && t != T_HEAD)
+				return;
+			sc->mode = M_IN_HEAD;
+			break;
+		case M_IN_HEAD:
+			if (t == T_HEAD) {
+				sc->mode = M_AFTER_HEAD;
+				return;
+			}
+			if (!bodyish)
+				return;
+			sc->mode = M_AFTER_HEAD;
+			break;
+		case M_NOSCRIPT:
+			if (t == T_NOSCRIPT) {
+				sc->mode = M_IN_HEAD;
+				return;
+			}
+			if (t != T_BR)
+				return;
+			sc->mode = M_IN_HEAD;
+			break;
+		case M_AFTER_HEAD:
+			if (bodyish)
+				sc->mode = M_BODY;
+			return;
+		case M_BODY:
+			return;
+		}
+	}
+}
+
+/* Raw text of [p, e): line ends made LF. */
+static void
+rawtext(struct scan *sc, const char *p, const char *e)
+{
+	const char *q;
+
+	while (p < e) {
+		if ((q = memchr(p, '\r', e - p)) == NULL)
+			q = e;
+		put(sc, p, q - p);
+		if (q == e)
+			break;
+		putcr(sc);
+		p = q + 1;
+	}
+}
+
+/* Is p at Data-Juicer's "<li>" or "<ol>"? */
+static int
+isliol(const char *p, const char *e)
+{
+	return e - p >= 4 && (memcmp(p, "<li>", 4) == 0 ||
+	    memcmp(p, "<ol>", 4) == 0);
+}
+
+/* Is p at "</li>" or "</ol>", which Data-Juicer deletes? */
+static int
+isliolend(const char *p, const char *e)
+{
+	return e - p >= 5 && (memcmp(p, "</li>", 5) == 0 ||
+	    memcmp(p, "</ol>", 5) == 0);
+}
+
+/*
+ * p is past the start tag of pre, listing or textarea: past a newline
+ * there, which the tree builder drops (one made of "<li>" too).
+ */
+static const char *
+firstlf(struct scan *sc, const char *p, const char *e)
+{
+	if (p < e && *p == '\n')
+		return p + 1;
+	if (p < e && *p == '\r' && ++p < e && *p == '\n')
+		return p + 1;
+	if (isliol(p, e)) {
+		put(sc, "*", 1);
+		return p + 4;
+	}
+	return p;
+}
+
+/*
+ * The text [p, e) of an element kept in the body; rc: references decoded.
+ * Data-Juicer's replacements came before the parser, so they apply here too.
+ */
+static void
+keep(struct scan *sc, const char *p, const char *e, int rc)
+{
+	const char *q;
+
+	while (p < e) {
+		if ((q = memchr(p, '<', e - p)) == NULL)
+			q = e;
+		if (rc)
+			text(sc, p, q);
+		else
+			rawtext(sc, p, q);
+		if (q == e)
+			break;
+		if (isliol(q, e)) {
+			put(sc, "\n*", 2);
+			p = q + 4;
+		} else if (isliolend(q, e)) {
+			p = q + 5;
+		} else {
+			put(sc, "<", 1);
+			p = q + 1;
+		}
+	}
+}
+
+/* The length of the tag name at p. */
+static size_t
+namelen(const char *p, const char *e)
+{
+	size_t len;
+
+	for (len = 0; p + len < e && !isws((unsigned char)p[len]) &&
+	    p[len] != '/' && p[len] != '>'; len++)
+		;
+	return len;
+}
+
 /* p is at '<': handles the markup there, returns where text goes on. */
 static const char *
 markup(struct scan *sc, const char *p, const char *e)
 {
-	static const char *const raw[] = { "script", "style" };
-	static const char *const rcdata[] = { "title", "textarea" };
+	const struct tagname *tn;
 	const char *q, *name, *close;
-	size_t len, i;
+	enum content c;
+	size_t len;
 
+	/* Markup between a CR and a LF parts them, but for what
+	 * Data-Juicer's replacements make of "<li>", "</li>"... */
+	if (sc->cr && !isliol(p, e) && !isliolend(p, e))
+		sc->cr = 0;
 	q = p + 1;
 	if (q < e && *q == '!') {
 		if (e - q >= 3 && q[1] == '-' && q[2] == '-')
@@ -704,39 +1041,40 @@ markup(struct scan *sc, const char *p, const char *e)
 			put(sc, "</", 2);
 			return e;
 		}
-		q = tagend(q, e);
-		return q != NULL ? q : e;
+		name = q;
+		if ((q = tagend(q, e)) == NULL)
+			return e;
+		if (sc->mode != M_BODY) {
+			tn = tagof(name, namelen(name, e));
+			endtag(sc, tn != NULL ? tn->tag : T_OTHER);
+		}
+		return q;
 	}
 	if (q == e || !isalpha_ascii((unsigned char)*q)) {
 		put(sc, "<", 1);
 		return q;
 	}
 	/* Data-Juicer's literal replacements, before any parsing. */
-	if (e - p >= 4 && (memcmp(p, "<li>", 4) == 0 ||
-	    memcmp(p, "<ol>", 4) == 0)) {
+	if (isliol(p, e)) {
 		put(sc, "\n*", 2);
 		return p + 4;
 	}
 	name = q;
-	for (len = 0; q + len < e && !isws((unsigned char)q[len]) &&
-	    q[len] != '/' && q[len] != '>'; len++)
-		;
+	len = namelen(name, e);
 	if ((q = tagend(name, e)) == NULL)
 		return e;
-	sc->started = 1;
-	for (i = 0; i < 2; i++) {
-		if (nameis(name, len, raw[i])) {
-			close = rawend(q, e, raw[i], len);
-			break;
-		}
-		if (nameis(name, len, rcdata[i])) {
-			close = rawend(q, e, rcdata[i], len);
-			text(sc, q, close);
-			break;
-		}
-	}
-	if (i == 2)
+	tn = tagof(name, len);
+	c = starttag(sc, tn != NULL ? tn->tag : T_OTHER);
+	if (c == C_NONE)
 		return q;
+	if (c == C_PRE)
+		return firstlf(sc, q, e);
+	close = rawend(q, e, tn->name, len);
+	if (c == C_TEXTAREA)
+		keep(sc, firstlf(sc, q, close), close, 1);
+	else if (c != C_DROP)
+		keep(sc, q, close, c == C_RCDATA);
+	sc->cr = 0;
 	if (close == e)
 		return e;
 	q = tagend(close + 2, e);
@@ -761,15 +1099,19 @@ blocks_text(const char *in, size_t n, struct dm_buf *out)
 	return 1;
 }
 
+/* The options, by blocks | scripts << 1; the default is NULL. */
+static const int opts[4] = { 0, 1, 2, 3 };
+
 static int
 clean_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
-	static int blocks = 1;
 	struct dm_buf why = DM_BUF_INIT;
+	int o;
 
-	*state = dm_arg_bool(args, "blocks") ? &blocks : NULL;
+	o = dm_arg_bool(args, "blocks") | dm_arg_bool(args, "scripts") << 1;
+	*state = o != 0 ? (void *)&opts[o] : NULL;
 	/* libxml2 is in dm-archive.so */
-	if (*state != NULL && dm_archive_shim_load(&why) < 0) {
+	if ((o & 1) && dm_archive_shim_load(&why) < 0) {
 		dm_buf_addf(err, "blocks=true: %s", why.buf);
 		dm_buf_free(&why);
 		return -1;
@@ -781,12 +1123,13 @@ static int
 clean_text(void *state, const char *in, size_t n, struct dm_buf *out,
     struct dm_buf *err)
 {
-	struct scan sc = { out, 0 };
+	struct scan sc = { out, M_BEFORE_HTML, 0, 0 };
 	const char *p, *q, *e;
 
 	(void)err;
-	if (state != NULL)
+	if (state != NULL && (*(const int *)state & 1))
 		return blocks_text(in, n, out);
+	sc.scripts = state != NULL;
 	if (!ready) {
 		dm_byteset_init(&textstop, "&\r", 2);
 		dm_byteset_init(&markstop, "<&\r", 3);
@@ -815,6 +1158,9 @@ static const struct dm_param params[] = {
 	{ .name = "blocks", .type = DM_P_BOOL, .def = "false",
 	  .help = "text with block structure: block elements end a line, "
 	  "<br> a newline (libxml2's HTML parser)" },
+	{ .name = "scripts", .type = DM_P_BOOL, .def = "false",
+	  .help = "keep the text of script and style elements in the body, "
+	  "as Data-Juicer does" },
 	{ .name = NULL }
 };
 
