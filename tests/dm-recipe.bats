@@ -116,6 +116,14 @@ EOF
 EOF
 }
 
+@test "clean_html_mapper keeps the body's text, script and style too, as selectolax's text()" {
+	printf '%s\n' '{"id":1,"text":"<html><head><title>T</title><script>h()</script></head>\n<body><p>Hi</p><script>b()</script><style>p{}</style></body></html>"}' >in.jsonl
+	run_recipe clean_html_mapper
+	assert_file out.jsonl '{"id":1,"text":"Hib()p{}"}'
+	run dm-recipe show r.yaml
+	assert_output "dm-map 'clean-html scripts=true' in.jsonl > out.jsonl"
+}
+
 @test "clean_copyright_mapper drops the copyright comment" {
 	mapper_input
 	run_recipe clean_copyright_mapper
