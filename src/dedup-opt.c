@@ -14,27 +14,35 @@ dm_dedup_printparams(const struct dedup_run *r)
 {
 	static const char *const toks[] = { "space", "punctuation", "character" };
 	const struct dm_dedup *d = &r->d;
+	struct dm_buf b = DM_BUF_INIT;
 
 	switch (d->mode) {
 	case DM_DEDUP_EXACT:
-		printf("{\"mode\":\"exact\",\"lowercase\":%s,"
-		    "\"ignore_non_character\":%s}\n", d->lowercase ? "true" :
+		dm_buf_addf(&b, "{\"mode\":\"exact\",\"lowercase\":%s,"
+		    "\"ignore_non_character\":%s", d->lowercase ? "true" :
 		    "false", d->nonchar ? "true" : "false");
 		break;
 	case DM_DEDUP_MINHASH:
-		printf("{\"mode\":\"near\",\"preset\":\"%s\",\"tokenize\":\"%s\","
-		    "\"window\":%d,\"perms\":%d,\"bands\":%d,\"rows\":%d,"
-		    "\"threshold\":%g}\n", d->preset == DM_PRESET_DJ ?
-		    "data-juicer" : "datatrove", d->preset == DM_PRESET_DJ ?
-		    toks[d->tok] : "words", d->window, d->perms, d->bands,
-		    d->rows, d->threshold);
+		dm_buf_addf(&b, "{\"mode\":\"near\",\"preset\":\"%s\","
+		    "\"tokenize\":\"%s\",\"window\":%d,\"perms\":%d,"
+		    "\"bands\":%d,\"rows\":%d,\"threshold\":%g",
+		    d->preset == DM_PRESET_DJ ? "data-juicer" : "datatrove",
+		    d->preset == DM_PRESET_DJ ? toks[d->tok] : "words",
+		    d->window, d->perms, d->bands, d->rows, d->threshold);
 		break;
 	case DM_DEDUP_SIMHASH:
-		printf("{\"mode\":\"simhash\",\"tokenize\":\"%s\",\"window\":%d,"
-		    "\"blocks\":%d,\"hamming\":%d}\n", toks[d->tok], d->window,
-		    d->blocks, d->hamming);
+		dm_buf_addf(&b, "{\"mode\":\"simhash\",\"tokenize\":\"%s\","
+		    "\"window\":%d,\"blocks\":%d,\"hamming\":%d",
+		    toks[d->tok], d->window, d->blocks, d->hamming);
 		break;
 	}
+	if (d->ignorepat) {
+		dm_buf_adds(&b, ",\"ignore\":");
+		dm_json_addstr(&b, d->ignorepat, strlen(d->ignorepat));
+	}
+	dm_buf_adds(&b, "}\n");
+	fwrite(b.buf, 1, b.len, stdout);
+	dm_buf_free(&b);
 }
 
 size_t
@@ -67,6 +75,8 @@ dm_dedup_settings(const struct dedup_run *r)
 	json_object_set_new(o, "window", json_integer(d->window));
 	json_object_set_new(o, "lowercase", json_boolean(d->lowercase));
 	json_object_set_new(o, "ignore_non_character", json_boolean(d->nonchar));
+	if (d->ignorepat)
+		json_object_set_new(o, "ignore", json_string(d->ignorepat));
 	json_object_set_new(o, "perms", json_integer(d->perms));
 	json_object_set_new(o, "bands", json_integer(d->bands));
 	json_object_set_new(o, "rows", json_integer(d->rows));

@@ -323,6 +323,9 @@ dm_dedup_free(struct dm_dedup *d)
 	free(d->blkh);
 	dm_buf_free(&d->t1);
 	dm_buf_free(&d->t2);
+	dm_buf_free(&d->t3);
+	if (d->ignore)
+		dm_re_free(d->ignore);
 }
 
 /* ---- texts ---- */
@@ -704,11 +707,25 @@ shingles(struct dm_dedup *d, const char *s, size_t n)
 			    d->off[2 * (i + w) - 1] - d->off[2 * i]);
 		return;
 	}
-	/* Data-Juicer: lower case, then the tokenization */
+	/* Data-Juicer: lower case, the ignore_pattern's matches removed,
+	 * then the tokenization */
 	dm_buf_reset(&d->t1);
 	if (dm_uni_lower(s, n, &d->t1)) {
 		s = d->t1.buf;
 		n = d->t1.len;
+	}
+	if (d->ignore) {
+		struct dm_buf err = DM_BUF_INIT;
+		int r;
+
+		dm_buf_reset(&d->t3);
+		if ((r = dm_re_replace(d->ignore, s, n, "", &d->t3, &err)) < 0)
+			dm_die("--ignore: %s", err.buf);
+		if (r > 0) {
+			s = d->t3.buf;
+			n = d->t3.len;
+		}
+		dm_buf_free(&err);
 	}
 	switch (d->tok) {
 	case DM_TOK_SPACE:

@@ -27,6 +27,9 @@ struct dm_dedup {
 	int		 window;	/* shingle size in tokens */
 	int		 lowercase;	/* exact: --lowercase; near: always */
 	int		 nonchar;	/* exact: --ignore-non-character */
+	struct dm_re	*ignore;	/* Data-Juicer near: --ignore, removed
+					 * after the lower case */
+	const char	*ignorepat;
 	double		 threshold;	/* Jaccard */
 	int		 perms;		/* MinHash permutations */
 	int		 bands, rows;	/* 0: from optimal_param */
@@ -38,7 +41,7 @@ struct dm_dedup {
 	uint64_t	*tablemask;
 	int		 ntables;
 	/* scratch */
-	struct dm_buf	 t1, t2;
+	struct dm_buf	 t1, t2, t3;
 	uint64_t	*h;		/* shingle hashes of the current text */
 	size_t		 nh, hcap;
 	size_t		*off;		/* token boundaries */

@@ -13,7 +13,7 @@
 
 static const char usage[] =
     "usage: dm-dedup [-hV] [--exact | --near | --simhash] [-k FIELD]...\n"
-    "                [--lowercase] [--ignore-non-character]\n"
+    "                [--lowercase] [--ignore-non-character] [--ignore REGEX]\n"
     "                [--preset data-juicer|datatrove|datamate] [--threshold F]\n"
     "                [--file-name FIELD] [--same-name hex|raw]\n"
     "                [--perms N] [--bands N] [--rows N] [--window N]\n"
@@ -39,6 +39,8 @@ static const char help[] =
     "                           rule (default 'fileName'; '': no rule)\n"
     "  -h, --help               show this help and exit\n"
     "      --hamming N          SimHash: at most N bits apart (default 4)\n"
+    "      --ignore REGEX       near, simhash: remove what REGEX matches (after\n"
+    "                           the lower case) before the shingles\n"
     "      --ignore-non-character  exact: drop white space, digits and\n"
     "                           punctuation before hashing\n"
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text');\n"
@@ -84,7 +86,7 @@ enum {
 	OPT_NONCHAR, OPT_LOWERCASE, OPT_MARK, OPT_MEMORY, OPT_NEAR, OPT_PERMS,
 	OPT_PARAMS, OPT_PRESET, OPT_ROWS, OPT_SIGNATURES, OPT_SIMHASH,
 	OPT_THRESHOLD, OPT_TMP, OPT_TOKENIZE, OPT_VERIFY, OPT_WINDOW,
-	OPT_LABELS, OPT_FILENAME, OPT_SAMENAME
+	OPT_LABELS, OPT_FILENAME, OPT_SAMENAME, OPT_IGNORE
 };
 
 static const struct option longopts[] = {
@@ -95,6 +97,7 @@ static const struct option longopts[] = {
 	{ "file-name", required_argument, NULL, OPT_FILENAME },
 	{ "hamming", required_argument, NULL, OPT_HAMMING },
 	{ "help", no_argument, NULL, 'h' },
+	{ "ignore", required_argument, NULL, OPT_IGNORE },
 	{ "ignore-non-character", no_argument, NULL, OPT_NONCHAR },
 	DM_IO_LONGOPTS,
 	{ "labels", required_argument, NULL, OPT_LABELS },
@@ -238,6 +241,17 @@ main(int argc, char *argv[])
 		case OPT_HAMMING:
 			r.d.hamming = intopt(optarg, 0, 63, "--hamming");
 			break;
+		case OPT_IGNORE: {
+			size_t off;
+
+			if (r.d.ignore)
+				dm_re_free(r.d.ignore);
+			if ((r.d.ignore = dm_re_new(optarg, "", &r.err,
+			    &off)) == NULL)
+				dm_usage_die(usage, "--ignore: %s", r.err.buf);
+			r.d.ignorepat = optarg;
+			break;
+		}
 		case OPT_NONCHAR:
 			r.d.nonchar = 1;
 			break;
@@ -335,6 +349,10 @@ main(int argc, char *argv[])
 		dm_usage_die(usage, "--verify needs --near");
 	if (r.d.preset == DM_PRESET_DATATROVE && r.d.mode != DM_DEDUP_MINHASH)
 		dm_usage_die(usage, "--preset datatrove needs --near");
+	if (r.d.ignore && (r.d.mode == DM_DEDUP_EXACT ||
+	    r.d.preset != DM_PRESET_DJ))
+		dm_usage_die(usage, "--ignore is for --near and --simhash of "
+		    "the data-juicer preset");
 	if (r.d.preset == DM_PRESET_DATATROVE && (tok || setw || setperms))
 		dm_usage_die(usage, "--preset datatrove has its own words, "
 		    "window and permutations");

@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 # dedup-ref.py - the references' algorithms, for tests/dm-dedup.bats
 #
-# usage: dedup-ref.py dj-minhash [PERMS [WINDOW [TOKENIZE]]] < samples.jsonl
+# usage: dedup-ref.py dj-minhash [PERMS [WINDOW [TOKENIZE [IGNORE]]]] < samples.jsonl
 #        dedup-ref.py datatrove < samples.jsonl
-#        dedup-ref.py simhash [WINDOW [TOKENIZE]] < samples.jsonl
+#        dedup-ref.py simhash [WINDOW [TOKENIZE [IGNORE]]] < samples.jsonl
 #        dedup-ref.py optimal THRESHOLD PERMS
 #        dedup-ref.py jaccard WINDOW < samples.jsonl	(all pairs, space words)
 #        dedup-ref.py plant PAIRS SEED		(a corpus of planted pairs)
@@ -61,8 +61,13 @@ def punct_split(text):
 	return out
 
 
-def dj_tokens(text, window, tokenization, as_set=True):
+def dj_tokens(text, window, tokenization, as_set=True, ignore=None):
 	text = text.lower()
+	if ignore:
+		# ignore_pattern: compiled by Data-Juicer with the regex module
+		# (python3-regex, installed for these tests)
+		import regex
+		text = regex.compile(ignore).sub("", text)
 	if tokenization == "character":
 		toks = [str.encode(text[i:i + window])
 			for i in range(len(text) - window + 1)]
@@ -76,13 +81,13 @@ def dj_tokens(text, window, tokenization, as_set=True):
 	return set(toks) if as_set else toks
 
 
-def dj_minhash(perms, window, tokenization):
+def dj_minhash(perms, window, tokenization, ignore=None):
 	gen = np.random.RandomState(seed=42)
 	perm_a, perm_b = np.array([(gen.randint(1, MERSENNE_PRIME, dtype=np.uint64),
 				    gen.randint(0, MERSENNE_PRIME, dtype=np.uint64))
 				   for _ in range(perms)], dtype=np.uint64).T
 	for text in texts():
-		tokens = dj_tokens(text, window, tokenization)
+		tokens = dj_tokens(text, window, tokenization, ignore=ignore)
 		if not tokens:
 			print("null")
 			continue
@@ -142,9 +147,10 @@ def compute(hashes):
 	return sum(1 << i for i in range(64) if counts[i] > 0)
 
 
-def simhash(window, tokenization):
+def simhash(window, tokenization, ignore=None):
 	for text in texts():
-		tokens = dj_tokens(text, window, tokenization, as_set=False)
+		tokens = dj_tokens(text, window, tokenization, as_set=False,
+				   ignore=ignore)
 		print(str(np.uint64(compute(map(unsigned_hash, tokens)))))
 
 
@@ -201,12 +207,14 @@ def run(argv):
 	if cmd == "dj-minhash":
 		dj_minhash(int(argv[1]) if len(argv) > 1 else 256,
 			   int(argv[2]) if len(argv) > 2 else 5,
-			   argv[3] if len(argv) > 3 else "space")
+			   argv[3] if len(argv) > 3 else "space",
+			   argv[4] if len(argv) > 4 else None)
 	elif cmd == "datatrove":
 		datatrove()
 	elif cmd == "simhash":
 		simhash(int(argv[1]) if len(argv) > 1 else 6,
-			argv[2] if len(argv) > 2 else "space")
+			argv[2] if len(argv) > 2 else "space",
+			argv[3] if len(argv) > 3 else None)
 	elif cmd == "optimal":
 		optimal(float(argv[1]), int(argv[2]))
 	elif cmd == "plant":

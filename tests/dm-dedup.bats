@@ -282,6 +282,49 @@ with open("in.jsonl", "w") as f, open("want", "w") as w:
 	[ "$(sed -n 3p dm.out)" = null ]
 }
 
+@test "near and simhash: --ignore removes a pattern's matches after the lower case, as Data-Juicer's ignore_pattern" {
+	texts >t.jsonl
+	for pat in '\p{P}' '\d+' '[aeiouäöü]+'; do
+		for tok in space punctuation character; do
+			echo "t.jsonl ref-mh-$tok-${#pat}.out dj-minhash 256 3 $tok $pat"
+			echo "t.jsonl ref-sh-$tok-${#pat}.out simhash 3 $tok $pat"
+		done
+	done | $PY "$REF" batch
+	for pat in '\p{P}' '\d+' '[aeiouäöü]+'; do
+		for tok in space punctuation character; do
+			dm-dedup --near --signatures --tokenize $tok --window 3 \
+			    --ignore "$pat" t.jsonl >dm.out
+			cmp dm.out ref-mh-$tok-${#pat}.out
+			dm-dedup --simhash --signatures --tokenize $tok --window 3 \
+			    --ignore "$pat" t.jsonl >dm.out
+			cmp dm.out ref-sh-$tok-${#pat}.out
+		done
+	done
+	# the pattern changes the signatures it is asked to
+	dm-dedup --near --signatures --window 3 t.jsonl >plain.out
+	! cmp -s plain.out ref-mh-space-5.out
+	# two texts that differ in punctuation only are duplicates under it
+	printf '%s\n' '{"text":"Hello, world! This is a test of the thing."}' \
+	    '{"text":"Hello world This is a test of the thing"}' >p.jsonl
+	run dm-dedup --near p.jsonl
+	assert_output $'{"text":"Hello, world! This is a test of the thing."}\n{"text":"Hello world This is a test of the thing"}'
+	run dm-dedup --near --ignore '\p{P}' p.jsonl
+	assert_output '{"text":"Hello, world! This is a test of the thing."}'
+	# the settings of a stage say it; the other modes refuse it
+	run sh -c "dm-dedup --simhash --ignore '\\d' --params | jq -r .ignore"
+	assert_output '\d'
+	usage=$(usage_of dm-dedup)
+	for opts in "--ignore x" "--near --preset datatrove --ignore x" "--near --preset datamate --ignore x"; do
+		# shellcheck disable=SC2086
+		run_split dm-dedup $opts </dev/null
+		assert_status 2
+		assert_stderr "dm-dedup: --ignore is for --near and --simhash of the data-juicer preset"$'\n'"$usage"
+	done
+	run_split dm-dedup --near --ignore '(' </dev/null
+	assert_status 2
+	assert_stderr "dm-dedup: --ignore: missing closing parenthesis at offset 1"$'\n'"$usage"
+}
+
 @test "near: signatures bit for bit around SHA-1's one-block limit, perms not a multiple of 32" {
 	# shingles of 54 to 65 bytes: up to 55 bytes SHA-1 pads them into one
 	# block, from 56 into two; 100 permutations end in a partial block
