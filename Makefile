@@ -51,6 +51,7 @@ DEBS += python3-jieba  # jieba-cut, phrase-repeat: jieba's dictionary and HMM ta
 DEBS += tmux bash-completion  # completion-tty.bats: completion in a real bash
 DEBS += python3-wcwidth  # tests/mkftfy-cases.py runs ftfy (fix-unicode's reference)
 DEBS += libexpat1-dev python3-emoji python3-xmltodict  # tests/datamate-ref.py (DataMate's cleaners, emoji 2.2.0)
+DEBS += python3-email-validator  # tests/datamate-ref.py: DataMate's EmailNumberCleaner validates with it (anonymize kinds=email)
 DEBS += libxml2-dev pandoc  # dm-scan --extract: XML and HTML; its tests make documents with pandoc
 DEBS += python3-html5lib  # clean-html's tests: its body text is compared with html5lib's HTML5 tree (selectolax's, for Data-Juicer)
 

@@ -9,8 +9,11 @@
 # the samples it keeps as they were read (DataMate empties a dropped text, and its Filter
 # base class drops a sample whose text is empty). The functions are that
 # code written again without loguru and DataMate's classes, with Debian's
-# python3 modules (python3-emoji, python3-xmltodict, python3-jieba);
-# EmojiCleaner is tests/emojiref.py, EmojiCleaner-2.2.0 Debian's emoji.
+# python3 modules (python3-emoji, python3-xmltodict, python3-jieba,
+# python3-email-validator 1.3, where DataMate asks for email-validator
+# 2.3 or later); EmojiCleaner is tests/emojiref.py, EmojiCleaner-2.2.0
+# Debian's emoji. OPERATOR may name mappers joined by commas, which run one
+# after the other.
 import json
 import re
 import sys
@@ -338,6 +341,86 @@ def xml_tag_cleaner(text):
     return _format_dict(xmltodict.parse(text.encode())).strip()
 
 
+# EmailNumberCleaner (runtime/ops/mapper/email_cleaner), _email_number_filter
+EMAIL_FRONT = r'(?<=[^0-9a-zA-Z\!\#\$\%\&\'\*\+\-\/\=\?\^\_\`\{\|\}\~\-])'
+EMAIL_BACK = r'(?=[^0-9a-zA-Z\!\#\$\%\&\'\*\+\-\/\=\?\^\_\`\{\|\}\~\-])'
+EMAIL = r'([a-zA-Z\d.\-+_]+\s?@\s?[a-zA-Z\d.\-+_]+\.[a-zA-Z0-9]{2,6})'
+
+
+def email_cleaner(input_data):
+    from email_validator import validate_email, EmailNotValidError
+    mixed_data = ''.join(['龥', input_data, '龥'])
+    paired_emails = re.compile(EMAIL_FRONT + EMAIL + EMAIL_BACK).findall(
+        mixed_data)
+    if paired_emails:
+        for email in paired_emails:
+            try:
+                validate_email(email, check_deliverability=False)
+                mixed_data = re.compile(EMAIL_FRONT + re.escape(email) +
+                                        EMAIL_BACK).sub("<email>", mixed_data,
+                                                        count=1)
+            except EmailNotValidError:
+                pass
+    return mixed_data[1:-1]
+
+
+# AnonymizedUrlCleaner (runtime/ops/mapper/url_cleaner), _url_filter
+URL = r'((?:(?:https?|ftp|file)://|(?<![a-zA-Z\-\.])www\.)' \
+      r'[\-A-Za-z0-9\+&@\(\)#/%\?=\^~_|!:\,\.\;]+[\-A-Za-z0-9\+&@#/%=\~_\|])' \
+      r'(?![\-A-Za-z0-9\+&@#/%=\~_\|])'
+
+
+def url_cleaner(input_data):
+    input_data = ''.join(['【', input_data, '】'])
+    text = re.compile(URL, re.MULTILINE).sub("<url>", input_data)
+    return text[1:-1]
+
+
+# AnonymizedIpAddress (runtime/ops/mapper/ip_address_cleaner)
+IPV4_PREFIX = r'ip(地址| address|v4)?( |:|：)*(?<![\.\d])'
+IPV4_SINGLE = r'(?<![\.\d])\d\.\d\.\d\.\d(?![\.\d])'
+IPV4_RE = re.compile(r"(?<![\d.])(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3})(?![.\d])")
+IPV6_RE = re.compile(r"(?<![0-9a-fA-F:])(([0-9a-fA-F]{0,4}:)+[0-9a-fA-F]{0,4})(?![0-9a-fA-F:])")
+
+
+def verify_ip_address(ip):
+    import ipaddress
+    try:
+        ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return True
+
+
+def filter_ipv4(ipv4, line):
+    if not verify_ip_address(ipv4):
+        return line
+    ipv4_format = ipv4.replace(".", "\\.")
+    if not re.search(IPV4_SINGLE, "【" + ipv4 + "】"):
+        line = re.compile(r"(?<![\d.])" + ipv4_format + r"(?![.\d])").sub("<ip>", line)
+    elif re.search(IPV4_PREFIX + ipv4_format + r"(?![.\d])", line, re.IGNORECASE):
+        line = re.compile(IPV4_SINGLE).sub("<ip>", line)
+    return line
+
+
+def ip_address_cleaner(input_data):
+    lines = input_data.split("\n")
+    line_list = []
+    for line in lines:
+        line = ''.join(['【', line, '】'])
+        ipv4_groups = IPV4_RE.findall(line)
+        for ipv4 in ipv4_groups:
+            line = filter_ipv4(ipv4, line)
+        ipv6_groups = IPV6_RE.findall(line)
+        for group in ipv6_groups:
+            ipv6 = group[0]
+            if ipv6 and verify_ip_address(ipv6):
+                line = re.compile(r"(?<![0-9a-fA-F:])" + ipv6 + "(?![0-9a-fA-F:])").sub("<ip>", line)
+        line_list.append(line[1:-1])
+    text = "\n".join([line.strip() for line in line_list])
+    return text
+
+
 def main():
     op = sys.argv[1]
     arg = sys.argv[2] if len(sys.argv) > 2 else None
@@ -359,6 +442,9 @@ def main():
         'EmojiCleaner': emoji_cleaner,
         'EmojiCleaner-2.2.0': emoji_cleaner_220,
         'XMLTagCleaner': xml_tag_cleaner,
+        'EmailNumberCleaner': email_cleaner,
+        'AnonymizedUrlCleaner': url_cleaner,
+        'AnonymizedIpAddress': ip_address_cleaner,
     }
     if op == 'DuplicateFilesFilter':
         duplicate_files(sys.stdin, float(arg) if arg else 0.5)
@@ -373,7 +459,8 @@ def main():
                 continue
             s['text'] = filters[op](s['text'])
         else:
-            s['text'] = mappers[op](s['text'])
+            for name in op.split(','):
+                s['text'] = mappers[name](s['text'])
         print(json.dumps(s, ensure_ascii=False, separators=(',', ':')))
 
 

@@ -1,0 +1,207 @@
+#!/usr/bin/python3
+# anon-corpus.py - samples for tests/op-anonymize.bats
+#
+# usage: anon-corpus.py [SEED [COUNT]]
+#
+# Writes COUNT (3000) JSON lines whose texts hold e-mail addresses, links
+# and IP addresses of every shape, good and bad, between CJK text and
+# punctuation, several to a line and on several lines with white space at
+# their ends: the input on which dm-map anonymize must give what
+# tests/datamate-ref.py gives. The same SEED (1) gives the same lines.
+import json
+import random
+import sys
+
+seed = int(sys.argv[1]) if len(sys.argv) > 1 else 1
+count = int(sys.argv[2]) if len(sys.argv) > 2 else 3000
+R = random.Random(seed)
+
+LOWER = 'abcdefghijklmnopqrstuvwxyz'
+ALNUM = LOWER + LOWER.upper() + '0123456789'
+# decimal digits other than ASCII: full-width and mathematical (IDNA maps
+# them to ASCII), Devanagari (PVALID, L), Arabic-Indic (CONTEXTO, AN),
+# extended Arabic-Indic (CONTEXTO, EN), NKo (R), Hanifi Rohingya (AN)
+UDIGITS = ['０１２３４５６７８９', '𝟎𝟏𝟐𝟑', '०१२३४५', '٠١٢٣٤٥',
+           '۰۱۲۳۴۵', '߀߁߂߃', '𐴰𐴱𐴲']
+SPACES = [' ', '\u3000', '\xa0', '\t', '\u2003', '\x1f', '\x85']
+CJK = ['我', '的', '邮箱', '是', '联系', '，', '。', '：', '（', '）', '【',
+       '】', '网址', '地址', '龥', '《', '》', '、']
+PUNCT = list('.,;:!?()[]{}<>"\'`~|/\\=+-_*&^%$#@') + ['...', '。', '，']
+SPECIAL = ['localhost', 'test', 'local', 'onion', 'invalid', 'arpa',
+           'example', 'com']
+TLDS = ['com', 'cn', 'org', 'net', 'io', 'museum', 'co', 'c0m', 'c', '123',
+        'abcdefg', 'COM', 'Cn', 'x1', 'info', 'travel', 'xn--fiqs8s']
+
+
+def pick(seq):
+    return seq[R.randrange(len(seq))]
+
+
+def word(chars=ALNUM, lo=1, hi=8):
+    return ''.join(pick(chars) for _ in range(R.randint(lo, hi)))
+
+
+def udigits():
+    return ''.join(pick(pick(UDIGITS)) for _ in range(R.randint(1, 3)))
+
+
+def local_part():
+    r = R.random()
+    if r < 0.35:
+        return word(LOWER, 2, 10)
+    if r < 0.45:
+        return word(ALNUM, 1, 12)
+    if r < 0.55:
+        return '.'.join(word(ALNUM, 1, 6) for _ in range(R.randint(2, 4)))
+    if r < 0.6:
+        return word(LOWER, 2, 6) + '+' + word(LOWER, 1, 6)
+    if r < 0.65:
+        return word(LOWER, 1, 5) + pick(['-', '_', '+-', '__']) + word()
+    if r < 0.7:
+        return pick(['.', '..', '']) + word() + pick(['.', '..', ''])
+    if r < 0.75:
+        return word() + '..' + word()
+    if r < 0.8:
+        return word(ALNUM, 60, 70)
+    if r < 0.88:
+        return word(LOWER, 1, 4) + udigits() + word(LOWER, 0, 3)
+    return word(ALNUM + '.-+_', 1, 15)
+
+
+def label():
+    r = R.random()
+    if r < 0.5:
+        return word(LOWER, 1, 10)
+    if r < 0.6:
+        return word(ALNUM, 1, 10)
+    if r < 0.65:
+        return word(LOWER, 2, 2) + '--' + word(LOWER, 1, 4)
+    if r < 0.7:
+        return pick(['-', '_', '+', '']) + word() + pick(['-', '_', ''])
+    if r < 0.75:
+        return word(LOWER, 60, 66)
+    if r < 0.8:
+        return pick(['xn--', '']) + word(LOWER, 3, 8)
+    if r < 0.9:
+        return word(LOWER, 0, 3) + udigits() + word(LOWER + '0123', 0, 3)
+    return udigits()
+
+
+def domain():
+    r = R.random()
+    if r < 0.08:
+        return '.'.join([label()] * R.randint(4, 5) + [pick(TLDS)])
+    if r < 0.16:
+        return '.'.join([label(), pick(SPECIAL)] +
+                        ([pick(TLDS)] if R.random() < 0.3 else []))
+    if r < 0.2:
+        return pick(['.', '', '']) + label() + '..' + pick(TLDS)
+    if r < 0.24:
+        return '.'.join(word(LOWER, 60, 63) for _ in range(4)) + '.com'
+    labels = [label() for _ in range(R.randint(1, 3))]
+    return '.'.join(labels + [pick(TLDS)])
+
+
+def email():
+    at = '@'
+    if R.random() < 0.1:
+        at = pick(SPACES + ['']) + '@' + pick(SPACES + [''])
+    e = local_part() + at + domain()
+    if R.random() < 0.15:
+        e = e.upper()
+    return e
+
+
+def url():
+    r = R.random()
+    if r < 0.5:
+        u = pick(['http://', 'https://', 'ftp://', 'file://', 'HTTP://',
+                  'Https://', 'ssh://git@', 'mailto:', 'sftp://']) + \
+            word(LOWER, 1, 8) + pick(['.com', '.cn', '', '.例子.中国'])
+    elif r < 0.75:
+        u = pick(['www.', 'WWW.', 'www', 'xwww.', '.www.', '-www.',
+                  'a.www.', 'www.www.']) + word(LOWER, 1, 8) + \
+            pick(['.com', '.org', ''])
+    else:
+        u = word(LOWER, 2, 8) + pick(['.com', '.io', '.中国']) + \
+            pick(['/', ''])
+    for _ in range(R.randint(0, 3)):
+        u += pick(['/', '/path', '?a=1&b=2', '#frag', '/(x)', '/a_b',
+                   '/%E4', ':8080', '/~u', '/a,b', '/a;b', '/a!', '/中文',
+                   '/a.html', '|x', '^y'])
+    if R.random() < 0.3:
+        u += pick(list('.,;:!?)') + ['...', ').', '”', '】'])
+    if R.random() < 0.15:
+        u = '(' + u + ')'
+    return u
+
+
+def octet(single=False):
+    if single:
+        return str(R.randint(0, 9))
+    r = R.random()
+    if r < 0.7:
+        return str(R.randint(0, 255))
+    if r < 0.8:
+        return '0' + str(R.randint(0, 99))
+    if r < 0.9:
+        return str(R.randint(256, 999))
+    return pick(['١', '٢', '０', '१']) if R.random() < 0.5 else \
+        str(R.randint(0, 9))
+
+
+def ipv4():
+    single = R.random() < 0.4
+    q = '.'.join(octet(single) for _ in range(R.randint(3, 5)
+                                                if R.random() < 0.1 else 4))
+    if R.random() < 0.5:
+        q = pick(['ip', 'IP', 'Ip', 'ip地址', 'IP地址', 'ip address',
+                  'IP Address', 'ipv4', 'IPV4', 'ip:', 'IP：', 'ip: ',
+                  'ip  :：', 'zip ', 'skip', 'ipv6 ', 'ip address:',
+                  'İp ', 'ıp:', 'ip addreſs ', 'ipv41', 'ip地址：']) + \
+            pick(['', ' ', ':']) + q
+    return q
+
+
+def hexgroup():
+    return word('0123456789abcdefABCDEF', 1, R.choice([4, 4, 4, 5]))
+
+
+def ipv6():
+    r = R.random()
+    if r < 0.3:
+        return ':'.join(hexgroup() for _ in range(R.randint(6, 9)))
+    if r < 0.6:
+        return ':'.join(hexgroup() for _ in range(R.randint(0, 4))) + \
+            '::' + ':'.join(hexgroup() for _ in range(R.randint(0, 4)))
+    return pick(['::1', '::', 'fe80::1', 'fe80::1%eth0', '::ffff:1.2.3.4',
+                 'std::vector', 'Foo::Bar', '12:30', 'a:b:c', ':::',
+                 '1::2::3', '2001:db8::', 'abcd:', ':abcd', 'dead::beef:',
+                 '1:2:3:4:5:6:7::', '::1:2:3:4:5:6:7', 'ff02::1:ff00:0'])
+
+
+FRAGMENTS = [email, email, email, url, url, ipv4, ipv4, ipv6,
+             lambda: word(LOWER, 1, 8), lambda: pick(CJK) * R.randint(1, 3),
+             lambda: str(R.randint(0, 10 ** R.randint(1, 12)))]
+
+
+def line():
+    parts = []
+    for _ in range(R.randint(1, 5)):
+        parts.append(pick(FRAGMENTS)())
+        parts.append(pick([' ', ' ', '', pick(CJK), pick(PUNCT), ', ',
+                           pick(SPACES)]))
+    s = ''.join(parts)
+    if R.random() < 0.3:
+        s = pick(SPACES + ['  ', '\r']) + s
+    if R.random() < 0.3:
+        s = s + pick(SPACES + ['  ', '\r'])
+    return s
+
+
+for _ in range(count):
+    text = '\n'.join(line() for _ in range(R.randint(1, 3)))
+    if R.random() < 0.05:
+        text = text + pick(['\n', '\n\n', ' \n '])
+    print(json.dumps({'text': text}, ensure_ascii=False,
+                     separators=(',', ':')))
