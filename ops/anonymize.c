@@ -43,19 +43,12 @@
 /* The pattern of remove-emails.c (Data-Juicer's clean_email_mapper). */
 #define EMAIL_PATTERN	"[A-Za-z0-9.\\-+_]+@[a-z0-9.\\-+_]+\\.[a-z]+"
 
-/* The pattern of remove-urls.c (Data-Juicer's clean_links_mapper); the
- * comment there says how it was derived. */
-#define W	"\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}"
-#define AZ	"a-z\\x{130}"
-#define NS	"[^\\p{White_Space}()<>]"
-#define PAREN	"\\((?:" NS "++|\\(" NS "++\\))*+\\)"
-#define FC	"[^\\p{White_Space}`!()\\[\\]{};:'\".,<>?«»“”‘’]"
+/* DataMate's AnonymizedUrlCleaner, as it is (the 【】 it wraps the text
+ * in change nothing: neither is in its classes). */
 #define URL_PATTERN \
-	"(?i)(?:(?<=[" W "])(?![" W "])|(?<![" W "])(?=[" W "]))" \
-	"((?:[" AZ "][" W "-]+:(?:/{1,3}|[" AZ "0-9%])|www\\d{0,3}[.]|" \
-	"[" AZ "0-9.\\-]+[.][" AZ "]{2,4}/)" \
-	"(?:" NS "|" PAREN ")" \
-	"(?:(?:" NS "*+" PAREN ")+(?:" NS "*" FC ")?|" NS "*" FC "))"
+	"(?:(?:https?|ftp|file)://|(?<![a-zA-Z\\-\\.])www\\.)" \
+	"[\\-A-Za-z0-9\\+&@\\(\\)#/%\\?=\\^~_|!:\\,\\.\\;]+" \
+	"[\\-A-Za-z0-9\\+&@#/%=\\~_\\|](?![\\-A-Za-z0-9\\+&@#/%=\\~_\\|])"
 
 /*
  * IPv4: four octets of 0 to 255 without leading zeros, touching neither a

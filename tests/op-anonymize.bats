@@ -1,6 +1,9 @@
 #!/usr/bin/env bats
 # op-anonymize.bats - the anonymize operator: DataMate's Anonymized* cleaners
 #
+# url is compared with DataMate's AnonymizedUrlCleaner (tests/datamate-ref.py)
+# on the samples of tests/anon-corpus.py.
+#
 # Card numbers were checked with the Luhn sum and ID numbers with ISO 7064
 # MOD 11-2 in python3: 4111111111111111, 5500000000000004, 378282246310005
 # pass, 4111111111111112 does not; 11010519491231002X and
@@ -60,6 +63,32 @@ load helper
 	run dm-map anonymize <<< '{"text":"mail bob.smith@example.com or see https://example.com/a?b=1 now"}'
 	assert_success
 	assert_output '{"text":"mail <email> or see <url> now"}'
+}
+
+@test "replaces links of DataMate's schemes and www. only" {
+	run dm-map 'anonymize kinds=url' <<'EOF2'
+{"text":"Note:see this"}
+{"text":"see github.com/user/repo"}
+{"text":"ssh://git@host/repo and https://例子.中国/路径 and HTTP://A.B"}
+{"text":"(see https://a.b/c?d=1&e=2). www.x.org, ftp://f.g/h; file:///tmp/x!"}
+EOF2
+	assert_success
+	assert_output <<'EOF2'
+{"text":"Note:see this"}
+{"text":"see github.com/user/repo"}
+{"text":"ssh://git@host/repo and https://例子.中国/路径 and HTTP://A.B"}
+{"text":"(see <url>). <url>, <url>; <url>!"}
+EOF2
+}
+
+# The corpus: addresses, links and IPs of every shape (tests/anon-corpus.py)
+corpus() {
+	"$DM_REPO/tests/anon-corpus.py" "$@" >in.jsonl
+}
+
+@test "replaces links as DataMate's AnonymizedUrlCleaner" {
+	corpus 2 3000
+	like_datamate dm-map 'anonymize kinds=url' AnonymizedUrlCleaner
 }
 
 @test "replaces only the kinds asked for" {
