@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 #include "dm.h"
+#include "idna.h"
 
 /*
  * idcard, card, phone: DataMate's cleaners wrap the text in 【...】 and
@@ -11,7 +14,7 @@
  * touches another digit; the lookarounds (?<!\d) and (?!\d) say the same
  * without the wrapping. \d is any decimal digit there (Python's re on str)
  * and here (UCP); the digits inside a match are ASCII, as the checks below
- * read them. url, ip: DataMate's rules, all of them.
+ * read them. email, url, ip: DataMate's rules, all of them.
  *
  * The kinds run one after the other in the order of the table below, each
  * on the text the one before left, as DataMate's cleaners would in that
@@ -42,8 +45,19 @@
 	"|4" D "{3}" G4 "{3}" \
 	")(?!\\d)"
 
-/* The pattern of remove-emails.c (Data-Juicer's clean_email_mapper). */
-#define EMAIL_PATTERN	"[A-Za-z0-9.\\-+_]+@[a-z0-9.\\-+_]+\\.[a-z]+"
+/*
+ * DataMate's EmailNumberCleaner: candidates are the matches of its pattern
+ * between characters that cannot be in an address (F below; the text is
+ * wrapped in U+9FA5 there, the start and the end of the text here); \d is
+ * any decimal digit and \s? is Python's white space (PYSPACE), so a space
+ * may stand on either side of the '@'.
+ */
+#define F	"0-9a-zA-Z!#$%&'*+\\-/=?^_`{|}~"
+#define PYSPACE	"[\\t-\\r\\x{1c}-\\x{20}\\x{85}\\x{a0}\\x{1680}" \
+	"\\x{2000}-\\x{200a}\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}]"
+#define EMAIL_PATTERN \
+	"(?<![" F "])[a-zA-Z\\d.\\-+_]+" PYSPACE "?@" PYSPACE "?" \
+	"[a-zA-Z\\d.\\-+_]+\\.[a-zA-Z0-9]{2,6}(?![" F "])"
 
 /* DataMate's AnonymizedUrlCleaner, as it is (the 【】 it wraps the text
  * in change nothing: neither is in its classes). */
@@ -83,7 +97,7 @@
 
 enum kind { IDCARD, CARD, EMAIL, URL, IP, PHONE, NKIND };
 
-/* The pattern of ip finds the candidates that ip_pass checks. */
+/* The pattern of email and ip finds the candidates that email_pass and ip_pass checks. */
 static const struct {
 	const char	*name;
 	const char	*pattern;
@@ -102,8 +116,8 @@ struct anon {
 	struct dm_re	*ipkey;		/* with re[IP] */
 	struct dm_buf	 cur;		/* the text after the passes so far */
 	struct dm_buf	 next;		/* the pass being written */
-	struct dm_buf	 a, b;		/* ip: the text being changed */
-	struct dm_buf	 found;		/* ip: candidates, as written */
+	struct dm_buf	 a, b;		/* email, ip: the text being changed */
+	struct dm_buf	 found;		/* email, ip: candidates, as written */
 	struct dm_buf	 offs;		/* their ends in found, size_t each */
 };
 
@@ -237,6 +251,478 @@ cand_get(const struct anon *a, size_t i, size_t *n)
 	memcpy(&e, a->offs.buf + i * sizeof(size_t), sizeof(e));
 	*n = e - b;
 	return a->found.buf + b;
+}
+
+/* ---- email: email_validator 1.3's validate_email(check_deliverability=
+ * False) on what the pattern can match ---- */
+
+/* IDNA 2008's flags of c (idna.h), 0 for DISALLOWED and UNASSIGNED. */
+static unsigned
+idna_flags(int32_t c)
+{
+	size_t lo = 0, hi = sizeof(idna_tab) / sizeof(idna_tab[0]), m;
+
+	while (lo < hi) {
+		m = (lo + hi) / 2;
+		if (c < idna_tab[m].lo)
+			hi = m;
+		else if (c > idna_tab[m].hi)
+			lo = m + 1;
+		else
+			return idna_tab[m].flags;
+	}
+	return 0;
+}
+
+#define BIDI(c)		(idna_flags(c) & 7 << 2)
+#define JT(c)		(idna_flags(c) & 7 << 7)
+#define SCRIPT(c)	(idna_flags(c) & 3 << 10)
+
+/* Whether the label is in Normalization Form C. */
+static int
+nfc(const int32_t *cp, size_t n)
+{
+	char buf[64 * 4], *p = buf;
+	utf8proc_uint8_t *out;
+	utf8proc_ssize_t r;
+	size_t i;
+	int ok;
+
+	if (n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		p += dm_utf8_encode(cp[i], p);
+	r = utf8proc_map((const utf8proc_uint8_t *)buf, p - buf, &out,
+	    UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	if (r < 0)
+		return 0;
+	ok = r == p - buf && memcmp(out, buf, (size_t)r) == 0;
+	free(out);
+	return ok;
+}
+
+/* idna's valid_contextj: a joiner after a virama, or a ZWNJ between
+ * joining characters. */
+static int
+contextj(const int32_t *cp, size_t n, size_t pos)
+{
+	size_t i;
+	unsigned t = 0;
+
+	if (pos > 0 && idna_flags(cp[pos - 1]) & IDNA_VIRAMA)
+		return 1;
+	if (cp[pos] != 0x200c)
+		return 0;
+	for (i = pos; i-- > 0 && (t = JT(cp[i])) == IDNA_JT_T;)
+		;
+	if (i == (size_t)-1 || (t != IDNA_JT_L && t != IDNA_JT_D))
+		return 0;
+	for (i = pos + 1; i < n && (t = JT(cp[i])) == IDNA_JT_T; i++)
+		;
+	return i < n && (t == IDNA_JT_R || t == IDNA_JT_D);
+}
+
+/* idna's valid_contexto. */
+static int
+contexto(const int32_t *cp, size_t n, size_t pos)
+{
+	int32_t c = cp[pos];
+	size_t i;
+
+	if (c == 0xb7)
+		return pos > 0 && pos + 1 < n && cp[pos - 1] == 'l' &&
+		    cp[pos + 1] == 'l';
+	if (c == 0x375)
+		return pos + 1 < n && SCRIPT(cp[pos + 1]) == IDNA_GREEK;
+	if (c == 0x5f3 || c == 0x5f4)
+		return pos > 0 && SCRIPT(cp[pos - 1]) == IDNA_HEBREW;
+	for (i = 0; i < n; i++) {
+		if (c == 0x30fb && cp[i] != 0x30fb &&
+		    SCRIPT(cp[i]) == IDNA_KANA)
+			return 1;
+		if (c >= 0x660 && c <= 0x669 && cp[i] >= 0x6f0 &&
+		    cp[i] <= 0x6f9)
+			return 0;
+		if (c >= 0x6f0 && c <= 0x6f9 && cp[i] >= 0x660 &&
+		    cp[i] <= 0x669)
+			return 0;
+	}
+	return c != 0x30fb;
+}
+
+/* idna's check_bidi (RFC 5893), which applies to a label holding a
+ * right-to-left character or an Arabic digit. */
+static int
+bidi(const int32_t *cp, size_t n)
+{
+	size_t i;
+	unsigned d, num = 0;
+	int rtl = 0, end = 0;
+
+	for (i = 0; i < n; i++)
+		if ((d = BIDI(cp[i])) == IDNA_B_RAL || d == IDNA_B_AN)
+			rtl = 1;
+	if (!rtl)
+		return 1;
+	if ((d = BIDI(cp[0])) != IDNA_B_RAL && d != IDNA_B_L)
+		return 0;
+	rtl = d == IDNA_B_RAL;
+	for (i = 0; i < n; i++) {
+		d = BIDI(cp[i]);
+		if (d == IDNA_B_OTHER || (rtl ? d == IDNA_B_L :
+		    d == IDNA_B_RAL || d == IDNA_B_AN))
+			return 0;
+		if (d != IDNA_B_NSM)
+			end = d == IDNA_B_L || d == IDNA_B_EN ||
+			    d == IDNA_B_RAL || d == IDNA_B_AN;
+		if (rtl && (d == IDNA_B_AN || d == IDNA_B_EN)) {
+			if (num != 0 && num != d)
+				return 0;
+			num = d;
+		}
+	}
+	return end;
+}
+
+/* idna's check_label. */
+static int
+check_label(const int32_t *cp, size_t n)
+{
+	size_t i;
+	int ascii = 1;
+	unsigned f;
+
+	if (n == 0 || (n >= 4 && cp[2] == '-' && cp[3] == '-') ||
+	    cp[0] == '-' || cp[n - 1] == '-' ||
+	    idna_flags(cp[0]) & IDNA_MARK)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (cp[i] >= 128)
+			ascii = 0;
+		f = idna_flags(cp[i]) & 3;
+		if (f == 0 || (f == IDNA_CONTEXTJ && !contextj(cp, n, i)) ||
+		    (f == IDNA_CONTEXTO && !contexto(cp, n, i)))
+			return 0;
+	}
+	return ascii || (nfc(cp, n) && bidi(cp, n));
+}
+
+/* RFC 3492's adaptation, as Python's punycode codec has it. */
+static unsigned long long
+adapt(unsigned long long delta, size_t npoints, int first)
+{
+	unsigned long long k = 0;
+
+	delta = first ? delta / 700 : delta / 2;
+	delta += delta / npoints;
+	while (delta > (35 * 26) / 2) {
+		delta /= 35;
+		k += 36;
+	}
+	return k + 36 * delta / (delta + 38);
+}
+
+static unsigned long long
+threshold(unsigned long long k, unsigned long long bias)
+{
+	return k <= bias ? 1 : k >= bias + 26 ? 26 : k - bias;
+}
+
+/* The length of the Punycode of a label (without "xn--"). */
+static size_t
+punylen(const int32_t *cp, size_t n)
+{
+	unsigned long long delta = 0, bias = 72, q, k, t;
+	int32_t c = 128, m;
+	size_t i, h, b = 0, len;
+
+	for (i = 0; i < n; i++)
+		if (cp[i] < 128)
+			b++;
+	len = b + (b > 0);
+	for (h = b; h < n; delta++, c++) {
+		for (m = 0x110000, i = 0; i < n; i++)
+			if (cp[i] >= c && cp[i] < m)
+				m = cp[i];
+		delta += (unsigned long long)(m - c) * (h + 1);
+		c = m;
+		for (i = 0; i < n; i++) {
+			if (cp[i] < c)
+				delta++;
+			if (cp[i] != c)
+				continue;
+			for (q = delta, k = 36;; k += 36) {
+				t = threshold(k, bias);
+				if (q < t)
+					break;
+				len++;
+				q = (q - t) / (36 - t);
+			}
+			len++;
+			bias = adapt(delta, h + 1, h == b);
+			delta = 0;
+			h++;
+		}
+	}
+	return len;
+}
+
+/* Python's punycode decoder, strict, on s (ASCII, lower case): the
+ * number of code points written to out (max at most), 0 on error. */
+static size_t
+punydecode(const char *s, size_t n, int32_t *out, size_t max)
+{
+	const unsigned long long big = 1ULL << 50;
+	unsigned long long bias = 72, delta, w, t, j, pos = (unsigned long long)-1;
+	unsigned long long c = 0x80;
+	size_t i, len = 0, ext, start;
+	int d;
+
+	for (i = n; i > 0 && s[i - 1] != '-'; i--)
+		;
+	ext = i;
+	if (i > 0) {
+		if (i - 1 > max)
+			return 0;
+		for (len = 0; len < i - 1; len++)
+			out[len] = (unsigned char)s[len];
+	}
+	while (ext < n) {
+		start = ext;
+		for (delta = 0, w = 1, j = 0;; j++) {
+			if (ext == n)
+				return 0;
+			d = s[ext++];
+			if (d >= 'a' && d <= 'z')
+				d -= 'a';
+			else if (d >= '0' && d <= '9')
+				d -= '0' - 26;
+			else
+				return 0;
+			t = threshold(36 * (j + 1), bias);
+			delta += (unsigned long long)d * w;
+			if (delta > big)
+				delta = big;
+			if ((unsigned long long)d < t)
+				break;
+			w *= 36 - t;
+			if (w > big)
+				w = big;
+		}
+		pos += delta + 1;
+		c += pos / (len + 1);
+		if (c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff) ||
+		    len == max)
+			return 0;
+		pos %= len + 1;
+		memmove(out + pos + 1, out + pos, (len - pos) * sizeof(*out));
+		out[pos] = (int32_t)c;
+		len++;
+		bias = adapt(delta, len, start == i);
+	}
+	return len;
+}
+
+static size_t
+utf8len(const int32_t *cp, size_t n)
+{
+	size_t i, len = 0;
+
+	for (i = 0; i < n; i++)
+		len += cp[i] < 0x80 ? 1 : cp[i] < 0x800 ? 2 :
+		    cp[i] < 0x10000 ? 3 : 4;
+	return len;
+}
+
+/* One label of the domain, mapped by UTS 46, as idna.encode and
+ * idna.decode take it: its length as an A-label in *alen, as a U-label
+ * in UTF-8 in *ulen. */
+static int
+label_ok(const int32_t *cp, size_t n, size_t *alen, size_t *ulen)
+{
+	int32_t u[64];
+	size_t i, m;
+
+	for (i = 0; i < n && cp[i] < 128; i++)
+		;
+	if (i < n) {
+		*alen = 4 + punylen(cp, n);
+		*ulen = utf8len(cp, n);
+		return *alen <= 63 && check_label(cp, n);
+	}
+	*alen = n;
+	*ulen = n;
+	if (n > 63)
+		return 0;
+	if (n < 4 || cp[0] != 'x' || cp[1] != 'n' || cp[2] != '-' ||
+	    cp[3] != '-')
+		return check_label(cp, n);
+	/* an A-label: its Punycode must decode to a good label */
+	if (n == 4 || cp[n - 1] == '-')
+		return 0;
+	{
+		char a[64];
+
+		for (i = 4; i < n; i++)
+			a[i - 4] = (char)cp[i];
+		if ((m = punydecode(a, n - 4, u, 64)) == 0)
+			return 0;
+	}
+	*ulen = utf8len(u, m);
+	return check_label(u, m);
+}
+
+/*
+ * validate_email(s, check_deliverability=False) of email_validator 1.3 for
+ * the strings EMAIL_PATTERN matches: ASCII letters, decimal digits, . - +
+ * _, one '@' and maybe a white space before or after it.
+ */
+static int
+email_ok(const char *s, size_t n)
+{
+	static const char *const special[] = {
+		"arpa", "invalid", "local", "localhost", "onion", "test"
+	};
+	int32_t cp[256], c;
+	const char *at = memchr(s, '@', n);
+	size_t i, nl, ncp, lab, alen = 0, ulen = 0, total = 0, ubytes = 0;
+	size_t llen;
+	int len, asciilocal = 1;
+
+	if (at == NULL)
+		return 0;
+	/* the local part: at most 64 characters, a dot-atom; the ones
+	 * outside ASCII are digits (fine) or white space (not) */
+	llen = (size_t)(at - s);
+	for (i = 0, nl = 0; i < llen; i += (size_t)len, nl++) {
+		if ((len = dm_utf8_decode(s + i, llen - i, &c)) < 0)
+			return 0;
+		if (c >= 128) {
+			asciilocal = 0;
+			if (dm_uni_isspace(c))
+				return 0;
+		} else if (c == '.' ? i == 0 || s[i - 1] == '.' :
+		    !(c == '-' || c == '+' || c == '_' ||
+		    (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
+		    (c | 0x20) <= 'z')))
+			return 0;
+	}
+	if (nl > 64 || llen == 0 || s[llen - 1] == '.')
+		return 0;
+	/* the domain, mapped by UTS 46 (lower case; the digits that have an
+	 * ASCII form take it), then label by label */
+	s = at + 1;
+	n -= llen + 1;
+	for (i = 0, ncp = 0, lab = 0; i <= n; i += (size_t)len) {
+		if (i == n || s[i] == '.') {
+			if (!label_ok(cp + lab, ncp - lab, &alen, &ulen))
+				return 0;
+			total += alen + (lab > 0);
+			ubytes += ulen + (lab > 0);
+			if (i == n)
+				break;
+			cp[ncp++] = '.';
+			lab = ncp;
+			len = 1;
+			continue;
+		}
+		if ((len = dm_utf8_decode(s + i, n - i, &c)) < 0 ||
+		    ncp == sizeof(cp) / sizeof(cp[0]))
+			return 0;
+		if (c >= 'A' && c <= 'Z')
+			c |= 0x20;
+		else if (c >= 0xff10 && c <= 0xff19)
+			c -= 0xff10 - '0';
+		else if (c >= 0x1d7ce && c <= 0x1d7ff)
+			c = '0' + (c - 0x1d7ce) % 10;
+		else if (c >= 0x1fbf0 && c <= 0x1fbf9)
+			c -= 0x1fbf0 - '0';
+		cp[ncp++] = c;
+	}
+	/* a top-level domain ends with a letter; the pattern has made sure
+	 * of a dot before the last label */
+	if (total > 253 || cp[ncp - 1] < 'a' || cp[ncp - 1] > 'z')
+		return 0;
+	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
+		size_t j, sl = strlen(special[i]);
+
+		for (j = 0; j < sl && lab + j < ncp &&
+		    cp[lab + j] == (unsigned char)special[i][j]; j++)
+			;
+		if (j == sl && lab + j == ncp)
+			return 0;
+	}
+	if (asciilocal && llen + 1 + total > 254)
+		return 0;
+	return llen + 1 + ubytes <= 254;
+}
+
+/* Whether c is in F (a byte of a longer character is not). */
+static int
+inf(char c)
+{
+	return c != '\0' && ((c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
+	    (c | 0x20) <= 'z') || strchr("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* Whether the byte before s[i] and the one at s[i + len] leave the place
+ * an address may stand: a character outside F, or an end of the text. */
+static int
+email_bounded(const char *s, size_t n, size_t i, size_t len)
+{
+	if (i > 0 && inf(s[i - 1]))
+		return 0;
+	return i + len == n || !inf(s[i + len]);
+}
+
+/*
+ * EmailNumberCleaner: the candidates as findall gives them, in order; each
+ * that validate_email accepts replaces the first place of the text now
+ * where it stands between the bounds, which need not be where it was found.
+ */
+static int
+email_pass(struct anon *a, const char *s, size_t n, struct dm_buf *dst,
+    struct dm_buf *err)
+{
+	size_t at = 0, ov[2], i, k, cn;
+	const char *c, *p, *t;
+	size_t tn;
+	int rc, hit = 0;
+
+	if (memchr(s, '@', n) == NULL)
+		return 0;
+	cand_reset(a);
+	while ((rc = dm_re_match(a->re[EMAIL], s, n, at, ov, err)) == 1) {
+		cand_add(a, s + ov[0], ov[1] - ov[0]);
+		at = ov[1];
+	}
+	if (rc == -1)
+		return -1;
+	t = s;
+	tn = n;
+	for (k = 0; k < cand_count(a); k++) {
+		c = cand_get(a, k, &cn);
+		if (!email_ok(c, cn))
+			continue;
+		for (i = 0; (p = memmem(t + i, tn - i, c, cn)) != NULL;
+		    i = (size_t)(p - t) + 1)
+			if (email_bounded(t, tn, (size_t)(p - t), cn))
+				break;
+		if (p == NULL)
+			continue;
+		i = (size_t)(p - t);
+		dm_buf_reset(&a->b);
+		dm_buf_add(&a->b, t, i);
+		dm_buf_adds(&a->b, kinds[EMAIL].tag);
+		dm_buf_add(&a->b, t + i + cn, tn - i - cn);
+		dm_buf_swap(&a->a, &a->b);
+		t = a->a.buf;
+		tn = a->a.len;
+		hit = 1;
+	}
+	if (hit)
+		dm_buf_add(dst, t, tn);
+	return hit;
 }
 
 /* ---- ip: AnonymizedIpAddress, a line at a time ---- */
@@ -556,7 +1042,9 @@ anon_text(void *state, const char *in, size_t n, struct dm_buf *out,
 		if (a->re[k] == NULL)
 			continue;
 		dm_buf_reset(&a->next);
-		if (k == IP)
+		if (k == EMAIL)
+			rc = email_pass(a, s, n, &a->next, err);
+		else if (k == IP)
 			rc = ip_pass(a, s, n, &a->next, err);
 		else
 			rc = pass(a->re[k], k, s, n, &a->next, err);

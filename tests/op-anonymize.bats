@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
 # op-anonymize.bats - the anonymize operator: DataMate's Anonymized* cleaners
 #
-# url and ip are compared with DataMate's AnonymizedUrlCleaner and
-# AnonymizedIpAddress (tests/datamate-ref.py, with Python's ipaddress) on
-# the samples of tests/anon-corpus.py.
+# email, url and ip are compared with DataMate's EmailNumberCleaner,
+# AnonymizedUrlCleaner and AnonymizedIpAddress (tests/datamate-ref.py, with
+# Debian's email_validator and Python's ipaddress) on the samples of
+# tests/anon-corpus.py.
 #
 # Card numbers were checked with the Luhn sum and ID numbers with ISO 7064
 # MOD 11-2 in python3: 4111111111111111, 5500000000000004, 378282246310005
@@ -95,6 +96,26 @@ load helper
 	assert_output '{"text":"mail <email> or see <url> now"}'
 }
 
+@test "replaces an e-mail address that email_validator accepts" {
+	run dm-map 'anonymize kinds=email' <<'EOF2'
+{"text":"mail John.Doe@Gmail.com now"}
+{"text":"a 我john@ex.c0m)"}
+{"text":"John.Doe@a.b, x@y.co1, a@b.localhost.com, c@d.local, e@f.test, g@h.onion"}
+{"text":"j..k@ex.com .l@ex.com m.@ex.com n@-ex.com o@e_x.com p@ab--c.com q @ex.com"}
+{"text":"r+tag@xn--fiqs8s.com s@xn--zz.com t@ex.中国 u１@ex.com"}
+{"text":"foo..bar@ex.com bar@ex.com"}
+EOF2
+	assert_success
+	assert_output <<'EOF2'
+{"text":"mail <email> now"}
+{"text":"a 我<email>)"}
+{"text":"John.Doe@a.b, x@y.co1, <email>, c@d.local, e@f.test, g@h.onion"}
+{"text":"j..k@ex.com .l@ex.com m.@ex.com n@-ex.com o@e_x.com p@ab--c.com q @ex.com"}
+{"text":"<email> s@xn--zz.com t@ex.中国 <email>"}
+{"text":"foo..<email> bar@ex.com"}
+EOF2
+}
+
 @test "replaces links of DataMate's schemes and www. only" {
 	run dm-map 'anonymize kinds=url' <<'EOF2'
 {"text":"Note:see this"}
@@ -116,6 +137,11 @@ corpus() {
 	"$DM_REPO/tests/anon-corpus.py" "$@" >in.jsonl
 }
 
+@test "replaces e-mail addresses as DataMate's EmailNumberCleaner" {
+	corpus 1 3000
+	like_datamate dm-map 'anonymize kinds=email' EmailNumberCleaner
+}
+
 @test "replaces links as DataMate's AnonymizedUrlCleaner" {
 	corpus 2 3000
 	like_datamate dm-map 'anonymize kinds=url' AnonymizedUrlCleaner
@@ -124,6 +150,18 @@ corpus() {
 @test "replaces IP addresses as DataMate's AnonymizedIpAddress" {
 	corpus 3 3000
 	like_datamate dm-map 'anonymize kinds=ip' AnonymizedIpAddress
+}
+
+# idcard and card come first, phone last (dm's own), with DataMate's three
+# between them in the order of the man page
+@test "runs the kinds in the documented order, as DataMate's cleaners one after the other" {
+	corpus 4 3000
+	dm-map anonymize <in.jsonl >got.jsonl
+	dm-map 'anonymize kinds=idcard,card' <in.jsonl |
+	    "$DM_REPO/tests/datamate-ref.py" \
+	    EmailNumberCleaner,AnonymizedUrlCleaner,AnonymizedIpAddress |
+	    dm-map 'anonymize kinds=phone' >want.jsonl
+	assert_same got.jsonl want.jsonl
 }
 
 @test "replaces only the kinds asked for" {
