@@ -97,7 +97,8 @@
 
 enum kind { IDCARD, CARD, EMAIL, URL, IP, PHONE, NKIND };
 
-/* The pattern of email and ip finds the candidates that email_pass and ip_pass checks. */
+/* email and ip: the pattern finds the candidates that email_pass and
+ * ip_pass check. */
 static const struct {
 	const char	*name;
 	const char	*pattern;
@@ -117,7 +118,7 @@ struct anon {
 	struct dm_buf	 cur;		/* the text after the passes so far */
 	struct dm_buf	 next;		/* the pass being written */
 	struct dm_buf	 a, b;		/* email, ip: the text being changed */
-	struct dm_buf	 found;		/* email, ip: candidates, as written */
+	struct dm_buf	 found;		/* email: candidates, as written */
 	struct dm_buf	 offs;		/* their ends in found, size_t each */
 };
 
@@ -810,126 +811,68 @@ hexcolon(char c)
 	    ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 
-/* Replaces in a->a each dotted quad that is want (or, want NULL, holds
- * single characters) by <ip>. */
-static int
-quad_sub(struct anon *a, const char *want, size_t wn, struct dm_buf *err)
-{
-	size_t at = 0, done = 0, ov[2];
-	int rc, hit = 0;
-
-	dm_buf_reset(&a->b);
-	while ((rc = dm_re_match(a->re[IP], a->a.buf, a->a.len, at, ov,
-	    err)) == 1) {
-		if (want != NULL ? ov[1] - ov[0] == wn &&
-		    memcmp(a->a.buf + ov[0], want, wn) == 0 :
-		    ipv4_single(a->a.buf + ov[0], ov[1] - ov[0])) {
-			dm_buf_add(&a->b, a->a.buf + done, ov[0] - done);
-			dm_buf_adds(&a->b, kinds[IP].tag);
-			done = ov[1];
-			hit = 1;
-		}
-		at = ov[1];
-	}
-	if (rc == -1)
-		return -1;
-	if (hit) {
-		dm_buf_add(&a->b, a->a.buf + done, a->a.len - done);
-		dm_buf_swap(&a->a, &a->b);
-	}
-	return 0;
-}
-
-/* Whether a->a holds the single-digit quad q after a keyword. */
-static int
-ipkey(struct anon *a, const char *q, struct dm_buf *err)
-{
-	size_t at = 0, ov[2];
-	int rc;
-
-	while ((rc = dm_re_match(a->ipkey, a->a.buf, a->a.len, at, ov,
-	    err)) == 1) {
-		if (memcmp(a->a.buf + ov[1] - 7, q, 7) == 0)
-			return 1;
-		at = ov[1];
-	}
-	return rc;
-}
-
-/* The line s into a->a as _ip_address_filter leaves it, unstripped. */
+/*
+ * The line s into a->a as _ip_address_filter leaves it, unstripped, in one
+ * pass for IPv4 and one for IPv6. DataMate replaces, candidate after
+ * candidate, every run equal to it; a run of digits and dots, or of hex
+ * digits and colons, is always bounded by other characters, and <ip> holds
+ * neither kind, so a replacement changes no other run and no keyword: the
+ * order does not matter and every run can be judged on the line as it is.
+ * A run of single digits goes when any does, which is when one stands
+ * after a keyword.
+ */
 static int
 ip_line(struct anon *a, const char *s, size_t n, struct dm_buf *err)
 {
-	size_t at = 0, ov[2], k, cn, i, j;
-	const char *c;
-	int rc;
+	size_t at = 0, done = 0, ov[2], i, j, part;
+	int rc, single = 0, colon, ok;
 
 	dm_buf_reset(&a->a);
-	dm_buf_add(&a->a, s, n);
 	if (memchr(s, '.', n) != NULL) {
-		cand_reset(a);
+		if ((rc = dm_re_match(a->ipkey, s, n, 0, ov, err)) == -1)
+			return -1;
+		single = rc;
 		while ((rc = dm_re_match(a->re[IP], s, n, at, ov, err)) == 1) {
-			cand_add(a, s + ov[0], ov[1] - ov[0]);
 			at = ov[1];
+			if (single ? !ipv4_single(s + ov[0], ov[1] - ov[0]) &&
+			    !ipv4_ok(s + ov[0], ov[1] - ov[0]) :
+			    ov[1] - ov[0] == 7 ||
+			    !ipv4_ok(s + ov[0], ov[1] - ov[0]))
+				continue;
+			dm_buf_add(&a->a, s + done, ov[0] - done);
+			dm_buf_adds(&a->a, kinds[IP].tag);
+			done = ov[1];
 		}
 		if (rc == -1)
 			return -1;
-		for (k = 0; k < cand_count(a); k++) {
-			c = cand_get(a, k, &cn);
-			if (!ipv4_ok(c, cn))
-				continue;
-			if (cn != 7)
-				rc = quad_sub(a, c, cn, err);
-			else if ((rc = ipkey(a, c, err)) == 1)
-				rc = quad_sub(a, NULL, 0, err);
-			if (rc == -1)
-				return -1;
-		}
 	}
+	dm_buf_add(&a->a, s + done, n - done);
 	if (memchr(a->a.buf, ':', a->a.len) == NULL)
 		return 0;
 	/* the runs of hex digits and colons with a colon and no part
-	 * longer than four */
-	cand_reset(a);
-	for (i = 0; i < a->a.len; i = j) {
-		int colon = 0, ok = 1;
-		size_t part = 0;
-
+	 * longer than four that ipaddress reads */
+	dm_buf_reset(&a->b);
+	for (i = 0, done = 0; i < a->a.len; i = j) {
 		if (!hexcolon(a->a.buf[i])) {
 			j = i + 1;
 			continue;
 		}
-		for (j = i; j < a->a.len && hexcolon(a->a.buf[j]); j++) {
+		for (j = i, colon = 0, ok = 1, part = 0; j < a->a.len &&
+		    hexcolon(a->a.buf[j]); j++) {
 			if (a->a.buf[j] == ':') {
 				colon = 1;
 				part = 0;
 			} else if (++part > 4)
 				ok = 0;
 		}
-		if (colon && ok)
-			cand_add(a, a->a.buf + i, j - i);
-	}
-	for (k = 0; k < cand_count(a); k++) {
-		c = cand_get(a, k, &cn);
-		if (!ipv6_ok(c, cn))
-			continue;
-		dm_buf_reset(&a->b);
-		for (i = 0, at = 0; i < a->a.len; i = j) {
-			if (!hexcolon(a->a.buf[i])) {
-				j = i + 1;
-				continue;
-			}
-			for (j = i; j < a->a.len && hexcolon(a->a.buf[j]); j++)
-				;
-			if (j - i == cn && memcmp(a->a.buf + i, c, cn) == 0) {
-				dm_buf_add(&a->b, a->a.buf + at, i - at);
-				dm_buf_adds(&a->b, kinds[IP].tag);
-				at = j;
-			}
+		if (colon && ok && ipv6_ok(a->a.buf + i, j - i)) {
+			dm_buf_add(&a->b, a->a.buf + done, i - done);
+			dm_buf_adds(&a->b, kinds[IP].tag);
+			done = j;
 		}
-		dm_buf_add(&a->b, a->a.buf + at, a->a.len - at);
-		dm_buf_swap(&a->a, &a->b);
 	}
+	dm_buf_add(&a->b, a->a.buf + done, a->a.len - done);
+	dm_buf_swap(&a->a, &a->b);
 	return 0;
 }
 
