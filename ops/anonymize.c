@@ -78,12 +78,14 @@
 	"[sS\\x{17f}][sS\\x{17f}]|[vV]4)?(?: |:|：)*" \
 	"(?<![.\\d])[0-9]\\.[0-9]\\.[0-9]\\.[0-9](?![.\\d])"
 
-/* An optional country prefix, then a mobile or a landline number. */
+/* An optional country prefix, then a mobile or a landline number; past
+ * the first digits, any decimal digit, as DataMate's \d. */
+#define DD	"\\d"
 #define PHONE_PATTERN \
 	"(?<!\\d)(?:[(（]?\\+?(?:00)?86[)）]?[- ]?)?(?:" \
-	"1[3-9]" D SEP D "{4}" SEP D "{4}" \
-	"|[(（]?0?[12]" D "[)）]?[ -]?[2-8]" D "{3}[ -]?" D "{4}" \
-	"|[(（]?0?[3-9]" D "{2}[)）]?[ -]?[2-8]" D "{2}" D "?[ -]?" D "{4}" \
+	"1[3-9]" DD SEP DD "{4}" SEP DD "{4}" \
+	"|[(（]?0?[12]" DD "[)）]?[ -]?[2-8]" DD "{3}[ -]?" DD "{4}" \
+	"|[(（]?0?[3-9]" DD "{2}[)）]?[ -]?[2-8]" DD "{2}" DD "?[ -]?" DD "{4}" \
 	")(?!\\d)"
 
 /*
@@ -474,8 +476,8 @@ static size_t
 punydecode(const char *s, size_t n, int32_t *out, size_t max)
 {
 	const unsigned long long big = 1ULL << 50;
-	unsigned long long bias = 72, delta, w, t, j, pos = (unsigned long long)-1;
-	unsigned long long c = 0x80;
+	unsigned long long bias = 72, delta, w, t, j, c = 0x80;
+	unsigned long long pos = (unsigned long long)-1;
 	size_t i, len = 0, ext, start;
 	int d;
 

@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 # anon-corpus.py - samples for tests/op-anonymize.bats
 #
-# usage: anon-corpus.py [SEED [COUNT]]
+# usage: anon-corpus.py [SEED [COUNT [phone]]]
 #
 # Writes COUNT (3000) JSON lines whose texts hold e-mail addresses, links
 # and IP addresses of every shape, good and bad, between CJK text and
 # punctuation, several to a line and on several lines with white space at
 # their ends: the input on which dm-map anonymize must give what
 # tests/datamate-ref.py gives. The same SEED (1) gives the same lines.
+# With phone, the texts hold phone numbers instead, among CJK and letters
+# that are not hex digits (dm leaves a number inside a hex run).
 import json
 import random
 import sys
@@ -199,6 +201,41 @@ def line():
     return s
 
 
+def digits(n):
+    return ''.join(pick('0123456789' * 3 + '０１２３４５６７８９٣') for _ in range(n))
+
+
+def phone():
+    p = pick(['', '', '+86', '0086', '86', '(86)', '（86）', '(0086)',
+              '+86 ', '86-', '（+86）'])
+    r = R.random()
+    if r < 0.5:
+        n = '1' + pick('3456789012') + digits(1) + pick(['', ' ', '-']) + \
+            digits(4) + pick(['', ' ', '-', '--']) + \
+            digits(R.choice([4, 4, 3, 5]))
+    else:
+        area = pick(['0' + pick('12') + digits(1), pick('12') + digits(1),
+                     '0' + pick('3456789') + digits(2), '0' + digits(3)])
+        if R.random() < 0.3:
+            area = pick('(（') + area + pick(')）')
+        n = area + pick(['', ' ', '-']) + pick('2345678901') + \
+            digits(R.choice([2, 3, 3])) + pick(['', ' ', '-']) + \
+            digits(R.choice([4, 4, 3]))
+    return p + n
+
+
+def phone_line():
+    parts = []
+    for _ in range(R.randint(1, 4)):
+        parts.append(pick([phone, phone, lambda: digits(R.randint(1, 13)),
+                           lambda: word('ghijklmnopqrstuvwxyz', 1, 5),
+                           lambda: pick(CJK)])())
+        parts.append(pick(['', ' ', '，', '-', '(', '）', '\n', pick(CJK)]))
+    return ''.join(parts)
+
+
+if len(sys.argv) > 3 and sys.argv[3] == 'phone':
+    line = phone_line  # noqa: F811
 for _ in range(count):
     text = '\n'.join(line() for _ in range(R.randint(1, 3)))
     if R.random() < 0.05:

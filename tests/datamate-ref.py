@@ -421,6 +421,20 @@ def ip_address_cleaner(input_data):
     return text
 
 
+# AnonymizedPhoneNumber (runtime/ops/mapper/phone_number_cleaner)
+PHONE_PREFIX = r'([\(（]?\+?(00)?86[)\）]?[- ]?)?'
+CELLPHONE = r"1[3-9]\d[- ]?\d{4}[- ]?\d{4}"
+LANDLINE = (r'[(（]?(0?[12]\d)[)）]?[ -]?[2-8]\d{3}[ -]?\d{4}'
+            r'|[(（]?(0?[3-9]\d{2})[)）]?[ -]?[2-8]\d{2}\d?[ -]?\d{4}')
+PHONE = rf'(?<=[^\d]){PHONE_PREFIX}({CELLPHONE}|{LANDLINE})(?=[^\d])'
+
+
+def phone_number_cleaner(input_data):
+    input_data = ''.join(['【', input_data, '】'])
+    input_data = re.compile(PHONE).sub("<tel>", input_data)
+    return input_data[1:-1]
+
+
 def main():
     op = sys.argv[1]
     arg = sys.argv[2] if len(sys.argv) > 2 else None
@@ -445,6 +459,7 @@ def main():
         'EmailNumberCleaner': email_cleaner,
         'AnonymizedUrlCleaner': url_cleaner,
         'AnonymizedIpAddress': ip_address_cleaner,
+        'AnonymizedPhoneNumber': phone_number_cleaner,
     }
     if op == 'DuplicateFilesFilter':
         duplicate_files(sys.stdin, float(arg) if arg else 0.5)

@@ -1,10 +1,10 @@
 #!/usr/bin/env bats
 # op-anonymize.bats - the anonymize operator: DataMate's Anonymized* cleaners
 #
-# email, url and ip are compared with DataMate's EmailNumberCleaner,
-# AnonymizedUrlCleaner and AnonymizedIpAddress (tests/datamate-ref.py, with
-# Debian's email_validator and Python's ipaddress) on the samples of
-# tests/anon-corpus.py.
+# email, url, ip and phone are compared with DataMate's EmailNumberCleaner,
+# AnonymizedUrlCleaner, AnonymizedIpAddress and AnonymizedPhoneNumber
+# (tests/datamate-ref.py, with Debian's email_validator and Python's
+# ipaddress) on the samples of tests/anon-corpus.py.
 #
 # Card numbers were checked with the Luhn sum and ID numbers with ISO 7064
 # MOD 11-2 in python3: 4111111111111111, 5500000000000004, 378282246310005
@@ -41,6 +41,19 @@ load helper
 	run dm-map anonymize <<< '{"text":"座机010-62345678，（0755）2345678，电话 0571 87654321"}'
 	assert_success
 	assert_output '{"text":"座机<tel>，<tel>，电话 <tel>"}'
+}
+
+@test "takes any decimal digit in a phone number past its first two, as DataMate" {
+	run dm-map anonymize <<< '{"text":"手机13８１２３４５６７８。座机010-6２３４５６７８，1３８１２３４５６７８"}'
+	assert_success
+	assert_output '{"text":"手机<tel>。座机<tel>，1３８１２３４５６７８"}'
+}
+
+# tests/anon-corpus.py's phone numbers have no hex letters around them:
+# there dm and DataMate part ways (see the last test)
+@test "replaces phone numbers as DataMate's AnonymizedPhoneNumber" {
+	"$DM_REPO/tests/anon-corpus.py" 5 3000 phone >in.jsonl
+	like_datamate dm-map 'anonymize kinds=phone' AnonymizedPhoneNumber
 }
 
 @test "keeps a number run longer than a phone number" {
