@@ -624,6 +624,8 @@ email_ok(const char *s, size_t n)
 			ubytes += ulen + (lab > 0);
 			if (i == n)
 				break;
+			if (ncp == sizeof(cp) / sizeof(cp[0]))
+				return 0;
 			cp[ncp++] = '.';
 			lab = ncp;
 			len = 1;
