@@ -20,8 +20,9 @@
  * The classes of `regex` differ from PCRE2's, so they are spelled out:
  *  - \w is Alphabetic, marks, decimal digits, connector punctuation and
  *    the joiners (combining accents are word characters, superscript
- *    digits are not), and \b is the edge of that class, so both become
- *    the explicit class W and lookarounds;
+ *    digits are not), with what Unicode 15.0 added (DM_PY_W), and \b is
+ *    the edge of that class, so both become the explicit class W and
+ *    lookarounds;
  *  - \s is the White_Space property (PCRE2's \s adds U+180E);
  *  - under (?i), [a-z] also matches U+0130 (I with a dot above), besides
  *    the Kelvin sign and long s that PCRE2 folds as well.
@@ -38,7 +39,7 @@
  * is unique, so it is possessive. The original's inner groups are gone;
  * nothing can refer to them, as repl is literal.
  */
-#define W	"\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}"
+#define W	DM_PY_W
 #define AZ	"a-z\\x{130}"
 #define NS	"[^\\p{White_Space}()<>]"
 #define PAREN	"\\((?:" NS "++|\\(" NS "++\\))*+\\)"

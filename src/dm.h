@@ -524,6 +524,27 @@ int	 dm_io_close(struct dm_io *);
 
 /* ---- re.c: PCRE2, wrapped ---- */
 
+/*
+ * The classes \w, \d and \s of Python's regex module (2.5.123, which
+ * Data-Juicer compiles its patterns with; version 0, a str pattern) as the
+ * bodies of PCRE2 classes: "[" DM_PY_W "]" matches the code points that
+ * regex's \w matches. Checked over every code point. PCRE2's own \w adds
+ * the other numbers (No: superscripts, fractions) and leaves out marks,
+ * connector punctuation but '_' and the joiners; its \s adds U+180E.
+ * regex knows Unicode 15.0, PCRE2 10.42 Unicode 14.0: the code points that
+ * 15.0 assigned are listed after the properties.
+ */
+#define DM_PY_U15_W \
+	"\\x{CF3}\\x{ECE}\\x{10EFD}-\\x{10EFF}\\x{1123F}-\\x{11241}" \
+	"\\x{11F00}-\\x{11F10}\\x{11F12}-\\x{11F3A}\\x{11F3E}-\\x{11F42}" \
+	"\\x{11F50}-\\x{11F59}\\x{1342F}\\x{13440}-\\x{13455}\\x{1B132}" \
+	"\\x{1B155}\\x{1DF25}-\\x{1DF2A}\\x{1E030}-\\x{1E06D}\\x{1E08F}" \
+	"\\x{1E4D0}-\\x{1E4F9}\\x{2B739}\\x{31350}-\\x{323AF}"
+#define DM_PY_W	"\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}" \
+	DM_PY_U15_W
+#define DM_PY_D	"\\p{Nd}\\x{11F50}-\\x{11F59}\\x{1E4F0}-\\x{1E4F9}"
+#define DM_PY_S	"\\p{White_Space}"
+
 struct dm_re;
 /* Compiles with UTF and Unicode properties (as Python's re on str), JIT when
  * available. flags: letters i m s x u (u is accepted and always on). NULL

@@ -402,6 +402,582 @@ pyrepl(const char *s, struct dm_re *re, struct dm_buf *out,
 	return 0;
 }
 
+/* ---- Python's patterns ---- */
+
+/* regex's \h (horizontal space: PCRE2's but U+180E). */
+#define PY_H	"\\t\\x{20}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}" \
+	"\\x{205F}\\x{3000}"
+/* regex's \b, \B, \m and \M: edges of its \w */
+#define PY_IN	"(?<=[" DM_PY_W "])"
+#define PY_NIN	"(?<![" DM_PY_W "])"
+#define PY_AT	"(?=[" DM_PY_W "])"
+#define PY_NAT	"(?![" DM_PY_W "])"
+
+/* What an escape of a pattern stands for. */
+enum { PE_CHAR, PE_SET, PE_GROUP, PE_TEXT };
+
+struct pyesc {
+	int		 kind;
+	unsigned long	 c;	/* PE_CHAR: code point; PE_GROUP: number */
+	const char	*body;	/* PE_SET: the class body */
+	int		 neg;	/* PE_SET: \W \D \S */
+	const char	*text;	/* PE_TEXT: what PCRE2 is given */
+	size_t		 len;	/* of text */
+};
+
+/*
+ * Reads the escape at *pp (a backslash) of a pattern as Python's regex
+ * module reads it, inside a character class or not, and moves *pp past it.
+ * -1 with the reason in err for an escape regex refuses or dm cannot
+ * write.
+ */
+static int
+pyesc(const char **pp, int inclass, struct pyesc *e, struct dm_buf *err)
+{
+	const char *esc = *pp, *p = esc + 1;
+	const char *ok = inclass ? "abdfhnprstvwDNPSW" :
+	    "abdfghmnprstvwABDGKMNPSWXZ";
+	size_t i, want;
+
+	memset(e, 0, sizeof *e);
+	e->kind = PE_CHAR;
+	if (*p == '\0') {
+		dm_buf_adds(err, "parameter 'pattern': bad escape '\\' at the "
+		    "end");
+		return -1;
+	}
+	if (*p == 'x' || *p == 'u' || *p == 'U') {
+		want = *p == 'x' ? 2 : *p == 'u' ? 4 : 8;
+		for (i = 0, p++; i < want && ishex(*p); i++, p++)
+			e->c = e->c * 16 + (unsigned long)(*p <= '9' ?
+			    *p - '0' : (*p | 0x20) - 'a' + 10);
+		*pp = p;
+		if (i < want) {
+			dm_buf_addf(err, "parameter 'pattern': incomplete "
+			    "escape '%.*s'", (int)(p - esc), esc);
+			return -1;
+		}
+		if (e->c > 0x10ffff) {
+			dm_buf_addf(err, "parameter 'pattern': bad escape "
+			    "'%.*s'", (int)(p - esc), esc);
+			return -1;
+		}
+		if (e->c >= 0xd800 && e->c < 0xe000) {
+			dm_buf_addf(err, "parameter 'pattern': '%.*s' is a "
+			    "surrogate, which dm's text never holds; not "
+			    "supported", (int)(p - esc), esc);
+			return -1;
+		}
+		return 0;
+	}
+	if (*p >= '0' && *p <= '9') {
+		/* \0, \0O, \0OO and (or in a class any) \OOO: octal */
+		if (*p == '0' || inclass || (isoct(p[0]) && isoct(p[1]) &&
+		    isoct(p[2]))) {
+			if (*p > '7') {
+				dm_buf_addf(err, "parameter 'pattern': bad "
+				    "escape '\\%c'", *p);
+				return -1;
+			}
+			for (i = 0; i < 3 && isoct(*p); i++, p++)
+				e->c = e->c * 8 + (unsigned long)(*p - '0');
+			*pp = p;
+			return 0;
+		}
+		e->kind = PE_GROUP;
+		e->c = (unsigned long)(*p++ - '0');
+		if (*p >= '0' && *p <= '9')
+			e->c = e->c * 10 + (unsigned long)(*p++ - '0');
+		*pp = p;
+		return 0;
+	}
+	*pp = p + 1;
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))) {
+		/* any other character is itself: an ASCII one stays
+		 * escaped, which PCRE2 reads as regex does */
+		e->kind = PE_TEXT;
+		e->text = (unsigned char)*p < 0x80 ? esc : p;
+		while (((unsigned char)**pp & 0xc0) == 0x80)
+			(*pp)++;
+		e->len = (size_t)(*pp - e->text);
+		return 0;
+	}
+	if (*p == 'N') {
+		if (p[1] == '{' && strchr(p, '}') != NULL)
+			*pp = strchr(p, '}') + 1;
+		dm_buf_addf(err, "parameter 'pattern': '%.*s' is not supported "
+		    "by dm (write the character, or \\uXXXX)",
+		    (int)(*pp - esc), esc);
+		return -1;
+	}
+	if (*p == 'L' && !inclass && p[1] == '<') {
+		*pp = p + 1 + strcspn(p + 1, ">");
+		if (**pp == '>')
+			(*pp)++;
+		dm_buf_addf(err, "parameter 'pattern': the named list '%.*s' "
+		    "is not supported by dm", (int)(*pp - esc), esc);
+		return -1;
+	}
+	if (strchr(ok, *p) == NULL) {
+		dm_buf_addf(err, "parameter 'pattern': bad escape '\\%c'", *p);
+		return -1;
+	}
+	switch (*p) {
+	case 'a': e->c = 7; return 0;
+	case 'b':
+		if (inclass) {
+			e->c = 8;
+			return 0;
+		}
+		e->kind = PE_TEXT;
+		e->text = "(?:" PY_IN PY_NAT "|" PY_NIN PY_AT ")";
+		break;
+	case 'B':
+		e->kind = PE_TEXT;
+		e->text = "(?:" PY_IN PY_AT "|" PY_NIN PY_NAT ")";
+		break;
+	case 'm':
+		e->kind = PE_TEXT;
+		e->text = PY_NIN PY_AT;
+		break;
+	case 'M':
+		e->kind = PE_TEXT;
+		e->text = PY_IN PY_NAT;
+		break;
+	case 'Z':
+		/* the very end, which PCRE2 writes \z */
+		e->kind = PE_TEXT;
+		e->text = "\\z";
+		break;
+	case 'f': e->c = 12; return 0;
+	case 'n': e->c = 10; return 0;
+	case 'r': e->c = 13; return 0;
+	case 't': e->c = 9; return 0;
+	case 'v': e->c = 11; return 0;
+	case 'w': case 'W': case 'd': case 'D': case 's': case 'S':
+	case 'h':
+		e->kind = PE_SET;
+		e->neg = *p >= 'A' && *p <= 'Z';
+		e->body = (*p | 0x20) == 'w' ? DM_PY_W : (*p | 0x20) == 'd' ?
+		    DM_PY_D : *p == 'h' ? PY_H : DM_PY_S;
+		return 0;
+	case 'p': case 'P':
+		/* a property: \pL or \p{...}, as PCRE2 writes it */
+		if (p[1] == '{')
+			*pp = p + 1 + strcspn(p + 1, "}") + (strchr(p, '}') ?
+			    1 : 0);
+		else if (p[1] != '\0')
+			*pp = p + 2;
+		/* FALLTHROUGH */
+	case 'g':
+		/* \g<name>, a call of the group, whole */
+		if (*p == 'g' && p[1] == '<' && strchr(p, '>') != NULL)
+			*pp = strchr(p, '>') + 1;
+		/* FALLTHROUGH */
+	default:
+		/* \A \G \K \X \g<...>: PCRE2 reads them as regex does */
+		e->kind = PE_TEXT;
+		e->text = esc;
+		e->len = (size_t)(*pp - esc);
+		return 0;
+	}
+	e->len = strlen(e->text);
+	return 0;
+}
+
+/* A character of a pattern, inside a class (which is bracketed) or not. */
+static void
+pychar(struct dm_buf *out, unsigned long c)
+{
+	dm_buf_addf(out, "\\x{%lX}", c);
+}
+
+/* Appends a literal character of a class, from its UTF-8 at s (n bytes). */
+static void
+classlit(struct dm_buf *out, const char *s, size_t n)
+{
+	if (n == 1 && strchr("\\]^-[", *s) != NULL)
+		dm_buf_addc(out, '\\');
+	if (n == 1 && ((unsigned char)*s < 0x20 || *s == 0x7f))
+		pychar(out, (unsigned char)*s);
+	else
+		dm_buf_add(out, s, n);
+}
+
+/*
+ * Under IGNORECASE regex matches i to U+0130 (I with a dot above) and I
+ * to U+0131 (dotless i), which PCRE2 does not; no other case pair differs
+ * (all were tried). foldof tells which of i, I and those two a range of
+ * code points holds; addfold adds to a class what regex matches besides.
+ * U+0130 and U+0131 themselves match i and I alone, not both, which a
+ * caseless PCRE2 class cannot say: they are refused.
+ */
+enum { F_I = 1, F_UPPER_I = 2, F_DOTTED = 4 };
+
+static int
+foldof(int32_t lo, int32_t hi)
+{
+	return (lo <= 'i' && 'i' <= hi ? F_I : 0) |
+	    (lo <= 'I' && 'I' <= hi ? F_UPPER_I : 0) |
+	    (lo <= 0x131 && 0x130 <= hi ? F_DOTTED : 0);
+}
+
+static int
+addfold(struct dm_buf *b, int fold, struct dm_buf *err)
+{
+	if (fold & F_DOTTED) {
+		dm_buf_adds(err, "parameter 'pattern': U+0130 or U+0131 under "
+		    "IGNORECASE is not supported by dm");
+		return -1;
+	}
+	if (fold & F_I)
+		dm_buf_adds(b, "\\x{130}");
+	if (fold & F_UPPER_I)
+		dm_buf_adds(b, "\\x{131}");
+	return 0;
+}
+
+/* One item of a class at *pp, appended to pos (or, a complement, to
+ * negs); *cp is its code point, or -1 for a class. */
+static int
+classitem(const char **pp, struct dm_buf *pos, const char **negs,
+    size_t *nneg, size_t maxneg, int32_t *cp, struct dm_buf *err)
+{
+	const char *p = *pp, *q;
+	struct pyesc e;
+	size_t n = 1;
+
+	*cp = -1;
+	if (*p == '[' && p[1] == ':' && (q = strstr(p + 2, ":]")) != NULL) {
+		/* [:alpha:]: a POSIX class, as PCRE2 reads it */
+		dm_buf_add(pos, p, (size_t)(q + 2 - p));
+		*pp = q + 2;
+		return 0;
+	}
+	if (*p != '\\') {
+		while (((unsigned char)p[n] & 0xc0) == 0x80)
+			n++;
+		classlit(pos, p, n);
+		(void)dm_utf8_decode(p, n, cp);
+		*pp = p + n;
+		return 0;
+	}
+	if (pyesc(pp, 1, &e, err) < 0)
+		return -1;
+	switch (e.kind) {
+	case PE_SET:
+		if (!e.neg) {
+			dm_buf_adds(pos, e.body);
+			break;
+		}
+		if (*nneg == maxneg) {
+			dm_buf_adds(err, "parameter 'pattern': too many \\W, "
+			    "\\D and \\S in one class for dm");
+			return -1;
+		}
+		negs[(*nneg)++] = e.body;
+		break;
+	case PE_TEXT:
+		/* \p{...}, or a character escaped */
+		if (e.text[0] == '\\' && (e.text[1] | 0x20) == 'p') {
+			dm_buf_add(pos, e.text, e.len);
+			break;
+		}
+		if (e.text[0] == '\\')
+			dm_buf_add(pos, e.text, e.len);
+		else
+			classlit(pos, e.text, e.len);
+		(void)dm_utf8_decode(e.text + (e.text[0] == '\\'),
+		    e.len - (e.text[0] == '\\'), cp);
+		break;
+	default:
+		pychar(pos, e.c);
+		*cp = (int32_t)e.c;
+		break;
+	}
+	return 0;
+}
+
+/*
+ * A character class of Python's regex at *pp (its '['), appended to out
+ * as PCRE2 reads a class that matches the same code points: \w \d \s in
+ * it become their bodies; \W \D \S, which are complements, turn the class
+ * into an alternative of classes ([a\W] is (?:[a]|[^\w])) or, negated,
+ * into lookaheads that each code point must pass. A '-' next to a class
+ * is itself, as regex reads [\w-z] (PCRE2 would refuse it).
+ */
+static int
+pyclass(const char **pp, int caseless, struct dm_buf *out,
+    struct dm_buf *err)
+{
+	struct dm_buf pos = DM_BUF_INIT;
+	const char *p = *pp + 1, *negs[8];
+	size_t nneg = 0, i;
+	int32_t a, b;
+	int neg = 0, first = 1, rc = -1, fold = 0;
+
+	if (*p == '^') {
+		neg = 1;
+		p++;
+	}
+	for (; *p != ']' || first; first = 0) {
+		if (*p == '\0')
+			break;
+		if (classitem(&p, &pos, negs, &nneg, NELEM(negs), &a,
+		    err) < 0)
+			goto out;
+		b = a;
+		if (*p == '-' && p[1] != ']' && p[1] != '\0') {
+			if (a < 0 || (p[1] == '\\' && p[2] != '\0' &&
+			    strchr("wWdDsShpP", p[2]) != NULL)) {
+				dm_buf_adds(&pos, "\\-");
+				p++;
+			} else {
+				dm_buf_addc(&pos, '-');
+				p++;
+				if (classitem(&p, &pos, negs, &nneg,
+				    NELEM(negs), &b, err) < 0)
+					goto out;
+			}
+		}
+		if (a >= 0 && b >= 0)
+			fold |= foldof(a, b);
+	}
+	if (*p == '\0') {
+		dm_buf_adds(err, "parameter 'pattern': unterminated character "
+		    "set");
+		goto out;
+	}
+	if (caseless && addfold(&pos, fold, err) < 0)
+		goto out;
+	*pp = p + 1;
+	rc = 0;
+	if (nneg == 0) {
+		dm_buf_addf(out, "[%s%s]", neg ? "^" : "", pos.buf);
+		goto out;
+	}
+	if (pos.len > 0 || nneg > 1)
+		dm_buf_adds(out, "(?:");
+	if (!neg) {
+		/* in pos, or outside one of the complemented classes */
+		if (pos.len > 0)
+			dm_buf_addf(out, "[%s]|", pos.buf);
+		for (i = 0; i < nneg; i++)
+			dm_buf_addf(out, "%s[^%s]", i ? "|" : "", negs[i]);
+	} else {
+		/* outside pos, and inside every complemented class */
+		if (pos.len > 0)
+			dm_buf_addf(out, "(?![%s])", pos.buf);
+		for (i = 0; i + 1 < nneg; i++)
+			dm_buf_addf(out, "(?=[%s])", negs[i]);
+		dm_buf_addf(out, "[%s]", negs[nneg - 1]);
+	}
+	if (pos.len > 0 || nneg > 1)
+		dm_buf_adds(out, ")");
+out:
+	dm_buf_free(&pos);
+	return rc;
+}
+
+/* A literal i or I (or U+0130, U+0131) of a caseless pattern. */
+static int
+pyfold(struct dm_buf *out, int32_t c, struct dm_buf *err)
+{
+	dm_buf_addf(out, "[%c", (int)c);
+	if (addfold(out, foldof(c, c), err) < 0)
+		return -1;
+	dm_buf_addc(out, ']');
+	return 0;
+}
+
+/*
+ * The length of a name at s that is not to be read as pattern text: a
+ * verb (*...), a group name (?P<name>, (?<name>, (?P=name), (?P>name),
+ * (?&name); 0 elsewhere.
+ */
+static size_t
+pyname(const char *s)
+{
+	size_t n;
+
+	if (s[0] != '(' || (s[1] != '*' && s[1] != '?'))
+		return 0;
+	if (s[1] == '*')
+		n = 2;
+	else if (s[2] == 'P' && (s[3] == '<' || s[3] == '=' || s[3] == '>'))
+		n = 4;
+	else if (s[2] == '&' || (s[2] == '<' && s[3] != '=' && s[3] != '!'))
+		n = 3;
+	else
+		return 0;
+	n += strcspn(s + n, ">)");
+	return s[n] != '\0' ? n + 1 : n;
+}
+
+/* Whether s turns on flag f for the whole pattern: a (?f). */
+static int
+pyflag(const char *s, int f)
+{
+	const char *p;
+	size_t n;
+
+	for (p = s; (p = strstr(p, "(?")) != NULL; p += 2) {
+		n = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789");
+		if (p[2 + n] == ')' && memchr(p + 2, f, n) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Appends to out the pattern s of Python's regex module (version 0, a str
+ * pattern, as Data-Juicer compiles it) written for PCRE2 with UTF and UCP:
+ * escapes of characters (\xHH, \uHHHH, \UHHHHHHHH, octal, \a \f \n \r \t
+ * \v) become \x{...}; \w \W \d \D \s \S \h, in classes or not, become
+ * classes of the code points regex gives them (DM_PY_W...); \b \B \m \M
+ * lookarounds on regex's \w; \Z \z; a group reference \N or \NN \g{N};
+ * {,N} {0,N}, which PCRE2 10.42 reads as text. Under (?x) a comment runs
+ * to the end of its line, as for PCRE2, and is not read.
+ * The flags u and V0, which change nothing, are dropped; inline flags
+ * apply to the whole pattern wherever they stand, as in version 0, so
+ * they move to its start. -1 with the reason in err for what regex
+ * refuses or dm cannot write (\N{...}, the flags a, L, V1 and the like).
+ * *off, an offset into out, becomes the offset of what it was written
+ * for in s (the start of a class or escape), so that PCRE2's complaints
+ * about out point into the pattern as the recipe writes it.
+ */
+static int
+pypattern(const char *s, struct dm_buf *out, struct dm_buf *err, size_t *off)
+{
+	struct dm_buf body = DM_BUF_INIT, flags = DM_BUF_INIT;
+	struct dm_buf map = DM_BUF_INIT;
+	const char *p, *f;
+	struct pyesc e;
+	size_t n, pair[2], pre, want, i, k;
+	const size_t *m;
+	int rc = -1, x = pyflag(s, 'x'), ci = pyflag(s, 'i');
+
+	for (p = s; ; ) {
+		/* where each piece of s starts in body */
+		pair[0] = body.len;
+		pair[1] = (size_t)(p - s);
+		dm_buf_add(&map, (const char *)pair, sizeof pair);
+		if (*p == '\0')
+			break;
+		if (*p == '[') {
+			if (pyclass(&p, ci, &body, err) < 0)
+				goto out;
+			continue;
+		}
+		if ((n = pyname(p)) > 0) {
+			dm_buf_add(&body, p, n);
+			p += n;
+			continue;
+		}
+		if (ci && (*p == 'i' || *p == 'I' || (*p == '\xc4' &&
+		    (p[1] == '\xb0' || p[1] == '\xb1')))) {
+			if (pyfold(&body, *p == '\xc4' ? 0x130 : *p, err) < 0)
+				goto out;
+			p += 1 + (*p == '\xc4');
+			continue;
+		}
+		if (x && *p == '#') {
+			n = strcspn(p, "\n");
+			dm_buf_add(&body, p, n);
+			p += n;
+			continue;
+		}
+		if (*p == '{' && p[1] == ',' && p[2 + (n = strspn(p + 2,
+		    "0123456789"))] == '}') {
+			dm_buf_addf(&body, "{0,%.*s}", (int)n, p + 2);
+			p += 3 + n;
+			continue;
+		}
+		if (*p == '(' && p[1] == '?' && p[2] == '#') {
+			n = strcspn(p, ")");
+			dm_buf_add(&body, p, n);
+			p += n;
+			continue;
+		}
+		if (*p == '(' && p[1] == '?' && (n = strspn(p + 2,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789-")) > 0 && (p[2 + n] == ')' ||
+		    p[2 + n] == ':')) {
+			struct dm_buf *to = p[2 + n] == ')' &&
+			    memchr(p + 2, '-', n) == NULL ? &flags : &body;
+
+			if (to == &body)
+				dm_buf_adds(&body, "(?");
+			for (f = p + 2; f < p + 2 + n; f++) {
+				if (*f == 'V' && f[1] == '0') {
+					f++;
+					continue;
+				}
+				if (*f == 'u')
+					continue;
+				if (strchr("imsx-", *f) == NULL) {
+					dm_buf_addf(err, "parameter 'pattern': "
+					    "the flag '%c' of '%.*s' is not "
+					    "supported by dm", *f, (int)n + 3,
+					    p);
+					goto out;
+				}
+				dm_buf_addc(to, *f);
+			}
+			if (to == &body)
+				dm_buf_addc(&body, p[2 + n]);
+			p += 3 + n;
+			continue;
+		}
+		if (*p != '\\') {
+			dm_buf_addc(&body, *p++);
+			continue;
+		}
+		if (pyesc(&p, 0, &e, err) < 0)
+			goto out;
+		switch (e.kind) {
+		case PE_CHAR:
+			if (ci && (e.c == 'i' || e.c == 'I' || e.c == 0x130 ||
+			    e.c == 0x131)) {
+				if (pyfold(&body, (int32_t)e.c, err) < 0)
+					goto out;
+			} else
+				pychar(&body, e.c);
+			break;
+		case PE_SET:
+			dm_buf_addf(&body, "[%s%s]", e.neg ? "^" : "",
+			    e.body);
+			break;
+		case PE_GROUP:
+			dm_buf_addf(&body, "\\g{%lu}", e.c);
+			break;
+		default:
+			dm_buf_add(&body, e.text, e.len);
+			break;
+		}
+	}
+	pre = out->len;
+	if (flags.len > 0)
+		dm_buf_addf(out, "(?%s)", flags.buf);
+	pre = out->len - pre;
+	dm_buf_add(out, body.buf, body.len);
+	if (off != NULL) {
+		want = *off > pre ? *off - pre : 0;
+		m = (const size_t *)(const void *)map.buf;
+		for (i = k = 0; i < map.len / sizeof pair; i++)
+			if (m[2 * i] <= want)
+				k = i;
+		*off = m[2 * k + 1];
+	}
+	rc = 0;
+out:
+	dm_buf_free(&body);
+	dm_buf_free(&flags);
+	dm_buf_free(&map);
+	return rc;
+}
+
 /* A parameter that dm has no form for, set to something but its default. */
 static int
 unsupported(const struct dm_rop *op, const struct dm_ynode *args,
@@ -428,42 +1004,63 @@ dm_emit_plain(const struct dm_rop *op, const struct dm_ynode *args,
 }
 
 /*
- * One replace of a Python pattern and repl: the pattern compiled as
- * replace compiles it (a raw string's r'' dropped, DOTALL) and repl
- * translated (pyrepl), each reported at its own node.
+ * One replace of a Python pattern and repl: the pattern (a raw string's
+ * r'' dropped) translated (pypattern) and compiled as replace compiles it
+ * (DOTALL), and repl translated (pyrepl), each reported at its own node.
  */
 static int
 addreplace(struct dm_buf *out, const char *pat, const struct dm_ynode *patat,
     const char *repl, const struct dm_ynode *replat, struct dm_buf *err,
     const struct dm_ynode **at)
 {
-	struct dm_buf b = DM_BUF_INIT, e = DM_BUF_INIT;
-	struct dm_re *re;
-	size_t len = strlen(pat), off;
-	int rc = 0;
+	struct dm_buf s = DM_BUF_INIT, p = DM_BUF_INIT, b = DM_BUF_INIT;
+	struct dm_buf e = DM_BUF_INIT;
+	struct dm_re *re = NULL;
+	size_t len = strlen(pat), off, raw = 0;
+	char *tail;
+	int rc = -1;
 
 	if (len > 2 && pat[0] == 'r' && (pat[1] == '\'' || pat[1] == '"') &&
 	    pat[len - 1] == pat[1])
-		dm_buf_add(&b, pat + 2, len - 3);
+		dm_buf_add(&s, pat + 2, len - 3);
 	else
-		dm_buf_add(&b, pat, len);
-	if ((re = dm_re_new(b.buf, "s", &e, &off)) == NULL) {
-		dm_buf_addf(err, "parameter 'pattern': %s", e.buf);
-		*at = patat;
-		rc = -1;
-	} else {
-		dm_buf_reset(&b);
-		if (pyrepl(repl, re, &b, err) < 0) {
-			*at = replat;
-			rc = -1;
-		} else {
-			addop(out, "replace");
-			addkv(out, "pattern", pat);
-			if (b.len)
-				addkv(out, "repl", b.buf);
-		}
-		dm_re_free(re);
+		dm_buf_add(&s, pat, len);
+	*at = patat;
+	if (pypattern(s.buf, &p, err, NULL) < 0)
+		goto out;
+	/* replace would take this one for a raw string again */
+	if (p.len > 2 && p.buf[0] == 'r' && (p.buf[1] == '\'' ||
+	    p.buf[1] == '"') && p.buf[p.len - 1] == p.buf[1]) {
+		dm_buf_addf(&b, "(?:)%s", p.buf);
+		dm_buf_reset(&p);
+		dm_buf_add(&p, b.buf, b.len);
+		raw = 4;
 	}
+	if ((re = dm_re_new(p.buf, "s", &e, &off)) == NULL) {
+		/* PCRE2's offset is into p: say where that is in s */
+		if ((tail = strstr(e.buf, " at offset ")) != NULL)
+			dm_buf_setlen(&e, (size_t)(tail - e.buf));
+		off = off > raw ? off - raw : 0;
+		dm_buf_reset(&p);
+		(void)pypattern(s.buf, &p, err, &off);
+		dm_buf_addf(err, "parameter 'pattern': %s at offset %zu",
+		    e.buf, off);
+		goto out;
+	}
+	dm_buf_reset(&b);
+	if (pyrepl(repl, re, &b, err) < 0) {
+		*at = replat;
+		goto out;
+	}
+	addop(out, "replace");
+	addkv(out, "pattern", p.buf);
+	if (b.len)
+		addkv(out, "repl", b.buf);
+	rc = 0;
+out:
+	dm_re_free(re);
+	dm_buf_free(&s);
+	dm_buf_free(&p);
 	dm_buf_free(&b);
 	dm_buf_free(&e);
 	return rc;

@@ -197,7 +197,9 @@ EOF
       repl: ['<\\1>', 'phone']"
 	assert_file out.jsonl '{"id":1,"text":"phone <1234> and <9876>"}'
 	run dm-recipe show r.yaml
-	assert_output "dm-map 'replace pattern=\"\\d{3}-(\\d{4})\" repl=\"<\${1}>\"; replace pattern=tel repl=phone' in.jsonl > out.jsonl"
+	# \d as regex reads it: Nd, and the digits of Unicode 15.0
+	d='[\p{Nd}\x{11F50}-\x{11F59}\x{1E4F0}-\x{1E4F9}]'
+	assert_output "dm-map 'replace pattern=\"$d{3}-($d{4})\" repl=\"<\${1}>\"; replace pattern=tel repl=phone' in.jsonl > out.jsonl"
 }
 
 # py_sub: want.jsonl, what Data-Juicer's replace_content_mapper makes of
@@ -239,7 +241,8 @@ EOF
 	recipe replace_content_mapper "      pattern: '(\\d+) (?P<cur>USD)'
       repl: '\\\\\$\\1 \\g<cur>\$'"
 	run dm-recipe show r.yaml
-	assert_output "dm-map 'replace pattern=\"(\\d+) (?P<cur>USD)\" repl=\"\\\$\$\${1} \${2}\$\$\"' in.jsonl > out.jsonl"
+	d='[\p{Nd}\x{11F50}-\x{11F59}\x{1E4F0}-\x{1E4F9}]'
+	assert_output "dm-map 'replace pattern=\"($d+) (?P<cur>USD)\" repl=\"\\\$\$\${1} \${2}\$\$\"' in.jsonl > out.jsonl"
 	# the hexadecimal escapes of the regex module
 	recipe replace_content_mapper "      pattern: USD
       repl: '\\x41\\u00e9\\U0001F600'"
@@ -283,6 +286,119 @@ dm-recipe: r.yaml:13:48: parameter 'repl': bad escape '\' at the end
 dm-recipe: r.yaml:14:48: parameter 'repl': incomplete escape '\x4'
 dm-recipe: r.yaml:15:48: parameter 'repl': a NUL character ('\0') is not supported by dm
 dm-recipe: r.yaml:17:13: parameter 'repl': the group reference '\g<0>' is not supported by dm without 'pattern'
+EOF
+}
+
+# A corpus where Python's regex and PCRE2 read \w \d \s \b apart:
+# Devanagari and Thai (combining marks), Arabic with its vowel marks, NFD
+# Latin, CJK and full-width forms, the digits of other scripts (Kawi and
+# Nag Mundari's of Unicode 15.0 among them), superscripts, fractions and
+# circled forms, ZWJ and ZWNJ, U+180E, NBSP and other spaces.
+pattern_corpus() {
+	cat >in.jsonl <<'EOF'
+{"text":"नमस्ते दुनिया"}
+{"text":"ภาษาไทย สวัสดีครับ"}
+{"text":"مَرْحَبًا بِالْعَالَمِ ١٢٣"}
+{"text":"cafe\u0301 cafe cafe_au_lait a\u203fb"}
+{"text":"中文测试 汉字，标点。全角ＡＢ１２"}
+{"text":"٣٤٥ ०१२ ๓๔ \ud807\udf54 \ud839\udcf0\ud839\udcd0 \ud807\udf04"}
+{"text":"x² ½ ³⁄₄ ⓐⓑ ①"}
+{"text":"👩\u200d💻 👨\u200d👩\u200d👧 می\u200cخواهم"}
+{"text":"a\u180eb a\u00a0b a\u2003b\tc\r\nd\u3000e\u2028f"}
+{"text":"AÉé😀 aa bb 1-2 [x] a^b a\\b a|b\n"}
+{"text":"end\n"}
+{"text":"İstanbul ıi Iİ COPYRİGHT copyrıght DIŞ"}
+EOF
+}
+
+@test "replace_content_mapper's pattern means what it means to Python's regex" {
+	pattern_corpus
+	while IFS= read -r pat; do
+		recipe replace_content_mapper "      pattern: '$pat'
+      repl: '<\\g<0>>'"
+		dm-recipe run r.yaml
+		py_sub
+		jq -c . out.jsonl >got.jsonl
+		jq -c . want.jsonl >py.jsonl
+		assert_same got.jsonl py.jsonl || { echo "pattern: $pat"; false; }
+	done <<'EOF'
+\w+
+\W+
+\bcafe\b
+\B\w
+\b
+\m\w|\w\M
+\d+
+\D+
+\s+
+\S+
+\h+
+[\u4e00-\u9fa5]+
+[\w-]+
+[a-\w]
+[\w-z]+
+[^\w\s]
+[\W\d]
+[^\W\d]+
+[^\S\n]+
+[\s\u00a0]
+\x41|\u00e9|\U0001F600|\101|\351
+[\x30-\x39\u0660-\u0669]+
+[\d-\u0669]+
+[\t-\r]+
+[\1-\12]
+.\u0301
+[]\]]|[\^\-\\]
+(\w)\1
+\w+\Z
+\n\Z
+(?u)\w+(?V0)
+a(?s)\w
+\w{,2}
+(?x) [\w-] + # a comment: [ \q
+(?i)copyright
+(?i)[a-z]+
+(?i)[^i\s]+
+(?i)\x49|[\x69-\x6a]
+(?i)(?P<if>i)(?P=if)|(*FAIL)i
+EOF
+}
+
+@test "pattern syntax that regex refuses, or dm cannot write, is an error at its value" {
+	printf '%s\n' '{"text":"x"}' >in.jsonl
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+process:
+  - replace_content_mapper:
+      pattern: '\N{DIGIT ONE}'
+  - replace_content_mapper: {pattern: 'a\z'}
+  - replace_content_mapper: {pattern: '(?a)\w+'}
+  - replace_content_mapper: {pattern: '[\ud800]'}
+  - replace_content_mapper: {pattern: '[a\w'}
+  - replace_content_mapper: {pattern: ['x', '\u4e0']}
+  - replace_content_mapper: {pattern: '[\8]'}
+  - replace_content_mapper: {pattern: '\L<words>'}
+  - replace_content_mapper: {pattern: '(\w)\2'}
+  - clean_ip_mapper: {pattern: '\d(\w'}
+  - clean_email_mapper: {pattern: '[\w.]+@\q'}
+  - replace_content_mapper: {pattern: '(?i)[ıa]'}
+EOF
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_output ''
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:4:16: parameter 'pattern': '\N{DIGIT ONE}' is not supported by dm (write the character, or \uXXXX)
+dm-recipe: r.yaml:5:39: parameter 'pattern': bad escape '\z'
+dm-recipe: r.yaml:6:39: parameter 'pattern': the flag 'a' of '(?a)' is not supported by dm
+dm-recipe: r.yaml:7:39: parameter 'pattern': '\ud800' is a surrogate, which dm's text never holds; not supported
+dm-recipe: r.yaml:8:39: parameter 'pattern': unterminated character set
+dm-recipe: r.yaml:9:45: parameter 'pattern': incomplete escape '\u4e0'
+dm-recipe: r.yaml:10:39: parameter 'pattern': bad escape '\8'
+dm-recipe: r.yaml:11:39: parameter 'pattern': the named list '\L<words>' is not supported by dm
+dm-recipe: r.yaml:12:39: parameter 'pattern': reference to non-existent subpattern at offset 4
+dm-recipe: r.yaml:13:32: parameter 'pattern': missing closing parenthesis at offset 5
+dm-recipe: r.yaml:14:35: parameter 'pattern': bad escape '\q'
+dm-recipe: r.yaml:15:39: parameter 'pattern': U+0130 or U+0131 under IGNORECASE is not supported by dm
 EOF
 }
 
