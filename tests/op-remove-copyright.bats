@@ -103,3 +103,38 @@ load helper
 	assert_success
 	assert_output '{"text": ""}'
 }
+
+@test "finds copyright as Python's regex with IGNORECASE does: U+0130 is an i" {
+	# every code point that regex's IGNORECASE matches to a letter of the
+	# word (U+0130 alone, besides ASCII), and look-alikes that it does not
+	printf '%s\n' '{"text":"/* COPYRİGHT 2020 Acme */\nint x;"}' \
+	    '{"text":"/* copyrİght */x"}' '{"text":"/* copyrıght */x"}' \
+	    '{"text":"/* ｃｏｐｙｒｉｇｈｔ */x"}' '{"text":"/* copyrіght */x"}' \
+	    '{"text":"/* copyrigh t */x"}' '{"text":"/* CoPyRiGhT*/x"}' >in.jsonl
+	dm-map remove-copyright in.jsonl | jq -c . >out.jsonl
+	/usr/bin/python3 - >want.jsonl <<'EOF'
+import json
+import regex as re
+# Data-Juicer's clean_copyright_mapper, its comment branch
+pat = re.compile("/\\*[^*]*\\*+(?:[^/*][^*]*\\*+)*/")
+cpat = re.compile("copyright", re.IGNORECASE)
+for line in open('in.jsonl'):
+    s = json.loads(line)
+    t = s['text']
+    r = pat.search(t)
+    if r and cpat.search(t[r.start():r.end()]):
+        t = t[:r.start()] + t[r.end():]
+    s['text'] = t
+    print(json.dumps(s, ensure_ascii=False, separators=(',', ':')))
+EOF
+	assert_same out.jsonl want.jsonl
+	assert_file out.jsonl <<'EOF'
+{"text":"\nint x;"}
+{"text":"x"}
+{"text":"/* copyrıght */x"}
+{"text":"/* ｃｏｐｙｒｉｇｈｔ */x"}
+{"text":"/* copyrіght */x"}
+{"text":"/* copyrigh t */x"}
+{"text":"x"}
+EOF
+}
