@@ -15,12 +15,14 @@
  *
  * is deleted: two or more lines in a row, each of k + 1 cells separated
  * by one space, '|' or tab, right after a newline (so never the first
- * line of the text). \S is Unicode-aware, as in Python's regex module.
+ * line of the text). \S is regex's: not White_Space (DM_PY_S), where
+ * PCRE2's \S would leave out U+180E, which regex takes for a cell.
  * Data-Juicer reuses its loop variable there and stores the result under
  * the wrong index of the batch; we do what the code plainly means and its
  * tests expect: the text itself gets the result.
  */
 
+#define S	"[^" DM_PY_S "]"	/* regex's \S */
 #define COL_MIN	2
 #define COL_MAX	20
 
@@ -46,7 +48,7 @@ static int
 rtt_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
 	struct rtt *r;
-	char pat[64];
+	char pat[128];
 	size_t off;
 	int k;
 
@@ -56,8 +58,8 @@ rtt_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	dm_buf_init(&r->tmp[0]);
 	dm_buf_init(&r->tmp[1]);
 	for (k = r->lo; k <= r->hi; k++) {
-		snprintf(pat, sizeof(pat),
-		    "(?<=\\n)((\\S+?)([ |\\t](\\S+?)){%d}\\n+){2,}", k);
+		snprintf(pat, sizeof(pat), "(?<=\\n)((" S "+?)([ |\\t](" S
+		    "+?)){%d}\\n+){2,}", k);
 		if ((r->re[k] = dm_re_new(pat, NULL, err, &off)) == NULL) {
 			rtt_fini(r);
 			return -1;

@@ -81,3 +81,33 @@ load helper
 	run dm-map 'remove-table-text min_col=1' <<< '{"text":"a"}'
 	assert_status 2
 }
+
+@test "reads white space as Python's regex does: U+180E is in a cell, NBSP is not" {
+	# a cell of each code point that PCRE2 and regex could disagree on,
+	# between two words, in the second row of a table of two columns
+	/usr/bin/python3 - >in.jsonl <<'EOF'
+import json
+for c in [0x180e, 0x200b, 0x2060, 0xfeff, 0x85, 0xa0, 0x1680, 0x2000,
+          0x2007, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0x1c,
+          0x1f, 0x0b, 0x0c]:
+    print(json.dumps({'text': 'h\na%sb c\nd e\nend' % chr(c)}))
+EOF
+	dm-map remove-table-text in.jsonl | jq -c . >out.jsonl
+	/usr/bin/python3 - >want.jsonl <<'EOF'
+import json
+import regex as re
+# Data-Juicer's remove_table_text_mapper, min_col 2, max_col 20
+for line in open('in.jsonl'):
+    s = json.loads(line)
+    t = s['text']
+    for i in range(1, 20):
+        t = re.compile(r"(?<=\n)((\S+?)([ |\t](\S+?)){%d}\n+){2,}" % i).sub("", t)
+    s['text'] = t
+    print(json.dumps(s, separators=(',', ':')))
+EOF
+	jq -c . want.jsonl >py.jsonl
+	assert_same out.jsonl py.jsonl
+	run grep -c '"h\\nend"' out.jsonl
+	# U+180E, U+200B, U+2060, U+FEFF, U+001C and U+001F are not white space
+	assert_output 6
+}
