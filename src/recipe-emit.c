@@ -1131,31 +1131,71 @@ dm_emit_long_words(const struct dm_rop *op, const struct dm_ynode *args,
 	return 0;
 }
 
-/* The characters to remove: a string, or a list of them joined; dm deletes
- * exactly those code points (see remove-chars.c). */
+/*
+ * remove_specific_chars_mapper: Data-Juicer deletes what the class
+ * "[" + "|".join(chars_to_remove) + "]" matches (the characters of a
+ * string, or the items of a list, joined by '|'), with nothing escaped;
+ * nothing at all when chars_to_remove is empty. Where that class holds
+ * only its characters, which is when none of them is '\', ']', '[', '^'
+ * or '-', remove-chars deletes them, '|' included when it was added; else
+ * the class is a pattern of its own ('^a' negates it, 'a-z' is a range
+ * from '|' to '|', 'a]' a class and a ']'), and replace runs it, as
+ * regex reads it.
+ */
 int
 dm_emit_chars(const struct dm_rop *op, const struct dm_ynode *args,
     struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
 {
 	const struct dm_ynode *v = dm_yaml_get(args, "chars_to_remove");
-	struct dm_buf s = DM_BUF_INIT;
-	size_t i;
+	struct dm_buf s = DM_BUF_INIT, set = DM_BUF_INIT, e = DM_BUF_INIT;
+	const char *p, *q;
+	size_t i, n, mark;
+	int rc = 0, bar = 0;
 
-	(void)err, (void)at;
 	if (v != NULL && v->kind == DM_Y_SEQ) {
+		if (v->n == 0)
+			return 0;
 		for (i = 0; i < v->n; i++)
-			dm_buf_adds(&s, v->kid[i]->val);
-	} else if (v != NULL && !isnull(v))
-		dm_buf_adds(&s, v->val);
-	else if (v == NULL)
-		dm_buf_adds(&s, dm_rop_param(op, "chars_to_remove")->def);
-	if (s.len > 0) {
-		addop(out, "remove-chars");
-		if (v != NULL)
-			addkv(out, "chars", s.buf);
+			dm_buf_addf(&s, "%s%s", i ? "|" : "", v->kid[i]->val);
+	} else {
+		p = v == NULL ? dm_rop_param(op, "chars_to_remove")->def :
+		    isnull(v) ? "" : v->val;
+		if (*p == '\0')
+			return 0;
+		for (q = p; *q; q += n) {
+			for (n = 1; ((unsigned char)q[n] & 0xc0) == 0x80; n++)
+				;
+			dm_buf_addf(&s, "%s%.*s", q == p ? "" : "|", (int)n, q);
+		}
 	}
+	if (s.len == 0 || strpbrk(s.buf, "\\[]^-") != NULL) {
+		dm_buf_addf(&set, "[%s]", s.buf);
+		if ((rc = addreplace(out, set.buf, v, "", NULL, &e, at)) < 0) {
+			mark = strlen("parameter 'pattern': ");
+			dm_buf_addf(err, "parameter 'chars_to_remove': "
+			    "Data-Juicer's class '%s': %s", set.buf,
+			    e.buf + (e.len > mark ? mark : e.len));
+		}
+		goto out;
+	}
+	/* the code points of s, once each, '|' last */
+	for (p = s.buf; *p; p += n) {
+		for (n = 1; ((unsigned char)p[n] & 0xc0) == 0x80; n++)
+			;
+		if (*p == '|')
+			bar = 1;
+		else if (memmem(set.buf ? set.buf : "", set.len, p, n) == NULL)
+			dm_buf_add(&set, p, n);
+	}
+	if (bar)
+		dm_buf_addc(&set, '|');
+	addop(out, "remove-chars");
+	addkv(out, "chars", set.buf);
+out:
 	dm_buf_free(&s);
-	return 0;
+	dm_buf_free(&set);
+	dm_buf_free(&e);
+	return rc;
 }
 
 int

@@ -170,6 +170,77 @@ EOF
 EOF
 }
 
+# py_chars: want.jsonl, what Data-Juicer's remove_specific_chars_mapper
+# makes of in.jsonl with r.yaml's one operator, on its code path: the
+# class "[" + "|".join(chars_to_remove) + "]", nothing escaped.
+py_chars() {
+	/usr/bin/python3 - <<'EOF' | jq -c . >want.jsonl
+import json, yaml
+import regex as re
+op = yaml.safe_load(open('r.yaml'))['process'][0]['remove_specific_chars_mapper'] or {}
+chars = op.get('chars_to_remove', "◆●■►▼▲▴∆▻▷❖♡□")
+pattern = "[" + "|".join(chars) + "]" if chars else None
+for line in open('in.jsonl'):
+    s = json.loads(line)
+    if pattern is not None:
+        s['text'] = re.sub(pattern=pattern, repl=r"", string=s['text'], flags=re.DOTALL)
+    print(json.dumps(s, ensure_ascii=False, separators=(',', ':')))
+EOF
+}
+
+@test "remove_specific_chars_mapper deletes what Data-Juicer's class of the characters joined by '|' matches" {
+	printf '%s\n' '{"text":"a|b ◆ c ●"}' '{"text":"x]y a] |] ^a -a- z\\d\\ [:]"}' >in.jsonl
+	while IFS= read -r v; do
+		recipe remove_specific_chars_mapper
+		if [ "$v" != - ]; then
+			printf '      chars_to_remove: %s\n' "$v" >>r.yaml
+		fi
+		dm-recipe run r.yaml
+		jq -c . out.jsonl >got.jsonl
+		py_chars
+		assert_same got.jsonl want.jsonl || { echo "chars_to_remove: $v"; false; }
+	done <<'EOF'
+-
+'◆'
+'◆●'
+''
+[]
+null
+['ab', 'c']
+['', 'y']
+']a'
+'a]'
+'^a'
+'a^'
+'a-z'
+'-a'
+'\d'
+'[:'
+EOF
+	recipe remove_specific_chars_mapper "      chars_to_remove: '◆●'"
+	run dm-recipe show r.yaml
+	assert_output "dm-map 'remove-chars chars=\"◆●|\"' in.jsonl > out.jsonl"
+	recipe remove_specific_chars_mapper "      chars_to_remove: '^a'"
+	run dm-recipe show r.yaml
+	assert_output "dm-map 'replace pattern=\"[^|a]\"' in.jsonl > out.jsonl"
+}
+
+@test "remove_specific_chars_mapper whose class regex refuses is an error at its value" {
+	printf '%s\n' '{"text":"x"}' >in.jsonl
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+process:
+  - remove_specific_chars_mapper: {chars_to_remove: 'a\'}
+  - remove_specific_chars_mapper: {chars_to_remove: ['']}
+EOF
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:3:53: parameter 'chars_to_remove': Data-Juicer's class '[a|\]': unterminated character set
+dm-recipe: r.yaml:4:53: parameter 'chars_to_remove': Data-Juicer's class '[]': unterminated character set
+EOF
+}
+
 @test "remove_long_words_mapper keeps words within min_len and max_len" {
 	printf '%s\n' '{"id":1,"text":"ok a verylongwordhere. ok"}' >in.jsonl
 	run_recipe remove_long_words_mapper '      min_len: 2
