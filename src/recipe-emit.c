@@ -1451,6 +1451,48 @@ dm_emit_dedup_exact(const struct dm_rop *op, const struct dm_ynode *args,
 	return 0;
 }
 
+/*
+ * ignore_pattern: Data-Juicer compiles it with the regex module and removes
+ * its matches after the lower case; dm-dedup --ignore takes it translated
+ * (pypattern), checked here as dm-dedup compiles it.
+ */
+static int
+addignore(struct dm_buf *out, const char *pat, struct dm_buf *err)
+{
+	static const char was[] = "parameter 'pattern'";
+	struct dm_buf p = DM_BUF_INIT, e = DM_BUF_INIT;
+	struct dm_re *re = NULL;
+	size_t off;
+	char *tail;
+	int rc = -1;
+
+	if (pypattern(pat, &p, &e, NULL) < 0) {
+		/* pypattern names the parameter of replace */
+		if (strncmp(e.buf, was, sizeof was - 1) == 0)
+			dm_buf_addf(err, "parameter 'ignore_pattern'%s",
+			    e.buf + sizeof was - 1);
+		else
+			dm_buf_add(err, e.buf, e.len);
+		goto out;
+	}
+	if ((re = dm_re_new(p.buf, "", &e, &off)) == NULL) {
+		if ((tail = strstr(e.buf, " at offset ")) != NULL)
+			dm_buf_setlen(&e, (size_t)(tail - e.buf));
+		dm_buf_reset(&p);
+		(void)pypattern(pat, &p, err, &off);
+		dm_buf_addf(err, "parameter 'ignore_pattern': %s at offset "
+		    "%zu", e.buf, off);
+		goto out;
+	}
+	addopt(out, "--ignore", p.buf);
+	rc = 0;
+out:
+	dm_re_free(re);
+	dm_buf_free(&p);
+	dm_buf_free(&e);
+	return rc;
+}
+
 /* MinHash and SimHash share tokenization, window, lower-casing. */
 static int
 dedup_common(const struct dm_rop *op, const struct dm_ynode *args,
@@ -1459,7 +1501,6 @@ dedup_common(const struct dm_rop *op, const struct dm_ynode *args,
 	const char *tok = arg(op, args, "tokenization");
 
 	if (unsupported(op, args, "lowercase", err, at) < 0 ||
-	    unsupported(op, args, "ignore_pattern", err, at) < 0 ||
 	    (dm_rop_param(op, "tokenizer_model") &&
 	    unsupported(op, args, "tokenizer_model", err, at) < 0))
 		return -1;
@@ -1475,6 +1516,13 @@ dedup_common(const struct dm_rop *op, const struct dm_ynode *args,
 		addopt(out, "--tokenize", tok);
 	if (given(op, args, "window_size"))
 		addopt(out, "--window", arg(op, args, "window_size"));
+	/* an empty pattern is Data-Juicer's "no pattern" */
+	if (given(op, args, "ignore_pattern") &&
+	    *arg(op, args, "ignore_pattern") != '\0' &&
+	    addignore(out, arg(op, args, "ignore_pattern"), err) < 0) {
+		*at = dm_yaml_get(args, "ignore_pattern");
+		return -1;
+	}
 	return 0;
 }
 

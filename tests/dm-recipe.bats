@@ -569,6 +569,9 @@ document_minhash_deduplicator:|1 4 |dm-dedup --near
 document_minhash_deduplicator: {jaccard_threshold: 0.5, num_permutations: 128}|1 4 |dm-dedup --near --perms 128 --threshold 0.5
 document_simhash_deduplicator:|1 3 4 |dm-dedup --simhash
 document_simhash_deduplicator: {window_size: 3, num_blocks: 16, hamming_distance: 12}|1 4 |dm-dedup --simhash --window 3 --blocks 16 --hamming 12
+document_simhash_deduplicator: {ignore_pattern: '\p{P}'}|1 3 4 |dm-dedup --simhash --ignore '\p{P}'
+document_minhash_deduplicator: {ignore_pattern: '[aeiou]', tokenization: character}|1 4 |dm-dedup --near --tokenize character --ignore '[aeiou]'
+document_minhash_deduplicator: {ignore_pattern: ''}|1 4 |dm-dedup --near
 EOF
 }
 
@@ -593,6 +596,14 @@ EOF
 	assert_stderr <<'EOF'
 dm-recipe: r.yaml:4:18: parameter 'lowercase' of 'document_minhash_deduplicator' is not supported by dm
 dm-recipe: r.yaml:6:21: parameter 'tokenization' of 'document_simhash_deduplicator': 'sentencepiece' is not supported by dm (space, punctuation, character)
+EOF
+	# ignore_pattern is translated from Python's syntax, and checked
+	printf 'dataset_path: in.jsonl\nprocess:\n  - document_simhash_deduplicator:\n      ignore_pattern: "a\\\\N{EM DASH}"\n  - document_minhash_deduplicator:\n      ignore_pattern: "(a"\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:4:23: parameter 'ignore_pattern': '\N{EM DASH}' is not supported by dm (write the character, or \uXXXX)
+dm-recipe: r.yaml:6:23: parameter 'ignore_pattern': missing closing parenthesis at offset 2
 EOF
 }
 
