@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-# datamate-ref.py - DataMate's text operators, for tests/op-datamate.bats
+# datamate-ref.py - DataMate's text operators, for the tests of the operators that
+# follow them (tests/op-*.bats, dm-dedup-datamate.bats, dm-recipe.bats)
 #
 # usage: datamate-ref.py OPERATOR [ARG] < samples.jsonl
 #
