@@ -89,13 +89,13 @@
 	")(?!\\d)"
 
 /*
- * Hashes, UUIDs and keys are runs of hex letters and digits
- * (d94c95382265968c354c): a number inside one is none of these kinds, so
- * a numeric match may not start or end inside such a run. HEXB holds
- * where the characters on both sides are not both hex.
+ * keep_hex: hashes, UUIDs and keys are runs of hex letters and digits
+ * (d94c95382265968c354c), and a number inside one is none of these kinds,
+ * so a match of idcard, card or phone may not start or end inside such a
+ * run. HEXB holds where the characters on both sides are not both hex.
+ * DataMate has no such rule.
  */
 #define HEXB		"(?!(?<=[0-9A-Fa-f])[0-9A-Fa-f])"
-#define HEXRUN(p)	HEXB "(?:" p ")" HEXB
 
 enum kind { IDCARD, CARD, EMAIL, URL, IP, PHONE, NKIND };
 
@@ -106,17 +106,18 @@ static const struct {
 	const char	*pattern;
 	const char	*tag;
 } kinds[NKIND] = {
-	{ "idcard", HEXRUN(IDCARD_PATTERN), "<id>" },
-	{ "card", HEXRUN(CARD_PATTERN), "<credit_card_number>" },
+	{ "idcard", IDCARD_PATTERN, "<id>" },
+	{ "card", CARD_PATTERN, "<credit_card_number>" },
 	{ "email", EMAIL_PATTERN, "<email>" },
 	{ "url", URL_PATTERN, "<url>" },
 	{ "ip", QUAD_PATTERN, "<ip>" },
-	{ "phone", HEXRUN(PHONE_PATTERN), "<tel>" }
+	{ "phone", PHONE_PATTERN, "<tel>" }
 };
 
 struct anon {
 	struct dm_re	*re[NKIND];	/* NULL: kind not asked for */
 	struct dm_re	*ipkey;		/* with re[IP] */
+	int		 hex;		/* keep_hex */
 	struct dm_buf	 cur;		/* the text after the passes so far */
 	struct dm_buf	 next;		/* the pass being written */
 	struct dm_buf	 a, b;		/* email, ip: the text being changed */
@@ -128,6 +129,9 @@ static const struct dm_param params[] = {
 	{ .name = "kinds", .type = DM_P_LIST,
 	  .def = "email,url,ip,phone,card,idcard",
 	  .help = "what to replace: email, url, ip, phone, card, idcard" },
+	{ .name = "keep_hex", .type = DM_P_BOOL, .def = "false",
+	  .help = "leave the digits inside runs of hex letters and digits "
+	    "(idcard, card, phone)" },
 	{ .name = NULL }
 };
 
@@ -937,6 +941,8 @@ anon_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	struct anon *a;
 	size_t i, off;
 	int k, want[NKIND] = { 0 };
+	struct dm_buf pat = DM_BUF_INIT;
+	int hex = dm_arg(args, "keep_hex")->i != 0;
 
 	for (i = 0; i < list->nlist; i++) {
 		for (k = 0; k < NKIND; k++)
@@ -953,6 +959,7 @@ anon_init(void **state, const struct dm_args *args, struct dm_buf *err)
 		want[k] = 1;
 	}
 	a = dm_xcalloc(1, sizeof(*a));
+	a->hex = hex;
 	dm_buf_init(&a->cur);
 	dm_buf_init(&a->next);
 	dm_buf_init(&a->a);
@@ -962,12 +969,20 @@ anon_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	for (k = 0; k < NKIND; k++) {
 		if (!want[k])
 			continue;
-		a->re[k] = dm_re_new(kinds[k].pattern, "", err, &off);
+		dm_buf_reset(&pat);
+		if (hex && (k == IDCARD || k == CARD || k == PHONE))
+			dm_buf_adds(&pat, HEXB "(?:");
+		dm_buf_adds(&pat, kinds[k].pattern);
+		if (hex && (k == IDCARD || k == CARD || k == PHONE))
+			dm_buf_adds(&pat, ")" HEXB);
+		a->re[k] = dm_re_new(pat.buf, "", err, &off);
 		if (a->re[k] == NULL) {
+			dm_buf_free(&pat);
 			anon_fini(a);
 			return -1;
 		}
 	}
+	dm_buf_free(&pat);
 	if (want[IP] && (a->ipkey = dm_re_new(IPKEY_PATTERN, "", err,
 	    &off)) == NULL) {
 		anon_fini(a);

@@ -8,8 +8,8 @@
 # punctuation, several to a line and on several lines with white space at
 # their ends: the input on which dm-map anonymize must give what
 # tests/datamate-ref.py gives. The same SEED (1) gives the same lines.
-# With phone, the texts hold phone numbers instead, among CJK and letters
-# that are not hex digits (dm leaves a number inside a hex run).
+# With phone, the texts hold phone numbers instead, among CJK, letters and
+# hex digits (with keep_hex, dm leaves a number inside a hex run).
 import json
 import random
 import sys
@@ -229,6 +229,7 @@ def phone_line():
     for _ in range(R.randint(1, 4)):
         parts.append(pick([phone, phone, lambda: digits(R.randint(1, 13)),
                            lambda: word('ghijklmnopqrstuvwxyz', 1, 5),
+                           lambda: word('0123456789abcdefABCDEF', 1, 8),
                            lambda: pick(CJK)])())
         parts.append(pick(['', ' ', '，', '-', '(', '）', '\n', pick(CJK)]))
     return ''.join(parts)

@@ -49,8 +49,8 @@ load helper
 	assert_output '{"text":"手机<tel>。座机<tel>，1３８１２３４５６７８"}'
 }
 
-# tests/anon-corpus.py's phone numbers have no hex letters around them:
-# there dm and DataMate part ways (see the last test)
+# tests/anon-corpus.py's phone numbers stand among CJK, letters and hex
+# runs
 @test "replaces phone numbers as DataMate's AnonymizedPhoneNumber" {
 	"$DM_REPO/tests/anon-corpus.py" 5 3000 phone >in.jsonl
 	like_datamate dm-map 'anonymize kinds=phone' AnonymizedPhoneNumber
@@ -202,11 +202,18 @@ corpus() {
 	assert_stderr "dm-map: script:1:1: anonymize: 'kinds' must list email, url, ip, phone, card or idcard, not 'foo'"
 }
 
-# Hashes and UUIDs are runs of hex letters and digits: a number inside one
-# is not a phone number or a card number. DataMate's IPv6 rule takes what
-# Python reads as an address, in a hash or not.
-@test "leaves the digits inside hex runs (commit ids, UUIDs, digests)" {
-	run dm-map anonymize <<'EOF2'
+# DataMate has no rule for hex runs: a number in a digest is a number
+@test "replaces a phone number inside a hex run, as DataMate" {
+	run dm-map 'anonymize kinds=phone' <<< '{"text":"sha256 0e3f13812345678ab19"}'
+	assert_success
+	assert_output '{"text":"sha256 0e3f<tel>ab19"}'
+}
+
+# Hashes and UUIDs are runs of hex letters and digits: with keep_hex, a
+# number inside one is not a phone number or a card number. DataMate's
+# IPv6 rule takes what Python reads as an address, in a hash or not.
+@test "keep_hex leaves the digits inside hex runs (commit ids, UUIDs, digests)" {
+	run dm-map 'anonymize keep_hex=true' <<'EOF2'
 {"text":"commit d94c95382265968c354c8a1e0b7f2c3d4e5f6a7b\nMerge: 1a2b3c4 5d6e7f8\nsha256 0e3f13812345678ab192168001001ffe9c\nid 550e8400-e29b-41d4-a716-446655440000 and 6ba7b8109dad11d180b400c04fd430c8"}
 {"text":"call 13812345678 or (010)62345678, host 192.168.1.10; bad 192.168.1.300 and 1.2.3.4.5"}
 EOF2
