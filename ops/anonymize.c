@@ -10,11 +10,10 @@
 
 /*
  * idcard, card, phone: DataMate's cleaners wrap the text in 【...】 and
- * bound each pattern with (?<=[^\d]) and (?=[^\d]), so that a match never
- * touches another digit; the lookarounds (?<!\d) and (?!\d) say the same
- * without the wrapping. \d is any decimal digit there (Python's re on str)
- * and here (UCP); the digits inside a match are ASCII, as the checks below
- * read them. email, url, ip: DataMate's rules, all of them.
+ * bound each pattern with lookarounds such as (?<=[^\d]) and (?=[^\d]);
+ * (?<!\d) and (?!\d) say the same without the wrapping. \d is any
+ * decimal digit there (Python's re on str) and here (UCP). email, url,
+ * ip: DataMate's rules, all of them.
  *
  * The kinds run one after the other in the order of the table below, each
  * on the text the one before left, as DataMate's cleaners would in that
@@ -25,10 +24,19 @@
 #define D	"[0-9]"
 #define SEP	"[- ]?"
 
-/* A Chinese resident ID: region, birth date, sequence, check character. */
+/*
+ * DataMate's AnonymizedIdNumber: a Chinese resident ID of its province,
+ * city and county codes, a birth date of its shape, three digits and a
+ * check character, with no ASCII digit before it and no ASCII digit or X
+ * after it; the year and the sequence take any decimal digit.
+ */
 #define IDCARD_PATTERN \
-	"(?<!\\d)[1-8]" D "{5}(?:18|19|20)" D "{2}(?:0[1-9]|1[0-2])" \
-	"(?:0[1-9]|[12]" D "|3[01])" D "{3}[0-9Xx](?![\\dXx])"
+	"(?<![0-9])" \
+	"(?:1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|81|82)" \
+	"(?:0[0-9]|1[0-9]|2[0-9]|3[0-4]|4[0-3]|5[1-3]|90)" \
+	"(?:0[0-9]|1[0-9]|2[0-9]|3[0-9]|4[0-3]|5[1-7]|6[1-4]|7[1-4]|8[1-7])" \
+	"(?:18|19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])" \
+	"\\d{3}[0-9xX](?![0-9xX])"
 
 /* DataMate's brands: Amex, UnionPay, Diners, Discover, JCB, Mastercard,
  * Visa, in its order. */
@@ -118,6 +126,7 @@ struct anon {
 	struct dm_re	*re[NKIND];	/* NULL: kind not asked for */
 	struct dm_re	*ipkey;		/* with re[IP] */
 	int		 hex;		/* keep_hex */
+	int		 checksum;	/* idcard: checksum */
 	struct dm_buf	 cur;		/* the text after the passes so far */
 	struct dm_buf	 next;		/* the pass being written */
 	struct dm_buf	 a, b;		/* email, ip: the text being changed */
@@ -129,6 +138,9 @@ static const struct dm_param params[] = {
 	{ .name = "kinds", .type = DM_P_LIST,
 	  .def = "email,url,ip,phone,card,idcard",
 	  .help = "what to replace: email, url, ip, phone, card, idcard" },
+	{ .name = "checksum", .type = DM_P_BOOL, .def = "true",
+	  .help = "idcard: replace only an ID number whose check character "
+	    "holds" },
 	{ .name = "keep_hex", .type = DM_P_BOOL, .def = "false",
 	  .help = "leave the digits inside runs of hex letters and digits "
 	    "(idcard, card, phone)" },
@@ -154,18 +166,34 @@ luhn(const char *s, size_t n)
 	return sum % 10 == 0;
 }
 
+/* Whether c is a decimal digit (Unicode's Nd, Python's \d). */
 static int
-num(const char *s, int n)
+isnd(int32_t c)
+{
+	if (c < 0x80)
+		return c >= '0' && c <= '9';
+	return utf8proc_category(c) == UTF8PROC_CATEGORY_ND;
+}
+
+/* The value of the decimal digit c, as Python's int() reads it: Unicode
+ * lays out every Nd run as 0 to 9, one after the other. */
+static int
+ndval(int32_t c)
 {
 	int v = 0;
 
-	while (n-- > 0)
-		v = v * 10 + (*s++ - '0');
-	return v;
+	if (c < 0x80)
+		return c - '0';
+	while (isnd(c - 1 - v))
+		v++;
+	return v % 10;
 }
 
-/* A real calendar date and the ISO 7064 MOD 11-2 check character; the
- * pattern has made sure of 18 characters, 17 of them digits. */
+/*
+ * The ISO 7064 MOD 11-2 check character of the 18 characters at s (the
+ * pattern has made sure of 17 decimal digits, then 0 to 9 or X), the
+ * digits read by their values as DataMate's int() reads them.
+ */
 static int
 idcard(const char *s, size_t n)
 {
@@ -173,24 +201,18 @@ idcard(const char *s, size_t n)
 		7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2
 	};
 	static const char check[] = "10X98765432";
-	static const int mdays[12] = {
-		31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-	int i, sum, y, m, d;
+	size_t at = 0;
+	int32_t c;
+	int i, len, sum = 0;
 
-	if (n != 18)
-		return 0;
-	y = num(s + 6, 4);
-	m = num(s + 10, 2);
-	d = num(s + 12, 2);
-	if (d > mdays[m - 1])
-		return 0;
-	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 ||
-	    y % 400 == 0)))
-		return 0;
-	for (sum = 0, i = 0; i < 17; i++)
-		sum += (s[i] - '0') * w[i];
-	return check[sum % 11] == (s[17] == 'x' ? 'X' : s[17]);
+	for (i = 0; i < 17; i++) {
+		if ((len = dm_utf8_decode(s + at, n - at, &c)) < 0)
+			return 0;
+		sum += ndval(c) * w[i];
+		at += (size_t)len;
+	}
+	return at + 1 == n && check[sum % 11] == (s[at] == 'x' ? 'X' :
+	    s[at]);
 }
 
 /* One pattern over s into dst: 1 when something was replaced, 0 when not
@@ -203,8 +225,7 @@ pass(struct dm_re *re, enum kind k, const char *s, size_t n,
 	int rc, hit = 0;
 
 	while ((rc = dm_re_match(re, s, n, at, ov, err)) == 1) {
-		if ((k != CARD || luhn(s + ov[0], ov[1] - ov[0])) &&
-		    (k != IDCARD || idcard(s + ov[0], ov[1] - ov[0]))) {
+		if (k != CARD || luhn(s + ov[0], ov[1] - ov[0])) {
 			dm_buf_add(dst, s + done, ov[0] - done);
 			dm_buf_adds(dst, kinds[k].tag);
 			done = ov[1];
@@ -258,6 +279,116 @@ cand_get(const struct anon *a, size_t i, size_t *n)
 	memcpy(&e, a->offs.buf + i * sizeof(size_t), sizeof(e));
 	*n = e - b;
 	return a->found.buf + b;
+}
+
+/* The character before s[i] and the one at s[i], -1 at an end. */
+static int32_t
+cp_before(const char *s, size_t i)
+{
+	size_t b = i;
+	int32_t c;
+
+	if (i == 0)
+		return -1;
+	while (b > 0 && i - b < 4 && ((unsigned char)s[b - 1] & 0xc0) == 0x80)
+		b--;
+	if (b > 0)
+		b--;
+	return dm_utf8_decode(s + b, i - b, &c) < 0 ? 0xfffd : c;
+}
+
+static int32_t
+cp_at(const char *s, size_t n, size_t i)
+{
+	int32_t c;
+
+	if (i == n)
+		return -1;
+	return dm_utf8_decode(s + i, n - i, &c) < 0 ? 0xfffd : c;
+}
+
+static int
+ishex(int32_t c)
+{
+	return c >= 0 && c < 0x80 && ((c >= '0' && c <= '9') ||
+	    ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'));
+}
+
+/*
+ * Whether s[b..e) stands where DataMate's second pattern takes it: for an
+ * ID number no ASCII digit before and no ASCII digit or X after, for a
+ * card number no decimal digit on either side; with keep_hex, neither end
+ * inside a hex run.
+ */
+static int
+bounded(const struct anon *a, enum kind k, const char *s, size_t n,
+    size_t b, size_t e)
+{
+	int32_t pre = cp_before(s, b), post = cp_at(s, n, e);
+
+	if (k == IDCARD ? (pre >= '0' && pre <= '9') || (post >= '0' &&
+	    post <= '9') || post == 'x' || post == 'X' :
+	    (pre >= 0 && isnd(pre)) || (post >= 0 && isnd(post)))
+		return 0;
+	return !a->hex || !((ishex(pre) && ishex((unsigned char)s[b])) ||
+	    (ishex((unsigned char)s[e - 1]) && ishex(post)));
+}
+
+/*
+ * AnonymizedIdNumber and AnonymizedCreditCardNumber: the matches as
+ * finditer gives them, in order; each that passes its check is written
+ * into a pattern of its own, bounded as above, and every place of the text
+ * now where that pattern matches is replaced, as re.sub replaces, left to
+ * right, none overlapping: a number that stands twice goes twice.
+ */
+static int
+numbers_pass(struct anon *a, enum kind k, const char *s, size_t n,
+    struct dm_buf *dst, struct dm_buf *err)
+{
+	size_t at = 0, ov[2], i, done, off, j, cn, tn;
+	const char *c, *p, *t;
+	int rc, hit = 0, any;
+
+	cand_reset(a);
+	while ((rc = dm_re_match(a->re[k], s, n, at, ov, err)) == 1) {
+		cand_add(a, s + ov[0], ov[1] - ov[0]);
+		at = ov[1];
+	}
+	if (rc == -1)
+		return -1;
+	t = s;
+	tn = n;
+	for (j = 0; j < cand_count(a); j++) {
+		c = cand_get(a, j, &cn);
+		if (k == IDCARD ? a->checksum && !idcard(c, cn) :
+		    !luhn(c, cn))
+			continue;
+		dm_buf_reset(&a->b);
+		/* a candidate starts with an ASCII character, which never
+		 * falls inside another */
+		for (i = 0, done = 0, any = 0; (p = memmem(t + i, tn - i, c,
+		    cn)) != NULL;) {
+			off = (size_t)(p - t);
+			if (!bounded(a, k, t, tn, off, off + cn)) {
+				i = off + 1;
+				continue;
+			}
+			dm_buf_add(&a->b, t + done, off - done);
+			dm_buf_adds(&a->b, kinds[k].tag);
+			i = done = off + cn;
+			any = 1;
+		}
+		if (!any)
+			continue;
+		dm_buf_add(&a->b, t + done, tn - done);
+		dm_buf_swap(&a->a, &a->b);
+		t = a->a.buf;
+		tn = a->a.len;
+		hit = 1;
+	}
+	if (hit)
+		dm_buf_add(dst, t, tn);
+	return hit;
 }
 
 /* ---- email: email_validator 1.3's validate_email(check_deliverability=
@@ -960,6 +1091,7 @@ anon_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	}
 	a = dm_xcalloc(1, sizeof(*a));
 	a->hex = hex;
+	a->checksum = dm_arg(args, "checksum")->i != 0;
 	dm_buf_init(&a->cur);
 	dm_buf_init(&a->next);
 	dm_buf_init(&a->a);
@@ -1004,7 +1136,9 @@ anon_text(void *state, const char *in, size_t n, struct dm_buf *out,
 		if (a->re[k] == NULL)
 			continue;
 		dm_buf_reset(&a->next);
-		if (k == EMAIL)
+		if (k == IDCARD)
+			rc = numbers_pass(a, k, s, n, &a->next, err);
+		else if (k == EMAIL)
 			rc = email_pass(a, s, n, &a->next, err);
 		else if (k == IP)
 			rc = ip_pass(a, s, n, &a->next, err);

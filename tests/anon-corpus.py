@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # anon-corpus.py - samples for tests/op-anonymize.bats
 #
-# usage: anon-corpus.py [SEED [COUNT [phone]]]
+# usage: anon-corpus.py [SEED [COUNT [phone | idcard | card | numbers]]]
 #
 # Writes COUNT (3000) JSON lines whose texts hold e-mail addresses, links
 # and IP addresses of every shape, good and bad, between CJK text and
@@ -9,7 +9,11 @@
 # their ends: the input on which dm-map anonymize must give what
 # tests/datamate-ref.py gives. The same SEED (1) gives the same lines.
 # With phone, the texts hold phone numbers instead, among CJK, letters and
-# hex digits (with keep_hex, dm leaves a number inside a hex run).
+# hex digits (with keep_hex, dm leaves a number inside a hex run); with
+# idcard and card, ID and card numbers of every shape (DataMate's region
+# codes and others, dates good and bad, checksums that hold and that do
+# not, Unicode digits, separators, bare 8-digit numbers, a number twice)
+# between digits, hex letters, X and CJK; with numbers, all the kinds.
 import json
 import random
 import sys
@@ -235,8 +239,131 @@ def phone_line():
     return ''.join(parts)
 
 
-if len(sys.argv) > 3 and sys.argv[3] == 'phone':
+# ID and card numbers: digits by their values, as Python's int() reads them
+UDIGIT = '０１２３４５６７８９'
+ARABIC = '٠١٢٣٤٥٦٧٨٩'
+
+
+def udigit(d):
+    return pick([str(d)] * 6 + [UDIGIT[d], ARABIC[d]])
+
+
+def spell(ds, unicode=0.0):
+    return ''.join(udigit(d) if R.random() < unicode else str(d) for d in ds)
+
+
+def regioncode():
+    if R.random() < 0.75:
+        p = pick(['11', '15', '21', '23', '31', '37', '41', '46', '50', '54',
+                  '61', '65', '71', '81', '82'])
+        c = pick(['00', '09', '19', '29', '34', '40', '43', '51', '53', '90'])
+        k = pick(['00', '09', '19', '39', '43', '51', '57', '61', '64', '71',
+                  '74', '81', '87'])
+    else:
+        p = pick(['10', '16', '19', '20', '24', '30', '38', '40', '47', '55',
+                  '60', '66', '70', '72', '80', '83', '90', '01'])
+        c = pick(['35', '39', '44', '50', '54', '89', '91', '12'])
+        k = pick(['44', '50', '58', '60', '65', '70', '75', '80', '88', '90',
+                  '12'])
+        if R.random() < 0.5:
+            c, k = pick(['01', '02']), pick(['01', '05'])
+    return p + c + k
+
+
+def idnumber():
+    ds = [int(c) for c in regioncode()]
+    ds += [int(c) for c in pick(['19', '19', '20', '18', '17', '21'])]
+    ds += [R.randint(0, 9), R.randint(0, 9)]
+    ds += [int(c) for c in pick(['01', '02', '09', '10', '12', '00', '13',
+                                 '%02d' % R.randint(1, 12)])]
+    ds += [int(c) for c in pick(['01', '09', '10', '28', '29', '30', '31',
+                                 '00', '32', '%02d' % R.randint(1, 31)])]
+    ds += [R.randint(0, 9) for _ in range(3)]
+    w = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    check = '10X98765432'[sum(d * c for d, c in zip(ds, w)) % 11]
+    if R.random() < 0.4:
+        check = pick('0123456789Xx')
+    elif check == 'X' and R.random() < 0.3:
+        check = 'x'
+    return spell(ds, 0.03 if R.random() < 0.3 else 0) + check
+
+
+def luhn_fix(ds):
+    for d in range(10):
+        t = ds[:-1] + [d]
+        s = 0
+        for i, v in enumerate(reversed(t)):
+            s += v if i % 2 == 0 else v * 2 // 10 + v * 2 % 10
+        if s % 10 == 0:
+            return t
+    return ds
+
+
+CARDS = [('34', [4, 6, 5]), ('37', [4, 6, 5]), ('62', [4, 4, 4, 4]),
+         ('60', [4, 4, 4, 4]), ('300', [4, 6, 4]), ('305', [4, 6, 4]),
+         ('36', [4, 6, 4]), ('39', [4, 6, 4]), ('3095', [4, 6, 4]),
+         ('644', [4, 4, 4, 4]), ('65', [4, 4, 4, 4]), ('6011', [4, 4, 4, 4]),
+         ('3528', [4, 4, 4, 4]), ('3589', [4, 4, 8]), ('357', [4, 4, 8]),
+         ('51', [4, 4, 4, 4]), ('55', [4, 4, 4, 4]), ('2221', [4, 4, 4, 4]),
+         ('2720', [4, 4, 4, 4]), ('2721', [4, 4, 4, 4]), ('4', [4, 4, 4, 4]),
+         ('', [8]), ('', [8]), ('', [4, 4]), ('1', [4, 4, 4, 4]),
+         ('4', [4, 4, 4, 3]), ('4', [4, 4, 4, 5]), ('', [7]), ('', [9])]
+
+
+def cardnumber():
+    prefix, groups = pick(CARDS)
+    ds = [int(c) for c in prefix]
+    ds += [R.randint(0, 9) for _ in range(sum(groups) - len(ds))]
+    if R.random() < 0.6:
+        ds = luhn_fix(ds)
+    uni = 0.05 if R.random() < 0.3 else 0
+    out, at = [], 0
+    for i, g in enumerate(groups):
+        if i > 0:
+            out.append(pick(['', ' ', ' ', '-', '--', '_', '\u3000']
+                            if R.random() < 0.5 else [sep]))
+        else:
+            sep = pick(['', ' ', '-'])
+        out.append(spell(ds[at:at + g], uni))
+        at += g
+    s = ''.join(out)
+    if not prefix and R.random() < 0.5:
+        s = pick([' ', '-', '  ', '号 ']) + s
+    return s
+
+
+NEIGHBOURS = ['', '', ' ', '，', '号', '-', '\n', 'x', 'X', 'ab', 'G', '1',
+              '٣', '５', '：', '(', ')']
+
+
+def number_line(kinds):
+    parts = []
+    for _ in range(R.randint(1, 4)):
+        r = R.random()
+        if r < 0.15 and parts:
+            parts.append(pick(parts))
+        elif r < 0.3:
+            parts.append(pick([lambda: digits(R.randint(1, 20)),
+                               lambda: word('0123456789abcdef', 4, 12),
+                               lambda: pick(CJK)])())
+        else:
+            parts.append(pick(kinds)())
+        parts.append(pick(NEIGHBOURS))
+    return pick(NEIGHBOURS) + ''.join(parts)
+
+
+mode = sys.argv[3] if len(sys.argv) > 3 else ''
+if mode == 'phone':
     line = phone_line  # noqa: F811
+elif mode == 'idcard':
+    def line():
+        return number_line([idnumber])
+elif mode == 'card':
+    def line():
+        return number_line([cardnumber])
+elif mode == 'numbers':
+    def line():
+        return number_line([idnumber, cardnumber, phone, email, ipv4, url])
 for _ in range(count):
     text = '\n'.join(line() for _ in range(R.randint(1, 3)))
     if R.random() < 0.05:

@@ -436,6 +436,52 @@ def phone_number_cleaner(input_data):
     return input_data[1:-1]
 
 
+# AnonymizedIdNumber (runtime/ops/mapper/id_number_cleaner). Its test is
+# _verify_id_number(id) or _verify_similar_id_number(id), and the second
+# holds for every match of the pattern (18 characters, 17 of them digits,
+# the last 0-9, x or X): DataMate replaces every match, whatever its
+# checksum, birth date and region (_verify_id_number's region list and
+# date are never needed). With checksum, the test is its
+# _verify_verification_code alone: dm's default, which OPS.md sanctions.
+ID_NUMBER = r'(?<=[^0-9])' \
+            r'((1[1-5]|2[1-3]|3[1-7]|4[1-6]|5[0-4]|6[1-5]|71|81|82)' \
+            r'(0[0-9]|1[0-9]|2[0-9]|3[0-4]|4[0-3]|5[1-3]|90)' \
+            r'(0[0-9]|1[0-9]|2[0-9]|3[0-9]|4[0-3]|5[1-7]|6[1-4]|7[1-4]|8[1-7])' \
+            r'(18|19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])' \
+            r'\d{3}[0-9xX])' \
+            r'(?=[^0-9xX])'
+ID_COEFFICIENT = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_VERIFICATION = ("1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2")
+
+
+def verify_verification_code(id_number):
+    verify_num = id_number[-1]
+    id_sum = sum([int(num) * coe for num, coe in
+                  zip(id_number[:-1], ID_COEFFICIENT)])
+    return verify_num.upper() == ID_VERIFICATION[id_sum % 11].upper()
+
+
+def verify_similar_id_number(id_number):
+    if len(id_number) != 18:
+        return False
+    if not id_number[:17].isdigit():
+        return False
+    last_char = id_number[-1].upper()
+    return last_char in set('0123456789X')
+
+
+def id_number_cleaner(input_data, checksum=False):
+    input_data = ''.join(['【', input_data, '】'])
+    id_nums = [item.group(1) for item in
+               re.compile(ID_NUMBER).finditer(input_data)]
+    for id_num in id_nums:
+        if verify_verification_code(id_num) if checksum else \
+                verify_similar_id_number(id_num):
+            id_num_pattern = r"(?<=[^0-9]){}(?=[^0-9xX])".format(id_num)
+            input_data = re.compile(id_num_pattern).sub("<id>", input_data)
+    return input_data[1:-1]
+
+
 def main():
     op = sys.argv[1]
     arg = sys.argv[2] if len(sys.argv) > 2 else None
@@ -461,6 +507,8 @@ def main():
         'AnonymizedUrlCleaner': url_cleaner,
         'AnonymizedIpAddress': ip_address_cleaner,
         'AnonymizedPhoneNumber': phone_number_cleaner,
+        'AnonymizedIdNumber': id_number_cleaner,
+        'AnonymizedIdNumber+checksum': lambda t: id_number_cleaner(t, True),
     }
     if op == 'DuplicateFilesFilter':
         duplicate_files(sys.stdin, float(arg) if arg else 0.5)

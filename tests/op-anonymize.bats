@@ -1,15 +1,18 @@
 #!/usr/bin/env bats
 # op-anonymize.bats - the anonymize operator: DataMate's Anonymized* cleaners
 #
-# email, url, ip and phone are compared with DataMate's EmailNumberCleaner,
-# AnonymizedUrlCleaner, AnonymizedIpAddress and AnonymizedPhoneNumber
-# (tests/datamate-ref.py, with Debian's email_validator and Python's
-# ipaddress) on the samples of tests/anon-corpus.py.
+# email, url, ip, phone and idcard are compared with DataMate's
+# EmailNumberCleaner, AnonymizedUrlCleaner, AnonymizedIpAddress,
+# AnonymizedPhoneNumber and AnonymizedIdNumber (tests/datamate-ref.py,
+# with Debian's email_validator and Python's ipaddress) on the samples of
+# tests/anon-corpus.py; idcard by default with the checksum.
 #
 # Card numbers were checked with the Luhn sum and ID numbers with ISO 7064
 # MOD 11-2 in python3: 4111111111111111, 5500000000000004, 378282246310005
-# pass, 4111111111111112 does not; 11010519491231002X and
-# 110105200002291235 pass, 110105194912310021 does not.
+# pass, 4111111111111112 does not; 11010519491231002X,
+# 110105200002291235, 190105194912310024, 110105199002301231,
+# 110105209912310029 and 11010519４９1231002X (by the digits' values)
+# pass, 110105194912310021 does not.
 
 load helper
 
@@ -19,10 +22,40 @@ load helper
 	assert_output '{"text":"身份证<id>，闰日<id>。"}'
 }
 
-@test "keeps an ID number with a wrong check character or an impossible date" {
+@test "keeps an ID number whose check character is wrong" {
 	run dm-map anonymize <<< '{"text":"错号110105194912310021，日期110105199002291230"}'
 	assert_success
 	assert_output '{"text":"错号110105194912310021，日期110105199002291230"}'
+}
+
+# DataMate's pattern names its province, city and county codes; the date
+# is its shape (month 01 to 12, day 01 to 31), from 1800 to 2099
+@test "replaces an ID number of DataMate's region codes and date shape only" {
+	run dm-map 'anonymize kinds=idcard' <<< '{"text":"190105194912310024 110105199002301231 110105209912310029"}'
+	assert_success
+	assert_output '{"text":"190105194912310024 <id> <id>"}'
+}
+
+@test "takes any decimal digit in the year and the sequence, and only ASCII digits as neighbours, as DataMate" {
+	run dm-map 'anonymize kinds=idcard' <<< '{"text":"a11010519４９1231002X ５11010519491231002X 011010519491231002X 11010519491231002Xx"}'
+	assert_success
+	assert_output '{"text":"a<id> ５<id> 011010519491231002X 11010519491231002Xx"}'
+}
+
+@test "checksum=false replaces every ID number of DataMate's shape, as DataMate" {
+	run dm-map 'anonymize kinds=idcard checksum=false' <<< '{"text":"错号110105194912310021，190105194912310021"}'
+	assert_success
+	assert_output '{"text":"错号<id>，190105194912310021"}'
+}
+
+@test "replaces ID numbers as DataMate's AnonymizedIdNumber, with the checksum" {
+	"$DM_REPO/tests/anon-corpus.py" 6 3000 idcard >in.jsonl
+	like_datamate dm-map 'anonymize kinds=idcard' AnonymizedIdNumber+checksum
+}
+
+@test "checksum=false replaces ID numbers as DataMate's AnonymizedIdNumber" {
+	"$DM_REPO/tests/anon-corpus.py" 6 3000 idcard >in.jsonl
+	like_datamate dm-map 'anonymize kinds=idcard checksum=false' AnonymizedIdNumber
 }
 
 @test "replaces card numbers that pass the Luhn check and keeps the others" {
