@@ -38,20 +38,30 @@
 	"(?:18|19|20)\\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])" \
 	"\\d{3}[0-9xX](?![0-9xX])"
 
-/* DataMate's brands: Amex, UnionPay, Diners, Discover, JCB, Mastercard,
- * Visa, in its order. */
-#define G4	"(?:" SEP D "{4})"
-#define CARD_PATTERN \
+/*
+ * DataMate's AnonymizedCreditCardNumber: Amex, UnionPay, Diners, Discover,
+ * JCB, Mastercard, Visa, in its order, [0-9] and \d where it has them.
+ * Its JCB pattern ends in "...{2})|([- ]?)[0-9]{8}", whose '|' stands at
+ * the top: an 8-digit number, with a '-' or a space before it, is a branch
+ * of its own (CARD_PATTERN). With card8=false, that branch is gone and JCB
+ * reads as its comment says, 35xx xxxx xxxx xxxx or 35xx xxxx xxxxxxxx
+ * (CARD_JCB).
+ */
+#define G4	"(?:" SEP "\\d{4})"
+#define CARD_HEAD \
 	"(?<!\\d)(?:" \
 	"3[47]" D "{2}" SEP D "{6}" SEP D "{5}" \
-	"|6[02]" D "{2}" G4 "{3}" \
-	"|(?:30[0-5]" D "|3[689]" D "{2}|3095)" SEP D "{6}" SEP D "{4}" \
-	"|(?:64[4-9]" D "|65" D "{2}|6011)" G4 "{3}" \
-	"|(?:352[89]|35[3-8]" D ")" SEP D "{4}(?:" G4 "{2}|" SEP D "{8})" \
-	"|(?:5[1-5]" D "{2}|222[1-9]|22[3-9]" D "|2[3-6]" D "{2}|27[01]" D \
-	"|2720)" G4 "{3}" \
-	"|4" D "{3}" G4 "{3}" \
+	"|6[02]\\d{2}" G4 "{3}" \
+	"|(?:30[0-5]\\d|3[689]\\d{2}|3095)" SEP D "{6}" SEP D "{4}" \
+	"|(?:64[4-9]\\d|65\\d{2}|6011)" G4 "{3}" \
+	"|(?:352[89]|35[3-8]\\d)" SEP D "{4}"
+#define CARD_TAIL \
+	"|(?:5[1-5]\\d{2}|222[1-9]|22[3-9]\\d|2[3-6]\\d{2}|27[01]\\d|2720)" \
+	G4 "{3}" \
+	"|4\\d{3}" G4 "{3}" \
 	")(?!\\d)"
+#define CARD_PATTERN	CARD_HEAD G4 "{2}|" SEP D "{8}" CARD_TAIL
+#define CARD_JCB	CARD_HEAD "(?:" G4 "{2}|" SEP D "{8})" CARD_TAIL
 
 /*
  * DataMate's EmailNumberCleaner: candidates are the matches of its pattern
@@ -141,30 +151,14 @@ static const struct dm_param params[] = {
 	{ .name = "checksum", .type = DM_P_BOOL, .def = "true",
 	  .help = "idcard: replace only an ID number whose check character "
 	    "holds" },
+	{ .name = "card8", .type = DM_P_BOOL, .def = "true",
+	  .help = "card: an 8-digit number that passes the Luhn check is a "
+	    "card number, as DataMate's JCB pattern reads" },
 	{ .name = "keep_hex", .type = DM_P_BOOL, .def = "false",
 	  .help = "leave the digits inside runs of hex letters and digits "
 	    "(idcard, card, phone)" },
 	{ .name = NULL }
 };
-
-/* The Luhn check over the digits of s. */
-static int
-luhn(const char *s, size_t n)
-{
-	unsigned sum = 0, d;
-	int odd = 0;
-
-	while (n-- > 0) {
-		if (s[n] < '0' || s[n] > '9')
-			continue;
-		d = (unsigned)(s[n] - '0');
-		if (odd && (d *= 2) > 9)
-			d -= 9;
-		sum += d;
-		odd = !odd;
-	}
-	return sum % 10 == 0;
-}
 
 /* Whether c is a decimal digit (Unicode's Nd, Python's \d). */
 static int
@@ -187,6 +181,30 @@ ndval(int32_t c)
 	while (isnd(c - 1 - v))
 		v++;
 	return v % 10;
+}
+
+/* The Luhn check over the decimal digits of s, by their values. */
+static int
+luhn(const char *s, size_t n)
+{
+	unsigned sum = 0, d;
+	int32_t cp[64];
+	size_t i, m = 0;
+	int len, odd = 0;
+
+	for (i = 0; i < n && m < sizeof(cp) / sizeof(cp[0]); i += (size_t)len)
+		if ((len = dm_utf8_decode(s + i, n - i, &cp[m++])) < 0)
+			return 0;
+	while (m-- > 0) {
+		if (!isnd(cp[m]))
+			continue;
+		d = (unsigned)ndval(cp[m]);
+		if (odd && (d *= 2) > 9)
+			d -= 9;
+		sum += d;
+		odd = !odd;
+	}
+	return sum % 10 == 0;
 }
 
 /*
@@ -215,8 +233,8 @@ idcard(const char *s, size_t n)
 	    s[at]);
 }
 
-/* One pattern over s into dst: 1 when something was replaced, 0 when not
- * (dst may hold a part then), -1 with err. */
+/* phone: one re.sub over s into dst: 1 when something was replaced, 0
+ * when not (dst may hold a part then), -1 with err. */
 static int
 pass(struct dm_re *re, enum kind k, const char *s, size_t n,
     struct dm_buf *dst, struct dm_buf *err)
@@ -225,12 +243,10 @@ pass(struct dm_re *re, enum kind k, const char *s, size_t n,
 	int rc, hit = 0;
 
 	while ((rc = dm_re_match(re, s, n, at, ov, err)) == 1) {
-		if (k != CARD || luhn(s + ov[0], ov[1] - ov[0])) {
-			dm_buf_add(dst, s + done, ov[0] - done);
-			dm_buf_adds(dst, kinds[k].tag);
-			done = ov[1];
-			hit = 1;
-		}
+		dm_buf_add(dst, s + done, ov[0] - done);
+		dm_buf_adds(dst, kinds[k].tag);
+		done = ov[1];
+		hit = 1;
 		/* no pattern matches the empty string */
 		at = ov[1] > ov[0] ? ov[1] : n + 1;
 	}
@@ -1104,7 +1120,8 @@ anon_init(void **state, const struct dm_args *args, struct dm_buf *err)
 		dm_buf_reset(&pat);
 		if (hex && (k == IDCARD || k == CARD || k == PHONE))
 			dm_buf_adds(&pat, HEXB "(?:");
-		dm_buf_adds(&pat, kinds[k].pattern);
+		dm_buf_adds(&pat, k == CARD && !dm_arg(args, "card8")->i ?
+		    CARD_JCB : kinds[k].pattern);
 		if (hex && (k == IDCARD || k == CARD || k == PHONE))
 			dm_buf_adds(&pat, ")" HEXB);
 		a->re[k] = dm_re_new(pat.buf, "", err, &off);
@@ -1136,7 +1153,7 @@ anon_text(void *state, const char *in, size_t n, struct dm_buf *out,
 		if (a->re[k] == NULL)
 			continue;
 		dm_buf_reset(&a->next);
-		if (k == IDCARD)
+		if (k == IDCARD || k == CARD)
 			rc = numbers_pass(a, k, s, n, &a->next, err);
 		else if (k == EMAIL)
 			rc = email_pass(a, s, n, &a->next, err);

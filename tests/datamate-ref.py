@@ -482,6 +482,59 @@ def id_number_cleaner(input_data, checksum=False):
     return input_data[1:-1]
 
 
+# AnonymizedCreditCardNumber (runtime/ops/mapper/credit_card_number_cleaner),
+# which checks the Luhn sum itself. With card8=False, its JCB pattern
+# without the top-level '|' that makes any 8-digit number a branch of its
+# own (dm's card8=false).
+def credit_card_re(card8=True):
+    separator_symbol = r"([- ]?)"
+    american_express = "3[47][0-9]{2}" + separator_symbol + "[0-9]{6}" + \
+        separator_symbol + "[0-9]{5}"
+    china_union_pay = r"(6[02]\d{2})" + r"(%s\d{%d}){%d}" % (
+        separator_symbol, 4, 3)
+    diners_club = r"(30[0-5]\d|3[689]\d{2}|3095)" + separator_symbol + \
+        r"[0-9]{6}" + separator_symbol + r"[0-9]{4}"
+    discover = r"(64[4-9]\d|65\d{2}|6011)" + r"(%s\d{%d}){%d}" % (
+        separator_symbol, 4, 3)
+    jcb = r"(352[89]|35[3-8]\d)" + separator_symbol + r"[0-9]{4}" + (
+        r"((%s\d{%d}){%d}" % (separator_symbol, 4, 2) + ")|" +
+        separator_symbol + r"[0-9]{8}")
+    if not card8:
+        jcb = r"(352[89]|35[3-8]\d)" + separator_symbol + r"[0-9]{4}" + (
+            r"((%s\d{%d}){%d}" % (separator_symbol, 4, 2) + "|" +
+            separator_symbol + r"[0-9]{8})")
+    master_card = r"(5[1-5]\d{2}|222[1-9]|22[3-9]\d|2[3-6]\d{2}|27[01]\d" \
+        r"|2720)" + r"(%s\d{%d}){%d}" % (separator_symbol, 4, 3)
+    visa = r"4\d{3}" + r"(%s\d{%d}){%d}" % (separator_symbol, 4, 3)
+    return re.compile(r"(?<=[^\d])(%s|%s|%s|%s|%s|%s|%s)(?=[^\d])" % (
+        american_express, china_union_pay, diners_club,
+        discover, jcb, master_card, visa))
+
+
+def verify_credit_card_num(credit_card_num):
+    digits = [int(x) for x in reversed(credit_card_num) if x.isdigit()]
+    even_digits = [d * 2 for d in digits[1::2]]
+    even_digits = [d // 10 + d % 10 for d in even_digits]
+    even_sum = sum(even_digits)
+    odd_sum = sum(digits[::2])
+    if (odd_sum + even_sum) % 10 == 0:
+        return True
+    return False
+
+
+def credit_card_number_cleaner(input_data, card8=True):
+    input_data = ''.join(['【', input_data, '】'])
+    credit_card_nums = [item.group(1) for item in
+                        credit_card_re(card8).finditer(input_data)]
+    for credit_card_num in credit_card_nums:
+        if verify_credit_card_num(credit_card_num):
+            credit_card_num_pattern = r"(?<=[^\d]){}(?=[^\d])".format(
+                credit_card_num)
+            input_data = re.compile(credit_card_num_pattern).sub(
+                "<credit_card_number>", input_data)
+    return input_data[1:-1]
+
+
 def main():
     op = sys.argv[1]
     arg = sys.argv[2] if len(sys.argv) > 2 else None
@@ -509,6 +562,9 @@ def main():
         'AnonymizedPhoneNumber': phone_number_cleaner,
         'AnonymizedIdNumber': id_number_cleaner,
         'AnonymizedIdNumber+checksum': lambda t: id_number_cleaner(t, True),
+        'AnonymizedCreditCardNumber': credit_card_number_cleaner,
+        'AnonymizedCreditCardNumber-card8':
+            lambda t: credit_card_number_cleaner(t, False),
     }
     if op == 'DuplicateFilesFilter':
         duplicate_files(sys.stdin, float(arg) if arg else 0.5)
