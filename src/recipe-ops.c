@@ -417,8 +417,9 @@ static const struct dm_rop table[] = {
 	NONE(NULL, "AnnotationSlicer", no_port),
 	MAP(NULL, "AnonymizedCreditCardNumber", "anonymize kinds=card",
 	    p_none, dm_emit_anonymize),
-	MAP(NULL, "AnonymizedIdNumber", "anonymize kinds=idcard", p_none,
-	    dm_emit_anonymize),
+	/* DataMate checks no ID number: its result, without dm's checksum */
+	MAP(NULL, "AnonymizedIdNumber", "anonymize kinds=idcard checksum=false",
+	    p_none, dm_emit_anonymize),
 	MAP(NULL, "AnonymizedIpAddress", "anonymize kinds=ip", p_none,
 	    dm_emit_anonymize),
 	MAP(NULL, "AnonymizedPhoneNumber", "anonymize kinds=phone", p_none,

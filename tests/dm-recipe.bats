@@ -1053,6 +1053,19 @@ EOF
 	assert_same outdir/dataset.jsonl want.jsonl
 }
 
+@test "DataMate's AnonymizedIdNumber runs without dm's checksum, as DataMate" {
+	datamate_files '身份证 110105194912310029 与 11010519491231002X'
+	datamate_recipe in.jsonl 'AnonymizedIdNumber: {}'
+	run dm-recipe show process.yaml
+	assert_success
+	assert_output "dm-map 'load field=filePath; anonymize kinds=idcard checksum=false' in.jsonl"
+	/usr/bin/python3 "$DM_REPO/tests/datamate-ref.py" AnonymizedIdNumber <texts.jsonl | jq -r .text >want.txt
+	dm-map 'load field=filePath; anonymize kinds=idcard checksum=false' in.jsonl | jq -r .text >got.txt
+	run cat got.txt
+	assert_output '身份证 <id> 与 <id>'
+	assert_same got.txt want.txt
+}
+
 @test "a DataMate filter after DuplicateSentencesFilter shares its len > 0" {
 	printf '{"text":"a"}\n' >in.jsonl
 	cat >process.yaml <<'EOF'
