@@ -48,6 +48,7 @@ DEBS += clang libclang-rt-14-dev  # make fuzz: libFuzzer, ASan, UBSan
 DEBS += libyaml-dev  # dm-recipe reads recipes with libyaml
 DEBS += python3-yaml python3-regex  # dm-recipe's tests: PyYAML and regex, as Data-Juicer reads recipes and substitutes
 DEBS += python3-jieba  # jieba-cut, phrase-repeat: jieba's dictionary and HMM tables, read at run time; the tests compare with it
+DEBS += python3-sentencepiece  # the tests of sp= (words, word_rep, stopword_ratio, flagged_ratio): Data-Juicer's encode_as_pieces as the reference
 DEBS += tmux bash-completion  # completion-tty.bats: completion in a real bash
 DEBS += python3-wcwidth  # tests/mkftfy-cases.py runs ftfy (fix-unicode's reference)
 DEBS += libexpat1-dev python3-emoji python3-xmltodict  # tests/datamate-ref.py (DataMate's cleaners, emoji 2.2.0)

@@ -7,9 +7,11 @@
 /*
  * names lists statistics of dm_stats_all(); one that takes an argument
  * may carry it after a colon: char_rep:5, stopword_ratio:fr (and a named
- * word list after another: stopword_ratio:de:iso). The key in
+ * word list after another: stopword_ratio:de:iso); a statistic of words
+ * takes its SentencePiece model last, words:sp=en, word_rep:10:sp=en
+ * (dm.h). The key in
  * the object is the name, with the argument after an underscore when one
- * was given, colons made underscores (char_rep_5, stopword_ratio_de_iso), so that every key is a plain
+ * was given, colons and '=' made underscores (char_rep_5, stopword_ratio_de_iso, words_sp_en), so that every key is a plain
  * field name an expression can address (stats.char_rep_5). Integers
  * (len, words, ...) are written as JSON integers, ratios as reals.
  */
@@ -21,7 +23,8 @@ static const struct dm_param params[] = {
 	  .help = "statistics to write, of: alnum_ratio avg_line_len bytes "
 	    "char_rep digit_ratio flagged_ratio len lines max_line_len "
 	    "space_ratio special_ratio stopword_ratio tokens upper_ratio word_rep "
-	    "words; NAME:ARG gives an argument" },
+	    "words; NAME:ARG gives an argument, and words, word_rep, "
+	    "stopword_ratio, flagged_ratio take :sp=MODEL last" },
 	{ .name = "field", .type = DM_P_STR, .def = "stats",
 	  .help = "object field that receives them" },
 	{ .name = NULL }
@@ -93,7 +96,8 @@ parse_item(const char *item, struct want *w, struct dm_buf *err)
 		free(name);
 		return -1;
 	}
-	if (colon && w->d->arg == DM_STATARG_NONE) {
+	if (colon && w->d->arg == DM_STATARG_NONE &&
+	    !(w->d->sp && strncmp(colon + 1, "sp=", 3) == 0)) {
 		dm_buf_addf(err, "statistic '%s' takes no argument", name);
 		free(name);
 		return -1;
@@ -116,7 +120,7 @@ parse_item(const char *item, struct want *w, struct dm_buf *err)
 		strcat(w->key, colon + 1);
 		/* stopword_ratio:en:iso is the key stopword_ratio_en_iso */
 		for (char *k = w->key; *k; k++)
-			if (*k == ':')
+			if (*k == ':' || *k == '=')
 				*k = '_';
 	}
 	return 0;

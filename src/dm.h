@@ -618,6 +618,13 @@ const char *dm_sharedir(void);
  * for the current text, so a statistic used twice in an expression, or by
  * several predicates, is computed once; intermediate results (the code
  * points, the words, the lines) are shared between statistics too.
+ *
+ * A statistic of words (sp set: words, word_rep, stopword_ratio,
+ * flagged_ratio) takes its words from a SentencePiece model instead of
+ * the white space, as Data-Juicer's tokenization: true does, when its
+ * argument is "[ARG:]sp=MODEL" (words: "sp=en", word_rep: "10:sp=en",
+ * stopword_ratio: "de:iso:sp=de"); the text is cut into pieces once per
+ * model (tokenizer.h, dm_tok_spm, says where MODEL is looked for).
  */
 enum dm_statarg { DM_STATARG_NONE, DM_STATARG_INT, DM_STATARG_STR };
 
@@ -627,6 +634,7 @@ struct dm_statdef {
 	const char	*argdef;	/* default argument as text, or NULL */
 	int		 isint;		/* the value is always an integer */
 	const char	*summary;
+	int		 sp;		/* takes sp=MODEL (see below) */
 };
 
 struct dm_textstats;

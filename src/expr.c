@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "dm.h"
+#include "tokenizer.h"
 #include "langid.h"
 #include "rawtext.h"
 
@@ -685,6 +686,57 @@ openlang(struct parser *ps, struct node *n, const char *at)
 	return 0;
 }
 
+/*
+ * sp="MODEL", the last argument of a statistic of words, is taken off the
+ * arguments (*nargs less one) into *model; 0, or -1 after a message.
+ */
+static int
+stat_sp(struct parser *ps, const struct dm_statdef *sd, struct node *n,
+    char **keys, const char **where, size_t *nargs, char **model)
+{
+	struct dm_buf b = DM_BUF_INIT, err = DM_BUF_INIT;
+	size_t k = *nargs - 1;
+
+	*model = NULL;
+	if (*nargs == 0 || keys[k] == NULL || strcmp(keys[k], "sp") != 0)
+		return 0;
+	if (!sd->sp) {
+		perr(ps, where[k], "%s takes no sp=", sd->name);
+		return -1;
+	}
+	if (n->kid[k]->k != N_LIT || n->kid[k]->lit.t != V_STR ||
+	    littext(n->kid[k], &b) < 0) {
+		perr(ps, where[k], "sp= needs a string literal");
+		dm_buf_free(&b);
+		return -1;
+	}
+	/* a model that is not there is an error at sp= */
+	if (dm_tok_spm(b.buf, &err) == NULL) {
+		perr(ps, where[k], "%s", err.buf);
+		dm_buf_free(&b);
+		dm_buf_free(&err);
+		return -1;
+	}
+	*model = dm_buf_detach(&b, NULL);
+	(*nargs)--;
+	return 0;
+}
+
+/* The argument of a statistic with sp=MODEL: "[ARG:]sp=MODEL" (dm.h). */
+static void
+stat_addsp(char **arg, const char *model)
+{
+	struct dm_buf b = DM_BUF_INIT;
+
+	if (model == NULL)
+		return;
+	if (*arg)
+		dm_buf_addf(&b, "%s:", *arg);
+	dm_buf_addf(&b, "sp=%s", model);
+	free(*arg);
+	*arg = dm_buf_detach(&b, NULL);
+}
+
 /* name( ... ): a function, a statistic with its argument, or a predicate. */
 static struct node *
 parse_call(struct parser *ps, const char *name, size_t len, const char *at)
@@ -696,7 +748,8 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 	const struct dm_opdef *d;
 	struct node *n, *arg;
 	struct dm_buf b = DM_BUF_INIT, err = DM_BUF_INIT;
-	size_t i, nargs = 0, bad;
+	size_t i, nargs = 0, bad, nall;
+	char *spm = NULL;
 	const char *kat;
 
 	if (len >= sizeof fname) {
@@ -772,6 +825,12 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 	if ((sd = dm_stat_find(fname)) != NULL) {
 		n->k = N_STAT;
 		n->stat = sd;
+		/* the arguments but sp=; all are freed at the end */
+		nall = nargs;
+		if (stat_sp(ps, sd, n, keys, where, &nargs, &spm) < 0) {
+			nargs = nall;
+			goto fail;
+		}
 		/* stopword_ratio("de", list="iso") is stopword_ratio("de:iso") */
 		if (nargs == 2 && sd->arg == DM_STATARG_STR && !keys[0] &&
 		    keys[1] && strcmp(keys[1], "list") == 0) {
@@ -787,18 +846,24 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 			dm_buf_add(&err, b.buf, b.len);
 			n->statarg = dm_buf_detach(&err, NULL);
 			dm_buf_reset(&b);
+			stat_addsp(&n->statarg, spm);
 			if (dm_stat_check(sd, n->statarg, &err) < 0) {
 				perr(ps, where[0], "%s", err.buf);
+				nargs = nall;
 				goto fail;
 			}
+			nargs = nall;
 			goto done;
 		}
 		if (nargs > 1 || (nargs == 1 && (sd->arg == DM_STATARG_NONE ||
 		    keys[0]))) {
-			perr(ps, at, "%s takes %s", fname, sd->arg ==
+			perr(ps, at, "%s takes %s%s", fname, sd->arg ==
 			    DM_STATARG_NONE ? "no argument" : sd->arg ==
 			    DM_STATARG_STR ? "one argument, and list=" :
-			    "one argument");
+			    "one argument", !sd->sp ? "" : sd->arg ==
+			    DM_STATARG_NONE ? " but sp=" : sd->arg ==
+			    DM_STATARG_STR ? ", sp=" : ", and sp=");
+			nargs = nall;
 			goto fail;
 		}
 		if (nargs == 1) {
@@ -808,14 +873,18 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 				perr(ps, where[0], "%s needs %s literal", fname,
 				    sd->arg == DM_STATARG_INT ? "an integer" :
 				    "a string");
+				nargs = nall;
 				goto fail;
 			}
 			n->statarg = dm_buf_detach(&b, NULL);
 		}
+		stat_addsp(&n->statarg, spm);
 		if (dm_stat_check(sd, n->statarg, &err) < 0) {
 			perr(ps, nargs ? where[0] : at, "%s", err.buf);
+			nargs = nall;
 			goto fail;
 		}
+		nargs = nall;
 		goto done;
 	}
 	/* a predicate: gopher_rep() is the operator gopher-rep */
@@ -871,6 +940,7 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 	}
 	n->inited = 1;
 done:
+	free(spm);
 	for (i = 0; i < nargs; i++) {
 		free(keys[i]);
 		free(vals[i]);
@@ -882,6 +952,7 @@ done:
 	dm_buf_free(&err);
 	return n;
 fail:
+	free(spm);
 	for (i = 0; i < nargs; i++) {
 		free(keys[i]);
 		free(vals[i]);

@@ -42,3 +42,11 @@ dm_spm_close(struct dm_spm *m)
 {
 	shim->close(m);
 }
+
+int
+dm_spm_pieces(struct dm_spm *m, const char *s, size_t n,
+    void (*fn)(void *, const char *, size_t), void *arg, char *msg,
+    size_t msglen)
+{
+	return shim->pieces(m, s, n, fn, arg, msg, msglen);
+}

@@ -13,6 +13,7 @@
 #include "dm.h"
 #include "special.h"
 #include "tokenizer.h"
+#include "tokenizer-spm.h"
 
 /*
  * Every statistic means what Data-Juicer's filter of the same purpose
@@ -42,37 +43,37 @@ enum {
 /* Sorted by name: dm_stat_find searches by halves. */
 static const struct dm_statdef stats[NSTAT] = {
 	{ "alnum_ratio", DM_STATARG_NONE, NULL, 0,
-	  "alphanumeric characters / characters" },
+	  "alphanumeric characters / characters", 0 },
 	{ "avg_line_len", DM_STATARG_NONE, NULL, 0,
-	  "characters / lines" },
+	  "characters / lines", 0 },
 	{ "bytes", DM_STATARG_NONE, NULL, 1,
-	  "length in UTF-8 bytes" },
+	  "length in UTF-8 bytes", 0 },
 	{ "char_rep", DM_STATARG_INT, "10", 0,
-	  "share of character n-grams in the most repeated ones" },
+	  "share of character n-grams in the most repeated ones", 0 },
 	{ "digit_ratio", DM_STATARG_NONE, NULL, 0,
-	  "digits / characters" },
+	  "digits / characters", 0 },
 	{ "flagged_ratio", DM_STATARG_STR, "en", 0,
-	  "refined words in the flagged-word list / words" },
+	  "refined words in the flagged-word list / words", 1 },
 	{ "len", DM_STATARG_NONE, NULL, 1,
-	  "length in characters" },
+	  "length in characters", 0 },
 	{ "lines", DM_STATARG_NONE, NULL, 1,
-	  "number of lines" },
+	  "number of lines", 0 },
 	{ "max_line_len", DM_STATARG_NONE, NULL, 1,
-	  "characters of the longest line" },
+	  "characters of the longest line", 0 },
 	{ "space_ratio", DM_STATARG_NONE, NULL, 0,
-	  "white-space characters / characters" },
+	  "white-space characters / characters", 0 },
 	{ "special_ratio", DM_STATARG_NONE, NULL, 0,
-	  "SPECIAL characters / characters" },
+	  "SPECIAL characters / characters", 0 },
 	{ "stopword_ratio", DM_STATARG_STR, "en", 0,
-	  "refined words in the stop-word list / words" },
+	  "refined words in the stop-word list / words", 1 },
 	{ "tokens", DM_STATARG_STR, NULL, 1,
-	  "tokens of a Hugging Face tokenizer.json (byte-level BPE)" },
+	  "tokens of a Hugging Face tokenizer.json (byte-level BPE)", 0 },
 	{ "upper_ratio", DM_STATARG_NONE, NULL, 0,
-	  "upper-case characters / characters" },
+	  "upper-case characters / characters", 0 },
 	{ "word_rep", DM_STATARG_INT, "10", 0,
-	  "share of word n-grams that occur more than once" },
+	  "share of word n-grams that occur more than once", 1 },
 	{ "words", DM_STATARG_NONE, NULL, 1,
-	  "words stripped of SPECIAL characters at both ends" },
+	  "words stripped of SPECIAL characters at both ends", 1 },
 };
 
 /* What the passes over a text have made so far (bits of have). */
@@ -90,6 +91,24 @@ struct span {
 	size_t	off, len;
 };
 
+/*
+ * The words of a text as a SentencePiece model cuts it (sp=MODEL), made
+ * once per text and model: the pieces; how many are left once stripped
+ * of SPECIAL (words); and the refined ones, each lower-cased then
+ * stripped, in low. Valid while gen matches the text's.
+ */
+struct spwords {
+	struct dm_spm	*m;
+	unsigned long	 gen;
+	struct dm_buf	 raw;		/* the pieces, one after the other */
+	struct span	*p;		/* the pieces, in raw */
+	size_t		 np, pcap;
+	size_t		 nwords;
+	struct dm_buf	 low;
+	struct span	*w;		/* refined words, in low */
+	size_t		 nw, wcap;
+};
+
 /* A statistic with an argument, kept from text to text: the argument is
  * parsed and its word list found once; v is valid while gen matches. */
 struct argval {
@@ -98,6 +117,7 @@ struct argval {
 	long long	 num;
 	const struct dm_wordset *ws;
 	struct dm_tok	*tok;
+	struct spwords	*sp;		/* sp=MODEL, or NULL */
 	unsigned long	 gen;
 	double		 v;
 };
@@ -121,6 +141,8 @@ struct dm_textstats {
 	unsigned long	 vgen[NSTAT];
 	struct argval	*av;
 	size_t		 nav;
+	struct spwords	**sp;		/* one for each model of sp= */
+	size_t		 nsp;
 	size_t		 nchars, nalnum, ndigit, nupper, nspace, nspecial;
 	size_t		 nlines, maxline;
 	size_t		 nwords;
@@ -241,15 +263,51 @@ listkind(int k)
 	return k == S_STOPWORD_RATIO ? "stopwords" : "flagged";
 }
 
+/*
+ * The model of an argument "[ARG:]sp=MODEL", or NULL; *own gets the
+ * length of ARG. ARG (a language, a list, an integer) holds no '=', so
+ * the first "sp=" at the start or after a ':' begins the model.
+ */
+static const char *
+sp_model(const char *arg, size_t *own)
+{
+	const char *p;
+
+	if (arg == NULL)
+		return NULL;
+	if (strncmp(arg, "sp=", 3) == 0) {
+		*own = 0;
+		return arg + 3;
+	}
+	if ((p = strstr(arg, ":sp=")) == NULL)
+		return NULL;
+	*own = (size_t)(p - arg);
+	return p + 4;
+}
+
 int
 dm_stat_check(const struct dm_statdef *d, const char *arg, struct dm_buf *err)
 {
+	const char *model;
 	long long n;
+	size_t own;
 	int k;
 
 	if ((k = statindex(d)) < 0) {
 		dm_buf_adds(err, "unknown statistic");
 		return -1;
+	}
+	if (d->sp && (model = sp_model(arg, &own)) != NULL) {
+		char *a = own ? dm_xstrndup(arg, own) : NULL;
+		int r;
+
+		if (dm_tok_spm(model, err) == NULL) {
+			free(a);
+			return -1;
+		}
+		r = dm_stat_check(d, a, err);
+		free(a);
+		return r;
 	}
 	if (arg == NULL)
 		arg = d->argdef;
@@ -311,6 +369,14 @@ dm_textstats_free(struct dm_textstats *ts)
 	for (i = 0; i < ts->nav; i++)
 		free(ts->av[i].arg);
 	free(ts->av);
+	for (i = 0; i < ts->nsp; i++) {
+		dm_buf_free(&ts->sp[i]->raw);
+		dm_buf_free(&ts->sp[i]->low);
+		free(ts->sp[i]->p);
+		free(ts->sp[i]->w);
+		free(ts->sp[i]);
+	}
+	free(ts->sp);
 	free(ts->cp);
 	dm_buf_free(&ts->low);
 	free(ts->w);
@@ -1000,9 +1066,11 @@ char_rep(struct dm_textstats *ts, size_t n)
 	return (double)sum / (double)total;
 }
 
-/* Interns the refined words: equal words get equal ids. */
+/* Interns the words ws[0..nw) of base into ts->wid: equal words get
+ * equal ids. */
 static void
-word_ids(struct dm_textstats *ts)
+intern(struct dm_textstats *ts, const char *base, const struct span *ws,
+    size_t nw)
 {
 	size_t mask, i, j, d = 0;
 	const struct span *w, *o;
@@ -1010,20 +1078,17 @@ word_ids(struct dm_textstats *ts)
 	uint32_t tag, id;
 	uint64_t x;
 
-	if (ts->have & H_WIDS)
-		return;
-	refined(ts);
-	if (ts->nw > ts->widcap) {
+	if (nw > ts->widcap) {
 		free(ts->wid);
-		ts->widcap = ts->nw;
+		ts->widcap = nw;
 		ts->wid = dm_xreallocarray(NULL, ts->widcap, sizeof *ts->wid);
 	}
-	mask = tab_clear(ts, ts->nw);
+	mask = tab_clear(ts, nw);
 	t = ts->tab;
-	distinct_room(ts, ts->nw);
-	for (i = 0; i < ts->nw; i++) {
-		w = &ts->w[i];
-		x = dm_hash64(ts->ls + w->off, w->len);
+	distinct_room(ts, nw);
+	for (i = 0; i < nw; i++) {
+		w = &ws[i];
+		x = dm_hash64(base + w->off, w->len);
 		tag = (uint32_t)(x >> 32);
 		for (j = x & mask;; j = (j + 1) & mask) {
 			if ((id = t[j].id) == 0) {
@@ -1032,14 +1097,24 @@ word_ids(struct dm_textstats *ts)
 				ts->first[d - 1] = (uint32_t)i;
 				break;
 			}
-			o = &ts->w[ts->first[id - 1]];
+			o = &ws[ts->first[id - 1]];
 			if (t[j].tag == tag && o->len == w->len &&
-			    memcmp(ts->ls + o->off, ts->ls + w->off,
+			    memcmp(base + o->off, base + w->off,
 			    w->len) == 0)
 				break;
 		}
 		ts->wid[i] = (int32_t)id;
 	}
+}
+
+/* Interns the refined words. */
+static void
+word_ids(struct dm_textstats *ts)
+{
+	if (ts->have & H_WIDS)
+		return;
+	refined(ts);
+	intern(ts, ts->ls, ts->w, ts->nw);
 	ts->have |= H_WIDS;
 }
 
@@ -1050,20 +1125,112 @@ word_ids(struct dm_textstats *ts)
  * repeats, over all n-grams.
  */
 static double
-word_rep(struct dm_textstats *ts, size_t n)
+rep_ratio(struct dm_textstats *ts, size_t nw, size_t n)
 {
 	size_t d, i, total;
 	unsigned long long sum = 0;
 
-	word_ids(ts);
-	if (ts->nw < n || ts->nw > UINT32_MAX)
+	if (nw < n || nw > UINT32_MAX)
 		return 0.0;
-	total = ts->nw - n + 1;
-	d = count_ngrams(ts, ts->wid, ts->nw, n);
+	total = nw - n + 1;
+	d = count_ngrams(ts, ts->wid, nw, n);
 	for (i = 0; i < d; i++)
 		if (ts->freq[i] > 1)
 			sum += ts->freq[i];
 	return (double)sum / (double)total;
+}
+
+static double
+word_rep(struct dm_textstats *ts, size_t n)
+{
+	word_ids(ts);
+	return rep_ratio(ts, ts->nw, n);
+}
+
+/* ---- words of a SentencePiece model (sp=) ---- */
+
+static struct span *
+span_add(struct span *v, size_t *nv, size_t *cap, size_t off, size_t len)
+{
+	if (*nv == *cap) {
+		*cap = *cap ? 2 * *cap : 64;
+		v = dm_xreallocarray(v, *cap, sizeof *v);
+	}
+	v[*nv].off = off;
+	v[(*nv)++].len = len;
+	return v;
+}
+
+static void
+piece_add(void *arg, const char *s, size_t n)
+{
+	struct spwords *sw = arg;
+
+	sw->p = span_add(sw->p, &sw->np, &sw->pcap, sw->raw.len, n);
+	dm_buf_add(&sw->raw, s, n);
+}
+
+/*
+ * Data-Juicer's words with tokenization: model.encode_as_pieces(text),
+ * then words_refinement: words_num_filter strips each piece of SPECIAL
+ * and drops the empty ones; the others lower-case each piece first
+ * (str.lower of the piece alone). A piece keeps its U+2581, which is not
+ * SPECIAL, as there.
+ */
+static int
+sp_words(struct dm_textstats *ts, struct spwords *sw, struct dm_buf *err)
+{
+	size_t i, b, e, at;
+	const char *p;
+	char msg[512];
+
+	if (sw->gen == ts->gen)
+		return 0;
+	dm_buf_reset(&sw->raw);
+	dm_buf_reset(&sw->low);
+	sw->np = sw->nw = sw->nwords = 0;
+	*msg = '\0';
+	if (dm_spm_pieces(sw->m, ts->s, ts->n, piece_add, sw, msg,
+	    sizeof msg) < 0) {
+		dm_buf_addf(err, "sp: %s", msg);
+		return -1;
+	}
+	for (i = 0; i < sw->np; i++) {
+		p = sw->raw.buf + sw->p[i].off;
+		b = 0;
+		e = sw->p[i].len;
+		strip_special(p, &b, &e);
+		sw->nwords += b < e;
+		at = sw->low.len;
+		if (!dm_uni_lower(p, sw->p[i].len, &sw->low))
+			dm_buf_add(&sw->low, p, sw->p[i].len);
+		b = at;
+		e = sw->low.len;
+		strip_special(sw->low.buf, &b, &e);
+		if (b < e)
+			sw->w = span_add(sw->w, &sw->nw, &sw->wcap, b, e - b);
+	}
+	sw->gen = ts->gen;
+	return 0;
+}
+
+/* The words of model m for ts, made on first use. */
+static struct spwords *
+spwords(struct dm_textstats *ts, struct dm_spm *m)
+{
+	struct spwords *sw;
+	size_t i;
+
+	for (i = 0; i < ts->nsp; i++)
+		if (ts->sp[i]->m == m)
+			return ts->sp[i];
+	sw = dm_xcalloc(1, sizeof *sw);
+	sw->m = m;
+	dm_buf_init(&sw->raw);
+	dm_buf_init(&sw->low);
+	ts->sp = dm_xreallocarray(ts->sp, ts->nsp + 1, sizeof *ts->sp);
+	ts->sp[ts->nsp++] = sw;
+	return sw;
 }
 
 /* ---- word lists ---- */
@@ -1342,6 +1509,19 @@ list_ratio(struct dm_textstats *ts, const struct dm_wordset *ws)
 	return hits > total ? 1.0 : ratio(hits, total);
 }
 
+/* The same over the words of a SentencePiece model, which are already
+ * cut: no further segmenting, as Data-Juicer does none. */
+static double
+sp_list_ratio(const struct spwords *sw, const struct dm_wordset *ws)
+{
+	size_t i, hits = 0;
+
+	for (i = 0; i < sw->nw; i++)
+		hits += dm_wordset_has(ws, sw->low.buf + sw->w[i].off,
+		    sw->w[i].len);
+	return ratio(hits, sw->nw);
+}
+
 /* ---- values ---- */
 
 static double
@@ -1385,26 +1565,65 @@ compute(struct dm_textstats *ts, int k)
 static struct argval *
 argval(struct dm_textstats *ts, int k, const char *arg, struct dm_buf *err)
 {
+	struct dm_buf own = DM_BUF_INIT;
+	const char *model, *full = arg;
+	struct dm_spm *m;
 	struct argval a;
-	size_t i;
+	size_t i, ol;
 
 	for (i = 0; i < ts->nav; i++)
 		if (ts->av[i].stat == k && strcmp(ts->av[i].arg, arg) == 0)
 			return &ts->av[i];
 	memset(&a, 0, sizeof a);
 	a.stat = k;
-	if (stats[k].arg == DM_STATARG_INT) {
-		if (parse_n(&stats[k], arg, &a.num, err) < 0)
+	if (stats[k].sp && (model = sp_model(arg, &ol)) != NULL) {
+		if ((m = dm_tok_spm(model, err)) == NULL)
 			return NULL;
+		a.sp = spwords(ts, m);
+		dm_buf_add(&own, arg, ol);
+		arg = ol ? own.buf : stats[k].argdef;
+	}
+	if (stats[k].arg == DM_STATARG_NONE)
+		;
+	else if (stats[k].arg == DM_STATARG_INT) {
+		if (parse_n(&stats[k], arg, &a.num, err) < 0)
+			goto fail;
 	} else if (k == S_TOKENS) {
 		if ((a.tok = dm_tok_get(arg, err)) == NULL)
-			return NULL;
+			goto fail;
 	} else if ((a.ws = dm_wordset_get(listkind(k), arg, err)) == NULL)
-		return NULL;
-	a.arg = dm_xstrdup(arg);
+		goto fail;
+	dm_buf_free(&own);
+	a.arg = dm_xstrdup(full);
 	ts->av = dm_xreallocarray(ts->av, ts->nav + 1, sizeof *ts->av);
 	ts->av[ts->nav] = a;
 	return &ts->av[ts->nav++];
+fail:
+	dm_buf_free(&own);
+	return NULL;
+}
+
+/* A statistic of the words of a SentencePiece model. */
+static int
+sp_value(struct dm_textstats *ts, struct argval *a, struct dm_buf *err)
+{
+	if (sp_words(ts, a->sp, err) < 0)
+		return -1;
+	switch (a->stat) {
+	case S_WORDS:
+		a->v = (double)a->sp->nwords;
+		break;
+	case S_WORD_REP:
+		/* ts->wid now holds these words' ids */
+		ts->have &= ~(unsigned)H_WIDS;
+		intern(ts, a->sp->low.buf, a->sp->w, a->sp->nw);
+		a->v = rep_ratio(ts, a->sp->nw, (size_t)a->num);
+		break;
+	default:
+		a->v = sp_list_ratio(a->sp, a->ws);
+		break;
+	}
+	return 0;
 }
 
 int
@@ -1418,7 +1637,7 @@ dm_textstats_get(struct dm_textstats *ts, const struct dm_statdef *d,
 		dm_buf_adds(err, "unknown statistic");
 		return -1;
 	}
-	if (d->arg == DM_STATARG_NONE) {
+	if (d->arg == DM_STATARG_NONE && (arg == NULL || !d->sp)) {
 		if (arg != NULL) {
 			dm_buf_addf(err, "%s takes no argument", d->name);
 			return -1;
@@ -1432,7 +1651,11 @@ dm_textstats_get(struct dm_textstats *ts, const struct dm_statdef *d,
 	}
 	if ((a = argval(ts, k, arg ? arg : d->argdef, err)) == NULL)
 		return -1;
-	if (a->gen != ts->gen) {
+	if (a->gen != ts->gen && a->sp) {
+		if (sp_value(ts, a, err) < 0)
+			return -1;
+		a->gen = ts->gen;
+	} else if (a->gen != ts->gen) {
 		switch (k) {
 		case S_CHAR_REP:
 			a->v = char_rep(ts, (size_t)a->num);

@@ -71,6 +71,29 @@ spm_count(struct dm_spm *m, const char *s, size_t n, size_t *count,
 	}
 }
 
+/* The pieces of EncodeAsPieces(), which Python's encode_as_pieces() is
+ * (its unknown pieces as their surface text), each given to fn. */
+static int
+spm_pieces(struct dm_spm *m, const char *s, size_t n,
+    void (*fn)(void *, const char *, size_t), void *arg, char *msg,
+    size_t msglen)
+{
+	try {
+		std::vector<std::string> pieces;
+		auto st = m->sp.Encode(std::string_view(s, n), &pieces);
+		if (!st.ok()) {
+			setmsg(msg, msglen, st.error_message());
+			return -1;
+		}
+		for (const auto &p : pieces)
+			fn(arg, p.data(), p.size());
+		return 0;
+	} catch (const std::exception &e) {
+		setmsg(msg, msglen, e.what());
+		return -1;
+	}
+}
+
 static void
 spm_close(struct dm_spm *m)
 {
@@ -79,5 +102,5 @@ spm_close(struct dm_spm *m)
 
 /* the one symbol dm-spm.so exports */
 extern "C" const struct dm_spm_shim dm_spm_shim = {
-	spm_open, spm_count, spm_close
+	spm_open, spm_count, spm_close, spm_pieces
 };

@@ -27,6 +27,12 @@ struct dm_spm *dm_spm_open(const char *path, char *msg, size_t msglen);
 int	 dm_spm_count(struct dm_spm *, const char *s, size_t n, size_t *count,
 	    char *msg, size_t msglen);
 void	 dm_spm_close(struct dm_spm *);
+/* Calls fn(arg, piece, length) on each piece of s[0..n), as Python's
+ * encode_as_pieces() gives them (a space is U+2581); 0, or -1 with the
+ * reason in msg. */
+int	 dm_spm_pieces(struct dm_spm *, const char *s, size_t n,
+	    void (*fn)(void *, const char *, size_t), void *arg, char *msg,
+	    size_t msglen);
 
 /* What dm-spm.so exports as dm_spm_shim: the functions above. */
 struct dm_spm_shim {
@@ -34,6 +40,9 @@ struct dm_spm_shim {
 	int		 (*count)(struct dm_spm *, const char *, size_t,
 			    size_t *, char *, size_t);
 	void		 (*close)(struct dm_spm *);
+	int		 (*pieces)(struct dm_spm *, const char *, size_t,
+			    void (*)(void *, const char *, size_t), void *,
+			    char *, size_t);
 };
 
 #ifdef __cplusplus

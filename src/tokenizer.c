@@ -878,6 +878,124 @@ resolve(const char *name, struct dm_buf *path, struct dm_buf *err)
 	return -1;
 }
 
+/* ---- SentencePiece models for words (sp= of the word statistics) ---- */
+
+/* A path with a leading "~" or "~/" made absolute, as Python's
+ * os.path.expanduser. */
+static void
+expanduser(struct dm_buf *out, const char *p)
+{
+	const char *home = getenv("HOME");
+
+	if (p[0] == '~' && (p[1] == '/' || p[1] == '\0') && home && *home) {
+		dm_buf_adds(out, home);
+		p++;
+	}
+	dm_buf_adds(out, p);
+}
+
+/*
+ * The directory where Data-Juicer keeps the models it downloaded
+ * (data_juicer/utils/cache_utils.py): DATA_JUICER_MODELS_CACHE, else
+ * DATA_JUICER_CACHE_HOME/models, else CACHE_HOME/data_juicer/models, the
+ * cache home "~/.cache" by default.
+ */
+static void
+djcache(struct dm_buf *dir)
+{
+	const char *e;
+
+	if ((e = getenv("DATA_JUICER_MODELS_CACHE")) != NULL) {
+		dm_buf_adds(dir, e);
+		return;
+	}
+	if ((e = getenv("DATA_JUICER_CACHE_HOME")) != NULL)
+		expanduser(dir, e);
+	else {
+		e = getenv("CACHE_HOME");
+		expanduser(dir, e ? e : "~/.cache");
+		dm_buf_adds(dir, "/data_juicer");
+	}
+	dm_buf_adds(dir, "/models");
+}
+
+/* The directories where NAME.sp.model is looked for, ':'-separated. */
+static void
+sp_dirs(struct dm_buf *dirs)
+{
+	const char *e = getenv("DATA_JUICER_EXTERNAL_MODELS_HOME");
+
+	searchpath(dirs);
+	if (e && *e)
+		dm_buf_addf(dirs, ":%s", e);
+	dm_buf_addc(dirs, ':');
+	djcache(dirs);
+}
+
+static struct spmodel {
+	char		*name;
+	struct dm_spm	*m;
+	struct spmodel	*next;
+} *spmodels;
+
+struct dm_spm *
+dm_tok_spm(const char *name, struct dm_buf *err)
+{
+	struct dm_buf dirs = DM_BUF_INIT, path = DM_BUF_INIT;
+	struct spmodel *sm;
+	struct dm_spm *m;
+	char *d, *save = NULL, msg[512];
+	int found = 0;
+
+	for (sm = spmodels; sm; sm = sm->next)
+		if (strcmp(sm->name, name) == 0)
+			return sm->m;
+	if (*name == '\0') {
+		dm_buf_adds(err, "sp: the model name is empty");
+		return NULL;
+	}
+	if (strchr(name, '/') || strchr(name, '.')) {
+		dm_buf_adds(&path, name);
+		found = 1;
+	} else {
+		sp_dirs(&dirs);
+		for (d = strtok_r(dirs.buf, ":", &save); d && !found;
+		    d = strtok_r(NULL, ":", &save)) {
+			dm_buf_reset(&path);
+			dm_buf_addf(&path, "%s/%s.sp.model", d, name);
+			found = access(path.buf, R_OK) == 0;
+		}
+	}
+	if (!found) {
+		dm_buf_reset(&dirs);
+		sp_dirs(&dirs);
+		dm_buf_addf(err, "no SentencePiece model '%s.sp.model' in '",
+		    name);
+		dm_buf_addquoted(err, dirs.buf, dirs.len, 400);
+		dm_buf_addc(err, '\'');
+		dm_buf_free(&dirs);
+		dm_buf_free(&path);
+		return NULL;
+	}
+	dm_buf_free(&dirs);
+	*msg = '\0';
+	if ((m = dm_spm_open(path.buf, msg, sizeof msg)) == NULL) {
+		dm_buf_adds(err, "SentencePiece model '");
+		dm_buf_addquoted(err, path.buf, path.len, 200);
+		dm_buf_adds(err, "': ");
+		dm_buf_adds(err, *msg ? msg : "not a SentencePiece model");
+		dm_buf_free(&path);
+		return NULL;
+	}
+	dm_buf_free(&path);
+	sm = dm_xcalloc(1, sizeof *sm);
+	sm->name = dm_xstrdup(name);
+	sm->m = m;
+	sm->next = spmodels;
+	spmodels = sm;
+	return m;
+}
+
 /* 1 when the file at path looks like JSON (its first non-blank byte is
  * '{'), 0 when not, -1 when it cannot be read (jansson says why). */
 static int

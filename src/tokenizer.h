@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 struct dm_buf;
+struct dm_spm;
 
 /*
  * A tokenizer.json of Hugging Face's tokenizers library, counted as the
@@ -43,6 +44,18 @@ struct dm_tok *dm_tok_get(const char *path, struct dm_buf *err);
 /* The number of tokens of s[0..n) (valid UTF-8); 0, or -1 with err. */
 int	 dm_tok_count(struct dm_tok *, const char *s, size_t n, size_t *count,
 	    struct dm_buf *err);
+
+/*
+ * The SentencePiece model whose pieces are the words of sp= (words,
+ * word_rep, stopword_ratio, flagged_ratio), loaded once. A name without
+ * '/' or '.' is NAME.sp.model, as Data-Juicer names its models, looked up
+ * in the directories of DM_TOKENIZER_PATH (else DM_SHAREDIR/tokenizers),
+ * of DATA_JUICER_EXTERNAL_MODELS_HOME, then in Data-Juicer's model cache
+ * (DATA_JUICER_MODELS_CACHE, else DATA_JUICER_CACHE_HOME/models, else
+ * ~/.cache/data_juicer/models); anything else is a path. NULL with the
+ * reason in err (naming the directories searched).
+ */
+struct dm_spm *dm_tok_spm(const char *name, struct dm_buf *err);
 
 /* The names of the tokenizers on the search path, sorted, into *names
  * (each and the array the caller's to free); how many. */
