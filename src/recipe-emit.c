@@ -1301,7 +1301,18 @@ range(const struct dm_rop *op, const struct dm_ynode *args,
 	return 0;
 }
 
-/* tokenization (a Hugging Face tokenizer) and the word-list options. */
+/*
+ * The word filters (those with a lang) take tokenization: true as the
+ * SentencePiece model Data-Juicer loads for it, {lang}.sp.model: their
+ * statistic with sp="LANG". alphanumeric_filter's tokenization is a
+ * Hugging Face tokenizer, and it and the word-list options are not run.
+ */
+static int
+sp_words(const struct dm_rop *op)
+{
+	return dm_rop_param(op, "lang") != NULL;
+}
+
 static int
 no_tokens(const struct dm_rop *op, const struct dm_ynode *args,
     struct dm_buf *err, const struct dm_ynode **at)
@@ -1311,10 +1322,27 @@ no_tokens(const struct dm_rop *op, const struct dm_ynode *args,
 	size_t i;
 
 	for (i = 0; i < NELEM(names); i++)
-		if (dm_rop_param(op, names[i]) &&
+		if (dm_rop_param(op, names[i]) && !(i == 0 && sp_words(op)) &&
 		    unsupported(op, args, names[i], err, at) < 0)
 			return -1;
 	return 0;
+}
+
+/* stat with the model of tokenization: true, sp="LANG", into b. */
+static void
+add_sp(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *b, const char *stat)
+{
+	const char *lang = arg(op, args, "lang");
+	size_t n = strlen(stat);
+
+	if (stat[n - 1] != ')')
+		dm_buf_addf(b, "%s(", stat);
+	else
+		dm_buf_addf(b, "%.*s, ", (int)(n - 1), stat);
+	dm_buf_adds(b, "sp=");
+	dm_json_addstr(b, lang, strlen(lang));
+	dm_buf_addc(b, ')');
 }
 
 int
@@ -1322,7 +1350,7 @@ dm_emit_range(const struct dm_rop *op, const struct dm_ynode *args,
     struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
 {
 	const char *minp, *maxp, *stat = op->form;
-	struct dm_buf b = DM_BUF_INIT;
+	struct dm_buf b = DM_BUF_INIT, sb = DM_BUF_INIT;
 	const char *lang;
 	int r;
 
@@ -1345,8 +1373,13 @@ dm_emit_range(const struct dm_rop *op, const struct dm_ynode *args,
 		}
 		stat = b.buf;
 	}
+	if (sp_words(op) && argbool(op, args, "tokenization")) {
+		add_sp(op, args, &sb, stat);
+		stat = sb.buf;
+	}
 	r = range(op, args, out, stat, minp, maxp);
 	dm_buf_free(&b);
+	dm_buf_free(&sb);
 	return r;
 }
 

@@ -974,6 +974,76 @@ EOF
 	[ "$(ids)" = "1 " ]
 }
 
+# The word filters with tokenization: true, their model en.sp.model
+# found through DM_TOKENIZER_PATH, keep what Data-Juicer keeps
+# (tests/fixtures/djref-sp.py runs its code path with
+# python3-sentencepiece); alphanumeric_filter's stays unsupported above.
+@test "tokenization: true on the word filters is their statistic with sp=\"LANG\"" {
+	/usr/bin/python3 - <<'PY'
+import json, random
+random.seed(3)
+w = ("the of and to in is that it was for on are with as they be at one "
+     "have this from or had by water people sound number porn xxx fox "
+     "Dog, dog. 1234 (the) it's 数据").split()
+with open("corpus.txt", "w") as c:
+    for _ in range(2000):
+        print(" ".join(random.choice(w) for _ in range(12)), file=c)
+with open("in.jsonl", "w") as f:
+    for k in range(300):
+        n = random.choice([2, 4, 6, 10, 20, random.randrange(0, 60)])
+        t = " ".join(random.choice(w) for _ in range(n))
+        if k % 4 == 0:
+            t = t + " " + t
+        print(json.dumps({"id": k, "text": t}), file=f)
+PY
+	mkdir models
+	spm_train --input=corpus.txt --model_prefix=models/en.sp \
+	    --model_type=unigram --vocab_size=80 --hard_vocab_limit=false \
+	    --user_defined_symbols=the,of,and,porn --minloglevel=2 \
+	    >spm_train.log 2>&1 || { cat spm_train.log >&2; return 1; }
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+export_path: out.jsonl
+process:
+  - words_num_filter:
+      lang: en
+      tokenization: true
+      min_num: 5
+  - word_repetition_filter:
+      lang: en
+      tokenization: true
+      rep_len: 2
+      max_ratio: 0.3
+  - stopwords_filter:
+      lang: en
+      tokenization: true
+      min_ratio: 0.1
+  - flagged_words_filter:
+      lang: en
+      tokenization: true
+EOF
+	export DM_TOKENIZER_PATH=$PWD/models
+	run dm-recipe show r.yaml
+	assert_success
+	assert_output "dm-filter 'words(sp=\"en\") >= 5 && words(sp=\"en\") <= 9223372036854775807 && word_rep(2, sp=\"en\") >= 0.0 && word_rep(2, sp=\"en\") <= 0.3 && stopword_ratio(\"en\", sp=\"en\") >= 0.1 && stopword_ratio(\"en\", sp=\"en\") <= 1.0 && flagged_ratio(\"en\", sp=\"en\") >= 0.0 && flagged_ratio(\"en\", sp=\"en\") <= 0.045' in.jsonl > out.jsonl"
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_stderr ''
+	/usr/bin/python3 "$FIXTURES/djref-sp.py" keep models/en.sp.model \
+	    "$DM_SHAREDIR/wordlists/stopwords/en.txt" \
+	    "$DM_SHAREDIR/wordlists/flagged/en.txt" in.jsonl 5 2 0.3 0.1 \
+	    0.045 >want.jsonl
+	n=$(wc -l <want.jsonl)
+	[ "$n" -gt 30 ]
+	[ "$n" -lt 250 ]
+	cmp want.jsonl out.jsonl
+	# without the model, the error names where it was looked for
+	export DM_TOKENIZER_PATH=$PWD/none DATA_JUICER_MODELS_CACHE=$PWD/dj
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	[ "$(printf '%s\n' "$stderr" | head -1)" = "dm-recipe: r.yaml:4:7: no SentencePiece model 'en.sp.model' in '$PWD/none:$PWD/dj'" ]
+}
+
 # ---- DataMate ----
 
 @test "a DataMate process.yaml reads its file records with load" {
