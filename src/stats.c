@@ -1569,7 +1569,7 @@ argval(struct dm_textstats *ts, int k, const char *arg, struct dm_buf *err)
 	const char *model, *full = arg;
 	struct dm_spm *m;
 	struct argval a;
-	size_t i, ol;
+	size_t i, ol = 0;
 
 	for (i = 0; i < ts->nav; i++)
 		if (ts->av[i].stat == k && strcmp(ts->av[i].arg, arg) == 0)
@@ -1583,9 +1583,13 @@ argval(struct dm_textstats *ts, int k, const char *arg, struct dm_buf *err)
 		dm_buf_add(&own, arg, ol);
 		arg = ol ? own.buf : stats[k].argdef;
 	}
-	if (stats[k].arg == DM_STATARG_NONE)
-		;
-	else if (stats[k].arg == DM_STATARG_INT) {
+	if (stats[k].arg == DM_STATARG_NONE) {
+		if (a.sp == NULL || ol) {
+			dm_buf_addf(err, "%s takes no argument but sp=",
+			    stats[k].name);
+			goto fail;
+		}
+	} else if (stats[k].arg == DM_STATARG_INT) {
 		if (parse_n(&stats[k], arg, &a.num, err) < 0)
 			goto fail;
 	} else if (k == S_TOKENS) {
