@@ -748,7 +748,7 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 	const struct dm_opdef *d;
 	struct node *n, *arg;
 	struct dm_buf b = DM_BUF_INIT, err = DM_BUF_INIT;
-	size_t i, nargs = 0, bad, nall;
+	size_t i, nargs = 0, bad, na;
 	char *spm = NULL;
 	const char *kat;
 
@@ -825,14 +825,12 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 	if ((sd = dm_stat_find(fname)) != NULL) {
 		n->k = N_STAT;
 		n->stat = sd;
-		/* the arguments but sp=; all are freed at the end */
-		nall = nargs;
-		if (stat_sp(ps, sd, n, keys, where, &nargs, &spm) < 0) {
-			nargs = nall;
+		/* na: the arguments but sp= */
+		na = nargs;
+		if (stat_sp(ps, sd, n, keys, where, &na, &spm) < 0)
 			goto fail;
-		}
 		/* stopword_ratio("de", list="iso") is stopword_ratio("de:iso") */
-		if (nargs == 2 && sd->arg == DM_STATARG_STR && !keys[0] &&
+		if (na == 2 && sd->arg == DM_STATARG_STR && !keys[0] &&
 		    keys[1] && strcmp(keys[1], "list") == 0) {
 			if (n->kid[0]->k != N_LIT || n->kid[0]->lit.t != V_STR ||
 			    n->kid[1]->k != N_LIT || n->kid[1]->lit.t != V_STR ||
@@ -849,13 +847,11 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 			stat_addsp(&n->statarg, spm);
 			if (dm_stat_check(sd, n->statarg, &err) < 0) {
 				perr(ps, where[0], "%s", err.buf);
-				nargs = nall;
 				goto fail;
 			}
-			nargs = nall;
 			goto done;
 		}
-		if (nargs > 1 || (nargs == 1 && (sd->arg == DM_STATARG_NONE ||
+		if (na > 1 || (na == 1 && (sd->arg == DM_STATARG_NONE ||
 		    keys[0]))) {
 			perr(ps, at, "%s takes %s%s", fname, sd->arg ==
 			    DM_STATARG_NONE ? "no argument" : sd->arg ==
@@ -863,28 +859,24 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 			    "one argument", !sd->sp ? "" : sd->arg ==
 			    DM_STATARG_NONE ? " but sp=" : sd->arg ==
 			    DM_STATARG_STR ? ", sp=" : ", and sp=");
-			nargs = nall;
 			goto fail;
 		}
-		if (nargs == 1) {
+		if (na == 1) {
 			if (littext(n->kid[0], &b) < 0 || (sd->arg ==
 			    DM_STATARG_INT && !(n->kid[0]->k == N_LIT &&
 			    n->kid[0]->lit.t == V_NUM && n->kid[0]->lit.isint))) {
 				perr(ps, where[0], "%s needs %s literal", fname,
 				    sd->arg == DM_STATARG_INT ? "an integer" :
 				    "a string");
-				nargs = nall;
 				goto fail;
 			}
 			n->statarg = dm_buf_detach(&b, NULL);
 		}
 		stat_addsp(&n->statarg, spm);
 		if (dm_stat_check(sd, n->statarg, &err) < 0) {
-			perr(ps, nargs ? where[0] : at, "%s", err.buf);
-			nargs = nall;
+			perr(ps, na ? where[0] : at, "%s", err.buf);
 			goto fail;
 		}
-		nargs = nall;
 		goto done;
 	}
 	/* a predicate: gopher_rep() is the operator gopher-rep */
