@@ -979,7 +979,10 @@ dm_tok_spm(const char *name, struct dm_buf *err)
 	}
 	dm_buf_free(&dirs);
 	*msg = '\0';
-	if ((m = dm_spm_open(path.buf, msg, sizeof msg)) == NULL) {
+	/* libsentencepiece's own words for this are longer */
+	if (access(path.buf, R_OK) < 0)
+		snprintf(msg, sizeof msg, "%s", strerror(errno));
+	if (*msg || (m = dm_spm_open(path.buf, msg, sizeof msg)) == NULL) {
 		dm_buf_adds(err, "SentencePiece model '");
 		dm_buf_addquoted(err, path.buf, path.len, 200);
 		dm_buf_adds(err, "': ");

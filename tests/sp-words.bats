@@ -157,3 +157,13 @@ EOF2
 	assert_status 2
 	assert_output "dm-map: script:1:1: stats: statistic 'len' takes no argument"
 }
+
+@test "a path that is not a model is an error" {
+	echo 'not a model' > x.model
+	run_split dm-filter 'words(sp="./x.model") > 0 || words(sp="no/such.model") > 0' <<< '{}'
+	assert_status 2
+	[ "$(printf '%s\n' "$stderr" | head -1)" = "dm-filter: expression:1:7: SentencePiece model './x.model': not a SentencePiece model" ]
+	run_split dm-filter 'words(sp="no/such.model") > 0' <<< '{}'
+	assert_status 2
+	[ "$(printf '%s\n' "$stderr" | head -1)" = "dm-filter: expression:1:7: SentencePiece model 'no/such.model': No such file or directory" ]
+}
