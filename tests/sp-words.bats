@@ -20,8 +20,13 @@ en = ("the of and to in is that it was for on are with as his they be at "
       "first who may down side been now find fuck shit damn porn anal xxx "
       "bbw").split()
 zh = "我们的数据清洗文本处理是一个句子中文分词测试这就了不在人有"
+vi = ("của và các có được trong cho là người những một với này để không "
+      "đã khi ra cũng như Việt Nam dữ liệu văn bản").split()
 for _ in range(4000):
-    if random.random() < 0.3:
+    if random.random() < 0.2:
+        print(" ".join(random.choice(vi) for _ in range(12)).capitalize()
+              + random.choice(".,!?"))
+    elif random.random() < 0.3:
         print("".join(random.choice(zh) for _ in range(random.randrange(5, 30)))
               + random.choice("，。！"))
     else:
@@ -43,6 +48,7 @@ parts = ("the The THE of and To in is that it was fuck Fuck shit damn porn "
          "xylophone 1234 3.14 2024-01-01 , . ! ? ; : ... -- ( ) \" ' "
          "the,of of.the (the) it's don't 我们 数据清洗 是一个句子 。 ， "
          "x,fuck (porn) —shit 1damn fuck's xxx. Anal bbw "
+         "Của và CÁC được Đã người_Việt dữ,liệu "
          "Грамм Г г Ελληνικά café Ünïcödé ▁ ▁the ½ — “the” ‘of’").split()
 seps = [" ", " ", " ", "", "\n", "\t", "  ", " \n "]
 print(json.dumps({"text": ""}))
@@ -58,14 +64,16 @@ PY
 }
 
 # model TYPE NAME [OPTION...]: NAME.sp.model, trained on the corpus, with
-# three flagged words made pieces of their own wherever they are
+# three flagged words (or $SYMBOLS) made pieces of their own wherever
+# they are
 model() {
 	local type=$1 name=$2
 	shift 2
 	[ -f corpus.txt ] || corpus > corpus.txt
 	spm_train --input=corpus.txt --model_prefix="$name.sp" \
 	    --model_type="$type" --seed_sentencepiece_size=100000 \
-	    --hard_vocab_limit=false --user_defined_symbols=porn,xxx,anal \
+	    --hard_vocab_limit=false \
+	    --user_defined_symbols="${SYMBOLS:-porn,xxx,anal}" \
 	    --minloglevel=2 "$@" \
 	    > spm_train.log 2>&1 || {
 		cat spm_train.log >&2
@@ -106,6 +114,12 @@ same_as_dj() {
 	model unigram zh --vocab_size=120 --add_dummy_prefix=false \
 	    --split_by_whitespace=false
 	same_as_dj zh zh
+}
+
+@test "the statistics of a Vietnamese model's words are Data-Juicer's with the vi lists" {
+	SYMBOLS=porn,xxx,anal,của,và,các,có,được,những model bpe vi \
+	    --vocab_size=500 --character_coverage=0.995 --byte_fallback=true
+	same_as_dj vi vi
 }
 
 @test "a model is found in Data-Juicer's cache after DM_TOKENIZER_PATH, and a path is a path" {
