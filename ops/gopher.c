@@ -2,10 +2,17 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define X86	1
+#endif
 
-#include "byteset.h"
 #include "dm.h"
 #include "quality.h"
+#include "simd.h"
 
 /*
  * Words are datatrove's split_into_words for English (NLTK's
@@ -61,7 +68,6 @@ struct gopher {
 	uint64_t	*sel;	/* see stopwords(); NULL: no prefilter */
 	unsigned char	 cls[256];	/* see gopher_filter() */
 	unsigned char	*ucls;		/* see uclass() */
-	struct dm_byteset syms;		/* see symbols() */
 	const struct dm_q_words *w;	/* the text's words, shared */
 };
 
@@ -110,7 +116,6 @@ gopher_init(void **state, const struct dm_args *args, struct dm_buf *err)
 			g->sel[g->stoplen[i] << 8 |
 			    (unsigned char)g->stop[i][0]] |= 1ULL << i;
 	}
-	dm_byteset_init(&g->syms, "#.\xe2\v\f\r\x1c\x1d\x1e\xc2", 10);
 	for (i = 0; i < 256; i++)
 		g->cls[i] = i >= 0x80 ? C_HIGH :
 		    ((i | 0x20) >= 'a' && (i | 0x20) <= 'z') ? C_NP | C_LET :
@@ -178,61 +183,6 @@ stopwords(struct gopher *g, long long want)
 			}
 	}
 	return found;
-}
-
-/*
- * str.count of "#", of "..." and of U+2026 in s[0..n), in one pass that
- * looks at the bytes of g->syms only (found many at a time): '#', '.',
- * E2, and the bytes that start the line ends of splitlines() other than
- * "\n": \v, \f, \r, \x1c-\x1e, U+0085 (C2 85) and U+2028/U+2029 (E2
- * 80 A8/A9). A run of k periods holds k / 3 "..." that do not overlap,
- * and U+2026 is E2 80 A6. Returns whether s holds one of those line ends.
- */
-static int
-symbols(const struct gopher *g, const char *s, size_t n, size_t *hash,
-    size_t *dots, size_t *ell)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	const char *p, *end = s + n;
-	size_t j, run = 0, last = 0;
-	int ends = 0;
-
-	*hash = *dots = *ell = 0;
-	for (p = s; (p = dm_byteset_find(&g->syms, p, end)) < end; p++) {
-		j = (size_t)(p - s);
-		switch (u[j]) {
-		case '#':
-			++*hash;
-			break;
-		case '.':
-			if (run > 0 && last + 1 == j)
-				run++;
-			else {
-				*dots += run / 3;
-				run = 1;
-			}
-			last = j;
-			break;
-		case 0xE2:
-			if (n - j >= 3 && u[j + 1] == 0x80) {
-				if (u[j + 2] == 0xA6)
-					++*ell;
-				else if (u[j + 2] == 0xA8 || u[j + 2] == 0xA9)
-					ends = 1;
-			}
-			break;
-		case 0xC2:
-			if (n - j >= 2 && u[j + 1] == 0x85)
-				ends = 1;
-			break;
-		default:
-			/* \v \f \r \x1c \x1d \x1e */
-			ends = 1;
-			break;
-		}
-	}
-	*dots += run / 3;
-	return ends;
 }
 
 /* The sum of v[0..n). */
@@ -317,6 +267,22 @@ plainwords(const unsigned char *cls, const char *tok, const size_t *off,
 	return i;
 }
 
+/* What the word tok[off[i]..off[i + 1]) is (W_...), by its ASCII bytes
+ * or by oddword(). */
+static int
+wordclass(struct gopher *g, const char *tok, const size_t *off, size_t i)
+{
+	size_t j, a = off[i], e = off[i + 1];
+	int k = g->cls[(unsigned char)tok[a]];
+
+	/* the ASCII of a word here, as in oddword() */
+	for (j = a + 1; j < e && k < (C_NP | C_LET); j++)
+		k |= g->cls[(unsigned char)tok[j]];
+	if (k & C_HIGH)
+		return oddword(g, tok + a, e - a);
+	return (k & C_NP ? 0 : W_PUNCT) | (k & C_LET ? W_LETTER : 0);
+}
+
 /* The bullet lines and the ellipsis lines (see gopher_filter) of the
  * line in[b..e). */
 static void
@@ -338,45 +304,271 @@ lineends(const char *in, size_t b, size_t e, size_t *bullets, size_t *ells)
 		++*ells;
 }
 
-/*
- * The lines of in[0..n) (splitlines()), how many start with a bullet and
- * how many end with an ellipsis once stripped. A text without a line end
- * other than "\n" (ends 0) is cut with memchr, and a line that starts and
- * ends with ASCII other than white space is not stripped.
- */
+/* The lines of in[0..n) (splitlines()), how many start with a bullet and
+ * how many end with an ellipsis once stripped. */
 static size_t
-lines(const char *in, size_t n, int ends, size_t *bullets, size_t *ells)
+lines(const char *in, size_t n, size_t *bullets, size_t *ells)
 {
-	const unsigned char *u = (const unsigned char *)in;
 	struct dm_q_span line;
-	size_t nlines = 0, pos = 0, e;
-	const char *q;
+	size_t nlines = 0, pos = 0;
 
 	*bullets = *ells = 0;
-	if (ends) {
-		while (dm_q_line(in, n, &pos, &line)) {
-			nlines++;
-			lineends(in, line.b, line.e, bullets, ells);
-		}
-		return nlines;
-	}
-	for (; pos < n; pos = e + 1) {
-		q = memchr(in + pos, '\n', n - pos);
-		e = q != NULL ? (size_t)(q - in) : n;
+	while (dm_q_line(in, n, &pos, &line)) {
 		nlines++;
-		if (e == pos)
-			continue;
-		/* ASCII white space is \t-\r, \x1c-\x1f and the space */
-		if (u[pos] > ' ' && u[pos] < 0x80 && u[e - 1] > ' ' &&
-		    u[e - 1] < 0x80) {
-			if (u[pos] == '-')
-				++*bullets;
-			if (e - pos >= 3 && memcmp(in + e - 3, "...", 3) == 0)
-				++*ells;
-		} else
-			lineends(in, pos, e, bullets, ells);
+		lineends(in, line.b, line.e, bullets, ells);
 	}
 	return nlines;
+}
+
+/*
+ * str.count of "#", of "..." and of U+2026, and the lines of
+ * splitlines() cut at "\n" alone, in one pass over the text by blocks
+ * of 64 bytes and the bits of their bytes. A run of k periods holds k /
+ * 3 "..." that do not overlap, and U+2026 is E2 80 A6. The line ends of
+ * splitlines() other than "\n" (\v, \f, \r, \x1c-\x1e, U+0085 (C2 85),
+ * U+2028/U+2029 (E2 80 A8/A9)) set ends: the lines are then to be cut
+ * again by dm_q_line().
+ */
+struct scan {
+	size_t		 hashes, dots, ellipses;
+	size_t		 run;		/* periods before the block */
+	size_t		 nlines, bullets, ells, pos;	/* pos: line start */
+	int		 ends;
+};
+
+/* The bits of one block of 64 bytes (or fewer, the last). */
+struct symbits {
+	uint64_t	 hash, dot, nl, e2, c2, end;
+};
+
+/* The bits set in x (x86-64's baseline has no popcount instruction). */
+static size_t
+bitcount(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+	return (size_t)((x * 0x0101010101010101ULL) >> 56);
+}
+
+/* The bits of s[i..i + l), l <= 64, a byte at a time. */
+static void
+symbits_c(const char *s, size_t i, size_t l, struct symbits *k)
+{
+	const unsigned char *u = (const unsigned char *)s + i;
+	uint64_t bit;
+	size_t j;
+
+	memset(k, 0, sizeof *k);
+	for (j = 0; j < l; j++) {
+		bit = (uint64_t)1 << j;
+		switch (u[j]) {
+		case '#': k->hash |= bit; break;
+		case '.': k->dot |= bit; break;
+		case '\n': k->nl |= bit; break;
+		case 0xE2: k->e2 |= bit; break;
+		case 0xC2: k->c2 |= bit; break;
+		case '\v': case '\f': case '\r': case 0x1C: case 0x1D:
+		case 0x1E:
+			k->end |= bit;
+			break;
+		}
+	}
+}
+
+#ifdef __SSE2__
+/* symbits_c() for the 64 bytes at s + i. */
+static void
+symbits_sse2(const char *s, size_t i, struct symbits *k)
+{
+	__m128i x;
+	uint64_t m[6] = { 0 };
+	int j;
+
+	for (j = 0; j < 4; j++) {
+		x = _mm_loadu_si128((const __m128i *)(const void *)(s + i +
+		    16 * j));
+#define MASK(v)	((uint64_t)(unsigned)_mm_movemask_epi8(v) << 16 * j)
+		m[0] |= MASK(_mm_cmpeq_epi8(x, _mm_set1_epi8('#')));
+		m[1] |= MASK(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')));
+		m[2] |= MASK(_mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+		m[3] |= MASK(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE2)));
+		m[4] |= MASK(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC2)));
+		/* \v-\r and \x1c-\x1e; signed: bytes from 0x80 up are
+		 * below both */
+		m[5] |= MASK(_mm_or_si128(_mm_and_si128(
+		    _mm_cmpgt_epi8(x, _mm_set1_epi8('\v' - 1)),
+		    _mm_cmpgt_epi8(_mm_set1_epi8('\r' + 1), x)),
+		    _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8(0x1B)),
+		    _mm_cmpgt_epi8(_mm_set1_epi8(0x1F), x))));
+#undef MASK
+	}
+	k->hash = m[0];
+	k->dot = m[1];
+	k->nl = m[2];
+	k->e2 = m[3];
+	k->c2 = m[4];
+	k->end = m[5];
+}
+#endif
+
+#ifdef X86
+/* symbits_sse2() 32 bytes at a time. */
+__attribute__((target("avx2"))) static void
+symbits_avx2(const char *s, size_t i, struct symbits *k)
+{
+	__m256i x;
+	uint64_t m[6] = { 0 };
+	int j;
+
+	for (j = 0; j < 2; j++) {
+		x = _mm256_loadu_si256((const __m256i *)(const void *)(s + i +
+		    32 * j));
+#define MASK(v)	((uint64_t)(uint32_t)_mm256_movemask_epi8(v) << 32 * j)
+		m[0] |= MASK(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('#')));
+		m[1] |= MASK(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('.')));
+		m[2] |= MASK(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('\n')));
+		m[3] |= MASK(_mm256_cmpeq_epi8(x,
+		    _mm256_set1_epi8((char)0xE2)));
+		m[4] |= MASK(_mm256_cmpeq_epi8(x,
+		    _mm256_set1_epi8((char)0xC2)));
+		m[5] |= MASK(_mm256_or_si256(_mm256_and_si256(
+		    _mm256_cmpgt_epi8(x, _mm256_set1_epi8('\v' - 1)),
+		    _mm256_cmpgt_epi8(_mm256_set1_epi8('\r' + 1), x)),
+		    _mm256_and_si256(_mm256_cmpgt_epi8(x,
+		    _mm256_set1_epi8(0x1B)), _mm256_cmpgt_epi8(
+		    _mm256_set1_epi8(0x1F), x))));
+#undef MASK
+	}
+	k->hash = m[0];
+	k->dot = m[1];
+	k->nl = m[2];
+	k->e2 = m[3];
+	k->c2 = m[4];
+	k->end = m[5];
+}
+#endif
+
+/* The line in[pos..e) cut at "\n": its bullet and its ellipsis. */
+static void
+nlline(const char *in, size_t pos, size_t e, struct scan *c)
+{
+	const unsigned char *u = (const unsigned char *)in;
+
+	c->nlines++;
+	if (e == pos)
+		return;
+	/* ASCII white space is \t-\r, \x1c-\x1f and the space */
+	if (u[pos] > ' ' && u[pos] < 0x80 && u[e - 1] > ' ' &&
+	    u[e - 1] < 0x80) {
+		if (u[pos] == '-')
+			c->bullets++;
+		if (e - pos >= 3 && memcmp(in + e - 3, "...", 3) == 0)
+			c->ells++;
+	} else
+		lineends(in, pos, e, &c->bullets, &c->ells);
+}
+
+/* The block of s[0..n) at i, of bits k. */
+static void
+symblock(const char *s, size_t n, size_t i, const struct symbits *k,
+    struct scan *c)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint64_t x, y;
+	size_t j, b, l;
+
+	if (k->hash != 0)
+		c->hashes += bitcount(k->hash);
+	if (k->end != 0)
+		c->ends = 1;
+	/* a run from the block before ends at its first byte other than a
+	 * period; a period alone in the block (neither end) is no "..." */
+	if (c->run > 0 && !(k->dot & 1)) {
+		c->dots += c->run / 3;
+		c->run = 0;
+	}
+	for (x = k->dot & (k->dot << 1 | k->dot >> 1 | 1 | 1ULL << 63);
+	    x != 0; ) {
+		b = (size_t)__builtin_ctzll(x);
+		y = ~(k->dot >> b);
+		l = y == 0 ? 64 - b : (size_t)__builtin_ctzll(y);
+		if (b > 0 || c->run == 0) {
+			c->dots += c->run / 3;
+			c->run = 0;
+		}
+		c->run += l;
+		if (b + l == 64)
+			break;
+		c->dots += c->run / 3;
+		c->run = 0;
+		x &= ~(uint64_t)0 << (b + l);
+	}
+	for (x = k->e2; x != 0; x &= x - 1) {
+		j = i + (size_t)__builtin_ctzll(x);
+		if (n - j >= 3 && u[j + 1] == 0x80) {
+			if (u[j + 2] == 0xA6)
+				c->ellipses++;
+			else if (u[j + 2] == 0xA8 || u[j + 2] == 0xA9)
+				c->ends = 1;
+		}
+	}
+	for (x = k->c2; x != 0; x &= x - 1) {
+		j = i + (size_t)__builtin_ctzll(x);
+		if (n - j >= 2 && u[j + 1] == 0x85)
+			c->ends = 1;
+	}
+	if (c->ends)
+		return;
+	for (x = k->nl; x != 0; x &= x - 1) {
+		j = i + (size_t)__builtin_ctzll(x);
+		nlline(s, c->pos, j, c);
+		c->pos = j + 1;
+	}
+}
+
+/* The scan of s[0..n); the lines only when c->ends is 0. */
+static void
+symbols(const char *s, size_t n, struct scan *c)
+{
+	struct symbits k;
+	size_t i = 0;
+#ifdef __SSE2__
+	char last[64];
+#endif
+
+	memset(c, 0, sizeof *c);
+#ifdef __SSE2__
+	/* DM_SIMD=none takes the loop below for the whole text */
+	if (dm_simd_level() > 0) {
+#ifdef X86
+		if (dm_simd_level() >= 2)
+			for (; i + 64 <= n; i += 64) {
+				symbits_avx2(s, i, &k);
+				symblock(s, n, i, &k, c);
+			}
+#endif
+		for (; i + 64 <= n; i += 64) {
+			symbits_sse2(s, i, &k);
+			symblock(s, n, i, &k, c);
+		}
+		/* the last bytes, padded with NULs that are none of them */
+		if (i < n) {
+			memset(last, 0, sizeof last);
+			memcpy(last, s + i, n - i);
+			symbits_sse2(last, 0, &k);
+			symblock(s, n, i, &k, c);
+			i = n;
+		}
+	}
+#endif
+	for (; i < n; i += 64) {
+		symbits_c(s, i, n - i < 64 ? n - i : 64, &k);
+		symblock(s, n, i, &k, c);
+	}
+	c->dots += c->run / 3;
+	if (!c->ends && c->pos < n)
+		nlline(s, c->pos, n, c);
 }
 
 static int
@@ -385,12 +577,13 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 {
 	struct gopher *g = state;
 	const struct dm_q_words *w;
-	size_t i, a, j, e, nw, nonsym, npunct = 0, pchars = 0, noletter = 0;
-	size_t alpha, nlines, chars, bullets, ells, hashes, dots, ellipses;
+	size_t i, nw, nonsym, npunct = 0, pchars = 0, noletter = 0;
+	size_t alpha, chars;
 	const unsigned char *cls = g->cls;
+	struct scan sc;
 	const size_t *off;
 	const char *tok;
-	int k, ends = 1;
+	int k;
 
 	(void)ts;
 	w = g->w = dm_q_words_of(in, n, dm_sample_linegen(s, in, n));
@@ -401,17 +594,7 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	 * nor without a letter; the others are counted, by their ASCII
 	 * bytes here and by oddword() when they hold others */
 	for (i = 0; (i = plainwords(cls, tok, off, i, nw)) < nw; i++) {
-		a = off[i];
-		k = cls[(unsigned char)tok[a]];
-		/* the ASCII of a word here, as in oddword() */
-		for (j = a + 1, e = off[i + 1]; j < e && k < (C_NP | C_LET);
-		    j++)
-			k |= cls[(unsigned char)tok[j]];
-		if (k & C_HIGH)
-			k = oddword(g, tok + a, e - a);
-		else
-			k = (k & C_NP ? 0 : W_PUNCT) |
-			    (k & C_LET ? W_LETTER : 0);
+		k = wordclass(g, tok, off, i);
 		if (k & W_PUNCT) {
 			npunct++;
 			pchars += w->len[i];
@@ -433,18 +616,20 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 			return fail(err, "gopher_above_avg_threshold");
 	}
 	if (g->max_sym || g->max_bullet || g->max_ell)
-		ends = symbols(g, in, n, &hashes, &dots, &ellipses);
+		symbols(in, n, &sc);
 	if (g->max_sym) {
-		if (ratio(hashes, w->n) > g->max_sym)
+		if (ratio(sc.hashes, w->n) > g->max_sym)
 			return fail(err, "gopher_too_many_hashes");
-		if (ratio(dots + ellipses, w->n) > g->max_sym)
+		if (ratio(sc.dots + sc.ellipses, w->n) > g->max_sym)
 			return fail(err, "gopher_too_many_ellipsis");
 	}
 	if (g->max_bullet || g->max_ell) {
-		nlines = lines(in, n, ends, &bullets, &ells);
-		if (g->max_bullet && ratio(bullets, nlines) > g->max_bullet)
+		if (sc.ends)
+			sc.nlines = lines(in, n, &sc.bullets, &sc.ells);
+		if (g->max_bullet &&
+		    ratio(sc.bullets, sc.nlines) > g->max_bullet)
 			return fail(err, "gopher_too_many_bullets");
-		if (g->max_ell && ratio(ells, nlines) > g->max_ell)
+		if (g->max_ell && ratio(sc.ells, sc.nlines) > g->max_ell)
 			return fail(err, "gopher_too_many_end_ellipsis");
 	}
 	if (g->min_alpha && ratio(alpha, w->n) < g->min_alpha)
