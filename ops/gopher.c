@@ -414,7 +414,7 @@ symbits_sse2(const char *s, size_t i, struct symbits *k)
 
 #ifdef X86
 /* symbits_sse2() 32 bytes at a time. */
-__attribute__((target("avx2"))) static void
+__attribute__((target("avx2"), always_inline)) static inline void
 symbits_avx2(const char *s, size_t i, struct symbits *k)
 {
 	__m256i x;
@@ -469,8 +469,10 @@ nlline(const char *in, size_t pos, size_t e, struct scan *c)
 		lineends(in, pos, e, &c->bullets, &c->ells);
 }
 
-/* The block of s[0..n) at i, of bits k. */
-static void
+/* The block of s[0..n) at i, of bits k. Inline: in the loops over the
+ * blocks of symbols(), most blocks hold none of the bytes it looks at
+ * but single periods and newlines. */
+__attribute__((always_inline)) static inline void
 symblock(const char *s, size_t n, size_t i, const struct symbits *k,
     struct scan *c)
 {
@@ -527,6 +529,22 @@ symblock(const char *s, size_t n, size_t i, const struct symbits *k,
 	}
 }
 
+#ifdef X86
+/* The blocks of 64 bytes of s[0..n) as in symbols(); where they end. */
+__attribute__((target("avx2"))) static size_t
+symbols_avx2(const char *s, size_t n, struct scan *c)
+{
+	struct symbits k;
+	size_t i;
+
+	for (i = 0; i + 64 <= n; i += 64) {
+		symbits_avx2(s, i, &k);
+		symblock(s, n, i, &k, c);
+	}
+	return i;
+}
+#endif
+
 /* The scan of s[0..n); the lines only when c->ends is 0. */
 static void
 symbols(const char *s, size_t n, struct scan *c)
@@ -543,10 +561,7 @@ symbols(const char *s, size_t n, struct scan *c)
 	if (dm_simd_level() > 0) {
 #ifdef X86
 		if (dm_simd_level() >= 2)
-			for (; i + 64 <= n; i += 64) {
-				symbits_avx2(s, i, &k);
-				symblock(s, n, i, &k, c);
-			}
+			i = symbols_avx2(s, n, c);
 #endif
 		for (; i + 64 <= n; i += 64) {
 			symbits_sse2(s, i, &k);
