@@ -256,17 +256,6 @@ oddword(struct gopher *g, const char *t, size_t l)
 	return (punct ? W_PUNCT : 0) | (letter ? W_LETTER : 0);
 }
 
-/* The first word from i on (or nw) whose first byte is not an ASCII
- * letter: a loop of its own, whose few values stay in registers. */
-static size_t
-plainwords(const unsigned char *cls, const char *tok, const size_t *off,
-    size_t i, size_t nw)
-{
-	while (i < nw && cls[(unsigned char)tok[off[i]]] == (C_NP | C_LET))
-		i++;
-	return i;
-}
-
 /* What the word tok[off[i]..off[i + 1]) is (W_...), by its ASCII bytes
  * or by oddword(). */
 static int
@@ -592,9 +581,12 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 {
 	struct gopher *g = state;
 	const struct dm_q_words *w;
-	size_t i, nw, nonsym, npunct = 0, pchars = 0, noletter = 0;
+	static const unsigned char wclass[] = {
+		[DM_QK_LETTER] = W_LETTER, [DM_QK_DIGIT] = 0,
+		[DM_QK_OTHER] = W_PUNCT
+	};
+	size_t i, p, nw, nonsym, npunct = 0, pchars = 0, noletter = 0;
 	size_t alpha, chars;
-	const unsigned char *cls = g->cls;
 	struct scan sc;
 	const size_t *off;
 	const char *tok;
@@ -605,15 +597,16 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	off = w->off;
 	tok = w->tok.buf;
 	nw = w->n;
-	/* most words start with an ASCII letter: neither all punctuation
-	 * nor without a letter; the others are counted, by their ASCII
-	 * bytes here and by oddword() when they hold others */
-	for (i = 0; (i = plainwords(cls, tok, off, i, nw)) < nw; i++) {
-		k = wordclass(g, tok, off, i);
-		if (k & W_PUNCT) {
-			npunct++;
-			pchars += w->len[i];
-		}
+	/* most words are of a kind that the split found on the way (an
+	 * ASCII letter: neither all punctuation nor without a letter; only
+	 * ASCII and a digit: neither; only ASCII and neither letters nor
+	 * digits: all punctuation); the others are told by their bytes */
+	for (i = 0; i < nw; i++) {
+		k = w->kind[i] != 0 ? wclass[w->kind[i]] :
+		    wordclass(g, tok, off, i);
+		p = (size_t)(k & W_PUNCT);
+		npunct += p;
+		pchars += w->len[i] & (0 - p);
 		noletter += !(k & W_LETTER);
 	}
 	nonsym = nw - npunct;

@@ -1753,9 +1753,11 @@ addtoken(struct dm_q_words *w, const char *s, size_t n, size_t nchars)
 		w->cap = w->cap ? 2 * w->cap : 256;
 		w->off = dm_xreallocarray(w->off, w->cap, sizeof *w->off);
 		w->len = dm_xreallocarray(w->len, w->cap, sizeof *w->len);
+		w->kind = dm_xreallocarray(w->kind, w->cap, 1);
 	}
 	dm_buf_add(&w->tok, s, n);
 	w->len[w->n] = nchars;
+	w->kind[w->n] = 0;
 	w->off[++w->n] = w->tok.len;
 }
 
@@ -1956,6 +1958,7 @@ tok_grow(struct dm_q_words *w, size_t n)
 		w->cap = w->n + n + 2 > 2 * w->cap ? w->n + n + 2 : 2 * w->cap;
 		w->off = dm_xreallocarray(w->off, w->cap, sizeof *w->off);
 		w->len = dm_xreallocarray(w->len, w->cap, sizeof *w->len);
+		w->kind = dm_xreallocarray(w->kind, w->cap, 1);
 	}
 }
 
@@ -1965,6 +1968,37 @@ tok_reserve(struct dm_q_words *w, size_t n)
 {
 	if (w->tok.len + 2 * n + 17 > w->tok.cap || w->n + n + 2 > w->cap)
 		tok_grow(w, n);
+}
+
+/* The kind (DM_QK_...) of the bits of let, dig and cont (bytes of valid
+ * UTF-8: a character from 0x80 up has a continuation byte). */
+#define BITSKIND(let, dig, high)	((let) != 0 ? DM_QK_LETTER :	\
+	    (high) != 0 ? 0 : (dig) != 0 ? DM_QK_DIGIT : DM_QK_OTHER)
+
+/* The kind of the text's bytes [b..e), e > b, by their bits: most lie in
+ * one or two words of them. */
+ALWAYS_INLINE unsigned char
+rangekind(const struct dm_q_words *w, size_t b, size_t e)
+{
+	const uint64_t *let = w->let, *dig = w->dig, *cont = w->cont;
+	uint64_t l = 0, d = 0, h = 0, m;
+	size_t q = b / 64, r = e - q * 64;
+
+	if (r <= 64) {
+		m = ~(uint64_t)0 << b % 64 & ~(uint64_t)0 >> (64 - r);
+		return BITSKIND(let[q] & m, dig[q] & m, cont[q] & m);
+	}
+	m = ~(uint64_t)0 << b % 64;
+	l = let[q] & m;
+	d = dig[q] & m;
+	h = cont[q] & m;
+	for (q++, r -= 64; r > 64; q++, r -= 64) {
+		l |= let[q];
+		d |= dig[q];
+		h |= cont[q];
+	}
+	m = ~(uint64_t)0 >> (64 - r);
+	return BITSKIND(l | (let[q] & m), d | (dig[q] & m), h | (cont[q] & m));
 }
 
 /* The token text[b..e), b < e, its characters counted by cont. */
@@ -1984,6 +2018,8 @@ tok_span(struct dm_q_words *w, size_t b, size_t e)
 	    (w->cont[b / 64] >> b % 64 & ~(uint64_t)0 >> (64 - l)) != 0))
 		l -= bitcount(w->cont, b, e);
 	w->len[w->n] = l;
+	/* in text not valid UTF-8, a byte from 0x80 up need not be in cont */
+	w->kind[w->n] = w->valid ? rangekind(w, b, e) : 0;
 	w->off[++w->n] = w->tok.len;
 }
 
@@ -1995,6 +2031,7 @@ tok_quote(struct dm_q_words *w, char q)
 	w->tok.buf[w->tok.len + 1] = q;
 	w->tok.len += 2;
 	w->len[w->n] = 2;
+	w->kind[w->n] = DM_QK_OTHER;
 	w->off[++w->n] = w->tok.len;
 }
 
@@ -2153,7 +2190,8 @@ chunk_or_tail(struct dm_q_words *w, size_t sb, size_t se, size_t b,
  * 64 bytes at i. */
 static void
 plainbyte(const char *s, size_t n, size_t i, int valid, uint64_t *ws,
-    uint64_t *odd, uint64_t *cont, uint64_t *term)
+    uint64_t *odd, uint64_t *cont, uint64_t *term, uint64_t *let,
+    uint64_t *dig)
 {
 	unsigned char c = (unsigned char)s[i], d = i + 1 < n ?
 	    (unsigned char)s[i + 1] : 0;
@@ -2167,6 +2205,10 @@ plainbyte(const char *s, size_t n, size_t i, int valid, uint64_t *ws,
 	}
 	if (c == '.' || c == '?' || c == '!')
 		*term |= bit;
+	if (l - 'a' < 26)
+		*let |= bit;
+	if (c - 0x30u < 10)
+		*dig |= bit;
 	if (c >= 0x80) {
 		if (c < 0xC0)
 			*cont |= bit;
@@ -2193,6 +2235,7 @@ plainbyte(const char *s, size_t n, size_t i, int valid, uint64_t *ws,
  */
 struct block {
 	uint64_t	 ws, cont, high, odd, dot, dotnext, dash, term, pair, lead;
+	uint64_t	 let, dig;
 };
 
 /* The masks of the 16 bytes at p (p[16] readable), bits 16 * j on. */
@@ -2256,6 +2299,12 @@ plain16(const char *p, struct block *k, int j)
 	k->cont |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpgt_epi8(
 	    _mm_set1_epi8((char)0xC0), x)) << sh;
 	k->high |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << sh;
+	k->let |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_and_si128(
+	    _mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+	    _mm_cmpgt_epi8(_mm_set1_epi8('z' + 1), l))) << sh;
+	k->dig |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_and_si128(
+	    _mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+	    _mm_cmpgt_epi8(_mm_set1_epi8('9' + 1), x))) << sh;
 }
 
 #ifdef X86
@@ -2265,7 +2314,8 @@ plain16(const char *p, struct block *k, int j)
  * build each again in every block (more than registers hold).
  */
 enum { K_20, K_DOT, K_DASH, K_NIB, K_C, K_W, K_A, K_G, K_I, K_O, K_L,
-	K_E, K_C2, K_E1, K_E2, K_1, K_QUEST, K_EXCL, K_C0, NK };
+	K_E, K_C2, K_E1, K_E2, K_1, K_QUEST, K_EXCL, K_C0, K_A1, K_Z1, K_01,
+	K_91, NK };
 static unsigned char kv[NK][32] __attribute__((aligned(32)));
 
 static void
@@ -2273,7 +2323,7 @@ kv_init(void)
 {
 	static const unsigned char b[NK] = { 0x20, '.', '-', 0x0F, 'c',
 	    'w', 'a', 'g', 'i', 'o', 'l', 'e', 0xC2, 0xE1, 0xE2, 1, '?',
-	    '!', 0xC0 };
+	    '!', 0xC0, 'a' - 1, 'z' + 1, '0' - 1, '9' + 1 };
 	int k;
 
 	for (k = 0; k < NK; k++)
@@ -2340,6 +2390,13 @@ plain32(const char *p, struct block *k, int j)
 	k->cont |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpgt_epi8(
 	    KV(K_C0), x)) << sh;
 	k->high |= (uint64_t)(uint32_t)_mm256_movemask_epi8(x) << sh;
+	/* signed: bytes from 0x80 up are below both ranges */
+	k->let |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+	    _mm256_cmpgt_epi8(l, KV(K_A1)), _mm256_cmpgt_epi8(KV(K_Z1), l))) <<
+	    sh;
+	k->dig |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_and_si256(
+	    _mm256_cmpgt_epi8(x, KV(K_01)), _mm256_cmpgt_epi8(KV(K_91), x))) <<
+	    sh;
 }
 #undef KV
 #endif /* X86 */
@@ -2448,6 +2505,8 @@ plainbits_avx2(struct dm_q_words *w, const char *s, size_t n, size_t *pi)
 		w->odd[i / 64] = plainodd(s, n, i, &bl, w->valid, prevdot);
 		w->cont[i / 64] = bl.cont;
 		w->term[i / 64] = bl.term;
+		w->let[i / 64] = bl.let;
+		w->dig[i / 64] = bl.dig;
 		high |= bl.high;
 		prevdot = (int)(bl.dot >> 63);
 	}
@@ -2461,7 +2520,7 @@ static void
 plainbits(struct dm_q_words *w, const char *s, size_t n)
 {
 	size_t nw = n / 64 + 1, i = 0, k;
-	uint64_t ws, odd, cont, term, high = 0;
+	uint64_t ws, odd, cont, term, let, dig, high = 0;
 #ifdef __SSE2__
 	struct block bl;
 	int j, prevdot = 0;
@@ -2473,6 +2532,8 @@ plainbits(struct dm_q_words *w, const char *s, size_t n)
 		w->odd = dm_xreallocarray(w->odd, nw, sizeof *w->odd);
 		w->cont = dm_xreallocarray(w->cont, nw, sizeof *w->cont);
 		w->term = dm_xreallocarray(w->term, nw, sizeof *w->term);
+		w->let = dm_xreallocarray(w->let, nw, sizeof *w->let);
+		w->dig = dm_xreallocarray(w->dig, nw, sizeof *w->dig);
 	}
 	w->textn = n;
 	w->valid = w->known || dm_simd_utf8_valid(s, n);
@@ -2490,20 +2551,25 @@ plainbits(struct dm_q_words *w, const char *s, size_t n)
 		w->odd[i / 64] = plainodd(s, n, i, &bl, w->valid, prevdot);
 		w->cont[i / 64] = bl.cont;
 		w->term[i / 64] = bl.term;
+		w->let[i / 64] = bl.let;
+		w->dig[i / 64] = bl.dig;
 		high |= bl.high;
 		prevdot = (int)(bl.dot >> 63);
 	}
 #endif
 	for (; i < n; i += 64) {
-		ws = odd = cont = term = 0;
+		ws = odd = cont = term = let = dig = 0;
 		for (k = i; k < i + 64 && k < n; k++) {
-			plainbyte(s, n, k, w->valid, &ws, &odd, &cont, &term);
+			plainbyte(s, n, k, w->valid, &ws, &odd, &cont, &term,
+			    &let, &dig);
 			high |= (unsigned char)s[k] >= 0x80;
 		}
 		w->ws[i / 64] = ws;
 		w->odd[i / 64] = odd;
 		w->cont[i / 64] = cont;
 		w->term[i / 64] = term;
+		w->let[i / 64] = let;
+		w->dig[i / 64] = dig;
 	}
 	w->high = high != 0;
 }
@@ -2522,30 +2588,38 @@ static size_t
 fastrun(struct dm_q_words *w, size_t i, size_t sb, size_t se, size_t tail)
 {
 	const uint64_t *ws = w->ws, *odd = w->odd, *cont = w->cont;
+	const uint64_t *let = w->let, *dig = w->dig;
 	const char *t = w->text;
 	char *buf = w->tok.buf;
+	unsigned char *kind = w->kind;
 	size_t *off = w->off, *len = w->len;
 	size_t n = w->n, tl = w->tok.len, textn = w->textn;
 	size_t stop = tail < se ? tail : se, base, b, e, l, c16;
-	uint64_t wsk, oddk, contk, stopk, x, bb, eb, m, o;
+	uint64_t wsk, oddk, contk, letk, digk, stopk, x, bb, eb, m, o;
 	int high = w->high;
 
-	/* the token t[b_..e_) of l_ characters (room reserved); c16 is 16
-	 * when 16 bytes can be read from any byte of the block */
-#define EMIT(b_, e_, l_)	do {					\
+	/* the token t[b_..e_) of l_ characters and kind k_ (room
+	 * reserved); c16 is 16 when 16 bytes can be read from any byte of
+	 * the block */
+#define EMIT(b_, e_, l_, k_)	do {					\
 		if ((e_) - (b_) <= c16)					\
 			memcpy(buf + tl, t + (b_), 16);			\
 		else							\
 			memcpy(buf + tl, t + (b_), (e_) - (b_));	\
 		tl += (e_) - (b_);					\
 		len[n] = (l_);						\
+		kind[n] = (k_);						\
 		off[++n] = tl;						\
 	} while (0)
+	/* the kind of the bytes of m in the block (see rangekind()) */
+#define KIND(m_)	BITSKIND(letk & (m_), digk & (m_), contk & (m_))
 	while (i < se) {
 		base = i / 64 * 64;
 		wsk = ws[base / 64];
 		oddk = odd[base / 64];
 		contk = high ? cont[base / 64] : 0;
+		letk = let[base / 64];
+		digk = dig[base / 64];
 		/* the bytes from se on are white space here, a chunk may
 		 * not start from stop on */
 		if (se - base < 64)
@@ -2570,7 +2644,7 @@ fastrun(struct dm_q_words *w, size_t i, size_t sb, size_t se, size_t tail)
 			if ((contk & m) != 0)
 				l -= popcount64(contk & m);
 			if ((o = oddk & m) == 0) {
-				EMIT(b, e, l);
+				EMIT(b, e, l, KIND(m));
 				continue;
 			}
 			if ((stopk & bb) != 0) {
@@ -2581,8 +2655,9 @@ fastrun(struct dm_q_words *w, size_t i, size_t sb, size_t se, size_t tail)
 				if (b == tail && e == se && t[e - 1] == '.' &&
 				    (e - b < 2 || t[e - 2] != '.') && o == 0) {
 					if (e - b >= 2)
-						EMIT(b, e - 1, l - 1);
-					EMIT(e - 1, e, 1);
+						EMIT(b, e - 1, l - 1,
+						    KIND(m & ~(eb >> 1)));
+					EMIT(e - 1, e, 1, DM_QK_OTHER);
 					continue;
 				}
 				i = b;
@@ -2593,8 +2668,9 @@ fastrun(struct dm_q_words *w, size_t i, size_t sb, size_t se, size_t tail)
 			if (o == eb >> 1 && (t[e - 1] == ',' ||
 			    t[e - 1] == ':')) {
 				if (e - 1 > b)
-					EMIT(b, e - 1, l - 1);
-				EMIT(e - 1, e, 1);
+					EMIT(b, e - 1, l - 1,
+					    KIND(m & ~(eb >> 1)));
+				EMIT(e - 1, e, 1, DM_QK_OTHER);
 				continue;
 			}
 			/* else chunk() cuts it, or leaves it to the passes
@@ -2633,9 +2709,10 @@ cross:
 		l = e - b;
 		if (high)
 			l -= bitcount(cont, b, e);
-		EMIT(b, e, l);
+		EMIT(b, e, l, rangekind(w, b, e));
 		i = e;
 	}
+#undef KIND
 #undef EMIT
 	i = se;
 out:
@@ -2706,6 +2783,7 @@ dm_q_words_split(struct dm_q_words *w, const char *s, size_t n)
 		w->cap = 256;
 		w->off = dm_xreallocarray(NULL, w->cap, sizeof *w->off);
 		w->len = dm_xreallocarray(NULL, w->cap, sizeof *w->len);
+		w->kind = dm_xreallocarray(NULL, w->cap, 1);
 	}
 	w->off[0] = 0;
 	w->text = s;
@@ -2862,6 +2940,9 @@ dm_q_words_free(struct dm_q_words *w)
 	dm_buf_free(&w->b);
 	free(w->off);
 	free(w->len);
+	free(w->kind);
+	free(w->let);
+	free(w->dig);
 	free(w->ws);
 	free(w->odd);
 	free(w->cont);

@@ -119,12 +119,14 @@ struct dm_q_words {
 	struct dm_buf	 tok;	/* the tokens back to back */
 	size_t		*off;	/* token i ends at off[i + 1] */
 	size_t		*len;	/* its length in characters */
+	unsigned char	*kind;	/* its bytes (DM_QK_...), 0: not known */
 	size_t		 n, cap;
 	struct dm_buf	 a, b;	/* the sentence being rewritten */
 	struct dm_q_sents sents;
 	const char	*text;	/* the text being split */
 	size_t		 textn;	/* its length */
 	uint64_t	*ws, *odd, *cont;	/* per byte of it: see chunk() */
+	uint64_t	*let, *dig;	/* its ASCII letters and digits */
 	uint64_t	*term;	/* its bytes '.', '?' and '!' */
 	size_t		 nbits;	/* 64-bit words allocated to each */
 	int		 valid;	/* the text is valid UTF-8 */
@@ -132,6 +134,10 @@ struct dm_q_words {
 	int		 high;	/* it has bytes from 0x80 up */
 	int		 reference;	/* every sentence through the passes */
 };
+/* What the bytes of a token hold, as the split finds it on the way
+ * (tokens hold no white space): an ASCII letter; else only ASCII, with
+ * a digit or without. */
+enum { DM_QK_LETTER = 1, DM_QK_DIGIT, DM_QK_OTHER };
 void	 dm_q_words_split(struct dm_q_words *, const char *s, size_t n);
 void	 dm_q_words_free(struct dm_q_words *);
 /* The number of runs of characters other than white space in s, as
