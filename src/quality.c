@@ -2841,10 +2841,28 @@ dm_q_runs(const char *s, size_t n)
 	return k;
 }
 
+/* The kind (DM_QK_...) of the bytes t[0..l), told one at a time. */
+static int
+bytekind(const char *t, size_t l)
+{
+	const unsigned char *u = (const unsigned char *)t;
+	int high = 0, dig = 0;
+	size_t i;
+
+	for (i = 0; i < l; i++) {
+		if ((u[i] | 0x20u) - 'a' < 26)
+			return DM_QK_LETTER;
+		high |= u[i] >= 0x80;
+		dig |= u[i] - 0x30u < 10;
+	}
+	return high ? 0 : dig ? DM_QK_DIGIT : DM_QK_OTHER;
+}
+
 /* With DM_QUALITY_CHECK set, the words of each text are split a second
  * time by the passes alone, its sentences by punkt's tokens of every
- * context, and a difference is fatal: the tests run the predicates so
- * over texts made to hit every rule of chunk() and pk_contains_break(). */
+ * context, and a difference is fatal, as is a kind of a word that its
+ * bytes do not have: the tests run the predicates so over texts made to
+ * hit every rule of chunk() and pk_contains_break(). */
 static void
 words_check(const struct dm_q_words *w, const char *s, size_t n)
 {
@@ -2872,6 +2890,11 @@ words_check(const struct dm_q_words *w, const char *s, size_t n)
 	    w->sents.s.v, w->sents.s.n * sizeof *w->sents.s.v) != 0)
 		dm_die("sentences of a text of %zu bytes differ from punkt's "
 		    "(%zu and %zu sentences)", n, w->sents.s.n, ref.sents.s.n);
+	for (i = 0; i < w->n; i++)
+		if (w->kind[i] != 0 && w->kind[i] != bytekind(w->tok.buf +
+		    w->off[i], w->off[i + 1] - w->off[i]))
+			dm_die("word %zu of a text of %zu bytes is not of kind "
+			    "%d", i, n, w->kind[i]);
 	if (ref.n == w->n && ref.tok.len == w->tok.len &&
 	    memcmp(ref.tok.buf, w->tok.buf, w->tok.len) == 0) {
 		for (i = 0; i < w->n; i++)
