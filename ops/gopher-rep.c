@@ -19,6 +19,8 @@
  */
 
 enum { TOP_MIN = 2, TOP_MAX = 4, DUP_MIN = 5, DUP_MAX = 10 };
+/* edges() counts DUP_MAX token ends written out */
+_Static_assert(DUP_MAX == 10, "edges() counts 10 token ends");
 
 static const struct dm_param params[] = {
 	{ .name = "dup_line_frac", .type = DM_P_FLOAT, .def = "0.3",
@@ -203,6 +205,7 @@ edges(struct rep *r)
 	const struct dm_q_words *w = r->w;
 	const size_t *off = w->off;
 	size_t wn = w->n, tot = off[wn], nb = (wn + 1) / 64 + 2, i, j, k, lim;
+	const size_t *o;
 	uint64_t key;
 
 	if (nb > r->bcap) {
@@ -245,15 +248,22 @@ edges(struct rep *r)
 			setbit(r->sb, j);
 		}
 	}
-	/* k: the last token end less than EDGE bytes after token i's start;
-	 * while token i starts EDGE bytes or more before the end (tot, the
-	 * end of token wn - 1), k stays below wn on its own */
-	for (i = 0, k = 0; i < wn && (lim = off[i] + EDGE) <= tot; i++) {
-		if (k < i)
-			k = i;
-		while (off[k + 1] < lim)
-			k++;
-		r->span[i] = (unsigned char)(k - i < DUP_MAX ? k - i : DUP_MAX);
+	/* the token ends less than EDGE bytes after token i's start, up to
+	 * DUP_MAX of them: off grows, so that they are the first ones after
+	 * i, counted without the branch of a walk that went wrong once a
+	 * token; while token i starts EDGE bytes or more before the end
+	 * (tot, off[wn]), off[wn] is none of them */
+	for (i = 0; i < wn && (lim = off[i] + EDGE) <= tot; i++) {
+		if (i + DUP_MAX <= wn) {
+			o = off + i;
+			k = (size_t)(o[1] < lim) + (o[2] < lim) + (o[3] < lim) +
+			    (o[4] < lim) + (o[5] < lim) + (o[6] < lim) +
+			    (o[7] < lim) + (o[8] < lim) + (o[9] < lim) +
+			    (o[10] < lim);
+		} else
+			for (k = 0, j = 1; j <= DUP_MAX; j++)
+				k += off[i + j <= wn ? i + j : wn] < lim;
+		r->span[i] = (unsigned char)k;
 	}
 	for (; i < wn; i++)
 		r->span[i] = (unsigned char)(wn - i < DUP_MAX ? wn - i :
