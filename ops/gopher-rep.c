@@ -73,6 +73,9 @@ struct rep {
 	struct dm_q_set	 set;		/* of lines and paragraphs */
 	struct dm_ngramset grams;	/* of n-grams and their ends */
 	uint64_t	*pb, *sb, *cb;	/* bitmaps: see edges(), cands() */
+	uint64_t	*seen, *twice;	/* see marksame() */
+	uint32_t	*kh;
+	size_t		 khcap, seencap;
 	unsigned char	*span;		/* see edges() */
 	size_t		*cnt;
 	size_t		*first;		/* see top_gram() */
@@ -168,21 +171,63 @@ gram_eq_concat(const void *ctx, size_t a, size_t b)
 	    memcmp(r->w->tok.buf + off[a], r->w->tok.buf + off[b], la) == 0;
 }
 
-/* The keys of edges() are the bytes themselves, equal when their
- * hashes are. */
-static int
-key_eq(const void *ctx, size_t a, size_t b)
-{
-	(void)ctx;
-	(void)a;
-	(void)b;
-	return 1;
-}
-
+/*
+ * Bit i of mark for each i < n whose key equals another's: the EDGE bytes
+ * of w->tok at token i's start (not suffix) or before token i's end
+ * (suffix, i at the end of token i - 1); those without as many bytes
+ * are marked. Keys are told apart by the bits of a hash that number a
+ * bit of a bitmap of 16 bits a key (up to 2^31), each marking its bit,
+ * and that of another when it was marked before: keys that share those
+ * bits are marked too, which costs the rules a few more n-grams to look
+ * up and changes none of their counts. Cheaper than a hash set, whose
+ * probes compare.
+ */
 static void
-setbit(uint64_t *b, size_t i)
+marksame(struct rep *r, uint64_t *mark, size_t n, int suffix)
 {
-	b[i >> 6] |= 1ULL << (i & 63);
+	const size_t *off = r->w->off;
+	const char *tok = r->w->tok.buf;
+	size_t tot = off[r->w->n], nb = 1, i;
+	unsigned shift = 64 - 6;
+	uint64_t key, h, *seen, *twice;
+	uint32_t *kh;
+
+	while (nb * 64 < 16 * n && nb < (size_t)1 << 25) {
+		nb *= 2;
+		shift--;
+	}
+	/* a word of twice after the others: the bits of those marked
+	 * for want of a key */
+	if (nb + 1 > r->seencap) {
+		r->seencap = nb + 1;
+		r->seen = dm_xreallocarray(r->seen, nb + 1, sizeof *r->seen);
+		r->twice = dm_xreallocarray(r->twice, nb + 1,
+		    sizeof *r->twice);
+	}
+	if (n > r->khcap) {
+		r->khcap = n;
+		r->kh = dm_xreallocarray(r->kh, n, sizeof *r->kh);
+	}
+	seen = r->seen;
+	twice = r->twice;
+	kh = r->kh;
+	memset(seen, 0, nb * sizeof *seen);
+	memset(twice, 0, nb * sizeof *twice);
+	twice[nb] = ~(uint64_t)0;
+	for (i = 0; i < n; i++) {
+		if (suffix ? off[i] < EDGE : off[i] + EDGE > tot) {
+			kh[i] = (uint32_t)(nb * 64);
+			continue;
+		}
+		memcpy(&key, tok + off[i] - (suffix ? EDGE : 0), EDGE);
+		h = (key * 0x9E3779B97F4A7C15ULL) >> shift;
+		kh[i] = (uint32_t)h;
+		twice[h / 64] |= seen[h / 64] & (uint64_t)1 << h % 64;
+		seen[h / 64] |= (uint64_t)1 << h % 64;
+	}
+	/* without a branch, that would go wrong for most repeated keys */
+	for (i = 0; i < n; i++)
+		mark[i / 64] |= (twice[kh[i] / 64] >> kh[i] % 64 & 1) << i % 64;
 }
 
 /*
@@ -193,8 +238,9 @@ setbit(uint64_t *b, size_t i)
  * and their last EDGE bytes those before another token's end. pb marks
  * the tokens whose first EDGE bytes are found at another token's start
  * (or that have fewer after them), sb the token ends (bit e: the end of
- * token e - 1) likewise; span[i] is the number of tokens from i that
- * are shorter than EDGE bytes together (at most DUP_MAX), so that the
+ * token e - 1) likewise, both with a few more (see marksame()); span[i]
+ * is the number of tokens from i that are shorter than EDGE bytes
+ * together (at most DUP_MAX), so that the
  * n-gram at i is shorter when span[i] >= n. An n-gram at i that is not
  * shorter, and not in both pb at i and sb at i + n, equals no other: it counts once and finds nothing, and
  * the rules need not look it up.
@@ -206,7 +252,6 @@ edges(struct rep *r)
 	const size_t *off = w->off;
 	size_t wn = w->n, tot = off[wn], nb = (wn + 1) / 64 + 2, i, j, k, lim;
 	const size_t *o;
-	uint64_t key;
 
 	if (nb > r->bcap) {
 		r->bcap = nb;
@@ -220,34 +265,8 @@ edges(struct rep *r)
 	memset(r->sb, 0, nb * sizeof *r->sb);
 	memset(r->span + wn, 0, nb * 64 - wn);
 
-	/* room for twice the keys: at most a quarter full, the common
-	 * words' runs of equal keys take fewer probes */
-	dm_ngramset_clear(&r->grams, 2 * wn);
-	for (i = 0; i < wn; i++) {
-		if (off[i] + EDGE > tot) {
-			setbit(r->pb, i);
-			continue;
-		}
-		memcpy(&key, w->tok.buf + off[i], EDGE);
-		if ((j = dm_ngramset_add(&r->grams, key, i, key_eq,
-		    r)) != i) {
-			setbit(r->pb, i);
-			setbit(r->pb, j);
-		}
-	}
-	dm_ngramset_clear(&r->grams, 2 * wn);
-	for (i = 0; i <= wn; i++) {
-		if (off[i] < EDGE) {
-			setbit(r->sb, i);
-			continue;
-		}
-		memcpy(&key, w->tok.buf + off[i] - EDGE, EDGE);
-		if ((j = dm_ngramset_add(&r->grams, key, i, key_eq,
-		    r)) != i) {
-			setbit(r->sb, i);
-			setbit(r->sb, j);
-		}
-	}
+	marksame(r, r->pb, wn, 0);
+	marksame(r, r->sb, wn + 1, 1);
 	/* the token ends less than EDGE bytes after token i's start, up to
 	 * DUP_MAX of them: off grows, so that they are the first ones after
 	 * i, counted without the branch of a walk that went wrong once a
@@ -537,6 +556,9 @@ rep_fini(void *state)
 	free(r->cnt);
 	free(r->first);
 	free(r->rep);
+	free(r->seen);
+	free(r->twice);
+	free(r->kh);
 	free(r);
 }
 
