@@ -319,17 +319,22 @@ phrases_hits(const char *s, size_t n, size_t i, unsigned bits, int *m)
 #ifdef X86
 /* The constants of phrases_avx2(), each byte 32 times: memory operands
  * of the compares rather than more than the registers hold. */
-enum { P_20, P_C4, P_E2, P_PAIR, NP = P_PAIR + 12 };
+enum { P_20, P_C4, P_E2, P_B0, P_A4, P_PAIR, P_THIRD = P_PAIR + 12,
+	NP = P_THIRD + 6 };
 static unsigned char pv[NP][32] __attribute__((aligned(32)));
 
 #define PV(k)	_mm256_load_si256((const __m256i *)(const void *)pv[k])
 
-/* The hits of phrases_in() 32 bytes at a time, from 0 while 33 bytes are
- * left; where it stopped, or SIZE_MAX when the line must be lowered. */
+/* The hits of phrases_in() 32 bytes at a time, from 0 while 34 bytes are
+ * left; where it stopped, or SIZE_MAX when the line must be lowered. A
+ * pair is a hit only before the third letter of its phrases (r v r i o
+ * e, any case), and C4 and E2 only before the second bytes of U+0130
+ * and U+212A (B0 and 84, 0x20 set): most pairs in words are no phrase. */
 __attribute__((target("avx2"))) static size_t
 phrases_avx2(const char *s, size_t n, const char (*pair)[2], int *m)
 {
-	__m256i x, y, raw, hit;
+	static const char third[] = { 'r', 'v', 'r', 'i', 'o', 'e' };
+	__m256i x, y, z, raw, hit;
 	size_t i;
 	int k;
 
@@ -337,23 +342,32 @@ phrases_avx2(const char *s, size_t n, const char (*pair)[2], int *m)
 		memset(pv[P_20], 0x20, 32);
 		memset(pv[P_C4], 0xC4, 32);
 		memset(pv[P_E2], 0xE2, 32);
+		memset(pv[P_B0], 0xB0, 32);
+		memset(pv[P_A4], 0x84 | 0x20, 32);
 		for (k = 0; k < 6; k++) {
 			memset(pv[P_PAIR + 2 * k], pair[k][0], 32);
 			memset(pv[P_PAIR + 2 * k + 1], pair[k][1], 32);
+			memset(pv[P_THIRD + k], third[k], 32);
 		}
 	}
-	for (i = 0; i + 33 <= n; i += 32) {
+	for (i = 0; i + 34 <= n; i += 32) {
 		raw = _mm256_loadu_si256((const __m256i *)(const void *)
 		    (s + i));
 		x = _mm256_or_si256(raw, PV(P_20));
 		y = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)
 		    (const void *)(s + i + 1)), PV(P_20));
-		hit = _mm256_or_si256(_mm256_cmpeq_epi8(raw, PV(P_C4)),
-		    _mm256_cmpeq_epi8(raw, PV(P_E2)));
+		z = _mm256_or_si256(_mm256_loadu_si256((const __m256i *)
+		    (const void *)(s + i + 2)), PV(P_20));
+		hit = _mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(raw,
+		    PV(P_C4)), _mm256_cmpeq_epi8(y, PV(P_B0))),
+		    _mm256_and_si256(_mm256_cmpeq_epi8(raw, PV(P_E2)),
+		    _mm256_cmpeq_epi8(y, PV(P_A4))));
 		for (k = 0; k < 6; k++)
 			hit = _mm256_or_si256(hit, _mm256_and_si256(
-			    _mm256_cmpeq_epi8(x, PV(P_PAIR + 2 * k)),
-			    _mm256_cmpeq_epi8(y, PV(P_PAIR + 2 * k + 1))));
+			    _mm256_and_si256(_mm256_cmpeq_epi8(x,
+			    PV(P_PAIR + 2 * k)), _mm256_cmpeq_epi8(y,
+			    PV(P_PAIR + 2 * k + 1))), _mm256_cmpeq_epi8(z,
+			    PV(P_THIRD + k))));
 		if (phrases_hits(s, n, i, (unsigned)_mm256_movemask_epi8(hit),
 		    m) < 0)
 			return SIZE_MAX;
