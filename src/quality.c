@@ -2460,7 +2460,9 @@ plainodd(const char *s, size_t n, size_t i, const struct block *k,
 
 	odd &= ~(k->dot & ~k->dotnext & ~(k->dot << 1 | (uint64_t)prevdot));
 	odd &= ~k->dash;
-	for (x = k->pair; x != 0; x &= x - 1) {
+	/* the pairs after a letter or a digit of this block dropped by
+	 * their bits, the others (after '_', or first) by the test below */
+	for (x = k->pair & ~((k->let | k->dig) << 1); x != 0; x &= x - 1) {
 		j = i + (size_t)__builtin_ctzll(x);
 		/* \b before it: the passes never split two ASCII
 		 * characters of a word */
@@ -2621,9 +2623,10 @@ fastrun(struct dm_q_words *w, size_t i, size_t sb, size_t se, size_t tail)
 		letk = let[base / 64];
 		digk = dig[base / 64];
 		/* the bytes from se on are white space here, a chunk may
-		 * not start from stop on */
-		if (se - base < 64)
-			wsk |= ~(uint64_t)0 << (se - base);
+		 * not start from stop on (without a branch: most sentences
+		 * end in a block after their first) */
+		wsk |= ~(uint64_t)0 << ((se - base) & 63) &
+		    (0 - (uint64_t)(se - base < 64));
 		stopk = stop <= base ? ~(uint64_t)0 : stop - base < 64 ?
 		    ~(uint64_t)0 << (stop - base) : 0;
 		/* no chunk starts before stop and ends after it (it is se,
