@@ -23,29 +23,34 @@ static void
 fmtnum(char *b, size_t n, const json_t *v, int prec, int width)
 {
 	double d, a;
+	int p;
 
 	if (json_is_integer(v) && llabs((long long)json_integer_value(v)) <
-	    10000000000LL) {
+	    10000000000LL)
 		snprintf(b, n, "%lld", (long long)json_integer_value(v));
-		return;
-	}
-	if (!json_is_number(v)) {
+	else if (!json_is_number(v)) {
 		snprintf(b, n, "-");
 		return;
+	} else {
+		d = json_number_value(v);
+		a = fabs(d);
+		/* a large number in whole while it fits its column */
+		if (a >= 1e4 && a < pow(10, width - 1 - (d < 0)))
+			snprintf(b, n, "%.0f", d);
+		else if (a >= 1e4)
+			snprintf(b, n, "%.*e", width - 7 - (d < 0) > 1 ?
+			    width - 7 - (d < 0) : 1, d);
+		else if (a > 0 && a < 1e-4)
+			snprintf(b, n, "%.*e", prec - 4 > 2 ? prec - 4 : 2, d);
+		else
+			snprintf(b, n, "%.*g", prec, d);
 	}
+	/* a blank before it in its column: else the digits that fit */
 	d = json_number_value(v);
-	a = fabs(d);
-	/* a large number in whole while it fits its column (a blank
-	 * before it), else with the digits that fit */
-	if (a >= 1e4 && a < pow(10, width - 1 - (d < 0)))
-		snprintf(b, n, "%.0f", d);
-	else if (a >= 1e4)
-		snprintf(b, n, "%.*e", width - 7 - (d < 0) > 1 ?
-		    width - 7 - (d < 0) : 1, d);
-	else if (a > 0 && a < 1e-4)
-		snprintf(b, n, "%.*e", prec - 4 > 2 ? prec - 4 : 2, d);
-	else
-		snprintf(b, n, "%.*g", prec, d);
+	for (p = width - 7; (int)strlen(b) > width - 1 && p >= 0; p--)
+		snprintf(b, n, "%.*e", p, d);
+	if ((int)strlen(b) > width - 1)
+		snprintf(b, n, "%.0e", d);
 }
 
 static unsigned long long
@@ -205,8 +210,9 @@ dm_summary_table(json_t *o, const struct dm_statout *out, struct dm_buf *b)
 				else
 					dm_buf_adds(&t, blocks[lvl]);
 			}
+			/* min follows the name, which keeps a blank */
 			fmtnum(n[1], sizeof n[1], json_object_get(x, "min"), 6,
-			    10);
+			    11);
 			fmtnum(n[2], sizeof n[2], json_object_get(x, "max"), 6,
 			    11);
 			cell[0] = json_string_value(json_object_get(x, "name"));

@@ -352,6 +352,27 @@ OUT
 	assert_output '[9,9,12]'
 }
 
+@test "every number of the table leaves a blank before it in its column" {
+	printf '{"v":%s}\n' 123456789 234567890 345678901 456789012 987654321 >a.jsonl
+	printf '{"v":%s}\n' -1234567890 -1234567891 >b.jsonl
+	printf '{"v":%s}\n' -0.00012345 -0.00012347 -0.0001234 >c.jsonl
+	for f in a b c; do
+		dm-stats -s v --depth 0 --ascii $f.jsonl | sed -n '4p;7p;10p'
+	done >out.txt
+	run cat out.txt
+	assert_output <<'OUT'
+v                        5  429629383  335770682  123456789  987654321
+v                1.28e+08 1.46e+08 2.35e+08 3.46e+08 4.57e+08 8.81e+08 9.66e+08
+v                123456789  @ @ @ @         @                         987654321
+v                        2 -1.235e+09   0.707107 -1.235e+09 -1.235e+09
+v                -1.2e+09 -1.2e+09 -1.2e+09 -1.2e+09 -1.2e+09 -1.2e+09 -1.2e+09
+v               -1.235e+09  @@                                        -1.235e+09
+v                        3 -1.234e-04   3.61e-08 -1.235e-04 -0.0001234
+v                -1.2e-04 -1.2e-04 -1.2e-04 -1.2e-04 -1.2e-04 -1.2e-04 -1.2e-04
+v               -1.235e-04  @=                                        -0.0001234
+OUT
+}
+
 @test "a statistic that is not a number rejects the sample" {
 	printf '%s\n' '{"v":1}' '{"v":"abc"}' '{"v":3}' '{"v":null}' >b.jsonl
 	run_split dm-stats -s v b.jsonl
