@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -195,6 +196,14 @@ main(int argc, char *argv[])
 	int slurm = 0, json = 0, jobset = 0;
 
 	dm_init(argv[0]);
+	{
+		/* the run of the jobs' report lines (dm-stats --funnel) */
+		char id[64];
+
+		snprintf(id, sizeof id, "%ld-%lld", (long)getpid(),
+		    (long long)time(NULL));
+		setenv("DM_RUN_ID", id, 1);
+	}
 	dm_report_start(argc, argv);
 	memset(&o, 0, sizeof o);
 	/* The jobs' pipes must never land on 0, 1 or 2: a closed one gets

@@ -76,7 +76,8 @@ dm_funnel_read(const char *path)
 	struct dm_reader r;
 	json_error_t je;
 	json_t *stages = json_array(), *byname = json_object(), *line, *st, *o;
-	struct dm_buf key = DM_BUF_INIT;
+	json_t *seen = json_object();
+	struct dm_buf key = DM_BUF_INIT, jkey = DM_BUF_INIT;
 	const char *p;
 	size_t len;
 	char *argv[1];
@@ -96,13 +97,26 @@ dm_funnel_read(const char *path)
 			bad = 1;
 			break;
 		}
-		/* the jobs of dm-run running one command are one stage;
-		 * two stages of one command line are two */
+		/*
+		 * The jobs of one dm-run (its run id) running one command
+		 * are one stage; the k-th line of a job with that command
+		 * is the k-th stage of that command in the job's pipeline.
+		 * Any other line is a stage of its own (its pid).
+		 */
 		dm_buf_reset(&key);
 		dm_json_addval(&key, json_object_get(line, "tool"));
 		dm_json_addval(&key, json_object_get(line, "args"));
-		if (json_object_get(line, "job") == NULL &&
-		    json_object_get(line, "pid") != NULL)
+		if (json_object_get(line, "job") != NULL) {
+			if (json_object_get(line, "run") != NULL)
+				dm_json_addval(&key, json_object_get(line,
+				    "run"));
+			dm_buf_reset(&jkey);
+			dm_buf_add(&jkey, key.buf, key.len);
+			dm_json_addval(&jkey, json_object_get(line, "job"));
+			addint(seen, jkey.buf, 1);
+			dm_buf_addf(&key, "#%lld", (long long)json_integer_value(
+			    json_object_get(seen, jkey.buf)));
+		} else if (json_object_get(line, "pid") != NULL)
 			dm_json_addval(&key, json_object_get(line, "pid"));
 		if ((st = json_object_get(byname, key.buf)) == NULL) {
 			st = json_object();
@@ -127,7 +141,9 @@ dm_funnel_read(const char *path)
 		bad = 1;
 	dm_reader_free(&r);
 	dm_buf_free(&key);
+	dm_buf_free(&jkey);
 	json_decref(byname);
+	json_decref(seen);
 	if (bad) {
 		json_decref(stages);
 		return NULL;

@@ -434,6 +434,10 @@ dm_remote_job(struct dm_buf *out, const struct dm_ssh *ssh,
 	dm_buf_addf(&w, "DM_JOB=%lu DM_SLOT=%d DM_ATTEMPT=%u DM_RUN_TOKEN=%s; "
 	    "export DM_JOB DM_SLOT DM_ATTEMPT DM_RUN_TOKEN; ", job, slot,
 	    attempt, ssh->token);
+	/* digits and '-' (dm-run.c), safe in the shell */
+	if (getenv("DM_RUN_ID"))
+		dm_buf_addf(&w, "DM_RUN_ID=%s; export DM_RUN_ID; ",
+		    getenv("DM_RUN_ID"));
 	for (; env && *env; env++) {
 		const char *eq = strchr(*env, '=');
 

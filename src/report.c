@@ -209,7 +209,7 @@ dm_report_write(int status)
 {
 	struct dm_buf b = DM_BUF_INIT;
 	struct timespec t1;
-	const char *path, *key, *job;
+	const char *path, *key, *job, *run;
 	json_t *v;
 	size_t i;
 	ssize_t n;
@@ -229,8 +229,13 @@ dm_report_write(int status)
 	dm_buf_addf(&b, ",\"pid\":%ld", (long)R.pid);
 	/* a job of dm-run: the funnel adds the jobs of a command up */
 	if ((job = getenv("DM_JOB")) != NULL && *job >= '0' && *job <= '9' &&
-	    strspn(job, "0123456789") == strlen(job) && strlen(job) < 20)
+	    strspn(job, "0123456789") == strlen(job) && strlen(job) < 20) {
 		dm_buf_addf(&b, ",\"job\":%s", job);
+		if ((run = getenv("DM_RUN_ID")) != NULL && *run != '\0') {
+			dm_buf_adds(&b, ",\"run\":");
+			dm_json_addstr(&b, run, strlen(run));
+		}
+	}
 	dm_buf_adds(&b, ",\"start\":");
 	addtime(&b, &R.t0);
 	dm_buf_adds(&b, ",\"end\":");

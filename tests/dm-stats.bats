@@ -567,6 +567,21 @@ OUT
 	    '{"tool":"dm-run","args":["x"],"pid":2,"jobs":2,"done":2,"failed":0,"retries":0}' >race.jsonl
 	run sh -c "dm-stats --funnel --json race.jsonl | jq -c '[.stages[] | [.tool, .runs, .in]]'"
 	assert_output '[["dm-map",1,4],["dm-filter",2,4],["dm-run",1,null]]'
+	# one command twice in a job's pipeline, and in two dm-run stages:
+	# a job's line names its run, and the k-th line of a job with a
+	# command is that command's k-th stage
+	seq 1 1000 | sed 's/.*/{"text":"text number &"}/' >big.jsonl
+	: >r.jsonl
+	dm-run -j 2 --lines 300 -- 'dm-filter "len > 14" | dm-filter "len > 14"' big.jsonl >/dev/null
+	run sh -c "dm-stats --funnel --json r.jsonl | jq -c '[.stages[] | [.tool, .runs, .in, .out]]'"
+	assert_output '[["dm-filter",4,1000,901],["dm-filter",4,901,901],["dm-run",1,null,null]]'
+	: >r.jsonl
+	dm-run -j 2 --lines 300 -- 'dm-filter "len > 14"' big.jsonl |
+	    dm-run -j 2 --lines 300 -- 'dm-filter "len > 14"' >/dev/null
+	run sh -c "dm-stats --funnel --json r.jsonl | jq -c '[.stages[] | [.tool, .runs, .in, .out]]'"
+	assert_output '[["dm-filter",4,1000,901],["dm-run",1,null,null],["dm-filter",4,901,901],["dm-run",1,null,null]]'
+	run sh -c "jq -r 'select(.job) | .run' r.jsonl | sort -u | wc -l"
+	assert_output 2
 }
 
 @test "dm-stats writes its own report line" {
