@@ -476,6 +476,9 @@ dm_dedup_spool_stdin(const char *tmpdir)
 	fd = dm_dedup_tmpfile(tmpdir);
 	for (;;) {
 		if ((n = read(0, buf, sizeof buf)) < 0) {
+			/* a signal stops a producer that stalls */
+			if (errno == EINTR && dm_interrupted)
+				exit(dm_exit(DM_EXIT_ERROR));
 			if (errno == EINTR)
 				continue;
 			if (errno == EBADF)
@@ -522,6 +525,8 @@ dm_dedup_spool_pipes(const char *tmpdir, int argc, char **argv)
 		fds[i] = dm_dedup_tmpfile(tmpdir);
 		for (off = 0;; off += n) {
 			if ((n = read(in, buf, sizeof buf)) < 0) {
+				if (errno == EINTR && dm_interrupted)
+					exit(dm_exit(DM_EXIT_ERROR));
 				if (errno == EINTR) {
 					n = 0;
 					continue;

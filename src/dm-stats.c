@@ -123,7 +123,8 @@ split_stats(struct list *l, const char *s)
 		else if (*s == ')' || *s == ']')
 			depth--;
 		else if ((*s == ',' && depth == 0) || *s == '\0') {
-			while (start < s && *start == ' ')
+			while (start < s && (*start == ' ' || *start == '\t' ||
+			    *start == '\n'))
 				start++;
 			if (s == start)
 				dm_usage_die(usage, "--stats: an empty name");
@@ -132,7 +133,7 @@ split_stats(struct list *l, const char *s)
 		}
 		if (*s == '\0')
 			break;
-		if (*s != ' ')
+		if (*s != ' ' && *s != '\t' && *s != '\n')
 			last = *s;
 	}
 }

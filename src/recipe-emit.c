@@ -414,14 +414,15 @@ pyrepl(const char *s, struct dm_re *re, struct dm_buf *out,
 #define PY_NAT	"(?![" DM_PY_W "])"
 
 /* What an escape of a pattern stands for. */
-enum { PE_CHAR, PE_SET, PE_GROUP, PE_TEXT };
+enum { PE_CHAR, PE_SET, PE_GROUP, PE_TEXT, PE_NAMED };
 
 struct pyesc {
 	int		 kind;
 	unsigned long	 c;	/* PE_CHAR: code point; PE_GROUP: number */
 	const char	*body;	/* PE_SET: the class body */
 	int		 neg;	/* PE_SET: \W \D \S */
-	const char	*text;	/* PE_TEXT: what PCRE2 is given */
+	const char	*text;	/* PE_TEXT: what PCRE2 is given; PE_NAMED:
+				 * the name of a group referred to */
 	size_t		 len;	/* of text */
 };
 
@@ -434,7 +435,7 @@ struct pyesc {
 static int
 pyesc(const char **pp, int inclass, struct pyesc *e, struct dm_buf *err)
 {
-	const char *esc = *pp, *p = esc + 1;
+	const char *esc = *pp, *p = esc + 1, *q;
 	const char *ok = inclass ? "abdfhnprstvwDNPSW" :
 	    "abdfghmnprstvwABDGKMNPSWXZ";
 	size_t i, want;
@@ -570,9 +571,22 @@ pyesc(const char **pp, int inclass, struct pyesc *e, struct dm_buf *err)
 			*pp = p + 2;
 		/* FALLTHROUGH */
 	case 'g':
-		/* \g<name>, a call of the group, whole */
-		if (*p == 'g' && p[1] == '<' && strchr(p, '>') != NULL)
-			*pp = strchr(p, '>') + 1;
+		/* \g<N> and \g<name> refer to a group in regex, where
+		 * PCRE2 would call it: \g{N} and \k<name> */
+		if (*p == 'g' && p[1] == '<' && strchr(p, '>') != NULL &&
+		    !inclass) {
+			q = strchr(p, '>');
+			*pp = q + 1;
+			e->text = p + 2;
+			e->len = (size_t)(q - p - 2);
+			if (e->len > 0 && e->len < 10 &&
+			    strspn(e->text, "0123456789") == e->len) {
+				e->kind = PE_GROUP;
+				e->c = strtoul(e->text, NULL, 10);
+			} else
+				e->kind = PE_NAMED;
+			return 0;
+		}
 		/* FALLTHROUGH */
 	default:
 		/* \A \G \K \X \g<...>: PCRE2 reads them as regex does */
@@ -836,7 +850,9 @@ pyflag(const char *s, int f)
  * escapes of characters (\xHH, \uHHHH, \UHHHHHHHH, octal, \a \f \n \r \t
  * \v) become \x{...}; \w \W \d \D \s \S \h, in classes or not, become
  * classes of the code points regex gives them (DM_PY_W...); \b \B \m \M
- * lookarounds on regex's \w; \Z \z; a group reference \N or \NN \g{N};
+ * lookarounds on regex's \w; \Z \z; a group reference \N or \NN, and
+ * \g<N> \g<name> (a call to PCRE2), \g{N} and \k<name>; (?R) (?N) as
+ * they are; under a scoped (?i:...) i and I fold as under (?i);
  * {,N} {0,N}, which PCRE2 10.42 reads as text. Under (?x) a comment runs
  * to the end of its line, as for PCRE2, and is not read.
  * The flags u and V0, which change nothing, are dropped; inline flags
@@ -856,9 +872,12 @@ pypattern(const char *s, struct dm_buf *out, struct dm_buf *err, size_t *off)
 	struct pyesc e;
 	size_t n, pair[2], pre, want, i, k;
 	const size_t *m;
-	int rc = -1, x = pyflag(s, 'x'), ci = pyflag(s, 'i');
+	int rc = -1, x = pyflag(s, 'x'), gci = pyflag(s, 'i'), ci;
+	int depth = 0, cidepth = 0, sign;
 
 	for (p = s; ; ) {
+		/* (?i) for the whole pattern, or inside a (?i:...) */
+		ci = gci || (cidepth > 0 && depth >= cidepth);
 		/* where each piece of s starts in body */
 		pair[0] = body.len;
 		pair[1] = (size_t)(p - s);
@@ -871,6 +890,7 @@ pypattern(const char *s, struct dm_buf *out, struct dm_buf *err, size_t *off)
 			continue;
 		}
 		if ((n = pyname(p)) > 0) {
+			depth += *p == '(';
 			dm_buf_add(&body, p, n);
 			p += n;
 			continue;
@@ -895,7 +915,20 @@ pypattern(const char *s, struct dm_buf *out, struct dm_buf *err, size_t *off)
 			continue;
 		}
 		if (*p == '(' && p[1] == '?' && p[2] == '#') {
+			/* the ')' that ends it closes it below */
+			depth++;
 			n = strcspn(p, ")");
+			dm_buf_add(&body, p, n);
+			p += n;
+			continue;
+		}
+		/* a recursion, (?R) (?1) (?-1) (?+1), as PCRE2 writes it */
+		sign = p[0] == '(' && p[1] == '?' && (p[2] == '+' ||
+		    p[2] == '-');
+		if (*p == '(' && p[1] == '?' && ((p[2] == 'R' && p[3] == ')') ||
+		    ((n = strspn(p + 2 + sign, "0123456789")) > 0 &&
+		    p[2 + sign + n] == ')'))) {
+			n = strcspn(p, ")") + 1;
 			dm_buf_add(&body, p, n);
 			p += n;
 			continue;
@@ -909,6 +942,14 @@ pypattern(const char *s, struct dm_buf *out, struct dm_buf *err, size_t *off)
 
 			if (to == &body)
 				dm_buf_adds(&body, "(?");
+			if (p[2 + n] == ':') {
+				/* regex folds i and I with U+0130 and U+0131
+				 * there too: see ci */
+				depth++;
+				if (cidepth == 0 && memchr(p + 2, 'i',
+				    strcspn(p + 2, "-:")) != NULL)
+					cidepth = depth;
+			}
 			for (f = p + 2; f < p + 2 + n; f++) {
 				if (*f == 'V' && f[1] == '0') {
 					f++;
@@ -931,6 +972,13 @@ pypattern(const char *s, struct dm_buf *out, struct dm_buf *err, size_t *off)
 			continue;
 		}
 		if (*p != '\\') {
+			if (*p == '(')
+				depth++;
+			else if (*p == ')') {
+				if (cidepth > 0 && depth == cidepth)
+					cidepth = 0;
+				depth--;
+			}
 			dm_buf_addc(&body, *p++);
 			continue;
 		}
@@ -951,6 +999,9 @@ pypattern(const char *s, struct dm_buf *out, struct dm_buf *err, size_t *off)
 			break;
 		case PE_GROUP:
 			dm_buf_addf(&body, "\\g{%lu}", e.c);
+			break;
+		case PE_NAMED:
+			dm_buf_addf(&body, "\\k<%.*s>", (int)e.len, e.text);
 			break;
 		default:
 			dm_buf_add(&body, e.text, e.len);
@@ -1155,8 +1206,17 @@ dm_emit_chars(const struct dm_rop *op, const struct dm_ynode *args,
 	if (v != NULL && v->kind == DM_Y_SEQ) {
 		if (v->n == 0)
 			return 0;
-		for (i = 0; i < v->n; i++)
+		for (i = 0; i < v->n; i++) {
+			/* "|".join() of None is Data-Juicer's TypeError */
+			if (v->kid[i]->kind == DM_Y_SCALAR && isnull(v->kid[i])) {
+				dm_buf_addf(err, "parameter 'chars_to_remove': "
+				    "item %zu is null, not a string", i + 1);
+				*at = v->kid[i];
+				dm_buf_free(&s);
+				return -1;
+			}
 			dm_buf_addf(&s, "%s%s", i ? "|" : "", v->kid[i]->val);
+		}
 	} else {
 		p = v == NULL ? dm_rop_param(op, "chars_to_remove")->def :
 		    isnull(v) ? "" : v->val;

@@ -64,6 +64,27 @@ texts() {
 	assert_stderr 'dm-dedup: /dev/stdin:1:1: invalid JSON: expected a value'
 }
 
+@test "a signal stops the copy of a pipe that gives nothing yet" {
+	printf '{"text":"a"}\n' >a.jsonl
+	mkfifo ff
+	for how in operand stdin; do
+		sleep 60 >ff &
+		holder=$!
+		if [ $how = operand ]; then
+			dm-dedup --exact a.jsonl ff >out.jsonl &
+		else
+			dm-dedup --exact a.jsonl - <ff >out.jsonl &
+		fi
+		pid=$!
+		wait_blocked $pid
+		signal_and_wait $pid TERM
+		kill $holder
+		wait $holder || true
+		[ "$status" -eq 143 ] || { echo "$how: status $status"; false; }
+		[ ! -s out.jsonl ]
+	done
+}
+
 @test "exact: the first of each MD5 of the stripped text stays" {
 	cat >in.jsonl <<-'EOF'
 	{"id":1,"text":"Hello world"}

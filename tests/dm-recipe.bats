@@ -232,12 +232,14 @@ dataset_path: in.jsonl
 process:
   - remove_specific_chars_mapper: {chars_to_remove: 'a\'}
   - remove_specific_chars_mapper: {chars_to_remove: ['']}
+  - remove_specific_chars_mapper: {chars_to_remove: [a, null]}
 EOF
 	run_split dm-recipe check r.yaml
 	assert_status 2
 	assert_stderr <<'EOF'
 dm-recipe: r.yaml:3:53: parameter 'chars_to_remove': Data-Juicer's class '[a|\]': unterminated character set
 dm-recipe: r.yaml:4:53: parameter 'chars_to_remove': Data-Juicer's class '[]': unterminated character set
+dm-recipe: r.yaml:5:57: parameter 'chars_to_remove': item 2 is null, not a string
 EOF
 }
 
@@ -432,6 +434,14 @@ a(?s)\w
 (?i)[^i\s]+
 (?i)\x49|[\x69-\x6a]
 (?i)(?P<if>i)(?P=if)|(*FAIL)i
+([a-z])\g<1>
+(?P<c>\w)\g<c>
+(a|b(?1))
+a(?R)?b
+(?i:i)\w
+(?i:[i])x|İ
+(?i:a)i
+(?#c(x)i
 EOF
 }
 

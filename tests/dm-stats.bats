@@ -479,6 +479,9 @@ OUT
 	run sh -c "dm-stats -s 'len / lines' -s \"l == 'a,b'\",'u =~ /y,z/' -s len/lines --depth 0 --json s.jsonl | jq -c '[.stats[] | [.name, .mean]]'"
 	assert_success
 	assert_output '[["len / lines",2.75],["l == '"'a,b'"'",0.5],["u =~ /y,z/",0.5],["len/lines",2.75]]'
+	# a tab or a newline before the regular expression, too
+	run sh -c "dm-stats -s \"\$(printf 'u =~\t/y,z/')\" --depth 0 --json s.jsonl | jq -c '[.stats[] | .mean]'"
+	assert_output '[0.5]'
 	usage=$(usage_of dm-stats)
 	run_split dm-stats -s 'u =~ /a' </dev/null
 	assert_status 2
