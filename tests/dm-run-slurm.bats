@@ -131,7 +131,9 @@ elements_of() {
 	run_split dm-run --slurm --spool "$TMP/spool" -j 3 --lines 4 -- env <in
 	assert_success
 	[ "$(printf '%s\n' "$output" | grep -c '^DM_JOB=')" -eq 3 ]
-	[ "$(printf '%s\n' "$output" | grep -c '^DM_RUN_')" -eq 0 ]
+	# no DM_RUN_LINE nor DM_RUN_RANGE; the run's id, for the report
+	[ "$(printf '%s\n' "$output" | grep -v '^DM_RUN_ID=' | grep -c '^DM_RUN_')" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | grep '^DM_RUN_ID=' | sort -u | wc -l)" -eq 1 ]
 	[ "$(cat spool/sub/*.map)" = '1:1:1:0
 2:1:2:0
 3:1:3:0' ]
