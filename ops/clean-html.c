@@ -724,6 +724,30 @@ rawend(const char *p, const char *e, const char *name, size_t len)
 	return e;
 }
 
+/*
+ * The end tag that closes a template whose contents start at p: templates
+ * nest, each start tag holding one more end tag off, or e.
+ */
+static const char *
+templateend(const char *p, const char *e)
+{
+	int depth = 1, end;
+	const char *q;
+
+	for (; (p = memchr(p, '<', e - p)) != NULL; p++) {
+		end = p + 1 < e && p[1] == '/';
+		q = p + 1 + end;
+		if ((size_t)(e - q) < 9 || !nameis(q, 8, "template") ||
+		    !(isws((unsigned char)q[8]) || q[8] == '/' || q[8] == '>'))
+			continue;
+		if (!end)
+			depth++;
+		else if (--depth == 0)
+			return p;
+	}
+	return e;
+}
+
 enum tag {
 	T_OTHER,
 	T_HTML, T_HEAD, T_BODY, T_BR,
@@ -1069,7 +1093,8 @@ markup(struct scan *sc, const char *p, const char *e)
 		return q;
 	if (c == C_PRE)
 		return firstlf(sc, q, e);
-	close = rawend(q, e, tn->name, len);
+	close = tn->tag == T_TEMPLATE ? templateend(q, e) :
+	    rawend(q, e, tn->name, len);
 	if (c == C_TEXTAREA)
 		keep(sc, firstlf(sc, q, close), close, 1);
 	else if (c != C_DROP)

@@ -18,6 +18,16 @@ PY=/usr/bin/python3
 	assert_output '{"text":"This is a test"}'
 }
 
+@test "a template of the head holds nested templates up to its own end tag" {
+	run dm-map clean-html <<-'EOF'
+	{"text":"<head><template><template></template>secret</template></head><body>x</body>"}
+	{"text":"<head><template>a</template><title>t</title></head><body>x</body>"}
+	{"text":"<head><template></template ><TEMPLATE x=1></TEMPLATE>s</head>y"}
+	EOF
+	assert_success
+	assert_output $'{"text":"x"}\n{"text":"x"}\n{"text":"sy"}'
+}
+
 @test "turns li and ol into a new line and a star, as Data-Juicer does" {
 	run dm-map clean-html <<< '{"text":"<ul><li><a href=\"#\">Home</a></li><li>About</li></ul><ol>One</ol>"}'
 	assert_success
