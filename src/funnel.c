@@ -45,7 +45,8 @@ fold(json_t *stage, json_t *line)
 	json_object_foreach(line, k, v) {
 		if (strcmp(k, "tool") == 0 || strcmp(k, "args") == 0 ||
 		    strcmp(k, "pid") == 0 || strcmp(k, "start") == 0 ||
-		    strcmp(k, "end") == 0 || strcmp(k, "job") == 0)
+		    strcmp(k, "end") == 0 || strcmp(k, "job") == 0 ||
+		    strcmp(k, "run") == 0 || strcmp(k, "attempt") == 0)
 			continue;
 		if (strcmp(k, "status") == 0) {
 			w = json_object_get(stage, "status");
@@ -113,6 +114,10 @@ dm_funnel_read(const char *path)
 			dm_buf_reset(&jkey);
 			dm_buf_add(&jkey, key.buf, key.len);
 			dm_json_addval(&jkey, json_object_get(line, "job"));
+			/* a job tried again is the same stage again */
+			if (json_object_get(line, "attempt") != NULL)
+				dm_json_addval(&jkey, json_object_get(line,
+				    "attempt"));
 			addint(seen, jkey.buf, 1);
 			dm_buf_addf(&key, "#%lld", (long long)json_integer_value(
 			    json_object_get(seen, jkey.buf)));

@@ -235,6 +235,10 @@ dm_report_write(int status)
 			dm_buf_adds(&b, ",\"run\":");
 			dm_json_addstr(&b, run, strlen(run));
 		}
+		if ((run = getenv("DM_ATTEMPT")) != NULL && *run >= '1' &&
+		    *run <= '9' && strspn(run, "0123456789") == strlen(run) &&
+		    strlen(run) < 10)
+			dm_buf_addf(&b, ",\"attempt\":%s", run);
 	}
 	dm_buf_adds(&b, ",\"start\":");
 	addtime(&b, &R.t0);

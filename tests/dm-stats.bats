@@ -585,6 +585,14 @@ OUT
 	assert_output '[["dm-filter",4,1000,901],["dm-run",1,null,null],["dm-filter",4,901,901],["dm-run",1,null,null]]'
 	run sh -c "jq -r 'select(.job) | .run' r.jsonl | sort -u | wc -l"
 	assert_output 2
+	run sh -c "jq -r 'select(.job) | .attempt' r.jsonl | sort -u"
+	assert_output 1
+	# a job tried again is the same stage again
+	printf '%s\n' '{"tool":"dm-filter","args":["x"],"pid":5,"job":1,"run":"9-1","attempt":1,"in":2,"out":2}' \
+	    '{"tool":"dm-filter","args":["x"],"pid":6,"job":1,"run":"9-1","attempt":2,"in":2,"out":1}' \
+	    '{"tool":"dm-filter","args":["x"],"pid":7,"job":2,"run":"9-1","attempt":1,"in":3,"out":3}' >retry.jsonl
+	run sh -c "dm-stats --funnel --json retry.jsonl | jq -c '[.stages[] | [.tool, .runs, .in, .out]]'"
+	assert_output '[["dm-filter",3,7,6]]'
 }
 
 @test "dm-stats writes its own report line" {
