@@ -443,7 +443,7 @@ pyesc(const char **pp, int inclass, struct pyesc *e, struct dm_buf *err)
 	memset(e, 0, sizeof *e);
 	e->kind = PE_CHAR;
 	if (*p == '\0') {
-		dm_buf_adds(err, "parameter 'pattern': bad escape '\\' at the "
+		dm_buf_adds(err, "bad escape '\\' at the "
 		    "end");
 		return -1;
 	}
@@ -454,17 +454,17 @@ pyesc(const char **pp, int inclass, struct pyesc *e, struct dm_buf *err)
 			    *p - '0' : (*p | 0x20) - 'a' + 10);
 		*pp = p;
 		if (i < want) {
-			dm_buf_addf(err, "parameter 'pattern': incomplete "
+			dm_buf_addf(err, "incomplete "
 			    "escape '%.*s'", (int)(p - esc), esc);
 			return -1;
 		}
 		if (e->c > 0x10ffff) {
-			dm_buf_addf(err, "parameter 'pattern': bad escape "
+			dm_buf_addf(err, "bad escape "
 			    "'%.*s'", (int)(p - esc), esc);
 			return -1;
 		}
 		if (e->c >= 0xd800 && e->c < 0xe000) {
-			dm_buf_addf(err, "parameter 'pattern': '%.*s' is a "
+			dm_buf_addf(err, "'%.*s' is a "
 			    "surrogate, which dm's text never holds; not "
 			    "supported", (int)(p - esc), esc);
 			return -1;
@@ -476,7 +476,7 @@ pyesc(const char **pp, int inclass, struct pyesc *e, struct dm_buf *err)
 		if (*p == '0' || inclass || (isoct(p[0]) && isoct(p[1]) &&
 		    isoct(p[2]))) {
 			if (*p > '7') {
-				dm_buf_addf(err, "parameter 'pattern': bad "
+				dm_buf_addf(err, "bad "
 				    "escape '\\%c'", *p);
 				return -1;
 			}
@@ -506,7 +506,7 @@ pyesc(const char **pp, int inclass, struct pyesc *e, struct dm_buf *err)
 	if (*p == 'N') {
 		if (p[1] == '{' && strchr(p, '}') != NULL)
 			*pp = strchr(p, '}') + 1;
-		dm_buf_addf(err, "parameter 'pattern': '%.*s' is not supported "
+		dm_buf_addf(err, "'%.*s' is not supported "
 		    "by dm (write the character, or \\uXXXX)",
 		    (int)(*pp - esc), esc);
 		return -1;
@@ -515,12 +515,12 @@ pyesc(const char **pp, int inclass, struct pyesc *e, struct dm_buf *err)
 		*pp = p + 1 + strcspn(p + 1, ">");
 		if (**pp == '>')
 			(*pp)++;
-		dm_buf_addf(err, "parameter 'pattern': the named list '%.*s' "
+		dm_buf_addf(err, "the named list '%.*s' "
 		    "is not supported by dm", (int)(*pp - esc), esc);
 		return -1;
 	}
 	if (strchr(ok, *p) == NULL) {
-		dm_buf_addf(err, "parameter 'pattern': bad escape '\\%c'", *p);
+		dm_buf_addf(err, "bad escape '\\%c'", *p);
 		return -1;
 	}
 	switch (*p) {
@@ -640,7 +640,7 @@ static int
 addfold(struct dm_buf *b, int fold, struct dm_buf *err)
 {
 	if (fold & F_DOTTED) {
-		dm_buf_adds(err, "parameter 'pattern': U+0130 or U+0131 under "
+		dm_buf_adds(err, "U+0130 or U+0131 under "
 		    "IGNORECASE is not supported by dm");
 		return -1;
 	}
@@ -685,7 +685,7 @@ classitem(const char **pp, struct dm_buf *pos, const char **negs,
 			break;
 		}
 		if (*nneg == maxneg) {
-			dm_buf_adds(err, "parameter 'pattern': too many \\W, "
+			dm_buf_adds(err, "too many \\W, "
 			    "\\D and \\S in one class for dm");
 			return -1;
 		}
@@ -758,7 +758,7 @@ pyclass(const char **pp, int caseless, struct dm_buf *out,
 			fold |= foldof(a, b);
 	}
 	if (*p == '\0') {
-		dm_buf_adds(err, "parameter 'pattern': unterminated character "
+		dm_buf_adds(err, "unterminated character "
 		    "set");
 		goto out;
 	}
@@ -858,7 +858,8 @@ pyflag(const char *s, int f)
  * The flags u and V0, which change nothing, are dropped; inline flags
  * apply to the whole pattern wherever they stand, as in version 0, so
  * they move to its start. -1 with the reason in err for what regex
- * refuses or dm cannot write (\N{...}, the flags a, L, V1 and the like).
+ * refuses or dm cannot write (\N{...}, the flags a, L, V1 and the like),
+ * without the parameter's name (pycompile adds it).
  * *off, an offset into out, becomes the offset of what it was written
  * for in s (the start of a class or escape), so that PCRE2's complaints
  * about out point into the pattern as the recipe writes it.
@@ -958,8 +959,8 @@ pypattern(const char *s, struct dm_buf *out, struct dm_buf *err, size_t *off)
 				if (*f == 'u')
 					continue;
 				if (strchr("imsx-", *f) == NULL) {
-					dm_buf_addf(err, "parameter 'pattern': "
-					    "the flag '%c' of '%.*s' is not "
+					dm_buf_addf(err, "the flag '%c' of "
+					    "'%.*s' is not "
 					    "supported by dm", *f, (int)n + 3,
 					    p);
 					goto out;
@@ -1042,6 +1043,52 @@ unsupported(const struct dm_rop *op, const struct dm_ynode *args,
 	return -1;
 }
 
+/*
+ * The pattern s of parameter param translated (pypattern) into p and
+ * compiled with flags, as the dm operator that takes it compiles it; each
+ * error names param, and PCRE2's offset is given in s. guardraw: p is for
+ * replace, which takes r'...' for a raw string, so such a p gets an empty
+ * group in front. The compiled pattern goes to *re (to free); -1 on error.
+ */
+static int
+pycompile(const char *s, const char *param, const char *flags, int guardraw,
+    struct dm_buf *p, struct dm_re **re, struct dm_buf *err)
+{
+	struct dm_buf e = DM_BUF_INIT, b = DM_BUF_INIT;
+	size_t off, raw = 0;
+	char *tail;
+	int rc = -1;
+
+	*re = NULL;
+	if (pypattern(s, p, &e, NULL) < 0) {
+		dm_buf_addf(err, "parameter '%s': %s", param, e.buf);
+		goto out;
+	}
+	if (guardraw && p->len > 2 && p->buf[0] == 'r' && (p->buf[1] ==
+	    '\'' || p->buf[1] == '"') && p->buf[p->len - 1] == p->buf[1]) {
+		dm_buf_addf(&b, "(?:)%s", p->buf);
+		dm_buf_reset(p);
+		dm_buf_add(p, b.buf, b.len);
+		raw = 4;
+	}
+	if ((*re = dm_re_new(p->buf, flags, &e, &off)) == NULL) {
+		/* PCRE2's offset is into p: say where that is in s */
+		if ((tail = strstr(e.buf, " at offset ")) != NULL)
+			dm_buf_setlen(&e, (size_t)(tail - e.buf));
+		off = off > raw ? off - raw : 0;
+		dm_buf_reset(&b);
+		(void)pypattern(s, &b, err, &off);
+		dm_buf_addf(err, "parameter '%s': %s at offset %zu", param,
+		    e.buf, off);
+		goto out;
+	}
+	rc = 0;
+out:
+	dm_buf_free(&e);
+	dm_buf_free(&b);
+	return rc;
+}
+
 /* ---- mappers ---- */
 
 /* A mapper that is one dm operator with no parameters. */
@@ -1065,10 +1112,8 @@ addreplace(struct dm_buf *out, const char *pat, const struct dm_ynode *patat,
     const struct dm_ynode **at)
 {
 	struct dm_buf s = DM_BUF_INIT, p = DM_BUF_INIT, b = DM_BUF_INIT;
-	struct dm_buf e = DM_BUF_INIT;
 	struct dm_re *re = NULL;
-	size_t len = strlen(pat), off, raw = 0;
-	char *tail;
+	size_t len = strlen(pat);
 	int rc = -1;
 
 	if (len > 2 && pat[0] == 'r' && (pat[1] == '\'' || pat[1] == '"') &&
@@ -1077,28 +1122,8 @@ addreplace(struct dm_buf *out, const char *pat, const struct dm_ynode *patat,
 	else
 		dm_buf_add(&s, pat, len);
 	*at = patat;
-	if (pypattern(s.buf, &p, err, NULL) < 0)
+	if (pycompile(s.buf, "pattern", "s", 1, &p, &re, err) < 0)
 		goto out;
-	/* replace would take this one for a raw string again */
-	if (p.len > 2 && p.buf[0] == 'r' && (p.buf[1] == '\'' ||
-	    p.buf[1] == '"') && p.buf[p.len - 1] == p.buf[1]) {
-		dm_buf_addf(&b, "(?:)%s", p.buf);
-		dm_buf_reset(&p);
-		dm_buf_add(&p, b.buf, b.len);
-		raw = 4;
-	}
-	if ((re = dm_re_new(p.buf, "s", &e, &off)) == NULL) {
-		/* PCRE2's offset is into p: say where that is in s */
-		if ((tail = strstr(e.buf, " at offset ")) != NULL)
-			dm_buf_setlen(&e, (size_t)(tail - e.buf));
-		off = off > raw ? off - raw : 0;
-		dm_buf_reset(&p);
-		(void)pypattern(s.buf, &p, err, &off);
-		dm_buf_addf(err, "parameter 'pattern': %s at offset %zu",
-		    e.buf, off);
-		goto out;
-	}
-	dm_buf_reset(&b);
 	if (pyrepl(repl, re, &b, err) < 0) {
 		*at = replat;
 		goto out;
@@ -1113,7 +1138,6 @@ out:
 	dm_buf_free(&s);
 	dm_buf_free(&p);
 	dm_buf_free(&b);
-	dm_buf_free(&e);
 	return rc;
 }
 
@@ -1552,37 +1576,14 @@ dm_emit_dedup_exact(const struct dm_rop *op, const struct dm_ynode *args,
 static int
 addignore(struct dm_buf *out, const char *pat, struct dm_buf *err)
 {
-	static const char was[] = "parameter 'pattern'";
-	struct dm_buf p = DM_BUF_INIT, e = DM_BUF_INIT;
-	struct dm_re *re = NULL;
-	size_t off;
-	char *tail;
-	int rc = -1;
+	struct dm_buf p = DM_BUF_INIT;
+	struct dm_re *re;
+	int rc;
 
-	if (pypattern(pat, &p, &e, NULL) < 0) {
-		/* pypattern names the parameter of replace */
-		if (strncmp(e.buf, was, sizeof was - 1) == 0)
-			dm_buf_addf(err, "parameter 'ignore_pattern'%s",
-			    e.buf + sizeof was - 1);
-		else
-			dm_buf_add(err, e.buf, e.len);
-		goto out;
-	}
-	if ((re = dm_re_new(p.buf, "", &e, &off)) == NULL) {
-		if ((tail = strstr(e.buf, " at offset ")) != NULL)
-			dm_buf_setlen(&e, (size_t)(tail - e.buf));
-		dm_buf_reset(&p);
-		(void)pypattern(pat, &p, err, &off);
-		dm_buf_addf(err, "parameter 'ignore_pattern': %s at offset "
-		    "%zu", e.buf, off);
-		goto out;
-	}
-	addopt(out, "--ignore", p.buf);
-	rc = 0;
-out:
+	if ((rc = pycompile(pat, "ignore_pattern", "", 0, &p, &re, err)) == 0)
+		addopt(out, "--ignore", p.buf);
 	dm_re_free(re);
 	dm_buf_free(&p);
-	dm_buf_free(&e);
 	return rc;
 }
 
