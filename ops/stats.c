@@ -120,7 +120,7 @@ parse_item(const char *item, struct want *w, struct dm_buf *err)
 		strcat(w->key, colon + 1);
 		/* stopword_ratio:en:iso is the key stopword_ratio_en_iso */
 		for (char *k = w->key; *k; k++)
-			if (*k == ':' || *k == '=')
+			if (*k == ':' || *k == '=' || *k == '+')
 				*k = '_';
 	}
 	return 0;

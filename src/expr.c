@@ -737,6 +737,106 @@ stat_addsp(char **arg, const char *model)
 	*arg = dm_buf_detach(&b, NULL);
 }
 
+/* A positive integer literal of at most a million, for aug=. */
+static int
+aug_size(const struct node *x, struct dm_buf *b)
+{
+	if (x->k != N_LIT || x->lit.t != V_NUM || !x->lit.isint ||
+	    x->lit.num < 1 || x->lit.num > 1000000)
+		return -1;
+	dm_buf_addf(b, "%.0f", x->lit.num);
+	return 0;
+}
+
+/*
+ * The arguments of a word list's statistic (stopword_ratio,
+ * flagged_ratio), sp= taken off: the language first (its default when
+ * left out), then list=, cut=, aug= and join=, each once, in any order.
+ * The argument made is "LANG[:LIST][:cut=true][:aug=N+N...][:join=TEXT]"
+ * (stats.c).
+ */
+static int
+stat_listargs(struct parser *ps, const struct dm_statdef *sd,
+    struct node *n, char **keys, const char **where, size_t na,
+    struct dm_buf *arg)
+{
+	static const char *const names[] = { "list", "cut", "aug", "join" };
+	struct dm_buf v[4] = { DM_BUF_INIT, DM_BUF_INIT, DM_BUF_INIT,
+		DM_BUF_INIT };
+	int have[4] = { 0, 0, 0, 0 };
+	const struct node *x;
+	size_t i, j, k;
+	int r = -1;
+
+	dm_buf_adds(arg, sd->argdef);
+	for (i = 0; i < na; i++) {
+		x = n->kid[i];
+		if (keys[i] == NULL && i == 0) {
+			dm_buf_reset(arg);
+			if (x->k != N_LIT || x->lit.t != V_STR ||
+			    littext(n->kid[i], arg) < 0) {
+				perr(ps, where[i], "%s needs a string literal",
+				    sd->name);
+				goto out;
+			}
+			continue;
+		}
+		for (k = 0; keys[i] && k < 4 && strcmp(keys[i], names[k]); k++)
+			;
+		if (keys[i] == NULL || k == 4 || have[k]) {
+			perr(ps, where[i], "%s takes the language, then list=, "
+			    "cut=, aug=, join= and sp=, each once", sd->name);
+			goto out;
+		}
+		have[k] = 1;
+		if (k == 1) {
+			if (x->k != N_LIT || x->lit.t != V_BOOL) {
+				perr(ps, where[i], "cut= needs true or false");
+				goto out;
+			}
+			if (x->lit.b)
+				dm_buf_adds(&v[k], "true");
+		} else if (k == 2) {
+			if (x->k == N_ARRAY && x->nkid > 0) {
+				for (j = 0; j < x->nkid; j++) {
+					if (j > 0)
+						dm_buf_addc(&v[k], '+');
+					if (aug_size(x->kid[j], &v[k]) < 0)
+						break;
+				}
+			} else
+				j = aug_size(x, &v[k]) < 0 ? 0 : 1;
+			if (j < (x->k == N_ARRAY ? x->nkid : 1) ||
+			    (x->k == N_ARRAY && x->nkid == 0)) {
+				perr(ps, where[i], "aug= needs a group size "
+				    "from 1 to 1000000, or a list of them");
+				goto out;
+			}
+		} else {
+			if (x->k != N_LIT || x->lit.t != V_STR ||
+			    littext(n->kid[i], &v[k]) < 0) {
+				perr(ps, where[i], "%s= needs a string literal",
+				    names[k]);
+				goto out;
+			}
+			if (memchr(v[k].buf, ':', v[k].len) != NULL) {
+				perr(ps, where[i], "%s= may not hold ':'",
+				    names[k]);
+				goto out;
+			}
+		}
+	}
+	for (k = 0; k < 4; k++)
+		if (v[k].len > 0)
+			dm_buf_addf(arg, k == 0 ? ":%s" : ":%s=%s", k == 0 ?
+			    v[k].buf : names[k], v[k].buf);
+	r = 0;
+out:
+	for (k = 0; k < 4; k++)
+		dm_buf_free(&v[k]);
+	return r;
+}
+
 /* name( ... ): a function, a statistic with its argument, or a predicate. */
 static struct node *
 parse_call(struct parser *ps, const char *name, size_t len, const char *at)
@@ -829,21 +929,12 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 		na = nargs;
 		if (stat_sp(ps, sd, n, keys, where, &na, &spm) < 0)
 			goto fail;
-		/* stopword_ratio("de", list="iso") is stopword_ratio("de:iso") */
-		if (na == 2 && sd->arg == DM_STATARG_STR && !keys[0] &&
-		    keys[1] && strcmp(keys[1], "list") == 0) {
-			if (n->kid[0]->k != N_LIT || n->kid[0]->lit.t != V_STR ||
-			    n->kid[1]->k != N_LIT || n->kid[1]->lit.t != V_STR ||
-			    littext(n->kid[1], &b) < 0 ||
-			    littext(n->kid[0], &err) < 0) {
-				perr(ps, where[0], "%s needs string literals",
-				    fname);
+		/* stopword_ratio("de", list="iso", aug=2) is
+		 * stopword_ratio("de:iso:aug=2") */
+		if (sd->arg == DM_STATARG_STR && sd->sp) {
+			if (stat_listargs(ps, sd, n, keys, where, na, &b) < 0)
 				goto fail;
-			}
-			dm_buf_addc(&err, ':');
-			dm_buf_add(&err, b.buf, b.len);
-			n->statarg = dm_buf_detach(&err, NULL);
-			dm_buf_reset(&b);
+			n->statarg = dm_buf_detach(&b, NULL);
 			stat_addsp(&n->statarg, spm);
 			if (dm_stat_check(sd, n->statarg, &err) < 0) {
 				perr(ps, where[0], "%s", err.buf);
@@ -853,12 +944,11 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 		}
 		if (na > 1 || (na == 1 && (sd->arg == DM_STATARG_NONE ||
 		    keys[0]))) {
+			/* (the word lists' statistics are taken above) */
 			perr(ps, at, "%s takes %s%s", fname, sd->arg ==
-			    DM_STATARG_NONE ? "no argument" : sd->arg ==
-			    DM_STATARG_STR ? "one argument, and list=" :
-			    "one argument", !sd->sp ? "" : sd->arg ==
-			    DM_STATARG_NONE ? " but sp=" : sd->arg ==
-			    DM_STATARG_STR ? ", sp=" : ", and sp=");
+			    DM_STATARG_NONE ? "no argument" : "one argument",
+			    !sd->sp ? "" : sd->arg == DM_STATARG_NONE ?
+			    " but sp=" : ", and sp=");
 			goto fail;
 		}
 		if (na == 1) {

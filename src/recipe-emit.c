@@ -1401,7 +1401,7 @@ static int
 no_tokens(const struct dm_rop *op, const struct dm_ynode *args,
     struct dm_buf *err, const struct dm_ynode **at)
 {
-	static const char *const names[] = { "tokenization", "use_words_aug",
+	static const char *const names[] = { "tokenization",
 		"stopwords_dir", "flagged_words_dir" };
 	size_t i;
 
@@ -1410,6 +1410,58 @@ no_tokens(const struct dm_rop *op, const struct dm_ynode *args,
 		    unsupported(op, args, names[i], err, at) < 0)
 			return -1;
 	return 0;
+}
+
+/*
+ * use_words_aug: true of stopwords_filter and flagged_words_filter: stat
+ * (which ends in ')') with aug=[SIZES] and join="TEXT" into b, from
+ * words_aug_group_sizes (a list of positive integers, [2] by default) and
+ * words_aug_join_char ("" by default). 0, or -1 with a message and *at.
+ */
+static int
+add_aug(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *b, const char *stat, struct dm_buf *err,
+    const struct dm_ynode **at)
+{
+	const struct dm_ynode *g = dm_yaml_get(args, "words_aug_group_sizes");
+	const char *join = arg(op, args, "words_aug_join_char"), *v;
+	char *end;
+	long n;
+	size_t i;
+
+	dm_buf_addf(b, "%.*s, aug=[", (int)(strlen(stat) - 1), stat);
+	if (isnull(g))
+		dm_buf_adds(b, "2");
+	else if (g->kind != DM_Y_SEQ || g->n == 0)
+		goto bad;
+	for (i = 0; g != NULL && i < g->n; i++) {
+		if (g->kid[i]->kind != DM_Y_SCALAR)
+			goto bad;
+		v = g->kid[i]->val;
+		n = strtol(v, &end, 10);
+		if (*v < '0' || *v > '9' || *end != '\0' || n < 1 ||
+		    n > 1000000)
+			goto bad;
+		dm_buf_addf(b, "%s%ld", i ? "," : "", n);
+	}
+	dm_buf_addc(b, ']');
+	if (join != NULL && *join != '\0') {
+		if (strchr(join, ':') != NULL) {
+			dm_buf_addf(err, "parameter 'words_aug_join_char' of "
+			    "'%s': a ':' is not supported by dm", op->dj);
+			*at = dm_yaml_get(args, "words_aug_join_char");
+			return -1;
+		}
+		dm_buf_adds(b, ", join=");
+		dm_json_addstr(b, join, strlen(join));
+	}
+	dm_buf_addc(b, ')');
+	return 0;
+bad:
+	dm_buf_addf(err, "parameter 'words_aug_group_sizes' of '%s' is a "
+	    "list of integers from 1 to 1000000", op->dj);
+	*at = g;
+	return -1;
 }
 
 /* stat with the model of tokenization: true, sp="LANG", into b. */
@@ -1434,9 +1486,9 @@ dm_emit_range(const struct dm_rop *op, const struct dm_ynode *args,
     struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
 {
 	const char *minp, *maxp, *stat = op->form;
-	struct dm_buf b = DM_BUF_INIT, sb = DM_BUF_INIT;
+	struct dm_buf b = DM_BUF_INIT, sb = DM_BUF_INIT, ab = DM_BUF_INIT;
 	const char *lang;
-	int r;
+	int r = -1;
 
 	if (no_tokens(op, args, err, at) < 0)
 		return -1;
@@ -1457,13 +1509,21 @@ dm_emit_range(const struct dm_rop *op, const struct dm_ynode *args,
 		}
 		stat = b.buf;
 	}
+	if (dm_rop_param(op, "use_words_aug") &&
+	    argbool(op, args, "use_words_aug")) {
+		if (add_aug(op, args, &ab, stat, err, at) < 0)
+			goto out;
+		stat = ab.buf;
+	}
 	if (sp_words(op) && argbool(op, args, "tokenization")) {
 		add_sp(op, args, &sb, stat);
 		stat = sb.buf;
 	}
 	r = range(op, args, out, stat, minp, maxp);
+out:
 	dm_buf_free(&b);
 	dm_buf_free(&sb);
+	dm_buf_free(&ab);
 	return r;
 }
 

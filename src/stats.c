@@ -118,8 +118,22 @@ struct argval {
 	const struct dm_wordset *ws;
 	struct dm_tok	*tok;
 	struct spwords	*sp;		/* sp=MODEL, or NULL */
+	struct listopts	*lo;		/* the options of a word list */
 	unsigned long	 gen;
 	double		 v;
+};
+
+/*
+ * The options of stopword_ratio and flagged_ratio after LANG[:LIST]:
+ * cut=true cuts runs of Han and kana by the list; aug=N[+N...] adds the
+ * words joined N at a time by join, as Data-Juicer's use_words_aug.
+ */
+struct listopts {
+	char		*set;		/* LANG[:LIST] */
+	int		 cut;
+	size_t		*aug;
+	size_t		 naug;
+	char		*join;
 };
 
 /*
@@ -152,6 +166,9 @@ struct dm_textstats {
 	const char	*ls;		/* low.buf or s */
 	struct span	*w;		/* refined words, in ls */
 	size_t		 nw, wcap;
+	struct span	*tk;		/* the words a list is matched with */
+	size_t		 ntk, tkcap;
+	struct dm_buf	 aug;		/* a group of words, joined */
 	int32_t		*wid;		/* refined words as interned ids */
 	size_t		 widcap;
 	struct tabslot	*tab;		/* hash table for n-grams and ids */
@@ -263,6 +280,98 @@ listkind(int k)
 	return k == S_STOPWORD_RATIO ? "stopwords" : "flagged";
 }
 
+static void
+listopts_free(struct listopts *o)
+{
+	if (o == NULL)
+		return;
+	free(o->set);
+	free(o->aug);
+	free(o->join);
+	free(o);
+}
+
+/*
+ * The argument of a word list, sp= taken off: LANG[:LIST] then options
+ * cut=true|false, aug=N[+N...] and join=TEXT (up to the next ':'), each
+ * once, in any order. NULL with a message in err.
+ */
+static struct listopts *
+listopts_parse(const struct dm_statdef *d, const char *arg,
+    struct dm_buf *err)
+{
+	struct listopts *o = dm_xcalloc(1, sizeof *o);
+	const char *p = arg, *e, *eq, *q;
+	char *end;
+	size_t n, part;
+	long long v;
+
+	for (part = 0; *p != '\0' || part == 0; part++) {
+		if ((e = strchr(p, ':')) == NULL)
+			e = p + strlen(p);
+		n = (size_t)(e - p);
+		eq = memchr(p, '=', n);
+		if (part == 0 || (part == 1 && eq == NULL)) {
+			if (eq != NULL || n == 0)
+				goto bad;
+			if (part == 1)
+				o->set = dm_xstrndup(arg, (size_t)(e - arg));
+		} else if (eq == NULL)
+			goto bad;
+		else if (eq - p == 3 && memcmp(p, "cut", 3) == 0 &&
+		    (e - eq == 5 || e - eq == 6) && o->cut == 0) {
+			if (memcmp(eq + 1, "true", 4) == 0 && e - eq == 5)
+				o->cut = 1;
+			else if (memcmp(eq + 1, "false", 5) == 0 &&
+			    e - eq == 6)
+				o->cut = -1;
+			else
+				goto bad;
+		} else if (eq - p == 3 && memcmp(p, "aug", 3) == 0 &&
+		    o->aug == NULL) {
+			o->aug = dm_xreallocarray(NULL, n, sizeof *o->aug);
+			for (q = eq + 1;; q = end + 1) {
+				errno = 0;
+				v = strtoll(q, &end, 10);
+				if (end == q || (*q < '0' || *q > '9') ||
+				    errno != 0 || v < 1 || v > 1000000)
+					goto badaug;
+				o->aug[o->naug++] = (size_t)v;
+				if (end == e)
+					break;
+				if (*end != '+')
+					goto badaug;
+			}
+		} else if (eq - p == 4 && memcmp(p, "join", 4) == 0 &&
+		    o->join == NULL)
+			o->join = dm_xstrndup(eq + 1, (size_t)(e - eq - 1));
+		else
+			goto bad;
+		if (*e == '\0')
+			break;
+		p = e + 1;
+	}
+	if (o->set == NULL)
+		o->set = dm_xstrndup(arg, strcspn(arg, ":"));
+	if (o->cut < 0)
+		o->cut = 0;
+	return o;
+badaug:
+	dm_buf_addf(err, "%s: aug= takes group sizes from 1 to 1000000, "
+	    "joined by '+', not '", d->name);
+	dm_buf_addquoted(err, eq + 1, (size_t)(e - eq - 1), 64);
+	dm_buf_addc(err, '\'');
+	listopts_free(o);
+	return NULL;
+bad:
+	dm_buf_addf(err, "%s: expected LANG[:LIST] then cut=, aug= or join=, "
+	    "each once, not '", d->name);
+	dm_buf_addquoted(err, arg, strlen(arg), 64);
+	dm_buf_addc(err, '\'');
+	listopts_free(o);
+	return NULL;
+}
+
 /*
  * The model of an argument "[ARG:]sp=MODEL", or NULL; *own gets the
  * length of ARG. ARG (a language, a list, an integer) holds no '=', so
@@ -329,7 +438,16 @@ dm_stat_check(const struct dm_statdef *d, const char *arg, struct dm_buf *err)
 			}
 			return dm_tok_get(arg, err) ? 0 : -1;
 		}
-		return dm_wordset_get(listkind(k), arg, err) ? 0 : -1;
+		{
+			struct listopts *o;
+			int r;
+
+			if ((o = listopts_parse(d, arg, err)) == NULL)
+				return -1;
+			r = dm_wordset_get(listkind(k), o->set, err) ? 0 : -1;
+			listopts_free(o);
+			return r;
+		}
 	}
 	return 0;
 }
@@ -345,6 +463,7 @@ dm_textstats_new(void)
 		special_init();
 	ts = dm_xcalloc(1, sizeof *ts);
 	dm_buf_init(&ts->low);
+	dm_buf_init(&ts->aug);
 	ts->s = "";
 	ts->gen = 1;
 	return ts;
@@ -366,8 +485,10 @@ dm_textstats_free(struct dm_textstats *ts)
 
 	if (ts == NULL)
 		return;
-	for (i = 0; i < ts->nav; i++)
+	for (i = 0; i < ts->nav; i++) {
 		free(ts->av[i].arg);
+		listopts_free(ts->av[i].lo);
+	}
 	free(ts->av);
 	for (i = 0; i < ts->nsp; i++) {
 		dm_buf_free(&ts->sp[i]->raw);
@@ -380,6 +501,8 @@ dm_textstats_free(struct dm_textstats *ts)
 	free(ts->cp);
 	dm_buf_free(&ts->low);
 	free(ts->w);
+	free(ts->tk);
+	dm_buf_free(&ts->aug);
 	free(ts->wid);
 	free(ts->tab);
 	free(ts->freq);
@@ -1246,7 +1369,6 @@ struct dm_wordset {
 	size_t		 mask;
 	size_t		 nwords;
 	size_t		 maxcp;		/* longest word, in code points */
-	int		 segment;	/* a language written without spaces */
 };
 
 static struct dm_wordset **sets;
@@ -1381,9 +1503,6 @@ wordset_load(const char *kind, const char *arg, struct dm_buf *err)
 		if (r > 0)
 			wordset_add(ws, p, r);
 	}
-	ws->segment = ((langlen == 2 || (langlen > 2 && (lang[2] == '-' ||
-	    lang[2] == '_'))) && (strncmp(lang, "zh", 2) == 0 ||
-	    strncmp(lang, "ja", 2) == 0));
 	return ws;
 }
 
@@ -1437,31 +1556,29 @@ iscjk(int32_t c)
 }
 
 /*
- * Chinese and Japanese put no spaces between words, so a space-split
- * "word" is mostly a whole clause. For their lists a refined word is cut
- * further: inside a run of Han or kana the longest list entry that starts
- * at a character is one token, else the character alone; a run of other
- * characters is one token. *ntok gets the tokens, the result those in ws.
+ * cut=true: Chinese and Japanese put no spaces between words, so a
+ * space-split "word" is mostly a whole clause. The word s[off..off+n) is
+ * cut further: inside a run of Han or kana the longest list entry that
+ * starts at a character is one token, else the character alone; a run
+ * of other characters is one token. The tokens go to ts->tk.
  */
-static size_t
-segment_word(const struct dm_wordset *ws, const char *s, size_t n,
-    size_t *ntok)
+static void
+cut_word(struct dm_textstats *ts, const struct dm_wordset *ws,
+    const char *s, size_t off, size_t n)
 {
-	size_t i = 0, j, k, best, hits = 0, toks = 0, m;
-	int32_t c;
+	size_t i = off, j, k, best, m;
 
+	n += off;
 	while (i < n) {
 		j = i;
-		c = next_cp(s, n, &j);
-		if (!iscjk(c)) {
+		if (!iscjk(next_cp(s, n, &j))) {
 			while (j < n) {
 				k = j;
 				if (iscjk(next_cp(s, n, &k)))
 					break;
 				j = k;
 			}
-			toks++;
-			hits += dm_wordset_has(ws, s + i, j - i);
+			ts->tk = span_add(ts->tk, &ts->ntk, &ts->tkcap, i, j - i);
 			i = j;
 			continue;
 		}
@@ -1476,50 +1593,53 @@ segment_word(const struct dm_wordset *ws, const char *s, size_t n,
 			if (dm_wordset_has(ws, s + i, k - i))
 				best = k;
 		}
-		toks++;
-		if (best) {
-			hits++;
-			i = best;
-		} else
-			next_cp(s, n, &i);
+		if (!best) {
+			best = i;
+			next_cp(s, n, &best);
+		}
+		ts->tk = span_add(ts->tk, &ts->ntk, &ts->tkcap, i, best - i);
+		i = best;
 	}
-	*ntok = toks;
-	return hits;
 }
 
-/* DJ stopwords_filter and flagged_words_filter: refined words in the
- * list over refined words, at most 1. */
+/*
+ * DJ stopwords_filter and flagged_words_filter: the words w[0..nw) of s
+ * (refined) in the list over the words, at most 1; with cut=true cut
+ * further, and with aug= (use_words_aug) the words joined N at a time
+ * added after them, as words_refinement adds them.
+ */
 static double
-list_ratio(struct dm_textstats *ts, const struct dm_wordset *ws)
+list_ratio(struct dm_textstats *ts, const struct argval *a, const char *s,
+    const struct span *w, size_t nw)
 {
-	size_t i, hits = 0, total = 0, t;
-	const struct span *w;
+	const struct listopts *o = a->lo;
+	const char *join = o->join ? o->join : "";
+	size_t i, j, g, hits = 0, total;
 
-	refined(ts);
-	for (i = 0; i < ts->nw; i++) {
-		w = &ts->w[i];
-		if (ws->segment) {
-			hits += segment_word(ws, ts->ls + w->off, w->len, &t);
-			total += t;
-		} else {
-			hits += dm_wordset_has(ws, ts->ls + w->off, w->len);
+	if (o->cut) {
+		ts->ntk = 0;
+		for (i = 0; i < nw; i++)
+			cut_word(ts, a->ws, s, w[i].off, w[i].len);
+		w = ts->tk;
+		nw = ts->ntk;
+	}
+	for (i = 0; i < nw; i++)
+		hits += dm_wordset_has(a->ws, s + w[i].off, w[i].len);
+	total = nw;
+	for (g = 0; g < o->naug; g++) {
+		for (i = 0; i + o->aug[g] <= nw; i++) {
+			dm_buf_reset(&ts->aug);
+			for (j = i; j < i + o->aug[g]; j++) {
+				if (j > i)
+					dm_buf_adds(&ts->aug, join);
+				dm_buf_add(&ts->aug, s + w[j].off, w[j].len);
+			}
+			hits += dm_wordset_has(a->ws, ts->aug.buf,
+			    ts->aug.len);
 			total++;
 		}
 	}
 	return hits > total ? 1.0 : ratio(hits, total);
-}
-
-/* The same over the words of a SentencePiece model, which are already
- * cut: no further segmenting, as Data-Juicer does none. */
-static double
-sp_list_ratio(const struct spwords *sw, const struct dm_wordset *ws)
-{
-	size_t i, hits = 0;
-
-	for (i = 0; i < sw->nw; i++)
-		hits += dm_wordset_has(ws, sw->low.buf + sw->w[i].off,
-		    sw->w[i].len);
-	return ratio(hits, sw->nw);
 }
 
 /* ---- values ---- */
@@ -1595,7 +1715,8 @@ argval(struct dm_textstats *ts, int k, const char *arg, struct dm_buf *err)
 	} else if (k == S_TOKENS) {
 		if ((a.tok = dm_tok_get(arg, err)) == NULL)
 			goto fail;
-	} else if ((a.ws = dm_wordset_get(listkind(k), arg, err)) == NULL)
+	} else if ((a.lo = listopts_parse(&stats[k], arg, err)) == NULL ||
+	    (a.ws = dm_wordset_get(listkind(k), a.lo->set, err)) == NULL)
 		goto fail;
 	dm_buf_free(&own);
 	a.arg = dm_xstrdup(full);
@@ -1603,6 +1724,7 @@ argval(struct dm_textstats *ts, int k, const char *arg, struct dm_buf *err)
 	ts->av[ts->nav] = a;
 	return &ts->av[ts->nav++];
 fail:
+	listopts_free(a.lo);
 	dm_buf_free(&own);
 	return NULL;
 }
@@ -1624,7 +1746,7 @@ sp_value(struct dm_textstats *ts, struct argval *a, struct dm_buf *err)
 		a->v = rep_ratio(ts, a->sp->nw, (size_t)a->num);
 		break;
 	default:
-		a->v = sp_list_ratio(a->sp, a->ws);
+		a->v = list_ratio(ts, a, a->sp->low.buf, a->sp->w, a->sp->nw);
 		break;
 	}
 	return 0;
@@ -1676,7 +1798,8 @@ dm_textstats_get(struct dm_textstats *ts, const struct dm_statdef *d,
 			break;
 		}
 		default:
-			a->v = list_ratio(ts, a->ws);
+			refined(ts);
+			a->v = list_ratio(ts, a, ts->ls, ts->w, ts->nw);
 			break;
 		}
 		a->gen = ts->gen;

@@ -1054,6 +1054,54 @@ EOF
 	[ "$(printf '%s\n' "$stderr" | head -1)" = "dm-recipe: r.yaml:4:7: no SentencePiece model 'en.sp.model' in '$PWD/none:$PWD/dj'" ]
 }
 
+# use_words_aug of stopwords_filter and flagged_words_filter is aug= of
+# their statistic (compared with Data-Juicer's words_refinement in
+# op-stats.bats and sp-words.bats), words_aug_group_sizes [2] and
+# words_aug_join_char "" by default
+@test "use_words_aug is aug= of the word list's statistic" {
+	filter_input
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+export_path: out.jsonl
+process:
+  - stopwords_filter:
+      lang: zh
+      min_ratio: 0.1
+      use_words_aug: true
+  - flagged_words_filter:
+      lang: zh
+      use_words_aug: true
+      words_aug_group_sizes: [3, 2]
+      words_aug_join_char: "_"
+  - flagged_words_filter:
+      words_aug_group_sizes: [3, 2]
+EOF
+	run dm-recipe show r.yaml
+	assert_success
+	assert_output "dm-filter 'stopword_ratio(\"zh\", aug=[2]) >= 0.1 && stopword_ratio(\"zh\", aug=[2]) <= 1.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") >= 0.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") <= 0.045 && flagged_ratio(\"en\") >= 0.0 && flagged_ratio(\"en\") <= 0.045' in.jsonl > out.jsonl"
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+export_path: out.jsonl
+process:
+  - stopwords_filter:
+      use_words_aug: true
+      words_aug_group_sizes: 2
+  - flagged_words_filter:
+      use_words_aug: true
+      words_aug_group_sizes: [2, 0]
+  - flagged_words_filter:
+      use_words_aug: true
+      words_aug_join_char: ":"
+EOF
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:6:30: parameter 'words_aug_group_sizes' of 'stopwords_filter' is a list of integers from 1 to 1000000
+dm-recipe: r.yaml:9:30: parameter 'words_aug_group_sizes' of 'flagged_words_filter' is a list of integers from 1 to 1000000
+dm-recipe: r.yaml:12:28: parameter 'words_aug_join_char' of 'flagged_words_filter': a ':' is not supported by dm
+EOF
+}
+
 # ---- DataMate ----
 
 @test "a DataMate process.yaml reads its file records with load" {

@@ -286,20 +286,111 @@ EOF
 EOF
 }
 
-# Chinese and Japanese have no spaces between words: each run of Han or
-# kana is cut into the longest list entries, other characters one by one.
+# Chinese and Japanese have no spaces between words. By default a word is
+# what white space bounds, as Data-Juicer takes it without tokenization:
+#   zh "我们是猫" is one word, not listed: 0; "我们 是 猫": 2 of 3
+# With cut=true each run of Han or kana is cut into the longest list
+# entries, other characters one by one:
 #   zh "我们是猫":  我们 (listed), 是 (listed), 猫: 2 of 3
 #   ja "これは猫です":  これ, は, 猫, です: 3 of 4
-@test "stopword_ratio segments Chinese and Japanese runs by the list" {
-	run st stopword_ratio:zh:iso,stopword_ratio:ja:iso <<'EOF'
+@test "stopword_ratio takes words at white space, and cut=true segments Chinese and Japanese runs by the list" {
+	run st stopword_ratio:zh:iso,stopword_ratio:zh:iso:cut=true,stopword_ratio:ja:iso:cut=true <<'EOF'
 {"text":"我们是猫"}
+{"text":"我们 是 猫"}
 {"text":"これは猫です"}
 EOF
 	assert_success
 	assert_output <<'EOF'
-{"stats":{"stopword_ratio_zh_iso":0.6666666666666666,"stopword_ratio_ja_iso":0.0}}
-{"stats":{"stopword_ratio_zh_iso":0.0,"stopword_ratio_ja_iso":0.75}}
+{"stats":{"stopword_ratio_zh_iso":0.0,"stopword_ratio_zh_iso_cut_true":0.6666666666666666,"stopword_ratio_ja_iso_cut_true":0.0}}
+{"stats":{"stopword_ratio_zh_iso":0.6666666666666666,"stopword_ratio_zh_iso_cut_true":0.6666666666666666,"stopword_ratio_ja_iso_cut_true":0.0}}
+{"stats":{"stopword_ratio_zh_iso":0.0,"stopword_ratio_zh_iso_cut_true":0.0,"stopword_ratio_ja_iso_cut_true":0.75}}
 EOF
+	run dm-filter 'stopword_ratio("zh", list="iso", cut=true) > 0.6 && stopword_ratio("ja", cut=false, list="iso") == 0' <<'EOF'
+{"text":"我们是猫"}
+{"text":"これは猫です"}
+EOF
+	assert_success
+	assert_output '{"text":"我们是猫"}'
+}
+
+# aug= adds the refined words joined N at a time (Data-Juicer's
+# use_words_aug): "我 们 是 数据" has the words 我 们 是 数据, and with aug=2
+# also 我们 们是 是数据; the zh list holds 我, 们, 是 and 我们: 4 of 7.
+# With aug=[2,3] and join="_" the groups are 我_们 ... 我_们_是 ...,
+# none listed: 3 of 9.
+@test "aug= adds the words joined N at a time, as use_words_aug" {
+	run dm-map "set a='stopword_ratio(\"zh\", aug=2)' b='stopword_ratio(\"zh\", aug=[2,3], join=\"_\")'; drop text" <<< '{"text":"我 们 是 数据"}'
+	assert_success
+	assert_output '{"a":0.5714285714285714,"b":0.3333333333333333}'
+	run st 'stopword_ratio:zh:aug=2+3:join=_' <<< '{"text":"我 们 是 数据"}'
+	assert_success
+	assert_output '{"stats":{"stopword_ratio_zh_aug_2_3_join__":0.3333333333333333}}'
+	run_split dm-filter 'stopword_ratio("zh", aug=[2, 0]) > 0' <<< '{}'
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-filter: expression:1:22: aug= needs a group size from 1 to 1000000, or a list of them
+  stopword_ratio("zh", aug=[2, 0]) > 0
+                       ^
+EOF
+	run_split dm-filter 'flagged_ratio("zh", join=":", aug=2) > 0' <<< '{}'
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-filter: expression:1:21: join= may not hold ':'
+  flagged_ratio("zh", join=":", aug=2) > 0
+                      ^
+EOF
+	run_split dm-filter 'flagged_ratio("zh", cut=true, cut=false) > 0' <<< '{}'
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-filter: expression:1:31: flagged_ratio takes the language, then list=, cut=, aug=, join= and sp=, each once
+  flagged_ratio("zh", cut=true, cut=false) > 0
+                                ^
+EOF
+	run st 'stopword_ratio:zh:aug=2+x' <<< '{}'
+	assert_status 2
+	assert_output "dm-map: script:1:1: stats: stopword_ratio: aug= takes group sizes from 1 to 1000000, joined by '+', not '2+x'"
+	run st 'stopword_ratio:zh:cut=yes' <<< '{}'
+	assert_status 2
+	assert_output "dm-map: script:1:1: stats: stopword_ratio: expected LANG[:LIST] then cut=, aug= or join=, each once, not 'zh:cut=yes'"
+}
+
+# Random texts of words of the zh lists (and English, digits and SPECIAL
+# characters) glued or apart: stopword_ratio and flagged_ratio, by default
+# and with aug=, against tests/fixtures/djref.py, Data-Juicer's
+# get_words_from_document and words_refinement run by Python.
+@test "stopword_ratio and flagged_ratio are Data-Juicer's, with and without use_words_aug" {
+	export SW="$DM_SHAREDIR/wordlists/stopwords/zh.txt"
+	export FW="$DM_SHAREDIR/wordlists/flagged/zh.txt"
+	/usr/bin/python3 - > in.jsonl <<'PY'
+import json, os, random
+random.seed(5)
+stop = [w for w in open(os.environ["SW"], encoding="utf-8").read().split("\n") if w]
+flag = [w for w in open(os.environ["FW"], encoding="utf-8").read().split("\n") if w]
+other = ["the", "The", "of", "猫", "数据", "1984", ",", "。", "(", ")",
+         "“", "”", "x", "Ünï", "清洗"]
+seps = ["", "", " ", " ", "\n", "\t", "  ", "，"]
+print(json.dumps({"text": ""}))
+for k in range(600):
+    n = random.choice([1, 2, 3, 8, 20, random.randrange(0, 60)])
+    ws = [random.choice(stop) if random.random() < 0.5 else
+          random.choice(flag) if random.random() < 0.3 else
+          random.choice(other) for _ in range(n)]
+    print(json.dumps({"text": "".join(w + random.choice(seps) for w in ws)},
+                     ensure_ascii=False))
+PY
+	for spec in '|' '2|' '1+2+3|_' '2+2| ' '3|'; do
+		aug=${spec%%|*} join=${spec#*|}
+		opts=
+		[ -z "$aug" ] || opts=", aug=[${aug//+/,}], join=\"$join\""
+		dm-map "set s='stopword_ratio(\"zh\"$opts)' f='flagged_ratio(\"zh\"$opts)'; drop text" in.jsonl > out.jsonl
+		# the ratios are not all zero
+		[ "$(jq -r 'select(.s > 0) | .s' out.jsonl | sort -u | wc -l)" -gt 20 ]
+		[ "$(jq -r 'select(.f > 0) | .f' out.jsonl | sort -u | wc -l)" -gt 10 ]
+		run /usr/bin/python3 "$FIXTURES/djref.py" lists "$SW" "$FW" \
+		    "$aug" "$join" in.jsonl out.jsonl
+		assert_success
+		assert_output '601 samples agree'
+	done
 }
 
 # flagged_ratio: "You are a bastard!" refines to you, are, a, bastard;

@@ -81,11 +81,14 @@ model() {
 	}
 }
 
-# same_as_dj NAME LANG: dm's statistics with sp="NAME", the lists of LANG,
-# over the texts, equal Data-Juicer's
+# same_as_dj NAME LANG [AUG JOIN]: dm's statistics with sp="NAME", the
+# lists of LANG (with aug=[AUG] and join="JOIN", AUG's sizes joined by
+# '+'), over the texts, equal Data-Juicer's (with use_words_aug)
 same_as_dj() {
+	local aug=
+	[ $# -lt 3 ] || aug=",aug=[${3//+/,}],join=\"$4\""
 	texts > in.jsonl
-	DM_TOKENIZER_PATH=$PWD run_split dm-map "set w=words(sp=\"$1\") r1=word_rep(1,sp=\"$1\") r2=word_rep(2,sp=\"$1\") r10=word_rep(10,sp=\"$1\") s=stopword_ratio(\"$2\",sp=\"$1\") f=flagged_ratio(\"$2\",sp=\"$1\"); drop text" in.jsonl
+	DM_TOKENIZER_PATH=$PWD run_split dm-map "set w=words(sp=\"$1\") r1=word_rep(1,sp=\"$1\") r2=word_rep(2,sp=\"$1\") r10=word_rep(10,sp=\"$1\") s=stopword_ratio(\"$2\"$aug,sp=\"$1\") f=flagged_ratio(\"$2\"$aug,sp=\"$1\"); drop text" in.jsonl
 	assert_success
 	printf '%s\n' "$output" > out.jsonl
 	# the statistics are not all zero
@@ -94,7 +97,8 @@ same_as_dj() {
 	[ "$(jq -r 'select(.r2 > 0) | .r2' out.jsonl | sort -u | wc -l)" -gt 20 ]
 	run /usr/bin/python3 "$FIXTURES/djref-sp.py" "$1.sp.model" \
 	    "$DM_SHAREDIR/wordlists/stopwords/$2.txt" \
-	    "$DM_SHAREDIR/wordlists/flagged/$2.txt" in.jsonl out.jsonl
+	    "$DM_SHAREDIR/wordlists/flagged/$2.txt" in.jsonl out.jsonl \
+	    ${3+"$3" "$4"}
 	assert_success
 	assert_output '403 samples agree'
 }
@@ -114,6 +118,13 @@ same_as_dj() {
 	model unigram zh --vocab_size=120 --add_dummy_prefix=false \
 	    --split_by_whitespace=false
 	same_as_dj zh zh
+}
+
+@test "with aug=, the statistics of a Chinese model's words are Data-Juicer's with use_words_aug" {
+	model unigram zh --vocab_size=120 --add_dummy_prefix=false \
+	    --split_by_whitespace=false
+	same_as_dj zh zh 2 ''
+	same_as_dj zh zh 1+3+2 _
 }
 
 @test "the statistics of a Vietnamese model's words are Data-Juicer's with the vi lists" {
