@@ -1,4 +1,5 @@
 /* stats.c - text statistics of OPS.md, computed once per text */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -1441,45 +1442,118 @@ readable(const char *path)
 	return 1;
 }
 
+/* The file path added to data, then a new line; -1 with errno. */
+static int
+slurp(const char *path, struct dm_buf *data)
+{
+	char chunk[65536];
+	size_t r;
+	FILE *fp;
+	int e = 0;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return -1;
+	while ((r = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		dm_buf_add(data, chunk, r);
+	if (ferror(fp))
+		e = errno ? errno : EIO;
+	fclose(fp);
+	if (e) {
+		errno = e;
+		return -1;
+	}
+	dm_buf_addc(data, '\n');
+	return 0;
+}
+
+static int
+txtfile(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 4 && d->d_name[0] != '.' &&
+	    strcmp(d->d_name + n - 4, ".txt") == 0;
+}
+
+/*
+ * The language "all" of a directory without all.txt: every list there,
+ * as Data-Juicer merges the lists of all its languages for "all". 0, or
+ * -1 with a message in err.
+ */
+static int
+slurp_all(const char *kind, const char *list, struct dm_buf *data,
+    struct dm_buf *err)
+{
+	struct dm_buf dir = DM_BUF_INIT, path = DM_BUF_INIT;
+	struct dirent **de = NULL;
+	int i, n, r = -1;
+
+	dm_buf_addf(&dir, "%s/wordlists/%s", dm_sharedir(), kind);
+	if (list)
+		dm_buf_addf(&dir, "-%s", list);
+	if ((n = scandir(dir.buf, &de, txtfile, alphasort)) <= 0) {
+		dm_buf_addf(err, "no %s lists for language 'all' in '%s'%s%s",
+		    strcmp(kind, "stopwords") == 0 ? "stop-word" :
+		    "flagged-word", dir.buf, n < 0 ? ": " : "",
+		    n < 0 ? strerror(errno) : "");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/%s", dir.buf, de[i]->d_name);
+		if (slurp(path.buf, data) < 0) {
+			dm_buf_addf(err, "'%s': %s", path.buf, strerror(errno));
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(de[i]);
+	free(de);
+	dm_buf_free(&dir);
+	dm_buf_free(&path);
+	return r;
+}
+
 static struct dm_wordset *
 wordset_load(const char *kind, const char *arg, struct dm_buf *err)
 {
 	struct dm_buf path = DM_BUF_INIT, data = DM_BUF_INIT;
 	struct dm_wordset *ws;
-	char chunk[65536], *p, *e, *end;
+	char *p, *e, *end;
 	size_t r, lines = 0, cap = 16, len, langlen;
 	const char *colon = strchr(arg, ':'), *lang = arg;
-	FILE *fp;
 
 	langlen = colon ? (size_t)(colon - arg) : strlen(arg);
 	wordset_path(&path, kind, lang, langlen, colon ? colon + 1 : NULL);
-	if ((fp = fopen(path.buf, "rb")) == NULL) {
+	if (slurp(path.buf, &data) < 0) {
 		int e0 = errno;
 		const char *other = strcmp(kind, "stopwords") == 0 ? "iso" :
 		    "ldnoobw";
 
-		dm_buf_addf(err, "no %s list for language '%.*s': '%s': %s",
-		    strcmp(kind, "stopwords") == 0 ? "stop-word" :
-		    "flagged-word", (int)langlen, lang, path.buf,
-		    strerror(e0));
-		dm_buf_reset(&path);
-		wordset_path(&path, kind, lang, langlen, other);
-		if (colon == NULL && readable(path.buf))
-			dm_buf_addf(err, "; the list '%s' has it: '%.*s:%s'",
-			    other, (int)langlen, lang, other);
-		dm_buf_free(&path);
-		return NULL;
-	}
-	while ((r = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		dm_buf_add(&data, chunk, r);
-	if (ferror(fp)) {
-		dm_buf_addf(err, "'%s': %s", path.buf, strerror(errno));
-		fclose(fp);
+		if (e0 == ENOENT && langlen == 3 && memcmp(lang, "all", 3) == 0) {
+			dm_buf_reset(&data);
+			if (slurp_all(kind, colon ? colon + 1 : NULL, &data,
+			    err) == 0)
+				goto parse;
+		} else {
+			dm_buf_addf(err, "no %s list for language '%.*s': "
+			    "'%s': %s", strcmp(kind, "stopwords") == 0 ?
+			    "stop-word" : "flagged-word", (int)langlen, lang,
+			    path.buf, strerror(e0));
+			dm_buf_reset(&path);
+			wordset_path(&path, kind, lang, langlen, other);
+			if (e0 == ENOENT && colon == NULL && readable(path.buf))
+				dm_buf_addf(err, "; the list '%s' has it: "
+				    "'%.*s:%s'", other, (int)langlen, lang,
+				    other);
+		}
 		dm_buf_free(&path);
 		dm_buf_free(&data);
 		return NULL;
 	}
-	fclose(fp);
+parse:
 	dm_buf_free(&path);
 	ws = dm_xcalloc(1, sizeof *ws);
 	ws->kind = dm_xstrdup(kind);

@@ -393,6 +393,47 @@ PY
 	done
 }
 
+# lang "all": the lists of every language merged, as Data-Juicer merges
+# them for "all"; words of several languages against djref.py with the
+# concatenated lists
+@test "stopword_ratio and flagged_ratio of \"all\" use every language's list" {
+	cat "$DM_SHAREDIR"/wordlists/stopwords/*.txt > stop-all.txt
+	cat "$DM_SHAREDIR"/wordlists/flagged/*.txt > flag-all.txt
+	export SW="$DM_SHAREDIR/wordlists/stopwords" FW="$DM_SHAREDIR/wordlists/flagged"
+	/usr/bin/python3 - > in.jsonl <<'PY'
+import glob, json, os, random
+random.seed(9)
+words = []
+for d in (os.environ["SW"], os.environ["FW"]):
+    for f in sorted(glob.glob(d + "/*.txt")):
+        ws = [w for w in open(f, encoding="utf-8").read().split("\n") if w]
+        words += random.sample(ws, min(20, len(ws)))
+words += ["zebra", "数据", "xylophone", "Ünï", "1984"]
+for k in range(300):
+    n = random.choice([1, 3, 10, random.randrange(0, 40)])
+    print(json.dumps({"text": " ".join(random.choice(words) for _ in range(n))},
+                     ensure_ascii=False))
+PY
+	dm-map "set s='stopword_ratio(\"all\")' f='flagged_ratio(\"all\")'; drop text" in.jsonl > out.jsonl
+	[ "$(jq -r 'select(.s > 0 and .s < 1) | .s' out.jsonl | sort -u | wc -l)" -gt 20 ]
+	[ "$(jq -r 'select(.f > 0 and .f < 1) | .f' out.jsonl | sort -u | wc -l)" -gt 20 ]
+	run /usr/bin/python3 "$FIXTURES/djref.py" lists stop-all.txt flag-all.txt \
+	    '' '' in.jsonl out.jsonl
+	assert_success
+	assert_output '300 samples agree'
+	run_split dm-filter 'stopword_ratio("all") > 0' <<< '{"text":"the"}'
+	assert_success
+	assert_output '{"text":"the"}'
+	mkdir -p share/wordlists/stopwords
+	DM_SHAREDIR=$PWD/share run_split dm-filter 'stopword_ratio("all") > 0' <<< '{}'
+	assert_status 2
+	assert_stderr <<EOF
+dm-filter: expression:1:16: no stop-word lists for language 'all' in '$PWD/share/wordlists/stopwords'
+  stopword_ratio("all") > 0
+                 ^
+EOF
+}
+
 # flagged_ratio: "You are a bastard!" refines to you, are, a, bastard;
 # LDNOOBW's English list holds bastard: 1 of 4, Data-Juicer's does not: 0.
 # "A porn site." refines to a, porn, site; both hold porn: 1 of 3.
