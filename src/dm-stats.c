@@ -239,6 +239,8 @@ main(int argc, char *argv[])
 	struct dm_sample *s;
 	struct dm_buf b = DM_BUF_INIT, err = DM_BUF_INIT;
 	struct list stats = { NULL, 0 }, counts = { NULL, 0 };
+	struct dm_pathseg *seg;
+	size_t nseg;
 	const char *html = NULL;
 	json_t *o;
 	int c, json = 0, partial = 0, mergemode = 0, funnel = 0, exact = 0;
@@ -266,9 +268,10 @@ main(int argc, char *argv[])
 				dm_usage_die(usage, "--count: the field name is "
 				    "empty");
 			dm_io_utf8opt("--count", optarg, usage);
-			if (!dm_fieldpath_ok(optarg))
+			if (dm_fieldpath_parse(optarg, &seg, &nseg) < 0)
 				dm_usage_die(usage, "--count: '%s' is not a "
 				    "field name", dm_quote(optarg));
+			dm_fieldpath_free(seg, nseg);
 			list_add(&counts, optarg, strlen(optarg));
 			break;
 		case OPT_DEPTH:

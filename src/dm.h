@@ -693,6 +693,21 @@ void	 dm_expr_strict(int on);
  * expressions looked up and no sample had, "field 'wrds' was in none of
  * the 3 samples; did you mean the statistic 'words'?". */
 void	 dm_expr_report_missing(void);
+/* Appends object key k (n bytes) to a field path as the expression
+ * language writes it: a plain name as meta.lang (first: a name that would
+ * read as a statistic, a keyword or lang gets a leading dot, .len); any
+ * other key in brackets as a JSON string, .["a.b"] first, a["c d"] after.
+ * Distinct keys give distinct paths. */
+void	 dm_fieldpath_addkey(struct dm_buf *, const char *k, size_t n,
+	    int first);
+/* A field path of an option, as the expression language writes it
+ * (meta.lang, .len, .["a.b"], tags[0]); one with no bracket or quote is
+ * names between dots, as -k takes (my key.sub-field). 0 with *seg, *nseg
+ * (free them with dm_fieldpath_free), or -1 when s is no field path: the
+ * caller reports. */
+int	 dm_fieldpath_parse(const char *s, struct dm_pathseg **seg,
+	    size_t *nseg);
+void	 dm_fieldpath_free(struct dm_pathseg *, size_t n);
 
 /* ---- ops.c, op.c: operators ---- */
 

@@ -2343,3 +2343,96 @@ dm_expr_eval_num(struct dm_expr *e, struct dm_sample *s, const char *key,
 	dm_buf_reset(json);
 	return encode(e, &v, json, err) < 0 ? -1 : 0;
 }
+
+/* ---- field paths of options and of dm-stats's coverage ---- */
+
+void
+dm_fieldpath_addkey(struct dm_buf *b, const char *k, size_t n, int first)
+{
+	static const char *const special[] = {
+		"true", "false", "null", "in", "lang"
+	};
+	size_t i;
+	int name = n > 0 && isnamec((unsigned char)k[0], 1), plain;
+
+	for (i = 1; name && i < n; i++)
+		name = isnamec((unsigned char)k[i], 0);
+	if (!name) {
+		dm_buf_adds(b, first ? ".[" : "[");
+		dm_json_addstr(b, k, n);
+		dm_buf_addc(b, ']');
+		return;
+	}
+	/* first, a name the language reads as a statistic, a keyword or
+	 * lang: the leading dot makes it the field (.len) */
+	plain = first && statname(k, n) == NULL;
+	for (i = 0; plain && i < sizeof special / sizeof special[0]; i++)
+		if (strlen(special[i]) == n && memcmp(special[i], k, n) == 0)
+			plain = 0;
+	if (!plain)
+		dm_buf_addc(b, '.');
+	dm_buf_add(b, k, n);
+}
+
+int
+dm_fieldpath_parse(const char *s, struct dm_pathseg **seg, size_t *nseg)
+{
+	struct parser ps;
+	struct node n;
+	const char *p, *dot;
+	size_t len;
+	int r = 0;
+
+	memset(&n, 0, sizeof n);
+	if (strpbrk(s, "[]\"'") == NULL) {
+		/* names between dots, as -k reads them, with the leading
+		 * dot the expression language may write */
+		for (p = *s == '.' ? s + 1 : s;; p = dot + 1) {
+			dot = strchr(p, '.');
+			len = dot ? (size_t)(dot - p) : strlen(p);
+			if (len == 0) {
+				r = -1;
+				break;
+			}
+			addseg(&n, p, len, 0);
+			if (dot == NULL)
+				break;
+		}
+	} else {
+		memset(&ps, 0, sizeof ps);
+		ps.src = ps.p = s;
+		ps.failed = 1;	/* perr stays silent: the caller reports */
+		dm_buf_init(&ps.sval);
+		dm_buf_init(&ps.flags);
+		next(&ps);
+		/* a field, never a statistic or a literal: any name first */
+		if (ps.t == T_NAME || ps.t == T_IN || ps.t == T_TRUE ||
+		    ps.t == T_FALSE || ps.t == T_NULL) {
+			addseg(&n, ps.tstart, (size_t)(ps.tend - ps.tstart), 0);
+			next(&ps);
+		} else if (ps.t != T_DOT)
+			r = -1;
+		if (r == 0 && (parse_path_rest(&ps, &n) < 0 ||
+		    ps.t != T_END || n.npath == 0 || n.path[0].key == NULL))
+			r = -1;
+		dm_buf_free(&ps.sval);
+		dm_buf_free(&ps.flags);
+	}
+	if (r < 0) {
+		dm_fieldpath_free(n.path, n.npath);
+		return -1;
+	}
+	*seg = n.path;
+	*nseg = n.npath;
+	return 0;
+}
+
+void
+dm_fieldpath_free(struct dm_pathseg *seg, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free((char *)seg[i].key);
+	free(seg);
+}

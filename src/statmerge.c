@@ -159,7 +159,8 @@ dm_summary_merge(struct dm_summary *S, const json_t *o, int first,
 	}
 	if (json_integer_value(json_object_get(o, "dm_stats_partial")) !=
 	    DM_STATS_PARTIAL_VERSION) {
-		dm_buf_addf(err, "partial of version %lld, not %d",
+		dm_buf_addf(err, "partial of version %lld, not %d: make it "
+		    "again with this dm-stats",
 		    (long long)json_integer_value(json_object_get(o,
 		    "dm_stats_partial")), DM_STATS_PARTIAL_VERSION);
 		return -1;

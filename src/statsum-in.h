@@ -20,7 +20,7 @@ struct dm_stat {
 };
 
 struct dm_fent {
-	char		*path;
+	char		*path;		/* as dm_fieldpath_addkey writes it */
 	size_t		 len;
 	unsigned long long n;
 	unsigned long long types[6];
@@ -44,7 +44,9 @@ struct dm_vent {
 };
 
 struct dm_counter {
-	char		*field;
+	char		*field;		/* as given to -c */
+	struct dm_pathseg *seg;		/* its path */
+	size_t		 nseg;
 	unsigned long long missing, other;
 	int		 overflow;	/* more than DM_STATS_MAXVALUES values */
 	struct dm_vent	*v;

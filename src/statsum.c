@@ -250,9 +250,9 @@ walk(struct dm_fieldtab *ft, const char *p, const char *e, struct dm_buf *path,
 			if (dm_json_string(p, (size_t)(q - p), &kb, &k, &klen) < 0)
 				k = "", klen = 0;
 			dm_buf_setlen(path, base);
-			if (depth > 0)
-				dm_buf_addc(path, '.');
-			dm_buf_add(path, k, klen);
+			/* as the expression language writes it: joining
+			 * keys with dots would make "a.b" one with a.b */
+			dm_fieldpath_addkey(path, k, klen, depth == 0);
 			p = skipws(q, e);
 			p = skipws(p + 1, e);	/* the colon */
 			p = walk(ft, p, e, path, depth + 1, maxdepth);
@@ -348,8 +348,15 @@ dm_summary_init(struct dm_summary *S, char **stats, size_t nstats,
 	S->fields = dm_xcalloc(1, sizeof *S->fields);
 	S->ct = dm_xcalloc(ncounts, sizeof *S->ct);
 	for (i = 0; i < ncounts; i++) {
-		S->ct[S->nct] = dm_xcalloc(1, sizeof **S->ct);
-		S->ct[S->nct++]->field = dm_xstrdup(counts[i]);
+		struct dm_counter *c = dm_xcalloc(1, sizeof *c);
+
+		S->ct[S->nct++] = c;
+		c->field = dm_xstrdup(counts[i]);
+		if (dm_fieldpath_parse(counts[i], &c->seg, &c->nseg) < 0) {
+			dm_warn("--count: '%s' is not a field name",
+			    dm_quote(counts[i]));
+			bad = 1;
+		}
 	}
 	dm_buf_free(&err);
 	return bad ? -1 : 0;
@@ -404,7 +411,7 @@ countvalue(struct dm_counter *c, struct dm_sample *s, struct dm_buf *k)
 	struct dm_field f;
 	struct dm_vent *e;
 
-	dm_sample_get(s, c->field, &f);
+	dm_sample_getpath(s, c->seg, c->nseg, &f);
 	if (f.type == DM_MISSING) {
 		c->missing++;
 		return;
@@ -506,6 +513,7 @@ dm_summary_free(struct dm_summary *S)
 		free(S->ct[i]->v);
 		free(S->ct[i]->tab);
 		free(S->ct[i]->field);
+		dm_fieldpath_free(S->ct[i]->seg, S->ct[i]->nseg);
 		free(S->ct[i]);
 	}
 	free(S->ct);

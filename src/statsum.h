@@ -72,8 +72,9 @@ double	 dm_hll_estimate(const struct dm_hll *);
 
 #define DM_STATS_VERSION	1
 /* the state of --partial: 2 keeps a running mean and spread, not sums of
- * squares */
-#define DM_STATS_PARTIAL_VERSION	2
+ * squares; 3 names the coverage paths as the expression language does, so
+ * that .["a.b"] is not a.b (version 2 merged them: it cannot be read) */
+#define DM_STATS_PARTIAL_VERSION	3
 #define DM_STATS_MAXFIELDS	4096	/* paths of the coverage */
 #define DM_STATS_MAXVALUES	100000	/* distinct values counted exactly */
 

@@ -150,23 +150,115 @@ PY
 	    '{"a":{"b":{"c":{"deep":1}}}}' >n.jsonl
 	run sh -c "dm-stats -s 1 --json n.jsonl | jq -c '.fields[] | [.path, .count, .share, .types]'"
 	assert_output <<'OUT'
+[".[\"k\\\"q\"]",1,0.25,{"number":1}]
 ["a",4,1,{"null":1,"object":3}]
 ["a.b",3,0.75,{"object":3}]
 ["a.b.c",3,0.75,{"number":1,"string":1,"object":1}]
 ["a.b.c.deep",1,0.25,{"number":1}]
 ["a.b.d",1,0.25,{"array":1}]
 ["a.b.d[]",1,0.25,{"number":1,"string":1,"object":1}]
-["k\"q",1,0.25,{"number":1}]
 ["t",2,0.5,{"boolean":1,"string":1}]
 ["u",1,0.25,{"array":1}]
 OUT
 	run sh -c "dm-stats -s 1 --depth 2 --json n.jsonl | jq -r '.fields[].path' | paste -sd ' '"
-	assert_output 'a a.b k"q t u'
+	assert_output '.["k\"q"] a a.b t u'
 }
 
-@test "--count with an empty element in its path is a usage error, as -k" {
+# keys that dotted names cannot tell apart: a top-level "a.b" next to the
+# nested a.b, the empty key, spaces, quotes and backslashes
+oddkeys() {
+	printf '%s\n' \
+	    '{"text":"x","a.b":1,"a":{"b":2,"c.d":true},"":3,"k y":null,"q\"b\\s":"v"}' \
+	    '{"text":"y","a":{"b":2,"":[1]},"meta":{"key with spaces":1,"say \"hi\"":2,"back\\slash":3,"len":4},"len":5}' >k.jsonl
+}
+
+@test "coverage keeps a top-level dotted key apart from the nested path and names odd keys as dm-filter writes them" {
+	oddkeys
+	run dm-stats -s len --ascii k.jsonl
+	assert_success
+	assert_output <<-'EOF'
+	samples 2, bytes 182, rejected 0
+
+	statistic            count       mean        std        min        max
+	len                      2          1          0          1          1
+
+	quantile               1%       5%      25%      50%      75%      95%      99%
+	len                     1        1        1        1        1        1        1
+
+	histogram              min                                            max
+	len                      1  @                                         1
+
+	field                                count   share  types
+	.[""]                                    1   50.0%  number
+	.["a.b"]                                 1   50.0%  number
+	.["k y"]                                 1   50.0%  null
+	.["q\"b\\s"]                             1   50.0%  string
+	.len                                     1   50.0%  number
+	a                                        2  100.0%  object
+	a.b                                      2  100.0%  number
+	a[""]                                    1   50.0%  array
+	a[""][]                                  1   50.0%  number
+	a["c.d"]                                 1   50.0%  boolean
+	meta                                     1   50.0%  object
+	meta.len                                 1   50.0%  number
+	meta["back\\slash"]                      1   50.0%  number
+	meta["key with spaces"]                  1   50.0%  number
+	meta["say \"hi\""]                       1   50.0%  number
+	text                                     2  100.0%  string
+	EOF
+}
+
+@test "the JSON coverage names odd keys as dm-filter writes them, in JSON strings" {
+	oddkeys
+	run sh -c "dm-stats -s len --json k.jsonl | jq -c '.fields'"
+	assert_output '[{"path":".[\"\"]","count":1,"share":0.5,"types":{"number":1}},{"path":".[\"a.b\"]","count":1,"share":0.5,"types":{"number":1}},{"path":".[\"k y\"]","count":1,"share":0.5,"types":{"null":1}},{"path":".[\"q\\\"b\\\\s\"]","count":1,"share":0.5,"types":{"string":1}},{"path":".len","count":1,"share":0.5,"types":{"number":1}},{"path":"a","count":2,"share":1,"types":{"object":2}},{"path":"a.b","count":2,"share":1,"types":{"number":2}},{"path":"a[\"\"]","count":1,"share":0.5,"types":{"array":1}},{"path":"a[\"\"][]","count":1,"share":0.5,"types":{"number":1}},{"path":"a[\"c.d\"]","count":1,"share":0.5,"types":{"boolean":1}},{"path":"meta","count":1,"share":0.5,"types":{"object":1}},{"path":"meta.len","count":1,"share":0.5,"types":{"number":1}},{"path":"meta[\"back\\\\slash\"]","count":1,"share":0.5,"types":{"number":1}},{"path":"meta[\"key with spaces\"]","count":1,"share":0.5,"types":{"number":1}},{"path":"meta[\"say \\\"hi\\\"\"]","count":1,"share":0.5,"types":{"number":1}},{"path":"text","count":2,"share":1,"types":{"string":2}}]'
+}
+
+@test "every coverage path but an array's reads the same field in dm-filter and in --count" {
+	oddkeys
+	dm-stats -s len --json k.jsonl | jq -r '.fields[] | select(.path | contains("[]") | not) | "\(.path)\t\(.count)"' >paths
+	[ "$(wc -l <paths)" -eq 15 ]
+	while IFS="$(printf '\t')" read -r p n; do
+		run sh -c 'dm-filter "has($1)" k.jsonl | wc -l' sh "$p"
+		assert_output "$n"
+		run sh -c 'dm-stats -s len --depth 0 -c "$1" --json k.jsonl | jq -c ".counts[0] | [.field, .count]"' sh "$p"
+		assert_output "$(jq -cn --arg p "$p" --argjson n "$n" '[$p, $n]')"
+	done <paths
+}
+
+@test "--count takes the paths of dm-filter: a top-level dotted key is not the nested path" {
+	oddkeys
+	run sh -c "dm-stats -s len --depth 0 -c '.[\"a.b\"]' -c a.b -c 'a[\"\"][0]' -c 'meta[\"say \\\"hi\\\"\"]' -c .len -c len -c 'k y' --json k.jsonl | jq -c '.counts[] | [.field, .count, .missing, [.top[].value]]'"
+	assert_output <<-'EOF'
+	[".[\"a.b\"]",1,1,[1]]
+	["a.b",2,0,[2]]
+	["a[\"\"][0]",1,1,[1]]
+	["meta[\"say \\\"hi\\\"\"]",1,1,[2]]
+	[".len",1,1,[5]]
+	["len",1,1,[5]]
+	["k y",1,1,[null]]
+	EOF
+}
+
+@test "merged partials keep odd keys apart as one pass does" {
+	oddkeys
+	head -n 1 k.jsonl >k1.jsonl
+	tail -n 1 k.jsonl >k2.jsonl
+	for f in k1 k2; do
+		dm-stats -s len -c '.["a.b"]' --partial $f.jsonl
+	done >parts
+	dm-stats --merge --json parts | jq -c 'del(.bytes)' >merged
+	dm-stats -s len -c '.["a.b"]' --json k.jsonl | jq -c 'del(.bytes)' >one
+	run cat merged
+	assert_output "$(cat one)"
+	run jq -c '[.fields[].path][0:2], .counts[0].top' merged
+	assert_output '[".[\"\"]",".[\"a.b\"]"]
+[{"value":1,"count":1,"share":1}]'
+}
+
+@test "--count with an empty element or a bad bracket in its path is a usage error" {
 	usage=$(usage_of dm-stats)
-	for f in a..b .a a.; do
+	for f in a..b ..a a. . 'a[' 'a["x"' '.[0]' 'a[x]' 'a["x"]b' 'meta."x"'; do
 		run_split dm-stats --count "$f" </dev/null
 		assert_status 2
 		assert_stderr "dm-stats: --count: '$f' is not a field name"$'\n'"$usage"
@@ -281,10 +373,15 @@ PY
 	run_split dm-stats --merge p1 p2
 	assert_status 2
 	assert_stderr "dm-stats: p2:1: the partial was made with other statistics, count fields, depth or --exact"
-	sed 's/"dm_stats_partial":2/"dm_stats_partial":9/' p1 >p9
+	sed 's/"dm_stats_partial":3/"dm_stats_partial":9/' p1 >p9
 	run_split dm-stats --merge p9
 	assert_status 2
-	assert_stderr "dm-stats: p9:1: partial of version 9, not 2"
+	assert_stderr "dm-stats: p9:1: partial of version 9, not 3: make it again with this dm-stats"
+	# version 2 joined keys with dots: "a.b" and a.b were one path
+	sed 's/"dm_stats_partial":3/"dm_stats_partial":2/' p1 >p2
+	run_split dm-stats --merge p2
+	assert_status 2
+	assert_stderr "dm-stats: p2:1: partial of version 2, not 3: make it again with this dm-stats"
 	echo '{"text":"a"}' >p3
 	run_split dm-stats --merge p3
 	assert_status 2
