@@ -2102,11 +2102,9 @@ addpath(struct dm_buf *b, const struct node *n)
 	for (i = 0; i < n->npath; i++) {
 		if (n->path[i].key == NULL)
 			dm_buf_addf(&q, "[%zu]", n->path[i].index);
-		else {
-			if (i)
-				dm_buf_addc(&q, '.');
-			dm_buf_add(&q, n->path[i].key, n->path[i].len);
-		}
+		else
+			dm_fieldpath_addkey(&q, n->path[i].key, n->path[i].len,
+			    i == 0);
 	}
 	dm_buf_adds(b, dm_quoten(q.buf, q.len));
 	dm_buf_free(&q);

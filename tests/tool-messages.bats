@@ -190,6 +190,12 @@ dm-filter: 2 of 3 samples rejected"
 	run_split dm-map -s 'set n=len' in.jsonl
 	assert_success
 	assert_stderr ''
+	# a key that is no name is written as the expression writes it
+	for e in 'meta["a b"]' '.["x.y"]' 'a[""].b' '.len' 'a[2].c' 'meta["q\""]'; do
+		run_split dm-filter -s "$e == 1" <<< '{"text":"t"}'
+		assert_status 2
+		assert_stderr "dm-filter: <stdin>:1: field '$e' is missing"
+	done
 }
 
 @test "an expression the shell took apart gets a warning that says to quote it" {
