@@ -289,14 +289,16 @@ leaf(struct dm_buf *data, const char *name, const struct dm_loadopt *o,
 	if (dm_archive_sniff(data->buf, data->len) == DM_SNIFF_COMPRESSED) {
 		a = dm_archive_new();
 		if (dm_archive_openmem(a, data->buf, data->len) < 0 ||
-		    dm_archive_next(a, &m) < 0) {
+		    (r = dm_archive_next(a, &m)) < 0) {
 			dm_buf_addf(err, "%s: ", name);
 			dm_archive_error(err, a);
 			dm_archive_free(a);
 			return -1;
 		}
 		if (dm_archive_kind(a) == DM_SNIFF_COMPRESSED) {
-			r = slurp(-1, a, &raw, o->maxsize, name, err);
+			/* an empty one has no entry, and no data to read */
+			if (r > 0)
+				r = slurp(-1, a, &raw, o->maxsize, name, err);
 			dm_archive_free(a);
 			if (r < 0) {
 				dm_buf_free(&raw);

@@ -110,6 +110,22 @@ OUT
 	assert_output '{"path":"a.txt","body":"hello\n","encoding":"utf-8"}'
 }
 
+@test "an empty compressed file, alone or in an archive, is empty text" {
+	: | gzip >e.txt.gz
+	: | gzip | gzip >e.txt.gz.gz
+	tar -cf t.tar e.txt.gz
+	printf '%s\n' '{"path":"e.txt.gz"}' '{"path":"e.txt.gz.gz"}' \
+	    '{"path":"t.tar!/e.txt.gz"}' >in.jsonl
+	run_split dm-map load in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output <<'OUT'
+{"path":"e.txt.gz","encoding":"utf-8","text":""}
+{"path":"e.txt.gz.gz","encoding":"utf-8","text":""}
+{"path":"t.tar!/e.txt.gz","encoding":"utf-8","text":""}
+OUT
+}
+
 @test "a FIFO is refused at once, not waited on for a writer" {
 	mkfifo fifo
 	run_split timeout 10 dm-map load <<< "{\"path\":\"$TMP/fifo\"}"
