@@ -127,6 +127,12 @@ dm_archive_kind(struct dm_archive *d)
 	return d == NOSHIM ? DM_SNIFF_NONE : shim->archive_kind(d);
 }
 
+int
+dm_archive_filters(struct dm_archive *d)
+{
+	return d == NOSHIM ? 0 : shim->archive_filters(d);
+}
+
 const char *
 dm_archive_format(struct dm_archive *d)
 {

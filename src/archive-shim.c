@@ -9,8 +9,9 @@ __attribute__((visibility("default")))
 const struct dm_archive_shim dm_archive_shim = {
 	dm_archive_new, dm_archive_openfd, dm_archive_openmem,
 	dm_archive_openfeed, dm_archive_next, dm_archive_kind,
-	dm_archive_format, dm_archive_unpacked, dm_archive_read,
-	dm_archive_goes_on, dm_archive_error, dm_archive_free,
+	dm_archive_filters, dm_archive_format, dm_archive_unpacked,
+	dm_archive_read, dm_archive_goes_on, dm_archive_error,
+	dm_archive_free,
 	dm_unz_open, dm_unz_read, dm_unz_error, dm_unz_close,
 	dm_tar_new, dm_tar_file, dm_tar_tree, dm_tar_close,
 	dm_extract_docx, dm_extract_odt, dm_extract_pptx, dm_extract_xlsx,

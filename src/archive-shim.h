@@ -31,6 +31,7 @@ struct dm_archive_shim {
 			    dm_archive_feed, void *);
 	int		 (*archive_next)(struct dm_archive *, struct dm_entry *);
 	int		 (*archive_kind)(struct dm_archive *);
+	int		 (*archive_filters)(struct dm_archive *);
 	const char	*(*archive_format)(struct dm_archive *);
 	unsigned long long (*archive_unpacked)(struct dm_archive *);
 	ssize_t		 (*archive_read)(struct dm_archive *, void *, size_t);

@@ -728,6 +728,20 @@ dm_archive_kind(struct dm_archive *d)
 	return DM_SNIFF_NONE;
 }
 
+int
+dm_archive_filters(struct dm_archive *d)
+{
+	int i, n = 0;
+
+	/* a child reads only what starts as a 7-Zip archive: no filter */
+	if (d->pid)
+		return 0;
+	for (i = 0; i < archive_filter_count(d->a); i++)
+		if (archive_filter_code(d->a, i) != ARCHIVE_FILTER_NONE)
+			n++;
+	return n;
+}
+
 const char *
 dm_archive_format(struct dm_archive *d)
 {

@@ -51,6 +51,9 @@ int	 dm_archive_next(struct dm_archive *, struct dm_entry *m);
 /* After the first header: DM_SNIFF_ARCHIVE, DM_SNIFF_COMPRESSED (a
  * single compressed file) or DM_SNIFF_NONE (not an archive after all). */
 int	 dm_archive_kind(struct dm_archive *);
+/* The number of compression filters stacked on the data, outermost
+ * first: 2 for a gzip of a gzip (b.txt.gz.gz), 0 for none. */
+int	 dm_archive_filters(struct dm_archive *);
 /* libarchive's name of the format ("" when it has none yet). */
 const char *dm_archive_format(struct dm_archive *);
 /* Bytes the compression filters gave out so far (members skipped

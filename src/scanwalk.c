@@ -192,16 +192,36 @@ ishidden(const char *rel)
 	}
 }
 
-/* The type of a file: its extension, lower case, without the dot; for a
- * single compressed file, the one before the compression's. */
-static void
-typeof_name(const char *path, size_t n, int compressed, struct dm_buf *out)
+/* The extensions of compressed files, and what they say the data is. */
+static const struct {
+	const char	*ext, *name;
+} zext[] = {
+	{ "gz", "gzip" }, { "bz2", "bzip2" }, { "xz", "xz" },
+	{ "zst", "zstd" }, { "lz4", "lz4" }, { "lzma", "lzma" },
+	{ "z", "compress" }
+};
+
+/* The entry of zext for the extension of n bytes at ext; NULL: none. */
+static const char *
+zname(const char *ext, size_t n)
 {
-	static const char *const zext[] = {
-		"gz", "bz2", "xz", "zst", "lz4", "lzma", "z"
-	};
+	size_t i;
+
+	for (i = 0; i < sizeof zext / sizeof zext[0]; i++)
+		if (strlen(zext[i].ext) == n &&
+		    strncasecmp(ext, zext[i].ext, n) == 0)
+			return zext[i].name;
+	return NULL;
+}
+
+/* The type of a file: its extension, lower case, without the dot; for a
+ * single compressed file, the one before the compressions' extensions,
+ * as many of them as there were compressions (nz): b.txt.gz.gz is txt. */
+static void
+typeof_name(const char *path, size_t n, int nz, struct dm_buf *out)
+{
 	const char *base = path, *dot = NULL, *p;
-	size_t i, len;
+	size_t len;
 
 	for (p = path; p < path + n; p++)
 		if (*p == '/')
@@ -212,14 +232,10 @@ typeof_name(const char *path, size_t n, int compressed, struct dm_buf *out)
 		for (p = base + 1; p < base + len; p++)
 			if (*p == '.')
 				dot = p;
-		if (!compressed || dot == NULL)
+		if (nz <= 0 || dot == NULL)
 			break;
-		compressed = 0;
-		for (i = 0; i < sizeof zext / sizeof zext[0]; i++)
-			if (strlen(zext[i]) == (size_t)(base + len - dot - 1) &&
-			    strncasecmp(dot + 1, zext[i], strlen(zext[i])) == 0)
-				break;
-		if (i == sizeof zext / sizeof zext[0])
+		nz--;
+		if (zname(dot + 1, (size_t)(base + len - dot - 1)) == NULL)
 			break;
 		len = (size_t)(dot - base);
 	}
@@ -684,7 +700,8 @@ doc(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 
 /*
  * A file or member that is not (or is not opened as) an archive: data
- * holds its first bytes, s gives the rest. size is -1 when not known.
+ * holds its first bytes, s gives the rest. size is -1 when not known;
+ * compressed is the number of compressions taken off (0: none).
  */
 static void
 leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
@@ -695,12 +712,21 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 	struct dm_buf type = DM_BUF_INIT;
 	unsigned long long sz;
 	enum dm_doctype dt;
-	const char *text, *enc;
+	const char *text, *enc, *zn;
 	size_t tlen;
+	int k;
 
 	typeof_name(path, plen, compressed, &type);
 	if (!included(sc, rel, type.buf))
 		goto out;
+	/* a name that says compressed, of data that is not (an error page
+	 * saved as data.jsonl.gz): said, as it is read as it is; data that
+	 * is but was not opened (--no-archives, --depth) is not */
+	if (compressed == 0 && (zn = zname(type.buf, type.len)) != NULL &&
+	    (k = dm_archive_sniff(w->data.buf, w->data.len)) !=
+	    DM_SNIFF_COMPRESSED && k != DM_SNIFF_ARCHIVE)
+		dm_warn("%s: not %s data, read as it is",
+		    shown(sc, path, plen), zn);
 	if (sc->jsonl && strcmp(type.buf, "jsonl") == 0) {
 		jsonl_lines(sc, s, path, plen);
 		goto out;
@@ -866,7 +892,7 @@ member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
 		n.blk = dm_xmalloc(BLOCK);
 		in = dm_archive_new();
 		if (dm_archive_openfeed(in, nest_read, &n) == 0)
-			archive(sc, in, path, rel, level + 1, 1, mtime);
+			archive(sc, in, path, rel, level + 1, k, mtime);
 		else if (!s.err) {
 			dm_buf_reset(&w->dec);
 			dm_archive_error(&w->dec, in);
@@ -891,8 +917,7 @@ member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
 		dm_buf_swap(&mem, &w->data);
 		in = dm_archive_new();
 		if (dm_archive_openmem(in, mem.buf, mem.len) == 0 &&
-		    archive(sc, in, path, rel, level + 1,
-		    k != DM_SNIFF_MAYBE, mtime)) {
+		    archive(sc, in, path, rel, level + 1, k, mtime)) {
 			dm_archive_free(in);
 			goto out;
 		}
@@ -911,20 +936,21 @@ out:
 }
 
 /*
- * Reads an opened archive (or single compressed file) named path. Returns
- * 0 when it turned out not to be one (nothing read yet, and not strong:
- * the caller reads it as a file), 1 when it was handled.
+ * Reads an opened archive (or single compressed file) named path, whose
+ * first bytes dm_archive_sniff found to be sniff. Returns 0 when it turned
+ * out not to be one (nothing read yet, and only cpio's magic, which text
+ * can start with: the caller reads it as a file), 1 when it was handled.
  */
 static int
 archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
     const char *rel, int level,
-    int strong, time_t mtime)
+    int sniff, time_t mtime)
 {
 	struct dm_scanwork *w = sc->w;
 	struct dm_entry e;
 	struct src s = { -1, a, NULL, 0, 0 };
 	unsigned long long sz;
-	int r, kind, handled = 1;
+	int r, kind, handled = 1, strong = sniff != DM_SNIFF_MAYBE;
 
 	if (w->nstk > DM_SCAN_MAXDEPTH)
 		return 0;
@@ -937,7 +963,8 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 		s.path = path->buf;
 		s.eof = 1;
 		dm_buf_reset(&w->data);
-		leaf(sc, &s, path->buf, path->len, rel, -1, mtime, 1);
+		leaf(sc, &s, path->buf, path->len, rel, -1, mtime,
+		    dm_archive_filters(a));
 		goto out;
 	}
 	if (r == 0) {
@@ -961,7 +988,11 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 	}
 	kind = dm_archive_kind(a);
 	if (kind == DM_SNIFF_NONE) {
-		if (strong)
+		/* the magic of gzip (say) with no stream after it */
+		if (sniff == DM_SNIFF_COMPRESSED)
+			report(sc, path->buf, path->len,
+			    "truncated or damaged compressed data");
+		else if (strong)
 			report(sc, path->buf, path->len,
 			    "not a readable archive");
 		else
@@ -972,7 +1003,8 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 		s.path = path->buf;
 		dm_buf_reset(&w->data);
 		if (fill(sc, &s, &w->data, HEAD) == 0)
-			leaf(sc, &s, path->buf, path->len, rel, -1, mtime, 1);
+			leaf(sc, &s, path->buf, path->len, rel, -1, mtime,
+			    dm_archive_filters(a));
 		goto out;
 	}
 	for (;;) {
@@ -1057,8 +1089,8 @@ file(struct dm_scan *sc, struct dm_buf *path, size_t rel, const struct stat *st)
 		}
 		dm_buf_reset(&w->toppath);
 		dm_buf_add(&w->toppath, path->buf, path->len);
-		k = archive(sc, a, path, path->buf + rel, 1,
-		    k != DM_SNIFF_MAYBE, st->st_mtime);
+		k = archive(sc, a, path, path->buf + rel, 1, k,
+		    st->st_mtime);
 		dm_archive_free(a);
 		if (k)
 			goto out;

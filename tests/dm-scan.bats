@@ -526,6 +526,92 @@ EOF
 EOF
 }
 
+@test "a file compressed twice is typed by the name inside both compressions" {
+	printf 'note\n' >notes.txt
+	gzip -c notes.txt | gzip -c >a.txt.gz.gz
+	xz -c notes.txt | gzip -c >b.txt.xz.gz
+	bzip2 -c notes.txt | zstd -q -c >c.txt.bz2.zst
+	gzip -c notes.txt | gzip -c | gzip -c >d.md.gz.gz.gz
+	: | gzip -c | gzip -c >e.txt.gz.gz
+	# compressed once, named twice: one extension is taken off
+	gzip -c notes.txt >f.txt.gz.gz
+	members
+	tar -czf m.tar.gz -C m two.md
+	gzip -c m.tar.gz >m.tar.gz.gz
+	stamp *.gz *.zst
+	tar -cf t.tar a.txt.gz.gz
+	stamp t.tar
+	run_split noid dm-scan a.txt.gz.gz b.txt.xz.gz c.txt.bz2.zst \
+	    d.md.gz.gz.gz e.txt.gz.gz f.txt.gz.gz m.tar.gz.gz t.tar
+	assert_success
+	assert_stderr ''
+	assert_output <<EOF
+{"path":"a.txt.gz.gz","size":5,$M,"type":"txt","encoding":"utf-8","text":"note\n"}
+{"path":"b.txt.xz.gz","size":5,$M,"type":"txt","encoding":"utf-8","text":"note\n"}
+{"path":"c.txt.bz2.zst","size":5,$M,"type":"txt","encoding":"utf-8","text":"note\n"}
+{"path":"d.md.gz.gz.gz","size":5,$M,"type":"md","encoding":"utf-8","text":"note\n"}
+{"path":"e.txt.gz.gz","size":0,$M,"type":"txt","encoding":"utf-8","text":""}
+{"path":"f.txt.gz.gz","size":5,$M,"type":"gz","encoding":"utf-8","text":"note\n"}
+{"path":"m.tar.gz.gz!/two.md","size":4,$M,"type":"md","encoding":"utf-8","text":"two\n"}
+{"path":"t.tar!/a.txt.gz.gz","size":5,$M,"type":"txt","encoding":"utf-8","text":"note\n"}
+EOF
+	# --type goes by the same type
+	run_split noid dm-scan --type txt a.txt.gz.gz d.md.gz.gz.gz
+	assert_success
+	assert_output "{\"path\":\"a.txt.gz.gz\",\"size\":5,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"note\\n\"}"
+}
+
+@test "a file named as compressed that is not is read as it is, and said" {
+	printf 'not gzip\n' >x.gz
+	printf 'an error page\n' >data.jsonl.zst
+	head -c 2000 /dev/zero >zeros.xz
+	: >empty.bz2
+	stamp x.gz data.jsonl.zst zeros.xz empty.bz2
+	tar -cf t.tar x.gz
+	stamp t.tar
+	run_split noid dm-scan x.gz data.jsonl.zst zeros.xz empty.bz2 t.tar
+	assert_success
+	assert_stderr <<EOF
+dm-scan: x.gz: not gzip data, read as it is
+dm-scan: data.jsonl.zst: not zstd data, read as it is
+dm-scan: zeros.xz: not xz data, read as it is
+dm-scan: empty.bz2: not bzip2 data, read as it is
+dm-scan: t.tar!/x.gz: not gzip data, read as it is
+dm-scan: 4 files read, 1 binary file skipped
+EOF
+	assert_output <<EOF
+{"path":"x.gz","size":9,$M,"type":"gz","encoding":"utf-8","text":"not gzip\n"}
+{"path":"data.jsonl.zst","size":14,$M,"type":"zst","encoding":"utf-8","text":"an error page\n"}
+{"path":"empty.bz2","size":0,$M,"type":"bz2","encoding":"utf-8","text":""}
+{"path":"t.tar!/x.gz","size":9,$M,"type":"gz","encoding":"utf-8","text":"not gzip\n"}
+EOF
+	# compressed data not opened (--no-archives, --depth) is not misnamed
+	printf 'note\n' | gzip >n.txt.gz
+	run_split dm-scan --no-archives n.txt.gz
+	assert_success
+	assert_stderr 'dm-scan: 0 files read, 1 binary file skipped'
+	run_split dm-scan --depth 0 n.txt.gz
+	assert_success
+	assert_stderr 'dm-scan: 0 files read, 1 binary file skipped'
+}
+
+@test "the magic of a compression with no stream after it is reported as such" {
+	printf '\037\213' >magic.gz
+	seq 1 1000 | gzip | head -c 5 >head.txt.gz
+	seq 1 1000 | gzip | head -c 30 >cut.txt.gz
+	tar -cf t.tar magic.gz
+	run_split dm-scan magic.gz head.txt.gz cut.txt.gz t.tar
+	assert_status 1
+	assert_output ''
+	assert_stderr <<EOF
+dm-scan: magic.gz: truncated or damaged compressed data
+dm-scan: head.txt.gz: truncated or damaged compressed data
+dm-scan: cut.txt.gz: truncated gzip input
+dm-scan: t.tar!/magic.gz: truncated or damaged compressed data
+dm-scan: 0 files read, 4 errors
+EOF
+}
+
 @test "archives are found by content, and text that looks like cpio stays text" {
 	members
 	tar -czf archive.dat -C m two.md
