@@ -698,7 +698,10 @@ dm_archive_next(struct dm_archive *d, struct dm_entry *m)
 	r = archive_read_next_header(d->a, &e);
 	if (r == ARCHIVE_EOF)
 		return 0;
-	if (r < ARCHIVE_WARN)
+	/* ARCHIVE_RETRY (a tar header with a bad checksum: "damaged tar
+	 * archive") gives no entry, and the reader stays before a header;
+	 * reading data then is an internal error of libarchive's */
+	if (r < ARCHIVE_WARN || r == ARCHIVE_RETRY)
 		return -1;
 	d->e = e;
 	if ((m->path = archive_entry_pathname(e)) == NULL)

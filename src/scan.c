@@ -133,6 +133,22 @@ dm_text_decode(const char *s, size_t n, enum dm_encerr mode,
 	return DM_TEXT_OK;
 }
 
+/* Whether a name has an element other than "." (and empty ones). */
+static int
+named(const char *p)
+{
+	size_t n;
+
+	for (;;) {
+		n = strcspn(p, "/");
+		if (n > 1 || (n == 1 && *p != '.'))
+			return 1;
+		if (p[n] == '\0')
+			return 0;
+		p += n + 1;
+	}
+}
+
 int
 dm_member_name(const char *name, struct dm_buf *out)
 {
@@ -161,6 +177,13 @@ dm_member_name(const char *name, struct dm_buf *out)
 	if (!unsafe) {
 		dm_buf_reset(out);
 		dm_buf_adds(out, name);
+	}
+	/* "..", ".", "a/.." made "", "." or "a": nothing names the member
+	 * itself, or would name the archive's top */
+	if (!named(out->buf)) {
+		dm_buf_reset(out);
+		dm_buf_adds(out, DM_MEMBER_NONAME);
+		unsafe = 1;
 	}
 	return unsafe;
 }

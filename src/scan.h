@@ -25,8 +25,10 @@ int	 dm_text_decode(const char *s, size_t n, enum dm_encerr mode,
 
 /* The name under which a member is shown: as stored, unless it is unsafe
  * (absolute, or with a ".." element); then leading slashes and ".."
- * elements are removed. Appends to out (empty on entry); returns 1 when
- * the name was unsafe. */
+ * elements are removed. A name that is then empty or only "." elements
+ * ("..", ".", "/..", "") is DM_MEMBER_NONAME, unsafe too. Appends to out
+ * (empty on entry); returns 1 when the name was unsafe. */
+#define DM_MEMBER_NONAME	"_"
 int	 dm_member_name(const char *name, struct dm_buf *out);
 /* Glob match of a whole path: * and ? within an element, [...] classes,
  * ** any number of elements; \ quotes. 1 on a match. */

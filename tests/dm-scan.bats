@@ -652,6 +652,66 @@ EOF
 	assert_same "$TMP/after" "$TMP/before"
 }
 
+# dottar OUT NAME...: a tar made by Python's tarfile, whose regular files
+# have these names as they are (GNU tar strips "." and ".."), each holding
+# "data of NAME".
+dottar() {
+	/usr/bin/python3 - "$@" <<'PY'
+import io, sys, tarfile
+with tarfile.open(sys.argv[1], "w", format=tarfile.GNU_FORMAT) as t:
+    for n in sys.argv[2:]:
+        d = ("data of %s\n" % n).encode()
+        i = tarfile.TarInfo(n)
+        i.size, i.mtime = len(d), 1704164645
+        t.addfile(i, io.BytesIO(d))
+PY
+}
+
+@test "a member named '..', '.' or nothing is shown as '_' and reported" {
+	dottar d.tar .. . a/.. a/b/.. /.. ./.. '' ../f.txt ok.txt
+	stamp d.tar
+	run_split noid dm-scan --hidden d.tar
+	assert_success
+	assert_stderr <<EOF
+dm-scan: d.tar: member '..' has an unsafe name, shown as '_'
+dm-scan: d.tar: member '.' has an unsafe name, shown as '_'
+dm-scan: d.tar: member 'a/..' has an unsafe name, shown as 'a'
+dm-scan: d.tar: member 'a/b/..' has an unsafe name, shown as 'a/b'
+dm-scan: d.tar: member '/..' has an unsafe name, shown as '_'
+dm-scan: d.tar: member './..' has an unsafe name, shown as '_'
+dm-scan: d.tar: member '' has an unsafe name, shown as '_'
+dm-scan: d.tar: member '../f.txt' has an unsafe name, shown as 'f.txt'
+EOF
+	assert_output <<EOF
+{"path":"d.tar!/_","size":11,$M,"type":"","encoding":"utf-8","text":"data of ..\n"}
+{"path":"d.tar!/_","size":10,$M,"type":"","encoding":"utf-8","text":"data of .\n"}
+{"path":"d.tar!/a","size":13,$M,"type":"","encoding":"utf-8","text":"data of a/..\n"}
+{"path":"d.tar!/a/b","size":15,$M,"type":"","encoding":"utf-8","text":"data of a/b/..\n"}
+{"path":"d.tar!/_","size":12,$M,"type":"","encoding":"utf-8","text":"data of /..\n"}
+{"path":"d.tar!/_","size":13,$M,"type":"","encoding":"utf-8","text":"data of ./..\n"}
+{"path":"d.tar!/_","size":9,$M,"type":"","encoding":"utf-8","text":"data of \n"}
+{"path":"d.tar!/f.txt","size":17,$M,"type":"txt","encoding":"utf-8","text":"data of ../f.txt\n"}
+{"path":"d.tar!/ok.txt","size":15,$M,"type":"txt","encoding":"utf-8","text":"data of ok.txt\n"}
+EOF
+	# load finds the first member of that name, as dm-scan showed it
+	run_split dm-map load <<<'{"path":"d.tar!/_"}'
+	assert_success
+	assert_output '{"path":"d.tar!/_","encoding":"utf-8","text":"data of ..\n"}'
+}
+
+@test "a tar header with a bad checksum is a damaged archive, not an internal error" {
+	# a regular file whose name ends in a slash is a folder to libarchive,
+	# and its data then a header
+	dottar s.tar dir/ ok.txt
+	run_split dm-scan s.tar
+	assert_status 1
+	assert_output ''
+	assert_stderr <<EOF
+dm-scan: s.tar: damaged tar archive
+dm-scan: 0 files read, 1 error
+EOF
+}
+
 @test "a corrupt or truncated archive is reported, what came before is kept, status 1" {
 	mkdir c
 	printf 'first\n' >c/a.txt
