@@ -30,6 +30,7 @@ extern const struct dm_opdef dm_op_normalize_ws;
 extern const struct dm_opdef dm_op_remove_chars;
 extern const struct dm_opdef dm_op_remove_copyright;
 extern const struct dm_opdef dm_op_remove_emails;
+extern const struct dm_opdef dm_op_remove_incorrect_substrings;
 extern const struct dm_opdef dm_op_remove_invisible;
 extern const struct dm_opdef dm_op_remove_ips;
 extern const struct dm_opdef dm_op_remove_long_words;
@@ -82,6 +83,7 @@ static const struct dm_opdef *const builtin[] = {
 	&dm_op_remove_emails,
 	&dm_op_remove_emoji,
 	&dm_op_remove_html_tags,
+	&dm_op_remove_incorrect_substrings,
 	&dm_op_remove_invisible,
 	&dm_op_remove_ips,
 	&dm_op_remove_long_words,

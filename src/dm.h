@@ -657,6 +657,11 @@ void	 dm_textstats_free(struct dm_textstats *);
 /* The span [*b, *e) of s left by stripping SPECIAL characters (OPS.md)
  * at both ends, as Data-Juicer's strip(word, SPECIAL_CHARACTERS). */
 void	 dm_special_strip(const char *s, size_t n, size_t *b, size_t *e);
+/* Data-Juicer's words of a text by line, tab and space, those keep(arg,
+ * word, n) keeps merged back (djwords.c): 1 with the text appended to out,
+ * 0 with out as it was when it comes out the same. */
+int	 dm_dj_keep_words(const char *in, size_t n, struct dm_buf *out,
+	    int (*keep)(void *, const char *, size_t), void *arg);
 /* The words of a word list of share/dm/wordlists ("stopwords", "en"):
  * loaded once, then a hash set. NULL with a message when it is missing. */
 struct dm_wordset;

@@ -1207,6 +1207,53 @@ dm_emit_long_words(const struct dm_rop *op, const struct dm_ynode *args,
 }
 
 /*
+ * remove_words_with_incorrect_substrings_mapper: remove-incorrect-
+ * substrings with the list (a list of strings; null: the default), and
+ * the model of tokenization: true as sp=LANG. dm's list is separated by
+ * commas and drops empty items, so an item that holds a comma, or is
+ * empty (Data-Juicer then drops every word), is not supported.
+ */
+int
+dm_emit_incorrect_substrings(const struct dm_rop *op,
+    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
+    const struct dm_ynode **at)
+{
+	const struct dm_ynode *v = dm_yaml_get(args, "substrings"), *k;
+	struct dm_buf l = DM_BUF_INIT;
+	size_t i;
+
+	if (!isnull(v) && v->kind != DM_Y_SEQ) {
+		dm_buf_adds(err, "parameter 'substrings' of "
+		    "'remove_words_with_incorrect_substrings_mapper' is a list "
+		    "of strings");
+		*at = v;
+		return -1;
+	}
+	for (i = 0; !isnull(v) && i < v->n; i++) {
+		k = v->kid[i];
+		if (k->kind != DM_Y_SCALAR || isnull(k) || *k->val == '\0' ||
+		    strchr(k->val, ',') != NULL) {
+			dm_buf_addf(err, "parameter 'substrings': item %zu: %s",
+			    i + 1, k->kind != DM_Y_SCALAR || isnull(k) ?
+			    "not a string" : *k->val == '\0' ?
+			    "an empty string is not supported by dm" :
+			    "a ',' is not supported by dm");
+			*at = k;
+			dm_buf_free(&l);
+			return -1;
+		}
+		dm_buf_addf(&l, "%s%s", i ? "," : "", k->val);
+	}
+	addop(out, "remove-incorrect-substrings");
+	if (!isnull(v))
+		addkv(out, "substrings", l.len ? l.buf : "");
+	if (argbool(op, args, "tokenization"))
+		addkv(out, "sp", arg(op, args, "lang"));
+	dm_buf_free(&l);
+	return 0;
+}
+
+/*
  * remove_specific_chars_mapper: Data-Juicer deletes what the class
  * "[" + "|".join(chars_to_remove) + "]" matches (the characters of a
  * string, or the items of a list, joined by '|'), with nothing escaped;

@@ -35,6 +35,13 @@ static const struct dm_rparam p_long_words[] = {
 	{ NULL, 0, NULL }
 };
 
+static const struct dm_rparam p_substrings[] = {
+	{ "lang", DM_RP_STR, "en" },
+	{ "tokenization", DM_RP_BOOL, "false" },
+	{ "substrings", DM_RP_STRS, NULL },
+	{ NULL, 0, NULL }
+};
+
 static const struct dm_rparam p_chars[] = {
 	{ "chars_to_remove", DM_RP_STRS,
 	  "\u25c6\u25cf\u25a0\u25ba\u25bc\u25b2\u25b4\u2206\u25bb\u25b7"
@@ -360,7 +367,9 @@ static const struct dm_rop table[] = {
 	    dm_emit_chars),
 	MAP("remove_table_text_mapper", NULL, "remove-table-text", p_table,
 	    dm_emit_table),
-	NONE("remove_words_with_incorrect_substrings_mapper", NULL, no_port),
+	MAP("remove_words_with_incorrect_substrings_mapper", NULL,
+	    "remove-incorrect-substrings", p_substrings,
+	    dm_emit_incorrect_substrings),
 	MAP("replace_content_mapper", NULL, "replace", p_replace,
 	    dm_emit_replace),
 	NONE("sdxl_prompt2prompt_mapper", NULL, no_text),

@@ -1102,6 +1102,48 @@ dm-recipe: r.yaml:12:28: parameter 'words_aug_join_char' of 'flagged_words_filte
 EOF
 }
 
+@test "remove_words_with_incorrect_substrings_mapper is remove-incorrect-substrings" {
+	printf '%s\n' '{"text":"see http://x.com now"}' '{"text":"a  b x"}' > in.jsonl
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+export_path: out.jsonl
+process:
+  - remove_words_with_incorrect_substrings_mapper:
+  - remove_words_with_incorrect_substrings_mapper:
+      substrings: ["x", "a b", "\"q\""]
+  - remove_words_with_incorrect_substrings_mapper:
+      substrings: []
+EOF
+	run dm-recipe show r.yaml
+	assert_success
+	assert_output "dm-map 'remove-incorrect-substrings; remove-incorrect-substrings substrings=\"x,a b,\\\"q\\\"\"; remove-incorrect-substrings substrings=\"\"' in.jsonl > out.jsonl"
+	run_split dm-recipe run r.yaml
+	assert_success
+	run cat out.jsonl
+	assert_output <<'EOF'
+{"text":"see now"}
+{"text":"a b"}
+EOF
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+export_path: out.jsonl
+process:
+  - remove_words_with_incorrect_substrings_mapper:
+      substrings: "http"
+  - remove_words_with_incorrect_substrings_mapper:
+      substrings: ["a,b", ""]
+  - remove_words_with_incorrect_substrings_mapper:
+      substrings: ["", "x"]
+EOF
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:5:19: parameter 'substrings' of 'remove_words_with_incorrect_substrings_mapper' is a list of strings
+dm-recipe: r.yaml:7:20: parameter 'substrings': item 1: a ',' is not supported by dm
+dm-recipe: r.yaml:9:20: parameter 'substrings': item 1: an empty string is not supported by dm
+EOF
+}
+
 # ---- DataMate ----
 
 @test "a DataMate process.yaml reads its file records with load" {

@@ -133,6 +133,24 @@ same_as_dj() {
 	same_as_dj vi vi
 }
 
+# remove-incorrect-substrings sp=MODEL: the pieces without U+2581, those
+# kept joined by nothing when one goes, as Data-Juicer's
+# remove_words_with_incorrect_substrings_mapper with tokenization: true
+@test "remove-incorrect-substrings with sp= is Data-Juicer's mapper with tokenization: true" {
+	model unigram en --vocab_size=300
+	texts > in.jsonl
+	for subs in 'the,fu' 'xxx,.,数'; do
+		DM_TOKENIZER_PATH=$PWD dm-map "remove-incorrect-substrings substrings=$subs sp=en" in.jsonl > out.jsonl
+		# some texts change, not all
+		[ "$(paste -d '\n' in.jsonl out.jsonl | awk 'NR % 2 { a = $0; next } a != $0' | wc -l)" -gt 50 ]
+		[ "$(paste -d '\n' in.jsonl out.jsonl | awk 'NR % 2 { a = $0; next } a == $0' | wc -l)" -gt 20 ]
+		run /usr/bin/python3 "$FIXTURES/djref-sp.py" substrings \
+		    en.sp.model "$subs" in.jsonl out.jsonl
+		assert_success
+		assert_output '403 samples agree'
+	done
+}
+
 @test "a model is found in Data-Juicer's cache after DM_TOKENIZER_PATH, and a path is a path" {
 	model unigram en --vocab_size=300
 	mkdir -p cache/data_juicer/models tok
