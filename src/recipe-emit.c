@@ -1574,6 +1574,42 @@ out:
 	return r;
 }
 
+/*
+ * suffix_filter: the samples whose __dj__suffix__ (the suffix of the file
+ * Data-Juicer read them from, as its formatters add it) is one of
+ * suffixes (a string is one); every sample when there is none. Where the
+ * field is missing Data-Juicer stops with a KeyError, and dm's "in" is
+ * false.
+ */
+int
+dm_emit_suffix(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	const struct dm_ynode *v = dm_yaml_get(args, "suffixes"), *k;
+	size_t i, n;
+	int rev = argbool(op, args, "reversed_range");
+
+	if (isnull(v) || (v->kind == DM_Y_SEQ && v->n == 0))
+		return 0;
+	n = v->kind == DM_Y_SEQ ? v->n : 1;
+	dm_buf_adds(out, rev ? "!(.__dj__suffix__ in [" :
+	    ".__dj__suffix__ in [");
+	for (i = 0; i < n; i++) {
+		k = v->kind == DM_Y_SEQ ? v->kid[i] : v;
+		if (k->kind != DM_Y_SCALAR || isnull(k)) {
+			dm_buf_addf(err, "parameter 'suffixes': item %zu is "
+			    "not a string", i + 1);
+			*at = k;
+			return -1;
+		}
+		if (i)
+			dm_buf_adds(out, ", ");
+		dm_json_addstr(out, k->val, strlen(k->val));
+	}
+	dm_buf_adds(out, rev ? "])" : "]");
+	return 0;
+}
+
 /* language_id_score_filter: the best label among lang (any label when
  * lang is empty) with a probability of at least min_score. dm's lang does
  * not lower-case the text first, as Data-Juicer does (see dm-recipe(1)). */

@@ -155,6 +155,12 @@ static const struct dm_rparam p_lang[] = {
 	{ NULL, 0, NULL }
 };
 
+static const struct dm_rparam p_suffix[] = {
+	{ "suffixes", DM_RP_STRS, NULL },
+	RANGE_FLAGS,
+	{ NULL, 0, NULL }
+};
+
 static const struct dm_rparam p_dedup_exact[] = {
 	{ "lowercase", DM_RP_BOOL, "false" },
 	{ "ignore_non_character", DM_RP_BOOL, "false" },
@@ -380,7 +386,9 @@ static const struct dm_rop table[] = {
 	NONE("specified_numeric_field_filter", NULL, no_port),
 	FILTER("stopwords_filter", NULL, "stopword_ratio(\"en\")",
 	    p_stopwords),
-	NONE("suffix_filter", NULL, no_port),
+	{ .dj = "suffix_filter", .kind = DM_R_FILTER,
+	  .form = ".__dj__suffix__ in [...]", .params = p_suffix,
+	  .emit = dm_emit_suffix },
 	NONE("tags_specified_field_selector", NULL, no_port),
 	NONE("text_action_filter", NULL, no_model),
 	NONE("text_chunk_mapper", NULL, no_port),

@@ -135,6 +135,9 @@ int	 dm_emit_fix_unicode(const struct dm_rop *,
 int	 dm_emit_lang(const struct dm_rop *,
 	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
 	    const struct dm_ynode **at);
+int	 dm_emit_suffix(const struct dm_rop *,
+	    const struct dm_ynode *, struct dm_buf *, struct dm_buf *,
+	    const struct dm_ynode **);
 int	 dm_emit_incorrect_substrings(const struct dm_rop *,
 	    const struct dm_ynode *, struct dm_buf *, struct dm_buf *,
 	    const struct dm_ynode **);

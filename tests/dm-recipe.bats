@@ -1144,6 +1144,31 @@ dm-recipe: r.yaml:9:20: parameter 'substrings': item 1: an empty string is not s
 EOF
 }
 
+# suffix_filter keeps the samples whose __dj__suffix__ (the file suffix
+# Data-Juicer's formatters add) is listed
+@test "suffix_filter keeps the samples of the listed suffixes" {
+	printf '%s\n' '{"id":1,"__dj__suffix__":".c"}' '{"id":2,"__dj__suffix__":".md"}' \
+	    '{"id":3,"__dj__suffix__":".h"}' '{"id":4,"__dj__suffix__":".C"}' '{"id":5}' > in.jsonl
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+export_path: out.jsonl
+process:
+  - suffix_filter:
+      suffixes: [".c", ".h", ".md"]
+  - suffix_filter:
+      suffixes: ".md"
+      reversed_range: true
+  - suffix_filter:
+EOF
+	run dm-recipe show r.yaml
+	assert_success
+	assert_output "dm-filter '.__dj__suffix__ in [\".c\", \".h\", \".md\"] && !(.__dj__suffix__ in [\".md\"])' in.jsonl > out.jsonl"
+	run_split dm-recipe run r.yaml
+	assert_success
+	run jq -c .id out.jsonl
+	assert_output "$(printf '1\n3')"
+}
+
 # ---- DataMate ----
 
 @test "a DataMate process.yaml reads its file records with load" {
