@@ -1435,9 +1435,12 @@ range(const struct dm_rop *op, const struct dm_ynode *args,
 /*
  * The word filters (those with a lang) take tokenization: true as the
  * SentencePiece model Data-Juicer loads for it, {lang}.sp.model: their
- * statistic with sp="LANG". alphanumeric_filter's tokenization is a
- * Hugging Face tokenizer, and it and the word-list options are not run.
+ * statistic with sp="LANG". alphanumeric_filter's is the Hugging Face
+ * tokenizer of the model it names (PYTHIA): alpha_token_ratio. The
+ * word-list directories are not run.
  */
+#define PYTHIA	"EleutherAI/pythia-6.9b-deduped"
+
 static int
 sp_words(const struct dm_rop *op)
 {
@@ -1453,7 +1456,8 @@ no_tokens(const struct dm_rop *op, const struct dm_ynode *args,
 	size_t i;
 
 	for (i = 0; i < NELEM(names); i++)
-		if (dm_rop_param(op, names[i]) && !(i == 0 && sp_words(op)) &&
+		if (dm_rop_param(op, names[i]) && !(i == 0 && (sp_words(op) ||
+		    strcmp(op->form, "alnum_ratio") == 0)) &&
 		    unsupported(op, args, names[i], err, at) < 0)
 			return -1;
 	return 0;
@@ -1564,6 +1568,10 @@ dm_emit_range(const struct dm_rop *op, const struct dm_ynode *args,
 	}
 	if (sp_words(op) && argbool(op, args, "tokenization")) {
 		add_sp(op, args, &sb, stat);
+		stat = sb.buf;
+	} else if (argbool(op, args, "tokenization")) {
+		/* alphanumeric_filter: Data-Juicer's alpha_token_ratio */
+		dm_buf_adds(&sb, "alpha_token_ratio(\"" PYTHIA "\")");
 		stat = sb.buf;
 	}
 	r = range(op, args, out, stat, minp, maxp);

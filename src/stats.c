@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -35,7 +36,7 @@
  */
 
 enum {
-	S_ALNUM_RATIO, S_AVG_LINE_LEN, S_BYTES, S_CHAR_REP, S_DIGIT_RATIO,
+	S_ALNUM_RATIO, S_ALPHA_TOKEN_RATIO, S_AVG_LINE_LEN, S_BYTES, S_CHAR_REP, S_DIGIT_RATIO,
 	S_FLAGGED_RATIO, S_LEN, S_LINES, S_MAX_LINE_LEN, S_SPACE_RATIO,
 	S_SPECIAL_RATIO, S_STOPWORD_RATIO, S_TOKENS, S_UPPER_RATIO, S_WORD_REP, S_WORDS,
 	NSTAT
@@ -45,6 +46,9 @@ enum {
 static const struct dm_statdef stats[NSTAT] = {
 	{ "alnum_ratio", DM_STATARG_NONE, NULL, 0,
 	  "alphanumeric characters / characters", 0 },
+	{ "alpha_token_ratio", DM_STATARG_STR, NULL, 0,
+	  "letters / tokens of a tokenizer (Data-Juicer's alpha_token_ratio)",
+	  0 },
 	{ "avg_line_len", DM_STATARG_NONE, NULL, 0,
 	  "characters / lines", 0 },
 	{ "bytes", DM_STATARG_NONE, NULL, 1,
@@ -431,10 +435,10 @@ dm_stat_check(const struct dm_statdef *d, const char *arg, struct dm_buf *err)
 	case DM_STATARG_INT:
 		return parse_n(d, arg, &n, err);
 	case DM_STATARG_STR:
-		if (k == S_TOKENS) {
+		if (k == S_TOKENS || k == S_ALPHA_TOKEN_RATIO) {
 			if (arg == NULL) {
-				dm_buf_adds(err, "tokens needs a tokenizer file: "
-				    "tokens(\"tokenizer.json\")");
+				dm_buf_addf(err, "%s needs a tokenizer file: "
+				    "%s(\"tokenizer.json\")", d->name, d->name);
 				return -1;
 			}
 			return dm_tok_get(arg, err) ? 0 : -1;
@@ -1755,6 +1759,35 @@ compute(struct dm_textstats *ts, int k)
 	return 0.0;
 }
 
+/* The letters of the text, as Python's str.isalpha() tells them: the
+ * code points of categories Lu, Ll, Lt, Lm and Lo. */
+static size_t
+nletters(const struct dm_textstats *ts)
+{
+	const unsigned char *u = (const unsigned char *)ts->s;
+	size_t i = 0, k = 0;
+
+	while (i < ts->n) {
+		if (u[i] < 0x80) {
+			k += (unsigned)((u[i] | 0x20) - 'a') < 26;
+			i++;
+			continue;
+		}
+		switch (utf8proc_category(next_cp(ts->s, ts->n, &i))) {
+		case UTF8PROC_CATEGORY_LU:
+		case UTF8PROC_CATEGORY_LL:
+		case UTF8PROC_CATEGORY_LT:
+		case UTF8PROC_CATEGORY_LM:
+		case UTF8PROC_CATEGORY_LO:
+			k++;
+			break;
+		default:
+			break;
+		}
+	}
+	return k;
+}
+
 /* The kept (statistic, argument), made and checked on first use. */
 static struct argval *
 argval(struct dm_textstats *ts, int k, const char *arg, struct dm_buf *err)
@@ -1786,7 +1819,7 @@ argval(struct dm_textstats *ts, int k, const char *arg, struct dm_buf *err)
 	} else if (stats[k].arg == DM_STATARG_INT) {
 		if (parse_n(&stats[k], arg, &a.num, err) < 0)
 			goto fail;
-	} else if (k == S_TOKENS) {
+	} else if (k == S_TOKENS || k == S_ALPHA_TOKEN_RATIO) {
 		if ((a.tok = dm_tok_get(arg, err)) == NULL)
 			goto fail;
 	} else if ((a.lo = listopts_parse(&stats[k], arg, err)) == NULL ||
@@ -1863,12 +1896,14 @@ dm_textstats_get(struct dm_textstats *ts, const struct dm_statdef *d,
 		case S_WORD_REP:
 			a->v = word_rep(ts, (size_t)a->num);
 			break;
-		case S_TOKENS: {
+		case S_TOKENS:
+		case S_ALPHA_TOKEN_RATIO: {
 			size_t cnt;
 
 			if (dm_tok_count(a->tok, ts->s, ts->n, &cnt, err) < 0)
 				return -1;
-			a->v = (double)cnt;
+			a->v = k == S_TOKENS ? (double)cnt :
+			    ratio(nletters(ts), cnt);
 			break;
 		}
 		default:

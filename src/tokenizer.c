@@ -832,6 +832,101 @@ dm_tok_names(char ***names)
  * then as a file; anything else is a path. -1 with err for a name found
  * nowhere, listing the names there are.
  */
+static void	expanduser(struct dm_buf *, const char *);
+
+/* The Hugging Face hub cache, as huggingface_hub finds it: HF_HUB_CACHE
+ * (or the older HUGGINGFACE_HUB_CACHE), else HF_HOME/hub, else
+ * XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub. */
+static void
+hubdir(struct dm_buf *d)
+{
+	const char *e;
+
+	if (((e = getenv("HF_HUB_CACHE")) != NULL && *e) ||
+	    ((e = getenv("HUGGINGFACE_HUB_CACHE")) != NULL && *e))
+		expanduser(d, e);
+	else if ((e = getenv("HF_HOME")) != NULL && *e) {
+		expanduser(d, e);
+		dm_buf_adds(d, "/hub");
+	} else if ((e = getenv("XDG_CACHE_HOME")) != NULL && *e) {
+		expanduser(d, e);
+		dm_buf_adds(d, "/huggingface/hub");
+	} else
+		expanduser(d, "~/.cache/huggingface/hub");
+}
+
+/* Whether name is a model id of the hub, ORG/NAME, each of letters,
+ * digits, '-', '_' and '.', not starting with '.' or '-'. */
+static int
+hubid(const char *name)
+{
+	const char *p = name;
+	int parts = 1, len = 0;
+
+	for (; *p; p++) {
+		if (*p == '/') {
+			if (len == 0 || ++parts > 2)
+				return 0;
+			len = 0;
+			continue;
+		}
+		if (len == 0 && (*p == '.' || *p == '-'))
+			return 0;
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    *p == '.'))
+			return 0;
+		len++;
+	}
+	return parts == 2 && len > 0;
+}
+
+/*
+ * The tokenizer.json of model id ORG/NAME as transformers'
+ * AutoTokenizer.from_pretrained finds it downloaded: in the snapshot that
+ * refs/main of models--ORG--NAME in the hub cache names. 0 with path, or
+ * -1 with the place looked at in err.
+ */
+static int
+hub_resolve(const char *name, struct dm_buf *path, struct dm_buf *err)
+{
+	struct dm_buf d = DM_BUF_INIT, ref = DM_BUF_INIT;
+	const char *slash = strchr(name, '/');
+	char buf[256];
+	size_t n;
+	FILE *fp;
+
+	hubdir(&d);
+	dm_buf_addf(&d, "/models--%.*s--%s", (int)(slash - name), name,
+	    slash + 1);
+	dm_buf_addf(&ref, "%s/refs/main", d.buf);
+	if ((fp = fopen(ref.buf, "r")) != NULL) {
+		n = fread(buf, 1, sizeof buf - 1, fp);
+		fclose(fp);
+		buf[n] = '\0';
+		buf[strcspn(buf, "\r\n")] = '\0';
+		dm_buf_reset(path);
+		dm_buf_addf(path, "%s/snapshots/%s/tokenizer.json", d.buf, buf);
+		if (*buf != '\0' && strchr(buf, '/') == NULL &&
+		    access(path->buf, R_OK) == 0) {
+			dm_buf_free(&d);
+			dm_buf_free(&ref);
+			return 0;
+		}
+	}
+	dm_buf_adds(err, "no file '");
+	dm_buf_addquoted(err, name, strlen(name), 64);
+	dm_buf_adds(err, "', nor a tokenizer.json of that Hugging Face model "
+	    "in '");
+	dm_buf_addquoted(err, d.buf, d.len, 200);
+	dm_buf_addc(err, '\'');
+	dm_buf_reset(path);
+	dm_buf_adds(path, name);
+	dm_buf_free(&d);
+	dm_buf_free(&ref);
+	return -1;
+}
+
 static int
 resolve(const char *name, struct dm_buf *path, struct dm_buf *err)
 {
@@ -840,6 +935,8 @@ resolve(const char *name, struct dm_buf *path, struct dm_buf *err)
 	size_t f, i, n;
 
 	dm_buf_adds(path, name);
+	if (hubid(name) && access(name, F_OK) != 0)
+		return hub_resolve(name, path, err);
 	if (strchr(name, '/') || strchr(name, '.'))
 		return 0;
 	searchpath(&dirs);

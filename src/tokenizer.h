@@ -34,7 +34,10 @@ struct dm_tok;
  *
  * A name without '/' or '.' is looked up in the directories of
  * DM_TOKENIZER_PATH (':'-separated), else DM_SHAREDIR/tokenizers, as
- * NAME.json, NAME/tokenizer.json, NAME.model or NAME/tokenizer.model.
+ * NAME.json, NAME/tokenizer.json, NAME.model or NAME/tokenizer.model. A
+ * Hugging Face model id ORG/NAME that is no file is the tokenizer.json of
+ * the snapshot refs/main names in the hub cache (HF_HUB_CACHE, else
+ * HF_HOME/hub, else ~/.cache/huggingface/hub), as transformers finds it.
  */
 
 /* The tokenizer of path or name, loaded on first use; NULL with the reason

@@ -964,22 +964,22 @@ export_path: out.jsonl
 process:
   - perplexity_filter:
       lang: en
-  - alphanumeric_filter:
-      tokenization: true
+  - stopwords_filter:
+      stopwords_dir: /data/stopwords
   - words_num_filter:
 EOF
 	run_split dm-recipe run r.yaml
 	assert_status 2
 	assert_stderr <<'EOF'
 dm-recipe: r.yaml:4:5: operator 'perplexity_filter' is not supported by dm (needs a KenLM language model dm does not run)
-dm-recipe: r.yaml:7:21: parameter 'tokenization' of 'alphanumeric_filter' is not supported by dm
+dm-recipe: r.yaml:7:22: parameter 'stopwords_dir' of 'stopwords_filter' is not supported by dm
 EOF
 	[ ! -e out.jsonl ]
 	run_split dm-recipe run --skip-unsupported r.yaml
 	assert_success
 	assert_stderr <<'EOF'
 dm-recipe: r.yaml:4:5: operator 'perplexity_filter' is not supported by dm (needs a KenLM language model dm does not run); left out
-dm-recipe: r.yaml:7:21: parameter 'tokenization' of 'alphanumeric_filter' is not supported by dm; 'alphanumeric_filter' left out
+dm-recipe: r.yaml:7:22: parameter 'stopwords_dir' of 'stopwords_filter' is not supported by dm; 'stopwords_filter' left out
 EOF
 	[ "$(ids)" = "1 " ]
 }
@@ -987,7 +987,7 @@ EOF
 # The word filters with tokenization: true, their model en.sp.model
 # found through DM_TOKENIZER_PATH, keep what Data-Juicer keeps
 # (tests/fixtures/djref-sp.py runs its code path with
-# python3-sentencepiece); alphanumeric_filter's stays unsupported above.
+# python3-sentencepiece).
 @test "tokenization: true on the word filters is their statistic with sp=\"LANG\"" {
 	/usr/bin/python3 - <<'PY'
 import json, random
@@ -1167,6 +1167,38 @@ EOF
 	assert_success
 	run jq -c .id out.jsonl
 	assert_output "$(printf '1\n3')"
+}
+
+# alphanumeric_filter's tokenization: true is Data-Juicer's
+# alpha_token_ratio, letters over the tokens of Pythia's tokenizer, found
+# in the Hugging Face cache (tests/tokens.bats compares the statistic with
+# transformers.js); GPT-2's tokenizer.json stands in for Pythia's here
+@test "alphanumeric_filter with tokenization: true is alpha_token_ratio of Pythia's tokenizer" {
+	d=$PWD/hf/hub/models--EleutherAI--pythia-6.9b-deduped
+	mkdir -p "$d/refs" "$d/snapshots/r1"
+	printf 'r1\n' > "$d/refs/main"
+	cp "$DM_SHAREDIR/tokenizers/gpt2.json" "$d/snapshots/r1/tokenizer.json"
+	printf '%s\n' '{"id":1,"text":"Hello world"}' '{"id":2,"text":"a = b + c; // 12"}' \
+	    '{"id":3,"text":""}' > in.jsonl
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+export_path: out.jsonl
+process:
+  - alphanumeric_filter:
+      tokenization: true
+      min_ratio: 1.5
+EOF
+	HF_HOME=$PWD/hf run dm-recipe show r.yaml
+	assert_success
+	assert_output "dm-filter 'alpha_token_ratio(\"EleutherAI/pythia-6.9b-deduped\") >= 1.5 && alpha_token_ratio(\"EleutherAI/pythia-6.9b-deduped\") <= 9223372036854775807' in.jsonl > out.jsonl"
+	# "Hello world": 10 letters, 2 tokens; "a = b + c; // 12": 3 letters, 8 tokens
+	HF_HOME=$PWD/hf run_split dm-recipe run r.yaml
+	assert_success
+	run jq -c .id out.jsonl
+	assert_output 1
+	HF_HOME=$PWD/none run_split dm-recipe check r.yaml
+	assert_status 2
+	[ "$(printf '%s\n' "$stderr" | head -1)" = "dm-recipe: r.yaml:4:19: no file 'EleutherAI/pythia-6.9b-deduped', nor a tokenizer.json of that Hugging Face model in '$PWD/none/hub/models--EleutherAI--pythia-6.9b-deduped'" ]
 }
 
 # ---- DataMate ----

