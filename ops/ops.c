@@ -14,6 +14,7 @@ extern const struct dm_opdef dm_op_c4;
 extern const struct dm_opdef dm_op_clean_html;
 extern const struct dm_opdef dm_op_collapse_ws;
 extern const struct dm_opdef dm_op_drop;
+extern const struct dm_opdef dm_op_expand_macros;
 extern const struct dm_opdef dm_op_fineweb;
 extern const struct dm_opdef dm_op_fix_unicode;
 extern const struct dm_opdef dm_op_fullwidth;
@@ -30,6 +31,7 @@ extern const struct dm_opdef dm_op_normalize_ws;
 extern const struct dm_opdef dm_op_remove_chars;
 extern const struct dm_opdef dm_op_remove_copyright;
 extern const struct dm_opdef dm_op_remove_emails;
+extern const struct dm_opdef dm_op_remove_header;
 extern const struct dm_opdef dm_op_remove_incorrect_substrings;
 extern const struct dm_opdef dm_op_remove_invisible;
 extern const struct dm_opdef dm_op_remove_ips;
@@ -64,6 +66,7 @@ static const struct dm_opdef *const builtin[] = {
 	&dm_op_clean_html,
 	&dm_op_collapse_ws,
 	&dm_op_drop,
+	&dm_op_expand_macros,
 	&dm_op_fineweb,
 	&dm_op_fix_unicode,
 	&dm_op_fullwidth,
@@ -82,6 +85,7 @@ static const struct dm_opdef *const builtin[] = {
 	&dm_op_remove_copyright,
 	&dm_op_remove_emails,
 	&dm_op_remove_emoji,
+	&dm_op_remove_header,
 	&dm_op_remove_html_tags,
 	&dm_op_remove_incorrect_substrings,
 	&dm_op_remove_invisible,
