@@ -1391,6 +1391,45 @@ dm_emit_replace(const struct dm_rop *op, const struct dm_ynode *args,
 	return 0;
 }
 
+/*
+ * The LaTeX mappers of Data-Juicer's reproduced RedPajama arXiv recipe are
+ * fixed re.sub calls of the regex module: their patterns, as Data-Juicer
+ * writes them, go through pypattern like any other, and (?-s) takes back
+ * the DOTALL that replace adds where Data-Juicer does not ask for it.
+ */
+
+/* remove_bibliography_mapper: from the first \appendix, \begin{references},
+ * \begin{REFERENCES}, \begin{thebibliography} or \bibliography{...} to the
+ * end (DOTALL, so past every line). */
+int
+dm_emit_bibliography(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	(void)op, (void)args;
+	return addreplace(out, "(\\\\appendix|\\\\begin\\{references\\}|"
+	    "\\\\begin\\{REFERENCES\\}|\\\\begin\\{thebibliography\\}|"
+	    "\\\\bibliography\\{.*\\}).*$", NULL, "", NULL, err, at);
+}
+
+/*
+ * remove_comments_mapper: inline, a % after any character but a backslash
+ * (a newline too, so that a comment line goes with the newline before it)
+ * to the end of its line, that character included; multiline, a line that
+ * starts with %, with its newline. doc_type is read by nothing.
+ */
+int
+dm_emit_comments(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	if (argbool(op, args, "inline") && addreplace(out,
+	    "(?m)(?-s)[^\\\\]%.+$", NULL, "", NULL, err, at) < 0)
+		return -1;
+	if (argbool(op, args, "multiline") && addreplace(out,
+	    "(?m)(?-s)^%.*\\n?", NULL, "", NULL, err, at) < 0)
+		return -1;
+	return 0;
+}
+
 /* DataMate's Anonymized* cleaners: one kind of anonymize each. */
 int
 dm_emit_anonymize(const struct dm_rop *op, const struct dm_ynode *args,

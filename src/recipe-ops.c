@@ -227,6 +227,19 @@ static const struct dm_rparam p_dm_html[] = {
 	{ .name = NULL }
 };
 
+static const struct dm_rparam p_comments[] = {
+	{ "doc_type", DM_RP_ANY, "tex" },	/* read by nothing */
+	{ "inline", DM_RP_BOOL, "true" },
+	{ "multiline", DM_RP_BOOL, "true" },
+	{ NULL, 0, NULL }
+};
+
+/* drop_no_head changes nothing in Data-Juicer: see ops/remove-header.c */
+static const struct dm_rparam p_header[] = {
+	{ "drop_no_head", DM_RP_BOOL, "true" },
+	{ NULL, 0, NULL }
+};
+
 static const struct dm_rparam p_none[] = {
 	{ NULL, 0, NULL }
 };
@@ -285,7 +298,8 @@ static const struct dm_rop table[] = {
 	    dm_emit_dedup_simhash),
 	NONE("download_file_mapper", NULL, no_port),
 	NONE("entity_attribute_aggregator", NULL, no_model),
-	NONE("expand_macro_mapper", NULL, no_port),
+	MAP("expand_macro_mapper", NULL, "expand-macros", p_none,
+	    dm_emit_plain),
 	NONE("extract_entity_attribute_mapper", NULL, no_model),
 	NONE("extract_entity_relation_mapper", NULL, no_model),
 	NONE("extract_event_mapper", NULL, no_model),
@@ -361,9 +375,12 @@ static const struct dm_rop table[] = {
 	NONE("random_selector", NULL, no_port),
 	NONE("range_specified_field_selector", NULL, no_port),
 	NONE("relation_identity_mapper", NULL, no_model),
-	NONE("remove_bibliography_mapper", NULL, no_port),
-	NONE("remove_comments_mapper", NULL, no_port),
-	NONE("remove_header_mapper", NULL, no_port),
+	MAP("remove_bibliography_mapper", NULL, "replace", p_none,
+	    dm_emit_bibliography),
+	MAP("remove_comments_mapper", NULL, "replace", p_comments,
+	    dm_emit_comments),
+	MAP("remove_header_mapper", NULL, "remove-header", p_header,
+	    dm_emit_plain),
 	MAP("remove_long_words_mapper", NULL, "remove-long-words",
 	    p_long_words, dm_emit_long_words),
 	NONE("remove_non_chinese_character_mapper", NULL, no_port),

@@ -96,10 +96,16 @@ const struct dm_rparam *dm_rop_param(const struct dm_rop *, const char *name);
 int	 dm_emit_anonymize(const struct dm_rop *,
 	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
 	    const struct dm_ynode **at);
+int	 dm_emit_bibliography(const struct dm_rop *,
+	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
+	    const struct dm_ynode **at);
 int	 dm_emit_chars(const struct dm_rop *,
 	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
 	    const struct dm_ynode **at);
 int	 dm_emit_clean(const struct dm_rop *,
+	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
+	    const struct dm_ynode **at);
+int	 dm_emit_comments(const struct dm_rop *,
 	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
 	    const struct dm_ynode **at);
 int	 dm_emit_dedup_datamate(const struct dm_rop *,
