@@ -11,7 +11,8 @@
  * takes its SentencePiece model last, words:sp=en, word_rep:10:sp=en
  * (dm.h). The key in
  * the object is the name, with the argument after an underscore when one
- * was given, colons and '=' made underscores (char_rep_5, stopword_ratio_de_iso, words_sp_en), so that every key is a plain
+ * was given, colons, '=' and '+' made underscores (char_rep_5,
+ * stopword_ratio_de_iso, words_sp_en), so that every key is a plain
  * field name an expression can address (stats.char_rep_5). Integers
  * (len, words, ...) are written as JSON integers, ratios as reals.
  */
@@ -20,11 +21,13 @@ static const struct dm_param params[] = {
 	{ .name = "names", .type = DM_P_LIST,
 	  .def = "len,words,lines,alnum_ratio,avg_line_len,max_line_len,"
 	    "special_ratio",
-	  .help = "statistics to write, of: alnum_ratio avg_line_len bytes "
-	    "char_rep digit_ratio flagged_ratio len lines max_line_len "
-	    "space_ratio special_ratio stopword_ratio tokens upper_ratio word_rep "
-	    "words; NAME:ARG gives an argument, and words, word_rep, "
-	    "stopword_ratio, flagged_ratio take :sp=MODEL last" },
+	  .help = "statistics to write, of: alnum_ratio alpha_token_ratio "
+	    "avg_line_len bytes char_rep digit_ratio flagged_ratio len lines "
+	    "max_line_len space_ratio special_ratio stopword_ratio tokens "
+	    "upper_ratio word_rep words; NAME:ARG gives an argument, "
+	    "stopword_ratio and flagged_ratio :cut=true, :aug=N+N and :join=TEXT "
+	    "after it, and words, word_rep, stopword_ratio, flagged_ratio "
+	    "take :sp=MODEL last" },
 	{ .name = "field", .type = DM_P_STR, .def = "stats",
 	  .help = "object field that receives them" },
 	{ .name = NULL }
