@@ -156,8 +156,21 @@ stats_init(void **state, const struct dm_args *args, struct dm_buf *err)
 		for (k = 0; k < st->n; k++)
 			if (strcmp(st->w[k].key, st->w[st->n].key) == 0)
 				break;
+		if (k < st->n && (st->w[k].d != st->w[st->n].d ||
+		    (st->w[k].arg == NULL) != (st->w[st->n].arg == NULL) ||
+		    (st->w[k].arg && strcmp(st->w[k].arg,
+		    st->w[st->n].arg) != 0))) {
+			dm_buf_addf(err, "two statistics would be written as "
+			    "'%s': '%s%s%s' and '%s'", st->w[k].key,
+			    st->w[k].d->name, st->w[k].arg ? ":" : "",
+			    st->w[k].arg ? st->w[k].arg : "", names->list[i]);
+			free(st->w[st->n].arg);
+			free(st->w[st->n].key);
+			stats_fini(st);
+			return -1;
+		}
 		if (k < st->n) {
-			/* the same key twice: written once */
+			/* the same statistic twice: written once */
 			free(st->w[st->n].arg);
 			free(st->w[st->n].key);
 			continue;

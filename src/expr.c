@@ -751,7 +751,8 @@ aug_size(const struct node *x, struct dm_buf *b)
 /*
  * The arguments of a word list's statistic (stopword_ratio,
  * flagged_ratio), sp= taken off: the language first (its default when
- * left out), then list=, cut=, aug= and join=, each once, in any order.
+ * left out), then list=, cut=, aug= (a size or a list of them, [] none)
+ * and join=, each once, in any order.
  * The argument made is "LANG[:LIST][:cut=true][:aug=N+N...][:join=TEXT]"
  * (stats.c).
  */
@@ -783,6 +784,10 @@ stat_listargs(struct parser *ps, const struct dm_statdef *sd,
 		}
 		for (k = 0; keys[i] && k < 4 && strcmp(keys[i], names[k]); k++)
 			;
+		if (keys[i] && strcmp(keys[i], "sp") == 0) {
+			perr(ps, where[i], "sp= comes last");
+			goto out;
+		}
 		if (keys[i] == NULL || k == 4 || have[k]) {
 			perr(ps, where[i], "%s takes the language, then list=, "
 			    "cut=, aug=, join= and sp=, each once", sd->name);
@@ -806,8 +811,8 @@ stat_listargs(struct parser *ps, const struct dm_statdef *sd,
 				}
 			} else
 				j = aug_size(x, &v[k]) < 0 ? 0 : 1;
-			if (j < (x->k == N_ARRAY ? x->nkid : 1) ||
-			    (x->k == N_ARRAY && x->nkid == 0)) {
+			/* aug=[] adds nothing, as no group sizes do */
+			if (j < (x->k == N_ARRAY ? x->nkid : 1)) {
 				perr(ps, where[i], "aug= needs a group size "
 				    "from 1 to 1000000, or a list of them");
 				goto out;

@@ -1519,10 +1519,15 @@ add_aug(const struct dm_rop *op, const struct dm_ynode *args,
 	long n;
 	size_t i;
 
+	/* no group sizes: no word is added */
+	if (!isnull(g) && g->kind == DM_Y_SEQ && g->n == 0) {
+		dm_buf_adds(b, stat);
+		return 0;
+	}
 	dm_buf_addf(b, "%.*s, aug=[", (int)(strlen(stat) - 1), stat);
 	if (isnull(g))
 		dm_buf_adds(b, "2");
-	else if (g->kind != DM_Y_SEQ || g->n == 0)
+	else if (g->kind != DM_Y_SEQ)
 		goto bad;
 	for (i = 0; g != NULL && i < g->n; i++) {
 		if (g->kid[i]->kind != DM_Y_SCALAR)

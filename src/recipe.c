@@ -118,7 +118,7 @@ valid(const struct dm_recipe *r, enum dm_rkind kind, const char *text,
 static int
 operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 {
-	const struct dm_ynode *name, *args, *at = NULL;
+	const struct dm_ynode *name, *args, *at = NULL, *v;
 	const struct dm_rop *op;
 	const struct dm_rparam *p;
 	const char *const *names;
@@ -226,7 +226,20 @@ operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 		return -1;
 	}
 	dm_buf_reset(&err);
-	if (op->emit(op, args, &out, &err, &at) < 0) {
+	/* add_suffix: true has Data-Juicer add __dj__suffix__ as it loads
+	 * the files, which suffix_filter reads and dm does not add */
+	if (op->emit(op, args, &out, &err, &at) == 0) {
+		if (!(op->dj && strcmp(op->dj, "suffix_filter") == 0 &&
+		    out.len > 0 && (v = dm_yaml_get(r->root,
+		    "add_suffix")) != NULL && v->kind == DM_Y_SCALAR &&
+		    (strcmp(v->val, "true") == 0 || strcmp(v->val,
+		    "True") == 0 || strcmp(v->val, "TRUE") == 0)))
+			goto emitted;
+		dm_buf_adds(&err, "'suffix_filter' after add_suffix: true is not "
+		    "supported by dm, which does not add __dj__suffix__");
+		at = name;
+	}
+	{
 		if (skip && strstr(err.buf, "not supported") != NULL) {
 			problem(r, at ? at : name, "%s; '%s' left out",
 			    err.buf, opname);
@@ -239,6 +252,7 @@ operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 		dm_buf_free(&err);
 		return bad;
 	}
+emitted:
 	dm_buf_free(&err);
 	if (out.len == 0) {		/* a no-op, as Data-Juicer runs it */
 		dm_buf_free(&out);

@@ -311,7 +311,7 @@ listopts_parse(const struct dm_statdef *d, const char *arg,
 	size_t n, part;
 	long long v;
 
-	for (part = 0; *p != '\0' || part == 0; part++) {
+	for (part = 0;; part++) {
 		if ((e = strchr(p, ':')) == NULL)
 			e = p + strlen(p);
 		n = (size_t)(e - p);
@@ -379,8 +379,9 @@ bad:
 
 /*
  * The model of an argument "[ARG:]sp=MODEL", or NULL; *own gets the
- * length of ARG. ARG (a language, a list, an integer) holds no '=', so
- * the first "sp=" at the start or after a ':' begins the model.
+ * length of ARG. ARG (a language, a list, an integer, the options of a
+ * list) holds no "sp=" after a ':' (a join= text holds no ':'), so the
+ * first "sp=" at the start or after a ':' begins the model.
  */
 static const char *
 sp_model(const char *arg, size_t *own)

@@ -1,5 +1,6 @@
 /* tokenizer.c - token counts of tokenizer.json and SentencePiece files */
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -933,8 +934,23 @@ resolve(const char *name, struct dm_buf *path, struct dm_buf *err)
 	struct dm_buf dirs = DM_BUF_INIT;
 	char *d, *save = NULL, **names;
 	size_t f, i, n;
+	struct stat st;
 
 	dm_buf_adds(path, name);
+	if (stat(name, &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* a directory: its tokenizer.json, as from_pretrained */
+		for (f = 0; f < 2; f++) {
+			dm_buf_reset(path);
+			dm_buf_addf(path, "%s/%s", name, f ? "tokenizer.model" :
+			    "tokenizer.json");
+			if (access(path->buf, R_OK) == 0)
+				return 0;
+		}
+		dm_buf_adds(err, "directory '");
+		dm_buf_addquoted(err, name, strlen(name), 64);
+		dm_buf_adds(err, "' holds no tokenizer.json nor tokenizer.model");
+		return -1;
+	}
 	if (hubid(name) && access(name, F_OK) != 0)
 		return hub_resolve(name, path, err);
 	if (strchr(name, '/') || strchr(name, '.'))

@@ -1075,10 +1075,13 @@ process:
       words_aug_join_char: "_"
   - flagged_words_filter:
       words_aug_group_sizes: [3, 2]
+  - stopwords_filter:
+      use_words_aug: true
+      words_aug_group_sizes: []
 EOF
 	run dm-recipe show r.yaml
 	assert_success
-	assert_output "dm-filter 'stopword_ratio(\"zh\", aug=[2]) >= 0.1 && stopword_ratio(\"zh\", aug=[2]) <= 1.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") >= 0.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") <= 0.045 && flagged_ratio(\"en\") >= 0.0 && flagged_ratio(\"en\") <= 0.045' in.jsonl > out.jsonl"
+	assert_output "dm-filter 'stopword_ratio(\"zh\", aug=[2]) >= 0.1 && stopword_ratio(\"zh\", aug=[2]) <= 1.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") >= 0.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") <= 0.045 && flagged_ratio(\"en\") >= 0.0 && flagged_ratio(\"en\") <= 0.045 && stopword_ratio(\"en\") >= 0.3 && stopword_ratio(\"en\") <= 1.0' in.jsonl > out.jsonl"
 	cat >r.yaml <<'EOF'
 dataset_path: in.jsonl
 export_path: out.jsonl
@@ -1167,6 +1170,14 @@ EOF
 	assert_success
 	run jq -c .id out.jsonl
 	assert_output "$(printf '1\n3')"
+	# dm does not add the field as add_suffix: true has Data-Juicer add it
+	sed -i 's/^process:/add_suffix: true\nprocess:/' r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:5:5: 'suffix_filter' after add_suffix: true is not supported by dm, which does not add __dj__suffix__
+dm-recipe: r.yaml:7:5: 'suffix_filter' after add_suffix: true is not supported by dm, which does not add __dj__suffix__
+EOF
 }
 
 # alphanumeric_filter's tokenization: true is Data-Juicer's

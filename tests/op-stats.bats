@@ -352,6 +352,37 @@ EOF
 	run st 'stopword_ratio:zh:cut=yes' <<< '{}'
 	assert_status 2
 	assert_output "dm-map: script:1:1: stats: stopword_ratio: expected LANG[:LIST] then cut=, aug= or join=, each once, not 'zh:cut=yes'"
+	run st 'stopword_ratio:zh:iso:' <<< '{}'
+	assert_status 2
+	assert_output "dm-map: script:1:1: stats: stopword_ratio: expected LANG[:LIST] then cut=, aug= or join=, each once, not 'zh:iso:'"
+	# two statistics that would share a key are an error, one given twice
+	# is written once
+	run st 'stopword_ratio:zh:aug=2:join=+,len,stopword_ratio:zh:aug=2:join=_' <<< '{}'
+	assert_status 2
+	assert_output "dm-map: script:1:1: stats: two statistics would be written as 'stopword_ratio_zh_aug_2_join__': 'stopword_ratio:zh:aug=2:join=+' and 'stopword_ratio:zh:aug=2:join=_'"
+	run st 'len,stopword_ratio:zh:aug=2,len,stopword_ratio:zh:aug=2' <<< '{"text":"我 们"}'
+	assert_success
+	assert_output '{"stats":{"len":3,"stopword_ratio_zh_aug_2":1.0}}'
+	# aug=[] adds nothing; sp= comes last
+	run dm-map "set a='stopword_ratio(\"zh\", aug=[])' b='stopword_ratio(\"zh\")'; drop text" <<< '{"text":"我 们 数据"}'
+	assert_success
+	assert_output '{"a":0.6666666666666666,"b":0.6666666666666666}'
+	run_split dm-filter 'stopword_ratio("zh", sp="zh", aug=2) > 0' <<< '{}'
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-filter: expression:1:22: sp= comes last
+  stopword_ratio("zh", sp="zh", aug=2) > 0
+                       ^
+EOF
+}
+
+# ROOTS' lists hold phrases, which words joined by a space can equal:
+# "phim sex" is the words phim and sex, and with aug=2 and join=" " also
+# "phim sex", which the vi flagged list holds: 1 of 3
+@test "with aug= and join=\" \" a phrase of a list is found" {
+	run dm-map "set a='flagged_ratio(\"vi\")' b='flagged_ratio(\"vi\", aug=2, join=\" \")' c='flagged_ratio(\"vi\", aug=2)'; drop text" <<< '{"text":"Phim sex!"}'
+	assert_success
+	assert_output '{"a":0.0,"b":0.3333333333333333,"c":0.0}'
 }
 
 # Random texts of words of the zh lists (and English, digits and SPECIAL

@@ -459,3 +459,19 @@ dm-filter: expression:1:19: no file 'EleutherAI/pythia-6.9b-deduped', nor a toke
                     ^
 EOF
 }
+
+@test "a directory is its tokenizer.json, as from_pretrained reads it, and one without is an error" {
+	named_ready
+	mkdir -p Org/model Org/empty
+	cp "$DM_SHAREDIR/tokenizers/gpt2.json" Org/model/tokenizer.json
+	run dm-map "set t='tokens(\"Org/model\")' u='tokens(\"gpt2\")'; drop text" <<< '{"text":"Hello world, again"}'
+	assert_success
+	assert_output '{"t":4,"u":4}'
+	run_split dm-map "set t='tokens(\"Org/empty\")'" <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-map: set t:1:8: directory 'Org/empty' holds no tokenizer.json nor tokenizer.model
+  tokens("Org/empty")
+         ^
+EOF
+}

@@ -8,9 +8,9 @@
 # flagged_words.py of github.com/bigscience-workshop/data-preparation at
 # the commit below, fetched with curl and read with python3. Each entry is
 # kept exactly as written there (Data-Juicer compares its refined words
-# with the entries as they are); an entry holding a space, tab or newline
-# can never equal a word and is left out; no duplicates, sorted by byte
-# value.
+# with the entries as they are), phrases too, which the words joined by
+# use_words_aug (aug= and join=" ") can equal; no duplicates, sorted by
+# byte value (none holds a line break).
 #
 # The named lists, stopwords-iso/LANG.txt and flagged-ldnoobw/LANG.txt,
 # come from the npm packages below, fetched with `npm pack` and extracted
@@ -75,7 +75,7 @@ mod = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(mod)
 for lang, words in getattr(mod, sys.argv[2]).items():
     keep = sorted({w.encode("utf-8") for w in words
-                   if w and not any(c in w for c in " \t\n\r")})
+                   if w and not any(c in w for c in "\n\r")})
     with open("%s/%s.txt" % (sys.argv[3], lang), "wb") as f:
         f.write(b"".join(w + b"\n" for w in keep))
 PY
