@@ -43,12 +43,15 @@ struct macro {
 	size_t		 namelen;
 	const char	*val;
 	size_t		 vallen;
+	size_t		 slot;		/* its place in expand's slot */
 };
 
 struct expand {
 	struct dm_re	*newcommand, *def;
 	struct macro	*m;
 	size_t		 n, cap;
+	size_t		*slot;		/* 1 + index in m by name; 0: free */
+	size_t		 nslot;		/* a power of two above 2 * cap */
 	struct dm_buf	 tmp[2];
 };
 
@@ -66,6 +69,7 @@ expand_fini(void *state)
 	dm_re_free(x->newcommand);
 	dm_re_free(x->def);
 	free(x->m);
+	free(x->slot);
 	dm_buf_free(&x->tmp[0]);
 	dm_buf_free(&x->tmp[1]);
 	free(x);
@@ -95,26 +99,52 @@ isalnumascii(unsigned char c)
 	    (c >= '0' && c <= '9');
 }
 
-/* Adds a macro, or gives the one of that name its new value. */
+/* The slot of name in x->slot: the one holding it, or the free one where
+ * it goes. */
+static size_t *
+findslot(struct expand *x, const char *name, size_t namelen)
+{
+	size_t j, *sl;
+
+	for (j = dm_hash64(name, namelen) & (x->nslot - 1);;
+	    j = (j + 1) & (x->nslot - 1)) {
+		sl = &x->slot[j];
+		if (*sl == 0 || (x->m[*sl - 1].namelen == namelen &&
+		    memcmp(x->m[*sl - 1].name, name, namelen) == 0))
+			return sl;
+	}
+}
+
+/* Adds a macro, or gives the one of that name its new value (a hash of
+ * the names, so that a text of many definitions takes linear time). */
 static void
 addmacro(struct expand *x, const char *name, size_t namelen, const char *val,
     size_t vallen)
 {
-	size_t i;
+	size_t i, *sl;
 
-	for (i = 0; i < x->n; i++)
-		if (x->m[i].namelen == namelen &&
-		    memcmp(x->m[i].name, name, namelen) == 0)
-			break;
-	if (i == x->n) {
+	if (x->nslot < 2 * (x->n + 1)) {
+		x->nslot = x->nslot ? 2 * x->nslot : 64;
+		free(x->slot);
+		x->slot = dm_xcalloc(x->nslot, sizeof(*x->slot));
+		for (i = 0; i < x->n; i++) {
+			sl = findslot(x, x->m[i].name, x->m[i].namelen);
+			*sl = i + 1;
+			x->m[i].slot = (size_t)(sl - x->slot);
+		}
+	}
+	if (*(sl = findslot(x, name, namelen)) == 0) {
 		if (x->n == x->cap) {
 			x->cap = x->cap ? 2 * x->cap : 8;
 			x->m = dm_xreallocarray(x->m, x->cap, sizeof(*x->m));
 		}
-		x->n++;
+		i = x->n++;
 		x->m[i].name = name;
 		x->m[i].namelen = namelen;
-	}
+		x->m[i].slot = (size_t)(sl - x->slot);
+		*sl = i + 1;
+	} else
+		i = *sl - 1;
 	x->m[i].val = val;
 	x->m[i].vallen = vallen;
 }
@@ -184,6 +214,9 @@ expand_text(void *state, const char *in, size_t n, struct dm_buf *out,
 	size_t i, len = n;
 	int w = 0;
 
+	/* the slots of the last text's macros freed */
+	for (i = 0; i < x->n; i++)
+		x->slot[x->m[i].slot] = 0;
 	x->n = 0;
 	if (memmem(in, n, "\\newcommand", 11) != NULL &&
 	    findmacros(x, x->newcommand, 11, in, n, err) < 0)
