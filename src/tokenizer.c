@@ -937,8 +937,10 @@ resolve(const char *name, struct dm_buf *path, struct dm_buf *err)
 	struct stat st;
 
 	dm_buf_adds(path, name);
-	if (stat(name, &st) == 0 && S_ISDIR(st.st_mode)) {
-		/* a directory: its tokenizer.json, as from_pretrained */
+	/* a path to a directory: its tokenizer.json, as from_pretrained
+	 * (a bare name is looked up first, below) */
+	if ((strchr(name, '/') || strchr(name, '.')) && stat(name, &st) == 0 &&
+	    S_ISDIR(st.st_mode)) {
 		for (f = 0; f < 2; f++) {
 			dm_buf_reset(path);
 			dm_buf_addf(path, "%s/%s", name, f ? "tokenizer.model" :

@@ -460,9 +460,10 @@ dm-filter: expression:1:19: no file 'EleutherAI/pythia-6.9b-deduped', nor a toke
 EOF
 }
 
-@test "a directory is its tokenizer.json, as from_pretrained reads it, and one without is an error" {
+@test "a path to a directory is its tokenizer.json, as from_pretrained reads it, and one without is an error" {
 	named_ready
-	mkdir -p Org/model Org/empty
+	# a bare name is still a name, though a directory here has it
+	mkdir -p Org/model Org/empty gpt2
 	cp "$DM_SHAREDIR/tokenizers/gpt2.json" Org/model/tokenizer.json
 	run dm-map "set t='tokens(\"Org/model\")' u='tokens(\"gpt2\")'; drop text" <<< '{"text":"Hello world, again"}'
 	assert_success
