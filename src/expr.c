@@ -2349,6 +2349,33 @@ dm_expr_eval_num(struct dm_expr *e, struct dm_sample *s, const char *key,
 
 /* ---- field paths of options and of dm-stats's coverage ---- */
 
+/* k as a JSON string, with the C1 controls and the line and paragraph
+ * separators (U+2028, U+2029) escaped too, which a terminal may take for
+ * a line break: the name of a key stays on its line of a table. */
+static void
+addkeystr(struct dm_buf *b, const char *k, size_t n)
+{
+	struct dm_buf t = DM_BUF_INIT;
+	const unsigned char *u;
+	size_t i;
+
+	dm_json_addstr(&t, k, n);
+	u = (const unsigned char *)t.buf;
+	for (i = 0; i < t.len; i++) {
+		if (u[i] == 0xC2 && i + 1 < t.len && u[i + 1] >= 0x80 &&
+		    u[i + 1] <= 0x9F) {
+			dm_buf_addf(b, "\\u%04x", u[i + 1]);
+			i++;
+		} else if (u[i] == 0xE2 && i + 2 < t.len && u[i + 1] == 0x80 &&
+		    (u[i + 2] == 0xA8 || u[i + 2] == 0xA9)) {
+			dm_buf_addf(b, "\\u%04x", 0x2000 + u[i + 2] - 0x80);
+			i += 2;
+		} else
+			dm_buf_addc(b, (char)u[i]);
+	}
+	dm_buf_free(&t);
+}
+
 void
 dm_fieldpath_addkey(struct dm_buf *b, const char *k, size_t n, int first)
 {
@@ -2362,7 +2389,7 @@ dm_fieldpath_addkey(struct dm_buf *b, const char *k, size_t n, int first)
 		name = isnamec((unsigned char)k[i], 0);
 	if (!name) {
 		dm_buf_adds(b, first ? ".[" : "[");
-		dm_json_addstr(b, k, n);
+		addkeystr(b, k, n);
 		dm_buf_addc(b, ']');
 		return;
 	}

@@ -208,6 +208,26 @@ oddkeys() {
 	EOF
 }
 
+# U+2028, U+2029 and the C1 controls, which a terminal may take for a
+# line break, are escaped in a name, and the name still reads the field
+@test "a key holding a line or paragraph separator or a C1 control keeps its name on its line" {
+	printf '%s\n' '{"text":"x","a\u2028b":1,"c\u0085d":2,"e\u2029":3,"\u00e9":4}' > u.jsonl
+	run sh -c "dm-stats -s len --ascii u.jsonl | sed -n '/^field/,\$p'"
+	assert_success
+	assert_output <<-'EOF'
+	field                                count   share  types
+	.["a\u2028b"]                            1  100.0%  number
+	.["c\u0085d"]                            1  100.0%  number
+	.["e\u2029"]                             1  100.0%  number
+	.["é"]                                   1  100.0%  number
+	text                                     1  100.0%  string
+	EOF
+	for p in '.["a\u2028b"]' '.["c\u0085d"]' '.["e\u2029"]'; do
+		run sh -c 'dm-filter "has($1)" u.jsonl | wc -l' sh "$p"
+		assert_output 1
+	done
+}
+
 @test "the JSON coverage names odd keys as dm-filter writes them, in JSON strings" {
 	oddkeys
 	run sh -c "dm-stats -s len --json k.jsonl | jq -c '.fields'"
