@@ -46,9 +46,8 @@ arg(const struct dm_rop *op, const struct dm_ynode *args, const char *name)
 	return p ? p->def : NULL;
 }
 
-/* YAML 1.1 booleans, as PyYAML reads them. -1 when s is none. */
-static int
-boolval(const char *s)
+int
+dm_rbool(const char *s)
 {
 	static const char *const t[] = { "true", "True", "TRUE", "yes", "Yes",
 		"YES", "on", "On", "ON" };
@@ -71,7 +70,7 @@ argbool(const struct dm_rop *op, const struct dm_ynode *args,
 {
 	const char *s = arg(op, args, name);
 
-	return s != NULL && boolval(s) == 1;
+	return s != NULL && dm_rbool(s) == 1;
 }
 
 /* Whether parameter name is given with a value other than its default. */
@@ -86,7 +85,7 @@ given(const struct dm_rop *op, const struct dm_ynode *args, const char *name)
 	if (v->kind != DM_Y_SCALAR || p == NULL || p->def == NULL)
 		return 1;
 	if (p->type == DM_RP_BOOL)
-		return boolval(v->val) != boolval(p->def);
+		return dm_rbool(v->val) != dm_rbool(p->def);
 	if (p->type == DM_RP_INT || p->type == DM_RP_FLOAT)
 		return strtod(v->val, NULL) != strtod(p->def, NULL);
 	return strcmp(v->val, p->def) != 0;
@@ -123,7 +122,7 @@ dm_rop_check(const struct dm_rop *op, const struct dm_rparam *p,
 	}
 	switch (p->type) {
 	case DM_RP_BOOL:
-		if (!v->plain || boolval(v->val) < 0) {
+		if (!v->plain || dm_rbool(v->val) < 0) {
 			dm_buf_addf(err, "parameter '%s' wants true or false, "
 			    "not '%s'", p->name, v->val);
 			return -1;
@@ -1454,11 +1453,11 @@ range(const struct dm_rop *op, const struct dm_ynode *args,
 	const char *s;
 
 	if ((s = arg(op, args, "min_closed_interval")) != NULL)
-		minc = boolval(s) != 0;
+		minc = dm_rbool(s) != 0;
 	if ((s = arg(op, args, "max_closed_interval")) != NULL)
-		maxc = boolval(s) != 0;
+		maxc = dm_rbool(s) != 0;
 	if ((s = arg(op, args, "reversed_range")) != NULL)
-		rev = boolval(s) == 1;
+		rev = dm_rbool(s) == 1;
 	if (rev) {
 		minc = !minc;
 		maxc = !maxc;
@@ -1688,9 +1687,9 @@ dm_emit_lang(const struct dm_rop *op, const struct dm_ynode *args,
 		n = 1;
 	}
 	if ((s = arg(op, args, "min_closed_interval")) != NULL)
-		minc = boolval(s) != 0;
+		minc = dm_rbool(s) != 0;
 	if ((s = arg(op, args, "reversed_range")) != NULL)
-		rev = boolval(s) == 1;
+		rev = dm_rbool(s) == 1;
 	if (rev)
 		minc = !minc;
 	if (n > 1)
@@ -1902,15 +1901,15 @@ pytruth(const struct dm_ynode *v, const char *def)
 	double d;
 
 	if (v == NULL)
-		return boolval(def) == 1;
+		return dm_rbool(def) == 1;
 	if (isnull(v))
 		return 0;
 	if (v->kind != DM_Y_SCALAR)
 		return v->n > 0;
 	if (!v->plain)
 		return *v->val != '\0';
-	if (boolval(v->val) >= 0)
-		return boolval(v->val);
+	if (dm_rbool(v->val) >= 0)
+		return dm_rbool(v->val);
 	d = strtod(v->val, &end);
 	if (end != v->val && *end == '\0')
 		return d != 0;

@@ -232,8 +232,7 @@ operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 		if (!(op->dj && strcmp(op->dj, "suffix_filter") == 0 &&
 		    out.len > 0 && (v = dm_yaml_get(r->root,
 		    "add_suffix")) != NULL && v->kind == DM_Y_SCALAR &&
-		    (strcmp(v->val, "true") == 0 || strcmp(v->val,
-		    "True") == 0 || strcmp(v->val, "TRUE") == 0)))
+		    dm_rbool(v->val) == 1))
 			goto emitted;
 		dm_buf_adds(&err, "'suffix_filter' after add_suffix: true is not "
 		    "supported by dm, which does not add __dj__suffix__");
