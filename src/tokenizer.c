@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -835,25 +836,86 @@ dm_tok_names(char ***names)
  */
 static void	expanduser(struct dm_buf *, const char *);
 
-/* The Hugging Face hub cache, as huggingface_hub finds it: HF_HUB_CACHE
- * (or the older HUGGINGFACE_HUB_CACHE), else HF_HOME/hub, else
- * XDG_CACHE_HOME/huggingface/hub, else ~/.cache/huggingface/hub. */
+/* p with every $NAME and ${NAME} of a variable that is set replaced by its
+ * value, as Python's os.path.expandvars: NAME is ASCII letters, digits and
+ * '_' (anything but '}' in braces), and the rest is left as it is. */
+static void
+expandvars(struct dm_buf *out, const char *p)
+{
+	struct dm_buf name = DM_BUF_INIT;
+	const char *q, *v;
+
+	while (*p) {
+		if (*p != '$') {
+			dm_buf_addc(out, *p++);
+			continue;
+		}
+		dm_buf_reset(&name);
+		if (p[1] == '{' && (q = strchr(p + 2, '}')) != NULL) {
+			dm_buf_add(&name, p + 2, (size_t)(q - p - 2));
+			q++;
+		} else {
+			for (q = p + 1; (*q >= 'a' && *q <= 'z') ||
+			    (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+			    *q == '_'; q++)
+				dm_buf_addc(&name, *q);
+			if (q == p + 1) {
+				dm_buf_addc(out, *p++);
+				continue;
+			}
+		}
+		if (strchr(name.buf, '=') == NULL &&
+		    (v = getenv(name.buf)) != NULL)
+			dm_buf_adds(out, v);
+		else
+			dm_buf_add(out, p, (size_t)(q - p));
+		p = q;
+	}
+	dm_buf_free(&name);
+}
+
+/* p through os.path.expanduser, then os.path.expandvars, as
+ * huggingface_hub reads its directories. */
+static void
+hubexpand(struct dm_buf *out, const char *p)
+{
+	struct dm_buf u = DM_BUF_INIT;
+
+	expanduser(&u, p);
+	expandvars(out, u.buf);
+	dm_buf_free(&u);
+}
+
+/*
+ * The Hugging Face hub cache, as huggingface_hub's constants.py finds it:
+ * HF_HUB_CACHE, else the older HUGGINGFACE_HUB_CACHE, else HF_HOME/hub,
+ * HF_HOME being XDG_CACHE_HOME/huggingface or ~/.cache/huggingface when
+ * unset. HF_HOME is expanded, and the hub directory made of it once more,
+ * as there.
+ */
 static void
 hubdir(struct dm_buf *d)
 {
+	struct dm_buf home = DM_BUF_INIT, t = DM_BUF_INIT;
 	const char *e;
 
 	if (((e = getenv("HF_HUB_CACHE")) != NULL && *e) ||
-	    ((e = getenv("HUGGINGFACE_HUB_CACHE")) != NULL && *e))
-		expanduser(d, e);
-	else if ((e = getenv("HF_HOME")) != NULL && *e) {
-		expanduser(d, e);
-		dm_buf_adds(d, "/hub");
-	} else if ((e = getenv("XDG_CACHE_HOME")) != NULL && *e) {
-		expanduser(d, e);
-		dm_buf_adds(d, "/huggingface/hub");
-	} else
-		expanduser(d, "~/.cache/huggingface/hub");
+	    ((e = getenv("HUGGINGFACE_HUB_CACHE")) != NULL && *e)) {
+		hubexpand(d, e);
+		return;
+	}
+	if ((e = getenv("HF_HOME")) != NULL && *e)
+		dm_buf_adds(&t, e);
+	else if ((e = getenv("XDG_CACHE_HOME")) != NULL && *e)
+		dm_buf_addf(&t, "%s/huggingface", e);
+	else
+		dm_buf_adds(&t, "~/.cache/huggingface");
+	hubexpand(&home, t.buf);
+	dm_buf_reset(&t);
+	dm_buf_addf(&t, "%s/hub", home.buf);
+	hubexpand(d, t.buf);
+	dm_buf_free(&home);
+	dm_buf_free(&t);
 }
 
 /* Whether name is a model id of the hub, ORG/NAME, each of letters,
@@ -995,18 +1057,42 @@ resolve(const char *name, struct dm_buf *path, struct dm_buf *err)
 
 /* ---- SentencePiece models for words (sp= of the word statistics) ---- */
 
-/* A path with a leading "~" or "~/" made absolute, as Python's
- * os.path.expanduser. */
+/* A path with a leading "~" or "~USER" made absolute, as Python's
+ * os.path.expanduser: "~" is HOME, or the user's home directory when HOME
+ * is unset, and a user that does not exist leaves the path as it is. */
 static void
 expanduser(struct dm_buf *out, const char *p)
 {
-	const char *home = getenv("HOME");
+	struct dm_buf user = DM_BUF_INIT;
+	const char *home = NULL, *q;
+	struct passwd *pw;
+	size_t n;
 
-	if (p[0] == '~' && (p[1] == '/' || p[1] == '\0') && home && *home) {
-		dm_buf_adds(out, home);
-		p++;
+	if (p[0] != '~') {
+		dm_buf_adds(out, p);
+		return;
 	}
-	dm_buf_adds(out, p);
+	q = p + 1 + strcspn(p + 1, "/");
+	if (q == p + 1 && (home = getenv("HOME")) == NULL &&
+	    (pw = getpwuid(getuid())) != NULL)
+		home = pw->pw_dir;
+	else if (q > p + 1) {
+		dm_buf_add(&user, p + 1, (size_t)(q - p - 1));
+		if ((pw = getpwnam(user.buf)) != NULL)
+			home = pw->pw_dir;
+	}
+	dm_buf_free(&user);
+	if (home == NULL) {
+		dm_buf_adds(out, p);
+		return;
+	}
+	for (n = strlen(home); n > 0 && home[n - 1] == '/'; n--)
+		;
+	if (n == 0 && *q == '\0')
+		dm_buf_addc(out, '/');
+	else
+		dm_buf_add(out, home, n);
+	dm_buf_adds(out, q);
 }
 
 /*

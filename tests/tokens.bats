@@ -476,3 +476,70 @@ dm-map: set t:1:8: directory 'Org/empty' holds no tokenizer.json nor tokenizer.m
          ^
 EOF
 }
+
+# The hub directory as huggingface_hub's constants.py makes it, for the
+# environment this runs in.
+hub_ref() {
+	/usr/bin/python3 -c '
+import os
+default_home = os.path.join(os.path.expanduser("~"), ".cache")
+HF_HOME = os.path.expandvars(os.path.expanduser(os.getenv("HF_HOME",
+    os.path.join(os.getenv("XDG_CACHE_HOME", default_home), "huggingface"))))
+default_cache_path = os.path.join(HF_HOME, "hub")
+HUGGINGFACE_HUB_CACHE = os.getenv("HUGGINGFACE_HUB_CACHE", default_cache_path)
+print(os.path.expandvars(os.path.expanduser(os.getenv("HF_HUB_CACHE", HUGGINGFACE_HUB_CACHE))))'
+}
+
+@test "the Hugging Face hub cache is where huggingface_hub finds it: ~ and ~USER, \$NAME and \${NAME} expanded as Python does" {
+	export HFBASE=/base/dir A='$HFBASE' WEIRD='a}b'
+	unset HF_HOME HF_HUB_CACHE HUGGINGFACE_HUB_CACHE XDG_CACHE_HOME
+	n=0
+	while IFS='|' read -r var val; do
+		if [ "$var" = HOME- ]; then
+			got=$(env -u HOME dm-filter 'tokens("Org/none") > 1' < /dev/null 2>&1 || :)
+			want=$(env -u HOME bash -c "$(declare -f hub_ref); hub_ref")
+		else
+			got=$(env "$var=$val" dm-filter 'tokens("Org/none") > 1' < /dev/null 2>&1 || :)
+			want=$(env "$var=$val" bash -c "$(declare -f hub_ref); hub_ref")
+		fi
+		got=${got#*Hugging Face model in \'}
+		got=${got%%/models--Org--none\'*}
+		want=${want%/}
+		got=${got%/}
+		if [ "$got" != "$want" ]; then
+			echo "$var=$val: dm '$got', huggingface_hub '$want'"
+			return 1
+		fi
+		n=$((n + 1))
+	done <<'CASES'
+HF_HOME|$HFBASE/x
+HF_HOME|${HFBASE}/y
+HF_HOME|$NOPE/z
+HF_HOME|${NOPE}z$
+HF_HOME|a$$HFBASE$
+HF_HOME|${}/${WEIRD}/${HFBASE
+HF_HOME|$A
+HF_HOME|~/h
+HF_HOME|~
+HF_HOME|~root/q
+HF_HOME|~no-such-user-dm/q
+HF_HOME|/x/~/$HFBASE_/$HFBASE-
+HF_HUB_CACHE|$HFBASE/c
+HF_HUB_CACHE|~/c
+HUGGINGFACE_HUB_CACHE|~/legacy/${HFBASE}
+XDG_CACHE_HOME|$HFBASE/xdg
+XDG_CACHE_HOME|~/xdg
+HOME|/home/with/slash/
+HOME-|
+CASES
+	[ "$n" -eq 19 ]
+	# one written out: HF_HOME is expanded, then the hub directory made of it
+	# once more, so \$A gives \$HFBASE, then its value
+	HF_HOME='~/$A' run_split dm-filter 'tokens("Org/none") > 1' < /dev/null
+	assert_status 2
+	assert_stderr <<EOF
+dm-filter: expression:1:8: no file 'Org/none', nor a tokenizer.json of that Hugging Face model in '$HOME//base/dir/hub/models--Org--none'
+  tokens("Org/none") > 1
+         ^
+EOF
+}
