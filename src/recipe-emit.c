@@ -131,7 +131,8 @@ dm_rop_check(const struct dm_rop *op, const struct dm_rparam *p,
 	case DM_RP_INT:
 		errno = 0;
 		(void)strtoll(v->val, &end, 10);
-		if (!v->plain || end == v->val || *end != '\0' || errno) {
+		if (v->num != DM_YN_INT || end == v->val || *end != '\0' ||
+		    errno) {
 			dm_buf_addf(err, "parameter '%s' wants an integer, "
 			    "not '%s'", p->name, v->val);
 			return -1;
@@ -139,8 +140,8 @@ dm_rop_check(const struct dm_rop *op, const struct dm_rparam *p,
 		break;
 	case DM_RP_FLOAT:
 		d = strtod(v->val, &end);
-		if (!v->plain || end == v->val || *end != '\0' || !isfinite(d) ||
-		    strpbrk(v->val, "xXnN") != NULL) {
+		if (v->num == 0 || end == v->val || *end != '\0' ||
+		    !isfinite(d)) {
 			dm_buf_addf(err, "parameter '%s' wants a number, "
 			    "not '%s'", p->name, v->val);
 			return -1;

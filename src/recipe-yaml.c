@@ -1,6 +1,7 @@
 /* recipe-yaml.c - load a YAML file (libyaml) into a tree that knows its lines */
 #include <sys/stat.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,139 @@
 #define MAXNODES	1000000
 
 static size_t nodes;
+
+/* PyYAML's implicit int (YAML 1.1) and the float of jsonargparse's loader,
+ * which Data-Juicer reads its recipes with (it also reads 1e5 as a float). */
+#define YINT	"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)" \
+		"|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$"
+#define YFLOAT	"^(?:[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+]?[0-9]+)?" \
+		"|[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)" \
+		"|\\.[0-9_]+(?:[eE][-+][0-9]+)?" \
+		"|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*" \
+		"|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+
+static struct dm_re *yint, *yfloat;
+
+static int
+fullmatch(struct dm_re *re, const char *s)
+{
+	size_t ov[2];
+	struct dm_buf err = DM_BUF_INIT;
+	int r = dm_re_match(re, s, strlen(s), 0, ov, &err);
+
+	dm_buf_free(&err);
+	return r == 1;
+}
+
+/*
+ * The value of an int as PyYAML's construct_yaml_int makes it: '_' dropped,
+ * 0b binary, 0x hex, a leading 0 octal, and ':' parts in base 60. 0 with the
+ * decimal text in out, -1 when it does not fit in 64 bits (left as
+ * written) or has no digits.
+ */
+static int
+yamlint(const char *s, struct dm_buf *out)
+{
+	unsigned long long v = 0, part = 0, d;
+	unsigned base = 10;
+	int neg = 0, digits = 0;
+
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	if (s[0] == '0' && (s[1] == 'b' || s[1] == 'x')) {
+		base = s[1] == 'b' ? 2 : 16;
+		s += 2;
+	} else if (s[0] == '0')
+		base = 8;
+	for (; *s; s++) {
+		if (*s == '_')
+			continue;
+		if (*s == ':') {
+			/* base 60: what came before is worth 60 times more */
+			if (v > (ULLONG_MAX - part) / 60)
+				return -1;
+			v = v * 60 + part;
+			part = 0;
+			continue;
+		}
+		d = *s <= '9' ? (unsigned)(*s - '0') :
+		    (unsigned)((*s | 0x20) - 'a' + 10);
+		if (part > (ULLONG_MAX - d) / base)
+			return -1;
+		part = part * base + d;
+		digits++;
+	}
+	if (digits == 0 || v > (ULLONG_MAX - part) / 60)
+		return -1;
+	v = v * 60 + part;
+	dm_buf_addf(out, "%s%llu", neg && v ? "-" : "", v);
+	return 0;
+}
+
+/*
+ * A float as construct_yaml_float reads it: '_' dropped, and ':' parts in
+ * base 60 (written with 17 digits); the rest is left as written, which
+ * strtod reads as Python's float does.
+ */
+static void
+yamlfloat(const char *s, struct dm_buf *out)
+{
+	const char *p;
+	double v = 0;
+	int neg = 0;
+
+	if (strchr(s, ':') == NULL) {
+		for (p = s; *p; p++)
+			if (*p != '_')
+				dm_buf_addc(out, *p);
+		return;
+	}
+	if (*s == '-' || *s == '+')
+		neg = *s++ == '-';
+	for (p = s; *p; p++) {
+		struct dm_buf part = DM_BUF_INIT;
+
+		for (; *p && *p != ':'; p++)
+			if (*p != '_')
+				dm_buf_addc(&part, *p);
+		v = v * 60 + strtod(part.buf ? part.buf : "0", NULL);
+		dm_buf_free(&part);
+		if (*p == '\0')
+			break;
+	}
+	dm_buf_addf(out, "%.17g", neg ? -v : v);
+}
+
+/* Marks a plain scalar that Data-Juicer reads as a number, and writes it as
+ * Python has it. */
+static void
+number(struct dm_ynode *n)
+{
+	struct dm_buf b = DM_BUF_INIT, err = DM_BUF_INIT;
+
+	if (yint == NULL) {
+		yint = dm_re_new(YINT, "", &err, NULL);
+		yfloat = dm_re_new(YFLOAT, "", &err, NULL);
+		if (yint == NULL || yfloat == NULL)
+			dm_die("YAML number patterns: %s", err.buf);
+	}
+	if (strchr("+-0123456789.", *n->val) == NULL || *n->val == '\0')
+		return;
+	if (fullmatch(yint, n->val)) {
+		n->num = DM_YN_INT;
+		if (yamlint(n->val, &b) == 0) {
+			free(n->val);
+			n->val = dm_buf_detach(&b, NULL);
+		}
+	} else if (fullmatch(yfloat, n->val)) {
+		n->num = DM_YN_FLOAT;
+		yamlfloat(n->val, &b);
+		free(n->val);
+		n->val = dm_buf_detach(&b, NULL);
+	}
+	dm_buf_free(&b);
+	dm_buf_free(&err);
+}
 
 /* FNV-1a, for the keys of a mapping. */
 static size_t
@@ -48,6 +182,8 @@ convert(yaml_document_t *doc, yaml_node_t *yn, int depth)
 		n->val = dm_xstrndup((const char *)yn->data.scalar.value,
 		    yn->data.scalar.length);
 		n->plain = yn->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+		if (n->plain)
+			number(n);
 		break;
 	case YAML_SEQUENCE_NODE:
 		n->kind = DM_Y_SEQ;

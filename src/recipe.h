@@ -17,10 +17,16 @@ enum dm_ykind { DM_Y_SCALAR, DM_Y_SEQ, DM_Y_MAP };
  * sequence holds its items. line and col count from 1, as a message prints them. plain is 1
  * for an unquoted scalar (so that "true" in quotes stays a string).
  */
+/* What a plain scalar is to Data-Juicer's loader (PyYAML's SafeLoader with
+ * jsonargparse's float resolver): an int or a float, whose val is then
+ * written the way Python reads it ("010" is "8", "1_000" is "1000"). */
+enum { DM_YN_INT = 1, DM_YN_FLOAT };
+
 struct dm_ynode {
 	enum dm_ykind	  kind;
 	char		 *val;		/* scalar text; NULL otherwise */
 	int		  plain;
+	int		  num;		/* DM_YN_INT, DM_YN_FLOAT or 0 */
 	unsigned long	  line, col;
 	size_t		  n;
 	struct dm_ynode	**kid;

@@ -887,6 +887,74 @@ EOF
 	assert_file py.txt "{'dataset_path': 'in.jsonl', 'export_path': 'out.jsonl', 'process': [{'text_length_filter': {'min_len': 6, 'max_len': 70}}, {'words_num_filter': {'min_num': 2, 'max_num': 3}}]}"
 }
 
+@test "a number is what Data-Juicer's loader reads: YAML 1.1 ints (010 is 8, 0x1F, 1_000, 1:30), jsonargparse's floats (1e5)" {
+	touch in.jsonl
+	# each spelling as rep_len (an int) and max_ratio (a number) of
+	# character_repetition_filter
+	spellings='010 0x1F 0b101 1_000 1:30 -1:0:1 +5 -0 0_ 08 09 0o7 0x 1e5 1E-2 0.5e+1 .5 5. 1_0.5 1:30.5 12 0.25 .inf nan 1e+400 1.0 0_7 017_'
+	for v in $spellings; do
+		printf 'dataset_path: in.jsonl\nprocess:\n  - character_repetition_filter:\n      rep_len: %s\n' "$v" > "r-int-$v.yaml"
+		printf 'dataset_path: in.jsonl\nprocess:\n  - character_repetition_filter:\n      max_ratio: %s\n' "$v" > "r-num-$v.yaml"
+		dm-recipe show "r-int-$v.yaml" > "int-$v.txt" 2>&1 || :
+		dm-recipe show "r-num-$v.yaml" > "num-$v.txt" 2>&1 || :
+	done
+	# jsonargparse's DefaultLoader (_loaders_dumpers.py): PyYAML's
+	# SafeLoader with its float resolver replaced
+	run /usr/bin/python3 - $spellings <<'PY'
+import math, re, sys, yaml
+class L(yaml.SafeLoader):
+    pass
+L.yaml_implicit_resolvers = {k: [(t, r) for t, r in v if t not in
+    ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:float")]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+L.add_implicit_resolver("tag:yaml.org,2002:float", re.compile("""^(?:
+    [-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+]?[0-9]+)?
+    |[-+]?(?:[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)
+    |\\.[0-9_]+(?:[eE][-+][0-9]+)?
+    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*
+    |[-+]?\\.(?:inf|Inf|INF)
+    |\\.(?:nan|NaN|NAN))$""", re.X), list("-+0123456789."))
+def load(kind, v, param):
+    r = yaml.load(open("r-%s-%s.yaml" % (kind, v)), Loader=L)
+    return r["process"][0]["character_repetition_filter"][param]
+def isint(x):
+    return isinstance(x, int) and not isinstance(x, bool)
+bad = 0
+for v in sys.argv[1:]:
+    # rep_len: an int from 1 is its n, anything else is not an integer
+    got = open("int-%s.txt" % v).read().strip()
+    x = load("int", v, "rep_len")
+    err = "dm-recipe: r-int-%s.yaml:4:16: parameter 'rep_len' wants an integer, not '" % v
+    if isint(x) and x >= 1:
+        ok = got == "dm-filter 'char_rep(%d) >= 0.0 && char_rep(%d) <= 0.5' in.jsonl" % (x, x)
+    elif isint(x):
+        ok = got.startswith("dm-recipe: r-int-%s.yaml:3:10: char_rep" % v)
+    elif isinstance(x, float) and math.isfinite(x):
+        ok = got.startswith(err) and float(got[len(err):-1]) == x
+    else:
+        ok = got == err + v + "'"
+    # max_ratio: any finite number, as written or as Python has it
+    got2 = open("num-%s.txt" % v).read().strip()
+    y = load("num", v, "max_ratio")
+    m = re.fullmatch(r"dm-filter 'char_rep\(10\) >= 0\.0 && char_rep\(10\) <= (\S+)' in\.jsonl", got2)
+    if (isint(y) or isinstance(y, float)) and math.isfinite(y):
+        ok2 = m is not None and float(m.group(1)) == y
+    else:
+        ok2 = got2 == "dm-recipe: r-num-%s.yaml:4:18: parameter 'max_ratio' wants a number, not '%s'" % (v, v)
+    if not ok or not ok2:
+        print("%s: Data-Juicer reads %r, dm: %s / %s" % (v, x, got, got2))
+        bad += 1
+print("%d spellings agree" % len(sys.argv[1:]) if not bad else "differ")
+PY
+	assert_success
+	assert_output '28 spellings agree'
+	# an int is an int, 08 is text, and a number is written as Python has it
+	assert_file int-0x1F.txt "dm-filter 'char_rep(31) >= 0.0 && char_rep(31) <= 0.5' in.jsonl"
+	assert_file num-1:30.txt "dm-filter 'char_rep(10) >= 0.0 && char_rep(10) <= 90' in.jsonl"
+	assert_file int-08.txt "dm-recipe: r-int-08.yaml:4:16: parameter 'rep_len' wants an integer, not '08'"
+	assert_file int-1_0.5.txt "dm-recipe: r-int-1_0.5.yaml:4:16: parameter 'rep_len' wants an integer, not '10.5'"
+}
+
 @test "bad YAML is reported with line and column" {
 	printf 'dataset_path: [in.jsonl\nprocess: x\n' >r.yaml
 	run_split dm-recipe check r.yaml
