@@ -20,12 +20,13 @@
 static const char usage[] =
     "usage: dm-llm [-hV] -p TEXT|@FILE [--system TEXT|@FILE] [-o FIELD]\n"
     "              [--json] [--json-into] [--schema FILE] [--keep REGEX]\n"
-    "              [-m MODEL] [--base-url URL] [--api-key-file FILE] [-j N]\n"
-    "              [--rpm N] [--tpm N] [--timeout TIME] [--retries N]\n"
-    "              [--retry-base TIME] [--parse-retries N] [--temperature X]\n"
-    "              [--max-tokens N] [--seed N] [--stop TEXT] [--param KEY=VALUE]\n"
-    "              [--cache DIR] [--skip-existing] [--keep-reasoning] [--usage]\n"
-    "              [--dry-run] [--progress] [--stats] [-k FIELD]\n"
+    "              [--filter REGEX] [-m MODEL] [--base-url URL]\n"
+    "              [--api-key-file FILE] [-j N] [--rpm N] [--tpm N]\n"
+    "              [--timeout TIME] [--retries N] [--retry-base TIME]\n"
+    "              [--parse-retries N] [--temperature X] [--max-tokens N]\n"
+    "              [--seed N] [--stop TEXT] [--param KEY=VALUE] [--cache DIR]\n"
+    "              [--skip-existing] [--keep-reasoning] [--usage] [--dry-run]\n"
+    "              [--progress] [--stats] [--report FILE] [-k FIELD]\n"
     "              [--max-line SIZE] [--on-error=stop|skip] [--rejects FILE]\n"
     "              [FILE...]";
 
@@ -241,10 +242,9 @@ static char *
 readkey(const char *file)
 {
 	char *s = dm_slurp(file);
-	size_t n = strcspn(s, "\r\n");
 
-	s[n] = '\0';
-	if (n == 0)
+	s[strcspn(s, "\r\n")] = '\0';
+	if (dm_llm_key(s, file) < 0)
 		dm_die("%s: no API key in the file", file);
 	return s;
 }
@@ -485,6 +485,10 @@ main(int argc, char *argv[])
 		}
 		case OPT_TIMEOUT:
 			o->timeout = optduration(optarg, "--timeout");
+			/* libcurl counts in whole ms, and takes 0 for never */
+			if (o->timeout < 0.001 || o->timeout > 86400 * 24)
+				dm_usage_die(usage, "--timeout: '%s' is not "
+				    "from 1ms to 576h", optarg);
 			break;
 		case OPT_TPM:
 			o->tpm = (double)dm_strtonum(optarg, 1, 1000000000000LL,

@@ -209,7 +209,7 @@ intof(json_t *o, const char *k)
 
 int
 dm_llm_answer(const char *body, size_t n, int keep_reasoning,
-    struct dm_llm_answer *a, struct dm_buf *err)
+    const char *secret, struct dm_llm_answer *a, struct dm_buf *err)
 {
 	json_t *root, *choice, *msg, *content, *reasoning, *fin, *usage;
 	json_error_t je;
@@ -227,7 +227,7 @@ dm_llm_answer(const char *body, size_t n, int keep_reasoning,
 	if (json_object_get(root, "error") != NULL &&
 	    !json_is_null(json_object_get(root, "error"))) {
 		dm_buf_adds(err, "the server answered with an error: ");
-		dm_llm_error(body, n, err);
+		dm_llm_error(body, n, secret, err);
 		goto fail;
 	}
 	choice = json_array_get(json_object_get(root, "choices"), 0);
@@ -289,11 +289,32 @@ fail:
 	return -1;
 }
 
+/* text with every copy of secret (of 4 bytes or more) made "***". */
+static void
+unsecret(struct dm_buf *b, const char *text, size_t n, const char *secret)
+{
+	size_t k = secret ? strlen(secret) : 0;
+	const char *p, *end = text + n;
+
+	if (k < 4) {
+		dm_buf_add(b, text, n);
+		return;
+	}
+	while ((p = memmem(text, (size_t)(end - text), secret, k)) != NULL) {
+		dm_buf_add(b, text, (size_t)(p - text));
+		dm_buf_adds(b, "***");
+		text = p + k;
+	}
+	dm_buf_add(b, text, (size_t)(end - text));
+}
+
 int
-dm_llm_error(const char *body, size_t n, struct dm_buf *msg)
+dm_llm_error(const char *body, size_t n, const char *secret,
+    struct dm_buf *msg)
 {
 	json_t *root, *e, *where;
 	const char *m = NULL, *code, *type;
+	struct dm_buf t = DM_BUF_INIT;
 	int quota = 0;
 	size_t i;
 
@@ -313,14 +334,19 @@ dm_llm_error(const char *body, size_t n, struct dm_buf *msg)
 		quota = (code && strcmp(code, "insufficient_quota") == 0) ||
 		    (type && strcmp(type, "insufficient_quota") == 0);
 	}
+	/* the key goes before the text is cut, which could leave a part of
+	 * it that no longer matches */
 	if (m) {
-		for (i = 0; m[i] && i < 1000; i++)
-			dm_buf_addc(msg, m[i] == '\n' ? ' ' : m[i]);
-		if (m[i])
+		unsecret(&t, m, strlen(m), secret);
+		for (i = 0; i < t.len && i < 1000; i++)
+			dm_buf_addc(msg, t.buf[i] == '\n' ? ' ' : t.buf[i]);
+		if (i < t.len)
 			dm_buf_adds(msg, "...");
 	} else if (n) {
-		dm_buf_addquoted(msg, body, n, 200);
+		unsecret(&t, body, n, secret);
+		dm_buf_addquoted(msg, t.buf, t.len, 200);
 	}
+	dm_buf_free(&t);
 	json_decref(root);
 	return quota;
 }

@@ -75,11 +75,13 @@ struct dm_llm_answer {
  * unless keep_reasoning. 0, or -1 with the reason in err, or -2 when the
  * answer is there but holds a NUL (asking again will not do). */
 int	 dm_llm_answer(const char *body, size_t n, int keep_reasoning,
-	    struct dm_llm_answer *, struct dm_buf *err);
+	    const char *secret, struct dm_llm_answer *, struct dm_buf *err);
 /* Appends to msg the message of an error body (OpenAI's {"error":{...}},
  * vLLM's flat {"object":"error","message":...}, or the body itself);
- * returns 1 when the error is insufficient_quota, else 0. */
-int	 dm_llm_error(const char *body, size_t n, struct dm_buf *msg);
+ * returns 1 when the error is insufficient_quota, else 0. Every copy of
+ * secret (the API key) in it is "***", even where the message is cut. */
+int	 dm_llm_error(const char *body, size_t n, const char *secret,
+	    struct dm_buf *msg);
 /* Removes <think>...</think> blocks from s, appending the rest to out. */
 void	 dm_llm_strip_think(const char *s, size_t n, struct dm_buf *out);
 /* Parses an answer as JSON (Markdown fences allowed around it); NULL with

@@ -71,10 +71,18 @@ dm_llm_run_start(struct dm_llm_run *R, const char *usage,
 	if (R->o.model == NULL)
 		dm_usage_die(usage, "no model: give -m MODEL or set "
 		    "DM_LLM_MODEL");
-	if (R->o.apikey == NULL && (env = getenv("DM_LLM_API_KEY")) && *env)
+	if (R->o.apikey == NULL && (env = getenv("DM_LLM_API_KEY")) && *env) {
 		R->o.apikey = dm_xstrdup(env);
-	if (R->o.apikey == NULL && (env = getenv("OPENAI_API_KEY")) && *env)
+		if (dm_llm_key(R->o.apikey, "DM_LLM_API_KEY") < 0)
+			dm_usage_die(usage, "DM_LLM_API_KEY holds only white "
+			    "space");
+	}
+	if (R->o.apikey == NULL && (env = getenv("OPENAI_API_KEY")) && *env) {
 		R->o.apikey = dm_xstrdup(env);
+		if (dm_llm_key(R->o.apikey, "OPENAI_API_KEY") < 0)
+			dm_usage_die(usage, "OPENAI_API_KEY holds only white "
+			    "space");
+	}
 	if (R->o.apikey) {
 		n = strlen(R->o.apikey) + sizeof "Authorization: Bearer ";
 		R->o.authhdr = dm_xmalloc(n);
@@ -107,10 +115,28 @@ dm_llm_run_start(struct dm_llm_run *R, const char *usage,
 	}
 	R->rng = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32 ^
 	    0x9e3779b97f4a7c15ULL;
-	R->http = dm_http_new((long)(R->o.timeout * 1000), R->o.jobs);
+	R->http = dm_http_new((long)ceil(R->o.timeout * 1000), R->o.jobs);
 	R->rtok = fmax(1, R->o.rpm / 60);
 	R->ttok = R->o.tpm / 60;
 	R->st.start = R->lastfill = dm_now();
+}
+
+int
+dm_llm_key(char *key, const char *from)
+{
+	size_t i, n = strlen(key), skip;
+
+	while (n > 0 && strchr(" \t\r\n", key[n - 1]) != NULL)
+		n--;
+	key[n] = '\0';
+	skip = strspn(key, " \t\r\n");
+	memmove(key, key + skip, n - skip + 1);
+	for (i = 0; key[i]; i++)
+		if ((unsigned char)key[i] < 0x20 || key[i] == 0x7f)
+			dm_die("%s: the API key holds a control character "
+			    "(byte %zu), which cannot go in a header", from,
+			    i + skip + 1);
+	return *key ? 0 : -1;
 }
 
 /* The key never goes out: a server message that quotes it loses it. */
@@ -255,7 +281,8 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 	size_t ov[2], len;
 	int keep = 1, r;
 
-	if ((r = dm_llm_answer(body, n, R->o.keepreason, &R->ans, err)) < 0) {
+	if ((r = dm_llm_answer(body, n, R->o.keepreason, R->o.apikey,
+	    &R->ans, err)) < 0) {
 		*why = r == -2 ? DM_NCAUSES : DM_CAUSE_BODY;
 		return -1;
 	}

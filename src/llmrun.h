@@ -138,6 +138,11 @@ int	 dm_llm_run_cached(struct dm_llm_run *, struct dm_llm_req *);
 void	 dm_llm_run_fail(struct dm_llm_run *, struct dm_llm_req *,
 	    long status, const char *msg);
 struct dm_llm_req *dm_llm_run_at(struct dm_llm_run *, size_t i);
+/* An API key made ready for its header: the white space around it dropped
+ * (a key file's line, or a variable set from one, often ends in one).
+ * Dies naming from when a control character is left in it, which would
+ * end the header; -1 when nothing is left. */
+int	 dm_llm_key(char *key, const char *from);
 
 /* llmsched.c: sending, retries with backoff, rate limits */
 

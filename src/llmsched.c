@@ -135,7 +135,7 @@ dm_llm_sched_finished(struct dm_llm_run *R, struct dm_http_resp *r)
 			dm_llm_run_fail(R, s, r->status, err.buf);
 		goto out;
 	}
-	quota = dm_llm_error(r->body.buf, r->body.len, &err);
+	quota = dm_llm_error(r->body.buf, r->body.len, R->o.apikey, &err);
 	if (err.len == 0)
 		dm_buf_adds(&err, "no message");
 	switch (r->status) {

@@ -658,6 +658,48 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	! grep -r -F "${LLM_KEY#sk-}" all.txt rej.jsonl c
 }
 
+@test "a key quoted where a server's message is cut is hidden whole, not cut with it" {
+	llm_start
+	# the key starts 986 characters into a JSON message, cut at 1000, and
+	# 191 bytes into a body that is not JSON, cut at 200
+	printf '%s\n' '{"text":"[[fail:401:echo-key-at=980]]"}' '{"text":"[[fail:401:echo-key-at=185:plain]]"}' >in.jsonl
+	llm -p '{text}' --retries 0 --on-error=skip --rejects rej.jsonl in.jsonl
+	assert_status 1
+	x980=$(printf 'x%.0s' $(seq 980))
+	x185=$(printf 'x%.0s' $(seq 185))
+	[ "$(sed -n 1,3p <<<"$stderr")" = "dm-llm: in.jsonl:1: HTTP 401: $x980 key: *** end
+dm-llm: in.jsonl:2: HTTP 401: $x185 key: *** end
+dm-llm: 2 of 2 samples rejected" ]
+	! grep -F "${LLM_KEY:0:8}" rej.jsonl
+	[ "$(jq -r .reason rej.jsonl)" = "HTTP 401: $x980 key: *** end
+HTTP 401: $x185 key: *** end" ]
+}
+
+@test "white space around a key is dropped, and a control character in it is an error" {
+	llm_start
+	printf '  %s \r\n' "$LLM_KEY" >key
+	llm -p '{text}' --api-key-file key <<<'{"text":"a"}'
+	assert_success
+	DM_LLM_API_KEY=$(printf '\t%s\n\n' "$LLM_KEY") llm -p '{text}' <<<'{"text":"b"}'
+	assert_success
+	unset DM_LLM_API_KEY
+	OPENAI_API_KEY=" $LLM_KEY " llm -p '{text}' <<<'{"text":"c"}'
+	assert_success
+	[ "$(jq -r .auth "$TMP/llm.log" | tr '\n' ' ')" = 'ok ok ok ' ]
+	DM_LLM_API_KEY=$(printf 'sk-a\001b') llm -p '{text}' <<<'{"text":"d"}'
+	assert_status 2
+	assert_stderr 'dm-llm: DM_LLM_API_KEY: the API key holds a control character (byte 5), which cannot go in a header'
+	printf 'sk-a\tb\n' >key
+	llm -p '{text}' --api-key-file key <<<'{"text":"d"}'
+	assert_status 2
+	assert_stderr 'dm-llm: key: the API key holds a control character (byte 5), which cannot go in a header'
+	printf ' \t\n' >key
+	llm -p '{text}' --api-key-file key <<<'{"text":"d"}'
+	assert_status 2
+	assert_stderr 'dm-llm: key: no API key in the file'
+	[ "$(llm_requests)" = 3 ]
+}
+
 @test "the key comes from --api-key-file or OPENAI_API_KEY, never the command line" {
 	llm_start
 	printf '%s\n' "$LLM_KEY" >key
@@ -686,6 +728,12 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	run_split dm-llm -m m -p x --timeout 5x </dev/null
 	assert_status 2
 	[ "$(sed -n 1p <<<"$stderr")" = "dm-llm: --timeout: '5x' is not a time" ]
+	# libcurl counts whole ms and takes 0 for never
+	for t in 0 0.5ms 577h 1e300; do
+		run_split dm-llm -m m -p x --timeout "$t" </dev/null
+		assert_status 2
+		[ "$(sed -n 1p <<<"$stderr")" = "dm-llm: --timeout: '$t' is not from 1ms to 576h" ]
+	done
 }
 
 @test "a clean run is quiet; --stats and --progress report" {

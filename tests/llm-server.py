@@ -191,6 +191,11 @@ class Server:
                         # as OpenAI's 401 does, quoting the key it got
                         err["message"] = "Incorrect API key provided: " + \
                             headers.get("authorization", "")[7:]
+                    elif o.startswith("echo-key-at="):
+                        # the key after N bytes, where a message is cut
+                        err["message"] = "x" * int(o.split("=", 1)[1]) + \
+                            " key: " + headers.get("authorization", "")[7:] + \
+                            " end"
                     elif o == "quota":
                         err = {"message": "You exceeded your current quota",
                                "type": "insufficient_quota",
@@ -199,6 +204,11 @@ class Server:
                     err = {"message": "This model's maximum context length "
                            "is 8 tokens", "type": "invalid_request_error",
                            "code": "context_length_exceeded"}
+                if "plain" in opts:
+                    # a body that is not JSON: a proxy's page
+                    await self.send(writer, code, None, extra,
+                                    raw=err["message"].encode())
+                    return True
                 if "flat" in opts:
                     obj = {"object": "error", "message": err["message"],
                            "type": "BadRequestError", "param": None,
