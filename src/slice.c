@@ -131,24 +131,6 @@ windows(struct dm_slicer *sl, size_t b, size_t e, int strip)
 	}
 }
 
-static int
-cmpsize(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void
-addcut(size_t **cuts, size_t *n, size_t *cap, size_t at)
-{
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 64;
-		*cuts = dm_xreallocarray(*cuts, *cap, sizeof **cuts);
-	}
-	(*cuts)[(*n)++] = at;
-}
-
 /* Closing quotes and brackets that may follow a sentence's end. */
 static int
 closing(int32_t cp)
@@ -158,60 +140,78 @@ closing(int32_t cp)
 	    cp == 0x300F || cp == 0xFF09 || cp == 0x3011);
 }
 
-/* Cuts at the start of each blank (white-space-only) line. */
-static void
-cut_paragraphs(struct dm_slicer *sl, size_t **cuts, size_t *n, size_t *cap)
+/* The next paragraph cut, at the start of a blank (white-space-only)
+ * line at or after *p: 1 and *at, *p where the search goes on; or 0. */
+static int
+next_paragraph(const struct dm_slicer *sl, size_t *p, size_t *at)
 {
 	const char *t = sl->t;
-	size_t p = 0, q;
+	size_t b, q;
+	int blank;
 
-	while (p < sl->n) {
-		for (q = p; q < sl->n && (t[q] == ' ' || t[q] == '\t' ||
+	while ((b = *p) < sl->n) {
+		for (q = b; q < sl->n && (t[q] == ' ' || t[q] == '\t' ||
 		    t[q] == '\r'); q++)
 			;
-		if (q < sl->n && t[q] == '\n')
-			addcut(cuts, n, cap, p);
+		blank = q < sl->n && t[q] == '\n';
 		while (q < sl->n && t[q] != '\n')
 			q++;
-		p = q + 1;
+		*p = q + 1;
+		if (blank) {
+			*at = b;
+			return 1;
+		}
 	}
+	return 0;
 }
 
-static void
-cut_sentences(struct dm_slicer *sl, size_t **cuts, size_t *n, size_t *cap)
+/* The next sentence cut after *p: after a sentence mark and the closing
+ * marks after it, when white space or the end follows (always after a
+ * CJK mark). 1 and *at, *p where the search goes on; or 0. */
+static int
+next_sentence(const struct dm_slicer *sl, size_t *p, size_t *at)
 {
 	const char *t = sl->t;
-	size_t p = 0, q;
+	size_t q;
 	int32_t cp = 0;
 	int len, cjk;
 
-	while (p < sl->n) {
-		len = dm_utf8_decode(t + p, sl->n - p, &cp);
-		p += len > 0 ? (size_t)len : 1;
+	while (*p < sl->n) {
+		len = dm_utf8_decode(t + *p, sl->n - *p, &cp);
+		*p += len > 0 ? (size_t)len : 1;
 		cjk = cp == 0x3002 || cp == 0xFF01 || cp == 0xFF1F;
 		if (!cjk && cp != '.' && cp != '!' && cp != '?')
 			continue;
-		for (q = p; q < sl->n; q += (size_t)len)
+		for (q = *p; q < sl->n; q += (size_t)len)
 			if ((len = dm_utf8_decode(t + q, sl->n - q, &cp)) < 0 ||
 			    !closing(cp))
 				break;
 		if (cjk || q == sl->n || t[q] == ' ' || t[q] == '\n' ||
 		    t[q] == '\t' || t[q] == '\r') {
-			addcut(cuts, n, cap, q);
-			p = q;
+			*at = *p = q;
+			return 1;
 		}
 	}
+	return 0;
 }
 
 /*
- * The cuts of by(), in order, one at a time: paragraph, line and regex
- * cuts are found as they are asked for, so that memory does not grow
- * with their number (a regex matching every space of a long line);
- * sentence cuts, of two kinds merged, come from a sorted list.
+ * The cuts of by(), in order, one at a time: they are found as they are
+ * asked for, so that memory does not grow with their number (a regex
+ * matching every space of a long line, a sentence every few bytes).
+ * Sentence cuts are of two kinds, paragraph and sentence ends, each
+ * found by its own forward scan; the two are merged as they go.
  */
+#define CUT_NONE	0	/* none found yet */
+#define CUT_HELD	1	/* found, not yet given */
+#define CUT_END		2	/* no more */
+
 struct cutter {
 	size_t		 p;		/* where the search goes on */
-	size_t		*list, n, i;	/* DM_SLICE_SENTENCE */
+	size_t		 sp;		/* DM_SLICE_SENTENCE: p for paragraph
+					 * ends, sp for sentence ends */
+	size_t		 pcut, scut;	/* the held paragraph, sentence cut */
+	int		 pst, sst;	/* their CUT_ state */
 	int		 done;
 };
 
@@ -220,26 +220,12 @@ static int
 nextcut(struct dm_slicer *sl, struct cutter *c, size_t *at)
 {
 	const char *t = sl->t;
-	size_t p, q, ov[2];
-	int r, blank;
+	size_t ov[2];
+	int r;
 
 	switch (sl->mode) {
 	case DM_SLICE_PARAGRAPH:
-		/* the start of each blank (white-space-only) line */
-		while ((p = c->p) < sl->n) {
-			for (q = p; q < sl->n && (t[q] == ' ' || t[q] == '\t' ||
-			    t[q] == '\r'); q++)
-				;
-			blank = q < sl->n && t[q] == '\n';
-			while (q < sl->n && t[q] != '\n')
-				q++;
-			c->p = q + 1;
-			if (blank) {
-				*at = p;
-				return 1;
-			}
-		}
-		return 0;
+		return next_paragraph(sl, &c->p, at);
 	case DM_SLICE_LINE:
 		for (; c->p < sl->n; c->p++)
 			if (t[c->p] == '\n' || t[c->p] == '\r') {
@@ -248,8 +234,21 @@ nextcut(struct dm_slicer *sl, struct cutter *c, size_t *at)
 			}
 		return 0;
 	case DM_SLICE_SENTENCE:
-		if (c->i < c->n) {
-			*at = c->list[c->i++];
+		if (c->pst == CUT_NONE)
+			c->pst = next_paragraph(sl, &c->p, &c->pcut) ?
+			    CUT_HELD : CUT_END;
+		if (c->sst == CUT_NONE)
+			c->sst = next_sentence(sl, &c->sp, &c->scut) ?
+			    CUT_HELD : CUT_END;
+		if (c->pst == CUT_HELD && (c->sst == CUT_END ||
+		    c->pcut <= c->scut)) {
+			*at = c->pcut;
+			c->pst = CUT_NONE;
+			return 1;
+		}
+		if (c->sst == CUT_HELD) {
+			*at = c->scut;
+			c->sst = CUT_NONE;
 			return 1;
 		}
 		return 0;
@@ -372,16 +371,9 @@ static void
 by(struct dm_slicer *sl)
 {
 	struct pieces ps;
-	size_t cap = 0;
 
 	memset(&ps, 0, sizeof ps);
-	if (sl->mode == DM_SLICE_SENTENCE) {
-		cut_paragraphs(sl, &ps.c.list, &ps.c.n, &cap);
-		cut_sentences(sl, &ps.c.list, &ps.c.n, &cap);
-		qsort(ps.c.list, ps.c.n, sizeof *ps.c.list, cmpsize);
-	}
 	pack(sl, &ps);
-	free(ps.c.list);
 	free(ps.q.v);
 }
 
