@@ -1617,6 +1617,13 @@ dm_emit_range(const struct dm_rop *op, const struct dm_ynode *args,
 		/* alphanumeric_filter: Data-Juicer's alpha_token_ratio */
 		dm_buf_adds(&sb, "alpha_token_ratio(\"" PYTHIA "\")");
 		stat = sb.buf;
+	} else if (dm_rop_param(op, "hf_tokenizer")) {
+		/* token_num_filter: the tokens of tokenizer.tokenize */
+		lang = arg(op, args, "hf_tokenizer");
+		dm_buf_adds(&sb, "tokens(");
+		dm_json_addstr(&sb, lang, strlen(lang));
+		dm_buf_adds(&sb, ")");
+		stat = sb.buf;
 	}
 	r = range(op, args, out, stat, minp, maxp);
 out:

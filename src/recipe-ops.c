@@ -139,6 +139,14 @@ static const struct dm_rparam p_word_rep[] = {
 	{ NULL, 0, NULL }
 };
 
+static const struct dm_rparam p_token_num[] = {
+	{ "hf_tokenizer", DM_RP_STR, "EleutherAI/pythia-6.9b-deduped" },
+	{ "min_num", DM_RP_FLOAT, "10" },
+	{ "max_num", DM_RP_FLOAT, MAXSIZE },
+	RANGE_FLAGS,
+	{ NULL, 0, NULL }
+};
+
 static const struct dm_rparam p_words[] = {
 	{ "lang", DM_RP_STR, "en" },
 	{ "tokenization", DM_RP_BOOL, "false" },
@@ -413,7 +421,7 @@ static const struct dm_rop table[] = {
 	NONE("text_entity_dependency_filter", NULL, no_model),
 	FILTER("text_length_filter", NULL, "len", p_len),
 	NONE("text_pair_similarity_filter", NULL, no_model),
-	NONE("token_num_filter", NULL, no_model),
+	FILTER("token_num_filter", NULL, "tokens", p_token_num),
 	NONE("topk_specified_field_selector", NULL, no_port),
 	NONE("video_aesthetics_filter", NULL, no_text),
 	NONE("video_aspect_ratio_filter", NULL, no_text),

@@ -947,7 +947,8 @@ hubid(const char *name)
 /*
  * The tokenizer.json of model id ORG/NAME as transformers'
  * AutoTokenizer.from_pretrained finds it downloaded: in the snapshot that
- * refs/main of models--ORG--NAME in the hub cache names. 0 with path, or
+ * refs/main of models--ORG--NAME (models--NAME for an id without an
+ * organization) in the hub cache names. 0 with path, or
  * -1 with the place looked at in err.
  */
 static int
@@ -960,8 +961,11 @@ hub_resolve(const char *name, struct dm_buf *path, struct dm_buf *err)
 	FILE *fp;
 
 	hubdir(&d);
-	dm_buf_addf(&d, "/models--%.*s--%s", (int)(slash - name), name,
-	    slash + 1);
+	if (slash != NULL)
+		dm_buf_addf(&d, "/models--%.*s--%s", (int)(slash - name), name,
+		    slash + 1);
+	else
+		dm_buf_addf(&d, "/models--%s", name);
 	dm_buf_addf(&ref, "%s/refs/main", d.buf);
 	if ((fp = fopen(ref.buf, "r")) != NULL) {
 		n = fread(buf, 1, sizeof buf - 1, fp);
@@ -993,7 +997,7 @@ hub_resolve(const char *name, struct dm_buf *path, struct dm_buf *err)
 static int
 resolve(const char *name, struct dm_buf *path, struct dm_buf *err)
 {
-	struct dm_buf dirs = DM_BUF_INIT;
+	struct dm_buf dirs = DM_BUF_INIT, hub = DM_BUF_INIT;
 	char *d, *save = NULL, **names;
 	size_t f, i, n;
 	struct stat st;
@@ -1036,6 +1040,13 @@ resolve(const char *name, struct dm_buf *path, struct dm_buf *err)
 		dm_buf_free(&dirs);
 		return 0;
 	}
+	/* a model id of the hub without an organization ("gpt2") */
+	if (hub_resolve(name, path, &hub) == 0) {
+		dm_buf_free(&dirs);
+		dm_buf_free(&hub);
+		return 0;
+	}
+	dm_buf_free(&hub);
 	dm_buf_adds(err, "unknown tokenizer '");
 	dm_buf_addquoted(err, name, strlen(name), 64);
 	n = dm_tok_names(&names);

@@ -1280,6 +1280,47 @@ EOF
 	[ "$(printf '%s\n' "$stderr" | head -1)" = "dm-recipe: r.yaml:4:19: no file 'EleutherAI/pythia-6.9b-deduped', nor a tokenizer.json of that Hugging Face model in '$PWD/none/hub/models--EleutherAI--pythia-6.9b-deduped'" ]
 }
 
+@test "token_num_filter is tokens() of its hf_tokenizer, found in the Hugging Face cache, counted as transformers.js counts" {
+	[ -f "$DM_SHAREDIR/tokenizers/gpt2.json" ] && [ -f "$DM_REPO/tests/tokref/node_modules/@lenml/tokenizers/package.json" ] || {
+		echo "the tokenizers or their reference are missing: run 'make tokenizers tokref'" >&2
+		return 1
+	}
+	for m in models--EleutherAI--pythia-6.9b-deduped models--plain-id; do
+		mkdir -p "hf/hub/$m/refs" "hf/hub/$m/snapshots/r1"
+		printf 'r1\n' > "hf/hub/$m/refs/main"
+		cp "$DM_SHAREDIR/tokenizers/gpt2.json" "hf/hub/$m/snapshots/r1/tokenizer.json"
+	done
+	jq -c '{text}' "$FIXTURES/tokens.jsonl" > in.jsonl
+	node "$DM_REPO/tests/tokref/count.mjs" "$DM_SHAREDIR/tokenizers/gpt2.json" < in.jsonl > counts.txt
+	[ "$(sort -un counts.txt | wc -l)" -gt 10 ]
+	# Data-Juicer's defaults (10 to sys.maxsize), then 5 to 20 of an id
+	# without an organization
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+export_path: out.jsonl
+process:
+  - token_num_filter:
+  - token_num_filter:
+      hf_tokenizer: plain-id
+      min_num: 5
+      max_num: 40
+EOF
+	HF_HOME=$PWD/hf run dm-recipe show r.yaml
+	assert_success
+	assert_output "dm-filter 'tokens(\"EleutherAI/pythia-6.9b-deduped\") >= 10 && tokens(\"EleutherAI/pythia-6.9b-deduped\") <= 9223372036854775807 && tokens(\"plain-id\") >= 5 && tokens(\"plain-id\") <= 40' in.jsonl > out.jsonl"
+	HF_HOME=$PWD/hf run_split dm-recipe run r.yaml
+	assert_success
+	paste -d '\t' counts.txt in.jsonl | awk -F '\t' '$1 >= 10 && $1 <= 40 { print $2 }' > want.jsonl
+	[ "$(wc -l < want.jsonl)" -gt 3 ]
+	[ "$(wc -l < want.jsonl)" -lt "$(wc -l < in.jsonl)" ]
+	cmp want.jsonl out.jsonl
+	# not downloaded: where it was looked for
+	HF_HOME=$PWD/none run_split dm-recipe check r.yaml
+	assert_status 2
+	[ "$(printf '%s\n' "$stderr" | sed -n 1p)" = "dm-recipe: r.yaml:4:8: no file 'EleutherAI/pythia-6.9b-deduped', nor a tokenizer.json of that Hugging Face model in '$PWD/none/hub/models--EleutherAI--pythia-6.9b-deduped'" ]
+	[[ "$(printf '%s\n' "$stderr" | sed -n 4p)" == "dm-recipe: r.yaml:5:8: unknown tokenizer 'plain-id'; known: cl100k_base, gpt2, "* ]]
+}
+
 # ---- DataMate ----
 
 @test "a DataMate process.yaml reads its file records with load" {
