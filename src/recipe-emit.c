@@ -1412,6 +1412,35 @@ dm_emit_bibliography(const struct dm_rop *op, const struct dm_ynode *args,
 }
 
 /*
+ * remove_non_chinese_character_mapper: every run of characters outside
+ * U+4E00..U+9FA5 and what the keep_ switches add, as Data-Juicer builds
+ * its class (the punctuation takes the '+' with it: without it each
+ * character is matched alone, which removes the same).
+ */
+int
+dm_emit_non_chinese(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	struct dm_buf p = DM_BUF_INIT;
+	int r;
+
+	dm_buf_adds(&p, "[^\u4e00-\u9fa5");
+	if (argbool(op, args, "keep_alphabet"))
+		dm_buf_adds(&p, "A-Za-z");
+	if (argbool(op, args, "keep_number"))
+		dm_buf_adds(&p, "0-9");
+	if (argbool(op, args, "keep_punc"))
+		dm_buf_adds(&p, ".\uff0c ,\\-\u3002%\u300a*\u300b/\u2022"
+		    "\u3001&\uff06(\u2014)\uff08+\uff09\uff1a\uff1f!"
+		    "\uff01\u201c\u201d\u00b7]+");
+	else
+		dm_buf_adds(&p, "]");
+	r = addreplace(out, p.buf, NULL, "", NULL, err, at);
+	dm_buf_free(&p);
+	return r;
+}
+
+/*
  * remove_comments_mapper: inline, a % after any character but a backslash
  * (a newline too, so that a comment line goes with the newline before it)
  * to the end of its line, that character included; multiline, a line that

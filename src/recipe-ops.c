@@ -248,6 +248,13 @@ static const struct dm_rparam p_header[] = {
 	{ NULL, 0, NULL }
 };
 
+static const struct dm_rparam p_non_chinese[] = {
+	{ "keep_alphabet", DM_RP_BOOL, "true" },
+	{ "keep_number", DM_RP_BOOL, "true" },
+	{ "keep_punc", DM_RP_BOOL, "true" },
+	{ NULL, 0, NULL }
+};
+
 static const struct dm_rparam p_none[] = {
 	{ NULL, 0, NULL }
 };
@@ -391,7 +398,8 @@ static const struct dm_rop table[] = {
 	    dm_emit_plain),
 	MAP("remove_long_words_mapper", NULL, "remove-long-words",
 	    p_long_words, dm_emit_long_words),
-	NONE("remove_non_chinese_character_mapper", NULL, no_port),
+	MAP("remove_non_chinese_character_mapper", NULL, "replace",
+	    p_non_chinese, dm_emit_non_chinese),
 	MAP("remove_repeat_sentences_mapper", NULL, "remove-repeat-sentences",
 	    p_repeat, dm_emit_repeat_sentences),
 	MAP("remove_specific_chars_mapper", NULL, "remove-chars", p_chars,

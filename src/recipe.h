@@ -105,6 +105,9 @@ int	 dm_emit_anonymize(const struct dm_rop *,
 int	 dm_emit_bibliography(const struct dm_rop *,
 	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
 	    const struct dm_ynode **at);
+int	 dm_emit_non_chinese(const struct dm_rop *,
+	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
+	    const struct dm_ynode **at);
 int	 dm_emit_chars(const struct dm_rop *,
 	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
 	    const struct dm_ynode **at);

@@ -1321,6 +1321,61 @@ EOF
 	[[ "$(printf '%s\n' "$stderr" | sed -n 4p)" == "dm-recipe: r.yaml:5:8: unknown tokenizer 'plain-id'; known: cl100k_base, gpt2, "* ]]
 }
 
+@test "remove_non_chinese_character_mapper removes what Data-Juicer's pattern removes, for each keep_ switch" {
+	/usr/bin/python3 - > in.jsonl <<'PY'
+import json, random
+random.seed(7)
+parts = ["数据", "清洗", "龥", "一", "\u9fa6", "\u4dff", "ab", "XYZ", "0", "42", ".", "，", " ", ",",
+         "-", "。", "%", "《", "*", "》", "/", "•", "、", "&", "＆", "(", "—", ")", "（", "+",
+         "）", "：", "？", "!", "！", "“", "”", "·", "\n", "\t", "ｆｕｌｌ", "日本語の", "ｶﾅ",
+         "привет", "é", "😀", "\\", "[", "]", "^", "_", "１２", "Ⅻ", "\u3000", ":", "?", "~"]
+print(json.dumps({"text": ""}))
+for _ in range(400):
+    n = random.choice([1, 3, 8, random.randrange(0, 30)])
+    print(json.dumps({"text": "".join(random.choice(parts) for _ in range(n))}, ensure_ascii=False))
+PY
+	for sw in 'true true true' 'true true false' 'false true true' 'true false false' 'false false false'; do
+		set -- $sw
+		printf 'dataset_path: in.jsonl\nexport_path: out.jsonl\nprocess:\n  - remove_non_chinese_character_mapper:\n      keep_alphabet: %s\n      keep_number: %s\n      keep_punc: %s\n' "$@" > r.yaml
+		run_split dm-recipe run r.yaml
+		assert_success
+		# Data-Juicer's pattern, built as remove_non_chinese_character_mapper
+		# builds it, with the regex module
+		run /usr/bin/python3 - "$@" <<'PY'
+import json, sys
+import regex as re
+keep_alphabet, keep_number, keep_punc = (a == "true" for a in sys.argv[1:4])
+pattern = "[^\u4e00-\u9fa5"
+if keep_alphabet:
+    pattern += "A-Za-z"
+if keep_number:
+    pattern += "0-9"
+if keep_punc:
+    pattern += ".， ,\\-。%《*》/•、&＆(—)（+）：？!！“”·]+"
+else:
+    pattern += "]"
+ins = [json.loads(l)["text"] for l in open("in.jsonl", encoding="utf-8")]
+outs = [json.loads(l)["text"] for l in open("out.jsonl", encoding="utf-8")]
+bad = 0
+for t, o in zip(ins, outs):
+    want = t
+    if re.search(pattern, t, flags=re.DOTALL):
+        want = re.sub(pattern=pattern, repl=r"", string=t, flags=re.DOTALL)
+    if want != o:
+        print("dm %r, Data-Juicer %r: %r" % (o, want, t))
+        bad += 1
+# most samples hold something to remove
+if sum(1 for t, o in zip(ins, outs) if t != o) < 200:
+    bad += 1
+print("%d samples agree" % len(ins) if not bad and len(ins) == len(outs) else "differ")
+PY
+		assert_success
+		assert_output '401 samples agree'
+	done
+	run dm-recipe show r.yaml
+	assert_output "dm-map 'replace pattern=\"[^一-龥]\"' in.jsonl > out.jsonl"
+}
+
 # ---- DataMate ----
 
 @test "a DataMate process.yaml reads its file records with load" {
