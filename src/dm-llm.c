@@ -331,6 +331,7 @@ addschema(const char *file)
 		for (i = 0; i + 1 < e.col; i++)
 			if (s[i] == '\n')
 				line++, bol = i + 1;
+		free(s);
 		dm_die("%s:%lu:%zu: %s", file, line, e.col - bol, e.msg);
 	}
 	v = json_loadb(s, strlen(s), 0, NULL);
