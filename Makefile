@@ -174,6 +174,16 @@ $(BIN_DIR)/dm-pdf.so: $(PDFOBJ) src/pdf-load.c
 	$(CC) -shared -o $@.tmp $(PDFOBJ) `pkg-config --libs poppler-glib`
 	@$(call shimcheck,src/pdf-load.c)
 	mv $@.tmp $@
+# OpenCC (C++) through one C++ file, src/opencc-shim.cc, in dm-opencc.so,
+# loaded by the first chinese-convert. The configurations and dictionaries
+# are read at run time from libopencc-data's folder; the opencc command
+# (and its opencc_dict) is the tests' reference
+DEBS    += libopencc-dev libopencc-data opencc
+HDR     += src/opencc-shim.h
+SHIMS   += dm-opencc.so
+$(BIN_DIR)/dm-opencc.so: $(OBJDIR)/src/opencc-shim.o
+	@mkdir -p $(@D)
+	$(CXX) -shared -o $@ $< `pkg-config --libs opencc`
 ifdef DM_DIRECT
 $(OBJDIR)/src/archive-load.o: DM_CFLAGS += -DDM_ARCHIVE_DIRECT
 $(OBJDIR)/src/pdf-load.o: DM_CFLAGS += -DDM_PDF_DIRECT

@@ -11,6 +11,7 @@
 
 extern const struct dm_opdef dm_op_anonymize;
 extern const struct dm_opdef dm_op_c4;
+extern const struct dm_opdef dm_op_chinese_convert;
 extern const struct dm_opdef dm_op_clean_html;
 extern const struct dm_opdef dm_op_collapse_ws;
 extern const struct dm_opdef dm_op_drop;
@@ -62,6 +63,7 @@ extern const struct dm_opdef dm_op_xml_to_text;
 static const struct dm_opdef *const builtin[] = {
 	&dm_op_anonymize,
 	&dm_op_c4,
+	&dm_op_chinese_convert,
 	&dm_op_cjk_repeat,
 	&dm_op_clean_html,
 	&dm_op_collapse_ws,

@@ -11,7 +11,7 @@ load helper
 	    share/man/man7/dm-ops.7 share/bash-completion/completions/dm \
 	    share/bash-completion/completions/dm-map share/zsh/site-functions/_dm \
 	    lib/dm/dm-langid.so lib/dm/dm-spm.so lib/dm/dm-archive.so \
-	    lib/dm/dm-pdf.so; do
+	    lib/dm/dm-pdf.so lib/dm/dm-opencc.so; do
 		[ -f "$TMP/root/opt/dm/$f" ] || { echo "missing $f" >&2; return 1; }
 	done
 }

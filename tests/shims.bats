@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # shims.bats - the C++ libraries are loaded only by the operators that use
-# them, from dm-langid.so and dm-spm.so next to the tools; libarchive and
-# libxml2 only for compressed input, archives, documents and HTML blocks,
-# from dm-archive.so; poppler only for PDF, from dm-pdf.so
+# them, from dm-langid.so, dm-spm.so and dm-opencc.so next to the tools;
+# libarchive and libxml2 only for compressed input, archives, documents and
+# HTML blocks, from dm-archive.so; poppler only for PDF, from dm-pdf.so
 
 load helper
 
@@ -25,6 +25,17 @@ no_tool_links() {
 	[[ $output == *'[libfasttext.so.0]'* && $output == *'[libcld2.so.0]'* ]]
 	run readelf -d "$DM_BINDIR/dm-spm.so"
 	[[ $output == *'[libsentencepiece.so.0]'* ]]
+}
+
+@test "no tool links libopencc: dm-opencc.so does, exporting its table alone" {
+	no_tool_links 'opencc' 'libopencc'
+	run readelf -d "$DM_BINDIR/dm-opencc.so"
+	[[ $output == *'[libopencc.so.1.1]'* ]]
+	# nothing of the tools is called from it
+	run sh -c "nm -D --undefined-only '$DM_BINDIR/dm-opencc.so' | grep -c ' dm_'"
+	assert_output 0
+	run sh -c "nm -D --defined-only '$DM_BINDIR/dm-opencc.so' | awk '\$3 ~ /^dm_/ { print \$3 }'"
+	assert_output 'dm_opencc_shim'
 }
 
 @test "no tool links libarchive, libxml2 or poppler itself: dm-archive.so and dm-pdf.so do" {
