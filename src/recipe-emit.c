@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "opencc-shim.h"
 #include "recipe.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
@@ -1191,6 +1192,40 @@ dm_emit_fix_unicode(const struct dm_rop *op, const struct dm_ynode *args,
 	if (strcmp(up, "NFC") != 0)
 		addkv(out, "normalization", up);
 	return 0;
+}
+
+/*
+ * chinese_convert_mapper: chinese-convert with its mode, written out
+ * even when it is the default, so that the pipeline shows the
+ * direction. Data-Juicer asserts that mode is one of its list, exactly
+ * (no other case, no ".json"); a null mode fails that assertion too.
+ */
+int
+dm_emit_chinese_convert(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	const struct dm_ynode *v = dm_yaml_get(args, "mode");
+	const char *mode = arg(op, args, "mode"), *m;
+
+	if (v != NULL && isnull(v))
+		mode = NULL;
+	if (mode != NULL && dm_opencc_mode(mode) >= 0) {
+		addop(out, "chinese-convert");
+		addkv(out, "mode", mode);
+		return 0;
+	}
+	dm_buf_adds(err, "parameter 'mode' wants one of ");
+	for (m = DM_OPENCC_MODES; *m; m++)
+		if (*m == ',')
+			dm_buf_adds(err, ", ");
+		else
+			dm_buf_addc(err, *m);
+	if (mode == NULL)
+		dm_buf_adds(err, ", not null");
+	else
+		dm_buf_addf(err, ", not '%s'", dm_quote(mode));
+	*at = v;
+	return -1;
 }
 
 int

@@ -29,6 +29,11 @@ static const struct dm_rparam p_fix_unicode[] = {
 	{ NULL, 0, NULL }
 };
 
+static const struct dm_rparam p_chinese_convert[] = {
+	{ "mode", DM_RP_STR, "s2t" },
+	{ NULL, 0, NULL }
+};
+
 static const struct dm_rparam p_long_words[] = {
 	{ "min_len", DM_RP_INT, "1" },
 	{ "max_len", DM_RP_INT, MAXSIZE },
@@ -289,7 +294,8 @@ static const struct dm_rop table[] = {
 	NONE("calibrate_response_mapper", NULL, no_model),
 	FILTER("character_repetition_filter", NULL, "char_rep(10)",
 	    p_char_rep),
-	NONE("chinese_convert_mapper", NULL, no_port),
+	MAP("chinese_convert_mapper", NULL, "chinese-convert mode=s2t",
+	    p_chinese_convert, dm_emit_chinese_convert),
 	MAP("clean_copyright_mapper", NULL, "remove-copyright", p_none,
 	    dm_emit_plain),
 	MAP("clean_email_mapper", NULL, "remove-emails", p_clean,

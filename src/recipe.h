@@ -144,6 +144,9 @@ int	 dm_emit_dm_rate(const struct dm_rop *,
 int	 dm_emit_dm_sensitive(const struct dm_rop *,
 	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
 	    const struct dm_ynode **at);
+int	 dm_emit_chinese_convert(const struct dm_rop *,
+	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
+	    const struct dm_ynode **at);
 int	 dm_emit_fix_unicode(const struct dm_rop *,
 	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
 	    const struct dm_ynode **at);

@@ -154,6 +154,48 @@ EOF
 EOF
 }
 
+@test "chinese_convert_mapper is chinese-convert of its mode, as the opencc command converts" {
+	printf '%s\n' '{"id":1,"text":"為什麼 軟體 臺灣 頭髮"}' '{"id":2,"text":"plain"}' \
+	    '{"id":3,"text":"學校\n圖書館 😀"}' >in.jsonl
+	run_recipe chinese_convert_mapper '      mode: t2s'
+	jq -r .text in.jsonl | opencc -c /usr/share/opencc/t2s.json >want.txt
+	jq -r .text out.jsonl >got.txt
+	assert_same got.txt want.txt
+	assert_file out.jsonl <<'EOF'
+{"id":1,"text":"为什么 软体 台湾 头发"}
+{"id":2,"text":"plain"}
+{"id":3,"text":"学校\n图书馆 😀"}
+EOF
+	run dm-recipe show r.yaml
+	assert_success
+	assert_output "dm-map 'chinese-convert mode=t2s' in.jsonl > out.jsonl"
+	# the default mode, written out
+	recipe chinese_convert_mapper
+	run dm-recipe show r.yaml
+	assert_output "dm-map 'chinese-convert mode=s2t' in.jsonl > out.jsonl"
+}
+
+@test "chinese_convert_mapper with a mode not in Data-Juicer's list is an error at its value" {
+	printf '%s\n' '{"text":"x"}' >in.jsonl
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+process:
+  - chinese_convert_mapper: {mode: zh2t}
+  - chinese_convert_mapper:
+      mode: S2T
+  - chinese_convert_mapper: {mode: null}
+  - chinese_convert_mapper: {mode: [s2t]}
+EOF
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:3:36: parameter 'mode' wants one of s2t, t2s, s2tw, tw2s, s2hk, hk2s, s2twp, tw2sp, t2tw, tw2t, hk2t, t2hk, t2jp, jp2t, not 'zh2t'
+dm-recipe: r.yaml:5:13: parameter 'mode' wants one of s2t, t2s, s2tw, tw2s, s2hk, hk2s, s2twp, tw2sp, t2tw, tw2t, hk2t, t2hk, t2jp, jp2t, not 'S2T'
+dm-recipe: r.yaml:6:36: parameter 'mode' wants one of s2t, t2s, s2tw, tw2s, s2hk, hk2s, s2twp, tw2sp, t2tw, tw2t, hk2t, t2hk, t2jp, jp2t, not null
+dm-recipe: r.yaml:7:36: parameter 'mode' wants a string, not a list
+EOF
+}
+
 @test "remove_specific_chars_mapper deletes its default characters, or a list" {
 	mapper_input
 	run_recipe remove_specific_chars_mapper
