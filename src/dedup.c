@@ -330,6 +330,17 @@ dm_dedup_free(struct dm_dedup *d)
 
 /* ---- texts ---- */
 
+/* regex's \s: Unicode White_Space, which U+001C..U+001F (str.isspace()
+ * holds for them) are not. */
+static int
+whitespace(int32_t c)
+{
+	return (c >= 0x09 && c <= 0x0d) || c == 0x20 || c == 0x85 ||
+	    c == 0xa0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+	    c == 0x2028 || c == 0x2029 || c == 0x202f || c == 0x205f ||
+	    c == 0x3000;
+}
+
 static int
 asciipunct(int32_t c)
 {
@@ -353,12 +364,13 @@ dm_dedup_normalize(struct dm_dedup *d, const char *s, size_t n,
 		}
 	}
 	if (d->nonchar) {
-		/* regex \s+|\d+|[string.punctuation] removed */
+		/* regex \s+|\d+|[string.punctuation] removed; the strip
+		 * below is str.strip(), of str.isspace() */
 		dm_buf_reset(&d->t2);
 		for (i = 0; i < n; i += (size_t)len) {
 			if ((len = dm_utf8_decode(s + i, n - i, &cp)) < 0)
 				len = 1;
-			else if (dm_uni_isspace(cp) || dm_uni_isdecimal(cp) ||
+			else if (whitespace(cp) || dm_uni_isdecimal(cp) ||
 			    asciipunct(cp))
 				continue;
 			dm_buf_add(&d->t2, s + i, (size_t)len);

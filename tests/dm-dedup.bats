@@ -148,6 +148,32 @@ texts() {
 	assert_output "\"$(printf 'abc' | md5sum | cut -c1-32)\""
 }
 
+@test "exact: --ignore-non-character drops what Data-Juicer's regex drops, every code point (White_Space, not U+001C..U+001F)" {
+	# Data-Juicer's document_deduplicator, with the regex module: each
+	# code point inside a text and alone (what the strip, str.strip(),
+	# leaves of it)
+	$PY -c '
+import hashlib, json, string, regex as re
+pat = re.compile(f"\\s+|\\d+|[{re.escape(string.punctuation)}]")
+with open("in.jsonl", "w") as f, open("want", "w") as w:
+    for c in range(0x110000):
+        if 0xD800 <= c < 0xE000:
+            continue
+        for t in ("a" + chr(c) + "b", chr(c)):
+            f.write(json.dumps({"text": t}) + "\n")
+            w.write("\"%s\"\n" % hashlib.md5(pat.sub("", t).strip().encode()).hexdigest())
+'
+	dm-dedup --signatures --ignore-non-character in.jsonl >got
+	cmp got want
+	printf '{"text":"a\\u001cb"}\n{"text":"ab"}\n' >in.jsonl
+	run_split dm-dedup --ignore-non-character in.jsonl
+	assert_success
+	assert_output <<-'EOF'
+	{"text":"a\u001cb"}
+	{"text":"ab"}
+	EOF
+}
+
 @test "exact: MD5s of texts of many lengths, hashed 16 at a time, are Python's" {
 	# 600 texts of 0 to 300 bytes and some of 5000 (1, 2 and many MD5
 	# blocks, padding in one block or two), then 5 more: what is left of
