@@ -87,6 +87,9 @@ dm_dedup_settings(const struct dedup_run *r)
 		json_array_append_new(k, json_string(r->nkeys ? r->keys[i] :
 		    r->io.key));
 	json_object_set_new(o, "keys", k);
+	/* several keys were joined by NUL before: their signatures differ */
+	if (r->nkeys > 1)
+		json_object_set_new(o, "keyjoin", json_string("length"));
 	/* sign wrote the shingle sets: pairs checks its candidates */
 	if (r->verify)
 		json_object_set_new(o, "verify", json_true());

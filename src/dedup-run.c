@@ -69,6 +69,7 @@ dm_dedup_exactflush(struct dedup_run *r)
 int
 dm_dedup_exactkey(struct dedup_run *r, struct dm_sample *s, uint64_t idx)
 {
+	static struct dm_buf one = DM_BUF_INIT;
 	const char *t;
 	size_t n, i;
 
@@ -78,9 +79,16 @@ dm_dedup_exactkey(struct dedup_run *r, struct dm_sample *s, uint64_t idx)
 		if (dm_sample_text(s, r->nkeys ? r->keys[i] : r->io.key, &t, &n,
 		    &r->err) < 0)
 			return -1;
-		if (i > 0)
-			dm_buf_addc(&r->key, '\0');
-		dm_dedup_normalize(&r->d, t, n, &r->key);
+		if (r->nkeys < 2) {
+			dm_dedup_normalize(&r->d, t, n, &r->key);
+			continue;
+		}
+		/* several fields: each after its length, so that no two
+		 * lists of fields give the same bytes */
+		dm_buf_reset(&one);
+		dm_dedup_normalize(&r->d, t, n, &one);
+		dm_buf_addf(&r->key, "%zu:", one.len);
+		dm_buf_add(&r->key, one.buf, one.len);
 	}
 	batchoff[batchn] = batchkeys.len;
 	dm_buf_add(&batchkeys, r->key.buf, r->key.len);

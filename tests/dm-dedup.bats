@@ -217,6 +217,31 @@ with open("in.jsonl", "w") as f, open("want", "w") as w:
 	[ "${#lines[@]}" -eq 2 ]
 }
 
+@test "exact: several -k fields are hashed each after its length, so that no two lists of fields collide" {
+	printf '%s\n' '{"a":"x\u0000","b":"y"}' '{"a":"x","b":"\u0000y"}' \
+	    '{"a":"1:x","b":""}' '{"a":"1","b":"x0:"}' '{"a":"x\u0000","b":"y"}' \
+	    >in.jsonl
+	run_split dm-dedup -k a -k b in.jsonl
+	assert_success
+	assert_output <<-'EOF'
+	{"a":"x\u0000","b":"y"}
+	{"a":"x","b":"\u0000y"}
+	{"a":"1:x","b":""}
+	{"a":"1","b":"x0:"}
+	EOF
+	# the key: the MD5 of each normalized field after its length and ':'
+	printf '%s\n' '{"a":" Ab ","b":"ÉcolE"}' >in.jsonl
+	run_split dm-dedup --signatures --lowercase -k a -k b in.jsonl
+	assert_output "\"$(printf '2:ab6:école' | md5sum | cut -c1-32)\""
+	# the settings of the stage files say so: signatures of several
+	# fields joined the old way are not kept
+	printf '%s\n' '{"a":"x","b":"y"}' >sh.jsonl
+	dm-dedup sign -k a -k b -o sig sh.jsonl
+	run dm-dedup pairs -o p sig
+	assert_success
+	head -c 400 sig/band-000/sh.jsonl.sig | grep -q '"keys":\["a","b"\],"keyjoin":"length"'
+}
+
 @test "--mark keeps every sample and names the kept one: its id, or file:line" {
 	cat >in.jsonl <<-'EOF'
 	{"id":"a","text":"x"}
