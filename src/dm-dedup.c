@@ -155,7 +155,7 @@ main(int argc, char *argv[])
 	char *end;
 	const char *tok = NULL;
 	int setw = 0, setperms = 0, setnear = 0, setexact = 0, setbands = 0;
-	int params = 0, stage = 0, setthr = 0, setname = 0;
+	int params = 0, stage = 0, setthr = 0, setname = 0, setsim = 0;
 	struct dm_greedyname nm = { "fileName", DM_SAMENAME_HEX };
 	static const char *const stages[] = { "", "sign", "pairs", "cluster",
 	    "apply" };
@@ -220,6 +220,7 @@ main(int argc, char *argv[])
 			break;
 		case OPT_BLOCKS:
 			r.d.blocks = intopt(optarg, 1, 64, "--blocks");
+			setsim = 1;
 			break;
 		case OPT_EXACT:
 			r.d.mode = DM_DEDUP_EXACT;
@@ -240,6 +241,7 @@ main(int argc, char *argv[])
 			return dm_exit(DM_EXIT_OK);
 		case OPT_HAMMING:
 			r.d.hamming = intopt(optarg, 0, 63, "--hamming");
+			setsim = 1;
 			break;
 		case OPT_IGNORE: {
 			size_t off;
@@ -333,11 +335,21 @@ main(int argc, char *argv[])
 	if (setexact && setnear)
 		dm_usage_die(usage, "--exact, --near and --simhash exclude each "
 		    "other");
+	/* an option that would do nothing is an error, as in --labels */
+	if (stage == 0 && (r.outdir || r.bandarg || r.resume || r.shard))
+		dm_usage_die(usage, "-o, --band, --resume and --shard are for "
+		    "the stages (sign, pairs, cluster, apply)");
+	if (r.bandarg && stage != 2)
+		dm_usage_die(usage, "--band is for pairs");
+	if (r.shard && stage != 1 && stage != 4)
+		dm_usage_die(usage, "--shard is for sign and apply");
+	if (stage == 4 && (r.outdir || r.resume))
+		dm_usage_die(usage, "apply writes to standard output: no -o "
+		    "or --resume");
 	if (r.d.mode == DM_DEDUP_EXACT) {
-		if (setw || tok || setperms || setbands || r.verify)
-			dm_usage_die(usage, "--window, --tokenize, --perms, "
-			    "--bands, --rows and --verify need --near or "
-			    "--simhash");
+		if (setw || tok)
+			dm_usage_die(usage, "--window and --tokenize need --near "
+			    "or --simhash");
 	} else {
 		if (r.nkeys > 1)
 			dm_usage_die(usage, "--near and --simhash take one -k");
@@ -345,8 +357,12 @@ main(int argc, char *argv[])
 			dm_usage_die(usage, "--lowercase and --ignore-non-character "
 			    "are for --exact (near modes always lower-case)");
 	}
-	if (r.d.mode != DM_DEDUP_MINHASH && r.verify)
-		dm_usage_die(usage, "--verify needs --near");
+	if (r.d.mode != DM_DEDUP_MINHASH && (setperms || setbands || setthr ||
+	    r.verify))
+		dm_usage_die(usage, "--perms, --bands, --rows, --threshold and "
+		    "--verify need --near");
+	if (r.d.mode != DM_DEDUP_SIMHASH && setsim)
+		dm_usage_die(usage, "--hamming and --blocks need --simhash");
 	if (r.d.preset == DM_PRESET_DATATROVE && r.d.mode != DM_DEDUP_MINHASH)
 		dm_usage_die(usage, "--preset datatrove needs --near");
 	if (r.d.ignore && (r.d.mode == DM_DEDUP_EXACT ||

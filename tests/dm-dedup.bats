@@ -717,6 +717,43 @@ staged() {
 	done
 }
 
+@test "options a mode or command does not use are usage errors, not ignored" {
+	m1="dm-dedup: --perms, --bands, --rows, --threshold and --verify need --near"
+	m2="dm-dedup: --hamming and --blocks need --simhash"
+	m3="dm-dedup: -o, --band, --resume and --shard are for the stages (sign, pairs, cluster, apply)"
+	while IFS='|' read -r args msg; do
+		run_split dm-dedup $args </dev/null
+		assert_status 2
+		[ "${stderr%%$'\n'*}" = "$msg" ]
+		[ -z "$output" ]
+	done <<-EOF
+	--simhash --threshold 0.1|$m1
+	--simhash --perms 8 --bands 2 --rows 2|$m1
+	--simhash --verify|$m1
+	--exact --threshold 0.5|$m1
+	--perms 8|$m1
+	--exact --bands 2 --rows 2|$m1
+	--near --hamming 3|$m2
+	--near --blocks 8|$m2
+	--exact --blocks 8|$m2
+	--near --preset datamate --hamming 3|$m2
+	--window 3|dm-dedup: --window and --tokenize need --near or --simhash
+	-o x|$m3
+	--band 1|$m3
+	--resume|$m3
+	--near --shard x|$m3
+	sign --band 2 -o s|dm-dedup: --band is for pairs
+	pairs --shard x -o p s|dm-dedup: --shard is for sign and apply
+	apply -o x r f|dm-dedup: apply writes to standard output: no -o or --resume
+	apply --resume r f|dm-dedup: apply writes to standard output: no -o or --resume
+	EOF
+	# the settings each mode uses are still taken
+	printf '%s\n' '{"text":"a b c d e f g"}' >in.jsonl
+	dm-dedup --simhash --blocks 8 --hamming 3 in.jsonl >/dev/null
+	dm-dedup --near --threshold 0.5 --perms 64 in.jsonl >/dev/null
+	dm-dedup --near --preset datamate --threshold 0.6 in.jsonl >/dev/null
+}
+
 @test "stages: sign | pairs | cluster | apply give what the single command gives" {
 	shards
 	for mode in --exact --near '--near --preset datatrove' --simhash \
