@@ -233,6 +233,18 @@ loadperms(struct dm_dedup *d, const char *name, struct dm_buf *err)
 	return 0;
 }
 
+/* The number of SimHash tables: blocks choose hamming. */
+static long double
+ntables(int blocks, int hamming)
+{
+	long double n = 1;
+	int i;
+
+	for (i = 1; i <= hamming; i++)
+		n = n * (blocks - hamming + i) / i;
+	return n;
+}
+
 static void
 simhash_tables(struct dm_dedup *d)
 {
@@ -276,6 +288,15 @@ dm_dedup_setup(struct dm_dedup *d, struct dm_buf *err)
 		if (d->hamming >= d->blocks) {
 			dm_buf_addf(err, "--hamming '%d' is not smaller than "
 			    "--blocks '%d'", d->hamming, d->blocks);
+			return -1;
+		}
+		if (ntables(d->blocks, d->hamming) > DM_DEDUP_MAXTABLES) {
+			dm_buf_addf(err, "--blocks '%d' and --hamming '%d' make "
+			    "%.0Lf SimHash tables (every choice of %d of %d "
+			    "blocks); at most %d (26 bytes a sample each)",
+			    d->blocks, d->hamming, ntables(d->blocks, d->hamming),
+			    d->blocks - d->hamming, d->blocks,
+			    DM_DEDUP_MAXTABLES);
 			return -1;
 		}
 		simhash_tables(d);

@@ -14,6 +14,8 @@ enum dm_dedup_preset { DM_PRESET_DJ, DM_PRESET_DATATROVE, DM_PRESET_DATAMATE };
 enum dm_dedup_tok { DM_TOK_SPACE, DM_TOK_PUNCT, DM_TOK_CHAR };
 
 #define DM_DEDUP_MAXPERMS	4096
+/* SimHash tables: a record holds the table's number in 2 bytes */
+#define DM_DEDUP_MAXTABLES	65535
 
 /*
  * The settings of one run; dm_dedup_setup fills the derived ones (bands and

@@ -754,6 +754,24 @@ staged() {
 	dm-dedup --near --preset datamate --threshold 0.6 in.jsonl >/dev/null
 }
 
+@test "simhash: --blocks and --hamming making more than 65535 tables are refused before any is made" {
+	run_split timeout 10 dm-dedup --simhash --blocks 64 --hamming 32 --params
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-dedup: --blocks '64' and --hamming '32' make 1832624140942590534 SimHash tables (every choice of 32 of 64 blocks); at most 65535 (26 bytes a sample each)" ]
+	run_split timeout 10 dm-dedup --simhash --blocks 30 --hamming 15 --params
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-dedup: --blocks '30' and --hamming '15' make 155117520 SimHash tables (every choice of 15 of 30 blocks); at most 65535 (26 bytes a sample each)" ]
+	# C(19, 9) = 92378: the table number would not fit its 2 bytes
+	run_split timeout 10 dm-dedup --simhash --blocks 19 --hamming 9 --params
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-dedup: --blocks '19' and --hamming '9' make 92378 SimHash tables (every choice of 10 of 19 blocks); at most 65535 (26 bytes a sample each)" ]
+	# C(18, 9) = 48620 and C(64, 63) = 64 are made
+	run dm-dedup --simhash --blocks 18 --hamming 9 --params
+	assert_success
+	run dm-dedup --simhash --blocks 64 --hamming 63 --params
+	assert_success
+}
+
 @test "stages: sign | pairs | cluster | apply give what the single command gives" {
 	shards
 	for mode in --exact --near '--near --preset datatrove' --simhash \
