@@ -309,6 +309,8 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 	bands = dm_dedup_listdir(argv[0], "", &nbd);
 	for (i = nb = 0; i < nbd; i++)
 		nb += strncmp(bands[i], "band-", 5) == 0;
+	if (nb == 0)
+		dm_die("%s: no signatures (no band-NNN directories)", argv[0]);
 	if (r->bandarg) {
 		lo = hi = strtol(r->bandarg, &end, 10);
 		if (*end == '-')

@@ -832,6 +832,34 @@ staged_mark() {
 	[ "${stderr%%$'\n'*}" = "dm-dedup: the stages take --verify in sign and --mark in apply" ]
 }
 
+@test "stages: an empty or missing input directory is an error that says so" {
+	mkdir e
+	echo '{"text":"a"}' >f.jsonl
+	run_split dm-dedup pairs -o p e
+	assert_status 2
+	assert_stderr "dm-dedup: e: no signatures (no band-NNN directories)"
+	[ ! -e p ]
+	run_split dm-dedup pairs --band 3 -o p e
+	assert_status 2
+	assert_stderr "dm-dedup: e: no signatures (no band-NNN directories)"
+	run_split dm-dedup pairs -o p missing
+	assert_status 2
+	assert_stderr "dm-dedup: missing: No such file or directory"
+	run_split dm-dedup cluster -o c e
+	assert_status 2
+	assert_stderr "dm-dedup: e: no pairs file"
+	run_split dm-dedup cluster -o c missing
+	assert_status 2
+	assert_stderr "dm-dedup: missing: No such file or directory"
+	run_split dm-dedup apply e f.jsonl
+	assert_status 2
+	assert_stderr "dm-dedup: e/f.jsonl.rm: No such file or directory"
+	run_split dm-dedup apply missing f.jsonl
+	assert_status 2
+	assert_stderr "dm-dedup: missing/f.jsonl.rm: No such file or directory"
+	[ -z "$output" ]
+}
+
 @test "stages: outputs are not overwritten; --resume keeps whole ones" {
 	shards
 	dm-dedup sign --near -o sig shard-00.jsonl
