@@ -99,6 +99,22 @@ dm_dedup_exactkey(struct dedup_run *r, struct dm_sample *s, uint64_t idx)
 	return 0;
 }
 
+int
+dm_dedup_markable(struct dedup_run *r, struct dm_sample *s)
+{
+	static struct dm_sample c = DM_SAMPLE_INIT;
+	const char *p;
+	size_t n, col;
+
+	/* set on a copy: the key may lie under the field */
+	dm_sample_bytes(s, &p, &n);
+	dm_buf_reset(&r->err);
+	if (dm_sample_load(&c, p, n, s->file, s->lineno, &r->err, &col) < 0 ||
+	    dm_sample_set_raw(&c, r->mark, "null", 4, &r->err) < 0)
+		return -1;
+	return 0;
+}
+
 /* v in decimal, at the end of b, two digits at a time: printf's way
  * costs a tenth of --signatures' time */
 static void

@@ -616,14 +616,14 @@ int
 dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 {
 	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
-	struct dm_reader in;
-	struct dm_sample s = DM_SAMPLE_INIT;
+	struct dm_reader *in = &r->io.in;
+	struct dm_sample *s = &r->io.s;
 	struct dm_sfile *f;
 	const unsigned char *p;
 	const char *line, *t;
 	uint64_t *rm = NULL, idx = 0;
 	size_t nrm = 0, len, col, n, k = 0, i;
-	int ok, status = DM_EXIT_OK;
+	int ok, status;
 	char **mk = NULL;
 
 	if (argc != 2 && !(argc == 1 && r->shard))
@@ -642,42 +642,43 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 	dm_sfile_close(f);
 	if (r->mark)
 		mk = dm_dedup_readmarks(path.buf, nrm);
-	dm_writer_init(&r->io.out, 1, NULL);
-	dm_reader_init(&in, argc - 1, argv + 1);
-	while (dm_reader_next(&in, &line, &len) == 1) {
+	/* --rejects and --on-error for the samples --mark cannot mark; the
+	 * lines sign rejected are read whatever their length */
+	dm_io_open(&r->io, argc - 1, argv + 1);
+	in->maxline = 0;
+	while (dm_reader_next(in, &line, &len) == 1) {
 		uint64_t cur = idx++;
 
-		if (dm_sample_load(&s, line, len, in.name, in.lineno, &err,
+		r->io.nin++;
+		if (dm_sample_load(s, line, len, in->name, in->lineno, &err,
 		    &col) < 0)
 			continue;
 		for (ok = 1, i = 0; ok && i < r->nkeys; i++)
-			ok = dm_sample_text(&s, r->keys[i], &t, &n, &err) == 0;
+			ok = dm_sample_text(s, r->keys[i], &t, &n, &err) == 0;
 		if (!ok)
 			continue;
 		while (k < nrm && rm[k] < cur)
 			k++;
 		if (r->mark) {
 			t = k < nrm && rm[k] == cur ? mk[k] : "null";
-			if (dm_sample_set_raw(&s, r->mark, t, strlen(t),
+			dm_buf_reset(&err);
+			if (dm_sample_set_raw(s, r->mark, t, strlen(t),
 			    &err) < 0) {
-				dm_warn("%s:%lu: %s", in.name, in.lineno,
-				    err.buf);
-				status = DM_EXIT_ERROR;
-				break;
+				if (dm_io_reject(&r->io, "%s", err.buf) < 0)
+					break;
+				continue;
 			}
-			dm_sample_bytes(&s, &line, &n);
+			dm_sample_bytes(s, &line, &n);
 			dm_writer_line(&r->io.out, line, n);
+			r->io.nout++;
 			continue;
 		}
 		if (k < nrm && rm[k] == cur)
 			continue;
 		dm_writer_line(&r->io.out, line, len);
+		r->io.nout++;
 	}
-	if (in.nerrors)
-		status = DM_EXIT_ERROR;
-	dm_reader_free(&in);
-	dm_sample_free(&s);
-	dm_writer_free(&r->io.out);
+	status = dm_io_close(&r->io);
 	for (i = 0; i < r->nkeys; i++)
 		free(r->keys[i]);
 	free(r->keys);

@@ -116,6 +116,9 @@ void	 dm_dedup_addrej(struct dedup_run *, uint64_t idx);
  * them; -1 with the reason in r->err. */
 int	 dm_dedup_exactkey(struct dedup_run *, struct dm_sample *,
 	    uint64_t idx);
+/* Whether --mark's field can be set in the sample (which is left as it
+ * is): -1 with the reason in r->err when it cannot. */
+int	 dm_dedup_markable(struct dedup_run *, struct dm_sample *);
 /* Exact keys are hashed in batches: this ends the last one, after pass
  * one's last sample. */
 void	 dm_dedup_exactflush(struct dedup_run *);

@@ -474,7 +474,10 @@ main(int argc, char *argv[])
 		for (; next < idx; next++)
 			dm_dedup_addrej(&r, next);
 		next = idx + 1;
-		if ((r.d.mode == DM_DEDUP_EXACT ?
+		/* a sample whose --mark field cannot be set is a bad one,
+		 * known before its key joins any cluster */
+		if ((r.mark && dm_dedup_markable(&r, s) < 0) ||
+		    (r.d.mode == DM_DEDUP_EXACT ?
 		    dm_dedup_exactkey(&r, s, idx) :
 		    dm_dedup_nearkey(&r, s, idx)) < 0) {
 			dm_dedup_addrej(&r, idx);

@@ -274,6 +274,52 @@ with open("in.jsonl", "w") as f, open("want", "w") as w:
 	EOF
 }
 
+@test "--mark: a sample whose field cannot be set is a bad sample under --on-error, in the single command and in apply" {
+	printf '%s\n' '{"text":"a"}' '{"text":"b"}' '{"text":"a","meta":"s"}' \
+	    '{"text":"c"}' >mk2.jsonl
+	dm-dedup sign -o sig mk2.jsonl
+	dm-dedup pairs -o pairs sig
+	dm-dedup cluster --labels sig -o rm pairs
+	for cmd in "dm-dedup --mark meta.dup" "dm-dedup apply --mark meta.dup rm"; do
+		run_split $cmd --on-error=skip --rejects r.txt mk2.jsonl
+		assert_status 1
+		assert_output <<-'EOF'
+		{"text":"a","meta":{"dup":null}}
+		{"text":"b","meta":{"dup":null}}
+		{"text":"c","meta":{"dup":null}}
+		EOF
+		assert_stderr <<-'EOF'
+		dm-dedup: mk2.jsonl:3: field 'meta' is not an object
+		dm-dedup: 1 of 4 samples rejected
+		EOF
+		[ "$(cat r.txt)" = '{"file":"mk2.jsonl","line":3,"reason":"field '"'meta'"' is not an object","raw":"{\"text\":\"a\",\"meta\":\"s\"}"}' ]
+		run_split $cmd mk2.jsonl
+		assert_status 2
+		assert_output <<-'EOF'
+		{"text":"a","meta":{"dup":null}}
+		{"text":"b","meta":{"dup":null}}
+		EOF
+		assert_stderr "dm-dedup: mk2.jsonl:3: field 'meta' is not an object"
+	done
+	# the single command leaves it out before the clusters: the next
+	# sample of its text stays
+	printf '%s\n' '{"text":"a","meta":"s"}' '{"text":"a"}' '{"text":"a"}' >mk3.jsonl
+	run_split dm-dedup --mark meta.dup --on-error=skip mk3.jsonl
+	assert_status 1
+	assert_output <<-'EOF'
+	{"text":"a","meta":{"dup":null}}
+	{"text":"a","meta":{"dup":"mk3.jsonl:2"}}
+	EOF
+	# the key may lie under the field
+	printf '%s\n' '{"m":{"t":"x"}}' '{"m":{"t":"x"}}' >mk4.jsonl
+	run_split dm-dedup -k m.t --mark m mk4.jsonl
+	assert_success
+	assert_output <<-'EOF'
+	{"m":null}
+	{"m":"mk4.jsonl:1"}
+	EOF
+}
+
 @test "standard input from a pipe is read twice through a temporary file" {
 	mkdir tmp
 	printf '%s\n' '{"text":"x"}' '{"text":"y"}' '{"text":"x"}' |
