@@ -1,5 +1,6 @@
 /* dedup-opt.c - dm-dedup's settings: --params, the default memory, the
  * settings stage files carry */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,14 +46,101 @@ dm_dedup_printparams(const struct dedup_run *r)
 	dm_buf_free(&b);
 }
 
+/* The least limit, into *lim, of file in dir and in each of its parents
+ * up to root (dir is root followed by a cgroup's path). */
+static void
+cgroupwalk(char *dir, size_t root, const char *file,
+    unsigned long long *lim)
+{
+	char path[4096], buf[64], *end;
+	unsigned long long v;
+	size_t len = strlen(dir);
+	FILE *f;
+
+	for (;;) {
+		snprintf(path, sizeof path, "%s/%s", dir, file);
+		if ((f = fopen(path, "r")) != NULL) {
+			/* "max" (v2) is no limit; v1's none is a huge value */
+			if (fgets(buf, sizeof buf, f) != NULL) {
+				errno = 0;
+				v = strtoull(buf, &end, 10);
+				if (end != buf && errno == 0 && v > 0 &&
+				    (*lim == 0 || v < *lim))
+					*lim = v;
+			}
+			fclose(f);
+		}
+		while (len > root && dir[len - 1] != '/')
+			len--;
+		if (len <= root)
+			return;
+		dir[--len] = '\0';
+	}
+}
+
+/*
+ * The memory limit of the process's control group (Slurm's --mem, a
+ * container's), the least of its and its parents': cgroup v2's memory.max
+ * (under /sys/fs/cgroup, or /sys/fs/cgroup/unified beside v1), v1's
+ * memory.limit_in_bytes; 0 when there is none.
+ */
+static unsigned long long
+cgroupmem(void)
+{
+	static const char *const v2[] = { "/sys/fs/cgroup",
+	    "/sys/fs/cgroup/unified" };
+	unsigned long long lim = 0;
+	char *line = NULL, *ctl, *path, *c, dir[4096];
+	size_t cap = 0, i;
+	ssize_t n;
+	FILE *f;
+
+	if ((f = fopen("/proc/self/cgroup", "r")) == NULL)
+		return 0;
+	while ((n = getline(&line, &cap, f)) > 0) {
+		if (line[n - 1] == '\n')
+			line[--n] = '\0';
+		/* ID:CONTROLLERS:PATH; v2's controllers are empty */
+		if ((ctl = strchr(line, ':')) == NULL ||
+		    (path = strchr(++ctl, ':')) == NULL)
+			continue;
+		*path++ = '\0';
+		if (*path != '/' || strstr(path, "/..") != NULL)
+			continue;
+		if (*ctl == '\0') {
+			for (i = 0; i < 2; i++) {
+				snprintf(dir, sizeof dir, "%s%s", v2[i],
+				    strcmp(path, "/") == 0 ? "" : path);
+				cgroupwalk(dir, strlen(v2[i]), "memory.max",
+				    &lim);
+			}
+			continue;
+		}
+		for (c = strtok(ctl, ","); c != NULL; c = strtok(NULL, ","))
+			if (strcmp(c, "memory") == 0) {
+				snprintf(dir, sizeof dir, "/sys/fs/cgroup/memory%s",
+				    strcmp(path, "/") == 0 ? "" : path);
+				cgroupwalk(dir, strlen("/sys/fs/cgroup/memory"),
+				    "memory.limit_in_bytes", &lim);
+			}
+	}
+	free(line);
+	fclose(f);
+	return lim;
+}
+
 size_t
 dm_dedup_defmemory(void)
 {
 	long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
-	unsigned long long m = 1ULL << 31;
+	unsigned long long m = 1ULL << 31, ram = 0, cg = cgroupmem();
 
-	if (pages > 0 && psz > 0 && (unsigned long long)pages * psz / 4 < m)
-		m = (unsigned long long)pages * psz / 4;
+	if (pages > 0 && psz > 0)
+		ram = (unsigned long long)pages * psz;
+	if (cg && (ram == 0 || cg < ram))
+		ram = cg;
+	if (ram && ram / 4 < m)
+		m = ram / 4;
 	return (size_t)m;
 }
 

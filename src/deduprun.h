@@ -202,7 +202,8 @@ char	**dm_dedup_readmarks(const char *rmpath, size_t n);
 
 /* --params: the settings as one JSON line on standard output. */
 void	 dm_dedup_printparams(const struct dedup_run *);
-/* The default --memory: a quarter of RAM, at most 2G. */
+/* The default --memory: a quarter of RAM, or of the cgroup's memory limit
+ * when less, at most 2G. */
 size_t	 dm_dedup_defmemory(void);
 /* The settings stage files carry, as JSON (to free); a later stage takes
  * the mode, keys and verify from them (dying on damaged ones). */

@@ -704,6 +704,43 @@ print(sum(1 for i in range(n) if f(i) == i))')
 	[ -z "$(ls tmp)" ]
 }
 
+@test "the default --memory is a quarter of the cgroup's limit (v1 or v2, the group's or a parent's) when less than RAM's" {
+	# a private /sys/fs/cgroup (a tmpfs in a mount namespace) holds the
+	# limits; a run whose 24M of keys outgrow the budget spills to --tmp,
+	# here a missing directory, so that the budget shows
+	[ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null ||
+	    skip "needs root and unshare -m"
+	v1=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ { print $3 }' /proc/self/cgroup)
+	v2=$(awk -F: '$1 == 0 && $2 == "" { print $3 }' /proc/self/cgroup)
+	[ "$v2" = / ] && v2=
+	seq 1000000 | awk '{ print "{\"text\":\"" $1 "\"}" }' >big.jsonl
+	cat >run.sh <<-EOF
+	mount -t tmpfs tmpfs /sys/fs/cgroup || exit 9
+	case \$1 in
+	v1) d=/sys/fs/cgroup/memory$v1; mkdir -p \$d
+	    echo 9223372036854771712 >\$d/memory.limit_in_bytes
+	    echo 67108864 >\${d%/*}/memory.limit_in_bytes ;;
+	v2) mkdir -p /sys/fs/cgroup$v2
+	    echo 67108864 >/sys/fs/cgroup$v2/memory.max ;;
+	v2max) mkdir -p /sys/fs/cgroup$v2
+	    echo max >/sys/fs/cgroup$v2/memory.max ;;
+	unified) mkdir -p /sys/fs/cgroup/unified$v2
+	    echo 67108864 >/sys/fs/cgroup/unified$v2/memory.max ;;
+	esac
+	dm-dedup --tmp "$BATS_TEST_TMPDIR/none" big.jsonl | wc -l
+	EOF
+	for c in none v2max; do
+		run_split unshare -m sh run.sh $c
+		assert_success
+		assert_output 1000000
+	done
+	for c in ${v1:+v1} v2 unified; do
+		run_split unshare -m sh run.sh $c
+		assert_output 0
+		assert_stderr "dm-dedup: $BATS_TEST_TMPDIR/none: No such file or directory"
+	done
+}
+
 @test "near: --memory 1M spills sorted runs and gives the same output" {
 	$PY "$REF" plant 1500 11 >plant.jsonl
 	dm-dedup --near --memory 1M --tmp . --mark dup plant.jsonl >small.out
