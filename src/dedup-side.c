@@ -248,8 +248,10 @@ dm_dedup_sidefile(const struct dedup_run *r, const char *sub, const char *name,
 	struct dm_buf path = DM_BUF_INIT;
 	FILE *f;
 
-	dm_buf_addf(&path, "%s/%s/%s%s%s%s", *mode == 'w' ? r->outdir :
-	    r->labels, sub, *mode == 'w' ? "." : "", name, ext,
+	/* "." is the directory itself: the name dm_sfile_rename makes */
+	dm_buf_addf(&path, "%s%s%s/%s%s%s%s", *mode == 'w' ? r->outdir :
+	    r->labels, strcmp(sub, ".") ? "/" : "", strcmp(sub, ".") ? sub :
+	    "", *mode == 'w' ? "." : "", name, ext,
 	    *mode == 'w' ? ".tmp" : "");
 	if (*mode != 'w') {
 		f = dm_dedup_sideopen(path.buf, ext);
@@ -257,8 +259,10 @@ dm_dedup_sidefile(const struct dedup_run *r, const char *sub, const char *name,
 		return f;
 	}
 	/* the header's room; dm_dedup_sidecommit fills it */
-	if ((f = fopen(path.buf, "w+")) == NULL ||
-	    fwrite(room, 1, sizeof room, f) != sizeof room || fflush(f) != 0)
+	if ((f = fopen(path.buf, "w+")) == NULL)
+		dm_die("%s: %s", path.buf, strerror(errno));
+	dm_sfile_tmpadd(path.buf);
+	if (fwrite(room, 1, sizeof room, f) != sizeof room || fflush(f) != 0)
 		dm_die("%s: %s", path.buf, strerror(errno));
 	dm_buf_free(&path);
 	return f;

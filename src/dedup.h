@@ -178,6 +178,11 @@ void	 dm_sfile_commit(struct dm_sfile *);
  * several files appear together or not at all. */
 void	 dm_sfile_finish(struct dm_sfile *);
 void	 dm_sfile_rename(const char *path);
+/* A temporary file (.NAME.tmp) to remove at exit unless it was renamed
+ * (dm_sfile_rename, dm_sfile_commit) before: create and commit do it,
+ * tmpadd is for files written otherwise. */
+void	 dm_sfile_tmpadd(const char *tmp);
+void	 dm_sfile_tmpdone(const char *tmp);
 /* Opens a stage file of the kind: NULL with the reason in err when it is
  * not one, another version or kind, or of the wrong size. The records
  * then come from dm_sfile_get (NULL at the end, where the MD5 is checked:

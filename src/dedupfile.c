@@ -121,6 +121,53 @@ head(const struct dm_shead *h, unsigned long long count, struct dm_buf *b)
 	}
 }
 
+/*
+ * The temporary files of this process that have not got their names yet:
+ * removed at exit, so that a stage that dies (a write error on a full
+ * disk, a damaged input) leaves no .NAME.tmp behind. A stage that ends
+ * well has renamed them all.
+ */
+static char	**tmps;
+static size_t	  ntmps;
+
+static void
+rmtmps(void)
+{
+	size_t i;
+
+	for (i = 0; i < ntmps; i++) {
+		unlink(tmps[i]);
+		free(tmps[i]);
+	}
+	free(tmps);
+	tmps = NULL;
+	ntmps = 0;
+}
+
+void
+dm_sfile_tmpadd(const char *tmp)
+{
+	static int armed;
+
+	if (!armed && atexit(rmtmps) == 0)
+		armed = 1;
+	tmps = dm_xreallocarray(tmps, ntmps + 1, sizeof *tmps);
+	tmps[ntmps++] = dm_xstrdup(tmp);
+}
+
+void
+dm_sfile_tmpdone(const char *tmp)
+{
+	size_t i;
+
+	for (i = 0; i < ntmps; i++)
+		if (strcmp(tmps[i], tmp) == 0) {
+			free(tmps[i]);
+			tmps[i] = tmps[--ntmps];
+			return;
+		}
+}
+
 /* The temporary name of path: ".NAME.tmp" beside it. */
 static void
 tmpname(struct dm_buf *b, const char *path)
@@ -146,6 +193,7 @@ dm_sfile_create(const char *path, const struct dm_shead *h)
 	if ((f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 	    0666)) < 0)
 		dm_die("%s: %s", f->tmp, strerror(errno));
+	dm_sfile_tmpadd(f->tmp);
 	f->h = *h;
 	head(h, 0, &b);
 	xwrite(f, b.buf, b.len);
@@ -187,6 +235,8 @@ end(struct dm_sfile *f, int name)
 		dm_die("%s: write error: %s", f->tmp, strerror(errno));
 	if (name && rename(f->tmp, f->path) < 0)
 		dm_die("%s: %s", f->path, strerror(errno));
+	if (name)
+		dm_sfile_tmpdone(f->tmp);
 	free(f->buf);
 	free(f->tmp);
 	free(f->path);
@@ -213,6 +263,7 @@ dm_sfile_rename(const char *path)
 	tmpname(&b, path);
 	if (rename(b.buf, path) < 0)
 		dm_die("%s: %s", path, strerror(errno));
+	dm_sfile_tmpdone(b.buf);
 	dm_buf_free(&b);
 }
 

@@ -973,6 +973,38 @@ staged_mark() {
 	done
 }
 
+@test "stages: a write error (a full disk) leaves no temporary file behind" {
+	[ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null ||
+	    skip "needs root and unshare -m (a tmpfs of 1M)"
+	yes '{"text":"same"}' | head -100000 >s1.jsonl
+	dm-dedup sign -o sig s1.jsonl
+	dm-dedup pairs -o p sig
+	# each stage into a full tmpfs, in a mount namespace of its own
+	cat >full.sh <<-'EOF'
+	mkdir -p d && mount -t tmpfs -o size=1m tmpfs d || exit 9
+	dm-dedup "$@"
+	echo "status $?"
+	find d -name '.*'
+	EOF
+	run_split unshare -m sh full.sh sign -o d/sig s1.jsonl
+	assert_output "status 2"
+	assert_stderr "dm-dedup: d/sig/labels/.s1.jsonl.lab.tmp: No space left on device"
+	run_split unshare -m sh full.sh pairs -o d/p sig
+	assert_output "status 2"
+	assert_stderr "dm-dedup: d/p/.band-000.pairs.tmp: write error: No space left on device"
+	run_split unshare -m sh full.sh cluster --labels sig -o d/c p
+	assert_output "status 2"
+	assert_stderr "dm-dedup: d/c/.s1.jsonl.rm.tmp: write error: No space left on device"
+	# what is whole is kept: the labels fit, the signatures do not
+	run_split unshare -m sh -c 'mkdir -p d && mount -t tmpfs -o size=3m tmpfs d &&
+	    dm-dedup sign -o d/sig s1.jsonl; echo "status $?"; find d -type f | sort'
+	assert_output <<-'EOF'
+	status 2
+	d/sig/labels/s1.jsonl.lab
+	EOF
+	assert_stderr "dm-dedup: d/sig/band-000/.s1.jsonl.sig.tmp: write error: No space left on device"
+}
+
 @test "stages: a truncated, changed or foreign stage file is an error" {
 	shards
 	for f in shard-*.jsonl; do dm-dedup sign --near -o sig "$f"; done
