@@ -43,8 +43,8 @@ dm_dedup_pwrite(int fd, const void *p, size_t n, off_t off, const char *dir)
 	}
 }
 
-static void
-pread_all(int fd, void *p, size_t n, off_t off, const char *dir)
+void
+dm_dedup_pread(int fd, void *p, size_t n, off_t off, const char *dir)
 {
 	char *c = p;
 	ssize_t got;
@@ -89,6 +89,60 @@ dm_dedup_saveset(struct dedup_run *r, uint64_t idx)
 	r->setoff += k * sizeof *d->h;
 }
 
+/* The pairs stage: opens shard j's sets and index when they are not open,
+ * closing the least recently used shard's when setmax are (so that
+ * any number of shards is read with a few descriptors). pairs checked
+ * the files whole before. */
+static void
+opensets(struct dedup_run *r, size_t j)
+{
+	struct dm_buf path = DM_BUF_INIT;
+	size_t i, old = SIZE_MAX;
+	int k;
+
+	r->setused[j] = ++r->setclock;
+	if (r->setfds[j] >= 0)
+		return;
+	if (r->nsetopen >= r->setmax) {
+		for (i = 0; i < r->nsetf; i++)
+			if (r->setfds[i] >= 0 && (old == SIZE_MAX ||
+			    r->setused[i] < r->setused[old]))
+				old = i;
+		close(r->setfds[old]);
+		close(r->idxfds[old]);
+		r->setfds[old] = r->idxfds[old] = -1;
+		r->nsetopen--;
+	}
+	for (k = 0; k < 2; k++) {
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/sets/%s.%s", r->setdir, r->setnames[j],
+		    k ? "idx" : "set");
+		if (((k ? r->idxfds : r->setfds)[j] = open(path.buf,
+		    O_RDONLY | O_CLOEXEC)) < 0)
+			dm_die("%s: %s", path.buf, strerror(errno));
+	}
+	r->nsetopen++;
+	dm_buf_free(&path);
+}
+
+void
+dm_dedup_closesets(struct dedup_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nsetf; i++)
+		if (r->setfds[i] >= 0) {
+			close(r->setfds[i]);
+			close(r->idxfds[i]);
+		}
+	free(r->setfds);
+	free(r->idxfds);
+	free(r->setused);
+	r->setfds = r->idxfds = NULL;
+	r->setused = NULL;
+	r->nsetf = r->nsetopen = 0;
+}
+
 static uint64_t *
 loadset(struct dedup_run *r, uint64_t idx, size_t *n)
 {
@@ -98,15 +152,16 @@ loadset(struct dedup_run *r, uint64_t idx, size_t *n)
 
 	if (r->nsetf > 0) {
 		/* the pairs stage: the sets of the sample's shard */
+		opensets(r, (size_t)(idx >> SHARDBITS));
 		setfd = r->setfds[idx >> SHARDBITS];
 		idxfd = r->idxfds[idx >> SHARDBITS];
 		idx &= LINEMASK;
 	}
-	pread_all(idxfd, ent, 16, (off_t)(DM_SFILE_BODY + idx * 16),
+	dm_dedup_pread(idxfd, ent, 16, (off_t)(DM_SFILE_BODY + idx * 16),
 	    r->tmpdir);
 	*n = (size_t)get64(ent + 8);
 	v = dm_xreallocarray(NULL, *n ? *n : 1, sizeof *v);
-	pread_all(setfd, v, *n * sizeof *v,
+	dm_dedup_pread(setfd, v, *n * sizeof *v,
 	    (off_t)(DM_SFILE_BODY + get64(ent)), r->tmpdir);
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	for (size_t i = 0; i < *n; i++)

@@ -1,4 +1,6 @@
 /* dedup-stage.c - dm-dedup's stages: sign, pairs, cluster, apply */
+#include <sys/resource.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -179,11 +181,42 @@ dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
 	return dm_io_close(&r->io);
 }
 
+/*
+ * pairs merges the sorted signature files of every shard. When there are
+ * more shards than descriptors, groups of them are first merged into
+ * sorted runs (unlinked files in --tmp, their records with sample
+ * numbers), and the runs then: records are compared whole, sample number
+ * included, so the order, and the output, is the same.
+ */
 struct merger {
-	struct dm_sfile	*f;
+	struct dm_sfile	*f;		/* a shard's signatures, or */
+	unsigned char	*run;		/* the buffer of a run of merged ones, */
+	size_t		 rlen, rpos;	/* its bytes and where it is there, */
+	off_t		 off, end;	/* and where it is in runfd */
+	int		 runfd;
+	size_t		 shard;		/* f's shard */
 	unsigned char	 rec[64 + 8 * 64];	/* the current record */
 	int		 live;
 };
+
+#define RUNBUF		(1 << 16)	/* a run's buffer, about */
+#define RUNFANIN	16		/* runs merged at once */
+
+/* Where a merge writes its run: buffered, at off of fd. */
+struct runout {
+	int		 fd;
+	off_t		 off;
+	unsigned char	 buf[RUNBUF];
+	size_t		 len;
+};
+
+static void
+runflush(const struct dedup_run *r, struct runout *o)
+{
+	dm_dedup_pwrite(o->fd, o->buf, o->len, o->off, r->tmpdir);
+	o->off += (off_t)o->len;
+	o->len = 0;
+}
 
 static int
 mless(const struct dedup_run *r, const struct merger *m, size_t a, size_t b)
@@ -215,18 +248,114 @@ msift(const struct dedup_run *r, struct merger *m, size_t *heap, size_t n,
 	}
 }
 
-/* The next record of shard i, its line number made a sample number. */
+/* The next record of source i, a shard's line number made a sample
+ * number. */
 static int
 mnext(const struct dedup_run *r, struct merger *m, size_t i)
 {
-	const unsigned char *p = dm_sfile_get(m[i].f);
+	const unsigned char *p;
 
-	if (p == NULL)
+	if (m[i].run) {
+		if (m[i].rpos == m[i].rlen) {
+			if (m[i].off == m[i].end)
+				return m[i].live = 0;
+			m[i].rlen = RUNBUF / r->recsz * r->recsz;
+			if ((off_t)m[i].rlen > m[i].end - m[i].off)
+				m[i].rlen = (size_t)(m[i].end - m[i].off);
+			dm_dedup_pread(m[i].runfd, m[i].run, m[i].rlen,
+			    m[i].off, r->tmpdir);
+			m[i].off += (off_t)m[i].rlen;
+			m[i].rpos = 0;
+		}
+		memcpy(m[i].rec, m[i].run + m[i].rpos, r->recsz);
+		m[i].rpos += r->recsz;
+		return m[i].live = 1;
+	}
+	if ((p = dm_sfile_get(m[i].f)) == NULL)
 		return m[i].live = 0;
 	memcpy(m[i].rec, p, r->recsz);
-	put64(m[i].rec + r->recsz - 8, (uint64_t)i << SHARDBITS |
+	put64(m[i].rec + r->recsz - 8, (uint64_t)m[i].shard << SHARDBITS |
 	    (get64(p + r->recsz - 8) & LINEMASK));
 	return m[i].live = 1;
+}
+
+/* Merges the n sources of m into out (a run), or into the groups of the
+ * pairs when out is NULL; closes them. */
+static void
+mmerge(struct dedup_run *r, struct merger *m, size_t n, struct runout *out,
+    struct dedup_group *g)
+{
+	size_t *heap, nh, i;
+
+	heap = dm_xcalloc(n, sizeof *heap);
+	for (nh = 0, i = 0; i < n; i++)
+		if (mnext(r, m, i))
+			heap[nh++] = i;
+	for (i = nh; i-- > 0; )
+		msift(r, m, heap, nh, i);
+	while (nh > 0) {
+		i = heap[0];
+		if (out == NULL)
+			dm_dedup_addrec(r, g, m[i].rec);
+		else {
+			if (out->len + r->recsz > sizeof out->buf)
+				runflush(r, out);
+			memcpy(out->buf + out->len, m[i].rec, r->recsz);
+			out->len += r->recsz;
+		}
+		if (!mnext(r, m, i))
+			heap[0] = heap[--nh];
+		msift(r, m, heap, nh, 0);
+	}
+	for (i = 0; i < n; i++) {
+		if (m[i].f)
+			dm_sfile_close(m[i].f);
+		free(m[i].run);
+		m[i].f = NULL;
+		m[i].run = NULL;
+	}
+	if (out)
+		runflush(r, out);
+	free(heap);
+}
+
+/* Source i of m reads the run [off, end) of fd. */
+static void
+runsource(struct merger *m, int fd, off_t off, off_t end)
+{
+	memset(m, 0, sizeof *m);
+	m->runfd = fd;
+	m->off = off;
+	m->end = end;
+	m->run = dm_xmalloc(RUNBUF);
+}
+
+/*
+ * The descriptors pairs may hold at once for its sources: the soft limit,
+ * raised to the hard one, less those of the rest (the standard ones, the
+ * output, the files of the runs, a few more, and with --verify the sets
+ * and indexes of up to r->setmax shards, set here).
+ */
+static size_t
+maxsources(struct dedup_run *r)
+{
+	struct rlimit rl;
+	rlim_t n = 256;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		n = rl.rlim_cur;
+	}
+	if (n > 1 << 20)
+		n = 1 << 20;
+	r->setmax = n / 8 < 32 ? (n / 8 ? n / 8 : 1) : 32;
+	n = n < 24 + 2 * r->setmax ? 0 : n - 24 - (r->verify ? 2 *
+	    r->setmax : 0);
+	return n < 4 ? 4 : (size_t)n;
 }
 
 /* pairs of a run signed with --verify: the shingle sets of the shards,
@@ -237,25 +366,53 @@ opensets(struct dedup_run *r, const char *sigdir, char **names, size_t ns)
 	static int verified;	/* once, for the first band */
 	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
 	size_t i;
-	int k;
+	int k, fd;
 
-	r->setfds = dm_xcalloc(ns, sizeof *r->setfds);
-	r->idxfds = dm_xcalloc(ns, sizeof *r->idxfds);
+	/* every file is checked whole first, one at a time; dedup-side.c
+	 * opens them again as the candidates need them */
 	for (i = 0; i < ns; i++)
 		for (k = 0; k < 2; k++) {
 			dm_buf_reset(&path);
 			dm_buf_addf(&path, "%s/sets/%s.%s", sigdir, names[i],
 			    k ? "idx" : "set");
-			if (((k ? r->idxfds : r->setfds)[i] = open(path.buf,
-			    O_RDONLY | O_CLOEXEC)) < 0)
+			if ((fd = open(path.buf, O_RDONLY | O_CLOEXEC)) < 0)
 				dm_die("%s: %s", path.buf, strerror(errno));
-			if (!verified && dm_sfile_verify((k ? r->idxfds :
-			    r->setfds)[i], path.buf, k ? DM_SFILE_SETIDX :
-			    DM_SFILE_SETS, &err) < 0)
+			if (!verified && dm_sfile_verify(fd, path.buf, k ?
+			    DM_SFILE_SETIDX : DM_SFILE_SETS, &err) < 0)
 				dm_die("%s", err.buf);
+			close(fd);
 		}
 	verified = 1;
+	r->setfds = dm_xreallocarray(NULL, ns, sizeof *r->setfds);
+	r->idxfds = dm_xreallocarray(NULL, ns, sizeof *r->idxfds);
+	r->setused = dm_xcalloc(ns, sizeof *r->setused);
+	for (i = 0; i < ns; i++)
+		r->setfds[i] = r->idxfds[i] = -1;
+	r->setdir = sigdir;
+	r->setnames = names;
 	r->nsetf = ns;
+	r->nsetopen = 0;
+	dm_buf_free(&path);
+	dm_buf_free(&err);
+}
+
+/* Opens shard i's signature file of band b into m, and checks that its
+ * settings are set's (the first shard's). */
+static void
+openshard(struct dedup_run *r, const char *sigdir, long b, char **names,
+    size_t i, const char *set, struct merger *m)
+{
+	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
+
+	dm_buf_addf(&path, "%s/band-%03ld/%s.sig", sigdir, b, names[i]);
+	memset(m, 0, sizeof *m);
+	m->shard = i;
+	if ((m->f = dm_sfile_open(path.buf, DM_SFILE_SIG, &err)) == NULL)
+		dm_die("%s", err.buf);
+	if (set != NULL && (strcmp(dm_sfile_head(m->f)->settings, set) != 0 ||
+	    dm_sfile_head(m->f)->recsz != r->recsz))
+		dm_die("%s: made with other settings than '%s.sig'", path.buf,
+		    names[0]);
 	dm_buf_free(&path);
 	dm_buf_free(&err);
 }
@@ -296,11 +453,13 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
 	struct dm_shead h;
 	struct dedup_group g = { NULL, 0, 0 };
-	struct merger *m;
-	size_t *heap, nh, i, ns, nbd, nb;
-	char **names, **bands, *end, *set;
+	struct merger *m, first;
+	struct runout *o;
+	size_t i, j, k, ns, nbd, nb, maxs, nsrc, n;
+	char **names, **bands, *end, *set, *bset;
+	off_t *runs = NULL;
 	long lo = 0, hi = -1, b;
-	int kept;
+	int kept, fd = -1;
 
 	if (argc != 1)
 		dm_usage_die(dm_dedup_usage,
@@ -344,27 +503,67 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 			dm_die("%s: no signature file", path.buf);
 		if (ns > 1 << 23)
 			dm_die("%s: more than %d shards", path.buf, 1 << 23);
+		/* the settings of the first shard's file, which the others
+		 * must have */
+		openshard(r, argv[0], b, names, 0, NULL, &first);
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/band-%03ld/%s.sig", argv[0], b, names[0]);
+		bset = dm_xstrdup(dm_sfile_head(first.f)->settings);
+		dm_dedup_usesettings(r, path.buf, bset);
+		r->recsz = dm_sfile_head(first.f)->recsz;
+		r->keysz = dm_sfile_head(first.f)->keysz;
+		if (r->recsz > sizeof first.rec || r->recsz < 8)
+			dm_die("%s: damaged stage file", path.buf);
+		maxs = maxsources(r);
 		m = dm_xcalloc(ns, sizeof *m);
-		heap = dm_xcalloc(ns, sizeof *heap);
-		for (i = 0; i < ns; i++) {
-			dm_buf_reset(&path);
-			dm_buf_addf(&path, "%s/band-%03ld/%s.sig", argv[0], b,
-			    names[i]);
-			if ((m[i].f = dm_sfile_open(path.buf, DM_SFILE_SIG,
-			    &err)) == NULL)
-				dm_die("%s", err.buf);
-			if (i == 0) {
-				dm_dedup_usesettings(r, path.buf,
-				    dm_sfile_head(m[0].f)->settings);
-				r->recsz = dm_sfile_head(m[0].f)->recsz;
-				r->keysz = dm_sfile_head(m[0].f)->keysz;
-				if (r->recsz > sizeof m[0].rec)
-					dm_die("%s: damaged stage file", path.buf);
-			} else if (strcmp(dm_sfile_head(m[i].f)->settings,
-			    dm_sfile_head(m[0].f)->settings) != 0 ||
-			    dm_sfile_head(m[i].f)->recsz != r->recsz)
-				dm_die("%s: made with other settings than "
-				    "'%s.sig'", path.buf, names[0]);
+		if (ns <= maxs) {
+			/* all at once, as the shards come */
+			m[0] = first;
+			for (i = 1; i < ns; i++)
+				openshard(r, argv[0], b, names, i, bset, &m[i]);
+			nsrc = ns;
+		} else {
+			/* groups of shards to runs in a file, then groups of
+			 * runs to runs in another, until a few are left */
+			dm_sfile_close(first.f);
+			o = dm_xmalloc(sizeof *o);
+			o->fd = dm_dedup_tmpfile(r->tmpdir);
+			o->off = 0;
+			o->len = 0;
+			for (nsrc = 0, i = 0; i < ns; i += n, nsrc++) {
+				n = ns - i < maxs ? ns - i : maxs;
+				for (j = 0; j < n; j++)
+					openshard(r, argv[0], b, names, i + j,
+					    bset, &m[j]);
+				runs = dm_xreallocarray(runs, nsrc + 2,
+				    sizeof *runs);
+				runs[nsrc] = o->off;
+				mmerge(r, m, n, o, NULL);
+				runs[nsrc + 1] = o->off;
+			}
+			fd = o->fd;
+			while (nsrc > RUNFANIN) {
+				o->fd = dm_dedup_tmpfile(r->tmpdir);
+				o->off = 0;
+				for (n = 0, i = 0; i < nsrc; i += k, n++) {
+					k = nsrc - i < RUNFANIN ? nsrc - i :
+					    RUNFANIN;
+					for (j = 0; j < k; j++)
+						runsource(&m[j], fd,
+						    runs[i + j],
+						    runs[i + j + 1]);
+					mmerge(r, m, k, o, NULL);
+					/* runs[n] <= runs[i]: read before */
+					runs[n + 1] = o->off;
+				}
+				runs[0] = 0;
+				nsrc = n;
+				close(fd);
+				fd = o->fd;
+			}
+			for (j = 0; j < nsrc; j++)
+				runsource(&m[j], fd, runs[j], runs[j + 1]);
+			free(o);
 		}
 		if (r->verify)
 			opensets(r, argv[0], names, ns);
@@ -372,40 +571,26 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 		h.kind = DM_SFILE_PAIRS;
 		h.recsz = 16;
 		h.keysz = 16;
-		h.settings = dm_sfile_head(m[0].f)->settings;
+		h.settings = bset;
 		h.names = names;
 		h.nnames = ns;
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/band-%03ld.pairs", r->outdir, b);
 		r->pairs = dm_sfile_create(path.buf, &h);
-		for (nh = 0, i = 0; i < ns; i++)
-			if (mnext(r, m, i))
-				heap[nh++] = i;
-		for (i = nh; i-- > 0; )
-			msift(r, m, heap, nh, i);
-		while (nh > 0) {
-			i = heap[0];
-			dm_dedup_addrec(r, &g, m[i].rec);
-			if (!mnext(r, m, i))
-				heap[0] = heap[--nh];
-			msift(r, m, heap, nh, 0);
-		}
+		mmerge(r, m, nsrc, NULL, &g);
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
+		free(runs);
+		runs = NULL;
 		dm_dedup_group(r, &g);
 		g.n = 0;
 		dm_sfile_commit(r->pairs);
 		r->pairs = NULL;
-		for (i = 0; i < ns; i++)
-			dm_sfile_close(m[i].f);
-		for (i = 0; i < r->nsetf; i++) {
-			close(r->setfds[i]);
-			close(r->idxfds[i]);
-		}
-		free(r->setfds);
-		free(r->idxfds);
-		r->setfds = r->idxfds = NULL;
-		r->nsetf = 0;
+		if (r->verify)
+			dm_dedup_closesets(r);
 		free(m);
-		free(heap);
+		free(bset);
 		dm_dedup_freenames(names, ns);
 		for (i = 0; i < r->nkeys; i++)
 			free(r->keys[i]);

@@ -54,9 +54,15 @@ struct dedup_run {
 	int		 inpipe;	/* in is not known yet: piped stdin */
 	struct dm_sfile	*pairs;		/* the pairs stage's output */
 	const char	*labels;	/* cluster --labels SIGDIR */
-	/* pairs with --verify: each shard's sets and index (sign's) */
+	/* pairs with --verify: each shard's sets and index (sign's), -1
+	 * until needed; at most setmax shards' are open at once, the least
+	 * recently used closed first */
 	int		*setfds, *idxfds;
 	size_t		 nsetf;
+	const char	*setdir;	/* SIGDIR */
+	char		**setnames;	/* the shards' names */
+	uint64_t	*setused, setclock;
+	size_t		 nsetopen, setmax;
 };
 
 /* A sample of the stages: its shard's number, then its line's. */
@@ -154,10 +160,14 @@ int	 dm_dedup_stage_apply(struct dedup_run *, int argc, char **argv);
 int	 dm_dedup_tmpfile(const char *dir);
 void	 dm_dedup_pwrite(int fd, const void *, size_t, off_t,
 	    const char *dir);
+/* n bytes at off of fd, or dies naming dir (a temporary file's). */
+void	 dm_dedup_pread(int fd, void *, size_t, off_t, const char *dir);
 /* --verify: stores the shingle set of sample idx (from r->d.h); whether
  * x and y are similar enough (always without --verify). */
 void	 dm_dedup_saveset(struct dedup_run *, uint64_t idx);
 int	 dm_dedup_similar(struct dedup_run *, uint64_t x, uint64_t y);
+/* The pairs stage: closes the shards' sets that loadset opened. */
+void	 dm_dedup_closesets(struct dedup_run *);
 /* Whether a stage output is done (see --resume): whole, and made with
  * set when not NULL (and signatures from r->in, unless r->inpipe); a
  * damaged one is made again after a message; dies when it exists

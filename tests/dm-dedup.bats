@@ -1005,6 +1005,47 @@ staged_mark() {
 	assert_stderr "dm-dedup: d/sig/band-000/.s1.jsonl.sig.tmp: write error: No space left on device"
 }
 
+@test "stages: pairs reads more shards than it may open files, in passes, with the same output" {
+	# 300 shards of 10 near-duplicate texts, across the shards
+	$PY -c '
+import random
+rng = random.Random(7)
+base = [["w%d" % rng.randrange(40) for _ in range(12)] for _ in range(20)]
+for s in range(300):
+    with open("s%03d.jsonl" % s, "w") as f:
+        for l in range(10):
+            t = list(rng.choice(base))
+            t[rng.randrange(12)] = "x%d" % rng.randrange(5)
+            f.write("{\"text\":\"%s\"}\n" % " ".join(t))
+'
+	for f in s*.jsonl; do
+		dm-dedup sign --exact -o sig "$f"
+		dm-dedup sign --near --verify --threshold 0.5 -o sigv "$f"
+	done
+	dm-dedup pairs -o p sig
+	dm-dedup pairs -o pv sigv
+	[ "$(stat -c %s p/band-000.pairs)" -gt 10000 ]
+	[ "$(cat pv/*.pairs | wc -c)" -gt 1000000 ]
+	# a hard limit: shards merged in groups to runs, runs to runs
+	for n in 256 40 20; do
+		run_split sh -c "ulimit -n $n && dm-dedup pairs -o p$n sig &&
+		    dm-dedup pairs -o pv$n sigv"
+		assert_success
+		diff -r p p$n
+		diff -r pv pv$n
+	done
+	# a soft one is raised to the hard one
+	run_split sh -c 'ulimit -Sn 20 && ulimit -Hn 2048 &&
+	    dm-dedup pairs -o psoft sigv'
+	assert_success
+	diff -r pv psoft
+	# the clusters of the stages are the single command's
+	dm-dedup cluster -o rm pv256
+	for f in s*.jsonl; do dm-dedup apply rm "$f"; done >staged.out
+	dm-dedup --near --verify --threshold 0.5 s*.jsonl >single.out
+	cmp staged.out single.out
+}
+
 @test "stages: a truncated, changed or foreign stage file is an error" {
 	shards
 	for f in shard-*.jsonl; do dm-dedup sign --near -o sig "$f"; done
