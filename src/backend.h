@@ -336,6 +336,15 @@ void	 dm_runhost_down(struct dm_sched *, struct dm_runhost *, const char *why);
 /* Whether a host other than h (NULL: any) is up. */
 int	 dm_runhost_otherup(const struct dm_sched *, const struct dm_runhost *);
 
+/* ---- run.c: the loop ---- */
+
+/* Writes p[0..n) to stderr whole, whatever it is: again after a signal
+ * and after a short write, and once poll finds room when it is a full
+ * non-blocking pipe; a line dropped there is lost for good. droppable:
+ * nothing at all is written when there is no room at once. Gives up
+ * after a second SIGINT or SIGTERM, or on an error: 0, or -1. */
+int	 dm_run_stderr(const char *p, size_t n, int droppable);
+
 /* ---- runlog.c: the job log, progress, messages ---- */
 
 void	 dm_joblog_open(struct dm_sched *, const char *path);

@@ -53,6 +53,39 @@ on_stop(int sig)
 	wake();
 }
 
+int
+dm_run_stderr(const char *p, size_t n, int droppable)
+{
+	struct pollfd pf;
+	ssize_t k;
+
+	while (n > 0) {
+		/* the user wants out, as with our own output (dm_run) */
+		if (nstops >= 2)
+			return -1;
+		if ((k = write(2, p, n)) > 0) {
+			p += k;
+			n -= (size_t)k;
+			droppable = 0;	/* begun: a half line would garble */
+			continue;
+		}
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* a non-blocking pipe we were given, full */
+			if (droppable)
+				return -1;
+			pf.fd = 2;
+			pf.events = POLLOUT;
+			if (poll(&pf, 1, -1) < 0 && errno != EINTR)
+				return -1;
+			continue;
+		}
+		return -1;	/* gone: nowhere to say so */
+	}
+	return 0;
+}
+
 /*
  * When standard output is a pipe, it is enlarged as the jobs' pipes are
  * (a refusal costs nothing), and its size returned: output is then
@@ -114,7 +147,9 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_child;
-	sa.sa_flags = SA_NOCLDSTOP;
+	/* SA_RESTART: a job's end need not cut short a write to stderr
+	 * (messages) that waits for room; poll is woken by the pipe. */
+	sa.sa_flags = SA_NOCLDSTOP | SA_RESTART;
 	sigaction(SIGCHLD, &sa, NULL);
 	/* A job that leaves its block unread makes our write fail with EPIPE;
 	 * the children get SIGPIPE back (dm_attempt_spawn). */

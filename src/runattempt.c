@@ -407,14 +407,14 @@ keeptail(struct dm_job *j, const char *p, size_t n)
 	dm_buf_addquoted(t, p, n, TAILMAX);
 }
 
-/* Passes whole lines of a job's stderr through, one write for all of
- * them, so that lines of parallel jobs never mix. */
+/* Passes whole lines of a job's stderr through, written at once and
+ * whole (dm_run_stderr), so that lines of parallel jobs never mix and
+ * none is lost to a slow reader. */
 void
 dm_attempt_errlines(struct dm_job *j, const char *p, size_t n, int eof)
 {
 	const char *q, *nl, *end, *from;
 	struct dm_buf *b = &j->errpart;
-	ssize_t r;
 
 	dm_buf_add(b, p, n);
 	if (eof && b->len > 0 && b->buf[b->len - 1] != '\n')
@@ -425,19 +425,15 @@ dm_attempt_errlines(struct dm_job *j, const char *p, size_t n, int eof)
 	for (q = from = b->buf; (nl = memchr(q, '\n', (size_t)(end - q))) !=
 	    NULL; q = nl + 1) {
 		if (j->rejmark != NULL && dm_rej_line(j, q, (size_t)(nl - q))) {
-			if (q > from) {
-				r = write(2, from, (size_t)(q - from));
-				(void)r;
-			}
+			if (q > from)
+				dm_run_stderr(from, (size_t)(q - from), 0);
 			from = nl + 1;
 			continue;
 		}
 		keeptail(j, q, (size_t)(nl - q));
 	}
-	if (q > from) {
-		r = write(2, from, (size_t)(q - from));
-		(void)r;
-	}
+	if (q > from)
+		dm_run_stderr(from, (size_t)(q - from), 0);
 	if (q > b->buf) {
 		memmove(b->buf, q, (size_t)(end - q));
 		dm_buf_setlen(b, (size_t)(end - q));

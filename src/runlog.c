@@ -71,7 +71,6 @@ dm_runlog_progress(struct dm_sched *S, int last)
 	struct dm_buf b = DM_BUF_INIT;
 	double el = dm_now() - S->start, mbs, eta;
 	int tty = isatty(2), i;
-	ssize_t r;
 
 	mbs = el > 0 ? S->bytesdone / 1e6 / el : 0;
 	if (tty)
@@ -96,8 +95,9 @@ dm_runlog_progress(struct dm_sched *S, int last)
 		}
 	if (!tty || last)
 		dm_buf_addc(&b, '\n');
-	r = write(2, b.buf, b.len);
-	(void)r;
+	/* an update may be dropped when stderr has no room (the next one
+	 * says more), never cut short, and the last never: dm_run_stderr */
+	dm_run_stderr(b.buf, b.len, !last);
 	dm_buf_free(&b);
 	S->nextprog = dm_now() + (tty ? 0.5 : 10);
 }

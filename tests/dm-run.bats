@@ -822,6 +822,25 @@ wait_childless() {
 	[ "$(sort <<<"$stderr")" = $'a line\na line\nno newline\nno newline' ]
 }
 
+@test "a job's stderr reaches a slow reader whole, its stderr blocking or not" {
+	seq 1 40 >in
+	for i in $(seq 1 40); do
+		seq -f "job $i line %g" 0 499
+	done | sort >want
+	cmd='i=0; while [ $i -lt 500 ]; do echo "job $DM_JOB line $i" >&2; i=$((i+1)); done'
+	# the reader sleeps while the pipe fills: dm-run's writes wait for
+	# room, and jobs end (SIGCHLD) meanwhile
+	dm-run -j 4 --lines 1 -- "$cmd" <in 2>&1 >/dev/null |
+	    { sleep 1; sort; } >got
+	assert_same got want
+	# a non-blocking pipe (O_NONBLOCK is the open file's, shared with
+	# whoever else writes to it): EAGAIN, then room again
+	python3 -c 'import os, sys; os.set_blocking(2, False); os.execvp(sys.argv[1], sys.argv[1:])' \
+	    dm-run -j 4 --lines 1 -- "$cmd" <in 2>&1 >/dev/null |
+	    { sleep 1; sort; } >got
+	assert_same got want
+}
+
 @test "dm-run nests: a job may itself run dm-run" {
 	seq 1 5000 >in
 	run_out out dm-run -j 2 --lines 1000 -- 'dm-run -j 2 --lines 100 -- cat' <in
