@@ -171,6 +171,8 @@ struct dm_job {
 	int		 rejfail;	/* one could not be written there */
 	struct dm_held	 out;
 	struct dm_buf	 errpart;	/* stderr after its last newline */
+	int		 errcut;	/* the head of its line was passed on */
+	unsigned long long errlen;	/* stderr bytes read */
 	struct dm_buf	 tail[DM_RUN_TAILN];	/* its last stderr lines */
 	int		 ntail;
 };

@@ -16,6 +16,7 @@
 #include "backend.h"
 
 #define TAILMAX		400	/* bytes kept of each stderr line */
+#define ERRPARTMAX	65536	/* bytes held of a stderr line */
 
 extern char **environ;
 
@@ -407,33 +408,82 @@ keeptail(struct dm_job *j, const char *p, size_t n)
 	dm_buf_addquoted(t, p, n, TAILMAX);
 }
 
-/* Passes whole lines of a job's stderr through, written at once and
+/*
+ * The job (by its number) whose line longer than ERRPARTMAX has been
+ * passed on in part, its end still to come, or 0. Another job's lines
+ * that come first end it with a newline, so as not to join it.
+ */
+static unsigned long long openline;
+
+/* Writes p[0..n) of j's stderr, the end of its line or not. */
+static void
+errwrite(struct dm_job *j, const char *p, size_t n, int ended)
+{
+	if (openline != 0 && openline != j->seq)
+		dm_run_stderr("\n", 1, 0);
+	dm_run_stderr(p, n, 0);
+	openline = ended ? 0 : j->seq;
+}
+
+/*
+ * Passes whole lines of a job's stderr through, written at once and
  * whole (dm_run_stderr), so that lines of parallel jobs never mix and
- * none is lost to a slow reader. */
+ * none is lost to a slow reader. A line that grows past ERRPARTMAX
+ * without its newline is passed on as it is, and the rest of it as it
+ * comes: the memory a job's stderr takes stays bounded, and the bytes of
+ * a job that writes alone are kept as they are. Only what came since the
+ * last call is searched for a newline, never the line again.
+ */
 void
 dm_attempt_errlines(struct dm_job *j, const char *p, size_t n, int eof)
 {
-	const char *q, *nl, *end, *from;
+	const char *q, *nl, *end, *from, *s;
 	struct dm_buf *b = &j->errpart;
+	size_t scanned = b->len;	/* held: no newline there */
 
+	j->errlen += n;
 	dm_buf_add(b, p, n);
+	if (eof && b->len == 0 && j->errcut) {
+		/* a line passed on whole but for its newline, which it gets
+		 * unless another job's line has ended it already */
+		if (openline == j->seq)
+			errwrite(j, "\n", 1, 1);
+		j->errcut = 0;
+		return;
+	}
 	if (eof && b->len > 0 && b->buf[b->len - 1] != '\n')
 		dm_buf_addc(b, '\n');
 	end = b->buf + b->len;
 	/* the lines from from on are written at once, up to a rejects
-	 * line of a host's job (dm_rej_line), which is not written */
-	for (q = from = b->buf; (nl = memchr(q, '\n', (size_t)(end - q))) !=
-	    NULL; q = nl + 1) {
-		if (j->rejmark != NULL && dm_rej_line(j, q, (size_t)(nl - q))) {
+	 * line of a host's job (dm_rej_line), which is not written; the
+	 * rest of a line passed on in part (errcut) is neither one nor
+	 * kept for the failure message (its head was) */
+	for (q = from = b->buf, s = q + scanned; (nl = memchr(s, '\n',
+	    (size_t)(end - s))) != NULL; q = s = nl + 1) {
+		if (j->errcut)
+			j->errcut = 0;
+		else if (j->rejmark != NULL &&
+		    dm_rej_line(j, q, (size_t)(nl - q))) {
 			if (q > from)
-				dm_run_stderr(from, (size_t)(q - from), 0);
+				errwrite(j, from, (size_t)(q - from), 1);
 			from = nl + 1;
 			continue;
-		}
-		keeptail(j, q, (size_t)(nl - q));
+		} else
+			keeptail(j, q, (size_t)(nl - q));
 	}
 	if (q > from)
-		dm_run_stderr(from, (size_t)(q - from), 0);
+		errwrite(j, from, (size_t)(q - from), 1);
+	/* a rejected line of a host's job is a record, kept whole: the
+	 * tools cut such lines at their --max-line */
+	if ((size_t)(end - q) > ERRPARTMAX && (j->errcut ||
+	    j->rejmark == NULL || memcmp(q, j->rejmark,
+	    strlen(j->rejmark)) != 0)) {
+		if (!j->errcut)
+			keeptail(j, q, (size_t)(end - q));
+		j->errcut = 1;
+		errwrite(j, q, (size_t)(end - q), 0);
+		q = end;
+	}
 	if (q > b->buf) {
 		memmove(b->buf, q, (size_t)(end - q));
 		dm_buf_setlen(b, (size_t)(end - q));

@@ -199,6 +199,8 @@ dm_job_launch(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 	j->ntail = 0;
 	j->sigmsg[0] = '\0';
 	dm_buf_reset(&j->errpart);
+	j->errcut = 0;
+	j->errlen = 0;
 	j->killat = 0;
 	j->slot = s;
 	s->job = j;

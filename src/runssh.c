@@ -550,8 +550,7 @@ watchdog(struct dm_sched *S, struct dm_runhost *h, double t)
 	for (k = 0; k < S->nslots; k++)
 		if (S->slots[k].host == h && (j = S->slots[k].job) != NULL) {
 			running++;
-			n += j->sent + j->out.len + j->errpart.len +
-			    (unsigned long long)j->ntail;
+			n += j->sent + j->out.len + j->errlen;
 		}
 	if (!running || n != w->seen || w->quiet == 0) {
 		w->seen = n;

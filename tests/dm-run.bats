@@ -841,6 +841,44 @@ wait_childless() {
 	assert_same got want
 }
 
+@test "a job's stderr line without a newline is passed on as it comes, in bounded memory" {
+	# 50 MB in one line: written as it is (with its newline at the end),
+	# not held whole, nor searched again for a newline at each read
+	printf 'a\n' >in
+	head -c 50000000 /dev/zero | tr '\0' x >want
+	echo >>want
+	bound=$((20 * 1024))
+	is_asan && bound=$((bound * 3 + 300 * 1024))
+	peak=$(python3 <<-'EOF'
+	import resource, subprocess
+	with open("in", "rb") as i, open("err", "wb") as e:
+	    subprocess.run(["dm-run", "--", "head -c 50000000 /dev/zero | tr '\\0' x >&2"],
+	                   stdin=i, stdout=subprocess.DEVNULL, stderr=e, check=True)
+	print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+	EOF
+	)
+	assert_same err want
+	echo "peak $peak KB, bound $bound KB" >&2
+	[ "$peak" -lt "$bound" ]
+	# another job's line that comes while that line is open starts a
+	# line of its own; the rest of the long line (what was held of it,
+	# up to 64K, as the reads fell) follows on the next
+	seq 1 2 >in
+	run_out out dm-run -j 2 --lines 1 -- 'if [ $DM_JOB = 1 ]; then
+		head -c 200000 /dev/zero | tr "\0" x >&2; sleep 0.5; : >one
+		for i in $(seq 200); do [ -e two ] && break; sleep 0.05; done
+		sleep 0.5; echo y >&2
+	else
+		for i in $(seq 200); do [ -e one ] && break; sleep 0.05; done
+		echo two >&2; : >two
+	fi' <in
+	assert_success
+	[ "$(tr -s x <<<"$stderr")" = $'x\ntwo\ny' ] ||
+	    [ "$(tr -s x <<<"$stderr")" = $'x\ntwo\nxy' ]
+	[ "$(head -n 1 <<<"$stderr" | wc -c)" -gt 65536 ]
+	[ "$(tr -cd x <<<"$stderr" | wc -c)" = 200000 ]
+}
+
 @test "dm-run nests: a job may itself run dm-run" {
 	seq 1 5000 >in
 	run_out out dm-run -j 2 --lines 1000 -- 'dm-run -j 2 --lines 100 -- cat' <in
