@@ -213,6 +213,8 @@ struct dm_sched {
 	unsigned long long bytesdone, total;
 	int		 halting;	/* stop reading and launching */
 	int		 found;		/* --halt first-success succeeded */
+	int		 gap;		/* --halt now-failure left a block out:
+					 * no output is written past it */
 	int		 rejects, failed, fatal;
 	int		 joblog;
 	int		 rejfd;		/* --rejects FILE, or -1 */
@@ -358,6 +360,8 @@ unsigned long long dm_runlog_inputsize(int argc, char **argv);
 void	 dm_runlog_moved(struct dm_job *, struct dm_runhost *to);
 void	 dm_runlog_retry(struct dm_sched *, struct dm_job *);
 void	 dm_runlog_failure(struct dm_sched *, struct dm_job *);
+/* "job 7 (input bytes 0-99): killed by --halt now-failure" */
+void	 dm_runlog_halted(struct dm_sched *, struct dm_job *);
 /* The pipeline report's fields of dm-run (report.h). */
 void	 dm_runlog_report(struct dm_sched *);
 

@@ -314,16 +314,23 @@ dm_job_emit_ordered(struct dm_sched *S)
 	int r, unread;
 
 	if (S->outpipe > 0 && ioctl(1, FIONREAD, &unread) == 0) {
-		/* as much as fits: poll tells when there is room again */
+		/* as much as fits: poll tells when there is room again;
+		 * the jobs left out still go (nothing would poll for them) */
 		if (unread >= S->outpipe)
-			return;
-		if ((size_t)(S->outpipe - unread) < left)
+			left = 0;
+		else if ((size_t)(S->outpipe - unread) < left)
 			left = (size_t)(S->outpipe - unread);
 	}
 
 	while ((j = S->head) != NULL && (j->state == DM_JOB_DONE ||
 	    j->state == DM_JOB_DROPPED)) {
-		if (j->state == DM_JOB_DONE && !S->fatal) {
+		/* After --halt now-failure the output ends before the first
+		 * block that did not complete, as after a signal: what came
+		 * after such a gap would read as a whole run's cut short. */
+		if (j->state == DM_JOB_DROPPED && S->halting &&
+		    S->o->halt == DM_HALT_NOW_FAILURE)
+			S->gap = 1;
+		if (j->state == DM_JOB_DONE && !S->fatal && !S->gap) {
 			if (left == 0)
 				return;
 			was = j->out.done;
@@ -344,7 +351,7 @@ int
 dm_job_emitting(const struct dm_sched *S)
 {
 	return S->head != NULL && S->head->state == DM_JOB_DONE &&
-	    !S->fatal && dm_job_ordered(S);
+	    !S->fatal && !S->gap && dm_job_ordered(S);
 }
 
 /* ---- an attempt ends ---- */
@@ -373,7 +380,11 @@ dm_job_finish(struct dm_sched *S, struct dm_job *j)
 	j->slot = NULL;
 	S->nrunning--;
 	if (j->killed) {
-		/* stopped by a halt or a signal: neither success nor failure */
+		/* stopped by a halt or a signal: neither success nor failure;
+		 * a block --halt now-failure leaves out is named (first-success
+		 * stops the others by design, a signal the whole run) */
+		if (S->halting && o->halt == DM_HALT_NOW_FAILURE)
+			dm_runlog_halted(S, j);
 		drop(S, j);
 		return;
 	}

@@ -150,9 +150,9 @@ plural(int n)
 	return n == 1 ? "time" : "times";
 }
 
-/* "job 7 (input bytes 0-99)", and how its last attempt ended, in b. */
+/* "job 7 (input bytes 0-99" in b. */
 static void
-describe(struct dm_sched *S, struct dm_job *j, struct dm_buf *b, int failed)
+name(struct dm_sched *S, struct dm_job *j, struct dm_buf *b)
 {
 	dm_buf_addf(b, "job %llu (", j->seq);
 	if (S->o->files) {
@@ -164,6 +164,13 @@ describe(struct dm_sched *S, struct dm_job *j, struct dm_buf *b, int failed)
 	else
 		dm_buf_addf(b, "input bytes %llu-%llu", j->off,
 		    j->off + j->len - 1);
+}
+
+/* "job 7 (input bytes 0-99)", and how its last attempt ended, in b. */
+static void
+describe(struct dm_sched *S, struct dm_job *j, struct dm_buf *b, int failed)
+{
+	name(S, j, b);
 	if (failed)
 		dm_buf_addf(b, ") failed %d %s: ", j->tries, plural(j->tries));
 	else
@@ -199,6 +206,16 @@ dm_runlog_failure(struct dm_sched *S, struct dm_job *j)
 	dm_warn("%s", b.buf);
 	for (i = 0; i < j->ntail; i++)
 		dm_warn("job %llu: %s", j->seq, j->tail[i].buf);
+	dm_buf_free(&b);
+}
+
+void
+dm_runlog_halted(struct dm_sched *S, struct dm_job *j)
+{
+	struct dm_buf b = DM_BUF_INIT;
+
+	name(S, j, &b);
+	dm_warn("%s): killed by --halt now-failure", b.buf);
 	dm_buf_free(&b);
 }
 

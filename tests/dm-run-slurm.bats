@@ -530,7 +530,15 @@ $(cat want.rej)"
 	    -- 'if [ "$DM_JOB" = 1 ]; then exit 2; fi; sleep 60' <in.jsonl
 	assert_status 2
 	[ $(($(date +%s) - t0)) -lt 30 ]
-	assert_stderr 'dm-run: job 1 (input bytes 0-701) failed 1 time: exit status 2'
+	[ "${stderr%%$'\n'*}" = 'dm-run: job 1 (input bytes 0-701) failed 1 time: exit status 2' ]
+	# the blocks cancelled are named, in the order their ends are seen
+	[ "$(tail -n +2 <<<"$stderr" | sort)" = "$(cat <<-'EOF'
+	dm-run: job 2 (input bytes 702-1421): killed by --halt now-failure
+	dm-run: job 3 (input bytes 1422-2141): killed by --halt now-failure
+	dm-run: job 4 (input bytes 2142-2861): killed by --halt now-failure
+	dm-run: job 5 (input bytes 2862-3583): killed by --halt now-failure
+	EOF
+	)" ]
 	run elements_of spool R,PD,CG
 	assert_output ""
 }

@@ -422,8 +422,36 @@ sample_input() {
 	    'if [ $DM_JOB = 2 ]; then exit 2; fi; sleep 30; cat' <in
 	assert_status 2
 	assert_bytes out ''
-	assert_stderr 'dm-run: job 2 (input bytes 2-3) failed 1 time: exit status 2'
+	assert_stderr <<-'EOF'
+	dm-run: job 2 (input bytes 2-3) failed 1 time: exit status 2
+	dm-run: job 1 (input bytes 0-1): killed by --halt now-failure
+	EOF
 	[ $(($(date +%s) - start)) -lt 10 ]
+}
+
+@test "--halt now-failure writes the output up to the first block left out, and names each block it killed" {
+	seq 1 20 >in
+	start=$(date +%s)
+	# job 2 runs on while jobs 1 and 3 succeed and job 4 fails: job 1's
+	# output is written, job 3's (past the gap of job 2) is not
+	run_out out dm-run -j 2 --lines 2 --retries 0 --halt now-failure -- \
+	    'case $DM_JOB in 2) sleep 30 ;; 4) exit 5 ;; esac; cat' <in
+	assert_status 2
+	assert_bytes out '1\n2\n'
+	assert_stderr <<-'EOF'
+	dm-run: job 4 (input bytes 12-15) failed 1 time: exit status 5
+	dm-run: job 2 (input bytes 4-7): killed by --halt now-failure
+	EOF
+	# the block killed is the first: nothing at all is written
+	run_out out dm-run -j 2 --lines 2 --retries 0 --halt now-failure -- \
+	    'case $DM_JOB in 1) sleep 30 ;; 3) exit 5 ;; esac; cat' <in
+	assert_status 2
+	assert_bytes out ''
+	assert_stderr <<-'EOF'
+	dm-run: job 3 (input bytes 8-11) failed 1 time: exit status 5
+	dm-run: job 1 (input bytes 0-3): killed by --halt now-failure
+	EOF
+	[ $(($(date +%s) - start)) -lt 20 ]
 }
 
 @test "--halt first-success writes the first job with output and kills the rest" {
