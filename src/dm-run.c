@@ -195,6 +195,7 @@ main(int argc, char *argv[])
 	int c, lockwait = 0, blockset = 0, fd, check = 0, nhostopts = 0;
 	int slurm = 0, json = 0, jobset = 0;
 
+	dm_run_keeper(argc, argv);
 	dm_init(argv[0]);
 	{
 		/* the run of the jobs' report lines (dm-stats --funnel) */

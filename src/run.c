@@ -154,6 +154,8 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	/* A job that leaves its block unread makes our write fail with EPIPE;
 	 * the children get SIGPIPE back (dm_attempt_spawn). */
 	signal(SIGPIPE, SIG_IGN);
+	/* before the input is read: a fork of little memory */
+	dm_attempt_keeper();
 
 	if (o->joblog)
 		dm_joblog_open(S, o->joblog);

@@ -246,6 +246,9 @@ struct dm_runopts {
  * job failed for good or an input could not be read, 128 + N after signal
  * N (the caller passes it to dm_exit). */
 int	 dm_run(const struct dm_runopts *, int argc, char **argv);
+/* Becomes the keeper of a run (runattempt.c), that dm-run started as
+ * itself, when argv says so; else returns. */
+void	 dm_run_keeper(int argc, char **argv);
 /* --check: probes every host of o->hosts (shipping dm first with o->ship)
  * and prints a table; 0 when every host can run dm, 1 when one cannot. */
 int	 dm_run_check(const struct dm_runopts *);

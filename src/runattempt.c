@@ -20,6 +20,9 @@
 
 extern char **environ;
 
+/* The write end of the keeper's pipe (dm_attempt_keeper), or -1. */
+static int keepfd = -1;
+
 void
 dm_fd_nonblock(int fd)
 {
@@ -63,6 +66,136 @@ jobpath(void)
 	}
 	dm_buf_addf(&b, ":%s", path ? path : "/usr/local/bin:/usr/bin:/bin");
 	return b.buf;
+}
+
+/*
+ * The keeper's loop: the process groups of the attempts as they start (a
+ * pid) and end (its negation) come through fd; at its EOF, dm-run is gone,
+ * however it died: the groups still there get SIGTERM, then SIGKILL after
+ * DM_RUN_GRACE, as dm-run itself stops them.
+ */
+static void
+keeper(int fd)
+{
+	pid_t *g = NULL, m[1024];
+	size_t n = 0, cap = 0, i, e;
+	ssize_t k;
+	int t, left;
+
+	/* Read ten times a second, not woken by every job that starts or
+	 * ends: on a busy machine that wake-up would be most of what the
+	 * keeper costs a job. The pipe holds thousands of messages. */
+	dm_fd_nonblock(fd);
+	for (;;) {
+		if ((k = read(fd, m, sizeof m)) < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				break;
+			usleep(100000);
+			continue;
+		}
+		if (k == 0)
+			break;
+		/* a pipe's writes of a few bytes are whole */
+		for (e = 0; e < (size_t)k / sizeof m[0]; e++) {
+			if (m[e] > 0) {
+				if (n == cap) {
+					cap = cap ? 2 * cap : 64;
+					if ((g = realloc(g, cap * sizeof *g)) ==
+					    NULL)
+						_exit(1);
+				}
+				g[n++] = m[e];
+				continue;
+			}
+			for (i = 0; i < n; i++)
+				if (g[i] == -m[e]) {
+					g[i] = g[--n];
+					break;
+				}
+		}
+	}
+	for (i = 0; i < n; i++)
+		kill(-g[i], SIGTERM);
+	for (t = 0; t < (int)(DM_RUN_GRACE * 50); t++) {
+		for (i = 0, left = 0; i < n; i++)
+			left += kill(-g[i], 0) == 0;
+		if (left == 0)
+			_exit(0);
+		usleep(20000);
+	}
+	for (i = 0; i < n; i++)
+		kill(-g[i], SIGKILL);
+	_exit(0);
+}
+
+/* The keeper's argv: "dm-run: keeper" in ps, after sshd's fashion; a
+ * dm-run run by hand has COMMAND. */
+#define KEEPER	"dm-run: keeper"
+
+void
+dm_run_keeper(int argc, char **argv)
+{
+	if (argc == 1 && strcmp(argv[0], KEEPER) == 0)
+		keeper(3);
+}
+
+void
+dm_attempt_keeper(void)
+{
+	char *kargv[] = { KEEPER, NULL };
+	int fd[2], nul, st;
+	pid_t p;
+
+	/* without a keeper the run goes on, as before there was one
+	 * (main keeps 0, 1 and 2 taken: the pipe is never one of them) */
+	if (pipe2(fd, O_CLOEXEC) < 0)
+		return;
+	if ((p = fork()) < 0) {
+		close(fd[0]);
+		close(fd[1]);
+		return;
+	}
+	if (p == 0) {
+		/* Not our child (whoever waits for dm-run's children to end
+		 * need not wait for it) and in a session of its own (a ^C
+		 * at the terminal is dm-run's to handle). */
+		if (fork() != 0)
+			_exit(0);
+		setsid();
+		/* nothing of ours held open: not a reader's EOF, not the
+		 * pipe's write end */
+		if (dup2(fd[0], 3) < 0)
+			_exit(1);
+		if ((nul = open("/dev/null", O_RDWR)) >= 0) {
+			dup2(nul, 0);
+			dup2(nul, 1);
+			dup2(nul, 2);
+		}
+		close_range(4, ~0U, 0);
+		/* A program of its own in ps and to pgrep -f, not a second
+		 * dm-run with the run's command line, and none of our
+		 * memory; in this copy when that fails. */
+		execv("/proc/self/exe", kargv);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGCHLD, SIG_DFL);
+		keeper(3);
+	}
+	close(fd[0]);
+	while (waitpid(p, &st, 0) < 0 && errno == EINTR)
+		;
+	keepfd = fd[1];
+}
+
+/* Tells the keeper of process group m starting (m > 0) or ended (-m). */
+static void
+keep(pid_t m)
+{
+	while (keepfd >= 0 && write(keepfd, &m, sizeof m) < 0 &&
+	    errno == EINTR)
+		;
 }
 
 void
@@ -239,6 +372,7 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 		j->pid = 0;
 		return e;
 	}
+	keep(j->pid);
 	j->fin = in[1];
 	if (ranged)
 		j->sent = j->inlen;	/* the job's to read */
@@ -343,6 +477,7 @@ dm_attempt_reap(struct dm_sched *S)
 		if (p == j->pid) {
 			asshell(j);
 			j->reaped = 1;
+			keep(-j->pid);
 		} else if (p < 0 && errno == ECHILD) {
 			/* lost (never ours to wait for): a failed attempt */
 			j->wstatus = 127 << 8;
@@ -365,9 +500,10 @@ dm_attempt_killall(struct dm_sched *S)
 			if (j->state != DM_JOB_RUNNING || j->reaped ||
 			    j->pid <= 0)
 				continue;
-			if (waitpid(j->pid, &j->wstatus, WNOHANG) == j->pid)
+			if (waitpid(j->pid, &j->wstatus, WNOHANG) == j->pid) {
 				j->reaped = 1;
-			else
+				keep(-j->pid);
+			} else
 				left++;
 		}
 		if (left == 0)
@@ -379,6 +515,7 @@ dm_attempt_killall(struct dm_sched *S)
 					kill(-j->pid, SIGKILL);
 					waitpid(j->pid, &j->wstatus, 0);
 					j->reaped = 1;
+					keep(-j->pid);
 				}
 			return;
 		}

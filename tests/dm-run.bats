@@ -758,6 +758,36 @@ dm-run: out: part-000009.jsonl does not match its recorded checksum; running blo
 	done
 }
 
+@test "SIGKILL of dm-run: the local jobs end within seconds, every process of their groups" {
+	seq 1 20 >in
+	# each job: its shell and a sleep in its process group
+	dm-run -j 2 --lines 10 -- 'sleep 31 & echo $$ $! >pids.$DM_JOB; wait; cat' \
+	    <in >out 2>err &
+	pid=$!
+	wait_for_size pids.1 4
+	wait_for_size pids.2 4
+	pids=$(cat pids.1 pids.2)
+	kill -KILL "$pid"
+	wait "$pid" || :
+	# gone, or a zombie that nobody reaps (PID 1 of a container)
+	alive() {
+		local p s
+		for p in $pids; do
+			s=$(ps -o stat= -p "$p") && [[ $s != Z* ]] && return 0
+		done
+		return 1
+	}
+	for i in $(seq 100); do
+		alive || break
+		sleep 0.1
+	done
+	left=$(alive && echo yes || echo no)
+	kill -KILL $pids 2>/dev/null || :
+	[ "$left" = no ]
+	[ ! -s out ]
+	assert_file err ''
+}
+
 # wait_childless PID: waits (10 s at most) until PID has no child left, and
 # fails if it still has one then.
 wait_childless() {
