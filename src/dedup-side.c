@@ -68,15 +68,13 @@ dm_dedup_saveset(struct dedup_run *r, uint64_t idx)
 {
 	struct dm_dedup *d = &r->d;
 	unsigned char ent[16];
-	size_t i, k = 0;
+	size_t k;
 
-	qsort(d->h, d->nh, sizeof *d->h, cmpu64);
-	for (i = 0; i < d->nh; i++)
-		if (k == 0 || d->h[i] != d->h[k - 1])
-			d->h[k++] = d->h[i];
+	/* sorted, each once; a long text hashed again for it */
+	k = dm_dedup_shingleset(d);
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	/* the sets file holds little-endian values (dm-dedup.1) */
-	for (i = 0; i < k; i++)
+	for (size_t i = 0; i < k; i++)
 		d->h[i] = __builtin_bswap64(d->h[i]);
 #endif
 	/* after the room of a side file's header (stage or not) */

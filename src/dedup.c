@@ -342,6 +342,7 @@ dm_dedup_free(struct dm_dedup *d)
 	free(d->blk);
 	free(d->blkat);
 	free(d->blkh);
+	free(d->msig);
 	dm_buf_free(&d->t1);
 	dm_buf_free(&d->t2);
 	dm_buf_free(&d->t3);
@@ -510,6 +511,24 @@ simplify(struct dm_dedup *d, const char *s, size_t n)
 	dm_buf_setlen(o, e - b);
 }
 
+/*
+ * A text of any length is shingled in bounded memory: the token offsets
+ * are shingled every OFFCHUNK of them (the last window's kept), SHA-1
+ * blocks hashed every BLKCHUNK, and the hashes folded into the signature
+ * every HCHUNK. A minimum over a multiset, or a sum of bit counts, does
+ * not depend on how it is cut, so the signatures are those of all at once.
+ */
+#define OFFCHUNK	8192
+#define BLKCHUNK	4096
+#define HCHUNK		(64 * 1024)	/* a power of two times 256 */
+
+/* What off[] holds: token spans, spans one space apart (datatrove's
+ * simplified text), or code point starts (character shingles). */
+enum { OFF_TOKENS, OFF_SPANS, OFF_POINTS };
+
+static void	flushoff(struct dm_dedup *, const char *);
+static void	fold(struct dm_dedup *);
+
 static void
 growoff(struct dm_dedup *d)
 {
@@ -517,10 +536,12 @@ growoff(struct dm_dedup *d)
 	d->off = dm_xreallocarray(d->off, d->offcap, sizeof *d->off);
 }
 
-/* a token [start, end) */
+/* a token [start, end) of s */
 static inline void
-addtok(struct dm_dedup *d, size_t start, size_t end)
+addtok(struct dm_dedup *d, const char *s, size_t start, size_t end)
 {
+	if (__builtin_expect(d->noff >= d->offmax, 0))
+		flushoff(d, s);
 	if (__builtin_expect(d->noff + 2 > d->offcap, 0))
 		growoff(d);
 	d->off[d->noff++] = start;
@@ -528,8 +549,10 @@ addtok(struct dm_dedup *d, size_t start, size_t end)
 }
 
 static inline void
-addoff(struct dm_dedup *d, size_t off)
+addoff(struct dm_dedup *d, const char *s, size_t off)
 {
+	if (__builtin_expect(d->noff >= d->offmax, 0))
+		flushoff(d, s);
 	if (__builtin_expect(d->noff == d->offcap, 0))
 		growoff(d);
 	d->off[d->noff++] = off;
@@ -553,10 +576,13 @@ sha1pad(unsigned char *blk, const void *p, size_t n)
 		blk[63 - i] = (unsigned char)(bits >> (8 * i));
 }
 
-/* The next place in d->h */
+/* The next place in d->h; a full h of HCHUNK is folded first, so that
+ * after the last hash h is never empty. */
 static uint64_t *
 nexth(struct dm_dedup *d)
 {
+	if (d->nh == d->hcap && d->nh >= HCHUNK)
+		fold(d);
 	if (d->nh == d->hcap) {
 		d->hcap = d->hcap ? d->hcap * 2 : 256;
 		d->h = dm_xreallocarray(d->h, d->hcap, sizeof *d->h);
@@ -566,9 +592,13 @@ nexth(struct dm_dedup *d)
 
 /* Data-Juicer's shingles of less than 56 bytes: a SHA-1 block for the
  * next place in d->h, hashed with the others by sha1_flush */
+static void	sha1_flush(struct dm_dedup *);
+
 static unsigned char *
 nextblk(struct dm_dedup *d)
 {
+	if (d->nblk == BLKCHUNK)
+		sha1_flush(d);
 	if (d->nblk == d->blkcap) {
 		d->blkcap = d->blkcap ? d->blkcap * 2 : 256;
 		d->blk = dm_xreallocarray(d->blk, d->blkcap, 64);
@@ -667,6 +697,41 @@ shingle_tokens(struct dm_dedup *d, const char *s)
 }
 
 /*
+ * Shingles the windows complete in off[] and keeps what the next ones
+ * need: the last w - 1 tokens (and a token begun), or the last w code
+ * points. The offsets are into s, whatever was dropped before them.
+ */
+static void
+flushoff(struct dm_dedup *d, const char *s)
+{
+	size_t i, first, w = (size_t)d->window;
+
+	switch (d->offkind) {
+	case OFF_TOKENS:
+	case OFF_SPANS:
+		if (d->noff / 2 < w)
+			return;
+		if (d->offkind == OFF_TOKENS)
+			shingle_tokens(d, s);
+		else
+			for (i = 0; i + w <= d->noff / 2; i++)
+				addhash(d, s + d->off[2 * i],
+				    d->off[2 * (i + w) - 1] - d->off[2 * i]);
+		first = 2 * (d->noff / 2 - w + 1);
+		break;
+	default:
+		if (d->noff <= w)
+			return;
+		for (i = 0; i + w < d->noff; i++)
+			addhash(d, s + d->off[i], d->off[i + w] - d->off[i]);
+		first = d->noff - w;
+		break;
+	}
+	memmove(d->off, d->off + first, (d->noff - first) * sizeof *d->off);
+	d->noff -= first;
+}
+
+/*
  * The tokens between spaces, without a branch a byte: 64 bytes at a time,
  * a bit for each space (the bytes past the end count as spaces), and a bit
  * where a token starts or ends; these alternate, start first, and are the
@@ -688,6 +753,8 @@ split_spaces(struct dm_dedup *d, const char *s, size_t n)
 		ns = ~sp;
 		edge = ns ^ (ns << 1 | in);
 		in = ns >> 63;
+		if (d->noff >= d->offmax)
+			flushoff(d, s);
 		while (d->noff + 64 > d->offcap)
 			growoff(d);
 		for (; edge != 0; edge &= edge - 1)
@@ -708,6 +775,10 @@ dm_dedup_shingles(struct dm_dedup *d, const char *s, size_t n)
 	d->nh = 0;
 	d->noff = 0;
 	d->nblk = 0;
+	d->folded = 0;
+	d->offmax = 2 * (size_t)d->window + OFFCHUNK;
+	d->text = s;
+	d->textlen = n;
 	shingles(d, s, n);
 	if (d->nblk > 0)
 		sha1_flush(d);
@@ -716,7 +787,7 @@ dm_dedup_shingles(struct dm_dedup *d, const char *s, size_t n)
 static void
 shingles(struct dm_dedup *d, const char *s, size_t n)
 {
-	size_t i, start, w = (size_t)d->window;
+	size_t i, start;
 	int32_t cp = 0;
 	int len;
 
@@ -726,18 +797,15 @@ shingles(struct dm_dedup *d, const char *s, size_t n)
 		n = d->t2.len;
 		/* the simplified text is one-space separated: shingles are
 		 * spans of it; t2 is not touched below */
+		d->offkind = OFF_SPANS;
 		for (i = 0; i < n; ) {
 			start = i;
 			while (i < n && s[i] != ' ')
 				i++;
-			addtok(d, start, i);
+			addtok(d, s, start, i);
 			i++;
 		}
-		if (n == 0)
-			d->noff = 0;
-		for (i = 0; i + w <= d->noff / 2; i++)
-			addhash(d, s + d->off[2 * i],
-			    d->off[2 * (i + w) - 1] - d->off[2 * i]);
+		flushoff(d, s);
 		return;
 	}
 	/* Data-Juicer: lower case, the ignore_pattern's matches removed,
@@ -760,11 +828,12 @@ shingles(struct dm_dedup *d, const char *s, size_t n)
 		}
 		dm_buf_free(&err);
 	}
+	d->offkind = d->tok == DM_TOK_CHAR ? OFF_POINTS : OFF_TOKENS;
 	switch (d->tok) {
 	case DM_TOK_SPACE:
 		/* split_on_whitespace: split at " ", empty tokens dropped */
 		split_spaces(d, s, n);
-		shingle_tokens(d, s);
+		flushoff(d, s);
 		break;
 	case DM_TOK_PUNCT:
 		/* regex.split(r"\p{P}", text): empty tokens kept */
@@ -775,23 +844,22 @@ shingles(struct dm_dedup *d, const char *s, size_t n)
 				continue;
 			}
 			if (dm_uni_ispunct(cp)) {
-				addtok(d, start, i);
+				addtok(d, s, start, i);
 				start = i + (size_t)len;
 			}
 		}
-		addtok(d, start, n);
-		shingle_tokens(d, s);
+		addtok(d, s, start, n);
+		flushoff(d, s);
 		break;
 	case DM_TOK_CHAR:
 		/* text[i:i + w] over code points */
 		for (i = 0; i < n; i += (size_t)len) {
-			addoff(d, i);
+			addoff(d, s, i);
 			if ((len = dm_utf8_decode(s + i, n - i, &cp)) < 0)
 				len = 1;
 		}
-		addoff(d, n);
-		for (i = 0; i + w < d->noff; i++)
-			addhash(d, s + d->off[i], d->off[i + w] - d->off[i]);
+		addoff(d, s, n);
+		flushoff(d, s);
 		break;
 	}
 }
@@ -991,8 +1059,9 @@ minhash_rows32_avx512(const uint32_t *restrict alo,
 }
 #endif
 
-void
-dm_dedup_minhash(struct dm_dedup *d, uint64_t *sig)
+/* The minima of the nh hashes at h into sig (perms values). */
+static void
+minhash(struct dm_dedup *d, uint64_t *sig, const uint64_t *h, size_t nh)
 {
 	size_t j, np = (size_t)d->perms;
 	int level = dm_simd_level();
@@ -1004,44 +1073,201 @@ dm_dedup_minhash(struct dm_dedup *d, uint64_t *sig)
 	if (d->preset == DM_PRESET_DATATROVE) {
 #ifdef MH_WIDE
 		if (level >= 3)
-			minhash_rows_avx512(d->a, d->b, sig, np, d->h, d->nh,
-			    ~0ULL);
+			minhash_rows_avx512(d->a, d->b, sig, np, h, nh, ~0ULL);
 		else if (level == 2)
-			minhash_rows_avx2(d->a, d->b, sig, np, d->h, d->nh,
-			    ~0ULL);
+			minhash_rows_avx2(d->a, d->b, sig, np, h, nh, ~0ULL);
 		else
 #endif
-			minhash_rows(d->a, d->b, sig, np, d->h, d->nh, ~0ULL);
+			minhash_rows(d->a, d->b, sig, np, h, nh, ~0ULL);
 		return;
 	}
 #if defined(__x86_64__) && defined(__GNUC__)
 	if (level >= 3) {
-		minhash_rows32_avx512(d->alo, d->ahi, d->b, sig, np, d->h,
-		    d->nh);
+		minhash_rows32_avx512(d->alo, d->ahi, d->b, sig, np, h, nh);
 		return;
 	}
 #endif
 #ifdef MH_WIDE
 	if (level == 2) {
-		minhash_rows32_avx2(d->alo, d->ahi, d->b, sig, np, d->h, d->nh);
+		minhash_rows32_avx2(d->alo, d->ahi, d->b, sig, np, h, nh);
 		return;
 	}
 #endif
 	(void)level;
-	minhash_rows32(d->alo, d->ahi, d->b, sig, np, d->h, d->nh);
+	minhash_rows32(d->alo, d->ahi, d->b, sig, np, h, nh);
+}
+
+static void
+simcount(long *counts, const uint64_t *h, size_t nh)
+{
+	uint64_t v;
+	size_t i;
+	int k;
+
+	for (i = 0; i < nh; i++)
+		for (v = h[i], k = 0; k < 64; k++, v >>= 1)
+			counts[k] += (v & 1) ? 1 : -1;
+}
+
+/* An in-place sort of 64-bit values: qsort may take a copy of the array,
+ * as large as the set of a long text. Quicksort, a heapsort below too
+ * deep a recursion, insertion sorts for short ranges. */
+static void
+sortu64(uint64_t *v, size_t n, int depth)
+{
+	uint64_t p, t;
+	size_t i, j, k, m;
+
+	while (n > 16) {
+		if (depth-- == 0) {
+			for (k = n / 2; k-- > 0; )
+				for (i = k; (j = 2 * i + 1) < n; i = j) {
+					if (j + 1 < n && v[j + 1] > v[j])
+						j++;
+					if (v[i] >= v[j])
+						break;
+					t = v[i], v[i] = v[j], v[j] = t;
+				}
+			for (m = n; m-- > 1; ) {
+				t = v[0], v[0] = v[m], v[m] = t;
+				for (i = 0; (j = 2 * i + 1) < m; i = j) {
+					if (j + 1 < m && v[j + 1] > v[j])
+						j++;
+					if (v[i] >= v[j])
+						break;
+					t = v[i], v[i] = v[j], v[j] = t;
+				}
+			}
+			return;
+		}
+		/* the median of three, Hoare's partition */
+		m = n / 2;
+		if (v[m] < v[0])
+			t = v[m], v[m] = v[0], v[0] = t;
+		if (v[n - 1] < v[m]) {
+			t = v[m], v[m] = v[n - 1], v[n - 1] = t;
+			if (v[m] < v[0])
+				t = v[m], v[m] = v[0], v[0] = t;
+		}
+		p = v[m];
+		for (i = 0, j = n - 1;; ) {
+			while (v[i] < p)
+				i++;
+			while (p < v[j])
+				j--;
+			if (i >= j)
+				break;
+			t = v[i], v[i] = v[j], v[j] = t;
+			i++;
+			j--;
+		}
+		/* the smaller side first, the larger one by the loop */
+		if (j + 1 < n - j - 1) {
+			sortu64(v, j + 1, depth);
+			v += j + 1;
+			n -= j + 1;
+		} else {
+			sortu64(v + j + 1, n - j - 1, depth);
+			n = j + 1;
+		}
+	}
+	for (i = 1; i < n; i++) {
+		for (t = v[i], j = i; j > 0 && v[j - 1] > t; j--)
+			v[j] = v[j - 1];
+		v[j] = t;
+	}
+}
+
+/* d->h sorted, each value once; returns how many. */
+static size_t
+sortset(struct dm_dedup *d)
+{
+	size_t i, k = 0;
+
+	sortu64(d->h, d->nh, 2 * 64);
+	for (i = 0; i < d->nh; i++)
+		if (k == 0 || d->h[i] != d->h[k - 1])
+			d->h[k++] = d->h[i];
+	return k;
+}
+
+/*
+ * h is full: its hashes go into the signature (the minima, or the bit
+ * counts) and h is emptied. Collecting the set, h keeps it instead,
+ * doubled when more than half of it are different values.
+ */
+static void
+fold(struct dm_dedup *d)
+{
+	size_t j, np = (size_t)d->perms;
+	uint64_t *t;
+
+	if (d->nblk > 0)		/* blocks have their places in h */
+		sha1_flush(d);
+	if (d->collect) {
+		d->nh = sortset(d);
+		if (d->nh > d->hcap / 2) {
+			d->hcap *= 2;
+			d->h = dm_xreallocarray(d->h, d->hcap, sizeof *d->h);
+		}
+		return;
+	}
+	if (d->mode == DM_DEDUP_SIMHASH) {
+		if (!d->folded)
+			memset(d->cnt, 0, sizeof d->cnt);
+		simcount(d->cnt, d->h, d->nh);
+	} else {
+		if (d->msig == NULL)
+			d->msig = dm_xreallocarray(NULL, 2 * np, sizeof *d->msig);
+		t = d->folded ? d->msig + np : d->msig;
+		minhash(d, t, d->h, d->nh);
+		for (j = 0; j < np && d->folded; j++)
+			if (t[j] < d->msig[j])
+				d->msig[j] = t[j];
+	}
+	d->folded = 1;
+	d->nh = 0;
+}
+
+size_t
+dm_dedup_shingleset(struct dm_dedup *d)
+{
+	if (d->folded) {
+		/* hashed again, the set kept this time */
+		d->collect = 1;
+		d->nh = 0;
+		d->noff = 0;
+		d->nblk = 0;
+		shingles(d, d->text, d->textlen);
+		if (d->nblk > 0)
+			sha1_flush(d);
+		d->collect = 0;
+	}
+	d->nh = sortset(d);
+	return d->nh;
+}
+
+void
+dm_dedup_minhash(struct dm_dedup *d, uint64_t *sig)
+{
+	size_t j;
+
+	minhash(d, sig, d->h, d->nh);
+	for (j = 0; j < (size_t)d->perms && d->folded; j++)
+		if (d->msig[j] < sig[j])
+			sig[j] = d->msig[j];
 }
 
 uint64_t
 dm_dedup_simhash(const struct dm_dedup *d)
 {
 	long counts[64] = { 0 };
-	uint64_t r = 0, h;
-	size_t i;
+	uint64_t r = 0;
 	int k;
 
-	for (i = 0; i < d->nh; i++)
-		for (h = d->h[i], k = 0; k < 64; k++, h >>= 1)
-			counts[k] += (h & 1) ? 1 : -1;
+	if (d->folded)
+		memcpy(counts, d->cnt, sizeof counts);
+	simcount(counts, d->h, d->nh);
 	for (k = 0; k < 64; k++)
 		if (counts[k] > 0)
 			r |= 1ULL << k;

@@ -54,6 +54,17 @@ struct dm_dedup {
 	size_t		*blkat;
 	uint32_t	*blkh;
 	size_t		 nblk, blkcap;
+	/* A long text's hashes are folded as they come, so that its shingles
+	 * take bounded memory: h keeps the last ones, msig the minima of the
+	 * others (MinHash) or cnt their bit counts (SimHash). */
+	size_t		 offmax;	/* off[] is shingled at this many */
+	int		 offkind;	/* what off[] holds (dedup.c) */
+	int		 folded;	/* some hashes are in msig or cnt */
+	int		 collect;	/* h gathers the set instead */
+	uint64_t	*msig;		/* perms minima, then perms scratch */
+	long		 cnt[64];
+	const char	*text;		/* dm_dedup_shingles' text, for */
+	size_t		 textlen;	/* dm_dedup_shingleset */
 };
 
 /* Defaults of Data-Juicer's document_minhash_deduplicator. */
@@ -77,10 +88,16 @@ void	 dm_dedup_normalize(struct dm_dedup *, const char *s, size_t n,
  * Data-Juicer's MinHash, xxh64 for datatrove's, the first 8 bytes of MD5
  * (big-endian) for SimHash. Duplicates are kept. */
 void	 dm_dedup_shingles(struct dm_dedup *, const char *s, size_t n);
-/* The MinHash signature (d->perms values) of the hashes in d->h, which
- * must not be empty. */
+/* The hashes in d->h are all the shingles' only for a short text: a long
+ * one's are folded into the signatures as they come (d->nh is still 0 only
+ * for no shingle). This sorts the set of the shingles' hashes into d->h, a
+ * long text's hashed again, and returns their number (--verify); the text
+ * given dm_dedup_shingles must not have changed. */
+size_t	 dm_dedup_shingleset(struct dm_dedup *);
+/* The MinHash signature (d->perms values) of the text's shingles, which
+ * must not be none. */
 void	 dm_dedup_minhash(struct dm_dedup *, uint64_t *sig);
-/* The SimHash (simhash-cpp's compute) of the hashes in d->h; 0 for none. */
+/* The SimHash (simhash-cpp's compute) of the text's shingles; 0 for none. */
 uint64_t dm_dedup_simhash(const struct dm_dedup *);
 /* Data-Juicer's sha1_hash32: the first 4 bytes of SHA-1, little-endian. */
 uint32_t dm_sha1_hash32(const void *, size_t);

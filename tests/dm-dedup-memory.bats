@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# dm-dedup-memory.bats - dm-dedup in bounded memory: a long sample's
+# shingles, the merge of many spilled runs, the sort of a spill
+
+load helper
+
+REF=$DM_REPO/tests/dedup-ref.py
+PY=/usr/bin/python3
+
+# A long text and pieces of it that overlap by OVERLAP tokens (spaces) or
+# characters (character), words joined by commas (punctuation): the
+# pieces' shingles are the text's, so its
+# MinHash is their minima. The text has 150000 words, more shingles than
+# dm-dedup hashes before folding them into the signature.
+pieces() {
+	$PY -c '
+import json, random, sys
+mode, ov = sys.argv[1], int(sys.argv[2])
+rng = random.Random(7)
+w = ["w%d" % rng.randrange(30000) for _ in range(150000)]
+if mode == "character":
+    t = " ".join(w)
+    cuts = [0, 100000, 400000, 401000, len(t)]
+    print(json.dumps({"text": t}))
+    for a, b in zip(cuts, cuts[1:]):
+        print(json.dumps({"text": t[max(a - ov, 0):b]}))
+else:
+    j = "," if mode == "punctuation" else " "
+    cuts = [0, 20000, 90000, 90010, len(w)]
+    print(json.dumps({"text": j.join(w)}))
+    for a, b in zip(cuts, cuts[1:]):
+        print(json.dumps({"text": j.join(w[max(a - ov, 0):b])}))
+' "$@"
+}
+
+# Whether the first signature of the input is the minima of the others.
+minima() {
+	$PY -c '
+import json, sys
+s = [json.loads(l) for l in sys.stdin]
+m = [min(c) for c in zip(*s[1:])]
+sys.exit(0 if s[0] == m and len(m) == len(s[0]) else 1)'
+}
+
+@test "near: a long text's signature is the minima of its pieces', whatever the tokenization" {
+	pieces space 4 >sp.jsonl
+	dm-dedup --near --signatures sp.jsonl | minima
+	dm-dedup --near --perms 3 --window 5 --signatures sp.jsonl | minima
+	pieces space 0 >sp1.jsonl
+	dm-dedup --near --window 1 --perms 64 --signatures sp1.jsonl | minima
+	pieces punctuation 2 >pu.jsonl
+	dm-dedup --near --window 3 --tokenize punctuation --signatures \
+	    pu.jsonl | minima
+	dm-dedup --near --preset datatrove --signatures sp.jsonl | minima
+	pieces character 2 >ch.jsonl
+	dm-dedup --near --tokenize character --window 3 --signatures \
+	    ch.jsonl | minima
+	# and so are its duplicates: the text and the pieces are one cluster
+	# with --verify when the threshold lets them be
+	run dm-dedup --near --verify --threshold 0.1 --bands 64 --rows 1 \
+	    sp.jsonl
+	assert_success
+	[ "${#lines[@]}" -le 4 ]
+}
+
+@test "simhash: a long text's SimHash is the references'" {
+	pieces space 0 | head -1 >sp.jsonl
+	dm-dedup --simhash --signatures sp.jsonl >out
+	$PY "$REF" simhash <sp.jsonl >want
+	cmp out want
+}
+
+@test "near, datatrove, SimHash and --verify take a few times a 6 MB sample, not 20" {
+	local m a
+	skip_asan "its shadow memory and quarantine of freed blocks are in the RSS"
+	$PY -c '
+import random
+r = random.Random(5)
+print("{\"text\":\"short one two three four five six\"}")
+print("{\"text\":\"%s\"}" % " ".join("w%d" % r.randrange(20000)
+    for _ in range(1000000)))
+print("{\"text\":\"short one two three four five six\"}")' >big.jsonl
+	head -2 big.jsonl >want
+	for a in "--near" "--near --verify" "--near --preset datatrove" \
+	    "--simhash" "--near --tokenize character --window 3"; do
+		/usr/bin/time -f %M -o rss dm-dedup $a --memory 16M big.jsonl >out
+		m=$(cat rss)
+		echo "dm-dedup $a: $m kB"
+		cmp out want
+		[ "$m" -lt 30000 ]
+	done
+}
