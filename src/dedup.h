@@ -117,8 +117,9 @@ void	 dm_dedup_md5_many(size_t n, const unsigned char *const *p,
 
 /*
  * Records of recsz bytes are ordered by memcmp. Up to mem bytes are held;
- * beyond that, sorted runs go to unlinked files in tmpdir and are merged at
- * the end, so nothing is left behind whatever happens. An I/O error on a
+ * beyond that, sorted runs go to an unlinked file in tmpdir and are merged
+ * at the end, in passes to a second file when they are more than mem has
+ * room for, so nothing is left behind whatever happens. An I/O error on a
  * run file dies (exit 2) naming tmpdir.
  */
 struct dm_xrun;
@@ -129,6 +130,8 @@ struct dm_xsort {
 	size_t		 room;		/* records allocated, up to cap */
 	size_t		 n;
 	const char	*tmpdir;
+	int		 fd;		/* the runs' file; -1: none */
+	unsigned long long fsize;
 	struct dm_xrun	*runs;
 	size_t		 nruns;
 	size_t		*heap;		/* runs, by their current record */

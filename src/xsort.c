@@ -6,12 +6,19 @@
 
 #include "dedup.h"
 
-#define RUNBUF	(256 * 1024)	/* bytes read from a run at a time, at least */
+#define RUNBUF	(256 * 1024)	/* bytes read from a run at a time */
 #define MEMRUN	(4 * 1024 * 1024)	/* bytes sorted at a time in memory */
 #define FIRSTBUF (1024 * 1024)	/* the buffer's first size; it doubles */
+#define MAXWAY	128		/* runs merged at a time, at most */
 
+/*
+ * The runs are pieces of one unlinked file, so that their number is not
+ * bound by the open files allowed; more runs than the memory has room for
+ * the RUNBUF of each are merged a group at a time into longer runs in a
+ * new file, so that the merge takes --memory whatever their number.
+ */
 struct dm_xrun {
-	int		 fd;
+	unsigned long long off;		/* where its unread records start */
 	unsigned long long left;	/* records not yet read into buf */
 	char		*buf;
 	size_t		 n, pos, cap;	/* records in buf, next, room */
@@ -26,12 +33,19 @@ dm_xsort_init(struct dm_xsort *x, size_t recsz, size_t mem, const char *tmpdir)
 	if (x->cap < 1024)
 		x->cap = 1024;
 	x->tmpdir = tmpdir;
+	x->fd = -1;
 }
 
 static int
 cmprec(const void *a, const void *b, void *arg)
 {
 	return memcmp(a, b, *(const size_t *)arg);
+}
+
+static void
+sortbuf(char *v, size_t n, size_t sz)
+{
+	qsort_r(v, n, sz, cmprec, &sz);
 }
 
 static void
@@ -50,25 +64,44 @@ xwrite(struct dm_xsort *x, int fd, const char *p, size_t n)
 	}
 }
 
-static void
-spill(struct dm_xsort *x)
+/* An unlinked file in tmpdir, so that nothing is left behind. */
+static int
+runfile(struct dm_xsort *x)
 {
 	struct dm_buf path = DM_BUF_INIT;
-	struct dm_xrun *r;
 	int fd;
 
-	qsort_r(x->buf, x->n, x->recsz, cmprec, &x->recsz);
 	dm_buf_addf(&path, "%s/dm-dedup.XXXXXX", x->tmpdir);
 	if ((fd = mkstemp(path.buf)) < 0)
 		dm_die("%s: %s", x->tmpdir, strerror(errno));
 	unlink(path.buf);
 	dm_buf_free(&path);
-	xwrite(x, fd, x->buf, x->n * x->recsz);
-	x->runs = dm_xreallocarray(x->runs, x->nruns + 1, sizeof *x->runs);
-	r = &x->runs[x->nruns++];
+	return fd;
+}
+
+/* Appends a run of n records (off: where it starts) to runs. */
+static void
+addrun(struct dm_xrun **runs, size_t *nruns, unsigned long long off,
+    unsigned long long n)
+{
+	struct dm_xrun *r;
+
+	*runs = dm_xreallocarray(*runs, *nruns + 1, sizeof **runs);
+	r = &(*runs)[(*nruns)++];
 	memset(r, 0, sizeof *r);
-	r->fd = fd;
-	r->left = x->n;
+	r->off = off;
+	r->left = n;
+}
+
+static void
+spill(struct dm_xsort *x)
+{
+	sortbuf(x->buf, x->n, x->recsz);
+	if (x->fd < 0)
+		x->fd = runfile(x);
+	xwrite(x, x->fd, x->buf, x->n * x->recsz);
+	addrun(&x->runs, &x->nruns, x->fsize, x->n);
+	x->fsize += (unsigned long long)x->n * x->recsz;
 	x->n = 0;
 }
 
@@ -103,7 +136,8 @@ refill(struct dm_xsort *x, struct dm_xrun *r)
 		return 0;
 	want = r->cap < r->left ? r->cap : (size_t)r->left;
 	while (got < want * x->recsz) {
-		n = read(r->fd, r->buf + got, want * x->recsz - got);
+		n = pread(x->fd, r->buf + got, want * x->recsz - got,
+		    (off_t)(r->off + got));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
@@ -114,6 +148,7 @@ refill(struct dm_xsort *x, struct dm_xrun *r)
 	r->n = want;
 	r->pos = 0;
 	r->left -= want;
+	r->off += got;
 	return 1;
 }
 
@@ -177,10 +212,8 @@ memruns(struct dm_xsort *x)
 		struct dm_xrun *r = &x->runs[i];
 
 		m = x->n - lo < per ? x->n - lo : per;
-		qsort_r(x->buf + lo * x->recsz, m, x->recsz, cmprec,
-		    &x->recsz);
-		memset(r, 0, sizeof *r);
-		r->fd = -1;		/* in memory: nothing to refill */
+		sortbuf(x->buf + lo * x->recsz, m, x->recsz);
+		memset(r, 0, sizeof *r);	/* in memory: nothing to refill */
 		r->buf = x->buf + lo * x->recsz;
 		r->n = m;
 		x->heap[x->nheap++] = i;
@@ -190,17 +223,73 @@ memruns(struct dm_xsort *x)
 	x->merging = 1;
 }
 
+/*
+ * Merges the runs way at a time into a new file, each group one run: the
+ * memory is shared by their read buffers and the one written.
+ */
+static void
+mergepass(struct dm_xsort *x, size_t way)
+{
+	struct dm_xrun *out = NULL, *r;
+	unsigned long long fsize = 0, count;
+	size_t per, nout = 0, lo, hi, i, on;
+	char *obuf, *bufs;
+	int fd;
+
+	per = x->cap / (way + 1);
+	fd = runfile(x);
+	obuf = dm_xreallocarray(NULL, per, x->recsz);
+	bufs = dm_xreallocarray(NULL, way * per, x->recsz);
+	for (lo = 0; lo < x->nruns; lo = hi) {
+		hi = x->nruns - lo < way ? x->nruns : lo + way;
+		for (x->nheap = 0, i = lo; i < hi; i++) {
+			r = &x->runs[i];
+			r->buf = bufs + (i - lo) * per * x->recsz;
+			r->cap = per;
+			if (refill(x, r))
+				x->heap[x->nheap++] = i;
+		}
+		for (i = x->nheap; i-- > 0; )
+			sift(x, i);
+		for (count = 0, on = 0; x->nheap > 0; ) {
+			r = &x->runs[x->heap[0]];
+			memcpy(obuf + on * x->recsz, r->buf + r->pos * x->recsz,
+			    x->recsz);
+			if (++on == per) {
+				xwrite(x, fd, obuf, on * x->recsz);
+				count += on;
+				on = 0;
+			}
+			if (++r->pos == r->n && !refill(x, r))
+				x->heap[0] = x->heap[--x->nheap];
+			sift(x, 0);
+		}
+		xwrite(x, fd, obuf, on * x->recsz);
+		count += on;
+		addrun(&out, &nout, fsize, count);
+		fsize += count * x->recsz;
+	}
+	free(obuf);
+	free(bufs);
+	close(x->fd);
+	x->fd = fd;
+	x->fsize = fsize;
+	free(x->runs);
+	x->runs = out;
+	x->nruns = nout;
+}
+
 void
 dm_xsort_finish(struct dm_xsort *x)
 {
-	size_t i, per;
+	size_t i, per, way;
 
 	if (x->nruns == 0) {
 		x->pos = 0;
 		if (x->n > MEMRUN / x->recsz && x->n > 1024)
 			memruns(x);
 		else if (x->n)
-			qsort_r(x->buf, x->n, x->recsz, cmprec, &x->recsz);
+			sortbuf(x->buf, x->n, x->recsz);
 		return;
 	}
 	if (x->n)
@@ -208,16 +297,23 @@ dm_xsort_finish(struct dm_xsort *x)
 	free(x->buf);
 	x->buf = NULL;
 	x->room = 0;
+	/* as many runs as the memory has room for RUNBUF of each */
+	way = x->cap * x->recsz / RUNBUF;
+	if (way > MAXWAY)
+		way = MAXWAY;
+	if (way < 2)
+		way = 2;
+	x->heap = dm_xreallocarray(NULL, way > x->nruns ? way : x->nruns,
+	    sizeof *x->heap);
+	while (x->nruns > way)
+		mergepass(x, way);
 	/* the memory is shared between the runs' read buffers */
 	per = x->cap / x->nruns;
-	if (per * x->recsz < RUNBUF)
-		per = RUNBUF / x->recsz + 1;
-	x->heap = dm_xreallocarray(NULL, x->nruns, sizeof *x->heap);
-	for (i = 0; i < x->nruns; i++) {
+	if (per == 0)
+		per = 1;
+	for (i = 0, x->nheap = 0; i < x->nruns; i++) {
 		struct dm_xrun *r = &x->runs[i];
 
-		if (lseek(r->fd, 0, SEEK_SET) < 0)
-			dm_die("%s: %s", x->tmpdir, strerror(errno));
 		r->cap = per;
 		r->buf = dm_xreallocarray(NULL, per, x->recsz);
 		if (refill(x, r))
@@ -259,14 +355,13 @@ dm_xsort_free(struct dm_xsort *x)
 {
 	size_t i;
 
-	for (i = 0; i < x->nruns; i++) {
-		if (x->runs[i].fd < 0)		/* a slice of buf */
-			continue;
-		close(x->runs[i].fd);
-		free(x->runs[i].buf);
-	}
+	for (i = 0; i < x->nruns && x->fd >= 0; i++)
+		free(x->runs[i].buf);	/* else slices of buf */
+	if (x->fd >= 0)
+		close(x->fd);
 	free(x->runs);
 	free(x->heap);
 	free(x->buf);
 	memset(x, 0, sizeof *x);
+	x->fd = -1;		/* freed twice, it closes nothing */
 }

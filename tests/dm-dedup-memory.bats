@@ -90,3 +90,32 @@ print("{\"text\":\"short one two three four five six\"}")' >big.jsonl
 		[ "$m" -lt 30000 ]
 	done
 }
+
+# 100000 samples of one shingle each, different, with records of 522
+# bytes (2 bands of 128 rows): --memory 2M spills about 100 runs.
+runs() {
+	awk 'BEGIN { for (i = 0; i < 100000; i++)
+		printf "{\"text\":\"s%d t%d u%d v%d w%d\"}\n", i, i, i,
+		    i % 100, i % 100 }' >in.jsonl
+}
+
+@test "a merge of 100 spilled runs takes --memory and 2 open files, not a buffer and a file a run" {
+	local m
+	runs
+	mkdir tmp
+	dm-dedup --near --bands 2 --rows 128 --memory 1G in.jsonl >large.out
+	cmp large.out in.jsonl
+	# each run had its file: 24 allowed failed
+	(ulimit -n 24 && dm-dedup --near --bands 2 --rows 128 --memory 2M \
+	    --tmp tmp in.jsonl >small.out)
+	cmp small.out large.out
+	[ -z "$(ls tmp)" ]
+	skip_asan "its shadow memory and quarantine of freed blocks are in the RSS"
+	# each run had a read buffer of 256K: 28 MB
+	/usr/bin/time -f %M -o rss dm-dedup --near --bands 2 --rows 128 \
+	    --memory 2M in.jsonl >small.out
+	m=$(cat rss)
+	echo "--memory 2M: $m kB"
+	cmp small.out large.out
+	[ "$m" -lt 8000 ]
+}
