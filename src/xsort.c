@@ -1,5 +1,6 @@
 /* xsort.c - sorting fixed-size records in bounded memory, spilling runs */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,16 +37,125 @@ dm_xsort_init(struct dm_xsort *x, size_t recsz, size_t mem, const char *tmpdir)
 	x->fd = -1;
 }
 
-static int
-cmprec(const void *a, const void *b, void *arg)
+static void
+swaprec(char *a, char *b, size_t n)
 {
-	return memcmp(a, b, *(const size_t *)arg);
+	uint64_t t, u;
+	unsigned char c;
+
+	/* words of 8 bytes, the copies inlined: a call of memcpy a record
+	 * made the sort slower than qsort */
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&t, a, 8);
+		memcpy(&u, b, 8);
+		memcpy(a, &u, 8);
+		memcpy(b, &t, 8);
+	}
+	for (; n > 0; a++, b++, n--) {
+		c = (unsigned char)*a;
+		*a = *b;
+		*b = (char)c;
+	}
+}
+
+/* memcmp's order; the first 8 bytes compared as one big-endian word */
+static inline int
+cmprec(const char *a, const char *b, size_t sz)
+{
+	uint64_t x, y;
+
+	if (sz >= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			x = __builtin_bswap64(x);
+			y = __builtin_bswap64(y);
+#endif
+			return x < y ? -1 : 1;
+		}
+	}
+	return memcmp(a, b, sz);
+}
+
+/* Sifts record i down the max-heap of the first n at v. */
+static void
+siftrec(char *v, size_t i, size_t n, size_t sz)
+{
+	size_t j;
+
+	for (; (j = 2 * i + 1) < n; i = j) {
+		if (j + 1 < n && cmprec(v + (j + 1) * sz, v + j * sz, sz) > 0)
+			j++;
+		if (cmprec(v + i * sz, v + j * sz, sz) >= 0)
+			return;
+		swaprec(v + i * sz, v + j * sz, sz);
+	}
+}
+
+/*
+ * Sorts n records of sz bytes by memcmp, in place: glibc's qsort copies an
+ * array of small records whole, which took a second --memory as a spill
+ * sorted. Quicksort on the median of three, heapsort below too deep a
+ * recursion, insertion for short ranges. Equal records are the same bytes:
+ * the order of ties does not show.
+ */
+static void
+sortrecs(char *v, size_t n, size_t sz, int depth)
+{
+	size_t i, j, m;
+
+	while (n > 16) {
+		if (depth-- == 0) {
+			for (i = n / 2; i-- > 0; )
+				siftrec(v, i, n, sz);
+			for (m = n; m-- > 1; ) {
+				swaprec(v, v + m * sz, sz);
+				siftrec(v, 0, m, sz);
+			}
+			return;
+		}
+		m = n / 2;
+		if (cmprec(v + m * sz, v, sz) < 0)
+			swaprec(v + m * sz, v, sz);
+		if (cmprec(v + (n - 1) * sz, v + m * sz, sz) < 0) {
+			swaprec(v + (n - 1) * sz, v + m * sz, sz);
+			if (cmprec(v + m * sz, v, sz) < 0)
+				swaprec(v + m * sz, v, sz);
+		}
+		/* the pivot first, then Sedgewick's partition: both scans
+		 * stop on equal records, which splits runs of them evenly */
+		swaprec(v, v + m * sz, sz);
+		for (i = 0, j = n;; ) {
+			while (++i < n && cmprec(v + i * sz, v, sz) < 0)
+				;
+			while (cmprec(v, v + --j * sz, sz) < 0)
+				;
+			if (i >= j)
+				break;
+			swaprec(v + i * sz, v + j * sz, sz);
+		}
+		swaprec(v, v + j * sz, sz);
+		/* the smaller side first, the larger one by the loop */
+		if (j < n - j - 1) {
+			sortrecs(v, j, sz, depth);
+			v += (j + 1) * sz;
+			n -= j + 1;
+		} else {
+			sortrecs(v + (j + 1) * sz, n - j - 1, sz, depth);
+			n = j;
+		}
+	}
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && cmprec(v + (j - 1) * sz, v + j * sz,
+		    sz) > 0; j--)
+			swaprec(v + (j - 1) * sz, v + j * sz, sz);
 }
 
 static void
 sortbuf(char *v, size_t n, size_t sz)
 {
-	qsort_r(v, n, sz, cmprec, &sz);
+	sortrecs(v, n, sz, 2 * 64);
 }
 
 static void

@@ -119,3 +119,27 @@ runs() {
 	cmp small.out large.out
 	[ "$m" -lt 8000 ]
 }
+
+@test "exact and SimHash spill within --memory: the sort takes no copy of the records" {
+	local m
+	skip_asan "its shadow memory and quarantine of freed blocks are in the RSS"
+	# 1000000 different samples (a duplicate takes memory outside the
+	# budget): 24 MB of keys, 2 runs
+	awk 'BEGIN { for (i = 0; i < 1000000; i++)
+		printf "{\"text\":\"sample number %d\"}\n", i }' \
+	    >ex.jsonl
+	/usr/bin/time -f %M -o rss dm-dedup --exact --memory 20M ex.jsonl >out
+	m=$(cat rss)
+	echo "--exact --memory 20M: $m kB"
+	[ "$m" -lt 20000 ]
+	cmp out ex.jsonl
+	# 100000 samples, 15 keys of 26 bytes each: 39 MB, 2 runs
+	awk 'BEGIN { for (i = 0; i < 100000; i++)
+		printf "{\"text\":\"s%d t%d u%d v%d w%d x%d y%d\"}\n", i, i, i,
+		    i % 100, i % 100, i % 3, i % 5 }' >sim.jsonl
+	/usr/bin/time -f %M -o rss dm-dedup --simhash --memory 32M sim.jsonl >out
+	m=$(cat rss)
+	echo "--simhash --memory 32M: $m kB"
+	[ "$m" -lt 32000 ]
+	dm-dedup --simhash --memory 1G sim.jsonl | cmp - out
+}
