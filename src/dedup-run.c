@@ -145,7 +145,7 @@ int
 dm_dedup_nearkey(struct dedup_run *r, struct dm_sample *s, uint64_t idx)
 {
 	struct dm_dedup *d = &r->d;
-	unsigned char rec[2 + 8 * 64 + 8 + 8];
+	unsigned char simrec[26], *rec = simrec;
 	const char *t;
 	size_t n;
 	int band, k, vsz;
@@ -194,7 +194,12 @@ dm_dedup_nearkey(struct dedup_run *r, struct dm_sample *s, uint64_t idx)
 		dm_writer_line(&r->io.out, r->key.buf, r->key.len);
 		return 0;
 	}
+	/* a band's record: its number, rows values of vsz bytes, the index;
+	 * up to 32 KB (4096 rows of 8), so in a buffer of the run's */
 	vsz = d->preset == DM_PRESET_DATATROVE ? 8 : 4;
+	dm_buf_reset(&r->key);
+	dm_buf_grow(&r->key, r->recsz);
+	rec = (unsigned char *)r->key.buf;
 	for (band = 0; band < d->bands; band++) {
 		unsigned char *p = rec + 2;
 

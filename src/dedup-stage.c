@@ -195,7 +195,7 @@ struct merger {
 	off_t		 off, end;	/* and where it is in runfd */
 	int		 runfd;
 	size_t		 shard;		/* f's shard */
-	unsigned char	 rec[64 + 8 * 64];	/* the current record */
+	unsigned char	*rec;		/* the current record (recsz bytes) */
 	int		 live;
 };
 
@@ -323,7 +323,10 @@ mmerge(struct dedup_run *r, struct merger *m, size_t n, struct runout *out,
 static void
 runsource(struct merger *m, int fd, off_t off, off_t end)
 {
+	unsigned char *rec = m->rec;
+
 	memset(m, 0, sizeof *m);
+	m->rec = rec;
 	m->runfd = fd;
 	m->off = off;
 	m->end = end;
@@ -403,9 +406,11 @@ openshard(struct dedup_run *r, const char *sigdir, long b, char **names,
     size_t i, const char *set, struct merger *m)
 {
 	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
+	unsigned char *rec = m->rec;
 
 	dm_buf_addf(&path, "%s/band-%03ld/%s.sig", sigdir, b, names[i]);
 	memset(m, 0, sizeof *m);
+	m->rec = rec;
 	m->shard = i;
 	if ((m->f = dm_sfile_open(path.buf, DM_SFILE_SIG, &err)) == NULL)
 		dm_die("%s", err.buf);
@@ -455,7 +460,8 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 	struct dedup_group g = { NULL, 0, 0 };
 	struct merger *m, first;
 	struct runout *o;
-	size_t i, j, k, ns, nbd, nb, maxs, nsrc, n;
+	size_t i, j, k, ns, nbd, nb, maxs, nsrc, n, nrec;
+	unsigned char *recs;
 	char **names, **bands, *end, *set, *bset;
 	off_t *runs = NULL;
 	long lo = 0, hi = -1, b;
@@ -512,12 +518,21 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 		dm_dedup_usesettings(r, path.buf, bset);
 		r->recsz = dm_sfile_head(first.f)->recsz;
 		r->keysz = dm_sfile_head(first.f)->keysz;
-		if (r->recsz > sizeof first.rec || r->recsz < 8)
+		if (r->recsz > DM_DEDUP_MAXREC || r->recsz < 8)
 			dm_die("%s: damaged stage file", path.buf);
 		maxs = maxsources(r);
 		m = dm_xcalloc(ns, sizeof *m);
+		/* the current records of the sources open at once: shards
+		 * (up to maxs) or runs (up to RUNFANIN); a band of 4096 rows
+		 * makes a record of 32 KB */
+		nrec = ns < (maxs > RUNFANIN ? maxs : RUNFANIN) ? ns :
+		    (maxs > RUNFANIN ? maxs : RUNFANIN);
+		recs = dm_xreallocarray(NULL, nrec, r->recsz);
+		for (i = 0; i < nrec; i++)
+			m[i].rec = recs + i * r->recsz;
 		if (ns <= maxs) {
 			/* all at once, as the shards come */
+			first.rec = m[0].rec;
 			m[0] = first;
 			for (i = 1; i < ns; i++)
 				openshard(r, argv[0], b, names, i, bset, &m[i]);
@@ -590,6 +605,7 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 		if (r->verify)
 			dm_dedup_closesets(r);
 		free(m);
+		free(recs);
 		free(bset);
 		dm_dedup_freenames(names, ns);
 		for (i = 0; i < r->nkeys; i++)

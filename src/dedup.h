@@ -14,6 +14,9 @@ enum dm_dedup_preset { DM_PRESET_DJ, DM_PRESET_DATATROVE, DM_PRESET_DATAMATE };
 enum dm_dedup_tok { DM_TOK_SPACE, DM_TOK_PUNCT, DM_TOK_CHAR };
 
 #define DM_DEDUP_MAXPERMS	4096
+/* The longest record of a band: its number, 4096 rows of 8 bytes, the
+ * sample's index */
+#define DM_DEDUP_MAXREC		(2 + 8 * DM_DEDUP_MAXPERMS + 8)
 /* SimHash tables: a record holds the table's number in 2 bytes */
 #define DM_DEDUP_MAXTABLES	65535
 

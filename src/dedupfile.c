@@ -325,7 +325,7 @@ dm_sfile_open(const char *path, uint32_t kind, struct dm_buf *err)
 	f->h.inhash = get32(fix + 48) | (uint64_t)get32(fix + 52) << 32;
 	/* the variable part: settings and names, at most what the file has */
 	vlen = (size_t)(st.st_size > HEAD ? st.st_size - HEAD : 0);
-	if (f->h.recsz == 0 || f->h.recsz > 4096 || slen > vlen ||
+	if (f->h.recsz == 0 || f->h.recsz > DM_DEDUP_MAXREC || slen > vlen ||
 	    f->h.nnames > vlen)
 		goto trunc;
 	v = dm_xmalloc(vlen + 1);

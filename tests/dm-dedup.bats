@@ -1354,3 +1354,20 @@ flip() {
 	dm-dedup --exact --memory 1M --tmp "$TMP" in.jsonl >spilled
 	cmp want spilled
 }
+
+@test "a band of many rows (a record of 1 to 16 KB) works in the single command and in the stages" {
+	printf '%s\n' '{"text":"a b c d e f g h"}' '{"text":"x y z w v u t s"}' '{"text":"a b c d e f g h"}' > in.jsonl
+	run dm-dedup --near --bands 1 --rows 256 in.jsonl
+	assert_success
+	assert_output "$(sed -n 1,2p in.jsonl)"
+	run dm-dedup --near --perms 4096 --bands 1 --rows 4096 in.jsonl
+	assert_success
+	assert_output "$(sed -n 1,2p in.jsonl)"
+	dm-dedup sign --near --perms 4096 --bands 2 --rows 2048 -o sig in.jsonl
+	dm-dedup pairs -o pairs sig
+	dm-dedup cluster -o remove pairs
+	run dm-dedup apply remove in.jsonl
+	assert_success
+	assert_output "$(sed -n 1,2p in.jsonl)"
+}
+
