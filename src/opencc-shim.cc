@@ -34,6 +34,22 @@ setmsg(char *msg, size_t len, const char *what)
 		snprintf(msg, len, "%s", what);
 }
 
+/* The message of the exception being handled. */
+static void
+caught(char *msg, size_t msglen)
+{
+	try {
+		throw;
+	} catch (const opencc::Exception &e) {
+		/* not a std::exception */
+		setmsg(msg, msglen, e.what());
+	} catch (const std::exception &e) {
+		setmsg(msg, msglen, e.what());
+	} catch (...) {
+		setmsg(msg, msglen, "unknown error");
+	}
+}
+
 static void *
 occ_open(const char *json, const char *dir, char *msg, size_t msglen)
 {
@@ -45,13 +61,8 @@ occ_open(const char *json, const char *dir, char *msg, size_t msglen)
 		o = new occ;
 		o->conv = config.NewFromString(json, dir);
 		return o;
-	} catch (const opencc::Exception &e) {
-		/* not a std::exception */
-		setmsg(msg, msglen, e.what());
-	} catch (const std::exception &e) {
-		setmsg(msg, msglen, e.what());
 	} catch (...) {
-		setmsg(msg, msglen, "unknown error");
+		caught(msg, msglen);
 	}
 	delete o;
 	return nullptr;
@@ -76,13 +87,8 @@ occ_convert(void *p, const char *s, size_t n, size_t *len, char *msg,
 		r[out.size()] = '\0';
 		*len = out.size();
 		return r;
-	} catch (const opencc::Exception &e) {
-		/* not a std::exception */
-		setmsg(msg, msglen, e.what());
-	} catch (const std::exception &e) {
-		setmsg(msg, msglen, e.what());
 	} catch (...) {
-		setmsg(msg, msglen, "unknown error");
+		caught(msg, msglen);
 	}
 	return nullptr;
 }
