@@ -205,6 +205,36 @@ sumlen(const size_t *v, size_t n)
 /* What a word is: all punctuation, holding a letter. */
 enum { W_PUNCT = 1, W_LETTER = 2 };
 
+/* Bit j set for the j < n (at most 64) where k[j] is v. */
+static uint64_t
+kindmask(const unsigned char *k, size_t n, int v)
+{
+	uint64_t m = 0;
+	size_t j = 0;
+
+#ifdef __SSE2__
+	const __m128i t = _mm_set1_epi8((char)v);
+
+	for (; j + 16 <= n; j += 16)
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)(k + j)),
+		    t)) << j;
+#endif
+	for (; j < n; j++)
+		m |= (uint64_t)(k[j] == v) << j;
+	return m;
+}
+
+/* The bits set in x (x86-64's baseline has no popcount instruction). */
+static size_t
+bitcount(uint64_t x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ULL);
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+	return (size_t)((x * 0x0101010101010101ULL) >> 56);
+}
+
 /* The cls[] bits (C_NP, C_LET) of the code point c from 0x80 up:
  * dm_q_ispunct() and dm_uni_isalpha(), remembered for those below
  * 0x10000 (ucls[c], 0 until asked). */
@@ -329,16 +359,6 @@ struct scan {
 struct symbits {
 	uint64_t	 hash, dot, nl, e2, c2, end;
 };
-
-/* The bits set in x (x86-64's baseline has no popcount instruction). */
-static size_t
-bitcount(uint64_t x)
-{
-	x = x - ((x >> 1) & 0x5555555555555555ULL);
-	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-	return (size_t)((x * 0x0101010101010101ULL) >> 56);
-}
 
 /* The bits of s[i..i + l), l <= 64, a byte at a time. */
 static void
@@ -581,12 +601,9 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 {
 	struct gopher *g = state;
 	const struct dm_q_words *w;
-	static const unsigned char wclass[] = {
-		[DM_QK_LETTER] = W_LETTER, [DM_QK_DIGIT] = 0,
-		[DM_QK_OTHER] = W_PUNCT
-	};
-	size_t i, p, nw, nonsym, npunct = 0, pchars = 0, noletter = 0;
+	size_t i, j, l, p, nw, nonsym, npunct = 0, pchars = 0, noletter = 0;
 	size_t alpha, chars;
+	uint64_t other, digit, x;
 	struct scan sc;
 	const size_t *off;
 	const char *tok;
@@ -600,14 +617,24 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 	/* most words are of a kind that the split found on the way (an
 	 * ASCII letter: neither all punctuation nor without a letter; only
 	 * ASCII and a digit: neither; only ASCII and neither letters nor
-	 * digits: all punctuation); the others are told by their bytes */
-	for (i = 0; i < nw; i++) {
-		k = w->kind[i] != 0 ? wclass[w->kind[i]] :
-		    wordclass(g, tok, off, i);
-		p = (size_t)(k & W_PUNCT);
-		npunct += p;
-		pchars += w->len[i] & (0 - p);
-		noletter += !(k & W_LETTER);
+	 * digits: all punctuation), counted 64 at a time by their masks;
+	 * the others are told by their bytes */
+	for (i = 0; i < nw; i += 64) {
+		l = nw - i < 64 ? nw - i : 64;
+		other = kindmask(w->kind + i, l, DM_QK_OTHER);
+		digit = kindmask(w->kind + i, l, DM_QK_DIGIT);
+		npunct += bitcount(other);
+		noletter += bitcount(other | digit);
+		for (x = other; x != 0; x &= x - 1)
+			pchars += w->len[i + (size_t)__builtin_ctzll(x)];
+		for (x = kindmask(w->kind + i, l, 0); x != 0; x &= x - 1) {
+			j = i + (size_t)__builtin_ctzll(x);
+			k = wordclass(g, tok, off, j);
+			p = (size_t)(k & W_PUNCT);
+			npunct += p;
+			pchars += w->len[j] & (0 - p);
+			noletter += !(k & W_LETTER);
+		}
 	}
 	nonsym = nw - npunct;
 	alpha = nw - noletter;
