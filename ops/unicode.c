@@ -3,8 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <utf8proc.h>
-
 #include "dm.h"
 
 /*
@@ -21,78 +19,41 @@ static const struct dm_param params[] = {
 	{ .name = NULL }
 };
 
-
-struct unicode {
-	utf8proc_option_t	 opts;
-	utf8proc_int32_t	*cps;	/* kept between samples */
-	size_t			 cap;	/* code points cps holds */
-};
-
 static int
 unicode_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
-	struct unicode *u;
+	int *form;
 
 	(void)err;
-	u = dm_xcalloc(1, sizeof(*u));
-	u->opts = (utf8proc_option_t)dm_uni_form(dm_arg_str(args, "form"));
-	*state = u;
+	form = dm_xcalloc(1, sizeof(*form));
+	*form = dm_uni_form(dm_arg_str(args, "form"));
+	*state = form;
 	return 0;
 }
 
+/* dm_uni_map() normalizes the runs of characters beyond ASCII only. */
 static int
 unicode_text(void *state, const char *in, size_t n, struct dm_buf *out,
     struct dm_buf *err)
 {
-	struct unicode *u = state;
-	const utf8proc_uint8_t *s;
-	utf8proc_ssize_t r, len;
-	size_t i, b;
+	const char *msg;
+	size_t i;
 
-	/* ASCII is the same in every form, and an ASCII character never
-	 * combines with what comes before it, so normalization can start at
-	 * the last ASCII character before the first other one. */
 	for (i = 0; i < n && (unsigned char)in[i] < 0x80; i++)
 		;
 	if (i == n)
 		return 0;
-	b = i > 0 ? i - 1 : 0;
-	s = (const utf8proc_uint8_t *)in + b;
-	len = (utf8proc_ssize_t)(n - b);
-	for (;;) {
-		r = utf8proc_decompose(s, len, u->cps,
-		    (utf8proc_ssize_t)u->cap, u->opts);
-		if (r < 0) {
-			dm_buf_addf(err, "cannot normalize: %s",
-			    utf8proc_errmsg(r));
-			return -1;
-		}
-		if ((size_t)r < u->cap)
-			break;
-		/* One more for the NUL utf8proc_reencode writes. */
-		u->cap = (size_t)r + 1 > 2 * u->cap ? (size_t)r + 1 :
-		    2 * u->cap;
-		u->cps = dm_xreallocarray(u->cps, u->cap, sizeof(*u->cps));
-	}
-	r = utf8proc_reencode(u->cps, r, u->opts);
-	if (r < 0) {
-		dm_buf_addf(err, "cannot normalize: %s", utf8proc_errmsg(r));
+	if (dm_uni_map(in, n, *(const int *)state, out, &msg) < 0) {
+		dm_buf_addf(err, "cannot normalize: %s", msg);
 		return -1;
 	}
-	if (r == len && memcmp(u->cps, s, (size_t)len) == 0)
-		return 0;
-	dm_buf_add(out, in, b);
-	dm_buf_add(out, u->cps, (size_t)r);
-	return 1;
+	return out->len != n || memcmp(out->buf, in, n) != 0;
 }
 
 static void
 unicode_fini(void *state)
 {
-	struct unicode *u = state;
-
-	free(u->cps);
-	free(u);
+	free(state);
 }
 
 const struct dm_opdef dm_op_unicode = {

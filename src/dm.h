@@ -166,6 +166,10 @@ int	 dm_uni_upper(const char *s, size_t n, struct dm_buf *out);
 /* The utf8proc options (utf8proc_option_t) of a normalization form, "NFC",
  * "NFKC", "NFD" or "NFKD"; -1 for another name. */
 int	 dm_uni_form(const char *name);
+/* s[0..n) in the form opts (of dm_uni_form()) added to out; 0, or -1 and
+ * utf8proc's message in *msg. */
+int	 dm_uni_map(const char *s, size_t n, int opts, struct dm_buf *out,
+	    const char **msg);
 
 /* ---- base64.c, shell.c: encodings ---- */
 

@@ -311,21 +311,16 @@ static int
 apply1(const struct nop *o, const char *s, size_t n, struct dm_buf *out,
     struct dm_buf *err)
 {
-	utf8proc_uint8_t *m;
 	utf8proc_ssize_t r;
-	const char *p, *q;
+	const char *p, *q, *msg;
 	size_t la;
 
 	switch (o->kind) {
 	case N_FORM:
-		r = utf8proc_map((const utf8proc_uint8_t *)s,
-		    (utf8proc_ssize_t)n, &m, (utf8proc_option_t)o->form);
-		if (r < 0) {
-			dm_buf_addf(err, "tokenizer: %s", utf8proc_errmsg(r));
+		if (dm_uni_map(s, n, o->form, out, &msg) < 0) {
+			dm_buf_addf(err, "tokenizer: %s", msg);
 			return -1;
 		}
-		dm_buf_add(out, m, (size_t)r);
-		free(m);
 		return 0;
 	case N_LOWER:
 		if (dm_uni_lower(s, n, out) == 0)

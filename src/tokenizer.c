@@ -1903,10 +1903,8 @@ static int
 segment(struct dm_tok *t, const char *s, size_t n, int first,
     struct dm_buf *err)
 {
-	utf8proc_uint8_t *out;
-	utf8proc_ssize_t r;
+	const char *msg;
 	size_t i;
-	int rc;
 
 	if (n == 0)
 		return 0;
@@ -1920,18 +1918,14 @@ segment(struct dm_tok *t, const char *s, size_t n, int first,
 		for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
 			;
 		if (i < n) {
-			r = utf8proc_map((const utf8proc_uint8_t *)s,
-			    (utf8proc_ssize_t)n, &out, (utf8proc_option_t)
-			    t->norm);
-			if (r < 0) {
-				dm_buf_addf(err, "tokenizer: %s",
-				    utf8proc_errmsg(r));
+			dm_buf_reset(&t->normbuf);
+			if (dm_uni_map(s, n, (int)t->norm, &t->normbuf,
+			    &msg) < 0) {
+				dm_buf_addf(err, "tokenizer: %s", msg);
 				return -1;
 			}
-			rc = pretok(t, 0, (const char *)out, (size_t)r, first,
-			    err);
-			free(out);
-			return rc;
+			return pretok(t, 0, t->normbuf.buf, t->normbuf.len,
+			    first, err);
 		}
 	}
 	return pretok(t, 0, s, n, first, err);

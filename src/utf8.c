@@ -774,6 +774,63 @@ dm_utf8_fix(struct dm_buf *b, const char *s, size_t n)
 	}
 }
 
+/*
+ * s[0..n) in the normalization form opts (dm_uni_form()), added to out;
+ * 0, or -1 with utf8proc's message in *msg. ASCII is the same in every
+ * form, and an ASCII character neither combines with nor reorders across
+ * what comes before it: so the ASCII stretches are copied, and each run
+ * of other characters is normalized with the ASCII character before it,
+ * rather than the whole text. Most runs are short (a curly quote, an
+ * accented letter), decomposed on the stack.
+ */
+int
+dm_uni_map(const char *s, size_t n, int opts, struct dm_buf *out,
+    const char **msg)
+{
+	utf8proc_int32_t cps[256];
+	utf8proc_uint8_t *m;
+	utf8proc_ssize_t r;
+	size_t i = 0, b, e;
+
+	while (i < n) {
+		for (e = i; e < n && (unsigned char)s[e] < 0x80; e++)
+			;
+		if (e == n) {
+			dm_buf_add(out, s + i, n - i);
+			break;
+		}
+		/* the run s[b..e): the ASCII character before, if any */
+		b = e > i ? e - 1 : e;
+		dm_buf_add(out, s + i, b - i);
+		while (e < n && (unsigned char)s[e] >= 0x80)
+			e++;
+		r = utf8proc_decompose((const utf8proc_uint8_t *)s + b,
+		    (utf8proc_ssize_t)(e - b), cps,
+		    (utf8proc_ssize_t)(sizeof cps / sizeof *cps),
+		    (utf8proc_option_t)opts);
+		/* reencode writes a NUL after the code points */
+		if (r >= 0 && (size_t)r < sizeof cps / sizeof *cps) {
+			r = utf8proc_reencode(cps, r, (utf8proc_option_t)opts);
+			if (r >= 0)
+				dm_buf_add(out, cps, (size_t)r);
+		} else if (r >= 0) {
+			r = utf8proc_map((const utf8proc_uint8_t *)s + b,
+			    (utf8proc_ssize_t)(e - b), &m,
+			    (utf8proc_option_t)opts);
+			if (r >= 0) {
+				dm_buf_add(out, m, (size_t)r);
+				free(m);
+			}
+		}
+		if (r < 0) {
+			*msg = utf8proc_errmsg(r);
+			return -1;
+		}
+		i = e;
+	}
+	return 0;
+}
+
 int
 dm_uni_form(const char *name)
 {

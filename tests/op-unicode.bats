@@ -91,3 +91,42 @@ load helper
 	               ^
 	EOF
 }
+
+@test "every form is Python's unicodedata.normalize on texts mixing ASCII with marks, Hangul and compatibility characters" {
+	# dm normalizes only the runs of characters beyond ASCII, each with
+	# the ASCII character before it: texts where those runs meet marks
+	# to reorder, jamo to compose, singletons and compatibility
+	# characters that fold to ASCII, and runs longer than the 256 code
+	# points decomposed on the stack
+	/usr/bin/python3 - <<'PYEOF'
+import json, random
+rng = random.Random(7)
+ascii_ = list("aeAEsSkKo .,1")
+other = [chr(c) for c in (
+    0x300, 0x301, 0x302, 0x303, 0x307, 0x308, 0x30A, 0x323, 0x327, 0x328,
+    0x345, 0x5B0, 0xF71, 0xF72, 0x3099, 0x309A, 0xE9, 0xC5, 0x1C6, 0x1E9B,
+    0x1E29, 0x212B, 0x2126, 0x958, 0x344, 0xFB01, 0x2460, 0xFF21, 0x3000,
+    0xFF76, 0xBD, 0x2024, 0xFE64, 0x304B, 0x1100, 0x1161, 0x11A8, 0xAC00,
+    0xAC01, 0x1112, 0x3B1, 0x391, 0x915, 0x93C, 0x4E2D, 0x1F600, 0xA0,
+    0x1E0A, 0x2019, 0x201C)]
+with open("in.jsonl", "w") as f:
+    for i in range(600):
+        n = rng.choice([0, 1, 2, 5, 12, 30, 300, 700])
+        p = rng.choice([0.4, 0.4, 0.005, 0])
+        t = "".join(rng.choice(ascii_) if rng.random() < p else
+                    rng.choice(other) for _ in range(n))
+        f.write(json.dumps({"text": t}) + "\n")
+PYEOF
+	for f in NFC NFKC NFD NFKD; do
+		dm-map "unicode form=$f" in.jsonl >out.jsonl
+		run /usr/bin/python3 -c '
+import json, sys, unicodedata
+want = [unicodedata.normalize(sys.argv[1], json.loads(l)["text"])
+        for l in open("in.jsonl")]
+got = [json.loads(l)["text"] for l in open("out.jsonl")]
+bad = sum(a != b for a, b in zip(want, got)) + abs(len(want) - len(got))
+print("%s: %d of %d differ" % (sys.argv[1], bad, len(want)))
+' $f
+		assert_output "$f: 0 of 600 differ"
+	done
+}
