@@ -79,6 +79,9 @@ extern volatile sig_atomic_t dm_interrupted;	/* signal number, or 0 */
 void	 dm_init(const char *argv0);
 void	 dm_warn(const char *, ...) DM_PRINTF(1, 2);	/* "prog: msg\n" */
 void	 dm_warnx_errno(const char *, ...) DM_PRINTF(1, 2); /* "prog: msg: strerror" */
+/* p[0..n) to standard error whole, waiting for room in a non-blocking pipe
+ * (where stdio would drop the rest); errno kept. */
+void	 dm_write_stderr(const char *p, size_t n);
 DM_NORETURN void dm_die(const char *, ...) DM_PRINTF(1, 2);	/* warn, exit 2 */
 /* A value from the user as a message shows it: escaped as by
  * dm_buf_addquoted, and cut after DM_QUOTE_MAX bytes with "...". The

@@ -3,12 +3,14 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "dm.h"
 #include "report.h"
@@ -43,6 +45,31 @@ dm_init(const char *argv0)
 	signal(SIGPIPE, SIG_DFL);
 }
 
+void
+dm_write_stderr(const char *p, size_t n)
+{
+	struct pollfd pf;
+	ssize_t k;
+	int e = errno;
+
+	while (n > 0) {
+		if ((k = write(2, p, n)) > 0) {
+			p += k;
+			n -= (size_t)k;
+		} else if (k < 0 && errno == EINTR)
+			continue;
+		else if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* a non-blocking pipe we were given, full: wait */
+			pf.fd = 2;
+			pf.events = POLLOUT;
+			if (poll(&pf, 1, -1) < 0 && errno != EINTR)
+				break;
+		} else
+			break;	/* gone: nowhere to say so */
+	}
+	errno = e;
+}
+
 static void
 vwarn(const char *fmt, va_list ap, int errnum)
 {
@@ -65,8 +92,8 @@ vwarn(const char *fmt, va_list ap, int errnum)
 	dm_buf_addc(&b, '\n');
 	/* One write, so messages of parallel jobs do not interleave. */
 	fflush(stdout);
-	fwrite(b.buf, 1, b.len, stderr);
 	fflush(stderr);
+	dm_write_stderr(b.buf, b.len);
 	dm_buf_free(&b);
 }
 
@@ -110,7 +137,8 @@ dm_usage_die(const char *usage, const char *fmt, ...)
 	va_start(ap, fmt);
 	vwarn(fmt, ap, 0);
 	va_end(ap);
-	fprintf(stderr, "%s\n", usage);
+	dm_write_stderr(usage, strlen(usage));
+	dm_write_stderr("\n", 1);
 	exit(DM_EXIT_ERROR);
 }
 

@@ -221,3 +221,24 @@ dm-filter: 2: No such file or directory"
 	assert_success
 	[[ $stderr == *"dm-filter 'words > N'" ]]
 }
+
+@test "every message reaches a slow reader whole, stderr blocking or not" {
+	# 20000 bad lines, each a message: a non-blocking pipe (O_NONBLOCK is
+	# the open file's, shared with whoever else writes to it) fills while
+	# the reader sleeps, and stdio would drop what EAGAIN refused
+	seq -f 'bad %g' 1 20000 >in
+	for i in 1 2; do
+		if [ $i = 1 ]; then
+			dm-filter --on-error=skip true in 2>&1 >/dev/null |
+			    { sleep 1; cat; } >got
+		else
+			python3 -c 'import os, sys; os.set_blocking(2, False); os.execvp(sys.argv[1], sys.argv[1:])' \
+			    dm-filter --on-error=skip true in 2>&1 >/dev/null |
+			    { sleep 1; cat; } >got
+		fi
+		[ "$(wc -l <got)" = 20001 ]
+		[ "$(sed -n '20000p' got)" = "dm-filter: in:20000:1: invalid JSON: expected a value" ]
+		[ "$(tail -n 1 got)" = "dm-filter: 20000 of 20000 samples rejected" ] ||
+		    { tail -n 1 got; false; }
+	done
+}
