@@ -187,9 +187,9 @@ marksame(struct rep *r, uint64_t *mark, size_t n, int suffix)
 {
 	const size_t *off = r->w->off;
 	const char *tok = r->w->tok.buf;
-	size_t tot = off[r->w->n], nb = 1, i;
+	size_t tot = off[r->w->n], nb = 1, i, j, lo, hi, back, lim;
 	unsigned shift = 64 - 6;
-	uint64_t key, h, *seen, *twice;
+	uint64_t key, h, m, *seen, *twice;
 	uint32_t *kh;
 
 	while (nb * 64 < 16 * n && nb < (size_t)1 << 25) {
@@ -214,20 +214,32 @@ marksame(struct rep *r, uint64_t *mark, size_t n, int suffix)
 	memset(seen, 0, nb * sizeof *seen);
 	memset(twice, 0, nb * sizeof *twice);
 	twice[nb] = ~(uint64_t)0;
-	for (i = 0; i < n; i++) {
-		if (suffix ? off[i] < EDGE : off[i] + EDGE > tot) {
-			kh[i] = (uint32_t)(nb * 64);
-			continue;
-		}
-		memcpy(&key, tok + off[i] - (suffix ? EDGE : 0), EDGE);
+	/* the keys without EDGE bytes are at one end, off growing: the
+	 * first ones before token ends, the last ones at token starts */
+	lo = 0;
+	hi = n;
+	if (suffix)
+		while (lo < n && off[lo] < EDGE)
+			kh[lo++] = (uint32_t)(nb * 64);
+	else
+		while (hi > 0 && off[hi - 1] + EDGE > tot)
+			kh[--hi] = (uint32_t)(nb * 64);
+	back = suffix ? EDGE : 0;
+	for (i = lo; i < hi; i++) {
+		memcpy(&key, tok + off[i] - back, EDGE);
 		h = (key * 0x9E3779B97F4A7C15ULL) >> shift;
 		kh[i] = (uint32_t)h;
 		twice[h / 64] |= seen[h / 64] & (uint64_t)1 << h % 64;
 		seen[h / 64] |= (uint64_t)1 << h % 64;
 	}
-	/* without a branch, that would go wrong for most repeated keys */
-	for (i = 0; i < n; i++)
-		mark[i / 64] |= (twice[kh[i] / 64] >> kh[i] % 64 & 1) << i % 64;
+	/* without a branch, that would go wrong for most repeated keys;
+	 * a word of mark at a time */
+	for (i = 0; i < n; i += 64) {
+		lim = n - i < 64 ? n - i : 64;
+		for (m = 0, j = 0; j < lim; j++)
+			m |= (twice[kh[i + j] / 64] >> kh[i + j] % 64 & 1) << j;
+		mark[i / 64] |= m;
+	}
 }
 
 /*
