@@ -154,7 +154,7 @@ main(int argc, char *argv[])
 	uint64_t idx, next = 0;
 	int c, status, i, stdin_used;
 	char *end;
-	const char *tok = NULL;
+	const char *tok = NULL, *modeopt = NULL;
 	int setw = 0, setperms = 0, setnear = 0, setexact = 0, setbands = 0;
 	int params = 0, stage = 0, setthr = 0, setname = 0, setsim = 0;
 	struct dm_greedyname nm = { "fileName", DM_SAMENAME_HEX };
@@ -193,6 +193,7 @@ main(int argc, char *argv[])
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hk:o:V", longopts, NULL)) != -1) {
 		if (c == 'k') {
+			modeopt = "-k";
 			setkey(&r, optarg);
 			continue;
 		}
@@ -216,14 +217,17 @@ main(int argc, char *argv[])
 			r.shard = optarg;
 			break;
 		case OPT_BANDS:
+			modeopt = "--bands";
 			r.d.bands = intopt(optarg, 1, DM_DEDUP_MAXPERMS, "--bands");
 			setbands = 1;
 			break;
 		case OPT_BLOCKS:
+			modeopt = "--blocks";
 			r.d.blocks = intopt(optarg, 1, 64, "--blocks");
 			setsim = 1;
 			break;
 		case OPT_EXACT:
+			modeopt = "--exact";
 			r.d.mode = DM_DEDUP_EXACT;
 			setexact = 1;
 			break;
@@ -241,12 +245,14 @@ main(int argc, char *argv[])
 			printf("%s\n\n%s", usage, help);
 			return dm_exit(DM_EXIT_OK);
 		case OPT_HAMMING:
+			modeopt = "--hamming";
 			r.d.hamming = intopt(optarg, 0, 63, "--hamming");
 			setsim = 1;
 			break;
 		case OPT_IGNORE: {
 			size_t off;
 
+			modeopt = "--ignore";
 			if (r.d.ignore)
 				dm_re_free(r.d.ignore);
 			if ((r.d.ignore = dm_re_new(optarg, "", &r.err,
@@ -256,9 +262,11 @@ main(int argc, char *argv[])
 			break;
 		}
 		case OPT_NONCHAR:
+			modeopt = "--ignore-non-character";
 			r.d.nonchar = 1;
 			break;
 		case OPT_LOWERCASE:
+			modeopt = "--lowercase";
 			r.d.lowercase = 1;
 			break;
 		case OPT_MARK:
@@ -275,6 +283,7 @@ main(int argc, char *argv[])
 				    optarg);
 			break;
 		case OPT_NEAR:
+			modeopt = "--near";
 			r.d.mode = DM_DEDUP_MINHASH;
 			setnear = 1;
 			break;
@@ -282,14 +291,17 @@ main(int argc, char *argv[])
 			params = 1;
 			break;
 		case OPT_PERMS:
+			modeopt = "--perms";
 			r.d.perms = intopt(optarg, 1, DM_DEDUP_MAXPERMS, "--perms");
 			setperms = 1;
 			break;
 		case OPT_PRESET:
+			modeopt = "--preset";
 			r.d.preset = dm_strtoword(optarg, presets, "--preset",
 			    usage);
 			break;
 		case OPT_ROWS:
+			modeopt = "--rows";
 			r.d.rows = intopt(optarg, 1, DM_DEDUP_MAXPERMS, "--rows");
 			setbands = 1;
 			break;
@@ -297,10 +309,12 @@ main(int argc, char *argv[])
 			r.signatures = 1;
 			break;
 		case OPT_SIMHASH:
+			modeopt = "--simhash";
 			r.d.mode = DM_DEDUP_SIMHASH;
 			setnear = 1;
 			break;
 		case OPT_THRESHOLD:
+			modeopt = "--threshold";
 			errno = 0;
 			r.d.threshold = strtod(optarg, &end);
 			if (end == optarg || *end || errno || !(r.d.threshold >= 0) ||
@@ -313,6 +327,7 @@ main(int argc, char *argv[])
 			r.tmpdir = optarg;
 			break;
 		case OPT_TOKENIZE:
+			modeopt = "--tokenize";
 			tok = optarg;
 			r.d.tok = dm_strtoword(optarg, toks, "--tokenize", usage);
 			break;
@@ -323,6 +338,7 @@ main(int argc, char *argv[])
 			r.verify = 1;
 			break;
 		case OPT_WINDOW:
+			modeopt = "--window";
 			r.d.window = intopt(optarg, 1, 1000, "--window");
 			setw = 1;
 			break;
@@ -347,6 +363,13 @@ main(int argc, char *argv[])
 	if (stage == 4 && (r.outdir || r.resume))
 		dm_usage_die(usage, "apply writes to standard output: no -o "
 		    "or --resume");
+	/* the later stages read the settings sign wrote */
+	if (stage >= 2 && modeopt)
+		dm_usage_die(usage, "%s takes the settings of sign from its "
+		    "files: no %s", stages[stage], modeopt);
+	if ((stage && stage != 4 && r.mark) || (stage > 1 && r.verify))
+		dm_usage_die(usage, "the stages take --verify in sign and "
+		    "--mark in apply");
 	if (r.d.mode == DM_DEDUP_EXACT) {
 		if (setw || tok)
 			dm_usage_die(usage, "--window and --tokenize need --near "
@@ -403,9 +426,6 @@ main(int argc, char *argv[])
 		dm_usage_die(usage, "%s needs -o DIR", stages[stage]);
 	if (stage && r.signatures)
 		dm_usage_die(usage, "--signatures is for the single command");
-	if ((stage && stage != 4 && r.mark) || (stage > 1 && r.verify))
-		dm_usage_die(usage, "the stages take --verify in sign and "
-		    "--mark in apply");
 	if (r.labels && stage != 3)
 		dm_usage_die(usage, "--labels is for cluster");
 	if (stage == 2 || stage == 3 || stage == 4) {

@@ -910,9 +910,24 @@ staged_mark() {
 	run_split dm-dedup apply --mark dup rm shard-00.jsonl
 	assert_status 2
 	assert_stderr "dm-dedup: rm/shard-00.jsonl.mark: No such file or directory (--mark needs cluster --labels SIGDIR)"
-	run_split dm-dedup pairs --near --verify sig -o other
+	run_split dm-dedup pairs --verify sig -o other
 	assert_status 2
 	[ "${stderr%%$'\n'*}" = "dm-dedup: the stages take --verify in sign and --mark in apply" ]
+	# the mode options are sign's: given to a later stage, they would
+	# change nothing
+	run_split dm-dedup pairs --near --verify sig -o other
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-dedup: pairs takes the settings of sign from its files: no --near" ]
+	run_split dm-dedup cluster --threshold 0.5 pairs -o other
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-dedup: cluster takes the settings of sign from its files: no --threshold" ]
+	run_split dm-dedup apply -k body rm shard-00.jsonl
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-dedup: apply takes the settings of sign from its files: no -k" ]
+	run_split dm-dedup apply --window 3 rm shard-00.jsonl
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-dedup: apply takes the settings of sign from its files: no --window" ]
+	[ ! -e other ]
 }
 
 @test "stages: an empty or missing input directory is an error that says so" {
