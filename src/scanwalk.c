@@ -34,6 +34,8 @@ struct dm_scanwork {
 	unsigned long long done;	/* bytes given out by archives
 					 * already closed, this run */
 	struct dm_buf	 toppath;	/* the file they are in */
+	int		 fedfail;	/* the member that feeds a streamed
+					 * archive could not be read (said) */
 };
 
 /* A source of bytes: a file, or the current member of an archive. */
@@ -303,6 +305,10 @@ srcread(struct dm_scan *sc, struct src *s, char *buf, size_t n)
 			continue;
 		s->err = 1;
 		if (dm_interrupted)
+			return -1;
+		/* an archive fed by a member that failed fails with it: the
+		 * member's error was said, once */
+		if (s->a && w->fedfail)
 			return -1;
 		if (s->a) {
 			dm_buf_reset(&w->dec);
@@ -819,8 +825,10 @@ nest_read(void *arg, const void **buf, const char **why)
 			return (ssize_t)n->head->len;
 		}
 	}
-	/* an error of the member was reported by srcread */
+	/* an error of the member was reported by srcread; what fails
+	 * after it inside the nested archive is not */
 	if ((r = srcread(n->sc, n->s, n->blk, BLOCK)) < 0) {
+		n->sc->w->fedfail = 1;
 		*why = "cannot read the member";
 		return -1;
 	}
@@ -887,7 +895,13 @@ member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
 		/* --max-size is for files that become samples, not for the
 		 * archives that hold them: this one is streamed. */
 		struct nest n = { sc, &s, &mem, 0, NULL };
+		char *self;
+		int fedfail = w->fedfail;
 
+		/* its members' names are added to path, which may move:
+		 * the member's errors are said with a copy of its own */
+		self = dm_xstrndup(path->buf, path->len);
+		s.path = self;
 		dm_buf_swap(&mem, &w->data);
 		n.blk = dm_xmalloc(BLOCK);
 		in = dm_archive_new();
@@ -898,8 +912,10 @@ member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
 			dm_archive_error(&w->dec, in);
 			report(sc, path->buf, path->len, w->dec.buf);
 		}
+		w->fedfail = fedfail;
 		dm_archive_free(in);
 		free(n.blk);
+		free(self);
 		goto out;
 	}
 	if (k != DM_SNIFF_NONE && !sc->noarch && level < sc->depth) {
@@ -976,6 +992,8 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 		    given(w, w->nstk - 1));
 		goto out;
 	}
+	if (r < 0 && w->fedfail)
+		goto out;
 	if (r < 0) {
 		if (!strong) {
 			handled = 0;	/* text that starts like cpio */
@@ -1009,7 +1027,7 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 	}
 	for (;;) {
 		if (r < 0) {
-			if (!sc->bomb && !dm_interrupted) {
+			if (!sc->bomb && !dm_interrupted && !w->fedfail) {
 				dm_buf_reset(&w->dec);
 				dm_archive_error(&w->dec, a);
 				report(sc, path->buf, path->len, w->dec.buf);

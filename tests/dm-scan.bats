@@ -739,6 +739,28 @@ EOF
 EOF
 }
 
+@test "a streamed nested archive whose member is cut short is reported once, by the member's name" {
+	# long names make the path buffer move while the inner tar is read
+	L=$(printf 'L%.0s' $(seq 200))
+	mkdir -p "src/$L" s
+	seq 200000 >"src/$L/$L.txt"
+	seq 100000 >s/a.txt
+	tar cf inner.tar src
+	tar cf in2.tar s
+	tar czf outer.tgz inner.tar
+	tar czf o2.tgz in2.tar
+	head -c 200000 outer.tgz >cut.tgz
+	head -c 100000 o2.tgz >cut2.tgz
+	run_split dm-scan cut.tgz cut2.tgz
+	assert_status 1
+	assert_output ''
+	assert_stderr <<EOF
+dm-scan: cut.tgz!/inner.tar: truncated gzip input
+dm-scan: cut2.tgz!/in2.tar: truncated gzip input
+dm-scan: 0 files read, 2 errors
+EOF
+}
+
 @test "an unreadable operand is reported, the others are read, status 1" {
 	corpus
 	run_split dm-scan nosuch corpus/b.txt
