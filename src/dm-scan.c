@@ -297,6 +297,10 @@ main(int argc, char *argv[])
 		dm_usage_die(usage, "--pdf-pages needs --extract");
 	if (sc.notext && sc.jsonl)
 		dm_usage_die(usage, "--no-text and --jsonl do not go together");
+	/* dm-map load reads files as text: it cannot give a document's */
+	if (sc.notext && sc.extract)
+		dm_usage_die(usage, "--no-text and --extract do not go "
+		    "together");
 	/* The text field's first element must not be one of ours. */
 	klen = strcspn(io.key, ".");
 	for (i = 0; i < (sc.extract ? sizeof taken / sizeof taken[0] : 7);

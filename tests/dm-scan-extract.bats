@@ -342,6 +342,16 @@ ERR
 	[ "${stderr%%$'\n'*}" = "dm-scan: --doc-timeout: 'soon' is not a duration" ]
 }
 
+@test "--no-text does not go with --extract (nor --pdf-pages): dm-map load could not read the documents back" {
+	cp "$BATS_FILE_TMPDIR/doc.html" page.html
+	for opts in "--extract" "--extract --pdf-pages"; do
+		run_split dm-scan --no-text $opts page.html
+		assert_status 2
+		assert_output ''
+		assert_stderr "dm-scan: --no-text and --extract do not go together"$'\n'"$(usage_of dm-scan)"
+	done
+}
+
 @test "PPTX made by pandoc: slides in order, a paragraph a line, a blank line between slides, slides and title" {
 	cp "$BATS_FILE_TMPDIR/deck.pptx" .
 	run fields deck.pptx
