@@ -92,6 +92,8 @@ struct dm_archive {
 	size_t			 off;		/* what of a data record was read */
 	struct dm_buf		 msg;		/* the error, as libarchive said */
 	struct dm_buf		 path, fmt;
+	int			 lost;		/* a member's data failed, not
+						 * the archive (libarchive) */
 };
 
 static struct archive *
@@ -624,7 +626,9 @@ cdata(struct dm_archive *d, void *buf, size_t n)
 int
 dm_archive_goes_on(struct dm_archive *d)
 {
-	return d->pid && d->cs == CS_SKIPPED;
+	if (d->pid)
+		return d->cs == CS_SKIPPED;
+	return d->lost;
 }
 
 int
@@ -704,6 +708,7 @@ dm_archive_next(struct dm_archive *d, struct dm_entry *m)
 	if (r < ARCHIVE_WARN || r == ARCHIVE_RETRY)
 		return -1;
 	d->e = e;
+	d->lost = 0;
 	if ((m->path = archive_entry_pathname(e)) == NULL)
 		m->path = archive_entry_pathname_utf8(e);
 	m->size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
@@ -768,9 +773,18 @@ dm_archive_unpacked(struct dm_archive *d)
 ssize_t
 dm_archive_read(struct dm_archive *d, void *buf, size_t n)
 {
+	la_ssize_t r;
+
 	if (d->pid)
 		return cdata(d, buf, n);
-	return archive_read_data(d->a, buf, n);
+	/* ARCHIVE_WARN or ARCHIVE_FAILED: this member is lost (an encrypted
+	 * zip member, a bad CRC) and the next header can still be read, as
+	 * bsdtar does; ARCHIVE_FATAL: the archive is no good after it */
+	if ((r = archive_read_data(d->a, buf, n)) < 0) {
+		d->lost = r != ARCHIVE_FATAL;
+		return -1;
+	}
+	return (ssize_t)r;
 }
 
 void

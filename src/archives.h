@@ -64,7 +64,8 @@ unsigned long long dm_archive_unpacked(struct dm_archive *);
 ssize_t	 dm_archive_read(struct dm_archive *, void *, size_t);
 /* After an error of dm_archive_read: 1 when only that member was lost
  * and dm_archive_next goes on with the next (a 7-Zip member that needs
- * more than --max-memory), 0 when the archive is no good after it. */
+ * more than --max-memory, an encrypted zip member), 0 when the archive
+ * is no good after it. */
 int	 dm_archive_goes_on(struct dm_archive *);
 /* Appends libarchive's last message, escaped and in dm's style. */
 void	 dm_archive_error(struct dm_buf *, struct dm_archive *);

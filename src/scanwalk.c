@@ -966,7 +966,7 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 	struct dm_entry e;
 	struct src s = { -1, a, NULL, 0, 0 };
 	unsigned long long sz;
-	int r, kind, handled = 1, strong = sniff != DM_SNIFF_MAYBE;
+	int r, kind, lost, handled = 1, strong = sniff != DM_SNIFF_MAYBE;
 
 	if (w->nstk > DM_SCAN_MAXDEPTH)
 		return 0;
@@ -1035,9 +1035,10 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 			break;
 		}
 		/* a member whose data could not be read was reported, and
-		 * the archive is no good after it, unless it says so */
-		if (e.isfile && member(sc, a, &e, path, level, mtime) < 0 &&
-		    !dm_archive_goes_on(a))
+		 * the archive is no good after it, unless it says so; what
+		 * is left of the member is not read again */
+		lost = e.isfile && member(sc, a, &e, path, level, mtime) < 0;
+		if (lost && !dm_archive_goes_on(a))
 			break;
 		if (sc->stop || dm_interrupted || overtotal(sc))
 			break;
@@ -1047,7 +1048,7 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 		s.path = path->buf;
 		s.eof = s.err = 0;
 		sz = 0;
-		if (drain(sc, &s, &sz) < 0 && !dm_archive_goes_on(a))
+		if (!lost && drain(sc, &s, &sz) < 0 && !dm_archive_goes_on(a))
 			break;
 		r = dm_archive_next(a, &e);
 		if (r == 0)

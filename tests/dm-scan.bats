@@ -761,6 +761,25 @@ dm-scan: 0 files read, 2 errors
 EOF
 }
 
+@test "an encrypted zip member is reported and counted; the plain members after it are read" {
+	printf 'secret\n' >s.txt
+	printf 'public\n' >p.txt
+	printf 'also\n' >q.txt
+	stamp s.txt p.txt q.txt
+	zip -q -P pw mix.zip s.txt
+	zip -q mix.zip p.txt q.txt
+	run_split noid dm-scan mix.zip
+	assert_status 1
+	assert_stderr <<EOF
+dm-scan: mix.zip!/s.txt: passphrase required for this entry
+dm-scan: 2 files read, 1 error
+EOF
+	assert_output <<EOF
+{"path":"mix.zip!/p.txt","size":7,$M,"type":"txt","encoding":"utf-8","text":"public\n"}
+{"path":"mix.zip!/q.txt","size":5,$M,"type":"txt","encoding":"utf-8","text":"also\n"}
+EOF
+}
+
 @test "an unreadable operand is reported, the others are read, status 1" {
 	corpus
 	run_split dm-scan nosuch corpus/b.txt
