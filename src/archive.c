@@ -691,6 +691,21 @@ dm_archive_openfeed(struct dm_archive *d, dm_archive_feed feed, void *arg)
 	    ARCHIVE_OK ? 0 : -1;
 }
 
+/* The members of ar's GNU variant that are the format's own: the symbol
+ * table ("/", "/SYM64/") and the table of long names ("//"). libarchive
+ * gives them as members; bsdtar and ar(1) do not. */
+static int
+arspecial(struct archive *a, struct archive_entry *e)
+{
+	const char *p;
+
+	if ((archive_format(a) & ARCHIVE_FORMAT_BASE_MASK) !=
+	    ARCHIVE_FORMAT_AR || (p = archive_entry_pathname(e)) == NULL)
+		return 0;
+	return strcmp(p, "/") == 0 || strcmp(p, "//") == 0 ||
+	    strcmp(p, "/SYM64/") == 0;
+}
+
 int
 dm_archive_next(struct dm_archive *d, struct dm_entry *m)
 {
@@ -699,6 +714,7 @@ dm_archive_next(struct dm_archive *d, struct dm_entry *m)
 
 	if (d->pid)
 		return cnext(d, m);
+again:
 	r = archive_read_next_header(d->a, &e);
 	if (r == ARCHIVE_EOF)
 		return 0;
@@ -709,6 +725,8 @@ dm_archive_next(struct dm_archive *d, struct dm_entry *m)
 		return -1;
 	d->e = e;
 	d->lost = 0;
+	if (arspecial(d->a, e))
+		goto again;
 	if ((m->path = archive_entry_pathname(e)) == NULL)
 		m->path = archive_entry_pathname_utf8(e);
 	m->size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;

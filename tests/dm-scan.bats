@@ -443,6 +443,22 @@ EOF
 EOF
 }
 
+@test "the symbol table and long-name table of a GNU ar archive are passed over silently" {
+	printf 'short\n' >short.txt
+	printf 'long\n' >a_name_longer_than_sixteen_chars.txt
+	ar rcD t.a short.txt a_name_longer_than_sixteen_chars.txt
+	printf 'int f(void) { return 1; }\n' >f.c
+	cc -c f.c
+	ar rcsD lib.a f.o
+	run_split noid dm-scan t.a lib.a
+	assert_success
+	assert_stderr 'dm-scan: 2 files read, 1 binary file skipped'
+	assert_output <<EOF
+{"path":"t.a!/short.txt","size":6,"mtime":"1970-01-01T00:00:00Z","type":"txt","encoding":"utf-8","text":"short\n"}
+{"path":"t.a!/a_name_longer_than_sixteen_chars.txt","size":5,"mtime":"1970-01-01T00:00:00Z","type":"txt","encoding":"utf-8","text":"long\n"}
+EOF
+}
+
 # outer.zip holds inner.tar.gz (holding x.md) and notes.txt.gz.
 nested() {
 	mkdir -p n/in
