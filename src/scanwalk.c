@@ -723,7 +723,11 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 	int k;
 
 	typeof_name(path, plen, compressed, &type);
-	if (!included(sc, rel, type.buf))
+	/* under --extract a document's type is what it is, whatever its
+	 * name: --type chooses by the type that is written */
+	dt = doctype(sc, path, type.buf, compressed);
+	if (!included(sc, rel, dt != DM_DOC_NONE ? dm_doc_name(dt) :
+	    type.buf))
 		goto out;
 	/* a name that says compressed, of data that is not (an error page
 	 * saved as data.jsonl.gz): said, as it is read as it is; data that
@@ -741,7 +745,7 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 		goto small;
 	if (size >= 0 && (unsigned long long)size > sc->maxsize)
 		goto large;
-	if ((dt = doctype(sc, path, type.buf, compressed)) != DM_DOC_NONE) {
+	if (dt != DM_DOC_NONE) {
 		doc(sc, s, path, plen, mtime, dt);
 		goto out;
 	}

@@ -140,6 +140,25 @@ fields() {
 	done
 }
 
+@test "--type under --extract chooses documents by the type written, not by the name's extension" {
+	cp "$BATS_FILE_TMPDIR/doc.html" page.htm
+	cp "$BATS_FILE_TMPDIR/doc.docx" report
+	printf 'plain\n' >notes.txt
+	run_split dm-scan --extract --type html,docx page.htm report notes.txt
+	assert_success
+	assert_stderr ''
+	[ "$(jq -r '[.path,.type]|join(" ")' <<<"$output")" = "page.htm html
+report docx" ]
+	run_split dm-scan --extract --type htm,txt page.htm report notes.txt
+	assert_success
+	assert_stderr ''
+	[ "$(jq -r '[.path,.type]|join(" ")' <<<"$output")" = "notes.txt txt" ]
+	# without --extract the extension is the type, as always
+	run_split dm-scan --type htm page.htm report notes.txt
+	assert_success
+	[ "$(jq -r '[.path,.type]|join(" ")' <<<"$output")" = "page.htm htm" ]
+}
+
 @test "without --extract nothing changes: a DOCX is its members, HTML its markup" {
 	cp "$BATS_FILE_TMPDIR"/doc.docx "$BATS_FILE_TMPDIR"/doc.html .
 	run dm-scan doc.docx
