@@ -131,8 +131,15 @@ from(const char *file, int sep, struct list *ops, char **keep)
 	ssize_t n;
 	int fd = 0;
 
-	if (strcmp(file, "-") != 0 &&
+	/* the open of a FIFO waits for a writer: a signal ends it too */
+	while (strcmp(file, "-") != 0 &&
 	    (fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == EINTR && dm_interrupted) {
+			*keep = NULL;
+			return;
+		}
+		if (errno == EINTR)
+			continue;
 		dm_warnx_errno("%s", shown(&name, file));
 		exit(DM_EXIT_ERROR);
 	}

@@ -1116,6 +1116,21 @@ EOF
 	done
 }
 
+@test "SIGINT or SIGTERM while --from waits for a FIFO to be opened ends quietly with 130 or 143" {
+	mkfifo paths
+	for opt in --from --from0; do
+		for sig in INT TERM; do
+			dm-scan "$opt" paths >out 2>err &
+			pid=$!
+			wait_blocked "$pid" '*partner*' '*fifo*'
+			signal_and_wait "$pid" "$sig"
+			[ "$status" -eq "$([ $sig = INT ] && echo 130 || echo 143)" ]
+			assert_bytes out ''
+			assert_bytes err ''
+		done
+	done
+}
+
 @test "SIGINT or SIGTERM while nobody reads the output stops in 2 s, says the last line is cut short, exits 130 or 143" {
 	mkdir big
 	for i in $(seq 100 399); do seq 1 2000 >big/$i.txt; done
