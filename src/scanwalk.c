@@ -24,6 +24,8 @@ struct dm_scanwork {
 	struct dm_buf	 data, dec, line, tmp;
 	int		 tty;	/* stderr is a terminal; -1: not known yet */
 	int		 progress_auto, progress_shown;
+	int		 drawn;	/* a progress line is on the terminal, not
+				 * ended by a newline */
 	struct timespec	 t_start, t_last;
 	/* Open archives of the current operand, for --max-total. */
 	struct {
@@ -97,11 +99,26 @@ dm_scan_progress(struct dm_scan *sc, int last)
 	    t > 0 ? (double)sc->nbytes / 1e6 / t : 0.0,
 	    w->tty && !last ? "\033[K" : "\n");
 	w->progress_shown = 1;
+	w->drawn = w->tty && !last;
+}
+
+/* A message is written on a line of its own: the progress line it would
+ * follow is erased first, as progress.c's is, and drawn again later. */
+static void
+unline(struct dm_scan *sc)
+{
+	struct dm_scanwork *w = sc->w;
+
+	if (w->drawn) {
+		dm_write_stderr("\r\033[K", 4);
+		w->drawn = 0;
+	}
 }
 
 static void
 report(struct dm_scan *sc, const char *path, size_t n, const char *what)
 {
+	unline(sc);
 	dm_warn("%s: %s", shown(sc, path, n), what);
 	sc->nerrors++;
 }
@@ -276,10 +293,12 @@ overtotal(struct dm_scan *sc)
 		sum += given(w, i);
 	if (sum <= sc->maxtotal)
 		return 0;
-	if (!sc->bomb)
+	if (!sc->bomb) {
+		unline(sc);
 		dm_warn("%s: more than --max-total '%s' decompressed in this "
 		    "run, stopped", shown(sc, w->toppath.buf, w->toppath.len),
 		    sc->maxtotal_arg);
+	}
 	sc->bomb = sc->stop = 1;
 	return 1;
 }
@@ -315,6 +334,7 @@ srcread(struct dm_scan *sc, struct src *s, char *buf, size_t n)
 			dm_archive_error(&w->dec, s->a);
 			report(sc, s->path, strlen(s->path), w->dec.buf);
 		} else {
+			unline(sc);
 			dm_warnx_errno("%s",
 			    shown(sc, s->path, strlen(s->path)));
 			sc->nerrors++;
@@ -510,6 +530,7 @@ longline(struct dm_scan *sc, struct src *s, const char *name,
 
 	io->nin++;
 	memcpy(head, w->data.buf + *start, headn);
+	unline(sc);
 	if (io->on_error != DM_ON_ERROR_SKIP)
 		return dm_io_reject_long(io, name, lineno, head, headn, 0);
 	len = w->data.len - *start;
@@ -589,6 +610,7 @@ jsonl_lines(struct dm_scan *sc, struct src *s, const char *path, size_t plen)
 			continue;
 		if (sc->io->maxline && n > sc->io->maxline) {
 			sc->io->nin++;
+			unline(sc);
 			if (dm_io_reject_long(sc->io, name.buf, lineno, l,
 			    sc->io->maxline < DM_LINE_HEAD ? sc->io->maxline :
 			    DM_LINE_HEAD, sc->io->on_error ==
@@ -603,9 +625,12 @@ jsonl_lines(struct dm_scan *sc, struct src *s, const char *path, size_t plen)
 		if (dm_sample_load(&sc->io->s, l, n, name.buf, lineno, &err,
 		    &col) == 0)
 			dm_writer_line(&sc->io->out, l, n);
-		else if (dm_io_reject_at(sc->io, col, "%s", err.buf) < 0) {
-			sc->stop = 1;
-			break;
+		else {
+			unline(sc);
+			if (dm_io_reject_at(sc->io, col, "%s", err.buf) < 0) {
+				sc->stop = 1;
+				break;
+			}
 		}
 		dm_scan_progress(sc, 0);
 	}
@@ -681,6 +706,7 @@ doc(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 		return;
 	if (w->data.len > sc->maxsize) {
 		sc->nlarge++;
+		unline(sc);
 		dm_warn("%s: larger than --max-size, skipped",
 		    shown(sc, path, plen));
 		return;
@@ -698,6 +724,7 @@ doc(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 	    &err) < 0) {
 		if (err.len == 0)
 			dm_buf_adds(&err, "cannot be read");
+		unline(sc);
 		dm_warn("%s: %s, skipped", shown(sc, path, plen), err.buf);
 		sc->ndocs++;
 	}
@@ -734,9 +761,11 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 	 * is but was not opened (--no-archives, --depth) is not */
 	if (compressed == 0 && (zn = zname(type.buf, type.len)) != NULL &&
 	    (k = dm_archive_sniff(w->data.buf, w->data.len)) !=
-	    DM_SNIFF_COMPRESSED && k != DM_SNIFF_ARCHIVE)
+	    DM_SNIFF_COMPRESSED && k != DM_SNIFF_ARCHIVE) {
+		unline(sc);
 		dm_warn("%s: not %s data, read as it is",
 		    shown(sc, path, plen), zn);
+	}
 	if (sc->jsonl && strcmp(type.buf, "jsonl") == 0) {
 		jsonl_lines(sc, s, path, plen);
 		goto out;
@@ -793,6 +822,7 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 	goto out;
 large:
 	sc->nlarge++;
+	unline(sc);
 	dm_warn("%s: larger than --max-size, skipped", shown(sc, path, plen));
 	goto out;
 small:
@@ -872,6 +902,7 @@ member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
 		dm_buf_addquoted(&mem, name, strlen(name), 200);
 		dm_buf_adds(&mem, "' has an unsafe name, shown as '");
 		dm_buf_addquoted(&mem, nm.buf, nm.len, 200);
+		unline(sc);
 		dm_warn("%s: member '%s'", shown(sc, path->buf, path->len),
 		    mem.buf);
 		dm_buf_reset(&mem);
@@ -929,6 +960,7 @@ member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
 		    w->data.len > sc->maxsize) {
 			if (!s.err) {
 				sc->nlarge++;
+				unline(sc);
 				dm_warn("%s: larger than --max-size, skipped",
 				    shown(sc, path->buf, path->len));
 			}
@@ -990,6 +1022,7 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 	if (r == 0) {
 		/* an empty archive, or something read as one (a gzip of
 		 * zeros is an empty tar): say what was read */
+		unline(sc);
 		dm_warn("%s: no member: read as an empty %s archive, after "
 		    "%llu bytes", shown(sc, path->buf, path->len),
 		    dm_archive_format(a),
@@ -1080,6 +1113,7 @@ file(struct dm_scan *sc, struct dm_buf *path, size_t rel, const struct stat *st)
 	if (excluded(sc, path->buf + rel, 0))
 		return;
 	if ((fd = open(path->buf, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+		unline(sc);
 		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
 		sc->nerrors++;
 		return;
@@ -1095,6 +1129,7 @@ file(struct dm_scan *sc, struct dm_buf *path, size_t rel, const struct stat *st)
 		k = DM_SNIFF_NONE;
 	if (k != DM_SNIFF_NONE && !sc->noarch && sc->depth > 0) {
 		if (lseek(fd, 0, SEEK_SET) < 0) {
+			unline(sc);
 			dm_warnx_errno("%s", shown(sc, path->buf, path->len));
 			sc->nerrors++;
 			goto out;
@@ -1147,6 +1182,7 @@ walk(struct dm_scan *sc, struct dm_buf *path, size_t rel, struct up *up)
 	DIR *dp;
 
 	if ((dp = opendir(path->buf)) == NULL) {
+		unline(sc);
 		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
 		sc->nerrors++;
 		return;
@@ -1185,6 +1221,7 @@ entry(struct dm_scan *sc, struct dm_buf *path, size_t rel, struct up *up)
 	struct up me, *p;
 
 	if ((sc->follow ? stat(path->buf, &st) : lstat(path->buf, &st)) < 0) {
+		unline(sc);
 		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
 		sc->nerrors++;
 		return;
@@ -1194,6 +1231,7 @@ entry(struct dm_scan *sc, struct dm_buf *path, size_t rel, struct up *up)
 			return;
 		for (p = up; p; p = p->up)
 			if (p->dev == st.st_dev && p->ino == st.st_ino) {
+				unline(sc);
 				dm_warn("%s: symbolic link loop, not followed",
 				    shown(sc, path->buf, path->len));
 				sc->nloops++;
@@ -1222,6 +1260,7 @@ dm_scan_path(struct dm_scan *sc, const char *arg)
 	dm_buf_adds(&path, arg);
 	/* An operand is followed when it is a link, as find -H does. */
 	if (stat(arg, &st) < 0) {
+		unline(sc);
 		dm_warnx_errno("%s", shown(sc, arg, strlen(arg)));
 		sc->nerrors++;
 	} else if (S_ISDIR(st.st_mode)) {
@@ -1270,6 +1309,7 @@ dm_scan_summary(struct dm_scan *sc)
 	if (sc->nerrors)
 		dm_buf_addf(&b, ", %llu error%s", sc->nerrors,
 		    sc->nerrors == 1 ? "" : "s");
+	unline(sc);
 	dm_warn("%s", b.buf);
 	dm_buf_free(&b);
 }

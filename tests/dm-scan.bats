@@ -1016,6 +1016,18 @@ EOF
 	[[ $stderr =~ ^dm-scan:\ 3\ files,\ 0\.0\ MB,\ [0-9.]+\ MB/s$ ]]
 }
 
+@test "on a terminal a message erases the progress line first, and does not follow it" {
+	printf 'a\n' >a.txt
+	seq 100 >big.txt
+	mkfifo list
+	# the paths come after 1.2 s, so that a line is due after a.txt
+	script -qec '(sleep 1.2; printf "a.txt\nbig.txt\n") >list &
+	    dm-scan --progress --max-size 10 --from list >/dev/null' /dev/null >tty.out
+	want=$(printf '\rdm-scan: 1 files, 0.0 MB, R MB/s\033[K\r\033[Kdm-scan: big.txt: larger than --max-size, skipped\r\n\rdm-scan: 1 files, 0.0 MB, R MB/s\r\ndm-scan: 1 file read, 1 file too large\r\n')
+	got=$(sed -E 's/[0-9]+\.[0-9] MB\/s/R MB\/s/g' tty.out)
+	[ "$got" = "$want" ]
+}
+
 @test "options, usage and version" {
 	run_split dm-scan --version
 	assert_success
