@@ -773,10 +773,27 @@ dm_archive_format(struct dm_archive *d)
 {
 	const char *s;
 
+	/* libarchive names the format at its first header: an archive
+	 * with none is named here by the reader that took it */
 	if (d->pid)
-		return d->fmt.buf ? d->fmt.buf : "";
-	s = archive_format_name(d->a);
-	return s ? s : "";
+		return d->fmt.len > 0 ? d->fmt.buf : "7-Zip";
+	if ((s = archive_format_name(d->a)) != NULL)
+		return s;
+	switch (archive_format(d->a) & ARCHIVE_FORMAT_BASE_MASK) {
+	case ARCHIVE_FORMAT_AR:
+		return "ar";
+	case ARCHIVE_FORMAT_7ZIP:
+		return "7-Zip";
+	case ARCHIVE_FORMAT_CPIO:
+		return "cpio";
+	case ARCHIVE_FORMAT_TAR:
+		return "tar";
+	case ARCHIVE_FORMAT_ZIP:
+		return "ZIP";
+	case ARCHIVE_FORMAT_ISO9660:
+		return "ISO9660";
+	}
+	return "";
 }
 
 unsigned long long

@@ -54,7 +54,8 @@ int	 dm_archive_kind(struct dm_archive *);
 /* The number of compression filters stacked on the data, outermost
  * first: 2 for a gzip of a gzip (b.txt.gz.gz), 0 for none. */
 int	 dm_archive_filters(struct dm_archive *);
-/* libarchive's name of the format ("" when it has none yet). */
+/* libarchive's name of the format ("ar" for an ar archive with no
+ * member, which libarchive leaves unnamed; "" when it has none yet). */
 const char *dm_archive_format(struct dm_archive *);
 /* Bytes the compression filters gave out so far (members skipped
  * included); 0 when there is no filter. */

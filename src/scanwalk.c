@@ -834,7 +834,7 @@ out:
 
 static int archive(struct dm_scan *, struct dm_archive *, struct dm_buf *,
     const char *, int, int,
-    time_t);
+    time_t, long long);
 
 /* A nested archive read straight from the member that holds it: first
  * the bytes already read to sniff it, then the rest of the member. */
@@ -941,7 +941,7 @@ member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
 		n.blk = dm_xmalloc(BLOCK);
 		in = dm_archive_new();
 		if (dm_archive_openfeed(in, nest_read, &n) == 0)
-			archive(sc, in, path, rel, level + 1, k, mtime);
+			archive(sc, in, path, rel, level + 1, k, mtime, size);
 		else if (!s.err) {
 			dm_buf_reset(&w->dec);
 			dm_archive_error(&w->dec, in);
@@ -969,7 +969,8 @@ member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
 		dm_buf_swap(&mem, &w->data);
 		in = dm_archive_new();
 		if (dm_archive_openmem(in, mem.buf, mem.len) == 0 &&
-		    archive(sc, in, path, rel, level + 1, k, mtime)) {
+		    archive(sc, in, path, rel, level + 1, k, mtime,
+		    (long long)mem.len)) {
 			dm_archive_free(in);
 			goto out;
 		}
@@ -988,7 +989,8 @@ out:
 }
 
 /*
- * Reads an opened archive (or single compressed file) named path, whose
+ * Reads an opened archive (or single compressed file) named path, of size
+ * bytes (-1: not known), whose
  * first bytes dm_archive_sniff found to be sniff. Returns 0 when it turned
  * out not to be one (nothing read yet, and only cpio's magic, which text
  * can start with: the caller reads it as a file), 1 when it was handled.
@@ -996,7 +998,7 @@ out:
 static int
 archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
     const char *rel, int level,
-    int sniff, time_t mtime)
+    int sniff, time_t mtime, long long size)
 {
 	struct dm_scanwork *w = sc->w;
 	struct dm_entry e;
@@ -1021,12 +1023,14 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 	}
 	if (r == 0) {
 		/* an empty archive, or something read as one (a gzip of
-		 * zeros is an empty tar): say what was read */
+		 * zeros is an empty tar): say what was read, decompressed,
+		 * or else the whole of it */
+		if ((sz = given(w, w->nstk - 1)) == 0 && size > 0)
+			sz = (unsigned long long)size;
 		unline(sc);
 		dm_warn("%s: no member: read as an empty %s archive, after "
 		    "%llu bytes", shown(sc, path->buf, path->len),
-		    dm_archive_format(a),
-		    given(w, w->nstk - 1));
+		    dm_archive_format(a), sz);
 		goto out;
 	}
 	if (r < 0 && w->fedfail)
@@ -1148,7 +1152,7 @@ file(struct dm_scan *sc, struct dm_buf *path, size_t rel, const struct stat *st)
 		dm_buf_reset(&w->toppath);
 		dm_buf_add(&w->toppath, path->buf, path->len);
 		k = archive(sc, a, path, path->buf + rel, 1, k,
-		    st->st_mtime);
+		    st->st_mtime, st->st_size);
 		dm_archive_free(a);
 		if (k)
 			goto out;

@@ -10,6 +10,17 @@
  * dm-archive.so (archive-load.c).
  */
 
+/* ar's magic is a line of text: an archive is that line alone (empty)
+ * or followed by a member's header, which ends in "`\n". Notes that only
+ * start with it are text. */
+static int
+isar(const unsigned char *p, size_t n)
+{
+	if (n < 8 || memcmp(p, "!<arch>\n", 8) != 0)
+		return 0;
+	return n == 8 || (n >= 68 && p[66] == '`' && p[67] == '\n');
+}
+
 int
 dm_archive_sniff(const void *head, size_t n)
 {
@@ -28,7 +39,7 @@ dm_archive_sniff(const void *head, size_t n)
 	if ((n >= 4 && (memcmp(p, "PK\3\4", 4) == 0 ||
 	    memcmp(p, "PK\5\6", 4) == 0 || memcmp(p, "PK\7\10", 4) == 0)) ||
 	    (n >= 6 && memcmp(p, "7z\xBC\xAF\x27\x1C", 6) == 0) ||
-	    (n >= 8 && memcmp(p, "!<arch>\n", 8) == 0) ||
+	    isar(p, n) ||
 	    (n >= 262 && memcmp(p + 257, "ustar", 5) == 0) ||
 	    (n >= 32774 && memcmp(p + 32769, "CD001", 5) == 0))
 		return DM_SNIFF_ARCHIVE;

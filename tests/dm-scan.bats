@@ -459,6 +459,25 @@ EOF
 EOF
 }
 
+@test "an empty ar or 7z archive is named with the bytes read; a text that only starts like ar is text" {
+	printf '!<arch>\n' >empty.a
+	printf '!<arch>\nnotes about ar\n' >ar-notes.txt
+	{ printf '!<arch>\n'; seq 100; } >long-notes.txt
+	# what 7z makes of nothing: a signature header that points nowhere
+	{ printf '7z\274\257\047\034\000\004\215\233\325\017'; head -c 20 /dev/zero; } >e.7z
+	stamp ar-notes.txt long-notes.txt
+	run_split noid dm-scan empty.a e.7z ar-notes.txt long-notes.txt
+	assert_success
+	assert_stderr <<EOF
+dm-scan: empty.a: no member: read as an empty ar archive, after 8 bytes
+dm-scan: e.7z: no member: read as an empty 7-Zip archive, after 32 bytes
+EOF
+	assert_output <<EOF
+{"path":"ar-notes.txt","size":23,$M,"type":"txt","encoding":"utf-8","text":"!<arch>\nnotes about ar\n"}
+{"path":"long-notes.txt","size":300,$M,"type":"txt","encoding":"utf-8","text":"!<arch>\n$(seq 100 | tr '\n' '|' | sed 's/|/\\n/g')"}
+EOF
+}
+
 # outer.zip holds inner.tar.gz (holding x.md) and notes.txt.gz.
 nested() {
 	mkdir -p n/in
