@@ -17,6 +17,10 @@ enum {
 	DM_SNIFF_MAYBE		/* cpio magic, which text can start with too */
 };
 int	 dm_archive_sniff(const void *head, size_t n);
+/* 1 when data, n bytes in all, starts with a compression's magic number
+ * but is shorter than any stream of it (that of no data): the magic
+ * alone, or a header cut short. */
+int	 dm_archive_stub(const void *data, size_t n);
 
 /*
  * An archive read member after member, for the formats and filters

@@ -15,6 +15,10 @@
 #include "scan.h"
 #include "extract.h"
 
+/* Data that starts with a compression's magic number and is too short
+ * to hold a stream: libarchive's readers each say it their way. */
+#define STUB		"truncated or damaged compressed data"
+
 /* Bytes read before deciding what a file is. */
 #define HEAD		(64 * 1024)
 #define BLOCK		(1024 * 1024)
@@ -925,6 +929,11 @@ member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
 	if (k == DM_SNIFF_ARCHIVE && doctype(sc, path->buf, "", 0) !=
 	    DM_DOC_NONE)
 		k = DM_SNIFF_NONE;
+	if (k == DM_SNIFF_COMPRESSED && !sc->noarch && level < sc->depth &&
+	    dm_archive_stub(w->data.buf, w->data.len)) {
+		report(sc, path->buf, path->len, STUB);
+		goto out;
+	}
 	if ((k == DM_SNIFF_COMPRESSED || k == DM_SNIFF_ARCHIVE) && !sc->noarch &&
 	    level < sc->depth && !seekable(w->data.buf, w->data.len)) {
 		/* --max-size is for files that become samples, not for the
@@ -1049,8 +1058,7 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 	if (kind == DM_SNIFF_NONE) {
 		/* the magic of gzip (say) with no stream after it */
 		if (sniff == DM_SNIFF_COMPRESSED)
-			report(sc, path->buf, path->len,
-			    "truncated or damaged compressed data");
+			report(sc, path->buf, path->len, STUB);
 		else if (strong)
 			report(sc, path->buf, path->len,
 			    "not a readable archive");
@@ -1132,6 +1140,10 @@ file(struct dm_scan *sc, struct dm_buf *path, size_t rel, const struct stat *st)
 	    DM_DOC_NONE)
 		k = DM_SNIFF_NONE;
 	if (k != DM_SNIFF_NONE && !sc->noarch && sc->depth > 0) {
+		if (dm_archive_stub(w->data.buf, w->data.len)) {
+			report(sc, path->buf, path->len, STUB);
+			goto out;
+		}
 		if (lseek(fd, 0, SEEK_SET) < 0) {
 			unline(sc);
 			dm_warnx_errno("%s", shown(sc, path->buf, path->len));

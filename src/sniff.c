@@ -52,6 +52,29 @@ dm_archive_sniff(const void *head, size_t n)
 	return DM_SNIFF_NONE;
 }
 
+/* The smallest stream of each compression: that of no data. */
+static const struct {
+	const char	*magic;
+	size_t		 len, least;
+} stubs[] = {
+	{ "\x1F\x8B", 2, 20 }, { "BZh", 3, 14 }, { "\xFD" "7zXZ\0", 6, 32 },
+	{ "\x28\xB5\x2F\xFD", 4, 13 }, { "\x04\x22\x4D\x18", 4, 15 },
+	{ "\x5D\0\0", 3, 18 }, { "\x1F\x9D", 2, 3 }
+};
+
+int
+dm_archive_stub(const void *data, size_t n)
+{
+	size_t i;
+
+	if (dm_archive_sniff(data, n) != DM_SNIFF_COMPRESSED)
+		return 0;
+	for (i = 0; i < sizeof stubs / sizeof stubs[0]; i++)
+		if (memcmp(data, stubs[i].magic, stubs[i].len) == 0)
+			return n < stubs[i].least;
+	return 0;
+}
+
 static unsigned
 le16(const unsigned char *p)
 {

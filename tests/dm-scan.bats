@@ -647,6 +647,26 @@ dm-scan: 0 files read, 4 errors
 EOF
 }
 
+@test "the magic of xz, zstd, bzip2 or lz4 with no stream after it is reported as gzip's is" {
+	printf '\3757zXZ\000' >m.xz
+	printf '\050\265\057\375' >m.zst
+	printf 'BZh9' >m.bz2
+	printf '\004\042\115\030' >m.lz4
+	tar -cf t.tar m.xz m.zst
+	run_split dm-scan m.xz m.zst m.bz2 m.lz4 t.tar
+	assert_status 1
+	assert_output ''
+	assert_stderr <<EOF
+dm-scan: m.xz: truncated or damaged compressed data
+dm-scan: m.zst: truncated or damaged compressed data
+dm-scan: m.bz2: truncated or damaged compressed data
+dm-scan: m.lz4: truncated or damaged compressed data
+dm-scan: t.tar!/m.xz: truncated or damaged compressed data
+dm-scan: t.tar!/m.zst: truncated or damaged compressed data
+dm-scan: 0 files read, 6 errors
+EOF
+}
+
 @test "archives are found by content, and text that looks like cpio stays text" {
 	members
 	tar -czf archive.dat -C m two.md
