@@ -72,7 +72,8 @@ struct dm_scan {
 	size_t		 nincl, nexcl, ntypes;
 	struct dm_io	*io;
 	/* counters */
-	unsigned long long nread;		/* samples (or JSONL files) written */
+	unsigned long long nread;		/* files that gave samples: a JSONL
+						 * file, a PDF of many pages, one */
 	unsigned long long nbinary, nlarge, nnotutf8, nspecial, nloops;
 	unsigned long long nsmall;		/* under --min-size */
 	unsigned long long nerrors;		/* unreadable files, bad archives */

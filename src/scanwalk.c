@@ -504,7 +504,9 @@ emit(struct dm_scan *sc, const char *path, size_t plen,
 	}
 	dm_buf_addc(&w->line, '}');
 	dm_writer_line(&sc->io->out, w->line.buf, w->line.len);
-	sc->nread++;
+	/* a document is counted once by doc(), whatever its pages */
+	if (di == NULL)
+		sc->nread++;
 }
 
 static int
@@ -673,6 +675,7 @@ struct doc {
 	unsigned long long size;
 	time_t		 mtime;
 	const char	*type;
+	unsigned long long nsamples;
 };
 
 static int
@@ -690,6 +693,7 @@ doc_sample(void *arg, const char *text, size_t len,
 	}
 	emit(sc, d->path, d->plen, d->size, d->mtime, d->type, "utf-8", text,
 	    len, di);
+	d->nsamples++;
 	dm_buf_free(&fixed);
 	return sc->stop || dm_interrupted ? -1 : 0;
 }
@@ -703,7 +707,7 @@ doc(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 	struct dm_scanwork *w = sc->w;
 	struct dm_extractopt o;
 	struct dm_buf err = DM_BUF_INIT;
-	struct doc d = { sc, path, plen, 0, mtime, dm_doc_name(t) };
+	struct doc d = { sc, path, plen, 0, mtime, dm_doc_name(t), 0 };
 
 	/* a member's header may understate its size: read to the cap */
 	if (fill(sc, s, &w->data, (size_t)sc->maxsize + 1) < 0)
@@ -732,6 +736,9 @@ doc(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 		dm_warn("%s: %s, skipped", shown(sc, path, plen), err.buf);
 		sc->ndocs++;
 	}
+	/* a file read, however many samples (pages) it gave */
+	if (d.nsamples > 0)
+		sc->nread++;
 	dm_buf_free(&err);
 }
 

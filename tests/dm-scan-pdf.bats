@@ -113,6 +113,18 @@ Third page, one paragraph only." ]
 	done
 }
 
+@test "a PDF of many pages is one file read in the summary and in --report's in, with --pdf-pages too" {
+	cp "$BATS_FILE_TMPDIR/pages.pdf" .
+	printf 'a\000b' >bin.dat
+	for opt in --extract --pdf-pages; do
+		run_split dm-scan --extract $opt --report rep.jsonl pages.pdf bin.dat
+		assert_success
+		assert_stderr 'dm-scan: 1 file read, 1 binary file skipped'
+	done
+	[ "$(jq -c '[.in, .out]' rep.jsonl)" = '[2,1]
+[2,2]' ]
+}
+
 @test "a PDF made by pandoc through groff: headings, list items and paragraphs on lines of their own" {
 	printf -- '---\ntitle: The Report\nauthor: Ada Lovelace\n---\n\n# Introduction\n\nFirst paragraph with *emphasis* and a [link](http://example.com).\n\n- item one\n- item two\n\nLast line.\n' >doc.md
 	pandoc -s doc.md -t ms -o doc.pdf
