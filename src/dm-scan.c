@@ -195,7 +195,7 @@ main(int argc, char *argv[])
 	struct dm_scan sc;
 	struct list ops = { NULL, 0 }, owned = { NULL, 0 };
 	size_t i, klen;
-	char *s, *p;
+	char *s, *p, *e;
 	int c, status, nfrom = 0;
 
 	dm_init(argv[0]);
@@ -281,8 +281,15 @@ main(int argc, char *argv[])
 			for (p = s; *p; p++)
 				if (*p >= 'A' && *p <= 'Z')
 					*p = (char)(*p - 'A' + 'a');
-			for (p = strtok(s, ","); p; p = strtok(NULL, ","))
+			/* an empty item is the type of names without an
+			 * extension: --type '' or --type txt, */
+			for (p = s;; p = e + 1) {
+				if ((e = strchr(p, ',')) != NULL)
+					*e = '\0';
 				addto(&sc.types, &sc.ntypes, p);
+				if (e == NULL)
+					break;
+			}
 			break;
 		case 'V':
 			printf("dm-scan (dm) %s\n", DM_VERSION);

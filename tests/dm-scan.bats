@@ -1278,6 +1278,19 @@ EOF
 	assert_output $'t/lib/c.txt\nt/lib/d.html'
 }
 
+@test "--type: an empty item chooses the names without an extension, not every file" {
+	mkdir ty
+	printf 'r\n' >ty/README
+	printf 't\n' >ty/a.txt
+	printf 'm\n' >ty/b.md
+	for t in '' ',' 'txt,'; do
+		run_split dm-scan --type "$t" ty
+		assert_success
+		assert_stderr ''
+		[ "$(jq -r .path <<<"$output" | tr '\n' ' ')" = "$([ "$t" = txt, ] && echo 'ty/README ty/a.txt ' || echo 'ty/README ')" ]
+	done
+}
+
 @test "--max-total counts nested archives already closed: a zip of gzipped tars stops" {
 	mkdir b
 	head -c 10M /dev/zero >b/zero.bin
