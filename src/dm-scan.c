@@ -19,7 +19,8 @@ static const char usage[] =
     "               [--include GLOB] [--jsonl] [--max-line SIZE] [--max-memory SIZE]\n"
     "               [--max-size SIZE] [--max-total SIZE] [--min-size SIZE]\n"
     "               [--no-archives] [--no-text] [--on-error=stop|skip] [--pdf-pages]\n"
-    "               [--progress] [--rejects FILE] [--type LIST] [PATH ...]";
+    "               [--progress] [--rejects FILE] [--report FILE] [--type LIST]\n"
+    "               [PATH ...]";
 
 static const char help[] =
     "Turn folders, files and archives into JSONL samples, one per text file.\n"

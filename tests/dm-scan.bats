@@ -1074,6 +1074,10 @@ EOF
 	run_split dm-scan --help
 	assert_success
 	[[ $output == 'usage: dm-scan '* ]]
+	# every option of the help is in the usage, and in the man page's
+	# synopsis
+	[[ $output == *'[-k FIELD]'*'[--report FILE]'* ]]
+	grep -qx '\.Op Fl -report Ar FILE' "$DM_REPO/man/dm-scan.1"
 	run_split dm-scan
 	assert_status 2
 	assert_stderr "dm-scan: missing PATH"$'\n'"$(usage_of dm-scan)"
