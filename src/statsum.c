@@ -645,7 +645,15 @@ dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
 		json_object_set_new(x, "name", json_string(st->name));
 		json_object_set_new(x, "count", json_integer((json_int_t)n));
 		json_object_set_new(x, "missing", json_integer((json_int_t)st->missing));
-		mean = n ? (double)(st->sum / n) : NAN;
+		/* the sum of integers is exact; other values take the
+		 * running mean, which stays within min and max (the sum of
+		 * 7000 times 0.1, divided, is below 0.1) */
+		mean = n == 0 ? NAN : st->isint ? (double)(st->sum / n) :
+		    (double)st->mean;
+		if (n && mean < st->kll.min)
+			mean = st->kll.min;
+		if (n && mean > st->kll.max)
+			mean = st->kll.max;
 		var = n > 1 ? (double)(st->m2 / (n - 1)) : NAN;
 		json_object_set_new(x, "mean", num(mean));
 		json_object_set_new(x, "std", num(var > 0 ? sqrt(var) :

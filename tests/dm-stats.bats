@@ -436,6 +436,23 @@ for l in open(sys.argv[1]):
 	done
 }
 
+@test "the mean of equal values is that value, as pandas' is, in one pass and merged" {
+	yes '{"v":0.1}' | head -n 7000 >same.jsonl
+	/usr/bin/python3 -c '
+import pandas as pd
+print(repr(float(pd.read_json("same.jsonl", lines=True)["v"].mean())))' >want
+	run cat want
+	assert_output 0.1
+	run sh -c 'dm-stats -s v --depth 0 --json same.jsonl | jq -c "[.stats[0].mean, .stats[0].min]"'
+	assert_success
+	assert_output '[0.1,0.1]'
+	split -n l/3 same.jsonl part.
+	run sh -c 'for f in part.*; do dm-stats -s v --depth 0 --partial "$f"; done |
+	    dm-stats --merge --json | jq -c "[.stats[0].mean, .stats[0].min]"'
+	assert_success
+	assert_output '[0.1,0.1]'
+}
+
 @test "large numbers keep the digits their column has room for; the HTML report keeps them all" {
 	/usr/bin/python3 -c '
 for i in range(100): print("{\"ts\":%d,\"w\":%d,\"neg\":%d}" % (1700000000000 + i * 1000, 123456 + i, -123456789 - i))' >big.jsonl
