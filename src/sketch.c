@@ -441,10 +441,24 @@ dm_kll_quantile(struct dm_kll *s, double q)
 	return r;
 }
 
+/*
+ * Where hi - lo overflows (from -1e308 to 1e308), the values and the range
+ * are halved: exact for numbers that large, and the ratio stays.
+ */
+double
+dm_kll_edge(double lo, double hi, int k, int nb)
+{
+	if (isfinite(hi - lo))
+		return lo + (hi - lo) * k / nb;
+	/* lo/2 + (hi/2 - lo/2) k/nb is at most hi/2: no overflow */
+	return (lo / 2 + (hi / 2 - lo / 2) * ((double)k / nb)) * 2;
+}
+
 void
 dm_kll_histogram(struct dm_kll *s, double lo, double hi, int nb,
     unsigned long long *counts)
 {
+	double sc = isfinite(hi - lo) ? 1 : 0.5;
 	size_t i;
 	long b;
 	int h;
@@ -452,8 +466,8 @@ dm_kll_histogram(struct dm_kll *s, double lo, double hi, int nb,
 	memset(counts, 0, (size_t)nb * sizeof *counts);
 	for (h = 0; h < s->nlevels; h++)
 		for (i = 0; i < s->len[h]; i++) {
-			b = hi > lo ? (long)floor((s->lv[h][i] - lo) /
-			    (hi - lo) * nb) : 0;
+			b = hi > lo ? (long)floor((s->lv[h][i] * sc - lo * sc) /
+			    (hi * sc - lo * sc) * nb) : 0;
 			if (b < 0)
 				b = 0;
 			if (b >= nb)

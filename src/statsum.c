@@ -583,22 +583,28 @@ intbins(double span, double nb)
 static int
 nbins(struct dm_stat *st, int want, double lo, double hi)
 {
-	double iqr, w, nb;
+	double iqr, w, nb, q1, q3, s = 1;
 	unsigned long long n = st->kll.n;
 
 	if (hi <= lo)
 		return 1;
 	if (want > 0)
 		return want;
-	iqr = dm_kll_quantile(&st->kll, 0.75) - dm_kll_quantile(&st->kll, 0.25);
-	if (iqr > 0) {
+	q1 = dm_kll_quantile(&st->kll, 0.25);
+	q3 = dm_kll_quantile(&st->kll, 0.75);
+	/* near DBL_MAX the range or twice the IQR is no double: both are
+	 * taken at a quarter of their size, which leaves their ratio */
+	if (!isfinite(hi - lo) || !isfinite(2 * (q3 - q1)))
+		s = 0.25;
+	iqr = q3 * s - q1 * s;
+	if (iqr > 0 && isfinite(iqr)) {
 		w = 2 * iqr / cbrt((double)n);
-		nb = ceil((hi - lo) / w);
+		nb = ceil((hi * s - lo * s) / w);
 	} else
 		nb = ceil(log2((double)n)) + 1;
 	if (nb > 40)
 		nb = 40;
-	if (nb < 1)
+	if (!(nb >= 1))
 		nb = 1;
 	if (st->isint && hi - lo + 1 <= nb)
 		nb = hi - lo + 1;
@@ -654,9 +660,11 @@ dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
 			mean = st->kll.min;
 		if (n && mean > st->kll.max)
 			mean = st->kll.max;
-		var = n > 1 ? (double)(st->m2 / (n - 1)) : NAN;
+		/* the root in extended precision: the variance of values
+		 * near DBL_MAX is no double, their deviation is */
+		var = n > 1 ? (double)sqrtl(st->m2 / (n - 1)) : NAN;
 		json_object_set_new(x, "mean", num(mean));
-		json_object_set_new(x, "std", num(var > 0 ? sqrt(var) :
+		json_object_set_new(x, "std", num(var > 0 ? var :
 		    n > 1 ? 0 : NAN));
 		json_object_set_new(x, "min", num(n ? st->kll.min : NAN));
 		q = json_object();
@@ -676,7 +684,7 @@ dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
 			dm_kll_histogram(&st->kll, lo, hi, nb, hc);
 			for (k = 0; k <= nb; k++)
 				json_array_append_new(edges, num(k == nb ? hi :
-				    lo + (hi - lo) * k / nb));
+				    dm_kll_edge(lo, hi, k, nb)));
 			for (k = 0; k < nb; k++)
 				json_array_append_new(counts,
 				    json_integer((json_int_t)hc[k]));

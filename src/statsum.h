@@ -52,6 +52,9 @@ double	 dm_kll_quantile(struct dm_kll *, double q);
  * hi); weights of compacted items count. */
 void	 dm_kll_histogram(struct dm_kll *, double lo, double hi, int nb,
 	    unsigned long long *counts);
+/* The edge k of nb equal bins from lo to hi, also where hi - lo is beyond
+ * DBL_MAX. */
+double	 dm_kll_edge(double lo, double hi, int k, int nb);
 /* The state as {"k":..,"n":..,"min":..,"max":..,"levels":[[..],..]}, and
  * back (0, or -1 with err). */
 json_t	*dm_kll_json(const struct dm_kll *);

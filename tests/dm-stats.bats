@@ -436,6 +436,26 @@ for l in open(sys.argv[1]):
 	done
 }
 
+@test "values near DBL_MAX: a range beyond it still gives bins, edges and a deviation" {
+	printf '%s\n' '{"v":-1e308}' '{"v":0}' '{"v":1e308}' '{"v":1e308}' >ext.jsonl
+	run dm-stats -s v --depth 0 --ascii ext.jsonl
+	assert_success
+	[[ "${lines[6]}" == "v               -1.00e+308  -@"*"1.000e+308" ]]
+	run sh -c 'dm-stats -s v --depth 0 --json --bins 4 ext.jsonl | jq -c ".stats[0] | [.histogram, .mean]"'
+	assert_output '[{"edges":[-1e+308,-5e+307,0,5e+307,1e+308],"counts":[1,0,1,2]},2.5e+307]'
+	# the edges and the deviation as exact arithmetic gives them
+	run /usr/bin/python3 -c '
+from fractions import Fraction as F
+import statistics
+lo, hi = F(-10**308), F(10**308)
+print([float(lo + (hi - lo) * k / 4) for k in range(5)], repr(statistics.stdev([-10**308, 0, 10**308, 10**308])))'
+	assert_output '[-1e+308, -5e+307, 0.0, 5e+307, 1e+308] 9.574271077563382e+307'
+	run sh -c 'dm-stats -s v --depth 0 --json ext.jsonl | jq -c ".stats[0] | [.std, .histogram]"'
+	assert_output '[9.574271077563382e+307,{"edges":[-1e+308,0,1e+308],"counts":[1,3]}]'
+	run sh -c "printf '%s\\n' '{\"v\":-9e307}' '{\"v\":9e307}' | dm-stats -s v --depth 0 --json | jq -c '.stats[0].histogram'"
+	assert_output '{"edges":[-9e+307,0,9e+307],"counts":[1,1]}'
+}
+
 @test "the mean of equal values is that value, as pandas' is, in one pass and merged" {
 	yes '{"v":0.1}' | head -n 7000 >same.jsonl
 	/usr/bin/python3 -c '
