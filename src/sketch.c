@@ -410,7 +410,7 @@ dm_kll_quantile(struct dm_kll *s, double q)
 {
 	struct wv *a;
 	unsigned long long cum = 0;
-	double pos, frac, r;
+	double pos, frac, r, a0, b0, d;
 	size_t i, n, lo;
 
 	if (s->n == 0)
@@ -426,7 +426,14 @@ dm_kll_quantile(struct dm_kll *s, double q)
 		frac = pos - (double)lo;
 		if (lo + 1 >= s->n)
 			return s->lv[0][s->n - 1];
-		return s->lv[0][lo] + frac * (s->lv[0][lo + 1] - s->lv[0][lo]);
+		/* numpy's _lerp, operation for operation: from the upper
+		 * value past the middle */
+		a0 = s->lv[0][lo];
+		b0 = s->lv[0][lo + 1];
+		d = b0 - a0;
+		if (!isfinite(d))	/* numpy's is then inf or nan */
+			return (a0 / 2 + (b0 / 2 - a0 / 2) * frac) * 2;
+		return frac >= 0.5 ? b0 - d * (1 - frac) : a0 + d * frac;
 	}
 	a = gather(s, &n);
 	r = a[n - 1].v;

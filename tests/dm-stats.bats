@@ -436,6 +436,47 @@ for l in open(sys.argv[1]):
 	done
 }
 
+@test "exact quantiles are numpy's linear ones to the last bit, on 300 random small sets" {
+	printf '%s\n' '{"v":0.06576431578628106}' '{"v":679.4577062914987}' \
+	    '{"v":0.01870538212212831}' >lerp.jsonl
+	run sh -c 'dm-stats -s v --depth 0 --json lerp.jsonl | jq -c ".stats[0].quantiles[\"25%\"]"'
+	assert_output 0.042234848954204686
+	# set j is the field aj of the first n_j samples
+	/usr/bin/python3 - <<'PY'
+import json, random
+random.seed(11)
+sets = []
+for j in range(300):
+    n = random.randint(1, 20)
+    sets.append([random.choice([1, -1]) * random.random() *
+        10 ** random.randint(-3, 6) if random.random() < 0.8 else
+        random.randint(-50, 50) for i in range(n)])
+json.dump(sets, open("sets.json", "w"))
+with open("in.jsonl", "w") as f:
+    for i in range(20):
+        f.write(json.dumps({"a%d" % j: s[i] for j, s in enumerate(sets)
+            if i < len(s)}) + "\n")
+with open("names", "w") as f:
+    f.write(",".join("a%d" % j for j in range(len(sets))))
+PY
+	dm-stats -s "$(cat names)" --depth 0 --json in.jsonl >out.json
+	run /usr/bin/python3 - <<'PY'
+import json, numpy as np
+sets = json.load(open("sets.json"))
+out = json.load(open("out.json"))
+bad = 0
+for s, st in zip(sets, out["stats"]):
+    want = np.percentile(np.array(s, dtype=float), [1, 5, 25, 50, 75, 95, 99])
+    got = [float(st["quantiles"][k]) for k in ["1%", "5%", "25%", "50%", "75%", "95%", "99%"]]
+    for w, g in zip(want, got):
+        if float(w) != g:
+            bad += 1
+            print(st["name"], repr(float(w)), repr(g))
+print(len(out["stats"]), "sets,", bad, "differ")
+PY
+	assert_output '300 sets, 0 differ'
+}
+
 @test "values near DBL_MAX: a range beyond it still gives bins, edges and a deviation" {
 	printf '%s\n' '{"v":-1e308}' '{"v":0}' '{"v":1e308}' '{"v":1e308}' >ext.jsonl
 	run dm-stats -s v --depth 0 --ascii ext.jsonl
