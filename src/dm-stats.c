@@ -412,7 +412,7 @@ main(int argc, char *argv[])
 	} else {
 		o = dm_summary_json(&S, &out);
 		if (json) {
-			dm_json_addval(&b, o);
+			dm_summary_addjson(&b, o);
 			dm_buf_addc(&b, '\n');
 		} else if (html)
 			dm_summary_html(o, "dm-stats report", &b);

@@ -70,26 +70,96 @@ bar(struct dm_buf *b, double frac, int width, int ascii)
 }
 
 /*
- * A printable form of a value: a string's text, or its JSON. A string
- * whose text reads as JSON ("1", "null", "[]"), or is empty, is shown as
- * JSON too, so that it is not taken for the number 1 or for null.
+ * A printable form of a value, given as its JSON text: a string's text, or
+ * the JSON. A string whose text reads as JSON ("1", "null", "[]"), or is
+ * empty, is shown as JSON too, so that it is not taken for the number 1 or
+ * for null.
  */
 static void
 valtext(struct dm_buf *b, const json_t *v, size_t max)
 {
 	struct dm_buf t = DM_BUF_INIT;
 	struct dm_jerr e;
+	const char *j = json_string_value(v), *s;
+	size_t jn = json_string_length(v), n;
 
-	if (json_is_string(v) && json_string_length(v) > 0 &&
-	    dm_json_check(json_string_value(v), json_string_length(v),
-	    &e) < 0)
-		dm_buf_addquoted(b, json_string_value(v),
-		    json_string_length(v), max);
-	else {
-		dm_json_addval(&t, v);
-		dm_buf_addquoted(b, t.buf, t.len, max);
-	}
+	if (j == NULL)
+		j = "null", jn = 4;
+	if (jn > 0 && j[0] == '"' && dm_json_string(j, jn, &t, &s, &n) == 0 &&
+	    n > 0 && dm_json_check(s, n, &e) < 0)
+		dm_buf_addquoted(b, s, n, max);
+	else
+		dm_buf_addquoted(b, j, jn, max);
 	dm_buf_free(&t);
+}
+
+/* The members of object o, that of key k written by sub. */
+static void
+addmembers(struct dm_buf *b, json_t *o, const char *k,
+    void (*sub)(struct dm_buf *, json_t *))
+{
+	const char *key;
+	json_t *v;
+	int first = 1;
+
+	dm_buf_addc(b, '{');
+	json_object_foreach(o, key, v) {
+		if (!first)
+			dm_buf_addc(b, ',');
+		first = 0;
+		dm_json_addstr(b, key, strlen(key));
+		dm_buf_addc(b, ':');
+		if (strcmp(key, k) == 0)
+			sub(b, v);
+		else
+			dm_json_addval(b, v);
+	}
+	dm_buf_addc(b, '}');
+}
+
+static void
+addvalue(struct dm_buf *b, json_t *v)
+{
+	if (json_is_string(v))
+		dm_buf_add(b, json_string_value(v), json_string_length(v));
+	else
+		dm_json_addval(b, v);
+}
+
+static void
+addtop(struct dm_buf *b, json_t *a)
+{
+	json_t *x;
+	size_t i;
+
+	dm_buf_addc(b, '[');
+	json_array_foreach(a, i, x) {
+		if (i)
+			dm_buf_addc(b, ',');
+		addmembers(b, x, "value", addvalue);
+	}
+	dm_buf_addc(b, ']');
+}
+
+static void
+addcounts(struct dm_buf *b, json_t *a)
+{
+	json_t *x;
+	size_t i;
+
+	dm_buf_addc(b, '[');
+	json_array_foreach(a, i, x) {
+		if (i)
+			dm_buf_addc(b, ',');
+		addmembers(b, x, "top", addtop);
+	}
+	dm_buf_addc(b, ']');
+}
+
+void
+dm_summary_addjson(struct dm_buf *b, json_t *o)
+{
+	addmembers(b, o, "counts", addcounts);
 }
 
 static void

@@ -620,7 +620,7 @@ static const char *const qnames[] = { "1%", "5%", "25%", "50%", "75%",
 json_t *
 dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
 {
-	json_t *o = json_object(), *a, *x, *q, *t, *hist, *edges, *counts, *val;
+	json_t *o = json_object(), *a, *x, *q, *t, *hist, *edges, *counts;
 	struct dm_vent **vs;
 	unsigned long long *hc;
 	double mean, var, lo, hi;
@@ -737,9 +737,10 @@ dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
 		for (j = 0; j < c->n && (int)j < out->top; j++) {
 			json_t *y = json_object();
 
-			dm_buf_reset(&err);
-			val = dm_json_parse(vs[j]->key, vs[j]->len, &err);
-			json_object_set_new(y, "value", val ? val : json_null());
+			/* the text that was counted: 1.0 and 1e0, or two
+			 * integers beyond 2^53, are one double */
+			json_object_set_new(y, "value", json_stringn(vs[j]->key,
+			    vs[j]->len));
 			json_object_set_new(y, "count", json_integer((json_int_t)vs[j]->n));
 			json_object_set_new(y, "share", json_real(present ?
 			    (double)vs[j]->n / present : 0));

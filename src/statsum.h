@@ -122,8 +122,12 @@ struct dm_statout {
 	int		 bins;		/* 0: chosen from the data */
 	int		 ascii;		/* no block characters */
 };
-/* The summary as one JSON object, keys in the documented order. */
+/* The summary as one JSON object, keys in the documented order; each value
+ * of a top list is held as a string of its JSON text, as it was counted (a
+ * number is not read into a double). */
 json_t	*dm_summary_json(struct dm_summary *, const struct dm_statout *);
+/* Appends that object as JSON, those values as the JSON they hold. */
+void	 dm_summary_addjson(struct dm_buf *, json_t *);
 void	 dm_summary_table(json_t *, const struct dm_statout *, struct dm_buf *);
 void	 dm_summary_html(json_t *, const char *title, struct dm_buf *);
 

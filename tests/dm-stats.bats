@@ -293,6 +293,36 @@ oddkeys() {
 	assert_output '[{"field":"l","count":9,"missing":1,"distinct":5,"distinct_exact":true,"top":[{"value":"en","count":4,"share":0.4444444444444444},{"value":"fr","count":2,"share":0.2222222222222222},{"value":"1","count":1,"share":0.1111111111111111}]}]'
 }
 
+@test "--count shows each value as it was counted: numbers one double cannot tell apart stay apart" {
+	printf '%s\n' '{"text":"x","id":12345678901234567890}' \
+	    '{"text":"x","id":12345678901234567891}' '{"text":"x","id":0}' \
+	    '{"text":"x","id":-0}' '{"text":"x","id":1.0}' '{"text":"x","id":1e0}' \
+	    '{"text":"x","id":[1.0,{"a":1e0}]}' >ids.jsonl
+	run sh -c 'dm-stats -s len --depth 0 -c id --ascii ids.jsonl | tail -8'
+	assert_output <<-'EOF'
+	id: 7 present, 0 missing, 7 distinct
+	  -0                                     1   14.3%  ####################
+	  0                                      1   14.3%  ####################
+	  1.0                                    1   14.3%  ####################
+	  12345678901234567890                   1   14.3%  ####################
+	  12345678901234567891                   1   14.3%  ####################
+	  1e0                                    1   14.3%  ####################
+	  [1.0,{"a":1e0}]                        1   14.3%  ####################
+	EOF
+	run sh -c 'dm-stats -s len --depth 0 -c id --json ids.jsonl | grep -o "\"top\":.*"'
+	assert_output '"top":[{"value":-0,"count":1,"share":0.14285714285714285},{"value":0,"count":1,"share":0.14285714285714285},{"value":1.0,"count":1,"share":0.14285714285714285},{"value":12345678901234567890,"count":1,"share":0.14285714285714285},{"value":12345678901234567891,"count":1,"share":0.14285714285714285},{"value":1e0,"count":1,"share":0.14285714285714285},{"value":[1.0,{"a":1e0}],"count":1,"share":0.14285714285714285}]}]}'
+	# valid JSON, whose numbers read as the input's
+	run sh -c 'dm-stats -s len --depth 0 -c id --json ids.jsonl | /usr/bin/python3 -c "
+import json, sys
+o = json.load(sys.stdin, parse_float=str, parse_int=str)
+print(json.dumps([t[\"value\"] for t in o[\"counts\"][0][\"top\"]]))"'
+	assert_output '["-0", "0", "1.0", "12345678901234567890", "12345678901234567891", "1e0", ["1.0", {"a": "1e0"}]]'
+	# and the same after --merge
+	dm-stats -s len --depth 0 -c id --partial ids.jsonl >p
+	run sh -c 'dm-stats --merge --json p | grep -o "\"value\":[^,]*" | tr "\n" " "'
+	assert_output '"value":-0 "value":0 "value":1.0 "value":12345678901234567890 "value":12345678901234567891 "value":1e0 "value":[1.0 '
+}
+
 @test "the --count table shows a string that reads as JSON as JSON, apart from the value" {
 	printf '%s\n' '{"c":1}' '{"c":"1"}' '{"c":"1"}' '{"c":null}' '{"c":"null"}' \
 	    '{"c":""}' '{"c":"en"}' '{"c":[1]}' '{"c":"[1]"}' '{"c":"a\"b"}' >c.jsonl
