@@ -70,6 +70,34 @@ bar(struct dm_buf *b, double frac, int width, int ascii)
 }
 
 /*
+ * Text as dm_buf_addquoted writes it (a newline as \n), a backslash
+ * doubled: else "a\\nb" and a line break would both be a\nb. At most max
+ * bytes of s, then "...".
+ */
+static void
+addtext(struct dm_buf *b, const char *s, size_t n, size_t max)
+{
+	size_t i = 0, k;
+	int32_t cp;
+	int u;
+
+	for (; i < n; i += k) {
+		if (i >= max) {
+			dm_buf_adds(b, "...");
+			return;
+		}
+		k = 1;
+		if ((unsigned char)s[i] >= 0x80 &&
+		    (u = dm_utf8_decode(s + i, n - i, &cp)) > 0)
+			k = (size_t)u;
+		if (s[i] == '\\')
+			dm_buf_adds(b, "\\\\");
+		else
+			dm_buf_addquoted(b, s + i, k, k);
+	}
+}
+
+/*
  * A printable form of a value, given as its JSON text: a string's text, or
  * the JSON. A string whose text reads as JSON ("1", "null", "[]"), or is
  * empty, is shown as JSON too, so that it is not taken for the number 1 or
@@ -87,7 +115,7 @@ valtext(struct dm_buf *b, const json_t *v, size_t max)
 		j = "null", jn = 4;
 	if (jn > 0 && j[0] == '"' && dm_json_string(j, jn, &t, &s, &n) == 0 &&
 	    n > 0 && dm_json_check(s, n, &e) < 0)
-		dm_buf_addquoted(b, s, n, max);
+		addtext(b, s, n, max);
 	else
 		dm_buf_addquoted(b, j, jn, max);
 	dm_buf_free(&t);

@@ -342,6 +342,20 @@ print(json.dumps([t[\"value\"] for t in o[\"counts\"][0][\"top\"]]))"'
 	EOF
 }
 
+@test "the --count table and report tell a line break from a backslash and n" {
+	printf '%s\n' '{"text":"x","k":"a\nb"}' '{"text":"x","k":"a\\nb"}' \
+	    '{"text":"x","k":"t\tu \\\\ \u00e9\u0001"}' >nl.jsonl
+	run sh -c 'dm-stats -s len --depth 0 -c k --ascii nl.jsonl | tail -4'
+	assert_output <<-'EOF'
+	k: 3 present, 0 missing, 3 distinct
+	  a\\nb                                  1   33.3%  ####################
+	  a\nb                                   1   33.3%  ####################
+	  t\tu \\\\ é\x01                        1   33.3%  ####################
+	EOF
+	run sh -c 'dm-stats -s len --depth 0 -c k --html - nl.jsonl | grep -o "end\">[^<]*b</text>"'
+	assert_output "$(printf '%s\n' 'end">a\\nb</text>' 'end">a\nb</text>')"
+}
+
 @test "the JSON summary has the documented members in order" {
 	small
 	run sh -c "dm-stats -c meta.lang --json small.jsonl | jq -c '[keys_unsorted, .quantiles, (.stats[0] | keys_unsorted), (.stats[0].histogram | keys_unsorted), (.fields[0] | keys_unsorted), (.counts[0] | keys_unsorted), [.stats[].name]]'"
