@@ -397,8 +397,9 @@ escnump(struct dm_buf *b, const json_t *v, int prec)
 {
 	char n[32];
 
-	/* no column to fit: every digit of a count or a timestamp */
-	fmtnum(n, sizeof n, v, prec, 14);
+	/* no column to fit: every digit of a count or a timestamp, 13 of
+	 * them whole, a minus sign taking no digit's place */
+	fmtnum(n, sizeof n, v, prec, 14 + (json_number_value(v) < 0));
 	esc(b, n);
 }
 

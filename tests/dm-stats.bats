@@ -579,6 +579,27 @@ OUT
 	assert_output '<td>ts</td><td>100</td><td>1700000049500</td><td>29011</td><td>1700000000000</td><td>1700000000990</td><td>1700000004950</td><td>1700000024750</td><td>1700000049500</td><td>1700000074250</td><td>1700000094050</td><td>1700000098010</td><td>1700000099000</td>'
 }
 
+@test "the HTML report shows negative numbers of 13 digits whole, as positive ones, as pandas' describe() has them" {
+	printf '%s\n' '{"t":-1234567890123}' '{"t":-1234567890125}' '{"t":9999999999999}' >neg.jsonl
+	/usr/bin/python3 - <<'PY' >want
+import pandas as pd
+d = pd.read_json("neg.jsonl", lines=True)["t"].astype(float).describe(
+    percentiles=[.01, .05, .25, .5, .75, .95, .99])
+print("<tr><td>t</td>" + "".join("<td>%.0f</td>" % d[k] for k in
+    ["count", "mean", "std", "min", "1%", "5%", "25%", "50%", "75%", "95%", "99%", "max"]) + "</tr>")
+PY
+	run cat want
+	assert_output '<tr><td>t</td><td>3</td><td>2510288073250</td><td>6486280795592</td><td>-1234567890125</td><td>-1234567890125</td><td>-1234567890125</td><td>-1234567890124</td><td>-1234567890123</td><td>4382716054938</td><td>8876543210987</td><td>9775308642197</td><td>9999999999999</td></tr>'
+	dm-stats -s t --depth 0 --html r.html neg.jsonl
+	run sh -c "grep -o '<tr><td>t</td>.*</tr>' r.html"
+	assert_output "$(cat want)"
+	# beyond 13 digits, as many digits with a sign as without
+	printf '%s\n' '{"t":-12345678901234}' '{"t":12345678901234}' >e.jsonl
+	dm-stats -s t --depth 0 --html r.html e.jsonl
+	run sh -c "grep -o '<tr><td>t</td>.*</tr>' r.html | grep -o '<td>[^<]*e+13</td>' | tr -d '\n'"
+	assert_output '<td>1.7459427e+13</td><td>-1.2345679e+13</td><td>-1.2098765e+13</td><td>-1.1111111e+13</td><td>1.1111111e+13</td><td>1.2098765e+13</td><td>1.2345679e+13</td>'
+}
+
 @test "an integer statistic gets bins that hold as many integers each" {
 	for r in 1 2 3 4; do seq 0 50; done | sed 's/.*/{"v":&}/' >u.jsonl
 	run sh -c "dm-stats -s v --depth 0 --json u.jsonl | jq -c '.stats[0].histogram.counts'"
