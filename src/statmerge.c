@@ -140,6 +140,81 @@ uget(const json_t *o, const char *k)
 	    (unsigned long long)json_integer_value(v) : 0;
 }
 
+/* A setting in a message: 'len,words' for a list, none for an empty one. */
+static void
+addsetting(struct dm_buf *b, const json_t *v)
+{
+	json_t *x;
+	size_t i;
+
+	if (json_is_array(v) && json_array_size(v) == 0) {
+		dm_buf_adds(b, "none");
+		return;
+	}
+	if (!json_is_array(v) && !json_is_string(v)) {
+		dm_json_addval(b, v);
+		return;
+	}
+	dm_buf_addc(b, '\'');
+	if (json_is_string(v))
+		dm_buf_addquoted(b, json_string_value(v),
+		    json_string_length(v), DM_QUOTE_MAX);
+	json_array_foreach(v, i, x) {
+		if (i)
+			dm_buf_addc(b, ',');
+		if (json_is_string(x))
+			dm_buf_addquoted(b, json_string_value(x),
+			    json_string_length(x), DM_QUOTE_MAX);
+		else
+			dm_json_addval(b, x);
+	}
+	dm_buf_addc(b, '\'');
+}
+
+/* Whether a partial's settings are the first's: else 0, with the first
+ * that differs in err. */
+static int
+samesettings(const json_t *mine, const json_t *set, struct dm_buf *err)
+{
+	static const char *const keys[] = { "stats", "count", "depth",
+	    "exact", "key" };
+	static const char *const what[] = { "statistics", "count fields",
+	    "--depth", "--exact", "text field" };
+	json_t *a, *b;
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		a = json_object_get(mine, keys[i]);
+		b = json_object_get(set, keys[i]);
+		if (b == NULL)
+			break;
+		if (json_equal(a, b))
+			continue;
+		dm_buf_adds(err, "the partial was made ");
+		if (json_is_boolean(b))
+			dm_buf_addf(err, json_is_true(b) ? "with %s, the first "
+			    "without" : "without %s, the first with it",
+			    what[i]);
+		else if (json_is_array(b) && json_array_size(b) == 0)
+			dm_buf_addf(err, "with no %s, the first with ", what[i]);
+		else {
+			dm_buf_addf(err, "with %s%s ", json_is_integer(b) ?
+			    "" : "the ", what[i]);
+			addsetting(err, b);
+			dm_buf_adds(err, ", the first with ");
+		}
+		if (!json_is_boolean(b))
+			addsetting(err, a);
+		return 0;
+	}
+	if (i < sizeof keys / sizeof keys[0] || !json_equal(mine, set)) {
+		dm_buf_adds(err, "the partial was made with other settings "
+		    "than the first");
+		return 0;
+	}
+	return 1;
+}
+
 int
 dm_summary_merge(struct dm_summary *S, const json_t *o, int first,
     struct dm_buf *err)
@@ -186,13 +261,10 @@ dm_summary_merge(struct dm_summary *S, const json_t *o, int first,
 		}
 	} else {
 		mine = settings(S);
-		r = json_equal(mine, set);
+		r = samesettings(mine, set, err);
 		json_decref(mine);
-		if (!r) {
-			dm_buf_adds(err, "the partial was made with other "
-			    "statistics, count fields, depth or --exact");
+		if (!r)
 			return -1;
-		}
 	}
 	S->samples += uget(o, "samples");
 	S->bytes += uget(o, "bytes");

@@ -436,7 +436,7 @@ PY
 	dm-stats -s words --partial a.jsonl >p2
 	run_split dm-stats --merge p1 p2
 	assert_status 2
-	assert_stderr "dm-stats: p2:1: the partial was made with other statistics, count fields, depth or --exact"
+	assert_stderr "dm-stats: p2:1: the partial was made with the statistics 'words', the first with 'len'"
 	sed 's/"dm_stats_partial":3/"dm_stats_partial":9/' p1 >p9
 	run_split dm-stats --merge p9
 	assert_status 2
@@ -452,6 +452,42 @@ PY
 	assert_stderr "dm-stats: p3:1: not a partial of dm-stats"
 	run_split dm-stats --merge -s len p1
 	assert_status 2
+}
+
+@test "--merge names the setting in which a partial differs from the first, the text field too" {
+	printf '%s\n' '{"text":"a","body":"b c"}' >k.jsonl
+	dm-stats --partial k.jsonl >p1
+	run_split sh -c '(cat p1; dm-stats --partial -k body k.jsonl) | dm-stats --merge'
+	assert_status 2
+	assert_stderr "dm-stats: <stdin>:2: the partial was made with the text field 'body', the first with 'text'"
+	dm-stats --partial --depth 2 k.jsonl >p2
+	dm-stats --partial --exact k.jsonl >p3
+	dm-stats --partial -c body -c 'a[1]' k.jsonl >p4
+	dm-stats --partial -s len k.jsonl >p5
+	for p in p2 p3 p4 p5; do
+		dm-stats --merge p1 $p 2>&1 >/dev/null || echo "status $?"
+	done >out
+	dm-stats --merge p3 p1 p4 2>>out >/dev/null || echo "status $?" >>out
+	dm-stats --merge p4 p1 2>>out >/dev/null || echo "status $?" >>out
+	sed 's/,"key":"text"//' p1 >p6
+	dm-stats --merge p1 p6 2>>out >/dev/null || echo "status $?" >>out
+	run cat out
+	assert_output <<-'EOF'
+	dm-stats: p2:1: the partial was made with --depth 2, the first with 4
+	status 2
+	dm-stats: p3:1: the partial was made with --exact, the first without
+	status 2
+	dm-stats: p4:1: the partial was made with the count fields 'body,a[1]', the first with none
+	status 2
+	dm-stats: p5:1: the partial was made with the statistics 'len', the first with 'len,words,lines,alnum_ratio'
+	status 2
+	dm-stats: p1:1: the partial was made without --exact, the first with it
+	status 2
+	dm-stats: p1:1: the partial was made with no count fields, the first with 'body,a[1]'
+	status 2
+	dm-stats: p6:1: the partial was made with other settings than the first
+	status 2
+	EOF
 }
 
 @test "the standard deviation of large values with a small spread is right, in one pass and merged" {
