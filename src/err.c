@@ -198,11 +198,16 @@ dm_badopt(const char *usage, int c, char **argv)
 	size_t n;
 
 	/* A long option is named as typed, without its value: optopt holds
-	 * its code then, which is no character for a long-only option. */
+	 * its code then, which is no character for a long-only option. A
+	 * known one (optopt set) with '?' was given a value it takes not;
+	 * an unknown one leaves optopt 0. */
 	if (strncmp(arg, "--", 2) == 0 || !optopt) {
 		n = strcspn(arg, "=");
 		if (c == ':')
 			dm_usage_die(usage, "option '%s' needs a value",
+			    dm_quoten(arg, n));
+		if (optopt && arg[n] == '=')
+			dm_usage_die(usage, "option '%s' takes no value",
 			    dm_quoten(arg, n));
 		dm_usage_die(usage, "unknown option '%s'", dm_quoten(arg, n));
 	}

@@ -242,3 +242,32 @@ dm-filter: 2: No such file or directory"
 		    { tail -n 1 got; false; }
 	done
 }
+
+@test "a value given to an option that takes none is named as such, not as an unknown option" {
+	one
+	run_split dm-stats --json=yes in.jsonl
+	assert_status 2
+	[ -z "$output" ]
+	assert_stderr "dm-stats: option '--json' takes no value
+$(usage_of dm-stats)"
+	run_split dm-filter --count=1 true in.jsonl
+	assert_status 2
+	assert_stderr "dm-filter: option '--count' takes no value
+$(usage_of dm-filter)"
+	# an abbreviation is named as typed, an empty value is a value
+	run_split dm-stats --exa= in.jsonl
+	assert_status 2
+	assert_stderr "dm-stats: option '--exa' takes no value
+$(usage_of dm-stats)"
+	# unknown options and missing values keep their messages
+	for t in dm-map dm-filter dm-slice dm-stats; do
+		run_split "$t" --bogus=1 in.jsonl
+		assert_status 2
+		assert_stderr "$t: unknown option '--bogus'
+$(usage_of "$t")"
+	done
+	run_split dm-stats --top
+	assert_status 2
+	assert_stderr "dm-stats: option '--top' needs a value
+$(usage_of dm-stats)"
+}
