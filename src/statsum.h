@@ -16,7 +16,7 @@ struct dm_sample;
  * weight 2^h, at most about k (2/3)^(top-h) of them. With k = 256 the rank
  * of a returned quantile is within about 1 % of n of the true one (99 %
  * confidence; DM_KLL_RANK_ERROR states the documented bound). Until the
- * first compaction (up to 3k values, or always with exact) every value is
+ * first compaction (fewer than k values, or always with exact) every value is
  * kept and quantiles are exact, interpolated as numpy's "linear" method. The
  * coin of compaction is a fixed pseudo-random sequence: the same input gives
  * the same sketch. Merging two sketches is a sketch of the union. Level 0
