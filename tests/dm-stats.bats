@@ -356,6 +356,19 @@ print(json.dumps([t[\"value\"] for t in o[\"counts\"][0][\"top\"]]))"'
 	assert_output "$(printf '%s\n' 'end">a\\nb</text>' 'end">a\nb</text>')"
 }
 
+@test "quantiles are exact for fewer than 256 values, as the README and the man page say" {
+	for n in 255 256; do
+		seq 1 $n | sed 's/.*/{"v":&}/' | dm-stats -s v --depth 0 --json |
+		    jq -c "[$n, .quantiles.exact, .quantiles.rank_error]"
+	done >out
+	run cat out
+	assert_output "$(printf '%s\n' '[255,true,0]' '[256,false,0.015]')"
+	run sh -c "tr -s '\n' ' ' <'$DM_REPO/README.md' | grep -o 'KLL sketch (exact[^)]*)'"
+	assert_output 'KLL sketch (exact for fewer than 256 values, then within 1.5 % in rank; `--exact` keeps every value)'
+	run sh -c "tr -s '\n' ' ' <'$DM_REPO/man/dm-stats.1' | grep -o 'keeps every value while there are fewer than 256 of them'"
+	assert_success
+}
+
 @test "the JSON summary has the documented members in order" {
 	small
 	run sh -c "dm-stats -c meta.lang --json small.jsonl | jq -c '[keys_unsorted, .quantiles, (.stats[0] | keys_unsorted), (.stats[0].histogram | keys_unsorted), (.fields[0] | keys_unsorted), (.counts[0] | keys_unsorted), [.stats[].name]]'"
