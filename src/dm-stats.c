@@ -17,8 +17,10 @@ static const char usage[] =
     "usage: dm-stats [-hV] [-k FIELD] [-s NAMES]... [-c FIELD]... [--top N]\n"
     "                [--bins N] [--depth N] [--exact] [--ascii] [--strict]\n"
     "                [--json | --html FILE | --partial] [--max-line SIZE]\n"
-    "                [--on-error=stop|skip] [--rejects FILE] [FILE...]\n"
-    "       dm-stats --merge [--json | --html FILE | --partial] [FILE...]\n"
+    "                [--on-error=stop|skip] [--rejects FILE] [--report FILE]\n"
+    "                [FILE...]\n"
+    "       dm-stats --merge [--json | --html FILE | --partial] [--top N]\n"
+    "                [--bins N] [--ascii] [FILE...]\n"
     "       dm-stats --funnel [--json | --html FILE] [--ascii] FILE";
 
 static const char help[] =

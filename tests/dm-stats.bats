@@ -369,6 +369,35 @@ print(json.dumps([t[\"value\"] for t in o[\"counts\"][0][\"top\"]]))"'
 	assert_success
 }
 
+@test "the usage lines of --help have the options of the man page's synopsis, form by form" {
+	dm-stats --help >help
+	/usr/bin/python3 - "$DM_REPO/man/dm-stats.1" <<'PY' >want
+import re, sys
+syn = open(sys.argv[1]).read().split(".Sh SYNOPSIS\n")[1].split(".Sh ")[0]
+for form in syn.split(".Nm\n")[1:]:
+    print(" ".join(sorted(set("-" + m for m in re.findall(r"Fl (-?[a-zA-Z][a-zA-Z-]*)", form)))))
+PY
+	/usr/bin/python3 - <<'PY' >got
+import re
+forms = []
+for l in open("help"):
+    if not l.strip():
+        break
+    if re.match(r"(usage: |       )dm-stats", l):
+        forms.append("")
+    forms[-1] += l
+for f in forms:
+    print(" ".join(sorted(set(re.findall(r"(?<![\w-])--?[a-zA-Z][a-zA-Z-]*", f)))))
+PY
+	run cat got
+	assert_output "$(cat want)"
+	assert_output <<-'EOF'
+	--ascii --bins --depth --exact --html --json --max-line --on-error --partial --rejects --report --strict --top -c -hV -k -s
+	--ascii --bins --html --json --merge --partial --top
+	--ascii --funnel --html --json
+	EOF
+}
+
 @test "the JSON summary has the documented members in order" {
 	small
 	run sh -c "dm-stats -c meta.lang --json small.jsonl | jq -c '[keys_unsorted, .quantiles, (.stats[0] | keys_unsorted), (.stats[0].histogram | keys_unsorted), (.fields[0] | keys_unsorted), (.counts[0] | keys_unsorted), [.stats[].name]]'"
