@@ -627,7 +627,6 @@ dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
 	unsigned long long n;
 	size_t i, j;
 	int k, nb, exactq = 1;
-	struct dm_buf err = DM_BUF_INIT;
 
 	json_object_set_new(o, "dm_stats", json_integer(DM_STATS_VERSION));
 	json_object_set_new(o, "samples", json_integer((json_int_t)S->samples));
@@ -751,6 +750,5 @@ dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
 		json_array_append_new(a, x);
 	}
 	json_object_set_new(o, "counts", a);
-	dm_buf_free(&err);
 	return o;
 }
