@@ -735,11 +735,14 @@ dm_summary_json(struct dm_summary *S, const struct dm_statout *out)
 		t = json_array();
 		for (j = 0; j < c->n && (int)j < out->top; j++) {
 			json_t *y = json_object();
+			struct dm_jerr je;
 
 			/* the text that was counted: 1.0 and 1e0, or two
-			 * integers beyond 2^53, are one double */
-			json_object_set_new(y, "value", json_stringn(vs[j]->key,
-			    vs[j]->len));
+			 * integers beyond 2^53, are one double (null for
+			 * what a doctored partial gave that is no JSON) */
+			json_object_set_new(y, "value", dm_json_check(vs[j]->key,
+			    vs[j]->len, &je) < 0 ? json_null() :
+			    json_stringn(vs[j]->key, vs[j]->len));
 			json_object_set_new(y, "count", json_integer((json_int_t)vs[j]->n));
 			json_object_set_new(y, "share", json_real(present ?
 			    (double)vs[j]->n / present : 0));

@@ -321,6 +321,10 @@ print(json.dumps([t[\"value\"] for t in o[\"counts\"][0][\"top\"]]))"'
 	dm-stats -s len --depth 0 -c id --partial ids.jsonl >p
 	run sh -c 'dm-stats --merge --json p | grep -o "\"value\":[^,]*" | tr "\n" " "'
 	assert_output '"value":-0 "value":0 "value":1.0 "value":12345678901234567890 "value":12345678901234567891 "value":1e0 "value":[1.0 '
+	# a value of a doctored partial that is no JSON is null
+	sed 's/"1e0"/"1e0 x"/' p >q
+	run sh -c 'dm-stats --merge --json q | jq -c ".counts[0].top[5]"'
+	assert_output '{"value":null,"count":1,"share":0.14285714285714285}'
 }
 
 @test "the --count table shows a string that reads as JSON as JSON, apart from the value" {
