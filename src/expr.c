@@ -284,6 +284,67 @@ lexstring(struct parser *ps)
 	ps->p = p + 1;
 }
 
+/* Whether the digits s[0..n) (a sign left out) spell an integer of at
+ * most 2^53, beyond which an integer is a real: told by the digits, as
+ * 2^53 + 1 reads as the double 2^53. */
+static int
+intdigits(const char *s, size_t n)
+{
+	while (n > 1 && *s == '0') {
+		s++;
+		n--;
+	}
+	return n < 16 || (n == 16 && memcmp(s, "9007199254740992", 16) <= 0);
+}
+
+static int
+isdigitc(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * A number: digits, a point and digits, an exponent. strtod reads more
+ * (0x10, 0x1p4), which the language does not have: a name character
+ * right after the number is an error, not a number and a name.
+ */
+static void
+lexnum(struct parser *ps)
+{
+	const char *p = ps->p, *q;
+	int isint = 1;
+
+	while (isdigitc((unsigned char)*p))
+		p++;
+	if (*p == '.') {
+		isint = 0;
+		while (isdigitc((unsigned char)*++p))
+			;
+	}
+	if (*p == 'e' || *p == 'E') {
+		q = p + 1;
+		if (*q == '+' || *q == '-')
+			q++;
+		if (isdigitc((unsigned char)*q)) {
+			isint = 0;
+			for (p = q; isdigitc((unsigned char)*p); p++)
+				;
+		}
+	}
+	if (isnamec((unsigned char)*p, 0)) {
+		while (isnamec((unsigned char)*p, 0) || *p == '.')
+			p++;
+		ps->t = T_ERR;
+		ps->errmsg = "not a decimal number";
+		ps->p = ps->tend = p;
+		return;
+	}
+	ps->num = strtod(ps->p, NULL);
+	ps->isint = isint && intdigits(ps->p, (size_t)(p - ps->p));
+	ps->t = T_NUM;
+	ps->p = ps->tend = p;
+}
+
 /* A regular expression literal /.../flags, after =~ or !~. */
 static void
 lexregex(struct parser *ps)
@@ -328,7 +389,6 @@ static void
 next(struct parser *ps)
 {
 	const char *p = ps->p;
-	char *end;
 
 	ps->prevend = ps->tend ? ps->tend : ps->src;
 	for (;;) {
@@ -347,17 +407,7 @@ next(struct parser *ps)
 		return;
 	}
 	if ((*p >= '0' && *p <= '9') || (*p == '.' && p[1] >= '0' && p[1] <= '9')) {
-		errno = 0;
-		ps->num = strtod(p, &end);
-		ps->isint = 1;
-		for (const char *q = p; q < end; q++)
-			if (*q == '.' || *q == 'e' || *q == 'E')
-				ps->isint = 0;
-		if (ps->isint && fabs(ps->num) > 9007199254740992.0)
-			ps->isint = 0;
-		ps->t = T_NUM;
-		ps->p = end;
-		ps->tend = end;
+		lexnum(ps);
 		return;
 	}
 	if (isnamec((unsigned char)*p, 1)) {
@@ -1568,14 +1618,15 @@ fromfield(const struct dm_field *f, struct val *v)
 static int
 valisint(const struct val *v)
 {
+	int neg;
+
 	if (v->isint >= 0)
 		return v->isint;
-	if (fabs(v->num) > 9007199254740992.0)
-		return 0;
 	for (size_t i = 0; i < v->rawn; i++)
 		if (v->raw[i] == '.' || v->raw[i] == 'e' || v->raw[i] == 'E')
 			return 0;
-	return 1;
+	neg = v->rawn > 0 && v->raw[0] == '-';
+	return intdigits(v->raw + neg, v->rawn - (size_t)neg);
 }
 
 static int
@@ -1726,6 +1777,30 @@ setnum(struct val *v, double d, int isint)
 	v->t = V_NUM;
 	v->num = d;
 	v->isint = isint && fabs(d) <= 9007199254740992.0;
+	/* an integer has no -0 (0 * -1 is 0, as in Python); a real has */
+	if (v->isint && d == 0)
+		v->num = 0;
+}
+
+/*
+ * a + b, a - b or a * b of two integers (of at most 2^53 each): the exact
+ * result, which is a real beyond 2^53, as a literal is. The sum of the
+ * doubles would be rounded first: 2^53 + 1 would be the integer 2^53.
+ */
+static void
+intarith(struct val *v, int op, double a, double b)
+{
+	long long x = (long long)a, y = (long long)b, r;
+
+	if (op == T_MUL && fabs(a) * fabs(b) > 0x1p62) {
+		setnum(v, a * b, 0);
+		return;
+	}
+	r = op == T_PLUS ? x + y : op == T_MINUS ? x - y : x * y;
+	if (r > 9007199254740992LL || r < -9007199254740992LL)
+		setnum(v, (double)r, 0);
+	else
+		setnum(v, (double)r, 1);
 }
 
 static void
@@ -1804,13 +1879,14 @@ applybin(struct dm_expr *e, struct node *n, struct val a, struct val b,
 		}
 		switch (n->op) {
 		case T_PLUS:
-			setnum(v, a.num + b.num, valisint(&a) && valisint(&b));
-			break;
 		case T_MINUS:
-			setnum(v, a.num - b.num, valisint(&a) && valisint(&b));
-			break;
 		case T_MUL:
-			setnum(v, a.num * b.num, valisint(&a) && valisint(&b));
+			if (valisint(&a) && valisint(&b))
+				intarith(v, n->op, a.num, b.num);
+			else
+				setnum(v, n->op == T_PLUS ? a.num + b.num :
+				    n->op == T_MINUS ? a.num - b.num :
+				    a.num * b.num, 0);
 			break;
 		case T_DIV:
 			if (b.num == 0) {

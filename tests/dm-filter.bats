@@ -1502,3 +1502,31 @@ sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
 	echo "dm-filter: $m kB"
 	[ "$m" -lt 32000 ]
 }
+
+@test "integer arithmetic gives no negative zero; a real keeps it" {
+	run_split dm-map 'set a=-4%2 b=-z c=str(-4%2) d=0*-1 x=-0 r=-0.0 s=str(0.0*-1)' <<< '{"z":0}'
+	assert_success
+	assert_output '{"z":0,"a":0,"b":0,"c":"0","d":0,"x":0,"r":-0.0,"s":"-0.0"}'
+}
+
+@test "integers beyond 2^53 are reals, told by their digits and by exact arithmetic" {
+	run_split dm-map 'set a=9007199254740993 b=4503599627370497+4503599627370496 c=9007199254740993-2 d=str(9007199254740993) e=9007199254740992 f=4503599627370496+4503599627370496 g=-9007199254740992-1 h=big+0 i=94906267*94906267 j=str(94906265*94906265)' <<< '{"big":9007199254740993}'
+	assert_success
+	assert_output '{"big":9007199254740993,"a":9007199254740992.0,"b":9007199254740992.0,"c":9007199254740990.0,"d":"9007199254740992.0","e":9007199254740992,"f":9007199254740992,"g":-9007199254740992.0,"h":9007199254740992.0,"i":9007199515875288.0,"j":"9007199136250225"}'
+}
+
+@test "numbers are decimal: hexadecimal is an error at its column" {
+	run_split dm-filter 'n == 0x10 && n == 0x1p4' <<< '{"n":16}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: expression:1:6: not a decimal number
+	  n == 0x10 && n == 0x1p4
+	       ^
+	EOF
+	run_split dm-map 'set a=1+0X1' <<< '{}'
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-map: set a:1:3: not a decimal number" ]
+	run_split dm-map 'set a=1e3 b=.5 c=1.e1 d=2E-1' <<< '{}'
+	assert_output '{"a":1000.0,"b":0.5,"c":10.0,"d":0.2}'
+}
