@@ -1659,8 +1659,44 @@ typeerror(struct dm_expr *e, struct node *n, const char *what)
 static int encode(struct dm_expr *, const struct val *, struct dm_buf *,
     struct dm_buf *);
 
+/* Two JSON values by value: numbers as numbers (1 == 1.0, which
+ * json_equal takes for different), objects whatever their key order. */
+static int
+jequal(json_t *a, json_t *b)
+{
+	const char *k;
+	json_t *x, *y;
+	size_t i;
+
+	if (json_is_number(a) && json_is_number(b)) {
+		if (json_is_integer(a) && json_is_integer(b))
+			return json_integer_value(a) == json_integer_value(b);
+		return json_number_value(a) == json_number_value(b);
+	}
+	if (json_typeof(a) != json_typeof(b))
+		return 0;
+	if (json_is_array(a)) {
+		if (json_array_size(a) != json_array_size(b))
+			return 0;
+		for (i = 0; i < json_array_size(a); i++)
+			if (!jequal(json_array_get(a, i), json_array_get(b, i)))
+				return 0;
+		return 1;
+	}
+	if (json_is_object(a)) {
+		if (json_object_size(a) != json_object_size(b))
+			return 0;
+		json_object_foreach(a, k, x)
+			if ((y = json_object_get(b, k)) == NULL ||
+			    !jequal(x, y))
+				return 0;
+		return 1;
+	}
+	return json_equal(a, b);
+}
+
 /* Arrays and objects are equal by value: compact bytes first, then
- * jansson's comparison (key order does not matter). */
+ * member by member. */
 static int
 equal_struct(struct dm_expr *e, const struct val *a, const struct val *b,
     struct dm_buf *err)
@@ -1679,7 +1715,7 @@ equal_struct(struct dm_expr *e, const struct val *a, const struct val *b,
 		json_decref(ja);
 		return -1;
 	}
-	r = json_equal(ja, jb);
+	r = jequal(ja, jb);
 	json_decref(ja);
 	json_decref(jb);
 	return r;

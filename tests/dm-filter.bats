@@ -1530,3 +1530,12 @@ sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
 	run_split dm-map 'set a=1e3 b=.5 c=1.e1 d=2E-1' <<< '{}'
 	assert_output '{"a":1000.0,"b":0.5,"c":10.0,"d":0.2}'
 }
+
+@test "arrays and objects holding 1 and 1.0 are equal, in ==, != and in" {
+	run_split dm-map 'set r1="a==b" r2="a==[1.0,2]" r3="[1] == [1.0]" r4="[1.0,2] in [a]" r5="a != b" r6="o == p"' \
+	    <<< '{"a":[1,2],"b":[1.0,2],"o":{"x":[1],"y":2},"p":{"y":2.0,"x":[1e0]}}'
+	assert_success
+	assert_output '{"a":[1,2],"b":[1.0,2],"o":{"x":[1],"y":2},"p":{"y":2.0,"x":[1e0]},"r1":true,"r2":true,"r3":true,"r4":true,"r5":false,"r6":true}'
+	run_split dm-map 'set r1="o == q" r2="[1] == [1, 1]"' <<< '{"o":{"x":1},"q":{"x":1,"y":1}}'
+	assert_output '{"o":{"x":1},"q":{"x":1,"y":1},"r1":false,"r2":false}'
+}
