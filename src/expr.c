@@ -2056,6 +2056,39 @@ evallang(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 	return 0;
 }
 
+/*
+ * Compact JSON c into b with its strings written again as dm writes
+ * strings: the escapes of the sample ("\u00e9") decoded, so that the same
+ * value gives the same text, whatever escapes the sample chose. Numbers
+ * stay as written.
+ */
+static void
+canonstr(struct dm_buf *b, const struct dm_buf *c)
+{
+	struct dm_buf t = DM_BUF_INIT;
+	const char *s;
+	size_t i, j, n;
+
+	for (i = 0; i < c->len; i = j) {
+		if (c->buf[i] != '"') {
+			for (j = i; j < c->len && c->buf[j] != '"'; j++)
+				;
+			dm_buf_add(b, c->buf + i, j - i);
+			continue;
+		}
+		for (j = i + 1; j < c->len && c->buf[j] != '"'; j++)
+			if (c->buf[j] == '\\')
+				j++;
+		j = j < c->len ? j + 1 : c->len;
+		dm_buf_reset(&t);
+		if (dm_json_string(c->buf + i, j - i, &t, &s, &n) < 0)
+			dm_buf_add(b, c->buf + i, j - i);
+		else
+			dm_json_addstr(b, s, n);
+	}
+	dm_buf_free(&t);
+}
+
 static int
 evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 {
@@ -2181,8 +2214,9 @@ evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 			break;
 		case V_RAW:
 		case V_LIST:
-			if (encode(e, &a[0], b, err) < 0)
+			if (encode(e, &a[0], arena(e), err) < 0)
 				return -1;
+			canonstr(b, e->arena[e->arena_used - 1]);
 			break;
 		}
 		v->t = V_STR;

@@ -1539,3 +1539,9 @@ sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
 	run_split dm-map 'set r1="o == q" r2="[1] == [1, 1]"' <<< '{"o":{"x":1},"q":{"x":1,"y":1}}'
 	assert_output '{"o":{"x":1},"q":{"x":1,"y":1},"r1":false,"r2":false}'
 }
+
+@test "str() of an array or object writes its strings the same whatever their escapes" {
+	run_split dm-map 'set eq="a==b" seq="str(a)==str(b)" sa=str(a) sb=str(b) so=str(o)' <<< '{"a":["\u00e9","\nA\/"],"b":["é","\nA/"],"o":{"k\u00e9":1.50}}'
+	assert_success
+	assert_output '{"a":["\u00e9","\nA\/"],"b":["é","\nA/"],"o":{"k\u00e9":1.50},"eq":true,"seq":true,"sa":"[\"é\",\"\\nA/\"]","sb":"[\"é\",\"\\nA/\"]","so":"{\"ké\":1.50}"}'
+}
