@@ -1044,6 +1044,13 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 			if (all[i]->kind == DM_OP_FILTER)
 				cands[nc++] = all[i]->name;
 		sug = dm_suggest(fname, cands, nc);
+		/* a predicate is written with '_' for its '-' (gopher_rep) */
+		for (i = 0; sug && sug[i] && i < sizeof sugname - 1; i++)
+			sugname[i] = sug[i] == '-' ? '_' : sug[i];
+		if (sug) {
+			sugname[i] = '\0';
+			sug = sugname;
+		}
 		if (d)
 			perr(ps, at, "'%s' is a %s operator, not a predicate",
 			    opname, dm_opkind_name(d->kind));

@@ -1545,3 +1545,9 @@ sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
 	assert_success
 	assert_output '{"a":["\u00e9","\nA\/"],"b":["é","\nA/"],"o":{"k\u00e9":1.50},"eq":true,"seq":true,"sa":"[\"é\",\"\\nA/\"]","sb":"[\"é\",\"\\nA/\"]","so":"{\"ké\":1.50}"}'
 }
+
+@test "a misspelt predicate is suggested as it is written, with underscores" {
+	run_split dm-filter 'gopher_rp()' <<< '{"text":"x"}'
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:1: unknown function 'gopher_rp'; did you mean 'gopher_rep'?" ]
+}
