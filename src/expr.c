@@ -683,7 +683,11 @@ littext(struct node *n, struct dm_buf *b)
 		return -1;
 	switch (n->lit.t) {
 	case V_NUM:
-		if (n->lit.isint)
+		/* as written: an integer parameter takes 5, not 5.0 or
+		 * 1e3, as it does in dm-map's scripts */
+		if (n->str)
+			dm_buf_adds(b, n->str);
+		else if (n->lit.isint)
 			dm_buf_addf(b, "%.0f", n->lit.num);
 		else
 			dm_buf_addf(b, "%.17g", n->lit.num);
@@ -892,11 +896,60 @@ out:
 	return r;
 }
 
+/*
+ * A string literal given to a numeric parameter of predicate d: an
+ * error, where the text of "5" would pass for the number 5. Arguments
+ * go to parameters as dm_args_build sends them: by name, or the next
+ * parameter not named.
+ */
+static int
+numstr(struct parser *ps, const struct dm_opdef *d, const struct node *n,
+    char **keys, const char **where, size_t nargs)
+{
+	const struct dm_param *p;
+	size_t np, i, k, next = 0;
+	char *given;
+	int r = 0;
+
+	for (np = 0; d->params && d->params[np].name; np++)
+		;
+	given = dm_xcalloc(np ? np : 1, 1);
+	for (k = 0; k < nargs; k++)
+		for (i = 0; keys[k] && i < np; i++)
+			if (strcmp(d->params[i].name, keys[k]) == 0)
+				given[i] = 1;
+	for (k = 0; k < nargs && r == 0; k++) {
+		if (keys[k]) {
+			for (i = 0; i < np && strcmp(d->params[i].name,
+			    keys[k]) != 0; i++)
+				;
+		} else {
+			while (next < np && given[next])
+				next++;
+			i = next;
+			if (next < np)
+				given[next] = 1;
+		}
+		if (i == np)
+			continue;	/* dm_args_build tells */
+		p = &d->params[i];
+		if ((p->type == DM_P_INT || p->type == DM_P_FLOAT) &&
+		    n->kid[k]->k == N_LIT && n->kid[k]->lit.t == V_STR) {
+			perr(ps, where[k], "%s: '%s' needs %s, not a string",
+			    d->name, p->name, p->type == DM_P_INT ?
+			    "an integer" : "a number");
+			r = -1;
+		}
+	}
+	free(given);
+	return r;
+}
+
 /* name( ... ): a function, a statistic with its argument, or a predicate. */
 static struct node *
 parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 {
-	char fname[64], opname[64];
+	char fname[64], opname[64], sugname[64];
 	char **keys = NULL, **vals = NULL;
 	const char **where = NULL;
 	const struct dm_statdef *sd;
@@ -1078,6 +1131,8 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 		n->def = NULL;
 		goto fail;
 	}
+	if (numstr(ps, d, n, keys, where, nargs) < 0)
+		goto fail;
 	if (d->init && d->init(&n->state, &n->args, &err) < 0) {
 		perr(ps, at, "%s: %s", d->name, err.buf);
 		goto fail;

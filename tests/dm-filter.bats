@@ -1551,3 +1551,21 @@ sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
 	assert_status 2
 	[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:1: unknown function 'gopher_rp'; did you mean 'gopher_rep'?" ]
 }
+
+@test "an integer parameter of a predicate takes a decimal integer only" {
+	local v
+	for v in 1e3 1.0 2e0; do
+		run_split dm-filter "gopher(min_doc_words=$v)" <<< '{"text":"a b"}'
+		assert_status 2
+		[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:8: gopher: 'min_doc_words' needs an integer, not '$v'" ]
+	done
+	run_split dm-filter 'gopher(min_doc_words="5")' <<< '{"text":"a b"}'
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:8: gopher: 'min_doc_words' needs an integer, not a string" ]
+	run_split dm-filter 'gopher(0, "5")' <<< '{"text":"a b"}'
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:11: gopher: 'max_doc_words' needs an integer, not a string" ]
+	run_split dm-filter --count 'gopher(min_doc_words=2, max_doc_words=3)' <<< '{"text":"a b"}'
+	assert_success
+	assert_stderr 'dm-filter: kept 0 of 1 samples'
+}
