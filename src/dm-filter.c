@@ -140,9 +140,10 @@ main(int argc, char *argv[])
 	struct dm_expr *expr;
 	struct dm_sample *s;
 	struct dm_buf err = DM_BUF_INIT;
-	const char *file = NULL, *mark = NULL, *why;
+	const char *file = NULL, *mark = NULL, *why, *origin;
 	unsigned long long kept = 0, judged;
 	char *src;
+	size_t len;
 	int c, invert = 0, count = 0, strict = 0, truth, keep, status;
 
 	dm_init(argv[0]);
@@ -199,8 +200,10 @@ main(int argc, char *argv[])
 				dm_usage_die(usage, "-f -: the expression is read "
 				    "from standard input, so the samples must come "
 				    "from files");
-		src = dm_slurp(file);
-		expr = dm_expr_parse(src, strcmp(file, "-") ? file : "<stdin>", 1);
+		src = dm_slurp_len(file, &len);
+		origin = strcmp(file, "-") ? file : "<stdin>";
+		expr = dm_src_nul(src, len, origin) < 0 ? NULL :
+		    dm_expr_parse(src, origin, 1);
 		free(src);
 	} else {
 		if (argc == 0)

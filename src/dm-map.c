@@ -98,7 +98,9 @@ main(int argc, char *argv[])
 	struct dm_chain *chain;
 	struct dm_sample *s;
 	struct dm_buf err = DM_BUF_INIT;
+	const char *origin;
 	char *text;
+	size_t len;
 	int c, scripts = 0, list = 0, json = 0, bad = 0, script_stdin = 0, i;
 	int strict = 0;
 	/* -e SCRIPT and -f FILE in their order, parsed once the options are
@@ -149,9 +151,13 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	for (i = 0; i < scripts; i++) {
-		text = sv[i].file ? dm_slurp(sv[i].arg) : NULL;
-		if (dm_chain_parse(chain, text ? text : sv[i].arg,
-		    sv[i].file ? sv[i].arg : "script", 1) < 0)
+		text = sv[i].file ? dm_slurp_len(sv[i].arg, &len) : NULL;
+		/* standard input is named as dm-filter names it (dm(7)) */
+		origin = !sv[i].file ? "script" : strcmp(sv[i].arg, "-") == 0 ?
+		    "<stdin>" : sv[i].arg;
+		if ((text && dm_src_nul(text, len, origin) < 0) ||
+		    dm_chain_parse(chain, text ? text : sv[i].arg, origin,
+		    1) < 0)
 			bad = 1;
 		free(text);
 	}

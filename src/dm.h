@@ -507,6 +507,9 @@ void	 dm_io_utf8opt(const char *opt, const char *arg, const char *usage);
 /* A whole file (a script, an expression), "-" for standard input; dies
  * with the file's name when it cannot be read. */
 char	*dm_slurp(const char *path);
+/* dm_slurp, with the length read in *len: a NUL byte would end the text
+ * early (dm_src_nul). */
+char	*dm_slurp_len(const char *path, size_t *len);
 /* Opens --rejects and the operands. */
 void	 dm_io_open(struct dm_io *, int argc, char **argv);
 /* The next valid sample, or NULL at the end, on interrupt, or when a bad
@@ -683,6 +686,10 @@ struct dm_expr;
  * with the line and a caret, and NULL is returned. */
 struct dm_expr *dm_expr_parse(const char *src, const char *origin,
 	    unsigned long firstline);
+/* Whether the text of a file, src[0..len), holds a NUL byte, which would
+ * end it there: reported as the parser reports ("origin:line:col: ..."),
+ * and -1; else 0. */
+int	 dm_src_nul(const char *src, size_t len, const char *origin);
 /* Evaluates on a sample, the text in field key. The result, encoded as
  * compact JSON, replaces the contents of json when json is not NULL (a
  * value taken from a field keeps its bytes: 1.50 stays 1.50); its truth goes

@@ -1538,6 +1538,17 @@ parse_expr(struct parser *ps)
 	return l;
 }
 
+int
+dm_src_nul(const char *src, size_t len, const char *origin)
+{
+	size_t n = strlen(src);
+
+	if (n == len)
+		return 0;
+	report_at(src, origin, 1, n, NULL, "unexpected NUL byte");
+	return -1;
+}
+
 struct dm_expr *
 dm_expr_parse(const char *src, const char *origin, unsigned long firstline)
 {

@@ -363,6 +363,14 @@ dm_io_close(struct dm_io *io)
 char *
 dm_slurp(const char *path)
 {
+	size_t len;
+
+	return dm_slurp_len(path, &len);
+}
+
+char *
+dm_slurp_len(const char *path, size_t *len)
+{
 	struct dm_buf b = DM_BUF_INIT;
 	char tmp[8192];
 	ssize_t n;
@@ -388,5 +396,6 @@ dm_slurp(const char *path)
 	}
 	if (fd > 0)
 		close(fd);
+	*len = b.len;
 	return dm_buf_detach(&b, NULL);
 }

@@ -495,3 +495,25 @@ $(usage_of dm-map)"
 	[ ! -s out ]
 	[ ! -s err ]
 }
+
+@test "a NUL byte in a -f script is an error at its line and column" {
+	printf 'lower\n  x\0 bogus ((( \n' >c.dm
+	run_split dm-map -f c.dm <<< '{"text":"AB"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-map: c.dm:2:4: unexpected NUL byte
+	    x
+	     ^
+	EOF
+}
+
+@test "-f - names standard input <stdin> in messages" {
+	run_split dm-map -f - /dev/null <<< 'lowr'
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-map: <stdin>:1:1: unknown operator 'lowr'; did you mean 'lower'?
+	  lowr
+	  ^
+	EOF
+}
