@@ -41,7 +41,7 @@ init(void **state, const struct dm_args *a, struct dm_buf *err)
 {
 	struct set *st;
 	struct dm_buf origin = DM_BUF_INIT;
-	size_t i;
+	size_t i, off;
 
 	if (a->nextra == 0) {
 		dm_buf_adds(err, "needs FIELD=EXPR");
@@ -53,19 +53,25 @@ init(void **state, const struct dm_args *a, struct dm_buf *err)
 	for (i = 0; i < a->nextra; i++) {
 		st->v[i].field = dm_xstrdup(a->extra_keys[i]);
 		dm_buf_reset(&origin);
-		/* messages name the assignment: "set score:1:7: ..." */
+		/* messages while running name the assignment:
+		 * "set score:1:7: ..."; those of parsing are the script's,
+		 * at the place of the error in it */
 		dm_buf_addf(&origin, "set %s", a->extra_keys[i]);
-		st->v[i].expr = dm_expr_parse(a->extra_vals[i], origin.buf, 1);
+		st->v[i].expr = dm_expr_parse_err(a->extra_vals[i], origin.buf,
+		    1, err, &off);
 		st->n++;
 		if (st->v[i].expr == NULL) {
-			dm_buf_free(&origin);
-			fini(st);
-			return -1;	/* reported by the parser */
+			dm_args_blame_extra(a, i, 0, off);
+			goto fail;
 		}
 	}
 	dm_buf_free(&origin);
 	*state = st;
 	return 0;
+fail:
+	dm_buf_free(&origin);
+	fini(st);
+	return -1;
 }
 
 static int

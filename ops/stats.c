@@ -129,6 +129,23 @@ parse_item(const char *item, struct want *w, struct dm_buf *err)
 	return 0;
 }
 
+/* Where item i of the list was written in its text, for the caret of a
+ * message about it: the items are the text split at commas, the empty
+ * ones left out. */
+static size_t
+itemoff(const struct dm_arg *names, size_t i)
+{
+	const char *s = names->str, *p = s, *e;
+
+	for (;; p = e + 1) {
+		e = strchr(p, ',');
+		if (e != p && *p != '\0' && i-- == 0)
+			return (size_t)(p - s);
+		if (e == NULL)
+			return 0;
+	}
+}
+
 static int
 stats_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
@@ -143,6 +160,7 @@ stats_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	}
 	if (names->nlist == 0) {
 		dm_buf_adds(err, "no statistic named in 'names'");
+		dm_args_blame(args, "names", 0);
 		return -1;
 	}
 	st = dm_xcalloc(1, sizeof *st);
@@ -150,6 +168,7 @@ stats_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	st->w = dm_xcalloc(names->nlist, sizeof *st->w);
 	for (i = 0; i < names->nlist; i++) {
 		if (parse_item(names->list[i], &st->w[st->n], err) < 0) {
+			dm_args_blame(args, "names", itemoff(names, i));
 			stats_fini(st);
 			return -1;
 		}
@@ -164,6 +183,7 @@ stats_init(void **state, const struct dm_args *args, struct dm_buf *err)
 			    "'%s': '%s%s%s' and '%s'", st->w[k].key,
 			    st->w[k].d->name, st->w[k].arg ? ":" : "",
 			    st->w[k].arg ? st->w[k].arg : "", names->list[i]);
+			dm_args_blame(args, "names", itemoff(names, i));
 			free(st->w[st->n].arg);
 			free(st->w[st->n].key);
 			stats_fini(st);

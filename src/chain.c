@@ -15,14 +15,85 @@ dm_chain_new(void)
 	return c;
 }
 
+/* The value init blamed for its error (dm_args_blame): init runs once
+ * at a time, from dm_chain_init. */
+static struct {
+	const struct dm_args *a;
+	int		 extra, key;
+	size_t		 i, off;
+} blamed;
+
 static void
 free_link(struct dm_link *l)
 {
+	size_t i;
+
 	if (l->inited && l->def->fini)
 		l->def->fini(l->state);
+	for (i = 0; l->vspan && i < l->args.n; i++)
+		free(l->vspan[i].map);
+	for (i = 0; l->xval && i < l->args.nextra; i++)
+		free(l->xval[i].map);
+	free(l->vspan);
+	free(l->xval);
+	free(l->xkey);
 	dm_args_free(&l->args);
 	free(l->origin);
 	free(l);
+}
+
+void
+dm_args_blame(const struct dm_args *a, const char *name, size_t off)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].p->name, name) == 0) {
+			blamed.a = a;
+			blamed.extra = 0;
+			blamed.i = i;
+			blamed.off = off;
+		}
+}
+
+void
+dm_args_blame_extra(const struct dm_args *a, size_t i, int key, size_t off)
+{
+	blamed.a = a;
+	blamed.extra = 1;
+	blamed.key = key;
+	blamed.i = i;
+	blamed.off = off;
+}
+
+int
+dm_link_report(const struct dm_link *l, const char *msg)
+{
+	const struct dm_span *sp;
+	size_t at;
+
+	if (blamed.a != &l->args || l->src == NULL)
+		return -1;
+	if (blamed.extra && blamed.key) {
+		if (l->xkey == NULL || blamed.i >= l->args.nextra)
+			return -1;
+		at = l->xkey[blamed.i] + blamed.off;
+	} else {
+		if (blamed.extra)
+			sp = l->xval && blamed.i < l->args.nextra ?
+			    &l->xval[blamed.i] : NULL;
+		else
+			sp = l->vspan && blamed.i < l->args.n ?
+			    &l->vspan[blamed.i] : NULL;
+		if (sp == NULL)
+			return -1;
+		if (sp->map == NULL)
+			at = l->namepos;	/* a default */
+		else
+			at = sp->map[blamed.off < sp->n ? blamed.off : sp->n];
+	}
+	dm_script_report(l, at, msg);
+	return 0;
 }
 
 struct dm_link *
@@ -42,6 +113,8 @@ dm_chain_cut(struct dm_chain *c, size_t n)
 		free_link(c->v[--c->n]);
 }
 
+static void name_error(struct dm_buf *, const char *);
+
 int
 dm_chain_init(struct dm_chain *c)
 {
@@ -55,11 +128,15 @@ dm_chain_init(struct dm_chain *c)
 			continue;
 		if (l->def->init) {
 			dm_buf_reset(&err);
+			memset(&blamed, 0, sizeof blamed);
 			if (l->def->init(&l->state, &l->args, &err) < 0) {
-				/* an empty message: the operator reported */
+				/* an empty message: the operator reported;
+				 * one about a value: at the value */
 				if (err.len)
-					dm_warn("%s:%lu:%zu: %s: %s", l->origin,
-					    l->line, l->col, l->def->name, err.buf);
+					name_error(&err, l->def->name);
+				if (err.len && dm_link_report(l, err.buf) < 0)
+					dm_warn("%s:%lu:%zu: %s", l->origin,
+					    l->line, l->col, err.buf);
 				dm_buf_free(&err);
 				return -1;
 			}
@@ -148,6 +225,9 @@ dm_chain_free(struct dm_chain *c)
 		return;
 	for (i = 0; i < c->n; i++)
 		free_link(c->v[i]);
+	for (i = 0; i < c->nsrcs; i++)
+		free(c->srcs[i]);
+	free(c->srcs);
 	free(c->v);
 	dm_buf_free(&c->tb[0]);
 	dm_buf_free(&c->tb[1]);

@@ -7,6 +7,14 @@
 /* How much of a user's value a message about an argument quotes. */
 #define DM_ARG_QUOTE_MAX	64
 
+/* Where a value of a script was written: map[k] is the offset in the
+ * script of its byte k, map[n] of its end; map NULL: not written (a
+ * parameter's default). */
+struct dm_span {
+	size_t		*map;
+	size_t		 n;
+};
+
 /* One operator of a chain, and where the script named it. */
 struct dm_link {
 	const struct dm_opdef *def;
@@ -16,6 +24,15 @@ struct dm_link {
 	char		*origin;
 	unsigned long	 line;
 	size_t		 col;
+	/* the script, for init's messages about a value (dm_args_blame):
+	 * the chain's copy, and where the name, the values of the
+	 * parameters, and the keys and values of the extra pairs are */
+	const char	*src;
+	unsigned long	 firstline;
+	size_t		 namepos;
+	struct dm_span	*vspan;		/* args.n of them */
+	size_t		*xkey;		/* args.nextra of each */
+	struct dm_span	*xval;
 };
 
 struct dm_chain {
@@ -26,12 +43,24 @@ struct dm_chain {
 	/* The text moves between these two while text operators run, so a
 	 * sample costs no allocation once they have grown. */
 	struct dm_buf	 tb[2];
+	/* the scripts the links were read from (dm_link.src) */
+	char		**srcs;
+	size_t		 nsrcs;
 };
 
 /* Appends an empty link (zeroed) to c and returns it; the chain owns it. */
 struct dm_link *dm_chain_add(struct dm_chain *c);
 /* Frees the links after the first n (finishing those that were inited). */
 void	 dm_chain_cut(struct dm_chain *c, size_t n);
+
+/* Reports msg, init's message about link l, at the value that
+ * dm_args_blame named, with the line and a caret, as a script's errors
+ * are; 0, or -1 when nothing is blamed or the value has no place. */
+int	 dm_link_report(const struct dm_link *l, const char *msg);
+
+/* Reports msg at offset at of l's script, as the script's own errors are
+ * reported (script.c). */
+void	 dm_script_report(const struct dm_link *l, size_t at, const char *msg);
 
 /* Sets a up for operator d: one argument a parameter, none given yet. */
 void	 dm_args_prepare(struct dm_args *a, const struct dm_opdef *d);

@@ -686,6 +686,11 @@ struct dm_expr;
  * with the line and a caret, and NULL is returned. */
 struct dm_expr *dm_expr_parse(const char *src, const char *origin,
 	    unsigned long firstline);
+/* dm_expr_parse, reporting nothing: an error is appended to err and its
+ * offset in src put in *off, for the caller to report (dm-map's set, at
+ * the place of the expression in the script). */
+struct dm_expr *dm_expr_parse_err(const char *src, const char *origin,
+	    unsigned long firstline, struct dm_buf *err, size_t *off);
 /* Whether the text of a file, src[0..len), holds a NUL byte, which would
  * end it there: reported as the parser reports ("origin:line:col: ..."),
  * and -1; else 0. */
@@ -845,6 +850,14 @@ int	 dm_args_build(const struct dm_opdef *d, char *const *keys,
 	    char *const *vals, size_t n, struct dm_args *a, struct dm_buf *err,
 	    size_t *bad);
 void	 dm_args_free(struct dm_args *);
+/* From an operator's init, before it fails: its message is about the
+ * value of parameter name, at byte off of the value; a script reports it
+ * there, with the line and a caret under it. */
+void	 dm_args_blame(const struct dm_args *, const char *name, size_t off);
+/* The same for extra pair i of a DM_OPF_FREEFORM operator: its key when
+ * key is 1, else its value. */
+void	 dm_args_blame_extra(const struct dm_args *, size_t i, int key,
+	    size_t off);
 
 /* A parsed chain of operators (dm-map's script). */
 struct dm_chain;

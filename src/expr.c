@@ -190,6 +190,8 @@ struct parser {
 	const char	*prevend;	/* end of the token before this one */
 	int		 failed;
 	int		 depth;		/* of parentheses, brackets, calls, ! and - */
+	struct dm_buf	*errbuf;	/* the error goes here, not reported */
+	size_t		 erroff;
 };
 
 /*
@@ -503,6 +505,11 @@ perr(struct parser *ps, const char *at, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
+	if (ps->errbuf) {
+		dm_buf_adds(ps->errbuf, tmp);
+		ps->erroff = (size_t)(at - ps->src);
+		return;
+	}
 	dm_buf_adds(&b, tmp);
 	report_at(ps->src, ps->e->origin, ps->e->firstline,
 	    (size_t)(at - ps->src), NULL, b.buf);
@@ -1219,9 +1226,14 @@ parse_primary(struct parser *ps, const char *after)
 		next(ps);
 		if ((n = parse_expr(ps)) == NULL)
 			return NULL;
-		if (ps->t != T_RP) {
+		/* the column is the expression's: for set in a script,
+		 * which reports the error at its own column, none */
+		if (ps->t != T_RP && ps->errbuf)
+			perr(ps, ps->tstart, "expected ')' to close a '('");
+		else if (ps->t != T_RP)
 			perr(ps, ps->tstart, "expected ')' to close the '(' at "
 			    "column %zu", (size_t)(at - ps->src) + 1);
+		if (ps->t != T_RP) {
 			freenode(n);
 			return NULL;
 		}
@@ -1552,11 +1564,19 @@ dm_src_nul(const char *src, size_t len, const char *origin)
 struct dm_expr *
 dm_expr_parse(const char *src, const char *origin, unsigned long firstline)
 {
+	return dm_expr_parse_err(src, origin, firstline, NULL, NULL);
+}
+
+struct dm_expr *
+dm_expr_parse_err(const char *src, const char *origin,
+    unsigned long firstline, struct dm_buf *err, size_t *off)
+{
 	struct dm_expr *e = dm_xcalloc(1, sizeof *e);
 	struct parser ps;
 	size_t bad;
 
 	memset(&ps, 0, sizeof ps);
+	ps.errbuf = err;
 	e->src = dm_xstrdup(src);
 	e->origin = dm_xstrdup(origin);
 	e->firstline = firstline;
@@ -1583,6 +1603,8 @@ dm_expr_parse(const char *src, const char *origin, unsigned long firstline)
 	dm_buf_free(&ps.sval);
 	dm_buf_free(&ps.flags);
 	if (ps.failed) {
+		if (off)
+			*off = ps.erroff;
 		dm_expr_free(e);
 		return NULL;
 	}

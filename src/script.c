@@ -12,6 +12,9 @@ struct word {
 	const char	*vstart;	/* where its value begins */
 	int		 haskey;	/* key=value */
 	struct dm_buf	 key, val;	/* decoded */
+	size_t		*map;		/* map[k]: where in the script byte k
+					   of val was written */
+	size_t		 nmap, capmap;
 };
 
 struct parser {
@@ -77,6 +80,18 @@ report(struct parser *ps, const char *at, const char *msg)
 	return -1;
 }
 
+void
+dm_script_report(const struct dm_link *l, size_t at, const char *msg)
+{
+	struct parser ps;
+
+	memset(&ps, 0, sizeof ps);
+	ps.src = ps.p = l->src;
+	ps.origin = l->origin;
+	ps.firstline = l->firstline;
+	report(&ps, l->src + at, msg);
+}
+
 static int
 reportf(struct parser *ps, const char *at, const char *fmt, ...)
 	DM_PRINTF(3, 4);
@@ -99,6 +114,23 @@ reportf(struct parser *ps, const char *at, const char *fmt, ...)
 		ps->msg.len = (size_t)n;
 	}
 	return report(ps, at, ps->msg.buf);
+}
+
+/* Appends n bytes of the script at src to the value, each with where it
+ * was written, for messages about the value made later (dm_link_report). */
+static void
+addval(struct parser *ps, const char *src, size_t n)
+{
+	struct word *w = &ps->w;
+	size_t k;
+
+	if (w->nmap + n + 1 > w->capmap) {
+		w->capmap = 2 * (w->nmap + n + 1);
+		w->map = dm_xreallocarray(w->map, w->capmap, sizeof *w->map);
+	}
+	for (k = 0; k < n; k++)
+		w->map[w->nmap++] = (size_t)(src + k - ps->src);
+	dm_buf_add(&w->val, src, n);
 }
 
 static int
@@ -131,6 +163,7 @@ read_word(struct parser *ps)
 
 	dm_buf_reset(&w->key);
 	dm_buf_reset(&w->val);
+	w->nmap = 0;
 	w->start = w->vstart = p;
 	w->haskey = 0;
 	while (!word_end(*p)) {
@@ -143,13 +176,13 @@ read_word(struct parser *ps)
 				if (*p == '"' && *q == '\\' && q[1] != '\0')
 					q++;
 			}
-			dm_buf_add(&w->val, p, (size_t)(q + 1 - p));
+			addval(ps, p, (size_t)(q + 1 - p));
 			p = q + 1;
 		} else if (*p == '\'') {
 			quoted = 1;
 			if ((q = strchr(p + 1, '\'')) == NULL)
 				return report(ps, p, "unterminated quote");
-			dm_buf_add(&w->val, p + 1, (size_t)(q - p - 1));
+			addval(ps, p + 1, (size_t)(q - p - 1));
 			p = q + 1;
 		} else if (*p == '"') {
 			quoted = 1;
@@ -159,21 +192,42 @@ read_word(struct parser *ps)
 					    "unterminated quote");
 				if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
 					p++;
-				dm_buf_addc(&w->val, *p);
+				addval(ps, p, 1);
 			}
 			p++;
 		} else if (*p == '=' && !quoted && !w->haskey) {
 			w->haskey = 1;
 			dm_buf_swap(&w->key, &w->val);
+			w->nmap = 0;
 			w->vstart = ++p;
 			bare = 0;
 		} else {
 			bare = 1;
-			dm_buf_addc(&w->val, *p++);
+			addval(ps, p++, 1);
 		}
 	}
 	w->end = ps->p = p;
+	/* the end of the value: where a message about it as a whole,
+	 * or about what it lacks, points */
+	if (w->nmap == 0 && w->capmap == 0) {
+		w->capmap = 16;
+		w->map = dm_xreallocarray(NULL, w->capmap, sizeof *w->map);
+	}
+	w->map[w->nmap] = (size_t)(w->vstart - ps->src);
+	if (w->nmap > 0)
+		w->map[w->nmap] = w->map[w->nmap - 1] + 1;
 	return 0;
+}
+
+/* The value just read, with where each byte of it was written. */
+static void
+keepval(struct parser *ps, struct dm_span *sp)
+{
+	struct word *w = &ps->w;
+
+	sp->n = w->nmap;
+	sp->map = dm_xreallocarray(NULL, w->nmap + 1, sizeof *sp->map);
+	memcpy(sp->map, w->map, (w->nmap + 1) * sizeof *sp->map);
 }
 
 static int
@@ -235,6 +289,7 @@ parse_args(struct parser *ps, struct dm_link *l, const char *namepos)
 	dm_args_prepare(a, d);
 	np = a->n;
 	where = dm_xcalloc(np ? np : 1, sizeof *where);
+	l->vspan = dm_xcalloc(np ? np : 1, sizeof *l->vspan);
 	ps->keepinner = (d->flags & DM_OPF_EXPR) != 0;
 	for (;;) {
 		while (blank(*ps->p))
@@ -266,6 +321,12 @@ parse_args(struct parser *ps, struct dm_link *l, const char *namepos)
 				    a->nextra + 1, sizeof *a->extra_keys);
 				a->extra_vals = dm_xreallocarray(a->extra_vals,
 				    a->nextra + 1, sizeof *a->extra_vals);
+				l->xkey = dm_xreallocarray(l->xkey,
+				    a->nextra + 1, sizeof *l->xkey);
+				l->xval = dm_xreallocarray(l->xval,
+				    a->nextra + 1, sizeof *l->xval);
+				l->xkey[a->nextra] = (size_t)(w->start - ps->src);
+				keepval(ps, &l->xval[a->nextra]);
 				a->extra_keys[a->nextra] =
 				    dm_xstrndup(w->key.buf, w->key.len);
 				a->extra_vals[a->nextra++] =
@@ -294,6 +355,7 @@ parse_args(struct parser *ps, struct dm_link *l, const char *namepos)
 		a->v[i].given = 1;
 		a->v[i].str = dm_xstrndup(w->val.buf, w->val.len);
 		where[i] = w->vstart;
+		keepval(ps, &l->vspan[i]);
 	}
 	for (i = 0; i < np; i++) {
 		if (!a->v[i].given) {
@@ -361,6 +423,9 @@ parse_one(struct parser *ps, struct dm_chain *c)
 	l->def = d;
 	l->origin = dm_xstrdup(ps->origin);
 	l->col = (size_t)(w->start - locate(ps, w->start, &l->line)) + 1;
+	l->src = ps->src;
+	l->firstline = ps->firstline;
+	l->namepos = (size_t)(w->start - ps->src);
 	return parse_args(ps, l, w->start);
 }
 
@@ -373,7 +438,10 @@ dm_chain_parse(struct dm_chain *c, const char *script, const char *origin,
 	int rc = 0;
 
 	memset(&ps, 0, sizeof ps);
-	ps.src = ps.p = script;
+	/* the links keep the script, for the messages of their init */
+	c->srcs = dm_xreallocarray(c->srcs, c->nsrcs + 1, sizeof *c->srcs);
+	c->srcs[c->nsrcs] = dm_xstrdup(script);
+	ps.src = ps.p = c->srcs[c->nsrcs++];
 	ps.origin = origin;
 	ps.firstline = firstline;
 	dm_buf_init(&ps.w.key);
@@ -381,7 +449,7 @@ dm_chain_parse(struct dm_chain *c, const char *script, const char *origin,
 	dm_buf_init(&ps.msg);
 	/* what the script puts into samples must be UTF-8 */
 	if ((bad = dm_utf8_check(script, strlen(script))) < strlen(script))
-		rc = reportf(&ps, script + bad, "invalid UTF-8 byte '%s'",
+		rc = reportf(&ps, ps.src + bad, "invalid UTF-8 byte '%s'",
 		    dm_quoten(script + bad, 1));
 	for (; rc == 0;) {
 		while (blank(*ps.p))
@@ -407,6 +475,7 @@ dm_chain_parse(struct dm_chain *c, const char *script, const char *origin,
 	}
 	dm_buf_free(&ps.w.key);
 	dm_buf_free(&ps.w.val);
+	free(ps.w.map);
 	dm_buf_free(&ps.msg);
 	return rc;
 }

@@ -1526,7 +1526,7 @@ sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
 	EOF
 	run_split dm-map 'set a=1+0X1' <<< '{}'
 	assert_status 2
-	[ "${stderr%%$'\n'*}" = "dm-map: set a:1:3: not a decimal number" ]
+	[ "${stderr%%$'\n'*}" = "dm-map: script:1:9: set: not a decimal number" ]
 	run_split dm-map 'set a=1e3 b=.5 c=1.e1 d=2E-1' <<< '{}'
 	assert_output '{"a":1000.0,"b":0.5,"c":10.0,"d":0.2}'
 }

@@ -138,24 +138,40 @@ load helper
 
 # ---- errors ----
 
-@test "an expression that does not parse is an error naming the assignment, before any input" {
+@test "an expression that does not parse is an error at its place in the script, before any input" {
 	run_split dm-map 'set score="len >"' nosuch.jsonl
 	assert_status 2
 	assert_output ''
 	assert_stderr <<-'EOF'
-	dm-map: set score:1:6: expected a value after '>'
-	  len >
-	       ^
+	dm-map: script:1:17: set: expected a value after '>'
+	  set score="len >"
+	                  ^
 	EOF
 	# the second assignment, in a chain
 	run_split dm-map 'lower; set a=1 b="(len"' <<<'{"text":"x"}'
 	assert_status 2
 	assert_output ''
 	assert_stderr <<-'EOF'
-	dm-map: set b:1:5: expected ')' to close the '(' at column 1
-	  (len
-	      ^
+	dm-map: script:1:23: set: expected ')' to close a '('
+	  lower; set a=1 b="(len"
+	                        ^
 	EOF
+	# in a script file, at its line and column
+	printf 'lower\nset a=1 score="words /"\n' >se.dm
+	run_split dm-map -f se.dm <<<'{"text":"x"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-map: se.dm:2:23: set: expected a value after '/'
+	  set a=1 score="words /"
+	                        ^
+	EOF
+	printf 'set\tx=1 y=lang("de")+\n' >se.dm
+	run_split dm-map -f se.dm <<<'{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-map: se.dm:1:22: set: expected a value after '+'
+  set	x=1 y=lang(\"de\")+
+     	                 ^"
 }
 
 @test "a type error is reported once, with the sample's place and the assignment" {
@@ -212,7 +228,7 @@ load helper
 	/usr/bin/python3 -c 'print("set y=" + "(" * 10000 + "1" + ")" * 10000)' >deep.dm
 	run_split dm-map -f deep.dm <<< '{"text":"x"}'
 	assert_status 2
-	[ "${stderr%%$'\n'*}" = "dm-map: set y:1:258: nesting deeper than 256 levels (parentheses, brackets, calls, ! and -)" ]
+	[ "${stderr%%$'\n'*}" = "dm-map: deep.dm:1:264: set: nesting deeper than 256 levels (parentheses, brackets, calls, ! and -)" ]
 }
 
 @test "a value of 100000 terms is computed" {

@@ -356,6 +356,13 @@ err() {
 	assert_stderr "dm-map: script:1:8: rename: field names must not be empty"
 }
 
+@test "an operator that fails to start over the value of a parameter is reported at the value" {
+	err 'lower; stats names=,'
+	assert_stderr "dm-map: script:1:20: stats: no statistic named in 'names'
+  lower; stats names=,
+                     ^"
+}
+
 # Reading a script is linear in its length: 200000 operators took minutes
 # when each one's line and column were counted from the start.
 @test "reads a script of 200000 operators" {
