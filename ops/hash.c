@@ -29,10 +29,8 @@ hash_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	const char *field;
 
 	field = dm_arg_str(args, "field");
-	if (*field == '\0') {
-		dm_buf_adds(err, "field name is empty");
+	if (dm_args_fieldpath(args, "field", err) < 0)
 		return -1;
-	}
 	h = dm_xcalloc(1, sizeof(*h));
 	h->field = dm_xstrdup(field);
 	h->algo = dm_arg(args, "algo")->i;

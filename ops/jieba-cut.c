@@ -41,10 +41,8 @@ jc_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	struct jcut *c;
 	const char *field = dm_arg_str(args, "field");
 
-	if (*field == '\0') {
-		dm_buf_adds(err, "field name is empty");
+	if (dm_args_fieldpath(args, "field", err) < 0)
 		return -1;
-	}
 	c = dm_xcalloc(1, sizeof *c);
 	c->field = dm_xstrdup(field);
 	if ((c->jb = dm_jieba_open(err)) == NULL) {

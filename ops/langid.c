@@ -50,11 +50,9 @@ langid_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
 	struct langid *st;
 
-	if (*dm_arg_str(args, "field") == '\0' ||
-	    *dm_arg_str(args, "score_field") == '\0') {
-		dm_buf_adds(err, "field name is empty");
+	if (dm_args_fieldpath(args, "field", err) < 0 ||
+	    dm_args_fieldpath(args, "score_field", err) < 0)
 		return -1;
-	}
 	st = dm_xcalloc(1, sizeof *st);
 	if ((st->l = dm_langid_open(dm_arg_str(args, "model"), err)) == NULL) {
 		free(st);

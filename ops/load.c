@@ -50,10 +50,8 @@ init(void **state, const struct dm_args *a, struct dm_buf *err)
 	struct load *st;
 	struct dm_buf b = DM_BUF_INIT;
 
-	if (*dm_arg_str(a, "field") == '\0') {
-		dm_buf_adds(err, "field must not be empty");
+	if (dm_args_fieldpath(a, "field", err) < 0)
 		return -1;
-	}
 	st = dm_xcalloc(1, sizeof *st);
 	st->field = dm_xstrdup(dm_arg_str(a, "field"));
 	dm_buf_addf(&b, "%s_base64", st->field);

@@ -23,8 +23,8 @@ init(void **state, const struct dm_args *a, struct dm_buf *err)
 
 	st->from = dm_arg_str(a, "from");
 	st->to = dm_arg_str(a, "to");
-	if (*st->from == '\0' || *st->to == '\0') {
-		dm_buf_adds(err, "field names must not be empty");
+	if (dm_args_fieldpath(a, "from", err) < 0 ||
+	    dm_args_fieldpath(a, "to", err) < 0) {
 		free(st);
 		return -1;
 	}

@@ -51,6 +51,12 @@ init(void **state, const struct dm_args *a, struct dm_buf *err)
 	dm_buf_init(&st->json);
 	st->v = dm_xcalloc(a->nextra, sizeof *st->v);
 	for (i = 0; i < a->nextra; i++) {
+		if (!dm_fieldpath_ok(a->extra_keys[i])) {
+			dm_buf_addf(err, "'%s' is not a field name",
+			    dm_quote(a->extra_keys[i]));
+			dm_args_blame_extra(a, i, 1, 0);
+			goto fail;
+		}
 		st->v[i].field = dm_xstrdup(a->extra_keys[i]);
 		dm_buf_reset(&origin);
 		/* messages while running name the assignment:

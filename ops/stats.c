@@ -154,10 +154,8 @@ stats_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	struct stats *st;
 	size_t i, k;
 
-	if (*field == '\0') {
-		dm_buf_adds(err, "field name is empty");
+	if (dm_args_fieldpath(args, "field", err) < 0)
 		return -1;
-	}
 	if (names->nlist == 0) {
 		dm_buf_adds(err, "no statistic named in 'names'");
 		dm_args_blame(args, "names", 0);

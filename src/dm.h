@@ -854,6 +854,11 @@ void	 dm_args_free(struct dm_args *);
  * value of parameter name, at byte off of the value; a script reports it
  * there, with the line and a caret under it. */
 void	 dm_args_blame(const struct dm_args *, const char *name, size_t off);
+/* For init: 0 when parameter name holds a field path (a.b; not empty,
+ * not .a, a. or a..b, which would make keys of no name); else -1 with
+ * the message in err and the value blamed. */
+int	 dm_args_fieldpath(const struct dm_args *, const char *name,
+	    struct dm_buf *err);
 /* The same for extra pair i of a DM_OPF_FREEFORM operator: its key when
  * key is 1, else its value. */
 void	 dm_args_blame_extra(const struct dm_args *, size_t i, int key,

@@ -429,3 +429,22 @@ fail:
 	dm_args_free(a);
 	return -1;
 }
+
+int
+dm_args_fieldpath(const struct dm_args *a, const char *name,
+    struct dm_buf *err)
+{
+	const char *s = dm_arg_str(a, name), *dd;
+	size_t n = strlen(s), off = 0;
+
+	if (dm_fieldpath_ok(s))
+		return 0;
+	/* at the dot that makes an empty name: a..b at its second dot */
+	if (n > 0 && s[0] != '.')
+		off = (dd = strstr(s, "..")) != NULL ? (size_t)(dd - s) + 1 :
+		    n - 1;
+	dm_buf_addf(err, "'%s' needs a field name, not ", name);
+	dm_buf_addvalue(err, s);
+	dm_args_blame(a, name, off);
+	return -1;
+}

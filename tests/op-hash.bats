@@ -136,5 +136,16 @@ EOF
 	run_split dm-map 'hash field=""' <<< '{"text":"a"}'
 	assert_status 2
 	assert_output ''
-	assert_stderr "dm-map: script:1:1: hash: field name is empty"
+	assert_stderr "dm-map: script:1:12: hash: 'field' needs a field name, not ''
+  hash field=\"\"
+             ^"
+}
+
+@test "rejects a field name that makes a key of no name, at its place" {
+	run_split dm-map 'set x=1; hash field=h.' <<< '{"text":"a"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-map: script:1:22: hash: 'field' needs a field name, not 'h.'
+  set x=1; hash field=h.
+                       ^"
 }

@@ -174,6 +174,23 @@ load helper
      	                 ^"
 }
 
+@test "a field name that makes a key of no name is an error at its place" {
+	run_split dm-map 'set x=1 .x=1' <<<'{"text":"x"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-map: script:1:9: set: '.x' is not a field name
+	  set x=1 .x=1
+	          ^
+	EOF
+	run_split dm-map 'set y..z=2' <<<'{"text":"x"}'
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-map: script:1:5: set: 'y..z' is not a field name" ]
+	run_split dm-map 'set a.b.c=2' <<<'{"text":"x"}'
+	assert_success
+	assert_output '{"text":"x","a":{"b":{"c":2}}}'
+}
+
 @test "a type error is reported once, with the sample's place and the assignment" {
 	printf '%s\n' '{"text":"a","n":"5"}' '{"text":"b","n":3}' '{"text":"c","n":"7"}' >in.jsonl
 	run_split dm-map "set v='n < 4'" in.jsonl

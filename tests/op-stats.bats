@@ -671,3 +671,12 @@ PY
 	assert_success
 	assert_output '3000 samples agree'
 }
+
+@test "a field name that makes a key of no name is an error at its place" {
+	run_split dm-map 'stats names=len field=a..b' <<< '{"text":"x"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-map: script:1:25: stats: 'field' needs a field name, not 'a..b'
+  stats names=len field=a..b
+                          ^"
+}

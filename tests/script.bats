@@ -353,7 +353,17 @@ err() {
 
 @test "an operator that fails to start is reported at its place" {
 	err 'strip; rename from="" to=x'
-	assert_stderr "dm-map: script:1:8: rename: field names must not be empty"
+	assert_stderr "dm-map: script:1:20: rename: 'from' needs a field name, not ''
+  strip; rename from=\"\" to=x
+                     ^"
+	err 'rename from=text to='
+	assert_stderr "dm-map: script:1:21: rename: 'to' needs a field name, not ''
+  rename from=text to=
+                      ^"
+	err 'rename from=text to=.t'
+	assert_stderr "dm-map: script:1:21: rename: 'to' needs a field name, not '.t'
+  rename from=text to=.t
+                      ^"
 }
 
 @test "an operator that fails to start over the value of a parameter is reported at the value" {
