@@ -168,7 +168,7 @@ dm-scan: 0 files read, 1 error"
 	: > x.model
 	run_split lone/bin/dm-map 'stats names=tokens:x.model' <<<'{"text":"hello"}'
 	assert_status 2
-	assert_stderr "dm-map: script:1:1: stats: tokenizer 'x.model': not JSON, and the shim that reads SentencePiece models is missing: 'dm-spm.so' is not installed (next to the tools, nor in '/usr/local/lib/dm')"
+	[ "${stderr%%$'\n'*}" = "dm-map: script:1:13: stats: tokenizer 'x.model': not JSON, and the shim that reads SentencePiece models is missing: 'dm-spm.so' is not installed (next to the tools, nor in '/usr/local/lib/dm')" ]
 	# operators that need no shim still work there
 	run lone/bin/dm-map upper <<<'{"text":"hello"}'
 	assert_success
