@@ -23,10 +23,10 @@ one() {
 
 @test "a parameter out of bounds is echoed as written, not reformatted" {
 	one
-	run_split dm-filter 'gopher(min_doc_words=-1e1)' in.jsonl
+	run_split dm-filter 'gopher(min_avg_word_length=-1e1)' in.jsonl
 	assert_status 2
-	assert_stderr "dm-filter: expression:1:8: gopher: 'min_doc_words' must be at least 0, not '-1e1'
-  gopher(min_doc_words=-1e1)
+	assert_stderr "dm-filter: expression:1:8: gopher: 'min_avg_word_length' must be at least 0, not '-1e1'
+  gopher(min_avg_word_length=-1e1)
          ^"
 	run_split dm-filter 'gopher(min_doc_words=-0010)' in.jsonl
 	assert_status 2
