@@ -12,9 +12,8 @@
 
 /* ---- reading arguments ---- */
 
-/* A YAML null: ~, null, or nothing at all, unquoted. */
-static int
-isnull(const struct dm_ynode *v)
+int
+dm_risnull(const struct dm_ynode *v)
 {
 	return v == NULL || (v->kind == DM_Y_SCALAR && v->plain &&
 	    (*v->val == '\0' || strcmp(v->val, "~") == 0 ||
@@ -41,7 +40,7 @@ arg(const struct dm_rop *op, const struct dm_ynode *args, const char *name)
 	const struct dm_ynode *v = dm_yaml_get(args, name);
 	const struct dm_rparam *p;
 
-	if (!isnull(v) && v->kind == DM_Y_SCALAR)
+	if (!dm_risnull(v) && v->kind == DM_Y_SCALAR)
 		return v->val;
 	p = dm_rop_param(op, name);
 	return p ? p->def : NULL;
@@ -81,7 +80,7 @@ given(const struct dm_rop *op, const struct dm_ynode *args, const char *name)
 	const struct dm_ynode *v = dm_yaml_get(args, name);
 	const struct dm_rparam *p = dm_rop_param(op, name);
 
-	if (isnull(v))
+	if (dm_risnull(v))
 		return 0;
 	if (v->kind != DM_Y_SCALAR || p == NULL || p->def == NULL)
 		return 1;
@@ -100,7 +99,7 @@ dm_rop_check(const struct dm_rop *op, const struct dm_rparam *p,
 	double d;
 
 	(void)op;
-	if (isnull(v) || p->type == DM_RP_ANY)
+	if (dm_risnull(v) || p->type == DM_RP_ANY)
 		return 0;
 	if (p->type == DM_RP_STRS && v->kind == DM_Y_SEQ) {
 		size_t i;
@@ -1207,7 +1206,7 @@ dm_emit_chinese_convert(const struct dm_rop *op, const struct dm_ynode *args,
 	const struct dm_ynode *v = dm_yaml_get(args, "mode");
 	const char *mode = arg(op, args, "mode"), *m;
 
-	if (v != NULL && isnull(v))
+	if (v != NULL && dm_risnull(v))
 		mode = NULL;
 	if (mode != NULL && dm_opencc_mode(mode) >= 0) {
 		addop(out, "chinese-convert");
@@ -1257,19 +1256,19 @@ dm_emit_incorrect_substrings(const struct dm_rop *op,
 	struct dm_buf l = DM_BUF_INIT;
 	size_t i;
 
-	if (!isnull(v) && v->kind != DM_Y_SEQ) {
+	if (!dm_risnull(v) && v->kind != DM_Y_SEQ) {
 		dm_buf_adds(err, "parameter 'substrings' of "
 		    "'remove_words_with_incorrect_substrings_mapper' is a list "
 		    "of strings");
 		*at = v;
 		return -1;
 	}
-	for (i = 0; !isnull(v) && i < v->n; i++) {
+	for (i = 0; !dm_risnull(v) && i < v->n; i++) {
 		k = v->kid[i];
-		if (k->kind != DM_Y_SCALAR || isnull(k) || *k->val == '\0' ||
+		if (k->kind != DM_Y_SCALAR || dm_risnull(k) || *k->val == '\0' ||
 		    strchr(k->val, ',') != NULL) {
 			dm_buf_addf(err, "parameter 'substrings': item %zu: %s",
-			    i + 1, k->kind != DM_Y_SCALAR || isnull(k) ?
+			    i + 1, k->kind != DM_Y_SCALAR || dm_risnull(k) ?
 			    "not a string" : *k->val == '\0' ?
 			    "an empty string is not supported by dm" :
 			    "a ',' is not supported by dm");
@@ -1280,7 +1279,7 @@ dm_emit_incorrect_substrings(const struct dm_rop *op,
 		dm_buf_addf(&l, "%s%s", i ? "," : "", k->val);
 	}
 	addop(out, "remove-incorrect-substrings");
-	if (!isnull(v))
+	if (!dm_risnull(v))
 		addkv(out, "substrings", l.len ? l.buf : "");
 	if (argbool(op, args, "tokenization"))
 		addkv(out, "sp", arg(op, args, "lang"));
@@ -1314,7 +1313,7 @@ dm_emit_chars(const struct dm_rop *op, const struct dm_ynode *args,
 			return 0;
 		for (i = 0; i < v->n; i++) {
 			/* "|".join() of None is Data-Juicer's TypeError */
-			if (v->kid[i]->kind == DM_Y_SCALAR && isnull(v->kid[i])) {
+			if (v->kid[i]->kind == DM_Y_SCALAR && dm_risnull(v->kid[i])) {
 				dm_buf_addf(err, "parameter 'chars_to_remove': "
 				    "item %zu is null, not a string", i + 1);
 				*at = v->kid[i];
@@ -1325,7 +1324,7 @@ dm_emit_chars(const struct dm_rop *op, const struct dm_ynode *args,
 		}
 	} else {
 		p = v == NULL ? dm_rop_param(op, "chars_to_remove")->def :
-		    isnull(v) ? "" : v->val;
+		    dm_risnull(v) ? "" : v->val;
 		if (*p == '\0')
 			return 0;
 		for (q = p; *q; q += n) {
@@ -1407,7 +1406,7 @@ dm_emit_replace(const struct dm_rop *op, const struct dm_ynode *args,
 	size_t i, n;
 
 	(void)op;
-	if (isnull(p))
+	if (dm_risnull(p))
 		return 0;
 	n = p->kind == DM_Y_SEQ ? p->n : 1;
 	if (r != NULL && r->kind == DM_Y_SEQ && r->n != n) {
@@ -1419,7 +1418,7 @@ dm_emit_replace(const struct dm_rop *op, const struct dm_ynode *args,
 	for (i = 0; i < n; i++) {
 		pi = p->kind == DM_Y_SEQ ? p->kid[i] : p;
 		ri = r != NULL && r->kind == DM_Y_SEQ ? r->kid[i] : r;
-		if (addreplace(out, pi->val, pi, isnull(ri) ? "" : ri->val,
+		if (addreplace(out, pi->val, pi, dm_risnull(ri) ? "" : ri->val,
 		    ri, err, at) < 0)
 			return -1;
 	}
@@ -1584,12 +1583,12 @@ add_aug(const struct dm_rop *op, const struct dm_ynode *args,
 	size_t i;
 
 	/* no group sizes: no word is added */
-	if (!isnull(g) && g->kind == DM_Y_SEQ && g->n == 0) {
+	if (!dm_risnull(g) && g->kind == DM_Y_SEQ && g->n == 0) {
 		dm_buf_adds(b, stat);
 		return 0;
 	}
 	dm_buf_addf(b, "%.*s, aug=[", (int)(strlen(stat) - 1), stat);
-	if (isnull(g))
+	if (dm_risnull(g))
 		dm_buf_adds(b, "2");
 	else if (g->kind != DM_Y_SEQ)
 		goto bad;
@@ -1712,14 +1711,14 @@ dm_emit_suffix(const struct dm_rop *op, const struct dm_ynode *args,
 	size_t i, n;
 	int rev = argbool(op, args, "reversed_range");
 
-	if (isnull(v) || (v->kind == DM_Y_SEQ && v->n == 0))
+	if (dm_risnull(v) || (v->kind == DM_Y_SEQ && v->n == 0))
 		return 0;
 	n = v->kind == DM_Y_SEQ ? v->n : 1;
 	dm_buf_adds(out, rev ? "!(.__dj__suffix__ in [" :
 	    ".__dj__suffix__ in [");
 	for (i = 0; i < n; i++) {
 		k = v->kind == DM_Y_SEQ ? v->kid[i] : v;
-		if (k->kind != DM_Y_SCALAR || isnull(k)) {
+		if (k->kind != DM_Y_SCALAR || dm_risnull(k)) {
 			dm_buf_addf(err, "parameter 'suffixes': item %zu is "
 			    "not a string", i + 1);
 			*at = k;
@@ -1753,7 +1752,7 @@ dm_emit_lang(const struct dm_rop *op, const struct dm_ynode *args,
 		for (i = 0; i < v->n; i++)
 			if (*v->kid[i]->val)
 				l[n++] = v->kid[i]->val;
-	} else if (!isnull(v) && *v->val) {
+	} else if (!dm_risnull(v) && *v->val) {
 		one[0] = v->val;
 		l = one;
 		n = 1;
@@ -1974,7 +1973,7 @@ pytruth(const struct dm_ynode *v, const char *def)
 
 	if (v == NULL)
 		return dm_rbool(def) == 1;
-	if (isnull(v))
+	if (dm_risnull(v))
 		return 0;
 	if (v->kind != DM_Y_SCALAR)
 		return v->n > 0;
@@ -2022,7 +2021,7 @@ dm_emit_dm_length(const struct dm_rop *op, const struct dm_ynode *args,
 
 	(void)op;
 	dm_pred(out, "stripped_len");
-	if (v != NULL && !isnull(v)) {
+	if (v != NULL && !dm_risnull(v)) {
 		if (v->kind != DM_Y_SEQ || v->n != 2) {
 			dm_buf_adds(err, "parameter 'fileLength' wants a list "
 			    "of 2 bounds, [min, max]");
@@ -2037,7 +2036,7 @@ dm_emit_dm_length(const struct dm_rop *op, const struct dm_ynode *args,
 				*at = b;
 				return -1;
 			}
-			if (isnull(b) || *b->val == '\0')
+			if (dm_risnull(b) || *b->val == '\0')
 				d = 0;
 			else {
 				d = strtod(b->val, &end);

@@ -154,9 +154,7 @@ operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 			problem(r, name, "unknown operator '%s'", opname);
 		return -1;
 	}
-	if (args != NULL && args->kind == DM_Y_SCALAR && args->plain &&
-	    (*args->val == '\0' || strcmp(args->val, "null") == 0 ||
-	    strcmp(args->val, "~") == 0))
+	if (dm_risnull(args))
 		args = NULL;
 	if (args != NULL && args->kind != DM_Y_MAP) {
 		problem(r, args, "the parameters of '%s' are not a mapping",
@@ -189,9 +187,11 @@ operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 			}
 			continue;
 		}
+		/* Data-Juicer's update_op_attr gives a null text_key the
+		 * value of text_keys */
 		if (strcmp(k->val, "text_key") == 0) {
-			if (v->kind != DM_Y_SCALAR ||
-			    strcmp(v->val, r->key) != 0) {
+			if (!dm_risnull(v) && (v->kind != DM_Y_SCALAR ||
+			    strcmp(v->val, r->key) != 0)) {
 				problem(r, v, "parameter 'text_key' of '%s' "
 				    "differs from text_keys '%s'", opname,
 				    r->key);
@@ -319,7 +319,7 @@ paths(struct dm_recipe *r)
 	struct stat st;
 	int bad = 0;
 
-	if ((v = dm_yaml_get(r->root, "dataset_path")) == NULL ||
+	if (dm_risnull(v = dm_yaml_get(r->root, "dataset_path")) ||
 	    v->kind != DM_Y_SCALAR || *v->val == '\0') {
 		problem(r, v, "no 'dataset_path'");
 		bad = 1;
@@ -337,9 +337,7 @@ paths(struct dm_recipe *r)
 			bad = 1;
 		}
 	}
-	if ((v = dm_yaml_get(r->root, "export_path")) != NULL &&
-	    !(v->kind == DM_Y_SCALAR && v->plain && (*v->val == '\0' ||
-	    strcmp(v->val, "null") == 0))) {
+	if (!dm_risnull(v = dm_yaml_get(r->root, "export_path"))) {
 		const char *e = v->kind == DM_Y_SCALAR ? v->val : "";
 		size_t n = strlen(e);
 
@@ -410,7 +408,8 @@ dm_recipe_load(struct dm_recipe *r, const char *path, int skip)
 			problem(r, k, "unknown key '%s' ignored", k->val);
 		ignore(r, k, k->val, NULL);
 	}
-	if ((v = dm_yaml_get(r->root, "text_keys")) != NULL) {
+	/* text_keys: null is Data-Juicer's default, 'text' */
+	if (!dm_risnull(v = dm_yaml_get(r->root, "text_keys"))) {
 		if (v->kind == DM_Y_SEQ && v->n == 1 &&
 		    v->kid[0]->kind == DM_Y_SCALAR)
 			v = v->kid[0];
@@ -421,9 +420,7 @@ dm_recipe_load(struct dm_recipe *r, const char *path, int skip)
 		} else
 			r->key = v->val;
 	}
-	if ((v = dm_yaml_get(r->root, "np")) != NULL && !(v->kind ==
-	    DM_Y_SCALAR && v->plain && (*v->val == '\0' ||
-	    strcmp(v->val, "null") == 0))) {
+	if (!dm_risnull(v = dm_yaml_get(r->root, "np"))) {
 		errno = 0;
 		r->np = v->kind == DM_Y_SCALAR ? strtol(v->val, &end, 10) : 0;
 		if (v->kind != DM_Y_SCALAR || end == v->val || *end ||
@@ -440,8 +437,7 @@ dm_recipe_load(struct dm_recipe *r, const char *path, int skip)
 
 		dm_buf_adds(&st->text, "load field=filePath");
 	}
-	if (proc == NULL || (proc->kind == DM_Y_SCALAR && proc->plain &&
-	    *proc->val == '\0'))
+	if (dm_risnull(proc))
 		;
 	else if (proc->kind != DM_Y_SEQ) {
 		problem(r, proc, "'process' is not a list of operators");

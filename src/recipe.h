@@ -153,6 +153,9 @@ int	 dm_emit_fix_unicode(const struct dm_rop *,
 int	 dm_emit_lang(const struct dm_rop *,
 	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
 	    const struct dm_ynode **at);
+/* Whether v is a YAML null as PyYAML reads it (~, null, Null, NULL or
+ * nothing, unquoted), or is NULL. */
+int	 dm_risnull(const struct dm_ynode *v);
 /* YAML 1.1 booleans, as PyYAML reads them: 1, 0, or -1 when s is none. */
 int	 dm_rbool(const char *s);
 int	 dm_emit_suffix(const struct dm_rop *,

@@ -1779,3 +1779,43 @@ EOF
 	dm-recipe ops | tail -n +2 | sed 's/   */|/; s/   */|/' >ops.txt
 	assert_same man.txt ops.txt
 }
+
+@test "a YAML null (~, null, Null, NULL, nothing) is no export_path, np, text_keys nor parameters" {
+	printf '%s\n' '{"text":"hello world, long enough"}' >in.jsonl
+	for n in '~' null Null NULL ''; do
+		printf 'dataset_path: in.jsonl\nexport_path: %s\nnp: %s\ntext_keys: %s\nprocess:\n  - text_length_filter: %s\n' "$n" "$n" "$n" "$n" >r.yaml
+		/usr/bin/python3 -c 'import sys, yaml; d = yaml.safe_load(sys.stdin); print(d["export_path"], d["np"], d["text_keys"], d["process"])' <r.yaml >py.txt
+		assert_file py.txt "None None None [{'text_length_filter': None}]"
+		run_split dm-recipe show r.yaml
+		assert_success
+		assert_output "dm-filter 'len >= 10 && len <= 9223372036854775807' in.jsonl"
+		run_split dm-recipe run r.yaml
+		assert_success
+		assert_stderr ''
+		assert_output '{"text":"hello world, long enough"}'
+		[ "$(ls -A | grep -vx -e .stderr -e home | sort | tr '\n' ' ')" = "in.jsonl py.txt r.yaml " ]
+		printf 'dataset_path: %s\nprocess:\n' "$n" >r.yaml
+		run_split dm-recipe check r.yaml
+		assert_status 2
+		if [ -n "$n" ]; then
+			assert_stderr "dm-recipe: r.yaml:1:15: no 'dataset_path'"
+		else
+			assert_stderr "dm-recipe: r.yaml:1:14: no 'dataset_path'"
+		fi
+	done
+}
+
+@test "a null text_key of an operator is text_keys, as Data-Juicer's update_op_attr fills it" {
+	printf 'dataset_path: d.jsonl\nprocess:\n  - text_length_filter:\n      text_key:\n' >r.yaml
+	touch d.jsonl
+	run_split dm-recipe check r.yaml
+	assert_success
+	printf 'dataset_path: d.jsonl\ntext_keys: body\nprocess:\n  - text_length_filter:\n      text_key: ~\n  - words_num_filter:\n      text_key: body\n' >r.yaml
+	run_split dm-recipe show r.yaml
+	assert_success
+	assert_output "dm-filter -k body 'len >= 10 && len <= 9223372036854775807 && words >= 10 && words <= 9223372036854775807' d.jsonl"
+	printf 'dataset_path: d.jsonl\ntext_keys: body\nprocess:\n  - text_length_filter:\n      text_key: text\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:5:17: parameter 'text_key' of 'text_length_filter' differs from text_keys 'body'"
+}
