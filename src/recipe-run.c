@@ -75,6 +75,24 @@ stage_words(const struct dm_recipe *r, const struct dm_rstage *st,
 		push(c, st->text.buf);
 }
 
+/* The dataset_path as an operand: a relative path beginning with '-'
+ * would be an option, or standard input, to the stage that reads it. */
+static void
+operand(struct cmd *c, const char *path)
+{
+	char *s;
+
+	if (*path != '-') {
+		push(c, path);
+		return;
+	}
+	s = dm_xcalloc(strlen(path) + 3, 1);
+	memcpy(s, "./", 2);
+	strcpy(s + 2, path);
+	push(c, s);
+	free(s);
+}
+
 static void
 commands(const struct dm_recipe *r, const struct dm_recipe_opts *o,
     struct cmds *cs)
@@ -92,7 +110,7 @@ commands(const struct dm_recipe *r, const struct dm_recipe_opts *o,
 		push(c, "--jsonl");
 		push(c, "--type");
 		push(c, "jsonl");
-		push(c, r->dataset);
+		operand(c, r->dataset);
 	}
 	for (i = 0; i < r->nstage; i = j) {
 		j = i + 1;
@@ -144,7 +162,7 @@ commands(const struct dm_recipe *r, const struct dm_recipe_opts *o,
 		push(c, "true");
 	}
 	if (!r->dataset_dir)
-		push(&cs->c[0], r->dataset);
+		operand(&cs->c[0], r->dataset);
 	dm_buf_free(&b);
 }
 

@@ -1819,3 +1819,28 @@ EOF
 	assert_status 2
 	assert_stderr "dm-recipe: r.yaml:5:17: parameter 'text_key' of 'text_length_filter' differs from text_keys 'body'"
 }
+
+@test "a dataset_path beginning with '-' is a file, not an option nor standard input" {
+	printf '%s\n' '{"text":"hello world, long enough"}' >./-
+	cp ./- ./-k.jsonl
+	mkdir ./-d
+	cp ./- ./-d/a.jsonl
+	for d in '"-"' -k.jsonl -d; do
+		printf 'dataset_path: %s\nprocess:\n  - text_length_filter:\n' "$d" >r.yaml
+		p=./${d//\"/}
+		run_split dm-recipe show r.yaml
+		assert_success
+		if [ "$d" = -d ]; then
+			assert_output "dm-scan --jsonl --type jsonl $p |
+  dm-filter 'len >= 10 && len <= 9223372036854775807'"
+		else
+			assert_output "dm-filter 'len >= 10 && len <= 9223372036854775807' $p"
+		fi
+		for j in 1 2; do
+			run_split dm-recipe run -j $j r.yaml </dev/null
+			assert_success
+			assert_stderr ''
+			assert_output '{"text":"hello world, long enough"}'
+		done
+	done
+}
