@@ -176,6 +176,46 @@ free_commands(struct cmds *cs)
 	free(cs->c);
 }
 
+static char	*linktarget(const char *);
+
+/*
+ * The redirection of show's text to export_path, as run writes it: a
+ * regular file (or none yet) through the hidden temporary name of run
+ * (sh's $$ for its process id) beside the file a symbolic link leads to,
+ * moved into place when the last stage succeeded (sh sees no other), else
+ * removed with exit status 2; anything else that exists through a plain >.
+ */
+static void
+show_export(struct dm_buf *b, const char *export)
+{
+	struct stat st;
+	struct dm_buf t = DM_BUF_INIT;
+	const char *base;
+	char *dest;
+
+	if ((stat(export, &st) == 0 && !S_ISREG(st.st_mode)) ||
+	    (dest = linktarget(export)) == NULL) {
+		dm_buf_adds(b, " > ");
+		addword(b, export);
+		return;
+	}
+	base = strrchr(dest, '/');
+	if (base)
+		dm_buf_add(&t, dest, (size_t)(base - dest + 1));
+	dm_buf_addf(&t, ".%s.", base ? base + 1 : dest);
+	dm_buf_adds(b, " > ");
+	addword(b, t.buf);
+	dm_buf_adds(b, "$$.tmp &&\n  mv -f ");
+	addword(b, t.buf);
+	dm_buf_adds(b, "$$.tmp ");
+	addword(b, dest);
+	dm_buf_adds(b, " || (rm -f ");
+	addword(b, t.buf);
+	dm_buf_adds(b, "$$.tmp; exit 2)");
+	dm_buf_free(&t);
+	free(dest);
+}
+
 void
 dm_recipe_show(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 {
@@ -193,10 +233,8 @@ dm_recipe_show(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 			addword(&b, cs.c[i].argv[w]);
 		}
 	}
-	if (r->export) {
-		dm_buf_adds(&b, " > ");
-		addword(&b, r->export);
-	}
+	if (r->export)
+		show_export(&b, r->export);
 	dm_buf_addc(&b, '\n');
 	fwrite(b.buf, 1, b.len, stdout);
 	dm_buf_free(&b);

@@ -3,6 +3,11 @@
 
 load helper
 
+# The end of show's text with export_path out.jsonl: written as run
+# writes it, under a temporary name moved into place.
+to_out=' > .out.jsonl.$$.tmp &&
+  mv -f .out.jsonl.$$.tmp out.jsonl || (rm -f .out.jsonl.$$.tmp; exit 2)'
+
 # recipe OP [PARAMS]: r.yaml, a Data-Juicer recipe of one operator over
 # in.jsonl into out.jsonl; PARAMS are its parameter lines, as written.
 recipe() {
@@ -121,7 +126,7 @@ EOF
 	run_recipe clean_html_mapper
 	assert_file out.jsonl '{"id":1,"text":"Hib()p{}"}'
 	run dm-recipe show r.yaml
-	assert_output "dm-map 'clean-html scripts=true' in.jsonl > out.jsonl"
+	assert_output "dm-map 'clean-html scripts=true' in.jsonl$to_out"
 }
 
 @test "clean_copyright_mapper drops the copyright comment" {
@@ -168,11 +173,11 @@ EOF
 EOF
 	run dm-recipe show r.yaml
 	assert_success
-	assert_output "dm-map 'chinese-convert mode=t2s' in.jsonl > out.jsonl"
+	assert_output "dm-map 'chinese-convert mode=t2s' in.jsonl$to_out"
 	# the default mode, written out
 	recipe chinese_convert_mapper
 	run dm-recipe show r.yaml
-	assert_output "dm-map 'chinese-convert mode=s2t' in.jsonl > out.jsonl"
+	assert_output "dm-map 'chinese-convert mode=s2t' in.jsonl$to_out"
 }
 
 @test "chinese_convert_mapper with a mode not in Data-Juicer's list is an error at its value" {
@@ -261,10 +266,10 @@ null
 EOF
 	recipe remove_specific_chars_mapper "      chars_to_remove: '◆●'"
 	run dm-recipe show r.yaml
-	assert_output "dm-map 'remove-chars chars=\"◆●|\"' in.jsonl > out.jsonl"
+	assert_output "dm-map 'remove-chars chars=\"◆●|\"' in.jsonl$to_out"
 	recipe remove_specific_chars_mapper "      chars_to_remove: '^a'"
 	run dm-recipe show r.yaml
-	assert_output "dm-map 'replace pattern=\"[^|a]\"' in.jsonl > out.jsonl"
+	assert_output "dm-map 'replace pattern=\"[^|a]\"' in.jsonl$to_out"
 }
 
 @test "remove_specific_chars_mapper whose class regex refuses is an error at its value" {
@@ -291,7 +296,7 @@ EOF
       max_len: 5'
 	assert_file out.jsonl '{"id":1,"text":"ok ok"}'
 	run dm-recipe show r.yaml
-	assert_output "dm-map 'remove-long-words min=2 max=5' in.jsonl > out.jsonl"
+	assert_output "dm-map 'remove-long-words min=2 max=5' in.jsonl$to_out"
 }
 
 @test "remove_repeat_sentences_mapper drops later repeats" {
@@ -314,7 +319,7 @@ EOF
 	run dm-recipe show r.yaml
 	# \d as regex reads it: Nd, and the digits of Unicode 15.0
 	d='[\p{Nd}\x{11F50}-\x{11F59}\x{1E4F0}-\x{1E4F9}]'
-	assert_output "dm-map 'replace pattern=\"$d{3}-($d{4})\" repl=\"<\${1}>\"; replace pattern=tel repl=phone' in.jsonl > out.jsonl"
+	assert_output "dm-map 'replace pattern=\"$d{3}-($d{4})\" repl=\"<\${1}>\"; replace pattern=tel repl=phone' in.jsonl$to_out"
 }
 
 # py_sub: want.jsonl, what Data-Juicer's replace_content_mapper makes of
@@ -357,7 +362,7 @@ EOF
       repl: '\\\\\$\\1 \\g<cur>\$'"
 	run dm-recipe show r.yaml
 	d='[\p{Nd}\x{11F50}-\x{11F59}\x{1E4F0}-\x{1E4F9}]'
-	assert_output "dm-map 'replace pattern=\"($d+) (?P<cur>USD)\" repl=\"\\\$\$\${1} \${2}\$\$\"' in.jsonl > out.jsonl"
+	assert_output "dm-map 'replace pattern=\"($d+) (?P<cur>USD)\" repl=\"\\\$\$\${1} \${2}\$\$\"' in.jsonl$to_out"
 	# the hexadecimal escapes of the regex module
 	recipe replace_content_mapper "      pattern: USD
       repl: '\\x41\\u00e9\\U0001F600'"
@@ -579,13 +584,13 @@ EOF
       max_closed_interval: false'
 	[ "$(ids)" = "2 3 " ]
 	run dm-recipe show r.yaml
-	assert_output "dm-filter 'words >= 1 && words < 3' in.jsonl > out.jsonl"
+	assert_output "dm-filter 'words >= 1 && words < 3' in.jsonl$to_out"
 	run_recipe text_length_filter '      min_len: 10
       max_len: 60
       reversed_range: true'
 	[ "$(ids)" = "1 2 3 5 " ]
 	run dm-recipe show r.yaml
-	assert_output "dm-filter '!(len > 10 && len < 60)' in.jsonl > out.jsonl"
+	assert_output "dm-filter '!(len > 10 && len < 60)' in.jsonl$to_out"
 	run_recipe character_repetition_filter '      rep_len: 3
       max_ratio: 0.2'
 	[ "$(ids)" = "2 5 " ]
@@ -613,7 +618,7 @@ EOF
 		dm-recipe run r.yaml
 		[ "$(ids)" = "$want" ] || { echo "$op: $(ids), want $want"; false; }
 		run dm-recipe show r.yaml
-		assert_output "$show in.jsonl > out.jsonl"
+		assert_output "$show in.jsonl$to_out"
 	done <<'EOF'
 document_deduplicator:|1 2 3 4 |dm-dedup --exact
 document_deduplicator: {lowercase: true}|1 3 4 |dm-dedup --exact --lowercase
@@ -634,7 +639,8 @@ EOF
 	assert_output <<'EOF'
 dm-run -j 2 -- 'dm-map normalize-ws' in.jsonl |
   dm-dedup --exact --lowercase |
-  dm-run -j 2 -- 'dm-filter '\''len >= 10 && len <= 9223372036854775807'\''' > out.jsonl
+  dm-run -j 2 -- 'dm-filter '\''len >= 10 && len <= 9223372036854775807'\''' > .out.jsonl.$$.tmp &&
+  mv -f .out.jsonl.$$.tmp out.jsonl || (rm -f .out.jsonl.$$.tmp; exit 2)
 EOF
 	dm-recipe run -j 2 r.yaml
 	[ "$(ids)" = "1 3 4 " ]
@@ -666,7 +672,7 @@ EOF
 		dm-recipe run r.yaml
 		[ "$(ids)" = "$want" ] || { echo "$op: $(ids), want $want"; false; }
 		run dm-recipe show r.yaml
-		assert_output "dm-filter '$show' in.jsonl > out.jsonl"
+		assert_output "dm-filter '$show' in.jsonl$to_out"
 	done <<'EOF'
 language_id_score_filter: {lang: en, min_score: 0.5}|1 2 3 |lang == "en" && lang("en") >= 0.5
 language_id_score_filter: {lang: [de, fr]}|4 |(lang == "de" || lang == "fr") && lang(lang) >= 0.8
@@ -707,7 +713,8 @@ EOF
 	assert_output <<'EOF'
 dm-map 'remove-urls; normalize-ws; normalize-punct' in.jsonl |
   dm-filter 'alnum_ratio >= 0.1 && alnum_ratio <= 9223372036854775807 && len >= 5 && len <= 9223372036854775807' |
-  dm-map 'remove-emails repl="<EMAIL>"' > out.jsonl
+  dm-map 'remove-emails repl="<EMAIL>"' > .out.jsonl.$$.tmp &&
+  mv -f .out.jsonl.$$.tmp out.jsonl || (rm -f .out.jsonl.$$.tmp; exit 2)
 EOF
 }
 
@@ -727,7 +734,8 @@ EOF
 	run dm-recipe show -j 3 r.yaml
 	assert_success
 	assert_output <<'EOF'
-dm-run -j 3 -- 'dm-map '\''remove-urls; normalize-ws; normalize-punct'\'' | dm-filter '\''alnum_ratio >= 0.1 && alnum_ratio <= 9223372036854775807 && len >= 5 && len <= 9223372036854775807'\'' | dm-map '\''remove-emails repl="<EMAIL>"'\''' in.jsonl > out.jsonl
+dm-run -j 3 -- 'dm-map '\''remove-urls; normalize-ws; normalize-punct'\'' | dm-filter '\''alnum_ratio >= 0.1 && alnum_ratio <= 9223372036854775807 && len >= 5 && len <= 9223372036854775807'\'' | dm-map '\''remove-emails repl="<EMAIL>"'\''' in.jsonl > .out.jsonl.$$.tmp &&
+  mv -f .out.jsonl.$$.tmp out.jsonl || (rm -f .out.jsonl.$$.tmp; exit 2)
 EOF
 	dm-recipe run -j 3 r.yaml
 	assert_same out.jsonl serial.jsonl
@@ -759,7 +767,8 @@ EOF
 	run dm-recipe show r.yaml
 	assert_output <<'EOF'
 dm-scan --jsonl --type jsonl data |
-  dm-filter 'len >= 10 && len <= 9223372036854775807' > out.jsonl
+  dm-filter 'len >= 10 && len <= 9223372036854775807' > .out.jsonl.$$.tmp &&
+  mv -f .out.jsonl.$$.tmp out.jsonl || (rm -f .out.jsonl.$$.tmp; exit 2)
 EOF
 	dm-recipe run r.yaml
 	assert_file out.jsonl <<'EOF'
@@ -772,7 +781,7 @@ EOF
 	printf '%s\n' '{"id":1,"body":"  x  "}' | zstd -q >in.jsonl.zst
 	printf 'dataset_path: in.jsonl.zst\nexport_path: out.jsonl\ntext_keys: [body]\nprocess:\n  - whitespace_normalization_mapper:\n' >r.yaml
 	run dm-recipe show r.yaml
-	assert_output "dm-map -k body normalize-ws in.jsonl.zst > out.jsonl"
+	assert_output "dm-map -k body normalize-ws in.jsonl.zst$to_out"
 	dm-recipe run r.yaml
 	assert_file out.jsonl '{"id":1,"body":"x"}'
 }
@@ -924,7 +933,7 @@ EOF
 	assert_stderr ''
 	assert_output 'r.yaml: ok: 2 operators in 1 dm stage'
 	run dm-recipe show r.yaml
-	assert_output "dm-filter 'len >= 6 && len <= 70 && words >= 2 && words <= 3' in.jsonl > out.jsonl"
+	assert_output "dm-filter 'len >= 6 && len <= 70 && words >= 2 && words <= 3' in.jsonl$to_out"
 	/usr/bin/python3 -c 'import sys, yaml; print(yaml.safe_load(sys.stdin))' <r.yaml >py.txt
 	assert_file py.txt "{'dataset_path': 'in.jsonl', 'export_path': 'out.jsonl', 'process': [{'text_length_filter': {'min_len': 6, 'max_len': 70}}, {'words_num_filter': {'min_num': 2, 'max_num': 3}}]}"
 }
@@ -1145,7 +1154,7 @@ EOF
 	export DM_TOKENIZER_PATH=$PWD/models
 	run dm-recipe show r.yaml
 	assert_success
-	assert_output "dm-filter 'words(sp=\"en\") >= 5 && words(sp=\"en\") <= 9223372036854775807 && word_rep(2, sp=\"en\") >= 0.0 && word_rep(2, sp=\"en\") <= 0.3 && stopword_ratio(\"en\", sp=\"en\") >= 0.1 && stopword_ratio(\"en\", sp=\"en\") <= 1.0 && flagged_ratio(\"en\", sp=\"en\") >= 0.0 && flagged_ratio(\"en\", sp=\"en\") <= 0.045' in.jsonl > out.jsonl"
+	assert_output "dm-filter 'words(sp=\"en\") >= 5 && words(sp=\"en\") <= 9223372036854775807 && word_rep(2, sp=\"en\") >= 0.0 && word_rep(2, sp=\"en\") <= 0.3 && stopword_ratio(\"en\", sp=\"en\") >= 0.1 && stopword_ratio(\"en\", sp=\"en\") <= 1.0 && flagged_ratio(\"en\", sp=\"en\") >= 0.0 && flagged_ratio(\"en\", sp=\"en\") <= 0.045' in.jsonl$to_out"
 	run_split dm-recipe run r.yaml
 	assert_success
 	assert_stderr ''
@@ -1191,7 +1200,7 @@ process:
 EOF
 	run dm-recipe show r.yaml
 	assert_success
-	assert_output "dm-filter 'stopword_ratio(\"zh\", aug=[2]) >= 0.1 && stopword_ratio(\"zh\", aug=[2]) <= 1.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") >= 0.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") <= 0.045 && flagged_ratio(\"en\") >= 0.0 && flagged_ratio(\"en\") <= 0.045 && stopword_ratio(\"en\") >= 0.3 && stopword_ratio(\"en\") <= 1.0' in.jsonl > out.jsonl"
+	assert_output "dm-filter 'stopword_ratio(\"zh\", aug=[2]) >= 0.1 && stopword_ratio(\"zh\", aug=[2]) <= 1.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") >= 0.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") <= 0.045 && flagged_ratio(\"en\") >= 0.0 && flagged_ratio(\"en\") <= 0.045 && stopword_ratio(\"en\") >= 0.3 && stopword_ratio(\"en\") <= 1.0' in.jsonl$to_out"
 	cat >r.yaml <<'EOF'
 dataset_path: in.jsonl
 export_path: out.jsonl
@@ -1229,7 +1238,7 @@ process:
 EOF
 	run dm-recipe show r.yaml
 	assert_success
-	assert_output "dm-map 'remove-incorrect-substrings; remove-incorrect-substrings substrings=\"x,a b,\\\"q\\\"\"; remove-incorrect-substrings substrings=\"\"' in.jsonl > out.jsonl"
+	assert_output "dm-map 'remove-incorrect-substrings; remove-incorrect-substrings substrings=\"x,a b,\\\"q\\\"\"; remove-incorrect-substrings substrings=\"\"' in.jsonl$to_out"
 	run_split dm-recipe run r.yaml
 	assert_success
 	run cat out.jsonl
@@ -1275,7 +1284,7 @@ process:
 EOF
 	run dm-recipe show r.yaml
 	assert_success
-	assert_output "dm-filter '.__dj__suffix__ in [\".c\", \".h\", \".md\"] && !(.__dj__suffix__ in [\".md\"])' in.jsonl > out.jsonl"
+	assert_output "dm-filter '.__dj__suffix__ in [\".c\", \".h\", \".md\"] && !(.__dj__suffix__ in [\".md\"])' in.jsonl$to_out"
 	run_split dm-recipe run r.yaml
 	assert_success
 	run jq -c .id out.jsonl
@@ -1311,7 +1320,7 @@ process:
 EOF
 	HF_HOME=$PWD/hf run dm-recipe show r.yaml
 	assert_success
-	assert_output "dm-filter 'alpha_token_ratio(\"EleutherAI/pythia-6.9b-deduped\") >= 1.5 && alpha_token_ratio(\"EleutherAI/pythia-6.9b-deduped\") <= 9223372036854775807' in.jsonl > out.jsonl"
+	assert_output "dm-filter 'alpha_token_ratio(\"EleutherAI/pythia-6.9b-deduped\") >= 1.5 && alpha_token_ratio(\"EleutherAI/pythia-6.9b-deduped\") <= 9223372036854775807' in.jsonl$to_out"
 	# "Hello world": 10 letters, 2 tokens; "a = b + c; // 12": 3 letters, 8 tokens
 	HF_HOME=$PWD/hf run_split dm-recipe run r.yaml
 	assert_success
@@ -1349,7 +1358,7 @@ process:
 EOF
 	HF_HOME=$PWD/hf run dm-recipe show r.yaml
 	assert_success
-	assert_output "dm-filter 'tokens(\"EleutherAI/pythia-6.9b-deduped\") >= 10 && tokens(\"EleutherAI/pythia-6.9b-deduped\") <= 9223372036854775807 && tokens(\"plain-id\") >= 5 && tokens(\"plain-id\") <= 40' in.jsonl > out.jsonl"
+	assert_output "dm-filter 'tokens(\"EleutherAI/pythia-6.9b-deduped\") >= 10 && tokens(\"EleutherAI/pythia-6.9b-deduped\") <= 9223372036854775807 && tokens(\"plain-id\") >= 5 && tokens(\"plain-id\") <= 40' in.jsonl$to_out"
 	HF_HOME=$PWD/hf run_split dm-recipe run r.yaml
 	assert_success
 	paste -d '\t' counts.txt in.jsonl | awk -F '\t' '$1 >= 10 && $1 <= 40 { print $2 }' > want.jsonl
@@ -1415,7 +1424,7 @@ PY
 		assert_output '401 samples agree'
 	done
 	run dm-recipe show r.yaml
-	assert_output "dm-map 'replace pattern=\"[^一-龥]\"' in.jsonl > out.jsonl"
+	assert_output "dm-map 'replace pattern=\"[^一-龥]\"' in.jsonl$to_out"
 }
 
 # ---- DataMate ----
@@ -1486,7 +1495,8 @@ EOF
 	assert_success
 	assert_output <<'EOF'
 dm-map 'load field=filePath; remove-html-tags tables=true; remove-repeat-lines' dataset.jsonl |
-  dm-filter 'len > 0 && stripped_len(min=3, max=0) && cjk_repeat() && special_chars(max=0.5)' > outdir/dataset.jsonl
+  dm-filter 'len > 0 && stripped_len(min=3, max=0) && cjk_repeat() && special_chars(max=0.5)' > outdir/.dataset.jsonl.$$.tmp &&
+  mv -f outdir/.dataset.jsonl.$$.tmp outdir/dataset.jsonl || (rm -f outdir/.dataset.jsonl.$$.tmp; exit 2)
 EOF
 	dm-recipe run process.yaml
 	cat >want.jsonl <<'EOF'
@@ -1646,7 +1656,7 @@ EOF2
 	recipe remove_header_mapper '      drop_no_head: false'
 	run dm-recipe show r.yaml
 	assert_success
-	assert_output "dm-map remove-header in.jsonl > out.jsonl"
+	assert_output "dm-map remove-header in.jsonl$to_out"
 	for v in true false; do
 		run_recipe remove_header_mapper "      drop_no_head: $v"
 		assert_file out.jsonl <<'EOF'
@@ -1661,13 +1671,13 @@ EOF
 	recipe remove_comments_mapper "      doc_type: ['md', 'tex']"
 	run dm-recipe show r.yaml
 	assert_success
-	assert_output 'dm-map '\''replace pattern="(?m)(?-s)[^\\\]%.+$"; replace pattern="(?m)(?-s)^%.*\x{A}?"'\'' in.jsonl > out.jsonl'
+	assert_output 'dm-map '\''replace pattern="(?m)(?-s)[^\\\]%.+$"; replace pattern="(?m)(?-s)^%.*\x{A}?"'\'' in.jsonl'"$to_out"
 	recipe remove_comments_mapper '      inline: false'
 	run dm-recipe show r.yaml
-	assert_output 'dm-map '\''replace pattern="(?m)(?-s)^%.*\x{A}?"'\'' in.jsonl > out.jsonl'
+	assert_output 'dm-map '\''replace pattern="(?m)(?-s)^%.*\x{A}?"'\'' in.jsonl'"$to_out"
 	recipe remove_comments_mapper '      multiline: false'
 	run dm-recipe show r.yaml
-	assert_output 'dm-map '\''replace pattern="(?m)(?-s)[^\\\]%.+$"'\'' in.jsonl > out.jsonl'
+	assert_output 'dm-map '\''replace pattern="(?m)(?-s)[^\\\]%.+$"'\'' in.jsonl'"$to_out"
 	run_recipe remove_comments_mapper
 	# the newline before "% c" is the character before its %
 	assert_file out.jsonl '{"text":"50\\% a\nd"}'
@@ -1678,7 +1688,7 @@ EOF
 	recipe remove_bibliography_mapper
 	run dm-recipe show r.yaml
 	assert_success
-	assert_output 'dm-map '\''replace pattern="(\\\appendix|\\\begin\{references\}|\\\begin\{REFERENCES\}|\\\begin\{thebibliography\}|\\\bibliography\{.*\}).*$"'\'' in.jsonl > out.jsonl'
+	assert_output 'dm-map '\''replace pattern="(\\\appendix|\\\begin\{references\}|\\\begin\{REFERENCES\}|\\\begin\{thebibliography\}|\\\bibliography\{.*\}).*$"'\'' in.jsonl'"$to_out"
 	run_recipe remove_bibliography_mapper
 	assert_file out.jsonl '{"text":"body\n"}'
 }
@@ -1688,7 +1698,7 @@ EOF
 	recipe expand_macro_mapper
 	run dm-recipe show r.yaml
 	assert_success
-	assert_output "dm-map expand-macros in.jsonl > out.jsonl"
+	assert_output "dm-map expand-macros in.jsonl$to_out"
 	run_recipe expand_macro_mapper
 	# the definition's own \x is followed by '{'; the last ends the text
 	assert_file out.jsonl '{"text":"\\defé{é}\né \\x"}'
@@ -1843,4 +1853,44 @@ EOF
 			assert_output '{"text":"hello world, long enough"}'
 		done
 	done
+}
+
+@test "show writes export_path as run does, through a temporary name, also over dataset_path" {
+	printf '%s\n' '{"text":"  hello world, long enough  "}' '{"text":"x"}' >data.jsonl
+	cp data.jsonl orig.jsonl
+	printf 'dataset_path: data.jsonl\nexport_path: data.jsonl\nprocess:\n  - whitespace_normalization_mapper:\n  - text_length_filter:\n' >r.yaml
+	run_split dm-recipe show r.yaml
+	assert_success
+	assert_output <<'EOF'
+dm-map normalize-ws data.jsonl |
+  dm-filter 'len >= 10 && len <= 9223372036854775807' > .data.jsonl.$$.tmp &&
+  mv -f .data.jsonl.$$.tmp data.jsonl || (rm -f .data.jsonl.$$.tmp; exit 2)
+EOF
+	sh -c "$output"
+	mv data.jsonl sh.jsonl
+	cp orig.jsonl data.jsonl
+	dm-recipe run r.yaml
+	assert_file data.jsonl '{"text":"hello world, long enough"}'
+	assert_same sh.jsonl data.jsonl
+	# through a symbolic link, in a folder with a space: its target
+	mkdir 'a b'
+	cp orig.jsonl d2.jsonl
+	ln -s ../d2.jsonl 'a b/l.jsonl'
+	printf 'dataset_path: a b/l.jsonl\nexport_path: a b/l.jsonl\nprocess:\n  - whitespace_normalization_mapper:\n  - text_length_filter:\n' >r.yaml
+	run_split dm-recipe show r.yaml
+	assert_output <<'EOF'
+dm-map normalize-ws 'a b/l.jsonl' |
+  dm-filter 'len >= 10 && len <= 9223372036854775807' > 'a b/../.d2.jsonl.'$$.tmp &&
+  mv -f 'a b/../.d2.jsonl.'$$.tmp 'a b/../d2.jsonl' || (rm -f 'a b/../.d2.jsonl.'$$.tmp; exit 2)
+EOF
+	sh -c "$output"
+	[ -L 'a b/l.jsonl' ]
+	assert_same sh.jsonl d2.jsonl
+	# a failed last stage leaves the file as it was, and no temporary name
+	printf '%s\n' '{"text":' >data.jsonl
+	printf 'dataset_path: data.jsonl\nexport_path: data.jsonl\nprocess:\n  - text_length_filter:\n' >r.yaml
+	run_split sh -c "$(dm-recipe show r.yaml)"
+	assert_status 2
+	assert_file data.jsonl '{"text":'
+	[ "$(ls -A | grep -vx -e .stderr -e home | sort | tr '\n' ' ')" = "a b d2.jsonl data.jsonl orig.jsonl r.yaml sh.jsonl " ]
 }
