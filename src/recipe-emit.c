@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dedup.h"
 #include "opencc-shim.h"
 #include "recipe.h"
 
@@ -1852,6 +1853,33 @@ addignore(struct dm_buf *out, const char *pat, struct dm_buf *err)
 	return rc;
 }
 
+/*
+ * Whether parameter name of a deduplicator is within Data-Juicer's range
+ * (PositiveInt is 1 and up, jaccard_threshold 0 to 1) and dm-dedup's
+ * (hi, when djhi is 0, is dm-dedup's limit of a range Data-Juicer leaves
+ * open), so that check refuses what run would; -1 with the reason.
+ */
+static int
+dedup_range(const struct dm_ynode *args, const char *name, double lo,
+    double hi, double djhi, struct dm_buf *err, const struct dm_ynode **at)
+{
+	const struct dm_ynode *v = dm_yaml_get(args, name);
+	double d;
+
+	if (dm_risnull(v) || v->kind != DM_Y_SCALAR)
+		return 0;
+	d = strtod(v->val, NULL);
+	if (d >= lo && d <= hi)
+		return 0;
+	dm_buf_addf(err, "parameter '%s' must be between %g and %g, not '%s'",
+	    name, lo, hi, v->val);
+	if (djhi == 0 && d > hi)
+		dm_buf_addf(err, " (dm-dedup's limit; Data-Juicer takes any "
+		    "integer from %g)", lo);
+	*at = v;
+	return -1;
+}
+
 /* MinHash and SimHash share tokenization, window, lower-casing. */
 static int
 dedup_common(const struct dm_rop *op, const struct dm_ynode *args,
@@ -1871,6 +1899,8 @@ dedup_common(const struct dm_rop *op, const struct dm_ynode *args,
 		*at = dm_yaml_get(args, "tokenization");
 		return -1;
 	}
+	if (dedup_range(args, "window_size", 1, 1000, 0, err, at) < 0)
+		return -1;
 	if (given(op, args, "tokenization"))
 		addopt(out, "--tokenize", tok);
 	if (given(op, args, "window_size"))
@@ -1890,16 +1920,40 @@ dm_emit_dedup_minhash(const struct dm_rop *op, const struct dm_ynode *args,
     struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
 {
 	addopt(out, "--near", NULL);
-	if (dedup_common(op, args, out, err, at) < 0)
+	if (dedup_common(op, args, out, err, at) < 0 ||
+	    dedup_range(args, "num_permutations", 1, DM_DEDUP_MAXPERMS, 0,
+	    err, at) < 0 ||
+	    dedup_range(args, "jaccard_threshold", 0, 1, 1, err, at) < 0 ||
+	    dedup_range(args, "num_bands", 1, DM_DEDUP_MAXPERMS, 0, err,
+	    at) < 0 ||
+	    dedup_range(args, "num_rows_per_band", 1, DM_DEDUP_MAXPERMS, 0,
+	    err, at) < 0)
 		return -1;
 	if (given(op, args, "num_permutations"))
 		addopt(out, "--perms", arg(op, args, "num_permutations"));
 	if (given(op, args, "jaccard_threshold"))
 		addopt(out, "--threshold", arg(op, args, "jaccard_threshold"));
-	if (given(op, args, "num_bands"))
+	/* one without the other is ignored: Data-Juicer's optimal_param
+	 * chooses both, as dm-dedup does without them */
+	if (given(op, args, "num_bands") && given(op, args,
+	    "num_rows_per_band")) {
+		/* Data-Juicer slices bands past the signature's end, empty,
+		 * which every sample shares; dm-dedup refuses them */
+		if (strtod(arg(op, args, "num_bands"), NULL) *
+		    strtod(arg(op, args, "num_rows_per_band"), NULL) >
+		    strtod(arg(op, args, "num_permutations"), NULL)) {
+			dm_buf_addf(err, "parameters 'num_bands' '%s' times "
+			    "'num_rows_per_band' '%s' are more than "
+			    "num_permutations '%s', which dm-dedup does not "
+			    "take", arg(op, args, "num_bands"), arg(op, args,
+			    "num_rows_per_band"), arg(op, args,
+			    "num_permutations"));
+			*at = dm_yaml_get(args, "num_rows_per_band");
+			return -1;
+		}
 		addopt(out, "--bands", arg(op, args, "num_bands"));
-	if (given(op, args, "num_rows_per_band"))
 		addopt(out, "--rows", arg(op, args, "num_rows_per_band"));
+	}
 	return 0;
 }
 
@@ -1907,9 +1961,23 @@ int
 dm_emit_dedup_simhash(const struct dm_rop *op, const struct dm_ynode *args,
     struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
 {
+	const struct dm_ynode *v;
+
 	addopt(out, "--simhash", NULL);
-	if (dedup_common(op, args, out, err, at) < 0)
+	if (dedup_common(op, args, out, err, at) < 0 ||
+	    dedup_range(args, "num_blocks", 1, 64, 0, err, at) < 0 ||
+	    dedup_range(args, "hamming_distance", 1, 63, 0, err, at) < 0)
 		return -1;
+	/* Data-Juicer: "should be always less than num_blocks" */
+	if (strtol(arg(op, args, "hamming_distance"), NULL, 10) >=
+	    strtol(arg(op, args, "num_blocks"), NULL, 10)) {
+		v = dm_yaml_get(args, "hamming_distance");
+		dm_buf_addf(err, "parameter 'hamming_distance' must be smaller "
+		    "than num_blocks '%s', not '%s'", arg(op, args,
+		    "num_blocks"), arg(op, args, "hamming_distance"));
+		*at = dm_risnull(v) ? dm_yaml_get(args, "num_blocks") : v;
+		return -1;
+	}
 	if (given(op, args, "num_blocks"))
 		addopt(out, "--blocks", arg(op, args, "num_blocks"));
 	if (given(op, args, "hamming_distance"))

@@ -1894,3 +1894,61 @@ EOF
 	assert_file data.jsonl '{"text":'
 	[ "$(ls -A | grep -vx -e .stderr -e home | sort | tr '\n' ' ')" = "a b d2.jsonl data.jsonl orig.jsonl r.yaml sh.jsonl " ]
 }
+
+@test "num_bands or num_rows_per_band alone is ignored, as Data-Juicer's optimal_param chooses both" {
+	printf '%s\n' '{"text":"a b c d e f g h"}' >in.jsonl
+	dj_recipe 'document_minhash_deduplicator: {jaccard_threshold: 0.5}'
+	run_split dm-recipe show r.yaml
+	assert_success
+	want=$output
+	for p in 'num_bands: 4' 'num_rows_per_band: 8' 'num_bands: 4, num_rows_per_band: ~'; do
+		dj_recipe "document_minhash_deduplicator: {jaccard_threshold: 0.5, $p}"
+		run_split dm-recipe show r.yaml
+		assert_success
+		assert_output "$want"
+		run_split dm-recipe run r.yaml
+		assert_success
+		assert_stderr ''
+		assert_file out.jsonl '{"text":"a b c d e f g h"}'
+	done
+	dj_recipe 'document_minhash_deduplicator: {jaccard_threshold: 0.5, num_bands: 4, num_rows_per_band: 8}'
+	run_split dm-recipe show r.yaml
+	[[ $output == "dm-dedup --near --threshold 0.5 --bands 4 --rows 8 in.jsonl >"* ]]
+}
+
+@test "deduplicator parameters out of Data-Juicer's or dm-dedup's range are refused by check at the value" {
+	touch in.jsonl
+	while IFS='|' read -r op msg; do
+		dj_recipe "$op"
+		run_split dm-recipe check r.yaml
+		assert_status 2
+		assert_stderr "dm-recipe: r.yaml:4:$msg"
+	done <<'EOF'
+document_minhash_deduplicator: {jaccard_threshold: 1.5}|56: parameter 'jaccard_threshold' must be between 0 and 1, not '1.5'
+document_minhash_deduplicator: {jaccard_threshold: -0.1}|56: parameter 'jaccard_threshold' must be between 0 and 1, not '-0.1'
+document_minhash_deduplicator: {window_size: 0}|50: parameter 'window_size' must be between 1 and 1000, not '0'
+document_minhash_deduplicator: {num_permutations: 0}|55: parameter 'num_permutations' must be between 1 and 4096, not '0'
+document_minhash_deduplicator: {num_permutations: 5000}|55: parameter 'num_permutations' must be between 1 and 4096, not '5000' (dm-dedup's limit; Data-Juicer takes any integer from 1)
+document_minhash_deduplicator: {num_bands: 0}|48: parameter 'num_bands' must be between 1 and 4096, not '0'
+document_minhash_deduplicator: {num_bands: 4, num_rows_per_band: -1}|70: parameter 'num_rows_per_band' must be between 1 and 4096, not '-1'
+document_minhash_deduplicator: {num_bands: 32, num_rows_per_band: 9}|71: parameters 'num_bands' '32' times 'num_rows_per_band' '9' are more than num_permutations '256', which dm-dedup does not take
+document_simhash_deduplicator: {num_blocks: 0}|49: parameter 'num_blocks' must be between 1 and 64, not '0'
+document_simhash_deduplicator: {window_size: 1001}|50: parameter 'window_size' must be between 1 and 1000, not '1001' (dm-dedup's limit; Data-Juicer takes any integer from 1)
+document_simhash_deduplicator: {hamming_distance: 70}|55: parameter 'hamming_distance' must be between 1 and 63, not '70' (dm-dedup's limit; Data-Juicer takes any integer from 1)
+document_simhash_deduplicator: {hamming_distance: 0}|55: parameter 'hamming_distance' must be between 1 and 63, not '0'
+document_simhash_deduplicator: {hamming_distance: 6}|55: parameter 'hamming_distance' must be smaller than num_blocks '6', not '6'
+EOF
+	# the ends of the ranges are taken, by check and by dm-dedup
+	printf '%s\n' '{"text":"a b c d e f g h"}' >in.jsonl
+	for op in 'document_minhash_deduplicator: {jaccard_threshold: 0, num_permutations: 4096, window_size: 1}' \
+	    'document_minhash_deduplicator: {jaccard_threshold: 1, num_permutations: 1, num_bands: 1, num_rows_per_band: 1}' \
+	    'document_minhash_deduplicator: {num_permutations: 4096, num_bands: 1, num_rows_per_band: 4096}' \
+	    'document_simhash_deduplicator: {num_blocks: 64, hamming_distance: 63, window_size: 1000}' \
+	    'document_simhash_deduplicator: {num_blocks: 2, hamming_distance: 1}'; do
+		dj_recipe "$op"
+		run_split dm-recipe run r.yaml
+		assert_success
+		assert_stderr ''
+		assert_file out.jsonl '{"text":"a b c d e f g h"}'
+	done
+}
