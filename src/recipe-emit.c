@@ -138,6 +138,14 @@ dm_rop_check(const struct dm_rop *op, const struct dm_rparam *p,
 			    "not '%s'", p->name, v->val);
 			return -1;
 		}
+		/* the n-gram of char_rep and word_rep, a PositiveInt to
+		 * Data-Juicer (dm's upper limit is dm-filter's to say) */
+		if (strcmp(p->name, "rep_len") == 0 && strtoll(v->val, NULL,
+		    10) < 1) {
+			dm_buf_addf(err, "parameter 'rep_len' must be an "
+			    "integer from 1, not '%s'", v->val);
+			return -1;
+		}
 		break;
 	case DM_RP_FLOAT:
 		d = strtod(v->val, &end);

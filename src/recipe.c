@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "recipe.h"
 
@@ -89,29 +90,96 @@ stage(struct dm_recipe *r, enum dm_rkind kind)
 	return s;
 }
 
-/* Whether the dm text of one operator parses as dm-map or dm-filter would
- * parse it; they report with the recipe's line. */
+/*
+ * The parameter of args whose value a message of dm-map or dm-filter about
+ * the dm text names ("..., not '25'"), or NULL: the first whose scalar
+ * value is that text.
+ */
+static const struct dm_ynode *
+named_value(const struct dm_ynode *args, const char *msg, size_t len)
+{
+	const char *p, *q = NULL;
+	size_t i, n;
+
+	for (p = msg; (p = strstr(p, ", not '")) != NULL && p < msg + len;
+	    p++)
+		q = p + strlen(", not '");
+	if (q == NULL || len < 1 || msg[len - 1] != '\'' || q > msg + len - 1)
+		return NULL;
+	n = (size_t)(msg + len - 1 - q);
+	for (i = 0; args && args->kind == DM_Y_MAP && i + 1 < args->n; i += 2)
+		if (args->kid[i + 1]->kind == DM_Y_SCALAR &&
+		    strlen(args->kid[i + 1]->val) == n &&
+		    memcmp(args->kid[i + 1]->val, q, n) == 0)
+			return args->kid[i + 1];
+	return NULL;
+}
+
+/*
+ * Whether the dm text of one operator parses as dm-map or dm-filter would
+ * parse it. Their message names a column of the dm text: when it is about
+ * a value of the recipe's parameters, it is reported at that value
+ * instead, else as they write it, with the operator's line.
+ */
 static int
 valid(const struct dm_recipe *r, enum dm_rkind kind, const char *text,
-    const struct dm_ynode *at)
+    const struct dm_ynode *at, const struct dm_ynode *args)
 {
 	struct dm_chain *c;
-	struct dm_expr *e;
-	int ok;
+	struct dm_expr *e = NULL;
+	struct dm_buf msg = DM_BUF_INIT, pre = DM_BUF_INIT;
+	const struct dm_ynode *v;
+	const char *p, *end;
+	char buf[4096];
+	FILE *f;
+	size_t n;
+	int ok = 1, saved = -1;
 
+	if (kind != DM_R_MAP && kind != DM_R_FILTER)
+		return 1;
+	if ((f = tmpfile()) != NULL && (saved = dup(2)) >= 0)
+		dup2(fileno(f), 2);
 	if (kind == DM_R_MAP) {
 		c = dm_chain_new();
 		ok = dm_chain_parse(c, text, r->path, at->line) == 0 &&
 		    dm_chain_init(c) == 0;
 		dm_chain_free(c);
+	} else if ((e = dm_expr_parse(text, r->path, at->line)) == NULL)
+		ok = 0;
+	dm_expr_free(e);
+	if (saved >= 0) {
+		dup2(saved, 2);
+		close(saved);
+	}
+	if (f == NULL)
+		return ok;
+	rewind(f);
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		dm_buf_add(&msg, buf, n);
+	fclose(f);
+	if (msg.len == 0) {
+		dm_buf_free(&msg);
 		return ok;
 	}
-	if (kind == DM_R_FILTER) {
-		if ((e = dm_expr_parse(text, r->path, at->line)) == NULL)
-			return 0;
-		dm_expr_free(e);
+	/* "prog: path:line:col: message\n" and the dm text with a caret */
+	dm_buf_addf(&pre, "%s: %s:", dm_prog, r->path);
+	end = strchr(msg.buf, '\n');
+	p = NULL;
+	if (end && strncmp(msg.buf, pre.buf, pre.len) == 0) {
+		p = msg.buf + pre.len;
+		p += strspn(p, "0123456789");
+		if (*p == ':')
+			p += 1 + strspn(p + 1, "0123456789");
+		p = strncmp(p, ": ", 2) == 0 ? p + 2 : NULL;
 	}
-	return 1;
+	dm_buf_free(&pre);
+	if (p && (v = named_value(args, p, (size_t)(end - p))) != NULL)
+		dm_warn("%s:%lu:%lu: %.*s", r->path, v->line, v->col,
+		    (int)(end - p), p);
+	else
+		dm_write_stderr(msg.buf, msg.len);
+	dm_buf_free(&msg);
+	return ok;
 }
 
 /* One "- name: {params}" item. 0, 1 when left out, -1 on an error. */
@@ -258,7 +326,7 @@ emitted:
 		r->ops++;
 		return 0;
 	}
-	if (!valid(r, op->kind, out.buf, name)) {
+	if (!valid(r, op->kind, out.buf, name, args)) {
 		dm_buf_free(&out);
 		return -1;
 	}

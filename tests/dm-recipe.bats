@@ -979,7 +979,7 @@ for v in sys.argv[1:]:
     if isint(x) and x >= 1:
         ok = got == "dm-filter 'char_rep(%d) >= 0.0 && char_rep(%d) <= 0.5' in.jsonl" % (x, x)
     elif isint(x):
-        ok = got.startswith("dm-recipe: r-int-%s.yaml:3:10: char_rep" % v)
+        ok = got == "dm-recipe: r-int-%s.yaml:4:16: parameter 'rep_len' must be an integer from 1, not '%d'" % (v, x)
     elif isinstance(x, float) and math.isfinite(x):
         ok = got.startswith(err) and float(got[len(err):-1]) == x
     else:
@@ -1951,4 +1951,19 @@ EOF
 		assert_stderr ''
 		assert_file out.jsonl '{"text":"a b c d e f g h"}'
 	done
+}
+
+@test "a value out of a dm operator's range is reported at the value in the recipe" {
+	touch d.jsonl
+	printf 'dataset_path: d.jsonl\nprocess:\n  - clean_html_mapper:\n  - remove_table_text_mapper:\n      max_col: 25\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:5:16: remove-table-text: 'max_col' must be between 2 and 20, not '25'"
+	printf 'dataset_path: d.jsonl\nprocess:\n  - text_length_filter:\n  - character_repetition_filter:\n      rep_len: 2000000\n  - word_repetition_filter: {min_ratio: 0.1, rep_len: -3}\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:5:16: char_rep: the n-gram length must be an integer from 1 to 1000000, not '2000000'
+dm-recipe: r.yaml:6:55: parameter 'rep_len' must be an integer from 1, not '-3'
+EOF
 }
