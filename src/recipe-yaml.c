@@ -324,6 +324,37 @@ position(const struct input *in, yaml_encoding_t enc, size_t off,
 	}
 }
 
+/*
+ * Whether the stream ends after the first document, as PyYAML's safe_load,
+ * which Data-Juicer reads recipes with, wants it: -1 with the place of the
+ * second document (or of what spoils it) in err.
+ */
+static int
+another(yaml_parser_t *p, const char *path, struct dm_buf *err)
+{
+	yaml_event_t ev;
+	int rc = 0;
+
+	if (!yaml_parser_parse(p, &ev)) {
+		dm_buf_addf(err, "%s:%lu:%lu: %s", path,
+		    (unsigned long)p->problem_mark.line + 1,
+		    (unsigned long)p->problem_mark.column + 1,
+		    p->problem ? p->problem : "invalid YAML");
+		if (p->context)
+			dm_buf_addf(err, " (%s)", p->context);
+		return -1;
+	}
+	if (ev.type == YAML_DOCUMENT_START_EVENT) {
+		dm_buf_addf(err, "%s:%lu:%lu: expected a single document in "
+		    "the stream, but found another document", path,
+		    (unsigned long)ev.start_mark.line + 1,
+		    (unsigned long)ev.start_mark.column + 1);
+		rc = -1;
+	}
+	yaml_event_delete(&ev);
+	return rc;
+}
+
 struct dm_ynode *
 dm_yaml_load(const char *path, struct dm_buf *err)
 {
@@ -369,6 +400,12 @@ dm_yaml_load(const char *path, struct dm_buf *err)
 		return NULL;
 	}
 	dm_buf_free(&in.seen);
+	if (another(&p, path, err) < 0) {
+		yaml_document_delete(&doc);
+		yaml_parser_delete(&p);
+		fclose(in.f);
+		return NULL;
+	}
 	if ((root = yaml_document_get_root_node(&doc)) == NULL) {
 		n = dm_xcalloc(1, sizeof *n);
 		n->kind = DM_Y_MAP;

@@ -1967,3 +1967,28 @@ dm-recipe: r.yaml:5:16: char_rep: the n-gram length must be an integer from 1 to
 dm-recipe: r.yaml:6:55: parameter 'rep_len' must be an integer from 1, not '-3'
 EOF
 }
+
+@test "a second YAML document is refused where it begins, as PyYAML's safe_load refuses it" {
+	touch d.jsonl
+	while IFS='|' read -r y at; do
+		printf "$y" >r.yaml
+		run /usr/bin/python3 -c 'import sys, yaml
+try:
+    yaml.safe_load(open("r.yaml"))
+except yaml.YAMLError as e:
+    print(e.problem, e.problem_mark.line + 1, e.problem_mark.column + 1)'
+		assert_output "but found another document ${at/:/ }"
+		run_split dm-recipe check r.yaml
+		assert_status 2
+		assert_stderr "dm-recipe: r.yaml:$at: expected a single document in the stream, but found another document"
+	done <<'EOF'
+dataset_path: d.jsonl\n---\nprocess:\n|2:1
+dataset_path: d.jsonl\n---\n|2:1
+dataset_path: d.jsonl\n...\n\n--- x\n|4:1
+dataset_path: d.jsonl\n---\n"a\n|2:1
+EOF
+	printf '%%YAML 1.1\n---\ndataset_path: d.jsonl\n...\n# end\n' >r.yaml
+	/usr/bin/python3 -c 'import yaml; yaml.safe_load(open("r.yaml"))'
+	run_split dm-recipe check r.yaml
+	assert_success
+}
