@@ -160,12 +160,108 @@ hash(const char *s)
 	return h;
 }
 
+/* The first bad merge of a load ("line:col: what"), empty when none. */
+static struct dm_buf mergeerr;
+
+/* Whether a key is YAML 1.1's merge key: << unquoted, or tagged !!merge. */
+static int
+ismerge(const yaml_node_t *k)
+{
+	return k->type == YAML_SCALAR_NODE && ((k->data.scalar.style ==
+	    YAML_PLAIN_SCALAR_STYLE && k->data.scalar.length == 2 &&
+	    memcmp(k->data.scalar.value, "<<", 2) == 0 &&
+	    strcmp((const char *)k->tag, YAML_STR_TAG) == 0) ||
+	    strcmp((const char *)k->tag, "tag:yaml.org,2002:merge") == 0);
+}
+
+struct pairs {
+	yaml_node_pair_t	*p;
+	size_t			 n;
+};
+
+static void
+addpair(struct pairs *ps, const yaml_node_pair_t *pr)
+{
+	ps->p = dm_xreallocarray(ps->p, ps->n + 1, sizeof *ps->p);
+	ps->p[ps->n++] = *pr;
+}
+
+/*
+ * The pairs of mapping yn with its merge keys applied as PyYAML's
+ * flatten_mapping applies them: the pairs merged come first (of a list of
+ * mappings, the last one's first, so that an earlier one wins), then the
+ * mapping's own, so that a key of its own wins.
+ */
+static void
+flatten(yaml_document_t *doc, yaml_node_t *yn, struct pairs *out,
+    int depth)
+{
+	struct pairs merge = { NULL, 0 }, own = { NULL, 0 }, *sub;
+	yaml_node_pair_t *pr;
+	yaml_node_item_t *it;
+	yaml_node_t *v, *m;
+	size_t i, j, nsub;
+
+	for (pr = yn->data.mapping.pairs.start;
+	    pr < yn->data.mapping.pairs.top; pr++) {
+		if (!ismerge(yaml_document_get_node(doc, pr->key))) {
+			addpair(&own, pr);
+			continue;
+		}
+		v = yaml_document_get_node(doc, pr->value);
+		if (depth > MAXDEPTH)
+			continue;
+		if (v->type == YAML_MAPPING_NODE) {
+			flatten(doc, v, &merge, depth + 1);
+			continue;
+		}
+		if (v->type != YAML_SEQUENCE_NODE) {
+			if (mergeerr.len == 0)
+				dm_buf_addf(&mergeerr, "%lu:%lu: expected a "
+				    "mapping or list of mappings for merging, "
+				    "but found a scalar",
+				    (unsigned long)v->start_mark.line + 1,
+				    (unsigned long)v->start_mark.column + 1);
+			continue;
+		}
+		nsub = (size_t)(v->data.sequence.items.top -
+		    v->data.sequence.items.start);
+		sub = dm_xcalloc(nsub + 1, sizeof *sub);
+		for (i = 0, it = v->data.sequence.items.start;
+		    it < v->data.sequence.items.top; it++, i++) {
+			m = yaml_document_get_node(doc, *it);
+			if (m->type == YAML_MAPPING_NODE)
+				flatten(doc, m, &sub[i], depth + 1);
+			else if (mergeerr.len == 0)
+				dm_buf_addf(&mergeerr, "%lu:%lu: expected a "
+				    "mapping for merging, but found a %s",
+				    (unsigned long)m->start_mark.line + 1,
+				    (unsigned long)m->start_mark.column + 1,
+				    m->type == YAML_SEQUENCE_NODE ?
+				    "sequence" : "scalar");
+		}
+		for (i = nsub; i-- > 0; ) {
+			for (j = 0; j < sub[i].n; j++)
+				addpair(&merge, &sub[i].p[j]);
+			free(sub[i].p);
+		}
+		free(sub);
+	}
+	for (i = 0; i < merge.n; i++)
+		addpair(out, &merge.p[i]);
+	for (i = 0; i < own.n; i++)
+		addpair(out, &own.p[i]);
+	free(merge.p);
+	free(own.p);
+}
+
 static struct dm_ynode *
 convert(yaml_document_t *doc, yaml_node_t *yn, int depth)
 {
 	struct dm_ynode *n, *k, *v;
 	yaml_node_item_t *it;
 	yaml_node_pair_t *pr;
+	struct pairs ps = { NULL, 0 };
 	size_t i, h, npair, nslot, *slot;
 
 	n = dm_xcalloc(1, sizeof *n);
@@ -197,15 +293,14 @@ convert(yaml_document_t *doc, yaml_node_t *yn, int depth)
 		break;
 	case YAML_MAPPING_NODE:
 		n->kind = DM_Y_MAP;
-		npair = (size_t)(yn->data.mapping.pairs.top -
-		    yn->data.mapping.pairs.start);
+		flatten(doc, yn, &ps, depth);
+		npair = ps.n;
 		n->kid = dm_xcalloc(2 * npair + 1, sizeof *n->kid);
 		/* the index + 1 of each scalar key's pair, by its hash */
 		for (nslot = 8; nslot < 2 * npair; nslot *= 2)
 			;
 		slot = dm_xcalloc(nslot, sizeof *slot);
-		for (pr = yn->data.mapping.pairs.start;
-		    pr < yn->data.mapping.pairs.top; pr++) {
+		for (pr = ps.p; pr < ps.p + ps.n; pr++) {
 			k = convert(doc, yaml_document_get_node(doc, pr->key),
 			    depth + 1);
 			v = convert(doc, yaml_document_get_node(doc,
@@ -234,6 +329,7 @@ convert(yaml_document_t *doc, yaml_node_t *yn, int depth)
 			n->kid[i + 1] = v;
 		}
 		free(slot);
+		free(ps.p);
 		break;
 	default:
 		n->kind = DM_Y_SCALAR;
@@ -413,9 +509,15 @@ dm_yaml_load(const char *path, struct dm_buf *err)
 		n->kid = dm_xcalloc(1, sizeof *n->kid);
 	} else {
 		nodes = 0;
+		dm_buf_reset(&mergeerr);
 		n = convert(&doc, root, 0);
 	}
-	if (nodes > MAXNODES) {
+	if (mergeerr.len > 0) {
+		dm_buf_addf(err, "%s:%s", path, mergeerr.buf);
+		dm_yaml_free(n);
+		n = NULL;
+	}
+	if (n != NULL && nodes > MAXNODES) {
 		dm_buf_addf(err, "%s: more than %d YAML nodes", path,
 		    MAXNODES);
 		dm_yaml_free(n);

@@ -1992,3 +1992,59 @@ EOF
 	run_split dm-recipe check r.yaml
 	assert_success
 }
+
+@test "merge keys (<<) are applied as PyYAML's SafeLoader applies them" {
+	printf '%s\n' '{"text":"a b c d e f g h i j k l"}' '{"text":"a b c d e f"}' '{"text":"short"}' >in.jsonl
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+text_keys: &key text
+process:
+  - text_length_filter: &tl
+      min_len: 3
+      max_len: 100
+  - text_length_filter:
+      <<: *tl
+      max_len: 50
+  - words_num_filter:
+      <<: [{min_num: 2}, {min_num: 5, max_num: 9}]
+  - words_num_filter:
+      max_num: 12
+      <<: [{min_num: 5, max_num: 9}, {min_num: 2}]
+  - text_length_filter:
+      <<: {<<: *tl, min_len: 4}
+      text_key: *key
+EOF
+	# the parameters PyYAML reads, as a dm-filter expression
+	run /usr/bin/python3 -c 'import yaml
+stat = {"text_length_filter": ("len", "min_len", "max_len"), "words_num_filter": ("words", "min_num", "max_num")}
+out = []
+for item in yaml.safe_load(open("r.yaml"))["process"]:
+    (op, p), = item.items()
+    s, lo, hi = stat[op]
+    out.append("%s >= %d && %s <= %d" % (s, p.get(lo, 10), s, p.get(hi, 9223372036854775807)))
+print("dm-filter %r in.jsonl" % " && ".join(out))'
+	assert_success
+	want=$output
+	run_split dm-recipe show r.yaml
+	assert_success
+	assert_stderr ''
+	assert_output "$want"
+	assert_output "dm-filter 'len >= 3 && len <= 100 && len >= 3 && len <= 50 && words >= 2 && words <= 9 && words >= 5 && words <= 12 && len >= 4 && len <= 100' in.jsonl"
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_output '{"text":"a b c d e f"}'
+	# what is not a mapping is refused where PyYAML refuses it
+	printf 'dataset_path: in.jsonl\nprocess:\n  - text_length_filter:\n      <<: 5\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:4:11: expected a mapping or list of mappings for merging, but found a scalar"
+	printf 'dataset_path: in.jsonl\nprocess:\n  - text_length_filter:\n      <<: [{min_len: 2}, 5]\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:4:26: expected a mapping for merging, but found a scalar"
+	# a quoted "<<" is a key as any other
+	printf 'dataset_path: in.jsonl\nprocess:\n  - text_length_filter:\n      "<<": {min_len: 2}\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:4:7: unknown parameter '<<' of 'text_length_filter'"
+}
