@@ -451,6 +451,86 @@ another(yaml_parser_t *p, const char *path, struct dm_buf *err)
 	return rc;
 }
 
+/* A quoted or block scalar, where a tab is text: from its first line and
+ * column to the ones after it, from 1. */
+struct span {
+	unsigned long	l0, c0, l1, c1;
+};
+
+/*
+ * Whether the input has no tab where PyYAML's scanner refuses one: libyaml
+ * takes a tab as a space between tokens and inside a plain scalar, PyYAML
+ * only inside a quoted or block scalar and a comment. -1 with the place of
+ * the first other one in err.
+ */
+static int
+tabs(const struct input *in, yaml_encoding_t enc, const char *path,
+    struct dm_buf *err)
+{
+	const unsigned char *s = (const unsigned char *)in->seen.buf;
+	yaml_parser_t p;
+	yaml_token_t t;
+	struct span *sp = NULL;
+	size_t nsp = 0, k = 0, i = 0, j, n = in->seen.len;
+	unsigned long c, prev = '\n', line = 1, col = 1;
+	int comment = 0, rc = 0, done = 0;
+
+	if (n == 0 || memchr(s, '\t', n) == NULL)
+		return 0;
+	if (!yaml_parser_initialize(&p))
+		dm_die("out of memory");
+	yaml_parser_set_input_string(&p, s, n);
+	while (!done && yaml_parser_scan(&p, &t)) {
+		done = t.type == YAML_STREAM_END_TOKEN;
+		if (t.type == YAML_SCALAR_TOKEN &&
+		    t.data.scalar.style != YAML_PLAIN_SCALAR_STYLE) {
+			sp = dm_xreallocarray(sp, nsp + 1, sizeof *sp);
+			sp[nsp].l0 = t.start_mark.line + 1;
+			sp[nsp].c0 = t.start_mark.column + 1;
+			sp[nsp].l1 = t.end_mark.line + 1;
+			sp[nsp++].c1 = t.end_mark.column + 1;
+		}
+		yaml_token_delete(&t);
+	}
+	yaml_parser_delete(&p);
+	while (i < n) {
+		c = nextcp(s, n, enc, &i);
+		if (c == 0xfeff && line == 1 && col == 1)
+			continue;	/* the byte order mark */
+		/* the spans come in order: past the one that ended */
+		while (k < nsp && (sp[k].l1 < line || (sp[k].l1 == line &&
+		    sp[k].c1 <= col)))
+			k++;
+		if (c == '\r' && i < n && (j = i, nextcp(s, n, enc, &j)) ==
+		    '\n')
+			continue;	/* the CR of a CR LF */
+		if (c == '\n' || c == '\r' || c == 0x85 || c == 0x2028 ||
+		    c == 0x2029) {
+			line++;
+			col = 1;
+			comment = 0;
+			prev = '\n';
+			continue;
+		}
+		if (k < nsp && (sp[k].l0 < line || (sp[k].l0 == line &&
+		    sp[k].c0 <= col)))
+			;		/* inside a quoted or block scalar */
+		else if (c == '#' && (prev == ' ' || prev == '\t' ||
+		    prev == '\n'))
+			comment = 1;
+		else if (c == '\t' && !comment) {
+			dm_buf_addf(err, "%s:%lu:%lu: found character '\\t' "
+			    "that cannot start any token", path, line, col);
+			rc = -1;
+			break;
+		}
+		prev = c;
+		col++;
+	}
+	free(sp);
+	return rc;
+}
+
 struct dm_ynode *
 dm_yaml_load(const char *path, struct dm_buf *err)
 {
@@ -495,13 +575,15 @@ dm_yaml_load(const char *path, struct dm_buf *err)
 		dm_buf_free(&in.seen);
 		return NULL;
 	}
-	dm_buf_free(&in.seen);
-	if (another(&p, path, err) < 0) {
+	if (another(&p, path, err) < 0 || tabs(&in, p.encoding, path,
+	    err) < 0) {
+		dm_buf_free(&in.seen);
 		yaml_document_delete(&doc);
 		yaml_parser_delete(&p);
 		fclose(in.f);
 		return NULL;
 	}
+	dm_buf_free(&in.seen);
 	if ((root = yaml_document_get_root_node(&doc)) == NULL) {
 		n = dm_xcalloc(1, sizeof *n);
 		n->kind = DM_Y_MAP;

@@ -2048,3 +2048,28 @@ print("dm-filter %r in.jsonl" % " && ".join(out))'
 	assert_status 2
 	assert_stderr "dm-recipe: r.yaml:4:7: unknown parameter '<<' of 'text_length_filter'"
 }
+
+@test "a tab where PyYAML's scanner refuses one is refused at its place" {
+	touch d.jsonl
+	for y in 'min_len:\t5' 'min_len: 5\t' 'min_len: 5 \t# c' 'max_len: [1,\t2]' 'min_len: 5 # c\t' "min_len: '5\t'" 'min_len: "x\ty"'; do
+		printf "dataset_path: d.jsonl\nprocess:\n  - text_length_filter:\n      $y\n" >r.yaml
+		want=$(/usr/bin/python3 -c 'import yaml
+try:
+    yaml.safe_load(open("r.yaml"))
+    print("ok")
+except yaml.YAMLError as e:
+    print("r.yaml:%d:%d: %s" % (e.problem_mark.line + 1, e.problem_mark.column + 1, e.problem))')
+		run_split dm-recipe check r.yaml
+		if [ "$want" = ok ]; then
+			# a value PyYAML reads; dm then judges it as a parameter
+			[[ $stderr != *"cannot start any token"* ]]
+		else
+			assert_status 2
+			assert_stderr "dm-recipe: $want"
+		fi
+	done
+	printf 'dataset_path: d.jsonl\nprocess:\n  - text_length_filter:\n      min_len:\t5\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:4:15: found character '\\t' that cannot start any token"
+}
