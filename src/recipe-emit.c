@@ -1648,21 +1648,43 @@ add_sp(const struct dm_rop *op, const struct dm_ynode *args,
 	dm_buf_addc(b, ')');
 }
 
+/* The keys of Data-Juicer's StatsKeys that the range filters compute once
+ * a sample and reuse (each compute_stats: "if StatsKeys.x in stat"). */
+static const struct {
+	const char	*op, *key;
+} statkeys[] = {
+	{ "average_line_length_filter", "avg_line_length" },
+	{ "character_repetition_filter", "char_rep_ratio" },
+	{ "flagged_words_filter", "flagged_words_ratio" },
+	{ "maximum_line_length_filter", "max_line_length" },
+	{ "special_characters_filter", "special_char_ratio" },
+	{ "stopwords_filter", "stopwords_ratio" },
+	{ "text_length_filter", "text_len" },
+	{ "token_num_filter", "num_token" },
+	{ "word_repetition_filter", "word_rep_ratio" },
+	{ "words_num_filter", "num_words" },
+};
+
 int
-dm_emit_range(const struct dm_rop *op, const struct dm_ynode *args,
-    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+dm_range_stat(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, const char **key, struct dm_buf *err,
+    const struct dm_ynode **at)
 {
-	const char *minp, *maxp, *stat = op->form;
+	const char *stat = op->form;
 	struct dm_buf b = DM_BUF_INIT, sb = DM_BUF_INIT, ab = DM_BUF_INIT;
 	const char *lang;
+	size_t i;
 	int r = -1;
 
+	*key = NULL;
+	if (op->dj && strcmp(op->dj, "alphanumeric_filter") == 0)
+		*key = argbool(op, args, "tokenization") ?
+		    "alpha_token_ratio" : "alnum_ratio";
+	for (i = 0; op->dj && i < NELEM(statkeys); i++)
+		if (strcmp(op->dj, statkeys[i].op) == 0)
+			*key = statkeys[i].key;
 	if (no_tokens(op, args, err, at) < 0)
 		return -1;
-	minp = dm_rop_param(op, "min_ratio") ? "min_ratio" : dm_rop_param(op, "min_num") ?
-	    "min_num" : "min_len";
-	maxp = dm_rop_param(op, "max_ratio") ? "max_ratio" : dm_rop_param(op, "max_num") ?
-	    "max_num" : "max_len";
 	if (strchr(stat, '(') != NULL) {
 		/* char_rep(n), word_rep(n), stopword_ratio("lang") */
 		dm_buf_add(&b, stat, (size_t)(strchr(stat, '(') - stat));
@@ -1697,11 +1719,30 @@ dm_emit_range(const struct dm_rop *op, const struct dm_ynode *args,
 		dm_buf_adds(&sb, ")");
 		stat = sb.buf;
 	}
-	r = range(op, args, out, stat, minp, maxp);
+	dm_buf_adds(out, stat);
+	r = 0;
 out:
 	dm_buf_free(&b);
 	dm_buf_free(&sb);
 	dm_buf_free(&ab);
+	return r;
+}
+
+int
+dm_emit_range(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	const char *minp, *maxp, *key;
+	struct dm_buf stat = DM_BUF_INIT;
+	int r = -1;
+
+	minp = dm_rop_param(op, "min_ratio") ? "min_ratio" : dm_rop_param(op, "min_num") ?
+	    "min_num" : "min_len";
+	maxp = dm_rop_param(op, "max_ratio") ? "max_ratio" : dm_rop_param(op, "max_num") ?
+	    "max_num" : "max_len";
+	if (dm_range_stat(op, args, &stat, &key, err, at) == 0)
+		r = range(op, args, out, stat.buf, minp, maxp);
+	dm_buf_free(&stat);
 	return r;
 }
 

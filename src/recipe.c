@@ -182,6 +182,124 @@ valid(const struct dm_recipe *r, enum dm_rkind kind, const char *text,
 	return ok;
 }
 
+/* Where Data-Juicer's statistics go in a sample (Fields.stats); its export
+ * leaves them out (keep_stats_in_res_ds: false). */
+#define STATS	"__dj__stats__"
+
+/*
+ * Keeps the statistic of rs in STATS.key: a "set" ahead of the stage of
+ * the filter that computed it, at the end of the mappers before it or in
+ * a stage of its own. -1 when reported.
+ */
+static int
+keep(struct dm_recipe *r, struct dm_rstat *rs, const struct dm_ynode *at)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	struct dm_rstage *st;
+	const char *p;
+	size_t i;
+
+	dm_buf_addf(&b, "set " STATS ".%s=\"", rs->key);
+	for (p = rs->text; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			dm_buf_addc(&b, '\\');
+		dm_buf_addc(&b, *p);
+	}
+	dm_buf_addc(&b, '"');
+	if (!valid(r, DM_R_MAP, b.buf, at, NULL)) {
+		dm_buf_free(&b);
+		return -1;
+	}
+	if (rs->stage > 0 && r->stage[rs->stage - 1].kind == DM_R_MAP) {
+		dm_buf_adds(&r->stage[rs->stage - 1].text, "; ");
+		dm_buf_adds(&r->stage[rs->stage - 1].text, b.buf);
+		dm_buf_free(&b);
+	} else {
+		r->stage = dm_xreallocarray(r->stage, r->nstage + 1,
+		    sizeof *r->stage);
+		memmove(&r->stage[rs->stage + 1], &r->stage[rs->stage],
+		    (r->nstage - rs->stage) * sizeof *r->stage);
+		r->nstage++;
+		st = &r->stage[rs->stage];
+		st->kind = DM_R_MAP;
+		st->text = b;
+		for (i = 0; i < r->nstats; i++)
+			if (r->stats[i].stage >= rs->stage && &r->stats[i] != rs)
+				r->stats[i].stage++;
+		rs->stage++;
+	}
+	rs->field = 1;
+	r->dropstats = 1;
+	return 0;
+}
+
+/*
+ * Data-Juicer computes a statistic once a sample, at the first filter that
+ * needs it (OP.run adds Fields.stats once, and each compute_stats skips a
+ * key it holds): a later filter of the same key reads that value, with
+ * the first one's parameters and on the text as it was then, whatever a
+ * mapper did since. The statistic in out, of a range filter, becomes the
+ * first one's text in the same stage, else the field keep() keeps it in.
+ * -1 when reported.
+ */
+static int
+reuse(struct dm_recipe *r, const struct dm_rop *op,
+    const struct dm_ynode *args, const struct dm_ynode *at,
+    struct dm_buf *out)
+{
+	struct dm_buf stat = DM_BUF_INIT, err = DM_BUF_INIT, with = DM_BUF_INIT,
+	    b = DM_BUF_INIT;
+	const struct dm_ynode *bad;
+	struct dm_rstat *rs;
+	const char *key, *p, *q;
+	size_t i, j;
+	int rc = 0;
+
+	if (dm_range_stat(op, args, &stat, &key, &err, &bad) < 0 ||
+	    key == NULL)
+		goto out;
+	j = r->nstage > 0 && r->stage[r->nstage - 1].kind == DM_R_FILTER ?
+	    r->nstage - 1 : r->nstage;
+	for (i = 0; i < r->nstats && strcmp(r->stats[i].key, key) != 0; i++)
+		;
+	if (i == r->nstats) {
+		r->stats = dm_xreallocarray(r->stats, r->nstats + 1,
+		    sizeof *r->stats);
+		rs = &r->stats[r->nstats++];
+		rs->key = key;
+		rs->text = dm_xstrdup(stat.buf);
+		rs->stage = j;
+		rs->field = 0;
+		goto out;
+	}
+	rs = &r->stats[i];
+	if (rs->stage == j)
+		dm_buf_adds(&with, rs->text);
+	else {
+		if (!rs->field && keep(r, rs, at) < 0) {
+			rc = -1;
+			goto out;
+		}
+		dm_buf_addf(&with, "." STATS ".%s", key);
+	}
+	if (strcmp(stat.buf, with.buf) == 0)
+		goto out;
+	for (p = out->buf; (q = strstr(p, stat.buf)) != NULL; p = q +
+	    stat.len) {
+		dm_buf_add(&b, p, (size_t)(q - p));
+		dm_buf_adds(&b, with.buf);
+	}
+	dm_buf_adds(&b, p);
+	dm_buf_reset(out);
+	dm_buf_adds(out, b.buf);
+out:
+	dm_buf_free(&stat);
+	dm_buf_free(&err);
+	dm_buf_free(&with);
+	dm_buf_free(&b);
+	return rc;
+}
+
 /* One "- name: {params}" item. 0, 1 when left out, -1 on an error. */
 static int
 operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
@@ -326,7 +444,9 @@ emitted:
 		r->ops++;
 		return 0;
 	}
-	if (!valid(r, op->kind, out.buf, name, args)) {
+	if (!valid(r, op->kind, out.buf, name, args) ||
+	    (op->emit == dm_emit_range && reuse(r, op, args, name,
+	    &out) < 0)) {
 		dm_buf_free(&out);
 		return -1;
 	}
@@ -514,6 +634,13 @@ dm_recipe_load(struct dm_recipe *r, const char *path, int skip)
 		for (i = 0; i < proc->n; i++)
 			if ((rc = operator(r, proc->kid[i], skip)) < 0)
 				bad = 1;
+	/* Data-Juicer's export leaves its statistics out */
+	if (r->dropstats) {
+		struct dm_rstage *st = stage(r, DM_R_MAP);
+
+		dm_buf_adds(&st->text, st->text.len ? "; drop fields=" STATS :
+		    "drop fields=" STATS);
+	}
 	dm_buf_free(&err);
 	return bad ? -1 : 0;
 }
@@ -526,6 +653,9 @@ dm_recipe_free(struct dm_recipe *r)
 	for (i = 0; i < r->nstage; i++)
 		dm_buf_free(&r->stage[i].text);
 	free(r->stage);
+	for (i = 0; i < r->nstats; i++)
+		free(r->stats[i].text);
+	free(r->stats);
 	free(r->export);
 	dm_buf_free(&r->ignored);
 	dm_yaml_free(r->root);

@@ -173,6 +173,12 @@ int	 dm_emit_plain(const struct dm_rop *,
 int	 dm_emit_range(const struct dm_rop *,
 	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
 	    const struct dm_ynode **at);
+/* The statistic of a range filter as dm-filter text (len, char_rep(10),
+ * words(sp="en")), and in *key the key of Data-Juicer's StatsKeys it
+ * computes (NULL when it keeps none). 0, or -1 with the reason in err. */
+int	 dm_range_stat(const struct dm_rop *, const struct dm_ynode *args,
+	    struct dm_buf *out, const char **key, struct dm_buf *err,
+	    const struct dm_ynode **at);
 int	 dm_emit_repeat_sentences(const struct dm_rop *,
 	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
 	    const struct dm_ynode **at);
@@ -192,6 +198,16 @@ struct dm_rstage {
 	struct dm_buf	 text;
 };
 
+/* A statistic of Data-Juicer's StatsKeys, computed once a sample by the
+ * first filter that needs it, on the input of stage, and read by the later
+ * ones; field when it is kept in __dj__stats__.key for them. */
+struct dm_rstat {
+	const char	*key;
+	char		*text;		/* the dm-filter text of the first */
+	size_t		 stage;
+	int		 field;
+};
+
 struct dm_recipe {
 	const char	 *path;
 	struct dm_ynode	 *root;
@@ -204,6 +220,9 @@ struct dm_recipe {
 	unsigned long	  ops;		/* operators run */
 	struct dm_rstage *stage;
 	size_t		  nstage;
+	struct dm_rstat	 *stats;	/* the statistics computed so far */
+	size_t		  nstats;
+	int		  dropstats;	/* a stage sets __dj__stats__ */
 	struct dm_buf	  ignored;	/* "file:line:col: ignored: ...\n" */
 };
 

@@ -1200,7 +1200,16 @@ process:
 EOF
 	run dm-recipe show r.yaml
 	assert_success
-	assert_output "dm-filter 'stopword_ratio(\"zh\", aug=[2]) >= 0.1 && stopword_ratio(\"zh\", aug=[2]) <= 1.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") >= 0.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") <= 0.045 && flagged_ratio(\"en\") >= 0.0 && flagged_ratio(\"en\") <= 0.045 && stopword_ratio(\"en\") >= 0.3 && stopword_ratio(\"en\") <= 1.0' in.jsonl$to_out"
+	# the later filters of a statistic read the first one's value, as
+	# Data-Juicer's stats_ratio and flagged_words_ratio are computed once
+	assert_output "dm-filter 'stopword_ratio(\"zh\", aug=[2]) >= 0.1 && stopword_ratio(\"zh\", aug=[2]) <= 1.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") >= 0.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") <= 0.045 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") >= 0.0 && flagged_ratio(\"zh\", aug=[3,2], join=\"_\") <= 0.045 && stopword_ratio(\"zh\", aug=[2]) >= 0.3 && stopword_ratio(\"zh\", aug=[2]) <= 1.0' in.jsonl$to_out"
+	# alone, each is its own
+	printf 'dataset_path: in.jsonl\nprocess:\n  - flagged_words_filter:\n      words_aug_group_sizes: [3, 2]\n' >r.yaml
+	run dm-recipe show r.yaml
+	assert_output "dm-filter 'flagged_ratio(\"en\") >= 0.0 && flagged_ratio(\"en\") <= 0.045' in.jsonl"
+	printf 'dataset_path: in.jsonl\nprocess:\n  - stopwords_filter:\n      use_words_aug: true\n      words_aug_group_sizes: []\n      min_ratio: 0.3\n' >r.yaml
+	run dm-recipe show r.yaml
+	assert_output "dm-filter 'stopword_ratio(\"en\") >= 0.3 && stopword_ratio(\"en\") <= 1.0' in.jsonl"
 	cat >r.yaml <<'EOF'
 dataset_path: in.jsonl
 export_path: out.jsonl
@@ -1358,7 +1367,11 @@ process:
 EOF
 	HF_HOME=$PWD/hf run dm-recipe show r.yaml
 	assert_success
-	assert_output "dm-filter 'tokens(\"EleutherAI/pythia-6.9b-deduped\") >= 10 && tokens(\"EleutherAI/pythia-6.9b-deduped\") <= 9223372036854775807 && tokens(\"plain-id\") >= 5 && tokens(\"plain-id\") <= 40' in.jsonl$to_out"
+	# the second reads the num_token of the first, as in Data-Juicer
+	assert_output "dm-filter 'tokens(\"EleutherAI/pythia-6.9b-deduped\") >= 10 && tokens(\"EleutherAI/pythia-6.9b-deduped\") <= 9223372036854775807 && tokens(\"EleutherAI/pythia-6.9b-deduped\") >= 5 && tokens(\"EleutherAI/pythia-6.9b-deduped\") <= 40' in.jsonl$to_out"
+	sed -n '1,3p;5,8p' r.yaml >r1.yaml
+	HF_HOME=$PWD/hf run dm-recipe show r1.yaml
+	assert_output "dm-filter 'tokens(\"plain-id\") >= 5 && tokens(\"plain-id\") <= 40' in.jsonl$to_out"
 	HF_HOME=$PWD/hf run_split dm-recipe run r.yaml
 	assert_success
 	paste -d '\t' counts.txt in.jsonl | awk -F '\t' '$1 >= 10 && $1 <= 40 { print $2 }' > want.jsonl
@@ -2072,4 +2085,61 @@ except yaml.YAMLError as e:
 	run_split dm-recipe check r.yaml
 	assert_status 2
 	assert_stderr "dm-recipe: r.yaml:4:15: found character '\\t' that cannot start any token"
+}
+
+# Data-Juicer computes a statistic once a sample: text_length_filter's
+# compute_stats_batched skips a text_len it holds, Fields.stats is added
+# once and no mapper clears it, and the export leaves it out
+@test "a later filter of a statistic reads the first one's value, as Data-Juicer computes it once" {
+	printf '%s\n' '{"id":1,"text":"  hello   world  here  "}' '{"id":2,"text":"a b c d e f g h i j"}' '{"id":3,"text":"abcabcabcabcabc xyz"}' '{"id":4,"text":"abcdeabcdeabcdeabcde xyz"}' >in.jsonl
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+export_path: out.jsonl
+process:
+  - text_length_filter:
+      min_len: 5
+  - character_repetition_filter:
+      rep_len: 3
+      max_ratio: 0.9
+  - character_repetition_filter:
+      rep_len: 5
+      max_ratio: 0.53
+  - whitespace_normalization_mapper:
+  - text_length_filter:
+      max_len: 20
+  - document_deduplicator:
+  - text_length_filter:
+      max_len: 21
+EOF
+	run_split dm-recipe show r.yaml
+	assert_success
+	assert_output <<'EOF'
+dm-map 'set __dj__stats__.text_len="len"' in.jsonl |
+  dm-filter 'len >= 5 && len <= 9223372036854775807 && char_rep(3) >= 0.0 && char_rep(3) <= 0.9 && char_rep(3) >= 0.0 && char_rep(3) <= 0.53' |
+  dm-map normalize-ws |
+  dm-filter '.__dj__stats__.text_len >= 10 && .__dj__stats__.text_len <= 20' |
+  dm-dedup --exact |
+  dm-filter '.__dj__stats__.text_len >= 10 && .__dj__stats__.text_len <= 21' |
+  dm-map 'drop fields=__dj__stats__' > .out.jsonl.$$.tmp &&
+  mv -f .out.jsonl.$$.tmp out.jsonl || (rm -f .out.jsonl.$$.tmp; exit 2)
+EOF
+	# 1 is 23 long before the mapper, 19 after; the second
+	# character_repetition_filter reads the 3-gram ratio, which keeps 3
+	# and drops 4, where their 5-gram ratio does the other
+	for j in 1 2; do
+		run_split dm-recipe run -j $j r.yaml
+		assert_success
+		assert_stderr ''
+		assert_file out.jsonl <<'EOF'
+{"id":2,"text":"a b c d e f g h i j"}
+{"id":3,"text":"abcabcabcabcabc xyz"}
+EOF
+	done
+	run dm-map 'set r3=char_rep(3) r5=char_rep(5); drop fields=text' in.jsonl
+	assert_output <<'EOF'
+{"id":1,"r3":0.19047619047619047,"r5":0.0}
+{"id":2,"r3":0.0,"r5":0.0}
+{"id":3,"r3":0.5294117647058824,"r5":0.5333333333333333}
+{"id":4,"r3":0.5454545454545454,"r5":0.5}
+EOF
 }
