@@ -200,6 +200,8 @@ show_export(struct dm_buf *b, const char *export)
 		return;
 	}
 	base = strrchr(dest, '/');
+	if (*dest == '-' && base)	/* not an option to mv or rm */
+		dm_buf_adds(&t, "./");
 	if (base)
 		dm_buf_add(&t, dest, (size_t)(base - dest + 1));
 	dm_buf_addf(&t, ".%s.", base ? base + 1 : dest);
@@ -208,6 +210,8 @@ show_export(struct dm_buf *b, const char *export)
 	dm_buf_adds(b, "$$.tmp &&\n  mv -f ");
 	addword(b, t.buf);
 	dm_buf_adds(b, "$$.tmp ");
+	if (*dest == '-')		/* not an option to mv */
+		dm_buf_adds(b, "./");
 	addword(b, dest);
 	dm_buf_adds(b, " || (rm -f ");
 	addword(b, t.buf);

@@ -1866,6 +1866,19 @@ EOF
 			assert_output '{"text":"hello world, long enough"}'
 		done
 	done
+	# an export_path beginning with '-' is no option to mv either
+	printf 'dataset_path: "-"\nexport_path: -o.jsonl\nprocess:\n  - text_length_filter:\n' >r.yaml
+	run_split dm-recipe show r.yaml
+	assert_output "dm-filter 'len >= 10 && len <= 9223372036854775807' ./- > .-o.jsonl.\$\$.tmp &&
+  mv -f .-o.jsonl.\$\$.tmp ./-o.jsonl || (rm -f .-o.jsonl.\$\$.tmp; exit 2)"
+	sh -c "$output"
+	assert_file ./-o.jsonl '{"text":"hello world, long enough"}'
+	sed -i 's|^export_path: .*|export_path: -d/o.jsonl|' r.yaml
+	run_split dm-recipe show r.yaml
+	assert_output "dm-filter 'len >= 10 && len <= 9223372036854775807' ./- > ./-d/.o.jsonl.\$\$.tmp &&
+  mv -f ./-d/.o.jsonl.\$\$.tmp ./-d/o.jsonl || (rm -f ./-d/.o.jsonl.\$\$.tmp; exit 2)"
+	sh -c "$output"
+	assert_file ./-d/o.jsonl '{"text":"hello world, long enough"}'
 }
 
 @test "show writes export_path as run does, through a temporary name, also over dataset_path" {
