@@ -154,8 +154,10 @@ addvalue(struct dm_buf *b, json_t *v)
 		dm_json_addval(b, v);
 }
 
+/* The objects of array a, each through addmembers(). */
 static void
-addtop(struct dm_buf *b, json_t *a)
+addobjects(struct dm_buf *b, json_t *a, const char *k,
+    void (*sub)(struct dm_buf *, json_t *))
 {
 	json_t *x;
 	size_t i;
@@ -164,24 +166,21 @@ addtop(struct dm_buf *b, json_t *a)
 	json_array_foreach(a, i, x) {
 		if (i)
 			dm_buf_addc(b, ',');
-		addmembers(b, x, "value", addvalue);
+		addmembers(b, x, k, sub);
 	}
 	dm_buf_addc(b, ']');
 }
 
 static void
+addtop(struct dm_buf *b, json_t *a)
+{
+	addobjects(b, a, "value", addvalue);
+}
+
+static void
 addcounts(struct dm_buf *b, json_t *a)
 {
-	json_t *x;
-	size_t i;
-
-	dm_buf_addc(b, '[');
-	json_array_foreach(a, i, x) {
-		if (i)
-			dm_buf_addc(b, ',');
-		addmembers(b, x, "top", addtop);
-	}
-	dm_buf_addc(b, ']');
+	addobjects(b, a, "top", addtop);
 }
 
 void
