@@ -234,8 +234,8 @@ loadperms(struct dm_dedup *d, const char *name, struct dm_buf *err)
 }
 
 /* The number of SimHash tables: blocks choose hamming. */
-static long double
-ntables(int blocks, int hamming)
+long double
+dm_dedup_ntables(int blocks, int hamming)
 {
 	long double n = 1;
 	int i;
@@ -290,11 +290,11 @@ dm_dedup_setup(struct dm_dedup *d, struct dm_buf *err)
 			    "--blocks '%d'", d->hamming, d->blocks);
 			return -1;
 		}
-		if (ntables(d->blocks, d->hamming) > DM_DEDUP_MAXTABLES) {
+		if (dm_dedup_ntables(d->blocks, d->hamming) > DM_DEDUP_MAXTABLES) {
 			dm_buf_addf(err, "--blocks '%d' and --hamming '%d' make "
 			    "%.0Lf SimHash tables (every choice of %d of %d "
 			    "blocks); at most %d (26 bytes a sample each)",
-			    d->blocks, d->hamming, ntables(d->blocks, d->hamming),
+			    d->blocks, d->hamming, dm_dedup_ntables(d->blocks, d->hamming),
 			    d->blocks - d->hamming, d->blocks,
 			    DM_DEDUP_MAXTABLES);
 			return -1;

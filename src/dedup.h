@@ -75,6 +75,9 @@ void	 dm_dedup_init(struct dm_dedup *);
 /* Checks the settings, computes the derived ones and loads the tables
  * from the share directory; -1 with a message in err. */
 int	 dm_dedup_setup(struct dm_dedup *, struct dm_buf *err);
+/* The SimHash tables of --blocks and --hamming (hamming < blocks): every
+ * choice of blocks - hamming blocks; at most DM_DEDUP_MAXTABLES are made. */
+long double dm_dedup_ntables(int blocks, int hamming);
 void	 dm_dedup_free(struct dm_dedup *);
 /* Reads n permutations (a, b), "a b" a line in decimal, from the table
  * name of the share directory; -1 with "path[:line]: why" in err. */

@@ -2011,19 +2011,30 @@ dm_emit_dedup_simhash(const struct dm_rop *op, const struct dm_ynode *args,
     struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
 {
 	const struct dm_ynode *v;
+	long blocks, hamming;
 
 	addopt(out, "--simhash", NULL);
 	if (dedup_common(op, args, out, err, at) < 0 ||
 	    dedup_range(args, "num_blocks", 1, 64, 0, err, at) < 0 ||
 	    dedup_range(args, "hamming_distance", 1, 63, 0, err, at) < 0)
 		return -1;
+	blocks = strtol(arg(op, args, "num_blocks"), NULL, 10);
+	hamming = strtol(arg(op, args, "hamming_distance"), NULL, 10);
+	v = dm_yaml_get(args, "hamming_distance");
 	/* Data-Juicer: "should be always less than num_blocks" */
-	if (strtol(arg(op, args, "hamming_distance"), NULL, 10) >=
-	    strtol(arg(op, args, "num_blocks"), NULL, 10)) {
-		v = dm_yaml_get(args, "hamming_distance");
+	if (hamming >= blocks) {
 		dm_buf_addf(err, "parameter 'hamming_distance' must be smaller "
 		    "than num_blocks '%s', not '%s'", arg(op, args,
 		    "num_blocks"), arg(op, args, "hamming_distance"));
+		*at = dm_risnull(v) ? dm_yaml_get(args, "num_blocks") : v;
+		return -1;
+	}
+	/* as dm-dedup --simhash would refuse them at run */
+	if (dm_dedup_ntables((int)blocks, (int)hamming) > DM_DEDUP_MAXTABLES) {
+		dm_buf_addf(err, "num_blocks '%ld' and hamming_distance '%ld' "
+		    "make %.0Lf SimHash tables, more than dm-dedup's %d",
+		    blocks, hamming, dm_dedup_ntables((int)blocks,
+		    (int)hamming), DM_DEDUP_MAXTABLES);
 		*at = dm_risnull(v) ? dm_yaml_get(args, "num_blocks") : v;
 		return -1;
 	}

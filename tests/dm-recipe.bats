@@ -1963,6 +1963,7 @@ document_simhash_deduplicator: {window_size: 1001}|50: parameter 'window_size' m
 document_simhash_deduplicator: {hamming_distance: 70}|55: parameter 'hamming_distance' must be between 1 and 63, not '70' (dm-dedup's limit; Data-Juicer takes any integer from 1)
 document_simhash_deduplicator: {hamming_distance: 0}|55: parameter 'hamming_distance' must be between 1 and 63, not '0'
 document_simhash_deduplicator: {hamming_distance: 6}|55: parameter 'hamming_distance' must be smaller than num_blocks '6', not '6'
+document_simhash_deduplicator: {num_blocks: 20, hamming_distance: 9}|71: num_blocks '20' and hamming_distance '9' make 167960 SimHash tables, more than dm-dedup's 65535
 EOF
 	# the ends of the ranges are taken, by check and by dm-dedup
 	printf '%s\n' '{"text":"a b c d e f g h"}' >in.jsonl
@@ -1970,7 +1971,8 @@ EOF
 	    'document_minhash_deduplicator: {jaccard_threshold: 1, num_permutations: 1, num_bands: 1, num_rows_per_band: 1}' \
 	    'document_minhash_deduplicator: {num_permutations: 4096, num_bands: 1, num_rows_per_band: 4096}' \
 	    'document_simhash_deduplicator: {num_blocks: 64, hamming_distance: 63, window_size: 1000}' \
-	    'document_simhash_deduplicator: {num_blocks: 2, hamming_distance: 1}'; do
+	    'document_simhash_deduplicator: {num_blocks: 2, hamming_distance: 1}' \
+	    'document_simhash_deduplicator: {num_blocks: 18, hamming_distance: 9}'; do
 		dj_recipe "$op"
 		run_split dm-recipe run r.yaml
 		assert_success
