@@ -956,7 +956,7 @@ numstr(struct parser *ps, const struct dm_opdef *d, const struct node *n,
 static struct node *
 parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 {
-	char fname[64], opname[64], sugname[64];
+	char fname[64], opname[64];
 	char **keys = NULL, **vals = NULL;
 	const char **where = NULL;
 	const struct dm_statdef *sd;
@@ -1091,7 +1091,8 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 	d = dm_ops_find(opname);
 	if (d == NULL || d->kind != DM_OP_FILTER) {
 		const char *cands[64];
-		size_t nc = 0, nops, nst;
+		char preds[64][64];
+		size_t nc = 0, nops, nst, j;
 		const struct dm_opdef *const *all = dm_ops_all(&nops);
 		const struct dm_statdef *st = dm_stats_all(&nst);
 		const char *sug;
@@ -1100,17 +1101,20 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 			cands[nc++] = funcs[i].name;
 		for (i = 0; i < nst && nc < 64; i++)
 			cands[nc++] = st[i].name;
-		for (i = 0; i < nops && nc < 64; i++)
-			if (all[i]->kind == DM_OP_FILTER)
-				cands[nc++] = all[i]->name;
-		sug = dm_suggest(fname, cands, nc);
-		/* a predicate is written with '_' for its '-' (gopher_rep) */
-		for (i = 0; sug && sug[i] && i < sizeof sugname - 1; i++)
-			sugname[i] = sug[i] == '-' ? '_' : sug[i];
-		if (sug) {
-			sugname[i] = '\0';
-			sug = sugname;
+		/* a predicate is written with '_' for its '-' (gopher_rep),
+		 * and compared so */
+		for (i = 0; i < nops && nc < 64; i++) {
+			if (all[i]->kind != DM_OP_FILTER)
+				continue;
+			for (j = 0; all[i]->name[j] && j < sizeof preds[0] - 1;
+			    j++)
+				preds[nc][j] = all[i]->name[j] == '-' ? '_' :
+				    all[i]->name[j];
+			preds[nc][j] = '\0';
+			cands[nc] = preds[nc];
+			nc++;
 		}
+		sug = dm_suggest(fname, cands, nc);
 		if (d)
 			perr(ps, at, "'%s' is a %s operator, not a predicate",
 			    opname, dm_opkind_name(d->kind));

@@ -1550,6 +1550,14 @@ sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
 	run_split dm-filter 'gopher_rp()' <<< '{"text":"x"}'
 	assert_status 2
 	[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:1: unknown function 'gopher_rp'; did you mean 'gopher_rep'?" ]
+	# compared as written too: the '_' of cj_rpeat is no edit away
+	# from cjk_repeat's (two edits, the most for 8 characters)
+	run_split dm-filter 'cj_rpeat()' <<< '{"text":"x"}'
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:1: unknown function 'cj_rpeat'; did you mean 'cjk_repeat'?" ]
+	run_split dm-filter 'phrase_rpt()' <<< '{"text":"x"}'
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:1: unknown function 'phrase_rpt'; did you mean 'phrase_repeat'?" ]
 }
 
 @test "an integer parameter of a predicate takes a decimal integer only" {
