@@ -82,6 +82,10 @@ void	 dm_warnx_errno(const char *, ...) DM_PRINTF(1, 2); /* "prog: msg: strerror
 /* p[0..n) to standard error whole, waiting for room in a non-blocking pipe
  * (where stdio would drop the rest); errno kept. */
 void	 dm_write_stderr(const char *p, size_t n);
+/* A progress line is on the terminal, not ended by a newline: set by
+ * whoever draws one, and the next message erases it first ("\r\033[K"),
+ * rather than being glued to its end; the next update draws it again. */
+extern int dm_line_open;
 DM_NORETURN void dm_die(const char *, ...) DM_PRINTF(1, 2);	/* warn, exit 2 */
 /* A value from the user as a message shows it: escaped as by
  * dm_buf_addquoted, and cut after DM_QUOTE_MAX bytes with "...". The

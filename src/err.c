@@ -16,6 +16,7 @@
 #include "report.h"
 
 const char *dm_prog = "dm";
+int dm_line_open;
 volatile sig_atomic_t dm_interrupted;
 
 static void
@@ -77,6 +78,10 @@ vwarn(const char *fmt, va_list ap, int errnum)
 	va_list cp;
 	int n;
 
+	if (dm_line_open) {
+		dm_buf_adds(&b, "\r\033[K");
+		dm_line_open = 0;
+	}
 	dm_buf_adds(&b, dm_prog);
 	dm_buf_adds(&b, ": ");
 	va_copy(cp, ap);

@@ -28,8 +28,6 @@ struct dm_scanwork {
 	struct dm_buf	 data, dec, line, tmp;
 	int		 tty;	/* stderr is a terminal; -1: not known yet */
 	int		 progress_auto, progress_shown;
-	int		 drawn;	/* a progress line is on the terminal, not
-				 * ended by a newline */
 	struct timespec	 t_start, t_last;
 	/* Open archives of the current operand, for --max-total. */
 	struct {
@@ -103,26 +101,13 @@ dm_scan_progress(struct dm_scan *sc, int last)
 	    t > 0 ? (double)sc->nbytes / 1e6 / t : 0.0,
 	    w->tty && !last ? "\033[K" : "\n");
 	w->progress_shown = 1;
-	w->drawn = w->tty && !last;
+	dm_line_open = w->tty && !last;
 }
 
-/* A message is written on a line of its own: the progress line it would
- * follow is erased first, as progress.c's is, and drawn again later. */
-static void
-unline(struct dm_scan *sc)
-{
-	struct dm_scanwork *w = sc->w;
-
-	if (w->drawn) {
-		dm_write_stderr("\r\033[K", 4);
-		w->drawn = 0;
-	}
-}
 
 static void
 report(struct dm_scan *sc, const char *path, size_t n, const char *what)
 {
-	unline(sc);
 	dm_warn("%s: %s", shown(sc, path, n), what);
 	sc->nerrors++;
 }
@@ -298,7 +283,6 @@ overtotal(struct dm_scan *sc)
 	if (sum <= sc->maxtotal)
 		return 0;
 	if (!sc->bomb) {
-		unline(sc);
 		dm_warn("%s: more than --max-total '%s' decompressed in this "
 		    "run, stopped", shown(sc, w->toppath.buf, w->toppath.len),
 		    sc->maxtotal_arg);
@@ -338,7 +322,6 @@ srcread(struct dm_scan *sc, struct src *s, char *buf, size_t n)
 			dm_archive_error(&w->dec, s->a);
 			report(sc, s->path, strlen(s->path), w->dec.buf);
 		} else {
-			unline(sc);
 			dm_warnx_errno("%s",
 			    shown(sc, s->path, strlen(s->path)));
 			sc->nerrors++;
@@ -536,7 +519,6 @@ longline(struct dm_scan *sc, struct src *s, const char *name,
 
 	io->nin++;
 	memcpy(head, w->data.buf + *start, headn);
-	unline(sc);
 	if (io->on_error != DM_ON_ERROR_SKIP)
 		return dm_io_reject_long(io, name, lineno, head, headn, 0);
 	len = w->data.len - *start;
@@ -616,7 +598,6 @@ jsonl_lines(struct dm_scan *sc, struct src *s, const char *path, size_t plen)
 			continue;
 		if (sc->io->maxline && n > sc->io->maxline) {
 			sc->io->nin++;
-			unline(sc);
 			if (dm_io_reject_long(sc->io, name.buf, lineno, l,
 			    sc->io->maxline < DM_LINE_HEAD ? sc->io->maxline :
 			    DM_LINE_HEAD, sc->io->on_error ==
@@ -632,7 +613,6 @@ jsonl_lines(struct dm_scan *sc, struct src *s, const char *path, size_t plen)
 		    &col) == 0)
 			dm_writer_line(&sc->io->out, l, n);
 		else {
-			unline(sc);
 			if (dm_io_reject_at(sc->io, col, "%s", err.buf) < 0) {
 				sc->stop = 1;
 				break;
@@ -714,7 +694,6 @@ doc(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 		return;
 	if (w->data.len > sc->maxsize) {
 		sc->nlarge++;
-		unline(sc);
 		dm_warn("%s: larger than --max-size, skipped",
 		    shown(sc, path, plen));
 		return;
@@ -732,7 +711,6 @@ doc(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 	    &err) < 0) {
 		if (err.len == 0)
 			dm_buf_adds(&err, "cannot be read");
-		unline(sc);
 		dm_warn("%s: %s, skipped", shown(sc, path, plen), err.buf);
 		sc->ndocs++;
 	}
@@ -773,7 +751,6 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 	if (compressed == 0 && (zn = zname(type.buf, type.len)) != NULL &&
 	    (k = dm_archive_sniff(w->data.buf, w->data.len)) !=
 	    DM_SNIFF_COMPRESSED && k != DM_SNIFF_ARCHIVE) {
-		unline(sc);
 		dm_warn("%s: not %s data, read as it is",
 		    shown(sc, path, plen), zn);
 	}
@@ -833,7 +810,6 @@ leaf(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 	goto out;
 large:
 	sc->nlarge++;
-	unline(sc);
 	dm_warn("%s: larger than --max-size, skipped", shown(sc, path, plen));
 	goto out;
 small:
@@ -913,7 +889,6 @@ member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
 		dm_buf_addquoted(&mem, name, strlen(name), 200);
 		dm_buf_adds(&mem, "' has an unsafe name, shown as '");
 		dm_buf_addquoted(&mem, nm.buf, nm.len, 200);
-		unline(sc);
 		dm_warn("%s: member '%s'", shown(sc, path->buf, path->len),
 		    mem.buf);
 		dm_buf_reset(&mem);
@@ -976,7 +951,6 @@ member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
 		    w->data.len > sc->maxsize) {
 			if (!s.err) {
 				sc->nlarge++;
-				unline(sc);
 				dm_warn("%s: larger than --max-size, skipped",
 				    shown(sc, path->buf, path->len));
 			}
@@ -1043,7 +1017,6 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 		 * or else the whole of it */
 		if ((sz = given(w, w->nstk - 1)) == 0 && size > 0)
 			sz = (unsigned long long)size;
-		unline(sc);
 		dm_warn("%s: no member: read as an empty %s archive, after "
 		    "%llu bytes", shown(sc, path->buf, path->len),
 		    dm_archive_format(a), sz);
@@ -1132,7 +1105,6 @@ file(struct dm_scan *sc, struct dm_buf *path, size_t rel, const struct stat *st)
 	if (excluded(sc, path->buf + rel, 0))
 		return;
 	if ((fd = open(path->buf, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
-		unline(sc);
 		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
 		sc->nerrors++;
 		return;
@@ -1152,7 +1124,6 @@ file(struct dm_scan *sc, struct dm_buf *path, size_t rel, const struct stat *st)
 			goto out;
 		}
 		if (lseek(fd, 0, SEEK_SET) < 0) {
-			unline(sc);
 			dm_warnx_errno("%s", shown(sc, path->buf, path->len));
 			sc->nerrors++;
 			goto out;
@@ -1205,7 +1176,6 @@ walk(struct dm_scan *sc, struct dm_buf *path, size_t rel, struct up *up)
 	DIR *dp;
 
 	if ((dp = opendir(path->buf)) == NULL) {
-		unline(sc);
 		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
 		sc->nerrors++;
 		return;
@@ -1244,7 +1214,6 @@ entry(struct dm_scan *sc, struct dm_buf *path, size_t rel, struct up *up)
 	struct up me, *p;
 
 	if ((sc->follow ? stat(path->buf, &st) : lstat(path->buf, &st)) < 0) {
-		unline(sc);
 		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
 		sc->nerrors++;
 		return;
@@ -1254,7 +1223,6 @@ entry(struct dm_scan *sc, struct dm_buf *path, size_t rel, struct up *up)
 			return;
 		for (p = up; p; p = p->up)
 			if (p->dev == st.st_dev && p->ino == st.st_ino) {
-				unline(sc);
 				dm_warn("%s: symbolic link loop, not followed",
 				    shown(sc, path->buf, path->len));
 				sc->nloops++;
@@ -1283,7 +1251,6 @@ dm_scan_path(struct dm_scan *sc, const char *arg)
 	dm_buf_adds(&path, arg);
 	/* An operand is followed when it is a link, as find -H does. */
 	if (stat(arg, &st) < 0) {
-		unline(sc);
 		dm_warnx_errno("%s", shown(sc, arg, strlen(arg)));
 		sc->nerrors++;
 	} else if (S_ISDIR(st.st_mode)) {
@@ -1332,7 +1299,6 @@ dm_scan_summary(struct dm_scan *sc)
 	if (sc->nerrors)
 		dm_buf_addf(&b, ", %llu error%s", sc->nerrors,
 		    sc->nerrors == 1 ? "" : "s");
-	unline(sc);
 	dm_warn("%s", b.buf);
 	dm_buf_free(&b);
 }
