@@ -51,6 +51,7 @@ dm_llm_stat_progress(struct dm_llm_run *R, int final)
 	if (eta >= 0)
 		fprintf(stderr, ", ETA %d:%02d", (int)eta / 60, (int)eta % 60);
 	fputs(final || !isatty(2) ? "\n" : "", stderr);
+	dm_line_open = !final && isatty(2);
 }
 
 void

@@ -108,6 +108,7 @@ show(struct dm_progress *p, unsigned long long n, int last)
 	/* One write, so that lines of parallel tools do not mix. */
 	w = write(2, b.buf, b.len);
 	(void)w;
+	dm_line_open = p->tty && !last;
 	dm_buf_free(&b);
 }
 

@@ -556,6 +556,10 @@ static unsigned long long openline;
 static void
 errwrite(struct dm_job *j, const char *p, size_t n, int ended)
 {
+	if (dm_line_open) {
+		dm_run_stderr("\r\033[K", 4, 0);
+		dm_line_open = 0;
+	}
 	if (openline != 0 && openline != j->seq)
 		dm_run_stderr("\n", 1, 0);
 	dm_run_stderr(p, n, 0);

@@ -97,7 +97,8 @@ dm_runlog_progress(struct dm_sched *S, int last)
 		dm_buf_addc(&b, '\n');
 	/* an update may be dropped when stderr has no room (the next one
 	 * says more), never cut short, and the last never: dm_run_stderr */
-	dm_run_stderr(b.buf, b.len, !last);
+	if (dm_run_stderr(b.buf, b.len, !last) == 0)
+		dm_line_open = tty && !last;
 	dm_buf_free(&b);
 	S->nextprog = dm_now() + (tty ? 0.5 : 10);
 }

@@ -83,3 +83,12 @@ dm-map: 3 samples, 0.0 MB in T s, R MB/s" ]
 	got=$(sed -E 's/[0-9]+\.[0-9] MB\/s/R MB\/s/g; s/ in [0-9]+\.[0-9] s/ in T s/' tty.out)
 	[ "$got" = "$want" ]
 }
+
+@test "on a terminal a message erases the progress line first, not glued to its end" {
+	printf '{"text":"one two"}\nbad\n{"text":"five six"}\n' >in.jsonl
+	export DM_PROGRESS_INTERVAL=0
+	script -qec 'dm-filter --progress --on-error=skip true in.jsonl >/dev/null; echo "rc=$?"' /dev/null >tty.out
+	want=$(printf '\r\033[Kdm-filter: 1 samples, 0.0 MB, R MB/s, ETA 0:00:00\r\033[Kdm-filter: 2 samples, 0.0 MB, R MB/s, ETA 0:00:00\r\033[Kdm-filter: in.jsonl:2:1: invalid JSON: expected a value\r\n\r\033[Kdm-filter: 3 samples, 0.0 MB, R MB/s, ETA 0:00:00\r\033[Kdm-filter: 3 samples, 0.0 MB in T s, R MB/s\r\ndm-filter: 1 of 3 samples rejected\r\nrc=1\r\n')
+	got=$(sed -E 's/[0-9]+\.[0-9] MB\/s/R MB\/s/g; s/ in [0-9]+\.[0-9] s/ in T s/' tty.out)
+	[ "$got" = "$want" ]
+}
