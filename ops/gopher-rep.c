@@ -301,17 +301,6 @@ edges(struct rep *r)
 		    DUP_MAX);
 }
 
-/* The bits of x, as popcount: x86-64's baseline has no popcount
- * instruction, and the libgcc call is slower than this. */
-static unsigned
-bitcount(uint64_t x)
-{
-	x = x - ((x >> 1) & 0x5555555555555555ULL);
-	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
-}
-
 /* Bit j set for the j < 64 where p[j] >= n. */
 static uint64_t
 atleast(const unsigned char *p, size_t n)
@@ -350,7 +339,7 @@ cands(struct rep *r, size_t n, const uint64_t *rep)
 			cb[k] &= rep[k] & (rep[k] >> 1 | rep[k + 1] << 63);
 		if (k == nb - 1)
 			cb[k] &= (g & 63) ? (1ULL << (g & 63)) - 1 : 0;
-		c += bitcount(cb[k]);
+		c += dm_q_popcount(cb[k]);
 	}
 	return c;
 }

@@ -225,16 +225,6 @@ kindmask(const unsigned char *k, size_t n, int v)
 	return m;
 }
 
-/* The bits set in x (x86-64's baseline has no popcount instruction). */
-static size_t
-bitcount(uint64_t x)
-{
-	x = x - ((x >> 1) & 0x5555555555555555ULL);
-	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-	return (size_t)((x * 0x0101010101010101ULL) >> 56);
-}
-
 /* The cls[] bits (C_NP, C_LET) of the code point c from 0x80 up:
  * dm_q_ispunct() and dm_uni_isalpha(), remembered for those below
  * 0x10000 (ucls[c], 0 until asked). */
@@ -490,7 +480,7 @@ symblock(const char *s, size_t n, size_t i, const struct symbits *k,
 	size_t j, b, l;
 
 	if (k->hash != 0)
-		c->hashes += bitcount(k->hash);
+		c->hashes += dm_q_popcount(k->hash);
 	if (k->end != 0)
 		c->ends = 1;
 	/* a run from the block before ends at its first byte other than a
@@ -623,8 +613,8 @@ gopher_filter(void *state, struct dm_sample *s, const char *in, size_t n,
 		l = nw - i < 64 ? nw - i : 64;
 		other = kindmask(w->kind + i, l, DM_QK_OTHER);
 		digit = kindmask(w->kind + i, l, DM_QK_DIGIT);
-		npunct += bitcount(other);
-		noletter += bitcount(other | digit);
+		npunct += dm_q_popcount(other);
+		noletter += dm_q_popcount(other | digit);
 		for (x = other; x != 0; x &= x - 1)
 			pchars += w->len[i + (size_t)__builtin_ctzll(x)];
 		for (x = kindmask(w->kind + i, l, 0); x != 0; x &= x - 1) {

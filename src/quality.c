@@ -62,17 +62,6 @@ static const unsigned char bcls[256] = {
 
 #define BCLS(c, f)	(bcls[(unsigned char)(c)] & (f))
 
-/* Bits set in x, without the popcount instruction that x86-64's baseline
- * lacks (and the slow libgcc call). */
-static inline size_t
-popcount64(uint64_t x)
-{
-	x -= x >> 1 & 0x5555555555555555ULL;
-	x = (x & 0x3333333333333333ULL) + (x >> 2 & 0x3333333333333333ULL);
-	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-	return (size_t)((x * 0x0101010101010101ULL) >> 56);
-}
-
 /* The bits of v set in [b, e), b < e. */
 static size_t
 bitcount(const uint64_t *v, size_t b, size_t e)
@@ -81,9 +70,9 @@ bitcount(const uint64_t *v, size_t b, size_t e)
 	uint64_t x = v[k] & (~(uint64_t)0 << b % 64);
 
 	for (; k < last; x = v[++k])
-		c += x ? popcount64(x) : 0;
+		c += x ? dm_q_popcount(x) : 0;
 	x &= ~(uint64_t)0 >> (63 - (e - 1) % 64);
-	return c + (x ? popcount64(x) : 0);
+	return c + (x ? dm_q_popcount(x) : 0);
 }
 
 /* The first bit of v ^ flip at i or after, or lim when none is before
@@ -2645,7 +2634,7 @@ fastrun(struct dm_q_words *w, size_t i, size_t sb, size_t se, size_t tail)
 			e = base + (size_t)__builtin_ctzll(eb);
 			l = e - b;
 			if ((contk & m) != 0)
-				l -= popcount64(contk & m);
+				l -= dm_q_popcount(contk & m);
 			if ((o = oddk & m) == 0) {
 				EMIT(b, e, l, KIND(m));
 				continue;
@@ -2823,7 +2812,7 @@ dm_q_runs(const char *s, size_t n)
 				    _mm_set1_epi8(0x1B)), _mm_cmpgt_epi8(
 				    _mm_set1_epi8(0x20), x)));
 				ns = ~(unsigned)_mm_movemask_epi8(sp) & 0xFFFF;
-				k += popcount64(ns & ~(ns << 1 | in));
+				k += dm_q_popcount(ns & ~(ns << 1 | in));
 				in = ns >> 15;
 				i += 16;
 				continue;

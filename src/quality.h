@@ -26,6 +26,17 @@ struct dm_q_spans {
 void	 dm_q_spans_add(struct dm_q_spans *, size_t b, size_t e);
 void	 dm_q_spans_free(struct dm_q_spans *);
 
+/* The bits set in x, without the popcount instruction that x86-64's
+ * baseline lacks (and the slow libgcc call). */
+static inline size_t
+dm_q_popcount(uint64_t x)
+{
+	x -= x >> 1 & 0x5555555555555555ULL;
+	x = (x & 0x3333333333333333ULL) + (x >> 2 & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+	return (size_t)((x * 0x0101010101010101ULL) >> 56);
+}
+
 /* The code point at s[i] (i < n) and its length in bytes; a byte that
  * starts no valid sequence is one character, U+FFFD. Inline: every pass
  * over a text calls it per character. */
