@@ -1,4 +1,5 @@
 /* scanwalk.c - dm-scan's walk over folders, files and archives */
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -1093,9 +1094,12 @@ out:
 
 /* ---- folders and files ---- */
 
-/* rel is the offset in path of the path below the operand. */
+/* rel is the offset in path of the path below the operand; the file is
+ * name in the folder dfd (or AT_FDCWD), so that a path longer than
+ * PATH_MAX is read as well. */
 static void
-file(struct dm_scan *sc, struct dm_buf *path, size_t rel, const struct stat *st)
+file(struct dm_scan *sc, int dfd, const char *name, struct dm_buf *path,
+    size_t rel, const struct stat *st)
 {
 	struct dm_scanwork *w = sc->w;
 	struct src s = { -1, NULL, NULL, 0, 0 };
@@ -1104,7 +1108,7 @@ file(struct dm_scan *sc, struct dm_buf *path, size_t rel, const struct stat *st)
 
 	if (excluded(sc, path->buf + rel, 0))
 		return;
-	if ((fd = open(path->buf, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
+	if ((fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
 		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
 		sc->nerrors++;
 		return;
@@ -1165,19 +1169,28 @@ cmpname(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void entry(struct dm_scan *, struct dm_buf *, size_t, struct up *);
+static void entry(struct dm_scan *, int, const char *, struct dm_buf *,
+    size_t, struct up *);
 
+/*
+ * The folder open as dfd (taken over), named path. Its entries are
+ * reached from dfd, not by their paths, so that a tree deeper than
+ * PATH_MAX is walked too; dfd stays open while they are, a descriptor a
+ * level.
+ */
 static void
-walk(struct dm_scan *sc, struct dm_buf *path, size_t rel, struct up *up)
+walk(struct dm_scan *sc, int dfd, struct dm_buf *path, size_t rel,
+    struct up *up)
 {
 	struct dirent *d;
 	char **names = NULL;
 	size_t n = 0, i, keep = path->len;
 	DIR *dp;
 
-	if ((dp = opendir(path->buf)) == NULL) {
+	if ((dp = fdopendir(dfd)) == NULL) {
 		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
 		sc->nerrors++;
+		close(dfd);
 		return;
 	}
 	while ((d = readdir(dp)) != NULL) {
@@ -1188,7 +1201,6 @@ walk(struct dm_scan *sc, struct dm_buf *path, size_t rel, struct up *up)
 		names = dm_xreallocarray(names, n + 1, sizeof *names);
 		names[n++] = dm_xstrdup(d->d_name);
 	}
-	closedir(dp);
 	if (n > 1)
 		qsort(names, n, sizeof *names, cmpname);
 	for (i = 0; i < n; i++) {
@@ -1196,24 +1208,28 @@ walk(struct dm_scan *sc, struct dm_buf *path, size_t rel, struct up *up)
 			if (keep > 0 && path->buf[keep - 1] != '/')
 				dm_buf_addc(path, '/');
 			dm_buf_adds(path, names[i]);
-			entry(sc, path, rel, up);
+			entry(sc, dirfd(dp), names[i], path, rel, up);
 			path->len = keep;
 			path->buf[keep] = '\0';
 		}
 		free(names[i]);
 	}
 	free(names);
+	closedir(dp);
 }
 
-/* path names a folder entry; path->buf + rel is its path below the
- * operand. */
+/* path names a folder entry, name in the folder dfd; path->buf + rel is
+ * its path below the operand. */
 static void
-entry(struct dm_scan *sc, struct dm_buf *path, size_t rel, struct up *up)
+entry(struct dm_scan *sc, int dfd, const char *name, struct dm_buf *path,
+    size_t rel, struct up *up)
 {
 	struct stat st;
 	struct up me, *p;
+	int fd;
 
-	if ((sc->follow ? stat(path->buf, &st) : lstat(path->buf, &st)) < 0) {
+	if (fstatat(dfd, name, &st, sc->follow ? 0 : AT_SYMLINK_NOFOLLOW) <
+	    0) {
 		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
 		sc->nerrors++;
 		return;
@@ -1228,14 +1244,36 @@ entry(struct dm_scan *sc, struct dm_buf *path, size_t rel, struct up *up)
 				sc->nloops++;
 				return;
 			}
+		if ((fd = openat(dfd, name, O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC | (sc->follow ? 0 : O_NOFOLLOW))) < 0) {
+			dm_warnx_errno("%s", shown(sc, path->buf, path->len));
+			sc->nerrors++;
+			return;
+		}
 		me.dev = st.st_dev;
 		me.ino = st.st_ino;
 		me.up = up;
-		walk(sc, path, rel, &me);
+		walk(sc, fd, path, rel, &me);
 	} else if (S_ISREG(st.st_mode))
-		file(sc, path, rel, &st);
+		file(sc, dfd, name, path, rel, &st);
 	else if (!S_ISLNK(st.st_mode))
 		sc->nspecial++;
+}
+
+/* A walk holds a descriptor for each level of folders: the soft limit
+ * is raised to the hard one, once. */
+static void
+morefds(void)
+{
+	static int done;
+	struct rlimit rl;
+
+	if (done++)
+		return;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }
 
 void
@@ -1245,9 +1283,11 @@ dm_scan_path(struct dm_scan *sc, const char *arg)
 	struct stat st;
 	struct up me;
 	size_t rel;
+	int fd;
 
 	if (sc->stop || dm_interrupted)
 		return;
+	morefds();
 	dm_buf_adds(&path, arg);
 	/* An operand is followed when it is a link, as find -H does. */
 	if (stat(arg, &st) < 0) {
@@ -1257,12 +1297,16 @@ dm_scan_path(struct dm_scan *sc, const char *arg)
 		me.dev = st.st_dev;
 		me.ino = st.st_ino;
 		me.up = NULL;
-		walk(sc, &path, path.len + (path.len > 0 &&
-		    path.buf[path.len - 1] != '/'), &me);
+		if ((fd = open(arg, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+			dm_warnx_errno("%s", shown(sc, arg, strlen(arg)));
+			sc->nerrors++;
+		} else
+			walk(sc, fd, &path, path.len + (path.len > 0 &&
+			    path.buf[path.len - 1] != '/'), &me);
 	} else if (S_ISREG(st.st_mode)) {
 		for (rel = 0; arg[rel] == '.' && arg[rel + 1] == '/'; rel += 2)
 			;
-		file(sc, &path, rel, &st);
+		file(sc, AT_FDCWD, arg, &path, rel, &st);
 	} else
 		sc->nspecial++;
 	dm_buf_free(&path);

@@ -184,6 +184,32 @@ EOF
 	assert_output ''
 }
 
+@test "a tree whose paths are longer than PATH_MAX is walked, and a level past the open-file limit is an error" {
+	# 45 folders of 100 bytes each: the file's path is 4552 bytes
+	long=$(printf 'd%.0s' $(seq 100))
+	(
+		mkdir deep && cd deep || exit 1
+		for i in $(seq 45); do
+			mkdir "$long" && cd "$long" || exit 1
+		done
+		printf 'bottom\n' >f.txt
+		stamp f.txt
+	)
+	want=deep/$(printf "$long/%.0s" $(seq 45))f.txt
+	# the id: xxh64 of the path's bytes
+	id=$(/usr/bin/python3 -c 'import sys, xxhash; print(xxhash.xxh64(sys.argv[1].encode()).hexdigest())' "$want")
+	run_split dm-scan deep
+	assert_success
+	assert_stderr ''
+	assert_output "{\"path\":\"$want\",\"id\":\"$id\",\"size\":7,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"bottom\n\"}"
+	# with 20 descriptors at most, the walk stops at a level it cannot
+	# open, says where, and goes on
+	run_split bash -c 'ulimit -n 20 && ulimit -Hn 20 && exec dm-scan deep'
+	assert_status 1
+	[ "${#lines[@]}" -eq 0 ]
+	[[ "$stderr" == *"$long: Too many open files"$'\n''dm-scan: 0 files read, 1 error' ]]
+}
+
 @test "--follow follows links, reports a loop once and goes on" {
 	mkdir -p l/d
 	printf 'f\n' >l/d/f.txt
