@@ -1,10 +1,14 @@
 /* expr.c - the expression language of dm-filter and of dm-map's set */
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <utf8proc.h>
 
 #include "dm.h"
 #include "tokenizer.h"
@@ -39,7 +43,7 @@ enum nk {
 };
 
 enum fn { F_HAS, F_LEN, F_LOWER, F_STARTSWITH, F_ENDSWITH, F_CONTAINS, F_NUM,
-	F_STR, F_LANG };
+	F_STR, F_LANG, F_ALL_IN, F_FLOAT };
 
 static const struct {
 	const char	*name;
@@ -47,8 +51,10 @@ static const struct {
 	int		 nargs;		/* with the text as an implicit first
 					   argument when one fewer is given */
 } funcs[] = {
+	{ "all_in", F_ALL_IN, 2 },
 	{ "contains", F_CONTAINS, 2 },
 	{ "endswith", F_ENDSWITH, 2 },
+	{ "float", F_FLOAT, 1 },
 	{ "has", F_HAS, 1 },
 	{ "lang", F_LANG, 1 },
 	{ "len", F_LEN, 1 },
@@ -2155,6 +2161,310 @@ evallang(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 	return 0;
 }
 
+/* ---- Python's equality and float(), for all_in() and float() ---- */
+
+/* An int to Python: an integer, or a boolean (bool is a subclass of int). */
+static int
+pyint(const json_t *a, long long *i)
+{
+	if (json_is_integer(a))
+		*i = json_integer_value(a);
+	else if (json_is_boolean(a))
+		*i = json_is_true(a);
+	else
+		return 0;
+	return 1;
+}
+
+/* Two numbers by Python's ==: an int and a float compare exactly, so
+ * 9007199254740993 is not 9007199254740992.0, which a double says. */
+static int
+pynumeq(const json_t *a, const json_t *b)
+{
+	long long i, j;
+	int ia = pyint(a, &i), ib = pyint(b, &j);
+	double d;
+
+	if (ia && ib)
+		return i == j;
+	if (!ia && !ib)
+		return json_real_value(a) == json_real_value(b);
+	d = json_real_value(ia ? b : a);
+	if (!(d >= -0x1p63 && d < 0x1p63) || d != trunc(d))
+		return 0;
+	return (long long)d == (ia ? i : j);
+}
+
+/*
+ * Python's a == b of two values as json.loads gives them: true == 1 ==
+ * 1.0, "1" != 1, lists element by element, dicts member by member
+ * whatever their order.
+ */
+static int
+pyeq(const json_t *a, const json_t *b)
+{
+	const char *k;
+	json_t *x, *y;
+	size_t i;
+
+	if ((json_is_number(a) || json_is_boolean(a)) &&
+	    (json_is_number(b) || json_is_boolean(b)))
+		return pynumeq(a, b);
+	if (json_typeof(a) != json_typeof(b))
+		return 0;
+	switch (json_typeof(a)) {
+	case JSON_STRING:
+		return json_string_length(a) == json_string_length(b) &&
+		    memcmp(json_string_value(a), json_string_value(b),
+		    json_string_length(a)) == 0;
+	case JSON_ARRAY:
+		if (json_array_size(a) != json_array_size(b))
+			return 0;
+		for (i = 0; i < json_array_size(a); i++)
+			if (!pyeq(json_array_get(a, i), json_array_get(b, i)))
+				return 0;
+		return 1;
+	case JSON_OBJECT:
+		if (json_object_size(a) != json_object_size(b))
+			return 0;
+		json_object_foreach((json_t *)a, k, x)
+			if ((y = json_object_get(b, k)) == NULL || !pyeq(x, y))
+				return 0;
+		return 1;
+	default:
+		return 1;	/* null */
+	}
+}
+
+/* Python's x in t, t a list: x equal to one of its elements. */
+static int
+pyin(const json_t *x, const json_t *t)
+{
+	size_t i;
+
+	for (i = 0; i < json_array_size(t); i++)
+		if (pyeq(x, json_array_get(t, i)))
+			return 1;
+	return 0;
+}
+
+/*
+ * v as a JSON value in *j (NULL for a number that JSON cannot hold, inf
+ * or nan, which equals nothing here). The numbers of the sample keep
+ * their bytes, and so does an integer literal of an array: a double would
+ * make 2^53 + 1 equal to 2^53. -1 with the reason in err.
+ */
+static int
+tojson(struct dm_expr *e, const struct val *v, json_t **j,
+    struct dm_buf *err)
+{
+	struct dm_buf *b = arena(e);
+	struct node *n, *lit;
+	struct val el;
+	size_t i, k = 0;
+
+	*j = NULL;
+	if (v->t == V_NUM && v->raw == NULL && !isfinite(v->num))
+		return 0;
+	if (v->t != V_LIST) {
+		if (encode(e, v, b, err) < 0)
+			return -1;
+		return (*j = dm_json_parse(b->buf, b->len, err)) ? 0 : -1;
+	}
+	dm_buf_addc(b, '[');
+	for (i = 0; i < v->list->nkid; i++) {
+		n = v->list->kid[i];
+		lit = n->k == N_NEG ? n->kid[0] : n;
+		if (lit->k == N_LIT && lit->lit.t == V_NUM && lit->str &&
+		    strspn(lit->str, "0123456789") == strlen(lit->str)) {
+			dm_buf_adds(b, k++ ? "," : "");
+			if (lit != n)
+				dm_buf_addc(b, '-');
+			dm_buf_adds(b, lit->str);
+			continue;
+		}
+		if (eval(e, n, &el, err) < 0)
+			return -1;
+		if (el.t == V_NUM && el.raw == NULL && !isfinite(el.num))
+			continue;	/* equal to no value of a sample */
+		dm_buf_adds(b, k++ ? "," : "");
+		if (encode(e, &el, b, err) < 0)
+			return -1;
+	}
+	dm_buf_addc(b, ']');
+	return (*j = dm_json_parse(b->buf, b->len, err)) ? 0 : -1;
+}
+
+/*
+ * all_in(x, values): x, or each element of x when it is an array, equal
+ * by Python's == to an element of the array values (Data-Juicer's
+ * specified_field_filter). False when values is not an array.
+ */
+static int
+allin(struct dm_expr *e, const struct val *x,
+    const struct val *t, struct val *v, struct dm_buf *err)
+{
+	json_t *jx, *jt;
+	size_t i;
+	int r = 1;
+
+	if (!(t->t == V_LIST || (t->t == V_RAW && t->s[0] == '['))) {
+		setbool(v, 0);
+		return 0;
+	}
+	if (tojson(e, t, &jt, err) < 0 || tojson(e, x, &jx, err) < 0) {
+		json_decref(jt);
+		return -1;
+	}
+	if (jx == NULL)
+		r = 0;
+	else if (json_is_array(jx)) {
+		for (i = 0; i < json_array_size(jx) && r; i++)
+			r = pyin(json_array_get(jx, i), jt);
+	} else
+		r = pyin(jx, jt);
+	json_decref(jx);
+	json_decref(jt);
+	setbool(v, r);
+	return 0;
+}
+
+/* The value of a decimal digit of any script (Unicode's Nd, whose digits
+ * come in runs of ten from 0), or -1. */
+static int
+decimal(int32_t c)
+{
+	int32_t c0;
+
+	if (utf8proc_category(c) != UTF8PROC_CATEGORY_ND)
+		return -1;
+	for (c0 = c; c0 > 0 && utf8proc_category(c0 - 1) ==
+	    UTF8PROC_CATEGORY_ND; c0--)
+		;
+	return (int)((c - c0) % 10);
+}
+
+static int
+isasciispace(int c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/*
+ * Python's float() of the string s (n bytes) into *d, as CPython reads
+ * it: a digit of any script is that digit and any white space a space;
+ * '_' only between two digits; ASCII white space around; then a decimal
+ * number, inf, infinity or nan, signed, in any case. -1 where float()
+ * raises ValueError.
+ */
+static int
+pyfloat(const char *s, size_t n, double *d)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	const char *p, *q;
+	int32_t c;
+	size_t i;
+	int len, dg, r = -1, prev = 0;
+
+	for (i = 0; i < n; i += (size_t)len) {
+		if ((len = dm_utf8_decode(s + i, n - i, &c)) < 0 || c == 0)
+			goto out;
+		if (c >= 0x80) {
+			if (dm_uni_isspace(c))
+				c = ' ';
+			else if ((dg = decimal(c)) >= 0)
+				c = '0' + dg;
+			else
+				goto out;
+		}
+		/* an underscore follows a digit, and a digit follows it */
+		if (c == '_' ? !(prev >= '0' && prev <= '9') : prev == '_' &&
+		    !(c >= '0' && c <= '9'))
+			goto out;
+		if (c != '_')
+			dm_buf_addc(&b, (char)c);
+		prev = c;
+	}
+	if (prev == '_')
+		goto out;
+	dm_buf_addc(&b, '\0');
+	for (p = b.buf; isasciispace(*p); p++)
+		;
+	for (q = b.buf + b.len - 1; q > p && isasciispace(q[-1]); q--)
+		;
+	if (p == q)
+		goto out;
+	b.buf[q - b.buf] = '\0';
+	s = p + (*p == '+' || *p == '-');
+	if (strcasecmp(s, "inf") == 0 || strcasecmp(s, "infinity") == 0 ||
+	    strcasecmp(s, "nan") == 0) {
+		*d = tolower((unsigned char)*s) == 'n' ? NAN : INFINITY;
+		if (*p == '-')
+			*d = -*d;
+		r = 0;
+		goto out;
+	}
+	/* digits [. digits] or . digits, then e [sign] digits: what strtod
+	 * reads besides (hex, nan(...)) Python does not */
+	i = strspn(s, "0123456789");
+	if (s[i] == '.') {
+		len = (int)strspn(s + i + 1, "0123456789");
+		if (i == 0 && len == 0)
+			goto out;
+		i += 1 + (size_t)len;
+	} else if (i == 0)
+		goto out;
+	if (s[i] == 'e' || s[i] == 'E') {
+		i += 1 + (s[i + 1] == '+' || s[i + 1] == '-');
+		if ((len = (int)strspn(s + i, "0123456789")) == 0)
+			goto out;
+		i += (size_t)len;
+	}
+	if (s[i] != '\0')
+		goto out;
+	*d = strtod(p, NULL);
+	r = 0;
+out:
+	dm_buf_free(&b);
+	return r;
+}
+
+/*
+ * float(x): Python's float(x): a number as a real, true and false as 1.0
+ * and 0.0, a string as pyfloat() reads it (null where Python raises
+ * ValueError); null for null. An array or an object is an error for the
+ * sample, as Python raises TypeError.
+ */
+static int
+evalfloat(const struct val *x, struct val *v, struct dm_buf *err)
+{
+	double d;
+
+	memset(v, 0, sizeof *v);
+	switch (x->t) {
+	case V_NUM:
+		setnum(v, x->num, 0);
+		return 0;
+	case V_BOOL:
+		setnum(v, x->b, 0);
+		return 0;
+	case V_STR:
+		if (pyfloat(x->s, x->n, &d) < 0)
+			v->t = V_NULL;
+		else
+			setnum(v, d, 0);
+		return 0;
+	case V_RAW:
+	case V_LIST:
+		dm_buf_addf(err, "float() of %s", x->t == V_RAW &&
+		    x->s[0] == '{' ? "an object" : "an array");
+		return -1;
+	default:
+		v->t = V_NULL;
+		return 0;
+	}
+}
+
 /*
  * Compact JSON c into b with its strings written again as dm writes
  * strings: the escapes of the sample ("\u00e9") decoded, so that the same
@@ -2205,7 +2515,8 @@ evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 		return evallang(e, n, v, err);
 	/* one argument fewer: the text is the first */
 	if ((n->fn == F_CONTAINS || n->fn == F_STARTSWITH ||
-	    n->fn == F_ENDSWITH) ? n->nkid == 1 : n->nkid == 0) {
+	    n->fn == F_ENDSWITH || n->fn == F_ALL_IN) ? n->nkid == 1 :
+	    n->nkid == 0) {
 		if (gettext(e, err) < 0)
 			return -1;
 		memset(&a[0], 0, sizeof a[0]);
@@ -2219,6 +2530,10 @@ evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 			return -1;
 	memset(v, 0, sizeof *v);
 	switch (n->fn) {
+	case F_ALL_IN:
+		return allin(e, &a[0], &a[1], v, err);
+	case F_FLOAT:
+		return evalfloat(&a[0], v, err);
 	case F_LEN:
 		if (a[0].t == V_STR)
 			setnum(v, (double)dm_utf8_count(a[0].s, a[0].n), 1);
