@@ -73,8 +73,13 @@ ops(void)
 			for (k = 0; k < f.len; k++)
 				if (f.buf[k] == '\t')
 					f.buf[k] = ' ';
-			/* replace_content_mapper without a pattern does nothing */
-			dm_buf_adds(&b, f.len ? f.buf : t[i].form);
+			/* replace_content_mapper without a pattern does
+			 * nothing; the specified filters without field_key
+			 * only assert that each sample has the member "" */
+			if (t[i].strict)
+				dm_buf_addf(&b, "-s %s", t[i].form);
+			else
+				dm_buf_adds(&b, f.len ? f.buf : t[i].form);
 			if (t[i].dropempty && t[i].kind == DM_R_MAP)
 				dm_buf_adds(&b, " | dm-filter " DROPEMPTY);
 		}

@@ -1782,6 +1782,252 @@ dm_emit_suffix(const struct dm_rop *op, const struct dm_ynode *args,
 	return 0;
 }
 
+/* ---- specified_field_filter, specified_numeric_field_filter ---- */
+
+/* The field of field_key, its levels between dots (an empty one too) as
+ * members: .["meta"]["lang"]. */
+static void
+addkeypath(struct dm_buf *b, const char *key)
+{
+	const char *p, *q;
+
+	dm_buf_addc(b, '.');
+	for (p = key; ; p = q + 1) {
+		q = p + strcspn(p, ".");
+		dm_buf_addc(b, '[');
+		dm_json_addstr(b, p, (size_t)(q - p));
+		dm_buf_addc(b, ']');
+		if (*q == '\0')
+			break;
+	}
+}
+
+/* test with each '@' (which no test holds otherwise) replaced by v. */
+static void
+addtest(struct dm_buf *b, const char *test, const char *v)
+{
+	const char *p;
+
+	for (p = test; *p; p++)
+		if (*p == '@')
+			dm_buf_adds(b, v);
+		else
+			dm_buf_addc(b, *p);
+}
+
+/*
+ * What both operators do to a sample, as Data-Juicer's compute_stats and
+ * process_single: each level of field_key must be a member of an object,
+ * or the assert stops the run ("has(F) || F" reads a missing F, which the
+ * stage's dm-filter -s makes an error); the value tested is the one
+ * __dj__stats__ holds for field_key, which it copies the field into only
+ * when the key is not there yet. test is the test of a value '@'; NULL
+ * keeps every sample (with the assert still made).
+ */
+static void
+addspecified(struct dm_buf *out, const char *key, const char *test)
+{
+	struct dm_buf f = DM_BUF_INIT, s = DM_BUF_INIT;
+
+	addkeypath(&f, key);
+	if (test == NULL || *key == '\0') {
+		dm_buf_addf(out, "(has(%s) || %s)", f.buf, f.buf);
+		dm_buf_free(&f);
+		return;
+	}
+	dm_buf_adds(&s, ".[\"__dj__stats__\"][");
+	dm_json_addstr(&s, key, strlen(key));
+	dm_buf_addc(&s, ']');
+	dm_buf_addf(out, "(has(%s) && (has(%s) || %s) && ", s.buf, f.buf,
+	    f.buf);
+	addtest(out, test, s.buf);
+	dm_buf_addf(out, " || !has(%s) && ", s.buf);
+	addtest(out, test, f.buf);
+	dm_buf_addc(out, ')');
+	dm_buf_free(&f);
+	dm_buf_free(&s);
+}
+
+/* A YAML 1.1 timestamp, which PyYAML reads as a date: equal to nothing a
+ * JSON sample holds. */
+static int
+yamldate(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 4; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return s[4] == '-' && s[5] >= '0' && s[5] <= '9' &&
+	    strchr(s + 5, '-') != NULL && strspn(s, "0123456789-:. \tTtZz+") ==
+	    strlen(s);
+}
+
+/*
+ * v, an item of target_value, as a dm-filter value of the same Python
+ * value: null, true and false as PyYAML reads them, numbers as written
+ * (an integer as all_in() compares it exactly), lists as arrays. 0, 1
+ * for a value that equals nothing from JSON (nan, inf, a date), -1 with
+ * the reason in err.
+ */
+static int
+addtarget(struct dm_buf *b, const struct dm_ynode *v, struct dm_buf *err,
+    const struct dm_ynode **at)
+{
+	size_t i, k;
+	double d;
+	int r;
+
+	if (v->kind == DM_Y_MAP) {
+		dm_buf_adds(err, "parameter 'target_value': a mapping is not "
+		    "supported by dm");
+		*at = v;
+		return -1;
+	}
+	if (v->kind == DM_Y_SEQ) {
+		dm_buf_addc(b, '[');
+		for (i = k = 0; i < v->n; i++) {
+			size_t len = b->len;
+
+			if (k)
+				dm_buf_adds(b, ", ");
+			if ((r = addtarget(b, v->kid[i], err, at)) < 0)
+				return -1;
+			if (r == 1)
+				dm_buf_setlen(b, len);
+			else
+				k++;
+		}
+		dm_buf_addc(b, ']');
+		return 0;
+	}
+	if (dm_risnull(v))
+		dm_buf_adds(b, "null");
+	else if (v->plain && dm_rbool(v->val) >= 0)
+		dm_buf_adds(b, dm_rbool(v->val) ? "true" : "false");
+	else if (v->plain && v->num == DM_YN_INT &&
+	    strspn(v->val + (*v->val == '-'), "0123456789") ==
+	    strlen(v->val + (*v->val == '-')))
+		dm_buf_adds(b, v->val);
+	else if (v->plain && v->num) {
+		/* .inf and .nan, which strtod does not read */
+		if (strpbrk(v->val, "iInN") != NULL ||
+		    !isfinite(d = strtod(v->val, NULL)))
+			return 1;
+		dm_buf_addf(b, "%.17g", d);
+	} else if (v->plain && yamldate(v->val))
+		return 1;
+	else
+		dm_json_addstr(b, v->val, strlen(v->val));
+	return 0;
+}
+
+/*
+ * specified_field_filter: the samples whose value (each element of a list
+ * value) is in target_value, by Python's == (all_in()); every sample when
+ * field_key or target_value is empty.
+ */
+int
+dm_emit_specified(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	const struct dm_ynode *t = dm_yaml_get(args, "target_value");
+	const char *key = arg(op, args, "field_key");
+	struct dm_buf test = DM_BUF_INIT;
+
+	if (!dm_risnull(t) && t->kind != DM_Y_SEQ) {
+		dm_buf_adds(err, "parameter 'target_value' wants a list");
+		*at = t;
+		return -1;
+	}
+	if (dm_risnull(t) || t->n == 0 || *key == '\0') {
+		addspecified(out, key, NULL);
+		return 0;
+	}
+	dm_buf_adds(&test, argbool(op, args, "reversed_range") ?
+	    "!all_in(@, " : "all_in(@, ");
+	if (addtarget(&test, t, err, at) < 0) {
+		dm_buf_free(&test);
+		return -1;
+	}
+	dm_buf_addc(&test, ')');
+	addspecified(out, key, test.buf);
+	dm_buf_free(&test);
+	return 0;
+}
+
+/*
+ * A bound of specified_numeric_field_filter for x cmp bound: Python
+ * compares a float with an int bound (sys.maxsize, the default) exactly,
+ * so the double written is the one on the right side of the int that
+ * gives the same answer: x <= 2^63 - 1 is x <= 2^63 - 1024.
+ */
+static void
+addbound(struct dm_buf *b, const struct dm_rop *op,
+    const struct dm_ynode *args, const char *name, const char *cmp)
+{
+	const struct dm_ynode *v = dm_yaml_get(args, name);
+	const char *val = arg(op, args, name);
+	int isint = dm_risnull(v) || v->num == DM_YN_INT, up, c;
+	double d = strtod(val, NULL);
+	long long m;
+	char *end;
+
+	/* x >= m and x < m want the least double at or above m */
+	up = strcmp(cmp, ">=") == 0 || strcmp(cmp, "<") == 0;
+	errno = 0;
+	m = strtoll(val, &end, 10);
+	if (isint && errno == 0 && *end == '\0') {
+		c = d >= 0x1p63 ? 1 : ((long long)d > m) - ((long long)d < m);
+		if (c > 0 && !up)
+			d = nextafter(d, -INFINITY);
+		else if (c < 0 && up)
+			d = nextafter(d, INFINITY);
+	}
+	dm_buf_addf(b, "%s %.17g", cmp, d);
+}
+
+/*
+ * specified_numeric_field_filter: a value that is_number() takes (true in
+ * Python, so not 0, "", false, null, [] or {}, and read by float()) kept
+ * inside the range of get_keep_boolean; any other value is dropped, even
+ * with reversed_range.
+ */
+int
+dm_emit_specified_num(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	const char *key = arg(op, args, "field_key"), *lo, *hi;
+	struct dm_buf test = DM_BUF_INIT;
+	int minc, maxc, rev = argbool(op, args, "reversed_range");
+
+	(void)err, (void)at;
+	if (*key == '\0') {
+		addspecified(out, key, NULL);
+		return 0;
+	}
+	minc = dm_rbool(arg(op, args, "min_closed_interval")) != 0;
+	maxc = dm_rbool(arg(op, args, "max_closed_interval")) != 0;
+	if (rev) {
+		minc = !minc;
+		maxc = !maxc;
+	}
+	lo = minc ? ">=" : ">";
+	hi = maxc ? "<=" : "<";
+	dm_buf_adds(&test, "@ && str(@) != \"[]\" && str(@) != \"{}\" && ");
+	if (rev)
+		dm_buf_adds(&test, "float(@) != null && !(");
+	dm_buf_adds(&test, "float(@) ");
+	addbound(&test, op, args, "min_value", lo);
+	dm_buf_adds(&test, " && float(@) ");
+	addbound(&test, op, args, "max_value", hi);
+	if (rev)
+		dm_buf_addc(&test, ')');
+	addspecified(out, key, test.buf);
+	dm_buf_free(&test);
+	return 0;
+}
+
 /* language_id_score_filter: the best label among lang (any label when
  * lang is empty) with a probability of at least min_score. dm's lang does
  * not lower-case the text first, as Data-Juicer does (see dm-recipe(1)). */

@@ -174,6 +174,22 @@ static const struct dm_rparam p_suffix[] = {
 	{ NULL, 0, NULL }
 };
 
+static const struct dm_rparam p_specified[] = {
+	{ "field_key", DM_RP_STR, "" },
+	{ "target_value", DM_RP_ANY, NULL },
+	RANGE_FLAGS,
+	{ NULL, 0, NULL }
+};
+
+/* -sys.maxsize and sys.maxsize, Python ints */
+static const struct dm_rparam p_specified_num[] = {
+	{ "field_key", DM_RP_STR, "" },
+	{ "min_value", DM_RP_FLOAT, "-" MAXSIZE },
+	{ "max_value", DM_RP_FLOAT, MAXSIZE },
+	RANGE_FLAGS,
+	{ NULL, 0, NULL }
+};
+
 static const struct dm_rparam p_dedup_exact[] = {
 	{ "lowercase", DM_RP_BOOL, "false" },
 	{ "ignore_non_character", DM_RP_BOOL, "false" },
@@ -421,8 +437,13 @@ static const struct dm_rop table[] = {
 	NONE("sentence_augmentation_mapper", NULL, no_model),
 	NONE("sentence_split_mapper", NULL, no_port),
 	FILTER("special_characters_filter", NULL, "special_ratio", p_special),
-	NONE("specified_field_filter", NULL, no_port),
-	NONE("specified_numeric_field_filter", NULL, no_port),
+	{ .dj = "specified_field_filter", .kind = DM_R_FILTER,
+	  .form = "all_in(FIELD, target_value)", .params = p_specified,
+	  .emit = dm_emit_specified, .strict = 1 },
+	{ .dj = "specified_numeric_field_filter", .kind = DM_R_FILTER,
+	  .form = "float(FIELD) >= min_value && float(FIELD) <= max_value",
+	  .params = p_specified_num,
+	  .emit = dm_emit_specified_num, .strict = 1 },
 	FILTER("stopwords_filter", NULL, "stopword_ratio(\"en\")",
 	    p_stopwords),
 	{ .dj = "suffix_filter", .kind = DM_R_FILTER,

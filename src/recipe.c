@@ -75,17 +75,28 @@ ignore(struct dm_recipe *r, const struct dm_ynode *at, const char *what,
 	dm_buf_addc(&r->ignored, '\n');
 }
 
+/* The index of the stage that the next operator of kind goes to: the last
+ * one when it is of that kind (and as strict), else a new one. */
+static size_t
+landing(const struct dm_recipe *r, enum dm_rkind kind, int strict)
+{
+	if (r->nstage > 0 && r->stage[r->nstage - 1].kind == kind &&
+	    r->stage[r->nstage - 1].strict == strict && kind != DM_R_DEDUP)
+		return r->nstage - 1;
+	return r->nstage;
+}
+
 static struct dm_rstage *
-stage(struct dm_recipe *r, enum dm_rkind kind)
+stage(struct dm_recipe *r, enum dm_rkind kind, int strict)
 {
 	struct dm_rstage *s;
 
-	if (r->nstage > 0 && r->stage[r->nstage - 1].kind == kind &&
-	    kind != DM_R_DEDUP)
+	if (landing(r, kind, strict) < r->nstage)
 		return &r->stage[r->nstage - 1];
 	r->stage = dm_xreallocarray(r->stage, r->nstage + 1, sizeof *r->stage);
 	s = &r->stage[r->nstage++];
 	s->kind = kind;
+	s->strict = strict;
 	dm_buf_init(&s->text);
 	return s;
 }
@@ -223,6 +234,7 @@ keep(struct dm_recipe *r, struct dm_rstat *rs, const struct dm_ynode *at)
 		st = &r->stage[rs->stage];
 		st->kind = DM_R_MAP;
 		st->text = b;
+		st->strict = 0;
 		for (i = 0; i < r->nstats; i++)
 			if (r->stats[i].stage >= rs->stage && &r->stats[i] != rs)
 				r->stats[i].stage++;
@@ -258,8 +270,7 @@ reuse(struct dm_recipe *r, const struct dm_rop *op,
 	if (dm_range_stat(op, args, &stat, &key, &err, &bad) < 0 ||
 	    key == NULL)
 		goto out;
-	j = r->nstage > 0 && r->stage[r->nstage - 1].kind == DM_R_FILTER ?
-	    r->nstage - 1 : r->nstage;
+	j = landing(r, DM_R_FILTER, 0);
 	for (i = 0; i < r->nstats && strcmp(r->stats[i].key, key) != 0; i++)
 		;
 	if (i == r->nstats) {
@@ -298,6 +309,46 @@ out:
 	dm_buf_free(&with);
 	dm_buf_free(&b);
 	return rc;
+}
+
+/*
+ * The specified filters copy their field into __dj__stats__.field_key at
+ * the first of them, and a later one of the same key reads that copy (as
+ * reuse() says of the statistics), which differs from the field when it is
+ * the text and a mapper changed it since: keep() keeps the first value
+ * for them there. Other fields no operator changes. -1 when reported.
+ */
+static int
+share(struct dm_recipe *r, const struct dm_ynode *args,
+    const struct dm_ynode *at)
+{
+	const struct dm_ynode *v = dm_yaml_get(args, "field_key");
+	struct dm_rstat *rs;
+	const char *key;
+	size_t i, j;
+
+	if (dm_risnull(v) || v->kind != DM_Y_SCALAR ||
+	    strcmp(v->val, r->key) != 0 || strchr(v->val, '.') != NULL)
+		return 0;
+	key = v->val;
+	j = landing(r, DM_R_FILTER, 1);
+	for (i = 0; i < r->nstats && strcmp(r->stats[i].key, key) != 0; i++)
+		;
+	if (i == r->nstats) {
+		r->stats = dm_xreallocarray(r->stats, r->nstats + 1,
+		    sizeof *r->stats);
+		rs = &r->stats[r->nstats++];
+		rs->key = key;
+		rs->text = dm_xstrdup(key);
+		rs->stage = j;
+		rs->field = 0;
+		return 0;
+	}
+	rs = &r->stats[i];
+	for (i = rs->stage; i < j && !rs->field; i++)
+		if (r->stage[i].kind == DM_R_MAP)
+			return keep(r, rs, at);
+	return 0;
 }
 
 /* One "- name: {params}" item. 0, 1 when left out, -1 on an error. */
@@ -446,14 +497,14 @@ emitted:
 	}
 	if (!valid(r, op->kind, out.buf, name, args) ||
 	    (op->emit == dm_emit_range && reuse(r, op, args, name,
-	    &out) < 0)) {
+	    &out) < 0) || (op->strict && share(r, args, name) < 0)) {
 		dm_buf_free(&out);
 		return -1;
 	}
 	/* DataMate's Filter base drops an empty text before its duplicate
 	 * check sees it: "len > 0" ahead of the dedup stage */
 	if (op->dropempty && op->kind == DM_R_DEDUP) {
-		st = stage(r, DM_R_FILTER);
+		st = stage(r, DM_R_FILTER, 0);
 		if (st->text.len == 0)
 			dm_buf_adds(&st->text, DROPEMPTY);
 		else if (strcmp(st->text.buf, DROPEMPTY) != 0 &&
@@ -461,7 +512,7 @@ emitted:
 		    strlen(DROPEMPTY " && ")) != 0)
 			dm_buf_adds(&st->text, " && " DROPEMPTY);
 	}
-	st = stage(r, op->kind);
+	st = stage(r, op->kind, op->strict);
 	s = out.buf;
 	/* one "len > 0" is enough for a run of DataMate filters */
 	if (op->dropempty && op->kind == DM_R_FILTER && st->text.len > 0 &&
@@ -473,7 +524,7 @@ emitted:
 	dm_buf_adds(&st->text, s);
 	dm_buf_free(&out);
 	if (op->dropempty && op->kind == DM_R_MAP)
-		dm_buf_adds(&stage(r, DM_R_FILTER)->text, DROPEMPTY);
+		dm_buf_adds(&stage(r, DM_R_FILTER, 0)->text, DROPEMPTY);
 	r->ops++;
 	return 0;
 }
@@ -621,7 +672,7 @@ dm_recipe_load(struct dm_recipe *r, const char *path, int skip)
 	if (paths(r) < 0)
 		bad = 1;
 	if (r->datamate) {
-		struct dm_rstage *st = stage(r, DM_R_MAP);
+		struct dm_rstage *st = stage(r, DM_R_MAP, 0);
 
 		dm_buf_adds(&st->text, "load field=filePath");
 	}
@@ -636,7 +687,7 @@ dm_recipe_load(struct dm_recipe *r, const char *path, int skip)
 				bad = 1;
 	/* Data-Juicer's export leaves its statistics out */
 	if (r->dropstats) {
-		struct dm_rstage *st = stage(r, DM_R_MAP);
+		struct dm_rstage *st = stage(r, DM_R_MAP, 0);
 
 		dm_buf_adds(&st->text, st->text.len ? "; drop fields=" STATS :
 		    "drop fields=" STATS);

@@ -68,6 +68,9 @@ struct dm_rop {
 	/* a DataMate Filter: a sample whose text is left empty is dropped
 	 * (a filter gets "len > 0 && " first, a mapper a filter after it) */
 	int			 dropempty;
+	/* the fields it reads must be there: its stage runs dm-filter -s,
+	 * apart from the stages of other filters */
+	int			 strict;
 };
 
 /* What a DataMate Filter adds: its base class drops an emptied sample. */
@@ -179,6 +182,12 @@ int	 dm_emit_range(const struct dm_rop *,
 int	 dm_range_stat(const struct dm_rop *, const struct dm_ynode *args,
 	    struct dm_buf *out, const char **key, struct dm_buf *err,
 	    const struct dm_ynode **at);
+int	 dm_emit_specified(const struct dm_rop *,
+	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
+	    const struct dm_ynode **at);
+int	 dm_emit_specified_num(const struct dm_rop *,
+	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
+	    const struct dm_ynode **at);
 int	 dm_emit_repeat_sentences(const struct dm_rop *,
 	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
 	    const struct dm_ynode **at);
@@ -196,6 +205,7 @@ int	 dm_emit_table(const struct dm_rop *,
 struct dm_rstage {
 	enum dm_rkind	 kind;
 	struct dm_buf	 text;
+	int		 strict;	/* dm-filter -s */
 };
 
 /* A statistic of Data-Juicer's StatsKeys, computed once a sample by the

@@ -1308,6 +1308,214 @@ dm-recipe: r.yaml:7:5: 'suffix_filter' after add_suffix: true is not supported b
 EOF
 }
 
+# ---- specified_field_filter, specified_numeric_field_filter ----
+
+# spec_input: in.jsonl, samples whose m.v holds the values where Python's
+# == and float() differ from a plain reading: ints, floats and bools that
+# are equal, numeric strings, lists and dicts, 0, "", null, nan and inf,
+# integers beyond 2^53 and sys.maxsize.
+spec_input() {
+	cat >in.jsonl <<'EOF'
+{"id":1,"m":{"v":1}}
+{"id":2,"m":{"v":1.0}}
+{"id":3,"m":{"v":true}}
+{"id":4,"m":{"v":"1"}}
+{"id":5,"m":{"v":0}}
+{"id":6,"m":{"v":false}}
+{"id":7,"m":{"v":""}}
+{"id":8,"m":{"v":null}}
+{"id":9,"m":{"v":[1,true,1.0]}}
+{"id":10,"m":{"v":[1,2]}}
+{"id":11,"m":{"v":[]}}
+{"id":12,"m":{"v":[[1,2]]}}
+{"id":13,"m":{"v":{"b":[2],"a":1}}}
+{"id":14,"m":{"v":" 3.5 "}}
+{"id":15,"m":{"v":"1e3"}}
+{"id":16,"m":{"v":"inf"}}
+{"id":17,"m":{"v":"-Infinity"}}
+{"id":18,"m":{"v":"nan"}}
+{"id":19,"m":{"v":"1_000"}}
+{"id":20,"m":{"v":"0x10"}}
+{"id":21,"m":{"v":"\u0663.\u0665"}}
+{"id":22,"m":{"v":9223372036854775807}}
+{"id":23,"m":{"v":"9223372036854775807"}}
+{"id":24,"m":{"v":-9223372036854775807}}
+{"id":25,"m":{"v":9007199254740993}}
+{"id":26,"m":{"v":9007199254740992}}
+{"id":27,"m":{"v":"a"}}
+{"id":28,"m":{"v":["a","b"]}}
+{"id":29,"m":{"v":2.5}}
+{"id":30,"m":{"v":-0.0}}
+{"id":31,"m":{"v":"0"}}
+{"id":32,"m":{"v":{}}}
+{"id":33,"m":{"v":"1 2"}}
+{"id":34,"m":{"v":10}}
+{"id":35,"m":{"v":"\u00a010\u2003"}}
+EOF
+}
+
+# spec_compare OP: runs r.yaml's one OP with each line of stdin as its
+# parameters (after field_key: m.v), and compares the samples kept with
+# those tests/fixtures/djref.py keeps, Data-Juicer's code run by Python.
+spec_compare() {
+	local params
+	while IFS= read -r params; do
+		printf 'dataset_path: in.jsonl\nexport_path: out.jsonl\nprocess:\n  - %s: {field_key: m.v%s}\n' \
+		    "$1" "$params" >r.yaml
+		run_split dm-recipe run r.yaml
+		[ "$status" -eq 0 ] && [ -z "$stderr" ] ||
+		    { echo "$params: status $status: $stderr"; false; }
+		/usr/bin/python3 "$FIXTURES/djref.py" specified r.yaml in.jsonl >want.jsonl
+		assert_same out.jsonl want.jsonl || { echo "$1: $params"; false; }
+	done
+}
+
+@test "specified_field_filter keeps a value, or each element of a list, equal to one of target_value by Python's ==" {
+	spec_input
+	grep -v '"id":13' in.jsonl >x && mv x in.jsonl
+	spec_compare specified_field_filter <<'EOF'
+, target_value: [1]
+, target_value: [true]
+, target_value: [1.0]
+, target_value: ['1']
+, target_value: [0]
+, target_value: [false, '']
+, target_value: [null]
+, target_value: [[1, 2]]
+, target_value: [[1, 2], 1, 2]
+, target_value: [[1.0, true]]
+, target_value: [9007199254740993]
+, target_value: [9223372036854775807, -9223372036854775807]
+, target_value: [a, b]
+, target_value: [yes, 2.5, .nan, -.inf, 2001-12-14]
+, target_value: [-0.0, 0x0a, 1_0]
+, target_value: []
+, target_value: null
+, target_value: [1], reversed_range: true
+, target_value: [a, b, 1], reversed_range: true, min_closed_interval: false
+EOF
+	printf 'dataset_path: in.jsonl\nexport_path: out.jsonl\nprocess:\n  - specified_field_filter: {field_key: m.v, target_value: [1, "x"], reversed_range: true}\n' >r.yaml
+	run dm-recipe show r.yaml
+	assert_output "dm-filter -s '(has(.[\"__dj__stats__\"][\"m.v\"]) && (has(.[\"m\"][\"v\"]) || .[\"m\"][\"v\"]) && !all_in(.[\"__dj__stats__\"][\"m.v\"], [1, \"x\"]) || !has(.[\"__dj__stats__\"][\"m.v\"]) && !all_in(.[\"m\"][\"v\"], [1, \"x\"]))' in.jsonl$to_out"
+}
+
+@test "specified_field_filter compares dicts by their members, and refuses a mapping in target_value" {
+	spec_input
+	printf 'dataset_path: in.jsonl\nexport_path: out.jsonl\nprocess:\n  - specified_field_filter: {field_key: m.v, target_value: [[{a: 1}]]}\n' >r.yaml
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:4:62: parameter 'target_value': a mapping is not supported by dm"
+	printf 'dataset_path: in.jsonl\nexport_path: out.jsonl\nprocess:\n  - specified_field_filter: {field_key: m.v, target_value: "1"}\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:4:60: parameter 'target_value' wants a list"
+	# all_in() itself compares objects as Python compares dicts
+	run dm-filter 'all_in(m.v, m.w)' <<'EOF'
+{"m":{"v":{"a":1,"b":[2]},"w":[{"b":[2.0],"a":true}]}}
+{"m":{"v":{"a":1,"b":[2]},"w":[{"b":[2],"a":1,"c":0}]}}
+EOF
+	assert_output '{"m":{"v":{"a":1,"b":[2]},"w":[{"b":[2.0],"a":true}]}}'
+}
+
+@test "specified_numeric_field_filter keeps the values is_number and float() read inside Data-Juicer's range" {
+	spec_input
+	grep -v -e '"id":9,' -e '"id":10,' -e '"id":12,' -e '"id":13,' \
+	    -e '"id":28,' in.jsonl >x && mv x in.jsonl
+	spec_compare specified_numeric_field_filter <<'EOF'
+
+, min_value: 1
+, min_value: 1, max_value: 10
+, min_value: 1, max_value: 10, min_closed_interval: false, max_closed_interval: false
+, min_value: 1, max_value: 10, reversed_range: true
+, reversed_range: true
+, min_value: 1.0, max_value: 1000.0, reversed_range: true, max_closed_interval: false
+, min_value: -1, max_value: 9223372036854775806
+, min_value: 9007199254740993
+, max_value: 9007199254740993, max_closed_interval: false
+EOF
+	printf 'dataset_path: in.jsonl\nexport_path: out.jsonl\nprocess:\n  - specified_numeric_field_filter: {field_key: m.v, min_value: 1, reversed_range: true}\n' >r.yaml
+	run dm-recipe show r.yaml
+	f='.["m"]["v"]' s='.["__dj__stats__"]["m.v"]'
+	t() { printf '%s && str(%s) != "[]" && str(%s) != "{}" && float(%s) != null && !(float(%s) > 1 && float(%s) < 9.2233720368547758e+18)' "$1" "$1" "$1" "$1" "$1" "$1"; }
+	assert_output "dm-filter -s '(has($s) && (has($f) || $f) && $(t "$s") || !has($s) && $(t "$f"))' in.jsonl$to_out"
+}
+
+@test "a sample without a level of field_key stops the run at its line, as Data-Juicer's assert does" {
+	printf '%s\n' '{"id":1,"m":{"v":1}}' '{"id":2,"m":{"w":1}}' '{"id":3,"m":"v"}' >in.jsonl
+	for op in 'specified_field_filter: {field_key: m.v, target_value: [1]}' \
+	    'specified_numeric_field_filter: {field_key: m.v}'; do
+		dj_recipe "$op"
+		run /usr/bin/python3 "$FIXTURES/djref.py" specified r.yaml in.jsonl
+		assert_status 3
+		assert_output "error: in.jsonl:2: 'v' not in dict_keys(['w'])"
+		run_split dm-recipe run r.yaml
+		assert_status 2
+		assert_output ''
+		assert_stderr <<'EOF'
+dm-filter: in.jsonl:2: field 'm.v' is missing
+dm-recipe: out.jsonl: not written, a stage failed
+EOF
+		[ ! -e out.jsonl ]
+	done
+	# float() of a list raises TypeError in process_single
+	printf '%s\n' '{"id":1,"m":{"v":[]}}' '{"id":2,"m":{"v":[1]}}' >in.jsonl
+	run /usr/bin/python3 "$FIXTURES/djref.py" specified r.yaml in.jsonl
+	assert_status 3
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-filter: in.jsonl:2: float() of an array
+dm-recipe: out.jsonl: not written, a stage failed
+EOF
+	# no field_key: every sample is kept, once it has the member "" that
+	# "".split(".") asks for
+	printf '%s\n' '{"id":1,"":0}' '{"id":2}' >in.jsonl
+	dj_recipe 'specified_field_filter: {target_value: [5]}'
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-filter: in.jsonl:2: field '.[""]' is missing
+dm-recipe: out.jsonl: not written, a stage failed
+EOF
+	head -n 1 in.jsonl >x && mv x in.jsonl
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_file out.jsonl '{"id":1,"":0}'
+}
+
+@test "the specified filters test the value __dj__stats__ holds for field_key, copied at the first of them" {
+	printf '%s\n' '{"id":1,"m":{"v":5},"__dj__stats__":{"m.v":50}}' \
+	    '{"id":2,"m":{"v":50},"__dj__stats__":{"x":1}}' '{"id":3,"m":{"v":5}}' >in.jsonl
+	dj_recipe 'specified_numeric_field_filter: {field_key: m.v, min_value: 10}'
+	run /usr/bin/python3 "$FIXTURES/djref.py" specified r.yaml in.jsonl
+	assert_output "$(head -n 2 in.jsonl)"
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_same out.jsonl <(head -n 2 in.jsonl)
+	dj_recipe 'specified_field_filter: {field_key: m.v, target_value: [5]}'
+	run_split dm-recipe run r.yaml
+	assert_file out.jsonl '{"id":3,"m":{"v":5}}'
+	# the text as the first one saw it, before the mapper
+	printf '%s\n' '{"id":1,"text":"  a  "}' '{"id":2,"text":"b"}' >in.jsonl
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+export_path: out.jsonl
+process:
+  - specified_field_filter: {field_key: text, target_value: ['  a  ', b]}
+  - whitespace_normalization_mapper:
+  - specified_field_filter: {field_key: text, target_value: ['  a  ', b]}
+EOF
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_file out.jsonl <<'EOF'
+{"id":1,"text":"a"}
+{"id":2,"text":"b"}
+EOF
+	run dm-recipe show r.yaml
+	[ "${lines[0]}" = "dm-map 'set __dj__stats__.text=\"text\"' in.jsonl |" ]
+	[ "${lines[4]}" = "  dm-map 'drop fields=__dj__stats__' > .out.jsonl.\$\$.tmp &&" ]
+}
+
 # alphanumeric_filter's tokenization: true is Data-Juicer's
 # alpha_token_ratio, letters over the tokens of Pythia's tokenizer, found
 # in the Hugging Face cache (tests/tokens.bats compares the statistic with
