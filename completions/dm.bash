@@ -105,8 +105,8 @@ _dm_expr_names()
 	dm=$(_dm_front "$1")
 	"$dm" ops 2>/dev/null | awk '$2 == "filter" { gsub(/-/, "_", $1); print $1 "(" }'
 	_dm_stat_names "$dm"
-	printf '%s\n' 'contains(' 'endswith(' 'has(' lang 'lang(' 'lower(' 'num(' \
-	    'startswith(' 'str(' true false null in
+	printf '%s\n' 'all_in(' 'contains(' 'endswith(' 'float(' 'has(' lang 'lang(' \
+	    'lower(' 'num(' 'startswith(' 'str(' true false null in
 }
 
 # _dm_expr PROG CUR: completes inside an expression operand such as

@@ -67,8 +67,11 @@ stage_words(const struct dm_recipe *r, const struct dm_rstage *st,
 		}
 	} else
 		push(c, st->kind == DM_R_MAP ? "dm-map" : "dm-filter");
-	if (st->strict)
+	if (st->strict) {
 		push(c, "-s");
+		if (r->skiperr)
+			push(c, "--on-error=skip");
+	}
 	if (strcmp(r->key, "text") != 0) {
 		push(c, "-k");
 		push(c, r->key);

@@ -14,7 +14,7 @@
 
 /* Top-level keys dm reads. */
 static const char *const used[] = { "dataset_path", "export_path", "np",
-	"process", "text_keys" };
+	"process", "skip_op_error", "text_keys" };
 
 /* Top-level keys of Data-Juicer's config and DataMate's process.yaml that
  * change nothing in what dm writes: accepted, and listed by check. */
@@ -27,7 +27,7 @@ static const char *const ignorable[] = { "add_suffix", "audio_key",
 	"instance_id", "keep_hashes_in_res_ds", "keep_stats_in_res_ds",
 	"load_dataset_kwargs", "op_fusion", "op_list_to_trace",
 	"open_monitor", "open_tracer", "percentiles", "project_name",
-	"ray_address", "save_stats_in_one_file", "skip_op_error", "suffixes",
+	"ray_address", "save_stats_in_one_file", "suffixes",
 	"temp_dir", "trace_num", "turbo", "use_cache", "use_checkpoint",
 	"video_key", "video_special_token", "work_dir" };
 
@@ -617,6 +617,7 @@ dm_recipe_load(struct dm_recipe *r, const char *path, int skip)
 	memset(r, 0, sizeof *r);
 	r->path = path;
 	r->key = "text";
+	r->skiperr = 1;
 	dm_buf_init(&r->ignored);
 	if ((r->root = dm_yaml_load(path, &err)) == NULL) {
 		dm_warn("%s", err.buf);
@@ -668,6 +669,14 @@ dm_recipe_load(struct dm_recipe *r, const char *path, int skip)
 			    "to 100000");
 			bad = 1;
 		}
+	}
+	if (!dm_risnull(v = dm_yaml_get(r->root, "skip_op_error"))) {
+		if (v->kind != DM_Y_SCALAR || !v->plain ||
+		    dm_rbool(v->val) < 0) {
+			problem(r, v, "skip_op_error wants true or false");
+			bad = 1;
+		} else
+			r->skiperr = dm_rbool(v->val);
 	}
 	if (paths(r) < 0)
 		bad = 1;

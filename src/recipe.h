@@ -227,6 +227,9 @@ struct dm_recipe {
 	int		  dataset_dir;	/* it is a folder */
 	char		 *export;	/* export_path (a file); NULL: stdout */
 	long		  np;		/* np; 0 when not given */
+	/* skip_op_error (Data-Juicer's default true): a sample that makes
+	 * a strict stage fail is dropped, with its message, not the run */
+	int		  skiperr;
 	unsigned long	  ops;		/* operators run */
 	struct dm_rstage *stage;
 	size_t		  nstage;

@@ -1396,7 +1396,7 @@ spec_compare() {
 EOF
 	printf 'dataset_path: in.jsonl\nexport_path: out.jsonl\nprocess:\n  - specified_field_filter: {field_key: m.v, target_value: [1, "x"], reversed_range: true}\n' >r.yaml
 	run dm-recipe show r.yaml
-	assert_output "dm-filter -s '(has(.[\"__dj__stats__\"][\"m.v\"]) && (has(.[\"m\"][\"v\"]) || .[\"m\"][\"v\"]) && !all_in(.[\"__dj__stats__\"][\"m.v\"], [1, \"x\"]) || !has(.[\"__dj__stats__\"][\"m.v\"]) && !all_in(.[\"m\"][\"v\"], [1, \"x\"]))' in.jsonl$to_out"
+	assert_output "dm-filter -s --on-error=skip '(has(.[\"__dj__stats__\"][\"m.v\"]) && (has(.[\"m\"][\"v\"]) || .[\"m\"][\"v\"]) && !all_in(.[\"__dj__stats__\"][\"m.v\"], [1, \"x\"]) || !has(.[\"__dj__stats__\"][\"m.v\"]) && !all_in(.[\"m\"][\"v\"], [1, \"x\"]))' in.jsonl$to_out"
 }
 
 @test "specified_field_filter compares dicts by their members, and refuses a mapping in target_value" {
@@ -1437,14 +1437,36 @@ EOF
 	run dm-recipe show r.yaml
 	f='.["m"]["v"]' s='.["__dj__stats__"]["m.v"]'
 	t() { printf '%s && str(%s) != "[]" && str(%s) != "{}" && float(%s) != null && !(float(%s) > 1 && float(%s) < 9.2233720368547758e+18)' "$1" "$1" "$1" "$1" "$1" "$1"; }
-	assert_output "dm-filter -s '(has($s) && (has($f) || $f) && $(t "$s") || !has($s) && $(t "$f"))' in.jsonl$to_out"
+	assert_output "dm-filter -s --on-error=skip '(has($s) && (has($f) || $f) && $(t "$s") || !has($s) && $(t "$f"))' in.jsonl$to_out"
 }
 
-@test "a sample without a level of field_key stops the run at its line, as Data-Juicer's assert does" {
-	printf '%s\n' '{"id":1,"m":{"v":1}}' '{"id":2,"m":{"w":1}}' '{"id":3,"m":"v"}' >in.jsonl
+@test "a sample without a level of field_key is left out with its line, as Data-Juicer's skip_op_error does, and stops the run without it" {
+	printf '%s\n' '{"id":1,"m":{"v":1}}' '{"id":2,"m":{"w":1}}' '{"id":3,"m":"v"}' '{"id":4,"m":{"v":1.0}}' >in.jsonl
 	for op in 'specified_field_filter: {field_key: m.v, target_value: [1]}' \
 	    'specified_numeric_field_filter: {field_key: m.v}'; do
+		# skip_op_error: true, Data-Juicer's default
 		dj_recipe "$op"
+		run_split /usr/bin/python3 "$FIXTURES/djref.py" specified r.yaml in.jsonl
+		assert_success
+		assert_stderr <<'EOF'
+error: in.jsonl:2: 'v' not in dict_keys(['w'])
+error: in.jsonl:3: 'str' object has no attribute 'keys'
+EOF
+		printf '%s' "$output" >want
+		run_split dm-recipe run r.yaml
+		assert_status 1
+		assert_output ''
+		assert_stderr <<'EOF'
+dm-filter: in.jsonl:2: field 'm.v' is missing
+dm-filter: in.jsonl:3: field 'm.v' is missing
+dm-filter: 2 of 4 samples rejected
+EOF
+		printf '%s\n' '{"id":1,"m":{"v":1}}' '{"id":4,"m":{"v":1.0}}' >expect
+		cmp expect out.jsonl
+		printf '\n' >>want && cmp want out.jsonl
+		# skip_op_error: false
+		printf 'skip_op_error: false\n' >>r.yaml
+		rm out.jsonl
 		run /usr/bin/python3 "$FIXTURES/djref.py" specified r.yaml in.jsonl
 		assert_status 3
 		assert_output "error: in.jsonl:2: 'v' not in dict_keys(['w'])"
@@ -1458,7 +1480,18 @@ EOF
 		[ ! -e out.jsonl ]
 	done
 	# float() of a list raises TypeError in process_single
-	printf '%s\n' '{"id":1,"m":{"v":[]}}' '{"id":2,"m":{"v":[1]}}' >in.jsonl
+	printf '%s\n' '{"id":1,"m":{"v":[]}}' '{"id":2,"m":{"v":[1]}}' '{"id":3,"m":{"v":2}}' >in.jsonl
+	dj_recipe 'specified_numeric_field_filter: {field_key: m.v}'
+	run_split /usr/bin/python3 "$FIXTURES/djref.py" specified r.yaml in.jsonl
+	assert_output '{"id":3,"m":{"v":2}}'
+	run_split dm-recipe run r.yaml
+	assert_status 1
+	assert_stderr <<'EOF'
+dm-filter: in.jsonl:2: float() of an array
+dm-filter: 1 of 3 samples rejected
+EOF
+	assert_file out.jsonl '{"id":3,"m":{"v":2}}'
+	printf 'skip_op_error: false\n' >>r.yaml
 	run /usr/bin/python3 "$FIXTURES/djref.py" specified r.yaml in.jsonl
 	assert_status 3
 	run_split dm-recipe run r.yaml
@@ -1472,15 +1505,17 @@ EOF
 	printf '%s\n' '{"id":1,"":0}' '{"id":2}' >in.jsonl
 	dj_recipe 'specified_field_filter: {target_value: [5]}'
 	run_split dm-recipe run r.yaml
-	assert_status 2
+	assert_status 1
 	assert_stderr <<'EOF'
 dm-filter: in.jsonl:2: field '.[""]' is missing
-dm-recipe: out.jsonl: not written, a stage failed
+dm-filter: 1 of 2 samples rejected
 EOF
-	head -n 1 in.jsonl >x && mv x in.jsonl
-	run_split dm-recipe run r.yaml
-	assert_success
 	assert_file out.jsonl '{"id":1,"":0}'
+	# skip_op_error is a boolean
+	printf 'skip_op_error: maybe\n' >>r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr 'dm-recipe: r.yaml:5:16: skip_op_error wants true or false'
 }
 
 @test "the specified filters test the value __dj__stats__ holds for field_key, copied at the first of them" {
