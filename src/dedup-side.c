@@ -203,7 +203,7 @@ dm_dedup_similar(struct dedup_run *r, uint64_t x, uint64_t y)
  * output is an error, as dm-run's --output-dir. */
 int
 dm_dedup_done(const struct dedup_run *r, const char *path, uint32_t kind,
-    const char *set)
+    const char *set, const uint64_t *in)
 {
 	struct dm_buf err = DM_BUF_INIT;
 	int rc;
@@ -213,8 +213,7 @@ dm_dedup_done(const struct dedup_run *r, const char *path, uint32_t kind,
 	if (!r->resume)
 		dm_die("%s: exists; remove it, or use --resume to keep it",
 		    path);
-	if ((rc = dm_sfile_check(path, kind, set, kind == DM_SFILE_SIG &&
-	    !r->inpipe ? r->in : NULL, &err)) > 0)
+	if ((rc = dm_sfile_check(path, kind, set, in, &err)) > 0)
 		dm_die("%s than this run; remove it to make it again",
 		    err.buf);
 	if (rc < 0)
@@ -275,14 +274,14 @@ sidekind(const char *ext)
 }
 
 FILE *
-dm_dedup_sideopen(const char *path, const char *ext)
+dm_dedup_sideopen(const char *path, const char *ext, uint64_t *tag)
 {
 	struct dm_buf err = DM_BUF_INIT;
 	FILE *f;
 
 	if ((f = fopen(path, "r")) == NULL)
 		return NULL;
-	if (dm_sfile_verify(fileno(f), path, sidekind(ext), &err) < 0)
+	if (dm_sfile_verify(fileno(f), path, sidekind(ext), tag, &err) < 0)
 		dm_die("%s", err.buf);
 	if (fseeko(f, DM_SFILE_BODY, SEEK_SET) < 0)
 		dm_die("%s: %s", path, strerror(errno));
@@ -307,7 +306,7 @@ dm_dedup_sidefile(const struct dedup_run *r, const char *sub, const char *name,
 	    "", *mode == 'w' ? "." : "", name, ext,
 	    *mode == 'w' ? ".tmp" : "");
 	if (*mode != 'w') {
-		f = dm_dedup_sideopen(path.buf, ext);
+		f = dm_dedup_sideopen(path.buf, ext, NULL);
 		dm_buf_free(&path);
 		return f;
 	}
@@ -325,14 +324,14 @@ dm_dedup_sidefile(const struct dedup_run *r, const char *sub, const char *name,
  * name. */
 void
 dm_dedup_sideseal(const struct dedup_run *r, const char *sub,
-    const char *name, const char *ext, FILE *f)
+    const char *name, const char *ext, FILE *f, uint64_t tag)
 {
 	struct dm_buf path = DM_BUF_INIT;
 
 	dm_buf_addf(&path, "%s/%s/.%s%s.tmp", r->outdir, sub, name, ext);
 	if (fflush(f) != 0)
 		dm_die("%s: %s", path.buf, strerror(errno));
-	dm_sfile_seal(fileno(f), path.buf, sidekind(ext));
+	dm_sfile_seal(fileno(f), path.buf, sidekind(ext), tag);
 	if (fsync(fileno(f)) != 0 || ferror(f) || fclose(f) != 0)
 		dm_die("%s: %s", path.buf, strerror(errno));
 	dm_buf_free(&path);
@@ -341,31 +340,35 @@ dm_dedup_sideseal(const struct dedup_run *r, const char *sub,
 /* Closes a side file written by sidefile and gives it its name. */
 void
 dm_dedup_sidecommit(const struct dedup_run *r, const char *sub,
-    const char *name, const char *ext, FILE *f)
+    const char *name, const char *ext, FILE *f, uint64_t tag)
 {
 	struct dm_buf to = DM_BUF_INIT;
 
-	dm_dedup_sideseal(r, sub, name, ext, f);
+	dm_dedup_sideseal(r, sub, name, ext, f, tag);
 	dm_buf_addf(&to, "%s/%s/%s%s", r->outdir, sub, name, ext);
 	dm_sfile_rename(to.buf);
 	dm_buf_free(&to);
 }
 
-/* The n labels of NAME.mark beside the removals file rmpath (NAME.rm). */
+/* The n labels of NAME.mark beside the removals file rmpath (NAME.rm),
+ * made for the shard of the tag. */
 char **
-dm_dedup_readmarks(const char *rmpath, size_t n)
+dm_dedup_readmarks(const char *rmpath, size_t n, uint64_t want)
 {
 	struct dm_buf path = DM_BUF_INIT;
 	char **v, *line = NULL;
 	size_t cap = 0, i = 0;
 	ssize_t k;
+	uint64_t tag;
 	FILE *f;
 
 	dm_buf_add(&path, rmpath, strlen(rmpath) - 3);
 	dm_buf_adds(&path, ".mark");
-	if ((f = dm_dedup_sideopen(path.buf, ".mark")) == NULL)
+	if ((f = dm_dedup_sideopen(path.buf, ".mark", &tag)) == NULL)
 		dm_die("%s: %s (--mark needs cluster --labels SIGDIR)",
 		    path.buf, strerror(errno));
+	if (tag != want)
+		dm_die("%s: does not match its removals file", path.buf);
 	/* after the open: its error is no leak */
 	v = dm_xcalloc(n + 1, sizeof *v);
 	while (i < n && (k = getline(&line, &cap, f)) > 0) {

@@ -50,6 +50,8 @@ static void
 sameinput(struct dedup_run *r, const char *name, int nb)
 {
 	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
+	uint64_t tag;
+	char *set;
 	int b;
 
 	dm_dedup_inputend(r);
@@ -58,6 +60,21 @@ sameinput(struct dedup_run *r, const char *name, int nb)
 		dm_buf_addf(&path, "%s/band-%03d/%s.sig", r->outdir, b, name);
 		if (access(path.buf, F_OK) == 0 && dm_sfile_check(path.buf,
 		    DM_SFILE_SIG, NULL, r->in, &err) > 0)
+			dm_die("%s than this run; remove it to make it again",
+			    err.buf);
+		dm_buf_reset(&err);
+	}
+	/* and the side files, by their tag */
+	set = dm_dedup_settings(r);
+	tag = dm_sfile_tag(set, name, r->in[0], r->in[1]);
+	free(set);
+	for (b = 0; b < 3; b++) {
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/%s/%s%s", r->outdir, b ? "sets" :
+		    "labels", name, b == 0 ? ".lab" : b == 1 ? ".set" : ".idx");
+		if (access(path.buf, F_OK) == 0 && dm_sfile_check(path.buf,
+		    b == 0 ? DM_SFILE_LABELS : b == 1 ? DM_SFILE_SETS :
+		    DM_SFILE_SETIDX, NULL, &tag, &err) > 0)
 			dm_die("%s than this run; remove it to make it again",
 			    err.buf);
 		dm_buf_reset(&err);
@@ -79,6 +96,7 @@ dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
 	int b, nb = nbands(r), cur = -1, todo = 0, piped;
 	char *set, *l;
 	FILE *lab, *setf = NULL, *idxf = NULL;
+	uint64_t tag;
 
 	if (argc > 1)
 		dm_usage_die(dm_dedup_usage, "sign reads one shard");
@@ -89,16 +107,20 @@ dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
 	for (b = 0; b < nb; b++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/band-%03d/%s.sig", r->outdir, b, name);
-		todo |= !dm_dedup_done(r, path.buf, DM_SFILE_SIG, set);
+		todo |= !dm_dedup_done(r, path.buf, DM_SFILE_SIG, set,
+		    piped ? NULL : r->in);
 	}
+	/* the side files must be whole too, and of this shard (a pipe's
+	 * are checked by sameinput once it is read) */
+	tag = dm_sfile_tag(set, name, r->in[0], r->in[1]);
 	free(set);
-	/* the side files must be whole too */
 	for (b = 0; b < (r->verify ? 3 : 1); b++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/%s/%s%s", r->outdir, b ? "sets" :
 		    "labels", name, b == 0 ? ".lab" : b == 1 ? ".set" : ".idx");
 		todo |= !dm_dedup_done(r, path.buf, b == 0 ? DM_SFILE_LABELS :
-		    b == 1 ? DM_SFILE_SETS : DM_SFILE_SETIDX, NULL);
+		    b == 1 ? DM_SFILE_SETS : DM_SFILE_SETIDX, NULL,
+		    piped ? NULL : &tag);
 	}
 	if (!todo) {
 		if (piped)
@@ -144,13 +166,14 @@ dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
 	}
 	if (piped)
 		sameinput(r, name, nb);
-	dm_dedup_sidecommit(r, "labels", name, ".lab", lab);
+	set = dm_dedup_settings(r);
+	tag = dm_sfile_tag(set, name, r->in[0], r->in[1]);
+	dm_dedup_sidecommit(r, "labels", name, ".lab", lab, tag);
 	if (r->verify) {
-		dm_dedup_sidecommit(r, "sets", name, ".set", setf);
-		dm_dedup_sidecommit(r, "sets", name, ".idx", idxf);
+		dm_dedup_sidecommit(r, "sets", name, ".set", setf, tag);
+		dm_dedup_sidecommit(r, "sets", name, ".idx", idxf, tag);
 		r->setfd = r->idxfd = -1;
 	}
-	set = dm_dedup_settings(r);
 	memset(&h, 0, sizeof h);
 	h.kind = DM_SFILE_SIG;
 	h.recsz = (uint32_t)r->recsz;
@@ -362,12 +385,15 @@ maxsources(struct dedup_run *r)
 }
 
 /* pairs of a run signed with --verify: the shingle sets of the shards,
- * from sign's SIGDIR/sets. */
+ * from sign's SIGDIR/sets, which must be of the shards of the signatures
+ * (their tags). */
 static void
-opensets(struct dedup_run *r, const char *sigdir, char **names, size_t ns)
+opensets(struct dedup_run *r, const char *sigdir, const char *set,
+    char **names, const uint64_t *ids, size_t ns)
 {
 	static int verified;	/* once, for the first band */
 	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
+	uint64_t tag;
 	size_t i;
 	int k, fd;
 
@@ -381,8 +407,12 @@ opensets(struct dedup_run *r, const char *sigdir, char **names, size_t ns)
 			if ((fd = open(path.buf, O_RDONLY | O_CLOEXEC)) < 0)
 				dm_die("%s: %s", path.buf, strerror(errno));
 			if (!verified && dm_sfile_verify(fd, path.buf, k ?
-			    DM_SFILE_SETIDX : DM_SFILE_SETS, &err) < 0)
+			    DM_SFILE_SETIDX : DM_SFILE_SETS, &tag, &err) < 0)
 				dm_die("%s", err.buf);
+			if (!verified && tag != dm_sfile_tag(set, names[i],
+			    ids[2 * i], ids[2 * i + 1]))
+				dm_die("%s: shingle sets of another input or "
+				    "settings than the signatures", path.buf);
 			close(fd);
 		}
 	verified = 1;
@@ -403,7 +433,7 @@ opensets(struct dedup_run *r, const char *sigdir, char **names, size_t ns)
  * settings are set's (the first shard's). */
 static void
 openshard(struct dedup_run *r, const char *sigdir, long b, char **names,
-    size_t i, const char *set, struct merger *m)
+    size_t i, const char *set, struct merger *m, uint64_t *ids)
 {
 	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
 	unsigned char *rec = m->rec;
@@ -418,6 +448,9 @@ openshard(struct dedup_run *r, const char *sigdir, long b, char **names,
 	    dm_sfile_head(m->f)->recsz != r->recsz))
 		dm_die("%s: made with other settings than '%s.sig'", path.buf,
 		    names[0]);
+	/* the identity of its shard, carried on to the pairs */
+	ids[2 * i] = dm_sfile_head(m->f)->insize;
+	ids[2 * i + 1] = dm_sfile_head(m->f)->inhash;
 	dm_buf_free(&path);
 	dm_buf_free(&err);
 }
@@ -462,6 +495,7 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 	struct runout *o;
 	size_t i, j, k, ns, nbd, nb, maxs, nsrc, n, nrec;
 	unsigned char *recs;
+	uint64_t *ids, id[2];
 	char **names, **bands, *end, *set, *bset;
 	off_t *runs = NULL;
 	long lo = 0, hi = -1, b;
@@ -494,11 +528,13 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 		if (access(path.buf, F_OK) == 0 && r->resume) {
 			/* kept when made from signatures of these settings */
 			set = bandsettings(argv[0], b);
-			kept = dm_dedup_done(r, path.buf, DM_SFILE_PAIRS, set);
+			kept = dm_dedup_done(r, path.buf, DM_SFILE_PAIRS, set,
+			    NULL);
 			free(set);
 			if (kept)
 				continue;
-		} else if (dm_dedup_done(r, path.buf, DM_SFILE_PAIRS, NULL))
+		} else if (dm_dedup_done(r, path.buf, DM_SFILE_PAIRS, NULL,
+		    NULL))
 			continue;
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/band-%03ld", argv[0], b);
@@ -511,7 +547,8 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 			dm_die("%s: more than %d shards", path.buf, 1 << 23);
 		/* the settings of the first shard's file, which the others
 		 * must have */
-		openshard(r, argv[0], b, names, 0, NULL, &first);
+		ids = dm_xreallocarray(NULL, ns, 2 * sizeof *ids);
+		openshard(r, argv[0], b, names, 0, NULL, &first, ids);
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/band-%03ld/%s.sig", argv[0], b, names[0]);
 		bset = dm_xstrdup(dm_sfile_head(first.f)->settings);
@@ -535,7 +572,8 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 			first.rec = m[0].rec;
 			m[0] = first;
 			for (i = 1; i < ns; i++)
-				openshard(r, argv[0], b, names, i, bset, &m[i]);
+				openshard(r, argv[0], b, names, i, bset, &m[i],
+				    ids);
 			nsrc = ns;
 		} else {
 			/* groups of shards to runs in a file, then groups of
@@ -549,7 +587,7 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 				n = ns - i < maxs ? ns - i : maxs;
 				for (j = 0; j < n; j++)
 					openshard(r, argv[0], b, names, i + j,
-					    bset, &m[j]);
+					    bset, &m[j], ids);
 				runs = dm_xreallocarray(runs, nsrc + 2,
 				    sizeof *runs);
 				runs[nsrc] = o->off;
@@ -581,14 +619,18 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 			free(o);
 		}
 		if (r->verify)
-			opensets(r, argv[0], names, ns);
+			opensets(r, argv[0], bset, names, ids, ns);
 		memset(&h, 0, sizeof h);
 		h.kind = DM_SFILE_PAIRS;
 		h.recsz = 16;
 		h.keysz = 16;
 		h.settings = bset;
 		h.names = names;
+		h.ids = ids;
 		h.nnames = ns;
+		dm_sfile_ident(names, ids, ns, id);
+		h.insize = id[0];
+		h.inhash = id[1];
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/band-%03ld.pairs", r->outdir, b);
 		r->pairs = dm_sfile_create(path.buf, &h);
@@ -607,6 +649,7 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 		free(m);
 		free(recs);
 		free(bset);
+		free(ids);
 		dm_dedup_freenames(names, ns);
 		for (i = 0; i < r->nkeys; i++)
 			free(r->keys[i]);
@@ -622,16 +665,19 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 }
 
 /* cluster --labels: the label (id, or file:line) of each root of dups,
- * from the labels sign wrote; dies on a damaged labels file before any
+ * from the labels sign wrote; dies on a damaged labels file, or one of
+ * another shard than the pairs' signatures (by its tag), before any
  * output is written. */
 static void
-readlabels(struct dedup_run *r, char **names, size_t nn,
-    const uint64_t *dups, size_t ndups, struct dedup_labels *l)
+readlabels(struct dedup_run *r, const char *set, char **names,
+    const uint64_t *ids, size_t nn, const uint64_t *dups, size_t ndups,
+    struct dedup_labels *l)
 {
+	struct dm_buf path = DM_BUF_INIT;
 	char *line = NULL, *tab, *end;
 	size_t cap = 0, i, j;
 	ssize_t n;
-	uint64_t x;
+	uint64_t x, tag;
 	long at;
 	FILE *f;
 
@@ -645,10 +691,14 @@ readlabels(struct dedup_run *r, char **names, size_t nn,
 			l->root[l->n++] = l->root[i];
 	l->label = dm_xcalloc(l->n ? l->n : 1, sizeof *l->label);
 	for (j = 0; j < nn; j++) {
-		if ((f = dm_dedup_sidefile(r, "labels", names[j], ".lab",
-		    "r")) == NULL)
-			dm_die("%s/labels/%s.lab: %s", r->labels, names[j],
-			    strerror(errno));
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/labels/%s.lab", r->labels, names[j]);
+		if ((f = dm_dedup_sideopen(path.buf, ".lab", &tag)) == NULL)
+			dm_die("%s: %s", path.buf, strerror(errno));
+		if (tag != dm_sfile_tag(set, names[j], ids[2 * j],
+		    ids[2 * j + 1]))
+			dm_die("%s: labels of another input or settings than "
+			    "the signatures of the pairs", path.buf);
 		while ((n = getline(&line, &cap, f)) > 0) {
 			if (line[n - 1] == '\n')
 				line[--n] = '\0';
@@ -666,15 +716,24 @@ readlabels(struct dedup_run *r, char **names, size_t nn,
 			    strerror(errno));
 		fclose(f);
 	}
+	/* a kept sample has a label: one missing would mark its
+	 * duplicates as kept */
+	for (i = 0; i < l->n; i++)
+		if (l->label[i] == NULL)
+			dm_die("%s/labels/%s.lab: no label for line %llu",
+			    r->labels, names[l->root[i] >> SHARDBITS],
+			    (unsigned long long)(l->root[i] & LINEMASK) + 1);
 	free(line);
+	dm_buf_free(&path);
 }
 
 /* cluster --labels: NAME.mark beside each NAME.rm, a line a removal
  * record: the label of the sample it duplicates; left under temporary
  * names. */
 static void
-writemarks(struct dedup_run *r, char **names, size_t nn,
-    const uint64_t *dups, size_t ndups, const struct dedup_labels *l)
+writemarks(struct dedup_run *r, const char *set, char **names,
+    const uint64_t *ids, size_t nn, const uint64_t *dups, size_t ndups,
+    const struct dedup_labels *l)
 {
 	size_t j, k;
 	long at;
@@ -687,7 +746,8 @@ writemarks(struct dedup_run *r, char **names, size_t nn,
 			fprintf(f, "%s\n", at >= 0 && l->label[at] ?
 			    l->label[at] : "null");
 		}
-		dm_dedup_sideseal(r, ".", names[j], ".mark", f);
+		dm_dedup_sideseal(r, ".", names[j], ".mark", f,
+		    dm_sfile_tag(set, names[j], ids[2 * j], ids[2 * j + 1]));
 	}
 }
 
@@ -703,7 +763,7 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 	char **files, *set = NULL, **names = NULL;
 	size_t nf, i, j, nn = 0, ndups, k;
 	struct dedup_labels l = { NULL, NULL, 0 };
-	uint64_t *dups;
+	uint64_t *dups, *ids = NULL, id[2] = { 0, 0 };
 	int todo = 0;
 
 	if (argc != 1)
@@ -727,8 +787,14 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 			    DM_UF_MIN);
 			nn = h.nnames;
 			names = dm_xcalloc(nn + 1, sizeof *names);
-			for (j = 0; j < nn; j++)
+			ids = dm_xreallocarray(NULL, nn + 1, 2 * sizeof *ids);
+			for (j = 0; j < nn; j++) {
 				names[j] = dm_xstrdup(h.names[j]);
+				ids[2 * j] = h.ids[2 * j];
+				ids[2 * j + 1] = h.ids[2 * j + 1];
+			}
+			id[0] = h.insize;
+			id[1] = h.inhash;
 		} else {
 			if (strcmp(h.settings, set) != 0)
 				dm_die("%s: made with other settings than "
@@ -739,6 +805,9 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 			if (h.nnames != nn || j < nn)
 				dm_die("%s: other shards than '%s.pairs'",
 				    path.buf, files[0]);
+			if (h.insize != id[0] || h.inhash != id[1])
+				dm_die("%s: made from other signatures than "
+				    "'%s.pairs'", path.buf, files[0]);
 		}
 		while ((p = dm_sfile_get(f)) != NULL)
 			dm_uf_union(&r->uf, get64(p), get64(p + 8));
@@ -747,18 +816,19 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 	for (j = 0; j < nn; j++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/%s.rm", r->outdir, names[j]);
-		todo |= !dm_dedup_done(r, path.buf, DM_SFILE_REMOVE, set);
+		todo |= !dm_dedup_done(r, path.buf, DM_SFILE_REMOVE, set,
+		    NULL);
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/%s.mark", r->outdir, names[j]);
 		todo |= r->labels &&
-		    !dm_dedup_done(r, path.buf, DM_SFILE_MARKS, NULL);
+		    !dm_dedup_done(r, path.buf, DM_SFILE_MARKS, NULL, NULL);
 	}
 	if (todo) {
 		/* all or nothing: everything is read and written under
 		 * temporary names before the first output gets its name */
 		ndups = dm_uf_dups(&r->uf, &dups);
 		if (r->labels)
-			readlabels(r, names, nn, dups, ndups, &l);
+			readlabels(r, set, names, ids, nn, dups, ndups, &l);
 		if (dm_mkdirs(r->outdir) < 0)
 			exit(DM_EXIT_ERROR);
 		memset(&h, 0, sizeof h);
@@ -767,7 +837,10 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 		h.keysz = 8;
 		h.settings = set;
 		h.names = names;
+		h.ids = ids;
 		h.nnames = nn;
+		h.insize = id[0];
+		h.inhash = id[1];
 		for (k = 0, j = 0; j < nn; j++) {
 			dm_buf_reset(&path);
 			dm_buf_addf(&path, "%s/%s.rm", r->outdir, names[j]);
@@ -780,7 +853,7 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 			dm_sfile_finish(o);
 		}
 		if (r->labels)
-			writemarks(r, names, nn, dups, ndups, &l);
+			writemarks(r, set, names, ids, nn, dups, ndups, &l);
 		for (j = 0; j < nn; j++) {
 			dm_buf_reset(&path);
 			dm_buf_addf(&path, "%s/%s.rm", r->outdir, names[j]);
@@ -799,6 +872,7 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 	}
 	dm_dedup_freenames(names, nn);
 	dm_dedup_freenames(files, nf);
+	free(ids);
 	free(set);
 	dm_buf_free(&path);
 	dm_buf_free(&err);
@@ -820,9 +894,10 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 	struct dm_reader *in = &r->io.in;
 	struct dm_sample *s = &r->io.s;
 	struct dm_sfile *f;
+	const struct dm_shead *h;
 	const unsigned char *p;
-	const char *line, *t;
-	uint64_t *rm = NULL, idx = 0;
+	const char *line, *t, *name;
+	uint64_t *rm = NULL, idx = 0, tag = 0;
 	size_t nrm = 0, len, col, n, k = 0, i;
 	int ok, status;
 	char **mk = NULL;
@@ -831,18 +906,24 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 		dm_usage_die(dm_dedup_usage, "apply reads a removals "
 		    "directory and one "
 		    "shard");
-	dm_buf_addf(&path, "%s/%s.rm", argv[0], shardname(r, argc > 1 ?
-	    argv[1] : NULL));
+	name = shardname(r, argc > 1 ? argv[1] : NULL);
+	dm_buf_addf(&path, "%s/%s.rm", argv[0], name);
 	if ((f = dm_sfile_open(path.buf, DM_SFILE_REMOVE, &err)) == NULL)
 		dm_die("%s", err.buf);
-	dm_dedup_usesettings(r, path.buf, dm_sfile_head(f)->settings);
+	h = dm_sfile_head(f);
+	dm_dedup_usesettings(r, path.buf, h->settings);
+	/* the shard's identity, which its marks must have */
+	for (i = 0; i < h->nnames; i++)
+		if (strcmp(h->names[i], name) == 0)
+			tag = dm_sfile_tag(h->settings, name, h->ids[2 * i],
+			    h->ids[2 * i + 1]);
 	while ((p = dm_sfile_get(f)) != NULL) {
 		rm = dm_xreallocarray(rm, nrm + 1, sizeof *rm);
 		rm[nrm++] = get64(p);
 	}
 	dm_sfile_close(f);
 	if (r->mark)
-		mk = dm_dedup_readmarks(path.buf, nrm);
+		mk = dm_dedup_readmarks(path.buf, nrm, tag);
 	/* --rejects and --on-error for the samples --mark cannot mark; the
 	 * lines sign rejected are read whatever their length */
 	dm_io_open(&r->io, argc - 1, argv + 1);

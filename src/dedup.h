@@ -189,11 +189,21 @@ struct dm_shead {
 	unsigned long long count;
 	char		*settings;	/* the options that made the file */
 	char		**names;	/* shard names (pairs, removals) */
+	uint64_t	*ids;		/* each name's size and XXH64 */
 	size_t		 nnames;
 	uint64_t	 insize, inhash;	/* signatures: the input's size
-						   and XXH64 */
+						   and XXH64; pairs, removals:
+						   dm_sfile_ident of names */
 };
 struct dm_sfile;
+/* The identity of the inputs of pairs and removals: the MD5 of each
+ * shard's name, size and XXH64 (ids, 2 a name), in two halves. */
+void	 dm_sfile_ident(char **names, const uint64_t *ids, size_t n,
+	    uint64_t out[2]);
+/* The tag of a shard's side files: 8 bytes of the MD5 of the settings,
+ * the shard's name, and its size and XXH64. */
+uint64_t dm_sfile_tag(const char *settings, const char *name, uint64_t size,
+	    uint64_t hash);
 /* Starts PATH under a temporary name beside it (".NAME.tmp"); the records
  * follow; dm_sfile_commit ends it and renames it. I/O errors die. */
 struct dm_sfile *dm_sfile_create(const char *path, const struct dm_shead *);
@@ -220,20 +230,22 @@ const void *dm_sfile_get(struct dm_sfile *);
 /*
  * Side files (labels, sets, set index, marks): the writer reserves the
  * first DM_SFILE_BODY bytes of fd and writes the body after them;
- * dm_sfile_seal then writes the header (with the MD5 of the body), before
- * the caller syncs and renames the file. I/O errors die naming path.
- * dm_sfile_verify reads fd's header and body: 0 when it is a whole side
- * file of the kind, else -1 with "path: why" in err. The file offset is
- * left as it was.
+ * dm_sfile_seal then writes the header (with the MD5 of the body and the
+ * shard's tag), before the caller syncs and renames the file. I/O errors
+ * die naming path. dm_sfile_verify reads fd's header and body: 0 and the
+ * tag in *tag (when not NULL) when it is a whole side file of the kind,
+ * else -1 with "path: why" in err. The file offset is left as it was.
  */
 #define DM_SFILE_BODY	64
-void	 dm_sfile_seal(int fd, const char *path, uint32_t kind);
+void	 dm_sfile_seal(int fd, const char *path, uint32_t kind, uint64_t tag);
 int	 dm_sfile_verify(int fd, const char *path, uint32_t kind,
-	    struct dm_buf *err);
+	    uint64_t *tag, struct dm_buf *err);
 /* 0 when path is a whole stage file of the kind (read to its end) made
  * with settings (any when NULL; side files have none) from the input of
- * in[0] bytes and XXH64 in[1] (any when NULL); -1 when it is not whole,
- * 1 when it has other settings or input, with "path: why" in err. */
+ * in[0] bytes and XXH64 in[1] (signatures; pairs and removals: of
+ * dm_sfile_ident; side files: of the tag in[0]; any when NULL); -1 when
+ * it is not whole, 1 when it has other settings or input, with "path:
+ * why" in err. */
 int	 dm_sfile_check(const char *path, uint32_t kind, const char *settings,
 	    const uint64_t *in, struct dm_buf *err);
 void	 dm_sfile_close(struct dm_sfile *);

@@ -14,7 +14,7 @@
  * A stage file (dm-dedup.1 describes it for users):
  *
  *	0	8	magic "DMDEDUP\n"
- *	8	4	version, 2 (little-endian, as every number of the header)
+ *	8	4	version, 3 (little-endian, as every number of the header)
  *	12	4	kind: 1 signatures, 2 pairs, 3 removals
  *	16	4	bytes a record
  *	20	4	bytes of a record's key
@@ -23,10 +23,15 @@
  *	36	4	shard names
  *	40	8	signatures: the size of the input shard, in bytes
  *	48	8	signatures: the XXH64 of its bytes (as dm-run's --resume
- *			checks a block); pairs and removals: zero
+ *			checks a block); pairs and removals: 40 to 56 is the
+ *			MD5 of their shards' names, sizes and XXH64s
+ *			(dm_sfile_ident), so that an output is known to be of
+ *			the signatures it was made from
  *	56	8	zero
  *	64		the settings text, then each shard name as 2 bytes of
- *			length and its bytes
+ *			length, its bytes, and the size and XXH64 of the
+ *			shard's bytes as its signatures have them (8 bytes
+ *			each)
  *	...		the records
  *	end	16	MD5 of the records
  *
@@ -39,10 +44,13 @@
  * names; the MD5 of their body is in the header, at 40, so that the body
  * runs from 64 to the end of the file and is read at offsets (sets) or as
  * lines (labels, marks). Their records are of 1 byte (text), 8 or 16.
+ * At 56 they have the tag of their shard (dm_sfile_tag): labels and sets
+ * of another shard of the same name, or of other settings, are not taken
+ * for those of the signatures.
  */
 
 #define MAGIC	"DMDEDUP\n"
-#define VERSION	2
+#define VERSION	3
 #define HEAD	64
 #define WBUF	(1 << 20)
 
@@ -75,6 +83,59 @@ get32(const unsigned char *p)
 }
 
 static void
+le64(unsigned char *p, uint64_t v)
+{
+	le32(p, (uint32_t)v);
+	le32(p + 4, (uint32_t)(v >> 32));
+}
+
+static uint64_t
+getle64(const unsigned char *p)
+{
+	return get32(p) | (uint64_t)get32(p + 4) << 32;
+}
+
+void
+dm_sfile_ident(char **names, const uint64_t *ids, size_t n, uint64_t out[2])
+{
+	struct md5_ctx md5;
+	unsigned char v[16];
+	uint8_t md[MD5_DIGEST_SIZE];
+	size_t i;
+
+	md5_init(&md5);
+	for (i = 0; i < n; i++) {
+		/* the name with its NUL: no two lists give the same bytes */
+		md5_update(&md5, strlen(names[i]) + 1,
+		    (const uint8_t *)names[i]);
+		le64(v, ids[2 * i]);
+		le64(v + 8, ids[2 * i + 1]);
+		md5_update(&md5, sizeof v, v);
+	}
+	md5_digest(&md5, sizeof md, md);
+	out[0] = getle64(md);
+	out[1] = getle64(md + 8);
+}
+
+uint64_t
+dm_sfile_tag(const char *settings, const char *name, uint64_t size,
+    uint64_t hash)
+{
+	struct md5_ctx md5;
+	unsigned char v[16];
+	uint8_t md[MD5_DIGEST_SIZE];
+
+	md5_init(&md5);
+	md5_update(&md5, strlen(settings) + 1, (const uint8_t *)settings);
+	md5_update(&md5, strlen(name) + 1, (const uint8_t *)name);
+	le64(v, size);
+	le64(v + 8, hash);
+	md5_update(&md5, sizeof v, v);
+	md5_digest(&md5, sizeof md, md);
+	return getle64(md);
+}
+
+static void
 xwrite(struct dm_sfile *f, const void *p, size_t n)
 {
 	const char *c = p;
@@ -94,7 +155,7 @@ xwrite(struct dm_sfile *f, const void *p, size_t n)
 static void
 head(const struct dm_shead *h, unsigned long long count, struct dm_buf *b)
 {
-	unsigned char fix[HEAD];
+	unsigned char fix[HEAD], id[16];
 	size_t i, n;
 
 	memset(fix, 0, sizeof fix);
@@ -118,6 +179,9 @@ head(const struct dm_shead *h, unsigned long long count, struct dm_buf *b)
 		dm_buf_addc(b, (int)(n & 0xFF));
 		dm_buf_addc(b, (int)(n >> 8));
 		dm_buf_add(b, h->names[i], n);
+		le64(id, h->ids ? h->ids[2 * i] : 0);
+		le64(id + 8, h->ids ? h->ids[2 * i + 1] : 0);
+		dm_buf_add(b, id, sizeof id);
 	}
 }
 
@@ -333,14 +397,17 @@ dm_sfile_open(const char *path, uint32_t kind, struct dm_buf *err)
 		goto trunc;
 	f->h.settings = dm_xstrndup((char *)v, slen);
 	f->h.names = dm_xcalloc(f->h.nnames + 1, sizeof *f->h.names);
+	f->h.ids = dm_xcalloc(2 * f->h.nnames + 1, sizeof *f->h.ids);
 	for (p = slen, i = 0; i < f->h.nnames; i++) {
 		if (p + 2 > vlen)
 			goto trunc;
 		n = v[p] | (size_t)v[p + 1] << 8;
-		if (p + 2 + n > vlen)
+		if (p + 2 + n + 16 > vlen)
 			goto trunc;
 		f->h.names[i] = dm_xstrndup((char *)v + p + 2, n);
-		p += 2 + n;
+		f->h.ids[2 * i] = getle64(v + p + 2 + n);
+		f->h.ids[2 * i + 1] = getle64(v + p + 2 + n + 8);
+		p += 2 + n + 16;
 	}
 	want = HEAD + p + f->h.count * f->h.recsz + MD5_DIGEST_SIZE;
 	if (want != (unsigned long long)st.st_size)
@@ -424,6 +491,7 @@ dm_sfile_check(const char *path, uint32_t kind, const char *settings,
     const uint64_t *in, struct dm_buf *err)
 {
 	struct dm_sfile *f;
+	uint64_t tag;
 	int fd, rc;
 
 	if (kind >= DM_SFILE_LABELS) {
@@ -431,8 +499,13 @@ dm_sfile_check(const char *path, uint32_t kind, const char *settings,
 			dm_buf_addf(err, "%s: %s", path, strerror(errno));
 			return -1;
 		}
-		rc = dm_sfile_verify(fd, path, kind, err);
+		rc = dm_sfile_verify(fd, path, kind, &tag, err);
 		close(fd);
+		if (rc == 0 && in && in[0] != tag) {
+			dm_buf_addf(err, "%s: made from another input or with "
+			    "other settings", path);
+			rc = 1;
+		}
 		return rc;
 	}
 	if ((f = dm_sfile_open(path, kind, err)) == NULL)
@@ -467,6 +540,7 @@ dm_sfile_close(struct dm_sfile *f)
 	for (i = 0; f->h.names && i < f->h.nnames; i++)
 		free(f->h.names[i]);
 	free(f->h.names);
+	free(f->h.ids);
 	free(f->h.settings);
 	free(f->buf);
 	free(f->path);
@@ -510,7 +584,7 @@ bodymd5(int fd, off_t size, uint8_t md[MD5_DIGEST_SIZE])
 }
 
 void
-dm_sfile_seal(int fd, const char *path, uint32_t kind)
+dm_sfile_seal(int fd, const char *path, uint32_t kind, uint64_t tag)
 {
 	unsigned char fix[HEAD];
 	uint32_t recsz = siderecsz(kind);
@@ -530,13 +604,14 @@ dm_sfile_seal(int fd, const char *path, uint32_t kind)
 	le32(fix + 28, (uint32_t)(count >> 32));
 	le32(fix + 32, 0);
 	le32(fix + 36, 0);
-	memset(fix + 56, 0, HEAD - 56);
+	le64(fix + 56, tag);
 	if (pwrite(fd, fix, HEAD, 0) != HEAD)
 		dm_die("%s: write error: %s", path, strerror(errno));
 }
 
 int
-dm_sfile_verify(int fd, const char *path, uint32_t kind, struct dm_buf *err)
+dm_sfile_verify(int fd, const char *path, uint32_t kind, uint64_t *tag,
+    struct dm_buf *err)
 {
 	unsigned char fix[HEAD];
 	uint8_t md[MD5_DIGEST_SIZE];
@@ -569,5 +644,7 @@ dm_sfile_verify(int fd, const char *path, uint32_t kind, struct dm_buf *err)
 	if (memcmp(md, fix + 40, MD5_DIGEST_SIZE) != 0)
 		return bad(err, path, "checksum mismatch: the stage file was "
 		    "changed");
+	if (tag)
+		*tag = getle64(fix + 56);
 	return 0;
 }

@@ -169,11 +169,11 @@ int	 dm_dedup_similar(struct dedup_run *, uint64_t x, uint64_t y);
 /* The pairs stage: closes the shards' sets that loadset opened. */
 void	 dm_dedup_closesets(struct dedup_run *);
 /* Whether a stage output is done (see --resume): whole, and made with
- * set when not NULL (and signatures from r->in, unless r->inpipe); a
- * damaged one is made again after a message; dies when it exists
- * without --resume or has other settings or input. */
+ * set when not NULL and from the input in when not NULL (see
+ * dm_sfile_check); a damaged one is made again after a message; dies
+ * when it exists without --resume or has other settings or input. */
 int	 dm_dedup_done(const struct dedup_run *, const char *path,
-	    uint32_t kind, const char *set);
+	    uint32_t kind, const char *set, const uint64_t *in);
 /* ---- dedup-inhash.c: sign's input, for --resume ---- */
 
 /* The size and XXH64 of the bytes of file (standard input when NULL or
@@ -193,20 +193,22 @@ char	**dm_dedup_listdir(const char *dir, const char *suffix, size_t *n);
 void	 dm_dedup_freenames(char **, size_t);
 /* DIR/SUB/NAME.EXT of the stage's output directory, opened under a
  * temporary name (mode "w"), or of --labels by its own ("r", NULL when
- * missing); dm_dedup_sidecommit closes it and gives it its name. */
+ * missing); dm_dedup_sidecommit closes it, with the shard's tag
+ * (dm_sfile_tag), and gives it its name. */
 FILE	*dm_dedup_sidefile(const struct dedup_run *, const char *sub,
 	    const char *name, const char *ext, const char *mode);
 void	 dm_dedup_sidecommit(const struct dedup_run *, const char *sub,
-	    const char *name, const char *ext, FILE *);
+	    const char *name, const char *ext, FILE *, uint64_t tag);
 /* dm_dedup_sidecommit without the rename (dm_sfile_rename does it). */
 void	 dm_dedup_sideseal(const struct dedup_run *, const char *sub,
-	    const char *name, const char *ext, FILE *);
+	    const char *name, const char *ext, FILE *, uint64_t tag);
 /* Opens the side file path of the extension's kind for reading, after
- * its header: NULL when it cannot be opened (errno), dies when it is not
- * a whole side file of the kind. */
-FILE	*dm_dedup_sideopen(const char *path, const char *ext);
-/* The n labels of NAME.mark beside the removals file rmpath (NAME.rm). */
-char	**dm_dedup_readmarks(const char *rmpath, size_t n);
+ * its header, its tag in *tag when not NULL: NULL when it cannot be
+ * opened (errno), dies when it is not a whole side file of the kind. */
+FILE	*dm_dedup_sideopen(const char *path, const char *ext, uint64_t *tag);
+/* The n labels of NAME.mark beside the removals file rmpath (NAME.rm);
+ * dies when they are not of the shard of the tag. */
+char	**dm_dedup_readmarks(const char *rmpath, size_t n, uint64_t tag);
 
 /* ---- dedup-opt.c: settings ---- */
 

@@ -1298,12 +1298,38 @@ flip() {
 	assert_stderr ""
 	cat shard-00.jsonl | dm-dedup sign --near -o sig --resume --shard shard-00.jsonl
 	diff -r goodsig sig
-	# a file of an older dm-dedup (format version 1) is made again
-	printf '\001' | dd of=sig/band-000/shard-00.jsonl.sig bs=1 seek=8 conv=notrunc 2>/dev/null
+	# a file of an older dm-dedup (format version 2) is made again
+	printf '\002' | dd of=sig/band-000/shard-00.jsonl.sig bs=1 seek=8 conv=notrunc 2>/dev/null
 	run_split dm-dedup sign --near -o sig --resume shard-00.jsonl
 	assert_success
-	assert_stderr "dm-dedup: sig/band-000/shard-00.jsonl.sig: stage file version 1, this dm-dedup reads version 2; making it again"
+	assert_stderr "dm-dedup: sig/band-000/shard-00.jsonl.sig: stage file version 2, this dm-dedup reads version 3; making it again"
 	diff -r goodsig sig
+}
+
+@test "stages: cluster --labels refuses labels of another input or settings than the pairs' signatures" {
+	shards
+	for f in shard-*.jsonl; do dm-dedup sign --near -o sig "$f"; done
+	dm-dedup pairs -o pairs sig
+	# the labels of a shard of the same name and other lines
+	mkdir x
+	head -n 3 shard-01.jsonl >x/shard-01.jsonl
+	dm-dedup sign --near -o sx x/shard-01.jsonl
+	cp -r sig sigx
+	cp sx/labels/shard-01.jsonl.lab sigx/labels/
+	run_split dm-dedup cluster --labels sigx -o rm pairs
+	assert_status 2
+	assert_stderr "dm-dedup: sigx/labels/shard-01.jsonl.lab: labels of another input or settings than the signatures of the pairs"
+	[ ! -e rm ]
+	# of the same shard signed with other settings
+	dm-dedup sign --exact -o se shard-01.jsonl
+	cp se/labels/shard-01.jsonl.lab sigx/labels/
+	run_split dm-dedup cluster --labels sigx -o rm pairs
+	assert_status 2
+	assert_stderr "dm-dedup: sigx/labels/shard-01.jsonl.lab: labels of another input or settings than the signatures of the pairs"
+	# the right ones give the single command's marks
+	dm-dedup cluster --labels sig -o rm pairs
+	for f in shard-*.jsonl; do dm-dedup apply --mark dup rm "$f"; done >staged.out
+	dm-dedup --near --mark dup shard-*.jsonl | cmp - staged.out
 }
 
 @test "stages: sign hashes piped input as it reads it: nothing is copied to --tmp, and --resume checks the same bytes" {
