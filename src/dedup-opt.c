@@ -205,6 +205,13 @@ dm_dedup_usesettings(struct dedup_run *r, const char *path, const char *set)
 	    DM_PRESET_DATATROVE : DM_PRESET_DJ;
 	r->d.hamming = (int)json_integer_value(json_object_get(o, "hamming"));
 	r->d.threshold = json_number_value(json_object_get(o, "threshold"));
+	/* the bands (or SimHash tables) that cluster must find */
+	r->d.bands = (int)json_integer_value(json_object_get(o, "bands"));
+	r->d.blocks = (int)json_integer_value(json_object_get(o, "blocks"));
+	r->d.ntables = r->d.mode != DM_DEDUP_SIMHASH || r->d.hamming < 0 ||
+	    r->d.hamming >= r->d.blocks || dm_dedup_ntables(r->d.blocks,
+	    r->d.hamming) > DM_DEDUP_MAXTABLES ? 0 :
+	    (int)dm_dedup_ntables(r->d.blocks, r->d.hamming);
 	r->verify = json_is_true(json_object_get(o, "verify"));
 	r->nkeys = json_array_size(k);
 	r->keys = dm_xcalloc(r->nkeys + 1, sizeof *r->keys);

@@ -553,6 +553,9 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 		dm_buf_addf(&path, "%s/band-%03ld/%s.sig", argv[0], b, names[0]);
 		bset = dm_xstrdup(dm_sfile_head(first.f)->settings);
 		dm_dedup_usesettings(r, path.buf, bset);
+		if (b >= nbands(r))
+			dm_die("%s/band-%03ld: not a band of the settings (%d "
+			    "bands)", argv[0], b, nbands(r));
 		r->recsz = dm_sfile_head(first.f)->recsz;
 		r->keysz = dm_sfile_head(first.f)->keysz;
 		if (r->recsz > DM_DEDUP_MAXREC || r->recsz < 8)
@@ -751,6 +754,60 @@ writemarks(struct dedup_run *r, const char *set, char **names,
 	}
 }
 
+static int
+cmpname(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * cluster: the names of the pairs files (names, n of them, sorted) must
+ * be those of the bands (or SimHash tables) of the settings, each once: a
+ * band missing would leave its duplicates in, one more is of other
+ * signatures. Returns them in the order of the bands (which is not the
+ * order of the names past band-999), the settings taken into r.
+ */
+static char **
+bandfiles(struct dedup_run *r, const char *dir, char **names, size_t *n)
+{
+	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
+	struct dm_sfile *f;
+	char **v, *want, *end;
+	size_t i;
+	long b, nb;
+
+	dm_buf_addf(&path, "%s/%s.pairs", dir, names[0]);
+	if ((f = dm_sfile_open(path.buf, DM_SFILE_PAIRS, &err)) == NULL)
+		dm_die("%s", err.buf);
+	dm_dedup_usesettings(r, path.buf, dm_sfile_head(f)->settings);
+	dm_sfile_close(f);
+	nb = nbands(r);
+	for (i = 0; i < *n; i++) {
+		b = strncmp(names[i], "band-", 5) == 0 ? strtol(names[i] + 5,
+		    &end, 10) : -1;
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "band-%03ld", b);
+		if (b < 0 || b >= nb || strcmp(path.buf, names[i]) != 0)
+			dm_die("%s/%s.pairs: not a band of the settings (%ld "
+			    "bands)", dir, names[i], nb);
+	}
+	v = dm_xcalloc((size_t)nb + 1, sizeof *v);
+	for (b = 0; b < nb; b++) {
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "band-%03ld", b);
+		want = path.buf;
+		if (bsearch(&want, names, *n, sizeof *names, cmpname) == NULL)
+			dm_die("%s/%s.pairs: missing (the settings have %ld "
+			    "bands)", dir, path.buf, nb);
+		v[b] = dm_xstrdup(path.buf);
+	}
+	dm_dedup_freenames(names, *n);
+	*n = (size_t)nb;
+	dm_buf_free(&path);
+	dm_buf_free(&err);
+	return v;
+}
+
 /* cluster: union-find over every pair, the removals of each shard. */
 int
 dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
@@ -772,6 +829,7 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 	files = dm_dedup_listdir(argv[0], ".pairs", &nf);
 	if (nf == 0)
 		dm_die("%s: no pairs file", argv[0]);
+	files = bandfiles(r, argv[0], files, &nf);
 	memset(&first, 0, sizeof first);
 	for (i = 0; i < nf; i++) {
 		dm_buf_reset(&path);
@@ -781,7 +839,6 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 		h = *dm_sfile_head(f);
 		if (i == 0) {
 			set = dm_xstrdup(h.settings);
-			dm_dedup_usesettings(r, path.buf, set);
 			dm_uf_init(&r->uf, r->d.mode == DM_DEDUP_MINHASH &&
 			    r->d.preset == DM_PRESET_DATATROVE ? DM_UF_SIZE :
 			    DM_UF_MIN);

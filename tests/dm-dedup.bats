@@ -1332,6 +1332,35 @@ flip() {
 	dm-dedup --near --mark dup shard-*.jsonl | cmp - staged.out
 }
 
+@test "stages: cluster refuses a pairs directory with a band missing or one the settings do not have" {
+	shards
+	for f in shard-*.jsonl; do dm-dedup sign --near -o sig "$f"; done
+	dm-dedup pairs -o pairs sig
+	n=$(ls pairs | wc -l)
+	last=$(printf 'band-%03d' "$n")
+	cp -r pairs p2
+	rm p2/band-003.pairs
+	run_split dm-dedup cluster -o rm p2
+	assert_status 2
+	assert_stderr "dm-dedup: p2/band-003.pairs: missing (the settings have $n bands)"
+	cp -r pairs p3
+	cp pairs/band-003.pairs p3/$last.pairs
+	run_split dm-dedup cluster -o rm p3
+	assert_status 2
+	assert_stderr "dm-dedup: p3/$last.pairs: not a band of the settings ($n bands)"
+	[ ! -e rm ]
+	# pairs refuses a band of signatures the settings do not have
+	cp -r sig sig3
+	cp -r sig/band-003 sig3/$last
+	run_split dm-dedup pairs --band "$n" -o p4 sig3
+	assert_status 2
+	assert_stderr "dm-dedup: sig3/$last: not a band of the settings ($n bands)"
+	# the whole directory gives the single command's output
+	dm-dedup cluster -o rm pairs
+	for f in shard-*.jsonl; do dm-dedup apply rm "$f"; done >staged.out
+	dm-dedup --near shard-*.jsonl | cmp - staged.out
+}
+
 @test "stages: sign hashes piped input as it reads it: nothing is copied to --tmp, and --resume checks the same bytes" {
 	shards
 	dm-dedup sign --near -o good --shard shard-00.jsonl <shard-00.jsonl
