@@ -456,28 +456,38 @@ openshard(struct dedup_run *r, const char *sigdir, long b, char **names,
 }
 
 /* The settings of band b's first signature file in sigdir (to free), NULL
- * when there is none. */
+ * when there is none, and the identity of its shards (dm_sfile_ident) in
+ * id: that of the inputs of its pairs. */
 static char *
-bandsettings(const char *sigdir, long b)
+bandsettings(const char *sigdir, long b, uint64_t id[2])
 {
 	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
 	struct dm_sfile *f;
 	char **names, *set = NULL;
-	size_t n;
+	uint64_t *ids;
+	size_t n, i;
 
+	id[0] = id[1] = 0;
 	dm_buf_addf(&path, "%s/band-%03ld", sigdir, b);
 	if (access(path.buf, F_OK) != 0) {
 		dm_buf_free(&path);
 		return NULL;
 	}
 	names = dm_dedup_listdir(path.buf, ".sig", &n);
-	if (n > 0) {
-		dm_buf_addf(&path, "/%s.sig", names[0]);
+	ids = dm_xreallocarray(NULL, n + 1, 2 * sizeof *ids);
+	for (i = 0; i < n; i++) {
+		dm_buf_reset(&path);
+		dm_buf_addf(&path, "%s/band-%03ld/%s.sig", sigdir, b, names[i]);
 		if ((f = dm_sfile_open(path.buf, DM_SFILE_SIG, &err)) == NULL)
 			dm_die("%s", err.buf);
-		set = dm_xstrdup(dm_sfile_head(f)->settings);
+		if (i == 0)
+			set = dm_xstrdup(dm_sfile_head(f)->settings);
+		ids[2 * i] = dm_sfile_head(f)->insize;
+		ids[2 * i + 1] = dm_sfile_head(f)->inhash;
 		dm_sfile_close(f);
 	}
+	dm_sfile_ident(names, ids, n, id);
+	free(ids);
 	dm_dedup_freenames(names, n);
 	dm_buf_free(&path);
 	dm_buf_free(&err);
@@ -526,10 +536,11 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/band-%03ld.pairs", r->outdir, b);
 		if (access(path.buf, F_OK) == 0 && r->resume) {
-			/* kept when made from signatures of these settings */
-			set = bandsettings(argv[0], b);
+			/* kept when made from signatures of these settings
+			 * and shards */
+			set = bandsettings(argv[0], b, id);
 			kept = dm_dedup_done(r, path.buf, DM_SFILE_PAIRS, set,
-			    NULL);
+			    set ? id : NULL);
 			free(set);
 			if (kept)
 				continue;
@@ -820,7 +831,7 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 	char **files, *set = NULL, **names = NULL;
 	size_t nf, i, j, nn = 0, ndups, k;
 	struct dedup_labels l = { NULL, NULL, 0 };
-	uint64_t *dups, *ids = NULL, id[2] = { 0, 0 };
+	uint64_t *dups, *ids = NULL, id[2] = { 0, 0 }, tag;
 	int todo = 0;
 
 	if (argc != 1)
@@ -873,12 +884,13 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 	for (j = 0; j < nn; j++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/%s.rm", r->outdir, names[j]);
-		todo |= !dm_dedup_done(r, path.buf, DM_SFILE_REMOVE, set,
-		    NULL);
+		/* kept when made from pairs of these settings and shards */
+		todo |= !dm_dedup_done(r, path.buf, DM_SFILE_REMOVE, set, id);
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/%s.mark", r->outdir, names[j]);
+		tag = dm_sfile_tag(set, names[j], ids[2 * j], ids[2 * j + 1]);
 		todo |= r->labels &&
-		    !dm_dedup_done(r, path.buf, DM_SFILE_MARKS, NULL, NULL);
+		    !dm_dedup_done(r, path.buf, DM_SFILE_MARKS, NULL, &tag);
 	}
 	if (todo) {
 		/* all or nothing: everything is read and written under

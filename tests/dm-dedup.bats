@@ -1361,6 +1361,34 @@ flip() {
 	dm-dedup --near shard-*.jsonl | cmp - staged.out
 }
 
+@test "stages: pairs and cluster --resume refuse outputs made from another input" {
+	shards
+	mkdir one two
+	cp shard-00.jsonl one/a.jsonl
+	cp shard-01.jsonl two/a.jsonl
+	dm-dedup sign --near -o s1 one/a.jsonl
+	dm-dedup sign --near -o s2 two/a.jsonl
+	dm-dedup pairs -o p s1
+	dm-dedup cluster --labels s1 -o rm p
+	# signatures of a shard of the same name, settings and other bytes
+	run_split dm-dedup pairs -o p --resume s2
+	assert_status 2
+	assert_stderr "dm-dedup: p/band-000.pairs: made from another input than this run; remove it to make it again"
+	dm-dedup pairs -o p2 s2
+	run_split dm-dedup cluster -o rm --resume p2
+	assert_status 2
+	assert_stderr "dm-dedup: rm/a.jsonl.rm: made from another input than this run; remove it to make it again"
+	# those of the same input are kept
+	run_split dm-dedup pairs -o p --resume s1
+	assert_success
+	assert_stderr ""
+	run_split dm-dedup cluster --labels s1 -o rm --resume p
+	assert_success
+	assert_stderr ""
+	dm-dedup cluster -o rm2 p2
+	dm-dedup apply rm2 two/a.jsonl | cmp - <(dm-dedup --near two/a.jsonl)
+}
+
 @test "stages: sign hashes piped input as it reads it: nothing is copied to --tmp, and --resume checks the same bytes" {
 	shards
 	dm-dedup sign --near -o good --shard shard-00.jsonl <shard-00.jsonl
