@@ -178,6 +178,9 @@ dm_dedup_settings(const struct dedup_run *r)
 	/* several keys were joined by NUL before: their signatures differ */
 	if (r->nkeys > 1)
 		json_object_set_new(o, "keyjoin", json_string("length"));
+	/* a longer line was rejected by sign: apply leaves it out */
+	json_object_set_new(o, "max_line", json_integer((json_int_t)
+	    r->io.maxline));
 	/* sign wrote the shingle sets: pairs checks its candidates */
 	if (r->verify)
 		json_object_set_new(o, "verify", json_true());
@@ -213,6 +216,10 @@ dm_dedup_usesettings(struct dedup_run *r, const char *path, const char *set)
 	    r->d.hamming) > DM_DEDUP_MAXTABLES ? 0 :
 	    (int)dm_dedup_ntables(r->d.blocks, r->d.hamming);
 	r->verify = json_is_true(json_object_get(o, "verify"));
+	/* apply reads lines as sign did: a longer one was rejected there */
+	r->io.maxline = json_is_integer(json_object_get(o, "max_line")) ?
+	    (size_t)json_integer_value(json_object_get(o, "max_line")) :
+	    DM_MAX_LINE;
 	r->nkeys = json_array_size(k);
 	r->keys = dm_xcalloc(r->nkeys + 1, sizeof *r->keys);
 	for (i = 0; i < r->nkeys; i++)

@@ -955,7 +955,8 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 
 /* apply: one shard without its removed samples (with --mark, every
  * sample, FIELD naming the kept one); the lines sign rejected are left
- * out again, silently. */
+ * out again, silently (sign said them), and make the exit status 1 as
+ * in the single command. */
 int
 dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 {
@@ -968,7 +969,8 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 	const char *line, *t, *name;
 	uint64_t *rm = NULL, idx = 0, tag = 0;
 	size_t nrm = 0, len, col, n, k = 0, i;
-	int ok, status;
+	unsigned long long left = 0;
+	int ok, status, got;
 	char **mk = NULL;
 
 	if (argc != 2 && !(argc == 1 && r->shard))
@@ -994,20 +996,24 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 	if (r->mark)
 		mk = dm_dedup_readmarks(path.buf, nrm, tag);
 	/* --rejects and --on-error for the samples --mark cannot mark; the
-	 * lines sign rejected are read whatever their length */
+	 * lines are read with sign's --max-line (from the settings): a
+	 * longer one is skipped, not read whole */
 	dm_io_open(&r->io, argc - 1, argv + 1);
-	in->maxline = 0;
-	while (dm_reader_next(in, &line, &len) == 1) {
+	while ((got = dm_reader_next(in, &line, &len)) != 0) {
 		uint64_t cur = idx++;
 
 		r->io.nin++;
-		if (dm_sample_load(s, line, len, in->name, in->lineno, &err,
-		    &col) < 0)
+		if (got == 2 || dm_sample_load(s, line, len, in->name,
+		    in->lineno, &err, &col) < 0) {
+			left++;
 			continue;
+		}
 		for (ok = 1, i = 0; ok && i < r->nkeys; i++)
 			ok = dm_sample_text(s, r->keys[i], &t, &n, &err) == 0;
-		if (!ok)
+		if (!ok) {
+			left++;
 			continue;
+		}
 		while (k < nrm && rm[k] < cur)
 			k++;
 		if (r->mark) {
@@ -1030,6 +1036,8 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 		r->io.nout++;
 	}
 	status = dm_io_close(&r->io);
+	if (left && status == DM_EXIT_OK)
+		status = DM_EXIT_REJECTS;
 	for (i = 0; i < r->nkeys; i++)
 		free(r->keys[i]);
 	free(r->keys);

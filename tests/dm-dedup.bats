@@ -1389,6 +1389,37 @@ flip() {
 	dm-dedup apply rm2 two/a.jsonl | cmp - <(dm-dedup --near two/a.jsonl)
 }
 
+@test "stages: apply leaves out the lines sign rejected, --max-line's too, with the single command's exit status" {
+	printf '%s\n' '{"text":"aaaaaaaaaaaaaaaaaaaa"}' '{"text":"b"}' '{"text":' \
+	    '{"text":"b"}' '{"text":"aaaaaaaaaaaaaaaaaaaa"}' >m.jsonl
+	run_split dm-dedup --max-line 16 --on-error=skip m.jsonl
+	assert_status 1
+	assert_output '{"text":"b"}'
+	run_split dm-dedup sign --max-line 16 --on-error=skip -o sig m.jsonl
+	assert_status 1
+	dm-dedup pairs -o pairs sig
+	dm-dedup cluster --labels sig -o rm pairs
+	# sign said them: apply is silent
+	run_split dm-dedup apply rm m.jsonl
+	assert_status 1
+	assert_output '{"text":"b"}'
+	assert_stderr ""
+	run_split dm-dedup apply --mark dup rm m.jsonl
+	assert_status 1
+	assert_output <<-'EOF'
+	{"text":"b","dup":null}
+	{"text":"b","dup":"m.jsonl:2"}
+	EOF
+	# --max-line is one of the settings
+	dm-dedup sign -o sig2 m.jsonl --on-error=skip || :
+	run_split dm-dedup pairs -o p2 sig2
+	assert_success
+	run_split sh -c 'cp sig/band-000/m.jsonl.sig sig2/band-000/n.jsonl.sig &&
+	    dm-dedup pairs -o p3 sig2'
+	assert_status 2
+	assert_stderr "dm-dedup: sig2/band-000/n.jsonl.sig: made with other settings than 'm.jsonl.sig'"
+}
+
 @test "stages: sign hashes piped input as it reads it: nothing is copied to --tmp, and --resume checks the same bytes" {
 	shards
 	dm-dedup sign --near -o good --shard shard-00.jsonl <shard-00.jsonl
