@@ -967,7 +967,7 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 	const struct dm_shead *h;
 	const unsigned char *p;
 	const char *line, *t, *name;
-	uint64_t *rm = NULL, idx = 0, tag = 0;
+	uint64_t *rm = NULL, idx = 0, tag, want[2];
 	size_t nrm = 0, len, col, n, k = 0, i;
 	unsigned long long left = 0;
 	int ok, status, got;
@@ -983,11 +983,21 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 		dm_die("%s", err.buf);
 	h = dm_sfile_head(f);
 	dm_dedup_usesettings(r, path.buf, h->settings);
-	/* the shard's identity, which its marks must have */
+	/* the shard's identity: its bytes must be those it was signed from
+	 * (a pipe's are known at its end), and its marks have its tag */
 	for (i = 0; i < h->nnames; i++)
 		if (strcmp(h->names[i], name) == 0)
-			tag = dm_sfile_tag(h->settings, name, h->ids[2 * i],
-			    h->ids[2 * i + 1]);
+			break;
+	if (i == h->nnames)
+		dm_die("%s: no shard '%s' in the removals", path.buf, name);
+	want[0] = h->ids[2 * i];
+	want[1] = h->ids[2 * i + 1];
+	tag = dm_sfile_tag(h->settings, name, want[0], want[1]);
+	dm_dedup_inputid(r, argc > 1 ? argv[1] : NULL);
+	if (!r->inpipe && (r->in[0] != want[0] || r->in[1] != want[1]))
+		dm_die("%s: other bytes than those of the shard the removals "
+		    "were made from (%s)", argc > 1 && strcmp(argv[1], "-") !=
+		    0 ? argv[1] : "<stdin>", path.buf);
 	while ((p = dm_sfile_get(f)) != NULL) {
 		rm = dm_xreallocarray(rm, nrm + 1, sizeof *rm);
 		rm[nrm++] = get64(p);
@@ -998,6 +1008,7 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 	/* --rejects and --on-error for the samples --mark cannot mark; the
 	 * lines are read with sign's --max-line (from the settings): a
 	 * longer one is skipped, not read whole */
+	dm_dedup_inputtap(r);
 	dm_io_open(&r->io, argc - 1, argv + 1);
 	while ((got = dm_reader_next(in, &line, &len)) != 0) {
 		uint64_t cur = idx++;
@@ -1034,6 +1045,25 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 			continue;
 		dm_writer_line(&r->io.out, line, len);
 		r->io.nout++;
+	}
+	/* read whole: no removal may be past its end, and a pipe's bytes
+	 * are known now */
+	if (got == 0 && !dm_interrupted && !in->nerrors) {
+		if (r->inpipe) {
+			dm_dedup_inputend(r);
+			if (r->in[0] != want[0] || r->in[1] != want[1])
+				dm_die("<stdin>: other bytes than those of the "
+				    "shard the removals were made from (%s)",
+				    path.buf);
+		}
+		while (k < nrm && rm[k] < idx)
+			k++;
+		if (k < nrm)
+			dm_die("%s: a removal past the end of %s (sample "
+			    "%llu of %llu)", path.buf, argc > 1 &&
+			    strcmp(argv[1], "-") != 0 ? argv[1] : "<stdin>",
+			    (unsigned long long)rm[k] + 1,
+			    (unsigned long long)idx);
 	}
 	status = dm_io_close(&r->io);
 	if (left && status == DM_EXIT_OK)

@@ -1420,6 +1420,28 @@ flip() {
 	assert_stderr "dm-dedup: sig2/band-000/n.jsonl.sig: made with other settings than 'm.jsonl.sig'"
 }
 
+@test "stages: apply refuses a shard of other bytes than the one the removals were made from" {
+	shards
+	for f in shard-*.jsonl; do dm-dedup sign --near -o sig "$f"; done
+	dm-dedup pairs -o pairs sig
+	dm-dedup cluster --labels sig -o rm pairs
+	mkdir y
+	head -n 5 shard-03.jsonl >y/shard-03.jsonl
+	run_split dm-dedup apply rm y/shard-03.jsonl
+	assert_status 2
+	assert_output ""
+	assert_stderr "dm-dedup: y/shard-03.jsonl: other bytes than those of the shard the removals were made from (rm/shard-03.jsonl.rm)"
+	# a pipe's bytes are known at its end
+	run_split sh -c 'cat y/shard-03.jsonl | dm-dedup apply --mark dup --shard shard-03.jsonl rm'
+	assert_status 2
+	assert_stderr "dm-dedup: <stdin>: other bytes than those of the shard the removals were made from (rm/shard-03.jsonl.rm)"
+	# the same bytes from a file, a redirection or a pipe
+	dm-dedup apply rm shard-03.jsonl >a.out
+	[ "$(wc -l <a.out)" -lt 155 ]
+	dm-dedup apply --shard shard-03.jsonl rm <shard-03.jsonl | cmp - a.out
+	cat shard-03.jsonl | dm-dedup apply --shard shard-03.jsonl rm | cmp - a.out
+}
+
 @test "stages: sign hashes piped input as it reads it: nothing is copied to --tmp, and --resume checks the same bytes" {
 	shards
 	dm-dedup sign --near -o good --shard shard-00.jsonl <shard-00.jsonl
