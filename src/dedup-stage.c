@@ -185,7 +185,8 @@ dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
 	/* records come sorted by band first: one file after the other, empty
 	 * ones too, so that every band has a file for every shard */
 	p = dm_xsort_next(&r->xs);
-	for (b = 0; b < nb; b++) {
+	/* interrupted, no file gets its name: stop here */
+	for (b = 0; b < nb && !dm_interrupted; b++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/band-%03d", r->outdir, b);
 		if (dm_mkdirs(path.buf) < 0)
@@ -316,7 +317,7 @@ mmerge(struct dedup_run *r, struct merger *m, size_t n, struct runout *out,
 			heap[nh++] = i;
 	for (i = nh; i-- > 0; )
 		msift(r, m, heap, nh, i);
-	while (nh > 0) {
+	while (nh > 0 && !dm_interrupted) {
 		i = heap[0];
 		if (out == NULL)
 			dm_dedup_addrec(r, g, m[i].rec);
@@ -532,7 +533,7 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 		hi = (long)nb - 1;
 	if (dm_mkdirs(r->outdir) < 0)
 		exit(DM_EXIT_ERROR);
-	for (b = lo; b <= hi; b++) {
+	for (b = lo; b <= hi && !dm_interrupted; b++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/band-%03ld.pairs", r->outdir, b);
 		if (access(path.buf, F_OK) == 0 && r->resume) {
@@ -842,7 +843,7 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 		dm_die("%s: no pairs file", argv[0]);
 	files = bandfiles(r, argv[0], files, &nf);
 	memset(&first, 0, sizeof first);
-	for (i = 0; i < nf; i++) {
+	for (i = 0; i < nf && !dm_interrupted; i++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/%s.pairs", argv[0], files[i]);
 		if ((f = dm_sfile_open(path.buf, DM_SFILE_PAIRS, &err)) == NULL)
@@ -892,7 +893,7 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 		todo |= r->labels &&
 		    !dm_dedup_done(r, path.buf, DM_SFILE_MARKS, NULL, &tag);
 	}
-	if (todo) {
+	if (todo && !dm_interrupted) {
 		/* all or nothing: everything is read and written under
 		 * temporary names before the first output gets its name */
 		ndups = dm_uf_dups(&r->uf, &dups);

@@ -219,6 +219,9 @@ void	 dm_sfile_rename(const char *path);
  * tmpadd is for files written otherwise. */
 void	 dm_sfile_tmpadd(const char *tmp);
 void	 dm_sfile_tmpdone(const char *tmp);
+/* Removes them now: before dying of a signal, which skips atexit. Once
+ * dm_interrupted is set, no file gets its name. */
+void	 dm_sfile_rmtmps(void);
 /* Opens a stage file of the kind: NULL with the reason in err when it is
  * not one, another version or kind, or of the wrong size. The records
  * then come from dm_sfile_get (NULL at the end, where the MD5 is checked:

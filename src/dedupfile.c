@@ -188,14 +188,18 @@ head(const struct dm_shead *h, unsigned long long count, struct dm_buf *b)
 /*
  * The temporary files of this process that have not got their names yet:
  * removed at exit, so that a stage that dies (a write error on a full
- * disk, a damaged input) leaves no .NAME.tmp behind. A stage that ends
- * well has renamed them all.
+ * disk, a damaged input) leaves no .NAME.tmp behind, and by dm-dedup's
+ * main before it dies of a signal (SIGINT, SIGTERM, SIGHUP), which skips
+ * atexit: the handler only sets dm_interrupted, and the stage stops at
+ * its next look at it, so nothing is unlinked in the handler and no
+ * file gets its name once the flag is set. A stage that ends well has
+ * renamed them all.
  */
 static char	**tmps;
 static size_t	  ntmps;
 
-static void
-rmtmps(void)
+void
+dm_sfile_rmtmps(void)
 {
 	size_t i;
 
@@ -213,7 +217,7 @@ dm_sfile_tmpadd(const char *tmp)
 {
 	static int armed;
 
-	if (!armed && atexit(rmtmps) == 0)
+	if (!armed && atexit(dm_sfile_rmtmps) == 0)
 		armed = 1;
 	tmps = dm_xreallocarray(tmps, ntmps + 1, sizeof *tmps);
 	tmps[ntmps++] = dm_xstrdup(tmp);
@@ -297,9 +301,11 @@ end(struct dm_sfile *f, int name)
 	dm_buf_free(&b);
 	if (fsync(f->fd) < 0 || close(f->fd) < 0)
 		dm_die("%s: write error: %s", f->tmp, strerror(errno));
-	if (name && rename(f->tmp, f->path) < 0)
+	/* interrupted, the records may have been cut short: the file
+	 * stays under its temporary name, which is removed */
+	if (name && !dm_interrupted && rename(f->tmp, f->path) < 0)
 		dm_die("%s: %s", f->path, strerror(errno));
-	if (name)
+	if (name && !dm_interrupted)
 		dm_sfile_tmpdone(f->tmp);
 	free(f->buf);
 	free(f->tmp);
@@ -325,9 +331,10 @@ dm_sfile_rename(const char *path)
 	struct dm_buf b = DM_BUF_INIT;
 
 	tmpname(&b, path);
-	if (rename(b.buf, path) < 0)
+	if (!dm_interrupted && rename(b.buf, path) < 0)
 		dm_die("%s: %s", path, strerror(errno));
-	dm_sfile_tmpdone(b.buf);
+	if (!dm_interrupted)
+		dm_sfile_tmpdone(b.buf);
 	dm_buf_free(&b);
 }
 

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,9 +147,16 @@ intopt(const char *arg, long long min, long long max, const char *name)
 	return (int)dm_strtonum(arg, min, max, name, usage);
 }
 
+static void
+onhup(int sig)
+{
+	dm_interrupted = sig;
+}
+
 int
 main(int argc, char *argv[])
 {
+	struct sigaction sa, old;
 	struct dedup_run r;
 	struct dm_sample *s;
 	uint64_t idx, next = 0;
@@ -174,6 +182,13 @@ main(int argc, char *argv[])
 	};
 
 	dm_init(argv[0]);
+	/* a stage's terminal closed stops it as SIGTERM does, so that its
+	 * temporary files are removed (dm_init takes SIGINT and SIGTERM) */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = onhup;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 	dm_report_start(argc, argv);
 	memset(&r, 0, sizeof r);
 	dm_dedup_init(&r.d);
@@ -436,6 +451,8 @@ main(int argc, char *argv[])
 		dm_dedup_free(&r.d);
 		dm_buf_free(&r.key);
 		dm_buf_free(&r.err);
+		/* dm_exit dies of a signal, skipping atexit */
+		dm_sfile_rmtmps();
 		return dm_exit(status);
 	}
 
@@ -484,6 +501,7 @@ main(int argc, char *argv[])
 		free(r.sig);
 		dm_buf_free(&r.key);
 		dm_buf_free(&r.err);
+		dm_sfile_rmtmps();
 		return dm_exit(status);
 	}
 

@@ -1442,6 +1442,30 @@ flip() {
 	cat shard-03.jsonl | dm-dedup apply --shard shard-03.jsonl rm | cmp - a.out
 }
 
+@test "stages: SIGTERM, SIGINT or SIGHUP leaves no temporary file behind, and the signal's exit status" {
+	printf '%s\n' '{"text":"a b c d e f"}' '{"text":"a b c d e g"}' >s.jsonl
+	for sig in TERM INT HUP; do
+		rm -rf k f
+		mkfifo f
+		# sign waits for more of its pipe, its files open
+		dm-dedup sign --near --verify --shard s.jsonl -o k <f &
+		pid=$!
+		exec 7>f
+		cat s.jsonl >&7
+		for i in $(seq 200); do
+			[ -e k/sets/.s.jsonl.idx.tmp ] && break
+			sleep 0.05
+		done
+		[ -e k/labels/.s.jsonl.lab.tmp ]
+		kill -"$sig" "$pid"
+		status=0
+		wait "$pid" || status=$?
+		exec 7>&-
+		[ "$status" -eq $((128 + $(kill -l "$sig"))) ]
+		[ -z "$(find k -name '.*.tmp')" ]
+	done
+}
+
 @test "stages: sign hashes piped input as it reads it: nothing is copied to --tmp, and --resume checks the same bytes" {
 	shards
 	dm-dedup sign --near -o good --shard shard-00.jsonl <shard-00.jsonl
