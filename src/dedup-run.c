@@ -247,93 +247,98 @@ recidx(const struct dedup_run *r, const unsigned char *rec)
 	return get64(rec + r->recsz - 8);
 }
 
-static void
-simhash_group(struct dedup_run *r, struct dedup_group *g)
-{
-	uint64_t *reps = NULL, h, x;
-	size_t i, j, nr = 0;
-
-	reps = dm_xreallocarray(NULL, g->n, 2 * sizeof *reps);
-	for (i = 0; i < g->n; i++) {
-		const unsigned char *p = g->v + i * r->recsz;
-
-		h = get64(p + 10);
-		x = get64(p + 18);
-		if (nr && reps[2 * (nr - 1)] == h) {
-			/* the same SimHash: the same cluster */
-			join(r, x, reps[2 * (nr - 1) + 1]);
-			continue;
-		}
-		reps[2 * nr] = h;
-		reps[2 * nr + 1] = x;
-		nr++;
-	}
-	for (i = 0; i < nr; i++)
-		for (j = i + 1; j < nr; j++)
-			if (__builtin_popcountll(reps[2 * i] ^ reps[2 * j]) <=
-			    r->d.hamming)
-				join(r, reps[2 * j + 1],
-				    reps[2 * i + 1]);
-	free(reps);
-}
-
-void
-dm_dedup_group(struct dedup_run *r, struct dedup_group *g)
-{
-	uint64_t first, x, prev;
-	size_t i;
-
-	if (g->n < 2)
-		return;
-	if (r->d.mode == DM_DEDUP_SIMHASH) {
-		simhash_group(r, g);
-		return;
-	}
-	first = recidx(r, g->v);
-	if (r->d.mode == DM_DEDUP_MINHASH && r->d.preset == DM_PRESET_DATATROVE) {
-		/* datatrove pairs each signature with the one before it */
-		for (prev = first, i = 1; i < g->n; i++, prev = x) {
-			x = recidx(r, g->v + i * r->recsz);
-			if (dm_dedup_similar(r, prev, x))
-				join(r, prev, x);
-		}
-		return;
-	}
-	/* Data-Juicer unions each member of a bucket with its smallest */
-	for (i = 1; i < g->n; i++) {
-		x = recidx(r, g->v + i * r->recsz);
-		if (r->d.mode == DM_DEDUP_EXACT ||
-		    dm_dedup_similar(r, first, x))
-			join(r, x, first);
-	}
-}
-
-/* Adds a record of the sorted stream; a new key ends the group before. */
+/*
+ * A group of equal keys is joined as its records come, so that only its
+ * key is held, whatever its size: Data-Juicer unions each member of a
+ * bucket with its first, datatrove pairs each signature with the one
+ * before it. SimHash joins the records of one value to its first as they
+ * come (they are sorted by value within the table's key) and keeps one
+ * record a value, whose values are compared pairwise when the group ends.
+ */
 void
 dm_dedup_addrec(struct dedup_run *r, struct dedup_group *g, const void *p)
 {
-	if (g->n && memcmp(p, g->v, r->keysz) != 0) {
+	const unsigned char *rec = p;
+	uint64_t x = recidx(r, rec), h;
+
+	if (g->n && memcmp(rec, g->key, r->keysz) != 0)
 		dm_dedup_group(r, g);
-		g->n = 0;
+	if (g->n++ == 0) {
+		if (g->keycap < r->keysz) {
+			g->keycap = r->keysz;
+			g->key = dm_xrealloc(g->key, g->keycap);
+		}
+		memcpy(g->key, rec, r->keysz);
+		g->first = g->prev = x;
+		g->nr = 0;
+	} else if (r->d.mode == DM_DEDUP_SIMHASH)
+		;
+	else if (r->d.mode == DM_DEDUP_MINHASH &&
+	    r->d.preset == DM_PRESET_DATATROVE) {
+		if (dm_dedup_similar(r, g->prev, x))
+			join(r, g->prev, x);
+		g->prev = x;
+		return;
+	} else {
+		if (r->d.mode == DM_DEDUP_EXACT ||
+		    dm_dedup_similar(r, g->first, x))
+			join(r, x, g->first);
+		return;
 	}
-	if (g->n == g->cap) {
-		g->cap = g->cap ? g->cap * 2 : 16;
-		g->v = dm_xreallocarray(g->v, g->cap, r->recsz);
+	if (r->d.mode != DM_DEDUP_SIMHASH)
+		return;
+	h = get64(rec + 10);
+	if (g->nr && g->reps[2 * (g->nr - 1)] == h) {
+		/* the same SimHash: the same cluster */
+		join(r, x, g->reps[2 * (g->nr - 1) + 1]);
+		return;
 	}
-	memcpy(g->v + g->n++ * r->recsz, p, r->recsz);
+	if (g->nr == g->repcap) {
+		g->repcap = g->repcap ? g->repcap * 2 : 16;
+		g->reps = dm_xreallocarray(g->reps, g->repcap,
+		    2 * sizeof *g->reps);
+	}
+	g->reps[2 * g->nr] = h;
+	g->reps[2 * g->nr + 1] = x;
+	g->nr++;
+}
+
+/* Ends the group: SimHash's values within the distance are joined. */
+void
+dm_dedup_group(struct dedup_run *r, struct dedup_group *g)
+{
+	const uint64_t *reps = g->reps;
+	size_t i, j;
+
+	for (i = 0; r->d.mode == DM_DEDUP_SIMHASH && i < g->nr; i++)
+		for (j = i + 1; j < g->nr; j++)
+			if (__builtin_popcountll(reps[2 * i] ^ reps[2 * j]) <=
+			    r->d.hamming)
+				join(r, reps[2 * j + 1], reps[2 * i + 1]);
+	g->n = 0;
+	g->nr = 0;
+}
+
+void
+dm_dedup_groupfree(struct dedup_group *g)
+{
+	free(g->key);
+	free(g->reps);
+	memset(g, 0, sizeof *g);
 }
 
 void
 dm_dedup_clusters(struct dedup_run *r)
 {
-	struct dedup_group g = { NULL, 0, 0 };
+	struct dedup_group g;
 	const unsigned char *p;
 
+	memset(&g, 0, sizeof g);
 	dm_xsort_finish(&r->xs);
 	while ((p = dm_xsort_next(&r->xs)) != NULL)
 		dm_dedup_addrec(r, &g, p);
 	dm_dedup_group(r, &g);
-	free(g.v);
+	dm_dedup_groupfree(&g);
 	dm_xsort_free(&r->xs);
 }
 

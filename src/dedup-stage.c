@@ -501,7 +501,7 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 {
 	struct dm_buf path = DM_BUF_INIT, err = DM_BUF_INIT;
 	struct dm_shead h;
-	struct dedup_group g = { NULL, 0, 0 };
+	struct dedup_group g;
 	struct merger *m, first;
 	struct runout *o;
 	size_t i, j, k, ns, nbd, nb, maxs, nsrc, n, nrec;
@@ -515,6 +515,7 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 	if (argc != 1)
 		dm_usage_die(dm_dedup_usage,
 		    "pairs reads one signature directory");
+	memset(&g, 0, sizeof g);
 	/* band-NNN, beside labels/ and sets/ */
 	bands = dm_dedup_listdir(argv[0], "", &nbd);
 	for (i = nb = 0; i < nbd; i++)
@@ -656,7 +657,6 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 		free(runs);
 		runs = NULL;
 		dm_dedup_group(r, &g);
-		g.n = 0;
 		dm_sfile_commit(r->pairs);
 		r->pairs = NULL;
 		if (r->verify)
@@ -672,7 +672,7 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 		r->keys = NULL;
 		r->nkeys = 0;
 	}
-	free(g.v);
+	dm_dedup_groupfree(&g);
 	dm_dedup_freenames(bands, nbd);
 	dm_buf_free(&path);
 	dm_buf_free(&err);

@@ -159,7 +159,8 @@ void	 dm_xsort_free(struct dm_xsort *);
 
 /*
  * Only the samples named in a union are stored (an absent one is its own
- * root): about 24 bytes each. DM_UF_MIN makes the smaller number the root
+ * root), 16 bytes each in a hash table of a power of two of them, at
+ * most 3/4 full: 21 to 43 bytes a sample, and up to 64 while it doubles. DM_UF_MIN makes the smaller number the root
  * (Data-Juicer); DM_UF_SIZE joins the smaller set to the larger, the first
  * argument's root on a tie (datatrove).
  */

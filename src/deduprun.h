@@ -97,9 +97,15 @@ cmpu64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A group of equal keys, joined as it comes (dm_dedup_addrec): its key,
+ * its first and last samples, and for SimHash one record a value. */
 struct dedup_group {
-	unsigned char	*v;
-	size_t		 n, cap;
+	unsigned char	*key;
+	size_t		 keycap;
+	unsigned long long n;		/* records so far */
+	uint64_t	 first, prev;
+	uint64_t	*reps;		/* SimHash: value, sample, ... */
+	size_t		 nr, repcap;
 };
 
 struct dedup_labels {
@@ -129,11 +135,13 @@ int	 dm_dedup_markable(struct dedup_run *, struct dm_sample *);
  * one's last sample. */
 void	 dm_dedup_exactflush(struct dedup_run *);
 int	 dm_dedup_nearkey(struct dedup_run *, struct dm_sample *, uint64_t idx);
-/* The samples of a group of equal keys are one cluster (or candidates). */
+/* The samples of a group of equal keys are one cluster (or candidates):
+ * joined as the records come (dm_dedup_addrec, a new key ending the
+ * group before), the rest when dm_dedup_group ends it. */
 void	 dm_dedup_group(struct dedup_run *, struct dedup_group *);
-/* Adds a record of the sorted stream; a new key ends the group before. */
 void	 dm_dedup_addrec(struct dedup_run *, struct dedup_group *,
 	    const void *);
+void	 dm_dedup_groupfree(struct dedup_group *);
 /* Sorts the keys of pass one and joins their clusters. */
 void	 dm_dedup_clusters(struct dedup_run *);
 /* The index of x in l->root, -1 if absent. */

@@ -4,11 +4,18 @@
 
 #include "dedup.h"
 
+/*
+ * 16 bytes a sample: a root keeps the size of its set where the others
+ * keep their parent, marked by the top bit (sample numbers are below
+ * 2^63), so that the table of the samples of large clusters stays within
+ * what dm-dedup.1 says of it.
+ */
 struct dm_ufnode {
 	uint64_t	 key;		/* sample number + 1; 0: empty */
-	uint64_t	 parent;
-	uint64_t	 size;
+	uint64_t	 up;		/* the parent, or ROOT | the set's size */
 };
+
+#define ROOT	(1ULL << 63)
 
 void
 dm_uf_init(struct dm_uf *u, enum dm_uf_rule rule)
@@ -56,8 +63,7 @@ lookup(struct dm_uf *u, uint64_t x, int add)
 	if (!add)
 		return NULL;
 	v->key = x + 1;
-	v->parent = x;
-	v->size = 1;
+	v->up = ROOT | 1;
 	u->n++;
 	return v;
 }
@@ -68,12 +74,12 @@ dm_uf_find(struct dm_uf *u, uint64_t x)
 	struct dm_ufnode *v;
 	uint64_t r = x, next;
 
-	while ((v = lookup(u, r, 0)) != NULL && v->parent != r)
-		r = v->parent;
-	/* path compression */
+	while ((v = lookup(u, r, 0)) != NULL && !(v->up & ROOT))
+		r = v->up;
+	/* path compression: the samples on the way are not roots */
 	while (x != r && (v = lookup(u, x, 0)) != NULL) {
-		next = v->parent;
-		v->parent = r;
+		next = v->up;
+		v->up = r;
 		x = next;
 	}
 	return r;
@@ -93,20 +99,20 @@ dm_uf_union(struct dm_uf *u, uint64_t x, uint64_t y)
 		return;
 	vx = lookup(u, rx, 0);
 	vy = lookup(u, ry, 0);
+	sx = vx->up & ~ROOT;
+	sy = vy->up & ~ROOT;
 	if (u->rule == DM_UF_MIN) {
 		/* Data-Juicer: parent[px] = parent[py] = min(px, py) */
 		if (ry < rx) {
-			vx->parent = ry;
-			vy->size += vx->size;
+			vx->up = ry;
+			vy->up = ROOT | (sx + sy);
 		} else {
-			vy->parent = rx;
-			vx->size += vy->size;
+			vy->up = rx;
+			vx->up = ROOT | (sx + sy);
 		}
 		return;
 	}
 	/* datatrove: the smaller set joins the larger; on a tie, x's */
-	sx = vx->size;
-	sy = vy->size;
 	if (sx < sy) {
 		t = rx;
 		rx = ry;
@@ -114,8 +120,8 @@ dm_uf_union(struct dm_uf *u, uint64_t x, uint64_t y)
 		vx = lookup(u, rx, 0);
 		vy = lookup(u, ry, 0);
 	}
-	vy->parent = rx;
-	vx->size = sx + sy;
+	vy->up = rx;
+	vx->up = ROOT | (sx + sy);
 }
 
 static int
@@ -129,19 +135,18 @@ cmppair(const void *a, const void *b)
 size_t
 dm_uf_dups(struct dm_uf *u, uint64_t **pairs)
 {
-	uint64_t *p = NULL, x, r;
-	size_t i, n = 0, cap = 0;
+	uint64_t *p, x, r;
+	size_t i, n = 0;
 
+	/* room for every stored sample at once: 16 bytes each, where
+	 * doubling would take up to twice that while it copies */
+	p = dm_xreallocarray(NULL, u->n ? u->n : 1, 2 * sizeof *p);
 	for (i = 0; i < u->cap; i++) {
 		if (u->v[i].key == 0)
 			continue;
 		x = u->v[i].key - 1;
 		if ((r = dm_uf_find(u, x)) == x)
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 256;
-			p = dm_xreallocarray(p, cap, 2 * sizeof *p);
-		}
 		p[2 * n] = x;
 		p[2 * n + 1] = r;
 		n++;
