@@ -345,6 +345,10 @@ polltimeout(struct dm_sched *S, double t, double tick)
 	double next = tick > 0 ? tick : -1, d;
 
 	for (j = S->head; j; j = j->next) {
+		/* an attempt that could not start has ended already */
+		if (j->state == DM_JOB_RUNNING && j->reaped && j->fout < 0 &&
+		    j->ferr < 0)
+			return 0;
 		if (j->state != DM_JOB_RUNNING || j->reaped)
 			continue;
 		/* Its pipes closed before it became a zombie: SIGCHLD will

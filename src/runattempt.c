@@ -388,15 +388,37 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 	return 0;
 }
 
+/* Tries of a spawn that fails with EAGAIN (no process to be had now),
+ * SPAWNWAIT microseconds apart, before the attempt fails. */
+#define SPAWNTRIES	20
+#define SPAWNWAIT	100000
+
 void
 dm_attempt_spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
     char *const argv[])
 {
-	int e;
+	int e, i;
 
 	j->direct = 0;
-	if ((e = spawn(S, s, j, argv[0], 1, argv, S->envp, S->nenv, 0)) != 0)
-		dm_die("%s: %s", argv[0], strerror(e));
+	/* The process table or memory full is the machine's state, not the
+	 * job's: jobs that end meanwhile make room, so it is waited out a
+	 * while first, stalling the loop (rare, and bounded). */
+	for (i = 0; (e = spawn(S, s, j, argv[0], 1, argv, S->envp, S->nenv,
+	    0)) == EAGAIN && i < SPAWNTRIES; i++)
+		usleep(SPAWNWAIT);
+	if (e == 0)
+		return;
+	/* One job's failure, not the run's: a line too long for an
+	 * argument (E2BIG) must not stop the other lines. The attempt has
+	 * ended, as the shell ends one it cannot execute (126, 127 when
+	 * not found), saying why on the job's stderr, and is retried or
+	 * fails like any failed attempt. */
+	snprintf(j->sigmsg, sizeof j->sigmsg, "dm-run: %s: %s\n", argv[0],
+	    strerror(e));
+	j->pid = 0;
+	j->fin = j->fout = j->ferr = -1;
+	j->wstatus = (e == ENOENT ? 127 : 126) << 8;
+	j->reaped = 1;
 }
 
 int

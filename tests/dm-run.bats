@@ -572,6 +572,28 @@ it's it's it's
 	assert_stderr "dm-run: job 2 ('bad one') failed 1 time: exit status 2"
 }
 
+@test "--files: a line too long for an argument fails its own job, the other lines run" {
+	{ echo b; echo c; head -c 200000 /dev/zero | tr '\0' a; echo; echo d; } >list
+	a200=$(head -c 200 /dev/zero | tr '\0' a)
+	run_split timeout 30 dm-run --files -j 1 --retries 1 -- 'echo {} | wc -c' <list
+	assert_status 2
+	assert_output $'2\n2\n2'
+	assert_stderr "dm-run: /bin/sh: Argument list too long
+dm-run: job 3 ('$a200...'): exit status 126; trying again (2 of 2)
+dm-run: /bin/sh: Argument list too long
+dm-run: job 3 ('$a200...') failed 2 times: exit status 126
+dm-run: job 3: dm-run: /bin/sh: Argument list too long"
+	# the same through --output-dir: every other part is there, and a
+	# resumed run runs the failed line again instead of dying at it
+	run_split timeout 30 dm-run --files -j 2 --retries 0 --output-dir out -- 'echo {} | wc -c' <list
+	assert_status 2
+	[ "$(cd out && ls part-* | tr '\n' ' ')" = 'part-000001.jsonl part-000002.jsonl part-000004.jsonl ' ]
+	run_split timeout 30 dm-run --files -j 2 --retries 0 --output-dir out --resume -- 'echo {} | wc -c' <list
+	assert_status 2
+	[ "$(echo "$stderr" | grep -c 'Argument list too long')" = 2 ]
+	[ ! -e out/_SUCCESS ]
+}
+
 @test "--output-dir writes one part per block, a manifest and _SUCCESS" {
 	seq 1 10 >in
 	run_out stdout dm-run -j 2 --lines 4 --output-dir out -- cat <in
