@@ -405,6 +405,11 @@ main(int argc, char *argv[])
 		    "each other");
 	if (o.resume && o.outdir == NULL && o.spool == NULL)
 		dm_usage_die(usage, "--resume needs --output-dir or --spool");
+	/* One job's output, whichever ends first, is no part of a run that
+	 * --resume could complete: the two would disagree on what DIR
+	 * holds. */
+	if (o.halt == DM_HALT_FIRST_SUCCESS && o.outdir != NULL)
+		dm_usage_die(usage, "--halt first-success excludes --output-dir");
 	if (lockwait && lockfile == NULL)
 		dm_usage_die(usage, "--lock-wait needs --lock");
 	if (o.rejects == NULL && (o.rejects = getenv("DM_REJECTS")) != NULL) {

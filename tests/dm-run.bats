@@ -464,6 +464,16 @@ sample_input() {
 	[ $(($(date +%s) - start)) -lt 10 ]
 }
 
+@test "--halt first-success with --output-dir is a usage error, and nothing is run" {
+	seq 1 100 >in
+	usage=$(usage_of dm-run)
+	run_split timeout 20 dm-run -j 3 --lines 10 --halt first-success --output-dir out -- 'echo ran >>ran; cat' <in
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-run: --halt first-success excludes --output-dir"$'\n'"$usage"
+	[ ! -e out ] && [ ! -e ran ]
+}
+
 @test "--joblog appends a header and one tab-separated line per attempt" {
 	seq 1 6 >in
 	run_out out dm-run -j 1 --lines 3 --joblog log -- \
