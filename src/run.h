@@ -167,7 +167,8 @@ int	 dm_fd_copyfile(const char *from, int fd, const char *to);
  * part that is missing is simply done again. The manifest's first lines hold
  * the block settings and the command; then one line per finished part with
  * its input range and a hash of its input bytes, so that a resumed run can
- * check that it cuts the same input the same way. Every function reports
+ * check that it cuts the same input the same way, and its job's exit
+ * status, so that it exits as one uninterrupted run would. Every function reports
  * its own errors (naming DIR) and returns -1 after that.
  */
 struct dm_ckpt;
@@ -177,14 +178,16 @@ struct dm_ckpt;
 struct dm_ckpt *dm_ckpt_open(const char *dir, int resume, const char *settings,
 	    const char *command);
 /* Whether the part of block seq is done: 1 (recorded with this input range
- * and hash, and present), 0 (to be run), -1 when the block differs from the
- * one recorded. */
+ * and hash, and present; *status is then the exit status of its job, 0 or
+ * 1), 0 (to be run), -1 when the block differs from the one recorded. */
 int	 dm_ckpt_done(struct dm_ckpt *, unsigned long long seq,
-	    unsigned long long off, unsigned long long len, uint64_t hash);
-/* Writes the part of block seq from h, as described above; 0 or -1. */
+	    unsigned long long off, unsigned long long len, uint64_t hash,
+	    int *status);
+/* Writes the part of block seq from h, made by a job that exited status
+ * (0 or 1), as described above; 0 or -1. */
 int	 dm_ckpt_commit(struct dm_ckpt *, unsigned long long seq,
 	    unsigned long long off, unsigned long long len, uint64_t hash,
-	    struct dm_held *h);
+	    int status, struct dm_held *h);
 /* Keeps the records of block seq's rejected lines, the file at from (none
  * when it does not exist), as DIR/rejects-NNNNNN.jsonl: written whole
  * under a temporary name and renamed, before the part is; 0 or -1. */

@@ -20,6 +20,8 @@ struct rec {
 	int		 checked;	/* the part's size and sum are recorded */
 	unsigned long long size;	/* of the part file */
 	uint64_t	 sum;		/* XXH64 of the part file */
+	int		 status;	/* its job's exit status, 0 or 1; -1
+					 * when not recorded (an older dm) */
 };
 
 struct dm_ckpt {
@@ -101,7 +103,7 @@ header(struct dm_buf *b, const char *settings, const char *command)
 static void
 setrec(struct dm_ckpt *k, unsigned long long seq, unsigned long long off,
     unsigned long long len, uint64_t hash, int checked,
-    unsigned long long size, uint64_t sum)
+    unsigned long long size, uint64_t sum, int status)
 {
 	unsigned long long n;
 
@@ -120,6 +122,7 @@ setrec(struct dm_ckpt *k, unsigned long long seq, unsigned long long off,
 	k->recs[seq].checked = checked;
 	k->recs[seq].size = size;
 	k->recs[seq].sum = sum;
+	k->recs[seq].status = status;
 	if (seq > k->maxrec)
 		k->maxrec = seq;
 }
@@ -135,7 +138,7 @@ readmanifest(struct dm_ckpt *k, const char *want)
 	char *p, *nl, *end;
 	ssize_t n;
 	size_t hl;
-	int got;
+	int got, status;
 
 	dm_buf_grow(&b, 65536);
 	for (;;) {
@@ -183,15 +186,17 @@ readmanifest(struct dm_ckpt *k, const char *want)
 			k->ended = 1;
 			continue;
 		}
-		/* a manifest of an older dm has no size and sum */
-		got = sscanf(p, "part %llu %llu %llu %" SCNx64 " %llu %" SCNx64,
-		    &seq, &off, &len, &hash, &size, &sum);
-		if (got != 4 && got != 6) {
+		/* a manifest of an older dm has no size and sum, or no
+		 * exit status (which an older dm reading this one skips) */
+		got = sscanf(p, "part %llu %llu %llu %" SCNx64 " %llu %" SCNx64
+		    " %d", &seq, &off, &len, &hash, &size, &sum, &status);
+		if ((got != 4 && got != 6 && got != 7) ||
+		    (got == 7 && status != 0 && status != 1)) {
 			dm_warn("%s: %s: bad line '%s'", k->dir, MANIFEST, p);
 			goto bad;
 		}
-		setrec(k, seq, off, len, hash, got == 6, got == 6 ? size : 0,
-		    got == 6 ? sum : 0);
+		setrec(k, seq, off, len, hash, got >= 6, got >= 6 ? size : 0,
+		    got >= 6 ? sum : 0, got == 7 ? status : -1);
 	}
 	dm_buf_free(&b);
 	return 0;
@@ -292,6 +297,8 @@ recline(struct dm_buf *b, unsigned long long seq, const struct rec *r)
 	    r->hash);
 	if (r->checked)
 		dm_buf_addf(b, " %llu %016" PRIx64, r->size, r->sum);
+	if (r->checked && r->status >= 0)
+		dm_buf_addf(b, " %d", r->status);
 	dm_buf_addc(b, '\n');
 }
 
@@ -363,12 +370,13 @@ verify(struct dm_ckpt *k, unsigned long long seq, const struct rec *r,
 
 int
 dm_ckpt_done(struct dm_ckpt *k, unsigned long long seq, unsigned long long off,
-    unsigned long long len, uint64_t hash)
+    unsigned long long len, uint64_t hash, int *status)
 {
 	struct dm_buf name = DM_BUF_INIT;
 	struct rec *r;
 	int done;
 
+	*status = 0;
 	if (k->ended && seq > k->end) {
 		dm_warn("%s: the input has more than the %llu blocks of the "
 		    "run being resumed", k->dir, k->end);
@@ -386,6 +394,16 @@ dm_ckpt_done(struct dm_ckpt *k, unsigned long long seq, unsigned long long off,
 	done = faccessat(k->dirfd, name.buf, F_OK, 0) == 0;
 	if (done)
 		done = verify(k, seq, r, name.buf);
+	if (done > 0 && r->status >= 0)
+		*status = r->status;
+	else if (done > 0) {
+		/* Recorded by an older dm, without it: a block whose tools
+		 * rejected lines has its records kept (its job exited 1);
+		 * a job that exited 1 for another reason is not seen. */
+		dm_buf_reset(&name);
+		dm_buf_addf(&name, "rejects-%06llu.jsonl", seq);
+		*status = faccessat(k->dirfd, name.buf, F_OK, 0) == 0;
+	}
 	dm_buf_free(&name);
 	return done;
 }
@@ -393,7 +411,7 @@ dm_ckpt_done(struct dm_ckpt *k, unsigned long long seq, unsigned long long off,
 int
 dm_ckpt_commit(struct dm_ckpt *k, unsigned long long seq,
     unsigned long long off, unsigned long long len, uint64_t hash,
-    struct dm_held *h)
+    int status, struct dm_held *h)
 {
 	struct dm_buf tmp = DM_BUF_INIT, name = DM_BUF_INIT, line = DM_BUF_INIT;
 	unsigned long long size;
@@ -424,7 +442,7 @@ dm_ckpt_commit(struct dm_ckpt *k, unsigned long long seq,
 	/* Recorded before it is renamed: a part that exists is recorded (a
 	 * block run again after a crash here is recorded again: the last
 	 * record holds, and a complete run leaves one, dm_ckpt_finish). */
-	setrec(k, seq, off, len, hash, 1, size, sum);
+	setrec(k, seq, off, len, hash, 1, size, sum, status);
 	recline(&line, seq, &k->recs[seq]);
 	if (dm_fd_writeall(k->mfd, line.buf, line.len) < 0 || fsync(k->mfd) < 0) {
 		dm_warnx_errno("%s/%s: write error", k->dir, MANIFEST);

@@ -126,7 +126,7 @@ dm_job_new(struct dm_sched *S, struct dm_block *b)
 	const struct dm_runopts *o = S->o;
 	struct dm_job *j;
 	size_t n = b->len;
-	int done, i;
+	int done, status, i;
 
 	if (o->files) {
 		while (n > 0 && (b->buf[n - 1] == '\n' || b->buf[n - 1] == '\r'))
@@ -158,10 +158,14 @@ dm_job_new(struct dm_sched *S, struct dm_block *b)
 			dm_job_free(j);
 			return;
 		}
-		done = dm_ckpt_done(S->ckpt, j->seq, j->off, j->len, j->hash);
+		done = dm_ckpt_done(S->ckpt, j->seq, j->off, j->len, j->hash,
+		    &status);
 		if (done != 0) {
 			if (done < 0)
 				S->fatal = 1;
+			/* the run exits as one uninterrupted run would */
+			if (done > 0 && status == 1)
+				S->rejects = 1;
 			S->nskipped++;
 			S->bytesdone += j->len;
 			dm_job_free(j);
@@ -268,10 +272,10 @@ emit(struct dm_sched *S, struct dm_job *j)
  * Where a succeeded job's output goes, once its turn has come (at once,
  * unless outputs keep input order): under --halt first-success, the first
  * output there is, and the run stops; with --output-dir, its part file;
- * else standard output.
+ * else standard output. rejects: the job exited 1.
  */
 static void
-deliver(struct dm_sched *S, struct dm_job *j)
+deliver(struct dm_sched *S, struct dm_job *j, int rejects)
 {
 	if (S->o->halt == DM_HALT_FIRST_SUCCESS) {
 		if (j->out.len > 0 && !S->found) {
@@ -285,7 +289,7 @@ deliver(struct dm_sched *S, struct dm_job *j)
 		/* the part's records are in place before the part */
 		if ((j->rejpath != NULL && dm_ckpt_rejects(S->ckpt, j->seq,
 		    j->rejpath) < 0) || dm_ckpt_commit(S->ckpt, j->seq, j->off,
-		    j->len, j->hash, &j->out) < 0)
+		    j->len, j->hash, rejects, &j->out) < 0)
 			S->fatal = 1;
 		dm_rej_discard(j);
 	} else {
@@ -440,7 +444,7 @@ dm_job_finish(struct dm_sched *S, struct dm_job *j)
 	j->in = NULL;
 	j->state = DM_JOB_DONE;
 	if (!dm_job_ordered(S)) {
-		deliver(S, j);
+		deliver(S, j, end == DM_END_REJECTS);
 		drop(S, j);
 	}
 }

@@ -660,7 +660,8 @@ dm-run: job 3: dm-run: /bin/sh: Argument list too long"
 	assert_stderr 'dm-run: out: the input has 1 blocks, the run being resumed had 3 or more'
 	# a record without its part (killed between the two): the block is
 	# run again, and recorded once
-	grep '^part 2 ' out/_MANIFEST | sed 's/ [0-9a-f]*$/ 0000000000000000/' >>out/_MANIFEST
+	grep '^part 2 ' out/_MANIFEST | sed 's/ [0-9a-f]* \([01]\)$/ 0000000000000000 \1/' >>out/_MANIFEST
+	grep -q '^part 2 .* 0000000000000000 0$' out/_MANIFEST
 	rm out/part-000002.jsonl
 	run_split dm-run --lines 4 --output-dir out --resume -- cat <in
 	assert_success
@@ -695,6 +696,41 @@ dm-run: job 3: dm-run: /bin/sh: Argument list too long"
 	cat out/part-*.jsonl >got
 	assert_same got want
 	[ -z "$(ls -A out | grep -v -e '^part-' -e '^_MANIFEST$' -e '^_SUCCESS$')" ]
+}
+
+@test "a resumed --output-dir run exits 1 when a block it skips rejected samples, as one run does" {
+	for i in $(seq 30); do
+		if [ "$i" = 7 ]; then echo bad; else echo "{\"text\":\"t$i\"}"; fi
+	done >in
+	cmd="dm-filter --on-error=skip 'len > 0'"
+	run_split dm-run -j 2 --lines 2 --output-dir out -- "$cmd" <in
+	assert_status 1
+	# the manifest keeps each part's exit status
+	[ "$(grep '^part 4 ' out/_MANIFEST | sed 's/.* //')" = 1 ]
+	[ "$(grep '^part 3 ' out/_MANIFEST | sed 's/.* //')" = 0 ]
+	# a run cut short after block 4: the rest is run, block 4 skipped
+	rm out/_SUCCESS out/part-00001[0-5].jsonl
+	run_split dm-run -j 2 --lines 2 --output-dir out --resume -- "$cmd" <in
+	assert_status 1
+	[ -e out/_SUCCESS ]
+	# a complete run resumed: every block skipped
+	run_split dm-run -j 2 --lines 2 --output-dir out --resume -- "$cmd" <in
+	assert_status 1
+	assert_stderr ''
+	# a manifest of an older dm, without the statuses: a block whose
+	# rejects were kept exited 1
+	sed -i 's/^\(part [0-9]* [0-9]* [0-9]* [0-9a-f]* [0-9]* [0-9a-f]*\) [01]$/\1/' out/_MANIFEST
+	[ "$(grep -c '^part .* [01]$' out/_MANIFEST)" = 0 ]
+	run_split dm-run -j 2 --lines 2 --output-dir out --resume -- "$cmd" <in
+	assert_status 1
+	rm out/rejects-000004.jsonl
+	run_split dm-run -j 2 --lines 2 --output-dir out --resume -- "$cmd" <in
+	assert_success
+	# a block without rejects resumes to 0
+	head -n 6 in >good
+	dm-run -j 2 --lines 2 --output-dir out2 -- "$cmd" <good
+	run_split dm-run -j 2 --lines 2 --output-dir out2 --resume -- "$cmd" <good
+	assert_success
 }
 
 @test "--resume checks each part's size and XXH64 and reruns one that does not match" {
@@ -1346,8 +1382,9 @@ rejects-000003.jsonl" ]
 	assert_status 1
 	cat out/rejects-*.jsonl >got.rej
 	assert_same got.rej want.rej
+	# (its status that of the run it completes: samples were rejected)
 	run_split dm-run -j 2 --lines 3 --output-dir out --resume --rejects got.rej -- "dm-filter --on-error=skip 'len > 0'" <in
-	assert_success
+	assert_status 1
 	assert_same got.rej want.rej
 	# a new run in a directory of stray records starts without them
 	rm -rf out
