@@ -1,4 +1,6 @@
 /* runhosts.c - dm-run's host table: built once, opened, down and up, --check */
+#include <sys/resource.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,64 @@ dm_runhosts_init(struct dm_sched *S)
 	}
 }
 
+/*
+ * Descriptors a slot may hold: its attempt's three pipes, and the spill
+ * files of the two outputs or so a slot's share of the window holds (see
+ * setup); and those of the rest of the run: the standard ones, the self
+ * pipe, the keeper's, the job log, --rejects, the manifest, the input and
+ * its decompressors, and the pipes of the attempt being started.
+ */
+#define FDSLOT		5
+#define FDRESERVE	64
+
+/*
+ * Slots that need more descriptors than the process may open would make
+ * the run die part-way (a pipe(2) failing with EMFILE): the soft limit is
+ * raised to the hard one first, and when that is still too few, the
+ * slots are cut down, from the hosts that have the most, with a warning.
+ * Slurm's slots are array elements elsewhere, holding nothing here.
+ */
+static void
+capslots(struct dm_sched *S)
+{
+	struct rlimit rl;
+	rlim_t lim = 1024;
+	long max, total = 0, was;
+	int k, most;
+
+	if (S->o->spool)
+		return;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		lim = rl.rlim_cur;
+	}
+	if (lim > 1 << 24)
+		lim = 1 << 24;
+	max = lim > FDRESERVE + FDSLOT ? (long)(lim - FDRESERVE) / FDSLOT : 1;
+	for (k = 0; k < S->nhosts; k++)
+		total += S->hosts[k].nslots;
+	if (total <= max)
+		return;
+	was = total;
+	while (total > max) {
+		for (most = -1, k = 0; k < S->nhosts; k++)
+			if (S->hosts[k].nslots > 1 && (most < 0 ||
+			    S->hosts[k].nslots > S->hosts[most].nslots))
+				most = k;
+		if (most < 0)
+			break;
+		S->hosts[most].nslots--;
+		total--;
+	}
+	dm_warn("%ld jobs at a time need more open files than the limit of "
+	    "%llu allows (ulimit -n); running %ld at a time", was,
+	    (unsigned long long)lim, total);
+}
+
 void
 dm_runhosts_open(struct dm_sched *S)
 {
@@ -58,6 +118,7 @@ dm_runhosts_open(struct dm_sched *S)
 		dm_runhosts_close(S);
 		exit(DM_EXIT_ERROR);
 	}
+	capslots(S);
 	for (k = 0; k < S->nhosts; k++)
 		S->nslots += S->hosts[k].nslots;
 	S->slots = dm_xcalloc((size_t)S->nslots, sizeof *S->slots);

@@ -1005,6 +1005,21 @@ wait_childless() {
 	[ "$(tr -cd x <<<"$stderr" | wc -c)" = 200000 ]
 }
 
+@test "-j beyond the soft open files limit raises it; beyond the hard one, fewer jobs run, with a warning" {
+	seq 1 10000 >in
+	hard=$(ulimit -Hn)
+	if [ "$hard" = unlimited ] || [ "$hard" -ge 8192 ]; then
+		run_split sh -c 'ulimit -Sn 1024 && timeout 60 dm-run -j 1000 --lines 10 -- "sleep 0.5; cat" <in'
+		assert_success
+		assert_stderr ''
+		[ "$output" = "$(cat in)" ]
+	fi
+	run_split sh -c 'ulimit -n 256 && timeout 60 dm-run -j 1000 --lines 10 --buffer 1K -- "sleep 0.1; cat" <in'
+	assert_success
+	assert_stderr 'dm-run: 1000 jobs at a time need more open files than the limit of 256 allows (ulimit -n); running 38 at a time'
+	[ "$output" = "$(cat in)" ]
+}
+
 @test "dm-run nests: a job may itself run dm-run" {
 	seq 1 5000 >in
 	run_out out dm-run -j 2 --lines 1000 -- 'dm-run -j 2 --lines 100 -- cat' <in
