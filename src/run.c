@@ -110,6 +110,33 @@ outpipe(void)
 	return n > 0 ? n : 0;
 }
 
+/*
+ * A non-blocking standard input (O_NONBLOCK is the open file's, set by
+ * whoever shares it, and stays) would make a read fail with EAGAIN. A pipe
+ * is opened again, as a file of our own that blocks, which serves the
+ * decompressor's reads too; it is opened non-blocking, so that a pipe
+ * whose writers are gone never holds the open, and made blocking then.
+ * Anything else (a socket) is waited for before each read (runblock.c).
+ */
+static void
+blockingstdin(void)
+{
+	struct stat st;
+	int fl, fd;
+
+	if ((fl = fcntl(0, F_GETFL)) < 0 || !(fl & O_NONBLOCK) ||
+	    fstat(0, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return;
+	if ((fd = open("/proc/self/fd/0", O_RDONLY | O_NONBLOCK)) < 0)
+		return;
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) == 0 &&
+	    dup2(fd, 0) == 0) {
+		close(fd);
+		return;
+	}
+	close(fd);
+}
+
 static void
 setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 {
@@ -172,6 +199,7 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 			exit(DM_EXIT_ERROR);
 	}
 	S->outpipe = outpipe();
+	blockingstdin();
 	dm_reader_init(&S->rd, argc, argv);
 	dm_cutter_init(&S->cut, &S->rd, o->block, o->files ? 1 : o->lines);
 	/* A simple command of another program never reads DM_RUN_LINE:
@@ -372,6 +400,7 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 {
 	struct dm_sched S;
 	struct dm_job *j, *next;
+	struct pollfd pf;
 	char drain[256];
 	int np, i, wantin, status, k = 0;
 	double t, tick = 0;
@@ -483,8 +512,12 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		while (nstops < 2 &&
-		    (k = dm_held_emit(&S.head->out, 1, SIZE_MAX)) == 0)
-			;
+		    (k = dm_held_emit(&S.head->out, 1, SIZE_MAX)) == 0) {
+			/* a non-blocking standard output that is full */
+			pf.fd = 1;
+			pf.events = POLLOUT;
+			(void)poll(&pf, 1, -1);
+		}
 		if (k > 0)
 			dm_rej_deliver(&S, S.head);
 	}

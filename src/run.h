@@ -145,15 +145,16 @@ void	 dm_held_budget(size_t);	/* memory for all held output */
  * with errno from read (EAGAIN: nothing now), or -2 when the spill file
  * could not be made or written (reported). */
 long	 dm_held_fill(struct dm_held *, int fd);
-/* Writes everything held to fd, in order, whole: 0, or -1 with errno. h is
- * unchanged. */
+/* Writes everything held to fd, in order, whole (waiting for room when fd
+ * is non-blocking): 0, or -1 with errno. h is unchanged. */
 int	 dm_held_write(struct dm_held *, int fd);
 /* Writes the next bytes held (at most max) to fd, in order, whole, and
  * lets go of the memory they took: 1 when all of h is written, 0 when
- * more is left, -1 with errno. */
+ * more is left (or fd is non-blocking and full: poll it), -1 with errno. */
 int	 dm_held_emit(struct dm_held *, int fd, size_t max);
 void	 dm_held_clear(struct dm_held *);	/* back to DM_HELD_INIT */
-/* Writes p[0..n) to fd whole, again after EINTR: 0, or -1 with errno. */
+/* Writes p[0..n) to fd whole, again after EINTR, waiting for room when fd
+ * is non-blocking: 0, or -1 with errno. */
 int	 dm_fd_writeall(int fd, const char *p, size_t n);
 /* Adds the whole file from to fd (the file to, in messages): 1, 0 when
  * from does not exist, -1 (reported). */

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -134,6 +135,38 @@ dm_cutter_fd(const struct dm_cutter *c)
 	return r->fd;
 }
 
+/*
+ * Standard input may come non-blocking (O_NONBLOCK belongs to the open
+ * file, shared with whoever set it): its next read, which the reader
+ * would take for an error (EAGAIN), waits until there are bytes or the
+ * end, as a blocking read would. The descriptor is left as it is: its
+ * flags are the other holders' too. A compressed input's reads are the
+ * decompressor's, and a regular file is never waited for.
+ */
+static void
+waitin(const struct dm_cutter *c)
+{
+	const struct dm_reader *r = c->r;
+	struct pollfd pf;
+	int fd, fl;
+
+	if (r->ar != NULL || r->start < r->end || r->eof)
+		return;
+	if (r->fd >= 0)
+		fd = r->fd;
+	else if (r->next < r->npaths && strcmp(r->paths[r->next], "-") == 0)
+		fd = 0;
+	else
+		return;
+	if ((fl = fcntl(fd, F_GETFL)) < 0 || !(fl & O_NONBLOCK))
+		return;
+	pf.fd = fd;
+	pf.events = POLLIN;
+	/* a signal ends the wait, as it ends a read (dm_interrupted) */
+	while (poll(&pf, 1, -1) < 0 && errno == EINTR && !dm_interrupted)
+		;
+}
+
 int
 dm_cutter_read(struct dm_cutter *c)
 {
@@ -160,6 +193,7 @@ dm_cutter_read(struct dm_cutter *c)
 			c->buf = dm_xrealloc(c->buf, c->cap);
 		}
 	}
+	waitin(c);
 	n = dm_reader_read(c->r, c->buf + c->len, c->cap - c->len);
 	if (n == 0) {
 		c->eof = 1;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,30 @@ dm_fd_copyfile(const char *from, int fd, const char *to)
 	return rc;
 }
 
+/*
+ * After EAGAIN from a write to fd: a descriptor we were given non-
+ * blocking (O_NONBLOCK is the open file's, shared with whoever set it, so
+ * it stays) is waited on until it takes bytes again, as a blocking one
+ * would be: 0, or -1 with errno.
+ */
+static int
+waitout(int fd)
+{
+	struct pollfd pf;
+
+	pf.fd = fd;
+	pf.events = POLLOUT;
+	if (poll(&pf, 1, -1) < 0 && errno != EINTR)
+		return -1;
+	return 0;
+}
+
+static int
+again(void)
+{
+	return errno == EAGAIN || errno == EWOULDBLOCK;
+}
+
 int
 dm_fd_writeall(int fd, const char *p, size_t n)
 {
@@ -147,6 +172,8 @@ dm_fd_writeall(int fd, const char *p, size_t n)
 	while (n > 0) {
 		if ((k = write(fd, p, n)) < 0) {
 			if (errno == EINTR)
+				continue;
+			if (again() && waitout(fd) == 0)
 				continue;
 			return -1;
 		}
@@ -228,9 +255,11 @@ dm_held_fill(struct dm_held *h, int fd)
 	return (long)n;
 }
 
-/* Copies n bytes of the spill file from *pos to fd: 0, or -1 with errno. */
+/* Copies n bytes of the spill file from *pos to fd: 0, or -1 with errno.
+ * A non-blocking fd that is full is waited on, or with nowait, -1 with
+ * EAGAIN, *pos past the bytes written. */
 static int
-spillcopy(struct dm_held *h, int fd, off_t *pos, size_t n)
+spillcopy(struct dm_held *h, int fd, off_t *pos, size_t n, int nowait)
 {
 	off_t end = *pos + (off_t)n;
 	ssize_t k;
@@ -241,6 +270,11 @@ spillcopy(struct dm_held *h, int fd, off_t *pos, size_t n)
 			continue;
 		if (k < 0 && errno == EINTR)
 			continue;
+		if (k < 0 && again()) {
+			if (nowait || waitout(fd) < 0)
+				return -1;
+			continue;
+		}
 		if (k < 0 && (errno == EINVAL || errno == ENOSYS))
 			break;
 		return -1;
@@ -273,7 +307,7 @@ dm_held_write(struct dm_held *h, int fd)
 	int i;
 
 	if (h->fd >= 0)
-		return spillcopy(h, fd, &pos, (size_t)h->len);
+		return spillcopy(h, fd, &pos, (size_t)h->len, 0);
 	while (c != NULL) {
 		struct dm_chunk *p = c;
 		size_t poff = coff;
@@ -289,6 +323,8 @@ dm_held_write(struct dm_held *h, int fd)
 			break;
 		if ((k = writev(fd, iov, i)) < 0) {
 			if (errno == EINTR)
+				continue;
+			if (again() && waitout(fd) == 0)
 				continue;
 			return -1;
 		}
@@ -314,9 +350,13 @@ dm_held_emit(struct dm_held *h, int fd, size_t max)
 	if (h->fd >= 0) {
 		pos = (off_t)h->done;
 		want = h->len - h->done < max ? (size_t)(h->len - h->done) : max;
-		if (spillcopy(h, fd, &pos, want) < 0)
-			return -1;
+		k = spillcopy(h, fd, &pos, want, 1);
 		h->done = (unsigned long long)pos;
+		/* full for now: the caller polls fd for room */
+		if (k < 0 && again())
+			return 0;
+		if (k < 0)
+			return -1;
 		return h->done == h->len;
 	}
 	while (max > 0) {
@@ -342,6 +382,9 @@ dm_held_emit(struct dm_held *h, int fd, size_t max)
 		if ((k = writev(fd, iov, i)) < 0) {
 			if (errno == EINTR)
 				continue;
+			/* full for now: the caller polls fd for room */
+			if (again())
+				break;
 			return -1;
 		}
 		max -= (size_t)k;

@@ -967,6 +967,37 @@ wait_childless() {
 	assert_same got want
 }
 
+@test "a non-blocking standard output or input is waited for, never a write or read error" {
+	seq 1 400000 >in
+	nb='import os, sys; [os.set_blocking(int(fd), False) for fd in sys.argv[1].split(",")]; os.execvp(sys.argv[2], sys.argv[2:])'
+	# output: in order from memory, spilled (sendfile), and unordered;
+	# the reader sleeps while the pipe fills
+	for opts in '' '--buffer 1K' '--unordered' '--unordered --buffer 1K'; do
+		# shellcheck disable=SC2086
+		timeout 60 python3 -c "$nb" 1 dm-run -j 4 --block 64K $opts -- cat <in 2>err |
+		    { sleep 1; cat; } >got
+		assert_file err ''
+		sort -n got | cmp - in
+	done
+	# input: its writer is late, and slow
+	{ sleep 0.5; head -n 200000 in; sleep 0.3; tail -n +200001 in; } |
+	    timeout 60 python3 -c "$nb" 0 dm-run -j 4 --block 64K -- cat 2>err >got
+	assert_file err ''
+	assert_same got in
+	# compressed: the decompressor's reads wait too
+	gzip -c in >in.gz
+	{ sleep 0.5; head -c 200000 in.gz; sleep 0.3; tail -c +200001 in.gz; } |
+	    timeout 60 python3 -c "$nb" 0 dm-run -j 4 --block 64K -- cat 2>err >got
+	assert_file err ''
+	assert_same got in
+	# both
+	{ sleep 0.5; cat in; } |
+	    timeout 60 python3 -c "$nb" 0,1 dm-run -j 4 --block 64K -- cat 2>err |
+	    { sleep 1; cat; } >got
+	assert_file err ''
+	assert_same got in
+}
+
 @test "a job's stderr line without a newline is passed on as it comes, in bounded memory" {
 	# 50 MB in one line: written as it is (with its newline at the end),
 	# not held whole, nor searched again for a newline at each read
