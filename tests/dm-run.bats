@@ -1499,3 +1499,10 @@ dm-filter: 1 of 2 samples rejected'
 		assert_stderr "dm-map: DM_RUN_PLAIN is not DEV:INO: '$bad'"
 	done
 }
+
+@test "the manual's examples render their backslashes" {
+	command -v man >/dev/null || skip "no man"
+	run sh -c "man -l '$DM_REPO/man/dm-run.1' 2>/dev/null | grep -F printf | sed 's/^ *//'"
+	assert_success
+	assert_output "printf '8/node1\\n8/dm@node2:2222\\n4/:\\n' > hosts.txt"
+}
