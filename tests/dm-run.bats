@@ -1506,3 +1506,18 @@ dm-filter: 1 of 2 samples rejected'
 	assert_success
 	assert_output "printf '8/node1\\n8/dm@node2:2222\\n4/:\\n' > hosts.txt"
 }
+
+@test "every long option of --help's list is in its usage lines and the manual's synopsis" {
+	usage=$(usage_of dm-run)
+	synopsis=$(man -l "$DM_REPO/man/dm-run.1" 2>/dev/null | sed -n '/^SYNOPSIS/,/^DESCRIPTION/p')
+	missing=
+	for o in $(dm-run --help | sed '1,/^$/d' | grep -o '^ *\(-[a-zA-Z], \)\?--[a-z-]*' | sed 's/.*--/--/'); do
+		# the short form stands in the usage for these
+		case $o in --help|--version|--jobs|--sshlogin) continue ;; esac
+		case $usage in *"$o "*|*"$o]"*) ;; *) missing="$missing usage:$o" ;; esac
+		[ -z "$synopsis" ] ||
+		case $synopsis in *"$o "*|*"$o]"*) ;; *) missing="$missing synopsis:$o" ;; esac
+	done
+	[ -z "$missing" ] || { echo "missing:$missing" >&2; return 1; }
+	[[ $usage == *"[--rejects FILE] [--report FILE]"* ]]
+}
