@@ -129,8 +129,13 @@ dm_job_new(struct dm_sched *S, struct dm_block *b)
 	int done, status, i;
 
 	if (o->files) {
-		while (n > 0 && (b->buf[n - 1] == '\n' || b->buf[n - 1] == '\r'))
+		/* The line without its end, "\n" or a CRLF file's "\r\n":
+		 * any other CR is the line's own, passed on as it is. */
+		if (n > 0 && b->buf[n - 1] == '\n') {
 			n--;
+			if (n > 0 && b->buf[n - 1] == '\r')
+				n--;
+		}
 		if (n == 0) {
 			dm_block_free(b->buf, b->cap);
 			return;

@@ -570,6 +570,17 @@ it's it's it's
 	assert_stderr 'dm-run: KEY=se\tcret\x01\xff: No such file or directory'
 }
 
+@test "--files passes each line without its newline or CRLF end, any other CR as it is" {
+	printf 'x\r\ny\r\n\r\n\n\rz\r\r\nw\rv\nlast\r' >list
+	run_out out dm-run --files -j 1 -- 'printf "%s|" {}' <list
+	assert_success
+	assert_bytes out 'x|y|\rz\r|w\rv|last\r|'
+	# a failed job is named by its line without the CRLF end
+	run_split dm-run --files --retries 0 -- 'exit 2' <<<$'a b\r'
+	assert_status 2
+	assert_stderr "dm-run: job 1 ('a b') failed 1 time: exit status 2"
+}
+
 @test "--files names the line of a job that failed" {
 	printf 'good\nbad one\n' >list
 	run_split dm-run --files --retries 0 -- 'test "$1" = good || exit 2; echo' <list
