@@ -51,6 +51,7 @@ dm_tmpl_new(const char *src, struct dm_buf *err, size_t *off)
 {
 	struct dm_tmpl *t = dm_xcalloc(1, sizeof *t);
 	const char *p = src, *lit = src, *close;
+	char *path;
 
 	while (*p) {
 		if (*p == '{' && p[1] == '{') {
@@ -74,6 +75,19 @@ dm_tmpl_new(const char *src, struct dm_buf *err, size_t *off)
 				dm_buf_adds(err, "empty placeholder '{}'");
 				goto fail;
 			}
+			/* a path no sample can have would fail every sample
+			 * as a missing field: said once, here, as -o says it */
+			path = dm_xstrndup(p + 1, (size_t)(close - p - 1));
+			if (!dm_fieldpath_ok(path)) {
+				*off = (size_t)(p - src);
+				dm_buf_adds(err, "'");
+				dm_buf_addquoted(err, path, strlen(path),
+				    DM_QUOTE_MAX);
+				dm_buf_adds(err, "' is not a field name");
+				free(path);
+				goto fail;
+			}
+			free(path);
 			addseg(t, p + 1, (size_t)(close - p - 1), 1);
 			p = close + 1;
 			lit = p;

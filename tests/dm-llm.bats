@@ -121,6 +121,26 @@ body() {
 	assert_stderr "dm-llm: system:1:1: unclosed '{' (write '{{' for a brace)"$'\n'"$usage"
 }
 
+@test "a placeholder that is not a field name is a usage error at its line and column" {
+	usage=$(usage_of dm-llm)
+	printf '%s\n' '{"text":"x","a":{"b":"AB"}}' >fk.jsonl
+	run_split dm-llm -m m -p '[{a..b}]' --dry-run fk.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-llm: prompt:1:2: 'a..b' is not a field name"$'\n'"$usage"
+	printf 'one {text}\n  {a.}\n' >p.txt
+	run_split dm-llm -m m -p @p.txt --on-error=skip --dry-run fk.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-llm: p.txt:2:3: 'a.' is not a field name"$'\n'"$usage"
+	run_split dm-llm -m m -p '{text}' --system '{.a}' --dry-run fk.jsonl
+	assert_status 2
+	assert_stderr "dm-llm: system:1:1: '.a' is not a field name"$'\n'"$usage"
+	run_split dm-llm -m m --base-url http://127.0.0.1:9/v1 -p '[{a.b}]' --dry-run fk.jsonl
+	assert_success
+	assert_output '{"url":"http://127.0.0.1:9/v1/chat/completions","model":"m","messages":[{"role":"user","content":"[AB]"}]}'
+}
+
 @test "-p @FILE reads a file, then a bare name among the shared prompts" {
 	printf 'From a file: {text}\n' >mine.txt
 	run_split dm-llm -m m --base-url http://127.0.0.1:9/v1 --dry-run -p @mine.txt <<<'{"text":"x"}'
