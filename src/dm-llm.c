@@ -185,16 +185,19 @@ no_template(const char *name)
 }
 
 /* TEXT, or @FILE: the file, else a bare name among the share directory's
- * prompts (with or without .txt). One final newline is dropped. */
+ * prompts (with or without .txt). One final newline is dropped. *len is
+ * the length read: a NUL byte in a file ends the string before it. */
 static char *
-textarg(const char *arg)
+textarg(const char *arg, size_t *len)
 {
 	struct dm_buf path = DM_BUF_INIT;
 	char *s;
 	size_t n;
 
-	if (arg[0] != '@')
+	if (arg[0] != '@') {
+		*len = strlen(arg);
 		return dm_xstrdup(arg);
+	}
 	arg++;
 	if (*arg == '\0')
 		dm_die("'@' without a file or prompt name after it");
@@ -207,13 +210,15 @@ textarg(const char *arg)
 		else
 			no_template(arg);
 	}
-	s = dm_slurp(arg);
-	n = strlen(s);
-	if (n && s[n - 1] == '\n')
-		s[--n] = '\0';
-	if (n && s[n - 1] == '\r')
-		s[--n] = '\0';
+	s = dm_slurp_len(arg, &n);
+	if (strlen(s) == n) {
+		if (n && s[n - 1] == '\n')
+			s[--n] = '\0';
+		if (n && s[n - 1] == '\r')
+			s[--n] = '\0';
+	}
 	dm_buf_free(&path);
+	*len = n;
 	return s;
 }
 
@@ -223,10 +228,16 @@ template(const char *arg, const char *what)
 	struct dm_buf err = DM_BUF_INIT;
 	struct dm_tmpl *t;
 	unsigned long line = 1;
-	size_t off = 0, i, col = 1;
-	char *src = textarg(arg);
+	size_t off = 0, i, col = 1, len;
+	char *src = textarg(arg, &len);
 
-	if ((t = dm_tmpl_new(src, &err, &off)) == NULL) {
+	/* the template would end at the NUL, silently: said as dm-filter -f
+	 * says it */
+	if (strlen(src) != len) {
+		off = strlen(src);
+		dm_buf_adds(&err, "unexpected NUL byte");
+	}
+	if (err.len || (t = dm_tmpl_new(src, &err, &off)) == NULL) {
 		for (i = 0; i < off; i++, col++)
 			if (src[i] == '\n')
 				line++, col = 0;

@@ -160,6 +160,21 @@ body() {
 	assert_stderr "dm-llm: '@' without a file or prompt name after it"
 }
 
+@test "a NUL byte in a -p or --system file is a usage error at its line and column" {
+	usage=$(usage_of dm-llm)
+	printf 'x\0y{text}' >nul.txt
+	printf '%s\n' '{"text":"T"}' >one.jsonl
+	run_split dm-llm -m m -p @nul.txt --dry-run one.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-llm: nul.txt:1:2: unexpected NUL byte"$'\n'"$usage"
+	printf 'S\n{text}\0\n' >sys.txt
+	run_split dm-llm -m m -p '{text}' --system @sys.txt --dry-run one.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-llm: sys.txt:2:7: unexpected NUL byte"$'\n'"$usage"
+}
+
 @test "every shared prompt is a valid template documented in the README" {
 	for f in "$DM_SHAREDIR"/prompts/*.txt; do
 		name=$(basename "$f")
