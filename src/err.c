@@ -1,5 +1,6 @@
 /* err.c - messages, allocation that never fails, signals, exit status */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -30,10 +31,30 @@ dm_init(const char *argv0)
 {
 	struct sigaction sa;
 	const char *p;
+	int fd, nfd;
 
 	if (argv0 && *argv0) {
 		p = strrchr(argv0, '/');
 		dm_prog = p ? p + 1 : argv0;
+	}
+	/*
+	 * A standard descriptor that was closed (>&-, <&-) would be the
+	 * first one the tool opens (an input file, libcurl's socketpair),
+	 * and samples would be written into it, or read from it. It is
+	 * taken by /dev/null, opened so that using it fails as a closed one
+	 * would: EBADF, a "write error" for standard output. Messages to a
+	 * closed standard error are lost, as they were.
+	 */
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if ((nfd = open("/dev/null", (fd == 1 ? O_RDONLY :
+		    O_WRONLY) | O_NOCTTY)) < 0)
+			continue;
+		if (nfd != fd) {
+			dup2(nfd, fd);
+			close(nfd);
+		}
 	}
 	/* No SA_RESTART: a blocked read returns EINTR, so the sample loop
 	 * sees the flag, finishes the line it is writing, and stops. */

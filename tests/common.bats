@@ -264,15 +264,14 @@ numbered() {
 }
 
 @test "with stdin closed, an operand read on descriptor 0 is closed after it" {
-	# open() gives an operand descriptor 0 when stdin is closed: the reader
-	# closes it after reading it like any file it opened, and a later -
-	# is the closed stdin (an error), not whatever holds descriptor 0.
-	# dm-llm is left out: its HTTP client opens descriptors before the
-	# reader starts, and one of them takes descriptor 0.
+	# open() would give an operand descriptor 0 when stdin is closed:
+	# dm_init keeps descriptor 0 taken (by /dev/null, unreadable), and the
+	# reader closes such an operand after reading it like any file it
+	# opened; a later - is the closed stdin (an error), not whatever
+	# holds descriptor 0.
 	printf '{"f":1}\n' >one.jsonl
 	printf '{"f":3}\n' >three.jsonl
 	for t in "${TOOLS[@]}"; do
-		[ "$t" != dm-llm ] || continue
 		tool_cmd "$t" || continue
 		run_split sh -c 'exec "$@" 0<&-' sh "${cmd[@]}" one.jsonl - three.jsonl
 		assert_status 2
@@ -282,6 +281,27 @@ numbered() {
 		assert_success
 		assert_output $'{"f":1}\n{"f":3}'
 		assert_stderr ''
+	done
+}
+
+@test "a closed stdout is a write error and a closed stdin cannot be read, whatever the tool opens first" {
+	# A descriptor the tool opens (the rejects file, dm-llm's HTTP
+	# client) must not take the place of a closed 0 or 1: samples
+	# would be written into it, or read from it.
+	printf '{"f":1}\n' >one.jsonl
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t" || continue
+		rm -f rej.jsonl
+		"${cmd[@]}" --rejects rej.jsonl one.jsonl >&- 2>err &&
+		    status=0 || status=$?
+		assert_status 2
+		assert_bytes err '%s\n' "$t: write error: Bad file descriptor"
+		assert_bytes rej.jsonl ''
+		run_split sh -c 'exec "$@" 0<&-' sh "${cmd[@]}" --rejects rej.jsonl
+		assert_status 2
+		assert_output ''
+		assert_stderr "$t: <stdin>: Bad file descriptor"
+		assert_bytes rej.jsonl ''
 	done
 }
 

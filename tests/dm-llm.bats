@@ -492,6 +492,32 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	[ "$(llm_requests)" -le 3 ]
 }
 
+@test "a closed stdout is a write error, a closed stdin cannot be read: not libcurl's descriptors" {
+	llm_start
+	printf '%s\n' '{"text":"x"}' >in.jsonl
+	timeout 20 dm-llm --retry-base 10ms -p '{text}' <in.jsonl >&- 2>err &&
+	    status=0 || status=$?
+	assert_status 2
+	assert_file err 'dm-llm: write error: Bad file descriptor'
+	timeout 20 dm-llm -p '{text}' --dry-run <in.jsonl >&- 2>err &&
+	    status=0 || status=$?
+	assert_status 2
+	assert_file err 'dm-llm: write error: Bad file descriptor'
+	# closed in the command itself: a closed stdin of $(...) would be
+	# taken by the pipe of the substitution
+	run_split timeout 20 sh -c 'exec "$@" 0<&-' sh dm-llm --retry-base 10ms \
+	    -p '{text}'
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-llm: <stdin>: Bad file descriptor'
+	run_split timeout 20 sh -c 'exec "$@" 0<&-' sh dm-llm --retry-base 10ms \
+	    -p '{text}' in.jsonl -
+	assert_status 2
+	assert_output '{"text":"x","llm":"echo: x"}'
+	assert_stderr 'dm-llm: <stdin>: Bad file descriptor'
+	[ "$(llm_requests)" -eq 2 ]
+}
+
 @test "output order is input order under random latencies" {
 	llm_start --jitter 60
 	seq 300 | sed 's/.*/{"id":&,"text":"s&"}/' >in.jsonl
