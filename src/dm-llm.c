@@ -27,8 +27,8 @@ static const char usage[] =
     "              [--seed N] [--stop TEXT] [--param KEY=VALUE] [--cache DIR]\n"
     "              [--skip-existing] [--keep-reasoning] [--usage] [--dry-run]\n"
     "              [--progress] [--stats] [--report FILE] [-k FIELD]\n"
-    "              [--max-line SIZE] [--on-error=stop|skip] [--rejects FILE]\n"
-    "              [FILE...]";
+    "              [--max-line SIZE] [--max-response SIZE]\n"
+    "              [--on-error=stop|skip] [--rejects FILE] [FILE...]";
 
 static const char help[] =
     "Fill a prompt template from each JSONL sample, send it to an\n"
@@ -51,6 +51,8 @@ static const char help[] =
     "      --keep-reasoning     keep <think>...</think> blocks in the answer\n"
     "  -m, --model MODEL        the model (default: $DM_LLM_MODEL)\n"
     "      --max-line SIZE      a longer line is a bad sample (default 1G;\n"
+    "                           0: no limit)\n"
+    "      --max-response SIZE  a longer answer fails its sample (default 16M;\n"
     "                           0: no limit)\n"
     "      --max-tokens N       the answer's length limit, in tokens\n"
     "  -o, --output FIELD       the field for the answer (default 'llm')\n"
@@ -86,7 +88,7 @@ static const char help[] =
 enum {
 	OPT_API_KEY = DM_OPT_TOOL_BASE, OPT_API_KEY_FILE, OPT_BASE_URL,
 	OPT_CACHE, OPT_DRY_RUN, OPT_JSON, OPT_JSON_INTO, OPT_KEEP,
-	OPT_KEEP_REASONING, OPT_MAX_TOKENS, OPT_PARAM, OPT_PARSE_RETRIES,
+	OPT_KEEP_REASONING, OPT_MAX_RESPONSE, OPT_MAX_TOKENS, OPT_PARAM, OPT_PARSE_RETRIES,
 	OPT_PROGRESS, OPT_RETRIES, OPT_RETRY_BASE, OPT_RPM, OPT_SCHEMA,
 	OPT_SEED, OPT_SKIP_EXISTING, OPT_STATS, OPT_STOP, OPT_SYSTEM,
 	OPT_TEMPERATURE, OPT_TIMEOUT, OPT_TPM, OPT_USAGE
@@ -106,6 +108,7 @@ static const struct option longopts[] = {
 	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "keep-reasoning", no_argument, NULL, OPT_KEEP_REASONING },
 	DM_IO_LONGOPTS,
+	{ "max-response", required_argument, NULL, OPT_MAX_RESPONSE },
 	{ "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
 	{ "model", required_argument, NULL, 'm' },
 	{ "output", required_argument, NULL, 'o' },
@@ -422,6 +425,10 @@ main(int argc, char *argv[])
 			break;
 		case 'm':
 			o->model = optarg;
+			break;
+		case OPT_MAX_RESPONSE:
+			o->maxresponse = (size_t)dm_strtosize(optarg,
+			    "--max-response", usage);
 			break;
 		case OPT_MAX_TOKENS:
 			dm_buf_addf(member("max_tokens", 10, "--max-tokens"),

@@ -22,6 +22,7 @@ struct req {
 struct dm_http {
 	CURLM		*multi;
 	long		 timeout_ms;
+	size_t		 maxbody;	/* 0: no limit */
 	size_t		 active;
 	struct req	*free;		/* finished requests, handles reusable */
 	struct req	*all;
@@ -30,7 +31,7 @@ struct dm_http {
 static int curl_ready;
 
 struct dm_http *
-dm_http_new(long timeout_ms, long maxconns)
+dm_http_new(long timeout_ms, long maxconns, size_t maxbody)
 {
 	struct dm_http *h;
 
@@ -44,11 +45,13 @@ dm_http_new(long timeout_ms, long maxconns)
 		dm_die("libcurl: cannot initialize");
 	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, maxconns);
 	h->timeout_ms = timeout_ms;
+	h->maxbody = maxbody;
 	return h;
 }
 
 /* Keeps the final response's headers: a 100 Continue or a redirect starts
- * a new status line, and the headers before it are dropped. */
+ * a new status line, and the headers before it are dropped. Endless
+ * headers end the transfer (a short count) before they exhaust memory. */
 static size_t
 onheader(char *p, size_t size, size_t n, void *arg)
 {
@@ -58,6 +61,11 @@ onheader(char *p, size_t size, size_t n, void *arg)
 	if (len >= 5 && memcmp(p, "HTTP/", 5) == 0) {
 		dm_buf_reset(&r->headers);
 		return len;
+	}
+	/* kept as they come in, with at most two bytes more */
+	if (len + 2 > DM_HTTP_MAXHEADERS - r->headers.len) {
+		r->toolarge = DM_HTTP_HEADERS;
+		return 0;
 	}
 	for (colon = 0; colon < len && p[colon] != ':'; colon++)
 		;
@@ -76,11 +84,18 @@ onheader(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* A body without a Content-Length (chunked, or compressed) can only be
+ * measured here: past the limit the transfer ends, by a short count,
+ * before an endless body exhausts memory. */
 static size_t
 onbody(char *p, size_t size, size_t n, void *arg)
 {
 	struct dm_http_resp *r = arg;
 
+	if (r->maxbody && size * n > r->maxbody - r->body.len) {
+		r->toolarge = DM_HTTP_BODY;
+		return 0;
+	}
 	dm_buf_add(&r->body, p, size * n);
 	return size * n;
 }
@@ -108,6 +123,7 @@ dm_http_post(struct dm_http *h, const char *url, const char *const *headers,
 	dm_buf_init(&q->resp->body);
 	dm_buf_init(&q->resp->headers);
 	q->resp->udata = udata;
+	q->resp->maxbody = h->maxbody;
 	q->body = dm_xmalloc(n + 1);
 	memcpy(q->body, body, n);
 	q->body[n] = '\0';
@@ -131,6 +147,10 @@ dm_http_post(struct dm_http *h, const char *url, const char *const *headers,
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	/* a Content-Length past the limit fails before the body is read */
+	if (h->maxbody)
+		curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+		    (curl_off_t)h->maxbody);
 	curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, "dm-llm/" DM_VERSION);
 	if (curl_multi_add_handle(h->multi, e) != CURLM_OK)
@@ -173,10 +193,15 @@ dm_http_done(struct dm_http *h)
 		q = (struct req *)priv;
 		r = q->resp;
 		rc = m->data.result;
-		if (rc == CURLE_OK)
+		if (rc == CURLE_FILESIZE_EXCEEDED)
+			r->toolarge = DM_HTTP_BODY;
+		if (rc == CURLE_OK || r->toolarge) {
+			/* an answer too large has the status it came with */
 			curl_easy_getinfo(q->easy, CURLINFO_RESPONSE_CODE,
 			    &r->status);
-		else {
+			if (r->toolarge)
+				dm_buf_reset(&r->body);
+		} else {
 			r->status = 0;
 			r->timedout = rc == CURLE_OPERATION_TIMEDOUT;
 			snprintf(r->error, sizeof r->error, "%s",

@@ -16,11 +16,18 @@ struct dm_http;
 /* A finished request. status is the HTTP status of the final response, 0
  * when none came (a connection error or a timeout: error holds libcurl's
  * message and timedout is set for a timeout). headers holds the response
- * headers as "name: value\n" lines, names in lower case. */
+ * headers as "name: value\n" lines, names in lower case. toolarge says
+ * that the body passed the client's limit, or the headers
+ * DM_HTTP_MAXHEADERS: the transfer was cut there, status is the one the
+ * response came with (0 when unknown) and the body is empty. */
+#define DM_HTTP_MAXHEADERS	(256U << 10)
+enum { DM_HTTP_BODY = 1, DM_HTTP_HEADERS };
 struct dm_http_resp {
 	void		*udata;		/* as given to dm_http_post */
 	long		 status;
 	int		 timedout;
+	int		 toolarge;	/* 0, DM_HTTP_BODY or DM_HTTP_HEADERS */
+	size_t		 maxbody;	/* the client's limit */
 	char		 error[256];
 	double		 seconds;	/* from the start to the end */
 	struct dm_buf	 body;
@@ -28,8 +35,9 @@ struct dm_http_resp {
 };
 
 /* A client whose requests time out after timeout_ms (0: never), keeping up
- * to maxconns connections open. */
-struct dm_http *dm_http_new(long timeout_ms, long maxconns);
+ * to maxconns connections open, and whose responses end when their body
+ * passes maxbody bytes (0: no limit), so that memory stays bounded. */
+struct dm_http *dm_http_new(long timeout_ms, long maxconns, size_t maxbody);
 /* Starts a POST of body[0..n) (copied) to url with the extra headers
  * ("Name: value", NULL-terminated); udata comes back in the response. */
 void	 dm_http_post(struct dm_http *, const char *url,

@@ -27,6 +27,7 @@ dm_llm_run_init(struct dm_llm_run *R, struct dm_io *io)
 	R->o.parseretries = 2;
 	R->o.retrybase = 1;
 	R->o.timeout = 600;
+	R->o.maxresponse = DM_LLM_MAXRESPONSE;
 	dm_buf_init(&R->o.head);
 	dm_buf_init(&R->o.tail);
 	{
@@ -115,7 +116,8 @@ dm_llm_run_start(struct dm_llm_run *R, const char *usage,
 	}
 	R->rng = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32 ^
 	    0x9e3779b97f4a7c15ULL;
-	R->http = dm_http_new((long)ceil(R->o.timeout * 1000), R->o.jobs);
+	R->http = dm_http_new((long)ceil(R->o.timeout * 1000), R->o.jobs,
+	    R->o.maxresponse);
 	R->rtok = fmax(1, R->o.rpm / 60);
 	R->ttok = R->o.tpm / 60;
 	R->st.start = R->lastfill = dm_now();

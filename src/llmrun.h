@@ -21,6 +21,7 @@
  */
 
 #define DM_LLM_BACKOFF_CAP	60.0	/* seconds */
+#define DM_LLM_MAXRESPONSE	(16U << 20)	/* default of --max-response */
 #define DM_LLM_MAXWAIT_MS	200	/* the longest sleep: signals, progress */
 
 /* Why a request is retried, for the summary. */
@@ -63,6 +64,7 @@ struct dm_llm_opts {
 	int		 progress, stats, jobs, retries, parseretries;
 	int		 outgiven;
 	double		 retrybase, timeout, rpm, tpm;
+	size_t		 maxresponse;	/* 0: no limit */
 	struct dm_buf	 head, tail;	/* the request body around messages */
 	int		 cachebroken;
 };

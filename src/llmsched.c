@@ -112,6 +112,18 @@ dm_llm_sched_finished(struct dm_llm_run *R, struct dm_http_resp *r)
 		R->st.lat[k < 0 ? 0 : k > 399 ? 399 : k]++;
 		R->st.nlat++;
 	}
+	if (r->toolarge) {
+		/* asked again, a server that says too much would most likely
+		 * say it again, and be paid again */
+		if (r->toolarge == DM_HTTP_BODY)
+			dm_buf_addf(&err, "the server's answer is longer than "
+			    "--max-response (%zu bytes)", r->maxbody);
+		else
+			dm_buf_addf(&err, "the server's headers are longer "
+			    "than %u bytes", DM_HTTP_MAXHEADERS);
+		dm_llm_run_fail(R, s, r->status, err.buf);
+		goto out;
+	}
 	if (r->status == 0) {
 		retry(R, s, r->timedout ? DM_CAUSE_TIMEOUT : DM_CAUSE_CONNECT,
 		    -1, 0, r->error);

@@ -395,6 +395,42 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	[ "$(llm_requests)" -eq 1 ]
 }
 
+@test "an endless answer fails its sample at --max-response, not retried; memory stays bounded" {
+	llm_start
+	printf '%s\n' '{"text":"[[endless]]"}' '{"text":"ok"}' >in.jsonl
+	# 16M by default: the run would run out of memory long before the
+	# server stops (4 GiB)
+	run_split timeout 20 sh -c 'ulimit -v 1500000; exec "$@"' sh \
+	    dm-llm --retry-base 10ms -p '{text}' --timeout 20s in.jsonl
+	assert_status 1
+	assert_output <<-'EOF'
+	{"text":"[[endless]]","llm_error":{"status":200,"message":"the server's answer is longer than --max-response (16777216 bytes)"}}
+	{"text":"ok","llm":"echo: ok"}
+	EOF
+	[ "$(sed -n 1,2p <<<"$stderr")" = "dm-llm: in.jsonl:1: HTTP 200: the server's answer is longer than --max-response (16777216 bytes)"$'\n''dm-llm: 2 samples: 1 answered, 0 skipped, 1 failed' ]
+	[ "$(llm_requests)" -eq 2 ]
+	# gzip undone; a Content-Length past the limit; headers; --rejects
+	printf '%s\n' '{"text":"[[endless:gzip]]"}' '{"text":"[[big:2000]]"}' \
+	    '{"text":"[[endlessheaders]]"}' '{"text":"[[big:10]]"}' >in.jsonl
+	run_split timeout 20 dm-llm --retry-base 10ms -p '{text}' --max-response 1k \
+	    --rejects rej.jsonl in.jsonl
+	assert_status 1
+	assert_output '{"text":"[[big:10]]","llm":"echo: [[big:10]]"}'
+	assert_file rej.jsonl <<-'EOF'
+	{"file":"in.jsonl","line":1,"reason":"HTTP 200: the server's answer is longer than --max-response (1024 bytes)","raw":"{\"text\":\"[[endless:gzip]]\"}"}
+	{"file":"in.jsonl","line":2,"reason":"HTTP 200: the server's answer is longer than --max-response (1024 bytes)","raw":"{\"text\":\"[[big:2000]]\"}"}
+	{"file":"in.jsonl","line":3,"reason":"HTTP 200: the server's headers are longer than 262144 bytes","raw":"{\"text\":\"[[endlessheaders]]\"}"}
+	EOF
+	[ "$(llm_requests)" -eq 6 ]
+	# 0 lifts the limit; a size is a size
+	llm -p '{text}' --max-response 0 <<<'{"text":"[[big:20000000]]"}'
+	assert_success
+	assert_output '{"text":"[[big:20000000]]","llm":"echo: [[big:20000000]]"}'
+	run_split dm-llm -p '{text}' --max-response 1x </dev/null
+	assert_status 2
+	assert_stderr "dm-llm: --max-response: '1x' is not a size"$'\n'"$(usage_of dm-llm)"
+}
+
 @test "gives up after --retries with llm_error, or into --rejects" {
 	llm_start
 	printf '%s\n' '{"text":"ok"}' '{"text":"[[fail:503]]"}' '{"text":"ok2"}' >in.jsonl

@@ -38,6 +38,13 @@ the request is answered as usual:
                                   total_tokens N
   [[errornull]]                   the answer also has "error": null
   [[nul]]                         the content ends with a NUL (\\u0000)
+  [[big:BYTES]]                   the answer padded with BYTES spaces, with
+                                  a Content-Length (valid JSON)
+  [[endless]]                     200, chunked, with chunks of spaces until
+                                  the client hangs up (at most 4 GiB)
+  [[endless:gzip]]                the same, Content-Encoding: gzip
+  [[endlessheaders]]              200, then header lines until the client
+                                  hangs up (at most 4 GiB)
 --latency adds MS to every answer, --jitter a further 0..MS derived from a
 hash of the message (deterministic). --key KEY is the expected API key.
 
@@ -56,6 +63,7 @@ import os
 import re
 import sys
 import time
+import zlib
 
 TRIGGER = re.compile(r"\[\[([a-z]+)(?::([^\]]*))?\]\]")
 REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized",
@@ -137,6 +145,41 @@ class Server:
         writer.write(rest.encode() + body)
         await writer.drain()
 
+    async def endless(self, writer, gzipped):
+        """200 with a chunked body of spaces that goes on until the client
+        hangs up, or 4 GiB were sent; gzipped, 1 MiB of spaces a chunk
+        (the same deflate block again and again: it refers only to the
+        spaces before it)."""
+        head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" \
+            "Transfer-Encoding: chunked\r\n"
+        chunk = b" " * 65536
+        if gzipped:
+            head += "Content-Encoding: gzip\r\n"
+            z = zlib.compressobj(9, zlib.DEFLATED, 31)
+            first = z.compress(b"{" + b" " * 65536) + \
+                z.flush(zlib.Z_SYNC_FLUSH)
+            chunk = z.compress(b" " * (1 << 20)) + z.flush(zlib.Z_SYNC_FLUSH)
+            writer.write((head + "\r\n").encode() +
+                         b"%x\r\n%s\r\n" % (len(first), first))
+        else:
+            writer.write((head + "\r\n").encode())
+        sent = 0
+        while sent < 1 << 32:
+            writer.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            await writer.drain()
+            sent += len(chunk)
+
+    async def endless_headers(self, writer):
+        """200, then header lines until the client hangs up, or 4 GiB
+        were sent."""
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+        line = b"X-Pad: " + b"a" * 1000 + b"\r\n"
+        sent = 0
+        while sent < 1 << 32:
+            writer.write(line * 64)
+            await writer.drain()
+            sent += len(line) * 64
+
     async def respond(self, writer, method, path, body, headers):
         try:
             req = json.loads(body)
@@ -217,6 +260,12 @@ class Server:
                     obj = {"error": err}
                 await self.send(writer, code, obj, extra)
                 return True
+        if "endless" in trig:
+            await self.endless(writer, trig["endless"] == "gzip")
+            return False
+        if "endlessheaders" in trig:
+            await self.endless_headers(writer)
+            return False
         if "malformed" in trig and first(trig["malformed"]):
             await self.send(writer, 200, None, raw=b'{"choices": [{"mess')
             return True
@@ -258,6 +307,10 @@ class Server:
             obj["usage"]["total_tokens"] = ptok
         if "errornull" in trig:
             obj["error"] = None
+        if "big" in trig:
+            raw = json.dumps(obj).encode() + b" " * int(trig["big"])
+            await self.send(writer, 200, None, extra, raw=raw, slow=slow)
+            return True
         await self.send(writer, 200, obj, extra, slow=slow)
         return True
 
