@@ -255,9 +255,14 @@ template(const char *arg, const char *what)
 static char *
 readkey(const char *file)
 {
-	char *s = dm_slurp(file);
+	size_t n, k;
+	char *s = dm_slurp_len(file, &n);
 
-	s[strcspn(s, "\r\n")] = '\0';
+	/* the key is the first line: a NUL in it would cut it short */
+	for (k = 0; k < n && s[k] != '\r' && s[k] != '\n'; k++)
+		if (s[k] == '\0')
+			dm_die("%s: a NUL byte in the API key", file);
+	s[k] = '\0';
 	if (dm_llm_key(s, file) < 0)
 		dm_die("%s: no API key in the file", file);
 	return s;
@@ -335,11 +340,12 @@ addschema(const char *file)
 	struct dm_buf *b;
 	struct dm_jerr e;
 	json_t *v;
-	char *s = dm_slurp(file);
+	size_t n, i, bol = 0;
+	char *s = dm_slurp_len(file, &n);
 	unsigned long line = 1;
-	size_t i, bol = 0;
 
-	if (dm_json_check(s, strlen(s), &e) < 0) {
+	/* the whole file: a NUL is invalid JSON at its place, not its end */
+	if (dm_json_check(s, n, &e) < 0) {
 		/* e.col counts from the start of the file; e.msg says what
 		 * is wrong, "invalid JSON: ..." */
 		for (i = 0; i + 1 < e.col; i++)
@@ -348,16 +354,16 @@ addschema(const char *file)
 		free(s);
 		dm_die("%s:%lu:%zu: %s", file, line, e.col - bol, e.msg);
 	}
-	v = json_loadb(s, strlen(s), 0, NULL);
+	v = json_loadb(s, n, 0, NULL);
 	b = member("response_format", 15, "--schema");
 	dm_buf_adds(b, "{\"type\":\"json_schema\",\"json_schema\":");
 	/* a file that already is a json_schema member goes in as it is */
 	if (json_is_object(v) && json_object_get(v, "schema") &&
 	    json_object_get(v, "name"))
-		dm_json_addcompact(b, s, strlen(s));
+		dm_json_addcompact(b, s, n);
 	else {
 		dm_buf_adds(b, "{\"name\":\"answer\",\"strict\":true,\"schema\":");
-		dm_json_addcompact(b, s, strlen(s));
+		dm_json_addcompact(b, s, n);
 		dm_buf_addc(b, '}');
 	}
 	dm_buf_addc(b, '}');

@@ -175,6 +175,25 @@ body() {
 	assert_stderr "dm-llm: sys.txt:2:7: unexpected NUL byte"$'\n'"$usage"
 }
 
+@test "a NUL byte in a --schema file is invalid JSON at its place, and one in the --api-key-file key is an error" {
+	printf '%s\n' '{"text":"T"}' >one.jsonl
+	printf '{"type":"object"}\0{"x":1}' >s.json
+	run_split dm-llm -m m -p x --schema s.json --dry-run one.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-llm: s.json:1:18: invalid JSON: unexpected characters after the value'
+	printf 'sk-abc\0def\n' >key
+	run_split dm-llm -m m -p x --api-key-file key --dry-run one.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-llm: key: a NUL byte in the API key'
+	# after the first line, the file is not read
+	printf 'sk-abc\n\0\n' >key
+	run_split dm-llm -m m -p x --api-key-file key --dry-run one.jsonl
+	assert_success
+	assert_stderr ''
+}
+
 @test "every shared prompt is a valid template documented in the README" {
 	for f in "$DM_SHAREDIR"/prompts/*.txt; do
 		name=$(basename "$f")
