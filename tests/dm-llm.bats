@@ -419,7 +419,7 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	printf '%s\n' '{"text":"[[endless]]"}' '{"text":"ok"}' >in.jsonl
 	# 16M by default: the run would run out of memory long before the
 	# server stops (4 GiB)
-	run_split timeout 20 sh -c 'ulimit -v 1500000; exec "$@"' sh \
+	run_split timeout 20 sh -c "$(mem_limit 1500000)"'; exec "$@"' sh \
 	    dm-llm --retry-base 10ms -p '{text}' --timeout 20s in.jsonl
 	assert_status 1
 	assert_output <<-'EOF'
