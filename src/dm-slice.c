@@ -14,7 +14,7 @@ static const char usage[] =
     "                [--by paragraph|line|sentence|regex:RE] [--recursive]\n"
     "                [--separators LIST] [--min-size N] [--max-chunks N]\n"
     "                [-k FIELD] [--max-line SIZE] [--on-error=stop|skip]\n"
-    "                [--progress] [--rejects FILE] [FILE...]";
+    "                [--progress] [--rejects FILE] [--report FILE] [FILE...]";
 
 static const char help[] =
     "Split the text of each sample into chunks, one sample per chunk.\n"

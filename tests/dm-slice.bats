@@ -384,3 +384,20 @@ sys.stdout.write("{\"text\":\"" + "Hi. " * 5000000 + "\"}\n")' >big.jsonl
 	assert_stderr "dm-slice: -k: 't\\xff': invalid UTF-8 at column 2
 $(usage_of dm-slice)"
 }
+
+@test "the usage lines of --help have the options of the man page's synopsis, --report too" {
+	dm-slice --help >help
+	/usr/bin/python3 - "$DM_REPO/man/dm-slice.1" <<'PY' >want
+import re, sys
+syn = open(sys.argv[1]).read().split(".Sh SYNOPSIS\n")[1].split(".Sh ")[0]
+print(" ".join(sorted(set("-" + m for m in re.findall(r"Fl (-?[a-zA-Z][a-zA-Z-]*)", syn)))))
+PY
+	/usr/bin/python3 - <<'PY' >got
+import re
+u = open("help").read().split("\n\n")[0]
+print(" ".join(sorted(set(re.findall(r"(?<![\w-])--?[a-zA-Z][a-zA-Z-]*", u)))))
+PY
+	run cat got
+	assert_output "$(cat want)"
+	assert_output '--by --max-chunks --max-line --min-size --on-error --overlap --progress --recursive --rejects --report --separators --size --unit -hV -k'
+}
