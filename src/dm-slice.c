@@ -68,6 +68,24 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
 };
+/* The fields that each chunk gets, which overwrite the sample's. */
+static const char *const written[] = {
+	"chunk", "chunks", "offset", "parent", NULL
+};
+
+/* Whether the text field path is, or is inside, a field every chunk
+ * overwrites: its text would be lost. */
+static int
+overwritten(const char *key)
+{
+	size_t i, n = strcspn(key, ".");
+
+	for (i = 0; written[i] != NULL; i++)
+		if (strlen(written[i]) == n && strncmp(key, written[i], n) == 0)
+			return 1;
+	return 0;
+}
+
 /* Emits the chunks of the current sample: 0, or -1 when the run stops. */
 static int
 emit(struct dm_io *io, struct dm_slicer *sl, struct dm_sample *s,
@@ -131,7 +149,7 @@ main(int argc, char *argv[])
 	struct dm_buf text = DM_BUF_INIT, num = DM_BUF_INIT;
 	const char *t, *bymode = NULL;
 	size_t n;
-	int c, status, recur = 0, seps = 0, words = 0;
+	int c, status, recur = 0, seps = 0, words = 0, keyopt = 0;
 
 	dm_init(argv[0]);
 	dm_report_start(argc, argv);
@@ -139,8 +157,10 @@ main(int argc, char *argv[])
 	dm_slicer_init(&sl);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hk:V", longopts, NULL)) != -1) {
-		if (dm_io_option(&io, c, optarg, usage))
+		if (dm_io_option(&io, c, optarg, usage)) {
+			keyopt |= c == 'k';
 			continue;
+		}
 		switch (c) {
 		case OPT_BY:
 			bymode = optarg;
@@ -202,6 +222,15 @@ main(int argc, char *argv[])
 		dm_usage_die(usage, "--recursive counts characters, not words");
 	if (seps && !recur)
 		dm_usage_die(usage, "--separators needs --recursive");
+	if (overwritten(io.key)) {
+		if (keyopt)
+			dm_usage_die(usage, "-k: '%s' would be overwritten: "
+			    "dm-slice writes chunk, chunks, offset and parent",
+			    dm_quote(io.key));
+		/* as the other errors of DM_TEXT_KEY, without the usage */
+		dm_die("DM_TEXT_KEY: '%s' would be overwritten: dm-slice "
+		    "writes chunk, chunks, offset and parent", dm_quote(io.key));
+	}
 	sl.words = words;
 	if (recur)
 		sl.mode = DM_SLICE_RECURSIVE;

@@ -401,3 +401,21 @@ PY
 	assert_output "$(cat want)"
 	assert_output '--by --max-chunks --max-line --min-size --on-error --overlap --progress --recursive --rejects --report --separators --size --unit -hV -k'
 }
+
+@test "-k or DM_TEXT_KEY naming a field that each chunk gets is refused, not its text thrown away" {
+	usage=$(usage_of dm-slice)
+	for k in chunk chunks offset parent chunk.body; do
+		run_split dm-slice -k "$k" --size 3 <<<'{"chunk":"abcdef","chunks":"abc","offset":"abc","parent":"abc"}'
+		assert_status 2
+		assert_output ''
+		assert_stderr "dm-slice: -k: '$k' would be overwritten: dm-slice writes chunk, chunks, offset and parent"$'\n'"$usage"
+	done
+	DM_TEXT_KEY=offset run_split dm-slice --size 3 <<<'{"offset":"abcdef"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-slice: DM_TEXT_KEY: 'offset' would be overwritten: dm-slice writes chunk, chunks, offset and parent"
+	# names that only begin like them are fine, and -k overrides the variable
+	DM_TEXT_KEY=chunk run_split dm-slice -k chunky --size 3 <<<'{"chunky":"abcdef"}'
+	assert_success
+	assert_output $'{"chunky":"abc","chunk":0,"chunks":2,"offset":0,"parent":1}\n{"chunky":"def","chunk":1,"chunks":2,"offset":3,"parent":1}'
+}
