@@ -140,21 +140,34 @@ closing(int32_t cp)
 	    cp == 0x300F || cp == 0xFF09 || cp == 0x3011);
 }
 
-/* The next paragraph cut, at the start of a blank (white-space-only)
- * line at or after *p: 1 and *at, *p where the search goes on; or 0. */
+/* Whether c ends a line: LF, or CR alone or before LF, as for --by line. */
+static int
+lineend(char c)
+{
+	return c == '\n' || c == '\r';
+}
+
+/* The next paragraph cut, at the start of a blank line at or after *p:
+ * one of white space only (dm_uni_isspace, as the pieces are stripped
+ * with), ended by LF, CR or CR LF. 1 and *at, *p where the search goes
+ * on; or 0. */
 static int
 next_paragraph(const struct dm_slicer *sl, size_t *p, size_t *at)
 {
 	const char *t = sl->t;
 	size_t b, q;
-	int blank;
+	int32_t cp = 0;
+	int len, blank;
 
 	while ((b = *p) < sl->n) {
-		for (q = b; q < sl->n && (t[q] == ' ' || t[q] == '\t' ||
-		    t[q] == '\r'); q++)
-			;
-		blank = q < sl->n && t[q] == '\n';
-		while (q < sl->n && t[q] != '\n')
+		for (q = b; q < sl->n && !lineend(t[q]); q += (size_t)len)
+			if ((len = dm_utf8_decode(t + q, sl->n - q, &cp)) < 0 ||
+			    !dm_uni_isspace(cp))
+				break;
+		blank = q < sl->n && lineend(t[q]);
+		while (q < sl->n && !lineend(t[q]))
+			q++;
+		if (q + 1 < sl->n && t[q] == '\r' && t[q + 1] == '\n')
 			q++;
 		*p = q + 1;
 		if (blank) {
@@ -166,8 +179,8 @@ next_paragraph(const struct dm_slicer *sl, size_t *p, size_t *at)
 }
 
 /* The next sentence cut after *p: after a sentence mark and the closing
- * marks after it, when white space or the end follows (always after a
- * CJK mark). 1 and *at, *p where the search goes on; or 0. */
+ * marks after it, when white space (dm_uni_isspace) or the end follows
+ * (always after a CJK mark). 1 and *at, *p where the search goes on; or 0. */
 static int
 next_sentence(const struct dm_slicer *sl, size_t *p, size_t *at)
 {
@@ -186,8 +199,8 @@ next_sentence(const struct dm_slicer *sl, size_t *p, size_t *at)
 			if ((len = dm_utf8_decode(t + q, sl->n - q, &cp)) < 0 ||
 			    !closing(cp))
 				break;
-		if (cjk || q == sl->n || t[q] == ' ' || t[q] == '\n' ||
-		    t[q] == '\t' || t[q] == '\r') {
+		if (cjk || q == sl->n || (dm_utf8_decode(t + q, sl->n - q,
+		    &cp) > 0 && dm_uni_isspace(cp))) {
 			*at = *p = q;
 			return 1;
 		}

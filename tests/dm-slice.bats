@@ -419,3 +419,34 @@ PY
 	assert_success
 	assert_output $'{"chunky":"abc","chunk":0,"chunks":2,"offset":0,"parent":1}\n{"chunky":"def","chunk":1,"chunks":2,"offset":3,"parent":1}'
 }
+
+@test "--by sentence and --by paragraph take Unicode white space, and CR line ends, as white space" {
+	# U+3000, U+00A0, form feed and U+2029 after a full stop end a sentence
+	in=$(printf '{"text":"One.\\u3000Two.\\u00a0Three.\\fFour.\\u2029Five. Six."}')
+	output=$(dm-slice --by sentence --size 8 <<<"$in" | chunks)
+	assert_output <<-'EOF'
+	["One.",0,6,0,1]
+	["Two.",1,6,5,1]
+	["Three.",2,6,10,1]
+	["Four.",3,6,17,1]
+	["Five.",4,6,23,1]
+	["Six.",5,6,29,1]
+	EOF
+	# lines of U+3000, of a form feed, of U+2029 are blank; lines end at
+	# LF, CR or CR LF
+	in=$(printf '{"text":"p1\\n\\u3000\\np2\\n\\f\\np3\\r \\rp4\\n \\n p5\\r\\n\\u2029\\r\\np6"}')
+	for by in paragraph sentence; do
+		output=$(dm-slice --by $by --size 3 <<<"$in" | chunks)
+		assert_output <<-'EOF'
+		["p1",0,6,0,1]
+		["p2",1,6,5,1]
+		["p3",2,6,10,1]
+		["p4",3,6,15,1]
+		["p5",4,6,21,1]
+		["p6",5,6,28,1]
+		EOF
+	done
+	# U+2028 inside a line is no line end
+	output=$(dm-slice --by paragraph --size 4 <<<'{"text":"a\n\u2028b\n\nc"}' | chunks)
+	assert_output $'["a\\n\u2028b",0,2,0,1]\n["c",1,2,6,1]'
+}
