@@ -104,6 +104,12 @@ emit(struct dm_io *io, struct dm_slicer *sl, struct dm_sample *s,
 	for (i = 0; i < sl->chunks.n; i++) {
 		const struct dm_span *c = &sl->chunks.v[i];
 
+		/* A signal ends the run after the chunks written so far, not
+		 * after all of a text's millions (dm.7). */
+		if (dm_interrupted) {
+			r = -1;
+			break;
+		}
 		/* chunks start in order, so offsets are counted once */
 		if (c->b < pos)
 			pos = off = 0;

@@ -18,6 +18,25 @@ spans_add(struct dm_spans *s, size_t b, size_t e, size_t n)
 	s->v[s->n++].n = n;
 }
 
+/* Whether the cut must stop: a signal came (SIGINT, SIGTERM), and the
+ * tool must end soon, not after the rest of a long text. Asked at each
+ * chunk and in the loops that may go long without one. */
+static int
+stopped(struct dm_slicer *sl)
+{
+	if (dm_interrupted)
+		sl->stop = 1;
+	return sl->stop;
+}
+
+/* Adds the chunk [b, e) of n units. */
+static void
+add(struct dm_slicer *sl, size_t b, size_t e, size_t n)
+{
+	if (!stopped(sl))
+		spans_add(&sl->chunks, b, e, n);
+}
+
 static int
 isword(char c)
 {
@@ -97,8 +116,8 @@ chunk(struct dm_slicer *sl, size_t b, size_t e, int strip)
 		e = b + se;
 		b += sb;
 	}
-	if (b < e)
-		spans_add(&sl->chunks, b, e, units(sl, b, e));
+	if (b < e && !stopped(sl))
+		add(sl, b, e, units(sl, b, e));
 }
 
 /* Windows of at most size units over [b, e), overlap units apart from
@@ -112,7 +131,7 @@ windows(struct dm_slicer *sl, size_t b, size_t e, int strip)
 		for (p = b; p < e; p = fwd(sl->t, p, e, step)) {
 			q = fwd(sl->t, p, e, sl->size);
 			chunk(sl, p, q, strip);
-			if (q == e)
+			if (q == e || sl->stop)
 				break;
 		}
 		return;
@@ -124,7 +143,8 @@ windows(struct dm_slicer *sl, size_t b, size_t e, int strip)
 		    nextword(sl->t, q, e, &xb, &xe); i++, q = xe)
 			last = xe;
 		chunk(sl, wb, last, strip);
-		if (i < sl->size || !nextword(sl->t, q, e, &xb, &xe))
+		if (sl->stop || i < sl->size ||
+		    !nextword(sl->t, q, e, &xb, &xe))
 			break;
 		for (i = 0, q = wb; i < step; i++, q = xe)
 			nextword(sl->t, q, e, &xb, &xe);
@@ -311,7 +331,9 @@ piece_at(struct dm_slicer *sl, struct pieces *ps, size_t x)
 	size_t e, sb, se;
 
 	while (x >= ps->base + ps->q.n) {
-		if (ps->end)
+		/* cuts of empty pieces may be many (a regex of spaces on a
+		 * line of them) */
+		if (ps->end || stopped(sl))
 			return 0;
 		if (!nextcut(sl, &ps->c, &e)) {
 			e = sl->n;
@@ -355,6 +377,8 @@ pack(struct dm_slicer *sl, struct pieces *ps)
 		pieces_drop(ps, i);
 		if (PIECE(ps, i).n > sl->size) {
 			windows(sl, PIECE(ps, i).b, PIECE(ps, i).e, 0);
+			if (sl->stop)
+				break;
 			i++;
 			continue;
 		}
@@ -366,10 +390,11 @@ pack(struct dm_slicer *sl, struct pieces *ps)
 				break;
 			u = w;
 		}
-		spans_add(&sl->chunks, PIECE(ps, i).b, PIECE(ps, j - 1).e, u);
+		add(sl, PIECE(ps, i).b, PIECE(ps, j - 1).e, u);
 		if (!piece_at(sl, ps, j))
 			break;
-		for (k = j; sl->overlap > 0 && k - 1 > i; k--) {
+		/* each step counts the units of a chunk: stop on a signal */
+		for (k = j; sl->overlap > 0 && k - 1 > i && !stopped(sl); k--) {
 			u = units(sl, PIECE(ps, k - 1).b, PIECE(ps, j - 1).e);
 			if (u > sl->overlap || units_ext(sl, u,
 			    PIECE(ps, k - 1).b, PIECE(ps, j - 1).e,
@@ -446,7 +471,7 @@ piece(struct dm_slicer *sl, struct merger *m, size_t b, size_t e, char **seps,
 	}
 	merge_end(sl, m);
 	if (nnew == 0)
-		spans_add(&sl->chunks, b, e, n);
+		add(sl, b, e, n);
 	else
 		recursive(sl, b, e, seps, nnew);
 }
@@ -498,21 +523,20 @@ recursive(struct dm_slicer *sl, size_t b, size_t e, char **seps, size_t nseps)
 		if (sl->size > 1)
 			windows(sl, b, e, 1);
 		else
-			for (p = b; p < e; p = q)
-				spans_add(&sl->chunks, p,
-				    q = fwd(sl->t, p, e, 1), 1);
+			for (p = b; p < e && !sl->stop; p = q)
+				add(sl, p, q = fwd(sl->t, p, e, 1), 1);
 		return;
 	}
 	/* the separator starts the piece that follows it */
 	seplen = strlen(sep);
-	for (p = b, q = b; (hit = find(sl, q, e, sep, seplen)) != NULL;
-	    q = k + seplen) {
+	for (p = b, q = b; !stopped(sl) &&
+	    (hit = find(sl, q, e, sep, seplen)) != NULL; q = k + seplen) {
 		k = (size_t)(hit - sl->t);
 		if (k > p)
 			piece(sl, &m, p, k, seps + nseps - nnew, nnew);
 		p = k;
 	}
-	if (e > p)
+	if (e > p && !sl->stop)
 		piece(sl, &m, p, e, seps + nseps - nnew, nnew);
 	merge_end(sl, &m);
 	free(m.w.v);
@@ -528,6 +552,7 @@ dm_slicer_cut(struct dm_slicer *sl, const char *t, size_t n,
 	sl->t = t;
 	sl->n = n;
 	sl->chunks.n = 0;
+	sl->stop = 0;
 	if (n == 0)
 		return 0;
 	switch (sl->mode) {
@@ -546,6 +571,10 @@ dm_slicer_cut(struct dm_slicer *sl, const char *t, size_t n,
 		}
 		break;
 	}
+	/* a cut stopped by a signal has no chunks, rather than some with
+	 * a wrong count */
+	if (sl->stop)
+		sl->chunks.n = 0;
 	for (i = 0, k = 0; i < sl->chunks.n; i++)
 		if (sl->chunks.v[i].n >= sl->minsize)
 			sl->chunks.v[k++] = sl->chunks.v[i];

@@ -51,6 +51,7 @@ struct dm_slicer {
 	size_t		 n;
 	struct dm_buf	 err;
 	int		 failed;	/* a regex match failed; message in err */
+	int		 stop;		/* stop cutting (a signal came) */
 };
 
 void	 dm_slicer_init(struct dm_slicer *);
@@ -68,7 +69,8 @@ int	 dm_slicer_separators(struct dm_slicer *, const char *arg,
 
 /* Cuts t[0..n) into sl->chunks, in order of their start. t must stay valid
  * until the chunks are used. 0, or -1 with the reason in err (a regular
- * expression that failed on this text). */
+ * expression that failed on this text). On a signal (dm_interrupted) it
+ * stops soon, with no chunks. */
 int	 dm_slicer_cut(struct dm_slicer *, const char *t, size_t n,
 	    struct dm_buf *err);
 

@@ -450,3 +450,37 @@ PY
 	output=$(dm-slice --by paragraph --size 4 <<<'{"text":"a\n\u2028b\n\nc"}' | chunks)
 	assert_output $'["a\\n\u2028b",0,2,0,1]\n["c",1,2,6,1]'
 }
+
+@test "SIGTERM while one text is cut into millions of chunks ends the run with the chunks written, whole" {
+	{
+		printf '{"text":"'
+		head -c 20000000 /dev/zero | tr '\0' 'a'
+		printf '"}\n'
+	} >a20.jsonl
+	dm-slice --size 1 a20.jsonl >out 2>err &
+	pid=$!
+	wait_for_size out 1000000
+	signal_and_wait "$pid" TERM
+	[ "$status" -eq 143 ]
+	[ "$(tail -c 1 out | od -An -c | tr -d ' ')" = '\n' ]
+	[ "$(wc -l <out)" -lt 20000000 ]
+	[ "$(grep -cvx '{"text":"a","chunk":\([0-9]*\),"chunks":20000000,"offset":\1,"parent":1}' out)" -eq 0 ]
+	assert_bytes err ''
+}
+
+@test "SIGTERM stops the cutting of a text that takes long before its first chunk" {
+	local a
+	for a in "--recursive --size 100000 --overlap 99999" \
+	    "--by line --size 100000 --overlap 99999" \
+	    "--by regex:a --size 100000 --overlap 99999"; do
+		/usr/bin/python3 -c '
+print("{\"text\":\"" + "a\\n" * 1000000 + "\"}")' >in.jsonl
+		dm-slice $a in.jsonl >out 2>err &
+		pid=$!
+		sleep 1
+		signal_and_wait "$pid" TERM
+		[ "$status" -eq 143 ]
+		assert_bytes out ''
+		assert_bytes err ''
+	done
+}
