@@ -86,62 +86,83 @@ overwritten(const char *key)
 	return 0;
 }
 
-/* Emits the chunks of the current sample: 0, or -1 when the run stops. */
-static int
-emit(struct dm_io *io, struct dm_slicer *sl, struct dm_sample *s,
-    const char *text, struct dm_buf *num)
-{
-	struct dm_buf parent = DM_BUF_INIT, err = DM_BUF_INIT;
-	struct dm_field f;
-	size_t i, pos = 0, off = 0;
-	int r = 0;
+/* The chunks of the current sample, as they are written. */
+struct out {
+	struct dm_io	*io;
+	struct dm_sample *s;
+	const char	*text;
+	struct dm_buf	 parent, num, err;
+	size_t		 pos, off;	/* offset is the code points before pos */
+	int		 r;		/* -1: the run stops */
+};
 
+/* Writes chunk i of total of the current sample (a dm_slicer_fn). */
+static int
+emit(void *arg, size_t i, size_t total, const struct dm_span *c)
+{
+	struct out *o = arg;
+	struct dm_sample *s = o->s;
+	struct dm_buf *num = &o->num, *err = &o->err;
+
+	/* A signal ends the run after the chunks written so far, not
+	 * after all of a text's millions (dm.7). */
+	if (dm_interrupted) {
+		o->r = -1;
+		return -1;
+	}
+	/* chunks start in order, so offsets are counted once */
+	if (c->b < o->pos)
+		o->pos = o->off = 0;
+	o->off += dm_utf8_count(o->text + o->pos, c->b - o->pos);
+	o->pos = c->b;
+	dm_buf_reset(err);
+	if (dm_sample_set_text(s, o->io->key, o->text + c->b, c->e - c->b,
+	    err) < 0)
+		goto bad;
+	dm_buf_reset(num);
+	dm_buf_addf(num, "%zu", i);
+	if (dm_sample_set_raw(s, "chunk", num->buf, num->len, err) < 0)
+		goto bad;
+	dm_buf_reset(num);
+	dm_buf_addf(num, "%zu", total);
+	if (dm_sample_set_raw(s, "chunks", num->buf, num->len, err) < 0)
+		goto bad;
+	dm_buf_reset(num);
+	dm_buf_addf(num, "%zu", o->off);
+	if (dm_sample_set_raw(s, "offset", num->buf, num->len, err) < 0 ||
+	    dm_sample_set_raw(s, "parent", o->parent.buf, o->parent.len,
+	    err) < 0)
+		goto bad;
+	dm_io_emit(o->io, s);
+	return 0;
+bad:
+	o->r = dm_io_reject(o->io, "%s", err->buf);
+	return -1;
+}
+
+/* Cuts the text t[0..n) of s, and writes its chunks: 0, or -1 when the
+ * run stops. */
+static int
+slice(struct dm_io *io, struct dm_slicer *sl, struct dm_sample *s,
+    const char *t, size_t n, struct out *o)
+{
+	struct dm_field f;
+
+	o->io = io;
+	o->s = s;
+	o->text = t;
+	o->pos = o->off = 0;
+	o->r = 0;
+	dm_buf_reset(&o->parent);
 	dm_sample_get(s, "id", &f);
 	if (f.type != DM_MISSING && f.raw != NULL)
-		dm_buf_add(&parent, f.raw, f.raw_len);
+		dm_buf_add(&o->parent, f.raw, f.raw_len);
 	else
-		dm_buf_addf(&parent, "%lu", s->lineno);
-	for (i = 0; i < sl->chunks.n; i++) {
-		const struct dm_span *c = &sl->chunks.v[i];
-
-		/* A signal ends the run after the chunks written so far, not
-		 * after all of a text's millions (dm.7). */
-		if (dm_interrupted) {
-			r = -1;
-			break;
-		}
-		/* chunks start in order, so offsets are counted once */
-		if (c->b < pos)
-			pos = off = 0;
-		off += dm_utf8_count(text + pos, c->b - pos);
-		pos = c->b;
-		dm_buf_reset(&err);
-		if (dm_sample_set_text(s, io->key, text + c->b, c->e - c->b,
-		    &err) < 0)
-			goto bad;
-		dm_buf_reset(num);
-		dm_buf_addf(num, "%zu", i);
-		if (dm_sample_set_raw(s, "chunk", num->buf, num->len, &err) < 0)
-			goto bad;
-		dm_buf_reset(num);
-		dm_buf_addf(num, "%zu", sl->chunks.n);
-		if (dm_sample_set_raw(s, "chunks", num->buf, num->len, &err) < 0)
-			goto bad;
-		dm_buf_reset(num);
-		dm_buf_addf(num, "%zu", off);
-		if (dm_sample_set_raw(s, "offset", num->buf, num->len, &err) < 0 ||
-		    dm_sample_set_raw(s, "parent", parent.buf, parent.len,
-		    &err) < 0)
-			goto bad;
-		dm_io_emit(io, s);
-	}
-	goto done;
-bad:
-	r = dm_io_reject(io, "%s", err.buf);
-done:
-	dm_buf_free(&parent);
-	dm_buf_free(&err);
-	return r;
+		dm_buf_addf(&o->parent, "%lu", s->lineno);
+	dm_buf_reset(&io->err);
+	if (dm_slicer_cut(sl, t, n, emit, o, &io->err) < 0)
+		return dm_io_reject(io, "%s", io->err.buf);
+	return o->r;
 }
 
 int
@@ -152,7 +173,8 @@ main(int argc, char *argv[])
 	struct dm_slicer sl;
 	struct dm_io io;
 	struct dm_sample *s;
-	struct dm_buf text = DM_BUF_INIT, num = DM_BUF_INIT;
+	struct dm_buf text = DM_BUF_INIT;
+	struct out o;
 	const char *t, *bymode = NULL;
 	size_t n;
 	int c, status, recur = 0, seps = 0, words = 0, keyopt = 0;
@@ -161,6 +183,10 @@ main(int argc, char *argv[])
 	dm_report_start(argc, argv);
 	dm_io_init(&io);
 	dm_slicer_init(&sl);
+	memset(&o, 0, sizeof o);
+	dm_buf_init(&o.parent);
+	dm_buf_init(&o.num);
+	dm_buf_init(&o.err);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hk:V", longopts, NULL)) != -1) {
 		if (dm_io_option(&io, c, optarg, usage)) {
@@ -257,18 +283,14 @@ main(int argc, char *argv[])
 			dm_buf_add(&text, t, n);
 			t = text.buf;
 		}
-		dm_buf_reset(&io.err);
-		if (dm_slicer_cut(&sl, t, n, &io.err) < 0) {
-			if (dm_io_reject(&io, "%s", io.err.buf) < 0)
-				break;
-			continue;
-		}
-		if (emit(&io, &sl, s, t, &num) < 0)
+		if (slice(&io, &sl, s, t, n, &o) < 0)
 			break;
 	}
 	status = dm_io_close(&io);
 	dm_slicer_free(&sl);
 	dm_buf_free(&text);
-	dm_buf_free(&num);
+	dm_buf_free(&o.parent);
+	dm_buf_free(&o.num);
+	dm_buf_free(&o.err);
 	return dm_exit(status);
 }

@@ -18,9 +18,10 @@ spans_add(struct dm_spans *s, size_t b, size_t e, size_t n)
 	s->v[s->n++].n = n;
 }
 
-/* Whether the cut must stop: a signal came (SIGINT, SIGTERM), and the
- * tool must end soon, not after the rest of a long text. Asked at each
- * chunk and in the loops that may go long without one. */
+/* Whether the cut must stop: it has all the chunks it wants, or a
+ * signal came (SIGINT, SIGTERM) and the tool must end soon, not after
+ * the rest of a long text. Asked at each chunk and in the loops that
+ * may go long without one. */
 static int
 stopped(struct dm_slicer *sl)
 {
@@ -29,12 +30,39 @@ stopped(struct dm_slicer *sl)
 	return sl->stop;
 }
 
-/* Adds the chunk [b, e) of n units. */
+/*
+ * Takes the chunk [b, e) of n units, unless shorter than minsize. The
+ * first pass counts the chunks, and keeps their spans while they are
+ * few; the second, when they were not all kept, gives each to fn as it
+ * is cut. Both stop at maxchunks.
+ */
 static void
 add(struct dm_slicer *sl, size_t b, size_t e, size_t n)
 {
-	if (!stopped(sl))
+	struct dm_span c;
+
+	if (stopped(sl) || n < sl->minsize)
+		return;
+	if (sl->fn != NULL) {
+		c.b = b;
+		c.e = e;
+		c.n = n;
+		if (sl->fn(sl->arg, sl->count, sl->total, &c) < 0)
+			sl->stop = 1;
+	} else if (sl->chunks.n == sl->count && sl->count < sl->keep) {
+		/* grown up to keep, not past it by doubling */
+		if (sl->chunks.n == sl->chunks.cap) {
+			sl->chunks.cap = sl->chunks.cap < sl->keep / 2 ?
+			    (sl->chunks.cap ? sl->chunks.cap * 2 : 64) :
+			    sl->keep;
+			sl->chunks.v = dm_xreallocarray(sl->chunks.v,
+			    sl->chunks.cap, sizeof *sl->chunks.v);
+		}
 		spans_add(&sl->chunks, b, e, n);
+	}
+	sl->count++;
+	if (sl->count == sl->maxchunks || sl->count == sl->total)
+		sl->stop = 1;
 }
 
 static int
@@ -542,46 +570,78 @@ recursive(struct dm_slicer *sl, size_t b, size_t e, char **seps, size_t nseps)
 	free(m.w.v);
 }
 
-int
-dm_slicer_cut(struct dm_slicer *sl, const char *t, size_t n,
-    struct dm_buf *err)
+/* One pass over the text: 0, or -1 when a regular expression failed. */
+static int
+cut(struct dm_slicer *sl)
 {
-	size_t i, k;
-
-	dm_buf_reset(&sl->err);
-	sl->t = t;
-	sl->n = n;
-	sl->chunks.n = 0;
+	sl->count = 0;
 	sl->stop = 0;
-	if (n == 0)
-		return 0;
 	switch (sl->mode) {
 	case DM_SLICE_SIZE:
-		windows(sl, 0, n, 0);
+		windows(sl, 0, sl->n, 0);
 		break;
 	case DM_SLICE_RECURSIVE:
-		recursive(sl, 0, n, sl->seps, sl->nseps);
+		recursive(sl, 0, sl->n, sl->seps, sl->nseps);
 		break;
 	default:
 		by(sl);
 		if (sl->failed) {
 			sl->failed = 0;
-			dm_buf_add(err, sl->err.buf, sl->err.len);
 			return -1;
 		}
 		break;
 	}
-	/* a cut stopped by a signal has no chunks, rather than some with
-	 * a wrong count */
-	if (sl->stop)
-		sl->chunks.n = 0;
-	for (i = 0, k = 0; i < sl->chunks.n; i++)
-		if (sl->chunks.v[i].n >= sl->minsize)
-			sl->chunks.v[k++] = sl->chunks.v[i];
-	sl->chunks.n = k;
-	if (sl->maxchunks > 0 && sl->chunks.n > sl->maxchunks)
-		sl->chunks.n = sl->maxchunks;
 	return 0;
+}
+
+/*
+ * Every chunk carries the number of chunks, so they are all counted
+ * before the first is given. Their spans are kept on the way while they
+ * take less room than a quarter of the text; when there are more (a
+ * chunk every few bytes: 24 bytes a chunk would be many times the text),
+ * the text is cut a second time, each chunk given as it is found, so
+ * that memory does not grow with their number.
+ */
+int
+dm_slicer_cut(struct dm_slicer *sl, const char *t, size_t n,
+    dm_slicer_fn *fn, void *arg, struct dm_buf *err)
+{
+	size_t i, total;
+	int r;
+
+	dm_buf_reset(&sl->err);
+	sl->t = t;
+	sl->n = n;
+	sl->chunks.n = 0;
+	sl->fn = NULL;
+	sl->total = 0;
+	if (n == 0)
+		return 0;
+	sl->keep = n / 4 / sizeof *sl->chunks.v + 1024;
+	if (cut(sl) < 0)
+		goto fail;
+	/* a cut stopped by a signal gives no chunk, rather than some with
+	 * a wrong count */
+	if (dm_interrupted)
+		return 0;
+	total = sl->count;
+	if (sl->chunks.n == total) {
+		for (i = 0; i < total && !dm_interrupted; i++)
+			if (fn(arg, i, total, &sl->chunks.v[i]) < 0)
+				break;
+		return 0;
+	}
+	sl->fn = fn;
+	sl->arg = arg;
+	sl->total = total;
+	r = cut(sl);
+	sl->fn = NULL;
+	if (r < 0)
+		goto fail;
+	return 0;
+fail:
+	dm_buf_add(err, sl->err.buf, sl->err.len);
+	return -1;
 }
 
 void

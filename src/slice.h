@@ -33,6 +33,11 @@ struct dm_span {
 	size_t	 b, e, n;
 };
 
+/* Takes chunk i of the total chunks of a text: 0 to go on, -1 to stop
+ * the cut. */
+typedef int	 dm_slicer_fn(void *arg, size_t i, size_t total,
+		    const struct dm_span *chunk);
+
 struct dm_spans {
 	struct dm_span	*v;
 	size_t		 n, cap;
@@ -45,13 +50,19 @@ struct dm_slicer {
 	struct dm_re	*re;		/* DM_SLICE_REGEX */
 	char		**seps;		/* DM_SLICE_RECURSIVE, owned */
 	size_t		 nseps;
-	struct dm_spans	 chunks;	/* the chunks of the last text */
 	/* private */
 	const char	*t;		/* the current text */
 	size_t		 n;
+	struct dm_spans	 chunks;	/* those kept by the first pass */
+	size_t		 keep;		/* the most it keeps */
+	size_t		 count;		/* the chunks of this pass so far */
+	size_t		 total;		/* second pass: all the chunks */
+	dm_slicer_fn	*fn;		/* second pass: where they go */
+	void		*arg;
 	struct dm_buf	 err;
 	int		 failed;	/* a regex match failed; message in err */
-	int		 stop;		/* stop cutting (a signal came) */
+	int		 stop;		/* stop cutting: all are there, or a
+					 * signal came */
 };
 
 void	 dm_slicer_init(struct dm_slicer *);
@@ -67,11 +78,14 @@ int	 dm_slicer_by(struct dm_slicer *, const char *arg,
 int	 dm_slicer_separators(struct dm_slicer *, const char *arg,
 	    struct dm_buf *err);
 
-/* Cuts t[0..n) into sl->chunks, in order of their start. t must stay valid
- * until the chunks are used. 0, or -1 with the reason in err (a regular
- * expression that failed on this text). On a signal (dm_interrupted) it
- * stops soon, with no chunks. */
+/* Cuts t[0..n) into chunks and gives each to fn(arg, ...), in order of
+ * their start, with the number of chunks (after minsize and maxchunks).
+ * Memory does not grow with their number: when they are many, the text
+ * is cut twice, the first time to count them. 0, or -1 with the reason
+ * in err (a regular expression that failed on this text; no chunk was
+ * given then). On a signal (dm_interrupted) it stops soon, having given
+ * no chunk if the count was not complete. */
 int	 dm_slicer_cut(struct dm_slicer *, const char *t, size_t n,
-	    struct dm_buf *err);
+	    dm_slicer_fn *fn, void *arg, struct dm_buf *err);
 
 #endif

@@ -484,3 +484,36 @@ print("{\"text\":\"" + "a\\n" * 1000000 + "\"}")' >in.jsonl
 		assert_bytes err ''
 	done
 }
+
+@test "memory does not grow with the number of chunks: millions of chunks of a 5 MB text in 60 MB" {
+	skip_asan "its shadow memory and quarantine are in the RSS"
+	/usr/bin/python3 -c 'print("{\"text\":\"" + "a" * 5000000 + "\"}")' >a5.jsonl
+	/usr/bin/python3 -c 'print("{\"text\":\"" + "a\\n" * 2500000 + "\"}")' >l5.jsonl
+	# 24 bytes a chunk held at once would be 120 MB and more
+	run_split bash -c "$(mem_limit 60000)"'; set -o pipefail
+	    dm-slice --size 1 a5.jsonl | sed -n "1p;\$p;\$="'
+	assert_success
+	assert_stderr ''
+	assert_output <<-'EOF'
+	{"text":"a","chunk":0,"chunks":5000000,"offset":0,"parent":1}
+	{"text":"a","chunk":4999999,"chunks":5000000,"offset":4999999,"parent":1}
+	5000000
+	EOF
+	run_split bash -c "$(mem_limit 60000)"'; set -o pipefail
+	    dm-slice --by line --size 1 --overlap 0 l5.jsonl | sed -n "1p;\$p;\$="'
+	assert_success
+	assert_stderr ''
+	assert_output <<-'EOF'
+	{"text":"a","chunk":0,"chunks":2500000,"offset":0,"parent":1}
+	{"text":"a","chunk":2499999,"chunks":2500000,"offset":4999998,"parent":1}
+	2500000
+	EOF
+	# --max-chunks stops the cut early; chunks counts the chunks kept
+	run_split bash -c "$(mem_limit 60000)"'; exec dm-slice --size 1 --max-chunks 2 a5.jsonl'
+	assert_success
+	assert_stderr ''
+	assert_output <<-'EOF'
+	{"text":"a","chunk":0,"chunks":2,"offset":0,"parent":1}
+	{"text":"a","chunk":1,"chunks":2,"offset":1,"parent":1}
+	EOF
+}
