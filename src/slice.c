@@ -91,17 +91,21 @@ units(const struct dm_slicer *sl, size_t b, size_t e)
 	return dm_utf8_count(sl->t + b, e - b);
 }
 
+/* Whether a word runs across m, b < m < e: units of [b, m) and [m, e)
+ * count it twice. */
+static int
+across(const struct dm_slicer *sl, size_t b, size_t m, size_t e)
+{
+	return sl->words && m > b && m < e && isword(sl->t[m - 1]) &&
+	    isword(sl->t[m]);
+}
+
 /* Units of [b, e) from the known units u of [b, m): a word that runs
  * across m is counted once. */
 static size_t
 units_ext(const struct dm_slicer *sl, size_t u, size_t b, size_t m, size_t e)
 {
-	size_t v = units(sl, m, e);
-
-	if (sl->words && m > b && m < e && isword(sl->t[m - 1]) &&
-	    isword(sl->t[m]))
-		v--;
-	return u + v;
+	return u + units(sl, m, e) - (size_t)across(sl, b, m, e);
 }
 
 /* The word at or after p, before e: 1 and [*wb, *we), or 0. */
@@ -339,8 +343,8 @@ nextcut(struct dm_slicer *sl, struct cutter *c, size_t *at)
 
 /*
  * The pieces of the text between the cuts, stripped, empty ones dropped,
- * made as pack() asks for them; only those from the start of the chunk
- * being packed are kept, q.v[0] being piece number base.
+ * made as pack() asks for them; only those that may still start a
+ * chunk are kept (pack() says which), q.v[0] being piece number base.
  */
 struct pieces {
 	struct cutter	 c;
@@ -399,7 +403,7 @@ pieces_drop(struct pieces *ps, size_t x)
 static void
 pack(struct dm_slicer *sl, struct pieces *ps)
 {
-	size_t i = 0, j, k, u, w;
+	size_t i = 0, j, k, lo, b, e, m, u, w, tu = 0;
 
 	while (piece_at(sl, ps, i)) {
 		pieces_drop(ps, i);
@@ -410,23 +414,46 @@ pack(struct dm_slicer *sl, struct pieces *ps)
 			i++;
 			continue;
 		}
+		/* The chunk is [b, e), of u units. Of its pieces, only
+		 * those that may start the next chunk are kept: after the
+		 * first, within the last overlap units, [lo, j), of tu units
+		 * from the start of lo; so that a chunk of a million small
+		 * pieces does not hold them all. */
+		b = PIECE(ps, i).b;
+		e = PIECE(ps, i).e;
 		u = PIECE(ps, i).n;
-		for (j = i + 1; piece_at(sl, ps, j); j++) {
-			w = units_ext(sl, u, PIECE(ps, i).b, PIECE(ps, j - 1).e,
-			    PIECE(ps, j).e);
+		for (j = lo = i + 1; piece_at(sl, ps, j); j++) {
+			w = units_ext(sl, u, b, e, PIECE(ps, j).e);
 			if (w > sl->size)
 				break;
 			u = w;
+			tu = lo < j ? units_ext(sl, tu, PIECE(ps, lo).b, e,
+			    PIECE(ps, j).e) : PIECE(ps, j).n;
+			e = PIECE(ps, j).e;
+			for (; lo <= j && (sl->overlap == 0 || tu > sl->overlap);
+			    lo++)
+				if (lo < j) {
+					m = PIECE(ps, lo + 1).b;
+					tu = tu - units(sl, PIECE(ps, lo).b, m) +
+					    (size_t)across(sl, PIECE(ps, lo).b,
+					    m, e);
+				}
+			pieces_drop(ps, lo);
 		}
-		add(sl, PIECE(ps, i).b, PIECE(ps, j - 1).e, u);
+		add(sl, b, e, u);
 		if (!piece_at(sl, ps, j))
 			break;
-		/* each step counts the units of a chunk: stop on a signal */
-		for (k = j; sl->overlap > 0 && k - 1 > i && !stopped(sl); k--) {
-			u = units(sl, PIECE(ps, k - 1).b, PIECE(ps, j - 1).e);
-			if (u > sl->overlap || units_ext(sl, u,
-			    PIECE(ps, k - 1).b, PIECE(ps, j - 1).e,
-			    PIECE(ps, j).e) > sl->size)
+		/* The units from piece k - 1 to e, u, are counted from
+		 * those from piece k, not again from the start: a chunk
+		 * that moves one piece at a time would count its whole
+		 * overlap at each piece. */
+		for (k = j; sl->overlap > 0 && k > lo && !stopped(sl); k--) {
+			m = PIECE(ps, k - 1).b;
+			u = k == j ? PIECE(ps, k - 1).n : u + units(sl, m,
+			    PIECE(ps, k).b) - (size_t)across(sl, m,
+			    PIECE(ps, k).b, e);
+			if (u > sl->overlap ||
+			    units_ext(sl, u, m, e, PIECE(ps, j).e) > sl->size)
 				break;
 		}
 		i = k;
