@@ -473,23 +473,37 @@ by(struct dm_slicer *sl)
 /*
  * LangChain's _merge_splits with keep_separator (the separator between
  * pieces is empty), fed one piece at a time: the pieces of a run are
- * consecutive in the text, and only the window of the current chunk is
- * kept (its pieces are smaller than size, so there are at most size).
+ * consecutive in the text. Of the window of the current chunk, [b, e)
+ * of total units, only its tail is kept: the last pieces that together
+ * hold at most overlap units, which are those left after a chunk (it
+ * drops pieces from the front while more than overlap remain), so that
+ * a chunk of a million small pieces does not hold them all.
  */
 struct merger {
-	struct dm_spans	 w;		/* the window is w.v[head..w.n) */
-	size_t		 head, total;
+	struct dm_spans	 w;		/* the tail is w.v[head..w.n) */
+	size_t		 head, tail;	/* tail: its units */
+	size_t		 b, e, total, nwin;	/* nwin: pieces in the window */
 };
 
 static void
 merge_add(struct dm_slicer *sl, struct merger *m, size_t b, size_t e, size_t n)
 {
-	if (m->total + n > sl->size && m->w.n > m->head) {
-		chunk(sl, m->w.v[m->head].b, m->w.v[m->w.n - 1].e, 1);
-		while (m->total > sl->overlap ||
-		    (m->total + n > sl->size && m->total > 0))
-			m->total -= m->w.v[m->head++].n;
+	if (m->total + n > sl->size && m->nwin > 0) {
+		chunk(sl, m->b, m->e, 1);
+		m->total = m->tail;
+		m->nwin = m->w.n - m->head;
+		while (m->total + n > sl->size && m->total > 0) {
+			m->total -= m->w.v[m->head].n;
+			m->tail -= m->w.v[m->head++].n;
+			m->nwin--;
+		}
+		if (m->nwin > 0)
+			m->b = m->w.v[m->head].b;
 	}
+	if (m->nwin++ == 0)
+		m->b = b;
+	m->e = e;
+	m->total += n;
 	if (m->head > 1024 && m->head > m->w.n / 2) {
 		memmove(m->w.v, m->w.v + m->head,
 		    (m->w.n - m->head) * sizeof *m->w.v);
@@ -497,16 +511,17 @@ merge_add(struct dm_slicer *sl, struct merger *m, size_t b, size_t e, size_t n)
 		m->head = 0;
 	}
 	spans_add(&m->w, b, e, n);
-	m->total += n;
+	for (m->tail += n; m->tail > sl->overlap; m->head++)
+		m->tail -= m->w.v[m->head].n;
 }
 
 /* Ends a run of pieces: its last chunk. */
 static void
 merge_end(struct dm_slicer *sl, struct merger *m)
 {
-	if (m->w.n > m->head)
-		chunk(sl, m->w.v[m->head].b, m->w.v[m->w.n - 1].e, 1);
-	m->w.n = m->head = m->total = 0;
+	if (m->nwin > 0)
+		chunk(sl, m->b, m->e, 1);
+	m->w.n = m->head = m->tail = m->total = m->nwin = 0;
 }
 
 /* A piece of the split: merged with its neighbours when smaller than
@@ -557,10 +572,11 @@ find(const struct dm_slicer *sl, size_t p, size_t e, const char *sep,
 static void
 recursive(struct dm_slicer *sl, size_t b, size_t e, char **seps, size_t nseps)
 {
-	struct merger m = { { NULL, 0, 0 }, 0, 0 };
+	struct merger m;
 	const char *sep, *hit;
 	size_t i, k, seplen, p, q, nnew = 0;
 
+	memset(&m, 0, sizeof m);
 	sep = seps[nseps - 1];
 	for (i = 0; i < nseps; i++) {
 		if (*seps[i] == '\0') {

@@ -531,3 +531,17 @@ print("{\"text\":\"" + "a\\n" * 1000000 + "\"}")' >in.jsonl
 		assert_output '[4999999,0,1,0]'
 	done
 }
+
+@test "--recursive merges millions of small pieces into one chunk without holding them all" {
+	skip_asan "its shadow memory and quarantine are in the RSS"
+	/usr/bin/python3 -c 'print("{\"text\":\"" + "a " * 2500000 + "\"}")' >s5.jsonl
+	# 24 bytes a piece held at once would be 60 MB and more
+	for o in 0 1000; do
+		run_split bash -c "$(mem_limit 60000)"'; set -o pipefail
+		    dm-slice --recursive --size 100000000 --overlap '$o' s5.jsonl |
+		    jq -c "[(.text | length), .chunk, .chunks, .offset]"'
+		assert_success
+		assert_stderr ''
+		assert_output '[4999999,0,1,0]'
+	done
+}
