@@ -245,6 +245,27 @@ keep(struct dm_recipe *r, struct dm_rstat *rs, const struct dm_ynode *at)
 	return 0;
 }
 
+/* The statistic key computed before, or NULL when this is its first use,
+ * recorded then as text computed in stage. */
+static struct dm_rstat *
+firststat(struct dm_recipe *r, const char *key, const char *text,
+    size_t stage)
+{
+	struct dm_rstat *rs;
+	size_t i;
+
+	for (i = 0; i < r->nstats; i++)
+		if (strcmp(r->stats[i].key, key) == 0)
+			return &r->stats[i];
+	r->stats = dm_xreallocarray(r->stats, r->nstats + 1, sizeof *r->stats);
+	rs = &r->stats[r->nstats++];
+	rs->key = key;
+	rs->text = dm_xstrdup(text);
+	rs->stage = stage;
+	rs->field = 0;
+	return NULL;
+}
+
 /*
  * Data-Juicer computes a statistic once a sample, at the first filter that
  * needs it (OP.run adds Fields.stats once, and each compute_stats skips a
@@ -264,26 +285,15 @@ reuse(struct dm_recipe *r, const struct dm_rop *op,
 	const struct dm_ynode *bad;
 	struct dm_rstat *rs;
 	const char *key, *p, *q;
-	size_t i, j;
+	size_t j;
 	int rc = 0;
 
 	if (dm_range_stat(op, args, &stat, &key, &err, &bad) < 0 ||
 	    key == NULL)
 		goto out;
 	j = landing(r, DM_R_FILTER, 0);
-	for (i = 0; i < r->nstats && strcmp(r->stats[i].key, key) != 0; i++)
-		;
-	if (i == r->nstats) {
-		r->stats = dm_xreallocarray(r->stats, r->nstats + 1,
-		    sizeof *r->stats);
-		rs = &r->stats[r->nstats++];
-		rs->key = key;
-		rs->text = dm_xstrdup(stat.buf);
-		rs->stage = j;
-		rs->field = 0;
+	if ((rs = firststat(r, key, stat.buf, j)) == NULL)
 		goto out;
-	}
-	rs = &r->stats[i];
 	if (rs->stage == j)
 		dm_buf_adds(&with, rs->text);
 	else {
@@ -332,19 +342,8 @@ share(struct dm_recipe *r, const struct dm_ynode *args,
 		return 0;
 	key = v->val;
 	j = landing(r, DM_R_FILTER, 1);
-	for (i = 0; i < r->nstats && strcmp(r->stats[i].key, key) != 0; i++)
-		;
-	if (i == r->nstats) {
-		r->stats = dm_xreallocarray(r->stats, r->nstats + 1,
-		    sizeof *r->stats);
-		rs = &r->stats[r->nstats++];
-		rs->key = key;
-		rs->text = dm_xstrdup(key);
-		rs->stage = j;
-		rs->field = 0;
+	if ((rs = firststat(r, key, key, j)) == NULL)
 		return 0;
-	}
-	rs = &r->stats[i];
 	for (i = rs->stage; i < j && !rs->field; i++)
 		if (r->stage[i].kind == DM_R_MAP)
 			return keep(r, rs, at);
