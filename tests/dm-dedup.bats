@@ -1447,8 +1447,11 @@ flip() {
 	for sig in TERM INT HUP; do
 		rm -rf k f
 		mkfifo f
-		# sign waits for more of its pipe, its files open
-		dm-dedup sign --near --verify --shard s.jsonl -o k <f &
+		# sign waits for more of its pipe, its files open; SIGHUP at
+		# its default even when the tests run under nohup (dm-dedup
+		# leaves an ignored SIGHUP ignored)
+		env --default-signal=HUP dm-dedup sign --near --verify \
+		    --shard s.jsonl -o k <f &
 		pid=$!
 		exec 7>f
 		cat s.jsonl >&7
@@ -1457,9 +1460,7 @@ flip() {
 			sleep 0.05
 		done
 		[ -e k/labels/.s.jsonl.lab.tmp ]
-		kill -"$sig" "$pid"
-		status=0
-		wait "$pid" || status=$?
+		signal_and_wait "$pid" "$sig"
 		exec 7>&-
 		[ "$status" -eq $((128 + $(kill -l "$sig"))) ]
 		[ -z "$(find k -name '.*.tmp')" ]
