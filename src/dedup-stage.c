@@ -1,5 +1,4 @@
 /* dedup-stage.c - dm-dedup's stages: sign, pairs, cluster, apply */
-#include <sys/resource.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -366,17 +365,10 @@ runsource(struct merger *m, int fd, off_t off, off_t end)
 static size_t
 maxsources(struct dedup_run *r)
 {
-	struct rlimit rl;
-	rlim_t n = 256;
+	unsigned long long n;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		if (rl.rlim_cur < rl.rlim_max) {
-			rl.rlim_cur = rl.rlim_max;
-			(void)setrlimit(RLIMIT_NOFILE, &rl);
-			(void)getrlimit(RLIMIT_NOFILE, &rl);
-		}
-		n = rl.rlim_cur;
-	}
+	if ((n = dm_nofile_raise()) == 0)
+		n = 256;
 	if (n > 1 << 20)
 		n = 1 << 20;
 	r->setmax = n / 8 < 32 ? (n / 8 ? n / 8 : 1) : 32;

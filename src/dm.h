@@ -616,6 +616,10 @@ int	 dm_mkdirs(const char *dir);
 /* The folder of the running program (/proc/self/exe) appended to b: 0,
  * or -1 when it cannot be told. */
 int	 dm_self_dir(struct dm_buf *b);
+/* Raises the soft limit on open files to the hard one (a tool that holds
+ * a descriptor a shard, slot or folder level); the soft limit then, or 0
+ * when it cannot be read. */
+unsigned long long dm_nofile_raise(void);
 
 /* ---- share.c: read-only data ---- */
 

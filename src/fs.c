@@ -1,6 +1,7 @@
 /* fs.c - directories: mkdir -p, the folder of the running program */
 #include <errno.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,4 +55,19 @@ dm_self_dir(struct dm_buf *b)
 	*slash = '\0';
 	dm_buf_adds(b, *self ? self : "/");
 	return 0;
+}
+
+unsigned long long
+dm_nofile_raise(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return (unsigned long long)rl.rlim_cur;
 }

@@ -1,5 +1,4 @@
 /* runhosts.c - dm-run's host table: built once, opened, down and up, --check */
-#include <sys/resource.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -67,21 +66,14 @@ dm_runhosts_init(struct dm_sched *S)
 static void
 capslots(struct dm_sched *S)
 {
-	struct rlimit rl;
-	rlim_t lim = 1024;
+	unsigned long long lim;
 	long max, total = 0, was;
 	int k, most;
 
 	if (S->o->spool)
 		return;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-		if (rl.rlim_cur < rl.rlim_max) {
-			rl.rlim_cur = rl.rlim_max;
-			(void)setrlimit(RLIMIT_NOFILE, &rl);
-			(void)getrlimit(RLIMIT_NOFILE, &rl);
-		}
-		lim = rl.rlim_cur;
-	}
+	if ((lim = dm_nofile_raise()) == 0)
+		lim = 1024;
 	if (lim > 1 << 24)
 		lim = 1 << 24;
 	max = lim > FDRESERVE + FDSLOT ? (long)(lim - FDRESERVE) / FDSLOT : 1;

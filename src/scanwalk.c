@@ -1,5 +1,4 @@
 /* scanwalk.c - dm-scan's walk over folders, files and archives */
-#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -1260,22 +1259,6 @@ entry(struct dm_scan *sc, int dfd, const char *name, struct dm_buf *path,
 		sc->nspecial++;
 }
 
-/* A walk holds a descriptor for each level of folders: the soft limit
- * is raised to the hard one, once. */
-static void
-morefds(void)
-{
-	static int done;
-	struct rlimit rl;
-
-	if (done++)
-		return;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 void
 dm_scan_path(struct dm_scan *sc, const char *arg)
 {
@@ -1287,7 +1270,8 @@ dm_scan_path(struct dm_scan *sc, const char *arg)
 
 	if (sc->stop || dm_interrupted)
 		return;
-	morefds();
+	/* a walk holds a descriptor for each level of folders */
+	(void)dm_nofile_raise();
 	dm_buf_adds(&path, arg);
 	/* An operand is followed when it is a link, as find -H does. */
 	if (stat(arg, &st) < 0) {
