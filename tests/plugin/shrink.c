@@ -1,8 +1,10 @@
 /*
  * shrink.c - an LD_PRELOAD library that cuts a file short the first time
- * the process maps it: another process truncating the input in the
- * instant between dm-run's read of a block and its look at the mapping.
- * SHRINK_FILE names the file, SHRINK_TO the size it is cut to.
+ * the process looks at a block of it again after cutting it: another
+ * process truncating the input in the instant between dm-run's cut of a
+ * block and its count of the block's lines (a pread at offset 0) or its
+ * checksum of the block (a mapping). SHRINK_FILE names the file,
+ * SHRINK_TO the size it is cut to.
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
@@ -13,25 +15,59 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* Cuts the file short if fd is it and it was not cut yet. */
+static void
+shrink(int fd)
+{
+	static int done;
+	const char *file = getenv("SHRINK_FILE"), *to = getenv("SHRINK_TO");
+	struct stat a, b;
+
+	if (!done && fd >= 0 && file != NULL && to != NULL &&
+	    fstat(fd, &a) == 0 && stat(file, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+		done = 1;
+		if (truncate(file, (off_t)atoll(to)) != 0)
+			abort();
+	}
+}
+
 void *
 mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	static void *(*real)(void *, size_t, int, int, int, off_t);
-	static int done;
-	const char *file = getenv("SHRINK_FILE"), *to = getenv("SHRINK_TO");
-	struct stat a, b;
 	void *p;
 
 	if (real == NULL)
 		real = (void *(*)(void *, size_t, int, int, int, off_t))
 		    dlsym(RTLD_NEXT, "mmap");
 	p = real(addr, len, prot, flags, fd, off);
-	if (p != MAP_FAILED && !done && fd >= 0 && file != NULL &&
-	    to != NULL && fstat(fd, &a) == 0 && stat(file, &b) == 0 &&
-	    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
-		done = 1;
-		if (truncate(file, (off_t)atoll(to)) != 0)
-			abort();
-	}
+	if (p != MAP_FAILED)
+		shrink(fd);
 	return p;
+}
+
+/* pread and pread64 are the same call on a 64-bit system; a program
+ * calls one or the other by its _FILE_OFFSET_BITS */
+static ssize_t
+pread_at(const char *name, int fd, void *buf, size_t n, off_t off)
+{
+	ssize_t (*real)(int, void *, size_t, off_t);
+
+	real = (ssize_t (*)(int, void *, size_t, off_t))dlsym(RTLD_NEXT, name);
+	if (off == 0)
+		shrink(fd);
+	return real(fd, buf, n, off);
+}
+
+ssize_t
+pread(int fd, void *buf, size_t n, off_t off)
+{
+	return pread_at("pread", fd, buf, n, off);
+}
+
+ssize_t
+pread64(int fd, void *buf, size_t n, off_t off)
+{
+	return pread_at("pread64", fd, buf, n, off);
 }
