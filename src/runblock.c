@@ -1,12 +1,9 @@
 /* runblock.c - dm-run's input, cut into blocks of whole lines */
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -359,66 +356,6 @@ lastend(struct dm_cutter *c, unsigned long long from, unsigned long long to)
 }
 
 /*
- * Another process may cut the file short while a part of it is mapped
- * here: a page past its new end then raises SIGBUS, which mapped() turns
- * into a return (dm-run has one thread). A SIGBUS anywhere else takes
- * its default action.
- */
-static sigjmp_buf busjmp;
-static volatile sig_atomic_t busarmed;
-
-static void
-onbus(int sig)
-{
-	if (busarmed) {
-		busarmed = 0;
-		siglongjmp(busjmp, 1);
-	}
-	/* the access faults again, and ends the process */
-	signal(sig, SIG_DFL);
-}
-
-/*
- * Maps the n bytes (n > 0) of the file at off and hands them to fn with
- * arg; populate: at once (MAP_POPULATE). Returns 0; -1 when the file
- * cannot be mapped (errno set), -2 when it was cut short under the
- * mapping, before fn returned.
- */
-static int
-mapped(const struct dm_cutter *c, unsigned long long off, size_t n,
-    int populate, void (*fn)(const char *, size_t, void *), void *arg)
-{
-	static int caught;
-	struct sigaction sa;
-	unsigned long long at = c->base + off, pg;
-	size_t len;
-	void *p;
-
-	if (!caught) {
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = onbus;
-		sigemptyset(&sa.sa_mask);
-		if (sigaction(SIGBUS, &sa, NULL) == 0)
-			caught = 1;
-	}
-	pg = (unsigned long long)sysconf(_SC_PAGESIZE);
-	len = n + (size_t)(at % pg);
-	p = mmap(NULL, len, PROT_READ, MAP_PRIVATE |
-	    (populate ? MAP_POPULATE : 0), c->rfd, (off_t)(at - at % pg));
-	if (p == MAP_FAILED)
-		return -1;
-	if (sigsetjmp(busjmp, 1) != 0) {
-		munmap(p, len);
-		return -2;
-	}
-	busarmed = caught;
-	fn((const char *)p + at % pg, n, arg);
-	busarmed = 0;
-	munmap(p, len);
-	return 0;
-}
-
-/*
  * The newlines in [from, to) of the file, so that each job is told the
  * line its block starts with (DM_RUN_LINE). Read through the window, not
  * mapped: on the bench's machine, pread into a window that stays in the
@@ -512,12 +449,6 @@ dm_cutter_send(const struct dm_cutter *c, int fd, unsigned long long off,
 	return write(fd, c->win, (size_t)k);
 }
 
-static void
-hashbytes(const char *p, size_t n, void *arg)
-{
-	*(uint64_t *)arg = dm_hash64(p, n);
-}
-
 void
 dm_cutter_shorter(struct dm_cutter *c)
 {
@@ -531,17 +462,22 @@ int
 dm_cutter_hash(struct dm_cutter *c, unsigned long long off, size_t n,
     uint64_t *h)
 {
-	int k;
+	struct dm_hash64_state *st = dm_hash64_new();
+	ssize_t k;
 
-	if (n == 0) {
-		*h = dm_hash64("", 0);
-		return 0;
+	/* read through the window, as newlines(): a file cut short under it
+	 * is a short read (winread says so), not SIGBUS as in a mapping */
+	while (n > 0) {
+		if ((k = winread(c, off, n)) <= 0) {
+			(void)dm_hash64_end(st);
+			return -1;
+		}
+		dm_hash64_add(st, c->win, (size_t)k);
+		off += (unsigned long long)k;
+		n -= (size_t)k;
 	}
-	if ((k = mapped(c, off, n, 0, hashbytes, h)) == -1)
-		dm_warnx_errno("%s", c->r->name);
-	else if (k == -2)
-		dm_cutter_shorter(c);
-	return k < 0 ? -1 : 0;
+	*h = dm_hash64_end(st);
+	return 0;
 }
 
 int

@@ -370,11 +370,11 @@ for i in range(300000):
 	[ "$(wc -l <got)" -eq "$(wc -l <want)" ]
 }
 
-@test "in place: a file cut short while dm-run counts a block's lines or maps it is an error with a message, not SIGBUS" {
+@test "in place: a file cut short while dm-run counts a block's lines or hashes it is an error with a message" {
 	# shrink.so truncates in to 100000 bytes the first time dm-run
-	# reads it from its start or maps it: after the first block (1M) is
-	# cut, as dm-run counts its lines (for jobs of dm tools) or hashes it
-	# through a mapping (for --output-dir)
+	# reads it from its start: after the first block (1M) is cut, as
+	# dm-run counts its lines (for jobs of dm tools) or hashes it (for
+	# --output-dir)
 	cc -shared -fPIC -o shrink.so "$DM_REPO/tests/plugin/shrink.c" -ldl
 	# (binaries built with ASan take a library before its runtime so)
 	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
@@ -409,7 +409,7 @@ dm-run: job 1: $ends"
 	assert_status 2
 	assert_stderr 'dm-run: <stdin>: the file is shorter than when the run began'
 	[ "$(ls out)" = _MANIFEST ]
-	# the same library with a file never read or mapped changes nothing
+	# the same library with a file never read changes nothing
 	cp orig in
 	SHRINK_FILE=orig SHRINK_TO=0 LD_PRELOAD=$TMP/shrink.so \
 	    run_out kept dm-run --block 1M -j 2 -- "dm-filter 'len > 0'" <in

@@ -1,13 +1,12 @@
 /*
  * shrink.c - an LD_PRELOAD library that cuts a file short the first time
- * the process looks at a block of it again after cutting it: another
- * process truncating the input in the instant between dm-run's cut of a
- * block and its count of the block's lines (a pread at offset 0) or its
- * checksum of the block (a mapping). SHRINK_FILE names the file,
- * SHRINK_TO the size it is cut to.
+ * the process reads it from its start with pread: another process
+ * truncating the input in the instant between dm-run's cut of the first
+ * block (which reads only around the block's end) and its count of the
+ * block's lines or its checksum of the block. SHRINK_FILE names the
+ * file, SHRINK_TO the size it is cut to.
  */
 #define _GNU_SOURCE
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
@@ -30,21 +29,6 @@ shrink(int fd)
 		if (truncate(file, (off_t)atoll(to)) != 0)
 			abort();
 	}
-}
-
-void *
-mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-{
-	static void *(*real)(void *, size_t, int, int, int, off_t);
-	void *p;
-
-	if (real == NULL)
-		real = (void *(*)(void *, size_t, int, int, int, off_t))
-		    dlsym(RTLD_NEXT, "mmap");
-	p = real(addr, len, prot, flags, fd, off);
-	if (p != MAP_FAILED)
-		shrink(fd);
-	return p;
 }
 
 /* pread and pread64 are the same call on a 64-bit system; a program
