@@ -432,7 +432,7 @@ dm_llm_cache_path(struct dm_buf *p, const char *dir, const char *base,
 }
 
 int
-dm_llm_cache_get(const char *path, struct dm_buf *body)
+dm_llm_cache_get(const char *path, struct dm_buf *body, size_t max)
 {
 	char tmp[65536];
 	ssize_t n;
@@ -446,6 +446,11 @@ dm_llm_cache_get(const char *path, struct dm_buf *body)
 			continue;
 		if (n < 0)
 			break;
+		/* no more than a live answer may hold */
+		if (max > 0 && (size_t)n > max - body->len) {
+			close(fd);
+			return -2;
+		}
 		dm_buf_add(body, tmp, (size_t)n);
 	}
 	close(fd);

@@ -106,8 +106,9 @@ double	 dm_llm_retry_after(const char *ra, const char *ms);
  * model and body. */
 void	 dm_llm_cache_path(struct dm_buf *path, const char *dir,
 	    const char *base, const char *model, const char *body, size_t n);
-/* Reads a cached response body: 0, or -1 when there is none. */
-int	 dm_llm_cache_get(const char *path, struct dm_buf *body);
+/* Reads a cached response body: 0, -1 when there is none, or -2 when it
+ * is longer than max bytes (0: no limit). */
+int	 dm_llm_cache_get(const char *path, struct dm_buf *body, size_t max);
 /* Stores a response body atomically (a temporary file renamed), creating
  * the ab/ directory: 0, or -1 with errno set. Safe between processes. */
 int	 dm_llm_cache_put(const char *path, const char *body, size_t n);

@@ -485,8 +485,19 @@ dm_llm_run_cached(struct dm_llm_run *R, struct dm_llm_req *s)
 	if (R->o.cachedir == NULL)
 		return 0;
 	cachepath(R, &R->path, s);
-	if (dm_llm_cache_get(R->path.buf, &R->body) < 0)
+	switch (dm_llm_cache_get(R->path.buf, &R->body, R->o.maxresponse)) {
+	case -1:
 		return 0;
+	case -2:
+		/* stored under a higher limit: asked again, the server would
+		 * most likely say as much again */
+		dm_buf_reset(&R->err);
+		dm_buf_addf(&R->err, "the cached answer %s is longer than "
+		    "--max-response (%zu bytes)", R->path.buf,
+		    R->o.maxresponse);
+		dm_llm_run_fail(R, s, 200, R->err.buf);
+		return 1;
+	}
 	dm_buf_reset(&R->err);
 	/* an answer that does not do any more is asked for again, unless it
 	 * fails whatever the answer */

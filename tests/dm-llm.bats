@@ -663,6 +663,33 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	[ "$(sed -n 1p <<<"$stderr")" = 'dm-llm: 3 samples: 3 answered (2 from the cache), 0 skipped, 0 failed' ]
 }
 
+@test "--cache: a cached answer longer than --max-response fails its sample, without a request" {
+	llm_start
+	printf '%s\n' '{"text":"[[big:2000]]"}' '{"text":"[[big:10]]"}' >in.jsonl
+	llm -p '{text}' --cache c in.jsonl
+	assert_success
+	printf '%s\n' "$output" >first.jsonl
+	[ "$(llm_requests)" -eq 2 ]
+	big=$(grep -lF 'big:2000' c/*/*)
+	[ "$(wc -l <<<"$big")" -eq 1 ]
+	# stored under the default limit, read under a lower one
+	llm -p '{text}' --cache c --max-response 1k --rejects rej.jsonl in.jsonl
+	assert_status 1
+	assert_output '{"text":"[[big:10]]","llm":"echo: [[big:10]]"}'
+	[ "$(sed -n 1,2p <<<"$stderr")" = "dm-llm: in.jsonl:1: HTTP 200: the cached answer $big is longer than --max-response (1024 bytes)
+dm-llm: 2 samples: 1 answered (1 from the cache), 0 skipped, 1 failed" ]
+	assert_file rej.jsonl <<-EOF
+	{"file":"in.jsonl","line":1,"reason":"HTTP 200: the cached answer $big is longer than --max-response (1024 bytes)","raw":"{\"text\":\"[[big:2000]]\"}"}
+	EOF
+	[ "$(llm_requests)" -eq 2 ]
+	# a limit the answer fits
+	llm -p '{text}' --cache c --max-response "$(wc -c <"$big")" in.jsonl
+	assert_success
+	printf '%s\n' "$output" >again.jsonl
+	assert_same again.jsonl first.jsonl
+	[ "$(llm_requests)" -eq 2 ]
+}
+
 @test "--cache naming a file, or under one, is an error at start" {
 	llm_start
 	touch afile
