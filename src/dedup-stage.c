@@ -488,6 +488,34 @@ bandsettings(const char *sigdir, long b, uint64_t id[2])
 }
 
 /* pairs: the candidate pairs of some bands, from every shard's file. */
+/*
+ * The shards of band b (names, sorted) must be those sign wrote labels
+ * for (labs, sorted), as sign writes a shard's labels first and then its
+ * band files: a shard missing from one band (a sign that was killed, a
+ * file lost in a copy) would leave its duplicates in that band unfound.
+ */
+static void
+sameshards(const char *sigdir, long b, char **names, size_t ns, char **labs,
+    size_t nl)
+{
+	size_t i = 0, j = 0;
+	int c;
+
+	while (i < ns || j < nl) {
+		c = i == ns ? 1 : j == nl ? -1 : strcmp(names[i], labs[j]);
+		if (c > 0)
+			dm_die("%s/band-%03ld/%s.sig: missing (sign wrote "
+			    "%s/labels/%s.lab)", sigdir, b, labs[j], sigdir,
+			    labs[j]);
+		if (c < 0)
+			dm_die("%s/band-%03ld/%s.sig: no labels of its shard "
+			    "(%s/labels/%s.lab)", sigdir, b, names[i], sigdir,
+			    names[i]);
+		i++;
+		j++;
+	}
+}
+
 int
 dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 {
@@ -496,10 +524,10 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 	struct dedup_group g;
 	struct merger *m, first;
 	struct runout *o;
-	size_t i, j, k, ns, nbd, nb, maxs, nsrc, n, nrec;
+	size_t i, j, k, ns, nbd, nb, nl = 0, maxs, nsrc, n, nrec;
 	unsigned char *recs;
 	uint64_t *ids, id[2];
-	char **names, **bands, *end, *set, *bset;
+	char **names, **bands, **labs, *end, *set, *bset;
 	off_t *runs = NULL;
 	long lo = 0, hi = -1, b;
 	int kept, fd = -1;
@@ -524,6 +552,11 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 			    r->bandarg);
 	} else
 		hi = (long)nb - 1;
+	/* the shards sign wrote labels for (labels/ of another tool's
+	 * making, or removed, leaves the bands unchecked) */
+	dm_buf_addf(&path, "%s/labels", argv[0]);
+	labs = access(path.buf, F_OK) == 0 ?
+	    dm_dedup_listdir(path.buf, ".lab", &nl) : NULL;
 	if (dm_mkdirs(r->outdir) < 0)
 		exit(DM_EXIT_ERROR);
 	for (b = lo; b <= hi && !dm_interrupted; b++) {
@@ -626,6 +659,9 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 				runsource(&m[j], fd, runs[j], runs[j + 1]);
 			free(o);
 		}
+		/* once each file was found one of these settings' */
+		if (labs != NULL)
+			sameshards(argv[0], b, names, ns, labs, nl);
 		if (r->verify)
 			opensets(r, argv[0], bset, names, ids, ns);
 		memset(&h, 0, sizeof h);
@@ -666,6 +702,7 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 	}
 	dm_dedup_groupfree(&g);
 	dm_dedup_freenames(bands, nbd);
+	dm_dedup_freenames(labs, nl);
 	dm_buf_free(&path);
 	dm_buf_free(&err);
 	return DM_EXIT_OK;

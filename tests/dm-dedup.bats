@@ -1361,6 +1361,31 @@ flip() {
 	dm-dedup --near shard-*.jsonl | cmp - staged.out
 }
 
+@test "stages: pairs refuses a band that lacks a shard sign wrote labels for, or has one without them" {
+	shards
+	for f in shard-*.jsonl; do dm-dedup sign --near -o sig "$f"; done
+	# a sign killed after its labels, before its band files
+	cp -r sig s2
+	rm s2/band-004/shard-01.jsonl.sig
+	run_split dm-dedup pairs --band 3-5 -o p2 s2
+	assert_status 2
+	assert_stderr "dm-dedup: s2/band-004/shard-01.jsonl.sig: missing (sign wrote s2/labels/shard-01.jsonl.lab)"
+	# the bands before were made, not the one after
+	[ "$(ls p2)" = band-003.pairs ]
+	# a shard's file of these settings, under another name
+	cp -r sig s3
+	cp sig/band-002/shard-01.jsonl.sig s3/band-002/other.jsonl.sig
+	run_split dm-dedup pairs --band 2 -o p3 s3
+	assert_status 2
+	assert_stderr "dm-dedup: s3/band-002/other.jsonl.sig: no labels of its shard (s3/labels/other.jsonl.lab)"
+	[ ! -e p3/band-002.pairs ]
+	# without labels/ the bands are taken as they are
+	rm -r s2/labels
+	run_split dm-dedup pairs --band 4 -o p4 s2
+	assert_success
+	assert_stderr ''
+}
+
 @test "stages: pairs and cluster --resume refuse outputs made from another input" {
 	shards
 	mkdir one two
