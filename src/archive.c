@@ -94,6 +94,13 @@ struct dm_archive {
 	struct dm_buf		 path, fmt;
 	int			 lost;		/* a member's data failed, not
 						 * the archive (libarchive) */
+	/* the member's data, a block at a time (libarchive) */
+	const char		*blk;		/* what is left of the block */
+	size_t			 blklen;
+	la_int64_t		 blkoff;	/* its offset in the member */
+	la_int64_t		 pos;		/* the next byte given */
+	int			 pend;		/* an error after the bytes
+						 * given: said next time */
 };
 
 static struct archive *
@@ -725,6 +732,9 @@ again:
 		return -1;
 	d->e = e;
 	d->lost = 0;
+	d->blklen = 0;
+	d->blkoff = d->pos = 0;
+	d->pend = 0;
 	if (arspecial(d->a, e))
 		goto again;
 	if ((m->path = archive_entry_pathname(e)) == NULL)
@@ -805,21 +815,61 @@ dm_archive_unpacked(struct dm_archive *d)
 	    (unsigned long long)archive_filter_bytes(d->a, 0) : 0;
 }
 
+/*
+ * The member's next bytes, from libarchive's blocks, not through
+ * archive_read_data(): that returns only the error when a block fails
+ * after others filled part of buf (a cut gzip stream), and the bytes
+ * before the error are lost. Here they are given first, and the error
+ * with the next call. A sparse member's holes are zeros, as there.
+ */
 ssize_t
 dm_archive_read(struct dm_archive *d, void *buf, size_t n)
 {
-	la_ssize_t r;
+	const void *b;
+	size_t got = 0, k;
+	la_int64_t off;
+	int r;
 
 	if (d->pid)
 		return cdata(d, buf, n);
+	while (got < n) {
+		if (d->blklen == 0 && d->blkoff <= d->pos) {
+			if (d->pend)
+				break;
+			r = archive_read_data_block(d->a, &b, &k, &off);
+			if (r == ARCHIVE_EOF)
+				break;
+			if (r < ARCHIVE_OK) {
+				d->pend = r;
+				break;
+			}
+			d->blk = b;
+			d->blklen = k;
+			d->blkoff = off;
+			continue;
+		}
+		if (d->blkoff > d->pos) {	/* a hole */
+			k = d->blkoff - d->pos < (la_int64_t)(n - got) ?
+			    (size_t)(d->blkoff - d->pos) : n - got;
+			memset((char *)buf + got, 0, k);
+		} else {
+			k = d->blklen < n - got ? d->blklen : n - got;
+			memcpy((char *)buf + got, d->blk, k);
+			d->blk += k;
+			d->blklen -= k;
+			d->blkoff += (la_int64_t)k;
+		}
+		d->pos += (la_int64_t)k;
+		got += k;
+	}
 	/* ARCHIVE_WARN or ARCHIVE_FAILED: this member is lost (an encrypted
 	 * zip member, a bad CRC) and the next header can still be read, as
 	 * bsdtar does; ARCHIVE_FATAL: the archive is no good after it */
-	if ((r = archive_read_data(d->a, buf, n)) < 0) {
-		d->lost = r != ARCHIVE_FATAL;
+	if (got == 0 && d->pend) {
+		d->lost = d->pend != ARCHIVE_FATAL;
 		return -1;
 	}
-	return (ssize_t)r;
+	return (ssize_t)got;
 }
 
 void

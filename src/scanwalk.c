@@ -347,8 +347,7 @@ srcread(struct dm_scan *sc, struct src *s, char *buf, size_t n)
 static int
 fill(struct dm_scan *sc, struct src *s, struct dm_buf *b, size_t want)
 {
-	ssize_t r;
-
+	ssize_t r = 0;
 	size_t room;
 
 	while (b->len < want) {
@@ -356,14 +355,12 @@ fill(struct dm_scan *sc, struct src *s, struct dm_buf *b, size_t want)
 		room = b->cap - b->len - 1;
 		r = srcread(sc, s, b->buf + b->len,
 		    room < want - b->len ? room : want - b->len);
-		if (r < 0)
-			return -1;
-		if (r == 0)
+		if (r <= 0)
 			break;
 		b->len += (size_t)r;
 	}
 	b->buf[b->len] = '\0';
-	return 0;
+	return r < 0 ? -1 : 0;
 }
 
 /* Counts the rest of a source, for a size that was not known. */
@@ -576,7 +573,10 @@ jsonl_lines(struct dm_scan *sc, struct src *s, const char *path, size_t plen)
 			    w->data.len - start);
 			w->data.len -= start;
 			start = 0;
-			if (fill(sc, s, &w->data, w->data.len + BLOCK) < 0)
+			/* after a read error, the whole lines read before it
+			 * are written, and the cut one left out (below) */
+			if (fill(sc, s, &w->data, w->data.len + BLOCK) < 0 &&
+			    dm_interrupted)
 				break;
 			continue;
 		}
