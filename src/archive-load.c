@@ -36,7 +36,8 @@ static void (*const keepfn[])(void) = {
 	(void (*)(void))dm_buf_setlen, (void (*)(void))dm_die,
 	(void (*)(void))dm_hexdigit, (void (*)(void))dm_memcap_child,
 	(void (*)(void))dm_memcap_send,
-	(void (*)(void))dm_now, (void (*)(void))dm_utf8_check,
+	(void (*)(void))dm_now, (void (*)(void))dm_read_wait,
+	(void (*)(void))dm_utf8_check,
 	(void (*)(void))dm_utf8_fix, (void (*)(void))dm_xmalloc,
 	(void (*)(void))dm_xreallocarray, (void (*)(void))dm_xstrdup,
 	(void (*)(void))dm_xstrndup

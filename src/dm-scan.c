@@ -144,7 +144,7 @@ from(const char *file, int sep, struct list *ops, char **keep)
 		dm_warnx_errno("%s", shown(&name, file));
 		exit(DM_EXIT_ERROR);
 	}
-	while (!dm_interrupted && (n = read(fd, blk, sizeof blk)) != 0) {
+	while (!dm_interrupted && (n = dm_read_wait(fd, blk, sizeof blk)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {

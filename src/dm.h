@@ -620,6 +620,10 @@ int	 dm_self_dir(struct dm_buf *b);
  * a descriptor a shard, slot or folder level); the soft limit then, or 0
  * when it cannot be read. */
 unsigned long long dm_nofile_raise(void);
+/* read(2), waiting for data when fd is non-blocking (a descriptor given
+ * with O_NONBLOCK, by a parent that shares it): EAGAIN is never returned;
+ * EINTR is, from the read or the wait. */
+ssize_t	 dm_read_wait(int fd, void *buf, size_t n);
 
 /* ---- share.c: read-only data ---- */
 

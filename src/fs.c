@@ -1,5 +1,6 @@
 /* fs.c - directories: mkdir -p, the folder of the running program */
 #include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -70,4 +71,20 @@ dm_nofile_raise(void)
 		(void)getrlimit(RLIMIT_NOFILE, &rl);
 	}
 	return (unsigned long long)rl.rlim_cur;
+}
+
+ssize_t
+dm_read_wait(int fd, void *buf, size_t n)
+{
+	struct pollfd pf;
+	ssize_t k;
+
+	while ((k = read(fd, buf, n)) < 0 &&
+	    (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		pf.fd = fd;
+		pf.events = POLLIN;
+		if (poll(&pf, 1, -1) < 0)
+			return -1;
+	}
+	return k;
 }

@@ -173,7 +173,7 @@ dm_stdin_read(void *buf, size_t n)
 	ssize_t k;
 
 	if (!stdinranged())
-		return read(0, buf, n);
+		return dm_read_wait(0, buf, n);
 	if (n > range.end - range.pos)
 		n = (size_t)(range.end - range.pos);
 	if (n == 0)
@@ -213,7 +213,7 @@ dm_stdin_read(void *buf, size_t n)
 static ssize_t
 rawread(struct dm_reader *r, char *buf, size_t n)
 {
-	return r->ranged ? dm_stdin_read(buf, n) : read(r->fd, buf, n);
+	return r->ranged ? dm_stdin_read(buf, n) : dm_read_wait(r->fd, buf, n);
 }
 
 void

@@ -278,7 +278,7 @@ slurp(int fd, struct dm_archive *a, struct dm_buf *b, size_t max,
 			n = dm_archive_read(a, b->buf + b->len,
 			    b->cap - b->len - 1);
 		else
-			n = read(fd, b->buf + b->len, b->cap - b->len - 1);
+			n = dm_read_wait(fd, b->buf + b->len, b->cap - b->len - 1);
 		if (n == 0)
 			return 0;
 		if (n < 0) {

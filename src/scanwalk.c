@@ -305,7 +305,7 @@ srcread(struct dm_scan *sc, struct src *s, char *buf, size_t n)
 		if (s->a)
 			r = dm_archive_read(s->a, buf, n);
 		else
-			r = read(s->fd, buf, n);
+			r = dm_read_wait(s->fd, buf, n);
 		if (r >= 0)
 			break;
 		if (!s->a && errno == EINTR && !dm_interrupted)

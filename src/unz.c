@@ -82,7 +82,7 @@ refill(struct dm_unz *u)
 	if (u->ineof)
 		return 0;
 	for (;;) {
-		n = read(u->fd, u->in, sizeof u->in);
+		n = dm_read_wait(u->fd, u->in, sizeof u->in);
 		if (n >= 0)
 			break;
 		if (errno != EINTR || dm_interrupted) {

@@ -85,6 +85,18 @@ writeiov(struct dm_writer *w, struct iovec *v, int n)
 		if (k < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				/* an output given non-blocking (a parent that
+				 * shares it), full: wait for room; a signal
+				 * ends the wait, and the loop's first branch
+				 * then waits with the grace period */
+				struct pollfd pfd;
+
+				pfd.fd = w->fd;
+				pfd.events = POLLOUT;
+				if (poll(&pfd, 1, -1) >= 0 || errno == EINTR)
+					continue;
+			}
 			if (errno == EPIPE) {
 				/* The reader went away (| head): end quietly. */
 				signal(SIGPIPE, SIG_DFL);

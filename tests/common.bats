@@ -811,6 +811,66 @@ whole_lines() {
 	done
 }
 
+# nonblock.py IN|OUT FILE CMD...: runs CMD with its standard input (IN:
+# fed from FILE slowly, in pieces) or its standard output (OUT: read
+# slowly, written to FILE) a pipe set O_NONBLOCK, as a parent that shares
+# the descriptor may leave it; prints CMD's exit status.
+nonblock_py() {
+	cat >nonblock.py <<-'EOF'
+	import fcntl, os, subprocess, sys, time
+	side, path, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
+	r, w = os.pipe()
+	mine, theirs = (w, r) if side == "IN" else (r, w)
+	fcntl.fcntl(theirs, fcntl.F_SETFL,
+	    fcntl.fcntl(theirs, fcntl.F_GETFL) | os.O_NONBLOCK)
+	p = subprocess.Popen(cmd, **{"stdin" if side == "IN" else "stdout": theirs})
+	os.close(theirs)
+	if side == "IN":
+	    data = open(path, "rb").read()
+	    for i in range(0, len(data), 4096):
+	        if i % 65536 == 0:
+	            time.sleep(0.02)
+	        os.write(mine, data[i:i + 4096])
+	    os.close(mine)
+	else:
+	    with open(path, "wb") as f:
+	        while True:
+	            time.sleep(0.002)
+	            d = os.read(mine, 65536)
+	            if not d:
+	                break
+	            f.write(d)
+	print(p.wait())
+	EOF
+}
+
+@test "standard input and output left non-blocking by a parent are waited on, not a read or write error" {
+	nonblock_py
+	numbered 20000 >big.jsonl
+	gzip -c big.jsonl >big.jsonl.gz
+	for t in "${TOOLS[@]}"; do
+		tool_cmd "$t" || continue
+		run python3 nonblock.py IN big.jsonl "${cmd[@]}"
+		assert_success
+		[ "$(sed -n '$p' <<<"$output")" = 0 ]
+		[ "$(sed '$d' <<<"$output" | cmp - big.jsonl && echo same)" = same ]
+		# compressed, decompressed as it comes
+		run python3 nonblock.py IN big.jsonl.gz "${cmd[@]}"
+		assert_success
+		[ "$(sed -n '$p' <<<"$output")" = 0 ]
+		[ "$(sed '$d' <<<"$output" | cmp - big.jsonl && echo same)" = same ]
+		run python3 nonblock.py OUT out.jsonl "${cmd[@]}" big.jsonl
+		assert_success
+		assert_output 0
+		cmp out.jsonl big.jsonl
+	done
+	# dm-stats reads the same way
+	run python3 nonblock.py IN big.jsonl dm-stats --json -s len
+	assert_success
+	[ "$(sed -n '$p' <<<"$output")" = 0 ]
+	[ "$(sed '$d' <<<"$output" | jq -c '.samples, .stats[0].count' | paste -sd,)" = 20000,20000 ]
+}
+
 @test "a write error (/dev/full) exits 2 with 'write error'" {
 	printf '{"a":1}\n' >small.jsonl
 	numbered 100000 >big.jsonl
