@@ -12,6 +12,7 @@
 static const char usage[] =
     "usage: dm-slice [-hV] [--size N] [--overlap M] [--unit chars|words]\n"
     "                [--by paragraph|line|sentence|regex:RE] [--recursive]\n"
+    "                [--preset data-juicer] [--bare]\n"
     "                [--separators LIST] [--min-size N] [--max-chunks N]\n"
     "                [-k FIELD] [--max-line SIZE] [--on-error=stop|skip]\n"
     "                [--progress] [--rejects FILE] [--report FILE] [FILE...]";
@@ -19,6 +20,7 @@ static const char usage[] =
 static const char help[] =
     "Split the text of each sample into chunks, one sample per chunk.\n"
     "\n"
+    "      --bare               write no chunk, chunks, offset and parent\n"
     "      --by MODE            split at paragraph, line or sentence ends, or\n"
     "                           before each match of regex:RE, then pack the\n"
     "                           pieces into chunks of at most --size units\n"
@@ -31,6 +33,9 @@ static const char help[] =
     "      --on-error=POLICY    stop (default) or skip bad samples\n"
     "      --overlap M          units shared by consecutive chunks\n"
     "                           (default 0)\n"
+    "      --preset data-juicer Data-Juicer's text_chunk_mapper: --size is\n"
+    "                           its max_len (default: none), --by regex:RE\n"
+    "                           or none its split_pattern (default \\n\\n)\n"
     "      --progress           show samples, MB, rate and ETA on standard\n"
     "                           error\n"
     "      --recursive          LangChain's RecursiveCharacterTextSplitter\n"
@@ -50,16 +55,19 @@ static const char help[] =
 
 enum {
 	OPT_BY = DM_OPT_TOOL_BASE, OPT_MAX_CHUNKS, OPT_MIN_SIZE, OPT_OVERLAP,
-	OPT_RECURSIVE, OPT_SEPARATORS, OPT_SIZE, OPT_UNIT
+	OPT_RECURSIVE, OPT_SEPARATORS, OPT_SIZE, OPT_UNIT, OPT_PRESET,
+	OPT_BARE
 };
 
 static const struct option longopts[] = {
+	{ "bare", no_argument, NULL, OPT_BARE },
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "help", no_argument, NULL, 'h' },
 	DM_IO_LONGOPTS,
 	{ "max-chunks", required_argument, NULL, OPT_MAX_CHUNKS },
 	{ "min-size", required_argument, NULL, OPT_MIN_SIZE },
 	{ "overlap", required_argument, NULL, OPT_OVERLAP },
+	{ "preset", required_argument, NULL, OPT_PRESET },
 	DM_PROGRESS_LONGOPT,
 	{ "recursive", no_argument, NULL, OPT_RECURSIVE },
 	{ "separators", required_argument, NULL, OPT_SEPARATORS },
@@ -94,6 +102,7 @@ struct out {
 	struct dm_buf	 parent, num, err;
 	size_t		 pos, off;	/* offset is the code points before pos */
 	int		 r;		/* -1: the run stops */
+	int		 bare;		/* --bare: the text alone changes */
 };
 
 /* Writes chunk i of total of the current sample (a dm_slicer_fn). */
@@ -119,6 +128,10 @@ emit(void *arg, size_t i, size_t total, const struct dm_span *c)
 	if (dm_sample_set_text(s, o->io->key, o->text + c->b, c->e - c->b,
 	    err) < 0)
 		goto bad;
+	if (o->bare) {
+		dm_io_emit(o->io, s);
+		return 0;
+	}
 	dm_buf_reset(num);
 	dm_buf_addf(num, "%zu", i);
 	if (dm_sample_set_raw(s, "chunk", num->buf, num->len, err) < 0)
@@ -177,7 +190,9 @@ main(int argc, char *argv[])
 	struct out o;
 	const char *t, *bymode = NULL;
 	size_t n;
+	static const char *const presets[] = { "data-juicer", NULL };
 	int c, status, recur = 0, seps = 0, words = 0, keyopt = 0;
+	int preset = 0, sizeset = 0, overlapset = 0;
 
 	dm_init(argv[0]);
 	dm_report_start(argc, argv);
@@ -194,11 +209,12 @@ main(int argc, char *argv[])
 			continue;
 		}
 		switch (c) {
+		case OPT_BARE:
+			o.bare = 1;
+			break;
 		case OPT_BY:
+			/* checked once --preset is known */
 			bymode = optarg;
-			dm_buf_reset(&io.err);
-			if (dm_slicer_by(&sl, optarg, &io.err) < 0)
-				dm_usage_die(usage, "--by: %s", io.err.buf);
 			break;
 		case 'h':
 			printf("%s\n\n%s", usage, help);
@@ -215,6 +231,11 @@ main(int argc, char *argv[])
 		case OPT_OVERLAP:
 			sl.overlap = (size_t)dm_strtonum(optarg, 0, LLONG_MAX,
 			    "--overlap", usage);
+			overlapset = 1;
+			break;
+		case OPT_PRESET:
+			preset = 1 + dm_strtoword(optarg, presets, "--preset",
+			    usage);
 			break;
 		case OPT_RECURSIVE:
 			recur = 1;
@@ -229,6 +250,7 @@ main(int argc, char *argv[])
 		case OPT_SIZE:
 			sl.size = (size_t)dm_strtonum(optarg, 1, LLONG_MAX,
 			    "--size", usage);
+			sizeset = 1;
 			break;
 		case OPT_UNIT:
 			words = dm_strtoword(optarg, units, "--unit", usage);
@@ -244,7 +266,39 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	if (sl.overlap >= sl.size)
+	if (preset) {
+		/* Data-Juicer's text_chunk_mapper: max_len None unless
+		 * --size, split_pattern \n\n unless --by */
+		if (recur)
+			dm_usage_die(usage, "--recursive and --preset "
+			    "data-juicer exclude each other");
+		if (words)
+			dm_usage_die(usage, "--preset data-juicer counts "
+			    "characters, not words");
+		if (bymode && strcmp(bymode, "none") != 0 &&
+		    strncmp(bymode, "regex:", 6) != 0)
+			dm_usage_die(usage, "--preset data-juicer splits at "
+			    "--by regex:RE or none, not '%s'", bymode);
+		if (bymode && strcmp(bymode, "none") == 0 && !sizeset)
+			dm_usage_die(usage, "--by none needs --size: "
+			    "Data-Juicer's max_len and split_pattern cannot "
+			    "both be None");
+		if (overlapset && !sizeset)
+			dm_usage_die(usage, "--overlap needs --size with "
+			    "--preset data-juicer");
+		dm_buf_reset(&io.err);
+		if (dm_slicer_dj(&sl, bymode == NULL ? "\n\n" :
+		    strcmp(bymode, "none") == 0 ? NULL : bymode + 6,
+		    &io.err) < 0)
+			dm_usage_die(usage, "--by: %s", io.err.buf);
+		if (!sizeset)
+			sl.size = 0;
+	} else if (bymode) {
+		dm_buf_reset(&io.err);
+		if (dm_slicer_by(&sl, bymode, &io.err) < 0)
+			dm_usage_die(usage, "--by: %s", io.err.buf);
+	}
+	if (sl.size > 0 && sl.overlap >= sl.size)
 		dm_usage_die(usage, "--overlap '%zu' is not smaller than "
 		    "--size '%zu'", sl.overlap, sl.size);
 	if (recur && bymode)
@@ -254,7 +308,7 @@ main(int argc, char *argv[])
 		dm_usage_die(usage, "--recursive counts characters, not words");
 	if (seps && !recur)
 		dm_usage_die(usage, "--separators needs --recursive");
-	if (overwritten(io.key)) {
+	if (overwritten(io.key) && !o.bare) {
 		if (keyopt)
 			dm_usage_die(usage, "-k: '%s' would be overwritten: "
 			    "dm-slice writes chunk, chunks, offset and parent",

@@ -568,6 +568,11 @@ struct dm_re *dm_re_new(const char *pattern, const char *flags,
 /* 1 match (ovector[0..1] start/end bytes), 0 none, -1 error in err. */
 int	 dm_re_match(struct dm_re *, const char *s, size_t n, size_t start,
 	    size_t ov[2], struct dm_buf *err);
+/* The next match of Python's re.finditer from start: after a match that
+ * was empty at start (notempty), one must not be empty there. As
+ * dm_re_match otherwise. */
+int	 dm_re_next(struct dm_re *, const char *s, size_t n, size_t start,
+	    int notempty, size_t ov[2], struct dm_buf *err);
 /* Replaces every match with repl ($1, ${name}, $$); returns 1 and fills out
  * when something was replaced, 0 when nothing matched, -1 with err. */
 int	 dm_re_replace(struct dm_re *, const char *s, size_t n, const char *repl,

@@ -144,15 +144,15 @@ domatch(struct dm_re *re, const char *s, size_t n, size_t start,
 }
 
 int
-dm_re_match(struct dm_re *re, const char *s, size_t n, size_t start,
-    size_t ov[2], struct dm_buf *err)
+dm_re_next(struct dm_re *re, const char *s, size_t n, size_t start,
+    int notempty, size_t ov[2], struct dm_buf *err)
 {
 	PCRE2_SIZE *o;
 	int rc;
 
 	if (start > n)
 		return 0;
-	rc = domatch(re, s, n, start, 0);
+	rc = domatch(re, s, n, start, notempty ? PCRE2_NOTEMPTY_ATSTART : 0);
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0) {
@@ -163,6 +163,13 @@ dm_re_match(struct dm_re *re, const char *s, size_t n, size_t start,
 	ov[0] = o[0];
 	ov[1] = o[1];
 	return 1;
+}
+
+int
+dm_re_match(struct dm_re *re, const char *s, size_t n, size_t start,
+    size_t ov[2], struct dm_buf *err)
+{
+	return dm_re_next(re, s, n, start, 0, ov, err);
 }
 
 static int

@@ -613,6 +613,115 @@ recursive(struct dm_slicer *sl, size_t b, size_t e, char **seps, size_t nseps)
 	free(m.w.v);
 }
 
+/*
+ * The next match in t[0..n) from *p, as Python's re.finditer goes: 1 and
+ * ov, and *p and *ne moved past it; 0 at the end; -1 when the match
+ * failed (sl->failed, the reason in sl->err).
+ */
+static int
+djnext(struct dm_slicer *sl, const char *t, size_t n, size_t *p, int *ne,
+    size_t ov[2])
+{
+	int r;
+
+	if (stopped(sl))
+		return 0;
+	if ((r = dm_re_next(sl->re, t, n, *p, *ne, ov, &sl->err)) < 0) {
+		sl->failed = 1;
+		return -1;
+	}
+	if (r > 0) {
+		*p = ov[1];
+		*ne = ov[0] == ov[1];
+	}
+	return r;
+}
+
+/* A piece of re.split that is kept: one not blank to str.strip(). */
+static void
+djpiece(struct dm_slicer *sl, size_t b, size_t e)
+{
+	size_t sb, se;
+
+	dm_uni_strip(sl->t + b, e - b, &sb, &se);
+	if (sb < se)
+		add(sl, b, e, dm_utf8_count(sl->t + b, e - b));
+}
+
+/*
+ * Data-Juicer's text_chunk_mapper (get_text_chunks), in code points as
+ * Python's str: with the pattern alone, the pieces of re.split() with
+ * the pattern as a group that are not blank (matches included); with
+ * max_len alone, windows of size starting every size - overlap, from
+ * the start to the end (the last ones inside the ones before); with
+ * both, recursively_chunk(): a text longer than size is cut before the
+ * last match in its first size code points, and goes on after it, or
+ * without a match cut at size and goes on overlap before. Chunks may be
+ * empty there, as in Data-Juicer. Its recursion is a loop here.
+ */
+static void
+dj(struct dm_slicer *sl)
+{
+	const char *t = sl->t;
+	size_t b, s, p, last[2] = { 0, 0 }, ov[2];
+	int r, ne, found;
+
+	if (sl->size == 0) {
+		for (b = p = 0, ne = 0; djnext(sl, t, sl->n, &p, &ne, ov) > 0;
+		    b = ov[1]) {
+			djpiece(sl, b, ov[0]);
+			djpiece(sl, ov[0], ov[1]);
+		}
+		if (!sl->failed && !sl->stop)
+			djpiece(sl, b, sl->n);
+		return;
+	}
+	if (sl->re == NULL) {
+		if (fwd(t, 0, sl->n, sl->size) == sl->n) {
+			add(sl, 0, sl->n, dm_utf8_count(t, sl->n));
+			return;
+		}
+		for (b = 0; b < sl->n && !stopped(sl);
+		    b = fwd(t, b, sl->n, sl->size - sl->overlap)) {
+			s = fwd(t, b, sl->n, sl->size);
+			add(sl, b, s, dm_utf8_count(t + b, s - b));
+		}
+		return;
+	}
+	for (b = 0; !stopped(sl); ) {
+		s = fwd(t, b, sl->n, sl->size);
+		if (s == sl->n) {
+			add(sl, b, s, dm_utf8_count(t + b, s - b));
+			return;
+		}
+		/* the first size code points are a string of their own: $
+		 * matches at their end, a lookbehind sees nothing before */
+		for (p = 0, ne = 0, found = 0;
+		    (r = djnext(sl, t + b, s - b, &p, &ne, ov)) > 0; found = 1) {
+			last[0] = ov[0];
+			last[1] = ov[1];
+		}
+		if (r < 0 || sl->stop)
+			return;
+		if (!found) {
+			add(sl, b, s, sl->size);
+			b = fwd(t, b, sl->n, sl->size - sl->overlap);
+			continue;
+		}
+		add(sl, b, b + last[0], dm_utf8_count(t + b, last[0]));
+		if (last[1] == 0) {
+			/* Data-Juicer recurses on the same text until
+			 * Python's recursion limit */
+			dm_buf_adds(&sl->err, "the split pattern's last match "
+			    "in the first --size characters is empty at "
+			    "their start: the text would never get shorter");
+			sl->failed = 1;
+			return;
+		}
+		b += last[1];
+	}
+}
+
 /* One pass over the text: 0, or -1 when a regular expression failed. */
 static int
 cut(struct dm_slicer *sl)
@@ -625,6 +734,13 @@ cut(struct dm_slicer *sl)
 		break;
 	case DM_SLICE_RECURSIVE:
 		recursive(sl, 0, sl->n, sl->seps, sl->nseps);
+		break;
+	case DM_SLICE_DJ:
+		dj(sl);
+		if (sl->failed) {
+			sl->failed = 0;
+			return -1;
+		}
 		break;
 	default:
 		by(sl);
@@ -658,7 +774,9 @@ dm_slicer_cut(struct dm_slicer *sl, const char *t, size_t n,
 	sl->chunks.n = 0;
 	sl->fn = NULL;
 	sl->total = 0;
-	if (n == 0)
+	/* an empty text has no chunk, but one of Data-Juicer's with
+	 * max_len: re.split() of it is [''], which is blank */
+	if (n == 0 && (sl->mode != DM_SLICE_DJ || sl->size == 0))
 		return 0;
 	sl->keep = n / 4 / sizeof *sl->chunks.v + 1024;
 	if (cut(sl) < 0)
@@ -782,5 +900,32 @@ dm_slicer_by(struct dm_slicer *sl, const char *arg, struct dm_buf *err)
 		    "sentence, regex:RE", arg);
 		return -1;
 	}
+	return 0;
+}
+
+int
+dm_slicer_dj(struct dm_slicer *sl, const char *pattern, struct dm_buf *err)
+{
+	struct dm_re *re = NULL;
+	size_t off;
+
+	if (pattern != NULL) {
+		if (*pattern == '\0') {
+			dm_buf_adds(err, "the regex is empty");
+			return -1;
+		}
+		if ((re = dm_re_new(pattern, "", err, &off)) == NULL)
+			return -1;
+		/* re.split() gives a group's text as a piece too */
+		if (dm_re_group(re, 1, NULL) >= 0) {
+			dm_re_free(re);
+			dm_buf_adds(err, "a pattern with a group: Data-Juicer "
+			    "would give its text as chunks too; use (?:...)");
+			return -1;
+		}
+	}
+	dm_re_free(sl->re);
+	sl->re = re;
+	sl->mode = DM_SLICE_DJ;
 	return 0;
 }

@@ -24,7 +24,10 @@
  */
 enum dm_slice_mode {
 	DM_SLICE_SIZE, DM_SLICE_PARAGRAPH, DM_SLICE_LINE, DM_SLICE_SENTENCE,
-	DM_SLICE_REGEX, DM_SLICE_RECURSIVE
+	DM_SLICE_REGEX, DM_SLICE_RECURSIVE,
+	/* Data-Juicer's text_chunk_mapper: size 0 is its max_len None, re
+	 * NULL its split_pattern None (not both) */
+	DM_SLICE_DJ
 };
 
 /* A span [b, e) of the text, in bytes; n is its length in units when the
@@ -47,7 +50,7 @@ struct dm_slicer {
 	enum dm_slice_mode mode;
 	int		 words;		/* units are words, not code points */
 	size_t		 size, overlap, minsize, maxchunks;
-	struct dm_re	*re;		/* DM_SLICE_REGEX */
+	struct dm_re	*re;		/* DM_SLICE_REGEX, DM_SLICE_DJ */
 	char		**seps;		/* DM_SLICE_RECURSIVE, owned */
 	size_t		 nseps;
 	/* private */
@@ -71,6 +74,12 @@ void	 dm_slicer_free(struct dm_slicer *);
 /* --by: "paragraph", "line", "sentence" or "regex:RE". 0, or -1 with the
  * reason in err (the text of a usage error after "--by: "). */
 int	 dm_slicer_by(struct dm_slicer *, const char *arg,
+	    struct dm_buf *err);
+
+/* --preset data-juicer: Data-Juicer's text_chunk_mapper, splitting at
+ * matches of pattern (Python's re, no flags), or NULL for none. 0, or -1
+ * with the reason in err. */
+int	 dm_slicer_dj(struct dm_slicer *, const char *pattern,
 	    struct dm_buf *err);
 
 /* --separators: a comma-separated list with \n \t \r \, \\ escapes, which

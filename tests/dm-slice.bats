@@ -399,7 +399,7 @@ print(" ".join(sorted(set(re.findall(r"(?<![\w-])--?[a-zA-Z][a-zA-Z-]*", u)))))
 PY
 	run cat got
 	assert_output "$(cat want)"
-	assert_output '--by --max-chunks --max-line --min-size --on-error --overlap --progress --recursive --rejects --report --separators --size --unit -hV -k'
+	assert_output '--bare --by --max-chunks --max-line --min-size --on-error --overlap --preset --progress --recursive --rejects --report --separators --size --unit -hV -k'
 }
 
 @test "-k or DM_TEXT_KEY naming a field that each chunk gets is refused, not its text thrown away" {
@@ -544,4 +544,76 @@ print("{\"text\":\"" + "a\\n" * 1000000 + "\"}")' >in.jsonl
 		assert_stderr ''
 		assert_output '[4999999,0,1,0]'
 	done
+}
+
+@test "--preset data-juicer --bare cuts as Data-Juicer's text_chunk_mapper, compared with it" {
+	/usr/bin/python3 "$DM_REPO/tests/fixtures/textchunk-gen.py" >in.jsonl
+	# max_len, overlap_len, split_pattern (- for None): the default
+	# pattern, alone and with max_len; max_len alone; patterns that
+	# match empty, at the end, or classes
+	for args in '- 0 \n\n' '- 0 \n' '- 0 \s+' '- 0 b' '5 0 -' '5 2 -' \
+	    '1 0 -' '7 3 \n\n' '7 0 \n' '20 5 \n\n' '1 0 \n\n' '12 4 [ab]+' \
+	    '3 1 \s' '4 0 $' '6 2 a|(?:b)' '10 0 x*' '10 3 x*?'; do
+		read -r m o pat <<<"$args"
+		python3 "$DM_REPO/tests/fixtures/textchunk-ref.py" "$m" "$o" \
+		    "$pat" <in.jsonl >want
+		opts=(--preset data-juicer --bare)
+		[ "$m" = - ] || opts+=(--size "$m" --overlap "$o")
+		if [ "$pat" = - ]; then opts+=(--by none)
+		else opts+=(--by "regex:$pat"); fi
+		echo "dm-slice ${opts[*]}"
+		dm-slice "${opts[@]}" in.jsonl >out
+		jq -c .text out >got
+		assert_same got want
+		# the other fields as they were, in their order
+		[ "$(jq -c 'del(.text)' out | sort -u | wc -l)" -eq \
+		    "$(jq -c 'del(.text)' in.jsonl | grep -cFf <(jq -c 'del(.text)' out))" ]
+	done
+	# the default pattern is \n\n; without --bare the chunk fields come
+	printf '%s\n' '{"id":7,"text":"one\n\ntwo two\n\nthree"}' >p.jsonl
+	run dm-slice --preset data-juicer --size 9 p.jsonl
+	assert_success
+	assert_output <<-'EOF'
+	{"id":7,"text":"one","chunk":0,"chunks":3,"offset":0,"parent":7}
+	{"id":7,"text":"two two","chunk":1,"chunks":3,"offset":5,"parent":7}
+	{"id":7,"text":"three","chunk":2,"chunks":3,"offset":14,"parent":7}
+	EOF
+	# an empty text is one empty chunk with max_len, none without
+	run dm-slice --preset data-juicer --bare --size 3 <<<'{"text":""}'
+	assert_output '{"text":""}'
+	run dm-slice --preset data-juicer --bare <<<'{"text":""}'
+	assert_success
+	assert_output ''
+}
+
+@test "--preset data-juicer: what Data-Juicer refuses, or would recurse on forever, is refused" {
+	run_split dm-slice --preset data-juicer --by none </dev/null
+	assert_status 2
+	assert_stderr "dm-slice: --by none needs --size: Data-Juicer's max_len and split_pattern cannot both be None"$'\n'"$(usage_of dm-slice)"
+	run_split dm-slice --preset data-juicer --by 'regex:(a)' </dev/null
+	assert_status 2
+	assert_stderr "dm-slice: --by: a pattern with a group: Data-Juicer would give its text as chunks too; use (?:...)"$'\n'"$(usage_of dm-slice)"
+	run_split dm-slice --preset data-juicer --by line </dev/null
+	assert_status 2
+	assert_stderr "dm-slice: --preset data-juicer splits at --by regex:RE or none, not 'line'"$'\n'"$(usage_of dm-slice)"
+	run_split dm-slice --preset data-juicer --overlap 2 </dev/null
+	assert_status 2
+	assert_stderr "dm-slice: --overlap needs --size with --preset data-juicer"$'\n'"$(usage_of dm-slice)"
+	run_split dm-slice --preset data-juicer --recursive </dev/null
+	assert_status 2
+	assert_stderr "dm-slice: --recursive and --preset data-juicer exclude each other"$'\n'"$(usage_of dm-slice)"
+	run_split dm-slice --preset data-juicer --unit words </dev/null
+	assert_status 2
+	assert_stderr "dm-slice: --preset data-juicer counts characters, not words"$'\n'"$(usage_of dm-slice)"
+	run_split dm-slice --preset datatrove </dev/null
+	assert_status 2
+	assert_stderr "dm-slice: --preset: 'datatrove' is not one of data-juicer"$'\n'"$(usage_of dm-slice)"
+	# a last match empty at the start: the text would never shrink
+	printf '%s\n' '{"text":"abcdef"}' '{"text":"ab"}' >e.jsonl
+	run_split dm-slice --preset data-juicer --bare --size 3 --by 'regex:^' \
+	    --on-error=skip e.jsonl
+	assert_status 1
+	assert_output '{"text":"ab"}'
+	assert_stderr "dm-slice: e.jsonl:1: the split pattern's last match in the first --size characters is empty at their start: the text would never get shorter
+dm-slice: 1 of 2 samples rejected"
 }
