@@ -97,11 +97,17 @@ list_add(struct list *l, const char *s, size_t n)
 	l->v[l->n++] = dm_xstrndup(s, n);
 }
 
+static int
+isblankc(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n';
+}
+
 /* Splits NAMES at the commas outside parentheses, brackets and quotes. */
 static void
 split_stats(struct list *l, const char *s)
 {
-	const char *start = s;
+	const char *start = s, *end;
 	int depth = 0;
 	char q = 0, last = 0;
 
@@ -125,12 +131,16 @@ split_stats(struct list *l, const char *s)
 		else if (*s == ')' || *s == ']')
 			depth--;
 		else if ((*s == ',' && depth == 0) || *s == '\0') {
-			while (start < s && (*start == ' ' || *start == '\t' ||
-			    *start == '\n'))
+			/* blanks on both sides: ' len , words ' names len
+			 * and words, as -s len,words does */
+			end = s;
+			while (start < end && isblankc(*start))
 				start++;
-			if (s == start)
+			while (end > start && isblankc(end[-1]))
+				end--;
+			if (end == start)
 				dm_usage_die(usage, "--stats: an empty name");
-			list_add(l, start, (size_t)(s - start));
+			list_add(l, start, (size_t)(end - start));
 			start = s + 1;
 		}
 		if (*s == '\0')

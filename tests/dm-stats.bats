@@ -833,6 +833,20 @@ OUT
 	assert_stderr "dm-stats: --stats: unterminated string"$'\n'"$usage"
 }
 
+@test "-s strips blanks on both sides of each name: the partials of ' len , words ' merge with those of len,words" {
+	small
+	dm-stats -s ' len , words ' --partial small.jsonl >p1
+	dm-stats -s len,words --partial small.jsonl >p2
+	run jq -c '[.settings.stats, [.stats[].name]]' p1
+	assert_output '[["len","words"],["len","words"]]'
+	run_split sh -c "dm-stats --merge --json p1 p2 | jq -c '[.samples, [.stats[] | [.name, .count]]]'"
+	assert_success
+	assert_stderr ''
+	assert_output '[6,[["len",6],["words",6]]]'
+	run sh -c "dm-stats -s \"\$(printf '\tlen / lines \n,words\t')\" --depth 0 --json small.jsonl | jq -c '[.stats[].name]'"
+	assert_output '["len / lines","words"]'
+}
+
 @test "bad options are usage errors" {
 	run_split dm-stats --json --partial
 	assert_status 2
