@@ -268,12 +268,17 @@ walk(struct dm_fieldtab *ft, const char *p, const char *e, struct dm_buf *path,
 
 /* ---- statistics ---- */
 
-/* A name of dm-filter's statistics, with its argument: "len",
- * "char_rep(10)", "stopword_ratio(\"en\")". */
+/*
+ * A name of dm-filter's statistics, alone or called with one argument:
+ * "len", "char_rep(10)", "stopword_ratio(\"en\")". The whole name must be
+ * that one call: in 'stopword_ratio("en") + flagged_ratio("en")' the
+ * first ')' is not the last, and the expression parser takes it, as
+ * dm-filter does. A string with an escape is left to the parser too.
+ */
 static int
 plainstat(struct dm_stat *st, const char *name, struct dm_buf *err)
 {
-	const char *p = name, *open;
+	const char *p = name, *a, *ae;
 	size_t n;
 	char *arg = NULL;
 
@@ -283,18 +288,18 @@ plainstat(struct dm_stat *st, const char *name, struct dm_buf *err)
 	if (*p != '\0' && *p != '(')
 		return 0;
 	if (*p == '(') {
-		open = p + 1;
-		n = (size_t)(p - name);
-		if (name[strlen(name) - 1] != ')')
-			return 0;
-		arg = dm_xstrndup(open, strlen(open) - 1);
-		if (*arg == '"' && strlen(arg) >= 2 && arg[strlen(arg) - 1] == '"') {
-			memmove(arg, arg + 1, strlen(arg) - 2);
-			arg[strlen(arg) - 2] = '\0';
-		} else if (strspn(arg, "0123456789") != strlen(arg) || !*arg) {
-			free(arg);
-			return 0;
+		a = p + 1;
+		if (*a == '"') {
+			a++;
+			ae = a + strcspn(a, "\"\\");
+			if (*ae != '"' || strcmp(ae + 1, ")") != 0)
+				return 0;
+		} else {
+			ae = a + strspn(a, "0123456789");
+			if (ae == a || strcmp(ae, ")") != 0)
+				return 0;
 		}
+		arg = dm_xstrndup(a, (size_t)(ae - a));
 	}
 	{
 		char *base = dm_xstrndup(name, n);

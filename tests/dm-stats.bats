@@ -847,6 +847,21 @@ OUT
 	assert_output '["len / lines","words"]'
 }
 
+@test "-s takes an expression that opens with a statistic of a string argument and ends with ')' as dm-filter does" {
+	printf '%s\n' '{"text":"the dildo and the dog"}' '{"text":"a cat of mine"}' >t.jsonl
+	run_split sh -c "dm-stats -s 'stopword_ratio(\"en\") + flagged_ratio(\"en\")','stopword_ratio(\"en\")','flagged_ratio(\"en\")','(stopword_ratio(\"en\"))' --depth 0 --json t.jsonl | jq -c '[.stats[] | [.name, .min, .max]]'"
+	assert_success
+	assert_stderr ''
+	assert_output '[["stopword_ratio(\"en\") + flagged_ratio(\"en\")",0.75,0.8],["stopword_ratio(\"en\")",0.6,0.75],["flagged_ratio(\"en\")",0,0.2],["(stopword_ratio(\"en\"))",0.6,0.75]]'
+	# the samples dm-filter keeps by the same expression
+	run dm-filter 'stopword_ratio("en") + flagged_ratio("en") > 0.77' t.jsonl
+	assert_output '{"text":"the dildo and the dog"}'
+	# a bad argument of the one call is still named
+	run_split dm-stats -s 'stopword_ratio("e n")' t.jsonl
+	assert_status 2
+	assert_stderr "dm-stats: --stats: not a language code, or LANG:LIST: 'e n'"
+}
+
 @test "bad options are usage errors" {
 	run_split dm-stats --json --partial
 	assert_status 2
