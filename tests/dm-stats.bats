@@ -327,6 +327,27 @@ print(json.dumps([t[\"value\"] for t in o[\"counts\"][0][\"top\"]]))"'
 	assert_output '{"value":null,"count":1,"share":0.14285714285714285}'
 }
 
+@test "the estimate of distinct values stays above the values held and at most the samples with the field, merged too" {
+	# 100001 distinct values each: HyperLogLog puts the first set at
+	# 100160 (more than the samples), the second at 99308 (fewer than the
+	# 100000 held)
+	for start in 1 5000001; do
+		seq $start $((start + 100000)) | awk '{print "{\"text\":\"a\",\"k\":" $1 "}"}' >k$start.jsonl
+		run sh -c "dm-stats -s len -c k --top 0 --depth 0 k$start.jsonl | tail -n 1"
+		assert_output 'k: 100001 present, 0 missing, about 100001 distinct'
+		run sh -c "dm-stats -s len -c k --top 0 --depth 0 --json k$start.jsonl | jq -c '.counts[0] | [.distinct, .distinct_exact]'"
+		assert_output '[100001,false]'
+		run sh -c "dm-stats -s len -c k --top 0 --depth 0 --html - k$start.jsonl | grep -o '[0-9]* present.*distinct'"
+		assert_output '100001 present, 0 missing, about 100001 distinct'
+		# partials of fewer than 100000 values each, merged
+		split -n l/3 k$start.jsonl part.
+		for f in part.*; do dm-stats -s len -c k --depth 0 --partial "$f"; done >parts.jsonl
+		run sh -c "dm-stats --merge --top 0 parts.jsonl | tail -n 1"
+		assert_output 'k: 100001 present, 0 missing, about 100001 distinct'
+		rm part.*
+	done
+}
+
 @test "the --count table shows a string that reads as JSON as JSON, apart from the value" {
 	printf '%s\n' '{"c":1}' '{"c":"1"}' '{"c":"1"}' '{"c":null}' '{"c":"null"}' \
 	    '{"c":""}' '{"c":"en"}' '{"c":[1]}' '{"c":"[1]"}' '{"c":"a\"b"}' >c.jsonl
