@@ -461,11 +461,18 @@ dm_kll_edge(double lo, double hi, int k, int nb)
 	return (lo / 2 + (hi / 2 - lo / 2) * ((double)k / nb)) * 2;
 }
 
+/*
+ * The bin of v is first computed from its place in the range, then moved
+ * to agree with the edges the summary prints (dm_kll_edge), as numpy's
+ * histogram corrects its guess against its edges: the rounding of
+ * (v - lo) / (hi - lo) * nb put 0.054 of the edges 0, 0.006, ..., 0.054...,
+ * 0.06 in the last bin, while it is below that bin's lower edge.
+ */
 void
 dm_kll_histogram(struct dm_kll *s, double lo, double hi, int nb,
     unsigned long long *counts)
 {
-	double sc = isfinite(hi - lo) ? 1 : 0.5;
+	double sc = isfinite(hi - lo) ? 1 : 0.5, v;
 	size_t i;
 	long b;
 	int h;
@@ -473,12 +480,18 @@ dm_kll_histogram(struct dm_kll *s, double lo, double hi, int nb,
 	memset(counts, 0, (size_t)nb * sizeof *counts);
 	for (h = 0; h < s->nlevels; h++)
 		for (i = 0; i < s->len[h]; i++) {
-			b = hi > lo ? (long)floor((s->lv[h][i] * sc - lo * sc) /
+			v = s->lv[h][i];
+			b = hi > lo ? (long)floor((v * sc - lo * sc) /
 			    (hi * sc - lo * sc) * nb) : 0;
 			if (b < 0)
 				b = 0;
 			if (b >= nb)
 				b = nb - 1;
+			while (b > 0 && v < dm_kll_edge(lo, hi, (int)b, nb))
+				b--;
+			while (b < nb - 1 && v >= dm_kll_edge(lo, hi,
+			    (int)b + 1, nb))
+				b++;
 			counts[b] += 1ULL << h;
 		}
 }

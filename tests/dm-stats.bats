@@ -624,6 +624,50 @@ PY
 	assert_output '300 sets, 0 differ'
 }
 
+@test "histogram counts are numpy.histogram's of the printed edges, on 400 random sets with values on and beside the edges" {
+	/usr/bin/python3 - <<'PY'
+import json, random, subprocess
+import numpy as np
+random.seed(11)
+bad = 0
+for t in range(400):
+    kind = t % 4
+    lo = random.choice([0.0, -1.0, 0.1, -3.7, 1e-9, 12345.678, -1e300])
+    span = random.choice([0.06, 1.0, 0.3, 7.0, 1e-7, 1e6, 1e308])
+    hi = lo + span
+    nb = random.randint(1, 40)
+    vals = [lo, hi]
+    for i in range(random.randint(0, 200)):
+        k = random.randint(0, nb)
+        e = lo + (hi - lo) * k / nb
+        if kind == 0:
+            v = e
+        elif kind == 1:
+            v = float(np.nextafter(e, random.choice([-np.inf, np.inf])))
+        elif kind == 2:
+            v = round(random.uniform(lo, hi), random.randint(1, 4))
+        else:
+            v = random.uniform(lo, hi)
+        vals.append(min(max(v, lo), hi))
+    inp = "".join('{"v":%r}\n' % v for v in vals)
+    args = ["dm-stats", "--json", "-s", "v", "--depth", "0"]
+    if t % 5:
+        args += ["--bins", str(nb)]
+    out = json.loads(subprocess.run(args, input=inp.encode(), check=True,
+        stdout=subprocess.PIPE).stdout)
+    h = out["stats"][0]["histogram"]
+    assert out["quantiles"]["exact"]
+    want = np.histogram(vals, bins=np.array(h["edges"], dtype=float))[0].tolist()
+    if want != h["counts"]:
+        bad += 1
+        print(t, vals, h, want)
+assert bad == 0, bad
+PY
+	printf '%s\n' '{"v":0}' '{"v":0.054}' '{"v":0.06}' >e.jsonl
+	run sh -c "dm-stats --json -s v --bins 10 --depth 0 e.jsonl | jq -c '.stats[0].histogram.counts'"
+	assert_output '[1,0,0,0,0,0,0,0,1,1]'
+}
+
 @test "values near DBL_MAX: a range beyond it still gives bins, edges and a deviation" {
 	printf '%s\n' '{"v":-1e308}' '{"v":0}' '{"v":1e308}' '{"v":1e308}' >ext.jsonl
 	run dm-stats -s v --depth 0 --ascii ext.jsonl
