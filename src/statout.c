@@ -482,17 +482,20 @@ static void
 boxplot_svg(struct dm_buf *b, json_t *x)
 {
 	json_t *q = json_object_get(x, "quantiles");
-	double W = 400, H = 160, pad = 24, lo, hi, p[5];
+	double W = 400, H = 160, pad = 24, lo, hi, sc, p[5];
 	const char *names[5] = { "5%", "25%", "50%", "75%", "95%" };
 	int i;
 
 	lo = json_number_value(json_object_get(x, "min"));
 	hi = json_number_value(json_object_get(x, "max"));
+	/* from -1e308 to 1e308 the range is no double: values and range
+	 * halved, as dm_kll_edge does, keep their ratio */
+	sc = isfinite(hi - lo) ? 1 : 0.5;
 	for (i = 0; i < 5; i++) {
 		double v = json_number_value(json_object_get(q, names[i]));
 
-		p[i] = pad + (hi > lo ? (v - lo) / (hi - lo) : 0.5) *
-		    (W - 2 * pad);
+		p[i] = pad + (hi > lo ? (v * sc - lo * sc) /
+		    (hi * sc - lo * sc) : 0.5) * (W - 2 * pad);
 	}
 	dm_buf_addf(b, "<svg class=\"chart boxplot\" width=\"%.0f\" "
 	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "

@@ -688,6 +688,30 @@ print([float(lo + (hi - lo) * k / 4) for k in range(5)], repr(statistics.stdev([
 	assert_output '{"edges":[-9e+307,0,9e+307],"counts":[1,1]}'
 }
 
+@test "the box plot of a range beyond DBL_MAX has the coordinates of the same shape in a small range, no nan" {
+	printf '%s\n' '{"v":1e308}' '{"v":-1e308}' '{"v":0}' '{"v":5e307}' >big.jsonl
+	printf '%s\n' '{"v":1}' '{"v":-1}' '{"v":0}' '{"v":0.5}' >small.jsonl
+	printf '%s\n' '{"v":1.7976931348623157e308}' '{"v":-1.7976931348623157e308}' >max.jsonl
+	box() {
+		dm-stats --html - -s v --depth 0 "$1" |
+		    grep -o '<svg class="chart boxplot".*</svg>' |
+		    grep -o '<line[^>]*>\|<rect[^>]*>'
+	}
+	run box small.jsonl
+	assert_output <<'EOF'
+<line class="line" x1="50.40" y1="80" x2="362.80" y2="80"/>
+<line class="line" x1="50.40" y1="65" x2="50.40" y2="95"/>
+<line class="line" x1="362.80" y1="65" x2="362.80" y2="95"/>
+<rect class="box" x="156.00" y="55" width="154.00" height="50"/>
+<line class="line" x1="244.00" y1="55" x2="244.00" y2="105"/>
+EOF
+	want=$output
+	run box big.jsonl
+	assert_output "$want"
+	run sh -c "dm-stats --html - -s v --depth 0 max.jsonl | grep -c nan"
+	assert_output 0
+}
+
 @test "the mean of equal values is that value, as pandas' is, in one pass and merged" {
 	yes '{"v":0.1}' | head -n 7000 >same.jsonl
 	/usr/bin/python3 -c '
