@@ -150,9 +150,19 @@ dm_buf_addquoted(struct dm_buf *b, const char *s, size_t n, size_t max)
 		}
 		if (c >= 0x80) {
 			k = dm_utf8_decode(s + i, n - i, &cp);
-			if (k > 0) {
+			/* the C1 controls (U+009B opens a terminal's escape
+			 * sequence) and the line and paragraph separators
+			 * are escaped byte by byte, as the C0 controls */
+			if (k > 0 && !(cp >= 0x80 && cp <= 0x9f) &&
+			    cp != 0x2028 && cp != 0x2029) {
 				dm_buf_add(b, s + i, (size_t)k);
 				i += (size_t)k;
+				continue;
+			}
+			if (k > 0) {
+				for (; k > 0; k--, i++)
+					dm_buf_addf(b, "\\x%02x",
+					    (unsigned char)s[i]);
 				continue;
 			}
 			dm_buf_addf(b, "\\x%02x", c);

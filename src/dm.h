@@ -66,7 +66,8 @@ void	 dm_buf_free(struct dm_buf *);			/* back to DM_BUF_INIT */
 void	 dm_buf_swap(struct dm_buf *, struct dm_buf *);
 char	*dm_buf_detach(struct dm_buf *, size_t *len);	/* buffer becomes empty */
 /* Appends a printable form of bytes for messages: controls and invalid
- * UTF-8 become \n, \t, \xNN; at most max bytes of input, then "...". */
+ * UTF-8 become \n, \t, \xNN (the C1 controls, U+2028 and U+2029 each of
+ * their bytes, \xc2\x9b); at most max bytes of input, then "...". */
 void	 dm_buf_addquoted(struct dm_buf *, const char *, size_t, size_t max);
 
 /* ---- err.c: messages, allocation, signals, exit ---- */

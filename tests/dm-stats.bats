@@ -348,6 +348,23 @@ print(json.dumps([t[\"value\"] for t in o[\"counts\"][0][\"top\"]]))"'
 	done
 }
 
+@test "the --count table and the messages write C1 controls, U+2028 and U+2029 as \\xNN bytes, no escape sequence for the terminal" {
+	printf '%s\n' '{"text":"a","k":"x\u009b31mRED\u0085y\u2028z\u2029w\u0001\u00e9","m":"\u009b2J"}' >c1.jsonl
+	dm-stats -s len --ascii --depth 0 -c k c1.jsonl >out.txt
+	run sed -n '/^k:/,$p' out.txt
+	assert_output <<-'EOF'
+	k: 1 present, 0 missing, 1 distinct
+	  x\xc2\x9b31mRED\xc2\x85y\xe2\x80\xa8z\xe2\x80\xa9w\x01é
+	                                         1  100.0%  ####################
+	EOF
+	# no byte of a C1 control or a separator is left in the table
+	run sh -c "LC_ALL=C grep -c \"\$(printf '\302[\200-\237]\\|\342\200[\250\251]')\" out.txt"
+	assert_output 0
+	run_split dm-stats -s m c1.jsonl
+	assert_status 2
+	assert_stderr "dm-stats: c1.jsonl:1: statistic 'm' is not a number: '\"\\xc2\\x9b2J\"'"
+}
+
 @test "the --count table shows a string that reads as JSON as JSON, apart from the value" {
 	printf '%s\n' '{"c":1}' '{"c":"1"}' '{"c":"1"}' '{"c":null}' '{"c":"null"}' \
 	    '{"c":""}' '{"c":"en"}' '{"c":[1]}' '{"c":"[1]"}' '{"c":"a\"b"}' >c.jsonl
