@@ -382,6 +382,10 @@ main(int argc, char *argv[])
 			return dm_exit(r);
 		}
 		status = r;
+		/* as one run over all the samples: a field none of them
+		 * had (a merge into a partial is still a block) */
+		if (!partial && !S.unwatched && !dm_interrupted)
+			dm_expr_report_missing();
 	} else {
 		if (dm_summary_init(&S, stats.v, stats.n, counts.v, counts.n,
 		    exact, depth, io.key) < 0) {

@@ -735,6 +735,15 @@ void	 dm_expr_strict(int on);
  * expressions looked up and no sample had, "field 'wrds' was in none of
  * the 3 samples; did you mean the statistic 'words'?". */
 void	 dm_expr_report_missing(void);
+/* Those bare names and their counts, for dm-stats --partial: how many
+ * there are, name i with how many samples looked at it and how many had
+ * it; and counts of another run added to a name's (made if new), for
+ * --merge to report as one run would. */
+size_t	 dm_expr_nwatches(void);
+const char *dm_expr_watch(size_t i, unsigned long long *looked,
+	    unsigned long long *found);
+void	 dm_expr_watch_add(const char *name, unsigned long long looked,
+	    unsigned long long found);
 /* Appends object key k (n bytes) to a field path as the expression
  * language writes it: a plain name as meta.lang (first: a name that would
  * read as a statistic, a keyword or lang gets a leading dot, .len); any

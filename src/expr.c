@@ -154,6 +154,30 @@ dm_expr_report_missing(void)
 	free(names);
 }
 
+size_t
+dm_expr_nwatches(void)
+{
+	return nwatches;
+}
+
+const char *
+dm_expr_watch(size_t i, unsigned long long *looked, unsigned long long *found)
+{
+	*looked = watches[i].looked;
+	*found = watches[i].found;
+	return watches[i].name;
+}
+
+void
+dm_expr_watch_add(const char *name, unsigned long long looked,
+    unsigned long long found)
+{
+	struct watch *w = &watches[watchname(name, strlen(name)) - 1];
+
+	w->looked += looked;
+	w->found += found;
+}
+
 struct dm_expr {
 	struct node	*root;
 	char		*src;

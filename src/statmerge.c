@@ -101,6 +101,20 @@ dm_summary_state(struct dm_summary *S)
 		json_array_append_new(a, x);
 	}
 	json_object_set_new(o, "counts", a);
+	/* the fields the statistics read by a bare name: --merge reports
+	 * one that no sample of any partial had */
+	a = json_array();
+	for (i = 0; i < dm_expr_nwatches(); i++) {
+		unsigned long long looked, found;
+		const char *name = dm_expr_watch(i, &looked, &found);
+
+		x = json_object();
+		json_object_set_new(x, "name", json_string(name));
+		json_object_set_new(x, "looked", json_integer((json_int_t)looked));
+		json_object_set_new(x, "found", json_integer((json_int_t)found));
+		json_array_append_new(a, x);
+	}
+	json_object_set_new(o, "watched", a);
 	dm_buf_free(&b);
 	return o;
 }
@@ -353,6 +367,17 @@ dm_summary_merge(struct dm_summary *S, const json_t *o, int first,
 			memcpy(tmp.r, b.buf, sizeof tmp.r);
 			dm_hll_merge(&c->hll, &tmp);
 		}
+	}
+	a = json_object_get(o, "watched");
+	if (!json_is_array(a))
+		S->unwatched = 1;
+	json_array_foreach(a, i, x) {
+		const char *name = json_string_value(json_object_get(x,
+		    "name"));
+
+		if (name != NULL)
+			dm_expr_watch_add(name, uget(x, "looked"),
+			    uget(x, "found"));
 	}
 	dm_buf_free(&b);
 	return 0;

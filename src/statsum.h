@@ -96,6 +96,8 @@ struct dm_summary {
 	struct dm_textstats *ts;
 	const char	*key;		/* the text field */
 	char		*keyown;	/* its storage after --merge */
+	int		 unwatched;	/* --merge: a partial without the
+					 * counts of the fields read by name */
 	struct dm_buf	*scratch;
 };
 

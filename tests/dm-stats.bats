@@ -893,6 +893,34 @@ nest.jsonl:13:12: invalid JSON: lone surrogate in \u escape'
 	assert_output '[2,1,2]'
 }
 
+@test "--merge reports a field no sample of any partial had, as one run over them all does" {
+	printf '%s\n' '{"text":"a b"}' '{"text":"c"}' '{"text":"d","sc":1}' '{"text":"e"}' >w.jsonl
+	run_split dm-stats -s wrds,sc,words w.jsonl
+	assert_success
+	assert_stderr "dm-stats: field 'wrds' was in none of the 4 samples; did you mean the statistic 'words'?"
+	want=$stderr
+	head -n 2 w.jsonl | dm-stats --partial -s wrds,sc,words >p1
+	tail -n 2 w.jsonl | dm-stats --partial -s wrds,sc,words >p2
+	run_split dm-stats --merge p1 p2
+	assert_success
+	assert_stderr "$want"
+	# sc is in none of the samples of p1, but in one of p2
+	run_split dm-stats --merge p1
+	assert_stderr "$(printf '%s\n' "dm-stats: field 'wrds' was in none of the 2 samples; did you mean the statistic 'words'?" "dm-stats: field 'sc' was in none of the 2 samples")"
+	# a merge into a partial is one block still; merged again, it is all
+	run_split dm-stats --merge --partial p1 p2
+	assert_stderr ''
+	printf '%s\n' "$output" >p12
+	run_split dm-stats --merge p12
+	assert_stderr "$want"
+	run_split dm-stats --merge p12 p12
+	assert_stderr "dm-stats: field 'wrds' was in none of the 8 samples; did you mean the statistic 'words'?"
+	# one sample
+	head -n 1 w.jsonl | dm-stats --partial -s wrds >p3
+	run_split dm-stats --merge p3
+	assert_stderr "dm-stats: field 'wrds' was not in the only sample; did you mean the statistic 'words'?"
+}
+
 @test "a missing text field rejects the sample, as in dm-filter" {
 	printf '%s\n' '{"text":"ab"}' '{"x":1}' >t.jsonl
 	run_split dm-stats -s len t.jsonl
