@@ -48,7 +48,10 @@ struct dm_counter {
 	struct dm_pathseg *seg;		/* its path */
 	size_t		 nseg;
 	unsigned long long missing, other;
-	int		 overflow;	/* more than DM_STATS_MAXVALUES values */
+	int		 overflow;	/* a value was not held: more than
+					 * DM_STATS_MAXVALUES values, or
+					 * DM_STATS_MAXVALBYTES bytes */
+	size_t		 bytes;		/* of the values held */
 	struct dm_vent	*v;
 	size_t		 n, cap;
 	size_t		*tab;

@@ -120,7 +120,9 @@ dm_counter_get(struct dm_counter *c, const char *k, size_t n, int create)
 		return &c->v[*slot - 1];
 	if (!create)
 		return NULL;
-	if (c->n >= DM_STATS_MAXVALUES) {
+	/* the values held are bounded in number and in bytes: 100000
+	 * values of 10 KB took 1 GB */
+	if (c->n >= DM_STATS_MAXVALUES || n > DM_STATS_MAXVALBYTES - c->bytes) {
 		c->overflow = 1;
 		return NULL;
 	}
@@ -131,6 +133,7 @@ dm_counter_get(struct dm_counter *c, const char *k, size_t n, int create)
 	e = &c->v[c->n];
 	e->key = dm_xstrndup(k, n);
 	e->len = n;
+	c->bytes += n;
 	e->n = 0;
 	*slot = ++c->n;
 	return e;

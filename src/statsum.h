@@ -80,6 +80,7 @@ double	 dm_hll_estimate(const struct dm_hll *);
 #define DM_STATS_PARTIAL_VERSION	3
 #define DM_STATS_MAXFIELDS	4096	/* paths of the coverage */
 #define DM_STATS_MAXVALUES	100000	/* distinct values counted exactly */
+#define DM_STATS_MAXVALBYTES	(16 << 20)	/* and their bytes, all told */
 
 struct dm_stat;		/* one statistic (statsum.c) */
 struct dm_fieldtab;	/* coverage (statsum.c) */
