@@ -102,19 +102,24 @@ dm_summary_state(struct dm_summary *S)
 	}
 	json_object_set_new(o, "counts", a);
 	/* the fields the statistics read by a bare name: --merge reports
-	 * one that no sample of any partial had */
-	a = json_array();
-	for (i = 0; i < dm_expr_nwatches(); i++) {
-		unsigned long long looked, found;
-		const char *name = dm_expr_watch(i, &looked, &found);
+	 * one that no sample of any partial had (not known of a merge of
+	 * partials some of which did not say) */
+	if (!S->unwatched) {
+		a = json_array();
+		for (i = 0; i < dm_expr_nwatches(); i++) {
+			unsigned long long looked, found;
+			const char *name = dm_expr_watch(i, &looked, &found);
 
-		x = json_object();
-		json_object_set_new(x, "name", json_string(name));
-		json_object_set_new(x, "looked", json_integer((json_int_t)looked));
-		json_object_set_new(x, "found", json_integer((json_int_t)found));
-		json_array_append_new(a, x);
+			x = json_object();
+			json_object_set_new(x, "name", json_string(name));
+			json_object_set_new(x, "looked",
+			    json_integer((json_int_t)looked));
+			json_object_set_new(x, "found",
+			    json_integer((json_int_t)found));
+			json_array_append_new(a, x);
+		}
+		json_object_set_new(o, "watched", a);
 	}
-	json_object_set_new(o, "watched", a);
 	dm_buf_free(&b);
 	return o;
 }

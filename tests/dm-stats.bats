@@ -941,6 +941,12 @@ nest.jsonl:13:12: invalid JSON: lone surrogate in \u escape'
 	assert_stderr "$want"
 	run_split dm-stats --merge p12 p12
 	assert_stderr "dm-stats: field 'wrds' was in none of the 8 samples; did you mean the statistic 'words'?"
+	# a partial that does not say (of an earlier dm-stats): not known
+	jq -c 'del(.watched)' p1 >p0
+	run_split dm-stats --merge p0 p2
+	assert_stderr ''
+	run_split sh -c 'dm-stats --merge --partial p0 p2 | dm-stats --merge'
+	assert_stderr ''
 	# one sample
 	head -n 1 w.jsonl | dm-stats --partial -s wrds >p3
 	run_split dm-stats --merge p3
