@@ -295,6 +295,12 @@ static const struct dm_rparam p_none[] = {
 static const char no_text[] = "not a text operator";
 static const char no_model[] = "needs a model dm does not run";
 static const char no_port[] = "not yet part of dm";
+/* Ray's deduplicators keep, of each group, the copy that reaches their
+ * shared set first, in no set order; ray_document_deduplicator also
+ * tells an empty text from one of spaces, which document_deduplicator
+ * takes as the same */
+static const char no_ray[] = "runs on Ray, which keeps the copy it sees "
+    "first";
 
 /* Sorted by Data-Juicer name, then the DataMate-only rows by their name. */
 static const struct dm_rop table[] = {
@@ -411,6 +417,10 @@ static const struct dm_rop table[] = {
 	NONE("query_topic_detection_mapper", NULL, no_model),
 	NONE("random_selector", NULL, no_port),
 	NONE("range_specified_field_selector", NULL, no_port),
+	NONE("ray_bts_minhash_deduplicator", NULL, no_ray),
+	NONE("ray_document_deduplicator", NULL, no_ray),
+	NONE("ray_image_deduplicator", NULL, no_text),
+	NONE("ray_video_deduplicator", NULL, no_text),
 	NONE("relation_identity_mapper", NULL, no_model),
 	MAP("remove_bibliography_mapper", NULL, "replace", p_none,
 	    dm_emit_bibliography),

@@ -1103,6 +1103,37 @@ EOF
 	[ "$(ids)" = "1 " ]
 }
 
+@test "the ray deduplicators are known and not supported: --skip-unsupported leaves them out" {
+	printf '%s\n' '{"text":"a"}' '{"text":"a"}' >in.jsonl
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+process:
+  - ray_bts_minhash_deduplicator:
+  - ray_document_deduplicator:
+      backend: redis
+  - ray_image_deduplicator:
+  - ray_video_deduplicator:
+EOF
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:3:5: operator 'ray_bts_minhash_deduplicator' is not supported by dm (runs on Ray, which keeps the copy it sees first)
+dm-recipe: r.yaml:4:5: operator 'ray_document_deduplicator' is not supported by dm (runs on Ray, which keeps the copy it sees first)
+dm-recipe: r.yaml:6:5: operator 'ray_image_deduplicator' is not supported by dm (not a text operator)
+dm-recipe: r.yaml:7:5: operator 'ray_video_deduplicator' is not supported by dm (not a text operator)
+EOF
+	run_split dm-recipe run --skip-unsupported r.yaml
+	assert_success
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:3:5: operator 'ray_bts_minhash_deduplicator' is not supported by dm (runs on Ray, which keeps the copy it sees first); left out
+dm-recipe: r.yaml:4:5: operator 'ray_document_deduplicator' is not supported by dm (runs on Ray, which keeps the copy it sees first); left out
+dm-recipe: r.yaml:6:5: operator 'ray_image_deduplicator' is not supported by dm (not a text operator); left out
+dm-recipe: r.yaml:7:5: operator 'ray_video_deduplicator' is not supported by dm (not a text operator); left out
+EOF
+	assert_output '{"text":"a"}
+{"text":"a"}'
+}
+
 # The word filters with tokenization: true, their model en.sp.model
 # found through DM_TOKENIZER_PATH, keep what Data-Juicer keeps
 # (tests/fixtures/djref-sp.py runs its code path with
