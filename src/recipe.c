@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "recipe.h"
@@ -22,14 +23,18 @@ static const char *const ignorable[] = { "add_suffix", "audio_key",
 	"auto", "auto_num", "cache_compress", "data_probe_algo",
 	"data_probe_ratio", "dataset_id", "debug", "ds_cache_dir",
 	"eoc_special_token", "executor_type", "export_in_parallel",
-	"export_original_dataset", "export_shard_size", "export_type",
-	"fusion_strategy", "hpo_config", "image_key", "image_special_token",
-	"instance_id", "keep_hashes_in_res_ds", "keep_stats_in_res_ds",
+	"export_original_dataset", "fusion_strategy", "hpo_config",
+	"image_key", "image_special_token", "instance_id",
 	"load_dataset_kwargs", "op_fusion", "op_list_to_trace",
 	"open_monitor", "open_tracer", "percentiles", "project_name",
 	"ray_address", "save_stats_in_one_file", "suffixes",
 	"temp_dir", "trace_num", "turbo", "use_cache", "use_checkpoint",
 	"video_key", "video_special_token", "work_dir" };
+
+/* Top-level keys of Data-Juicer's export that dm follows at their
+ * default only (listed by check then) or, for export_type, at jsonl. */
+static const char *const exporting[] = { "export_shard_size", "export_type",
+	"keep_hashes_in_res_ds", "keep_stats_in_res_ds" };
 
 static int
 isin(const char *s, const char *const *names, size_t n)
@@ -73,6 +78,45 @@ ignore(struct dm_recipe *r, const struct dm_ynode *at, const char *what,
 	if (op)
 		dm_buf_addf(&r->ignored, " of '%s'", op);
 	dm_buf_addc(&r->ignored, '\n');
+}
+
+/*
+ * A key of exporting: at Data-Juicer's default (null, false, 0) it is
+ * ignored; export_type jsonl is what dm writes, and goes in r->exptype;
+ * any other value changes what Data-Juicer writes and is an error.
+ */
+static int
+export_key(struct dm_recipe *r, const struct dm_ynode *k,
+    const struct dm_ynode *v)
+{
+	const char *s = v->kind == DM_Y_SCALAR ? v->val : "";
+
+	if (dm_risnull(v) || (v->kind == DM_Y_SCALAR && v->plain &&
+	    ((strcmp(k->val, "export_shard_size") == 0 &&
+	    v->num == DM_YN_INT && strcmp(s, "0") == 0) ||
+	    (strncmp(k->val, "keep_", 5) == 0 && dm_rbool(s) == 0)))) {
+		ignore(r, k, k->val, NULL);
+		return 0;
+	}
+	if (strcmp(k->val, "export_type") == 0) {
+		if (strcmp(s, "jsonl") == 0) {
+			r->exptype = s;
+			return 0;
+		}
+		problem(r, v, "export_type '%s' is not supported by dm, which "
+		    "writes JSON Lines (jsonl)", s);
+	} else if (strcmp(k->val, "export_shard_size") == 0)
+		problem(r, v, "export_shard_size '%s' is not supported by dm, "
+		    "which writes one file", s);
+	else if (v->kind != DM_Y_SCALAR || !v->plain || dm_rbool(s) < 0)
+		problem(r, v, "%s wants true or false", k->val);
+	else if (strcmp(k->val, "keep_stats_in_res_ds") == 0)
+		problem(r, v, "keep_stats_in_res_ds: true is not supported by "
+		    "dm, which leaves __dj__stats__ out of the export");
+	else
+		problem(r, v, "keep_hashes_in_res_ds: true is not supported by "
+		    "dm, which keeps no hashes of deduplicators");
+	return -1;
 }
 
 /* The index of the stage that the next operator of kind goes to: the last
@@ -576,7 +620,7 @@ paths(struct dm_recipe *r)
 		}
 	}
 	if (!dm_risnull(v = dm_yaml_get(r->root, "export_path"))) {
-		const char *e = v->kind == DM_Y_SCALAR ? v->val : "";
+		const char *e = v->kind == DM_Y_SCALAR ? v->val : "", *t;
 		size_t n = strlen(e);
 
 		if (n == 0) {
@@ -593,9 +637,17 @@ paths(struct dm_recipe *r)
 			dm_buf_addf(&b, "%s%s%s", e, e[n - 1] == '/' ? "" :
 			    "/", base);
 			r->export = dm_buf_detach(&b, NULL);
-		} else if (n > 8 && strcmp(e + n - 8, ".parquet") == 0) {
+		} else if (r->exptype == NULL && (t = strrchr(e, '.')) !=
+		    NULL && strcasecmp(t, ".parquet") == 0) {
 			problem(r, v, "export_path '%s': dm writes JSONL, not "
 			    "Parquet", e);
+			bad = 1;
+		} else if (r->exptype == NULL && !r->datamate && t != NULL &&
+		    strcasecmp(t, ".json") == 0) {
+			/* Data-Juicer's export type is export_path's suffix */
+			problem(r, v, "export_path '%s': Data-Juicer writes a "
+			    ".json export as a JSON array, which dm does not "
+			    "write (export_type: jsonl writes JSON Lines)", e);
 			bad = 1;
 		} else
 			r->export = dm_xstrdup(e);
@@ -636,6 +688,11 @@ dm_recipe_load(struct dm_recipe *r, const char *path, int skip)
 			continue;
 		if (isin(k->val, used, NELEM(used)))
 			continue;
+		if (isin(k->val, exporting, NELEM(exporting))) {
+			if (export_key(r, k, r->root->kid[i + 1]) < 0)
+				bad = 1;
+			continue;
+		}
 		if (isin(k->val, ignorable, NELEM(ignorable))) {
 			ignore(r, k, k->val, NULL);
 			continue;

@@ -226,6 +226,7 @@ struct dm_recipe {
 	const char	 *dataset;	/* dataset_path */
 	int		  dataset_dir;	/* it is a folder */
 	char		 *export;	/* export_path (a file); NULL: stdout */
+	const char	 *exptype;	/* export_type: "jsonl" or NULL */
 	long		  np;		/* np; 0 when not given */
 	/* skip_op_error (Data-Juicer's default true): a sample that makes
 	 * a strict stage fail is dropped, with its message, not the run */

@@ -705,6 +705,56 @@ process:
 EOF
 }
 
+@test "the export keys that change Data-Juicer's output are errors at values other than their defaults" {
+	printf '%s\n' '{"text":"hello world, long enough"}' >in.jsonl
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+export_path: out.jsonl
+keep_stats_in_res_ds: true
+keep_hashes_in_res_ds: yes
+export_type: parquet
+export_shard_size: 1048576
+process:
+  - text_length_filter:
+EOF
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-recipe: r.yaml:3:23: keep_stats_in_res_ds: true is not supported by dm, which leaves __dj__stats__ out of the export
+dm-recipe: r.yaml:4:24: keep_hashes_in_res_ds: true is not supported by dm, which keeps no hashes of deduplicators
+dm-recipe: r.yaml:5:14: export_type 'parquet' is not supported by dm, which writes JSON Lines (jsonl)
+dm-recipe: r.yaml:6:20: export_shard_size '1048576' is not supported by dm, which writes one file
+EOF
+	[ ! -e out.jsonl ]
+	# at their defaults they are ignored; export_type jsonl is what dm
+	# writes, also to a .json export_path, which is otherwise an error
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+export_path: out.json
+keep_stats_in_res_ds: false
+keep_hashes_in_res_ds:
+export_type: jsonl
+export_shard_size: 0
+process:
+  - text_length_filter:
+EOF
+	run_split dm-recipe check r.yaml
+	assert_success
+	assert_stderr ''
+	assert_output <<'EOF'
+r.yaml:3:1: ignored: keep_stats_in_res_ds
+r.yaml:4:1: ignored: keep_hashes_in_res_ds
+r.yaml:6:1: ignored: export_shard_size
+r.yaml: ok: 1 operator in 1 dm stage
+EOF
+	dm-recipe run r.yaml
+	assert_file out.json '{"text":"hello world, long enough"}'
+	sed -i '/export_type/d' r.yaml
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:2:14: export_path 'out.json': Data-Juicer writes a .json export as a JSON array, which dm does not write (export_type: jsonl writes JSON Lines)"
+}
+
 @test "show prints one stage a line, consecutive mappers and filters merged" {
 	multi
 	run_split dm-recipe show r.yaml
