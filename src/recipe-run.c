@@ -225,14 +225,85 @@ show_export(struct dm_buf *b, const char *export)
 	free(dest);
 }
 
+/* The folder of the file that a write to export replaces, when it is not
+ * there: run makes it, as Data-Juicer does; NULL otherwise. */
+static char *
+missing_folder(const char *export)
+{
+	struct stat st;
+	char *dest, *s;
+
+	if (stat(export, &st) == 0 || (dest = linktarget(export)) == NULL)
+		return NULL;
+	if ((s = strrchr(dest, '/')) == NULL || s == dest) {
+		free(dest);
+		return NULL;
+	}
+	*s = '\0';
+	if (stat(dest, &st) == 0) {
+		free(dest);
+		return NULL;
+	}
+	return dest;
+}
+
+/* Makes the folders of path (mkdir -p). 0, or -1 with errno set. */
+static int
+mkdirs(char *path)
+{
+	struct stat st;
+	char *p;
+
+	for (p = path + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		if (p[-1] != '/') {
+			char c = *p;
+
+			*p = '\0';
+			if (mkdir(path, 0777) < 0 && (errno != EEXIST ||
+			    stat(path, &st) < 0 || !S_ISDIR(st.st_mode))) {
+				if (errno == EEXIST)
+					errno = ENOTDIR;
+				*p = c;
+				return -1;
+			}
+			*p = c;
+		}
+		if (*p == '\0')
+			return 0;
+	}
+}
+
+/* "prog: recipe:line:col: export_path 'x': strerror" */
+static void
+export_errno(const struct dm_recipe *r)
+{
+	int e = errno;
+
+	if (r->export_at)
+		dm_warn("%s:%lu:%lu: export_path '%s': %s", r->path,
+		    r->export_at->line, r->export_at->col, r->export,
+		    strerror(e));
+	else
+		dm_warn("%s: %s", r->export, strerror(e));
+}
+
 void
 dm_recipe_show(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 {
 	struct dm_buf b = DM_BUF_INIT;
 	struct cmds cs;
+	char *dir;
 	size_t i, w;
 
 	commands(r, o, &cs);
+	if (r->export && (dir = missing_folder(r->export)) != NULL) {
+		dm_buf_adds(&b, *dir == '-' ? "mkdir -p ./" : "mkdir -p ");
+		addword(&b, dir);
+		dm_buf_adds(&b, " &&\n  ");
+		free(dir);
+	}
 	for (i = 0; i < cs.n; i++) {
 		if (i > 0)
 			dm_buf_adds(&b, " |\n  ");
@@ -336,26 +407,37 @@ linktarget(const char *path)
  * through, as a shell's > would, with *tmp NULL. -1 when reported.
  */
 static int
-openexport(const char *export, char **tmp, char **dest)
+openexport(const struct dm_recipe *r, char **tmp, char **dest)
 {
+	const char *export = r->export;
 	struct stat st;
+	char *dir;
 	int fd;
 
 	*tmp = *dest = NULL;
 	if (stat(export, &st) == 0 && !S_ISREG(st.st_mode)) {
 		if ((fd = open(export, O_WRONLY | O_CLOEXEC)) < 0)
-			dm_warnx_errno("%s", export);
+			export_errno(r);
 		return fd;
 	}
+	/* Data-Juicer makes the folder of export_path (its work_dir) */
+	if ((dir = missing_folder(export)) != NULL) {
+		fd = mkdirs(dir);
+		free(dir);
+		if (fd < 0) {
+			export_errno(r);
+			return -1;
+		}
+	}
 	if ((*dest = linktarget(export)) == NULL) {
-		dm_warnx_errno("%s", export);
+		export_errno(r);
 		return -1;
 	}
 	*tmp = tmpname(*dest);
 	if ((fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
 	    0666)) < 0) {
-		/* the folder is missing or closed: the name the user wrote */
-		dm_warnx_errno("%s", export);
+		/* the folder is closed: the name the user wrote */
+		export_errno(r);
 		free(*tmp);
 		free(*dest);
 		*tmp = *dest = NULL;
@@ -375,7 +457,7 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 	commands(r, o, &cs);
 	path_self();
 	if (r->export) {
-		if ((out = openexport(r->export, &tmp, &dest)) < 0) {
+		if ((out = openexport(r, &tmp, &dest)) < 0) {
 			free_commands(&cs);
 			return DM_EXIT_ERROR;
 		}
@@ -444,7 +526,7 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 				dm_warn("%s: not written, a stage failed",
 				    r->export);
 		} else if (rename(tmp, dest) < 0) {
-			dm_warnx_errno("%s", r->export);
+			export_errno(r);
 			unlink(tmp);
 			status = DM_EXIT_ERROR;
 		}

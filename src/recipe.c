@@ -620,6 +620,7 @@ paths(struct dm_recipe *r)
 		}
 	}
 	if (!dm_risnull(v = dm_yaml_get(r->root, "export_path"))) {
+		r->export_at = v;
 		const char *e = v->kind == DM_Y_SCALAR ? v->val : "", *t;
 		size_t n = strlen(e);
 

@@ -227,6 +227,7 @@ struct dm_recipe {
 	int		  dataset_dir;	/* it is a folder */
 	char		 *export;	/* export_path (a file); NULL: stdout */
 	const char	 *exptype;	/* export_type: "jsonl" or NULL */
+	const struct dm_ynode *export_at; /* its node, for messages */
 	long		  np;		/* np; 0 when not given */
 	/* skip_op_error (Data-Juicer's default true): a sample that makes
 	 * a strict stage fail is dropped, with its message, not the run */

@@ -933,13 +933,36 @@ EOF
 	assert_stderr 'dm-map: write error: No space left on device'
 }
 
-@test "an export_path in a folder that is not there is an error naming it" {
-	printf '%s\n' '{"text":"x"}' >in.jsonl
+@test "the folders of an export_path that are not there are made, as Data-Juicer makes them" {
+	printf '%s\n' '{"text":" x "}' >in.jsonl
 	recipe whitespace_normalization_mapper
-	sed -i 's|^export_path: .*|export_path: nodir/o.jsonl|' r.yaml
+	sed -i 's|^export_path: .*|export_path: ./outputs/t/o.jsonl|' r.yaml
+	run_split dm-recipe show r.yaml
+	assert_success
+	assert_output <<'EOF'
+mkdir -p ./outputs/t &&
+  dm-map normalize-ws in.jsonl > ./outputs/t/.o.jsonl.$$.tmp &&
+  mv -f ./outputs/t/.o.jsonl.$$.tmp ./outputs/t/o.jsonl || (rm -f ./outputs/t/.o.jsonl.$$.tmp; exit 2)
+EOF
+	sh -c "$output"
+	assert_file outputs/t/o.jsonl '{"text":"x"}'
+	rm -r outputs
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_stderr ''
+	assert_file outputs/t/o.jsonl '{"text":"x"}'
+	[ "$(ls -A outputs)" = t ]
+}
+
+@test "an export_path whose folder cannot be made is an error at its line" {
+	printf '%s\n' '{"text":"x"}' >in.jsonl
+	: >file
+	recipe whitespace_normalization_mapper
+	sed -i 's|^export_path: .*|export_path: file/sub/o.jsonl|' r.yaml
 	run_split dm-recipe run r.yaml
 	assert_status 2
-	assert_stderr 'dm-recipe: nodir/o.jsonl: No such file or directory'
+	assert_stderr "dm-recipe: r.yaml:3:14: export_path 'file/sub/o.jsonl': Not a directory"
+	[ ! -e file/sub ]
 }
 
 # ---- check and errors ----
