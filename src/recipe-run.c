@@ -109,14 +109,6 @@ commands(const struct dm_recipe *r, const struct dm_recipe_opts *o,
 	size_t i, j, k;
 
 	memset(cs, 0, sizeof *cs);
-	if (r->dataset_dir) {
-		c = add(cs);
-		push(c, "dm-scan");
-		push(c, "--jsonl");
-		push(c, "--type");
-		push(c, "jsonl");
-		operand(c, r->dataset);
-	}
 	for (i = 0; i < r->nstage; i = j) {
 		j = i + 1;
 		if (r->stage[i].kind == DM_R_DEDUP || !par) {
@@ -168,6 +160,8 @@ commands(const struct dm_recipe *r, const struct dm_recipe_opts *o,
 	}
 	if (!r->dataset_dir)
 		operand(&cs->c[0], r->dataset);
+	for (i = 0; i < r->nfiles; i++)	/* a folder's, in their order */
+		operand(&cs->c[0], r->files[i]);
 	dm_buf_free(&b);
 }
 

@@ -12,10 +12,13 @@
 #include "recipe.h"
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define problem		dm_recipe_problem
+#define ignore		dm_recipe_ignore
 
 /* Top-level keys dm reads. */
-static const char *const used[] = { "dataset_path", "export_path", "np",
-	"process", "skip_op_error", "text_keys" };
+static const char *const used[] = { "dataset", "dataset_path",
+	"export_path", "np", "process", "skip_op_error", "suffixes",
+	"text_keys" };
 
 /* Top-level keys of Data-Juicer's config and DataMate's process.yaml that
  * change nothing in what dm writes: accepted, and listed by check. */
@@ -27,7 +30,7 @@ static const char *const ignorable[] = { "add_suffix", "audio_key",
 	"image_key", "image_special_token", "instance_id",
 	"load_dataset_kwargs", "op_fusion", "op_list_to_trace",
 	"open_monitor", "open_tracer", "percentiles", "project_name",
-	"ray_address", "save_stats_in_one_file", "suffixes",
+	"ray_address", "save_stats_in_one_file",
 	"temp_dir", "trace_num", "turbo", "use_cache", "use_checkpoint",
 	"video_key", "video_special_token", "work_dir" };
 
@@ -47,8 +50,8 @@ isin(const char *s, const char *const *names, size_t n)
 	return 0;
 }
 
-static void DM_PRINTF(3, 4)
-problem(const struct dm_recipe *r, const struct dm_ynode *at,
+void
+dm_recipe_problem(const struct dm_recipe *r, const struct dm_ynode *at,
     const char *fmt, ...)
 {
 	struct dm_buf b = DM_BUF_INIT;
@@ -69,9 +72,9 @@ problem(const struct dm_recipe *r, const struct dm_ynode *at,
 	dm_buf_free(&b);
 }
 
-static void
-ignore(struct dm_recipe *r, const struct dm_ynode *at, const char *what,
-    const char *op)
+void
+dm_recipe_ignore(struct dm_recipe *r, const struct dm_ynode *at,
+    const char *what, const char *op)
 {
 	dm_buf_addf(&r->ignored, "%s:%lu:%lu: ignored: %s", r->path, at->line,
 	    at->col, what);
@@ -601,28 +604,13 @@ paths(struct dm_recipe *r)
 	struct stat st;
 	int bad = 0;
 
-	if (dm_risnull(v = dm_yaml_get(r->root, "dataset_path")) ||
-	    v->kind != DM_Y_SCALAR || *v->val == '\0') {
-		problem(r, v, "no 'dataset_path'");
+	if (dm_recipe_dataset(r) < 0)
 		bad = 1;
-	} else if (stat(v->val, &st) < 0) {
-		problem(r, v, "dataset_path '%s': %s", v->val,
-		    strerror(errno));
-		bad = 1;
-	} else {
-		r->dataset = v->val;
-		r->dataset_dir = S_ISDIR(st.st_mode);
-		if (strchr(v->val, ' ') != NULL && !S_ISREG(st.st_mode) &&
-		    !r->dataset_dir) {
-			problem(r, v, "dataset_path: weighted mixtures are "
-			    "not supported");
-			bad = 1;
-		}
-	}
 	if (!dm_risnull(v = dm_yaml_get(r->root, "export_path"))) {
-		r->export_at = v;
 		const char *e = v->kind == DM_Y_SCALAR ? v->val : "", *t;
 		size_t n = strlen(e);
+
+		r->export_at = v;
 
 		if (n == 0) {
 			problem(r, v, "export_path is not a file name");
@@ -774,6 +762,9 @@ dm_recipe_free(struct dm_recipe *r)
 		free(r->stats[i].text);
 	free(r->stats);
 	free(r->export);
+	for (i = 0; i < r->nfiles; i++)
+		free(r->files[i]);
+	free(r->files);
 	dm_buf_free(&r->ignored);
 	dm_yaml_free(r->root);
 	memset(r, 0, sizeof *r);

@@ -225,6 +225,8 @@ struct dm_recipe {
 	const char	 *key;		/* text_keys; "text" */
 	const char	 *dataset;	/* dataset_path */
 	int		  dataset_dir;	/* it is a folder */
+	char		**files;	/* its files that Data-Juicer reads */
+	size_t		  nfiles;
 	char		 *export;	/* export_path (a file); NULL: stdout */
 	const char	 *exptype;	/* export_type: "jsonl" or NULL */
 	const struct dm_ynode *export_at; /* its node, for messages */
@@ -248,6 +250,23 @@ struct dm_recipe {
  */
 int	 dm_recipe_load(struct dm_recipe *, const char *path, int skip);
 void	 dm_recipe_free(struct dm_recipe *);
+
+/* Reports "prog: file:line:col: what" (at may be NULL: "prog: file: what"). */
+void	 dm_recipe_problem(const struct dm_recipe *, const struct dm_ynode *at,
+	    const char *fmt, ...) DM_PRINTF(3, 4);
+/* Lists "file:line:col: ignored: what[ of 'op']" for check. */
+void	 dm_recipe_ignore(struct dm_recipe *, const struct dm_ynode *at,
+	    const char *what, const char *op);
+
+/* ---- recipe-data.c: the files of a recipe ---- */
+
+/*
+ * Sets dataset and dataset_dir from dataset_path (or Data-Juicer's
+ * dataset with one local path), and for a folder, files: those Data-Juicer's
+ * JSON formatter reads, of the suffixes when given. 0, or -1 when
+ * reported.
+ */
+int	 dm_recipe_dataset(struct dm_recipe *);
 
 /* ---- recipe-run.c: the commands of a recipe, shown or run ---- */
 

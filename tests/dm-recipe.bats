@@ -808,23 +808,159 @@ EOF
 	[[ ${stderr%%$'\n'*} == "dm-recipe: --slurm needs --spool DIR" ]]
 }
 
-@test "dataset_path may be a folder of JSONL files, compressed or not" {
-	mkdir data
+@test "a folder dataset_path reads the .json, .jsonl and .jsonl.zst files Data-Juicer's JSON formatter reads, hidden ones too" {
+	mkdir -p data/.h data/sub
 	printf '%s\n' '{"id":1,"text":"first file here"}' >data/a.jsonl
-	printf '%s\n' '{"id":2,"text":"second file here"}' | gzip >data/b.jsonl.gz
+	printf '%s\n' '{"id":2,"text":"a .json file of lines"}' >data/b.json
+	printf '%s\n' '{"id":3,"text":"in a hidden folder"}' >data/.h/c.jsonl
+	printf '%s\n' '{"id":4,"text":"a hidden file here"}' >data/.d.JSONL
+	printf '%s\n' '{"id":5,"text":"zstd in a sub-folder"}' | zstd -q >data/sub/e.jsonl.zst
+	# what Data-Juicer's JSON formatter does not read
+	printf '%s\n' '{"id":6,"text":"gzip is not read"}' | gzip >data/f.jsonl.gz
 	printf 'not a sample\n' >data/notes.txt
 	printf 'dataset_path: data\nexport_path: out.jsonl\nprocess:\n  - text_length_filter:\n' >r.yaml
 	run dm-recipe show r.yaml
 	assert_output <<'EOF'
-dm-scan --jsonl --type jsonl data |
-  dm-filter 'len >= 10 && len <= 9223372036854775807' > .out.jsonl.$$.tmp &&
+dm-filter 'len >= 10 && len <= 9223372036854775807' data/.d.JSONL data/.h/c.jsonl data/a.jsonl data/b.json data/sub/e.jsonl.zst > .out.jsonl.$$.tmp &&
   mv -f .out.jsonl.$$.tmp out.jsonl || (rm -f .out.jsonl.$$.tmp; exit 2)
 EOF
-	dm-recipe run r.yaml
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_stderr ''
 	assert_file out.jsonl <<'EOF'
+{"id":4,"text":"a hidden file here"}
+{"id":3,"text":"in a hidden folder"}
 {"id":1,"text":"first file here"}
-{"id":2,"text":"second file here"}
+{"id":2,"text":"a .json file of lines"}
+{"id":5,"text":"zstd in a sub-folder"}
 EOF
+}
+
+@test "suffixes chooses the files of a folder dataset_path, as Data-Juicer's formatters do" {
+	mkdir data
+	printf '%s\n' '{"id":1,"text":"first file here"}' >data/a.jsonl
+	printf '%s\n' '{"id":2,"text":"a .json file of lines"}' >data/b.json
+	printf 'a text file\n' >data/c.txt
+	printf 'dataset_path: data\nsuffixes: [jsonl]\nprocess:\n  - text_length_filter:\n' >r.yaml
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_stderr ''
+	assert_output '{"id":1,"text":"first file here"}'
+	printf 'dataset_path: data\nsuffixes: .JSON\n' >r.yaml
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_output '{"id":2,"text":"a .json file of lines"}'
+	# one the JSON formatter does not read, or none at all
+	printf 'dataset_path: data\nsuffixes: [.txt, .json]\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_success
+	printf 'dataset_path: data\nsuffixes: [.txt]\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:1:15: dataset_path 'data': Data-Juicer reads its 1 text file with its text formatter, which dm does not support (dm reads JSON Lines)"
+	printf 'dataset_path: data\nsuffixes: [.gz]\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:1:15: dataset_path 'data': none of its files ends in one of the suffixes"
+	# a file dataset_path too
+	printf 'dataset_path: data/a.jsonl\nsuffixes: [.json]\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:1:15: dataset_path 'data/a.jsonl' does not end in one of the suffixes"
+	printf 'dataset_path: data\nsuffixes: {a: 1}\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:2:11: suffixes wants a suffix ('.jsonl') or a list of them"
+}
+
+@test "a folder Data-Juicer reads with another formatter, holds nothing to read, or a JSON array is an error at dataset_path" {
+	mkdir data empty
+	printf '%s\n' '{"text":"first file here"}' >data/a.jsonl
+	printf 'x\n' >data/b.txt
+	printf 'x\n' >data/c.md
+	printf 'dataset_path: data\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:1:15: dataset_path 'data': Data-Juicer reads its 2 text files with its text formatter, which dm does not support (dm reads JSON Lines)"
+	# a tie goes to the formatter Data-Juicer registers first: json
+	rm data/c.md
+	run_split dm-recipe check r.yaml
+	assert_success
+	printf 'dataset_path: empty\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:1:15: dataset_path 'empty': no file in it"
+	printf 'x' | gzip >empty/a.jsonl.gz
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:1:15: dataset_path 'empty': no file in it of a format Data-Juicer reads"
+	printf ' [{"text":"an array"}]\n' >data/d.json
+	printf 'dataset_path: data\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:1:15: dataset_path 'data': 'data/d.json' is a JSON array, which dm does not read (dm reads JSON Lines)"
+}
+
+@test "dataset_path forms dm does not read are errors at their line: a list, a mixture, a JSON array, CSV, TSV, Parquet and text files" {
+	printf '%s\n' '{"text":"x"}' >a.jsonl
+	cp a.jsonl b.jsonl
+	printf 'dataset_path: [a.jsonl, b.jsonl]\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:1:15: dataset_path is a list: Data-Juicer and dm take one path"
+	printf 'dataset_path: 0.5 a.jsonl 0.5 b.jsonl\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:1:15: dataset_path '0.5 a.jsonl 0.5 b.jsonl': a mixture of datasets is not supported by dm, which reads one file or folder"
+	printf '\xef\xbb\xbf\n [{"text":"x"}]' >arr.json
+	printf 'dataset_path: arr.json\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:1:15: dataset_path 'arr.json' is a JSON array, which dm does not read (dm reads JSON Lines)"
+	for f in x.csv:csv x.TSV:tsv x.parquet:parquet plain.txt:text; do
+		cp a.jsonl "${f%:*}"
+		printf 'dataset_path: %s\n' "${f%:*}" >r.yaml
+		run_split dm-recipe check r.yaml
+		assert_status 2
+		assert_stderr "dm-recipe: r.yaml:1:15: dataset_path '${f%:*}': Data-Juicer reads it with its ${f#*:} formatter, which dm does not support (dm reads JSON Lines)"
+	done
+}
+
+@test "Data-Juicer's dataset with one local path is read as dataset_path; other forms are errors at their line" {
+	printf '%s\n' '{"text":"hello world, long enough"}' >in.jsonl
+	cat >r.yaml <<'EOF'
+dataset:
+  configs:
+    - type: local
+      path: in.jsonl
+process:
+  - text_length_filter:
+EOF
+	run_split dm-recipe show r.yaml
+	assert_success
+	assert_stderr ''
+	assert_output "dm-filter 'len >= 10 && len <= 9223372036854775807' in.jsonl"
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_output '{"text":"hello world, long enough"}'
+	# a dataset_path comes first, as in Data-Juicer
+	printf 'dataset_path: in.jsonl\ndataset:\n  configs: []\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_success
+	assert_output 'r.yaml:2:1: ignored: dataset
+r.yaml: ok: 0 operators in 0 dm stages'
+	printf 'dataset:\n  configs:\n    - type: remote\n      source: huggingface\n      path: a/b\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:3:13: dataset: only a dataset of type 'local' is supported by dm"
+	printf 'dataset:\n  configs:\n    - type: local\n      path: in.jsonl\n    - type: local\n      path: in.jsonl\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:5:7: dataset: a mixture of datasets is not supported by dm, which reads one"
+	printf 'dataset:\n  max_sample_num: 10\n  configs:\n    - type: local\n      path: in.jsonl\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:2:3: dataset: 'max_sample_num' is not supported by dm"
 }
 
 @test "a compressed dataset_path is read, text_keys chooses the field" {
@@ -2201,8 +2337,7 @@ EOF
 		run_split dm-recipe show r.yaml
 		assert_success
 		if [ "$d" = -d ]; then
-			assert_output "dm-scan --jsonl --type jsonl $p |
-  dm-filter 'len >= 10 && len <= 9223372036854775807'"
+			assert_output "dm-filter 'len >= 10 && len <= 9223372036854775807' ./-d/a.jsonl"
 		else
 			assert_output "dm-filter 'len >= 10 && len <= 9223372036854775807' $p"
 		fi
