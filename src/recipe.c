@@ -94,9 +94,10 @@ export_key(struct dm_recipe *r, const struct dm_ynode *k,
 {
 	const char *s = v->kind == DM_Y_SCALAR ? v->val : "";
 
-	if (dm_risnull(v) || (v->kind == DM_Y_SCALAR && v->plain &&
+	/* a quoted "0" or "false" too, which jsonargparse reads as YAML */
+	if (dm_risnull(v) || (v->kind == DM_Y_SCALAR &&
 	    ((strcmp(k->val, "export_shard_size") == 0 &&
-	    v->num == DM_YN_INT && strcmp(s, "0") == 0) ||
+	    strcmp(s, "0") == 0) ||
 	    (strncmp(k->val, "keep_", 5) == 0 && dm_rbool(s) == 0)))) {
 		ignore(r, k, k->val, NULL);
 		return 0;
@@ -111,7 +112,7 @@ export_key(struct dm_recipe *r, const struct dm_ynode *k,
 	} else if (strcmp(k->val, "export_shard_size") == 0)
 		problem(r, v, "export_shard_size '%s' is not supported by dm, "
 		    "which writes one file", s);
-	else if (v->kind != DM_Y_SCALAR || !v->plain || dm_rbool(s) < 0)
+	else if (v->kind != DM_Y_SCALAR || dm_rbool(s) < 0)
 		problem(r, v, "%s wants true or false", k->val);
 	else if (strcmp(k->val, "keep_stats_in_res_ds") == 0)
 		problem(r, v, "keep_stats_in_res_ds: true is not supported by "
@@ -411,9 +412,12 @@ operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 	size_t i, n;
 	int bad = 0;
 
+	/* Data-Juicer takes the keys of each item (list(op.keys())[0]),
+	 * and stops at one that is a string */
 	if (item->kind == DM_Y_SCALAR && *item->val) {
-		name = item;
-		args = NULL;
+		problem(r, item, "operator '%s' without its colon: write "
+		    "'- %s:'", item->val, item->val);
+		return -1;
 	} else if (item->kind == DM_Y_MAP && item->n == 2 &&
 	    item->kid[0]->kind == DM_Y_SCALAR) {
 		name = item->kid[0];
@@ -715,9 +719,10 @@ dm_recipe_load(struct dm_recipe *r, const char *path, int skip)
 			bad = 1;
 		}
 	}
+	/* jsonargparse reads a quoted value of a typed key as YAML too:
+	 * skip_op_error: "false" is false, np: "4" is 4 */
 	if (!dm_risnull(v = dm_yaml_get(r->root, "skip_op_error"))) {
-		if (v->kind != DM_Y_SCALAR || !v->plain ||
-		    dm_rbool(v->val) < 0) {
+		if (v->kind != DM_Y_SCALAR || dm_rbool(v->val) < 0) {
 			problem(r, v, "skip_op_error wants true or false");
 			bad = 1;
 		} else

@@ -705,6 +705,50 @@ process:
 EOF
 }
 
+@test "an operator without its colon is an error, as Data-Juicer stops at it" {
+	printf '%s\n' '{"text":"hello world, long enough"}' >in.jsonl
+	printf 'dataset_path: in.jsonl\nprocess:\n  - text_length_filter\n  - clean_links_mapper:\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:3:5: operator 'text_length_filter' without its colon: write '- text_length_filter:'"
+}
+
+@test "a quoted value of a top-level key is read as jsonargparse reads it, one of a parameter is text" {
+	printf '%s\n' '{"id":1,"text":"x"}' '{"text":"y"}' >in.jsonl
+	cat >r.yaml <<'EOF'
+dataset_path: in.jsonl
+np: "1"
+skip_op_error: "false"
+keep_stats_in_res_ds: "false"
+export_shard_size: "0"
+process:
+  - specified_field_filter:
+      field_key: id
+      target_value: [1]
+EOF
+	run_split dm-recipe check r.yaml
+	assert_success
+	assert_stderr ''
+	# skip_op_error "false": a sample without id stops the run
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_stderr "dm-filter: in.jsonl:2: field 'id' is missing"
+	assert_output '{"id":1,"text":"x"}'
+	sed -i 's/"false"/"no"/' r.yaml
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	sed -i 's/skip_op_error: "no"/skip_op_error: "true"/' r.yaml
+	run_split dm-recipe run r.yaml
+	assert_status 1
+	assert_output '{"id":1,"text":"x"}'
+	# Data-Juicer hands a parameter to its operator as it is: "5" is a
+	# string, which its comparison with a length fails on
+	printf 'dataset_path: in.jsonl\nprocess:\n  - text_length_filter:\n      min_len: "5"\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:4:16: parameter 'min_len' wants a number, not '5'"
+}
+
 @test "the export keys that change Data-Juicer's output are errors at values other than their defaults" {
 	printf '%s\n' '{"text":"hello world, long enough"}' >in.jsonl
 	cat >r.yaml <<'EOF'
