@@ -44,7 +44,7 @@ enum { JSON = 1 };			/* formatters[JSON] is dm's */
 
 struct file {
 	char	*path;
-	char	*sfx;			/* Data-Juicer's suffix of it */
+	char	*sfx;			/* its suffix to Data-Juicer */
 };
 
 struct files {
@@ -357,9 +357,9 @@ dm_recipe_dataset(struct dm_recipe *r)
 			goto out;
 		}
 		if (best >= 0 && best != JSON) {
-			dm_recipe_problem(r, v, "dataset_path '%s': Data-Juicer "
-			    "reads it with its %s formatter, which dm does not "
-			    "support (dm reads JSON Lines)", v->val,
+			dm_recipe_problem(r, v, "dataset_path '%s': "
+			    "Data-Juicer reads it with its %s formatter, which "
+			    "dm does not support (dm reads JSON Lines)", v->val,
 			    formatters[best].name);
 			goto out;
 		}
@@ -394,8 +394,8 @@ dm_recipe_dataset(struct dm_recipe *r)
 			best = (int)i;
 	if (fs.n == 0) {
 		if (nsfx > 0)
-			dm_recipe_problem(r, v, "dataset_path '%s': none of its "
-			    "files ends in one of the suffixes", v->val);
+			dm_recipe_problem(r, v, "dataset_path '%s': none "
+			    "of its files ends in one of the suffixes", v->val);
 		else
 			dm_recipe_problem(r, v, "dataset_path '%s': no file "
 			    "in it", v->val);

@@ -225,7 +225,7 @@ struct dm_recipe {
 	const char	 *key;		/* text_keys; "text" */
 	const char	 *dataset;	/* dataset_path */
 	int		  dataset_dir;	/* it is a folder */
-	char		**files;	/* its files that Data-Juicer reads */
+	char		**files;	/* a folder's files that are read */
 	size_t		  nfiles;
 	char		 *export;	/* export_path (a file); NULL: stdout */
 	const char	 *exptype;	/* export_type: "jsonl" or NULL */
@@ -252,8 +252,8 @@ int	 dm_recipe_load(struct dm_recipe *, const char *path, int skip);
 void	 dm_recipe_free(struct dm_recipe *);
 
 /* Reports "prog: file:line:col: what" (at may be NULL: "prog: file: what"). */
-void	 dm_recipe_problem(const struct dm_recipe *, const struct dm_ynode *at,
-	    const char *fmt, ...) DM_PRINTF(3, 4);
+void	 dm_recipe_problem(const struct dm_recipe *,
+	    const struct dm_ynode *at, const char *fmt, ...) DM_PRINTF(3, 4);
 /* Lists "file:line:col: ignored: what[ of 'op']" for check. */
 void	 dm_recipe_ignore(struct dm_recipe *, const struct dm_ynode *at,
 	    const char *what, const char *op);
