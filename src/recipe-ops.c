@@ -296,11 +296,12 @@ static const char no_text[] = "not a text operator";
 static const char no_model[] = "needs a model dm does not run";
 static const char no_port[] = "not yet part of dm";
 /* Ray's deduplicators keep, of each group, the copy that reaches their
- * shared set first, in no set order; ray_document_deduplicator also
- * tells an empty text from one of spaces, which document_deduplicator
- * takes as the same */
-static const char no_ray[] = "runs on Ray, which keeps the copy it sees "
-    "first";
+ * shared set first (ray_document_deduplicator) or got the smallest id as
+ * Ray's blocks came (ray_bts_minhash_deduplicator), in no set order;
+ * ray_document_deduplicator also tells an empty text from one of
+ * spaces, which document_deduplicator takes as the same */
+static const char no_ray[] = "runs on Ray, whose order of blocks chooses "
+    "the copy kept";
 
 /* Sorted by Data-Juicer name, then the DataMate-only rows by their name. */
 static const struct dm_rop table[] = {

@@ -1370,16 +1370,16 @@ EOF
 	run_split dm-recipe check r.yaml
 	assert_status 2
 	assert_stderr <<'EOF'
-dm-recipe: r.yaml:3:5: operator 'ray_bts_minhash_deduplicator' is not supported by dm (runs on Ray, which keeps the copy it sees first)
-dm-recipe: r.yaml:4:5: operator 'ray_document_deduplicator' is not supported by dm (runs on Ray, which keeps the copy it sees first)
+dm-recipe: r.yaml:3:5: operator 'ray_bts_minhash_deduplicator' is not supported by dm (runs on Ray, whose order of blocks chooses the copy kept)
+dm-recipe: r.yaml:4:5: operator 'ray_document_deduplicator' is not supported by dm (runs on Ray, whose order of blocks chooses the copy kept)
 dm-recipe: r.yaml:6:5: operator 'ray_image_deduplicator' is not supported by dm (not a text operator)
 dm-recipe: r.yaml:7:5: operator 'ray_video_deduplicator' is not supported by dm (not a text operator)
 EOF
 	run_split dm-recipe run --skip-unsupported r.yaml
 	assert_success
 	assert_stderr <<'EOF'
-dm-recipe: r.yaml:3:5: operator 'ray_bts_minhash_deduplicator' is not supported by dm (runs on Ray, which keeps the copy it sees first); left out
-dm-recipe: r.yaml:4:5: operator 'ray_document_deduplicator' is not supported by dm (runs on Ray, which keeps the copy it sees first); left out
+dm-recipe: r.yaml:3:5: operator 'ray_bts_minhash_deduplicator' is not supported by dm (runs on Ray, whose order of blocks chooses the copy kept); left out
+dm-recipe: r.yaml:4:5: operator 'ray_document_deduplicator' is not supported by dm (runs on Ray, whose order of blocks chooses the copy kept); left out
 dm-recipe: r.yaml:6:5: operator 'ray_image_deduplicator' is not supported by dm (not a text operator); left out
 dm-recipe: r.yaml:7:5: operator 'ray_video_deduplicator' is not supported by dm (not a text operator); left out
 EOF
