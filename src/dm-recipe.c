@@ -66,6 +66,7 @@ ops(void)
 				dm_buf_adds(&b, "dm-filter " DROPEMPTY " | ");
 			dm_buf_adds(&b, t[i].kind == DM_R_MAP ? "dm-map " :
 			    t[i].kind == DM_R_FILTER ? "dm-filter " :
+			    t[i].kind == DM_R_SLICE ? "dm-slice " :
 			    "dm-dedup ");
 			dm_buf_reset(&f);
 			t[i].emit(&t[i], NULL, &f, &err, &at);

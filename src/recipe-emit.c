@@ -2101,6 +2101,95 @@ addopt(struct dm_buf *b, const char *opt, const char *val)
 	}
 }
 
+/*
+ * text_chunk_mapper: dm-slice --preset data-juicer --bare. max_len None is
+ * no --size (and overlap_len then unused, as there), split_pattern None
+ * is --by none; the pattern is translated from Python's syntax as the
+ * other patterns are. A tokenizer counts tokens, which dm-slice does not.
+ */
+int
+dm_emit_chunk(const struct dm_rop *op, const struct dm_ynode *args,
+    struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
+{
+	const struct dm_ynode *v;
+	struct dm_buf p = DM_BUF_INIT, by = DM_BUF_INIT;
+	struct dm_re *re = NULL;
+	const char *max, *pat;
+	int rc = -1;
+
+	if (!dm_risnull(v = dm_yaml_get(args, "tokenizer"))) {
+		dm_buf_adds(err, "parameter 'tokenizer': dm-slice counts "
+		    "characters, not a tokenizer's tokens");
+		*at = v;
+		return -1;
+	}
+	v = dm_yaml_get(args, "split_pattern");
+	pat = v != NULL && dm_risnull(v) ? NULL :
+	    arg(op, args, "split_pattern");
+	max = arg(op, args, "max_len");
+	if (max == NULL && pat == NULL) {
+		dm_buf_adds(err, "max_len and split_pattern cannot both be "
+		    "None, as Data-Juicer says");
+		*at = v != NULL ? v : args;
+		return -1;
+	}
+	if (max != NULL && strtoll(max, NULL, 10) < 1) {
+		dm_buf_addf(err, "parameter 'max_len' must be 1 or more, not "
+		    "'%s'", max);
+		*at = dm_yaml_get(args, "max_len");
+		return -1;
+	}
+	if (max != NULL && strtoll(arg(op, args, "overlap_len"), NULL, 10) >=
+	    strtoll(max, NULL, 10)) {
+		dm_buf_addf(err, "parameter 'overlap_len' '%s' must be less "
+		    "than max_len '%s'", arg(op, args, "overlap_len"), max);
+		*at = dm_yaml_get(args, "overlap_len");
+		return -1;
+	}
+	if (strtoll(arg(op, args, "overlap_len"), NULL, 10) < 0) {
+		dm_buf_addf(err, "parameter 'overlap_len' must be 0 or more, "
+		    "not '%s'", arg(op, args, "overlap_len"));
+		*at = dm_yaml_get(args, "overlap_len");
+		return -1;
+	}
+	if (pat != NULL) {
+		if (pycompile(pat, "split_pattern", "", 0, &p, &re, err) < 0) {
+			*at = v != NULL ? v : args;
+			goto out;
+		}
+		/* re.split() would give a group's text as chunks too */
+		if (dm_re_group(re, 1, NULL) >= 0) {
+			dm_buf_adds(err, "parameter 'split_pattern': a pattern "
+			    "with a group, whose text Data-Juicer gives as "
+			    "chunks too, is not supported; use (?:...)");
+			*at = v;
+			goto out;
+		}
+		if (p.len == 0) {
+			dm_buf_adds(err, "parameter 'split_pattern' is empty");
+			*at = v;
+			goto out;
+		}
+	}
+	addopt(out, "--preset", "data-juicer");
+	addopt(out, "--bare", NULL);
+	if (max != NULL) {
+		addopt(out, "--size", max);
+		addopt(out, "--overlap", arg(op, args, "overlap_len"));
+	}
+	if (pat != NULL)
+		dm_buf_addf(&by, "regex:%s", p.buf);
+	else
+		dm_buf_adds(&by, "none");
+	addopt(out, "--by", by.buf);
+	rc = 0;
+out:
+	dm_re_free(re);
+	dm_buf_free(&p);
+	dm_buf_free(&by);
+	return rc;
+}
+
 /* DuplicateFilesFilter: datasketch's MinHash, each file against every
  * earlier kept one (dm-dedup's datamate preset). */
 int

@@ -67,6 +67,15 @@ static const struct dm_rparam p_table[] = {
 	{ NULL, 0, NULL }
 };
 
+static const struct dm_rparam p_chunk[] = {
+	{ "max_len", DM_RP_INT, NULL },
+	{ "split_pattern", DM_RP_STR, "\\n\\n" },
+	{ "overlap_len", DM_RP_INT, "0" },
+	{ "tokenizer", DM_RP_STR, NULL },
+	{ "trust_remote_code", DM_RP_BOOL, "false" },
+	{ NULL, 0, NULL }
+};
+
 static const struct dm_rparam p_replace[] = {
 	{ "pattern", DM_RP_STRS, NULL },
 	{ "repl", DM_RP_STRS, "" },
@@ -289,6 +298,9 @@ static const struct dm_rparam p_none[] = {
 #define DEDUP(j, m, p, e) \
 	{ .dj = (j), .dmate = (m), .kind = DM_R_DEDUP, .form = "dm-dedup", \
 	  .params = (p), .emit = (e) }
+#define SLICE(j, p, e) \
+	{ .dj = (j), .kind = DM_R_SLICE, .form = "dm-slice", .params = (p), \
+	  .emit = (e) }
 #define NONE(j, m, w) \
 	{ .dj = (j), .dmate = (m), .kind = DM_R_NONE, .why = (w) }
 
@@ -462,7 +474,7 @@ static const struct dm_rop table[] = {
 	  .emit = dm_emit_suffix },
 	NONE("tags_specified_field_selector", NULL, no_port),
 	NONE("text_action_filter", NULL, no_model),
-	NONE("text_chunk_mapper", NULL, no_port),
+	SLICE("text_chunk_mapper", p_chunk, dm_emit_chunk),
 	NONE("text_embd_similarity_filter", NULL, no_model),
 	NONE("text_entity_dependency_filter", NULL, no_model),
 	FILTER("text_length_filter", NULL, "len", p_len),

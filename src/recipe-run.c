@@ -49,7 +49,7 @@ addword(struct dm_buf *b, const char *s)
 		dm_buf_addshell(b, s);
 }
 
-/* The words of one dm-map, dm-filter or dm-dedup stage. */
+/* The words of one dm-map, dm-filter, dm-dedup or dm-slice stage. */
 static void
 stage_words(const struct dm_recipe *r, const struct dm_rstage *st,
     struct cmd *c)
@@ -57,8 +57,8 @@ stage_words(const struct dm_recipe *r, const struct dm_rstage *st,
 	const char *p, *q;
 	char *w;
 
-	if (st->kind == DM_R_DEDUP) {
-		push(c, "dm-dedup");
+	if (st->kind == DM_R_DEDUP || st->kind == DM_R_SLICE) {
+		push(c, st->kind == DM_R_DEDUP ? "dm-dedup" : "dm-slice");
 		for (p = st->text.buf; *p; p = *q ? q + 1 : q) {
 			q = p + strcspn(p, "\t");
 			w = dm_xstrndup(p, (size_t)(q - p));
@@ -76,7 +76,7 @@ stage_words(const struct dm_recipe *r, const struct dm_rstage *st,
 		push(c, "-k");
 		push(c, r->key);
 	}
-	if (st->kind != DM_R_DEDUP)
+	if (st->kind != DM_R_DEDUP && st->kind != DM_R_SLICE)
 		push(c, st->text.buf);
 }
 

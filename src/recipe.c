@@ -129,7 +129,8 @@ static size_t
 landing(const struct dm_recipe *r, enum dm_rkind kind, int strict)
 {
 	if (r->nstage > 0 && r->stage[r->nstage - 1].kind == kind &&
-	    r->stage[r->nstage - 1].strict == strict && kind != DM_R_DEDUP)
+	    r->stage[r->nstage - 1].strict == strict && kind != DM_R_DEDUP &&
+	    kind != DM_R_SLICE)
 		return r->nstage - 1;
 	return r->nstage;
 }

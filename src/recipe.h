@@ -45,6 +45,7 @@ enum dm_rkind {
 	DM_R_MAP,		/* dm-map operators */
 	DM_R_FILTER,		/* a dm-filter expression */
 	DM_R_DEDUP,		/* a dm-dedup stage */
+	DM_R_SLICE,		/* a dm-slice stage */
 	DM_R_NONE		/* unsupported */
 };
 
@@ -109,6 +110,9 @@ int	 dm_emit_bibliography(const struct dm_rop *,
 	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
 	    const struct dm_ynode **at);
 int	 dm_emit_non_chinese(const struct dm_rop *,
+	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
+	    const struct dm_ynode **at);
+int	 dm_emit_chunk(const struct dm_rop *,
 	    const struct dm_ynode *args, struct dm_buf *out, struct dm_buf *err,
 	    const struct dm_ynode **at);
 int	 dm_emit_chars(const struct dm_rop *,

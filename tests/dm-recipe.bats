@@ -2304,6 +2304,45 @@ EOF
 	printf '%s\n' "$output" | grep -qx -- '-  *ExtraSpaceCleaner  *dm-map collapse-ws'
 }
 
+@test "text_chunk_mapper runs as dm-slice --preset data-juicer --bare, compared with Data-Juicer's chunking" {
+	/usr/bin/python3 "$DM_REPO/tests/fixtures/textchunk-gen.py" >in.jsonl
+	for args in '- 0 \n\n' '7 3 \n\n' '5 2 -' '12 0 [ab]+' '20 5 \s'; do
+		read -r m o pat <<<"$args"
+		{
+			printf 'dataset_path: in.jsonl\nprocess:\n'
+			printf '  - text_chunk_mapper:\n'
+			[ "$m" = - ] || printf '      max_len: %s\n      overlap_len: %s\n' "$m" "$o"
+			if [ "$pat" = - ]; then
+				printf '      split_pattern: null\n'
+			else
+				printf "      split_pattern: '%s'\n" "$pat"
+			fi
+		} >r.yaml
+		python3 "$DM_REPO/tests/fixtures/textchunk-ref.py" "$m" "$o" \
+		    "$pat" <in.jsonl >want
+		dm-recipe run r.yaml >out
+		jq -c .text out >got
+		assert_same got want
+	done
+	run dm-recipe show r.yaml
+	assert_success
+	assert_output "dm-slice --preset data-juicer --bare --size 20 --overlap 5 --by 'regex:[\p{White_Space}]' in.jsonl"
+	# what Data-Juicer refuses, and what dm-slice does not do
+	for bad in 'max_len: 4\n      overlap_len: 4' 'split_pattern: null' \
+	    "split_pattern: '(a)'" 'tokenizer: gpt2'; do
+		printf "dataset_path: in.jsonl\nprocess:\n  - text_chunk_mapper:\n      $bad\n" >r.yaml
+		run_split dm-recipe show r.yaml
+		assert_status 2
+		printf '%s\n' "$stderr" >>errs
+	done
+	assert_file errs <<-'EOF'
+	dm-recipe: r.yaml:5:20: parameter 'overlap_len' '4' must be less than max_len '4'
+	dm-recipe: r.yaml:4:22: max_len and split_pattern cannot both be None, as Data-Juicer says
+	dm-recipe: r.yaml:4:22: parameter 'split_pattern': a pattern with a group, whose text Data-Juicer gives as chunks too, is not supported; use (?:...)
+	dm-recipe: r.yaml:4:18: parameter 'tokenizer': dm-slice counts characters, not a tokenizer's tokens
+	EOF
+}
+
 @test "dm recipe runs dm-recipe" {
 	printf '%s\n' '{"text":"  x  "}' >in.jsonl
 	printf 'dataset_path: in.jsonl\nprocess:\n  - whitespace_normalization_mapper:\n' >r.yaml
