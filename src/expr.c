@@ -141,13 +141,14 @@ dm_expr_report_missing(void)
 			continue;
 		sug = dm_suggest(w->name, names, n);
 		if (w->looked == 1)
-			dm_warn("field '%s' was not in the only sample%s%s%s",
+			dm_warn("field '%s' was not in the one sample that "
+			    "looked for it%s%s%s",
 			    dm_quote(w->name),
 			    sug ? "; did you mean the statistic '" : "",
 			    sug ? sug : "", sug ? "'?" : "");
 		else
-			dm_warn("field '%s' was in none of the %llu samples"
-			    "%s%s%s", dm_quote(w->name), w->looked,
+			dm_warn("field '%s' was in none of the %llu samples "
+			    "that looked for it%s%s%s", dm_quote(w->name), w->looked,
 			    sug ? "; did you mean the statistic '" : "",
 			    sug ? sug : "", sug ? "'?" : "");
 	}
@@ -1005,6 +1006,12 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 	fname[len] = '\0';
 	n = mknode(N_FUNC, (size_t)(at - ps->src));
 	next(ps);	/* past ( */
+	/* a call is a level, as the argument in it would count it */
+	if (ps->t == T_RP) {
+		if (nest(ps, at) < 0)
+			goto fail;
+		ps->depth--;
+	}
 	while (ps->t != T_RP) {
 		kat = ps->tstart;
 		if (nargs) {
@@ -1276,6 +1283,14 @@ parse_primary(struct parser *ps, const char *after)
 	case T_LB:
 		n = mknode(N_ARRAY, (size_t)(at - ps->src));
 		next(ps);
+		/* an empty array is a level, as a member in it would count it */
+		if (ps->t == T_RB) {
+			if (nest(ps, at) < 0) {
+				freenode(n);
+				return NULL;
+			}
+			ps->depth--;
+		}
 		while (ps->t != T_RB) {
 			struct node *k;
 
@@ -1764,7 +1779,7 @@ truth(const struct val *v)
 	switch (v->t) {
 	case V_NULL: return 0;
 	case V_BOOL: return v->b;
-	case V_NUM: return v->num != 0 && !isnan(v->num);
+	case V_NUM: return v->num != 0;	/* NaN too, as Python's bool */
 	case V_STR: return v->n > 0;
 	default: return 1;
 	}
@@ -1797,11 +1812,9 @@ jequal(json_t *a, json_t *b)
 	json_t *x, *y;
 	size_t i;
 
-	if (json_is_number(a) && json_is_number(b)) {
-		if (json_is_integer(a) && json_is_integer(b))
-			return json_integer_value(a) == json_integer_value(b);
+	/* as two numbers alone compare: an integer beyond 2^53 is a real */
+	if (json_is_number(a) && json_is_number(b))
 		return json_number_value(a) == json_number_value(b);
-	}
 	if (json_typeof(a) != json_typeof(b))
 		return 0;
 	if (json_is_array(a)) {
@@ -2065,12 +2078,16 @@ applybin(struct dm_expr *e, struct node *n, struct val a, struct val b,
 				memset(v, 0, sizeof *v);
 				v->t = V_NULL;
 			} else {
-				/* Python's %: the sign of the divisor */
+				/* Python's %: the sign of the divisor, that
+				 * of a zero real too (6.0 % -3 is -0.0) */
 				double r = fmod(a.num, b.num);
+				int isint = valisint(&a) && valisint(&b);
 
 				if (r != 0 && ((r < 0) != (b.num < 0)))
 					r += b.num;
-				setnum(v, r, valisint(&a) && valisint(&b));
+				else if (r == 0)
+					r = isint ? 0.0 : copysign(0.0, b.num);
+				setnum(v, r, isint);
 			}
 			break;
 		}
@@ -2641,8 +2658,25 @@ evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 			*v = a[0];
 			return 0;
 		case V_NUM:
-			if (encode(e, &a[0], b, err) < 0)
-				return -1;
+			/* the number, not its spelling in the sample (1E2 is
+			 * 100.0): an integer in decimal, a real as Python's
+			 * repr() */
+			if (isnan(a[0].num))
+				dm_buf_adds(b, "nan");
+			else if (isinf(a[0].num))
+				dm_buf_adds(b, a[0].num > 0 ? "inf" : "-inf");
+			else if (valisint(&a[0]))
+				dm_buf_addf(b, "%.0f", a[0].num == 0 ? 0.0 :
+				    a[0].num);
+			else {
+				struct val r = a[0];
+
+				r.raw = NULL;
+				r.rawn = 0;
+				r.isint = 0;
+				if (encode(e, &r, b, err) < 0)
+					return -1;
+			}
 			break;
 		case V_BOOL:
 			dm_buf_adds(b, a[0].b ? "true" : "false");

@@ -13,7 +13,7 @@ load helper
 # sample had (tool-messages.bats tests it), which the helpers below, made
 # to test values on samples that lack fields on purpose, do not look at.
 unreported() {
-	stderr=$(grep -Ev "^dm-[a-z]*: field '.*' was (in none of the [0-9]+ samples|not in the only sample)" \
+	stderr=$(grep -Ev "^dm-[a-z]*: field '.*' was (in none of the [0-9]+ samples|not in the one sample) that looked for it" \
 	    <<<"$stderr" || true)
 }
 
@@ -1576,4 +1576,65 @@ sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
 	run_split dm-filter --count 'gopher(min_doc_words=2, max_doc_words=3)' <<< '{"text":"a b"}'
 	assert_success
 	assert_stderr 'dm-filter: kept 0 of 1 samples'
+}
+
+@test "str() of a number is Python's repr() of its value, not its spelling in the sample; inf and nan too" {
+	printf '%s\n' '{"r":1E2,"h":1.50,"z":-0,"i":12,"n":-2.50e-3,"big":9007199254740993}' >in.jsonl
+	run dm-map "set a='str(r)' b='str(h)' c='str(z)' d='str(i)' e='str(n)' f='str(big)' g='str(1e400)' h2='str(-1e400)' k='str(float(\"nan\"))' l='str(0.1 + 0.2)' m='str(1e22)'" in.jsonl
+	assert_success
+	assert_output '{"r":1E2,"h":1.50,"z":-0,"i":12,"n":-2.50e-3,"big":9007199254740993,"a":"100.0","b":"1.5","c":"0","d":"12","e":"-0.0025","f":"9007199254740992.0","g":"inf","h2":"-inf","k":"nan","l":"0.30000000000000004","m":"1e+22"}'
+	want=$(/usr/bin/python3 -c 'print(",".join(repr(x) for x in (1E2, 1.50, 0, 12, -2.50e-3, float(9007199254740993), float("inf"), float("-inf"), float("nan"), 0.1 + 0.2, 1e22)))')
+	[ "$(jq -r '[.a,.b,.c,.d,.e,.f,.g,.h2,.k,.l,.m] | join(",")' <<<"$output")" = "$want" ]
+	run dm-filter 'str(r) == "100.0"' in.jsonl
+	assert_output "$(cat in.jsonl)"
+}
+
+@test "% gives a zero the sign of the divisor, as Python; NaN is true, as Python's bool" {
+	run dm-map "set a='str(-6.0 % 3)' b='str(6.0 % -3)' c='str(-0.0 % 5)' d='str(1e300 % -1)' e='str(-6 % 3)' f='str(7.5 % -2)'" <<<'{}'
+	assert_success
+	want=$(/usr/bin/python3 -c 'print(",".join(repr(x) for x in (-6.0 % 3, 6.0 % -3, -0.0 % 5, 1e300 % -1, -6 % 3, 7.5 % -2)))')
+	[ "$(jq -r '[.a,.b,.c,.d,.e,.f] | join(",")' <<<"$output")" = "$want" ]
+	run dm-filter 'float("nan")' <<<'{}'
+	assert_output '{}'
+	run dm-filter '!float("nan")' <<<'{}'
+	assert_output ''
+}
+
+@test "integers beyond 2^53 are reals inside arrays as alone: [x] == [y] when x == y" {
+	printf '%s\n' '{"x":9007199254740993,"y":9007199254740992,"t":[9007199254740993]}' >in.jsonl
+	for e in 'x == y' '[x] == [y]' 'x in [y]' '[t[0]] == [9007199254740992]' 't == [y]' \
+	    't[0] == 9007199254740992'; do
+		run dm-filter --mark m "$e" in.jsonl
+		assert_success
+		[ "$(jq -c .m <<<"$output")" = true ]
+	done
+}
+
+@test "the field warning counts the samples that looked the field up, which || and && may skip" {
+	printf '%s\n' '{"k":1,"z":5}' '{"k":0}' '{"k":1}' >in.jsonl
+	run_split dm-filter 'k == 1 || z == 5' in.jsonl
+	assert_success
+	assert_stderr "dm-filter: field 'z' was not in the one sample that looked for it"
+	printf '%s\n' '{"k":0}' '{"k":0}' >in2.jsonl
+	run_split dm-filter 'k == 1 || z == 5' in2.jsonl
+	assert_status 0
+	assert_stderr "dm-filter: field 'z' was in none of the 2 samples that looked for it"
+}
+
+@test "an empty array and a call without arguments are nesting levels too" {
+	# the 257th level is the innermost [ or lower(
+	printf '%s%s\n' "$(printf '[%.0s' $(seq 257))" "$(printf ']%.0s' $(seq 257))" >deep.ex
+	printf '%s%s\n' "$(printf 'lower(%.0s' $(seq 257))" "$(printf ')%.0s' $(seq 257))" >call.ex
+	for f in deep.ex:257 call.ex:1537; do
+		run_split dm-filter -f "${f%:*}" <<<'{"text":"X"}'
+		assert_status 2
+		[ "${stderr%%$'\n'*}" = "dm-filter: ${f%:*}:1:${f#*:}: nesting deeper than 256 levels (parentheses, brackets, calls, ! and -)" ]
+	done
+	# one level less is read
+	run dm-filter "$(printf '[%.0s' $(seq 256))$(printf ']%.0s' $(seq 256))" <<<'{}'
+	assert_success
+	assert_output '{}'
+	run dm-filter "$(printf 'lower(%.0s' $(seq 256))$(printf ')%.0s' $(seq 256)) == \"x\"" <<<'{"text":"X"}'
+	assert_success
+	assert_output '{"text":"X"}'
 }

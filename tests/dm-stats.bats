@@ -896,7 +896,7 @@ nest.jsonl:13:12: invalid JSON: lone surrogate in \u escape'
 	small
 	run_split dm-stats -s wrds,words,meta.score --json small.jsonl
 	assert_success
-	assert_stderr "dm-stats: field 'wrds' was in none of the 3 samples; did you mean the statistic 'words'?"
+	assert_stderr "dm-stats: field 'wrds' was in none of the 3 samples that looked for it; did you mean the statistic 'words'?"
 	run jq -c '[.stats[].count]' <<<"$output"
 	assert_output '[0,3,2]'
 	# a field some sample has is not reported, nor are partials' blocks
@@ -923,7 +923,7 @@ nest.jsonl:13:12: invalid JSON: lone surrogate in \u escape'
 	printf '%s\n' '{"text":"a b"}' '{"text":"c"}' '{"text":"d","sc":1}' '{"text":"e"}' >w.jsonl
 	run_split dm-stats -s wrds,sc,words w.jsonl
 	assert_success
-	assert_stderr "dm-stats: field 'wrds' was in none of the 4 samples; did you mean the statistic 'words'?"
+	assert_stderr "dm-stats: field 'wrds' was in none of the 4 samples that looked for it; did you mean the statistic 'words'?"
 	want=$stderr
 	head -n 2 w.jsonl | dm-stats --partial -s wrds,sc,words >p1
 	tail -n 2 w.jsonl | dm-stats --partial -s wrds,sc,words >p2
@@ -932,7 +932,7 @@ nest.jsonl:13:12: invalid JSON: lone surrogate in \u escape'
 	assert_stderr "$want"
 	# sc is in none of the samples of p1, but in one of p2
 	run_split dm-stats --merge p1
-	assert_stderr "$(printf '%s\n' "dm-stats: field 'wrds' was in none of the 2 samples; did you mean the statistic 'words'?" "dm-stats: field 'sc' was in none of the 2 samples")"
+	assert_stderr "$(printf '%s\n' "dm-stats: field 'wrds' was in none of the 2 samples that looked for it; did you mean the statistic 'words'?" "dm-stats: field 'sc' was in none of the 2 samples that looked for it")"
 	# a merge into a partial is one block still; merged again, it is all
 	run_split dm-stats --merge --partial p1 p2
 	assert_stderr ''
@@ -940,7 +940,7 @@ nest.jsonl:13:12: invalid JSON: lone surrogate in \u escape'
 	run_split dm-stats --merge p12
 	assert_stderr "$want"
 	run_split dm-stats --merge p12 p12
-	assert_stderr "dm-stats: field 'wrds' was in none of the 8 samples; did you mean the statistic 'words'?"
+	assert_stderr "dm-stats: field 'wrds' was in none of the 8 samples that looked for it; did you mean the statistic 'words'?"
 	# a partial that does not say (of an earlier dm-stats): not known
 	jq -c 'del(.watched)' p1 >p0
 	run_split dm-stats --merge p0 p2
@@ -950,7 +950,7 @@ nest.jsonl:13:12: invalid JSON: lone surrogate in \u escape'
 	# one sample
 	head -n 1 w.jsonl | dm-stats --partial -s wrds >p3
 	run_split dm-stats --merge p3
-	assert_stderr "dm-stats: field 'wrds' was not in the only sample; did you mean the statistic 'words'?"
+	assert_stderr "dm-stats: field 'wrds' was not in the one sample that looked for it; did you mean the statistic 'words'?"
 }
 
 @test "a missing text field rejects the sample, as in dm-filter" {

@@ -104,7 +104,7 @@ load helper
 @test "booleans and null are written as such" {
 	run_split dm-map "set a='len > 3' b='len > 9' c=null d=nosuch e=true" <<<'{"text":"héllo"}'
 	assert_success
-	assert_stderr "dm-map: field 'nosuch' was not in the only sample"
+	assert_stderr "dm-map: field 'nosuch' was not in the one sample that looked for it"
 	assert_output '{"text":"héllo","a":true,"b":false,"c":null,"d":null,"e":true}'
 }
 

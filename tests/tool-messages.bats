@@ -152,14 +152,14 @@ three() {
 	assert_success
 	[ -z "$output" ]
 	assert_stderr "dm-filter: kept 0 of 3 samples
-dm-filter: field 'wrds' was in none of the 3 samples; did you mean the statistic 'words'?"
+dm-filter: field 'wrds' was in none of the 3 samples that looked for it; did you mean the statistic 'words'?"
 	run_split dm-map 'set n=wrds m=qqqqq k=len' in.jsonl
 	assert_success
 	assert_output '{"text":"a b c","n":null,"m":null,"k":5}
 {"text":"d e","meta":{"n":1},"n":null,"m":null,"k":3}
 {"text":"f","n":null,"m":null,"k":1}'
-	assert_stderr "dm-map: field 'wrds' was in none of the 3 samples; did you mean the statistic 'words'?
-dm-map: field 'qqqqq' was in none of the 3 samples"
+	assert_stderr "dm-map: field 'wrds' was in none of the 3 samples that looked for it; did you mean the statistic 'words'?
+dm-map: field 'qqqqq' was in none of the 3 samples that looked for it"
 }
 
 @test "a field that some sample had, one in has(), a dotted path, or one never looked at is not reported" {
