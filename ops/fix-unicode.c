@@ -86,8 +86,10 @@ entcmp(const void *k, const void *e)
 	return strcmp(k, ((const struct ftfy_entity *)e)->name);
 }
 
-/* What Python's html.unescape makes of "&#" digits ";": the text, or NULL
- * to keep the reference as it is. */
+/* What Python's html.unescape makes of "&#" digits ";", added to out
+ * (1), or 0 to keep the reference as it is: one that is not all digits,
+ * or that stands for ';' (ftfy's _unescape_fixup keeps a reference whose
+ * unescaping holds a ';', taking it for decoded in part). */
 static int
 charref(const char *s, size_t n, struct dm_buf *out)
 {
@@ -109,6 +111,9 @@ charref(const char *s, size_t n, struct dm_buf *out)
 			num = num * (hex ? 16 : 10) + d;
 	}
 	if (k == i)
+		return 0;
+	/* ftfy keeps a reference that html.unescape makes a ';' */
+	if (num == ';')
 		return 0;
 	for (k = 0; k < NELEM(ftfy_charref_fix); k++)
 		if (ftfy_charref_fix[k][0] == num) {
@@ -738,8 +743,15 @@ normalize(utf8proc_option_t form, const char *s, size_t n, struct dm_buf *out,
 	return 0;
 }
 
-/* ftfy loops until a pass changes nothing; passes shorten, fold or
- * repair the text, so a few reach that. */
+/*
+ * ftfy loops until a pass changes nothing, with no bound. A pass that
+ * decodes an HTML reference shortens the text by two code points or more
+ * (a reference is four or more, what it stands for one or two), so those
+ * are bounded by the length: text escaped any number of times is decoded
+ * to the end. The other passes repair mojibake, fold or normalize, and a
+ * few reach a text they leave alone; MAXPASSES bounds them only to stop
+ * a cycle, which ftfy would loop on for ever.
+ */
 #define MAXPASSES	16
 
 /* fix_and_explain on one segment, appended to out. */
@@ -747,19 +759,31 @@ static int
 fix_segment(struct fix *f, const char *in, size_t n, int html,
     struct dm_buf *out, struct dm_buf *err)
 {
-	struct dm_buf cur = DM_BUF_INIT, enc = DM_BUF_INIT;
-	int pass;
+	struct dm_buf cur = DM_BUF_INIT, un = DM_BUF_INIT, enc = DM_BUF_INIT;
+	const char *s;
+	size_t len;
+	int other;
 
 	dm_buf_add(&cur, in, n);
-	for (pass = 0; pass < MAXPASSES; pass++) {
+	for (other = 0; other < MAXPASSES; ) {
+		/* cur is ftfy's origtext, the text before the pass */
+		s = cur.buf;
+		len = cur.len;
 		if (html) {
-			unescape_html(cur.buf, cur.len, &enc);
-			dm_buf_swap(&cur, &enc);
-		}
-		fix_encoding(f, cur.buf, cur.len, &enc);
+			unescape_html(cur.buf, cur.len, &un);
+			if (un.len != cur.len || memcmp(un.buf, cur.buf,
+			    cur.len) != 0) {
+				s = un.buf;
+				len = un.len;
+			} else
+				other++;
+		} else
+			other++;
+		fix_encoding(f, s, len, &enc);
 		fixers(enc.buf, enc.len, &f->a, &f->b);
 		if (normalize(f->form, f->a.buf, f->a.len, &f->b, err) < 0) {
 			dm_buf_free(&cur);
+			dm_buf_free(&un);
 			dm_buf_free(&enc);
 			return -1;
 		}
@@ -770,6 +794,7 @@ fix_segment(struct fix *f, const char *in, size_t n, int html,
 	}
 	dm_buf_add(out, cur.buf, cur.len);
 	dm_buf_free(&cur);
+	dm_buf_free(&un);
 	dm_buf_free(&enc);
 	return 0;
 }

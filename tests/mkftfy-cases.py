@@ -76,6 +76,12 @@ CASES = [
     "&nTILDE; &NTILDE; &Ntilde; &ntilde; &NotAnEntity; &hellip;&mdash;",
     "line one &amp; two\n<b>&amp;</b> html here\nlater &amp; stays",
     "&Atilde;&copy; mojibake made of entities",
+    # escaped twice or more: a pass ends on the text before its unescaping
+    "Tom &amp;amp; Jerry",
+    "x &amp;lt;b&amp;gt; y",
+    "&" + "amp;" * 40 + "quot;deep&amp;amp;#233;",
+    # a reference to ';' is kept, as html.unescape gives a ';'
+    "a&#59;b&#x3b;c&#X3B;d&#0059;e&#58;f&amp;#59;",
 ]
 
 

@@ -36,6 +36,18 @@ load helper
 	assert_same got want
 }
 
+@test "decodes an entity escaped twice or more to the end, as ftfy's passes do" {
+	run dm-map fix-unicode <<< '{"text":"Tom &amp;amp; Jerry, x &amp;lt;b&amp;gt; y &amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;amp;quot;"}'
+	assert_success
+	assert_output '{"text":"Tom & Jerry, x <b> y \""}'
+}
+
+@test "keeps a numeric reference to ';' as ftfy does" {
+	run dm-map fix-unicode <<< '{"text":"a&#59;b&#x3b;c&#X3B;d&#0059;e&#58;"}'
+	assert_success
+	assert_output '{"text":"a&#59;b&#x3b;c&#X3B;d&#0059;e:"}'
+}
+
 @test "repairs mojibake a line at a time" {
 	run dm-map fix-unicode <<< '{"text":"caf\u00c3\u00a9\nna\u00c3\u00afve \u00e2\u20ac\u201d ok"}'
 	assert_success
