@@ -13,8 +13,9 @@
  * Kept as it is, with no word boundaries, so a longer run of digits loses
  * the part that fits: "1234.5.6.78" keeps "1", "256.1.1.1" keeps "2",
  * "1.2.3.1000" keeps "0", as there. Only the full eight-group IPv6 form is
- * matched, not the "::" shorthand. Python's \d on str is any decimal digit
- * (Nd), so it is spelled \p{Nd}; the octets are [0-9] in the original.
+ * matched, not the "::" shorthand. Python's \d on str is regex's: any
+ * decimal digit of Unicode 15.0 (DM_PY_D, with the Kawi and Nag Mundari
+ * digits PCRE2's \p{Nd} lacks); the octets are [0-9] in the original.
  */
 #define OCTET_DOT \
 	"(?:(?:1[0-9][0-9]\\.)|(?:2[0-4][0-9]\\.)|(?:25[0-5]\\.)|" \
@@ -22,7 +23,7 @@
 #define OCTET \
 	"(?:(?:1[0-9][0-9])|(?:2[0-4][0-9])|(?:25[0-5])|(?:[1-9][0-9])|" \
 	"(?:[0-9]))"
-#define HEX4	"[\\p{Nd}a-fA-F]{1,4}"
+#define HEX4	"[" DM_PY_D "a-fA-F]{1,4}"
 #define IP_PATTERN \
 	OCTET_DOT "{3}" OCTET "|(?:" HEX4 ":){7}" HEX4
 

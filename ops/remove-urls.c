@@ -23,6 +23,7 @@
  *    digits are not), with what Unicode 15.0 added (DM_PY_W), and \b is
  *    the edge of that class, so both become the explicit class W and
  *    lookarounds;
+ *  - \d is any decimal digit of Unicode 15.0 (DM_PY_D);
  *  - \s is the White_Space property (PCRE2's \s adds U+180E);
  *  - under (?i), [a-z] also matches U+0130 (I with a dot above), besides
  *    the Kelvin sign and long s that PCRE2 folds as well.
@@ -40,13 +41,14 @@
  * nothing can refer to them, as repl is literal.
  */
 #define W	DM_PY_W
+#define PYD	"[" DM_PY_D "]"		/* regex's \d */
 #define AZ	"a-z\\x{130}"
 #define NS	"[^\\p{White_Space}()<>]"
 #define PAREN	"\\((?:" NS "++|\\(" NS "++\\))*+\\)"
 #define FC	"[^\\p{White_Space}`!()\\[\\]{};:'\".,<>?«»“”‘’]"
 #define URL_PATTERN \
 	"(?i)(?:(?<=[" W "])(?![" W "])|(?<![" W "])(?=[" W "]))" \
-	"((?:[" AZ "][" W "-]+:(?:/{1,3}|[" AZ "0-9%])|www\\d{0,3}[.]|" \
+	"((?:[" AZ "][" W "-]+:(?:/{1,3}|[" AZ "0-9%])|www" PYD "{0,3}[.]|" \
 	"[" AZ "0-9.\\-]+[.][" AZ "]{2,4}/)" \
 	"(?:" NS "|" PAREN ")" \
 	"(?:(?:" NS "*+" PAREN ")+(?:" NS "*" FC ")?|" NS "*" FC "))"

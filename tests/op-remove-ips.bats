@@ -48,6 +48,12 @@ load helper
 	assert_output '{"text":"١٢.٣.٤.٥ and "}'
 }
 
+@test "takes the digits Unicode 15.0 added (Kawi, Nag Mundari) in IPv6 groups, as regex's \\d does" {
+	run dm-map remove-ips <<< '{"text":"a 1:2:3:4:5:6:7:\ud807\udf50\ud807\udf51 b \ud839\udcf0:1:2:3:4:5:6:7 c"}'
+	assert_success
+	assert_output '{"text":"a  b  c"}'
+}
+
 @test "writes an unchanged sample back byte for byte" {
 	run dm-map remove-ips <<< '{"text": "no address here",  "n": 1.50}'
 	assert_success

@@ -152,6 +152,12 @@ load helper
 	assert_output $'{"text":" e"}\n{"text":" e"}'
 }
 
+@test "takes the digits Unicode 15.0 added (Kawi, Nag Mundari) after www, as regex's \\d does" {
+	run dm-map remove-urls <<< '{"text":"go www\ud807\udf55.example here, www\ud839\udcf9\ud839\udcf1.x.org/ too"}'
+	assert_success
+	assert_output '{"text":"go  here,  too"}'
+}
+
 @test "matches a capital I with a dot above as a scheme letter" {
 	run dm-map remove-urls <<< '{"text":"İhttp://x.y/z"}'
 	assert_success
