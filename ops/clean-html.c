@@ -724,6 +724,133 @@ rawend(const char *p, const char *e, const char *name, size_t len)
 	return e;
 }
 
+/* Is p at '<' "/script" and then white space, '/' or '>'? */
+static int
+isscriptend(const char *p, const char *e)
+{
+	return e - p >= 9 && p[1] == '/' && nameis(p + 2, 6, "script") &&
+	    (isws((unsigned char)p[8]) || p[8] == '/' || p[8] == '>');
+}
+
+/* Past the ASCII letters at p; *script: they spell "script", a delimiter
+ * after them. */
+static const char *
+letters(const char *p, const char *e, int *script)
+{
+	const char *q;
+
+	for (q = p; q < e && isalpha_ascii((unsigned char)*q); q++)
+		;
+	*script = q < e && nameis(p, q - p, "script") &&
+	    (isws((unsigned char)*q) || *q == '/' || *q == '>');
+	return q;
+}
+
+/*
+ * p is past the start tag of a script: the start of its end tag, or e.
+ * The HTML5 tokenizer's script data states: after "<!--" the script is
+ * escaped, and there a "<script" (and a delimiter) opens a double escaped
+ * part that "</script" does not end but leaves, back to escaped; "-->"
+ * ends the escape. So document.write("<script>...</script>") inside
+ * "<!-- ... -->" does not end the script. A state is left for the next
+ * character where the tokenizer reconsumes it; letters after a '<' that
+ * do not make the end tag change nothing in any of these states.
+ */
+static const char *
+scriptend(const char *p, const char *e)
+{
+	enum {
+		DATA, LT, ESC_START, ESC_START_DASH,
+		ESC, ESC_DASH, ESC_DASH_DASH, ESC_LT,
+		DESC, DESC_DASH, DESC_DASH_DASH, DESC_LT
+	} st = DATA;
+	const char *q;
+	int script;
+
+	for (; p < e; p++) {
+		switch (st) {
+		case DATA:
+			if ((q = memchr(p, '<', e - p)) == NULL)
+				return e;
+			if (isscriptend(q, e))
+				return q;
+			p = q;
+			st = LT;
+			break;
+		case LT:
+			if (*p == '!')
+				st = ESC_START;
+			else {
+				st = DATA;
+				p--;
+			}
+			break;
+		case ESC_START:
+		case ESC_START_DASH:
+			if (*p == '-')
+				st = st == ESC_START ? ESC_START_DASH :
+				    ESC_DASH_DASH;
+			else {
+				st = DATA;
+				p--;
+			}
+			break;
+		case ESC:
+		case ESC_DASH:
+		case ESC_DASH_DASH:
+			if (*p == '<') {
+				if (isscriptend(p, e))
+					return p;
+				st = ESC_LT;
+			} else if (*p == '-')
+				st = st == ESC ? ESC_DASH : ESC_DASH_DASH;
+			else if (*p == '>' && st == ESC_DASH_DASH)
+				st = DATA;
+			else
+				st = ESC;
+			break;
+		case ESC_LT:
+			/* "</" not the end tag: escaped again */
+			st = ESC;
+			if (isalpha_ascii((unsigned char)*p)) {
+				q = letters(p, e, &script);
+				if (script) {
+					st = DESC;
+					p = q;
+				} else
+					p = q - 1;
+			} else if (*p != '/')
+				p--;
+			break;
+		case DESC:
+		case DESC_DASH:
+		case DESC_DASH_DASH:
+			if (*p == '<')
+				st = DESC_LT;
+			else if (*p == '-')
+				st = st == DESC ? DESC_DASH : DESC_DASH_DASH;
+			else if (*p == '>' && st == DESC_DASH_DASH)
+				st = DATA;
+			else
+				st = DESC;
+			break;
+		case DESC_LT:
+			st = DESC;
+			if (*p == '/') {
+				q = letters(p + 1, e, &script);
+				if (script) {
+					st = ESC;
+					p = q;
+				} else
+					p = q - 1;
+			} else
+				p--;
+			break;
+		}
+	}
+	return e;
+}
+
 /*
  * The end tag that closes a template whose contents start at p: templates
  * nest, each start tag holding one more end tag off, or e.
@@ -1094,6 +1221,7 @@ markup(struct scan *sc, const char *p, const char *e)
 	if (c == C_PRE)
 		return firstlf(sc, q, e);
 	close = tn->tag == T_TEMPLATE ? templateend(q, e) :
+	    tn->tag == T_SCRIPT ? scriptend(q, e) :
 	    rawend(q, e, tn->name, len);
 	if (c == C_TEXTAREA)
 		keep(sc, firstlf(sc, q, close), close, 1);

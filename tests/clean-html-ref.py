@@ -3,6 +3,8 @@
 # compared with.
 #
 #   clean-html-ref.py gen N SEED        N documents as JSONL samples
+#   clean-html-ref.py gen-script N SEED N documents whose scripts hold
+#                                       comments, nested script tags...
 #   clean-html-ref.py check [scripts] IN OUT
 #                                       compares the texts of OUT (clean-html
 #                                       of IN) with the reference; prints
@@ -18,7 +20,7 @@
 # (Modest) or where dm's one pass does not follow the tree builder:
 # template (html5lib has no template contents), frameset, tables (text
 # moved out of a table, "foster parenting"), select, svg and math, NUL
-# characters, "<!--" inside a script, plaintext, and a "<li>" or "</li>"
+# characters, plaintext, and a "<li>" or "</li>"
 # that Data-Juicer's replacements would turn into a tag with what surrounds
 # it ("<</li>b>"). A newline that follows <pre>, <listing> or <textarea>
 # after markup ("<pre></b>\n") or as a reference ("<pre>&#10;") is dropped
@@ -224,7 +226,28 @@ def document(r):
     return "".join(d)
 
 
-def gen(n, seed):
+# the pieces of a script's text that move the tokenizer between the
+# script data states: "<!--" escapes, "<script" double escapes...
+SCRIPT_BITS = ["<!--", "-->", "--", "-", "<", ">", "<!", "!", "/", "<script>",
+               "<script ", "<SCRIPT>", "<script/", "</script", "</script>",
+               "</script >", "</SCRIPT/>", "<scripts>", "</scriptx>", "<b>",
+               "</b>", "x", " ", "\n", "document.write(\"", "\");", "//",
+               "&amp;", "\r\n"]
+
+
+def script_document(r):
+    d = [pick(r, ["", "<p>before</p>", "<head>", "lead "])]
+    for _ in range(1 + r.randrange(2)):
+        d.append(pick(r, ["<script>", "<SCRIPT type=text/javascript>",
+                          "<script src=x>"]))
+        d.append("".join(pick(r, SCRIPT_BITS)
+                         for _ in range(r.randrange(12))))
+        d.append(pick(r, ["</script>", "</SCRIPT>", "</script >", ""]))
+        d.append(pick(r, ["<p>after</p>", " after ", "", "\n<b>x</b>"]))
+    return "".join(d)
+
+
+def gen(n, seed, document=document):
     r = random.Random(seed)
     for i in range(n):
         print(json.dumps({"id": i, "text": document(r)}, ensure_ascii=False))
@@ -255,12 +278,15 @@ def main():
     if args[:1] == ["gen"]:
         gen(int(args[1]), int(args[2]))
         return 0
+    if args[:1] == ["gen-script"]:
+        gen(int(args[1]), int(args[2]), script_document)
+        return 0
     if args[:1] == ["check"]:
         scripts = args[1:2] == ["scripts"]
         rest = args[2:] if scripts else args[1:]
         return check(scripts, rest[0], rest[1])
     sys.stderr.write("usage: clean-html-ref.py gen N SEED | "
-                     "check [scripts] IN OUT\n")
+                     "gen-script N SEED | check [scripts] IN OUT\n")
     return 2
 
 

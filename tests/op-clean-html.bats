@@ -164,6 +164,34 @@ PY=/usr/bin/python3
 	assert_output ''
 }
 
+@test "ends a script as the HTML5 tokenizer does: a '</script>' written inside '<!--' does not end it" {
+	run dm-map clean-html <<< '{"text":"<script type=\"text/javascript\"><!--\ndocument.write(\"<script src=a.js></script>\");\n//--></script><p>Hello</p>"}'
+	assert_success
+	assert_output '{"text":"Hello"}'
+	# escaped without a nested script tag, the first end tag ends it;
+	# "-->" ends the escape, even after a nested "<script>"
+	run dm-map clean-html <<< '{"text":"<script><!-- a </script>b<p>c</p><script><!-- <script> --> </script>d</script>e"}'
+	assert_success
+	assert_output '{"text":"bcde"}'
+}
+
+@test "gives html5lib's body text for generated scripts with comments and nested script tags" {
+	$PY "$DM_REPO/tests/clean-html-ref.py" gen-script 600 20261207 >in.jsonl
+	[ "$(grep -c '<!--' in.jsonl)" -ge 100 ]
+	run dm-map clean-html in.jsonl
+	assert_success
+	printf '%s\n' "$output" >out.jsonl
+	run $PY "$DM_REPO/tests/clean-html-ref.py" check in.jsonl out.jsonl
+	assert_success
+	assert_output ''
+	run dm-map 'clean-html scripts=true' in.jsonl
+	assert_success
+	printf '%s\n' "$output" >out.jsonl
+	run $PY "$DM_REPO/tests/clean-html-ref.py" check scripts in.jsonl out.jsonl
+	assert_success
+	assert_output ''
+}
+
 @test "removes comments, empty ones and unclosed ones" {
 	run dm-map clean-html <<< '{"text":"x<!-- <b>hidden</b> -->y<!---->z<!-->w<!-- to the end"}'
 	assert_success
