@@ -5,6 +5,9 @@
 #   clean-html-ref.py gen N SEED        N documents as JSONL samples
 #   clean-html-ref.py gen-script N SEED N documents whose scripts hold
 #                                       comments, nested script tags...
+#   clean-html-ref.py gen-entities N SEED
+#                                       N texts of HTML5's named references,
+#                                       cut short, without ';', run on...
 #   clean-html-ref.py check [scripts] IN OUT
 #                                       compares the texts of OUT (clean-html
 #                                       of IN) with the reference; prints
@@ -247,6 +250,26 @@ def script_document(r):
     return "".join(d)
 
 
+def entity_document(r):
+    import html.entities
+    names = sorted(html.entities.html5)
+    d = [pick(r, ["", "<p>", "<title>t</title>", " "])]
+    for _ in range(1 + r.randrange(6)):
+        name = pick(r, names)
+        k = r.randrange(6)
+        if k == 0:      # cut short
+            name = name[:1 + r.randrange(len(name))]
+        elif k == 1:    # its ';' dropped
+            name = name.rstrip(";")
+        elif k == 2:    # run on into a word
+            name = name.rstrip(";") + pick(r, ["a", "it", "2021", "x;", ";"])
+        elif k == 3:    # another case
+            name = name.upper() if r.randrange(2) else name.capitalize()
+        d.append("&" + name)
+        d.append(pick(r, ["", " ", "x", "<b>", "&", "\n", "é"]))
+    return "".join(d)
+
+
 def gen(n, seed, document=document):
     r = random.Random(seed)
     for i in range(n):
@@ -278,6 +301,9 @@ def main():
     if args[:1] == ["gen"]:
         gen(int(args[1]), int(args[2]))
         return 0
+    if args[:1] == ["gen-entities"]:
+        gen(int(args[1]), int(args[2]), entity_document)
+        return 0
     if args[:1] == ["gen-script"]:
         gen(int(args[1]), int(args[2]), script_document)
         return 0
@@ -286,7 +312,8 @@ def main():
         rest = args[2:] if scripts else args[1:]
         return check(scripts, rest[0], rest[1])
     sys.stderr.write("usage: clean-html-ref.py gen N SEED | "
-                     "gen-script N SEED | check [scripts] IN OUT\n")
+                     "gen-script N SEED | gen-entities N SEED | "
+                     "check [scripts] IN OUT\n")
     return 2
 
 

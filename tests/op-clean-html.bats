@@ -192,6 +192,22 @@ PY=/usr/bin/python3
 	assert_output ''
 }
 
+@test "decodes every HTML5 named reference, two code points too, and the legacy ones without ';'" {
+	run dm-map clean-html <<< '{"text":"&ccaron; &cacute; &lstrok; &bigstar; &nGt; &CounterClockwiseContourIntegral; &notit; &copy2021 &amp &ccaron &bogus;"}'
+	assert_success
+	assert_output '{"text":"č ć ł ★ ≫⃒ ∳ ¬it; ©2021 & &ccaron &bogus;"}'
+}
+
+@test "gives html5lib's body text for generated texts of named references" {
+	$PY "$DM_REPO/tests/clean-html-ref.py" gen-entities 600 20261207 >in.jsonl
+	run dm-map clean-html in.jsonl
+	assert_success
+	printf '%s\n' "$output" >out.jsonl
+	run $PY "$DM_REPO/tests/clean-html-ref.py" check in.jsonl out.jsonl
+	assert_success
+	assert_output ''
+}
+
 @test "removes comments, empty ones and unclosed ones" {
 	run dm-map clean-html <<< '{"text":"x<!-- <b>hidden</b> -->y<!---->z<!-->w<!-- to the end"}'
 	assert_success
