@@ -893,12 +893,15 @@ markup(struct scan *sc, const char *p, const char *e)
 /* blocks=true: libxml2's HTML parser and block structure, as dm-scan
  * --extract gives HTML files. */
 static int
-blocks_text(const char *in, size_t n, struct dm_buf *out)
+blocks_text(const char *in, size_t n, struct dm_buf *out, struct dm_buf *err)
 {
 	struct dm_doctext t;
 
 	dm_doctext_init(&t, NULL);
-	dm_html_text(in, n, &t, NULL, NULL);
+	if (dm_html_text(in, n, &t, NULL, NULL, err) < 0) {
+		dm_doctext_free(&t);
+		return -1;
+	}
 	dm_buf_swap(&t.b, out);
 	dm_doctext_free(&t);
 	if (out->len == n && memcmp(out->buf, in, n) == 0) {
@@ -935,9 +938,8 @@ clean_text(void *state, const char *in, size_t n, struct dm_buf *out,
 	struct scan sc = { out, M_BEFORE_HTML, 0, 0 };
 	const char *p, *q, *e;
 
-	(void)err;
 	if (state != NULL && (*(const int *)state & 1))
-		return blocks_text(in, n, out);
+		return blocks_text(in, n, out, err);
 	sc.scripts = state != NULL;
 	if (!ready) {
 		dm_byteset_init(&textstop, "&\r", 2);

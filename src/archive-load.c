@@ -288,12 +288,12 @@ dm_extract_html(const void *data, size_t len, const struct dm_extractopt *o,
 }
 
 /* clean-html blocks=true loaded the shim when it was set up. */
-void
+int
 dm_html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
-    char **author)
+    char **author, struct dm_buf *err)
 {
 	need();
-	shim->html_text(s, n, t, title, author);
+	return shim->html_text(s, n, t, title, author, err);
 }
 
 void

@@ -51,8 +51,9 @@ struct dm_archive_shim {
 	int		 (*tar_close)(struct archive *, int, struct dm_buf *);
 	dm_extractor	 extract_docx, extract_odt, extract_pptx,
 			 extract_xlsx, extract_epub, extract_html;
-	void		 (*html_text)(const char *, size_t, struct dm_doctext *,
-			    char **, char **);
+	int		 (*html_text)(const char *, size_t,
+			    struct dm_doctext *, char **, char **,
+			    struct dm_buf *);
 	void		 (*doctext_init)(struct dm_doctext *,
 			    const struct dm_extractopt *);
 	void		 (*doctext_free)(struct dm_doctext *);

@@ -5,6 +5,7 @@
 
 #include <libxml/HTMLparser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 
 #include "dm.h"
 #include "extract.h"
@@ -157,13 +158,43 @@ walk(xmlNode *root, struct dm_doctext *t, char **title, char **author)
 	}
 }
 
-void
-dm_html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
-    char **author)
+/*
+ * XML_PARSE_HUGE lifts libxml2's limits on the depth of the tree (256
+ * elements, past which 2.9 stops parsing and keeps what it has) and on
+ * the length of a text node (10 MB, past which it is cut): with
+ * HTML_PARSE_NOERROR both lost the rest of the document without a word.
+ * Nothing is left that grows faster than the document: a tree of 10^6
+ * nested elements takes about 200 bytes of heap each, as many flat
+ * elements do, and neither the parser, xmlNodeGetContent, xmlFreeDoc nor
+ * walk() recurses. A parse that stops before the end all the same (the
+ * parser halted: out of memory, or a limit of another libxml2) is an
+ * error, not a shorter text.
+ */
+/* libxml2 writes the errors of its encoders to stderr whatever the
+ * options: they go nowhere, the text is checked for them after. */
+static void
+quiet(void *arg, xmlErrorPtr e)
 {
+	(void)arg;
+	(void)e;
+}
+
+#define PARSE_OPTIONS	(HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | \
+			    HTML_PARSE_NONET | XML_PARSE_HUGE)
+
+int
+dm_html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
+    char **author, struct dm_buf *err)
+{
+	htmlParserCtxtPtr ctxt;
 	htmlDocPtr doc;
 	const char *enc = NULL;
+	xmlStructuredErrorFunc olderr;
+	void *oldarg;
+	xmlErrorPtr e;
 	xmlNode *root;
+	size_t len;
+	int r = 0;
 
 	if (title)
 		*title = NULL;
@@ -175,14 +206,47 @@ dm_html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
 	 * Latin-1 for HTML that declares nothing) */
 	if (dm_utf8_check(s, n) == n)
 		enc = "UTF-8";
-	doc = htmlReadMemory(s, (int)n, NULL, enc, HTML_PARSE_NOERROR |
-	    HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
-	if (doc == NULL)
-		return;
-	if ((root = xmlDocGetRootElement(doc)) != NULL)
+	if ((ctxt = htmlNewParserCtxt()) == NULL) {
+		dm_buf_addf(err, "libxml2: out of memory");
+		return -1;
+	}
+	olderr = xmlStructuredError;
+	oldarg = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(NULL, quiet);
+	doc = htmlCtxtReadMemory(ctxt, s, (int)n, NULL, enc, PARSE_OPTIONS);
+	xmlSetStructuredErrorFunc(oldarg, olderr);
+	if (ctxt->input != NULL && ctxt->input->buf != NULL &&
+	    ctxt->input->buf->error != 0) {
+		/* bytes the declared encoding does not have: libxml2
+		 * read no further */
+		dm_buf_addf(err, "libxml2 stopped at line %d: cannot decode "
+		    "the document as '%s'", ctxt->input->line,
+		    ctxt->input->buf->encoder != NULL &&
+		    ctxt->input->buf->encoder->name != NULL ?
+		    ctxt->input->buf->encoder->name : "?");
+		r = -1;
+	} else if (ctxt->disableSAX || ctxt->instate == XML_PARSER_EOF) {
+		e = xmlCtxtGetLastError(ctxt);
+		if (e != NULL && e->message != NULL) {
+			len = strlen(e->message);
+			while (len > 0 && e->message[len - 1] == '\n')
+				len--;
+			dm_buf_addf(err, "libxml2 stopped at line %d: %.*s",
+			    e->line, (int)len, e->message);
+		} else
+			dm_buf_addf(err, "libxml2 stopped before the end");
+		r = -1;
+	} else if (doc == NULL) {
+		dm_buf_addf(err, "libxml2 made no document");
+		r = -1;
+	}
+	htmlFreeParserCtxt(ctxt);
+	if (r == 0 && (root = xmlDocGetRootElement(doc)) != NULL)
 		walk(root, t, title, author);
-	xmlFreeDoc(doc);
+	if (doc != NULL)
+		xmlFreeDoc(doc);
 	dm_doctext_end(t);
+	return r;
 }
 
 int
@@ -195,8 +259,8 @@ dm_extract_html(const void *data, size_t len, const struct dm_extractopt *o,
 	int r = 0;
 
 	dm_doctext_init(&t, o);
-	dm_html_text(data, len, &t, &title, &author);
-	if (dm_doctext_over(&t, o, err))
+	if (dm_html_text(data, len, &t, &title, &author, err) < 0 ||
+	    dm_doctext_over(&t, o, err))
 		r = -1;
 	else if (t.b.len > 0) {
 		memset(&di, 0, sizeof di);

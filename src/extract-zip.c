@@ -1068,7 +1068,7 @@ int
 dm_extract_epub(const void *data, size_t len, const struct dm_extractopt *o,
     dm_doc_fn fn, void *ctx, struct dm_buf *err)
 {
-	struct dm_buf b = DM_BUF_INIT, path = DM_BUF_INIT;
+	struct dm_buf b = DM_BUF_INIT, path = DM_BUF_INIT, why = DM_BUF_INIT;
 	struct dm_doctext t;
 	struct dm_docinfo di;
 	char *title = NULL, *author = NULL, *opf = NULL, **spine = NULL;
@@ -1106,7 +1106,15 @@ dm_extract_epub(const void *data, size_t len, const struct dm_extractopt *o,
 		if (r < 0)
 			break;
 		dm_doctext_block(&t);
-		dm_html_text(b.buf, b.len, &t, NULL, NULL);
+		dm_buf_reset(&why);
+		if (dm_html_text(b.buf, b.len, &t, NULL, NULL, &why) < 0) {
+			dm_buf_adds(err, "member '");
+			dm_buf_addquoted(err, path.buf, path.len, 200);
+			dm_buf_adds(err, "': ");
+			dm_buf_add(err, why.buf, why.len);
+			r = -1;
+			break;
+		}
 		if (dm_doctext_over(&t, o, NULL))
 			break;
 	}
@@ -1124,6 +1132,7 @@ dm_extract_epub(const void *data, size_t len, const struct dm_extractopt *o,
 	free(author);
 	dm_buf_free(&b);
 	dm_buf_free(&path);
+	dm_buf_free(&why);
 	dm_doctext_free(&t);
 	return r;
 }

@@ -121,8 +121,10 @@ void	 dm_doctext_free(struct dm_doctext *);
 /* "libxml2 2.9.14", the library that is running. */
 const char *dm_xml_library(void);
 /* The HTML of s as block-structured text (clean-html blocks=true): title
- * and author set (malloc'd, NULL when absent) when asked for. */
-void	 dm_html_text(const char *s, size_t n, struct dm_doctext *,
-	    char **title, char **author);
+ * and author set (malloc'd, NULL when absent) when asked for. 0, or -1
+ * with the reason appended to err when libxml2 did not read the whole
+ * document (nothing added to the text then). */
+int	 dm_html_text(const char *s, size_t n, struct dm_doctext *,
+	    char **title, char **author, struct dm_buf *err);
 
 #endif /* DM_EXTRACT_H */

@@ -231,6 +231,18 @@ HTML
 	assert_output '{"path":"p.htm","type":"html","title":"T & U","author":"Bo","extractor":"libxml2 '"$(xml2-config --version)"'","encoding":"utf-8","text":"Title\nOne.\nTwo words boldit\nafter br\na\nb c\nh1\nh2\n1\n2\n  keep\n    this\nx y\né€"}'
 }
 
+@test "HTML: the text under 300 nested elements is kept; a document that its encoding cannot decode is reported, not cut short" {
+	/usr/bin/python3 -c "print('<p>before</p>' + '<font>' * 300 + 'x <p>para</p> after')" >deep.html
+	printf '<html><head><meta charset="shift_jis"></head><body><p>one</p><p>\x82\xa0 ok</p><p>\xff\xff\x85 bad</p><p>after the bad bytes</p></body></html>' >sj.html
+	run_split dm-scan --extract deep.html sj.html
+	assert_success
+	[ "$(jq -r .text <<<"$output")" = "$(printf 'before\nx\npara\nafter')" ]
+	assert_stderr <<'ERR'
+dm-scan: sj.html: libxml2 stopped at line 1: cannot decode the document as 'SHIFT-JIS', skipped
+dm-scan: 1 file read, 1 document skipped
+ERR
+}
+
 @test "EPUB: chapters in spine order, not manifest order, hrefs relative to the OPF and %-encoded" {
 	mkdir -p e/META-INF e/OEBPS/text
 	printf 'application/epub+zip' >e/mimetype

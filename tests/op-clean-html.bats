@@ -310,6 +310,17 @@ PY=/usr/bin/python3
 	assert_output '{"text":"Title\nOne two\nthree\na\nb\n1\n2\n p\n  q\nCafé <x>"}'
 }
 
+@test "blocks=true keeps the text under 256 nested elements and more, in bounded time and memory" {
+	$PY -c "import json; print(json.dumps({'text': '<p>before</p>' + '<font>' * 256 + 'x <p>para</p> after'}))" >in.jsonl
+	run dm-map 'clean-html blocks=true' in.jsonl
+	assert_success
+	assert_output '{"text":"before\nx\npara\nafter"}'
+	$PY -c "import json; print(json.dumps({'text': '<div>' * 100000 + 'deep' + '</i>' * 100000 + ' end'}))" >in.jsonl
+	run_split bash -c "$(mem_limit 1000000)"'; exec timeout 60 dm-map "clean-html blocks=true" in.jsonl'
+	assert_success
+	assert_output '{"text":"deep end"}'
+}
+
 @test "blocks=true leaves text without markup as it is, and blocks=false is the default" {
 	run dm-map 'clean-html blocks=true' <<< '{"text":"plain words"}'
 	assert_success
