@@ -761,11 +761,15 @@ fix_segment(struct fix *f, const char *in, size_t n, int html,
 {
 	struct dm_buf cur = DM_BUF_INIT, un = DM_BUF_INIT, enc = DM_BUF_INIT;
 	const char *s;
-	size_t len;
+	size_t len, pass;
 	int other;
 
 	dm_buf_add(&cur, in, n);
-	for (other = 0; other < MAXPASSES; ) {
+	/* the passes that decode are bounded by the text's length; the
+	 * bound is said here too, should the other fixers ever lengthen
+	 * the text as much as a decoding shortens it */
+	for (other = 0, pass = 0; other < MAXPASSES && pass < MAXPASSES + n;
+	    pass++) {
 		/* cur is ftfy's origtext, the text before the pass */
 		s = cur.buf;
 		len = cur.len;
