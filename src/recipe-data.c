@@ -152,7 +152,8 @@ walk(const char *dir, struct files *fs)
 		names[n++] = dm_xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, bytename);
+	if (n > 1)
+		qsort(names, n, sizeof *names, bytename);
 	while (dl > 1 && dir[dl - 1] == '/')
 		dl--;
 	for (i = 0; i < n; i++) {
