@@ -271,6 +271,26 @@ launch(struct dm_sched *S)
 	}
 }
 
+/* At most this much of the input is counted for lines between two polls,
+ * so that the jobs' pipes are not left waiting long. */
+#define PRECOUNT	(4 * 1024 * 1024)
+
+/*
+ * Counts on the lines before the next queued block cut in place, while the
+ * jobs run and this process would only wait, so that the block's job does
+ * not wait for them at its start. 1 while some are left to count.
+ */
+static int
+precount(struct dm_sched *S)
+{
+	struct dm_job *j;
+
+	for (j = S->head; j; j = j->next)
+		if (j->state == DM_JOB_QUEUED && j->line == DM_LINE_LATER)
+			return dm_cutter_precount(&S->cut, j->off, PRECOUNT);
+	return 0;
+}
+
 static void
 addpfd(struct dm_sched *S, int *n, int fd, short ev, struct dm_job *j,
     int kind)
@@ -402,7 +422,7 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 	struct dm_job *j, *next;
 	struct pollfd pf;
 	char drain[256];
-	int np, i, wantin, status, k = 0;
+	int np, i, wantin, counting, status, k = 0;
 	double t, tick = 0;
 
 	setup(&S, o, argc, argv);
@@ -434,6 +454,7 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 			break;
 		}
 
+		counting = precount(&S);
 		np = 0;
 		addpfd(&S, &np, selfpipe[0], POLLIN, NULL, K_SELF);
 		if (wantin)
@@ -452,7 +473,8 @@ dm_run(const struct dm_runopts *o, int argc, char **argv)
 			if (j->ferr >= 0)
 				addpfd(&S, &np, j->ferr, POLLIN, j, K_ERR);
 		}
-		if (poll(S.pfd, (nfds_t)np, polltimeout(&S, dm_now(), tick)) < 0 &&
+		if (poll(S.pfd, (nfds_t)np, counting ? 0 :
+		    polltimeout(&S, dm_now(), tick)) < 0 &&
 		    errno != EINTR)
 			dm_die("poll: %s", strerror(errno));
 		for (i = 0; i < np && !S.fatal; i++) {

@@ -68,8 +68,15 @@ struct dm_cutter {
 	/* whether the blocks' lines are counted (line, dm_block.line):
 	 * when a job may have a dm tool read its block (DM_RUN_LINE) */
 	int		 count;
+	/* in place, cut by size: the lines are counted from the start of
+	 * the input up to cntoff, where line is (dm_cutter_lineat) */
+	unsigned long long cntoff;
 	int		 shorter;	/* the file was found cut short (said) */
 };
+
+/* dm_block.line of a block cut in place by size: its lines are counted
+ * when its job starts (dm_cutter_lineat), not when it is cut. */
+#define DM_LINE_LATER	(~0ULL)
 
 void	 dm_cutter_init(struct dm_cutter *, struct dm_reader *, size_t size,
 	    unsigned long long lines);
@@ -81,6 +88,18 @@ int	 dm_cutter_read(struct dm_cutter *);
 /* 1 with the next block in *b; 0 when more input is needed or, once eof is
  * set, when no block is left (see dm_cutter_done). */
 int	 dm_cutter_next(struct dm_cutter *, struct dm_block *b);
+/*
+ * In place, cut by size: the line at input offset off, the start of a
+ * block, counted on from the last offset counted (or from the start when
+ * off is before it). dm_cutter_precount counts on towards off by at most
+ * most bytes: 1 while off is not reached, 0 once it is or the file ends
+ * before it (said, as when cutting). Counting a block only when its job
+ * is about to start, or while the jobs run, makes no job wait for the
+ * lines of the blocks cut after it: the first job starts at once.
+ */
+unsigned long long dm_cutter_lineat(struct dm_cutter *, unsigned long long off);
+int	 dm_cutter_precount(struct dm_cutter *, unsigned long long off,
+	    size_t most);
 int	 dm_cutter_done(const struct dm_cutter *);
 void	 dm_cutter_free(struct dm_cutter *);
 /*

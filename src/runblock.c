@@ -356,25 +356,43 @@ lastend(struct dm_cutter *c, unsigned long long from, unsigned long long to)
 }
 
 /*
- * The newlines in [from, to) of the file, so that each job is told the
- * line its block starts with (DM_RUN_LINE). Read through the window, not
- * mapped: on the bench's machine, pread into a window that stays in the
- * cache counts 200 MB in 25 ms, and a mapping of 4M at a time (page
- * faults, then unmapping) in 115 ms. As many as were read before the end
- * or an error (reported), which ends the input there.
+ * The lines are counted through the window, not mapped: on the bench's
+ * machine, pread into a window that stays in the cache counts 200 MB in
+ * 25 ms, and a mapping of 4M at a time (page faults, then unmapping) in
+ * 115 ms. A read error (reported) ends the input where it happened, as
+ * when cutting.
  */
-static unsigned long long
-newlines(struct dm_cutter *c, unsigned long long from, unsigned long long to)
+int
+dm_cutter_precount(struct dm_cutter *c, unsigned long long off, size_t most)
 {
-	unsigned long long k = 0;
+	unsigned long long to;
 	ssize_t r;
 
-	while (from < to && (r = winread(c, from, to - from > WINSZ ?
-	    WINSZ : (size_t)(to - from))) > 0) {
-		k += dm_simd_newlines(c->win, (size_t)r);
-		from += (unsigned long long)r;
+	(void)blockline(c);
+	if (off <= c->cntoff)
+		return 0;
+	to = off - c->cntoff > most ? c->cntoff + most : off;
+	while (c->cntoff < to) {
+		r = winread(c, c->cntoff, to - c->cntoff > WINSZ ? WINSZ :
+		    (size_t)(to - c->cntoff));
+		if (r <= 0)
+			return 0;
+		c->line += dm_simd_newlines(c->win, (size_t)r);
+		c->cntoff += (unsigned long long)r;
 	}
-	return k;
+	return c->cntoff < off;
+}
+
+unsigned long long
+dm_cutter_lineat(struct dm_cutter *c, unsigned long long off)
+{
+	if (off < c->cntoff) {
+		c->cntoff = 0;
+		c->line = 0;
+	}
+	while (dm_cutter_precount(c, off, (size_t)-1))
+		;
+	return c->line;
 }
 
 /* The blocks of dm_cutter_next, cut from the file: the same rules, read
@@ -416,9 +434,13 @@ nextinplace(struct dm_cutter *c, struct dm_block *b)
 	b->cap = 0;
 	b->off = start;
 	b->len = (size_t)(cut - start);
-	b->line = c->count ? blockline(c) : 0;
-	if (c->count)
-		c->line += c->lines ? n : newlines(c, start, cut);
+	if (!c->count)
+		b->line = 0;
+	else if (c->lines) {
+		b->line = blockline(c);
+		c->line += n;
+	} else
+		b->line = DM_LINE_LATER;
 	c->off = cut;
 	return 1;
 }
@@ -465,7 +487,7 @@ dm_cutter_hash(struct dm_cutter *c, unsigned long long off, size_t n,
 	struct dm_hash64_state *st = dm_hash64_new();
 	ssize_t k;
 
-	/* read through the window, as newlines(): a file cut short under it
+	/* read through the window, as dm_cutter_precount: a file cut short under it
 	 * is a short read (winread says so), not SIGBUS as in a mapping */
 	while (n > 0) {
 		if ((k = winread(c, off, n)) <= 0) {

@@ -213,6 +213,8 @@ dm_job_launch(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 	j->killat = 0;
 	j->slot = s;
 	s->job = j;
+	if (j->line == DM_LINE_LATER)
+		j->line = dm_cutter_lineat(&S->cut, j->off);
 	s->host->be->start(S, s, j);
 	j->state = DM_JOB_RUNNING;
 	j->tries++;

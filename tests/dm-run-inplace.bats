@@ -372,9 +372,10 @@ for i in range(300000):
 
 @test "in place: a file cut short while dm-run counts a block's lines or hashes it is an error with a message" {
 	# shrink.so truncates in to 100000 bytes the first time dm-run
-	# reads it from its start: after the first block (1M) is cut, as
-	# dm-run counts its lines (for jobs of dm tools) or hashes it (for
-	# --output-dir)
+	# reads it from its start: as dm-run counts the first block's lines
+	# (for jobs of dm tools; once job 1 has started, and blocks 1 and 2
+	# are cut: -j 1 keeps the jobs' messages in order) or hashes it (for
+	# --output-dir, when it is cut)
 	cc -shared -fPIC -o shrink.so "$DM_REPO/tests/plugin/shrink.c" -ldl
 	# (binaries built with ASan take a library before its runtime so)
 	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
@@ -385,14 +386,15 @@ for i in range(300000):
 		cp orig in
 		if [ "$name" = in ]; then
 			SHRINK_FILE=in SHRINK_TO=100000 LD_PRELOAD=$TMP/shrink.so \
-			    run_split dm-run --block 1M -j 2 -- "dm-filter 'len > 0'" in </dev/null
+			    run_split dm-run --block 1M -j 1 -- "dm-filter 'len > 0'" in </dev/null
 		else
 			SHRINK_FILE=in SHRINK_TO=100000 LD_PRELOAD=$TMP/shrink.so \
-			    run_split dm-run --block 1M -j 2 -- "dm-filter 'len > 0'" <in
+			    run_split dm-run --block 1M -j 1 -- "dm-filter 'len > 0'" <in
 		fi
 		assert_status 2
 		assert_output ''
 		ends="dm-filter: $name: the file ends at byte 100000, inside the block that dm-run gave this job (bytes to 1048548)"
+		before="dm-filter: $name: the file ends at byte 100000, before the block that dm-run gave this job (bytes 1048548 to 2097108)"
 		assert_stderr "dm-run: $name: the file is shorter than when the run began
 $ends
 dm-run: job 1 (input bytes 0-1048547): exit status 2; trying again (2 of 3)
@@ -400,7 +402,14 @@ $ends
 dm-run: job 1 (input bytes 0-1048547): exit status 2; trying again (3 of 3)
 $ends
 dm-run: job 1 (input bytes 0-1048547) failed 3 times: exit status 2
-dm-run: job 1: $ends"
+dm-run: job 1: $ends
+$before
+dm-run: job 2 (input bytes 1048548-2097107): exit status 2; trying again (2 of 3)
+$before
+dm-run: job 2 (input bytes 1048548-2097107): exit status 2; trying again (3 of 3)
+$before
+dm-run: job 2 (input bytes 1048548-2097107) failed 3 times: exit status 2
+dm-run: job 2: $before"
 		[ "$(stat -c %s in)" -eq 100000 ]
 	done
 	cp orig in
