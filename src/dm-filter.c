@@ -12,7 +12,7 @@
 static const char usage[] =
     "usage: dm-filter [-hsVv] [-f FILE] [-k FIELD] [--mark FIELD] [--count]\n"
     "                 [--max-line SIZE] [--on-error=stop|skip] [--progress]\n"
-    "                 [--rejects FILE] [EXPR] [FILE...]";
+    "                 [--rejects FILE] [--files0-from LIST] [EXPR] [FILE...]";
 
 static const char help[] =
     "Keep the JSONL samples for which an expression holds.\n"
@@ -21,6 +21,8 @@ static const char help[] =
     "                           of those read (the rejected ones aside)\n"
     "  -f, --file FILE          read the expression from FILE (# comments;\n"
     "                           one -f at most)\n"
+    "      --files0-from LIST   read the files named in LIST, each name ended\n"
+    "                           by a NUL byte (find -print0); - for stdin\n"
     "  -h, --help               show this help and exit\n"
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
     "      --max-line SIZE      a longer line is a bad sample (default 1G;\n"
@@ -47,6 +49,7 @@ enum { OPT_COUNT = DM_OPT_TOOL_BASE, OPT_MARK };
 static const struct option longopts[] = {
 	{ "count", no_argument, NULL, OPT_COUNT },
 	{ "file", required_argument, NULL, 'f' },
+	DM_FILES0_LONGOPT,
 	{ "help", no_argument, NULL, 'h' },
 	{ "invert", no_argument, NULL, 'v' },
 	DM_IO_LONGOPTS,
@@ -195,8 +198,14 @@ main(int argc, char *argv[])
 	argv += optind;
 
 	if (file) {
+		if (strcmp(file, "-") == 0 && io.files0 &&
+		    strcmp(io.files0, "-") == 0)
+			dm_usage_die(usage, "-f - and --files0-from -: standard "
+			    "input holds one of them");
+		dm_io_files0(&io, &argc, &argv);
 		for (c = 0; strcmp(file, "-") == 0 && c <= argc; c++)
-			if (c == argc ? argc == 0 : strcmp(argv[c], "-") == 0)
+			if (c == argc ? argc == 0 && !io.listed :
+			    strcmp(argv[c], "-") == 0)
 				dm_usage_die(usage, "-f -: the expression is read "
 				    "from standard input, so the samples must come "
 				    "from files");

@@ -12,7 +12,7 @@ static const char usage[] =
     "usage: dm-map [-hsV] [-e SCRIPT]... [-f FILE]... [-k FIELD] "
     "[--max-line SIZE]\n"
     "              [--on-error=stop|skip] [--progress] [--rejects FILE]\n"
-    "              [--list-ops [--json]] [SCRIPT] [FILE...]";
+    "              [--files0-from LIST] [--list-ops [--json]] [SCRIPT] [FILE...]";
 
 static const char help[] =
     "Run a chain of mapper operators on each JSONL sample.\n"
@@ -20,6 +20,8 @@ static const char help[] =
     "  -e, --expression SCRIPT  operators to run (repeatable); then every\n"
     "                           operand is a file\n"
     "  -f, --file FILE          read operators from FILE (repeatable; # comments)\n"
+    "      --files0-from LIST   read the files named in LIST, each name ended\n"
+    "                           by a NUL byte (find -print0); - for stdin\n"
     "  -h, --help               show this help and exit\n"
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
     "      --json               with --list-ops: list as JSON\n"
@@ -45,6 +47,7 @@ enum { OPT_JSON = DM_OPT_TOOL_BASE, OPT_LIST_OPS };
 static const struct option longopts[] = {
 	{ "expression", required_argument, NULL, 'e' },
 	{ "file", required_argument, NULL, 'f' },
+	DM_FILES0_LONGOPT,
 	{ "help", no_argument, NULL, 'h' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "list-ops", no_argument, NULL, OPT_LIST_OPS },
@@ -150,6 +153,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (script_stdin && io.files0 && strcmp(io.files0, "-") == 0)
+		dm_usage_die(usage, "-f - and --files0-from -: standard input "
+		    "holds one of them");
 	for (i = 0; i < scripts; i++) {
 		text = sv[i].file ? dm_slurp_len(sv[i].arg, &len) : NULL;
 		/* standard input is named as dm-filter names it (dm(7)) */
@@ -182,8 +188,10 @@ main(int argc, char *argv[])
 		argv++;
 	}
 	/* Standard input cannot hold both the script and the samples. */
+	dm_io_files0(&io, &argc, &argv);
 	for (i = 0; script_stdin && i <= argc; i++)
-		if (i == argc ? argc == 0 : strcmp(argv[i], "-") == 0)
+		if (i == argc ? argc == 0 && !io.listed :
+		    strcmp(argv[i], "-") == 0)
 			dm_usage_die(usage, "-f -: the script is read from standard "
 			    "input, so the samples must come from files");
 	if (bad || dm_chain_init(chain) < 0) {

@@ -22,7 +22,8 @@ static const char usage[] =
     "              [--progress] [--rejects FILE] [--report FILE]\n"
     "              [--lock FILE [--lock-wait]] [--hosts FILE] [-S HOSTS] [--ssh CMD]\n"
     "              [--ship] [--env NAME] [--compress] [--host-retry DURATION]\n"
-    "              [--host-timeout DURATION] [--] COMMAND [FILE...]\n"
+    "              [--host-timeout DURATION] [--files0-from LIST]\n"
+    "              [--] COMMAND [FILE...]\n"
     "       dm-run --slurm --spool DIR [--sbatch OPTS] [--blocks-per-task N]\n"
     "              [OPTIONS] [--] COMMAND [FILE...]\n"
     "       dm-run --check [--hosts FILE] [-S HOSTS] [--ssh CMD] [--ship]\n"
@@ -42,6 +43,8 @@ static const char help[] =
     "      --env NAME           pass variable NAME to the jobs on ssh hosts\n"
     "      --files              run COMMAND once per input line, the line as\n"
     "                           $1 and {} standing for it; stdin is /dev/null\n"
+    "      --files0-from LIST   read the files named in LIST, each name ended\n"
+    "                           by a NUL byte (find -print0); - for stdin\n"
     "      --halt MODE          never (default), first-failure, now-failure,\n"
     "                           first-success\n"
     "  -h, --help               show this help and exit\n"
@@ -104,6 +107,7 @@ static const struct option longopts[] = {
 	{ "compress", no_argument, NULL, OPT_COMPRESS },
 	{ "env", required_argument, NULL, OPT_ENV },
 	{ "files", no_argument, NULL, OPT_FILES },
+	DM_FILES0_LONGOPT,
 	{ "halt", required_argument, NULL, OPT_HALT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "host-retry", required_argument, NULL, OPT_HOST_RETRY },
@@ -188,7 +192,7 @@ main(int argc, char *argv[])
 	struct dm_runopts o;
 	struct dm_hosts hosts = DM_HOSTS_INIT;
 	struct dm_buf err = DM_BUF_INIT;
-	const char *lockfile = NULL, *status = NULL;
+	const char *lockfile = NULL, *status = NULL, *files0 = NULL;
 	char **env = NULL;
 	size_t nenv = 0;
 	long cpus;
@@ -255,6 +259,9 @@ main(int argc, char *argv[])
 			break;
 		case OPT_FILES:
 			o.files = 1;
+			break;
+		case DM_OPT_FILES0:
+			files0 = optarg;
 			break;
 		case OPT_HOST_RETRY:
 			o.hostretry = duration(optarg, "--host-retry");
@@ -390,9 +397,13 @@ main(int argc, char *argv[])
 	o.command = argv[0];
 	argc--;
 	argv++;
+	if (files0) {
+		dm_files0_from(files0, &argc, &argv, usage);
+		o.listed = 1;
+	}
 	/* dm-run -- dm-stats --partial: the command's options taken for
 	 * files */
-	for (c = 0; c < argc; c++)
+	for (c = 0; !o.listed && c < argc; c++)
 		if (argv[c][0] == '-' && argv[c][1] != '\0' &&
 		    access(argv[c], F_OK) < 0)
 			dm_usage_die(usage, "'%s' is not a file; COMMAND is one "

@@ -15,7 +15,8 @@ static const char usage[] =
     "                [--preset data-juicer] [--bare]\n"
     "                [--separators LIST] [--min-size N] [--max-chunks N]\n"
     "                [-k FIELD] [--max-line SIZE] [--on-error=stop|skip]\n"
-    "                [--progress] [--rejects FILE] [--report FILE] [FILE...]";
+    "                [--progress] [--rejects FILE] [--report FILE]\n"
+    "                [--files0-from LIST] [FILE...]";
 
 static const char help[] =
     "Split the text of each sample into chunks, one sample per chunk.\n"
@@ -24,6 +25,8 @@ static const char help[] =
     "      --by MODE            split at paragraph, line or sentence ends, or\n"
     "                           before each match of regex:RE, then pack the\n"
     "                           pieces into chunks of at most --size units\n"
+    "      --files0-from LIST   read the files named in LIST, each name ended\n"
+    "                           by a NUL byte (find -print0); - for stdin\n"
     "  -h, --help               show this help and exit\n"
     "  -k, --key FIELD          the text field (default: $DM_TEXT_KEY or 'text')\n"
     "      --max-chunks N       keep at most N chunks of each sample\n"
@@ -64,6 +67,7 @@ static const struct option longopts[] = {
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "help", no_argument, NULL, 'h' },
 	DM_IO_LONGOPTS,
+	DM_FILES0_LONGOPT,
 	{ "max-chunks", required_argument, NULL, OPT_MAX_CHUNKS },
 	{ "min-size", required_argument, NULL, OPT_MIN_SIZE },
 	{ "overlap", required_argument, NULL, OPT_OVERLAP },

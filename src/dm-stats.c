@@ -18,9 +18,9 @@ static const char usage[] =
     "                [--bins N] [--depth N] [--exact] [--ascii] [--strict]\n"
     "                [--json | --html FILE | --partial] [--max-line SIZE]\n"
     "                [--on-error=stop|skip] [--rejects FILE] [--report FILE]\n"
-    "                [FILE...]\n"
+    "                [--files0-from LIST] [FILE...]\n"
     "       dm-stats --merge [--json | --html FILE | --partial] [--top N]\n"
-    "                [--bins N] [--ascii] [FILE...]\n"
+    "                [--bins N] [--ascii] [--files0-from LIST] [FILE...]\n"
     "       dm-stats --funnel [--json | --html FILE] [--ascii] FILE";
 
 static const char help[] =
@@ -33,6 +33,8 @@ static const char help[] =
     "      --depth N            field coverage down to depth N (default: 4;\n"
     "                           0: none)\n"
     "      --exact              keep every value: exact quantiles\n"
+    "      --files0-from LIST   read the files named in LIST, each name ended\n"
+    "                           by a NUL byte (find -print0); - for stdin\n"
     "      --funnel             show the funnel of a $DM_REPORT file\n"
     "  -h, --help               show this help and exit\n"
     "      --html FILE          write a self-contained HTML report to FILE\n"
@@ -71,6 +73,7 @@ static const struct option longopts[] = {
 	{ "count", required_argument, NULL, 'c' },
 	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "exact", no_argument, NULL, OPT_EXACT },
+	DM_FILES0_LONGOPT,
 	{ "funnel", no_argument, NULL, OPT_FUNNEL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "html", required_argument, NULL, OPT_HTML },
@@ -215,7 +218,10 @@ merge(struct dm_summary *S, int argc, char **argv, struct dm_io *io)
 	json_t *o;
 	int n = 0, status = DM_EXIT_OK;
 
-	dm_reader_init(&r, argc, argv);
+	if (io->listed)
+		dm_reader_files0(&r, argc, argv);
+	else
+		dm_reader_init(&r, argc, argv);
 	while (dm_reader_next(&r, &line, &len) == 1) {
 		o = json_loadb(line, len, 0, &je);
 		dm_buf_reset(&err);
@@ -331,6 +337,7 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	dm_io_files0(&io, &argc, &argv);
 	if (json + partial + (html != NULL) > 1)
 		dm_usage_die(usage, "--json, --html and --partial exclude each "
 		    "other");

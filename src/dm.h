@@ -405,6 +405,20 @@ ssize_t	 dm_stdin_read(void *buf, size_t n);
  * descriptor 0 becomes later; a file the reader opens on descriptor 0 is
  * closed after it like any other. */
 void	 dm_reader_init(struct dm_reader *, int argc, char **argv);
+/*
+ * --files0-from LIST: the inputs are the names in LIST (- for standard
+ * input), each ended by a NUL byte as find -print0 writes them (the last
+ * may lack it), as GNU wc and du take them; a list is not bound by the
+ * system's limit on arguments. Sets *argc and *argv (a vector that lives
+ * as long as the process); a list of no name gives no input at all, not
+ * standard input (dm_reader_files0 sets the reader so). An operand as
+ * well is a usage error; an empty name, or - in a list read from standard
+ * input, an error with the list's name and the name's number (exit 2).
+ */
+void	 dm_files0_from(const char *list, int *argc, char ***argv,
+	    const char *usage);
+/* dm_reader_init for dm_files0_from's names. */
+void	 dm_reader_files0(struct dm_reader *, int argc, char **argv);
 /* Next non-blank line (without its newline or CR, nor the UTF-8 byte
  * order mark that may open an input): 1 and *line, *len set, valid until
  * the next call; 0 at the end of all inputs or on interrupt. An
@@ -470,6 +484,7 @@ enum {
 	DM_OPT_REPORT,		/* report.h */
 	DM_OPT_MAX_LINE,
 	DM_OPT_PROGRESS,	/* progress.h; tools add DM_PROGRESS_LONGOPT */
+	DM_OPT_FILES0,		/* tools add DM_FILES0_LONGOPT */
 	DM_OPT_TOOL_BASE = 0x120	/* a tool's own long-only options */
 };
 #define DM_IO_LONGOPTS \
@@ -480,6 +495,8 @@ enum {
 	{ "report", required_argument, NULL, DM_OPT_REPORT }
 #define DM_PROGRESS_LONGOPT \
 	{ "progress", no_argument, NULL, DM_OPT_PROGRESS }
+#define DM_FILES0_LONGOPT \
+	{ "files0-from", required_argument, NULL, DM_OPT_FILES0 }
 
 struct dm_progress;	/* progress.h */
 
@@ -499,12 +516,18 @@ struct dm_io {
 	unsigned long long longlen;	/* ... of this length, 0: unknown */
 	int		 progress;	/* --progress */
 	struct dm_progress *prog;	/* its state, from dm_io_open */
+	const char	*files0;	/* --files0-from */
+	const char	*usage;		/* of the option that set it */
+	int		 listed;	/* the operands are its names */
 };
 
 void	 dm_io_init(struct dm_io *);
-/* Handles -k, --max-line, --on-error, --rejects, --report, --progress;
- * returns 1 when c was one of them. */
+/* Handles -k, --max-line, --on-error, --rejects, --report, --progress,
+ * --files0-from; returns 1 when c was one of them. */
 int	 dm_io_option(struct dm_io *, int c, const char *arg, const char *usage);
+/* --files0-from, when given: its names become *argc and *argv now, for a
+ * tool that looks at its operands before dm_io_open (dm_files0_from). */
+void	 dm_io_files0(struct dm_io *, int *argc, char ***argv);
 /* A field name (or other text that goes into samples) given to option
  * opt must be UTF-8: otherwise a usage error "OPT: 'VALUE': invalid UTF-8
  * at column N". */

@@ -66,8 +66,22 @@ dm_io_option(struct dm_io *io, int c, const char *arg, const char *usage)
 	case DM_OPT_PROGRESS:
 		io->progress = 1;
 		return 1;
+	case DM_OPT_FILES0:
+		io->files0 = arg;
+		io->usage = usage;
+		return 1;
 	}
 	return 0;
+}
+
+void
+dm_io_files0(struct dm_io *io, int *argc, char ***argv)
+{
+	if (io->files0 == NULL)
+		return;
+	dm_files0_from(io->files0, argc, argv, io->usage);
+	io->files0 = NULL;
+	io->listed = 1;
 }
 
 void
@@ -109,7 +123,11 @@ dm_io_open(struct dm_io *io, int argc, char **argv)
 		dm_writer_init(&io->rej, fd, io->rejects_path);
 	}
 	dm_writer_init(&io->out, 1, NULL);
-	dm_reader_init(&io->in, argc, argv);
+	dm_io_files0(io, &argc, &argv);
+	if (io->listed)
+		dm_reader_files0(&io->in, argc, argv);
+	else
+		dm_reader_init(&io->in, argc, argv);
 	io->in.release = release_out;
 	io->in.release_arg = &io->out;
 	dm_report_arm();

@@ -241,6 +241,48 @@ dm_reader_init(struct dm_reader *r, int argc, char **argv)
 	r->buf = dm_xmalloc(r->cap);
 }
 
+void
+dm_files0_from(const char *list, int *argc, char ***argv, const char *usage)
+{
+	const char *name = strcmp(list, "-") ? list : "<stdin>";
+	size_t len, i, n = 0, k;
+	char *all, **v;
+
+	if (*argc > 0)
+		dm_usage_die(usage, "'%s': an operand, where --files0-from "
+		    "names the inputs", dm_quote((*argv)[0]));
+	all = dm_slurp_len(list, &len);
+	if (len > 0 && all[len - 1] != '\0') {	/* the last name's NUL */
+		all = dm_xrealloc(all, len + 1);
+		all[len++] = '\0';
+	}
+	for (i = 0; i < len; i++)
+		n += all[i] == '\0';
+	if (n > INT_MAX - 1)
+		dm_die("%s: more than %d names", name, INT_MAX - 1);
+	v = dm_xreallocarray(NULL, n + 1, sizeof *v);
+	for (i = 0, k = 0; k < n; k++) {
+		v[k] = all + i;
+		if (*v[k] == '\0')
+			dm_die("%s:%zu: an empty file name", name, k + 1);
+		if (strcmp(list, "-") == 0 && strcmp(v[k], "-") == 0)
+			dm_die("%s:%zu: '-', where standard input is the list",
+			    name, k + 1);
+		i += strlen(v[k]) + 1;
+	}
+	v[n] = NULL;
+	*argc = (int)n;
+	*argv = v;
+}
+
+void
+dm_reader_files0(struct dm_reader *r, int argc, char **argv)
+{
+	dm_reader_init(r, argc, argv);
+	if (argc == 0)
+		r->npaths = 0;
+}
+
 /* The bytes of lines already returned are about to change. */
 static void
 release(struct dm_reader *r)

@@ -20,7 +20,16 @@ struct cmd {
 struct cmds {
 	struct cmd	*c;
 	size_t		 n;
+	int		 listed;	/* the folder's files are named on the
+					 * first command's stdin (LISTMAX) */
 };
+
+/* Past this many bytes of names, a folder's files are not operands but a
+ * list on the first command's standard input (--files0-from -): the system
+ * refuses an argument list of more than a few megabytes (ARG_MAX), and a
+ * shown pipeline names them with the shell's own printf, which it runs
+ * without that limit. */
+#define LISTMAX	(64 * 1024)
 
 static void
 push(struct cmd *c, const char *s)
@@ -28,6 +37,16 @@ push(struct cmd *c, const char *s)
 	c->argv = dm_xreallocarray(c->argv, c->n + 2, sizeof *c->argv);
 	c->argv[c->n++] = dm_xstrdup(s);
 	c->argv[c->n] = NULL;
+}
+
+/* push, at index at */
+static void
+insert(struct cmd *c, size_t at, const char *s)
+{
+	c->argv = dm_xreallocarray(c->argv, c->n + 2, sizeof *c->argv);
+	memmove(c->argv + at + 1, c->argv + at, (c->n - at) * sizeof *c->argv);
+	c->argv[at] = dm_xstrdup(s);
+	c->argv[++c->n] = NULL;
 }
 
 static struct cmd *
@@ -160,8 +179,24 @@ commands(const struct dm_recipe *r, const struct dm_recipe_opts *o,
 	}
 	if (!r->dataset_dir)
 		operand(&cs->c[0], r->dataset);
-	for (i = 0; i < r->nfiles; i++)	/* a folder's, in their order */
-		operand(&cs->c[0], r->files[i]);
+	for (i = 0, k = 0; i < r->nfiles; i++)
+		k += strlen(r->files[i]) + 1;
+	if (k > LISTMAX) {
+		cs->listed = 1;
+		/* dm-dedup reads its inputs twice and takes no list: a
+		 * dm-filter reads them for it */
+		if (strcmp(cs->c[0].argv[0], "dm-dedup") == 0) {
+			c = add(cs);
+			memmove(cs->c + 1, cs->c, (cs->n - 1) * sizeof *cs->c);
+			memset(&cs->c[0], 0, sizeof *cs->c);
+			push(&cs->c[0], "dm-filter");
+			push(&cs->c[0], "true");
+		}
+		insert(&cs->c[0], 1, "--files0-from");
+		insert(&cs->c[0], 2, "-");
+	} else
+		for (i = 0; i < r->nfiles; i++)	/* in their order */
+			operand(&cs->c[0], r->files[i]);
 	dm_buf_free(&b);
 }
 
@@ -297,6 +332,14 @@ dm_recipe_show(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 		addword(&b, dir);
 		dm_buf_adds(&b, " &&\n  ");
 		free(dir);
+	}
+	if (cs.listed) {
+		dm_buf_adds(&b, "printf '%s\\0'");
+		for (i = 0; i < r->nfiles; i++) {
+			dm_buf_addc(&b, ' ');
+			addword(&b, r->files[i]);
+		}
+		dm_buf_adds(&b, " |\n  ");
 	}
 	for (i = 0; i < cs.n; i++) {
 		if (i > 0)
@@ -439,6 +482,37 @@ openexport(const struct dm_recipe *r, char **tmp, char **dest)
 	return fd;
 }
 
+/* The folder's files, each name ended by a NUL, in a temporary file gone
+ * from its folder, read from its start: the first command's list. */
+static int
+listfile(const struct dm_recipe *r)
+{
+	const char *dir = getenv("TMPDIR");
+	struct dm_buf path = DM_BUF_INIT, names = DM_BUF_INIT;
+	size_t i, off;
+	ssize_t k;
+	int fd;
+
+	dm_buf_addf(&path, "%s/dm-recipe.XXXXXX", dir && *dir ? dir : "/tmp");
+	if ((fd = mkostemp(path.buf, O_CLOEXEC)) < 0)
+		dm_die("%s: %s", path.buf, strerror(errno));
+	(void)unlink(path.buf);
+	for (i = 0; i < r->nfiles; i++)
+		dm_buf_add(&names, r->files[i], strlen(r->files[i]) + 1);
+	/* a full disk is an error, with the file's name */
+	for (off = 0; off < names.len; off += (size_t)k)
+		if ((k = write(fd, names.buf + off, names.len - off)) < 0 &&
+		    errno != EINTR)
+			dm_die("%s: write error: %s", path.buf, strerror(errno));
+		else if (k < 0)
+			k = 0;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		dm_die("%s: %s", path.buf, strerror(errno));
+	dm_buf_free(&names);
+	dm_buf_free(&path);
+	return fd;
+}
+
 int
 dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 {
@@ -459,7 +533,9 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 		out = 1;
 	pid = dm_xcalloc(cs.n, sizeof *pid);
 	fflush(stdout);
-	if ((in = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+	if (cs.listed)
+		in = listfile(r);
+	else if ((in = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
 		dm_die("/dev/null: %s", strerror(errno));
 	for (i = 0; i < cs.n; i++) {
 		fd[0] = -1;

@@ -148,7 +148,8 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	S->o = o;
 	S->joblog = -1;
 	/* known before the hosts open: a backend may size its work by it */
-	S->total = dm_runlog_inputsize(argc, argv);
+	S->total = o->listed && argc == 0 ? 0 :
+	    dm_runlog_inputsize(argc, argv);
 	/* before the hosts open: the Slurm backend asks for the records */
 	if (dm_rej_open(S) < 0)
 		exit(DM_EXIT_ERROR);
@@ -200,7 +201,10 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	}
 	S->outpipe = outpipe();
 	blockingstdin();
-	dm_reader_init(&S->rd, argc, argv);
+	if (o->listed)
+		dm_reader_files0(&S->rd, argc, argv);
+	else
+		dm_reader_init(&S->rd, argc, argv);
 	dm_cutter_init(&S->cut, &S->rd, o->block, o->files ? 1 : o->lines);
 	/* A simple command of another program never reads DM_RUN_LINE:
 	 * the lines of its blocks are not counted. */

@@ -233,6 +233,7 @@ enum dm_halt {
 
 struct dm_runopts {
 	const char	*command;	/* run by /bin/sh -c */
+	int		 listed;	/* the operands come from --files0-from */
 	int		 jobs;		/* slots on this machine */
 	size_t		 block;		/* bytes a block, when lines is 0 */
 	int		 blockset;	/* --block given: always that size */

@@ -1224,3 +1224,87 @@ long3() {
 	dm-recipe ops 2>err | head -n1 >/dev/null
 	assert_bytes err ''
 }
+
+@test "--files0-from reads the files a NUL-ended list names, from a file or standard input, as operands" {
+	printf '{"f":1,"text":"a"}\n' >'a b.jsonl'
+	printf '{"f":2,"text":"b"}\n{"f":3,"text":"c"}' >$'new\nline.jsonl'
+	printf '{"f":4,"text":"d"}\n' >-dash.jsonl
+	printf '%s\0' 'a b.jsonl' $'new\nline.jsonl' >list
+	printf '%s' ./-dash.jsonl >>list	# the last name without its NUL
+	want=$'{"f":1,"text":"a"}\n{"f":2,"text":"b"}\n{"f":3,"text":"c"}\n{"f":4,"text":"d"}'
+	cmds=("dm-filter true" "dm-map lower" "dm-run -j 2 -- 'dm-filter true'")
+	for c in "${cmds[@]}"; do
+		eval "set -- $c"
+		tool=$1
+		shift
+		run_split "$tool" --files0-from list "$@" </dev/null
+		assert_success
+		assert_stderr ''
+		assert_output "$want"
+		# the list on standard input
+		run_split "$tool" --files0-from - "$@" <list
+		assert_success
+		assert_output "$want"
+		# a list of no name is no input at all, not standard input
+		: >empty
+		run_split "$tool" --files0-from empty "$@" <<<'{"f":0}'
+		assert_success
+		assert_stderr ''
+		assert_output ''
+		# a bad line is named after its file and line (dm-run's
+		# jobs number the lines of several operands in their
+		# blocks: dm-run(1))
+		printf '%s\0' 'a b.jsonl' bad.jsonl >list2
+		printf '{"f":5,"text":"e"}\n[]\n' >bad.jsonl
+		if [ "$tool" != dm-run ]; then
+			run_split "$tool" --files0-from list2 "$@"
+			assert_status 2
+			assert_stderr "$tool: bad.jsonl:2: not a JSON object"
+			assert_output $'{"f":1,"text":"a"}\n{"f":5,"text":"e"}'
+		fi
+		# errors: an empty name, - in a list read from stdin, a list
+		# that cannot be read, an operand as well
+		printf 'a b.jsonl\0\0' >list3
+		run_split "$tool" --files0-from list3 "$@"
+		assert_status 2
+		assert_stderr "$tool: list3:2: an empty file name"
+		run_split "$tool" --files0-from - "$@" < <(printf 'a b.jsonl\0-\0')
+		assert_status 2
+		assert_stderr "$tool: <stdin>:2: '-', where standard input is the list"
+		run_split "$tool" --files0-from nosuch "$@"
+		assert_status 2
+		assert_stderr "$tool: nosuch: No such file or directory"
+	done
+	run_split dm-filter --files0-from list true 'a b.jsonl'
+	assert_status 2
+	assert_stderr "dm-filter: 'a b.jsonl': an operand, where --files0-from names the inputs
+$(usage_of dm-filter)"
+	# dm-slice and dm-stats: the output of the same files as operands
+	dm-slice --size 1 'a b.jsonl' $'new\nline.jsonl' ./-dash.jsonl >want
+	run_out got dm-slice --size 1 --files0-from list
+	assert_success
+	assert_same got want
+	dm-stats --json 'a b.jsonl' $'new\nline.jsonl' ./-dash.jsonl >want
+	run_out got dm-stats --json --files0-from list
+	assert_success
+	assert_same got want
+	dm-stats --partial 'a b.jsonl' >p1
+	dm-stats --partial ./-dash.jsonl >p2
+	printf 'p1\0p2\0' >plist
+	dm-stats --merge --json p1 p2 >want
+	run_out got dm-stats --merge --json --files0-from plist
+	assert_success
+	assert_same got want
+	# standard input cannot hold both the list and an expression or
+	# script
+	run_split dm-filter -f - --files0-from - <list
+	assert_status 2
+	[[ $stderr == "dm-filter: -f - and --files0-from -: standard input holds one of them"$'\n'usage:* ]]
+	run_split dm-map -f - --files0-from - <list
+	assert_status 2
+	[[ $stderr == "dm-map: -f - and --files0-from -: standard input holds one of them"$'\n'usage:* ]]
+	# -f - with the samples named in a list
+	run_split dm-filter -f - --files0-from list <<<'f > 2'
+	assert_success
+	assert_output $'{"f":3,"text":"c"}\n{"f":4,"text":"d"}'
+}

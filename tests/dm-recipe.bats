@@ -880,6 +880,47 @@ EOF
 EOF
 }
 
+@test "a folder dataset_path of more names than the system takes as arguments is read through a list, as --files0-from" {
+	# 30000 names of 100 bytes: 3 MB, over ARG_MAX (2 MB)
+	mkdir data
+	pad=$(printf '%090d' 0)
+	for ((i = 1; i <= 30000; i++)); do
+		printf -v n %05d "$i"
+		printf '{"id":%d,"text":"sample %d"}\n' "$i" "$i" >"data/$pad-$n.jsonl"
+	done
+	# the files in order, as operands would give them
+	for ((i = 1; i <= 30000; i++)); do
+		printf '{"id":%d,"text":"sample %d"}\n' "$i" "$i"
+	done >want
+	printf 'dataset_path: data\nprocess:\n  - text_length_filter:\n      min_len: 5\n' >r.yaml
+	run_out got dm-recipe run r.yaml
+	assert_success
+	assert_stderr ''
+	assert_same got want
+	# the pipeline shown names them with the shell's printf, which no
+	# argument limit binds, and runs as it is
+	dm-recipe show r.yaml >shown
+	[[ $(head -n 1 shown) == "printf '%s\\0' data/$pad-00001.jsonl data/$pad-00002.jsonl "* ]]
+	[ "$(tail -n 1 shown)" = "  dm-filter --files0-from - 'len >= 5 && len <= 9223372036854775807'" ]
+	run_out got sh shown
+	assert_success
+	assert_same got want
+	# with -j, dm-run reads the list; dm-dedup first gets a dm-filter
+	# that reads it
+	run_out got dm-recipe run -j 2 r.yaml
+	assert_success
+	assert_same got want
+	printf 'dataset_path: data\nprocess:\n  - document_deduplicator:\n' >d.yaml
+	[ "$(tail -n 2 <(dm-recipe show d.yaml))" = "  dm-filter --files0-from - true |
+  dm-dedup --exact" ]
+	run_out got dm-recipe run d.yaml
+	assert_success
+	assert_same got want
+	# a few names are operands, as before
+	find data -name '*.jsonl' ! -name '*-[123]0000.jsonl' -delete
+	[ "$(dm-recipe show r.yaml)" = "dm-filter 'len >= 5 && len <= 9223372036854775807' data/$pad-10000.jsonl data/$pad-20000.jsonl data/$pad-30000.jsonl" ]
+}
+
 @test "suffixes chooses the files of a folder dataset_path, as Data-Juicer's formatters do" {
 	mkdir data
 	printf '%s\n' '{"id":1,"text":"first file here"}' >data/a.jsonl

@@ -390,16 +390,16 @@ $(usage_of dm-slice)"
 	/usr/bin/python3 - "$DM_REPO/man/dm-slice.1" <<'PY' >want
 import re, sys
 syn = open(sys.argv[1]).read().split(".Sh SYNOPSIS\n")[1].split(".Sh ")[0]
-print(" ".join(sorted(set("-" + m for m in re.findall(r"Fl (-?[a-zA-Z][a-zA-Z-]*)", syn)))))
+print(" ".join(sorted(set("-" + m for m in re.findall(r"Fl (-?[a-zA-Z][a-zA-Z0-9-]*)", syn)))))
 PY
 	/usr/bin/python3 - <<'PY' >got
 import re
 u = open("help").read().split("\n\n")[0]
-print(" ".join(sorted(set(re.findall(r"(?<![\w-])--?[a-zA-Z][a-zA-Z-]*", u)))))
+print(" ".join(sorted(set(re.findall(r"(?<![\w-])--?[a-zA-Z][a-zA-Z0-9-]*", u)))))
 PY
 	run cat got
 	assert_output "$(cat want)"
-	assert_output '--bare --by --max-chunks --max-line --min-size --on-error --overlap --preset --progress --recursive --rejects --report --separators --size --unit -hV -k'
+	assert_output '--bare --by --files0-from --max-chunks --max-line --min-size --on-error --overlap --preset --progress --recursive --rejects --report --separators --size --unit -hV -k'
 }
 
 @test "-k or DM_TEXT_KEY naming a field that each chunk gets is refused, not its text thrown away" {

@@ -443,7 +443,7 @@ for i in range(2000):
 import re, sys
 syn = open(sys.argv[1]).read().split(".Sh SYNOPSIS\n")[1].split(".Sh ")[0]
 for form in syn.split(".Nm\n")[1:]:
-    print(" ".join(sorted(set("-" + m for m in re.findall(r"Fl (-?[a-zA-Z][a-zA-Z-]*)", form)))))
+    print(" ".join(sorted(set("-" + m for m in re.findall(r"Fl (-?[a-zA-Z][a-zA-Z0-9-]*)", form)))))
 PY
 	/usr/bin/python3 - <<'PY' >got
 import re
@@ -455,13 +455,13 @@ for l in open("help"):
         forms.append("")
     forms[-1] += l
 for f in forms:
-    print(" ".join(sorted(set(re.findall(r"(?<![\w-])--?[a-zA-Z][a-zA-Z-]*", f)))))
+    print(" ".join(sorted(set(re.findall(r"(?<![\w-])--?[a-zA-Z][a-zA-Z0-9-]*", f)))))
 PY
 	run cat got
 	assert_output "$(cat want)"
 	assert_output <<-'EOF'
-	--ascii --bins --depth --exact --html --json --max-line --on-error --partial --rejects --report --strict --top -c -hV -k -s
-	--ascii --bins --html --json --merge --partial --top
+	--ascii --bins --depth --exact --files0-from --html --json --max-line --on-error --partial --rejects --report --strict --top -c -hV -k -s
+	--ascii --bins --files0-from --html --json --merge --partial --top
 	--ascii --funnel --html --json
 	EOF
 }
