@@ -241,6 +241,11 @@ dm_reader_init(struct dm_reader *r, int argc, char **argv)
 	r->buf = dm_xmalloc(r->cap);
 }
 
+/* dm_files0_from's names, and the block that holds them: kept here until
+ * exit (volatile, so that the stores stay and a leak check sees them) */
+static char **volatile names;
+static char *volatile block;
+
 void
 dm_files0_from(const char *list, int *argc, char ***argv, const char *usage)
 {
@@ -273,6 +278,9 @@ dm_files0_from(const char *list, int *argc, char ***argv, const char *usage)
 	v[n] = NULL;
 	*argc = (int)n;
 	*argv = v;
+	/* kept until exit, as operands are */
+	names = v;
+	block = all;
 }
 
 void
