@@ -27,6 +27,10 @@ retry(struct dm_llm_run *R, struct dm_llm_req *s, enum dm_llm_cause c,
 	double d;
 
 	s->attempts++;
+	if (c == DM_CAUSE_429 && after >= 0 && dm_now() + after > R->hold)
+		/* the server asked everyone to wait, whether this sample
+		 * waits too or gives up */
+		R->hold = dm_now() + after;
 	if (s->attempts > R->o.retries) {
 		struct dm_buf m = DM_BUF_INIT;
 
@@ -47,9 +51,6 @@ retry(struct dm_llm_run *R, struct dm_llm_req *s, enum dm_llm_cause c,
 	}
 	s->state = DM_REQ_QUEUED;
 	s->ready = dm_now() + d;
-	if (c == DM_CAUSE_429 && after >= 0 && s->ready > R->hold)
-		/* the server asked everyone to wait */
-		R->hold = s->ready;
 }
 
 static double

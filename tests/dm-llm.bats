@@ -487,6 +487,20 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	awk 'NR == 5 { a = $1 } NR == 6 { d = $1 - a; exit !(d < 5) }' <<<"$output"
 }
 
+@test "a 429 with Retry-After holds the next request even when its sample gives up" {
+	llm_start
+	printf '%s\n' '{"text":"[[fail:429:retry-after=1]]"}' '{"text":"b"}' >in.jsonl
+	llm -p '{text}' -j 1 --retries 0 in.jsonl
+	assert_status 1
+	assert_output <<-'EOF'
+	{"text":"[[fail:429:retry-after=1]]","llm_error":{"status":429,"message":"scripted 429 (request 1) (gave up after 1 attempts)"}}
+	{"text":"b","llm":"echo: b"}
+	EOF
+	[ "$(llm_requests)" -eq 2 ]
+	run jq -r .t "$TMP/llm.log"
+	awk 'NR == 1 { a = $1 } NR == 2 { exit !($1 - a >= 0.95) }' <<<"$output"
+}
+
 @test "a Retry-After or rate limit reset longer than a day is ignored, not waited for" {
 	llm_start
 	printf '%s\n' '{"text":"[[fail:503x1:retry-after=99999999999]]"}' \
