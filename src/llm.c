@@ -461,20 +461,27 @@ int
 dm_llm_cache_put(const char *path, const char *body, size_t n)
 {
 	struct dm_buf dir = DM_BUF_INIT, tmp = DM_BUF_INIT;
-	static unsigned long seq;
+	static mode_t mode;
 	const char *slash = strrchr(path, '/');
 	int fd, r = -1, e;
 
+	if (mode == 0) {
+		mode = umask(0);
+		umask(mode);
+		mode = 0666 & ~mode;
+	}
 	dm_buf_add(&dir, path, (size_t)(slash - path));
 	if (mkdir(dir.buf, 0777) < 0 && errno != EEXIST)
 		goto out;
 	/* written aside, then renamed: a reader, or another process storing
-	 * the same answer, sees the whole file or none */
-	dm_buf_addf(&tmp, "%s/.%ld.%lu.tmp", dir.buf, (long)getpid(), seq++);
-	if ((fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0666)) < 0)
+	 * the same answer, sees the whole file or none. The name is made
+	 * with O_EXCL: a process of the same pid on another host sharing
+	 * the cache, or a link left there, is never written through. */
+	dm_buf_addf(&tmp, "%s/.tmp.XXXXXX", dir.buf);
+	if ((fd = mkostemp(tmp.buf, O_CLOEXEC)) < 0)
 		goto out;
-	if (write(fd, body, n) != (ssize_t)n) {
+	/* as open(0666) would make it, for others who share the cache */
+	if (fchmod(fd, mode) < 0 || write(fd, body, n) != (ssize_t)n) {
 		e = errno;
 		close(fd);
 		errno = e ? e : ENOSPC;

@@ -734,6 +734,25 @@ dm-llm: 2 samples: 1 answered (1 from the cache), 0 skipped, 1 failed" ]
 	assert_same c.jsonl a.jsonl
 }
 
+@test "--cache writes an answer under a name of its own, never through a file or link left there" {
+	llm_start
+	llm -p '{text}' --cache c <<<'{"text":"a"}'
+	assert_success
+	f=$(find c -type f)
+	rm "$f"
+	printf 'keep\n' >victim
+	# a leftover of a process that had this pid (here, on another host
+	# sharing the cache): the name the answer used to be written under
+	run_split sh -c 'd=$1; shift; ln -s "$PWD/victim" "$d/.$$.0.tmp" && exec "$@"' sh \
+	    "${f%/*}" dm-llm --retry-base 10ms -p '{text}' --cache c <<<'{"text":"a"}'
+	assert_success
+	assert_output '{"text":"a","llm":"echo: a"}'
+	assert_file victim 'keep'
+	[ -f "$f" ] && [ ! -L "$f" ]
+	jq -e '.choices[0].message.content == "echo: a"' "$f"
+	[ "$(stat -c %a "$f")" = "$(printf '%o' $((0666 & ~$(umask))))" ]
+}
+
 @test "--skip-existing passes samples that have the field through" {
 	llm_start
 	printf '%s\n' '{"text":"a","llm":"done"}' '{"text":"b"}' '{ "text" : "c", "llm" : null }' >in.jsonl
