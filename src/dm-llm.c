@@ -239,7 +239,13 @@ template(const char *arg, const char *what)
 	if (strlen(src) != len) {
 		off = strlen(src);
 		dm_buf_adds(&err, "unexpected NUL byte");
-	}
+	} else if ((off = dm_utf8_check(src, len)) < len)
+		/* as dm-filter says it, once, rather than every sample
+		 * rejected for a prompt that is not UTF-8 */
+		dm_buf_addf(&err, "invalid UTF-8 byte '%s'",
+		    dm_quoten(src + off, 1));
+	else
+		off = 0;
 	if (err.len || (t = dm_tmpl_new(src, &err, &off)) == NULL) {
 		for (i = 0; i < off; i++, col++)
 			if (src[i] == '\n')
@@ -318,6 +324,7 @@ addparam(const char *arg)
 
 	if (eq == NULL || eq == arg)
 		dm_usage_die(usage, "--param: '%s' is not KEY=VALUE", arg);
+	dm_io_utf8opt("--param", arg, usage);
 	klen = (size_t)(eq - arg);
 	if ((klen == 5 && memcmp(arg, "model", 5) == 0) ||
 	    (klen == 8 && memcmp(arg, "messages", 8) == 0) ||
@@ -430,6 +437,7 @@ main(int argc, char *argv[])
 			o->keepreason = 1;
 			break;
 		case 'm':
+			dm_io_utf8opt("-m", optarg, usage);
 			o->model = optarg;
 			break;
 		case OPT_MAX_RESPONSE:
@@ -491,6 +499,7 @@ main(int argc, char *argv[])
 			o->stats = 1;
 			break;
 		case OPT_STOP:
+			dm_io_utf8opt("--stop", optarg, usage);
 			dm_buf_adds(&stop, stop.len ? "," : "");
 			dm_json_addstr(&stop, optarg, strlen(optarg));
 			break;

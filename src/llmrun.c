@@ -67,8 +67,10 @@ dm_llm_run_start(struct dm_llm_run *R, const char *usage,
 	R->o.url = dm_xmalloc(n + sizeof "/chat/completions");
 	snprintf(R->o.url, n + sizeof "/chat/completions",
 	    "%s/chat/completions", R->o.base);
-	if (R->o.model == NULL && (env = getenv("DM_LLM_MODEL")) && *env)
+	if (R->o.model == NULL && (env = getenv("DM_LLM_MODEL")) && *env) {
+		dm_io_utf8opt("DM_LLM_MODEL", env, usage);
 		R->o.model = env;
+	}
 	if (R->o.model == NULL)
 		dm_usage_die(usage, "no model: give -m MODEL or set "
 		    "DM_LLM_MODEL");

@@ -175,6 +175,34 @@ body() {
 	assert_stderr "dm-llm: sys.txt:2:7: unexpected NUL byte"$'\n'"$usage"
 }
 
+@test "a template or option that is not UTF-8 is a usage error at its place, not every sample rejected" {
+	llm_start
+	usage=$(usage_of dm-llm)
+	# a prompt saved as Latin-1
+	printf 'Q:\nR\351sum\351 {text}\n' >lat.txt
+	printf '%s\n' '{"text":"a"}' '{"text":"b"}' >in.jsonl
+	llm -p @lat.txt --on-error=skip in.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-llm: lat.txt:2:2: invalid UTF-8 byte '\\xe9'"$'\n'"$usage"
+	llm -p '{text}' --system "$(printf 'ab\377')" in.jsonl
+	assert_status 2
+	assert_stderr "dm-llm: system:1:3: invalid UTF-8 byte '\\xff'"$'\n'"$usage"
+	llm -p '{text}' --stop "$(printf 'x\351')" in.jsonl
+	assert_status 2
+	assert_stderr "dm-llm: --stop: 'x\\xe9': invalid UTF-8 at column 2"$'\n'"$usage"
+	llm -p '{text}' --param "$(printf 'k=\351')" in.jsonl
+	assert_status 2
+	assert_stderr "dm-llm: --param: 'k=\\xe9': invalid UTF-8 at column 3"$'\n'"$usage"
+	llm -p '{text}' -m "$(printf 'm\351')" in.jsonl
+	assert_status 2
+	assert_stderr "dm-llm: -m: 'm\\xe9': invalid UTF-8 at column 2"$'\n'"$usage"
+	DM_LLM_MODEL=$(printf 'm\351') llm -p '{text}' in.jsonl
+	assert_status 2
+	assert_stderr "dm-llm: DM_LLM_MODEL: 'm\\xe9': invalid UTF-8 at column 2"$'\n'"$usage"
+	[ "$(llm_requests)" -eq 0 ]
+}
+
 @test "a NUL byte in a --schema file is invalid JSON at its place, and one in the --api-key-file key is an error" {
 	printf '%s\n' '{"text":"T"}' >one.jsonl
 	printf '{"type":"object"}\0{"x":1}' >s.json
