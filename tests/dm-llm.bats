@@ -589,6 +589,33 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	[ "$(llm_requests)" -le 3 ]
 }
 
+@test "a line that comes in pieces does not hold back the answers before it, nor time out the requests in flight" {
+	llm_start
+	# a producer that writes blocks, not lines: half of the second line,
+	# then nothing until the first answer is out (10 s at most)
+	{
+		printf '{"text":"a [[sleep:300]]"}\n'
+		sleep 0.1
+		printf '{"text":"b'
+		for i in $(seq 100); do
+			[ -s out.jsonl ] && break
+			sleep 0.1
+		done
+		[ -s out.jsonl ] && echo seen >seen
+		sleep 0.5
+		printf '"}\n'
+	} | timeout 20 dm-llm --retry-base 10ms --timeout 2s -p '{text}' >out.jsonl 2>err &&
+	    status=0 || status=$?
+	assert_success
+	assert_file seen 'seen'
+	assert_file out.jsonl <<-'EOF'
+	{"text":"a [[sleep:300]]","llm":"echo: a [[sleep:300]]"}
+	{"text":"b","llm":"echo: b"}
+	EOF
+	assert_file err ''
+	[ "$(llm_requests)" -eq 2 ]
+}
+
 @test "a closed stdout is a write error, a closed stdin cannot be read: not libcurl's descriptors" {
 	llm_start
 	printf '%s\n' '{"text":"x"}' >in.jsonl
