@@ -45,6 +45,32 @@ dm_llm_run_init(struct dm_llm_run *R, struct dm_io *io)
 	dm_buf_init(&R->err);
 }
 
+/* Open files kept aside (standard ones, the inputs, the rejects, the
+ * cache's, libcurl's own), and open files a request in flight may hold:
+ * its socket, and the two of a name lookup's thread. */
+#define FDRESERVE	64
+#define FDSLOT		3
+
+/* -j within the limit of open files, raised to the hard one first: past
+ * it, every connection more would fail as if the server were not there. */
+static void
+capjobs(struct dm_llm_run *R)
+{
+	unsigned long long lim, max;
+
+	if ((lim = dm_nofile_raise()) == 0)
+		lim = 1024;
+	if (lim > 1 << 24)
+		lim = 1 << 24;
+	max = lim > FDRESERVE + FDSLOT ? (lim - FDRESERVE) / FDSLOT : 1;
+	if ((unsigned long long)R->o.jobs <= max)
+		return;
+	dm_warn("%d requests at a time need more open files than the limit "
+	    "of %llu allows (ulimit -n); sending %llu at a time", R->o.jobs,
+	    lim, max);
+	R->o.jobs = (int)max;
+}
+
 void
 dm_llm_run_start(struct dm_llm_run *R, const char *usage,
     const struct dm_buf *sampling)
@@ -109,6 +135,8 @@ dm_llm_run_start(struct dm_llm_run *R, const char *usage,
 			exit(DM_EXIT_ERROR);
 		}
 	}
+	if (!R->o.dryrun)
+		capjobs(R);
 	R->wcap = (size_t)R->o.jobs * 4 + 16;
 	R->win = dm_xcalloc(R->wcap, sizeof *R->win);
 	for (i = 0; i < R->wcap; i++) {

@@ -664,6 +664,27 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	[ "$(llm_requests)" -eq 10000 ]
 }
 
+@test "-j beyond the limit of open files raises the soft limit, or is lowered with a warning, where connections failed" {
+	llm_start --latency 200
+	seq 200 | sed 's/.*/{"id":&,"text":"s&"}/' >in.jsonl
+	seq 200 | sed 's/.*/{"id":&,"text":"s&","llm":"echo: s&"}/' >want.jsonl
+	# 300 requests at a time, 3 open files each and 64 aside: the soft
+	# limit of 128 is raised to a hard one that allows them
+	if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 964 ]; then
+		run_out out.jsonl bash -c 'ulimit -Sn 128 && exec "$@"' bash \
+		    dm-llm --retry-base 10ms --retries 1 -p '{text}' -j 300 in.jsonl
+		assert_success
+		assert_stderr ''
+		assert_same out.jsonl want.jsonl
+	fi
+	# a hard limit of 128 allows (128 - 64) / 3 at a time
+	run_out out.jsonl bash -c 'ulimit -n 128 && exec "$@"' bash \
+	    dm-llm --retry-base 10ms --retries 1 -p '{text}' -j 300 in.jsonl
+	assert_success
+	assert_stderr 'dm-llm: 300 requests at a time need more open files than the limit of 128 allows (ulimit -n); sending 21 at a time'
+	assert_same out.jsonl want.jsonl
+}
+
 @test "--rpm spaces the requests" {
 	llm_start
 	seq 12 | sed 's/.*/{"text":"r&"}/' >in.jsonl
