@@ -349,13 +349,15 @@ dm_llm_error(const char *body, size_t n, const char *secret,
 		    (type && strcmp(type, "insufficient_quota") == 0);
 	}
 	/* the key goes before the text is cut, which could leave a part of
-	 * it that no longer matches */
+	 * it that no longer matches; the text is cut between characters and
+	 * its control characters escaped, as the body's below: it goes into
+	 * llm_error, which must stay UTF-8, and to a terminal */
 	if (m) {
 		unsecret(&t, m, strlen(m), secret);
-		for (i = 0; i < t.len && i < 1000; i++)
-			dm_buf_addc(msg, t.buf[i] == '\n' ? ' ' : t.buf[i]);
-		if (i < t.len)
-			dm_buf_adds(msg, "...");
+		for (i = 0; i < t.len; i++)
+			if (t.buf[i] == '\n')
+				t.buf[i] = ' ';
+		dm_buf_addquoted(msg, t.buf, t.len, 1000);
 	} else if (n) {
 		unsecret(&t, body, n, secret);
 		dm_buf_addquoted(msg, t.buf, t.len, 200);

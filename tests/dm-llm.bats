@@ -927,6 +927,27 @@ dm-llm: 2 of 2 samples rejected" ]
 HTTP 401: $x185 key: *** end" ]
 }
 
+@test "a server's message is cut between characters and its control characters escaped, so llm_error stays UTF-8" {
+	llm_start
+	# a two-byte character at bytes 999 and 1000 of a message cut at 1000
+	printf '%s\n' '{"text":"[[fail:401:utf8-at=999]]"}' '{"text":"[[fail:401:utf8-at=10]]"}' >in.jsonl
+	llm -p '{text}' in.jsonl
+	assert_status 1
+	x999=$(printf 'x%.0s' $(seq 999))
+	assert_output <<-EOF
+	{"text":"[[fail:401:utf8-at=999]]","llm_error":{"status":401,"message":"${x999}é..."}}
+	{"text":"[[fail:401:utf8-at=10]]","llm_error":{"status":401,"message":"xxxxxxxxxxéééé \\\\x1b[31mred\\\\r\\\\ttab"}}
+	EOF
+	[ "$(sed -n 1,2p <<<"$stderr")" = "dm-llm: in.jsonl:1: HTTP 401: ${x999}é...
+dm-llm: in.jsonl:2: HTTP 401: xxxxxxxxxxéééé \\x1b[31mred\\r\\ttab" ]
+	# the next tool reads it
+	printf '%s\n' "$output" | dm-filter true >/dev/null
+	llm -p '{text}' --rejects rej.jsonl in.jsonl
+	assert_status 1
+	[ "$(jq -r .reason rej.jsonl)" = "HTTP 401: ${x999}é...
+HTTP 401: xxxxxxxxxxéééé \\x1b[31mred\\r\\ttab" ]
+}
+
 @test "white space around a key is dropped, and a control character in it is an error" {
 	llm_start
 	printf '  %s \r\n' "$LLM_KEY" >key

@@ -25,6 +25,8 @@ the request is answered as usual:
       retry-after-date (Retry-After as an HTTP date 1 s ahead)
       quota (code insufficient_quota)  flat (vLLM's flat error shape)
       echo-key (the message quotes the API key the request carried)
+      echo-key-at=N (N bytes of message before the key)
+      utf8-at=N (N bytes of message, then "\u00e9" x4, ESC, CR and TAB)
   [[drop]] [[drop:xN]]            close the connection without an answer
   [[malformed:xN]]                200 with a body that is not JSON
   [[badjson:xN]]                  a content that is not JSON
@@ -239,6 +241,11 @@ class Server:
                         err["message"] = "x" * int(o.split("=", 1)[1]) + \
                             " key: " + headers.get("authorization", "")[7:] + \
                             " end"
+                    elif o.startswith("utf8-at="):
+                        # N bytes, then two-byte characters and a terminal
+                        # escape, where a message is cut
+                        err["message"] = "x" * int(o.split("=", 1)[1]) + \
+                            "\u00e9" * 4 + " \x1b[31mred\r\ttab"
                     elif o == "quota":
                         err = {"message": "You exceeded your current quota",
                                "type": "insufficient_quota",
