@@ -221,13 +221,52 @@ intof(json_t *o, const char *k)
 	return (long long)json_integer_value(v);
 }
 
+/*
+ * Content given as an array of chunks, as Mistral's reasoning models give
+ * it: the text of the "text" chunks goes to text (*hastext set when there
+ * is one), that of the "thinking" chunks (an array of text chunks, or a
+ * string) to think. Other chunks are not text.
+ */
+static void
+chunks(json_t *arr, struct dm_buf *text, int *hastext, struct dm_buf *think)
+{
+	json_t *c, *t, *sub;
+	const char *type;
+	size_t i, j;
+
+	json_array_foreach(arr, i, c) {
+		if ((type = dm_json_getstr(c, "type")) == NULL)
+			continue;
+		if (strcmp(type, "text") == 0 &&
+		    json_is_string(t = json_object_get(c, "text"))) {
+			dm_buf_add(text, json_string_value(t),
+			    json_string_length(t));
+			*hastext = 1;
+		} else if (strcmp(type, "thinking") == 0) {
+			t = json_object_get(c, "thinking");
+			if (json_is_string(t))
+				dm_buf_add(think, json_string_value(t),
+				    json_string_length(t));
+			json_array_foreach(t, j, sub) {
+				sub = json_object_get(sub, "text");
+				if (json_is_string(sub))
+					dm_buf_add(think, json_string_value(sub),
+					    json_string_length(sub));
+			}
+		}
+	}
+}
+
 int
 dm_llm_answer(const char *body, size_t n, int keep_reasoning,
     const char *secret, struct dm_llm_answer *a, struct dm_buf *err)
 {
 	json_t *root, *choice, *msg, *content, *reasoning, *fin, *usage;
+	struct dm_buf text = DM_BUF_INIT, think = DM_BUF_INIT;
 	json_error_t je;
-	const char *r;
+	const char *c = NULL, *r = NULL;
+	size_t cn = 0, rn = 0;
+	int hastext = 0, rc = -1;
 
 	dm_buf_reset(&a->text);
 	a->finish[0] = '\0';
@@ -242,51 +281,63 @@ dm_llm_answer(const char *body, size_t n, int keep_reasoning,
 	    !json_is_null(json_object_get(root, "error"))) {
 		dm_buf_adds(err, "the server answered with an error: ");
 		dm_llm_error(body, n, secret, err);
-		goto fail;
+		goto out;
 	}
 	choice = json_array_get(json_object_get(root, "choices"), 0);
 	msg = json_object_get(choice, "message");
 	if (!json_is_object(msg)) {
 		dm_buf_adds(err, "the server's answer has no choices[0].message");
-		goto fail;
+		goto out;
 	}
 	content = json_object_get(msg, "content");
 	reasoning = json_object_get(msg, "reasoning_content");
 	if (!json_is_string(reasoning))
 		reasoning = json_object_get(msg, "reasoning");
-	if (!json_is_string(reasoning))
-		reasoning = NULL;
+	if (json_is_string(reasoning)) {
+		r = json_string_value(reasoning);
+		rn = json_string_length(reasoning);
+	}
 	if (json_is_string(content)) {
-		if (keep_reasoning && reasoning) {
+		c = json_string_value(content);
+		cn = json_string_length(content);
+	} else if (json_is_array(content)) {
+		chunks(content, &text, &hastext, &think);
+		if (hastext) {
+			c = text.buf ? text.buf : "";
+			cn = text.len;
+		}
+		if (r == NULL && think.len) {
+			r = think.buf;
+			rn = think.len;
+		}
+	}
+	if (c) {
+		if (keep_reasoning && r) {
 			dm_buf_adds(&a->text, "<think>");
-			dm_buf_add(&a->text, json_string_value(reasoning),
-			    json_string_length(reasoning));
+			dm_buf_add(&a->text, r, rn);
 			dm_buf_adds(&a->text, "</think>");
 		}
 		if (keep_reasoning)
-			dm_buf_add(&a->text, json_string_value(content),
-			    json_string_length(content));
+			dm_buf_add(&a->text, c, cn);
 		else
-			dm_llm_strip_think(json_string_value(content),
-			    json_string_length(content), &a->text);
-	} else if ((content == NULL || json_is_null(content)) && reasoning) {
+			dm_llm_strip_think(c, cn, &a->text);
+	} else if ((content == NULL || json_is_null(content) ||
+	    json_is_array(content)) && r) {
 		/* everything went to the reasoning (a reasoning parser that
 		 * found no end of thinking): that is the answer */
-		r = json_string_value(reasoning);
 		if (keep_reasoning)
-			dm_buf_add(&a->text, r, json_string_length(reasoning));
+			dm_buf_add(&a->text, r, rn);
 		else
-			dm_llm_strip_think(r, json_string_length(reasoning),
-			    &a->text);
+			dm_llm_strip_think(r, rn, &a->text);
 	} else {
 		dm_buf_adds(err, "the server's answer has no content");
-		goto fail;
+		goto out;
 	}
 	if (dm_utf8_check(a->text.buf, a->text.len) != a->text.len ||
 	    memchr(a->text.buf, '\0', a->text.len) != NULL) {
 		dm_buf_adds(err, "the server's answer holds a NUL byte");
-		json_decref(root);
-		return -2;
+		rc = -2;
+		goto out;
 	}
 	fin = json_object_get(choice, "finish_reason");
 	if (json_is_string(fin))
@@ -296,11 +347,12 @@ dm_llm_answer(const char *body, size_t n, int keep_reasoning,
 		a->prompt_tokens = intof(usage, "prompt_tokens");
 		a->completion_tokens = intof(usage, "completion_tokens");
 	}
+	rc = 0;
+out:
+	dm_buf_free(&text);
+	dm_buf_free(&think);
 	json_decref(root);
-	return 0;
-fail:
-	json_decref(root);
-	return -1;
+	return rc;
 }
 
 /* text with every copy of secret (of 4 bytes or more) made "***". */

@@ -341,6 +341,21 @@ $usage"
 	assert_output '{"text":"[[think]]","llm":"<think>hmm</think>\n\necho: [[think]]"}'
 }
 
+@test "content as an array of chunks (Mistral's reasoning models) is an answer, not asked for again" {
+	llm_start
+	llm -p '{text}' <<<'{"text":"[[chunks]]"}'
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"[[chunks]]","llm":"echo: [[chunks]]"}'
+	llm -p '{text}' --keep-reasoning <<<'{"text":"[[chunks]]"}'
+	assert_success
+	assert_output '{"text":"[[chunks]]","llm":"<think>hmm</think>echo: [[chunks]]"}'
+	llm -p '{text}' --json <<<'{"text":"[[chunks]]"}'
+	assert_success
+	assert_output '{"text":"[[chunks]]","echo":"[[chunks]]","words":1}'
+	[ "$(llm_requests)" -eq 3 ]
+}
+
 @test "--usage adds the token counts" {
 	llm_start
 	llm -p '{text}' --usage <<<'{"text":"a b c"}'

@@ -34,6 +34,8 @@ the request is answered as usual:
   [[slow:MS]]                     send the status line, wait MS, then the rest
   [[reasoning]]                   content null, the answer in reasoning_content
   [[think]]                       content "<think>hmm</think>\\n\\n" + answer
+  [[chunks]]                      content an array of chunks, as Mistral's:
+                                  a "thinking" one ("hmm"), a "text" one
   [[ratelimit:MS]]                x-ratelimit-remaining-requests: 0 and
                                   x-ratelimit-reset-requests: MSms
   [[usage:N]]                     prompt_tokens, completion_tokens and
@@ -291,6 +293,12 @@ class Server:
         message = {"role": "assistant", "content": content}
         if "think" in trig:
             message["content"] = "<think>hmm</think>\n\n" + content
+        if "chunks" in trig:
+            # Mistral's reasoning models: an array of chunks
+            message["content"] = [
+                {"type": "thinking",
+                 "thinking": [{"type": "text", "text": "hmm"}]},
+                {"type": "text", "text": content}]
         if "reasoning" in trig:
             message = {"role": "assistant", "content": None,
                        "reasoning_content": content}
