@@ -261,7 +261,7 @@ int
 dm_llm_answer(const char *body, size_t n, int keep_reasoning,
     const char *secret, struct dm_llm_answer *a, struct dm_buf *err)
 {
-	json_t *root, *choice, *msg, *content, *reasoning, *fin, *usage;
+	json_t *root, *choice, *msg, *content, *reasoning, *fin, *usage, *no;
 	struct dm_buf text = DM_BUF_INIT, think = DM_BUF_INIT;
 	json_error_t je;
 	const char *c = NULL, *r = NULL;
@@ -321,6 +321,14 @@ dm_llm_answer(const char *body, size_t n, int keep_reasoning,
 			dm_buf_add(&a->text, c, cn);
 		else
 			dm_llm_strip_think(c, cn, &a->text);
+	} else if (json_is_string(no = json_object_get(msg, "refusal"))) {
+		/* OpenAI's refusal (structured outputs): asked again, the
+		 * model would most likely refuse again, and be paid again */
+		dm_buf_adds(err, "the model refused: ");
+		dm_buf_addquoted(err, json_string_value(no),
+		    json_string_length(no), 1000);
+		rc = -2;
+		goto out;
 	} else if ((content == NULL || json_is_null(content) ||
 	    json_is_array(content)) && r) {
 		/* everything went to the reasoning (a reasoning parser that

@@ -80,8 +80,9 @@ struct dm_llm_answer {
 };
 /* Parses a successful response body: choices[0].message.content, or the
  * reasoning when content is null; <think>...</think> blocks are removed
- * unless keep_reasoning. 0, or -1 with the reason in err, or -2 when the
- * answer is there but holds a NUL (asking again will not do). */
+ * unless keep_reasoning. 0, or -1 with the reason in err, or -2 when
+ * asking again will not do: the answer holds a NUL, or the model refused
+ * (message.refusal). */
 int	 dm_llm_answer(const char *body, size_t n, int keep_reasoning,
 	    const char *secret, struct dm_llm_answer *, struct dm_buf *err);
 /* Appends to msg the message of an error body (OpenAI's {"error":{...}},

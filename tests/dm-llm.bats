@@ -457,6 +457,19 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	[ "$(llm_requests)" -eq 1 ]
 }
 
+@test "a refusal fails its sample at once with the model's words, not asked for again" {
+	llm_start
+	printf '%s\n' '{"text":"[[refusal]]"}' '{"text":"ok"}' >in.jsonl
+	llm -p '{text}' --json in.jsonl
+	assert_status 1
+	assert_output <<-'EOF'
+	{"text":"[[refusal]]","llm_error":{"status":200,"message":"the model refused: I'm sorry, I cannot assist with that request."}}
+	{"text":"ok","echo":"ok","words":1}
+	EOF
+	[ "$(sed -n 1p <<<"$stderr")" = "dm-llm: in.jsonl:1: HTTP 200: the model refused: I'm sorry, I cannot assist with that request." ]
+	[ "$(llm_requests)" -eq 2 ]
+}
+
 @test "an endless answer fails its sample at --max-response, not retried; memory stays bounded" {
 	llm_start
 	printf '%s\n' '{"text":"[[endless]]"}' '{"text":"ok"}' >in.jsonl

@@ -34,6 +34,7 @@ the request is answered as usual:
   [[slow:MS]]                     send the status line, wait MS, then the rest
   [[reasoning]]                   content null, the answer in reasoning_content
   [[think]]                       content "<think>hmm</think>\\n\\n" + answer
+  [[refusal]]                     content null and a refusal, as OpenAI's
   [[chunks]]                      content an array of chunks, as Mistral's:
                                   a "thinking" one ("hmm"), a "text" one
   [[ratelimit:MS]]                x-ratelimit-remaining-requests: 0 and
@@ -299,6 +300,11 @@ class Server:
                 {"type": "thinking",
                  "thinking": [{"type": "text", "text": "hmm"}]},
                 {"type": "text", "text": content}]
+        if "refusal" in trig:
+            # OpenAI's structured outputs
+            message = {"role": "assistant", "content": None,
+                       "refusal": "I'm sorry, I cannot assist with that "
+                       "request."}
         if "reasoning" in trig:
             message = {"role": "assistant", "content": None,
                        "reasoning_content": content}
