@@ -406,6 +406,15 @@ ssize_t	 dm_stdin_read(void *buf, size_t n);
  * closed after it like any other. */
 void	 dm_reader_init(struct dm_reader *, int argc, char **argv);
 /*
+ * For a caller that polled the current input's descriptor and found it
+ * readable: reads once, what it holds now, into the buffer of the line
+ * to come. 1 when dm_reader_next can then go on without waiting (a whole
+ * line is buffered, the input ended or failed, or it is not a plain
+ * descriptor: compressed, a block of dm-run's, an overlong line's rest);
+ * 0 when the line is still cut. dm_reader_next reports what it finds.
+ */
+int	 dm_reader_pull(struct dm_reader *);
+/*
  * --files0-from LIST: the inputs are the names in LIST (- for standard
  * input), each ended by a NUL byte as find -print0 writes them (the last
  * may lack it), as GNU wc and du take them; a list is not bound by the

@@ -583,45 +583,6 @@ dm_llm_run_flush(struct dm_llm_run *R)
 }
 
 /*
- * Reads what the input holds now into the reader's buffer, as the reader
- * would (room made the same way, the writer told first), without waiting
- * for more: 1 when it read bytes, 0 when it read none (the end, an error,
- * or no room: the reader then reads itself, and says what it finds).
- */
-static int
-prefetch(struct dm_reader *r)
-{
-	size_t room, chunk = 256 * 1024;
-	ssize_t got;
-
-	if (r->maxline && r->end - r->start > r->maxline)
-		return 0;
-	if (r->start > 0) {
-		if (r->release)
-			r->release(r->release_arg);
-		memmove(r->buf, r->buf + r->start, r->end - r->start);
-		r->end -= r->start;
-		r->start = 0;
-	}
-	if (r->cap - r->end < chunk) {
-		r->cap *= 2;
-		if (r->maxline && r->cap > r->maxline + chunk + 1)
-			r->cap = r->maxline + chunk + 1;
-		if (r->release)
-			r->release(r->release_arg);
-		r->buf = dm_xrealloc(r->buf, r->cap);
-	}
-	room = r->cap - r->end;
-	if (r->maxline && room > r->maxline + 1 - r->end)
-		room = r->maxline + 1 - r->end;
-	if (room == 0 || (got = read(r->fd, r->buf + r->end, room)) <= 0)
-		return 0;
-	r->end += (size_t)got;
-	r->nbytes += (size_t)got;
-	return 1;
-}
-
-/*
  * Whether a line can be read without waiting for the input. A line that
  * comes in pieces (a producer that writes blocks, not lines, and stops
  * in the middle of one) is gathered here as its pieces come: the reader
@@ -642,11 +603,7 @@ inputready(struct dm_llm_run *R)
 	p.events = POLLIN;
 	if (poll(&p, 1, 0) <= 0)
 		return 0;
-	/* a block of dm-run's is a file: read by the reader, never waited
-	 * on; the rest of an overlong line is the reader's to skip */
-	if (r->ranged || r->skipping || !prefetch(r))
-		return 1;
-	return memchr(r->buf + r->start, '\n', r->end - r->start) != NULL;
+	return dm_reader_pull(r);
 }
 
 int

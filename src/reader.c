@@ -583,6 +583,60 @@ dm_reader_skip(struct dm_reader *r)
 	return 0;
 }
 
+/* Room after the buffered bytes of a line not yet whole, the line moved to
+ * the front: what the next read may fill. */
+static size_t
+makeroom(struct dm_reader *r)
+{
+	size_t room;
+
+	if (r->start > 0) {
+		release(r);
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->cap - r->end < CHUNK) {
+		r->cap *= 2;
+		/* maxline + 1 bytes tell an overlong line */
+		if (r->maxline && r->cap > r->maxline + CHUNK + 1)
+			r->cap = r->maxline + CHUNK + 1;
+		release(r);
+		r->buf = dm_xrealloc(r->buf, r->cap);
+	}
+	room = r->cap - r->end;
+	if (r->maxline && room > r->maxline + 1 - r->end)
+		room = r->maxline + 1 - r->end;
+	return room;
+}
+
+int
+dm_reader_pull(struct dm_reader *r)
+{
+	ssize_t got;
+
+	if (r->fd < 0 || r->eof || r->ar || r->ranged || r->skipping ||
+	    memchr(r->buf + r->start, '\n', r->end - r->start) != NULL ||
+	    (r->maxline && r->end - r->start > r->maxline))
+		return 1;
+	got = fill(r, makeroom(r));
+	if (got < 0) {
+		if (dm_interrupted)
+			return 1;
+		/* as dm_reader_next: the whole lines before still count */
+		r->nerrors++;
+		r->broken = 1;
+		r->eof = 1;
+		return 1;
+	}
+	if (got == 0)
+		r->eof = 1;
+	r->end += (size_t)got;
+	r->nbytes += (size_t)got;
+	return r->eof || memchr(r->buf + r->end - (size_t)got, '\n',
+	    (size_t)got) != NULL;
+}
+
 int
 dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 {
@@ -611,25 +665,8 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 			if (r->maxline && r->end - r->start > r->maxline)
 				return overlong(r, line, len);
 			/* No complete line: make room and read more. */
-			if (r->start > 0) {
-				release(r);
-				memmove(r->buf, r->buf + r->start, r->end - r->start);
-				r->end -= r->start;
-				scan -= r->start;
-				r->start = 0;
-			}
+			room = makeroom(r);
 			scan = r->end;
-			if (r->cap - r->end < CHUNK) {
-				r->cap *= 2;
-				/* maxline + 1 bytes tell an overlong line */
-				if (r->maxline && r->cap > r->maxline + CHUNK + 1)
-					r->cap = r->maxline + CHUNK + 1;
-				release(r);
-				r->buf = dm_xrealloc(r->buf, r->cap);
-			}
-			room = r->cap - r->end;
-			if (r->maxline && room > r->maxline + 1 - r->end)
-				room = r->maxline + 1 - r->end;
 			got = fill(r, room);
 			if (got < 0 || dm_interrupted) {
 				if (dm_interrupted) {
