@@ -28,7 +28,8 @@ static const char usage[] =
     "              [--skip-existing] [--keep-reasoning] [--usage] [--dry-run]\n"
     "              [--progress] [--stats] [--report FILE] [-k FIELD]\n"
     "              [--max-line SIZE] [--max-response SIZE]\n"
-    "              [--on-error=stop|skip] [--rejects FILE] [FILE...]";
+    "              [--on-error=stop|skip] [--rejects FILE] [--files0-from LIST]\n"
+    "              [FILE...]";
 
 static const char help[] =
     "Fill a prompt template from each JSONL sample, send it to an\n"
@@ -40,6 +41,8 @@ static const char help[] =
     "                           $OPENAI_BASE_URL, https://api.openai.com/v1)\n"
     "      --cache DIR          answer repeated requests from DIR, store answers\n"
     "      --dry-run            print the requests, one a line; send nothing\n"
+    "      --files0-from LIST   read the files named in LIST, each name ended\n"
+    "                           by a NUL byte (find -print0); - for stdin\n"
     "      --filter REGEX       the same as --keep\n"
     "  -h, --help               show this help and exit\n"
     "  -j, --jobs N             requests in flight (default 16)\n"
@@ -108,6 +111,7 @@ static const struct option longopts[] = {
 	{ "keep", required_argument, NULL, OPT_KEEP },
 	{ "keep-reasoning", no_argument, NULL, OPT_KEEP_REASONING },
 	DM_IO_LONGOPTS,
+	DM_FILES0_LONGOPT,
 	{ "max-response", required_argument, NULL, OPT_MAX_RESPONSE },
 	{ "max-tokens", required_argument, NULL, OPT_MAX_TOKENS },
 	{ "model", required_argument, NULL, 'm' },

@@ -1275,6 +1275,11 @@ long3() {
 		assert_status 2
 		assert_stderr "$tool: nosuch: No such file or directory"
 	done
+	# dm-llm, its samples kept untouched (tool_cmd)
+	tool_cmd dm-llm
+	run_split "${cmd[@]}" --files0-from list </dev/null
+	assert_success
+	assert_output "$want"
 	run_split dm-filter --files0-from list true 'a b.jsonl'
 	assert_status 2
 	assert_stderr "dm-filter: 'a b.jsonl': an operand, where --files0-from names the inputs
