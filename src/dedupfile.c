@@ -345,6 +345,26 @@ bad(struct dm_buf *err, const char *path, const char *what)
 	return -1;
 }
 
+/* Reads n bytes at off: 0, or -1 when the file has fewer. */
+static int
+preadn(int fd, void *p, size_t n, off_t off)
+{
+	char *c = p;
+	ssize_t got;
+
+	while (n > 0) {
+		if ((got = pread(fd, c, n, off)) <= 0) {
+			if (got < 0 && errno == EINTR)
+				continue;
+			return -1;
+		}
+		c += got;
+		off += got;
+		n -= (size_t)got;
+	}
+	return 0;
+}
+
 static const char *const kinds[] = { "", "signature", "pairs", "removals",
     "labels", "sets", "set index", "marks" };
 
@@ -352,7 +372,7 @@ struct dm_sfile *
 dm_sfile_open(const char *path, uint32_t kind, struct dm_buf *err)
 {
 	struct dm_sfile *f;
-	unsigned char fix[HEAD], *v = NULL;
+	unsigned char fix[HEAD], len2[2], *v = NULL;
 	struct stat st;
 	uint32_t slen, i;
 	size_t vlen, p, n;
@@ -394,26 +414,31 @@ dm_sfile_open(const char *path, uint32_t kind, struct dm_buf *err)
 	f->h.nnames = get32(fix + 36);
 	f->h.insize = get32(fix + 40) | (uint64_t)get32(fix + 44) << 32;
 	f->h.inhash = get32(fix + 48) | (uint64_t)get32(fix + 52) << 32;
-	/* the variable part: settings and names, at most what the file has */
+	/* the variable part: settings and names, at most what the file has;
+	 * read piece by piece, not with the records behind it (a file of
+	 * signatures may be gigabytes) */
 	vlen = (size_t)(st.st_size > HEAD ? st.st_size - HEAD : 0);
 	if (f->h.recsz == 0 || f->h.recsz > DM_DEDUP_MAXREC || slen > vlen ||
 	    f->h.nnames > vlen)
 		goto trunc;
-	v = dm_xmalloc(vlen + 1);
-	if (pread(fd, v, vlen, HEAD) != (ssize_t)vlen)
+	v = dm_xmalloc((size_t)slen + 1);
+	if (preadn(fd, v, slen, HEAD) < 0)
 		goto trunc;
 	f->h.settings = dm_xstrndup((char *)v, slen);
 	f->h.names = dm_xcalloc(f->h.nnames + 1, sizeof *f->h.names);
 	f->h.ids = dm_xcalloc(2 * f->h.nnames + 1, sizeof *f->h.ids);
 	for (p = slen, i = 0; i < f->h.nnames; i++) {
-		if (p + 2 > vlen)
+		if (p + 2 > vlen || preadn(fd, len2, 2, HEAD + (off_t)p) < 0)
 			goto trunc;
-		n = v[p] | (size_t)v[p + 1] << 8;
+		n = len2[0] | (size_t)len2[1] << 8;
 		if (p + 2 + n + 16 > vlen)
 			goto trunc;
-		f->h.names[i] = dm_xstrndup((char *)v + p + 2, n);
-		f->h.ids[2 * i] = getle64(v + p + 2 + n);
-		f->h.ids[2 * i + 1] = getle64(v + p + 2 + n + 8);
+		v = dm_xrealloc(v, n + 16 + 1);
+		if (preadn(fd, v, n + 16, HEAD + (off_t)p + 2) < 0)
+			goto trunc;
+		f->h.names[i] = dm_xstrndup((char *)v, n);
+		f->h.ids[2 * i] = getle64(v + n);
+		f->h.ids[2 * i + 1] = getle64(v + n + 8);
 		p += 2 + n + 16;
 	}
 	want = HEAD + p + f->h.count * f->h.recsz + MD5_DIGEST_SIZE;

@@ -158,3 +158,21 @@ runs() {
 	printf '%s\n' '{"text":"k0"}' '{"text":"k1"}' | cmp - out
 	[ "$m" -lt 80000 ]
 }
+
+@test "stages: a stage file's settings and names are read, not its records: pairs of a 31 MB band file takes a few MB" {
+	local m
+	skip_asan "its shadow memory and quarantine of freed blocks are in the RSS"
+	# records of 1034 bytes (1 band of 256 rows): 30000 of them, 10000
+	# duplicates
+	awk 'BEGIN { for (i = 0; i < 30000; i++)
+		printf "{\"text\":\"w%d x y z v\"}\n", i % 20000 }' >in.jsonl
+	dm-dedup sign --near --bands 1 --rows 256 -o sig in.jsonl
+	[ "$(stat -c %s sig/band-000/in.jsonl.sig)" -gt 30000000 ]
+	/usr/bin/time -f %M -o rss dm-dedup pairs -o pairs sig
+	m=$(cat rss)
+	echo "pairs of a 31 MB file: $m kB"
+	[ "$m" -lt 12000 ]
+	dm-dedup cluster -o rm pairs
+	dm-dedup apply rm in.jsonl >out
+	head -20000 in.jsonl | cmp - out
+}
