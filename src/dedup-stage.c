@@ -374,6 +374,10 @@ maxsources(struct dedup_run *r)
 	r->setmax = n / 8 < 32 ? (n / 8 ? n / 8 : 1) : 32;
 	n = n < 24 + 2 * r->setmax ? 0 : n - 24 - (r->verify ? 2 *
 	    r->setmax : 0);
+	/* and as many as --memory has room for: each open shard has a
+	 * read buffer and its current record */
+	if (n > r->memory / (DM_SFILE_RBUF + 2 * r->recsz))
+		n = r->memory / (DM_SFILE_RBUF + 2 * r->recsz);
 	return n < 4 ? 4 : (size_t)n;
 }
 

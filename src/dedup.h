@@ -226,7 +226,9 @@ void	 dm_sfile_rmtmps(void);
 /* Opens a stage file of the kind: NULL with the reason in err when it is
  * not one, another version or kind, or of the wrong size. The records
  * then come from dm_sfile_get (NULL at the end, where the MD5 is checked:
- * a mismatch dies). */
+ * a mismatch dies), through a buffer of about DM_SFILE_RBUF bytes (at
+ * least a record). */
+#define DM_SFILE_RBUF	(1 << 16)
 struct dm_sfile *dm_sfile_open(const char *path, uint32_t kind,
 	    struct dm_buf *err);
 const struct dm_shead *dm_sfile_head(const struct dm_sfile *);

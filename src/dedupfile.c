@@ -53,6 +53,8 @@
 #define VERSION	3
 #define HEAD	64
 #define WBUF	(1 << 20)
+#define RBUF	DM_SFILE_RBUF	/* a reader's buffer, about: pairs has one a
+				   shard open */
 
 struct dm_sfile {
 	int		 fd;
@@ -449,7 +451,7 @@ dm_sfile_open(const char *path, uint32_t kind, struct dm_buf *err)
 		goto trunc;
 	md5_init(&f->md5);
 	f->left = f->h.count;
-	f->cap = (WBUF / f->h.recsz) * f->h.recsz;
+	f->cap = (RBUF / f->h.recsz ? RBUF / f->h.recsz : 1) * f->h.recsz;
 	f->buf = dm_xmalloc(f->cap);
 	return f;
 trunc:

@@ -176,3 +176,32 @@ runs() {
 	dm-dedup apply rm in.jsonl >out
 	head -20000 in.jsonl | cmp - out
 }
+
+@test "stages: pairs holds a read buffer of 64K a shard, and as many shards at once as --memory has room for" {
+	local m s
+	skip_asan "its shadow memory and quarantine of freed blocks are in the RSS"
+	# 100 shards of 1100 records of 1034 bytes (1 band of 256 rows): a
+	# band file of 1.1 MB each, which a buffer of 1 MB a shard held
+	for s in $(seq 10 109); do
+		awk -v s=$s 'BEGIN { for (i = 0; i < 1100; i++)
+			printf "{\"text\":\"x%d y z w v\"}\n", i + 1000 * s }' \
+		    >p$s.jsonl
+		dm-dedup sign --near --bands 1 --rows 256 -o sig p$s.jsonl
+	done
+	/usr/bin/time -f %M -o rss dm-dedup pairs -o pairs sig
+	m=$(cat rss)
+	echo "pairs of 100 shards: $m kB"
+	[ "$m" -lt 20000 ]
+	# 30 shards at a time, merged into runs in --tmp: the same pairs
+	mkdir tmp
+	/usr/bin/time -f %M -o rss dm-dedup pairs --memory 2M --tmp tmp \
+	    -o small sig
+	m=$(cat rss)
+	echo "pairs --memory 2M: $m kB"
+	[ "$m" -lt 8000 ]
+	cmp pairs/band-000.pairs small/band-000.pairs
+	[ -z "$(ls tmp)" ]
+	# 100 texts shared by each shard and the next, and 3 of one shingle
+	# whose 32-bit hashes collide
+	[ "$(od -An -t u8 -j 24 -N 8 pairs/band-000.pairs)" -eq 9903 ]
+}
