@@ -190,7 +190,10 @@ dm_dedup_greedy(struct dedup_run *r, const struct dm_greedyname *nm,
 	dm_io_open(&r->io, argc, argv);
 	while ((s = dm_io_next(&r->io)) != NULL) {
 		dm_buf_reset(&r->err);
-		if (dm_sample_text(s, key, &text, &n, &r->err) < 0) {
+		/* a sample --mark cannot mark is a bad one, known before it
+		 * is kept: no later one is marked a duplicate of it */
+		if ((r->mark && dm_dedup_markable(r, s) < 0) ||
+		    dm_sample_text(s, key, &text, &n, &r->err) < 0) {
 			if (dm_io_reject(&r->io, "%s", r->err.buf) < 0)
 				break;
 			continue;

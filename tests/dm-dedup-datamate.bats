@@ -121,3 +121,30 @@ EOF2
 	assert_status 2
 	[[ ${stderr%%$'\n'*} == "dm-dedup: --file-name and --same-name need --preset datamate" ]]
 }
+
+@test "--mark: a sample whose field cannot be set is a bad sample, not kept for the later ones to duplicate" {
+	cat >in.jsonl <<'EOF2'
+{"text":"hello world","meta":1}
+{"text":"hello world","meta":{}}
+{"text":"hello world","meta":{}}
+EOF2
+	run_split dm-dedup --near --preset datamate --mark meta.dup \
+	    --on-error=skip in.jsonl
+	assert_status 1
+	assert_output <<'EOF2'
+{"text":"hello world","meta":{"dup":null}}
+{"text":"hello world","meta":{"dup":"in.jsonl:2"}}
+EOF2
+	assert_stderr <<'EOF2'
+dm-dedup: in.jsonl:1: field 'meta' is not an object
+dm-dedup: 1 of 3 samples rejected
+EOF2
+	# as the single command
+	run_split dm-dedup --near --window 1 --mark meta.dup --on-error=skip \
+	    in.jsonl
+	assert_status 1
+	assert_output <<'EOF2'
+{"text":"hello world","meta":{"dup":null}}
+{"text":"hello world","meta":{"dup":"in.jsonl:2"}}
+EOF2
+}
