@@ -79,7 +79,14 @@ dm_dedup_inputid(struct dedup_run *r, const char *file)
 	int fd = 0;
 
 	if (name == file) {
-		if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
+		/* a named pipe, /dev/stdin, <(cmd): read once, into a copy
+		 * in --tmp that is hashed, then read under its own name
+		 * (r->spooled, for the reader's in.spooled) */
+		r->spooled = dm_dedup_spool_pipes(r->tmpdir, 1,
+		    (char **)&file);
+		if (r->spooled[0] >= 0)
+			fd = r->spooled[0];
+		else if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
 			dm_die("%s: %s", file, strerror(errno));
 	} else if ((at = lseek(0, 0, SEEK_CUR)) < 0) {
 		if (errno != ESPIPE)
@@ -98,7 +105,7 @@ dm_dedup_inputid(struct dedup_run *r, const char *file)
 		r->in[1] = dm_hash64((char *)p + at, (size_t)r->in[0]);
 		munmap(p, (size_t)st.st_size);
 	}
-	if (fd != 0)
+	if (fd != 0 && (r->spooled == NULL || fd != r->spooled[0]))
 		close(fd);
 }
 

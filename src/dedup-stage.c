@@ -146,6 +146,7 @@ dm_dedup_stage_sign(struct dedup_run *r, int argc, char **argv)
 	}
 	dm_dedup_inputtap(r);
 	dm_io_open(&r->io, argc, argv);
+	r->io.in.spooled = r->spooled;
 	while ((s = dm_io_next(&r->io)) != NULL) {
 		if ((r->d.mode == DM_DEDUP_EXACT ?
 		    dm_dedup_exactkey(r, s, r->io.nin - 1) :
@@ -1044,6 +1045,7 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 	 * longer one is skipped, not read whole */
 	dm_dedup_inputtap(r);
 	dm_io_open(&r->io, argc - 1, argv + 1);
+	in->spooled = r->spooled;
 	while ((got = dm_reader_next(in, &line, &len)) != 0) {
 		uint64_t cur = idx++;
 

@@ -186,7 +186,9 @@ int	 dm_dedup_done(const struct dedup_run *, const char *path,
 
 /* The size and XXH64 of the bytes of file (standard input when NULL or
  * "-", from where it is) into r->in. Piped standard input is not read:
- * r->inpipe is set instead, until dm_dedup_inputend. */
+ * r->inpipe is set instead, until dm_dedup_inputend. A file that is not
+ * one (a named pipe, <(cmd)) is copied to --tmp first: r->spooled, for
+ * the reader's in.spooled. */
 void	 dm_dedup_inputid(struct dedup_run *, const char *file);
 /* With r->inpipe: from now on the pipe is hashed as descriptor 0 is read
  * (by a thread that passes its bytes on: nothing is copied to a file). */

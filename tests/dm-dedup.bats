@@ -1467,6 +1467,41 @@ flip() {
 	cat shard-03.jsonl | dm-dedup apply --shard shard-03.jsonl rm | cmp - a.out
 }
 
+@test "stages: sign and apply of an operand that is not a file (<(cmd), a named pipe) know its bytes from a copy" {
+	local pid
+	shards
+	mkdir tmp
+	# sign of a process substitution records the bytes it read, not
+	# none: apply of the file takes its removals
+	for f in shard-*.jsonl; do
+		dm-dedup sign --near --tmp tmp --shard "$f" -o sig <(cat "$f")
+	done
+	dm-dedup pairs -o pairs sig
+	dm-dedup cluster -o rm pairs
+	dm-dedup --near shard-*.jsonl >want
+	for f in shard-*.jsonl; do dm-dedup apply rm "$f"; done >out
+	cmp out want
+	[ "$(wc -l <out)" -lt 600 ]
+	# and apply of one, or of a named pipe, gives what apply of the file
+	# gives; the copies are gone
+	dm-dedup apply rm shard-03.jsonl >a.out
+	dm-dedup apply --tmp tmp --shard shard-03.jsonl rm \
+	    <(cat shard-03.jsonl) | cmp - a.out
+	mkfifo f
+	# the writer is bounded, should apply not open the pipe
+	timeout 20 sh -c 'cat shard-03.jsonl >f' &
+	pid=$!
+	dm-dedup apply --shard shard-03.jsonl rm f | cmp - a.out
+	wait "$pid"
+	[ -z "$(ls tmp)" ]
+	# the copy of other bytes is refused
+	run_split dm-dedup apply --shard shard-03.jsonl rm \
+	    <(head -n 5 shard-03.jsonl)
+	assert_status 2
+	assert_output ""
+	[[ "$stderr" == "dm-dedup: /dev/fd/"*": other bytes than those of the shard the removals were made from (rm/shard-03.jsonl.rm)" ]]
+}
+
 @test "stages: SIGTERM, SIGINT or SIGHUP leaves no temporary file behind, and the signal's exit status" {
 	printf '%s\n' '{"text":"a b c d e f"}' '{"text":"a b c d e g"}' >s.jsonl
 	for sig in TERM INT HUP; do
