@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "deduprun.h"
+#include "report.h"
 
 /* ---- stages: sign | pairs | cluster | apply ---- */
 
@@ -1004,7 +1005,7 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 	const char *line, *t, *name;
 	uint64_t *rm = NULL, idx = 0, tag, want[2];
 	size_t nrm = 0, len, col, n, k = 0, i;
-	unsigned long long left = 0;
+	unsigned long long left = 0, ndups = 0;
 	int ok, status, got;
 	char **mk = NULL;
 
@@ -1063,6 +1064,7 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 		}
 		while (k < nrm && rm[k] < cur)
 			k++;
+		ndups += k < nrm && rm[k] == cur;
 		if (r->mark) {
 			t = k < nrm && rm[k] == cur ? mk[k] : "null";
 			dm_buf_reset(&err);
@@ -1101,7 +1103,13 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 			    (unsigned long long)rm[k] + 1,
 			    (unsigned long long)idx);
 	}
+	/* the report of the single command: the duplicates, and the
+	 * lines sign rejected among the rejected ones */
+	dm_report_set_int("duplicates", (long long)ndups);
+	if (!r->mark && ndups)
+		dm_report_drop("duplicate", ndups);
 	status = dm_io_close(&r->io);
+	dm_report_counts(r->io.nin, r->io.nout, r->io.nrejected + left);
 	if (left && status == DM_EXIT_OK)
 		status = DM_EXIT_REJECTS;
 	for (i = 0; i < r->nkeys; i++)

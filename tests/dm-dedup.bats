@@ -1502,6 +1502,30 @@ flip() {
 	[[ "$stderr" == "dm-dedup: /dev/fd/"*": other bytes than those of the shard the removals were made from (rm/shard-03.jsonl.rm)" ]]
 }
 
+@test "stages: apply's report counts its duplicates and the lines sign rejected, as the single command's" {
+	printf '%s\n' '{"text":"a"}' '{"text":1}' '{"text":"b"}' '{"text":"a"}' \
+	    '{"x":"b"}' '{"text":"b"}' '{"text":"a"}' >s.jsonl
+	dm-dedup sign --on-error=skip -o sig s.jsonl 2>/dev/null || true
+	dm-dedup pairs -o pairs sig
+	dm-dedup cluster --labels sig -o rm pairs
+	for m in "" "--mark dup"; do
+		rm -f one staged
+		run dm-dedup $m --on-error=skip --report one s.jsonl
+		assert_status 1
+		run dm-dedup apply $m --report staged rm s.jsonl
+		assert_status 1
+		sed 's/.*"status"/"status"/' one >want
+		sed 's/.*"status"/"status"/' staged >got
+		cat got
+		cmp got want
+	done
+	assert_file got '"status":1,"in":7,"out":5,"rejected":2,"duplicates":3}'
+	rm -f staged
+	dm-dedup apply --report staged rm s.jsonl >/dev/null || true
+	sed 's/.*"status"/"status"/' staged >got
+	assert_file got '"status":1,"in":7,"out":2,"rejected":2,"dropped":{"duplicate":3},"duplicates":3}'
+}
+
 @test "stages: SIGTERM, SIGINT or SIGHUP leaves no temporary file behind, and the signal's exit status" {
 	printf '%s\n' '{"text":"a b c d e f"}' '{"text":"a b c d e g"}' >s.jsonl
 	for sig in TERM INT HUP; do
