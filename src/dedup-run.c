@@ -452,6 +452,13 @@ pass2(struct dedup_run *r, int argc, char **argv, const uint64_t *dups,
 	}
 	if (in.nerrors)
 		status = -1;
+	else if (status == 0 && idx < r->limit && !dm_interrupted) {
+		/* lines gone since pass one: their samples would be lost */
+		dm_warn("the inputs changed between their two reads: %llu "
+		    "lines, then %llu", (unsigned long long)r->limit,
+		    (unsigned long long)idx);
+		status = -1;
+	}
 	dm_reader_free(&in);
 	dm_sample_free(&s);
 	return status;

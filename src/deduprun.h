@@ -30,8 +30,9 @@ struct dedup_run {
 	int		 signatures;	/* --signatures */
 	int		 stdin_used;	/* read twice: see spool_stdin */
 	int		*spooled;	/* see dm_dedup_spool_pipes */
-	uint64_t	 limit;		/* lines pass two reads: all, or those
-					   before a bad one that stopped */
+	uint64_t	 limit;		/* lines pass two reads: those pass one
+					   read, or those before a bad one
+					   that stopped */
 	const char	*tmpdir;
 	size_t		 memory;
 	size_t		 recsz, keysz;

@@ -527,8 +527,11 @@ main(int argc, char *argv[])
 	dm_dedup_exactflush(&r);
 	for (; next < r.io.nin; next++)
 		dm_dedup_addrej(&r, next);
-	/* after a stop, the samples before the bad one are the input */
-	r.limit = r.io.stopped ? r.io.nin - 1 : UINT64_MAX;
+	/* after a stop, the samples before the bad one are the input; else
+	 * the lines read, and no more: an input that grew is not read on
+	 * (the output itself, as in 'dm-dedup *.jsonl > out.jsonl' run
+	 * again, which read its own output for ever) */
+	r.limit = r.io.stopped ? r.io.nin - 1 : r.io.nin;
 
 	if (!dm_interrupted && !r.signatures) {
 		dm_dedup_clusters(&r);

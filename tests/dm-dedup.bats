@@ -85,6 +85,35 @@ texts() {
 	done
 }
 
+@test "the second read stops at the lines of the first: an output among the inputs is not read on and on" {
+	awk 'BEGIN { for (i = 0; i < 100000; i++)
+		printf "{\"text\":\"s%d\"}\n", i % 60000 }' >a.jsonl
+	echo '{"text":"an old output"}' >z.jsonl
+	# z.jsonl is an operand and, emptied, the output: the second read
+	# met the samples written and wrote them again until the disk was
+	# full
+	# (bounded: 20 MB at most)
+	run timeout 60 sh -c 'ulimit -f 20000; dm-dedup *.jsonl >z.jsonl'
+	assert_success
+	head -n 60000 a.jsonl | cmp - z.jsonl
+	# and the lines of the first read are read again, whatever they are
+	printf '\357\273\277{"text":"a"}\r\n\n  \n{"text":1}\n{"text":"a"}\nnot json\n{"text":"%s"}\n{"text":"b"}' \
+	    "$(head -c 3000 /dev/zero | tr '\0' x)" >b.jsonl
+	run_split dm-dedup --on-error=skip --max-line 1K b.jsonl
+	assert_status 1
+	assert_output <<'EOF2'
+{"text":"a"}
+{"text":"b"}
+EOF2
+	[[ "$stderr" != *changed* ]]
+	for m in --exact --near --simhash "--near --preset datatrove"; do
+		run_split dm-dedup $m --mark dup --on-error=skip b.jsonl a.jsonl
+		assert_status 1
+		[ "$(printf '%s\n' "$output" | wc -l)" -eq 100004 ]
+		[[ "$stderr" != *changed* ]]
+	done
+}
+
 @test "exact: the first of each MD5 of the stripped text stays" {
 	cat >in.jsonl <<-'EOF'
 	{"id":1,"text":"Hello world"}
