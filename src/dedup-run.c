@@ -400,18 +400,22 @@ pass2(struct dedup_run *r, int argc, char **argv, const uint64_t *dups,
 	size_t len, ri = 0, di = 0, n, col;
 	uint64_t idx = 0, cur;
 	long k;
-	int isdup, status = 0;
+	int isdup, got, status = 0;
 
 	if (r->stdin_used && lseek(0, stdin_start, SEEK_SET) < 0)
 		dm_die("<stdin>: %s", strerror(errno));
 	dm_reader_init(&in, argc, argv);
 	in.spooled = r->spooled;
+	/* a line longer than --max-line was rejected in pass one: it is
+	 * skipped here too, and not read whole */
+	in.maxline = r->io.maxline;
 	/* an input that cannot be read was said in pass one */
 	in.quiet = 1;
-	while (idx < r->limit && dm_reader_next(&in, &line, &len) == 1) {
+	while (idx < r->limit && (got = dm_reader_next(&in, &line, &len)) !=
+	    0) {
 		cur = idx++;
-		if (ri < r->nrej && r->rej[ri] == cur) {
-			ri++;
+		if (got == 2 || (ri < r->nrej && r->rej[ri] == cur)) {
+			ri += ri < r->nrej && r->rej[ri] == cur;
 			continue;
 		}
 		isdup = di < ndups && dups[2 * di] == cur;

@@ -205,3 +205,24 @@ runs() {
 	# whose 32-bit hashes collide
 	[ "$(od -An -t u8 -j 24 -N 8 pairs/band-000.pairs)" -eq 9903 ]
 }
+
+@test "a line longer than --max-line is not read whole in the second read either" {
+	local m a
+	skip_asan "its shadow memory and quarantine of freed blocks are in the RSS"
+	$PY -c '
+print("{\"text\":\"a\"}")
+print("{\"text\":\"" + "x" * 60000000 + "\"}")
+print("{\"text\":\"a\"}")
+print("{\"text\":\"b\"}")' >long.jsonl
+	printf '%s\n' '{"text":"a"}' '{"text":"b"}' >want
+	printf '%s\n' '{"text":"a","d":null}' '{"text":"a","d":"long.jsonl:1"}' \
+	    '{"text":"b","d":null}' >wantm
+	for a in "" "--mark d"; do
+		/usr/bin/time -f %M -o rss dm-dedup $a --max-line 1M \
+		    --on-error=skip long.jsonl >out 2>err || [ $? -eq 1 ]
+		m=$(cat rss | tail -1)
+		echo "dm-dedup $a --max-line 1M, a line of 60 MB: $m kB"
+		cmp out "want${a:+m}"
+		[ "$m" -lt 20000 ]
+	done
+}
