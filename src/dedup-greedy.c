@@ -152,6 +152,7 @@ dm_dedup_greedy(struct dedup_run *r, const struct dm_greedyname *nm,
 	struct dm_buf stored = DM_BUF_INIT, nameb = DM_BUF_INIT;
 	uint32_t sig[DM_GREEDY_PERMS];
 	const char *key = r->nkeys ? r->keys[0] : r->io.key, *text, *name;
+	char *lab;
 	const char *field = nm->field && *nm->field ? nm->field : NULL;
 	unsigned long long ndups = 0;
 	size_t n, i, namen = 0, cost;
@@ -219,11 +220,24 @@ dm_dedup_greedy(struct dedup_run *r, const struct dm_greedyname *nm,
 		}
 		if (n > 0 && k < 0) {
 			hasname = field && storedname(s, nm, &stored) == 0;
+			/* the label as it is (an id may be long), and the
+			 * pointers to it and the name */
+			lab = r->mark ? dm_dedup_label(s, r->io.in.name,
+			    r->io.in.lineno) : NULL;
 			cost = DM_GREEDY_PERMS * sizeof(uint32_t) +
-			    (r->mark ? 64 : 0) + (hasname ? stored.len + 16 : 0);
-			if (g.bytes + cost > r->memory)
-				dm_die("--preset datamate: more than %zu kept "
-				    "samples do not fit in --memory", g.nkept);
+			    (lab ? strlen(lab) + 1 + 16 : 0) +
+			    (hasname ? stored.len + 1 : 0) + 2 * sizeof(size_t);
+			if (g.bytes + cost > r->memory) {
+				/* an error at the sample, as a bad one under
+				 * stop: the samples before it are written */
+				dm_warn("%s:%lu: --preset datamate: the %zu "
+				    "samples kept before it fill --memory "
+				    "(%zu bytes)", r->io.in.name,
+				    r->io.in.lineno, g.nkept, r->memory);
+				r->io.in.nerrors++;
+				free(lab);
+				break;
+			}
 			g.bytes += cost;
 			if (g.nkept == g.cap) {
 				g.cap = g.cap ? g.cap * 2 : 1024;
@@ -247,8 +261,7 @@ dm_dedup_greedy(struct dedup_run *r, const struct dm_greedyname *nm,
 			memcpy(g.kept + g.nkept * DM_GREEDY_PERMS, sig,
 			    sizeof sig);
 			if (r->mark)
-				g.label[g.nkept] = dm_dedup_label(s,
-				    r->io.in.name, r->io.in.lineno);
+				g.label[g.nkept] = lab;
 			g.nkept++;
 		}
 		if (k >= 0)

@@ -148,3 +148,21 @@ EOF2
 {"text":"hello world","meta":{"dup":"in.jsonl:2"}}
 EOF2
 }
+
+@test "kept samples beyond --memory are an error at the line, after the samples before it; a label counts its length" {
+	awk 'BEGIN { for (i = 0; i < 3000; i++) printf "{\"text\":\"t%d\"}\n", i }' >in.jsonl
+	run_split dm-dedup --near --preset datamate --memory 1M in.jsonl
+	assert_status 2
+	assert_stderr "dm-dedup: in.jsonl:1986: --preset datamate: the 1985 samples kept before it fill --memory (1048576 bytes)"
+	head -n 1985 in.jsonl >want
+	[ "$output" = "$(cat want)" ]
+	# ids of 100 KB as --mark's labels: 10 of them fill 1M
+	/usr/bin/python3 -c '
+import json
+for i in range(30):
+    print(json.dumps({"id": "i%d-" % i + "x" * 100000, "text": "t%d" % i}))' >long.jsonl
+	run_split dm-dedup --near --preset datamate --memory 1M --mark d long.jsonl
+	assert_status 2
+	assert_stderr "dm-dedup: long.jsonl:11: --preset datamate: the 10 samples kept before it fill --memory (1048576 bytes)"
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 10 ]
+}
