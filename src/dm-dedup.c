@@ -475,10 +475,11 @@ main(int argc, char *argv[])
 	stdin_used = argc == 0;
 	for (i = 0; i < argc; i++)
 		stdin_used |= strcmp(argv[i], "-") == 0;
-	/* read twice, but by sign once: a pipe is hashed as it is read */
-	if (stdin_used && stage != 1)
+	/* read twice, but by sign once (a pipe is hashed as it is read) and
+	 * by --signatures, which writes each key as it reads */
+	if (stdin_used && stage != 1 && !r.signatures)
 		dm_dedup_spool_stdin(r.tmpdir);
-	if (stage == 0)
+	if (stage == 0 && !r.signatures)
 		r.spooled = dm_dedup_spool_pipes(r.tmpdir, argc, argv);
 	r.stdin_used = stdin_used;
 	if (r.verify && stage != 1) {

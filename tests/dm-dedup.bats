@@ -407,6 +407,16 @@ with open("in.jsonl", "w") as f, open("want", "w") as w:
 	assert_output '{"mode":"near","preset":"data-juicer","tokenize":"space","window":5,"perms":256,"bands":25,"rows":10,"threshold":0.7}'
 }
 
+@test "--signatures reads a pipe once: nothing is copied to --tmp" {
+	printf '%s\n' '{"text":"a b c d e f"}' '{"text":"a b c d e f"}' >in.jsonl
+	dm-dedup --near --signatures in.jsonl >want
+	# --tmp cannot be written: a copy would fail
+	cat in.jsonl | dm-dedup --near --signatures --tmp /nonexistent >out
+	cmp out want
+	dm-dedup --signatures --tmp /nonexistent <(cat in.jsonl) >out
+	dm-dedup --signatures in.jsonl | cmp - out
+}
+
 @test "near: MinHash signatures equal Data-Juicer's, bit for bit" {
 	texts >t.jsonl
 	for tok in space punctuation character; do
