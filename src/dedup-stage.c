@@ -31,7 +31,12 @@ shardname(const struct dedup_run *r, const char *file)
 		dm_usage_die(dm_dedup_usage,
 		    "standard input needs --shard NAME");
 	b = strrchr(file, '/');
-	return b ? b + 1 : file;
+	b = b ? b + 1 : file;
+	/* as --shard: pairs and cluster pass over hidden names */
+	if (*b == '\0' || *b == '.')
+		dm_usage_die(dm_dedup_usage, "'%s' is not a shard name (it "
+		    "is empty or begins with '.'): give one with --shard", b);
+	return b;
 }
 
 static int

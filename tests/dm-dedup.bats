@@ -1565,6 +1565,24 @@ flip() {
 	assert_file got '"status":1,"in":7,"out":2,"rejected":2,"dropped":{"duplicate":3},"duplicates":3}'
 }
 
+@test "stages: a shard file whose name begins with '.' needs --shard, which pairs would pass over" {
+	printf '%s\n' '{"text":"a"}' '{"text":"b"}' >.a.jsonl
+	cp .a.jsonl b.jsonl
+	run_split dm-dedup sign -o sig .a.jsonl
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-dedup: '.a.jsonl' is not a shard name (it is empty or begins with '.'): give one with --shard" ]
+	[ ! -e sig ]
+	dm-dedup sign --shard a.jsonl -o sig .a.jsonl
+	dm-dedup sign -o sig b.jsonl
+	dm-dedup pairs -o pairs sig
+	dm-dedup cluster -o rm pairs
+	run dm-dedup apply --shard a.jsonl rm .a.jsonl
+	assert_output "$(cat .a.jsonl)"
+	run dm-dedup apply rm b.jsonl
+	assert_success
+	assert_output ""
+}
+
 @test "stages: SIGTERM, SIGINT or SIGHUP leaves no temporary file behind, and the signal's exit status" {
 	printf '%s\n' '{"text":"a b c d e f"}' '{"text":"a b c d e g"}' >s.jsonl
 	for sig in TERM INT HUP; do
