@@ -225,7 +225,7 @@ loadperms(struct dm_dedup *d, const char *name, struct dm_buf *err)
 	d->alo = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->alo);
 	d->ahi = dm_xreallocarray(NULL, (size_t)d->perms, sizeof *d->ahi);
 	if (dm_dedup_readperms(name, d->perms, d->a, d->b, err) < 0)
-		return -1;
+		return -2;
 	for (i = 0; i < d->perms; i++) {
 		d->alo[i] = (uint32_t)d->a[i];
 		d->ahi[i] = (uint32_t)(d->a[i] >> 32);

@@ -73,7 +73,8 @@ struct dm_dedup {
 /* Defaults of Data-Juicer's document_minhash_deduplicator. */
 void	 dm_dedup_init(struct dm_dedup *);
 /* Checks the settings, computes the derived ones and loads the tables
- * from the share directory; -1 with a message in err. */
+ * from the share directory; -1 with a message in err when the settings
+ * do not go together, -2 when a table cannot be read. */
 int	 dm_dedup_setup(struct dm_dedup *, struct dm_buf *err);
 /* The SimHash tables of --blocks and --hamming (hamming < blocks): every
  * choice of blocks - hamming blocks; at most DM_DEDUP_MAXTABLES are made. */

@@ -429,7 +429,10 @@ main(int argc, char *argv[])
 		dm_usage_die(usage, "--bands and --rows go together");
 	if (r.signatures && (r.mark || r.verify))
 		dm_usage_die(usage, "--signatures excludes --mark and --verify");
-	if (dm_dedup_setup(&r.d, &r.err) < 0)
+	/* a table missing is no usage error: the installation's */
+	if ((c = dm_dedup_setup(&r.d, &r.err)) == -2)
+		dm_die("%s", r.err.buf);
+	else if (c < 0)
 		dm_usage_die(usage, "%s", r.err.buf);
 	if (params) {
 		dm_dedup_printparams(&r);

@@ -790,6 +790,23 @@ print(sum(1 for i in range(n) if f(i) == i))')
 	cmp small.out large.out
 }
 
+@test "a permutation table that cannot be read is an error that names it, not a usage error" {
+	echo '{"text":"a b c d e"}' >in.jsonl
+	run_split env DM_SHAREDIR=/nonexistent dm-dedup --near in.jsonl
+	assert_status 2
+	assert_output ""
+	assert_stderr "dm-dedup: /nonexistent/dedup/data-juicer.perms: No such file or directory"
+	run_split env DM_SHAREDIR=/nonexistent dm-dedup --near --preset \
+	    datatrove in.jsonl
+	assert_status 2
+	assert_stderr "dm-dedup: /nonexistent/dedup/datatrove.perms: No such file or directory"
+	# settings that do not go together still are
+	run_split dm-dedup --near --bands 30 --rows 10 in.jsonl
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-dedup: --bands '30' times --rows '10' is more than --perms '256'" ]
+	[[ "$stderr" == *"usage: dm-dedup"* ]]
+}
+
 @test "bad option values are usage errors" {
 	run_split dm-dedup --near --tokenize words </dev/null
 	assert_status 2
