@@ -74,15 +74,22 @@ dm_dedup_exactkey(struct dedup_run *r, struct dm_sample *s, uint64_t idx)
 	size_t n, i;
 
 	dm_buf_reset(&r->key);
-	for (i = 0; i < (r->nkeys ? r->nkeys : 1); i++) {
+	if (r->nkeys < 2) {
+		/* one field: normalized into the batch, without a copy
+		 * between (a long text would be held three times) */
 		dm_buf_reset(&r->err);
-		if (dm_sample_text(s, r->nkeys ? r->keys[i] : r->io.key, &t, &n,
+		if (dm_sample_text(s, r->nkeys ? r->keys[0] : r->io.key, &t, &n,
 		    &r->err) < 0)
 			return -1;
-		if (r->nkeys < 2) {
-			dm_dedup_normalize(&r->d, t, n, &r->key);
-			continue;
-		}
+		batchoff[batchn] = batchkeys.len;
+		dm_buf_grow(&batchkeys, n);
+		dm_dedup_normalize(&r->d, t, n, &batchkeys);
+		goto added;
+	}
+	for (i = 0; i < r->nkeys; i++) {
+		dm_buf_reset(&r->err);
+		if (dm_sample_text(s, r->keys[i], &t, &n, &r->err) < 0)
+			return -1;
 		/* several fields: each after its length, so that no two
 		 * lists of fields give the same bytes */
 		dm_buf_reset(&one);
@@ -92,6 +99,7 @@ dm_dedup_exactkey(struct dedup_run *r, struct dm_sample *s, uint64_t idx)
 	}
 	batchoff[batchn] = batchkeys.len;
 	dm_buf_add(&batchkeys, r->key.buf, r->key.len);
+added:
 	batchidx[batchn++] = idx;
 	batchoff[batchn] = batchkeys.len;
 	if (batchn == EXACT_BATCH || batchkeys.len >= EXACT_BYTES)

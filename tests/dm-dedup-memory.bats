@@ -226,3 +226,22 @@ print("{\"text\":\"b\"}")' >long.jsonl
 		[ "$m" -lt 20000 ]
 	done
 }
+
+@test "exact: a long sample takes twice its size, not three times" {
+	local m
+	skip_asan "its shadow memory and quarantine of freed blocks are in the RSS"
+	$PY -c '
+print("{\"text\":\"" + "x " * 30000000 + "\"}")
+print("{\"text\":\"b\"}")' >long.jsonl
+	/usr/bin/time -f %M -o rss dm-dedup --exact long.jsonl >out
+	m=$(cat rss)
+	echo "--exact, a line of 60 MB: $m kB"
+	cmp out long.jsonl
+	[ "$m" -lt 140000 ]
+	dm-dedup --exact --signatures long.jsonl >sig
+	$PY -c '
+import hashlib, json, sys
+for l in open("long.jsonl"):
+    print(json.dumps(hashlib.md5(json.loads(l)["text"].strip().encode()).hexdigest()))' |
+	    cmp - sig
+}
