@@ -412,7 +412,10 @@ pass2(struct dedup_run *r, int argc, char **argv, const uint64_t *dups,
 
 	if (r->stdin_used && lseek(0, stdin_start, SEEK_SET) < 0)
 		dm_die("<stdin>: %s", strerror(errno));
-	dm_reader_init(&in, argc, argv);
+	if (r->io.listed)
+		dm_reader_files0(&in, argc, argv);
+	else
+		dm_reader_init(&in, argc, argv);
 	in.spooled = r->spooled;
 	/* a line longer than --max-line was rejected in pass one: it is
 	 * skipped here too, and not read whole */

@@ -22,7 +22,7 @@ static const char usage[] =
     "                [--hamming N] [--blocks N] [--mark FIELD] [--verify]\n"
     "                [--memory SIZE] [--tmp DIR] [--params | --signatures]\n"
     "                [--max-line SIZE] [--on-error=stop|skip] [--rejects FILE]\n"
-    "                [--report FILE] [FILE...]\n"
+    "                [--report FILE] [--files0-from LIST] [FILE...]\n"
     "       dm-dedup sign [MODE OPTIONS] [--verify] -o DIR [--shard NAME]\n"
     "                [--resume] [FILE]\n"
     "       dm-dedup pairs [--band N[-M]] -o DIR [--resume] SIGDIR\n"
@@ -38,6 +38,8 @@ static const char help[] =
     "      --exact              MD5 of the text or of the -k fields (default)\n"
     "      --file-name FIELD    datamate: the file name field of the same-name\n"
     "                           rule (default 'fileName'; '': no rule)\n"
+    "      --files0-from LIST   read the files named in LIST, each name ended\n"
+    "                           by a NUL byte (find -print0); - for stdin\n"
     "  -h, --help               show this help and exit\n"
     "      --hamming N          SimHash: at most N bits apart (default 4)\n"
     "      --ignore REGEX       near, simhash: remove what REGEX matches (after\n"
@@ -102,6 +104,7 @@ static const struct option longopts[] = {
 	{ "ignore", required_argument, NULL, OPT_IGNORE },
 	{ "ignore-non-character", no_argument, NULL, OPT_NONCHAR },
 	DM_IO_LONGOPTS,
+	DM_FILES0_LONGOPT,
 	{ "labels", required_argument, NULL, OPT_LABELS },
 	{ "lowercase", no_argument, NULL, OPT_LOWERCASE },
 	{ "mark", required_argument, NULL, OPT_MARK },
@@ -363,6 +366,10 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (r.io.files0 && stage)
+		dm_usage_die(usage, "--files0-from names the inputs of the "
+		    "single command, not of %s", stages[stage]);
+	dm_io_files0(&r.io, &argc, &argv);
 
 	if (setexact && setnear)
 		dm_usage_die(usage, "--exact, --near and --simhash exclude each "
@@ -475,7 +482,7 @@ main(int argc, char *argv[])
 		r.recsz = 26;
 		break;
 	}
-	stdin_used = argc == 0;
+	stdin_used = argc == 0 && !r.io.listed;
 	for (i = 0; i < argc; i++)
 		stdin_used |= strcmp(argv[i], "-") == 0;
 	/* read twice, but by sign once (a pipe is hashed as it is read) and

@@ -183,15 +183,6 @@ commands(const struct dm_recipe *r, const struct dm_recipe_opts *o,
 		k += strlen(r->files[i]) + 1;
 	if (k > LISTMAX) {
 		cs->listed = 1;
-		/* dm-dedup reads its inputs twice and takes no list: a
-		 * dm-filter reads them for it */
-		if (strcmp(cs->c[0].argv[0], "dm-dedup") == 0) {
-			c = add(cs);
-			memmove(cs->c + 1, cs->c, (cs->n - 1) * sizeof *cs->c);
-			memset(&cs->c[0], 0, sizeof *cs->c);
-			push(&cs->c[0], "dm-filter");
-			push(&cs->c[0], "true");
-		}
 		insert(&cs->c[0], 1, "--files0-from");
 		insert(&cs->c[0], 2, "-");
 	} else

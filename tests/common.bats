@@ -1275,6 +1275,17 @@ long3() {
 		assert_status 2
 		assert_stderr "$tool: nosuch: No such file or directory"
 	done
+	# dm-dedup reads the files twice (the second time through the list
+	# too, not standard input); its stages take their own operands
+	printf '{"f":5,"text":"a"}\n' >dup.jsonl
+	printf '%s\0' 'a b.jsonl' dup.jsonl ./-dash.jsonl >dlist
+	run_split dm-dedup --files0-from dlist <<<'{"f":0,"text":"z"}'
+	assert_success
+	assert_output $'{"f":1,"text":"a"}\n{"f":4,"text":"d"}'
+	run_split dm-dedup sign -o sig --files0-from dlist
+	assert_status 2
+	assert_stderr "dm-dedup: --files0-from names the inputs of the single command, not of sign
+$(usage_of dm-dedup)"
 	# dm-llm, its samples kept untouched (tool_cmd)
 	tool_cmd dm-llm
 	run_split "${cmd[@]}" --files0-from list </dev/null

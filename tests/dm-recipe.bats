@@ -905,14 +905,12 @@ EOF
 	run_out got sh shown
 	assert_success
 	assert_same got want
-	# with -j, dm-run reads the list; dm-dedup first gets a dm-filter
-	# that reads it
+	# with -j, dm-run reads the list; dm-dedup reads it too
 	run_out got dm-recipe run -j 2 r.yaml
 	assert_success
 	assert_same got want
 	printf 'dataset_path: data\nprocess:\n  - document_deduplicator:\n' >d.yaml
-	[ "$(tail -n 2 <(dm-recipe show d.yaml))" = "  dm-filter --files0-from - true |
-  dm-dedup --exact" ]
+	[ "$(tail -n 1 <(dm-recipe show d.yaml))" = "  dm-dedup --files0-from - --exact" ]
 	run_out got dm-recipe run d.yaml
 	assert_success
 	assert_same got want
