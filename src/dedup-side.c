@@ -46,20 +46,9 @@ dm_dedup_pwrite(int fd, const void *p, size_t n, off_t off, const char *dir)
 void
 dm_dedup_pread(int fd, void *p, size_t n, off_t off, const char *dir)
 {
-	char *c = p;
-	ssize_t got;
-
-	while (n > 0) {
-		if ((got = pread(fd, c, n, off)) <= 0) {
-			if (got < 0 && errno == EINTR)
-				continue;
-			dm_die("%s: read error: %s", dir,
-			    got < 0 ? strerror(errno) : "short file");
-		}
-		c += got;
-		n -= (size_t)got;
-		off += got;
-	}
+	if (dm_dedup_preadn(fd, p, n, off) < 0)
+		dm_die("%s: read error: %s", dir,
+		    errno ? strerror(errno) : "short file");
 }
 
 /* Stores the shingle set of sample idx for --verify. */

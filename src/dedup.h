@@ -257,4 +257,8 @@ int	 dm_sfile_check(const char *path, uint32_t kind, const char *settings,
 	    const uint64_t *in, struct dm_buf *err);
 void	 dm_sfile_close(struct dm_sfile *);
 
+/* Reads n bytes at off: 0, or -1 when the file has fewer (errno 0) or a
+ * read fails (errno set). */
+int	 dm_dedup_preadn(int fd, void *, size_t, off_t);
+
 #endif /* DM_DEDUP_H */

@@ -347,9 +347,8 @@ bad(struct dm_buf *err, const char *path, const char *what)
 	return -1;
 }
 
-/* Reads n bytes at off: 0, or -1 when the file has fewer. */
-static int
-preadn(int fd, void *p, size_t n, off_t off)
+int
+dm_dedup_preadn(int fd, void *p, size_t n, off_t off)
 {
 	char *c = p;
 	ssize_t got;
@@ -358,6 +357,8 @@ preadn(int fd, void *p, size_t n, off_t off)
 		if ((got = pread(fd, c, n, off)) <= 0) {
 			if (got < 0 && errno == EINTR)
 				continue;
+			if (got == 0)
+				errno = 0;
 			return -1;
 		}
 		c += got;
@@ -424,19 +425,20 @@ dm_sfile_open(const char *path, uint32_t kind, struct dm_buf *err)
 	    f->h.nnames > vlen)
 		goto trunc;
 	v = dm_xmalloc((size_t)slen + 1);
-	if (preadn(fd, v, slen, HEAD) < 0)
+	if (dm_dedup_preadn(fd, v, slen, HEAD) < 0)
 		goto trunc;
 	f->h.settings = dm_xstrndup((char *)v, slen);
 	f->h.names = dm_xcalloc(f->h.nnames + 1, sizeof *f->h.names);
 	f->h.ids = dm_xcalloc(2 * f->h.nnames + 1, sizeof *f->h.ids);
 	for (p = slen, i = 0; i < f->h.nnames; i++) {
-		if (p + 2 > vlen || preadn(fd, len2, 2, HEAD + (off_t)p) < 0)
+		if (p + 2 > vlen ||
+		    dm_dedup_preadn(fd, len2, 2, HEAD + (off_t)p) < 0)
 			goto trunc;
 		n = len2[0] | (size_t)len2[1] << 8;
 		if (p + 2 + n + 16 > vlen)
 			goto trunc;
 		v = dm_xrealloc(v, n + 16 + 1);
-		if (preadn(fd, v, n + 16, HEAD + (off_t)p + 2) < 0)
+		if (dm_dedup_preadn(fd, v, n + 16, HEAD + (off_t)p + 2) < 0)
 			goto trunc;
 		f->h.names[i] = dm_xstrndup((char *)v, n);
 		f->h.ids[2 * i] = getle64(v + n);
