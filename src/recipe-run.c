@@ -491,12 +491,14 @@ listfile(const struct dm_recipe *r)
 	for (i = 0; i < r->nfiles; i++)
 		dm_buf_add(&names, r->files[i], strlen(r->files[i]) + 1);
 	/* a full disk is an error, with the file's name */
-	for (off = 0; off < names.len; off += (size_t)k)
-		if ((k = write(fd, names.buf + off, names.len - off)) < 0 &&
-		    errno != EINTR)
-			dm_die("%s: write error: %s", path.buf, strerror(errno));
-		else if (k < 0)
+	for (off = 0; off < names.len; off += (size_t)k) {
+		k = write(fd, names.buf + off, names.len - off);
+		if (k < 0 && errno == EINTR)
 			k = 0;
+		else if (k <= 0)
+			dm_die("%s: write error: %s", path.buf, k < 0 ?
+			    strerror(errno) : "nothing written");
+	}
 	if (lseek(fd, 0, SEEK_SET) < 0)
 		dm_die("%s: %s", path.buf, strerror(errno));
 	dm_buf_free(&names);
