@@ -481,6 +481,17 @@ _dm_complete_tool()
 	-e | --expression)
 		((lists_ops)) && _dm_script "$prog" "$cur"
 		return ;;
+	# a list of names, in a file (LIST is no file for --separators)
+	--files0-from)
+		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		compopt -o filenames 2>/dev/null
+		return ;;
+	# dm-slice's one preset (dm-dedup's come from its usage line)
+	--preset)
+		if [[ ${prog##*/} == dm-slice ]]; then
+			mapfile -t COMPREPLY < <(compgen -W data-juicer -- "$cur")
+			return
+		fi ;;
 	# dm-slice: values to complete, numbers and lists to type
 	--unit)
 		mapfile -t COMPREPLY < <(compgen -W $'chars\nwords' -- "$cur")
@@ -514,6 +525,10 @@ _dm_complete_tool()
 	esac
 
 	case $cur in
+	--files0-from=*)
+		mapfile -t COMPREPLY < <(compgen -f -- "${cur#*=}")
+		compopt -o filenames 2>/dev/null
+		return ;;
 	--on-error=*)
 		mapfile -t COMPREPLY < <(compgen -W $'stop\nskip' -- "${cur#*=}")
 		return ;;

@@ -278,6 +278,13 @@ corpus.tar.gz'
 	assert_output sentence
 	run complete_words dm slice --by re
 	assert_output 'regex:'
+	run complete_words dm-slice --preset ''
+	assert_output data-juicer
+	# dm-dedup's presets come from its usage line
+	run complete_words dm-dedup --preset data
+	assert_output 'data-juicer
+datamate
+datatrove'
 	run complete_words dm-slice --size ''
 	assert_output ''
 	run complete_words dm slice sl
@@ -426,4 +433,20 @@ stats names=len,tokens:llama2
 stats names=len,tokens:t5'
 	run complete_words dm map 'lower; stats names=tokens:l'
 	assert_output 'lower; stats names=tokens:llama2'
+}
+
+@test "--files0-from completes file names, as --files0-from VALUE and --files0-from=VALUE" {
+	cd "$BATS_TEST_TMPDIR"
+	touch list.nul listing
+	for t in dm-filter dm-map dm-slice dm-stats dm-llm dm-dedup dm-run; do
+		run complete_words "$t" --files0-from list
+		assert_success
+		assert_output 'list.nul
+listing'
+		run complete_words "$t" --files0-from = list.
+		assert_output list.nul
+	done
+	# LIST of --separators is a list to type
+	run complete_words dm-slice --separators ''
+	assert_output ''
 }
