@@ -412,7 +412,7 @@ datatrove'
 	run complete_words dm-dedup --near --preset datamate --same-name ''
 	assert_output 'hex
 raw'
-	run complete_words dm-dedup --file
+	run complete_words dm-dedup --file-
 	assert_output '--file-name'
 }
 
