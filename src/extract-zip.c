@@ -13,6 +13,7 @@
 #define MEMBERMAX	(64UL << 20)	/* bytes of a member without maxout */
 
 #define NS_DC	"http://purl.org/dc/elements/1.1/"
+#define NS_MC	"http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 /* One XML member being read, and the first error libxml2 gave. */
 struct xml {
@@ -308,6 +309,36 @@ zipdoc(const struct zipdoc *d, const void *data, size_t len,
 	return r;
 }
 
+/*
+ * Whether the node is inside a subtree left out, or opens one (name, or
+ * mc:Fallback): *skip is the depth of the element that opened it, -1
+ * when none is open. Office writes what is in a drawing or a text box
+ * twice, in mc:Choice for new readers and in mc:Fallback for old ones;
+ * the text is read once, from the first.
+ */
+static int
+skipped(struct xml *x, const char *name, int *skip)
+{
+	int type = xmlTextReaderNodeType(x->r), depth = xmlTextReaderDepth(x->r);
+	const xmlChar *ns;
+
+	if (*skip >= 0) {
+		if (type == XML_READER_TYPE_END_ELEMENT && depth == *skip)
+			*skip = -1;
+		return 1;
+	}
+	if (type != XML_READER_TYPE_ELEMENT)
+		return 0;
+	ns = xmlTextReaderConstNamespaceUri(x->r);
+	if (!(name != NULL && strcmp(lname(x), name) == 0) &&
+	    !(strcmp(lname(x), "Fallback") == 0 && ns != NULL &&
+	    strcmp((const char *)ns, NS_MC) == 0))
+		return 0;
+	if (xmlTextReaderIsEmptyElement(x->r) != 1)
+		*skip = depth;
+	return 1;
+}
+
 /* ---- DOCX: word/document.xml ---- */
 
 static int
@@ -315,7 +346,7 @@ docx_text(const struct zip *z, const struct dm_buf *b, struct dm_doctext *t,
     int *parts, struct dm_buf *err)
 {
 	struct xml x;
-	int r, intext = 0, type, empty;
+	int r, intext = 0, type, empty, skip = -1;
 	const char *n, *v;
 
 	(void)parts;
@@ -328,6 +359,10 @@ docx_text(const struct zip *z, const struct dm_buf *b, struct dm_doctext *t,
 			r = -1;
 			break;
 		}
+		/* the tab stops of a paragraph (w:pPr/w:tabs/w:tab) are
+		 * not tabs of its text */
+		if (skipped(&x, "tabs", &skip))
+			continue;
 		type = xmlTextReaderNodeType(x.r);
 		n = lname(&x);
 		empty = xmlTextReaderIsEmptyElement(x.r) == 1;
@@ -613,7 +648,7 @@ slide_text(const struct zip *z, const struct dm_buf *b, const char *name,
     void *arg, struct dm_doctext *t, struct dm_buf *err)
 {
 	struct xml x;
-	int r, intext = 0, any = 0;
+	int r, intext = 0, any = 0, skip = -1;
 	const char *v;
 
 	(void)arg;
@@ -626,6 +661,8 @@ slide_text(const struct zip *z, const struct dm_buf *b, const char *name,
 			r = -1;
 			break;
 		}
+		if (skipped(&x, NULL, &skip))
+			continue;
 		if (isa(&x, XML_READER_TYPE_ELEMENT, "t"))
 			intext = xmlTextReaderIsEmptyElement(x.r) != 1;
 		else if (isa(&x, XML_READER_TYPE_END_ELEMENT, "t"))

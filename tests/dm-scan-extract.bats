@@ -189,6 +189,23 @@ outer.zip!/in.tgz!/in/note.txt txt" ]
 	[ "$(jq -r 'select(.type=="txt").text' <<<"$output")" = plain ]
 }
 
+@test "DOCX: tab stops of a paragraph are not tabs, and a text box written twice (mc:Choice, mc:Fallback) is read once" {
+	local mc='xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
+	mkdir -p d/word
+	cat >d/word/document.xml <<XML
+<w:document $W $mc><w:body>
+<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/><w:tab w:val="right" w:pos="9000"/></w:tabs></w:pPr><w:r><w:t>Name</w:t></w:r><w:r><w:tab/><w:t>Value</w:t></w:r></w:p>
+<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>Box text</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>Box text</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>
+<w:p><w:r><w:t>End</w:t></w:r></w:p>
+</w:body></w:document>
+XML
+	zipdir d box.docx
+	run_split dm-scan --extract box.docx
+	assert_success
+	assert_stderr ''
+	[ "$(jq -c .text <<<"$output")" = '"Name\tValue\nBox text\nEnd"' ]
+}
+
 @test "DOCX: w:tab, w:br, headings, list items and table cells; deleted text and field codes left out" {
 	mkdir -p d/word d/docProps
 	cat >d/word/document.xml <<XML
