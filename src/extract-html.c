@@ -182,6 +182,34 @@ quiet(void *arg, xmlErrorPtr e)
 #define PARSE_OPTIONS	(HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | \
 			    HTML_PARSE_NONET | XML_PARSE_HUGE)
 
+/*
+ * Whether HTML that is not valid UTF-8 is UTF-8 all the same, with bytes
+ * gone bad (a crawl's page cut inside a character, a stray byte): it says
+ * so (declared, the encoding libxml2 found declared), or says nothing and
+ * holds more UTF-8 characters of two bytes or more than invalid bytes.
+ * libxml2 would read it as Latin-1, the whole of it or, when declared,
+ * all after the first bad byte: every accented letter two wrong ones.
+ */
+static int
+damaged_utf8(const char *s, size_t n, const xmlChar *declared)
+{
+	unsigned long long multi = 0, bad = 0;
+	size_t i, k;
+
+	if (declared != NULL)
+		return strcasecmp((const char *)declared, "utf-8") == 0 ||
+		    strcasecmp((const char *)declared, "utf8") == 0;
+	for (i = 0; i < n; i++) {
+		k = dm_utf8_check(s + i, n - i);
+		for (; k > 0; k--, i++)
+			if (((unsigned char)s[i] & 0xC0) == 0xC0)
+				multi++;
+		if (i < n)
+			bad++;
+	}
+	return multi > bad;
+}
+
 int
 dm_html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
     char **author, struct dm_buf *err)
@@ -215,6 +243,17 @@ dm_html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
 	xmlSetStructuredErrorFunc(NULL, quiet);
 	doc = htmlCtxtReadMemory(ctxt, s, (int)n, NULL, enc, PARSE_OPTIONS);
 	xmlSetStructuredErrorFunc(oldarg, olderr);
+	if (enc == NULL && doc != NULL &&
+	    damaged_utf8(s, n, doc->encoding)) {
+		struct dm_buf fixed = DM_BUF_INIT;
+
+		htmlFreeParserCtxt(ctxt);
+		xmlFreeDoc(doc);
+		dm_utf8_fix(&fixed, s, n);
+		r = dm_html_text(fixed.buf, fixed.len, t, title, author, err);
+		dm_buf_free(&fixed);
+		return r;
+	}
 	if (ctxt->input != NULL && ctxt->input->buf != NULL &&
 	    ctxt->input->buf->error != 0) {
 		/* bytes the declared encoding does not have: libxml2

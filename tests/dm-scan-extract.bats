@@ -260,6 +260,17 @@ dm-scan: 1 file read, 1 document skipped
 ERR
 }
 
+@test "HTML: UTF-8 with a bad byte, declared or not, has that byte replaced, not the rest read as Latin-1; Latin-1 stays Latin-1" {
+	printf '<p>caf\xc3\xa9</p><p>bad \xff byte</p><p>na\xc3\xafve</p>' >bare.html
+	printf '<meta charset="utf-8"><p>caf\xc3\xa9</p><p>bad \xff byte</p><p>na\xc3\xafve</p>' >said.html
+	printf '<p>caf\xe9</p>' >latin.html
+	printf '<meta charset="windows-1252"><p>caf\xe9 \x93q\x94</p>' >cp.html
+	run_split dm-scan --extract bare.html said.html latin.html cp.html
+	assert_success
+	assert_stderr ''
+	[ "$(jq -c .text <<<"$output")" = "$(printf '%s\n' '"café\nbad \ufffd byte\nnaïve"' '"café\nbad \ufffd byte\nnaïve"' '"café"' '"café “q”"' | jq -c .)" ]
+}
+
 @test "EPUB: chapters in spine order, not manifest order, hrefs relative to the OPF and %-encoded" {
 	mkdir -p e/META-INF e/OEBPS/text
 	printf 'application/epub+zip' >e/mimetype
