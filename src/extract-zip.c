@@ -310,14 +310,14 @@ zipdoc(const struct zipdoc *d, const void *data, size_t len,
 }
 
 /*
- * Whether the node is inside a subtree left out, or opens one (name, or
- * mc:Fallback): *skip is the depth of the element that opened it, -1
+ * Whether the node is inside a subtree left out, or opens one (name,
+ * name2, or mc:Fallback): *skip is the depth of the element that opened it, -1
  * when none is open. Office writes what is in a drawing or a text box
  * twice, in mc:Choice for new readers and in mc:Fallback for old ones;
  * the text is read once, from the first.
  */
 static int
-skipped(struct xml *x, const char *name, int *skip)
+skipped(struct xml *x, const char *name, const char *name2, int *skip)
 {
 	int type = xmlTextReaderNodeType(x->r), depth = xmlTextReaderDepth(x->r);
 	const xmlChar *ns;
@@ -331,6 +331,7 @@ skipped(struct xml *x, const char *name, int *skip)
 		return 0;
 	ns = xmlTextReaderConstNamespaceUri(x->r);
 	if (!(name != NULL && strcmp(lname(x), name) == 0) &&
+	    !(name != NULL && name2 != NULL && strcmp(lname(x), name2) == 0) &&
 	    !(strcmp(lname(x), "Fallback") == 0 && ns != NULL &&
 	    strcmp((const char *)ns, NS_MC) == 0))
 		return 0;
@@ -360,8 +361,9 @@ docx_text(const struct zip *z, const struct dm_buf *b, struct dm_doctext *t,
 			break;
 		}
 		/* the tab stops of a paragraph (w:pPr/w:tabs/w:tab) are
-		 * not tabs of its text */
-		if (skipped(&x, "tabs", &skip))
+		 * not tabs of its text; text moved with changes tracked
+		 * is where it went (w:moveTo), not also where it was */
+		if (skipped(&x, "tabs", "moveFrom", &skip))
 			continue;
 		type = xmlTextReaderNodeType(x.r);
 		n = lname(&x);
@@ -661,7 +663,7 @@ slide_text(const struct zip *z, const struct dm_buf *b, const char *name,
 			r = -1;
 			break;
 		}
-		if (skipped(&x, NULL, &skip))
+		if (skipped(&x, NULL, NULL, &skip))
 			continue;
 		if (isa(&x, XML_READER_TYPE_ELEMENT, "t"))
 			intext = xmlTextReaderIsEmptyElement(x.r) != 1;

@@ -206,6 +206,22 @@ XML
 	[ "$(jq -c .text <<<"$output")" = '"Name\tValue\nBox text\nEnd"' ]
 }
 
+@test "DOCX: text moved with changes tracked is read where it went (w:moveTo), not also where it was (w:moveFrom)" {
+	mkdir -p d/word
+	cat >d/word/document.xml <<XML
+<w:document $W><w:body>
+<w:p><w:moveFromRangeStart w:id="1" w:name="move1"/><w:moveFrom w:id="2" w:author="A"><w:r><w:t>Moved paragraph</w:t></w:r></w:moveFrom><w:moveFromRangeEnd w:id="1"/></w:p>
+<w:p><w:r><w:t>Middle</w:t></w:r></w:p>
+<w:p><w:moveToRangeStart w:id="3" w:name="move1"/><w:moveTo w:id="4" w:author="A"><w:r><w:t>Moved paragraph</w:t></w:r></w:moveTo><w:moveToRangeEnd w:id="3"/></w:p>
+</w:body></w:document>
+XML
+	zipdir d moved.docx
+	run_split dm-scan --extract moved.docx
+	assert_success
+	assert_stderr ''
+	[ "$(jq -c .text <<<"$output")" = '"Middle\nMoved paragraph"' ]
+}
+
 @test "DOCX: w:tab, w:br, headings, list items and table cells; deleted text and field codes left out" {
 	mkdir -p d/word d/docProps
 	cat >d/word/document.xml <<XML
