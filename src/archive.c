@@ -101,7 +101,23 @@ struct dm_archive {
 	la_int64_t		 pos;		/* the next byte given */
 	int			 pend;		/* an error after the bytes
 						 * given: said next time */
+	/* where a zip read with seeks can be opened again, after a member
+	 * whose data failed for good (libarchive's state is then fatal,
+	 * though the central directory still leads to the next member) */
+	int			 srcfd;		/* -1: not from a descriptor */
+	long long		 srcat;
+	size_t			 srcblock;
+	const void		*srcmem;	/* NULL: not from memory */
+	size_t			 srclen;
+	unsigned long long	 nth;		/* headers read */
+	unsigned long long	 reread;	/* headers read again */
+	int			 saved;		/* msg holds the error of
+						 * the reader replaced */
 };
+
+/* Headers read again, in all, to go on after members that failed: a
+ * zip of many damaged members costs that much at most. */
+#define REREAD_MAX	1000000
 
 static struct archive *
 anew(void)
@@ -152,6 +168,7 @@ dm_archive_new(void)
 	d->a = anew();
 	d->fd = -1;
 	d->kid = -1;
+	d->srcfd = -1;
 	dm_buf_init(&d->rec);
 	dm_buf_init(&d->msg);
 	dm_buf_init(&d->path);
@@ -648,6 +665,10 @@ dm_archive_openfd(struct dm_archive *d, int fd, size_t block)
 	    pread(fd, head, sizeof head, at) == (ssize_t)sizeof head &&
 	    is7z(head, sizeof head) && cstart(d, fd, at, block) == 0)
 		return 0;
+	if ((d->srcat = lseek(fd, 0, SEEK_CUR)) >= 0) {
+		d->srcfd = fd;
+		d->srcblock = block;
+	}
 	return archive_read_open_fd(d->a, fd, block) == ARCHIVE_OK ? 0 : -1;
 }
 
@@ -672,6 +693,8 @@ dm_archive_openmem(struct dm_archive *d, const void *p, size_t n)
 		if (ok)
 			return 0;
 	}
+	d->srcmem = p;
+	d->srclen = n;
 	return archive_read_open_memory(d->a, p, n) == ARCHIVE_OK ? 0 : -1;
 }
 
@@ -730,6 +753,8 @@ again:
 	 * reading data then is an internal error of libarchive's */
 	if (r < ARCHIVE_WARN || r == ARCHIVE_RETRY)
 		return -1;
+	d->nth++;
+	d->saved = 0;
 	d->e = e;
 	d->lost = 0;
 	d->blklen = 0;
@@ -816,6 +841,56 @@ dm_archive_unpacked(struct dm_archive *d)
 }
 
 /*
+ * After a member of a zip whose data failed for good (a deflate stream
+ * gone bad: libarchive's reader is then done), a new reader of the same
+ * zip, read with seeks from its central directory, moved past the
+ * headers already read: the next dm_archive_next gives the member after.
+ * 0, or -1 when the zip cannot be read so (a stream, a compressed zip, a
+ * zip whose directory is damaged), and nothing changed.
+ */
+static int
+reopen(struct dm_archive *d)
+{
+	struct archive *a;
+	struct archive_entry *e = NULL;
+	unsigned long long i;
+	int r;
+
+	if ((archive_format(d->a) & ARCHIVE_FORMAT_BASE_MASK) !=
+	    ARCHIVE_FORMAT_ZIP || archive_filter_count(d->a) > 1 ||
+	    (d->srcfd < 0 && d->srcmem == NULL) ||
+	    d->reread + d->nth > REREAD_MAX)
+		return -1;
+	d->reread += d->nth;
+	/* the reader with seeks only: it bids when the central directory
+	 * is there, and reads no member's data to find the next header */
+	if ((a = archive_read_new()) == NULL)
+		dm_die("out of memory");
+	archive_read_support_format_zip_seekable(a);
+	if (d->srcmem != NULL)
+		r = archive_read_open_memory(a, d->srcmem, d->srclen);
+	else if (lseek(d->srcfd, (off_t)d->srcat, SEEK_SET) < 0)
+		r = ARCHIVE_FATAL;
+	else
+		r = archive_read_open_fd(a, d->srcfd, d->srcblock);
+	for (i = 0; r == ARCHIVE_OK && i < d->nth; i++)
+		if ((r = archive_read_next_header(a, &e)) == ARCHIVE_WARN)
+			r = ARCHIVE_OK;
+	if (r != ARCHIVE_OK) {
+		archive_read_free(a);
+		return -1;
+	}
+	dm_buf_reset(&d->msg);
+	dm_buf_adds(&d->msg, archive_error_string(d->a) ?
+	    archive_error_string(d->a) : "unknown error");
+	d->saved = 1;
+	archive_read_free(d->a);
+	d->a = a;
+	d->e = e;
+	return 0;
+}
+
+/*
  * The member's next bytes, from libarchive's blocks, not through
  * archive_read_data(): that returns only the error when a block fails
  * after others filled part of buf (a cut gzip stream), and the bytes
@@ -866,7 +941,7 @@ dm_archive_read(struct dm_archive *d, void *buf, size_t n)
 	 * zip member, a bad CRC) and the next header can still be read, as
 	 * bsdtar does; ARCHIVE_FATAL: the archive is no good after it */
 	if (got == 0 && d->pend) {
-		d->lost = d->pend != ARCHIVE_FATAL;
+		d->lost = d->pend != ARCHIVE_FATAL || reopen(d) == 0;
 		return -1;
 	}
 	return (ssize_t)got;
@@ -921,7 +996,7 @@ error_of(struct dm_buf *b, struct archive *a)
 void
 dm_archive_error(struct dm_buf *b, struct dm_archive *d)
 {
-	if (d->pid)
+	if (d->pid || d->saved)
 		error_str(b, d->msg.buf);
 	else
 		error_of(b, d->a);

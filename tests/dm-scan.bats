@@ -842,6 +842,36 @@ dm-scan: 0 files read, 2 errors
 EOF
 }
 
+@test "a zip member whose compressed data is bad is reported; the members after it are read, from the central directory" {
+	mkdir z
+	printf 'one\n' >z/a.txt
+	seq 1 20000 >z/b.txt
+	printf 'three\n' >z/c.txt
+	stamp z/*
+	(cd z && zip -q ../bad.zip a.txt b.txt c.txt)
+	# a run of 0xff in b.txt's deflate stream: an invalid block type
+	/usr/bin/python3 -c '
+import sys
+d = bytearray(open("bad.zip", "rb").read())
+i = d.index(b"b.txt") + 5 + 40
+d[i:i + 16] = b"\xff" * 16
+open("bad.zip", "wb").write(d)'
+	zip -q outer.zip bad.zip
+	run_split noid dm-scan bad.zip outer.zip
+	assert_status 1
+	assert_stderr <<EOF
+dm-scan: bad.zip!/b.txt: ZIP decompression failed (-3)
+dm-scan: outer.zip!/bad.zip!/b.txt: ZIP decompression failed (-3)
+dm-scan: 4 files read, 2 errors
+EOF
+	assert_output <<EOF
+{"path":"bad.zip!/a.txt","size":4,$M,"type":"txt","encoding":"utf-8","text":"one\n"}
+{"path":"bad.zip!/c.txt","size":6,$M,"type":"txt","encoding":"utf-8","text":"three\n"}
+{"path":"outer.zip!/bad.zip!/a.txt","size":4,$M,"type":"txt","encoding":"utf-8","text":"one\n"}
+{"path":"outer.zip!/bad.zip!/c.txt","size":6,$M,"type":"txt","encoding":"utf-8","text":"three\n"}
+EOF
+}
+
 @test "an encrypted zip member is reported and counted; the plain members after it are read" {
 	printf 'secret\n' >s.txt
 	printf 'public\n' >p.txt
