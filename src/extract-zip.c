@@ -373,6 +373,10 @@ docx_text(const struct zip *z, const struct dm_buf *b, struct dm_doctext *t,
 				intext = !empty;
 			else if (strcmp(n, "tab") == 0)
 				dm_doctext_add(t, "\t", 1, 0);
+			else if (strcmp(n, "noBreakHyphen") == 0)
+				/* U+2011, as Word shows it: not a hyphen lost
+				 * from "555-1234" */
+				dm_doctext_add(t, "\xE2\x80\x91", 3, 0);
 			else if (strcmp(n, "br") == 0 || strcmp(n, "cr") == 0)
 				dm_doctext_br(t);
 			else if (empty && strcmp(n, "p") == 0)

@@ -222,6 +222,16 @@ XML
 	[ "$(jq -c .text <<<"$output")" = '"Middle\nMoved paragraph"' ]
 }
 
+@test "DOCX: a non-breaking hyphen (w:noBreakHyphen) is U+2011, not dropped; a soft hyphen is nothing" {
+	mkdir -p d/word
+	printf '<w:document %s><w:body><w:p><w:r><w:t>555</w:t><w:noBreakHyphen/><w:t>1234 co</w:t><w:softHyphen/><w:t>operate</w:t></w:r></w:p></w:body></w:document>' "$W" >d/word/document.xml
+	zipdir d nb.docx
+	run_split dm-scan --extract nb.docx
+	assert_success
+	assert_stderr ''
+	[ "$(jq -r .text <<<"$output")" = '555‑1234 cooperate' ]
+}
+
 @test "DOCX: w:tab, w:br, headings, list items and table cells; deleted text and field codes left out" {
 	mkdir -p d/word d/docProps
 	cat >d/word/document.xml <<XML
