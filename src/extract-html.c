@@ -210,10 +210,35 @@ damaged_utf8(const char *s, size_t n, const xmlChar *declared)
 	return multi > bad;
 }
 
+/*
+ * s without its NUL bytes, when it has some and is not UTF-16 or UTF-32
+ * (whose NULs are halves of characters): libxml2's HTML parser ends the
+ * document at a NUL between elements, without an error, and the text
+ * after it was lost. HTML drops a NUL in text too.
+ */
+static int
+nulfree(const char *s, size_t n, struct dm_buf *out)
+{
+	const char *p, *e = s + n;
+
+	if (n < 2 || s[0] == '\0' || s[1] == '\0' ||
+	    (s[0] == '\xFF' && s[1] == '\xFE') ||
+	    (s[0] == '\xFE' && s[1] == '\xFF') ||
+	    memchr(s, '\0', n) == NULL)
+		return 0;
+	for (; s < e; s = p + 1) {
+		if ((p = memchr(s, '\0', (size_t)(e - s))) == NULL)
+			p = e;
+		dm_buf_add(out, s, (size_t)(p - s));
+	}
+	return 1;
+}
+
 int
 dm_html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
     char **author, struct dm_buf *err)
 {
+	struct dm_buf clean = DM_BUF_INIT;
 	htmlParserCtxtPtr ctxt;
 	htmlDocPtr doc;
 	const char *enc = NULL;
@@ -230,6 +255,11 @@ dm_html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
 		*author = NULL;
 	if (n > INT32_MAX)
 		n = INT32_MAX;
+	if (nulfree(s, n, &clean)) {
+		r = dm_html_text(clean.buf, clean.len, t, title, author, err);
+		dm_buf_free(&clean);
+		return r;
+	}
 	/* UTF-8 unless the document says otherwise (libxml2 guesses
 	 * Latin-1 for HTML that declares nothing) */
 	if (dm_utf8_check(s, n) == n)

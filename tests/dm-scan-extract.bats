@@ -297,6 +297,15 @@ ERR
 	[ "$(jq -c .text <<<"$output")" = "$(printf '%s\n' '"café\nbad \ufffd byte\nnaïve"' '"café\nbad \ufffd byte\nnaïve"' '"café"' '"café “q”"' | jq -c .)" ]
 }
 
+@test "HTML: a NUL byte between elements does not end the text; UTF-16 keeps its NULs" {
+	printf '<p>one</p>\0<p>two</p><p>thr\0ee</p>' >nul.html
+	printf '\xff\xfe<\0p\0>\0h\0i\0<\0/\0p\0>\0<\0p\0>\0t\0w\0o\0<\0/\0p\0>\0' >wide.html
+	run_split dm-scan --extract nul.html wide.html
+	assert_success
+	assert_stderr ''
+	[ "$(jq -c .text <<<"$output")" = "$(printf '%s\n' '"one\ntwo\nthree"' '"hi\ntwo"')" ]
+}
+
 @test "EPUB: chapters in spine order, not manifest order, hrefs relative to the OPF and %-encoded" {
 	mkdir -p e/META-INF e/OEBPS/text
 	printf 'application/epub+zip' >e/mimetype
