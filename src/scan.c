@@ -377,10 +377,11 @@ member(struct dm_archive *a, const char *path, const char *name,
 			r = -1;
 			break;
 		}
-		if (!m.isfile || m.path == NULL)
+		if (!m.isfile)
 			continue;
+		/* a name that could not be read is shown as dm-scan shows it */
 		dm_buf_reset(&got);
-		dm_member_name(m.path, &got);
+		dm_member_name(m.path ? m.path : DM_MEMBER_NONAME, &got);
 		if (strcmp(got.buf, path) == 0)
 			rest = NULL;
 		else if (strncmp(got.buf, path, got.len) == 0 &&

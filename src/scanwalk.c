@@ -867,11 +867,11 @@ seekable(const char *p, size_t n)
 	    (n >= 32774 && memcmp(p + 32769, "CD001", 5) == 0);
 }
 
-/* A member of an archive at level; the name is appended to path. */
+/* A member of an archive at level, the nth (from 1); the name is
+ * appended to path. */
 static int
 member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
-    struct dm_buf *path,
-    int level, time_t outer)
+    unsigned long long nth, struct dm_buf *path, int level, time_t outer)
 {
 	struct dm_scanwork *w = sc->w;
 	struct dm_buf nm = DM_BUF_INIT, mem = DM_BUF_INIT;
@@ -883,8 +883,14 @@ member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
 	time_t mtime;
 	int k;
 
-	if ((name = e->path) == NULL)
-		return 0;
+	/* a name libarchive could not convert (a zip's name flagged UTF-8
+	 * that is not): the member is read all the same, and said */
+	if ((name = e->path) == NULL) {
+		dm_warn("%s: member %llu has a name that cannot be read as "
+		    "UTF-8, shown as '%s'", shown(sc, path->buf, path->len),
+		    nth, DM_MEMBER_NONAME);
+		name = DM_MEMBER_NONAME;
+	}
 	if (dm_member_name(name, &nm)) {
 		dm_buf_addquoted(&mem, name, strlen(name), 200);
 		dm_buf_adds(&mem, "' has an unsafe name, shown as '");
@@ -993,7 +999,7 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 	struct dm_scanwork *w = sc->w;
 	struct dm_entry e;
 	struct src s = { -1, a, NULL, 0, 0 };
-	unsigned long long sz;
+	unsigned long long sz, nth = 1;
 	int r, kind, lost, handled = 1, strong = sniff != DM_SNIFF_MAYBE;
 
 	if (w->nstk > DM_SCAN_MAXDEPTH)
@@ -1066,7 +1072,8 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 		/* a member whose data could not be read was reported, and
 		 * the archive is no good after it, unless it says so; what
 		 * is left of the member is not read again */
-		lost = e.isfile && member(sc, a, &e, path, level, mtime) < 0;
+		lost = e.isfile && member(sc, a, &e, nth, path, level,
+		    mtime) < 0;
 		if (lost && !dm_archive_goes_on(a))
 			break;
 		if (sc->stop || dm_interrupted || overtotal(sc))
@@ -1082,6 +1089,7 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 		r = dm_archive_next(a, &e);
 		if (r == 0)
 			break;
+		nth++;
 	}
 out:
 	w->done += given(w, w->nstk - 1);

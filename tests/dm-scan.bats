@@ -748,6 +748,23 @@ with tarfile.open(sys.argv[1], "w", format=tarfile.GNU_FORMAT) as t:
 PY
 }
 
+@test "a zip member whose name is flagged UTF-8 but is not is read, shown as '_' and reported with its number" {
+	/usr/bin/python3 - <<'PY'
+import zipfile
+with zipfile.ZipFile("u.zip", "w") as z:
+    for n, d in (("good.txt", "g\n"), ("caf\u00e9.txt", "c\n"), ("last.txt", "l\n")):
+        z.writestr(zipfile.ZipInfo(n, (2024, 1, 2, 3, 4, 6)), d)
+b = open("u.zip", "rb").read().replace(b"caf\xc3\xa9", b"caf\xff\xfe")
+open("u.zip", "wb").write(b)
+PY
+	run_split dm-scan u.zip
+	assert_success
+	assert_stderr "dm-scan: u.zip: member 2 has a name that cannot be read as UTF-8, shown as '_'"
+	[ "$(jq -c '[.path, .text]' <<<"$output" | tr '\n' ' ')" = '["u.zip!/good.txt","g\n"] ["u.zip!/_","c\n"] ["u.zip!/last.txt","l\n"] ' ]
+	# dm-map load finds it under the same name
+	[ "$(dm-map 'drop fields=text; load' <<<"$output" | jq -c .text | tr '\n' ' ')" = '"g\n" "c\n" "l\n" ' ]
+}
+
 @test "a member named '..', '.' or nothing is shown as '_' and reported" {
 	dottar d.tar .. . a/.. a/b/.. /.. ./.. '' ../f.txt ok.txt
 	stamp d.tar
