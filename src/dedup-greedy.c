@@ -295,5 +295,6 @@ dm_dedup_greedy(struct dedup_run *r, const struct dm_greedyname *nm,
 	free(g.kept);
 	dm_buf_free(&stored);
 	dm_buf_free(&nameb);
+	dm_buf_free(&r->err);
 	return status;
 }

@@ -156,6 +156,17 @@ onhup(int sig)
 	dm_interrupted = sig;
 }
 
+/* The copy of a stage's one operand that is not a file (dm_dedup_inputid),
+ * when there is one. */
+static void
+unspool(struct dedup_run *r)
+{
+	if (r->spooled != NULL && r->spooled[0] >= 0)
+		close(r->spooled[0]);
+	free(r->spooled);
+	r->spooled = NULL;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -461,6 +472,7 @@ main(int argc, char *argv[])
 		dm_dedup_free(&r.d);
 		dm_buf_free(&r.key);
 		dm_buf_free(&r.err);
+		unspool(&r);
 		/* dm_exit dies of a signal, skipping atexit */
 		dm_sfile_rmtmps();
 		return dm_exit(status);
@@ -512,6 +524,7 @@ main(int argc, char *argv[])
 		free(r.sig);
 		dm_buf_free(&r.key);
 		dm_buf_free(&r.err);
+		unspool(&r);
 		dm_sfile_rmtmps();
 		return dm_exit(status);
 	}
