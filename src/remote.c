@@ -486,13 +486,16 @@ dm_remote_job(struct dm_buf *out, const struct dm_ssh *ssh,
 }
 
 void
-dm_remote_kill(struct dm_buf *out, const struct dm_ssh *ssh, long job)
+dm_remote_kill(struct dm_buf *out, const struct dm_ssh *ssh, long job,
+    unsigned attempt)
 {
 	dm_buf_adds(out, "exec /bin/sh -c '");
 	dm_buf_addf(out, "for f in ${TMPDIR:-/tmp}/dm-run-%s-", ssh->token);
 	if (job >= 0)
-		dm_buf_addf(out, "%ld-", job);
-	dm_buf_adds(out, "*.pid; do [ -f \"$f\" ] || continue; c=$(cat \"$f\"); "
+		dm_buf_addf(out, "%ld-%u", job, attempt);
+	else
+		dm_buf_adds(out, "*");
+	dm_buf_adds(out, ".pid; do [ -f \"$f\" ] || continue; c=$(cat \"$f\"); "
 	    "kill -TERM -$c 2>/dev/null || kill -TERM $c 2>/dev/null; "
 	    "rm -f \"$f\"; done; exit 0'");
 }

@@ -110,9 +110,11 @@ void	 dm_remote_job(struct dm_buf *, const struct dm_ssh *,
  * character and the run's token, which no line of a command starts with
  * by chance. */
 void	 dm_remote_rejmark(struct dm_buf *out, const struct dm_ssh *ssh);
-/* The command line that stops job's running attempts on a host (every job
- * of this run when job < 0). */
-void	 dm_remote_kill(struct dm_buf *, const struct dm_ssh *, long job);
+/* The command line that stops attempt attempt of job on a host (every job
+ * of this run when job < 0): that attempt only, never a later one of the
+ * same job that started there since. */
+void	 dm_remote_kill(struct dm_buf *, const struct dm_ssh *, long job,
+	    unsigned attempt);
 
 /* ---- capture.c: a command in the background, its output captured ---- */
 

@@ -146,17 +146,19 @@ onhost(struct dm_sched *S, const struct dm_runhost *h, const char *cmd,
 	return rc;
 }
 
-/* Stops the attempts of job (every job of this run when job < 0) on h, in
- * the background. */
+/* Stops attempt attempt of job (every job of this run when job < 0) on h,
+ * in the background. That attempt only: the kill may reach the host after
+ * the job's next attempt has started there. */
 static void
-remotekill(struct dm_sched *S, struct dm_runhost *h, long job)
+remotekill(struct dm_sched *S, struct dm_runhost *h, long job,
+    unsigned attempt)
 {
 	const char *const quiet[] = { "-o", "LogLevel=QUIET", NULL };
 	struct dm_buf cmd = DM_BUF_INIT;
 	char **v;
 	pid_t pid;
 
-	dm_remote_kill(&cmd, &S->ssh, job);
+	dm_remote_kill(&cmd, &S->ssh, job, attempt);
 	v = dm_ssh_argv(&S->ssh, h->h, ctl(S, h), cmd.buf, quiet);
 	pid = dm_spawn_bg(v);
 	dm_argv_free(v);
@@ -487,7 +489,8 @@ ssh_stop(struct dm_sched *S, struct dm_job *j, int quiet)
 {
 	dm_attempt_signal(j);
 	if (!quiet && !j->slot->host->down)
-		remotekill(S, j->slot->host, (long)j->seq);
+		remotekill(S, j->slot->host, (long)j->seq,
+		    (unsigned)j->tries);
 }
 
 static void
@@ -501,7 +504,7 @@ ssh_stopall(struct dm_sched *S, struct dm_runhost *h)
 		if (S->slots[k].host == h && S->slots[k].job)
 			break;
 	if (k < S->nslots)
-		remotekill(S, h, -1);
+		remotekill(S, h, -1, 0);
 }
 
 static enum dm_end

@@ -408,6 +408,29 @@ dm-run: host '$SSHD_HOST_b' is up again"
 	assert_output ''
 }
 
+@test "--timeout: the kill of a timed-out attempt on a host never stops the job's next attempt there" {
+	sshd_start a
+	input 5 >in.jsonl
+	# an ssh whose kills (the command that stops a job's groups) reach
+	# the host only once the second attempt runs there
+	cat >slowkill <<-EOF
+	#!/bin/sh
+	case "\$*" in
+	*'.pid; do'*)
+		i=0
+		while [ ! -e $TMP/att2 ] && [ \$i -lt 100 ]; do sleep 0.05; i=\$((i + 1)); done
+		sleep 0.3 ;;
+	esac
+	exec $SSH "\$@"
+	EOF
+	chmod +x slowkill
+	run_out got dm-run --ssh "$TMP/slowkill" -S "1/$SSHD_HOST_a" --retries 1 \
+	    --timeout 3s -- "if [ \$DM_ATTEMPT = 1 ]; then sleep 300; else : >$TMP/att2; sleep 1; cat; fi" <in.jsonl
+	assert_success
+	assert_stderr "dm-run: job 1 (input bytes 0-$(($(wc -c <in.jsonl) - 1))): timed out after 3s; trying again (2 of 2)"
+	cmp in.jsonl got
+}
+
 @test "--output-dir and --resume with hosts: killed, resumed, the output of one run" {
 	setup_hosts
 	input 400 >in.jsonl
