@@ -600,7 +600,7 @@ errwrite(struct dm_job *j, const char *p, size_t n, int ended)
 void
 dm_attempt_errlines(struct dm_job *j, const char *p, size_t n, int eof)
 {
-	const char *q, *nl, *end, *from, *s;
+	const char *q, *nl, *end, *from, *s, *mk;
 	struct dm_buf *b = &j->errpart;
 	size_t scanned = b->len;	/* held: no newline there */
 
@@ -623,6 +623,20 @@ dm_attempt_errlines(struct dm_job *j, const char *p, size_t n, int eof)
 	 * kept for the failure message (its head was) */
 	for (q = from = b->buf, s = q + scanned; (nl = memchr(s, '\n',
 	    (size_t)(end - s))) != NULL; q = s = nl + 1) {
+		/* the records follow the job's stderr, whose last line may
+		 * lack its newline: that line ends where the first begins */
+		if (j->rejmark != NULL && nl > q && (mk = memmem(q + 1,
+		    (size_t)(nl - q - 1), j->rejmark,
+		    strlen(j->rejmark))) != NULL) {
+			if (!j->errcut)
+				keeptail(j, q, (size_t)(mk - q));
+			j->errcut = 0;
+			errwrite(j, from, (size_t)(mk - from), 0);
+			errwrite(j, "\n", 1, 1);
+			dm_rej_line(j, mk, (size_t)(nl - mk));
+			from = nl + 1;
+			continue;
+		}
 		if (j->errcut)
 			j->errcut = 0;
 		else if (j->rejmark != NULL &&

@@ -154,6 +154,21 @@ setup_hosts() {
 	[ -z "$(ls /tmp | grep '^dm-run-.*\.rej$')" ]
 }
 
+@test "--rejects with hosts: a job whose stderr ends without a newline loses no record to it" {
+	sshd_start a
+	lines_input in
+	run_out want dm-filter --on-error=skip --rejects want.rej 'len > 0' <in
+	assert_status 1
+	run_out got dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" --rejects got.rej -- \
+	    "$DM_BINDIR/dm-filter --on-error=skip 'len > 0'; s=\$?; printf 'at 100%%' >&2; exit \$s" <in
+	assert_status 1
+	assert_same got want
+	assert_same got.rej want.rej
+	assert_stderr "$(lines_err '<stdin>')
+dm-filter: 3 of 9 samples rejected
+at 100%"
+}
+
 @test "a host whose sshd dies mid-run loses nothing and duplicates nothing" {
 	setup_hosts
 	input 3000 >in.jsonl
