@@ -484,10 +484,13 @@ endattempt(struct elem *e, struct dm_job *j)
 		dm_attempt_end(j, W_EXITCODE(st == 1 ? 1 : 0, 0));
 		load(j);
 	} else if ((st = dm_spool_status(&R.sp, j->seq, attempt, node,
-	    sizeof node, NULL, 0)) >= 0) {
+	    sizeof node, NULL, 0)) > 1) {
 		dm_attempt_end(j, W_EXITCODE(st > 255 ? 255 : st, 0));
 	} else {
-		/* it did not get to the end of this block */
+		/* it did not get to the end of this block: no status, or
+		 * its command succeeded (0, 1) and the part never came into
+		 * place (the spool full, the element killed in between),
+		 * which is no output at all */
 		if (!e->cancelled) {
 			/* Slurm's word on it, and ours */
 			dm_buf_reset(&path);

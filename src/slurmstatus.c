@@ -108,6 +108,9 @@ describe(struct dm_buf *b, int st, const char *word)
 		dm_buf_addf(b, "ended %s", word);
 	else if (st < 0)
 		dm_buf_adds(b, "did not finish");
+	else if (st <= 1)
+		/* a failed block: its part never came into place */
+		dm_buf_addf(b, "exit status %d, its part not in place", st);
 	else
 		dm_buf_addf(b, "exit status %d", st);
 }

@@ -250,6 +250,43 @@ $(cat want.rej)"
 	    "$(wc -c <slurm.out)" ]
 }
 
+@test "a block whose element exits 0 without putting its part in place is run again, not taken as empty" {
+	samples 60 >in.jsonl
+	dm-run -j 2 --lines 20 -- 'dm-map upper' <in.jsonl >local.out
+	# the spool's disk full once, as block 2's element puts its part in
+	# place: its command succeeded, its part stays in tmp/
+	mkdir fake
+	cat >fake/cp <<-EOF
+	#!/bin/sh
+	case "\$2" in
+	*/tmp/000002.*.ok)
+		if mkdir "$TMP/cpfailed" 2>/dev/null; then
+			echo "cp: error writing '\$2': No space left on device" >&2
+			exit 1
+		fi ;;
+	esac
+	exec $(command -v cp) "\$@"
+	EOF
+	chmod +x fake/cp
+	PATH=$TMP/fake:$PATH run_out slurm.out dm-run --slurm --spool "$TMP/spool" \
+	    -j 3 --lines 20 -- 'dm-map upper' <in.jsonl
+	assert_success
+	[ -d cpfailed ]
+	assert_same slurm.out local.out
+	grep -q "^cp: error writing '.*/tmp/000002\..*\.ok': No space left on device$" <<<"$stderr"
+	grep -qx "slurm: element $(cat spool/sub/1.id)_1 on localhost ended COMPLETED" <<<"$stderr"
+	grep -qx 'dm-run: job 2 (input bytes 702-1421): exit status 2; trying again (2 of 3)' <<<"$stderr"
+	# without retries the run fails, and --status says why
+	rmdir cpfailed
+	PATH=$TMP/fake:$PATH run_out slurm.out dm-run --slurm --spool "$TMP/spool2" \
+	    -j 3 --lines 20 --retries 0 -- 'dm-map upper' <in.jsonl
+	assert_status 2
+	grep -qx 'dm-run: job 2 (input bytes 702-1421) failed 1 time: exit status 2' <<<"$stderr"
+	run dm-run --status "$TMP/spool2"
+	assert_success
+	[ "$(tail -n 1 <<<"$output")" = "block 2 failed 1 time: exit status 0, its part not in place on localhost" ]
+}
+
 @test "an element cancelled with scancel mid-run is run again" {
 	local i
 	samples 60 >in.jsonl
