@@ -106,9 +106,12 @@ dm_runhosts_open(struct dm_sched *S)
 	for (k = 0; k < S->nhosts; k++)
 		(void)S->hosts[k].be->open(S, &S->hosts[k]);
 	if (!dm_runhost_otherup(S, NULL)) {
-		dm_warn("no host is up");
+		/* a SIGINT or SIGTERM while the hosts were connected cut
+		 * their probes short: dm-run dies of it (dm_exit) */
+		if (!dm_interrupted)
+			dm_warn("no host is up");
 		dm_runhosts_close(S);
-		exit(DM_EXIT_ERROR);
+		exit(dm_interrupted ? dm_exit(DM_EXIT_ERROR) : DM_EXIT_ERROR);
 	}
 	capslots(S);
 	for (k = 0; k < S->nhosts; k++)

@@ -397,7 +397,7 @@ settle(struct dm_sched *S, struct dm_runhost *h, int ok,
 		h->retryat = dm_now() + S->o->hostretry;
 		if (refused)
 			dm_warn("host '%s': %s", h->name, why->buf);
-		else if (!was)
+		else if (!was && !dm_interrupted)
 			dm_warn("host '%s' is down: %s; trying it again in %gs",
 			    h->name, why->buf, S->o->hostretry);
 		return -1;

@@ -372,6 +372,32 @@ it's; touch pwned it's; touch pwned it's; touch pwned
 	[ ! -s got ]
 }
 
+@test "SIGINT while a host is being connected: dm-run dies of it, no host reported down" {
+	sshd_start a
+	# an ssh whose master never comes up
+	cat >hangssh <<-EOF
+	#!/bin/sh
+	case " \$* " in
+	*" -M "*) : >"$TMP/master"; exec sleep 30 ;;
+	esac
+	exec $SSH "\$@"
+	EOF
+	chmod +x hangssh
+	printf '{"text":"x"}\n' >in.jsonl
+	dm-run --ssh "$TMP/hangssh" -S "1/$SSHD_HOST_a" -- cat <in.jsonl >got 2>err &
+	local pid=$! i
+	for ((i = 0; i < 200; i++)); do
+		[ -e master ] && break
+		sleep 0.05
+	done
+	[ -e master ]
+	kill -INT "$pid"
+	wait "$pid" && status=0 || status=$?
+	assert_status 130
+	assert_file err ''
+	[ ! -s got ]
+}
+
 @test "job failures are retried on another host" {
 	setup_hosts
 	printf '{"text":"x"}\n' >in.jsonl
