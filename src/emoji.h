@@ -2,7 +2,7 @@
 #define DM_EMOJI_VERSION	"2.14.1"
 #define DM_EMOJI_COMPONENT	1	/* status of a component */
 static const struct {
-	const char	*s;
+	char		 s[36];	/* arrays, not pointers: no relocation at start */
 	unsigned char	 len;	/* in bytes */
 	unsigned char	 status;
 } dm_emoji[] = {

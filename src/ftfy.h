@@ -630,7 +630,7 @@ static const int32_t ftfy_enc_table[FTFY_NENC][129] = {
 
 /* ftfy.chardata.HTML_ENTITIES, sorted by name ("&amp;") */
 static const struct ftfy_entity {
-	const char	*name, *val;
+	char		 name[34], val[7];	/* arrays: no relocation at start */
 } ftfy_entities[] = {
 	{ "&AACUTE;", "\303\201" },
 	{ "&ABREVE;", "\304\202" },

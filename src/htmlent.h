@@ -9,7 +9,7 @@
  * also read without a ';' ("&copy2021").
  */
 static const struct htmlent {
-	const char	*name, *val;
+	char		 name[32], val[7];	/* arrays: no relocation at start */
 	int		 legacy;
 } htmlent[] = {
 	{ "AElig", "\303\206", 1 },

@@ -48,7 +48,10 @@ def main():
       'written by src/mkemoji.py */\n' % version)
     w('#define DM_EMOJI_VERSION\t"%s"\n' % version)
     w('#define DM_EMOJI_COMPONENT\t1\t/* status of a component */\n')
-    w('static const struct {\n\tconst char\t*s;\n\tunsigned char\t len;'
+    # arrays, not pointers: a pointer is a relocation at each start
+    smax = max(len(k.encode('utf-8')) for k, _ in keys) + 1
+    w('static const struct {\n\tchar\t\t s[%d];\t/* arrays, not pointers: '
+      'no relocation at start */\n\tunsigned char\t len;' % smax +
       '\t/* in bytes */\n\tunsigned char\t status;\n'
       '} dm_emoji[] = {\n')
     for k, st in keys:

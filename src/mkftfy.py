@@ -64,7 +64,11 @@ for e in chardata.CHARMAP_ENCODINGS:
     print("\t},")
 print("};\n")
 print("/* ftfy.chardata.HTML_ENTITIES, sorted by name (\"&amp;\") */")
-print("static const struct ftfy_entity {\n\tconst char\t*name, *val;\n} ftfy_entities[] = {")
+# arrays, not pointers: a pointer is a relocation at each start
+print("static const struct ftfy_entity {\n\tchar\t\t name[%d], val[%d];"
+      "\t/* arrays: no relocation at start */\n} ftfy_entities[] = {" % (
+          max(len(k.encode()) for k in chardata.HTML_ENTITIES) + 1,
+          max(len(v.encode()) for v in chardata.HTML_ENTITIES.values()) + 1))
 for name in sorted(chardata.HTML_ENTITIES, key=lambda k: k.encode()):
     print("\t{ %s, %s }," % (cstring(name).strip(), cstring(chardata.HTML_ENTITIES[name]).strip()))
 print("};\n")

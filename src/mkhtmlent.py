@@ -33,8 +33,12 @@ w("#ifndef DM_HTMLENT_H\n#define DM_HTMLENT_H\n\n")
 w("/*\n * Sorted by strcmp of the name, which is without its ';'. val is what\n"
   " * it stands for, UTF-8, one or two code points; legacy marks the names\n"
   " * also read without a ';' (\"&copy2021\").\n */\n")
-w("static const struct htmlent {\n\tconst char\t*name, *val;\n"
-  "\tint\t\t legacy;\n} htmlent[] = {\n")
+# arrays, not pointers: a pointer is a relocation at each start
+nmax = max(len(k.encode()) for k in names) + 1
+vmax = max(len(t[k + ";"].encode()) for k in names) + 1
+w("static const struct htmlent {\n\tchar\t\t name[%d], val[%d];"
+  "\t/* arrays: no relocation at start */\n"
+  "\tint\t\t legacy;\n} htmlent[] = {\n" % (nmax, vmax))
 for k in names:
     w("\t{ %s, %s, %d },\n" % (cstring(k), cstring(t[k + ";"]),
                                1 if k in t else 0))
