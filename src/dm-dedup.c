@@ -372,7 +372,7 @@ main(int argc, char *argv[])
 			setw = 1;
 			break;
 		default:
-			dm_badopt(usage, c, argv);
+			dm_badopt(usage, c, argv, longopts);
 		}
 	}
 	argc -= optind;

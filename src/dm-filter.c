@@ -191,7 +191,7 @@ main(int argc, char *argv[])
 			invert = 1;
 			break;
 		default:
-			dm_badopt(usage, c, argv);
+			dm_badopt(usage, c, argv, longopts);
 		}
 	}
 	argc -= optind;

@@ -148,7 +148,7 @@ main(int argc, char *argv[])
 			free(sv);
 			return dm_exit(DM_EXIT_OK);
 		default:
-			dm_badopt(usage, c, argv);
+			dm_badopt(usage, c, argv, longopts);
 		}
 	}
 	argc -= optind;

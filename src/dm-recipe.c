@@ -142,7 +142,7 @@ main(int argc, char *argv[])
 			printf("dm-recipe (dm) %s\n", DM_VERSION);
 			return dm_exit(DM_EXIT_OK);
 		default:
-			dm_badopt(usage, c, argv);
+			dm_badopt(usage, c, argv, longopts);
 		}
 	}
 	argc -= optind;

@@ -297,7 +297,7 @@ main(int argc, char *argv[])
 			dm_scan_free(&sc);
 			return dm_exit(DM_EXIT_OK);
 		default:
-			dm_badopt(usage, c, argv);
+			dm_badopt(usage, c, argv, longopts);
 		}
 	}
 	argc -= optind;

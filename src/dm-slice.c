@@ -264,7 +264,7 @@ main(int argc, char *argv[])
 			dm_slicer_free(&sl);
 			return dm_exit(DM_EXIT_OK);
 		default:
-			dm_badopt(usage, c, argv);
+			dm_badopt(usage, c, argv, longopts);
 		}
 	}
 	argc -= optind;

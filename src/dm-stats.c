@@ -332,7 +332,7 @@ main(int argc, char *argv[])
 			printf("dm-stats (dm) %s\n", DM_VERSION);
 			return dm_exit(DM_EXIT_OK);
 		default:
-			dm_badopt(usage, c, argv);
+			dm_badopt(usage, c, argv, longopts);
 		}
 	}
 	argc -= optind;

@@ -103,8 +103,11 @@ void	 dm_buf_addcaret(struct dm_buf *, const char *ls, const char *le,
 /* Usage errors: the message, then the usage line, exit 2. */
 DM_NORETURN void dm_usage_die(const char *usage, const char *, ...) DM_PRINTF(2, 3);
 /* After getopt_long (with opterr = 0 and a leading ':' in the option
- * string) returned '?' or ':': names the option and dies with the usage. */
-DM_NORETURN void dm_badopt(const char *usage, int c, char **argv);
+ * string) returned '?' or ':': names the option and dies with the usage.
+ * longopts, getopt_long's table, tells an abbreviation of two options. */
+struct option;
+DM_NORETURN void dm_badopt(const char *usage, int c, char **argv,
+	    const struct option *longopts);
 void	*dm_xmalloc(size_t);
 void	*dm_xcalloc(size_t, size_t);
 void	*dm_xrealloc(void *, size_t);

@@ -215,8 +215,42 @@ dm_buf_addcaret(struct dm_buf *b, const char *ls, const char *le,
 	dm_buf_addc(b, '^');
 }
 
+/* Dies naming the options that the abbreviation arg[0..n) of a long
+ * option starts, when there are two or more; getopt_long takes one that
+ * is the start of one option only, or of several of the same meaning. */
+static void
+ambiguous(const char *usage, const char *arg, size_t n,
+    const struct option *longopts)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	const struct option *o, *last = NULL;
+	int k = 0;
+
+	if (longopts == NULL || n <= 2)
+		return;
+	/* "'--a', '--b' or '--c'": each name is added once the next is
+	 * found, the last after the loop */
+	for (o = longopts; o->name != NULL; o++)
+		if (strncmp(o->name, arg + 2, n - 2) == 0) {
+			if (last != NULL) {
+				dm_buf_adds(&b, k++ ? ", '--" : "'--");
+				dm_buf_adds(&b, last->name);
+				dm_buf_addc(&b, '\'');
+			}
+			last = o;
+		}
+	if (k > 0) {
+		dm_buf_adds(&b, " or '--");
+		dm_buf_adds(&b, last->name);
+		dm_usage_die(usage, "option '%s' is ambiguous: %s'",
+		    dm_quoten(arg, n), b.buf);
+	}
+	dm_buf_free(&b);
+}
+
 void
-dm_badopt(const char *usage, int c, char **argv)
+dm_badopt(const char *usage, int c, char **argv,
+    const struct option *longopts)
 {
 	char shortopt[3] = { '-', (char)optopt, '\0' };
 	const char *arg = optind > 0 ? argv[optind - 1] : "";
@@ -235,6 +269,8 @@ dm_badopt(const char *usage, int c, char **argv)
 		if (optopt && arg[n] == '=')
 			dm_usage_die(usage, "option '%s' takes no value",
 			    dm_quoten(arg, n));
+		if (!optopt && strncmp(arg, "--", 2) == 0)
+			ambiguous(usage, arg, n, longopts);
 		dm_usage_die(usage, "unknown option '%s'", dm_quoten(arg, n));
 	}
 	if (c == ':')

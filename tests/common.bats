@@ -124,6 +124,46 @@ numbered() {
 	done
 }
 
+@test "an abbreviation of two long options is named ambiguous, with the options it starts" {
+	local want=(
+		"dm-map: option '--re' is ambiguous: '--rejects' or '--report'"
+		"dm-filter: option '--re' is ambiguous: '--rejects' or '--report'"
+		"dm-slice: option '--re' is ambiguous: '--rejects', '--report' or '--recursive'"
+		"dm-llm: option '--re' is ambiguous: '--rejects', '--report', '--retries' or '--retry-base'"
+		"dm-dedup: option '--re' is ambiguous: '--rejects', '--report' or '--resume'"
+	)
+	local i=0
+	for t in "${TOOLS[@]}"; do
+		usage=$(usage_of "$t")
+		run_split "$t" --re </dev/null
+		assert_status 2
+		assert_output ''
+		assert_stderr "${want[i]}"$'\n'"$usage"
+		i=$((i + 1))
+	done
+	# with a value, named without it; an abbreviation of one option
+	# alone is that option
+	usage=$(usage_of dm-run)
+	run_split dm-run --file=x -- cat </dev/null
+	assert_status 2
+	assert_stderr "dm-run: option '--file' is ambiguous: '--files' or '--files0-from'"$'\n'"$usage"
+	run_split dm-run --files0 /dev/null -- cat </dev/null
+	assert_success
+	assert_stderr ''
+	usage=$(usage_of dm-recipe)
+	run_split dm-recipe run --s x </dev/null
+	assert_status 2
+	assert_stderr "dm-recipe: option '--s' is ambiguous: '--skip-unsupported', '--slurm' or '--spool'"$'\n'"$usage"
+	usage=$(usage_of dm-scan)
+	run_split dm-scan --re </dev/null
+	assert_status 2
+	assert_stderr "dm-scan: option '--re' is ambiguous: '--rejects' or '--report'"$'\n'"$usage"
+	usage=$(usage_of dm-stats)
+	run_split dm-stats --re </dev/null
+	assert_status 2
+	assert_stderr "dm-stats: option '--re' is ambiguous: '--rejects' or '--report'"$'\n'"$usage"
+}
+
 @test "an option without its value is named as typed, long or short" {
 	for t in "${TOOLS[@]}"; do
 		usage=$(usage_of "$t")
