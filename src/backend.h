@@ -211,6 +211,7 @@ struct dm_sched {
 	unsigned long long nseq;	/* blocks cut so far */
 	unsigned long long ndone, nfailed, nskipped, nretries;
 	unsigned long long bytesdone, total;
+	unsigned long long bytesskipped;	/* of bytesdone: done before --resume */
 	int		 halting;	/* stop reading and launching */
 	int		 found;		/* --halt first-success succeeded */
 	int		 gap;		/* --halt now-failure left a block out:

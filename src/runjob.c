@@ -173,6 +173,7 @@ dm_job_new(struct dm_sched *S, struct dm_block *b)
 				S->rejects = 1;
 			S->nskipped++;
 			S->bytesdone += j->len;
+			S->bytesskipped += j->len;
 			dm_job_free(j);
 			return;
 		}

@@ -72,7 +72,9 @@ dm_runlog_progress(struct dm_sched *S, int last)
 	double el = dm_now() - S->start, mbs, eta;
 	int tty = isatty(2), i;
 
-	mbs = el > 0 ? S->bytesdone / 1e6 / el : 0;
+	/* the speed of this run: the blocks that --resume skipped took no
+	 * time, and counted would make the ETA too short */
+	mbs = el > 0 ? (S->bytesdone - S->bytesskipped) / 1e6 / el : 0;
 	if (tty)
 		dm_buf_adds(&b, "\r\033[K");
 	dm_buf_addf(&b, "%s: %llu done, %d running, %llu failed; %.1f MB, "

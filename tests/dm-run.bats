@@ -1115,6 +1115,19 @@ wait_childless() {
 	[[ ${stderr##*$'\n'} == "dm-run: 10 done, 0 running, 0 failed; 0.0 MB, "*" MB/s" ]]
 }
 
+@test "--progress after --resume: the blocks skipped count as done, not in the speed" {
+	seq 1 300000 >in
+	run dm-run --output-dir o --lines 30000 -- cat <in
+	assert_success
+	# every block was done: the resumed run does nothing, at no speed
+	# (the 2 MB skipped counted as read at once made 100 MB/s and more,
+	# and an ETA far too short while new blocks ran)
+	run_split dm-run --progress --output-dir o --resume --lines 30000 -- cat <in
+	assert_success
+	assert_output ''
+	assert_stderr 'dm-run: 10 done, 0 running, 0 failed; 2.0 MB, 0.0 MB/s'
+}
+
 # plain_input FILE: samples with lines between them that begin like a bzip2,
 # a zstd and an xz stream, each at the start of a block of --lines 2.
 plain_input() {
