@@ -561,6 +561,9 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 			dm_usage_die(dm_dedup_usage,
 			    "--band: '%s' is not N or N-M",
 			    r->bandarg);
+		if (hi >= (long)nb)
+			dm_die("--band %s: %s has %zu bands, 0 to %zu",
+			    r->bandarg, argv[0], nb, nb - 1);
 	} else
 		hi = (long)nb - 1;
 	/* the shards sign wrote labels for (labels/ of another tool's

@@ -1014,6 +1014,27 @@ staged_mark() {
 	[ -z "$output" ]
 }
 
+@test "stages: pairs --band past the last band says how many there are" {
+	for i in $(seq 1 40); do
+		printf '{"text":"one two three four five six seven %d"}\n' $((i % 9))
+	done >f.jsonl
+	dm-dedup sign --near -o sig f.jsonl
+	[ "$(ls -d sig/band-* | wc -l)" -eq 25 ]
+	# it said 'sig/band-025: No such file or directory', having made
+	# the output directory and the pairs of the bands before
+	run_split dm-dedup pairs --band 30 -o p sig
+	assert_status 2
+	assert_stderr "dm-dedup: --band 30: sig has 25 bands, 0 to 24"
+	[ ! -e p ]
+	run_split dm-dedup pairs --band 20-25 -o p sig
+	assert_status 2
+	assert_stderr "dm-dedup: --band 20-25: sig has 25 bands, 0 to 24"
+	[ ! -e p ]
+	run dm-dedup pairs --band 20-24 -o p sig
+	assert_success
+	[ "$(ls p)" = "$(printf 'band-%03d.pairs\n' 20 21 22 23 24)" ]
+}
+
 @test "stages: outputs are not overwritten; --resume keeps whole ones" {
 	shards
 	dm-dedup sign --near -o sig shard-00.jsonl
