@@ -16,6 +16,7 @@ dm_dedup_printparams(const struct dedup_run *r)
 	static const char *const toks[] = { "space", "punctuation", "character" };
 	const struct dm_dedup *d = &r->d;
 	struct dm_buf b = DM_BUF_INIT;
+	size_t i;
 
 	switch (d->mode) {
 	case DM_DEDUP_EXACT:
@@ -41,6 +42,15 @@ dm_dedup_printparams(const struct dedup_run *r)
 		dm_buf_adds(&b, ",\"ignore\":");
 		dm_json_addstr(&b, d->ignorepat, strlen(d->ignorepat));
 	}
+	/* as ignore, what was given only: the fields of -k, in order */
+	for (i = 0; i < r->nkeys; i++) {
+		dm_buf_adds(&b, i ? "," : ",\"fields\":[");
+		dm_json_addstr(&b, r->keys[i], strlen(r->keys[i]));
+	}
+	if (r->nkeys)
+		dm_buf_addc(&b, ']');
+	if (r->verify)
+		dm_buf_adds(&b, ",\"verify\":true");
 	dm_buf_adds(&b, "}\n");
 	fwrite(b.buf, 1, b.len, stdout);
 	dm_buf_free(&b);

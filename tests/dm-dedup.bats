@@ -405,6 +405,13 @@ with open("in.jsonl", "w") as f, open("want", "w") as w:
 	[ "$want" = "8 25" ]
 	run dm-dedup --near --params
 	assert_output '{"mode":"near","preset":"data-juicer","tokenize":"space","window":5,"perms":256,"bands":25,"rows":10,"threshold":0.7}'
+	# -k and --verify, when given, which the settings left out
+	run dm-dedup --near --params --verify -k title
+	assert_success
+	assert_output '{"mode":"near","preset":"data-juicer","tokenize":"space","window":5,"perms":256,"bands":25,"rows":10,"threshold":0.7,"fields":["title"],"verify":true}'
+	run dm-dedup --exact --params -k title -k 'a"b'
+	assert_success
+	assert_output '{"mode":"exact","lowercase":false,"ignore_non_character":false,"fields":["title","a\"b"]}'
 }
 
 @test "--signatures reads a pipe once: nothing is copied to --tmp" {
