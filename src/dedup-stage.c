@@ -1012,7 +1012,7 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 	const unsigned char *p;
 	const char *line, *t, *name;
 	uint64_t *rm = NULL, idx = 0, tag, want[2];
-	size_t nrm = 0, len, col, n, k = 0, i;
+	size_t nrm = 0, cap = 0, len, col, n, k = 0, i;
 	unsigned long long left = 0, ndups = 0;
 	int ok, status, got;
 	char **mk = NULL;
@@ -1043,7 +1043,10 @@ dm_dedup_stage_apply(struct dedup_run *r, int argc, char **argv)
 		    "were made from (%s)", argc > 1 && strcmp(argv[1], "-") !=
 		    0 ? argv[1] : "<stdin>", path.buf);
 	while ((p = dm_sfile_get(f)) != NULL) {
-		rm = dm_xreallocarray(rm, nrm + 1, sizeof *rm);
+		if (nrm == cap) {
+			cap = cap ? 2 * cap : 1024;
+			rm = dm_xreallocarray(rm, cap, sizeof *rm);
+		}
 		rm[nrm++] = get64(p);
 	}
 	dm_sfile_close(f);
