@@ -195,10 +195,23 @@ showman(char *const argv[])
 	    DM_EXIT_ERROR);
 }
 
+/* Shows the manual page in file path, when it is there. */
+static void
+manfile(const char *path)
+{
+	char *argv[] = { "man", "-l", (char *)path, NULL };
+
+	if (access(path, R_OK) == 0)
+		showman(argv);
+}
+
 /*
- * Shows manual page PAGE(SECTION): the build tree's (../man beside this dm)
- * when there is one, else the installed one. Returns only when neither can
- * be shown.
+ * Shows manual page PAGE(SECTION): the one beside this dm when there is one
+ * (a build tree's ../man, or ../share/man/manSECTION as make install lays
+ * it out), else the one man finds. The page beside dm comes first: man
+ * finds none under a prefix that is not on PATH or MANPATH (dm run by its
+ * full path, a DESTDIR), and may find another install's. Returns only when
+ * none can be shown.
  */
 static void
 man(const char *page, const char *section)
@@ -208,11 +221,14 @@ man(const char *page, const char *section)
 
 	if (*selfdir()) {
 		dm_buf_addf(&b, "%s/../man/%s.%s", selfdir(), page, section);
-		if (access(b.buf, R_OK) == 0) {
-			char *local[] = { "man", "-l", b.buf, NULL };
-
-			showman(local);
-		}
+		manfile(b.buf);
+		dm_buf_reset(&b);
+		dm_buf_addf(&b, "%s/../share/man/man%s/%s.%s", selfdir(),
+		    section, page, section);
+		manfile(b.buf);
+		/* as a package may ship it */
+		dm_buf_adds(&b, ".gz");
+		manfile(b.buf);
 	}
 	dm_buf_free(&b);
 	if (quiet_run(probe) == 0) {

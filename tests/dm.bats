@@ -244,6 +244,25 @@ man_tree() {
 	[[ $output == *"dm-map — run a chain of mapper operators"* ]]
 }
 
+# An install: PREFIX/bin/dm, its pages in PREFIX/share/man/manN, a
+# prefix that is on neither PATH nor MANPATH (a DESTDIR, or dm run by its
+# full path): man alone finds nothing there.
+@test "dm help shows the installed pages beside the installed dm" {
+	mkdir -p p/bin p/share/man/man1 p/share/man/man7
+	cp "$DM_BINDIR/dm" p/bin/dm
+	cp "$DM_REPO/man/dm.7" p/share/man/man7/
+	gzip -c "$DM_REPO/man/dm-map.1" >p/share/man/man1/dm-map.1.gz
+	run_split env -i PATH=/usr/bin:/bin p/bin/dm help samples
+	assert_success
+	assert_stderr ''
+	assert_output "$(env -i PATH=/usr/bin:/bin man -l "$DM_REPO/man/dm.7")"
+	# a tool's page, compressed as a package ships it, not its --help
+	cp "$DM_BINDIR/dm-map" p/bin/
+	run_split env -i PATH=/usr/bin:/bin p/bin/dm help map
+	assert_success
+	assert_output "$(env -i PATH=/usr/bin:/bin man -l "$DM_REPO/man/dm-map.1")"
+}
+
 @test "dm help reports a write error that man does not" {
 	man_tree
 	for topic in map samples; do
