@@ -507,7 +507,8 @@ _dm_complete_tool()
 		return
 	fi
 	# any other option's value: a file or a folder by the name the help
-	# gives it, a template or @FILE, else something to type
+	# gives it (FILE, PATH; DIR, or SIGDIR as dm-dedup --labels has it),
+	# a template or @FILE, else something to type
 	case ${argval[$prev]-} in
 	FILE | PATH)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
@@ -516,7 +517,7 @@ _dm_complete_tool()
 	*@FILE)
 		_dm_template "$prog" "$cur"
 		return ;;
-	DIR)
+	*DIR)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		compopt -o filenames 2>/dev/null
 		return ;;
@@ -549,7 +550,7 @@ _dm_complete_tool()
 		FILE | PATH)
 			mapfile -t COMPREPLY < <(compgen -f -- "${cur#*=}")
 			compopt -o filenames 2>/dev/null ;;
-		DIR)
+		*DIR)
 			mapfile -t COMPREPLY < <(compgen -d -- "${cur#*=}")
 			compopt -o filenames 2>/dev/null ;;
 		esac

@@ -450,3 +450,114 @@ listing'
 	run complete_words dm-slice --separators ''
 	assert_output ''
 }
+
+# complete_lines: complete_words for each line of standard input (the
+# words separated by tabs), in one bash; prints one line per input line,
+# the candidates sorted and separated by spaces.
+complete_lines() {
+	bash -c '
+		source "$1/completions/dm.bash"
+		while IFS=$'"'"'\t'"'"' read -r -a COMP_WORDS; do
+			COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+			COMP_LINE="${COMP_WORDS[*]}"
+			COMP_POINT=${#COMP_LINE}
+			COMPREPLY=()
+			_dm "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" \
+			    "${COMP_WORDS[COMP_CWORD - 1]}"
+			printf "%s\n" "${COMPREPLY[@]}" | sort | tr "\n" " "
+			echo
+		done
+	' complete "$DM_REPO"
+}
+
+# help_options TOOL: every option that `TOOL --help` names, one a line:
+# those of its usage lines (-hV standing for -h and -V) and of its option
+# lines.
+help_options() {
+	"$1" --help | awk '
+		/^$/ { usage = 0 }
+		NR == 1 { usage = 1 }
+		usage {
+			s = $0
+			while (match(s, /(^|[[ |])--?[A-Za-z][-A-Za-z0-9]*/)) {
+				o = substr(s, RSTART, RLENGTH)
+				s = substr(s, RSTART + RLENGTH)
+				sub(/^[[ |]/, "", o)
+				if (o ~ /^-[A-Za-z][A-Za-z]+$/)
+					for (i = 2; i <= length(o); i++)
+						print "-" substr(o, i, 1)
+				else
+					print o
+			}
+			next
+		}
+		/^ +-/ {
+			sub(/^ +/, "")
+			split($0, col, /  +/)
+			n = split(col[1], ov, /, /)
+			for (i = 1; i <= n; i++) {
+				sub(/[ =].*/, "", ov[i])
+				print ov[i]
+			}
+		}' | sort -u
+}
+
+# help_values TOOL: "OPTION VALUE" for each option of TOOL's option lines
+# that takes a value, VALUE the name the help gives it.
+help_values() {
+	"$1" --help | awk '/^ +-/ {
+		sub(/^ +/, "")
+		split($0, col, /  +/)
+		if (col[1] !~ / [^ ]+$/)
+			next
+		value = col[1]
+		sub(/.* /, "", value)
+		n = split(col[1], o, /, /)
+		for (i = 1; i <= n; i++) {
+			sub(/ .*/, "", o[i])
+			print o[i], value
+		}
+	}'
+}
+
+@test "every tool's every option in --help is offered, and a file or folder value completes files or folders" {
+	local prog t opt value want got pre q a missing= n=0
+	local -a queries=() wants=()
+	touch zfile
+	mkdir zdir
+	for prog in "$DM_BINDIR"/dm-*; do
+		[[ -x $prog && $prog != *.so ]] || continue
+		t=${prog##*/}
+		# dm-recipe takes its options after its command
+		pre=$t
+		[ "$t" = dm-recipe ] && pre=$t$'\t'run
+		got=$(printf '%s\t-\n%s\t--\n' "$pre" "$pre" | complete_lines |
+		    tr ' ' '\n' | sed 's/=$//' | sort -u)
+		for opt in $(help_options "$t"); do
+			n=$((n + 1))
+			grep -qxF -- "$opt" <<<"$got" || missing+=" $t:$opt"
+		done
+		while read -r opt value; do
+			case $value in
+			FILE | PATH) want='zdir zfile ' ;;
+			LIST) [ "$opt" = --files0-from ] || continue
+			    want='zdir zfile ' ;;
+			*DIR) want='zdir ' ;;
+			*) continue ;;
+			esac
+			queries+=("$pre"$'\t'"$opt"$'\t'z)
+			wants+=("$t $opt $value: $want")
+			[[ $opt == --* ]] || continue
+			queries+=("$pre"$'\t'"$opt=z")
+			wants+=("$t $opt=$value: $want")
+		done < <(help_values "$t")
+	done
+	# the check saw the options, and values of each kind
+	[ "$n" -ge 200 ] && [ "${#queries[@]}" -ge 50 ]
+	mapfile -t got < <(printf '%s\n' "${queries[@]}" | complete_lines)
+	for ((q = 0; q < ${#queries[@]}; q++)); do
+		a="${wants[q]%%: *}: ${got[q]}"
+		[ "$a" = "${wants[q]}" ] || missing+=$'\n'"$a, not ${wants[q]#*: }"
+	done
+	[ -z "$missing" ] || { echo "not completed:$missing" >&2; false; }
+}
