@@ -170,6 +170,24 @@ stop'
 	printf '%s\n' "$output" | grep -qxF "$fn(x=1, $param="
 }
 
+# The zsh completion's list of statistics is a pipeline over `dm ops
+# stats`; without zsh at hand, it is run as it stands in _dm.
+@test "the zsh completion offers every statistic in a dm-filter expression" {
+	local pipeline s
+	pipeline=$(sed -n '/_call_program statistics/,/sort -u)"})$/p' \
+	    "$DM_REPO/completions/_dm" |
+	    sed '1s/.*ops stats 2>\/dev\/null |//; $s/)"})$//')
+	[ -n "$pipeline" ]
+	run bash -c "dm ops stats | $pipeline"
+	assert_success
+	for s in $(dm ops stats | awk '$1 == "names" { print }' |
+	    sed 's/.*of://; s/;.*//'); do
+		printf '%s\n' "$output" | grep -qx "$s" ||
+		    { echo "missing: $s" >&2; false; }
+	done
+	[ "$(printf '%s\n' "$output" | wc -l)" -ge 15 ]
+}
+
 @test "the zsh completion names dm and its tools" {
 	run head -n 1 "$DM_REPO/completions/_dm"
 	assert_output '#compdef dm dm-filter dm-llm dm-map dm-run dm-scan dm-slice dm-stats dm-recipe dm-dedup'
