@@ -259,11 +259,61 @@ overview(FILE *fp)
 	dm_buf_free(&b);
 }
 
+/*
+ * The name closest to s among what `dm TOOL` runs: the tools that are
+ * there, and the commands ops and help; NULL when none is close.
+ */
+static const char *
+tool_suggest(const char *s)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	const char *names[NELEM(tools) + 2];
+	size_t i, n = 0;
+
+	for (i = 0; i < NELEM(tools); i++)
+		if (find_tool(tools[i].name, &b) == 0)
+			names[n++] = tools[i].name;
+	names[n++] = "help";
+	names[n++] = "ops";
+	dm_buf_free(&b);
+	return dm_suggest(s, names, n);
+}
+
+/*
+ * The name closest to s among what `dm help` has help on: the tools that
+ * are there, the topics, the operators; NULL when none is close.
+ */
+static const char *
+help_suggest(const char *s)
+{
+	struct dm_buf b = DM_BUF_INIT;
+	const struct dm_opdef *const *ops;
+	const char **names;
+	size_t i, n = 0, nops;
+
+	ops = dm_ops_all(&nops);
+	names = dm_xreallocarray(NULL, NELEM(tools) + NELEM(topics) + nops,
+	    sizeof *names);
+	for (i = 0; i < NELEM(tools); i++)
+		if (find_tool(tools[i].name, &b) == 0)
+			names[n++] = tools[i].name;
+	for (i = 0; i < NELEM(topics); i++)
+		names[n++] = topics[i].name;
+	for (i = 0; i < nops; i++)
+		names[n++] = ops[i]->name;
+	dm_buf_free(&b);
+	/* tools first on a tie; the names live on: the tables are static,
+	 * the operators loaded for good */
+	s = dm_suggest(s, names, n);
+	free(names);
+	return s;
+}
+
 static int
 cmd_help(int argc, char **argv)
 {
 	struct dm_buf b = DM_BUF_INIT;
-	const char *topic;
+	const char *topic, *s;
 	size_t i;
 
 	if (argc < 2 || strcmp(argv[1], "help") == 0) {
@@ -292,6 +342,8 @@ cmd_help(int argc, char **argv)
 		}
 		dm_buf_reset(&b);
 		dm_buf_addquoted(&b, topic, strlen(topic), 64);
+		if ((s = help_suggest(topic)) != NULL)
+			dm_die("no help on '%s'; did you mean '%s'?", b.buf, s);
 		dm_die("no help on '%s'; see 'dm help'", b.buf);
 	}
 	dm_buf_reset(&b);
@@ -373,17 +425,13 @@ main(int argc, char **argv)
 		return cmd_help(argc, argv);
 	if (find_tool(argv[0], &path) < 0) {
 		struct dm_buf q = DM_BUF_INIT;
+		const char *s;
 
-		const char *names[sizeof tools / sizeof tools[0]], *s;
-		size_t i, n = 0;
-
-		/* suggest only tools that are there to run */
-		for (i = 0; i < sizeof tools / sizeof tools[0]; i++)
-			if (find_tool(tools[i].name, &path) == 0)
-				names[n++] = tools[i].name;
 		dm_buf_addquoted(&q, argv[0], strlen(argv[0]), 64);
-		if ((s = dm_suggest(argv[0], names, n)) != NULL)
-			dm_die("'%s' is not a dm tool; did you mean '%s'?", q.buf, s);
+		/* only tools that are there to run, and the commands */
+		if ((s = tool_suggest(argv[0])) != NULL)
+			dm_die("'%s' is not a dm tool; did you mean '%s'?",
+			    q.buf, s);
 		dm_die("'%s' is not a dm tool; see 'dm help'", q.buf);
 	}
 	argv[0] = path.buf;

@@ -61,6 +61,16 @@ fake_tool() {
 	assert_stderr "dm: 'fliter' is not a dm tool; did you mean 'filter'?"
 }
 
+@test "a misspelt command gets the command" {
+	run_split dm opps lower
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm: 'opps' is not a dm tool; did you mean 'ops'?"
+	run_split dm hlep
+	assert_status 2
+	assert_stderr "dm: 'hlep' is not a dm tool; did you mean 'help'?"
+}
+
 @test "dm without a tool prints the usage and fails" {
 	run_split dm
 	assert_status 2
@@ -289,6 +299,21 @@ man_tree() {
 	run dm help truncate
 	assert_success
 	assert_output "$(dm ops truncate)"
+}
+
+@test "dm help with a misspelt topic suggests the closest tool, topic or operator" {
+	run_split dm help mpa
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm: no help on 'mpa'; did you mean 'map'?"
+	run_split dm help smaples
+	assert_status 2
+	assert_stderr "dm: no help on 'smaples'; did you mean 'samples'?"
+	run_split dm help lowr
+	assert_status 2
+	assert_stderr "dm: no help on 'lowr'; did you mean 'lower'?"
+	run_split dm help gopher_rpe
+	assert_stderr "dm: no help on 'gopher_rpe'; did you mean 'gopher-rep'?"
 }
 
 @test "dm help with an unknown topic is an error" {
