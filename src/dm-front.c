@@ -361,24 +361,32 @@ static int
 cmd_ops(int argc, char **argv)
 {
 	static const char ops_usage[] = "usage: dm ops [--json] [NAME]";
-	const char *name = NULL;
-	int i, json = 0;
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, json = 0;
 
-	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--json") == 0)
+	/* getopt_long, as in the tools: --js for --json, -- before a
+	 * NAME, an option after NAME; optind 0 starts it afresh after
+	 * main's options */
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
 			json = 1;
-		else if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0) {
+			break;
+		case 'h':
 			printf("%s\n", ops_usage);
 			return dm_exit(DM_EXIT_OK);
-		} else if (argv[i][0] == '-' && argv[i][1] != '\0')
-			dm_usage_die(ops_usage, "unknown option '%s'", argv[i]);
-		else if (name != NULL)
-			dm_usage_die(ops_usage, "too many operands");
-		else
-			name = argv[i];
+		default:
+			dm_badopt(ops_usage, c, argv, longopts);
+		}
 	}
-	if (dm_ops_print(name, json) < 0)
+	if (argc - optind > 1)
+		dm_usage_die(ops_usage, "too many operands");
+	if (dm_ops_print(optind < argc ? argv[optind] : NULL, json) < 0)
 		return dm_exit(DM_EXIT_ERROR);
 	return dm_exit(DM_EXIT_OK);
 }
@@ -406,11 +414,7 @@ main(int argc, char **argv)
 			printf("dm %s\n", DM_VERSION);
 			return dm_exit(DM_EXIT_OK);
 		default:
-			if (optopt)
-				dm_usage_die(usage, "unknown option '-%c'",
-				    optopt);
-			dm_usage_die(usage, "unknown option '%s'",
-			    argv[optind - 1]);
+			dm_badopt(usage, c, argv, longopts);
 		}
 	}
 	argc -= optind;

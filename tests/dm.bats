@@ -199,6 +199,38 @@ usage: dm ops [--json] [NAME]"
 usage: dm ops [--json] [NAME]"
 }
 
+# as in the tools (dm(7)): a long option shortened, its value refused,
+# -- before a name
+@test "dm and dm ops read their options as the tools do" {
+	run_split dm --help=x
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm: option '--help' takes no value
+$USAGE"
+	run_split dm --version=1
+	assert_status 2
+	assert_stderr "dm: option '--version' takes no value
+$USAGE"
+	run_split dm ops --js lower
+	assert_success
+	assert_stderr ''
+	assert_output "$(dm ops --json lower)"
+	run_split dm ops lower --json
+	assert_success
+	assert_output "$(dm ops --json lower)"
+	run_split dm ops -- lower
+	assert_success
+	assert_output "$(dm ops lower)"
+	run_split dm ops --he
+	assert_success
+	assert_output 'usage: dm ops [--json] [NAME]'
+	run_split dm ops --json=1
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm: option '--json' takes no value
+usage: dm ops [--json] [NAME]"
+}
+
 @test "dm-map --list-ops prints what dm ops prints" {
 	run dm-map --list-ops
 	assert_success
