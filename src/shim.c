@@ -25,6 +25,7 @@ dm_shim_load(const char *name, const char *sym, struct dm_buf *err)
 	const void *tab;
 	void *h;
 	ssize_t n;
+	size_t len;
 	int i, nd = 0;
 
 	n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -50,6 +51,12 @@ dm_shim_load(const char *name, const char *sym, struct dm_buf *err)
 		 * plugins; the handle stays open until exit */
 		if ((h = dlopen(path, RTLD_NOW | RTLD_LOCAL)) == NULL) {
 			e = dlerror();
+			/* glibc puts the path in front, which is said
+			 * once already */
+			len = strlen(path);
+			if (e && strncmp(e, path, len) == 0 &&
+			    strncmp(e + len, ": ", 2) == 0)
+				e += len + 2;
 			dm_buf_addf(err, "cannot load '%s': %s", path,
 			    e ? e : "unknown error");
 			return NULL;

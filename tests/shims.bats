@@ -174,3 +174,26 @@ dm-scan: 0 files read, 1 error"
 	assert_success
 	assert_output '{"text":"HELLO"}'
 }
+
+@test "a shim that cannot be loaded is an error naming the file once, with the loader's reason" {
+	mkdir -p lone/bin
+	cp "$DM_BINDIR/dm-map" lone/bin/
+	dir=$(pwd -P)/lone/bin
+	echo 'not a shared object' >lone/bin/dm-langid.so
+	run_split lone/bin/dm-map langid <<<'{"text":"hello"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-map: script:1:1: langid: cannot load '$dir/dm-langid.so': file too short"
+	# one that needs a symbol nothing has
+	printf 'extern int nosuch;\nint *p = &nosuch;\n' >u.c
+	cc -shared -fPIC -o lone/bin/dm-langid.so u.c
+	run_split lone/bin/dm-map langid <<<'{"text":"hello"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: langid: cannot load '$dir/dm-langid.so': undefined symbol: nosuch"
+	# one without the table
+	printf 'int x;\n' >t.c
+	cc -shared -fPIC -o lone/bin/dm-langid.so t.c
+	run_split lone/bin/dm-map langid <<<'{"text":"hello"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: langid: '$dir/dm-langid.so' has no 'dm_langid_shim'"
+}
