@@ -32,6 +32,27 @@ load helper
 	assert_output '{"text":"B"}'
 }
 
+# The helper exports DM_SHAREDIR into the source tree: here the installed
+# tools run without it, with nothing of the tests' environment, and strace
+# shows that they open nothing of the source tree.
+@test "installed tools find their data, shims and pages with a clean environment, none in the source tree" {
+	make -s -C "$DM_REPO" install DESTDIR="$TMP/root" PREFIX=/opt/dm
+	b=$TMP/root/opt/dm/bin
+	printf '{"text":"the cat is on the mat"}\n' | gzip >in.jsonl.gz
+	run_split env -i PATH=/usr/bin:/bin HOME="$HOME" \
+	    strace -f -qq -o trace -e trace=openat,execve,access,stat,newfstatat \
+	    sh -c "$b/dm map 'stats names=stopword_ratio; langid' in.jsonl.gz &&
+		gzip -dc in.jsonl.gz | $b/dm dedup --near --preset datatrove &&
+		$b/dm help samples | head -n 1"
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"the cat is on the mat","stats":{"stopword_ratio":0.6666666666666666},"meta":{"lang":"en","lang_score":0.95}}
+{"text":"the cat is on the mat"}
+DM(7)                BSD Miscellaneous Information Manual                DM(7)'
+	run grep -F "$DM_REPO" trace
+	assert_output ''
+}
+
 @test "make uninstall removes every installed file" {
 	make -s -C "$DM_REPO" install DESTDIR="$TMP/root" PREFIX=/opt/dm
 	run make -s -C "$DM_REPO" uninstall DESTDIR="$TMP/root" PREFIX=/opt/dm
