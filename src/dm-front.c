@@ -323,6 +323,16 @@ cmd_help(int argc, char **argv)
 	if (argc > 2)
 		dm_usage_die(usage, "help: too many operands");
 	topic = argv[1];
+	/* dm's own page; a tool or topic by the name of its page (dm-map,
+	 * dm-ops), as man and the SEE ALSO lists name them */
+	if (strcmp(topic, "dm") == 0) {
+		man("dm", "1");
+		overview(stdout);
+		return dm_exit(DM_EXIT_OK);
+	}
+	if (strcmp(topic, "dm-ops") == 0 || (strncmp(topic, "dm-", 3) == 0 &&
+	    find_tool(topic + 3, &b) == 0))
+		topic += 3;
 	for (i = 0; i < NELEM(topics); i++) {
 		if (strcmp(topic, topics[i].name) != 0)
 			continue;

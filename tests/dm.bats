@@ -305,6 +305,24 @@ man_tree() {
 	assert_output "$(env -i PATH=/usr/bin:/bin man -l "$DM_REPO/man/dm-map.1")"
 }
 
+@test "dm help takes dm and the names of the pages: dm-map, dm-ops" {
+	man_tree
+	run_split tree/bin/dm help dm
+	assert_success
+	assert_stderr ''
+	assert_output "$(man -l "$DM_REPO/man/dm.1")"
+	cp "$DM_BINDIR/dm-map" tree/bin/
+	run_split tree/bin/dm help dm-map
+	assert_success
+	assert_output "$(man -l "$DM_REPO/man/dm-map.1")"
+	run_split tree/bin/dm help dm-ops
+	assert_success
+	assert_output "$(man -l "$DM_REPO/man/dm-ops.7" 2>/dev/null)"
+	run_split tree/bin/dm help dm-nosuch
+	assert_status 2
+	assert_stderr "dm: no help on 'dm-nosuch'; see 'dm help'"
+}
+
 @test "dm help reports a write error that man does not" {
 	man_tree
 	for topic in map samples; do
