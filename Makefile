@@ -383,21 +383,32 @@ deps:
 		{ $$sudo apt-get update && $$sudo apt-get install -y --no-install-recommends $$missing; }; \
 	fi
 
+# install(1) with modes, not cp: under a umask such as root's 027 the
+# files would be closed to the users who run the tools.
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(MANPREFIX)/man1 \
-		$(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
-	cp -f $(BIN) $(DESTDIR)$(BINDIR)/
-	mkdir -p $(DESTDIR)$(LIBDIR)
-	cp -f $(SHIMS:%=bin/%) $(DESTDIR)$(LIBDIR)/
-	cp -Rf share/dm/. $(DESTDIR)$(SHAREDIR)/
-	cp -f man/*.1 $(DESTDIR)$(MANPREFIX)/man1/
-	cp -f man/*.7 $(DESTDIR)$(MANPREFIX)/man7/
-	for t in $(TOOLS); do cp -f completions/dm.bash $(DESTDIR)$(BASHCOMPDIR)/$$t; done
-	cp -f completions/_dm $(DESTDIR)$(ZSHCOMPDIR)/_dm
+	install -d -m 755 $(DESTDIR)$(BINDIR) $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(MANPREFIX)/man1 \
+		$(DESTDIR)$(MANPREFIX)/man7 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(LIBDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(SHIMS:%=bin/%) $(DESTDIR)$(LIBDIR)/
+	cd share/dm && find . -type d -exec install -d -m 755 '$(DESTDIR)$(SHAREDIR)/{}' \; && \
+		find . -type f ! -perm -u+x -exec install -m 644 '{}' '$(DESTDIR)$(SHAREDIR)/{}' \; && \
+		find . -type f -perm -u+x -exec install -m 755 '{}' '$(DESTDIR)$(SHAREDIR)/{}' \;
+	install -m 644 man/*.1 $(DESTDIR)$(MANPREFIX)/man1/
+	install -m 644 man/*.7 $(DESTDIR)$(MANPREFIX)/man7/
+	for t in $(TOOLS); do install -m 644 completions/dm.bash $(DESTDIR)$(BASHCOMPDIR)/$$t; done
+	install -m 644 completions/_dm $(DESTDIR)$(ZSHCOMPDIR)/_dm
 
+# What install put, file by file, then the folders it made when they are
+# empty: LIBDIR or SHAREDIR may be a folder of other files
+# (LIBDIR=/usr/local/lib), or hold a prompt or tokenizer of the user's.
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t $(DESTDIR)$(BASHCOMPDIR)/$$t; done
-	rm -rf $(DESTDIR)$(SHAREDIR) $(DESTDIR)$(LIBDIR)
+	for s in $(SHIMS); do rm -f $(DESTDIR)$(LIBDIR)/$$s; done
+	-rmdir $(DESTDIR)$(LIBDIR) 2>/dev/null
+	cd share/dm && find . -type f -exec rm -f '$(DESTDIR)$(SHAREDIR)/{}' \;
+	-cd share/dm && find . -mindepth 1 -depth -type d -exec rmdir '$(DESTDIR)$(SHAREDIR)/{}' \; 2>/dev/null
+	-rmdir $(DESTDIR)$(SHAREDIR) 2>/dev/null
 	cd man && for m in *.1; do rm -f $(DESTDIR)$(MANPREFIX)/man1/$$m; done
 	cd man && for m in *.7; do rm -f $(DESTDIR)$(MANPREFIX)/man7/$$m; done
 	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_dm

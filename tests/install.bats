@@ -61,6 +61,34 @@ DM(7)                BSD Miscellaneous Information Manual                DM(7)'
 	assert_output ''
 }
 
+@test "make uninstall leaves the files it did not install, in LIBDIR and SHAREDIR too" {
+	# LIBDIR a folder of other libraries: uninstall removed it whole
+	mkdir -p "$TMP/lib"
+	echo other >"$TMP/lib/libother.so"
+	make -s -C "$DM_REPO" install PREFIX="$TMP/p" LIBDIR="$TMP/lib"
+	echo 'my prompt' >"$TMP/p/share/dm/mine.txt"
+	run make -s -C "$DM_REPO" uninstall PREFIX="$TMP/p" LIBDIR="$TMP/lib"
+	assert_success
+	run find "$TMP/lib" "$TMP/p" -type f
+	assert_output "$TMP/lib/libother.so
+$TMP/p/share/dm/mine.txt"
+	# the folders install made and that are empty now are gone
+	[ ! -e "$TMP/p/share/dm/corpus" ] && [ ! -e "$TMP/p/lib" ]
+}
+
+@test "make install under a umask of 027 makes files every user can read and run" {
+	(umask 027 && make -s -C "$DM_REPO" install DESTDIR="$TMP/root" PREFIX=/opt/dm)
+	cd "$TMP/root/opt/dm"
+	# cp -f gave 0640 files and 0750 folders: closed to the users
+	run find . \( -type f ! -perm -444 \) -o \( -type d ! -perm -555 \)
+	assert_output ''
+	run find bin share/dm/corpus/make-jsonl.sh -type f ! -perm -111
+	assert_output ''
+	[ "$(stat -c %a bin/dm-map)" = 755 ] &&
+	    [ "$(stat -c %a share/man/man1/dm-map.1)" = 644 ] &&
+	    [ "$(stat -c %a lib/dm/dm-langid.so)" = 644 ]
+}
+
 @test "the installed demo runs from any directory" {
 	make -s -C "$DM_REPO" install DESTDIR="$TMP/root" PREFIX=/opt/dm
 	mkdir elsewhere && cd elsewhere
