@@ -103,6 +103,7 @@ struct out {
 	struct dm_io	*io;
 	struct dm_sample *s;
 	const char	*text;
+	size_t		 n;		/* its length */
 	struct dm_buf	 parent, num, err;
 	size_t		 pos, off;	/* offset is the code points before pos */
 	int		 r;		/* -1: the run stops */
@@ -129,7 +130,11 @@ emit(void *arg, size_t i, size_t total, const struct dm_span *c)
 	o->off += dm_utf8_count(o->text + o->pos, c->b - o->pos);
 	o->pos = c->b;
 	dm_buf_reset(err);
-	if (dm_sample_set_text(s, o->io->key, o->text + c->b, c->e - c->b,
+	/* A first chunk that is the whole text leaves the field as it is:
+	 * written again, it would be one more copy of a text that may be
+	 * as long as the line. A key held twice is set, to be left once. */
+	if ((i > 0 || c->b > 0 || c->e < o->n || s->dupkeys) &&
+	    dm_sample_set_text(s, o->io->key, o->text + c->b, c->e - c->b,
 	    err) < 0)
 		goto bad;
 	if (o->bare) {
@@ -168,6 +173,7 @@ slice(struct dm_io *io, struct dm_slicer *sl, struct dm_sample *s,
 	o->io = io;
 	o->s = s;
 	o->text = t;
+	o->n = n;
 	o->pos = o->off = 0;
 	o->r = 0;
 	dm_buf_reset(&o->parent);
@@ -333,10 +339,11 @@ main(int argc, char *argv[])
 				break;
 			continue;
 		}
-		/* A text decoded from escapes is borrowed from s, which each
-		 * chunk changes: it is copied. One that is a span of the line
-		 * stays valid until the next line is read. */
-		if (t < s->line || t + n > s->line + s->len) {
+		/* A text of the line, or decoded from it, stays as it is
+		 * until the next load, however the chunks change s; any
+		 * other would be borrowed from s, which each chunk changes:
+		 * it is copied. */
+		if (dm_sample_linegen(s, t, n) == 0) {
 			dm_buf_reset(&text);
 			dm_buf_add(&text, t, n);
 			t = text.buf;

@@ -346,6 +346,35 @@ sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
 	done
 }
 
+@test "a text that is one chunk whole costs 2 times its line, not 3 (3 with escapes, not 5)" {
+	local m a
+	skip_asan "its shadow memory and quarantine are in the RSS"
+	# 20 MB of text, without escapes, then with one
+	/usr/bin/python3 -c '
+import sys
+w = ("lorem ipsum dolor sit amet consectetur. " * 520000)[:20000000]
+sys.stdout.write("{\"id\": 5, \"text\": \"" + w + "\"}\n")
+sys.stdout.write("{\"id\": 6, \"text\": \"\\u00e9" + w + "\"}\n")' >big.jsonl
+	head -n 1 big.jsonl >plain.jsonl
+	tail -n 1 big.jsonl >esc.jsonl
+	: >out
+	for a in "" --bare; do
+		/usr/bin/time -f %M -o rss dm-slice $a --size 30000000 plain.jsonl >>out
+		m=$(cat rss)
+		echo "dm-slice $a plain: $m kB"
+		[ "$m" -lt 46000 ]
+		/usr/bin/time -f %M -o rss dm-slice $a --size 30000000 esc.jsonl >>out
+		m=$(cat rss)
+		echo "dm-slice $a escaped: $m kB"
+		[ "$m" -lt 70000 ]
+	done
+	# the text as it was: with --bare the samples are their lines
+	run jq -c '[.id, .chunk, .chunks, .offset, .parent, (.text | length)]' out
+	assert_output $'[5,0,1,0,5,20000000]\n[6,0,1,0,6,20000001]\n[5,null,null,null,null,20000000]\n[6,null,null,null,null,20000001]'
+	tail -n 2 out | cmp - big.jsonl
+	jq -c .text big.jsonl big.jsonl | cmp - <(jq -c .text out)
+}
+
 @test "--by sentence merges paragraph and sentence ends in the order of the text" {
 	output=$(dm-slice --by sentence --size 5 <<<'{"text":"one\n\ntwo. three\n\t\nfour! five\r\n\r\nsix。seven"}' | chunks)
 	assert_output <<-'EOF'
