@@ -1,6 +1,7 @@
 /* dm-slice.c - split the text of each sample into chunks */
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,7 +109,54 @@ struct out {
 	size_t		 pos, off;	/* offset is the code points before pos */
 	int		 r;		/* -1: the run stops */
 	int		 bare;		/* --bare: the text alone changes */
+	char		*top;		/* a dotted key's top-level field */
+	struct dm_buf	 pre, suf, obj;	/* top's bytes around the text */
+	int		 around;	/* pre and suf hold them */
 };
+
+/*
+ * Sets the text field to p[0..n). A dotted key is set through the sample
+ * once; after that its top-level field is made of the bytes around the
+ * text in it, and set whole: the sample keeps every buffer that a nested
+ * edit takes until the next line, so that the millions of chunks of one
+ * text would each hold some.
+ */
+static int
+settext(struct out *o, const char *p, size_t n, struct dm_buf *err)
+{
+	struct dm_sample *s = o->s;
+	struct dm_field tf, f;
+	uintptr_t tb, te, b, e;
+
+	if (o->around) {
+		dm_buf_reset(&o->obj);
+		dm_buf_add(&o->obj, o->pre.buf, o->pre.len);
+		dm_json_addstr(&o->obj, p, n);
+		dm_buf_add(&o->obj, o->suf.buf, o->suf.len);
+		return dm_sample_set_raw(s, o->top, o->obj.buf, o->obj.len,
+		    err);
+	}
+	if (dm_sample_set_text(s, o->io->key, p, n, err) < 0)
+		return -1;
+	if (o->top == NULL)
+		return 0;
+	dm_sample_get(s, o->top, &tf);
+	dm_sample_get(s, o->io->key, &f);
+	if (tf.raw == NULL || f.raw == NULL)
+		return 0;
+	tb = (uintptr_t)tf.raw;
+	te = tb + tf.raw_len;
+	b = (uintptr_t)f.raw;
+	e = b + f.raw_len;
+	if (b < tb || e > te)
+		return 0;
+	dm_buf_reset(&o->pre);
+	dm_buf_add(&o->pre, tf.raw, b - tb);
+	dm_buf_reset(&o->suf);
+	dm_buf_add(&o->suf, f.raw + f.raw_len, te - e);
+	o->around = 1;
+	return 0;
+}
 
 /* Writes chunk i of total of the current sample (a dm_slicer_fn). */
 static int
@@ -134,8 +182,7 @@ emit(void *arg, size_t i, size_t total, const struct dm_span *c)
 	 * written again, it would be one more copy of a text that may be
 	 * as long as the line. A key held twice is set, to be left once. */
 	if ((i > 0 || c->b > 0 || c->e < o->n || s->dupkeys) &&
-	    dm_sample_set_text(s, o->io->key, o->text + c->b, c->e - c->b,
-	    err) < 0)
+	    settext(o, o->text + c->b, c->e - c->b, err) < 0)
 		goto bad;
 	if (o->bare) {
 		dm_io_emit(o->io, s);
@@ -174,6 +221,7 @@ slice(struct dm_io *io, struct dm_slicer *sl, struct dm_sample *s,
 	o->s = s;
 	o->text = t;
 	o->n = n;
+	o->around = 0;
 	o->pos = o->off = 0;
 	o->r = 0;
 	dm_buf_reset(&o->parent);
@@ -212,6 +260,9 @@ main(int argc, char *argv[])
 	dm_buf_init(&o.parent);
 	dm_buf_init(&o.num);
 	dm_buf_init(&o.err);
+	dm_buf_init(&o.pre);
+	dm_buf_init(&o.suf);
+	dm_buf_init(&o.obj);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hk:V", longopts, NULL)) != -1) {
 		if (dm_io_option(&io, c, optarg, usage)) {
@@ -327,6 +378,8 @@ main(int argc, char *argv[])
 		dm_die("DM_TEXT_KEY: '%s' would be overwritten: dm-slice "
 		    "writes chunk, chunks, offset and parent", dm_quote(io.key));
 	}
+	if (strchr(io.key, '.') != NULL)
+		o.top = dm_xstrndup(io.key, strcspn(io.key, "."));
 	sl.words = words;
 	if (recur)
 		sl.mode = DM_SLICE_RECURSIVE;
@@ -357,5 +410,9 @@ main(int argc, char *argv[])
 	dm_buf_free(&o.parent);
 	dm_buf_free(&o.num);
 	dm_buf_free(&o.err);
+	dm_buf_free(&o.pre);
+	dm_buf_free(&o.suf);
+	dm_buf_free(&o.obj);
+	free(o.top);
 	return dm_exit(status);
 }

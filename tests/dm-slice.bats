@@ -547,6 +547,31 @@ print("{\"text\":\"" + "a\\n" * 1000000 + "\"}")' >in.jsonl
 	EOF
 }
 
+@test "-k with a dotted path: memory does not grow with the number of chunks" {
+	local m
+	skip_asan "its shadow memory and quarantine are in the RSS"
+	/usr/bin/python3 -c '
+import sys
+w = ("lorem ipsum dolor sit amet consectetur. " * 52000)[:2000000]
+sys.stdout.write("{\"id\": 1, \"meta\": {\"lang\": \"en\", \"text\": \"" + w + "\", \"n\": [1, 2]}, \"z\": 0}\n")' >nest.jsonl
+	# 200000 chunks: each set a nested field in the sample, which kept
+	# what every such edit took until the next line (137 MB here)
+	/usr/bin/time -f %M -o rss dm-slice -k meta.text --size 10 --overlap 2 nest.jsonl >out
+	m=$(cat rss)
+	echo "dm-slice -k meta.text: $m kB"
+	[ "$m" -lt 20000 ]
+	[ "$(wc -l <out)" -eq 250000 ]
+	run sed -n '1p;2p;250000p' out
+	assert_output <<-'EOF'
+	{"id":1,"meta":{"lang":"en","text":"lorem ipsu","n":[1,2]},"z":0,"chunk":0,"chunks":250000,"offset":0,"parent":1}
+	{"id":1,"meta":{"lang":"en","text":"sum dolor ","n":[1,2]},"z":0,"chunk":1,"chunks":250000,"offset":8,"parent":1}
+	{"id":1,"meta":{"lang":"en","text":"ctetur. ","n":[1,2]},"z":0,"chunk":249999,"chunks":250000,"offset":1999992,"parent":1}
+	EOF
+	# the chunks are those of the same text at the top
+	jq -c '{text: .meta.text}' nest.jsonl | dm-slice --size 10 --overlap 2 | jq -r .text >want
+	jq -r .meta.text out | cmp - want
+}
+
 @test "--by packs millions of small pieces into one chunk without holding them all" {
 	skip_asan "its shadow memory and quarantine are in the RSS"
 	/usr/bin/python3 -c 'print("{\"text\":\"" + "a\\n" * 2500000 + "\"}")' >l5.jsonl
