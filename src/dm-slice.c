@@ -359,7 +359,12 @@ main(int argc, char *argv[])
 		if (dm_slicer_by(&sl, bymode, &io.err) < 0)
 			dm_usage_die(usage, "--by: %s", io.err.buf);
 	}
-	if (sl.size > 0 && sl.overlap >= sl.size)
+	/* LangChain takes an overlap of the whole size, and so does
+	 * --recursive; windows would not move */
+	if (recur && sl.overlap > sl.size)
+		dm_usage_die(usage, "--overlap '%zu' is larger than --size "
+		    "'%zu'", sl.overlap, sl.size);
+	if (!recur && sl.size > 0 && sl.overlap >= sl.size)
 		dm_usage_die(usage, "--overlap '%zu' is not smaller than "
 		    "--size '%zu'", sl.overlap, sl.size);
 	if (recur && bymode)

@@ -153,11 +153,14 @@ chunk(struct dm_slicer *sl, size_t b, size_t e, int strip)
 }
 
 /* Windows of at most size units over [b, e), overlap units apart from
- * the next; the last one ends at e. */
+ * the next; the last one ends at e. An overlap of the whole size (which
+ * LangChain takes) moves one unit: its merge drops pieces from the front
+ * until the next one fits. */
 static void
 windows(struct dm_slicer *sl, size_t b, size_t e, int strip)
 {
-	size_t step = sl->size - sl->overlap, i, p, q, wb, we, xb, xe, last;
+	size_t step = sl->size > sl->overlap ? sl->size - sl->overlap : 1;
+	size_t i, p, q, wb, we, xb, xe, last;
 
 	if (!sl->words) {
 		for (p = b; p < e; p = fwd(sl->t, p, e, step)) {

@@ -20,7 +20,8 @@
  * recursive separators "\n\n", "\n", " ", ""); the caller then sets size,
  * overlap, words, minsize and maxchunks, and the mode with dm_slicer_by()
  * or by setting mode to DM_SLICE_RECURSIVE. It checks nothing: overlap <
- * size is the caller's promise. dm_slicer_free() releases what the slicer holds.
+ * size (overlap <= size for DM_SLICE_RECURSIVE, as LangChain) is the
+ * caller's promise. dm_slicer_free() releases what the slicer holds.
  */
 enum dm_slice_mode {
 	DM_SLICE_SIZE, DM_SLICE_PARAGRAPH, DM_SLICE_LINE, DM_SLICE_SENTENCE,

@@ -195,6 +195,22 @@ chunks() {
 	EOF
 }
 
+@test "--recursive takes an overlap of the whole size, as LangChain (not more)" {
+	# chunk_overlap == chunk_size: LangChain's merge drops pieces from
+	# the front until the next one fits
+	output=$(dm-slice --recursive --size 3 --overlap 3 <<<'{"text":"abcdefg"}' | chunks)
+	assert_output $'["abc",0,5,0,1]\n["bcd",1,5,1,1]\n["cde",2,5,2,1]\n["def",3,5,3,1]\n["efg",4,5,4,1]'
+	output=$(dm-slice --recursive --size 5 --overlap 5 <<<'{"text":"a b c d e f g"}' | jq -c .text)
+	assert_output $'"a b c"\n"c d"\n"d e"\n"e f"\n"f g"'
+	run_split dm-slice --recursive --size 3 --overlap 4 </dev/null
+	assert_status 2
+	assert_stderr "dm-slice: --overlap '4' is larger than --size '3'"$'\n'"$(usage_of dm-slice)"
+	# windows would not move
+	run_split dm-slice --by line --size 3 --overlap 3 </dev/null
+	assert_status 2
+	assert_stderr "dm-slice: --overlap '3' is not smaller than --size '3'"$'\n'"$(usage_of dm-slice)"
+}
+
 @test "--separators understands \\n, \\t, \\, and \\\\" {
 	output=$(dm-slice --recursive --size 4 --separators '\n,\,' <<<'{"text":"ab,cd\nef,gh"}' | chunks)
 	assert_output $'["ab",0,4,0,1]\n[",cd",1,4,2,1]\n["ef",2,4,6,1]\n[",gh",3,4,8,1]'
