@@ -859,6 +859,16 @@ dm_slicer_separators(struct dm_slicer *sl, const char *arg,
 				return -1;
 			}
 		} else if (*p == ',' || *p == '\0') {
+			/* a byte of a character would cut the character */
+			if (dm_utf8_check(b.buf, b.len) != b.len) {
+				dm_buf_addf(err, "separator %zu is not valid "
+				    "UTF-8", n + 1);
+				for (i = 0; i < n; i++)
+					free(seps[i]);
+				free(seps);
+				dm_buf_free(&b);
+				return -1;
+			}
 			seps = dm_xreallocarray(seps, n + 1, sizeof *seps);
 			seps[n++] = dm_xstrndup(b.buf, b.len);
 			dm_buf_reset(&b);

@@ -216,6 +216,17 @@ chunks() {
 	assert_output $'["ab",0,4,0,1]\n[",cd",1,4,2,1]\n["ef",2,4,6,1]\n[",gh",3,4,8,1]'
 }
 
+@test "--separators refuses a separator that is not UTF-8, not every sample that holds its byte" {
+	# a byte inside a character cut the character: each such sample was
+	# rejected ("invalid UTF-8 at byte 1 of the new value of 'text'")
+	run_split dm-slice --recursive --size 2 --separators $'\\n,\xa9' <<<'{"text":"aéb"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-slice: --separators: separator 2 is not valid UTF-8"$'\n'"$(usage_of dm-slice)"
+	output=$(dm-slice --recursive --size 2 --separators 'é,' <<<'{"text":"aébécé"}' | jq -c .text)
+	assert_output $'"a"\n"éb"\n"éc"\n"é"'
+}
+
 @test "parent is the id field when there is one, else the line number" {
 	printf '%s\n' '{"id":{"k":[1, 2]},"text":"ab"}' '' '{"text":"cd"}' '{"id":7,"text":"ef"}' >in.jsonl
 	output=$(dm-slice in.jsonl | jq -c '.parent')
