@@ -1192,7 +1192,9 @@ walk(struct dm_scan *sc, int dfd, struct dm_buf *path, size_t rel,
 	struct dirent *d;
 	char **names = NULL;
 	size_t n = 0, i, keep = path->len;
+	const char *shownpath;
 	DIR *dp;
+	int e;
 
 	if ((dp = fdopendir(dfd)) == NULL) {
 		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
@@ -1200,13 +1202,26 @@ walk(struct dm_scan *sc, int dfd, struct dm_buf *path, size_t rel,
 		close(dfd);
 		return;
 	}
-	while ((d = readdir(dp)) != NULL) {
+	for (;;) {
+		errno = 0;
+		if ((d = readdir(dp)) == NULL)
+			break;
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
 		if (!sc->hidden && d->d_name[0] == '.')
 			continue;
 		names = dm_xreallocarray(names, n + 1, sizeof *names);
 		names[n++] = dm_xstrdup(d->d_name);
+	}
+	/* NULL is the end of the folder, or an error that cut its listing
+	 * short (EIO on a failing disk, a network folder gone): the entries
+	 * read before it are walked all the same, as find does, and the run
+	 * says the folder was not read whole */
+	if ((e = errno) != 0) {
+		shownpath = shown(sc, path->buf, path->len);
+		errno = e;
+		dm_warnx_errno("%s: folder not read to its end", shownpath);
+		sc->nerrors++;
 	}
 	if (n > 1)
 		qsort(names, n, sizeof *names, cmpname);

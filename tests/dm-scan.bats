@@ -184,6 +184,63 @@ EOF
 	assert_output ''
 }
 
+@test "a folder whose listing fails midway is reported by name, its entries read before are scanned, status 1" {
+	# readdir(3) fails with EIO in folder 'bad' after its first file, as
+	# on a failing disk or a network folder gone away
+	cat >rdfail.c <<'EOF'
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <dlfcn.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+struct dirent *
+readdir(DIR *dp)
+{
+	static struct dirent *(*real)(DIR *);
+	static DIR *failing;
+	char fd[64], dir[PATH_MAX];
+	struct dirent *d;
+	ssize_t n;
+
+	if (real == NULL)
+		real = (struct dirent *(*)(DIR *))dlsym(RTLD_NEXT, "readdir");
+	if (dp == failing) {
+		failing = NULL;	/* its address may be reused */
+		errno = EIO;
+		return NULL;
+	}
+	if ((d = real(dp)) == NULL || d->d_name[0] == '.')
+		return d;
+	snprintf(fd, sizeof fd, "/proc/self/fd/%d", dirfd(dp));
+	if ((n = readlink(fd, dir, sizeof dir - 1)) > 4) {
+		dir[n] = '\0';
+		if (strcmp(dir + n - 4, "/bad") == 0)
+			failing = dp;
+	}
+	return d;
+}
+EOF
+	cc -shared -fPIC -o rdfail.so rdfail.c -ldl
+	mkdir -p t/bad t/good
+	printf 'kept\n' >t/bad/one.txt
+	printf 'after\n' >t/good/two.txt
+	stamp t/bad/one.txt t/good/two.txt
+	LD_PRELOAD=$TMP/rdfail.so run_split noid dm-scan t
+	assert_status 1
+	assert_stderr <<EOF
+dm-scan: t/bad: folder not read to its end: Input/output error
+dm-scan: 2 files read, 1 error
+EOF
+	assert_output <<EOF
+{"path":"t/bad/one.txt","size":5,$M,"type":"txt","encoding":"utf-8","text":"kept\n"}
+{"path":"t/good/two.txt","size":6,$M,"type":"txt","encoding":"utf-8","text":"after\n"}
+EOF
+}
+
 @test "a tree whose paths are longer than PATH_MAX is walked, and a level past the open-file limit is an error" {
 	# 45 folders of 100 bytes each: the file's path is 4552 bytes
 	long=$(printf 'd%.0s' $(seq 100))
