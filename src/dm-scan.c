@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,51 +122,112 @@ shown(struct dm_buf *b, const char *s)
 	return b->buf;
 }
 
-/* Operands from a file, one a line (or NUL-separated); the file's text
- * is kept in *keep, which the operands point into. A signal stops the
- * read at once, with what was read so far, for main to die of it. */
-static void
-from(const char *file, int sep, struct list *ops, char **keep)
-{
-	struct dm_buf b = DM_BUF_INIT, name = DM_BUF_INIT;
-	char blk[64 * 1024], *p, *e, *end;
-	ssize_t n;
-	int fd = 0;
+/* A list of operands, --from or --from0: opened while the options are
+ * read (a list that cannot be opened is a usage-time error, before any
+ * scan), read as the walk goes. */
+struct from {
+	const char	*file;	/* for messages: <stdin> for - */
+	int		 fd, sep;
+};
 
-	/* the open of a FIFO waits for a writer: a signal ends it too */
-	while (strcmp(file, "-") != 0 &&
-	    (fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
-		if (errno == EINTR && dm_interrupted) {
-			*keep = NULL;
-			return;
-		}
+/* Opens the list of --from or --from0; -1 when a signal ended the open
+ * (of a FIFO, which waits for a writer). */
+static int
+from_open(const char *file)
+{
+	struct dm_buf name = DM_BUF_INIT;
+	int fd;
+
+	if (strcmp(file, "-") == 0)
+		return 0;
+	while ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == EINTR && dm_interrupted)
+			return -1;
 		if (errno == EINTR)
 			continue;
 		dm_warnx_errno("%s", shown(&name, file));
 		exit(DM_EXIT_ERROR);
 	}
-	while (!dm_interrupted && (n = dm_read_wait(fd, blk, sizeof blk)) != 0) {
+	return fd;
+}
+
+/* One operand of a list, line lineno, of len bytes at p (not NUL-ended;
+ * p[len] may be written); toolong: its bytes past PATH_MAX were not kept. */
+static void
+from_path(struct dm_scan *sc, const struct from *f, unsigned long lineno,
+    char *p, size_t len, int toolong)
+{
+	struct dm_buf name = DM_BUF_INIT;
+
+	if (!toolong && f->sep == '\n' && len > 0 && p[len - 1] == '\r')
+		len--;
+	if (toolong) {
+		/* no path that long can be opened (ENAMETOOLONG): it is
+		 * said, not kept whole */
+		errno = ENAMETOOLONG;
+		dm_warnx_errno("%s:%lu", shown(&name, f->file), lineno);
+		sc->nerrors++;
+	} else if (len > 0) {
+		p[len] = '\0';
+		dm_scan_path(sc, p);
+	}
+	dm_buf_free(&name);
+}
+
+/*
+ * Scans the operands of a list, one a line (or NUL-separated), as they
+ * are read: a list of millions of paths is never held whole, only the
+ * path being read, at most PATH_MAX bytes. 0, or -1 on a read error
+ * (said). A signal stops the read at once.
+ */
+static int
+from_scan(struct dm_scan *sc, const struct from *f)
+{
+	struct dm_buf cur = DM_BUF_INIT, name = DM_BUF_INIT;
+	char blk[64 * 1024], *p, *e, *end;
+	unsigned long lineno = 1;
+	ssize_t n;
+	size_t k;
+	int toolong = 0, r = 0;
+
+	while (!sc->stop && !dm_interrupted &&
+	    (n = dm_read_wait(f->fd, blk, sizeof blk)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			dm_warnx_errno("%s", shown(&name, file));
-			exit(DM_EXIT_ERROR);
+			dm_warnx_errno("%s", shown(&name, f->file));
+			r = -1;
+			break;
 		}
-		dm_buf_add(&b, blk, (size_t)n);
+		end = blk + n;
+		for (p = blk; p < end && !sc->stop && !dm_interrupted;
+		    p = e + 1) {
+			e = memchr(p, f->sep, (size_t)(end - p));
+			k = (size_t)((e ? e : end) - p);
+			/* PATH_MAX counts the NUL; a CR may end the line */
+			if (cur.len + k > PATH_MAX)
+				toolong = 1;
+			else
+				dm_buf_add(&cur, p, k);
+			if (e == NULL)
+				break;
+			dm_buf_grow(&cur, 1);
+			from_path(sc, f, lineno++, cur.buf, cur.len, toolong);
+			dm_buf_reset(&cur);
+			toolong = 0;
+		}
 	}
-	if (fd > 0)
-		close(fd);
-	end = b.buf + b.len;
-	for (p = b.buf; p < end; p = e + 1) {
-		if ((e = memchr(p, sep, (size_t)(end - p))) == NULL)
-			e = end;
-		*e = '\0';
-		if (sep == '\n' && e > p && e[-1] == '\r')
-			e[-1] = '\0';
-		if (*p)
-			addlist(ops, p);
+	/* the last operand, without a newline after it */
+	if (r == 0 && !sc->stop && !dm_interrupted &&
+	    (cur.len > 0 || toolong)) {
+		dm_buf_grow(&cur, 1);
+		from_path(sc, f, lineno, cur.buf, cur.len, toolong);
 	}
-	*keep = dm_buf_detach(&b, NULL);
+	if (f->fd > 0)
+		close(f->fd);
+	dm_buf_free(&cur);
+	dm_buf_free(&name);
+	return r;
 }
 
 static unsigned long long
@@ -194,10 +256,11 @@ main(int argc, char *argv[])
 	};
 	struct dm_io io;
 	struct dm_scan sc;
-	struct list ops = { NULL, 0 }, owned = { NULL, 0 };
-	size_t i, klen;
+	struct list owned = { NULL, 0 };
+	struct from *froms = NULL;
+	size_t i, klen, nfrom = 0;
 	char *s, *p, *e;
-	int c, status, nfrom = 0;
+	int c, status, fromerr = 0;
 
 	dm_init(argv[0]);
 	dm_report_start(argc, argv);
@@ -235,8 +298,13 @@ main(int argc, char *argv[])
 			break;
 		case OPT_FROM:
 		case OPT_FROM0:
-			from(optarg, c == OPT_FROM ? '\n' : '\0', &ops, &s);
-			addlist(&owned, s);
+			froms = dm_xreallocarray(froms, nfrom + 1,
+			    sizeof *froms);
+			froms[nfrom].file = strcmp(optarg, "-") ? optarg :
+			    "<stdin>";
+			froms[nfrom].sep = c == OPT_FROM ? '\n' : '\0';
+			if ((froms[nfrom].fd = from_open(optarg)) < 0)
+				return dm_exit(DM_EXIT_ERROR);
 			nfrom++;
 			break;
 		case 'h':
@@ -303,9 +371,6 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	/* Stopped while --from read its paths: nothing was scanned yet. */
-	if (dm_interrupted)
-		return dm_exit(DM_EXIT_ERROR);
 	if (argc == 0 && nfrom == 0)
 		dm_usage_die(usage, "missing PATH");
 	if (sc.pdfpages && !sc.extract)
@@ -329,8 +394,9 @@ main(int argc, char *argv[])
 	/* operands of the command line first, then those of --from */
 	for (i = 0; i < (size_t)argc && !sc.stop && !dm_interrupted; i++)
 		dm_scan_path(&sc, argv[i]);
-	for (i = 0; i < ops.n && !sc.stop && !dm_interrupted; i++)
-		dm_scan_path(&sc, ops.v[i]);
+	for (i = 0; i < nfrom && !sc.stop && !dm_interrupted; i++)
+		if (from_scan(&sc, &froms[i]) < 0)
+			fromerr = 1;
 	dm_scan_progress(&sc, 1);
 	if (!dm_interrupted)
 		dm_scan_summary(&sc);
@@ -363,12 +429,12 @@ main(int argc, char *argv[])
 		dm_report_set_int("errors", (long long)sc.nerrors);
 	if (sc.nerrors && status < DM_EXIT_REJECTS)
 		status = DM_EXIT_REJECTS;
-	if (sc.bomb)
+	if (sc.bomb || fromerr)
 		status = DM_EXIT_ERROR;
 	for (i = 0; i < owned.n; i++)
 		free(owned.v[i]);
 	free(owned.v);
-	free(ops.v);
+	free(froms);
 	free(sc.incl);
 	free(sc.excl);
 	free(sc.types);

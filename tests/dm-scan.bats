@@ -1122,6 +1122,35 @@ EOF
 	assert_stderr 'dm-scan: nosuch: No such file or directory'
 }
 
+@test "--from reads its list as the scan goes: a line of 64 MB is not held, and is said with its number" {
+	corpus
+	# a list that is not one (a binary file, a path list cut by a
+	# crash): the old read held it whole, and doubled it for the message
+	run_split bash -c '{ head -c 64M /dev/zero | tr "\0" x; printf "\ncorpus/b.txt\n"; } |
+	    /usr/bin/time -f %M -o rss dm-scan --from -'
+	assert_status 1
+	# its maximum resident size, in KiB (after time's word on the status)
+	[ "$(tail -n 1 rss)" -lt 16384 ]
+	assert_stderr <<EOF
+dm-scan: <stdin>:1: File name too long
+dm-scan: 1 file read, 1 error
+EOF
+	assert_output "{\"path\":\"corpus/b.txt\",\"id\":\"4792747ffe04f966\",\"size\":6,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"hello\n\"}"
+	# the same for --from0, a file named in the message, the last path
+	# without its separator
+	{ printf 'corpus/b.txt\0'; head -c 5000 /dev/zero | tr '\0' y; printf '\0corpus/sub'; } >list0
+	run_split noid dm-scan --from0 list0
+	assert_status 1
+	assert_stderr <<EOF
+dm-scan: list0:2: File name too long
+dm-scan: 2 files read, 1 error
+EOF
+	assert_output <<EOF
+{"path":"corpus/b.txt","size":6,$M,"type":"txt","encoding":"utf-8","text":"hello\n"}
+{"path":"corpus/sub/c.html","size":5,$M,"type":"html","encoding":"utf-8","text":"deep\n"}
+EOF
+}
+
 # ---- --no-text, --jsonl ----
 
 @test "--no-text writes the metadata only; dm-map load then gives the same samples" {
@@ -1302,19 +1331,26 @@ EOF
 @test "SIGINT or SIGTERM while --from - waits for paths ends the read at once and exits 130 or 143" {
 	mkdir corpus
 	printf 'a\n' >corpus/a.txt
+	stamp corpus/a.txt
 	mkfifo paths
 	for opt in --from --from0; do
+		sep='\n'
+		[ "$opt" = --from ] || sep='\0'
 		for sig in INT TERM; do
+			# a writer that gives one path and keeps the pipe open:
+			# the path is in the pipe before dm-scan starts, so that
+			# it sleeps in its read only once it has taken it
+			exec 8<>paths
+			printf "corpus/a.txt$sep" >&8
 			dm-scan "$opt" - <paths >out 2>err &
 			pid=$!
-			# a writer that gives one path and keeps the pipe open
-			exec 8>paths
-			printf 'corpus/a.txt\n' >&8
 			wait_blocked "$pid"
 			signal_and_wait "$pid" "$sig"
 			exec 8>&-
 			[ "$status" -eq "$([ $sig = INT ] && echo 130 || echo 143)" ]
-			assert_bytes out ''
+			# the paths are scanned as they come: the one given
+			# before the signal was
+			assert_bytes out "{\"path\":\"corpus/a.txt\",\"id\":\"1a0169b89eb6ac28\",\"size\":2,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"a\\\\n\"}\n"
 			assert_bytes err ''
 		done
 	done
