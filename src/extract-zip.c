@@ -1049,14 +1049,30 @@ epub_rootfile(const struct dm_buf *b, struct dm_buf *err)
 	return r;
 }
 
-/* The manifest and the spine of the OPF: the spine's hrefs in order. */
+/* Says that a part of the document is left out, as o->warn does. */
+static void
+leftout(const struct dm_extractopt *o, void *ctx, const char *what,
+    const char *name, const char *why)
+{
+	struct dm_buf m = DM_BUF_INIT;
+
+	if (o == NULL || o->warn == NULL)
+		return;
+	dm_buf_addf(&m, "%s '", what);
+	dm_buf_addquoted(&m, name, strlen(name), 200);
+	dm_buf_addf(&m, "' %s, left out", why);
+	o->warn(ctx, m.buf);
+	dm_buf_free(&m);
+}
+
+/* The manifest and the spine of the OPF: the spine's items in order, an
+ * itemref whose idref is not in the manifest with its href NULL. */
 static int
-epub_spine(const struct dm_buf *b, const char *opf, char ***spine,
+epub_spine(const struct dm_buf *b, const char *opf, struct item **spine,
     size_t *nspine, struct dm_buf *err)
 {
-	struct item *items = NULL;
+	struct item *items = NULL, *sp = NULL;
 	size_t nitems = 0, cap = 0, ns = 0, i;
-	char **sp = NULL;
 	struct xml x;
 	xmlChar *id, *href;
 	int r;
@@ -1089,9 +1105,11 @@ epub_spine(const struct dm_buf *b, const char *opf, char ***spine,
 			for (i = 0; i < nitems; i++)
 				if (strcmp(items[i].id, (char *)id) == 0)
 					break;
-			if (i < nitems && ns < MAXSPINE) {
+			if (ns < MAXSPINE) {
 				sp = dm_xreallocarray(sp, ns + 1, sizeof *sp);
-				sp[ns++] = dm_xstrdup(items[i].href);
+				sp[ns].id = dm_xstrdup((char *)id);
+				sp[ns++].href = i < nitems ?
+				    dm_xstrdup(items[i].href) : NULL;
 			}
 			xmlFree(id);
 		}
@@ -1114,7 +1132,8 @@ dm_extract_epub(const void *data, size_t len, const struct dm_extractopt *o,
 	struct dm_buf b = DM_BUF_INIT, path = DM_BUF_INIT, why = DM_BUF_INIT;
 	struct dm_doctext t;
 	struct dm_docinfo di;
-	char *title = NULL, *author = NULL, *opf = NULL, **spine = NULL;
+	char *title = NULL, *author = NULL, *opf = NULL;
+	struct item *spine = NULL;
 	size_t nspine = 0, i;
 	int r;
 
@@ -1139,10 +1158,18 @@ dm_extract_epub(const void *data, size_t len, const struct dm_extractopt *o,
 		r = epub_spine(&b, opf, &spine, &nspine, err);
 	}
 	for (i = 0; r == 0 && i < nspine; i++) {
-		resolve(opf, spine[i], &path);
+		if (spine[i].href == NULL) {
+			leftout(o, ctx, "chapter", spine[i].id,
+			    "of the spine is not in the manifest");
+			continue;
+		}
+		resolve(opf, spine[i].href, &path);
 		r = member(data, len, path.buf, o, &b, err);
 		if (r == 1) {
-			/* a spine item that is missing is left out */
+			/* a chapter that is missing is left out, and said:
+			 * the text of the book is not whole */
+			leftout(o, ctx, "chapter", path.buf,
+			    "of the spine is missing");
 			r = 0;
 			continue;
 		}
@@ -1167,8 +1194,10 @@ dm_extract_epub(const void *data, size_t len, const struct dm_extractopt *o,
 		di.author = author;
 		r = done(&t, o, &di, fn, ctx, err);
 	}
-	for (i = 0; i < nspine; i++)
-		free(spine[i]);
+	for (i = 0; i < nspine; i++) {
+		free(spine[i].id);
+		free(spine[i].href);
+	}
 	free(spine);
 	free(opf);
 	free(title);

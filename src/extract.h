@@ -44,6 +44,10 @@ struct dm_extractopt {
 	int		 pages;		/* --pdf-pages: one sample per page */
 	double		 timeout;	/* seconds for one document; 0: none */
 	size_t		 maxout;	/* bytes of text for one document */
+	/* A part of a document that was read all the same is missing (a
+	 * chapter of an EPUB's spine): what, without the path, called with
+	 * the extractor's ctx before the sample; NULL: not said. */
+	void		(*warn)(void *ctx, const char *what);
 };
 
 /* The type of a document from its name (extension, any case) and its

@@ -658,6 +658,17 @@ struct doc {
 	unsigned long long nsamples;
 };
 
+/* A part of a document that is missing, the rest of it read: said, and
+ * an error, as a member of an archive that cannot be read is. */
+static void
+doc_warn(void *arg, const char *what)
+{
+	struct doc *d = arg;
+
+	dm_warn("%s: %s", shown(d->sc, d->path, d->plen), what);
+	d->sc->nerrors++;
+}
+
 static int
 doc_sample(void *arg, const char *text, size_t len,
     const struct dm_docinfo *di)
@@ -707,6 +718,7 @@ doc(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 	o.pages = sc->pdfpages;
 	o.timeout = sc->doctimeout;
 	o.maxout = sc->maxsize;
+	o.warn = doc_warn;
 	if (dm_extract(t, w->data.buf, w->data.len, &o, doc_sample, &d,
 	    &err) < 0) {
 		if (err.len == 0)

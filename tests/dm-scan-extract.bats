@@ -306,7 +306,7 @@ ERR
 	[ "$(jq -c .text <<<"$output")" = "$(printf '%s\n' '"one\ntwo\nthree"' '"hi\ntwo"')" ]
 }
 
-@test "EPUB: chapters in spine order, not manifest order, hrefs relative to the OPF and %-encoded" {
+@test "EPUB: chapters in spine order, not manifest order, hrefs relative to the OPF and %-encoded; one missing is said, status 1" {
 	mkdir -p e/META-INF e/OEBPS/text
 	printf 'application/epub+zip' >e/mimetype
 	cat >e/META-INF/container.xml <<'XML'
@@ -317,18 +317,37 @@ XML
 <?xml version="1.0"?>
 <package xmlns="http://www.idpf.org/2007/opf" version="3.0"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>Book</dc:title><dc:creator>Au Thor</dc:creator></metadata>
 <manifest><item id="c1" href="text/one.xhtml" media-type="application/xhtml+xml"/><item id="c2" href="text/two%20b.xhtml" media-type="application/xhtml+xml"/><item id="c3" href="missing.xhtml" media-type="application/xhtml+xml"/></manifest>
-<spine><itemref idref="c2"/><itemref idref="c3"/><itemref idref="c1"/></spine></package>
+<spine><itemref idref="c2"/><itemref idref="c3"/><itemref idref="c4"/><itemref idref="c1"/></spine></package>
 XML
 	printf '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head><body><h1>One</h1><p>first<br/>line</p></body></html>' >e/OEBPS/text/one.xhtml
 	printf '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><p>Two</p></body></html>' >"e/OEBPS/text/two b.xhtml"
 	(cd e && zip -qX0 "$TMP/b.epub" mimetype && zip -qrX "$TMP/b.epub" META-INF OEBPS)
-	run fields b.epub
+	# the chapters that are there are read; the one whose member is
+	# missing, and the one the manifest does not know, are said, with the
+	# book's name, and make the status 1, as a damaged member does
+	run_split fields b.epub
 	assert_success
+	assert_stderr <<EOF
+dm-scan: b.epub: chapter 'OEBPS/missing.xhtml' of the spine is missing, left out
+dm-scan: b.epub: chapter 'c4' of the spine is not in the manifest, left out
+dm-scan: 1 file read, 2 errors
+EOF
 	assert_output '{"path":"b.epub","type":"epub","title":"Book","author":"Au Thor","extractor":"libxml2 '"$(xml2-config --version)"'","encoding":"utf-8","text":"Two\nOne\nfirst\nline"}'
+	run_split dm-scan --extract b.epub
+	assert_status 1
+	# inside an archive, the member's path
+	zip -qX in.zip b.epub
+	run_split dm-scan --extract in.zip
+	assert_status 1
+	assert_stderr <<EOF
+dm-scan: in.zip!/b.epub: chapter 'OEBPS/missing.xhtml' of the spine is missing, left out
+dm-scan: in.zip!/b.epub: chapter 'c4' of the spine is not in the manifest, left out
+dm-scan: 1 file read, 2 errors
+EOF
 	# the type from the stored mimetype member, whatever the name
 	mv b.epub b.zip
-	run dm-scan --extract b.zip
-	assert_success
+	run_split dm-scan --extract b.zip
+	assert_status 1
 	[ "$(jq -r .type <<<"$output")" = epub ]
 }
 
