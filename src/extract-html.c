@@ -210,6 +210,88 @@ damaged_utf8(const char *s, size_t n, const xmlChar *declared)
 	return multi > bad;
 }
 
+/* Whether s is UTF-16 or UTF-32 (a byte order mark, or a NUL in its
+ * first character), whose bytes are not characters of their own. */
+static int
+wide(const char *s, size_t n)
+{
+	return n < 2 || s[0] == '\0' || s[1] == '\0' ||
+	    (s[0] == '\xFF' && s[1] == '\xFE') ||
+	    (s[0] == '\xFE' && s[1] == '\xFF');
+}
+
+/*
+ * The code units of UTF-16 or UTF-32 s: their size, 2 or 4, and *be set
+ * when big-endian; from the byte order mark, or else from where the
+ * NULs of the first character are (libxml2 reads "<\0" as UTF-16LE).
+ */
+static size_t
+unitsize(const unsigned char *s, size_t n, int *be)
+{
+	if (n >= 4 && s[0] == 0xFF && s[1] == 0xFE && !s[2] && !s[3])
+		return *be = 0, 4;
+	if (n >= 4 && !s[0] && !s[1] && s[2] == 0xFE && s[3] == 0xFF)
+		return *be = 1, 4;
+	if (s[0] == 0xFF && s[1] == 0xFE)
+		return *be = 0, 2;
+	if (s[0] == 0xFE && s[1] == 0xFF)
+		return *be = 1, 2;
+	if (n >= 4 && s[0] && !s[1] && !s[2] && !s[3])
+		return *be = 0, 4;
+	if (n >= 4 && !s[0] && !s[1] && !s[2] && s[3])
+		return *be = 1, 4;
+	return *be = !s[0], 2;
+}
+
+/*
+ * s with each CR LF pair and each lone CR made LF, when it has a CR:
+ * HTML normalizes newlines so in its input stream, before tokenizing
+ * (HTML Living Standard, 13.2.3.5), and libxml2's HTML parser does not,
+ * so that a CRLF page's <pre> kept its CRs. In UTF-16 and UTF-32 the CR
+ * and LF are code units (none is part of a surrogate pair). A CR from a
+ * character reference (&#13;) stays, as in HTML.
+ */
+static int
+lfonly(const char *s, size_t n, struct dm_buf *out)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i, k, w;
+	int be, any = 0;
+
+	if (!wide(s, n)) {
+		if (memchr(s, '\r', n) == NULL)
+			return 0;
+		for (i = 0; i < n; i++) {
+			if (s[i] != '\r')
+				dm_buf_addc(out, s[i]);
+			else if (i + 1 == n || s[i + 1] != '\n')
+				dm_buf_addc(out, '\n');
+		}
+		return 1;
+	}
+	if (n < 2)
+		return 0;
+	w = unitsize(u, n, &be);
+	/* the unit at i is c when its low byte is c and the others are 0 */
+#define UNIT(i, c) (u[(i) + (be ? w - 1 : 0)] == (c) && \
+	    memcmp(u + (i) + (be ? 0 : 1), "\0\0\0", w - 1) == 0)
+	for (i = 0; i + w <= n && !any; i += w)
+		any = UNIT(i, '\r');
+	if (!any)
+		return 0;
+	for (i = 0; i + w <= n; i += w) {
+		if (!UNIT(i, '\r'))
+			dm_buf_add(out, s + i, w);
+		else if (!(i + 2 * w <= n && UNIT(i + w, '\n')))
+			for (k = 0; k < w; k++)
+				dm_buf_addc(out, k == (be ? w - 1 : 0) ?
+				    '\n' : '\0');
+	}
+#undef UNIT
+	dm_buf_add(out, s + i, n - i);	/* an odd byte at the end */
+	return 1;
+}
+
 /*
  * s without its NUL bytes, when it has some and is not UTF-16 or UTF-32
  * (whose NULs are halves of characters): libxml2's HTML parser ends the
@@ -221,10 +303,7 @@ nulfree(const char *s, size_t n, struct dm_buf *out)
 {
 	const char *p, *e = s + n;
 
-	if (n < 2 || s[0] == '\0' || s[1] == '\0' ||
-	    (s[0] == '\xFF' && s[1] == '\xFE') ||
-	    (s[0] == '\xFE' && s[1] == '\xFF') ||
-	    memchr(s, '\0', n) == NULL)
+	if (wide(s, n) || memchr(s, '\0', n) == NULL)
 		return 0;
 	for (; s < e; s = p + 1) {
 		if ((p = memchr(s, '\0', (size_t)(e - s))) == NULL)
@@ -255,7 +334,7 @@ dm_html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
 		*author = NULL;
 	if (n > INT32_MAX)
 		n = INT32_MAX;
-	if (nulfree(s, n, &clean)) {
+	if (nulfree(s, n, &clean) || lfonly(s, n, &clean)) {
 		r = dm_html_text(clean.buf, clean.len, t, title, author, err);
 		dm_buf_free(&clean);
 		return r;

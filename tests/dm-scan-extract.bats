@@ -297,6 +297,19 @@ ERR
 	[ "$(jq -c .text <<<"$output")" = "$(printf '%s\n' '"café\nbad \ufffd byte\nnaïve"' '"café\nbad \ufffd byte\nnaïve"' '"café"' '"café “q”"' | jq -c .)" ]
 }
 
+@test "HTML: CR LF and a lone CR are LF before parsing, as HTML says, in <pre> too, also in UTF-16; &#13; stays a CR" {
+	# a page saved on Windows (CR LF), one from an old Mac (CR), and
+	# the first as Notepad saves it, UTF-16LE with a byte order mark
+	printf '<html><body>\r\n<pre>one\r\n  two\r\n\r\nthree</pre>\r\n<p>x\r\ny</p><pre>a&#13;b</pre></body></html>\r\n' >dos.html
+	printf '<pre>one\r  two\r\rthree</pre>' >mac.html
+	iconv -f UTF-8 -t UTF-16 dos.html >wide.html
+	[ "$(head -c 2 wide.html | od -An -tx1 | tr -d ' ')" = fffe ]
+	run_split dm-scan --extract dos.html mac.html wide.html
+	assert_success
+	assert_stderr ''
+	[ "$(jq -c .text <<<"$output")" = "$(printf '%s\n' '"one\n  two\n\nthree\nx y\na\rb"' '"one\n  two\n\nthree"' '"one\n  two\n\nthree\nx y\na\rb"')" ]
+}
+
 @test "HTML: a NUL byte between elements does not end the text; UTF-16 keeps its NULs" {
 	printf '<p>one</p>\0<p>two</p><p>thr\0ee</p>' >nul.html
 	printf '\xff\xfe<\0p\0>\0h\0i\0<\0/\0p\0>\0<\0p\0>\0t\0w\0o\0<\0/\0p\0>\0' >wide.html
