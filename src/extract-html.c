@@ -116,6 +116,15 @@ walk(xmlNode *root, struct dm_doctext *t, char **title, char **author)
 		    n->type == XML_CDATA_SECTION_NODE) && n->content) {
 			const char *s = (const char *)n->content, *e;
 
+			/* a newline just after <pre> is not the text's:
+			 * HTML drops it (13.2.6.4.7), so that the text can
+			 * start on the line after the tag */
+			if (pre && *s == '\n' && n->prev == NULL &&
+			    n->parent != NULL &&
+			    n->parent->type == XML_ELEMENT_NODE &&
+			    strcasecmp((const char *)n->parent->name,
+			    "pre") == 0)
+				s++;
 			if (!pre)
 				dm_doctext_add(t, s, strlen(s), 1);
 			else

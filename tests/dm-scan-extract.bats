@@ -310,6 +310,16 @@ ERR
 	[ "$(jq -c .text <<<"$output")" = "$(printf '%s\n' '"one\n  two\n\nthree\nx y\na\rb"' '"one\n  two\n\nthree"' '"one\n  two\n\nthree\nx y\na\rb"')" ]
 }
 
+@test "HTML: the newline just after <pre> is dropped, as HTML does; a second one is a blank line" {
+	printf '<p>a</p><pre>\nfoo\n</pre><p>b</p><pre>\n\nbar</pre><pre><b>x</b>\ny</pre><pre>\n</pre><p>c</p>' >lead.html
+	# as a page saved on Windows too
+	sed 's/$/\r/' lead.html >dos.html
+	run_split dm-scan --extract lead.html dos.html
+	assert_success
+	assert_stderr ''
+	[ "$(jq -c .text <<<"$output")" = "$(printf '%s\n' '"a\nfoo\nb\n\nbar\nx\ny\nc"' '"a\nfoo\nb\n\nbar\nx\ny\nc"')" ]
+}
+
 @test "HTML: a NUL byte between elements does not end the text; UTF-16 keeps its NULs" {
 	printf '<p>one</p>\0<p>two</p><p>thr\0ee</p>' >nul.html
 	printf '\xff\xfe<\0p\0>\0h\0i\0<\0/\0p\0>\0<\0p\0>\0t\0w\0o\0<\0/\0p\0>\0' >wide.html
