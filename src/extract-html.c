@@ -322,9 +322,100 @@ nulfree(const char *s, size_t n, struct dm_buf *out)
 	return 1;
 }
 
+/* Whether s is XML: it starts with an XML declaration (after a UTF-8
+ * byte order mark and white space). */
+static int
+xmldecl(const char *s, size_t n)
+{
+	size_t i = dm_utf8_bom(s, n) ? 3 : 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+	    s[i] == '\r'))
+		i++;
+	return n - i >= 5 && memcmp(s + i, "<?xml", 5) == 0;
+}
+
+/*
+ * XHTML s with its CDATA sections made text (<![CDATA[a < b]]> is
+ * "a &lt; b"), when it has some and is not UTF-16 or UTF-32. In XML a
+ * CDATA section is text; libxml2's HTML parser, which reads XHTML here
+ * (an EPUB's chapters, a page that starts with <?xml), kept its markers
+ * as text and read the markup inside it as elements. Comments are
+ * passed over: a CDATA marker inside one is the comment's.
+ */
+static int
+cdatafree(const char *s, size_t n, struct dm_buf *out)
+{
+	static const char open[] = "<![CDATA[", com[] = "<!--";
+	const char *p = s, *e = s + n, *q, *c;
+	int any = 0;
+
+	if (wide(s, n) || memmem(s, n, open, sizeof open - 1) == NULL)
+		return 0;
+	while (p < e) {
+		if ((q = memchr(p, '<', (size_t)(e - p))) == NULL) {
+			dm_buf_add(out, p, (size_t)(e - p));
+			break;
+		}
+		dm_buf_add(out, p, (size_t)(q - p));
+		if ((size_t)(e - q) >= sizeof com - 1 &&
+		    memcmp(q, com, sizeof com - 1) == 0) {
+			c = memmem(q + 4, (size_t)(e - q - 4), "-->", 3);
+			c = c ? c + 3 : e;
+			dm_buf_add(out, q, (size_t)(c - q));
+			p = c;
+		} else if ((size_t)(e - q) >= sizeof open - 1 &&
+		    memcmp(q, open, sizeof open - 1) == 0) {
+			q += sizeof open - 1;
+			any = 1;
+			/* one not closed runs to the end, as libxml2's XML
+			 * parser reads it before it gives up */
+			if ((c = memmem(q, (size_t)(e - q), "]]>", 3)) ==
+			    NULL)
+				c = e;
+			for (; q < c; q++) {
+				if (*q == '<')
+					dm_buf_adds(out, "&lt;");
+				else if (*q == '>')
+					dm_buf_adds(out, "&gt;");
+				else if (*q == '&')
+					dm_buf_adds(out, "&amp;");
+				else
+					dm_buf_addc(out, *q);
+			}
+			p = c < e ? c + 3 : e;
+		} else {
+			dm_buf_addc(out, '<');
+			p = q + 1;
+		}
+	}
+	/* only in comments: nothing to do (and s would come back) */
+	if (!any)
+		dm_buf_free(out);
+	return any;
+}
+
+static int	html_text(const char *, size_t, struct dm_doctext *, char **,
+		    char **, struct dm_buf *, int);
+
 int
 dm_html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
     char **author, struct dm_buf *err)
+{
+	return html_text(s, n, t, title, author, err, xmldecl(s, n));
+}
+
+int
+dm_xhtml_text(const char *s, size_t n, struct dm_doctext *t, char **title,
+    char **author, struct dm_buf *err)
+{
+	return html_text(s, n, t, title, author, err, 1);
+}
+
+/* The text of HTML s; xml: it is XHTML, whose CDATA sections are text. */
+static int
+html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
+    char **author, struct dm_buf *err, int xml)
 {
 	struct dm_buf clean = DM_BUF_INIT;
 	htmlParserCtxtPtr ctxt;
@@ -343,8 +434,10 @@ dm_html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
 		*author = NULL;
 	if (n > INT32_MAX)
 		n = INT32_MAX;
-	if (nulfree(s, n, &clean) || lfonly(s, n, &clean)) {
-		r = dm_html_text(clean.buf, clean.len, t, title, author, err);
+	if (nulfree(s, n, &clean) || lfonly(s, n, &clean) ||
+	    (xml && cdatafree(s, n, &clean))) {
+		r = html_text(clean.buf, clean.len, t, title, author, err,
+		    xml);
 		dm_buf_free(&clean);
 		return r;
 	}
@@ -368,7 +461,8 @@ dm_html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
 		htmlFreeParserCtxt(ctxt);
 		xmlFreeDoc(doc);
 		dm_utf8_fix(&fixed, s, n);
-		r = dm_html_text(fixed.buf, fixed.len, t, title, author, err);
+		r = html_text(fixed.buf, fixed.len, t, title, author, err,
+		    xml);
 		dm_buf_free(&fixed);
 		return r;
 	}

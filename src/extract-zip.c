@@ -1177,7 +1177,7 @@ dm_extract_epub(const void *data, size_t len, const struct dm_extractopt *o,
 			break;
 		dm_doctext_block(&t);
 		dm_buf_reset(&why);
-		if (dm_html_text(b.buf, b.len, &t, NULL, NULL, &why) < 0) {
+		if (dm_xhtml_text(b.buf, b.len, &t, NULL, NULL, &why) < 0) {
 			dm_buf_adds(err, "member '");
 			dm_buf_addquoted(err, path.buf, path.len, 200);
 			dm_buf_adds(err, "': ");

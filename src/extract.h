@@ -130,5 +130,10 @@ const char *dm_xml_library(void);
  * document (nothing added to the text then). */
 int	 dm_html_text(const char *s, size_t n, struct dm_doctext *,
 	    char **title, char **author, struct dm_buf *err);
+/* The same for XHTML (an EPUB's chapters), whether it starts with <?xml
+ * or not: its CDATA sections are text, as XML has them (dm_html_text
+ * takes a document that starts with <?xml for XHTML). */
+int	 dm_xhtml_text(const char *s, size_t n, struct dm_doctext *,
+	    char **title, char **author, struct dm_buf *err);
 
 #endif /* DM_EXTRACT_H */

@@ -374,6 +374,30 @@ EOF
 	[ "$(jq -r .type <<<"$output")" = epub ]
 }
 
+@test "CDATA sections are text in DOCX, ODT, an EPUB's chapters and XHTML, markup inside them included" {
+	/usr/bin/python3 - <<'PY'
+import zipfile
+W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+with zipfile.ZipFile('c.docx', 'w') as z:
+    z.writestr('[Content_Types].xml', '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+    z.writestr('word/document.xml', '<?xml version="1.0"?><w:document %s><w:body><w:p><w:r><w:t>x <![CDATA[a <b> & c]]> y</w:t></w:r></w:p></w:body></w:document>' % W)
+with zipfile.ZipFile('c.odt', 'w') as z:
+    z.writestr('mimetype', 'application/vnd.oasis.opendocument.text')
+    z.writestr('content.xml', '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text><text:p>o <![CDATA[d <e> & f]]> g</text:p></office:text></office:body></office:document-content>')
+with zipfile.ZipFile('c.epub', 'w') as z:
+    z.writestr('mimetype', 'application/epub+zip')
+    z.writestr('META-INF/container.xml', '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="b.opf"/></rootfiles></container>')
+    z.writestr('b.opf', '<package xmlns="http://www.idpf.org/2007/opf"><metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title><![CDATA[Book <1>]]></dc:title></metadata><manifest><item id="c" href="c.xhtml"/></manifest><spine><itemref idref="c"/></spine></package>')
+    # no XML declaration: a chapter is XHTML all the same
+    z.writestr('c.xhtml', '<html xmlns="http://www.w3.org/1999/xhtml"><body><p>p <![CDATA[q <r> & s]]> t</p><!-- <![CDATA[ a comment ]]> --><pre><![CDATA[if (a < b)\n  c();]]></pre><script>//<![CDATA[\ndocument.write("</p>x");\n//]]></script></body></html>')
+PY
+	printf '<?xml version="1.0"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><body><p>u <![CDATA[v <w>]]>x</p></body></html>' >page.xhtml
+	run_split dm-scan --extract c.docx c.odt c.epub page.xhtml
+	assert_success
+	assert_stderr ''
+	[ "$(jq -c '[.title, .text]' <<<"$output")" = "$(printf '%s\n' '[null,"x a <b> & c y"]' '[null,"o d <e> & f g"]' '["Book <1>","p q <r> & s t\nif (a < b)\n  c();"]' '[null,"u v <w>x"]')" ]
+}
+
 @test "ODT: text:s, text:tab, text:line-break, notes left out, meta.xml's title and initial creator" {
 	mkdir -p o/META-INF
 	printf 'application/vnd.oasis.opendocument.text' >o/mimetype
