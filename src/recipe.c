@@ -620,16 +620,30 @@ paths(struct dm_recipe *r)
 		if (n == 0) {
 			problem(r, v, "export_path is not a file name");
 			bad = 1;
-		} else if (stat(e, &st) == 0 && S_ISDIR(st.st_mode)) {
-			/* DataMate's export_path is a folder */
-			const char *base = r->dataset ? strrchr(r->dataset,
-			    '/') : NULL;
+		} else if (e[n - 1] == '/' || (stat(e, &st) == 0 &&
+		    S_ISDIR(st.st_mode))) {
+			/*
+			 * DataMate's export_path is a folder, there or not
+			 * yet (a final '/'), which run makes: the file in it
+			 * is named as the dataset's last name, its final '/'
+			 * left out, where a name of nothing would be the
+			 * folder itself.
+			 */
+			const char *d = r->dataset ? r->dataset : "", *base;
+			size_t dn = strlen(d);
 			struct dm_buf b = DM_BUF_INIT;
 
-			base = base ? base + 1 : r->dataset ? r->dataset :
-			    "export.jsonl";
-			dm_buf_addf(&b, "%s%s%s", e, e[n - 1] == '/' ? "" :
-			    "/", base);
+			while (dn > 0 && d[dn - 1] == '/')
+				dn--;
+			for (base = d + dn; base > d && base[-1] != '/'; base--)
+				;
+			dm_buf_addf(&b, "%s%s", e, e[n - 1] == '/' ? "" : "/");
+			if (d + dn == base || (d + dn - base == 1 &&
+			    *base == '.') || (d + dn - base == 2 &&
+			    strncmp(base, "..", 2) == 0))
+				dm_buf_adds(&b, "export.jsonl");
+			else
+				dm_buf_add(&b, base, (size_t)(d + dn - base));
 			r->export = dm_buf_detach(&b, NULL);
 		} else if (r->exptype == NULL && (t = strrchr(e, '.')) !=
 		    NULL && strcasecmp(t, ".parquet") == 0) {

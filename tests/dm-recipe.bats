@@ -1173,6 +1173,40 @@ EOF
 	[ "$(ls -A outputs)" = t ]
 }
 
+@test "an export_path ending in / is a folder, made when not there, of a file named as the dataset" {
+	printf '%s\n' '{"text":" x "}' >in.jsonl
+	mkdir data
+	cp in.jsonl data/a.jsonl
+	recipe whitespace_normalization_mapper
+	sed -i 's|^export_path: .*|export_path: outputs/t/|' r.yaml
+	run_split dm-recipe show r.yaml
+	assert_success
+	assert_output <<'EOF'
+mkdir -p outputs/t &&
+  dm-map normalize-ws in.jsonl > outputs/t/.in.jsonl.$$.tmp &&
+  mv -f outputs/t/.in.jsonl.$$.tmp outputs/t/in.jsonl || (rm -f outputs/t/.in.jsonl.$$.tmp; exit 2)
+EOF
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_stderr ''
+	assert_file outputs/t/in.jsonl '{"text":"x"}'
+	# a folder dataset_path written with its final /, and ., name the file
+	sed -i 's|^dataset_path: .*|dataset_path: data/|' r.yaml
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_stderr ''
+	assert_file outputs/t/data '{"text":"x"}'
+	cd data
+	sed 's|^dataset_path: .*|dataset_path: .|' ../r.yaml >r.yaml
+	run_split dm-recipe show r.yaml
+	assert_success
+	assert_output <<'EOF'
+mkdir -p outputs/t &&
+  dm-map normalize-ws ./a.jsonl > outputs/t/.export.jsonl.$$.tmp &&
+  mv -f outputs/t/.export.jsonl.$$.tmp outputs/t/export.jsonl || (rm -f outputs/t/.export.jsonl.$$.tmp; exit 2)
+EOF
+}
+
 @test "an export_path whose folder cannot be made is an error at its line" {
 	printf '%s\n' '{"text":"x"}' >in.jsonl
 	: >file
