@@ -1404,7 +1404,9 @@ dm_emit_table(const struct dm_rop *op, const struct dm_ynode *args,
 }
 
 /* replace_content_mapper: a pattern or a list of them, with one repl or a
- * list of the same length. */
+ * list of at least as many, whose first ones go with the patterns in their
+ * order: Data-Juicer stops at a pattern without its repl, and takes no
+ * repl after the last pattern's (of a single pattern, the first). */
 int
 dm_emit_replace(const struct dm_rop *op, const struct dm_ynode *args,
     struct dm_buf *out, struct dm_buf *err, const struct dm_ynode **at)
@@ -1418,7 +1420,7 @@ dm_emit_replace(const struct dm_rop *op, const struct dm_ynode *args,
 	if (dm_risnull(p))
 		return 0;
 	n = p->kind == DM_Y_SEQ ? p->n : 1;
-	if (r != NULL && r->kind == DM_Y_SEQ && r->n != n) {
+	if (r != NULL && r->kind == DM_Y_SEQ && r->n < n) {
 		dm_buf_addf(err, "parameter 'repl' has %zu items, 'pattern' "
 		    "%zu", r->n, n);
 		*at = r;

@@ -322,6 +322,24 @@ EOF
 	assert_output "dm-map 'replace pattern=\"$d{3}-($d{4})\" repl=\"<\${1}>\"; replace pattern=tel repl=phone' in.jsonl$to_out"
 }
 
+@test "replace_content_mapper takes a repl list longer than its patterns, as Data-Juicer does" {
+	printf '%s\n' '{"id":1,"text":"a b c"}' >in.jsonl
+	# the patterns take the first repl items; the rest is never read
+	run_recipe replace_content_mapper "      pattern: [a, b]
+      repl: [x, y, z]"
+	assert_file out.jsonl '{"id":1,"text":"x y c"}'
+	# a single pattern takes the first item
+	run_recipe replace_content_mapper "      pattern: c
+      repl: [w, v]"
+	assert_file out.jsonl '{"id":1,"text":"a b w"}'
+	# fewer repl items than patterns stop Data-Juicer at the first sample
+	recipe replace_content_mapper "      pattern: [a, b]
+      repl: [x]"
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:7:13: parameter 'repl' has 1 items, 'pattern' 2"
+}
+
 # py_sub: want.jsonl, what Data-Juicer's replace_content_mapper makes of
 # in.jsonl with r.yaml's one operator: PyYAML's values, a pattern compiled
 # with DOTALL and its sub, in Python's regex module (which Data-Juicer
