@@ -53,10 +53,18 @@ ops(void)
 	struct dm_buf b = DM_BUF_INIT, f = DM_BUF_INIT, err = DM_BUF_INIT;
 	const struct dm_ynode *at;
 	const struct dm_rop *t;
-	size_t i, k, n;
+	size_t i, k, n, wj = strlen("DATA-JUICER"), wm = strlen("DATAMATE");
 
 	t = dm_rop_all(&n);
-	printf("%-44s  %-34s  %s\n", "DATA-JUICER", "DATAMATE", "DM");
+	/* columns as wide as the longest name in them */
+	for (i = 0; i < n; i++) {
+		if (t[i].dj && strlen(t[i].dj) > wj)
+			wj = strlen(t[i].dj);
+		if (t[i].dmate && strlen(t[i].dmate) > wm)
+			wm = strlen(t[i].dmate);
+	}
+	printf("%-*s  %-*s  %s\n", (int)wj, "DATA-JUICER", (int)wm,
+	    "DATAMATE", "DM");
 	for (i = 0; i < n; i++) {
 		dm_buf_reset(&b);
 		if (t[i].kind == DM_R_NONE)
@@ -84,8 +92,8 @@ ops(void)
 			if (t[i].dropempty && t[i].kind == DM_R_MAP)
 				dm_buf_adds(&b, " | dm-filter " DROPEMPTY);
 		}
-		printf("%-44s  %-34s  %s\n", t[i].dj ? t[i].dj : "-",
-		    t[i].dmate ? t[i].dmate : "-", b.buf);
+		printf("%-*s  %-*s  %s\n", (int)wj, t[i].dj ? t[i].dj : "-",
+		    (int)wm, t[i].dmate ? t[i].dmate : "-", b.buf);
 	}
 	dm_buf_free(&b);
 	dm_buf_free(&f);

@@ -2389,10 +2389,21 @@ EOF
 @test "ops lists each operator with its dm form or why it is unsupported" {
 	run dm-recipe ops
 	assert_success
-	[ "${lines[0]}" = "DATA-JUICER                                   DATAMATE                            DM" ]
+	[ "${lines[0]}" = "DATA-JUICER                                    DATAMATE                            DM" ]
 	printf '%s\n' "$output" | grep -qx 'alphanumeric_filter  *-  *dm-filter alnum_ratio >= 0.25 && alnum_ratio <= 9223372036854775807'
 	printf '%s\n' "$output" | grep -qx 'perplexity_filter  *-  *unsupported: needs a KenLM language model dm does not run'
 	printf '%s\n' "$output" | grep -qx -- '-  *ExtraSpaceCleaner  *dm-map collapse-ws'
+}
+
+@test "ops lines up its columns past the longest operator name" {
+	run dm-recipe ops
+	assert_success
+	# each row's second and third columns begin where the header's do
+	printf '%s\n' "$output" | awk '
+		NR == 1 { m = index($0, "DATAMATE"); d = index($0, "  DM") + 2; next }
+		substr($0, m - 2, 3) !~ /^  [^ ]$/ || substr($0, d - 2, 3) !~ /^  [^ ]$/ { print "misaligned: " $0; bad = 1 }
+		END { exit bad }'
+	printf '%s\n' "$output" | grep -qx -- 'remove_words_with_incorrect_substrings_mapper  -  *dm-map remove-incorrect-substrings'
 }
 
 @test "text_chunk_mapper runs as dm-slice --preset data-juicer --bare, compared with Data-Juicer's chunking" {
