@@ -440,7 +440,7 @@ openexport(const struct dm_recipe *r, char **tmp, char **dest)
 	const char *export = r->export;
 	struct stat st;
 	char *dir;
-	int fd;
+	int fd, isreg;
 
 	*tmp = *dest = NULL;
 	if (stat(export, &st) == 0 && !S_ISREG(st.st_mode)) {
@@ -462,13 +462,24 @@ openexport(const struct dm_recipe *r, char **tmp, char **dest)
 		return -1;
 	}
 	*tmp = tmpname(*dest);
+	/* the file replaced keeps its permissions, as a shell's > keeps
+	 * them: a file made private stays private, from the first byte */
+	isreg = stat(*dest, &st) == 0 && S_ISREG(st.st_mode);
 	if ((fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    0666)) < 0) {
+	    isreg ? st.st_mode & 0777 : 0666)) < 0) {
 		/* the folder is closed: the name the user wrote */
 		export_errno(r);
 		free(*tmp);
 		free(*dest);
 		*tmp = *dest = NULL;
+	} else if (isreg && fchmod(fd, st.st_mode & 0777) < 0) {
+		export_errno(r);
+		close(fd);
+		unlink(*tmp);
+		free(*tmp);
+		free(*dest);
+		*tmp = *dest = NULL;
+		fd = -1;
 	}
 	return fd;
 }

@@ -1144,6 +1144,29 @@ EOF
 	assert_file d/t.jsonl '{"text":"x"}'
 }
 
+@test "run keeps the permissions of the export_path it replaces, as a shell's > keeps them" {
+	printf '%s\n' '{"text":" x "}' >in.jsonl
+	recipe whitespace_normalization_mapper
+	printf '%s\n' old >out.jsonl
+	chmod 600 out.jsonl
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_stderr ''
+	assert_file out.jsonl '{"text":"x"}'
+	[ "$(stat -c %a out.jsonl)" = 600 ]
+	# and through a symbolic link, whatever the umask
+	ln -s out.jsonl link.jsonl
+	chmod 664 out.jsonl
+	sed -i 's|^export_path: .*|export_path: link.jsonl|' r.yaml
+	(umask 077 && dm-recipe run r.yaml)
+	[ "$(stat -c %a out.jsonl)" = 664 ]
+	[ -L link.jsonl ]
+	# a new file takes the umask
+	rm out.jsonl
+	(umask 027 && dm-recipe run r.yaml)
+	[ "$(stat -c %a out.jsonl)" = 640 ]
+}
+
 @test "an export_path that is a FIFO or a device is written through" {
 	printf '%s\n' '{"text":"  x  "}' >in.jsonl
 	mkfifo fifo
