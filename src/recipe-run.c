@@ -537,9 +537,12 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 		out = 1;
 	pid = dm_xcalloc(cs.n, sizeof *pid);
 	fflush(stdout);
+	/* the first stage reads standard input as show's text run by sh
+	 * does: a dataset_path /dev/stdin is this program's */
 	if (cs.listed)
 		in = listfile(r);
-	else if ((in = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
+	else if ((in = fcntl(0, F_DUPFD_CLOEXEC, 0)) < 0 &&
+	    (in = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0)
 		dm_die("/dev/null: %s", strerror(errno));
 	for (i = 0; i < cs.n; i++) {
 		fd[0] = -1;

@@ -1073,6 +1073,24 @@ r.yaml: ok: 0 operators in 0 dm stages'
 	assert_file out.jsonl '{"id":1,"body":"x"}'
 }
 
+@test "a dataset_path /dev/stdin reads run's standard input, as show's text does" {
+	printf '%s\n' '{"text":" x "}' '{"text":"y  z"}' >in.jsonl
+	printf 'dataset_path: /dev/stdin\nprocess:\n  - whitespace_normalization_mapper:\n' >r.yaml
+	run_split dm-recipe run r.yaml <in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output <<'EOF'
+{"text":"x"}
+{"text":"y  z"}
+EOF
+	run_split sh -c "$(dm-recipe show r.yaml)" <in.jsonl
+	assert_success
+	assert_output <<'EOF'
+{"text":"x"}
+{"text":"y  z"}
+EOF
+}
+
 @test "without export_path the samples go to standard output" {
 	printf '%s\n' '{"text":"  x  "}' >in.jsonl
 	printf 'dataset_path: in.jsonl\nprocess:\n  - whitespace_normalization_mapper:\n' >r.yaml
