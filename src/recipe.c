@@ -423,6 +423,24 @@ operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 	    item->kid[0]->kind == DM_Y_SCALAR) {
 		name = item->kid[0];
 		args = item->kid[1];
+	} else if (item->kind == DM_Y_MAP && item->n > 2 &&
+	    item->kid[0]->kind == DM_Y_SCALAR &&
+	    item->kid[2]->kind == DM_Y_SCALAR) {
+		/* Data-Juicer runs the first key with its value and drops
+		 * the rest unread: a parameter indented as deep as the
+		 * operator's name, or a second operator without its '-' */
+		if (dm_rop_find(item->kid[2]->val, 0) != NULL ||
+		    dm_rop_find(item->kid[2]->val, 1) != NULL)
+			problem(r, item->kid[2], "operator '%s' in the item of "
+			    "'%s': each operator is an item of its own "
+			    "('- %s:')", item->kid[2]->val, item->kid[0]->val,
+			    item->kid[2]->val);
+		else
+			problem(r, item->kid[2], "'%s' is beside the operator "
+			    "'%s', not one of its parameters: indent it "
+			    "deeper than the operator's name",
+			    item->kid[2]->val, item->kid[0]->val);
+		return -1;
 	} else {
 		problem(r, item, "expected '- operator_name: {parameters}'");
 		return -1;

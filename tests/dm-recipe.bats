@@ -723,6 +723,20 @@ process:
 EOF
 }
 
+@test "a parameter indented as deep as its operator's name, or two operators in one item, is an error at it" {
+	printf '%s\n' '{"text":"x"}' >in.jsonl
+	# Data-Juicer runs the first key with its default parameters and
+	# drops the rest unread
+	printf 'dataset_path: in.jsonl\nprocess:\n  - text_length_filter:\n    min_len: 5\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:4:5: 'min_len' is beside the operator 'text_length_filter', not one of its parameters: indent it deeper than the operator's name"
+	printf 'dataset_path: in.jsonl\nprocess:\n  - {text_length_filter: {}, words_num_filter: {}}\n' >r.yaml
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:3:30: operator 'words_num_filter' in the item of 'text_length_filter': each operator is an item of its own ('- words_num_filter:')"
+}
+
 @test "an operator without its colon is an error, as Data-Juicer stops at it" {
 	printf '%s\n' '{"text":"hello world, long enough"}' >in.jsonl
 	printf 'dataset_path: in.jsonl\nprocess:\n  - text_length_filter\n  - clean_links_mapper:\n' >r.yaml
