@@ -675,6 +675,18 @@ paths(struct dm_recipe *r)
 			    ".json export as a JSON array, which dm does not "
 			    "write (export_type: jsonl writes JSON Lines)", e);
 			bad = 1;
+		} else if (r->exptype == NULL && !r->datamate && t != NULL &&
+		    t > e && t[-1] != '/' && strchr(t, '/') == NULL &&
+		    strcasecmp(t, ".jsonl") != 0 && (stat(e, &st) < 0 ||
+		    S_ISREG(st.st_mode))) {
+			/* Data-Juicer stops at any other suffix (out.jsonl.gz
+			 * is no gzip file) */
+			problem(r, v, "export_path '%s': Data-Juicer writes no "
+			    "'%s' export (its suffix is the format: .jsonl, "
+			    ".json, .parquet), and dm writes JSON Lines "
+			    "(export_type: jsonl writes them under any name)",
+			    e, t);
+			bad = 1;
 		} else
 			r->export = dm_xstrdup(e);
 	}

@@ -781,6 +781,29 @@ EOF
 	assert_stderr "dm-recipe: r.yaml:4:16: parameter 'min_len' wants a number, not '5'"
 }
 
+@test "an export_path of another suffix than Data-Juicer's formats is an error at its line" {
+	printf '%s\n' '{"text":"x"}' >in.jsonl
+	# dm would write plain JSON Lines under a name that says gzip
+	recipe whitespace_normalization_mapper
+	sed -i 's|^export_path: .*|export_path: out.jsonl.gz|' r.yaml
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:3:14: export_path 'out.jsonl.gz': Data-Juicer writes no '.gz' export (its suffix is the format: .jsonl, .json, .parquet), and dm writes JSON Lines (export_type: jsonl writes them under any name)"
+	[ ! -e out.jsonl.gz ]
+	# export_type says the format, whatever the name
+	printf 'export_type: jsonl\n' >>r.yaml
+	run_split dm-recipe run r.yaml
+	assert_success
+	assert_file out.jsonl.gz '{"text":"x"}'
+	# no suffix, another case, a device: what dm writes
+	for e in out OUT.JSONL /dev/null; do
+		recipe whitespace_normalization_mapper
+		sed -i "s|^export_path: .*|export_path: $e|" r.yaml
+		run_split dm-recipe check r.yaml
+		assert_success
+	done
+}
+
 @test "the export keys that change Data-Juicer's output are errors at values other than their defaults" {
 	printf '%s\n' '{"text":"hello world, long enough"}' >in.jsonl
 	cat >r.yaml <<'EOF'
