@@ -523,7 +523,7 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 	struct cmds cs;
 	pid_t *pid;
 	char *tmp = NULL, *dest = NULL;
-	int in, out, fd[2], st, status = 0, code, piped = 0;
+	int in, out, fd[2], st, status = 0, code, piped = 0, forwarded = 0;
 	size_t i, left;
 
 	commands(r, o, &cs);
@@ -568,9 +568,21 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 	if (out != 1)
 		close(out);
 	for (left = cs.n; left > 0; ) {
-		pid_t p = waitpid(-1, &st, 0);
+		pid_t p;
 
-		if (p < 0) {
+		/*
+		 * A SIGINT or SIGTERM sent to this process alone (kill PID,
+		 * a supervisor) goes on to the stages still running, which
+		 * would otherwise run to their end; a terminal's ^C reached
+		 * them already, and a second one changes nothing.
+		 */
+		if (dm_interrupted && !forwarded) {
+			forwarded = 1;
+			for (i = 0; i < cs.n; i++)
+				if (pid[i] > 0)
+					kill(pid[i], dm_interrupted);
+		}
+		if ((p = waitpid(-1, &st, 0)) < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -579,6 +591,7 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 			;
 		if (i == cs.n)
 			continue;
+		pid[i] = 0;		/* reaped: its number may be reused */
 		left--;
 		if (WIFEXITED(st)) {
 			code = WEXITSTATUS(st);

@@ -1222,6 +1222,37 @@ EOF
 	[ "$(stat -c %a out.jsonl)" = 640 ]
 }
 
+@test "a SIGTERM sent to run alone stops its stages, and leaves no export_path" {
+	# a FIFO held open without data: the stage that reads it waits
+	mkfifo in.jsonl
+	exec 8<>in.jsonl
+	recipe whitespace_normalization_mapper
+	dm-recipe run r.yaml 2>err 8>&- &
+	pid=$!
+	for i in $(seq 50); do
+		[ -n "$(ps -o pid= --ppid "$pid")" ] && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	for i in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	# still waiting for its stage: end it (its input ends), then fail
+	if kill -0 "$pid" 2>/dev/null; then
+		exec 8>&-
+		wait "$pid" || true
+		echo "run still waited for its stage after SIGTERM"
+		false
+	fi
+	exec 8>&-
+	wait "$pid" && status=0 || status=$?
+	[ "$status" -eq 143 ]
+	assert_file err ''
+	[ ! -e out.jsonl ]
+	[ -z "$(ls -A | grep '\.tmp$')" ]
+}
+
 @test "an export_path that is a FIFO or a device is written through" {
 	printf '%s\n' '{"text":"  x  "}' >in.jsonl
 	mkfifo fifo
