@@ -88,7 +88,7 @@ stage_words(const struct dm_recipe *r, const struct dm_rstage *st,
 		push(c, st->kind == DM_R_MAP ? "dm-map" : "dm-filter");
 	if (st->strict) {
 		push(c, "-s");
-		if (r->skiperr)
+		if (st->strict == 1)
 			push(c, "--on-error=skip");
 	}
 	if (strcmp(r->key, "text") != 0) {

@@ -411,7 +411,7 @@ operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 	struct dm_buf out = DM_BUF_INIT, err = DM_BUF_INIT;
 	struct dm_rstage *st;
 	size_t i, n;
-	int bad = 0;
+	int bad = 0, strict;
 
 	/* Data-Juicer takes the keys of each item (list(op.keys())[0]),
 	 * and stops at one that is a string */
@@ -477,6 +477,7 @@ operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 		    opname, op->why);
 		return -1;
 	}
+	strict = op->strict ? (r->skiperr ? 1 : 2) : 0;
 	for (i = 0; args != NULL && i + 1 < args->n; i += 2) {
 		const struct dm_ynode *k = args->kid[i], *v = args->kid[i + 1];
 
@@ -503,6 +504,20 @@ operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 				    r->key);
 				bad = 1;
 			}
+			continue;
+		}
+		/* update_op_attr gives an operator the top-level
+		 * skip_op_error unless it has its own: of a filter that fails
+		 * a sample (dm-filter -s), whether the sample is left out */
+		if (op->strict && strcmp(k->val, "skip_op_error") == 0 &&
+		    !dm_risnull(v)) {
+			if (v->kind != DM_Y_SCALAR || !v->plain ||
+			    dm_rbool(v->val) < 0) {
+				problem(r, v, "parameter 'skip_op_error' of '%s' "
+				    "wants true or false", opname);
+				bad = 1;
+			} else
+				strict = dm_rbool(v->val) ? 1 : 2;
 			continue;
 		}
 		if (r->datamate || dm_rop_ignored(k->val)) {
@@ -581,7 +596,7 @@ emitted:
 		    strlen(DROPEMPTY " && ")) != 0)
 			dm_buf_adds(&st->text, " && " DROPEMPTY);
 	}
-	st = stage(r, op->kind, op->strict);
+	st = stage(r, op->kind, strict);
 	s = out.buf;
 	/* one "len > 0" is enough for a run of DataMate filters */
 	if (op->dropempty && op->kind == DM_R_FILTER && st->text.len > 0 &&

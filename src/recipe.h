@@ -209,7 +209,8 @@ int	 dm_emit_table(const struct dm_rop *,
 struct dm_rstage {
 	enum dm_rkind	 kind;
 	struct dm_buf	 text;
-	int		 strict;	/* dm-filter -s */
+	int		 strict;	/* dm-filter -s: 1 with --on-error=skip
+					 * (skip_op_error), 2 without */
 };
 
 /* A statistic of Data-Juicer's StatsKeys, computed once a sample by the
@@ -236,7 +237,8 @@ struct dm_recipe {
 	const struct dm_ynode *export_at; /* its node, for messages */
 	long		  np;		/* np; 0 when not given */
 	/* skip_op_error (Data-Juicer's default true): a sample that makes
-	 * a strict stage fail is dropped, with its message, not the run */
+	 * a strict stage fail is dropped, with its message, not the run;
+	 * an operator's own skip_op_error says it for its stage */
 	int		  skiperr;
 	unsigned long	  ops;		/* operators run */
 	struct dm_rstage *stage;

@@ -1924,6 +1924,34 @@ EOF
 	assert_output "dm-filter -s --on-error=skip '(has($s) && (has($f) || $f) && $(t "$s") || !has($s) && $(t "$f"))' in.jsonl$to_out"
 }
 
+@test "an operator's own skip_op_error overrides the top-level one, as update_op_attr leaves it" {
+	printf '%s\n' '{"id":1,"m":{"v":1}}' '{"id":2,"m":{"w":1}}' >in.jsonl
+	# skip_op_error: false of the operator stops the run at sample 2
+	dj_recipe 'specified_numeric_field_filter: {field_key: m.v, skip_op_error: false}'
+	run_split dm-recipe run r.yaml
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-filter: in.jsonl:2: field 'm.v' is missing
+dm-recipe: out.jsonl: not written, a stage failed
+EOF
+	[ ! -e out.jsonl ]
+	# true of the operator leaves the sample out under a top-level false
+	dj_recipe 'specified_field_filter: {field_key: m.v, target_value: [1], skip_op_error: true}'
+	printf 'skip_op_error: false\n' >>r.yaml
+	run_split dm-recipe run r.yaml
+	assert_status 1
+	assert_stderr <<'EOF'
+dm-filter: in.jsonl:2: field 'm.v' is missing
+dm-filter: 1 of 2 samples rejected
+EOF
+	assert_file out.jsonl '{"id":1,"m":{"v":1}}'
+	# a quoted 'false' is a string to the operator, not a bool
+	dj_recipe "specified_field_filter: {field_key: m.v, skip_op_error: 'false'}"
+	run_split dm-recipe check r.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: r.yaml:4:61: parameter 'skip_op_error' of 'specified_field_filter' wants true or false"
+}
+
 @test "a sample without a level of field_key is left out with its line, as Data-Juicer's skip_op_error does, and stops the run without it" {
 	printf '%s\n' '{"id":1,"m":{"v":1}}' '{"id":2,"m":{"w":1}}' '{"id":3,"m":"v"}' '{"id":4,"m":{"v":1.0}}' >in.jsonl
 	for op in 'specified_field_filter: {field_key: m.v, target_value: [1]}' \
