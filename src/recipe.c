@@ -415,7 +415,11 @@ operator(struct dm_recipe *r, const struct dm_ynode *item, int skip)
 
 	/* Data-Juicer takes the keys of each item (list(op.keys())[0]),
 	 * and stops at one that is a string */
-	if (item->kind == DM_Y_SCALAR && *item->val) {
+	if (dm_risnull(item)) {
+		problem(r, item, "an empty item: expected '- operator_name: "
+		    "{parameters}'");
+		return -1;
+	} else if (item->kind == DM_Y_SCALAR && *item->val) {
 		problem(r, item, "operator '%s' without its colon: write "
 		    "'- %s:'", item->val, item->val);
 		return -1;

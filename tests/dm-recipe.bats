@@ -737,6 +737,16 @@ EOF
 	assert_stderr "dm-recipe: r.yaml:3:30: operator 'words_num_filter' in the item of 'text_length_filter': each operator is an item of its own ('- words_num_filter:')"
 }
 
+@test "a null item of process is an empty item, not an operator named '~' or 'null'" {
+	printf '%s\n' '{"text":"x"}' >in.jsonl
+	for it in '~' null; do
+		printf 'dataset_path: in.jsonl\nprocess:\n  - %s\n  - clean_email_mapper:\n' "$it" >r.yaml
+		run_split dm-recipe check r.yaml
+		assert_status 2
+		assert_stderr "dm-recipe: r.yaml:3:5: an empty item: expected '- operator_name: {parameters}'"
+	done
+}
+
 @test "an operator without its colon is an error, as Data-Juicer stops at it" {
 	printf '%s\n' '{"text":"hello world, long enough"}' >in.jsonl
 	printf 'dataset_path: in.jsonl\nprocess:\n  - text_length_filter\n  - clean_links_mapper:\n' >r.yaml
