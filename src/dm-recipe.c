@@ -170,8 +170,9 @@ main(int argc, char *argv[])
 		dm_usage_die(usage, "--slurm needs --spool DIR");
 	if (o.spool && !o.slurm)
 		dm_usage_die(usage, "--spool goes with --slurm");
-	if ((o.hosts || o.slurm) && strcmp(cmd, "check") == 0)
-		dm_usage_die(usage, "check takes no --hosts or --slurm");
+	/* check runs nothing: an option of run is a slip, not ignored */
+	if ((o.jobs > 0 || o.hosts || o.slurm) && strcmp(cmd, "check") == 0)
+		dm_usage_die(usage, "check takes no -j, --hosts or --slurm");
 	if (dm_recipe_load(&r, argv[0], skip) < 0) {
 		dm_recipe_free(&r);
 		return dm_exit(DM_EXIT_ERROR);

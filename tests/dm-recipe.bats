@@ -906,6 +906,18 @@ EOF
 	assert_same out.jsonl serial.jsonl
 }
 
+@test "check refuses -j as it refuses --hosts and --slurm, which it would not use" {
+	printf '%s\n' '{"text":"x"}' >in.jsonl
+	recipe whitespace_normalization_mapper
+	usage=$(dm-recipe --help 2>&1 | sed -n '1,4p')
+	for o in '-j 2' '--jobs=2' '--hosts h'; do
+		run_split dm-recipe check $o r.yaml
+		assert_status 2
+		assert_output ''
+		assert_stderr "dm-recipe: check takes no -j, --hosts or --slurm"$'\n'"$usage"
+	done
+}
+
 @test "--hosts and --slurm --spool are passed to dm-run" {
 	multi
 	run dm-recipe show --hosts hosts.txt r.yaml
