@@ -153,6 +153,17 @@ search(const struct dm_opdef *const *v, size_t n, const char *name)
 	return NULL;
 }
 
+/* Whether a and b name one operator: equal, '_' and '-' as one. */
+static int
+samename(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if (*a != *b && !((*a == '_' || *a == '-') &&
+		    (*b == '_' || *b == '-')))
+			return 0;
+	return *a == *b;
+}
+
 /* A plugin's strings are printed escaped: they come from outside. */
 static const char *
 quoted(struct dm_buf *b, const char *s)
@@ -201,13 +212,22 @@ load_plugin(const char *path)
 		if (ops[i]->name == NULL || !valid_name(ops[i]->name))
 			dm_die("plugin '%s': operator name '%s' is not valid",
 			    path, quoted(&q, ops[i]->name ? ops[i]->name : ""));
-		/* The plugin list is not sorted yet: a linear look. */
+		/* The plugin list is not sorted yet: a linear look. A name
+		 * is the same with '_' for '-' (dm_ops_find): a plugin's
+		 * gopher_rep would hide the operator gopher-rep. */
 		for (k = 0; k < nplugin; k++)
-			if (strcmp(plugin[k]->name, ops[i]->name) == 0)
+			if (samename(plugin[k]->name, ops[i]->name))
 				break;
-		if (k < nplugin || search(builtin, NBUILTIN, ops[i]->name))
+		if (k < nplugin)
 			dm_die("plugin '%s': operator '%s' already exists",
 			    path, ops[i]->name);
+		for (k = 0; k < NBUILTIN; k++)
+			if (samename(builtin[k]->name, ops[i]->name))
+				dm_die("plugin '%s': operator '%s' already "
+				    "exists%s%s", path, ops[i]->name,
+				    strcmp(builtin[k]->name, ops[i]->name) ?
+				    ", as " : "", strcmp(builtin[k]->name,
+				    ops[i]->name) ? builtin[k]->name : "");
 		plugin = dm_xreallocarray(plugin, nplugin + 1, sizeof *plugin);
 		plugin[nplugin++] = ops[i];
 	}
@@ -225,8 +245,15 @@ load_dir(const char *dir)
 	DIR *dp;
 
 	if ((dp = opendir(dir)) == NULL) {
-		/* Like PATH: an entry that does not exist is no error. */
-		if (errno == ENOENT || errno == ENOTDIR)
+		/* Like PATH: an entry that does not exist is no error. One
+		 * that is a file (a plugin named itself) is said: its
+		 * operators would be unknown without a word why. */
+		if (errno == ENOTDIR) {
+			dm_warn("DM_OPS_PATH: '%s' is not a folder (of "
+			    "plugins): left out", dir);
+			return;
+		}
+		if (errno == ENOENT)
 			return;
 		dm_warnx_errno("DM_OPS_PATH: '%s'", dir);
 		exit(DM_EXIT_ERROR);

@@ -16,6 +16,9 @@ setup_file() {
 	P=$BATS_FILE_TMPDIR
 	cc_plugin "$P/good/rot13.so"
 	cc_plugin "$P/dup/lower.so" -DROT13_NAME='"lower"'
+	cc_plugin "$P/dup2/gopher.so" -DROT13_NAME='"gopher_rep"'
+	cc_plugin "$P/dup3/a.so" -DROT13_NAME='"rot_13"'
+	cc_plugin "$P/dup3/b.so" -DROT13_NAME='"rot-13"'
 	cc_plugin "$P/old/old.so" -DROT13_ABI='"dm-op-abi-0"'
 	mkdir -p "$P/noops" "$P/junk"
 	printf 'const char dm_plugin_abi[] = "dm-op-abi-2";\n' >"$P/noops.c"
@@ -91,6 +94,30 @@ setup_file() {
 	run_split dm ops
 	assert_status 2
 	assert_stderr "dm: plugin '$P/dup/lower.so': operator 'lower' already exists"
+}
+
+@test "an operator name that exists with '_' for '-' is fatal: it would hide the other" {
+	P=$BATS_FILE_TMPDIR
+	# gopher_rep is the spelling of gopher-rep in expressions: the
+	# plugin was loaded, and gopher_rep() in dm-filter was the plugin
+	export DM_OPS_PATH=$P/dup2
+	run_split dm ops
+	assert_status 2
+	assert_stderr "dm: plugin '$P/dup2/gopher.so': operator 'gopher_rep' already exists, as gopher-rep"
+	export DM_OPS_PATH=$P/dup3
+	run_split dm-map strip <<<'{"text":"a"}'
+	assert_status 2
+	assert_stderr "dm-map: plugin '$P/dup3/b.so': operator 'rot-13' already exists"
+}
+
+@test "an entry of DM_OPS_PATH that is a file, not a folder, is said and left out" {
+	P=$BATS_FILE_TMPDIR
+	# a plugin named itself: its operator was unknown without a word
+	export DM_OPS_PATH=$P/good/rot13.so:$P/good
+	run_split dm-map rot13 <<<'{"text":"Hello"}'
+	assert_success
+	assert_output '{"text":"Uryyb"}'
+	assert_stderr "dm-map: DM_OPS_PATH: '$P/good/rot13.so' is not a folder (of plugins): left out"
 }
 
 @test "the same plugin in two directories is fatal" {
