@@ -340,8 +340,9 @@ dm_summary_table(json_t *o, const struct dm_statout *out, struct dm_buf *b)
 			dm_buf_addc(b, '\n');
 		}
 		if (json_is_true(json_object_get(o, "fields_truncated")))
-			dm_buf_addf(b, "(more than %d fields: the others are "
-			    "not shown)\n", DM_STATS_MAXFIELDS);
+			dm_buf_addf(b, "(more than %d fields, or %d MB of "
+			    "their names: the others are not shown)\n",
+			    DM_STATS_MAXFIELDS, DM_STATS_MAXPATHBYTES >> 20);
 	}
 	json_array_foreach(json_object_get(o, "counts"), i, x) {
 		json_t *top = json_object_get(x, "top");

@@ -31,6 +31,7 @@ struct dm_fent {
 struct dm_fieldtab {
 	struct dm_fent	*v;
 	size_t		 n, cap;
+	size_t		 bytes;		/* of the paths held */
 	size_t		*tab;		/* index + 1, 0 empty */
 	size_t		 tabcap;
 	int		 truncated;

@@ -91,7 +91,10 @@ dm_fieldtab_get(struct dm_fieldtab *ft, const char *p, size_t n)
 	slot = probe(ft->tab, ft->tabcap, p, n, dm_hash64(p, n), fkey, ft->v);
 	if (*slot)
 		return &ft->v[*slot - 1];
-	if (ft->n >= DM_STATS_MAXFIELDS) {
+	/* the paths held are bounded in number and in bytes: 4096 keys of
+	 * 200 KB (a sample keyed by its URLs or sentences) took 2.4 GB */
+	if (ft->n >= DM_STATS_MAXFIELDS ||
+	    n > DM_STATS_MAXPATHBYTES - ft->bytes) {
 		ft->truncated = 1;
 		return NULL;
 	}
@@ -103,6 +106,7 @@ dm_fieldtab_get(struct dm_fieldtab *ft, const char *p, size_t n)
 	memset(e, 0, sizeof *e);
 	e->path = dm_xstrndup(p, n);
 	e->len = n;
+	ft->bytes += n;
 	*slot = ++ft->n;
 	return e;
 }

@@ -79,6 +79,7 @@ double	 dm_hll_estimate(const struct dm_hll *);
  * that .["a.b"] is not a.b (version 2 merged them: it cannot be read) */
 #define DM_STATS_PARTIAL_VERSION	3
 #define DM_STATS_MAXFIELDS	4096	/* paths of the coverage */
+#define DM_STATS_MAXPATHBYTES	(4 << 20)	/* and their names, all told */
 #define DM_STATS_MAXVALUES	100000	/* distinct values counted exactly */
 #define DM_STATS_MAXVALBYTES	(16 << 20)	/* and their bytes, all told */
 

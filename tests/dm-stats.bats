@@ -391,6 +391,38 @@ for i in range(2000):
 	[[ ${lines[1]} == '  x                                    400   10.0%  '* ]]
 }
 
+@test "the coverage holds at most 4 MB of path names: 300 keys of 100 KB keep the RSS low, the paths that fit listed, the table says the others are not" {
+	local m
+	skip_asan "its shadow memory and quarantine of freed blocks are in the RSS"
+	/usr/bin/python3 -c '
+import sys
+w = sys.stdout.write
+for i in range(300):
+    w("{\"text\":\"a\",\"k%06d%s\":1}\n" % (i, "x" * 99993))' >keys.jsonl
+	/usr/bin/time -f %M -o rss dm-stats -s len --json keys.jsonl >out
+	m=$(cat rss)
+	echo "dm-stats coverage: $m kB"
+	# 30 MB of paths were all held, and copied for the output: 100 MB
+	[ "$m" -lt 40000 ]
+	# "text" (4 bytes) and 41 keys of 100000 bytes fit in 4 MB
+	run jq -c '[(.fields | length), .fields_truncated, ([.fields[].path | length] | add)]' out
+	assert_output '[42,true,4100004]'
+	run jq -r '.fields[0].path[0:7], .fields[40].path[0:7], .fields[41].path' out
+	assert_output $'k000000
+k000040
+text'
+	LC_ALL=C run sh -c 'dm-stats -s len keys.jsonl | tail -n 2'
+	assert_output <<-'EOF'
+	text                                   300  100.0%  string
+	(more than 4096 fields, or 4 MB of their names: the others are not shown)
+	EOF
+	# a merge holds no more
+	dm-stats -s len --partial keys.jsonl >p
+	dm-stats --merge --json p p >out
+	run jq -c '[(.fields | length), .fields_truncated, .fields[41].count]' out
+	assert_output '[42,true,600]'
+}
+
 @test "the --count table shows a string that reads as JSON as JSON, apart from the value" {
 	printf '%s\n' '{"c":1}' '{"c":"1"}' '{"c":"1"}' '{"c":null}' '{"c":"null"}' \
 	    '{"c":""}' '{"c":"en"}' '{"c":[1]}' '{"c":"[1]"}' '{"c":"a\"b"}' >c.jsonl
