@@ -635,6 +635,11 @@ dm_summary_html(json_t *o, const char *title, struct dm_buf *b)
 			dm_buf_adds(b, "</td></tr>\n");
 		}
 		dm_buf_adds(b, "</table>\n");
+		/* as the table says it: else the paths listed pass for all */
+		if (json_is_true(json_object_get(o, "fields_truncated")))
+			dm_buf_addf(b, "<p>More than %d fields, or %d MB of "
+			    "their names: the others are not shown.</p>\n",
+			    DM_STATS_MAXFIELDS, DM_STATS_MAXPATHBYTES >> 20);
 	}
 	if (json_array_size(json_object_get(o, "counts")))
 		dm_buf_adds(b, "<h2>Value counts</h2>\n");

@@ -423,6 +423,18 @@ text'
 	assert_output '[42,true,600]'
 }
 
+@test "the HTML report says, as the table does, that the coverage lists only 4096 fields" {
+	seq 0 4099 | sed 's/.*/{"text":"a","k&":1}/' >wide.jsonl
+	dm-stats -s len --html r.html wide.jsonl
+	run sh -c "grep -c '<tr><td>k[0-9]*</td>' r.html; sed -n '/^<\/table>/{n;p}' r.html | tail -n 1"
+	assert_output $'4095\n<p>More than 4096 fields, or 4 MB of their names: the others are not shown.</p>'
+	LC_ALL=C run sh -c 'dm-stats -s len wide.jsonl | tail -n 2'
+	assert_output <<-'EOF'
+	text                                  4100  100.0%  string
+	(more than 4096 fields, or 4 MB of their names: the others are not shown)
+	EOF
+}
+
 @test "the --count table shows a string that reads as JSON as JSON, apart from the value" {
 	printf '%s\n' '{"c":1}' '{"c":"1"}' '{"c":"1"}' '{"c":null}' '{"c":"null"}' \
 	    '{"c":""}' '{"c":"en"}' '{"c":[1]}' '{"c":"[1]"}' '{"c":"a\"b"}' >c.jsonl
