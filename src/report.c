@@ -40,11 +40,14 @@ namechar(int c)
 	return isalnum(c) || c == '_' || c == '-';
 }
 
-/* Whether the name s[0..n) names a secret (its end, case aside). */
+/* Whether the name s[0..n) names a secret (its end, case aside): also
+ * any name ending in key (AWS_SECRET_ACCESS_KEY, private-key, KEY) but
+ * the option --key and DM_TEXT_KEY, which name the text field. */
 static int
 secretname(const char *s, size_t n)
 {
 	size_t i, k;
+	int opt = n && s[0] == '-';
 
 	while (n && s[0] == '-')
 		s++, n--;
@@ -53,13 +56,41 @@ secretname(const char *s, size_t n)
 		if (n >= k && strncasecmp(s + n - k, secretends[i], k) == 0)
 			return 1;
 	}
-	return 0;
+	return n >= 3 && strncasecmp(s + n - 3, "key", 3) == 0 &&
+	    !(opt && n == 3) && !(n == 11 && strncmp(s, "DM_TEXT_KEY", 11) == 0);
+}
+
+/* Where the value after a secret's name s[i..j) begins, or 0 when it has
+ * none there: after '=' or ':' (NAME=v, Authorization: v), a blank after
+ * an option (--api-key v in a command line), or '": ' after a quoted
+ * name ("api_key": "v" in JSON). */
+static size_t
+valueat(const char *s, size_t n, size_t i, size_t j)
+{
+	size_t w;
+
+	if (j < n && (s[j] == '=' || s[j] == ':' ||
+	    (s[j] == ' ' && s[i] == '-')))
+		w = j + 1;
+	else if (j + 1 < n && (s[j] == '"' || s[j] == '\'') && i > 0 &&
+	    s[i - 1] == s[j]) {
+		for (w = j + 1; w < n && s[w] == ' '; w++)
+			;
+		if (w == n || s[w] != ':')
+			return 0;
+		w++;
+	} else
+		return 0;
+	while (w < n && s[w] == ' ')
+		w++;
+	return w;
 }
 
 void
 dm_report_scrub(struct dm_buf *out, const char *s, int *next)
 {
 	size_t i = 0, j, n = strlen(s), w;
+	char q;
 
 	if (*next) {
 		*next = 0;
@@ -88,18 +119,28 @@ dm_report_scrub(struct dm_buf *out, const char *s, int *next)
 			dm_buf_adds(out, "***");
 			i = j;
 			continue;
-		} else if (secretname(s + i, j - i) && j < n &&
-		    (s[j] == '=' || s[j] == ':' ||
-		    (s[j] == ' ' && s[i] == '-'))) {
-			w = j + 1;
-			while (w < n && s[w] == ' ')
-				w++;
+		} else if (secretname(s + i, j - i) &&
+		    (w = valueat(s, n, i, j)) > 0) {
+			;
 		} else {
 			dm_buf_add(out, s + i, j - i);
 			i = j;
 			continue;
 		}
 		dm_buf_add(out, s + i, w - i);
+		/* a quoted value, to its closing quote: KEY="a b" and
+		 * --password 'x' in a command left it whole */
+		if (w < n && (s[w] == '"' || s[w] == '\'')) {
+			q = s[w];
+			dm_buf_addc(out, q);
+			for (i = w + 1; i < n && s[i] != q; i++)
+				if (s[i] == '\\' && q == '"' && i + 1 < n)
+					i++;
+			dm_buf_adds(out, "***");
+			if (i < n)
+				dm_buf_addc(out, s[i++]);
+			continue;
+		}
 		if (strncasecmp(s + w, "bearer ", 7) == 0) {
 			dm_buf_add(out, s + w, 7);
 			w += 7;

@@ -77,6 +77,19 @@ OUT
 	assert_output 0
 }
 
+@test "a quoted secret, a JSON member and a name ending in key lose their whole value; --key and DM_TEXT_KEY keep theirs" {
+	echo '{"text":"x"}' >in.jsonl
+	DM_REPORT=r.jsonl dm-map lower in.jsonl \
+	    'DM_LLM_API_KEY="s3 cr3t" dm-llm --api-key '"'"'k3y two'"'"' x' \
+	    "PGPASSWORD='pa55 word'" 'AWS_SECRET_ACCESS_KEY=acc355' 'KEY=k3y' \
+	    '{"api_key": "j50n", "token":"t0k"}' \
+	    'DM_TEXT_KEY=body dm-filter --key body -k body' 2>/dev/null >/dev/null || :
+	run jq -c '.args[2:]' r.jsonl
+	assert_output '["DM_LLM_API_KEY=\"***\" dm-llm --api-key '"'***'"' x","PGPASSWORD='"'***'"'","AWS_SECRET_ACCESS_KEY=***","KEY=***","{\"api_key\": \"***\", \"token\":\"***\"}","DM_TEXT_KEY=body dm-filter --key body -k body"]'
+	run grep -c 's3\|cr3t\|k3y\|two\|pa55\|acc355\|j50n\|t0k' r.jsonl
+	assert_output 0
+}
+
 @test "dm-llm's API key never reaches the report" {
 	echo '{"text":"x"}' >in.jsonl
 	echo 'k3y-from-file' >key
