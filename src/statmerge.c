@@ -354,7 +354,11 @@ dm_summary_merge(struct dm_summary *S, const json_t *o, int first,
 			v = json_array_get(t, 1);
 			if (key == NULL || !json_is_integer(v))
 				continue;
-			if ((ve = dm_counter_get(c, key, strlen(key), 1)) != NULL)
+			/* as this dm-stats counts it: a partial of an earlier
+			 * one kept the escapes of strings in an array */
+			dm_buf_reset(&b);
+			dm_counter_key(&b, key, strlen(key));
+			if ((ve = dm_counter_get(c, b.buf, b.len, 1)) != NULL)
 				ve->n += (unsigned long long)json_integer_value(v);
 			else
 				c->other += (unsigned long long)json_integer_value(v);

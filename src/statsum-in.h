@@ -69,6 +69,9 @@ json_t	*dm_fent_types(const struct dm_fent *);
 /* The entry of field path p (n bytes), made when new; NULL when the table
  * is full (it is then marked truncated). */
 struct dm_fent *dm_fieldtab_get(struct dm_fieldtab *, const char *p, size_t n);
+/* Appends the text by which a value of raw JSON raw[0..n) is counted:
+ * compact, its strings written as dm_json_addstr writes them. */
+void	 dm_counter_key(struct dm_buf *, const char *raw, size_t n);
 /* The entry of value k (compact JSON, n bytes) of counter c; with create,
  * made when new unless the counter is full (NULL then). */
 struct dm_vent *dm_counter_get(struct dm_counter *c, const char *k, size_t n,

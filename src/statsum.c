@@ -417,6 +417,41 @@ statvalue(struct dm_summary *S, struct dm_stat *st, struct dm_sample *s,
 	return 1;
 }
 
+/*
+ * The compact JSON text of a value, with each string in it written as a
+ * string value is (dm_json_addstr): "caf\u00e9" and "café", "\/" and "/"
+ * are one string, in an array or an object too, where ["caf\u00e9"] and
+ * ["café"], which dm-filter finds equal, were two values. Numbers keep
+ * their digits, objects the order of their members.
+ */
+void
+dm_counter_key(struct dm_buf *k, const char *raw, size_t n)
+{
+	struct dm_buf t = DM_BUF_INIT;
+	const char *p = raw, *e = raw + n, *q, *s;
+	size_t sn;
+
+	while (p < e) {
+		if (*p == '"') {
+			q = skipstr(p, e);
+			dm_buf_reset(&t);
+			if (dm_json_string(p, (size_t)(q - p), &t, &s, &sn) == 0)
+				dm_json_addstr(k, s, sn);
+			else
+				dm_buf_add(k, p, (size_t)(q - p));
+			p = q;
+		} else if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		else {
+			for (q = p; q < e && !strchr("\" \t\n\r", *q); q++)
+				;
+			dm_buf_add(k, p, (size_t)(q - p));
+			p = q;
+		}
+	}
+	dm_buf_free(&t);
+}
+
 static void
 countvalue(struct dm_counter *c, struct dm_sample *s, struct dm_buf *k)
 {
@@ -432,7 +467,7 @@ countvalue(struct dm_counter *c, struct dm_sample *s, struct dm_buf *k)
 	if (f.type == DM_STRING)
 		dm_json_addstr(k, f.str, f.len);
 	else if (f.raw)
-		dm_json_addcompact(k, f.raw, f.raw_len);
+		dm_counter_key(k, f.raw, f.raw_len);
 	else if (f.json)
 		dm_json_addval(k, f.json);
 	else if (f.type == DM_NUMBER)

@@ -327,6 +327,36 @@ print(json.dumps([t[\"value\"] for t in o[\"counts\"][0][\"top\"]]))"'
 	assert_output '{"value":null,"count":1,"share":0.14285714285714285}'
 }
 
+@test "--count counts a string in an array or an object as one value however it is escaped, as dm-filter compares it" {
+	printf '%s\n' '{"text":"x","t":["caf\u00e9","a\/b"]}' \
+	    '{"text":"x","t":["café","a/b"]}' '{"text":"x","t":[ "caf\u00E9" , "a/b" ]}' \
+	    '{"text":"x","t":{"k\u0041":"\t"}}' '{"text":"x","t":{"kA":"\u0009"}}' \
+	    '{"text":"x","t":"caf\u00e9"}' '{"text":"x","t":"café"}' >esc.jsonl
+	run sh -c 'dm-filter "t == [\"café\", \"a/b\"]" esc.jsonl | wc -l'
+	assert_output 3
+	run sh -c 'dm-stats -s len --depth 0 -c t --ascii esc.jsonl | tail -4'
+	assert_output <<-'EOF'
+	t: 7 present, 0 missing, 3 distinct
+	  ["café","a/b"]                         3   42.9%  ####################
+	  café                                   2   28.6%  #############
+	  {"kA":"\t"}                            2   28.6%  #############
+	EOF
+	run sh -c 'dm-stats -s len --depth 0 -c t --json esc.jsonl | grep -o "\"top\":.*"'
+	assert_output '"top":[{"value":["café","a/b"],"count":3,"share":0.42857142857142855},{"value":"café","count":2,"share":0.2857142857142857},{"value":{"kA":"\t"},"count":2,"share":0.2857142857142857}]}]}'
+	# a partial that kept the escapes (an earlier dm-stats) merges
+	# into the same value
+	dm-stats -s len --depth 0 -c t --partial esc.jsonl | /usr/bin/python3 -c '
+import json, sys
+o = json.load(sys.stdin)
+for v in o["counts"][0]["values"]:
+    if v[0] == "[\"café\",\"a/b\"]":
+        v[0] = "[\"caf\\u00e9\", \"a\\/b\"]"
+print(json.dumps(o))' >p
+	grep -q 'caf\\\\u00e9' p
+	run sh -c 'dm-stats --merge --json p p | jq -c ".counts[0] | [.distinct, .top[0]]"'
+	assert_output '[3,{"value":["café","a/b"],"count":6,"share":0.42857142857142855}]'
+}
+
 @test "the estimate of distinct values stays above the values held and at most the samples with the field, merged too" {
 	# 100001 distinct values each: HyperLogLog puts the first set at
 	# 100160 (more than the samples), the second at 99308 (fewer than the
