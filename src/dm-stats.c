@@ -262,7 +262,7 @@ main(int argc, char *argv[])
 	const char *html = NULL;
 	json_t *o;
 	int c, json = 0, partial = 0, mergemode = 0, funnel = 0, exact = 0;
-	int strict = 0;
+	int strict = 0, keyset = 0, depthset = 0;
 	int depth = 4, ascii = 0, status = DM_EXIT_OK, r;
 
 	dm_init(argv[0]);
@@ -271,6 +271,8 @@ main(int argc, char *argv[])
 	memset(&S, 0, sizeof S);
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":c:hk:s:V", longopts, NULL)) != -1) {
+		if (c == 'k')
+			keyset = 1;
 		if (dm_io_option(&io, c, optarg, usage))
 			continue;
 		switch (c) {
@@ -294,6 +296,7 @@ main(int argc, char *argv[])
 			break;
 		case OPT_DEPTH:
 			depth = (int)dm_strtonum(optarg, 0, 32, "--depth", usage);
+			depthset = 1;
 			break;
 		case OPT_EXACT:
 			exact = 1;
@@ -372,9 +375,13 @@ main(int argc, char *argv[])
 	if (stats.n == 0 && !mergemode)
 		split_stats(&stats, DEFAULT_STATS);
 	if (mergemode) {
-		if (stats.n || counts.n || exact)
-			dm_usage_die(usage, "--merge takes the statistics of "
-			    "the partials: no --stats, --count or --exact");
+		/* the settings are the partials': --depth 1 or -k body
+		 * would pass for applied */
+		if (stats.n || counts.n || exact || depthset || keyset ||
+		    strict)
+			dm_usage_die(usage, "--merge takes the settings of the "
+			    "partials: no --stats, --count, --exact, --depth, "
+			    "--key or --strict");
 		dm_report_arm();
 		r = merge(&S, argc, argv, &io);
 		if (r == -1) {

@@ -1116,6 +1116,20 @@ OUT
 	assert_status 2
 }
 
+@test "--merge refuses the options that set what its partials set, where it ignored --depth, -k and --strict" {
+	usage=$(usage_of dm-stats)
+	echo '{"text":"a","m":{"n":{"o":1}}}' >d.jsonl
+	dm-stats -s len --partial d.jsonl >p
+	for o in '--depth 1' '-k body' '--key=body' --strict '-s len' '-c m' --exact; do
+		run_split dm-stats --merge $o p
+		assert_status 2
+		assert_stderr "dm-stats: --merge takes the settings of the partials: no --stats, --count, --exact, --depth, --key or --strict"$'\n'"$usage"
+	done
+	# DM_TEXT_KEY is no option: the partials' text field holds
+	run sh -c 'DM_TEXT_KEY=body dm-stats --merge --partial p | jq -c .settings.key'
+	assert_output '"text"'
+}
+
 @test "the funnel of a pipeline: stage by stage, in, out and why" {
 	printf '{"text":"%s"}\n' a bb ccc dddd eeeee ffffff >in.jsonl
 	export DM_REPORT=$TMP/r.jsonl
