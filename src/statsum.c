@@ -409,7 +409,11 @@ statvalue(struct dm_summary *S, struct dm_stat *st, struct dm_sample *s,
 	}
 	*v = strtod(j->buf, &end);
 	if (end == j->buf || *end != '\0' || !isfinite(*v)) {
-		dm_buf_addf(err, "statistic '%s' is not a number: '", st->name);
+		/* 1e400 is a number: one no double holds */
+		dm_buf_addf(err, "statistic '%s' is %s: '", st->name,
+		    end != j->buf && *end == '\0' && (j->buf[0] == '-' ||
+		    isdigit((unsigned char)j->buf[0])) ?
+		    "beyond the range of a double" : "not a number");
 		dm_buf_addquoted(err, j->buf, j->len, 40);
 		dm_buf_addc(err, '\'');
 		return -1;

@@ -932,6 +932,21 @@ OUT
 	assert_output '[3,1,2,1,2]'
 }
 
+@test "a number of the input beyond the range of a double rejects the sample as such, not as no number" {
+	printf '%s\n' '{"v":1}' '{"v":1e400}' '{"v":-2E+999}' '{"v":"1e400"}' '{"v":[1e400]}' >o.jsonl
+	run_split dm-stats --on-error=skip -s v --json o.jsonl
+	assert_status 1
+	assert_stderr <<-'EOF'
+	dm-stats: o.jsonl:2: statistic 'v' is beyond the range of a double: '1e400'
+	dm-stats: o.jsonl:3: statistic 'v' is beyond the range of a double: '-2E+999'
+	dm-stats: o.jsonl:4: statistic 'v' is not a number: '"1e400"'
+	dm-stats: o.jsonl:5: statistic 'v' is not a number: '[1e400]'
+	dm-stats: 4 of 5 samples rejected
+	EOF
+	run jq -c '[.samples, .rejected, .stats[0].count, .stats[0].mean]' <<<"$output"
+	assert_output '[1,4,1,1]'
+}
+
 @test "nested fields read as the line is checked: the last duplicate, escaped keys, and nested errors as dm-filter gives them" {
 	cat >nest.jsonl <<'EOF'
 {"s":{"n":1,"n":2,"k\u0041":3},"t":"x"}
