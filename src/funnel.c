@@ -267,7 +267,7 @@ dm_funnel_table(json_t *o, const struct dm_statout *out, struct dm_buf *b)
 		cell[2] = num(n[1], sizeof n[1], outn);
 		cell[3] = num(n[2], sizeof n[2], in < 0 ? -1 : dropped(st));
 		if (in > 0 && outn >= 0 && outn <= in)
-			snprintf(n[3], sizeof n[3], "%.1f%%", 100.0 * outn / in);
+			dm_table_pct(n[3], sizeof n[3], (double)outn / in);
 		else
 			snprintf(n[3], sizeof n[3], "-");
 		cell[4] = n[3];

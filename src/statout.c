@@ -328,7 +328,7 @@ dm_summary_table(json_t *o, const struct dm_statout *out, struct dm_buf *b)
 		json_array_foreach(x, i, v) {
 			c = uval(v, "count");
 			snprintf(n[1], sizeof n[1], "%llu", c);
-			snprintf(pct, sizeof pct, "%.1f%%", 100 *
+			dm_table_pct(pct, sizeof pct,
 			    json_number_value(json_object_get(v, "share")));
 			dm_buf_reset(&t);
 			typelist(&t, json_object_get(v, "types"), c);
@@ -362,7 +362,7 @@ dm_summary_table(json_t *o, const struct dm_statout *out, struct dm_buf *b)
 			dm_buf_reset(&t);
 			valtext(&t, json_object_get(v, "value"), 28);
 			snprintf(n[1], sizeof n[1], "%llu", uval(v, "count"));
-			snprintf(pct, sizeof pct, "%.1f%%", 100 * share);
+			dm_table_pct(pct, sizeof pct, share);
 			dm_buf_reset(&u);
 			bar(&u, first > 0 ? share / first : 0, 20, out->ascii);
 			cell[0] = t.buf;
@@ -622,13 +622,18 @@ dm_summary_html(json_t *o, const char *title, struct dm_buf *b)
 			struct dm_buf t = DM_BUF_INIT;
 			double share = json_number_value(json_object_get(x,
 			    "share"));
+			char pct[32];
 
 			dm_buf_adds(b, "<tr><td>");
 			esc(b, json_string_value(json_object_get(x, "path")));
-			dm_buf_addf(b, "</td><td>%llu</td><td>%.1f%%</td><td "
+			dm_buf_addf(b, "</td><td>%llu</td><td>",
+			    uval(x, "count"));
+			dm_table_pct(pct, sizeof pct, share);
+			esc(b, pct);
+			dm_buf_addf(b, "</td><td "
 			    "style=\"width:10em;text-align:left\"><span "
 			    "class=\"cov\" style=\"width:%.1f%%\"></span></td><td>",
-			    uval(x, "count"), 100 * share, 100 * share);
+			    100 * share);
 			typelist(&t, json_object_get(x, "types"), uval(x, "count"));
 			esc(b, t.buf);
 			dm_buf_free(&t);

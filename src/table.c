@@ -1,4 +1,5 @@
 /* table.c - columns of text for the terminal */
+#include <stdio.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -60,4 +61,17 @@ dm_table_row(struct dm_buf *b, const struct dm_col *col, size_t ncol,
 		}
 		at += col[i].width;
 	}
+}
+
+/* 9999 samples of 10000 read as all of them at 100.0%, and 1 as none at
+ * 0.0%: a field missing from some, a stage that dropped some, looked
+ * whole. They are >99.9% and <0.1%. */
+void
+dm_table_pct(char *b, size_t n, double share)
+{
+	snprintf(b, n, "%.1f%%", 100 * share);
+	if (share < 1 && strcmp(b, "100.0%") == 0)
+		snprintf(b, n, ">99.9%%");
+	else if (share > 0 && strcmp(b, "0.0%") == 0)
+		snprintf(b, n, "<0.1%%");
 }

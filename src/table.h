@@ -29,4 +29,8 @@ struct dm_col {
 void	 dm_table_row(struct dm_buf *, const struct dm_col *, size_t ncol,
 	    const char *const *cells);
 
+/* A share in [0, 1] as a percentage of one decimal ("66.7%"); a share
+ * short of all, or above none, is never written as 100.0% or 0.0%. */
+void	 dm_table_pct(char *, size_t, double share);
+
 #endif /* DM_TABLE_H */

@@ -1145,6 +1145,35 @@ OUT
 	assert_output '"text"'
 }
 
+@test "a share short of all is not shown as 100.0%, one above none not as 0.0%: coverage, value counts, the report and the funnel" {
+	seq 1 10000 | sed 's/.*/{"text":"a","f":&}/' | sed '5s/,"f":5//' >share.jsonl
+	echo '{"text":"b","g":1}' >>share.jsonl
+	LC_ALL=C run sh -c 'dm-stats -s len -c text share.jsonl | tail -n 8'
+	assert_output <<-'EOF'
+	field                                count   share  types
+	f                                     9999  >99.9%  number
+	g                                        1   <0.1%  number
+	text                                 10001  100.0%  string
+
+	text: 10001 present, 0 missing, 2 distinct
+	  a                                  10000  >99.9%  ####################
+	  b                                      1   <0.1%  
+	EOF
+	dm-stats -s len --html r.html share.jsonl
+	run sh -c "grep -o '<tr><td>[fgt][a-z]*</td><td>[0-9]*</td><td>[^<]*</td>' r.html"
+	assert_output <<-'EOF'
+	<tr><td>f</td><td>9999</td><td>&gt;99.9%</td>
+	<tr><td>g</td><td>1</td><td>&lt;0.1%</td>
+	<tr><td>text</td><td>10001</td><td>100.0%</td>
+	EOF
+	DM_REPORT=rep.jsonl dm-filter 'text != "b"' share.jsonl >/dev/null
+	run sh -c 'dm-stats --funnel rep.jsonl | tail -n 2'
+	assert_output <<-'EOF'
+	dm-filter 'text != "b"' share.jsonl        10001     10000         1  >99.9%
+	  expression                                                       1
+	EOF
+}
+
 @test "the funnel of a pipeline: stage by stage, in, out and why" {
 	printf '{"text":"%s"}\n' a bb ccc dddd eeeee ffffff >in.jsonl
 	export DM_REPORT=$TMP/r.jsonl
