@@ -86,10 +86,36 @@ valueat(const char *s, size_t n, size_t i, size_t j)
 	return w;
 }
 
+/*
+ * s with the password of each URL replaced (https://user:***@host/): a
+ * --base-url or a command of dm-run with credentials in it left them.
+ */
+static void
+urlpasswords(struct dm_buf *out, const char *s)
+{
+	const char *p, *a, *c, *at;
+
+	while ((p = strstr(s, "://")) != NULL) {
+		a = p + 3;
+		at = a + strcspn(a, "@/?# \t\n'\"");
+		c = memchr(a, ':', (size_t)(at - a));
+		if (*at != '@' || c == NULL) {
+			dm_buf_add(out, s, (size_t)(a - s));
+			s = a;
+			continue;
+		}
+		dm_buf_add(out, s, (size_t)(c + 1 - s));
+		dm_buf_adds(out, "***");
+		s = at;
+	}
+	dm_buf_adds(out, s);
+}
+
 void
 dm_report_scrub(struct dm_buf *out, const char *s, int *next)
 {
-	size_t i = 0, j, n = strlen(s), w;
+	struct dm_buf u = DM_BUF_INIT;
+	size_t i = 0, j, n, w;
 	char q;
 
 	if (*next) {
@@ -97,10 +123,14 @@ dm_report_scrub(struct dm_buf *out, const char *s, int *next)
 		dm_buf_adds(out, "***");
 		return;
 	}
+	urlpasswords(&u, s);
+	s = u.len ? u.buf : "";
+	n = u.len;
 	/* An option alone whose value is the next argument. */
 	if (s[0] == '-' && strchr(s, '=') == NULL && secretname(s, n)) {
 		*next = 1;
 		dm_buf_adds(out, s);
+		dm_buf_free(&u);
 		return;
 	}
 	while (i < n) {
@@ -150,6 +180,7 @@ dm_report_scrub(struct dm_buf *out, const char *s, int *next)
 			;
 		dm_buf_adds(out, "***");
 	}
+	dm_buf_free(&u);
 }
 
 static void

@@ -41,7 +41,8 @@ void	 dm_report_set_int(const char *key, long long v);
 int	 dm_report_write(int status);
 /* Replaces in s the values of secrets: of options and variables whose name
  * ends in key, token, secret or password (--api-key=..., --token ...,
- * DM_LLM_API_KEY=..., Authorization: Bearer ...). next is set when the
+ * DM_LLM_API_KEY=..., Authorization: Bearer ..., KEY="a b" to its quote),
+ * and the passwords of URLs (https://user:***@host). next is set when the
  * following argument is the secret value of option s. Appends to out. */
 struct dm_buf;
 void	 dm_report_scrub(struct dm_buf *out, const char *s, int *next);

@@ -90,6 +90,17 @@ OUT
 	assert_output 0
 }
 
+@test "the password of a URL never reaches the report; a port or an @ in the path stays" {
+	echo '{"text":"x"}' >in.jsonl
+	DM_REPORT=r.jsonl dm-map lower in.jsonl 'https://user:pa55@host/v1' \
+	    'dm-llm --base-url http://u:s3cr3t@127.0.0.1:8080/v1 x' \
+	    'http://host:8080/a@b' 'https://user@host/' 2>/dev/null >/dev/null || :
+	run jq -c '.args[2:]' r.jsonl
+	assert_output '["https://user:***@host/v1","dm-llm --base-url http://u:***@127.0.0.1:8080/v1 x","http://host:8080/a@b","https://user@host/"]'
+	run grep -c 'pa55\|s3cr3t' r.jsonl
+	assert_output 0
+}
+
 @test "dm-llm's API key never reaches the report" {
 	echo '{"text":"x"}' >in.jsonl
 	echo 'k3y-from-file' >key
