@@ -288,6 +288,15 @@ dm_summary_table(json_t *o, const struct dm_statout *out, struct dm_buf *b)
 			dm_table_row(b, quantcols, NCOL(quantcols), cell);
 			dm_buf_addc(b, '\n');
 		}
+		/* as the HTML report says it: else a sketch's quantiles read
+		 * as exact */
+		q = json_object_get(o, "quantiles");
+		if (!json_is_true(json_object_get(q, "exact")))
+			dm_buf_addf(b, "(from a KLL sketch, k = %lld: ranks "
+			    "within %.1f %% of the count)\n",
+			    (long long)json_integer_value(json_object_get(q,
+			    "k")), 100 * json_number_value(json_object_get(q,
+			    "rank_error")));
 		dm_buf_addc(b, '\n');
 		dm_table_row(b, histcols, NCOL(histcols), histhead);
 		dm_buf_addc(b, '\n');

@@ -540,6 +540,27 @@ PY
 	EOF
 }
 
+@test "the table says, as the HTML report does, when its quantiles come from the sketch" {
+	seq 1 300 | sed 's/.*/{"v":&}/' >k.jsonl
+	LC_ALL=C run sh -c 'dm-stats -s v --depth 0 k.jsonl | sed -n 6,9p'
+	assert_output <<-'EOF'
+	quantile               1%       5%      25%      50%      75%      95%      99%
+	v                       4       16       76      150      226      285      297
+	(from a KLL sketch, k = 256: ranks within 1.5 % of the count)
+
+	EOF
+	dm-stats -s v --depth 0 --html r.html k.jsonl
+	grep -q 'Quantiles from a KLL sketch (k = 256): ranks within 1.5 % of the count.' r.html
+	# exact ones, with no note
+	LC_ALL=C run sh -c 'dm-stats -s v --depth 0 --exact k.jsonl | sed -n 6,9p'
+	assert_output <<-'EOF'
+	quantile               1%       5%      25%      50%      75%      95%      99%
+	v                    3.99    15.95    75.75    150.5    225.2    285.1      297
+
+	histogram              min                                            max
+	EOF
+}
+
 @test "the JSON summary has the documented members in order" {
 	small
 	run sh -c "dm-stats -c meta.lang --json small.jsonl | jq -c '[keys_unsorted, .quantiles, (.stats[0] | keys_unsorted), (.stats[0].histogram | keys_unsorted), (.fields[0] | keys_unsorted), (.counts[0] | keys_unsorted), [.stats[].name]]'"
