@@ -236,6 +236,12 @@ $(OBJDIR)/src/shim.o: $(OBJDIR)/libdir.stamp
 $(OBJDIR)/libdir.stamp: FORCE
 	@mkdir -p $(@D)
 	@echo '$(LIBDIR)' | cmp -s - $@ || echo '$(LIBDIR)' >$@
+# and the data's, for share.o (make SHAREDIR=/x install, or PREFIX=/y)
+$(OBJDIR)/src/share.o: DM_CFLAGS += -DDM_SHAREDIR_BUILTIN='"$(SHAREDIR)"'
+$(OBJDIR)/src/share.o: $(OBJDIR)/sharedir.stamp
+$(OBJDIR)/sharedir.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(SHAREDIR)' | cmp -s - $@ || echo '$(SHAREDIR)' >$@
 FORCE:
 .PHONY: FORCE
 

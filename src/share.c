@@ -10,6 +10,10 @@
 #ifndef DM_PREFIX
 #define DM_PREFIX "/usr/local"
 #endif
+/* make's SHAREDIR, PREFIX/share/dm unless set apart */
+#ifndef DM_SHAREDIR_BUILTIN
+#define DM_SHAREDIR_BUILTIN DM_PREFIX "/share/dm"
+#endif
 
 static int
 isdir(const char *p)
@@ -49,6 +53,6 @@ dm_sharedir(void)
 			}
 		}
 	}
-	dir = dm_xstrdup(DM_PREFIX "/share/dm");
+	dir = dm_xstrdup(DM_SHAREDIR_BUILTIN);
 	return dir;
 }

@@ -89,6 +89,19 @@ $TMP/p/share/dm/mine.txt"
 	    [ "$(stat -c %a lib/dm/dm-langid.so)" = 644 ]
 }
 
+@test "make install SHAREDIR=DIR puts the data in DIR, and the tools look for it there" {
+	make -s -C "$DM_REPO" install PREFIX="$TMP/p" SHAREDIR="$TMP/data"
+	[ -f "$TMP/data/wordlists/stopwords/en.txt" ] && [ ! -e "$TMP/p/share/dm" ]
+	# the tools looked in PREFIX/share/dm only: "No such file"
+	run env -i "$TMP/p/bin/dm-map" 'stats names=stopword_ratio' <<<'{"text":"the cat and a dog"}'
+	assert_success
+	assert_output '{"text":"the cat and a dog","stats":{"stopword_ratio":0.6}}'
+	make -s -C "$DM_REPO" uninstall PREFIX="$TMP/p" SHAREDIR="$TMP/data"
+	[ ! -e "$TMP/data" ]
+	# and the build's own tools are built again for their place
+	make -s -C "$DM_REPO"
+}
+
 @test "the installed demo runs from any directory" {
 	make -s -C "$DM_REPO" install DESTDIR="$TMP/root" PREFIX=/opt/dm
 	mkdir elsewhere && cd elsewhere
