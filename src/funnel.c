@@ -1,4 +1,5 @@
 /* funnel.c - dm-stats --funnel: what each stage of a pipeline did */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,12 +26,25 @@ issummed(const char *k)
 	return 0;
 }
 
+/* a + b, held at the ends of the type: counts of a report file are
+ * anyone's text, and a signed overflow is undefined */
+static json_int_t
+satadd(json_int_t a, json_int_t b)
+{
+	json_int_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? LLONG_MAX : LLONG_MIN;
+	return r;
+}
+
 static void
 addint(json_t *o, const char *k, json_int_t v)
 {
 	json_t *x = json_object_get(o, k);
 
-	json_object_set_new(o, k, json_integer((x ? json_integer_value(x) : 0) + v));
+	json_object_set_new(o, k, json_integer(satadd(x ?
+	    json_integer_value(x) : 0, v)));
 }
 
 /* Folds one report line into its stage: the runs of one command (the
@@ -210,7 +224,7 @@ dropped(const json_t *st)
 	long long n = ival(st, "rejected") > 0 ? ival(st, "rejected") : 0;
 
 	json_object_foreach((json_t *)json_object_get(st, "dropped"), k, v)
-		n += (long long)json_integer_value(v);
+		n = satadd(n, json_integer_value(v));
 	return n;
 }
 

@@ -1311,6 +1311,17 @@ OUT
 OUT
 }
 
+@test "--funnel adds up counts past the largest integer as the largest, not wrapped below zero" {
+	M=9223372036854775807
+	for i in 1 2; do
+		printf '{"tool":"dm-map","args":["lower"],"pid":7,"seconds":0.001,"status":0,"in":%s,"out":%s,"rejected":0,"dropped":{"x":%s}}\n' $M $M $M
+	done >big.jsonl
+	# the sums overflowed (undefined; -2 here) and the table said '-'
+	run dm-stats --funnel --json big.jsonl
+	assert_success
+	assert_output '{"dm_funnel":1,"stages":[{"tool":"dm-map","args":["lower"],"runs":2,"seconds":0.002,"status":0,"in":9223372036854775807,"out":9223372036854775807,"rejected":0,"dropped":{"x":9223372036854775807}}]}'
+}
+
 @test "--funnel on a file that is not a report" {
 	echo '{"a":1}' >x.jsonl
 	run_split dm-stats --funnel x.jsonl
