@@ -34,8 +34,8 @@ retry(struct dm_llm_run *R, struct dm_llm_req *s, enum dm_llm_cause c,
 	if (s->attempts > R->o.retries) {
 		struct dm_buf m = DM_BUF_INIT;
 
-		dm_buf_addf(&m, "%s (gave up after %d attempts)", msg,
-		    s->attempts);
+		dm_buf_addf(&m, "%s (gave up after %d attempt%s)", msg,
+		    s->attempts, s->attempts == 1 ? "" : "s");
 		dm_llm_run_fail(R, s, status, m.buf);
 		dm_buf_free(&m);
 		return;

@@ -521,8 +521,8 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	llm -p '{text}' --retries 0 --rejects rej.jsonl in.jsonl
 	assert_status 1
 	assert_output $'{"text":"ok","llm":"echo: ok"}\n{"text":"ok2","llm":"echo: ok2"}'
-	assert_file rej.jsonl '{"file":"in.jsonl","line":2,"reason":"HTTP 503: scripted 503 (request 4) (gave up after 1 attempts)","raw":"{\"text\":\"[[fail:503]]\"}"}'
-	[ "$(sed -n 1p <<<"$stderr")" = 'dm-llm: in.jsonl:2: HTTP 503: scripted 503 (request 4) (gave up after 1 attempts)' ]
+	assert_file rej.jsonl '{"file":"in.jsonl","line":2,"reason":"HTTP 503: scripted 503 (request 4) (gave up after 1 attempt)","raw":"{\"text\":\"[[fail:503]]\"}"}'
+	[ "$(sed -n 1p <<<"$stderr")" = 'dm-llm: in.jsonl:2: HTTP 503: scripted 503 (request 4) (gave up after 1 attempt)' ]
 }
 
 @test "honours Retry-After in seconds and as a date, and retry-after-ms" {
@@ -549,7 +549,7 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	llm -p '{text}' -j 1 --retries 0 in.jsonl
 	assert_status 1
 	assert_output <<-'EOF'
-	{"text":"[[fail:429:retry-after=1]]","llm_error":{"status":429,"message":"scripted 429 (request 1) (gave up after 1 attempts)"}}
+	{"text":"[[fail:429:retry-after=1]]","llm_error":{"status":429,"message":"scripted 429 (request 1) (gave up after 1 attempt)"}}
 	{"text":"b","llm":"echo: b"}
 	EOF
 	[ "$(llm_requests)" -eq 2 ]
@@ -874,7 +874,7 @@ dm-llm: 2 samples: 1 answered (1 from the cache), 0 skipped, 1 failed" ]
 	printf '%s\n' "$output" >first.jsonl
 	assert_file first.jsonl <<-'EOF'
 	{"text":"a","llm":"echo: a"}
-	{"text":"[[fail:503x1]]","llm_error":{"status":503,"message":"scripted 503 (request 1) (gave up after 1 attempts)"}}
+	{"text":"[[fail:503x1]]","llm_error":{"status":503,"message":"scripted 503 (request 1) (gave up after 1 attempt)"}}
 	EOF
 	llm -p '{text}' --skip-existing first.jsonl
 	assert_success
