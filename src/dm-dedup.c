@@ -456,6 +456,7 @@ main(int argc, char *argv[])
 		dm_dedup_printparams(&r);
 		dm_dedup_free(&r.d);
 		dm_buf_free(&r.err);
+		free(r.keys);
 		return dm_exit(DM_EXIT_OK);
 	}
 	if (stage >= 1 && stage <= 3 && r.outdir == NULL)
