@@ -263,16 +263,32 @@ main(int argc, char *argv[])
 	json_t *o;
 	int c, json = 0, partial = 0, mergemode = 0, funnel = 0, exact = 0;
 	int strict = 0, keyset = 0, depthset = 0;
-	int depth = 4, ascii = 0, status = DM_EXIT_OK, r;
+	int depth = 4, ascii = 0, status = DM_EXIT_OK, r, li;
+	char shortname[3] = "-";
+	const char *notfunnel = NULL;	/* an option --funnel has no use for */
 
 	dm_init(argv[0]);
 	dm_report_start(argc, argv);
 	dm_io_init(&io);
 	memset(&S, 0, sizeof S);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:hk:s:V", longopts, NULL)) != -1) {
+	while ((li = -1, c = getopt_long(argc, argv, ":c:hk:s:V", longopts,
+	    &li)) != -1) {
 		if (c == 'k')
 			keyset = 1;
+		/* the funnel is the report's own: every option about samples,
+		 * statistics or this run's own report would be ignored */
+		if (notfunnel == NULL && c != OPT_ASCII && c != OPT_FUNNEL &&
+		    c != OPT_HTML && c != OPT_JSON && c != OPT_MERGE &&
+		    c != OPT_PARTIAL && c != 'h' && c != 'V' && c != '?' &&
+		    c != ':') {
+			if (li >= 0)
+				notfunnel = longopts[li].name;
+			else {
+				shortname[1] = (char)c;
+				notfunnel = shortname;
+			}
+		}
 		if (dm_io_option(&io, c, optarg, usage))
 			continue;
 		switch (c) {
@@ -351,6 +367,10 @@ main(int argc, char *argv[])
 	if (funnel) {
 		if (partial)
 			dm_usage_die(usage, "--funnel: no --partial");
+		if (notfunnel != NULL)
+			dm_usage_die(usage, "--funnel shows the report FILE as "
+			    "it is: no %s%s", *notfunnel == '-' ? "" : "--",
+			    notfunnel);
 		if (argc != 1)
 			dm_usage_die(usage, "--funnel needs one FILE");
 		/* reading the report adds no line to it */

@@ -1322,6 +1322,24 @@ OUT
 	assert_output '{"dm_funnel":1,"stages":[{"tool":"dm-map","args":["lower"],"runs":2,"seconds":0.002,"status":0,"in":9223372036854775807,"out":9223372036854775807,"rejected":0,"dropped":{"x":9223372036854775807}}]}'
 }
 
+@test "--funnel refuses the options it has no use for, where it ignored them" {
+	usage=$(usage_of dm-stats)
+	echo '{"text":"hello world"}' | DM_REPORT=r.jsonl dm-map lower >/dev/null
+	for o in '--top 3:--top' '--bins=4:--bins' '-s len:-s' '--stats=len:--stats' \
+	    '-c meta:-c' '--exact:--exact' '--depth 2:--depth' '-k body:-k' \
+	    '--strict:--strict' '--on-error=skip:--on-error' '--max-line 9:--max-line' \
+	    '--rejects rej:--rejects' '--report other:--report'; do
+		run_split dm-stats --funnel ${o%%:*} r.jsonl
+		assert_status 2
+		assert_stderr "dm-stats: --funnel shows the report FILE as it is: no ${o#*:}"$'\n'"$usage"
+	done
+	[ ! -e rej ] && [ ! -e other ]
+	# DM_REPORT is no option, and --ascii, --json and --html are the funnel's
+	run sh -c 'DM_REPORT=other dm-stats --funnel --ascii --json r.jsonl | jq -c "[.stages[] | [.tool, .in, .out]]"'
+	assert_output '[["dm-map",1,1]]'
+	[ ! -e other ]
+}
+
 @test "--funnel on a file that is not a report" {
 	echo '{"a":1}' >x.jsonl
 	run_split dm-stats --funnel x.jsonl
