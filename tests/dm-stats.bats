@@ -1340,6 +1340,34 @@ OUT
 	[ ! -e other ]
 }
 
+@test "status 2 still summarizes what was read, a signal writes nothing (EXIT STATUS)" {
+	printf '{"text":"ab"}\nnope\n{"text":"c"}\n' >bad.jsonl
+	run_split dm-stats -s len --json bad.jsonl
+	assert_status 2
+	assert_stderr "dm-stats: bad.jsonl:2:1: invalid JSON: expected a value"
+	run sh -c 'dm-stats -s len --json bad.jsonl 2>/dev/null | jq -c "[.samples, .rejected, .stats[0].max]"'
+	assert_output '[1,1,2]'
+	printf '{"text":"abc"}\n' >good.jsonl
+	run_split dm-stats -s len --json nosuch.jsonl good.jsonl
+	assert_status 2
+	assert_stderr "dm-stats: nosuch.jsonl: No such file or directory"
+	run sh -c 'dm-stats -s len --json nosuch.jsonl good.jsonl 2>/dev/null | jq -c "[.samples, .stats[0].max]"'
+	assert_output '[1,3]'
+	mkfifo in
+	dm-stats -s len <in >out 2>err 3>&- &
+	pid=$!
+	sleep 5 >in 3>&- &
+	hold=$!
+	echo '{"text":"ab"}' >in
+	sleep 0.3
+	kill -TERM "$pid"
+	st=0
+	wait "$pid" || st=$?
+	kill "$hold"
+	[ "$st" = 143 ]
+	[ ! -s out ] && [ ! -s err ]
+}
+
 @test "--funnel on a file that is not a report" {
 	echo '{"a":1}' >x.jsonl
 	run_split dm-stats --funnel x.jsonl
