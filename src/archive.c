@@ -54,7 +54,7 @@ enum {
 struct chead {
 	long long		 size, mtime;
 	unsigned long long	 unpacked;
-	int			 hasmtime, isfile, haspath, kind;
+	int			 hasmtime, isfile, islink, haspath, kind;
 };
 
 /* A job: the archive starts at offset at of the descriptor sent with it
@@ -275,6 +275,7 @@ cread(int out, int fd, const struct cjob *j)
 		h.mtime = (long long)m.mtime;
 		h.hasmtime = m.hasmtime;
 		h.isfile = m.isfile;
+		h.islink = m.islink;
 		h.haspath = m.path != NULL;
 		h.kind = dm_archive_kind(&d);
 		h.unpacked = dm_archive_unpacked(&d);
@@ -610,6 +611,7 @@ cnext(struct dm_archive *d, struct dm_entry *m)
 	m->hasmtime = h.hasmtime;
 	m->mtime = (time_t)h.mtime;
 	m->isfile = h.isfile;
+	m->islink = h.islink;
 	d->kind = h.kind;
 	d->unpacked = h.unpacked;
 	d->cs = CS_MEMBER;
@@ -772,6 +774,9 @@ again:
 	    (archive_entry_filetype(e) == 0 &&
 	    (archive_format(d->a) & ARCHIVE_FORMAT_BASE_MASK) ==
 	    ARCHIVE_FORMAT_AR);
+	/* (tar's link is of no file type) */
+	m->islink = m->size == 0 && (archive_entry_hardlink(e) != NULL ||
+	    (m->isfile && archive_entry_nlink(e) > 1));
 	return 1;
 }
 

@@ -49,6 +49,10 @@ struct dm_entry {
 	time_t		 mtime;
 	int		 hasmtime;	/* whether mtime is set */
 	int		 isfile;	/* a regular file */
+	int		 islink;	/* a file of no data of its own: a
+					 * hard link whose data is another
+					 * member's (tar's link after its
+					 * file, cpio's links before it) */
 };
 /* 1 with *m filled; 0 at the end; -1 on an error (dm_archive_error). */
 int	 dm_archive_next(struct dm_archive *, struct dm_entry *m);

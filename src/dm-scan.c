@@ -415,7 +415,7 @@ main(int argc, char *argv[])
 	}
 	status = dm_io_close(&io);
 	dm_report_counts(sc.nread + sc.nbinary + sc.nlarge + sc.nnotutf8 +
-	    sc.ndocs,
+	    sc.ndocs + sc.nnotext + sc.nlinks,
 	    io.out.nlines, io.nrejected);
 	if (sc.nbinary)
 		dm_report_drop("binary", sc.nbinary);
@@ -425,6 +425,10 @@ main(int argc, char *argv[])
 		dm_report_drop("not utf-8", sc.nnotutf8);
 	if (sc.ndocs)
 		dm_report_drop("document not read", sc.ndocs);
+	if (sc.nnotext)
+		dm_report_drop("no text", sc.nnotext);
+	if (sc.nlinks)
+		dm_report_drop("hard link", sc.nlinks);
 	if (sc.nerrors)
 		dm_report_set_int("errors", (long long)sc.nerrors);
 	if (sc.nerrors && status < DM_EXIT_REJECTS)

@@ -252,6 +252,18 @@ unitsize(const unsigned char *s, size_t n, int *be)
 	return *be = !s[0], 2;
 }
 
+/* The encoding of UTF-16 or UTF-32 s that has no byte order mark, by
+ * where the NULs of its first character are. */
+static const char *
+noboms(const char *s, size_t n)
+{
+	int be;
+
+	if (unitsize((const unsigned char *)s, n, &be) == 4)
+		return be ? "UCS-4BE" : "UCS-4LE";
+	return be ? "UTF-16BE" : "UTF-16LE";
+}
+
 /*
  * s with each CR LF pair and each lone CR made LF, when it has a CR:
  * HTML normalizes newlines so in its input stream, before tokenizing
@@ -442,8 +454,14 @@ html_text(const char *s, size_t n, struct dm_doctext *t, char **title,
 		return r;
 	}
 	/* UTF-8 unless the document says otherwise (libxml2 guesses
-	 * Latin-1 for HTML that declares nothing) */
-	if (dm_utf8_check(s, n) == n)
+	 * Latin-1 for HTML that declares nothing); UTF-16 or UTF-32 without
+	 * a byte order mark is told, as libxml2 finds it only from "<?"
+	 * (its NULs are valid UTF-8, and the page read as UTF-8 had no
+	 * text) */
+	if (wide(s, n) && n >= 2 && !((s[0] == '\xFF' && s[1] == '\xFE') ||
+	    (s[0] == '\xFE' && s[1] == '\xFF')))
+		enc = noboms(s, n);
+	else if (dm_utf8_check(s, n) == n)
 		enc = "UTF-8";
 	if ((ctxt = htmlNewParserCtxt()) == NULL) {
 		dm_buf_addf(err, "libxml2: out of memory");

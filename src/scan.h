@@ -78,6 +78,8 @@ struct dm_scan {
 	unsigned long long nsmall;		/* under --min-size */
 	unsigned long long nerrors;		/* unreadable files, bad archives */
 	unsigned long long ndocs;		/* documents that failed, skipped */
+	unsigned long long nnotext;		/* documents read, with no text */
+	unsigned long long nlinks;		/* hard links in archives */
 	unsigned long long nbytes;		/* bytes read, for --progress */
 	int		 stop;		/* the scan must end: see bomb, io */
 	int		 bomb;		/* --max-total was passed (reported) */

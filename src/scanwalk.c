@@ -726,9 +726,12 @@ doc(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 		dm_warn("%s: %s, skipped", shown(sc, path, plen), err.buf);
 		sc->ndocs++;
 	}
-	/* a file read, however many samples (pages) it gave */
+	/* a file read, however many samples (pages) it gave; one read
+	 * whole that gave none is counted, as it gives no sample */
 	if (d.nsamples > 0)
 		sc->nread++;
+	else if (err.len == 0)
+		sc->nnotext++;
 	dm_buf_free(&err);
 }
 
@@ -1084,8 +1087,13 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 		/* a member whose data could not be read was reported, and
 		 * the archive is no good after it, unless it says so; what
 		 * is left of the member is not read again */
-		lost = e.isfile && member(sc, a, &e, nth, path, level,
-		    mtime) < 0;
+		/* a hard link's text is the sample of the member that
+		 * holds the data (before it in tar, after it in cpio):
+		 * read as a file, it gave an empty sample */
+		if (e.islink)
+			sc->nlinks++;
+		lost = e.isfile && !e.islink && member(sc, a, &e, nth, path,
+		    level, mtime) < 0;
 		if (lost && !dm_archive_goes_on(a))
 			break;
 		if (sc->stop || dm_interrupted || overtotal(sc))
@@ -1337,7 +1345,8 @@ dm_scan_summary(struct dm_scan *sc)
 	struct dm_buf b = DM_BUF_INIT;
 
 	if (!(sc->nbinary || sc->nlarge || sc->nnotutf8 || sc->nspecial ||
-	    sc->nerrors || sc->nloops || sc->ndocs))
+	    sc->nerrors || sc->nloops || sc->ndocs || sc->nnotext ||
+	    sc->nlinks))
 		return;
 	dm_buf_addf(&b, "%llu file%s read", sc->nread,
 	    sc->nread == 1 ? "" : "s");
@@ -1356,6 +1365,12 @@ dm_scan_summary(struct dm_scan *sc)
 	if (sc->ndocs)
 		dm_buf_addf(&b, ", %llu document%s skipped", sc->ndocs,
 		    sc->ndocs == 1 ? "" : "s");
+	if (sc->nnotext)
+		dm_buf_addf(&b, ", %llu document%s without text", sc->nnotext,
+		    sc->nnotext == 1 ? "" : "s");
+	if (sc->nlinks)
+		dm_buf_addf(&b, ", %llu hard link%s in archives skipped",
+		    sc->nlinks, sc->nlinks == 1 ? "" : "s");
 	if (sc->nloops)
 		dm_buf_addf(&b, ", %llu link loop%s", sc->nloops,
 		    sc->nloops == 1 ? "" : "s");

@@ -329,6 +329,30 @@ ERR
 	[ "$(jq -c .text <<<"$output")" = "$(printf '%s\n' '"one\ntwo\nthree"' '"hi\ntwo"')" ]
 }
 
+@test "HTML: UTF-16 and UTF-32 without a byte order mark are read, where they gave no sample and no word" {
+	printf '<html><body><p>Hello w\303\266rld \342\202\254</p></body></html>\n' >src.html
+	for e in UTF-16LE UTF-16BE UTF-32LE UTF-32BE; do
+		iconv -f UTF-8 -t "$e" src.html >"$e.html"
+	done
+	run_split dm-scan --extract UTF-16LE.html UTF-16BE.html UTF-32LE.html UTF-32BE.html
+	assert_success
+	assert_stderr ''
+	[ "$(jq -c '[.path, .text]' <<<"$output")" = "$(printf '%s\n' \
+	    '["UTF-16LE.html","Hello wörld €"]' '["UTF-16BE.html","Hello wörld €"]' \
+	    '["UTF-32LE.html","Hello wörld €"]' '["UTF-32BE.html","Hello wörld €"]')" ]
+}
+
+@test "a document without text is counted in the summary and the report, where it was left out without a word" {
+	printf '<html><body><p>Hi</p></body></html>' >a.html
+	printf '<html><head><title>T</title></head><body> </body></html>' >b.html
+	run_split dm-scan --extract --report r.jsonl a.html b.html
+	assert_success
+	assert_stderr 'dm-scan: 1 file read, 1 document without text'
+	assert_output '{"path":"a.html","id":"'"$(jq -r .id <<<"$output")"'","size":35,"mtime":"'"$(jq -r .mtime <<<"$output")"'","type":"html","extractor":"'"$(jq -r .extractor <<<"$output")"'","encoding":"utf-8","text":"Hi"}'
+	run jq -c '[.in, .out, .dropped]' r.jsonl
+	assert_output '[2,1,{"no text":1}]'
+}
+
 @test "EPUB: chapters in spine order, not manifest order, hrefs relative to the OPF and %-encoded; one missing is said, status 1" {
 	mkdir -p e/META-INF e/OEBPS/text
 	printf 'application/epub+zip' >e/mimetype

@@ -1527,6 +1527,28 @@ EOF
 	    'dm-scan: 1 file read, 1 file too large')"
 }
 
+@test "a hard link in a tar or cpio archive is counted, where tar's gave nothing and cpio's an empty text" {
+	mkdir d
+	echo 'hello there' >d/b.txt
+	ln d/b.txt d/a.txt
+	tar -cf t.tar d/b.txt d/a.txt
+	printf 'd/b.txt\nd/a.txt\n' | cpio -o -H newc >t.cpio 2>/dev/null
+	printf 'd/b.txt\nd/a.txt\n' | cpio -o -H odc >o.cpio 2>/dev/null
+	run_split dm-scan --report r.jsonl t.tar
+	assert_success
+	assert_stderr 'dm-scan: 1 file read, 1 hard link in archives skipped'
+	[ "$(jq -c '[.path, .text]' <<<"$output")" = '["t.tar!/d/b.txt","hello there\n"]' ]
+	run jq -c '[.in, .out, .dropped]' r.jsonl
+	assert_output '[2,1,{"hard link":1}]'
+	# newc keeps the data with the last name; odc with each
+	run_split dm-scan t.cpio o.cpio
+	assert_success
+	assert_stderr 'dm-scan: 3 files read, 1 hard link in archives skipped'
+	[ "$(jq -c '[.path, .text]' <<<"$output")" = "$(printf '%s\n' \
+	    '["t.cpio!/d/a.txt","hello there\n"]' '["o.cpio!/d/b.txt","hello there\n"]' \
+	    '["o.cpio!/d/a.txt","hello there\n"]')" ]
+}
+
 @test "a gzip of zeros read as an empty tar says what was read" {
 	head -c 10M /dev/zero | gzip >zeros.gz
 	run_split dm-scan zeros.gz

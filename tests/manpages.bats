@@ -9,10 +9,11 @@ load helper
 	assert_output ''
 }
 
-@test "no line of a man page quotes two terms with one macro chain (mdoc nests them: '‘a, ‘b’’')" {
-	# .Pq Ql a , Ql b renders (‘a, ‘b’’): each quote encloses the rest of
-	# its line; .Po, one .Ql a line each, .Pc gives (‘a’, ‘b’)
-	run grep -nE '^\..*(^|[[:space:].])(Ql|Dq|Sq|Qq)[[:space:]].*[[:space:]](Ql|Dq|Sq|Qq)([[:space:]]|$)' \
+@test "no quote macro of a man page is followed by another term on its line (mdoc quotes the rest of the line: '‘a, ‘b’’')" {
+	# .Pq Ql a , Ql b renders (‘a, ‘b’’) and .Pq Ql a No b (‘a b’): a
+	# quote encloses the rest of its line; .Po, a line for each, .Pc
+	# gives (‘a’, ‘b’) and (‘a’ b)
+	run grep -nE '^\..*(^|[[:space:].])(Ql|Dq|Sq|Qq)[[:space:]].*[[:space:]](Ql|Dq|Sq|Qq|No)([[:space:]]|$)' \
 	    "$BATS_TEST_DIRNAME"/../man/*.[17]
 	assert_status 1
 	assert_output ''
