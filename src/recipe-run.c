@@ -517,9 +517,19 @@ listfile(const struct dm_recipe *r)
 	return fd;
 }
 
+/* SIGCHLD's handler: it only ends sigsuspend (the default action would
+ * let the signal go unseen). */
+static void
+on_child(int sig)
+{
+	(void)sig;
+}
+
 int
 dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 {
+	struct sigaction sa, oldchld;
+	sigset_t waitset, oldmask;
 	struct cmds cs;
 	pid_t *pid;
 	char *tmp = NULL, *dest = NULL;
@@ -537,6 +547,22 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 		out = 1;
 	pid = dm_xcalloc(cs.n, sizeof *pid);
 	fflush(stdout);
+	/*
+	 * SIGINT, SIGTERM and SIGCHLD are held back outside sigsuspend, so
+	 * that one that comes after the check of dm_interrupted below is
+	 * seen at once, not when a stage exits (waitpid would have waited
+	 * for a stage; the signal had already been handled).
+	 */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_child;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, &oldchld);
+	sigemptyset(&waitset);
+	sigaddset(&waitset, SIGINT);
+	sigaddset(&waitset, SIGTERM);
+	sigaddset(&waitset, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &waitset, &oldmask);
 	/* the first stage reads standard input as show's text run by sh
 	 * does: a dataset_path /dev/stdin is this program's */
 	if (cs.listed)
@@ -554,6 +580,8 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 		if (pid[i] == 0) {
 			signal(SIGINT, SIG_DFL);
 			signal(SIGTERM, SIG_DFL);
+			signal(SIGCHLD, SIG_DFL);
+			sigprocmask(SIG_SETMASK, &oldmask, NULL);
 			if (dup2(in, 0) < 0 || dup2(fd[1], 1) < 0)
 				_exit(DM_EXIT_ERROR);
 			execvp(cs.c[i].argv[0], cs.c[i].argv);
@@ -582,7 +610,13 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 				if (pid[i] > 0)
 					kill(pid[i], dm_interrupted);
 		}
-		if ((p = waitpid(-1, &st, 0)) < 0) {
+		if ((p = waitpid(-1, &st, WNOHANG)) == 0) {
+			/* no stage has ended: wait for a signal, the held
+			 * ones let through meanwhile */
+			sigsuspend(&oldmask);
+			continue;
+		}
+		if (p < 0) {
 			if (errno == EINTR)
 				continue;
 			break;
@@ -609,6 +643,8 @@ dm_recipe_run(const struct dm_recipe *r, const struct dm_recipe_opts *o)
 		if (code > status)
 			status = code;
 	}
+	sigprocmask(SIG_SETMASK, &oldmask, NULL);
+	sigaction(SIGCHLD, &oldchld, NULL);
 	if (tmp) {
 		if (status == DM_EXIT_ERROR || dm_interrupted) {
 			unlink(tmp);
