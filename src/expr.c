@@ -2539,6 +2539,62 @@ canonstr(struct dm_buf *b, const struct dm_buf *c)
 	dm_buf_free(&t);
 }
 
+/*
+ * num(s): the decimal number that the string s (n bytes) spells, ASCII
+ * white space around it allowed, into v; null when it spells none. As a
+ * literal: an integer without a point or an exponent, of at most 2^53 by
+ * its digits, else a real; strtod would read more (hex, inf, nan), and a
+ * NUL byte would end its string early.
+ */
+static void
+numstring(const char *s, size_t n, struct val *v)
+{
+	const char *p = s, *end = s + n, *d;
+	char *tmp;
+	size_t i;
+	int isint = 1;
+	double x;
+
+	memset(v, 0, sizeof *v);
+	v->t = V_NULL;
+	while (p < end && isasciispace((unsigned char)*p))
+		p++;
+	while (end > p && isasciispace((unsigned char)end[-1]))
+		end--;
+	i = (size_t)(p < end && (*p == '+' || *p == '-'));
+	d = p + i;
+	while (p + i < end && isdigitc((unsigned char)p[i]))
+		i++;
+	if (p + i < end && p[i] == '.') {
+		isint = 0;
+		i++;
+		if (p + i - 1 == d && !(p + i < end &&
+		    isdigitc((unsigned char)p[i])))
+			return;		/* "." alone */
+		while (p + i < end && isdigitc((unsigned char)p[i]))
+			i++;
+	} else if (p + i == d)
+		return;			/* no digit */
+	if (p + i < end && (p[i] == 'e' || p[i] == 'E')) {
+		isint = 0;
+		i++;
+		if (p + i < end && (p[i] == '+' || p[i] == '-'))
+			i++;
+		if (!(p + i < end && isdigitc((unsigned char)p[i])))
+			return;
+		while (p + i < end && isdigitc((unsigned char)p[i]))
+			i++;
+	}
+	if (p + i != end)
+		return;
+	tmp = dm_xstrndup(p, i);
+	x = strtod(tmp, NULL);
+	free(tmp);
+	if (isinf(x))
+		return;			/* 1e400 */
+	setnum(v, x, isint && intdigits(d, (size_t)(end - d)));
+}
+
 static int
 evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 {
@@ -2631,24 +2687,9 @@ evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 			*v = a[0];
 		else if (a[0].t == V_BOOL)
 			setnum(v, a[0].b, 1);
-		else if (a[0].t == V_STR) {
-			char *tmp = dm_xstrndup(a[0].s, a[0].n), *end, *p = tmp;
-			double d;
-
-			while (*p == ' ' || *p == '\t' || *p == '\n')
-				p++;
-			errno = 0;
-			d = strtod(p, &end);
-			while (*end == ' ' || *end == '\t' || *end == '\n')
-				end++;
-			/* decimal only: strtod also takes hex, inf and nan */
-			if (end == p || *end != '\0' || isnan(d) || isinf(d) ||
-			    strpbrk(p, "xXiInN") != NULL)
-				v->t = V_NULL;
-			else
-				setnum(v, d, strpbrk(p, ".eEnN") == NULL);
-			free(tmp);
-		} else
+		else if (a[0].t == V_STR)
+			numstring(a[0].s, a[0].n, v);
+		else
 			v->t = V_NULL;
 		return 0;
 	case F_STR:

@@ -1021,6 +1021,30 @@ dm-filter: kept 1 of 1 samples"
 	done
 }
 
+@test "num reads a string as a literal: big integers are reals, white space on both sides, no NUL" {
+	# beyond 2^53 an integer is a real, told by its digits, as a literal is
+	value 'num("9007199254740993")'
+	assert_output 9007199254740992.0
+	value 'str(num("-9007199254740993"))'
+	assert_output '"-9007199254740992.0"'
+	value 'num("9007199254740992")'
+	assert_output 9007199254740992
+	value 'num("9007199254740993") == 9007199254740993'
+	assert_output true
+	# ASCII white space on either side, as strtod skips it before
+	value 'num("12\r")'
+	assert_output 12
+	value 'num("\f7\r\n")'
+	assert_output 7
+	# a NUL byte ends no number early
+	value 'num("1\u00002")'
+	assert_output null
+	for e in 'num("1e400")' 'num(".")' 'num("-")' 'num("1e")' 'num("0x10")'; do
+		value "$e"
+		assert_output null
+	done
+}
+
 @test "str writes a value as a string" {
 	s='{"text":"x","o":{ "k" : [1, 2.50] },"a":[ "x" ]}'
 	value 'str(15)' "$s"
