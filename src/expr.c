@@ -1803,6 +1803,33 @@ typeerror(struct dm_expr *e, struct node *n, const char *what)
 static int encode(struct dm_expr *, const struct val *, struct dm_buf *,
     struct dm_buf *);
 
+/*
+ * An error of node n for the sample, appended to err from offset mark:
+ * put "origin:line:col: " before it, as a type error and the errors of
+ * parsing name the place in the expression, so that the regex, float()
+ * or predicate that failed is known.
+ */
+static void
+located(struct dm_expr *e, struct node *n, struct dm_buf *err, size_t mark)
+{
+	struct dm_buf msg = DM_BUF_INIT;
+	const char *s, *ls = e->src;
+	unsigned long line = e->firstline;
+
+	for (s = e->src; s < e->src + n->col; s++)
+		if (*s == '\n') {
+			line++;
+			ls = s + 1;
+		}
+	dm_buf_add(&msg, err->buf + mark, err->len - mark);
+	dm_buf_setlen(err, mark);
+	dm_buf_addf(err, "%s:%lu:%zu: ", e->origin, line,
+	    (size_t)(e->src + n->col - ls) + 1);
+	dm_buf_add(err, msg.buf, msg.len);
+	dm_buf_free(&msg);
+}
+
+
 /* Two JSON values by value: numbers as numbers (1 == 1.0, which
  * json_equal takes for different), objects whatever their key order. */
 static int
@@ -2171,6 +2198,7 @@ evallang(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 	struct val a;
 	const char *label;
 	char *want;
+	size_t mark;
 	double d;
 	int r;
 
@@ -2178,9 +2206,12 @@ evallang(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 		return -1;
 	memset(v, 0, sizeof *v);
 	if (n->nkid == 0) {
+		mark = err->len;
 		if (dm_langid_top(n->lid, e->text, e->textlen, 0, &label, &d,
-		    err) < 0)
+		    err) < 0) {
+			located(e, n, err, mark);
 			return -1;
+		}
 		v->t = V_STR;
 		v->s = label;
 		v->n = strlen(label);
@@ -2194,10 +2225,13 @@ evallang(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 		return 0;
 	}
 	want = dm_xstrndup(a.s, a.n);
+	mark = err->len;
 	r = dm_langid_score(n->lid, e->text, e->textlen, 0, want, &d, err);
 	free(want);
-	if (r < 0)
+	if (r < 0) {
+		located(e, n, err, mark);
 		return -1;
+	}
 	setnum(v, d, 0);
 	return 0;
 }
@@ -2600,7 +2634,7 @@ evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 {
 	struct val a[2];
 	struct dm_field f;
-	size_t i, k = 0;
+	size_t i, k = 0, mark;
 	struct dm_buf *b;
 
 	if (n->fn == F_HAS) {
@@ -2630,7 +2664,12 @@ evalfunc(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 	case F_ALL_IN:
 		return allin(e, &a[0], &a[1], v, err);
 	case F_FLOAT:
-		return evalfloat(&a[0], v, err);
+		mark = err->len;
+		if (evalfloat(&a[0], v, err) < 0) {
+			located(e, n, err, mark);
+			return -1;
+		}
+		return 0;
 	case F_LEN:
 		if (a[0].t == V_STR)
 			setnum(v, (double)dm_utf8_count(a[0].s, a[0].n), 1);
@@ -2795,7 +2834,7 @@ static int
 eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 {
 	struct dm_field f;
-	size_t ncp;
+	size_t ncp, mark;
 	struct val a;
 	size_t ov[2];
 	double d;
@@ -2819,8 +2858,11 @@ eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 		}
 		if (gettext(e, err) < 0)
 			return -1;
-		if (dm_textstats_get(e->ts, n->stat, n->statarg, &d, err) < 0)
+		mark = err->len;
+		if (dm_textstats_get(e->ts, n->stat, n->statarg, &d, err) < 0) {
+			located(e, n, err, mark);
 			return -1;
+		}
 		setnum(v, d, n->stat->isint);
 		return 0;
 	case N_PRED:
@@ -2830,7 +2872,9 @@ eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 		r = n->def->filter(n->state, e->s, e->text, e->textlen, e->ts,
 		    &e->err2);
 		if (r < 0) {
+			mark = err->len;
 			dm_buf_addf(err, "%s: %s", n->def->name, e->err2.buf);
+			located(e, n, err, mark);
 			return -1;
 		}
 		if (r == 0) {
@@ -2878,8 +2922,11 @@ eval(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 			setbool(v, n->op);
 			return 0;
 		}
-		if ((r = dm_re_match(n->re, a.s, a.n, 0, ov, err)) < 0)
+		mark = err->len;
+		if ((r = dm_re_match(n->re, a.s, a.n, 0, ov, err)) < 0) {
+			located(e, n, err, mark);
 			return -1;
+		}
 		setbool(v, n->op ? !r : r);
 		return 0;
 	case N_ARRAY:

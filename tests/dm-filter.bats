@@ -1045,6 +1045,28 @@ dm-filter: kept 1 of 1 samples"
 	done
 }
 
+@test "an error of the expression on a sample names its place in the expression" {
+	printf '%s\n' '{"a":[1],"t":"x"}' '{"a":2,"t":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxz"}' >in.jsonl
+	run_split dm-filter --on-error=skip --rejects rej.jsonl 'a == 2 &&
+  t =~ /^(x+x+)+$/ || float(a) > 1' in.jsonl
+	assert_status 1
+	assert_output ''
+	assert_stderr <<'EOF'
+dm-filter: in.jsonl:1: expression:2:23: float() of an array
+dm-filter: in.jsonl:2: expression:2:5: match limit exceeded
+dm-filter: 2 of 2 samples rejected
+EOF
+	assert_file rej.jsonl <<'EOF'
+{"file":"in.jsonl","line":1,"reason":"expression:2:23: float() of an array","raw":"{\"a\":[1],\"t\":\"x\"}"}
+{"file":"in.jsonl","line":2,"reason":"expression:2:5: match limit exceeded","raw":"{\"a\":2,\"t\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxz\"}"}
+EOF
+	# from -f, the file and its line
+	printf '# rule\nfloat(a) >= 0\n' >r.dmf
+	run_split dm-filter -f r.dmf in.jsonl
+	assert_status 2
+	assert_stderr 'dm-filter: in.jsonl:1: r.dmf:2:1: float() of an array'
+}
+
 @test "str writes a value as a string" {
 	s='{"text":"x","o":{ "k" : [1, 2.50] },"a":[ "x" ]}'
 	value 'str(15)' "$s"
