@@ -146,7 +146,7 @@ main(int argc, char *argv[])
 	const char *file = NULL, *mark = NULL, *why, *origin;
 	unsigned long long kept = 0, judged;
 	char *src;
-	size_t len;
+	size_t len, skip;
 	int c, invert = 0, count = 0, strict = 0, truth, keep, status;
 
 	dm_init(argv[0]);
@@ -211,8 +211,12 @@ main(int argc, char *argv[])
 				    "from files");
 		src = dm_slurp_len(file, &len);
 		origin = strcmp(file, "-") ? file : "<stdin>";
-		expr = dm_src_nul(src, len, origin) < 0 ? NULL :
-		    dm_expr_parse(src, origin, 1);
+		/* an editor on Windows starts the file with a byte order
+		 * mark: skipped, as at the start of an input (columns then
+		 * count from after it) */
+		skip = dm_utf8_bom(src, len) ? 3 : 0;
+		expr = dm_src_nul(src + skip, len - skip, origin) < 0 ? NULL :
+		    dm_expr_parse(src + skip, origin, 1);
 		free(src);
 	} else {
 		if (argc == 0)

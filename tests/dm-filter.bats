@@ -196,6 +196,24 @@ value() {
 	EOF
 }
 
+@test "-f skips a byte order mark at the start of the file, as an input's" {
+	printf '\357\273\277# rules\nlen > 3\n' >bom.dmf
+	printf '%s\n' '{"text":"ab"}' '{"text":"abcd"}' >in.jsonl
+	run_split dm-filter -f bom.dmf in.jsonl
+	assert_status 0
+	assert_output '{"text":"abcd"}'
+	assert_stderr ''
+	# the columns of its line count from after the mark
+	printf '\357\273\277len >\n' >bom.dmf
+	run_split dm-filter -f - in.jsonl <bom.dmf
+	assert_status 2
+	assert_stderr <<-'EOF'
+	dm-filter: <stdin>:1:6: expected a value after '>'
+	  len >
+	       ^
+	EOF
+}
+
 @test "an empty expression, or one of only comments, is an error" {
 	printf '# nothing\n\n' >empty.dmf
 	run_split dm-filter -f empty.dmf <<<'{"text":"a"}'
