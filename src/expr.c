@@ -515,6 +515,10 @@ report_at(const char *src, const char *origin, unsigned long firstline,
 	le = strchr(ls, '\n');
 	if (le == NULL)
 		le = ls + strlen(ls);
+	/* a file from Windows: the CR of CR LF is no part of the line
+	 * shown (a '?' at its end) */
+	if (le > ls && le[-1] == '\r')
+		le--;
 	col = (size_t)(src + off - ls) + 1;
 	dm_buf_addf(&b, "%s%s:%lu:%zu: %s", prefix ? prefix : "", origin,
 	    line, col, msg);

@@ -214,6 +214,27 @@ value() {
 	EOF
 }
 
+@test "an error in an expression file with CR LF lines shows its line without the CR" {
+	printf '# rules\r\nlen > 3\r\n  && meta.lang = "en"\r\n' >crlf.dmf
+	run_split dm-filter -f crlf.dmf <<<'{"text":"abcdef"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: crlf.dmf:3:16: unexpected '='
+	    && meta.lang = "en"
+	                 ^
+	EOF
+	printf 'a\r\n== 1 +\r\n"s"\r\n' >crlf.dmf
+	run_split dm-filter -f crlf.dmf <<<'{"a":1}'
+	assert_status 0
+	assert_output ''
+	assert_stderr <<-'EOF'
+	dm-filter: <stdin>:1: crlf.dmf:2:6: arithmetic on a string and a number
+	  == 1 +
+	       ^
+	EOF
+}
+
 @test "an empty expression, or one of only comments, is an error" {
 	printf '# nothing\n\n' >empty.dmf
 	run_split dm-filter -f empty.dmf <<<'{"text":"a"}'
