@@ -196,6 +196,8 @@ struct dm_expr {
 	struct dm_buf	**arena;
 	size_t		 narena, arena_used;
 	struct dm_buf	 err2;
+	int		 inftok;	/* encode() writes an infinity
+					   1e999, not null (see jbuild) */
 };
 
 /* ---- the lexer ---- */
@@ -1834,6 +1836,144 @@ located(struct dm_expr *e, struct node *n, struct dm_buf *err, size_t mark)
 }
 
 
+/*
+ * Numbers that a jansson value cannot hold: an integer beyond 64 bits
+ * (a real would make 2^64 - 1 equal to 2^64 - 2) and a real beyond the
+ * double's range (1e400, which json_real refuses). Such a number is an
+ * object whose one key is BIGKEY and whose value is the number's token: no
+ * object of a sample or of the expression has that key, which is not
+ * UTF-8.
+ */
+#define BIGKEY "\xff"
+
+static const char *
+bignum(const json_t *a)
+{
+	json_t *t;
+
+	if (!json_is_object(a) || json_object_size(a) != 1 ||
+	    (t = json_object_get(a, BIGKEY)) == NULL)
+		return NULL;
+	return json_string_value(t);
+}
+
+/* A number of a value, a big one too (its nearest double, or infinity). */
+static int
+numval(const json_t *a, double *d)
+{
+	const char *t;
+
+	if (json_is_number(a))
+		*d = json_number_value(a);
+	else if ((t = bignum(a)) != NULL)
+		*d = strtod(t, NULL);
+	else
+		return 0;
+	return 1;
+}
+
+/*
+ * A jansson value from the compact, valid JSON at *pp (made by encode()),
+ * as dm_json_parse() builds it, but for the numbers it cannot hold, which
+ * become BIGKEY objects; NULL when memory runs out.
+ */
+static json_t *
+jbuild(const char **pp, const char *end, struct dm_buf *tmp)
+{
+	const char *p = *pp, *q, *s;
+	json_t *v, *x;
+	size_t n;
+	char *t, *k;
+	long long iv;
+	double d;
+
+	switch (*p) {
+	case '{':
+	case '[':
+		v = *p == '{' ? json_object() : json_array();
+		for (p++; p < end && *p != '}' && *p != ']'; ) {
+			k = NULL;
+			if (json_is_object(v)) {
+				for (q = p + 1; q < end && *q != '"'; q++)
+					if (*q == '\\')
+						q++;
+				if (dm_json_string(p, (size_t)(q + 1 - p), tmp,
+				    &s, &n) < 0) {
+					json_decref(v);
+					return NULL;
+				}
+				k = dm_xstrndup(s, n);
+				p = q + 2;	/* past the quote and ':' */
+			}
+			if ((x = jbuild(&p, end, tmp)) == NULL) {
+				free(k);
+				json_decref(v);
+				return NULL;
+			}
+			if (k)
+				json_object_setn_new_nocheck(v, k, n, x);
+			else
+				json_array_append_new(v, x);
+			free(k);
+			if (p < end && *p == ',')
+				p++;
+		}
+		*pp = p + 1;
+		return v;
+	case '"':
+		for (q = p + 1; q < end && *q != '"'; q++)
+			if (*q == '\\')
+				q++;
+		*pp = q + 1;
+		if (dm_json_string(p, (size_t)(q + 1 - p), tmp, &s, &n) < 0)
+			return NULL;
+		return json_stringn_nocheck(s, n);
+	case 't':
+		*pp = p + 4;
+		return json_true();
+	case 'f':
+		*pp = p + 5;
+		return json_false();
+	case 'n':
+		*pp = p + 4;
+		return json_null();
+	}
+	for (q = p; q < end && strchr("+-0123456789.eE", *q) != NULL; q++)
+		;
+	*pp = q;
+	t = dm_xstrndup(p, (size_t)(q - p));
+	v = NULL;
+	if (strpbrk(t, ".eE") == NULL) {
+		errno = 0;
+		iv = strtoll(t, NULL, 10);
+		if (errno == 0)
+			v = json_integer((json_int_t)iv);
+	} else if (isfinite(d = strtod(t, NULL)))
+		v = json_real(d);
+	if (v == NULL) {
+		v = json_object();
+		json_object_set_new_nocheck(v, BIGKEY, json_string_nocheck(t));
+	}
+	free(t);
+	return v;
+}
+
+/* jbuild() of b's text; -1 with the reason in err. */
+static int
+jparse(const struct dm_buf *b, json_t **j, struct dm_buf *err)
+{
+	struct dm_buf tmp = DM_BUF_INIT;
+	const char *p = b->buf;
+
+	*j = b->len ? jbuild(&p, b->buf + b->len, &tmp) : NULL;
+	dm_buf_free(&tmp);
+	if (*j == NULL) {
+		dm_buf_adds(err, "invalid JSON value");
+		return -1;
+	}
+	return 0;
+}
+
 /* Two JSON values by value: numbers as numbers (1 == 1.0, which
  * json_equal takes for different), objects whatever their key order. */
 static int
@@ -1842,10 +1982,11 @@ jequal(json_t *a, json_t *b)
 	const char *k;
 	json_t *x, *y;
 	size_t i;
+	double da, db;
 
 	/* as two numbers alone compare: an integer beyond 2^53 is a real */
-	if (json_is_number(a) && json_is_number(b))
-		return json_number_value(a) == json_number_value(b);
+	if (numval(a, &da) && numval(b, &db))
+		return da == db;
 	if (json_typeof(a) != json_typeof(b))
 		return 0;
 	if (json_is_array(a)) {
@@ -1876,15 +2017,21 @@ equal_struct(struct dm_expr *e, const struct val *a, const struct val *b,
 {
 	struct dm_buf *x = arena(e), *y = arena(e);
 	json_t *ja, *jb;
-	int r;
+	int r, saved;
 
-	if (encode(e, a, x, err) < 0 || encode(e, b, y, err) < 0)
+	/* [1e400] == [big]: an infinity of the expression as the sample's
+	 * number too large for a real, as alone */
+	saved = e->inftok;
+	e->inftok = 1;
+	r = encode(e, a, x, err) < 0 || encode(e, b, y, err) < 0;
+	e->inftok = saved;
+	if (r)
 		return -1;
 	if (x->len == y->len && memcmp(x->buf, y->buf, x->len) == 0)
 		return 1;
-	if ((ja = dm_json_parse(x->buf, x->len, err)) == NULL)
+	if (jparse(x, &ja, err) < 0)
 		return -1;
-	if ((jb = dm_json_parse(y->buf, y->len, err)) == NULL) {
+	if (jparse(y, &jb, err) < 0) {
 		json_decref(ja);
 		return -1;
 	}
@@ -2257,13 +2404,41 @@ pyint(const json_t *a, long long *i)
 
 /* Two numbers by Python's ==: an int and a float compare exactly, so
  * 9007199254740993 is not 9007199254740992.0, which a double says. */
+/* Python's == of a number that jansson cannot hold (t, see BIGKEY) and
+ * of another number b, big too when tb is not NULL. */
+static int
+pybigeq(const char *t, const json_t *b, const char *tb)
+{
+	char buf[400];
+	double d;
+	int rt = strpbrk(t, ".eE") != NULL;
+
+	if (tb)
+		return rt ? strpbrk(tb, ".eE") != NULL &&
+		    strtod(t, NULL) == strtod(tb, NULL) :
+		    strpbrk(tb, ".eE") == NULL && strcmp(t, tb) == 0;
+	/* an infinity is no other number; an integer beyond 64 bits is
+	 * no 64-bit one, and a real only when it is that integer exactly
+	 * (%.0f writes a double's every digit) */
+	if (rt || !json_is_real(b))
+		return 0;
+	d = json_real_value(b);
+	if (d != trunc(d))
+		return 0;
+	snprintf(buf, sizeof buf, "%.0f", d);
+	return strcmp(buf, t) == 0;
+}
+
 static int
 pynumeq(const json_t *a, const json_t *b)
 {
 	long long i, j;
 	int ia = pyint(a, &i), ib = pyint(b, &j);
+	const char *ta = bignum(a), *tb = bignum(b);
 	double d;
 
+	if (ta || tb)
+		return ta ? pybigeq(ta, b, tb) : pybigeq(tb, a, NULL);
 	if (ia && ib)
 		return i == j;
 	if (!ia && !ib)
@@ -2286,8 +2461,8 @@ pyeq(const json_t *a, const json_t *b)
 	json_t *x, *y;
 	size_t i;
 
-	if ((json_is_number(a) || json_is_boolean(a)) &&
-	    (json_is_number(b) || json_is_boolean(b)))
+	if ((json_is_number(a) || json_is_boolean(a) || bignum(a)) &&
+	    (json_is_number(b) || json_is_boolean(b) || bignum(b)))
 		return pynumeq(a, b);
 	if (json_typeof(a) != json_typeof(b))
 		return 0;
@@ -2328,10 +2503,11 @@ pyin(const json_t *x, const json_t *t)
 }
 
 /*
- * v as a JSON value in *j (NULL for a number that JSON cannot hold, inf
- * or nan, which equals nothing here). The numbers of the sample keep
- * their bytes, and so does an integer literal of an array: a double would
- * make 2^53 + 1 equal to 2^53. -1 with the reason in err.
+ * v as a JSON value in *j (NULL for NaN, which equals nothing here; an
+ * infinity is written 1e999, which a sample's 1e400 equals, as in Python).
+ * The numbers of the sample keep their bytes, and so does an integer
+ * literal of an array: a double would make 2^53 + 1 equal to 2^53. -1
+ * with the reason in err.
  */
 static int
 tojson(struct dm_expr *e, const struct val *v, json_t **j,
@@ -2343,12 +2519,14 @@ tojson(struct dm_expr *e, const struct val *v, json_t **j,
 	size_t i, k = 0;
 
 	*j = NULL;
-	if (v->t == V_NUM && v->raw == NULL && !isfinite(v->num))
+	if (v->t == V_NUM && v->raw == NULL && isnan(v->num))
 		return 0;
 	if (v->t != V_LIST) {
-		if (encode(e, v, b, err) < 0)
+		if (v->t == V_NUM && v->raw == NULL && isinf(v->num))
+			dm_buf_adds(b, v->num > 0 ? "1e999" : "-1e999");
+		else if (encode(e, v, b, err) < 0)
 			return -1;
-		return (*j = dm_json_parse(b->buf, b->len, err)) ? 0 : -1;
+		return jparse(b, j, err);
 	}
 	dm_buf_addc(b, '[');
 	for (i = 0; i < v->list->nkid; i++) {
@@ -2364,14 +2542,16 @@ tojson(struct dm_expr *e, const struct val *v, json_t **j,
 		}
 		if (eval(e, n, &el, err) < 0)
 			return -1;
-		if (el.t == V_NUM && el.raw == NULL && !isfinite(el.num))
+		if (el.t == V_NUM && el.raw == NULL && isnan(el.num))
 			continue;	/* equal to no value of a sample */
 		dm_buf_adds(b, k++ ? "," : "");
-		if (encode(e, &el, b, err) < 0)
+		if (el.t == V_NUM && el.raw == NULL && isinf(el.num))
+			dm_buf_adds(b, el.num > 0 ? "1e999" : "-1e999");
+		else if (encode(e, &el, b, err) < 0)
 			return -1;
 	}
 	dm_buf_addc(b, ']');
-	return (*j = dm_json_parse(b->buf, b->len, err)) ? 0 : -1;
+	return jparse(b, j, err);
 }
 
 /*
@@ -2963,6 +3143,8 @@ encode(struct dm_expr *e, const struct val *v, struct dm_buf *b,
 			dm_buf_add(b, v->raw, v->rawn);
 		else if (valisint(v))
 			dm_buf_addf(b, "%.0f", v->num);
+		else if (isinf(v->num) && e->inftok)
+			dm_buf_adds(b, v->num > 0 ? "1e999" : "-1e999");
 		else if (!isfinite(v->num))
 			dm_buf_adds(b, "null");
 		else {

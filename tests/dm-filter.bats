@@ -1695,6 +1695,45 @@ sys.stdout.write("{\"text\":\"" + w + "\"}\n")' >big.jsonl
 	done
 }
 
+@test "all_in compares integers beyond 64 bits and numbers beyond a real as Python does; == of arrays holding 1e400 is no error" {
+	printf '%s\n' '{"h":18446744073709551615,"p":18446744073709551616,"big":1e400,"arr":[1e400,2]}' >in.jsonl
+	# as json.loads and Python's == take them
+	for e in 'all_in(h, [18446744073709551614])' 'all_in(h, [18446744073709551615])' \
+	    'all_in(h, [1.8446744073709552e19])' 'all_in(p, [1.8446744073709552e19])' \
+	    'all_in(big, [1])' 'all_in(big, [1e400])' 'all_in(arr, [1e400, 2])' 'all_in(arr, [2])'; do
+		run_split dm-filter --mark m "$e" in.jsonl
+		assert_status 0
+		assert_stderr ''
+		printf '%s %s\n' "$e" "$(jq -c .m <<<"$output")"
+	done >got
+	/usr/bin/python3 - >want <<'EOF'
+import json
+s = json.loads(open("in.jsonl").readline())
+h, p, big, arr = s["h"], s["p"], s["big"], s["arr"]
+def all_in(x, t):
+    return all(v in t for v in (x if isinstance(x, list) else [x]))
+inf = float("inf")
+for e, r in [
+    ("all_in(h, [18446744073709551614])", all_in(h, [18446744073709551614])),
+    ("all_in(h, [18446744073709551615])", all_in(h, [18446744073709551615])),
+    ("all_in(h, [1.8446744073709552e19])", all_in(h, [1.8446744073709552e19])),
+    ("all_in(p, [1.8446744073709552e19])", all_in(p, [1.8446744073709552e19])),
+    ("all_in(big, [1])", all_in(big, [1])),
+    ("all_in(big, [1e400])", all_in(big, [inf])),
+    ("all_in(arr, [1e400, 2])", all_in(arr, [inf, 2])),
+    ("all_in(arr, [2])", all_in(arr, [2]))]:
+    print(e, json.dumps(r))
+EOF
+	assert_file got "$(cat want)"
+	# == of arrays as numbers alone: 1e400 is infinity, no bad sample
+	for e in 'arr == [big, 2]' '[big] == [1e400]' '!(arr == [1e400])' '!(arr == [2, 1e400])'; do
+		run_split dm-filter "$e" in.jsonl
+		assert_status 0
+		assert_stderr ''
+		assert_output "$(cat in.jsonl)"
+	done
+}
+
 @test "the field warning counts the samples that looked the field up, which || and && may skip" {
 	printf '%s\n' '{"k":1,"z":5}' '{"k":0}' '{"k":1}' >in.jsonl
 	run_split dm-filter 'k == 1 || z == 5' in.jsonl
