@@ -1981,7 +1981,7 @@ jequal(json_t *a, json_t *b)
 {
 	const char *k;
 	json_t *x, *y;
-	size_t i;
+	size_t i, kn;
 	double da, db;
 
 	/* as two numbers alone compare: an integer beyond 2^53 is a real */
@@ -2000,8 +2000,9 @@ jequal(json_t *a, json_t *b)
 	if (json_is_object(a)) {
 		if (json_object_size(a) != json_object_size(b))
 			return 0;
-		json_object_foreach(a, k, x)
-			if ((y = json_object_get(b, k)) == NULL ||
+		/* by length: a key may hold a NUL ("\u0000") */
+		json_object_keylen_foreach(a, k, kn, x)
+			if ((y = json_object_getn(b, k, kn)) == NULL ||
 			    !jequal(x, y))
 				return 0;
 		return 1;
@@ -2459,7 +2460,7 @@ pyeq(const json_t *a, const json_t *b)
 {
 	const char *k;
 	json_t *x, *y;
-	size_t i;
+	size_t i, kn;
 
 	if ((json_is_number(a) || json_is_boolean(a) || bignum(a)) &&
 	    (json_is_number(b) || json_is_boolean(b) || bignum(b)))
@@ -2481,8 +2482,9 @@ pyeq(const json_t *a, const json_t *b)
 	case JSON_OBJECT:
 		if (json_object_size(a) != json_object_size(b))
 			return 0;
-		json_object_foreach((json_t *)a, k, x)
-			if ((y = json_object_get(b, k)) == NULL || !pyeq(x, y))
+		json_object_keylen_foreach((json_t *)a, k, kn, x)
+			if ((y = json_object_getn(b, k, kn)) == NULL ||
+			    !pyeq(x, y))
 				return 0;
 		return 1;
 	default:

@@ -1734,6 +1734,16 @@ EOF
 	done
 }
 
+@test "objects whose keys hold a NUL byte are compared by their whole keys, in == and all_in" {
+	printf '%s\n' '{"o":{"a\u0000b":1,"a":2},"p":{"a":2,"a\u0000b":1.0},"q":{"a\u0000c":1,"a":2}}' >in.jsonl
+	for e in 'o == p' 'all_in(o, [p])' '!(o == q)' '!all_in(o, [q])'; do
+		run_split dm-filter "$e" in.jsonl
+		assert_status 0
+		assert_stderr ''
+		assert_output "$(cat in.jsonl)"
+	done
+}
+
 @test "the field warning counts the samples that looked the field up, which || and && may skip" {
 	printf '%s\n' '{"k":1,"z":5}' '{"k":0}' '{"k":1}' >in.jsonl
 	run_split dm-filter 'k == 1 || z == 5' in.jsonl
