@@ -499,6 +499,45 @@ next(struct parser *ps)
 
 /* ---- messages ---- */
 
+/*
+ * The line ls..le and a caret under at, as dm_buf_addcaret() writes them;
+ * of a line longer than WINDOW bytes (an expression made by a program, a
+ * run of 100000 '!'), only the characters within WINDOW / 2 of the caret,
+ * "..." marking what is left out: a message does not flood the terminal.
+ */
+#define WINDOW 160
+
+static void
+addwindow(struct dm_buf *b, const char *ls, const char *le, const char *at)
+{
+	struct dm_buf w = DM_BUF_INIT;
+	const char *s, *e;
+	size_t pre;
+	int n;
+
+	if ((size_t)(le - ls) <= WINDOW) {
+		dm_buf_addcaret(b, ls, le, at);
+		return;
+	}
+	if (at > le)
+		at = le;
+	/* back and forth by characters, not bytes */
+	for (s = at, n = 0; s > ls && n < WINDOW / 2; n++)
+		while (--s > ls && ((unsigned char)*s & 0xc0) == 0x80)
+			;
+	for (e = at, n = 0; e < le && n < WINDOW / 2; n++)
+		while (++e < le && ((unsigned char)*e & 0xc0) == 0x80)
+			;
+	if (s > ls)
+		dm_buf_adds(&w, "...");
+	pre = w.len;
+	dm_buf_add(&w, s, (size_t)(e - s));
+	if (e < le)
+		dm_buf_adds(&w, "...");
+	dm_buf_addcaret(b, w.buf, w.buf + w.len, w.buf + pre + (at - s));
+	dm_buf_free(&w);
+}
+
 /* "origin:line:col: msg", then the source line and a caret under col. */
 static void
 report_at(const char *src, const char *origin, unsigned long firstline,
@@ -524,7 +563,7 @@ report_at(const char *src, const char *origin, unsigned long firstline,
 	col = (size_t)(src + off - ls) + 1;
 	dm_buf_addf(&b, "%s%s:%lu:%zu: %s", prefix ? prefix : "", origin,
 	    line, col, msg);
-	dm_buf_addcaret(&b, ls, le, src + off);
+	addwindow(&b, ls, le, src + off);
 	dm_warn("%s", b.buf);
 	dm_buf_free(&b);
 }

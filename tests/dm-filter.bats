@@ -235,6 +235,34 @@ value() {
 	EOF
 }
 
+@test "the line under a message is cut around the column when it is long" {
+	a=$(printf 'a%.0s' $(seq 200))
+	printf '%s @ 1\n' "$a" >long.dmf
+	run_split dm-filter -f long.dmf <<<'{}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-filter: long.dmf:1:202: unexpected '@'
+  ...${a:0:79} @ 1
+  $(printf ' %.0s' $(seq 83))^"
+	# cut on both sides, by characters (bash counts them in UTF-8 too)
+	local LC_ALL=C.UTF-8
+	e=$(printf '.["é"] == 1 && %.0s' $(seq 12))
+	printf '%s1 + "x" == 2 && %s1\n' "$e" "$e" >long.dmf
+	run_split dm-filter -f long.dmf <<<'{"é":1}'
+	assert_status 0
+	line2=$(sed -n 2p <<<"$stderr")
+	line3=$(sed -n 3p <<<"$stderr")
+	[ "$(sed -n 1p <<<"$stderr")" = "dm-filter: <stdin>:1: long.dmf:1:195: arithmetic on a string and a number" ]
+	[ "$line2" = "  ...${e:${#e}-78}1 + \"x\" == 2 && ${e:0:66}..." ]
+	[ "$line3" = "  $(printf ' %.0s' $(seq 82)) ^" ]
+	# 100000 ! make no line of 100000 characters
+	printf '!%.0s' $(seq 100000) >not.dmf
+	printf 'true\n' >>not.dmf
+	run_split dm-filter -f not.dmf <<<'{}'
+	assert_status 2
+	[ "$(wc -L <<<"$stderr")" -le 170 ]
+}
+
 @test "an empty expression, or one of only comments, is an error" {
 	printf '# nothing\n\n' >empty.dmf
 	run_split dm-filter -f empty.dmf <<<'{"text":"a"}'
