@@ -626,12 +626,24 @@ unexpected(struct parser *ps)
 	static const char *const words[][2] = {
 		{ "and", "&&" }, { "or", "||" }, { "AND", "&&" }, { "OR", "||" },
 	};
+	/* = of SQL, and the signs of mathematics */
+	static const char *const signs[][2] = {
+		{ "=", "==" }, { "\u2265", ">=" }, { "\u2264", "<=" },
+		{ "\u2260", "!=" },
+	};
 	size_t i, n = (size_t)(ps->tend - ps->tstart);
 
 	if (ps->t == T_ERR && ps->errmsg) {
 		perr(ps, ps->tstart, "%s", ps->errmsg);
 		return;
 	}
+	for (i = 0; (ps->t == T_ASSIGN || ps->t == T_ERR) &&
+	    i < sizeof signs / sizeof signs[0]; i++)
+		if (strncmp(ps->tstart, signs[i][0], strlen(signs[i][0])) == 0) {
+			perr(ps, ps->tstart, "unexpected '%s'; did you mean "
+			    "'%s'?", signs[i][0], signs[i][1]);
+			return;
+		}
 	/* words >= 5 and x: the Python spelling of an operator */
 	for (i = 0; ps->t == T_NAME && i < sizeof words / sizeof words[0];
 	    i++)

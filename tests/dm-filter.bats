@@ -181,7 +181,7 @@ value() {
 	assert_status 2
 	assert_output ''
 	assert_stderr <<-'EOF'
-	dm-filter: bad.dmf:3:16: unexpected '='
+	dm-filter: bad.dmf:3:16: unexpected '='; did you mean '=='?
 	    && meta.lang = "en"
 	                 ^
 	EOF
@@ -190,7 +190,7 @@ value() {
 	assert_status 2
 	assert_output ''
 	assert_stderr <<-'EOF'
-	dm-filter: <stdin>:3:16: unexpected '='
+	dm-filter: <stdin>:3:16: unexpected '='; did you mean '=='?
 	    && meta.lang = "en"
 	                 ^
 	EOF
@@ -220,7 +220,7 @@ value() {
 	assert_status 2
 	assert_output ''
 	assert_stderr <<-'EOF'
-	dm-filter: crlf.dmf:3:16: unexpected '='
+	dm-filter: crlf.dmf:3:16: unexpected '='; did you mean '=='?
 	    && meta.lang = "en"
 	                 ^
 	EOF
@@ -1590,6 +1590,19 @@ deep() {
 	run_split dm-filter 'words >= 5 or x' <<< '{"text":"x"}'
 	assert_status 2
 	[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:12: unexpected 'or'; did you mean '||'?" ]
+}
+
+@test "suggests == for =, and >=, <= and != for the signs of mathematics" {
+	run_split dm-filter 'meta.lang = "en"' <<< '{"text":"x"}'
+	assert_status 2
+	assert_stderr "dm-filter: expression:1:11: unexpected '='; did you mean '=='?
+  meta.lang = \"en\"
+            ^"
+	for s in '≥:>=' '≤:<=' '≠:!='; do
+		run_split dm-filter "words ${s%%:*} 5" <<< '{"text":"x"}'
+		assert_status 2
+		[ "${stderr%%$'\n'*}" = "dm-filter: expression:1:7: unexpected '${s%%:*}'; did you mean '${s#*:}'?" ]
+	done
 }
 
 @test "suggests the parameter whose name holds the words given" {
