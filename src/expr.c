@@ -1559,6 +1559,9 @@ parse_cmp(struct parser *ps, const char *after)
 			freenode(n);
 			return NULL;
 		}
+		/* an error of the match, as of the compilation, is the
+		 * regex's */
+		n->col = (size_t)(ps->tstart - ps->src);
 		n->re = dm_re_new(ps->sval.buf, ps->flags.buf, &err, &off);
 		if (n->re == NULL) {
 			perr(ps, ps->tstart, "%s", err.buf);
