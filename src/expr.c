@@ -1889,7 +1889,6 @@ located(struct dm_expr *e, struct node *n, struct dm_buf *err, size_t mark)
 	dm_buf_free(&msg);
 }
 
-
 /*
  * Numbers that a jansson value cannot hold: an integer beyond 64 bits
  * (a real would make 2^64 - 1 equal to 2^64 - 2) and a real beyond the
