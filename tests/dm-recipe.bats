@@ -2021,7 +2021,7 @@ EOF
 	run_split dm-recipe run r.yaml
 	assert_status 1
 	assert_stderr <<'EOF'
-dm-filter: in.jsonl:2: float() of an array
+dm-filter: in.jsonl:2: expression:1:417: float() of an array
 dm-filter: 1 of 3 samples rejected
 EOF
 	assert_file out.jsonl '{"id":3,"m":{"v":2}}'
@@ -2031,7 +2031,7 @@ EOF
 	run_split dm-recipe run r.yaml
 	assert_status 2
 	assert_stderr <<'EOF'
-dm-filter: in.jsonl:2: float() of an array
+dm-filter: in.jsonl:2: expression:1:417: float() of an array
 dm-recipe: out.jsonl: not written, a stage failed
 EOF
 	# no field_key: every sample is kept, once it has the member "" that
