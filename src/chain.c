@@ -147,7 +147,8 @@ dm_chain_init(struct dm_chain *c)
 	return 0;
 }
 
-/* Puts "OP: " in front of an operator's message. */
+/* Puts "OP: " in front of an operator's message, unless it names the
+ * operator already (set's "set v:1:3: float() of an array"). */
 static void
 name_error(struct dm_buf *err, const char *op)
 {
@@ -157,6 +158,9 @@ name_error(struct dm_buf *err, const char *op)
 		dm_buf_addf(err, "%s: failed", op);
 		return;
 	}
+	if (n > k - 2 && strncmp(err->buf, op, k - 2) == 0 &&
+	    (err->buf[k - 2] == ' ' || err->buf[k - 2] == ':'))
+		return;
 	dm_buf_grow(err, k);
 	memmove(err->buf + k, err->buf, n + 1);
 	memcpy(err->buf, op, k - 2);

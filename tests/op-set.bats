@@ -292,3 +292,11 @@ print(n, "numbers read exactly")
 	assert_success
 	assert_output '20000 numbers read exactly'
 }
+
+@test "an error that rejects the sample names the assignment and its column once, not 'set: set v'" {
+	printf '%s\n' '{"a":[1]}' '{"a":2}' >in.jsonl
+	run_split dm-map --on-error=skip "set v='float(a)'" in.jsonl
+	assert_status 1
+	assert_output '{"a":2,"v":2.0}'
+	assert_stderr $'dm-map: in.jsonl:1: set v:1:1: float() of an array\ndm-map: 1 of 2 samples rejected'
+}
