@@ -103,7 +103,7 @@ main(int argc, char *argv[])
 	struct dm_buf err = DM_BUF_INIT;
 	const char *origin;
 	char *text;
-	size_t len;
+	size_t len, skip;
 	int c, scripts = 0, list = 0, json = 0, bad = 0, script_stdin = 0, i;
 	int strict = 0;
 	/* -e SCRIPT and -f FILE in their order, parsed once the options are
@@ -161,9 +161,12 @@ main(int argc, char *argv[])
 		/* standard input is named as dm-filter names it (dm(7)) */
 		origin = !sv[i].file ? "script" : strcmp(sv[i].arg, "-") == 0 ?
 		    "<stdin>" : sv[i].arg;
-		if ((text && dm_src_nul(text, len, origin) < 0) ||
-		    dm_chain_parse(chain, text ? text : sv[i].arg, origin,
-		    1) < 0)
+		/* a byte order mark from an editor on Windows is skipped,
+		 * as by dm-filter -f (columns count from after it) */
+		skip = text && dm_utf8_bom(text, len) ? 3 : 0;
+		if ((text && dm_src_nul(text + skip, len - skip, origin) < 0) ||
+		    dm_chain_parse(chain, text ? text + skip : sv[i].arg,
+		    origin, 1) < 0)
 			bad = 1;
 		free(text);
 	}

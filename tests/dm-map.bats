@@ -45,6 +45,17 @@ abc() {
 	assert_output '{"c":3}'
 }
 
+@test "-f skips a byte order mark at the start of the script, where it was an unknown operator" {
+	printf '\357\273\277lower;\n  nosuch\n' >s.dmm
+	run_split dm-map -f s.dmm <<<'{"text":"AB"}'
+	assert_status 2
+	assert_stderr $'dm-map: s.dmm:2:3: unknown operator \'nosuch\'\n    nosuch\n    ^'
+	printf '\357\273\277lower\n' >s.dmm
+	run_split dm-map -f s.dmm <<<'{"text":"AB"}'
+	assert_success
+	assert_output '{"text":"ab"}'
+}
+
 @test "-h and -V say only what they say, whatever the -e and -f before them hold" {
 	run_split dm-map -e lowr -f nosuch.dm -h
 	assert_success
