@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <utf8proc.h>
+
 #include "dm.h"
 #include "report.h"
 
@@ -194,7 +196,7 @@ dm_buf_addcaret(struct dm_buf *b, const char *ls, const char *le,
 {
 	const char *s;
 	int32_t cp;
-	int k;
+	int k, w;
 
 	dm_buf_adds(b, "\n  ");
 	for (s = ls; s < le; s += k) {
@@ -206,11 +208,18 @@ dm_buf_addcaret(struct dm_buf *b, const char *ls, const char *le,
 			dm_buf_add(b, s, (size_t)k);
 	}
 	dm_buf_adds(b, "\n  ");
+	/* as many columns as the characters above take on a terminal: two
+	 * for a wide one (CJK), none for a combining mark */
 	for (s = ls; s < at && s < le; s += k) {
 		k = dm_utf8_decode(s, (size_t)(le - s), &cp);
-		if (k < 0)
+		if (k < 0 || (cp < 0x20 && cp != '\t') || cp == 0x7f) {
 			k = 1;
-		dm_buf_addc(b, *s == '\t' ? '\t' : ' ');
+			dm_buf_addc(b, ' ');
+		} else if (cp == '\t')
+			dm_buf_addc(b, '\t');
+		else
+			for (w = utf8proc_charwidth(cp); w > 0; w--)
+				dm_buf_addc(b, ' ');
 	}
 	dm_buf_addc(b, '^');
 }

@@ -1813,3 +1813,11 @@ EOF
 	assert_success
 	assert_output '{"text":"X"}'
 }
+
+@test "the caret stands under the column as a terminal shows the line: two columns for a wide character, none for a combining mark" {
+	run_split dm-filter '.["中文"] + 1 == 2' <<<'{"中文":"a"}'
+	assert_success
+	assert_stderr $'dm-filter: <stdin>:1: expression:1:13: arithmetic on a string and a number\n  .["中文"] + 1 == 2\n            ^'
+	run_split dm-filter $'"e\xcc\x81" + 1 == 2' <<<'{}'
+	assert_stderr $'dm-filter: <stdin>:1: expression:1:7: arithmetic on a string and a number\n  "e\xcc\x81" + 1 == 2\n      ^'
+}
