@@ -283,6 +283,13 @@ dm_llm_answer(const char *body, size_t n, int keep_reasoning,
 		dm_llm_error(body, n, secret, err);
 		goto out;
 	}
+	/* the tokens are paid for whatever the answer is worth: counted for a
+	 * refusal, or an answer without content, as for any other */
+	usage = json_object_get(root, "usage");
+	if (json_is_object(usage)) {
+		a->prompt_tokens = intof(usage, "prompt_tokens");
+		a->completion_tokens = intof(usage, "completion_tokens");
+	}
 	choice = json_array_get(json_object_get(root, "choices"), 0);
 	msg = json_object_get(choice, "message");
 	if (!json_is_object(msg)) {
@@ -350,11 +357,6 @@ dm_llm_answer(const char *body, size_t n, int keep_reasoning,
 	fin = json_object_get(choice, "finish_reason");
 	if (json_is_string(fin))
 		snprintf(a->finish, sizeof a->finish, "%s", json_string_value(fin));
-	usage = json_object_get(root, "usage");
-	if (json_is_object(usage)) {
-		a->prompt_tokens = intof(usage, "prompt_tokens");
-		a->completion_tokens = intof(usage, "completion_tokens");
-	}
 	rc = 0;
 out:
 	dm_buf_free(&text);

@@ -313,13 +313,11 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 	size_t ov[2], len;
 	int keep = 1, r;
 
-	if ((r = dm_llm_answer(body, n, R->o.keepreason, R->o.apikey,
-	    &R->ans, err)) < 0) {
-		*why = r == -2 ? DM_NCAUSES : DM_CAUSE_BODY;
-		return -1;
-	}
-	/* an answer is paid for, whether it does or not (not JSON, or
-	 * dropped by --keep) */
+	r = dm_llm_answer(body, n, R->o.keepreason, R->o.apikey, &R->ans,
+	    err);
+	/* an answer is paid for, whether it does or not (a refusal, no
+	 * content, not JSON, or dropped by --keep): its tokens count in the
+	 * summary and against --tpm */
 	if (!fromcache && R->ans.prompt_tokens >= 0 &&
 	    R->ans.completion_tokens >= 0) {
 		R->st.ptok += R->ans.prompt_tokens;
@@ -329,6 +327,10 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 		/* what the estimate missed comes off the token bucket */
 		R->ttok -= (double)(R->ans.prompt_tokens +
 		    R->ans.completion_tokens) - s->est;
+	}
+	if (r < 0) {
+		*why = r == -2 ? DM_NCAUSES : DM_CAUSE_BODY;
+		return -1;
 	}
 	if (R->o.json) {
 		v = dm_llm_json(R->ans.text.buf, R->ans.text.len, err);

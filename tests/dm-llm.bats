@@ -470,6 +470,30 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	[ "$(llm_requests)" -eq 2 ]
 }
 
+@test "the tokens of a refusal and of an answer without content count in the summary and against --tpm" {
+	llm_start
+	printf '%s\n' '{"text":"[[refusal]]"}' '{"text":"[[nocontent:x1]]"}' >in.jsonl
+	llm -p '{text}' in.jsonl
+	assert_status 1
+	assert_output <<-'EOF'
+	{"text":"[[refusal]]","llm_error":{"status":200,"message":"the model refused: I'm sorry, I cannot assist with that request."}}
+	{"text":"[[nocontent:x1]]","llm":"echo: [[nocontent:x1]]"}
+	EOF
+	[ "$(llm_requests)" -eq 3 ]
+	# 1 prompt and 2 completion tokens an answer, the three paid for
+	[ "$(sed -n 2p <<<"$stderr")" = 'dm-llm: 2 samples: 1 answered, 0 skipped, 1 failed' ]
+	[[ "$(sed -n 3p <<<"$stderr")" == 'dm-llm: 3 requests in '*', 1 retries (bad answer: 1)' ]]
+	[ "$(sed -n 4p <<<"$stderr")" = 'dm-llm: tokens: 3 prompt, 6 completion' ]
+	# a refusal of 4000 tokens against 1000 a second: the next request
+	# waits for them, 3 s
+	printf '%s\n' '{"text":"[[refusal]] [[usage:2000]]"}' '{"text":"b"}' >in.jsonl
+	llm -p '{text}' --tpm 60000 -j 1 in.jsonl
+	assert_status 1
+	[ "$(sed -n 4p <<<"$stderr")" = 'dm-llm: tokens: 2001 prompt, 2002 completion' ]
+	run jq -r .t "$TMP/llm.log"
+	awk 'NR == 4 { a = $1 } NR == 5 { exit !($1 - a >= 2.5) }' <<<"$output"
+}
+
 @test "an endless answer fails its sample at --max-response, not retried; memory stays bounded" {
 	llm_start
 	printf '%s\n' '{"text":"[[endless]]"}' '{"text":"ok"}' >in.jsonl

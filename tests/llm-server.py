@@ -35,6 +35,7 @@ the request is answered as usual:
   [[reasoning]]                   content null, the answer in reasoning_content
   [[think]]                       content "<think>hmm</think>\\n\\n" + answer
   [[refusal]]                     content null and a refusal, as OpenAI's
+  [[nocontent]] [[nocontent:xN]]  content null, and no reasoning
   [[chunks]]                      content an array of chunks, as Mistral's:
                                   a "thinking" one ("hmm"), a "text" one
   [[ratelimit:MS]]                x-ratelimit-remaining-requests: 0 and
@@ -305,6 +306,8 @@ class Server:
             message = {"role": "assistant", "content": None,
                        "refusal": "I'm sorry, I cannot assist with that "
                        "request."}
+        if "nocontent" in trig and first(trig["nocontent"]):
+            message = {"role": "assistant", "content": None}
         if "reasoning" in trig:
             message = {"role": "assistant", "content": None,
                        "reasoning_content": content}
