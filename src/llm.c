@@ -528,6 +528,7 @@ dm_llm_cache_put(const char *path, const char *body, size_t n)
 	static mode_t mode;
 	const char *slash = strrchr(path, '/');
 	int fd, r = -1, e;
+	ssize_t w;
 
 	if (mode == 0) {
 		mode = umask(0);
@@ -545,10 +546,15 @@ dm_llm_cache_put(const char *path, const char *body, size_t n)
 	if ((fd = mkostemp(tmp.buf, O_CLOEXEC)) < 0)
 		goto out;
 	/* as open(0666) would make it, for others who share the cache */
-	if (fchmod(fd, mode) < 0 || write(fd, body, n) != (ssize_t)n) {
+	e = 0;
+	if (fchmod(fd, mode) < 0)
 		e = errno;
+	else if ((w = write(fd, body, n)) != (ssize_t)n)
+		/* a short write sets no errno: the disk is full */
+		e = w < 0 ? errno : ENOSPC;
+	if (e) {
 		close(fd);
-		errno = e ? e : ENOSPC;
+		errno = e;
 	} else if (close(fd) == 0 && rename(tmp.buf, path) == 0)
 		r = 0;
 	if (r < 0) {

@@ -200,12 +200,18 @@ cacheput(struct dm_llm_run *R, const struct dm_llm_req *s, const char *body,
 {
 	struct dm_buf p = DM_BUF_INIT;
 
-	if (R->o.cachebroken)
+	/* Said once; the answers still go out, as tee goes on writing to
+	 * its other outputs, and the run ends with status 2: a rerun would
+	 * pay again for what the cache was asked to keep. */
+	if (R->o.cachebroken) {
+		R->st.unstored++;
 		return;
+	}
 	cachepath(R, &p, s);
 	if (dm_llm_cache_put(p.buf, body, n) < 0) {
 		dm_warnx_errno("%s: cannot store answers", R->o.cachedir);
 		R->o.cachebroken = 1;
+		R->st.unstored++;
 	}
 	dm_buf_free(&p);
 }
@@ -667,10 +673,10 @@ dm_llm_run_finish(struct dm_llm_run *R, int status, int broken)
 {
 	if (R->st.failed && status < DM_EXIT_REJECTS)
 		status = DM_EXIT_REJECTS;
-	if (broken)
+	if (broken || R->st.unstored)
 		status = DM_EXIT_ERROR;
 	if (!R->o.dryrun && (R->o.stats || R->o.progress || R->st.failed ||
-	    R->st.retries))
+	    R->st.retries || R->st.unstored))
 		dm_llm_stat_summary(R);
 	if (R->o.keep && R->st.dropped)
 		dm_report_drop("answer does not match", R->st.dropped);

@@ -72,6 +72,7 @@ struct dm_llm_opts {
 struct dm_llm_stats {
 	unsigned long long samples, answered, cached, skipped, dropped, failed;
 	unsigned long long requests, retries, bycause[DM_NCAUSES], cut;
+	unsigned long long unstored;	/* answers --cache could not keep */
 	long long	 ptok, ctok;
 	double		 pbytes;	/* prompt bytes of answers with usage */
 	unsigned long long nusage;

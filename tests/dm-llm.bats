@@ -845,6 +845,25 @@ dm-llm: 2 samples: 1 answered (1 from the cache), 0 skipped, 1 failed" ]
 	[ "$(llm_requests)" -eq 0 ]
 }
 
+@test "--cache that cannot store an answer is said once, the answers still go out, and the run ends with status 2" {
+	llm_start
+	# each ab/ of the cache a file: no answer can be stored under it
+	mkdir c
+	for i in $(seq 0 255); do : >"c/$(printf %02x "$i")"; done
+	printf '%s\n' '{"text":"a"}' '{"text":"b"}' '{"text":"c"}' >in.jsonl
+	llm -p '{text}' --cache c -j 1 in.jsonl
+	assert_status 2
+	assert_output <<-'EOF'
+	{"text":"a","llm":"echo: a"}
+	{"text":"b","llm":"echo: b"}
+	{"text":"c","llm":"echo: c"}
+	EOF
+	[ "$(sed -n 1,2p <<<"$stderr")" = "dm-llm: c: cannot store answers: Not a directory"$'\n'"dm-llm: 3 samples: 3 answered, 0 skipped, 0 failed; 3 answers not stored in the cache" ]
+	[ "$(grep -c 'cannot store' <<<"$stderr")" -eq 1 ]
+	[ "$(find c -type f | wc -l)" -eq 256 ]
+	[ "$(llm_requests)" -eq 3 ]
+}
+
 @test "two runs can share a cache at the same time" {
 	llm_start --jitter 20
 	seq 200 | sed 's/.*/{"text":"c&"}/' >in.jsonl
