@@ -13,6 +13,7 @@ struct req {
 	CURL		*easy;
 	struct curl_slist *hdrs;
 	char		*body;
+	size_t		 len, off;	/* of body, and how much went out */
 	struct dm_http_resp *resp;
 	char		 errbuf[CURL_ERROR_SIZE];
 	struct req	*next;		/* in the free list */
@@ -100,6 +101,38 @@ onbody(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* The body goes out through here rather than as CURLOPT_POSTFIELDS, so
+ * that libcurl must ask onseek before it sends it again. */
+static size_t
+onread(char *p, size_t size, size_t n, void *arg)
+{
+	struct req *q = arg;
+
+	n *= size;
+	if (n > q->len - q->off)
+		n = q->len - q->off;
+	memcpy(p, q->body + q->off, n);
+	q->off += n;
+	return n;
+}
+
+/*
+ * libcurl sends a request again, by itself, when a reused connection
+ * closes before any byte of the answer: the server may have taken the
+ * request and be paid for it, and the answer lost. A body that went out
+ * is not sent again here: the request fails as a closed connection does,
+ * and dm-llm's own retry, counted and bound by --retries, sends it.
+ */
+static int
+onseek(void *arg, curl_off_t off, int whence)
+{
+	struct req *q = arg;
+
+	if (q->off == 0 && off == 0 && whence == SEEK_SET)
+		return CURL_SEEKFUNC_OK;
+	return CURL_SEEKFUNC_FAIL;
+}
+
 void
 dm_http_post(struct dm_http *h, const char *url, const char *const *headers,
     const char *body, size_t n, void *udata)
@@ -127,6 +160,8 @@ dm_http_post(struct dm_http *h, const char *url, const char *const *headers,
 	q->body = dm_xmalloc(n + 1);
 	memcpy(q->body, body, n);
 	q->body[n] = '\0';
+	q->len = n;
+	q->off = 0;
 	q->errbuf[0] = '\0';
 	for (; headers && *headers; headers++)
 		q->hdrs = curl_slist_append(q->hdrs, *headers);
@@ -136,7 +171,11 @@ dm_http_post(struct dm_http *h, const char *url, const char *const *headers,
 		dm_die("out of memory");
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, q->hdrs);
-	curl_easy_setopt(e, CURLOPT_POSTFIELDS, q->body);
+	curl_easy_setopt(e, CURLOPT_POST, 1L);
+	curl_easy_setopt(e, CURLOPT_READFUNCTION, onread);
+	curl_easy_setopt(e, CURLOPT_READDATA, q);
+	curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, onseek);
+	curl_easy_setopt(e, CURLOPT_SEEKDATA, q);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)n);
 	curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, onheader);
 	curl_easy_setopt(e, CURLOPT_HEADERDATA, q->resp);
@@ -204,8 +243,12 @@ dm_http_done(struct dm_http *h)
 		} else {
 			r->status = 0;
 			r->timedout = rc == CURLE_OPERATION_TIMEDOUT;
+			/* onseek refused: said as libcurl says it of a fresh
+			 * connection closed without an answer */
 			snprintf(r->error, sizeof r->error, "%s",
-			    q->errbuf[0] ? q->errbuf : curl_easy_strerror(rc));
+			    rc == CURLE_SEND_FAIL_REWIND ?
+			    "Empty reply from server" : q->errbuf[0] ?
+			    q->errbuf : curl_easy_strerror(rc));
 		}
 		curl_easy_getinfo(q->easy, CURLINFO_TOTAL_TIME, &r->seconds);
 		curl_multi_remove_handle(h->multi, q->easy);
