@@ -138,6 +138,7 @@ dm_llm_run_start(struct dm_llm_run *R, const char *usage,
 	if (!R->o.dryrun)
 		capjobs(R);
 	R->wcap = (size_t)R->o.jobs * 4 + 16;
+	R->wmax = DM_LLM_WINBYTES + (size_t)R->o.jobs * DM_LLM_JOBBYTES;
 	R->win = dm_xcalloc(R->wcap, sizeof *R->win);
 	for (i = 0; i < R->wcap; i++) {
 		dm_buf_init(&R->win[i].line);
@@ -468,6 +469,8 @@ dm_llm_run_take(struct dm_llm_run *R, struct dm_sample *smp)
 			s->result = DM_RESULT_EMIT;
 			dm_buf_reset(&s->out);
 			dm_buf_add(&s->out, smp->line, smp->len);
+			s->held = s->out.len;
+			R->wbytes += s->held;
 			return 0;
 		}
 	}
@@ -509,6 +512,8 @@ dm_llm_run_take(struct dm_llm_run *R, struct dm_sample *smp)
 	dm_buf_add(&s->line, smp->line, smp->len);
 	dm_llm_run_body(R, &s->req, &R->prompt, &R->sys);
 	s->promptlen = R->prompt.len + R->sys.len;
+	s->held = s->line.len + s->req.len;
+	R->wbytes += s->held;
 	s->state = DM_REQ_QUEUED;
 	s->ready = 0;
 	(void)dm_llm_run_cached(R, s);
@@ -584,6 +589,16 @@ dm_llm_run_flush(struct dm_llm_run *R)
 			R->io->in.path = path;
 			R->io->on_error = policy;
 		}
+		R->wbytes -= s->held;
+		s->held = 0;
+		/* one huge sample does not leave its size behind in each
+		 * slot it went through */
+		if (s->line.cap > DM_LLM_SLOTKEEP)
+			dm_buf_free(&s->line);
+		if (s->req.cap > DM_LLM_SLOTKEEP)
+			dm_buf_free(&s->req);
+		if (s->out.cap > DM_LLM_SLOTKEEP)
+			dm_buf_free(&s->out);
 		R->whead = (R->whead + 1) % R->wcap;
 		R->wcount--;
 	}
@@ -614,6 +629,16 @@ inputready(struct dm_llm_run *R)
 	return dm_reader_pull(r);
 }
 
+/* Whether the window takes another sample: a free slot, and the bytes it
+ * holds within their bound, so that huge samples (a book a line) do not
+ * pile up by the -j * 4 of them. */
+static int
+room(const struct dm_llm_run *R)
+{
+	return R->wcount == 0 || (R->wcount < R->wcap &&
+	    (R->o.dryrun || R->wbytes < R->wmax));
+}
+
 int
 dm_llm_run_loop(struct dm_llm_run *R)
 {
@@ -625,8 +650,8 @@ dm_llm_run_loop(struct dm_llm_run *R)
 	while (!dm_interrupted) {
 		/* read while there is room, without waiting on the input
 		 * when requests are in flight */
-		while (!eof && R->wcount < R->wcap && (R->o.dryrun ||
-		    R->wcount == 0 || inputready(R))) {
+		while (!eof && room(R) && (R->o.dryrun || R->wcount == 0 ||
+		    inputready(R))) {
 			if ((smp = dm_io_next(R->io)) == NULL) {
 				eof = 1;
 				break;
@@ -650,7 +675,7 @@ dm_llm_run_loop(struct dm_llm_run *R)
 			break;
 		wait = dm_llm_sched_send(R);
 		fd = -1;
-		if (!eof && R->wcount < R->wcap) {
+		if (!eof && room(R)) {
 			/* more input at hand: only a look at the network */
 			if (inputready(R))
 				wait = 0;

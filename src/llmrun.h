@@ -23,6 +23,13 @@
 #define DM_LLM_BACKOFF_CAP	60.0	/* seconds */
 #define DM_LLM_MAXRESPONSE	(16U << 20)	/* default of --max-response */
 #define DM_LLM_MAXWAIT_MS	200	/* the longest sleep: signals, progress */
+/* The bytes of samples and request bodies the window holds before it
+ * reads no more, on top of DM_LLM_JOBBYTES a request in flight (-j): at
+ * least one sample is always read, whatever its size. */
+#define DM_LLM_WINBYTES		(64U << 20)
+#define DM_LLM_JOBBYTES		(1U << 20)
+/* A slot's buffers larger than this are given back once it is written. */
+#define DM_LLM_SLOTKEEP		(1U << 20)
 
 /* Why a request is retried, for the summary. */
 enum dm_llm_cause {
@@ -44,6 +51,7 @@ struct dm_llm_req {
 	unsigned long	 lineno;
 	struct dm_buf	 req;		/* the request body */
 	size_t		 promptlen;
+	size_t		 held;		/* bytes counted in the window's */
 	double		 ready;		/* may be sent from then on */
 	double		 est;		/* estimated tokens */
 	int		 attempts;	/* failed requests */
@@ -88,6 +96,7 @@ struct dm_llm_run {
 	struct dm_http	*http;
 	struct dm_llm_req *win;		/* the window: a ring of wcap */
 	size_t		 wcap, whead, wcount;
+	size_t		 wbytes, wmax;	/* held by the window, and its bound */
 	double		 rtok, ttok, lastfill, hold;	/* rate limits */
 	uint64_t	 rng;		/* the jitter of the backoff */
 	char		**names;	/* file names, interned */

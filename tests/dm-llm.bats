@@ -742,6 +742,25 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	[ "$(llm_requests)" -eq 10000 ]
 }
 
+@test "huge samples do not pile up in the window: memory stays bounded by bytes, not by -j * 4 samples" {
+	llm_start --latency 300
+	x=$(head -c 4194304 /dev/zero | tr '\0' x)
+	for i in $(seq 24); do
+		printf '{"text":"[[short]] %02d %s"}\n' "$i" "$x"
+	done >in.jsonl
+	unset x
+	# 24 samples of 4 MB fit the window of -j 2 (24 samples): each held
+	# as read and as a request body took 330 MB at its peak, 120 now
+	run sh -c "$(mem_limit 300000)"'; exec "$@" >out.jsonl' sh \
+	    dm-llm -p '{text}' -j 2 in.jsonl
+	assert_success
+	assert_output ''
+	[ "$(grep -c '","llm":"ok"}$' out.jsonl)" -eq 24 ]
+	run cut -c 1-21 out.jsonl
+	assert_output "$(seq -f '{"text":"[[short]] %02g' 24)"
+	[ "$(llm_requests)" -eq 24 ]
+}
+
 @test "-j beyond the limit of open files raises the soft limit, or is lowered with a warning, where connections failed" {
 	llm_start --latency 200
 	seq 200 | sed 's/.*/{"id":&,"text":"s&"}/' >in.jsonl

@@ -36,6 +36,7 @@ the request is answered as usual:
   [[think]]                       content "<think>hmm</think>\\n\\n" + answer
   [[refusal]]                     content null and a refusal, as OpenAI's
   [[nocontent]] [[nocontent:xN]]  content null, and no reasoning
+  [[short]]                       the content is "ok", whatever was asked
   [[chunks]]                      content an array of chunks, as Mistral's:
                                   a "thinking" one ("hmm"), a "text" one
   [[ratelimit:MS]]                x-ratelimit-remaining-requests: 0 and
@@ -290,6 +291,8 @@ class Server:
             content = "echo: " + system[-1] + " | " + user
         else:
             content = "echo: " + user
+        if "short" in trig:
+            content = "ok"
         if "nul" in trig:
             content += "\0"
         message = {"role": "assistant", "content": content}
