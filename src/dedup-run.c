@@ -392,11 +392,119 @@ dm_dedup_label(struct dm_sample *s, const char *file, unsigned long line)
 }
 
 /*
+ * The reader calls its release hook before an input is closed (and when
+ * its buffer moves): the lines counted then are those through that input,
+ * and its descriptor, still open, tells which file it is. Pass two numbers
+ * each input's lines from where pass one's began, so that an input gone,
+ * cut short or grown between the reads costs its own samples only, and a
+ * file put in place of one is known and not taken for it.
+ */
+static void
+watchrelease(void *arg)
+{
+	struct dedup_run *r = arg;
+	struct dedup_input *p;
+	struct stat st;
+	int j = r->io.in.next - 1;
+
+	if (r->release)
+		r->release(r->release_arg);
+	if (j < 0 || j >= r->ninputs)
+		return;
+	p = &r->inputs[j];
+	p->end = r->io.nin;
+	p->seen = 1;
+	if (!p->known && r->io.in.fd >= 0 && fstat(r->io.in.fd, &st) == 0) {
+		p->known = 1;
+		p->dev = st.st_dev;
+		p->ino = st.st_ino;
+		p->size = st.st_size;
+	}
+}
+
+void
+dm_dedup_watch(struct dedup_run *r)
+{
+	r->ninputs = r->io.in.npaths;
+	r->inputs = dm_xcalloc(r->ninputs > 0 ? (size_t)r->ninputs : 1,
+	    sizeof *r->inputs);
+	r->release = r->io.in.release;
+	r->release_arg = r->io.in.release_arg;
+	r->io.in.release = watchrelease;
+	r->io.in.release_arg = r;
+}
+
+void
+dm_dedup_watchend(struct dedup_run *r)
+{
+	uint64_t end = 0;
+	int j;
+
+	/* the input open when pass one ended (a stop) was not released */
+	if (r->io.in.fd >= 0)
+		watchrelease(r);
+	r->io.in.release = r->release;
+	r->io.in.release_arg = r->release_arg;
+	/* an input that could not be opened has no lines, nor those
+	 * after a stop */
+	for (j = 0; j < r->ninputs; j++) {
+		if (!r->inputs[j].seen || r->inputs[j].end < end)
+			r->inputs[j].end = end;
+		end = r->inputs[j].end;
+	}
+}
+
+/* The number of input j's first line, and how many pass two reads. */
+static uint64_t
+inputstart(const struct dedup_run *r, int j)
+{
+	uint64_t v = j > 0 ? r->inputs[j - 1].end : 0;
+
+	return v < r->limit ? v : r->limit;
+}
+
+static uint64_t
+inputlines(const struct dedup_run *r, int j)
+{
+	uint64_t e = r->inputs[j].end < r->limit ? r->inputs[j].end :
+	    r->limit;
+
+	return e - inputstart(r, j);
+}
+
+static const char *
+inputname(const struct dm_reader *in, int j)
+{
+	return strcmp(in->paths[j], "-") == 0 ? "<stdin>" :
+	    dm_quote(in->paths[j]);
+}
+
+/* Input j gave n lines of those of pass one: fewer is an error. */
+static int
+inputend(struct dedup_run *r, const struct dm_reader *in, int j, uint64_t n,
+    int quiet)
+{
+	uint64_t want = inputlines(r, j);
+
+	if (n >= want || dm_interrupted)
+		return 0;
+	if (!quiet)
+		dm_warn("%s: changed between the two reads: %llu lines, then "
+		    "%llu", inputname(in, j), (unsigned long long)want,
+		    (unsigned long long)n);
+	return -1;
+}
+
+/*
  * Reads the inputs again. Lines rejected in pass one are skipped; with
  * --mark every other sample is written with FIELD set, else the
  * duplicates are left out and the rest copied as they are. With
  * labelsonly, nothing is written: the labels of the roots are gathered
- * (datatrove's roots may come after their duplicates).
+ * (datatrove's roots may come after their duplicates), and nothing said.
+ * Each input is read up to its lines of pass one: lines that came after
+ * (the output itself among the inputs, as in 'dm-dedup *.jsonl >
+ * out.jsonl' run again) are not samples, and no input after the last
+ * with lines is read.
  */
 static int
 pass2(struct dedup_run *r, int argc, char **argv, const uint64_t *dups,
@@ -404,12 +512,19 @@ pass2(struct dedup_run *r, int argc, char **argv, const uint64_t *dups,
 {
 	struct dm_reader in;
 	struct dm_sample s = DM_SAMPLE_INIT;
+	struct stat st;
 	const char *line, *p;
 	size_t len, ri = 0, di = 0, n, col;
-	uint64_t idx = 0, cur;
+	uint64_t idx = 0, cur, nread = 0;
 	long k;
-	int isdup, got, status = 0;
+	int isdup, got, status = 0, j = -1, last, skip = 0;
 
+	/* the last input pass two has lines of */
+	for (last = r->ninputs - 1; last >= 0 && inputlines(r, last) == 0;
+	    last--)
+		;
+	if (last < 0)
+		return 0;
 	if (r->stdin_used && lseek(0, stdin_start, SEEK_SET) < 0)
 		dm_die("<stdin>: %s", strerror(errno));
 	if (r->io.listed)
@@ -420,60 +535,97 @@ pass2(struct dedup_run *r, int argc, char **argv, const uint64_t *dups,
 	/* a line longer than --max-line was rejected in pass one: it is
 	 * skipped here too, and not read whole */
 	in.maxline = r->io.maxline;
-	/* an input that cannot be read was said in pass one */
+	/* an input that cannot be read was said in pass one; one that
+	 * could be then is said below */
 	in.quiet = 1;
-	while (idx < r->limit && (got = dm_reader_next(&in, &line, &len)) !=
-	    0) {
-		cur = idx++;
-		if (got == 2 || (ri < r->nrej && r->rej[ri] == cur)) {
-			ri += ri < r->nrej && r->rej[ri] == cur;
+	while ((got = dm_reader_next(&in, &line, &len)) != 0) {
+		if (in.next - 1 != j) {
+			/* a new input: those before it are done */
+			if (j >= 0 && !skip && inputend(r, &in, j, nread,
+			    labelsonly) < 0)
+				status = -1;
+			for (j++; j < in.next - 1 && j <= last; j++)
+				if (inputend(r, &in, j, 0, labelsonly) < 0)
+					status = -1;
+			if (j > last)
+				break;
+			idx = inputstart(r, j);
+			nread = 0;
+			/* another file under its name, or a shorter one */
+			skip = 0;
+			if (r->inputs[j].known && fstat(in.fd, &st) == 0 &&
+			    (st.st_dev != r->inputs[j].dev ||
+			    st.st_ino != r->inputs[j].ino ||
+			    st.st_size < r->inputs[j].size)) {
+				if (!labelsonly)
+					dm_warn("%s: changed between the two "
+					    "reads: another file, or a shorter "
+					    "one; its samples are left out",
+					    inputname(&in, j));
+				status = -1;
+				skip = 1;
+			}
+		}
+		if (skip || nread >= inputlines(r, j)) {
+			/* lines since pass one: not samples */
+			if (j == last)
+				break;
 			continue;
 		}
+		nread++;
+		cur = idx++;
+		while (ri < r->nrej && r->rej[ri] < cur)
+			ri++;
+		while (di < ndups && dups[2 * di] < cur)
+			di++;
+		if (got == 2 || (ri < r->nrej && r->rej[ri] == cur))
+			goto next;
 		isdup = di < ndups && dups[2 * di] == cur;
 		if (!r->mark) {
 			if (!isdup)
 				dm_writer_line(&r->io.out, line, len);
-			di += isdup;
-			continue;
+			goto next;
 		}
 		dm_buf_reset(&r->err);
 		if (dm_sample_load(&s, line, len, in.name, in.lineno, &r->err,
 		    &col) < 0) {
 			/* the input changed between the passes */
-			dm_warn("%s:%lu: %s", in.name, in.lineno, r->err.buf);
+			if (!labelsonly)
+				dm_warn("%s:%lu: %s", in.name, in.lineno,
+				    r->err.buf);
 			status = -1;
-			break;
+			goto next;
 		}
 		if ((k = dm_dedup_findroot(l, cur)) >= 0 && l->label[k] == NULL)
 			l->label[k] = dm_dedup_label(&s, in.name, in.lineno);
-		if (labelsonly) {
-			di += isdup;
-			continue;
-		}
+		if (labelsonly)
+			goto next;
 		p = "null";
 		if (isdup) {
 			k = dm_dedup_findroot(l, dups[2 * di + 1]);
 			p = k >= 0 && l->label[k] ? l->label[k] : "null";
-			di++;
 		}
 		dm_buf_reset(&r->err);
 		if (dm_sample_set_raw(&s, r->mark, p, strlen(p), &r->err) < 0) {
 			dm_warn("%s:%lu: %s", in.name, in.lineno, r->err.buf);
 			status = -1;
-			break;
+			goto next;
 		}
 		dm_sample_bytes(&s, &line, &n);
 		dm_writer_line(&r->io.out, line, n);
+next:
+		/* the last input's lines of pass one are read: what follows
+		 * may be the output itself */
+		if (j == last && nread >= inputlines(r, j))
+			break;
 	}
-	if (in.nerrors)
+	/* the inputs that gave fewer lines than in pass one, or none */
+	if (j >= 0 && j <= last && !skip && inputend(r, &in, j, nread,
+	    labelsonly) < 0)
 		status = -1;
-	else if (status == 0 && idx < r->limit && !dm_interrupted) {
-		/* lines gone since pass one: their samples would be lost */
-		dm_warn("the inputs changed between their two reads: %llu "
-		    "lines, then %llu", (unsigned long long)r->limit,
-		    (unsigned long long)idx);
-		status = -1;
-	}
+	for (j = j < 0 ? 0 : j + 1; j <= last; j++)
+		if (inputend(r, &in, j, 0, labelsonly) < 0)
+			status = -1;
 	dm_reader_free(&in);
 	dm_sample_free(&s);
 	return status;
@@ -504,11 +656,11 @@ dm_dedup_output(struct dedup_run *r, int argc, char **argv)
 				l.root[l.n++] = l.root[i];
 		l.label = dm_xcalloc(l.n ? l.n : 1, sizeof *l.label);
 	}
-	rc = 0;
+	/* the pass for the labels says nothing: the output's pass says
+	 * what changed, and writes the samples of the inputs that did not */
 	if (later)
-		rc = pass2(r, argc, argv, dups, ndups, &l, 1);
-	if (rc == 0)
-		rc = pass2(r, argc, argv, dups, ndups, &l, 0);
+		(void)pass2(r, argc, argv, dups, ndups, &l, 1);
+	rc = pass2(r, argc, argv, dups, ndups, &l, 0);
 	for (i = 0; i < l.n; i++)
 		free(l.label[i]);
 	free(l.label);

@@ -33,6 +33,13 @@ struct dedup_run {
 	uint64_t	 limit;		/* lines pass two reads: those pass one
 					   read, or those before a bad one
 					   that stopped */
+	/* pass one's inputs (see dm_dedup_watch): the lines read through
+	 * each, and which file it was, so that pass two numbers each
+	 * input's samples as pass one did whatever became of the others */
+	struct dedup_input *inputs;
+	int		 ninputs;
+	void		(*release)(void *);	/* the reader's, chained */
+	void		*release_arg;
 	const char	*tmpdir;
 	size_t		 memory;
 	size_t		 recsz, keysz;
@@ -64,6 +71,17 @@ struct dedup_run {
 	char		**setnames;	/* the shards' names */
 	uint64_t	*setused, setclock;
 	size_t		 nsetopen, setmax;
+};
+
+/* An input of pass one: the lines read through it (counted from the
+ * first input's first), and its file's identity once it was open. */
+struct dedup_input {
+	uint64_t	 end;
+	int		 seen;		/* end was recorded */
+	int		 known;		/* dev, ino and size are */
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 size;
 };
 
 /* A sample of the stages: its shard's number, then its line's. */
@@ -150,7 +168,11 @@ long	 dm_dedup_findroot(const struct dedup_labels *, uint64_t x);
 /* The id of a sample as JSON, or "file:line" as a JSON string. */
 char	*dm_dedup_label(struct dm_sample *, const char *file,
 	    unsigned long line);
-/* Pass two: the output; -1 after a message when the input changed. */
+/* Pass one: from now on, notes where each input of r->io.in ends and
+ * which file it is; dm_dedup_watchend after the last sample. */
+void	 dm_dedup_watch(struct dedup_run *);
+void	 dm_dedup_watchend(struct dedup_run *);
+/* Pass two: the output; -1 after a message when an input changed. */
 int	 dm_dedup_output(struct dedup_run *, int argc, char **argv);
 /* Makes standard input seekable (copied to tmpdir when it is not). */
 void	 dm_dedup_spool_stdin(const char *tmpdir);

@@ -533,6 +533,7 @@ main(int argc, char *argv[])
 	/* pass one: keys; the line numbers skipped were rejected */
 	dm_io_open(&r.io, argc, argv);
 	r.io.in.spooled = r.spooled;
+	dm_dedup_watch(&r);
 	while ((s = dm_io_next(&r.io)) != NULL) {
 		idx = r.io.nin - 1;
 		for (; next < idx; next++)
@@ -550,6 +551,7 @@ main(int argc, char *argv[])
 		}
 	}
 	dm_dedup_exactflush(&r);
+	dm_dedup_watchend(&r);
 	for (; next < r.io.nin; next++)
 		dm_dedup_addrej(&r, next);
 	/* after a stop, the samples before the bad one are the input; else
@@ -578,6 +580,7 @@ main(int argc, char *argv[])
 	dm_dedup_free(&r.d);
 	free(r.keys);
 	free(r.rej);
+	free(r.inputs);
 	free(r.sig);
 	dm_buf_free(&r.key);
 	dm_buf_free(&r.err);

@@ -114,6 +114,96 @@ EOF2
 	done
 }
 
+# between_reads CMD OPTION...: dm-dedup of a.jsonl b.jsonl c.jsonl, with CMD
+# run once b.jsonl is read the first time and before it is read again:
+# c.jsonl's lines, rejected, go to a named pipe that CMD's side reads
+# after the first of them, and the more than 2 MB of them hold the first
+# read until CMD is done
+between_reads() {
+	local cmd=$1
+	shift
+	printf '%s\n' '{"text":"a1"}' '{"text":"a2"}' >a.jsonl
+	printf '%s\n' '{"text":"b1"}' '{"text":"b2"}' >b.jsonl
+	awk 'BEGIN { x = sprintf("%2000s", ""); gsub(/ /, "x", x)
+		for (i = 0; i < 1000; i++) print x }' >c.jsonl
+	printf '%s\n' '{"text":"c1"}' '{"text":"a1"}' '{"text":"c2"}' >>c.jsonl
+	rm -f rej
+	mkfifo rej
+	{ IFS= read -r _; sh -c "$cmd"; cat >/dev/null; } <rej &
+	run_split timeout 60 dm-dedup --on-error=skip --rejects rej "$@" \
+	    a.jsonl b.jsonl c.jsonl
+	wait
+	stderr=$(printf '%s\n' "$stderr" | grep -v 'invalid JSON')
+}
+
+@test "an input gone, cut short or replaced between the two reads costs its own samples, with a message, and no other input's" {
+	# b.jsonl gone: its samples were numbered as c.jsonl's, whose
+	# lines came out in place of others
+	between_reads 'rm b.jsonl'
+	assert_status 2
+	assert_output <<-'EOF'
+	{"text":"a1"}
+	{"text":"a2"}
+	{"text":"c1"}
+	{"text":"c2"}
+	EOF
+	assert_stderr <<-'EOF'
+	dm-dedup: b.jsonl: changed between the two reads: 2 lines, then 0
+	dm-dedup: 1000 of 1007 samples rejected
+	EOF
+	between_reads 'rm b.jsonl' --mark dup
+	assert_status 2
+	assert_output <<-'EOF'
+	{"text":"a1","dup":null}
+	{"text":"a2","dup":null}
+	{"text":"c1","dup":null}
+	{"text":"a1","dup":"a.jsonl:1"}
+	{"text":"c2","dup":null}
+	EOF
+	# another file under its name, or the file cut short: its lines are
+	# not those of the first read
+	for cmd in 'printf "%s\n" "{\"text\":\"c1\"}" "{\"text\":\"x\"}" >new &&
+	    mv new b.jsonl' 'printf "%s\n" "{\"text\":\"b1\"}" >b.jsonl'; do
+		between_reads "$cmd"
+		assert_status 2
+		assert_output <<-'EOF'
+		{"text":"a1"}
+		{"text":"a2"}
+		{"text":"c1"}
+		{"text":"c2"}
+		EOF
+		assert_stderr <<-'EOF'
+		dm-dedup: b.jsonl: changed between the two reads: another file, or a shorter one; its samples are left out
+		dm-dedup: 1000 of 1007 samples rejected
+		EOF
+	done
+	# lines added after the first read are not samples
+	between_reads 'printf "%s\n" "{\"text\":\"b3\"}" >>b.jsonl'
+	assert_status 1
+	assert_output <<-'EOF'
+	{"text":"a1"}
+	{"text":"a2"}
+	{"text":"b1"}
+	{"text":"b2"}
+	{"text":"c1"}
+	{"text":"c2"}
+	EOF
+	assert_stderr 'dm-dedup: 1000 of 1007 samples rejected'
+}
+
+@test "the output among the inputs, before the last, is not read as samples" {
+	awk 'BEGIN { for (i = 0; i < 100000; i++)
+		printf "{\"text\":\"a%d\"}\n", i }' >a.jsonl
+	printf '%s\n' '{"text":"c1"}' '{"text":"a5"}' '{"text":"c2"}' >c.jsonl
+	# out.jsonl, empty in the first read, has a.jsonl's samples in the
+	# second: they were read as c.jsonl's, whose samples were lost
+	run timeout 60 sh -c 'ulimit -f 20000
+	    dm-dedup a.jsonl out.jsonl c.jsonl >out.jsonl'
+	assert_success
+	{ cat a.jsonl; printf '%s\n' '{"text":"c1"}' '{"text":"c2"}'; } |
+	    cmp - out.jsonl
+}
+
 @test "exact: the first of each MD5 of the stripped text stays" {
 	cat >in.jsonl <<-'EOF'
 	{"id":1,"text":"Hello world"}
