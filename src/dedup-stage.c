@@ -949,12 +949,16 @@ dm_dedup_stage_cluster(struct dedup_run *r, int argc, char **argv)
 		h.recsz = 16;
 		h.keysz = 8;
 		h.settings = set;
-		h.names = names;
-		h.ids = ids;
-		h.nnames = nn;
 		h.insize = id[0];
 		h.inhash = id[1];
 		for (k = 0, j = 0; j < nn; j++) {
+			/* a shard's removals name it alone, with the identity
+			 * of every shard: apply needs no other, and all the
+			 * names in each would make the files of N shards
+			 * take N times N names */
+			h.names = names + j;
+			h.ids = ids + 2 * j;
+			h.nnames = 1;
 			dm_buf_reset(&path);
 			dm_buf_addf(&path, "%s/%s.rm", r->outdir, names[j]);
 			o = dm_sfile_create(path.buf, &h);

@@ -31,7 +31,9 @@
  *	64		the settings text, then each shard name as 2 bytes of
  *			length, its bytes, and the size and XXH64 of the
  *			shard's bytes as its signatures have them (8 bytes
- *			each)
+ *			each): signatures name none (the file's name is
+ *			their shard's), pairs every shard, removals their
+ *			own shard alone
  *	...		the records
  *	end	16	MD5 of the records
  *

@@ -1535,6 +1535,29 @@ flip() {
 	dm-dedup --near shard-*.jsonl | cmp - staged.out
 }
 
+@test "stages: a shard's removals name that shard alone, so that N shards do not take N times N names" {
+	for i in 1 2 3 4; do
+		printf '{"text":"s%s"}\n{"text":"common"}\n' $i >shard-$i.jsonl
+	done
+	for f in shard-*.jsonl; do dm-dedup sign -o sig "$f"; done
+	dm-dedup pairs -o pairs sig
+	dm-dedup cluster -o rm pairs
+	for i in 1 2 3 4; do
+		# the number of names (at 36), and the first: its own
+		[ "$(od -A n -t u4 -j 36 -N 4 rm/shard-$i.jsonl.rm)" -eq 1 ]
+		off=$((64 + $(od -A n -t u4 -j 32 -N 4 rm/shard-$i.jsonl.rm)))
+		[ "$(tail -c +$((off + 3)) rm/shard-$i.jsonl.rm | head -c 13)" = \
+		    shard-$i.jsonl ]
+	done
+	# the pairs name every shard, whose numbers they hold
+	[ "$(od -A n -t u4 -j 36 -N 4 pairs/band-000.pairs)" -eq 4 ]
+	for f in shard-*.jsonl; do dm-dedup apply rm "$f"; done >staged.out
+	dm-dedup shard-*.jsonl | cmp - staged.out
+	run dm-dedup cluster --resume -o rm pairs
+	assert_success
+	assert_output ''
+}
+
 @test "stages: pairs refuses a band that lacks a shard sign wrote labels for, or has one without them" {
 	shards
 	for f in shard-*.jsonl; do dm-dedup sign --near -o sig "$f"; done
