@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # op-replace.bats - the replace operator: global PCRE2 substitution
 #
-# Expected texts are what Python's re.sub gives, as in Data-Juicer's
-# replace_content_mapper (\1 written $1 here; its re.DOTALL is flags=s).
+# Expected texts are what Python's regex.sub gives, as in Data-Juicer's
+# replace_content_mapper, which compiles with the regex module (\1 written
+# $1 here; its re.DOTALL is flags=s).
 
 load helper
 
@@ -70,6 +71,99 @@ load helper
 	run dm-map 'replace pattern="\s+" repl=" "' <<< '{"text":"a \t\n b\u3000c\u00a0d"}'
 	assert_success
 	assert_output '{"text":"a b c d"}'
+}
+
+@test "takes combining marks but not superscripts into \\w, as Python's regex does" {
+	run dm-map 'replace pattern="\w+" repl=W' <<< '{"text":"cafe\u0301 x² a‿b ٣"}'
+	assert_success
+	assert_output '{"text":"W W² W W"}'
+}
+
+@test "leaves U+180E out of \\s, as Python's regex does" {
+	run dm-map 'replace pattern="\s" repl=_' <<< '{"text":"a\u180eb\u3000c\u001cd"}'
+	assert_success
+	assert_output '{"text":"a᠎b_c\u001cd"}'
+}
+
+@test "sees no word boundary before a combining mark, as Python's regex does" {
+	run dm-map 'replace pattern="e\b" repl=E' <<< '{"text":"cafe\u0301 cafe"}'
+	assert_success
+	assert_output "$(printf '{"text":"cafe\xcc\x81 cafE"}')"
+	run dm-map 'replace pattern="\B" repl=-' <<< '{"text":"cafe\u0301 x"}'
+	assert_success
+	assert_output "$(printf '{"text":"c-a-f-e-\xcc\x81 x"}')"
+}
+
+@test "matches the Kawi digits of Unicode 15.0 with \\d, as Python's regex does" {
+	run dm-map 'replace pattern="\d+" repl=D' <<< '{"text":"\ud807\udf50\ud807\udf51 ١ ²"}'
+	assert_success
+	assert_output '{"text":"D D ²"}'
+}
+
+@test "reads \\W and \\D inside a class as Python's regex does" {
+	run dm-map 'replace pattern="[^\W\d]+" repl=_' <<< '{"text":"e\u0301 12 x²"}'
+	assert_success
+	assert_output '{"text":"_ 12 _²"}'
+	run dm-map 'replace pattern="[a\W]+" repl=_' <<< '{"text":"bab, c\u0301"}'
+	assert_success
+	assert_output "$(printf '{"text":"b_b_c\xcc\x81"}')"
+}
+
+@test "anchors \\Z at the very end and reads {,n} as {0,n}, as Python does" {
+	run dm-map 'replace pattern="a\Z" repl=A' <<< $'{"text":"a\\n"}\n{"text":"a\\na"}'
+	assert_success
+	assert_output $'{"text":"a\\n"}\n{"text":"a\\nA"}'
+	run dm-map 'replace pattern="x{,2}y" repl=_' <<< '{"text":"xxxy y"}'
+	assert_success
+	assert_output '{"text":"x_ _"}'
+}
+
+@test "finds what Python's regex finds with \\w \\d \\s \\b, in classes or not" {
+	/usr/bin/python3 - >cases.txt <<'EOF'
+import json, random
+rng = random.Random(7)
+pieces = ['a', 'ab', 'x', 'A', '_', '1', '12', '\u0661', '\u00b2', '\u00bd',
+          '\u0301', 'e\u0301', '\u200d', '\u203f', '\u00e9', '\u4e2d',
+          '\U0001f600', ' ', '\t', '\n', '\x1c', '\x85', '\xa0', '\u180e',
+          '\u2028', '\u3000', '-', '^', ']', '\\', '#', '.', ',', '\u2160',
+          '\U00011f50', '\u0ece', '{', '}']
+pats = [r'\w+', r'\W+', r'\d+', r'\D', r'\s+', r'\S+', r'\b', r'\B',
+        r'\bab\b', r'[\w-]+', r'[^\w\s]+', r'[\W\d]', r'[^\W\d]+', r'[\S]+',
+        r'[^\S]', r'[a\W]+', r'[^a\W]+', r'[\D]', r'[^\D\W]', r'[\s\S]',
+        r'x{,2}', r'a\Z', r'\w+$', r'(?m)^\w+$', r'[]\W]', r'[\W^]',
+        r'[\\\w]', r'\\w', r'(?#[)\w', r'\x41\w', r'\p{L}\w', r'(?<=\w)\W',
+        r'(?<!\b)x', r'(\w)\1', '(?x) \\w + # [ \\w\n']
+for p in pats:
+    for _ in range(60):
+        t = ''.join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
+        print(json.dumps([p, t]))
+EOF
+	/usr/bin/python3 - >want.txt <<'EOF'
+import json
+import regex
+for line in open('cases.txt'):
+    p, t = json.loads(line)
+    print(json.dumps(regex.sub(p, lambda m: '<' + m[0] + '>', t,
+                               flags=regex.DOTALL)))
+EOF
+	# one dm-map per pattern, the outputs in the order of cases.txt
+	/usr/bin/python3 - >got.txt <<'EOF'
+import json, subprocess
+cases = [json.loads(l) for l in open('cases.txt')]
+for p in dict.fromkeys(c[0] for c in cases):
+    script = 'replace pattern="%s" repl="<$0>"' % (
+        p.replace('\\', '\\\\').replace('"', '\\"'))
+    r = subprocess.run(['dm-map', script], capture_output=True, text=True,
+        input=''.join(json.dumps({'text': t}) + '\n'
+                      for q, t in cases if q == p))
+    if r.returncode != 0:
+        print(p, r.stderr)
+        continue
+    for l in r.stdout.split('\n')[:-1]:
+        print(json.dumps(json.loads(l)['text']))
+EOF
+	run diff want.txt got.txt
+	assert_success
 }
 
 @test "replaces emoji as whole characters" {
