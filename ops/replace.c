@@ -26,7 +26,9 @@ static const struct dm_param params[] = {
  * connector punctuation and the joiners but not superscripts or fractions
  * (PCRE2's \w is \p{L}, \p{N} and '_'), its \d knows Unicode 15.0, its
  * \s leaves out U+180E, and its \b is the edge of its \w. Its \Z is the
- * very end of the text (PCRE2's \z), and x{,3} is x{0,3}. The pattern is
+ * very end of the text (PCRE2's \z), and x{,3} is x{0,3}. Under
+ * IGNORECASE it folds i and I with U+0130 and U+0131, and an inline flag
+ * (?i) holds for the whole pattern wherever it stands. The pattern is
  * rewritten so that PCRE2 matches what regex does; everything else reads
  * the same in both. The sets are those of dm.h (DM_PY_W...).
  */
@@ -55,8 +57,33 @@ copyesc(struct dm_buf *out, const char *p)
 		q++;
 	for (q++; ((unsigned char)*q & 0xc0) == 0x80; q++)
 		;
+	/* \p{..} \x{..} \g<..> \k'..' and the like: the argument is
+	 * neither literal text nor a quantifier */
+	if (strchr("pPxoNgk", p[1]) != NULL && *q != '\0' &&
+	    strchr("{<'", *q) != NULL) {
+		const char *e = strchr(q + 1, *q == '{' ? '}' :
+		    *q == '<' ? '>' : '\'');
+
+		if (e != NULL)
+			q = e + 1;
+	}
 	dm_buf_add(out, p, (size_t)(q - p));
 	return q;
+}
+
+/*
+ * Under IGNORECASE regex matches i to U+0130 (I with a dot above) and I to
+ * U+0131 (dotless i) as well, which PCRE2 does not; U+0130 itself matches
+ * i but not I, and U+0131 I but not i. No other pair of code points
+ * differs. foldof tells which of i and I a range of code points holds.
+ */
+enum { F_I = 1, F_UPPER_I = 2 };
+
+static int
+foldof(int32_t lo, int32_t hi)
+{
+	return (lo <= 'i' && 'i' <= hi ? F_I : 0) |
+	    (lo <= 'I' && 'I' <= hi ? F_UPPER_I : 0);
 }
 
 /*
@@ -67,12 +94,13 @@ copyesc(struct dm_buf *out, const char *p)
  * compiled as written before, so a class here is closed.
  */
 static void
-pyclass(const char **pp, struct dm_buf *out)
+pyclass(const char **pp, int caseless, struct dm_buf *out)
 {
 	struct dm_buf pos = DM_BUF_INIT;
 	const char *p = *pp + 1, *q, *negs[2];
 	size_t nneg = 0, i;
-	int neg = 0, first = 1;
+	int neg = 0, first = 1, fold = 0, range = 0;
+	int32_t c, last = -1;
 
 	if (*p == '^') {
 		neg = 1;
@@ -90,9 +118,24 @@ pyclass(const char **pp, struct dm_buf *out)
 			/* a '^' first in the new class would negate it */
 			if (*p == '^' && pos.len == 0)
 				dm_buf_addc(&pos, '\\');
-			dm_buf_addc(&pos, *p++);
+			if (*p == '-' && last >= 0 && p[1] != ']') {
+				range = 1;
+				dm_buf_addc(&pos, *p++);
+				continue;
+			}
+			q = p;
+			for (p++; ((unsigned char)*p & 0xc0) == 0x80; p++)
+				;
+			dm_buf_add(&pos, q, (size_t)(p - q));
+			if (dm_utf8_decode(q, (size_t)(p - q), &c) < 0)
+				c = -1;
+			fold |= range ? foldof(last, c) : foldof(c, c);
+			last = range ? -1 : c;
+			range = 0;
 			continue;
 		}
+		last = -1;
+		range = 0;
 		switch (p[1]) {
 		case 'w':
 			dm_buf_adds(&pos, DM_PY_W);
@@ -124,6 +167,10 @@ pyclass(const char **pp, struct dm_buf *out)
 	if (*p == ']')
 		p++;
 	*pp = p;
+	if (caseless && (fold & F_I))
+		dm_buf_adds(&pos, "\\x{130}");
+	if (caseless && (fold & F_UPPER_I))
+		dm_buf_adds(&pos, "\\x{131}");
 	if (nneg == 0) {
 		dm_buf_adds(out, neg ? "[^" : "[");
 		dm_buf_add(out, pos.buf, pos.len);
@@ -152,32 +199,115 @@ pyclass(const char **pp, struct dm_buf *out)
 	dm_buf_free(&pos);
 }
 
-/* Whether x is on: in flags, or set inline anywhere (regex's version 0
- * applies an inline flag to the whole pattern). */
-static int
-extended(const char *s, const char *flags)
+/*
+ * The length of an inline flag group "(?imsx)" at p, 0 for anything else.
+ * regex's version 0 applies such a group to the whole pattern wherever it
+ * stands (PCRE2 from there to the end of the group): they move to the
+ * start.
+ */
+static size_t
+globalflags(const char *p)
 {
-	const char *p;
+	size_t n;
 
-	if (strchr(flags, 'x') != NULL)
+	if (p[0] != '(' || p[1] != '?')
+		return 0;
+	n = strspn(p + 2, "imsx");
+	return n > 0 && p[2 + n] == ')' ? n + 3 : 0;
+}
+
+/* The length of what opens a group at p (a '('), copied as it is: a name
+ * or flags in it are not pattern text. *push: whether it opens a group
+ * that a ')' closes, rather than being whole, like (?P=name) or (*SKIP). */
+static size_t
+opener(const char *p, int *push)
+{
+	const char *e;
+
+	*push = 1;
+	if (p[1] == '*') {
+		e = p + 2 + strcspn(p + 2, ":)");
+		*push = *e == ':';
+		return (size_t)(e - p) + (*e != '\0');
+	}
+	if (p[1] != '?')
 		return 1;
-	for (p = s; (p = strstr(p, "(?")) != NULL; p += 2)
-		for (s = p + 2; *s >= 'a' && *s <= 'z'; s++)
-			if (*s == 'x')
-				return 1;
-	return 0;
+	switch (p[2]) {
+	case '<':
+		if (p[3] == '=' || p[3] == '!')
+			return 4;
+		e = strchr(p, '>');
+		break;
+	case '\'':
+		e = strchr(p + 3, '\'');
+		break;
+	case 'P':
+		if (p[3] == '<') {
+			e = strchr(p, '>');
+			break;
+		}
+		*push = 0;
+		e = strchr(p, ')');
+		break;
+	case '(':
+		if (p[3] == '?')	/* the condition is a lookaround */
+			return 2;
+		e = strchr(p + 3, ')');
+		break;
+	case ':': case '=': case '!': case '>': case '|':
+		return 3;
+	default:
+		/* flags, (?R), (?1), (?&name), (?C) */
+		e = p + 2 + strspn(p + 2, "imnsxUJ-^");
+		*push = *e == ':';
+		if (!*push)
+			e = strchr(p, ')');
+		break;
+	}
+	return e != NULL ? (size_t)(e - p) + 1 : strlen(p);
+}
+
+/* Whether the flag group at p (of n bytes) turns i on (1), off (0), or
+ * leaves it (-1). */
+static int
+flagi(const char *p, size_t n)
+{
+	const char *i = memchr(p, 'i', n), *minus = memchr(p, '-', n);
+
+	if (p[1] != '?' || i == NULL || p[2] == '\0' ||
+	    strchr("imnsxUJ-^", p[2]) == NULL)
+		return -1;
+	return minus == NULL || i < minus;
 }
 
 /* The pattern s of regex, as PCRE2 (with UTF and UCP) reads it, into out. */
 static void
 pypattern(const char *s, const char *flags, struct dm_buf *out)
 {
-	const char *p = s, *q;
-	int x = extended(s, flags);
+	const char *p, *q;
+	char ci[256];
+	size_t n, depth = 0;
+	int x, push, f;
+	int32_t c;
 
-	while (*p != '\0') {
+	/* the flags of regex's version 0 hold for the whole pattern */
+	x = strchr(flags, 'x') != NULL;
+	ci[0] = strchr(flags, 'i') != NULL;
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\\' && p[1] != '\0') {
+			p++;
+			continue;
+		}
+		if ((n = globalflags(p)) > 0) {
+			dm_buf_add(out, p, n);
+			x |= memchr(p, 'x', n) != NULL;
+			ci[0] |= memchr(p, 'i', n) != NULL;
+		}
+	}
+
+	for (p = s; *p != '\0'; ) {
 		if (*p == '[') {
-			pyclass(&p, out);
+			pyclass(&p, ci[depth], out);
 			continue;
 		}
 		if ((x && *p == '#') || strncmp(p, "(?#", 3) == 0) {
@@ -189,6 +319,29 @@ pypattern(const char *s, const char *flags, struct dm_buf *out)
 			p = q;
 			continue;
 		}
+		if ((n = globalflags(p)) > 0) {
+			p += n;		/* moved to the start */
+			continue;
+		}
+		if (*p == '(') {
+			n = opener(p, &push);
+			dm_buf_add(out, p, n);
+			f = flagi(p, n);
+			if (push && depth + 1 < sizeof(ci)) {
+				depth++;
+				ci[depth] = ci[depth - 1];
+			}
+			if (f >= 0)
+				ci[depth] = (char)f;
+			p += n;
+			continue;
+		}
+		if (*p == ')') {
+			if (depth > 0)
+				depth--;
+			dm_buf_addc(out, *p++);
+			continue;
+		}
 		if (*p == '{' && p > s && p[1] == ',' &&
 		    p[2 + strspn(p + 2, "0123456789")] == '}' &&
 		    strspn(p + 2, "0123456789") > 0) {
@@ -197,7 +350,22 @@ pypattern(const char *s, const char *flags, struct dm_buf *out)
 			continue;
 		}
 		if (*p != '\\') {
-			dm_buf_addc(out, *p++);
+			q = p;
+			for (p++; ((unsigned char)*p & 0xc0) == 0x80; p++)
+				;
+			if (!ci[depth] ||
+			    dm_utf8_decode(q, (size_t)(p - q), &c) < 0)
+				c = -1;
+			if (c == 'i')
+				dm_buf_adds(out, "[i\\x{130}]");
+			else if (c == 'I')
+				dm_buf_adds(out, "[I\\x{131}]");
+			else if (c == 0x130)
+				dm_buf_adds(out, "(?-i:[\\x{130}i])");
+			else if (c == 0x131)
+				dm_buf_adds(out, "(?-i:[\\x{131}I])");
+			else
+				dm_buf_add(out, q, (size_t)(p - q));
 			continue;
 		}
 		switch (p[1]) {

@@ -166,6 +166,69 @@ EOF
 	assert_success
 }
 
+@test "folds i to U+0130 and I to U+0131 under flags=i, as Python's regex does" {
+	run dm-map 'replace pattern="istanbul" repl=X flags=i' <<< '{"text":"İSTANBUL istanbul Istanbul"}'
+	assert_success
+	assert_output '{"text":"X X X"}'
+	run dm-map 'replace pattern="[a-z]+" repl=_ flags=i' <<< '{"text":"İi ıI"}'
+	assert_success
+	assert_output '{"text":"_ ı_"}'
+	run dm-map 'replace pattern="ı" repl=_ flags=i' <<< '{"text":"ıIiİ"}'
+	assert_success
+	assert_output '{"text":"__iİ"}'
+}
+
+@test "applies an inline flag to the whole pattern, as Python's regex does" {
+	run dm-map 'replace pattern="a(?i)b" repl=_' <<< '{"text":"AB ab"}'
+	assert_success
+	assert_output '{"text":"_ _"}'
+}
+
+@test "finds what Python's regex finds under IGNORECASE" {
+	/usr/bin/python3 - >cases.txt <<'EOF'
+import json, random
+rng = random.Random(3)
+pieces = ['i', 'I', '\u0130', '\u0131', 'a', 'A', 'b', 'B', 'x', 'k', 'K',
+          '\u212a', 's', 'S', '\u017f', '\u00df', '\u1e9e', ' ', '\n', '-',
+          'istanbul', '\u0130STANBUL']
+pats = ['i', 'I', '\u0130', '\u0131', '[a-z]+', '[A-Z]+', '[h-j]', '[^i]',
+        '[^a-z]', 'a(?i)b', '(?i:i)I', '(?-i:i)', 'ix', '(?i)i+', '[iI]',
+        r'\w+i', '(?:ab|i)+', '(?P<i>x)i(?P=i)', '(?<=i)a', 'k', 's',
+        '\u00df', '(?x) i # i\n I', r'x{,2}i', 'istanbul']
+for p in pats:
+    for f in ['i', '']:
+        for _ in range(40):
+            t = ''.join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+            print(json.dumps([p, f, t]))
+EOF
+	/usr/bin/python3 - >want.txt <<'EOF'
+import json, warnings
+import regex
+warnings.simplefilter('ignore')	# a flag not at the start
+for line in open('cases.txt'):
+    p, f, t = json.loads(line)
+    fl = regex.DOTALL | (regex.IGNORECASE if f else 0)
+    print(json.dumps(regex.sub(p, lambda m: '<' + m[0] + '>', t, flags=fl)))
+EOF
+	/usr/bin/python3 - >got.txt <<'EOF'
+import json, subprocess
+cases = [json.loads(l) for l in open('cases.txt')]
+for p, f in dict.fromkeys((c[0], c[1]) for c in cases):
+    script = 'replace pattern="%s" repl="<$0>"%s' % (
+        p.replace('\\', '\\\\').replace('"', '\\"'), ' flags=i' if f else '')
+    r = subprocess.run(['dm-map', script], capture_output=True, text=True,
+        input=''.join(json.dumps({'text': t}) + '\n'
+                      for q, g, t in cases if (q, g) == (p, f)))
+    if r.returncode != 0:
+        print(p, r.stderr)
+        continue
+    for l in r.stdout.split('\n')[:-1]:
+        print(json.dumps(json.loads(l)['text']))
+EOF
+	run diff want.txt got.txt
+	assert_success
+}
+
 @test "replaces emoji as whole characters" {
 	run dm-map 'replace pattern="😀+" repl=":)"' <<< '{"text":"hi 😀😀! 👍🏽"}'
 	assert_success
