@@ -280,10 +280,25 @@ flagi(const char *p, size_t n)
 	return minus == NULL || i < minus;
 }
 
+/*
+ * The sets outside classes, written out (fast) or, compact, as calls of
+ * groups defined once at the end: PCRE2 compiles a pattern into at most
+ * 64 KiB, which some hundred written-out \b would exceed.
+ */
+static const char *const pyset[2][6] = {
+	{ PY_W, "[^" DM_PY_W "]", "[" DM_PY_D "]", "[^" DM_PY_D "]",
+	  PY_B, PY_NB },
+	{ "(?&dm_w)", "(?:(?!(?&dm_w))(?s:.))", "(?&dm_d)",
+	  "(?:(?!(?&dm_d))(?s:.))",
+	  "(?:(?<=(?&dm_w))(?!(?&dm_w))|(?<!(?&dm_w))(?=(?&dm_w)))",
+	  "(?:(?<=(?&dm_w))(?=(?&dm_w))|(?<!(?&dm_w))(?!(?&dm_w)))" }
+};
+
 /* The pattern s of regex, as PCRE2 (with UTF and UCP) reads it, into out. */
 static void
-pypattern(const char *s, const char *flags, struct dm_buf *out)
+pypattern(const char *s, const char *flags, int compact, struct dm_buf *out)
 {
+	const char *const *set = pyset[compact != 0];
 	const char *p, *q;
 	char ci[256];
 	size_t n, depth = 0;
@@ -370,16 +385,16 @@ pypattern(const char *s, const char *flags, struct dm_buf *out)
 		}
 		switch (p[1]) {
 		case 'w':
-			dm_buf_adds(out, PY_W);
+			dm_buf_adds(out, set[0]);
 			break;
 		case 'W':
-			dm_buf_adds(out, "[^" DM_PY_W "]");
+			dm_buf_adds(out, set[1]);
 			break;
 		case 'd':
-			dm_buf_adds(out, "[" DM_PY_D "]");
+			dm_buf_adds(out, set[2]);
 			break;
 		case 'D':
-			dm_buf_adds(out, "[^" DM_PY_D "]");
+			dm_buf_adds(out, set[3]);
 			break;
 		case 's':
 			dm_buf_adds(out, "\\p{White_Space}");
@@ -388,10 +403,10 @@ pypattern(const char *s, const char *flags, struct dm_buf *out)
 			dm_buf_adds(out, "\\P{White_Space}");
 			break;
 		case 'b':
-			dm_buf_adds(out, PY_B);
+			dm_buf_adds(out, set[4]);
 			break;
 		case 'B':
-			dm_buf_adds(out, PY_NB);
+			dm_buf_adds(out, set[5]);
 			break;
 		case 'Z':
 			dm_buf_adds(out, "\\z");
@@ -401,6 +416,13 @@ pypattern(const char *s, const char *flags, struct dm_buf *out)
 			continue;
 		}
 		p += 2;
+	}
+	if (compact) {
+		/* after a comment of x, on a line of its own; after \Q,
+		 * past its end (a \E alone is nothing) */
+		dm_buf_adds(out, x ? "\n\\E" : "\\E");
+		dm_buf_adds(out, "(?(DEFINE)(?<dm_w>[" DM_PY_W "])"
+		    "(?<dm_d>[" DM_PY_D "]))");
 	}
 }
 
@@ -423,7 +445,7 @@ replace_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	struct dm_buf probe = DM_BUF_INIT, pat = DM_BUF_INIT, flags = DM_BUF_INIT;
 	struct dm_buf py = DM_BUF_INIT;
 	const char *p;
-	size_t len, off, mark;
+	size_t len, off, mark, mark2;
 	int rc;
 
 	/*
@@ -453,8 +475,16 @@ replace_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	r->re = dm_re_new(pat.buf, flags.buf, err, &off);
 	if (r->re != NULL) {
 		dm_re_free(r->re);
-		pypattern(pat.buf, flags.buf, &py);
+		pypattern(pat.buf, flags.buf, 0, &py);
+		mark2 = err->len;
 		r->re = dm_re_new(py.buf, flags.buf, err, &off);
+		if (r->re == NULL) {
+			/* too large written out, most likely */
+			dm_buf_setlen(err, mark2);
+			dm_buf_reset(&py);
+			pypattern(pat.buf, flags.buf, 1, &py);
+			r->re = dm_re_new(py.buf, flags.buf, err, &off);
+		}
 	}
 	dm_buf_free(&pat);
 	dm_buf_free(&py);

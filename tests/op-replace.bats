@@ -229,6 +229,14 @@ EOF
 	assert_success
 }
 
+@test "compiles a list of three hundred words between \\b, as Python's regex does" {
+	local p
+	p=$(for i in $(seq 300); do printf '\\\\bw%d\\\\b|' "$i"; done)
+	run dm-map "replace pattern=\"${p}\\\\bcafe\\\\b\" repl=_" <<< '{"text":"w12 w300x cafe cafe\u0301 w3"}'
+	assert_success
+	assert_output "$(printf '{"text":"_ w300x _ cafe\xcc\x81 _"}')"
+}
+
 @test "replaces emoji as whole characters" {
 	run dm-map 'replace pattern="😀+" repl=":)"' <<< '{"text":"hi 😀😀! 👍🏽"}'
 	assert_success
