@@ -299,6 +299,7 @@ static void
 pypattern(const char *s, const char *flags, int compact, struct dm_buf *out)
 {
 	const char *const *set = pyset[compact != 0];
+	struct dm_buf skip = DM_BUF_INIT;
 	const char *p, *q;
 	char ci[256];
 	size_t n, depth = 0;
@@ -308,17 +309,30 @@ pypattern(const char *s, const char *flags, int compact, struct dm_buf *out)
 	/* the flags of regex's version 0 hold for the whole pattern */
 	x = strchr(flags, 'x') != NULL;
 	ci[0] = strchr(flags, 'i') != NULL;
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '\\' && p[1] != '\0') {
-			p++;
+	for (p = s; *p != '\0'; ) {
+		/* not in a class, an escape or a comment */
+		if (*p == '[') {
+			pyclass(&p, 0, &skip);
+			continue;
+		}
+		if (*p == '\\') {
+			p = copyesc(&skip, p);
+			continue;
+		}
+		if (strncmp(p, "(?#", 3) == 0) {
+			p += strcspn(p, ")");
 			continue;
 		}
 		if ((n = globalflags(p)) > 0) {
 			dm_buf_add(out, p, n);
 			x |= memchr(p, 'x', n) != NULL;
 			ci[0] |= memchr(p, 'i', n) != NULL;
+			p += n;
+			continue;
 		}
+		p++;
 	}
+	dm_buf_free(&skip);
 
 	for (p = s; *p != '\0'; ) {
 		if (*p == '[') {

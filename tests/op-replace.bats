@@ -194,7 +194,8 @@ pieces = ['i', 'I', '\u0130', '\u0131', 'a', 'A', 'b', 'B', 'x', 'k', 'K',
 pats = ['i', 'I', '\u0130', '\u0131', '[a-z]+', '[A-Z]+', '[h-j]', '[^i]',
         '[^a-z]', 'a(?i)b', '(?i:i)I', '(?-i:i)', 'ix', '(?i)i+', '[iI]',
         r'\w+i', '(?:ab|i)+', '(?P<i>x)i(?P=i)', '(?<=i)a', 'k', 's',
-        '\u00df', '(?x) i # i\n I', r'x{,2}i', 'istanbul']
+        '\u00df', '(?x) i # i\n I', r'x{,2}i', 'istanbul', '[(?i)]a',
+        r'\(?i\)a', '(?#[)i']
 for p in pats:
     for f in ['i', '']:
         for _ in range(40):
