@@ -393,6 +393,25 @@ fill(struct dm_reader *r, size_t want)
 }
 
 /* Opens the next operand; 0 when one is open, -1 when there are none left. */
+/*
+ * Whether fd is the regular file that standard output writes, with bytes
+ * left to read: `dm-map lower f >> f` would read its own output and grow
+ * f until the disk is full. As cat(1) tells, and before reading.
+ */
+static int
+isoutput(int fd)
+{
+	struct stat in, out;
+	off_t at;
+
+	if (fstat(fd, &in) < 0 || !S_ISREG(in.st_mode) ||
+	    fstat(1, &out) < 0 || !S_ISREG(out.st_mode) ||
+	    in.st_dev != out.st_dev || in.st_ino != out.st_ino)
+		return 0;
+	at = lseek(fd, 0, SEEK_CUR);
+	return at >= 0 && at < in.st_size;
+}
+
 static int
 opennext(struct dm_reader *r)
 {
@@ -449,6 +468,14 @@ opennext(struct dm_reader *r)
 			}
 			/* may be 0 when started with stdin closed */
 			r->ownfd = 1;
+		}
+		if (!r->ranged && !r->plain && isoutput(r->fd)) {
+			if (!r->quiet)
+				dm_warn("%s: input file is output file",
+				    r->name);
+			r->nerrors++;
+			closecur(r);
+			continue;
 		}
 		/* Sniff the first bytes: compressed input goes through
 		 * libarchive's raw format, everything else is read directly.
