@@ -226,6 +226,8 @@ void	 dm_json_addstr(struct dm_buf *, const char *s, size_t n);
 void	 dm_json_addval(struct dm_buf *, const json_t *v);
 /* Appends raw JSON with the white space between tokens removed. */
 void	 dm_json_addcompact(struct dm_buf *, const char *raw, size_t n);
+/* The same in place: b's bytes lose that white space. */
+void	 dm_json_compact(struct dm_buf *);
 /* The element idx of the raw (checked) array: 0 with its span, or -1 when
  * raw is not an array or has no such element. */
 int	 dm_json_index(const char *raw, size_t n, size_t idx, const char **v,
@@ -350,6 +352,10 @@ int	 dm_sample_keep(struct dm_sample *, char *const *paths, size_t n,
 /* The bytes to write (no newline): the line itself when unchanged, else a
  * compact serialization, keys in their original order. */
 void	 dm_sample_bytes(struct dm_sample *, const char **p, size_t *n);
+struct dm_writer;
+/* Writes a changed sample, as dm_sample_bytes gives it, and its newline:
+ * a large one member by member, so that it is not copied whole first. */
+void	 dm_sample_write(struct dm_sample *, struct dm_writer *);
 
 /* ---- reader.c: lines from files, stdin and compressed streams ---- */
 
@@ -481,6 +487,12 @@ void	 dm_writer_line(struct dm_writer *, const char *, size_t); /* adds '\n' */
 /* Writes the line p[0..n), followed by its '\n' at p[n], from where it is,
  * with no copy: p[0..n] must stay as it is until the next flush. */
 void	 dm_writer_span(struct dm_writer *, const char *p, size_t n);
+/* A line written in pieces, p[0..n) each, then its end (the '\n'), which
+ * writes it out with what is held before it, in one writev as far as
+ * the iovecs and the buffer allow. A short piece is copied; a long one
+ * is not: p[0..n) must stay as it is until dm_writer_endline returns. */
+void	 dm_writer_piece(struct dm_writer *, const char *p, size_t n);
+void	 dm_writer_endline(struct dm_writer *);
 void	 dm_writer_flush(struct dm_writer *);
 void	 dm_writer_free(struct dm_writer *);	/* flushes, does not close fd */
 

@@ -334,6 +334,11 @@ dm_io_emit(struct dm_io *io, struct dm_sample *s)
 	uintptr_t b;
 	size_t n;
 
+	if (s->changed) {
+		dm_sample_write(s, &io->out);
+		io->nout++;
+		return;
+	}
 	dm_sample_bytes(s, &p, &n);
 	/* An unchanged sample is its line in the reader's buffer: written
 	 * from there with its newline (a line that ended in "\r\n" or at

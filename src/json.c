@@ -983,12 +983,13 @@ dm_json_addval(struct dm_buf *b, const json_t *v)
 	}
 }
 
-void
-dm_json_addcompact(struct dm_buf *b, const char *raw, size_t n)
+/* Copies raw[0..n) to o without the white space between tokens; returns
+ * the end of what it wrote. o may be raw: the bytes only move down. */
+static char *
+compactto(char *o, const char *raw, size_t n)
 {
 	const char *p = raw, *end = raw + n, *run;
 
-	dm_buf_grow(b, n);
 	while (p < end) {
 		run = p;
 		while (p < end && *p != '"' && *p != ' ' && *p != '\t' &&
@@ -1012,14 +1013,36 @@ dm_json_addcompact(struct dm_buf *b, const char *raw, size_t n)
 				if (nb % 2 == 0)
 					break;
 			}
-			dm_buf_add(b, run, (size_t)(p - run));
+			if (o != run)
+				memmove(o, run, (size_t)(p - run));
+			o += p - run;
 			continue;
 		}
-		dm_buf_add(b, run, (size_t)(p - run));
+		if (o != run)
+			memmove(o, run, (size_t)(p - run));
+		o += p - run;
 		while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
 		    *p == '\r'))
 			p++;
 	}
+	return o;
+}
+
+void
+dm_json_addcompact(struct dm_buf *b, const char *raw, size_t n)
+{
+	dm_buf_grow(b, n);
+	b->len = (size_t)(compactto(b->buf + b->len, raw, n) - b->buf);
+	b->buf[b->len] = '\0';
+}
+
+void
+dm_json_compact(struct dm_buf *b)
+{
+	if (b->len == 0)
+		return;
+	b->len = (size_t)(compactto(b->buf, b->buf, b->len) - b->buf);
+	b->buf[b->len] = '\0';
 }
 
 /* Builds jansson values from checked raw JSON. */

@@ -679,9 +679,22 @@ span_member(void *arg, const char *k, size_t klen, const char *v, size_t vlen)
 	sp->count++;
 }
 
+/* Appends the new value: encoded JSON, or with isstr a string that it
+ * encodes (so that a long text is not encoded into a buffer of its own
+ * first, then copied). */
+static void
+addval(struct dm_buf *out, const char *val, size_t vlen, int isstr)
+{
+	if (isstr)
+		dm_json_addstr(out, val, vlen);
+	else
+		dm_buf_add(out, val, vlen);
+}
+
 /* Appends "key":val, with the path's remaining segments as nested objects. */
 static void
-addnest(struct dm_buf *out, const char *path, const char *val, size_t vlen)
+addnest(struct dm_buf *out, const char *path, const char *val, size_t vlen,
+    int isstr)
 {
 	const char *dot = strchr(path, '.');
 	size_t n = dot ? (size_t)(dot - path) : strlen(path);
@@ -689,17 +702,18 @@ addnest(struct dm_buf *out, const char *path, const char *val, size_t vlen)
 	dm_json_addstr(out, path, n);
 	dm_buf_addc(out, ':');
 	if (dot == NULL) {
-		dm_buf_add(out, val, vlen);
+		addval(out, val, vlen, isstr);
 		return;
 	}
 	dm_buf_addc(out, '{');
-	addnest(out, dot + 1, val, vlen);
+	addnest(out, dot + 1, val, vlen, isstr);
 	dm_buf_addc(out, '}');
 }
 
 /*
  * Writes to out the object raw[0..n) with the value at path replaced by
- * val (or removed when val is NULL), every other member's bytes kept:
+ * val (or removed when val is NULL; with isstr, val is a string to encode),
+ * every other member's bytes kept:
  * numbers and escapes elsewhere in the object survive exactly. The members
  * that the path's last one shadows (the same key earlier in the object)
  * go. Returns 1 when out was written, 0 when there was nothing to remove,
@@ -708,8 +722,8 @@ addnest(struct dm_buf *out, const char *path, const char *val, size_t vlen)
  */
 static int
 splice(struct dm_sample *s, const char *raw, size_t n, const char *path,
-    const char *val, size_t vlen, struct dm_buf *out, const char *full,
-    struct dm_buf *err)
+    const char *val, size_t vlen, int isstr, struct dm_buf *out,
+    const char *full, struct dm_buf *err)
 {
 	struct spans sp = { s, path, 0, NULL, -1, 0 };
 	const char *dot = strchr(path, '.');
@@ -736,7 +750,7 @@ splice(struct dm_sample *s, const char *raw, size_t n, const char *path,
 		sub = pool_take(s);
 		dm_buf_reset(sub);
 		r = splice(s, ms[sp.hit].v, (size_t)(ms[sp.hit].vend -
-		    ms[sp.hit].v), dot + 1, val, vlen, sub, full, err);
+		    ms[sp.hit].v), dot + 1, val, vlen, isstr, sub, full, err);
 		if (r <= 0)
 			return r;
 	}
@@ -756,12 +770,12 @@ splice(struct dm_sample *s, const char *raw, size_t n, const char *path,
 		if (sub)
 			dm_buf_add(out, sub->buf, sub->len);
 		else
-			dm_buf_add(out, val, vlen);
+			addval(out, val, vlen, isstr);
 	}
 	if (sp.hit < 0) {
 		if (!first)
 			dm_buf_addc(out, ',');
-		addnest(out, path, val, vlen);
+		addnest(out, path, val, vlen, isstr);
 	}
 	dm_buf_addc(out, '}');
 	return 1;
@@ -783,10 +797,51 @@ member_setraw(struct dm_sample *s, struct dm_member *m, const char *val,
 	m->raw_len = m->own.len;
 }
 
-/* Sets the value at path to the encoded JSON val (NULL: removes it). */
+/* Makes the encoded JSON in the pool buffer b the member's value,
+ * compacted where it is: b's storage becomes the member's, and the
+ * member's old storage goes to the pool in its place. A 50 MB value is
+ * then held once, not once in b and once more in the member. */
+static void
+member_take(struct dm_sample *s, struct dm_member *m, struct dm_buf *b)
+{
+	nest_forget(s);
+	if (m->val) {
+		json_decref(m->val);
+		m->val = NULL;
+	}
+	dm_json_compact(b);
+	dm_buf_swap(&m->own, b);
+	m->raw = m->own.buf;
+	m->raw_len = m->own.len;
+}
+
+/* member_setraw, or with isstr the string val encoded: straight into the
+ * member, no pool buffer taken (dm-slice sets a top-level field once for
+ * each of the millions of chunks of a text). */
+static void
+member_setval(struct dm_sample *s, struct dm_member *m, const char *val,
+    size_t vlen, int isstr)
+{
+	if (!isstr) {
+		member_setraw(s, m, val, vlen);
+		return;
+	}
+	nest_forget(s);
+	if (m->val) {
+		json_decref(m->val);
+		m->val = NULL;
+	}
+	dm_buf_reset(&m->own);
+	dm_json_addstr(&m->own, val, vlen);
+	m->raw = m->own.buf;
+	m->raw_len = m->own.len;
+}
+
+/* Sets the value at path to the encoded JSON val (NULL: removes it), or
+ * with isstr to the string val. */
 static int
 edit(struct dm_sample *s, const char *path, const char *val, size_t vlen,
-    struct dm_buf *err)
+    int isstr, struct dm_buf *err)
 {
 	const char *dot = strchr(path, '.');
 	struct dm_member *m;
@@ -802,18 +857,17 @@ edit(struct dm_sample *s, const char *path, const char *val, size_t vlen,
 			out = pool_take(s);
 			dm_buf_reset(out);
 			dm_buf_addc(out, '{');
-			addnest(out, dot + 1, val, vlen);
+			addnest(out, dot + 1, val, vlen, isstr);
 			dm_buf_addc(out, '}');
-			val = out->buf;
-			vlen = out->len;
-		}
-		member_setraw(s, m, val, vlen);
+			member_take(s, m, out);
+		} else
+			member_setval(s, m, val, vlen, isstr);
 		s->changed = 1;
 		return 0;
 	}
 	if (dot == NULL) {
 		if (val)
-			member_setraw(s, m, val, vlen);
+			member_setval(s, m, val, vlen, isstr);
 		else
 			m->deleted = 1;
 		unshadow(s, m, path, n);
@@ -825,15 +879,16 @@ edit(struct dm_sample *s, const char *path, const char *val, size_t vlen,
 		out = pool_take(s);
 		dm_buf_reset(out);
 		dm_json_addval(out, m->val);
-		member_setraw(s, m, out->buf, out->len);
+		member_take(s, m, out);
 	}
 	out = pool_take(s);
 	dm_buf_reset(out);
-	r = splice(s, m->raw, m->raw_len, dot + 1, val, vlen, out, path, err);
+	r = splice(s, m->raw, m->raw_len, dot + 1, val, vlen, isstr, out,
+	    path, err);
 	if (r < 0)
 		return -1;
 	if (r > 0) {
-		member_setraw(s, m, out->buf, out->len);
+		member_take(s, m, out);
 		unshadow(s, m, path, n);
 		s->changed = 1;
 	}
@@ -850,7 +905,7 @@ dm_sample_set_new(struct dm_sample *s, const char *path, json_t *v,
 	dm_buf_reset(enc);
 	dm_json_addval(enc, v);
 	json_decref(v);
-	r = edit(s, path, enc->buf, enc->len, err);
+	r = edit(s, path, enc->buf, enc->len, 0, err);
 	return r;
 }
 
@@ -858,7 +913,7 @@ int
 dm_sample_set_raw(struct dm_sample *s, const char *path, const char *json,
     size_t n, struct dm_buf *err)
 {
-	return edit(s, path, json, n, err);
+	return edit(s, path, json, n, 0, err);
 }
 
 int
@@ -866,7 +921,6 @@ dm_sample_set_text(struct dm_sample *s, const char *path, const char *str,
     size_t n, struct dm_buf *err)
 {
 	struct dm_member *m;
-	struct dm_buf *enc;
 	size_t bad;
 
 	/* the wide check, and the byte at fault only when there is one */
@@ -875,12 +929,8 @@ dm_sample_set_text(struct dm_sample *s, const char *path, const char *str,
 		    bad, path);
 		return -1;
 	}
-	if (strchr(path, '.')) {
-		enc = pool_take(s);
-		dm_buf_reset(enc);
-		dm_json_addstr(enc, str, n);
-		return edit(s, path, enc->buf, enc->len, err);
-	}
+	if (strchr(path, '.'))
+		return edit(s, path, str, n, 1, err);
 	/* The hot path: the encoded string goes straight into the member. */
 	s->changed = 1;
 	nest_forget(s);
@@ -929,7 +979,7 @@ dm_sample_detach(struct dm_sample *s, const char *path, struct dm_buf *err)
 		return NULL;
 	if ((v = dm_json_parse(b->buf, b->len, err)) == NULL)
 		return NULL;
-	if (edit(s, path, NULL, 0, err) < 0) {
+	if (edit(s, path, NULL, 0, 0, err) < 0) {
 		json_decref(v);
 		return NULL;
 	}
@@ -973,6 +1023,75 @@ dm_sample_bytes(struct dm_sample *s, const char **p, size_t *n)
 	*n = b->len;
 }
 
+/* A changed sample at least this large is written member by member. */
+#define WRITE_PIECES	(256 * 1024)
+
+void
+dm_sample_write(struct dm_sample *s, struct dm_writer *w)
+{
+	struct dm_buf *b = &s->out;
+	const char *p, *base;
+	size_t i, n, at, total = 0, room = 16;
+	int first = 1;
+
+	for (i = 0; i < s->nm && s->changed; i++) {
+		struct dm_member *m = &s->m[i];
+
+		if (m->deleted)
+			continue;
+		if (m->raw == NULL) {
+			total = 0;	/* a jansson value: its size unknown */
+			break;
+		}
+		total += m->raw_len;
+		/* a separator, the key escaped, a colon; a value compacted */
+		room += 6 * m->key_len + 8;
+		if (m->raw != m->own.buf && (m->raw[0] == '{' ||
+		    m->raw[0] == '['))
+			room += m->raw_len;
+	}
+	if (total < WRITE_PIECES) {
+		dm_sample_bytes(s, &p, &n);
+		dm_writer_line(w, p, n);
+		return;
+	}
+	/*
+	 * As dm_sample_bytes, but a long value goes from where it is: the
+	 * sample is not held a second time, whole, in s->out. The writer
+	 * holds the pieces until the line's end, so what is made here goes
+	 * into s->out grown once to room, where nothing moves.
+	 */
+	dm_buf_reset(b);
+	dm_buf_grow(b, room);
+	base = b->buf;
+	dm_writer_piece(w, "{", 1);
+	for (i = 0; i < s->nm; i++) {
+		struct dm_member *m = &s->m[i];
+
+		if (m->deleted)
+			continue;
+		at = b->len;
+		if (!first)
+			dm_buf_addc(b, ',');
+		first = 0;
+		dm_json_addstr(b, m->key, m->key_len);
+		dm_buf_addc(b, ':');
+		/* a string, number or literal has no white space to drop */
+		if (m->raw == m->own.buf || (m->raw[0] != '{' &&
+		    m->raw[0] != '[')) {
+			dm_writer_piece(w, b->buf + at, b->len - at);
+			dm_writer_piece(w, m->raw, m->raw_len);
+			continue;
+		}
+		dm_json_addcompact(b, m->raw, m->raw_len);
+		dm_writer_piece(w, b->buf + at, b->len - at);
+	}
+	if (b->buf != base)
+		dm_die("internal error: a sample's pieces moved as written");
+	dm_writer_piece(w, "}", 1);
+	dm_writer_endline(w);
+}
+
 int
 dm_sample_rename(struct dm_sample *s, const char *from, const char *to,
     struct dm_buf *err)
@@ -997,9 +1116,9 @@ dm_sample_rename(struct dm_sample *s, const char *from, const char *to,
 		return 0;
 	}
 	/* Moved as bytes, so big integers and number formats survive. */
-	if (edit(s, from, NULL, 0, err) < 0)
+	if (edit(s, from, NULL, 0, 0, err) < 0)
 		return -1;
-	return edit(s, to, b->buf, b->len, err);
+	return edit(s, to, b->buf, b->len, 0, err);
 }
 
 int
@@ -1056,7 +1175,7 @@ dm_sample_keep(struct dm_sample *s, char *const *paths, size_t n,
 			nxt = pool_take(s);
 			dm_buf_reset(nxt);
 			r = splice(s, cur->buf, cur->len, paths[j] + m->key_len + 1,
-			    b->buf, b->len, nxt, paths[j], err);
+			    b->buf, b->len, 0, nxt, paths[j], err);
 			if (r < 0)
 				return -1;
 			if (r > 0)

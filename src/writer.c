@@ -175,6 +175,39 @@ dm_writer_line(struct dm_writer *w, const char *p, size_t n)
 	w->len += n + 1;
 }
 
+/* A piece up to this long is copied; a longer one is written from where
+ * it is. */
+#define PIECE_COPY	4096
+
+void
+dm_writer_piece(struct dm_writer *w, const char *p, size_t n)
+{
+	if (n == 0)
+		return;
+	if (n > PIECE_COPY) {
+		if (w->niov == WIOV)
+			dm_writer_flush(w);	/* mid-line: many long pieces */
+		hold(w, p, n);
+		return;
+	}
+	/* mid-line too, only when more than the buffer is short pieces */
+	if (w->niov == WIOV || w->len + n > w->cap)
+		dm_writer_flush(w);
+	memcpy(w->buf + w->len, p, n);
+	hold(w, w->buf + w->len, n);
+	w->len += n;
+}
+
+void
+dm_writer_endline(struct dm_writer *w)
+{
+	dm_writer_piece(w, &newline, 1);
+	w->nlines++;
+	/* the pieces held are the caller's only until here; the line goes
+	 * out in one writev, as a long dm_writer_line does */
+	dm_writer_flush(w);
+}
+
 void
 dm_writer_span(struct dm_writer *w, const char *p, size_t n)
 {
