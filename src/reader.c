@@ -542,6 +542,17 @@ blank(const char *p, size_t n)
 	return 1;
 }
 
+/* Whether the n bytes at p, a line or the start of one not ended yet, are
+ * longer than maxline. The CR of a CRLF is the line's end, not its bytes
+ * (the CR is dropped as the LF is): a line saved on Windows is as long as
+ * the same line saved with LF. */
+static int
+toolong(const struct dm_reader *r, const char *p, size_t n)
+{
+	return r->maxline && n > r->maxline &&
+	    (n - r->maxline > 1 || p[r->maxline] != '\r');
+}
+
 /* The line at start is longer than maxline: moves it to the front, where
  * its head stays while dm_reader_skip reads past the rest. */
 static int
@@ -569,6 +580,8 @@ dm_reader_skip(struct dm_reader *r)
 {
 	ssize_t got;
 	char *nl;
+	/* the byte before the next one is a CR (in the head, at first) */
+	int cr = r->start > 0 && r->buf[r->start - 1] == '\r';
 
 	while (r->skipping) {
 		if (dm_interrupted) {
@@ -580,11 +593,15 @@ dm_reader_skip(struct dm_reader *r)
 			nl = memchr(r->buf + r->start, '\n', r->end - r->start);
 			if (nl) {
 				r->longlen += (size_t)(nl - (r->buf + r->start));
+				/* its CRLF's CR is not counted */
+				if (nl > r->buf + r->start ? nl[-1] == '\r' : cr)
+					r->longlen--;
 				r->start = (size_t)(nl - r->buf) + 1;
 				r->skipping = 0;
 				break;
 			}
 			r->longlen += r->end - r->start;
+			cr = r->buf[r->end - 1] == '\r';
 		}
 		/* The head stays at the front; the rest is read after it. */
 		r->start = r->end = r->maxline < DM_LINE_HEAD ? r->maxline :
@@ -625,15 +642,15 @@ makeroom(struct dm_reader *r)
 	}
 	if (r->cap - r->end < CHUNK) {
 		r->cap *= 2;
-		/* maxline + 1 bytes tell an overlong line */
-		if (r->maxline && r->cap > r->maxline + CHUNK + 1)
-			r->cap = r->maxline + CHUNK + 1;
+		/* maxline + 2 bytes tell an overlong line (a CR, then no LF) */
+		if (r->maxline && r->cap > r->maxline + CHUNK + 2)
+			r->cap = r->maxline + CHUNK + 2;
 		release(r);
 		r->buf = dm_xrealloc(r->buf, r->cap);
 	}
 	room = r->cap - r->end;
-	if (r->maxline && room > r->maxline + 1 - r->end)
-		room = r->maxline + 1 - r->end;
+	if (r->maxline && room > r->maxline + 2 - r->end)
+		room = r->maxline + 2 - r->end;
 	return room;
 }
 
@@ -644,7 +661,7 @@ dm_reader_pull(struct dm_reader *r)
 
 	if (r->fd < 0 || r->eof || r->ar || r->ranged || r->skipping ||
 	    memchr(r->buf + r->start, '\n', r->end - r->start) != NULL ||
-	    (r->maxline && r->end - r->start > r->maxline))
+	    toolong(r, r->buf + r->start, r->end - r->start))
 		return 1;
 	got = fill(r, makeroom(r));
 	if (got < 0) {
@@ -689,7 +706,7 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 				closecur(r);
 				return 0;
 			}
-			if (r->maxline && r->end - r->start > r->maxline)
+			if (toolong(r, r->buf + r->start, r->end - r->start))
 				return overlong(r, line, len);
 			/* No complete line: make room and read more. */
 			room = makeroom(r);
@@ -719,14 +736,14 @@ dm_reader_next(struct dm_reader *r, const char **line, size_t *len)
 				closecur(r);
 				continue;
 			}
-			if (r->maxline && r->end - r->start > r->maxline)
+			if (toolong(r, r->buf + r->start, r->end - r->start))
 				return overlong(r, line, len);
 			/* A last line without a newline is a line. */
 			nl = r->buf + r->end;
 		}
 		*line = r->buf + r->start;
 		n = (size_t)(nl - *line);
-		if (r->maxline && n > r->maxline)
+		if (toolong(r, *line, n))
 			return overlong(r, line, len);
 		r->start = nl < r->buf + r->end ? (size_t)(nl - r->buf) + 1 : r->end;
 		r->lineno++;

@@ -41,3 +41,35 @@ big20() {
 	echo "dm-map: $m kB"
 	[ "$m" -lt 70000 ]
 }
+
+@test "the CR of a CRLF line counts neither against --max-line nor in the length of a longer line" {
+	local t
+	# 20 bytes, then 21, each with CRLF; a line of 111 bytes whose CR
+	# comes alone, in a read of its own before the LF
+	printf '{"text":"aaaaaaaaa"}\r\n{"text":"aaaaaaaaaa"}\r\n' >in.jsonl
+	for t in dm-map dm-filter dm-slice dm-stats; do
+		case $t in
+		dm-map) cmd=(dm-map 'drop x') ;;
+		dm-filter) cmd=(dm-filter true) ;;
+		dm-slice) cmd=(dm-slice --size 100) ;;
+		dm-stats) cmd=(dm-stats --json) ;;
+		esac
+		echo "tool: $t"
+		run_out out "${cmd[@]}" --max-line 20 --on-error=skip \
+		    --rejects rej.jsonl in.jsonl
+		assert_status 1
+		assert_stderr "$t: in.jsonl:2: line of 21 bytes is longer than --max-line (20 bytes)
+$t: 1 of 2 samples rejected"
+		assert_file rej.jsonl '{"file":"in.jsonl","line":2,"reason":"line of 21 bytes is longer than --max-line (20 bytes)","raw_head":"{\"text\":\"aaaaaaaaaa\"","length":21}'
+	done
+	dm-map 'drop x' <in.jsonl --max-line 20 --on-error=skip 2>/dev/null >out || :
+	assert_file out '{"text":"aaaaaaaaa"}'
+	{
+		printf '{"text":"%s"}\r' "$(printf 'a%.0s' $(seq 100))"
+		sleep 0.3
+		printf '\n{"text":"z"}\n'
+	} | dm-filter --max-line 20 --on-error=skip true >out 2>err || :
+	assert_file out '{"text":"z"}'
+	assert_file err 'dm-filter: <stdin>:1: line of 111 bytes is longer than --max-line (20 bytes)
+dm-filter: 1 of 2 samples rejected'
+}
