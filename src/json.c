@@ -1107,6 +1107,7 @@ build(const char **pp, const char *end, struct dm_buf *tmp, struct dm_buf *err)
 			char *t = dm_xstrndup(p, (size_t)(q - p));
 			char *e;
 			long long iv;
+			double d;
 
 			*pp = q;
 			if (strpbrk(t, ".eE") == NULL) {
@@ -1117,7 +1118,14 @@ build(const char **pp, const char *end, struct dm_buf *tmp, struct dm_buf *err)
 					return json_integer((json_int_t)iv);
 				}
 			}
-			v = json_real(strtod(t, NULL));
+			d = strtod(t, NULL);
+			/* jansson holds no infinity: a number past the range
+			 * of a double (1e400, valid JSON, Python's inf) is
+			 * the largest double of its sign, not an error that
+			 * rejects the sample */
+			if (isinf(d))
+				d = d > 0 ? DBL_MAX : -DBL_MAX;
+			v = json_real(d);
 			free(t);
 			if (v == NULL)
 				dm_buf_adds(err, "number out of range");

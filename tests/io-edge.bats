@@ -73,3 +73,19 @@ $t: 1 of 2 samples rejected"
 	assert_file err 'dm-filter: <stdin>:1: line of 111 bytes is longer than --max-line (20 bytes)
 dm-filter: 1 of 2 samples rejected'
 }
+
+@test "a number past the range of a double is a number: drop and comparisons take it" {
+	printf '{"text":"a","f":1e400,"g":[-1e999,2],"h":{"x":1E+500,"y":1}}\n' >in.jsonl
+	run_split dm-map 'drop f; drop g; drop h.x' in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output '{"text":"a","h":{"y":1}}'
+	run_split dm-filter 'g == [1] || g == [-1, 2]' in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output ''
+	run_split dm-filter 'g != [1]' in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output "$(cat in.jsonl)"
+}
