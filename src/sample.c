@@ -972,12 +972,24 @@ encoded(struct dm_sample *s, const char *path)
 json_t *
 dm_sample_detach(struct dm_sample *s, const char *path, struct dm_buf *err)
 {
-	struct dm_buf *b = encoded(s, path);
+	struct dm_field f;
+	struct dm_buf *b;
 	json_t *v;
 
-	if (b == NULL)
+	dm_sample_get(s, path, &f);
+	if (f.type == DM_MISSING)
 		return NULL;
-	if ((v = dm_json_parse(b->buf, b->len, err)) == NULL)
+	/* Parsed from where the value is, not from a copy (encoded()): the
+	 * edit that may rewrite those bytes comes after. */
+	if (f.raw)
+		v = dm_json_parse(f.raw, f.raw_len, err);
+	else {
+		b = pool_take(s);
+		dm_buf_reset(b);
+		dm_json_addval(b, f.json);
+		v = dm_json_parse(b->buf, b->len, err);
+	}
+	if (v == NULL)
 		return NULL;
 	if (edit(s, path, NULL, 0, 0, err) < 0) {
 		json_decref(v);

@@ -89,3 +89,18 @@ dm-filter: 1 of 2 samples rejected'
 	assert_stderr ''
 	assert_output "$(cat in.jsonl)"
 }
+
+@test "drop of a 20 MB field parses it from the line, not from a copy of it" {
+	local m
+	skip_asan "its shadow memory and quarantine of freed blocks are in the RSS"
+	{
+		printf '{"text":"a","html":"'
+		head -c 20000000 /dev/zero | tr '\0' 'p'
+		printf '","id":7}\n'
+	} >in.jsonl
+	/usr/bin/time -f %M -o rss dm-map 'drop html' in.jsonl >out
+	assert_file out '{"text":"a","id":7}'
+	m=$(cat rss)
+	echo "dm-map drop: $m kB"
+	[ "$m" -lt 50000 ]
+}
