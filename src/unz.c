@@ -101,17 +101,36 @@ refill(struct dm_unz *u)
 	return 1;
 }
 
-/* After the end of one stream: whether another one of the same format
- * follows (as gzip, bzip2 and xz write with concatenated files); what
- * follows that is not one is ignored, as libarchive did. */
+/*
+ * After the end of one stream: whether another one of the same format
+ * follows (as gzip and bzip2 write with concatenated files). Zero bytes
+ * after the last (a tape's or a tar's padding) are passed over, as gzip
+ * passes them; anything else is an error, -1, as gzip's "trailing
+ * garbage" is: lines appended to a .gz after its stream were lost with
+ * status 0.
+ */
 static int
 another(struct dm_unz *u, unsigned char m0)
 {
 	int r = refill(u);
 
-	if (r < 0)
-		return -1;
-	return r > 0 && (unsigned char)u->next[0] == m0;
+	if (r <= 0)
+		return r;
+	if ((unsigned char)u->next[0] == m0)
+		return 1;
+	for (;;) {
+		while (u->navail > 0 && *u->next == '\0') {
+			u->next++;
+			u->navail--;
+		}
+		if (u->navail > 0) {
+			fail(u, "invalid", "data after the end of the "
+			    "compressed stream");
+			return -1;
+		}
+		if ((r = refill(u)) <= 0)
+			return r;
+	}
 }
 
 static ssize_t

@@ -532,6 +532,28 @@ whole_lines() {
 	done
 }
 
+@test "lines after the end of a gzip or bzip2 stream are an error, as gzip's trailing garbage, where they were lost with status 0; zero padding is not" {
+	printf '{"text":"a"}\n' | gzip >m.gz
+	printf '{"text":"b"}\n' >>m.gz
+	printf '{"text":"a"}\n' | bzip2 >m.bz2
+	printf '{"text":"b"}\n' >>m.bz2
+	for f in m.gz m.bz2; do
+		run_split dm-map upper "$f"
+		assert_status 2
+		assert_output '{"text":"A"}'
+		kind=gzip
+		[ "$f" = m.gz ] || kind=bzip2
+		assert_stderr "dm-map: $f: invalid $kind input: data after the end of the compressed stream"
+	done
+	# a tar's or a tape's zeros, and a second stream, are read as gzip reads them
+	{ printf '{"text":"a"}\n' | gzip; head -c 10000 /dev/zero; } >z.gz
+	{ printf '{"text":"a"}\n' | gzip; printf '{"text":"b"}\n' | gzip; } >two.gz
+	run_split dm-map upper z.gz two.gz
+	assert_success
+	assert_stderr ''
+	assert_output $'{"text":"A"}\n{"text":"A"}\n{"text":"B"}'
+}
+
 @test "a compressed operand with damaged data is an error saying so" {
 	numbered 3000 >plain.jsonl
 	gzip -c plain.jsonl >full.gz
