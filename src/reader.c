@@ -549,6 +549,11 @@ blank(const char *p, size_t n)
 static int
 toolong(const struct dm_reader *r, const char *p, size_t n)
 {
+	/* nor is the byte order mark of the input's first line */
+	if (r->bom && n >= 3 && dm_utf8_bom(p, n)) {
+		p += 3;
+		n -= 3;
+	}
 	return r->maxline && n > r->maxline &&
 	    (n - r->maxline > 1 || p[r->maxline] != '\r');
 }
@@ -564,6 +569,12 @@ overlong(struct dm_reader *r, const char **line, size_t *len)
 		release(r);
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
+	}
+	/* the input's byte order mark is no part of the line, its head or
+	 * its length */
+	if (r->bom && r->end >= 3 && dm_utf8_bom(r->buf, r->end)) {
+		memmove(r->buf, r->buf + 3, r->end - 3);
+		r->end -= 3;
 	}
 	r->start = head;
 	r->longlen = head;
@@ -642,15 +653,16 @@ makeroom(struct dm_reader *r)
 	}
 	if (r->cap - r->end < CHUNK) {
 		r->cap *= 2;
-		/* maxline + 2 bytes tell an overlong line (a CR, then no LF) */
-		if (r->maxline && r->cap > r->maxline + CHUNK + 2)
-			r->cap = r->maxline + CHUNK + 2;
+		/* maxline + 5 bytes tell an overlong line (a CR, then no LF;
+		 * after the input's byte order mark) */
+		if (r->maxline && r->cap > r->maxline + CHUNK + 5)
+			r->cap = r->maxline + CHUNK + 5;
 		release(r);
 		r->buf = dm_xrealloc(r->buf, r->cap);
 	}
 	room = r->cap - r->end;
-	if (r->maxline && room > r->maxline + 2 - r->end)
-		room = r->maxline + 2 - r->end;
+	if (r->maxline && room > r->maxline + 5 - r->end)
+		room = r->maxline + 5 - r->end;
 	return room;
 }
 

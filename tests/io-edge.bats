@@ -104,3 +104,16 @@ dm-filter: 1 of 2 samples rejected'
 	echo "dm-map drop: $m kB"
 	[ "$m" -lt 50000 ]
 }
+
+@test "the byte order mark of an input's first line does not count against --max-line, nor in the length rejected" {
+	printf '\357\273\277{"text":"abc"}\n{"text":"abcd"}\n' >bom.jsonl
+	run_split dm-map --max-line 14 --on-error=skip --rejects rej.jsonl upper bom.jsonl
+	assert_status 1
+	assert_output '{"text":"ABC"}'
+	assert_stderr $'dm-map: bom.jsonl:2: line of 15 bytes is longer than --max-line (14 bytes)\ndm-map: 1 of 2 samples rejected'
+	run_split dm-map --max-line 13 --on-error=skip --rejects rej2.jsonl upper bom.jsonl
+	assert_status 1
+	assert_output ''
+	run jq -c '[.line, .length, .raw_head]' rej2.jsonl
+	assert_output $'[1,14,"{\\"text\\":\\"abc\\""]\n[2,15,"{\\"text\\":\\"abcd"]'
+}
