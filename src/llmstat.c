@@ -61,8 +61,8 @@ dm_llm_stat_summary(struct dm_llm_run *R)
 	double el = dm_now() - R->st.start;
 	int c, first = 1;
 
-	dm_buf_addf(&b, "%llu samples: %llu answered", R->st.samples,
-	    R->st.answered);
+	dm_buf_addf(&b, "%llu sample%s: %llu answered", R->st.samples,
+	    R->st.samples == 1 ? "" : "s", R->st.answered);
 	if (R->st.cached)
 		dm_buf_addf(&b, " (%llu from the cache)", R->st.cached);
 	if (R->o.keep)
@@ -75,9 +75,10 @@ dm_llm_stat_summary(struct dm_llm_run *R)
 		    R->st.unstored, R->st.unstored == 1 ? "" : "s");
 	dm_warn("%s", b.buf);
 	dm_buf_reset(&b);
-	dm_buf_addf(&b, "%llu requests in %.2f s (%.1f/s), %llu retries",
-	    R->st.requests, el, el > 0 ? (double)R->st.requests / el : 0,
-	    R->st.retries);
+	dm_buf_addf(&b, "%llu request%s in %.2f s (%.1f/s), %llu %s",
+	    R->st.requests, R->st.requests == 1 ? "" : "s", el,
+	    el > 0 ? (double)R->st.requests / el : 0, R->st.retries,
+	    R->st.retries == 1 ? "retry" : "retries");
 	for (c = 0; c < DM_NCAUSES; c++)
 		if (R->st.bycause[c]) {
 			dm_buf_addf(&b, "%s%s: %llu", first ? " (" : ", ",

@@ -401,7 +401,7 @@ $usage"
 	assert_status 1
 	assert_output '{"text":"[[fail:400]]","llm_error":{"status":400,"message":"This model'"'"'s maximum context length is 8 tokens"}}'
 	[ "$(sed -n 1,2p <<<"$stderr")" = "dm-llm: <stdin>:1: HTTP 400: This model's maximum context length is 8 tokens
-dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
+dm-llm: 1 sample: 0 answered, 0 skipped, 1 failed" ]
 	llm -p '{text}' <<<'{"text":"[[fail:400:flat]]"}'
 	assert_status 1
 	assert_output '{"text":"[[fail:400:flat]]","llm_error":{"status":400,"message":"This model'"'"'s maximum context length is 8 tokens"}}'
@@ -470,7 +470,7 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	{"text":"b","llm":"echo: b"}
 	{"text":"[[drop:x1]] c","llm":"echo: [[drop:x1]] c"}
 	EOF
-	[[ "$(sed -n 2p <<<"$stderr")" == 'dm-llm: 3 requests in '*', 1 retries (connection: 1)' ]]
+	[[ "$(sed -n 2p <<<"$stderr")" == 'dm-llm: 3 requests in '*', 1 retry (connection: 1)' ]]
 	[ "$(llm_requests)" -eq 5 ]
 }
 
@@ -508,7 +508,7 @@ dm-llm: 1 samples: 0 answered, 0 skipped, 1 failed" ]
 	[ "$(llm_requests)" -eq 3 ]
 	# 1 prompt and 2 completion tokens an answer, the three paid for
 	[ "$(sed -n 2p <<<"$stderr")" = 'dm-llm: 2 samples: 1 answered, 0 skipped, 1 failed' ]
-	[[ "$(sed -n 3p <<<"$stderr")" == 'dm-llm: 3 requests in '*', 1 retries (bad answer: 1)' ]]
+	[[ "$(sed -n 3p <<<"$stderr")" == 'dm-llm: 3 requests in '*', 1 retry (bad answer: 1)' ]]
 	[ "$(sed -n 4p <<<"$stderr")" = 'dm-llm: tokens: 3 prompt, 6 completion' ]
 	# a refusal of 4000 tokens against 1000 a second: the next request
 	# waits for them, 3 s
