@@ -235,6 +235,12 @@ int	 dm_json_index(const char *raw, size_t n, size_t idx, const char **v,
 /* Parses raw JSON (already checked) into a jansson value; integers too large
  * for json_int_t become reals. NULL with a message in err on failure. */
 json_t	*dm_json_parse(const char *raw, size_t n, struct dm_buf *err);
+/* As dm_json_parse, but a number jansson cannot hold (an integer past 64
+ * bits, a real past the range of a double) is big(token, length), where
+ * dm_json_parse makes it a real (the largest double of its sign). */
+typedef json_t *(*dm_json_bigfn)(const char *, size_t);
+json_t	*dm_json_parse_big(const char *raw, size_t n, dm_json_bigfn big,
+	    struct dm_buf *err);
 /* The string member key of the object o (borrowed), or NULL when o is not
  * an object or its key is missing or not a string. */
 const char *dm_json_getstr(const json_t *o, const char *key);

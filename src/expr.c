@@ -197,7 +197,7 @@ struct dm_expr {
 	size_t		 narena, arena_used;
 	struct dm_buf	 err2;
 	int		 inftok;	/* encode() writes an infinity
-					   1e999, not null (see jbuild) */
+					   1e999, not null (see jparse) */
 };
 
 /* ---- the lexer ---- */
@@ -1925,101 +1925,26 @@ numval(const json_t *a, double *d)
 	return 1;
 }
 
-/*
- * A jansson value from the compact, valid JSON at *pp (made by encode()),
- * as dm_json_parse() builds it, but for the numbers it cannot hold, which
- * become BIGKEY objects; NULL when memory runs out.
- */
+/* A number jansson cannot hold, as a BIGKEY object of its token. */
 static json_t *
-jbuild(const char **pp, const char *end, struct dm_buf *tmp)
+bigtoken(const char *t, size_t n)
 {
-	const char *p = *pp, *q, *s;
-	json_t *v, *x;
-	size_t n;
-	char *t, *k;
-	long long iv;
-	double d;
+	json_t *v = json_object();
 
-	switch (*p) {
-	case '{':
-	case '[':
-		v = *p == '{' ? json_object() : json_array();
-		for (p++; p < end && *p != '}' && *p != ']'; ) {
-			k = NULL;
-			if (json_is_object(v)) {
-				for (q = p + 1; q < end && *q != '"'; q++)
-					if (*q == '\\')
-						q++;
-				if (dm_json_string(p, (size_t)(q + 1 - p), tmp,
-				    &s, &n) < 0) {
-					json_decref(v);
-					return NULL;
-				}
-				k = dm_xstrndup(s, n);
-				p = q + 2;	/* past the quote and ':' */
-			}
-			if ((x = jbuild(&p, end, tmp)) == NULL) {
-				free(k);
-				json_decref(v);
-				return NULL;
-			}
-			if (k)
-				json_object_setn_new_nocheck(v, k, n, x);
-			else
-				json_array_append_new(v, x);
-			free(k);
-			if (p < end && *p == ',')
-				p++;
-		}
-		*pp = p + 1;
-		return v;
-	case '"':
-		for (q = p + 1; q < end && *q != '"'; q++)
-			if (*q == '\\')
-				q++;
-		*pp = q + 1;
-		if (dm_json_string(p, (size_t)(q + 1 - p), tmp, &s, &n) < 0)
-			return NULL;
-		return json_stringn_nocheck(s, n);
-	case 't':
-		*pp = p + 4;
-		return json_true();
-	case 'f':
-		*pp = p + 5;
-		return json_false();
-	case 'n':
-		*pp = p + 4;
-		return json_null();
-	}
-	for (q = p; q < end && strchr("+-0123456789.eE", *q) != NULL; q++)
-		;
-	*pp = q;
-	t = dm_xstrndup(p, (size_t)(q - p));
-	v = NULL;
-	if (strpbrk(t, ".eE") == NULL) {
-		errno = 0;
-		iv = strtoll(t, NULL, 10);
-		if (errno == 0)
-			v = json_integer((json_int_t)iv);
-	} else if (isfinite(d = strtod(t, NULL)))
-		v = json_real(d);
-	if (v == NULL) {
-		v = json_object();
-		json_object_set_new_nocheck(v, BIGKEY, json_string_nocheck(t));
-	}
-	free(t);
+	json_object_set_new_nocheck(v, BIGKEY, json_stringn_nocheck(t, n));
 	return v;
 }
 
-/* jbuild() of b's text; -1 with the reason in err. */
+/* b's text as jansson values, as dm_json_parse() builds them, but for the
+ * numbers jansson cannot hold, which become BIGKEY objects; -1 with the
+ * reason in err. */
 static int
 jparse(const struct dm_buf *b, json_t **j, struct dm_buf *err)
 {
-	struct dm_buf tmp = DM_BUF_INIT;
-	const char *p = b->buf;
+	struct dm_buf e = DM_BUF_INIT;
 
-	*j = b->len ? jbuild(&p, b->buf + b->len, &tmp) : NULL;
-	dm_buf_free(&tmp);
+	*j = b->len ? dm_json_parse_big(b->buf, b->len, bigtoken, &e) : NULL;
+	dm_buf_free(&e);
 	if (*j == NULL) {
 		dm_buf_adds(err, "invalid JSON value");
 		return -1;

@@ -1045,9 +1045,11 @@ dm_json_compact(struct dm_buf *b)
 	b->buf[b->len] = '\0';
 }
 
-/* Builds jansson values from checked raw JSON. */
+/* Builds jansson values from checked raw JSON; big, when not NULL, makes
+ * the value of a number jansson cannot hold (see dm_json_parse_big). */
 static json_t *
-build(const char **pp, const char *end, struct dm_buf *tmp, struct dm_buf *err)
+build(const char **pp, const char *end, dm_json_bigfn big, struct dm_buf *tmp,
+    struct dm_buf *err)
 {
 	const char *p = ws(*pp, end), *q, *s;
 	struct scan sc = { p, p, end, NULL, 0, 1, 0, 0, NULL, 0 };
@@ -1066,7 +1068,7 @@ build(const char **pp, const char *end, struct dm_buf *tmp, struct dm_buf *err)
 					goto bad;
 				char *key = dm_xstrndup(s, n);
 				p = ws(ws(q, end) + 1, end);
-				if ((x = build(&p, end, tmp, err)) == NULL) {
+				if ((x = build(&p, end, big, tmp, err)) == NULL) {
 					free(key);
 					json_decref(v);
 					return NULL;
@@ -1074,7 +1076,7 @@ build(const char **pp, const char *end, struct dm_buf *tmp, struct dm_buf *err)
 				json_object_setn_new_nocheck(v, key, n, x);
 				free(key);
 			} else {
-				if ((x = build(&p, end, tmp, err)) == NULL) {
+				if ((x = build(&p, end, big, tmp, err)) == NULL) {
 					json_decref(v);
 					return NULL;
 				}
@@ -1119,6 +1121,12 @@ build(const char **pp, const char *end, struct dm_buf *tmp, struct dm_buf *err)
 				}
 			}
 			d = strtod(t, NULL);
+			if (big != NULL && (isinf(d) || strpbrk(t, ".eE") ==
+			    NULL)) {
+				v = big(t, (size_t)(q - p));
+				free(t);
+				return v;
+			}
 			/* jansson holds no infinity: a number past the range
 			 * of a double (1e400, valid JSON, Python's inf) is
 			 * the largest double of its sign, not an error that
@@ -1138,7 +1146,8 @@ bad:
 }
 
 json_t *
-dm_json_parse(const char *raw, size_t n, struct dm_buf *err)
+dm_json_parse_big(const char *raw, size_t n, dm_json_bigfn big,
+    struct dm_buf *err)
 {
 	struct dm_buf tmp = DM_BUF_INIT;
 	struct dm_jerr e;
@@ -1149,9 +1158,15 @@ dm_json_parse(const char *raw, size_t n, struct dm_buf *err)
 		dm_buf_adds(err, e.msg);
 		return NULL;
 	}
-	v = build(&p, raw + n, &tmp, err);
+	v = build(&p, raw + n, big, &tmp, err);
 	dm_buf_free(&tmp);
 	return v;
+}
+
+json_t *
+dm_json_parse(const char *raw, size_t n, struct dm_buf *err)
+{
+	return dm_json_parse_big(raw, n, NULL, err);
 }
 
 const char *
