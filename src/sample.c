@@ -782,15 +782,22 @@ splice(struct dm_sample *s, const char *raw, size_t n, const char *path,
 }
 
 /* Stores encoded JSON as the member's value, compacted. */
+/* Lets go of the member's value, before its own buffer gets the new one. */
 static void
-member_setraw(struct dm_sample *s, struct dm_member *m, const char *val,
-    size_t vlen)
+member_letgo(struct dm_sample *s, struct dm_member *m)
 {
 	nest_forget(s);
 	if (m->val) {
 		json_decref(m->val);
 		m->val = NULL;
 	}
+}
+
+static void
+member_setraw(struct dm_sample *s, struct dm_member *m, const char *val,
+    size_t vlen)
+{
+	member_letgo(s, m);
 	dm_buf_reset(&m->own);
 	dm_json_addcompact(&m->own, val, vlen);
 	m->raw = m->own.buf;
@@ -804,11 +811,7 @@ member_setraw(struct dm_sample *s, struct dm_member *m, const char *val,
 static void
 member_take(struct dm_sample *s, struct dm_member *m, struct dm_buf *b)
 {
-	nest_forget(s);
-	if (m->val) {
-		json_decref(m->val);
-		m->val = NULL;
-	}
+	member_letgo(s, m);
 	dm_json_compact(b);
 	dm_buf_swap(&m->own, b);
 	m->raw = m->own.buf;
@@ -826,11 +829,7 @@ member_setval(struct dm_sample *s, struct dm_member *m, const char *val,
 		member_setraw(s, m, val, vlen);
 		return;
 	}
-	nest_forget(s);
-	if (m->val) {
-		json_decref(m->val);
-		m->val = NULL;
-	}
+	member_letgo(s, m);
 	dm_buf_reset(&m->own);
 	dm_json_addstr(&m->own, val, vlen);
 	m->raw = m->own.buf;
