@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <yaml.h>
 
 #include "recipe.h"
@@ -544,7 +545,13 @@ dm_yaml_load(const char *path, struct dm_buf *err)
 
 	memset(&in, 0, sizeof in);
 	dm_buf_init(&in.seen);
-	if ((in.f = fopen(path, "rb")) == NULL) {
+	/* "-" is the standard input, as for dm-filter -f */
+	if (strcmp(path, "-") == 0) {
+		path = "<stdin>";
+		in.f = fdopen(dup(STDIN_FILENO), "rb");
+	} else
+		in.f = fopen(path, "rb");
+	if (in.f == NULL) {
 		dm_buf_addf(err, "%s: %s", path, strerror(errno));
 		return NULL;
 	}

@@ -723,7 +723,7 @@ dm_recipe_load(struct dm_recipe *r, const char *path, int skip)
 	int bad = 0, rc;
 
 	memset(r, 0, sizeof *r);
-	r->path = path;
+	r->path = strcmp(path, "-") == 0 ? "<stdin>" : path;
 	r->key = "text";
 	r->skiperr = 1;
 	dm_buf_init(&r->ignored);

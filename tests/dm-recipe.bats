@@ -2984,3 +2984,22 @@ EOF
 {"id":4,"r3":0.5454545454545454,"r5":0.5}
 EOF
 }
+
+@test "a recipe of '-' is read from the standard input, named <stdin> in messages" {
+	printf '{"text":"mail a@b.org now"}\n' >in.jsonl
+	dj_recipe 'clean_email_mapper: {repl: "<E>"}'
+	run_split dm-recipe run - <r.yaml
+	assert_success
+	assert_stderr ''
+	assert_file out.jsonl <<'EOF2'
+{"text":"mail <E> now"}
+EOF2
+	printf 'dataset_path: in.jsonl\nprocess:\n  - bogus_mapper:\n' >bad.yaml
+	run_split dm-recipe check - <bad.yaml
+	assert_status 2
+	assert_stderr "dm-recipe: <stdin>:3:5: unknown operator 'bogus_mapper'"
+	printf 'a: [\n' >bad.yaml
+	run_split dm-recipe show - <bad.yaml
+	assert_status 2
+	assert_stderr 'dm-recipe: <stdin>:2:1: did not find expected node content (while parsing a flow node)'
+}
