@@ -154,7 +154,7 @@ SHIMS   += dm-archive.so
 ARCHOBJ  = $(ARCHSRC:%.c=$(OBJDIR)/pic/%.o)
 $(OBJDIR)/pic/%.o: %.c $(HDR)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden $(DM_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+	$(CC) $(CFLAGS) -fPIC -fvisibility=hidden $(DM_CFLAGS) $(SHIMABI) $(PKG_CFLAGS) -c -o $@ $<
 # $(call shimcheck,LOADER): each dm_ name $@.tmp leaves undefined is in LOADER
 shimcheck = for s in `nm -D --undefined-only $@.tmp | sed -n 's/.* U \(dm_[A-Za-z0-9_]*\).*/\1/p'`; do \
 		grep -qw "$$s" $(1) || { rm -f $@.tmp; \
@@ -226,9 +226,16 @@ $(OBJDIR)/%.o: %.c $(HDR)
 
 $(OBJDIR)/%.o: %.cc $(HDR)
 	@mkdir -p $(@D)
-	$(CXX) $(CXXFLAGS) -fPIC -Isrc -c -o $@ $<
+	$(CXX) $(CXXFLAGS) -fPIC -Isrc $(SHIMABI) -c -o $@ $<
 
 shims: $(SHIMS:%=$(BIN_DIR)/%)
+# A shim is of one build: each, and the tools' loader, is compiled with a
+# checksum of the headers, which every object depends on, and a tool passes
+# over a shim of another (src/shim.h)
+SHIMABI := -DDM_SHIM_ABI='"$(shell cat $(sort $(HDR)) | cksum | cut -d' ' -f1)"'
+$(OBJDIR)/src/shim.o: DM_CFLAGS += $(SHIMABI)
+# (linked into the tools under DM_DIRECT)
+$(OBJDIR)/src/archive-shim.o $(OBJDIR)/src/pdf-shim.o: DM_CFLAGS += $(SHIMABI)
 # the shims' folder is compiled in: shim.o is built again when LIBDIR
 # changes (make LIBDIR=/x install finds them there)
 $(OBJDIR)/src/shim.o: DM_CFLAGS += -DDM_LIBDIR='"$(LIBDIR)"'

@@ -2,9 +2,13 @@
 #include "dm.h"
 #include "archive-shim.h"
 
-/* The shim's one exported symbol: its objects are built with
- * -fvisibility=hidden, so that its calls among themselves never go to
- * the tool's functions of the same names (archive-load.c). */
+/* The shim's two exported symbols, the build it is of (src/shim.h) and
+ * its table: its objects are built with -fvisibility=hidden, so that its
+ * calls among themselves never go to the tool's functions of the same
+ * names (archive-load.c). */
+__attribute__((visibility("default")))
+const char dm_shim_abi[] = DM_SHIM_ABI;
+
 __attribute__((visibility("default")))
 const struct dm_archive_shim dm_archive_shim = {
 	dm_archive_new, dm_archive_openfd, dm_archive_openmem,

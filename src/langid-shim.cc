@@ -185,6 +185,9 @@ cld2_detect(const char *s, size_t n, const char *code[3], int pct[3])
 }
 
 /* the one symbol dm-langid.so exports */
+/* the build this shim is of (src/shim.h) */
+extern "C" const char dm_shim_abi[] = DM_SHIM_ABI;
+
 extern "C" const struct dm_langid_shim dm_langid_shim = {
 	ft_open, ft_nlabels, ft_label, ft_predict, ft_close, cld2_detect
 };

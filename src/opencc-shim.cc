@@ -99,6 +99,9 @@ occ_release(char *r)
 	free(r);
 }
 
+/* the build this shim is of (src/shim.h) */
+extern "C" const char dm_shim_abi[] = DM_SHIM_ABI;
+
 extern "C" const struct dm_opencc_shim dm_opencc_shim = {
 	occ_open, occ_convert, occ_release
 };

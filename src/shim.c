@@ -8,6 +8,9 @@
 #include "dm.h"
 #include "shim.h"
 
+#ifndef DM_SHIM_ABI
+#error "DM_SHIM_ABI comes from the Makefile"
+#endif
 #ifndef DM_PREFIX
 #define DM_PREFIX "/usr/local"
 #endif
@@ -19,7 +22,8 @@
 const void *
 dm_shim_load(const char *name, const char *sym, struct dm_buf *err)
 {
-	char exe[PATH_MAX], path[PATH_MAX + 64];
+	char exe[PATH_MAX], path[PATH_MAX + 64], other[PATH_MAX + 64] = "";
+	const char *abi;
 	const char *dirs[4], *e;
 	char *slash;
 	const void *tab;
@@ -61,6 +65,17 @@ dm_shim_load(const char *name, const char *sym, struct dm_buf *err)
 			    e ? e : "unknown error");
 			return NULL;
 		}
+		/* a shim of another build (a tool copied away from its
+		 * tree, an older LIBDIR) may have other tables: look on */
+		dlerror();
+		abi = dlsym(h, "dm_shim_abi");
+		if (dlerror() != NULL || abi == NULL ||
+		    strcmp(abi, DM_SHIM_ABI) != 0) {
+			if (other[0] == '\0')
+				snprintf(other, sizeof other, "%s", path);
+			dlclose(h);
+			continue;
+		}
 		dlerror();
 		tab = dlsym(h, sym);
 		if ((e = dlerror()) != NULL || tab == NULL) {
@@ -70,7 +85,11 @@ dm_shim_load(const char *name, const char *sym, struct dm_buf *err)
 		}
 		return tab;
 	}
-	dm_buf_addf(err, "'%s.so' is not installed (next to the tools, nor in "
-	    "'%s')", name, DM_LIBDIR);
+	if (other[0] != '\0')
+		dm_buf_addf(err, "'%s' is of another build of dm than this "
+		    "tool", other);
+	else
+		dm_buf_addf(err, "'%s.so' is not installed (next to the "
+		    "tools, nor in '%s')", name, DM_LIBDIR);
 	return NULL;
 }

@@ -14,6 +14,11 @@
  * tools' bin/, then in the compiled-in LIBDIR (make's, PREFIX/lib/dm by
  * default).
  *
+ * A shim is of the build of the tool that loads it: each exports
+ * dm_shim_abi, DM_SHIM_ABI, a checksum of the headers made by the Makefile,
+ * and one that differs (or has none) is passed over, so that a tool copied
+ * away from its tree never calls into tables of another layout.
+ *
  * dm_shim_load returns the shim's table of functions, the symbol sym, once
  * loaded for good; NULL with the reason appended to err ("'NAME.so' is not
  * installed ...", or dlopen's message) when it cannot be loaded. The

@@ -101,6 +101,9 @@ spm_close(struct dm_spm *m)
 }
 
 /* the one symbol dm-spm.so exports */
+/* the build this shim is of (src/shim.h) */
+extern "C" const char dm_shim_abi[] = DM_SHIM_ABI;
+
 extern "C" const struct dm_spm_shim dm_spm_shim = {
 	spm_open, spm_count, spm_close, spm_pieces
 };

@@ -19,6 +19,12 @@ no_tool_links() {
 	done
 }
 
+# shim_abi: the build the shims of DM_BINDIR are of (src/shim.h)
+shim_abi() {
+	/usr/bin/python3 -c 'import ctypes, sys
+print((ctypes.c_char * 64).in_dll(ctypes.CDLL(sys.argv[1]), "dm_shim_abi").value.decode())' "$DM_BINDIR/dm-langid.so"
+}
+
 @test "no tool links libfasttext, libcld2, libsentencepiece or libstdc++ itself" {
 	no_tool_links 'fasttext|cld2|sentencepiece|stdc\+\+' 'a C++ library'
 	run readelf -d "$DM_BINDIR/dm-langid.so"
@@ -27,7 +33,7 @@ no_tool_links() {
 	[[ $output == *'[libsentencepiece.so.0]'* ]]
 }
 
-@test "no tool links libopencc: dm-opencc.so does, exporting its table alone" {
+@test "no tool links libopencc: dm-opencc.so does, exporting its table and build alone" {
 	no_tool_links 'opencc' 'libopencc'
 	run readelf -d "$DM_BINDIR/dm-opencc.so"
 	[[ $output == *'[libopencc.so.1.1]'* ]]
@@ -35,7 +41,7 @@ no_tool_links() {
 	run sh -c "nm -D --undefined-only '$DM_BINDIR/dm-opencc.so' | grep -c ' dm_'"
 	assert_output 0
 	run sh -c "nm -D --defined-only '$DM_BINDIR/dm-opencc.so' | awk '\$3 ~ /^dm_/ { print \$3 }'"
-	assert_output 'dm_opencc_shim'
+	assert_output $'dm_opencc_shim\ndm_shim_abi'
 }
 
 @test "no tool links libarchive, libxml2 or poppler itself: dm-archive.so and dm-pdf.so do" {
@@ -43,15 +49,16 @@ no_tool_links() {
 	    'libarchive, libxml2 or poppler'
 	run readelf -d "$DM_BINDIR/dm-archive.so"
 	[[ $output == *'[libarchive.so.13]'* && $output == *'[libxml2.so.2]'* ]]
-	# it exports its table alone (ASan adds its own __odr_asan. markers)
+	# it exports its table and build alone (ASan adds its own __odr_asan.
+	# markers)
 	run sh -c "nm -D --defined-only '$DM_BINDIR/dm-archive.so' |
 	    awk '\$3 !~ /^__odr_asan[.]/ { print \$3 }'"
-	assert_output 'dm_archive_shim'
+	assert_output $'dm_archive_shim\ndm_shim_abi'
 	run readelf -d "$DM_BINDIR/dm-pdf.so"
 	[[ $output == *'[libpoppler-glib.so.8]'* ]]
 	run sh -c "nm -D --defined-only '$DM_BINDIR/dm-pdf.so' |
 	    awk '\$3 !~ /^__odr_asan[.]/ { print \$3 }'"
-	assert_output 'dm_pdf_shim'
+	assert_output $'dm_pdf_shim\ndm_shim_abi'
 }
 
 # shim_callbacks SHIM FUNCTION: the number of tools that define FUNCTION
@@ -190,10 +197,35 @@ dm-scan: 0 files read, 1 error"
 	run_split lone/bin/dm-map langid <<<'{"text":"hello"}'
 	assert_status 2
 	assert_stderr "dm-map: script:1:1: langid: cannot load '$dir/dm-langid.so': undefined symbol: nosuch"
-	# one without the table
-	printf 'int x;\n' >t.c
+	# one of this build without the table
+	printf 'const char dm_shim_abi[] = "%s";\nint x;\n' "$(shim_abi)" >t.c
 	cc -shared -fPIC -o lone/bin/dm-langid.so t.c
 	run_split lone/bin/dm-map langid <<<'{"text":"hello"}'
 	assert_status 2
 	assert_stderr "dm-map: script:1:1: langid: '$dir/dm-langid.so' has no 'dm_langid_shim'"
+}
+
+@test "a shim of another build is passed over for one of the tool's own, or is an error naming it" {
+	[ ! -e /usr/local/lib/dm/dm-langid.so ] || skip "dm is installed in /usr/local"
+	mkdir -p lone/bin lone/lib/dm
+	cp "$DM_BINDIR/dm-map" lone/bin/
+	dir=$(pwd -P)/lone/bin
+	# a table of another layout, which the tool must never call
+	printf 'const char dm_shim_abi[] = "1";\nconst int dm_langid_shim[64];\n' >o.c
+	cc -shared -fPIC -o lone/bin/dm-langid.so o.c
+	run_split lone/bin/dm-map langid <<<'{"text":"hello"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-map: script:1:1: langid: '$dir/dm-langid.so' is of another build of dm than this tool"
+	# one from before the builds were told apart
+	printf 'const int dm_langid_shim[64];\n' >o.c
+	cc -shared -fPIC -o lone/bin/dm-langid.so o.c
+	run_split lone/bin/dm-map langid <<<'{"text":"hello"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: langid: '$dir/dm-langid.so' is of another build of dm than this tool"
+	# the tool's own further on is found
+	cp "$DM_BINDIR/dm-langid.so" lone/lib/dm/
+	run lone/bin/dm-map langid <<<'{"text":"hello world, how are you today"}'
+	assert_success
+	assert_output '{"text":"hello world, how are you today","meta":{"lang":"en","lang_score":0.96}}'
 }
