@@ -116,7 +116,8 @@ dm_funnel_read(const char *path)
 		 * The jobs of one dm-run (its run id) running one command
 		 * are one stage; the k-th line of a job with that command
 		 * is the k-th stage of that command in the job's pipeline.
-		 * Any other line is a stage of its own (its pid).
+		 * Any other line is a stage of its own (its pid and start:
+		 * a report appended to for months sees a pid again).
 		 */
 		dm_buf_reset(&key);
 		dm_json_addval(&key, json_object_get(line, "tool"));
@@ -135,8 +136,12 @@ dm_funnel_read(const char *path)
 			addint(seen, jkey.buf, 1);
 			dm_buf_addf(&key, "#%lld", (long long)json_integer_value(
 			    json_object_get(seen, jkey.buf)));
-		} else if (json_object_get(line, "pid") != NULL)
+		} else if (json_object_get(line, "pid") != NULL) {
 			dm_json_addval(&key, json_object_get(line, "pid"));
+			if (json_object_get(line, "start") != NULL)
+				dm_json_addval(&key, json_object_get(line,
+				    "start"));
+		}
 		if ((st = json_object_get(byname, key.buf)) == NULL) {
 			st = json_object();
 			json_object_set(st, "tool", json_object_get(line, "tool"));

@@ -1283,6 +1283,11 @@ OUT
 	    '{"tool":"dm-filter","args":["x"],"pid":7,"job":2,"run":"9-1","attempt":1,"in":3,"out":3}' >retry.jsonl
 	run sh -c "dm-stats --funnel --json retry.jsonl | jq -c '[.stages[] | [.tool, .runs, .in, .out]]'"
 	assert_output '[["dm-filter",3,7,6]]'
+	# one command run twice, months apart, by processes of the same pid
+	printf '%s\n' '{"tool":"dm-filter","args":["x"],"pid":5,"start":"2026-01-02T10:00:00.000Z","in":2,"out":2}' \
+	    '{"tool":"dm-filter","args":["x"],"pid":5,"start":"2026-05-02T10:00:00.000Z","in":3,"out":1}' >again.jsonl
+	run sh -c "dm-stats --funnel --json again.jsonl | jq -c '[.stages[] | [.tool, .runs, .in, .out]]'"
+	assert_output '[["dm-filter",1,2,2],["dm-filter",1,3,1]]'
 }
 
 @test "dm-stats writes its own report line" {
