@@ -1,11 +1,14 @@
 /* dm-stats.c - what a dataset looks like, and what each stage did to it */
+#include <sys/stat.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "dm.h"
@@ -207,6 +210,43 @@ writefile(const char *path, struct dm_buf *b)
 		dm_die("%s: write error: %s", path, strerror(errno));
 }
 
+/*
+ * --html FILE takes a file name where --json takes none: `dm-stats --html
+ * data.jsonl > r.html` would write the report over the dataset. A file
+ * that is there, not empty and not an HTML page is left alone, before
+ * any input is read.
+ */
+static void
+htmlcheck(const char *path)
+{
+	char head[64];
+	struct stat st;
+	ssize_t n;
+	size_t i = 0;
+	int fd;
+
+	/* what cannot be opened, fopen will say; a fifo is not read */
+	if (strcmp(path, "-") == 0 || (fd = open(path, O_RDONLY |
+	    O_NONBLOCK | O_CLOEXEC)) < 0)
+		return;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (n = pread(fd, head, sizeof head - 1, 0)) <= 0) {
+		close(fd);
+		return;
+	}
+	close(fd);
+	head[n] = '\0';
+	if (n >= 3 && memcmp(head, "\xef\xbb\xbf", 3) == 0)
+		i = 3;
+	while (i < (size_t)n && strchr(" \t\r\n", head[i]) != NULL)
+		i++;
+	if (strncasecmp(head + i, "<!doctype html", 14) == 0 ||
+	    strncasecmp(head + i, "<html", 5) == 0)
+		return;
+	dm_die("--html %s: the file is there and is not an HTML page: not "
+	    "written over (remove it, or name another)", dm_quote(path));
+}
+
 static int
 merge(struct dm_summary *S, int argc, char **argv, struct dm_io *io)
 {
@@ -362,6 +402,8 @@ main(int argc, char *argv[])
 		    "other");
 	if (mergemode && funnel)
 		dm_usage_die(usage, "--merge and --funnel exclude each other");
+	if (html)
+		htmlcheck(html);
 	out.ascii = wantascii(ascii);
 
 	if (funnel) {

@@ -465,6 +465,28 @@ text'
 	EOF
 }
 
+@test "--html does not write over a file that is not an HTML page: dm-stats --html data.jsonl" {
+	printf '{"text":"a"}\n' >data.jsonl
+	run_split dm-stats --html data.jsonl </dev/null
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-stats: --html data.jsonl: the file is there and is not an HTML page: not written over (remove it, or name another)"
+	assert_file data.jsonl <<<'{"text":"a"}'
+	run_split dm-stats --funnel --html data.jsonl data.jsonl
+	assert_status 2
+	assert_stderr "dm-stats: --html data.jsonl: the file is there and is not an HTML page: not written over (remove it, or name another)"
+	assert_file data.jsonl <<<'{"text":"a"}'
+	# a report written before, an empty file and a new one are written
+	dm-stats -s len --html r.html data.jsonl
+	printf '{"text":"bb"}\n' >>data.jsonl
+	: >e.html
+	dm-stats -s len --html r.html data.jsonl
+	dm-stats -s len --html e.html data.jsonl
+	dm-stats -s len --html n.html data.jsonl
+	run sh -c 'head -c 15 r.html; grep -c "2 samples, 27 bytes" r.html; cmp r.html e.html && cmp r.html n.html && echo same'
+	assert_output $'<!DOCTYPE html>1\nsame'
+}
+
 @test "the --count table shows a string that reads as JSON as JSON, apart from the value" {
 	printf '%s\n' '{"c":1}' '{"c":"1"}' '{"c":"1"}' '{"c":null}' '{"c":"null"}' \
 	    '{"c":""}' '{"c":"en"}' '{"c":[1]}' '{"c":"[1]"}' '{"c":"a\"b"}' >c.jsonl
