@@ -1,4 +1,5 @@
 /* io.c - the sample loop every tool shares: read, check, reject, write */
+#include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -94,6 +95,32 @@ dm_io_utf8opt(const char *opt, const char *arg, const char *usage)
 		    opt, dm_quote(arg), bad + 1);
 }
 
+/*
+ * The rejects file as an input would be emptied before it is read (the
+ * replay of `dm-map --rejects bad.jsonl strip bad.jsonl` lost every line,
+ * status 0), or, added to, read again without end: refused before it is
+ * opened, as cat refuses an input that is its output.
+ */
+static void
+rejects_input(const char *path, int argc, char **argv, int listed)
+{
+	struct stat rs, st;
+	int i, std = argc == 0;
+
+	if (stat(path, &rs) < 0 || !S_ISREG(rs.st_mode))
+		return;
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0 && !listed)
+			std = 1;
+		else if (stat(argv[i], &st) == 0 && st.st_dev == rs.st_dev &&
+		    st.st_ino == rs.st_ino)
+			dm_die("%s: input file is the rejects file", argv[i]);
+	}
+	if (std && fstat(0, &st) == 0 && st.st_dev == rs.st_dev &&
+	    st.st_ino == rs.st_ino)
+		dm_die("<stdin>: input file is the rejects file");
+}
+
 /* The reader is about to overwrite lines the writer may hold as spans. */
 static void
 release_out(void *w)
@@ -114,7 +141,9 @@ dm_io_open(struct dm_io *io, int argc, char **argv)
 		io->rejects_path = env;
 		flags = (flags & ~O_TRUNC) | O_APPEND;
 	}
+	dm_io_files0(io, &argc, &argv);
 	if (io->rejects_path) {
+		rejects_input(io->rejects_path, argc, argv, io->listed);
 		fd = open(io->rejects_path, flags, 0666);
 		if (fd < 0) {
 			dm_warnx_errno("%s", io->rejects_path);
@@ -123,7 +152,6 @@ dm_io_open(struct dm_io *io, int argc, char **argv)
 		dm_writer_init(&io->rej, fd, io->rejects_path);
 	}
 	dm_writer_init(&io->out, 1, NULL);
-	dm_io_files0(io, &argc, &argv);
 	if (io->listed)
 		dm_reader_files0(&io->in, argc, argv);
 	else

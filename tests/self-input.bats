@@ -35,3 +35,37 @@ load helper
 	assert_stderr ''
 	assert_file self.jsonl ''
 }
+
+@test "the rejects file as an input is refused before it is emptied or added to: the replay of rejects" {
+	bad() { printf '{"text":"a"}\n{"text":7}\n' >bad.jsonl; }
+	for tool in "dm-map strip" "dm-filter true" "dm-slice --size 100" "dm-dedup" "dm-dedup --near" "dm-stats" "dm-llm -m m -p x --dry-run"; do
+		bad
+		run_split timeout 10 $tool --on-error=skip --rejects bad.jsonl bad.jsonl
+		assert_status 2
+		assert_output ''
+		assert_stderr "${tool%% *}: bad.jsonl: input file is the rejects file"
+		assert_file bad.jsonl $'{"text":"a"}\n{"text":7}'
+	done
+	# standard input, $DM_REJECTS (added to), a list, another name of it
+	run_split timeout 10 dm-map --on-error=skip --rejects bad.jsonl strip <bad.jsonl
+	assert_status 2
+	assert_stderr 'dm-map: <stdin>: input file is the rejects file'
+	DM_REJECTS=bad.jsonl run_split timeout 10 dm-filter --on-error=skip true bad.jsonl
+	assert_status 2
+	assert_stderr 'dm-filter: bad.jsonl: input file is the rejects file'
+	printf 'bad.jsonl\0' >list
+	run_split timeout 10 dm-map --on-error=skip --rejects bad.jsonl --files0-from list strip
+	assert_status 2
+	assert_stderr 'dm-map: bad.jsonl: input file is the rejects file'
+	ln bad.jsonl link.jsonl
+	run_split timeout 10 dm-map --on-error=skip --rejects link.jsonl strip bad.jsonl
+	assert_status 2
+	assert_stderr 'dm-map: bad.jsonl: input file is the rejects file'
+	assert_file bad.jsonl $'{"text":"a"}\n{"text":7}'
+	# the replay, into a new rejects file
+	run_split dm-map --on-error=skip --rejects bad2.jsonl strip bad.jsonl
+	assert_status 1
+	assert_output '{"text":"a"}'
+	run jq -c .raw bad2.jsonl
+	assert_output '"{\"text\":7}"'
+}
