@@ -184,8 +184,8 @@ cld2_detect(const char *s, size_t n, const char *code[3], int pct[3])
 	return 0;
 }
 
-/* the one symbol dm-langid.so exports */
-/* the build this shim is of (src/shim.h) */
+/* the two symbols dm-langid.so exports: the build it is of (src/shim.h)
+ * and its table */
 extern "C" const char dm_shim_abi[] = DM_SHIM_ABI;
 
 extern "C" const struct dm_langid_shim dm_langid_shim = {

@@ -100,8 +100,8 @@ spm_close(struct dm_spm *m)
 	delete m;
 }
 
-/* the one symbol dm-spm.so exports */
-/* the build this shim is of (src/shim.h) */
+/* the two symbols dm-spm.so exports: the build it is of (src/shim.h) and
+ * its table */
 extern "C" const char dm_shim_abi[] = DM_SHIM_ABI;
 
 extern "C" const struct dm_spm_shim dm_spm_shim = {
