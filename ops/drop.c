@@ -21,21 +21,14 @@ static int
 run(void *state, struct dm_sample *s, const char *key, struct dm_buf *err)
 {
 	const struct dm_arg *fields = state;
-	struct dm_field f;
-	json_t *v;
 	size_t i;
 
 	(void)key;
-	for (i = 0; i < fields->nlist; i++) {
-		/* Absent fields leave the sample untouched, byte for byte. */
-		dm_sample_get(s, fields->list[i], &f);
-		if (f.type == DM_MISSING)
-			continue;
-		if ((v = dm_sample_detach(s, fields->list[i], err)) != NULL)
-			json_decref(v);
-		else if (err->len)
+	/* Absent fields leave the sample untouched, byte for byte; a field
+	 * removed is not parsed, only let go. */
+	for (i = 0; i < fields->nlist; i++)
+		if (dm_sample_remove(s, fields->list[i], err) < 0)
 			return -1;
-	}
 	return 0;
 }
 

@@ -347,6 +347,10 @@ int	 dm_sample_set_raw(struct dm_sample *, const char *path, const char *json,
 	    size_t n, struct dm_buf *err);
 /* Removes a field and hands its value over (NULL when it did not exist). */
 json_t	*dm_sample_detach(struct dm_sample *, const char *path, struct dm_buf *err);
+/* Removes a field without parsing its value: 1, 0 when it did not exist
+ * (nor the objects along its path), or -1 with err. */
+int	 dm_sample_remove(struct dm_sample *, const char *path,
+	    struct dm_buf *err);
 /* Moves a field; a top-level field renamed at the top level keeps its
  * place. A missing field leaves the sample unchanged. 0 or -1 with err. */
 int	 dm_sample_rename(struct dm_sample *, const char *from, const char *to,

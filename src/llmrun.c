@@ -314,7 +314,6 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
     const char *body, size_t n, int fromcache,
     enum dm_llm_cause *why, struct dm_buf *err)
 {
-	struct dm_field f;
 	json_t *v = NULL, *val;
 	const char *k, *p;
 	size_t ov[2], len;
@@ -389,10 +388,9 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 		return 1;
 	}
 	loadreq(&R->scratch, s);
-	/* the failure of an earlier run (--skip-existing) is over */
-	dm_sample_get(&R->scratch, "llm_error", &f);
-	if (f.type != DM_MISSING)
-		json_decref(dm_sample_detach(&R->scratch, "llm_error", err));
+	/* the failure of an earlier run (--skip-existing) is over: let go,
+	 * not parsed */
+	(void)dm_sample_remove(&R->scratch, "llm_error", err);
 	r = 0;
 	if (R->o.json && !R->o.jsoninto) {
 		json_object_foreach(v, k, val)

@@ -997,6 +997,32 @@ dm_sample_detach(struct dm_sample *s, const char *path, struct dm_buf *err)
 	return v;
 }
 
+int
+dm_sample_remove(struct dm_sample *s, const char *path, struct dm_buf *err)
+{
+	const char *dot = strchr(path, '.'), *raw;
+	struct dm_member *m;
+	struct dm_field f;
+	size_t rawlen;
+
+	/* Whether it is there, as dm_sample_get finds it, but without
+	 * decoding a string value: a 30 MB text is not copied to be let go. */
+	if ((m = find(s, path, dot ? (size_t)(dot - path) : strlen(path))) ==
+	    NULL)
+		return 0;
+	if (dot && m->raw) {
+		raw = m->raw;
+		rawlen = m->raw_len;
+		if (descend(s, dot, &raw, &rawlen) < 0)
+			return 0;
+	} else if (dot) {
+		dm_sample_get(s, path, &f);
+		if (f.type == DM_MISSING)
+			return 0;
+	}
+	return edit(s, path, NULL, 0, 0, err) < 0 ? -1 : 1;
+}
+
 void
 dm_sample_bytes(struct dm_sample *s, const char **p, size_t *n)
 {
