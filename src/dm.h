@@ -351,6 +351,11 @@ json_t	*dm_sample_detach(struct dm_sample *, const char *path, struct dm_buf *er
  * (nor the objects along its path), or -1 with err. */
 int	 dm_sample_remove(struct dm_sample *, const char *path,
 	    struct dm_buf *err);
+/* Sets the top-level member named key[0..klen) as it is (a dot in it is
+ * part of the name, "" is a name): a member of that name is replaced in
+ * its place, else one is added at the end; takes v. */
+void	 dm_sample_set_member(struct dm_sample *, const char *key, size_t klen,
+	    json_t *v);
 /* Moves a field; a top-level field renamed at the top level keeps its
  * place. A missing field leaves the sample unchanged. 0 or -1 with err. */
 int	 dm_sample_rename(struct dm_sample *, const char *from, const char *to,

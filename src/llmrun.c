@@ -393,10 +393,12 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 	(void)dm_sample_remove(&R->scratch, "llm_error", err);
 	r = 0;
 	if (R->o.json && !R->o.jsoninto) {
+		/* the answer's keys are member names, not paths: "a.b" is
+		 * no field b inside a (which would fail the sample when a is
+		 * a string), and "" is a name too */
 		json_object_foreach(v, k, val)
-			if ((r = dm_sample_set_new(&R->scratch, k,
-			    json_incref(val), err)) < 0)
-				break;
+			dm_sample_set_member(&R->scratch, k, strlen(k),
+			    json_incref(val));
 	} else if (R->o.json)
 		r = dm_sample_set_new(&R->scratch, R->o.outfield,
 		    json_incref(v), err);

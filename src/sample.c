@@ -948,6 +948,26 @@ dm_sample_set_text(struct dm_sample *s, const char *path, const char *str,
 	return 0;
 }
 
+void
+dm_sample_set_member(struct dm_sample *s, const char *key, size_t klen,
+    json_t *v)
+{
+	struct dm_buf *enc = pool_take(s);
+	struct dm_member *m;
+
+	dm_buf_reset(enc);
+	dm_json_addval(enc, v);
+	json_decref(v);
+	/* as edit() sets a path of one element, but the key is taken as it
+	 * is: a dot in it is part of the name */
+	if ((m = find(s, key, klen)) == NULL)
+		m = append(s, key, klen);
+	else
+		unshadow(s, m, key, klen);
+	member_take(s, m, enc);
+	s->changed = 1;
+}
+
 /* The encoded bytes of the value at path, copied to a pool buffer (they
  * may live in a member that the next edit rewrites). NULL when missing. */
 static struct dm_buf *

@@ -1140,3 +1140,14 @@ HTTP 401: xxxxxxxxxxéééé \\x1b[31mred\\r\\ttab" ]
 	llm -p '{text}' --progress in.jsonl
 	[[ "$(sed -n 1p <<<"$stderr")" == 'dm-llm: 2 done, 0 in flight, 0 retries, '*' req/s, '*' tokens/s'* ]]
 }
+
+@test "--json sets the answer's keys as member names, dots and all; a key the sample has is replaced in its place" {
+	llm_start
+	printf '%s\n' '{"a":"s","text":"[[answer:{\"a.b\":1,\"\":\"e\",\"a\":{\"x\":1},\"k\":1,\"k\":2}]]"}' >in.jsonl
+	llm -p '{text}' --json in.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output '{"a":{"x":1},"text":"[[answer:{\"a.b\":1,\"\":\"e\",\"a\":{\"x\":1},\"k\":1,\"k\":2}]]","a.b":1,"":"e","k":2}'
+	# the next tool reads it, and a.b is no path to it
+	printf '%s\n' "$output" | dm-filter 'a.x == 1' >/dev/null
+}

@@ -37,6 +37,8 @@ the request is answered as usual:
   [[refusal]]                     content null and a refusal, as OpenAI's
   [[nocontent]] [[nocontent:xN]]  content null, and no reasoning
   [[short]]                       the content is "ok", whatever was asked
+  [[answer:TEXT]]                 the content is TEXT (no "]" in it),
+                                  whatever was asked
   [[chunks]]                      content an array of chunks, as Mistral's:
                                   a "thinking" one ("hmm"), a "text" one
   [[ratelimit:MS]]                x-ratelimit-remaining-requests: 0 and
@@ -293,6 +295,8 @@ class Server:
             content = "echo: " + user
         if "short" in trig:
             content = "ok"
+        if "answer" in trig:
+            content = trig["answer"]
         if "nul" in trig:
             content += "\0"
         message = {"role": "assistant", "content": content}
