@@ -447,6 +447,38 @@ outfits(struct dm_llm_run *R, const struct dm_sample *smp)
 	    R->o.outfield, "null", 4, &R->err) == 0;
 }
 
+/*
+ * A bad sample (a template field missing, a prompt not UTF-8, -o that
+ * cannot be set): it takes its place in the window, with no request, and
+ * is rejected at its turn, as the samples whose request failed are, so
+ * that the rejects file follows input order as the output does. Under
+ * --on-error=stop nothing after it is read; the samples before it are
+ * finished first. A dry run writes as it reads: rejected at once.
+ */
+static int
+badsample(struct dm_llm_run *R, struct dm_sample *smp, const char *why)
+{
+	struct dm_llm_req *s;
+
+	if (R->o.dryrun)
+		return dm_io_reject(R->io, "%s", why);
+	s = dm_llm_run_at(R, R->wcount++);
+	s->file = intern(R, smp->file);
+	s->path = R->io->in.path;
+	s->lineno = smp->lineno;
+	s->state = DM_REQ_DONE;
+	s->result = DM_RESULT_REJECT;
+	dm_buf_reset(&s->line);
+	dm_buf_add(&s->line, smp->line, smp->len);
+	/* no request: what tells it from a failed one in the flush */
+	dm_buf_reset(&s->req);
+	dm_buf_reset(&s->out);
+	dm_buf_adds(&s->out, why);
+	s->held = s->line.len + s->out.len;
+	R->wbytes += s->held;
+	return R->io->on_error == DM_ON_ERROR_STOP ? -1 : 0;
+}
+
 /* Takes the sample just read: 0, or -1 when the run must stop. */
 int
 dm_llm_run_take(struct dm_llm_run *R, struct dm_sample *smp)
@@ -478,14 +510,18 @@ dm_llm_run_take(struct dm_llm_run *R, struct dm_sample *smp)
 	    &R->sys, &R->err) < 0) ||
 	    dm_tmpl_fill(R->o.prompt, smp, R->io->key, &R->prompt,
 	    &R->err) < 0)
-		return dm_io_reject(R->io, "%s", R->err.buf);
+		return badsample(R, smp, R->err.buf);
 	if (dm_utf8_check(R->prompt.buf, R->prompt.len) != R->prompt.len ||
 	    dm_utf8_check(R->sys.buf, R->sys.len) != R->sys.len)
-		return dm_io_reject(R->io, "the prompt is not valid UTF-8");
+		return badsample(R, smp, "the prompt is not valid UTF-8");
 	if (((R->o.json && R->o.jsoninto) || (!R->o.json &&
-	    (!R->o.keep || R->o.outgiven))) && !outfits(R, smp))
+	    (!R->o.keep || R->o.outgiven))) && !outfits(R, smp)) {
 		/* found before the answer is paid for */
-		return dm_io_reject(R->io, "-o: %s", R->err.buf);
+		dm_buf_reset(&R->body);
+		dm_buf_adds(&R->body, "-o: ");
+		dm_buf_add(&R->body, R->err.buf, R->err.len);
+		return badsample(R, smp, R->body.buf);
+	}
 	if (R->o.dryrun) {
 		dm_llm_run_body(R, &R->req, &R->prompt, &R->sys);
 		if (R->o.cachedir) {
@@ -575,7 +611,8 @@ dm_llm_run_flush(struct dm_llm_run *R)
 			R->io->nout++;
 		} else if (s->result == DM_RESULT_REJECT) {
 			/* dm_io_reject speaks of the current sample: make
-			 * this one current; a failed call never stops the run */
+			 * this one current; a failed call never stops the run,
+			 * a bad sample (no request) does under stop */
 			dm_buf_reset(&err);
 			if (dm_sample_load(&R->io->s, s->line.buf, s->line.len,
 			    s->file, s->lineno, &err, &col) < 0)
@@ -584,7 +621,8 @@ dm_llm_run_flush(struct dm_llm_run *R)
 			path = R->io->in.path;
 			policy = R->io->on_error;
 			R->io->in.path = s->path;
-			R->io->on_error = DM_ON_ERROR_SKIP;
+			if (s->req.len)
+				R->io->on_error = DM_ON_ERROR_SKIP;
 			dm_io_reject(R->io, "%s", s->out.buf);
 			R->io->in.path = path;
 			R->io->on_error = policy;

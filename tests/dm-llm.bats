@@ -1151,3 +1151,34 @@ HTTP 401: xxxxxxxxxxéééé \\x1b[31mred\\r\\ttab" ]
 	# the next tool reads it, and a.b is no path to it
 	printf '%s\n' "$output" | dm-filter 'a.x == 1' >/dev/null
 }
+
+@test "the rejects file follows input order: bad samples and failed requests at their turn" {
+	llm_start
+	printf '%s\n' '{"text":"[[sleep:300]][[fail:400]]","t":""}' '{"text":"b"}' \
+	    '{"text":"c","t":"!"}' '{"text":"[[fail:401]]","t":""}' '{"text":"e"}' >in.jsonl
+	llm -p '{text}{t}' --on-error=skip --rejects rej.jsonl in.jsonl
+	assert_status 1
+	assert_output '{"text":"c","t":"!","llm":"echo: c!"}'
+	[ "$(sed -n 1,6p <<<"$stderr")" = "dm-llm: in.jsonl:1: HTTP 400: This model's maximum context length is 8 tokens
+dm-llm: in.jsonl:2: field 't' is missing
+dm-llm: in.jsonl:4: HTTP 401: scripted 401 (request 1)
+dm-llm: in.jsonl:5: field 't' is missing
+dm-llm: 4 of 5 samples rejected
+dm-llm: 5 samples: 1 answered, 0 skipped, 2 failed" ]
+	run jq -c '[.line, .reason]' rej.jsonl
+	assert_output <<-'EOF'
+	[1,"HTTP 400: This model's maximum context length is 8 tokens"]
+	[2,"field 't' is missing"]
+	[4,"HTTP 401: scripted 401 (request 1)"]
+	[5,"field 't' is missing"]
+	EOF
+	# under stop, the samples before the bad one are finished first
+	llm -p '{text}{t}' --rejects rej2.jsonl in.jsonl
+	assert_status 2
+	assert_output ''
+	run jq -c '[.line, .reason]' rej2.jsonl
+	assert_output <<-'EOF'
+	[1,"HTTP 400: This model's maximum context length is 8 tokens"]
+	[2,"field 't' is missing"]
+	EOF
+}
