@@ -263,18 +263,31 @@ dm_llm_answer(const char *body, size_t n, int keep_reasoning,
 {
 	json_t *root, *choice, *msg, *content, *reasoning, *fin, *usage, *no;
 	struct dm_buf text = DM_BUF_INIT, think = DM_BUF_INIT;
+	struct dm_buf fixed = DM_BUF_INIT;
 	json_error_t je;
 	const char *c = NULL, *r = NULL;
-	size_t cn = 0, rn = 0;
-	int hastext = 0, rc = -1;
+	size_t cn = 0, rn = 0, bad;
+	int hastext = 0, rc = -1, notutf8 = 0;
 
 	dm_buf_reset(&a->text);
 	a->finish[0] = '\0';
 	a->prompt_tokens = a->completion_tokens = -1;
+	/* Bytes that are not UTF-8 (a token cut in the middle of a
+	 * character) are what the model said: asked again, it would most
+	 * likely say them again, and be paid again. The body is read with
+	 * them made U+FFFD, for its usage and its error, and refused below
+	 * rather than taken for a body that is not JSON. */
+	if ((bad = dm_utf8_check(body, n)) < n) {
+		notutf8 = 1;
+		dm_utf8_fix(&fixed, body, n);
+		body = fixed.buf;
+		n = fixed.len;
+	}
 	/* a \u0000 is read, to be refused below rather than taken for a
 	 * body that is not JSON and asked for again */
 	if ((root = json_loadb(body, n, JSON_ALLOW_NUL, &je)) == NULL) {
 		dm_buf_addf(err, "the server's answer is not JSON: %s", je.text);
+		dm_buf_free(&fixed);
 		return -1;
 	}
 	if (json_object_get(root, "error") != NULL &&
@@ -289,6 +302,12 @@ dm_llm_answer(const char *body, size_t n, int keep_reasoning,
 	if (json_is_object(usage)) {
 		a->prompt_tokens = intof(usage, "prompt_tokens");
 		a->completion_tokens = intof(usage, "completion_tokens");
+	}
+	if (notutf8) {
+		dm_buf_addf(err, "the server's answer is not valid UTF-8 "
+		    "(byte %zu of the body)", bad + 1);
+		rc = -2;
+		goto out;
 	}
 	choice = json_array_get(json_object_get(root, "choices"), 0);
 	msg = json_object_get(choice, "message");
@@ -361,6 +380,7 @@ dm_llm_answer(const char *body, size_t n, int keep_reasoning,
 out:
 	dm_buf_free(&text);
 	dm_buf_free(&think);
+	dm_buf_free(&fixed);
 	json_decref(root);
 	return rc;
 }

@@ -81,8 +81,8 @@ struct dm_llm_answer {
 /* Parses a successful response body: choices[0].message.content, or the
  * reasoning when content is null; <think>...</think> blocks are removed
  * unless keep_reasoning. 0, or -1 with the reason in err, or -2 when
- * asking again will not do: the answer holds a NUL, or the model refused
- * (message.refusal). The token counts are set from the body's usage
+ * asking again will not do: the answer holds a NUL, the body is not
+ * UTF-8, or the model refused (message.refusal). The token counts are set from the body's usage
  * whenever it is JSON, on -1 and -2 too: those answers are paid for. */
 int	 dm_llm_answer(const char *body, size_t n, int keep_reasoning,
 	    const char *secret, struct dm_llm_answer *, struct dm_buf *err);

@@ -1182,3 +1182,17 @@ dm-llm: 5 samples: 1 answered, 0 skipped, 2 failed" ]
 	[2,"field 't' is missing"]
 	EOF
 }
+
+@test "an answer that is not UTF-8 fails its sample at once, its tokens counted, not asked for again" {
+	llm_start
+	printf '%s\n' '{"text":"[[cutchar]] a b"}' '{"text":"ok"}' >in.jsonl
+	llm -p '{text}' --stats in.jsonl
+	assert_status 1
+	assert_output <<-'EOF'
+	{"text":"[[cutchar]] a b","llm_error":{"status":200,"message":"the server's answer is not valid UTF-8 (byte 164 of the body)"}}
+	{"text":"ok","llm":"echo: ok"}
+	EOF
+	[ "$(sed -n 1p <<<"$stderr")" = "dm-llm: in.jsonl:1: HTTP 200: the server's answer is not valid UTF-8 (byte 164 of the body)" ]
+	grep -qx 'dm-llm: tokens: 4 prompt, 6 completion' <<<"$stderr"
+	[ "$(llm_requests)" -eq 2 ]
+}

@@ -47,6 +47,8 @@ the request is answered as usual:
                                   total_tokens N
   [[errornull]]                   the answer also has "error": null
   [[nul]]                         the content ends with a NUL (\\u0000)
+  [[cutchar]] [[cutchar:xN]]      the bytes C3 28 after the content's "echo: ",
+                                  not UTF-8 (the body is not JSON then)
   [[big:BYTES]]                   the answer padded with BYTES spaces, with
                                   a Content-Length (valid JSON)
   [[endless]]                     200, chunked, with chunks of spaces until
@@ -338,6 +340,11 @@ class Server:
             obj["usage"]["total_tokens"] = ptok
         if "errornull" in trig:
             obj["error"] = None
+        if "cutchar" in trig and first(trig["cutchar"]):
+            # a character cut in two, as a token boundary may cut it
+            raw = json.dumps(obj).encode().replace(b"echo: ", b"echo: \xc3(", 1)
+            await self.send(writer, 200, None, extra, raw=raw)
+            return True
         if "big" in trig:
             raw = json.dumps(obj).encode() + b" " * int(trig["big"])
             await self.send(writer, 200, None, extra, raw=raw, slow=slow)
