@@ -143,7 +143,12 @@ struct dm_job {
 	char		*run;		/* what the shell runs for it: cmd as
 					 * a script that keeps each stage's
 					 * status (runpipe.c), or NULL: cmd */
-	int		 tries;		/* attempts started */
+	int		 tries;		/* attempts started, less those lost
+					 * with their host: retries count */
+	int		 attempt;	/* attempts started, every one: the
+					 * number of the running one
+					 * (DM_ATTEMPT), which names its files
+					 * here and on its host */
 	int		 hostfails;	/* attempts lost with their host */
 	struct dm_runhost *avoid;	/* where the last attempt failed */
 	struct dm_runhost *moved;	/* lost with this host: say where it goes */

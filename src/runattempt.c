@@ -231,7 +231,7 @@ setenvp(char **envp, size_t nenv, const struct dm_job *j,
 {
 	snprintf(jobvar, 32, "DM_JOB=%llu", j->seq);
 	snprintf(slotvar, 32, "DM_SLOT=%d", s->id);
-	snprintf(attvar, 32, "DM_ATTEMPT=%d", j->tries + 1);
+	snprintf(attvar, 32, "DM_ATTEMPT=%d", j->attempt);
 	envp[nenv] = jobvar;
 	envp[nenv + 1] = slotvar;
 	envp[nenv + 2] = attvar;

@@ -216,6 +216,10 @@ dm_job_launch(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 	s->job = j;
 	if (j->line == DM_LINE_LATER)
 		j->line = dm_cutter_lineat(&S->cut, j->off);
+	/* a number of its own even after a move (tries is given back
+	 * then): on hosts that share /tmp, the lost attempt's wrapper may
+	 * still be there, and must never clean up the new one's files */
+	j->attempt++;
 	s->host->be->start(S, s, j);
 	j->state = DM_JOB_RUNNING;
 	j->tries++;

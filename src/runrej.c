@@ -65,7 +65,7 @@ dm_rej_attempt(struct dm_sched *S, struct dm_job *j)
 	if (S->rejdir == NULL)
 		return NULL;
 	dm_rej_discard(j);
-	dm_buf_addf(&b, "%s/%llu.%d", S->rejdir, j->seq, j->tries + 1);
+	dm_buf_addf(&b, "%s/%llu.%d", S->rejdir, j->seq, j->attempt);
 	j->rejpath = dm_xstrdup(b.buf);
 	dm_buf_reset(&b);
 	dm_buf_addf(&b, "DM_REJECTS=%s", j->rejpath);

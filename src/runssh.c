@@ -472,7 +472,7 @@ ssh_start(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 	}
 	j->rejmark = j->rejpath != NULL ? S->rejmark : NULL;
 	dm_remote_job(&cmd, &S->ssh, DM_JOB_RUN(j), (unsigned long)j->seq,
-	    (unsigned)j->tries + 1, s->id, S->envpairs,
+	    (unsigned)j->attempt, s->id, S->envpairs,
 	    S->o->ship ? DM_RUN_SHIPDIR : NULL, line, j->rejpath != NULL);
 	free(line);
 	v = dm_ssh_argv(&S->ssh, s->host->h, ctl(S, s->host), cmd.buf,
@@ -490,7 +490,7 @@ ssh_stop(struct dm_sched *S, struct dm_job *j, int quiet)
 	dm_attempt_signal(j);
 	if (!quiet && !j->slot->host->down)
 		remotekill(S, j->slot->host, (long)j->seq,
-		    (unsigned)j->tries);
+		    (unsigned)j->attempt);
 }
 
 static void

@@ -409,6 +409,21 @@ it's; touch pwned it's; touch pwned it's; touch pwned
 	[ "$(tail -n +2 log | cut -f 2 | sort -u | wc -l)" -eq 2 ]
 }
 
+@test "a job moved after ssh's 255 runs as a new attempt: a DM_ATTEMPT of its own, which names its files on hosts that share /tmp" {
+	setup_hosts
+	printf '{"text":"x"}\n' >in.jsonl
+	# the first attempt's host "fails" (255, as ssh's own): the wrapper
+	# of the lost attempt names its pid and rejects files by the
+	# attempt, and the next attempt must not share them
+	run_split dm-run --ssh "$SSH" --hosts hosts.txt --retries 0 -- \
+	    "echo \$DM_ATTEMPT >>$TMP/att; [ -e $TMP/once ] || { : >$TMP/once; exit 255; }; cat" <in.jsonl
+	assert_success
+	assert_output '{"text":"x"}'
+	assert_file "$TMP/att" $'1\n2'
+	printf '%s\n' "$stderr" | grep -Eq "^dm-run: host '[^']+': ssh exited 255; job 1 moved to '[^']+'\$"
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
+}
+
 @test "a host that comes back is probed again after --host-retry and gets jobs" {
 	sshd_start a
 	sshd_start b
