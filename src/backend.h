@@ -174,6 +174,10 @@ struct dm_job {
 	const char	*rejmark;	/* on a host: its stderr lines that
 					 * start so go to rejpath */
 	int		 rejfail;	/* one could not be written there */
+	const char	*sigmark;	/* on a host: the line that says its
+					 * command died of a signal
+					 * (dm_remote_sigmark) starts so */
+	int		 termsig;	/* that signal, or 0 */
 	struct dm_held	 out;
 	struct dm_buf	 errpart;	/* stderr after its last newline */
 	int		 errcut;	/* the head of its line was passed on */
@@ -226,6 +230,7 @@ struct dm_sched {
 	int		 rejfd;		/* --rejects FILE, or -1 */
 	char		*rejdir;	/* the attempts' rejects files */
 	char		*rejmark;	/* see dm_remote_rejmark */
+	char		*sigmark;	/* see dm_remote_sigmark */
 	double		 start, nextprog;
 	struct pollfd	*pfd;
 	struct dm_job	**pjob;

@@ -416,12 +416,31 @@ static const char wrapper[] =
     "(while kill -0 $p 2>/dev/null && kill -0 $c 2>/dev/null; do sleep 1; done; "
     "if kill -0 $c 2>/dev/null; then kill -TERM -$c 2>/dev/null || kill -TERM $c; "
     "sleep 2; kill -KILL -$c 2>/dev/null; fi) </dev/null >/dev/null 2>&1 & "
-    "wait $c; s=$?; rm -f \"$f\"; ";
+    "wait $c 2>\"$f.w\"; s=$?; rm -f \"$f\"; ";
+
+/*
+ * wait says nothing of a command that exited 128 + N, and the shell's
+ * name of the signal (dash and bash write it as wait reaps the command)
+ * of one that died of signal N: ssh carries no signal back (a remote
+ * command killed makes ssh exit 255, a host's failure), so a marked line
+ * does, and dm-run reports the death as it does a local one. A shell that
+ * says nothing leaves the status as it is. The shell's own message is
+ * not passed on: a local job's death is not a line of its stderr.
+ */
+static const char sigword[] =
+    "k=0; [ $s -gt 128 ] && [ -s \"$f.w\" ] && k=$((s - 128)); "
+    "rm -f \"$f.w\"; [ $k = 0 ] || printf '%s%d\\n' '";
 
 void
 dm_remote_rejmark(struct dm_buf *out, const struct dm_ssh *ssh)
 {
 	dm_buf_addf(out, "\036dm-run-rejects-%s ", ssh->token);
+}
+
+void
+dm_remote_sigmark(struct dm_buf *out, const struct dm_ssh *ssh)
+{
+	dm_buf_addf(out, "\036dm-run-signal-%s ", ssh->token);
 }
 
 void
@@ -471,6 +490,11 @@ dm_remote_job(struct dm_buf *out, const struct dm_ssh *ssh,
 		    "$DM_ATTEMPT.rej; rm -f \"$r\"; DM_REJECTS=$r; "
 		    "export DM_REJECTS; ");
 	dm_buf_adds(&w, wrapper);
+	dm_buf_adds(&w, sigword);
+	dm_remote_sigmark(&w, ssh);
+	/* (after the file is gone: a stopped attempt's ssh is gone, and
+	 * its write to it kills this shell) */
+	dm_buf_adds(&w, "' $k >&2; ");
 	if (rejects) {
 		dm_buf_adds(&w, "if [ $s -le 1 ] && [ -f \"$r\" ]; then "
 		    "sed 's/^/");

@@ -101,7 +101,8 @@ pid_t	 dm_spawn_bg(char *const argv[]);
  * and DM_RUN_PLAIN names the pipe that is the command's standard input
  * there. With rejects, DM_REJECTS names a file there, whose lines, once
  * the command has succeeded (exit status 0 or 1), follow its standard
- * error, each after the mark of dm_remote_rejmark. */
+ * error, each after the mark of dm_remote_rejmark. A command that died of
+ * signal N makes it exit 128 + N after the line of dm_remote_sigmark. */
 void	 dm_remote_job(struct dm_buf *, const struct dm_ssh *,
 	    const char *command, unsigned long job, unsigned attempt, int slot,
 	    char *const *env, const char *shipdir, const char *line,
@@ -110,6 +111,10 @@ void	 dm_remote_job(struct dm_buf *, const struct dm_ssh *,
  * character and the run's token, which no line of a command starts with
  * by chance. */
 void	 dm_remote_rejmark(struct dm_buf *out, const struct dm_ssh *ssh);
+/* The mark of the line of dm_remote_job that says its command died of
+ * signal N (the number follows it), onto out: the wrapper's shell learns
+ * it from wait, and ssh cannot carry it back. */
+void	 dm_remote_sigmark(struct dm_buf *out, const struct dm_ssh *ssh);
 /* The command line that stops attempt attempt of job on a host (every job
  * of this run when job < 0): that attempt only, never a later one of the
  * same job that started there since. */

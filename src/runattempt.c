@@ -588,6 +588,17 @@ errwrite(struct dm_job *j, const char *p, size_t n, int ended)
 	openline = ended ? 0 : j->seq;
 }
 
+/* The signal number p[0..n) of a host's mark line, or 0. */
+static int
+sigword(const char *p, size_t n)
+{
+	int sig = 0;
+
+	for (; n > 0 && *p >= '0' && *p <= '9' && sig < 1000; p++, n--)
+		sig = sig * 10 + (*p - '0');
+	return n == 0 && sig > 0 && sig < 128 ? sig : 0;
+}
+
 /*
  * Passes whole lines of a job's stderr through, written at once and
  * whole (dm_run_stderr), so that lines of parallel jobs never mix and
@@ -623,6 +634,28 @@ dm_attempt_errlines(struct dm_job *j, const char *p, size_t n, int eof)
 	 * kept for the failure message (its head was) */
 	for (q = from = b->buf, s = q + scanned; (nl = memchr(s, '\n',
 	    (size_t)(end - s))) != NULL; q = s = nl + 1) {
+		/* a host's wrapper's last line: its command died of a
+		 * signal (dm_remote_sigmark), after the command's stderr,
+		 * whose last line may lack its newline */
+		if (j->sigmark != NULL && (mk = memmem(q, (size_t)(nl - q),
+		    j->sigmark, strlen(j->sigmark))) != NULL) {
+			if (mk > q) {
+				if (!j->errcut)
+					keeptail(j, q, (size_t)(mk - q));
+				errwrite(j, from, (size_t)(mk - from), 0);
+				errwrite(j, "\n", 1, 1);
+			} else {
+				if (q > from)
+					errwrite(j, from, (size_t)(q - from), 1);
+				if (j->errcut && openline == j->seq)
+					errwrite(j, "\n", 1, 1);
+			}
+			j->errcut = 0;
+			j->termsig = sigword(mk + strlen(j->sigmark),
+			    (size_t)(nl - mk) - strlen(j->sigmark));
+			from = nl + 1;
+			continue;
+		}
 		/* the records follow the job's stderr, whose last line may
 		 * lack its newline: that line ends where the first begins */
 		if (j->rejmark != NULL && nl > q && (mk = memmem(q + 1,

@@ -1,5 +1,6 @@
 /* runjob.c - dm-run's jobs: made, launched, stopped, finished, delivered */
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -205,6 +206,7 @@ dm_job_launch(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 	j->fin = j->fout = j->ferr = -1;
 	j->sent = 0;
 	j->reaped = j->timedout = j->killed = j->lost = j->stopped = 0;
+	j->termsig = 0;
 	j->wstatus = 0;
 	j->ntail = 0;
 	j->sigmsg[0] = '\0';
@@ -384,6 +386,13 @@ dm_job_finish(struct dm_sched *S, struct dm_job *j)
 		dm_attempt_errlines(j, j->sigmsg, strlen(j->sigmsg), 0);
 	dm_attempt_errlines(j, "", 0, 1);
 	dm_fd_close(&j->fin);
+	/* a host's command that died of a signal, as its wrapper said
+	 * (ssh exits 128 + N for it): the death, as a local job's */
+	if (j->termsig > 0 && WIFEXITED(j->wstatus) &&
+	    WEXITSTATUS(j->wstatus) == 128 + j->termsig)
+		j->wstatus = j->termsig;
+	j->termsig = 0;
+	j->sigmark = NULL;
 	end = h->be->classify(S, j);
 	/* a rejected line from a host that could not be kept (reported) */
 	if (j->rejfail && (end == DM_END_OK || end == DM_END_REJECTS))

@@ -471,6 +471,11 @@ ssh_start(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 		S->rejmark = dm_buf_detach(&mark, NULL);
 	}
 	j->rejmark = j->rejpath != NULL ? S->rejmark : NULL;
+	if (S->sigmark == NULL) {
+		dm_remote_sigmark(&mark, &S->ssh);
+		S->sigmark = dm_buf_detach(&mark, NULL);
+	}
+	j->sigmark = S->sigmark;
 	dm_remote_job(&cmd, &S->ssh, DM_JOB_RUN(j), (unsigned long)j->seq,
 	    (unsigned)j->attempt, s->id, S->envpairs,
 	    S->o->ship ? DM_RUN_SHIPDIR : NULL, line, j->rejpath != NULL);
@@ -718,6 +723,8 @@ ssh_close(struct dm_sched *S)
 	trials = NULL;
 	if (S->usessh)
 		dm_ssh_close(&S->ssh);
+	free(S->sigmark);
+	S->sigmark = NULL;
 	S->usessh = 0;
 	for (v = S->envpairs; v && *v; v++)
 		free(*v);

@@ -424,6 +424,29 @@ it's; touch pwned it's; touch pwned it's; touch pwned
 	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ]
 }
 
+@test "a job killed by a signal on a host is reported as a local one: 'killed by signal 9 (Killed)', Signal 9 in the job log" {
+	sshd_start a
+	input 2 >in.jsonl
+	local cmd want
+	# job 1 dies of the signal, its last stderr line without a newline;
+	# job 2 exits 137 itself
+	cmd='cat >/dev/null; if [ $DM_JOB = 1 ]; then printf "at 50%%" >&2; kill -9 $$; fi; exit 137'
+	want="at 50%
+dm-run: job 1 (input bytes 0-39) failed 1 time: killed by signal 9 (Killed)
+dm-run: job 1: at 50%
+dm-run: job 2 (input bytes 40-79) failed 1 time: exit status 137"
+	run_split dm-run -j 1 --lines 1 --retries 0 --joblog local.log -- "$cmd" <in.jsonl
+	assert_status 2
+	assert_stderr "$want"
+	run_split dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" --lines 1 --retries 0 \
+	    --joblog ssh.log -- "$cmd" <in.jsonl
+	assert_status 2
+	assert_stderr "$want"
+	# Exitval and Signal
+	[ "$(cut -f 8,9 ssh.log)" = "$(cut -f 8,9 local.log)" ]
+	[ "$(tail -n +2 ssh.log | cut -f 8,9)" = $'0\t9\n137\t0' ]
+}
+
 @test "a host that comes back is probed again after --host-retry and gets jobs" {
 	sshd_start a
 	sshd_start b
@@ -461,6 +484,13 @@ dm-run: host '$SSHD_HOST_b' is up again"
 		sleep 0.05
 	done
 	run pgrep -f -a 'dm-run-timeout-marker'
+	assert_output ''
+	# the wrapper's files there go too, its ssh gone or not
+	for ((i = 0; i < 100; i++)); do
+		[ -z "$(find /tmp -maxdepth 1 -name 'dm-run-*' -newer in.jsonl ! -name 'dm-run-rejects.*')" ] && break
+		sleep 0.05
+	done
+	run find /tmp -maxdepth 1 -name 'dm-run-*' -newer in.jsonl ! -name 'dm-run-rejects.*'
 	assert_output ''
 }
 
