@@ -239,8 +239,14 @@ dm_run_check(const struct dm_runopts *o)
 			dm_buf_adds(&r[5], "no sh");
 			bad = 1;
 		} else if (strcmp(p->version, want) == 0 ||
-		    strcmp(p->shipped, want) == 0)
+		    (o->ship && strcmp(p->shipped, want) == 0))
 			dm_buf_adds(&r[5], "ok");
+		else if (strcmp(p->shipped, want) == 0) {
+			/* the jobs of a run without --ship never see the
+			 * shipped copy: it is not on their PATH */
+			dm_buf_addf(&r[5], "%s only shipped (use --ship)", want);
+			bad = 1;
+		}
 		else if (p->version[0] == '\0' && p->shipped[0] == '\0') {
 			dm_buf_adds(&r[5], "dm not found (try --ship)");
 			bad = 1;

@@ -323,9 +323,15 @@ it's; touch pwned it's; touch pwned it's; touch pwned
 	cmp want got
 	[ -x "$TMP/sshd-a/home/.cache/dm/0.1.0/bin/dm-filter" ]
 	[ -f "$TMP/sshd-a/home/.cache/dm/0.1.0/share/dm/special-characters.txt" ]
-	run_split dm-run --ssh "$SSH" -S "4/$SSHD_HOST_a" --check
+	run_split dm-run --ssh "$SSH" -S "4/$SSHD_HOST_a" --check --ship
 	assert_success
 	[ "$(sed -n 2p <<<"$output")" = "$SSHD_HOST_a  4      $(printf '%-7s' "$(uname -m)")  yes  dm 0.1.0 (shipped)  ok" ]
+	# without --ship the jobs have no dm there: not ok
+	run_split dm-run --ssh "$SSH" -S "4/$SSHD_HOST_a" --check
+	assert_status 1
+	[ "$(sed -n 2p <<<"$output")" = "$SSHD_HOST_a  4      $(printf '%-7s' "$(uname -m)")  yes  dm 0.1.0 (shipped)  dm 0.1.0 only shipped (use --ship)" ]
+	run_split dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" --retries 0 -- "dm-filter 'id > 50'" <in.jsonl
+	assert_status 2
 }
 
 @test "without --ship, a job on a host without dm fails with the shell's message" {
