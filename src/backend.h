@@ -261,9 +261,10 @@ int	 dm_rej_line(struct dm_job *, const char *p, size_t n);
 /* ---- runattempt.c: an attempt as a process ---- */
 
 /* Starts the keeper, a process that stops the attempts still running
- * once dm-run is gone, even killed by SIGKILL; each attempt started by
+ * once dm-run is gone, even killed by SIGKILL, and then removes dir (the
+ * attempts' rejects files; NULL: none); each attempt started by
  * dm_attempt_spawn is then known to it until it is reaped. */
-void	 dm_attempt_keeper(void);
+void	 dm_attempt_keeper(const char *dir);
 /* The children's environment: ours without DM_JOB, DM_SLOT, DM_ATTEMPT. */
 void	 dm_attempt_env(struct dm_sched *);
 /* Starts argv as the attempt of j on s, as start above says: its stdin

@@ -183,7 +183,7 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	 * the children get SIGPIPE back (dm_attempt_spawn). */
 	signal(SIGPIPE, SIG_IGN);
 	/* before the input is read: a fork of little memory */
-	dm_attempt_keeper();
+	dm_attempt_keeper(S->rejdir);
 
 	if (o->joblog)
 		dm_joblog_open(S, o->joblog);

@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -68,19 +70,40 @@ jobpath(void)
 	return b.buf;
 }
 
+/* Removes the folder dir and the files in it (the attempts' rejects
+ * files), when it is there. */
+static void
+rmscratch(const char *dir)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.' && snprintf(path, sizeof path, "%s/%s",
+		    dir, e->d_name) < (int)sizeof path)
+			unlink(path);
+	closedir(d);
+	rmdir(dir);
+}
+
 /*
  * The keeper's loop: the process groups of the attempts as they start (a
  * pid) and end (its negation) come through fd; at its EOF, dm-run is gone,
  * however it died: the groups still there get SIGTERM, then SIGKILL after
- * DM_RUN_GRACE, as dm-run itself stops them.
+ * DM_RUN_GRACE, as dm-run itself stops them. Then the folder of the
+ * attempts' rejects files (dir, or NULL) goes, which a dm-run that ends
+ * removes itself, and one killed by SIGKILL left in TMPDIR.
  */
 static void
-keeper(int fd)
+keeper(int fd, const char *dir)
 {
 	pid_t *g = NULL, m[1024];
 	size_t n = 0, cap = 0, i, e;
 	ssize_t k;
-	int t, left;
+	int t, left = 0;
 
 	/* Read ten times a second, not woken by every job that starts or
 	 * ends: on a busy machine that wake-up would be most of what the
@@ -122,11 +145,13 @@ keeper(int fd)
 		for (i = 0, left = 0; i < n; i++)
 			left += kill(-g[i], 0) == 0;
 		if (left == 0)
-			_exit(0);
+			break;
 		usleep(20000);
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && left > 0; i++)
 		kill(-g[i], SIGKILL);
+	if (dir != NULL)
+		rmscratch(dir);
 	_exit(0);
 }
 
@@ -137,14 +162,14 @@ keeper(int fd)
 void
 dm_run_keeper(int argc, char **argv)
 {
-	if (argc == 1 && strcmp(argv[0], KEEPER) == 0)
-		keeper(3);
+	if ((argc == 1 || argc == 2) && strcmp(argv[0], KEEPER) == 0)
+		keeper(3, argv[1]);
 }
 
 void
-dm_attempt_keeper(void)
+dm_attempt_keeper(const char *dir)
 {
-	char *kargv[] = { KEEPER, NULL };
+	char *kargv[] = { KEEPER, (char *)dir, NULL };
 	int fd[2], nul, st;
 	pid_t p;
 
@@ -181,7 +206,7 @@ dm_attempt_keeper(void)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGCHLD, SIG_DFL);
-		keeper(3);
+		keeper(3, dir);
 	}
 	close(fd[0]);
 	while (waitpid(p, &st, 0) < 0 && errno == EINTR)

@@ -869,6 +869,28 @@ dm-run: out: part-000009.jsonl does not match its recorded checksum; running blo
 	assert_file err ''
 }
 
+@test "SIGKILL of dm-run with --rejects or --output-dir: its folder of the attempts' records leaves TMPDIR too" {
+	seq 1 20 >in
+	mkdir t
+	for opt in "--rejects r.jsonl" "--output-dir o"; do
+		TMPDIR=$TMP/t dm-run -j 2 --lines 10 $opt -- \
+		    ': >started.$DM_JOB; exec sleep 32' <in >out 2>err &
+		pid=$!
+		wait_for_size started.1 0
+		wait_for_size started.2 0
+		[ "$(ls t | grep -c '^dm-run-rejects\.')" -eq 1 ]
+		kill -KILL "$pid"
+		wait "$pid" || :
+		for i in $(seq 100); do
+			[ -z "$(ls t)" ] && break
+			sleep 0.1
+		done
+		assert_file err ''
+		[ -z "$(ls t)" ]
+		rm -f started.*
+	done
+}
+
 # wait_childless PID: waits (10 s at most) until PID has no child left, and
 # fails if it still has one then.
 wait_childless() {
