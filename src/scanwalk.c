@@ -40,6 +40,11 @@ struct dm_scanwork {
 	struct dm_buf	 toppath;	/* the file they are in */
 	int		 fedfail;	/* the member that feeds a streamed
 					 * archive could not be read (said) */
+	/* standard output, when it is a regular file: a file of the walk
+	 * that is it (dm-scan dir > dir/out.jsonl) is not read */
+	int		 outreg;
+	dev_t		 outdev;
+	ino_t		 outino;
 };
 
 /* A source of bytes: a file, or the current member of an archive. */
@@ -1135,6 +1140,13 @@ file(struct dm_scan *sc, int dfd, const char *name, struct dm_buf *path,
 
 	if (excluded(sc, path->buf + rel, 0))
 		return;
+	/* its own output: read, it would be samples of samples, or, for
+	 * a --jsonl file written to as it is read, lines without end */
+	if (w->outreg && st->st_dev == w->outdev && st->st_ino == w->outino) {
+		dm_warn("%s: input file is output file, skipped",
+		    shown(sc, path->buf, path->len));
+		return;
+	}
 	if ((fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
 		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
 		sc->nerrors++;
@@ -1386,6 +1398,7 @@ void
 dm_scan_init(struct dm_scan *sc, struct dm_io *io)
 {
 	struct dm_scanwork *w;
+	struct stat st;
 
 	memset(sc, 0, sizeof *sc);
 	sc->io = io;
@@ -1403,6 +1416,11 @@ dm_scan_init(struct dm_scan *sc, struct dm_io *io)
 	dm_buf_init(&w->tmp);
 	dm_buf_init(&w->toppath);
 	w->tty = -1;
+	if (fstat(1, &st) == 0 && S_ISREG(st.st_mode)) {
+		w->outreg = 1;
+		w->outdev = st.st_dev;
+		w->outino = st.st_ino;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &w->t_start);
 	w->t_last = w->t_start;
 }

@@ -979,6 +979,32 @@ EOF
 	assert_output "{\"path\":\"corpus/b.txt\",\"id\":\"4792747ffe04f966\",\"size\":6,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"hello\n\"}"
 }
 
+@test "the file standard output writes is not read: skipped and said, status 0" {
+	corpus
+	# as 'dm-scan corpus > corpus/out.jsonl' would: before, the file was
+	# read as a text file of the corpus (its own samples, or, appended
+	# to under --jsonl, lines read as they are written)
+	dm-scan corpus >corpus/out.jsonl 2>err
+	assert_file err 'dm-scan: corpus/out.jsonl: input file is output file, skipped'
+	assert_file corpus/out.jsonl <<EOF
+{"path":"corpus/a.MD","id":"f8f5b13f1050354b","size":8,$M,"type":"md","encoding":"utf-8","text":"# Title\n"}
+{"path":"corpus/b.txt","id":"4792747ffe04f966","size":6,$M,"type":"txt","encoding":"utf-8","text":"hello\n"}
+{"path":"corpus/sub/c.html","id":"d81652ffed00cf47","size":5,$M,"type":"html","encoding":"utf-8","text":"deep\n"}
+EOF
+	# appended to, under --jsonl, and named as an operand: the same
+	rm corpus/out.jsonl
+	printf '{"a":1}\n' >corpus/sub/d.jsonl
+	printf '{"b":2}\n' >all.jsonl
+	run bash -c 'dm-scan --jsonl --type jsonl corpus all.jsonl >>all.jsonl'
+	assert_success
+	assert_output 'dm-scan: all.jsonl: input file is output file, skipped'
+	assert_file all.jsonl $'{"b":2}\n{"a":1}'
+	# another output is read as any file
+	run_split dm-scan --jsonl all.jsonl
+	assert_success
+	assert_output $'{"b":2}\n{"a":1}'
+}
+
 # ---- limits ----
 
 @test "--max-size skips and reports larger files and members, --min-size smaller ones" {
