@@ -113,6 +113,9 @@ struct dm_archive {
 	unsigned long long	 reread;	/* headers read again */
 	int			 saved;		/* msg holds the error of
 						 * the reader replaced */
+	int			 dmg;		/* a 7-Zip archive opened
+						 * again after a damaged member,
+						 * no member's data read since */
 };
 
 /* Headers read again, in all, to go on after members that failed: a
@@ -241,11 +244,19 @@ copen(struct dm_archive *d, int fd, const struct cjob *j)
 	    -1;
 }
 
-/* Reads the archive of job j from fd and sends it, member after member.
- * A member whose data needs more memory than the cap is an error of its
- * own: the archive is opened again and its members up to that one
- * skipped (their headers read, no data), since libarchive cannot go on
- * after a failed allocation. Only _exit, never the parent's stdio. */
+/*
+ * Reads the archive of job j from fd and sends it, member after member.
+ * A member whose data fails is an error of its own, as in the process
+ * (dm_archive_read): after a bad CRC or an encrypted member libarchive
+ * reads on; after a failed allocation (the data needs more memory than
+ * the cap) or damaged data, it cannot, and the archive is opened again
+ * and its members up to that one skipped (their headers read, no data).
+ * The members of another block (the solid block of 7z's 7z a -ms=off
+ * and of large archives) are read then; one of the damaged block would
+ * be reached by decompressing through the damage again, each at that
+ * cost: the first that fails so, before giving a byte, ends the archive.
+ * Only _exit, never the parent's stdio.
+ */
 static void
 cread(int out, int fd, const struct cjob *j)
 {
@@ -256,6 +267,7 @@ cread(int out, int fd, const struct cjob *j)
 	const char *f;
 	long n = 0, i, reopens = 0;
 	ssize_t r;
+	int nomem, gave, dmg = 0;
 
 	memset(&d, 0, sizeof d);
 	if (copen(&d, fd, j) < 0) {
@@ -283,19 +295,32 @@ cread(int out, int fd, const struct cjob *j)
 		dm_memcap_send(out, CREC_HEAD, &h, sizeof h,
 		    m.path ? m.path : "", m.path ? strlen(m.path) + 1 : 1,
 		    f, strlen(f) + 1);
-		while ((r = archive_read_data(d.a, buf, sizeof buf)) > 0)
+		gave = 0;
+		while ((r = archive_read_data(d.a, buf, sizeof buf)) > 0) {
 			dm_memcap_send(out, CREC_DATA, buf, (size_t)r, NULL, 0,
 			    NULL, 0);
+			gave = 1;
+		}
+		if (gave)
+			dmg = 0;
 		if (r == 0) {
 			dm_memcap_send(out, CREC_END, NULL, 0, NULL, 0, NULL,
 			    0);
 			continue;
 		}
-		if (!cnomem(d.a) || j->at < 0 || ++reopens > CREOPEN_MAX ||
-		    h.kind != DM_SNIFF_ARCHIVE) {
+		/* a bad CRC: the next header can be read */
+		if (r != ARCHIVE_FATAL) {
+			cfail(out, CREC_MERROR, d.a);
+			continue;
+		}
+		nomem = cnomem(d.a);
+		if (j->at < 0 || ++reopens > CREOPEN_MAX ||
+		    h.kind != DM_SNIFF_ARCHIVE || (!nomem && dmg && !gave)) {
 			cfail(out, CREC_ERROR, d.a);
 			goto out;
 		}
+		if (!nomem)
+			dmg = 1;
 		cfail(out, CREC_MERROR, d.a);
 		if (copen(&d, fd, j) < 0) {
 			cfail(out, CREC_ERROR, d.a);
@@ -846,12 +871,17 @@ dm_archive_unpacked(struct dm_archive *d)
 }
 
 /*
- * After a member of a zip whose data failed for good (a deflate stream
- * gone bad: libarchive's reader is then done), a new reader of the same
- * zip, read with seeks from its central directory, moved past the
- * headers already read: the next dm_archive_next gives the member after.
- * 0, or -1 when the zip cannot be read so (a stream, a compressed zip, a
- * zip whose directory is damaged), and nothing changed.
+ * After a member of a zip or 7-Zip archive whose data failed for good (a
+ * deflate or LZMA stream gone bad: libarchive's reader is then done), a
+ * new reader of the same archive, read with seeks (a zip from its central
+ * directory), moved past the headers already read: the next
+ * dm_archive_next gives the member after. 0, or -1 when the archive
+ * cannot be read so (a stream, a compressed zip, a zip whose directory is
+ * damaged), and nothing changed. A 7-Zip member of the damaged member's
+ * solid block fails as it did, since its data is reached through the
+ * damage (the child's cread says more): when one fails so, right after
+ * the archive was opened again and before giving a byte, the archive is
+ * no good after it.
  */
 static int
 reopen(struct dm_archive *d)
@@ -859,19 +889,25 @@ reopen(struct dm_archive *d)
 	struct archive *a;
 	struct archive_entry *e = NULL;
 	unsigned long long i;
-	int r;
+	int r, fmt = archive_format(d->a) & ARCHIVE_FORMAT_BASE_MASK;
 
-	if ((archive_format(d->a) & ARCHIVE_FORMAT_BASE_MASK) !=
-	    ARCHIVE_FORMAT_ZIP || archive_filter_count(d->a) > 1 ||
+	if ((fmt != ARCHIVE_FORMAT_ZIP && fmt != ARCHIVE_FORMAT_7ZIP) ||
+	    archive_filter_count(d->a) > 1 ||
 	    (d->srcfd < 0 && d->srcmem == NULL) ||
-	    d->reread + d->nth > REREAD_MAX)
+	    d->reread + d->nth > REREAD_MAX ||
+	    (fmt == ARCHIVE_FORMAT_7ZIP && d->dmg && d->pos == 0))
 		return -1;
 	d->reread += d->nth;
 	/* the reader with seeks only: it bids when the central directory
-	 * is there, and reads no member's data to find the next header */
+	 * is there, and reads no member's data to find the next header;
+	 * 7-Zip's skips the data of members not read, unless a block was
+	 * begun */
 	if ((a = archive_read_new()) == NULL)
 		dm_die("out of memory");
-	archive_read_support_format_zip_seekable(a);
+	if (fmt == ARCHIVE_FORMAT_ZIP)
+		archive_read_support_format_zip_seekable(a);
+	else
+		archive_read_support_format_7zip(a);
 	if (d->srcmem != NULL)
 		r = archive_read_open_memory(a, d->srcmem, d->srclen);
 	else if (lseek(d->srcfd, (off_t)d->srcat, SEEK_SET) < 0)
@@ -892,6 +928,7 @@ reopen(struct dm_archive *d)
 	archive_read_free(d->a);
 	d->a = a;
 	d->e = e;
+	d->dmg = fmt == ARCHIVE_FORMAT_7ZIP;
 	return 0;
 }
 
@@ -949,6 +986,8 @@ dm_archive_read(struct dm_archive *d, void *buf, size_t n)
 		d->lost = d->pend != ARCHIVE_FATAL || reopen(d) == 0;
 		return -1;
 	}
+	if (got > 0)
+		d->dmg = 0;
 	return (ssize_t)got;
 }
 

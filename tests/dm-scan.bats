@@ -441,6 +441,51 @@ EOF
 	[ "$(jq -r .path <<<"$output")" = "$(printf 'mix.7z!/a.txt\nmix.7z!/b.txt\nmix.7z!/c.txt')" ]
 }
 
+@test "a damaged 7z member is lost alone when its block is its own; in a solid block, the archive ends at the next member" {
+	for f in a b c d; do seq 1 3000 | sed "s/^/$f /" >$f.txt; done
+	stamp a.txt b.txt c.txt d.txt
+	# a block for each member: the packed streams follow the 32 bytes
+	# of the signature header, in order; b.txt's is made bad
+	7z a -bd -mx=1 -ms=off ns.7z a.txt b.txt c.txt d.txt >/dev/null
+	pa=$(7z l -slt ns.7z | awk '/^Packed Size/ { print $4; exit }')
+	printf '\377%.0s' $(seq 16) | dd of=ns.7z bs=1 seek=$((32 + pa + 100)) conv=notrunc status=none
+	# before, the members after b.txt were lost
+	for mm in 1G 0; do
+		run_split dm-scan --max-memory $mm ns.7z
+		assert_status 1
+		[ "$(jq -r .path <<<"$output")" = "$(printf 'ns.7z!/a.txt\nns.7z!/c.txt\nns.7z!/d.txt')" ]
+		assert_stderr <<EOF
+dm-scan: ns.7z!/b.txt: decompression failed(9)
+dm-scan: 3 files read, 1 error
+EOF
+	done
+	# a bad CRC (stored data): libarchive reads on, and so does the child
+	bsdtar --format 7zip --options 7zip:compression=store -cf st.7z a.txt b.txt c.txt
+	printf 'XXXX' | dd of=st.7z bs=1 seek=$((32 + $(stat -c %s a.txt) + 100)) conv=notrunc status=none
+	for mm in 1G 0; do
+		run_split dm-scan --max-memory $mm st.7z
+		assert_status 1
+		[ "$(jq -r .path <<<"$output")" = "$(printf 'st.7z!/a.txt\nst.7z!/c.txt')" ]
+		[[ $stderr == "dm-scan: st.7z!/b.txt: 7-Zip bad CRC: 0x"*$'\ndm-scan: 2 files read, 1 error' ]]
+	done
+	# one solid block: the members after the damage are reached through
+	# it; the first of them that fails so ends the archive, rather than
+	# decompress the block again for each
+	7z a -bd -mx=1 sol.7z a.txt b.txt c.txt d.txt >/dev/null
+	[ "$(7z l -slt sol.7z | grep -c '^Block = 0')" -eq 4 ]
+	printf '\377%.0s' $(seq 16) | dd of=sol.7z bs=1 seek=2032 conv=notrunc status=none
+	for mm in 1G 0; do
+		run_split dm-scan --max-memory $mm sol.7z
+		assert_status 1
+		assert_output ''
+		assert_stderr <<EOF
+dm-scan: sol.7z!/a.txt: decompression failed(9)
+dm-scan: sol.7z!/b.txt: decompression failed(9)
+dm-scan: 0 files read, 2 errors
+EOF
+	done
+}
+
 @test "one 7-Zip reader serves the whole run: 100 archives, one fork; a dead one is replaced" {
 	mkdir m
 	for i in $(seq 100); do
