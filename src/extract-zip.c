@@ -250,6 +250,7 @@ struct zip {
 	const void			*data;
 	size_t				 len;
 	const struct dm_extractopt	*o;
+	void				*ctx;	/* o->warn's */
 };
 
 struct zipdoc {
@@ -269,7 +270,7 @@ zipdoc(const struct zipdoc *d, const void *data, size_t len,
     const struct dm_extractopt *o, dm_doc_fn fn, void *ctx,
     struct dm_buf *err)
 {
-	struct zip z = { data, len, o };
+	struct zip z = { data, len, o, ctx };
 	struct dm_buf b = DM_BUF_INIT;
 	struct dm_doctext t;
 	struct dm_docinfo di;
@@ -578,6 +579,8 @@ partids(const struct dm_buf *b, const char *name, const char *elem,
 }
 
 static void	resolve(const char *, const char *, struct dm_buf *);
+static void	leftout(const struct dm_extractopt *, void *, const char *,
+		    const char *, const char *);
 
 /*
  * The member each part leads to through the relationships of the main
@@ -690,22 +693,33 @@ slide_text(const struct zip *z, const struct dm_buf *b, const char *name,
 }
 
 /* Each part's member, as text; a blank line between parts with text. A
- * part that leads nowhere, or to no member, is left out. */
+ * part (what: "slide") of the list (the main part's: "the slide list")
+ * that leads nowhere, or to no member, is left out and said, as an
+ * EPUB's missing chapter is: the text of the document is not whole. */
 static int
-parts_text(const struct zip *z, struct part *p, size_t n,
+parts_text(const struct zip *z, struct part *p, size_t n, const char *what,
+    const char *list,
     int (*fn)(const struct zip *, const struct dm_buf *, const char *,
     void *, struct dm_doctext *, struct dm_buf *), void *arg,
     struct dm_doctext *t, int *count, struct dm_buf *err)
 {
-	struct dm_buf b = DM_BUF_INIT;
+	struct dm_buf b = DM_BUF_INIT, why = DM_BUF_INIT;
 	size_t i, len0;
 	int r = 0;
 
 	for (i = 0; r == 0 && i < n; i++) {
-		if (p[i].member == NULL)
+		if (p[i].member == NULL) {
+			dm_buf_reset(&why);
+			dm_buf_addf(&why, "of %s is not in its relationships",
+			    list);
+			leftout(z->o, z->ctx, what, p[i].id, why.buf);
 			continue;
+		}
 		if ((r = member(z->data, z->len, p[i].member, z->o, &b,
 		    err)) == 1) {
+			dm_buf_reset(&why);
+			dm_buf_addf(&why, "of %s is missing", list);
+			leftout(z->o, z->ctx, what, p[i].member, why.buf);
 			r = 0;
 			continue;
 		}
@@ -719,6 +733,7 @@ parts_text(const struct zip *z, struct part *p, size_t n,
 			dm_doctext_br(t);
 	}
 	dm_buf_free(&b);
+	dm_buf_free(&why);
 	return r;
 }
 
@@ -733,7 +748,8 @@ pptx_text(const struct zip *z, const struct dm_buf *b, struct dm_doctext *t,
 	if ((r = partids(b, "ppt/presentation.xml", "sldId", &p, &n,
 	    err)) == 0) {
 		targets(z, "ppt/presentation.xml", p, n);
-		r = parts_text(z, p, n, slide_text, NULL, t, slides, err);
+		r = parts_text(z, p, n, "slide", "the slide list", slide_text,
+		    NULL, t, slides, err);
 	}
 	parts_free(p, n);
 	return r;
@@ -959,7 +975,8 @@ xlsx_text(const struct zip *z, const struct dm_buf *b, struct dm_doctext *t,
 	if ((r = partids(b, "xl/workbook.xml", "sheet", &p, &n, err)) == 0 &&
 	    (r = sst_load(z, &ss, err)) == 0) {
 		targets(z, "xl/workbook.xml", p, n);
-		r = parts_text(z, p, n, sheet_text, &ss, t, sheets, err);
+		r = parts_text(z, p, n, "sheet", "the workbook", sheet_text,
+		    &ss, t, sheets, err);
 	}
 	sst_free(&ss);
 	parts_free(p, n);

@@ -661,17 +661,19 @@ struct doc {
 	time_t		 mtime;
 	const char	*type;
 	unsigned long long nsamples;
+	struct dm_buf	 warns;	/* what doc_warn was told, each NUL-ended */
 };
 
 /* A part of a document that is missing, the rest of it read: said, and
- * an error, as a member of an archive that cannot be read is. */
+ * an error, as a member of an archive that cannot be read is; said once
+ * the document is read, as of one that fails later (a damaged chapter
+ * after a missing one) only its failure is. */
 static void
 doc_warn(void *arg, const char *what)
 {
 	struct doc *d = arg;
 
-	dm_warn("%s: %s", shown(d->sc, d->path, d->plen), what);
-	d->sc->nerrors++;
+	dm_buf_add(&d->warns, what, strlen(what) + 1);
 }
 
 static int
@@ -703,7 +705,9 @@ doc(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 	struct dm_scanwork *w = sc->w;
 	struct dm_extractopt o;
 	struct dm_buf err = DM_BUF_INIT;
-	struct doc d = { sc, path, plen, 0, mtime, dm_doc_name(t), 0 };
+	struct doc d = { sc, path, plen, 0, mtime, dm_doc_name(t), 0,
+	    DM_BUF_INIT };
+	size_t i;
 
 	/* a member's header may understate its size: read to the cap */
 	if (fill(sc, s, &w->data, (size_t)sc->maxsize + 1) < 0)
@@ -730,7 +734,14 @@ doc(struct dm_scan *sc, struct src *s, const char *path, size_t plen,
 			dm_buf_adds(&err, "cannot be read");
 		dm_warn("%s: %s, skipped", shown(sc, path, plen), err.buf);
 		sc->ndocs++;
+	} else {
+		for (i = 0; i < d.warns.len; i += strlen(d.warns.buf + i) + 1) {
+			dm_warn("%s: %s", shown(sc, path, plen),
+			    d.warns.buf + i);
+			sc->nerrors++;
+		}
 	}
+	dm_buf_free(&d.warns);
 	/* a file read, however many samples (pages) it gave; one read
 	 * whole that gave none is counted, as it gives no sample */
 	if (d.nsamples > 0)

@@ -544,16 +544,25 @@ ERR
 	assert_output "{\"path\":\"deck.pptx\",\"type\":\"pptx\",\"slides\":4,\"title\":\"Deck\",\"author\":\"Ada Lovelace\",\"extractor\":\"libxml2 $v\",\"encoding\":\"utf-8\",\"text\":$(printf 'Deck\nAda Lovelace\n\nOne\nHello world.\na\nb\n\nTwo\nN\nV\nx\n1\n\nEnd.' | jq -Rs .)}"
 }
 
-@test "PPTX: the order of the slide list, not of the members; a:br; a missing slide part is left out" {
+@test "PPTX: the order of the slide list, not of the members; a:br; a missing slide part is left out, and said" {
 	mkdir -p d/ppt/slides
 	slide d/ppt/slides/slide1.xml '<a:p><a:r><a:t>first member</a:t></a:r></a:p><a:p/><a:p><a:r><a:t xml:space="preserve">a </a:t></a:r><a:r><a:t>b</a:t></a:r><a:br/><a:r><a:t>c</a:t></a:r></a:p>'
 	slide d/ppt/slides/slide2.xml '<a:p><a:br/><a:r><a:t>second member, shown first: ünï €</a:t></a:r></a:p><a:tbl><a:tr><a:tc><a:txBody><a:p><a:r><a:t>x1</a:t></a:r></a:p></a:txBody></a:tc><a:tc><a:txBody><a:p><a:r><a:t>y1</a:t></a:r></a:p></a:txBody></a:tc></a:tr></a:tbl>'
 	slide d/ppt/slides/slide3.xml '<a:p/>'
 	rels d/ppt/_rels/presentation.xml.rels rId1=slides/slide1.xml rId2=/ppt/slides/slide2.xml rId3=slides/slide3.xml rId4=slides/gone.xml
-	pptx d hand.pptx rId2 rId3 rId4 rId1
-	run fields hand.pptx
-	assert_success
+	pptx d hand.pptx rId2 rId3 rId4 rId5 rId1
+	# a slide whose part is missing, and one whose id the relationships
+	# do not know, are said with the document's path, and make the
+	# status 1, as an EPUB's missing chapter does; before, not a word
+	run_split fields hand.pptx
+	assert_stderr <<EOF
+dm-scan: hand.pptx: slide 'ppt/slides/gone.xml' of the slide list is missing, left out
+dm-scan: hand.pptx: slide 'rId5' of the slide list is not in its relationships, left out
+dm-scan: 1 file read, 2 errors
+EOF
 	assert_output '{"path":"hand.pptx","type":"pptx","slides":3,"extractor":"libxml2 '"$(xml2-config --version)"'","encoding":"utf-8","text":"second member, shown first: ünï €\nx1\ny1\n\nfirst member\na b\nc"}'
+	run_split dm-scan --extract hand.pptx
+	assert_status 1
 }
 
 # xlsx DIR NAME: the workbook of DIR (sheets B then A), zipped.
@@ -582,6 +591,17 @@ XML
 	# found by its content too, whatever its name
 	cp book.xlsx book.bin
 	[ "$(dm-scan --extract book.bin | jq -r .type)" = xlsx ]
+	# a sheet whose part is missing is left out, and said
+	rm x/xl/worksheets/sheet2.xml
+	xlsx x part.xlsx
+	run_split fields part.xlsx
+	assert_stderr <<EOF
+dm-scan: part.xlsx: sheet 'xl/worksheets/sheet2.xml' of the workbook is missing, left out
+dm-scan: 1 file read, 1 error
+EOF
+	assert_output '{"path":"part.xlsx","type":"xlsx","sheets":1,"title":"Book","extractor":"libxml2 '"$(xml2-config --version)"'","encoding":"utf-8","text":"Name\tValue\nx\t\t3.50\t1\n\t0.30000000000000004\ttwo lines tab\t#DIV/0!"}'
+	run_split dm-scan --extract part.xlsx
+	assert_status 1
 }
 
 @test "hostile PPTX and XLSX: a zip bomb slide, a missing main part, a shared string out of range" {
@@ -605,6 +625,8 @@ XML
 	printf '<worksheet %s><sheetData><row><c t="s"><v>-1</v></c></row></sheetData></worksheet>' "$S" >bad/xl/worksheets/sheet1.xml
 	printf '<sst %s><si><t>only</t></si></sst>' "$S" >bad/xl/sharedStrings.xml
 	xlsx bad bad.xlsx
+	# (nosst.xlsx and bad.xlsx have no sheet2.xml: a part left out is
+	# said only of a document that is read, not of one that fails)
 	run_split bash -c "$(mem_limit 1000000)"'; exec timeout 60 dm-scan --extract bomb.pptx nopres.pptx oor.xlsx nosst.xlsx bad.xlsx'
 	assert_status 1
 	assert_output ''
