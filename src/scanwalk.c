@@ -45,6 +45,11 @@ struct dm_scanwork {
 	int		 outreg;
 	dev_t		 outdev;
 	ino_t		 outino;
+	/* the archive being read, name in the folder dfd, has a folder
+	 * name! beside it, whose files' paths may be its members' */
+	int		 shadow, shadowdfd;
+	const char	*shadowname;
+	size_t		 shadowlen;	/* of its path */
 };
 
 /* A source of bytes: a file, or the current member of an archive. */
@@ -898,6 +903,30 @@ seekable(const char *p, size_t n)
 	    (n >= 32774 && memcmp(p + 32769, "CD001", 5) == 0);
 }
 
+/*
+ * A member whose path is also that of a file on disk (x.tar!/m.txt, of a
+ * folder x.tar! beside x.tar): both are samples with the same path and
+ * id, and load reads the file. Said, and an error, as nothing in the path
+ * can tell them apart.
+ */
+static void
+ambiguous(struct dm_scan *sc, const struct dm_buf *path)
+{
+	struct dm_scanwork *w = sc->w;
+	struct dm_buf p = DM_BUF_INIT;
+	struct stat st;
+
+	if (!w->shadow || path->len <= w->shadowlen)
+		return;
+	dm_buf_adds(&p, w->shadowname);
+	dm_buf_add(&p, path->buf + w->shadowlen, path->len - w->shadowlen);
+	if (fstatat(w->shadowdfd, p.buf, &st, sc->follow ? 0 :
+	    AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode))
+		report(sc, path->buf, path->len, "member with the path of a "
+		    "file on disk (load reads the file)");
+	dm_buf_free(&p);
+}
+
 /* A member of an archive at level, the nth (from 1); the name is
  * appended to path. */
 static int
@@ -1006,6 +1035,7 @@ member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
 		s.eof = 1;
 	}
 	s.path = path->buf;	/* nested members may have moved it */
+	ambiguous(sc, path);
 	leaf(sc, &s, path->buf, path->len, rel, size, mtime, 0);
 out:
 	path->len = keep;
@@ -1137,6 +1167,24 @@ out:
 
 /* ---- folders and files ---- */
 
+/* Whether the archive name in dfd, whose path is len bytes, has a folder
+ * name! beside it: then its members' paths are looked for on disk. */
+static void
+shadowed(struct dm_scan *sc, int dfd, const char *name, size_t len)
+{
+	struct dm_scanwork *w = sc->w;
+	struct dm_buf p = DM_BUF_INIT;
+	struct stat st;
+
+	dm_buf_adds(&p, name);
+	dm_buf_addc(&p, '!');
+	w->shadow = fstatat(dfd, p.buf, &st, 0) == 0 && S_ISDIR(st.st_mode);
+	w->shadowdfd = dfd;
+	w->shadowname = name;
+	w->shadowlen = len;
+	dm_buf_free(&p);
+}
+
 /* rel is the offset in path of the path below the operand; the file is
  * name in the folder dfd (or AT_FDCWD), so that a path longer than
  * PATH_MAX is read as well. */
@@ -1195,8 +1243,10 @@ file(struct dm_scan *sc, int dfd, const char *name, struct dm_buf *path,
 		}
 		dm_buf_reset(&w->toppath);
 		dm_buf_add(&w->toppath, path->buf, path->len);
+		shadowed(sc, dfd, name, path->len);
 		k = archive(sc, a, path, path->buf + rel, 1, k,
 		    st->st_mtime, st->st_size);
+		w->shadow = 0;
 		dm_archive_free(a);
 		if (k)
 			goto out;

@@ -632,6 +632,37 @@ nested() {
 EOF
 }
 
+@test "a member whose path is also a file's on disk (a folder x.tar! beside x.tar) is said, status 1" {
+	mkdir -p d/src 'd/x.tar!/in.tar!'
+	printf 'in archive\n' >d/src/m.txt
+	printf 'deep\n' >d/src/n.txt
+	printf 'other\n' >d/src/o.txt
+	stamp d/src/m.txt d/src/n.txt d/src/o.txt
+	tar -cf d/src/in.tar -C d/src n.txt
+	stamp d/src/in.tar
+	tar -cf d/x.tar -C d/src m.txt in.tar o.txt
+	rm -r d/src
+	printf 'on disk\n' >'d/x.tar!/m.txt'
+	printf 'deep on disk\n' >'d/x.tar!/in.tar!/n.txt'
+	stamp 'd/x.tar!/m.txt' 'd/x.tar!/in.tar!/n.txt'
+	# two samples of the same path and id, load giving the file's text
+	# for both: before, not a word
+	run_split noid dm-scan d
+	assert_status 1
+	assert_output <<EOF
+{"path":"d/x.tar!/m.txt","size":11,$M,"type":"txt","encoding":"utf-8","text":"in archive\n"}
+{"path":"d/x.tar!/in.tar!/n.txt","size":5,$M,"type":"txt","encoding":"utf-8","text":"deep\n"}
+{"path":"d/x.tar!/o.txt","size":6,$M,"type":"txt","encoding":"utf-8","text":"other\n"}
+{"path":"d/x.tar!/in.tar!/n.txt","size":13,$M,"type":"txt","encoding":"utf-8","text":"deep on disk\n"}
+{"path":"d/x.tar!/m.txt","size":8,$M,"type":"txt","encoding":"utf-8","text":"on disk\n"}
+EOF
+	assert_stderr <<EOF
+dm-scan: d/x.tar!/m.txt: member with the path of a file on disk (load reads the file)
+dm-scan: d/x.tar!/in.tar!/n.txt: member with the path of a file on disk (load reads the file)
+dm-scan: 5 files read, 2 errors
+EOF
+}
+
 @test "--depth limits the nesting, --no-archives treats archives as files" {
 	nested
 	run_split dm-scan --depth 1 outer.zip
