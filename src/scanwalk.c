@@ -50,6 +50,8 @@ struct dm_scanwork {
 	int		 shadow, shadowdfd;
 	const char	*shadowname;
 	size_t		 shadowlen;	/* of its path */
+	int		 topfd;		/* the operand's or folder's file
+					 * being read as an archive; -1 */
 };
 
 /* A source of bytes: a file, or the current member of an archive. */
@@ -58,6 +60,8 @@ struct src {
 	struct dm_archive	*a;
 	const char		*path;	/* for messages */
 	int		 eof, err;
+	struct dm_unz		*u;	/* a's single compressed stream,
+					 * read by unz.c from the file */
 };
 
 /* Directories being walked, for loops under --follow. */
@@ -312,17 +316,24 @@ srcread(struct dm_scan *sc, struct src *s, char *buf, size_t n)
 	if (s->eof || s->err)
 		return s->err ? -1 : 0;
 	for (;;) {
-		if (s->a)
+		if (s->u)
+			r = dm_unz_read(s->u, buf, n);
+		else if (s->a)
 			r = dm_archive_read(s->a, buf, n);
 		else
 			r = dm_read_wait(s->fd, buf, n);
 		if (r >= 0)
 			break;
-		if (!s->a && errno == EINTR && !dm_interrupted)
+		if (!s->a && !s->u && errno == EINTR && !dm_interrupted)
 			continue;
 		s->err = 1;
 		if (dm_interrupted)
 			return -1;
+		if (s->u) {
+			report(sc, s->path, strlen(s->path),
+			    dm_unz_error(s->u));
+			return -1;
+		}
 		/* an archive fed by a member that failed fails with it: the
 		 * member's error was said, once */
 		if (s->a && w->fedfail)
@@ -344,6 +355,13 @@ srcread(struct dm_scan *sc, struct src *s, char *buf, size_t n)
 		for (i = w->nstk - 1; i > 0 && w->stk[i].a != s->a; i--)
 			;
 		w->stk[i].got += (unsigned long long)r;
+		if (overtotal(sc)) {
+			s->err = 1;
+			return -1;
+		}
+	} else if (s->u) {
+		/* a file no archive of the stack holds (cutjsonl) */
+		w->done += (unsigned long long)r;
 		if (overtotal(sc)) {
 			s->err = 1;
 			return -1;
@@ -858,6 +876,51 @@ out:
 static int archive(struct dm_scan *, struct dm_archive *, struct dm_buf *,
     const char *, int, int,
     time_t, long long);
+static int cutjsonl(struct dm_scan *, struct src *, struct dm_buf *,
+    const char *, time_t);
+
+/* Whether path, compressed nz times, is of type jsonl. */
+static int
+jsonltype(struct dm_scan *sc, const struct dm_buf *path, int nz)
+{
+	typeof_name(path->buf, path->len, nz, &sc->w->dec);
+	return strcmp(sc->w->dec.buf, "jsonl") == 0;
+}
+
+/*
+ * A single compressed file on disk, of gzip, bzip2, xz or zstd, is read
+ * by unz.c, from its start, as the tools read it: libarchive's filter
+ * hands out a block when it is full, so a stream cut short lost the
+ * block it was filling (up to 64 KiB of lines before the damage that
+ * gzip -dc gives), and the bytes after the end of the stream (lines
+ * appended to a .gz) were passed over with status 0, where the tools
+ * say 'data after the end of the compressed stream'. NULL for another
+ * compression (lz4, lzma, compress: libarchive's filter reads on).
+ */
+static struct dm_unz *
+unz(int fd)
+{
+	static const char *const magic[] = { "\x1f\x8b", "BZh",
+	    "\xfd" "7zXZ", "\x28\xb5\x2f\xfd" };
+	struct dm_buf err = DM_BUF_INIT;
+	struct dm_unz *u;
+	char head[6];
+	ssize_t n;
+	size_t i;
+	int eof;
+
+	if ((n = pread(fd, head, sizeof head, 0)) < 4)
+		return NULL;
+	for (i = 0; i < sizeof magic / sizeof magic[0]; i++)
+		if (memcmp(head, magic[i], strlen(magic[i])) == 0)
+			break;
+	if (i == sizeof magic / sizeof magic[0] ||
+	    lseek(fd, n, SEEK_SET) < 0)
+		return NULL;
+	u = dm_unz_open(fd, head, (size_t)n, &eof, &err);
+	dm_buf_free(&err);
+	return u;
+}
 
 /* A nested archive read straight from the member that holds it: first
  * the bytes already read to sniff it, then the rest of the member. */
@@ -935,7 +998,7 @@ member(struct dm_scan *sc, struct dm_archive *a, const struct dm_entry *e,
 {
 	struct dm_scanwork *w = sc->w;
 	struct dm_buf nm = DM_BUF_INIT, mem = DM_BUF_INIT;
-	struct src s = { -1, a, NULL, 0, 0 };
+	struct src s = { -1, a, NULL, 0, 0, NULL };
 	struct dm_archive *in;
 	const char *name, *rel;
 	size_t keep = path->len;
@@ -1059,7 +1122,7 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 {
 	struct dm_scanwork *w = sc->w;
 	struct dm_entry e;
-	struct src s = { -1, a, NULL, 0, 0 };
+	struct src s = { -1, a, NULL, 0, 0, NULL };
 	unsigned long long sz, nth = 1;
 	int r, kind, lost, handled = 1, strong = sniff != DM_SNIFF_MAYBE;
 
@@ -1091,6 +1154,9 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 	}
 	if (r < 0 && w->fedfail)
 		goto out;
+	if (r < 0 && sniff == DM_SNIFF_COMPRESSED && level == 1 &&
+	    w->topfd >= 0 && cutjsonl(sc, &s, path, rel, mtime))
+		goto out;
 	if (r < 0) {
 		if (!strong) {
 			handled = 0;	/* text that starts like cpio */
@@ -1115,10 +1181,18 @@ archive(struct dm_scan *sc, struct dm_archive *a, struct dm_buf *path,
 	}
 	if (kind == DM_SNIFF_COMPRESSED) {
 		s.path = path->buf;
+		if (level == 1 && w->topfd >= 0 &&
+		    dm_archive_filters(a) == 1)
+			s.u = unz(w->topfd);
 		dm_buf_reset(&w->data);
-		if (fill(sc, &s, &w->data, HEAD) == 0)
+		/* under --jsonl, the whole lines of a .jsonl.gz before an
+		 * error in its first bytes too (a small file cut short) */
+		if (fill(sc, &s, &w->data, HEAD) == 0 || (s.err && sc->jsonl &&
+		    !sc->stop && !dm_interrupted && jsonltype(sc, path,
+		    dm_archive_filters(a))))
 			leaf(sc, &s, path->buf, path->len, rel, -1, mtime,
 			    dm_archive_filters(a));
+		dm_unz_close(s.u);
 		goto out;
 	}
 	for (;;) {
@@ -1167,6 +1241,32 @@ out:
 
 /* ---- folders and files ---- */
 
+/*
+ * Under --jsonl, a .jsonl.gz (bz2, xz, zst) cut short in its first bytes,
+ * which libarchive could not even open: its whole lines are written, and
+ * its error said, as the tools do, by unz.c from the start of the file
+ * w->topfd. 1 when it was so; 0: nothing done.
+ */
+static int
+cutjsonl(struct dm_scan *sc, struct src *s, struct dm_buf *path,
+    const char *rel, time_t mtime)
+{
+	struct dm_scanwork *w = sc->w;
+
+	if (!sc->jsonl || !jsonltype(sc, path, 1) ||
+	    (s->u = unz(w->topfd)) == NULL)
+		return 0;
+	s->path = path->buf;
+	s->eof = s->err = 0;
+	dm_buf_reset(&w->data);
+	if (fill(sc, s, &w->data, HEAD) == 0 || (s->err && !sc->stop &&
+	    !dm_interrupted))
+		leaf(sc, s, path->buf, path->len, rel, -1, mtime, 1);
+	dm_unz_close(s->u);
+	s->u = NULL;
+	return 1;
+}
+
 /* Whether the archive name in dfd, whose path is len bytes, has a folder
  * name! beside it: then its members' paths are looked for on disk. */
 static void
@@ -1193,7 +1293,7 @@ file(struct dm_scan *sc, int dfd, const char *name, struct dm_buf *path,
     size_t rel, const struct stat *st)
 {
 	struct dm_scanwork *w = sc->w;
-	struct src s = { -1, NULL, NULL, 0, 0 };
+	struct src s = { -1, NULL, NULL, 0, 0, NULL };
 	struct dm_archive *a;
 	int k, fd;
 
@@ -1234,18 +1334,26 @@ file(struct dm_scan *sc, int dfd, const char *name, struct dm_buf *path,
 		sc->nbytes -= w->data.len;
 		a = dm_archive_new();
 		w->nstk = 0;
+		dm_buf_reset(&w->toppath);
+		dm_buf_add(&w->toppath, path->buf, path->len);
 		if (dm_archive_openfd(a, fd, BLOCK) < 0) {
-			dm_buf_reset(&w->dec);
-			dm_archive_error(&w->dec, a);
-			report(sc, path->buf, path->len, w->dec.buf);
+			w->topfd = fd;
+			k = k == DM_SNIFF_COMPRESSED && cutjsonl(sc, &s, path,
+			    path->buf + rel, st->st_mtime);
+			w->topfd = -1;
+			if (!k) {
+				dm_buf_reset(&w->dec);
+				dm_archive_error(&w->dec, a);
+				report(sc, path->buf, path->len, w->dec.buf);
+			}
 			dm_archive_free(a);
 			goto out;
 		}
-		dm_buf_reset(&w->toppath);
-		dm_buf_add(&w->toppath, path->buf, path->len);
 		shadowed(sc, dfd, name, path->len);
+		w->topfd = fd;
 		k = archive(sc, a, path, path->buf + rel, 1, k,
 		    st->st_mtime, st->st_size);
+		w->topfd = -1;
 		w->shadow = 0;
 		dm_archive_free(a);
 		if (k)
@@ -1477,6 +1585,7 @@ dm_scan_init(struct dm_scan *sc, struct dm_io *io)
 	dm_buf_init(&w->tmp);
 	dm_buf_init(&w->toppath);
 	w->tty = -1;
+	w->topfd = -1;
 	if (fstat(1, &st) == 0 && S_ISREG(st.st_mode)) {
 		w->outreg = 1;
 		w->outdev = st.st_dev;
