@@ -136,28 +136,37 @@ fwd(const char *t, size_t p, size_t e, size_t k)
 	return p;
 }
 
-/* Adds [b, e) as a chunk; with strip, its white space at both ends goes
- * and an empty chunk is dropped. */
+/* What chunk() does with the white space at the ends of a chunk. */
+#define WS_KEEP		0	/* nothing: a window is a cut of the text */
+#define WS_STRIP	1	/* it goes; an empty chunk is dropped */
+#define WS_BLANK	2	/* a chunk of white space only is dropped */
+
+/* Adds [b, e) as a chunk, its white space at both ends as ws says. */
 static void
-chunk(struct dm_slicer *sl, size_t b, size_t e, int strip)
+chunk(struct dm_slicer *sl, size_t b, size_t e, int ws)
 {
 	size_t sb, se;
 
-	if (strip) {
+	if (ws != WS_KEEP) {
 		dm_uni_strip(sl->t + b, e - b, &sb, &se);
-		e = b + se;
-		b += sb;
+		if (sb == se)
+			return;
+		if (ws == WS_STRIP) {
+			e = b + se;
+			b += sb;
+		}
 	}
 	if (b < e && !stopped(sl))
 		add(sl, b, e, units(sl, b, e));
 }
 
 /* Windows of at most size units over [b, e), overlap units apart from
- * the next; the last one ends at e. An overlap of the whole size (which
+ * the next, their white space as chunk() takes ws; the last one ends at
+ * e. An overlap of the whole size (which
  * LangChain takes) moves one unit: its merge drops pieces from the front
  * until the next one fits. */
 static void
-windows(struct dm_slicer *sl, size_t b, size_t e, int strip)
+windows(struct dm_slicer *sl, size_t b, size_t e, int ws)
 {
 	size_t step = sl->size > sl->overlap ? sl->size - sl->overlap : 1;
 	size_t i, p, q, wb, we, xb, xe, last;
@@ -165,7 +174,7 @@ windows(struct dm_slicer *sl, size_t b, size_t e, int strip)
 	if (!sl->words) {
 		for (p = b; p < e; p = fwd(sl->t, p, e, step)) {
 			q = fwd(sl->t, p, e, sl->size);
-			chunk(sl, p, q, strip);
+			chunk(sl, p, q, ws);
 			if (q == e || sl->stop)
 				break;
 		}
@@ -177,7 +186,7 @@ windows(struct dm_slicer *sl, size_t b, size_t e, int strip)
 		for (i = 0, q = wb, last = we; i < sl->size &&
 		    nextword(sl->t, q, e, &xb, &xe); i++, q = xe)
 			last = xe;
-		chunk(sl, wb, last, strip);
+		chunk(sl, wb, last, ws);
 		if (sl->stop || i < sl->size ||
 		    !nextword(sl->t, q, e, &xb, &xe))
 			break;
@@ -411,7 +420,9 @@ pack(struct dm_slicer *sl, struct pieces *ps)
 	while (piece_at(sl, ps, i)) {
 		pieces_drop(ps, i);
 		if (PIECE(ps, i).n > sl->size) {
-			windows(sl, PIECE(ps, i).b, PIECE(ps, i).e, 0);
+			/* a window of white space only is a piece that
+			 * is empty once stripped: dropped as those are */
+			windows(sl, PIECE(ps, i).b, PIECE(ps, i).e, WS_BLANK);
 			if (sl->stop)
 				break;
 			i++;
@@ -492,7 +503,7 @@ static void
 merge_add(struct dm_slicer *sl, struct merger *m, size_t b, size_t e, size_t n)
 {
 	if (m->total + n > sl->size && m->nwin > 0) {
-		chunk(sl, m->b, m->e, 1);
+		chunk(sl, m->b, m->e, WS_STRIP);
 		m->total = m->tail;
 		m->nwin = m->w.n - m->head;
 		while (m->total + n > sl->size && m->total > 0) {
@@ -523,7 +534,7 @@ static void
 merge_end(struct dm_slicer *sl, struct merger *m)
 {
 	if (m->nwin > 0)
-		chunk(sl, m->b, m->e, 1);
+		chunk(sl, m->b, m->e, WS_STRIP);
 	m->w.n = m->head = m->tail = m->total = m->nwin = 0;
 }
 
@@ -595,7 +606,7 @@ recursive(struct dm_slicer *sl, size_t b, size_t e, char **seps, size_t nseps)
 	if (*sep == '\0') {
 		/* One piece a character: merging them makes windows. */
 		if (sl->size > 1)
-			windows(sl, b, e, 1);
+			windows(sl, b, e, WS_STRIP);
 		else
 			for (p = b; p < e && !sl->stop; p = q)
 				add(sl, p, q = fwd(sl->t, p, e, 1), 1);
@@ -733,7 +744,7 @@ cut(struct dm_slicer *sl)
 	sl->stop = 0;
 	switch (sl->mode) {
 	case DM_SLICE_SIZE:
-		windows(sl, 0, sl->n, 0);
+		windows(sl, 0, sl->n, WS_KEEP);
 		break;
 	case DM_SLICE_RECURSIVE:
 		recursive(sl, 0, sl->n, sl->seps, sl->nseps);

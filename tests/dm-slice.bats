@@ -120,6 +120,21 @@ chunks() {
 	EOF
 }
 
+@test "--by drops the windows of a long piece that are white space only, as empty pieces" {
+	# 20 spaces; 8 ideographic spaces (U+3000) and a tab
+	in='{"text":"ab                    cd\nef\u3000\u3000\u3000\u3000\u3000\u3000\u3000\u3000\tgh"}'
+	output=$(dm-slice --by line --size 5 <<<"$in" | chunks)
+	assert_output <<-'EOF'
+	["ab   ",0,4,0,1]
+	["  cd",1,4,20,1]
+	["ef　　　",2,4,25,1]
+	["\tgh",3,4,35,1]
+	EOF
+	# the windows of the text without --by are cuts of it, kept whole
+	output=$(dm-slice --size 5 <<<'{"text":"ab      cd"}' | chunks)
+	assert_output $'["ab   ",0,2,0,1]\n["   cd",1,2,5,1]'
+}
+
 @test "--by sentence ends sentences at .!? with closing quotes and brackets, and at 。！？" {
 	in='{"text":"Hi there. \"Quoted!\" And (this?) ok. 你好。世界！end"}'
 	output=$(dm-slice --by sentence --size 12 <<<"$in" | chunks)
