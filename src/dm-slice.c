@@ -136,26 +136,29 @@ settext(struct out *o, const char *p, size_t n, struct dm_buf *err)
 		return dm_sample_set_raw(s, o->top, o->obj.buf, o->obj.len,
 		    err);
 	}
-	if (dm_sample_set_text(s, o->io->key, p, n, err) < 0)
-		return -1;
 	if (o->top == NULL)
-		return 0;
+		return dm_sample_set_text(s, o->io->key, p, n, err);
+	/* The bytes around the text are found with the text empty: getting
+	 * the chunk back would decode it once more, a copy of a text that
+	 * may be as long as the line. */
+	if (dm_sample_set_text(s, o->io->key, "", 0, err) < 0)
+		return -1;
 	dm_sample_get(s, o->top, &tf);
 	dm_sample_get(s, o->io->key, &f);
-	if (tf.raw == NULL || f.raw == NULL)
-		return 0;
-	tb = (uintptr_t)tf.raw;
-	te = tb + tf.raw_len;
-	b = (uintptr_t)f.raw;
-	e = b + f.raw_len;
-	if (b < tb || e > te)
-		return 0;
-	dm_buf_reset(&o->pre);
-	dm_buf_add(&o->pre, tf.raw, b - tb);
-	dm_buf_reset(&o->suf);
-	dm_buf_add(&o->suf, f.raw + f.raw_len, te - e);
-	o->around = 1;
-	return 0;
+	if (tf.raw != NULL && f.raw != NULL) {
+		tb = (uintptr_t)tf.raw;
+		te = tb + tf.raw_len;
+		b = (uintptr_t)f.raw;
+		e = b + f.raw_len;
+		if (b >= tb && e <= te) {
+			dm_buf_reset(&o->pre);
+			dm_buf_add(&o->pre, tf.raw, b - tb);
+			dm_buf_reset(&o->suf);
+			dm_buf_add(&o->suf, f.raw + f.raw_len, te - e);
+			o->around = 1;
+		}
+	}
+	return dm_sample_set_text(s, o->io->key, p, n, err);
 }
 
 /* Writes chunk i of total of the current sample (a dm_slicer_fn). */

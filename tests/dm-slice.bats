@@ -614,6 +614,28 @@ sys.stdout.write("{\"id\": 1, \"meta\": {\"lang\": \"en\", \"text\": \"" + w + "
 	jq -r .meta.text out | cmp - want
 }
 
+@test "-k with a dotted path: a stripped chunk of a text with escapes is not decoded twice" {
+	local m a
+	skip_asan "its shadow memory and quarantine are in the RSS"
+	# 20 MB of text with a newline every 40 bytes, a space at both ends
+	/usr/bin/python3 -c '
+import json, sys
+w = ("lorem ipsum dolor sit amet consectetur.\n" * 520000)[:20000000]
+sys.stdout.write(json.dumps({"id": 7, "meta": {"lang": "en", "text": " " + w + " ", "n": [1, 2]}, "z": 0}) + "\n")' >nest.jsonl
+	for a in --recursive "--by paragraph"; do
+		# the line, the text decoded, the chunk encoded: 61 MB; the
+		# chunk was decoded again to find where it is (81 MB)
+		/usr/bin/time -f %M -o rss dm-slice -k meta.text $a --size 30000000 nest.jsonl >out
+		m=$(cat rss)
+		echo "dm-slice -k meta.text $a: $m kB"
+		[ "$m" -lt 70000 ]
+		run jq -c '[.id, .meta.lang, (.meta.text | length), (.meta.text | .[:6]), .meta.n, .z, .chunk, .chunks, .offset, .parent]' out
+		assert_output '[7,"en",19999999,"lorem ",[1,2],0,0,1,1,7]'
+	done
+	jq -c '{text: .meta.text}' nest.jsonl | dm-slice --recursive --size 30000000 | jq -r .text >want
+	jq -r .meta.text out | cmp - want
+}
+
 @test "--by packs millions of small pieces into one chunk without holding them all" {
 	skip_asan "its shadow memory and quarantine are in the RSS"
 	/usr/bin/python3 -c 'print("{\"text\":\"" + "a\\n" * 2500000 + "\"}")' >l5.jsonl
