@@ -36,7 +36,7 @@ static const char help[] =
     "      --min-size N         drop chunks shorter than N units\n"
     "      --on-error=POLICY    stop (default) or skip bad samples\n"
     "      --overlap M          units shared by consecutive chunks\n"
-    "                           (default 0)\n"
+    "                           (default 0; 200 with --recursive)\n"
     "      --preset data-juicer Data-Juicer's text_chunk_mapper: --size is\n"
     "                           its max_len (default: none), --by regex:RE\n"
     "                           or none its split_pattern (default \\n\\n)\n"
@@ -50,7 +50,8 @@ static const char help[] =
     "      --separators LIST    the separators of --recursive, a comma\n"
     "                           list with \\n \\t \\r \\, \\\\ escapes\n"
     "                           (default '\\n\\n,\\n, ,')\n"
-    "      --size N             at most N units a chunk (default 1000)\n"
+    "      --size N             at most N units a chunk (default 1000;\n"
+    "                           4000 with --recursive)\n"
     "      --unit UNIT          chars (code points, default) or words\n"
     "  -V, --version            show the version and exit\n"
     "\n"
@@ -362,6 +363,23 @@ main(int argc, char *argv[])
 		if (dm_slicer_by(&sl, bymode, &io.err) < 0)
 			dm_usage_die(usage, "--by: %s", io.err.buf);
 	}
+	if (recur && bymode)
+		dm_usage_die(usage, "--recursive and --by '%s' exclude each "
+		    "other", bymode);
+	if (recur && words)
+		dm_usage_die(usage, "--recursive counts characters, not words");
+	/* LangChain's TextSplitter: chunk_size 4000 and chunk_overlap 200
+	 * unless given; its overlap larger than the size is refused there
+	 * too, the default one included */
+	if (recur && !sizeset)
+		sl.size = 4000;
+	if (recur && !overlapset) {
+		sl.overlap = 200;
+		if (sl.overlap > sl.size)
+			dm_usage_die(usage, "--overlap '%zu' (the default of "
+			    "--recursive, LangChain's) is larger than --size "
+			    "'%zu'", sl.overlap, sl.size);
+	}
 	/* LangChain takes an overlap of the whole size, and so does
 	 * --recursive; windows would not move */
 	if (recur && sl.overlap > sl.size)
@@ -370,11 +388,6 @@ main(int argc, char *argv[])
 	if (!recur && sl.size > 0 && sl.overlap >= sl.size)
 		dm_usage_die(usage, "--overlap '%zu' is not smaller than "
 		    "--size '%zu'", sl.overlap, sl.size);
-	if (recur && bymode)
-		dm_usage_die(usage, "--recursive and --by '%s' exclude each "
-		    "other", bymode);
-	if (recur && words)
-		dm_usage_die(usage, "--recursive counts characters, not words");
 	if (seps && !recur)
 		dm_usage_die(usage, "--separators needs --recursive");
 	if (overwritten(io.key) && !o.bare) {

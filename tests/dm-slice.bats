@@ -182,9 +182,31 @@ chunks() {
 	EOF
 }
 
+@test "--recursive takes LangChain's defaults: chunk_size 4000, chunk_overlap 200" {
+	python3 -c 'import json; print(json.dumps({"text": " ".join("w%d" % i for i in range(2500))}))' >in.jsonl
+	# the chunks of RecursiveCharacterTextSplitter() with no argument
+	output=$(dm-slice --recursive in.jsonl | jq -c '[(.text | length), .offset, .text[:6], .text[-6:], .chunks]')
+	assert_output <<-'EOF'
+	[3999,0,"w0 w1 ","0 w821",4]
+	[3999,3800,"w782 w"," w1484",4]
+	[3995,7602,"w1452 "," w2117",4]
+	[2489,11400,"w2085 "," w2499",4]
+	EOF
+	# LangChain refuses chunk_size=100 with its chunk_overlap of 200
+	run_split dm-slice --recursive --size 100 in.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-slice: --overlap '200' (the default of --recursive, LangChain's) is larger than --size '100'"$'\n'"$(usage_of dm-slice)"
+	output=$(dm-slice --recursive --size 100 --overlap 0 in.jsonl | wc -l)
+	assert_output 143
+	# without --recursive, the defaults stay 1000 and 0
+	output=$(dm-slice in.jsonl | jq -c '[.offset, (.text | length)]' | head -n 2)
+	assert_output $'[0,1000]\n[1000,1000]'
+}
+
 @test "--recursive --separators: without '' an oversized piece stays whole and unstripped" {
 	in='{"text":"Hello world.\n\nThis is a test of the recursive splitter.\nIt has lines.\n\nÉté à Paris, 日本語のテキスト 🙂 done."}'
-	output=$(dm-slice --recursive --size 12 --separators '. , ' <<<"$in" | jq -c '[.text, .offset]')
+	output=$(dm-slice --recursive --size 12 --overlap 0 --separators '. , ' <<<"$in" | jq -c '[.text, .offset]')
 	assert_output <<-'EOF'
 	["Hello",0]
 	[" world.\n\nThis",5]
@@ -227,7 +249,7 @@ chunks() {
 }
 
 @test "--separators understands \\n, \\t, \\, and \\\\" {
-	output=$(dm-slice --recursive --size 4 --separators '\n,\,' <<<'{"text":"ab,cd\nef,gh"}' | chunks)
+	output=$(dm-slice --recursive --size 4 --overlap 0 --separators '\n,\,' <<<'{"text":"ab,cd\nef,gh"}' | chunks)
 	assert_output $'["ab",0,4,0,1]\n[",cd",1,4,2,1]\n["ef",2,4,6,1]\n[",gh",3,4,8,1]'
 }
 
@@ -238,7 +260,7 @@ chunks() {
 	assert_status 2
 	assert_output ''
 	assert_stderr "dm-slice: --separators: separator 2 is not valid UTF-8"$'\n'"$(usage_of dm-slice)"
-	output=$(dm-slice --recursive --size 2 --separators 'é,' <<<'{"text":"aébécé"}' | jq -c .text)
+	output=$(dm-slice --recursive --size 2 --overlap 0 --separators 'é,' <<<'{"text":"aébécé"}' | jq -c .text)
 	assert_output $'"a"\n"éb"\n"éc"\n"é"'
 }
 
