@@ -429,6 +429,8 @@ main(int argc, char *argv[])
 		o.rejects_append = 1;
 	}
 
+	if (o.rejects != NULL)
+		dm_rejects_input(o.rejects, argc, argv, o.listed);
 	if (lockfile)
 		lock(lockfile, lockwait);
 	c = dm_run(&o, argc, argv);

@@ -567,6 +567,11 @@ int	 dm_io_option(struct dm_io *, int c, const char *arg, const char *usage);
 /* --files0-from, when given: its names become *argc and *argv now, for a
  * tool that looks at its operands before dm_io_open (dm_files0_from). */
 void	 dm_io_files0(struct dm_io *, int *argc, char ***argv);
+/* An input (argv[0..argc), or standard input when argc is 0 or, unless
+ * listed, an operand is -) that is the rejects file path: an error
+ * "NAME: input file is the rejects file", status 2, before it is opened
+ * (emptied, or added to while it is read). dm_io_open calls it. */
+void	 dm_rejects_input(const char *path, int argc, char **argv, int listed);
 /* A field name (or other text that goes into samples) given to option
  * opt must be UTF-8: otherwise a usage error "OPT: 'VALUE': invalid UTF-8
  * at column N". */

@@ -101,8 +101,8 @@ dm_io_utf8opt(const char *opt, const char *arg, const char *usage)
  * status 0), or, added to, read again without end: refused before it is
  * opened, as cat refuses an input that is its output.
  */
-static void
-rejects_input(const char *path, int argc, char **argv, int listed)
+void
+dm_rejects_input(const char *path, int argc, char **argv, int listed)
 {
 	struct stat rs, st;
 	int i, std = argc == 0;
@@ -143,7 +143,7 @@ dm_io_open(struct dm_io *io, int argc, char **argv)
 	}
 	dm_io_files0(io, &argc, &argv);
 	if (io->rejects_path) {
-		rejects_input(io->rejects_path, argc, argv, io->listed);
+		dm_rejects_input(io->rejects_path, argc, argv, io->listed);
 		fd = open(io->rejects_path, flags, 0666);
 		if (fd < 0) {
 			dm_warnx_errno("%s", io->rejects_path);

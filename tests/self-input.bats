@@ -46,6 +46,11 @@ load helper
 		assert_stderr "${tool%% *}: bad.jsonl: input file is the rejects file"
 		assert_file bad.jsonl $'{"text":"a"}\n{"text":7}'
 	done
+	run_split timeout 10 dm-run --rejects bad.jsonl -j 2 -- cat bad.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-run: bad.jsonl: input file is the rejects file'
+	assert_file bad.jsonl $'{"text":"a"}\n{"text":7}'
 	# standard input, $DM_REJECTS (added to), a list, another name of it
 	run_split timeout 10 dm-map --on-error=skip --rejects bad.jsonl strip <bad.jsonl
 	assert_status 2
