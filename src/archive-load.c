@@ -191,6 +191,12 @@ dm_unz_read(struct dm_unz *a, void *buf, size_t n)
 	return shim->unz_read(a, buf, n);
 }
 
+ssize_t
+dm_unz_read_now(struct dm_unz *a, void *buf, size_t n)
+{
+	return shim->unz_read_now(a, buf, n);
+}
+
 const char *
 dm_unz_error(struct dm_unz *a)
 {

@@ -17,6 +17,7 @@ const struct dm_archive_shim dm_archive_shim = {
 	dm_archive_read, dm_archive_goes_on, dm_archive_error,
 	dm_archive_free,
 	dm_unz_open, dm_unz_read, dm_unz_error, dm_unz_close,
+	dm_unz_read_now,
 	dm_tar_new, dm_tar_file, dm_tar_tree, dm_tar_close,
 	dm_extract_docx, dm_extract_odt, dm_extract_pptx, dm_extract_xlsx,
 	dm_extract_epub, dm_extract_html,

@@ -43,6 +43,7 @@ struct dm_archive_shim {
 	ssize_t		 (*unz_read)(struct dm_unz *, void *, size_t);
 	const char	*(*unz_error)(struct dm_unz *);
 	void		 (*unz_close)(struct dm_unz *);
+	ssize_t		 (*unz_read_now)(struct dm_unz *, void *, size_t);
 	struct archive	*(*tar_new)(struct dm_buf *, struct dm_buf *);
 	int		 (*tar_file)(struct archive *, const char *,
 			    const char *, struct dm_buf *);

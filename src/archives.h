@@ -103,12 +103,17 @@ int	 dm_zip_first(const void *head, size_t n, const char **name,
  * (copied). NULL with the message in err; *eof set for an empty stream.
  * dm_unz_read is read(2)'s; on -1, dm_unz_error says why. Of a damaged
  * gzip, bzip2, xz or zstd stream, every byte decompressed before the
- * damage is read before the -1 (unz.c).
+ * damage is read before the -1 (unz.c). Of those four, a read that has
+ * decompressed bytes returns them when fd has no more bytes now, rather
+ * than wait for them (a slow pipe); dm_unz_read_now never waits: -2 when
+ * nothing can be decompressed without waiting for fd (the other formats
+ * read as dm_unz_read).
  */
 struct dm_unz;
 struct dm_unz *dm_unz_open(int fd, const char *pre, size_t npre, int *eof,
 	    struct dm_buf *err);
 ssize_t	 dm_unz_read(struct dm_unz *, void *, size_t);
+ssize_t	 dm_unz_read_now(struct dm_unz *, void *, size_t);
 const char *dm_unz_error(struct dm_unz *);
 void	 dm_unz_close(struct dm_unz *);
 /* The same through libarchive, for the formats unz.c leaves to it. */

@@ -656,10 +656,14 @@ inputready(struct dm_llm_run *R)
 	struct dm_reader *r = &R->io->in;
 	struct pollfd p;
 
-	if (r->fd < 0 || r->eof || r->ar)
+	if (r->fd < 0 || r->eof)
 		return 1;
 	if (memchr(r->buf + r->start, '\n', r->end - r->start))
 		return 1;
+	/* compressed: the decoder may hold bytes that fd does not show;
+	 * the reader takes what is at hand without waiting */
+	if (r->ar)
+		return dm_reader_pull(r);
 	p.fd = r->fd;
 	p.events = POLLIN;
 	if (poll(&p, 1, 0) <= 0)

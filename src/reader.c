@@ -363,21 +363,24 @@ compressed(const unsigned char *p, size_t n, int whole)
 	return 0;
 }
 
-/* Reads up to want bytes into buf at end; -1 on error (reported). */
+/* Reads up to want bytes into buf at end; -1 on error (reported). With
+ * now set, compressed input is decompressed without waiting for its
+ * descriptor: -2 when nothing comes of it now. */
 static ssize_t
-fill(struct dm_reader *r, size_t want)
+fillnow(struct dm_reader *r, size_t want, int now)
 {
 	ssize_t n;
 
 	for (;;) {
 		if (r->ar)
-			n = dm_unz_read(r->ar, r->buf + r->end, want);
+			n = (now ? dm_unz_read_now : dm_unz_read)(r->ar,
+			    r->buf + r->end, want);
 		else
 			n = rawread(r, r->buf + r->end, want);
 		if (n >= 0)
 			return n;
 		if (n == -2)
-			return -1;
+			return r->ar ? -2 : -1;
 		if (r->ar) {
 			if (!dm_interrupted && !r->quiet)
 				dm_warn("%s: %s", r->name,
@@ -390,6 +393,12 @@ fill(struct dm_reader *r, size_t want)
 			dm_warnx_errno("%s", r->name);
 		return -1;
 	}
+}
+
+static ssize_t
+fill(struct dm_reader *r, size_t want)
+{
+	return fillnow(r, want, 0);
 }
 
 /* Opens the next operand; 0 when one is open, -1 when there are none left. */
@@ -671,11 +680,29 @@ dm_reader_pull(struct dm_reader *r)
 {
 	ssize_t got;
 
-	if (r->fd < 0 || r->eof || r->ar || r->ranged || r->skipping ||
+	if (r->fd < 0 || r->eof || r->ranged || r->skipping ||
 	    memchr(r->buf + r->start, '\n', r->end - r->start) != NULL ||
 	    toolong(r, r->buf + r->start, r->end - r->start))
 		return 1;
-	got = fill(r, makeroom(r));
+	/* Compressed input: what it holds now may be any part of a line,
+	 * and the decoder may hold more than its descriptor shows; it is
+	 * decompressed until a line is whole or fd has no more bytes now.
+	 * Each round takes bytes, up to the line's bound, or ends. */
+	while (r->ar != NULL) {
+		got = fillnow(r, makeroom(r), 1);
+		if (got == -2)
+			return 0;
+		if (got <= 0)
+			break;
+		r->end += (size_t)got;
+		r->nbytes += (size_t)got;
+		if (memchr(r->buf + r->end - (size_t)got, '\n',
+		    (size_t)got) != NULL ||
+		    toolong(r, r->buf + r->start, r->end - r->start))
+			return 1;
+	}
+	if (r->ar == NULL)
+		got = fill(r, makeroom(r));
 	if (got < 0) {
 		if (dm_interrupted)
 			return 1;

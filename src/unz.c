@@ -1,6 +1,9 @@
 /* unz.c - one compressed stream in: gzip, bzip2, xz and zstd by their own
  * libraries, the other formats through libarchive (archive.c) */
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,9 +26,17 @@
  * formats, the common ones, are decompressed here instead: every byte
  * decompressed is handed out, and the error comes at the next read, as
  * gzip -dc writes what it could before it complains.
+ *
+ * A read hands out what is decompressed as soon as the input has no more
+ * bytes now, not when its buffer is full: lines that a slow producer has
+ * flushed (gzip's Z_SYNC_FLUSH, a member or frame a record) reach the
+ * tools while it is idle, as those of a plain pipe do.
  */
 
 #define INCHUNK	(128 * 1024)
+
+/* refill's answer when the input has no bytes now and it is not to wait */
+#define NOTNOW	(-2)
 
 enum { UNZ_GZIP, UNZ_BZIP2, UNZ_XZ, UNZ_ZSTD, UNZ_OTHER };
 
@@ -41,6 +52,12 @@ struct dm_unz {
 	size_t		 navail;
 	struct dm_buf	 msg;
 	int		 zend;		/* zstd: the last frame is whole */
+	int		 pollable;	/* fd may have no bytes now: not a
+					 * regular file */
+	int		 nowait;	/* this read never waits for fd */
+	int		 between;	/* gzip, bzip2: a member ended; another
+					 * or the end is still to be told */
+	int		 padding;	/* ... zero bytes came after it */
 	union {
 		z_stream	 z;
 		bz_stream	 bz;
@@ -65,11 +82,14 @@ fail(struct dm_unz *u, const char *what, const char *detail)
 }
 
 /* More input when none is left: 1, 0 at the end of the file, -1 on a read
- * error (set as the stream's error). */
+ * error (set as the stream's error). Unless wait is set, NOTNOW when fd
+ * has no bytes now: the caller hands out what it has decompressed. */
 static int
-refill(struct dm_unz *u)
+refill(struct dm_unz *u, int wait)
 {
+	struct pollfd p;
 	ssize_t n;
+	int k;
 
 	if (u->navail > 0)
 		return 1;
@@ -81,6 +101,16 @@ refill(struct dm_unz *u)
 	}
 	if (u->ineof)
 		return 0;
+	if (!wait && u->pollable) {
+		p.fd = u->fd;
+		p.events = POLLIN;
+		while ((k = poll(&p, 1, 0)) < 0 && errno == EINTR &&
+		    !dm_interrupted)
+			;
+		/* on poll's own error, the read tells */
+		if (k == 0 || (k < 0 && dm_interrupted))
+			return NOTNOW;
+	}
 	for (;;) {
 		n = dm_read_wait(u->fd, u->in, sizeof u->in);
 		if (n >= 0)
@@ -107,19 +137,21 @@ refill(struct dm_unz *u)
  * after the last (a tape's or a tar's padding) are passed over, as gzip
  * passes them; anything else is an error, -1, as gzip's "trailing
  * garbage" is: lines appended to a .gz after its stream were lost with
- * status 0.
+ * status 0. NOTNOW (see refill) leaves the question for the next read,
+ * u->padding telling where it stopped.
  */
 static int
-another(struct dm_unz *u, unsigned char m0)
+another(struct dm_unz *u, unsigned char m0, int wait)
 {
-	int r = refill(u);
+	int r;
 
-	if (r <= 0)
-		return r;
-	if ((unsigned char)u->next[0] == m0)
-		return 1;
 	for (;;) {
+		if ((r = refill(u, wait)) <= 0)
+			return r;
+		if (!u->padding && (unsigned char)u->next[0] == m0)
+			return 1;
 		while (u->navail > 0 && *u->next == '\0') {
+			u->padding = 1;
 			u->next++;
 			u->navail--;
 		}
@@ -128,9 +160,15 @@ another(struct dm_unz *u, unsigned char m0)
 			    "compressed stream");
 			return -1;
 		}
-		if ((r = refill(u)) <= 0)
-			return r;
 	}
+}
+
+/* Whether a read that has decompressed got bytes waits for more input: only
+ * when it has none to hand out, and may wait. */
+static int
+mustwait(const struct dm_unz *u, size_t got)
+{
+	return got == 0 && !u->nowait;
 }
 
 static ssize_t
@@ -141,22 +179,29 @@ gz_read(struct dm_unz *u, unsigned char *buf, size_t n)
 
 	z->next_out = buf;
 	z->avail_out = (uInt)(n > UINT32_MAX ? UINT32_MAX : n);
+	n = z->avail_out;
 	while (z->avail_out > 0 && !u->done && !u->failed) {
-		if ((in = refill(u)) < 0)
+		if (u->between) {
+			if ((r = another(u, 0x1f, mustwait(u,
+			    n - z->avail_out))) < 0)
+				break;
+			u->between = 0;
+			if (r == 0)
+				u->done = 1;
+			else
+				inflateReset(z);
+			continue;
+		}
+		if ((in = refill(u, mustwait(u, n - z->avail_out))) < 0)
 			break;
 		z->next_in = (Bytef *)(uintptr_t)u->next;
 		z->avail_in = (uInt)u->navail;
 		r = inflate(z, Z_NO_FLUSH);
 		u->next = (const char *)z->next_in;
 		u->navail = z->avail_in;
-		if (r == Z_STREAM_END) {
-			if ((r = another(u, 0x1f)) < 0)
-				break;
-			if (r == 0)
-				u->done = 1;
-			else
-				inflateReset(z);
-		} else if (r == Z_BUF_ERROR)
+		if (r == Z_STREAM_END)
+			u->between = 1;
+		else if (r == Z_BUF_ERROR)
 			/* no progress: the input ended inside the stream */
 			fail(u, in == 0 ? "truncated" : "invalid", NULL);
 		else if (r == Z_MEM_ERROR)
@@ -176,18 +221,13 @@ bz_read(struct dm_unz *u, char *buf, size_t n)
 
 	bz->next_out = buf;
 	bz->avail_out = (unsigned)(n > UINT32_MAX ? UINT32_MAX : n);
+	n = bz->avail_out;
 	while (bz->avail_out > 0 && !u->done && !u->failed) {
-		if ((in = refill(u)) < 0)
-			break;
-		bz->next_in = (char *)(uintptr_t)u->next;
-		bz->avail_in = (unsigned)u->navail;
-		before = bz->avail_out;
-		r = BZ2_bzDecompress(bz);
-		u->next = bz->next_in;
-		u->navail = bz->avail_in;
-		if (r == BZ_STREAM_END) {
-			if ((r = another(u, 'B')) < 0)
+		if (u->between) {
+			if ((r = another(u, 'B', mustwait(u,
+			    n - bz->avail_out))) < 0)
 				break;
+			u->between = 0;
 			before = bz->avail_out;
 			BZ2_bzDecompressEnd(bz);
 			if (r == 0)
@@ -196,7 +236,19 @@ bz_read(struct dm_unz *u, char *buf, size_t n)
 				dm_die("out of memory");
 			bz->next_out = buf + (n - before);
 			bz->avail_out = before;
-		} else if (r == BZ_OK) {
+			continue;
+		}
+		if ((in = refill(u, mustwait(u, n - bz->avail_out))) < 0)
+			break;
+		bz->next_in = (char *)(uintptr_t)u->next;
+		bz->avail_in = (unsigned)u->navail;
+		before = bz->avail_out;
+		r = BZ2_bzDecompress(bz);
+		u->next = bz->next_in;
+		u->navail = bz->avail_in;
+		if (r == BZ_STREAM_END)
+			u->between = 1;
+		else if (r == BZ_OK) {
 			/* bzip2 says OK without progress at the input's end */
 			if (in == 0 && bz->avail_out == before)
 				fail(u, "truncated", NULL);
@@ -218,7 +270,7 @@ xz_read(struct dm_unz *u, uint8_t *buf, size_t n)
 	xz->next_out = buf;
 	xz->avail_out = n;
 	while (xz->avail_out > 0 && !u->done && !u->failed) {
-		if ((in = refill(u)) < 0)
+		if ((in = refill(u, mustwait(u, n - xz->avail_out))) < 0)
 			break;
 		xz->next_in = (const uint8_t *)u->next;
 		xz->avail_in = u->navail;
@@ -253,7 +305,7 @@ zs_read(struct dm_unz *u, void *buf, size_t n)
 	int in;
 
 	while (out.pos < out.size && !u->done && !u->failed) {
-		if ((in = refill(u)) < 0)
+		if ((in = refill(u, mustwait(u, out.pos))) < 0)
 			break;
 		if (in == 0) {
 			/* what the decoder holds is flushed before the end */
@@ -299,6 +351,7 @@ dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
 		[UNZ_ZSTD] = { "\x28\xb5\x2f\xfd", 4 },
 	};
 	struct dm_unz *u;
+	struct stat st;
 	int k, r = 0;
 
 	*eof = 0;
@@ -310,6 +363,8 @@ dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
 	memset(u, 0, offsetof(struct dm_unz, in));
 	u->kind = k;
 	u->fd = fd;
+	/* a regular file always has its bytes: no poll before each read */
+	u->pollable = fstat(fd, &st) < 0 || !S_ISREG(st.st_mode);
 	dm_buf_init(&u->msg);
 	if (k == UNZ_OTHER) {
 		if ((u->s.la = dm_unzla_open(fd, pre, npre, eof, err)) == NULL) {
@@ -342,17 +397,16 @@ dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
 	return u;
 }
 
-ssize_t
-dm_unz_read(struct dm_unz *u, void *buf, size_t n)
+static ssize_t
+unzread(struct dm_unz *u, void *buf, size_t n, int nowait)
 {
 	ssize_t got = 0;
 
-	if (u->kind == UNZ_OTHER)
-		return dm_unzla_read(u->s.la, buf, n);
 	if (u->failed)
 		return -1;
 	if (u->done || n == 0)
 		return 0;
+	u->nowait = nowait;
 	switch (u->kind) {
 	case UNZ_GZIP: got = gz_read(u, buf, n); break;
 	case UNZ_BZIP2: got = bz_read(u, buf, n); break;
@@ -360,7 +414,29 @@ dm_unz_read(struct dm_unz *u, void *buf, size_t n)
 	case UNZ_ZSTD: got = zs_read(u, buf, n); break;
 	}
 	/* the bytes before an error first; the error at the next read */
-	return got > 0 ? got : u->failed ? -1 : 0;
+	if (got > 0)
+		return got;
+	if (u->failed)
+		return -1;
+	/* waiting, a read ends with bytes, at the end or on an error */
+	return u->done ? 0 : -2;
+}
+
+ssize_t
+dm_unz_read(struct dm_unz *u, void *buf, size_t n)
+{
+	if (u->kind == UNZ_OTHER)
+		return dm_unzla_read(u->s.la, buf, n);
+	return unzread(u, buf, n, 0);
+}
+
+ssize_t
+dm_unz_read_now(struct dm_unz *u, void *buf, size_t n)
+{
+	/* libarchive reads fd itself: it may wait */
+	if (u->kind == UNZ_OTHER)
+		return dm_unzla_read(u->s.la, buf, n);
+	return unzread(u, buf, n, 1);
 }
 
 const char *

@@ -1194,5 +1194,35 @@ dm-llm: 5 samples: 1 answered, 0 skipped, 2 failed" ]
 	EOF
 	[ "$(sed -n 1p <<<"$stderr")" = "dm-llm: in.jsonl:1: HTTP 200: the server's answer is not valid UTF-8 (byte 164 of the body)" ]
 	grep -qx 'dm-llm: tokens: 4 prompt, 6 completion' <<<"$stderr"
+}
+
+@test "a compressed input that is idle does not hold back the answers to the lines decompressed before it" {
+	llm_start
+	# one gzip stream, flushed after the first line (Z_SYNC_FLUSH), then
+	# nothing until the first answer is out (10 s at most)
+	cat >slow.py <<-'PY'
+	import os, sys, time, zlib
+	z = zlib.compressobj(6, zlib.DEFLATED, 31)
+	o = sys.stdout.buffer
+	o.write(z.compress(b'{"text":"a [[sleep:300]]"}\n{"text":"b'))
+	o.write(z.flush(zlib.Z_SYNC_FLUSH))
+	o.flush()
+	for i in range(100):
+	    if os.path.exists('out.jsonl') and os.path.getsize('out.jsonl'):
+	        open('seen', 'w').write('seen\n')
+	        break
+	    time.sleep(0.1)
+	time.sleep(0.5)
+	o.write(z.compress(b'"}\n') + z.flush())
+	PY
+	timeout 20 python3 slow.py | timeout 20 dm-llm --retry-base 10ms \
+	    --timeout 2s -p '{text}' >out.jsonl 2>err && status=0 || status=$?
+	assert_success
+	assert_file seen 'seen'
+	assert_file out.jsonl <<-'EOF'
+	{"text":"a [[sleep:300]]","llm":"echo: a [[sleep:300]]"}
+	{"text":"b","llm":"echo: b"}
+	EOF
+	assert_file err ''
 	[ "$(llm_requests)" -eq 2 ]
 }

@@ -117,3 +117,93 @@ dm-filter: 1 of 2 samples rejected'
 	run jq -c '[.line, .length, .raw_head]' rej2.jsonl
 	assert_output $'[1,14,"{\\"text\\":\\"abc\\""]\n[2,15,"{\\"text\\":\\"abcd"]'
 }
+
+# waitout FILE: waits for FILE to be non-empty, 3 s at most, then copies it
+# to seen (empty when it stayed empty).
+waitout() {
+	local i
+	for i in $(seq 30); do
+		[ -s "$1" ] && break
+		sleep 0.1
+	done
+	cat "$1" >seen 2>/dev/null || : >seen
+}
+
+@test "lines of a compressed pipe are written as they are decompressed, not when 256 KB are: a slow producer's flushed lines come out while it is idle" {
+	local z t want want2
+	# one gzip stream, each line ended by a full flush (Z_SYNC_FLUSH)
+	cat >flush.py <<-'PY'
+	import os, sys, time, zlib
+	z = zlib.compressobj(6, zlib.DEFLATED, 31)
+	o = sys.stdout.buffer
+	o.write(z.compress(b'{"text":"One"}\n') + z.flush(zlib.Z_SYNC_FLUSH))
+	o.flush()
+	for i in range(30):
+	    if os.path.exists('out.jsonl') and os.path.getsize('out.jsonl'):
+	        break
+	    time.sleep(0.1)
+	os.system('cat out.jsonl >seen')
+	o.write(z.compress(b'{"text":"Two"}\n') + z.flush())
+	PY
+	for t in dm-map dm-filter; do
+		case $t in
+		dm-map) cmd=(dm-map lower) want='{"text":"one"}'
+			want2='{"text":"two"}' ;;
+		dm-filter) cmd=(dm-filter true) want='{"text":"One"}'
+			want2='{"text":"Two"}' ;;
+		esac
+		echo "$t: gzip, flushed"
+		rm -f out.jsonl seen
+		timeout 20 python3 flush.py | timeout 20 "${cmd[@]}" >out.jsonl
+		assert_file seen "$want"
+		assert_file out.jsonl "$want
+$want2"
+	done
+	# a stream (a member, a frame) a line, as a logger that compresses
+	# each record writes them; xz's flush on idle input within one stream
+	for z in gzip bzip2 xz zstd 'xz --flush-timeout=50'; do
+		echo "dm-map: $z"
+		rm -f out.jsonl seen
+		if [ "$z" = 'xz --flush-timeout=50' ]; then
+			{
+				echo '{"text":"One"}'
+				waitout out.jsonl
+				echo '{"text":"Two"}'
+			} | $z -c
+		else
+			{
+				echo '{"text":"One"}' | $z -c
+				waitout out.jsonl
+				echo '{"text":"Two"}' | $z -c
+			}
+		fi | timeout 20 dm-map lower >out.jsonl
+		assert_file seen '{"text":"one"}'
+		assert_file out.jsonl $'{"text":"one"}\n{"text":"two"}'
+	done
+}
+
+@test "an interrupt while a compressed pipe is idle: the lines decompressed before it are written" {
+	local pid ppid
+	cat >idle.py <<-'PY'
+	import sys, time, zlib
+	z = zlib.compressobj(6, zlib.DEFLATED, 31)
+	o = sys.stdout.buffer
+	o.write(z.compress(b'{"text":"One"}\n{"text":"Two"}\n{"text":"Th'))
+	o.write(z.flush(zlib.Z_SYNC_FLUSH))
+	o.flush()
+	time.sleep(10)
+	PY
+	mkfifo fifo
+	timeout 20 python3 idle.py >fifo &
+	ppid=$!
+	dm-map lower <fifo >out.jsonl 2>err &
+	pid=$!
+	waitout out.jsonl
+	kill -INT "$pid"
+	wait "$pid" && status=0 || status=$?
+	kill "$ppid" 2>/dev/null || :
+	wait "$ppid" || :
+	assert_status 130
+	assert_file out.jsonl $'{"text":"one"}\n{"text":"two"}'
+	assert_file err ''
+}
