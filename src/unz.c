@@ -55,8 +55,8 @@ struct dm_unz {
 	int		 pollable;	/* fd may have no bytes now: not a
 					 * regular file */
 	int		 nowait;	/* this read never waits for fd */
-	int		 between;	/* gzip, bzip2: a member ended; another
-					 * or the end is still to be told */
+	int		 between;	/* a stream ended; another or the
+					 * end is still to be told */
 	int		 padding;	/* ... zero bytes came after it */
 	union {
 		z_stream	 z;
@@ -131,35 +131,54 @@ refill(struct dm_unz *u, int wait)
 	return 1;
 }
 
+/* Whether c, not zero, may start a stream of u's format: zstd's decoder
+ * judges what follows a frame itself (another frame, a skippable one, or
+ * "Unknown frame descriptor"). */
+static int
+starts(const struct dm_unz *u, unsigned char c)
+{
+	switch (u->kind) {
+	case UNZ_GZIP: return c == 0x1f;
+	case UNZ_BZIP2: return c == 'B';
+	case UNZ_XZ: return c == 0xfd;
+	default: return 1;
+	}
+}
+
 /*
  * After the end of one stream: whether another one of the same format
- * follows (as gzip and bzip2 write with concatenated files). Zero bytes
- * after the last (a tape's or a tar's padding) are passed over, as gzip
- * passes them; anything else is an error, -1, as gzip's "trailing
- * garbage" is: lines appended to a .gz after its stream were lost with
- * status 0. NOTNOW (see refill) leaves the question for the next read,
- * u->padding telling where it stopped.
+ * follows (as gzip and bzip2 write with concatenated files, xz and zstd
+ * as well). Zero bytes after the last (a tape's or a tar's padding) are
+ * passed over, as gzip passes them; anything else is an error, -1, as
+ * gzip's "trailing garbage" is: lines appended to a .gz after its stream
+ * were lost with status 0. xz has zeros between its streams (its Stream
+ * Padding), and zstd's are taken there as well. NOTNOW (see refill) leaves the question for the next
+ * read, u->padding telling where it stopped.
  */
 static int
-another(struct dm_unz *u, unsigned char m0, int wait)
+another(struct dm_unz *u, int wait)
 {
 	int r;
 
 	for (;;) {
 		if ((r = refill(u, wait)) <= 0)
 			return r;
-		if (!u->padding && (unsigned char)u->next[0] == m0)
-			return 1;
 		while (u->navail > 0 && *u->next == '\0') {
 			u->padding = 1;
 			u->next++;
 			u->navail--;
 		}
-		if (u->navail > 0) {
-			fail(u, "invalid", "data after the end of the "
-			    "compressed stream");
-			return -1;
+		if (u->navail == 0)
+			continue;
+		if ((!u->padding || u->kind == UNZ_XZ ||
+		    u->kind == UNZ_ZSTD) &&
+		    starts(u, (unsigned char)u->next[0])) {
+			u->padding = 0;
+			return 1;
 		}
+		fail(u, "invalid", "data after the end of the compressed "
+		    "stream");
+		return -1;
 	}
 }
 
@@ -182,7 +201,7 @@ gz_read(struct dm_unz *u, unsigned char *buf, size_t n)
 	n = z->avail_out;
 	while (z->avail_out > 0 && !u->done && !u->failed) {
 		if (u->between) {
-			if ((r = another(u, 0x1f, mustwait(u,
+			if ((r = another(u, mustwait(u,
 			    n - z->avail_out))) < 0)
 				break;
 			u->between = 0;
@@ -224,7 +243,7 @@ bz_read(struct dm_unz *u, char *buf, size_t n)
 	n = bz->avail_out;
 	while (bz->avail_out > 0 && !u->done && !u->failed) {
 		if (u->between) {
-			if ((r = another(u, 'B', mustwait(u,
+			if ((r = another(u, mustwait(u,
 			    n - bz->avail_out))) < 0)
 				break;
 			u->between = 0;
@@ -270,6 +289,18 @@ xz_read(struct dm_unz *u, uint8_t *buf, size_t n)
 	xz->next_out = buf;
 	xz->avail_out = n;
 	while (xz->avail_out > 0 && !u->done && !u->failed) {
+		if (u->between) {
+			if ((in = another(u, mustwait(u,
+			    n - xz->avail_out))) < 0)
+				break;
+			u->between = 0;
+			if (in == 0)
+				u->done = 1;
+			else if (lzma_stream_decoder(xz, UINT64_MAX, 0) !=
+			    LZMA_OK)
+				dm_die("out of memory");
+			continue;
+		}
 		if ((in = refill(u, mustwait(u, n - xz->avail_out))) < 0)
 			break;
 		xz->next_in = (const uint8_t *)u->next;
@@ -281,7 +312,7 @@ xz_read(struct dm_unz *u, uint8_t *buf, size_t n)
 		case LZMA_OK:
 			break;
 		case LZMA_STREAM_END:
-			u->done = 1;
+			u->between = 1;
 			break;
 		case LZMA_BUF_ERROR:
 			fail(u, "truncated", NULL);
@@ -305,6 +336,15 @@ zs_read(struct dm_unz *u, void *buf, size_t n)
 	int in;
 
 	while (out.pos < out.size && !u->done && !u->failed) {
+		if (u->between) {
+			/* the decoder starts the next frame by itself */
+			if ((in = another(u, mustwait(u, out.pos))) < 0)
+				break;
+			u->between = 0;
+			if (in == 0)
+				u->done = 1;
+			continue;
+		}
 		if ((in = refill(u, mustwait(u, out.pos))) < 0)
 			break;
 		if (in == 0) {
@@ -333,8 +373,8 @@ zs_read(struct dm_unz *u, void *buf, size_t n)
 		u->navail -= inb.pos;
 		if (ZSTD_isError(r))
 			fail(u, "invalid", ZSTD_getErrorName(r));
-		else
-			u->zend = r == 0;
+		else if ((u->zend = r == 0))
+			u->between = 1;
 	}
 	return (ssize_t)out.pos;
 }
@@ -384,8 +424,8 @@ dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
 		break;
 	case UNZ_XZ:
 		u->s.xz = (lzma_stream)LZMA_STREAM_INIT;
-		r = lzma_stream_decoder(&u->s.xz, UINT64_MAX,
-		    LZMA_CONCATENATED) == LZMA_OK;
+		/* one stream: what follows it is told by another() */
+		r = lzma_stream_decoder(&u->s.xz, UINT64_MAX, 0) == LZMA_OK;
 		break;
 	case UNZ_ZSTD:
 		r = (u->s.zs = ZSTD_createDStream()) != NULL &&

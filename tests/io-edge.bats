@@ -207,3 +207,31 @@ $want2"
 	assert_file out.jsonl $'{"text":"one"}\n{"text":"two"}'
 	assert_file err ''
 }
+
+@test "after an xz or zstd stream, zero padding is passed over and appended lines are data after its end, as after a gzip or bzip2 one" {
+	local z e
+	for z in xz zstd; do
+		e=$z
+		[ $z = zstd ] && e=zst
+		{ echo '{"text":"a"}' | $z -q -c; echo '{"text":"b"}'; } >m.$e
+		{ echo '{"text":"a"}' | $z -q -c; head -c 10000 /dev/zero; } >z.$e
+		{
+			echo '{"text":"a"}' | $z -q -c
+			head -c 8 /dev/zero
+			echo '{"text":"b"}' | $z -q -c
+		} >two.$e
+		run_split dm-map upper z.$e two.$e
+		assert_success
+		assert_stderr ''
+		assert_output $'{"text":"A"}\n{"text":"A"}\n{"text":"B"}'
+	done
+	run_split dm-map upper m.xz
+	assert_status 2
+	assert_output '{"text":"A"}'
+	assert_stderr 'dm-map: m.xz: invalid xz input: data after the end of the compressed stream'
+	# zstd's decoder names what follows a frame that is not one
+	run_split dm-map upper m.zst
+	assert_status 2
+	assert_output '{"text":"A"}'
+	assert_stderr 'dm-map: m.zst: invalid zstd input: Unknown frame descriptor'
+}
