@@ -35,6 +35,15 @@
 
 #define INCHUNK	(128 * 1024)
 
+/*
+ * The most memory an xz stream's decoder may take: its dictionary, which
+ * the stream's header sets (up to 4 GiB) and which fills as it is
+ * decoded, is then at most 128 MiB, the window zstd's decoder takes at
+ * most by default. xz -9 needs 65 MiB; a file of 60 KB that declared
+ * 4 GiB held as much of its text as it gave, where gzip's holds 32 KB.
+ */
+#define XZ_MEMLIMIT	((uint64_t)(128 + 8) << 20)
+
 /* refill's answer when the input has no bytes now and it is not to wait */
 #define NOTNOW	(-2)
 
@@ -296,7 +305,7 @@ xz_read(struct dm_unz *u, uint8_t *buf, size_t n)
 			u->between = 0;
 			if (in == 0)
 				u->done = 1;
-			else if (lzma_stream_decoder(xz, UINT64_MAX, 0) !=
+			else if (lzma_stream_decoder(xz, XZ_MEMLIMIT, 0) !=
 			    LZMA_OK)
 				dm_die("out of memory");
 			continue;
@@ -319,6 +328,14 @@ xz_read(struct dm_unz *u, uint8_t *buf, size_t n)
 			break;
 		case LZMA_MEM_ERROR:
 			dm_die("out of memory");
+		case LZMA_MEMLIMIT_ERROR:
+			fail(u, "unsupported", NULL);
+			dm_buf_addf(&u->msg, ": it needs %llu MiB of memory "
+			    "to decompress, more than %llu MiB",
+			    (unsigned long long)((lzma_memusage(xz) +
+			    (1 << 20) - 1) >> 20),
+			    (unsigned long long)(XZ_MEMLIMIT >> 20));
+			break;
 		default:
 			fail(u, "invalid", NULL);
 			break;
@@ -425,7 +442,7 @@ dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
 	case UNZ_XZ:
 		u->s.xz = (lzma_stream)LZMA_STREAM_INIT;
 		/* one stream: what follows it is told by another() */
-		r = lzma_stream_decoder(&u->s.xz, UINT64_MAX, 0) == LZMA_OK;
+		r = lzma_stream_decoder(&u->s.xz, XZ_MEMLIMIT, 0) == LZMA_OK;
 		break;
 	case UNZ_ZSTD:
 		r = (u->s.zs = ZSTD_createDStream()) != NULL &&

@@ -235,3 +235,31 @@ $want2"
 	assert_output '{"text":"A"}'
 	assert_stderr 'dm-map: m.zst: invalid zstd input: Unknown frame descriptor'
 }
+
+@test "an xz stream whose dictionary is over 128 MiB is refused, not decoded into as much memory as its text" {
+	# xzdict D: two lines in one xz stream whose header declares the
+	# dictionary size of byte D (30: 128 MiB, 40: 4 GiB)
+	xzdict() {
+		python3 -c '
+import lzma, struct, sys, zlib
+x = bytearray(lzma.compress(b"{\"text\":\"a\"}\n{\"text\":\"b\"}\n",
+    format=lzma.FORMAT_XZ, filters=[{"id": lzma.FILTER_LZMA2, "preset": 0}]))
+n = (x[12] + 1) * 4
+h = x[12:12 + n]
+assert h[1] & 0xc0 == 0 and h[2] == 0x21 and h[3] == 1
+h[4] = int(sys.argv[1])
+h[n - 4:] = struct.pack("<I", zlib.crc32(bytes(h[:n - 4])))
+x[12:12 + n] = h
+sys.stdout.buffer.write(x)' "$1"
+	}
+	xzdict 30 >ok.xz
+	xzdict 40 >big.xz
+	run_split dm-map upper ok.xz
+	assert_success
+	assert_stderr ''
+	assert_output $'{"text":"A"}\n{"text":"B"}'
+	run_split dm-map upper big.xz ok.xz
+	assert_status 2
+	assert_output $'{"text":"A"}\n{"text":"B"}'
+	assert_stderr 'dm-map: big.xz: unsupported xz input: it needs 4097 MiB of memory to decompress, more than 136 MiB'
+}
