@@ -432,10 +432,12 @@ void	 dm_reader_init(struct dm_reader *, int argc, char **argv);
 /*
  * For a caller that polled the current input's descriptor and found it
  * readable: reads once, what it holds now, into the buffer of the line
- * to come. 1 when dm_reader_next can then go on without waiting (a whole
- * line is buffered, the input ended or failed, or it is not a plain
- * descriptor: compressed, a block of dm-run's, an overlong line's rest);
- * 0 when the line is still cut. dm_reader_next reports what it finds.
+ * to come; compressed input is decompressed, without waiting, until a
+ * line is whole or its descriptor has no more bytes now. 1 when
+ * dm_reader_next can then go on without waiting (a whole line is
+ * buffered, the input ended or failed, or it is a block of dm-run's or
+ * an overlong line's rest); 0 when the line is still cut.
+ * dm_reader_next reports what it finds.
  */
 int	 dm_reader_pull(struct dm_reader *);
 /*
