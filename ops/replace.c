@@ -283,20 +283,35 @@ flagi(const char *p, size_t n)
 /*
  * The sets outside classes, written out (fast) or, compact, as calls of
  * groups defined once at the end: PCRE2 compiles a pattern into at most
- * 64 KiB, which some hundred written-out \b would exceed.
+ * 64 KiB, which some hundred written-out \b would exceed. The groups are
+ * called by number (\1 the first, \2 the second after the pattern's
+ * own), not by a name that the pattern could use too.
  */
 static const char *const pyset[2][6] = {
 	{ PY_W, "[^" DM_PY_W "]", "[" DM_PY_D "]", "[^" DM_PY_D "]",
 	  PY_B, PY_NB },
-	{ "(?&dm_w)", "(?:(?!(?&dm_w))(?s:.))", "(?&dm_d)",
-	  "(?:(?!(?&dm_d))(?s:.))",
-	  "(?:(?<=(?&dm_w))(?!(?&dm_w))|(?<!(?&dm_w))(?=(?&dm_w)))",
-	  "(?:(?<=(?&dm_w))(?=(?&dm_w))|(?<!(?&dm_w))(?!(?&dm_w)))" }
+	{ "(?\1)", "(?:(?!(?\1))(?s:.))", "(?\2)", "(?:(?!(?\2))(?s:.))",
+	  "(?:(?<=(?\1))(?!(?\1))|(?<!(?\1))(?=(?\1)))",
+	  "(?:(?<=(?\1))(?=(?\1))|(?<!(?\1))(?!(?\1)))" }
 };
 
-/* The pattern s of regex, as PCRE2 (with UTF and UCP) reads it, into out. */
+/* Appends set s, its group numbers past the pattern's ncap groups. */
 static void
-pypattern(const char *s, const char *flags, int compact, struct dm_buf *out)
+addset(struct dm_buf *out, const char *s, size_t ncap)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\1' || *s == '\2')
+			dm_buf_addf(out, "%zu", ncap + (size_t)*s);
+		else
+			dm_buf_addc(out, *s);
+	}
+}
+
+/* The pattern s of regex, as PCRE2 (with UTF and UCP) reads it, into out;
+ * ncap: the number of its groups. */
+static void
+pypattern(const char *s, const char *flags, int compact, size_t ncap,
+    struct dm_buf *out)
 {
 	const char *const *set = pyset[compact != 0];
 	struct dm_buf skip = DM_BUF_INIT;
@@ -399,16 +414,16 @@ pypattern(const char *s, const char *flags, int compact, struct dm_buf *out)
 		}
 		switch (p[1]) {
 		case 'w':
-			dm_buf_adds(out, set[0]);
+			addset(out, set[0], ncap);
 			break;
 		case 'W':
-			dm_buf_adds(out, set[1]);
+			addset(out, set[1], ncap);
 			break;
 		case 'd':
-			dm_buf_adds(out, set[2]);
+			addset(out, set[2], ncap);
 			break;
 		case 'D':
-			dm_buf_adds(out, set[3]);
+			addset(out, set[3], ncap);
 			break;
 		case 's':
 			dm_buf_adds(out, "\\p{White_Space}");
@@ -417,10 +432,10 @@ pypattern(const char *s, const char *flags, int compact, struct dm_buf *out)
 			dm_buf_adds(out, "\\P{White_Space}");
 			break;
 		case 'b':
-			dm_buf_adds(out, set[4]);
+			addset(out, set[4], ncap);
 			break;
 		case 'B':
-			dm_buf_adds(out, set[5]);
+			addset(out, set[5], ncap);
 			break;
 		case 'Z':
 			dm_buf_adds(out, "\\z");
@@ -435,8 +450,7 @@ pypattern(const char *s, const char *flags, int compact, struct dm_buf *out)
 		/* after a comment of x, on a line of its own; after \Q,
 		 * past its end (a \E alone is nothing) */
 		dm_buf_adds(out, x ? "\n\\E" : "\\E");
-		dm_buf_adds(out, "(?(DEFINE)(?<dm_w>[" DM_PY_W "])"
-		    "(?<dm_d>[" DM_PY_D "]))");
+		dm_buf_adds(out, "(?(DEFINE)([" DM_PY_W "])([" DM_PY_D "]))");
 	}
 }
 
@@ -458,8 +472,9 @@ replace_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	struct replace *r;
 	struct dm_buf probe = DM_BUF_INIT, pat = DM_BUF_INIT, flags = DM_BUF_INIT;
 	struct dm_buf py = DM_BUF_INIT;
+	struct dm_re *user;
 	const char *p;
-	size_t len, off, mark, mark2;
+	size_t len, off, mark, mark2, ncap;
 	int rc;
 
 	/*
@@ -486,17 +501,39 @@ replace_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	dm_buf_adds(&flags, dm_arg_str(args, "flags"));
 	/* Errors are told against the pattern as written: it is compiled
 	 * as it is first, then as regex reads it. */
-	r->re = dm_re_new(pat.buf, flags.buf, err, &off);
-	if (r->re != NULL) {
-		dm_re_free(r->re);
-		pypattern(pat.buf, flags.buf, 0, &py);
+	user = dm_re_new(pat.buf, flags.buf, err, &off);
+	r->re = NULL;
+	if (user != NULL) {
+		/*
+		 * The replacement is checked against the groups of the
+		 * pattern as written: the compact rewrite below defines two
+		 * groups of its own, which $N one past the last group (or
+		 * their names) would otherwise take, inserting nothing
+		 * where regex.sub refuses the reference.
+		 */
+		dm_buf_setlen(err, mark);
+		dm_buf_adds(err, "'repl': ");
+		rc = dm_re_replace(user, "", 0, r->repl, &probe, err);
+		for (ncap = 0; dm_re_group(user, ncap + 1, NULL) >= 0; ncap++)
+			;
+		dm_re_free(user);
+		if (rc == -1) {
+			dm_buf_free(&probe);
+			dm_buf_free(&pat);
+			dm_buf_free(&flags);
+			replace_fini(r);
+			return -1;
+		}
+		dm_buf_setlen(err, mark);
+		dm_buf_adds(err, "'pattern': ");
+		pypattern(pat.buf, flags.buf, 0, ncap, &py);
 		mark2 = err->len;
 		r->re = dm_re_new(py.buf, flags.buf, err, &off);
 		if (r->re == NULL) {
 			/* too large written out, most likely */
 			dm_buf_setlen(err, mark2);
 			dm_buf_reset(&py);
-			pypattern(pat.buf, flags.buf, 1, &py);
+			pypattern(pat.buf, flags.buf, 1, ncap, &py);
 			r->re = dm_re_new(py.buf, flags.buf, err, &off);
 		}
 	}

@@ -428,3 +428,26 @@ EOF
 	assert_success
 	[ "$output" = "{\"text\":\"$(printf 'axyz%.0s' $(seq 50000))\"}" ]
 }
+
+@test "refuses a group one past the pattern's last in a long list of \\b words, as regex.sub does" {
+	local p
+	p=$(for i in $(seq 300); do printf '\\\\bw%d\\\\b|' "$i"; done)
+	run dm-map "replace pattern=\"(${p}\\\\bcafe\\\\b)\" repl=\"[\$1]\"" <<< '{"text":"w12 cafe w3000"}'
+	assert_success
+	assert_output '{"text":"[w12] [cafe] w3000"}'
+	run_split dm-map "replace pattern=\"(${p}\\\\bcafe\\\\b)\" repl=\"[\$2]\"" <<< '{"text":"w12 cafe"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-map: script:1:1: replace: 'repl': unknown group '2' in replacement string at offset 1"
+	run_split dm-map "replace pattern=\"(${p}\\\\bcafe\\\\b)\" repl=\"[\${dm_w}]\"" <<< '{"text":"w12 cafe"}'
+	assert_status 2
+	assert_stderr "dm-map: script:1:1: replace: 'repl': unknown group 'dm_w' in replacement string at offset 1"
+}
+
+@test "takes any group name in a long list of \\b words" {
+	local p
+	p=$(for i in $(seq 300); do printf '\\\\bw%d\\\\b|' "$i"; done)
+	run dm-map "replace pattern=\"(?<dm_w>x)|${p}\\\\bcafe\\\\b\" repl=\"[\${dm_w}]\"" <<< '{"text":"w12 x"}'
+	assert_success
+	assert_output '{"text":"[] [x]"}'
+}
