@@ -11,7 +11,7 @@ struct replace {
 };
 
 static const struct dm_param params[] = {
-	{ .name = "pattern", .type = DM_P_REGEX, .def = NULL,
+	{ .name = "pattern", .type = DM_P_STR, .def = NULL,
 	  .help = "PCRE2 pattern, \\w \\d \\s \\b as in Python's regex" },
 	{ .name = "repl", .type = DM_P_STR, .def = "",
 	  .help = "replacement: $1, ${name} insert groups, $0 the match" },
@@ -454,6 +454,175 @@ pypattern(const char *s, const char *flags, int compact, size_t ncap,
 	}
 }
 
+/*
+ * Python's regex takes some escapes that PCRE2 refuses: \uXXXX and
+ * \UXXXXXXXX (a code point), and in a class a '-' next to a class escape
+ * ([\w-a], [a-\d]), which is a '-' of its own. pyprep writes them as
+ * PCRE2 reads them, recording in map where each piece of out came from
+ * (struct piece) so that an error of PCRE2 points into the pattern as
+ * written. -1 with the reason in err and its offset in *erroff for an
+ * escape regex refuses or dm cannot match.
+ */
+struct piece {
+	size_t	out, in;
+	int	lit;		/* byte for byte; else all of it is at in */
+};
+
+static void
+addpiece(struct dm_buf *map, size_t out, size_t in, int lit)
+{
+	struct piece pc = { out, in, lit };
+
+	dm_buf_add(map, (const char *)&pc, sizeof pc);
+}
+
+/* The offset in the pattern as written of offset off of what PCRE2 got. */
+static size_t
+backmap(const struct dm_buf *map, size_t off)
+{
+	const struct piece *pc = (const struct piece *)(void *)map->buf;
+	size_t i, n = map->len / sizeof *pc;
+
+	for (i = n; i > 1 && pc[i - 1].out > off; i--)
+		;
+	if (n == 0)
+		return off;
+	return pc[i - 1].lit ? pc[i - 1].in + (off - pc[i - 1].out) :
+	    pc[i - 1].in;
+}
+
+static int
+ishex(int c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+/* Whether the escape at p stands for a set of characters in a class. */
+static int
+classesc(const char *p)
+{
+	return p[0] == '\\' && p[1] != '\0' && strchr("dDsSwWhpP", p[1]) != NULL;
+}
+
+static int
+pyprep(const char *s, int x, struct dm_buf *out, struct dm_buf *map,
+    struct dm_buf *err, size_t *erroff)
+{
+	const char *p = s, *q;
+	unsigned long c;
+	size_t i, want;
+	int inclass = 0, afterset = 0;
+
+	addpiece(map, 0, 0, 1);
+	while (*p != '\0') {
+		q = p;
+		if (inclass && *p == '-' && p[1] != ']' &&
+		    (afterset || classesc(p + 1))) {
+			/* a '-' next to a set is itself */
+			addpiece(map, out->len, (size_t)(p - s), 0);
+			dm_buf_adds(out, "\\-");
+			p++;
+			addpiece(map, out->len, (size_t)(p - s), 1);
+			afterset = 0;
+			continue;
+		}
+		afterset = 0;
+		if (*p == '\\' && (p[1] == 'u' || p[1] == 'U')) {
+			want = p[1] == 'u' ? 4 : 8;
+			for (c = 0, i = 0, p += 2; i < want && ishex(*p);
+			    i++, p++)
+				c = c * 16 + (unsigned long)(*p <= '9' ?
+				    *p - '0' : (*p | 0x20) - 'a' + 10);
+			*erroff = (size_t)(q - s);
+			if (i < want) {
+				dm_buf_addf(err, "incomplete escape '%.*s' at "
+				    "offset %zu", (int)(p - q), q, *erroff);
+				return -1;
+			}
+			if (c > 0x10ffff) {
+				dm_buf_addf(err, "bad escape '%.*s' at offset "
+				    "%zu", (int)(p - q), q, *erroff);
+				return -1;
+			}
+			if (c >= 0xd800 && c < 0xe000) {
+				dm_buf_addf(err, "'%.*s' is a surrogate, which "
+				    "dm's text never holds; not supported at "
+				    "offset %zu", (int)(p - q), q, *erroff);
+				return -1;
+			}
+			addpiece(map, out->len, (size_t)(q - s), 0);
+			dm_buf_addf(out, "\\x{%lX}", c);
+			addpiece(map, out->len, (size_t)(p - s), 1);
+			continue;
+		}
+		if (*p == '\\' && p[1] == 'N' && p[2] == '{') {
+			p += 2 + strcspn(p + 2, "}");
+			if (*p == '}')
+				p++;
+			*erroff = (size_t)(q - s);
+			dm_buf_addf(err, "'%.*s' is not supported by dm (write "
+			    "the character, or \\uXXXX) at offset %zu",
+			    (int)(p - q), q, *erroff);
+			return -1;
+		}
+		if (*p == '\\') {
+			afterset = inclass && classesc(p);
+			p = copyesc(out, p);
+			continue;
+		}
+		if (inclass) {
+			if (*p == ']')
+				inclass = 0;
+			else if (p[0] == '[' && p[1] == ':' &&
+			    strstr(p + 2, ":]") != NULL)
+				p = strstr(p + 2, ":]") + 1;
+			p++;
+		} else if (*p == '[') {
+			/* a ']' first in a class is itself */
+			inclass = 1;
+			p++;
+			if (*p == '^')
+				p++;
+			if (*p == ']')
+				p++;
+		} else if (strncmp(p, "(?#", 3) == 0 || (x && *p == '#')) {
+			p += strcspn(p, *p == '#' ? "\n" : ")");
+		} else
+			p++;
+		dm_buf_add(out, q, (size_t)(p - q));
+	}
+	return 0;
+}
+
+/*
+ * Compiles pat, the output of pyprep, into *re; -1 with PCRE2's message
+ * in err, its offset that in the pattern as written (map).
+ */
+static int
+compile(const char *pat, const char *flags, const struct dm_buf *map,
+    struct dm_re **re, struct dm_buf *err, size_t *erroff)
+{
+	struct dm_buf e = DM_BUF_INIT, tail = DM_BUF_INIT;
+	size_t off = 0;
+
+	*re = dm_re_new(pat, flags, &e, &off);
+	if (*re != NULL) {
+		dm_buf_free(&e);
+		return 0;
+	}
+	*erroff = backmap(map, off);
+	dm_buf_addf(&tail, " at offset %zu", off);
+	if (e.len >= tail.len &&
+	    memcmp(e.buf + e.len - tail.len, tail.buf, tail.len) == 0) {
+		dm_buf_setlen(&e, e.len - tail.len);
+		dm_buf_addf(&e, " at offset %zu", *erroff);
+	}
+	dm_buf_add(err, e.buf, e.len);
+	dm_buf_free(&e);
+	dm_buf_free(&tail);
+	return -1;
+}
+
 static void
 replace_fini(void *state)
 {
@@ -471,11 +640,11 @@ replace_init(void **state, const struct dm_args *args, struct dm_buf *err)
 {
 	struct replace *r;
 	struct dm_buf probe = DM_BUF_INIT, pat = DM_BUF_INIT, flags = DM_BUF_INIT;
-	struct dm_buf py = DM_BUF_INIT;
+	struct dm_buf py = DM_BUF_INIT, pre = DM_BUF_INIT, map = DM_BUF_INIT;
 	struct dm_re *user;
 	const char *p;
 	size_t len, off, mark, mark2, ncap;
-	int rc;
+	int rc, x, raw;
 
 	/*
 	 * Data-Juicer recipes may write a pattern as a Python raw string,
@@ -484,78 +653,92 @@ replace_init(void **state, const struct dm_args *args, struct dm_buf *err)
 	 */
 	p = dm_arg_str(args, "pattern");
 	len = strlen(p);
-	if (len > 2 && p[0] == 'r' && (p[1] == '\'' || p[1] == '"') &&
-	    p[len - 1] == p[1])
+	raw = len > 2 && p[0] == 'r' && (p[1] == '\'' || p[1] == '"') &&
+	    p[len - 1] == p[1];
+	if (raw)
 		dm_buf_add(&pat, p + 2, len - 3);
 	else
 		dm_buf_add(&pat, p, len);
 
 	r = dm_xcalloc(1, sizeof(*r));
 	r->repl = dm_xstrdup(dm_arg_str(args, "repl"));
-	/* The script's parser checked the pattern as written; this is the
-	 * pattern without r'', which may be worse. */
 	mark = err->len;
-	dm_buf_adds(err, "'pattern': ");
 	/* Data-Juicer compiles every pattern with DOTALL; (?-s) undoes it. */
 	dm_buf_adds(&flags, "s");
 	dm_buf_adds(&flags, dm_arg_str(args, "flags"));
-	/* Errors are told against the pattern as written: it is compiled
-	 * as it is first, then as regex reads it. */
-	user = dm_re_new(pat.buf, flags.buf, err, &off);
-	r->re = NULL;
-	if (user != NULL) {
-		/*
-		 * The replacement is checked against the groups of the
-		 * pattern as written: the compact rewrite below defines two
-		 * groups of its own, which $N one past the last group (or
-		 * their names) would otherwise take, inserting nothing
-		 * where regex.sub refuses the reference.
-		 */
-		dm_buf_setlen(err, mark);
-		dm_buf_adds(err, "'repl': ");
-		rc = dm_re_replace(user, "", 0, r->repl, &probe, err);
-		for (ncap = 0; dm_re_group(user, ncap + 1, NULL) >= 0; ncap++)
-			;
-		dm_re_free(user);
-		if (rc == -1) {
-			dm_buf_free(&probe);
-			dm_buf_free(&pat);
-			dm_buf_free(&flags);
-			replace_fini(r);
-			return -1;
-		}
-		dm_buf_setlen(err, mark);
-		dm_buf_adds(err, "'pattern': ");
-		pypattern(pat.buf, flags.buf, 0, ncap, &py);
-		mark2 = err->len;
-		r->re = dm_re_new(py.buf, flags.buf, err, &off);
-		if (r->re == NULL) {
-			/* too large written out, most likely */
-			dm_buf_setlen(err, mark2);
-			dm_buf_reset(&py);
-			pypattern(pat.buf, flags.buf, 1, ncap, &py);
-			r->re = dm_re_new(py.buf, flags.buf, err, &off);
-		}
+	if ((user = dm_re_new("", flags.buf, &probe, &off)) == NULL) {
+		dm_buf_addf(err, "'flags': %s", probe.buf);
+		dm_args_blame(args, "flags", 0);
+		goto fail;
 	}
-	dm_buf_free(&pat);
-	dm_buf_free(&py);
-	dm_buf_free(&flags);
+	dm_re_free(user);
+	/*
+	 * Errors are told against the pattern as written (less its r''):
+	 * it is compiled as PCRE2 takes it first, then as regex reads it.
+	 * The pattern is not checked when the script is read, where \u and
+	 * the like would be refused.
+	 */
+	dm_buf_adds(err, "'pattern': ");
+	x = strchr(flags.buf, 'x') != NULL;
+	for (p = pat.buf; *p != '\0'; p++)
+		if ((len = globalflags(p)) > 0 && memchr(p, 'x', len) != NULL)
+			x = 1;
+	if (pyprep(pat.buf, x, &pre, &map, err, &off) < 0 ||
+	    compile(pre.buf, flags.buf, &map, &user, err, &off) < 0) {
+		/* the caret under what is wrong */
+		dm_args_blame(args, "pattern", raw ? off + 2 : off);
+		goto fail;
+	}
+	dm_buf_reset(&pat);
+	dm_buf_add(&pat, pre.buf, pre.len);
+	/*
+	 * The replacement is checked against the groups of the pattern as
+	 * written: the compact rewrite below defines two groups of its own,
+	 * which $N one past the last group (or their names) would otherwise
+	 * take, inserting nothing where regex.sub refuses the reference.
+	 */
+	dm_buf_setlen(err, mark);
+	dm_buf_adds(err, "'repl': ");
+	rc = dm_re_replace(user, "", 0, r->repl, &probe, err);
+	for (ncap = 0; dm_re_group(user, ncap + 1, NULL) >= 0; ncap++)
+		;
+	dm_re_free(user);
+	if (rc == -1)
+		goto fail;
+	dm_buf_setlen(err, mark);
+	dm_buf_adds(err, "'pattern': ");
+	pypattern(pat.buf, flags.buf, 0, ncap, &py);
+	mark2 = err->len;
+	r->re = dm_re_new(py.buf, flags.buf, err, &off);
 	if (r->re == NULL) {
-		replace_fini(r);
-		return -1;
+		/* too large written out, most likely */
+		dm_buf_setlen(err, mark2);
+		dm_buf_reset(&py);
+		pypattern(pat.buf, flags.buf, 1, ncap, &py);
+		r->re = dm_re_new(py.buf, flags.buf, err, &off);
 	}
+	if (r->re == NULL)
+		goto fail;
 	/* An empty subject: only the check of repl can fail here. */
 	dm_buf_setlen(err, mark);
 	dm_buf_adds(err, "'repl': ");
 	rc = dm_re_replace(r->re, "", 0, r->repl, &probe, err);
-	dm_buf_free(&probe);
-	if (rc == -1) {
-		replace_fini(r);
-		return -1;
-	}
+	if (rc == -1)
+		goto fail;
 	dm_buf_setlen(err, mark);
 	*state = r;
-	return 0;
+	r = NULL;
+fail:
+	dm_buf_free(&probe);
+	dm_buf_free(&pat);
+	dm_buf_free(&pre);
+	dm_buf_free(&map);
+	dm_buf_free(&py);
+	dm_buf_free(&flags);
+	if (r == NULL)
+		return 0;
+	replace_fini(r);
+	return -1;
 }
 
 static int

@@ -7,6 +7,38 @@
 
 load helper
 
+# Whether dm's replace finds what regex.sub finds (each match put in <>,
+# DOTALL as in Data-Juicer) for the cases of cases.txt, lines of JSON
+# [pattern, flags, text]: one dm-map for each pattern and flags.
+agrees_with_regex() {
+	/usr/bin/python3 - >want.txt <<'EOF'
+import json, warnings
+import regex
+warnings.simplefilter('ignore')	# a flag not at the start
+for line in open('cases.txt'):
+    p, f, t = json.loads(line)
+    fl = regex.DOTALL | (regex.IGNORECASE if f else 0)
+    print(json.dumps(regex.sub(p, lambda m: '<' + m[0] + '>', t, flags=fl)))
+EOF
+	/usr/bin/python3 - >got.txt <<'EOF'
+import json, subprocess
+cases = [json.loads(l) for l in open('cases.txt')]
+for p, f in dict.fromkeys((c[0], c[1]) for c in cases):
+    script = 'replace pattern="%s" repl="<$0>"%s' % (
+        p.replace('\\', '\\\\').replace('"', '\\"'), ' flags=i' if f else '')
+    r = subprocess.run(['dm-map', script], capture_output=True, text=True,
+        input=''.join(json.dumps({'text': t}) + '\n'
+                      for q, g, t in cases if (q, g) == (p, f)))
+    if r.returncode != 0:
+        print(p, r.stderr)
+        continue
+    for l in r.stdout.split('\n')[:-1]:
+        print(json.dumps(json.loads(l)['text']))
+EOF
+	run diff want.txt got.txt
+	assert_success
+}
+
 @test "replaces every match of the pattern" {
 	run dm-map 'replace pattern="\d{3}-\d{4}" repl="<tel>"' <<< '{"text":"call 555-1234 or 555-9876"}'
 	assert_success
@@ -132,38 +164,15 @@ pats = [r'\w+', r'\W+', r'\d+', r'\D', r'\s+', r'\S+', r'\b', r'\B',
         r'[^\S]', r'[a\W]+', r'[^a\W]+', r'[\D]', r'[^\D\W]', r'[\s\S]',
         r'x{,2}', r'a\Z', r'\w+$', r'(?m)^\w+$', r'[]\W]', r'[\W^]',
         r'[\\\w]', r'\\w', r'(?#[)\w', r'\x41\w', r'\p{L}\w', r'(?<=\w)\W',
-        r'(?<!\b)x', r'(\w)\1', '(?x) \\w + # [ \\w\n']
+        r'(?<!\b)x', r'(\w)\1', '(?x) \\w + # [ \\w\n',
+        r'\u00e9\w', r'[\u00e0-\u00ff]+', r'\U0001F600', r'[\w-a]+',
+        r'[a-\d]+', r'[\d-x]', r'[\p{L}-]+', r'[^\s-\w]', r'\\u0041']
 for p in pats:
     for _ in range(60):
         t = ''.join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
-        print(json.dumps([p, t]))
+        print(json.dumps([p, '', t]))
 EOF
-	/usr/bin/python3 - >want.txt <<'EOF'
-import json
-import regex
-for line in open('cases.txt'):
-    p, t = json.loads(line)
-    print(json.dumps(regex.sub(p, lambda m: '<' + m[0] + '>', t,
-                               flags=regex.DOTALL)))
-EOF
-	# one dm-map per pattern, the outputs in the order of cases.txt
-	/usr/bin/python3 - >got.txt <<'EOF'
-import json, subprocess
-cases = [json.loads(l) for l in open('cases.txt')]
-for p in dict.fromkeys(c[0] for c in cases):
-    script = 'replace pattern="%s" repl="<$0>"' % (
-        p.replace('\\', '\\\\').replace('"', '\\"'))
-    r = subprocess.run(['dm-map', script], capture_output=True, text=True,
-        input=''.join(json.dumps({'text': t}) + '\n'
-                      for q, t in cases if q == p))
-    if r.returncode != 0:
-        print(p, r.stderr)
-        continue
-    for l in r.stdout.split('\n')[:-1]:
-        print(json.dumps(json.loads(l)['text']))
-EOF
-	run diff want.txt got.txt
-	assert_success
+	agrees_with_regex
 }
 
 @test "folds i to U+0130 and I to U+0131 under flags=i, as Python's regex does" {
@@ -202,32 +211,7 @@ for p in pats:
             t = ''.join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
             print(json.dumps([p, f, t]))
 EOF
-	/usr/bin/python3 - >want.txt <<'EOF'
-import json, warnings
-import regex
-warnings.simplefilter('ignore')	# a flag not at the start
-for line in open('cases.txt'):
-    p, f, t = json.loads(line)
-    fl = regex.DOTALL | (regex.IGNORECASE if f else 0)
-    print(json.dumps(regex.sub(p, lambda m: '<' + m[0] + '>', t, flags=fl)))
-EOF
-	/usr/bin/python3 - >got.txt <<'EOF'
-import json, subprocess
-cases = [json.loads(l) for l in open('cases.txt')]
-for p, f in dict.fromkeys((c[0], c[1]) for c in cases):
-    script = 'replace pattern="%s" repl="<$0>"%s' % (
-        p.replace('\\', '\\\\').replace('"', '\\"'), ' flags=i' if f else '')
-    r = subprocess.run(['dm-map', script], capture_output=True, text=True,
-        input=''.join(json.dumps({'text': t}) + '\n'
-                      for q, g, t in cases if (q, g) == (p, f)))
-    if r.returncode != 0:
-        print(p, r.stderr)
-        continue
-    for l in r.stdout.split('\n')[:-1]:
-        print(json.dumps(json.loads(l)['text']))
-EOF
-	run diff want.txt got.txt
-	assert_success
+	agrees_with_regex
 }
 
 @test "compiles a list of three hundred words between \\b, as Python's regex does" {
@@ -339,9 +323,9 @@ EOF
 	assert_status 2
 	assert_output ''
 	assert_stderr <<'EOF'
-dm-map: script:1:17: replace: 'pattern': missing closing parenthesis at offset 3
+dm-map: script:1:21: replace: 'pattern': missing closing parenthesis at offset 3
   replace pattern="(ab" repl=x
-                  ^
+                      ^
 EOF
 }
 
@@ -350,9 +334,9 @@ EOF
 	assert_status 2
 	assert_output ''
 	assert_stderr <<'EOF'
-dm-map: script:1:17: replace: 'pattern': missing terminating ] for character class at offset 4
+dm-map: script:1:22: replace: 'pattern': missing terminating ] for character class at offset 4
   replace pattern="é[a"
-                  ^
+                      ^
 EOF
 }
 
@@ -450,4 +434,54 @@ EOF
 	run dm-map "replace pattern=\"(?<dm_w>x)|${p}\\\\bcafe\\\\b\" repl=\"[\${dm_w}]\"" <<< '{"text":"w12 x"}'
 	assert_success
 	assert_output '{"text":"[] [x]"}'
+}
+
+@test "reads \\uXXXX and \\UXXXXXXXX in a pattern as Python's regex does" {
+	run dm-map 'replace pattern="\\u00e9|\\U0001F600|[\\u0030-\\u0032]" repl=_' <<< '{"text":"café 😀 0123"}'
+	assert_success
+	assert_output '{"text":"caf_ _ ___3"}'
+}
+
+@test "reads a '-' next to a class escape in a class as itself, as Python's regex does" {
+	run dm-map 'replace pattern="[\\w-.]+" repl=_' <<< '{"text":"a-b.c d,e"}'
+	assert_success
+	assert_output '{"text":"_ _,_"}'
+	run dm-map 'replace pattern="[.-\\d]+" repl=_' <<< '{"text":"1-2.3 x"}'
+	assert_success
+	assert_output '{"text":"_ x"}'
+}
+
+@test "refuses \\N{name} and a bad \\u in a pattern, with the caret under it" {
+	run_split dm-map 'replace pattern="a\\N{DIGIT ONE}" repl=x' <<< '{"text":"a1"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<'EOF'
+dm-map: script:1:20: replace: 'pattern': '\N{DIGIT ONE}' is not supported by dm (write the character, or \uXXXX) at offset 1
+  replace pattern="a\\N{DIGIT ONE}" repl=x
+                     ^
+EOF
+	run_split dm-map 'replace pattern="\\u00e" repl=x' <<< '{"text":"a1"}'
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-map: script:1:19: replace: 'pattern': incomplete escape '\u00e' at offset 0
+  replace pattern="\\u00e" repl=x
+                    ^
+EOF
+	run_split dm-map 'replace pattern="\\uD800" repl=x' <<< '{"text":"a1"}'
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-map: script:1:19: replace: 'pattern': '\uD800' is a surrogate, which dm's text never holds; not supported at offset 0
+  replace pattern="\\uD800" repl=x
+                    ^
+EOF
+}
+
+@test "tells a PCRE2 error after a \\u at its offset in the pattern as written" {
+	run_split dm-map 'replace pattern="\\u00e9(" repl=x' <<< '{"text":"a1"}'
+	assert_status 2
+	assert_stderr <<'EOF'
+dm-map: script:1:26: replace: 'pattern': missing closing parenthesis at offset 7
+  replace pattern="\\u00e9(" repl=x
+                           ^
+EOF
 }

@@ -261,9 +261,9 @@ err() {
 
 @test "a regular expression that does not compile is an error at the value" {
 	err 'strip; replace pattern="(abc" repl=x'
-	assert_stderr "dm-map: script:1:24: replace: 'pattern': missing closing parenthesis at offset 4
+	assert_stderr "dm-map: script:1:29: replace: 'pattern': missing closing parenthesis at offset 4
   strip; replace pattern=\"(abc\" repl=x
-                         ^"
+                              ^"
 }
 
 @test "a missing required parameter is an error at the operator" {
