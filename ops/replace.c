@@ -33,6 +33,9 @@ static const struct dm_param params[] = {
  * the same in both. The sets are those of dm.h (DM_PY_W...).
  */
 #define PY_W	"[" DM_PY_W "]"
+/* regex's \h: horizontal space, PCRE2's but U+180E */
+#define PY_H	"\\t\\x{20}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{202F}" \
+	"\\x{205F}\\x{3000}"
 #define PY_B	"(?:(?<=" PY_W ")(?!" PY_W ")|(?<!" PY_W ")(?=" PY_W "))"
 #define PY_NB	"(?:(?<=" PY_W ")(?=" PY_W ")|(?<!" PY_W ")(?!" PY_W "))"
 
@@ -145,6 +148,9 @@ pyclass(const char **pp, int caseless, struct dm_buf *out)
 			break;
 		case 's':
 			dm_buf_adds(&pos, DM_PY_S);
+			break;
+		case 'h':
+			dm_buf_adds(&pos, PY_H);
 			break;
 		case 'S':
 			dm_buf_adds(&pos, "\\P{White_Space}");
@@ -428,6 +434,9 @@ pypattern(const char *s, const char *flags, int compact, size_t ncap,
 		case 's':
 			dm_buf_adds(out, "\\p{White_Space}");
 			break;
+		case 'h':
+			dm_buf_adds(out, "[" PY_H "]");
+			break;
 		case 'S':
 			dm_buf_adds(out, "\\P{White_Space}");
 			break;
@@ -552,6 +561,14 @@ pyprep(const char *s, int x, struct dm_buf *out, struct dm_buf *map,
 			}
 			addpiece(map, out->len, (size_t)(q - s), 0);
 			dm_buf_addf(out, "\\x{%lX}", c);
+			addpiece(map, out->len, (size_t)(p - s), 1);
+			continue;
+		}
+		if (*p == '\\' && p[1] == 'v') {
+			/* regex's \v is the vertical tab, PCRE2's a set */
+			addpiece(map, out->len, (size_t)(q - s), 0);
+			dm_buf_adds(out, "\\x{B}");
+			p += 2;
 			addpiece(map, out->len, (size_t)(p - s), 1);
 			continue;
 		}

@@ -158,7 +158,7 @@ pieces = ['a', 'ab', 'x', 'A', '_', '1', '12', '\u0661', '\u00b2', '\u00bd',
           '\u0301', 'e\u0301', '\u200d', '\u203f', '\u00e9', '\u4e2d',
           '\U0001f600', ' ', '\t', '\n', '\x1c', '\x85', '\xa0', '\u180e',
           '\u2028', '\u3000', '-', '^', ']', '\\', '#', '.', ',', '\u2160',
-          '\U00011f50', '\u0ece', '{', '}']
+          '\U00011f50', '\u0ece', '{', '}', '\x0b', '\r']
 pats = [r'\w+', r'\W+', r'\d+', r'\D', r'\s+', r'\S+', r'\b', r'\B',
         r'\bab\b', r'[\w-]+', r'[^\w\s]+', r'[\W\d]', r'[^\W\d]+', r'[\S]+',
         r'[^\S]', r'[a\W]+', r'[^a\W]+', r'[\D]', r'[^\D\W]', r'[\s\S]',
@@ -166,7 +166,8 @@ pats = [r'\w+', r'\W+', r'\d+', r'\D', r'\s+', r'\S+', r'\b', r'\B',
         r'[\\\w]', r'\\w', r'(?#[)\w', r'\x41\w', r'\p{L}\w', r'(?<=\w)\W',
         r'(?<!\b)x', r'(\w)\1', '(?x) \\w + # [ \\w\n',
         r'\u00e9\w', r'[\u00e0-\u00ff]+', r'\U0001F600', r'[\w-a]+',
-        r'[a-\d]+', r'[\d-x]', r'[\p{L}-]+', r'[^\s-\w]', r'\\u0041']
+        r'[a-\d]+', r'[\d-x]', r'[\p{L}-]+', r'[^\s-\w]', r'\\u0041',
+        r'\v', r'[\v-\r]+', r'\h+', r'[^\h\w]+']
 for p in pats:
     for _ in range(60):
         t = ''.join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
@@ -484,4 +485,16 @@ dm-map: script:1:26: replace: 'pattern': missing closing parenthesis at offset 7
   replace pattern="\\u00e9(" repl=x
                            ^
 EOF
+}
+
+@test "reads \\v as the vertical tab and \\h as horizontal space, as Python's regex does" {
+	run dm-map 'replace pattern="\\v" repl=V' <<< '{"text":"a\u000b\n\r"}'
+	assert_success
+	assert_output '{"text":"aV\n\r"}'
+	run dm-map 'replace pattern="[\\v-\\r]+" repl=V' <<< '{"text":"a\u000b\f\r\n"}'
+	assert_success
+	assert_output '{"text":"aV\n"}'
+	run dm-map 'replace pattern="\\h" repl=H' <<< '{"text":"a\t\u180e\u3000"}'
+	assert_success
+	assert_output "$(printf '{"text":"aH\xe1\xa0\x8eH"}')"
 }
