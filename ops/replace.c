@@ -74,19 +74,28 @@ copyesc(struct dm_buf *out, const char *p)
 	return q;
 }
 
+static int
+ishex(int c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
 /*
  * Under IGNORECASE regex matches i to U+0130 (I with a dot above) and I to
  * U+0131 (dotless i) as well, which PCRE2 does not; U+0130 itself matches
  * i but not I, and U+0131 I but not i. No other pair of code points
- * differs. foldof tells which of i and I a range of code points holds.
+ * differs. foldof tells which of i, I, U+0130 and U+0131 a range of code
+ * points holds.
  */
-enum { F_I = 1, F_UPPER_I = 2 };
+enum { F_I = 1, F_UPPER_I = 2, F_DOT = 4, F_DOTLESS = 8 };
 
 static int
 foldof(int32_t lo, int32_t hi)
 {
 	return (lo <= 'i' && 'i' <= hi ? F_I : 0) |
-	    (lo <= 'I' && 'I' <= hi ? F_UPPER_I : 0);
+	    (lo <= 'I' && 'I' <= hi ? F_UPPER_I : 0) |
+	    (lo <= 0x130 && 0x130 <= hi ? F_DOT : 0) |
+	    (lo <= 0x131 && 0x131 <= hi ? F_DOTLESS : 0);
 }
 
 /*
@@ -104,6 +113,7 @@ pyclass(const char **pp, int caseless, struct dm_buf *out)
 	size_t nneg = 0, i;
 	int neg = 0, first = 1, fold = 0, range = 0;
 	int32_t c, last = -1;
+	char ext[3];
 
 	if (*p == '^') {
 		neg = 1;
@@ -132,6 +142,23 @@ pyclass(const char **pp, int caseless, struct dm_buf *out)
 			dm_buf_add(&pos, q, (size_t)(p - q));
 			if (dm_utf8_decode(q, (size_t)(p - q), &c) < 0)
 				c = -1;
+			fold |= range ? foldof(last, c) : foldof(c, c);
+			last = range ? -1 : c;
+			range = 0;
+			continue;
+		}
+		if (p[1] == 'x') {
+			/* a code point (\uXXXX became one): as if written */
+			q = p;
+			p = copyesc(&pos, p);
+			if (q[2] == '{')
+				c = (int32_t)strtol(q + 3, NULL, 16);
+			else {	/* \xhh: at most two digits, PCRE2's */
+				for (c = 0; p < q + 4 && ishex(*p); p++)
+					c = c * 16 + (*p <= '9' ? *p - '0' :
+					    (*p | 0x20) - 'a' + 10);
+				dm_buf_add(&pos, q + 2, (size_t)(p - q - 2));
+			}
 			fold |= range ? foldof(last, c) : foldof(c, c);
 			last = range ? -1 : c;
 			range = 0;
@@ -177,6 +204,15 @@ pyclass(const char **pp, int caseless, struct dm_buf *out)
 		dm_buf_adds(&pos, "\\x{130}");
 	if (caseless && (fold & F_UPPER_I))
 		dm_buf_adds(&pos, "\\x{131}");
+	/* U+0130 takes i but not I, U+0131 I but not i: case-sensitive */
+	ext[0] = '\0';
+	if (caseless && (fold & F_DOT))
+		strcat(ext, "i");
+	if (caseless && (fold & F_DOTLESS))
+		strcat(ext, "I");
+	if (ext[0] != '\0')
+		dm_buf_addf(out, neg ? "(?:(?-i:(?![%s]))" : "(?:(?-i:[%s])|",
+		    ext);
 	if (nneg == 0) {
 		dm_buf_adds(out, neg ? "[^" : "[");
 		dm_buf_add(out, pos.buf, pos.len);
@@ -202,6 +238,8 @@ pyclass(const char **pp, int caseless, struct dm_buf *out)
 			dm_buf_addf(out, "(?=[%s])", negs[i]);
 		dm_buf_addf(out, "[%s])", negs[nneg - 1]);
 	}
+	if (ext[0] != '\0')
+		dm_buf_addc(out, ')');
 	dm_buf_free(&pos);
 }
 
@@ -498,12 +536,6 @@ backmap(const struct dm_buf *map, size_t off)
 		return off;
 	return pc[i - 1].lit ? pc[i - 1].in + (off - pc[i - 1].out) :
 	    pc[i - 1].in;
-}
-
-static int
-ishex(int c)
-{
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
 }
 
 /* Whether the escape at p stands for a set of characters in a class. */

@@ -205,7 +205,8 @@ pats = ['i', 'I', '\u0130', '\u0131', '[a-z]+', '[A-Z]+', '[h-j]', '[^i]',
         '[^a-z]', 'a(?i)b', '(?i:i)I', '(?-i:i)', 'ix', '(?i)i+', '[iI]',
         r'\w+i', '(?:ab|i)+', '(?P<i>x)i(?P=i)', '(?<=i)a', 'k', 's',
         '\u00df', '(?x) i # i\n I', r'x{,2}i', 'istanbul', '[(?i)]a',
-        r'\(?i\)a', '(?#[)i']
+        r'\(?i\)a', '(?#[)i', '[\u0130]', '[^\u0131]', r'[\u0100-\u0140]+',
+        r'[^\u0130\w]', r'[\u0131\W]', r'[\x49b]']
 for p in pats:
     for f in ['i', '']:
         for _ in range(40):
@@ -497,4 +498,16 @@ EOF
 	run dm-map 'replace pattern="\\h" repl=H' <<< '{"text":"a\t\u180e\u3000"}'
 	assert_success
 	assert_output "$(printf '{"text":"aH\xe1\xa0\x8eH"}')"
+}
+
+@test "folds U+0130 in a class to i alone and U+0131 to I alone under flags=i, as Python's regex does" {
+	run dm-map 'replace pattern="[İ]" repl=_ flags=i' <<< '{"text":"iIİı"}'
+	assert_success
+	assert_output '{"text":"_I_ı"}'
+	run dm-map 'replace pattern="[^ı]" repl=_ flags=i' <<< '{"text":"iIİı"}'
+	assert_success
+	assert_output '{"text":"_I_ı"}'
+	run dm-map 'replace pattern="[\\u0130-\\u0131]" repl=_ flags=i' <<< '{"text":"iIİıb"}'
+	assert_success
+	assert_output '{"text":"____b"}'
 }
