@@ -2354,6 +2354,11 @@ evallang(struct dm_expr *e, struct node *n, struct val *v, struct dm_buf *err)
 		v->t = V_NULL;
 		return 0;
 	}
+	/* a label with a NUL in it is no label: not the label before it */
+	if (a.n > 0 && memchr(a.s, '\0', a.n) != NULL) {
+		setnum(v, 0, 0);
+		return 0;
+	}
 	want = dm_xstrndup(a.s, a.n);
 	mark = err->len;
 	r = dm_langid_score(n->lid, e->text, e->textlen, 0, want, &d, err);
@@ -2982,13 +2987,17 @@ static int
 getfield(struct dm_expr *e, struct node *n, struct dm_field *f,
     struct dm_buf *err)
 {
+	size_t mark;
+
 	dm_sample_getpath(e->s, n->path, n->npath, f);
 	if (n->watch)
 		watched(e, n, f);
 	if (strict && f->type == DM_MISSING) {
+		mark = err->len;
 		dm_buf_adds(err, "field '");
 		addpath(err, n);
 		dm_buf_adds(err, "' is missing");
+		located(e, n, err, mark);
 		return -1;
 	}
 	return 0;

@@ -1821,3 +1821,19 @@ EOF
 	run_split dm-filter $'"e\xcc\x81" + 1 == 2' <<<'{}'
 	assert_stderr $'dm-filter: <stdin>:1: expression:1:7: arithmetic on a string and a number\n  "e\xcc\x81" + 1 == 2\n      ^'
 }
+
+@test "a missing field under --strict names its place in the expression" {
+	printf '%s\n' '{"text":"abc"}' >in.jsonl
+	printf 'len > 1 &&\n  meta.x > 1\n' >r.dmf
+	run_split dm-filter --strict -f r.dmf in.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-filter: in.jsonl:1: r.dmf:2:3: field 'meta.x' is missing"
+}
+
+@test "lang(\"en\\u0000x\") is the probability of no label, not of en" {
+	printf '%s\n' '{"text":"The quick brown fox jumps over the lazy dog and runs away into the forest."}' >in.jsonl
+	run dm-filter 'lang("en\u0000x") == 0 && lang("en") > 0.5' in.jsonl
+	assert_success
+	assert_output "$(cat in.jsonl)"
+}

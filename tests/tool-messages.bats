@@ -176,17 +176,17 @@ dm-map: field 'qqqqq' was in none of the 3 samples that looked for it"
 	run_split dm-filter -s 'meta.n == 1' in.jsonl
 	assert_status 2
 	[ -z "$output" ]
-	assert_stderr "dm-filter: in.jsonl:1: field 'meta.n' is missing"
+	assert_stderr "dm-filter: in.jsonl:1: expression:1:1: field 'meta.n' is missing"
 	run_split dm-filter --strict --on-error=skip 'meta.n == 1 || has(x)' in.jsonl
 	assert_status 1
 	assert_output '{"text":"d e","meta":{"n":1}}'
-	assert_stderr "dm-filter: in.jsonl:1: field 'meta.n' is missing
-dm-filter: in.jsonl:3: field 'meta.n' is missing
+	assert_stderr "dm-filter: in.jsonl:1: expression:1:1: field 'meta.n' is missing
+dm-filter: in.jsonl:3: expression:1:1: field 'meta.n' is missing
 dm-filter: 2 of 3 samples rejected"
 	run_split dm-map --strict 'set n=wrds' in.jsonl
 	assert_status 2
 	[ -z "$output" ]
-	assert_stderr "dm-map: in.jsonl:1: set: field 'wrds' is missing"
+	assert_stderr "dm-map: in.jsonl:1: set n:1:1: field 'wrds' is missing"
 	run_split dm-map -s 'set n=len' in.jsonl
 	assert_success
 	assert_stderr ''
@@ -194,7 +194,7 @@ dm-filter: 2 of 3 samples rejected"
 	for e in 'meta["a b"]' '.["x.y"]' 'a[""].b' '.len' 'a[2].c' 'meta["q\""]'; do
 		run_split dm-filter -s "$e == 1" <<< '{"text":"t"}'
 		assert_status 2
-		assert_stderr "dm-filter: <stdin>:1: field '$e' is missing"
+		assert_stderr "dm-filter: <stdin>:1: expression:1:1: field '$e' is missing"
 	done
 }
 
