@@ -102,18 +102,47 @@ static struct watch *watches;
 static size_t nwatches;
 static int strict;
 
+/* An index of watches by name (open addressing, 1 + the watch's index;
+ * 0 empty): an expression may read tens of thousands of fields. */
+static size_t *watchidx;
+static size_t watchcap;
+
+static size_t
+watchhash(const char *s, size_t n)
+{
+	size_t h = 14695981039346656037ULL & SIZE_MAX, i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * (1099511628211ULL & SIZE_MAX);
+	return h;
+}
+
 static size_t
 watchname(const char *s, size_t n)
 {
-	size_t i;
+	size_t i, j, k;
 
-	for (i = 0; i < nwatches; i++)
-		if (strlen(watches[i].name) == n &&
-		    memcmp(watches[i].name, s, n) == 0)
-			return i + 1;
+	if (2 * (nwatches + 1) > watchcap) {
+		free(watchidx);
+		watchcap = watchcap ? 2 * watchcap : 64;
+		watchidx = dm_xcalloc(watchcap, sizeof *watchidx);
+		for (i = 0; i < nwatches; i++) {
+			k = watchhash(watches[i].name,
+			    strlen(watches[i].name)) & (watchcap - 1);
+			while (watchidx[k] != 0)
+				k = (k + 1) & (watchcap - 1);
+			watchidx[k] = i + 1;
+		}
+	}
+	for (k = watchhash(s, n) & (watchcap - 1); (j = watchidx[k]) != 0;
+	    k = (k + 1) & (watchcap - 1))
+		if (strlen(watches[j - 1].name) == n &&
+		    memcmp(watches[j - 1].name, s, n) == 0)
+			return j;
 	watches = dm_xreallocarray(watches, nwatches + 1, sizeof *watches);
 	memset(&watches[nwatches], 0, sizeof *watches);
 	watches[nwatches].name = dm_xstrndup(s, n);
+	watchidx[k] = nwatches + 1;
 	return ++nwatches;
 }
 
@@ -123,22 +152,31 @@ dm_expr_strict(int on)
 	strict = on;
 }
 
+/* The fields that no sample had told by name, at most. */
+#define MISSING_MAX	20
+
 void
 dm_expr_report_missing(void)
 {
 	const struct dm_statdef *st;
 	const char **names, *sug;
-	size_t i, n;
+	size_t i, n, told, more;
 
 	st = dm_stats_all(&n);
 	names = dm_xreallocarray(NULL, n ? n : 1, sizeof *names);
 	for (i = 0; i < n; i++)
 		names[i] = st[i].name;
-	for (i = 0; i < nwatches; i++) {
+	for (i = 0, told = 0, more = 0; i < nwatches; i++) {
 		struct watch *w = &watches[i];
 
 		if (w->looked == 0 || w->found)
 			continue;
+		/* one warning a field would bury the rest of the output */
+		if (told == MISSING_MAX) {
+			more++;
+			continue;
+		}
+		told++;
 		sug = dm_suggest(w->name, names, n);
 		if (w->looked == 1)
 			dm_warn("field '%s' was not in the one sample that "
@@ -152,6 +190,9 @@ dm_expr_report_missing(void)
 			    sug ? "; did you mean the statistic '" : "",
 			    sug ? sug : "", sug ? "'?" : "");
 	}
+	if (more > 0)
+		dm_warn("and %zu more field%s that no sample had", more,
+		    more == 1 ? "" : "s");
 	free(names);
 }
 
