@@ -1040,11 +1040,11 @@ nest.jsonl:13:12: invalid JSON: lone surrogate in \u escape'
 	assert_stderr ''
 	run_split dm-stats --strict -s meta.score small.jsonl
 	assert_status 2
-	assert_stderr "dm-stats: small.jsonl:3: field 'meta.score' is missing"
+	assert_stderr "dm-stats: small.jsonl:3: --stats:1:1: field 'meta.score' is missing"
 	run_split dm-stats --strict --on-error=skip -s meta.score --json small.jsonl
 	assert_status 1
 	assert_stderr <<-'EOF'
-	dm-stats: small.jsonl:3: field 'meta.score' is missing
+	dm-stats: small.jsonl:3: --stats:1:1: field 'meta.score' is missing
 	dm-stats: 1 of 3 samples rejected
 	EOF
 	run jq -c '[.samples, .rejected, .stats[0].count]' <<<"$output"
