@@ -78,13 +78,14 @@ struct node {
 	char		*statarg;
 	int		 slot;		/* N_STAT: cache slot */
 	enum fn		 fn;		/* N_FUNC */
+	int		 inited;	/* N_PRED */
+	int		 typeerr;	/* reported once */
 	const struct dm_opdef *def;	/* N_PRED */
-	struct dm_args	 args;
+	struct dm_args	*args;		/* N_PRED: allocated, as few nodes
+					   are predicates */
 	void		*state;
-	int		 inited;
 	struct dm_re	*re;		/* N_MATCH */
 	struct dm_langid *lid;		/* F_LANG */
-	int		 typeerr;	/* reported once */
 	size_t		 watch;		/* N_FIELD of a bare name: its
 					   entry in watches, plus 1 */
 };
@@ -736,7 +737,8 @@ freenode(struct node *n)
 		if (n->inited && n->def->fini)
 			n->def->fini(n->state);
 		if (n->def)
-			dm_args_free(&n->args);
+			dm_args_free(n->args);
+		free(n->args);
 		if (n->re)
 			dm_re_free(n->re);
 		dm_langid_close(n->lid);
@@ -1270,7 +1272,8 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 	}
 	n->k = N_PRED;
 	n->def = d;
-	if (dm_args_build(d, keys, vals, nargs, &n->args, &err, &bad) < 0) {
+	n->args = dm_xcalloc(1, sizeof *n->args);
+	if (dm_args_build(d, keys, vals, nargs, n->args, &err, &bad) < 0) {
 		if (bad < nargs)
 			aswritten(&err, vals[bad], n->kid[bad]);
 		perr(ps, bad < nargs ? where[bad] : at, "%s", err.buf);
@@ -1279,7 +1282,7 @@ parse_call(struct parser *ps, const char *name, size_t len, const char *at)
 	}
 	if (numstr(ps, d, n, keys, where, nargs) < 0)
 		goto fail;
-	if (d->init && d->init(&n->state, &n->args, &err) < 0) {
+	if (d->init && d->init(&n->state, n->args, &err) < 0) {
 		perr(ps, at, "%s: %s", d->name, err.buf);
 		goto fail;
 	}
