@@ -614,6 +614,11 @@ pyprep(const char *s, int x, struct dm_buf *out, struct dm_buf *map,
 			    (int)(p - q), q, *erroff);
 			return -1;
 		}
+		if (*p == '\\' && p[1] == '\0') {
+			/* PCRE2's error (copyesc would drop it) */
+			dm_buf_addc(out, *p++);
+			continue;
+		}
 		if (*p == '\\') {
 			afterset = inclass && classesc(p);
 			p = copyesc(out, p);

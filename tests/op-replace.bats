@@ -511,3 +511,14 @@ EOF
 	assert_success
 	assert_output '{"text":"____b"}'
 }
+
+@test "refuses a pattern that ends in a lone backslash" {
+	run_split dm-map 'replace pattern="a\\" repl=_' <<< '{"text":"a"}'
+	assert_status 2
+	assert_output ''
+	assert_stderr <<'EOF2'
+dm-map: script:1:21: replace: 'pattern': \ at end of pattern at offset 2
+  replace pattern="a\\" repl=_
+                      ^
+EOF2
+}
