@@ -46,6 +46,7 @@ DEBS += nettle-dev python3-numpy python3-xxhash  # dm-dedup: SHA-1; its referenc
 DEBS += libxxhash-dev  # hash.c: XXH64, inlined from xxhash.h (one shot and streaming)
 DEBS += clang libclang-rt-14-dev  # make fuzz: libFuzzer, ASan, UBSan
 DEBS += libyaml-dev  # dm-recipe reads recipes with libyaml
+DEBS += parallel  # make check: bats --jobs runs the test files two at a time
 DEBS += python3-yaml python3-regex  # dm-recipe's tests: PyYAML and regex, as Data-Juicer reads recipes and substitutes
 DEBS += python3-jieba  # jieba-cut, phrase-repeat: jieba's dictionary and HMM tables, read at run time; the tests compare with it
 DEBS += python3-sentencepiece  # the tests of sp= (words, word_rep, stopword_ratio, flagged_ratio): Data-Juicer's encode_as_pieces as the reference
@@ -294,9 +295,15 @@ $(OBJDIR)/src/extract-pdf.o: src/extract.h
 # only dm-llm speaks HTTP
 $(BIN_DIR)/dm-llm: LDLIBS += `pkg-config --libs libcurl`
 
-# The tests run against the binaries in DM_BINDIR (bin/ by default).
+# The tests run against the binaries in DM_BINDIR (bin/ by default), the
+# files CHECKJOBS at a time (bats --jobs, through GNU parallel); the tests
+# of a file one after another, as its daemons and fixtures are its own.
+# Every test has its own HOME and folder, and the daemons the tests start
+# listen on free ports they pick, so files do not meet.
+CHECKJOBS = 2
 check: deps all
-	DM_BINDIR=$(CURDIR)/bin bats tests
+	DM_BINDIR=$(CURDIR)/bin bats --jobs $(CHECKJOBS) \
+		--no-parallelize-within-files tests
 
 # The same tests against binaries built with AddressSanitizer and UBSan
 # (the C++ files too), by the rules above in bin/asan. UBSan stops the
