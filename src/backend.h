@@ -297,6 +297,11 @@ char	*dm_attempt_line(const struct dm_sched *, const struct dm_job *);
  * block cut in place themselves (DM_RUN_RANGE, reader.c). */
 void	 dm_runexec_init(struct dm_sched *, const char *cmd);
 void	 dm_runexec_free(struct dm_sched *);
+/* Whether the lines of blocks cut in place are counted by their jobs,
+ * every job being local and reading its block itself: the blocks then
+ * stay DM_LINE_LATER, and a job gets DM_RUN_LINE=LINE@OFFSET
+ * (runattempt.c, reader.c). */
+#define DM_LINES_BY_JOB(S)	((S)->dranged && (S)->o->hosts == NULL)
 /* SIGTERM to j's process group, SIGKILL after DM_RUN_GRACE (timers). */
 void	 dm_attempt_signal(struct dm_job *);
 /* Ends an attempt whose backend saw it end (pid 0): status as waitpid's. */

@@ -233,7 +233,8 @@ slice(struct dm_io *io, struct dm_slicer *sl, struct dm_sample *s,
 	if (f.type != DM_MISSING && f.raw != NULL)
 		dm_buf_add(&o->parent, f.raw, f.raw_len);
 	else
-		dm_buf_addf(&o->parent, "%lu", s->lineno);
+		dm_buf_addf(&o->parent, "%lu",
+		    dm_line_shown(s->file, s->lineno));
 	dm_buf_reset(&io->err);
 	if (dm_slicer_cut(sl, t, n, emit, o, &io->err) < 0)
 		return dm_io_reject(io, "%s", io->err.buf);

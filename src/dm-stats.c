@@ -267,12 +267,13 @@ merge(struct dm_summary *S, int argc, char **argv, struct dm_io *io)
 		dm_buf_reset(&err);
 		if (o == NULL) {
 			dm_warn("%s:%lu: not a partial of dm-stats: %s", r.name,
-			    r.lineno, je.text);
+			    dm_line_shown(r.name, r.lineno), je.text);
 			status = DM_EXIT_ERROR;
 			break;
 		}
 		if (dm_summary_merge(S, o, n == 0, &err) < 0) {
-			dm_warn("%s:%lu: %s", r.name, r.lineno, err.buf);
+			dm_warn("%s:%lu: %s", r.name,
+			    dm_line_shown(r.name, r.lineno), err.buf);
 			json_decref(o);
 			status = DM_EXIT_ERROR;
 			break;

@@ -424,6 +424,12 @@ struct dm_reader {
  * of the file on its stdin (DM_RUN_RANGE, dm-run(1)), of that block only;
  * -2 when the file ends inside the block (said on stderr). */
 ssize_t	 dm_stdin_read(void *buf, size_t n);
+/* The number to show (in a message, a rejects record or a sample) for
+ * line n of the input named file (a reader's name, a sample's file): n,
+ * except for the lines of a block that dm-run gives a job to read itself,
+ * numbered from 1 by the reader, whose lines before the block are counted
+ * at the first call (DM_RUN_LINE=LINE@OFFSET, reader.c). */
+unsigned long dm_line_shown(const char *file, unsigned long n);
 /* No operand means standard input. Nothing is opened yet. When stdin is
  * closed at this call, - is an input that cannot be read (EBADF), whatever
  * descriptor 0 becomes later; a file the reader opens on descriptor 0 is

@@ -1899,7 +1899,8 @@ typeerror(struct dm_expr *e, struct node *n, const char *what)
 	if (n->typeerr)
 		return;
 	n->typeerr = 1;
-	dm_buf_addf(&pre, "%s:%lu: ", e->s->file, e->s->lineno);
+	dm_buf_addf(&pre, "%s:%lu: ", e->s->file,
+	    dm_line_shown(e->s->file, e->s->lineno));
 	report_at(e->src, e->origin, e->firstline, n->col, pre.buf, what);
 	dm_buf_free(&pre);
 }

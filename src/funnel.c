@@ -107,7 +107,7 @@ dm_funnel_read(const char *path)
 		    !json_is_string(json_object_get(line, "tool")) ||
 		    !json_is_array(json_object_get(line, "args"))) {
 			dm_warn("%s:%lu: not a line of a dm report", r.name,
-			    r.lineno);
+			    dm_line_shown(r.name, r.lineno));
 			json_decref(line);
 			bad = 1;
 			break;

@@ -243,14 +243,17 @@ vreject(struct dm_io *io, size_t col, const char *fmt, va_list ap)
 		reason.len = (size_t)n;
 	}
 	if (col)
-		dm_warn("%s:%lu:%zu: %s", s->file, s->lineno, col, reason.buf);
+		dm_warn("%s:%lu:%zu: %s", s->file,
+		    dm_line_shown(s->file, s->lineno), col, reason.buf);
 	else
-		dm_warn("%s:%lu: %s", s->file, s->lineno, reason.buf);
+		dm_warn("%s:%lu: %s", s->file,
+		    dm_line_shown(s->file, s->lineno), reason.buf);
 	io->nrejected++;
 	if (io->rej.fd >= 0) {
 		dm_buf_adds(&rec, "{\"file\":");
 		addfile(&rec, io->in.path);
-		dm_buf_addf(&rec, ",\"line\":%lu,\"reason\":", s->lineno);
+		dm_buf_addf(&rec, ",\"line\":%lu,\"reason\":",
+		    dm_line_shown(s->file, s->lineno));
 		dm_json_addstr(&rec, reason.buf, reason.len);
 		/* The line verbatim, so it can be fixed and replayed; bytes
 		 * that are not UTF-8 cannot sit in a JSON string. */

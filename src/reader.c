@@ -13,6 +13,7 @@
 
 #include "dm.h"
 #include "archives.h"
+#include "simd.h"
 
 #define CHUNK	(256 * 1024)
 
@@ -95,10 +96,25 @@ takeplain(void)
  * name the lines of the block as one run over the whole input would.
  * Taken and removed as DM_RUN_RANGE; it counts only when stdin is the
  * block, and only the first time stdin is read.
+ *
+ * With DM_RUN_RANGE, dm-run gives LINE@OFFSET instead: LINE is the line
+ * that starts at byte OFFSET of the file, and the lines between it and
+ * the block are counted here, with pread(2), the first time a number of
+ * the block's is shown (dm_line_shown). A job with no message to give
+ * then counts nothing, and dm-run, which shares the cores with its jobs,
+ * does not read the whole file to count lines no one may ask for. Until
+ * then the reader numbers the block's lines from 1, and its name for them
+ * (shown) is what dm_line_shown knows them by.
  */
 static struct {
 	int		 taken, on, used;
-	unsigned long long line;	/* of the block's first line */
+	unsigned long long line;	/* of the block's first line, or the
+					   line at byte at (lazy) */
+	int		 lazy, counted;
+	unsigned long long at;
+	unsigned long	 before;	/* lines before the block (counted) */
+	const char	*shown;		/* the block's name in messages (lazy);
+					   never freed, so never another's */
 	char		*name;		/* NULL: standard input */
 } from;
 
@@ -115,14 +131,58 @@ takeline(void)
 		return;
 	errno = 0;
 	from.line = strtoull(e, &end, 10);
+	if (isdigit((unsigned char)*e) && errno == 0 && *end == '@' &&
+	    isdigit((unsigned char)end[1])) {
+		from.at = strtoull(end + 1, &end, 10);
+		from.lazy = 1;
+	}
 	if (!isdigit((unsigned char)*e) || errno != 0 || from.line == 0 ||
 	    from.line > ULONG_MAX || (*end != '\0' && *end != ':') ||
 	    (*end == ':' && end[1] == '\0'))
-		dm_die("DM_RUN_LINE is not LINE or LINE:NAME: '%s'", e);
+		dm_die("DM_RUN_LINE is not LINE, LINE@OFFSET, LINE:NAME or "
+		    "LINE@OFFSET:NAME: '%s'", e);
 	if (*end == ':')
 		from.name = dm_xstrdup(end + 1);
 	from.on = 1;
 	unsetenv("DM_RUN_LINE");
+}
+
+/* The lines of stdin from byte from.at to the block, once (from.before):
+ * a read error is said, and the lines counted until then are taken. */
+static void
+countbefore(void)
+{
+	char buf[65536];
+	unsigned long long off = from.at;
+	size_t n;
+	ssize_t k;
+
+	from.counted = 1;
+	while (off < range.start) {
+		n = range.start - off < sizeof buf ? (size_t)(range.start - off) :
+		    sizeof buf;
+		if ((k = pread(0, buf, n, (off_t)off)) <= 0) {
+			if (k < 0 && errno == EINTR && !dm_interrupted)
+				continue;
+			dm_warn("%s: the lines before byte %llu cannot be "
+			    "counted: %s: line numbers are counted from the "
+			    "block's start", from.shown, range.start,
+			    k < 0 ? strerror(errno) : "the file ends before");
+			return;
+		}
+		from.before += dm_simd_newlines(buf, (size_t)k);
+		off += (unsigned long long)k;
+	}
+}
+
+unsigned long
+dm_line_shown(const char *file, unsigned long n)
+{
+	if (file == NULL || file != from.shown)
+		return n;
+	if (!from.counted)
+		countbefore();
+	return n + from.before + (unsigned long)(from.line - 1);
 }
 
 /* Whether standard input is the file (fifo 0) or the pipe (fifo 1) of
@@ -446,10 +506,15 @@ opennext(struct dm_reader *r)
 			r->plain = stdinplain();
 			if ((r->ranged || r->plain) && from.on && !from.used) {
 				from.used = 1;
-				r->lineno = (unsigned long)(from.line - 1);
+				if (!from.lazy || !r->ranged)
+					r->lineno = (unsigned long)(from.line - 1);
 				if (from.name != NULL) {
 					r->name = display(r, from.name);
 					r->path = from.name;
+				}
+				if (from.lazy && r->ranged) {
+					from.shown = dm_xstrdup(r->name);
+					r->name = from.shown;
 				}
 			}
 		} else {
@@ -514,7 +579,8 @@ opennext(struct dm_reader *r)
 		 * found its whole file plain, or decompressed it. */
 		/* A byte order mark opens an input, not a block of dm-run's
 		 * that starts further in (DM_RUN_LINE). */
-		r->bom = r->lineno == 0;
+		r->bom = from.shown != NULL && r->name == from.shown ?
+		    from.line == 1 && range.start == from.at : r->lineno == 0;
 		if (r->ranged || r->plain ||
 		    !compressed((unsigned char *)r->buf, got, 1)) {
 			/* input as it is: the sniffed bytes are its first */

@@ -289,6 +289,8 @@ precount(struct dm_sched *S)
 {
 	struct dm_job *j;
 
+	if (DM_LINES_BY_JOB(S))
+		return 0;
 	for (j = S->head; j; j = j->next)
 		if (j->state == DM_JOB_QUEUED && j->line == DM_LINE_LATER)
 			return dm_cutter_precount(&S->cut, j->off, PRECOUNT);

@@ -308,13 +308,34 @@ dm_attempt_line(const struct dm_sched *S, const struct dm_job *j)
 	return b.buf;
 }
 
-/* DM_RUN_LINE=LINE[:NAME] for j's block (dm_attempt_line), or NULL. */
+/*
+ * DM_RUN_LINE=LINE[:NAME] for j's block (dm_attempt_line), or NULL. A
+ * block cut in place whose lines are not counted yet (DM_LINE_LATER) is
+ * counted now when it goes through a pipe; one that the job reads itself
+ * (ranged) gets LINE@OFFSET[:NAME] instead, the input's first line and
+ * its offset in the file, and the job counts the lines before its block
+ * only if it shows a line number (reader.c).
+ */
 static char *
-linevar(const struct dm_sched *S, const struct dm_job *j)
+linevar(struct dm_sched *S, struct dm_job *j, int ranged)
 {
 	struct dm_buf b = DM_BUF_INIT;
 	char *v;
 
+	if (j->line == DM_LINE_LATER && ranged) {
+		j->line = (unsigned long long)S->cut.r->lineno + 1;
+		v = dm_attempt_line(S, j);
+		j->line = DM_LINE_LATER;
+		if (v == NULL)
+			return NULL;
+		dm_buf_adds(&b, "DM_RUN_LINE=");
+		dm_buf_add(&b, v, strcspn(v, ":"));
+		dm_buf_addf(&b, "@%llu%s", S->cut.base, v + strcspn(v, ":"));
+		free(v);
+		return b.buf;
+	}
+	if (j->line == DM_LINE_LATER)
+		j->line = dm_cutter_lineat(&S->cut, j->off);
 	if ((v = dm_attempt_line(S, j)) == NULL)
 		return NULL;
 	dm_buf_addf(&b, "DM_RUN_LINE=%s", v);
@@ -370,7 +391,7 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 	if (ranged || (in[0] >= 0 && plainvar(in[0], rangev,
 	    sizeof rangev))) {
 		envp[nenv + k++] = rangev;
-		if ((linev = linevar(S, j)) != NULL)
+		if ((linev = linevar(S, j, ranged)) != NULL)
 			envp[nenv + k++] = linev;
 	}
 	/* a host's attempt (ssh here) has its file already: its lines

@@ -216,7 +216,9 @@ dm_job_launch(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j)
 	j->killat = 0;
 	j->slot = s;
 	s->job = j;
-	if (j->line == DM_LINE_LATER)
+	/* a job that reads its block itself counts its lines when it
+	 * must (runattempt.c); others have theirs counted now */
+	if (j->line == DM_LINE_LATER && !DM_LINES_BY_JOB(S))
 		j->line = dm_cutter_lineat(&S->cut, j->off);
 	/* a number of its own even after a move (tries is given back
 	 * then): on hosts that share /tmp, the lost attempt's wrapper may

@@ -1321,10 +1321,11 @@ dm-filter: 3 of 9 samples rejected"
 dm-filter: <stdin>:5: not a JSON object
 dm-filter: <stdin>:9: field 'text' is not a string
 dm-filter: 3 of 9 samples rejected"
-	for bad in x 0 -1 1x 1: :a '' 99999999999999999999999; do
+	for bad in x 0 -1 1x 1: :a '' 99999999999999999999999 1@ 1@x @5 \
+	    0@5 1@5x 1@5: 1@99999999999999999999999; do
 		run_split env DM_RUN_LINE="$bad" dm-map upper <in
 		assert_status 2
-		assert_stderr "dm-map: DM_RUN_LINE is not LINE or LINE:NAME: '$bad'"
+		assert_stderr "dm-map: DM_RUN_LINE is not LINE, LINE@OFFSET, LINE:NAME or LINE@OFFSET:NAME: '$bad'"
 	done
 }
 
