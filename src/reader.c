@@ -148,7 +148,7 @@ takeline(void)
 }
 
 /* The lines of stdin from byte from.at to the block, once (from.before):
- * a read error is said, and the lines counted until then are taken. */
+ * on a read error, said, none (the block's lines are numbered from 1). */
 static void
 countbefore(void)
 {
@@ -164,10 +164,12 @@ countbefore(void)
 		if ((k = pread(0, buf, n, (off_t)off)) <= 0) {
 			if (k < 0 && errno == EINTR && !dm_interrupted)
 				continue;
-			dm_warn("%s: the lines before byte %llu cannot be "
-			    "counted: %s: line numbers are counted from the "
-			    "block's start", from.shown, range.start,
-			    k < 0 ? strerror(errno) : "the file ends before");
+			dm_warn("%s: cannot count the lines before byte %llu: "
+			    "%s; the lines of the block that dm-run gave this "
+			    "job are numbered from 1", from.shown, range.start,
+			    k < 0 ? strerror(errno) : "the file ends before it");
+			from.before = 0;
+			from.line = 1;
 			return;
 		}
 		from.before += dm_simd_newlines(buf, (size_t)k);

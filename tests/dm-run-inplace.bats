@@ -465,4 +465,20 @@ dm-filter: 1 of 25776 samples rejected"
 	assert_status 1
 	assert_same got want
 	[ "$(tail -n 1 got)" = '{"text":"00","chunk":1,"chunks":2,"offset":8,"parent":90000}' ]
+	# the file cut short before the job counts (shrink.so cuts it at the
+	# first read from its start): said, and the block's lines numbered
+	# from 1
+	cc -shared -fPIC -o shrink.so "$DM_REPO/tests/plugin/shrink.c" -ldl
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0
+	off=$(head -n 79999 in | wc -c)	# line 80000 is {bad
+	size=$(wc -c <in)
+	SHRINK_FILE=in SHRINK_TO=1000 LD_PRELOAD=$TMP/shrink.so \
+	    DM_RUN_RANGE=$(stat -c %d:%i in):$off:$((size - off)) \
+	    DM_RUN_LINE=1@0 run_split dm-filter --on-error=skip 'len > 0' <in
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-filter: <stdin>: cannot count the lines before byte $off: the file ends before it; the lines of the block that dm-run gave this job are numbered from 1
+dm-filter: <stdin>:1:2: invalid JSON: expected a string key
+dm-filter: <stdin>: the file ends at byte 1000, before the block that dm-run gave this job (bytes $off to $size)
+dm-filter: 1 of 1 samples rejected"
 }
