@@ -299,11 +299,16 @@ $(BIN_DIR)/dm-llm: LDLIBS += `pkg-config --libs libcurl`
 # files CHECKJOBS at a time (bats --jobs, through GNU parallel); the tests
 # of a file one after another, as its daemons and fixtures are its own.
 # Every test has its own HOME and folder, and the daemons the tests start
-# listen on free ports they pick, so files do not meet.
+# listen on free ports they pick, so files do not meet. install.bats runs
+# alone, after them: make install with another PREFIX builds bin/ again,
+# under the feet of the tests that run its binaries.
 CHECKJOBS = 2
+CHECKALONE = tests/install.bats
 check: deps all
-	DM_BINDIR=$(CURDIR)/bin bats --jobs $(CHECKJOBS) \
-		--no-parallelize-within-files tests
+	@s=0; DM_BINDIR=$(CURDIR)/bin bats --jobs $(CHECKJOBS) \
+		--no-parallelize-within-files \
+		$(filter-out $(CHECKALONE),$(sort $(wildcard tests/*.bats))) || s=1; \
+	DM_BINDIR=$(CURDIR)/bin bats $(CHECKALONE) || s=1; exit $$s
 
 # The same tests against binaries built with AddressSanitizer and UBSan
 # (the C++ files too), by the rules above in bin/asan. UBSan stops the
