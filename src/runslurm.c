@@ -470,7 +470,7 @@ endattempt(struct elem *e, struct dm_job *j)
 {
 	struct dm_buf path = DM_BUF_INIT, msg = DM_BUF_INIT;
 	char node[64];
-	int attempt = j->tries, st;
+	int attempt = j->tries, st, sig;
 
 	/* what the command said, unless we stopped it: a local attempt
 	 * that is stopped dies with its process group, quietly */
@@ -485,7 +485,13 @@ endattempt(struct elem *e, struct dm_job *j)
 		load(j);
 	} else if ((st = dm_spool_status(&R.sp, j->seq, attempt, node,
 	    sizeof node, NULL, 0)) > 1) {
-		dm_attempt_end(j, W_EXITCODE(st > 255 ? 255 : st, 0));
+		/* a command whose shell died of a signal ends as a local
+		 * one does, where its element could tell: the status the
+		 * element's shell saw was 128 + N all the same */
+		if ((sig = dm_spool_termsig(&R.sp, j->seq, attempt)) > 0)
+			dm_attempt_end(j, sig);
+		else
+			dm_attempt_end(j, W_EXITCODE(st > 255 ? 255 : st, 0));
 	} else {
 		/* it did not get to the end of this block: no status, or
 		 * its command succeeded (0, 1) and the part never came into

@@ -37,7 +37,9 @@
  *                       (DM_REJECTS), in place before the part; none when
  *                       they rejected none
  *   st/NNNNNN.A         how attempt A of block SEQ ended: "STATUS NODE
- *                       START END" (exit status, node, epoch seconds);
+ *                       START END" (exit status, node, epoch seconds),
+ *                       then " SIGNAL" when the command's shell died of
+ *                       signal SIGNAL (STATUS is 128 + SIGNAL then);
  *                       or, written by the driver when Slurm ended the
  *                       element first, "WORD NODE" (squeue's TIMEOUT,
  *                       CANCELLED, NODE_FAIL, ...)
@@ -100,6 +102,11 @@ int	 dm_spool_done(const struct dm_spool *, unsigned long long seq);
 #define DM_SPOOL_SLURMEND	(-2)
 int	 dm_spool_status(const struct dm_spool *, unsigned long long seq,
 	    int attempt, char *node, size_t n, char *word, size_t wn);
+/* The signal that the command of attempt of block seq died of, as its
+ * element said (STATUS is 128 + it); 0 when it did not, or the element
+ * could not tell (then STATUS 128 + N may be either). */
+int	 dm_spool_termsig(const struct dm_spool *, unsigned long long seq,
+	    int attempt);
 /* Records that Slurm ended attempt of block seq before the attempt's own
  * end ("WORD NODE" in its st file), unless it has its record already. */
 int	 dm_spool_ended(const struct dm_spool *, unsigned long long seq,

@@ -31,6 +31,26 @@ static const char script[] =
 "# unique to this attempt, even when Slurm requeues it while the first\n"
 "# still runs on a node that was lost\n"
 "tag=$SLURM_ARRAY_JOB_ID.$SLURM_ARRAY_TASK_ID.${SLURM_RESTART_COUNT:-0}\n"
+"# one block's command, in a subshell with its stdin, stdout and stderr\n"
+"block() {\n"
+"\tif [ -n \"$range\" ]; then\n"
+"\t\tDM_RUN_RANGE=$range DM_RUN_LINE=$from${name:+:$name}\n"
+"\t\texport DM_RUN_RANGE DM_RUN_LINE\n"
+"\tfi\n"
+"\tDM_REJECTS=$tmp.rej\n"
+"\texport DM_REJECTS\n"
+"\tDM_JOB=$seq DM_ATTEMPT=$att DM_SLOT=$slot exec $dflt /bin/sh -c \"$cmd\"\n"
+"}\n"
+"# $? is 128 + N for a command that died of signal N and for one that\n"
+"# exited so; only the shell's wait tells them apart, naming the signal\n"
+"# on its stderr (dash, and bash but for SIGTERM; neither names SIGINT\n"
+"# nor SIGPIPE), and only for a command in the background, which starts\n"
+"# with SIGINT and SIGQUIT ignored: it runs so where env can give them\n"
+"# back their default (GNU's, 8.31 and later), else in the foreground,\n"
+"# its signal unknown\n"
+"dflt=\n"
+"env --default-signal=INT,QUIT true 2>/dev/null &&\n"
+"    dflt='env --default-signal=INT,QUIT'\n"
 "for e in $line; do\n"
 "\tseq=${e%%:*} e=${e#*:}\n"
 "\tatt=${e%%:*} e=${e#*:}\n"
@@ -52,17 +72,22 @@ static const char script[] =
 "\t# the lines the dm tools reject, kept with the part: rej/NNNNNN\n"
 "\trm -f \"$tmp.rej\"\n"
 "\tt0=$(date +%s)\n"
-"\t(\n"
-"\t\tif [ -n \"$range\" ]; then\n"
-"\t\t\tDM_RUN_RANGE=$range DM_RUN_LINE=$from${name:+:$name}\n"
-"\t\t\texport DM_RUN_RANGE DM_RUN_LINE\n"
-"\t\tfi\n"
-"\t\tDM_REJECTS=$tmp.rej\n"
-"\t\texport DM_REJECTS\n"
-"\t\tDM_JOB=$seq DM_ATTEMPT=$att DM_SLOT=$slot exec /bin/sh -c \"$cmd\"\n"
-"\t) <\"$in\" >\"$tmp\" 2>\"$spool/err/$b.$att\"\n"
-"\tst=$?\n"
-"\techo \"$st $node $t0 $(date +%s)\" >\"$tmp.st\"\n"
+"\tif [ -n \"$dflt\" ]; then\n"
+"\t\t(block) <\"$in\" >\"$tmp\" 2>\"$spool/err/$b.$att\" &\n"
+"\t\t# (waited for all the same when that file cannot be made)\n"
+"\t\tst=\n"
+"\t\t{ wait $!; st=$?; } 2>\"$tmp.w\"\n"
+"\t\t[ -n \"$st\" ] || { wait $!; st=$?; }\n"
+"\telse\n"
+"\t\t(block) <\"$in\" >\"$tmp\" 2>\"$spool/err/$b.$att\"\n"
+"\t\tst=$?\n"
+"\tfi\n"
+"\t# 128 + N, and the shell named the signal: the command's shell died\n"
+"\t# of signal N, where an exit 128 + N of its own says nothing\n"
+"\tsig=\n"
+"\t[ \"$st\" -gt 128 ] && [ -s \"$tmp.w\" ] && sig=\" $((st - 128))\"\n"
+"\trm -f \"$tmp.w\"\n"
+"\techo \"$st $node $t0 $(date +%s)$sig\" >\"$tmp.st\"\n"
 "\tmv -f \"$tmp.st\" \"$spool/st/$b.$att\"\n"
 "\tif [ \"$st\" -le 1 ]; then\n"
 "\t\t# the part is whole before it has its name, and the records of\n"
@@ -506,6 +531,29 @@ dm_spool_status(const struct dm_spool *sp, unsigned long long seq,
 	dm_buf_free(&path);
 	dm_buf_free(&b);
 	return st;
+}
+
+int
+dm_spool_termsig(const struct dm_spool *sp, unsigned long long seq,
+    int attempt)
+{
+	struct dm_buf path = DM_BUF_INIT, b = DM_BUF_INIT;
+	char w[5][64];
+	int sig = 0;
+
+	dm_spool_path(sp, &path, "st", seq, attempt);
+	/* STATUS NODE START END SIGNAL: only an element that learned the
+	 * signal writes the fifth word (the driver's "WORD NODE" has two) */
+	if (readfile(path.buf, &b) == 0 && sscanf(b.buf,
+	    "%63s %63s %63s %63s %63s", w[0], w[1], w[2], w[3], w[4]) == 5 &&
+	    strspn(w[0], "0123456789") == strlen(w[0]) &&
+	    strspn(w[4], "0123456789") == strlen(w[4]) &&
+	    strlen(w[0]) < 4 && strlen(w[4]) < 4 &&
+	    atoi(w[4]) > 0 && atoi(w[0]) == 128 + atoi(w[4]))
+		sig = atoi(w[4]);
+	dm_buf_free(&path);
+	dm_buf_free(&b);
+	return sig;
 }
 
 int

@@ -99,9 +99,12 @@ runstate(const struct dm_spool *sp)
 }
 
 static void
-describe(struct dm_buf *b, int st, const char *word)
+describe(struct dm_buf *b, int st, const char *word, int sig)
 {
-	if (st == DM_SPOOL_SLURMEND && (strcmp(word, "TIMEOUT") == 0 ||
+	if (sig > 0)
+		/* its command's shell died of it: as dm-run reports it */
+		dm_buf_addf(b, "killed by signal %d (%s)", sig, strsignal(sig));
+	else if (st == DM_SPOOL_SLURMEND && (strcmp(word, "TIMEOUT") == 0 ||
 	    strcmp(word, "DEADLINE") == 0))
 		dm_buf_adds(b, "timed out");
 	else if (st == DM_SPOOL_SLURMEND)
@@ -129,7 +132,7 @@ dm_slurm_status(const char *dir, int json)
 	json_t *o, *failed, *f;
 	const char *state;
 	char node[64], word[64];
-	int *att, i, last;
+	int *att, i, last, sig;
 
 	if (dm_spool_read(&sp, dir) < 0)
 		return DM_EXIT_ERROR;
@@ -169,6 +172,9 @@ dm_slurm_status(const char *dir, int json)
 		json_object_set_new(f, "attempts", json_integer(att[seq]));
 		json_object_set_new(f, "status", last < 0 ? json_null() :
 		    json_integer(last));
+		sig = dm_spool_termsig(&sp, seq, att[seq]);
+		json_object_set_new(f, "signal", sig > 0 ? json_integer(sig) :
+		    json_null());
 		json_object_set_new(f, "slurm", *word ? json_string(word) :
 		    json_null());
 		json_object_set_new(f, "node", *node ? json_string(node) :
@@ -209,7 +215,8 @@ dm_slurm_status(const char *dir, int json)
 			last = dm_spool_status(&sp, seq, att[seq], node,
 			    sizeof node, word, sizeof word);
 			dm_buf_reset(&why);
-			describe(&why, last, word);
+			describe(&why, last, word,
+			    dm_spool_termsig(&sp, seq, att[seq]));
 			printf("block %llu failed %d time%s: %s%s%s\n", seq,
 			    att[seq], att[seq] == 1 ? "" : "s", why.buf,
 			    *node ? " on " : "", node);

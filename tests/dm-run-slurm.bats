@@ -455,7 +455,7 @@ $(cat want.rej)"
 	[ "${lines[7]}" = "failed   1" ]
 	[ "${lines[10]}" = "block 2 failed 1 time: timed out on localhost" ]
 	run dm-run --status "$TMP/spool" --json
-	[[ "$output" == *'"failed_blocks":[{"block":2,"attempts":1,"status":null,"slurm":"TIMEOUT","node":"localhost"}]}' ]]
+	[[ "$output" == *'"failed_blocks":[{"block":2,"attempts":1,"status":null,"signal":null,"slurm":"TIMEOUT","node":"localhost"}]}' ]]
 }
 
 @test "--resume refuses another command, and a second driver on the spool" {
@@ -499,7 +499,7 @@ $(cat want.rej)"
 	EOF
 	run dm-run --status "$TMP/spool" --json
 	assert_success
-	assert_output "{\"spool\":\"$TMP/spool\",\"state\":\"stopped\",\"blocks\":5,\"cut\":true,\"waiting\":0,\"pending\":0,\"running\":0,\"done\":4,\"failed\":1,\"retries\":1,\"arrays\":$(ls spool/sub/*.id | wc -l),\"failed_blocks\":[{\"block\":3,\"attempts\":2,\"status\":2,\"slurm\":null,\"node\":\"localhost\"}]}"
+	assert_output "{\"spool\":\"$TMP/spool\",\"state\":\"stopped\",\"blocks\":5,\"cut\":true,\"waiting\":0,\"pending\":0,\"running\":0,\"done\":4,\"failed\":1,\"retries\":1,\"arrays\":$(ls spool/sub/*.id | wc -l),\"failed_blocks\":[{\"block\":3,\"attempts\":2,\"status\":2,\"signal\":null,\"slurm\":null,\"node\":\"localhost\"}]}"
 }
 
 @test "--status of a run that is going on counts running and pending blocks" {
@@ -556,6 +556,106 @@ $(cat want.rej)"
 	    -- 'cat {} | sh -c "cat >/dev/null; exit 4" | cat' <list
 	assert_status 2
 	assert_stderr "dm-run: job 1 ('in.jsonl') failed 1 time: exit status 4"
+}
+
+@test "a block killed by a signal is reported as a local one: 'killed by signal 9 (Killed)', Signal 9 in the job log; an exit 137 stays one" {
+	local cmd want
+	samples 4 >in.jsonl
+	# job 1 dies of SIGKILL, its last stderr line without a newline; job
+	# 2 exits 137 itself; job 3 dies of SIGTERM; in job 4 a child of the
+	# job's shell dies of SIGKILL, which the shell reports as 137
+	cmd='cat >/dev/null; case $DM_JOB in
+	    1) printf "at 50%%" >&2; kill -9 $$ ;;
+	    2) exit 137 ;;
+	    3) kill -TERM $$ ;;
+	    4) sh -c "kill -KILL \$\$" ;;
+	    esac'
+	want="at 50%
+dm-run: job 1 (input bytes 0-33) failed 1 time: killed by signal 9 (Killed)
+dm-run: job 1: at 50%
+dm-run: job 2 (input bytes 34-67) failed 1 time: exit status 137
+dm-run: job 3 (input bytes 68-101) failed 1 time: killed by signal 15 (Terminated)
+Killed
+dm-run: job 4 (input bytes 102-135) failed 1 time: exit status 137
+dm-run: job 4: Killed"
+	run_split dm-run -j 1 --lines 1 --retries 0 --joblog local.log \
+	    -- "$cmd" <in.jsonl
+	assert_status 2
+	assert_stderr "$want"
+	run_split dm-run --slurm --spool "$TMP/spool" -j 1 --lines 1 \
+	    --retries 0 --joblog slurm.log -- "$cmd" <in.jsonl
+	assert_status 2
+	assert_stderr "$want"
+	# Exitval and Signal
+	[ "$(tail -n +2 slurm.log | cut -f 8,9)" = $'0\t9\n137\t0\n0\t15\n137\t0' ]
+	[ "$(cut -f 8,9 slurm.log)" = "$(cut -f 8,9 local.log)" ]
+	# --status says so too
+	run dm-run --status "$TMP/spool"
+	assert_success
+	[ "$(tail -n 4 <<<"$output")" = "block 1 failed 1 time: killed by signal 9 (Killed) on localhost
+block 2 failed 1 time: exit status 137 on localhost
+block 3 failed 1 time: killed by signal 15 (Terminated) on localhost
+block 4 failed 1 time: exit status 137 on localhost" ]
+	run dm-run --status "$TMP/spool" --json
+	assert_success
+	[ "$(jq -c '[.failed_blocks[] | [.status, .signal]]' <<<"$output")" = '[[137,9],[137,null],[143,15],[137,null]]' ]
+	# an element run by bash as /bin/sh, whose wait names SIGKILL but
+	# not SIGTERM: the signal it knows, and 128 + N else
+	local m k t seq
+	ln -s "$(command -v bash)" sh
+	for seq in 1 2 3; do
+		m=$(grep -n "^$seq:" spool/sub/*.map)
+		k=${m%%.map:*} t=${m#*.map:}
+		k=${k##*/} t=${t%%:*}
+		SLURM_ARRAY_JOB_ID=0 SLURM_ARRAY_TASK_ID=$((t - 1)) \
+		    SLURMD_NODENAME=bash ./sh spool/job.sh "$k"
+	done
+	[ "$(cut -d ' ' -f 1,2,5 spool/st/00000[123].1)" = $'137 bash 9\n137 bash\n143 bash' ]
+	# a stage of a pipeline that dies of a signal has the status the
+	# shell gives it, 128 + N, and its message; the job's shell killed
+	# from a stage is the job's death
+	samples 1 >in.jsonl
+	local i cmds wants
+	cmds=('cat | sh -c "kill -9 \$\$"' 'cat | sh -c "kill -TERM \$\$"'
+	    '{ cat >/dev/null; kill -9 $$; } | cat')
+	wants=("Killed
+dm-run: job 1 (input bytes 0-33) failed 1 time: exit status 137
+dm-run: job 1: Killed" "Terminated
+dm-run: job 1 (input bytes 0-33) failed 1 time: exit status 143
+dm-run: job 1: Terminated" \
+	    "dm-run: job 1 (input bytes 0-33) failed 1 time: killed by signal 9 (Killed)")
+	for i in 0 1 2; do
+		run_split dm-run -j 1 --retries 0 --joblog local.log \
+		    -- "${cmds[i]}" <in.jsonl
+		assert_status 2
+		assert_stderr "${wants[i]}"
+		rm -rf "$TMP/spool"
+		run_split dm-run --slurm --spool "$TMP/spool" --retries 0 \
+		    --joblog slurm.log -- "${cmds[i]}" <in.jsonl
+		assert_status 2
+		assert_stderr "${wants[i]}"
+		[ "$(cut -f 8,9 slurm.log)" = "$(cut -f 8,9 local.log)" ]
+	done
+	# the command runs in the background of the element so, with
+	# SIGINT and SIGQUIT not ignored all the same (--signal=INT@60)
+	rm -rf "$TMP/spool"
+	run_split dm-run --slurm --spool "$TMP/spool" \
+	    -- 'cat >/dev/null; sed -n "s/^SigIgn:\t*//p" /proc/self/status' <in.jsonl
+	assert_success
+	[ $((0x$output & 6)) = 0 ]
+	# where env cannot, it runs in the foreground, its signal unknown
+	mkdir fake
+	cat >fake/env <<-'EOF'
+	#!/bin/sh
+	case $1 in --default-signal*) exit 125 ;; esac
+	exec /usr/bin/env "$@"
+	EOF
+	chmod +x fake/env
+	rm -rf "$TMP/spool"
+	PATH=$TMP/fake:$PATH run_split dm-run --slurm --spool "$TMP/spool" \
+	    --retries 0 -- 'kill -9 $$' <in.jsonl
+	assert_status 2
+	assert_stderr 'dm-run: job 1 (input bytes 0-33) failed 1 time: exit status 137'
 }
 
 @test "--halt now-failure cancels the array" {
