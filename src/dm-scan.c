@@ -1,4 +1,5 @@
 /* dm-scan.c - turn folders, files and archives into JSONL samples */
+#include <sys/stat.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -236,6 +237,36 @@ size_opt(const char *arg, const char *name)
 	return (unsigned long long)dm_strtosize(arg, name, usage);
 }
 
+/*
+ * The rejects and report files are not read by the walk, as standard
+ * output is not (dm-scan corpus --rejects corpus/rej.jsonl read back the
+ * rejects it wrote). The rejects file is open by now; the report file is
+ * opened (created) here, as it would be at the end, so that one named in
+ * the walk is known by its device and inode however it is named, and
+ * stays open so that they are not another file's. Returns its descriptor,
+ * or -1. A report that cannot be opened is said at the end, when it is
+ * written.
+ */
+static int
+ownfiles(struct dm_scan *sc, struct dm_io *io, const char *report)
+{
+	struct stat st;
+	int fd = -1;
+
+	if (io->rej.fd >= 0 && fstat(io->rej.fd, &st) == 0)
+		dm_scan_own(sc, &st, "the rejects file");
+	if (report == NULL || *report == '\0')
+		return -1;
+	/* not held up by a FIFO without a reader */
+	if ((fd = open(report, O_WRONLY | O_CREAT | O_APPEND | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC, 0666)) >= 0) {
+		if (fstat(fd, &st) == 0)
+			dm_scan_own(sc, &st, "the report file");
+	} else if (stat(report, &st) == 0)
+		dm_scan_own(sc, &st, "the report file");
+	return fd;
+}
+
 /* Adds the globs or names to the scan's list. */
 static void
 addto(char ***v, size_t *n, char *s)
@@ -259,15 +290,19 @@ main(int argc, char *argv[])
 	struct list owned = { NULL, 0 };
 	struct from *froms = NULL;
 	size_t i, klen, nfrom = 0;
+	const char *report;
 	char *s, *p, *e;
-	int c, status, fromerr = 0;
+	int c, status, fromerr = 0, repfd;
 
 	dm_init(argv[0]);
 	dm_report_start(argc, argv);
 	dm_io_init(&io);
 	dm_scan_init(&sc, &io);
+	report = getenv("DM_REPORT");
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hk:V", longopts, NULL)) != -1) {
+		if (c == DM_OPT_REPORT)
+			report = optarg;
 		if (dm_io_option(&io, c, optarg, usage))
 			continue;
 		switch (c) {
@@ -391,6 +426,7 @@ main(int argc, char *argv[])
 			    "own", io.key);
 
 	dm_io_open(&io, 0, NULL);
+	repfd = ownfiles(&sc, &io, report);
 	/* operands of the command line first, then those of --from */
 	for (i = 0; i < (size_t)argc && !sc.stop && !dm_interrupted; i++)
 		dm_scan_path(&sc, argv[i]);
@@ -414,6 +450,8 @@ main(int argc, char *argv[])
 		sc.nerrors++;
 	}
 	status = dm_io_close(&io);
+	if (repfd >= 0)
+		close(repfd);
 	dm_report_counts(sc.nread + sc.nbinary + sc.nlarge + sc.nnotutf8 +
 	    sc.ndocs + sc.nnotext + sc.nlinks,
 	    io.out.nlines, io.nrejected);

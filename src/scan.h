@@ -88,6 +88,13 @@ struct dm_scan {
 
 /* Defaults: depth 4, max-size 64M, replace, 30 s a document; the clock of --progress starts. */
 void	 dm_scan_init(struct dm_scan *, struct dm_io *io);
+/* A file the run writes, st its fstat (standard output, which
+ * dm_scan_init adds, the rejects file, the report file): a regular file
+ * of the walk, or an operand, that is it (same device and inode) is not
+ * read but said, "dm-scan: PATH: input file is WHAT, skipped". */
+struct stat;
+void	 dm_scan_own(struct dm_scan *, const struct stat *st,
+	    const char *what);
 /* Scans an operand: a folder, a file, an archive. Problems are reported
  * and counted; nothing is returned. Does nothing once stop is set. */
 void	 dm_scan_path(struct dm_scan *, const char *path);

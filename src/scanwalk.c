@@ -40,11 +40,15 @@ struct dm_scanwork {
 	struct dm_buf	 toppath;	/* the file they are in */
 	int		 fedfail;	/* the member that feeds a streamed
 					 * archive could not be read (said) */
-	/* standard output, when it is a regular file: a file of the walk
-	 * that is it (dm-scan dir > dir/out.jsonl) is not read */
-	int		 outreg;
-	dev_t		 outdev;
-	ino_t		 outino;
+	/* the files the run writes, when they are regular files: standard
+	 * output, the rejects file, the report file; a file of the walk
+	 * that is one (dm-scan dir > dir/out.jsonl) is not read */
+	struct {
+		dev_t		 dev;
+		ino_t		 ino;
+		const char	*what;
+	}		 own[4];
+	int		 nown;
 	/* the archive being read, name in the folder dfd, has a folder
 	 * name! beside it, whose files' paths may be its members' */
 	int		 shadow, shadowdfd;
@@ -1295,17 +1299,20 @@ file(struct dm_scan *sc, int dfd, const char *name, struct dm_buf *path,
 	struct dm_scanwork *w = sc->w;
 	struct src s = { -1, NULL, NULL, 0, 0, NULL };
 	struct dm_archive *a;
-	int k, fd;
+	int i, k, fd;
 
 	if (excluded(sc, path->buf + rel, 0))
 		return;
-	/* its own output: read, it would be samples of samples, or, for
-	 * a --jsonl file written to as it is read, lines without end */
-	if (w->outreg && st->st_dev == w->outdev && st->st_ino == w->outino) {
-		dm_warn("%s: input file is output file, skipped",
-		    shown(sc, path->buf, path->len));
-		return;
-	}
+	/* its own output, rejects or report: read, it would be samples of
+	 * samples, or, for a --jsonl file written to as it is read, lines
+	 * without end */
+	for (i = 0; i < w->nown; i++)
+		if (st->st_dev == w->own[i].dev &&
+		    st->st_ino == w->own[i].ino) {
+			dm_warn("%s: input file is %s, skipped",
+			    shown(sc, path->buf, path->len), w->own[i].what);
+			return;
+		}
 	if ((fd = openat(dfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0) {
 		dm_warnx_errno("%s", shown(sc, path->buf, path->len));
 		sc->nerrors++;
@@ -1586,13 +1593,24 @@ dm_scan_init(struct dm_scan *sc, struct dm_io *io)
 	dm_buf_init(&w->toppath);
 	w->tty = -1;
 	w->topfd = -1;
-	if (fstat(1, &st) == 0 && S_ISREG(st.st_mode)) {
-		w->outreg = 1;
-		w->outdev = st.st_dev;
-		w->outino = st.st_ino;
-	}
+	if (fstat(1, &st) == 0)
+		dm_scan_own(sc, &st, "output file");
 	clock_gettime(CLOCK_MONOTONIC, &w->t_start);
 	w->t_last = w->t_start;
+}
+
+void
+dm_scan_own(struct dm_scan *sc, const struct stat *st, const char *what)
+{
+	struct dm_scanwork *w = sc->w;
+
+	/* only a regular file is read by the walk */
+	if (!S_ISREG(st->st_mode) ||
+	    w->nown == (int)(sizeof w->own / sizeof w->own[0]))
+		return;
+	w->own[w->nown].dev = st->st_dev;
+	w->own[w->nown].ino = st->st_ino;
+	w->own[w->nown++].what = what;
 }
 
 void

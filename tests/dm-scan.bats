@@ -1081,6 +1081,93 @@ EOF
 	assert_output $'{"b":2}\n{"a":1}'
 }
 
+@test "the rejects file is not read: skipped and said, status as without it" {
+	unset DM_REJECTS DM_REPORT
+	corpus
+	mkdir corpus/j
+	printf '{"a":1}\nbad\n' >corpus/j/d.jsonl
+	# --rejects in the tree: before, it was a file of the walk, read with
+	# what had been written to it
+	run_split dm-scan --jsonl --type jsonl --on-error=skip \
+	    --rejects corpus/rej.jsonl corpus
+	assert_status 1
+	assert_output '{"a":1}'
+	assert_stderr <<EOF
+dm-scan: corpus/j/d.jsonl:2:1: invalid JSON: expected a value
+dm-scan: corpus/rej.jsonl: input file is the rejects file, skipped
+dm-scan: 1 of 2 samples rejected
+EOF
+	R='{"file":"corpus/j/d.jsonl","line":2,"reason":"invalid JSON: expected a value","raw":"bad"}'
+	assert_file corpus/rej.jsonl "$R"
+	# $DM_REJECTS, added to: the rejects of the run before were samples
+	run_split env DM_REJECTS=corpus/rej.jsonl dm-scan --jsonl --type jsonl \
+	    --on-error=skip corpus
+	assert_status 1
+	assert_output '{"a":1}'
+	assert_stderr <<EOF
+dm-scan: corpus/j/d.jsonl:2:1: invalid JSON: expected a value
+dm-scan: corpus/rej.jsonl: input file is the rejects file, skipped
+dm-scan: 1 of 2 samples rejected
+EOF
+	assert_file corpus/rej.jsonl "$R"$'\n'"$R"
+	# named another way (a link to the folder, ./), reached through a
+	# link under --follow, an operand, a line of --from0: the same file
+	ln -s corpus link
+	ln -s rej.jsonl corpus/r.jsonl
+	printf 'corpus/j/../rej.jsonl\0' >list
+	run_split dm-scan --jsonl --type jsonl --on-error=skip --follow \
+	    --rejects ./link/rej.jsonl corpus/j corpus/r.jsonl --from0 list
+	assert_status 1
+	assert_output '{"a":1}'
+	assert_stderr <<EOF
+dm-scan: corpus/j/d.jsonl:2:1: invalid JSON: expected a value
+dm-scan: corpus/r.jsonl: input file is the rejects file, skipped
+dm-scan: corpus/j/../rej.jsonl: input file is the rejects file, skipped
+dm-scan: 1 of 2 samples rejected
+EOF
+	assert_file corpus/rej.jsonl "$R"
+}
+
+@test "the report file is not read: skipped and said, status 0" {
+	unset DM_REJECTS DM_REPORT
+	corpus
+	# --report in the tree: it is created when the run starts (it was
+	# only at its end: a report of runs before was read as a text file)
+	run_split dm-scan --report corpus/report.jsonl corpus
+	assert_success
+	assert_stderr 'dm-scan: corpus/report.jsonl: input file is the report file, skipped'
+	assert_output <<EOF
+{"path":"corpus/a.MD","id":"f8f5b13f1050354b","size":8,$M,"type":"md","encoding":"utf-8","text":"# Title\n"}
+{"path":"corpus/b.txt","id":"4792747ffe04f966","size":6,$M,"type":"txt","encoding":"utf-8","text":"hello\n"}
+{"path":"corpus/sub/c.html","id":"d81652ffed00cf47","size":5,$M,"type":"html","encoding":"utf-8","text":"deep\n"}
+EOF
+	# $DM_REPORT, a report of the run before in it
+	run_split env DM_REPORT=corpus/report.jsonl dm-scan corpus/sub corpus
+	assert_success
+	assert_stderr 'dm-scan: corpus/report.jsonl: input file is the report file, skipped'
+	assert_output <<EOF
+{"path":"corpus/sub/c.html","id":"d81652ffed00cf47","size":5,$M,"type":"html","encoding":"utf-8","text":"deep\n"}
+{"path":"corpus/a.MD","id":"f8f5b13f1050354b","size":8,$M,"type":"md","encoding":"utf-8","text":"# Title\n"}
+{"path":"corpus/b.txt","id":"4792747ffe04f966","size":6,$M,"type":"txt","encoding":"utf-8","text":"hello\n"}
+{"path":"corpus/sub/c.html","id":"d81652ffed00cf47","size":5,$M,"type":"html","encoding":"utf-8","text":"deep\n"}
+EOF
+	# named through a link and as an operand; --report overrides
+	# $DM_REPORT, which is then any file
+	ln -s corpus link
+	run_split env DM_REPORT=corpus/b.txt dm-scan \
+	    --report link/./report.jsonl corpus/report.jsonl corpus/b.txt
+	assert_success
+	assert_stderr 'dm-scan: corpus/report.jsonl: input file is the report file, skipped'
+	assert_output "{\"path\":\"corpus/b.txt\",\"id\":\"4792747ffe04f966\",\"size\":6,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"hello\n\"}"
+	# one line a run, none of them read
+	run jq -c '[.tool, .args, .status, .in, .out]' corpus/report.jsonl
+	assert_output <<'EOF'
+["dm-scan",["--report","corpus/report.jsonl","corpus"],0,3,3]
+["dm-scan",["corpus/sub","corpus"],0,4,4]
+["dm-scan",["--report","link/./report.jsonl","corpus/report.jsonl","corpus/b.txt"],0,1,1]
+EOF
+}
+
 # ---- limits ----
 
 @test "--max-size skips and reports larger files and members, --min-size smaller ones" {
