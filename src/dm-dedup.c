@@ -150,6 +150,46 @@ intopt(const char *arg, long long min, long long max, const char *name)
 	return (int)dm_strtonum(arg, min, max, name, usage);
 }
 
+/*
+ * --threshold: a decimal number from 0 to 1, digits with a point, an
+ * exponent (0.8, .8, 8e-1, as Python's float() and datasketch take it).
+ * strtod alone took what no one means as a threshold and said nothing:
+ * white space before it (' 0.8'), hex (0x1p-1 was 0.5), and an exponent
+ * too small to hold was refused though it is 0.
+ */
+static double
+thresholdopt(const char *arg)
+{
+	const char *s = arg + (*arg == '+' || *arg == '-');
+	size_t i, n;
+	double d;
+
+	i = strspn(s, "0123456789");
+	if (s[i] == '.') {
+		n = strspn(s + i + 1, "0123456789");
+		if (i == 0 && n == 0)
+			goto bad;
+		i += 1 + n;
+	} else if (i == 0)
+		goto bad;
+	if (s[i] == 'e' || s[i] == 'E') {
+		i += 1 + (s[i + 1] == '+' || s[i + 1] == '-');
+		if ((n = strspn(s + i, "0123456789")) == 0)
+			goto bad;
+		i += n;
+	}
+	if (s[i] != '\0')
+		goto bad;
+	/* an underflow is 0 or near it, in range; an overflow, out */
+	d = strtod(arg, NULL);
+	if (d >= 0 && d <= 1)
+		return d + 0.0;	/* -0 is 0, as --params shows it */
+bad:
+	dm_usage_die(usage, "--threshold: '%s' is not a number from 0 to 1",
+	    dm_quote(arg));
+	return -1;
+}
+
 static void
 onhup(int sig)
 {
@@ -175,7 +215,6 @@ main(int argc, char *argv[])
 	struct dm_sample *s;
 	uint64_t idx, next = 0;
 	int c, status, i, stdin_used;
-	char *end;
 	const char *tok = NULL, *modeopt = NULL;
 	int setw = 0, setperms = 0, setnear = 0, setexact = 0, setbands = 0;
 	int params = 0, stage = 0, setthr = 0, setname = 0, setsim = 0;
@@ -344,12 +383,7 @@ main(int argc, char *argv[])
 			break;
 		case OPT_THRESHOLD:
 			modeopt = "--threshold";
-			errno = 0;
-			r.d.threshold = strtod(optarg, &end);
-			if (end == optarg || *end || errno || !(r.d.threshold >= 0) ||
-			    r.d.threshold > 1)
-				dm_usage_die(usage, "--threshold: '%s' is not a "
-				    "number from 0 to 1", optarg);
+			r.d.threshold = thresholdopt(optarg);
 			setthr = 1;
 			break;
 		case OPT_TMP:

@@ -926,6 +926,31 @@ print(sum(1 for i in range(n) if f(i) == i))')
 	[[ ${stderr%%$'\n'*} == "dm-dedup: --threshold: '1.5' is not a number from 0 to 1" ]]
 }
 
+@test "--threshold is a decimal number from 0 to 1: no white space, hex, nan or inf" {
+	# strtod took ' 0.8' and 0x1p-1 (0.5), and refused 1e-400 (0)
+	local t want
+	for t in ' 0.8' '0.8 ' 0x1p-1 0X.8 nan -nan inf '' . e1 1e 1e+ 5. \
+	    -0.5 1.5 1e400 '0,5' 0.8x; do
+		run_split dm-dedup --near --threshold "$t" </dev/null
+		assert_status 2
+		want="dm-dedup: --threshold: '$t' is not a number from 0 to 1"
+		if [ "${stderr%%$'\n'*}" != "$want" ]; then
+			printf 'expected: %s\nactual: %s\n' "$want" "$stderr" >&2
+			return 1
+		fi
+	done
+	# a control character is shown escaped
+	run_split dm-dedup --near --threshold $'0.\x01' </dev/null
+	assert_status 2
+	[ "${stderr%%$'\n'*}" = "dm-dedup: --threshold: '0.\\x01' is not a number from 0 to 1" ]
+	for t in 0.8=0.8 .8=0.8 8e-1=0.8 80E-2=0.8 +0.5=0.5 -0=0 0=0 1=1 \
+	    1.0000000000000001=1 1e-400=0; do
+		run dm-dedup --near --params --threshold "${t%=*}"
+		assert_success
+		[ "$(jq -c .threshold <<<"$output")" = "${t#*=}" ]
+	done
+}
+
 # shards of the planted corpus, named in input order
 shards() {
 	$PY "$REF" plant 300 5 >all.jsonl
