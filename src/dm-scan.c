@@ -231,6 +231,32 @@ from_scan(struct dm_scan *sc, const struct from *f)
 	return r;
 }
 
+/*
+ * A list that is the rejects file would be emptied before it is read
+ * (--rejects; the run scanned nothing, status 0) or read as it is added
+ * to ($DM_REJECTS; its records became paths): refused before the rejects
+ * file is opened, as the tools refuse such an input (dm_rejects_input).
+ */
+static void
+from_rejects(const struct dm_io *io, const struct from *froms, size_t n)
+{
+	struct dm_buf name = DM_BUF_INIT;
+	const char *path = io->rejects_path;
+	struct stat rs, st;
+	size_t i;
+
+	if (path == NULL && (path = getenv("DM_REJECTS")) != NULL &&
+	    *path == '\0')
+		path = NULL;
+	if (path == NULL || stat(path, &rs) < 0 || !S_ISREG(rs.st_mode))
+		return;
+	for (i = 0; i < n; i++)
+		if (fstat(froms[i].fd, &st) == 0 && st.st_dev == rs.st_dev &&
+		    st.st_ino == rs.st_ino)
+			dm_die("%s: input file is the rejects file",
+			    shown(&name, froms[i].file));
+}
+
 static unsigned long long
 size_opt(const char *arg, const char *name)
 {
@@ -425,6 +451,7 @@ main(int argc, char *argv[])
 			dm_usage_die(usage, "-k: '%s' is a field of dm-scan's "
 			    "own", io.key);
 
+	from_rejects(&io, froms, nfrom);
 	dm_io_open(&io, 0, NULL);
 	repfd = ownfiles(&sc, &io, report);
 	/* operands of the command line first, then those of --from */

@@ -1314,6 +1314,29 @@ EOF
 	assert_stderr 'dm-scan: nosuch: No such file or directory'
 }
 
+@test "a --from list that is the rejects file is refused before it is emptied, status 2" {
+	unset DM_REJECTS DM_REPORT
+	corpus
+	printf 'corpus/b.txt\n' >list
+	# --rejects emptied the list: nothing scanned, nothing said, status 0
+	run_split dm-scan --from list --rejects ./list
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-scan: list: input file is the rejects file'
+	assert_file list 'corpus/b.txt'
+	# $DM_REJECTS is added to: its records were read back as paths
+	run_split env DM_REJECTS=list dm-scan --from0 "$TMP/list" corpus/a.MD
+	assert_status 2
+	assert_output ''
+	assert_stderr "dm-scan: $TMP/list: input file is the rejects file"
+	assert_file list 'corpus/b.txt'
+	# another rejects file: read as a list
+	run_split noid dm-scan --from list --rejects rej.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output "{\"path\":\"corpus/b.txt\",\"size\":6,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"hello\n\"}"
+}
+
 @test "--from reads its list as the scan goes: a line of 64 MB is not held, and is said with its number" {
 	corpus
 	# a list that is not one (a binary file, a path list cut by a
