@@ -88,7 +88,7 @@ struct dm_scan {
 
 /* Defaults: depth 4, max-size 64M, replace, 30 s a document; the clock of --progress starts. */
 void	 dm_scan_init(struct dm_scan *, struct dm_io *io);
-/* A file the run writes, st its fstat (standard output, which
+/* A file the run writes, st its fstat (standard output and error, which
  * dm_scan_init adds, the rejects file, the report file): a regular file
  * of the walk, or an operand, that is it (same device and inode) is not
  * read but said, "dm-scan: PATH: input file is WHAT, skipped". */

@@ -41,8 +41,8 @@ struct dm_scanwork {
 	int		 fedfail;	/* the member that feeds a streamed
 					 * archive could not be read (said) */
 	/* the files the run writes, when they are regular files: standard
-	 * output, the rejects file, the report file; a file of the walk
-	 * that is one (dm-scan dir > dir/out.jsonl) is not read */
+	 * output and error, the rejects file, the report file; a file of
+	 * the walk that is one (dm-scan dir > dir/out.jsonl) is not read */
 	struct {
 		dev_t		 dev;
 		ino_t		 ino;
@@ -1595,6 +1595,9 @@ dm_scan_init(struct dm_scan *sc, struct dm_io *io)
 	w->topfd = -1;
 	if (fstat(1, &st) == 0)
 		dm_scan_own(sc, &st, "output file");
+	/* 2> corpus/scan.log: the messages of the walk so far, a sample */
+	if (fstat(2, &st) == 0)
+		dm_scan_own(sc, &st, "standard error");
 	clock_gettime(CLOCK_MONOTONIC, &w->t_start);
 	w->t_last = w->t_start;
 }

@@ -1081,6 +1081,28 @@ EOF
 	assert_output $'{"b":2}\n{"a":1}'
 }
 
+@test "the file standard error writes is not read: skipped and said, status as without it" {
+	unset DM_REJECTS DM_REPORT
+	corpus
+	mkdir corpus/j
+	printf '{"a":1}\nbad\n' >corpus/j/d.jsonl
+	# 2> corpus/scan.log: the messages written before it was reached
+	# were a sample
+	dm-scan --jsonl --type jsonl,log --on-error=skip corpus \
+	    >out 2>corpus/scan.log && status=0 || status=$?
+	assert_status 1
+	assert_file out '{"a":1}'
+	assert_file corpus/scan.log <<EOF
+dm-scan: corpus/j/d.jsonl:2:1: invalid JSON: expected a value
+dm-scan: corpus/scan.log: input file is standard error, skipped
+dm-scan: 1 of 2 samples rejected
+EOF
+	# standard output and error in one file: it is the output
+	run bash -c 'dm-scan --type log corpus >corpus/scan.log 2>&1'
+	assert_success
+	assert_file corpus/scan.log 'dm-scan: corpus/scan.log: input file is output file, skipped'
+}
+
 @test "the rejects file is not read: skipped and said, status as without it" {
 	unset DM_REJECTS DM_REPORT
 	corpus
