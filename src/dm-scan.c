@@ -232,13 +232,16 @@ from_scan(struct dm_scan *sc, const struct from *f)
 }
 
 /*
- * A list that is the rejects file would be emptied before it is read
- * (--rejects; the run scanned nothing, status 0) or read as it is added
- * to ($DM_REJECTS; its records became paths): refused before the rejects
- * file is opened, as the tools refuse such an input (dm_rejects_input).
+ * An operand or a list that is the rejects file would be emptied before
+ * it is read (--rejects: 'dm-scan --jsonl --rejects a.jsonl a.jsonl' lost
+ * a.jsonl; a list scanned nothing, status 0) or read as it is added to
+ * ($DM_REJECTS: its records became samples, or paths): refused before
+ * the rejects file is opened, as the tools refuse such an input. A file
+ * met in a folder, or a line of a list, is skipped by the walk instead.
  */
 static void
-from_rejects(const struct dm_io *io, const struct from *froms, size_t n)
+rejects_inputs(const struct dm_io *io, int argc, char **argv,
+    const struct from *froms, size_t n)
 {
 	struct dm_buf name = DM_BUF_INIT;
 	const char *path = io->rejects_path;
@@ -250,6 +253,9 @@ from_rejects(const struct dm_io *io, const struct from *froms, size_t n)
 		path = NULL;
 	if (path == NULL || stat(path, &rs) < 0 || !S_ISREG(rs.st_mode))
 		return;
+	/* - is a file of that name to dm-scan: listed */
+	if (argc > 0)
+		dm_rejects_input(path, argc, argv, 1);
 	for (i = 0; i < n; i++)
 		if (fstat(froms[i].fd, &st) == 0 && st.st_dev == rs.st_dev &&
 		    st.st_ino == rs.st_ino)
@@ -451,7 +457,7 @@ main(int argc, char *argv[])
 			dm_usage_die(usage, "-k: '%s' is a field of dm-scan's "
 			    "own", io.key);
 
-	from_rejects(&io, froms, nfrom);
+	rejects_inputs(&io, argc, argv, froms, nfrom);
 	dm_io_open(&io, 0, NULL);
 	repfd = ownfiles(&sc, &io, report);
 	/* operands of the command line first, then those of --from */

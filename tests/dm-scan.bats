@@ -1133,17 +1133,17 @@ dm-scan: 1 of 2 samples rejected
 EOF
 	assert_file corpus/rej.jsonl "$R"$'\n'"$R"
 	# named another way (a link to the folder, ./), reached through a
-	# link under --follow, an operand, a line of --from0: the same file
+	# link under --follow, a line of --from0: the same file
 	ln -s corpus link
-	ln -s rej.jsonl corpus/r.jsonl
+	ln -s ../rej.jsonl corpus/j/r.jsonl
 	printf 'corpus/j/../rej.jsonl\0' >list
 	run_split dm-scan --jsonl --type jsonl --on-error=skip --follow \
-	    --rejects ./link/rej.jsonl corpus/j corpus/r.jsonl --from0 list
+	    --rejects ./link/rej.jsonl corpus/j --from0 list
 	assert_status 1
 	assert_output '{"a":1}'
 	assert_stderr <<EOF
 dm-scan: corpus/j/d.jsonl:2:1: invalid JSON: expected a value
-dm-scan: corpus/r.jsonl: input file is the rejects file, skipped
+dm-scan: corpus/j/r.jsonl: input file is the rejects file, skipped
 dm-scan: corpus/j/../rej.jsonl: input file is the rejects file, skipped
 dm-scan: 1 of 2 samples rejected
 EOF
@@ -1336,8 +1336,22 @@ EOF
 	assert_stderr 'dm-scan: nosuch: No such file or directory'
 }
 
-@test "a --from list that is the rejects file is refused before it is emptied, status 2" {
+@test "an operand or a --from list that is the rejects file is refused before it is emptied, status 2" {
 	unset DM_REJECTS DM_REPORT
+	printf '{"a":1}\n' >a.jsonl
+	# --rejects emptied the operand, then read it: no sample, status 0
+	run_split dm-scan --jsonl --rejects a.jsonl a.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-scan: a.jsonl: input file is the rejects file'
+	assert_file a.jsonl '{"a":1}'
+	# $DM_REJECTS, the operand a link to it
+	ln -s a.jsonl l.jsonl
+	run_split env DM_REJECTS=a.jsonl dm-scan --jsonl ./l.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-scan: ./l.jsonl: input file is the rejects file'
+	assert_file a.jsonl '{"a":1}'
 	corpus
 	printf 'corpus/b.txt\n' >list
 	# --rejects emptied the list: nothing scanned, nothing said, status 0
