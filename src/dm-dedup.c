@@ -252,11 +252,14 @@ main(int argc, char *argv[])
 	r.tmpdir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") :
 	    "/tmp";
 	r.setfd = r.idxfd = -1;
+	/* one stage word: an operand after it is a file, even one named
+	 * pairs, cluster or apply (it was taken for a second stage) */
 	for (i = 1; argc > 1 && i < 5; i++)
 		if (strcmp(argv[1], stages[i]) == 0) {
 			stage = i;
 			argv++;
 			argc--;
+			break;
 		}
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hk:o:V", longopts, NULL)) != -1) {

@@ -1052,6 +1052,26 @@ staged() {
 	dm-dedup apply rm shard-01.jsonl | cmp - one.out
 }
 
+@test "stages: the stage is the first word alone: a file after it named pairs or cluster is a file" {
+	printf '{"text":"a b"}\n{"text":"a b"}\n' >pairs
+	dm-dedup sign --exact -o sig1 pairs
+	# 'sign pairs' was taken for the stage pairs, and said that it takes
+	# no --exact
+	run_split dm-dedup sign pairs --exact -o sig2
+	assert_success
+	assert_stderr ''
+	diff -r sig1 sig2
+	mv sig2 cluster
+	run_split dm-dedup pairs cluster -o p
+	assert_success
+	assert_stderr ''
+	run_split dm-dedup cluster p -o rm
+	assert_success
+	run_split dm-dedup apply rm pairs
+	assert_success
+	assert_output '{"text":"a b"}'
+}
+
 # staged_mark MODE...: the stages with cluster --labels and apply --mark dup
 staged_mark() {
 	rm -rf sig pairs rm
