@@ -485,8 +485,11 @@ main(int argc, char *argv[])
 	status = dm_io_close(&io);
 	if (repfd >= 0)
 		close(repfd);
-	dm_report_counts(sc.nread + sc.nbinary + sc.nlarge + sc.nnotutf8 +
-	    sc.ndocs + sc.nnotext + sc.nlinks,
+	/* a file is a sample read, but the lines of a --jsonl file are
+	 * the samples: they were counted as one, under the lines written
+	 * and rejected of it */
+	dm_report_counts(sc.nread - sc.njsonl + io.nin + sc.nbinary +
+	    sc.nlarge + sc.nnotutf8 + sc.ndocs + sc.nnotext + sc.nlinks,
 	    io.out.nlines, io.nrejected);
 	if (sc.nbinary)
 		dm_report_drop("binary", sc.nbinary);

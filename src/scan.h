@@ -74,6 +74,9 @@ struct dm_scan {
 	/* counters */
 	unsigned long long nread;		/* files that gave samples: a JSONL
 						 * file, a PDF of many pages, one */
+	unsigned long long njsonl;		/* of them, JSONL files whose lines
+						 * were passed through (--jsonl):
+						 * their lines are io's nin */
 	unsigned long long nbinary, nlarge, nnotutf8, nspecial, nloops;
 	unsigned long long nsmall;		/* under --min-size */
 	unsigned long long nerrors;		/* unreadable files, bad archives */

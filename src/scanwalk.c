@@ -653,6 +653,7 @@ jsonl_lines(struct dm_scan *sc, struct src *s, const char *path, size_t plen)
 		dm_scan_progress(sc, 0);
 	}
 	sc->nread++;
+	sc->njsonl++;
 	dm_buf_free(&name);
 	dm_buf_free(&err);
 }

@@ -1824,6 +1824,27 @@ EOF
 	    '["o.cpio!/d/a.txt","hello there\n"]')" ]
 }
 
+@test "the report counts the lines of --jsonl files as the samples read, a text file as one" {
+	unset DM_REJECTS DM_REPORT
+	corpus
+	mkdir corpus/j
+	printf '{"a":1}\n{"a":2}\n\n{"a":3}\nbad\n' >corpus/j/d.jsonl
+	printf '{"b":1}\n' >corpus/j/e.jsonl
+	run_split dm-scan --jsonl --on-error=skip --report r.jsonl corpus
+	assert_status 1
+	[ "$(printf '%s\n' "$output" | wc -l)" -eq 7 ]
+	# the JSONL files were one sample read each, so 5 in, 7 out, 1
+	# rejected, and the funnel could not say what was kept
+	run jq -c '[.in, .out, .rejected]' r.jsonl
+	assert_output '[8,7,1]'
+	run dm-stats --funnel r.jsonl
+	assert_output <<EOF
+stage                                         in       out   dropped    kept
+dm-scan --jsonl --on-error=skip --...          8         7         1   87.5%
+  rejected                                                         1
+EOF
+}
+
 @test "a gzip of zeros read as an empty tar says what was read" {
 	head -c 10M /dev/zero | gzip >zeros.gz
 	run_split dm-scan zeros.gz
