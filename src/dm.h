@@ -590,7 +590,8 @@ char	*dm_slurp(const char *path);
 /* dm_slurp, with the length read in *len: a NUL byte would end the text
  * early (dm_src_nul). */
 char	*dm_slurp_len(const char *path, size_t *len);
-/* Opens --rejects and the operands. */
+/* Opens --rejects and the operands; argv NULL: the tool reads no input
+ * through io's reader (dm-scan), so none can be the rejects file. */
 void	 dm_io_open(struct dm_io *, int argc, char **argv);
 /* The next valid sample, or NULL at the end, on interrupt, or when a bad
  * line stopped the run. Bad lines are rejected through dm_io_reject. */

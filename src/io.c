@@ -143,7 +143,9 @@ dm_io_open(struct dm_io *io, int argc, char **argv)
 	}
 	dm_io_files0(io, &argc, &argv);
 	if (io->rejects_path) {
-		dm_rejects_input(io->rejects_path, argc, argv, io->listed);
+		if (argv != NULL)
+			dm_rejects_input(io->rejects_path, argc, argv,
+			    io->listed);
 		fd = open(io->rejects_path, flags, 0666);
 		if (fd < 0) {
 			dm_warnx_errno("%s", io->rejects_path);

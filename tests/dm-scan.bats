@@ -1371,6 +1371,16 @@ EOF
 	assert_success
 	assert_stderr ''
 	assert_output "{\"path\":\"corpus/b.txt\",\"size\":6,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"hello\n\"}"
+	# standard input is not read without --from -: it may be the
+	# rejects file
+	run_split noid dm-scan corpus/b.txt --rejects rej.jsonl <rej.jsonl
+	assert_success
+	assert_stderr ''
+	assert_output "{\"path\":\"corpus/b.txt\",\"size\":6,$M,\"type\":\"txt\",\"encoding\":\"utf-8\",\"text\":\"hello\n\"}"
+	run_split noid dm-scan --from - --rejects rej.jsonl <rej.jsonl
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-scan: <stdin>: input file is the rejects file'
 }
 
 @test "--from reads its list as the scan goes: a line of 64 MB is not held, and is said with its number" {
