@@ -405,13 +405,20 @@ dm_ssh_master_stop(struct dm_sshmaster *m)
  * shared connection the connection's sshd lives on. A watcher also stops
  * the group when that sshd itself is gone (the connection dropped), so a
  * host cut off from dm-run keeps no job running for long.
+ *
+ * A command started in the background by a shell without job control
+ * starts with SIGINT and SIGQUIT ignored, which a local job does not:
+ * env --default-signal (GNU coreutils 8.31 and later) gives them back
+ * their default, where the host's env can.
  */
 static const char wrapper[] =
     "f=${TMPDIR:-/tmp}/dm-run-$DM_RUN_TOKEN-$DM_JOB-$DM_ATTEMPT.pid; "
-    "exec 3<&0; "
+    "exec 3<&0; d=; "
+    "env --default-signal=INT,QUIT true 2>/dev/null && "
+    "d='env --default-signal=INT,QUIT'; "
     "if command -v setsid >/dev/null 2>&1; then "
-    "setsid /bin/sh -c \"$1\" 0<&3 3<&- & "
-    "else /bin/sh -c \"$1\" 0<&3 3<&- & fi; "
+    "setsid $d /bin/sh -c \"$1\" 0<&3 3<&- & "
+    "else $d /bin/sh -c \"$1\" 0<&3 3<&- & fi; "
     "c=$!; exec 0</dev/null 3<&-; echo $c >\"$f\"; p=$PPID; "
     "(while kill -0 $p 2>/dev/null && kill -0 $c 2>/dev/null; do sleep 1; done; "
     "if kill -0 $c 2>/dev/null; then kill -TERM -$c 2>/dev/null || kill -TERM $c; "

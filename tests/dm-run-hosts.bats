@@ -815,3 +815,26 @@ dm-run: job 2 (input bytes 4-7) failed 1 time: timed out after 10s"
 	run ssh_procs "$SSHD_PORT_b"
 	assert_output ''
 }
+
+@test "a job on a host starts with SIGINT and SIGQUIT at their default, as a local job does" {
+	sshd_start a
+	input 1 >in.jsonl
+	# SigIgn: the signals ignored, a mask in hexadecimal; bit 1 is
+	# SIGINT, bit 2 SIGQUIT
+	local cmd='cat >/dev/null; sed -n "s/^SigIgn:[[:space:]]*//p" /proc/self/status'
+	run_split dm-run -j 1 -- "$cmd" <in.jsonl
+	assert_success
+	local mask=$output
+	[ $((0x$mask & 6)) -eq 0 ]
+	run_split dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" -- "$cmd" <in.jsonl
+	assert_success
+	assert_stderr ''
+	[ $((0x$output & 6)) -eq 0 ]
+	# and a job interrupts itself as it would here
+	cmd='cat >/dev/null; sh -c "kill -INT \$\$; echo not stopped"; echo "after"'
+	run_split dm-run -j 1 -- "$cmd" <in.jsonl
+	local want=$output
+	[ "$want" = after ]
+	run_split dm-run --ssh "$SSH" -S "1/$SSHD_HOST_a" -- "$cmd" <in.jsonl
+	assert_output "$want"
+}
