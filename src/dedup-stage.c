@@ -535,7 +535,7 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 	struct dedup_group g;
 	struct merger *m, first;
 	struct runout *o;
-	size_t i, j, k, ns, nbd, nb, nl = 0, maxs, nsrc, n, nrec;
+	size_t i, j, k, ns, nbd, nb, nl = 0, maxs, nsrc, n, nrec, nd, nd2;
 	unsigned char *recs;
 	uint64_t *ids, id[2];
 	char **names, **bands, **labs, *end, *set, *bset;
@@ -554,13 +554,18 @@ dm_dedup_stage_pairs(struct dedup_run *r, int argc, char **argv)
 	if (nb == 0)
 		dm_die("%s: no signatures (no band-NNN directories)", argv[0]);
 	if (r->bandarg) {
+		/* digits only: strtol took ' 3', '+3', and '0-' as 0-0 */
+		nd = strspn(r->bandarg, "0123456789");
+		nd2 = r->bandarg[nd] == '-' ?
+		    strspn(r->bandarg + nd + 1, "0123456789") : 0;
+		errno = 0;
 		lo = hi = strtol(r->bandarg, &end, 10);
-		if (*end == '-')
+		if (*end == '-' && nd2 > 0)
 			hi = strtol(end + 1, &end, 10);
-		if (*end || lo < 0 || hi < lo || end == r->bandarg)
+		if (nd == 0 || *end || errno || hi < lo)
 			dm_usage_die(dm_dedup_usage,
 			    "--band: '%s' is not N or N-M",
-			    r->bandarg);
+			    dm_quote(r->bandarg));
 		if (hi >= (long)nb)
 			dm_die("--band %s: %s has %zu bands, 0 to %zu",
 			    r->bandarg, argv[0], nb, nb - 1);

@@ -951,6 +951,24 @@ print(sum(1 for i in range(n) if f(i) == i))')
 	done
 }
 
+@test "pairs --band is N or N-M in digits: no white space, sign, or open range" {
+	printf '{"text":"a b c d e f g"}\n{"text":"a b c d e f g"}\n' >s.jsonl
+	dm-dedup sign --near -o sig s.jsonl
+	usage=$(usage_of dm-dedup)
+	# strtol took ' 3' and '+1', and '0-' as 0-0
+	local b
+	for b in 0- ' 3' +1 1-0 x 0--1 '0-+1' '0- 1' 99999999999999999999 ''; do
+		run_split dm-dedup pairs sig --band "$b" -o p
+		assert_status 2
+		assert_stderr "dm-dedup: --band: '$b' is not N or N-M"$'\n'"$usage"
+	done
+	[ ! -e p ]
+	run_split dm-dedup pairs sig --band 0-1 -o p
+	assert_success
+	assert_stderr ''
+	[ "$(ls p)" = $'band-000.pairs\nband-001.pairs' ]
+}
+
 # shards of the planted corpus, named in input order
 shards() {
 	$PY "$REF" plant 300 5 >all.jsonl
