@@ -17,6 +17,26 @@
 #define JIT_STACK_START	(32 * 1024)
 #define JIT_STACK_MAX	(64 * 1024 * 1024)
 
+/*
+ * What one match may cost before it fails as one that takes too long, set
+ * here rather than left to how PCRE2 was built. The match limit counts
+ * backtracking steps and starts again at each place a search tries: ten
+ * million stop a pattern that backtracks without end, such as (a+)+$ on
+ * forty a's and a b, after 0.03 to 0.1 s of JIT code (0.2 to 0.5 s
+ * interpreted) on this kind of machine, while the operators' patterns
+ * (remove-urls and the others, anonymize, expand-macros, fix-unicode)
+ * stay under a hundred thousand on every sample of the bench corpus. The
+ * depth and heap limits only bind the interpreter, which runs when JIT
+ * code ran out of its stack: its frames take some 300 bytes a level on
+ * the heap, and grew to 1.3 GB in 17 s for (?:a|b)*$ over 8M characters
+ * before the match limit stopped them. 250,000 levels stop that within a
+ * second; a match that outgrew 64 MiB of JIT stack (some 4M levels for
+ * that pattern) seldom needs fewer.
+ */
+#define MATCH_LIMIT	10000000
+#define DEPTH_LIMIT	250000
+#define HEAP_LIMIT_KIB	(256 * 1024)
+
 /* PCRE2 reads at most 32 code units of a group name in a replacement. */
 #define NAME_MAX_LEN	32
 
@@ -42,6 +62,23 @@ adderror(struct dm_buf *err, int code)
 {
 	PCRE2_UCHAR msg[256];
 
+	/* A limit is no fault of PCRE2's: the message says what the
+	 * pattern did on the text of this sample. */
+	switch (code) {
+	case PCRE2_ERROR_MATCHLIMIT:
+		dm_buf_addf(err, "the pattern takes too long on this text "
+		    "(PCRE2 match limit of %d exceeded)", MATCH_LIMIT);
+		return;
+	case PCRE2_ERROR_DEPTHLIMIT:
+		dm_buf_addf(err, "the pattern nests too deep on this text "
+		    "(PCRE2 depth limit of %d exceeded)", DEPTH_LIMIT);
+		return;
+	case PCRE2_ERROR_HEAPLIMIT:
+		dm_buf_addf(err, "the pattern needs too much memory on this "
+		    "text (PCRE2 heap limit of %d MiB exceeded)",
+		    HEAP_LIMIT_KIB / 1024);
+		return;
+	}
 	if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
 		dm_buf_addf(err, "regular expression error %d", code);
 	else
@@ -114,6 +151,9 @@ dm_re_new(const char *pattern, const char *flags, struct dm_buf *err,
 	re->code = code;
 	re->md = must(pcre2_match_data_create_from_pattern(code, NULL));
 	re->mctx = must(pcre2_match_context_create(NULL));
+	pcre2_set_match_limit(re->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(re->mctx, DEPTH_LIMIT);
+	pcre2_set_heap_limit(re->mctx, HEAP_LIMIT_KIB);
 	pcre2_pattern_info(code, PCRE2_INFO_CAPTURECOUNT, &re->ncap);
 	/* Without JIT support the interpreter does the same work, slower. */
 	if (pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0) {
@@ -263,55 +303,97 @@ checkrepl(struct dm_re *re, const char *repl, struct dm_buf *err)
 	return 0;
 }
 
-int
-dm_re_replace(struct dm_re *re, const char *s, size_t n, const char *repl,
-    struct dm_buf *out, struct dm_buf *err)
+/* How dm_re_replace expands a replacement (checkrepl found it valid). */
+enum { REPL_LITERAL, REPL_NUMBERS, REPL_PCRE2 };
+
+static int
+replkind(const char *repl)
+{
+	const char *p;
+	int kind = REPL_LITERAL;
+
+	for (p = strchr(repl, '$'); p != NULL; p = strchr(p, '$')) {
+		p++;
+		if (*p == '$') {
+			p++;
+			kind = REPL_NUMBERS;
+			continue;
+		}
+		if (*p == '{')
+			p++;
+		if (*p < '0' || *p > '9')
+			return REPL_PCRE2;	/* a name or *MARK */
+		kind = REPL_NUMBERS;
+	}
+	return kind;
+}
+
+/* $$, $N and ${N} of repl for the match in o, an unset group as nothing,
+ * as pcre2_substitute reads them, without its cost at each match. */
+static void
+addnumbered(const char *s, const PCRE2_SIZE *o, const char *repl,
+    struct dm_buf *out)
+{
+	const char *p, *q;
+	unsigned long g;
+	int brace;
+
+	for (p = repl; (q = strchr(p, '$')) != NULL; p = q) {
+		dm_buf_add(out, p, (size_t)(q - p));
+		q++;
+		if (*q == '$') {
+			dm_buf_addc(out, '$');
+			q++;
+			continue;
+		}
+		if ((brace = *q == '{'))
+			q++;
+		for (g = 0; *q >= '0' && *q <= '9'; q++)
+			g = g * 10 + (unsigned long)(*q - '0');
+		if (brace)
+			q++;	/* the '}' */
+		if (o[2 * g] != PCRE2_UNSET)
+			dm_buf_add(out, s + o[2 * g], o[2 * g + 1] - o[2 * g]);
+	}
+	dm_buf_adds(out, p);
+}
+
+/*
+ * Appends the replacement for the match in re->md: the literal itself,
+ * its numbered groups, or what pcre2_substitute makes of it from the
+ * match as it is (names, *MARK).
+ */
+static int
+addrepl(struct dm_re *re, const char *s, size_t n, const char *repl,
+    size_t repllen, int kind, struct dm_buf *out, struct dm_buf *err)
 {
 	PCRE2_SIZE outlen;
-	uint32_t opts, nojit;
 	size_t want;
 	int rc;
 
-	if (s == NULL)
-		s = "";
-	if (checkrepl(re, repl, err) == -1)
-		return -1;
-
-	/* Most texts do not match: a plain match answers that cheaply. */
-	rc = domatch(re, s, n, 0, 0);
-	if (rc == PCRE2_ERROR_NOMATCH)
+	if (kind == REPL_LITERAL) {
+		dm_buf_add(out, repl, repllen);
 		return 0;
-	if (rc < 0) {
-		adderror(err, rc);
-		return -1;
 	}
-
-	/*
-	 * The first substitution reuses that match (SUBSTITUTE_MATCHED leaves
-	 * re->md as it was, so a retry can use it again). Unset groups insert
-	 * nothing, as in Python. A first guess at the size avoids running the
-	 * whole substitution twice in the common case.
-	 */
-	opts = PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH |
-	    PCRE2_SUBSTITUTE_MATCHED | PCRE2_SUBSTITUTE_UNSET_EMPTY;
-	nojit = 0;
-	want = n + n / 8 + strlen(repl) * 4 + 64;
+	if (kind == REPL_NUMBERS) {
+		addnumbered(s, pcre2_get_ovector_pointer(re->md), repl, out);
+		return 0;
+	}
+	want = repllen * 2 + 64;
 	for (;;) {
 		dm_buf_grow(out, want + 1);
 		outlen = want + 1;
 		rc = pcre2_substitute(re->code, (PCRE2_SPTR)s, n, 0,
-		    opts | nojit, re->md, re->mctx, (PCRE2_SPTR)repl,
-		    PCRE2_ZERO_TERMINATED, (PCRE2_UCHAR *)out->buf + out->len,
-		    &outlen);
+		    PCRE2_SUBSTITUTE_MATCHED | PCRE2_SUBSTITUTE_REPLACEMENT_ONLY |
+		    PCRE2_SUBSTITUTE_OVERFLOW_LENGTH |
+		    PCRE2_SUBSTITUTE_UNSET_EMPTY, re->md, re->mctx,
+		    (PCRE2_SPTR)repl, PCRE2_ZERO_TERMINATED,
+		    (PCRE2_UCHAR *)out->buf + out->len, &outlen);
 		if (rc >= 0)
 			break;
 		if (rc == PCRE2_ERROR_NOMEMORY && outlen != PCRE2_UNSET &&
 		    outlen > want + 1) {
 			want = outlen;
-			continue;
-		}
-		if (rc == PCRE2_ERROR_JIT_STACKLIMIT && nojit == 0) {
-			nojit = PCRE2_NO_JIT;
 			continue;
 		}
 		out->buf[out->len] = '\0';
@@ -322,7 +404,72 @@ dm_re_replace(struct dm_re *re, const char *s, size_t n, const char *repl,
 		return -1;
 	}
 	dm_buf_setlen(out, out->len + outlen);
+	return 0;
+}
+
+/*
+ * The matches are those of Python's re.sub, found as dm_re_next finds
+ * them: after an empty match the next search starts at the same place,
+ * where it must not match empty. pcre2_substitute's global mode retries
+ * there anchored instead, which JIT code cannot do, and the interpreter
+ * checks the UTF-8 of the rest of the text on each call
+ * (MATCH_INVALID_UTF): a pattern that matches empty at every place took
+ * time in the square of the text's length, minutes on a text of a few
+ * MB. A signal stops a replacement that has gone on for thousands of
+ * matches, with an error, rather than let the sample out half replaced
+ * or keep the tool from ending; a shorter one is finished first, as the
+ * sample would be without a pattern.
+ */
+int
+dm_re_replace(struct dm_re *re, const char *s, size_t n, const char *repl,
+    struct dm_buf *out, struct dm_buf *err)
+{
+	PCRE2_SIZE *o;
+	size_t pos, copied, mark, count, repllen;
+	int rc, notempty, kind, matched;
+
+	if (s == NULL)
+		s = "";
+	if (checkrepl(re, repl, err) == -1)
+		return -1;
+	kind = replkind(repl);
+	repllen = strlen(repl);
+	o = pcre2_get_ovector_pointer(re->md);
+	mark = out->len;
+	copied = pos = 0;
+	notempty = matched = 0;
+	for (count = 1; pos <= n; count++) {
+		if (count % 4096 == 0 && dm_interrupted) {
+			dm_buf_adds(err, "interrupted");
+			goto fail;
+		}
+		rc = domatch(re, s, n, pos,
+		    notempty ? PCRE2_NOTEMPTY_ATSTART : 0);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0) {
+			adderror(err, rc);
+			goto fail;
+		}
+		/* \K in a lookahead can end a match before it starts */
+		if (o[0] > o[1] || o[0] < copied) {
+			adderror(err, PCRE2_ERROR_BADSUBSPATTERN);
+			goto fail;
+		}
+		dm_buf_add(out, s + copied, o[0] - copied);
+		if (addrepl(re, s, n, repl, repllen, kind, out, err) < 0)
+			goto fail;
+		copied = pos = o[1];
+		notempty = o[0] == o[1];
+		matched = 1;
+	}
+	if (!matched)
+		return 0;
+	dm_buf_add(out, s + copied, n - copied);
 	return 1;
+fail:
+	dm_buf_setlen(out, mark);
+	return -1;
 }
 
 int

@@ -1120,12 +1120,12 @@ dm-filter: kept 1 of 1 samples"
 	assert_output ''
 	assert_stderr <<'EOF'
 dm-filter: in.jsonl:1: expression:2:23: float() of an array
-dm-filter: in.jsonl:2: expression:2:8: match limit exceeded
+dm-filter: in.jsonl:2: expression:2:8: the pattern takes too long on this text (PCRE2 match limit of 10000000 exceeded)
 dm-filter: 2 of 2 samples rejected
 EOF
 	assert_file rej.jsonl <<'EOF'
 {"file":"in.jsonl","line":1,"reason":"expression:2:23: float() of an array","raw":"{\"a\":[1],\"t\":\"x\"}"}
-{"file":"in.jsonl","line":2,"reason":"expression:2:8: match limit exceeded","raw":"{\"a\":2,\"t\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxz\"}"}
+{"file":"in.jsonl","line":2,"reason":"expression:2:8: the pattern takes too long on this text (PCRE2 match limit of 10000000 exceeded)","raw":"{\"a\":2,\"t\":\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxz\"}"}
 EOF
 	# from -f, the file and its line
 	printf '# rule\nfloat(a) >= 0\n' >r.dmf

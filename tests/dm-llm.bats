@@ -377,11 +377,11 @@ $usage"
 	llm_start
 	a=$(printf 'a%.0s' $(seq 40))
 	printf '%s\n' "{\"text\":\"$a!\"}" '{"text":"aa"}' >in.jsonl
-	want='{"text":"'$a'!","llm_error":{"status":200,"message":"--keep: match limit exceeded"}}'$'\n''{"text":"aa"}'
+	want='{"text":"'$a'!","llm_error":{"status":200,"message":"--keep: the pattern takes too long on this text (PCRE2 match limit of 10000000 exceeded)"}}'$'\n''{"text":"aa"}'
 	llm -p '{text}' --keep '^echo: (a|aa)*$' in.jsonl
 	assert_status 1
 	assert_output "$want"
-	[ "$(sed -n 1p <<<"$stderr")" = 'dm-llm: in.jsonl:1: HTTP 200: --keep: match limit exceeded' ]
+	[ "$(sed -n 1p <<<"$stderr")" = 'dm-llm: in.jsonl:1: HTTP 200: --keep: the pattern takes too long on this text (PCRE2 match limit of 10000000 exceeded)' ]
 	[ "$(llm_requests)" -eq 2 ]
 	# an answer from the cache is not asked for again either
 	llm -p '{text}' --cache c in.jsonl

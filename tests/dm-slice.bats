@@ -168,6 +168,18 @@ chunks() {
 	assert_output $'["ab",0,2,0,1]\n["cd",1,2,3,1]'
 }
 
+@test "--by regex:RE that backtracks without end on a text makes it a bad sample, with the reason" {
+	printf '%s\n' '{"text":"x\ny"}' '{"text":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"}' >in.jsonl
+	run_split timeout -k 5 20 dm-slice --on-error=skip --rejects rej.jsonl --by 'regex:(a+)+$' --size 5 in.jsonl
+	assert_status 1
+	assert_output '{"text":"x\ny","chunk":0,"chunks":1,"offset":0,"parent":1}'
+	assert_stderr <<'EOF'
+dm-slice: in.jsonl:2: the pattern takes too long on this text (PCRE2 match limit of 10000000 exceeded)
+dm-slice: 1 of 2 samples rejected
+EOF
+	[ "$(jq -r '[.line, .reason] | @tsv' rej.jsonl)" = "2	the pattern takes too long on this text (PCRE2 match limit of 10000000 exceeded)" ]
+}
+
 @test "--recursive gives the chunks of LangChain's Python splitter" {
 	in='{"text":"Hello world.\n\nThis is a test of the recursive splitter.\nIt has lines.\n\nÉté à Paris, 日本語のテキスト 🙂 done."}'
 	output=$(dm-slice --recursive --size 20 --overlap 5 <<<"$in" | chunks)

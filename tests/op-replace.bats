@@ -393,7 +393,7 @@ EOF
 	run_split dm-map 'replace pattern="(a+)+$" repl=x' <<< '{"text":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"}'
 	assert_status 2
 	assert_output ''
-	assert_stderr "dm-map: <stdin>:1: replace: match limit exceeded"
+	assert_stderr "dm-map: <stdin>:1: replace: the pattern takes too long on this text (PCRE2 match limit of 10000000 exceeded)"
 }
 
 @test "goes on after a runaway match with --on-error=skip" {
@@ -401,9 +401,61 @@ EOF
 	assert_status 1
 	assert_output '{"text":"bx"}'
 	assert_stderr <<'EOF'
-dm-map: <stdin>:1: replace: match limit exceeded
+dm-map: <stdin>:1: replace: the pattern takes too long on this text (PCRE2 match limit of 10000000 exceeded)
 dm-map: 1 of 2 samples rejected
 EOF
+}
+
+@test "a runaway match with --on-error=skip goes to the rejects file with its line and the reason" {
+	printf '%s\n' '{"text":"ba"}' '{"text":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"}' >in.jsonl
+	run_split timeout -k 5 20 dm-map --on-error=skip --rejects rej.jsonl 'replace pattern="(a+)+$" repl=x' in.jsonl
+	assert_status 1
+	assert_output '{"text":"bx"}'
+	assert_stderr <<'EOF'
+dm-map: in.jsonl:2: replace: the pattern takes too long on this text (PCRE2 match limit of 10000000 exceeded)
+dm-map: 1 of 2 samples rejected
+EOF
+	assert_file rej.jsonl <<'EOF'
+{"file":"in.jsonl","line":2,"reason":"replace: the pattern takes too long on this text (PCRE2 match limit of 10000000 exceeded)","raw":"{\"text\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab\"}"}
+EOF
+}
+
+# A repeated group over millions of characters outgrows the JIT stack; the
+# interpreter that takes over kept its frames on the heap, 1.3 GB and 19 s
+# before its match limit stopped it.
+@test "a match that nests too deep fails its sample within seconds, in bounded memory" {
+	/usr/bin/python3 -c 'print("{\"text\":\"" + "ab" * 4000000 + "\"}")' >ab.jsonl
+	run_split bash -c "$(mem_limit 600000)"'; exec timeout -k 5 20 dm-map "replace pattern=\"(?:a|b)*$\" repl=x" ab.jsonl'
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-map: ab.jsonl:1: replace: the pattern nests too deep on this text (PCRE2 depth limit of 250000 exceeded)'
+}
+
+# pcre2_substitute retried each empty match anchored, in the interpreter,
+# which read the UTF-8 of the rest of the text each time: the fuzz target
+# script hung on four replace pattern="" in a row.
+@test "a pattern that matches empty at every place replaces a long text in linear time" {
+	/usr/bin/python3 -c 'print("{\"text\":\"" + "q" * 300000 + "\"}")' >q.jsonl
+	run_split timeout -k 5 20 dm-map 'replace pattern="" repl="-"; replace pattern="(?=q)|$" repl="<$0>"' q.jsonl
+	assert_success
+	assert_stderr ''
+	[ "$output" = "{\"text\":\"$(printf -- '-<>q%.0s' $(seq 300000))-<>\"}" ]
+}
+
+@test "a search anchored with \\G matches after an empty match as regex.sub does" {
+	run_split dm-map 'replace pattern="\\Gx*" repl="-"' <<< '{"text":"xxa"}'
+	assert_success
+	assert_output '{"text":"--a"}'
+}
+
+@test "SIGTERM stops a replacement of millions of matches in one text" {
+	/usr/bin/python3 -c 'print("{\"text\":\"" + "q" * 10000000 + "\"}")' >q.jsonl
+	dm-map 'replace pattern="" repl="-"; replace pattern="" repl="-"' q.jsonl >out 2>err &
+	sleep 0.5
+	signal_and_wait $! TERM
+	assert_status 143
+	assert_bytes out ''
+	assert_bytes err $'dm-map: q.jsonl:1: replace: interrupted\n'
 }
 
 @test "handles a long text with many matches" {
