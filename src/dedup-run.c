@@ -162,7 +162,8 @@ dm_dedup_nearkey(struct dedup_run *r, struct dm_sample *s, uint64_t idx)
 	dm_buf_reset(&r->err);
 	if (dm_sample_text(s, r->io.key, &t, &n, &r->err) < 0)
 		return -1;
-	dm_dedup_shingles(d, t, n);
+	if (dm_dedup_shingles(d, t, n, &r->err) < 0)
+		return -1;
 	if (d->mode == DM_DEDUP_SIMHASH) {
 		/* Data-Juicer: no shingle gives the SimHash 0 */
 		h = dm_dedup_simhash(d);

@@ -767,10 +767,12 @@ split_spaces(struct dm_dedup *d, const char *s, size_t n)
 	}
 }
 
-static void	shingles(struct dm_dedup *, const char *, size_t);
+static int	shingles(struct dm_dedup *, const char *, size_t,
+		    struct dm_buf *);
 
-void
-dm_dedup_shingles(struct dm_dedup *d, const char *s, size_t n)
+int
+dm_dedup_shingles(struct dm_dedup *d, const char *s, size_t n,
+    struct dm_buf *err)
 {
 	d->nh = 0;
 	d->noff = 0;
@@ -779,13 +781,15 @@ dm_dedup_shingles(struct dm_dedup *d, const char *s, size_t n)
 	d->offmax = 2 * (size_t)d->window + OFFCHUNK;
 	d->text = s;
 	d->textlen = n;
-	shingles(d, s, n);
+	if (shingles(d, s, n, err) < 0)
+		return -1;
 	if (d->nblk > 0)
 		sha1_flush(d);
+	return 0;
 }
 
-static void
-shingles(struct dm_dedup *d, const char *s, size_t n)
+static int
+shingles(struct dm_dedup *d, const char *s, size_t n, struct dm_buf *err)
 {
 	size_t i, start;
 	int32_t cp = 0;
@@ -806,7 +810,7 @@ shingles(struct dm_dedup *d, const char *s, size_t n)
 			i++;
 		}
 		flushoff(d, s);
-		return;
+		return 0;
 	}
 	/* Data-Juicer: lower case, the ignore_pattern's matches removed,
 	 * then the tokenization */
@@ -816,17 +820,21 @@ shingles(struct dm_dedup *d, const char *s, size_t n)
 		n = d->t1.len;
 	}
 	if (d->ignore) {
-		struct dm_buf err = DM_BUF_INIT;
+		struct dm_buf why = DM_BUF_INIT;
 		int r;
 
 		dm_buf_reset(&d->t3);
-		if ((r = dm_re_replace(d->ignore, s, n, "", &d->t3, &err)) < 0)
-			dm_die("--ignore: %s", err.buf);
+		/* a match that fails (a limit of re.c's) fails the sample */
+		if ((r = dm_re_replace(d->ignore, s, n, "", &d->t3, &why)) < 0) {
+			dm_buf_addf(err, "--ignore: %s", why.buf);
+			dm_buf_free(&why);
+			return -1;
+		}
 		if (r > 0) {
 			s = d->t3.buf;
 			n = d->t3.len;
 		}
-		dm_buf_free(&err);
+		dm_buf_free(&why);
 	}
 	d->offkind = d->tok == DM_TOK_CHAR ? OFF_POINTS : OFF_TOKENS;
 	switch (d->tok) {
@@ -862,6 +870,7 @@ shingles(struct dm_dedup *d, const char *s, size_t n)
 		flushoff(d, s);
 		break;
 	}
+	return 0;
 }
 
 
@@ -1232,13 +1241,18 @@ fold(struct dm_dedup *d)
 size_t
 dm_dedup_shingleset(struct dm_dedup *d)
 {
+	struct dm_buf why = DM_BUF_INIT;
+
 	if (d->folded) {
 		/* hashed again, the set kept this time */
 		d->collect = 1;
 		d->nh = 0;
 		d->noff = 0;
 		d->nblk = 0;
-		shingles(d, d->text, d->textlen);
+		/* the text's second hashing: its first did not fail */
+		if (shingles(d, d->text, d->textlen, &why) < 0)
+			dm_die("%s", why.buf);
+		dm_buf_free(&why);
 		if (d->nblk > 0)
 			sha1_flush(d);
 		d->collect = 0;

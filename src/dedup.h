@@ -93,8 +93,10 @@ void	 dm_dedup_normalize(struct dm_dedup *, const char *s, size_t n,
 	    struct dm_buf *out);
 /* Hashes the shingles of a text into d->h (d->nh of them): sha1_hash32 for
  * Data-Juicer's MinHash, xxh64 for datatrove's, the first 8 bytes of MD5
- * (big-endian) for SimHash. Duplicates are kept. */
-void	 dm_dedup_shingles(struct dm_dedup *, const char *s, size_t n);
+ * (big-endian) for SimHash. Duplicates are kept. -1, with why in err, when
+ * --ignore's pattern fails on the text (re.c's limits). */
+int	 dm_dedup_shingles(struct dm_dedup *, const char *s, size_t n,
+	    struct dm_buf *err);
 /* The hashes in d->h are all the shingles' only for a short text: a long
  * one's are folded into the signatures as they come (d->nh is still 0 only
  * for no shingle). This sorts the set of the shingles' hashes into d->h, a

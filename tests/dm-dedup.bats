@@ -579,6 +579,25 @@ with open("in.jsonl", "w") as f, open("want", "w") as w:
 	assert_stderr "dm-dedup: --ignore: missing closing parenthesis at offset 1"$'\n'"$usage"
 }
 
+@test "--ignore whose match fails on a text (a limit of PCRE2's) fails that sample, with its file and line" {
+	printf '{"text":"one two three four five six"}\n{"text":"%s"}\n{"text":"one two three four five six"}\n' \
+	    "$(printf 'a%.0s' {1..40})b" >d.jsonl
+	why="--ignore: the pattern takes too long on this text (PCRE2 match limit of 10000000 exceeded)"
+	# the run died at once, with no line, even under --on-error=skip
+	run_split dm-dedup --near --preset data-juicer --on-error=skip --rejects rej.jsonl --ignore '(a+)+$' d.jsonl
+	assert_status 1
+	assert_output '{"text":"one two three four five six"}'
+	assert_stderr "dm-dedup: d.jsonl:2: $why
+dm-dedup: 1 of 3 samples rejected"
+	[ "$(jq -c '[.line, .reason]' rej.jsonl)" = "[2,\"$why\"]" ]
+	run_split dm-dedup --simhash --on-error=skip --ignore '(a+)+$' d.jsonl
+	assert_status 1
+	assert_output '{"text":"one two three four five six"}'
+	run_split dm-dedup --near --preset data-juicer --ignore '(a+)+$' d.jsonl
+	assert_status 2
+	assert_stderr "dm-dedup: d.jsonl:2: $why"
+}
+
 @test "near: signatures bit for bit around SHA-1's one-block limit, perms not a multiple of 32" {
 	# shingles of 54 to 65 bytes: up to 55 bytes SHA-1 pads them into one
 	# block, from 56 into two; 100 permutations end in a partial block
