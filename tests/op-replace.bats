@@ -451,8 +451,17 @@ EOF
 @test "SIGTERM stops a replacement of millions of matches in one text" {
 	/usr/bin/python3 -c 'print("{\"text\":\"" + "q" * 10000000 + "\"}")' >q.jsonl
 	dm-map 'replace pattern="" repl="-"; replace pattern="" repl="-"' q.jsonl >out 2>err &
-	sleep 0.5
-	signal_and_wait $! TERM
+	local pid=$! size i rchar
+	# once the line is read (what the process read(2) is the file's
+	# size), the replacements are under way, however slow the build or
+	# loaded the machine: a fixed sleep could fall in the reading
+	size=$(stat -c %s q.jsonl)
+	for ((i = 0; i < 1000; i++)); do
+		rchar=$(awk '$1 == "rchar:" { print $2 }' /proc/$pid/io 2>/dev/null)
+		[ "${rchar:-0}" -ge "$size" ] && break
+		sleep 0.01
+	done
+	signal_and_wait $pid TERM
 	assert_status 143
 	assert_bytes out ''
 	assert_bytes err $'dm-map: q.jsonl:1: replace: interrupted\n'
