@@ -374,9 +374,13 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 	posix_spawn_file_actions_adddup2(&fa, out[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, err[1], 2);
 	posix_spawnattr_init(&at);
+	/* whatever dm-run was started with (a script's background job has
+	 * SIGINT and SIGQUIT ignored), a job starts with these at their
+	 * default, here as on a host and on Slurm */
 	sigemptyset(&def);
 	sigaddset(&def, SIGPIPE);
 	sigaddset(&def, SIGINT);
+	sigaddset(&def, SIGQUIT);
 	sigaddset(&def, SIGTERM);
 	sigaddset(&def, SIGCHLD);
 	sigemptyset(&none);
