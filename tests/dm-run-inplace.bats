@@ -456,7 +456,7 @@ dm-filter: 1 of 25776 samples rejected"
 	    dm-run -j 1 --block 1M -- "dm-filter --on-error=skip 'len > 0'" <in >got 2>/dev/null || :
 	assert_same got want
 	n=$(grep -o '= [0-9]*$' tr | awk '{ n += $2 } END { print n + 0 }')
-	[ "$n" -le $((3 * 262144)) ]
+	[ "$n" -gt 0 ] && [ "$n" -le $((3 * 262144)) ]
 	# dm-slice names a sample without an id by its line: every job
 	# counts the lines before its block
 	sed 's/^{"id":[0-9]*,/{/' in >noid
