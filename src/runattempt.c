@@ -347,7 +347,14 @@ linevar(struct dm_sched *S, struct dm_job *j, int ranged)
  * the attempt of j: 0, or the error of posix_spawn (nothing is left
  * open). With ranged, a block cut in place is the job's to read: its
  * stdin is the file, and DM_RUN_RANGE says where the block is; else a
- * pipe gives it the block, and DM_RUN_PLAIN names that pipe. */
+ * pipe gives it the block, and DM_RUN_PLAIN names that pipe. A job that is
+ * one of the dm tools that take DM_RUN_RANGE (ranged, before the block is
+ * known to be cut in place) writes its output into a file of its held
+ * output, unless it streams (--unordered) or $TMPDIR has less room than
+ * --buffer beyond twice the block (a few tools write more than they read):
+ * dm-run then copies none of its bytes, and sendfile writes them out. On
+ * a smaller or fuller TMPDIR, the output goes through a pipe into memory
+ * as before, so that a run whose output fits in --buffer needs no disk. */
 static int
 spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
     const char *path, int search, char *const argv[], char **envp,
@@ -357,12 +364,16 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 	posix_spawnattr_t at;
 	sigset_t def, none;
 	char jobvar[32], slotvar[32], attvar[32], rangev[96], *linev, *rejv;
-	int in[2] = { -1, -1 }, out[2], err[2], e, k;
+	int in[2] = { -1, -1 }, out[2] = { -1, -1 }, err[2], e, k;
 
+	if (ranged && !S->o->unordered)
+		out[1] = dm_held_file(&j->out, S->o->buffer +
+		    2 * (unsigned long long)j->inlen);
 	ranged = ranged && !S->o->files &&
 	    rangevar(S, j, rangev, sizeof rangev);
 	if ((!S->o->files && !ranged && pipe2(in, O_CLOEXEC) < 0) ||
-	    pipe2(out, O_CLOEXEC) < 0 || pipe2(err, O_CLOEXEC) < 0)
+	    (out[1] < 0 && pipe2(out, O_CLOEXEC) < 0) ||
+	    pipe2(err, O_CLOEXEC) < 0)
 		dm_die("pipe: %s", strerror(errno));
 	posix_spawn_file_actions_init(&fa);
 	if (S->o->files)
@@ -412,12 +423,16 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 	posix_spawnattr_destroy(&at);
 	if (in[0] >= 0)
 		close(in[0]);
-	close(out[1]);
+	if (out[0] >= 0)
+		close(out[1]);	/* else the held output's own */
 	close(err[1]);
 	if (e != 0) {
 		if (in[1] >= 0)
 			close(in[1]);
-		close(out[0]);
+		if (out[0] >= 0)
+			close(out[0]);
+		else
+			dm_held_clear(&j->out);
 		close(err[0]);
 		j->pid = 0;
 		return e;
@@ -432,8 +447,10 @@ spawn(struct dm_sched *S, struct dm_jobslot *s, struct dm_job *j,
 		pipesize(j->fin);
 		dm_fd_nonblock(j->fin);
 	}
-	pipesize(j->fout);
-	dm_fd_nonblock(j->fout);
+	if (j->fout >= 0) {
+		pipesize(j->fout);
+		dm_fd_nonblock(j->fout);
+	}
 	dm_fd_nonblock(j->ferr);
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/uio.h>
 
 #include <dirent.h>
@@ -183,14 +184,13 @@ dm_fd_writeall(int fd, const char *p, size_t n)
 	return 0;
 }
 
-/* Moves h's chunks into a new unlinked file: O_TMPFILE never has a name,
- * and the mkstemp fallback loses it at once, so a killed dm-run leaves
- * nothing behind. */
+/* A new unlinked file in $TMPDIR, or -1 with errno: O_TMPFILE never has
+ * a name, and the mkstemp fallback loses it at once, so a killed dm-run
+ * leaves nothing behind. */
 static int
-spill(struct dm_held *h)
+tmpfile_new(void)
 {
 	struct dm_buf path = DM_BUF_INIT;
-	struct dm_chunk *c;
 	int fd;
 
 	fd = open(tmpdir(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
@@ -200,7 +200,44 @@ spill(struct dm_held *h)
 			unlink(path.buf);
 		dm_buf_free(&path);
 	}
-	if (fd < 0) {
+	return fd;
+}
+
+int
+dm_held_file(struct dm_held *h, unsigned long long room)
+{
+	struct statvfs sv;
+
+	if (h->fd >= 0 || h->head != NULL || h->len > 0 ||
+	    statvfs(tmpdir(), &sv) < 0 ||
+	    (unsigned long long)sv.f_bavail * sv.f_frsize < room)
+		return -1;
+	return h->fd = tmpfile_new();
+}
+
+int
+dm_held_filed(struct dm_held *h)
+{
+	struct stat st;
+
+	if (h->fd < 0 || h->head != NULL)
+		return 0;
+	if (fstat(h->fd, &st) < 0) {
+		dm_warnx_errno("%s: a job's output", tmpdir());
+		return -1;
+	}
+	h->len = (unsigned long long)st.st_size;
+	return 0;
+}
+
+/* Moves h's chunks into a new unlinked file. */
+static int
+spill(struct dm_held *h)
+{
+	struct dm_chunk *c;
+	int fd;
+
+	if ((fd = tmpfile_new()) < 0) {
 		dm_warnx_errno("%s: cannot make a temporary file", tmpdir());
 		return -1;
 	}

@@ -395,6 +395,9 @@ dm_job_finish(struct dm_sched *S, struct dm_job *j)
 		j->wstatus = j->termsig;
 	j->termsig = 0;
 	j->sigmark = NULL;
+	/* what the job wrote into its held output itself */
+	if (dm_held_filed(&j->out) < 0)
+		S->fatal = 1;
 	end = h->be->classify(S, j);
 	/* a rejected line from a host that could not be kept (reported) */
 	if (j->rejfail && (end == DM_END_OK || end == DM_END_REJECTS))

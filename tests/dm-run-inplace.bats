@@ -482,3 +482,86 @@ dm-filter: <stdin>:1:2: invalid JSON: expected a string key
 dm-filter: <stdin>: the file ends at byte 1000, before the block that dm-run gave this job (bytes $off to $size)
 dm-filter: 1 of 1 samples rejected"
 }
+
+@test "held output: a dm tool next to dm-run writes it into a file in TMPDIR, which dm-run sends out; through the shell, with --unordered or with TMPDIR short of room, through a pipe" {
+	for i in $(seq 1 400); do
+		printf '{"id":%d,"text":"%s"}\n' "$i" "$(head -c $((i * 37 % 300 + 1)) /dev/zero | tr '\0' 'w')"
+	done >in
+	dm-map upper <in >want
+	size=$(wc -c <want)
+	mkdir t
+	# traced CMD ARGS...: TMPDIR=t dm-run ARGS -- CMD in, into out, its
+	# writes traced with the files they go to
+	traced() {
+		local cmd=$1
+		shift
+		rm -f tr.*
+		TMPDIR=$PWD/t ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		    strace -ff -qq -y -e trace=write,writev,sendfile -o tr \
+		    dm-run -j 2 --block 4K "$@" -- "$cmd" in </dev/null >out
+	}
+	# bytes TEXT: the bytes the traced calls with TEXT returned
+	bytes() {
+		cat tr.* | grep -F "$1" | grep -o '= [0-9]*$' |
+		    awk '{ n += $2 } END { print n + 0 }'
+	}
+	# the jobs write into unlinked files in TMPDIR, dm-run sends them out
+	# in order, and copies none of their bytes
+	traced 'dm-map upper'
+	assert_same out want
+	[ "$(ls -A t)" = '' ]
+	[ "$(bytes "(1<$PWD/t/#")" -eq "$size" ]
+	[ "$(bytes "sendfile(1<$PWD/out>, ")" -eq "$size" ]
+	[ "$(bytes "writev(1<$PWD/out>")" -eq 0 ]
+	# the same with --output-dir: the parts are sent from those files
+	traced 'dm-map upper' --output-dir parts
+	cat parts/part-*.jsonl >out
+	assert_same out want
+	[ "$(bytes "(1<$PWD/t/#")" -eq "$size" ]
+	# through the shell, or streamed: a pipe, as before
+	sort want >want.sorted
+	for how in shell unordered; do
+		if [ $how = shell ]; then
+			traced 'dm-map upper | cat'
+			assert_same out want
+		else
+			traced 'dm-map upper' --unordered
+			sort out >out.sorted
+			assert_same out.sorted want.sorted
+		fi
+		[ "$(bytes "(1<$PWD/t/#")" -eq 0 ]
+		[ "$(bytes "sendfile(1<")" -eq 0 ]
+		[ "$(bytes "writev(1<$PWD/out>")" -eq "$size" ]
+	done
+	# a TMPDIR with less room than --buffer (64M) beyond twice the block:
+	# a pipe, and the output is held in memory as before
+	[ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null ||
+	    skip "needs root and unshare -m (a tmpfs of 1M)"
+	run_split unshare -m sh -c 'mount -t tmpfs -o size=1m tmpfs t &&
+	    TMPDIR=$PWD/t dm-run -j 2 --block 4K -- "dm-map upper" in </dev/null >out &&
+	    ls -A t'
+	assert_success
+	assert_output ''
+	assert_stderr ''
+	assert_same out want
+	# with room for --buffer beyond twice the block, a job's own output
+	# that fills TMPDIR fails the job with its tool's write error; through
+	# a pipe it is held in memory
+	head -40 in >in40
+	cmd="dm-map \"replace pattern='w' repl='wwwwwwww'\""
+	sh -c "$cmd" <in40 >want
+	[ "$(wc -c <want)" -gt 40000 ]
+	run_split unshare -m sh -c 'mount -t tmpfs -o size=16k tmpfs t &&
+	    for buf in 1K 64M; do
+		TMPDIR=$PWD/t dm-run --buffer $buf --retries 1 -- "$1" in40 \
+		    </dev/null >out
+		echo "status $? $(wc -c <out) $(ls -A t | wc -l)"
+	    done' sh "$cmd"
+	assert_output "status 2 0 0
+status 0 $(wc -c <want) 0"
+	assert_stderr "dm-map: write error: No space left on device
+dm-run: job 1 (input bytes 0-$(($(wc -c <in40) - 1))): exit status 2; trying again (2 of 2)
+dm-map: write error: No space left on device
+dm-run: job 1 (input bytes 0-$(($(wc -c <in40) - 1))) failed 2 times: exit status 2
+dm-run: job 1: dm-map: write error: No space left on device"
+}
