@@ -193,6 +193,9 @@ struct dm_sched {
 	int		 nhosts;
 	struct dm_jobslot *slots;
 	int		 nslots;
+	/* the bytes of the blocks done, and the seconds their jobs took:
+	 * the speed of a job, for a paced cutter */
+	double		 donebytes, donesecs;
 	int		 outpipe;	/* standard output's pipe size, or 0 */
 	/* the ssh backend's (runssh.c) */
 	struct dm_ssh	 ssh;

@@ -220,6 +220,24 @@ setup(struct dm_sched *S, const struct dm_runopts *o, int argc, char **argv)
 	S->nextprog = S->start + 0.5;
 }
 
+/* For a paced cutter, once jobs have been done: the bytes the running
+ * jobs have yet to do, at the speed of those done, told to the cutter. */
+static void
+pace(struct dm_sched *S)
+{
+	struct dm_job *j;
+	double speed, t = dm_now(), ahead = 0, n;
+
+	if (!S->cut.paced || S->donesecs <= 0)
+		return;
+	speed = S->donebytes / S->donesecs;
+	for (j = S->head; j; j = j->next)
+		if (j->state == DM_JOB_RUNNING &&
+		    (n = (double)j->len - speed * (t - j->t0)) > 0)
+			ahead += n;
+	dm_cutter_pace(&S->cut, (unsigned long long)ahead);
+}
+
 /* Cuts blocks into jobs while there is room; reads without waiting only
  * when no pipe has to be waited on. 1 when the input wants polling. */
 static int
@@ -230,12 +248,15 @@ feed(struct dm_sched *S)
 	int queued = 0, n;
 
 	/* Blocks waiting for a slot: one for each free slot, and one more
-	 * ready for the next slot that frees. */
+	 * ready for the next slot that frees; a paced block is cut only
+	 * when its slot frees, when its share is known. */
 	for (j = S->head; j; j = j->next)
 		queued += j->state == DM_JOB_QUEUED;
 	while (!S->halting && !S->fatal && !dm_interrupted &&
-	    S->nlive < S->window && queued <= S->nslots - S->nrunning &&
+	    S->nlive < S->window &&
+	    queued <= S->nslots - S->nrunning - S->cut.paced &&
 	    !dm_cutter_done(&S->cut)) {
+		pace(S);
 		if (dm_cutter_next(&S->cut, &b)) {
 			n = S->nlive;
 			dm_job_new(S, &b);

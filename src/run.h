@@ -65,6 +65,10 @@ struct dm_cutter {
 	 * that share the file, and the largest and smallest block */
 	int		 slots;
 	size_t		 bulk, least;
+	/* paced: the blocks after the first are sized by the jobs' speed
+	 * (dm_cutter_pace), want being the next one's size, or 0 */
+	int		 paced;
+	unsigned long long want;
 	/* whether the blocks' lines are counted (line, dm_block.line):
 	 * when a job may have a dm tool read its block (DM_RUN_LINE) */
 	int		 count;
@@ -138,6 +142,10 @@ ssize_t	 dm_cutter_send(const struct dm_cutter *, int fd,
  * 0, or -1 (reported). */
 int	 dm_cutter_hash(struct dm_cutter *, unsigned long long off,
 	    size_t n, uint64_t *);
+/* For a paced cutter: the next block is sized so that, with ahead bytes
+ * still to be done by the running jobs, every slot ends at the same time:
+ * its share of what is left. */
+void	 dm_cutter_pace(struct dm_cutter *, unsigned long long ahead);
 /* Says that the file is shorter than when the run began, once a run:
  * each place that finds it would say it again. */
 void	 dm_cutter_shorter(struct dm_cutter *);

@@ -464,6 +464,8 @@ dm_job_finish(struct dm_sched *S, struct dm_job *j)
 	S->ndone++;
 	h->ndone++;
 	S->bytesdone += j->len;
+	S->donebytes += (double)j->len;
+	S->donesecs += t - j->t0;
 	if (end == DM_END_REJECTS)
 		S->rejects = 1;
 	dm_block_free(j->in, j->incap);
