@@ -1,4 +1,5 @@
 /* err.c - messages, allocation that never fails, signals, exit status */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -443,6 +444,13 @@ dm_duration(const char *s)
 	if (*s == '\0')
 		return -1;
 	while (*s) {
+		/* decimal only: strtod would take white space, a sign,
+		 * hex (0x1p4) and nan */
+		if (!isdigit((unsigned char)*s) && !(*s == '.' &&
+		    isdigit((unsigned char)s[1])))
+			return -1;
+		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+			return -1;
 		errno = 0;
 		v = strtod(s, &end);
 		if (end == s || errno || v < 0 || !isfinite(v))

@@ -61,6 +61,16 @@ sample_input() {
 	run_split dm-run --timeout 5x cat </dev/null
 	assert_status 2
 	assert_stderr "dm-run: --timeout: '5x' is not a duration"$'\n'"$usage"
+	# decimal numbers only, each with its unit or none
+	for d in 0x10 0x1p4s ' 5' +5 '1s -1s' '1m 2s' nan infs .s; do
+		run_split dm-run --timeout "$d" cat </dev/null
+		assert_status 2
+		assert_stderr "dm-run: --timeout: '$d' is not a duration"$'\n'"$usage"
+	done
+	for d in 5 .5 1.5s 500ms 1m30s 1h2m3.5s 1e1; do
+		run_split dm-run --timeout "$d" cat </dev/null
+		assert_success
+	done
 }
 
 @test "options end at COMMAND: the operands after it are input files" {
