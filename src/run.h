@@ -183,9 +183,9 @@ void	 dm_held_clear(struct dm_held *);	/* back to DM_HELD_INIT */
 /*
  * The file for a job to write its output into itself, for an empty h, in
  * a $TMPDIR with at least room bytes free: its descriptor (h's, for the
- * job to duplicate), or -1 (the job writes into a pipe then). Once the job has ended,
- * dm_held_filed takes what it wrote as h's bytes: 0, or -1 (reported).
- * A job whose output is not in such a file needs no call.
+ * job to duplicate), or -1 (the job writes into a pipe then). Once the
+ * job has ended, dm_held_filed takes what it wrote as h's bytes: 0, or -1
+ * (reported); for any other h, it changes nothing.
  */
 int	 dm_held_file(struct dm_held *, unsigned long long room);
 int	 dm_held_filed(struct dm_held *);

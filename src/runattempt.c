@@ -347,10 +347,10 @@ linevar(struct dm_sched *S, struct dm_job *j, int ranged)
  * the attempt of j: 0, or the error of posix_spawn (nothing is left
  * open). With ranged, a block cut in place is the job's to read: its
  * stdin is the file, and DM_RUN_RANGE says where the block is; else a
- * pipe gives it the block, and DM_RUN_PLAIN names that pipe. A job that is
- * one of the dm tools that take DM_RUN_RANGE (ranged, before the block is
- * known to be cut in place) writes its output into a file of its held
- * output, unless it streams (--unordered) or $TMPDIR has less room than
+ * pipe gives it the block, and DM_RUN_PLAIN names that pipe. A job that
+ * runs one of the dm tools that take DM_RUN_RANGE (ranged as given, whether
+ * or not the block is cut in place) writes its output into the file of its
+ * held output, unless it streams (--unordered) or $TMPDIR has less room than
  * --buffer beyond twice the block (a few tools write more than they read):
  * dm-run then copies none of its bytes, and sendfile writes them out. On
  * a smaller or fuller TMPDIR, the output goes through a pipe into memory

@@ -253,7 +253,7 @@ dm_cutter_inplace(struct dm_cutter *c)
  * first ones are cut at once, each next one when a slot frees, as that
  * slot's share of what is left, counting what the running jobs still have
  * to do at the speed of the jobs done so far. Both slots then end
- * together with five or six jobs: 0.57-0.60 s.
+ * together with four to six jobs: 0.57-0.60 s.
  */
 #define OWNMAX	(64 * 1024 * 1024)
 #define OWNLEAST (1024 * 1024)
