@@ -538,6 +538,11 @@ dm-filter: 1 of 1 samples rejected"
 	[ "$(bytes "(1<$PWD/t/#")" -eq "$size" ]
 	[ "$(bytes "sendfile(1<$PWD/out>, ")" -eq "$size" ]
 	[ "$(bytes "writev(1<$PWD/out>")" -eq 0 ]
+	# sendfile cannot write to a file opened to append: copied
+	echo first >out
+	TMPDIR=$PWD/t dm-run -j 2 --block 4K -- 'dm-map upper' in >>out
+	{ echo first; cat want; } >want.app
+	assert_same out want.app
 	# the same with --output-dir: the parts are sent from those files
 	traced 'dm-map upper' --output-dir parts
 	cat parts/part-*.jsonl >out
