@@ -179,7 +179,8 @@ unescape_html(const char *s, size_t n, struct dm_buf *out)
 #define MACROMAN	8
 
 struct fix;
-static void fix_encoding(struct fix *, const char *, size_t, struct dm_buf *);
+static int fix_encoding(struct fix *, const char *, size_t, struct dm_buf *,
+    struct dm_buf *);
 
 /* A byte class of ftfy's byte patterns: up to three ranges. */
 struct bset {
@@ -442,16 +443,14 @@ struct fix {
 	struct dm_re		*detector;	/* its UTF-8 detector */
 };
 
+/* 1 when ftfy finds mojibake, 0 when not, -1 (err says why) when the
+ * match failed, which must not pass for "no mojibake" */
 static int
-is_bad(struct fix *f, const char *s, size_t n)
+is_bad(struct fix *f, const char *s, size_t n, struct dm_buf *err)
 {
-	struct dm_buf err = DM_BUF_INIT;
 	size_t ov[2];
-	int r;
 
-	r = dm_re_match(f->bad, s, n, 0, ov, &err);
-	dm_buf_free(&err);
-	return r == 1;
+	return dm_re_match(f->bad, s, n, 0, ov, err);
 }
 
 /* fix_c1_controls, also a step of its own below */
@@ -476,19 +475,27 @@ c1_controls(const char *s, size_t n, struct dm_buf *out)
 }
 
 /* decode_inconsistent_utf8: each piece the detector finds, shorter than
- * the text and bad, is fixed on its own. */
-static void
-inconsistent(struct fix *f, const char *s, size_t n, struct dm_buf *out)
+ * the text and bad, is fixed on its own. -1 when a match failed. */
+static int
+inconsistent(struct fix *f, const char *s, size_t n, struct dm_buf *out,
+    struct dm_buf *err)
 {
-	struct dm_buf err = DM_BUF_INIT, piece = DM_BUF_INIT;
+	struct dm_buf piece = DM_BUF_INIT;
 	size_t pos = 0, ov[2];
+	int r = 0, bad = 0;
 
 	dm_buf_reset(out);
-	while (pos <= n && dm_re_match(f->detector, s, n, pos, ov, &err) == 1) {
+	while (pos <= n &&
+	    (r = dm_re_match(f->detector, s, n, pos, ov, err)) == 1) {
 		dm_buf_add(out, s + pos, ov[0] - pos);
+		bad = 0;
 		if (ov[1] - ov[0] < n && ov[1] > ov[0] &&
-		    is_bad(f, s + ov[0], ov[1] - ov[0])) {
-			fix_encoding(f, s + ov[0], ov[1] - ov[0], &piece);
+		    (bad = is_bad(f, s + ov[0], ov[1] - ov[0], err)) == -1)
+			break;
+		if (bad) {
+			if ((r = fix_encoding(f, s + ov[0], ov[1] - ov[0],
+			    &piece, err)) == -1)
+				break;
 			dm_buf_add(out, piece.buf, piece.len);
 		} else
 			dm_buf_add(out, s + ov[0], ov[1] - ov[0]);
@@ -500,25 +507,31 @@ inconsistent(struct fix *f, const char *s, size_t n, struct dm_buf *out)
 		} else
 			pos = ov[1];
 	}
+	dm_buf_free(&piece);
+	if (r == -1 || bad == -1)
+		return -1;
 	if (pos < n)
 		dm_buf_add(out, s + pos, n - pos);
-	dm_buf_free(&piece);
-	dm_buf_free(&err);
+	return 0;
 }
 
-/* One step of ftfy's fix_encoding; out gets the text, changed or not. */
-static void
-encoding_step(struct fix *f, const char *s, size_t n, struct dm_buf *out)
+/* One step of ftfy's fix_encoding; out gets the text, changed or not.
+ * -1 when a match failed. */
+static int
+encoding_step(struct fix *f, const char *s, size_t n, struct dm_buf *out,
+    struct dm_buf *err)
 {
 	struct dm_buf b = DM_BUF_INIT, tmp = DM_BUF_INIT;
-	int e, possible[FTFY_NENC];
+	int e, r = 0, possible[FTFY_NENC];
 	int done = 0;
 
 	dm_buf_reset(out);
-	if (n == 0 || is_ascii(s, n) || !is_bad(f, s, n)) {
+	if (n == 0 || is_ascii(s, n) || (r = is_bad(f, s, n, err)) == 0) {
 		dm_buf_add(out, s, n);
-		return;
+		return 0;
 	}
+	if (r == -1)
+		return -1;
 	for (e = 0; e < FTFY_NENC && !done; e++) {
 		possible[e] = encode(e, s, n, &b) == 0;
 		if (!possible[e])
@@ -536,10 +549,14 @@ encoding_step(struct fix *f, const char *s, size_t n, struct dm_buf *out)
 	if (!done) {
 		size_t ov[2];
 
-		if (dm_re_match(f->detector, s, n, 0, ov, &tmp) == 1) {
-			inconsistent(f, s, n, out);
-			if (out->len != n || memcmp(out->buf, s, n) != 0)
-				done = 1;
+		if ((r = dm_re_match(f->detector, s, n, 0, ov, err)) == 1 &&
+		    (r = inconsistent(f, s, n, out, err)) == 0 &&
+		    (out->len != n || memcmp(out->buf, s, n) != 0))
+			done = 1;
+		if (r == -1) {
+			dm_buf_free(&b);
+			dm_buf_free(&tmp);
+			return -1;
 		}
 	}
 	/* ftfy asks whether "windows-1252" is among the possible encodings,
@@ -566,20 +583,25 @@ encoding_step(struct fix *f, const char *s, size_t n, struct dm_buf *out)
 	}
 	dm_buf_free(&b);
 	dm_buf_free(&tmp);
+	return 0;
 }
 
 /* fix_encoding: steps until one changes nothing. */
 #define MAXSTEPS	16
 
-static void
-fix_encoding(struct fix *f, const char *s, size_t n, struct dm_buf *out)
+static int
+fix_encoding(struct fix *f, const char *s, size_t n, struct dm_buf *out,
+    struct dm_buf *err)
 {
 	struct dm_buf cur = DM_BUF_INIT;
 	int i;
 
 	dm_buf_add(&cur, s, n);
 	for (i = 0; i < MAXSTEPS; i++) {
-		encoding_step(f, cur.buf, cur.len, out);
+		if (encoding_step(f, cur.buf, cur.len, out, err) == -1) {
+			dm_buf_free(&cur);
+			return -1;
+		}
 		if (out->len == cur.len && memcmp(out->buf, cur.buf,
 		    cur.len) == 0)
 			break;
@@ -588,6 +610,7 @@ fix_encoding(struct fix *f, const char *s, size_t n, struct dm_buf *out)
 	dm_buf_reset(out);
 	dm_buf_add(out, cur.buf, cur.len);
 	dm_buf_free(&cur);
+	return 0;
 }
 
 static int
@@ -783,7 +806,12 @@ fix_segment(struct fix *f, const char *in, size_t n, int html,
 				other++;
 		} else
 			other++;
-		fix_encoding(f, s, len, &enc);
+		if (fix_encoding(f, s, len, &enc, err) == -1) {
+			dm_buf_free(&cur);
+			dm_buf_free(&un);
+			dm_buf_free(&enc);
+			return -1;
+		}
 		fixers(enc.buf, enc.len, &f->a, &f->b);
 		if (normalize(f->form, f->a.buf, f->a.len, &f->b, err) < 0) {
 			dm_buf_free(&cur);

@@ -29,15 +29,23 @@ static size_t nodes;
 
 static struct dm_re *yint, *yfloat;
 
+/* The first error of a load ("line:col: what"), empty when none. */
+static struct dm_buf loaderr;
+
+/* 1 when re matches s, 0 when not, -1 when the match failed (a PCRE2
+ * limit): that is an error of n, not a scalar that is no number. */
 static int
-fullmatch(struct dm_re *re, const char *s)
+fullmatch(struct dm_re *re, const char *s, const struct dm_ynode *n)
 {
 	size_t ov[2];
 	struct dm_buf err = DM_BUF_INIT;
 	int r = dm_re_match(re, s, strlen(s), 0, ov, &err);
 
+	if (r == -1 && loaderr.len == 0)
+		dm_buf_addf(&loaderr, "%lu:%lu: cannot tell whether the "
+		    "scalar is a number: %s", n->line, n->col, err.buf);
 	dm_buf_free(&err);
-	return r == 1;
+	return r;
 }
 
 /*
@@ -125,6 +133,7 @@ static void
 number(struct dm_ynode *n)
 {
 	struct dm_buf b = DM_BUF_INIT, err = DM_BUF_INIT;
+	int r;
 
 	if (yint == NULL) {
 		yint = dm_re_new(YINT, "", &err, NULL);
@@ -134,13 +143,13 @@ number(struct dm_ynode *n)
 	}
 	if (strchr("+-0123456789.", *n->val) == NULL || *n->val == '\0')
 		return;
-	if (fullmatch(yint, n->val)) {
+	if ((r = fullmatch(yint, n->val, n)) == 1) {
 		n->num = DM_YN_INT;
 		if (yamlint(n->val, &b) == 0) {
 			free(n->val);
 			n->val = dm_buf_detach(&b, NULL);
 		}
-	} else if (fullmatch(yfloat, n->val)) {
+	} else if (r == 0 && fullmatch(yfloat, n->val, n) == 1) {
 		n->num = DM_YN_FLOAT;
 		yamlfloat(n->val, &b);
 		free(n->val);
@@ -160,9 +169,6 @@ hash(const char *s)
 		h = (h ^ (unsigned char)*s) * 16777619u;
 	return h;
 }
-
-/* The first bad merge of a load ("line:col: what"), empty when none. */
-static struct dm_buf mergeerr;
 
 /* Whether a key is YAML 1.1's merge key: << unquoted, or tagged !!merge. */
 static int
@@ -217,8 +223,8 @@ flatten(yaml_document_t *doc, yaml_node_t *yn, struct pairs *out,
 			continue;
 		}
 		if (v->type != YAML_SEQUENCE_NODE) {
-			if (mergeerr.len == 0)
-				dm_buf_addf(&mergeerr, "%lu:%lu: expected a "
+			if (loaderr.len == 0)
+				dm_buf_addf(&loaderr, "%lu:%lu: expected a "
 				    "mapping or list of mappings for merging, "
 				    "but found a scalar",
 				    (unsigned long)v->start_mark.line + 1,
@@ -233,8 +239,8 @@ flatten(yaml_document_t *doc, yaml_node_t *yn, struct pairs *out,
 			m = yaml_document_get_node(doc, *it);
 			if (m->type == YAML_MAPPING_NODE)
 				flatten(doc, m, &sub[i], depth + 1);
-			else if (mergeerr.len == 0)
-				dm_buf_addf(&mergeerr, "%lu:%lu: expected a "
+			else if (loaderr.len == 0)
+				dm_buf_addf(&loaderr, "%lu:%lu: expected a "
 				    "mapping for merging, but found a %s",
 				    (unsigned long)m->start_mark.line + 1,
 				    (unsigned long)m->start_mark.column + 1,
@@ -591,6 +597,7 @@ dm_yaml_load(const char *path, struct dm_buf *err)
 		return NULL;
 	}
 	dm_buf_free(&in.seen);
+	dm_buf_reset(&loaderr);
 	if ((root = yaml_document_get_root_node(&doc)) == NULL) {
 		n = dm_xcalloc(1, sizeof *n);
 		n->kind = DM_Y_MAP;
@@ -598,11 +605,10 @@ dm_yaml_load(const char *path, struct dm_buf *err)
 		n->kid = dm_xcalloc(1, sizeof *n->kid);
 	} else {
 		nodes = 0;
-		dm_buf_reset(&mergeerr);
 		n = convert(&doc, root, 0);
 	}
-	if (mergeerr.len > 0) {
-		dm_buf_addf(err, "%s:%s", path, mergeerr.buf);
+	if (loaderr.len > 0) {
+		dm_buf_addf(err, "%s:%s", path, loaderr.buf);
 		dm_yaml_free(n);
 		n = NULL;
 	}

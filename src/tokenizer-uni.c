@@ -67,23 +67,23 @@ findnew(void)
 	struct dm_re *re;
 	size_t off, ov[2], cap = 0;
 	int32_t cp;
-	int n;
+	int n, r;
 
 	nnew = 0;
-	if ((re = dm_re_new("\\p{Cn}", "", &err, &off)) == NULL) {
-		dm_buf_free(&err);
-		return;
-	}
+	if ((re = dm_re_new("\\p{Cn}", "", &err, &off)) == NULL)
+		dm_die("\\p{Cn}: %s", err.buf);
 	for (cp = 0; cp < 0x110000; cp++) {
 		if (known(cp) || utf8proc_category(cp) == UTF8PROC_CATEGORY_CN ||
 		    (cp >= 0xd800 && cp <= 0xdfff))
 			continue;
 		n = (int)utf8proc_encode_char(cp, u);
-		if (dm_re_match(re, (const char *)u, (size_t)n, 0, ov,
-		    &err) != 1) {
-			dm_buf_reset(&err);
+		/* a failed match must not leave the character out unsaid
+		 * (on one character, no limit of re.c is near) */
+		if ((r = dm_re_match(re, (const char *)u, (size_t)n, 0, ov,
+		    &err)) == -1)
+			dm_die("\\p{Cn} on U+%04X: %s", (unsigned)cp, err.buf);
+		if (r == 0)
 			continue;
-		}
 		if ((size_t)nnew == cap) {
 			cap = cap ? cap * 2 : 1024;
 			newcp = dm_xreallocarray(newcp, cap, sizeof *newcp);
