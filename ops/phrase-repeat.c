@@ -185,7 +185,10 @@ pr_filter(void *state, struct dm_sample *smp, const char *s, size_t n,
 		return 1;
 	p->nw = 0;
 	dm_jieba_cut(p->jb, s, n, addword, p);
-	qsort(p->w, p->nw, sizeof *p->w, wordcmp);
+	/* without a word p->w may be NULL, which qsort must not get even
+	 * for no elements (an ASan build stops there) */
+	if (p->nw > 1)
+		qsort(p->w, p->nw, sizeof *p->w, wordcmp);
 	for (i = 0; i < p->nw; i += run) {
 		for (run = 1; i + run < p->nw &&
 		    wordcmp(&p->w[i], &p->w[i + run]) == 0; run++)
