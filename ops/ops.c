@@ -266,7 +266,10 @@ load_dir(const char *dir)
 		names[n++] = dm_xstrdup(d->d_name);
 	}
 	closedir(dp);
-	qsort(names, n, sizeof *names, cmpstr);
+	/* a directory without a plugin leaves names NULL, which qsort must
+	 * not get */
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmpstr);
 	for (i = 0; i < n; i++) {
 		dm_buf_reset(&path);
 		dm_buf_addf(&path, "%s/%s", dir, names[i]);
@@ -307,7 +310,8 @@ load(void)
 			if (*q == '\0')
 				break;
 		}
-		qsort(plugin, nplugin, sizeof *plugin, cmpdef);
+		if (nplugin > 1)
+			qsort(plugin, nplugin, sizeof *plugin, cmpdef);
 	}
 	nall = NBUILTIN + nplugin;
 	all = dm_xreallocarray(NULL, nall, sizeof *all);

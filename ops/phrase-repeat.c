@@ -86,7 +86,9 @@ loadstops(struct phrase *p, const char *path, struct dm_buf *err)
 		p->stops[p->nstop].s = p->stop + l.b;
 		p->stops[p->nstop++].n = l.e - l.b;
 	}
-	qsort(p->stops, p->nstop, sizeof *p->stops, wordcmp);
+	/* an empty list leaves p->stops NULL, which qsort must not get */
+	if (p->nstop > 1)
+		qsort(p->stops, p->nstop, sizeof *p->stops, wordcmp);
 	return 0;
 }
 

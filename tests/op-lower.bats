@@ -92,3 +92,10 @@ load helper
 	assert_success
 	assert_output '{"title":"abc","text":"DEF"}'
 }
+
+@test "operators run when DM_OPS_PATH names a directory without a plugin (no qsort of no names, which an ASan build stopped at)" {
+	mkdir -p noplugins
+	DM_OPS_PATH=$PWD/noplugins run dm-map lower <<< '{"text":"AB"}'
+	assert_success
+	assert_output '{"text":"ab"}'
+}

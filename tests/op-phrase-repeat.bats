@@ -80,3 +80,13 @@ EOF2
 {"text":"12 34"}
 EOF2
 }
+
+@test "an empty stopwords= list leaves out no word (no qsort of no words, which an ASan build stopped at)" {
+	: >empty.txt
+	run dm-filter 'phrase_repeat(stopwords="empty.txt")' <<'EOF2'
+{"text":"今天明天后天研究数据"}
+{"text":"今天今天今天研究数据"}
+EOF2
+	assert_success
+	assert_output '{"text":"今天明天后天研究数据"}'
+}
