@@ -1122,7 +1122,7 @@ dm_zip_read(const void *zip, size_t len, const char *name, size_t max,
 }
 
 /* ---- a compressed stream in, of the formats that unz.c leaves to
- * libarchive (lz4, lzma) ---- */
+ * libarchive (none of those the reader sniffs: unz.c has them) ---- */
 
 #define CHUNK	(256 * 1024)
 

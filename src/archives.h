@@ -102,10 +102,10 @@ int	 dm_zip_first(const void *head, size_t n, const char **name,
  * from fd, after its first npre bytes, already read from it, in pre
  * (copied). NULL with the message in err; *eof set for an empty stream.
  * dm_unz_read is read(2)'s; on -1, dm_unz_error says why. Of a damaged
- * gzip, bzip2, xz or zstd stream, every byte decompressed before the
- * damage is read before the -1 (unz.c). Of those four, a read that has
- * decompressed bytes returns them when fd has no more bytes now, rather
- * than wait for them (a slow pipe); dm_unz_read_now never waits: -2 when
+ * gzip, bzip2, xz, zstd, lzma or lz4 stream, every byte decompressed
+ * before the damage is read before the -1 (unz.c). Of those six, a read
+ * that has decompressed bytes returns them when fd has no more bytes now,
+ * rather than wait for them (a slow pipe); dm_unz_read_now never waits: -2 when
  * nothing can be decompressed without waiting for fd (the other formats
  * read as dm_unz_read).
  */

@@ -1,5 +1,5 @@
-/* unz.c - one compressed stream in: gzip, bzip2, xz and zstd by their own
- * libraries, the other formats through libarchive (archive.c) */
+/* unz.c - one compressed stream in: gzip, bzip2, xz, lzma and zstd by their
+ * own libraries, lz4 here, the other formats through libarchive (archive.c) */
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -15,6 +15,10 @@
 #include <zlib.h>
 #include <zstd.h>
 
+/* lz4's checksums (its frame format's), inlined as hash.c has them */
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "dm.h"
 #include "archives.h"
 
@@ -22,8 +26,9 @@
  * libarchive's filters decompress into a block of their own and hand it
  * out when it is full: a stream cut short loses the block it was filling,
  * and archive_read_data() drops what it had copied of the earlier ones,
- * so the lines before the damage never reached the tools. These four
- * formats, the common ones, are decompressed here instead: every byte
+ * so the lines before the damage never reached the tools, and its lz4
+ * and lzma filters wait for 256 KB of input before they hand out any.
+ * These six formats are decompressed here instead: every byte
  * decompressed is handed out, and the error comes at the next read, as
  * gzip -dc writes what it could before it complains.
  *
@@ -47,7 +52,38 @@
 /* refill's answer when the input has no bytes now and it is not to wait */
 #define NOTNOW	(-2)
 
-enum { UNZ_GZIP, UNZ_BZIP2, UNZ_XZ, UNZ_ZSTD, UNZ_OTHER };
+enum { UNZ_GZIP, UNZ_BZIP2, UNZ_XZ, UNZ_ZSTD, UNZ_LZMA, UNZ_LZ4,
+    UNZ_OTHER };
+
+/*
+ * lz4's frame format (lz4_Frame_format.md), decoded here: Debian has no
+ * liblz4 headers in the build's packages, and its format is small. A
+ * block is decoded when it is whole (lz4 -B4 writes blocks of 64 KiB
+ * at most, the default of lz4(1) 4 MiB); its bytes are then handed out.
+ */
+enum { LZ_MAGIC, LZ_DESC, LZ_BSIZE, LZ_BLOCK, LZ_CCHECK, LZ_SKIPSIZE,
+    LZ_SKIP };
+
+#define LZ_HIST	(64 * 1024)	/* how far back a match of a linked block
+				 * may reach */
+
+struct lz {
+	int		 state;
+	size_t		 need;		/* bytes of stage the state takes */
+	size_t		 have;
+	unsigned char	*stage;		/* a header or a compressed block */
+	size_t		 stagecap;
+	unsigned char	*win;		/* history, then the block decoded */
+	size_t		 wincap;
+	size_t		 hist;		/* bytes of history at win */
+	size_t		 out, outend;	/* decoded, not yet handed out */
+	size_t		 bmax;		/* the frame's largest block */
+	unsigned long	 skip;		/* of a skippable frame, left */
+	int		 linked, bcheck, ccheck;
+	int		 csize;		/* the header gives the size */
+	unsigned long long size, total;	/* ... and what came */
+	XXH32_state_t	 xxh;
+};
 
 struct dm_unz {
 	int		 kind;
@@ -72,12 +108,14 @@ struct dm_unz {
 		bz_stream	 bz;
 		lzma_stream	 xz;
 		ZSTD_DStream	*zs;
+		struct lz	*lz;
 		struct archive	*la;
 	} s;
 	char		 in[INCHUNK];
 };
 
-static const char *const names[] = { "gzip", "bzip2", "xz", "zstd" };
+static const char *const names[] = { "gzip", "bzip2", "xz", "zstd", "lzma",
+    "lz4" };
 
 /* Sets the error that the next read gives. */
 static void
@@ -150,6 +188,10 @@ starts(const struct dm_unz *u, unsigned char c)
 	case UNZ_GZIP: return c == 0x1f;
 	case UNZ_BZIP2: return c == 'B';
 	case UNZ_XZ: return c == 0xfd;
+	/* another lzma stream cannot follow one (xz -dc: "corrupt") */
+	case UNZ_LZMA: return 0;
+	/* a frame, or a skippable one */
+	case UNZ_LZ4: return c == 0x04 || (c & 0xf0) == 0x50;
 	default: return 1;
 	}
 }
@@ -303,6 +345,7 @@ xz_read(struct dm_unz *u, uint8_t *buf, size_t n)
 			    n - xz->avail_out))) < 0)
 				break;
 			u->between = 0;
+			/* (never another lzma stream: see starts) */
 			if (in == 0)
 				u->done = 1;
 			else if (lzma_stream_decoder(xz, XZ_MEMLIMIT, 0) !=
@@ -396,6 +439,268 @@ zs_read(struct dm_unz *u, void *buf, size_t n)
 	return (ssize_t)out.pos;
 }
 
+/* Decodes the lz4 block of n bytes at src to win at l->hist, its matches
+ * reaching back into the history before it: the bytes decoded, or -1 for
+ * a block that is not one (or decodes to more than the frame's largest). */
+static ssize_t
+lz_block(struct lz *l, const unsigned char *src, size_t n)
+{
+	unsigned char *w = l->win;
+	size_t ip = 0, op = l->hist, cap = l->hist + l->bmax;
+	size_t lit, ml, off, i;
+	unsigned tok, b;
+
+	for (;;) {
+		if (ip >= n)
+			return -1;
+		tok = src[ip++];
+		lit = tok >> 4;
+		if (lit == 15)
+			do {
+				if (ip >= n)
+					return -1;
+				lit += (b = src[ip++]);
+			} while (b == 255);
+		if (lit > n - ip || lit > cap - op)
+			return -1;
+		memcpy(w + op, src + ip, lit);
+		ip += lit;
+		op += lit;
+		/* the last sequence is its literals alone */
+		if (ip == n)
+			break;
+		if (n - ip < 2)
+			return -1;
+		off = (size_t)src[ip] | (size_t)src[ip + 1] << 8;
+		ip += 2;
+		ml = tok & 15;
+		if (ml == 15)
+			do {
+				if (ip >= n)
+					return -1;
+				ml += (b = src[ip++]);
+			} while (b == 255);
+		ml += 4;
+		if (off == 0 || off > op || ml > cap - op)
+			return -1;
+		if (off >= ml)
+			memcpy(w + op, w + op - off, ml);
+		else
+			/* overlapping: a run that repeats itself */
+			for (i = 0; i < ml; i++)
+				w[op + i] = w[op - off + i];
+		op += ml;
+	}
+	return (ssize_t)(op - l->hist);
+}
+
+static unsigned long
+lz_le32(const unsigned char *p)
+{
+	return (unsigned long)p[0] | (unsigned long)p[1] << 8 |
+	    (unsigned long)p[2] << 16 | (unsigned long)p[3] << 24;
+}
+
+static void
+lz_want(struct lz *l, int state, size_t need)
+{
+	l->state = state;
+	l->need = need;
+	l->have = 0;
+}
+
+/* Acts on the l->need bytes staged for the state: 0, or -1 with the
+ * stream's error set. */
+static int
+lz_step(struct dm_unz *u, struct lz *l)
+{
+	const unsigned char *p = l->stage;
+	unsigned long v;
+	size_t extra, keep;
+	ssize_t got;
+
+	switch (l->state) {
+	case LZ_MAGIC:
+		v = lz_le32(p);
+		if (v == 0x184D2204UL) {
+			/* FLG and BD, then what FLG says follows */
+			lz_want(l, LZ_DESC, 2);
+			return 0;
+		}
+		if ((v & 0xFFFFFFF0UL) == 0x184D2A50UL) {
+			lz_want(l, LZ_SKIPSIZE, 4);
+			return 0;
+		}
+		fail(u, "invalid", "unknown frame");
+		return -1;
+	case LZ_DESC:
+		if (l->have == 2) {
+			if ((p[0] & 0xC2) != 0x40 || (p[1] & 0x8F) != 0 ||
+			    (p[1] >> 4 & 7) < 4) {
+				fail(u, "invalid", "bad frame descriptor");
+				return -1;
+			}
+			extra = (p[0] & 8 ? 8 : 0) + (p[0] & 1 ? 4 : 0) + 1;
+			l->need += extra;
+			return 0;
+		}
+		if ((XXH32(p, l->have - 1, 0) >> 8 & 0xFF) != p[l->have - 1]) {
+			fail(u, "invalid", "header checksum mismatch");
+			return -1;
+		}
+		if (p[0] & 1) {
+			fail(u, "unsupported", "it needs a dictionary");
+			return -1;
+		}
+		l->linked = !(p[0] & 0x20);
+		l->bcheck = (p[0] & 0x10) != 0;
+		l->ccheck = (p[0] & 4) != 0;
+		l->csize = (p[0] & 8) != 0;
+		l->size = 0;
+		if (l->csize)
+			l->size = (unsigned long long)lz_le32(p + 2) |
+			    (unsigned long long)lz_le32(p + 6) << 32;
+		l->total = 0;
+		l->hist = l->out = l->outend = 0;
+		XXH32_reset(&l->xxh, 0);
+		/* 64 KiB, 256 KiB, 1 MiB or 4 MiB */
+		l->bmax = (size_t)1 << (2 * (p[1] >> 4 & 7) + 8);
+		if (l->stagecap < l->bmax + 4) {
+			l->stagecap = l->bmax + 4;
+			free(l->stage);
+			l->stage = dm_xmalloc(l->stagecap);
+		}
+		if (l->wincap < LZ_HIST + l->bmax) {
+			l->wincap = LZ_HIST + l->bmax;
+			free(l->win);
+			l->win = dm_xmalloc(l->wincap);
+		}
+		lz_want(l, LZ_BSIZE, 4);
+		return 0;
+	case LZ_BSIZE:
+		v = lz_le32(p);
+		if (v == 0) {
+			if (l->csize && l->total != l->size) {
+				fail(u, "invalid", "size mismatch");
+				return -1;
+			}
+			if (l->ccheck)
+				lz_want(l, LZ_CCHECK, 4);
+			else {
+				lz_want(l, LZ_MAGIC, 4);
+				u->between = 1;
+			}
+			return 0;
+		}
+		if ((v & 0x7FFFFFFFUL) > l->bmax) {
+			fail(u, "invalid", "block too large");
+			return -1;
+		}
+		lz_want(l, LZ_BLOCK, (v & 0x7FFFFFFFUL) + (l->bcheck ? 4 : 0));
+		/* whether it is stored, for LZ_BLOCK */
+		l->skip = v >> 31;
+		return 0;
+	case LZ_BLOCK:
+		extra = l->need - (l->bcheck ? 4 : 0);
+		if (l->bcheck && XXH32(p, extra, 0) != lz_le32(p + extra)) {
+			fail(u, "invalid", "block checksum mismatch");
+			return -1;
+		}
+		/* a linked block's matches reach into the 64 KiB before */
+		keep = !l->linked ? 0 : l->outend > LZ_HIST ? LZ_HIST :
+		    l->outend;
+		if (keep > 0 && l->outend > keep)
+			memmove(l->win, l->win + l->outend - keep, keep);
+		l->hist = keep;
+		if (l->skip) {
+			memcpy(l->win + l->hist, p, extra);
+			got = (ssize_t)extra;
+		} else if ((got = lz_block(l, p, extra)) < 0) {
+			fail(u, "invalid", "corrupt block");
+			return -1;
+		}
+		l->out = l->hist;
+		l->outend = l->hist + (size_t)got;
+		l->total += (unsigned long long)got;
+		if (l->ccheck)
+			XXH32_update(&l->xxh, l->win + l->out, (size_t)got);
+		lz_want(l, LZ_BSIZE, 4);
+		return 0;
+	case LZ_CCHECK:
+		if (XXH32_digest(&l->xxh) != lz_le32(p)) {
+			fail(u, "invalid", "content checksum mismatch");
+			return -1;
+		}
+		lz_want(l, LZ_MAGIC, 4);
+		u->between = 1;
+		return 0;
+	case LZ_SKIPSIZE:
+		l->skip = lz_le32(p);
+		lz_want(l, LZ_SKIP, 0);
+		if (l->skip == 0) {
+			lz_want(l, LZ_MAGIC, 4);
+			u->between = 1;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+static ssize_t
+lz_read(struct dm_unz *u, char *buf, size_t n)
+{
+	struct lz *l = u->s.lz;
+	size_t got = 0, k;
+	int in;
+
+	while (got < n && !u->done && !u->failed) {
+		if (l->out < l->outend) {
+			k = l->outend - l->out;
+			if (k > n - got)
+				k = n - got;
+			memcpy(buf + got, l->win + l->out, k);
+			l->out += k;
+			got += k;
+			continue;
+		}
+		if (u->between) {
+			if ((in = another(u, mustwait(u, got))) < 0)
+				break;
+			u->between = 0;
+			if (in == 0)
+				u->done = 1;
+			continue;
+		}
+		if ((in = refill(u, mustwait(u, got))) < 0)
+			break;
+		if (in == 0) {
+			fail(u, "truncated", NULL);
+			break;
+		}
+		if (l->state == LZ_SKIP) {
+			k = u->navail < l->skip ? u->navail : l->skip;
+			u->next += k;
+			u->navail -= k;
+			if ((l->skip -= k) == 0) {
+				lz_want(l, LZ_MAGIC, 4);
+				u->between = 1;
+			}
+			continue;
+		}
+		k = l->need - l->have;
+		if (k > u->navail)
+			k = u->navail;
+		memcpy(l->stage + l->have, u->next, k);
+		l->have += k;
+		u->next += k;
+		u->navail -= k;
+		while (l->have == l->need && !u->failed && !u->between &&
+		    l->state != LZ_SKIP && lz_step(u, l) == 0)
+			;
+	}
+	return (ssize_t)got;
+}
+
 struct dm_unz *
 dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
 {
@@ -406,6 +711,9 @@ dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
 		[UNZ_GZIP] = { "\x1f\x8b", 2 }, [UNZ_BZIP2] = { "BZh", 3 },
 		[UNZ_XZ] = { "\xfd" "7zXZ\0", 6 },
 		[UNZ_ZSTD] = { "\x28\xb5\x2f\xfd", 4 },
+		/* lzma's "alone" format, with its usual properties byte */
+		[UNZ_LZMA] = { "\x5d\0\0", 3 },
+		[UNZ_LZ4] = { "\x04\x22\x4d\x18", 4 },
 	};
 	struct dm_unz *u;
 	struct stat st;
@@ -448,6 +756,19 @@ dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
 		r = (u->s.zs = ZSTD_createDStream()) != NULL &&
 		    !ZSTD_isError(ZSTD_initDStream(u->s.zs));
 		break;
+	case UNZ_LZMA:
+		u->s.xz = (lzma_stream)LZMA_STREAM_INIT;
+		r = lzma_alone_decoder(&u->s.xz, XZ_MEMLIMIT) == LZMA_OK;
+		break;
+	case UNZ_LZ4:
+		u->s.lz = dm_xmalloc(sizeof *u->s.lz);
+		memset(u->s.lz, 0, sizeof *u->s.lz);
+		/* a frame's header: 19 bytes at most */
+		u->s.lz->stagecap = 32;
+		u->s.lz->stage = dm_xmalloc(u->s.lz->stagecap);
+		lz_want(u->s.lz, LZ_MAGIC, 4);
+		r = 1;
+		break;
 	}
 	if (!r)
 		dm_die("out of memory");
@@ -467,8 +788,10 @@ unzread(struct dm_unz *u, void *buf, size_t n, int nowait)
 	switch (u->kind) {
 	case UNZ_GZIP: got = gz_read(u, buf, n); break;
 	case UNZ_BZIP2: got = bz_read(u, buf, n); break;
-	case UNZ_XZ: got = xz_read(u, buf, n); break;
+	case UNZ_XZ:
+	case UNZ_LZMA: got = xz_read(u, buf, n); break;
 	case UNZ_ZSTD: got = zs_read(u, buf, n); break;
+	case UNZ_LZ4: got = lz_read(u, buf, n); break;
 	}
 	/* the bytes before an error first; the error at the next read */
 	if (got > 0)
@@ -521,8 +844,14 @@ dm_unz_close(struct dm_unz *u)
 	switch (u->kind) {
 	case UNZ_GZIP: inflateEnd(&u->s.z); break;
 	case UNZ_BZIP2: BZ2_bzDecompressEnd(&u->s.bz); break;
-	case UNZ_XZ: lzma_end(&u->s.xz); break;
+	case UNZ_XZ:
+	case UNZ_LZMA: lzma_end(&u->s.xz); break;
 	case UNZ_ZSTD: ZSTD_freeDStream(u->s.zs); break;
+	case UNZ_LZ4:
+		free(u->s.lz->stage);
+		free(u->s.lz->win);
+		free(u->s.lz);
+		break;
 	case UNZ_OTHER: dm_unzla_close(u->s.la); break;
 	}
 	free(u->pre);

@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# compress.bats - compressed input (dm.7): each format decompressed as it
+# arrives, its damage reported at the line it cut, short files.
+
+load helper
+
+# waitout FILE: waits for FILE to be non-empty, 3 s at most, then copies it
+# to seen (empty when it stayed empty).
+waitout() {
+	local i
+	for i in $(seq 30); do
+		[ -s "$1" ] && break
+		sleep 0.1
+	done
+	cat "$1" >seen 2>/dev/null || : >seen
+}
+
+# lines N: N samples of text that compresses to about 40 bytes a line.
+lines() {
+	awk -v n="$1" 'BEGIN { x = 7; for (i = 1; i <= n; i++) {
+		s = ""; for (j = 0; j < 8; j++) {
+			x = (x * 1103515245 + 12345) % 2147483648
+			s = s sprintf("%x", x) }
+		printf "{\"id\":%d,\"text\":\"%s\"}\n", i, s } }'
+}
+
+@test "lz4 and lzma from a pipe that pauses: the samples whose compressed bytes have come are written before the pause ends" {
+	local z
+	# lz4: a frame a line, as a logger that compresses each record
+	rm -f out.jsonl seen
+	{
+		echo '{"text":"One"}' | lz4 -c
+		waitout out.jsonl
+		echo '{"text":"Two"}' | lz4 -c
+	} | timeout 20 dm-map lower >out.jsonl
+	assert_file seen '{"text":"one"}'
+	assert_file out.jsonl $'{"text":"one"}\n{"text":"two"}'
+	# one stream, cut at the pause: what its first part holds comes out
+	lines 20000 >in.jsonl
+	for z in 'lz4 -q -B4' 'xz --format=lzma'; do
+		echo "$z"
+		$z -c in.jsonl >in.z
+		rm -f out.jsonl seen
+		{
+			head -c 60000 in.z
+			waitout out.jsonl
+			tail -c +60001 in.z
+		} | timeout 20 dm-filter true >out.jsonl
+		[ -s seen ]
+		cmp seen <(head -n "$(wc -l <seen)" in.jsonl)
+		cmp out.jsonl in.jsonl
+	done
+}
+
+@test "an lz4 or lzma input cut short is read up to the cut, as lz4 -dc and xz -dc write it, then reported" {
+	local z e
+	lines 20000 >in.jsonl
+	for z in 'lz4 -q -B4' 'xz --format=lzma'; do
+		e=${z%% *}
+		[ "$e" = xz ] && e=lzma
+		echo "$z"
+		$z -c in.jsonl | head -c 100000 >cut.$e
+		# their whole lines: the last, cut, is no sample
+		$z -dc <cut.$e 2>/dev/null | sed '$d' >want.jsonl || :
+		[ "$(wc -l <want.jsonl)" -gt 1000 ]
+		run_split dm-filter true cut.$e
+		assert_status 2
+		[ "$output" = "$(cat want.jsonl)" ]
+		assert_stderr "dm-filter: cut.$e: truncated $e input"
+	done
+}
+
+@test "lzma streams one after another are an error, as xz -dc finds them, not the first alone with status 0" {
+	{
+		echo '{"text":"One"}' | xz --format=lzma -c
+		echo '{"text":"Two"}' | xz --format=lzma -c
+	} >two.lzma
+	run_split dm-map lower two.lzma
+	assert_status 2
+	assert_output '{"text":"one"}'
+	assert_stderr 'dm-map: two.lzma: invalid lzma input: data after the end of the compressed stream'
+}
