@@ -444,8 +444,11 @@ fillnow(struct dm_reader *r, size_t want, int now)
 		if (n == -2)
 			return r->ar ? -2 : -1;
 		if (r->ar) {
+			/* at the line it cut: the one after the last whole
+			 * one (the overlong one skipped, when it is) */
 			if (!dm_interrupted && !r->quiet)
-				dm_warn("%s: %s", r->name,
+				dm_warn("%s:%lu: %s", r->name, r->lineno +
+				    (r->skipping ? 0 : 1),
 				    dm_unz_error(r->ar));
 			return -1;
 		}

@@ -470,7 +470,7 @@ numbered() {
 		tool_cmd "$t" || continue
 		run_out out "${cmd[@]}" trunc.jsonl.gz
 		assert_status 2
-		assert_stderr "$t: trunc.jsonl.gz: truncated gzip input"
+		assert_stderr "$t: trunc.jsonl.gz:$(($(wc -l <out) + 1)): truncated gzip input"
 		# what came out is a prefix of the input, in whole lines
 		[ -s out ]
 		[ "$(tail -c 1 out | od -An -c | tr -d ' ')" = '\n' ]
@@ -487,7 +487,7 @@ numbered() {
 		run_split "${cmd[@]}" trunc.jsonl.gz
 		assert_status 2
 		assert_output '{"a":1}'
-		assert_stderr "$t: trunc.jsonl.gz: truncated gzip input"
+		assert_stderr "$t: trunc.jsonl.gz:2: truncated gzip input"
 	done
 }
 
@@ -521,12 +521,12 @@ whole_lines() {
 			tool_cmd "$t" || continue
 			run_out out "${cmd[@]}" trunc.$2
 			assert_status 2
-			assert_stderr "$t: trunc.$2: truncated $1 input"
+			assert_stderr "$t: trunc.$2:$((lines + 1)): truncated $1 input"
 			assert_same out want
 		done
 		run_out out dm-map strip trunc.$2
 		assert_status 2
-		assert_stderr "dm-map: trunc.$2: truncated $1 input"
+		assert_stderr "dm-map: trunc.$2:$((lines + 1)): truncated $1 input"
 		dm-map strip want >want-strip
 		assert_same out want-strip
 	done
@@ -543,7 +543,7 @@ whole_lines() {
 		assert_output '{"text":"A"}'
 		kind=gzip
 		[ "$f" = m.gz ] || kind=bzip2
-		assert_stderr "dm-map: $f: invalid $kind input: data after the end of the compressed stream"
+		assert_stderr "dm-map: $f:2: invalid $kind input: data after the end of the compressed stream"
 	done
 	# a tar's or a tape's zeros, and a second stream, are read as gzip reads them
 	{ printf '{"text":"a"}\n' | gzip; head -c 10000 /dev/zero; } >z.gz
@@ -562,12 +562,12 @@ whole_lines() {
 	{ head -c $((size - 8)) full.gz; printf '\0\0\0\0'; tail -c 4 full.gz; } >crc.gz
 	run_out out dm-map 'drop x' crc.gz
 	assert_status 2
-	assert_stderr "dm-map: crc.gz: invalid gzip input: incorrect data check"
+	assert_stderr "dm-map: crc.gz:3001: invalid gzip input: incorrect data check"
 	printf 'not zstd' >junk
 	{ zstd -q -c plain.jsonl; cat junk; } >junk.zst
 	run_out out dm-map 'drop x' junk.zst
 	assert_status 2
-	assert_stderr "dm-map: junk.zst: invalid zstd input: Unknown frame descriptor"
+	assert_stderr "dm-map: junk.zst:3001: invalid zstd input: Unknown frame descriptor"
 	assert_same out plain.jsonl
 }
 

@@ -66,7 +66,7 @@ lines() {
 		run_split dm-filter true cut.$e
 		assert_status 2
 		[ "$output" = "$(cat want.jsonl)" ]
-		assert_stderr "dm-filter: cut.$e: truncated $e input"
+		assert_stderr "dm-filter: cut.$e:$(($(wc -l <want.jsonl) + 1)): truncated $e input"
 	done
 }
 
@@ -78,5 +78,51 @@ lines() {
 	run_split dm-map lower two.lzma
 	assert_status 2
 	assert_output '{"text":"one"}'
-	assert_stderr 'dm-map: two.lzma: invalid lzma input: data after the end of the compressed stream'
+	assert_stderr 'dm-map: two.lzma:2: invalid lzma input: data after the end of the compressed stream'
+}
+
+@test "a compressed input cut short or damaged is reported at file:line, the line after the last whole one, status 2" {
+	local z e
+	# a whole stream of a line and a blank one, then one cut in its header
+	for z in gzip bzip2 xz zstd lz4; do
+		e=$z
+		{
+			printf '{"text":"a"}\n\n' | $z -q -c
+			printf '{"text":"b"}\n' | $z -q -c | head -c 6
+		} >cut.$e
+		run_split dm-map upper cut.$e
+		assert_status 2
+		assert_output '{"text":"A"}'
+		assert_stderr "dm-map: cut.$e:3: truncated $e input"
+	done
+	# standard input, and the last line cut without its newline
+	printf '{"text":"a"}\n{"text":"b"' | gzip -c | head -c 20 >cut.gz
+	run_split dm-map upper <cut.gz
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-map: <stdin>:1: truncated gzip input'
+	# damage found after the last line: the line after it
+	printf '{"text":"a"}\n' | gzip -c >crc.gz
+	printf '\1' | dd of=crc.gz bs=1 seek=$(($(wc -c <crc.gz) - 8)) conv=notrunc status=none
+	run_split dm-map upper crc.gz
+	assert_status 2
+	assert_output '{"text":"A"}'
+	assert_stderr 'dm-map: crc.gz:2: invalid gzip input: incorrect data check'
+}
+
+@test "a truncated compressed line longer than --max-line is reported at its own line" {
+	{
+		echo '{"text":"a"}'
+		printf '{"text":"'
+		lines 3000 | tr -d '\n{}":'
+		echo '"}'
+	} | gzip -c | head -c 20000 >long.gz
+	# its bytes decompressed: all zlib gives, past its first line
+	n=$(python3 -c 'import zlib; print(len(zlib.decompressobj(31).decompress(open("long.gz", "rb").read()).split(b"\n", 1)[1]))')
+	run_split dm-map --max-line 100 --on-error=skip upper long.gz
+	assert_status 2
+	assert_output '{"text":"A"}'
+	assert_stderr "dm-map: long.gz:2: truncated gzip input
+dm-map: long.gz:2: line of $n bytes is longer than --max-line (100 bytes)
+dm-map: 1 of 2 samples rejected"
 }

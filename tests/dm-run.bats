@@ -1550,7 +1550,7 @@ dm-filter: 1 of 2 samples rejected'
 			run_out out env DM_RUN_PLAIN="$(stat -c %d:%i fifo)" dm-filter --on-error=skip 'len > 0' < <(cat in)
 		fi
 		assert_status 2
-		assert_stderr 'dm-filter: <stdin>: invalid bzip2 input'
+		assert_stderr 'dm-filter: <stdin>:1: invalid bzip2 input'
 	done
 	for bad in x 1 1:2:3 1:x -1:2 ''; do
 		run_split env DM_RUN_PLAIN="$bad" dm-map upper <in

@@ -228,12 +228,12 @@ $want2"
 	run_split dm-map upper m.xz
 	assert_status 2
 	assert_output '{"text":"A"}'
-	assert_stderr 'dm-map: m.xz: invalid xz input: data after the end of the compressed stream'
+	assert_stderr 'dm-map: m.xz:2: invalid xz input: data after the end of the compressed stream'
 	# zstd's decoder names what follows a frame that is not one
 	run_split dm-map upper m.zst
 	assert_status 2
 	assert_output '{"text":"A"}'
-	assert_stderr 'dm-map: m.zst: invalid zstd input: Unknown frame descriptor'
+	assert_stderr 'dm-map: m.zst:2: invalid zstd input: Unknown frame descriptor'
 }
 
 @test "an xz stream whose dictionary is over 128 MiB is refused, not decoded into as much memory as its text" {
@@ -261,5 +261,5 @@ sys.stdout.buffer.write(x)' "$1"
 	run_split dm-map upper big.xz ok.xz
 	assert_status 2
 	assert_output $'{"text":"A"}\n{"text":"B"}'
-	assert_stderr 'dm-map: big.xz: unsupported xz input: it needs 4097 MiB of memory to decompress, more than 136 MiB'
+	assert_stderr 'dm-map: big.xz:1: unsupported xz input: it needs 4097 MiB of memory to decompress, more than 136 MiB'
 }
