@@ -402,10 +402,11 @@ display(struct dm_reader *r, const char *path)
 static const struct {
 	const char *m;
 	size_t len;
+	const char *name;
 } magic[] = {
-	{ "\x1f\x8b", 2 }, { "BZh", 3 }, { "\xfd" "7zXZ\0", 6 },
-	{ "\x28\xb5\x2f\xfd", 4 }, { "\x04\x22\x4d\x18", 4 },
-	{ "\x5d\x00\x00", 3 },
+	{ "\x1f\x8b", 2, "gzip" }, { "BZh", 3, "bzip2" },
+	{ "\xfd" "7zXZ\0", 6, "xz" }, { "\x28\xb5\x2f\xfd", 4, "zstd" },
+	{ "\x04\x22\x4d\x18", 4, "lz4" }, { "\x5d\x00\x00", 3, "lzma" },
 };
 
 /* Whether the n bytes at p begin with a magic (whole is 1), or only may
@@ -423,6 +424,29 @@ compressed(const unsigned char *p, size_t n, int whole)
 		    magic[i].len) == 0)
 			return 1;
 	return 0;
+}
+
+/*
+ * The format whose magic a whole input of n bytes, shorter than it, is
+ * the start of, when those bytes are no text: a compressed file cut
+ * inside its magic (a download that failed at its first bytes). Text
+ * that starts the same ("BZ", "]", "(") is NULL: it is read as text.
+ */
+static const char *
+cutmagic(const unsigned char *p, size_t n)
+{
+	size_t i, j;
+
+	for (j = 0; j < n; j++)
+		if ((p[j] < ' ' && p[j] != '\t' && p[j] != '\r' &&
+		    p[j] != '\n') || p[j] >= 0x80)
+			break;
+	if (j == n)
+		return NULL;
+	for (i = 0; i < sizeof magic / sizeof magic[0]; i++)
+		if (n < magic[i].len && memcmp(p, magic[i].m, n) == 0)
+			return magic[i].name;
+	return NULL;
 }
 
 /* Reads up to want bytes into buf at end; -1 on error (reported). With
@@ -490,7 +514,7 @@ static int
 opennext(struct dm_reader *r)
 {
 	struct dm_buf err = DM_BUF_INIT;
-	const char *path;
+	const char *path, *what;
 	ssize_t n;
 	size_t got;
 
@@ -580,6 +604,15 @@ opennext(struct dm_reader *r)
 		}
 		if (n == 0 && got < 6)
 			r->eof = 1;
+		if (r->eof && !r->ranged && !r->plain &&
+		    (what = cutmagic((unsigned char *)r->buf, got)) != NULL) {
+			if (!r->quiet)
+				dm_warn("%s:1: truncated %s input", r->name,
+				    what);
+			r->nerrors++;
+			closecur(r);
+			continue;
+		}
 		/* A block of dm-run's is never a compressed stream: dm-run
 		 * found its whole file plain, or decompressed it. */
 		/* A byte order mark opens an input, not a block of dm-run's

@@ -126,3 +126,27 @@ lines() {
 dm-map: long.gz:2: line of $n bytes is longer than --max-line (100 bytes)
 dm-map: 1 of 2 samples rejected"
 }
+
+@test "a file cut inside a compression's magic number is that input truncated; text that starts the same is text" {
+	local m e
+	for m in 'gzip \x1f' 'gzip \x1f\x8b' 'xz \xfd7zX' 'zstd (\xb5' 'lz4 \x04"M' 'lzma ]\0'; do
+		e=${m%% *}
+		printf "${m#* }" >short.$e
+		run_split dm-map upper short.$e
+		assert_status 2
+		assert_output ''
+		assert_stderr "dm-map: short.$e:1: truncated $e input"
+	done
+	printf '\x1f' | { run_split dm-filter true; assert_status 2; assert_stderr 'dm-filter: <stdin>:1: truncated gzip input'; }
+	# the same first bytes as text
+	for m in 'B' 'BZ' '(' ']'; do
+		printf '%s' "$m" >text
+		run_split dm-map upper text
+		assert_status 2
+		assert_stderr 'dm-map: text:1:1: invalid JSON: expected a value'
+	done
+	printf '\x1f\n{"text":"a"}\n' >ctl
+	run_split dm-map upper ctl
+	assert_status 2
+	assert_stderr 'dm-map: ctl:1:1: invalid JSON: expected a value'
+}
