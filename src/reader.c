@@ -418,6 +418,11 @@ compressed(const unsigned char *p, size_t n, int whole)
 {
 	size_t i;
 
+	/* a skippable frame, 5? 2A 4D 18: pzstd starts each frame with one
+	 * (unz.c reads it as zstd) */
+	if (n > 0 && (n >= 4 || !whole) && (p[0] & 0xf0) == 0x50 &&
+	    memcmp(p + 1, "\x2a\x4d\x18", n < 4 ? n - 1 : 3) == 0)
+		return 1;
 	for (i = 0; i < sizeof magic / sizeof magic[0]; i++)
 		if ((n >= magic[i].len || !whole) &&
 		    memcmp(p, magic[i].m, n < magic[i].len ? n :

@@ -30,6 +30,9 @@ dm_archive_sniff(const void *head, size_t n)
 	    (n >= 4 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' && p[3] <= '9') ||
 	    (n >= 6 && memcmp(p, "\xFD" "7zXZ\0", 6) == 0) ||
 	    (n >= 4 && memcmp(p, "\x28\xB5\x2F\xFD", 4) == 0) ||
+	    /* a skippable frame, as pzstd writes before each zstd frame */
+	    (n >= 4 && (p[0] & 0xF0) == 0x50 &&
+	    memcmp(p + 1, "\x2A\x4D\x18", 3) == 0) ||
 	    (n >= 4 && memcmp(p, "\x04\x22\x4D\x18", 4) == 0) ||
 	    /* lzma's "alone" format with the usual properties byte, and
 	     * compress(1); neither can begin a text file */
@@ -72,7 +75,8 @@ dm_archive_stub(const void *data, size_t n)
 	for (i = 0; i < sizeof stubs / sizeof stubs[0]; i++)
 		if (memcmp(data, stubs[i].magic, stubs[i].len) == 0)
 			return n < stubs[i].least;
-	return 0;
+	/* a skippable frame's header: 8 bytes, what zstd -dc takes */
+	return n < 8;
 }
 
 static unsigned

@@ -724,6 +724,12 @@ dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
 		if (npre >= magic[k].len && memcmp(pre, magic[k].m,
 		    magic[k].len) == 0)
 			break;
+	/* A skippable frame first: pzstd writes one before each frame
+	 * (lz4(1) none), and zstd's decoder passes over them. */
+	if (k == UNZ_OTHER && npre >= 4 &&
+	    ((unsigned char)pre[0] & 0xf0) == 0x50 &&
+	    memcmp(pre + 1, "\x2a\x4d\x18", 3) == 0)
+		k = UNZ_ZSTD;
 	u = dm_xmalloc(sizeof *u);
 	memset(u, 0, offsetof(struct dm_unz, in));
 	u->kind = k;

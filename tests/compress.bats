@@ -150,3 +150,20 @@ dm-map: 1 of 2 samples rejected"
 	assert_status 2
 	assert_stderr 'dm-map: ctl:1:1: invalid JSON: expected a value'
 }
+
+@test "zstd that starts with a skippable frame, as pzstd writes it, is zstd, not text with a NUL byte" {
+	lines 3000 >in.jsonl
+	pzstd -q -c in.jsonl >in.zst
+	run_out out dm-filter true in.zst
+	assert_success
+	assert_same out in.jsonl
+	run_out out dm-filter true <in.zst
+	assert_success
+	assert_same out in.jsonl
+	# the skippable frame alone is an empty input, as for zstd -dc
+	printf 'P*M\030\0\0\0\0' >empty.zst
+	run_split dm-map upper empty.zst
+	assert_success
+	assert_output ''
+	assert_stderr ''
+}

@@ -809,6 +809,25 @@ dm-scan: 0 files read, 4 errors
 EOF
 }
 
+@test "a zstd file or member that starts with a skippable frame, as pzstd writes them, is zstd, not a binary file" {
+	printf 'note\n' >notes.txt
+	pzstd -q -c notes.txt >notes.txt.zst
+	tar -cf - notes.txt | pzstd -q -c >t.tar.zst
+	stamp notes.txt.zst
+	run_split dm-scan notes.txt.zst t.tar.zst
+	assert_success
+	assert_stderr ''
+	run jq -c '[.path, .text]' <<<"$output"
+	assert_output '["notes.txt.zst","note\n"]
+["t.tar.zst!/notes.txt","note\n"]'
+	# its header cut short: no stream after the magic
+	printf 'P*M\030\0\0' >m.zst
+	run_split dm-scan m.zst
+	assert_status 1
+	assert_stderr 'dm-scan: m.zst: truncated or damaged compressed data
+dm-scan: 0 files read, 1 error'
+}
+
 @test "the magic of xz, zstd, bzip2 or lz4 with no stream after it is reported as gzip's is" {
 	printf '\3757zXZ\000' >m.xz
 	printf '\050\265\057\375' >m.zst
