@@ -398,7 +398,7 @@ display(struct dm_reader *r, const char *path)
 }
 
 /* The magics of the compressed formats the reader takes: gzip, bzip2, xz,
- * zstd, lz4 and lzma. */
+ * zstd, lz4, lzma and compress. */
 static const struct {
 	const char *m;
 	size_t len;
@@ -407,6 +407,8 @@ static const struct {
 	{ "\x1f\x8b", 2, "gzip" }, { "BZh", 3, "bzip2" },
 	{ "\xfd" "7zXZ\0", 6, "xz" }, { "\x28\xb5\x2f\xfd", 4, "zstd" },
 	{ "\x04\x22\x4d\x18", 4, "lz4" }, { "\x5d\x00\x00", 3, "lzma" },
+	/* compress(1)'s .Z, which gzip -dc reads: through libarchive */
+	{ "\x1f\x9d", 2, "compress" },
 };
 
 /* Whether the n bytes at p begin with a magic (whole is 1), or only may
@@ -448,6 +450,9 @@ cutmagic(const unsigned char *p, size_t n)
 			break;
 	if (j == n)
 		return NULL;
+	/* compress's header is 3 bytes, its flags after the magic */
+	if (n == 2 && memcmp(p, "\x1f\x9d", 2) == 0)
+		return "compress";
 	for (i = 0; i < sizeof magic / sizeof magic[0]; i++)
 		if (n < magic[i].len && memcmp(p, magic[i].m, n) == 0)
 			return magic[i].name;

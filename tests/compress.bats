@@ -167,3 +167,19 @@ dm-map: 1 of 2 samples rejected"
 	assert_output ''
 	assert_stderr ''
 }
+
+@test "compress's .Z is decompressed, as gzip -dc and dm-scan read it, not read as text" {
+	lines 3000 >in.jsonl
+	bsdtar -cf in.Z --format raw -Z in.jsonl
+	[ "$(head -c 2 in.Z | od -An -tx1 | tr -d ' ')" = 1f9d ]
+	run_out out dm-filter true in.Z
+	assert_success
+	assert_same out in.jsonl
+	run_out out dm-filter true <in.Z
+	assert_success
+	assert_same out in.jsonl
+	printf '\037\235' >cut.Z
+	run_split dm-filter true cut.Z
+	assert_status 2
+	assert_stderr 'dm-filter: cut.Z:1: truncated compress input'
+}
