@@ -407,6 +407,8 @@ static const struct {
 	{ "\x1f\x8b", 2, "gzip" }, { "BZh", 3, "bzip2" },
 	{ "\xfd" "7zXZ\0", 6, "xz" }, { "\x28\xb5\x2f\xfd", 4, "zstd" },
 	{ "\x04\x22\x4d\x18", 4, "lz4" }, { "\x5d\x00\x00", 3, "lzma" },
+	/* lz4 -l's legacy frame */
+	{ "\x02\x21\x4c\x18", 4, "lz4" },
 	/* compress(1)'s .Z, which gzip -dc reads: through libarchive */
 	{ "\x1f\x9d", 2, "compress" },
 };

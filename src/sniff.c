@@ -34,6 +34,8 @@ dm_archive_sniff(const void *head, size_t n)
 	    (n >= 4 && (p[0] & 0xF0) == 0x50 &&
 	    memcmp(p + 1, "\x2A\x4D\x18", 3) == 0) ||
 	    (n >= 4 && memcmp(p, "\x04\x22\x4D\x18", 4) == 0) ||
+	    /* lz4's legacy frame (lz4 -l, the Linux kernel's) */
+	    (n >= 4 && memcmp(p, "\x02\x21\x4C\x18", 4) == 0) ||
 	    /* lzma's "alone" format with the usual properties byte, and
 	     * compress(1); neither can begin a text file */
 	    (n >= 13 && p[0] == 0x5D && p[1] == 0 && p[2] == 0) ||
@@ -62,7 +64,8 @@ static const struct {
 } stubs[] = {
 	{ "\x1F\x8B", 2, 20 }, { "BZh", 3, 14 }, { "\xFD" "7zXZ\0", 6, 32 },
 	{ "\x28\xB5\x2F\xFD", 4, 13 }, { "\x04\x22\x4D\x18", 4, 15 },
-	{ "\x5D\0\0", 3, 18 }, { "\x1F\x9D", 2, 3 }
+	{ "\x5D\0\0", 3, 18 }, { "\x1F\x9D", 2, 3 },
+	{ "\x02\x21\x4C\x18", 4, 4 }
 };
 
 int

@@ -62,7 +62,12 @@ enum { UNZ_GZIP, UNZ_BZIP2, UNZ_XZ, UNZ_ZSTD, UNZ_LZMA, UNZ_LZ4,
  * at most, the default of lz4(1) 4 MiB); its bytes are then handed out.
  */
 enum { LZ_MAGIC, LZ_DESC, LZ_BSIZE, LZ_BLOCK, LZ_CCHECK, LZ_SKIPSIZE,
-    LZ_SKIP };
+    LZ_SKIP, LZ_LBSIZE };
+
+/* The legacy format's (lz4 -l, the Linux kernel's): blocks of 8 MiB
+ * decompressed, each at most LZ4_compressBound of that compressed. */
+#define LZ_LEGACY	(8 * 1024 * 1024)
+#define LZ_LEGACYIN	(LZ_LEGACY + LZ_LEGACY / 255 + 16)
 
 #define LZ_HIST	(64 * 1024)	/* how far back a match of a linked block
 				 * may reach */
@@ -80,6 +85,7 @@ struct lz {
 	size_t		 bmax;		/* the frame's largest block */
 	unsigned long	 skip;		/* of a skippable frame, left */
 	int		 linked, bcheck, ccheck;
+	int		 legacy;		/* a legacy frame's blocks */
 	int		 csize;		/* the header gives the size */
 	unsigned long long size, total;	/* ... and what came */
 	XXH32_state_t	 xxh;
@@ -191,7 +197,7 @@ starts(const struct dm_unz *u, unsigned char c)
 	/* another lzma stream cannot follow one (xz -dc: "corrupt") */
 	case UNZ_LZMA: return 0;
 	/* a frame, or a skippable one */
-	case UNZ_LZ4: return c == 0x04 || (c & 0xf0) == 0x50;
+	case UNZ_LZ4: return c == 0x04 || c == 0x02 || (c & 0xf0) == 0x50;
 	default: return 1;
 	}
 }
@@ -509,6 +515,22 @@ lz_want(struct lz *l, int state, size_t need)
 	l->have = 0;
 }
 
+/* Room for the frame's blocks: bmax decompressed, in compressed. */
+static void
+lz_room(struct lz *l, size_t in)
+{
+	if (l->stagecap < in) {
+		l->stagecap = in;
+		free(l->stage);
+		l->stage = dm_xmalloc(l->stagecap);
+	}
+	if (l->wincap < LZ_HIST + l->bmax) {
+		l->wincap = LZ_HIST + l->bmax;
+		free(l->win);
+		l->win = dm_xmalloc(l->wincap);
+	}
+}
+
 /* Acts on the l->need bytes staged for the state: 0, or -1 with the
  * stream's error set. */
 static int
@@ -531,8 +553,35 @@ lz_step(struct dm_unz *u, struct lz *l)
 			lz_want(l, LZ_SKIPSIZE, 4);
 			return 0;
 		}
+		if (v == 0x184C2102UL) {
+			l->legacy = 1;
+			l->linked = l->bcheck = l->ccheck = l->csize = 0;
+			l->hist = l->out = l->outend = 0;
+			l->bmax = LZ_LEGACY;
+			lz_room(l, LZ_LEGACYIN);
+			lz_want(l, LZ_LBSIZE, 4);
+			return 0;
+		}
 		fail(u, "invalid", "unknown frame");
 		return -1;
+	case LZ_LBSIZE:
+		v = lz_le32(p);
+		/* a legacy frame ends at the end of the input or where
+		 * another frame starts */
+		if (v == 0x184C2102UL)
+			lz_want(l, LZ_LBSIZE, 4);
+		else if (v == 0x184D2204UL || (v & 0xFFFFFFF0UL) ==
+		    0x184D2A50UL) {
+			l->legacy = 0;
+			l->state = LZ_MAGIC;
+		} else if (v == 0 || v > LZ_LEGACYIN) {
+			fail(u, "invalid", "block too large");
+			return -1;
+		} else {
+			lz_want(l, LZ_BLOCK, v);
+			l->skip = 0;
+		}
+		return 0;
 	case LZ_DESC:
 		if (l->have == 2) {
 			if ((p[0] & 0xC2) != 0x40 || (p[1] & 0x8F) != 0 ||
@@ -565,16 +614,8 @@ lz_step(struct dm_unz *u, struct lz *l)
 		XXH32_reset(&l->xxh, 0);
 		/* 64 KiB, 256 KiB, 1 MiB or 4 MiB */
 		l->bmax = (size_t)1 << (2 * (p[1] >> 4 & 7) + 8);
-		if (l->stagecap < l->bmax + 4) {
-			l->stagecap = l->bmax + 4;
-			free(l->stage);
-			l->stage = dm_xmalloc(l->stagecap);
-		}
-		if (l->wincap < LZ_HIST + l->bmax) {
-			l->wincap = LZ_HIST + l->bmax;
-			free(l->win);
-			l->win = dm_xmalloc(l->wincap);
-		}
+		/* (p is not used after: the stage may move) */
+		lz_room(l, l->bmax + 4);
 		lz_want(l, LZ_BSIZE, 4);
 		return 0;
 	case LZ_BSIZE:
@@ -624,7 +665,7 @@ lz_step(struct dm_unz *u, struct lz *l)
 		l->total += (unsigned long long)got;
 		if (l->ccheck)
 			XXH32_update(&l->xxh, l->win + l->out, (size_t)got);
-		lz_want(l, LZ_BSIZE, 4);
+		lz_want(l, l->legacy ? LZ_LBSIZE : LZ_BSIZE, 4);
 		return 0;
 	case LZ_CCHECK:
 		if (XXH32_digest(&l->xxh) != lz_le32(p)) {
@@ -674,7 +715,11 @@ lz_read(struct dm_unz *u, char *buf, size_t n)
 		if ((in = refill(u, mustwait(u, got))) < 0)
 			break;
 		if (in == 0) {
-			fail(u, "truncated", NULL);
+			/* a legacy frame has no end mark */
+			if (l->state == LZ_LBSIZE && l->have == 0)
+				u->done = 1;
+			else
+				fail(u, "truncated", NULL);
 			break;
 		}
 		if (l->state == LZ_SKIP) {
@@ -730,6 +775,10 @@ dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
 	    ((unsigned char)pre[0] & 0xf0) == 0x50 &&
 	    memcmp(pre + 1, "\x2a\x4d\x18", 3) == 0)
 		k = UNZ_ZSTD;
+	/* lz4's legacy frame */
+	if (k == UNZ_OTHER && npre >= 4 && memcmp(pre, "\x02\x21\x4c\x18",
+	    4) == 0)
+		k = UNZ_LZ4;
 	u = dm_xmalloc(sizeof *u);
 	memset(u, 0, offsetof(struct dm_unz, in));
 	u->kind = k;

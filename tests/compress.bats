@@ -183,3 +183,18 @@ dm-map: 1 of 2 samples rejected"
 	assert_status 2
 	assert_stderr 'dm-filter: cut.Z:1: truncated compress input'
 }
+
+@test "lz4's legacy format (lz4 -l, the Linux kernel's) is lz4, alone or among frames" {
+	lines 3000 >in.jsonl
+	lz4 -q -l -c in.jsonl >in.lz4
+	run_out out dm-filter true in.lz4
+	assert_success
+	assert_same out in.jsonl
+	{ cat in.lz4; lz4 -q -c in.jsonl; cat in.lz4; } | run_out out dm-filter true
+	assert_success
+	[ "$(wc -l <out)" -eq 9000 ]
+	head -c 1000 in.lz4 >cut.lz4
+	run_split dm-filter true cut.lz4
+	assert_status 2
+	assert_stderr 'dm-filter: cut.lz4:1: truncated lz4 input'
+}

@@ -828,6 +828,18 @@ EOF
 dm-scan: 0 files read, 1 error'
 }
 
+@test "a file or tar in lz4's legacy format (lz4 -l) is lz4, not a binary file" {
+	printf 'note\n' >notes.txt
+	lz4 -q -l -c notes.txt >notes.txt.lz4
+	tar -cf - notes.txt | lz4 -q -l -c >t.tar.lz4
+	run_split dm-scan notes.txt.lz4 t.tar.lz4
+	assert_success
+	assert_stderr ''
+	run jq -c '[.path, .text]' <<<"$output"
+	assert_output '["notes.txt.lz4","note\n"]
+["t.tar.lz4!/notes.txt","note\n"]'
+}
+
 @test "the magic of xz, zstd, bzip2 or lz4 with no stream after it is reported as gzip's is" {
 	printf '\3757zXZ\000' >m.xz
 	printf '\050\265\057\375' >m.zst
