@@ -198,3 +198,36 @@ dm-map: 1 of 2 samples rejected"
 	assert_status 2
 	assert_stderr 'dm-filter: cut.lz4:1: truncated lz4 input'
 }
+
+@test "damaged lz4 says what is wrong, as lz4 -dc does; an lzma stream over xz's memory bound is refused" {
+	local f
+	printf '{"text":"a"}\n' | lz4 -q -BX -c >ok.lz4
+	# a byte of the block, of the content checksum, of the header
+	python3 - <<'PY'
+d = open('ok.lz4', 'rb').read()
+for name, at in (('block', 14), ('content', len(d) - 1), ('header', 6)):
+    x = bytearray(d)
+    x[at] ^= 1
+    open(name + '.lz4', 'wb').write(x)
+PY
+	run_split dm-map upper block.lz4
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-map: block.lz4:1: invalid lz4 input: block checksum mismatch'
+	run_split dm-map upper content.lz4
+	assert_status 2
+	assert_output '{"text":"A"}'
+	assert_stderr 'dm-map: content.lz4:2: invalid lz4 input: content checksum mismatch'
+	run_split dm-map upper header.lz4
+	assert_status 2
+	assert_stderr 'dm-map: header.lz4:1: invalid lz4 input: header checksum mismatch'
+	# a dictionary of 4 GiB declared
+	python3 -c '
+import lzma, sys
+x = bytearray(lzma.compress(b"{\"text\":\"a\"}\n", format=lzma.FORMAT_ALONE))
+x[1:5] = (0xffff0000).to_bytes(4, "little")
+sys.stdout.buffer.write(x)' >big.lzma
+	run_split dm-map upper big.lzma
+	assert_status 2
+	assert_stderr 'dm-map: big.lzma:1: unsupported lzma input: it needs 4096 MiB of memory to decompress, more than 136 MiB'
+}
