@@ -14,6 +14,7 @@
 #include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 /* lz4's checksums (its frame format's), inlined as hash.c has them */
 #define XXH_INLINE_ALL
@@ -393,6 +394,19 @@ xz_read(struct dm_unz *u, uint8_t *buf, size_t n)
 	return (ssize_t)(n - xz->avail_out);
 }
 
+/* zstd's error r: a frame whose window is over the decoder's bound
+ * (128 MiB, as zstd -dc's: zstd --long=31 of a pipe) is a stream of a
+ * kind refused, as xz's over its bound, not a damaged one. */
+static void
+zs_fail(struct dm_unz *u, size_t r)
+{
+	if (ZSTD_getErrorCode(r) == ZSTD_error_frameParameter_windowTooLarge)
+		fail(u, "unsupported", "its window needs more than 128 MiB "
+		    "of memory to decompress");
+	else
+		fail(u, "invalid", ZSTD_getErrorName(r));
+}
+
 static ssize_t
 zs_read(struct dm_unz *u, void *buf, size_t n)
 {
@@ -419,7 +433,7 @@ zs_read(struct dm_unz *u, void *buf, size_t n)
 			inb.size = inb.pos = 0;
 			r = ZSTD_decompressStream(u->s.zs, &out, &inb);
 			if (ZSTD_isError(r))
-				fail(u, "invalid", ZSTD_getErrorName(r));
+				zs_fail(u, r);
 			else if (r == 0)
 				u->zend = 1;
 			if (!u->failed && out.pos < out.size) {
@@ -438,7 +452,7 @@ zs_read(struct dm_unz *u, void *buf, size_t n)
 		u->next += inb.pos;
 		u->navail -= inb.pos;
 		if (ZSTD_isError(r))
-			fail(u, "invalid", ZSTD_getErrorName(r));
+			zs_fail(u, r);
 		else if ((u->zend = r == 0))
 			u->between = 1;
 	}

@@ -231,3 +231,15 @@ sys.stdout.buffer.write(x)' >big.lzma
 	assert_status 2
 	assert_stderr 'dm-map: big.lzma:1: unsupported lzma input: it needs 4096 MiB of memory to decompress, more than 136 MiB'
 }
+
+@test "a zstd frame whose window is over 128 MiB (zstd --long=31 of a pipe) is unsupported, not invalid" {
+	lines 2000 | zstd -q --long=31 -c >long.zst
+	run_split dm-map upper long.zst
+	assert_status 2
+	assert_output ''
+	assert_stderr 'dm-map: long.zst:1: unsupported zstd input: its window needs more than 128 MiB of memory to decompress'
+	lines 2000 | zstd -q --long=27 -c >ok.zst
+	run_out out dm-map 'drop x' ok.zst
+	assert_success
+	[ "$(wc -l <out)" -eq 2000 ]
+}
