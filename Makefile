@@ -17,8 +17,9 @@ PKGS     = jansson libpcre2-8 libutf8proc
 # libarchive, and libxml2 for dm-scan --extract (DOCX, ODT, EPUB, HTML):
 # linked only into the shim dm-archive.so (see below)
 ARCHPKGS = libarchive libxml-2.0
-# unz.c: gzip, xz, zstd and bzip2 (no pkg-config file) by their own libraries
-ARCHPKGS += zlib liblzma libzstd
+# unz.c: gzip, xz and lzma, zstd, lz4 and bzip2 (no pkg-config file) by
+# their own libraries
+ARCHPKGS += zlib liblzma libzstd liblz4
 ARCHLIBS = -lbz2
 PKGS    += expat  # xml-to-text: DataMate's XMLTagCleaner parses with expat (xmltodict)
 PKGS    += nettle  # hash.c: MD5 and SHA-256 (the hash operator, dm-llm's cache keys, dm-dedup)
@@ -37,7 +38,7 @@ DEBS = build-essential pkg-config libjansson-dev libarchive-dev libpcre2-dev \
 	libutf8proc-dev libcurl4-openssl-dev bats mandoc jq miller gzip bzip2 \
 	xz-utils zstd lz4 zip unzip cpio libarchive-tools openssh-server \
 	openssh-client python3
-DEBS += zlib1g-dev libbz2-dev liblzma-dev libzstd-dev  # unz.c
+DEBS += zlib1g-dev libbz2-dev liblzma-dev libzstd-dev liblz4-dev  # unz.c
 DEBS += time  # the bench's peak RSS per row
 DEBS += man-db  # dm help: its tests compare with the page man shows
 DEBS += p7zip-full strace procps  # dm-scan's tests: 7z archives made by 7z, the forks of its 7-Zip reader counted

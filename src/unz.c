@@ -1,5 +1,5 @@
-/* unz.c - one compressed stream in: gzip, bzip2, xz, lzma and zstd by their
- * own libraries, lz4 here, the other formats through libarchive (archive.c) */
+/* unz.c - one compressed stream in: gzip, bzip2, xz, lzma, zstd and lz4 by
+ * their own libraries, the other formats through libarchive (archive.c) */
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -11,14 +11,12 @@
 #include <unistd.h>
 
 #include <bzlib.h>
+#include <lz4.h>
+#include <lz4frame.h>
 #include <lzma.h>
 #include <zlib.h>
 #include <zstd.h>
 #include <zstd_errors.h>
-
-/* lz4's checksums (its frame format's), inlined as hash.c has them */
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 #include "dm.h"
 #include "archives.h"
@@ -57,39 +55,32 @@ enum { UNZ_GZIP, UNZ_BZIP2, UNZ_XZ, UNZ_ZSTD, UNZ_LZMA, UNZ_LZ4,
     UNZ_OTHER };
 
 /*
- * lz4's frame format (lz4_Frame_format.md), decoded here: Debian has no
- * liblz4 headers in the build's packages, and its format is small. A
- * block is decoded when it is whole (lz4 -B4 writes blocks of 64 KiB
- * at most, the default of lz4(1) 4 MiB); its bytes are then handed out.
+ * lz4: its frames (and skippable frames) by liblz4's frame decoder, which
+ * hands out each block once it is whole (lz4 -B4 writes blocks of 64 KiB
+ * at most, the default of lz4(1) 4 MiB). The legacy format (lz4 -l, the
+ * Linux kernel's), which that decoder does not read, goes a block at a
+ * time through LZ4_decompress_safe, as lz4(1) reads it: a magic number,
+ * then blocks of 8 MiB decompressed, each after its compressed size, up
+ * to the end of the input or the next frame's magic number.
  */
-enum { LZ_MAGIC, LZ_DESC, LZ_BSIZE, LZ_BLOCK, LZ_CCHECK, LZ_SKIPSIZE,
-    LZ_SKIP, LZ_LBSIZE };
-
-/* The legacy format's (lz4 -l, the Linux kernel's): blocks of 8 MiB
- * decompressed, each at most LZ4_compressBound of that compressed. */
+#define LZ_LEGACYMAGIC	0x184C2102UL
 #define LZ_LEGACY	(8 * 1024 * 1024)
-#define LZ_LEGACYIN	(LZ_LEGACY + LZ_LEGACY / 255 + 16)
-
-#define LZ_HIST	(64 * 1024)	/* how far back a match of a linked block
-				 * may reach */
 
 struct lz {
-	int		 state;
-	size_t		 need;		/* bytes of stage the state takes */
-	size_t		 have;
-	unsigned char	*stage;		/* a header or a compressed block */
-	size_t		 stagecap;
-	unsigned char	*win;		/* history, then the block decoded */
-	size_t		 wincap;
-	size_t		 hist;		/* bytes of history at win */
-	size_t		 out, outend;	/* decoded, not yet handed out */
-	size_t		 bmax;		/* the frame's largest block */
-	unsigned long	 skip;		/* of a skippable frame, left */
-	int		 linked, bcheck, ccheck;
-	int		 legacy;		/* a legacy frame's blocks */
-	int		 csize;		/* the header gives the size */
-	unsigned long long size, total;	/* ... and what came */
-	XXH32_state_t	 xxh;
+	LZ4F_dctx	*dctx;
+	int		 inframe;	/* a frame's magic number is known */
+	int		 legacy;	/* ... and it is a legacy frame's */
+	unsigned char	 word[4];	/* a magic number or a block's size,
+					 * as its bytes come */
+	size_t		 nword;
+	size_t		 feed;		/* bytes of word for the decoder */
+	size_t		 hint;		/* the decoder's: the bytes of its
+					 * next step (a block and the next
+					 * one's size), or 0 */
+	char		*stage;		/* legacy: a compressed block */
+	size_t		 need, have;	/* ... its size, and what came */
+	char		*out;		/* ... and decompressed */
+	size_t		 outoff, outlen;
 };
 
 struct dm_unz {
@@ -459,61 +450,6 @@ zs_read(struct dm_unz *u, void *buf, size_t n)
 	return (ssize_t)out.pos;
 }
 
-/* Decodes the lz4 block of n bytes at src to win at l->hist, its matches
- * reaching back into the history before it: the bytes decoded, or -1 for
- * a block that is not one (or decodes to more than the frame's largest). */
-static ssize_t
-lz_block(struct lz *l, const unsigned char *src, size_t n)
-{
-	unsigned char *w = l->win;
-	size_t ip = 0, op = l->hist, cap = l->hist + l->bmax;
-	size_t lit, ml, off, i;
-	unsigned tok, b;
-
-	for (;;) {
-		if (ip >= n)
-			return -1;
-		tok = src[ip++];
-		lit = tok >> 4;
-		if (lit == 15)
-			do {
-				if (ip >= n)
-					return -1;
-				lit += (b = src[ip++]);
-			} while (b == 255);
-		if (lit > n - ip || lit > cap - op)
-			return -1;
-		memcpy(w + op, src + ip, lit);
-		ip += lit;
-		op += lit;
-		/* the last sequence is its literals alone */
-		if (ip == n)
-			break;
-		if (n - ip < 2)
-			return -1;
-		off = (size_t)src[ip] | (size_t)src[ip + 1] << 8;
-		ip += 2;
-		ml = tok & 15;
-		if (ml == 15)
-			do {
-				if (ip >= n)
-					return -1;
-				ml += (b = src[ip++]);
-			} while (b == 255);
-		ml += 4;
-		if (off == 0 || off > op || ml > cap - op)
-			return -1;
-		if (off >= ml)
-			memcpy(w + op, w + op - off, ml);
-		else
-			/* overlapping: a run that repeats itself */
-			for (i = 0; i < ml; i++)
-				w[op + i] = w[op - off + i];
-		op += ml;
-	}
-	return (ssize_t)(op - l->hist);
-}
-
 static unsigned long
 lz_le32(const unsigned char *p)
 {
@@ -521,183 +457,76 @@ lz_le32(const unsigned char *p)
 	    (unsigned long)p[2] << 16 | (unsigned long)p[3] << 24;
 }
 
+/* lz4's frame decoder's error r, as lz4 -dc words it. */
 static void
-lz_want(struct lz *l, int state, size_t need)
+lz_fail(struct dm_unz *u, size_t r)
 {
-	l->state = state;
-	l->need = need;
-	l->have = 0;
+	static const char *const words[][2] = {
+		{ "ERROR_headerChecksum_invalid", "header checksum mismatch" },
+		{ "ERROR_blockChecksum_invalid", "block checksum mismatch" },
+		{ "ERROR_contentChecksum_invalid",
+		    "content checksum mismatch" },
+		{ "ERROR_frameSize_wrong", "size mismatch" },
+		{ "ERROR_frameType_unknown", "unknown frame" },
+		{ "ERROR_headerVersion_wrong", "bad frame descriptor" },
+		{ "ERROR_reservedFlag_set", "bad frame descriptor" },
+		{ "ERROR_maxBlockSize_invalid", "bad frame descriptor" },
+		{ "ERROR_decompressionFailed", "corrupt block" },
+	};
+	const char *name = LZ4F_getErrorName(r);
+	size_t i;
+
+	if (strcmp(name, "ERROR_allocation_failed") == 0)
+		dm_die("out of memory");
+	for (i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strcmp(name, words[i][0]) == 0) {
+			fail(u, "invalid", words[i][1]);
+			return;
+		}
+	fail(u, "invalid", name);
 }
 
-/* Room for the frame's blocks: bmax decompressed, in compressed. */
-static void
-lz_room(struct lz *l, size_t in)
-{
-	if (l->stagecap < in) {
-		l->stagecap = in;
-		free(l->stage);
-		l->stage = dm_xmalloc(l->stagecap);
-	}
-	if (l->wincap < LZ_HIST + l->bmax) {
-		l->wincap = LZ_HIST + l->bmax;
-		free(l->win);
-		l->win = dm_xmalloc(l->wincap);
-	}
-}
-
-/* Acts on the l->need bytes staged for the state: 0, or -1 with the
- * stream's error set. */
+/* Takes input into l->word up to 4 bytes: whether it is whole. */
 static int
-lz_step(struct dm_unz *u, struct lz *l)
+lz_word(struct dm_unz *u, struct lz *l)
 {
-	const unsigned char *p = l->stage;
-	unsigned long v;
-	size_t extra, keep;
-	ssize_t got;
+	size_t k = 4 - l->nword;
 
-	switch (l->state) {
-	case LZ_MAGIC:
-		v = lz_le32(p);
-		if (v == 0x184D2204UL) {
-			/* FLG and BD, then what FLG says follows */
-			lz_want(l, LZ_DESC, 2);
-			return 0;
-		}
-		if ((v & 0xFFFFFFF0UL) == 0x184D2A50UL) {
-			lz_want(l, LZ_SKIPSIZE, 4);
-			return 0;
-		}
-		if (v == 0x184C2102UL) {
-			l->legacy = 1;
-			l->linked = l->bcheck = l->ccheck = l->csize = 0;
-			l->hist = l->out = l->outend = 0;
-			l->bmax = LZ_LEGACY;
-			lz_room(l, LZ_LEGACYIN);
-			lz_want(l, LZ_LBSIZE, 4);
-			return 0;
-		}
-		fail(u, "invalid", "unknown frame");
-		return -1;
-	case LZ_LBSIZE:
-		v = lz_le32(p);
-		/* a legacy frame ends at the end of the input or where
-		 * another frame starts */
-		if (v == 0x184C2102UL)
-			lz_want(l, LZ_LBSIZE, 4);
-		else if (v == 0x184D2204UL || (v & 0xFFFFFFF0UL) ==
-		    0x184D2A50UL) {
-			l->legacy = 0;
-			l->state = LZ_MAGIC;
-		} else if (v == 0 || v > LZ_LEGACYIN) {
-			fail(u, "invalid", "block too large");
-			return -1;
-		} else {
-			lz_want(l, LZ_BLOCK, v);
-			l->skip = 0;
-		}
+	if (k > u->navail)
+		k = u->navail;
+	memcpy(l->word + l->nword, u->next, k);
+	l->nword += k;
+	u->next += k;
+	u->navail -= k;
+	return l->nword == 4;
+}
+
+/* A legacy frame's next word, whole in l->word: a block's size, or the
+ * magic number of the frame after it. 0, or -1 with the error set. */
+static int
+lz_legacy(struct dm_unz *u, struct lz *l)
+{
+	unsigned long v = lz_le32(l->word);
+
+	l->nword = 0;
+	if (v == LZ_LEGACYMAGIC)
 		return 0;
-	case LZ_DESC:
-		if (l->have == 2) {
-			if ((p[0] & 0xC2) != 0x40 || (p[1] & 0x8F) != 0 ||
-			    (p[1] >> 4 & 7) < 4) {
-				fail(u, "invalid", "bad frame descriptor");
-				return -1;
-			}
-			extra = (p[0] & 8 ? 8 : 0) + (p[0] & 1 ? 4 : 0) + 1;
-			l->need += extra;
-			return 0;
-		}
-		if ((XXH32(p, l->have - 1, 0) >> 8 & 0xFF) != p[l->have - 1]) {
-			fail(u, "invalid", "header checksum mismatch");
-			return -1;
-		}
-		if (p[0] & 1) {
-			fail(u, "unsupported", "it needs a dictionary");
-			return -1;
-		}
-		l->linked = !(p[0] & 0x20);
-		l->bcheck = (p[0] & 0x10) != 0;
-		l->ccheck = (p[0] & 4) != 0;
-		l->csize = (p[0] & 8) != 0;
-		l->size = 0;
-		if (l->csize)
-			l->size = (unsigned long long)lz_le32(p + 2) |
-			    (unsigned long long)lz_le32(p + 6) << 32;
-		l->total = 0;
-		l->hist = l->out = l->outend = 0;
-		XXH32_reset(&l->xxh, 0);
-		/* 64 KiB, 256 KiB, 1 MiB or 4 MiB */
-		l->bmax = (size_t)1 << (2 * (p[1] >> 4 & 7) + 8);
-		/* (p is not used after: the stage may move) */
-		lz_room(l, l->bmax + 4);
-		lz_want(l, LZ_BSIZE, 4);
-		return 0;
-	case LZ_BSIZE:
-		v = lz_le32(p);
-		if (v == 0) {
-			if (l->csize && l->total != l->size) {
-				fail(u, "invalid", "size mismatch");
-				return -1;
-			}
-			if (l->ccheck)
-				lz_want(l, LZ_CCHECK, 4);
-			else {
-				lz_want(l, LZ_MAGIC, 4);
-				u->between = 1;
-			}
-			return 0;
-		}
-		if ((v & 0x7FFFFFFFUL) > l->bmax) {
-			fail(u, "invalid", "block too large");
-			return -1;
-		}
-		lz_want(l, LZ_BLOCK, (v & 0x7FFFFFFFUL) + (l->bcheck ? 4 : 0));
-		/* whether it is stored, for LZ_BLOCK */
-		l->skip = v >> 31;
-		return 0;
-	case LZ_BLOCK:
-		extra = l->need - (l->bcheck ? 4 : 0);
-		if (l->bcheck && XXH32(p, extra, 0) != lz_le32(p + extra)) {
-			fail(u, "invalid", "block checksum mismatch");
-			return -1;
-		}
-		/* a linked block's matches reach into the 64 KiB before */
-		keep = !l->linked ? 0 : l->outend > LZ_HIST ? LZ_HIST :
-		    l->outend;
-		if (keep > 0 && l->outend > keep)
-			memmove(l->win, l->win + l->outend - keep, keep);
-		l->hist = keep;
-		if (l->skip) {
-			memcpy(l->win + l->hist, p, extra);
-			got = (ssize_t)extra;
-		} else if ((got = lz_block(l, p, extra)) < 0) {
-			fail(u, "invalid", "corrupt block");
-			return -1;
-		}
-		l->out = l->hist;
-		l->outend = l->hist + (size_t)got;
-		l->total += (unsigned long long)got;
-		if (l->ccheck)
-			XXH32_update(&l->xxh, l->win + l->out, (size_t)got);
-		lz_want(l, l->legacy ? LZ_LBSIZE : LZ_BSIZE, 4);
-		return 0;
-	case LZ_CCHECK:
-		if (XXH32_digest(&l->xxh) != lz_le32(p)) {
-			fail(u, "invalid", "content checksum mismatch");
-			return -1;
-		}
-		lz_want(l, LZ_MAGIC, 4);
-		u->between = 1;
-		return 0;
-	case LZ_SKIPSIZE:
-		l->skip = lz_le32(p);
-		lz_want(l, LZ_SKIP, 0);
-		if (l->skip == 0) {
-			lz_want(l, LZ_MAGIC, 4);
-			u->between = 1;
-		}
+	if (v == 0x184D2204UL || (v & 0xFFFFFFF0UL) == 0x184D2A50UL) {
+		/* a frame: its magic number goes to the frame decoder */
+		l->legacy = 0;
+		l->nword = l->feed = 4;
 		return 0;
 	}
+	if (v == 0 || v > (unsigned long)LZ4_compressBound(LZ_LEGACY)) {
+		fail(u, "invalid", "block too large");
+		return -1;
+	}
+	if (l->stage == NULL) {
+		l->stage = dm_xmalloc((size_t)LZ4_compressBound(LZ_LEGACY));
+		l->out = dm_xmalloc(LZ_LEGACY);
+	}
+	l->need = v;
+	l->have = 0;
 	return 0;
 }
 
@@ -705,16 +534,17 @@ static ssize_t
 lz_read(struct dm_unz *u, char *buf, size_t n)
 {
 	struct lz *l = u->s.lz;
-	size_t got = 0, k;
+	size_t got = 0, k, dst, src;
+	size_t r;
 	int in;
 
 	while (got < n && !u->done && !u->failed) {
-		if (l->out < l->outend) {
-			k = l->outend - l->out;
+		if (l->outoff < l->outlen) {
+			k = l->outlen - l->outoff;
 			if (k > n - got)
 				k = n - got;
-			memcpy(buf + got, l->win + l->out, k);
-			l->out += k;
+			memcpy(buf + got, l->out + l->outoff, k);
+			l->outoff += k;
 			got += k;
 			continue;
 		}
@@ -726,36 +556,88 @@ lz_read(struct dm_unz *u, char *buf, size_t n)
 				u->done = 1;
 			continue;
 		}
+		/* the magic number a legacy frame's word brought */
+		if (l->feed > 0) {
+			l->inframe = 1;
+			dst = n - got;
+			src = l->feed;
+			r = LZ4F_decompress(l->dctx, buf + got, &dst,
+			    l->word + 4 - l->feed, &src, NULL);
+			got += dst;
+			if ((l->feed -= src) == 0)
+				l->nword = 0;
+			if (LZ4F_isError(r))
+				lz_fail(u, r);
+			else
+				l->hint = r;
+			continue;
+		}
 		if ((in = refill(u, mustwait(u, got))) < 0)
 			break;
 		if (in == 0) {
 			/* a legacy frame has no end mark */
-			if (l->state == LZ_LBSIZE && l->have == 0)
+			if (l->legacy && l->nword == 0 && l->need == 0)
 				u->done = 1;
 			else
 				fail(u, "truncated", NULL);
 			break;
 		}
-		if (l->state == LZ_SKIP) {
-			k = u->navail < l->skip ? u->navail : l->skip;
-			u->next += k;
-			u->navail -= k;
-			if ((l->skip -= k) == 0) {
-				lz_want(l, LZ_MAGIC, 4);
-				u->between = 1;
-			}
+		if (!l->inframe) {
+			if (!lz_word(u, l))
+				continue;
+			if (lz_le32(l->word) == LZ_LEGACYMAGIC) {
+				l->inframe = l->legacy = 1;
+				l->nword = 0;
+			} else
+				l->feed = 4;
 			continue;
 		}
-		k = l->need - l->have;
-		if (k > u->navail)
-			k = u->navail;
-		memcpy(l->stage + l->have, u->next, k);
-		l->have += k;
-		u->next += k;
-		u->navail -= k;
-		while (l->have == l->need && !u->failed && !u->between &&
-		    l->state != LZ_SKIP && lz_step(u, l) == 0)
-			;
+		if (l->legacy && l->need == 0) {
+			if (lz_word(u, l) && lz_legacy(u, l) < 0)
+				break;
+			continue;
+		}
+		if (l->legacy) {
+			k = l->need - l->have;
+			if (k > u->navail)
+				k = u->navail;
+			memcpy(l->stage + l->have, u->next, k);
+			l->have += k;
+			u->next += k;
+			u->navail -= k;
+			if (l->have < l->need)
+				continue;
+			in = LZ4_decompress_safe(l->stage, l->out, (int)l->need,
+			    LZ_LEGACY);
+			l->need = l->have = 0;
+			if (in < 0) {
+				fail(u, "invalid", "corrupt block");
+				break;
+			}
+			l->outoff = 0;
+			l->outlen = (size_t)in;
+			continue;
+		}
+		/* A step at a time: an error drops what its call decoded
+		 * (lz4frame.c reports no bytes then), so the block before a
+		 * content checksum that fails is handed out first. */
+		dst = n - got;
+		src = u->navail;
+		if (l->hint > 0 && src > l->hint)
+			src = l->hint;
+		r = LZ4F_decompress(l->dctx, buf + got, &dst, u->next, &src,
+		    NULL);
+		got += dst;
+		u->next += src;
+		u->navail -= src;
+		if (LZ4F_isError(r))
+			lz_fail(u, r);
+		else if ((l->hint = r) == 0) {
+			/* the frame is whole: the next one is told apart by
+			 * its magic number again */
+			l->inframe = 0;
+			u->between = 1;
+		}
 	}
 	return (ssize_t)got;
 }
@@ -832,11 +714,8 @@ dm_unz_open(int fd, const char *pre, size_t npre, int *eof, struct dm_buf *err)
 	case UNZ_LZ4:
 		u->s.lz = dm_xmalloc(sizeof *u->s.lz);
 		memset(u->s.lz, 0, sizeof *u->s.lz);
-		/* a frame's header: 19 bytes at most */
-		u->s.lz->stagecap = 32;
-		u->s.lz->stage = dm_xmalloc(u->s.lz->stagecap);
-		lz_want(u->s.lz, LZ_MAGIC, 4);
-		r = 1;
+		r = !LZ4F_isError(LZ4F_createDecompressionContext(
+		    &u->s.lz->dctx, LZ4F_VERSION));
 		break;
 	}
 	if (!r)
@@ -917,8 +796,9 @@ dm_unz_close(struct dm_unz *u)
 	case UNZ_LZMA: lzma_end(&u->s.xz); break;
 	case UNZ_ZSTD: ZSTD_freeDStream(u->s.zs); break;
 	case UNZ_LZ4:
+		LZ4F_freeDecompressionContext(u->s.lz->dctx);
 		free(u->s.lz->stage);
-		free(u->s.lz->win);
+		free(u->s.lz->out);
 		free(u->s.lz);
 		break;
 	case UNZ_OTHER: dm_unzla_close(u->s.la); break;
