@@ -893,20 +893,27 @@ jsonltype(struct dm_scan *sc, const struct dm_buf *path, int nz)
 }
 
 /*
- * A single compressed file on disk, of gzip, bzip2, xz or zstd, is read
- * by unz.c, from its start, as the tools read it: libarchive's filter
- * hands out a block when it is full, so a stream cut short lost the
- * block it was filling (up to 64 KiB of lines before the damage that
- * gzip -dc gives), and the bytes after the end of the stream (lines
- * appended to a .gz) were passed over with status 0, where the tools
- * say 'data after the end of the compressed stream'. NULL for another
- * compression (lz4, lzma, compress: libarchive's filter reads on).
+ * A single compressed file on disk, of gzip, bzip2, xz, zstd (pzstd's
+ * too, which starts with a skippable frame), lz4 (its legacy format too)
+ * or lzma, is read by unz.c, from its start, as the tools read it:
+ * libarchive's filter hands out a block when it is full, so a stream cut
+ * short lost the block it was filling (up to 64 KiB of lines before the
+ * damage that gzip -dc gives), and the bytes after the end of the stream
+ * (lines appended to a .gz) were passed over with status 0, where the
+ * tools say 'data after the end of the compressed stream'. NULL for
+ * another compression (compress: libarchive's filter reads on).
  */
 static struct dm_unz *
 unz(int fd)
 {
-	static const char *const magic[] = { "\x1f\x8b", "BZh",
-	    "\xfd" "7zXZ", "\x28\xb5\x2f\xfd" };
+	static const struct {
+		const char *m;
+		size_t len;
+	} magic[] = {
+		{ "\x1f\x8b", 2 }, { "BZh", 3 }, { "\xfd" "7zXZ", 5 },
+		{ "\x28\xb5\x2f\xfd", 4 }, { "\x04\x22\x4d\x18", 4 },
+		{ "\x02\x21\x4c\x18", 4 }, { "\x5d\0\0", 3 },
+	};
 	struct dm_buf err = DM_BUF_INIT;
 	struct dm_unz *u;
 	char head[6];
@@ -917,8 +924,13 @@ unz(int fd)
 	if ((n = pread(fd, head, sizeof head, 0)) < 4)
 		return NULL;
 	for (i = 0; i < sizeof magic / sizeof magic[0]; i++)
-		if (memcmp(head, magic[i], strlen(magic[i])) == 0)
+		if (memcmp(head, magic[i].m, magic[i].len) == 0)
 			break;
+	/* a skippable frame: unz.c reads it as zstd's */
+	if (i == sizeof magic / sizeof magic[0] &&
+	    ((unsigned char)head[0] & 0xf0) == 0x50 &&
+	    memcmp(head + 1, "\x2a\x4d\x18", 3) == 0)
+		i = 0;
 	if (i == sizeof magic / sizeof magic[0] ||
 	    lseek(fd, n, SEEK_SET) < 0)
 		return NULL;

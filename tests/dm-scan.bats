@@ -1510,6 +1510,28 @@ dm-scan: 1 file read, 1 error'
 	assert_stderr 'dm-scan: cut.jsonl.xz: truncated xz input
 dm-scan: 1 file read, 1 error'
 	[ "$(printf '%s\n' "$output" | wc -l)" -eq "$(xz -dc cut.jsonl.xz 2>/dev/null | wc -l)" ]
+	# and for lz4 (its frames and its legacy format) and lzma, which
+	# libarchive read as well
+	for z in lz4 lz4-l lzma; do
+		f=cut-$z.jsonl.${z%-l}
+		case $z in
+		lz4) lz4 -q -B4 -c big.jsonl ;;
+		lz4-l) lz4 -q -l -c big.jsonl ;;
+		lzma) xz --format=lzma -c big.jsonl ;;
+		esac >whole
+		head -c "$(($(stat -c %s whole) / 2))" whole >"$f"
+		run_split dm-scan --jsonl "$f"
+		assert_status 1
+		assert_stderr "dm-scan: $f: truncated ${z%-l} input
+dm-scan: 1 file read, 1 error"
+		case $z in
+		lzma) whole=$(xz -dc "$f" 2>/dev/null | wc -l) ;;
+		*) whole=$(lz4 -dc "$f" 2>/dev/null | wc -l) ;;
+		esac
+		# (a legacy block holds 8 MiB, here the whole file: none)
+		[ "$whole" -gt 1000 ] || [ $z = lz4-l ]
+		[ "$(printf '%s' "$output" | grep -c .)" -eq "$whole" ]
+	done
 	# a file cut in its first bytes, which libarchive could not open:
 	# its whole lines too, where it gave none
 	printf '{"a":1}\n{"b":2}\n{"c":3}\n' | gzip -n >small.jsonl.gz
