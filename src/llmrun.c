@@ -13,6 +13,7 @@
 #include "dm.h"
 #include "llm.h"
 #include "llmrun.h"
+#include "progress.h"
 #include "report.h"
 
 
@@ -144,6 +145,7 @@ dm_llm_run_start(struct dm_llm_run *R, const char *usage,
 		dm_buf_init(&R->win[i].line);
 		dm_buf_init(&R->win[i].req);
 		dm_buf_init(&R->win[i].out);
+		dm_buf_init(&R->win[i].warn);
 	}
 	R->rng = (uint64_t)time(NULL) ^ (uint64_t)getpid() << 32 ^
 	    0x9e3779b97f4a7c15ULL;
@@ -268,11 +270,12 @@ dm_llm_run_fail(struct dm_llm_run *R, struct dm_llm_req *s, long status,
 		goto out;
 	}
 	s->result = DM_RESULT_EMIT;
+	/* said when the sample is written, so that the messages follow
+	 * input order as the output does */
+	dm_buf_reset(&s->warn);
 	if (status)
-		dm_warn("%s:%lu: HTTP %ld: %s", s->file, s->lineno, status,
-		    m.buf);
-	else
-		dm_warn("%s:%lu: %s", s->file, s->lineno, m.buf);
+		dm_buf_addf(&s->warn, "HTTP %ld: ", status);
+	dm_buf_add(&s->warn, m.buf, m.len);
 	loadreq(&R->scratch, s);
 	dm_buf_reset(&err);
 	dm_buf_addf(&err, "{\"status\":%ld,\"message\":", status);
@@ -448,28 +451,29 @@ outfits(struct dm_llm_run *R, const struct dm_sample *smp)
 }
 
 /*
- * A bad sample (a template field missing, a prompt not UTF-8, -o that
- * cannot be set): it takes its place in the window, with no request, and
- * is rejected at its turn, as the samples whose request failed are, so
- * that the rejects file follows input order as the output does. Under
+ * A bad line (not JSON, longer than --max-line) or a bad sample (a
+ * template field missing, a prompt not UTF-8, -o that cannot be set): it
+ * takes its place in the window, with no request, and is rejected at its
+ * turn, as the samples whose request failed are, so that the rejects file
+ * and the messages follow input order as the output does. Under
  * --on-error=stop nothing after it is read; the samples before it are
  * finished first. A dry run writes as it reads: rejected at once.
  */
 static int
-badsample(struct dm_llm_run *R, struct dm_sample *smp, const char *why)
+badline(struct dm_llm_run *R, const char *file, unsigned long lineno,
+    const char *line, size_t len, size_t col, const char *why)
 {
 	struct dm_llm_req *s;
 
-	if (R->o.dryrun)
-		return dm_io_reject(R->io, "%s", why);
 	s = dm_llm_run_at(R, R->wcount++);
-	s->file = intern(R, smp->file);
+	s->file = intern(R, file);
 	s->path = R->io->in.path;
-	s->lineno = smp->lineno;
+	s->lineno = lineno;
 	s->state = DM_REQ_DONE;
 	s->result = DM_RESULT_REJECT;
+	s->col = col;
 	dm_buf_reset(&s->line);
-	dm_buf_add(&s->line, smp->line, smp->len);
+	dm_buf_add(&s->line, line, len);
 	/* no request: what tells it from a failed one in the flush */
 	dm_buf_reset(&s->req);
 	dm_buf_reset(&s->out);
@@ -477,6 +481,63 @@ badsample(struct dm_llm_run *R, struct dm_sample *smp, const char *why)
 	s->held = s->line.len + s->out.len;
 	R->wbytes += s->held;
 	return R->io->on_error == DM_ON_ERROR_STOP ? -1 : 0;
+}
+
+static int
+badsample(struct dm_llm_run *R, struct dm_sample *smp, const char *why)
+{
+	if (R->o.dryrun)
+		return dm_io_reject(R->io, "%s", why);
+	return badline(R, smp->file, smp->lineno, smp->line, smp->len, 0,
+	    why);
+}
+
+/*
+ * Reads the next line, as dm_io_next does, and takes it: 1, or 0 at the
+ * end of the input or on interrupt, or -1 when the run must stop. A line
+ * that is not JSON or longer than --max-line waits in the window for the
+ * samples before it, as a bad sample does (dm_io_next would reject it at
+ * once, ahead of them).
+ */
+static int
+readone(struct dm_llm_run *R)
+{
+	struct dm_io *io = R->io;
+	struct dm_sample *smp;
+	struct dm_llm_req *s;
+	const char *line;
+	size_t len, col;
+	int r;
+
+	if (R->o.dryrun || io->stopped) {
+		if ((smp = dm_io_next(io)) == NULL)
+			return 0;
+		return dm_llm_run_take(R, smp) < 0 ? -1 : 1;
+	}
+	if ((r = dm_reader_next(&io->in, &line, &len)) == 0)
+		return 0;
+	io->nin++;
+	if (io->prog)
+		dm_progress_tick(io->prog, io->nin);
+	if (r == 2) {
+		/* under skip the rest is read first, for its length; under
+		 * stop it is not (it may be endless) */
+		if (io->on_error == DM_ON_ERROR_SKIP &&
+		    dm_reader_skip(&io->in) < 0)
+			return 0;
+		r = badline(R, io->in.name, io->in.lineno, line, len, 0, "");
+		s = dm_llm_run_at(R, R->wcount - 1);
+		s->overlong = 1;
+		s->longlen = io->on_error == DM_ON_ERROR_SKIP ?
+		    io->in.longlen : 0;
+		return r < 0 ? -1 : 1;
+	}
+	dm_buf_reset(&io->err);
+	if (dm_sample_load(&io->s, line, len, io->in.name, io->in.lineno,
+	    &io->err, &col) < 0)
+		return badline(R, io->in.name, io->in.lineno, line, len, col,
+		    io->err.buf) < 0 ? -1 : 1;
+	return dm_llm_run_take(R, &io->s) < 0 ? -1 : 1;
 }
 
 /* Takes the sample just read: 0, or -1 when the run must stop. */
@@ -599,36 +660,49 @@ dm_llm_run_cached(struct dm_llm_run *R, struct dm_llm_req *s)
 void
 dm_llm_run_flush(struct dm_llm_run *R)
 {
-	struct dm_buf err = DM_BUF_INIT;
+	struct dm_io *io = R->io;
 	enum dm_on_error policy;
 	const char *path;
 	struct dm_llm_req *s;
-	size_t col;
 
 	while (R->wcount && (s = dm_llm_run_at(R, 0))->state == DM_REQ_DONE) {
+		if (s->warn.len)
+			dm_warn("%s:%lu: %s", s->file, s->lineno, s->warn.buf);
 		if (s->result == DM_RESULT_EMIT) {
-			dm_writer_line(&R->io->out, s->out.buf, s->out.len);
-			R->io->nout++;
+			dm_writer_line(&io->out, s->out.buf, s->out.len);
+			io->nout++;
 		} else if (s->result == DM_RESULT_REJECT) {
 			/* dm_io_reject speaks of the current sample: make
-			 * this one current; a failed call never stops the run,
-			 * a bad sample (no request) does under stop */
-			dm_buf_reset(&err);
-			if (dm_sample_load(&R->io->s, s->line.buf, s->line.len,
-			    s->file, s->lineno, &err, &col) < 0)
-				dm_die("%s:%lu: %s", s->file, s->lineno,
-				    err.buf);
-			path = R->io->in.path;
-			policy = R->io->on_error;
-			R->io->in.path = s->path;
+			 * this line current; a failed call never stops the
+			 * run, a bad line or sample (no request) does under
+			 * stop */
+			io->s.line = s->line.buf;
+			io->s.len = s->line.len;
+			io->s.file = s->file;
+			io->s.lineno = s->lineno;
+			path = io->in.path;
+			policy = io->on_error;
+			io->in.path = s->path;
 			if (s->req.len)
-				R->io->on_error = DM_ON_ERROR_SKIP;
-			dm_io_reject(R->io, "%s", s->out.buf);
-			R->io->in.path = path;
-			R->io->on_error = policy;
+				io->on_error = DM_ON_ERROR_SKIP;
+			if (s->overlong)
+				dm_io_reject_long(io, s->file, s->lineno,
+				    s->line.buf, s->line.len, s->longlen);
+			else if (s->col)
+				dm_io_reject_at(io, s->col, "%s", s->out.buf);
+			else
+				dm_io_reject(io, "%s", s->out.buf);
+			io->s.line = NULL;
+			io->s.len = 0;
+			io->in.path = path;
+			io->on_error = policy;
 		}
 		R->wbytes -= s->held;
 		s->held = 0;
+		s->col = 0;
+		s->overlong = 0;
+		s->longlen = 0;
+		dm_buf_reset(&s->warn);
 		/* one huge sample does not leave its size behind in each
 		 * slot it went through */
 		if (s->line.cap > DM_LLM_SLOTKEEP)
@@ -637,10 +711,11 @@ dm_llm_run_flush(struct dm_llm_run *R)
 			dm_buf_free(&s->req);
 		if (s->out.cap > DM_LLM_SLOTKEEP)
 			dm_buf_free(&s->out);
+		if (s->warn.cap > DM_LLM_SLOTKEEP)
+			dm_buf_free(&s->warn);
 		R->whead = (R->whead + 1) % R->wcap;
 		R->wcount--;
 	}
-	dm_buf_free(&err);
 }
 
 /*
@@ -685,7 +760,6 @@ int
 dm_llm_run_loop(struct dm_llm_run *R)
 {
 	struct dm_http_resp *r;
-	struct dm_sample *smp;
 	double wait;
 	int eof = 0, fd;
 
@@ -694,11 +768,7 @@ dm_llm_run_loop(struct dm_llm_run *R)
 		 * when requests are in flight */
 		while (!eof && room(R) && (R->o.dryrun || R->wcount == 0 ||
 		    inputready(R))) {
-			if ((smp = dm_io_next(R->io)) == NULL) {
-				eof = 1;
-				break;
-			}
-			if (dm_llm_run_take(R, smp) < 0) {
+			if (readone(R) <= 0) {
 				eof = 1;
 				break;
 			}
@@ -767,6 +837,7 @@ dm_llm_run_free(struct dm_llm_run *R)
 		dm_buf_free(&R->win[i].line);
 		dm_buf_free(&R->win[i].req);
 		dm_buf_free(&R->win[i].out);
+		dm_buf_free(&R->win[i].warn);
 	}
 	free(R->win);
 	for (i = 0; i < R->nnames; i++)

@@ -57,6 +57,12 @@ struct dm_llm_req {
 	int		 attempts;	/* failed requests */
 	int		 badjson;	/* answers that were not JSON */
 	struct dm_buf	 out;		/* the line to write, or the reason */
+	struct dm_buf	 warn;		/* a failure's message, said at its
+					   turn when there is no --rejects */
+	size_t		 col;		/* of a line that is not JSON */
+	int		 overlong;	/* longer than --max-line: line holds
+					   its head */
+	unsigned long long longlen;	/* its length, 0 when not known */
 };
 
 /* The options, as the tool sets them before dm_llm_run_start. tail holds

@@ -1226,3 +1226,48 @@ dm-llm: 5 samples: 1 answered, 0 skipped, 2 failed" ]
 	assert_file err ''
 	[ "$(llm_requests)" -eq 2 ]
 }
+
+@test "a line that is not JSON or too long is rejected at its turn, after the samples before it" {
+	llm_start
+	printf '%s\n' '{"text":"[[sleep:300]][[fail:400]]"}' 'not json' \
+	    '{"text":"c"}' '{"text":"dddddddddddddddddddddddddddddddddddddddd"}' >in.jsonl
+	llm -p '{text}' --max-line 50 --on-error=skip --rejects rej.jsonl in.jsonl
+	assert_status 1
+	assert_output '{"text":"c","llm":"echo: c"}'
+	[ "$(sed -n 1,4p <<<"$stderr")" = "dm-llm: in.jsonl:1: HTTP 400: This model's maximum context length is 8 tokens
+dm-llm: in.jsonl:2:1: invalid JSON: expected a value
+dm-llm: in.jsonl:4: line of 51 bytes is longer than --max-line (50 bytes)
+dm-llm: 3 of 4 samples rejected" ]
+	run jq -c '[.line, .reason]' rej.jsonl
+	assert_output <<-'EOF2'
+	[1,"HTTP 400: This model's maximum context length is 8 tokens"]
+	[2,"invalid JSON: expected a value"]
+	[4,"line of 51 bytes is longer than --max-line (50 bytes)"]
+	EOF2
+	# under stop, the samples before the bad line are finished first
+	llm -p '{text}' --rejects rej2.jsonl in.jsonl
+	assert_status 2
+	assert_output ''
+	run jq -c '[.line, .reason]' rej2.jsonl
+	assert_output <<-'EOF2'
+	[1,"HTTP 400: This model's maximum context length is 8 tokens"]
+	[2,"invalid JSON: expected a value"]
+	EOF2
+}
+
+@test "without --rejects, the messages of failed requests follow input order" {
+	llm_start
+	printf '%s\n' '{"text":"[[sleep:300]][[fail:400]]"}' '{"text":"[[fail:401]]"}' \
+	    'not json' '{"text":"d"}' >in.jsonl
+	llm -p '{text}' --on-error=skip in.jsonl
+	assert_status 1
+	assert_output <<-'EOF2'
+	{"text":"[[sleep:300]][[fail:400]]","llm_error":{"status":400,"message":"This model's maximum context length is 8 tokens"}}
+	{"text":"[[fail:401]]","llm_error":{"status":401,"message":"scripted 401 (request 1)"}}
+	{"text":"d","llm":"echo: d"}
+	EOF2
+	[ "$(sed -n 1,4p <<<"$stderr")" = "dm-llm: in.jsonl:1: HTTP 400: This model's maximum context length is 8 tokens
+dm-llm: in.jsonl:2: HTTP 401: scripted 401 (request 1)
+dm-llm: in.jsonl:3:1: invalid JSON: expected a value
+dm-llm: 1 of 4 samples rejected" ]
+}
