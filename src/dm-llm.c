@@ -584,6 +584,8 @@ main(int argc, char *argv[])
 
 	dm_io_open(&io, argc, argv);
 	broken = dm_llm_run_loop(&run) < 0;
+	if (dm_interrupted)
+		dm_llm_run_stop(&run);
 	dm_llm_run_flush(&run);
 	if (o->progress)
 		dm_llm_stat_progress(&run, 1);

@@ -783,7 +783,8 @@ dm_llm_run_loop(struct dm_llm_run *R)
 		dm_writer_flush(&R->io->out);
 		if (R->io->rej.fd >= 0)
 			dm_writer_flush(&R->io->rej);
-		if (eof && R->wcount == 0)
+		/* no request goes out after an interrupt */
+		if ((eof && R->wcount == 0) || dm_interrupted)
 			break;
 		wait = dm_llm_sched_send(R);
 		fd = -1;
@@ -805,6 +806,22 @@ dm_llm_run_loop(struct dm_llm_run *R)
 	return 0;
 }
 
+void
+dm_llm_run_stop(struct dm_llm_run *R)
+{
+	struct dm_llm_req *s;
+	size_t i;
+
+	for (i = 0; i < R->wcount; i++) {
+		s = dm_llm_run_at(R, i);
+		if (s->state == DM_REQ_DONE)
+			continue;
+		s->state = DM_REQ_DONE;
+		s->result = DM_RESULT_DROP;
+		R->st.unanswered++;
+	}
+}
+
 int
 dm_llm_run_finish(struct dm_llm_run *R, int status, int broken)
 {
@@ -813,7 +830,7 @@ dm_llm_run_finish(struct dm_llm_run *R, int status, int broken)
 	if (broken || R->st.unstored)
 		status = DM_EXIT_ERROR;
 	if (!R->o.dryrun && (R->o.stats || R->o.progress || R->st.failed ||
-	    R->st.retries || R->st.unstored))
+	    R->st.retries || R->st.unstored || R->st.unanswered))
 		dm_llm_stat_summary(R);
 	if (R->o.keep && R->st.dropped)
 		dm_report_drop("answer does not match", R->st.dropped);

@@ -87,6 +87,7 @@ struct dm_llm_stats {
 	unsigned long long samples, answered, cached, skipped, dropped, failed;
 	unsigned long long requests, retries, bycause[DM_NCAUSES], cut;
 	unsigned long long unstored;	/* answers --cache could not keep */
+	unsigned long long unanswered;	/* left by an interrupt */
 	long long	 ptok, ctok;
 	double		 pbytes;	/* prompt bytes of answers with usage */
 	unsigned long long nusage;
@@ -127,6 +128,13 @@ void	 dm_llm_run_start(struct dm_llm_run *, const char *usage,
 /* Reads, sends and writes until the input ends and the window is empty,
  * or an interrupt: 0, or -1 when libcurl failed. */
 int	 dm_llm_run_loop(struct dm_llm_run *);
+/* After an interrupt: the samples still waiting for their answers are
+ * given up (not written, counted in the summary, which is written when
+ * there are any: an interrupt that loses nothing is quiet, as in the
+ * other tools), so that the flush
+ * writes every sample that is done, in input order. The requests in
+ * flight are dropped with the HTTP client. */
+void	 dm_llm_run_stop(struct dm_llm_run *);
 /* The last progress line, the summary, the report fields; returns the
  * exit status given the one of dm_io_close. */
 int	 dm_llm_run_finish(struct dm_llm_run *, int status, int broken);

@@ -70,6 +70,9 @@ dm_llm_stat_summary(struct dm_llm_run *R)
 		    R->st.answered - R->st.dropped, R->st.dropped);
 	dm_buf_addf(&b, ", %llu skipped, %llu failed", R->st.skipped,
 	    R->st.failed);
+	if (dm_interrupted)
+		dm_buf_addf(&b, ", %llu not answered (interrupted)",
+		    R->st.unanswered);
 	if (R->st.unstored)
 		dm_buf_addf(&b, "; %llu answer%s not stored in the cache",
 		    R->st.unstored, R->st.unstored == 1 ? "" : "s");

@@ -1271,3 +1271,26 @@ dm-llm: in.jsonl:2: HTTP 401: scripted 401 (request 1)
 dm-llm: in.jsonl:3:1: invalid JSON: expected a value
 dm-llm: 1 of 4 samples rejected" ]
 }
+
+@test "SIGINT with requests in flight: what is done is written, the summary says what is not, status 130" {
+	llm_start
+	printf '%s\n' '{"text":"[[sleep:5000]]a"}' '{"text":"b"}' '{"text":"[[fail:400]]"}' \
+	    '{"text":"[[sleep:5000]]d"}' >in.jsonl
+	dm-llm --retry-base 10ms -p '{text}' in.jsonl >out 2>err &
+	pid=$!
+	for i in $(seq 100); do
+		[ "$(llm_requests)" -ge 4 ] && break
+		sleep 0.05
+	done
+	sleep 0.5
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	[ "$status" -eq 130 ]
+	[ "$(cat out)" = '{"text":"b","llm":"echo: b"}
+{"text":"[[fail:400]]","llm_error":{"status":400,"message":"This model'"'"'s maximum context length is 8 tokens"}}' ]
+	[ "$(sed -n 1,2p err)" = "dm-llm: in.jsonl:3: HTTP 400: This model's maximum context length is 8 tokens
+dm-llm: 4 samples: 1 answered, 0 skipped, 1 failed, 2 not answered (interrupted)" ]
+	grep -qx 'dm-llm: 4 requests in .*, 0 retries' err
+	[ "$(llm_requests)" -eq 4 ]
+}
