@@ -248,6 +248,18 @@ loadreq(struct dm_sample *smp, struct dm_llm_req *s)
 	dm_buf_free(&err);
 }
 
+/* A finished sample's line to write (or reason) counts in the window's
+ * bytes until it is written, as its line and request do: answers that
+ * wait for a slow sample before them are bounded too. */
+static void
+holdout(struct dm_llm_run *R, struct dm_llm_req *s)
+{
+	size_t n = s->out.len + s->warn.len;
+
+	s->held += n;
+	R->wbytes += n;
+}
+
 /* The sample failed for good: llm_error, or --rejects. */
 void
 dm_llm_run_fail(struct dm_llm_run *R, struct dm_llm_req *s, long status,
@@ -287,6 +299,7 @@ dm_llm_run_fail(struct dm_llm_run *R, struct dm_llm_req *s, long status,
 	dm_sample_bytes(&R->scratch, &p, &n);
 	dm_buf_add(&s->out, p, n);
 out:
+	holdout(R, s);
 	dm_buf_free(&err);
 	dm_buf_free(&m);
 }
@@ -387,6 +400,7 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 	    memmem(s->line.buf, s->line.len, "llm_error", 9) == NULL) {
 		/* a filter passes the samples it keeps untouched */
 		dm_buf_add(&s->out, s->line.buf, s->line.len);
+		holdout(R, s);
 		json_decref(v);
 		return 1;
 	}
@@ -418,6 +432,7 @@ dm_llm_run_answer(struct dm_llm_run *R, struct dm_llm_req *s,
 		addusage(R, &R->scratch);
 	dm_sample_bytes(&R->scratch, &p, &len);
 	dm_buf_add(&s->out, p, len);
+	holdout(R, s);
 	return 1;
 }
 

@@ -215,6 +215,11 @@ dm_llm_sched_send(struct dm_llm_run *R)
 	refill(R, t);
 	for (i = 0; i < R->wcount &&
 	    dm_http_active(R->http) < (size_t)R->o.jobs; i++) {
+		/* the window holds what it may: answers wait for the
+		 * samples before them, and only the first one, which is
+		 * always sent, can let them go */
+		if (i > 0 && R->wbytes >= R->wmax)
+			break;
 		s = dm_llm_run_at(R, i);
 		if (s->state != DM_REQ_QUEUED)
 			continue;

@@ -1294,3 +1294,25 @@ dm-llm: 4 samples: 1 answered, 0 skipped, 1 failed, 2 not answered (interrupted)
 	grep -qx 'dm-llm: 4 requests in .*, 0 retries' err
 	[ "$(llm_requests)" -eq 4 ]
 }
+
+@test "answers waiting for a slow sample before them count in the window's bound: no more requests go out past it" {
+	llm_start
+	# 31 samples of 1 MB after a slow one: the window (64 MiB and 1 MiB a
+	# request, -j 4) holds them all as read, and their answers, which
+	# double each, would pass it
+	python3 -c "
+import json
+print(json.dumps({'text': '[[sleep:3000]]a'}))
+for i in range(2, 33):
+    print(json.dumps({'text': '%d ' % i + 'x' * 1000000}))" >in.jsonl
+	dm-llm --retry-base 10ms -j 4 -p '{text}' in.jsonl >out 2>err &
+	pid=$!
+	sleep 2
+	n=$(llm_requests)
+	wait "$pid"
+	[ "$n" -le 12 ]
+	[ "$(llm_requests)" -eq 32 ]
+	[ "$(jq -r '.llm == "echo: " + .text' out | sort | uniq -c | sed 's/^ *//')" = '32 true' ]
+	[ "$(jq -r '.text | split(" ")[0]' out | tr '\n' ' ')" = "[[sleep:3000]]a $(seq -s ' ' 2 32) " ]
+	[ ! -s err ]
+}
