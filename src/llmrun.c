@@ -466,7 +466,7 @@ outfits(struct dm_llm_run *R, const struct dm_sample *smp)
 }
 
 /*
- * A bad line (not JSON, longer than --max-line) or a bad sample (a
+ * A bad line (not JSON, longer than --max-line; smp NULL) or a bad sample (a
  * template field missing, a prompt not UTF-8, -o that cannot be set): it
  * takes its place in the window, with no request, and is rejected at its
  * turn, as the samples whose request failed are, so that the rejects file
@@ -475,11 +475,16 @@ outfits(struct dm_llm_run *R, const struct dm_sample *smp)
  * finished first. A dry run writes as it reads: rejected at once.
  */
 static int
-badline(struct dm_llm_run *R, const char *file, unsigned long lineno,
-    const char *line, size_t len, size_t col, const char *why)
+badline(struct dm_llm_run *R, const struct dm_sample *smp, const char *file,
+    unsigned long lineno, const char *line, size_t len, size_t col,
+    const char *why)
 {
 	struct dm_llm_req *s;
 
+	/* a sample of the summary, rejected, whatever is wrong with it */
+	if (smp == NULL)
+		R->st.samples++;
+	R->st.rejected++;
 	s = dm_llm_run_at(R, R->wcount++);
 	s->file = intern(R, file);
 	s->path = R->io->in.path;
@@ -503,8 +508,8 @@ badsample(struct dm_llm_run *R, struct dm_sample *smp, const char *why)
 {
 	if (R->o.dryrun)
 		return dm_io_reject(R->io, "%s", why);
-	return badline(R, smp->file, smp->lineno, smp->line, smp->len, 0,
-	    why);
+	return badline(R, smp, smp->file, smp->lineno, smp->line, smp->len,
+	    0, why);
 }
 
 /*
@@ -540,7 +545,8 @@ readone(struct dm_llm_run *R)
 		if (io->on_error == DM_ON_ERROR_SKIP &&
 		    dm_reader_skip(&io->in) < 0)
 			return 0;
-		r = badline(R, io->in.name, io->in.lineno, line, len, 0, "");
+		r = badline(R, NULL, io->in.name, io->in.lineno, line, len, 0,
+		    "");
 		s = dm_llm_run_at(R, R->wcount - 1);
 		s->overlong = 1;
 		s->longlen = io->on_error == DM_ON_ERROR_SKIP ?
@@ -550,8 +556,8 @@ readone(struct dm_llm_run *R)
 	dm_buf_reset(&io->err);
 	if (dm_sample_load(&io->s, line, len, io->in.name, io->in.lineno,
 	    &io->err, &col) < 0)
-		return badline(R, io->in.name, io->in.lineno, line, len, col,
-		    io->err.buf) < 0 ? -1 : 1;
+		return badline(R, NULL, io->in.name, io->in.lineno, line, len,
+		    col, io->err.buf) < 0 ? -1 : 1;
 	return dm_llm_run_take(R, &io->s) < 0 ? -1 : 1;
 }
 

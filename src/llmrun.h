@@ -88,6 +88,7 @@ struct dm_llm_stats {
 	unsigned long long requests, retries, bycause[DM_NCAUSES], cut;
 	unsigned long long unstored;	/* answers --cache could not keep */
 	unsigned long long unanswered;	/* left by an interrupt */
+	unsigned long long rejected;	/* bad lines and samples: no request */
 	long long	 ptok, ctok;
 	double		 pbytes;	/* prompt bytes of answers with usage */
 	unsigned long long nusage;

@@ -70,6 +70,8 @@ dm_llm_stat_summary(struct dm_llm_run *R)
 		    R->st.answered - R->st.dropped, R->st.dropped);
 	dm_buf_addf(&b, ", %llu skipped, %llu failed", R->st.skipped,
 	    R->st.failed);
+	if (R->st.rejected)
+		dm_buf_addf(&b, ", %llu rejected", R->st.rejected);
 	if (dm_interrupted)
 		dm_buf_addf(&b, ", %llu not answered (interrupted)",
 		    R->st.unanswered);

@@ -1164,7 +1164,7 @@ dm-llm: in.jsonl:2: field 't' is missing
 dm-llm: in.jsonl:4: HTTP 401: scripted 401 (request 1)
 dm-llm: in.jsonl:5: field 't' is missing
 dm-llm: 4 of 5 samples rejected
-dm-llm: 5 samples: 1 answered, 0 skipped, 2 failed" ]
+dm-llm: 5 samples: 1 answered, 0 skipped, 2 failed, 2 rejected" ]
 	run jq -c '[.line, .reason]' rej.jsonl
 	assert_output <<-'EOF'
 	[1,"HTTP 400: This model's maximum context length is 8 tokens"]
@@ -1315,4 +1315,14 @@ for i in range(2, 33):
 	[ "$(jq -r '.llm == "echo: " + .text' out | sort | uniq -c | sed 's/^ *//')" = '32 true' ]
 	[ "$(jq -r '.text | split(" ")[0]' out | tr '\n' ' ')" = "[[sleep:3000]]a $(seq -s ' ' 2 32) " ]
 	[ ! -s err ]
+}
+
+@test "the summary accounts for every line read: bad lines and samples are rejected ones" {
+	llm_start
+	printf '%s\n' '{"text":"a"}' 'not json' '{"t":"no text"}' '{"text":"[[fail:400]]"}' \
+	    '{"text":"e"}' >in.jsonl
+	llm -p '{text}' --on-error=skip in.jsonl
+	assert_status 1
+	[ "$(sed -n 4,5p <<<"$stderr")" = "dm-llm: 2 of 5 samples rejected
+dm-llm: 5 samples: 2 answered, 0 skipped, 1 failed, 2 rejected" ]
 }
