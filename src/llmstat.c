@@ -31,7 +31,10 @@ dm_llm_stat_progress(struct dm_llm_run *R, int final)
 {
 	double t = dm_now(), el = t - R->st.start, eta = -1;
 	struct stat sb;
-	unsigned long long done = R->st.answered + R->st.failed + R->st.skipped;
+	/* a rejected sample is done too: else the count never comes to
+	 * the samples read, as the summary's does */
+	unsigned long long done = R->st.answered + R->st.failed +
+	    R->st.skipped + R->st.rejected;
 
 	if (R->lastprogress == 0)
 		R->lastprogress = R->st.start;

@@ -1326,3 +1326,11 @@ for i in range(2, 33):
 	[ "$(sed -n 4,5p <<<"$stderr")" = "dm-llm: 2 of 5 samples rejected
 dm-llm: 5 samples: 2 answered, 0 skipped, 1 failed, 2 rejected" ]
 }
+
+@test "--progress counts the rejected samples as done, as the summary does" {
+	llm_start
+	printf '%s\n' '{"text":"a"}' 'not json' '{"t":"no text"}' >in.jsonl
+	llm -p '{text}' --on-error=skip --progress in.jsonl
+	assert_status 1
+	[[ "$(grep -m1 'done, ' <<<"$stderr")" == 'dm-llm: 3 done, 0 in flight, 0 retries, '*' req/s, '*' tokens/s'* ]]
+}
