@@ -457,7 +457,8 @@ lz_le32(const unsigned char *p)
 	    (unsigned long)p[2] << 16 | (unsigned long)p[3] << 24;
 }
 
-/* lz4's frame decoder's error r, as lz4 -dc words it. */
+/* lz4's frame decoder's error r, said in words (its names, as
+ * ERROR_blockChecksum_invalid, for the others). */
 static void
 lz_fail(struct dm_unz *u, size_t r)
 {
