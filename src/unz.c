@@ -487,18 +487,23 @@ lz_fail(struct dm_unz *u, size_t r)
 	fail(u, "invalid", name);
 }
 
+/* Moves input into dst, up to want bytes: the bytes moved. */
+static size_t
+take(struct dm_unz *u, void *dst, size_t want)
+{
+	if (want > u->navail)
+		want = u->navail;
+	memcpy(dst, u->next, want);
+	u->next += want;
+	u->navail -= want;
+	return want;
+}
+
 /* Takes input into l->word up to 4 bytes: whether it is whole. */
 static int
 lz_word(struct dm_unz *u, struct lz *l)
 {
-	size_t k = 4 - l->nword;
-
-	if (k > u->navail)
-		k = u->navail;
-	memcpy(l->word + l->nword, u->next, k);
-	l->nword += k;
-	u->next += k;
-	u->navail -= k;
+	l->nword += take(u, l->word + l->nword, 4 - l->nword);
 	return l->nword == 4;
 }
 
@@ -599,13 +604,8 @@ lz_read(struct dm_unz *u, char *buf, size_t n)
 			continue;
 		}
 		if (l->legacy) {
-			k = l->need - l->have;
-			if (k > u->navail)
-				k = u->navail;
-			memcpy(l->stage + l->have, u->next, k);
-			l->have += k;
-			u->next += k;
-			u->navail -= k;
+			l->have += take(u, l->stage + l->have,
+			    l->need - l->have);
 			if (l->have < l->need)
 				continue;
 			in = LZ4_decompress_safe(l->stage, l->out, (int)l->need,

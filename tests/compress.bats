@@ -4,17 +4,6 @@
 
 load helper
 
-# waitout FILE: waits for FILE to be non-empty, 3 s at most, then copies it
-# to seen (empty when it stayed empty).
-waitout() {
-	local i
-	for i in $(seq 30); do
-		[ -s "$1" ] && break
-		sleep 0.1
-	done
-	cat "$1" >seen 2>/dev/null || : >seen
-}
-
 # lines N: N samples of text that compresses to about 40 bytes a line.
 lines() {
 	awk -v n="$1" 'BEGIN { x = 7; for (i = 1; i <= n; i++) {

@@ -249,3 +249,13 @@ lines_err3() {
 	lines_err "$1" | sed 's/$/\ndm-filter: 1 of 3 samples rejected/'
 }
 
+# waitout FILE: waits for FILE to be non-empty, 3 s at most, then copies it
+# to seen (empty when it stayed empty).
+waitout() {
+	local i
+	for i in $(seq 30); do
+		[ -s "$1" ] && break
+		sleep 0.1
+	done
+	cat "$1" >seen 2>/dev/null || : >seen
+}

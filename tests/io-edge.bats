@@ -118,17 +118,6 @@ dm-filter: 1 of 2 samples rejected'
 	assert_output $'[1,14,"{\\"text\\":\\"abc\\""]\n[2,15,"{\\"text\\":\\"abcd"]'
 }
 
-# waitout FILE: waits for FILE to be non-empty, 3 s at most, then copies it
-# to seen (empty when it stayed empty).
-waitout() {
-	local i
-	for i in $(seq 30); do
-		[ -s "$1" ] && break
-		sleep 0.1
-	done
-	cat "$1" >seen 2>/dev/null || : >seen
-}
-
 @test "lines of a compressed pipe are written as they are decompressed, not when 256 KB are: a slow producer's flushed lines come out while it is idle" {
 	local z t want want2
 	# one gzip stream, each line ended by a full flush (Z_SYNC_FLUSH)
